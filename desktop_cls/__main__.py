@@ -1,0 +1,27 @@
+"""Entry point for `python -m desktop_cls`, the `desktop-cls` script and the bundled app."""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+
+
+def main() -> int:
+    multiprocessing.freeze_support()
+    if sys.platform == "win32":
+        import torch  # noqa: F401  # torch's DLLs must load before Qt's on Windows
+
+    from .cli import main as cli_main
+
+    return cli_main()
+
+
+def gui_main() -> int:
+    multiprocessing.freeze_support()
+    from .cli import main as cli_main
+
+    return cli_main(["gui", *sys.argv[1:]])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

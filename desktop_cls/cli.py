@@ -1,0 +1,408 @@
+"""`desktop-cls` command line: parse, call the core, print. No sub-command opens the app.
+
+With --json, stdout carries JSON only; progress goes to stderr. User errors exit 2 with one line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import math
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .core.errors import UserError
+
+EXIT_USER_ERROR = 2
+EXIT_INTERRUPTED = 130
+TRUST_HELP = "allow opening TorchScript files (they contain code: only from sources you trust)"
+
+
+def _clean(obj: Any) -> Any:
+    """JSON has no NaN: report missing numbers as null."""
+    if isinstance(obj, float) and (math.isnan(obj) or math.isinf(obj)):
+        return None
+    if isinstance(obj, dict):
+        return {k: _clean(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_clean(v) for v in obj]
+    return obj
+
+
+def _print_json(obj: Any) -> None:
+    sys.stdout.write(json.dumps(_clean(obj), ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+class _Progress:
+    """Progress on stderr: a redrawn bar on a terminal, occasional plain lines otherwise."""
+
+    def __init__(self, quiet: bool = False) -> None:
+        self.tty = sys.stderr.isatty()
+        self.quiet = quiet
+        self._last_stage = ""
+
+    def _bar(self, text: str) -> None:
+        if self.quiet:
+            return
+        if self.tty:
+            sys.stderr.write("\r\033[K" + text[:150])
+            sys.stderr.flush()
+
+    def line(self, text: str) -> None:
+        if self.quiet:
+            return
+        if self.tty:
+            sys.stderr.write("\r\033[K")
+        sys.stderr.write(text + "\n")
+        sys.stderr.flush()
+
+    def progress(self, done: int, total: int, what: str) -> None:
+        if total:
+            width = 30
+            filled = int(width * done / total)
+            self._bar(f"{what} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+
+    # trainer callbacks
+    def on_stage(self, e: Any) -> None:
+        if e.total:
+            self.progress(e.done, e.total, e.stage)
+        elif e.stage != self._last_stage:
+            self._last_stage = e.stage
+            self._bar(e.stage + "...")
+
+    def on_batch_end(self, e: Any) -> None:
+        self.progress(e.step, e.steps_per_epoch,
+                      f"epoch {e.epoch} loss {e.loss:.3f} {e.images_per_s:,.0f} img/s ETA {e.eta_s:,.0f}s")
+
+    def on_epoch_end(self, e: Any) -> None:
+        val = "n/a" if math.isnan(e.val_accuracy) else f"{e.val_accuracy:.1%}"
+        self.line(f"epoch {e.epoch}/{e.epochs}: train loss {e.train_loss:.3f} acc {e.train_accuracy:.1%} | "
+                  f"val loss {e.val_loss:.3f} acc {val} | {e.seconds:.1f}s {e.images_per_s:,.0f} img/s"
+                  + (" *best" if e.is_best else ""))
+
+    def on_notice(self, e: Any) -> None:
+        self.line(("warning: " if e.level == "warning" else "") + e.message)
+
+
+# ---- commands ----------------------------------------------------------------------------------
+def cmd_scan(args: argparse.Namespace) -> int:
+    from .core.dataset import scan
+
+    pr = _Progress()
+    idx = scan(args.dir, val_fraction=args.val_split, seed=args.seed, verify="header" if args.quick else "full",
+               progress=pr.progress)
+    pr.line("")
+    s = idx.summary()
+    if args.json:
+        _print_json({"classes": s["classes"], "counts": s["counts"], "num_images": s["num_images"],
+                     "problems": s["problems"], "layout": s["layout"], "splits": s["splits"],
+                     "unlabeled": s["unlabeled"], "fingerprint": idx.fingerprint["sha256"]})
+        return 0
+    print(f"{idx.root}: {s['num_images']} images in {len(idx.classes)} classes ({idx.layout.replace('_', ' ')})")
+    biggest = max(s["counts"].values())
+    for name, n in s["counts"].items():
+        bar = "#" * max(1, round(30 * n / biggest)) if biggest else ""
+        print(f"  {name:<24} {n:>7}  {bar}")
+    print(f"split: {s['splits']['train']} train, {s['splits']['val']} validation, {s['splits']['test']} test")
+    if s["unlabeled"]:
+        print(f"{s['unlabeled']} unlabeled image(s) directly in the folder (not used for training)")
+    if idx.problems:
+        print(f"{len(idx.problems)} problem(s):")
+        for p in idx.problems:
+            print(f"  [{p.kind}] {p.path}: {p.message}")
+    return 0
+
+
+def _train_config(args: argparse.Namespace) -> Any:
+    from .core.config import TrainConfig
+    from .core.models import MODELS
+
+    cfg = TrainConfig.load(args.config) if args.config else TrainConfig()
+    changes: dict[str, Any] = {}
+    for opt, key in [("model", "model"), ("epochs", "epochs"), ("batch_size", "batch_size"), ("lr", "lr"),
+                     ("optimizer", "optimizer"), ("image_size", "image_size"), ("val_split", "val_fraction"),
+                     ("device", "device"), ("seed", "seed"), ("precision", "precision"), ("cache", "cache_images"),
+                     ("weights", "weights_file"), ("schedule", "schedule")]:
+        v = getattr(args, opt, None)
+        if v is not None:
+            changes[key] = v
+    if args.pretrained:
+        changes["pretrained"] = True
+    if args.download_weights:
+        changes["download_weights"] = True
+    if args.compile:
+        changes["compile"] = True
+    if "model" in changes and args.image_size is None and not args.config:
+        changes["image_size"] = MODELS[changes["model"]].default_image_size if changes["model"] in MODELS else 32
+    return cfg.replace(**changes) if changes else cfg.validate()
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from .core.events import CancelToken
+    from .core.trainer import fit, resume
+
+    pr = _Progress()
+    cancel = CancelToken()
+
+    def on_sigint(signum: int, frame: Any) -> None:
+        if cancel.is_set():
+            raise KeyboardInterrupt
+        cancel.set()
+        pr.line("stopping after this batch (Ctrl+C again to abort)...")
+
+    old = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        if args.resume:
+            result = resume(args.resume, callbacks=[pr], cancel=cancel, epochs=args.epochs)
+        else:
+            if not args.dir:
+                raise UserError("train needs a dataset folder (or --resume RUN)")
+            from .core.dataset import scan
+
+            cfg = _train_config(args)
+            idx = scan(args.dir, val_fraction=cfg.val_fraction, seed=cfg.seed, progress=pr.progress)
+            pr.line(f"{len(idx.samples)} images in {len(idx.classes)} classes: {len(idx.split('train'))} train, "
+                    f"{len(idx.split('val'))} validation; model {cfg.model}")
+            result = fit(cfg, idx, out=args.out, callbacks=[pr], cancel=cancel)
+    finally:
+        signal.signal(signal.SIGINT, old)
+    summary = result.summary()
+    summary["world_size"] = result.world_size
+    if args.json:
+        _print_json({k: summary[k] for k in ("run_dir", "classes", "epochs", "best_val_accuracy", "train_seconds",
+                                             "cancelled", "world_size")})
+    else:
+        acc = summary["best_val_accuracy"]
+        pr.line(f"run saved in {result.run_dir}" + (f"; best validation accuracy {acc:.1%}" if acc is not None else ""))
+    if result.cancelled:
+        pr.line(f"stopped; continue with: desktop-cls train --resume {result.run_dir}")
+        return EXIT_INTERRUPTED
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from .core.evaluate import evaluate
+    from .core.predictor import Predictor
+
+    pr = _Progress()
+    predictor = Predictor.load(args.model, device=args.device, allow_code=args.trust_torchscript)
+    ev = evaluate(predictor, args.dir, top_k=args.top_k, progress=pr.progress)
+    pr.line("")
+    d = ev.to_dict()
+    if args.json:
+        _print_json(d)
+        return 0
+    print(f"accuracy {d['accuracy']:.2%} on {d['num_images']} {ev.split} images")
+    print(f"{'class':<24}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>9}")
+    for name, r in d["per_class"].items():
+        print(f"{name:<24}{r['precision']:>10.3f}{r['recall']:>10.3f}{r['f1']:>10.3f}{r['support']:>9}")
+    for avg, r in d["averages"].items():
+        print(f"{avg + ' avg':<24}{r['precision']:>10.3f}{r['recall']:>10.3f}{r['f1']:>10.3f}{r['support']:>9}")
+    print("confusion matrix (rows = true, columns = predicted):")
+    for name, row in zip(d["classes"], d["confusion_matrix"], strict=True):
+        print(f"  {name:<20} " + " ".join(f"{v:>5}" for v in row))
+    if d["misclassified"]:
+        print(f"{len(d['misclassified'])} misclassified, most confident first:")
+        for m in d["misclassified"][:10]:
+            print(f"  {m['path']}: {m['true']} -> {m['predicted']} ({m['confidence']:.0%})")
+    return 0
+
+
+def cmd_predict(args: argparse.Namespace) -> int:
+    from .core.predictor import Predictor
+    from .core.storage import write_atomic
+
+    pr = _Progress()
+    predictor = Predictor.load(args.model, device=args.device, allow_code=args.trust_torchscript)
+    preds = predictor.predict_paths(args.paths, top_k=args.top_k, progress=pr.progress)
+    pr.line("")
+    if args.csv:
+        out = Path(args.csv)
+        if out.exists() and not args.overwrite:
+            raise UserError(f"{out} already exists; choose another file or add --overwrite")
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow(["path", "label", "confidence", "top_k", "error"])
+        for p in preds:
+            w.writerow([p.path, p.label or "", f"{p.confidence:.6f}",
+                        ";".join(f"{lab}:{pr_:.6f}" for lab, pr_ in p.top_k), p.error or ""])
+        write_atomic(out, buf.getvalue().encode("utf-8"))
+        pr.line(f"wrote {len(preds)} predictions to {out}")
+    if args.json:
+        _print_json([p.to_dict() for p in preds])
+    elif not args.csv:
+        for p in preds:
+            if p.error:
+                print(f"{p.path}: error: {p.error}")
+            else:
+                others = ", ".join(f"{lab} {prob:.0%}" for lab, prob in p.top_k[1:])
+                print(f"{p.path}: {p.label} ({p.confidence:.1%})" + (f"  [{others}]" if others else ""))
+    return 1 if preds and all(p.error for p in preds) else 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .core.export import export_model
+
+    result = export_model(args.model, args.format, args.out, overwrite=args.overwrite)
+    if args.json:
+        _print_json(result.to_dict())
+    else:
+        print(f"exported {args.format} to {result.path} ({result.size_bytes / 1e6:.1f} MB), metadata {result.sidecar}; "
+              f"verified: max difference {result.max_abs_diff:.1e}, top-1 agreement {result.top1_agreement:.0%}")
+    return 0
+
+
+def cmd_demo_data(args: argparse.Namespace) -> int:
+    from .core.demo_data import make_demo_dataset
+
+    out = make_demo_dataset(args.dir)
+    print(f"demo dataset written to {out}")
+    return 0
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    from .core.models import MODELS, parameter_count
+
+    rows: list[dict[str, Any]] = [
+        {"name": m.name, "description": m.description, "default_image_size": m.default_image_size,
+         "parameters": parameter_count(m.name, 10, m.default_image_size)} for m in MODELS.values()]
+    if args.json:
+        _print_json(rows)
+    else:
+        for r in rows:
+            size = f"{r['default_image_size']:>4}px"
+            print(f"{r['name']:<20}{r['parameters'] / 1e6:>7.2f}M params  {size}  {r['description']}")
+    return 0
+
+
+def cmd_devices(args: argparse.Namespace) -> int:
+    from .core.devices import list_devices
+
+    devs = list_devices()
+    if args.json:
+        _print_json([{"id": d.id, "name": d.name, "memory_mb": d.memory_mb} for d in devs])
+    else:
+        for d in devs:
+            print(f"{d.id:<8} {d.name}" + (f" ({d.memory_mb:,} MB)" if d.memory_mb else ""))
+    return 0
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    try:
+        from .gui.app import run_app
+    except ImportError as e:
+        raise UserError(f"the desktop app cannot start here ({e}); the command line works: "
+                        "desktop-cls --help") from None
+    return run_app(getattr(args, "path", None))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="desktop-cls", description="Train, evaluate and use image classifiers offline.")
+    p.add_argument("--version", action="version", version=f"desktop-cls {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    def device_arg(sp: argparse.ArgumentParser, default: str | None = "auto") -> None:
+        sp.add_argument("--device", choices=["auto", "cpu", "cuda", "mps"], default=default)
+
+    s = sub.add_parser("scan", help="list classes, counts and problems of an image folder")
+    s.add_argument("dir")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--val-split", type=float, default=0.2)
+    s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--quick", action="store_true", help="check file headers only, do not decode every image")
+    s.set_defaults(func=cmd_scan)
+
+    t = sub.add_parser("train", help="train a model on a folder (one sub-folder per class)")
+    t.add_argument("dir", nargs="?")
+    t.add_argument("--out", help="run folder to create (default: under the user data folder)")
+    t.add_argument("--resume", metavar="RUN", help="continue a stopped run")
+    t.add_argument("--config", metavar="FILE", help="training options saved as JSON (from the app)")
+    t.add_argument("--model")
+    t.add_argument("--epochs", type=int)
+    t.add_argument("--batch-size", type=int)
+    t.add_argument("--lr", type=float)
+    t.add_argument("--optimizer", choices=["sgd", "adam", "adamw"])
+    t.add_argument("--schedule", choices=["none", "step", "cosine", "one_cycle", "warmup"])
+    t.add_argument("--image-size", type=int)
+    t.add_argument("--val-split", type=float)
+    device_arg(t, None)
+    t.add_argument("--precision", choices=["auto", "fp32", "bf16", "fp16"])
+    t.add_argument("--seed", type=int)
+    t.add_argument("--cache", choices=["auto", "ram", "disk", "off"], help="keep decoded images in memory/on disk")
+    t.add_argument("--pretrained", action="store_true", help="start from ImageNet weights (torchvision models)")
+    t.add_argument("--weights", metavar="FILE", help="pretrained weights file (.safetensors or .pth)")
+    t.add_argument("--download-weights", action="store_true", help="allow downloading pretrained weights")
+    t.add_argument("--compile", action="store_true", help="use torch.compile on long GPU runs")
+    t.add_argument("--json", action="store_true")
+    t.set_defaults(func=cmd_train)
+
+    e = sub.add_parser("eval", help="accuracy, per-class scores and confusion matrix on a labeled folder")
+    e.add_argument("model", help="run folder or exported model file")
+    e.add_argument("dir")
+    e.add_argument("--top-k", type=int, default=5)
+    e.add_argument("--json", action="store_true")
+    e.add_argument("--trust-torchscript", action="store_true", help=TRUST_HELP)
+    device_arg(e)
+    e.set_defaults(func=cmd_eval)
+
+    pr = sub.add_parser("predict", help="classify image files or folders")
+    pr.add_argument("model", help="run folder or exported model file")
+    pr.add_argument("paths", nargs="+", metavar="PATH")
+    pr.add_argument("--top-k", type=int, default=3)
+    out = pr.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true")
+    out.add_argument("--csv", metavar="FILE")
+    pr.add_argument("--overwrite", action="store_true", help="replace an existing CSV file")
+    pr.add_argument("--trust-torchscript", action="store_true", help=TRUST_HELP)
+    device_arg(pr)
+    pr.set_defaults(func=cmd_predict)
+
+    x = sub.add_parser("export", help="export a trained model for use elsewhere")
+    x.add_argument("model", help="run folder or .safetensors model")
+    x.add_argument("--format", required=True, choices=["safetensors", "torchscript", "onnx"])
+    x.add_argument("--out", required=True, metavar="FILE")
+    x.add_argument("--overwrite", action="store_true")
+    x.add_argument("--json", action="store_true")
+    x.set_defaults(func=cmd_export)
+
+    d = sub.add_parser("demo-data", help="write the built-in demo dataset into a new folder")
+    d.add_argument("dir")
+    d.set_defaults(func=cmd_demo_data)
+
+    m = sub.add_parser("models", help="list the available models")
+    m.add_argument("--json", action="store_true")
+    m.set_defaults(func=cmd_models)
+
+    dv = sub.add_parser("devices", help="list CPU and GPUs usable for training")
+    dv.add_argument("--json", action="store_true")
+    dv.set_defaults(func=cmd_devices)
+
+    g = sub.add_parser("gui", help="open the desktop app (the default)")
+    g.add_argument("path", nargs="?", help="dataset folder to open")
+    g.set_defaults(func=cmd_gui)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args.func = cmd_gui
+    try:
+        return int(args.func(args))
+    except UserError as e:
+        sys.stderr.write(f"desktop-cls: error: {e}\n")
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        sys.stderr.write("desktop-cls: interrupted\n")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # output piped into head & co.
+        sys.stderr.close()
+        return 0

@@ -1,0 +1,1 @@
+"""The headless engine: data, models, training, evaluation, prediction, export. Never imports Qt."""

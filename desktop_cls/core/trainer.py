@@ -1,0 +1,574 @@
+"""fit(): one readable training loop that runs on any thread and reports only plain-data events.
+
+The data path decodes each image once into a uint8 tensor (see image_cache), augments whole
+batches on the device, and reads losses back to the host only a few times a second.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import json
+import math
+import os
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import torch
+from torch import nn
+
+from .. import __version__
+from . import run_dir as rd
+from .augment import augment, normalize, to_float
+from .batches import StreamBatches, TensorBatches
+from .checkpoint import load_checkpoint, save_checkpoint
+from .config import TrainConfig
+from .dataset import DatasetIndex, Problem, Sample, scan
+from .devices import autocast_dtype, free_memory_bytes, memory_in_use_mb, resolve_device
+from .errors import UserError
+from .events import (
+    BatchEnd,
+    CancelledError,
+    CancelToken,
+    EpochEnd,
+    Notice,
+    PauseToken,
+    StageChanged,
+)
+from .image_cache import StreamingImages, available_memory_bytes, decode_samples, estimate_bytes
+from .inference import autocast_ctx
+from .model_io import IMAGENET_MEAN, IMAGENET_STD, ModelMeta, save_native
+from .models import build_model, count_parameters
+from .schedule import lr_multiplier
+from .storage import append_jsonl, write_json
+
+REPORT_INTERVAL_S = 0.1
+MIN_BATCH_SIZE = 1
+
+
+@dataclass(frozen=True)
+class FitResult:
+    run_dir: str
+    classes: tuple[str, ...]
+    epochs: int
+    epochs_done: int
+    best_val_accuracy: float | None
+    best_epoch: int
+    train_seconds: float
+    cancelled: bool = False
+    stopped_early: bool = False
+    history: tuple[dict[str, Any], ...] = ()
+    problems: tuple[Problem, ...] = ()
+    world_size: int = 1
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "run_dir": self.run_dir,
+            "classes": list(self.classes),
+            "epochs": self.epochs_done,
+            "best_val_accuracy": self.best_val_accuracy,
+            "train_seconds": round(self.train_seconds, 3),
+            "cancelled": self.cancelled,
+            "stopped_early": self.stopped_early,
+        }
+
+
+def _seed_for(seed: int, epoch: int, stream: int) -> int:
+    return (seed * 1_000_003 + epoch * 7_919 + stream) % (2**63 - 1)
+
+
+def _param_groups(model: nn.Module, weight_decay: float) -> list[dict[str, Any]]:
+    decay: list[nn.Parameter] = []
+    no_decay: list[nn.Parameter] = []
+    for p in model.parameters():
+        if p.requires_grad:
+            (no_decay if p.ndim <= 1 else decay).append(p)
+    return [{"params": decay, "weight_decay": weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
+
+
+def make_optimizer(model: nn.Module, cfg: TrainConfig) -> torch.optim.Optimizer:
+    groups = _param_groups(model, cfg.weight_decay)
+    if cfg.optimizer == "sgd":
+        return torch.optim.SGD(groups, lr=cfg.lr, momentum=cfg.momentum,
+                               nesterov=cfg.nesterov and cfg.momentum > 0)
+    if cfg.optimizer == "adam":
+        return torch.optim.Adam(groups, lr=cfg.lr)
+    return torch.optim.AdamW(groups, lr=cfg.lr)
+
+
+class _Callbacks:
+    """Fans events out to callbacks; a callback may implement any subset of the hooks."""
+
+    def __init__(self, callbacks: Sequence[Any]) -> None:
+        self.cbs = list(callbacks)
+
+    def _emit(self, hook: str, event: object) -> None:
+        for cb in self.cbs:
+            fn = getattr(cb, hook, None)
+            if fn is not None:
+                fn(event)
+
+    def stage(self, stage: str, done: int = 0, total: int = 0) -> None:
+        self._emit("on_stage", StageChanged(stage, done, total))
+
+    def batch(self, e: BatchEnd) -> None:
+        self._emit("on_batch_end", e)
+
+    def epoch(self, e: EpochEnd) -> None:
+        self._emit("on_epoch_end", e)
+
+    def notice(self, message: str, level: str = "info") -> None:
+        self._emit("on_notice", Notice(message, level))
+
+
+def _class_weights(labels: torch.Tensor, num_classes: int) -> torch.Tensor:
+    counts = torch.bincount(labels, minlength=num_classes).float().clamp(min=1)
+    return counts.sum() / (num_classes * counts)
+
+
+@dataclass
+class _State:
+    epoch: int = 0  # epochs completed
+    best_val_accuracy: float | None = None
+    best_metric: float = -math.inf
+    best_epoch: int = 0
+    since_best: int = 0
+    batch_size: int = 0
+    history: list[dict[str, Any]] = field(default_factory=list)
+
+
+class Trainer:
+    """Holds one run's pieces; fit() below is the public entry point."""
+
+    def __init__(self, cfg: TrainConfig, data: DatasetIndex, run: Path, callbacks: Sequence[Any],
+                 cancel: CancelToken, pause: PauseToken, distributed: Any = None) -> None:
+        self.cfg = cfg
+        self.data = data
+        self.run = run
+        self.cb = _Callbacks(callbacks)
+        self.cancel = cancel
+        self.pause = pause
+        self.dist = distributed
+        self.device = resolve_device(cfg.device) if distributed is None else distributed.device
+        self.amp = autocast_dtype(self.device, cfg.precision)
+        self.channels_last = cfg.channels_last and self.device.type == "cuda"
+        self.mean, self.std = IMAGENET_MEAN, IMAGENET_STD
+        self.size = (cfg.image_size, cfg.image_size)
+        self.classes = data.classes
+        self.state = _State(batch_size=cfg.batch_size)
+        self.problems: list[Problem] = list(data.problems)
+
+    @property
+    def is_main(self) -> bool:
+        return self.dist is None or self.dist.rank == 0
+
+    # ---- data ----------------------------------------------------------------------------------
+    def _source(self, samples: list[Sample], name: str) -> TensorBatches | StreamBatches:
+        cfg = self.cfg
+        need = estimate_bytes(len(samples), self.size)
+        budget = (cfg.cache_memory_mb << 20) if cfg.cache_memory_mb else available_memory_bytes() // 4
+        if cfg.cache_images == "off" or (cfg.cache_images == "auto" and need > budget):
+            workers = cfg.num_workers or min(8, max(1, (os.cpu_count() or 2) - 1))
+            if cfg.cache_images == "auto":
+                self.cb.notice(f"{name}: {need >> 20} MB of decoded images exceed the {budget >> 20} MB memory "
+                               f"budget; decoding on the fly with {workers} workers")
+            return StreamBatches(StreamingImages(samples, self.size), self.device, workers)
+
+        def progress(done: int, total: int, what: str) -> None:
+            self.cb.stage(f"{what} ({name})", done, total)
+
+        decoded, probs = decode_samples(samples, self.size, progress=progress, cancel=self.cancel,
+                                        disk_cache=cfg.cache_images == "disk")
+        if probs:
+            self.problems.extend(probs)
+            self.cb.notice(f"{len(probs)} {name} image(s) could not be read and are left out, e.g. "
+                           f"{probs[0].path}: {probs[0].message}", "warning")
+        images = decoded.images
+        if self.device.type == "cuda" and images.numel() < free_memory_bytes(self.device) // 3:
+            images = images.to(self.device)
+        return TensorBatches(images, decoded.labels, self.device)
+
+    # ---- model ---------------------------------------------------------------------------------
+    def _build(self) -> None:
+        cfg = self.cfg
+        torch.manual_seed(cfg.seed)
+        model = build_model(cfg.model, len(self.classes), cfg.image_size, pretrained=cfg.pretrained,
+                            weights_file=cfg.weights_file, download=cfg.download_weights)
+        model.to(self.device)
+        if self.channels_last:
+            model.to(memory_format=torch.channels_last)
+        self.model = model
+        self.net: nn.Module = model
+        if self.dist is not None:
+            self.net = self.dist.wrap(model)
+        self.optimizer = make_optimizer(model, cfg)
+        self.scaler = torch.amp.GradScaler("cuda", enabled=self.amp == torch.float16)
+        self.n_params = count_parameters(model)
+
+    def _maybe_compile(self, total_steps: int) -> None:
+        if not self.cfg.compile:
+            return
+        if self.device.type != "cuda" or total_steps < 2000:
+            self.cb.notice("torch.compile skipped: it pays off only for runs of 2,000+ steps on a GPU")
+            return
+        self.net = torch.compile(self.net)  # type: ignore[assignment]
+
+    # ---- checkpoints ---------------------------------------------------------------------------
+    def _checkpoint_state(self) -> dict[str, Any]:
+        s = self.state
+        return {
+            "model": self.model.state_dict(),
+            "optimizer": self.optimizer.state_dict(),
+            "scaler": self.scaler.state_dict(),
+            "epoch": s.epoch,
+            "best_val_accuracy": s.best_val_accuracy,
+            "best_metric": s.best_metric,
+            "best_epoch": s.best_epoch,
+            "since_best": s.since_best,
+            "batch_size": s.batch_size,
+            "classes": list(self.classes),
+            "config": self.cfg.to_json(),
+            "fingerprint": json.dumps(self.data.fingerprint),
+            "torch_rng": torch.get_rng_state(),
+        }
+
+    def _save(self, name: str) -> None:
+        if not self.is_main:
+            return
+        try:
+            save_checkpoint(self.run / name, self._checkpoint_state())
+        except OSError as e:
+            self.cb.notice(f"could not save the checkpoint {name} ({e}); the previous one is kept. "
+                           "Free some disk space.", "warning")
+            raise UserError(f"saving {self.run / name} failed: {e}. The previous checkpoint is intact.") from None
+
+    def _restore(self) -> None:
+        ck = load_checkpoint(self.run / rd.LAST)
+        if list(ck["classes"]) != list(self.classes):
+            raise UserError(f"cannot resume {self.run}: the dataset's classes changed "
+                            f"({', '.join(ck['classes'])} -> {', '.join(self.classes)})")
+        try:
+            self.model.load_state_dict(ck["model"])
+            self.optimizer.load_state_dict(ck["optimizer"])
+        except (RuntimeError, ValueError, KeyError) as e:
+            raise UserError(f"cannot resume {self.run}: the checkpoint does not fit this model ({e})") from None
+        if ck.get("scaler"):
+            self.scaler.load_state_dict(ck["scaler"])
+        s = self.state
+        s.epoch = int(ck["epoch"])
+        s.best_val_accuracy = ck.get("best_val_accuracy")
+        s.best_metric = float(ck.get("best_metric", -math.inf))
+        s.best_epoch = int(ck.get("best_epoch", 0))
+        s.since_best = int(ck.get("since_best", 0))
+        s.batch_size = int(ck.get("batch_size", self.cfg.batch_size))
+        s.history = [r for r in rd.read_metrics(self.run) if int(r.get("epoch", 0)) <= s.epoch]
+        old_fp = json.loads(ck.get("fingerprint", "{}"))
+        if old_fp.get("sha256") != self.data.fingerprint.get("sha256"):
+            self.cb.notice("the dataset changed since this run started (files added, removed or edited); "
+                           "training continues on the files as they are now", "warning")
+
+    # ---- steps ---------------------------------------------------------------------------------
+    def _train_step(self, x_u8: torch.Tensor, y: torch.Tensor, gen: torch.Generator,
+                    loss_fn: nn.Module) -> tuple[torch.Tensor, torch.Tensor]:
+        x = to_float(x_u8)
+        x = augment(x, self.cfg.augmentation, gen)
+        x = normalize(x, self.mean, self.std)
+        if self.channels_last:
+            x = x.contiguous(memory_format=torch.channels_last)
+        with autocast_ctx(self.device, self.amp):
+            out = self.net(x)
+            loss = loss_fn(out.float(), y)
+        self.optimizer.zero_grad(set_to_none=True)
+        self.scaler.scale(loss).backward()
+        if self.cfg.grad_clip > 0:
+            self.scaler.unscale_(self.optimizer)
+            nn.utils.clip_grad_norm_(self.model.parameters(), self.cfg.grad_clip)
+        self.scaler.step(self.optimizer)
+        self.scaler.update()
+        correct = (out.detach().argmax(1) == y).sum()
+        return loss.detach() * y.shape[0], correct
+
+    def _step_with_oom_retry(self, x: torch.Tensor, y: torch.Tensor, gen: torch.Generator,
+                             loss_fn: nn.Module) -> tuple[torch.Tensor, torch.Tensor]:
+        """Run x in chunks of the current batch size; on out-of-memory, halve it and go on."""
+        loss_sum = torch.zeros((), device=self.device)
+        correct = torch.zeros((), device=self.device, dtype=torch.long)
+        i = 0
+        while i < x.shape[0]:
+            bs = self.state.batch_size
+            xc, yc = x[i:i + bs], y[i:i + bs]
+            try:
+                ls, c = self._train_step(xc, yc, gen, loss_fn)
+            except torch.OutOfMemoryError:
+                self.optimizer.zero_grad(set_to_none=True)
+                if self.device.type == "cuda":
+                    torch.cuda.empty_cache()
+                new = bs // 2
+                if new < MIN_BATCH_SIZE or bs == 1:
+                    raise UserError("out of memory even with a batch of 1 image: choose a smaller model or "
+                                    "image size, or train on the CPU") from None
+                self.state.batch_size = new
+                self.cb.notice(f"out of GPU memory at batch size {bs}; continuing with {new}", "warning")
+                continue
+            loss_sum += ls
+            correct += c
+            i += xc.shape[0]
+        return loss_sum, correct
+
+    def _validate(self, source: TensorBatches | StreamBatches | None, loss_fn: nn.Module) -> tuple[float, float, int]:
+        if source is None or len(source) == 0:
+            return math.nan, math.nan, 0
+        self.model.eval()
+        loss_sum = torch.zeros((), device=self.device)
+        correct = torch.zeros((), device=self.device, dtype=torch.long)
+        n = 0
+        with torch.inference_mode():
+            for x_u8, y in source.batches(max(self.state.batch_size, 256), None, drop_lone=False):
+                x = normalize(to_float(x_u8), self.mean, self.std)
+                if self.channels_last:
+                    x = x.contiguous(memory_format=torch.channels_last)
+                with autocast_ctx(self.device, self.amp):
+                    out = self.model(x).float()
+                loss_sum += loss_fn(out, y) * y.shape[0]
+                correct += (out.argmax(1) == y).sum()
+                n += y.shape[0]
+        self.model.train()
+        if self.dist is not None:
+            loss_sum, correct, n = self.dist.all_reduce_sums(loss_sum, correct, n)
+        if n == 0:
+            return math.nan, math.nan, 0
+        return float(loss_sum) / n, float(correct) / n, n
+
+    # ---- the loop ------------------------------------------------------------------------------
+    def fit(self, resume: bool) -> FitResult:
+        cfg = self.cfg
+        t_start = time.monotonic()
+        self.cb.stage("building model")
+        self._build()
+        if resume:
+            self._restore()
+        train_samples = self.data.split("train")
+        val_samples = self.data.split("val")
+        if self.dist is not None:
+            train_samples = self.dist.shard(train_samples)
+            val_samples = self.dist.shard(val_samples)
+        if not train_samples:
+            raise UserError("no training images: every class needs at least one readable image")
+        self.cb.stage("loading images", 0, len(train_samples) + len(val_samples))
+        train_src = self._source(train_samples, "training")
+        val_src = self._source(val_samples, "validation") if val_samples else None
+        if len(train_src) == 0:
+            raise UserError("none of the training images could be read; see the problems list")
+        if val_src is None and self.is_main:
+            self.cb.notice("no validation images: accuracy is reported on training images only", "warning")
+        labels = train_src.labels if isinstance(train_src, TensorBatches) else torch.tensor(
+            [s.label for s in train_samples])
+        weight = _class_weights(labels, len(self.classes)).to(self.device) if cfg.class_weighting else None
+        loss_fn = nn.CrossEntropyLoss(weight=weight, label_smoothing=cfg.label_smoothing)
+        val_loss_fn = nn.CrossEntropyLoss()
+        steps_per_epoch = train_src.num_batches(self.state.batch_size)
+        self._maybe_compile(steps_per_epoch * cfg.epochs)
+        if self.is_main:
+            rd.update_run_info(self.run, status="running", parameters=self.n_params, device=str(self.device),
+                               precision=str(self.amp).replace("torch.", "") if self.amp else "fp32",
+                               train_images=len(train_src), val_images=len(val_src) if val_src else 0)
+        self.model.train()
+        cancelled = stopped_early = False
+        global_step = self.state.epoch * steps_per_epoch
+        epoch_times: list[float] = []
+        self.cb.stage("training")
+        while self.state.epoch < cfg.epochs:
+            epoch = self.state.epoch + 1
+            t_epoch = time.monotonic()
+            torch.manual_seed(_seed_for(cfg.seed, epoch, 0))
+            shuffle = torch.Generator().manual_seed(_seed_for(cfg.seed, epoch, 1))
+            aug_gen = torch.Generator().manual_seed(_seed_for(cfg.seed, epoch, 2))
+            loss_sum = torch.zeros((), device=self.device)
+            correct = torch.zeros((), device=self.device, dtype=torch.long)
+            seen = 0
+            report_loss = torch.zeros((), device=self.device)
+            report_n = 0
+            last_report = time.monotonic()
+            batch_size = self.state.batch_size
+            steps = train_src.num_batches(batch_size)
+            for step, (x, y) in enumerate(train_src.batches(batch_size, shuffle), 1):
+                if self.pause.is_paused():
+                    self.pause.wait_while_paused(self.cancel)
+                if self.cancel.is_set():
+                    cancelled = True
+                    break
+                progress = self.state.epoch + (step - 1) / steps
+                lr = cfg.lr * lr_multiplier(cfg, progress)
+                for g in self.optimizer.param_groups:
+                    g["lr"] = lr
+                ls, c = self._step_with_oom_retry(x, y, aug_gen, loss_fn)
+                loss_sum += ls
+                correct += c
+                report_loss += ls
+                seen += y.shape[0]
+                report_n += y.shape[0]
+                global_step += 1
+                now = time.monotonic()
+                if now - last_report >= REPORT_INTERVAL_S or step == steps:
+                    elapsed = now - t_epoch
+                    ips = seen / max(elapsed, 1e-9)
+                    per_epoch = (sum(epoch_times) / len(epoch_times)) if epoch_times else elapsed / step * steps
+                    eta = (steps - step) * elapsed / step + per_epoch * (cfg.epochs - epoch)
+                    self.cb.batch(BatchEnd(
+                        epoch=epoch, step=step, steps_per_epoch=steps, global_step=global_step,
+                        loss=float(report_loss) / max(report_n, 1), lr=lr, images_per_s=ips, eta_s=eta,
+                        gpu_memory_mb=memory_in_use_mb(self.device)))
+                    report_loss = torch.zeros((), device=self.device)
+                    report_n = 0
+                    last_report = now
+            if cancelled:
+                break
+            if isinstance(train_src, StreamBatches) and train_src.skipped:
+                self.cb.notice(f"{train_src.skipped} image(s) could not be read this epoch and were skipped "
+                               "(files changed while training?)", "warning")
+                train_src.skipped = 0
+            if self.dist is not None:
+                loss_sum, correct, seen = self.dist.all_reduce_sums(loss_sum, correct, seen)
+            train_loss = float(loss_sum) / max(seen, 1)
+            train_acc = float(correct) / max(seen, 1)
+            val_loss, val_acc, _ = self._validate(val_src, val_loss_fn)
+            seconds = time.monotonic() - t_epoch
+            epoch_times.append(seconds)
+            self.state.epoch = epoch
+            metric = val_acc if not math.isnan(val_acc) else -train_loss
+            is_best = metric > self.state.best_metric
+            if is_best:
+                self.state.best_metric = metric
+                self.state.best_epoch = epoch
+                self.state.best_val_accuracy = None if math.isnan(val_acc) else val_acc
+                self.state.since_best = 0
+            else:
+                self.state.since_best += 1
+            row: dict[str, Any] = {"epoch": epoch, "train_loss": train_loss, "train_accuracy": train_acc,
+                   "val_loss": None if math.isnan(val_loss) else val_loss,
+                   "val_accuracy": None if math.isnan(val_acc) else val_acc,
+                   "lr": lr, "seconds": seconds, "images_per_s": seen / max(seconds, 1e-9),
+                   "batch_size": self.state.batch_size}
+            self.state.history.append(row)
+            if self.is_main:
+                self._save(rd.LAST)
+                if is_best:
+                    self._save(rd.BEST)
+                    self._write_model()
+                append_jsonl(self.run / rd.METRICS, row)
+            self.cb.epoch(EpochEnd(epoch=epoch, epochs=cfg.epochs, train_loss=train_loss, train_accuracy=train_acc,
+                                   val_loss=val_loss, val_accuracy=val_acc, lr=lr, seconds=seconds,
+                                   images_per_s=row["images_per_s"], is_best=is_best))
+            if cfg.early_stopping_patience and self.state.since_best >= cfg.early_stopping_patience:
+                stopped_early = True
+                self.cb.notice(f"stopped early: no validation improvement for {self.state.since_best} epochs")
+                break
+        total = time.monotonic() - t_start
+        status = "cancelled" if cancelled else ("stopped_early" if stopped_early else "completed")
+        if self.is_main:
+            if self.state.epoch == 0:
+                status = "cancelled_before_first_epoch" if cancelled else status
+            self.cb.stage("saving")
+            write_json(self.run / rd.PROBLEMS, [p.to_dict() for p in self.problems])
+            rd.update_run_info(self.run, status=status, epochs_done=self.state.epoch,
+                               best_epoch=self.state.best_epoch, best_val_accuracy=self.state.best_val_accuracy,
+                               train_seconds=round(total, 3),
+                               finished=_dt.datetime.now().isoformat(timespec="seconds"))
+        return FitResult(
+            run_dir=str(self.run), classes=self.classes, epochs=cfg.epochs, epochs_done=self.state.epoch,
+            best_val_accuracy=self.state.best_val_accuracy, best_epoch=self.state.best_epoch,
+            train_seconds=total, cancelled=cancelled, stopped_early=stopped_early,
+            history=tuple(self.state.history), problems=tuple(self.problems),
+            world_size=1 if self.dist is None else self.dist.world_size,
+        )
+
+    def _write_model(self) -> None:
+        meta = ModelMeta(model=self.cfg.model, classes=self.classes, image_size=self.cfg.image_size,
+                         input_size=self.size, mean=self.mean, std=self.std, resize="stretch",
+                         dataset_fingerprint=self.data.fingerprint)
+        save_native(self.model, meta, self.run / rd.MODEL, epoch=self.state.epoch,
+                    val_accuracy=self.state.best_val_accuracy)
+
+
+def _dataset_for(cfg: TrainConfig, data: DatasetIndex | str | Path) -> DatasetIndex:
+    if isinstance(data, DatasetIndex):
+        return data
+    return scan(data, val_fraction=cfg.val_fraction, seed=cfg.seed)
+
+
+def fit(
+    config: TrainConfig,
+    data: DatasetIndex | str | Path,
+    out: str | Path | None = None,
+    callbacks: Sequence[Any] = (),
+    cancel: CancelToken | None = None,
+    pause: PauseToken | None = None,
+    distributed: Any = None,
+) -> FitResult:
+    """Train a new run. Cancel and pause are checked between batches; checkpoints are written each epoch."""
+    cfg = config.validate()
+    index = _dataset_for(cfg, data)
+    is_main = distributed is None or distributed.rank == 0
+    if distributed is not None:
+        run = distributed.agree_on_run_dir(lambda: rd.new_run_dir(out, cfg.model))
+    else:
+        run = rd.new_run_dir(out, cfg.model)
+    if is_main:
+        write_json(run / rd.CONFIG, cfg.to_dict())
+        write_json(run / rd.RUN_INFO, {
+            "status": "starting", "created": _dt.datetime.now().isoformat(timespec="seconds"),
+            "desktop_cls_version": __version__, "model": cfg.model, "dataset_root": index.root,
+            "layout": index.layout, "classes": list(index.classes), "val_fraction": index.val_fraction,
+            "seed": index.seed, "dataset_fingerprint": index.fingerprint,
+            "split": {sp: len(index.split(sp)) for sp in ("train", "val", "test")},
+        })
+    trainer = Trainer(cfg, index, run, callbacks, cancel or CancelToken(), pause or PauseToken(), distributed)
+    return _run(trainer, resume=False)
+
+
+def resume(
+    run: str | Path,
+    callbacks: Sequence[Any] = (),
+    cancel: CancelToken | None = None,
+    pause: PauseToken | None = None,
+    epochs: int | None = None,
+    distributed: Any = None,
+) -> FitResult:
+    """Continue a run from its last completed epoch (optionally to a new total of epochs)."""
+    run = Path(run).expanduser().resolve()
+    if not rd.is_run_dir(run):
+        raise UserError(f"{run} is not a training run folder (config.json and run.json are missing)")
+    if not (run / rd.LAST).is_file():
+        raise UserError(f"{run} has no checkpoint yet (it stopped before finishing an epoch); start a new run")
+    cfg = TrainConfig.load(run / rd.CONFIG)
+    if epochs is not None:
+        cfg = cfg.replace(epochs=epochs)
+    info = rd.read_run_info(run)
+    root = info.get("dataset_root")
+    if not isinstance(root, str) or not Path(root).is_dir():
+        raise UserError(f"the dataset of {run} is no longer at {root}; move it back to resume")
+    index = scan(root, val_fraction=float(info.get("val_fraction", cfg.val_fraction)),
+                 seed=int(info.get("seed", cfg.seed)))
+    trainer = Trainer(cfg, index, run, callbacks, cancel or CancelToken(), pause or PauseToken(), distributed)
+    return _run(trainer, resume=True)
+
+
+def _run(trainer: Trainer, resume: bool) -> FitResult:
+    try:
+        return trainer.fit(resume=resume)
+    except CancelledError:
+        if trainer.is_main and (trainer.run / rd.RUN_INFO).exists():
+            rd.update_run_info(trainer.run, status="cancelled", epochs_done=trainer.state.epoch)
+        return FitResult(run_dir=str(trainer.run), classes=trainer.classes, epochs=trainer.cfg.epochs,
+                         epochs_done=trainer.state.epoch, best_val_accuracy=trainer.state.best_val_accuracy,
+                         best_epoch=trainer.state.best_epoch, train_seconds=0.0, cancelled=True,
+                         history=tuple(trainer.state.history), problems=tuple(trainer.problems))
+    except BaseException as e:
+        if trainer.is_main and (trainer.run / rd.RUN_INFO).exists():
+            with contextlib.suppress(OSError):
+                rd.update_run_info(trainer.run, status="failed", error=str(e) or type(e).__name__)
+        raise

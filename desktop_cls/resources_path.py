@@ -1,0 +1,30 @@
+"""Find resources/ from a source checkout, an editable or wheel install, and a PyInstaller bundle."""
+
+from __future__ import annotations
+
+import sys
+from functools import cache
+from pathlib import Path
+
+
+@cache
+def resources_dir() -> Path:
+    bundle = getattr(sys, "_MEIPASS", None)
+    candidates = []
+    if bundle:
+        candidates.append(Path(bundle) / "desktop_cls" / "resources")
+    try:
+        from importlib.resources import files
+
+        candidates.append(Path(str(files("desktop_cls.resources"))))
+    except (ModuleNotFoundError, TypeError):
+        pass
+    candidates.append(Path(__file__).resolve().parent.parent / "resources")
+    for c in candidates:
+        if (c / "demo_recipe.json").is_file():
+            return c
+    raise FileNotFoundError("desktop_cls resources not found; reinstall desktop_cls")
+
+
+def resource(name: str) -> Path:
+    return resources_dir() / name

@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""One-command setup for desktop_cls, using only the Python standard library.
+
+    python3 dev.py run    install everything into .venv and start the app on the demo dataset
+                          (no display: a short command-line demo instead)
+    python3 dev.py test   install everything (with test tools) and run the whole test suite
+
+Extra arguments after `test` go to pytest. The install is skipped when pyproject.toml is unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import platform
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+# Qt's multimedia module needs PulseAudio's client library; the rest is usually present.
+DEBIAN_PACKAGES = {"libpulse.so.0": "libpulse0", "libEGL.so.1": "libegl1", "libGL.so.1": "libgl1",
+                   "libxkbcommon.so.0": "libxkbcommon0", "libfontconfig.so.1": "libfontconfig1",
+                   "libdbus-1.so.3": "libdbus-1-3"}
+
+
+def say(msg: str) -> None:
+    print(f"[dev] {msg}", flush=True)
+
+
+def venv_python() -> Path:
+    return VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+def run(cmd: list[str], **kw: object) -> int:
+    return subprocess.call([str(c) for c in cmd], **kw)  # type: ignore[call-overload]
+
+
+def ensure_system_libraries() -> None:
+    """On Debian/Ubuntu, install the few shared libraries Qt needs when they are missing."""
+    if platform.system() != "Linux" or not shutil.which("apt-get") or not shutil.which("ldconfig"):
+        return
+    try:
+        known = subprocess.run(["ldconfig", "-p"], capture_output=True, text=True, check=False).stdout
+    except OSError:
+        return
+    missing = sorted({pkg for lib, pkg in DEBIAN_PACKAGES.items() if lib not in known})
+    if not missing:
+        return
+    prefix: list[str] = []
+    if hasattr(os, "geteuid") and os.geteuid() != 0:
+        if not shutil.which("sudo"):
+            say(f"please install: {' '.join(missing)} (needs root)")
+            return
+        prefix = ["sudo"]
+    say(f"installing system libraries: {' '.join(missing)}")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    run([*prefix, "apt-get", "update", "-qq"], env=env)
+    if run([*prefix, "apt-get", "install", "-y", "-qq", *missing], env=env) != 0:
+        say("could not install them; the window or the webcam may not work")
+
+
+def ensure_venv(dev: bool) -> Path:
+    py = venv_python()
+    if not py.exists():
+        say("creating .venv")
+        if run([sys.executable, "-m", "venv", VENV]) != 0:
+            sys.exit("[dev] could not create a virtual environment; install python3-venv and try again")
+    extra = "[dev]" if dev else ""
+    stamp = VENV / f".installed{'-dev' if dev else ''}"
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if stamp.exists() and stamp.read_text() == digest:
+        return py
+    say("installing desktop_cls and its dependencies (first time: a few minutes)")
+    if run([py, "-m", "pip", "install", "-q", "--upgrade", "pip"]) != 0:
+        sys.exit("[dev] pip upgrade failed")
+    if run([py, "-m", "pip", "install", "-q", "-e", f"{ROOT}{extra}"]) != 0:
+        sys.exit("[dev] installing the project failed (see pip's message above)")
+    stamp.write_text(digest)
+    return py
+
+
+def has_display() -> bool:
+    if platform.system() in ("Windows", "Darwin"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def cmd_run(args: list[str]) -> int:
+    ensure_system_libraries()
+    py = ensure_venv(dev=False)
+    demo = ROOT / "demo-data"
+    if not demo.exists():
+        run([py, "-m", "desktop_cls", "demo-data", demo])
+    if has_display() and os.environ.get("QT_QPA_PLATFORM") != "offscreen":
+        return run([py, "-m", "desktop_cls", "gui", demo, *args])
+    say("no display found: running the command-line demo instead of the window")
+    return run([py, "-m", "desktop_cls.demo", demo, *args])
+
+
+def cmd_test(args: list[str]) -> int:
+    ensure_system_libraries()
+    py = ensure_venv(dev=True)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    say("ruff")
+    if run([py, "-m", "ruff", "check", "desktop_cls", "tests", "benchmarks", "dev.py"], cwd=ROOT) != 0:
+        return 1
+    say("mypy")
+    if run([py, "-m", "mypy"], cwd=ROOT) != 0:
+        return 1
+    say("pytest")
+    workers = ["-n", "2"] if (os.cpu_count() or 1) >= 2 else []
+    return run([py, "-m", "pytest", *workers, "--durations=15", *args], cwd=ROOT, env=env)
+
+
+def main() -> int:
+    if len(sys.argv) < 2 or sys.argv[1] not in ("run", "test"):
+        print(__doc__)
+        return 2
+    return {"run": cmd_run, "test": cmd_test}[sys.argv[1]](sys.argv[2:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

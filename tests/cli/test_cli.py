@@ -1,0 +1,123 @@
+"""The CLI contract: scripts depend on these keys and exit codes."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from desktop_cls.cli import main
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_scan_json(capsys: pytest.CaptureFixture[str], tiny_folder: Path) -> None:
+    (tiny_folder / "cat" / "bad.jpg").write_bytes(b"xx")
+    code, out, _ = run_cli(capsys, "scan", tiny_folder, "--json")
+    assert code == 0
+    d = json.loads(out)
+    assert d["classes"] == ["cat", "dog", "fish"] and d["counts"]["cat"] == 8 and d["num_images"] == 24
+    assert d["problems"][0]["path"].endswith("bad.jpg") and {"path", "kind", "message"} <= set(d["problems"][0])
+
+
+def test_train_eval_predict_export_flow(capsys: pytest.CaptureFixture[str], tiny_folder: Path, tmp_path: Path) -> None:
+    run = tmp_path / "run"
+    code, out, err = run_cli(capsys, "train", tiny_folder, "--out", run, "--model", "simple_cnn", "--epochs", "2",
+                             "--batch-size", "8", "--image-size", "16", "--lr", "0.01", "--optimizer", "adam",
+                             "--val-split", "0.25", "--device", "cpu", "--seed", "3", "--json")
+    assert code == 0, err
+    last = json.loads(out.strip().splitlines()[-1])
+    assert set(last) >= {"run_dir", "classes", "epochs", "best_val_accuracy", "train_seconds"}
+    assert last["epochs"] == 2 and Path(last["run_dir"]) == run.resolve()
+    assert "epoch 2/2" in err  # progress goes to stderr
+
+    code, out, _ = run_cli(capsys, "eval", run, tiny_folder, "--json")
+    d = json.loads(out)
+    assert code == 0 and set(d) >= {"accuracy", "classes", "per_class", "confusion_matrix", "misclassified"}
+    assert set(d["per_class"]["cat"]) == {"precision", "recall", "f1", "support"}
+
+    code, out, _ = run_cli(capsys, "predict", run, tiny_folder / "dog", "--top-k", "2", "--json")
+    preds = json.loads(out)
+    assert code == 0 and len(preds) == 8
+    assert set(preds[0]) >= {"path", "label", "confidence", "top_k"} and len(preds[0]["top_k"]) == 2
+    assert set(preds[0]["top_k"][0]) == {"label", "probability"}
+
+    csv_path = tmp_path / "p.csv"
+    code, _, _ = run_cli(capsys, "predict", run, tiny_folder / "cat", "--csv", csv_path)
+    rows = list(csv.DictReader(csv_path.open()))
+    assert code == 0 and len(rows) == 8 and rows[0]["label"] in ("cat", "dog", "fish")
+    code, _, err = run_cli(capsys, "predict", run, tiny_folder / "cat", "--csv", csv_path)
+    assert code == 2 and "already exists" in err
+
+    code, out, _ = run_cli(capsys, "export", run, "--format", "onnx", "--out", tmp_path / "m.onnx", "--json")
+    assert code == 0 and json.loads(out)["verified"] is True
+    code, out, _ = run_cli(capsys, "predict", tmp_path / "m.onnx", tiny_folder / "cat" / "cat_00.png", "--json")
+    assert code == 0 and json.loads(out)[0]["label"]
+
+
+def test_resume_via_cli(capsys: pytest.CaptureFixture[str], tiny_folder: Path, tmp_path: Path) -> None:
+    run = tmp_path / "run"
+    assert run_cli(capsys, "train", tiny_folder, "--out", run, "--epochs", "1", "--image-size", "16")[0] == 0
+    code, out, _ = run_cli(capsys, "train", "--resume", run, "--epochs", "2", "--json")
+    assert code == 0 and json.loads(out.splitlines()[-1])["epochs"] == 2
+
+
+@pytest.mark.parametrize("args,needle", [
+    (["scan", "/definitely/not/here"], "folder not found"),
+    (["train", "/definitely/not/here"], "folder not found"),
+    (["eval", "/no/model", "/tmp"], "model not found"),
+    (["predict", "/no/model", "x.png"], "model not found"),
+    (["export", "/no/model", "--format", "onnx", "--out", "x.onnx"], "model not found"),
+    (["train", "--resume", "/no/run"], "not a training run"),
+])
+def test_user_errors_exit_2_with_one_line(capsys: pytest.CaptureFixture[str], args: list[str], needle: str) -> None:
+    code, out, err = run_cli(capsys, *args)
+    assert code == 2 and out == ""
+    assert needle in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_unreadable_model_file_is_a_user_error(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                               tiny_folder: Path) -> None:
+    bad = tmp_path / "m.safetensors"
+    bad.write_bytes(b"garbage")
+    (tmp_path / "m.json").write_text("{}")
+    code, _, err = run_cli(capsys, "predict", bad, tiny_folder)
+    assert code == 2 and "schema_version" in err
+
+
+def test_demo_data_and_models(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _, _ = run_cli(capsys, "demo-data", tmp_path / "demo")
+    assert code == 0
+    classes = sorted(p.name for p in (tmp_path / "demo").iterdir())
+    assert len(classes) == 10 and len(list((tmp_path / "demo" / classes[0]).iterdir())) == 60
+    code, _, err = run_cli(capsys, "demo-data", tmp_path / "demo")
+    assert code == 2 and "not empty" in err
+    code, out, _ = run_cli(capsys, "models", "--json")
+    assert {m["name"] for m in json.loads(out)} >= {"simple_cnn", "vgg_net", "quicknet", "resnet18", "efficientnet_b0"}
+
+
+def test_demo_data_is_deterministic(tmp_path: Path) -> None:
+    from desktop_cls.core.demo_data import make_demo_dataset
+
+    a = make_demo_dataset(tmp_path / "a", images_per_class=2)
+    b = make_demo_dataset(tmp_path / "b", images_per_class=2)
+    for p in sorted(a.rglob("*.png")):
+        assert p.read_bytes() == (b / p.relative_to(a)).read_bytes()
+
+
+def test_python_dash_m_entry_point(tmp_path: Path) -> None:
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    r = subprocess.run([sys.executable, "-m", "desktop_cls", "scan", str(tmp_path / "nope")],
+                       capture_output=True, text=True, env=env, timeout=120)
+    assert r.returncode == 2 and "folder not found" in r.stderr

@@ -1,0 +1,58 @@
+"""Shared fixtures. Every test runs with its own user folders, so none touches real settings or runs."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+
+@pytest.fixture(autouse=True)
+def isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    base = tmp_path_factory.mktemp("user")
+    for name in ("DATA", "CACHE", "CONFIG", "LOG"):
+        monkeypatch.setenv(f"DESKTOP_CLS_{name}_DIR", str(base / name.lower()))
+    return base
+
+
+def write_image(path: Path, arr: np.ndarray, fmt: str | None = None) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(arr).save(path, format=fmt)
+    return path
+
+
+def make_tiny_folder(root: Path, classes: tuple[str, ...] = ("cat", "dog", "fish"), per_class: int = 8,
+                     size: int = 16, seed: int = 0) -> Path:
+    """Classes differ by colour, so a tiny model learns them in a couple of epochs."""
+    rng = np.random.default_rng(seed)
+    colours = [(230, 40, 40), (40, 230, 40), (40, 40, 230), (230, 230, 40), (40, 230, 230)]
+    for ci, c in enumerate(classes):
+        for i in range(per_class):
+            base = np.array(colours[ci % len(colours)], dtype=np.float64)
+            arr = np.clip(base + rng.normal(0, 25, (size, size, 3)), 0, 255).astype(np.uint8)
+            write_image(root / c / f"{c}_{i:02d}.png", arr)
+    return root
+
+
+@pytest.fixture
+def tiny_folder(tmp_path: Path) -> Path:
+    return make_tiny_folder(tmp_path / "tiny")
+
+
+@pytest.fixture(scope="session")
+def trained_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """One small finished run shared by read-only tests: (run_dir, dataset)."""
+    from desktop_cls.core.config import TrainConfig
+    from desktop_cls.core.trainer import fit
+
+    base = tmp_path_factory.mktemp("shared_run")
+    data = make_tiny_folder(base / "data", per_class=10)
+    cfg = TrainConfig(epochs=4, batch_size=8, image_size=16, seed=1, cache_images="ram")
+    res = fit(cfg, data, out=base / "run")
+    return Path(res.run_dir), data

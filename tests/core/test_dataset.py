@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+from torchvision.datasets import ImageFolder
+
+from desktop_cls.core.dataset import scan, stratified_split
+from desktop_cls.core.errors import UserError
+from tests.conftest import make_tiny_folder, write_image
+
+PIX = np.full((6, 6, 3), 120, dtype=np.uint8)
+
+
+def test_matches_imagefolder_classes_indices_and_order(tmp_path: Path) -> None:
+    root = make_tiny_folder(tmp_path / "d", classes=("b_class", "A_class", "c"), per_class=3)
+    write_image(root / "c" / "nested" / "deeper" / "x.PNG", PIX)  # nested + upper-case extension
+    write_image(root / "A_class" / "Z.JPEG", PIX, fmt="JPEG")
+    (root / "c" / "notes.txt").write_text("not an image")
+    ref = ImageFolder(str(root))
+    idx = scan(root, val_fraction=0.0)
+    assert list(idx.classes) == ref.classes
+    assert [(s.path, s.label) for s in idx.samples] == [(str(Path(p).resolve()), t) for p, t in ref.samples]
+
+
+def test_hidden_and_system_files_are_never_classes_or_samples(tmp_path: Path) -> None:
+    root = make_tiny_folder(tmp_path / "d", per_class=2)
+    write_image(root / ".ipynb_checkpoints" / "a.png", PIX)
+    write_image(root / "cat" / ".hidden.png", PIX)
+    write_image(root / "cat" / ".cache" / "b.png", PIX)
+    (root / "cat" / ".DS_Store").write_bytes(b"\0\1")
+    (root / "cat" / "Thumbs.db").write_bytes(b"\0")
+    (root / "desktop.ini").write_text("[x]")
+    idx = scan(root, val_fraction=0.0)
+    assert idx.classes == ("cat", "dog", "fish")
+    assert all("/." not in s.path for s in idx.samples)
+    assert idx.counts()["cat"] == 2
+
+
+def test_empty_class_is_reported_not_fatal(tmp_path: Path) -> None:
+    root = make_tiny_folder(tmp_path / "d", per_class=2)
+    (root / "empty").mkdir()
+    idx = scan(root, val_fraction=0.0)
+    assert "empty" not in idx.classes
+    assert any(p.kind == "empty_class" and p.path.endswith("empty") for p in idx.problems)
+
+
+def test_symlink_loop_terminates(tmp_path: Path) -> None:
+    root = make_tiny_folder(tmp_path / "d", per_class=2)
+    os.symlink(root / "cat", root / "cat" / "loop")
+    idx = scan(root, val_fraction=0.0)
+    assert idx.counts()["cat"] == 2
+    assert any(p.kind == "symlink_loop" for p in idx.problems)
+
+
+def test_corrupt_files_are_problems_and_left_out(tmp_path: Path) -> None:
+    root = make_tiny_folder(tmp_path / "d", per_class=3)
+    (root / "dog" / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\nnot really")
+    (root / "dog" / "empty.jpg").write_bytes(b"")
+    idx = scan(root, val_fraction=0.0, verify="full")
+    bad = {Path(p.path).name: p.kind for p in idx.problems}
+    assert bad["broken.png"] in ("corrupt", "not_image")
+    assert bad["empty.jpg"] == "corrupt"
+    assert idx.counts()["dog"] == 3
+    assert all("broken" not in s.path for s in idx.samples)
+
+
+def test_split_is_stratified_seeded_and_disjoint(tmp_path: Path) -> None:
+    root = make_tiny_folder(tmp_path / "d", per_class=10)
+    a = scan(root, val_fraction=0.2, seed=3)
+    b = scan(root, val_fraction=0.2, seed=3)
+    c = scan(root, val_fraction=0.2, seed=4)
+    assert a.samples == b.samples
+    assert a.samples != c.samples
+    assert a.counts("val") == {"cat": 2, "dog": 2, "fish": 2}
+    assert not {s.path for s in a.split("val")} & {s.path for s in a.split("train")}
+
+
+def test_stratified_split_keeps_one_train_image_per_class() -> None:
+    splits = stratified_split([0, 0, 1], 0.9, seed=0)
+    assert splits.count("train") == 2  # class 0 keeps one of its two; class 1 (one image) stays in train
+
+
+def test_train_val_test_folders_are_used_as_given(tmp_path: Path) -> None:
+    make_tiny_folder(tmp_path / "d" / "train", per_class=4)
+    make_tiny_folder(tmp_path / "d" / "valid", per_class=2)
+    make_tiny_folder(tmp_path / "d" / "test", classes=("cat", "dog", "fish", "bird"), per_class=1)
+    idx = scan(tmp_path / "d")
+    assert idx.layout == "split_folders"
+    assert len(idx.split("train")) == 12 and len(idx.split("val")) == 6 and len(idx.split("test")) == 3
+    assert any(p.kind == "unknown_class" and p.path.endswith("bird") for p in idx.problems)
+
+
+def test_loose_images_are_unlabeled(tmp_path: Path) -> None:
+    root = make_tiny_folder(tmp_path / "d", per_class=2)
+    write_image(root / "loose.png", PIX)
+    assert scan(root).unlabeled == (str((root / "loose.png").resolve()),)
+
+
+def test_fingerprint_changes_when_a_file_changes(tmp_path: Path) -> None:
+    root = make_tiny_folder(tmp_path / "d", per_class=2)
+    before = scan(root).fingerprint["sha256"]
+    assert scan(root).fingerprint["sha256"] == before
+    write_image(root / "cat" / "cat_00.png", np.zeros((5, 5, 3), dtype=np.uint8))
+    assert scan(root).fingerprint["sha256"] != before
+
+
+@pytest.mark.parametrize("setup,message", [
+    ("missing", "folder not found"),
+    ("file", "not a folder"),
+    ("no_classes", "no classes found"),
+])
+def test_bad_folders_are_clear_user_errors(tmp_path: Path, setup: str, message: str) -> None:
+    target = tmp_path / "x"
+    if setup == "file":
+        target.write_text("x")
+    elif setup == "no_classes":
+        write_image(target / "loose.png", PIX)
+    with pytest.raises(UserError, match=message):
+        scan(target)

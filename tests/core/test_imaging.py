@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from desktop_cls.core.errors import ImageLoadError
+from desktop_cls.core.imaging import MAX_PIXELS, array_to_rgb_image, load_resized, load_rgb
+
+
+def save(path: Path, im: Image.Image, **kw: object) -> Path:
+    im.save(path, **kw)
+    return path
+
+
+def test_sixteen_bit_grayscale_is_scaled_not_clipped(tmp_path: Path) -> None:
+    arr = np.full((4, 4), 32768, dtype=np.uint16)
+    p = save(tmp_path / "g16.png", Image.fromarray(arr))
+    out = np.asarray(load_rgb(p))
+    assert out.shape == (4, 4, 3)
+    assert out[0, 0].tolist() == [128, 128, 128]
+
+
+def test_cmyk_jpeg_becomes_rgb(tmp_path: Path) -> None:
+    p = save(tmp_path / "c.jpg", Image.new("CMYK", (8, 8), (0, 255, 255, 0)))  # pure red in CMYK
+    r, g, b = np.asarray(load_rgb(p))[4, 4].tolist()
+    assert r > 200 and g < 60 and b < 60
+
+
+def test_palette_with_transparency_composites_on_white(tmp_path: Path) -> None:
+    im = Image.new("P", (4, 4), 0)
+    im.putpalette([0, 0, 0, 255, 0, 0] + [0] * 762)
+    im.putpixel((1, 1), 1)
+    p = save(tmp_path / "p.png", im, transparency=0)
+    out = np.asarray(load_rgb(p))
+    assert out[0, 0].tolist() == [255, 255, 255]  # transparent -> white background
+    assert out[1, 1].tolist() == [255, 0, 0]
+
+
+def test_rgba_half_transparent_blends(tmp_path: Path) -> None:
+    p = save(tmp_path / "a.png", Image.new("RGBA", (2, 2), (0, 0, 0, 128)))
+    v = np.asarray(load_rgb(p))[0, 0].tolist()
+    assert all(120 <= c <= 130 for c in v)
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_every_exif_orientation_is_applied(tmp_path: Path, orientation: int) -> None:
+    # A 2x1 image, left pixel red, right pixel blue; after orientation the red pixel moves predictably.
+    arr = np.zeros((1, 2, 3), dtype=np.uint8)
+    arr[0, 0] = (255, 0, 0)
+    arr[0, 1] = (0, 0, 255)
+    im = Image.fromarray(arr)
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    p = tmp_path / f"o{orientation}.png"
+    im.save(p, exif=exif.tobytes())
+    out = np.asarray(load_rgb(p))
+    expected = {1: (1, 2), 2: (1, 2), 3: (1, 2), 4: (1, 2), 5: (2, 1), 6: (2, 1), 7: (2, 1), 8: (2, 1)}[orientation]
+    assert out.shape[:2] == expected
+    red_at = tuple(int(v) for v in np.argwhere(out[..., 0] > 200)[0])
+    want = {1: (0, 0), 2: (0, 1), 3: (0, 1), 4: (0, 0), 5: (0, 0), 6: (0, 0), 7: (1, 0), 8: (1, 0)}[orientation]
+    assert red_at == want
+
+
+def test_animated_gif_uses_first_frame(tmp_path: Path) -> None:
+    frames = [Image.new("RGB", (4, 4), c) for c in ((255, 0, 0), (0, 255, 0))]
+    p = tmp_path / "anim.gif"
+    frames[0].save(p, save_all=True, append_images=frames[1:], duration=50)
+    r, g, _ = np.asarray(load_rgb(p))[0, 0].tolist()
+    assert r > 200 and g < 50
+
+
+def test_png_bytes_named_jpg_load(tmp_path: Path) -> None:
+    p = tmp_path / "really_png.JPG"
+    Image.new("RGB", (3, 3), (10, 20, 30)).save(p, format="PNG")
+    assert np.asarray(load_rgb(p))[0, 0].tolist() == [10, 20, 30]
+
+
+@pytest.mark.parametrize("kind,content", [
+    ("corrupt", b""),
+    ("not_image", b"this is a text file, not a picture"),
+])
+def test_unreadable_files_raise_our_error(tmp_path: Path, kind: str, content: bytes) -> None:
+    p = tmp_path / "bad.jpg"
+    p.write_bytes(content)
+    with pytest.raises(ImageLoadError) as e:
+        load_rgb(p)
+    assert e.value.path == str(p)
+    assert e.value.kind in (kind, "not_image", "corrupt")
+
+
+def test_truncated_jpeg_is_corrupt(tmp_path: Path) -> None:
+    buf = io.BytesIO()
+    Image.fromarray(np.random.default_rng(0).integers(0, 255, (64, 64, 3), dtype=np.uint8)).save(buf, "JPEG")
+    p = tmp_path / "t.jpg"
+    p.write_bytes(buf.getvalue()[: len(buf.getvalue()) // 2])
+    with pytest.raises(ImageLoadError) as e:
+        load_rgb(p)
+    assert e.value.kind == "corrupt"
+
+
+def test_decompression_bomb_is_refused_before_decoding(tmp_path: Path) -> None:
+    side = int(MAX_PIXELS**0.5) + 100
+    p = tmp_path / "bomb.png"
+    Image.new("1", (side, side)).save(p)  # tiny file, huge claimed size
+    assert p.stat().st_size < 5_000_000
+    with pytest.raises(ImageLoadError) as e:
+        load_rgb(p)
+    assert e.value.kind == "too_large"
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(ImageLoadError) as e:
+        load_rgb(tmp_path / "nope.png")
+    assert e.value.kind == "missing"
+
+
+def test_load_resized_shape_and_array_path_agree(tmp_path: Path) -> None:
+    arr = np.random.default_rng(1).integers(0, 255, (40, 30, 3), dtype=np.uint8)
+    p = tmp_path / "x.png"
+    Image.fromarray(arr).save(p)
+    from_file = load_resized(p, (16, 20))
+    assert from_file.shape == (16, 20, 3)
+    from desktop_cls.core.imaging import resize_rgb
+
+    assert np.array_equal(resize_rgb(array_to_rgb_image(arr), (16, 20)), from_file)
+
+
+def test_array_to_rgb_rejects_bad_shapes() -> None:
+    with pytest.raises(ValueError):
+        array_to_rgb_image(np.zeros((4, 4, 2), dtype=np.uint8))
+    with pytest.raises(ValueError):
+        array_to_rgb_image(np.zeros((4, 4, 3), dtype=np.float32))

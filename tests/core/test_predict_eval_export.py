@@ -1,0 +1,174 @@
+from __future__ import annotations
+
+import json
+import pickle
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from desktop_cls.core.errors import ModelFileError, UserError
+from desktop_cls.core.evaluate import evaluate
+from desktop_cls.core.export import export_model
+from desktop_cls.core.metrics import classification_report, confusion_matrix, per_class_scores
+from desktop_cls.core.model_io import load_native, load_state_dict_file
+from desktop_cls.core.predictor import Predictor
+
+
+def test_metrics_by_hand() -> None:
+    y = np.array([0, 0, 1, 1, 2])
+    p = np.array([0, 1, 1, 1, 0])
+    cm = confusion_matrix(y, p, 3)
+    assert cm.tolist() == [[1, 1, 0], [0, 2, 0], [1, 0, 0]]
+    s = per_class_scores(cm, ["a", "b", "c"])
+    assert s["a"] == {"precision": 0.5, "recall": 0.5, "f1": 0.5, "support": 2}
+    assert s["b"]["precision"] == pytest.approx(2 / 3) and s["b"]["recall"] == 1.0
+    assert s["c"]["f1"] == 0.0
+    probs = np.eye(3)[p] * 0.8 + 0.2 / 3
+    r = classification_report(y, probs, ["a", "b", "c"], top_k=2)
+    assert r["accuracy"] == pytest.approx(0.6)
+    assert r["averages"]["weighted"]["support"] == 5
+
+
+def test_predictor_on_run_folder_files_folders_and_arrays(trained_run: tuple[Path, Path]) -> None:
+    run, data = trained_run
+    pred = Predictor.load(run)
+    assert pred.classes == ("cat", "dog", "fish")
+    files = pred.predict_paths([data / "cat"], top_k=2)
+    assert len(files) == 10 and all(len(p.top_k) == 2 for p in files)
+    assert sum(p.label == "cat" for p in files) >= 8
+    arr = np.asarray(Image.open(data / "fish" / "fish_00.png").convert("RGB"))
+    from_array = pred.predict_arrays([arr])[0]
+    from_file = pred.predict_paths([data / "fish" / "fish_00.png"])[0]
+    assert from_array.label == from_file.label
+    assert from_array.confidence == pytest.approx(from_file.confidence, abs=1e-6)
+    assert sum(p for _, p in from_file.top_k) <= 1.0 + 1e-6
+
+
+def test_predict_reports_unreadable_files_without_failing(trained_run: tuple[Path, Path], tmp_path: Path) -> None:
+    run, data = trained_run
+    bad = tmp_path / "bad.png"
+    bad.write_bytes(b"nope")
+    out = Predictor.load(run).predict_paths([bad, data / "dog" / "dog_01.png"])
+    assert out[0].error and out[0].label is None
+    assert out[1].label is not None
+
+
+def test_evaluate_uses_the_validation_split_of_the_training_folder(trained_run: tuple[Path, Path]) -> None:
+    run, data = trained_run
+    ev = evaluate(Predictor.load(run), data)
+    assert ev.split == "validation"
+    assert ev.report["num_images"] == 6  # 2 of 10 per class held out
+    assert np.array(ev.report["confusion_matrix"]).sum() == 6
+    assert set(ev.report["per_class"]) == {"cat", "dog", "fish"}
+
+
+def test_evaluate_on_another_folder_with_a_foreign_class(trained_run: tuple[Path, Path], tmp_path: Path) -> None:
+    run, data = trained_run
+    other = tmp_path / "other"
+    shutil.copytree(data / "cat", other / "cat")
+    shutil.copytree(data / "dog", other / "wolf")
+    ev = evaluate(Predictor.load(run), other)
+    assert ev.split == "folder" and ev.report["num_images"] == 10
+    assert any(p.kind == "unknown_class" for p in ev.problems)
+    mis = ev.misclassified()
+    assert all(m["true"] == "cat" for m in mis)
+    assert [m["confidence"] for m in mis] == sorted((m["confidence"] for m in mis), reverse=True)
+
+
+@pytest.mark.parametrize("fmt", ["safetensors", "torchscript", "onnx"])
+def test_every_export_is_verified_and_loads_back(trained_run: tuple[Path, Path], tmp_path: Path, fmt: str) -> None:
+    run, data = trained_run
+    res = export_model(run, fmt, tmp_path / "model")
+    assert res.verified and res.top1_agreement == 1.0
+    meta = json.loads(Path(res.sidecar).read_text())
+    assert meta["classes"] == ["cat", "dog", "fish"] and meta["input_size"] == [16, 16]
+    assert meta["resize"] == "stretch" and meta["mean"] and meta["std"] and meta["model"] == "quicknet"
+    ref = Predictor.load(run).predict_paths([data / "dog"])
+    if fmt == "onnx":
+        import onnxruntime as ort
+
+        sess = ort.InferenceSession(res.path)
+        assert sess.get_inputs()[0].shape[0] != 1  # dynamic batch
+        props = sess.get_modelmeta().custom_metadata_map
+        assert json.loads(props["classes"]) == ["cat", "dog", "fish"]
+    loaded = Predictor.load(res.path, allow_code=True)
+    got = loaded.predict_paths([data / "dog"])
+    assert [p.label for p in got] == [p.label for p in ref]
+    assert max(abs(a.confidence - b.confidence) for a, b in zip(got, ref, strict=True)) < 1e-4
+
+
+def test_export_never_overwrites_silently(trained_run: tuple[Path, Path], tmp_path: Path) -> None:
+    run, _ = trained_run
+    target = tmp_path / "m.onnx"
+    target.write_bytes(b"keep me")
+    with pytest.raises(UserError, match="already exists"):
+        export_model(run, "onnx", target)
+    assert target.read_bytes() == b"keep me"
+
+
+def test_torchscript_needs_explicit_trust(trained_run: tuple[Path, Path], tmp_path: Path) -> None:
+    run, _ = trained_run
+    res = export_model(run, "torchscript", tmp_path / "m")
+    with pytest.raises(ModelFileError, match="contains code"):
+        Predictor.load(res.path)
+
+
+class _Evil:
+    def __init__(self, marker: str) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (open, (self.marker, "w"))
+
+
+def test_pickle_that_would_run_code_is_refused(tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    evil = tmp_path / "evil.pt"
+    with open(evil, "wb") as f:
+        pickle.dump({"model": _Evil(str(marker))}, f)
+    with pytest.raises(ModelFileError, match="refused"):
+        load_state_dict_file(evil)
+    assert not marker.exists()
+
+
+def test_metadata_mismatch_is_a_clear_error(trained_run: tuple[Path, Path], tmp_path: Path) -> None:
+    run, _ = trained_run
+    shutil.copy(run / "model.safetensors", tmp_path / "m.safetensors")
+    meta = json.loads((run / "model.json").read_text())
+    meta["classes"] = ["a", "b"]
+    meta["num_classes"] = 2
+    (tmp_path / "m.json").write_text(json.dumps(meta))
+    with pytest.raises(ModelFileError, match="needs"):
+        load_native(tmp_path / "m.safetensors")
+    meta["schema_version"] = 99
+    (tmp_path / "m.json").write_text(json.dumps(meta))
+    with pytest.raises(ModelFileError, match="schema_version"):
+        load_native(tmp_path / "m.safetensors")
+
+
+def test_plain_state_dict_pt_file_is_accepted(trained_run: tuple[Path, Path], tmp_path: Path) -> None:
+    run, data = trained_run
+    model, _ = load_native(run / "model.safetensors")
+    torch.save(model.state_dict(), tmp_path / "m.pt")
+    shutil.copy(run / "model.json", tmp_path / "m.json")
+    assert Predictor.load(tmp_path / "m.pt").predict_paths([data / "cat" / "cat_00.png"])[0].label
+
+
+def test_onnx_external_data_outside_the_folder_is_refused(trained_run: tuple[Path, Path], tmp_path: Path) -> None:
+    import onnx
+
+    run, _ = trained_run
+    res = export_model(run, "onnx", tmp_path / "m")
+    proto = onnx.load(res.path)
+    init = proto.graph.initializer[0]
+    init.data_location = onnx.TensorProto.EXTERNAL
+    del init.external_data[:]
+    entry = init.external_data.add()
+    entry.key, entry.value = "location", "../../etc/passwd"
+    Path(res.path).write_bytes(proto.SerializeToString())  # onnx.save itself would refuse to write this
+    with pytest.raises(ModelFileError, match="outside"):
+        Predictor.load(res.path)

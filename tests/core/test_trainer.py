@@ -1,0 +1,227 @@
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import torch
+
+from desktop_cls.core import run_dir as rd
+from desktop_cls.core.checkpoint import load_checkpoint
+from desktop_cls.core.config import Augmentation, TrainConfig
+from desktop_cls.core.dataset import scan
+from desktop_cls.core.errors import UserError
+from desktop_cls.core.events import BaseCallback, CancelToken, EpochEnd, Notice, PauseToken
+from desktop_cls.core.trainer import fit, resume
+
+FAST = TrainConfig(model="simple_cnn", epochs=2, batch_size=8, image_size=16, seed=0)
+
+
+class Recorder(BaseCallback):
+    def __init__(self) -> None:
+        self.epochs: list[EpochEnd] = []
+        self.batches = 0
+        self.notices: list[Notice] = []
+
+    def on_epoch_end(self, event: EpochEnd) -> None:
+        self.epochs.append(event)
+
+    def on_batch_end(self, event: object) -> None:
+        self.batches += 1
+
+    def on_notice(self, event: Notice) -> None:
+        self.notices.append(event)
+
+
+class CancelAfterEpoch(BaseCallback):
+    def __init__(self, epoch: int, token: CancelToken) -> None:
+        self.epoch = epoch
+        self.token = token
+
+    def on_epoch_end(self, event: EpochEnd) -> None:
+        if event.epoch == self.epoch:
+            self.token.set()
+
+
+class StopAfter(BaseCallback):
+    def __init__(self, batches: int, token: CancelToken) -> None:
+        self.left = batches
+        self.token = token
+
+    def on_batch_end(self, event: object) -> None:
+        self.left -= 1
+        if self.left <= 0:
+            self.token.set()
+
+
+def test_fit_writes_a_complete_run(tiny_folder: Path, tmp_path: Path) -> None:
+    rec = Recorder()
+    res = fit(FAST, tiny_folder, out=tmp_path / "run", callbacks=[rec])
+    run = Path(res.run_dir)
+    assert res.epochs_done == 2 and not res.cancelled
+    assert [e.epoch for e in rec.epochs] == [1, 2] and rec.batches >= 2
+    rows = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
+    assert [r["epoch"] for r in rows] == [1, 2]
+    for key in ("train_loss", "train_accuracy", "val_loss", "val_accuracy", "lr", "seconds"):
+        assert all(isinstance(r[key], float) for r in rows), key
+    assert TrainConfig.load(run / "config.json") == FAST
+    for name in ("checkpoints/last.pt", "checkpoints/best.pt", "model.safetensors", "model.json", "run.json"):
+        assert (run / name).is_file(), name
+    info = rd.read_run_info(run)
+    assert info["status"] == "completed" and info["dataset_fingerprint"]["num_files"] == 24
+    ck = load_checkpoint(run / rd.LAST)
+    assert ck["epoch"] == 2 and ck["classes"] == ["cat", "dog", "fish"]
+
+
+def test_default_model_learns_the_tiny_dataset(tiny_folder: Path, tmp_path: Path) -> None:
+    cfg = TrainConfig(epochs=6, batch_size=8, image_size=16, seed=0)
+    res = fit(cfg, scan(tiny_folder, val_fraction=0.25), out=tmp_path / "run")
+    assert res.best_val_accuracy is not None and res.best_val_accuracy >= 0.8
+
+
+def test_fit_stops_when_cancelled(tiny_folder: Path, tmp_path: Path) -> None:
+    token = CancelToken()
+    res = fit(FAST.replace(epochs=50, batch_size=2), tiny_folder, out=tmp_path / "run",
+              callbacks=[StopAfter(12, token)], cancel=token)
+    assert res.cancelled and res.epochs_done < 50
+    assert rd.read_run_info(Path(res.run_dir))["status"].startswith("cancelled")
+
+
+def test_pause_blocks_until_resumed(tiny_folder: Path, tmp_path: Path) -> None:
+    import threading
+
+    pause, token = PauseToken(), CancelToken()
+    seen: list[int] = []
+
+    class PauseOnFirst(BaseCallback):
+        def on_batch_end(self, event: object) -> None:
+            seen.append(1)
+            if len(seen) == 1:
+                pause.pause()
+                threading.Timer(0.3, pause.resume).start()
+
+    res = fit(FAST, tiny_folder, out=tmp_path / "run", callbacks=[PauseOnFirst()], pause=pause, cancel=token)
+    assert res.epochs_done == 2 and len(seen) > 1 and not pause.is_paused()
+
+
+def test_resume_matches_an_uninterrupted_run(tiny_folder: Path, tmp_path: Path) -> None:
+    cfg = FAST.replace(epochs=3, augmentation=Augmentation(hflip=True, rotation_degrees=10))
+    full = fit(cfg, tiny_folder, out=tmp_path / "full")
+    token = CancelToken()
+    part = fit(cfg, tiny_folder, out=tmp_path / "part", callbacks=[CancelAfterEpoch(1, token)], cancel=token)
+    assert part.cancelled and part.epochs_done == 1
+    resumed = resume(part.run_dir)
+    assert resumed.epochs_done == 3
+    a = load_checkpoint(Path(full.run_dir) / rd.LAST)["model"]
+    b = load_checkpoint(Path(resumed.run_dir) / rd.LAST)["model"]
+    for k in a:
+        assert torch.allclose(a[k].float(), b[k].float(), atol=1e-6), k
+    rows = rd.read_metrics(Path(resumed.run_dir))
+    assert [r["epoch"] for r in rows] == [1, 2, 3]
+
+
+def test_resume_after_cancel_loses_at_most_the_current_epoch(tiny_folder: Path, tmp_path: Path) -> None:
+    token = CancelToken()
+    res = fit(FAST.replace(epochs=4), tiny_folder, out=tmp_path / "run",
+              callbacks=[CancelAfterEpoch(1, token)], cancel=token)
+    assert res.cancelled and res.epochs_done == 1
+    cont = resume(res.run_dir)
+    assert cont.epochs_done == 4 and not cont.cancelled
+
+
+def test_resume_refuses_changed_classes(tiny_folder: Path, tmp_path: Path) -> None:
+    res = fit(FAST.replace(epochs=1), tiny_folder, out=tmp_path / "run")
+    shutil.copytree(tiny_folder / "cat", tiny_folder / "zebra")
+    with pytest.raises(UserError, match="classes changed"):
+        resume(res.run_dir, epochs=2)
+
+
+def test_existing_run_folder_is_never_overwritten(tiny_folder: Path, tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    out.mkdir()
+    (out / "precious.txt").write_text("mine")
+    with pytest.raises(UserError, match="not empty"):
+        fit(FAST, tiny_folder, out=out)
+    assert (out / "precious.txt").read_text() == "mine"
+
+
+def test_early_stopping(tiny_folder: Path, tmp_path: Path) -> None:
+    cfg = FAST.replace(epochs=30, lr=1e-9, early_stopping_patience=2)
+    res = fit(cfg, tiny_folder, out=tmp_path / "run")
+    assert res.stopped_early and res.epochs_done < 30
+
+
+def test_out_of_memory_halves_the_batch_and_continues(tiny_folder: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_cls.core import models
+
+    real_forward = models.SimpleCNN.forward
+
+    def forward(self: torch.nn.Module, x: torch.Tensor) -> torch.Tensor:
+        if self.training and x.shape[0] > 2:
+            raise torch.OutOfMemoryError("simulated")
+        return real_forward(self, x)
+
+    monkeypatch.setattr(models.SimpleCNN, "forward", forward)
+    rec = Recorder()
+    res = fit(FAST, tiny_folder, out=tmp_path / "run", callbacks=[rec])
+    assert res.epochs_done == 2
+    assert any("batch size 8" in n.message and "continuing with 4" in n.message for n in rec.notices)
+    assert rd.read_metrics(Path(res.run_dir))[-1]["batch_size"] == 2
+
+
+def test_out_of_memory_at_batch_one_is_a_clear_error(tiny_folder: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_cls.core import models
+
+    def forward(self: torch.nn.Module, x: torch.Tensor) -> torch.Tensor:
+        raise torch.OutOfMemoryError("simulated")
+
+    monkeypatch.setattr(models.SimpleCNN, "forward", forward)
+    with pytest.raises(UserError, match="out of memory"):
+        fit(FAST, tiny_folder, out=tmp_path / "run")
+    assert rd.read_run_info(tmp_path / "run")["status"] == "failed"
+
+
+def test_streaming_path_trains_like_the_cached_path(tiny_folder: Path, tmp_path: Path) -> None:
+    cfg = TrainConfig(epochs=6, batch_size=8, image_size=16, seed=0)
+    data = scan(tiny_folder, val_fraction=0.25)
+    cached = fit(cfg.replace(cache_images="ram"), data, out=tmp_path / "a")
+    streamed = fit(cfg.replace(cache_images="off", num_workers=1), data, out=tmp_path / "b")
+    assert cached.best_val_accuracy is not None and streamed.best_val_accuracy is not None
+    assert abs(cached.best_val_accuracy - streamed.best_val_accuracy) <= 0.34
+
+
+def test_disk_cache_makes_the_second_run_skip_decoding(tiny_folder: Path, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    cfg = FAST.replace(epochs=1, cache_images="disk")
+    data = scan(tiny_folder)
+    first = fit(cfg, data, out=tmp_path / "a")
+    from desktop_cls.core import image_cache
+
+    def no_decode(*a: object) -> None:
+        raise AssertionError("decoded again despite a warm cache")
+
+    monkeypatch.setattr(image_cache, "_decode_one", no_decode)
+    second = fit(cfg, data, out=tmp_path / "b")
+    assert first.history[0]["train_loss"] == pytest.approx(second.history[0]["train_loss"], rel=1e-5)
+
+
+def test_unreadable_image_found_while_training_is_skipped(tiny_folder: Path, tmp_path: Path) -> None:
+    data = scan(tiny_folder, verify="none")
+    victim = data.split("train")[0].path
+    Path(victim).write_bytes(b"garbage")
+    rec = Recorder()
+    res = fit(FAST, data, out=tmp_path / "run", callbacks=[rec])
+    assert res.epochs_done == 2
+    assert any(p.path == victim for p in res.problems)
+    assert any("could not be read" in n.message for n in rec.notices)
+
+
+def test_class_weighting_and_every_optimizer_and_schedule_run(tiny_folder: Path, tmp_path: Path) -> None:
+    for i, (opt, sched) in enumerate([("sgd", "step"), ("adam", "cosine"), ("adamw", "warmup"), ("sgd", "none")]):
+        res = fit(FAST.replace(epochs=1, optimizer=opt, schedule=sched, class_weighting=True, grad_clip=1.0,
+                               label_smoothing=0.0, augmentation=Augmentation(vflip=True, color_jitter=0.3)),
+                  tiny_folder, out=tmp_path / f"r{i}")
+        assert res.epochs_done == 1 and res.history[0]["train_loss"] == res.history[0]["train_loss"]  # not NaN
