@@ -30,8 +30,8 @@ class TensorBatches:
         order = torch.randperm(n, generator=gen) if gen is not None else torch.arange(n)
         for i in range(0, n, batch_size):
             idx = order[i:i + batch_size]
-            if drop_lone and idx.numel() == 1 and n > 1:
-                continue  # a lone sample breaks BatchNorm in training mode
+            if drop_lone and idx.numel() == 1 and batch_size > 1:
+                continue  # a lone last sample breaks BatchNorm in training mode
             if self.on_device:
                 idx_d = idx.to(self.device, non_blocking=True)
                 yield self.images[idx_d], self.labels_dev[idx_d]
@@ -92,6 +92,6 @@ class StreamBatches:
             if not bool(ok.all()):
                 self.skipped += int((~ok).sum())
                 x, y = x[ok], y[ok]
-            if x.shape[0] == 0 or (drop_lone and x.shape[0] == 1 and len(self) > 1):
+            if x.shape[0] == 0 or (drop_lone and x.shape[0] == 1 and batch_size > 1):
                 continue
             yield x.to(self.device, non_blocking=True), y.to(self.device, non_blocking=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -59,7 +60,7 @@ class TrainConfig:
     cache_memory_mb: int = 0  # 0 = a quarter of the machine's RAM
 
     def validate(self) -> TrainConfig:
-        from .models import MODELS
+        from .catalog import MODELS
 
         def bad(msg: str) -> UserError:
             return UserError(f"invalid training option: {msg}")
@@ -78,7 +79,7 @@ class TrainConfig:
             raise bad("learning rate must be positive")
         if self.schedule not in SCHEDULES:
             raise bad(f"schedule '{self.schedule}' must be one of {', '.join(SCHEDULES)}")
-        if self.device not in DEVICES:
+        if self.device not in DEVICES and not re.fullmatch(r"cuda:\d+", self.device):
             raise bad(f"device '{self.device}' must be one of {', '.join(DEVICES)}")
         if self.precision not in PRECISIONS:
             raise bad(f"precision '{self.precision}' must be one of {', '.join(PRECISIONS)}")

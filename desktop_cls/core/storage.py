@@ -103,3 +103,29 @@ def user_log_dir() -> Path:
 
 def default_runs_dir() -> Path:
     return user_data_dir() / "runs"
+
+
+def unique_destination(path: Path) -> Path:
+    """path, or 'name (2).ext', 'name (3).ext'... so that nothing existing is overwritten."""
+    path = Path(path)
+    if not path.exists():
+        return path
+    for i in range(2, 100_000):
+        candidate = path.with_name(f"{path.stem} ({i}){path.suffix}")
+        if not candidate.exists():
+            return candidate
+    raise FileExistsError(f"no free name for {path}")
+
+
+def copy_into_folders(items: list[tuple[str, str]], dest: Path) -> list[tuple[str, str]]:
+    """Copy each (file, folder name) to dest/folder/, renaming on collisions; returns (source, copy)."""
+    import shutil
+
+    done: list[tuple[str, str]] = []
+    for src, folder in items:
+        target_dir = Path(dest) / folder
+        target_dir.mkdir(parents=True, exist_ok=True)
+        target = unique_destination(target_dir / Path(src).name)
+        shutil.copy2(src, target)
+        done.append((src, str(target)))
+    return done

@@ -427,6 +427,8 @@ class Trainer:
                     last_report = now
             if cancelled:
                 break
+            if seen == 0:
+                raise UserError("no training batch could be formed: add images or lower the batch size")
             if isinstance(train_src, StreamBatches) and train_src.skipped:
                 self.cb.notice(f"{train_src.skipped} image(s) could not be read this epoch and were skipped "
                                "(files changed while training?)", "warning")

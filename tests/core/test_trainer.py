@@ -225,3 +225,10 @@ def test_class_weighting_and_every_optimizer_and_schedule_run(tiny_folder: Path,
                                label_smoothing=0.0, augmentation=Augmentation(vflip=True, color_jitter=0.3)),
                   tiny_folder, out=tmp_path / f"r{i}")
         assert res.epochs_done == 1 and res.history[0]["train_loss"] == res.history[0]["train_loss"]  # not NaN
+
+
+def test_batch_size_one_trains(tiny_folder: Path, tmp_path: Path) -> None:
+    res = fit(FAST.replace(epochs=1, batch_size=1), tiny_folder, out=tmp_path / "a")
+    assert res.epochs_done == 1
+    res = fit(TrainConfig(epochs=1, batch_size=1, image_size=16), tiny_folder, out=tmp_path / "b")  # BatchNorm model
+    assert res.epochs_done == 1

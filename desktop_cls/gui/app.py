@@ -1,0 +1,78 @@
+"""Start the desktop app: logging, exception hooks, QApplication, the main window."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import sys
+import threading
+import traceback
+from types import TracebackType
+
+from ..core.storage import user_log_dir
+
+
+def setup_logging() -> str:
+    log_dir = user_log_dir()
+    log_dir.mkdir(parents=True, exist_ok=True)
+    path = log_dir / "desktop_cls.log"
+    handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(threadName)s %(message)s"))
+    root = logging.getLogger("desktop_cls")
+    if not any(isinstance(h, logging.handlers.RotatingFileHandler) for h in root.handlers):
+        root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    return str(path)
+
+
+def install_exception_hooks() -> None:
+    """Uncaught errors on any thread are logged and shown, instead of silently killing a thread."""
+    log = logging.getLogger("desktop_cls")
+
+    def report(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        details = "".join(traceback.format_exception(exc_type, exc, tb))
+        log.error("uncaught exception\n%s", details)
+        try:
+            from PySide6.QtCore import QTimer
+            from PySide6.QtWidgets import QApplication
+
+            from .dialogs import show_error
+
+            app = QApplication.instance()
+            if app is not None:
+                QTimer.singleShot(0, lambda: show_error(QApplication.activeWindow(), "Unexpected error",
+                                                        f"{exc_type.__name__}: {exc}", details))
+        except Exception:
+            pass
+
+    sys.excepthook = report
+
+    def thread_hook(args: threading.ExceptHookArgs) -> None:
+        if args.exc_value is not None:
+            report(args.exc_type, args.exc_value, args.exc_traceback)
+
+    threading.excepthook = thread_hook
+
+
+def run_app(path: str | None = None) -> int:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+
+    from ..resources_path import resource
+    from .main_window import MainWindow
+
+    setup_logging()
+    install_exception_hooks()
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    app.setApplicationName("desktop_cls")
+    app.setOrganizationName("desktop_cls")
+    icon = resource("icon.svg")
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+    window = MainWindow()
+    window.show()
+    if path:
+        QTimer.singleShot(0, lambda: window.open_dataset(path))
+    return int(app.exec())

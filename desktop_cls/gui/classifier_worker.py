@@ -1,0 +1,78 @@
+"""A long-lived worker thread that owns the loaded model and classifies files and webcam frames."""
+
+from __future__ import annotations
+
+import traceback
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from ..core.errors import UserError
+from ..core.events import CancelledError, CancelToken
+from .tasks import log_exception
+
+
+class ClassifierWorker(QObject):
+    loaded = Signal(str, object)  # model path, {"classes": [...], "kind": ...}
+    load_failed = Signal(str, str)
+    files_done = Signal(object)  # list[Prediction]
+    files_progress = Signal(int, int)
+    frame_done = Signal(object)  # Prediction
+    failed = Signal(str, str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.predictor: Any = None
+        self.model_path = ""
+        self.cancel = CancelToken()
+
+    @Slot(str, bool)
+    def load(self, path: str, allow_code: bool) -> None:
+        try:
+            from ..core.predictor import Predictor
+
+            self.predictor = Predictor.load(path, allow_code=allow_code)
+            self.model_path = path
+            self.loaded.emit(path, {"classes": list(self.predictor.classes), "kind": self.predictor.kind})
+        except UserError as e:
+            self.load_failed.emit(str(e), "")
+        except Exception as e:
+            log_exception(e)
+            self.load_failed.emit(f"{type(e).__name__}: {e}", traceback.format_exc())
+
+    @Slot(object)
+    def classify_files(self, paths: list[str]) -> None:
+        if self.predictor is None:
+            self.failed.emit("No model loaded", "")
+            return
+        self.cancel = CancelToken()
+        try:
+            preds = self.predictor.predict_paths(paths, top_k=5, batch_size=32, cancel=self.cancel,
+                                                 progress=lambda d, t, _w: self.files_progress.emit(d, t))
+            self.files_done.emit(preds)
+        except CancelledError:
+            self.files_done.emit([])
+        except UserError as e:
+            self.failed.emit(str(e), "")
+        except Exception as e:
+            log_exception(e)
+            self.failed.emit(f"{type(e).__name__}: {e}", traceback.format_exc())
+
+    @Slot(object)
+    def classify_frame(self, frame: Any) -> None:
+        if self.predictor is None:
+            return
+        try:
+            self.frame_done.emit(self.predictor.predict_arrays([frame], top_k=3)[0])
+        except Exception as e:
+            log_exception(e)
+            self.failed.emit(f"{type(e).__name__}: {e}", traceback.format_exc())
+
+
+def start_classifier() -> tuple[ClassifierWorker, QThread]:
+    thread = QThread()
+    thread.setObjectName("classifier")
+    worker = ClassifierWorker()
+    worker.moveToThread(thread)
+    thread.start()
+    return worker, thread

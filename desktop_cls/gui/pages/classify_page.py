@@ -1,0 +1,464 @@
+"""Classify page: single images with top-k bars, whole folders to a table, and the live webcam."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..classifier_worker import ClassifierWorker, start_classifier
+from ..dialogs import show_error
+from ..state import AppState
+from ..tasks import TaskRunner
+from ..widgets import EmptyState, rgb_array_to_qimage
+
+TOP_K = 5
+
+
+def _button(text: str, name: str, tip: str = "") -> QPushButton:
+    b = QPushButton(text)
+    b.setObjectName(name)
+    b.setAccessibleName(text.replace("&", "").rstrip("…"))
+    b.setToolTip(tip)
+    return b
+
+
+def qimage_to_rgb(img: QImage) -> np.ndarray:
+    """H x W x 3 uint8 copy of a QImage (any format)."""
+    rgb = img.convertToFormat(QImage.Format.Format_RGB888)
+    w, h, stride = rgb.width(), rgb.height(), rgb.bytesPerLine()
+    buf = np.frombuffer(rgb.constBits(), dtype=np.uint8, count=stride * h).reshape(h, stride)
+    return buf[:, : w * 3].reshape(h, w, 3).copy()
+
+
+class ClassifyPage(QWidget):
+    request_load = Signal(str, bool)
+    request_files = Signal(object)
+    request_frame = Signal(object)
+
+    def __init__(self, state: AppState, tasks: TaskRunner) -> None:
+        super().__init__()
+        self.state = state
+        self.tasks = tasks
+        self.worker: ClassifierWorker
+        self.worker, self.classifier_thread = start_classifier()
+        self.request_load.connect(self.worker.load)
+        self.request_files.connect(self.worker.classify_files)
+        self.request_frame.connect(self.worker.classify_frame)
+        self.worker.loaded.connect(self._loaded)
+        self.worker.load_failed.connect(self._load_failed)
+        self.worker.files_done.connect(self._files_done)
+        self.worker.files_progress.connect(self._files_progress)
+        self.worker.frame_done.connect(self._frame_done)
+        self.worker.failed.connect(lambda m, d: show_error(self, "Classification failed", m, d))
+        self.model_ready = False
+        self.pending_files: list[str] | None = None
+        self.predictions: list[Any] = []
+        self.frame_busy = False
+        self.frames_shown = 0
+        self.frames_classified = 0
+        self.last_frame_pred: Any = None
+        self.camera: Any = None
+        self.session: Any = None
+        self.sink: Any = None
+
+        self.model_edit = QLineEdit()
+        self.model_edit.setObjectName("classifyModelEdit")
+        self.model_edit.setAccessibleName("Model")
+        self.model_edit.setPlaceholderText("Run folder or exported model")
+        self.model_edit.editingFinished.connect(lambda: self.load_model(self.model_edit.text()))
+        self.files_button = _button("Classify &images…", "classifyFilesButton", "Pick one or more image files")
+        self.files_button.clicked.connect(self._pick_files)
+        self.folder_button = _button("Classify a &folder…", "classifyFolderButton", "Every image in a folder")
+        self.folder_button.clicked.connect(self._pick_folder)
+        self.webcam_button = _button("&Webcam", "webcamButton", "Live classification from a camera")
+        self.webcam_button.setCheckable(True)
+        self.webcam_button.toggled.connect(self._toggle_webcam)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Model"))
+        top.addWidget(self.model_edit, 1)
+        top.addWidget(self.files_button)
+        top.addWidget(self.folder_button)
+        top.addWidget(self.webcam_button)
+
+        # preview with top-k bars
+        self.preview = QLabel()
+        self.preview.setObjectName("classifyPreview")
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview.setMinimumSize(240, 240)
+        self.preview_caption = QLabel()
+        self.preview_caption.setObjectName("predictionLabel")
+        self.preview_caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        f = self.preview_caption.font()
+        f.setPointSizeF(f.pointSizeF() * 1.3)
+        f.setBold(True)
+        self.preview_caption.setFont(f)
+        self.bars: list[tuple[QLabel, QProgressBar]] = []
+        bars = QGridLayout()
+        for i in range(TOP_K):
+            name, bar = QLabel(), QProgressBar()
+            bar.setRange(0, 1000)
+            bar.setObjectName(f"topkBar{i}")
+            bars.addWidget(name, i, 0)
+            bars.addWidget(bar, i, 1)
+            self.bars.append((name, bar))
+        self.camera_combo = QComboBox()
+        self.camera_combo.setObjectName("cameraCombo")
+        self.camera_combo.setAccessibleName("Camera")
+        self.camera_combo.setVisible(False)
+        self.snapshot_button = _button("Snapshot…", "snapshotButton", "Save the current frame")
+        self.snapshot_button.clicked.connect(self._snapshot)
+        self.snapshot_button.setVisible(False)
+        self.camera_message = QLabel()
+        self.camera_message.setObjectName("cameraMessage")
+        self.camera_message.setWordWrap(True)
+        self.camera_message.setVisible(False)
+        preview_box = QWidget()
+        pl = QVBoxLayout(preview_box)
+        pl.addWidget(self.camera_message)
+        cam_row = QHBoxLayout()
+        cam_row.addWidget(self.camera_combo, 1)
+        cam_row.addWidget(self.snapshot_button)
+        pl.addLayout(cam_row)
+        pl.addWidget(self.preview, 1)
+        pl.addWidget(self.preview_caption)
+        pl.addLayout(bars)
+
+        # folder table
+        self.table = QTableWidget(0, 3)
+        self.table.setObjectName("predictionTable")
+        self.table.setAccessibleName("Predictions")
+        self.table.setHorizontalHeaderLabels(["Image", "Predicted class", "Confidence"])
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.currentCellChanged.connect(lambda r, _c, _pr, _pc: self._show_row(r))
+        self.folder_progress = QProgressBar()
+        self.folder_progress.setObjectName("classifyProgress")
+        self.cancel_button = _button("Cancel", "cancelClassifyButton")
+        self.cancel_button.clicked.connect(lambda: self.worker.cancel.set())
+        self.csv_button = _button("Save &CSV…", "saveCsvButton")
+        self.csv_button.clicked.connect(self._save_csv)
+        self.copy_button = _button("Copy into folders by class…", "copyIntoFoldersButton",
+                                   "Copy each image into a sub-folder named after its predicted class")
+        self.copy_button.clicked.connect(self._copy_into_folders)
+        row = QHBoxLayout()
+        row.addWidget(self.folder_progress, 1)
+        row.addWidget(self.cancel_button)
+        row.addWidget(self.csv_button)
+        row.addWidget(self.copy_button)
+        table_box = QWidget()
+        tl = QVBoxLayout(table_box)
+        tl.setContentsMargins(0, 0, 0, 0)
+        tl.addWidget(self.table, 1)
+        tl.addLayout(row)
+
+        split = QSplitter()
+        split.addWidget(preview_box)
+        split.addWidget(table_box)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
+        self.empty = EmptyState("No model yet — train one on the Train page (about 15 s on the demo data), "
+                                "or open an exported model with File → Open model (Ctrl+M). "
+                                "Then drop images here or click Classify images.")
+        self.content = QStackedWidget()
+        self.content.addWidget(self.empty)
+        self.content.addWidget(split)
+        lay = QVBoxLayout(self)
+        lay.addLayout(top)
+        lay.addWidget(self.content, 1)
+        self.setAcceptDrops(True)
+        self._set_busy(False)
+        state.run_changed.connect(self.load_model)
+        state.core_ready.connect(self._on_core_ready)
+
+    # ---- model ---------------------------------------------------------------------------------
+    def _on_core_ready(self) -> None:
+        if self.state.run:
+            self.load_model(self.state.run)
+
+    def load_model(self, path: str) -> None:
+        path = path.strip()
+        if not path or not self.state.core_loaded:
+            return
+        self.model_edit.setText(path)
+        allow_code = False
+        if Path(path).suffix.lower() in (".torchscript", ".ts"):
+            answer = QMessageBox.question(
+                self, "Open a TorchScript model?",
+                "TorchScript files contain program code. Open it only if you trust where it came from.")
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+            allow_code = True
+        self.model_ready = False
+        self._set_busy(False)
+        self.request_load.emit(path, allow_code)
+
+    def _loaded(self, path: str, info: dict[str, Any]) -> None:
+        self.model_ready = True
+        self.content.setCurrentIndex(1)
+        self.preview_caption.setText(f"Model ready: {len(info['classes'])} classes")
+        self._set_busy(False)
+        if self.pending_files:
+            files, self.pending_files = self.pending_files, None
+            self.classify_paths(files)
+
+    def _load_failed(self, message: str, details: str) -> None:
+        self.model_ready = False
+        self._set_busy(False)
+        show_error(self, "Cannot open this model", message, details)
+
+    # ---- files and folders ---------------------------------------------------------------------
+    def _pick_files(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(self, "Images to classify", "",
+                                                "Images (*.jpg *.jpeg *.png *.bmp *.gif *.tif *.tiff *.webp)")
+        if files:
+            self.classify_paths(files)
+
+    def _pick_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Folder to classify")
+        if folder:
+            self.classify_paths([folder])
+
+    def classify_paths(self, paths: list[str]) -> None:
+        """Files and folders; results land in the table, the first one in the preview."""
+        if not self.model_ready:
+            self.pending_files = list(paths)
+            if self.model_edit.text():
+                self.load_model(self.model_edit.text())
+            return
+        self.table.setRowCount(0)
+        self.folder_progress.setRange(0, 0)
+        self._set_busy(True)
+        self.request_files.emit(list(paths))
+
+    def _files_progress(self, done: int, total: int) -> None:
+        self.folder_progress.setRange(0, max(total, 1))
+        self.folder_progress.setValue(done)
+
+    def _files_done(self, preds: list[Any]) -> None:
+        self._set_busy(False)
+        self.predictions = preds
+        self.folder_progress.setRange(0, 1)
+        self.folder_progress.setValue(1)
+        self.table.setRowCount(len(preds))
+        for r, p in enumerate(preds):
+            name = QTableWidgetItem(Path(p.path).name)
+            name.setToolTip(p.path)
+            self.table.setItem(r, 0, name)
+            self.table.setItem(r, 1, QTableWidgetItem(p.label if p.label else f"error: {p.error}"))
+            conf = QTableWidgetItem(f"{p.confidence:.1%}" if p.label else "")
+            conf.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.table.setItem(r, 2, conf)
+        self.table.resizeColumnToContents(1)
+        self.table.resizeColumnToContents(2)
+        if preds:
+            self.table.selectRow(0)
+            self._show_row(0)
+        self.state.status_changed.emit("classify", "done")
+
+    def _show_row(self, row: int) -> None:
+        if not 0 <= row < len(self.predictions):
+            return
+        p = self.predictions[row]
+        pix = QPixmap(p.path)
+        if not pix.isNull():
+            self.preview.setPixmap(pix.scaled(self.preview.size(), Qt.AspectRatioMode.KeepAspectRatio,
+                                              Qt.TransformationMode.SmoothTransformation))
+        self._show_prediction(p)
+
+    def _show_prediction(self, p: Any) -> None:
+        if p.label is None:
+            self.preview_caption.setText(f"Cannot read this image: {p.error}")
+        else:
+            self.preview_caption.setText(f"{p.label} — {p.confidence:.1%}")
+        for i, (name, bar) in enumerate(self.bars):
+            if i < len(p.top_k):
+                label, prob = p.top_k[i]
+                name.setText(label)
+                bar.setValue(round(prob * 1000))
+                bar.setFormat(f"{prob:.1%}")
+                bar.setVisible(True)
+            else:
+                name.setText("")
+                bar.setVisible(False)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.cancel_button.setEnabled(busy)
+        has = bool(self.predictions) and not busy
+        self.csv_button.setEnabled(has)
+        self.copy_button.setEnabled(has)
+        self.files_button.setEnabled(not busy)
+        self.folder_button.setEnabled(not busy)
+
+    def _save_csv(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save predictions", "predictions.csv", "CSV (*.csv)")
+        if not path:
+            return
+        from ...core.storage import write_atomic
+
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow(["path", "label", "confidence", "top_k", "error"])
+        for p in self.predictions:
+            w.writerow([p.path, p.label or "", f"{p.confidence:.6f}",
+                        ";".join(f"{lab}:{pr:.6f}" for lab, pr in p.top_k), p.error or ""])
+        write_atomic(Path(path), buf.getvalue().encode("utf-8"))
+
+    def _copy_into_folders(self) -> None:
+        dest = QFileDialog.getExistingDirectory(self, "Copy into this folder (one sub-folder per class)")
+        if not dest:
+            return
+        items = [(p.path, p.label) for p in self.predictions if p.label]
+
+        def work(progress: Any, cancel: Any) -> int:
+            from ...core.storage import copy_into_folders
+
+            return len(copy_into_folders(items, Path(dest)))
+
+        def done(n: int) -> None:
+            QMessageBox.information(self, "Copied", f"Copied {n} image(s) into {dest} "
+                                    "(existing files were kept; name clashes got a number).")
+
+        def failed(message: str, details: str) -> None:
+            show_error(self, "Copy failed", message, details)
+
+        self.tasks.start("copy", work, on_done=done, on_error=failed)
+
+    # ---- drag and drop -------------------------------------------------------------------------
+    def dragEnterEvent(self, event: Any) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: Any) -> None:
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            self.classify_paths(paths)
+            event.acceptProposedAction()
+
+    # ---- webcam --------------------------------------------------------------------------------
+    def _toggle_webcam(self, on: bool) -> None:
+        if on:
+            self.start_camera()
+        else:
+            self.stop_camera()
+
+    def start_camera(self) -> None:
+        self.content.setCurrentIndex(1)
+        self.camera_message.setVisible(False)
+        try:
+            from PySide6.QtMultimedia import QCamera, QMediaCaptureSession, QMediaDevices, QVideoSink
+        except ImportError as e:
+            self._camera_unavailable(f"Video capture is not available on this system ({e}).")
+            return
+        inputs = QMediaDevices.videoInputs()
+        if not inputs:
+            self._camera_unavailable("No camera found. Connect a camera and press Webcam again.")
+            return
+        if self.camera_combo.count() != len(inputs):
+            self.camera_combo.clear()
+            for dev in inputs:
+                self.camera_combo.addItem(dev.description(), dev)
+        self.camera_combo.setVisible(len(inputs) > 1)
+        device = self.camera_combo.currentData() or inputs[0]
+        self.camera = QCamera(device)
+        self.session = QMediaCaptureSession()
+        self.sink = QVideoSink()
+        self.session.setCamera(self.camera)
+        self.session.setVideoSink(self.sink)
+        self.sink.videoFrameChanged.connect(self._on_frame)
+        self.camera.errorOccurred.connect(lambda _e, msg: self._camera_unavailable(f"Camera error: {msg}"))
+        self.snapshot_button.setVisible(True)
+        self.camera.start()
+
+    def _camera_unavailable(self, message: str) -> None:
+        self.stop_camera()
+        self.camera_message.setText(message)
+        self.camera_message.setVisible(True)
+        self.webcam_button.blockSignals(True)
+        self.webcam_button.setChecked(False)
+        self.webcam_button.blockSignals(False)
+
+    def stop_camera(self) -> None:
+        if self.camera is not None:
+            self.camera.stop()
+        self.camera = self.session = self.sink = None
+        self.snapshot_button.setVisible(False)
+
+    def _on_frame(self, frame: Any) -> None:
+        img = frame.toImage()
+        if img.isNull():
+            return
+        self.show_frame(img)
+
+    def show_frame(self, img: QImage) -> None:
+        """Display a frame with the latest prediction drawn on it; classify only when the model is idle."""
+        self.frames_shown += 1
+        self._last_image = img
+        if self.model_ready and not self.frame_busy:
+            self.frame_busy = True
+            small = img.scaled(320, 320, Qt.AspectRatioMode.KeepAspectRatio) if img.width() > 320 else img
+            self.request_frame.emit(qimage_to_rgb(small))
+        shown = img.convertToFormat(QImage.Format.Format_RGB888)
+        if self.last_frame_pred is not None and self.last_frame_pred.label:
+            painter = QPainter(shown)
+            font = QFont()
+            font.setPointSizeF(max(12.0, shown.height() / 18))
+            font.setBold(True)
+            painter.setFont(font)
+            text = f"{self.last_frame_pred.label} {self.last_frame_pred.confidence:.0%}"
+            rect = painter.fontMetrics().boundingRect(text).adjusted(-8, -4, 8, 4)
+            rect.moveTopLeft(rect.topLeft() * 0)
+            painter.fillRect(rect, QColor(0, 0, 0, 150))
+            painter.setPen(QColor(255, 255, 255))
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+            painter.end()
+        self.preview.setPixmap(QPixmap.fromImage(shown).scaled(
+            self.preview.size(), Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.FastTransformation))
+
+    def _frame_done(self, pred: Any) -> None:
+        self.frame_busy = False
+        self.frames_classified += 1
+        self.last_frame_pred = pred
+        self._show_prediction(pred)
+
+    def _snapshot(self) -> None:
+        img = getattr(self, "_last_image", None)
+        if img is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Save snapshot", "snapshot.png", "PNG (*.png)")
+        if path:
+            img.save(path, "PNG")
+
+    def shutdown(self) -> None:
+        self.stop_camera()
+        self.worker.cancel.set()
+        self.classifier_thread.quit()
+        self.classifier_thread.wait(30_000)
+
+
+__all__ = ["ClassifyPage", "qimage_to_rgb", "rgb_array_to_qimage"]

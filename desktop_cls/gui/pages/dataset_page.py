@@ -1,0 +1,308 @@
+"""Data page: open a folder, scan it in the background, show classes, thumbnails and problems."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..dialogs import show_error
+from ..state import AppState
+from ..tasks import Task, TaskRunner
+from ..thumbnails import ThumbnailModel
+from ..widgets import EmptyState
+
+IMBALANCE_RATIO = 3.0
+
+
+def _button(text: str, name: str, tip: str = "") -> QPushButton:
+    b = QPushButton(text)
+    b.setObjectName(name)
+    b.setAccessibleName(text.replace("&", "").rstrip("…"))
+    b.setToolTip(tip)
+    return b
+
+
+class DatasetPage(QWidget):
+    def __init__(self, state: AppState, tasks: TaskRunner) -> None:
+        super().__init__()
+        self.state = state
+        self.tasks = tasks
+        self.scan_task: Task | None = None
+        self.index: Any = None
+
+        self.path_edit = QLineEdit()
+        self.path_edit.setObjectName("datasetPathEdit")
+        self.path_edit.setAccessibleName("Dataset folder")
+        self.path_edit.setPlaceholderText("Folder with one sub-folder of images per class")
+        self.path_edit.returnPressed.connect(lambda: self.open_folder(self.path_edit.text()))
+        self.open_button = _button("&Open folder…", "openDatasetButton", "Choose a folder (Ctrl+O)")
+        self.open_button.clicked.connect(self.browse)
+        self.demo_button = _button("Try the &demo dataset", "demoDatasetButton",
+                                   "Generate 600 small images of 10 shapes and open them")
+        self.demo_button.clicked.connect(self.open_demo)
+        self.rescan_button = _button("&Rescan", "rescanButton", "Read the folder again")
+        self.rescan_button.clicked.connect(lambda: self.index and self.open_folder(self.index.root))
+        self.rescan_button.setEnabled(False)
+        top = QHBoxLayout()
+        top.addWidget(self.path_edit, 1)
+        top.addWidget(self.open_button)
+        top.addWidget(self.demo_button)
+        top.addWidget(self.rescan_button)
+
+        self.progress = QProgressBar()
+        self.progress.setObjectName("scanProgress")
+        self.progress_label = QLabel()
+        self.cancel_button = _button("Cancel", "cancelScanButton")
+        self.cancel_button.clicked.connect(self.cancel_scan)
+        prow = QHBoxLayout()
+        prow.addWidget(self.progress_label)
+        prow.addWidget(self.progress, 1)
+        prow.addWidget(self.cancel_button)
+        self.progress_row = QWidget()
+        self.progress_row.setLayout(prow)
+        self.progress_row.setVisible(False)
+
+        # content
+        self.summary = QLabel()
+        self.summary.setObjectName("datasetSummary")
+        self.summary.setWordWrap(True)
+        self.class_table = QTableWidget(0, 3)
+        self.class_table.setObjectName("classTable")
+        self.class_table.setAccessibleName("Classes")
+        self.class_table.setHorizontalHeaderLabels(["Class", "Images", "Share"])
+        self.class_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.class_table.verticalHeader().setVisible(False)
+        self.class_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.class_table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.class_table.itemSelectionChanged.connect(self._class_selected)
+
+        self.class_filter = QComboBox()
+        self.class_filter.setObjectName("thumbnailClassFilter")
+        self.class_filter.setAccessibleName("Show images of class")
+        self.class_filter.currentIndexChanged.connect(self._fill_thumbnails)
+        self.thumb_model = ThumbnailModel(side=96)
+        self.thumbs = QListView()
+        self.thumbs.setObjectName("thumbnailGrid")
+        self.thumbs.setAccessibleName("Thumbnails")
+        self.thumb_model.configure_view(self.thumbs)
+        self.thumbs.setLayoutMode(QListView.LayoutMode.Batched)
+        self.thumbs.setBatchSize(200)
+        self.thumbs.doubleClicked.connect(lambda idx: self._reveal(self.thumb_model.items[idx.row()][0]))
+        thumbs_box = QWidget()
+        tl = QVBoxLayout(thumbs_box)
+        tl.setContentsMargins(0, 0, 0, 0)
+        tl.addWidget(self.class_filter)
+        tl.addWidget(self.thumbs, 1)
+
+        self.problem_table = QTableWidget(0, 3)
+        self.problem_table.setObjectName("problemTable")
+        self.problem_table.setAccessibleName("Problems")
+        self.problem_table.setHorizontalHeaderLabels(["File", "Problem", "What to do"])
+        self.problem_table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.problem_table.verticalHeader().setVisible(False)
+        self.problem_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.problem_table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.problem_table.cellDoubleClicked.connect(self._problem_activated)
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("datasetTabs")
+        self.tabs.addTab(thumbs_box, "Images")
+        self.tabs.addTab(self.problem_table, "Problems")
+        self.summary.linkActivated.connect(lambda _: self.tabs.setCurrentIndex(1))
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addWidget(self.tabs)
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(self.summary)
+        rl.addWidget(self.class_table, 1)
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+
+        self.empty = EmptyState("No dataset yet — drop a folder here, open one with Ctrl+O, "
+                                "or try the demo dataset (600 small images of 10 shapes).")
+        self.content = QStackedWidget()
+        self.content.addWidget(self.empty)
+        self.content.addWidget(split)
+
+        lay = QVBoxLayout(self)
+        lay.addLayout(top)
+        lay.addWidget(self.progress_row)
+        lay.addWidget(self.content, 1)
+
+    # ---- actions -------------------------------------------------------------------------------
+    def browse(self) -> None:
+        start = self.path_edit.text() or str(Path.home())
+        path = QFileDialog.getExistingDirectory(self, "Open a dataset folder", start)
+        if path:
+            self.open_folder(path)
+
+    def open_demo(self) -> None:
+        target = Path(tempfile.gettempdir()) / "desktop_cls_demo"
+
+        def make(progress: Any, cancel: Any) -> str:
+            from ...core.demo_data import make_demo_dataset
+
+            if target.exists() and any(target.iterdir()):
+                return str(target)
+            progress(0, 1, "generating the demo dataset")
+            return str(make_demo_dataset(target))
+
+        self.tasks.start("demo data", make, on_done=self.open_folder, on_error=self._demo_failed)
+
+    def _demo_failed(self, message: str, details: str) -> None:
+        show_error(self, "Demo dataset", message, details)
+
+    def open_folder(self, path: str) -> None:
+        path = str(Path(path).expanduser())
+        self.path_edit.setText(path)
+        self.cancel_scan()
+        self.progress_row.setVisible(True)
+        self.progress.setRange(0, 0)
+        self.progress_label.setText("Reading folder…")
+        val = float(self.state.settings.last_train_config.get("val_fraction", 0.2))
+        seed = int(self.state.settings.last_train_config.get("seed", 0))
+
+        def work(progress: Any, cancel: Any) -> Any:
+            from ...core.dataset import scan
+
+            return scan(path, val_fraction=val, seed=seed, verify="header", progress=progress, cancel=cancel)
+
+        self.scan_task = self.tasks.start("scan", work, on_done=self._scanned, on_error=self._scan_failed,
+                                          on_progress=self._progress, on_cancelled=self._scan_cancelled)
+
+    def cancel_scan(self) -> None:
+        if self.scan_task is not None and self.scan_task.is_running():
+            self.scan_task.cancel()
+
+    # ---- results -------------------------------------------------------------------------------
+    def _progress(self, done: int, total: int, what: str) -> None:
+        self.progress_label.setText(what.capitalize())
+        if total:
+            self.progress.setRange(0, total)
+            self.progress.setValue(done)
+
+    def _scan_cancelled(self) -> None:
+        self.progress_row.setVisible(False)
+
+    def _scan_failed(self, message: str, details: str) -> None:
+        self.progress_row.setVisible(False)
+        show_error(self, "Cannot open this folder", message, details)
+
+    def _scanned(self, index: Any) -> None:
+        self.progress_row.setVisible(False)
+        self.index = index
+        self.rescan_button.setEnabled(True)
+        self.content.setCurrentIndex(1)
+        self._fill_classes(index)
+        self._fill_problems(index)
+        self.class_filter.blockSignals(True)
+        self.class_filter.clear()
+        self.class_filter.addItem(f"All classes ({len(index.samples):,} images)")
+        for name, n in index.counts().items():
+            self.class_filter.addItem(f"{name} ({n:,})", name)
+        self.class_filter.blockSignals(False)
+        self._fill_thumbnails()
+        self.state.set_dataset(index)
+        self.state.status_changed.emit("data", "attention" if self._serious_problems(index) else "done")
+
+    def _serious_problems(self, index: Any) -> bool:
+        return any(p.kind in ("corrupt", "not_image", "empty_class", "too_large", "unreadable") for p in index.problems)
+
+    def _fill_classes(self, index: Any) -> None:
+        counts = index.counts()
+        total = max(sum(counts.values()), 1)
+        biggest = max(counts.values()) if counts else 0
+        smallest = min(counts.values()) if counts else 0
+        self.class_table.setRowCount(len(counts))
+        for row, (name, n) in enumerate(counts.items()):
+            self.class_table.setItem(row, 0, QTableWidgetItem(name))
+            num = QTableWidgetItem(f"{n:,}")
+            num.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.class_table.setItem(row, 1, num)
+            bar = QProgressBar()
+            bar.setRange(0, 1000)
+            bar.setValue(round(1000 * n / total))
+            bar.setFormat(f"{n / total:.0%}")
+            if biggest and n * IMBALANCE_RATIO < biggest:
+                bar.setToolTip(f"Few images compared to the largest class ({biggest:,}); "
+                               "consider adding images or turning on class weighting")
+                num.setText(f"{n:,} ⚠")
+            self.class_table.setCellWidget(row, 2, bar)
+        splits = {s: len(index.split(s)) for s in ("train", "val", "test")}
+        lines = [f"<b>{len(index.samples):,}</b> images in <b>{len(index.classes)}</b> classes",
+                 f"Split: {splits['train']:,} training, {splits['val']:,} validation"
+                 + (f", {splits['test']:,} test" if splits["test"] else "")
+                 + (" (from train/ and val/ folders)" if index.layout == "split_folders"
+                    else f" (random {index.val_fraction:.0%} held out per class)")]
+        if biggest and smallest * IMBALANCE_RATIO < biggest:
+            lines.append(f"⚠ Imbalanced: the largest class has {biggest / max(smallest, 1):.1f}× the images of the "
+                         "smallest. Class weighting (Train → Advanced) compensates.")
+        if splits["val"] and splits["val"] < 50:
+            lines.append(f"⚠ Only {splits['val']} validation images: accuracy will be a rough estimate.")
+        if index.unlabeled:
+            lines.append(f"{len(index.unlabeled):,} unlabeled images lie directly in the folder.")
+        if index.problems:
+            lines.append(f"<a href='#problems'>{len(index.problems)} problem(s)</a> — see the Problems tab.")
+        self.summary.setText("<br>".join(lines))
+
+    def _fill_problems(self, index: Any) -> None:
+        probs = index.problems
+        self.problem_table.setRowCount(len(probs))
+        for row, p in enumerate(probs):
+            f = QTableWidgetItem(Path(p.path).name)
+            f.setToolTip(p.path)
+            self.problem_table.setItem(row, 0, f)
+            self.problem_table.setItem(row, 1, QTableWidgetItem(p.kind.replace("_", " ")))
+            self.problem_table.setItem(row, 2, QTableWidgetItem(p.message))
+        self.tabs.setTabText(1, f"Problems ({len(probs)})" if probs else "Problems")
+
+    def _fill_thumbnails(self) -> None:
+        if self.index is None:
+            return
+        cls = self.class_filter.currentData()
+        names = self.index.classes
+        items = [(s.path, names[s.label]) for s in self.index.samples if cls is None or names[s.label] == cls]
+        self.thumb_model.set_items(items)
+
+    def _class_selected(self) -> None:
+        rows = {i.row() for i in self.class_table.selectedIndexes()}
+        if len(rows) == 1:
+            self.class_filter.setCurrentIndex(next(iter(rows)) + 1)
+
+    def _problem_activated(self, row: int, _col: int) -> None:
+        item = self.problem_table.item(row, 0)
+        if item is not None:
+            self._reveal(item.toolTip())
+
+    def _reveal(self, path: str) -> None:
+        if path:
+            target = Path(path)
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(target.parent if target.is_file() else target)))

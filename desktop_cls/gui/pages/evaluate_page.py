@@ -1,0 +1,276 @@
+"""Evaluate page: per-class metrics, a clickable confusion heatmap and the misclassified gallery."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..dialogs import show_error
+from ..state import AppState
+from ..tasks import Task, TaskRunner
+from ..thumbnails import ThumbnailModel
+from ..widgets import EmptyState
+
+
+def _button(text: str, name: str, tip: str = "") -> QPushButton:
+    b = QPushButton(text)
+    b.setObjectName(name)
+    b.setAccessibleName(text.replace("&", "").rstrip("…"))
+    b.setToolTip(tip)
+    return b
+
+
+def heat_colour(fraction: float, diagonal: bool) -> QColor:
+    """Blue for correct (diagonal) cells, red for confusions; stronger with a larger share of the row."""
+    f = max(0.0, min(1.0, fraction))
+    base = (40, 110, 220) if diagonal else (220, 60, 40)
+    alpha = int(25 + 200 * f) if f > 0 else 0
+    return QColor(base[0], base[1], base[2], alpha)
+
+
+class EvaluatePage(QWidget):
+    def __init__(self, state: AppState, tasks: TaskRunner) -> None:
+        super().__init__()
+        self.state = state
+        self.tasks = tasks
+        self.task: Task | None = None
+        self.result: dict[str, Any] | None = None
+        self.samples: list[tuple[str, int, int, float]] = []  # path, true, predicted, confidence
+
+        self.model_edit = QLineEdit()
+        self.model_edit.setObjectName("evalModelEdit")
+        self.model_edit.setAccessibleName("Model to evaluate")
+        self.model_edit.setPlaceholderText("Run folder or exported model (train one first)")
+        self.folder_edit = QLineEdit()
+        self.folder_edit.setObjectName("evalFolderEdit")
+        self.folder_edit.setAccessibleName("Labeled folder")
+        self.folder_edit.setPlaceholderText("Labeled folder (default: the dataset's validation images)")
+        browse = _button("Folder…", "evalBrowseButton")
+        browse.clicked.connect(self._browse)
+        self.eval_button = _button("▶ &Evaluate", "evaluateButton", "Score the model on labeled images (Ctrl+E)")
+        self.eval_button.clicked.connect(self.evaluate)
+        shortcut = QShortcut(QKeySequence("Ctrl+E"), self)
+        shortcut.activated.connect(self.evaluate)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Model"))
+        top.addWidget(self.model_edit, 2)
+        top.addWidget(QLabel("Images"))
+        top.addWidget(self.folder_edit, 2)
+        top.addWidget(browse)
+        top.addWidget(self.eval_button)
+
+        self.progress = QProgressBar()
+        self.progress.setObjectName("evalProgress")
+        self.progress.setVisible(False)
+        self.summary = QLabel()
+        self.summary.setObjectName("evalSummary")
+        self.summary.setWordWrap(True)
+
+        self.metrics_table = QTableWidget(0, 5)
+        self.metrics_table.setObjectName("metricsTable")
+        self.metrics_table.setAccessibleName("Per-class metrics")
+        self.metrics_table.setHorizontalHeaderLabels(["Class", "Precision", "Recall", "F1", "Images"])
+        self.metrics_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.metrics_table.verticalHeader().setVisible(False)
+        self.metrics_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+
+        self.confusion = QTableWidget(0, 0)
+        self.confusion.setObjectName("confusionView")
+        self.confusion.setAccessibleName("Confusion matrix: rows are true classes, columns predicted; "
+                                         "select a cell to see its images")
+        self.confusion.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.confusion.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.confusion.currentCellChanged.connect(lambda r, c, _r, _c: self.show_cell(r, c))
+        self.confusion.cellClicked.connect(self.show_cell)
+        save_cm = _button("Save matrix as PNG…", "saveConfusionButton")
+        save_cm.clicked.connect(lambda: self._save_png(self.confusion, "confusion-matrix.png"))
+        save_table = _button("Save metrics as PNG…", "saveMetricsButton")
+        save_table.clicked.connect(lambda: self._save_png(self.metrics_table, "metrics.png"))
+
+        self.gallery_label = QLabel("Misclassified images, most confident mistakes first")
+        self.gallery_model = ThumbnailModel(side=96)
+        self.gallery = QListView()
+        self.gallery.setObjectName("misclassifiedGallery")
+        self.gallery.setAccessibleName("Misclassified images")
+        self.gallery_model.configure_view(self.gallery)
+        self.show_all_button = _button("Show all mistakes", "showAllMistakesButton")
+        self.show_all_button.clicked.connect(lambda: self.show_cell(-1, -1))
+
+        metrics_box = QWidget()
+        ll = QVBoxLayout(metrics_box)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addWidget(self.summary)
+        ll.addWidget(self.metrics_table, 1)
+        ll.addWidget(save_table)
+        confusion_box = QWidget()
+        ml = QVBoxLayout(confusion_box)
+        ml.setContentsMargins(0, 0, 0, 0)
+        ml.addWidget(QLabel("Confusion matrix (rows: true class, columns: predicted; select a cell to see its images)"))
+        ml.addWidget(self.confusion, 1)
+        ml.addWidget(save_cm)
+        left = QSplitter(Qt.Orientation.Vertical)
+        left.addWidget(metrics_box)
+        left.addWidget(confusion_box)
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        hl = QHBoxLayout()
+        hl.addWidget(self.gallery_label, 1)
+        hl.addWidget(self.show_all_button)
+        rl.addLayout(hl)
+        rl.addWidget(self.gallery, 1)
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        self.empty = EmptyState("No evaluation yet — train a model on the Train page, then press Evaluate "
+                                "to see accuracy, the confusion matrix and the misclassified images.")
+        self.content = QStackedWidget()
+        self.content.addWidget(self.empty)
+        self.content.addWidget(split)
+        lay = QVBoxLayout(self)
+        lay.addLayout(top)
+        lay.addWidget(self.progress)
+        lay.addWidget(self.content, 1)
+        state.run_changed.connect(self.model_edit.setText)
+        state.dataset_changed.connect(lambda ix: self.folder_edit.setPlaceholderText(
+            f"Labeled folder (default: validation images of {Path(ix.root).name})"))
+        state.core_ready.connect(self._update_enabled)
+        self._update_enabled()
+
+    def _update_enabled(self) -> None:
+        self.eval_button.setEnabled(self.state.core_loaded)
+
+    def _browse(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "Labeled folder to evaluate on")
+        if path:
+            self.folder_edit.setText(path)
+
+    def evaluate(self) -> None:
+        model = self.model_edit.text().strip() or (self.state.run or "")
+        folder = self.folder_edit.text().strip() or (self.state.dataset.root if self.state.dataset else "")
+        if not model:
+            show_error(self, "No model", "Train a model first, or open one with File → Open model (Ctrl+M).")
+            return
+        if not folder:
+            show_error(self, "No images", "Open a dataset on the Data page or choose a labeled folder.")
+            return
+        if self.task is not None and self.task.is_running():
+            return
+
+        def work(progress: Any, cancel: Any) -> dict[str, Any]:
+            from ...core.evaluate import evaluate
+            from ...core.predictor import Predictor
+
+            ev = evaluate(Predictor.load(model, allow_code=False), folder, progress=progress, cancel=cancel)
+            d = ev.to_dict()
+            pred = ev.probs.argmax(axis=1) if len(ev.probs) else []
+            d["_samples"] = [(p, int(t), int(k), float(ev.probs[i, k]))
+                             for i, (p, t, k) in enumerate(zip(ev.paths, ev.y_true, pred, strict=True))]
+            return d
+
+        self.progress.setVisible(True)
+        self.progress.setRange(0, 0)
+        self.eval_button.setEnabled(False)
+        self.task = self.tasks.start("evaluate", work, on_done=self._show, on_error=self._failed,
+                                     on_progress=self._progress, on_cancelled=self._finish)
+
+    def _progress(self, done: int, total: int, what: str) -> None:
+        if total:
+            self.progress.setRange(0, total)
+            self.progress.setValue(done)
+
+    def _finish(self) -> None:
+        self.progress.setVisible(False)
+        self._update_enabled()
+
+    def _failed(self, message: str, details: str) -> None:
+        self._finish()
+        show_error(self, "Evaluation failed", message, details)
+
+    def _show(self, d: dict[str, Any]) -> None:
+        self._finish()
+        self.result = d
+        self.samples = d.pop("_samples")
+        classes = d["classes"]
+        n = d["num_images"]
+        where = {"validation": "validation images", "test": "test images", "val": "validation images",
+                 "folder": "images"}.get(d["split"], "images")
+        warn = " ⚠ Few images: treat this as a rough estimate." if n < 50 else ""
+        topk = next((k for k in d if k.startswith("top") and k.endswith("_accuracy")), None)
+        extra = f" · {topk.replace('_accuracy', '').replace('top', 'top-')} accuracy {d[topk]:.1%}" if topk else ""
+        self.summary.setText(f"<b>Accuracy {d['accuracy']:.1%}</b> on {n:,} {where}{extra}.{warn}")
+        rows = list(d["per_class"].items()) + [(f"{k} average", v) for k, v in d["averages"].items()]
+        self.metrics_table.setRowCount(len(rows))
+        for r, (name, m) in enumerate(rows):
+            self.metrics_table.setItem(r, 0, QTableWidgetItem(name))
+            for c, key in enumerate(("precision", "recall", "f1"), 1):
+                it = QTableWidgetItem(f"{m[key]:.3f}")
+                it.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.metrics_table.setItem(r, c, it)
+            s = QTableWidgetItem(f"{m['support']:,}")
+            s.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.metrics_table.setItem(r, 4, s)
+        for c in range(1, 5):
+            self.metrics_table.resizeColumnToContents(c)
+        cm = d["confusion_matrix"]
+        self.confusion.clear()
+        self.confusion.setRowCount(len(classes))
+        self.confusion.setColumnCount(len(classes))
+        self.confusion.setHorizontalHeaderLabels([c if len(c) <= 8 else c[:7] + "…" for c in classes])
+        for j, c in enumerate(classes):
+            header = self.confusion.horizontalHeaderItem(j)
+            if header is not None:
+                header.setToolTip(c)
+        self.confusion.setVerticalHeaderLabels(classes)
+        for i, row in enumerate(cm):
+            total = max(sum(row), 1)
+            for j, v in enumerate(row):
+                it = QTableWidgetItem(str(v))
+                it.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                it.setBackground(QBrush(heat_colour(v / total, i == j)))
+                it.setToolTip(f"{v} image(s) of '{classes[i]}' predicted as '{classes[j]}'")
+                self.confusion.setItem(i, j, it)
+        self.confusion.resizeColumnsToContents()
+        self.content.setCurrentIndex(1)
+        self.show_cell(-1, -1)
+        self.state.status_changed.emit("evaluate", "done")
+
+    def show_cell(self, row: int, col: int) -> None:
+        """Fill the gallery with the images of one confusion cell (all mistakes when row < 0)."""
+        if self.result is None:
+            return
+        classes = self.result["classes"]
+        if row < 0:
+            chosen = [s for s in self.samples if s[1] != s[2]]
+            self.gallery_label.setText(f"{len(chosen)} misclassified image(s), most confident mistakes first")
+        else:
+            chosen = [s for s in self.samples if s[1] == row and s[2] == col]
+            self.gallery_label.setText(f"{len(chosen)} image(s) of '{classes[row]}' predicted as '{classes[col]}'")
+        chosen.sort(key=lambda s: -s[3])
+        self.gallery_model.set_items([(path, f"{classes[t]} → {classes[k]} {conf:.0%}") for path, t, k, conf in chosen])
+
+    def _save_png(self, widget: QWidget, default: str) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save as PNG", default, "PNG (*.png)")
+        if path:
+            widget.grab().save(path, "PNG")

@@ -1,0 +1,40 @@
+"""Shared app state the pages subscribe to (dataset, current run, whether torch has loaded)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from ..core.settings import Settings
+
+
+class AppState(QObject):
+    dataset_changed = Signal(object)  # DatasetIndex
+    run_changed = Signal(str)  # run folder or model file
+    core_ready = Signal()
+    status_changed = Signal(str, str)  # page key, "done" | "attention" | "none"
+    training_changed = Signal(bool)
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__()
+        self.settings = settings
+        self.dataset: Any = None
+        self.run: str | None = None
+        self.core_loaded = False
+        self.training = False
+        self.devices: list[Any] = []
+
+    def set_dataset(self, index: Any) -> None:
+        self.dataset = index
+        self.settings.remember_folder(index.root)
+        self.dataset_changed.emit(index)
+
+    def set_run(self, path: str) -> None:
+        self.run = path
+        self.settings.remember_run(path)
+        self.run_changed.emit(path)
+
+    def set_training(self, on: bool) -> None:
+        self.training = on
+        self.training_changed.emit(on)

@@ -1,0 +1,147 @@
+"""Run core functions on worker QThreads. Only plain data crosses back, through queued signals.
+
+`TaskRunner.start(fn, ...)` calls fn(progress=..., cancel=...) on a new QThread and reports
+through callbacks that run on the UI thread. Progress is throttled so a fast loop cannot flood
+the event queue.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+
+from ..core.errors import UserError
+from ..core.events import CancelledError, CancelToken
+
+
+class FunctionWorker(QObject):
+    progressed = Signal(int, int, str)
+    succeeded = Signal(object)
+    failed = Signal(str, str)  # message, details
+    cancelled = Signal()
+    done = Signal()
+
+    def __init__(self, fn: Callable[..., Any], cancel: CancelToken, min_interval_s: float = 0.05) -> None:
+        super().__init__()
+        self.fn = fn
+        self.cancel = cancel
+        self._last = 0.0
+        self._interval = min_interval_s
+
+    def _progress(self, done: int, total: int, what: str) -> None:
+        now = time.monotonic()
+        if now - self._last >= self._interval or done >= total:
+            self._last = now
+            self.progressed.emit(done, total, what)
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            result = self.fn(progress=self._progress, cancel=self.cancel)
+            if self.cancel.is_set():
+                self.cancelled.emit()
+            else:
+                self.succeeded.emit(result)
+        except CancelledError:
+            self.cancelled.emit()
+        except UserError as e:
+            self.failed.emit(str(e), "")
+        except Exception as e:
+            log_exception(e)
+            self.failed.emit(f"{type(e).__name__}: {e}", traceback.format_exc())
+        finally:
+            self.done.emit()
+
+
+def log_exception(e: BaseException) -> None:
+    """Keep a record under the user log folder; never let logging itself raise."""
+    try:
+        import logging
+
+        logging.getLogger("desktop_cls").error("worker failed", exc_info=e)
+    except Exception:
+        pass
+
+
+class Task:
+    """A running job: cancel() asks it to stop; wait() joins its thread."""
+
+    def __init__(self, thread: QThread, worker: QObject, cancel: CancelToken, name: str) -> None:
+        self.thread = thread
+        self.worker = worker
+        self.token = cancel
+        self.name = name
+
+    def cancel(self) -> None:
+        self.token.set()
+
+    def is_running(self) -> bool:
+        return self.thread.isRunning()
+
+    def wait(self, ms: int = 30_000) -> bool:
+        return self.thread.wait(ms)
+
+
+class TaskRunner(QObject):
+    """Owns every worker thread of the app so closing the window can stop and join them all."""
+
+    task_started = Signal(str)
+    task_progress = Signal(str, int, int, str)
+    task_finished = Signal(str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.tasks: list[Task] = []
+
+    def start(self, name: str, fn: Callable[..., Any], on_done: Callable[[Any], None] | None = None,
+              on_error: Callable[[str, str], None] | None = None,
+              on_progress: Callable[[int, int, str], None] | None = None,
+              on_cancelled: Callable[[], None] | None = None) -> Task:
+        cancel = CancelToken()
+        thread = QThread()
+        thread.setObjectName(f"task:{name}")
+        worker = FunctionWorker(fn, cancel)
+        worker.moveToThread(thread)
+        thread.started.connect(worker.run)
+        if on_done is not None:
+            worker.succeeded.connect(on_done)
+        if on_error is not None:
+            worker.failed.connect(on_error)
+        if on_progress is not None:
+            worker.progressed.connect(on_progress)
+        if on_cancelled is not None:
+            worker.cancelled.connect(on_cancelled)
+        worker.progressed.connect(lambda d, t, w: self.task_progress.emit(name, d, t, w))
+        worker.done.connect(thread.quit, Qt.ConnectionType.DirectConnection)  # quit even while the UI thread waits
+        task = Task(thread, worker, cancel, name)
+        thread.finished.connect(lambda: self._forget(task))
+        self.tasks.append(task)
+        self.task_started.emit(name)
+        thread.start()
+        return task
+
+    def adopt(self, task: Task) -> None:
+        """Track a task whose worker was built elsewhere (training)."""
+        self.tasks.append(task)
+        task.thread.finished.connect(lambda: self._forget(task))
+        self.task_started.emit(task.name)
+
+    def _forget(self, task: Task) -> None:
+        if task in self.tasks:
+            self.tasks.remove(task)
+            self.task_finished.emit(task.name)
+
+    def running(self) -> list[Task]:
+        return [t for t in self.tasks if t.is_running()]
+
+    def stop_all(self, timeout_ms: int = 60_000) -> bool:
+        for t in list(self.tasks):
+            t.cancel()
+        ok = True
+        for t in list(self.tasks):
+            ok = t.wait(timeout_ms) and ok
+        return ok

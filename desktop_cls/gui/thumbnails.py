@@ -1,0 +1,118 @@
+"""A list model of image files whose thumbnails load lazily on a thread pool, with an LRU cache.
+
+Only rows the view asks for are decoded, so a grid over 50,000 images stays smooth.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRunnable,
+    QSize,
+    Qt,
+    QThreadPool,
+    Signal,
+)
+from PySide6.QtGui import QColor, QImage, QPixmap
+from PySide6.QtWidgets import QListView
+
+from .widgets import load_thumbnail
+
+PATH_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class _Loaded(QObject):
+    done = Signal(str, QImage)
+
+
+class _ThumbJob(QRunnable):
+    def __init__(self, path: str, side: int, signal: _Loaded) -> None:
+        super().__init__()
+        self.path = path
+        self.side = side
+        self.signal = signal
+
+    def run(self) -> None:
+        self.signal.done.emit(self.path, load_thumbnail(self.path, self.side))
+
+
+class ThumbnailModel(QAbstractListModel):
+    def __init__(self, side: int = 96, cache_size: int = 2000, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.side = side
+        self.items: list[tuple[str, str]] = []  # (path, caption)
+        self._row: dict[str, int] = {}
+        self._cache: OrderedDict[str, QPixmap] = OrderedDict()
+        self._cache_size = cache_size
+        self._pending: set[str] = set()
+        self._pool = QThreadPool()
+        self._pool.setMaxThreadCount(2)
+        self._signal = _Loaded()
+        self._signal.done.connect(self._on_loaded)
+        self._placeholder = QPixmap(side, side)
+        self._placeholder.fill(QColor(128, 128, 128, 60))
+        self._broken = QPixmap(side, side)
+        self._broken.fill(QColor(200, 60, 60, 90))
+
+    def set_items(self, items: list[tuple[str, str]]) -> None:
+        self.beginResetModel()
+        self.items = items
+        self._row = {p: i for i, (p, _) in enumerate(items)}
+        self._pool.clear()
+        self._pending.clear()
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.items)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        path, caption = self.items[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return caption
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return path
+        if role == PATH_ROLE:
+            return path
+        if role == Qt.ItemDataRole.DecorationRole:
+            pix = self._cache.get(path)
+            if pix is not None:
+                self._cache.move_to_end(path)
+                return pix
+            if path not in self._pending:
+                self._pending.add(path)
+                self._pool.start(_ThumbJob(path, self.side, self._signal))
+            return self._placeholder
+        return None
+
+    def configure_view(self, view: QListView) -> None:
+        """Icon grid sized for this model's thumbnails, with room for one line of caption."""
+        view.setViewMode(QListView.ViewMode.IconMode)
+        view.setIconSize(QSize(self.side, self.side))
+        view.setGridSize(QSize(self.side + 40, self.side + view.fontMetrics().height() * 2 + 8))
+        view.setResizeMode(QListView.ResizeMode.Adjust)
+        view.setUniformItemSizes(True)
+        view.setMovement(QListView.Movement.Static)
+        view.setWordWrap(True)
+        view.setModel(self)
+
+    def _on_loaded(self, path: str, image: QImage) -> None:
+        self._pending.discard(path)
+        self._cache[path] = self._broken if image.isNull() else QPixmap.fromImage(image)
+        while len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+        row = self._row.get(path)
+        if row is not None:
+            idx = self.index(row)
+            self.dataChanged.emit(idx, idx, [Qt.ItemDataRole.DecorationRole])
+
+    def shutdown(self) -> None:
+        self._pool.clear()
+        self._pool.waitForDone(5000)

@@ -1,0 +1,56 @@
+"""Small reusable widgets: empty-state panels, a message area, thumbnails from files."""
+
+from __future__ import annotations
+
+from PIL import Image
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+
+class EmptyState(QWidget):
+    """'No dataset yet — open a folder or try the demo': every empty panel says what to do."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        lay = QVBoxLayout(self)
+        self.label = QLabel(text)
+        self.label.setWordWrap(True)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.label.setObjectName("emptyStateLabel")
+        f = self.label.font()
+        f.setPointSizeF(f.pointSizeF() * 1.15)
+        self.label.setFont(f)
+        lay.addStretch(1)
+        lay.addWidget(self.label)
+        lay.addStretch(1)
+
+    def set_text(self, text: str) -> None:
+        self.label.setText(text)
+
+
+def load_thumbnail(path: str, side: int) -> QImage:
+    """Decoded off the UI thread (QImage is safe there); a null QImage when the file is unreadable."""
+    from ..core.errors import ImageLoadError
+    from ..core.imaging import load_rgb
+
+    try:
+        im = load_rgb(path, draft_size=(side, side))
+    except ImageLoadError:
+        return QImage()
+    scale = side / max(im.width, im.height)
+    if scale > 1:  # small images (e.g. 32 px) are enlarged so they can be seen
+        im = im.resize((max(1, round(im.width * scale)), max(1, round(im.height * scale))), Image.Resampling.NEAREST)
+    else:
+        im.thumbnail((side, side))
+    data = im.tobytes()
+    qimg = QImage(data, im.width, im.height, 3 * im.width, QImage.Format.Format_RGB888)
+    return qimg.copy()  # own the pixels: `data` dies with this frame
+
+
+def rgb_array_to_qimage(arr: object) -> QImage:
+    import numpy as np
+
+    a = np.ascontiguousarray(arr, dtype=np.uint8)
+    h, w = a.shape[:2]
+    return QImage(a.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()

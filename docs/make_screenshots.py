@@ -1,0 +1,90 @@
+"""Walk the whole app flow offscreen on the demo data and save a screenshot of every page.
+
+    python docs/make_screenshots.py [OUT_DIR]      (default: docs/screenshots)
+
+Each page is captured at 1280x800 and 1920x1080.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def main() -> int:
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).parent / "screenshots"
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix="desktop_cls_shots_"))
+    for name in ("DATA", "CONFIG", "CACHE", "LOG"):
+        os.environ[f"DESKTOP_CLS_{name}_DIR"] = str(tmp / name.lower())
+
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_cls.core.demo_data import make_demo_dataset
+    from desktop_cls.gui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    data = make_demo_dataset(tmp / "demo-data")
+    w = MainWindow()
+    w.show()
+
+    def pump(cond: Callable[[], bool] | None = None, timeout: float = 120.0) -> None:
+        """Process events until cond() holds (or for 0.3 s without a condition)."""
+        end = time.time() + (0.3 if cond is None else timeout)
+        while time.time() < end:
+            app.processEvents()
+            if cond is not None and cond():
+                return
+            time.sleep(0.01)
+        if cond is not None:
+            raise TimeoutError("the app did not reach the expected state")
+
+    def shoot(page: str) -> None:
+        w.show_page(page)
+        for size in ((1280, 800), (1920, 1080)):
+            w.resize(*size)
+            pump()
+            w.grab().save(str(out / f"{page}-{size[0]}x{size[1]}.png"))
+
+    shoot("data")  # the empty state
+    os.replace(out / "data-1280x800.png", out / "welcome-1280x800.png")
+    os.replace(out / "data-1920x1080.png", out / "welcome-1920x1080.png")
+    w.wait_until_core_loaded()
+    w.open_dataset(data)
+    pump(lambda: w.state.dataset is not None)
+    pump()
+    shoot("data")
+    shoot("label")
+    tp = w.train_page
+    tp.epochs_spin.setValue(12)
+    tp.start()
+    pump(lambda: tp.worker is None, timeout=600)
+    tp.advanced.setChecked(True)
+    shoot("train")
+    w.evaluate_page.evaluate()
+    pump(lambda: w.evaluate_page.result is not None, timeout=300)
+    w.evaluate_page.confusion.setCurrentCell(1, 1)
+    shoot("evaluate")
+    cp = w.classify_page
+    pump(lambda: cp.model_ready, timeout=120)
+    cp.classify_paths([str(data / "ring")])
+    pump(lambda: bool(cp.predictions), timeout=120)
+    shoot("classify")
+    ep = w.export_page
+    ep.dest_edit.setText(str(tmp / "exports"))
+    ep.export()
+    pump(lambda: ep.results.rowCount() > 0, timeout=300)
+    shoot("export")
+    w.shutdown()
+    print(f"screenshots in {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("PySide6")
+
+
+@pytest.fixture
+def window(qtbot: object, isolated_user_dirs: Path) -> Iterator[object]:
+    from desktop_cls.gui.main_window import MainWindow
+
+    w = MainWindow(load_core=False)
+    qtbot.addWidget(w)  # type: ignore[attr-defined]
+    w.show()
+    w.wait_until_core_loaded()
+    yield w
+    w.shutdown()
+
+
+def open_and_wait(qtbot: object, w: object, folder: Path) -> None:
+    w.open_dataset(folder)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: w.state.dataset is not None, timeout=30_000)  # type: ignore[attr-defined]
+
+
+def set_fast_training(w: object, epochs: int = 2) -> None:
+    tp = w.train_page  # type: ignore[attr-defined]
+    tp.model_combo.setCurrentIndex(tp.model_combo.findData("simple_cnn"))
+    tp.epochs_spin.setValue(epochs)
+    tp.batch_spin.setValue(4)
+    tp.image_size_spin.setValue(16)
+    tp.device_combo.setCurrentIndex(tp.device_combo.findData("cpu"))

@@ -1,0 +1,248 @@
+"""The app's whole flow, driven offscreen with pytest-qt."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from tests.conftest import make_tiny_folder
+from tests.gui.conftest import open_and_wait, set_fast_training
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_window_appears_before_torch_is_imported(tmp_path: Path) -> None:
+    code = (
+        "import sys, os\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "from desktop_cls.gui.main_window import MainWindow\n"
+        "w = MainWindow(load_core=False); w.show(); app.processEvents()\n"
+        "print('torch' in sys.modules, w.isVisible())\n"
+    )
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(REPO),
+               DESKTOP_CLS_CONFIG_DIR=str(tmp_path / "c"), DESKTOP_CLS_DATA_DIR=str(tmp_path / "d"))
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert r.stdout.split() == ["False", "True"], r.stderr
+
+
+def test_required_controls_have_object_and_accessible_names(window: object) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    names = ["datasetPathEdit", "openDatasetButton", "modelCombo", "epochsSpin", "batchSizeSpin",
+             "learningRateSpin", "deviceCombo", "trainButton", "pauseButton", "stopButton", "trainProgress",
+             "lossPlot", "accuracyPlot", "confusionView", "classifyFilesButton", "webcamButton", "exportButton"]
+    for n in names:
+        w = window.findChild(QWidget, n)  # type: ignore[attr-defined]
+        assert w is not None, n
+        assert w.accessibleName(), n
+
+
+def test_welcome_state_then_open_dataset(qtbot: object, window: object, tiny_folder: Path) -> None:
+    w = window
+    assert w.dataset_page.content.currentIndex() == 0  # empty state teaches what to do
+    assert "demo" in w.dataset_page.empty.label.text()
+    open_and_wait(qtbot, w, tiny_folder)
+    dp = w.dataset_page
+    assert dp.class_table.rowCount() == 3
+    assert dp.thumb_model.rowCount() == 24
+    assert "24" in w.dataset_status.text()
+    dp.class_filter.setCurrentIndex(2)
+    assert dp.thumb_model.rowCount() == 8
+
+
+def test_problems_are_listed(qtbot: object, window: object, tiny_folder: Path) -> None:
+    (tiny_folder / "dog" / "broken.png").write_bytes(b"not a png")
+    open_and_wait(qtbot, window, tiny_folder)
+    table = window.dataset_page.problem_table
+    assert table.rowCount() == 1
+    assert table.item(0, 0).text() == "broken.png"
+
+
+def test_full_flow_train_evaluate_classify_export(qtbot: object, window: object, tmp_path: Path) -> None:
+    w = window
+    data = make_tiny_folder(tmp_path / "data", per_class=10)
+    open_and_wait(qtbot, w, data)
+    set_fast_training(w, epochs=2)
+    tp = w.train_page
+    qtbot.mouseClick(tp.train_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: tp.worker is None and w.state.run is not None, timeout=120_000)
+    assert tp.progress.value() == tp.progress.maximum()
+    tp._redraw()
+    xs, ys = tp.curve_train_loss.getData()
+    assert len(xs) == 2 and len(tp.curve_val_acc.getData()[0]) == 2
+    assert len(tp.curve_batch.getData()[0]) >= 2
+    assert tp.runs_list.count() == 1
+
+    ev = w.evaluate_page
+    assert ev.model_edit.text() == w.state.run
+    qtbot.mouseClick(ev.eval_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: ev.result is not None, timeout=60_000)
+    assert ev.confusion.rowCount() == 3 and ev.confusion.columnCount() == 3
+    cm = ev.result["confusion_matrix"]
+    ev.confusion.setCurrentCell(0, 0)
+    assert ev.gallery_model.rowCount() == cm[0][0]
+    ev.confusion.setCurrentCell(1, 0)
+    assert ev.gallery_model.rowCount() == cm[1][0]
+
+    cp = w.classify_page
+    qtbot.waitUntil(lambda: cp.model_ready, timeout=60_000)
+    cp.classify_paths([str(data / "cat" / "cat_00.png")])
+    qtbot.waitUntil(lambda: len(cp.predictions) == 1, timeout=60_000)
+    assert cp.preview_caption.text().split(" — ")[0] in ("cat", "dog", "fish")
+    cp.classify_paths([str(data / "dog")])
+    qtbot.waitUntil(lambda: len(cp.predictions) == 10, timeout=60_000)
+    assert cp.table.rowCount() == 10
+
+    xp = w.export_page
+    xp.dest_edit.setText(str(tmp_path / "exports"))
+    for c in xp.checks.values():
+        c.setChecked(True)
+    qtbot.mouseClick(xp.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: xp.results.rowCount() == 3, timeout=120_000)
+    assert all("✓" in xp.results.item(r, 3).text() for r in range(3))
+    meta = json.loads(xp.meta_view.toPlainText())
+    assert meta["classes"] == ["cat", "dog", "fish"]
+
+
+def test_pause_resume_and_stop(qtbot: object, window: object, tiny_folder: Path) -> None:
+    w = window
+    open_and_wait(qtbot, w, tiny_folder)
+    set_fast_training(w, epochs=200)
+    tp = w.train_page
+    tp.batch_spin.setValue(1)
+    with qtbot.waitSignal(tp.progress_text, timeout=60_000):
+        tp.start()
+    worker = tp.worker
+    qtbot.mouseClick(tp.pause_button, Qt.MouseButton.LeftButton)
+    assert worker.pause.is_paused() and tp.pause_button.text() == "Resume"
+    qtbot.mouseClick(tp.pause_button, Qt.MouseButton.LeftButton)
+    assert not worker.pause.is_paused()
+    qtbot.mouseClick(tp.pause_button, Qt.MouseButton.LeftButton)  # stop while paused must still end
+    with qtbot.waitSignal(worker.done, timeout=60_000):
+        qtbot.mouseClick(tp.stop_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: tp.worker is None)
+    assert tp.train_button.isEnabled() and not tp.stop_button.isEnabled()
+    assert "Stopp" in tp.log.toPlainText()
+
+
+def test_close_while_training_stops_cleanly(qtbot: object, tiny_folder: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_cls.gui.main_window import MainWindow
+
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    w = MainWindow(load_core=False)
+    w.show()
+    w.wait_until_core_loaded()
+    open_and_wait(qtbot, w, tiny_folder)
+    set_fast_training(w, epochs=500)
+    with qtbot.waitSignal(w.train_page.progress_text, timeout=60_000):
+        w.train_page.start()
+    thread = w.train_page.task.thread
+    assert w.close()
+    assert thread.isFinished()
+    assert not w.tasks.running()
+
+
+def test_worker_exception_reaches_the_user(qtbot: object, window: object, tiny_folder: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_cls.core import trainer
+
+    def boom(*a: object, **k: object) -> None:
+        raise RuntimeError("simulated failure")
+
+    monkeypatch.setattr(trainer, "fit", boom)
+    open_and_wait(qtbot, window, tiny_folder)
+    window.train_page.start()
+    qtbot.waitUntil(lambda: window.train_page.worker is None, timeout=30_000)
+
+    def error_box() -> QMessageBox | None:
+        for wd in QApplication.topLevelWidgets():
+            if isinstance(wd, QMessageBox) and wd.objectName() == "errorDialog" and wd.isVisible():
+                return wd
+        return None
+
+    qtbot.waitUntil(lambda: error_box() is not None)
+    box = error_box()
+    assert "simulated failure" in box.text() and "Traceback" in box.detailedText()
+    box.close()
+
+
+def test_webcam_without_camera_shows_a_message(qtbot: object, window: object) -> None:
+    cp = window.classify_page
+    window.show_page("classify")
+    qtbot.mouseClick(cp.webcam_button, Qt.MouseButton.LeftButton)
+    assert cp.camera is None  # no camera on a test machine
+    assert cp.camera_message.isVisible()
+    text = cp.camera_message.text().lower()
+    assert "no camera" in text or "not available" in text
+    assert not cp.webcam_button.isChecked()
+
+
+def test_webcam_frames_are_dropped_while_the_model_is_busy(qtbot: object, window: object,
+                                                           trained_run: tuple[Path, Path]) -> None:
+    from PySide6.QtGui import QImage
+
+    cp = window.classify_page
+    window.state.set_run(str(trained_run[0]))
+    qtbot.waitUntil(lambda: cp.model_ready, timeout=60_000)
+    img = QImage(64, 48, QImage.Format.Format_RGB888)
+    img.fill(Qt.GlobalColor.red)
+    for _ in range(20):
+        cp.show_frame(img)
+    assert cp.frames_shown == 20
+    qtbot.waitUntil(lambda: cp.frames_classified >= 1 and not cp.frame_busy, timeout=30_000)
+    assert cp.frames_classified < 20  # newest frame only: no backlog of queued frames
+    assert cp.last_frame_pred.label in ("cat", "dog", "fish")
+
+
+def test_keyboard_navigation(qtbot: object, window: object) -> None:
+    from PySide6.QtTest import QTest
+
+    for i, key in enumerate(["data", "label", "train", "evaluate", "classify", "export"]):
+        QTest.keyClick(window, Qt.Key(Qt.Key.Key_1 + i), Qt.KeyboardModifier.ControlModifier)
+        assert window.stack.currentIndex() == i, key
+
+
+def test_ctrl_t_trains_from_the_keyboard(qtbot: object, window: object, tiny_folder: Path) -> None:
+    from PySide6.QtTest import QTest
+
+    open_and_wait(qtbot, window, tiny_folder)
+    set_fast_training(window, epochs=1)
+    QTest.keyClick(window, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    assert window.stack.currentWidget() is window.train_page
+    qtbot.waitUntil(lambda: window.train_page.worker is None and window.state.run is not None, timeout=60_000)
+
+
+def test_settings_persist_and_corrupt_file_falls_back(qtbot: object, tiny_folder: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_cls.core.settings import load_settings, settings_path
+    from desktop_cls.gui.main_window import MainWindow
+
+    w = MainWindow(load_core=False)
+    w.wait_until_core_loaded()
+    open_and_wait(qtbot, w, tiny_folder)
+    w.train_page.epochs_spin.setValue(7)
+    w.close()
+    s, notice = load_settings()
+    assert notice is None and s.recent_folders[0] == str(tiny_folder.resolve())
+    assert s.last_train_config["epochs"] == 7
+    w2 = MainWindow(load_core=False)
+    assert w2.train_page.epochs_spin.value() == 7
+    w2.shutdown()
+
+    settings_path().write_text("{ not json")
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text: shown.append(text))
+    w3 = MainWindow(load_core=False)
+    qtbot.waitUntil(lambda: bool(shown))
+    assert "could not be read" in shown[0]
+    assert settings_path().with_name("settings.json.bad").exists()
+    w3.shutdown()
