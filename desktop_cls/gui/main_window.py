@@ -177,6 +177,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(demo)
         self.recent_menu = file_menu.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self.recent_runs_menu = file_menu.addMenu("Recent r&uns")
+        self.recent_runs_menu.aboutToShow.connect(self._fill_recent_runs)
         model = QAction("Open &model or run…", self)
         model.setShortcut(QKeySequence("Ctrl+M"))
         model.triggered.connect(self._open_model)
@@ -233,6 +235,16 @@ class MainWindow(QMainWindow):
         for f in folders:
             a = self.recent_menu.addAction(f)
             a.triggered.connect(lambda _=False, p=f: self.open_dataset(p))
+
+    def _fill_recent_runs(self) -> None:
+        self.recent_runs_menu.clear()
+        runs = [r for r in self.state.settings.recent_runs if Path(r).exists()]
+        if not runs:
+            a = self.recent_runs_menu.addAction("No recent runs")
+            a.setEnabled(False)
+        for r in runs:
+            a = self.recent_runs_menu.addAction(r)
+            a.triggered.connect(lambda _=False, p=r: self.state.set_run(p))
 
     def _open_model(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open a model", "",

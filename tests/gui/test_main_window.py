@@ -246,3 +246,38 @@ def test_settings_persist_and_corrupt_file_falls_back(qtbot: object, tiny_folder
     assert "could not be read" in shown[0]
     assert settings_path().with_name("settings.json.bad").exists()
     w3.shutdown()
+
+
+def test_every_training_option_is_in_the_form(window: object) -> None:
+    from desktop_cls.core.config import Augmentation, TrainConfig
+
+    cfg = TrainConfig(model="resnet18", image_size=64, epochs=9, batch_size=12, optimizer="sgd", lr=0.02,
+                      momentum=0.8, nesterov=False, weight_decay=0.001, schedule="step", warmup_epochs=1.5,
+                      step_size=3, step_gamma=0.5, label_smoothing=0.05, grad_clip=2.0,
+                      augmentation=Augmentation(hflip=False, vflip=True, rotation_degrees=15,
+                                                random_resized_crop=False, color_jitter=0.2),
+                      class_weighting=True, early_stopping_patience=4, device="cpu", precision="fp32",
+                      channels_last=False, compile=True, seed=5, val_fraction=0.3, pretrained=True,
+                      weights_file="/some/weights.pth", download_weights=True, num_workers=3, cache_images="disk")
+    tp = window.train_page
+    tp.apply_config(cfg)
+    tp.device_combo.setCurrentIndex(tp.device_combo.findData("cpu"))
+    assert TrainConfig.from_dict(tp.current_config_dict()) == cfg
+
+
+def test_paused_webcam_ignores_new_frames(window: object) -> None:
+    from PySide6.QtGui import QImage
+
+    cp = window.classify_page
+
+    class Frame:
+        def toImage(self) -> QImage:
+            img = QImage(8, 8, QImage.Format.Format_RGB888)
+            img.fill(Qt.GlobalColor.blue)
+            return img
+
+    cp._on_frame(Frame())
+    assert cp.frames_shown == 1
+    cp.camera_pause_button.setChecked(True)
+    cp._on_frame(Frame())
+    assert cp.frames_shown == 1

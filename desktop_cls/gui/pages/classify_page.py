@@ -129,6 +129,9 @@ class ClassifyPage(QWidget):
         self.camera_combo.setObjectName("cameraCombo")
         self.camera_combo.setAccessibleName("Camera")
         self.camera_combo.setVisible(False)
+        self.camera_pause_button = _button("Pause", "cameraPauseButton", "Freeze the live view")
+        self.camera_pause_button.setCheckable(True)
+        self.camera_pause_button.setVisible(False)
         self.snapshot_button = _button("Snapshot…", "snapshotButton", "Save the current frame")
         self.snapshot_button.clicked.connect(self._snapshot)
         self.snapshot_button.setVisible(False)
@@ -141,6 +144,7 @@ class ClassifyPage(QWidget):
         pl.addWidget(self.camera_message)
         cam_row = QHBoxLayout()
         cam_row.addWidget(self.camera_combo, 1)
+        cam_row.addWidget(self.camera_pause_button)
         cam_row.addWidget(self.snapshot_button)
         pl.addLayout(cam_row)
         pl.addWidget(self.preview, 1)
@@ -393,6 +397,8 @@ class ClassifyPage(QWidget):
         self.sink.videoFrameChanged.connect(self._on_frame)
         self.camera.errorOccurred.connect(lambda _e, msg: self._camera_unavailable(f"Camera error: {msg}"))
         self.snapshot_button.setVisible(True)
+        self.camera_pause_button.setVisible(True)
+        self.camera_pause_button.setChecked(False)
         self.camera.start()
 
     def _camera_unavailable(self, message: str) -> None:
@@ -408,8 +414,11 @@ class ClassifyPage(QWidget):
             self.camera.stop()
         self.camera = self.session = self.sink = None
         self.snapshot_button.setVisible(False)
+        self.camera_pause_button.setVisible(False)
 
     def _on_frame(self, frame: Any) -> None:
+        if self.camera_pause_button.isChecked():
+            return  # paused: keep showing the frozen frame and its prediction
         img = frame.toImage()
         if img.isNull():
             return

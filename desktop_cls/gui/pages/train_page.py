@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
@@ -240,10 +241,37 @@ class TrainPage(QWidget):
         self.cache_combo.setObjectName("cacheCombo")
         self.cache_combo.addItems(["auto", "ram", "disk", "off"])
         self.cache_combo.setToolTip("Keep decoded images in memory (and on disk, so the next run starts warm)")
+        self.momentum_spin = _dspin("momentumSpin", 0, 0.999, d.momentum, 3, 0.05, "SGD momentum: how much of the "
+                                    "previous step carries over (0.9 is usual)")
+        self.nesterov_check = QCheckBox("Nesterov momentum (SGD)")
+        self.nesterov_check.setObjectName("nesterovCheck")
+        self.nesterov_check.setChecked(d.nesterov)
+        self.warmup_spin = _dspin("warmupSpin", 0, 100, d.warmup_epochs, 1, 0.5, "Epochs of slowly rising learning "
+                                  "rate at the start (cosine, step and warmup schedules)")
+        self.step_size_spin = _spin("stepSizeSpin", 1, 10_000, d.step_size, "Step schedule: epochs between drops")
+        self.step_gamma_spin = _dspin("stepGammaSpin", 0.001, 1, d.step_gamma, 3, 0.05,
+                                      "Step schedule: the learning rate is multiplied by this at each drop")
+        self.workers_spin = _spin("workersSpin", 0, 64, d.num_workers, "Loader processes when images do not fit in "
+                                  "memory (0 = automatic)")
+        self.compile_check = QCheckBox("torch.compile (long GPU runs only)")
+        self.compile_check.setObjectName("compileCheck")
+        self.channels_last_check = QCheckBox("channels-last memory layout (GPU)")
+        self.channels_last_check.setObjectName("channelsLastCheck")
+        self.channels_last_check.setChecked(d.channels_last)
+        self.weights_edit = QLineEdit()
+        self.weights_edit.setObjectName("weightsFileEdit")
+        self.weights_edit.setPlaceholderText("optional pretrained weights file (.safetensors/.pth)")
+        self.download_check = QCheckBox("Allow downloading pretrained weights")
+        self.download_check.setObjectName("downloadWeightsCheck")
 
         adv = QFormLayout()
         adv.addRow("Optimizer", self.optimizer_combo)
+        adv.addRow("Momentum", self.momentum_spin)
+        adv.addRow("", self.nesterov_check)
         adv.addRow("Schedule", self.schedule_combo)
+        adv.addRow("Warm-up epochs", self.warmup_spin)
+        adv.addRow("Step every (epochs)", self.step_size_spin)
+        adv.addRow("Step factor", self.step_gamma_spin)
         adv.addRow("Weight decay", self.wd_spin)
         adv.addRow("Label smoothing", self.smooth_spin)
         adv.addRow("Gradient clipping", self.clip_spin)
@@ -258,6 +286,11 @@ class TrainPage(QWidget):
         adv.addRow("Colour jitter", self.jitter_spin)
         adv.addRow("Precision", self.precision_combo)
         adv.addRow("Image cache", self.cache_combo)
+        adv.addRow("Loader workers", self.workers_spin)
+        adv.addRow("", self.channels_last_check)
+        adv.addRow("", self.compile_check)
+        adv.addRow("Weights file", self.weights_edit)
+        adv.addRow("", self.download_check)
         self.advanced = QGroupBox("Advanced")
         self.advanced.setObjectName("advancedGroup")
         self.advanced.setCheckable(True)
@@ -305,6 +338,11 @@ class TrainPage(QWidget):
             augmentation=aug, device=self.device_combo.currentData(), precision=self.precision_combo.currentText(),
             cache_images=self.cache_combo.currentText(),
             pretrained=self.pretrained_check.isChecked() and self.pretrained_check.isEnabled(),
+            momentum=self.momentum_spin.value(), nesterov=self.nesterov_check.isChecked(),
+            warmup_epochs=self.warmup_spin.value(), step_size=self.step_size_spin.value(),
+            step_gamma=self.step_gamma_spin.value(), num_workers=self.workers_spin.value(),
+            compile=self.compile_check.isChecked(), channels_last=self.channels_last_check.isChecked(),
+            weights_file=self.weights_edit.text().strip() or None, download_weights=self.download_check.isChecked(),
         )
         return cfg.to_dict()
 
@@ -343,6 +381,16 @@ class TrainPage(QWidget):
         self.precision_combo.setCurrentText(cfg.precision)
         self.cache_combo.setCurrentText(cfg.cache_images)
         self.pretrained_check.setChecked(cfg.pretrained)
+        self.momentum_spin.setValue(cfg.momentum)
+        self.nesterov_check.setChecked(cfg.nesterov)
+        self.warmup_spin.setValue(cfg.warmup_epochs)
+        self.step_size_spin.setValue(cfg.step_size)
+        self.step_gamma_spin.setValue(cfg.step_gamma)
+        self.workers_spin.setValue(cfg.num_workers)
+        self.compile_check.setChecked(cfg.compile)
+        self.channels_last_check.setChecked(cfg.channels_last)
+        self.weights_edit.setText(cfg.weights_file or "")
+        self.download_check.setChecked(cfg.download_weights)
 
     def save_config_file(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Save run configuration", "run-config.json", "JSON (*.json)")
