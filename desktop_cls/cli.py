@@ -157,10 +157,18 @@ def cmd_train(args: argparse.Namespace) -> int:
         cancel.set()
         pr.line("stopping after this batch (Ctrl+C again to abort)...")
 
+    ctx = None
+    from .core.distributed import DistContext, launched_by_torchrun
+
+    if launched_by_torchrun():
+        ctx = DistContext.from_env(args.device or "auto")
+        if ctx.rank != 0:
+            pr.quiet = True
+    callbacks = [] if pr.quiet else [pr]
     old = signal.signal(signal.SIGINT, on_sigint)
     try:
         if args.resume:
-            result = resume(args.resume, callbacks=[pr], cancel=cancel, epochs=args.epochs)
+            result = resume(args.resume, callbacks=callbacks, cancel=cancel, epochs=args.epochs, distributed=ctx)
         else:
             if not args.dir:
                 raise UserError("train needs a dataset folder (or --resume RUN)")
@@ -170,9 +178,13 @@ def cmd_train(args: argparse.Namespace) -> int:
             idx = scan(args.dir, val_fraction=cfg.val_fraction, seed=cfg.seed, progress=pr.progress)
             pr.line(f"{len(idx.samples)} images in {len(idx.classes)} classes: {len(idx.split('train'))} train, "
                     f"{len(idx.split('val'))} validation; model {cfg.model}")
-            result = fit(cfg, idx, out=args.out, callbacks=[pr], cancel=cancel)
+            result = fit(cfg, idx, out=args.out, callbacks=callbacks, cancel=cancel, distributed=ctx)
     finally:
         signal.signal(signal.SIGINT, old)
+        if ctx is not None:
+            ctx.close()
+    if ctx is not None and ctx.rank != 0:
+        return EXIT_INTERRUPTED if result.cancelled else 0
     summary = result.summary()
     summary["world_size"] = result.world_size
     if args.json:

@@ -24,6 +24,11 @@ class TensorBatches:
     def __len__(self) -> int:
         return int(self.images.shape[0])
 
+    def truncate(self, n: int) -> None:
+        self.images = self.images[:n]
+        self.labels = self.labels[:n]
+        self.labels_dev = self.labels_dev[:n]
+
     def batches(self, batch_size: int, gen: torch.Generator | None,
                 drop_lone: bool = True) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
         n = len(self)

@@ -28,6 +28,7 @@ from .checkpoint import load_checkpoint, save_checkpoint
 from .config import TrainConfig
 from .dataset import DatasetIndex, Problem, Sample, scan
 from .devices import autocast_dtype, free_memory_bytes, memory_in_use_mb, resolve_device
+from .distributed import lr_scale
 from .errors import UserError
 from .events import (
     BatchEnd,
@@ -304,6 +305,9 @@ class Trainer:
             try:
                 ls, c = self._train_step(xc, yc, gen, loss_fn)
             except torch.OutOfMemoryError:
+                if self.dist is not None:  # ranks must take equal steps: no per-rank halving
+                    raise UserError(f"out of GPU memory at batch size {bs} on rank {self.dist.rank}; "
+                                    "lower --batch-size") from None
                 self.optimizer.zero_grad(set_to_none=True)
                 if self.device.type == "cuda":
                     torch.cuda.empty_cache()
@@ -320,14 +324,15 @@ class Trainer:
         return loss_sum, correct
 
     def _validate(self, source: TensorBatches | StreamBatches | None, loss_fn: nn.Module) -> tuple[float, float, int]:
-        if source is None or len(source) == 0:
+        if (source is None or len(source) == 0) and self.dist is None:
             return math.nan, math.nan, 0
         self.model.eval()
         loss_sum = torch.zeros((), device=self.device)
         correct = torch.zeros((), device=self.device, dtype=torch.long)
         n = 0
+        batches = source.batches(max(self.state.batch_size, 256), None, drop_lone=False) if source else iter(())
         with torch.inference_mode():
-            for x_u8, y in source.batches(max(self.state.batch_size, 256), None, drop_lone=False):
+            for x_u8, y in batches:
                 x = normalize(to_float(x_u8), self.mean, self.std)
                 if self.channels_last:
                     x = x.contiguous(memory_format=torch.channels_last)
@@ -355,12 +360,14 @@ class Trainer:
         val_samples = self.data.split("val")
         if self.dist is not None:
             train_samples = self.dist.shard(train_samples)
-            val_samples = self.dist.shard(val_samples)
+            val_samples = self.dist.shard_exact(val_samples)
         if not train_samples:
             raise UserError("no training images: every class needs at least one readable image")
         self.cb.stage("loading images", 0, len(train_samples) + len(val_samples))
         train_src = self._source(train_samples, "training")
         val_src = self._source(val_samples, "validation") if val_samples else None
+        if self.dist is not None and isinstance(train_src, TensorBatches):
+            train_src.truncate(self.dist.min_int(len(train_src)))  # equal step counts on every rank
         if len(train_src) == 0:
             raise UserError("none of the training images could be read; see the problems list")
         if val_src is None and self.is_main:
@@ -376,6 +383,13 @@ class Trainer:
             rd.update_run_info(self.run, status="running", parameters=self.n_params, device=str(self.device),
                                precision=str(self.amp).replace("torch.", "") if self.amp else "fp32",
                                train_images=len(train_src), val_images=len(val_src) if val_src else 0)
+        lr_factor = 1.0
+        if self.dist is not None:
+            lr_factor = lr_scale(cfg.optimizer, self.dist.world_size)
+            if self.is_main and lr_factor != 1.0:
+                global_batch = cfg.batch_size * self.dist.world_size
+                self.cb.notice(f"{self.dist.world_size} processes: global batch {global_batch}, "
+                               f"learning rate scaled x{lr_factor:.2f} for {cfg.optimizer}")
         self.model.train()
         cancelled = stopped_early = False
         global_step = self.state.epoch * steps_per_epoch
@@ -402,7 +416,7 @@ class Trainer:
                     cancelled = True
                     break
                 progress = self.state.epoch + (step - 1) / steps
-                lr = cfg.lr * lr_multiplier(cfg, progress)
+                lr = cfg.lr * lr_factor * lr_multiplier(cfg, progress)
                 for g in self.optimizer.param_groups:
                     g["lr"] = lr
                 ls, c = self._step_with_oom_retry(x, y, aug_gen, loss_fn)

@@ -121,3 +121,18 @@ def test_python_dash_m_entry_point(tmp_path: Path) -> None:
     r = subprocess.run([sys.executable, "-m", "desktop_cls", "scan", str(tmp_path / "nope")],
                        capture_output=True, text=True, env=env, timeout=120)
     assert r.returncode == 2 and "folder not found" in r.stderr
+
+
+def test_train_with_a_saved_config_file(capsys: pytest.CaptureFixture[str], tiny_folder: Path, tmp_path: Path) -> None:
+    from desktop_cls.core.config import TrainConfig
+
+    cfg_file = tmp_path / "run-config.json"
+    cfg_file.write_text(TrainConfig(model="simple_cnn", epochs=1, batch_size=4, image_size=16).to_json())
+    code, out, err = run_cli(capsys, "train", "--config", cfg_file, tiny_folder, "--out", tmp_path / "r", "--json")
+    assert code == 0, err
+    saved = json.loads((tmp_path / "r" / "config.json").read_text())
+    assert saved["model"] == "simple_cnn" and saved["batch_size"] == 4
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"epochz": 3}')
+    code, _, err = run_cli(capsys, "train", "--config", bad, tiny_folder)
+    assert code == 2 and "epochz" in err

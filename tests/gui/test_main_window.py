@@ -281,3 +281,15 @@ def test_paused_webcam_ignores_new_frames(window: object) -> None:
     cp.camera_pause_button.setChecked(True)
     cp._on_frame(Frame())
     assert cp.frames_shown == 1
+
+
+def test_save_configuration_as_run_file(window: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    from desktop_cls.core.config import TrainConfig
+
+    target = tmp_path / "my-run.json"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    window.train_page.epochs_spin.setValue(42)
+    window.train_page.save_config_file()
+    assert TrainConfig.load(target).epochs == 42
