@@ -128,7 +128,7 @@ def test_train_with_a_saved_config_file(capsys: pytest.CaptureFixture[str], tiny
 
     cfg_file = tmp_path / "run-config.json"
     cfg_file.write_text(TrainConfig(model="simple_cnn", epochs=1, batch_size=4, image_size=16).to_json())
-    code, out, err = run_cli(capsys, "train", "--config", cfg_file, tiny_folder, "--out", tmp_path / "r", "--json")
+    code, _, err = run_cli(capsys, "train", "--config", cfg_file, tiny_folder, "--out", tmp_path / "r", "--json")
     assert code == 0, err
     saved = json.loads((tmp_path / "r" / "config.json").read_text())
     assert saved["model"] == "simple_cnn" and saved["batch_size"] == 4

@@ -35,7 +35,7 @@ def test_shards_are_equal_and_cover_everything() -> None:
     assert [len(s) for s in shards] == [3, 3, 3]
     assert set().union(*map(set, shards)) == set(items)
     exact = [DistContext(r, 3, r, None, "gloo").shard_exact(items) for r in range(3)]  # type: ignore[arg-type]
-    assert sorted(sum(exact, [])) == items
+    assert sorted(i for shard in exact for i in shard) == items
 
 
 def test_lr_scaling_rule() -> None:

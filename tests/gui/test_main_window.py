@@ -76,7 +76,7 @@ def test_full_flow_train_evaluate_classify_export(qtbot: object, window: object,
     qtbot.waitUntil(lambda: tp.worker is None and w.state.run is not None, timeout=120_000)
     assert tp.progress.value() == tp.progress.maximum()
     tp._redraw()
-    xs, ys = tp.curve_train_loss.getData()
+    xs, _ = tp.curve_train_loss.getData()
     assert len(xs) == 2 and len(tp.curve_val_acc.getData()[0]) == 2
     assert len(tp.curve_batch.getData()[0]) >= 2
     assert tp.runs_list.count() == 1
