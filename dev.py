@@ -105,7 +105,7 @@ def cmd_test(args: list[str]) -> int:
     py = ensure_venv(dev=True)
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     say("ruff")
-    if run([py, "-m", "ruff", "check", "desktop_cls", "tests", "benchmarks", "dev.py"], cwd=ROOT) != 0:
+    if run([py, "-m", "ruff", "check", "desktop_cls", "tests", "benchmarks", "dev.py", "docs"], cwd=ROOT) != 0:
         return 1
     say("mypy")
     if run([py, "-m", "mypy"], cwd=ROOT) != 0:

@@ -90,13 +90,36 @@ def load_rgb(path: str | Path, draft_size: tuple[int, int] | None = None) -> Ima
     except PermissionError:
         raise ImageLoadError(p, "unreadable", "permission denied; check the file's permissions") from None
     except UnidentifiedImageError:
-        raise ImageLoadError(p, "not_image", "not an image file PIL can read") from None
+        fmt = sniff_format(p)
+        if fmt:
+            raise ImageLoadError(p, "corrupt", f"looks like a {fmt} file but is damaged; re-export or "
+                                 "remove it") from None
+        raise ImageLoadError(p, "not_image", "not an image file (unknown content); remove it or fix "
+                             "its extension") from None
     except Image.DecompressionBombError as e:
         raise ImageLoadError(p, "too_large", f"refused as a possible decompression bomb ({e})") from None
     except (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError, KeyError, ZeroDivisionError,
             MemoryError, RuntimeError, AttributeError, struct.error) as e:
         reason = str(e) or type(e).__name__
         raise ImageLoadError(p, "corrupt", f"cannot decode: {reason}") from None
+    except Exception as e:  # a decoder bug on hostile bytes: still only our documented error comes out
+        raise ImageLoadError(p, "corrupt", f"cannot decode: {type(e).__name__}: {e}") from None
+
+
+_MAGIC = [(b"\x89PNG\r\n\x1a\n", "PNG"), (b"\xff\xd8\xff", "JPEG"), (b"GIF8", "GIF"), (b"BM", "BMP"),
+          (b"II*\x00", "TIFF"), (b"MM\x00*", "TIFF")]
+
+
+def sniff_format(path: str) -> str | None:
+    """The format a file's first bytes claim, to tell a damaged image from a non-image."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(16)
+    except OSError:
+        return None
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "WebP"
+    return next((name for magic, name in _MAGIC if head.startswith(magic)), None)
 
 
 def resize_rgb(im: Image.Image, size: tuple[int, int]) -> np.ndarray:

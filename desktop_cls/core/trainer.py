@@ -44,7 +44,7 @@ from .inference import autocast_ctx
 from .model_io import IMAGENET_MEAN, IMAGENET_STD, ModelMeta, save_native
 from .models import build_model, count_parameters
 from .schedule import lr_multiplier
-from .storage import append_jsonl, write_json
+from .storage import append_jsonl, write_atomic, write_json
 
 REPORT_INTERVAL_S = 0.1
 MIN_BATCH_SIZE = 1
@@ -248,6 +248,9 @@ class Trainer:
             raise UserError(f"saving {self.run / name} failed: {e}. The previous checkpoint is intact.") from None
 
     def _restore(self) -> None:
+        if self.is_main:  # half-written temp files left by a crash or kill
+            for stale in (self.run / "checkpoints").glob(".*.tmp"):
+                stale.unlink(missing_ok=True)
         ck = load_checkpoint(self.run / rd.LAST)
         if list(ck["classes"]) != list(self.classes):
             raise UserError(f"cannot resume {self.run}: the dataset's classes changed "
@@ -266,7 +269,10 @@ class Trainer:
         s.best_epoch = int(ck.get("best_epoch", 0))
         s.since_best = int(ck.get("since_best", 0))
         s.batch_size = int(ck.get("batch_size", self.cfg.batch_size))
-        s.history = [r for r in rd.read_metrics(self.run) if int(r.get("epoch", 0)) <= s.epoch]
+        rows = rd.read_metrics(self.run)
+        s.history = [r for r in rows if int(r.get("epoch", 0)) <= s.epoch]
+        if self.is_main and len(s.history) != len(rows):
+            write_atomic(self.run / rd.METRICS, "".join(json.dumps(r) + "\n" for r in s.history).encode())
         old_fp = json.loads(ck.get("fingerprint", "{}"))
         if old_fp.get("sha256") != self.data.fingerprint.get("sha256"):
             self.cb.notice("the dataset changed since this run started (files added, removed or edited); "
@@ -470,12 +476,12 @@ class Trainer:
                    "lr": lr, "seconds": seconds, "images_per_s": seen / max(seconds, 1e-9),
                    "batch_size": self.state.batch_size}
             self.state.history.append(row)
-            if self.is_main:
+            if self.is_main:  # metrics first: a resume drops rows past the checkpoint, so none is lost
+                append_jsonl(self.run / rd.METRICS, row)
                 self._save(rd.LAST)
                 if is_best:
                     self._save(rd.BEST)
                     self._write_model()
-                append_jsonl(self.run / rd.METRICS, row)
             self.cb.epoch(EpochEnd(epoch=epoch, epochs=cfg.epochs, train_loss=train_loss, train_accuracy=train_acc,
                                    val_loss=val_loss, val_accuracy=val_acc, lr=lr, seconds=seconds,
                                    images_per_s=row["images_per_s"], is_best=is_best))
