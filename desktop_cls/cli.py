@@ -139,6 +139,8 @@ def _train_config(args: argparse.Namespace) -> Any:
         changes["download_weights"] = True
     if args.compile:
         changes["compile"] = True
+    if getattr(args, "no_calibrate", False):
+        changes["calibrate"] = False
     if "model" in changes and args.image_size is None and not args.config:
         changes["image_size"] = MODELS[changes["model"]].default_image_size if changes["model"] in MODELS else 32
     return cfg.replace(**changes) if changes else cfg.validate()
@@ -233,7 +235,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
 
     pr = _Progress()
     predictor = Predictor.load(args.model, device=args.device, allow_code=args.trust_torchscript)
-    preds = predictor.predict_paths(args.paths, top_k=args.top_k, progress=pr.progress)
+    preds = predictor.predict_paths(args.paths, top_k=args.top_k, progress=pr.progress, threshold=args.threshold)
     pr.line("")
     if args.csv:
         out = Path(args.csv)
@@ -268,6 +270,41 @@ def cmd_export(args: argparse.Namespace) -> int:
     else:
         print(f"exported {args.format} to {result.path} ({result.size_bytes / 1e6:.1f} MB), metadata {result.sidecar}; "
               f"verified: max difference {result.max_abs_diff:.1e}, top-1 agreement {result.top1_agreement:.0%}")
+    return 0
+
+
+def cmd_lr_find(args: argparse.Namespace) -> int:
+    from .core.lr_finder import find_lr
+
+    pr = _Progress()
+    cfg = _train_config(args)
+    res = find_lr(cfg, args.dir, steps=args.steps, progress=pr.progress)
+    pr.line("")
+    if args.json:
+        _print_json(res.to_dict())
+    else:
+        print(f"suggested learning rate: {res.suggested_lr:.2e} (tried {res.lrs[0]:.0e} to {res.lrs[-1]:.0e}, "
+              f"{len(res.lrs)} steps); use it with: desktop-cls train {args.dir} --lr {res.suggested_lr:.2g}")
+    return 0
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from PIL import Image
+
+    from .core.explain import explain_file
+    from .core.predictor import Predictor
+    from .core.storage import write_atomic_with
+
+    predictor = Predictor.load(args.model, device=args.device, allow_code=args.trust_torchscript)
+    ex, label, conf, picture = explain_file(predictor, args.image)
+    out = Path(args.out)
+    if out.exists() and not args.overwrite:
+        raise UserError(f"{out} already exists; choose another file or add --overwrite")
+    write_atomic_with(out, lambda p: Image.fromarray(picture).save(p, format="PNG"))
+    if args.json:
+        _print_json({"path": args.image, "label": label, "confidence": conf, "method": ex.method, "out": str(out)})
+    else:
+        print(f"{args.image}: {label} ({conf:.1%}); {ex.method} heatmap written to {out}")
     return 0
 
 
@@ -352,6 +389,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--weights", metavar="FILE", help="pretrained weights file (.safetensors or .pth)")
     t.add_argument("--download-weights", action="store_true", help="allow downloading pretrained weights")
     t.add_argument("--compile", action="store_true", help="use torch.compile on long GPU runs")
+    t.add_argument("--no-calibrate", action="store_true", help="skip temperature scaling after training")
     t.add_argument("--json", action="store_true")
     t.set_defaults(func=cmd_train)
 
@@ -372,6 +410,8 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("--json", action="store_true")
     out.add_argument("--csv", metavar="FILE")
     pr.add_argument("--overwrite", action="store_true", help="replace an existing CSV file")
+    pr.add_argument("--threshold", type=float, default=0.0,
+                    help="below this confidence (0-1) the label is 'unknown'")
     pr.add_argument("--trust-torchscript", action="store_true", help=TRUST_HELP)
     device_arg(pr)
     pr.set_defaults(func=cmd_predict)
@@ -383,6 +423,30 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--overwrite", action="store_true")
     x.add_argument("--json", action="store_true")
     x.set_defaults(func=cmd_export)
+
+    lf = sub.add_parser("lr-find", help="suggest a learning rate with a short range test")
+    lf.add_argument("dir")
+    for opt in ("--model", "--optimizer", "--schedule", "--weights", "--config"):
+        lf.add_argument(opt)
+    for opt in ("--epochs", "--batch-size", "--image-size", "--seed"):
+        lf.add_argument(opt, type=int)
+    for opt in ("--lr", "--val-split"):
+        lf.add_argument(opt, type=float)
+    lf.add_argument("--steps", type=int, default=100)
+    device_arg(lf, None)
+    lf.add_argument("--json", action="store_true")
+    lf.set_defaults(func=cmd_lr_find, precision=None, cache=None, pretrained=False, download_weights=False,
+                    compile=False)
+
+    xp = sub.add_parser("explain", help="heatmap of the image regions behind a prediction (Grad-CAM)")
+    xp.add_argument("model")
+    xp.add_argument("image")
+    xp.add_argument("--out", required=True, metavar="FILE.png")
+    xp.add_argument("--overwrite", action="store_true")
+    xp.add_argument("--trust-torchscript", action="store_true", help=TRUST_HELP)
+    xp.add_argument("--json", action="store_true")
+    device_arg(xp)
+    xp.set_defaults(func=cmd_explain)
 
     d = sub.add_parser("demo-data", help="write the built-in demo dataset into a new folder")
     d.add_argument("dir")

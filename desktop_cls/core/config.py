@@ -46,6 +46,7 @@ class TrainConfig:
     augmentation: Augmentation = field(default_factory=Augmentation)
     class_weighting: bool = False
     early_stopping_patience: int = 0  # epochs without val improvement before stopping; 0 = off
+    calibrate: bool = True  # fit temperature scaling on the validation images after training
     device: str = "auto"
     precision: str = "auto"  # auto = bf16 (or fp16) on CUDA, fp32 elsewhere
     channels_last: bool = True

@@ -26,6 +26,25 @@ class Evaluation:
     split: str
     problems: tuple[Problem, ...]
 
+    def curves(self) -> dict[str, Any]:
+        """Reliability diagram bins, per-class precision-recall curves, and ROC for two classes."""
+        from .calibration import reliability_bins
+        from .metrics import average_precision, pr_curve, roc_curve
+
+        classes = self.report["classes"]
+        pr: dict[str, Any] = {}
+        for i, c in enumerate(classes):
+            positive = self.y_true == i
+            if positive.any() and len(self.probs):
+                precision, recall, _ = pr_curve(positive, self.probs[:, i])
+                pr[c] = {"precision": precision.tolist(), "recall": recall.tolist(),
+                         "average_precision": average_precision(positive, self.probs[:, i])}
+        out: dict[str, Any] = {"reliability": reliability_bins(self.y_true, self.probs), "pr": pr}
+        if len(classes) == 2 and len(self.probs):
+            fpr, tpr, auc = roc_curve(self.y_true == 1, self.probs[:, 1])
+            out["roc"] = {"fpr": fpr.tolist(), "tpr": tpr.tolist(), "auc": auc, "positive": classes[1]}
+        return out
+
     def to_dict(self, max_misclassified: int | None = None) -> dict[str, Any]:
         d = dict(self.report)
         d["split"] = self.split

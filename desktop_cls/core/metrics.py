@@ -77,3 +77,31 @@ def classification_report(y_true: np.ndarray, probs: np.ndarray, classes: tuple[
         "confusion_matrix": cm.tolist(),
         "ece": expected_calibration_error(y_true, probs),
     }
+
+
+def pr_curve(is_positive: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(precision, recall, thresholds) as the threshold sweeps down through the scores."""
+    order = np.argsort(-scores, kind="stable")
+    pos = is_positive[order].astype(np.float64)
+    tp = np.cumsum(pos)
+    fp = np.cumsum(1 - pos)
+    total = max(pos.sum(), 1.0)
+    precision = tp / np.maximum(tp + fp, 1e-12)
+    recall = tp / total
+    return (np.concatenate([[1.0], precision]), np.concatenate([[0.0], recall]),
+            np.concatenate([[np.inf], scores[order]]))
+
+
+def roc_curve(is_positive: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """(false positive rate, true positive rate, area under the curve)."""
+    order = np.argsort(-scores, kind="stable")
+    pos = is_positive[order].astype(np.float64)
+    tpr = np.concatenate([[0.0], np.cumsum(pos) / max(pos.sum(), 1.0)])
+    fpr = np.concatenate([[0.0], np.cumsum(1 - pos) / max((1 - pos).sum(), 1.0)])
+    auc = float(np.sum((fpr[1:] - fpr[:-1]) * (tpr[1:] + tpr[:-1]) / 2))
+    return fpr, tpr, auc
+
+
+def average_precision(is_positive: np.ndarray, scores: np.ndarray) -> float:
+    precision, recall, _ = pr_curve(is_positive, scores)
+    return float(np.sum((recall[1:] - recall[:-1]) * precision[1:]))

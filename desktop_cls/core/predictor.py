@@ -23,6 +23,7 @@ from .inference import prepare
 from .model_io import WEIGHT_SUFFIXES, ModelMeta, load_native, read_meta, sidecar_path
 
 TORCHSCRIPT_SUFFIXES = (".torchscript", ".ts")
+UNKNOWN = "unknown"
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,27 +149,32 @@ class Predictor:
         e = np.exp(z)
         return e / e.sum(axis=1, keepdims=True)
 
-    def _to_predictions(self, probs: np.ndarray, names: Sequence[str], top_k: int) -> list[Prediction]:
+    def _to_predictions(self, probs: np.ndarray, names: Sequence[str], top_k: int,
+                        threshold: float = 0.0) -> list[Prediction]:
+        """Below `threshold` confidence the label is 'unknown' (the top-k list is still given)."""
         k = max(1, min(top_k, len(self.classes)))
         out = []
         for name, p in zip(names, probs, strict=True):
             order = np.argsort(-p)[:k]
             top = tuple((self.classes[j], float(p[j])) for j in order)
-            out.append(Prediction(name, top[0][0], top[0][1], top))
+            label = top[0][0] if top[0][1] >= threshold else UNKNOWN
+            out.append(Prediction(name, label, top[0][1], top))
         return out
 
     # ---- public inputs ---------------------------------------------------------------------------
-    def predict_arrays(self, frames: Sequence[np.ndarray], top_k: int = 5) -> list[Prediction]:
+    def predict_arrays(self, frames: Sequence[np.ndarray], top_k: int = 5, threshold: float = 0.0) -> list[Prediction]:
         """In-memory H x W x 3 uint8 RGB frames (e.g. webcam), resized exactly like files."""
         size = self.meta.input_size
         arrs = [resize_rgb(array_to_rgb_image(f), size) for f in frames]
         if not arrs:
             return []
         batch = torch.from_numpy(np.stack(arrs)).permute(0, 3, 1, 2).contiguous()
-        return self._to_predictions(self.probabilities(batch), [f"<frame {i}>" for i in range(len(arrs))], top_k)
+        names = [f"<frame {i}>" for i in range(len(arrs))]
+        return self._to_predictions(self.probabilities(batch), names, top_k, threshold)
 
     def predict_paths(self, inputs: Iterable[str | Path], top_k: int = 5, batch_size: int = 64,
-                      progress: ProgressFn = no_progress, cancel: CancelToken | None = None) -> list[Prediction]:
+                      progress: ProgressFn = no_progress, cancel: CancelToken | None = None,
+                      threshold: float = 0.0) -> list[Prediction]:
         """Files and folders (searched recursively); unreadable files get a Prediction with an error."""
         files = expand_inputs(inputs)
         size = self.meta.input_size
@@ -183,7 +189,8 @@ class Predictor:
                 preds: dict[str, Prediction] = {}
                 if good:
                     batch = torch.from_numpy(np.stack([a for _, a in good])).permute(0, 3, 1, 2).contiguous()
-                    for pr in self._to_predictions(self.probabilities(batch), [f for f, _ in good], top_k):
+                    names = [f for f, _ in good]
+                    for pr in self._to_predictions(self.probabilities(batch), names, top_k, threshold):
                         preds[pr.path] = pr
                 for f, a in zip(chunk, decoded, strict=True):
                     if isinstance(a, ImageLoadError):

@@ -45,6 +45,7 @@ from .model_io import IMAGENET_MEAN, IMAGENET_STD, ModelMeta, save_native
 from .models import build_model, count_parameters
 from .schedule import lr_multiplier
 from .storage import append_jsonl, write_atomic, write_json
+from .tensorboard_log import TensorBoardCallback, tensorboard_available
 
 REPORT_INTERVAL_S = 0.1
 MIN_BATCH_SIZE = 1
@@ -356,12 +357,23 @@ class Trainer:
 
     # ---- the loop ------------------------------------------------------------------------------
     def fit(self, resume: bool) -> FitResult:
-        cfg = self.cfg
         t_start = time.monotonic()
         self.cb.stage("building model")
         self._build()
         if resume:
             self._restore()
+        tb = None
+        if self.is_main and tensorboard_available():
+            tb = TensorBoardCallback(self.run / "tensorboard", purge_step=self.state.epoch + 1 if resume else None)
+            self.cb.cbs.append(tb)
+        try:
+            return self._fit(resume, t_start)
+        finally:
+            if tb is not None:
+                tb.close()
+
+    def _fit(self, resume: bool, t_start: float) -> FitResult:
+        cfg = self.cfg
         train_samples = self.data.split("train")
         val_samples = self.data.split("val")
         if self.dist is not None:
@@ -489,6 +501,9 @@ class Trainer:
                 stopped_early = True
                 self.cb.notice(f"stopped early: no validation improvement for {self.state.since_best} epochs")
                 break
+        if self.is_main and self.dist is None and cfg.calibrate and self.state.epoch > 0 and val_src is not None:
+            self.cb.stage("calibrating confidences")
+            self._calibrate(val_src)
         total = time.monotonic() - t_start
         status = "cancelled" if cancelled else ("stopped_early" if stopped_early else "completed")
         if self.is_main:
@@ -507,6 +522,36 @@ class Trainer:
             history=tuple(self.state.history), problems=tuple(self.problems),
             world_size=1 if self.dist is None else self.dist.world_size,
         )
+
+    def _calibrate(self, val_src: TensorBatches | StreamBatches) -> None:
+        """Temperature scaling on the validation images, stored in model.json for every consumer."""
+        from dataclasses import replace
+
+        from .calibration import fit_temperature, softmax
+        from .metrics import expected_calibration_error
+        from .model_io import load_native, sidecar_path
+
+        model, meta = load_native(self.run / rd.MODEL)
+        model.to(self.device)
+        logits, labels = [], []
+        with torch.inference_mode():
+            for x_u8, y in val_src.batches(256, None, drop_lone=False):
+                x = normalize(to_float(x_u8), self.mean, self.std)
+                logits.append(model(x).float().cpu())
+                labels.append(y.cpu())
+        if not logits:
+            return
+        z = torch.cat(logits).numpy()
+        y_np = torch.cat(labels).numpy()
+        t = fit_temperature(z, y_np)
+        before = expected_calibration_error(y_np, softmax(z))
+        after = expected_calibration_error(y_np, softmax(z, t))
+        extra = json.loads(sidecar_path(self.run / rd.MODEL).read_text(encoding="utf-8"))
+        keep = {k: extra[k] for k in ("epoch", "val_accuracy") if k in extra}
+        write_json(sidecar_path(self.run / rd.MODEL), replace(meta, temperature=t).to_dict(
+            "safetensors", **keep, ece_uncalibrated=before, ece_calibrated=after))
+        self.cb.notice(f"confidences calibrated on {len(y_np)} validation images: temperature {t:.2f}, "
+                       f"calibration error {before:.1%} -> {after:.1%}")
 
     def _write_model(self) -> None:
         meta = ModelMeta(model=self.cfg.model, classes=self.classes, image_size=self.cfg.image_size,

@@ -17,7 +17,8 @@ class ClassifierWorker(QObject):
     load_failed = Signal(str, str)
     files_done = Signal(object)  # list[Prediction]
     files_progress = Signal(int, int)
-    frame_done = Signal(object)  # Prediction
+    frame_done = Signal(object, object)  # Prediction, heatmap overlay (H x W x 3 uint8) or None
+    heatmap_done = Signal(str, object)  # path, overlay at the file's size
     failed = Signal(str, str)
 
     def __init__(self) -> None:
@@ -25,6 +26,7 @@ class ClassifierWorker(QObject):
         self.predictor: Any = None
         self.model_path = ""
         self.cancel = CancelToken()
+        self.threshold = 0.0
 
     @Slot(str, bool)
     def load(self, path: str, allow_code: bool) -> None:
@@ -48,7 +50,8 @@ class ClassifierWorker(QObject):
         self.cancel = CancelToken()
         try:
             preds = self.predictor.predict_paths(paths, top_k=5, batch_size=32, cancel=self.cancel,
-                                                 progress=lambda d, t, _w: self.files_progress.emit(d, t))
+                                                 progress=lambda d, t, _w: self.files_progress.emit(d, t),
+                                                 threshold=self.threshold)
             self.files_done.emit(preds)
         except CancelledError:
             self.files_done.emit([])
@@ -58,12 +61,34 @@ class ClassifierWorker(QObject):
             log_exception(e)
             self.failed.emit(f"{type(e).__name__}: {e}", traceback.format_exc())
 
-    @Slot(object)
-    def classify_frame(self, frame: Any) -> None:
+    @Slot(str)
+    def explain_path(self, path: str) -> None:
         if self.predictor is None:
             return
         try:
-            self.frame_done.emit(self.predictor.predict_arrays([frame], top_k=3)[0])
+            from ..core.explain import explain_file
+
+            self.heatmap_done.emit(path, explain_file(self.predictor, path)[3])
+        except UserError as e:
+            self.failed.emit(str(e), "")
+        except Exception as e:
+            log_exception(e)
+            self.failed.emit(f"{type(e).__name__}: {e}", traceback.format_exc())
+
+    @Slot(object, bool)
+    def classify_frame(self, frame: Any, heatmap: bool) -> None:
+        if self.predictor is None:
+            return
+        try:
+            pred = self.predictor.predict_arrays([frame], top_k=3, threshold=self.threshold)[0]
+            picture = None
+            if heatmap:
+                from ..core.explain import explain_image, overlay
+                from ..core.imaging import array_to_rgb_image, resize_rgb
+
+                small = resize_rgb(array_to_rgb_image(frame), self.predictor.meta.input_size)
+                picture = overlay(frame, explain_image(self.predictor, small).heatmap)
+            self.frame_done.emit(pred, picture)
         except Exception as e:
             log_exception(e)
             self.failed.emit(f"{type(e).__name__}: {e}", traceback.format_exc())

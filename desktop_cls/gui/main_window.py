@@ -333,6 +333,8 @@ class MainWindow(QMainWindow):
         self.classify_page.shutdown()
         self.train_page.stop_and_wait()
         self.tasks.stop_all()
+        self.dataset_page.thumb_model.shutdown()
+        self.evaluate_page.gallery_model.shutdown()
         self.save_settings()
 
     # ---- drag and drop -------------------------------------------------------------------------

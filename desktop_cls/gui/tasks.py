@@ -97,10 +97,10 @@ class TaskRunner(QObject):
         super().__init__(parent)
         self.tasks: list[Task] = []
 
-    def start(self, name: str, fn: Callable[..., Any], on_done: Callable[[Any], None] | None = None,
-              on_error: Callable[[str, str], None] | None = None,
-              on_progress: Callable[[int, int, str], None] | None = None,
-              on_cancelled: Callable[[], None] | None = None) -> Task:
+    def start(self, name: str, fn: Callable[..., Any], on_done: Callable[[Any], object] | None = None,
+              on_error: Callable[[str, str], object] | None = None,
+              on_progress: Callable[[int, int, str], object] | None = None,
+              on_cancelled: Callable[[], object] | None = None) -> Task:
         cancel = CancelToken()
         thread = QThread()
         thread.setObjectName(f"task:{name}")

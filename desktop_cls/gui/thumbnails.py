@@ -113,6 +113,16 @@ class ThumbnailModel(QAbstractListModel):
             idx = self.index(row)
             self.dataChanged.emit(idx, idx, [Qt.ItemDataRole.DecorationRole])
 
+    def set_override(self, path: str, image: QImage) -> None:
+        """Show this picture (e.g. a heatmap overlay) for a path instead of its file's thumbnail."""
+        self._on_loaded(path, image)
+
+    def drop_cached(self) -> None:
+        """Forget every cached picture so the next paint reloads plain thumbnails."""
+        self._cache.clear()
+        if self.items:
+            self.dataChanged.emit(self.index(0), self.index(len(self.items) - 1), [Qt.ItemDataRole.DecorationRole])
+
     def shutdown(self) -> None:
         self._pool.clear()
         self._pool.waitForDone(5000)

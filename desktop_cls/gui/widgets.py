@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PIL import Image
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QImage, QPixmap, QResizeEvent
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 
 class EmptyState(QWidget):
@@ -54,3 +54,32 @@ def rgb_array_to_qimage(arr: object) -> QImage:
     a = np.ascontiguousarray(arr, dtype=np.uint8)
     h, w = a.shape[:2]
     return QImage(a.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
+
+
+class ScaledImageLabel(QLabel):
+    """Shows a picture as large as fits, keeping its aspect ratio, and refits when resized."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._source: QPixmap | None = None
+        self._smooth = True
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+
+    def set_image(self, pixmap: QPixmap, smooth: bool = True) -> None:
+        self._source = pixmap
+        self._smooth = smooth
+        self._refit()
+
+    def source(self) -> QPixmap | None:
+        return self._source
+
+    def _refit(self) -> None:
+        if self._source is None or self._source.isNull():
+            return
+        mode = Qt.TransformationMode.SmoothTransformation if self._smooth else Qt.TransformationMode.FastTransformation
+        self.setPixmap(self._source.scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio, mode))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._refit()

@@ -136,3 +136,23 @@ def test_train_with_a_saved_config_file(capsys: pytest.CaptureFixture[str], tiny
     bad.write_text('{"epochz": 3}')
     code, _, err = run_cli(capsys, "train", "--config", bad, tiny_folder)
     assert code == 2 and "epochz" in err
+
+
+def test_lr_find_and_explain(capsys: pytest.CaptureFixture[str], trained_run: tuple[Path, Path],
+                             tmp_path: Path) -> None:
+    from PIL import Image
+
+    run, data = trained_run
+    code, out, _ = run_cli(capsys, "lr-find", data, "--model", "simple_cnn", "--image-size", "16",
+                           "--batch-size", "4", "--steps", "30", "--json")
+    d = json.loads(out)
+    assert code == 0 and set(d) == {"suggested_lr", "lrs", "losses"} and len(d["lrs"]) == len(d["losses"])
+    big = tmp_path / "big.png"
+    Image.open(data / "dog" / "dog_00.png").resize((45, 30)).save(big)
+    code, out, _ = run_cli(capsys, "explain", run, big, "--out", tmp_path / "heat.png", "--json")
+    assert code == 0 and json.loads(out)["method"] == "grad-cam"
+    assert Image.open(tmp_path / "heat.png").size == (45, 30)
+    code, out, _ = run_cli(capsys, "eval", run, data, "--json")
+    assert 0 <= json.loads(out)["ece"] <= 1
+    code, out, _ = run_cli(capsys, "predict", run, data / "cat", "--threshold", "1.0", "--json")
+    assert all(p["label"] == "unknown" for p in json.loads(out))

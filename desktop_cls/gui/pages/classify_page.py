@@ -11,7 +11,9 @@ import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
+    QDoubleSpinBox,
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
@@ -33,7 +35,7 @@ from ..classifier_worker import ClassifierWorker, start_classifier
 from ..dialogs import show_error
 from ..state import AppState
 from ..tasks import TaskRunner
-from ..widgets import EmptyState, rgb_array_to_qimage
+from ..widgets import EmptyState, ScaledImageLabel, rgb_array_to_qimage
 
 TOP_K = 5
 
@@ -57,7 +59,8 @@ def qimage_to_rgb(img: QImage) -> np.ndarray:
 class ClassifyPage(QWidget):
     request_load = Signal(str, bool)
     request_files = Signal(object)
-    request_frame = Signal(object)
+    request_frame = Signal(object, bool)
+    request_heatmap = Signal(str)
 
     def __init__(self, state: AppState, tasks: TaskRunner) -> None:
         super().__init__()
@@ -68,6 +71,8 @@ class ClassifyPage(QWidget):
         self.request_load.connect(self.worker.load)
         self.request_files.connect(self.worker.classify_files)
         self.request_frame.connect(self.worker.classify_frame)
+        self.request_heatmap.connect(self.worker.explain_path)
+        self.worker.heatmap_done.connect(self._heatmap_done)
         self.worker.loaded.connect(self._loaded)
         self.worker.load_failed.connect(self._load_failed)
         self.worker.files_done.connect(self._files_done)
@@ -81,6 +86,8 @@ class ClassifyPage(QWidget):
         self.frames_shown = 0
         self.frames_classified = 0
         self.last_frame_pred: Any = None
+        self.last_frame_overlay: Any = None
+        self.heatmap_shown = ""
         self.camera: Any = None
         self.session: Any = None
         self.sink: Any = None
@@ -97,18 +104,32 @@ class ClassifyPage(QWidget):
         self.webcam_button = _button("&Webcam", "webcamButton", "Live classification from a camera")
         self.webcam_button.setCheckable(True)
         self.webcam_button.toggled.connect(self._toggle_webcam)
+        self.threshold_spin = QDoubleSpinBox()
+        self.threshold_spin.setObjectName("thresholdSpin")
+        self.threshold_spin.setAccessibleName("Unknown below confidence")
+        self.threshold_spin.setRange(0, 99)
+        self.threshold_spin.setSuffix(" %")
+        self.threshold_spin.setDecimals(0)
+        self.threshold_spin.setToolTip("Predictions less confident than this are labelled 'unknown' (0 = off)")
+        self.threshold_spin.valueChanged.connect(self._threshold_changed)
+        self.heatmap_check = QCheckBox("Heatmap")
+        self.heatmap_check.setObjectName("heatmapCheck")
+        self.heatmap_check.setToolTip("Show which parts of the image drove the prediction (Grad-CAM)")
+        self.heatmap_check.toggled.connect(self._heatmap_toggled)
         top = QHBoxLayout()
         top.addWidget(QLabel("Model"))
         top.addWidget(self.model_edit, 1)
+        top.addWidget(QLabel("Unknown below"))
+        top.addWidget(self.threshold_spin)
+        top.addWidget(self.heatmap_check)
         top.addWidget(self.files_button)
         top.addWidget(self.folder_button)
         top.addWidget(self.webcam_button)
 
         # preview with top-k bars
-        self.preview = QLabel()
+        self.preview = ScaledImageLabel()
         self.preview.setObjectName("classifyPreview")
-        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.preview.setMinimumSize(240, 240)
+        self.preview.setMinimumSize(self.fontMetrics().height() * 12, self.fontMetrics().height() * 12)
         self.preview_caption = QLabel()
         self.preview_caption.setObjectName("predictionLabel")
         self.preview_caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -286,14 +307,30 @@ class ClassifyPage(QWidget):
         self.state.status_changed.emit("classify", "done")
 
     def _show_row(self, row: int) -> None:
-        if not 0 <= row < len(self.predictions):
+        if not 0 <= row < len(self.predictions) or self.camera is not None:
             return
         p = self.predictions[row]
         pix = QPixmap(p.path)
         if not pix.isNull():
-            self.preview.setPixmap(pix.scaled(self.preview.size(), Qt.AspectRatioMode.KeepAspectRatio,
-                                              Qt.TransformationMode.SmoothTransformation))
+            self._set_preview(pix)
         self._show_prediction(p)
+        if self.heatmap_check.isChecked() and p.label is not None:
+            self.request_heatmap.emit(p.path)
+
+    def _heatmap_toggled(self, _on: bool) -> None:
+        self._show_row(self.table.currentRow())
+
+    def _set_preview(self, pix: QPixmap) -> None:
+        self.preview.set_image(pix)
+
+    def _heatmap_done(self, path: str, picture: Any) -> None:
+        row = self.table.currentRow()
+        if self.heatmap_check.isChecked() and 0 <= row < len(self.predictions) and self.predictions[row].path == path:
+            self.heatmap_shown = path
+            self._set_preview(QPixmap.fromImage(rgb_array_to_qimage(picture)))
+
+    def _threshold_changed(self, value: float) -> None:
+        self.worker.threshold = value / 100.0  # read by the worker between requests
 
     def _show_prediction(self, p: Any) -> None:
         if p.label is None:
@@ -431,8 +468,11 @@ class ClassifyPage(QWidget):
         if self.model_ready and not self.frame_busy:
             self.frame_busy = True
             small = img.scaled(320, 320, Qt.AspectRatioMode.KeepAspectRatio) if img.width() > 320 else img
-            self.request_frame.emit(qimage_to_rgb(small))
+            self.request_frame.emit(qimage_to_rgb(small), self.heatmap_check.isChecked())
         shown = img.convertToFormat(QImage.Format.Format_RGB888)
+        if self.heatmap_check.isChecked() and self.last_frame_overlay is not None:
+            shown = rgb_array_to_qimage(self.last_frame_overlay).scaled(
+                shown.size(), Qt.AspectRatioMode.IgnoreAspectRatio)
         if self.last_frame_pred is not None and self.last_frame_pred.label:
             painter = QPainter(shown)
             font = QFont()
@@ -446,13 +486,13 @@ class ClassifyPage(QWidget):
             painter.setPen(QColor(255, 255, 255))
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
             painter.end()
-        self.preview.setPixmap(QPixmap.fromImage(shown).scaled(
-            self.preview.size(), Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.FastTransformation))
+        self.preview.set_image(QPixmap.fromImage(shown), smooth=False)
 
-    def _frame_done(self, pred: Any) -> None:
+    def _frame_done(self, pred: Any, picture: Any) -> None:
         self.frame_busy = False
         self.frames_classified += 1
         self.last_frame_pred = pred
+        self.last_frame_overlay = picture
         self._show_prediction(pred)
 
     def _snapshot(self) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -20,15 +21,19 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from ..dialogs import show_error
+from ..insight_views import curves_plot, draw_curves, draw_reliability, reliability_plot
 from ..state import AppState
 from ..tasks import Task, TaskRunner
 from ..thumbnails import ThumbnailModel
-from ..widgets import EmptyState
+from ..widgets import EmptyState, rgb_array_to_qimage
+
+HEATMAP_LIMIT = 60
 
 
 def _button(text: str, name: str, tip: str = "") -> QPushButton:
@@ -55,6 +60,8 @@ class EvaluatePage(QWidget):
         self.task: Task | None = None
         self.result: dict[str, Any] | None = None
         self.samples: list[tuple[str, int, int, float]] = []  # path, true, predicted, confidence
+        self.shown: list[tuple[str, int, int, float]] = []
+        self.model_path = ""
 
         self.model_edit = QLineEdit()
         self.model_edit.setObjectName("evalModelEdit")
@@ -114,6 +121,14 @@ class EvaluatePage(QWidget):
         self.gallery_model.configure_view(self.gallery)
         self.show_all_button = _button("Show all mistakes", "showAllMistakesButton")
         self.show_all_button.clicked.connect(lambda: self.show_cell(-1, -1))
+        self.heatmap_check = QCheckBox("Show where the model looked (heatmaps)")
+        self.heatmap_check.setObjectName("galleryHeatmapCheck")
+        self.heatmap_check.toggled.connect(self._toggle_heatmaps)
+        self.reliability = reliability_plot()
+        self.ece_label = QLabel()
+        self.ece_label.setObjectName("eceLabel")
+        self.ece_label.setWordWrap(True)
+        self.curves = curves_plot()
 
         metrics_box = QWidget()
         ll = QVBoxLayout(metrics_box)
@@ -130,14 +145,26 @@ class EvaluatePage(QWidget):
         left = QSplitter(Qt.Orientation.Vertical)
         left.addWidget(metrics_box)
         left.addWidget(confusion_box)
-        right = QWidget()
-        rl = QVBoxLayout(right)
+        mistakes = QWidget()
+        rl = QVBoxLayout(mistakes)
         rl.setContentsMargins(0, 0, 0, 0)
         hl = QHBoxLayout()
         hl.addWidget(self.gallery_label, 1)
         hl.addWidget(self.show_all_button)
         rl.addLayout(hl)
+        rl.addWidget(self.heatmap_check)
         rl.addWidget(self.gallery, 1)
+        calibration = QWidget()
+        cl = QVBoxLayout(calibration)
+        cl.setContentsMargins(0, 0, 0, 0)
+        cl.addWidget(self.ece_label)
+        cl.addWidget(self.reliability, 1)
+        right = QTabWidget()
+        right.setObjectName("evaluateTabs")
+        right.addTab(mistakes, "Images")
+        right.addTab(calibration, "Calibration")
+        right.addTab(self.curves, "Curves")
+        self.right_tabs = right
         split = QSplitter()
         split.addWidget(left)
         split.addWidget(right)
@@ -187,6 +214,8 @@ class EvaluatePage(QWidget):
             pred = ev.probs.argmax(axis=1) if len(ev.probs) else []
             d["_samples"] = [(p, int(t), int(k), float(ev.probs[i, k]))
                              for i, (p, t, k) in enumerate(zip(ev.paths, ev.y_true, pred, strict=True))]
+            d["_curves"] = ev.curves()
+            d["_model"] = model
             return d
 
         self.progress.setVisible(True)
@@ -252,6 +281,15 @@ class EvaluatePage(QWidget):
                 it.setToolTip(f"{v} image(s) of '{classes[i]}' predicted as '{classes[j]}'")
                 self.confusion.setItem(i, j, it)
         self.confusion.resizeColumnsToContents()
+        curves = d.pop("_curves")
+        self.model_path = d.pop("_model")
+        draw_reliability(self.reliability, curves["reliability"])
+        draw_curves(self.curves, curves)
+        ece = d.get("ece")
+        self.ece_label.setText(
+            f"Expected calibration error: <b>{ece:.1%}</b> — the average gap between how sure the model is and how "
+            "often it is right (bars: accuracy per confidence bin; orange: share of images; dashed: perfect)."
+            if ece is not None and ece == ece else "")
         self.content.setCurrentIndex(1)
         self.show_cell(-1, -1)
         self.state.status_changed.emit("evaluate", "done")
@@ -268,7 +306,43 @@ class EvaluatePage(QWidget):
             chosen = [s for s in self.samples if s[1] == row and s[2] == col]
             self.gallery_label.setText(f"{len(chosen)} image(s) of '{classes[row]}' predicted as '{classes[col]}'")
         chosen.sort(key=lambda s: -s[3])
+        self.shown = chosen
         self.gallery_model.set_items([(path, f"{classes[t]} → {classes[k]} {conf:.0%}") for path, t, k, conf in chosen])
+
+    def _toggle_heatmaps(self, on: bool) -> None:
+        if not on:
+            self.gallery_model.drop_cached()
+            return
+        if self.result is None or not self.shown:
+            return
+        paths = [s[0] for s in self.shown[:HEATMAP_LIMIT]]
+        model = self.model_path
+
+        def work(progress: Any, cancel: Any) -> list[tuple[str, Any]]:
+            from ...core.explain import explain_file
+            from ...core.predictor import Predictor
+
+            predictor = Predictor.load(model)
+            out = []
+            for i, path in enumerate(paths):
+                cancel.raise_if_set()
+                try:
+                    out.append((path, explain_file(predictor, path)[3]))
+                except Exception:  # an unreadable file keeps its plain thumbnail
+                    continue
+                progress(i + 1, len(paths), "computing heatmaps")
+            return out
+
+        self.tasks.start("heatmaps", work, on_done=self._heatmaps_done,
+                         on_error=lambda m, d: show_error(self, "Heatmaps failed", m, d))
+
+    def _heatmaps_done(self, overlays: list[tuple[str, Any]]) -> None:
+        if not self.heatmap_check.isChecked():
+            return
+        side = self.gallery_model.side
+        for path, picture in overlays:
+            img = rgb_array_to_qimage(picture).scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio)
+            self.gallery_model.set_override(path, img)
 
     def _save_png(self, widget: QWidget, default: str) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Save as PNG", default, "PNG (*.png)")

@@ -197,7 +197,13 @@ class TrainPage(QWidget):
         basic.addRow("", self.model_info)
         basic.addRow("Epochs", self.epochs_spin)
         basic.addRow("Batch size", self.batch_spin)
-        basic.addRow("Learning rate", self.lr_spin)
+        self.find_lr_button = _button("Find…", "findLrButton", "Run a short learning-rate range test on your "
+                                      "data and suggest a value")
+        self.find_lr_button.clicked.connect(self.find_lr)
+        lr_row = QHBoxLayout()
+        lr_row.addWidget(self.lr_spin, 1)
+        lr_row.addWidget(self.find_lr_button)
+        basic.addRow("Learning rate", lr_row)
         basic.addRow("Device", self.device_combo)
         basic.addRow("Image size (px)", self.image_size_spin)
         basic.addRow("", self.pretrained_check)
@@ -263,6 +269,10 @@ class TrainPage(QWidget):
         self.weights_edit.setPlaceholderText("optional pretrained weights file (.safetensors/.pth)")
         self.download_check = QCheckBox("Allow downloading pretrained weights")
         self.download_check.setObjectName("downloadWeightsCheck")
+        self.calibrate_check = QCheckBox("Calibrate confidences on the validation images")
+        self.calibrate_check.setObjectName("calibrateCheck")
+        self.calibrate_check.setChecked(d.calibrate)
+        self.calibrate_check.setToolTip("Temperature scaling: makes '80 % sure' right about 80 % of the time")
 
         adv = QFormLayout()
         adv.addRow("Optimizer", self.optimizer_combo)
@@ -279,6 +289,7 @@ class TrainPage(QWidget):
         adv.addRow("Seed", self.seed_spin)
         adv.addRow("Early stopping (epochs)", self.early_spin)
         adv.addRow("", self.weighting_check)
+        adv.addRow("", self.calibrate_check)
         adv.addRow("Augmentation", self.hflip_check)
         adv.addRow("", self.vflip_check)
         adv.addRow("", self.crop_check)
@@ -343,6 +354,7 @@ class TrainPage(QWidget):
             step_gamma=self.step_gamma_spin.value(), num_workers=self.workers_spin.value(),
             compile=self.compile_check.isChecked(), channels_last=self.channels_last_check.isChecked(),
             weights_file=self.weights_edit.text().strip() or None, download_weights=self.download_check.isChecked(),
+            calibrate=self.calibrate_check.isChecked(),
         )
         return cfg.to_dict()
 
@@ -391,6 +403,7 @@ class TrainPage(QWidget):
         self.channels_last_check.setChecked(cfg.channels_last)
         self.weights_edit.setText(cfg.weights_file or "")
         self.download_check.setChecked(cfg.download_weights)
+        self.calibrate_check.setChecked(cfg.calibrate)
 
     def save_config_file(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Save run configuration", "run-config.json", "JSON (*.json)")
@@ -560,6 +573,43 @@ class TrainPage(QWidget):
         data: Any = ds if (ds.val_fraction == cfg.val_fraction and ds.seed == cfg.seed) else ds.root
         self.state.settings.last_train_config = cfg.to_dict()
         self._launch(TrainWorker(cfg.to_dict(), data), cfg.epochs)
+
+    def find_lr(self) -> None:
+        """Learning-rate range test in the background; the result opens a dialog to accept it."""
+        if not self.state.core_loaded or self.state.dataset is None or self.worker is not None:
+            show_error(self, "Not ready", "Open a dataset (and wait for PyTorch to load) before finding the "
+                       "learning rate.")
+            return
+        try:
+            cfg = TrainConfig.from_dict(self.current_config_dict())
+        except UserError as e:
+            show_error(self, "Check the training options", str(e))
+            return
+        data = self.state.dataset
+
+        def work(progress: Any, cancel: Any) -> dict[str, Any]:
+            from ...core.lr_finder import find_lr
+
+            return find_lr(cfg, data, progress=progress, cancel=cancel).to_dict()
+
+        self.find_lr_button.setEnabled(False)
+        self._log("Finding a learning rate (a short test run)…")
+        self.tasks.start("learning-rate finder", work, on_done=self._lr_found, on_error=self._lr_failed,
+                         on_progress=lambda d, t, w: self.progress_label.setText(f"{w.capitalize()}: {d}/{t}"),
+                         on_cancelled=lambda: self.find_lr_button.setEnabled(True))
+
+    def _lr_found(self, result: dict[str, Any]) -> None:
+        from ..insight_views import LrFinderDialog
+
+        self.find_lr_button.setEnabled(True)
+        self._log(f"Suggested learning rate: {result['suggested_lr']:.2g}")
+        self.lr_dialog = LrFinderDialog(result, self)
+        self.lr_dialog.accepted.connect(lambda: self.lr_spin.setValue(self.lr_dialog.suggested))
+        self.lr_dialog.open()
+
+    def _lr_failed(self, message: str, details: str) -> None:
+        self.find_lr_button.setEnabled(True)
+        show_error(self, "Learning-rate finder failed", message, details)
 
     def resume_dialog(self) -> None:
         from ...core.storage import default_runs_dir

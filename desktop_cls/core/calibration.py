@@ -1,0 +1,61 @@
+"""Temperature scaling (Guo et al., 2017): one scalar T, fitted on validation logits, so that
+softmax(logits / T) gives confidences that match how often the model is right."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+
+
+def _nll(logits: np.ndarray, labels: np.ndarray, t: float) -> float:
+    z = logits / t
+    z = z - z.max(axis=1, keepdims=True)
+    logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    return float(-logp[np.arange(len(labels)), labels].mean())
+
+
+def fit_temperature(logits: np.ndarray, labels: np.ndarray, lo: float = 0.05, hi: float = 20.0) -> float:
+    """Minimise validation NLL over log T by golden-section search (NLL is unimodal in log T)."""
+    if len(labels) == 0:
+        return 1.0
+    logits = np.asarray(logits, dtype=np.float64)
+    labels = np.asarray(labels, dtype=np.int64)
+    a, b = np.log(lo), np.log(hi)
+    g = (np.sqrt(5) - 1) / 2
+    c, d = b - g * (b - a), a + g * (b - a)
+    fc, fd = _nll(logits, labels, float(np.exp(c))), _nll(logits, labels, float(np.exp(d)))
+    for _ in range(60):
+        if fc < fd:
+            b, d, fd = d, c, fc
+            c = b - g * (b - a)
+            fc = _nll(logits, labels, float(np.exp(c)))
+        else:
+            a, c, fc = c, d, fd
+            d = a + g * (b - a)
+            fd = _nll(logits, labels, float(np.exp(d)))
+    return float(np.exp((a + b) / 2))
+
+
+def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
+    z = np.asarray(logits, dtype=np.float64) / temperature
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def reliability_bins(y_true: np.ndarray, probs: np.ndarray, bins: int = 10) -> dict[str, list[float]]:
+    """Per confidence bin: mean confidence, accuracy and share of images (the reliability diagram)."""
+    conf = probs.max(axis=1) if len(probs) else np.zeros(0)
+    correct = (probs.argmax(axis=1) == y_true) if len(probs) else np.zeros(0, dtype=bool)
+    edges = np.linspace(0, 1, bins + 1)
+    out: dict[str, list[float]] = {"lower": [], "upper": [], "confidence": [], "accuracy": [], "share": []}
+    n = max(len(conf), 1)
+    for lo_, hi_ in itertools.pairwise(edges):
+        m = (conf > lo_) & (conf <= hi_)
+        out["lower"].append(float(lo_))
+        out["upper"].append(float(hi_))
+        out["confidence"].append(float(conf[m].mean()) if m.any() else float("nan"))
+        out["accuracy"].append(float(correct[m].mean()) if m.any() else float("nan"))
+        out["share"].append(float(m.sum() / n))
+    return out

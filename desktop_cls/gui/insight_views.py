@@ -1,0 +1,108 @@
+"""Views that explain a model: the learning-rate finder dialog, reliability diagram, PR/ROC curves."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+PALETTE = [(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189), (140, 86, 75),
+           (227, 119, 194), (127, 127, 127), (188, 189, 34), (23, 190, 207)]
+
+
+class LrFinderDialog(QDialog):
+    """Loss against learning rate (log axis), the suggestion marked, accepted in one click."""
+
+    def __init__(self, result: dict[str, Any], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("lrFinderDialog")
+        self.setWindowTitle("Learning-rate finder")
+        self.suggested = float(result["suggested_lr"])
+        self.plot = pg.PlotWidget(title="Loss while the learning rate grows")
+        self.plot.setObjectName("lrFinderPlot")
+        self.plot.setLogMode(x=True, y=False)
+        self.plot.setLabel("bottom", "learning rate")
+        self.plot.setLabel("left", "loss (smoothed)")
+        self.plot.plot(result["lrs"], result["losses"], pen=pg.mkPen((30, 90, 230), width=2))
+        line = pg.InfiniteLine(pos=math.log10(self.suggested), angle=90,
+                               pen=pg.mkPen((230, 120, 20), width=2, style=Qt.PenStyle.DashLine))
+        self.plot.addItem(line)
+        text = QLabel(f"Suggested learning rate: <b>{self.suggested:.2g}</b> — where the loss falls fastest. "
+                      "A value a little lower is also safe.")
+        text.setWordWrap(True)
+        use = QPushButton(f"Use {self.suggested:.2g}")
+        use.setObjectName("useSuggestedLrButton")
+        use.setDefault(True)
+        use.clicked.connect(self.accept)
+        cancel = QPushButton("Keep mine")
+        cancel.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(cancel)
+        buttons.addWidget(use)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.plot, 1)
+        lay.addWidget(text)
+        lay.addLayout(buttons)
+        self.resize(self.fontMetrics().horizontalAdvance("M") * 50, self.fontMetrics().height() * 28)
+
+
+def reliability_plot() -> pg.PlotWidget:
+    p = pg.PlotWidget(title="Reliability: confidence vs accuracy")
+    p.setObjectName("reliabilityPlot")
+    p.setAccessibleName("Reliability diagram")
+    p.setLabel("bottom", "confidence")
+    p.setLabel("left", "accuracy")
+    p.setXRange(0, 1)
+    p.setYRange(0, 1)
+    p.showGrid(x=True, y=True, alpha=0.2)
+    return p
+
+
+def draw_reliability(p: pg.PlotWidget, bins: dict[str, list[float]]) -> None:
+    p.clear()
+    p.plot([0, 1], [0, 1], pen=pg.mkPen((150, 150, 150), style=Qt.PenStyle.DashLine))
+    lower = np.asarray(bins["lower"])
+    upper = np.asarray(bins["upper"])
+    acc = np.nan_to_num(np.asarray(bins["accuracy"]))
+    share = np.asarray(bins["share"])
+    centres = (lower + upper) / 2
+    p.addItem(pg.BarGraphItem(x=centres, height=acc, width=(upper - lower) * 0.9,
+                              brush=pg.mkBrush(31, 119, 180, 170)))
+    p.addItem(pg.BarGraphItem(x=centres, height=share, width=(upper - lower) * 0.3,
+                              brush=pg.mkBrush(255, 127, 14, 160)))
+
+
+def curves_plot() -> pg.PlotWidget:
+    p = pg.PlotWidget(title="Precision-recall per class")
+    p.setObjectName("prPlot")
+    p.setAccessibleName("Precision-recall curves")
+    p.setLabel("bottom", "recall")
+    p.setLabel("left", "precision")
+    p.setXRange(0, 1)
+    p.setYRange(0, 1.02)
+    p.showGrid(x=True, y=True, alpha=0.2)
+    p.addLegend(offset=(-10, -10))
+    return p
+
+
+def draw_curves(p: pg.PlotWidget, curves: dict[str, Any]) -> None:
+    p.clear()
+    if "roc" in curves:
+        roc = curves["roc"]
+        p.setTitle(f"ROC for '{roc['positive']}' (area {roc['auc']:.3f})")
+        p.setLabel("bottom", "false positive rate")
+        p.setLabel("left", "true positive rate")
+        p.plot([0, 1], [0, 1], pen=pg.mkPen((150, 150, 150), style=Qt.PenStyle.DashLine))
+        p.plot(roc["fpr"], roc["tpr"], pen=pg.mkPen(PALETTE[0], width=2), name="ROC")
+        return
+    p.setTitle("Precision-recall per class")
+    p.setLabel("bottom", "recall")
+    p.setLabel("left", "precision")
+    for i, (name, c) in enumerate(curves["pr"].items()):
+        p.plot(c["recall"], c["precision"], pen=pg.mkPen(PALETTE[i % len(PALETTE)], width=2),
+               name=f"{name} (AP {c['average_precision']:.2f})")

@@ -1,0 +1,140 @@
+"""Learning-rate finder, Grad-CAM, calibration, PR/ROC curves, unknown threshold, TensorBoard."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from desktop_cls.core.calibration import fit_temperature, softmax
+from desktop_cls.core.config import Augmentation, TrainConfig
+from desktop_cls.core.explain import explain_image, occlusion, overlay
+from desktop_cls.core.lr_finder import find_lr
+from desktop_cls.core.metrics import average_precision, expected_calibration_error, pr_curve, roc_curve
+from desktop_cls.core.predictor import Predictor
+from desktop_cls.core.trainer import fit
+
+
+def test_lr_finder_suggests_a_sane_rate(tiny_folder: Path) -> None:
+    res = find_lr(TrainConfig(model="simple_cnn", batch_size=4, image_size=16, optimizer="sgd"), tiny_folder,
+                  start_lr=1e-6, end_lr=10.0, steps=80)
+    assert 1e-5 <= res.suggested_lr <= 1.0
+    assert len(res.lrs) == len(res.losses) > 10
+    assert all(a < b for a, b in zip(res.lrs, res.lrs[1:], strict=False))
+
+
+def quadrant_folder(root: Path, n: int = 40, size: int = 32) -> Path:
+    """Class 'marked' has a white square in the top-left quadrant; both classes have a white
+    square somewhere in the bottom half too, so only the top-left tells them apart."""
+    rng = np.random.default_rng(0)
+    for cls in ("marked", "plain"):
+        for i in range(n):
+            img = rng.integers(0, 60, (size, size, 3)).astype(np.uint8)
+            y, x = rng.integers(size // 2, size - 8), rng.integers(0, size - 8)
+            img[y:y + 6, x:x + 6] = 255
+            if cls == "marked":
+                y, x = rng.integers(1, size // 2 - 7), rng.integers(1, size // 2 - 7)
+                img[y:y + 6, x:x + 6] = 255
+            p = root / cls / f"{i:03d}.png"
+            p.parent.mkdir(parents=True, exist_ok=True)
+            Image.fromarray(img).save(p)
+    return root
+
+
+@pytest.mark.slow
+def test_grad_cam_highlights_the_region_that_decides(tmp_path: Path) -> None:
+    data = quadrant_folder(tmp_path / "quad")
+    cfg = TrainConfig(epochs=12, batch_size=16, image_size=32, val_fraction=0.2, seed=0,
+                      augmentation=Augmentation(hflip=False, random_resized_crop=False))
+    res = fit(cfg, data, out=tmp_path / "run")
+    assert res.best_val_accuracy is not None and res.best_val_accuracy >= 0.85
+    pred = Predictor.load(res.run_dir)
+    marked = pred.classes.index("marked")
+    inside, outside = [], []
+    for path in sorted((data / "marked").iterdir())[:10]:
+        img = np.asarray(Image.open(path).convert("RGB"))
+        heat = explain_image(pred, img, class_index=marked).heatmap
+        assert heat.shape == (32, 32)
+        inside.append(heat[:16, :16].mean())
+        outside.append(heat[16:, :].mean())
+    assert np.mean(inside) > 1.5 * np.mean(outside)
+
+
+def test_occlusion_fallback_finds_the_decisive_patch() -> None:
+    def probs(batch: torch.Tensor) -> np.ndarray:  # "class 1" = brightness of the top-left corner
+        score = batch[:, :, :8, :8].float().mean(dim=(1, 2, 3)).numpy() / 255
+        return np.stack([1 - score, score], axis=1)
+
+    img = torch.zeros(1, 3, 24, 24, dtype=torch.uint8)
+    img[:, :, :8, :8] = 255
+    heat = occlusion(probs, img, class_index=1).heatmap
+    assert heat[:8, :8].mean() > 3 * heat[12:, 12:].mean()
+
+
+def test_overlay_keeps_the_image_size() -> None:
+    rgb = np.zeros((50, 70, 3), dtype=np.uint8)
+    out = overlay(rgb, np.ones((8, 8), dtype=np.float32))
+    assert out.shape == (50, 70, 3) and out.max() > 0
+
+
+def test_temperature_scaling_lowers_ece_of_an_overconfident_model() -> None:
+    rng = np.random.default_rng(0)
+    n, c = 2000, 5
+    labels = rng.integers(0, c, n)
+    logits = rng.normal(0, 1, (n, c))
+    correct = rng.random(n) < 0.6  # 60 % accurate ...
+    logits[np.arange(n), np.where(correct, labels, (labels + 1) % c)] += 2.0
+    logits *= 6.0  # ... but shouting 99 % sure
+    before = expected_calibration_error(labels, softmax(logits))
+    t = fit_temperature(logits, labels)
+    after = expected_calibration_error(labels, softmax(logits, t))
+    assert t > 2 and after < before / 3
+
+
+def test_training_stores_the_temperature_for_every_consumer(trained_run: tuple[Path, Path], tmp_path: Path) -> None:
+    from desktop_cls.core.export import export_model
+
+    run, _ = trained_run
+    meta = json.loads((run / "model.json").read_text())
+    assert meta["temperature"] > 0 and "ece_calibrated" in meta
+    assert Predictor.load(run).temperature == pytest.approx(meta["temperature"])
+    res = export_model(run, "onnx", tmp_path / "m")
+    assert json.loads(Path(res.sidecar).read_text())["temperature"] == pytest.approx(meta["temperature"])
+    assert Predictor.load(res.path).temperature == pytest.approx(meta["temperature"])
+
+
+def test_pr_and_roc_curves_by_hand() -> None:
+    y = np.array([1, 0, 1, 0])
+    s = np.array([0.9, 0.8, 0.7, 0.1])
+    precision, recall, _ = pr_curve(y, s)
+    assert recall.tolist() == [0, 0.5, 0.5, 1, 1]
+    assert precision[1:].tolist() == pytest.approx([1, 0.5, 2 / 3, 0.5])
+    _fpr, _tpr, auc = roc_curve(y, s)
+    assert auc == pytest.approx(0.75)
+    assert average_precision(y, s) == pytest.approx(0.5 * 1 + 0.5 * 2 / 3)
+
+
+def test_threshold_gives_unknown(trained_run: tuple[Path, Path]) -> None:
+    run, data = trained_run
+    pred = Predictor.load(run)
+    sure = pred.predict_paths([data / "cat"], threshold=0.0)
+    unsure = pred.predict_paths([data / "cat"], threshold=1.01)
+    assert all(p.label != "unknown" for p in sure)
+    assert all(p.label == "unknown" and p.top_k for p in unsure)
+
+
+def test_tensorboard_scalars_are_written(tiny_folder: Path, tmp_path: Path) -> None:
+    pytest.importorskip("tensorboard")
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    res = fit(TrainConfig(model="simple_cnn", epochs=2, batch_size=4, image_size=16), tiny_folder,
+              out=tmp_path / "run")
+    acc = EventAccumulator(str(Path(res.run_dir) / "tensorboard"))
+    acc.Reload()
+    tags = acc.Tags()["scalars"]
+    assert "epoch/accuracy/val" in tags and "epoch/loss/train" in tags
+    assert [e.step for e in acc.Scalars("epoch/loss/train")] == [1, 2]

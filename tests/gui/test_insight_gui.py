@@ -1,0 +1,65 @@
+"""Insight in the app: learning-rate finder, calibration and curves, heatmaps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from tests.gui.conftest import open_and_wait, set_fast_training
+
+
+def test_find_learning_rate_and_accept_it(qtbot: object, window: object, tiny_folder: Path) -> None:
+    open_and_wait(qtbot, window, tiny_folder)
+    set_fast_training(window)
+    tp = window.train_page
+    tp.lr_spin.setValue(0.5)
+    qtbot.mouseClick(tp.find_lr_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: getattr(tp, "lr_dialog", None) is not None, timeout=60_000)
+    dialog = tp.lr_dialog
+    assert dialog.plot.objectName() == "lrFinderPlot" and dialog.plot.getPlotItem().listDataItems()
+    dialog.accept()
+    assert tp.lr_spin.value() == round(dialog.suggested, 6)
+    assert tp.find_lr_button.isEnabled()
+
+
+def test_evaluate_shows_calibration_curves_and_heatmaps(qtbot: object, window: object,
+                                                       trained_run: tuple[Path, Path]) -> None:
+    run, data = trained_run
+    window.state.set_run(str(run))
+    ev = window.evaluate_page
+    ev.folder_edit.setText(str(data))
+    ev.evaluate()
+    qtbot.waitUntil(lambda: ev.result is not None, timeout=60_000)
+    assert ev.reliability.getPlotItem().items  # bars drawn
+    assert ev.curves.getPlotItem().listDataItems()
+    assert "calibration error" in ev.ece_label.text()
+    ev.confusion.setCurrentCell(0, 0)  # correct 'cat' images: always some in the gallery
+    assert ev.gallery_model.rowCount() > 0
+    ev.heatmap_check.setChecked(True)
+    first = ev.gallery_model.items[0][0]
+    qtbot.waitUntil(lambda: first in ev.gallery_model._cache, timeout=60_000)
+
+
+def test_classify_preview_heatmap(qtbot: object, window: object, trained_run: tuple[Path, Path]) -> None:
+    run, data = trained_run
+    cp = window.classify_page
+    window.state.set_run(str(run))
+    qtbot.waitUntil(lambda: cp.model_ready, timeout=60_000)
+    cp.classify_paths([str(data / "fish")])
+    qtbot.waitUntil(lambda: len(cp.predictions) == 10, timeout=60_000)
+    cp.heatmap_check.setChecked(True)
+    qtbot.waitUntil(lambda: cp.heatmap_shown == cp.predictions[cp.table.currentRow()].path, timeout=60_000)
+
+
+def test_threshold_spin_marks_unknown(qtbot: object, window: object, trained_run: tuple[Path, Path]) -> None:
+    run, data = trained_run
+    cp = window.classify_page
+    window.state.set_run(str(run))
+    qtbot.waitUntil(lambda: cp.model_ready, timeout=60_000)
+    cp.threshold_spin.setValue(99)
+    cp.classify_paths([str(data / "dog")])
+    qtbot.waitUntil(lambda: len(cp.predictions) == 10, timeout=60_000)
+    assert cp.worker.threshold == 0.99
+    for p in cp.predictions:
+        assert (p.label == "unknown") == (p.confidence < 0.99)
