@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections.abc import Callable, Iterator, Sequence
 
 import torch
 
-from .image_cache import StreamingImages
+from .config import TrainConfig
+from .dataset import Problem, Sample
+from .devices import free_memory_bytes
+from .events import CancelToken, ProgressFn
+from .image_cache import StreamingImages, available_memory_bytes, decode_samples, estimate_bytes
 
 
 class TensorBatches:
@@ -100,3 +105,26 @@ class StreamBatches:
             if x.shape[0] == 0 or (drop_lone and x.shape[0] == 1 and batch_size > 1):
                 continue
             yield x.to(self.device, non_blocking=True), y.to(self.device, non_blocking=True)
+
+
+def build_source(samples: Sequence[Sample], size: tuple[int, int], device: torch.device, cfg: TrainConfig,
+                 name: str, notice: Callable[..., None], progress: ProgressFn, cancel: CancelToken | None
+                 ) -> tuple[TensorBatches | StreamBatches, list[Problem]]:
+    """Decoded tensors when they fit the memory budget (on the GPU when it has room), else streaming."""
+    need = estimate_bytes(len(samples), size)
+    budget = (cfg.cache_memory_mb << 20) if cfg.cache_memory_mb else available_memory_bytes() // 4
+    if cfg.cache_images == "off" or (cfg.cache_images == "auto" and need > budget):
+        workers = cfg.num_workers or min(8, max(1, (os.cpu_count() or 2) - 1))
+        if cfg.cache_images == "auto":
+            notice(f"{name}: {need >> 20} MB of decoded images exceed the {budget >> 20} MB memory "
+                   f"budget; decoding on the fly with {workers} workers")
+        return StreamBatches(StreamingImages(samples, size), device, workers), []
+    decoded, probs = decode_samples(samples, size, progress=progress, cancel=cancel,
+                                    disk_cache=cfg.cache_images == "disk")
+    if probs:
+        notice(f"{len(probs)} {name} image(s) could not be read and are left out, e.g. "
+               f"{probs[0].path}: {probs[0].message}", "warning")
+    images = decoded.images
+    if device.type == "cuda" and images.numel() < free_memory_bytes(device) // 3:
+        images = images.to(device)
+    return TensorBatches(images, decoded.labels, device), probs

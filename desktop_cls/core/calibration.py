@@ -4,8 +4,12 @@ softmax(logits / T) gives confidences that match how often the model is right.""
 from __future__ import annotations
 
 import itertools
+import json
+from pathlib import Path
+from typing import Any
 
 import numpy as np
+import torch
 
 
 def _nll(logits: np.ndarray, labels: np.ndarray, t: float) -> float:
@@ -59,3 +63,38 @@ def reliability_bins(y_true: np.ndarray, probs: np.ndarray, bins: int = 10) -> d
         out["accuracy"].append(float(correct[m].mean()) if m.any() else float("nan"))
         out["share"].append(float(m.sum() / n))
     return out
+
+
+def calibrate_run(run: Path, batches: Any, device: torch.device, mean: tuple[float, ...],
+                  std: tuple[float, ...]) -> tuple[float, float, float, int]:
+    """Fit the temperature of RUN/model.safetensors on validation batches and store it in model.json.
+
+    Returns (temperature, ece before, ece after, images used); images 0 means nothing was changed.
+    """
+    from dataclasses import replace
+
+    from .augment import normalize, to_float
+    from .metrics import expected_calibration_error
+    from .model_io import load_native, sidecar_path
+    from .storage import write_json
+
+    model_file = run / "model.safetensors"
+    model, meta = load_native(model_file)
+    model.to(device)
+    logits, labels = [], []
+    with torch.inference_mode():
+        for x_u8, y in batches:
+            logits.append(model(normalize(to_float(x_u8), mean, std)).float().cpu())
+            labels.append(y.cpu())
+    if not logits:
+        return 1.0, float("nan"), float("nan"), 0
+    z = torch.cat(logits).numpy()
+    y_np = torch.cat(labels).numpy()
+    t = fit_temperature(z, y_np)
+    before = expected_calibration_error(y_np, softmax(z))
+    after = expected_calibration_error(y_np, softmax(z, t))
+    extra = json.loads(sidecar_path(model_file).read_text(encoding="utf-8"))
+    keep = {k: extra[k] for k in ("epoch", "val_accuracy") if k in extra}
+    write_json(sidecar_path(model_file), replace(meta, temperature=t).to_dict(
+        "safetensors", **keep, ece_uncalibrated=before, ece_calibrated=after))
+    return t, before, after, len(y_np)

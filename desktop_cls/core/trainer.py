@@ -10,10 +10,8 @@ import contextlib
 import datetime as _dt
 import json
 import math
-import os
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,124 +21,25 @@ from torch import nn
 from .. import __version__
 from . import run_dir as rd
 from .augment import augment, normalize, to_float
-from .batches import StreamBatches, TensorBatches
+from .batches import StreamBatches, TensorBatches, build_source
+from .callbacks import CallbackList
 from .checkpoint import load_checkpoint, save_checkpoint
 from .config import TrainConfig
 from .dataset import DatasetIndex, Problem, Sample, scan
-from .devices import autocast_dtype, free_memory_bytes, memory_in_use_mb, resolve_device
+from .devices import autocast_dtype, memory_in_use_mb, resolve_device
 from .distributed import lr_scale
 from .errors import UserError
-from .events import (
-    BatchEnd,
-    CancelledError,
-    CancelToken,
-    EpochEnd,
-    Notice,
-    PauseToken,
-    StageChanged,
-)
-from .image_cache import StreamingImages, available_memory_bytes, decode_samples, estimate_bytes
+from .events import BatchEnd, CancelledError, CancelToken, EpochEnd, PauseToken
+from .fit_result import FitResult, TrainState
 from .inference import autocast_ctx
 from .model_io import IMAGENET_MEAN, IMAGENET_STD, ModelMeta, save_native
 from .models import build_model, count_parameters
+from .optim import class_weights, epoch_seed, make_optimizer
 from .schedule import lr_multiplier
 from .storage import append_jsonl, write_atomic, write_json
 from .tensorboard_log import TensorBoardCallback, tensorboard_available
 
 REPORT_INTERVAL_S = 0.1
-MIN_BATCH_SIZE = 1
-
-
-@dataclass(frozen=True)
-class FitResult:
-    run_dir: str
-    classes: tuple[str, ...]
-    epochs: int
-    epochs_done: int
-    best_val_accuracy: float | None
-    best_epoch: int
-    train_seconds: float
-    cancelled: bool = False
-    stopped_early: bool = False
-    history: tuple[dict[str, Any], ...] = ()
-    problems: tuple[Problem, ...] = ()
-    world_size: int = 1
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def summary(self) -> dict[str, Any]:
-        return {
-            "run_dir": self.run_dir,
-            "classes": list(self.classes),
-            "epochs": self.epochs_done,
-            "best_val_accuracy": self.best_val_accuracy,
-            "train_seconds": round(self.train_seconds, 3),
-            "cancelled": self.cancelled,
-            "stopped_early": self.stopped_early,
-        }
-
-
-def _seed_for(seed: int, epoch: int, stream: int) -> int:
-    return (seed * 1_000_003 + epoch * 7_919 + stream) % (2**63 - 1)
-
-
-def _param_groups(model: nn.Module, weight_decay: float) -> list[dict[str, Any]]:
-    decay: list[nn.Parameter] = []
-    no_decay: list[nn.Parameter] = []
-    for p in model.parameters():
-        if p.requires_grad:
-            (no_decay if p.ndim <= 1 else decay).append(p)
-    return [{"params": decay, "weight_decay": weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
-
-
-def make_optimizer(model: nn.Module, cfg: TrainConfig) -> torch.optim.Optimizer:
-    groups = _param_groups(model, cfg.weight_decay)
-    if cfg.optimizer == "sgd":
-        return torch.optim.SGD(groups, lr=cfg.lr, momentum=cfg.momentum,
-                               nesterov=cfg.nesterov and cfg.momentum > 0)
-    if cfg.optimizer == "adam":
-        return torch.optim.Adam(groups, lr=cfg.lr)
-    return torch.optim.AdamW(groups, lr=cfg.lr)
-
-
-class _Callbacks:
-    """Fans events out to callbacks; a callback may implement any subset of the hooks."""
-
-    def __init__(self, callbacks: Sequence[Any]) -> None:
-        self.cbs = list(callbacks)
-
-    def _emit(self, hook: str, event: object) -> None:
-        for cb in self.cbs:
-            fn = getattr(cb, hook, None)
-            if fn is not None:
-                fn(event)
-
-    def stage(self, stage: str, done: int = 0, total: int = 0) -> None:
-        self._emit("on_stage", StageChanged(stage, done, total))
-
-    def batch(self, e: BatchEnd) -> None:
-        self._emit("on_batch_end", e)
-
-    def epoch(self, e: EpochEnd) -> None:
-        self._emit("on_epoch_end", e)
-
-    def notice(self, message: str, level: str = "info") -> None:
-        self._emit("on_notice", Notice(message, level))
-
-
-def _class_weights(labels: torch.Tensor, num_classes: int) -> torch.Tensor:
-    counts = torch.bincount(labels, minlength=num_classes).float().clamp(min=1)
-    return counts.sum() / (num_classes * counts)
-
-
-@dataclass
-class _State:
-    epoch: int = 0  # epochs completed
-    best_val_accuracy: float | None = None
-    best_metric: float = -math.inf
-    best_epoch: int = 0
-    since_best: int = 0
-    batch_size: int = 0
-    history: list[dict[str, Any]] = field(default_factory=list)
 
 
 class Trainer:
@@ -151,7 +50,7 @@ class Trainer:
         self.cfg = cfg
         self.data = data
         self.run = run
-        self.cb = _Callbacks(callbacks)
+        self.cb = CallbackList(callbacks)
         self.cancel = cancel
         self.pause = pause
         self.dist = distributed
@@ -161,7 +60,7 @@ class Trainer:
         self.mean, self.std = IMAGENET_MEAN, IMAGENET_STD
         self.size = (cfg.image_size, cfg.image_size)
         self.classes = data.classes
-        self.state = _State(batch_size=cfg.batch_size)
+        self.state = TrainState(batch_size=cfg.batch_size)
         self.problems: list[Problem] = list(data.problems)
 
     @property
@@ -170,29 +69,13 @@ class Trainer:
 
     # ---- data ----------------------------------------------------------------------------------
     def _source(self, samples: list[Sample], name: str) -> TensorBatches | StreamBatches:
-        cfg = self.cfg
-        need = estimate_bytes(len(samples), self.size)
-        budget = (cfg.cache_memory_mb << 20) if cfg.cache_memory_mb else available_memory_bytes() // 4
-        if cfg.cache_images == "off" or (cfg.cache_images == "auto" and need > budget):
-            workers = cfg.num_workers or min(8, max(1, (os.cpu_count() or 2) - 1))
-            if cfg.cache_images == "auto":
-                self.cb.notice(f"{name}: {need >> 20} MB of decoded images exceed the {budget >> 20} MB memory "
-                               f"budget; decoding on the fly with {workers} workers")
-            return StreamBatches(StreamingImages(samples, self.size), self.device, workers)
-
         def progress(done: int, total: int, what: str) -> None:
             self.cb.stage(f"{what} ({name})", done, total)
 
-        decoded, probs = decode_samples(samples, self.size, progress=progress, cancel=self.cancel,
-                                        disk_cache=cfg.cache_images == "disk")
-        if probs:
-            self.problems.extend(probs)
-            self.cb.notice(f"{len(probs)} {name} image(s) could not be read and are left out, e.g. "
-                           f"{probs[0].path}: {probs[0].message}", "warning")
-        images = decoded.images
-        if self.device.type == "cuda" and images.numel() < free_memory_bytes(self.device) // 3:
-            images = images.to(self.device)
-        return TensorBatches(images, decoded.labels, self.device)
+        source, probs = build_source(samples, self.size, self.device, self.cfg, name, self.cb.notice, progress,
+                                     self.cancel)
+        self.problems.extend(probs)
+        return source
 
     # ---- model ---------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -319,7 +202,7 @@ class Trainer:
                 if self.device.type == "cuda":
                     torch.cuda.empty_cache()
                 new = bs // 2
-                if new < MIN_BATCH_SIZE or bs == 1:
+                if new < 1:
                     raise UserError("out of memory even with a batch of 1 image: choose a smaller model or "
                                     "image size, or train on the CPU") from None
                 self.state.batch_size = new
@@ -392,7 +275,7 @@ class Trainer:
             self.cb.notice("no validation images: accuracy is reported on training images only", "warning")
         labels = train_src.labels if isinstance(train_src, TensorBatches) else torch.tensor(
             [s.label for s in train_samples])
-        weight = _class_weights(labels, len(self.classes)).to(self.device) if cfg.class_weighting else None
+        weight = class_weights(labels, len(self.classes)).to(self.device) if cfg.class_weighting else None
         loss_fn = nn.CrossEntropyLoss(weight=weight, label_smoothing=cfg.label_smoothing)
         val_loss_fn = nn.CrossEntropyLoss()
         steps_per_epoch = train_src.num_batches(self.state.batch_size)
@@ -416,9 +299,9 @@ class Trainer:
         while self.state.epoch < cfg.epochs:
             epoch = self.state.epoch + 1
             t_epoch = time.monotonic()
-            torch.manual_seed(_seed_for(cfg.seed, epoch, 0))
-            shuffle = torch.Generator().manual_seed(_seed_for(cfg.seed, epoch, 1))
-            aug_gen = torch.Generator().manual_seed(_seed_for(cfg.seed, epoch, 2))
+            torch.manual_seed(epoch_seed(cfg.seed, epoch, 0))
+            shuffle = torch.Generator().manual_seed(epoch_seed(cfg.seed, epoch, 1))
+            aug_gen = torch.Generator().manual_seed(epoch_seed(cfg.seed, epoch, 2))
             loss_sum = torch.zeros((), device=self.device)
             correct = torch.zeros((), device=self.device, dtype=torch.long)
             seen = 0
@@ -503,7 +386,13 @@ class Trainer:
                 break
         if self.is_main and self.dist is None and cfg.calibrate and self.state.epoch > 0 and val_src is not None:
             self.cb.stage("calibrating confidences")
-            self._calibrate(val_src)
+            from .calibration import calibrate_run
+
+            t, before, after, n = calibrate_run(self.run, val_src.batches(256, None, drop_lone=False), self.device,
+                                                self.mean, self.std)
+            if n:
+                self.cb.notice(f"confidences calibrated on {n} validation images: temperature {t:.2f}, "
+                               f"calibration error {before:.1%} -> {after:.1%}")
         total = time.monotonic() - t_start
         status = "cancelled" if cancelled else ("stopped_early" if stopped_early else "completed")
         if self.is_main:
@@ -522,36 +411,6 @@ class Trainer:
             history=tuple(self.state.history), problems=tuple(self.problems),
             world_size=1 if self.dist is None else self.dist.world_size,
         )
-
-    def _calibrate(self, val_src: TensorBatches | StreamBatches) -> None:
-        """Temperature scaling on the validation images, stored in model.json for every consumer."""
-        from dataclasses import replace
-
-        from .calibration import fit_temperature, softmax
-        from .metrics import expected_calibration_error
-        from .model_io import load_native, sidecar_path
-
-        model, meta = load_native(self.run / rd.MODEL)
-        model.to(self.device)
-        logits, labels = [], []
-        with torch.inference_mode():
-            for x_u8, y in val_src.batches(256, None, drop_lone=False):
-                x = normalize(to_float(x_u8), self.mean, self.std)
-                logits.append(model(x).float().cpu())
-                labels.append(y.cpu())
-        if not logits:
-            return
-        z = torch.cat(logits).numpy()
-        y_np = torch.cat(labels).numpy()
-        t = fit_temperature(z, y_np)
-        before = expected_calibration_error(y_np, softmax(z))
-        after = expected_calibration_error(y_np, softmax(z, t))
-        extra = json.loads(sidecar_path(self.run / rd.MODEL).read_text(encoding="utf-8"))
-        keep = {k: extra[k] for k in ("epoch", "val_accuracy") if k in extra}
-        write_json(sidecar_path(self.run / rd.MODEL), replace(meta, temperature=t).to_dict(
-            "safetensors", **keep, ece_uncalibrated=before, ece_calibrated=after))
-        self.cb.notice(f"confidences calibrated on {len(y_np)} validation images: temperature {t:.2f}, "
-                       f"calibration error {before:.1%} -> {after:.1%}")
 
     def _write_model(self) -> None:
         meta = ModelMeta(model=self.cfg.model, classes=self.classes, image_size=self.cfg.image_size,

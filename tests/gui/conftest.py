@@ -27,8 +27,8 @@ def open_and_wait(qtbot: object, w: object, folder: Path) -> None:
 
 def set_fast_training(w: object, epochs: int = 2) -> None:
     tp = w.train_page  # type: ignore[attr-defined]
-    tp.model_combo.setCurrentIndex(tp.model_combo.findData("simple_cnn"))
-    tp.epochs_spin.setValue(epochs)
-    tp.batch_spin.setValue(4)
-    tp.image_size_spin.setValue(16)
-    tp.device_combo.setCurrentIndex(tp.device_combo.findData("cpu"))
+    tp.form.model_combo.setCurrentIndex(tp.form.model_combo.findData("simple_cnn"))
+    tp.form.epochs_spin.setValue(epochs)
+    tp.form.batch_spin.setValue(4)
+    tp.form.image_size_spin.setValue(16)
+    tp.form.device_combo.setCurrentIndex(tp.form.device_combo.findData("cpu"))

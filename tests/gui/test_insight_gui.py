@@ -13,14 +13,14 @@ def test_find_learning_rate_and_accept_it(qtbot: object, window: object, tiny_fo
     open_and_wait(qtbot, window, tiny_folder)
     set_fast_training(window)
     tp = window.train_page
-    tp.lr_spin.setValue(0.5)
-    qtbot.mouseClick(tp.find_lr_button, Qt.MouseButton.LeftButton)
+    tp.form.lr_spin.setValue(0.5)
+    qtbot.mouseClick(tp.form.find_lr_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: getattr(tp, "lr_dialog", None) is not None, timeout=60_000)
     dialog = tp.lr_dialog
     assert dialog.plot.objectName() == "lrFinderPlot" and dialog.plot.getPlotItem().listDataItems()
     dialog.accept()
-    assert tp.lr_spin.value() == round(dialog.suggested, 6)
-    assert tp.find_lr_button.isEnabled()
+    assert tp.form.lr_spin.value() == round(dialog.suggested, 6)
+    assert tp.form.find_lr_button.isEnabled()
 
 
 def test_evaluate_shows_calibration_curves_and_heatmaps(qtbot: object, window: object,

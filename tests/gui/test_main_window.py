@@ -75,10 +75,10 @@ def test_full_flow_train_evaluate_classify_export(qtbot: object, window: object,
     qtbot.mouseClick(tp.train_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: tp.worker is None and w.state.run is not None, timeout=120_000)
     assert tp.progress.value() == tp.progress.maximum()
-    tp._redraw()
-    xs, _ = tp.curve_train_loss.getData()
-    assert len(xs) == 2 and len(tp.curve_val_acc.getData()[0]) == 2
-    assert len(tp.curve_batch.getData()[0]) >= 2
+    tp.plots.redraw()
+    xs, _ = tp.plots.curve_train_loss.getData()
+    assert len(xs) == 2 and len(tp.plots.curve_val_acc.getData()[0]) == 2
+    assert len(tp.plots.curve_batch.getData()[0]) >= 2
     assert tp.runs_list.count() == 1
 
     ev = w.evaluate_page
@@ -117,7 +117,7 @@ def test_pause_resume_and_stop(qtbot: object, window: object, tiny_folder: Path)
     open_and_wait(qtbot, w, tiny_folder)
     set_fast_training(w, epochs=200)
     tp = w.train_page
-    tp.batch_spin.setValue(1)
+    tp.form.batch_spin.setValue(1)
     with qtbot.waitSignal(tp.progress_text, timeout=60_000):
         tp.start()
     worker = tp.worker
@@ -229,13 +229,13 @@ def test_settings_persist_and_corrupt_file_falls_back(qtbot: object, tiny_folder
     w = MainWindow(load_core=False)
     w.wait_until_core_loaded()
     open_and_wait(qtbot, w, tiny_folder)
-    w.train_page.epochs_spin.setValue(7)
+    w.train_page.form.epochs_spin.setValue(7)
     w.close()
     s, notice = load_settings()
     assert notice is None and s.recent_folders[0] == str(tiny_folder.resolve())
     assert s.last_train_config["epochs"] == 7
     w2 = MainWindow(load_core=False)
-    assert w2.train_page.epochs_spin.value() == 7
+    assert w2.train_page.form.epochs_spin.value() == 7
     w2.shutdown()
 
     settings_path().write_text("{ not json")
@@ -260,8 +260,8 @@ def test_every_training_option_is_in_the_form(window: object) -> None:
                       channels_last=False, compile=True, seed=5, val_fraction=0.3, pretrained=True,
                       weights_file="/some/weights.pth", download_weights=True, num_workers=3, cache_images="disk")
     tp = window.train_page
-    tp.apply_config(cfg)
-    tp.device_combo.setCurrentIndex(tp.device_combo.findData("cpu"))
+    tp.form.apply_config(cfg)
+    tp.form.device_combo.setCurrentIndex(tp.form.device_combo.findData("cpu"))
     assert TrainConfig.from_dict(tp.current_config_dict()) == cfg
 
 
@@ -290,6 +290,6 @@ def test_save_configuration_as_run_file(window: object, tmp_path: Path, monkeypa
 
     target = tmp_path / "my-run.json"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
-    window.train_page.epochs_spin.setValue(42)
+    window.train_page.form.epochs_spin.setValue(42)
     window.train_page.save_config_file()
     assert TrainConfig.load(target).epochs == 42

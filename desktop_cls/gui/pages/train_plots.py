@@ -1,0 +1,117 @@
+"""Live training curves: smoothed batch loss, per-epoch loss and accuracy, learning rate, past runs.
+
+Events only append to lists; a timer on the page calls redraw() about ten times a second.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGridLayout, QWidget
+
+SMOOTHING = 0.9
+
+
+def _finite(values: list[float]) -> np.ndarray:
+    a = np.asarray(values, dtype=float)
+    return np.where(np.isfinite(a), a, np.nan)
+
+
+class TrainingPlots(QWidget):
+    def __init__(self) -> None:
+        super().__init__()
+        pg.setConfigOptions(antialias=True)
+        self._dirty = False
+        self.reset()
+        self.loss_plot = pg.PlotWidget(title="Loss")
+        self.loss_plot.setObjectName("lossPlot")
+        self.loss_plot.setAccessibleName("Loss plot")
+        self.loss_plot.addLegend(offset=(-10, 10))
+        self.loss_plot.setLabel("bottom", "epoch")
+        self.acc_plot = pg.PlotWidget(title="Accuracy")
+        self.acc_plot.setObjectName("accuracyPlot")
+        self.acc_plot.setAccessibleName("Accuracy plot")
+        self.acc_plot.addLegend(offset=(-10, 10))
+        self.acc_plot.setLabel("bottom", "epoch")
+        self.acc_plot.setYRange(0, 1)
+        self.lr_plot = pg.PlotWidget(title="Learning rate")
+        self.lr_plot.setObjectName("lrPlot")
+        self.lr_plot.setLabel("bottom", "epoch")
+        for p in (self.loss_plot, self.acc_plot, self.lr_plot):
+            p.showGrid(x=True, y=True, alpha=0.2)
+            p.getPlotItem().setClipToView(True)
+            p.getPlotItem().setDownsampling(auto=True, mode="peak")
+        self.curve_batch = self.loss_plot.plot(name="train (smoothed)", pen=pg.mkPen((120, 160, 255), width=1))
+        self.curve_train_loss = self.loss_plot.plot(name="train", pen=pg.mkPen((30, 90, 230), width=2), symbol="o",
+                                                    symbolSize=6)
+        self.curve_val_loss = self.loss_plot.plot(name="validation", pen=pg.mkPen((230, 120, 20), width=2),
+                                                  symbol="s", symbolSize=6)
+        self.curve_train_acc = self.acc_plot.plot(name="train", pen=pg.mkPen((30, 90, 230), width=2), symbol="o",
+                                                  symbolSize=6)
+        self.curve_val_acc = self.acc_plot.plot(name="validation", pen=pg.mkPen((230, 120, 20), width=2),
+                                                symbol="s", symbolSize=6)
+        self.curve_lr = self.lr_plot.plot(pen=pg.mkPen((90, 170, 90), width=2))
+        self.compare_curves: list[Any] = []
+        pl = QGridLayout(self)
+        pl.setContentsMargins(0, 0, 0, 0)
+        pl.addWidget(self.loss_plot, 0, 0)
+        pl.addWidget(self.acc_plot, 0, 1)
+        pl.addWidget(self.lr_plot, 1, 0, 1, 2)
+        pl.setRowStretch(0, 3)
+        pl.setRowStretch(1, 1)
+        self.lr_plot.setMinimumHeight(self.fontMetrics().height() * 6)
+
+    def reset(self) -> None:
+        self.batch_x: list[float] = []
+        self.batch_loss: list[float] = []
+        self.batch_lr: list[float] = []
+        self.epochs: list[int] = []
+        self.train_loss: list[float] = []
+        self.val_loss: list[float] = []
+        self.train_acc: list[float] = []
+        self.val_acc: list[float] = []
+        self._ema: float | None = None
+        self._dirty = True
+
+    def mark_dirty(self) -> None:
+        self._dirty = True
+
+    def redraw(self) -> None:
+        if not self._dirty:
+            return
+        self._dirty = False
+        self.curve_batch.setData(np.asarray(self.batch_x), np.asarray(self.batch_loss))
+        self.curve_lr.setData(np.asarray(self.batch_x), np.asarray(self.batch_lr))
+        ep = np.asarray(self.epochs, dtype=float)
+        self.curve_train_loss.setData(ep, np.asarray(self.train_loss))
+        self.curve_val_loss.setData(ep, _finite(self.val_loss))
+        self.curve_train_acc.setData(ep, np.asarray(self.train_acc))
+        self.curve_val_acc.setData(ep, _finite(self.val_acc))
+
+    def set_comparisons(self, runs: list[tuple[str, list[float], list[float]]]) -> None:
+        """Dashed validation-accuracy curves of past runs: (label, epochs, accuracies)."""
+        for c in self.compare_curves:
+            self.acc_plot.removeItem(c)
+        self.compare_curves = []
+        colours = [(150, 60, 180), (20, 150, 150), (180, 150, 20), (200, 60, 100), (90, 90, 90)]
+        for label, xs, ys in runs:
+            pen = pg.mkPen(colours[len(self.compare_curves) % len(colours)], width=1.5, style=Qt.PenStyle.DashLine)
+            self.compare_curves.append(self.acc_plot.plot(xs, ys, pen=pen, name=f"{label} (val)"))
+
+    def add_batch(self, x: float, loss: float, lr: float) -> None:
+        self._ema = loss if self._ema is None else SMOOTHING * self._ema + (1 - SMOOTHING) * loss
+        self.batch_x.append(x)
+        self.batch_loss.append(self._ema)
+        self.batch_lr.append(lr)
+        self._dirty = True
+
+    def add_epoch(self, epoch: int, train_loss: float, val_loss: float, train_acc: float, val_acc: float) -> None:
+        self.epochs.append(epoch)
+        self.train_loss.append(train_loss)
+        self.val_loss.append(val_loss)
+        self.train_acc.append(train_acc)
+        self.val_acc.append(val_acc)
+        self._dirty = True
