@@ -177,7 +177,8 @@ def cmd_train(args: argparse.Namespace) -> int:
             from .core.dataset import scan
 
             cfg = _train_config(args)
-            idx = scan(args.dir, val_fraction=cfg.val_fraction, seed=cfg.seed, progress=pr.progress)
+            # no header check here: decoding for training reports every unreadable file anyway
+            idx = scan(args.dir, val_fraction=cfg.val_fraction, seed=cfg.seed, verify="none", progress=pr.progress)
             pr.line(f"{len(idx.samples)} images in {len(idx.classes)} classes: {len(idx.split('train'))} train, "
                     f"{len(idx.split('val'))} validation; model {cfg.model}")
             result = fit(cfg, idx, out=args.out, callbacks=callbacks, cancel=cancel, distributed=ctx)

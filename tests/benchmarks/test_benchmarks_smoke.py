@@ -1,0 +1,48 @@
+"""Each benchmark runs and reports (tiny sizes). Never a timing assertion: speed lives in docs/benchmarks.md."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def run(module: str, tmp_path: Path, *args: str) -> dict:
+    out = tmp_path / "report.json"
+    env = dict(os.environ, PYTHONPATH=str(REPO), QT_QPA_PLATFORM="offscreen",
+               DESKTOP_CLS_DATA_DIR=str(tmp_path / "data"), DESKTOP_CLS_CACHE_DIR=str(tmp_path / "cache"),
+               DESKTOP_CLS_CONFIG_DIR=str(tmp_path / "config"), DESKTOP_CLS_LOG_DIR=str(tmp_path / "log"))
+    r = subprocess.run([sys.executable, "-m", f"benchmarks.{module}", *args, "--json", str(out)], cwd=REPO,
+                       capture_output=True, text=True, env=env, timeout=600)
+    assert r.returncode == 0, r.stderr[-3000:]
+    return json.loads(out.read_text())
+
+
+@pytest.mark.slow
+def test_train_throughput_smoke(tmp_path: Path) -> None:
+    report = run("train_throughput", tmp_path, "--smoke", "--device", "cpu")
+    loops = {(r["case"], r["loop"]) for r in report["rows"]}
+    assert ("simple_cnn 32px, 2 epochs", "seed") in loops and ("simple_cnn 32px, 2 epochs", "engine") in loops
+    assert all(r["steady_images_per_s"] > 0 and 0 <= r["test_accuracy"] <= 1 for r in report["rows"])
+
+
+def test_startup_smoke(tmp_path: Path) -> None:
+    report = run("startup", tmp_path, "--runs", "1")
+    assert report["median_s"] > 0
+
+
+def test_ui_latency_smoke(tmp_path: Path) -> None:
+    report = run("ui_latency", tmp_path, "--smoke")
+    assert report["samples"] > 0 and report["max_ms"] >= report["p50_ms"] >= 0
+
+
+def test_predict_latency_smoke(tmp_path: Path) -> None:
+    report = run("predict_latency", tmp_path, "--smoke", "--device", "cpu")
+    assert {r["backend"] for r in report["rows"]} == {"torch", "onnx"}
+    assert all(r["folder_images_per_s"] > 0 for r in report["rows"])
