@@ -98,6 +98,10 @@ def cmd_scan(args: argparse.Namespace) -> int:
     pr = _Progress()
     idx = scan(args.dir, val_fraction=args.val_split, seed=args.seed, verify="header" if args.quick else "full",
                progress=pr.progress)
+    if not args.quick:
+        from .core.health import with_health
+
+        idx = with_health(idx, progress=pr.progress)
     pr.line("")
     s = idx.summary()
     if args.json:
@@ -366,7 +370,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.add_argument("--val-split", type=float, default=0.2)
     s.add_argument("--seed", type=int, default=0)
-    s.add_argument("--quick", action="store_true", help="check file headers only, do not decode every image")
+    s.add_argument("--quick", action="store_true",
+                   help="check file headers only: no decoding, no duplicate or health checks")
     s.set_defaults(func=cmd_scan)
 
     t = sub.add_parser("train", help="train a model on a folder (one sub-folder per class)")

@@ -156,3 +156,14 @@ def test_lr_find_and_explain(capsys: pytest.CaptureFixture[str], trained_run: tu
     assert 0 <= json.loads(out)["ece"] <= 1
     code, out, _ = run_cli(capsys, "predict", run, data / "cat", "--threshold", "1.0", "--json")
     assert all(p["label"] == "unknown" for p in json.loads(out))
+
+
+def test_scan_json_reports_duplicates_with_the_other_file(capsys: pytest.CaptureFixture[str],
+                                                          tiny_folder: Path) -> None:
+    import shutil
+
+    shutil.copy(tiny_folder / "cat" / "cat_00.png", tiny_folder / "dog" / "copy.png")
+    code, out, _ = run_cli(capsys, "scan", tiny_folder, "--json")
+    found = [p for p in json.loads(out)["problems"] if p["kind"] == "label_conflict"]
+    assert code == 0 and len(found) == 1
+    assert {Path(found[0]["path"]).name, Path(found[0]["duplicate_of"]).name} == {"cat_00.png", "copy.png"}

@@ -1,0 +1,146 @@
+"""Labeling file operations: never overwrite, never delete, undo/redo across restarts, crash recovery."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+
+from desktop_cls.core.errors import UserError
+from desktop_cls.core.labeling import STATE_DIR, Workspace, random_operations
+
+
+def snapshot(root: Path) -> dict[str, str]:
+    """Every file outside the app's own folder: relative path -> sha256 of its bytes."""
+    out = {}
+    for dirpath, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d != STATE_DIR]
+        for f in files:
+            p = Path(dirpath) / f
+            out[p.relative_to(root).as_posix()] = hashlib.sha256(p.read_bytes()).hexdigest()
+    return out
+
+
+def folders(root: Path) -> set[str]:
+    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_dir() and STATE_DIR not in p.parts}
+
+
+@pytest.fixture
+def dataset(tmp_path: Path) -> Path:
+    root = tmp_path / "ds"
+    for c in ("cat", "dog"):
+        (root / c).mkdir(parents=True)
+        for i in range(5):
+            (root / c / f"{c}{i}.png").write_bytes(f"{c}-{i}".encode())
+    (root / "img.png").write_bytes(b"cat-0")  # same name as... no: unique bytes, loose image
+    (root / "loose2.jpg").write_bytes(b"loose")
+    return root
+
+
+def test_assign_never_overwrites(dataset: Path) -> None:
+    ws = Workspace(dataset)
+    (dataset / "dog" / "cat0.png").write_bytes(b"a dog named cat0")
+    ws.assign([dataset / "cat" / "cat0.png"], "dog")
+    assert (dataset / "dog" / "cat0.png").read_bytes() == b"a dog named cat0"
+    assert (dataset / "dog" / "cat0 (2).png").read_bytes() == b"cat-0"
+
+
+def test_unlabeled_images_get_classes_and_new_classes_appear(dataset: Path) -> None:
+    ws = Workspace(dataset)
+    assert ws.unlabeled() == ["img.png", "loose2.jpg"]
+    ws.assign(["img.png"], "bird")
+    assert (dataset / "bird" / "img.png").exists() and ws.classes() == ["bird", "cat", "dog"]
+    ws.undo()
+    assert (dataset / "img.png").exists() and not (dataset / "bird").exists()
+
+
+def test_delete_is_the_trash_and_undoable(dataset: Path) -> None:
+    before = snapshot(dataset)
+    ws = Workspace(dataset)
+    ws.delete_class("dog")
+    ws.trash([dataset / "cat" / "cat1.png"])
+    assert not (dataset / "dog").exists() and not (dataset / "cat" / "cat1.png").exists()
+    trashed = list((dataset / STATE_DIR / "trash").rglob("*.png"))
+    assert len(trashed) == 6  # nothing deleted: all in the dataset's trash
+    ws.undo()
+    ws.undo()
+    assert snapshot(dataset) == before
+
+
+def test_rename_merge_and_refusals(dataset: Path) -> None:
+    ws = Workspace(dataset)
+    with pytest.raises(UserError, match="already exists"):
+        ws.rename_class("cat", "dog")
+    with pytest.raises(UserError, match="cannot be a class name"):
+        ws.create_class("../evil")
+    ws.merge_classes("cat", "dog")
+    assert len(list((dataset / "dog").iterdir())) == 10 and not (dataset / "cat").exists()
+    ws.undo()
+    assert len(list((dataset / "cat").iterdir())) == 5
+
+
+def test_undo_and_redo_survive_a_restart(dataset: Path) -> None:
+    before = snapshot(dataset)
+    ws = Workspace(dataset)
+    ws.assign([dataset / "cat" / "cat2.png"], "dog")
+    ws.rename_class("dog", "hound")
+    after = snapshot(dataset)
+    ws2 = Workspace(dataset)  # the app was closed and opened again
+    assert ws2.describe_undo() == "rename 'dog' to 'hound'"
+    ws2.undo()
+    ws2.undo()
+    assert snapshot(dataset) == before
+    ws3 = Workspace(dataset)
+    ws3.redo()
+    ws3.redo()
+    assert snapshot(dataset) == after
+
+
+def test_thousand_random_operations_then_full_undo_restore_the_tree(dataset: Path) -> None:
+    before, dirs = snapshot(dataset), folders(dataset)
+    ws = Workspace(dataset)
+    assert random_operations(ws, 500, seed=1) == 500
+    ws = Workspace(dataset)  # restart in the middle
+    assert random_operations(ws, 500, seed=2) == 500
+    assert len(snapshot(dataset)) + len(list((dataset / STATE_DIR / "trash").rglob("*.*"))) >= len(before)
+    ws = Workspace(dataset)
+    while ws.can_undo():
+        ws.undo()
+    assert snapshot(dataset) == before
+    assert folders(dataset) == dirs
+
+
+def test_crash_between_journal_and_move_is_recovered(dataset: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = snapshot(dataset)
+    ws = Workspace(dataset)
+    real_rename = os.rename
+    calls = {"n": 0}
+
+    def crash_after_first(src: str, dst: str) -> None:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt("power cut")  # the journal says 3 moves; only 1 happened
+        real_rename(src, dst)
+
+    monkeypatch.setattr(os, "rename", crash_after_first)
+    with pytest.raises(KeyboardInterrupt):
+        ws.assign([dataset / "cat" / f"cat{i}.png" for i in range(3)], "dog")
+    monkeypatch.setattr(os, "rename", real_rename)
+    ws2 = Workspace(dataset)
+    assert ws2.recovered == 1
+    snap = snapshot(dataset)
+    assert sorted(snap.values()) == sorted(before.values())  # no file lost, none duplicated
+    assert all(f"dog/cat{i}.png" in snap for i in range(3))  # the operation was finished
+    ws2.undo()
+    assert snapshot(dataset) == before
+
+
+def test_torn_journal_line_is_ignored(dataset: Path) -> None:
+    ws = Workspace(dataset)
+    ws.assign([dataset / "cat" / "cat0.png"], "dog")
+    with open(dataset / STATE_DIR / "journal.jsonl", "a") as f:
+        f.write('{"type": "begin", "id": 9, "kin')
+    ws2 = Workspace(dataset)
+    assert ws2.describe_undo().startswith("1 image")
