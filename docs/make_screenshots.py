@@ -31,6 +31,10 @@ def main() -> int:
 
     app = QApplication.instance() or QApplication([])
     data = make_demo_dataset(tmp / "demo-data")
+    import shutil
+
+    for i, cls in enumerate(("ring", "cross", "dots", "square", "triangle", "circle")):  # a few to label
+        shutil.copy(sorted((data / cls).iterdir())[-1], data / f"unsorted_{i}.png")
     w = MainWindow()
     w.show()
 
@@ -60,7 +64,6 @@ def main() -> int:
     pump(lambda: w.state.dataset is not None)
     pump()
     shoot("data")
-    shoot("label")
     tp = w.train_page
     w.show_page("train")
     tp.find_lr()
@@ -73,6 +76,9 @@ def main() -> int:
     pump(lambda: tp.worker is None, timeout=600)
     tp.form.advanced.setChecked(True)
     shoot("train")
+    w.label_page.suggest()
+    pump(lambda: bool(w.label_page.suggestions), timeout=120)
+    shoot("label")
     w.evaluate_page.evaluate()
     pump(lambda: w.evaluate_page.result is not None, timeout=300)
     w.evaluate_page.confusion.setCurrentCell(1, 1)

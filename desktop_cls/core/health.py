@@ -27,7 +27,8 @@ from .events import CancelToken, ProgressFn, no_progress
 from .imaging import load_rgb
 from .storage import user_cache_dir, write_json
 
-NEAR_BITS = 8  # Hamming distance between perceptual hashes that counts as "the same picture"
+NEAR_BITS = 6  # Hamming distance between perceptual hashes that counts as "the same picture"
+NEAR_COLOUR = 16.0  # ... and the mean difference of their 4x4 colour thumbnails (0-255) must stay below this
 IMBALANCE_RATIO = 3.0
 TOO_SMALL_PX = 16
 PROBLEM_KINDS = ("corrupt", "not_image", "too_large", "unreadable", "missing", "unsupported_format",
@@ -44,6 +45,7 @@ class ImageHash:
     phash: int  # 64-bit perceptual hash
     width: int
     height: int
+    colours: str  # 4x4 RGB thumbnail, hex: two pictures with the same layout in other colours differ here
 
 
 def perceptual_hash(im: Image.Image) -> int:
@@ -58,7 +60,8 @@ def hash_image(path: str) -> ImageHash:
     arr = np.asarray(im)
     h = hashlib.sha1(f"{arr.shape}".encode())
     h.update(arr.tobytes())
-    return ImageHash(h.hexdigest(), perceptual_hash(im), im.width, im.height)
+    colours = im.resize((4, 4), Image.Resampling.BOX).tobytes().hex()
+    return ImageHash(h.hexdigest(), perceptual_hash(im), im.width, im.height, colours)
 
 
 class HashCache:
@@ -81,17 +84,20 @@ class HashCache:
             st = os.stat(path)
         except OSError:
             return None
-        size, mtime, pix, ph, w, h = entry
+        if len(entry) != 7:
+            return None
+        size, mtime, pix, ph, w, h, colours = entry
         if size != st.st_size or mtime != st.st_mtime_ns:
             return None
-        return ImageHash(str(pix), int(ph), int(w), int(h))  # type: ignore[call-overload]
+        return ImageHash(str(pix), int(ph), int(w), int(h), str(colours))  # type: ignore[call-overload]
 
     def put(self, path: str, value: ImageHash) -> None:
         try:
             st = os.stat(path)
         except OSError:
             return
-        self.data[path] = [st.st_size, st.st_mtime_ns, value.pixels, value.phash, value.width, value.height]
+        self.data[path] = [st.st_size, st.st_mtime_ns, value.pixels, value.phash, value.width, value.height,
+                           value.colours]
         self.dirty = True
 
     def save(self) -> None:
@@ -192,7 +198,11 @@ def check_health(index: DatasetIndex, progress: ProgressFn = no_progress, cancel
     firsts = [m[0] for m in groups.values()]
     if len(firsts) > 1:
         ph = np.array([hashes[p].phash for p in firsts], dtype=np.uint64)
+        colours = np.array([np.frombuffer(bytes.fromhex(hashes[p].colours), dtype=np.uint8) for p in firsts],
+                           dtype=np.float32)
         for a, b in sorted(_near_pairs(firsts, ph, near_bits)):
+            if np.abs(colours[a] - colours[b]).mean() > NEAR_COLOUR:
+                continue  # same layout, different picture (e.g. two checkerboards in other colours)
             if firsts[b] not in reported:
                 problems.append(relation(firsts[a], firsts[b], near=True))
                 reported.add(firsts[b])

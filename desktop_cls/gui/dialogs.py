@@ -14,6 +14,10 @@ SHORTCUTS = [
     ("Ctrl+P", "Pause or resume training"),
     ("Ctrl+.", "Stop training (keeps the last finished epoch)"),
     ("Ctrl+E", "Evaluate the current model"),
+    ("1 … 9", "Label page: put the image in class 1 … 9"),
+    ("← / →", "Label page: previous / next image"),
+    ("Delete", "Label page: move the image to the trash"),
+    ("Ctrl+Z / Ctrl+Shift+Z", "Label page: undo / redo (also after a restart)"),
     ("F1", "This list"),
     ("Ctrl+Q", "Quit"),
 ]

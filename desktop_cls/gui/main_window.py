@@ -71,7 +71,7 @@ class MainWindow(QMainWindow):
 
         self.pages: dict[str, QWidget] = {}
         self.dataset_page = DatasetPage(self.state, self.tasks)
-        self.label_page = LabelPage(self.state)
+        self.label_page = LabelPage(self.state, self.tasks)
         self.train_page = TrainPage(self.state, self.tasks)
         self.evaluate_page = EvaluatePage(self.state, self.tasks)
         self.classify_page = ClassifyPage(self.state, self.tasks)
@@ -123,6 +123,7 @@ class MainWindow(QMainWindow):
         self.tasks.task_progress.connect(self._on_task_progress)
         self.tasks.task_finished.connect(self._on_task_finished)
         self.train_page.progress_text.connect(self._on_train_progress)
+        self.label_page.retrain_button.clicked.connect(self._start_training)
         self.sidebar.setCurrentRow(0)
         self.resize(1280, 800)
         self._restore_geometry()

@@ -24,8 +24,17 @@ class AppState(QObject):
         self.core_loaded = False
         self.training = False
         self.devices: list[Any] = []
+        self.workspace: Any = None  # core.labeling.Workspace of the open dataset
 
     def set_dataset(self, index: Any) -> None:
+        from ..core.errors import UserError
+        from ..core.labeling import Workspace
+
+        if self.workspace is None or str(self.workspace.root) != index.root:
+            try:
+                self.workspace = Workspace(index.root)
+            except UserError:
+                self.workspace = None
         self.dataset = index
         self.settings.remember_folder(index.root)
         self.dataset_changed.emit(index)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core.errors import UserError
 from ..dialogs import show_error
 from ..state import AppState
 from ..tasks import Task, TaskRunner
@@ -126,10 +127,29 @@ class DatasetPage(QWidget):
         self.problem_table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.problem_table.cellDoubleClicked.connect(self._problem_activated)
 
+        self.fix_duplicates = _button("Trash duplicate copies", "trashDuplicatesButton",
+                                      "Keep one image of each duplicate set; the others go to the trash (undoable)")
+        self.fix_duplicates.clicked.connect(lambda: self._trash_kinds(("duplicate", "near_duplicate")))
+        self.fix_unreadable = _button("Trash unreadable files", "trashUnreadableButton",
+                                      "Move corrupt and non-image files to the trash (undoable)")
+        self.fix_unreadable.clicked.connect(lambda: self._trash_kinds(("corrupt", "not_image", "too_large")))
+        self.fix_selected = _button("Trash selected", "trashSelectedButton",
+                                    "Move the selected files (e.g. the wrong copy of a label conflict) to the trash")
+        self.fix_selected.clicked.connect(self._trash_selected)
+        self.undo_fix = _button("Undo", "undoFixButton", "Undo the last change to the dataset")
+        self.undo_fix.clicked.connect(self._undo)
+        problems_box = QWidget()
+        pl = QVBoxLayout(problems_box)
+        pl.setContentsMargins(0, 0, 0, 0)
+        pl.addWidget(self.problem_table, 1)
+        fixes = QHBoxLayout()
+        for b in (self.fix_duplicates, self.fix_unreadable, self.fix_selected, self.undo_fix):
+            fixes.addWidget(b)
+        pl.addLayout(fixes)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("datasetTabs")
         self.tabs.addTab(thumbs_box, "Images")
-        self.tabs.addTab(self.problem_table, "Problems")
+        self.tabs.addTab(problems_box, "Problems")
         self.summary.linkActivated.connect(lambda _: self.tabs.setCurrentIndex(1))
         left = QWidget()
         ll = QVBoxLayout(left)
@@ -192,8 +212,10 @@ class DatasetPage(QWidget):
 
         def work(progress: Any, cancel: Any) -> Any:
             from ...core.dataset import scan
+            from ...core.health import with_health
 
-            return scan(path, val_fraction=val, seed=seed, verify="header", progress=progress, cancel=cancel)
+            index = scan(path, val_fraction=val, seed=seed, verify="header", progress=progress, cancel=cancel)
+            return with_health(index, progress=progress, cancel=cancel)
 
         self.scan_task = self.tasks.start("scan", work, on_done=self._scanned, on_error=self._scan_failed,
                                           on_progress=self._progress, on_cancelled=self._scan_cancelled)
@@ -296,6 +318,38 @@ class DatasetPage(QWidget):
         rows = {i.row() for i in self.class_table.selectedIndexes()}
         if len(rows) == 1:
             self.class_filter.setCurrentIndex(next(iter(rows)) + 1)
+
+    def _workspace_do(self, fn: Any, *args: Any) -> None:
+        try:
+            fn(*args)
+        except UserError as e:
+            show_error(self, "Cannot change the dataset", str(e))
+        if self.index is not None:
+            self.open_folder(self.index.root)
+
+    def _trash_kinds(self, kinds: tuple[str, ...]) -> None:
+        ws = self.state.workspace
+        if ws is None or self.index is None:
+            return
+        paths = sorted({p.path for p in self.index.problems if p.kind in kinds and Path(p.path).is_file()})
+        if paths:
+            self._workspace_do(ws.trash, paths)
+
+    def _trash_selected(self) -> None:
+        ws = self.state.workspace
+        rows = sorted({i.row() for i in self.problem_table.selectedIndexes()})
+        paths = []
+        for r in rows:
+            item = self.problem_table.item(r, 0)
+            if item is not None and Path(item.toolTip()).is_file():
+                paths.append(item.toolTip())
+        if ws is not None and paths:
+            self._workspace_do(ws.trash, paths)
+
+    def _undo(self) -> None:
+        ws = self.state.workspace
+        if ws is not None and ws.can_undo():
+            self._workspace_do(ws.undo)
 
     def _problem_activated(self, row: int, _col: int) -> None:
         item = self.problem_table.item(row, 0)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
+    QMenu,
     QProgressBar,
     QPushButton,
     QSplitter,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core.errors import UserError
 from ..dialogs import show_error
 from ..insight_views import curves_plot, draw_curves, draw_reliability, reliability_plot
 from ..state import AppState
@@ -119,6 +121,9 @@ class EvaluatePage(QWidget):
         self.gallery.setObjectName("misclassifiedGallery")
         self.gallery.setAccessibleName("Misclassified images")
         self.gallery_model.configure_view(self.gallery)
+        self.gallery.setSelectionMode(QListView.SelectionMode.ExtendedSelection)
+        self.gallery.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.gallery.customContextMenuRequested.connect(self._gallery_menu)
         self.show_all_button = _button("Show all mistakes", "showAllMistakesButton")
         self.show_all_button.clicked.connect(lambda: self.show_cell(-1, -1))
         self.heatmap_check = QCheckBox("Show where the model looked (heatmaps)")
@@ -308,6 +313,42 @@ class EvaluatePage(QWidget):
         chosen.sort(key=lambda s: -s[3])
         self.shown = chosen
         self.gallery_model.set_items([(path, f"{classes[t]} → {classes[k]} {conf:.0%}") for path, t, k, conf in chosen])
+
+    def selected_paths(self) -> list[str]:
+        return [self.gallery_model.items[i.row()][0] for i in self.gallery.selectedIndexes()]
+
+    def _gallery_menu(self, pos: Any) -> None:
+        """Fix labels in place: move the selected images to the right class, or to the trash (undoable)."""
+        if self.result is None or not self.selected_paths():
+            return
+        menu = QMenu(self)
+        move = menu.addMenu("Move to class")
+        for cls in self.result["classes"]:
+            move.addAction(cls).triggered.connect(lambda _=False, c=cls: self.fix_selected(c))
+        menu.addAction("Move to trash").triggered.connect(lambda _=False: self.fix_selected(None))
+        menu.exec(self.gallery.viewport().mapToGlobal(pos))
+
+    def fix_selected(self, class_name: str | None) -> None:
+        ws = self.state.workspace
+        paths = self.selected_paths()
+        if ws is None or not paths:
+            show_error(self, "Cannot fix labels", "Open the dataset on the Data page first.")
+            return
+        try:
+            if class_name is None:
+                ws.trash(paths)
+            else:
+                ws.assign(paths, class_name)
+        except UserError as e:
+            show_error(self, "Cannot fix labels", str(e))
+            return
+        gone = set(paths)
+        self.samples = [s for s in self.samples if s[0] not in gone]
+        self.shown = [s for s in self.shown if s[0] not in gone]
+        self.gallery_model.set_items([it for it in self.gallery_model.items if it[0] not in gone])
+        what = "trashed" if class_name is None else f"moved to '{class_name}'"
+        self.gallery_label.setText(f"{len(gone)} image(s) {what} — Ctrl+Z on the Label page undoes it; "
+                                   "evaluate again to update the numbers")
 
     def _toggle_heatmaps(self, on: bool) -> None:
         if not on:

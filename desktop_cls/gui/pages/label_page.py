@@ -1,29 +1,392 @@
-"""Label page: its place in the flow is kept; the labeling tools arrive with their own issue."""
+"""Label page: sort unlabeled images into classes with the keyboard, organise classes, undo anything.
+
+Unlabeled images are the images lying directly in the dataset folder ("Import images…" copies more
+in; the originals are never touched). Every change goes through core.labeling, so it is journaled,
+never overwrites and never deletes, and Ctrl+Z works even after a restart.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+import shutil
+from pathlib import Path
+from typing import Any
 
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtGui import QKeySequence, QPixmap, QShortcut, QShowEvent
+from PySide6.QtWidgets import (
+    QDoubleSpinBox,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QListView,
+    QListWidget,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core.errors import UserError
+from ..dialogs import show_error
 from ..state import AppState
-from ..widgets import EmptyState
+from ..tasks import TaskRunner
+from ..thumbnails import ThumbnailModel
+from ..widgets import EmptyState, ScaledImageLabel
+
+RESCAN_DELAY_MS = 1500
+
+
+def _button(text: str, name: str, tip: str = "") -> QPushButton:
+    b = QPushButton(text)
+    b.setObjectName(name)
+    b.setAccessibleName(text.replace("&", "").rstrip("…"))
+    b.setToolTip(tip)
+    return b
 
 
 class LabelPage(QWidget):
-    def __init__(self, state: AppState) -> None:
+    def __init__(self, state: AppState, tasks: TaskRunner | None = None) -> None:
         super().__init__()
         self.state = state
-        self.empty = EmptyState(
-            "Labeling inside the app is not available in this version.\n\n"
-            "For now, sort images into one sub-folder per class with your file manager, then press "
-            "Rescan on the Data page. Images lying directly in the dataset folder are counted as unlabeled.")
-        lay = QVBoxLayout(self)
-        lay.addWidget(self.empty)
-        state.dataset_changed.connect(self._on_dataset)
+        self.tasks = tasks
+        self.workspace: Any = None
+        self.queue: list[str] = []  # unlabeled file names, in labeling order
+        self.position = 0
+        self.suggestions: dict[str, tuple[str, float]] = {}
+        self.rescan_timer = QTimer(self)
+        self.rescan_timer.setSingleShot(True)
+        self.rescan_timer.setInterval(RESCAN_DELAY_MS)
+        self.rescan_timer.timeout.connect(self._rescan)
 
-    def _on_dataset(self, index: object) -> None:
-        n = len(getattr(index, "unlabeled", ()))
-        extra = f"\n\nThis dataset has {n:,} unlabeled image(s)." if n else ""
-        self.empty.set_text(
-            "Labeling inside the app is not available in this version.\n\n"
-            "For now, sort images into one sub-folder per class with your file manager, then press "
-            f"Rescan on the Data page.{extra}")
+        self.preview = ScaledImageLabel()
+        self.preview.setObjectName("labelPreview")
+        self.preview.setMinimumSize(self.fontMetrics().height() * 14, self.fontMetrics().height() * 14)
+        self.caption = QLabel()
+        self.caption.setObjectName("labelCaption")
+        self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.suggestion = QLabel()
+        self.suggestion.setObjectName("labelSuggestion")
+        self.suggestion.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.strip_model = ThumbnailModel(side=64)
+        self.strip = QListView()
+        self.strip.setObjectName("labelStrip")
+        self.strip_model.configure_view(self.strip)
+        self.strip.setFlow(QListView.Flow.LeftToRight)
+        self.strip.setWrapping(False)
+        self.strip.setFixedHeight(64 + self.fontMetrics().height() * 3)
+        self.strip.clicked.connect(lambda idx: self.go_to(idx.row()))
+
+        self.class_buttons = QGridLayout()
+        self.class_list = QListWidget()
+        self.class_list.setObjectName("labelClassList")
+        self.class_list.setAccessibleName("Classes")
+        new_cls = _button("&New class…", "newClassButton")
+        new_cls.clicked.connect(self.new_class)
+        rename = _button("Rename…", "renameClassButton")
+        rename.clicked.connect(self.rename_class)
+        merge = _button("Merge into…", "mergeClassButton")
+        merge.clicked.connect(self.merge_class)
+        delete = _button("Delete", "deleteClassButton", "Moves the class folder to the trash (undoable)")
+        delete.clicked.connect(self.delete_class)
+        self.undo_button = _button("Undo", "undoButton", "Ctrl+Z")
+        self.undo_button.clicked.connect(self.undo)
+        self.redo_button = _button("Redo", "redoButton", "Ctrl+Shift+Z")
+        self.redo_button.clicked.connect(self.redo)
+        skip = _button("Skip →", "skipButton", "Next image (Right arrow)")
+        skip.clicked.connect(lambda: self.go_to(self.position + 1))
+        back = _button("← Back", "backButton", "Previous image (Left arrow)")
+        back.clicked.connect(lambda: self.go_to(self.position - 1))
+        trash = _button("Trash", "trashImageButton", "Move this image to the trash (Delete; undoable)")
+        trash.clicked.connect(self.trash_current)
+        importb = _button("Import images…", "importImagesButton", "Copy images into the dataset to label them")
+        importb.clicked.connect(self.import_images)
+        self.suggest_button = _button("Suggest labels", "suggestButton",
+                                      "Let the current model propose a class for every unlabeled image")
+        self.suggest_button.clicked.connect(self.suggest)
+        self.accept_spin = QDoubleSpinBox()
+        self.accept_spin.setObjectName("acceptThresholdSpin")
+        self.accept_spin.setRange(50, 100)
+        self.accept_spin.setValue(90)
+        self.accept_spin.setSuffix(" %")
+        self.accept_spin.setDecimals(0)
+        self.accept_button = _button("Accept suggestions above", "acceptSuggestionsButton")
+        self.accept_button.clicked.connect(self.accept_suggestions)
+        self.retrain_button = _button("Retrain", "retrainButton", "Train again on the labeled images")
+
+        nav = QHBoxLayout()
+        nav.addWidget(back)
+        nav.addWidget(skip)
+        nav.addWidget(trash)
+        nav.addStretch(1)
+        nav.addWidget(self.undo_button)
+        nav.addWidget(self.redo_button)
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.addWidget(self.caption)
+        ll.addWidget(self.preview, 1)
+        ll.addWidget(self.suggestion)
+        ll.addLayout(self.class_buttons)
+        ll.addLayout(nav)
+        ll.addWidget(self.strip)
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.addWidget(QLabel("Classes (a class is a folder)"))
+        rl.addWidget(self.class_list, 1)
+        row = QHBoxLayout()
+        for b in (new_cls, rename, merge, delete):
+            row.addWidget(b)
+        rl.addLayout(row)
+        rl.addWidget(importb)
+        rl.addWidget(QLabel("With a trained model"))
+        rl.addWidget(self.suggest_button)
+        acc = QHBoxLayout()
+        acc.addWidget(self.accept_button)
+        acc.addWidget(self.accept_spin)
+        rl.addLayout(acc)
+        rl.addWidget(self.retrain_button)
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        self.empty = EmptyState("No dataset yet — open a folder on the Data page. Images lying directly in the "
+                                "dataset folder (not in a class sub-folder) are listed here for labeling.")
+        self.content = QStackedWidget()
+        self.content.addWidget(self.empty)
+        self.content.addWidget(split)
+        QVBoxLayout(self).addWidget(self.content)
+
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        here = Qt.ShortcutContext.WidgetWithChildrenShortcut  # only while the Label page has the focus
+        for i in range(9):
+            sc = QShortcut(QKeySequence(str(i + 1)), self)
+            sc.setContext(here)
+            sc.activated.connect(lambda i=i: self.assign_index(i))
+        # explicit sequences: StandardKey.Redo already holds Ctrl+Shift+Z on some platforms, and two
+        # shortcuts on one key are ambiguous and fire neither
+        for key, fn in ((QKeySequence("Ctrl+Z"), self.undo), (QKeySequence("Ctrl+Y"), self.redo),
+                        (QKeySequence("Ctrl+Shift+Z"), self.redo), (QKeySequence(Qt.Key.Key_Right), self._next),
+                        (QKeySequence(Qt.Key.Key_Left), self._previous),
+                        (QKeySequence(Qt.Key.Key_Delete), self.trash_current)):
+            sc = QShortcut(key, self)
+            sc.setContext(here)
+            sc.activated.connect(fn)
+        state.dataset_changed.connect(self._on_dataset)
+        state.run_changed.connect(lambda _r: self._update_buttons())
+
+    # ---- state ---------------------------------------------------------------------------------
+    def _on_dataset(self, index: Any) -> None:
+        if self.state.workspace is not self.workspace:
+            self.workspace = self.state.workspace
+            if self.workspace is not None and self.workspace.recovered:
+                QMessageBox.information(self, "Labeling recovered",
+                                        "The last labeling step was cut short (the app closed); it has been "
+                                        "finished, and you can undo it with Ctrl+Z.")
+        self.refresh()
+
+    def refresh(self) -> None:
+        ws = self.workspace
+        if ws is None:
+            return
+        self.content.setCurrentIndex(1)
+        self.queue = ws.unlabeled()
+        if self.suggestions:
+            self.queue.sort(key=lambda n: self.suggestions.get(n, ("", 0.0))[1])  # least confident first
+        self.position = min(self.position, max(len(self.queue) - 1, 0))
+        self.strip_model.set_items([(str(ws.root / n), self._caption(n)) for n in self.queue])
+        classes = ws.classes()
+        while self.class_buttons.count():
+            item = self.class_buttons.takeAt(0)
+            if item is not None and item.widget() is not None:
+                item.widget().deleteLater()  # type: ignore[union-attr]
+        for i, name in enumerate(classes[:18]):
+            text = f"{i + 1}  {name}" if i < 9 else name
+            b = _button(text, f"classButton{i}", f"Put this image in '{name}'")
+            b.clicked.connect(lambda _=False, n=name: self.assign_current(n))
+            self.class_buttons.addWidget(b, i // 3, i % 3)
+        self.class_list.clear()
+        for name in classes:
+            n = sum(1 for p in (ws.root / name).rglob("*") if p.is_file())
+            self.class_list.addItem(f"{name} ({n})")
+        self._show_current()
+        self._update_buttons()
+
+    def _caption(self, name: str) -> str:
+        s = self.suggestions.get(name)
+        return f"{s[0]} {s[1]:.0%}" if s else name
+
+    def _update_buttons(self) -> None:
+        ws = self.workspace
+        self.undo_button.setEnabled(bool(ws and ws.can_undo()))
+        self.redo_button.setEnabled(bool(ws and ws.can_redo()))
+        if ws is not None:
+            self.undo_button.setToolTip(f"Undo {ws.describe_undo()} (Ctrl+Z)" if ws.can_undo() else "Nothing to undo")
+            self.redo_button.setToolTip(f"Redo {ws.describe_redo()} (Ctrl+Shift+Z)" if ws.can_redo() else "")
+        self.suggest_button.setEnabled(bool(self.state.run and self.queue and self.state.core_loaded))
+        self.accept_button.setEnabled(bool(self.suggestions))
+
+    def _show_current(self) -> None:
+        if not self.queue:
+            self.preview.clear()
+            self.caption.setText("All images are labeled. Import more with “Import images…”, or retrain.")
+            self.suggestion.setText("")
+            return
+        name = self.queue[self.position]
+        path = self.workspace.root / name
+        self.caption.setText(f"{name}  ({self.position + 1} of {len(self.queue)} unlabeled)")
+        self.preview.set_image(QPixmap(str(path)))
+        s = self.suggestions.get(name)
+        self.suggestion.setText(f"Suggested: <b>{s[0]}</b> ({s[1]:.0%} sure)" if s else "")
+        self.strip.setCurrentIndex(self.strip_model.index(self.position))
+
+    def current(self) -> str | None:
+        return self.queue[self.position] if 0 <= self.position < len(self.queue) else None
+
+    # ---- actions -------------------------------------------------------------------------------
+    def go_to(self, row: int) -> None:
+        if self.queue:
+            self.position = max(0, min(row, len(self.queue) - 1))
+            self._show_current()
+
+    def _next(self) -> None:
+        self.go_to(self.position + 1)
+
+    def _previous(self) -> None:
+        self.go_to(self.position - 1)
+
+    def _do(self, fn: Any, *args: Any) -> None:
+        try:
+            fn(*args)
+        except UserError as e:
+            show_error(self, "Labeling", str(e))
+        self.refresh()
+        self.rescan_timer.start()
+
+    def assign_index(self, i: int) -> None:
+        classes = self.workspace.classes() if self.workspace else []
+        if i < len(classes):
+            self.assign_current(classes[i])
+
+    def assign_current(self, class_name: str) -> None:
+        name = self.current()
+        if name is not None:
+            self._do(self.workspace.assign, [name], class_name)
+
+    def trash_current(self) -> None:
+        name = self.current()
+        if name is not None:
+            self._do(self.workspace.trash, [name])
+
+    def undo(self) -> None:
+        if self.workspace is not None and self.workspace.can_undo():
+            self._do(self.workspace.undo)
+
+    def redo(self) -> None:
+        if self.workspace is not None and self.workspace.can_redo():
+            self._do(self.workspace.redo)
+
+    def _pick_class(self, title: str, exclude: str | None = None) -> str | None:
+        classes = [c for c in self.workspace.classes() if c != exclude]
+        if not classes:
+            return None
+        name, ok = QInputDialog.getItem(self, title, "Class:", classes, 0, False)
+        return name if ok else None
+
+    def new_class(self) -> None:
+        if self.workspace is None:
+            return
+        name, ok = QInputDialog.getText(self, "New class", "Name of the new class:")
+        if ok and name.strip():
+            self._do(self.workspace.create_class, name)
+
+    def rename_class(self) -> None:
+        old = self._pick_class("Rename which class?") if self.workspace else None
+        if old:
+            new, ok = QInputDialog.getText(self, "Rename class", f"New name for '{old}':", text=old)
+            if ok and new.strip() and new != old:
+                self._do(self.workspace.rename_class, old, new)
+
+    def merge_class(self) -> None:
+        src = self._pick_class("Merge which class?") if self.workspace else None
+        if src:
+            dst = self._pick_class(f"Merge '{src}' into…", exclude=src)
+            if dst:
+                self._do(self.workspace.merge_classes, src, dst)
+
+    def delete_class(self) -> None:
+        name = self._pick_class("Delete which class? (its folder goes to the trash; Ctrl+Z brings it back)") \
+            if self.workspace else None
+        if name:
+            self._do(self.workspace.delete_class, name)
+
+    def import_images(self) -> None:
+        if self.workspace is None:
+            return
+        files, _ = QFileDialog.getOpenFileNames(self, "Images to label", "",
+                                                "Images (*.jpg *.jpeg *.png *.bmp *.gif *.tif *.tiff *.webp)")
+        from ...core.storage import unique_destination
+
+        for f in files:  # copies: the user's originals stay where they are
+            shutil.copy2(f, unique_destination(self.workspace.root / Path(f).name))
+        self.refresh()
+        self.rescan_timer.start()
+
+    def suggest(self) -> None:
+        if not (self.state.run and self.queue and self.tasks is not None):
+            return
+        model, root, names = self.state.run, self.workspace.root, list(self.queue)
+
+        def work(progress: Any, cancel: Any) -> dict[str, tuple[str, float]]:
+            from ...core.predictor import Predictor
+
+            preds = Predictor.load(model).predict_paths([root / n for n in names], progress=progress, cancel=cancel)
+            return {Path(p.path).name: (p.label, p.confidence) for p in preds if p.label}
+
+        self.suggest_button.setEnabled(False)
+        self.tasks.start("suggestions", work, on_done=self._suggested, on_error=self._suggest_failed)
+
+    def _suggest_failed(self, message: str, details: str) -> None:
+        show_error(self, "Suggestions failed", message, details)
+        self._update_buttons()
+
+    def _suggested(self, result: dict[str, tuple[str, float]]) -> None:
+        self.suggestions = result
+        self.position = 0
+        self.refresh()
+
+    def accept_suggestions(self) -> None:
+        """Preview how many images would move to each class, then move them (one undo step per class)."""
+        limit = self.accept_spin.value() / 100
+        plan: dict[str, list[str]] = {}
+        for name in self.queue:
+            s = self.suggestions.get(name)
+            if s and s[1] >= limit:
+                plan.setdefault(s[0], []).append(name)
+        if not plan:
+            QMessageBox.information(self, "Nothing to accept", f"No suggestion is at least {limit:.0%} sure.")
+            return
+        lines = "\n".join(f"  {cls}: {len(v)} image(s)" for cls, v in sorted(plan.items()))
+        answer = QMessageBox.question(self, "Accept suggestions?",
+                                      f"Move {sum(map(len, plan.values()))} image(s):\n{lines}\n\nEach class can "
+                                      "be undone with Ctrl+Z.")
+        if answer == QMessageBox.StandardButton.Yes:
+            for cls, names in plan.items():
+                self._do(self.workspace.assign, names, cls)
+
+    def _rescan(self) -> None:
+        """Refresh the Data page a moment after the last change (not on every key press)."""
+        window = self.window()
+        page = getattr(window, "dataset_page", None)
+        if page is not None and self.workspace is not None:
+            page.open_folder(str(self.workspace.root))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.setFocus()  # number keys work at once, without clicking into the page first
+
+    def sizeHint(self) -> QSize:
+        return QSize(800, 600)

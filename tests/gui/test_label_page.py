@@ -1,0 +1,110 @@
+"""Labeling in the app, driven by the keyboard."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QMessageBox
+
+from tests.gui.conftest import open_and_wait
+
+
+@pytest.fixture
+def with_unlabeled(tiny_folder: Path) -> Path:
+    for i in range(4):
+        shutil.copy(tiny_folder / "dog" / f"dog_0{i}.png", tiny_folder / f"new_{i}.png")
+    return tiny_folder
+
+
+def test_label_with_number_keys_undo_and_redo(qtbot: object, window: object, with_unlabeled: Path) -> None:
+    open_and_wait(qtbot, window, with_unlabeled)
+    window.show_page("label")
+    lp = window.label_page
+    assert lp.queue == [f"new_{i}.png" for i in range(4)]
+    window.activateWindow()
+    qtbot.waitUntil(lp.hasFocus)
+    QTest.keyClick(lp, Qt.Key.Key_2)  # classes: cat, dog, fish -> 2 = dog
+    assert (with_unlabeled / "dog" / "new_0.png").exists() and len(lp.queue) == 3
+    QTest.keyClick(lp, Qt.Key.Key_Right)
+    assert lp.current() == "new_2.png"
+    QTest.keyClick(lp, Qt.Key.Key_3)
+    assert (with_unlabeled / "fish" / "new_2.png").exists()
+    QTest.keyClick(lp, Qt.Key.Key_Delete)  # trash (undoable)
+    assert len(lp.queue) == 1
+    for _ in range(3):
+        QTest.keyClick(lp, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert lp.queue == [f"new_{i}.png" for i in range(4)]
+    QTest.keyClick(lp, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert (with_unlabeled / "dog" / "new_0.png").exists()
+    qtbot.waitUntil(lambda: window.state.dataset is not None and len(window.state.dataset.samples) == 25,
+                    timeout=30_000)  # the Data page rescans shortly after labeling
+
+
+def test_suggestions_sorted_by_uncertainty_and_accepted(qtbot: object, window: object, with_unlabeled: Path,
+                                                        trained_run: tuple[Path, Path],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    open_and_wait(qtbot, window, with_unlabeled)
+    window.state.set_run(str(trained_run[0]))
+    lp = window.label_page
+    lp.suggest()
+    qtbot.waitUntil(lambda: len(lp.suggestions) == 4, timeout=60_000)
+    confidences = [lp.suggestions[n][1] for n in lp.queue]
+    assert confidences == sorted(confidences)  # least confident first
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    lp.accept_spin.setValue(50)
+    lp.accept_suggestions()
+    assert lp.queue == [] and all((with_unlabeled / "dog" / f"new_{i}.png").exists() for i in range(4))
+
+
+def test_shortcuts_do_not_fire_on_other_pages(qtbot: object, window: object, with_unlabeled: Path) -> None:
+    open_and_wait(qtbot, window, with_unlabeled)
+    window.show_page("train")
+    window.train_page.form.epochs_spin.setFocus()
+    QTest.keyClick(window.train_page.form.epochs_spin, Qt.Key.Key_2)
+    assert window.label_page.queue == [f"new_{i}.png" for i in range(4)]
+
+
+def test_data_page_one_click_fixes_are_undoable(qtbot: object, window: object, tiny_folder: Path) -> None:
+    shutil.copy(tiny_folder / "cat" / "cat_00.png", tiny_folder / "cat" / "again.png")
+    (tiny_folder / "dog" / "broken.png").write_bytes(b"not an image")
+    open_and_wait(qtbot, window, tiny_folder)
+    kinds = {p.kind for p in window.state.dataset.problems}
+    assert "duplicate" in kinds and "not_image" in kinds
+    dp = window.dataset_page
+    before = window.state.dataset
+    dp.fix_duplicates.click()
+    qtbot.waitUntil(lambda: window.state.dataset is not before, timeout=30_000)
+    assert not (tiny_folder / "cat" / "again.png").exists() or not (tiny_folder / "cat" / "cat_00.png").exists()
+    before = window.state.dataset
+    dp.fix_unreadable.click()
+    qtbot.waitUntil(lambda: window.state.dataset is not before, timeout=30_000)
+    assert not (tiny_folder / "dog" / "broken.png").exists()
+    assert not any(p.kind in ("duplicate", "not_image") for p in window.state.dataset.problems)
+    before = window.state.dataset
+    dp.undo_fix.click()
+    qtbot.waitUntil(lambda: window.state.dataset is not before, timeout=30_000)
+    assert (tiny_folder / "dog" / "broken.png").exists()
+
+
+def test_evaluate_gallery_fixes_labels_in_place(qtbot: object, window: object, tiny_folder: Path,
+                                                trained_run: tuple[Path, Path]) -> None:
+    from PySide6.QtCore import QItemSelectionModel
+
+    open_and_wait(qtbot, window, tiny_folder)
+    window.state.set_run(str(trained_run[0]))
+    ev = window.evaluate_page
+    ev.folder_edit.setText(str(tiny_folder))
+    ev.evaluate()
+    qtbot.waitUntil(lambda: ev.result is not None, timeout=60_000)
+    ev.confusion.setCurrentCell(0, 0)
+    n = ev.gallery_model.rowCount()
+    first = ev.gallery_model.items[0][0]
+    ev.gallery.selectionModel().select(ev.gallery_model.index(0), QItemSelectionModel.SelectionFlag.Select)
+    ev.fix_selected("fish")
+    assert (tiny_folder / "fish" / Path(first).name).exists() and ev.gallery_model.rowCount() == n - 1
+    window.state.workspace.undo()
+    assert Path(first).exists()
