@@ -11,6 +11,10 @@ def main() -> int:
     if sys.platform == "win32":
         import torch  # noqa: F401  # torch's DLLs must load before Qt's on Windows
 
+    if "--self-test" in sys.argv[1:]:  # hidden: checks a build, see packaging/README.md
+        from .self_test import self_test
+
+        return self_test()
     from .cli import main as cli_main
 
     return cli_main()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Iterator, Sequence
 
 import torch
@@ -115,6 +116,8 @@ def build_source(samples: Sequence[Sample], size: tuple[int, int], device: torch
     budget = (cfg.cache_memory_mb << 20) if cfg.cache_memory_mb else available_memory_bytes() // 4
     if cfg.cache_images == "off" or (cfg.cache_images == "auto" and need > budget):
         workers = cfg.num_workers or min(8, max(1, (os.cpu_count() or 2) - 1))
+        if getattr(sys, "frozen", False):
+            workers = 0  # a frozen app cannot re-launch itself as a spawn worker reliably: decode in-process
         if cfg.cache_images == "auto":
             notice(f"{name}: {need >> 20} MB of decoded images exceed the {budget >> 20} MB memory "
                    f"budget; decoding on the fly with {workers} workers")

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QProgressBar,
-    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -350,11 +349,3 @@ class MainWindow(QMainWindow):
             self.open_dataset(urls[0].toLocalFile())
             event.acceptProposedAction()
 
-
-def make_button(text: str, name: str, tip: str = "") -> QPushButton:
-    b = QPushButton(text)
-    b.setObjectName(name)
-    b.setAccessibleName(text.replace("&", "").rstrip("…"))
-    if tip:
-        b.setToolTip(tip)
-    return b

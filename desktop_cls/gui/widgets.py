@@ -5,7 +5,16 @@ from __future__ import annotations
 from PIL import Image
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPixmap, QResizeEvent
-from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+
+
+def button(text: str, name: str, tip: str = "") -> QPushButton:
+    """A push button with a stable objectName and an accessible name (tests and screen readers use them)."""
+    b = QPushButton(text)
+    b.setObjectName(name)
+    b.setAccessibleName(text.replace("&", "").rstrip("…"))
+    b.setToolTip(tip)
+    return b
 
 
 class EmptyState(QWidget):

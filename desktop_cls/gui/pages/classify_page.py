@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QProgressBar,
-    QPushButton,
     QSplitter,
     QStackedWidget,
     QTableWidget,
@@ -36,16 +35,10 @@ from ..dialogs import show_error
 from ..state import AppState
 from ..tasks import TaskRunner
 from ..widgets import EmptyState, ScaledImageLabel, rgb_array_to_qimage
+from ..widgets import button as _button
 
 TOP_K = 5
 
-
-def _button(text: str, name: str, tip: str = "") -> QPushButton:
-    b = QPushButton(text)
-    b.setObjectName(name)
-    b.setAccessibleName(text.replace("&", "").rstrip("…"))
-    b.setToolTip(tip)
-    return b
 
 
 def qimage_to_rgb(img: QImage) -> np.ndarray:

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QProgressBar,
-    QPushButton,
     QSplitter,
     QStackedWidget,
     QTableWidget,
@@ -33,16 +32,10 @@ from ..state import AppState
 from ..tasks import Task, TaskRunner
 from ..thumbnails import ThumbnailModel
 from ..widgets import EmptyState
+from ..widgets import button as _button
 
 IMBALANCE_RATIO = 3.0
 
-
-def _button(text: str, name: str, tip: str = "") -> QPushButton:
-    b = QPushButton(text)
-    b.setObjectName(name)
-    b.setAccessibleName(text.replace("&", "").rstrip("…"))
-    b.setToolTip(tip)
-    return b
 
 
 class DatasetPage(QWidget):

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QListView,
     QMenu,
     QProgressBar,
-    QPushButton,
     QSplitter,
     QStackedWidget,
     QTableWidget,
@@ -34,16 +33,10 @@ from ..state import AppState
 from ..tasks import Task, TaskRunner
 from ..thumbnails import ThumbnailModel
 from ..widgets import EmptyState, rgb_array_to_qimage
+from ..widgets import button as _button
 
 HEATMAP_LIMIT = 60
 
-
-def _button(text: str, name: str, tip: str = "") -> QPushButton:
-    b = QPushButton(text)
-    b.setObjectName(name)
-    b.setAccessibleName(text.replace("&", "").rstrip("…"))
-    b.setToolTip(tip)
-    return b
 
 
 def heat_colour(fraction: float, diagonal: bool) -> QColor:

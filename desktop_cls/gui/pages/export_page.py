@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QProgressBar,
-    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 from ..dialogs import show_error
 from ..state import AppState
 from ..tasks import TaskRunner
+from ..widgets import button as _button
 
 FORMAT_INFO = {
     "safetensors": "safetensors + JSON: weights for desktop_cls and any PyTorch code",
@@ -34,13 +34,6 @@ FORMAT_INFO = {
     "onnx": "ONNX: runs in ONNX Runtime, OpenCV, TensorRT, …",
 }
 
-
-def _button(text: str, name: str, tip: str = "") -> QPushButton:
-    b = QPushButton(text)
-    b.setObjectName(name)
-    b.setAccessibleName(text.replace("&", "").rstrip("…"))
-    b.setToolTip(tip)
-    return b
 
 
 class ExportPage(QWidget):

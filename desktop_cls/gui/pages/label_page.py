@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QListView,
     QListWidget,
     QMessageBox,
-    QPushButton,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -36,16 +35,10 @@ from ..state import AppState
 from ..tasks import TaskRunner
 from ..thumbnails import ThumbnailModel
 from ..widgets import EmptyState, ScaledImageLabel
+from ..widgets import button as _button
 
 RESCAN_DELAY_MS = 1500
 
-
-def _button(text: str, name: str, tip: str = "") -> QPushButton:
-    b = QPushButton(text)
-    b.setObjectName(name)
-    b.setAccessibleName(text.replace("&", "").rstrip("…"))
-    b.setToolTip(tip)
-    return b
 
 
 class LabelPage(QWidget):

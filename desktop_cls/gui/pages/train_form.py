@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -23,6 +22,7 @@ from ...core.catalog import MODELS
 from ...core.config import OPTIMIZERS, SCHEDULES, Augmentation, TrainConfig
 from ...core.errors import UserError
 from ..state import AppState
+from ..widgets import button as _button
 
 TIPS = {
     "epochs": "How many times training goes through all training images. More epochs: better fit, longer "
@@ -60,13 +60,6 @@ def _dspin(name: str, lo: float, hi: float, value: float, decimals: int, step: f
     s.setAccessibleName(name.replace("Spin", ""))
     return s
 
-
-def _button(text: str, name: str, tip: str = "") -> QPushButton:
-    b = QPushButton(text)
-    b.setObjectName(name)
-    b.setAccessibleName(text.replace("&", "").rstrip("…"))
-    b.setToolTip(tip)
-    return b
 
 
 class TrainForm(QWidget):

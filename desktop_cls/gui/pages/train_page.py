@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QProgressBar,
-    QPushButton,
     QScrollArea,
     QSplitter,
     QVBoxLayout,
@@ -30,18 +29,12 @@ from ..dialogs import show_error
 from ..state import AppState
 from ..tasks import Task, TaskRunner
 from ..train_worker import TrainWorker, start_training
+from ..widgets import button as _button
 from .train_form import TrainForm
 from .train_plots import TrainingPlots
 
 REDRAW_MS = 100
 SMOOTHING = 0.9
-
-def _button(text: str, name: str, tip: str = "") -> QPushButton:
-    b = QPushButton(text)
-    b.setObjectName(name)
-    b.setAccessibleName(text.replace("&", ""))
-    b.setToolTip(tip)
-    return b
 
 
 class TrainPage(QWidget):

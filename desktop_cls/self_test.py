@@ -1,0 +1,61 @@
+"""`desktop-cls --self-test`: prove a build works end to end, headless, in a temporary folder.
+
+Prints one summary line and exits 0, or exits 1 naming the step that failed.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+
+
+def self_test() -> int:
+    t0 = time.perf_counter()
+    step = "start"
+    try:
+        with tempfile.TemporaryDirectory(prefix="desktop_cls_selftest_") as tmp:
+            base = Path(tmp)
+            import os
+
+            for name in ("DATA", "CACHE", "CONFIG", "LOG"):
+                os.environ[f"DESKTOP_CLS_{name}_DIR"] = str(base / name.lower())
+            step = "demo data"
+            from .core.demo_data import make_demo_dataset
+
+            data = make_demo_dataset(base / "demo", images_per_class=8)
+            step = "scan"
+            from .core.dataset import scan
+
+            index = scan(data, verify="full")
+            step = "train"
+            from .core.config import TrainConfig
+            from .core.trainer import fit
+
+            result = fit(TrainConfig(epochs=1, batch_size=16, num_workers=0), index, out=base / "run")
+            step = "export"
+            from .core.export import export_model
+
+            onnx = export_model(result.run_dir, "onnx", base / "onnx" / "m.onnx")
+            script = export_model(result.run_dir, "torchscript", base / "torchscript" / "m.torchscript")
+            step = "predict"
+            from .core.predictor import Predictor
+
+            probe = sorted((data / index.classes[0]).iterdir())[0]
+            labels = []
+            for model, trust in ((result.run_dir, False), (onnx.path, False), (script.path, True)):
+                pred = Predictor.load(model, device="cpu", allow_code=trust).predict_paths([probe])[0]
+                if pred.label is None:
+                    raise RuntimeError(f"no prediction from {model}: {pred.error}")
+                labels.append(pred.label)
+            if len(set(labels)) != 1:
+                raise RuntimeError(f"the exports disagree: {labels}")
+    except Exception as e:
+        print(f"self-test FAILED at step '{step}': {type(e).__name__}: {e}", file=sys.stderr)
+        traceback.print_exc()
+        return 1
+    print(f"self-test OK: {len(index.samples)} images, {len(index.classes)} classes, 1 epoch, "
+          f"ONNX and TorchScript agree ({labels[0]}), {time.perf_counter() - t0:.1f} s")
+    return 0
