@@ -6,10 +6,12 @@ Only rows the view asks for are decoded, so a grid over 50,000 images stays smoo
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QMimeData,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -17,6 +19,7 @@ from PySide6.QtCore import (
     QSize,
     Qt,
     QThreadPool,
+    QUrl,
     Signal,
 )
 from PySide6.QtGui import QColor, QImage, QPixmap
@@ -102,6 +105,9 @@ class ThumbnailModel(QAbstractListModel):
         view.setMovement(QListView.Movement.Static)
         view.setWordWrap(True)
         view.setModel(self)
+        view.setSelectionMode(QListView.SelectionMode.ExtendedSelection)
+        view.setDragEnabled(True)
+        view.setDragDropMode(QListView.DragDropMode.DragOnly)
 
     def _on_loaded(self, path: str, image: QImage) -> None:
         self._pending.discard(path)
@@ -112,6 +118,19 @@ class ThumbnailModel(QAbstractListModel):
         if row is not None:
             idx = self.index(row)
             self.dataChanged.emit(idx, idx, [Qt.ItemDataRole.DecorationRole])
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        base = super().flags(index)
+        return base | Qt.ItemFlag.ItemIsDragEnabled if index.isValid() else base
+
+    def mimeTypes(self) -> list[str]:
+        return ["text/uri-list"]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+        """Dragged thumbnails carry their files, so class buttons and class lists can take them."""
+        data = QMimeData()
+        data.setUrls([QUrl.fromLocalFile(self.items[i.row()][0]) for i in indexes if i.isValid()])
+        return data
 
     def set_override(self, path: str, image: QImage) -> None:
         """Show this picture (e.g. a heatmap overlay) for a path instead of its file's thumbnail."""

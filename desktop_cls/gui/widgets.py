@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from PIL import Image
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage, QPixmap, QResizeEvent
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 
@@ -15,6 +15,30 @@ def button(text: str, name: str, tip: str = "") -> QPushButton:
     b.setAccessibleName(text.replace("&", "").rstrip("…"))
     b.setToolTip(tip)
     return b
+
+
+class ClassDropButton(QPushButton):
+    """A class button that also takes images dropped on it (from any thumbnail grid or the file manager)."""
+
+    files_dropped = Signal(str, list)  # class name, file paths
+
+    def __init__(self, text: str, class_name: str, name: str, tip: str = "") -> None:
+        super().__init__(text)
+        self.class_name = class_name
+        self.setObjectName(name)
+        self.setAccessibleName(text)
+        self.setToolTip(tip)
+        self.setAcceptDrops(True)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            self.files_dropped.emit(self.class_name, paths)
+            event.acceptProposedAction()
 
 
 class EmptyState(QWidget):

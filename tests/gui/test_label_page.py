@@ -108,3 +108,21 @@ def test_evaluate_gallery_fixes_labels_in_place(qtbot: object, window: object, t
     assert (tiny_folder / "fish" / Path(first).name).exists() and ev.gallery_model.rowCount() == n - 1
     window.state.workspace.undo()
     assert Path(first).exists()
+
+
+def test_drag_images_onto_a_class(qtbot: object, window: object, with_unlabeled: Path) -> None:
+    """Thumbnails carry their files; class buttons and the Data page's class rows take them."""
+    open_and_wait(qtbot, window, with_unlabeled)
+    lp = window.label_page
+    mime = lp.strip_model.mimeData([lp.strip_model.index(0), lp.strip_model.index(1)])
+    paths = [u.toLocalFile() for u in mime.urls()]
+    assert [Path(p).name for p in paths] == ["new_0.png", "new_1.png"]
+    lp.assign_files("fish", paths)  # what a drop on the 'fish' button emits
+    assert (with_unlabeled / "fish" / "new_0.png").exists() and (with_unlabeled / "fish" / "new_1.png").exists()
+    before = window.state.dataset
+    window.dataset_page._dropped_on_class(0, [str(with_unlabeled / "fish" / "new_0.png")])  # row 0 = 'cat'
+    assert (with_unlabeled / "cat" / "new_0.png").exists()
+    qtbot.waitUntil(lambda: window.state.dataset is not before, timeout=30_000)
+    window.state.workspace.undo()
+    window.state.workspace.undo()
+    assert sorted(window.state.workspace.unlabeled()) == [f"new_{i}.png" for i in range(4)]

@@ -6,13 +6,14 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QListView,
@@ -35,6 +36,33 @@ from ..widgets import EmptyState
 from ..widgets import button as _button
 
 IMBALANCE_RATIO = 3.0
+
+
+class ClassTable(QTableWidget):
+    """The class list also takes images dropped on a row: they move into that class (undoable)."""
+
+    files_dropped = Signal(int, list)  # row, file paths
+
+    def __init__(self) -> None:
+        super().__init__(0, 3)
+        self.setAcceptDrops(True)
+        self.viewport().setAcceptDrops(True)
+        self.setDragDropMode(QTableWidget.DragDropMode.DropOnly)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        row = self.rowAt(event.position().toPoint().y())
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if row >= 0 and paths:
+            self.files_dropped.emit(row, paths)
+            event.acceptProposedAction()
 
 
 
@@ -82,7 +110,8 @@ class DatasetPage(QWidget):
         self.summary = QLabel()
         self.summary.setObjectName("datasetSummary")
         self.summary.setWordWrap(True)
-        self.class_table = QTableWidget(0, 3)
+        self.class_table = ClassTable()
+        self.class_table.files_dropped.connect(self._dropped_on_class)
         self.class_table.setObjectName("classTable")
         self.class_table.setAccessibleName("Classes")
         self.class_table.setHorizontalHeaderLabels(["Class", "Images", "Share"])
@@ -129,6 +158,9 @@ class DatasetPage(QWidget):
         self.fix_selected = _button("Trash selected", "trashSelectedButton",
                                     "Move the selected files (e.g. the wrong copy of a label conflict) to the trash")
         self.fix_selected.clicked.connect(self._trash_selected)
+        self.move_selected = _button("Move selected to class…", "moveSelectedButton",
+                                     "Move the selected files (e.g. a label conflict) into the right class")
+        self.move_selected.clicked.connect(self._move_selected)
         self.undo_fix = _button("Undo", "undoFixButton", "Undo the last change to the dataset")
         self.undo_fix.clicked.connect(self._undo)
         problems_box = QWidget()
@@ -136,7 +168,7 @@ class DatasetPage(QWidget):
         pl.setContentsMargins(0, 0, 0, 0)
         pl.addWidget(self.problem_table, 1)
         fixes = QHBoxLayout()
-        for b in (self.fix_duplicates, self.fix_unreadable, self.fix_selected, self.undo_fix):
+        for b in (self.fix_duplicates, self.fix_unreadable, self.fix_selected, self.move_selected, self.undo_fix):
             fixes.addWidget(b)
         pl.addLayout(fixes)
         self.tabs = QTabWidget()
@@ -328,16 +360,33 @@ class DatasetPage(QWidget):
         if paths:
             self._workspace_do(ws.trash, paths)
 
-    def _trash_selected(self) -> None:
-        ws = self.state.workspace
-        rows = sorted({i.row() for i in self.problem_table.selectedIndexes()})
+    def _selected_problem_files(self) -> list[str]:
         paths = []
-        for r in rows:
+        for r in sorted({i.row() for i in self.problem_table.selectedIndexes()}):
             item = self.problem_table.item(r, 0)
             if item is not None and Path(item.toolTip()).is_file():
                 paths.append(item.toolTip())
+        return paths
+
+    def _trash_selected(self) -> None:
+        ws = self.state.workspace
+        paths = self._selected_problem_files()
         if ws is not None and paths:
             self._workspace_do(ws.trash, paths)
+
+    def _move_selected(self) -> None:
+        ws = self.state.workspace
+        paths = self._selected_problem_files()
+        if ws is None or not paths or self.index is None:
+            return
+        name, ok = QInputDialog.getItem(self, "Move to class", "Class:", list(self.index.classes), 0, False)
+        if ok:
+            self._workspace_do(ws.assign, paths, name)
+
+    def _dropped_on_class(self, row: int, paths: list[str]) -> None:
+        ws = self.state.workspace
+        if ws is not None and self.index is not None and row < len(self.index.classes):
+            self._workspace_do(ws.assign, paths, self.index.classes[row])
 
     def _undo(self) -> None:
         ws = self.state.workspace

@@ -34,7 +34,7 @@ from ..dialogs import show_error
 from ..state import AppState
 from ..tasks import TaskRunner
 from ..thumbnails import ThumbnailModel
-from ..widgets import EmptyState, ScaledImageLabel
+from ..widgets import ClassDropButton, EmptyState, ScaledImageLabel
 from ..widgets import button as _button
 
 RESCAN_DELAY_MS = 1500
@@ -198,8 +198,9 @@ class LabelPage(QWidget):
                 item.widget().deleteLater()  # type: ignore[union-attr]
         for i, name in enumerate(classes[:18]):
             text = f"{i + 1}  {name}" if i < 9 else name
-            b = _button(text, f"classButton{i}", f"Put this image in '{name}'")
+            b = ClassDropButton(text, name, f"classButton{i}", f"Put this image in '{name}' (or drop images here)")
             b.clicked.connect(lambda _=False, n=name: self.assign_current(n))
+            b.files_dropped.connect(self.assign_files)
             self.class_buttons.addWidget(b, i // 3, i % 3)
         self.class_list.clear()
         for name in classes:
@@ -268,6 +269,17 @@ class LabelPage(QWidget):
         name = self.current()
         if name is not None:
             self._do(self.workspace.assign, [name], class_name)
+
+    def assign_files(self, class_name: str, paths: list[str]) -> None:
+        """Images dropped on a class button, from the strip, another page's grid or the file manager."""
+        if self.workspace is None:
+            return
+        inside = [p for p in paths if Path(p).resolve().is_relative_to(self.workspace.root)]
+        if len(inside) < len(paths):
+            show_error(self, "Only images inside the dataset can be moved",
+                       "Use “Import images…” to copy images from elsewhere into the dataset first.")
+        if inside:
+            self._do(self.workspace.assign, inside, class_name)
 
     def trash_current(self) -> None:
         name = self.current()
