@@ -1,8 +1,7 @@
 """fit(): one readable training loop that runs on any thread and reports only plain-data events.
 
-The data path decodes each image once into a uint8 tensor (see image_cache), augments whole
-batches on the device, and reads losses back to the host only a few times a second.
-"""
+Each image is decoded once (image_cache), whole batches are augmented on the device, and losses
+are read back to the host only a few times a second."""
 
 from __future__ import annotations
 
@@ -415,8 +414,7 @@ class Trainer:
         )
 
     def _write_model(self) -> None:
-        meta = ModelMeta(model=self.cfg.model, classes=self.classes, image_size=self.cfg.image_size,
-                         input_size=self.size, mean=self.mean, std=self.std, resize="stretch",
+        meta = ModelMeta(self.cfg.model, self.classes, self.cfg.image_size, self.size, self.mean, self.std,
                          dataset_fingerprint=self.data.fingerprint)
         save_native(self.model, meta, self.run / rd.MODEL, epoch=self.state.epoch,
                     val_accuracy=self.state.best_val_accuracy)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PIL import Image
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 def button(text: str, name: str, tip: str = "") -> QPushButton:
@@ -79,6 +84,16 @@ def load_thumbnail(path: str, side: int) -> QImage:
     data = im.tobytes()
     qimg = QImage(data, im.width, im.height, 3 * im.width, QImage.Format.Format_RGB888)
     return qimg.copy()  # own the pixels: `data` dies with this frame
+
+
+def qimage_to_rgb(img: QImage) -> np.ndarray:
+    """H x W x 3 uint8 copy of a QImage (any format): how a webcam frame reaches the model."""
+    import numpy as np
+
+    rgb = img.convertToFormat(QImage.Format.Format_RGB888)
+    w, h, stride = rgb.width(), rgb.height(), rgb.bytesPerLine()
+    buf = np.frombuffer(rgb.constBits(), dtype=np.uint8, count=stride * h).reshape(h, stride)
+    return buf[:, : w * 3].reshape(h, w, 3).copy()
 
 
 def rgb_array_to_qimage(arr: object) -> QImage:

@@ -7,7 +7,6 @@ import io
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
@@ -34,19 +33,11 @@ from ..classifier_worker import ClassifierWorker, start_classifier
 from ..dialogs import show_error
 from ..state import AppState
 from ..tasks import TaskRunner
-from ..widgets import EmptyState, ScaledImageLabel, rgb_array_to_qimage
+from ..widgets import EmptyState, ScaledImageLabel, qimage_to_rgb, rgb_array_to_qimage
 from ..widgets import button as _button
 
 TOP_K = 5
 
-
-
-def qimage_to_rgb(img: QImage) -> np.ndarray:
-    """H x W x 3 uint8 copy of a QImage (any format)."""
-    rgb = img.convertToFormat(QImage.Format.Format_RGB888)
-    w, h, stride = rgb.width(), rgb.height(), rgb.bytesPerLine()
-    buf = np.frombuffer(rgb.constBits(), dtype=np.uint8, count=stride * h).reshape(h, stride)
-    return buf[:, : w * 3].reshape(h, w, 3).copy()
 
 
 class ClassifyPage(QWidget):
@@ -501,6 +492,3 @@ class ClassifyPage(QWidget):
         self.worker.cancel.set()
         self.classifier_thread.quit()
         self.classifier_thread.wait(30_000)
-
-
-__all__ = ["ClassifyPage", "qimage_to_rgb", "rgb_array_to_qimage"]
