@@ -349,6 +349,12 @@ def cmd_devices(args: argparse.Namespace) -> int:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
+    import os
+
+    if (sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM")
+            and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))):
+        raise UserError("no display found, so the window cannot open here; the command line works "
+                        "(desktop-cls --help), and `python -m desktop_cls.demo` shows the whole flow")
     try:
         from .gui.app import run_app
     except ImportError as e:

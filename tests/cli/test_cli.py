@@ -167,3 +167,12 @@ def test_scan_json_reports_duplicates_with_the_other_file(capsys: pytest.Capture
     found = [p for p in json.loads(out)["problems"] if p["kind"] == "label_conflict"]
     assert code == 0 and len(found) == 1
     assert {Path(found[0]["path"]).name, Path(found[0]["duplicate_of"]).name} == {"cat_00.png", "copy.png"}
+
+
+def test_gui_without_a_display_is_a_clear_message(capsys: pytest.CaptureFixture[str],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "platform", "linux")
+    for var in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(var, raising=False)
+    code = main([])
+    assert code == 2 and "no display" in capsys.readouterr().err
