@@ -172,6 +172,7 @@ def cmd_train(args: argparse.Namespace) -> int:
             pr.quiet = True
     callbacks = [] if pr.quiet else [pr]
     old = signal.signal(signal.SIGINT, on_sigint)
+    finished = False
     try:
         if args.resume:
             result = resume(args.resume, callbacks=callbacks, cancel=cancel, epochs=args.epochs, distributed=ctx)
@@ -186,10 +187,11 @@ def cmd_train(args: argparse.Namespace) -> int:
             pr.line(f"{len(idx.samples)} images in {len(idx.classes)} classes: {len(idx.split('train'))} train, "
                     f"{len(idx.split('val'))} validation; model {cfg.model}")
             result = fit(cfg, idx, out=args.out, callbacks=callbacks, cancel=cancel, distributed=ctx)
+        finished = True
     finally:
         signal.signal(signal.SIGINT, old)
         if ctx is not None:
-            ctx.close()
+            ctx.close(wait_for_peers=finished)
     if ctx is not None and ctx.rank != 0:
         return EXIT_INTERRUPTED if result.cancelled else 0
     summary = result.summary()

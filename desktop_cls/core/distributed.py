@@ -102,6 +102,13 @@ class DistContext:
     def barrier(self) -> None:
         dist.barrier()
 
-    def close(self) -> None:
+    def close(self, wait_for_peers: bool = True) -> None:
+        """Leave the group. After a successful run, first wait for every rank (rank 0 finishes last: it
+        writes the files), since tearing the group down under a peer can abort it. After a failure, do
+        not wait: the peers are stuck in another collective, and torchrun ends them once this rank exits."""
         if dist.is_initialized():
-            dist.destroy_process_group()
+            try:
+                if wait_for_peers:
+                    dist.barrier()
+            finally:
+                dist.destroy_process_group()
