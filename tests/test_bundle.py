@@ -13,7 +13,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.skipif(os.environ.get("DESKTOP_CLS_TEST_BUNDLE") != "1",
-                    reason="set DESKTOP_CLS_TEST_BUNDLE=1 to build the bundle (10-20 min, several GB)")
+                    reason="set DESKTOP_CLS_TEST_BUNDLE=1 to build the bundle (~5 min, 5.5 GB)")
 def test_bundle_builds_and_passes_its_self_test() -> None:
     r = subprocess.run([sys.executable, str(REPO / "packaging" / "build.py")], capture_output=True, text=True,
                        timeout=3600, env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))

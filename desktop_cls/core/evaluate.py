@@ -73,10 +73,7 @@ def samples_for(predictor: Predictor, folder: str | Path) -> tuple[list[Sample],
             idx = scan(root, val_fraction=float(info.get("val_fraction", 0.2)), seed=int(info.get("seed", 0)))
             if list(idx.classes) == list(predictor.classes) and idx.split("val"):
                 return idx.split("val"), "validation", idx.problems
-    try:
-        idx = scan(root, val_fraction=0.0)
-    except UserError:
-        raise
+    idx = scan(root, val_fraction=0.0)
     if idx.layout == "split_folders":
         part = "test" if idx.split("test") else "val"
         mapped = _map_classes(idx, predictor.classes)

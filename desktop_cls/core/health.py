@@ -141,7 +141,7 @@ def compute_hashes(samples: list[Sample], root: str, progress: ProgressFn = no_p
     return hashes, problems
 
 
-def _near_pairs(paths: list[str], phashes: np.ndarray, max_bits: int) -> list[tuple[int, int]]:
+def _near_pairs(phashes: np.ndarray, max_bits: int) -> list[tuple[int, int]]:
     """Pairs within max_bits: two hashes that close agree exactly on at least one of 9 chunks (pigeonhole)."""
     chunks = 9
     bounds = np.linspace(0, 64, chunks + 1).astype(int)
@@ -200,7 +200,7 @@ def check_health(index: DatasetIndex, progress: ProgressFn = no_progress, cancel
         ph = np.array([hashes[p].phash for p in firsts], dtype=np.uint64)
         colours = np.array([np.frombuffer(bytes.fromhex(hashes[p].colours), dtype=np.uint8) for p in firsts],
                            dtype=np.float32)
-        for a, b in sorted(_near_pairs(firsts, ph, near_bits)):
+        for a, b in sorted(_near_pairs(ph, near_bits)):
             if np.abs(colours[a] - colours[b]).mean() > NEAR_COLOUR:
                 continue  # same layout, different picture (e.g. two checkerboards in other colours)
             if firsts[b] not in reported:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import random
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -286,44 +285,10 @@ class Workspace:
         count = sum(1 for it in items for _ in (it.rglob("*") if it.is_dir() else [it]))
         for it in items:
             send2trash(str(it))
-        # operations touching the trash can no longer be undone
-        self.history = [i for i in self.history if not any(STATE_DIR in (m.dst or "") for m in self.ops[i].moves)]
+        # operations that moved files into the trash can be neither undone nor redone any more
+        def uses_trash(op_id: int) -> bool:
+            return any(STATE_DIR in (m.dst or "") for m in self.ops[op_id].moves)
+
+        self.history = [i for i in self.history if not uses_trash(i)]
+        self.redo_stack = [i for i in self.redo_stack if not uses_trash(i)]
         return count
-
-
-def random_operations(ws: Workspace, n: int, seed: int = 0) -> int:
-    """Apply n random valid operations (used by tests and the labeling stress check)."""
-    rng = random.Random(seed)
-    done = 0
-    for _ in range(n * 3):
-        if done >= n:
-            break
-        classes = ws.classes()
-        files = [f"{c}/{f.name}" for c in classes for f in sorted(ws.abs(c).iterdir()) if f.is_file()]
-        files += ws.unlabeled()
-        choice = rng.random()
-        try:
-            if choice < 0.45 and files:
-                ws.assign(rng.sample(files, min(len(files), rng.randint(1, 3))),
-                          rng.choice([*classes, f"c{rng.randint(0, 5)}"]))
-            elif choice < 0.55 and files:
-                ws.trash([rng.choice(files)])
-            elif choice < 0.65:
-                ws.create_class(f"new{rng.randint(0, 50)}")
-            elif choice < 0.75 and classes:
-                ws.rename_class(rng.choice(classes), f"ren{rng.randint(0, 50)}")
-            elif choice < 0.85 and len(classes) > 1:
-                a, b = rng.sample(classes, 2)
-                ws.merge_classes(a, b)
-            elif choice < 0.9 and classes:
-                ws.delete_class(rng.choice(classes))
-            elif choice < 0.95 and ws.can_undo():
-                ws.undo()
-            elif ws.can_redo():
-                ws.redo()
-            else:
-                continue
-            done += 1
-        except UserError:
-            continue
-    return done

@@ -94,7 +94,7 @@ class Predictor:
         """allow_code: TorchScript files are programs; open them only when the user agreed to."""
         p = resolve_model_path(path)
         suffix = p.suffix.lower()
-        dev = resolve_device(device) if device != "auto" else resolve_device("auto")
+        dev = resolve_device(device)
         if suffix in WEIGHT_SUFFIXES:
             model, meta = load_native(p)
             return cls(meta, model.to(dev).eval(), "torch", dev, str(p))

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import traceback
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from ..core.errors import UserError
 from ..core.events import CancelledError, CancelToken
-from .tasks import log_exception
+from .tasks import describe_failure
 
 
 class ClassifierWorker(QObject):
@@ -36,11 +34,8 @@ class ClassifierWorker(QObject):
             self.predictor = Predictor.load(path, allow_code=allow_code)
             self.model_path = path
             self.loaded.emit(path, {"classes": list(self.predictor.classes), "kind": self.predictor.kind})
-        except UserError as e:
-            self.load_failed.emit(str(e), "")
         except Exception as e:
-            log_exception(e)
-            self.load_failed.emit(f"{type(e).__name__}: {e}", traceback.format_exc())
+            self.load_failed.emit(*describe_failure(e))
 
     @Slot(object)
     def classify_files(self, paths: list[str]) -> None:
@@ -55,11 +50,8 @@ class ClassifierWorker(QObject):
             self.files_done.emit(preds)
         except CancelledError:
             self.files_done.emit([])
-        except UserError as e:
-            self.failed.emit(str(e), "")
         except Exception as e:
-            log_exception(e)
-            self.failed.emit(f"{type(e).__name__}: {e}", traceback.format_exc())
+            self.failed.emit(*describe_failure(e))
 
     @Slot(str)
     def explain_path(self, path: str) -> None:
@@ -69,11 +61,8 @@ class ClassifierWorker(QObject):
             from ..core.explain import explain_file
 
             self.heatmap_done.emit(path, explain_file(self.predictor, path)[3])
-        except UserError as e:
-            self.failed.emit(str(e), "")
         except Exception as e:
-            log_exception(e)
-            self.failed.emit(f"{type(e).__name__}: {e}", traceback.format_exc())
+            self.failed.emit(*describe_failure(e))
 
     @Slot(object, bool)
     def classify_frame(self, frame: Any, heatmap: bool) -> None:
@@ -90,8 +79,7 @@ class ClassifierWorker(QObject):
                 picture = overlay(frame, explain_image(self.predictor, small).heatmap)
             self.frame_done.emit(pred, picture)
         except Exception as e:
-            log_exception(e)
-            self.failed.emit(f"{type(e).__name__}: {e}", traceback.format_exc())
+            self.failed.emit(*describe_failure(e))
 
 
 def start_classifier() -> tuple[ClassifierWorker, QThread]:

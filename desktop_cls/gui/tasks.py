@@ -48,13 +48,19 @@ class FunctionWorker(QObject):
                 self.succeeded.emit(result)
         except CancelledError:
             self.cancelled.emit()
-        except UserError as e:
-            self.failed.emit(str(e), "")
         except Exception as e:
-            log_exception(e)
-            self.failed.emit(f"{type(e).__name__}: {e}", traceback.format_exc())
+            self.failed.emit(*describe_failure(e))
         finally:
             self.done.emit()
+
+
+def describe_failure(e: Exception) -> tuple[str, str]:
+    """(message, details) for the error dialog: a user error is one line; anything else is logged with
+    its traceback, which the dialog folds away."""
+    if isinstance(e, UserError):
+        return str(e), ""
+    log_exception(e)
+    return f"{type(e).__name__}: {e}", traceback.format_exc()
 
 
 def log_exception(e: BaseException) -> None:

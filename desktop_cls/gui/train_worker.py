@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import traceback
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
-from ..core.errors import UserError
 from ..core.events import BatchEnd, CancelToken, EpochEnd, Notice, PauseToken, StageChanged
-from .tasks import Task, log_exception
+from .tasks import Task, describe_failure
 
 
 class _SignalCallback:
@@ -63,11 +61,8 @@ class TrainWorker(QObject):
                 cfg = TrainConfig.from_dict(self.config_dict or {})
                 result = fit(cfg, self.dataset, out=self.out, callbacks=[cb], cancel=self.cancel, pause=self.pause)
             self.finished_ok.emit(result)
-        except UserError as e:
-            self.failed.emit(str(e), "")
         except Exception as e:
-            log_exception(e)
-            self.failed.emit(f"{type(e).__name__}: {e}", traceback.format_exc())
+            self.failed.emit(*describe_failure(e))
         finally:
             self.done.emit()
 

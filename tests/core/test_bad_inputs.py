@@ -122,6 +122,9 @@ def test_messy_folder_is_scanned_trained_and_predicted(tmp_path: Path) -> None:
     used = {s.path for s in idx.samples}
     assert used == set(valid), sorted(Path(p).name for p in set(valid) ^ used)
     assert idx.classes == ("blue", "red")
+    from desktop_cls.core.health import PROBLEM_KINDS
+
+    assert {p.kind for p in idx.problems} <= set(PROBLEM_KINDS)  # the documented set of kinds
     for path, colour in valid.items():
         centre = np.asarray(load_rgb(path))
         h, w = centre.shape[:2]

@@ -95,6 +95,9 @@ def test_imbalance_and_tiny_images_and_cached_rescan(tmp_path: Path, monkeypatch
     save(images[13].resize((8, 8)), tmp_path / "ds" / "few" / "tiny.png")
     idx = with_health(scan(tmp_path / "ds"))
     kinds = {(p.kind, Path(p.path).name) for p in idx.problems}
+    from desktop_cls.core.health import PROBLEM_KINDS
+
+    assert {k for k, _ in kinds} <= set(PROBLEM_KINDS)
     assert ("imbalance", "few") in kinds and ("too_small", "tiny.png") in kinds
 
     import desktop_cls.core.health as health

@@ -4,12 +4,51 @@ from __future__ import annotations
 
 import hashlib
 import os
+import random
 from pathlib import Path
 
 import pytest
 
 from desktop_cls.core.errors import UserError
-from desktop_cls.core.labeling import STATE_DIR, Workspace, random_operations
+from desktop_cls.core.labeling import STATE_DIR, Workspace
+
+
+def random_operations(ws: Workspace, n: int, seed: int = 0) -> int:
+    """Apply n random valid operations ."""
+    rng = random.Random(seed)
+    done = 0
+    for _ in range(n * 3):
+        if done >= n:
+            break
+        classes = ws.classes()
+        files = [f"{c}/{f.name}" for c in classes for f in sorted(ws.abs(c).iterdir()) if f.is_file()]
+        files += ws.unlabeled()
+        choice = rng.random()
+        try:
+            if choice < 0.45 and files:
+                ws.assign(rng.sample(files, min(len(files), rng.randint(1, 3))),
+                          rng.choice([*classes, f"c{rng.randint(0, 5)}"]))
+            elif choice < 0.55 and files:
+                ws.trash([rng.choice(files)])
+            elif choice < 0.65:
+                ws.create_class(f"new{rng.randint(0, 50)}")
+            elif choice < 0.75 and classes:
+                ws.rename_class(rng.choice(classes), f"ren{rng.randint(0, 50)}")
+            elif choice < 0.85 and len(classes) > 1:
+                a, b = rng.sample(classes, 2)
+                ws.merge_classes(a, b)
+            elif choice < 0.9 and classes:
+                ws.delete_class(rng.choice(classes))
+            elif choice < 0.95 and ws.can_undo():
+                ws.undo()
+            elif ws.can_redo():
+                ws.redo()
+            else:
+                continue
+            done += 1
+        except UserError:
+            continue
+    return done
 
 
 def snapshot(root: Path) -> dict[str, str]:
@@ -144,3 +183,36 @@ def test_torn_journal_line_is_ignored(dataset: Path) -> None:
         f.write('{"type": "begin", "id": 9, "kin')
     ws2 = Workspace(dataset)
     assert ws2.describe_undo().startswith("1 image")
+
+
+def test_empty_trash_hands_files_to_the_os_trash(dataset: Path, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    import send2trash
+
+    os_trash = tmp_path / "os_trash"
+    os_trash.mkdir()
+    monkeypatch.setattr(send2trash, "send2trash", lambda p: shutil.move(p, os_trash))
+    ws = Workspace(dataset)
+    ws.trash([dataset / "cat" / "cat0.png"])
+    ws.delete_class("dog")
+    ws.assign([dataset / "cat" / "cat1.png"], "bird")
+    ws.undo()  # the assign waits on the redo stack; the trash operations are history
+    assert ws.empty_trash() == 7  # 1 image + the dog folder and its 5 images
+    assert not any((dataset / STATE_DIR / "trash").iterdir())
+    assert len(list(os_trash.rglob("*.png"))) == 6
+    assert not ws.can_undo() and ws.can_redo()  # trashed work can no longer be undone; the assign can be redone
+
+
+def test_copy_into_folders_never_overwrites(tmp_path: Path) -> None:
+    from desktop_cls.core.storage import copy_into_folders
+
+    src = tmp_path / "a.png"
+    src.write_bytes(b"new")
+    (tmp_path / "out" / "cat").mkdir(parents=True)
+    (tmp_path / "out" / "cat" / "a.png").write_bytes(b"old")
+    done = copy_into_folders([(str(src), "cat"), (str(src), "dog")], tmp_path / "out")
+    assert (tmp_path / "out" / "cat" / "a.png").read_bytes() == b"old"
+    assert Path(done[0][1]).name == "a (2).png" and Path(done[0][1]).read_bytes() == b"new"
+    assert (tmp_path / "out" / "dog" / "a.png").exists() and src.exists()

@@ -126,3 +126,21 @@ def test_drag_images_onto_a_class(qtbot: object, window: object, with_unlabeled:
     window.state.workspace.undo()
     window.state.workspace.undo()
     assert sorted(window.state.workspace.unlabeled()) == [f"new_{i}.png" for i in range(4)]
+
+
+def test_empty_trash_button_asks_then_empties(qtbot: object, window: object, with_unlabeled: Path,
+                                              tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import send2trash
+
+    os_trash = tmp_path / "os_trash"
+    os_trash.mkdir()
+    monkeypatch.setattr(send2trash, "send2trash", lambda p: shutil.move(p, os_trash))
+    open_and_wait(qtbot, window, with_unlabeled)
+    lp = window.label_page
+    lp.trash_current()
+    answers = iter([QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes])
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: next(answers))
+    lp.empty_trash()
+    assert not list(os_trash.iterdir())  # declined: nothing sent
+    lp.empty_trash()
+    assert len(list(os_trash.rglob("*.png"))) == 1 and not lp.undo_button.isEnabled()

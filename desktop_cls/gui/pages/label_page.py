@@ -95,6 +95,9 @@ class LabelPage(QWidget):
         back.clicked.connect(lambda: self.go_to(self.position - 1))
         trash = _button("Trash", "trashImageButton", "Move this image to the trash (Delete; undoable)")
         trash.clicked.connect(self.trash_current)
+        empty = _button("Empty trash…", "emptyTrashButton",
+                        "Send the dataset's trash to the system trash (the last chance to undo is before this)")
+        empty.clicked.connect(self.empty_trash)
         importb = _button("Import images…", "importImagesButton", "Copy images into the dataset to label them")
         importb.clicked.connect(self.import_images)
         self.suggest_button = _button("Suggest labels", "suggestButton",
@@ -134,6 +137,7 @@ class LabelPage(QWidget):
             row.addWidget(b)
         rl.addLayout(row)
         rl.addWidget(importb)
+        rl.addWidget(empty)
         rl.addWidget(QLabel("With a trained model"))
         rl.addWidget(self.suggest_button)
         acc = QHBoxLayout()
@@ -203,9 +207,11 @@ class LabelPage(QWidget):
             b.files_dropped.connect(self.assign_files)
             self.class_buttons.addWidget(b, i // 3, i % 3)
         self.class_list.clear()
+        # counts from the last scan (refreshed shortly after changes): walking every class folder on
+        # each key press would stall the window on large datasets
+        counts = self.state.dataset.counts() if self.state.dataset is not None else {}
         for name in classes:
-            n = sum(1 for p in (ws.root / name).rglob("*") if p.is_file())
-            self.class_list.addItem(f"{name} ({n})")
+            self.class_list.addItem(f"{name} ({counts[name]})" if name in counts else name)
         self._show_current()
         self._update_buttons()
 
@@ -327,6 +333,15 @@ class LabelPage(QWidget):
             if self.workspace else None
         if name:
             self._do(self.workspace.delete_class, name)
+
+    def empty_trash(self) -> None:
+        if self.workspace is None:
+            return
+        answer = QMessageBox.question(self, "Empty the trash?",
+                                      "Images and classes deleted here go to your system trash, and those "
+                                      "deletions can no longer be undone in desktop_cls.")
+        if answer == QMessageBox.StandardButton.Yes:
+            self._do(self.workspace.empty_trash)
 
     def import_images(self) -> None:
         if self.workspace is None:

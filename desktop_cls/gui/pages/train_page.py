@@ -195,36 +195,38 @@ class TrainPage(QWidget):
         self._update_enabled()
 
     def start(self) -> None:
+        ready = self._ready_config()
+        if ready is not None:
+            cfg, data = ready
+            self.state.settings.last_train_config = cfg.to_dict()
+            self._launch(TrainWorker(cfg.to_dict(), data), cfg.epochs)
+
+    def _ready_config(self) -> tuple[TrainConfig, Any] | None:
+        """The validated options and the data to train on, or None after telling the user what is missing.
+
+        The scanned index is reused when its split matches the options; otherwise the folder is rescanned."""
         if self.worker is not None:
-            return
+            return None
         if not self.state.core_loaded:
             show_error(self, "Not ready yet", "PyTorch is still loading; try again in a few seconds.")
-            return
+            return None
         if self.state.dataset is None:
             show_error(self, "No dataset", "Open a dataset folder on the Data page first.")
-            return
+            return None
         try:
             cfg = TrainConfig.from_dict(self.form.current_config_dict())
         except UserError as e:
             show_error(self, "Check the training options", str(e))
-            return
+            return None
         ds = self.state.dataset
-        data: Any = ds if (ds.val_fraction == cfg.val_fraction and ds.seed == cfg.seed) else ds.root
-        self.state.settings.last_train_config = cfg.to_dict()
-        self._launch(TrainWorker(cfg.to_dict(), data), cfg.epochs)
+        return cfg, ds if (ds.val_fraction == cfg.val_fraction and ds.seed == cfg.seed) else ds.root
 
     def find_lr(self) -> None:
         """Learning-rate range test in the background; the result opens a dialog to accept it."""
-        if not self.state.core_loaded or self.state.dataset is None or self.worker is not None:
-            show_error(self, "Not ready", "Open a dataset (and wait for PyTorch to load) before finding the "
-                       "learning rate.")
+        ready = self._ready_config()
+        if ready is None:
             return
-        try:
-            cfg = TrainConfig.from_dict(self.form.current_config_dict())
-        except UserError as e:
-            show_error(self, "Check the training options", str(e))
-            return
-        data = self.state.dataset
+        cfg, data = ready
 
         def work(progress: Any, cancel: Any) -> dict[str, Any]:
             from ...core.lr_finder import find_lr
