@@ -396,7 +396,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--image-size", type=int)
     t.add_argument("--val-split", type=float)
     device_arg(t, None)
-    t.add_argument("--precision", choices=["auto", "fp32", "bf16", "fp16"])
+    t.add_argument("--precision", choices=["auto", "fp32", "bf16", "fp16"],
+                   help="auto: bf16 on GPUs and on CPUs with native bf16, fp32 elsewhere")
     t.add_argument("--seed", type=int)
     t.add_argument("--cache", choices=["auto", "ram", "disk", "off"], help="keep decoded images in memory/on disk")
     t.add_argument("--pretrained", action="store_true", help="start from ImageNet weights (torchvision models)")

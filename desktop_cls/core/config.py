@@ -48,7 +48,7 @@ class TrainConfig:
     early_stopping_patience: int = 0  # epochs without val improvement before stopping; 0 = off
     calibrate: bool = True  # fit temperature scaling on the validation images after training
     device: str = "auto"
-    precision: str = "auto"  # auto = bf16 (or fp16) on CUDA, fp32 elsewhere
+    precision: str = "auto"  # auto = bf16 (or fp16) on CUDA, bf16 on CPUs with native bf16, else fp32
     channels_last: bool = True
     compile: bool = False
     seed: int = 0
