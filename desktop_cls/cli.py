@@ -150,6 +150,17 @@ def _train_config(args: argparse.Namespace) -> Any:
     return cfg.replace(**changes) if changes else cfg.validate()
 
 
+def _fit_to_data(cfg: Any, args: argparse.Namespace, typical: tuple[int, int] | None, pr: _Progress) -> Any:
+    """An image size the user left open follows the data (and says why)."""
+    if args.image_size is not None or args.config:
+        return cfg
+    from .core.suggest import suggest_image_size
+
+    choice = suggest_image_size(cfg.model, typical, cfg.pretrained)
+    pr.line(choice.reason)
+    return cfg.replace(image_size=choice.value)
+
+
 def cmd_train(args: argparse.Namespace) -> int:
     from .core.events import CancelToken
     from .core.trainer import fit, resume
@@ -186,6 +197,7 @@ def cmd_train(args: argparse.Namespace) -> int:
             idx = scan(args.dir, val_fraction=cfg.val_fraction, seed=cfg.seed, verify="none", progress=pr.progress)
             pr.line(f"{len(idx.samples)} images in {len(idx.classes)} classes: {len(idx.split('train'))} train, "
                     f"{len(idx.split('val'))} validation; model {cfg.model}")
+            cfg = _fit_to_data(cfg, args, idx.typical_size, pr)
             result = fit(cfg, idx, out=args.out, callbacks=callbacks, cancel=cancel, distributed=ctx)
         finished = True
     finally:
@@ -284,8 +296,12 @@ def cmd_lr_find(args: argparse.Namespace) -> int:
     from .core.lr_finder import find_lr
 
     pr = _Progress()
+    from .core.dataset import scan
+
     cfg = _train_config(args)
-    res = find_lr(cfg, args.dir, steps=args.steps, progress=pr.progress)
+    idx = scan(args.dir, val_fraction=cfg.val_fraction, seed=cfg.seed, progress=pr.progress)
+    cfg = _fit_to_data(cfg, args, idx.typical_size, pr)
+    res = find_lr(cfg, idx, steps=args.steps, progress=pr.progress)
     pr.line("")
     if args.json:
         _print_json(res.to_dict())
@@ -389,11 +405,12 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--config", metavar="FILE", help="training options saved as JSON (from the app)")
     t.add_argument("--model")
     t.add_argument("--epochs", type=int)
-    t.add_argument("--batch-size", type=int)
+    t.add_argument("--batch-size", type=int, help="images per step; 0 (default) = automatic: 32 on a CPU, as "
+                   "large as memory allows on a GPU, with the learning rate scaled to match")
     t.add_argument("--lr", type=float)
     t.add_argument("--optimizer", choices=["sgd", "adam", "adamw"])
     t.add_argument("--schedule", choices=["none", "step", "cosine", "one_cycle", "warmup"])
-    t.add_argument("--image-size", type=int)
+    t.add_argument("--image-size", type=int, help="square size images are resized to (default: from the images)")
     t.add_argument("--val-split", type=float)
     device_arg(t, None)
     t.add_argument("--precision", choices=["auto", "fp32", "bf16", "fp16"],

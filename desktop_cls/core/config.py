@@ -31,7 +31,7 @@ class TrainConfig:
     model: str = "quicknet"
     image_size: int = 32
     epochs: int = 10
-    batch_size: int = 32
+    batch_size: int = 0  # 0 = automatic: 32 on a CPU, as large as memory allows on a GPU (lr scaled to match)
     optimizer: str = "adamw"
     lr: float = 0.003
     momentum: float = 0.9
@@ -72,8 +72,8 @@ class TrainConfig:
             raise bad(f"image size {self.image_size} must be between 8 and 1024 pixels")
         if self.epochs < 1:
             raise bad("epochs must be at least 1")
-        if self.batch_size < 1:
-            raise bad("batch size must be at least 1")
+        if self.batch_size < 0:
+            raise bad("batch size must be at least 1, or 0 to choose it automatically")
         if self.optimizer not in OPTIMIZERS:
             raise bad(f"optimizer '{self.optimizer}' must be one of {', '.join(OPTIMIZERS)}")
         if not self.lr > 0:

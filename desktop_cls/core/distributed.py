@@ -20,6 +20,7 @@ import torch.distributed as dist
 from torch import nn
 
 from .errors import UserError
+from .suggest import batch_lr_factor
 
 T = TypeVar("T")
 INIT_TIMEOUT = _dt.timedelta(minutes=10)
@@ -31,11 +32,8 @@ def launched_by_torchrun() -> bool:
 
 
 def lr_scale(optimizer: str, world_size: int) -> float:
-    """Global batch = per-process batch x world size. SGD: scale lr linearly (Goyal et al. 2017);
-    Adam/AdamW: by the square root, since their step size is already normalised per parameter."""
-    if world_size <= 1:
-        return 1.0
-    return float(world_size) if optimizer == "sgd" else math.sqrt(world_size)
+    """Global batch = per-process batch x world size, so the learning rate grows by the batch rule."""
+    return batch_lr_factor(optimizer, world_size)
 
 
 @dataclass

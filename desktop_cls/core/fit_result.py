@@ -48,4 +48,5 @@ class TrainState:
     best_epoch: int = 0
     since_best: int = 0
     batch_size: int = 0
+    auto_batch: int = 0  # the batch chosen for a batch-size 'auto' run; sets its learning-rate scaling
     history: list[dict[str, Any]] = field(default_factory=list)

@@ -22,6 +22,7 @@ from .events import CancelToken, ProgressFn, no_progress
 from .image_cache import decode_samples
 from .model_io import IMAGENET_MEAN, IMAGENET_STD
 from .models import build_model
+from .suggest import REFERENCE_BATCH
 from .trainer import make_optimizer
 
 
@@ -68,7 +69,7 @@ def find_lr(config: TrainConfig, data: DatasetIndex | str | Path, start_lr: floa
     losses: list[float] = []
     avg, best, step = 0.0, math.inf, 0
     while step < steps:
-        for x_u8, y in source.batches(min(cfg.batch_size, len(source)), gen):
+        for x_u8, y in source.batches(min(cfg.batch_size or REFERENCE_BATCH, len(source)), gen):
             if cancel is not None:
                 cancel.raise_if_set()
             lr = start_lr * factor**step

@@ -25,6 +25,7 @@ class Settings:
     window_geometry: str = ""  # hex of QMainWindow.saveGeometry()
     window_state: str = ""
     last_train_config: dict[str, Any] = field(default_factory=dict)
+    image_size_follows_data: bool = True  # False once the user typed an image size
     last_export_dir: str = ""
 
     def remember_folder(self, path: str) -> None:
@@ -62,6 +63,8 @@ def load_settings(path: Path | None = None) -> tuple[Settings, str | None]:
                 raise ValueError(f"'{name}' must be a list of paths")
         if not isinstance(s.last_train_config, dict):
             raise ValueError("'last_train_config' must be an object")
+        if not isinstance(s.image_size_follows_data, bool):
+            raise ValueError("'image_size_follows_data' must be true or false")
         return s, None
     except (OSError, ValueError, TypeError, json.JSONDecodeError) as e:
         backup = p.with_name(p.name + ".bad")

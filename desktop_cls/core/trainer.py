@@ -31,11 +31,13 @@ from .errors import UserError
 from .events import BatchEnd, CancelledError, CancelToken, EpochEnd, PauseToken
 from .fit_result import FitResult, TrainState
 from .inference import autocast_ctx
+from .memory import auto_batch_size
 from .model_io import IMAGENET_MEAN, IMAGENET_STD, ModelMeta, save_native
 from .models import build_model, count_parameters
 from .optim import class_weights, epoch_seed, make_optimizer
 from .schedule import lr_multiplier
 from .storage import append_jsonl, write_atomic, write_json
+from .suggest import REFERENCE_BATCH, batch_lr_factor
 from .tensorboard_log import TensorBoardCallback, tensorboard_available
 
 REPORT_INTERVAL_S = 0.1
@@ -116,6 +118,7 @@ class Trainer:
             "best_epoch": s.best_epoch,
             "since_best": s.since_best,
             "batch_size": s.batch_size,
+            "auto_batch": s.auto_batch,
             "classes": list(self.classes),
             "config": self.cfg.to_json(),
             "fingerprint": json.dumps(self.data.fingerprint),
@@ -154,6 +157,7 @@ class Trainer:
         s.best_epoch = int(ck.get("best_epoch", 0))
         s.since_best = int(ck.get("since_best", 0))
         s.batch_size = int(ck.get("batch_size", self.cfg.batch_size))
+        s.auto_batch = int(ck.get("auto_batch", 0))
         rows = rd.read_metrics(self.run)
         s.history = [r for r in rows if int(r.get("epoch", 0)) <= s.epoch]
         if self.is_main and len(s.history) != len(rows):
@@ -279,17 +283,26 @@ class Trainer:
         weight = class_weights(labels, len(self.classes)).to(self.device) if cfg.class_weighting else None
         loss_fn = nn.CrossEntropyLoss(weight=weight, label_smoothing=cfg.label_smoothing)
         val_loss_fn = nn.CrossEntropyLoss()
+        if self.state.batch_size == 0:  # batch size 'auto' on a fresh run
+            choice = auto_batch_size(self.model, cfg.model, len(self.classes), cfg.image_size, self.device,
+                                     len(train_src), self.amp)
+            self.state.batch_size = self.state.auto_batch = (
+                choice.value if self.dist is None else self.dist.min_int(choice.value))
+            if self.is_main:
+                self.cb.notice(choice.reason)
         steps_per_epoch = train_src.num_batches(self.state.batch_size)
         self._maybe_compile(steps_per_epoch * cfg.epochs)
         if self.is_main:
             rd.update_run_info(self.run, status="running", parameters=self.n_params, device=str(self.device),
                                precision=str(self.amp).replace("torch.", "") if self.amp else "fp32",
                                train_images=len(train_src), val_images=len(val_src) if val_src else 0)
-        lr_factor = 1.0
+        lr_factor = batch_lr_factor(cfg.optimizer, self.state.auto_batch / REFERENCE_BATCH)
+        if lr_factor != 1.0 and self.is_main:
+            self.cb.notice(f"learning rate scaled x{lr_factor:.2f} for batch {self.state.auto_batch} ({cfg.optimizer})")
         if self.dist is not None:
-            lr_factor = lr_scale(cfg.optimizer, self.dist.world_size)
-            if self.is_main and lr_factor != 1.0:
-                global_batch = cfg.batch_size * self.dist.world_size
+            lr_factor *= lr_scale(cfg.optimizer, self.dist.world_size)
+            if self.is_main and self.dist.world_size > 1:
+                global_batch = self.state.batch_size * self.dist.world_size
                 self.cb.notice(f"{self.dist.world_size} processes: global batch {global_batch}, "
                                f"learning rate scaled x{lr_factor:.2f} for {cfg.optimizer}")
         self.model.train()

@@ -176,3 +176,22 @@ def test_gui_without_a_display_is_a_clear_message(capsys: pytest.CaptureFixture[
         monkeypatch.delenv(var, raising=False)
     code = main([])
     assert code == 2 and "no display" in capsys.readouterr().err
+
+
+def test_train_picks_image_and_batch_size_from_the_data_and_says_why(capsys: pytest.CaptureFixture[str],
+                                                                      tmp_path: Path) -> None:
+    from tests.conftest import make_tiny_folder
+
+    data = make_tiny_folder(tmp_path / "d", size=60, per_class=4)
+    code, _, err = run_cli(capsys, "train", data, "--out", tmp_path / "r", "--model", "simple_cnn", "--epochs", "1",
+                           "--device", "cpu", "--json")
+    assert code == 0, err
+    assert "64 px: your images are small (typically 60×60)" in err
+    assert "batch 32: on the CPU" in err
+    saved = json.loads((tmp_path / "r" / "config.json").read_text())
+    assert saved["image_size"] == 64 and saved["batch_size"] == 0  # the run file keeps "automatic"
+    rows = [json.loads(x) for x in (tmp_path / "r" / "metrics.jsonl").read_text().splitlines()]
+    assert rows[0]["batch_size"] == 32
+    code, _, err = run_cli(capsys, "train", data, "--out", tmp_path / "r2", "--model", "simple_cnn", "--epochs", "1",
+                           "--image-size", "16", "--device", "cpu", "--json")
+    assert code == 0 and "px:" not in err  # an explicit size is used as given

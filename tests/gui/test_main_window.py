@@ -293,3 +293,28 @@ def test_save_configuration_as_run_file(window: object, tmp_path: Path, monkeypa
     window.train_page.form.epochs_spin.setValue(42)
     window.train_page.save_config_file()
     assert TrainConfig.load(target).epochs == 42
+
+
+def test_image_size_follows_the_data_until_the_user_picks_one(qtbot: object, window: object,
+                                                              tmp_path: Path) -> None:
+    from desktop_cls.core.settings import load_settings
+    from tests.conftest import make_tiny_folder
+
+    form = window.train_page.form  # type: ignore[attr-defined]
+    assert form.batch_spin.value() == 0 and form.batch_spin.text() == "auto"
+    open_and_wait(qtbot, window, make_tiny_folder(tmp_path / "a", size=60, per_class=3))
+    assert form.image_size_spin.value() == 64
+    assert "typically 60×60" in form.size_hint.text() and form.use_size_button.isHidden()
+    form.image_size_spin.setValue(40)  # the user's own choice is kept...
+    window.state.dataset = None  # type: ignore[attr-defined]
+    open_and_wait(qtbot, window, make_tiny_folder(tmp_path / "b", size=20, per_class=3))
+    assert form.image_size_spin.value() == 40
+    assert form.size_hint.text().startswith("Suggested 32 px") and not form.use_size_button.isHidden()
+    window.close()  # type: ignore[attr-defined]
+    assert load_settings()[0].image_size_follows_data is False  # ...across restarts too
+    form.use_size_button.click()  # ...until the suggestion is taken
+    assert form.image_size_spin.value() == 32 and form.use_size_button.isHidden()
+    form.model_combo.setCurrentIndex(form.model_combo.findData("resnet18"))
+    assert form.image_size_spin.value() == 64  # 20 px images: no point in 224 px from scratch
+    form.pretrained_check.setChecked(True)
+    assert form.image_size_spin.value() == 224 and "pretrained" in form.size_hint.text()

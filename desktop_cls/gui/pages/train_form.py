@@ -21,16 +21,17 @@ from PySide6.QtWidgets import (
 from ...core.catalog import MODELS
 from ...core.config import OPTIMIZERS, SCHEDULES, Augmentation, TrainConfig
 from ...core.errors import UserError
+from ...core.suggest import Choice, suggest_image_size
 from ..state import AppState
 from ..widgets import button as _button
 
 TIPS = {
     "epochs": "How many times training goes through all training images. More epochs: better fit, longer "
               "training (e.g. 15 for the demo data).",
-    "batch": "Images processed together in one step. Larger is faster on a GPU but uses more memory; 32 is a "
-             "safe start.",
+    "batch": "Images processed together in one step. Larger is faster on a GPU but uses more memory. auto: 32 on "
+             "a CPU; on a GPU the largest that fits (up to 512), with the learning rate scaled to match.",
     "lr": "How big each learning step is. Too high and training jumps around; too low and it crawls "
-          "(e.g. 0.003 for Adam, 0.05 for SGD).",
+          "(e.g. 0.003 for Adam, 0.05 for SGD). With an automatic batch size it is the rate for 32 images.",
     "aug": "Random flips, crops and colour changes of training images so the model does not memorise them.",
     "val": "Share of each class's images held back to measure accuracy honestly.",
     "smoothing": "Softens the training targets a little; usually improves accuracy and confidence calibration.",
@@ -77,16 +78,30 @@ class TrainForm(QWidget):
         self.model_info.setObjectName("modelDescription")
         self.model_combo.currentIndexChanged.connect(self._model_changed)
         self.epochs_spin = _spin("epochsSpin", 1, 10_000, 15, TIPS["epochs"])
-        self.batch_spin = _spin("batchSizeSpin", 1, 8192, d.batch_size, TIPS["batch"])
+        self.batch_spin = _spin("batchSizeSpin", 0, 8192, d.batch_size, TIPS["batch"])
+        self.batch_spin.setSpecialValueText("auto")
         self.lr_spin = _dspin("learningRateSpin", 1e-6, 10.0, d.lr, 6, 0.0005, TIPS["lr"])
         self.device_combo = QComboBox()
         self.device_combo.setObjectName("deviceCombo")
         self.device_combo.setAccessibleName("Device")
         self.device_combo.addItem("Automatic (GPU if present)", "auto")
         self.device_combo.addItem("CPU", "cpu")
-        self.image_size_spin = _spin("imageSizeSpin", 8, 1024, d.image_size, "Images are resized to this square size")
+        self.image_size_spin = _spin("imageSizeSpin", 8, 1024, d.image_size, "Images are resized to this square "
+                                     "size. Larger keeps more detail and costs more time; the suggestion follows "
+                                     "your images")
+        self.size_hint = QLabel()
+        self.size_hint.setObjectName("imageSizeHint")
+        self.size_hint.setWordWrap(True)
+        self.use_size_button = _button("Use", "useSuggestedSizeButton", "Set the image size to the suggestion")
+        self.use_size_button.clicked.connect(self._follow_data)
+        self._suggestion: Choice = suggest_image_size(d.model, None)
+        self._size_pinned = False  # True once the user types a size: a new dataset then only suggests
+        self._setting_size = False
+        self.image_size_spin.valueChanged.connect(self._size_edited)
         self.pretrained_check = QCheckBox("Start from ImageNet weights (torchvision models)")
         self.pretrained_check.setObjectName("pretrainedCheck")
+        self.pretrained_check.toggled.connect(lambda _on: self._suggest_size())
+        state.dataset_changed.connect(lambda _index: self._suggest_size())
 
         basic = QFormLayout()
         basic.addRow("Model", self.model_combo)
@@ -101,6 +116,10 @@ class TrainForm(QWidget):
         basic.addRow("Learning rate", lr_row)
         basic.addRow("Device", self.device_combo)
         basic.addRow("Image size (px)", self.image_size_spin)
+        hint_row = QHBoxLayout()
+        hint_row.addWidget(self.size_hint, 1)
+        hint_row.addWidget(self.use_size_button)
+        basic.addRow("", hint_row)
         basic.addRow("", self.pretrained_check)
 
         self.optimizer_combo = QComboBox()
@@ -218,9 +237,44 @@ class TrainForm(QWidget):
 
     def _model_changed(self) -> None:
         info = MODELS[self.model_combo.currentData() or "quicknet"]
-        self.image_size_spin.setValue(info.default_image_size)
         self.pretrained_check.setEnabled(info.torchvision)
+        self._size_pinned = False
+        self._suggest_size()
         self._describe_model()
+
+    # ---- image size: follows the data until the user picks one ----------------------------------
+    def _suggest_size(self) -> None:
+        ds = self.state.dataset
+        pretrained = self.pretrained_check.isChecked() and self.pretrained_check.isEnabled()
+        self._suggestion = suggest_image_size(self.model_combo.currentData() or "quicknet",
+                                              ds.typical_size if ds is not None else None, pretrained)
+        if not self._size_pinned:
+            self._set_size(self._suggestion.value)
+        self._update_size_hint()
+
+    def _set_size(self, value: int) -> None:
+        self._setting_size = True
+        try:
+            self.image_size_spin.setValue(value)
+        finally:
+            self._setting_size = False
+        self._update_size_hint()
+
+    def _follow_data(self) -> None:
+        self._size_pinned = False
+        self._suggest_size()
+
+    def _size_edited(self) -> None:
+        if not self._setting_size:
+            self._size_pinned = True
+        self._update_size_hint()
+
+    def _update_size_hint(self) -> None:
+        c = self._suggestion
+        same = self.image_size_spin.value() == c.value
+        self.size_hint.setText(c.reason if same else f"Suggested {c.reason}")
+        self.use_size_button.setText(f"Use {c.value} px")
+        self.use_size_button.setVisible(not same)
 
     def _describe_model(self) -> None:
         info = MODELS[self.model_combo.currentData() or "quicknet"]
@@ -255,7 +309,12 @@ class TrainForm(QWidget):
         )
         return cfg.to_dict()
 
-    def apply_saved(self, saved: dict[str, Any]) -> None:
+    @property
+    def size_follows_data(self) -> bool:
+        return not self._size_pinned
+
+    def apply_saved(self, saved: dict[str, Any], size_follows_data: bool = True) -> None:
+        """Last session's options; the image size keeps following the data unless the user had typed one."""
         if not saved:
             return
         try:
@@ -263,12 +322,15 @@ class TrainForm(QWidget):
         except UserError:
             return
         self.apply_config(cfg)
+        self._size_pinned = not size_follows_data
+        self._suggest_size()
 
     def apply_config(self, cfg: TrainConfig) -> None:
         i = self.model_combo.findData(cfg.model)
         if i >= 0:
             self.model_combo.setCurrentIndex(i)
-        self.image_size_spin.setValue(cfg.image_size)
+        self._size_pinned = True
+        self._set_size(cfg.image_size)
         self.epochs_spin.setValue(cfg.epochs)
         self.batch_spin.setValue(cfg.batch_size)
         self.lr_spin.setValue(cfg.lr)

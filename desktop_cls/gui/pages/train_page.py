@@ -98,8 +98,9 @@ class TrainPage(QWidget):
         form_scroll = QScrollArea()
         form_scroll.setWidgetResizable(True)
         form_scroll.setWidget(self.form)
-        scrollbar = form_scroll.verticalScrollBar().sizeHint().width()
-        form_scroll.setMinimumWidth(self.form.sizeHint().width() + scrollbar + 8)
+        self.form_scroll = form_scroll
+        self._fit_form_width()
+        self.form.advanced.toggled.connect(lambda _on: QTimer.singleShot(0, self._fit_form_width))
         split = QSplitter()
         split.addWidget(left)
         split.addWidget(form_scroll)
@@ -114,10 +115,19 @@ class TrainPage(QWidget):
         self._set_running(False)
         state.core_ready.connect(self._on_core_ready)
         state.dataset_changed.connect(lambda _i: self._update_enabled())
-        self.form.apply_saved(state.settings.last_train_config)
+        self.form.apply_saved(state.settings.last_train_config, state.settings.image_size_follows_data)
         self.refresh_runs()
 
     # ---- form ----------------------------------------------------------------------------------
+    def _fit_form_width(self) -> None:
+        """Wide enough for every option (Advanced included when open), so nothing hides behind a scrollbar."""
+        layout = self.form.layout()
+        if layout is not None:
+            layout.activate()
+        scrollbar = self.form_scroll.verticalScrollBar().sizeHint().width()
+        needed = max(self.form.sizeHint().width(), self.form.minimumSizeHint().width())
+        self.form_scroll.setMinimumWidth(needed + scrollbar + 8)
+
     def current_config_dict(self) -> dict[str, Any]:
         return self.form.current_config_dict()
 
