@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
-import json
 import math
 import time
 from collections.abc import Sequence
@@ -22,7 +21,7 @@ from . import run_dir as rd
 from .augment import augment, normalize, to_float
 from .batches import StreamBatches, TensorBatches, build_source
 from .callbacks import CallbackList
-from .checkpoint import load_checkpoint, save_checkpoint
+from .checkpoint import save_checkpoint
 from .config import TrainConfig
 from .dataset import DatasetIndex, Problem, Sample, scan
 from .devices import autocast_dtype, memory_in_use_mb, resolve_device
@@ -35,8 +34,9 @@ from .memory import auto_batch_size
 from .model_io import IMAGENET_MEAN, IMAGENET_STD, ModelMeta, save_native
 from .models import build_model, count_parameters
 from .optim import class_weights, epoch_seed, make_optimizer
+from .resume_state import checkpoint_state, restore_checkpoint
 from .schedule import lr_multiplier
-from .storage import append_jsonl, write_atomic, write_json
+from .storage import append_jsonl, write_json
 from .suggest import REFERENCE_BATCH, batch_lr_factor
 from .tensorboard_log import TensorBoardCallback, tensorboard_available
 
@@ -106,66 +106,18 @@ class Trainer:
         self.net = torch.compile(self.net)  # type: ignore[assignment]
 
     # ---- checkpoints ---------------------------------------------------------------------------
-    def _checkpoint_state(self) -> dict[str, Any]:
-        s = self.state
-        return {
-            "model": self.model.state_dict(),
-            "optimizer": self.optimizer.state_dict(),
-            "scaler": self.scaler.state_dict(),
-            "epoch": s.epoch,
-            "best_val_accuracy": s.best_val_accuracy,
-            "best_metric": s.best_metric,
-            "best_epoch": s.best_epoch,
-            "since_best": s.since_best,
-            "batch_size": s.batch_size,
-            "auto_batch": s.auto_batch,
-            "classes": list(self.classes),
-            "config": self.cfg.to_json(),
-            "fingerprint": json.dumps(self.data.fingerprint),
-            "torch_rng": torch.get_rng_state(),
-        }
-
     def _save(self, name: str) -> None:
         if not self.is_main:
             return
         try:
-            save_checkpoint(self.run / name, self._checkpoint_state())
+            save_checkpoint(self.run / name, checkpoint_state(self))
         except OSError as e:
             self.cb.notice(f"could not save the checkpoint {name} ({e}); the previous one is kept. "
                            "Free some disk space.", "warning")
             raise UserError(f"saving {self.run / name} failed: {e}. The previous checkpoint is intact.") from None
 
     def _restore(self) -> None:
-        if self.is_main:  # half-written temp files left by a crash or kill
-            for stale in (self.run / "checkpoints").glob(".*.tmp"):
-                stale.unlink(missing_ok=True)
-        ck = load_checkpoint(self.run / rd.LAST)
-        if list(ck["classes"]) != list(self.classes):
-            raise UserError(f"cannot resume {self.run}: the dataset's classes changed "
-                            f"({', '.join(ck['classes'])} -> {', '.join(self.classes)})")
-        try:
-            self.model.load_state_dict(ck["model"])
-            self.optimizer.load_state_dict(ck["optimizer"])
-        except (RuntimeError, ValueError, KeyError) as e:
-            raise UserError(f"cannot resume {self.run}: the checkpoint does not fit this model ({e})") from None
-        if ck.get("scaler"):
-            self.scaler.load_state_dict(ck["scaler"])
-        s = self.state
-        s.epoch = int(ck["epoch"])
-        s.best_val_accuracy = ck.get("best_val_accuracy")
-        s.best_metric = float(ck.get("best_metric", -math.inf))
-        s.best_epoch = int(ck.get("best_epoch", 0))
-        s.since_best = int(ck.get("since_best", 0))
-        s.batch_size = int(ck.get("batch_size", self.cfg.batch_size))
-        s.auto_batch = int(ck.get("auto_batch", 0))
-        rows = rd.read_metrics(self.run)
-        s.history = [r for r in rows if int(r.get("epoch", 0)) <= s.epoch]
-        if self.is_main and len(s.history) != len(rows):
-            write_atomic(self.run / rd.METRICS, "".join(json.dumps(r) + "\n" for r in s.history).encode())
-        old_fp = json.loads(ck.get("fingerprint", "{}"))
-        if old_fp.get("sha256") != self.data.fingerprint.get("sha256"):
-            self.cb.notice("the dataset changed since this run started (files added, removed or edited); "
-                           "training continues on the files as they are now", "warning")
+        restore_checkpoint(self)
 
     # ---- steps ---------------------------------------------------------------------------------
     def _train_step(self, x_u8: torch.Tensor, y: torch.Tensor, gen: torch.Generator,

@@ -1,0 +1,58 @@
+"""What the CLI shows while it works: a redrawn bar on a terminal, plain lines in logs, on stderr."""
+
+from __future__ import annotations
+
+import math
+import sys
+from typing import Any
+
+
+class Progress:
+    """Progress on stderr: a redrawn bar on a terminal, occasional plain lines otherwise."""
+
+    def __init__(self, quiet: bool = False) -> None:
+        self.tty = sys.stderr.isatty()
+        self.quiet = quiet
+        self._last_stage = ""
+
+    def _bar(self, text: str) -> None:
+        if self.quiet:
+            return
+        if self.tty:
+            sys.stderr.write("\r\033[K" + text[:150])
+            sys.stderr.flush()
+
+    def line(self, text: str) -> None:
+        if self.quiet:
+            return
+        if self.tty:
+            sys.stderr.write("\r\033[K")
+        sys.stderr.write(text + "\n")
+        sys.stderr.flush()
+
+    def progress(self, done: int, total: int, what: str) -> None:
+        if total:
+            width = 30
+            filled = int(width * done / total)
+            self._bar(f"{what} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+
+    # trainer callbacks
+    def on_stage(self, e: Any) -> None:
+        if e.total:
+            self.progress(e.done, e.total, e.stage)
+        elif e.stage != self._last_stage:
+            self._last_stage = e.stage
+            self._bar(e.stage + "...")
+
+    def on_batch_end(self, e: Any) -> None:
+        self.progress(e.step, e.steps_per_epoch,
+                      f"epoch {e.epoch} loss {e.loss:.3f} {e.images_per_s:,.0f} img/s ETA {e.eta_s:,.0f}s")
+
+    def on_epoch_end(self, e: Any) -> None:
+        val = "n/a" if math.isnan(e.val_accuracy) else f"{e.val_accuracy:.1%}"
+        self.line(f"epoch {e.epoch}/{e.epochs}: train loss {e.train_loss:.3f} acc {e.train_accuracy:.1%} | "
+                  f"val loss {e.val_loss:.3f} acc {val} | {e.seconds:.1f}s {e.images_per_s:,.0f} img/s"
+                  + (" *best" if e.is_best else ""))
+
+    def on_notice(self, e: Any) -> None:
+        self.line(("warning: " if e.level == "warning" else "") + e.message)
