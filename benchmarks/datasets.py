@@ -23,7 +23,7 @@ def write_digits(out: Path, size: int = 32, test_fraction: float = 0.3, seed: in
     for split, idx in (("test", order[:n_test]), ("train", order[n_test:])):
         for i in idx:
             arr = (d.images[i] / 16.0 * 255).astype(np.uint8)
-            im = Image.fromarray(arr, "L").resize((size, size), Image.BILINEAR).convert("RGB")
+            im = Image.fromarray(arr, "L").resize((size, size), Image.Resampling.BILINEAR).convert("RGB")
             p = out / split / str(d.target[i]) / f"{i:05d}.jpg"
             p.parent.mkdir(parents=True, exist_ok=True)
             buf = io.BytesIO()

@@ -46,3 +46,8 @@ def test_predict_latency_smoke(tmp_path: Path) -> None:
     report = run("predict_latency", tmp_path, "--smoke", "--device", "cpu")
     assert {r["backend"] for r in report["rows"]} == {"torch", "onnx"}
     assert all(r["folder_images_per_s"] > 0 for r in report["rows"])
+
+
+def test_decode_speed_smoke(tmp_path: Path) -> None:
+    report = run("decode_speed", tmp_path, "--smoke")
+    assert len(report["rows"]) == 4 and all(r["pil_ms"] > 0 and r["torchvision_ms"] > 0 for r in report["rows"])
