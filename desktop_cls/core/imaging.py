@@ -133,17 +133,3 @@ def resize_rgb(im: Image.Image, size: tuple[int, int]) -> np.ndarray:
 def load_resized(path: str | Path, size: tuple[int, int]) -> np.ndarray:
     """The training/prediction view of a file: H x W x 3 uint8, or ImageLoadError."""
     return resize_rgb(load_rgb(path, draft_size=size), size)
-
-
-def array_to_rgb_image(frame: np.ndarray) -> Image.Image:
-    """An in-memory H x W x 3 (or x4, or 2-D gray) uint8 array, e.g. a webcam frame, as RGB."""
-    arr = np.asarray(frame)
-    if arr.dtype != np.uint8:
-        raise ValueError(f"expected a uint8 array, got {arr.dtype}")
-    if arr.ndim == 2:
-        return Image.fromarray(arr, "L").convert("RGB")
-    if arr.ndim == 3 and arr.shape[2] == 3:
-        return Image.fromarray(np.ascontiguousarray(arr), "RGB")
-    if arr.ndim == 3 and arr.shape[2] == 4:
-        return _to_rgb(Image.fromarray(np.ascontiguousarray(arr), "RGBA"))
-    raise ValueError(f"expected an H x W x 3 RGB array, got shape {arr.shape}")

@@ -18,7 +18,8 @@ from .dataset import _hidden
 from .devices import resolve_device
 from .errors import ImageLoadError, ModelFileError, UserError
 from .events import CancelToken, ProgressFn, no_progress
-from .imaging import array_to_rgb_image, is_image_name, load_resized, resize_rgb
+from .frames import resize_frames
+from .imaging import is_image_name, load_resized
 from .inference import prepare
 from .model_io import WEIGHT_SUFFIXES, ModelMeta, load_native, read_meta, sidecar_path
 
@@ -163,13 +164,11 @@ class Predictor:
 
     # ---- public inputs ---------------------------------------------------------------------------
     def predict_arrays(self, frames: Sequence[np.ndarray], top_k: int = 5, threshold: float = 0.0) -> list[Prediction]:
-        """In-memory H x W x 3 uint8 RGB frames (e.g. webcam), resized exactly like files."""
-        size = self.meta.input_size
-        arrs = [resize_rgb(array_to_rgb_image(f), size) for f in frames]
-        if not arrs:
+        """In-memory H x W x 3 uint8 RGB frames (e.g. webcam), resized like files without a PIL round-trip."""
+        if not frames:
             return []
-        batch = torch.from_numpy(np.stack(arrs)).permute(0, 3, 1, 2).contiguous()
-        names = [f"<frame {i}>" for i in range(len(arrs))]
+        batch = resize_frames(frames, self.meta.input_size)
+        names = [f"<frame {i}>" for i in range(len(frames))]
         return self._to_predictions(self.probabilities(batch), names, top_k, threshold)
 
     def predict_paths(self, inputs: Iterable[str | Path], top_k: int = 5, batch_size: int = 64,

@@ -73,9 +73,9 @@ class ClassifierWorker(QObject):
             picture = None
             if heatmap:
                 from ..core.explain import explain_image, overlay
-                from ..core.imaging import array_to_rgb_image, resize_rgb
+                from ..core.frames import resize_frame
 
-                small = resize_rgb(array_to_rgb_image(frame), self.predictor.meta.input_size)
+                small = resize_frame(frame, self.predictor.meta.input_size)
                 picture = overlay(frame, explain_image(self.predictor, small).heatmap)
             self.frame_done.emit(pred, picture)
         except Exception as e:

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from desktop_cls.core.errors import ImageLoadError
-from desktop_cls.core.imaging import MAX_PIXELS, array_to_rgb_image, load_resized, load_rgb
+from desktop_cls.core.imaging import MAX_PIXELS, load_rgb
 
 
 def save(path: Path, im: Image.Image, **kw: object) -> Path:
@@ -116,21 +116,3 @@ def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ImageLoadError) as e:
         load_rgb(tmp_path / "nope.png")
     assert e.value.kind == "missing"
-
-
-def test_load_resized_shape_and_array_path_agree(tmp_path: Path) -> None:
-    arr = np.random.default_rng(1).integers(0, 255, (40, 30, 3), dtype=np.uint8)
-    p = tmp_path / "x.png"
-    Image.fromarray(arr).save(p)
-    from_file = load_resized(p, (16, 20))
-    assert from_file.shape == (16, 20, 3)
-    from desktop_cls.core.imaging import resize_rgb
-
-    assert np.array_equal(resize_rgb(array_to_rgb_image(arr), (16, 20)), from_file)
-
-
-def test_array_to_rgb_rejects_bad_shapes() -> None:
-    with pytest.raises(ValueError):
-        array_to_rgb_image(np.zeros((4, 4, 2), dtype=np.uint8))
-    with pytest.raises(ValueError):
-        array_to_rgb_image(np.zeros((4, 4, 3), dtype=np.float32))
