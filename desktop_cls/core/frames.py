@@ -36,7 +36,10 @@ def resize_frames(frames: Sequence[np.ndarray], size: tuple[int, int]) -> torch.
     """N x 3 x H x W uint8, each frame stretched to size=(H, W) like files are."""
     out = torch.empty((len(frames), 3, *size), dtype=torch.uint8)
     for i, f in enumerate(frames):
-        x = torch.from_numpy(np.ascontiguousarray(frame_to_rgb(f))).permute(2, 0, 1)
+        rgb = frame_to_rgb(f)
+        if not (rgb.flags.c_contiguous and rgb.flags.writeable):
+            rgb = np.array(rgb)  # torch wants memory it may write to; Qt frames are read-only views
+        x = torch.from_numpy(rgb).permute(2, 0, 1)
         if tuple(x.shape[1:]) != tuple(size):
             x = F.interpolate(x[None], size=size, mode="bilinear", antialias=True, align_corners=False)[0]
         out[i] = x

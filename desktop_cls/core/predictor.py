@@ -118,8 +118,11 @@ class Predictor:
             providers = ["CPUExecutionProvider"]
             if dev.type == "cuda" and "CUDAExecutionProvider" in ort.get_available_providers():
                 providers.insert(0, "CUDAExecutionProvider")
+            opts = ort.SessionOptions()
+            # idle ORT threads would otherwise spin and take the cores that decode the next images
+            opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
             try:
-                sess = ort.InferenceSession(str(p), providers=providers)
+                sess = ort.InferenceSession(str(p), sess_options=opts, providers=providers)
             except Exception as e:
                 raise ModelFileError(f"cannot load ONNX model {p}: {str(e).splitlines()[0]}") from None
             return cls(meta, sess, "onnx", torch.device("cpu"), str(p))
@@ -178,12 +181,26 @@ class Predictor:
         files = expand_inputs(inputs)
         size = self.meta.input_size
         results: list[Prediction] = []
+        chunks = [files[i:i + batch_size] for i in range(0, len(files), batch_size)]
+        if len(files) == 1:  # one picture: starting a thread pool would cost more than decoding it
+            decoded_one = _try_load(files[0], size)
+            if isinstance(decoded_one, ImageLoadError):
+                results = [Prediction(files[0], None, 0.0, (), decoded_one.message)]
+            else:
+                batch = torch.from_numpy(decoded_one[None]).permute(0, 3, 1, 2).contiguous()
+                results = self._to_predictions(self.probabilities(batch), files, top_k, threshold)
+            progress(1, 1, "classifying")
+            return results
         with ThreadPoolExecutor(max_workers=min(16, (os.cpu_count() or 2) + 2)) as pool:
-            for start in range(0, len(files), batch_size):
-                if cancel is not None:
+            # decode the next chunk while the model runs on this one
+            pending = [pool.submit(_try_load, f, size) for f in chunks[0]] if chunks else []
+            for ci, chunk in enumerate(chunks):
+                if cancel is not None and cancel.is_set():
+                    for fut in pending:
+                        fut.cancel()
                     cancel.raise_if_set()
-                chunk = files[start:start + batch_size]
-                decoded = list(pool.map(lambda f: _try_load(f, size), chunk))
+                decoded = [fut.result() for fut in pending]
+                pending = [pool.submit(_try_load, f, size) for f in chunks[ci + 1]] if ci + 1 < len(chunks) else []
                 good = [(f, a) for f, a in zip(chunk, decoded, strict=True) if isinstance(a, np.ndarray)]
                 preds: dict[str, Prediction] = {}
                 if good:
@@ -196,7 +213,8 @@ class Predictor:
                         results.append(Prediction(f, None, 0.0, (), a.message))
                     else:
                         results.append(preds[f])
-                progress(min(start + batch_size, len(files)), len(files), "classifying")
+                done = min((ci + 1) * batch_size, len(files))
+                progress(done, len(files), "classifying")
         return results
 
 

@@ -55,6 +55,30 @@ def test_predict_reports_unreadable_files_without_failing(trained_run: tuple[Pat
     out = Predictor.load(run).predict_paths([bad, data / "dog" / "dog_01.png"])
     assert out[0].error and out[0].label is None
     assert out[1].label is not None
+    alone = Predictor.load(run).predict_paths([bad])  # the one-file path skips the thread pool
+    assert len(alone) == 1 and alone[0].error and alone[0].label is None
+
+
+def test_folder_prediction_keeps_order_across_chunks_and_can_be_cancelled(trained_run: tuple[Path, Path]) -> None:
+    from desktop_cls.core.events import CancelledError, CancelToken
+
+    run, data = trained_run
+    pred = Predictor.load(run)
+    files = sorted(str(p) for p in data.rglob("*.png"))
+    chunked = pred.predict_paths(files, batch_size=7)  # decoding of chunk k+1 overlaps inference of chunk k
+    whole = pred.predict_paths(files, batch_size=len(files))
+    assert [p.path for p in chunked] == files
+    assert [(p.label, round(p.confidence, 5)) for p in chunked] == [(p.label, round(p.confidence, 5)) for p in whole]
+    token = CancelToken()
+    seen: list[int] = []
+
+    def stop_after_first(done: int, total: int, what: str) -> None:
+        seen.append(done)
+        token.set()
+
+    with pytest.raises(CancelledError):
+        pred.predict_paths(files, batch_size=7, progress=stop_after_first, cancel=token)
+    assert seen == [7]
 
 
 def test_evaluate_uses_the_validation_split_of_the_training_folder(trained_run: tuple[Path, Path]) -> None:
