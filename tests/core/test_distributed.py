@@ -79,3 +79,15 @@ def test_a_failing_rank_ends_the_job_with_a_clear_error(tmp_path: Path) -> None:
     assert r.returncode != 0
     assert "simulated failure on rank 1" in r.stderr
     assert time.monotonic() - start < 150  # ended, not hung until a timeout
+
+
+@pytest.mark.slow
+def test_automatic_batch_under_torchrun_is_agreed_by_every_rank(tmp_path: Path) -> None:
+    data = make_tiny_folder(tmp_path / "data", per_class=6)
+    r = torchrun(["train", str(data), "--out", str(tmp_path / "run"), "--epochs", "1", "--image-size", "16",
+                  "--device", "cpu", "--json"], tmp_path, nproc=1)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert "batch 32: on the CPU" in r.stderr
+    rows = [json.loads(x) for x in (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()]
+    assert rows[0]["batch_size"] == 32
+    assert json.loads((tmp_path / "run" / "config.json").read_text())["batch_size"] == 0
