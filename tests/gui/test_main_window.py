@@ -318,3 +318,15 @@ def test_image_size_follows_the_data_until_the_user_picks_one(qtbot: object, win
     assert form.image_size_spin.value() == 64  # 20 px images: no point in 224 px from scratch
     form.pretrained_check.setChecked(True)
     assert form.image_size_spin.value() == 224 and "pretrained" in form.size_hint.text()
+
+
+def test_class_names_are_not_cut_off_at_1280x800(qtbot: object, window: object, tmp_path: Path) -> None:
+    from tests.conftest import make_tiny_folder
+
+    window.resize(1280, 800)  # type: ignore[attr-defined]
+    open_and_wait(qtbot, window, make_tiny_folder(tmp_path / "d", classes=("horizontal_stripes", "b"),
+                                                  per_class=2))
+    table = window.dataset_page.class_table  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: table.rowCount() == 2)  # type: ignore[attr-defined]
+    needed = table.fontMetrics().horizontalAdvance("horizontal_stripes")
+    assert table.columnWidth(0) >= needed
