@@ -57,9 +57,12 @@ def cmd_scan(args: argparse.Namespace) -> int:
     if args.json:
         _print_json({"classes": s["classes"], "counts": s["counts"], "num_images": s["num_images"],
                      "problems": s["problems"], "layout": s["layout"], "splits": s["splits"],
-                     "unlabeled": s["unlabeled"], "fingerprint": idx.fingerprint["sha256"]})
+                     "unlabeled": s["unlabeled"], "fingerprint": idx.fingerprint["sha256"],
+                     "typical_image_size": s["typical_image_size"]})
         return 0
-    print(f"{idx.root}: {s['num_images']} images in {len(idx.classes)} classes ({idx.layout.replace('_', ' ')})")
+    size = f", typically {idx.typical_size[0]}×{idx.typical_size[1]} px" if idx.typical_size else ""
+    print(f"{idx.root}: {s['num_images']} images in {len(idx.classes)} classes ({idx.layout.replace('_', ' ')})"
+          + size)
     biggest = max(s["counts"].values())
     for name, n in s["counts"].items():
         bar = "#" * max(1, round(30 * n / biggest)) if biggest else ""

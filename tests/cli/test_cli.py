@@ -29,6 +29,7 @@ def test_scan_json(capsys: pytest.CaptureFixture[str], tiny_folder: Path) -> Non
     d = json.loads(out)
     assert d["classes"] == ["cat", "dog", "fish"] and d["counts"]["cat"] == 8 and d["num_images"] == 24
     assert d["problems"][0]["path"].endswith("bad.jpg") and {"path", "kind", "message"} <= set(d["problems"][0])
+    assert d["typical_image_size"] == [16, 16]
 
 
 def test_train_eval_predict_export_flow(capsys: pytest.CaptureFixture[str], tiny_folder: Path, tmp_path: Path) -> None:
