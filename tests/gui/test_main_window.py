@@ -330,3 +330,4 @@ def test_class_names_are_not_cut_off_at_1280x800(qtbot: object, window: object, 
     qtbot.waitUntil(lambda: table.rowCount() == 2)  # type: ignore[attr-defined]
     needed = table.fontMetrics().horizontalAdvance("horizontal_stripes")
     assert table.columnWidth(0) >= needed
+    assert "typically 16×16 px" in window.dataset_page.summary.text()  # type: ignore[attr-defined]

@@ -309,7 +309,9 @@ class DatasetPage(QWidget):
                 num.setText(f"{n:,} ⚠")
             self.class_table.setCellWidget(row, 2, bar)
         splits = {s: len(index.split(s)) for s in ("train", "val", "test")}
-        lines = [f"<b>{len(index.samples):,}</b> images in <b>{len(index.classes)}</b> classes",
+        typical = getattr(index, "typical_size", None)
+        size = f", typically {typical[0]}×{typical[1]} px" if typical else ""
+        lines = [f"<b>{len(index.samples):,}</b> images in <b>{len(index.classes)}</b> classes{size}",
                  f"Split: {splits['train']:,} training, {splits['val']:,} validation"
                  + (f", {splits['test']:,} test" if splits["test"] else "")
                  + (" (from train/ and val/ folders)" if index.layout == "split_folders"
