@@ -187,7 +187,7 @@ class Predictor:
             if isinstance(decoded_one, ImageLoadError):
                 results = [Prediction(files[0], None, 0.0, (), decoded_one.message)]
             else:
-                batch = torch.from_numpy(decoded_one[None]).permute(0, 3, 1, 2).contiguous()
+                batch = torch.from_numpy(np.array(decoded_one[None])).permute(0, 3, 1, 2).contiguous()
                 results = self._to_predictions(self.probabilities(batch), files, top_k, threshold)
             progress(1, 1, "classifying")
             return results

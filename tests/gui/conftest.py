@@ -8,12 +8,28 @@ import pytest
 pytest.importorskip("PySide6")
 
 
+@pytest.fixture(autouse=True)
+def no_unexpected_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A modal message box nobody answers would hang the run: fail fast instead. Tests that expect one
+    patch it themselves (their monkeypatch wins, being applied later)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    for name in ("question", "information", "warning", "critical"):
+        def unexpected(*args: object, _name: str = name, **kwargs: object) -> None:
+            text = next((a for a in args if isinstance(a, str) and len(a) > 20), args[1:3])
+            raise AssertionError(f"unexpected QMessageBox.{_name}: {text}")
+
+        monkeypatch.setattr(QMessageBox, name, unexpected)
+
+
 @pytest.fixture
 def window(qtbot: object, isolated_user_dirs: Path) -> Iterator[object]:
     from desktop_cls.gui.main_window import MainWindow
 
     w = MainWindow(load_core=False)
-    qtbot.addWidget(w)  # type: ignore[attr-defined]
+    # stop every worker before pytest-qt closes the window: a task still running then (a health check
+    # that outlived the test) would otherwise raise the "Quit anyway?" dialog and wait forever
+    qtbot.addWidget(w, before_close_func=lambda win: win.shutdown())  # type: ignore[attr-defined]
     w.show()
     w.wait_until_core_loaded()
     yield w

@@ -230,7 +230,8 @@ def test_settings_persist_and_corrupt_file_falls_back(qtbot: object, tiny_folder
     w.wait_until_core_loaded()
     open_and_wait(qtbot, w, tiny_folder)
     w.train_page.form.epochs_spin.setValue(7)
-    w.close()
+    qtbot.waitUntil(lambda: not w.tasks.running(), timeout=30_000)  # type: ignore[attr-defined]
+    assert w.close()
     s, notice = load_settings()
     assert notice is None and s.recent_folders[0] == str(tiny_folder.resolve())
     assert s.last_train_config["epochs"] == 7
@@ -310,7 +311,7 @@ def test_image_size_follows_the_data_until_the_user_picks_one(qtbot: object, win
     open_and_wait(qtbot, window, make_tiny_folder(tmp_path / "b", size=20, per_class=3))
     assert form.image_size_spin.value() == 40
     assert form.size_hint.text().startswith("Suggested 32 px") and not form.use_size_button.isHidden()
-    window.close()  # type: ignore[attr-defined]
+    window.save_settings()  # type: ignore[attr-defined]  # what closing the window does
     assert load_settings()[0].image_size_follows_data is False  # ...across restarts too
     form.use_size_button.click()  # ...until the suggestion is taken
     assert form.image_size_spin.value() == 32 and form.use_size_button.isHidden()
