@@ -55,6 +55,10 @@ class _CoreLoader(QObject):
             self.failed.emit(f"{type(e).__name__}: {e}")
 
 
+# Work the app starts by itself and simply redoes next time: closing interrupts it without asking.
+RECOMPUTABLE_TASKS = frozenset({"scan", "heatmaps", "suggestions", "learning-rate finder", "evaluate"})
+
+
 class MainWindow(QMainWindow):
     def __init__(self, settings: Settings | None = None, load_core: bool = True) -> None:
         super().__init__()
@@ -314,13 +318,17 @@ class MainWindow(QMainWindow):
             save_settings(s)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        busy = self.state.training or bool(self.tasks.running())
+        user_work = [t for t in self.tasks.running() if t.name not in RECOMPUTABLE_TASKS]
+        busy = self.state.training or bool(user_work)
         if busy and not self._closing:
-            what = "Training is running" if self.state.training else "A task is running"
+            if self.state.training:
+                text = ("Training is running. Quit anyway? Training stops cleanly and keeps its last finished "
+                        "epoch; you can resume it later.")
+            else:
+                name = user_work[0].name
+                text = f"{name.capitalize()} is still running. Quit anyway? The {name} is cancelled unfinished."
             answer = QMessageBox.question(
-                self, "Quit desktop_cls?",
-                f"{what}. Quit anyway? Training stops cleanly and keeps its last finished epoch; "
-                "you can resume it later.",
+                self, "Quit desktop_cls?", text,
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
             if answer != QMessageBox.StandardButton.Yes:
                 event.ignore()

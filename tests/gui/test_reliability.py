@@ -108,3 +108,16 @@ def test_closing_during_work_exits_cleanly_20_times(qtbot: object, tiny_folder: 
         assert w.train_page.worker is None or not w.train_page.task.is_running()
         assert w.classify_page.classifier_thread.isFinished()
         w.deleteLater()
+
+
+def test_closing_during_a_scan_does_not_ask(qtbot: object, tiny_folder: Path, isolated_user_dirs: Path) -> None:
+    """Reading a folder is redone next time: nothing to lose, so no question (any dialog fails this test)."""
+    from desktop_cls.gui.main_window import MainWindow
+
+    w = MainWindow(load_core=False)
+    w.show()
+    w.wait_until_core_loaded()
+    w.open_dataset(tiny_folder)
+    assert w.close()
+    assert not w.tasks.running()
+    w.deleteLater()
