@@ -116,9 +116,6 @@ class Trainer:
                            "Free some disk space.", "warning")
             raise UserError(f"saving {self.run / name} failed: {e}. The previous checkpoint is intact.") from None
 
-    def _restore(self) -> None:
-        restore_checkpoint(self)
-
     # ---- steps ---------------------------------------------------------------------------------
     def _train_step(self, x_u8: torch.Tensor, y: torch.Tensor, gen: torch.Generator,
                     loss_fn: nn.Module) -> tuple[torch.Tensor, torch.Tensor]:
@@ -201,7 +198,7 @@ class Trainer:
         self.cb.stage("building model")
         self._build()
         if resume:
-            self._restore()
+            restore_checkpoint(self)
         tb = None
         if self.is_main and tensorboard_available():
             tb = TensorBoardCallback(self.run / "tensorboard", purge_step=self.state.epoch + 1 if resume else None)
