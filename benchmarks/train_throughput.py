@@ -51,11 +51,11 @@ def run_engine(train_dir: Path, test_dir: Path, cfg: TrainConfig, out: Path) -> 
     }
 
 
-def run_large(base: Path, n: int, dev: str) -> list[dict[str, Any]]:
+def run_large(base: Path, n: int, dev: str, resnet_size: int = 224) -> list[dict[str, Any]]:
     """Throughput at scale (engine only): n generated 32 px images for the small CNNs, n/5 at 224 px for
     ResNet18 in bf16, automatic batch. What the GPU targets are about; steady = epochs 2-3."""
     out = []
-    for model, size, count in (("simple_cnn", 32, n), ("quicknet", 32, n), ("resnet18", 224, max(n // 5, 8))):
+    for model, size, count in (("simple_cnn", 32, n), ("quicknet", 32, n), ("resnet18", resnet_size, max(n // 5, 8))):
         train = write_synthetic(base / f"{size}" / "train", classes=10, per_class=max(count // 10, 2), size=size)
         test = write_synthetic(base / f"{size}" / "test", classes=10, per_class=2, size=size, seed=1)
         cfg = TrainConfig(model=model, image_size=size, epochs=3, device=dev, calibrate=False, val_fraction=0.0)
@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
 
         large = args.large if args.large is not None else (50_000 if dev.startswith("cuda") and not args.smoke else 0)
         if large:
-            rows.extend(run_large(base / "large", large, dev))
+            rows.extend(run_large(base / "large", large, dev, resnet_size=64 if args.smoke else 224))
 
     report = {"machine": machine(), "device": dev, "smoke": args.smoke, "rows": rows}
     print(f"machine: {report['machine']} (device {dev})")

@@ -28,7 +28,8 @@ def run(module: str, tmp_path: Path, *args: str) -> dict:
 def test_train_throughput_smoke(tmp_path: Path) -> None:
     report = run("train_throughput", tmp_path, "--smoke", "--device", "cpu", "--large", "20")
     loops = {(r["case"], r["loop"]) for r in report["rows"]}
-    assert any(r["case"].startswith("resnet18 224px") and "first_epoch_vs_steady" in r for r in report["rows"])
+    assert any(r["case"].startswith("resnet18 64px, 20 images") and "first_epoch_vs_steady" in r
+               for r in report["rows"])
     assert ("simple_cnn 32px, 2 epochs", "seed") in loops and ("simple_cnn 32px, 2 epochs", "engine") in loops
     assert all(r["steady_images_per_s"] > 0 and 0 <= r["test_accuracy"] <= 1 for r in report["rows"])
 
