@@ -81,24 +81,26 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
+def _user_dir(kind: str, default: Callable[..., str]) -> Path:
+    """platformdirs' folder for this app, unless DESKTOP_CLS_<KIND>_DIR points elsewhere (tests, portable use)."""
+    override = os.environ.get(f"DESKTOP_CLS_{kind}_DIR")
+    return Path(override) if override else Path(default(APP_NAME, appauthor=False))
+
+
 def user_data_dir() -> Path:
-    override = os.environ.get("DESKTOP_CLS_DATA_DIR")
-    return Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    return _user_dir("DATA", platformdirs.user_data_dir)
 
 
 def user_cache_dir() -> Path:
-    override = os.environ.get("DESKTOP_CLS_CACHE_DIR")
-    return Path(override) if override else Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+    return _user_dir("CACHE", platformdirs.user_cache_dir)
 
 
 def user_config_dir() -> Path:
-    override = os.environ.get("DESKTOP_CLS_CONFIG_DIR")
-    return Path(override) if override else Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+    return _user_dir("CONFIG", platformdirs.user_config_dir)
 
 
 def user_log_dir() -> Path:
-    override = os.environ.get("DESKTOP_CLS_LOG_DIR")
-    return Path(override) if override else Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+    return _user_dir("LOG", platformdirs.user_log_dir)
 
 
 def default_runs_dir() -> Path:

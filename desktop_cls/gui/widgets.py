@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from PIL import Image
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QPixmap, QResizeEvent
-from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 if TYPE_CHECKING:
     import numpy as np
@@ -65,6 +65,22 @@ class EmptyState(QWidget):
 
     def set_text(self, text: str) -> None:
         self.label.setText(text)
+
+
+def split_with_empty_state(empty_text: str, left: QWidget, right: QWidget,
+                           stretch: tuple[int, int] = (3, 2)) -> tuple[QStackedWidget, EmptyState]:
+    """A page body: the empty state that teaches what to do first, then left | right once there is content
+    (show it with stack.setCurrentIndex(1))."""
+    split = QSplitter()
+    split.addWidget(left)
+    split.addWidget(right)
+    split.setStretchFactor(0, stretch[0])
+    split.setStretchFactor(1, stretch[1])
+    empty = EmptyState(empty_text)
+    stack = QStackedWidget()
+    stack.addWidget(empty)
+    stack.addWidget(split)
+    return stack, empty
 
 
 def load_thumbnail(path: str, side: int) -> QImage:

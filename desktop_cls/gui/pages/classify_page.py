@@ -21,8 +21,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QProgressBar,
-    QSplitter,
-    QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -33,7 +31,7 @@ from ..classifier_worker import ClassifierWorker, start_classifier
 from ..dialogs import show_error
 from ..state import AppState
 from ..tasks import TaskRunner
-from ..widgets import EmptyState, ScaledImageLabel, qimage_to_rgb, rgb_array_to_qimage
+from ..widgets import ScaledImageLabel, qimage_to_rgb, rgb_array_to_qimage, split_with_empty_state
 from ..widgets import button as _button
 
 TOP_K = 5
@@ -186,17 +184,10 @@ class ClassifyPage(QWidget):
         tl.addWidget(self.table, 1)
         tl.addLayout(row)
 
-        split = QSplitter()
-        split.addWidget(preview_box)
-        split.addWidget(table_box)
-        split.setStretchFactor(0, 1)
-        split.setStretchFactor(1, 1)
-        self.empty = EmptyState("No model yet — train one on the Train page (about 15 s on the demo data), "
-                                "or open an exported model with File → Open model (Ctrl+M). "
-                                "Then drop images here or click Classify images.")
-        self.content = QStackedWidget()
-        self.content.addWidget(self.empty)
-        self.content.addWidget(split)
+        empty_text = ("No model yet — train one on the Train page (about 15 s on the demo data), "
+                  "or open an exported model with File → Open model (Ctrl+M). "
+                  "Then drop images here or click Classify images.")
+        self.content, self.empty = split_with_empty_state(empty_text, preview_box, table_box, stretch=(1, 1))
         lay = QVBoxLayout(self)
         lay.addLayout(top)
         lay.addWidget(self.content, 1)

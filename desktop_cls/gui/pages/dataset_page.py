@@ -18,8 +18,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QProgressBar,
-    QSplitter,
-    QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -32,8 +30,8 @@ from ..dialogs import show_error
 from ..state import AppState
 from ..tasks import Task, TaskRunner
 from ..thumbnails import ThumbnailModel
-from ..widgets import EmptyState
 from ..widgets import button as _button
+from ..widgets import split_with_empty_state
 
 IMBALANCE_RATIO = 3.0
 
@@ -190,17 +188,9 @@ class DatasetPage(QWidget):
         rl.addWidget(self.summary)
         rl.addWidget(self.class_table, 1)
         right.setMinimumWidth(self.fontMetrics().horizontalAdvance("x" * 44))  # class names stay readable
-        split = QSplitter()
-        split.addWidget(left)
-        split.addWidget(right)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
-
-        self.empty = EmptyState("No dataset yet — drop a folder here, open one with Ctrl+O, "
-                                "or try the demo dataset (600 small images of 10 shapes).")
-        self.content = QStackedWidget()
-        self.content.addWidget(self.empty)
-        self.content.addWidget(split)
+        empty_text = ("No dataset yet — drop a folder here, open one with Ctrl+O, "
+                  "or try the demo dataset (600 small images of 10 shapes).")
+        self.content, self.empty = split_with_empty_state(empty_text, left, right)
 
         lay = QVBoxLayout(self)
         lay.addLayout(top)

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QProgressBar,
     QSplitter,
-    QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -32,8 +31,8 @@ from ..insight_views import curves_plot, draw_curves, draw_reliability, reliabil
 from ..state import AppState
 from ..tasks import Task, TaskRunner
 from ..thumbnails import ThumbnailModel
-from ..widgets import EmptyState, rgb_array_to_qimage
 from ..widgets import button as _button
+from ..widgets import rgb_array_to_qimage, split_with_empty_state
 
 HEATMAP_LIMIT = 60
 
@@ -163,16 +162,9 @@ class EvaluatePage(QWidget):
         right.addTab(calibration, "Calibration")
         right.addTab(self.curves, "Curves")
         self.right_tabs = right
-        split = QSplitter()
-        split.addWidget(left)
-        split.addWidget(right)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
-        self.empty = EmptyState("No evaluation yet — train a model on the Train page, then press Evaluate "
-                                "to see accuracy, the confusion matrix and the misclassified images.")
-        self.content = QStackedWidget()
-        self.content.addWidget(self.empty)
-        self.content.addWidget(split)
+        empty_text = ("No evaluation yet — train a model on the Train page, then press Evaluate "
+                  "to see accuracy, the confusion matrix and the misclassified images.")
+        self.content, self.empty = split_with_empty_state(empty_text, left, right)
         lay = QVBoxLayout(self)
         lay.addLayout(top)
         lay.addWidget(self.progress)

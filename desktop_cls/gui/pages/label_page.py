@@ -23,8 +23,6 @@ from PySide6.QtWidgets import (
     QListView,
     QListWidget,
     QMessageBox,
-    QSplitter,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -34,7 +32,7 @@ from ..dialogs import show_error
 from ..state import AppState
 from ..tasks import TaskRunner
 from ..thumbnails import ThumbnailModel
-from ..widgets import ClassDropButton, EmptyState, ScaledImageLabel
+from ..widgets import ClassDropButton, ScaledImageLabel, split_with_empty_state
 from ..widgets import button as _button
 
 RESCAN_DELAY_MS = 1500
@@ -145,16 +143,9 @@ class LabelPage(QWidget):
         acc.addWidget(self.accept_spin)
         rl.addLayout(acc)
         rl.addWidget(self.retrain_button)
-        split = QSplitter()
-        split.addWidget(left)
-        split.addWidget(right)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 1)
-        self.empty = EmptyState("No dataset yet — open a folder on the Data page. Images lying directly in the "
-                                "dataset folder (not in a class sub-folder) are listed here for labeling.")
-        self.content = QStackedWidget()
-        self.content.addWidget(self.empty)
-        self.content.addWidget(split)
+        empty_text = ("No dataset yet — open a folder on the Data page. Images lying directly in the "
+                  "dataset folder (not in a class sub-folder) are listed here for labeling.")
+        self.content, self.empty = split_with_empty_state(empty_text, left, right, stretch=(3, 1))
         QVBoxLayout(self).addWidget(self.content)
 
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
