@@ -245,6 +245,10 @@ class Trainer:
             rd.update_run_info(self.run, status="running", parameters=self.n_params, device=str(self.device),
                                precision=str(self.amp).replace("torch.", "") if self.amp else "fp32",
                                train_images=len(train_src), val_images=len(val_src) if val_src else 0)
+            if self.amp is not None:
+                kind = "bf16" if self.amp == torch.bfloat16 else "fp16"
+                self.cb.notice(f"{kind} mixed precision on {'the CPU' if self.device.type == 'cpu' else self.device}"
+                               f" (faster, same accuracy; choose fp32 under Precision to turn it off)")
         lr_factor = batch_lr_factor(cfg.optimizer, self.state.auto_batch / REFERENCE_BATCH)
         if lr_factor != 1.0 and self.is_main:
             self.cb.notice(f"learning rate scaled x{lr_factor:.2f} for batch {self.state.auto_batch} ({cfg.optimizer})")

@@ -11,6 +11,7 @@ from desktop_cls.core import devices
 from desktop_cls.core.config import TrainConfig
 from desktop_cls.core.dataset import scan
 from desktop_cls.core.devices import autocast_dtype
+from desktop_cls.core.events import BaseCallback, Notice
 from desktop_cls.core.run_dir import read_run_info
 from desktop_cls.core.trainer import fit
 
@@ -39,7 +40,14 @@ def test_bf16_training_on_cpu_reaches_fp32_accuracy(tiny_folder: Path, tmp_path:
     cfg = TrainConfig(epochs=6, batch_size=8, image_size=16, seed=0, device="cpu")
     data = scan(tiny_folder, val_fraction=0.25)
     full = fit(cfg.replace(precision="fp32"), data, out=tmp_path / "fp32")
-    half = fit(cfg.replace(precision="bf16"), data, out=tmp_path / "bf16")
+    notices: list[str] = []
+
+    class Listen(BaseCallback):
+        def on_notice(self, event: Notice) -> None:
+            notices.append(event.message)
+
+    half = fit(cfg.replace(precision="bf16"), data, out=tmp_path / "bf16", callbacks=[Listen()])
+    assert any(n.startswith("bf16 mixed precision on the CPU") for n in notices)
     assert read_run_info(Path(half.run_dir))["precision"] == "bfloat16"
     assert read_run_info(Path(full.run_dir))["precision"] == "fp32"
     assert full.best_val_accuracy is not None and half.best_val_accuracy is not None
