@@ -248,7 +248,7 @@ class Trainer:
             if self.amp is not None:
                 kind = "bf16" if self.amp == torch.bfloat16 else "fp16"
                 self.cb.notice(f"{kind} mixed precision on {'the CPU' if self.device.type == 'cpu' else self.device}"
-                               f" (faster, same accuracy; choose fp32 under Precision to turn it off)")
+                               f" (faster; choose fp32 under Precision to turn it off)")
         lr_factor = batch_lr_factor(cfg.optimizer, self.state.auto_batch / REFERENCE_BATCH)
         if lr_factor != 1.0 and self.is_main:
             self.cb.notice(f"learning rate scaled x{lr_factor:.2f} for batch {self.state.auto_batch} ({cfg.optimizer})")
