@@ -159,7 +159,7 @@ class TrainForm(QWidget):
         self.precision_combo.addItems(["auto", "fp32", "bf16", "fp16"])
         self.precision_combo.setToolTip(
             "Number format for training. auto: bf16 on GPUs that have it (else fp16) and on processors with "
-            "native bf16, which trains about 1.6x faster at the same accuracy; fp32 everywhere else")
+            "native bf16, which trains about 1.6x faster with accuracy close to fp32; fp32 everywhere else")
         self.cache_combo = QComboBox()
         self.cache_combo.setObjectName("cacheCombo")
         self.cache_combo.addItems(["auto", "ram", "disk", "off"])
