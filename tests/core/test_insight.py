@@ -95,6 +95,23 @@ def test_temperature_scaling_lowers_ece_of_an_overconfident_model() -> None:
     assert t > 2 and after < before / 3
 
 
+def test_a_flawless_validation_set_does_not_make_every_prediction_certain() -> None:
+    rng = np.random.default_rng(1)
+    n, c = 120, 10
+    labels = rng.integers(0, c, n)
+    logits = rng.normal(0, 1, (n, c))
+    logits[np.arange(n), labels] += 8.0  # every validation image right, with a clear margin
+    assert (logits.argmax(axis=1) == labels).all()
+    t = fit_temperature(logits, labels)
+    mean_conf = softmax(logits, t).max(axis=1).mean()
+    assert t > 0.05 * 1.5  # the unconstrained fit would run to the lower bound
+    assert mean_conf == pytest.approx((n + 1) / (n + 2), abs=1e-6)
+    wrong = labels.copy()
+    wrong[:30] = (labels[:30] + 1) % c  # a quarter wrong: the cap is not what decides
+    t_wrong = fit_temperature(logits, wrong)
+    assert softmax(logits, t_wrong).max(axis=1).mean() < (90 + 1) / (n + 2)
+
+
 def test_training_stores_the_temperature_for_every_consumer(trained_run: tuple[Path, Path], tmp_path: Path) -> None:
     from desktop_cls.core.export import export_model
 
