@@ -92,6 +92,25 @@ class Task:
         return self.thread.wait(ms)
 
 
+class _Relay(QObject):
+    """Forwards one task's progress and end to its runner. A child of the runner, so when the window (and
+    the runner) is destroyed the connections go with it, even if the thread's last signals are still queued."""
+
+    def __init__(self, runner: TaskRunner, task: Task) -> None:
+        super().__init__(runner)
+        self.runner = runner
+        self.task = task
+
+    @Slot(int, int, str)
+    def progressed(self, done: int, total: int, what: str) -> None:
+        self.runner.task_progress.emit(self.task.name, done, total, what)
+
+    @Slot()
+    def finished(self) -> None:
+        self.runner._forget(self.task)
+        self.deleteLater()
+
+
 class TaskRunner(QObject):
     """Owns every worker thread of the app so closing the window can stop and join them all."""
 
@@ -121,10 +140,11 @@ class TaskRunner(QObject):
             worker.progressed.connect(on_progress)
         if on_cancelled is not None:
             worker.cancelled.connect(on_cancelled)
-        worker.progressed.connect(lambda d, t, w: self.task_progress.emit(name, d, t, w))
         worker.done.connect(thread.quit, Qt.ConnectionType.DirectConnection)  # quit even while the UI thread waits
         task = Task(thread, worker, cancel, name)
-        thread.finished.connect(lambda: self._forget(task))
+        relay = _Relay(self, task)
+        worker.progressed.connect(relay.progressed)
+        thread.finished.connect(relay.finished)
         self.tasks.append(task)
         self.task_started.emit(name)
         thread.start()
@@ -133,7 +153,7 @@ class TaskRunner(QObject):
     def adopt(self, task: Task) -> None:
         """Track a task whose worker was built elsewhere (training)."""
         self.tasks.append(task)
-        task.thread.finished.connect(lambda: self._forget(task))
+        task.thread.finished.connect(_Relay(self, task).finished)
         self.task_started.emit(task.name)
 
     def _forget(self, task: Task) -> None:

@@ -60,7 +60,7 @@ class ClassifyPage(QWidget):
         self.worker.files_done.connect(self._files_done)
         self.worker.files_progress.connect(self._files_progress)
         self.worker.frame_done.connect(self._frame_done)
-        self.worker.failed.connect(lambda m, d: show_error(self, "Classification failed", m, d))
+        self.worker.failed.connect(self._classify_failed)
         self.model_ready = False
         self.pending_files: list[str] | None = None
         self.predictions: list[Any] = []
@@ -226,6 +226,9 @@ class ClassifyPage(QWidget):
         if self.pending_files:
             files, self.pending_files = self.pending_files, None
             self.classify_paths(files)
+
+    def _classify_failed(self, message: str, details: str) -> None:
+        show_error(self, "Classification failed", message, details)
 
     def _load_failed(self, message: str, details: str) -> None:
         self.model_ready = False
