@@ -37,8 +37,11 @@ def window(qtbot: object, isolated_user_dirs: Path) -> Iterator[object]:
 
 
 def open_and_wait(qtbot: object, w: object, folder: Path) -> None:
+    """Open a folder and wait for its index (a new one, when another dataset was open before)."""
+    before = w.state.dataset  # type: ignore[attr-defined]
     w.open_dataset(folder)  # type: ignore[attr-defined]
-    qtbot.waitUntil(lambda: w.state.dataset is not None, timeout=30_000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: w.state.dataset is not None  # type: ignore[attr-defined]
+                    and w.state.dataset is not before, timeout=30_000)  # type: ignore[attr-defined]
 
 
 def set_fast_training(w: object, epochs: int = 2) -> None:

@@ -307,7 +307,6 @@ def test_image_size_follows_the_data_until_the_user_picks_one(qtbot: object, win
     assert form.image_size_spin.value() == 64
     assert "typically 60×60" in form.size_hint.text() and form.use_size_button.isHidden()
     form.image_size_spin.setValue(40)  # the user's own choice is kept...
-    window.state.dataset = None  # type: ignore[attr-defined]
     open_and_wait(qtbot, window, make_tiny_folder(tmp_path / "b", size=20, per_class=3))
     assert form.image_size_spin.value() == 40
     assert form.size_hint.text().startswith("Suggested 32 px") and not form.use_size_button.isHidden()
