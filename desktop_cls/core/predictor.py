@@ -183,12 +183,7 @@ class Predictor:
         results: list[Prediction] = []
         chunks = [files[i:i + batch_size] for i in range(0, len(files), batch_size)]
         if len(files) == 1:  # one picture: starting a thread pool would cost more than decoding it
-            decoded_one = _try_load(files[0], size)
-            if isinstance(decoded_one, ImageLoadError):
-                results = [Prediction(files[0], None, 0.0, (), decoded_one.message)]
-            else:
-                batch = torch.from_numpy(np.array(decoded_one[None])).permute(0, 3, 1, 2).contiguous()
-                results = self._to_predictions(self.probabilities(batch), files, top_k, threshold)
+            results = self._predict_decoded(files, [_try_load(files[0], size)], top_k, threshold)
             progress(1, 1, "classifying")
             return results
         with ThreadPoolExecutor(max_workers=min(16, (os.cpu_count() or 2) + 2)) as pool:
@@ -201,22 +196,22 @@ class Predictor:
                     cancel.raise_if_set()
                 decoded = [fut.result() for fut in pending]
                 pending = [pool.submit(_try_load, f, size) for f in chunks[ci + 1]] if ci + 1 < len(chunks) else []
-                good = [(f, a) for f, a in zip(chunk, decoded, strict=True) if isinstance(a, np.ndarray)]
-                preds: dict[str, Prediction] = {}
-                if good:
-                    batch = torch.from_numpy(np.stack([a for _, a in good])).permute(0, 3, 1, 2).contiguous()
-                    names = [f for f, _ in good]
-                    for pr in self._to_predictions(self.probabilities(batch), names, top_k, threshold):
-                        preds[pr.path] = pr
-                for f, a in zip(chunk, decoded, strict=True):
-                    if isinstance(a, ImageLoadError):
-                        results.append(Prediction(f, None, 0.0, (), a.message))
-                    else:
-                        results.append(preds[f])
-                done = min((ci + 1) * batch_size, len(files))
-                progress(done, len(files), "classifying")
+                results.extend(self._predict_decoded(chunk, decoded, top_k, threshold))
+                progress(min((ci + 1) * batch_size, len(files)), len(files), "classifying")
         return results
 
+
+    def _predict_decoded(self, files: Sequence[str], decoded: Sequence[np.ndarray | ImageLoadError], top_k: int,
+                         threshold: float) -> list[Prediction]:
+        """One batch through the model; files that could not be read keep their place with the error."""
+        good = [(f, a) for f, a in zip(files, decoded, strict=True) if isinstance(a, np.ndarray)]
+        preds: dict[str, Prediction] = {}
+        if good:
+            batch = torch.from_numpy(np.stack([a for _, a in good])).permute(0, 3, 1, 2).contiguous()
+            for pr in self._to_predictions(self.probabilities(batch), [f for f, _ in good], top_k, threshold):
+                preds[pr.path] = pr
+        return [Prediction(f, None, 0.0, (), a.message) if isinstance(a, ImageLoadError) else preds[f]
+                for f, a in zip(files, decoded, strict=True)]
 
 def _try_load(path: str, size: tuple[int, int]) -> np.ndarray | ImageLoadError:
     try:

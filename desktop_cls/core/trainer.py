@@ -257,7 +257,7 @@ class Trainer:
             if self.is_main and self.dist.world_size > 1:
                 global_batch = self.state.batch_size * self.dist.world_size
                 self.cb.notice(f"{self.dist.world_size} processes: global batch {global_batch}, "
-                               f"learning rate scaled x{lr_factor:.2f} for {cfg.optimizer}")
+                               f"learning rate scaled x{lr_factor:.2f} in all for {cfg.optimizer}")
         self.model.train()
         cancelled = stopped_early = False
         global_step = self.state.epoch * steps_per_epoch

@@ -185,8 +185,8 @@ class ClassifyPage(QWidget):
         tl.addLayout(row)
 
         empty_text = ("No model yet — train one on the Train page (about 15 s on the demo data), "
-                  "or open an exported model with File → Open model (Ctrl+M). "
-                  "Then drop images here or click Classify images.")
+                      "or open an exported model with File → Open model (Ctrl+M). "
+                      "Then drop images here or click Classify images.")
         self.content, self.empty = split_with_empty_state(empty_text, preview_box, table_box, stretch=(1, 1))
         lay = QVBoxLayout(self)
         lay.addLayout(top)

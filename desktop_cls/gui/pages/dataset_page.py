@@ -189,7 +189,7 @@ class DatasetPage(QWidget):
         rl.addWidget(self.class_table, 1)
         right.setMinimumWidth(self.fontMetrics().horizontalAdvance("x" * 44))  # class names stay readable
         empty_text = ("No dataset yet — drop a folder here, open one with Ctrl+O, "
-                  "or try the demo dataset (600 small images of 10 shapes).")
+                      "or try the demo dataset (600 small images of 10 shapes).")
         self.content, self.empty = split_with_empty_state(empty_text, left, right)
 
         lay = QVBoxLayout(self)
@@ -299,7 +299,7 @@ class DatasetPage(QWidget):
                 num.setText(f"{n:,} ⚠")
             self.class_table.setCellWidget(row, 2, bar)
         splits = {s: len(index.split(s)) for s in ("train", "val", "test")}
-        typical = getattr(index, "typical_size", None)
+        typical = index.typical_size
         size = f", typically {typical[0]}×{typical[1]} px" if typical else ""
         lines = [f"<b>{len(index.samples):,}</b> images in <b>{len(index.classes)}</b> classes{size}",
                  f"Split: {splits['train']:,} training, {splits['val']:,} validation"

@@ -163,7 +163,7 @@ class EvaluatePage(QWidget):
         right.addTab(self.curves, "Curves")
         self.right_tabs = right
         empty_text = ("No evaluation yet — train a model on the Train page, then press Evaluate "
-                  "to see accuracy, the confusion matrix and the misclassified images.")
+                      "to see accuracy, the confusion matrix and the misclassified images.")
         self.content, self.empty = split_with_empty_state(empty_text, left, right)
         lay = QVBoxLayout(self)
         lay.addLayout(top)

@@ -144,7 +144,7 @@ class LabelPage(QWidget):
         rl.addLayout(acc)
         rl.addWidget(self.retrain_button)
         empty_text = ("No dataset yet — open a folder on the Data page. Images lying directly in the "
-                  "dataset folder (not in a class sub-folder) are listed here for labeling.")
+                      "dataset folder (not in a class sub-folder) are listed here for labeling.")
         self.content, self.empty = split_with_empty_state(empty_text, left, right, stretch=(3, 1))
         QVBoxLayout(self).addWidget(self.content)
 
