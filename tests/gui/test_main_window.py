@@ -331,3 +331,16 @@ def test_class_names_are_not_cut_off_at_1280x800(qtbot: object, window: object, 
     needed = table.fontMetrics().horizontalAdvance("horizontal_stripes")
     assert table.columnWidth(0) >= needed
     assert "typically 16×16 px" in window.dataset_page.summary.text()  # type: ignore[attr-defined]
+
+
+def test_train_options_are_not_hidden_behind_a_horizontal_scrollbar(qtbot: object, window: object) -> None:
+    window.resize(1280, 800)  # type: ignore[attr-defined]
+    window.show_page("train")  # type: ignore[attr-defined]
+    tp = window.train_page  # type: ignore[attr-defined]
+    tp.form.advanced.setChecked(True)  # the widest state of the form
+    bar = tp.form_scroll.horizontalScrollBar()
+
+    def everything_fits() -> bool:
+        return tp.form_scroll.viewport().width() >= tp.form.minimumSizeHint().width() and not bar.isVisible()
+
+    qtbot.waitUntil(everything_fits, timeout=3000)  # type: ignore[attr-defined]
