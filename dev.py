@@ -110,6 +110,9 @@ def cmd_test(args: list[str]) -> int:
     say("mypy")
     if run([py, "-m", "mypy"], cwd=ROOT) != 0:
         return 1
+    say("import contracts")
+    if run([py.parent / ("lint-imports.exe" if os.name == "nt" else "lint-imports")], cwd=ROOT) != 0:
+        return 1
     say("pytest")
     workers = ["-n", "2"] if (os.cpu_count() or 1) >= 2 else []
     return run([py, "-m", "pytest", *workers, "--durations=15", *args], cwd=ROOT, env=env)

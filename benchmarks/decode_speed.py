@@ -21,7 +21,7 @@ import torch.nn.functional as F
 from PIL import Image
 from torchvision.io import ImageReadMode, decode_jpeg, read_file
 
-from desktop_cls.core.imaging import load_resized
+from desktop_cls.core.data.imaging import load_resized
 
 CASES = (((32, 32), 32), ((640, 480), 128), ((640, 480), 224), ((1920, 1080), 224))
 

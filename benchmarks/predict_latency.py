@@ -14,11 +14,11 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from desktop_cls.core.config import TrainConfig
-from desktop_cls.core.demo_data import make_demo_dataset
-from desktop_cls.core.export import export_model
-from desktop_cls.core.predictor import Predictor
-from desktop_cls.core.trainer import fit
+from desktop_cls.core.data.demo_data import make_demo_dataset
+from desktop_cls.core.inference.export import export_model
+from desktop_cls.core.inference.predictor import Predictor
+from desktop_cls.core.training.config import TrainConfig
+from desktop_cls.core.training.trainer import fit
 
 
 def timed(fn: object, n: int) -> np.ndarray:

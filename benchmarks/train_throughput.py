@@ -25,11 +25,11 @@ import torch
 
 from benchmarks.datasets import write_digits, write_synthetic
 from benchmarks.seed_loop import run_seed_loop
-from desktop_cls.core.config import TrainConfig
-from desktop_cls.core.dataset import labeled_folder, scan
-from desktop_cls.core.image_cache import decode_samples
-from desktop_cls.core.predictor import Predictor
-from desktop_cls.core.trainer import fit
+from desktop_cls.core.data.dataset import labeled_folder, scan
+from desktop_cls.core.data.image_cache import decode_samples
+from desktop_cls.core.inference.predictor import Predictor
+from desktop_cls.core.training.config import TrainConfig
+from desktop_cls.core.training.trainer import fit
 
 
 def run_engine(train_dir: Path, test_dir: Path, cfg: TrainConfig, out: Path) -> dict[str, Any]:

@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from desktop_cls.core.demo_data import make_demo_dataset
+    from desktop_cls.core.data.demo_data import make_demo_dataset
     from desktop_cls.gui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])

@@ -16,9 +16,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from desktop_cls.core.errors import UserError
+
 from . import __version__
 from .cli_progress import Progress as _Progress
-from .core.errors import UserError
 
 EXIT_USER_ERROR = 2
 EXIT_INTERRUPTED = 130
@@ -43,13 +44,13 @@ def _print_json(obj: Any) -> None:
 
 # ---- commands ----------------------------------------------------------------------------------
 def cmd_scan(args: argparse.Namespace) -> int:
-    from .core.dataset import scan
+    from desktop_cls.core.data.dataset import scan
 
     pr = _Progress()
     idx = scan(args.dir, val_fraction=args.val_split, seed=args.seed, verify="header" if args.quick else "full",
                progress=pr.progress)
     if not args.quick:
-        from .core.health import with_health
+        from desktop_cls.core.data.health import with_health
 
         idx = with_health(idx, progress=pr.progress)
     pr.line("")
@@ -78,8 +79,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
 
 
 def _train_config(args: argparse.Namespace) -> Any:
-    from .core.config import TrainConfig
-    from .core.models import MODELS
+    from desktop_cls.core.models.architectures import MODELS
+    from desktop_cls.core.training.config import TrainConfig
 
     cfg = TrainConfig.load(args.config) if args.config else TrainConfig()
     changes: dict[str, Any] = {}
@@ -107,7 +108,7 @@ def _fit_to_data(cfg: Any, args: argparse.Namespace, typical: tuple[int, int] | 
     """An image size the user left open follows the data (and says why)."""
     if args.image_size is not None or args.config:
         return cfg
-    from .core.suggest import suggest_image_size
+    from desktop_cls.core.training.defaults import suggest_image_size
 
     choice = suggest_image_size(cfg.model, typical, cfg.pretrained)
     pr.line(choice.reason)
@@ -115,8 +116,8 @@ def _fit_to_data(cfg: Any, args: argparse.Namespace, typical: tuple[int, int] | 
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from .core.events import CancelToken
-    from .core.trainer import fit, resume
+    from desktop_cls.core.events import CancelToken
+    from desktop_cls.core.training.trainer import fit, resume
 
     pr = _Progress()
     cancel = CancelToken()
@@ -128,7 +129,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         pr.line("stopping after this batch (Ctrl+C again to abort)...")
 
     ctx = None
-    from .core.distributed import DistContext, launched_by_torchrun
+    from desktop_cls.core.training.distributed import DistContext, launched_by_torchrun
 
     if launched_by_torchrun():
         ctx = DistContext.from_env(args.device or "auto")
@@ -143,7 +144,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         else:
             if not args.dir:
                 raise UserError("train needs a dataset folder (or --resume RUN)")
-            from .core.dataset import scan
+            from desktop_cls.core.data.dataset import scan
 
             cfg = _train_config(args)
             # no header check here: decoding for training reports every unreadable file anyway
@@ -174,8 +175,8 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from .core.evaluate import evaluate
-    from .core.predictor import Predictor
+    from desktop_cls.core.inference.evaluation import evaluate
+    from desktop_cls.core.inference.predictor import Predictor
 
     pr = _Progress()
     predictor = Predictor.load(args.model, device=args.device, allow_code=args.trust_torchscript)
@@ -202,8 +203,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
-    from .core.predictor import Predictor
-    from .core.storage import write_atomic
+    from desktop_cls.core.inference.predictor import Predictor
+    from desktop_cls.core.storage import write_atomic
 
     pr = _Progress()
     predictor = Predictor.load(args.model, device=args.device, allow_code=args.trust_torchscript)
@@ -234,7 +235,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .core.export import export_model
+    from desktop_cls.core.inference.export import export_model
 
     result = export_model(args.model, args.format, args.out, overwrite=args.overwrite)
     if args.json:
@@ -246,10 +247,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_lr_find(args: argparse.Namespace) -> int:
-    from .core.lr_finder import find_lr
+    from desktop_cls.core.training.lr_finder import find_lr
 
     pr = _Progress()
-    from .core.dataset import scan
+    from desktop_cls.core.data.dataset import scan
 
     cfg = _train_config(args)
     idx = scan(args.dir, val_fraction=cfg.val_fraction, seed=cfg.seed, progress=pr.progress)
@@ -267,9 +268,9 @@ def cmd_lr_find(args: argparse.Namespace) -> int:
 def cmd_explain(args: argparse.Namespace) -> int:
     from PIL import Image
 
-    from .core.explain import explain_file
-    from .core.predictor import Predictor
-    from .core.storage import write_atomic_with
+    from desktop_cls.core.inference.explain import explain_file
+    from desktop_cls.core.inference.predictor import Predictor
+    from desktop_cls.core.storage import write_atomic_with
 
     predictor = Predictor.load(args.model, device=args.device, allow_code=args.trust_torchscript)
     ex, label, conf, picture = explain_file(predictor, args.image)
@@ -285,7 +286,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_demo_data(args: argparse.Namespace) -> int:
-    from .core.demo_data import make_demo_dataset
+    from desktop_cls.core.data.demo_data import make_demo_dataset
 
     out = make_demo_dataset(args.dir)
     print(f"demo dataset written to {out}")
@@ -293,7 +294,7 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
 
 def cmd_models(args: argparse.Namespace) -> int:
-    from .core.models import MODELS, parameter_count
+    from desktop_cls.core.models.architectures import MODELS, parameter_count
 
     rows: list[dict[str, Any]] = [
         {"name": m.name, "description": m.description, "default_image_size": m.default_image_size,
@@ -308,7 +309,7 @@ def cmd_models(args: argparse.Namespace) -> int:
 
 
 def cmd_devices(args: argparse.Namespace) -> int:
-    from .core.devices import list_devices
+    from desktop_cls.core.devices import list_devices
 
     devs = list_devices()
     if args.json:

@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n== {title}: desktop-cls {' '.join(argv_)}", flush=True)
         if cli(argv_) != 0:
             return 1
-    from .core.run_dir import list_runs
+    from desktop_cls.core.run_dir import list_runs
 
     run = str(list_runs()[0])
     first_class = sorted(p for p in data.iterdir() if p.is_dir())[0]

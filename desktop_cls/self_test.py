@@ -23,25 +23,25 @@ def self_test() -> int:
             for name in ("DATA", "CACHE", "CONFIG", "LOG"):
                 os.environ[f"DESKTOP_CLS_{name}_DIR"] = str(base / name.lower())
             step = "demo data"
-            from .core.demo_data import make_demo_dataset
+            from desktop_cls.core.data.demo_data import make_demo_dataset
 
             data = make_demo_dataset(base / "demo", images_per_class=8)
             step = "scan"
-            from .core.dataset import scan
+            from desktop_cls.core.data.dataset import scan
 
             index = scan(data, verify="full")
             step = "train"
-            from .core.config import TrainConfig
-            from .core.trainer import fit
+            from desktop_cls.core.training.config import TrainConfig
+            from desktop_cls.core.training.trainer import fit
 
             result = fit(TrainConfig(epochs=1, batch_size=16, num_workers=0), index, out=base / "run")
             step = "export"
-            from .core.export import export_model
+            from desktop_cls.core.inference.export import export_model
 
             onnx = export_model(result.run_dir, "onnx", base / "onnx" / "m.onnx")
             script = export_model(result.run_dir, "torchscript", base / "torchscript" / "m.torchscript")
             step = "predict"
-            from .core.predictor import Predictor
+            from desktop_cls.core.inference.predictor import Predictor
 
             probe = sorted((data / index.classes[0]).iterdir())[0]
             labels = []

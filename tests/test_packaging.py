@@ -21,7 +21,7 @@ def test_wheel_carries_resources_and_finds_them(tmp_path: Path) -> None:
         assert f"desktop_cls/resources/{f}" in names, f
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
-    code = ("import desktop_cls.resources_path as r, desktop_cls.core.demo_data as d; "
+    code = ("import desktop_cls.resources_path as r, desktop_cls.core.data.demo_data as d; "
             "print(r.resources_dir()); print(len(d.load_recipe()['classes']))")
     env = dict(os.environ, PYTHONPATH=str(site))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path,

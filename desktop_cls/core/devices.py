@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import torch
 
-from .errors import UserError
+from desktop_cls.core.errors import UserError
 
 
 @dataclass(frozen=True, slots=True)

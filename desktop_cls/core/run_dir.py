@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .errors import UserError
-from .storage import default_runs_dir, read_jsonl, write_json
+from desktop_cls.core.errors import UserError
+from desktop_cls.core.storage import default_runs_dir, read_jsonl, write_json
 
 CONFIG = "config.json"
 RUN_INFO = "run.json"

@@ -10,7 +10,7 @@ import threading
 import traceback
 from types import TracebackType
 
-from ..core.storage import user_log_dir
+from desktop_cls.core.storage import user_log_dir
 
 
 def setup_logging() -> str:

@@ -6,7 +6,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from ..core.events import CancelledError, CancelToken
+from desktop_cls.core.events import CancelledError, CancelToken
+
 from .tasks import describe_failure
 
 
@@ -29,7 +30,7 @@ class ClassifierWorker(QObject):
     @Slot(str, bool)
     def load(self, path: str, allow_code: bool) -> None:
         try:
-            from ..core.predictor import Predictor
+            from desktop_cls.core.inference.predictor import Predictor
 
             self.predictor = Predictor.load(path, allow_code=allow_code)
             self.model_path = path
@@ -58,7 +59,7 @@ class ClassifierWorker(QObject):
         if self.predictor is None:
             return
         try:
-            from ..core.explain import explain_file
+            from desktop_cls.core.inference.explain import explain_file
 
             self.heatmap_done.emit(path, explain_file(self.predictor, path)[3])
         except Exception as e:
@@ -72,8 +73,8 @@ class ClassifierWorker(QObject):
             pred = self.predictor.predict_arrays([frame], top_k=3, threshold=self.threshold)[0]
             picture = None
             if heatmap:
-                from ..core.explain import explain_image, overlay
-                from ..core.frames import resize_frame
+                from desktop_cls.core.data.frames import resize_frame
+                from desktop_cls.core.inference.explain import explain_image, overlay
 
                 small = resize_frame(frame, self.predictor.meta.input_size)
                 picture = overlay(frame, explain_image(self.predictor, small).heatmap)

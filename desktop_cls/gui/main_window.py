@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.settings import Settings, load_settings, save_settings
+from desktop_cls.gui.settings import Settings, load_settings, save_settings
+
 from .dialogs import show_error, show_shortcuts
 from .pages.classify_page import ClassifyPage
 from .pages.dataset_page import DatasetPage
@@ -47,8 +48,9 @@ class _CoreLoader(QObject):
 
     def _load(self) -> None:
         try:
-            from ..core import evaluate, export, predictor, trainer  # noqa: F401
-            from ..core.devices import list_devices
+            from desktop_cls.core.devices import list_devices
+            from desktop_cls.core.inference import evaluation, export, predictor  # noqa: F401
+            from desktop_cls.core.training import trainer  # noqa: F401
 
             self.loaded.emit(list_devices())
         except Exception as e:  # a broken torch install must not take the window down
@@ -149,7 +151,7 @@ class MainWindow(QMainWindow):
 
     def wait_until_core_loaded(self) -> None:
         """For scripts and tests: import the core on this thread and mark it loaded."""
-        from ..core.devices import list_devices
+        from desktop_cls.core.devices import list_devices
 
         self._on_core_loaded(list_devices())
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from ..core.settings import Settings
+from desktop_cls.gui.settings import Settings
 
 
 class AppState(QObject):
@@ -27,8 +27,8 @@ class AppState(QObject):
         self.workspace: Any = None  # core.labeling.Workspace of the open dataset
 
     def set_dataset(self, index: Any) -> None:
-        from ..core.errors import UserError
-        from ..core.labeling import Workspace
+        from desktop_cls.core.data.labeling import Workspace
+        from desktop_cls.core.errors import UserError
 
         if self.workspace is None or str(self.workspace.root) != index.root:
             try:

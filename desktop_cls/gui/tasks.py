@@ -14,8 +14,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
-from ..core.errors import UserError
-from ..core.events import CancelledError, CancelToken
+from desktop_cls.core.errors import UserError
+from desktop_cls.core.events import CancelledError, CancelToken
 
 
 class FunctionWorker(QObject):

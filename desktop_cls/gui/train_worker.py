@@ -6,7 +6,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
-from ..core.events import BatchEnd, CancelToken, EpochEnd, Notice, PauseToken, StageChanged
+from desktop_cls.core.events import BatchEnd, CancelToken, EpochEnd, Notice, PauseToken, StageChanged
+
 from .tasks import Task, describe_failure
 
 
@@ -50,8 +51,8 @@ class TrainWorker(QObject):
     @Slot()
     def run(self) -> None:
         try:
-            from ..core.config import TrainConfig
-            from ..core.trainer import fit, resume
+            from desktop_cls.core.training.config import TrainConfig
+            from desktop_cls.core.training.trainer import fit, resume
 
             cb = _SignalCallback(self)
             if self.resume_run:

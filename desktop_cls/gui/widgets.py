@@ -85,8 +85,8 @@ def split_with_empty_state(empty_text: str, left: QWidget, right: QWidget,
 
 def load_thumbnail(path: str, side: int) -> QImage:
     """Decoded off the UI thread (QImage is safe there); a null QImage when the file is unreadable."""
-    from ..core.errors import ImageLoadError
-    from ..core.imaging import load_rgb
+    from desktop_cls.core.data.imaging import load_rgb
+    from desktop_cls.core.errors import ImageLoadError
 
     try:
         im = load_rgb(path, draft_size=(side, side))

@@ -109,7 +109,7 @@ def test_demo_data_and_models(capsys: pytest.CaptureFixture[str], tmp_path: Path
 
 
 def test_demo_data_is_deterministic(tmp_path: Path) -> None:
-    from desktop_cls.core.demo_data import make_demo_dataset
+    from desktop_cls.core.data.demo_data import make_demo_dataset
 
     a = make_demo_dataset(tmp_path / "a", images_per_class=2)
     b = make_demo_dataset(tmp_path / "b", images_per_class=2)
@@ -125,7 +125,7 @@ def test_python_dash_m_entry_point(tmp_path: Path) -> None:
 
 
 def test_train_with_a_saved_config_file(capsys: pytest.CaptureFixture[str], tiny_folder: Path, tmp_path: Path) -> None:
-    from desktop_cls.core.config import TrainConfig
+    from desktop_cls.core.training.config import TrainConfig
 
     cfg_file = tmp_path / "run-config.json"
     cfg_file.write_text(TrainConfig(model="simple_cnn", epochs=1, batch_size=4, image_size=16).to_json())

@@ -4,7 +4,7 @@ import os
 import sys
 
 from desktop_cls.cli import main
-from desktop_cls.core import trainer
+from desktop_cls.core.training import trainer
 
 if os.environ.get("RANK") == "1":
     def broken(self: object, *a: object, **k: object) -> None:

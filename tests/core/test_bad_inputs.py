@@ -14,12 +14,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from desktop_cls.core.config import TrainConfig
-from desktop_cls.core.dataset import scan
+from desktop_cls.core.data.dataset import scan
+from desktop_cls.core.data.imaging import MAX_PIXELS, load_rgb
 from desktop_cls.core.errors import ImageLoadError
-from desktop_cls.core.imaging import MAX_PIXELS, load_rgb
-from desktop_cls.core.predictor import Predictor
-from desktop_cls.core.trainer import fit
+from desktop_cls.core.inference.predictor import Predictor
+from desktop_cls.core.training.config import TrainConfig
+from desktop_cls.core.training.trainer import fit
 
 RED = (220, 30, 30)
 BLUE = (30, 30, 220)
@@ -122,7 +122,7 @@ def test_messy_folder_is_scanned_trained_and_predicted(tmp_path: Path) -> None:
     used = {s.path for s in idx.samples}
     assert used == set(valid), sorted(Path(p).name for p in set(valid) ^ used)
     assert idx.classes == ("blue", "red")
-    from desktop_cls.core.health import PROBLEM_KINDS
+    from desktop_cls.core.data.health import PROBLEM_KINDS
 
     assert {p.kind for p in idx.problems} <= set(PROBLEM_KINDS)  # the documented set of kinds
     for path, colour in valid.items():

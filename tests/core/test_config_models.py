@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 import torch
 
-from desktop_cls.core.config import Augmentation, TrainConfig
 from desktop_cls.core.errors import UserError
-from desktop_cls.core.models import MODELS, build_model, count_parameters, parameter_count
-from desktop_cls.core.schedule import lr_multiplier
+from desktop_cls.core.models.architectures import MODELS, build_model, count_parameters, parameter_count
+from desktop_cls.core.training.config import Augmentation, TrainConfig
+from desktop_cls.core.training.schedule import lr_multiplier
 
 
 def test_config_json_round_trip() -> None:

@@ -13,10 +13,10 @@ import pytest
 import torch
 
 from desktop_cls.core import run_dir as rd
-from desktop_cls.core.checkpoint import load_checkpoint
-from desktop_cls.core.config import TrainConfig
 from desktop_cls.core.errors import UserError
-from desktop_cls.core.trainer import fit, resume
+from desktop_cls.core.training.checkpoint import load_checkpoint
+from desktop_cls.core.training.config import TrainConfig
+from desktop_cls.core.training.trainer import fit, resume
 from tests.conftest import make_tiny_folder
 
 REPO = Path(__file__).resolve().parents[2]
@@ -108,7 +108,7 @@ def test_disk_full_keeps_the_previous_checkpoint(data: Path, tmp_path: Path,
 
 
 def test_files_deleted_during_streaming_training_are_skipped_and_reported(data: Path, tmp_path: Path) -> None:
-    from desktop_cls.core.dataset import scan
+    from desktop_cls.core.data.dataset import scan
 
     idx = scan(data, val_fraction=0.25)
     victims = [s.path for s in idx.split("train")[:3]]

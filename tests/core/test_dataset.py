@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from torchvision.datasets import ImageFolder
 
-from desktop_cls.core.dataset import scan, stratified_split
+from desktop_cls.core.data.dataset import scan, stratified_split
 from desktop_cls.core.errors import UserError
 from tests.conftest import make_tiny_folder, write_image
 

@@ -8,12 +8,12 @@ import pytest
 import torch
 
 from desktop_cls.core import devices
-from desktop_cls.core.config import TrainConfig
-from desktop_cls.core.dataset import scan
+from desktop_cls.core.data.dataset import scan
 from desktop_cls.core.devices import autocast_dtype
 from desktop_cls.core.events import BaseCallback, Notice
 from desktop_cls.core.run_dir import read_run_info
-from desktop_cls.core.trainer import fit
+from desktop_cls.core.training.config import TrainConfig
+from desktop_cls.core.training.trainer import fit
 
 CPU = torch.device("cpu")
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_cls.core.distributed import DistContext, lr_scale
+from desktop_cls.core.training.distributed import DistContext, lr_scale
 from tests.conftest import make_tiny_folder
 
 REPO = Path(__file__).resolve().parents[2]

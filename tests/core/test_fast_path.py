@@ -8,8 +8,8 @@ import torch
 import torchvision.transforms as T
 from PIL import Image
 
-from desktop_cls.core.model_io import load_native
-from desktop_cls.core.predictor import Predictor
+from desktop_cls.core.inference.predictor import Predictor
+from desktop_cls.core.models.model_io import load_native
 
 
 def test_batched_prediction_equals_the_plain_per_image_pipeline(trained_run: tuple[Path, Path]) -> None:

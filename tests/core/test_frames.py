@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from desktop_cls.core.frames import frame_to_rgb, resize_frame, resize_frames
-from desktop_cls.core.imaging import load_resized
-from desktop_cls.core.predictor import Predictor
+from desktop_cls.core.data.frames import frame_to_rgb, resize_frame, resize_frames
+from desktop_cls.core.data.imaging import load_resized
+from desktop_cls.core.inference.predictor import Predictor
 
 
 def _as_file(arr: np.ndarray, tmp_path: Path, mode: str | None = None) -> Path:

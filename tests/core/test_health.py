@@ -8,9 +8,9 @@ from pathlib import Path
 
 from PIL import Image
 
-from desktop_cls.core.dataset import scan
-from desktop_cls.core.demo_data import draw_shape
-from desktop_cls.core.health import check_health, with_health
+from desktop_cls.core.data.dataset import scan
+from desktop_cls.core.data.demo_data import draw_shape
+from desktop_cls.core.data.health import check_health, with_health
 
 SHAPES = ("circle", "square", "triangle", "cross", "ring", "diamond", "dots")
 
@@ -95,12 +95,12 @@ def test_imbalance_and_tiny_images_and_cached_rescan(tmp_path: Path, monkeypatch
     save(images[13].resize((8, 8)), tmp_path / "ds" / "few" / "tiny.png")
     idx = with_health(scan(tmp_path / "ds"))
     kinds = {(p.kind, Path(p.path).name) for p in idx.problems}
-    from desktop_cls.core.health import PROBLEM_KINDS
+    from desktop_cls.core.data.health import PROBLEM_KINDS
 
     assert {k for k, _ in kinds} <= set(PROBLEM_KINDS)
     assert ("imbalance", "few") in kinds and ("too_small", "tiny.png") in kinds
 
-    import desktop_cls.core.health as health
+    import desktop_cls.core.data.health as health
 
     def no_hashing(path: str) -> None:
         raise AssertionError("rehashed an unchanged file")

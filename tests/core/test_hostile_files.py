@@ -65,7 +65,7 @@ def test_checkpoint_with_wrong_shapes_is_a_clear_error(capsys: pytest.CaptureFix
                                                        trained_run: tuple[Path, Path], tmp_path: Path) -> None:
     import torch
 
-    from desktop_cls.core.checkpoint import load_checkpoint, save_checkpoint
+    from desktop_cls.core.training.checkpoint import load_checkpoint, save_checkpoint
 
     run = tmp_path / "run"
     shutil.copytree(trained_run[0], run)

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from desktop_cls.core.data.imaging import MAX_PIXELS, load_rgb
 from desktop_cls.core.errors import ImageLoadError
-from desktop_cls.core.imaging import MAX_PIXELS, load_rgb
 
 
 def save(path: Path, im: Image.Image, **kw: object) -> Path:

@@ -10,13 +10,13 @@ import pytest
 import torch
 from PIL import Image
 
-from desktop_cls.core.calibration import fit_temperature, softmax
-from desktop_cls.core.config import Augmentation, TrainConfig
-from desktop_cls.core.explain import explain_image, occlusion, overlay
-from desktop_cls.core.lr_finder import find_lr
-from desktop_cls.core.metrics import average_precision, expected_calibration_error, pr_curve, roc_curve
-from desktop_cls.core.predictor import Predictor
-from desktop_cls.core.trainer import fit
+from desktop_cls.core.inference.calibration import fit_temperature, softmax
+from desktop_cls.core.inference.explain import explain_image, occlusion, overlay
+from desktop_cls.core.inference.metrics import average_precision, expected_calibration_error, pr_curve, roc_curve
+from desktop_cls.core.inference.predictor import Predictor
+from desktop_cls.core.training.config import Augmentation, TrainConfig
+from desktop_cls.core.training.lr_finder import find_lr
+from desktop_cls.core.training.trainer import fit
 
 
 def test_lr_finder_suggests_a_sane_rate(tiny_folder: Path) -> None:
@@ -113,7 +113,7 @@ def test_a_flawless_validation_set_does_not_make_every_prediction_certain() -> N
 
 
 def test_training_stores_the_temperature_for_every_consumer(trained_run: tuple[Path, Path], tmp_path: Path) -> None:
-    from desktop_cls.core.export import export_model
+    from desktop_cls.core.inference.export import export_model
 
     run, _ = trained_run
     meta = json.loads((run / "model.json").read_text())

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from desktop_cls.core.data.labeling import STATE_DIR, Workspace
 from desktop_cls.core.errors import UserError
-from desktop_cls.core.labeling import STATE_DIR, Workspace
 
 
 def random_operations(ws: Workspace, n: int, seed: int = 0) -> int:

@@ -11,11 +11,12 @@ import torch
 from PIL import Image
 
 from desktop_cls.core.errors import ModelFileError, UserError
-from desktop_cls.core.evaluate import evaluate
-from desktop_cls.core.export import export_model
-from desktop_cls.core.metrics import classification_report, confusion_matrix, per_class_scores
-from desktop_cls.core.model_io import load_native, load_state_dict_file
-from desktop_cls.core.predictor import Predictor
+from desktop_cls.core.inference.evaluation import evaluate
+from desktop_cls.core.inference.export import export_model
+from desktop_cls.core.inference.metrics import classification_report, confusion_matrix, per_class_scores
+from desktop_cls.core.inference.predictor import Predictor
+from desktop_cls.core.models.model_io import load_native
+from desktop_cls.core.models.weight_files import load_state_dict_file
 
 
 def test_metrics_by_hand() -> None:

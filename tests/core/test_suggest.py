@@ -10,17 +10,17 @@ import torch
 from PIL import Image
 
 from desktop_cls.core import devices
-from desktop_cls.core.config import TrainConfig
-from desktop_cls.core.dataset import scan, typical_image_size
-from desktop_cls.core.memory import activation_bytes_per_image, auto_batch_size
-from desktop_cls.core.models import build_model
-from desktop_cls.core.suggest import (
+from desktop_cls.core.data.dataset import scan, typical_image_size
+from desktop_cls.core.models.architectures import build_model
+from desktop_cls.core.training.auto_batch import activation_bytes_per_image, auto_batch_size
+from desktop_cls.core.training.config import TrainConfig
+from desktop_cls.core.training.defaults import (
     MAX_AUTO_BATCH,
     batch_lr_factor,
     suggest_batch_size,
     suggest_image_size,
 )
-from desktop_cls.core.trainer import fit
+from desktop_cls.core.training.trainer import fit
 from tests.conftest import write_image
 
 GiB = 1 << 30
@@ -111,10 +111,10 @@ def test_scan_reports_the_typical_size(tiny_folder: Path) -> None:
 
 def test_automatic_batch_is_chosen_once_and_kept_on_resume(tiny_folder: Path, tmp_path: Path,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    from desktop_cls.core import trainer
     from desktop_cls.core.events import BaseCallback, CancelToken, Notice
-    from desktop_cls.core.suggest import Choice
-    from desktop_cls.core.trainer import resume
+    from desktop_cls.core.training import trainer
+    from desktop_cls.core.training.defaults import Choice
+    from desktop_cls.core.training.trainer import resume
 
     monkeypatch.setattr(trainer, "auto_batch_size", lambda *a: Choice(64, "batch 64: test"))
     notices: list[str] = []

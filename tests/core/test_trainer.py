@@ -8,12 +8,12 @@ import pytest
 import torch
 
 from desktop_cls.core import run_dir as rd
-from desktop_cls.core.checkpoint import load_checkpoint
-from desktop_cls.core.config import Augmentation, TrainConfig
-from desktop_cls.core.dataset import scan
+from desktop_cls.core.data.dataset import scan
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import BaseCallback, CancelToken, EpochEnd, Notice, PauseToken
-from desktop_cls.core.trainer import fit, resume
+from desktop_cls.core.training.checkpoint import load_checkpoint
+from desktop_cls.core.training.config import Augmentation, TrainConfig
+from desktop_cls.core.training.trainer import fit, resume
 
 FAST = TrainConfig(model="simple_cnn", epochs=2, batch_size=8, image_size=16, seed=0)
 
@@ -154,7 +154,7 @@ def test_early_stopping(tiny_folder: Path, tmp_path: Path) -> None:
 
 def test_out_of_memory_halves_the_batch_and_continues(tiny_folder: Path, tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    from desktop_cls.core import models
+    from desktop_cls.core.models import architectures as models
 
     real_forward = models.SimpleCNN.forward
 
@@ -173,7 +173,7 @@ def test_out_of_memory_halves_the_batch_and_continues(tiny_folder: Path, tmp_pat
 
 def test_out_of_memory_at_batch_one_is_a_clear_error(tiny_folder: Path, tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    from desktop_cls.core import models
+    from desktop_cls.core.models import architectures as models
 
     def forward(self: torch.nn.Module, x: torch.Tensor) -> torch.Tensor:
         raise torch.OutOfMemoryError("simulated")
@@ -198,7 +198,7 @@ def test_disk_cache_makes_the_second_run_skip_decoding(tiny_folder: Path, tmp_pa
     cfg = FAST.replace(epochs=1, cache_images="disk")
     data = scan(tiny_folder)
     first = fit(cfg, data, out=tmp_path / "a")
-    from desktop_cls.core import image_cache
+    from desktop_cls.core.data import image_cache
 
     def no_decode(*a: object) -> None:
         raise AssertionError("decoded again despite a warm cache")

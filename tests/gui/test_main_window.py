@@ -153,7 +153,7 @@ def test_close_while_training_stops_cleanly(qtbot: object, tiny_folder: Path,
 
 def test_worker_exception_reaches_the_user(qtbot: object, window: object, tiny_folder: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    from desktop_cls.core import trainer
+    from desktop_cls.core.training import trainer
 
     def boom(*a: object, **k: object) -> None:
         raise RuntimeError("simulated failure")
@@ -223,8 +223,8 @@ def test_ctrl_t_trains_from_the_keyboard(qtbot: object, window: object, tiny_fol
 
 def test_settings_persist_and_corrupt_file_falls_back(qtbot: object, tiny_folder: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    from desktop_cls.core.settings import load_settings, settings_path
     from desktop_cls.gui.main_window import MainWindow
+    from desktop_cls.gui.settings import load_settings, settings_path
 
     w = MainWindow(load_core=False)
     w.wait_until_core_loaded()
@@ -250,7 +250,7 @@ def test_settings_persist_and_corrupt_file_falls_back(qtbot: object, tiny_folder
 
 
 def test_every_training_option_is_in_the_form(window: object) -> None:
-    from desktop_cls.core.config import Augmentation, TrainConfig
+    from desktop_cls.core.training.config import Augmentation, TrainConfig
 
     cfg = TrainConfig(model="resnet18", image_size=64, epochs=9, batch_size=12, optimizer="sgd", lr=0.02,
                       momentum=0.8, nesterov=False, weight_decay=0.001, schedule="step", warmup_epochs=1.5,
@@ -287,7 +287,7 @@ def test_paused_webcam_ignores_new_frames(window: object) -> None:
 def test_save_configuration_as_run_file(window: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from PySide6.QtWidgets import QFileDialog
 
-    from desktop_cls.core.config import TrainConfig
+    from desktop_cls.core.training.config import TrainConfig
 
     target = tmp_path / "my-run.json"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
@@ -298,7 +298,7 @@ def test_save_configuration_as_run_file(window: object, tmp_path: Path, monkeypa
 
 def test_image_size_follows_the_data_until_the_user_picks_one(qtbot: object, window: object,
                                                               tmp_path: Path) -> None:
-    from desktop_cls.core.settings import load_settings
+    from desktop_cls.gui.settings import load_settings
     from tests.conftest import make_tiny_folder
 
     form = window.train_page.form  # type: ignore[attr-defined]

@@ -44,7 +44,7 @@ def test_gui_refuses_a_pickled_model(qtbot: object, window: object, trained_run:
 
 def test_torchscript_asks_before_opening(qtbot: object, window: object, trained_run: tuple[Path, Path],
                                          tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from desktop_cls.core.export import export_model
+    from desktop_cls.core.inference.export import export_model
 
     res = export_model(trained_run[0], "torchscript", tmp_path / "m")
     asked: list[str] = []

@@ -338,7 +338,7 @@ class ClassifyPage(QWidget):
         path, _ = QFileDialog.getSaveFileName(self, "Save predictions", "predictions.csv", "CSV (*.csv)")
         if not path:
             return
-        from ...core.storage import write_atomic
+        from desktop_cls.core.storage import write_atomic
 
         buf = io.StringIO()
         w = csv.writer(buf)
@@ -355,7 +355,7 @@ class ClassifyPage(QWidget):
         items = [(p.path, p.label) for p in self.predictions if p.label]
 
         def work(progress: Any, cancel: Any) -> int:
-            from ...core.storage import copy_into_folders
+            from desktop_cls.core.storage import copy_into_folders
 
             return len(copy_into_folders(items, Path(dest)))
 

@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.errors import UserError
+from desktop_cls.core.errors import UserError
+
 from ..dialogs import show_error
 from ..state import AppState
 from ..tasks import Task, TaskRunner
@@ -208,7 +209,7 @@ class DatasetPage(QWidget):
         target = Path(tempfile.gettempdir()) / "desktop_cls_demo"
 
         def make(progress: Any, cancel: Any) -> str:
-            from ...core.demo_data import make_demo_dataset
+            from desktop_cls.core.data.demo_data import make_demo_dataset
 
             if target.exists() and any(target.iterdir()):
                 return str(target)
@@ -231,8 +232,8 @@ class DatasetPage(QWidget):
         seed = int(self.state.settings.last_train_config.get("seed", 0))
 
         def work(progress: Any, cancel: Any) -> Any:
-            from ...core.dataset import scan
-            from ...core.health import with_health
+            from desktop_cls.core.data.dataset import scan
+            from desktop_cls.core.data.health import with_health
 
             index = scan(path, val_fraction=val, seed=seed, verify="header", progress=progress, cancel=cancel)
             return with_health(index, progress=progress, cancel=cancel)

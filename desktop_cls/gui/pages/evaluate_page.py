@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.errors import UserError
+from desktop_cls.core.errors import UserError
+
 from ..dialogs import show_error
 from ..insight_views import curves_plot, draw_curves, draw_reliability, reliability_plot
 from ..state import AppState
@@ -196,8 +197,8 @@ class EvaluatePage(QWidget):
             return
 
         def work(progress: Any, cancel: Any) -> dict[str, Any]:
-            from ...core.evaluate import evaluate
-            from ...core.predictor import Predictor
+            from desktop_cls.core.inference.evaluation import evaluate
+            from desktop_cls.core.inference.predictor import Predictor
 
             ev = evaluate(Predictor.load(model, allow_code=False), folder, progress=progress, cancel=cancel)
             d = ev.to_dict()
@@ -345,8 +346,8 @@ class EvaluatePage(QWidget):
         model = self.model_path
 
         def work(progress: Any, cancel: Any) -> list[tuple[str, Any]]:
-            from ...core.explain import explain_file
-            from ...core.predictor import Predictor
+            from desktop_cls.core.inference.explain import explain_file
+            from desktop_cls.core.inference.predictor import Predictor
 
             predictor = Predictor.load(model)
             out = []

@@ -142,7 +142,7 @@ class ExportPage(QWidget):
             targets = {f: dest / f / f"{name}{Path(str(targets[f])).suffix}" for f in formats}
 
         def work(progress: Any, cancel: Any) -> list[dict[str, Any]]:
-            from ...core.export import export_model
+            from desktop_cls.core.inference.export import export_model
 
             out = []
             for i, (fmt, target) in enumerate(targets.items()):

@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.errors import UserError
+from desktop_cls.core.errors import UserError
+
 from ..dialogs import show_error
 from ..state import AppState
 from ..tasks import TaskRunner
@@ -339,7 +340,7 @@ class LabelPage(QWidget):
             return
         files, _ = QFileDialog.getOpenFileNames(self, "Images to label", "",
                                                 "Images (*.jpg *.jpeg *.png *.bmp *.gif *.tif *.tiff *.webp)")
-        from ...core.storage import unique_destination
+        from desktop_cls.core.storage import unique_destination
 
         for f in files:  # copies: the user's originals stay where they are
             shutil.copy2(f, unique_destination(self.workspace.root / Path(f).name))
@@ -352,7 +353,7 @@ class LabelPage(QWidget):
         model, root, names = self.state.run, self.workspace.root, list(self.queue)
 
         def work(progress: Any, cancel: Any) -> dict[str, tuple[str, float]]:
-            from ...core.predictor import Predictor
+            from desktop_cls.core.inference.predictor import Predictor
 
             preds = Predictor.load(model).predict_paths([root / n for n in names], progress=progress, cancel=cancel)
             return {Path(p.path).name: (p.label, p.confidence) for p in preds if p.label}

@@ -18,10 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.catalog import MODELS
-from ...core.config import OPTIMIZERS, SCHEDULES, Augmentation, TrainConfig
-from ...core.errors import UserError
-from ...core.suggest import Choice, suggest_image_size
+from desktop_cls.core.errors import UserError
+from desktop_cls.core.models.catalog import MODELS
+from desktop_cls.core.training.config import OPTIMIZERS, SCHEDULES, Augmentation, TrainConfig
+from desktop_cls.core.training.defaults import Choice, suggest_image_size
+
 from ..state import AppState
 from ..widgets import button as _button
 
@@ -280,7 +281,7 @@ class TrainForm(QWidget):
         info = MODELS[self.model_combo.currentData() or "quicknet"]
         text = info.description
         if self.state.core_loaded:
-            from ...core.models import parameter_count
+            from desktop_cls.core.models.architectures import parameter_count
 
             n = len(self.state.dataset.classes) if self.state.dataset is not None else 10
             text += f" · {parameter_count(info.name, n, info.default_image_size) / 1e6:.2f} M parameters"

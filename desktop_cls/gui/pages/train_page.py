@@ -22,9 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.config import TrainConfig
-from ...core.errors import UserError
-from ...core.events import BatchEnd, EpochEnd, Notice, StageChanged
+from desktop_cls.core.errors import UserError
+from desktop_cls.core.events import BatchEnd, EpochEnd, Notice, StageChanged
+from desktop_cls.core.training.config import TrainConfig
+
 from ..dialogs import show_error
 from ..state import AppState
 from ..tasks import Task, TaskRunner
@@ -134,7 +135,7 @@ class TrainPage(QWidget):
     def save_config_file(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Save run configuration", "run-config.json", "JSON (*.json)")
         if path:
-            from ...core.storage import write_json
+            from desktop_cls.core.storage import write_json
 
             write_json(Path(path), self.form.current_config_dict())
             self._log(f"Configuration saved to {path}; run it with: desktop-cls train --config {path} DATASET")
@@ -142,7 +143,7 @@ class TrainPage(QWidget):
     # ---- plots ---------------------------------------------------------------------------------
     # ---- runs ----------------------------------------------------------------------------------
     def refresh_runs(self) -> None:
-        from ...core.run_dir import list_runs, read_run_info
+        from desktop_cls.core.run_dir import list_runs, read_run_info
 
         checked = {self.runs_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.runs_list.count())
                    if self.runs_list.item(i).checkState() == Qt.CheckState.Checked}
@@ -166,7 +167,7 @@ class TrainPage(QWidget):
 
     def _compare_runs(self) -> None:
         """Read the checked runs' metrics once, when the selection changes (not on every redraw)."""
-        from ...core.run_dir import read_metrics
+        from desktop_cls.core.run_dir import read_metrics
 
         runs = []
         for i in range(self.runs_list.count()):
@@ -239,7 +240,7 @@ class TrainPage(QWidget):
         cfg, data = ready
 
         def work(progress: Any, cancel: Any) -> dict[str, Any]:
-            from ...core.lr_finder import find_lr
+            from desktop_cls.core.training.lr_finder import find_lr
 
             return find_lr(cfg, data, progress=progress, cancel=cancel).to_dict()
 
@@ -263,7 +264,7 @@ class TrainPage(QWidget):
         show_error(self, "Learning-rate finder failed", message, details)
 
     def resume_dialog(self) -> None:
-        from ...core.storage import default_runs_dir
+        from desktop_cls.core.storage import default_runs_dir
 
         path = QFileDialog.getExistingDirectory(self, "Choose a run folder to continue", str(default_runs_dir()))
         if path:

@@ -1,0 +1,165 @@
+"""Decode each image once: a uint8 tensor of every sample, built in parallel, kept in RAM (or on the
+GPU), and optionally saved to disk so the next run on the same files starts warm.
+
+When the images do not fit the memory budget, `StreamingImages` decodes batches on the fly in
+DataLoader workers instead; both hand the trainer uint8 N x 3 x H x W batches.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from desktop_cls.core.data.dataset import Problem, Sample
+from desktop_cls.core.data.imaging import load_resized
+from desktop_cls.core.errors import ImageLoadError
+from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
+from desktop_cls.core.storage import user_cache_dir, write_atomic_with, write_json
+
+
+@dataclass
+class DecodedImages:
+    images: torch.Tensor  # N x 3 x H x W uint8
+    labels: torch.Tensor  # N int64
+    paths: list[str]
+
+
+def _decode_one(args: tuple[str, tuple[int, int]]) -> np.ndarray | ImageLoadError:
+    path, size = args
+    try:
+        return load_resized(path, size)
+    except ImageLoadError as e:
+        return e
+
+
+def cache_key(samples: Sequence[Sample], size: tuple[int, int]) -> str:
+    h = hashlib.sha256(f"v1:{size[0]}x{size[1]}".encode())
+    for s in samples:
+        try:
+            st = os.stat(s.path)
+            h.update(f"\0{s.path}\0{st.st_size}\0{st.st_mtime_ns}".encode())
+        except OSError:
+            h.update(f"\0{s.path}\0missing".encode())
+    return h.hexdigest()[:32]
+
+
+def estimate_bytes(n: int, size: tuple[int, int]) -> int:
+    return n * 3 * size[0] * size[1]
+
+
+def available_memory_bytes() -> int:
+    try:
+        pages = os.sysconf("SC_AVPHYS_PAGES")
+        page = os.sysconf("SC_PAGE_SIZE")
+        return int(pages * page)
+    except (ValueError, OSError, AttributeError):
+        return 4 << 30
+
+
+def decode_samples(
+    samples: Sequence[Sample],
+    size: tuple[int, int],
+    workers: int | None = None,
+    progress: ProgressFn = no_progress,
+    cancel: CancelToken | None = None,
+    disk_cache: bool = False,
+    cache_dir: Path | None = None,
+) -> tuple[DecodedImages, list[Problem]]:
+    """Decode every sample once; unreadable files are dropped and returned as problems."""
+    key = cache_key(samples, size)
+    cdir = (cache_dir or user_cache_dir() / "images") if disk_cache else None
+    if cdir is not None:
+        hit = _read_disk_cache(cdir, key, samples)
+        if hit is not None:
+            progress(len(samples), len(samples), "loaded decoded images from cache")
+            return hit
+    n = len(samples)
+    h, w = size
+    out = np.empty((n, h, w, 3), dtype=np.uint8)
+    ok = np.zeros(n, dtype=bool)
+    problems: list[Problem] = []
+    nworkers = workers or min(32, (os.cpu_count() or 2) + 2)
+    done = 0
+    with ThreadPoolExecutor(max_workers=nworkers) as pool:
+        results = pool.map(_decode_one, [(s.path, size) for s in samples], chunksize=32)
+        for i, r in enumerate(results):
+            if isinstance(r, ImageLoadError):
+                problems.append(Problem(r.path, r.kind, r.message))
+            else:
+                out[i] = r
+                ok[i] = True
+            done += 1
+            if done % 64 == 0 or done == n:
+                progress(done, n, "decoding images")
+                if cancel is not None and cancel.is_set():
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    cancel.raise_if_set()
+    keep = np.flatnonzero(ok)
+    images = torch.from_numpy(out[keep]).permute(0, 3, 1, 2).contiguous()
+    kept = [samples[int(i)] for i in keep]
+    labels = torch.tensor([s.label for s in kept], dtype=torch.int64)
+    decoded = DecodedImages(images, labels, [s.path for s in kept])
+    if cdir is not None:
+        _write_disk_cache(cdir, key, decoded, problems)
+    return decoded, problems
+
+
+def _write_disk_cache(cdir: Path, key: str, d: DecodedImages, problems: list[Problem]) -> None:
+    try:
+        arr = d.images.numpy()
+
+        def save(p: Path) -> None:
+            with open(p, "wb") as f:
+                np.save(f, arr, allow_pickle=False)
+
+        write_atomic_with(cdir / f"{key}.npy", save)
+        write_json(cdir / f"{key}.json", {"paths": d.paths, "labels": d.labels.tolist(),
+                                          "problems": [p.to_dict() for p in problems]})
+    except OSError:
+        pass  # a cache is an optimisation; a full disk must not fail the run
+
+
+def _read_disk_cache(cdir: Path, key: str, samples: Sequence[Sample]) -> tuple[DecodedImages, list[Problem]] | None:
+    npy, meta = cdir / f"{key}.npy", cdir / f"{key}.json"
+    if not (npy.is_file() and meta.is_file()):
+        return None
+    try:
+        info = json.loads(meta.read_text(encoding="utf-8"))
+        arr = np.load(npy, allow_pickle=False)
+        if arr.ndim != 4 or arr.dtype != np.uint8 or arr.shape[0] != len(info["paths"]):
+            return None
+        known = {s.path for s in samples}
+        if not set(info["paths"]) <= known:
+            return None
+        problems = [Problem(p["path"], p["kind"], p["message"]) for p in info["problems"]]
+        images = torch.from_numpy(np.ascontiguousarray(arr))
+        return DecodedImages(images, torch.tensor(info["labels"], dtype=torch.int64), list(info["paths"])), problems
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+class StreamingImages(torch.utils.data.Dataset[tuple[torch.Tensor, int, bool]]):
+    """Decode on demand, for datasets larger than the memory budget; unreadable files yield ok=False."""
+
+    def __init__(self, samples: Sequence[Sample], size: tuple[int, int]) -> None:
+        self.samples = list(samples)
+        self.size = size
+
+    def __len__(self) -> int:
+        return len(self.samples)
+
+    def __getitem__(self, i: int) -> tuple[torch.Tensor, int, bool]:
+        s = self.samples[i]
+        try:
+            arr = load_resized(s.path, self.size)
+            return torch.from_numpy(arr).permute(2, 0, 1).contiguous(), s.label, True
+        except ImageLoadError:
+            return torch.zeros(3, *self.size, dtype=torch.uint8), s.label, False

@@ -1,0 +1,126 @@
+"""Temperature scaling (Guo et al., 2017): one scalar T, fitted on validation logits, so that
+softmax(logits / T) gives confidences that match how often the model is right."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+
+def _nll(logits: np.ndarray, labels: np.ndarray, t: float) -> float:
+    z = logits / t
+    z = z - z.max(axis=1, keepdims=True)
+    logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    return float(-logp[np.arange(len(labels)), labels].mean())
+
+
+def _mean_confidence(logits: np.ndarray, t: float) -> float:
+    return float(softmax(logits, t).max(axis=1).mean())
+
+
+def fit_temperature(logits: np.ndarray, labels: np.ndarray, lo: float = 0.05, hi: float = 20.0) -> float:
+    """Minimise validation NLL over log T, then never claim more confidence than the validation set shows.
+
+    With few or no validation mistakes the NLL keeps falling as T -> 0, which would make every future
+    prediction "100 %". So the mean confidence is capped at the Laplace estimate of accuracy,
+    (correct + 1) / (n + 2): 120 of 120 right allows at most 99.2 % on average.
+    """
+    if len(labels) == 0:
+        return 1.0
+    logits = np.asarray(logits, dtype=np.float64)
+    labels = np.asarray(labels, dtype=np.int64)
+    t = _min_nll_temperature(logits, labels, lo, hi)
+    correct = int((logits.argmax(axis=1) == labels).sum())
+    cap = (correct + 1) / (len(labels) + 2)
+    if _mean_confidence(logits, t) <= cap:
+        return t
+    a, b = np.log(t), np.log(hi)  # mean confidence falls as T grows: bisect for the cap
+    for _ in range(60):
+        m = (a + b) / 2
+        if _mean_confidence(logits, float(np.exp(m))) > cap:
+            a = m
+        else:
+            b = m
+    return float(np.exp(b))
+
+
+def _min_nll_temperature(logits: np.ndarray, labels: np.ndarray, lo: float, hi: float) -> float:
+    """Golden-section search over log T (the NLL is unimodal in log T)."""
+    a, b = np.log(lo), np.log(hi)
+    g = (np.sqrt(5) - 1) / 2
+    c, d = b - g * (b - a), a + g * (b - a)
+    fc, fd = _nll(logits, labels, float(np.exp(c))), _nll(logits, labels, float(np.exp(d)))
+    for _ in range(60):
+        if fc < fd:
+            b, d, fd = d, c, fc
+            c = b - g * (b - a)
+            fc = _nll(logits, labels, float(np.exp(c)))
+        else:
+            a, c, fc = c, d, fd
+            d = a + g * (b - a)
+            fd = _nll(logits, labels, float(np.exp(d)))
+    return float(np.exp((a + b) / 2))
+
+
+def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
+    z = np.asarray(logits, dtype=np.float64) / temperature
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def reliability_bins(y_true: np.ndarray, probs: np.ndarray, bins: int = 10) -> dict[str, list[float]]:
+    """Per confidence bin: mean confidence, accuracy and share of images (the reliability diagram)."""
+    conf = probs.max(axis=1) if len(probs) else np.zeros(0)
+    correct = (probs.argmax(axis=1) == y_true) if len(probs) else np.zeros(0, dtype=bool)
+    edges = np.linspace(0, 1, bins + 1)
+    out: dict[str, list[float]] = {"lower": [], "upper": [], "confidence": [], "accuracy": [], "share": []}
+    n = max(len(conf), 1)
+    for lo_, hi_ in itertools.pairwise(edges):
+        m = (conf > lo_) & (conf <= hi_)
+        out["lower"].append(float(lo_))
+        out["upper"].append(float(hi_))
+        out["confidence"].append(float(conf[m].mean()) if m.any() else float("nan"))
+        out["accuracy"].append(float(correct[m].mean()) if m.any() else float("nan"))
+        out["share"].append(float(m.sum() / n))
+    return out
+
+
+def calibrate_run(run: Path, batches: Any, device: torch.device, mean: tuple[float, ...],
+                  std: tuple[float, ...]) -> tuple[float, float, float, int]:
+    """Fit the temperature of RUN/model.safetensors on validation batches and store it in model.json.
+
+    Returns (temperature, ece before, ece after, images used); images 0 means nothing was changed.
+    """
+    from dataclasses import replace
+
+    from desktop_cls.core.inference.metrics import expected_calibration_error
+    from desktop_cls.core.models.model_io import load_native, sidecar_path
+    from desktop_cls.core.models.preprocessing import normalize, to_float
+    from desktop_cls.core.storage import write_json
+
+    model_file = run / "model.safetensors"
+    model, meta = load_native(model_file)
+    model.to(device)
+    logits, labels = [], []
+    with torch.inference_mode():
+        for x_u8, y in batches:
+            logits.append(model(normalize(to_float(x_u8), mean, std)).float().cpu())
+            labels.append(y.cpu())
+    if not logits:
+        return 1.0, float("nan"), float("nan"), 0
+    z = torch.cat(logits).numpy()
+    y_np = torch.cat(labels).numpy()
+    t = fit_temperature(z, y_np)
+    before = expected_calibration_error(y_np, softmax(z))
+    after = expected_calibration_error(y_np, softmax(z, t))
+    extra = json.loads(sidecar_path(model_file).read_text(encoding="utf-8"))
+    keep = {k: extra[k] for k in ("epoch", "val_accuracy") if k in extra}
+    write_json(sidecar_path(model_file), replace(meta, temperature=t).to_dict(
+        "safetensors", **keep, ece_uncalibrated=before, ece_calibrated=after))
+    return t, before, after, len(y_np)

@@ -1,0 +1,106 @@
+"""Evaluate a model on its validation split or any labeled folder: metrics, confusion, mistakes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from desktop_cls.core import run_dir as rd
+from desktop_cls.core.data.dataset import DatasetIndex, Problem, Sample, labeled_folder, scan
+from desktop_cls.core.data.image_cache import decode_samples
+from desktop_cls.core.errors import UserError
+from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
+from desktop_cls.core.inference.metrics import classification_report
+from desktop_cls.core.inference.predictor import Predictor
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    report: dict[str, Any]
+    paths: tuple[str, ...]
+    y_true: np.ndarray
+    probs: np.ndarray
+    split: str
+    problems: tuple[Problem, ...]
+
+    def curves(self) -> dict[str, Any]:
+        """Reliability diagram bins, per-class precision-recall curves, and ROC for two classes."""
+        from desktop_cls.core.inference.calibration import reliability_bins
+        from desktop_cls.core.inference.metrics import average_precision, pr_curve, roc_curve
+
+        classes = self.report["classes"]
+        pr: dict[str, Any] = {}
+        for i, c in enumerate(classes):
+            positive = self.y_true == i
+            if positive.any() and len(self.probs):
+                precision, recall, _ = pr_curve(positive, self.probs[:, i])
+                pr[c] = {"precision": precision.tolist(), "recall": recall.tolist(),
+                         "average_precision": average_precision(positive, self.probs[:, i])}
+        out: dict[str, Any] = {"reliability": reliability_bins(self.y_true, self.probs), "pr": pr}
+        if len(classes) == 2 and len(self.probs):
+            fpr, tpr, auc = roc_curve(self.y_true == 1, self.probs[:, 1])
+            out["roc"] = {"fpr": fpr.tolist(), "tpr": tpr.tolist(), "auc": auc, "positive": classes[1]}
+        return out
+
+    def to_dict(self, max_misclassified: int | None = None) -> dict[str, Any]:
+        d = dict(self.report)
+        d["split"] = self.split
+        d["misclassified"] = self.misclassified()[:max_misclassified]
+        d["problems"] = [p.to_dict() for p in self.problems]
+        return d
+
+    def misclassified(self) -> list[dict[str, Any]]:
+        classes = self.report["classes"]
+        pred = self.probs.argmax(axis=1) if len(self.probs) else np.zeros(0, dtype=np.int64)
+        rows = [
+            {"path": p, "true": classes[int(t)], "predicted": classes[int(k)], "confidence": float(self.probs[i, k])}
+            for i, (p, t, k) in enumerate(zip(self.paths, self.y_true, pred, strict=True)) if t != k
+        ]
+        return sorted(rows, key=lambda r: -r["confidence"])
+
+
+def samples_for(predictor: Predictor, folder: str | Path) -> tuple[list[Sample], str, tuple[Problem, ...]]:
+    """Which images to score: the run's own validation split when DIR is its training folder,
+    test/ (else val/) for a train/val/test layout, otherwise every image in the folder."""
+    root = Path(folder).expanduser().resolve()
+    run = Path(predictor.source).parent
+    if rd.is_run_dir(run):
+        info = rd.read_run_info(run)
+        if info.get("dataset_root") == str(root) and info.get("layout", "class_folders") == "class_folders":
+            idx = scan(root, val_fraction=float(info.get("val_fraction", 0.2)), seed=int(info.get("seed", 0)))
+            if list(idx.classes) == list(predictor.classes) and idx.split("val"):
+                return idx.split("val"), "validation", idx.problems
+    idx = scan(root, val_fraction=0.0)
+    if idx.layout == "split_folders":
+        part = "test" if idx.split("test") else "val"
+        mapped = _map_classes(idx, predictor.classes)
+        return [s for s in mapped.samples if s.split == part], part, mapped.problems
+    idx = labeled_folder(root, predictor.classes)
+    return list(idx.samples), "folder", idx.problems
+
+
+def _map_classes(idx: DatasetIndex, classes: tuple[str, ...]) -> DatasetIndex:
+    known = {c: i for i, c in enumerate(classes)}
+    unknown = [c for c in idx.classes if c not in known]
+    if len(unknown) == len(idx.classes):
+        raise UserError(f"none of the classes in {idx.root} are known to the model ({', '.join(classes)})")
+    samples = tuple(Sample(s.path, known[idx.classes[s.label]], s.split) for s in idx.samples
+                    if idx.classes[s.label] in known)
+    probs = idx.problems + tuple(Problem(c, "unknown_class", f"class '{c}' is unknown to the model; left out")
+                                 for c in unknown)
+    return DatasetIndex(idx.root, idx.layout, classes, samples, probs, idx.unlabeled, 0.0, 0, idx.fingerprint)
+
+
+def evaluate(predictor: Predictor, folder: str | Path, top_k: int = 5, progress: ProgressFn = no_progress,
+             cancel: CancelToken | None = None) -> Evaluation:
+    samples, split, problems = samples_for(predictor, folder)
+    if not samples:
+        raise UserError(f"no labeled images to evaluate in {folder}")
+    decoded, bad = decode_samples(samples, predictor.meta.input_size, progress=progress, cancel=cancel)
+    probs = predictor.probabilities(decoded.images)
+    y = decoded.labels.numpy()
+    report = classification_report(y, probs, predictor.classes, top_k=top_k)
+    return Evaluation(report, tuple(decoded.paths), y, probs, split, tuple(problems) + tuple(bad))

@@ -1,0 +1,237 @@
+"""Predictor: load a run folder or an exported model and classify files, folders or RGB arrays."""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from desktop_cls.core import run_dir as rd
+from desktop_cls.core.data.dataset import _hidden
+from desktop_cls.core.data.frames import resize_frames
+from desktop_cls.core.data.imaging import is_image_name, load_resized
+from desktop_cls.core.devices import resolve_device
+from desktop_cls.core.errors import ImageLoadError, ModelFileError, UserError
+from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
+from desktop_cls.core.models.model_io import ModelMeta, load_native, read_meta, sidecar_path
+from desktop_cls.core.models.preprocessing import prepare
+from desktop_cls.core.models.weight_files import WEIGHT_SUFFIXES
+
+TORCHSCRIPT_SUFFIXES = (".torchscript", ".ts")
+UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class Prediction:
+    path: str
+    label: str | None
+    confidence: float
+    top_k: tuple[tuple[str, float], ...] = ()
+    error: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"path": self.path, "label": self.label, "confidence": self.confidence,
+                             "top_k": [{"label": lab, "probability": p} for lab, p in self.top_k]}
+        if self.error:
+            d["error"] = self.error
+        return d
+
+
+def resolve_model_path(path: str | Path) -> Path:
+    """A run folder resolves to its model.safetensors; a file is used as given."""
+    p = Path(path).expanduser()
+    if not p.exists():
+        raise UserError(f"model not found: {p}")
+    if p.is_dir():
+        if (p / rd.MODEL).is_file():
+            return p / rd.MODEL
+        if rd.is_run_dir(p):
+            raise UserError(f"{p} has no trained model yet: it finished no epoch")
+        raise UserError(f"{p} is a folder but not a training run (no {rd.MODEL} inside)")
+    return p
+
+
+def check_onnx_external_data(path: Path) -> None:
+    """ONNX tensors stored in external files must stay inside the model's folder."""
+    import onnx
+
+    try:
+        model = onnx.load(str(path), load_external_data=False)
+    except Exception as e:
+        raise ModelFileError(f"cannot read ONNX model {path}: {e}") from None
+    base = path.resolve().parent
+    for t in model.graph.initializer:
+        if t.data_location == onnx.TensorProto.EXTERNAL:
+            loc = next((e.value for e in t.external_data if e.key == "location"), "")
+            target = (base / loc).resolve()
+            if os.path.isabs(loc) or base not in target.parents:
+                raise ModelFileError(f"refused {path}: tensor '{t.name}' points to data outside the model's "
+                                     f"folder ({loc})")
+
+
+class Predictor:
+    """Batches decoded images through a torch, TorchScript or ONNX Runtime model."""
+
+    def __init__(self, meta: ModelMeta, backend: Any, kind: str, device: torch.device, source: str) -> None:
+        self.meta = meta
+        self.backend = backend
+        self.kind = kind  # torch | torchscript | onnx
+        self.device = device
+        self.source = source
+        self.temperature = meta.temperature
+
+    @property
+    def classes(self) -> tuple[str, ...]:
+        return self.meta.classes
+
+    @classmethod
+    def load(cls, path: str | Path, device: str = "auto", allow_code: bool = False) -> Predictor:
+        """allow_code: TorchScript files are programs; open them only when the user agreed to."""
+        p = resolve_model_path(path)
+        suffix = p.suffix.lower()
+        dev = resolve_device(device)
+        if suffix in WEIGHT_SUFFIXES:
+            model, meta = load_native(p)
+            return cls(meta, model.to(dev).eval(), "torch", dev, str(p))
+        meta = read_meta(sidecar_path(p))
+        if suffix in TORCHSCRIPT_SUFFIXES:
+            if not allow_code:
+                raise ModelFileError(f"{p} is a TorchScript file, which contains code. Open it only if you "
+                                     "trust its source (CLI: --trust-torchscript)")
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", FutureWarning)
+                    ts = torch.jit.load(str(p), map_location=dev)
+            except (RuntimeError, OSError, ValueError) as e:
+                raise ModelFileError(f"cannot read TorchScript model {p}: {str(e).splitlines()[0]}") from None
+            return cls(meta, ts.eval(), "torchscript", dev, str(p))
+        if suffix == ".onnx":
+            check_onnx_external_data(p)
+            import onnxruntime as ort
+
+            providers = ["CPUExecutionProvider"]
+            if dev.type == "cuda" and "CUDAExecutionProvider" in ort.get_available_providers():
+                providers.insert(0, "CUDAExecutionProvider")
+            opts = ort.SessionOptions()
+            # idle ORT threads would otherwise spin and take the cores that decode the next images
+            opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+            try:
+                sess = ort.InferenceSession(str(p), sess_options=opts, providers=providers)
+            except Exception as e:
+                raise ModelFileError(f"cannot load ONNX model {p}: {str(e).splitlines()[0]}") from None
+            return cls(meta, sess, "onnx", torch.device("cpu"), str(p))
+        raise ModelFileError(f"{p}: unknown model file type '{suffix}' (expected a run folder, .safetensors, "
+                             ".pt, .onnx or .torchscript)")
+
+    # ---- core forward ----------------------------------------------------------------------------
+    def logits(self, images_u8: torch.Tensor, batch_size: int = 128) -> np.ndarray:
+        """N x 3 x H x W uint8 -> N x C float32 logits."""
+        outs: list[np.ndarray] = []
+        for i in range(0, images_u8.shape[0], batch_size):
+            chunk = images_u8[i:i + batch_size]
+            if self.kind == "onnx":
+                x_np = prepare(chunk, torch.device("cpu"), self.meta.mean, self.meta.std).numpy()
+                name = self.backend.get_inputs()[0].name
+                outs.append(np.asarray(self.backend.run(None, {name: x_np})[0], dtype=np.float32))
+            else:
+                with torch.inference_mode():
+                    x = prepare(chunk, self.device, self.meta.mean, self.meta.std)
+                    outs.append(self.backend(x).float().cpu().numpy())
+        if not outs:
+            return np.zeros((0, len(self.classes)), dtype=np.float32)
+        return np.concatenate(outs)
+
+    def probabilities(self, images_u8: torch.Tensor, batch_size: int = 128) -> np.ndarray:
+        z = self.logits(images_u8, batch_size) / self.temperature
+        z = z - z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True)
+
+    def _to_predictions(self, probs: np.ndarray, names: Sequence[str], top_k: int,
+                        threshold: float = 0.0) -> list[Prediction]:
+        """Below `threshold` confidence the label is 'unknown' (the top-k list is still given)."""
+        k = max(1, min(top_k, len(self.classes)))
+        out = []
+        for name, p in zip(names, probs, strict=True):
+            order = np.argsort(-p)[:k]
+            top = tuple((self.classes[j], float(p[j])) for j in order)
+            label = top[0][0] if top[0][1] >= threshold else UNKNOWN
+            out.append(Prediction(name, label, top[0][1], top))
+        return out
+
+    # ---- public inputs ---------------------------------------------------------------------------
+    def predict_arrays(self, frames: Sequence[np.ndarray], top_k: int = 5, threshold: float = 0.0) -> list[Prediction]:
+        """In-memory H x W x 3 uint8 RGB frames (e.g. webcam), resized like files without a PIL round-trip."""
+        if not frames:
+            return []
+        batch = resize_frames(frames, self.meta.input_size)
+        names = [f"<frame {i}>" for i in range(len(frames))]
+        return self._to_predictions(self.probabilities(batch), names, top_k, threshold)
+
+    def predict_paths(self, inputs: Iterable[str | Path], top_k: int = 5, batch_size: int = 64,
+                      progress: ProgressFn = no_progress, cancel: CancelToken | None = None,
+                      threshold: float = 0.0) -> list[Prediction]:
+        """Files and folders (searched recursively); unreadable files get a Prediction with an error."""
+        files = expand_inputs(inputs)
+        size = self.meta.input_size
+        results: list[Prediction] = []
+        chunks = [files[i:i + batch_size] for i in range(0, len(files), batch_size)]
+        if len(files) == 1:  # one picture: starting a thread pool would cost more than decoding it
+            results = self._predict_decoded(files, [_try_load(files[0], size)], top_k, threshold)
+            progress(1, 1, "classifying")
+            return results
+        with ThreadPoolExecutor(max_workers=min(16, (os.cpu_count() or 2) + 2)) as pool:
+            # decode the next chunk while the model runs on this one
+            pending = [pool.submit(_try_load, f, size) for f in chunks[0]] if chunks else []
+            for ci, chunk in enumerate(chunks):
+                if cancel is not None and cancel.is_set():
+                    for fut in pending:
+                        fut.cancel()
+                    cancel.raise_if_set()
+                decoded = [fut.result() for fut in pending]
+                pending = [pool.submit(_try_load, f, size) for f in chunks[ci + 1]] if ci + 1 < len(chunks) else []
+                results.extend(self._predict_decoded(chunk, decoded, top_k, threshold))
+                progress(min((ci + 1) * batch_size, len(files)), len(files), "classifying")
+        return results
+
+
+    def _predict_decoded(self, files: Sequence[str], decoded: Sequence[np.ndarray | ImageLoadError], top_k: int,
+                         threshold: float) -> list[Prediction]:
+        """One batch through the model; files that could not be read keep their place with the error."""
+        good = [(f, a) for f, a in zip(files, decoded, strict=True) if isinstance(a, np.ndarray)]
+        preds: dict[str, Prediction] = {}
+        if good:
+            batch = torch.from_numpy(np.stack([a for _, a in good])).permute(0, 3, 1, 2).contiguous()
+            for pr in self._to_predictions(self.probabilities(batch), [f for f, _ in good], top_k, threshold):
+                preds[pr.path] = pr
+        return [Prediction(f, None, 0.0, (), a.message) if isinstance(a, ImageLoadError) else preds[f]
+                for f, a in zip(files, decoded, strict=True)]
+
+def _try_load(path: str, size: tuple[int, int]) -> np.ndarray | ImageLoadError:
+    try:
+        return load_resized(path, size)
+    except ImageLoadError as e:
+        return e
+
+
+def expand_inputs(inputs: Iterable[str | Path]) -> list[str]:
+    files: list[str] = []
+    for item in inputs:
+        p = Path(item).expanduser()
+        if p.is_dir():
+            for root, dirs, names in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if not _hidden(d))
+                files.extend(os.path.join(root, n) for n in sorted(names)
+                             if not _hidden(n) and is_image_name(n, extra=True))
+        elif p.exists():
+            files.append(str(p))
+        else:
+            raise UserError(f"not found: {p}")
+    return files

@@ -1,0 +1,1 @@
+"""Architectures, how images become model input, and reading and writing model and weight files."""

@@ -1,0 +1,197 @@
+"""Model registry: the seeds' CNNs, our default, and torchvision backbones with a new head."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from desktop_cls.core.errors import UserError
+from desktop_cls.core.models.catalog import DEFAULT_MODEL, MODELS, ModelInfo
+
+__all__ = ["DEFAULT_MODEL", "MODELS", "ModelInfo", "build_model", "count_parameters", "parameter_count"]
+
+
+class SimpleCNN(nn.Module):
+    """The seeds' LeNet-style net (conv 6/16 5x5, FC 120/84); an adaptive pool makes any size work."""
+
+    def __init__(self, num_classes: int) -> None:
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 6, 5)
+        self.pool = nn.MaxPool2d(2, 2)
+        self.conv2 = nn.Conv2d(6, 16, 5)
+        self.fit = nn.AdaptiveAvgPool2d((5, 5))  # identity at 32 px, like the seed
+        self.fc1 = nn.Linear(16 * 5 * 5, 120)
+        self.fc2 = nn.Linear(120, 84)
+        self.fc3 = nn.Linear(84, num_classes)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.pool(F.relu(self.conv1(x)))
+        x = self.pool(F.relu(self.conv2(x)))
+        x = torch.flatten(self.fit(x), 1)
+        x = F.relu(self.fc1(x))
+        x = F.relu(self.fc2(x))
+        return self.fc3(x)
+
+
+class VGGNet(nn.Module):
+    """The seeds' VGG-style Net (conv 64/128/256, FC 1024/512), with its flatten sized for any input."""
+
+    def __init__(self, num_classes: int) -> None:
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 64, 3, padding=1)
+        self.conv2 = nn.Conv2d(64, 128, 3, padding=1)
+        self.conv3 = nn.Conv2d(128, 256, 3, padding=1)
+        self.pool = nn.MaxPool2d(2, 2)
+        self.fit = nn.AdaptiveAvgPool2d((8, 8))  # identity at 32 px, where the seed's 256*8*8 was right
+        self.fc1 = nn.Linear(256 * 8 * 8, 1024)
+        self.fc2 = nn.Linear(1024, 512)
+        self.fc3 = nn.Linear(512, num_classes)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.pool(F.relu(self.conv1(x)))
+        x = self.pool(F.relu(self.conv2(x)))
+        x = F.relu(self.conv3(x))
+        x = torch.flatten(self.fit(x), 1)
+        x = F.relu(self.fc1(x))
+        x = F.relu(self.fc2(x))
+        return self.fc3(x)
+
+
+def _conv_bn(cin: int, cout: int, stride: int = 1) -> nn.Sequential:
+    return nn.Sequential(nn.Conv2d(cin, cout, 3, stride=stride, padding=1, bias=False),
+                         nn.BatchNorm2d(cout), nn.ReLU(inplace=True))
+
+
+class _Residual(nn.Module):
+    def __init__(self, c: int) -> None:
+        super().__init__()
+        self.body = nn.Sequential(_conv_bn(c, c), _conv_bn(c, c))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x + self.body(x)
+
+
+class QuickNet(nn.Module):
+    """Our default: a narrow ResNet-9-style net (BatchNorm, residuals, global pooling).
+
+    It trains to good accuracy in a few epochs with a large batch and one-cycle schedule, which is
+    what a 2-core laptop needs; images above 64 px get a strided stem so cost stays low.
+    """
+
+    def __init__(self, num_classes: int, image_size: int = 32, width: int = 16) -> None:
+        super().__init__()
+        c = width
+        stem: list[nn.Module] = [_conv_bn(3, c)]
+        if image_size > 64:
+            stem = [_conv_bn(3, c, stride=2), nn.MaxPool2d(2)]
+        if image_size > 160:
+            stem.append(nn.MaxPool2d(2))
+        self.stem = nn.Sequential(*stem)
+        self.layer1 = nn.Sequential(_conv_bn(c, 2 * c), nn.MaxPool2d(2), _Residual(2 * c))
+        self.layer2 = nn.Sequential(_conv_bn(2 * c, 4 * c), nn.MaxPool2d(2))
+        self.layer3 = nn.Sequential(_conv_bn(4 * c, 8 * c), nn.MaxPool2d(2), _Residual(8 * c))
+        self.pool = nn.AdaptiveMaxPool2d(1)
+        self.head = nn.Linear(8 * c, num_classes)
+        for m in self.modules():
+            if isinstance(m, _Residual):
+                block = m.body[-1]
+                assert isinstance(block, nn.Sequential)
+                last_bn = block[1]
+                assert isinstance(last_bn, nn.BatchNorm2d)
+                nn.init.zeros_(last_bn.weight)  # each block starts as the identity
+        nn.init.normal_(self.head.weight, std=0.01)  # start near uniform predictions (loss ~ ln N)
+        nn.init.zeros_(self.head.bias)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.layer3(self.layer2(self.layer1(self.stem(x))))
+        return self.head(torch.flatten(self.pool(x), 1))
+
+
+
+
+def _replace_head(model: nn.Module, name: str, num_classes: int) -> None:
+    if name.startswith("resnet"):
+        fc = model.fc
+        assert isinstance(fc, nn.Linear)
+        model.fc = nn.Linear(fc.in_features, num_classes)
+    else:
+        cls = model.classifier
+        assert isinstance(cls, nn.Sequential) and isinstance(cls[-1], nn.Linear)
+        cls[-1] = nn.Linear(cls[-1].in_features, num_classes)
+
+
+def hub_weights_path(name: str) -> Path:
+    """Where torch's hub cache keeps this backbone's default ImageNet weights."""
+    import torchvision
+
+    weights = torchvision.models.get_model_weights(name).DEFAULT
+    return Path(torch.hub.get_dir()) / "checkpoints" / Path(weights.url).name
+
+
+def _pretrained_state(name: str, weights_file: str | None, download: bool) -> dict[str, torch.Tensor]:
+    if weights_file:
+        p = Path(weights_file).expanduser()
+        if not p.is_file():
+            raise UserError(f"weights file not found: {p}")
+        from desktop_cls.core.models.weight_files import load_state_dict_file
+
+        return load_state_dict_file(p)
+    cached = hub_weights_path(name)
+    if cached.is_file():
+        from desktop_cls.core.models.weight_files import load_state_dict_file
+
+        return load_state_dict_file(cached)
+    if not download:
+        raise UserError(
+            f"pretrained weights for {name} are not on this computer (looked for {cached}). "
+            "Pass a weights file, train from scratch, or allow a download when online."
+        )
+    import torchvision
+
+    weights = torchvision.models.get_model_weights(name).DEFAULT
+    try:
+        state: dict[str, torch.Tensor] = weights.get_state_dict(progress=False, check_hash=True)
+        return state
+    except OSError as e:
+        raise UserError(f"could not download weights for {name} (offline?): {e}") from None
+
+
+def build_model(name: str, num_classes: int, image_size: int = 32, pretrained: bool = False,
+                weights_file: str | None = None, download: bool = False) -> nn.Module:
+    """A fresh model for num_classes; pretrained backbones load ImageNet weights before the new head."""
+    if name not in MODELS:
+        raise UserError(f"unknown model '{name}'; choose one of: {', '.join(MODELS)}")
+    if num_classes < 1:
+        raise UserError("a model needs at least one class")
+    if name == "quicknet":
+        return QuickNet(num_classes, image_size=image_size)
+    if name == "simple_cnn":
+        return SimpleCNN(num_classes)
+    if name == "vgg_net":
+        return VGGNet(num_classes)
+    import torchvision
+
+    builder: Callable[..., nn.Module] = getattr(torchvision.models, name)
+    model = builder(weights=None)
+    if pretrained or weights_file:
+        state = _pretrained_state(name, weights_file, download)
+        try:
+            model.load_state_dict(state)
+        except RuntimeError as e:
+            raise UserError(f"the weights do not fit {name}: {str(e).splitlines()[0]}") from None
+    _replace_head(model, name, num_classes)
+    return model
+
+
+def count_parameters(model: nn.Module) -> int:
+    return sum(p.numel() for p in model.parameters())
+
+
+def parameter_count(name: str, num_classes: int = 10, image_size: int = 32) -> int:
+    """Cheap: builds the model on the meta device, so no memory is spent on weights."""
+    with torch.device("meta"):
+        return count_parameters(build_model(name, num_classes, image_size))

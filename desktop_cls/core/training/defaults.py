@@ -1,0 +1,97 @@
+"""Defaults that depend on the data and the machine, each with the one-line reason the user sees.
+
+Torch-free: the app suggests an image size as soon as a folder is scanned, before torch has loaded.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from desktop_cls.core.models.catalog import MODELS
+
+REFERENCE_BATCH = 32  # the batch the default learning rates were tuned for
+SMALL_NET_SIZES = (32, 48, 64, 96, 128)
+MAX_AUTO_BATCH = 512
+MIN_STEPS_PER_EPOCH = 32  # larger batches would leave too few updates per epoch to learn from
+# Fixed-size nets whose cost grows with the square of the image side; QuickNet has a strided stem.
+SIZE_CAPS = {"quicknet": 128, "simple_cnn": 64, "vgg_net": 64}
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: int
+    reason: str
+
+
+def _describe(typical: tuple[int, int]) -> str:
+    w, h = typical
+    return f"typically {w}×{h}"
+
+
+def suggest_image_size(model: str, typical: tuple[int, int] | None, pretrained: bool = False) -> Choice:
+    """Big enough to keep the images' detail, no bigger: pixels the images do not have only cost time."""
+    info = MODELS[model]
+    if info.torchvision:
+        if pretrained:
+            return Choice(224, "224 px: the pretrained weights were learned on 224 px images")
+        if typical is None:
+            return Choice(224, "224 px: the usual size for this backbone")
+        side = min(typical)
+        if side >= 160:
+            return Choice(224, f"224 px: your images are large ({_describe(typical)}); the backbone's usual size")
+        size = max(64, math.ceil(side / 32) * 32)
+        return Choice(size, f"{size} px: your images are {_describe(typical)}; enlarging them further "
+                            "would add compute but no detail")
+    cap = SIZE_CAPS.get(model, 64)
+    if typical is None:
+        return Choice(info.default_image_size, f"{info.default_image_size} px: this model's usual size")
+    side = min(typical)
+    size = next((s for s in SMALL_NET_SIZES if s >= side and s <= cap), cap)
+    if side <= size:
+        return Choice(size, f"{size} px: your images are small ({_describe(typical)}), so this keeps all their "
+                            "detail")
+    return Choice(size, f"{size} px: your images are {_describe(typical)}; {size} px keeps {model} fast "
+                        "(raise it for fine detail, at the cost of time)")
+
+
+def _pow2_floor(n: float) -> int:
+    return 1 << max(0, math.floor(math.log2(max(n, 1))))
+
+
+def suggest_batch_size(device_type: str, train_images: int, bytes_per_image: int = 0,
+                       free_bytes: int = 0) -> Choice:
+    """CPU: 32, where small batches learn the most per second. GPU: as large as half the free memory
+    allows, up to 512 and leaving at least 32 steps per epoch, since a GPU idles on small batches."""
+    if device_type == "cuda" and (bytes_per_image <= 0 or free_bytes <= 0):
+        return Choice(REFERENCE_BATCH, f"batch {REFERENCE_BATCH}: the GPU's free memory could not be measured")
+    if device_type != "cuda":
+        where = "the CPU" if device_type == "cpu" else device_type.upper()
+        return Choice(REFERENCE_BATCH, f"batch {REFERENCE_BATCH}: on {where}, small batches learn the most "
+                                       "per second")
+    by_memory = _pow2_floor(0.5 * free_bytes / bytes_per_image)
+    by_data = _pow2_floor(train_images / MIN_STEPS_PER_EPOCH)
+    if by_memory < REFERENCE_BATCH:
+        return Choice(by_memory, f"batch {by_memory}: the largest that fits in half of the GPU's free memory "
+                                 f"({free_bytes / 2**30:.1f} GiB)")
+    size = max(REFERENCE_BATCH, min(MAX_AUTO_BATCH, by_memory, by_data))
+    if size == REFERENCE_BATCH and by_data < REFERENCE_BATCH:
+        why = f"{train_images:,} training images are few, so small batches give more updates"
+    elif size == by_memory and by_memory < MAX_AUTO_BATCH:
+        why = f"the largest that fits in half of the GPU's free memory ({free_bytes / 2**30:.1f} GiB)"
+    elif size == by_data and by_data < MAX_AUTO_BATCH:
+        why = f"keeps at least {MIN_STEPS_PER_EPOCH} steps per epoch on {train_images:,} training images"
+    else:
+        why = "large batches keep a GPU busy"
+    return Choice(size, f"batch {size}: {why}")
+
+
+def batch_lr_factor(optimizer: str, ratio: float) -> float:
+    """How much to scale the learning rate when the batch grows by `ratio`.
+
+    SGD: linearly (Goyal et al. 2017); Adam/AdamW: by the square root, since their step size is
+    already normalised per parameter.
+    """
+    if ratio <= 1.0:
+        return 1.0
+    return float(ratio) if optimizer == "sgd" else math.sqrt(ratio)

@@ -1,0 +1,81 @@
+"""App settings: a schema-versioned JSON file under the user config folder.
+
+A corrupt or newer-version file falls back to defaults (the caller shows the notice) and is kept
+aside as settings.json.bad instead of being overwritten silently.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from desktop_cls.core.storage import user_config_dir, write_json
+
+SCHEMA_VERSION = 1
+MAX_RECENT = 10
+
+
+@dataclass
+class Settings:
+    recent_folders: list[str] = field(default_factory=list)
+    recent_runs: list[str] = field(default_factory=list)
+    window_geometry: str = ""  # hex of QMainWindow.saveGeometry()
+    window_state: str = ""
+    last_train_config: dict[str, Any] = field(default_factory=dict)
+    image_size_follows_data: bool = True  # False once the user typed an image size
+    last_export_dir: str = ""
+
+    def remember_folder(self, path: str) -> None:
+        self.recent_folders = _push(self.recent_folders, path)
+
+    def remember_run(self, path: str) -> None:
+        self.recent_runs = _push(self.recent_runs, path)
+
+
+def _push(items: list[str], item: str) -> list[str]:
+    return ([item] + [i for i in items if i != item])[:MAX_RECENT]
+
+
+def settings_path() -> Path:
+    return user_config_dir() / "settings.json"
+
+
+def load_settings(path: Path | None = None) -> tuple[Settings, str | None]:
+    """(settings, notice): notice says why defaults were used, or is None."""
+    p = path or settings_path()
+    if not p.exists():
+        return Settings(), None
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
+        version = data.get("schema_version")
+        if version != SCHEMA_VERSION:
+            raise ValueError(f"unsupported schema_version {version!r}")
+        known = {f.name for f in fields(Settings)}
+        s = Settings(**{k: v for k, v in data.items() if k in known})
+        for name in ("recent_folders", "recent_runs"):
+            value = getattr(s, name)
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ValueError(f"'{name}' must be a list of paths")
+        if not isinstance(s.last_train_config, dict):
+            raise ValueError("'last_train_config' must be an object")
+        if not isinstance(s.image_size_follows_data, bool):
+            raise ValueError("'image_size_follows_data' must be true or false")
+        return s, None
+    except (OSError, ValueError, TypeError, json.JSONDecodeError) as e:
+        backup = p.with_name(p.name + ".bad")
+        try:
+            os.replace(p, backup)
+        except OSError:
+            backup = p
+        return Settings(), (f"Your settings file could not be read ({e}); defaults are used. "
+                            f"The old file is at {backup}.")
+
+
+def save_settings(s: Settings, path: Path | None = None) -> None:
+    data = {"schema_version": SCHEMA_VERSION, **asdict(s)}
+    write_json(path or settings_path(), data)
