@@ -29,3 +29,32 @@ def test_wheel_carries_resources_and_finds_them(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr
     found, n = out.stdout.split()
     assert Path(found) == site / "desktop_cls" / "resources" and n == "10"
+
+
+def test_desktop_launcher_command_line_opens_the_window_with_a_folder(tmp_path: Path) -> None:
+    """The launcher's Exec line, with %f expanded the way a file manager does, must parse as `gui FOLDER`."""
+    import shlex
+
+    from desktop_cls.cli import build_parser
+
+    entry = (REPO / "resources" / "desktop-cls.desktop").read_text(encoding="utf-8")
+    exec_line = next(line.split("=", 1)[1] for line in entry.splitlines() if line.startswith("Exec="))
+    argv = shlex.split(exec_line.replace("%f", str(tmp_path)))
+    assert argv[0] == "desktop-cls"
+    args = build_parser().parse_args(argv[1:])
+    assert args.command == "gui" and args.path == str(tmp_path)
+    # launched with no file, the field code expands to nothing and the window opens empty
+    args = build_parser().parse_args(shlex.split(exec_line.replace("%f", ""))[1:])
+    assert args.command == "gui" and args.path is None
+
+
+def test_one_version_source() -> None:
+    import tomllib
+
+    import desktop_cls
+
+    meta = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "version" not in meta["project"] and "version" in meta["project"]["dynamic"]
+    assert meta["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "desktop_cls.__version__"}
+    assert meta["project"]["license"] == "MIT" and (REPO / "LICENSE").is_file()
+    assert desktop_cls.__version__.count(".") == 2

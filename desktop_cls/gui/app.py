@@ -10,6 +10,7 @@ import threading
 import traceback
 from types import TracebackType
 
+from desktop_cls import __version__
 from desktop_cls.core.storage import user_log_dir
 
 
@@ -69,6 +70,8 @@ def run_app(path: str | None = None) -> int:
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("desktop_cls")
     app.setOrganizationName("desktop_cls")
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("desktop-cls")  # resources/desktop-cls.desktop: Wayland finds the icon by it
     icon = resource("icon.svg")
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
