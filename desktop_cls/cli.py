@@ -6,8 +6,6 @@ With --json, stdout carries JSON only; progress goes to stderr. User errors exit
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import math
 import signal
@@ -203,8 +201,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
+    from desktop_cls.core.inference.prediction_csv import write_predictions_csv
     from desktop_cls.core.inference.predictor import Predictor
-    from desktop_cls.core.storage import write_atomic
 
     pr = _Progress()
     predictor = Predictor.load(args.model, device=args.device, allow_code=args.trust_torchscript)
@@ -214,13 +212,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
         out = Path(args.csv)
         if out.exists() and not args.overwrite:
             raise UserError(f"{out} already exists; choose another file or add --overwrite")
-        buf = io.StringIO()
-        w = csv.writer(buf)
-        w.writerow(["path", "label", "confidence", "top_k", "error"])
-        for p in preds:
-            w.writerow([p.path, p.label or "", f"{p.confidence:.6f}",
-                        ";".join(f"{lab}:{pr_:.6f}" for lab, pr_ in p.top_k), p.error or ""])
-        write_atomic(out, buf.getvalue().encode("utf-8"))
+        write_predictions_csv(out, preds)
         pr.line(f"wrote {len(preds)} predictions to {out}")
     if args.json:
         _print_json([p.to_dict() for p in preds])

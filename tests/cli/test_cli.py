@@ -56,7 +56,8 @@ def test_train_eval_predict_export_flow(capsys: pytest.CaptureFixture[str], tiny
 
     csv_path = tmp_path / "p.csv"
     code, _, _ = run_cli(capsys, "predict", run, tiny_folder / "cat", "--csv", csv_path)
-    rows = list(csv.DictReader(csv_path.open()))
+    assert csv_path.read_bytes().startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: spreadsheets read CJK names right
+    rows = list(csv.DictReader(csv_path.open(encoding="utf-8-sig")))
     assert code == 0 and len(rows) == 8 and rows[0]["label"] in ("cat", "dog", "fish")
     code, _, err = run_cli(capsys, "predict", run, tiny_folder / "cat", "--csv", csv_path)
     assert code == 2 and "already exists" in err

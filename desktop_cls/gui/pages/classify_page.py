@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 from typing import Any
 
@@ -338,15 +336,9 @@ class ClassifyPage(QWidget):
         path, _ = QFileDialog.getSaveFileName(self, "Save predictions", "predictions.csv", "CSV (*.csv)")
         if not path:
             return
-        from desktop_cls.core.storage import write_atomic
+        from desktop_cls.core.inference.prediction_csv import write_predictions_csv
 
-        buf = io.StringIO()
-        w = csv.writer(buf)
-        w.writerow(["path", "label", "confidence", "top_k", "error"])
-        for p in self.predictions:
-            w.writerow([p.path, p.label or "", f"{p.confidence:.6f}",
-                        ";".join(f"{lab}:{pr:.6f}" for lab, pr in p.top_k), p.error or ""])
-        write_atomic(Path(path), buf.getvalue().encode("utf-8"))
+        write_predictions_csv(Path(path), self.predictions)
 
     def _copy_into_folders(self) -> None:
         dest = QFileDialog.getExistingDirectory(self, "Copy into this folder (one sub-folder per class)")
