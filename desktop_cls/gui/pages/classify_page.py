@@ -6,10 +6,9 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPixmap
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QDoubleSpinBox,
     QFileDialog,
     QGridLayout,
@@ -29,6 +28,7 @@ from ..classifier_worker import ClassifierWorker, start_classifier
 from ..dialogs import show_error
 from ..state import AppState
 from ..tasks import TaskRunner
+from ..webcam import LiveVideoPanel, draw_caption
 from ..widgets import ScaledImageLabel, qimage_to_rgb, rgb_array_to_qimage, split_with_empty_state
 from ..widgets import button as _button
 
@@ -68,9 +68,6 @@ class ClassifyPage(QWidget):
         self.last_frame_pred: Any = None
         self.last_frame_overlay: Any = None
         self.heatmap_shown = ""
-        self.camera: Any = None
-        self.session: Any = None
-        self.sink: Any = None
 
         self.model_edit = QLineEdit()
         self.model_edit.setObjectName("classifyModelEdit")
@@ -126,28 +123,12 @@ class ClassifyPage(QWidget):
             bars.addWidget(name, i, 0)
             bars.addWidget(bar, i, 1)
             self.bars.append((name, bar))
-        self.camera_combo = QComboBox()
-        self.camera_combo.setObjectName("cameraCombo")
-        self.camera_combo.setAccessibleName("Camera")
-        self.camera_combo.setVisible(False)
-        self.camera_pause_button = _button("Pause", "cameraPauseButton", "Freeze the live view")
-        self.camera_pause_button.setCheckable(True)
-        self.camera_pause_button.setVisible(False)
-        self.snapshot_button = _button("Snapshot…", "snapshotButton", "Save the current frame")
-        self.snapshot_button.clicked.connect(self._snapshot)
-        self.snapshot_button.setVisible(False)
-        self.camera_message = QLabel()
-        self.camera_message.setObjectName("cameraMessage")
-        self.camera_message.setWordWrap(True)
-        self.camera_message.setVisible(False)
+        self.webcam = LiveVideoPanel()
+        self.webcam.frame_arrived.connect(self.show_frame)
+        self.webcam.running_changed.connect(self._webcam_running)
         preview_box = QWidget()
         pl = QVBoxLayout(preview_box)
-        pl.addWidget(self.camera_message)
-        cam_row = QHBoxLayout()
-        cam_row.addWidget(self.camera_combo, 1)
-        cam_row.addWidget(self.camera_pause_button)
-        cam_row.addWidget(self.snapshot_button)
-        pl.addLayout(cam_row)
+        pl.addWidget(self.webcam)
         pl.addWidget(self.preview, 1)
         pl.addWidget(self.preview_caption)
         pl.addLayout(bars)
@@ -283,7 +264,7 @@ class ClassifyPage(QWidget):
         self.state.status_changed.emit("classify", "done")
 
     def _show_row(self, row: int) -> None:
-        if not 0 <= row < len(self.predictions) or self.camera is not None:
+        if not 0 <= row < len(self.predictions) or self.webcam.running:
             return
         p = self.predictions[row]
         pix = QPixmap(p.path)
@@ -380,61 +361,20 @@ class ClassifyPage(QWidget):
 
     def start_camera(self) -> None:
         self.content.setCurrentIndex(1)
-        self.camera_message.setVisible(False)
-        try:
-            from PySide6.QtMultimedia import QCamera, QMediaCaptureSession, QMediaDevices, QVideoSink
-        except ImportError as e:
-            self._camera_unavailable(f"Video capture is not available on this system ({e}).")
-            return
-        inputs = QMediaDevices.videoInputs()
-        if not inputs:
-            self._camera_unavailable("No camera found. Connect a camera and press Webcam again.")
-            return
-        if self.camera_combo.count() != len(inputs):
-            self.camera_combo.clear()
-            for dev in inputs:
-                self.camera_combo.addItem(dev.description(), dev)
-        self.camera_combo.setVisible(len(inputs) > 1)
-        device = self.camera_combo.currentData() or inputs[0]
-        self.camera = QCamera(device)
-        self.session = QMediaCaptureSession()
-        self.sink = QVideoSink()
-        self.session.setCamera(self.camera)
-        self.session.setVideoSink(self.sink)
-        self.sink.videoFrameChanged.connect(self._on_frame)
-        self.camera.errorOccurred.connect(lambda _e, msg: self._camera_unavailable(f"Camera error: {msg}"))
-        self.snapshot_button.setVisible(True)
-        self.camera_pause_button.setVisible(True)
-        self.camera_pause_button.setChecked(False)
-        self.camera.start()
-
-    def _camera_unavailable(self, message: str) -> None:
-        self.stop_camera()
-        self.camera_message.setText(message)
-        self.camera_message.setVisible(True)
-        self.webcam_button.blockSignals(True)
-        self.webcam_button.setChecked(False)
-        self.webcam_button.blockSignals(False)
+        if not self.webcam.start_camera():
+            self._webcam_running(self.webcam.running)
 
     def stop_camera(self) -> None:
-        if self.camera is not None:
-            self.camera.stop()
-        self.camera = self.session = self.sink = None
-        self.snapshot_button.setVisible(False)
-        self.camera_pause_button.setVisible(False)
+        self.webcam.stop()
 
-    def _on_frame(self, frame: Any) -> None:
-        if self.camera_pause_button.isChecked():
-            return  # paused: keep showing the frozen frame and its prediction
-        img = frame.toImage()
-        if img.isNull():
-            return
-        self.show_frame(img)
+    def _webcam_running(self, on: bool) -> None:
+        self.webcam_button.blockSignals(True)
+        self.webcam_button.setChecked(on)
+        self.webcam_button.blockSignals(False)
 
     def show_frame(self, img: QImage) -> None:
         """Display a frame with the latest prediction drawn on it; classify only when the model is idle."""
         self.frames_shown += 1
-        self._last_image = img
         if self.model_ready and not self.frame_busy:
             self.frame_busy = True
             small = img.scaled(320, 320, Qt.AspectRatioMode.KeepAspectRatio) if img.width() > 320 else img
@@ -444,18 +384,7 @@ class ClassifyPage(QWidget):
             shown = rgb_array_to_qimage(self.last_frame_overlay).scaled(
                 shown.size(), Qt.AspectRatioMode.IgnoreAspectRatio)
         if self.last_frame_pred is not None and self.last_frame_pred.label:
-            painter = QPainter(shown)
-            font = QFont()
-            font.setPointSizeF(max(12.0, shown.height() / 18))
-            font.setBold(True)
-            painter.setFont(font)
-            text = f"{self.last_frame_pred.label} {self.last_frame_pred.confidence:.0%}"
-            rect = painter.fontMetrics().boundingRect(text).adjusted(-8, -4, 8, 4)
-            rect.moveTopLeft(rect.topLeft() * 0)
-            painter.fillRect(rect, QColor(0, 0, 0, 150))
-            painter.setPen(QColor(255, 255, 255))
-            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
-            painter.end()
+            shown = draw_caption(shown, f"{self.last_frame_pred.label} {self.last_frame_pred.confidence:.0%}")
         self.preview.set_image(QPixmap.fromImage(shown), smooth=False)
 
     def _frame_done(self, pred: Any, picture: Any) -> None:
@@ -464,14 +393,6 @@ class ClassifyPage(QWidget):
         self.last_frame_pred = pred
         self.last_frame_overlay = picture
         self._show_prediction(pred)
-
-    def _snapshot(self) -> None:
-        img = getattr(self, "_last_image", None)
-        if img is None:
-            return
-        path, _ = QFileDialog.getSaveFileName(self, "Save snapshot", "snapshot.png", "PNG (*.png)")
-        if path:
-            img.save(path, "PNG")
 
     def shutdown(self) -> None:
         self.stop_camera()

@@ -1,0 +1,206 @@
+"""Live video through Qt Multimedia itself: a generated video file plays into the same QVideoSink path a
+camera uses, so the frame path is tested on every machine, camera or not."""
+
+from __future__ import annotations
+
+import builtins
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+av = pytest.importorskip("av")
+
+RED, BLUE = (230, 40, 40), (40, 40, 230)  # the colours of "cat" and "fish" in tests.conftest.make_tiny_folder
+
+
+def write_video(path: Path, colours: list[tuple[int, int, int]], frames_each: int = 15, fps: int = 20) -> Path:
+    """A small MPEG-4 file: `frames_each` solid frames of each colour in turn."""
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("mpeg4", rate=fps)
+        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
+        for colour in colours:
+            arr = np.empty((48, 64, 3), np.uint8)
+            arr[:] = colour
+            for _ in range(frames_each):
+                for packet in stream.encode(av.VideoFrame.from_ndarray(arr, format="rgb24")):
+                    out.mux(packet)
+        for packet in stream.encode():
+            out.mux(packet)
+    return path
+
+
+def close_to(rgb: tuple[int, int, int], want: tuple[int, int, int], tol: int = 12) -> bool:
+    return all(abs(a - b) <= tol for a, b in zip(rgb, want, strict=True))
+
+
+def test_a_video_file_reaches_subscribers_frame_by_frame(qtbot: object, tmp_path: Path) -> None:
+    from desktop_cls.gui.webcam import LiveVideoPanel
+
+    video = write_video(tmp_path / "clip.mp4", [RED, BLUE], frames_each=10)
+    panel = LiveVideoPanel()
+    qtbot.addWidget(panel)  # type: ignore[attr-defined]
+    colours: list[tuple[int, int, int]] = []
+    sizes: set[tuple[int, int]] = set()
+
+    def seen(img: object) -> None:
+        sizes.add((img.width(), img.height()))  # type: ignore[attr-defined]
+        c = img.pixelColor(32, 24)  # type: ignore[attr-defined]
+        colours.append((c.red(), c.green(), c.blue()))
+
+    panel.frame_arrived.connect(seen)
+    with qtbot.waitSignal(panel.running_changed, timeout=5000) as started:  # type: ignore[attr-defined]
+        assert panel.play_file(video)
+    assert started.args == [True]
+    qtbot.waitUntil(lambda: not panel.running, timeout=20_000)  # type: ignore[attr-defined]  # stops at the end
+    assert sizes == {(64, 48)}
+    assert len(colours) >= 15  # 20 frames were written; the player may drop one at either end
+    assert close_to(colours[0], RED) and close_to(colours[-1], BLUE)
+    assert all(close_to(c, RED) or close_to(c, BLUE) for c in colours)
+    assert panel.frames_received == len(colours) and panel.last_image is not None
+
+
+def test_live_predictions_follow_the_video(qtbot: object, window: object, trained_run: tuple[Path, Path],
+                                           tmp_path: Path) -> None:
+    """Red frames are a cat, blue ones a fish: the model sees what the video shows, as it plays."""
+    cp = window.classify_page  # type: ignore[attr-defined]
+    window.state.set_run(str(trained_run[0]))  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: cp.model_ready, timeout=60_000)  # type: ignore[attr-defined]
+    labels: list[str] = []
+    cp.worker.frame_done.connect(lambda pred, _pic: labels.append(pred.label))
+    assert cp.webcam.play_file(write_video(tmp_path / "clip.mp4", [RED, BLUE], frames_each=30))
+    assert cp.webcam_button.isChecked()  # the button shows what runs, however it was started
+    qtbot.waitUntil(lambda: not cp.webcam.running, timeout=30_000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: not cp.frame_busy, timeout=10_000)  # type: ignore[attr-defined]
+    assert not cp.webcam_button.isChecked()
+    assert labels and labels[0] == "cat" and labels[-1] == "fish", labels
+    assert cp.frames_shown == cp.webcam.frames_received
+    assert 1 <= cp.frames_classified <= cp.frames_shown
+    shown = cp.preview.source().toImage()  # the last frame, with its prediction drawn on it
+    c = shown.pixelColor(shown.width() - 1, shown.height() - 1)
+    assert close_to((c.red(), c.green(), c.blue()), BLUE)
+    assert cp.preview_caption.text().startswith("fish")
+
+
+def test_pause_freezes_a_video_and_ignores_frames(qtbot: object, tmp_path: Path) -> None:
+    from desktop_cls.gui.webcam import LiveVideoPanel
+
+    panel = LiveVideoPanel()
+    qtbot.addWidget(panel)  # type: ignore[attr-defined]
+    panel.play_file(write_video(tmp_path / "clip.mp4", [RED], frames_each=60))
+    qtbot.waitUntil(lambda: panel.frames_received >= 2, timeout=10_000)  # type: ignore[attr-defined]
+    panel.pause_button.setChecked(True)
+    n = panel.frames_received
+    qtbot.wait(500)  # type: ignore[attr-defined]
+    assert panel.frames_received == n and panel.running
+    panel.pause_button.setChecked(False)
+    qtbot.waitUntil(lambda: panel.frames_received > n, timeout=10_000)  # type: ignore[attr-defined]
+    panel.stop()
+    assert not panel.running
+
+
+def test_an_unplayable_file_says_so_and_stops(qtbot: object, tmp_path: Path) -> None:
+    from desktop_cls.gui.webcam import LiveVideoPanel
+
+    bad = tmp_path / "broken.mp4"
+    bad.write_bytes(b"\x00not a video" * 100)
+    panel = LiveVideoPanel()
+    qtbot.addWidget(panel)  # type: ignore[attr-defined]
+    panel.show()
+    panel.play_file(bad)
+    qtbot.waitUntil(lambda: not panel.running, timeout=10_000)  # type: ignore[attr-defined]
+    assert panel.message.isVisible() and "broken.mp4" in panel.message.text()
+
+
+def test_a_pluggable_source_needs_no_multimedia(qtbot: object) -> None:
+    from PySide6.QtGui import QImage
+
+    from desktop_cls.gui.webcam import FrameSource, LiveVideoPanel
+
+    class Manual(FrameSource):
+        stopped = False
+
+        def stop(self) -> None:
+            self.stopped = True
+
+    panel = LiveVideoPanel()
+    qtbot.addWidget(panel)  # type: ignore[attr-defined]
+    got: list[QImage] = []
+    panel.frame_arrived.connect(got.append)
+    source = Manual()
+    panel.set_source(source)
+    img = QImage(8, 8, QImage.Format.Format_RGB888)
+    img.fill(Qt.GlobalColor.blue)
+    source.frame_arrived.emit(img)
+    panel.pause_button.setChecked(True)
+    source.frame_arrived.emit(img)  # paused: ignored
+    assert len(got) == 1
+    source.failed.emit("the device went away")
+    assert not panel.running and source.stopped and panel.message.text() == "the device went away"
+
+
+@pytest.mark.parametrize(("error", "must_say"), [
+    (ModuleNotFoundError("No module named 'PySide6.QtMultimedia'"), "pip install PySide6-Addons"),
+    (ImportError("libpulse.so.0: cannot open shared object file: No such file or directory"), "apt install libpulse0"),
+])
+def test_missing_multimedia_is_explained_not_dumped(qtbot: object, window: object, monkeypatch: pytest.MonkeyPatch,
+                                                     error: ImportError, must_say: str) -> None:
+    real_import = builtins.__import__
+
+    def failing_import(name: str, *args: object, **kwargs: object) -> object:
+        if name.startswith("PySide6.QtMultimedia") or (name == "PySide6" and "QtMultimedia" in (args[2] or ())):
+            raise error
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.delitem(sys.modules, "PySide6.QtMultimedia", raising=False)
+    monkeypatch.setattr(builtins, "__import__", failing_import)
+    cp = window.classify_page  # type: ignore[attr-defined]
+    window.show_page("classify")  # type: ignore[attr-defined]
+    qtbot.mouseClick(cp.webcam_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    text = cp.webcam.message.text()
+    assert cp.webcam.message.isVisible() and must_say in text
+    assert "Error" not in text and "shared object" not in text and "No module" not in text
+    assert not cp.webcam_button.isChecked() and not cp.webcam.running
+
+
+def test_snapshot_saves_the_raw_frame(qtbot: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtGui import QImage
+    from PySide6.QtWidgets import QFileDialog
+
+    from desktop_cls.gui.webcam import FrameSource, LiveVideoPanel
+
+    target = tmp_path / "snap.png"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    panel = LiveVideoPanel()
+    qtbot.addWidget(panel)  # type: ignore[attr-defined]
+    source = FrameSource()
+    panel.set_source(source)
+    img = QImage(12, 10, QImage.Format.Format_RGB888)
+    img.fill(Qt.GlobalColor.red)
+    source.frame_arrived.emit(img)
+    panel.save_snapshot()
+    saved = QImage(str(target))
+    assert (saved.width(), saved.height()) == (12, 10) and saved.pixelColor(5, 5).red() == 255
+
+
+def test_a_camera_that_sends_nothing_is_pointed_out(qtbot: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtGui import QImage
+
+    from desktop_cls.gui import webcam
+
+    class Silent(webcam.FrameSource):
+        def describe(self) -> str:
+            return "Test camera"
+
+    monkeypatch.setattr(webcam, "NO_PICTURE_AFTER_MS", 50)
+    panel = webcam.LiveVideoPanel()
+    qtbot.addWidget(panel)  # type: ignore[attr-defined]
+    panel.show()
+    source = Silent()
+    panel.set_source(source)
+    qtbot.waitUntil(panel.message.isVisible, timeout=5000)  # type: ignore[attr-defined]
+    assert "No picture from Test camera" in panel.message.text() and panel.running
+    source.frame_arrived.emit(QImage(4, 4, QImage.Format.Format_RGB888))
+    assert not panel.message.isVisible()
