@@ -52,10 +52,24 @@ def self_test() -> int:
                 labels.append(pred.label)
             if len(set(labels)) != 1:
                 raise RuntimeError(f"the exports disagree: {labels}")
+            step = "video (Qt Multimedia)"
+            _check_video()
     except Exception as e:
         print(f"self-test FAILED at step '{step}': {type(e).__name__}: {e}", file=sys.stderr)
         traceback.print_exc()
         return 1
     print(f"self-test OK: {len(index.samples)} images, {len(index.classes)} classes, 1 epoch, "
-          f"ONNX and TorchScript agree ({labels[0]}), {time.perf_counter() - t0:.1f} s")
+          f"ONNX and TorchScript agree ({labels[0]}), video backend loads, {time.perf_counter() - t0:.1f} s")
     return 0
+
+
+def _check_video() -> None:
+    """The webcam page needs Qt Multimedia and its backend plugin: a bundle missing either fails here."""
+    from PySide6.QtCore import QCoreApplication
+
+    app = QCoreApplication.instance() or QCoreApplication([])  # noqa: F841 (Qt Multimedia needs one)
+    from desktop_cls.gui.webcam import multimedia_problem
+
+    problem = multimedia_problem()
+    if problem:
+        raise RuntimeError(problem)

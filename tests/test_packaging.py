@@ -1,4 +1,4 @@
-"""resources/ must be found from a wheel (non-editable) install, not only from the source tree."""
+"""What gets installed and bundled: resources from a wheel, the Qt packages pyproject allows, the spec's Qt parts."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+
+import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -58,3 +60,45 @@ def test_one_version_source() -> None:
     assert meta["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "desktop_cls.__version__"}
     assert meta["project"]["license"] == "MIT" and (REPO / "LICENSE").is_file()
     assert desktop_cls.__version__.count(".") == 2
+
+
+def _requirements() -> list[object]:
+    tomllib = pytest.importorskip("tomllib")
+    from packaging.requirements import Requirement
+
+    with open(REPO / "pyproject.toml", "rb") as f:
+        return [Requirement(r) for r in tomllib.load(f)["project"]["dependencies"]]
+
+
+@pytest.mark.parametrize("python", ["3.10", "3.11", "3.12", "3.13"])
+def test_qt_dependency_ships_multimedia_and_skips_the_none_refcount_bug(python: str) -> None:
+    """PySide6-Essentials has no QtMultimedia (the webcam); PySide6 6.12.0 aborts Python < 3.12 (none_dealloc)."""
+    from packaging.utils import canonicalize_name
+
+    env = {"python_version": python, "python_full_version": python + ".0"}
+    active = [r for r in _requirements() if r.marker is None or r.marker.evaluate(env)]  # type: ignore[attr-defined]
+    qt = {canonicalize_name(r.name): r.specifier for r in active  # type: ignore[attr-defined]
+          if canonicalize_name(r.name).startswith("pyside6")}  # type: ignore[attr-defined]
+    assert "pyside6-addons" in qt or "pyside6" in qt, qt
+    broken = tuple(int(p) for p in python.split(".")) < (3, 12)
+    for name, spec in qt.items():
+        assert spec.contains("6.11.3"), name
+        assert spec.contains("6.12.0") is not broken, (name, python)
+
+
+def test_bundle_spec_keeps_what_the_multimedia_hook_needs() -> None:
+    """The spec excludes unused Qt modules; none of them may be one the webcam's QtMultimedia pulls in."""
+    pytest.importorskip("PyInstaller")
+    import ast
+
+    import PyInstaller.hooks
+    from PyInstaller.utils.hooks.qt import add_qt6_dependencies
+
+    spec = (REPO / "packaging" / "desktop_cls.spec").read_text(encoding="utf-8")
+    strings = {n.value for n in ast.walk(ast.parse(spec)) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+    excluded = {f"PySide6.{s}" for s in strings if s.startswith("Qt")}
+    assert "PySide6.QtMultimedia" in strings and "PySide6.QtMultimedia" not in excluded
+    hook = Path(PyInstaller.hooks.__file__).parent / "hook-PySide6.QtMultimedia.py"
+    hidden, binaries, _datas = add_qt6_dependencies(str(hook))
+    assert not set(hidden) & excluded, set(hidden) & excluded
+    assert any("ffmpegmediaplugin" in Path(src).name for src, _dst in binaries), binaries  # the video backend
