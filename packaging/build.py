@@ -50,7 +50,7 @@ def main() -> int:
     subprocess.check_call([sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean",
                            "--distpath", str(ROOT / "dist"), "--workpath", str(ROOT / "build" / "pyinstaller"),
                            str(ROOT / "packaging" / "desktop_cls.spec")])
-    exe = DIST / ("desktop-cls.exe" if sys.platform == "win32" else "desktop-cls")
+    exe = DIST / ("desktop-cls-cli.exe" if sys.platform == "win32" else "desktop-cls")  # Windows: the console twin
     print(f"bundle: {DIST} ({folder_size(DIST) / 1e9:.2f} GB)")
     if args.skip_test:
         return 0

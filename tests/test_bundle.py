@@ -19,6 +19,9 @@ def test_bundle_builds_and_passes_its_self_test() -> None:
                        timeout=3600, env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
     assert r.returncode == 0, (r.stdout + r.stderr)[-4000:]
     assert "self-test OK" in r.stdout
+    bundle = REPO / "dist" / "desktop-cls"
+    top_level = [p for p in bundle.rglob("triton") if p.parent.name in ("_internal", bundle.name)]
+    assert not top_level, "triton serves only torch.compile, which a bundle cannot use"
 
 
 def test_self_test_flag_runs_from_source() -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import math
+import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -99,6 +100,10 @@ class Trainer:
 
     def _maybe_compile(self, total_steps: int) -> None:
         if not self.cfg.compile:
+            return
+        if getattr(sys, "frozen", False):  # the bundle leaves out triton and has no compiler for inductor
+            self.cb.notice("torch.compile skipped: the bundled app cannot compile kernels; "
+                           "install desktop_cls with pip to use it")
             return
         if self.device.type != "cuda" or total_steps < 2000:
             self.cb.notice("torch.compile skipped: it pays off only for runs of 2,000+ steps on a GPU")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -179,6 +181,9 @@ class TrainForm(QWidget):
                                   "memory (0 = automatic)")
         self.compile_check = QCheckBox("torch.compile (long GPU runs only)")
         self.compile_check.setObjectName("compileCheck")
+        if getattr(sys, "frozen", False):  # the bundle ships no triton/compiler (packaging/README.md)
+            self.compile_check.setEnabled(False)
+            self.compile_check.setToolTip("Not available in the bundled app: install with pip to use torch.compile")
         self.channels_last_check = QCheckBox("channels-last memory layout (GPU)")
         self.channels_last_check.setObjectName("channelsLastCheck")
         self.channels_last_check.setChecked(d.channels_last)
