@@ -1,17 +1,73 @@
-"""Fan-out of training events to callbacks that implement any subset of the hooks."""
+"""The loop's callbacks: what happens around the epochs without living inside the loop.
+
+Every callback may implement any subset of the event hooks (core.events.Callback) and, when it needs
+the run itself, the two loop hooks of LoopCallback. The trainer's own behaviour is written on that one
+interface: the metrics log, the checkpoints and best model, early stopping (and TensorBoard, in
+tensorboard_log). They run in the order the trainer lists them: metrics log, checkpoints, the caller's
+callbacks, TensorBoard, early stopping.
+"""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-from typing import Any
+from pathlib import Path
+from typing import Any, Protocol
 
-from desktop_cls.core.events import BatchEnd, EpochEnd, Notice, StageChanged
+from torch import nn
+
+from desktop_cls.core import run_dir as rd
+from desktop_cls.core.errors import UserError
+from desktop_cls.core.events import BaseCallback, BatchEnd, EpochEnd, Notice, StageChanged
+from desktop_cls.core.models.model_io import ModelMeta, save_native
+from desktop_cls.core.storage import append_jsonl
+from desktop_cls.core.training.checkpoint import save_checkpoint
+from desktop_cls.core.training.fit_result import TrainState
+
+
+class Loop(Protocol):
+    """What a running loop shows its callbacks (the Trainer is one)."""
+
+    run: Path  # the run folder
+    state: TrainState  # epochs done, best so far, batch size, history: saved in every checkpoint
+    resumed: bool  # continuing from a checkpoint
+    stopped_early: bool  # set by a callback to end the run after this epoch
+
+    @property
+    def is_main(self) -> bool:
+        """False on the other processes of a multi-process run: only the main one writes files."""
+
+    @property
+    def model(self) -> nn.Module:
+        """The bare model (never its DDP or compiled wrapper)."""
+
+    def notice(self, message: str, level: str = "info") -> None:
+        """Tell the user something (sent to every callback's on_notice)."""
+
+    def checkpoint_state(self) -> dict[str, Any]:
+        """Everything an exact resume needs, as of now."""
+
+    def model_meta(self) -> ModelMeta:
+        """What the model file's sidecar records (classes, input size, normalisation)."""
+
+
+class LoopCallback(BaseCallback):
+    """A callback that sees the run: on_fit_start gives it the loop, which it keeps for the other hooks."""
+
+    loop: Loop
+
+    def on_fit_start(self, loop: Loop) -> None:
+        """Called once the model is built (and restored, on resume), before any image is loaded."""
+        self.loop = loop
+
+    def on_fit_end(self, loop: Loop) -> None:
+        """Called when fit returns or raises; release files and threads here."""
 
 
 class CallbackList:
     """Fans events out to callbacks; a callback may implement any subset of the hooks."""
 
-    def __init__(self, callbacks: Sequence[Any]) -> None:
+    def __init__(self, callbacks: Sequence[object]) -> None:
         self.cbs = list(callbacks)
 
     def _emit(self, hook: str, event: object) -> None:
@@ -19,6 +75,12 @@ class CallbackList:
             fn = getattr(cb, hook, None)
             if fn is not None:
                 fn(event)
+
+    def fit_start(self, loop: Loop) -> None:
+        self._emit("on_fit_start", loop)
+
+    def fit_end(self, loop: Loop) -> None:
+        self._emit("on_fit_end", loop)
 
     def stage(self, stage: str, done: int = 0, total: int = 0) -> None:
         self._emit("on_stage", StageChanged(stage, done, total))
@@ -31,3 +93,63 @@ class CallbackList:
 
     def notice(self, message: str, level: str = "info") -> None:
         self._emit("on_notice", Notice(message, level))
+
+
+def metrics_row(e: EpochEnd, batch_size: int) -> dict[str, Any]:
+    """One line of metrics.jsonl (and of FitResult.history); a missing validation value is null."""
+    return {"epoch": e.epoch, "train_loss": e.train_loss, "train_accuracy": e.train_accuracy,
+            "val_loss": None if math.isnan(e.val_loss) else e.val_loss,
+            "val_accuracy": None if math.isnan(e.val_accuracy) else e.val_accuracy,
+            "lr": e.lr, "seconds": e.seconds, "images_per_s": e.images_per_s, "batch_size": batch_size}
+
+
+class MetricsLog(LoopCallback):
+    """Keeps the run's history: each epoch's row goes into the loop state and, on the main process,
+    into metrics.jsonl. It runs before the checkpoint is written: a resume drops rows past the
+    checkpoint, so no row is ever missing."""
+
+    def on_epoch_end(self, event: EpochEnd) -> None:
+        row = metrics_row(event, self.loop.state.batch_size)
+        self.loop.state.history.append(row)
+        if self.loop.is_main:
+            append_jsonl(self.loop.run / rd.METRICS, row)
+
+
+class SaveCheckpoints(LoopCallback):
+    """last.pt after every epoch; on a new best, best.pt and the model file the predictor and export read.
+
+    Main process only. A failed write (disk full) keeps the previous file and ends the run with a
+    UserError that says so."""
+
+    def on_epoch_end(self, event: EpochEnd) -> None:
+        if not self.loop.is_main:
+            return
+        state = self.loop.checkpoint_state()
+        self._save(rd.LAST, state)
+        if event.is_best:
+            self._save(rd.BEST, state)
+            save_native(self.loop.model, self.loop.model_meta(), self.loop.run / rd.MODEL, epoch=event.epoch,
+                        val_accuracy=self.loop.state.best_val_accuracy)
+
+    def _save(self, name: str, state: dict[str, Any]) -> None:
+        path = self.loop.run / name
+        try:
+            save_checkpoint(path, state)
+        except OSError as e:
+            self.loop.notice(f"could not save the checkpoint {name} ({e}); the previous one is kept. "
+                             "Free some disk space.", "warning")
+            raise UserError(f"saving {path} failed: {e}. The previous checkpoint is intact.") from None
+
+
+class EarlyStopping(LoopCallback):
+    """Ends the run once `patience` epochs in a row brought no improvement of the best metric
+    (validation accuracy, or training loss without validation images)."""
+
+    def __init__(self, patience: int) -> None:
+        self.patience = patience
+
+    def on_epoch_end(self, event: EpochEnd) -> None:
+        since = self.loop.state.since_best
+        if self.patience > 0 and since >= self.patience:
+            self.loop.stopped_early = True
+            self.loop.notice(f"stopped early: no validation improvement for {since} epochs")

@@ -95,3 +95,15 @@ def batch_lr_factor(optimizer: str, ratio: float) -> float:
     if ratio <= 1.0:
         return 1.0
     return float(ratio) if optimizer == "sgd" else math.sqrt(ratio)
+
+
+def lr_scaling(optimizer: str, auto_batch: int, batch_size: int, world_size: int = 1) -> tuple[float, list[str]]:
+    """The factor on the configured learning rate for an automatic batch (auto_batch, 0 when the batch
+    was chosen by hand) and for a multi-process run, with the notices that tell the user why."""
+    factor = batch_lr_factor(optimizer, auto_batch / REFERENCE_BATCH)
+    notes = [f"learning rate scaled x{factor:.2f} for batch {auto_batch} ({optimizer})"] if factor != 1.0 else []
+    if world_size > 1:  # the global batch is batch x world size
+        factor *= batch_lr_factor(optimizer, world_size)
+        notes.append(f"{world_size} processes: global batch {batch_size * world_size}, "
+                     f"learning rate scaled x{factor:.2f} in all for {optimizer}")
+    return factor, notes

@@ -17,13 +17,10 @@ from desktop_cls.core.data.image_cache import decode_samples
 from desktop_cls.core.devices import resolve_device
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
-from desktop_cls.core.models.architectures import build_model
-from desktop_cls.core.models.preprocessing import IMAGENET_MEAN, IMAGENET_STD, normalize, to_float
-from desktop_cls.core.training.augment import augment
 from desktop_cls.core.training.batches import TensorBatches
 from desktop_cls.core.training.config import TrainConfig
 from desktop_cls.core.training.defaults import REFERENCE_BATCH
-from desktop_cls.core.training.trainer import make_optimizer
+from desktop_cls.core.training.step import TrainStep
 
 
 @dataclass(frozen=True)
@@ -45,54 +42,58 @@ def suggest(lrs: np.ndarray, losses: np.ndarray) -> float:
     return float(lrs[lo + int(np.argmin(grads))])
 
 
+def _sweep(step: TrainStep, source: TensorBatches, loss_fn: nn.Module, gen: torch.Generator, start_lr: float,
+           end_lr: float, steps: int, batch_size: int, progress: ProgressFn,
+           cancel: CancelToken | None) -> tuple[list[float], list[float]]:
+    """Train with an exponentially rising learning rate; (rates, smoothed losses) until steps or divergence."""
+    factor = (end_lr / start_lr) ** (1 / max(steps - 1, 1))
+    lrs: list[float] = []
+    losses: list[float] = []
+    avg, best, n = 0.0, math.inf, 0
+    while n < steps:
+        for x_u8, y in source.batches(batch_size, gen):
+            if cancel is not None:
+                cancel.raise_if_set()
+            lr = start_lr * factor**n
+            step.set_lr(lr)
+            loss_sum, _ = step(x_u8, y, gen, loss_fn)
+            value = float(loss_sum) / y.shape[0]  # one sync per step is fine for a 100-step sweep
+            n += 1
+            avg = 0.98 * avg + 0.02 * value
+            smoothed = avg / (1 - 0.98**n)
+            if not math.isfinite(smoothed) or (n > 10 and smoothed > 4 * best):
+                return lrs, losses  # diverged: the sweep is over
+            best = min(best, smoothed)
+            lrs.append(lr)
+            losses.append(smoothed)
+            progress(n, steps, "finding the learning rate")
+            if n >= steps:
+                break
+    return lrs, losses
+
+
 def find_lr(config: TrainConfig, data: DatasetIndex | str | Path, start_lr: float = 1e-6, end_lr: float = 1.0,
             steps: int = 100, progress: ProgressFn = no_progress, cancel: CancelToken | None = None) -> LRFinderResult:
+    """Sweep the learning rate from start_lr to end_lr over `steps` training steps of a fresh model.
+
+    It trains exactly as fit does (the same TrainStep: augmentation, precision, channels-last, gradient
+    clipping), on the training split of data. Raises UserError without training images or when the loss
+    diverges at once; CancelledError when cancel is set."""
     cfg = config.validate()
     index = data if isinstance(data, DatasetIndex) else scan(data, val_fraction=cfg.val_fraction, seed=cfg.seed)
     train = index.split("train")
     if not train:
         raise UserError("no training images to run the learning-rate finder on")
     device = resolve_device(cfg.device)
-    size = (cfg.image_size, cfg.image_size)
-    decoded, _ = decode_samples(train, size, progress=progress, cancel=cancel)
+    decoded, _ = decode_samples(train, (cfg.image_size, cfg.image_size), progress=progress, cancel=cancel)
     if len(decoded.paths) < 2:
         raise UserError("the learning-rate finder needs at least two readable images")
-    torch.manual_seed(cfg.seed)
-    model = build_model(cfg.model, len(index.classes), cfg.image_size, pretrained=cfg.pretrained,
-                        weights_file=cfg.weights_file).to(device).train()
-    opt = make_optimizer(model, cfg.replace(lr=start_lr))
+    step = TrainStep.build(cfg.replace(lr=start_lr), len(index.classes), device)
     loss_fn = nn.CrossEntropyLoss(label_smoothing=cfg.label_smoothing)
     source = TensorBatches(decoded.images, decoded.labels, device)
     gen = torch.Generator().manual_seed(cfg.seed)
-    factor = (end_lr / start_lr) ** (1 / max(steps - 1, 1))
-    lrs: list[float] = []
-    losses: list[float] = []
-    avg, best, step = 0.0, math.inf, 0
-    while step < steps:
-        for x_u8, y in source.batches(min(cfg.batch_size or REFERENCE_BATCH, len(source)), gen):
-            if cancel is not None:
-                cancel.raise_if_set()
-            lr = start_lr * factor**step
-            for g in opt.param_groups:
-                g["lr"] = lr
-            x = normalize(augment(to_float(x_u8), cfg.augmentation, gen), IMAGENET_MEAN, IMAGENET_STD)
-            loss = loss_fn(model(x), y)
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            value = float(loss.detach())  # one sync per step is fine for a 100-step sweep
-            step += 1
-            avg = 0.98 * avg + 0.02 * value
-            smoothed = avg / (1 - 0.98**step)
-            if not math.isfinite(smoothed) or (step > 10 and smoothed > 4 * best):
-                step = steps  # diverged: the sweep is over
-                break
-            best = min(best, smoothed)
-            lrs.append(lr)
-            losses.append(smoothed)
-            progress(step, steps, "finding the learning rate")
-            if step >= steps:
-                break
+    batch_size = min(cfg.batch_size or REFERENCE_BATCH, len(source))
+    lrs, losses = _sweep(step, source, loss_fn, gen, start_lr, end_lr, steps, batch_size, progress, cancel)
     if not lrs:
         raise UserError("the learning-rate finder diverged at once; try a smaller start learning rate")
     return LRFinderResult(lrs, losses, suggest(np.asarray(lrs), np.asarray(losses)))

@@ -4,69 +4,90 @@ from __future__ import annotations
 
 import json
 import math
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
 
 import torch
 
 from desktop_cls.core import run_dir as rd
+from desktop_cls.core.data.dataset import DatasetIndex, scan
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.storage import write_atomic
 from desktop_cls.core.training.checkpoint import load_checkpoint
+from desktop_cls.core.training.config import TrainConfig
+from desktop_cls.core.training.fit_result import TrainState
+from desktop_cls.core.training.step import TrainStep
 
-if TYPE_CHECKING:
-    from desktop_cls.core.training.trainer import Trainer
 
-
-def checkpoint_state(t: Trainer) -> dict[str, Any]:
+def checkpoint_state(step: TrainStep, state: TrainState, classes: Sequence[str],
+                     fingerprint: Mapping[str, Any]) -> dict[str, Any]:
     """Everything an exact resume needs: weights, optimiser, loop state, and what the run was trained on."""
-    s = t.state
     return {
-        "model": t.model.state_dict(),
-        "optimizer": t.optimizer.state_dict(),
-        "scaler": t.scaler.state_dict(),
-        "epoch": s.epoch,
-        "best_val_accuracy": s.best_val_accuracy,
-        "best_metric": s.best_metric,
-        "best_epoch": s.best_epoch,
-        "since_best": s.since_best,
-        "batch_size": s.batch_size,
-        "auto_batch": s.auto_batch,
-        "classes": list(t.classes),
-        "config": t.cfg.to_json(),
-        "fingerprint": json.dumps(t.data.fingerprint),
+        "model": step.model.state_dict(),
+        "optimizer": step.optimizer.state_dict(),
+        "scaler": step.scaler.state_dict(),
+        "epoch": state.epoch,
+        "best_val_accuracy": state.best_val_accuracy,
+        "best_metric": state.best_metric,
+        "best_epoch": state.best_epoch,
+        "since_best": state.since_best,
+        "batch_size": state.batch_size,
+        "auto_batch": state.auto_batch,
+        "classes": list(classes),
+        "config": step.cfg.to_json(),
+        "fingerprint": json.dumps(fingerprint),
         "torch_rng": torch.get_rng_state(),
     }
 
 
-def restore_checkpoint(t: Trainer) -> None:
-    """Load the last checkpoint into t; refuses a checkpoint from other classes or another model."""
-    if t.is_main:  # half-written temp files left by a crash or kill
-        for stale in (t.run / "checkpoints").glob(".*.tmp"):
+def restore_checkpoint(run: Path, step: TrainStep, classes: Sequence[str], fingerprint: Mapping[str, Any],
+                       is_main: bool = True) -> tuple[TrainState, bool]:
+    """Load run's last checkpoint into step; returns the loop state and whether the dataset changed since.
+
+    Refuses (UserError) a checkpoint from other classes or another model. The main process also removes
+    half-written temp files and drops metrics rows past the checkpoint, so the log matches the weights."""
+    if is_main:  # half-written temp files left by a crash or kill
+        for stale in (run / "checkpoints").glob(".*.tmp"):
             stale.unlink(missing_ok=True)
-    ck = load_checkpoint(t.run / rd.LAST)
-    if list(ck["classes"]) != list(t.classes):
-        raise UserError(f"cannot resume {t.run}: the dataset's classes changed "
-                        f"({', '.join(ck['classes'])} -> {', '.join(t.classes)})")
+    ck = load_checkpoint(run / rd.LAST)
+    if list(ck["classes"]) != list(classes):
+        raise UserError(f"cannot resume {run}: the dataset's classes changed "
+                        f"({', '.join(ck['classes'])} -> {', '.join(classes)})")
     try:
-        t.model.load_state_dict(ck["model"])
-        t.optimizer.load_state_dict(ck["optimizer"])
+        step.model.load_state_dict(ck["model"])
+        step.optimizer.load_state_dict(ck["optimizer"])
     except (RuntimeError, ValueError, KeyError) as e:
-        raise UserError(f"cannot resume {t.run}: the checkpoint does not fit this model ({e})") from None
+        raise UserError(f"cannot resume {run}: the checkpoint does not fit this model ({e})") from None
     if ck.get("scaler"):
-        t.scaler.load_state_dict(ck["scaler"])
-    s = t.state
-    s.epoch = int(ck["epoch"])
-    s.best_val_accuracy = ck.get("best_val_accuracy")
-    s.best_metric = float(ck.get("best_metric", -math.inf))
-    s.best_epoch = int(ck.get("best_epoch", 0))
-    s.since_best = int(ck.get("since_best", 0))
-    s.batch_size = int(ck.get("batch_size", t.cfg.batch_size))
-    s.auto_batch = int(ck.get("auto_batch", 0))
-    rows = rd.read_metrics(t.run)
+        step.scaler.load_state_dict(ck["scaler"])
+    s = TrainState(
+        epoch=int(ck["epoch"]), best_val_accuracy=ck.get("best_val_accuracy"),
+        best_metric=float(ck.get("best_metric", -math.inf)), best_epoch=int(ck.get("best_epoch", 0)),
+        since_best=int(ck.get("since_best", 0)), batch_size=int(ck.get("batch_size", step.cfg.batch_size)),
+        auto_batch=int(ck.get("auto_batch", 0)))
+    rows = rd.read_metrics(run)
     s.history = [r for r in rows if int(r.get("epoch", 0)) <= s.epoch]
-    if t.is_main and len(s.history) != len(rows):
-        write_atomic(t.run / rd.METRICS, "".join(json.dumps(r) + "\n" for r in s.history).encode())
+    if is_main and len(s.history) != len(rows):
+        write_atomic(run / rd.METRICS, "".join(json.dumps(r) + "\n" for r in s.history).encode())
     old_fp = json.loads(ck.get("fingerprint", "{}"))
-    if old_fp.get("sha256") != t.data.fingerprint.get("sha256"):
-        t.cb.notice("the dataset changed since this run started (files added, removed or edited); "
-                    "training continues on the files as they are now", "warning")
+    return s, old_fp.get("sha256") != fingerprint.get("sha256")
+
+
+def resumable_run(run: Path, epochs: int | None = None) -> tuple[TrainConfig, DatasetIndex]:
+    """The options (with a new total of epochs, if given) and the dataset, scanned again with the run's
+    split, of a run folder that can be resumed; UserError saying why when it cannot."""
+    if not rd.is_run_dir(run):
+        raise UserError(f"{run} is not a training run folder (config.json and run.json are missing)")
+    if not (run / rd.LAST).is_file():
+        raise UserError(f"{run} has no checkpoint yet (it stopped before finishing an epoch); start a new run")
+    cfg = TrainConfig.load(run / rd.CONFIG)
+    if epochs is not None:
+        cfg = cfg.replace(epochs=epochs)
+    info = rd.read_run_info(run)
+    root = info.get("dataset_root")
+    if not isinstance(root, str) or not Path(root).is_dir():
+        raise UserError(f"the dataset of {run} is no longer at {root}; move it back to resume")
+    index = scan(root, val_fraction=float(info.get("val_fraction", cfg.val_fraction)),
+                 seed=int(info.get("seed", cfg.seed)))
+    return cfg, index

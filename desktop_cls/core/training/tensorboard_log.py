@@ -12,21 +12,32 @@ import queue
 import threading
 from pathlib import Path
 
-from desktop_cls.core.events import BaseCallback, BatchEnd, EpochEnd
+from desktop_cls.core.events import BatchEnd, EpochEnd
+from desktop_cls.core.training.callbacks import Loop, LoopCallback
 
 
 def tensorboard_available() -> bool:
     return importlib.util.find_spec("tensorboard") is not None
 
 
-class TensorBoardCallback(BaseCallback):
-    """Writes into RUN/tensorboard; `tensorboard --logdir RUNS_FOLDER` then shows every run."""
+class TensorBoardCallback(LoopCallback):
+    """Writes into RUN/tensorboard; `tensorboard --logdir RUNS_FOLDER` then shows every run.
 
-    def __init__(self, log_dir: Path, purge_step: int | None = None) -> None:
+    On resume, the steps past the checkpoint's epoch are purged so the curves do not fold back."""
+
+    def __init__(self) -> None:
         self._queue: queue.Queue[tuple[str, float, int, bool] | None] = queue.Queue()
-        self._thread = threading.Thread(target=self._write, args=(log_dir, purge_step), name="tensorboard",
-                                        daemon=True)
+        self._thread: threading.Thread | None = None
+
+    def on_fit_start(self, loop: Loop) -> None:
+        super().on_fit_start(loop)
+        purge_step = loop.state.epoch + 1 if loop.resumed else None
+        self._thread = threading.Thread(target=self._write, args=(loop.run / "tensorboard", purge_step),
+                                        name="tensorboard", daemon=True)
         self._thread.start()
+
+    def on_fit_end(self, loop: Loop) -> None:
+        self.close()
 
     def _write(self, log_dir: Path, purge_step: int | None) -> None:
         try:
@@ -59,5 +70,9 @@ class TensorBoardCallback(BaseCallback):
             self._queue.put((tag, v, e.epoch, i == len(items) - 1))
 
     def close(self, timeout_s: float = 30.0) -> None:
+        """Write what is queued and stop the thread (at most timeout_s)."""
+        if self._thread is None:
+            return
         self._queue.put(None)  # stop
         self._thread.join(timeout_s)
+        self._thread = None
