@@ -5,6 +5,7 @@ Both build the model the same way (device, channels-last, optimizer) and train i
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 
 import torch
@@ -51,6 +52,16 @@ class TrainStep:
         if wrap is not None:
             step.net = wrap(model)
         return step
+
+    def compile(self, total_steps: int) -> str | None:
+        """torch.compile the forward pass where it pays off; otherwise say why it was skipped."""
+        if getattr(sys, "frozen", False):  # the bundle leaves out triton and has no compiler for inductor
+            return ("torch.compile skipped: the bundled app cannot compile kernels; "
+                    "install desktop_cls with pip to use it")
+        if self.device.type != "cuda" or total_steps < 2000:
+            return "torch.compile skipped: it pays off only for runs of 2,000+ steps on a GPU"
+        self.net = torch.compile(self.net)  # type: ignore[assignment]
+        return None
 
     def set_lr(self, lr: float) -> None:
         for g in self.optimizer.param_groups:

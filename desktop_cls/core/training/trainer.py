@@ -6,7 +6,6 @@ are read back to the host only a few times a second."""
 from __future__ import annotations
 
 import math
-import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -254,7 +253,8 @@ class Trainer:
             self._choose_batch_size(len(train_src))
         steps_per_epoch = train_src.num_batches(self.state.batch_size)
         self.global_step = self.state.epoch * steps_per_epoch
-        self._maybe_compile(steps_per_epoch * self.cfg.epochs)
+        if self.cfg.compile and (skipped := self.step.compile(steps_per_epoch * self.cfg.epochs)):
+            self.cb.notice(skipped)
         self._announce(len(train_src), len(val_src) if val_src else 0)
         return train_src, val_src
 
@@ -275,18 +275,6 @@ class Trainer:
             choice.value if self.dist is None else self.dist.min_int(choice.value))
         if self.is_main:
             self.cb.notice(choice.reason)
-
-    def _maybe_compile(self, total_steps: int) -> None:
-        if not self.cfg.compile:
-            return
-        if getattr(sys, "frozen", False):  # the bundle leaves out triton and has no compiler for inductor
-            self.cb.notice("torch.compile skipped: the bundled app cannot compile kernels; "
-                           "install desktop_cls with pip to use it")
-            return
-        if self.device.type != "cuda" or total_steps < 2000:
-            self.cb.notice("torch.compile skipped: it pays off only for runs of 2,000+ steps on a GPU")
-            return
-        self.step.net = torch.compile(self.step.net)  # type: ignore[assignment]
 
     def _announce(self, n_train: int, n_val: int) -> None:
         """Record the run's setup in run.json, say how it trains, and fix the learning-rate factor."""
