@@ -77,29 +77,41 @@ def cmd_scan(args: argparse.Namespace) -> int:
 
 
 def _train_config(args: argparse.Namespace) -> Any:
-    from desktop_cls.core.models.architectures import MODELS
+    """--config (or the defaults), then every option flag given on the command line."""
+    from desktop_cls.core.models.catalog import MODELS
     from desktop_cls.core.training.config import TrainConfig
+    from desktop_cls.core.training.options import flatten, options, unflatten
 
     cfg = TrainConfig.load(args.config) if args.config else TrainConfig()
-    changes: dict[str, Any] = {}
-    for opt, key in [("model", "model"), ("epochs", "epochs"), ("batch_size", "batch_size"), ("lr", "lr"),
-                     ("optimizer", "optimizer"), ("image_size", "image_size"), ("val_split", "val_fraction"),
-                     ("device", "device"), ("seed", "seed"), ("precision", "precision"), ("cache", "cache_images"),
-                     ("weights", "weights_file"), ("schedule", "schedule")]:
-        v = getattr(args, opt, None)
-        if v is not None:
-            changes[key] = v
-    if args.pretrained:
-        changes["pretrained"] = True
-    if args.download_weights:
-        changes["download_weights"] = True
-    if args.compile:
-        changes["compile"] = True
-    if getattr(args, "no_calibrate", False):
-        changes["calibrate"] = False
-    if "model" in changes and args.image_size is None and not args.config:
-        changes["image_size"] = MODELS[changes["model"]].default_image_size if changes["model"] in MODELS else 32
-    return cfg.replace(**changes) if changes else cfg.validate()
+    given = {o.key: getattr(args, o.name) for o in options(TrainConfig) if getattr(args, o.name, None) is not None}
+    if "model" in given and args.image_size is None and not args.config:
+        given["image_size"] = MODELS[given["model"]].default_image_size if given["model"] in MODELS else 32
+    if not given:
+        return cfg.validate()
+    return TrainConfig.from_dict(unflatten({**flatten(cfg.to_dict()), **given}))
+
+
+def _add_option_flags(sp: argparse.ArgumentParser) -> None:
+    """One flag per declared training option (core.training.options): basic ones first."""
+    from desktop_cls.core.training.config import TrainConfig
+    from desktop_cls.core.training.options import BASIC, FILE_ONLY, options
+
+    groups = {BASIC: sp.add_argument_group("training options"),
+              "advanced": sp.add_argument_group("advanced training options")}
+    for o in options(TrainConfig):
+        if o.level == FILE_ONLY:
+            continue
+        limits = f" [{o.lo:g} to {o.hi:g}]" if o.lo is not None and o.hi is not None else ""
+        kw: dict[str, Any] = {"dest": o.name, "default": None, "help": (o.help + limits).replace("%", "%%")}
+        if o.kind is bool:
+            kw["action"] = argparse.BooleanOptionalAction
+        else:
+            kw["type"] = o.kind
+            if isinstance(o.choices, tuple) and o.choices:
+                kw["choices"] = o.choices
+            else:
+                kw["metavar"] = "FILE" if o.optional else o.cli_flag[2:].upper().replace("-", "_")
+        groups[BASIC if o.level == BASIC else "advanced"].add_argument(o.cli_flag, **kw)
 
 
 def _fit_to_data(cfg: Any, args: argparse.Namespace, typical: tuple[int, int] | None, pr: _Progress) -> Any:
@@ -349,25 +361,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--out", help="run folder to create (default: under the user data folder)")
     t.add_argument("--resume", metavar="RUN", help="continue a stopped run")
     t.add_argument("--config", metavar="FILE", help="training options saved as JSON (from the app)")
-    t.add_argument("--model")
-    t.add_argument("--epochs", type=int)
-    t.add_argument("--batch-size", type=int, help="images per step; 0 (default) = automatic: 32 on a CPU, as "
-                   "large as memory allows on a GPU, with the learning rate scaled to match")
-    t.add_argument("--lr", type=float)
-    t.add_argument("--optimizer", choices=["sgd", "adam", "adamw"])
-    t.add_argument("--schedule", choices=["none", "step", "cosine", "one_cycle", "warmup"])
-    t.add_argument("--image-size", type=int, help="square size images are resized to (default: from the images)")
-    t.add_argument("--val-split", type=float)
-    device_arg(t, None)
-    t.add_argument("--precision", choices=["auto", "fp32", "bf16", "fp16"],
-                   help="auto: bf16 on GPUs and on CPUs with native bf16, fp32 elsewhere")
-    t.add_argument("--seed", type=int)
-    t.add_argument("--cache", choices=["auto", "ram", "disk", "off"], help="keep decoded images in memory/on disk")
-    t.add_argument("--pretrained", action="store_true", help="start from ImageNet weights (torchvision models)")
-    t.add_argument("--weights", metavar="FILE", help="pretrained weights file (.safetensors or .pth)")
-    t.add_argument("--download-weights", action="store_true", help="allow downloading pretrained weights")
-    t.add_argument("--compile", action="store_true", help="use torch.compile on long GPU runs")
-    t.add_argument("--no-calibrate", action="store_true", help="skip temperature scaling after training")
+    _add_option_flags(t)
     t.add_argument("--json", action="store_true")
     t.set_defaults(func=cmd_train)
 
@@ -404,17 +398,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     lf = sub.add_parser("lr-find", help="suggest a learning rate with a short range test")
     lf.add_argument("dir")
-    for opt in ("--model", "--optimizer", "--schedule", "--weights", "--config"):
-        lf.add_argument(opt)
-    for opt in ("--epochs", "--batch-size", "--image-size", "--seed"):
-        lf.add_argument(opt, type=int)
-    for opt in ("--lr", "--val-split"):
-        lf.add_argument(opt, type=float)
+    lf.add_argument("--config", metavar="FILE", help="training options saved as JSON (from the app)")
     lf.add_argument("--steps", type=int, default=100)
-    device_arg(lf, None)
+    _add_option_flags(lf)
     lf.add_argument("--json", action="store_true")
-    lf.set_defaults(func=cmd_lr_find, precision=None, cache=None, pretrained=False, download_weights=False,
-                    compile=False)
+    lf.set_defaults(func=cmd_lr_find)
 
     xp = sub.add_parser("explain", help="heatmap of the image regions behind a prediction (Grad-CAM)")
     xp.add_argument("model")

@@ -1,100 +1,146 @@
-"""TrainConfig: every training option, JSON round-trippable, validated with messages a user can act on."""
+"""TrainConfig: every training option, declared once (options.py), JSON round-trippable, validated with
+messages a user can act on. The CLI's flags and the Train form's controls are built from the same
+declarations, so a limit such as the image-size range lives here only."""
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass, field, fields
+import sys
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
 from desktop_cls.core.errors import UserError
+from desktop_cls.core.training.options import BASIC, FILE_ONLY, Values, check_all, flatten, nested, option
 
 OPTIMIZERS = ("sgd", "adam", "adamw")
 SCHEDULES = ("none", "step", "cosine", "one_cycle", "warmup")
 DEVICES = ("auto", "cpu", "cuda", "mps")
 PRECISIONS = ("auto", "fp32", "bf16", "fp16")
+CACHES = ("auto", "ram", "disk", "off")
+
+
+def _model_names() -> tuple[str, ...]:
+    from desktop_cls.core.models.catalog import MODELS
+
+    return tuple(MODELS)
+
+
+def _has_imagenet_weights(values: Values) -> bool:
+    from desktop_cls.core.models.catalog import MODELS
+
+    info = MODELS.get(values.get("model", ""))
+    return info is not None and info.torchvision
+
+
+def _compiler_available(values: Values) -> bool:
+    return not getattr(sys, "frozen", False)  # the bundle ships no triton/compiler (packaging/README.md)
+
+
+def _cuda_index(device: str) -> str | None:
+    return None if re.fullmatch(r"cuda:\d+", device) else f"device '{device}' must be one of {', '.join(DEVICES)}"
 
 
 @dataclass(frozen=True)
 class Augmentation:
-    hflip: bool = True
-    vflip: bool = False
-    rotation_degrees: float = 0.0
-    random_resized_crop: bool = True
-    crop_scale_min: float = 0.6
-    color_jitter: float = 0.0  # strength for brightness, contrast and saturation (0 = off)
+    hflip: bool = option(True, "Horizontal flip", "Random flips, crops and colour changes of training images so "
+                         "the model does not memorise them", row="Augmentation", widget="hflipCheck")
+    vflip: bool = option(False, "Vertical flip", "Random vertical flips (for images with no 'up', such as "
+                         "microscopy or satellite images)", widget="vflipCheck")
+    random_resized_crop: bool = option(True, "Random resized crop", "Train on random crops of each image, "
+                                       "resized back", widget="cropCheck")
+    crop_scale_min: float = option(0.6, "Smallest crop", "Smallest share of the image a random crop keeps",
+                                   level=FILE_ONLY, lo=0.05, hi=1.0)
+    rotation_degrees: float = option(0.0, "Rotation (±°)", "Random rotation up to ± degrees", lo=0, hi=180,
+                                     decimals=0, step=5, widget="rotationSpin")
+    color_jitter: float = option(0.0, "Colour jitter", "Random brightness, contrast and saturation changes "
+                                 "(strength; 0 = off)", lo=0, hi=1, step=0.05, widget="colorJitterSpin")
 
 
 @dataclass(frozen=True)
 class TrainConfig:
-    model: str = "quicknet"
-    image_size: int = 32
-    epochs: int = 10
-    batch_size: int = 0  # 0 = automatic: 32 on a CPU, as large as memory allows on a GPU (lr scaled to match)
-    optimizer: str = "adamw"
-    lr: float = 0.003
-    momentum: float = 0.9
-    nesterov: bool = True
-    weight_decay: float = 0.01
-    schedule: str = "one_cycle"
-    warmup_epochs: float = 0.0
-    step_size: int = 10  # epochs between lr drops for the step schedule
-    step_gamma: float = 0.1
-    label_smoothing: float = 0.1
-    grad_clip: float = 0.0  # max gradient norm; 0 = off
-    augmentation: Augmentation = field(default_factory=Augmentation)
-    class_weighting: bool = False
-    early_stopping_patience: int = 0  # epochs without val improvement before stopping; 0 = off
-    calibrate: bool = True  # fit temperature scaling on the validation images after training
-    device: str = "auto"
-    precision: str = "auto"  # auto = bf16 (or fp16) on CUDA, bf16 on CPUs with native bf16, else fp32
-    channels_last: bool = True
-    compile: bool = False
-    seed: int = 0
-    val_fraction: float = 0.2
-    pretrained: bool = False
-    weights_file: str | None = None
-    download_weights: bool = False
-    num_workers: int = 0  # DataLoader workers when images do not fit in memory; 0 = automatic
-    cache_images: str = "auto"  # auto | ram | disk | off
-    cache_memory_mb: int = 0  # 0 = a quarter of the machine's RAM
+    # ---- basic: the Train form shows these first ----------------------------------------------------------
+    model: str = option("quicknet", "Model", "The network to train (desktop-cls models lists them)", level=BASIC,
+                        choices=_model_names, widget="modelCombo")
+    epochs: int = option(10, "Epochs", "How many times training goes through all training images. More epochs: "
+                         "better fit, longer training (e.g. 15 for the demo data)", level=BASIC, lo=1, hi=10_000,
+                         widget="epochsSpin")
+    batch_size: int = option(0, "Batch size", "Images processed together in one step. Larger is faster on a GPU "
+                             "but uses more memory. 0 = auto: 32 on a CPU; on a GPU the largest that fits (up to "
+                             "512), with the learning rate scaled to match", level=BASIC, lo=0, hi=8192,
+                             special="auto", widget="batchSizeSpin")
+    lr: float = option(0.003, "Learning rate", "How big each learning step is. Too high and training jumps around; "
+                       "too low and it crawls (e.g. 0.003 for Adam, 0.05 for SGD). With an automatic batch size it "
+                       "is the rate for 32 images", level=BASIC, lo=1e-6, hi=10.0, decimals=6, step=0.0005,
+                       widget="learningRateSpin")
+    device: str = option("auto", "Device", "Where training runs: auto takes a GPU when there is one",
+                         level=BASIC, choices=DEVICES, check=_cuda_index, widget="deviceCombo")
+    image_size: int = option(32, "Image size (px)", "Images are resized to this square size. Larger keeps more "
+                             "detail and costs more time; by default it follows your images", level=BASIC, lo=8,
+                             hi=1024, widget="imageSizeSpin")
+    pretrained: bool = option(False, "Start from ImageNet weights (torchvision models)", "Begin from weights "
+                              "trained on ImageNet: better accuracy from few images", level=BASIC,
+                              enabled_when=_has_imagenet_weights, value_when_disabled=False, widget="pretrainedCheck")
+    # ---- advanced -----------------------------------------------------------------------------------------
+    optimizer: str = option("adamw", "Optimizer", "How the weights follow the gradient", choices=OPTIMIZERS,
+                            widget="optimizerCombo")
+    momentum: float = option(0.9, "Momentum", "SGD momentum: how much of the previous step carries over (0.9 is "
+                             "usual)", lo=0, hi=0.999, decimals=3, step=0.05, widget="momentumSpin")
+    nesterov: bool = option(True, "Nesterov momentum (SGD)", "Look-ahead momentum for SGD", widget="nesterovCheck")
+    schedule: str = option("one_cycle", "Schedule", "How the learning rate changes over the run",
+                           choices=SCHEDULES, widget="scheduleCombo")
+    warmup_epochs: float = option(0.0, "Warm-up epochs", "Epochs of slowly rising learning rate at the start "
+                                  "(cosine, step and warmup schedules)", lo=0, hi=100, decimals=1, step=0.5,
+                                  widget="warmupSpin")
+    step_size: int = option(10, "Step every (epochs)", "Step schedule: epochs between drops", lo=1, hi=10_000,
+                            widget="stepSizeSpin")
+    step_gamma: float = option(0.1, "Step factor", "Step schedule: the learning rate is multiplied by this at each "
+                               "drop", lo=0.001, hi=1, decimals=3, step=0.05, widget="stepGammaSpin")
+    weight_decay: float = option(0.01, "Weight decay", "Pulls weights towards zero to reduce overfitting", lo=0,
+                                 hi=1, decimals=5, step=0.001, widget="weightDecaySpin")
+    label_smoothing: float = option(0.1, "Label smoothing", "Softens the training targets a little; usually "
+                                    "improves accuracy and confidence calibration", lo=0, hi=0.5, step=0.05,
+                                    widget="labelSmoothingSpin")
+    grad_clip: float = option(0.0, "Gradient clipping", "Largest allowed gradient norm (0 = off)", lo=0, hi=100,
+                              step=0.5, widget="gradClipSpin")
+    val_fraction: float = option(0.2, "Validation share", "Share of each class's images held back to measure "
+                                 "accuracy honestly", lo=0, hi=0.9, step=0.05, flag="--val-split",
+                                 widget="valSplitSpin")
+    seed: int = option(0, "Seed", "Same seed, same data and options: same result", lo=0, hi=2**31 - 1,
+                       widget="seedSpin")
+    early_stopping_patience: int = option(0, "Early stopping (epochs)", "Stop when validation accuracy has not "
+                                          "improved for this many epochs (0 = never)", lo=0, hi=1000,
+                                          widget="earlyStoppingSpin")
+    class_weighting: bool = option(False, "Weight classes by rarity", "Gives rare classes more weight so the model "
+                                   "does not ignore them", widget="classWeightingCheck")
+    calibrate: bool = option(True, "Calibrate confidences on the validation images", "Temperature scaling after "
+                             "training: makes '80 % sure' right about 80 % of the time", widget="calibrateCheck")
+    augmentation: Augmentation = nested(Augmentation)
+    precision: str = option("auto", "Precision", "Number format for training. auto: bf16 on GPUs that have it "
+                            "(else fp16) and on processors with native bf16, which trains about 1.6x faster with "
+                            "accuracy close to fp32; fp32 everywhere else", choices=PRECISIONS,
+                            widget="precisionCombo")
+    cache_images: str = option("auto", "Image cache", "Keep decoded images in memory (and on disk, so the next run "
+                               "starts warm)", choices=CACHES, flag="--cache", widget="cacheCombo")
+    num_workers: int = option(0, "Loader workers", "Loader processes when images do not fit in memory "
+                              "(0 = automatic)", lo=0, hi=64, widget="workersSpin")
+    channels_last: bool = option(True, "channels-last memory layout (GPU)", "A faster memory layout for "
+                                 "convolutions", widget="channelsLastCheck")
+    compile: bool = option(False, "torch.compile (long GPU runs only)", "Compile the model: pays off for runs of "
+                           "2,000+ steps on a GPU. Not in the bundled app: install with pip to use it",
+                           enabled_when=_compiler_available, value_when_disabled=False, widget="compileCheck")
+    weights_file: str | None = option(None, "Weights file", "Optional pretrained weights file (.safetensors or "
+                                      ".pth)", flag="--weights", widget="weightsFileEdit")
+    download_weights: bool = option(False, "Allow downloading pretrained weights", "Fetch ImageNet weights from "
+                                    "the internet when they are not on this machine",
+                                    widget="downloadWeightsCheck")
+    cache_memory_mb: int = option(0, "Image cache memory (MB)", "Memory for decoded images (0 = a quarter of the "
+                                  "machine's RAM)", level=FILE_ONLY, lo=0, hi=1 << 24)
 
     def validate(self) -> TrainConfig:
-        from desktop_cls.core.models.catalog import MODELS
-
-        def bad(msg: str) -> UserError:
-            return UserError(f"invalid training option: {msg}")
-
-        if self.model not in MODELS:
-            raise bad(f"model '{self.model}' is unknown; choose one of {', '.join(MODELS)}")
-        if not 8 <= self.image_size <= 1024:
-            raise bad(f"image size {self.image_size} must be between 8 and 1024 pixels")
-        if self.epochs < 1:
-            raise bad("epochs must be at least 1")
-        if self.batch_size < 0:
-            raise bad("batch size must be at least 1, or 0 to choose it automatically")
-        if self.optimizer not in OPTIMIZERS:
-            raise bad(f"optimizer '{self.optimizer}' must be one of {', '.join(OPTIMIZERS)}")
-        if not self.lr > 0:
-            raise bad("learning rate must be positive")
-        if self.schedule not in SCHEDULES:
-            raise bad(f"schedule '{self.schedule}' must be one of {', '.join(SCHEDULES)}")
-        if self.device not in DEVICES and not re.fullmatch(r"cuda:\d+", self.device):
-            raise bad(f"device '{self.device}' must be one of {', '.join(DEVICES)}")
-        if self.precision not in PRECISIONS:
-            raise bad(f"precision '{self.precision}' must be one of {', '.join(PRECISIONS)}")
-        if not 0.0 <= self.val_fraction < 1.0:
-            raise bad("validation fraction must be at least 0 and below 1")
-        if not 0.0 <= self.label_smoothing < 1.0:
-            raise bad("label smoothing must be in [0, 1)")
-        if self.cache_images not in ("auto", "ram", "disk", "off"):
-            raise bad("cache_images must be auto, ram, disk or off")
-        a = self.augmentation
-        if not 0.05 <= a.crop_scale_min <= 1.0:
-            raise bad("crop_scale_min must be in [0.05, 1]")
-        if not 0 <= a.rotation_degrees <= 180:
-            raise bad("rotation must be between 0 and 180 degrees")
+        """self, or UserError naming the option that is out of range, of the wrong type or unknown."""
+        check_all(TrainConfig, flatten(self.to_dict()))
         return self
 
     def to_dict(self) -> dict[str, Any]:

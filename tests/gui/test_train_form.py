@@ -1,0 +1,54 @@
+"""The Train form is built from the option declarations (core.training.options)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox, QSpinBox
+
+from desktop_cls.core.training.config import Augmentation, TrainConfig
+from desktop_cls.core.training.options import FILE_ONLY, options
+
+
+@pytest.fixture
+def form(qtbot: object, isolated_user_dirs: Path) -> object:
+    from desktop_cls.gui.pages.train_form import TrainForm
+    from desktop_cls.gui.settings import Settings
+    from desktop_cls.gui.state import AppState
+
+    f = TrainForm(AppState(Settings()))
+    qtbot.addWidget(f)  # type: ignore[attr-defined]
+    return f
+
+
+def test_every_option_has_a_control_named_and_limited_as_declared(form: object) -> None:
+    for o in options(TrainConfig):
+        if o.level == FILE_ONLY:
+            continue
+        w = form.controls[o.key]  # type: ignore[attr-defined]
+        assert w.objectName() == o.widget and w.toolTip() == o.help and w.accessibleName()
+        if isinstance(w, QSpinBox | QDoubleSpinBox):
+            assert (w.minimum(), w.maximum()) == pytest.approx((o.lo, o.hi)), o.key
+        assert form.findChild(type(w), o.widget) is w  # type: ignore[attr-defined]
+
+
+def test_the_form_opens_on_the_declared_defaults(form: object) -> None:
+    cfg = TrainConfig.from_dict(form.current_config_dict())  # type: ignore[attr-defined]
+    assert cfg == TrainConfig().replace(epochs=15)  # the form opens on 15 epochs (enough for the demo data)
+
+
+def test_greyed_out_options_follow_their_predicate(form: object) -> None:
+    form.apply_config(TrainConfig(model="resnet18", pretrained=True, image_size=64))  # type: ignore[attr-defined]
+    check = form.controls["pretrained"]  # type: ignore[attr-defined]
+    assert isinstance(check, QCheckBox) and check.isEnabled()
+    form.model_combo.setCurrentIndex(form.model_combo.findData("simple_cnn"))  # type: ignore[attr-defined]
+    assert not check.isEnabled()
+    assert form.current_config_dict()["pretrained"] is False  # type: ignore[attr-defined]
+
+
+def test_options_without_a_control_survive_a_round_trip(form: object) -> None:
+    cfg = TrainConfig(cache_memory_mb=512, augmentation=Augmentation(crop_scale_min=0.3))
+    form.apply_config(cfg)  # type: ignore[attr-defined]
+    back = TrainConfig.from_dict(form.current_config_dict())  # type: ignore[attr-defined]
+    assert back.cache_memory_mb == 512 and back.augmentation.crop_scale_min == 0.3
