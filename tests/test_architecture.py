@@ -1,0 +1,35 @@
+"""The layout docs stay true: README's module list and docs/architecture.md name every module."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "desktop_cls"
+
+
+def modules(folder: Path) -> list[str]:
+    return sorted(p.stem for p in folder.glob("*.py") if p.stem != "__init__")
+
+
+@pytest.mark.parametrize("sub", ["core", "core/data", "core/models", "core/training", "core/inference", "gui",
+                                 "gui/pages"])
+def test_docs_name_every_module(sub: str) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme[readme.index("## Development"):]
+    architecture = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    for name in modules(PACKAGE / sub):
+        assert re.search(rf"\b{name}\b", block), f"README's module list lacks {sub}/{name}.py"
+        assert re.search(rf"`{name}`|\b{name}\b", architecture), f"docs/architecture.md lacks {sub}/{name}.py"
+
+
+def test_docs_name_only_modules_that_exist() -> None:
+    architecture = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    existing = {p.stem for p in PACKAGE.rglob("*.py")}
+    for table in re.findall(r"\| module \| what it is for \|\n\|---\|---\|\n((?:\|.*\n)+)", architecture):
+        for cell in re.findall(r"^\| ([^|]+) \|", table, flags=re.M):
+            for name in re.findall(r"`([a-z_]+)`", cell):
+                assert name in existing, f"docs/architecture.md names {name}, which is not a module"
