@@ -24,7 +24,7 @@ class TrainingPlots(QWidget):
     def __init__(self) -> None:
         super().__init__()
         pg.setConfigOptions(antialias=True)
-        self._dirty = False
+        self._batches_dirty = self._epochs_dirty = False
         self.reset()
         self.loss_plot = pg.PlotWidget(title="Loss")
         self.loss_plot.setObjectName("lossPlot")
@@ -74,17 +74,21 @@ class TrainingPlots(QWidget):
         self.train_acc: list[float] = []
         self.val_acc: list[float] = []
         self._ema: float | None = None
-        self._dirty = True
+        self._batches_dirty = self._epochs_dirty = True
 
     def mark_dirty(self) -> None:
-        self._dirty = True
+        self._batches_dirty = self._epochs_dirty = True
 
     def redraw(self) -> None:
-        if not self._dirty:
+        """Ten times a second while training: only the curves that changed, since an epoch curve with
+        symbols costs more to set than the batch curves together and changes once an epoch."""
+        if self._batches_dirty:
+            self._batches_dirty = False
+            self.curve_batch.setData(np.asarray(self.batch_x), np.asarray(self.batch_loss))
+            self.curve_lr.setData(np.asarray(self.batch_x), np.asarray(self.batch_lr))
+        if not self._epochs_dirty:
             return
-        self._dirty = False
-        self.curve_batch.setData(np.asarray(self.batch_x), np.asarray(self.batch_loss))
-        self.curve_lr.setData(np.asarray(self.batch_x), np.asarray(self.batch_lr))
+        self._epochs_dirty = False
         ep = np.asarray(self.epochs, dtype=float)
         self.curve_train_loss.setData(ep, np.asarray(self.train_loss))
         self.curve_val_loss.setData(ep, _finite(self.val_loss))
@@ -106,7 +110,7 @@ class TrainingPlots(QWidget):
         self.batch_x.append(x)
         self.batch_loss.append(self._ema)
         self.batch_lr.append(lr)
-        self._dirty = True
+        self._batches_dirty = True
 
     def add_epoch(self, epoch: int, train_loss: float, val_loss: float, train_acc: float, val_acc: float) -> None:
         self.epochs.append(epoch)
@@ -114,4 +118,4 @@ class TrainingPlots(QWidget):
         self.val_loss.append(val_loss)
         self.train_acc.append(train_acc)
         self.val_acc.append(val_acc)
-        self._dirty = True
+        self._epochs_dirty = True
