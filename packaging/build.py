@@ -38,6 +38,13 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--skip-test", action="store_true")
     args = ap.parse_args()
+    sys.path.insert(0, str(ROOT))
+    from desktop_cls.gui.app import broken_qt_binding
+
+    broken = broken_qt_binding()
+    if broken:  # the bundle would carry the crash to every user
+        print(f"refusing to build: {broken}", file=sys.stderr)
+        return 1
     if shutil.which("pyinstaller") is None and subprocess.call(
             [sys.executable, "-m", "PyInstaller", "--version"], stdout=subprocess.DEVNULL) != 0:
         subprocess.check_call([sys.executable, "-m", "pip", "install", "-q", "pyinstaller>=6.10"])

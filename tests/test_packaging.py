@@ -102,3 +102,34 @@ def test_bundle_spec_keeps_what_the_multimedia_hook_needs() -> None:
     hidden, binaries, _datas = add_qt6_dependencies(str(hook))
     assert not set(hidden) & excluded, set(hidden) & excluded
     assert any("ffmpegmediaplugin" in Path(src).name for src, _dst in binaries), binaries  # the video backend
+
+
+def test_the_broken_pyside_is_named_with_its_fix() -> None:
+    from desktop_cls.gui.app import broken_qt_binding
+
+    message = broken_qt_binding("6.12.0", (3, 11))
+    assert message is not None and "pip install" in message and "!=6.12.0" in message
+    assert broken_qt_binding("6.12.0", (3, 12)) is None  # None is immortal from 3.12 on
+    assert broken_qt_binding("6.11.3", (3, 11)) is None
+
+
+def test_build_refuses_to_bundle_a_broken_pyside(monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    import importlib.util
+
+    import desktop_cls.gui.app
+
+    spec = importlib.util.spec_from_file_location("build_script", REPO / "packaging" / "build.py")
+    assert spec is not None and spec.loader is not None
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    monkeypatch.setattr(desktop_cls.gui.app, "broken_qt_binding", lambda: "PySide6 6.12.0 has a bug")
+    monkeypatch.setattr(sys, "argv", ["build.py", "--skip-test"])
+
+    def no_build(*a: object, **k: object) -> None:
+        raise AssertionError("PyInstaller must not run")
+
+    monkeypatch.setattr(subprocess, "check_call", no_build)
+    monkeypatch.setattr(subprocess, "call", lambda *a, **k: 0)
+    assert build.main() == 1
+    assert "refusing to build: PySide6 6.12.0" in capsys.readouterr().err

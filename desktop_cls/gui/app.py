@@ -13,6 +13,24 @@ from types import TracebackType
 from desktop_cls import __version__
 from desktop_cls.core.storage import user_log_dir
 
+# Kept in step with pyproject.toml: these take a reference from None on every Qt call that returns
+# nothing, and on Python < 3.12 the interpreter aborts after ~20 minutes of live plots (none_dealloc).
+BROKEN_PYSIDE = ("6.12.0",)
+
+
+def broken_qt_binding(pyside_version: str | None = None,
+                      python: tuple[int, int] = (sys.version_info.major, sys.version_info.minor)) -> str | None:
+    """Why the installed PySide6 will crash the app, with the fix; None when it is fine."""
+    if pyside_version is None:
+        import PySide6
+
+        pyside_version = PySide6.__version__
+    if python >= (3, 12) or pyside_version not in BROKEN_PYSIDE:
+        return None
+    return (f"PySide6 {pyside_version} has a bug that crashes this app after about 20 minutes on Python "
+            f"{python[0]}.{python[1]}. Install another version: "
+            f"pip install \"PySide6-Essentials!={pyside_version}\" \"PySide6-Addons!={pyside_version}\"")
+
 
 def setup_logging() -> str:
     log_dir = user_log_dir()
@@ -66,6 +84,10 @@ def run_app(path: str | None = None) -> int:
 
     setup_logging()
     install_exception_hooks()
+    broken = broken_qt_binding()
+    if broken:  # pyproject excludes it; someone installed it by hand
+        logging.getLogger("desktop_cls").warning(broken)
+        print(f"warning: {broken}", file=sys.stderr)
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("desktop_cls")
@@ -77,6 +99,10 @@ def run_app(path: str | None = None) -> int:
         app.setWindowIcon(QIcon(str(icon)))
     window = MainWindow()
     window.show()
+    if broken:
+        from PySide6.QtWidgets import QMessageBox
+
+        QTimer.singleShot(0, lambda: QMessageBox.warning(window, "Unsupported PySide6", broken))
     if os.environ.get("DESKTOP_CLS_STARTUP_PROBE"):  # benchmarks/startup.py: report "shown" and leave
 
         def shown() -> None:
