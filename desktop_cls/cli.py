@@ -426,6 +426,10 @@ def build_parser() -> argparse.ArgumentParser:
     dv.add_argument("--json", action="store_true")
     dv.set_defaults(func=cmd_devices)
 
+    from .cli_runs import add_parser as add_runs_parser
+
+    add_runs_parser(sub)
+
     g = sub.add_parser("gui", help="open the desktop app (the default)")
     g.add_argument("path", nargs="?", help="dataset folder to open")
     g.set_defaults(func=cmd_gui)

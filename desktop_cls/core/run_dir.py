@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import os
+import socket
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +20,8 @@ LAST = "checkpoints/last.pt"
 BEST = "checkpoints/best.pt"
 MODEL = "model.safetensors"
 PROBLEMS = "problems.json"
+ACTIVE = ("starting", "running")  # what run.json says while a process trains it
+INTERRUPTED = "interrupted"  # shown (never written) for an active run whose process is gone
 
 
 def new_run_dir(out: str | Path | None, model: str) -> Path:
@@ -71,3 +76,75 @@ def list_runs(base: Path | None = None) -> list[Path]:
     if not root.is_dir():
         return []
     return sorted((p for p in root.iterdir() if is_run_dir(p)), key=lambda p: p.stat().st_mtime, reverse=True)
+
+
+# ---- is the process that trains a run still alive? ---------------------------------------------
+# run.json names its process (pid, host, start time); a run that says "running" while that process is
+# gone was interrupted (a crash, a kill, a power cut) and can be resumed. An OS-level lock on the run
+# folder can replace this test later: keep every caller going through run_status().
+
+
+def process_owner() -> dict[str, Any]:
+    """The fields run.json records about the process writing it."""
+    return {"pid": os.getpid(), "host": socket.gethostname(), "pid_started": _process_started(os.getpid())}
+
+
+def _process_started(pid: int) -> int | None:
+    """When the process started (clock ticks after boot, Linux): tells a reused pid from the original."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return int(stat.rsplit(")", 1)[1].split()[19])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _pid_alive(pid: int) -> bool:
+    if sys.platform == "win32":  # os.kill would terminate the process there
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return False
+        code = ctypes.c_ulong()
+        ok = kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+        kernel32.CloseHandle(handle)
+        return bool(ok) and code.value == 259  # STILL_ACTIVE
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # alive, owned by someone else
+    return True
+
+
+def owner_is_gone(info: dict[str, Any]) -> bool:
+    """True only when it can be told: the run names a process on this computer that no longer runs.
+    Runs from other computers (a shared folder) or from before pids were recorded count as alive."""
+    pid = info.get("pid")
+    if not isinstance(pid, int) or info.get("host") != socket.gethostname():
+        return False
+    if not _pid_alive(pid):
+        return True
+    started = info.get("pid_started")
+    return isinstance(started, int) and _process_started(pid) not in (None, started)  # pid reused
+
+
+def run_status(run: Path, info: dict[str, Any] | None = None) -> str:
+    """run.json's status, or INTERRUPTED for an active run whose process is gone."""
+    info = read_run_info(run) if info is None else info
+    status = str(info.get("status", ""))
+    return INTERRUPTED if status in ACTIVE and owner_is_gone(info) else status
+
+
+def interrupted_runs(base: Path | None = None) -> list[Path]:
+    """Runs (newest first) whose training process died while they ran."""
+    found = []
+    for run in list_runs(base):
+        try:
+            if run_status(run) == INTERRUPTED:
+                found.append(run)
+        except UserError:
+            continue
+    return found

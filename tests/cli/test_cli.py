@@ -197,3 +197,31 @@ def test_train_picks_image_and_batch_size_from_the_data_and_says_why(capsys: pyt
     code, _, err = run_cli(capsys, "train", data, "--out", tmp_path / "r2", "--model", "simple_cnn", "--epochs", "1",
                            "--image-size", "16", "--device", "cpu", "--json")
     assert code == 0 and "px:" not in err  # an explicit size is used as given
+
+
+def test_runs_lists_interrupted_runs_with_the_resume_command(capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    from desktop_cls.core import run_dir as rd
+    from desktop_cls.core.storage import default_runs_dir, write_json
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    base = default_runs_dir()
+    for name, status, checkpoint in (("a-finished", "finished", True), ("b-crashed", "running", True),
+                                     ("c-crashed-early", "running", False)):
+        write_json(base / name / rd.CONFIG, {"epochs": 3})
+        write_json(base / name / rd.RUN_INFO, {"status": status, "model": "simple_cnn", "pid": gone.pid,
+                                               "host": socket.gethostname(), "best_val_accuracy": 0.75})
+        if checkpoint:
+            (base / name / rd.LAST).parent.mkdir(parents=True, exist_ok=True)
+            (base / name / rd.LAST).write_bytes(b"x")
+    code, out, _ = run_cli(capsys, "runs", "--json")
+    rows = {Path(r["run"]).name: r for r in json.loads(out)}
+    assert code == 0 and {n: r["status"] for n, r in rows.items()} == {
+        "a-finished": "finished", "b-crashed": "interrupted", "c-crashed-early": "interrupted"}
+    assert rows["b-crashed"]["resume"] == f"desktop-cls train --resume {base / 'b-crashed'}"
+    assert rows["c-crashed-early"]["resume"] is None and rows["a-finished"]["resume"] is None
+    code, out, _ = run_cli(capsys, "runs")
+    assert f"Continue it with: desktop-cls train --resume {base / 'b-crashed'}" in out
+    assert "nothing to resume" in out and "75.0%" in out

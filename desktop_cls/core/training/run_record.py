@@ -27,13 +27,13 @@ def record_start(run: Path, cfg: TrainConfig, index: DatasetIndex) -> None:
         "status": "starting", "created": _now(), "desktop_cls_version": __version__, "model": cfg.model,
         "dataset_root": index.root, "layout": index.layout, "classes": list(index.classes),
         "val_fraction": index.val_fraction, "seed": index.seed, "dataset_fingerprint": index.fingerprint,
-        "split": {sp: len(index.split(sp)) for sp in ("train", "val", "test")},
+        "split": {sp: len(index.split(sp)) for sp in ("train", "val", "test")}, **rd.process_owner(),
     })
 
 
 def record_setup(run: Path, parameters: int, device: torch.device, amp: torch.dtype | None, train_images: int,
                  val_images: int) -> None:
-    rd.update_run_info(run, status="running", parameters=parameters, device=str(device),
+    rd.update_run_info(run, status="running", **rd.process_owner(), parameters=parameters, device=str(device),
                        precision=str(amp).replace("torch.", "") if amp else "fp32",
                        train_images=train_images, val_images=val_images)
 

@@ -1,0 +1,56 @@
+"""`desktop-cls runs`: the training runs on this computer, newest first, and how to resume interrupted ones."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def run_rows(base: Path | None = None) -> list[dict[str, Any]]:
+    from desktop_cls.core import run_dir as rd
+    from desktop_cls.core.errors import UserError
+
+    rows = []
+    for run in rd.list_runs(base):
+        try:
+            info = rd.read_run_info(run)
+        except UserError:
+            continue
+        acc = info.get("best_val_accuracy")
+        status = rd.run_status(run, info)
+        epochs = [r.get("epoch", 0) for r in rd.read_metrics(run)]
+        rows.append({"run": str(run), "status": status, "model": info.get("model"),
+                     "epochs_done": max(epochs, default=0),
+                     "best_val_accuracy": acc if isinstance(acc, float) and math.isfinite(acc) else None,
+                     "resume": (f"desktop-cls train --resume {run}"
+                                if status == rd.INTERRUPTED and (run / rd.LAST).is_file() else None)})
+    return rows
+
+
+def cmd_runs(args: argparse.Namespace) -> int:
+    rows = run_rows(Path(args.dir).expanduser() if args.dir else None)
+    if args.json:
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False) + "\n")
+        return 0
+    if not rows:
+        print("no training runs yet (desktop-cls train FOLDER starts one)")
+    for r in rows:
+        acc = f"{r['best_val_accuracy']:.1%}" if r["best_val_accuracy"] is not None else "—"
+        print(f"{Path(r['run']).name:<36} {r['status']:<12} {r['model'] or '?':<18} "
+              f"epochs {r['epochs_done']:<4} accuracy {acc:<7} {r['run']}")
+        if r["status"] == "interrupted":
+            print("    interrupted: its process is gone (a crash or power cut). "
+                  + (f"Continue it with: {r['resume']}" if r["resume"] else "It stopped before its first "
+                     "epoch finished; there is nothing to resume."))
+    return 0
+
+
+def add_parser(sub: Any) -> None:
+    r = sub.add_parser("runs", help="list training runs, newest first, and how to resume interrupted ones")
+    r.add_argument("--dir", help="folder holding the runs (default: the app's runs folder)")
+    r.add_argument("--json", action="store_true")
+    r.set_defaults(func=cmd_runs)
