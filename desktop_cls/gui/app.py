@@ -113,4 +113,6 @@ def run_app(path: str | None = None) -> int:
         QTimer.singleShot(0, shown)
     if path:
         QTimer.singleShot(0, lambda: window.open_dataset(path))
+    elif not os.environ.get("DESKTOP_CLS_STARTUP_PROBE"):
+        QTimer.singleShot(0, window.reopen_last)
     return int(app.exec())

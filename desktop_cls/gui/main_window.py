@@ -7,7 +7,7 @@ import threading
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QMoveEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -24,7 +24,9 @@ from PySide6.QtWidgets import (
 
 from desktop_cls.gui.settings import Settings, load_settings, save_settings
 
+from .autosave import SettingsAutosave
 from .dialogs import show_error, show_shortcuts
+from .interrupted_runs import InterruptedRunBanner
 from .pages.classify_page import ClassifyPage
 from .pages.dataset_page import DatasetPage
 from .pages.evaluate_page import EvaluatePage
@@ -112,8 +114,11 @@ class MainWindow(QMainWindow):
         f.setPointSizeF(f.pointSizeF() * 1.4)
         f.setBold(True)
         self.title_label.setFont(f)
+        self.interrupted_banner = InterruptedRunBanner(self.state)
+        self.interrupted_banner.resume_requested.connect(self._resume_interrupted)
         right = QVBoxLayout()
         right.addWidget(self.title_label)
+        right.addWidget(self.interrupted_banner)
         right.addWidget(self.stack, 1)
         central = QWidget()
         lay = QHBoxLayout(central)
@@ -132,6 +137,10 @@ class MainWindow(QMainWindow):
         self.sidebar.setCurrentRow(0)
         self.resize(1280, 800)
         self._restore_geometry()
+        self.autosave = SettingsAutosave(self.save_settings, self)
+        self.state.settings_changed.connect(self.autosave.changed)
+        self.autosave.watch_inputs(self.train_page.form)
+        self.interrupted_banner.check()
         if notice:
             QTimer.singleShot(0, lambda: QMessageBox.information(self, "Settings", notice))
         self._loader = _CoreLoader()
@@ -148,6 +157,14 @@ class MainWindow(QMainWindow):
 
     def show_page(self, key: str) -> None:
         self.sidebar.setCurrentRow(self._keys.index(key))
+
+    def reopen_last(self) -> None:
+        """Pick up where the user left off: the last dataset and the last model, when they still exist."""
+        s = self.state.settings
+        if s.recent_folders and Path(s.recent_folders[0]).is_dir():
+            self.open_dataset(s.recent_folders[0])
+        if s.recent_runs and Path(s.recent_runs[0]).exists():
+            self.state.set_run(s.recent_runs[0])
 
     def wait_until_core_loaded(self) -> None:
         """For scripts and tests: import the core on this thread and mark it loaded."""
@@ -252,6 +269,10 @@ class MainWindow(QMainWindow):
             a = self.recent_runs_menu.addAction(r)
             a.triggered.connect(lambda _=False, p=r: self.state.set_run(p))
 
+    def _resume_interrupted(self, run: str) -> None:
+        self.show_page("train")
+        self.train_page.resume(run)
+
     def _open_model(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open a model", "",
                                               "Models (*.safetensors *.onnx *.torchscript *.pt *.pth run.json)")
@@ -318,6 +339,16 @@ class MainWindow(QMainWindow):
         s.image_size_follows_data = self.train_page.form.size_follows_data
         with contextlib.suppress(OSError):
             save_settings(s)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.isVisible() and not self._closing:
+            self.autosave.changed()
+
+    def moveEvent(self, event: QMoveEvent) -> None:
+        super().moveEvent(event)
+        if self.isVisible() and not self._closing:
+            self.autosave.changed()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         user_work = [t for t in self.tasks.running() if t.name not in RECOMPUTABLE_TASKS]

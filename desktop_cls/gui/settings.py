@@ -27,6 +27,7 @@ class Settings:
     last_train_config: dict[str, Any] = field(default_factory=dict)
     image_size_follows_data: bool = True  # False once the user typed an image size
     last_export_dir: str = ""
+    dismissed_runs: list[str] = field(default_factory=list)  # interrupted runs the user chose not to resume
 
     def remember_folder(self, path: str) -> None:
         self.recent_folders = _push(self.recent_folders, path)
@@ -57,7 +58,7 @@ def load_settings(path: Path | None = None) -> tuple[Settings, str | None]:
             raise ValueError(f"unsupported schema_version {version!r}")
         known = {f.name for f in fields(Settings)}
         s = Settings(**{k: v for k, v in data.items() if k in known})
-        for name in ("recent_folders", "recent_runs"):
+        for name in ("recent_folders", "recent_runs", "dismissed_runs"):
             value = getattr(s, name)
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise ValueError(f"'{name}' must be a list of paths")

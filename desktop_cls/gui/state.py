@@ -15,6 +15,7 @@ class AppState(QObject):
     core_ready = Signal()
     status_changed = Signal(str, str)  # page key, "done" | "attention" | "none"
     training_changed = Signal(bool)
+    settings_changed = Signal(bool)  # True: write now (recent lists); False: once the burst of edits pauses
 
     def __init__(self, settings: Settings) -> None:
         super().__init__()
@@ -37,11 +38,13 @@ class AppState(QObject):
                 self.workspace = None
         self.dataset = index
         self.settings.remember_folder(index.root)
+        self.settings_changed.emit(True)
         self.dataset_changed.emit(index)
 
     def set_run(self, path: str) -> None:
         self.run = path
         self.settings.remember_run(path)
+        self.settings_changed.emit(True)
         self.run_changed.emit(path)
 
     def set_training(self, on: bool) -> None:

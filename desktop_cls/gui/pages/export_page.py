@@ -156,6 +156,7 @@ class ExportPage(QWidget):
             return out
 
         self.state.settings.last_export_dir = str(dest)
+        self.state.settings_changed.emit(True)
         self.progress.setVisible(True)
         self.progress.setRange(0, 0)
         self.export_button.setEnabled(False)

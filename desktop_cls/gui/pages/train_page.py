@@ -143,7 +143,7 @@ class TrainPage(QWidget):
     # ---- plots ---------------------------------------------------------------------------------
     # ---- runs ----------------------------------------------------------------------------------
     def refresh_runs(self) -> None:
-        from desktop_cls.core.run_dir import list_runs, read_run_info
+        from desktop_cls.core.run_dir import list_runs, read_run_info, run_status
 
         checked = {self.runs_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.runs_list.count())
                    if self.runs_list.item(i).checkState() == Qt.CheckState.Checked}
@@ -156,7 +156,7 @@ class TrainPage(QWidget):
                 continue
             acc = info.get("best_val_accuracy")
             label = f"{run.name} · {info.get('model', '?')} · " + (f"{acc:.1%}" if isinstance(acc, float) else
-                                                                    str(info.get("status", "")))
+                                                                    run_status(run, info))
             item = QListWidgetItem(label)
             item.setData(Qt.ItemDataRole.UserRole, str(run))
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)

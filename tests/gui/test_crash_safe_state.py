@@ -1,0 +1,158 @@
+"""Pick up where you left off: settings are written as they change (a hard abort loses at most the last
+change), an interrupted training is offered for resume, and the last dataset and model reopen."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from tests.conftest import make_tiny_folder
+from tests.gui.conftest import open_and_wait
+
+REPO = Path(__file__).resolve().parents[2]
+
+ABORT_AFTER_EDITS = """
+import os, sys, time
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from desktop_cls.gui.main_window import MainWindow
+w = MainWindow(load_core=False)
+w.show()
+w.wait_until_core_loaded()
+w.open_dataset(sys.argv[1])
+end = time.monotonic() + 60
+while w.state.dataset is None and time.monotonic() < end:
+    app.processEvents()
+    time.sleep(0.01)
+w.train_page.form.epochs_spin.setValue(7)
+end = time.monotonic() + 2  # longer than the autosave delay
+while time.monotonic() < end:
+    app.processEvents()
+    time.sleep(0.01)
+print("aborting", flush=True)
+os.abort()  # what "Fatal Python error" does: no close event, no atexit
+"""
+
+
+def test_settings_survive_a_hard_abort(tmp_path: Path) -> None:
+    from desktop_cls.gui.settings import load_settings
+
+    data = make_tiny_folder(tmp_path / "data")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(REPO))
+    r = subprocess.run([sys.executable, "-c", ABORT_AFTER_EDITS, str(data)], capture_output=True, text=True,
+                       env=env, timeout=300)
+    assert r.returncode == -signal.SIGABRT and "aborting" in r.stdout, r.stderr[-2000:]
+    settings, notice = load_settings()
+    assert notice is None
+    assert settings.recent_folders[0] == str(data.resolve())
+    assert settings.last_train_config["epochs"] == 7
+
+
+def test_a_change_is_on_disk_before_the_window_closes(qtbot: object, window: object, tiny_folder: Path) -> None:
+    from desktop_cls.gui.settings import settings_path
+
+    open_and_wait(qtbot, window, tiny_folder)
+    on_disk = json.loads(settings_path().read_text(encoding="utf-8"))
+    assert on_disk["recent_folders"][0] == str(tiny_folder.resolve())  # written at once, not at close
+    window.train_page.form.epochs_spin.setValue(11)  # type: ignore[attr-defined]
+    assert window.autosave.pending()  # type: ignore[attr-defined]  # a burst of edits is written once
+    qtbot.waitUntil(lambda: json.loads(settings_path().read_text(encoding="utf-8"))  # type: ignore[attr-defined]
+                    ["last_train_config"]["epochs"] == 11, timeout=5000)
+
+
+def interrupted_run(tmp_path: Path) -> Path:
+    """A real one-epoch run, then left as a dead process leaves it: 'running', owner gone, 2 epochs asked."""
+    from desktop_cls.core import run_dir as rd
+    from desktop_cls.core.storage import write_json
+    from desktop_cls.core.training.config import TrainConfig
+    from desktop_cls.core.training.trainer import fit
+
+    data = make_tiny_folder(tmp_path / "data", per_class=6)
+    run = Path(fit(TrainConfig(model="simple_cnn", epochs=1, batch_size=4, image_size=16, device="cpu"),
+                   data).run_dir)
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    rd.update_run_info(run, status="running", pid=gone.pid, host=socket.gethostname(), pid_started=None)
+    cfg = json.loads((run / rd.CONFIG).read_text(encoding="utf-8"))
+    write_json(run / rd.CONFIG, {**cfg, "epochs": 2})
+    return run
+
+
+def test_an_interrupted_run_is_offered_and_resumed(qtbot: object, tmp_path: Path) -> None:
+    from desktop_cls.core import run_dir as rd
+    from desktop_cls.gui.main_window import MainWindow
+
+    run = interrupted_run(tmp_path)
+    w = MainWindow(load_core=False)
+    qtbot.addWidget(w, before_close_func=lambda win: win.shutdown())  # type: ignore[attr-defined]
+    w.show()
+    banner = w.interrupted_banner
+    assert banner.isVisible() and run.name in banner.label.text() and "after epoch 1" in banner.label.text()
+    assert not banner.resume_button.isEnabled()  # until the engine has loaded
+    w.wait_until_core_loaded()
+    listed = [w.train_page.runs_list.item(i).text() for i in range(w.train_page.runs_list.count())]
+    assert any(t.startswith(run.name) for t in listed)
+    qtbot.mouseClick(banner.resume_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    assert not banner.isVisible() and w.stack.currentWidget() is w.train_page
+    qtbot.waitUntil(lambda: w.train_page.worker is None and rd.read_run_info(run)["status"] != "running",  # type: ignore[attr-defined]
+                    timeout=120_000)
+    assert [r["epoch"] for r in rd.read_metrics(run)] == [1, 2]
+    assert rd.run_status(run) != rd.INTERRUPTED
+    w.shutdown()
+
+
+def test_a_dismissed_run_is_not_offered_again(qtbot: object, tmp_path: Path) -> None:
+    from desktop_cls.core import run_dir as rd
+    from desktop_cls.gui.main_window import MainWindow
+
+    run = interrupted_run(tmp_path)
+    w = MainWindow(load_core=False)
+    qtbot.addWidget(w)  # type: ignore[attr-defined]
+    w.show()
+    qtbot.mouseClick(w.interrupted_banner.dismiss_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    assert not w.interrupted_banner.isVisible()
+    w.shutdown()
+    w2 = MainWindow(load_core=False)
+    qtbot.addWidget(w2)  # type: ignore[attr-defined]
+    w2.show()
+    assert not w2.interrupted_banner.isVisible()
+    assert rd.run_status(run) == rd.INTERRUPTED  # still resumable from the Train page's menu and the CLI
+    w2.shutdown()
+
+
+def test_the_last_dataset_and_model_reopen(qtbot: object, tiny_folder: Path, trained_run: tuple[Path, Path]) -> None:
+    from desktop_cls.gui.main_window import MainWindow
+    from desktop_cls.gui.settings import Settings, save_settings
+
+    save_settings(Settings(recent_folders=[str(tiny_folder), str(tiny_folder / "gone")],
+                           recent_runs=[str(trained_run[0])]))
+    w = MainWindow(load_core=False)
+    qtbot.addWidget(w, before_close_func=lambda win: win.shutdown())  # type: ignore[attr-defined]
+    w.show()
+    w.wait_until_core_loaded()
+    w.reopen_last()
+    qtbot.waitUntil(lambda: w.state.dataset is not None and w.classify_page.model_ready,  # type: ignore[attr-defined]
+                    timeout=60_000)
+    assert Path(w.state.dataset.root) == tiny_folder.resolve()
+    assert w.classify_page.model_edit.text() == str(trained_run[0])
+    assert w.classify_page.content.currentIndex() == 1  # Classify is ready, not the empty state
+    w.shutdown()
+
+
+def test_reopen_skips_what_no_longer_exists(qtbot: object, tmp_path: Path) -> None:
+    from desktop_cls.gui.main_window import MainWindow
+    from desktop_cls.gui.settings import Settings, save_settings
+
+    save_settings(Settings(recent_folders=[str(tmp_path / "moved")], recent_runs=[str(tmp_path / "deleted")]))
+    w = MainWindow(load_core=False)
+    qtbot.addWidget(w)  # type: ignore[attr-defined]
+    w.reopen_last()
+    assert w.state.dataset is None and w.state.run is None
+    w.shutdown()
