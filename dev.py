@@ -20,10 +20,22 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
-# Qt's multimedia module needs PulseAudio's client library; the rest is usually present.
-DEBIAN_PACKAGES = {"libpulse.so.0": "libpulse0", "libEGL.so.1": "libegl1", "libGL.so.1": "libgl1",
-                   "libxkbcommon.so.0": "libxkbcommon0", "libfontconfig.so.1": "libfontconfig1",
-                   "libdbus-1.so.3": "libdbus-1-3"}
+# The system libraries Qt loads on Linux (checked with ldd on PySide6's platforms/libqxcb.so and
+# multimedia/libffmpegmediaplugin.so): without the xcb helpers no window opens on X11, and Qt Multimedia
+# (the webcam) needs PulseAudio's client library. Minimal desktop installs lack some of them.
+DEBIAN_PACKAGES = {
+    "libpulse.so.0": "libpulse0", "libEGL.so.1": "libegl1", "libGL.so.1": "libgl1",
+    "libxkbcommon.so.0": "libxkbcommon0", "libxkbcommon-x11.so.0": "libxkbcommon-x11-0",
+    "libfontconfig.so.1": "libfontconfig1", "libfreetype.so.6": "libfreetype6", "libdbus-1.so.3": "libdbus-1-3",
+    "libglib-2.0.so.0": "libglib2.0-0", "libX11.so.6": "libx11-6", "libX11-xcb.so.1": "libx11-xcb1",
+    "libxcb.so.1": "libxcb1", "libxcb-cursor.so.0": "libxcb-cursor0", "libxcb-icccm.so.4": "libxcb-icccm4",
+    "libxcb-image.so.0": "libxcb-image0", "libxcb-keysyms.so.1": "libxcb-keysyms1",
+    "libxcb-randr.so.0": "libxcb-randr0", "libxcb-render.so.0": "libxcb-render0",
+    "libxcb-render-util.so.0": "libxcb-render-util0", "libxcb-shape.so.0": "libxcb-shape0",
+    "libxcb-shm.so.0": "libxcb-shm0", "libxcb-sync.so.1": "libxcb-sync1", "libxcb-util.so.1": "libxcb-util1",
+    "libxcb-xfixes.so.0": "libxcb-xfixes0", "libxcb-xkb.so.1": "libxcb-xkb1",
+}
+QT_PLUGINS_TO_CHECK = ("platforms/libqxcb.so", "multimedia/libffmpegmediaplugin.so")
 
 
 def say(msg: str) -> None:
@@ -62,6 +74,24 @@ def ensure_system_libraries() -> None:
         say("could not install them; the window or the webcam may not work")
 
 
+def report_missing_qt_libraries(py: Path) -> None:
+    """After the install: name any library Qt's window or video plugin still cannot find (ldd)."""
+    if platform.system() != "Linux" or not shutil.which("ldd"):
+        return
+    r = subprocess.run([str(py), "-c", "import PySide6, os; print(os.path.dirname(PySide6.__file__))"],
+                       capture_output=True, text=True, check=False)
+    plugins = Path(r.stdout.strip() or ".") / "Qt" / "plugins"
+    missing: set[str] = set()
+    for rel in QT_PLUGINS_TO_CHECK:
+        if (plugins / rel).is_file():
+            out = subprocess.run(["ldd", str(plugins / rel)], capture_output=True, text=True, check=False).stdout
+            missing |= {line.split()[0] for line in out.splitlines() if "not found" in line}
+    for lib in sorted(missing):
+        pkg = DEBIAN_PACKAGES.get(lib)
+        say(f"Qt cannot find {lib}: install " + (pkg if pkg else "the package that provides it")
+            + " (without it the window or the webcam does not work)")
+
+
 def ensure_venv(dev: bool) -> Path:
     py = venv_python()
     if not py.exists():
@@ -91,6 +121,7 @@ def has_display() -> bool:
 def cmd_run(args: list[str]) -> int:
     ensure_system_libraries()
     py = ensure_venv(dev=False)
+    report_missing_qt_libraries(py)
     demo = ROOT / "demo-data"
     if not demo.exists():
         run([py, "-m", "desktop_cls", "demo-data", demo])

@@ -138,10 +138,10 @@ def run_status(run: Path, info: dict[str, Any] | None = None) -> str:
     return INTERRUPTED if status in ACTIVE and owner_is_gone(info) else status
 
 
-def interrupted_runs(base: Path | None = None) -> list[Path]:
-    """Runs (newest first) whose training process died while they ran."""
+def interrupted_runs(base: Path | None = None, newest: int = 50) -> list[Path]:
+    """Runs (newest first, among the `newest` runs) whose training process died while they ran."""
     found = []
-    for run in list_runs(base):
+    for run in list_runs(base)[:newest]:
         try:
             if run_status(run) == INTERRUPTED:
                 found.append(run)
