@@ -66,7 +66,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
     for name, n in s["counts"].items():
         bar = "#" * max(1, round(30 * n / biggest)) if biggest else ""
         print(f"  {name:<24} {n:>7}  {bar}")
-    print(f"split: {s['splits']['train']} train, {s['splits']['val']} validation, {s['splits']['test']} test")
+    print(f"split: {s['splits']['train']} train, {s['splits']['val']} validation, {s['splits']['test']} test"
+          + _split_source(idx))
     if s["unlabeled"]:
         print(f"{s['unlabeled']} unlabeled image(s) directly in the folder (not used for training)")
     if idx.problems:
@@ -74,6 +75,15 @@ def cmd_scan(args: argparse.Namespace) -> int:
         for p in idx.problems:
             print(f"  [{p.kind}] {p.path}: {p.message}")
     return 0
+
+
+def _split_source(idx: Any) -> str:
+    if idx.layout != "split_folders":
+        return f" (random {idx.val_fraction:.0%} of each class held out)"
+    test = "; test/ is kept for evaluation" if idx.split("test") else ""
+    if idx.val_fraction > 0:
+        return f" (no val/ folder: {idx.val_fraction:.0%} of train/ per class held out for validation{test})"
+    return f" (from the train/ and val/ folders{test})"
 
 
 def _train_config(args: argparse.Namespace) -> Any:
@@ -159,8 +169,10 @@ def cmd_train(args: argparse.Namespace) -> int:
             cfg = _train_config(args)
             # no header check here: decoding for training reports every unreadable file anyway
             idx = scan(args.dir, val_fraction=cfg.val_fraction, seed=cfg.seed, verify="none", progress=pr.progress)
+            test = len(idx.split("test"))
             pr.line(f"{len(idx.samples)} images in {len(idx.classes)} classes: {len(idx.split('train'))} train, "
-                    f"{len(idx.split('val'))} validation; model {cfg.model}")
+                    f"{len(idx.split('val'))} validation" + (f", {test} test (not used for training)" if test else "")
+                    + f"; model {cfg.model}")
             cfg = _fit_to_data(cfg, args, idx.typical_size, pr)
             result = fit(cfg, idx, out=args.out, callbacks=callbacks, cancel=cancel, distributed=ctx)
         finished = True

@@ -197,3 +197,27 @@ def test_train_picks_image_and_batch_size_from_the_data_and_says_why(capsys: pyt
     code, _, err = run_cli(capsys, "train", data, "--out", tmp_path / "r2", "--model", "simple_cnn", "--epochs", "1",
                            "--image-size", "16", "--device", "cpu", "--json")
     assert code == 0 and "px:" not in err  # an explicit size is used as given
+
+
+def test_train_test_folders_scan_train_eval(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Without val/, validation comes from train/ and eval scores the untouched test/ images."""
+    from tests.conftest import make_tiny_folder
+
+    data = tmp_path / "digits"
+    make_tiny_folder(data / "train", per_class=10)
+    make_tiny_folder(data / "test", per_class=4, seed=5)
+    code, out, _ = run_cli(capsys, "scan", data, "--json", "--quick")
+    d = json.loads(out)
+    assert code == 0 and d["classes"] == ["cat", "dog", "fish"] and d["layout"] == "split_folders"
+    assert d["splits"] == {"train": 24, "val": 6, "test": 12}
+    code, out, _ = run_cli(capsys, "scan", data, "--quick")
+    assert "no val/ folder" in out and "test/ is kept for evaluation" in out
+    run = tmp_path / "run"
+    code, _, err = run_cli(capsys, "train", data, "--out", run, "--model", "simple_cnn", "--epochs", "1",
+                           "--batch-size", "8", "--image-size", "16", "--device", "cpu")
+    assert code == 0, err
+    assert "24 train, 6 validation, 12 test (not used for training)" in err
+    code, out, _ = run_cli(capsys, "eval", run, data, "--json")
+    d = json.loads(out)
+    assert code == 0 and d["split"] == "test" and d["num_images"] == 12
+    assert all("/test/" in m["path"] for m in d["misclassified"])
