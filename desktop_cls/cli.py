@@ -452,7 +452,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except UserError as e:
-        sys.stderr.write(f"desktop-cls: error: {e}\n")
+        sys.stderr.write(f"desktop-cls: error: {e.for_cli()}\n")
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         sys.stderr.write("desktop-cls: interrupted\n")

@@ -155,8 +155,8 @@ class Trainer:
 
     def _halve_batch_after_oom(self, bs: int) -> None:
         if self.dist is not None:  # ranks must take equal steps: no per-rank halving
-            raise UserError(f"out of GPU memory at batch size {bs} on rank {self.dist.rank}; "
-                            "lower --batch-size") from None
+            raise UserError(f"out of GPU memory at batch size {bs} on rank {self.dist.rank}",
+                            cli_fix="lower --batch-size", gui_fix="lower the batch size") from None
         self.step.optimizer.zero_grad(set_to_none=True)
         if self.device.type == "cuda":
             torch.cuda.empty_cache()

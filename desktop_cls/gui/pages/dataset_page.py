@@ -356,7 +356,7 @@ class DatasetPage(QWidget):
         try:
             fn(*args)
         except UserError as e:
-            show_error(self, "Cannot change the dataset", str(e))
+            show_error(self, "Cannot change the dataset", e.for_gui())
         if self.index is not None:
             self.open_folder(self.index.root)
 

@@ -326,7 +326,7 @@ class EvaluatePage(QWidget):
             else:
                 ws.assign(paths, class_name)
         except UserError as e:
-            show_error(self, "Cannot fix labels", str(e))
+            show_error(self, "Cannot fix labels", e.for_gui())
             return
         gone = set(paths)
         self.samples = [s for s in self.samples if s[0] not in gone]

@@ -276,7 +276,7 @@ class LabelPage(QWidget):
         try:
             fn(*args)
         except UserError as e:
-            show_error(self, "Labeling", str(e))
+            show_error(self, "Labeling", e.for_gui())
         self.refresh()
         self.rescan_timer.start()
 

@@ -227,7 +227,7 @@ class TrainPage(QWidget):
         try:
             cfg = TrainConfig.from_dict(self.form.current_config_dict())
         except UserError as e:
-            show_error(self, "Check the training options", str(e))
+            show_error(self, "Check the training options", e.for_gui())
             return None
         ds = self.state.dataset
         return cfg, ds if (ds.val_fraction == cfg.val_fraction and ds.seed == cfg.seed) else ds.root
@@ -276,7 +276,7 @@ class TrainPage(QWidget):
         try:
             cfg = TrainConfig.load(Path(run) / "config.json")
         except UserError as e:
-            show_error(self, "Cannot resume", str(e))
+            show_error(self, "Cannot resume", e.for_gui())
             return
         self._launch(TrainWorker(None, None, resume_run=run, epochs=epochs), epochs or cfg.epochs, resuming=True)
 
