@@ -342,3 +342,42 @@ def test_train_options_are_not_hidden_behind_a_horizontal_scrollbar(qtbot: objec
         return tp.form_scroll.viewport().width() >= tp.form.minimumSizeHint().width() and not bar.isVisible()
 
     qtbot.waitUntil(everything_fits, timeout=3000)  # type: ignore[attr-defined]
+
+
+def test_stop_resume_continue_the_same_curves_and_log(qtbot: object, window: object, tiny_folder: Path) -> None:
+    """Stop at epoch 3 of 6: the bar shows half, not 100 %; Resume keeps epochs 1-3 on the curves and
+    in the log, which is about this run only."""
+    from desktop_cls.core.events import EpochEnd
+
+    w = window
+    tp = w.train_page
+    open_and_wait(qtbot, w, tiny_folder)
+    assert "No training yet" not in tp.progress_label.text()
+    assert "Ready to train on" in tp.progress_label.text()
+    set_fast_training(w, epochs=6)
+    tp._log("a line from before this run")
+    stop_at = 3
+
+    def stop_after(e: EpochEnd) -> None:
+        if e.epoch == stop_at:
+            tp.worker.cancel.set()
+
+    tp.start()
+    tp.worker.epoch_ended.connect(stop_after, Qt.ConnectionType.DirectConnection)
+    qtbot.waitUntil(lambda: tp.worker is None, timeout=60_000)
+    run = w.state.run
+    assert run is not None
+    assert tp.progress.value() == tp.progress.maximum() // 2
+    assert "a line from before this run" not in tp.log.toPlainText()
+    assert "Stopped at epoch 3 of 6" in tp.progress_label.text()
+
+    tp.resume(run)
+    qtbot.waitUntil(lambda: tp.worker is None, timeout=60_000)
+    tp.plots.redraw()
+    xs, _ = tp.plots.curve_train_loss.getData()
+    assert list(xs) == [1, 2, 3, 4, 5, 6]
+    assert list(tp.plots.curve_val_acc.getData()[0]) == [1, 2, 3, 4, 5, 6]
+    log = tp.log.toPlainText()
+    assert [f"Epoch {i}/6" in log for i in range(1, 7)] == [True] * 6
+    assert log.count("Epoch 1/6") == 1 and "Training started" not in log
+    assert tp.progress.value() == tp.progress.maximum()
