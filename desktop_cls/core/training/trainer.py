@@ -307,11 +307,10 @@ class Trainer:
         self.cb.stage("calibrating confidences")
         from desktop_cls.core.inference.calibration import calibrate_run
 
-        t, before, after, n = calibrate_run(self.run, val_src.batches(256, None, drop_lone=False), self.device,
-                                            self.step.mean, self.step.std)
-        if n:
-            self.cb.notice(f"confidences calibrated on {n} validation images: temperature {t:.2f}, "
-                           f"calibration error {before:.1%} -> {after:.1%}")
+        cal = calibrate_run(self.run, val_src.batches(256, None, drop_lone=False), self.device,
+                            self.step.mean, self.step.std)
+        if cal.images:
+            self.cb.notice(cal.message(), "info" if cal.applied else "warning")
 
     def _finish(self, total: float) -> FitResult:
         """Write problems.json and the final run.json; the FitResult the caller gets."""
