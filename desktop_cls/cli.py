@@ -124,15 +124,24 @@ def _add_option_flags(sp: argparse.ArgumentParser) -> None:
         groups[BASIC if o.level == BASIC else "advanced"].add_argument(o.cli_flag, **kw)
 
 
-def _fit_to_data(cfg: Any, args: argparse.Namespace, typical: tuple[int, int] | None, pr: _Progress) -> Any:
-    """An image size the user left open follows the data (and says why)."""
-    if args.image_size is not None or args.config:
+def _fit_to_data(cfg: Any, args: argparse.Namespace, idx: Any, pr: _Progress) -> Any:
+    """Options the user left open follow the data (and say why): image size, and flips, which would
+    change the meaning of digits, letters or left/right classes. A --config file is used as written."""
+    if args.config:
         return cfg
-    from desktop_cls.core.training.defaults import suggest_image_size
+    from dataclasses import replace
 
-    choice = suggest_image_size(cfg.model, typical, cfg.pretrained)
-    pr.line(choice.reason)
-    return cfg.replace(image_size=choice.value)
+    from desktop_cls.core.training.defaults import suggest_flips, suggest_image_size
+
+    if args.image_size is None:
+        choice = suggest_image_size(cfg.model, idx.typical_size, cfg.pretrained)
+        pr.line(choice.reason)
+        cfg = cfg.replace(image_size=choice.value)
+    if getattr(args, "hflip", None) is not None or getattr(args, "vflip", None) is not None:
+        return cfg  # --hflip/--no-hflip or --vflip given: the user decided
+    flips = suggest_flips(idx.classes, idx.root)
+    pr.line(flips.reason + " (--hflip / --no-hflip to choose)")
+    return cfg.replace(augmentation=replace(cfg.augmentation, hflip=flips.hflip, vflip=flips.vflip))
 
 
 def cmd_train(args: argparse.Namespace) -> int:
@@ -173,7 +182,7 @@ def cmd_train(args: argparse.Namespace) -> int:
             pr.line(f"{len(idx.samples)} images in {len(idx.classes)} classes: {len(idx.split('train'))} train, "
                     f"{len(idx.split('val'))} validation" + (f", {test} test (not used for training)" if test else "")
                     + f"; model {cfg.model}")
-            cfg = _fit_to_data(cfg, args, idx.typical_size, pr)
+            cfg = _fit_to_data(cfg, args, idx, pr)
             result = fit(cfg, idx, out=args.out, callbacks=callbacks, cancel=cancel, distributed=ctx)
         finished = True
     finally:
@@ -270,7 +279,7 @@ def cmd_lr_find(args: argparse.Namespace) -> int:
 
     cfg = _train_config(args)
     idx = scan(args.dir, val_fraction=cfg.val_fraction, seed=cfg.seed, progress=pr.progress)
-    cfg = _fit_to_data(cfg, args, idx.typical_size, pr)
+    cfg = _fit_to_data(cfg, args, idx, pr)
     res = find_lr(cfg, idx, steps=args.steps, progress=pr.progress)
     pr.line("")
     if args.json:

@@ -327,6 +327,7 @@ class MainWindow(QMainWindow):
         s.window_geometry = bytes(self.saveGeometry().toHex().data()).decode()
         s.last_train_config = self.train_page.current_config_dict()
         s.image_size_follows_data = self.train_page.form.size_follows_data
+        s.flips_follow_data = self.train_page.form.flips_follow_data
         with contextlib.suppress(OSError):
             save_settings(s)
 

@@ -221,3 +221,20 @@ def test_train_test_folders_scan_train_eval(capsys: pytest.CaptureFixture[str], 
     d = json.loads(out)
     assert code == 0 and d["split"] == "test" and d["num_images"] == 12
     assert all("/test/" in m["path"] for m in d["misclassified"])
+
+
+def test_train_on_digits_turns_flips_off_and_says_why(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from tests.conftest import make_digits_folder
+
+    data = make_digits_folder(tmp_path / "scans", per_class=4)
+    run = tmp_path / "run"
+    code, _, err = run_cli(capsys, "train", data, "--out", run, "--model", "simple_cnn", "--epochs", "1",
+                           "--image-size", "16", "--device", "cpu", "--no-calibrate")
+    assert code == 0, err
+    assert "Flips off: the classes look like digits or letters" in err
+    assert json.loads((run / "config.json").read_text())["augmentation"]["hflip"] is False
+    run2 = tmp_path / "run2"
+    code, _, err = run_cli(capsys, "train", data, "--out", run2, "--model", "simple_cnn", "--epochs", "1",
+                           "--image-size", "16", "--device", "cpu", "--no-calibrate", "--hflip")
+    assert code == 0 and "Flips off" not in err  # an explicit flag wins over the data's default
+    assert json.loads((run2 / "config.json").read_text())["augmentation"]["hflip"] is True

@@ -381,3 +381,58 @@ def test_stop_resume_continue_the_same_curves_and_log(qtbot: object, window: obj
     assert [f"Epoch {i}/6" in log for i in range(1, 7)] == [True] * 6
     assert log.count("Epoch 1/6") == 1 and "Training started" not in log
     assert tp.progress.value() == tp.progress.maximum()
+
+
+def test_flips_follow_the_data_until_set_and_say_why(qtbot: object, window: object, tmp_path: Path,
+                                                     tiny_folder: Path) -> None:
+    from tests.conftest import make_digits_folder
+
+    form = window.train_page.form
+    form.advanced.setChecked(True)
+    digits = make_digits_folder(tmp_path / "scans", per_class=3)
+    open_and_wait(qtbot, window, digits)
+    assert not form.hflip_check.isChecked() and not form.vflip_check.isChecked()
+    assert "digits or letters" in form.flips_hint.text() and not form.use_flips_button.isVisibleTo(form)
+    assert form.current_config_dict()["augmentation"]["hflip"] is False
+    open_and_wait(qtbot, window, tiny_folder)
+    assert form.hflip_check.isChecked() and "mirrored photo" in form.flips_hint.text()
+    form.hflip_check.setChecked(False)  # the user's choice now wins over the data
+    open_and_wait(qtbot, window, digits)
+    open_and_wait(qtbot, window, tiny_folder)
+    assert not form.hflip_check.isChecked() and form.flips_hint.text().startswith("Suggested")
+    form.use_flips_button.click()
+    assert form.hflip_check.isChecked()
+
+
+def test_options_that_do_not_apply_are_greyed_out(window: object) -> None:
+    form = window.train_page.form
+    c = form.controls
+    form.advanced.setChecked(True)  # collapsed, a checkable group box disables everything inside
+
+    def choose(key: str, value: str) -> None:
+        c[key].setCurrentIndex(c[key].findData(value))
+
+    choose("optimizer", "adamw")
+    choose("schedule", "one_cycle")
+    assert not c["momentum"].isEnabled() and not c["nesterov"].isEnabled()
+    assert not c["step_size"].isEnabled() and not c["step_gamma"].isEnabled()
+    assert not c["warmup_epochs"].isEnabled() and "Only used by the SGD optimizer" in c["momentum"].toolTip()
+    form.advanced.setChecked(False)
+    form.advanced.setChecked(True)  # re-enabling the group keeps what does not apply greyed
+    assert not c["momentum"].isEnabled() and form.epochs_spin.isEnabled()
+    choose("optimizer", "sgd")
+    choose("schedule", "step")
+    assert c["momentum"].isEnabled() and c["step_size"].isEnabled() and c["warmup_epochs"].isEnabled()
+    assert "Only used" not in c["momentum"].toolTip()
+    c["val_fraction"].setValue(0)
+    assert not c["calibrate"].isEnabled()
+
+    choose("model", "resnet18")
+    form.pretrained_check.setChecked(True)
+    assert c["download_weights"].isEnabled()
+    choose("model", "quicknet")
+    assert not form.pretrained_check.isEnabled() and not form.pretrained_check.isChecked()  # never ticked-but-off
+    assert "ImageNet" in form.pretrained_check.toolTip() and not c["download_weights"].isEnabled()
+    assert form.current_config_dict()["pretrained"] is False
+    choose("model", "resnet18")
+    assert form.pretrained_check.isChecked() and c["download_weights"].isEnabled()  # the choice comes back

@@ -118,7 +118,8 @@ class TrainPage(QWidget):
         state.core_ready.connect(self._on_core_ready)
         state.dataset_changed.connect(lambda _i: self._update_enabled())
         state.dataset_changed.connect(lambda _i: self._show_idle_status())
-        self.form.apply_saved(state.settings.last_train_config, state.settings.image_size_follows_data)
+        self.form.apply_saved(state.settings.last_train_config, state.settings.image_size_follows_data,
+                              state.settings.flips_follow_data)
         self.refresh_runs()
         self._show_idle_status()
 
