@@ -436,3 +436,18 @@ def test_options_that_do_not_apply_are_greyed_out(window: object) -> None:
     assert form.current_config_dict()["pretrained"] is False
     choose("model", "resnet18")
     assert form.pretrained_check.isChecked() and c["download_weights"].isEnabled()  # the choice comes back
+
+
+
+def test_train_and_test_folders_read_as_splits_in_the_app(qtbot: object, window: object, tmp_path: Path) -> None:
+    from tests.conftest import make_digits_folder
+
+    root = tmp_path / "kaggle"
+    make_digits_folder(root / "train", per_class=5)
+    make_digits_folder(root / "test", per_class=2, start=5)
+    open_and_wait(qtbot, window, root)
+    index = window.state.dataset
+    assert index.classes == tuple(str(i) for i in range(10))  # not two classes "test" and "train"
+    assert len(index.split("test")) == 20 and len(index.split("val")) == 10
+    text = window.dataset_page.summary.text()
+    assert "no val/ folder" in text and "kept for the final evaluation" in text
