@@ -13,9 +13,9 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QWidget
 
-EDITING = tuple(QKeySequence(k) for k in (QKeySequence.StandardKey.Copy, QKeySequence.StandardKey.Paste,
-                                          QKeySequence.StandardKey.Cut, QKeySequence.StandardKey.Undo,
-                                          QKeySequence.StandardKey.Redo, QKeySequence.StandardKey.SelectAll))
+# the editing keys a field keeps; resolved when used (key bindings need the running application)
+EDITING = (QKeySequence.StandardKey.Copy, QKeySequence.StandardKey.Paste, QKeySequence.StandardKey.Cut,
+           QKeySequence.StandardKey.Undo, QKeySequence.StandardKey.Redo, QKeySequence.StandardKey.SelectAll)
 WINDOW_CONTEXTS = (Qt.ShortcutContext.WindowShortcut, Qt.ShortcutContext.ApplicationShortcut)
 COMMAND_MODIFIERS = (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
                      | Qt.KeyboardModifier.MetaModifier)
@@ -40,7 +40,8 @@ class WindowShortcutGuard(QObject):
         for action in self.window.findChildren(QAction):
             if action.isEnabled() and action.shortcutContext() in WINDOW_CONTEXTS:
                 out.update(s.toString() for s in action.shortcuts() if not s.isEmpty())
-        out.difference_update(s.toString() for s in EDITING)
+        for key in EDITING:
+            out.difference_update(s.toString() for s in QKeySequence.keyBindings(key))
         return out
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
