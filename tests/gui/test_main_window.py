@@ -438,7 +438,6 @@ def test_options_that_do_not_apply_are_greyed_out(window: object) -> None:
     assert form.pretrained_check.isChecked() and c["download_weights"].isEnabled()  # the choice comes back
 
 
-
 def test_train_and_test_folders_read_as_splits_in_the_app(qtbot: object, window: object, tmp_path: Path) -> None:
     from tests.conftest import make_digits_folder
 
