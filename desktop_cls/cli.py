@@ -66,7 +66,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
     for name, n in s["counts"].items():
         bar = "#" * max(1, round(30 * n / biggest)) if biggest else ""
         print(f"  {name:<24} {n:>7}  {bar}")
-    print(f"split: {s['splits']['train']} train, {s['splits']['val']} validation, {s['splits']['test']} test")
+    print(f"split: {s['splits']['train']} train, {s['splits']['val']} validation, {s['splits']['test']} test"
+          + _split_source(idx))
     if s["unlabeled"]:
         print(f"{s['unlabeled']} unlabeled image(s) directly in the folder (not used for training)")
     if idx.problems:
@@ -74,6 +75,15 @@ def cmd_scan(args: argparse.Namespace) -> int:
         for p in idx.problems:
             print(f"  [{p.kind}] {p.path}: {p.message}")
     return 0
+
+
+def _split_source(idx: Any) -> str:
+    if idx.layout != "split_folders":
+        return f" (random {idx.val_fraction:.0%} of each class held out)"
+    test = "; test/ is kept for evaluation" if idx.split("test") else ""
+    if idx.val_fraction > 0:
+        return f" (no val/ folder: {idx.val_fraction:.0%} of train/ per class held out for validation{test})"
+    return f" (from the train/ and val/ folders{test})"
 
 
 def _train_config(args: argparse.Namespace) -> Any:
@@ -114,15 +124,24 @@ def _add_option_flags(sp: argparse.ArgumentParser) -> None:
         groups[BASIC if o.level == BASIC else "advanced"].add_argument(o.cli_flag, **kw)
 
 
-def _fit_to_data(cfg: Any, args: argparse.Namespace, typical: tuple[int, int] | None, pr: _Progress) -> Any:
-    """An image size the user left open follows the data (and says why)."""
-    if args.image_size is not None or args.config:
+def _fit_to_data(cfg: Any, args: argparse.Namespace, idx: Any, pr: _Progress) -> Any:
+    """Options the user left open follow the data (and say why): image size, and flips, which would
+    change the meaning of digits, letters or left/right classes. A --config file is used as written."""
+    if args.config:
         return cfg
-    from desktop_cls.core.training.defaults import suggest_image_size
+    from dataclasses import replace
 
-    choice = suggest_image_size(cfg.model, typical, cfg.pretrained)
-    pr.line(choice.reason)
-    return cfg.replace(image_size=choice.value)
+    from desktop_cls.core.training.defaults import suggest_flips, suggest_image_size
+
+    if args.image_size is None:
+        choice = suggest_image_size(cfg.model, idx.typical_size, cfg.pretrained)
+        pr.line(choice.reason)
+        cfg = cfg.replace(image_size=choice.value)
+    if getattr(args, "hflip", None) is not None or getattr(args, "vflip", None) is not None:
+        return cfg  # --hflip/--no-hflip or --vflip given: the user decided
+    flips = suggest_flips(idx.classes, idx.root)
+    pr.line(flips.reason + " (--hflip / --no-hflip to choose)")
+    return cfg.replace(augmentation=replace(cfg.augmentation, hflip=flips.hflip, vflip=flips.vflip))
 
 
 def cmd_train(args: argparse.Namespace) -> int:
@@ -159,9 +178,11 @@ def cmd_train(args: argparse.Namespace) -> int:
             cfg = _train_config(args)
             # no header check here: decoding for training reports every unreadable file anyway
             idx = scan(args.dir, val_fraction=cfg.val_fraction, seed=cfg.seed, verify="none", progress=pr.progress)
+            test = len(idx.split("test"))
             pr.line(f"{len(idx.samples)} images in {len(idx.classes)} classes: {len(idx.split('train'))} train, "
-                    f"{len(idx.split('val'))} validation; model {cfg.model}")
-            cfg = _fit_to_data(cfg, args, idx.typical_size, pr)
+                    f"{len(idx.split('val'))} validation" + (f", {test} test (not used for training)" if test else "")
+                    + f"; model {cfg.model}")
+            cfg = _fit_to_data(cfg, args, idx, pr)
             result = fit(cfg, idx, out=args.out, callbacks=callbacks, cancel=cancel, distributed=ctx)
         finished = True
     finally:
@@ -258,7 +279,7 @@ def cmd_lr_find(args: argparse.Namespace) -> int:
 
     cfg = _train_config(args)
     idx = scan(args.dir, val_fraction=cfg.val_fraction, seed=cfg.seed, progress=pr.progress)
-    cfg = _fit_to_data(cfg, args, idx.typical_size, pr)
+    cfg = _fit_to_data(cfg, args, idx, pr)
     res = find_lr(cfg, idx, steps=args.steps, progress=pr.progress)
     pr.line("")
     if args.json:
@@ -444,7 +465,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except UserError as e:
-        sys.stderr.write(f"desktop-cls: error: {e}\n")
+        sys.stderr.write(f"desktop-cls: error: {e.for_cli()}\n")
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         sys.stderr.write("desktop-cls: interrupted\n")

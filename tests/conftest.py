@@ -56,3 +56,20 @@ def trained_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     cfg = TrainConfig(epochs=4, batch_size=8, image_size=16, seed=1, cache_images="ram")
     res = fit(cfg, data, out=base / "run")
     return Path(res.run_dir), data
+
+
+def make_digits_folder(root: Path, per_class: int = 20, size: int = 16, start: int = 0) -> Path:
+    """scikit-learn's handwritten digits (real scans, 8x8, 16 grey levels) as classes "0" … "9"."""
+    from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    taken = {c: 0 for c in range(10)}
+    for image, target in zip(digits.images, digits.target, strict=True):
+        c = int(target)
+        taken[c] += 1
+        if not start < taken[c] <= start + per_class:
+            continue
+        grey = np.clip(image * 16, 0, 255).astype(np.uint8)
+        big = np.asarray(Image.fromarray(grey).resize((size, size), Image.Resampling.NEAREST))
+        write_image(root / str(c) / f"{c}_{taken[c]:03d}.png", np.stack([big] * 3, axis=-1))
+    return root

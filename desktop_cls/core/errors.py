@@ -4,7 +4,27 @@ from __future__ import annotations
 
 
 class UserError(Exception):
-    """A problem with the user's input (folder, model file, option), not a bug in desktop_cls."""
+    """A problem with the user's input (folder, model file, option), not a bug in desktop_cls.
+
+    When the fix is an option, the core says it in both vocabularies (cli_fix: "add --overwrite";
+    gui_fix: "tick “Replace existing files”"): the CLI prints for_cli(), the app shows for_gui(), and
+    str() is the neutral statement, so an app dialog never asks for a command-line flag.
+    """
+
+    def __init__(self, message: str = "", *, cli_fix: str = "", gui_fix: str = "") -> None:
+        super().__init__(message)
+        self.cli_fix = cli_fix
+        self.gui_fix = gui_fix
+
+    def _with(self, fix: str) -> str:
+        text = Exception.__str__(self)
+        return f"{text}; {fix}" if fix else text
+
+    def for_cli(self) -> str:
+        return self._with(self.cli_fix)
+
+    def for_gui(self) -> str:
+        return self._with(self.gui_fix)
 
 
 class ImageLoadError(UserError):

@@ -29,7 +29,9 @@ def new_run_dir(out: str | Path | None, model: str) -> Path:
     if out is not None:
         p = Path(out).expanduser()
         if p.exists() and (not p.is_dir() or any(p.iterdir())):
-            raise UserError(f"{p} already exists and is not empty; choose a new folder, or resume it with --resume")
+            raise UserError(f"{p} already exists and is not empty",
+                            cli_fix="choose a new folder for --out, or continue that run with --resume",
+                            gui_fix="choose a new folder, or continue that run with “Resume a run…”")
         p.mkdir(parents=True, exist_ok=True)
         return p.resolve()
     base = default_runs_dir()

@@ -33,6 +33,7 @@ from .pages.evaluate_page import EvaluatePage
 from .pages.export_page import ExportPage
 from .pages.label_page import LabelPage
 from .pages.train_page import TrainPage
+from .shortcuts import WindowShortcutGuard
 from .state import AppState
 from .tasks import TaskRunner
 
@@ -128,6 +129,7 @@ class MainWindow(QMainWindow):
 
         self._build_status_bar()
         self._build_menus()
+        self.shortcut_guard = WindowShortcutGuard(self)  # menu shortcuts also work from a text field
         self.state.status_changed.connect(self._set_badge)
         self.state.dataset_changed.connect(self._on_dataset)
         self.tasks.task_progress.connect(self._on_task_progress)
@@ -232,6 +234,11 @@ class MainWindow(QMainWindow):
         stop.setShortcut(QKeySequence("Ctrl+."))
         stop.triggered.connect(self.train_page.stop)
         train.addAction(stop)
+        evaluate = QAction(self.tr("&Evaluate the model"), self)
+        evaluate.setObjectName("evaluateAction")
+        evaluate.setShortcut(QKeySequence("Ctrl+E"))
+        evaluate.triggered.connect(self._evaluate)
+        train.addAction(evaluate)
         save_cfg = QAction("Save configuration as run &file…", self)
         save_cfg.triggered.connect(self.train_page.save_config_file)
         train.addAction(save_cfg)
@@ -244,6 +251,10 @@ class MainWindow(QMainWindow):
         about = QAction("&About desktop_cls", self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
+
+    def _evaluate(self) -> None:
+        self.show_page("evaluate")
+        self.evaluate_page.evaluate()
 
     def _start_training(self) -> None:
         self.show_page("train")
@@ -337,6 +348,7 @@ class MainWindow(QMainWindow):
         s.window_geometry = bytes(self.saveGeometry().toHex().data()).decode()
         s.last_train_config = self.train_page.current_config_dict()
         s.image_size_follows_data = self.train_page.form.size_follows_data
+        s.flips_follow_data = self.train_page.form.flips_follow_data
         with contextlib.suppress(OSError):
             save_settings(s)
 

@@ -26,6 +26,7 @@ class Settings:
     window_state: str = ""
     last_train_config: dict[str, Any] = field(default_factory=dict)
     image_size_follows_data: bool = True  # False once the user typed an image size
+    flips_follow_data: bool = True  # False once the user set the flips themselves
     last_export_dir: str = ""
     dismissed_runs: list[str] = field(default_factory=list)  # interrupted runs the user chose not to resume
 

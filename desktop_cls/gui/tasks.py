@@ -58,7 +58,7 @@ def describe_failure(e: Exception) -> tuple[str, str]:
     """(message, details) for the error dialog: a user error is one line; anything else is logged with
     its traceback, which the dialog folds away."""
     if isinstance(e, UserError):
-        return str(e), ""
+        return e.for_gui(), ""
     log_exception(e)
     return f"{type(e).__name__}: {e}", traceback.format_exc()
 

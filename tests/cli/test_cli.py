@@ -225,3 +225,43 @@ def test_runs_lists_interrupted_runs_with_the_resume_command(capsys: pytest.Capt
     code, out, _ = run_cli(capsys, "runs")
     assert f"Continue it with: desktop-cls train --resume {base / 'b-crashed'}" in out
     assert "nothing to resume" in out and "75.0%" in out
+
+def test_train_test_folders_scan_train_eval(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Without val/, validation comes from train/ and eval scores the untouched test/ images."""
+    from tests.conftest import make_tiny_folder
+
+    data = tmp_path / "digits"
+    make_tiny_folder(data / "train", per_class=10)
+    make_tiny_folder(data / "test", per_class=4, seed=5)
+    code, out, _ = run_cli(capsys, "scan", data, "--json", "--quick")
+    d = json.loads(out)
+    assert code == 0 and d["classes"] == ["cat", "dog", "fish"] and d["layout"] == "split_folders"
+    assert d["splits"] == {"train": 24, "val": 6, "test": 12}
+    code, out, _ = run_cli(capsys, "scan", data, "--quick")
+    assert "no val/ folder" in out and "test/ is kept for evaluation" in out
+    run = tmp_path / "run"
+    code, _, err = run_cli(capsys, "train", data, "--out", run, "--model", "simple_cnn", "--epochs", "1",
+                           "--batch-size", "8", "--image-size", "16", "--device", "cpu")
+    assert code == 0, err
+    assert "24 train, 6 validation, 12 test (not used for training)" in err
+    code, out, _ = run_cli(capsys, "eval", run, data, "--json")
+    d = json.loads(out)
+    assert code == 0 and d["split"] == "test" and d["num_images"] == 12
+    assert all("/test/" in m["path"] for m in d["misclassified"])
+
+
+def test_train_on_digits_turns_flips_off_and_says_why(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from tests.conftest import make_digits_folder
+
+    data = make_digits_folder(tmp_path / "scans", per_class=4)
+    run = tmp_path / "run"
+    code, _, err = run_cli(capsys, "train", data, "--out", run, "--model", "simple_cnn", "--epochs", "1",
+                           "--image-size", "16", "--device", "cpu", "--no-calibrate")
+    assert code == 0, err
+    assert "Flips off: the classes look like digits or letters" in err
+    assert json.loads((run / "config.json").read_text())["augmentation"]["hflip"] is False
+    run2 = tmp_path / "run2"
+    code, _, err = run_cli(capsys, "train", data, "--out", run2, "--model", "simple_cnn", "--epochs", "1",
+                           "--image-size", "16", "--device", "cpu", "--no-calibrate", "--hflip")
+    assert code == 0 and "Flips off" not in err  # an explicit flag wins over the data's default
+    assert json.loads((run2 / "config.json").read_text())["augmentation"]["hflip"] is True

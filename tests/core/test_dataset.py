@@ -120,3 +120,27 @@ def test_bad_folders_are_clear_user_errors(tmp_path: Path, setup: str, message: 
         write_image(target / "loose.png", PIX)
     with pytest.raises(UserError, match=message):
         scan(target)
+
+
+def test_train_and_test_folders_without_val_split_validation_from_train(tmp_path: Path) -> None:
+    """scikit-learn / Kaggle shape: train/ and test/ only. Not two classes "train" and "test"."""
+    make_tiny_folder(tmp_path / "d" / "train", per_class=10)
+    make_tiny_folder(tmp_path / "d" / "test", per_class=3, seed=1)
+    idx = scan(tmp_path / "d", val_fraction=0.2, seed=0)
+    assert idx.layout == "split_folders" and idx.classes == ("cat", "dog", "fish")
+    assert idx.counts("val") == {"cat": 2, "dog": 2, "fish": 2}
+    assert len(idx.split("train")) == 24 and len(idx.split("test")) == 9
+    test_dir = str((tmp_path / "d" / "test").resolve())
+    assert all(s.path.startswith(test_dir) for s in idx.split("test"))
+    assert not any(s.path.startswith(test_dir) for s in idx.split("train") + idx.split("val"))
+    assert idx.val_fraction == 0.2  # recorded, so a resumed run gets the same split
+    assert scan(tmp_path / "d", val_fraction=0.2, seed=0).samples == idx.samples
+
+
+def test_classes_really_named_train_and_test_stay_classes(tmp_path: Path) -> None:
+    root = tmp_path / "d"
+    for name in ("train", "test"):
+        for i in range(2):
+            write_image(root / name / f"{i}.png", PIX)
+    idx = scan(root, val_fraction=0.0)
+    assert idx.layout == "class_folders" and idx.classes == ("test", "train")

@@ -108,3 +108,20 @@ def test_imbalance_and_tiny_images_and_cached_rescan(tmp_path: Path, monkeypatch
     monkeypatch.setattr(health, "hash_image", no_hashing)  # type: ignore[attr-defined]
     again = with_health(scan(tmp_path / "ds"))
     assert {(p.kind, Path(p.path).name) for p in again.problems} == kinds
+
+
+def test_a_leak_names_the_held_out_score_whichever_copy_comes_first(tmp_path: Path) -> None:
+    """The copy in validation makes the validation score too good, also when it is listed first."""
+    from desktop_cls.core.data.dataset import DatasetIndex, Sample
+
+    images = distinct_images(2, seed=3)
+    a = save(images[0], tmp_path / "x" / "a.png")
+    b = save(images[0], tmp_path / "x" / "b.png")
+    c = save(images[1], tmp_path / "x" / "c.png")
+    for first, second in (("val", "train"), ("train", "val")):
+        idx = DatasetIndex(str(tmp_path), "class_folders", ("x",),
+                           (Sample(str(a), 0, first), Sample(str(b), 0, second), Sample(str(c), 0, "train")))
+        leaks = [p for p in check_health(idx) if p.kind == "leak"]
+        assert len(leaks) == 1
+        assert "the validation score is inflated" in leaks[0].message, leaks[0].message
+        assert "train score" not in leaks[0].message

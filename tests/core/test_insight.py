@@ -112,10 +112,11 @@ def test_a_flawless_validation_set_does_not_make_every_prediction_certain() -> N
     assert softmax(logits, t_wrong).max(axis=1).mean() < (90 + 1) / (n + 2)
 
 
-def test_training_stores_the_temperature_for_every_consumer(trained_run: tuple[Path, Path], tmp_path: Path) -> None:
+def test_training_stores_the_temperature_for_every_consumer(calibrated_digits_run: tuple[Path, list[str]],
+                                                           tmp_path: Path) -> None:
     from desktop_cls.core.inference.export import export_model
 
-    run, _ = trained_run
+    run, _ = calibrated_digits_run
     meta = json.loads((run / "model.json").read_text())
     assert meta["temperature"] > 0 and "ece_calibrated" in meta
     assert Predictor.load(run).temperature == pytest.approx(meta["temperature"])
@@ -155,3 +156,73 @@ def test_tensorboard_scalars_are_written(tiny_folder: Path, tmp_path: Path) -> N
     tags = acc.Tags()["scalars"]
     assert "epoch/accuracy/val" in tags and "epoch/loss/train" in tags
     assert [e.step for e in acc.Scalars("epoch/loss/train")] == [1, 2]
+
+
+def _digits_run(tmp_path: Path, per_class: int, val_fraction: float) -> tuple[Path, list[str]]:
+    from desktop_cls.core.events import BaseCallback
+    from desktop_cls.core.training.config import TrainConfig
+    from desktop_cls.core.training.trainer import fit
+    from tests.conftest import make_digits_folder
+
+    notices: list[str] = []
+
+    class Notices(BaseCallback):
+        def on_notice(self, event: object) -> None:
+            notices.append(str(getattr(event, "message", "")))
+
+    data = make_digits_folder(tmp_path / "digits", per_class=per_class)
+    cfg = TrainConfig(model="simple_cnn", epochs=3, batch_size=16, image_size=16, seed=0, val_fraction=val_fraction)
+    res = fit(cfg, data, out=tmp_path / "run", callbacks=[Notices()])
+    return Path(res.run_dir), notices
+
+
+def test_too_few_validation_images_are_not_used_to_calibrate(tmp_path: Path) -> None:
+    """20 validation images (scikit-learn digits): no temperature is fitted, and the log says why."""
+    run, notices = _digits_run(tmp_path, per_class=12, val_fraction=0.2)
+    meta = json.loads((run / "model.json").read_text())
+    assert sum(1 for _ in (tmp_path / "digits").rglob("*.png")) == 120
+    assert meta["temperature"] == 1.0 and "ece_calibrated" not in meta
+    said = [n for n in notices if "calibrat" in n]
+    assert len(said) == 1 and "not calibrated" in said[0] and "20 validation image" in said[0], said
+    assert "too few" in said[0]
+
+
+@pytest.fixture(scope="module")
+def calibrated_digits_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    """120 validation images of scikit-learn digits: enough to calibrate."""
+    return _digits_run(tmp_path_factory.mktemp("calibrated"), per_class=40, val_fraction=0.3)
+
+
+def test_enough_validation_images_are_calibrated(calibrated_digits_run: tuple[Path, list[str]]) -> None:
+    from desktop_cls.core.inference.calibration import MIN_CALIBRATION_IMAGES
+
+    run, notices = calibrated_digits_run
+    meta = json.loads((run / "model.json").read_text())
+    said = [n for n in notices if "calibrat" in n]
+    assert len(said) == 1 and "calibrated on 120 validation images" in said[0], said
+    assert MIN_CALIBRATION_IMAGES <= 120 and meta["temperature"] != 1.0 and "ece_calibrated" in meta
+
+
+def test_a_temperature_on_the_search_bound_is_not_applied(trained_run: tuple[Path, Path], tmp_path: Path) -> None:
+    """A model confidently wrong on every image drives the fit to the top of the range: not applied."""
+    import shutil
+
+    import torch
+
+    from desktop_cls.core.inference.calibration import HI_T, calibrate_run, fit_temperature
+    from desktop_cls.core.models.model_io import load_native
+    from desktop_cls.core.models.preprocessing import normalize, to_float
+
+    run = tmp_path / "run"
+    shutil.copytree(trained_run[0], run)
+    before = (run / "model.json").read_text()
+    model, meta = load_native(run / "model.safetensors")
+    x = torch.stack([torch.from_numpy(np.asarray(Image.open(p).convert("RGB").resize(meta.input_size))).permute(2, 0, 1)
+                     for p in sorted(trained_run[1].rglob("*.png"))] * 4)
+    with torch.inference_mode():
+        logits = model(normalize(to_float(x), meta.mean, meta.std))
+    wrong = (logits.argmax(dim=1) + 1) % len(meta.classes)
+    assert fit_temperature(logits.numpy(), wrong.numpy()) > HI_T / 1.01  # the premise: it runs to the bound
+    result = calibrate_run(run, [(x, wrong)], torch.device("cpu"), meta.mean, meta.std)
+    assert not result.applied and "edge of the range" in result.reason
+    assert (run / "model.json").read_text() == before

@@ -232,3 +232,36 @@ def test_batch_size_one_trains(tiny_folder: Path, tmp_path: Path) -> None:
     assert res.epochs_done == 1
     res = fit(TrainConfig(epochs=1, batch_size=1, image_size=16), tiny_folder, out=tmp_path / "b")  # BatchNorm model
     assert res.epochs_done == 1
+
+
+def test_time_paused_is_not_counted_as_training_time(tiny_folder: Path, tmp_path: Path) -> None:
+    """An epoch paused for a while reports its training seconds, not the wall time with the pause."""
+    import threading
+    import time
+
+    pause = PauseToken()
+    marks: dict[str, float] = {}
+    pause_s = 1.0
+
+    class PauseOnce(BaseCallback):
+        def on_stage(self, event: object) -> None:
+            if getattr(event, "stage", "") == "training":
+                marks["start"] = time.monotonic()
+
+        def on_batch_end(self, event: object) -> None:
+            if "paused" not in marks:
+                marks["paused"] = time.monotonic()
+                pause.pause()
+                threading.Timer(pause_s, pause.resume).start()
+
+        def on_epoch_end(self, event: EpochEnd) -> None:
+            marks["end"] = time.monotonic()
+
+    t0 = time.monotonic()
+    res = fit(FAST, tiny_folder, out=tmp_path / "run", callbacks=[PauseOnce()], pause=pause)
+    whole = time.monotonic() - t0
+    wall = marks["end"] - marks["start"]
+    assert wall >= pause_s
+    counted = sum(row["seconds"] for row in res.history)
+    assert counted <= wall - 0.9 * pause_s, (counted, wall)
+    assert res.train_seconds <= whole - 0.9 * pause_s  # the run's total leaves the pause out too

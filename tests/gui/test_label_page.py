@@ -144,3 +144,56 @@ def test_empty_trash_button_asks_then_empties(qtbot: object, window: object, wit
     assert not list(os_trash.iterdir())  # declined: nothing sent
     lp.empty_trash()
     assert len(list(os_trash.rglob("*.png"))) == 1 and not lp.undo_button.isEnabled()
+
+
+def test_class_keys_match_digit_class_names() -> None:
+    from desktop_cls.gui.label_keys import class_keys
+
+    digits = [str(i) for i in range(10)]
+    assert class_keys(digits) == {d: d for d in digits}  # key 1 -> "1", key 0 -> "0", all ten have a key
+    assert class_keys(["cat", "dog", "fish"]) == {"1": "cat", "2": "dog", "3": "fish"}
+    assert class_keys([f"c{i}" for i in range(11)])["0"] == "c9"  # the tenth class gets 0
+    assert class_keys(["2", "cat", "a"]) == {"2": "2", "a": "a", "1": "cat"}
+
+
+def test_digit_classes_are_labelled_with_their_own_key(qtbot: object, window: object, tmp_path: Path) -> None:
+    from tests.conftest import make_tiny_folder
+
+    digits = tuple(str(i) for i in range(10))
+    root = make_tiny_folder(tmp_path / "digits", classes=digits, per_class=2)
+    for i in range(3):
+        shutil.copy(root / "7" / "7_00.png", root / f"new_{i}.png")
+    open_and_wait(qtbot, window, root)
+    window.show_page("label")
+    lp = window.label_page
+    window.activateWindow()
+    qtbot.waitUntil(lp.hasFocus)
+    QTest.keyClick(lp, Qt.Key.Key_1)
+    assert (root / "1" / "new_0.png").exists() and not (root / "0" / "new_0.png").exists()
+    QTest.keyClick(lp, Qt.Key.Key_0)
+    assert (root / "0" / "new_1.png").exists()
+    QTest.keyClick(lp, Qt.Key.Key_9)
+    assert (root / "9" / "new_2.png").exists() and lp.queue == []
+
+
+def test_after_suggest_keys_label_and_enter_accepts(qtbot: object, window: object, with_unlabeled: Path,
+                                                    trained_run: tuple[Path, Path]) -> None:
+    """Focus stays on the image: a class key after Suggest labels files, it does not type a threshold."""
+    open_and_wait(qtbot, window, with_unlabeled)
+    window.state.set_run(str(trained_run[0]))
+    window.show_page("label")
+    lp = window.label_page
+    window.activateWindow()
+    lp.suggest_button.setFocus()
+    qtbot.waitUntil(lp.suggest_button.hasFocus)
+    QTest.mouseClick(lp.suggest_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(lp.suggestions) == 4, timeout=60_000)
+    assert not lp.accept_spin.hasFocus()
+    first = lp.current()
+    QTest.keyClick(window.focusWidget(), Qt.Key.Key_3)
+    assert lp.accept_spin.value() == 90
+    assert (with_unlabeled / "fish" / first).exists()
+    second = lp.current()
+    suggested = lp.suggestions[second][0]
+    QTest.keyClick(window.focusWidget(), Qt.Key.Key_Return)
+    assert (with_unlabeled / suggested / second).exists() and second not in lp.queue

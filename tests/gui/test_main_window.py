@@ -342,3 +342,111 @@ def test_train_options_are_not_hidden_behind_a_horizontal_scrollbar(qtbot: objec
         return tp.form_scroll.viewport().width() >= tp.form.minimumSizeHint().width() and not bar.isVisible()
 
     qtbot.waitUntil(everything_fits, timeout=3000)  # type: ignore[attr-defined]
+
+
+def test_stop_resume_continue_the_same_curves_and_log(qtbot: object, window: object, tiny_folder: Path) -> None:
+    """Stop at epoch 3 of 6: the bar shows half, not 100 %; Resume keeps epochs 1-3 on the curves and
+    in the log, which is about this run only."""
+    from desktop_cls.core.events import EpochEnd
+
+    w = window
+    tp = w.train_page
+    open_and_wait(qtbot, w, tiny_folder)
+    assert "No training yet" not in tp.progress_label.text()
+    assert "Ready to train on" in tp.progress_label.text()
+    set_fast_training(w, epochs=6)
+    tp._log("a line from before this run")
+    stop_at = 3
+
+    def stop_after(e: EpochEnd) -> None:
+        if e.epoch == stop_at:
+            tp.worker.cancel.set()
+
+    tp.start()
+    tp.worker.epoch_ended.connect(stop_after, Qt.ConnectionType.DirectConnection)
+    qtbot.waitUntil(lambda: tp.worker is None, timeout=60_000)
+    run = w.state.run
+    assert run is not None
+    assert tp.progress.value() == tp.progress.maximum() // 2
+    assert "a line from before this run" not in tp.log.toPlainText()
+    assert "Stopped at epoch 3 of 6" in tp.progress_label.text()
+
+    tp.resume(run)
+    qtbot.waitUntil(lambda: tp.worker is None, timeout=60_000)
+    tp.plots.redraw()
+    xs, _ = tp.plots.curve_train_loss.getData()
+    assert list(xs) == [1, 2, 3, 4, 5, 6]
+    assert list(tp.plots.curve_val_acc.getData()[0]) == [1, 2, 3, 4, 5, 6]
+    log = tp.log.toPlainText()
+    assert [f"Epoch {i}/6" in log for i in range(1, 7)] == [True] * 6
+    assert log.count("Epoch 1/6") == 1 and "Training started" not in log
+    assert tp.progress.value() == tp.progress.maximum()
+
+
+def test_flips_follow_the_data_until_set_and_say_why(qtbot: object, window: object, tmp_path: Path,
+                                                     tiny_folder: Path) -> None:
+    from tests.conftest import make_digits_folder
+
+    form = window.train_page.form
+    form.advanced.setChecked(True)
+    digits = make_digits_folder(tmp_path / "scans", per_class=3)
+    open_and_wait(qtbot, window, digits)
+    assert not form.hflip_check.isChecked() and not form.vflip_check.isChecked()
+    assert "digits or letters" in form.flips_hint.text() and not form.use_flips_button.isVisibleTo(form)
+    assert form.current_config_dict()["augmentation"]["hflip"] is False
+    open_and_wait(qtbot, window, tiny_folder)
+    assert form.hflip_check.isChecked() and "mirrored photo" in form.flips_hint.text()
+    form.hflip_check.setChecked(False)  # the user's choice now wins over the data
+    open_and_wait(qtbot, window, digits)
+    open_and_wait(qtbot, window, tiny_folder)
+    assert not form.hflip_check.isChecked() and form.flips_hint.text().startswith("Suggested")
+    form.use_flips_button.click()
+    assert form.hflip_check.isChecked()
+
+
+def test_options_that_do_not_apply_are_greyed_out(window: object) -> None:
+    form = window.train_page.form
+    c = form.controls
+    form.advanced.setChecked(True)  # collapsed, a checkable group box disables everything inside
+
+    def choose(key: str, value: str) -> None:
+        c[key].setCurrentIndex(c[key].findData(value))
+
+    choose("optimizer", "adamw")
+    choose("schedule", "one_cycle")
+    assert not c["momentum"].isEnabled() and not c["nesterov"].isEnabled()
+    assert not c["step_size"].isEnabled() and not c["step_gamma"].isEnabled()
+    assert not c["warmup_epochs"].isEnabled() and "Only used by the SGD optimizer" in c["momentum"].toolTip()
+    form.advanced.setChecked(False)
+    form.advanced.setChecked(True)  # re-enabling the group keeps what does not apply greyed
+    assert not c["momentum"].isEnabled() and form.epochs_spin.isEnabled()
+    choose("optimizer", "sgd")
+    choose("schedule", "step")
+    assert c["momentum"].isEnabled() and c["step_size"].isEnabled() and c["warmup_epochs"].isEnabled()
+    assert "Only used" not in c["momentum"].toolTip()
+    c["val_fraction"].setValue(0)
+    assert not c["calibrate"].isEnabled()
+
+    choose("model", "resnet18")
+    form.pretrained_check.setChecked(True)
+    assert c["download_weights"].isEnabled()
+    choose("model", "quicknet")
+    assert not form.pretrained_check.isEnabled() and not form.pretrained_check.isChecked()  # never ticked-but-off
+    assert "ImageNet" in form.pretrained_check.toolTip() and not c["download_weights"].isEnabled()
+    assert form.current_config_dict()["pretrained"] is False
+    choose("model", "resnet18")
+    assert form.pretrained_check.isChecked() and c["download_weights"].isEnabled()  # the choice comes back
+
+
+def test_train_and_test_folders_read_as_splits_in_the_app(qtbot: object, window: object, tmp_path: Path) -> None:
+    from tests.conftest import make_digits_folder
+
+    root = tmp_path / "kaggle"
+    make_digits_folder(root / "train", per_class=5)
+    make_digits_folder(root / "test", per_class=2, start=5)
+    open_and_wait(qtbot, window, root)
+    index = window.state.dataset
+    assert index.classes == tuple(str(i) for i in range(10))  # not two classes "test" and "train"
+    assert len(index.split("test")) == 20 and len(index.split("val")) == 10
+    text = window.dataset_page.summary.text()
+    assert "no val/ folder" in text and "kept for the final evaluation" in text

@@ -27,7 +27,9 @@ def test_every_option_has_a_control_named_and_limited_as_declared(form: object) 
         if o.level == FILE_ONLY:
             continue
         w = form.controls[o.key]  # type: ignore[attr-defined]
-        assert w.objectName() == o.widget and w.toolTip() == o.help and w.accessibleName()
+        assert w.objectName() == o.widget and w.toolTip().startswith(o.help) and w.accessibleName()
+        if not w.isEnabledTo(form) and o.disabled_help:  # greyed out: the tooltip also says why
+            assert o.disabled_help in w.toolTip()
         if isinstance(w, QSpinBox | QDoubleSpinBox):
             assert (w.minimum(), w.maximum()) == pytest.approx((o.lo, o.hi)), o.key
         assert form.findChild(type(w), o.widget) is w  # type: ignore[attr-defined]

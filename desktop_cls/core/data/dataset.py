@@ -157,10 +157,18 @@ def _loose_images(root: Path) -> list[str]:
 
 
 def detect_layout(root: Path) -> str:
-    tops = {n.lower() for n in _class_dirs(root)}
-    if "train" in tops and tops & set(VAL_DIR_NAMES) and tops <= SPLIT_DIR_NAMES:
-        return "split_folders"
-    return "class_folders"
+    """split_folders: train/ beside val/ (or valid/, validation/) and/or test/, each holding class folders.
+
+    A train/ + test/ folder without val/ (scikit-learn's and Kaggle's usual shape) is split folders too,
+    not two classes named "train" and "test": validation is then split from train/. When train/ holds
+    images rather than class folders, "train" and "test" really are class names.
+    """
+    dirs = {n.lower(): n for n in _class_dirs(root)}
+    tops = set(dirs)
+    if not ("train" in tops and tops & {"test", *VAL_DIR_NAMES} and tops <= SPLIT_DIR_NAMES):
+        return "class_folders"
+    has_val = bool(tops & set(VAL_DIR_NAMES))
+    return "split_folders" if has_val or _class_dirs(root / dirs["train"]) else "class_folders"
 
 
 def stratified_split(labels: list[int], val_fraction: float, seed: int) -> list[str]:
@@ -344,14 +352,33 @@ def scan(
         raise UserError(f"no classes found in {root}: expected one sub-folder of images per class.{hint}")
     cidx = {c: i for i, c in enumerate(classes)}
     labels = [cidx[c] for _, c, _ in good]
-    splits = stratified_split(labels, val_fraction, seed) if layout == "class_folders" else [s for _, _, s in good]
+    splits, val_fraction = _splits(layout, [s for _, _, s in good], labels, val_fraction, seed)
     samples = tuple(Sample(p, lab, sp) for (p, _, _), lab, sp in zip(good, labels, splits, strict=True))
     fp = fingerprint(str(root), classes, samples)
     return DatasetIndex(
         root=str(root), layout=layout, classes=classes, samples=samples, problems=tuple(problems),
-        unlabeled=tuple(unlabeled), val_fraction=val_fraction if layout == "class_folders" else 0.0,
+        unlabeled=tuple(unlabeled), val_fraction=val_fraction,
         seed=seed, fingerprint=fp, typical_size=typical_image_size([s.path for s in samples], workers=workers),
     )
+
+
+def _splits(layout: str, given: list[str], labels: list[int], val_fraction: float,
+            seed: int) -> tuple[list[str], float]:
+    """Each sample's split and the fraction of train held out (0 when val/ came as a folder).
+
+    Without a val/ folder the held-out part comes from train/ only, so test/ stays untouched for the
+    final evaluation: training never sees it and model selection never peeks at it.
+    """
+    if layout == "class_folders":
+        return stratified_split(labels, val_fraction, seed), val_fraction
+    if "val" in given:
+        return given, 0.0
+    train = [i for i, sp in enumerate(given) if sp == "train"]
+    held = stratified_split([labels[i] for i in train], val_fraction, seed)
+    out = list(given)
+    for i, sp in zip(train, held, strict=True):
+        out[i] = sp
+    return out, val_fraction
 
 
 def labeled_folder(folder: str | Path, classes: tuple[str, ...] | None = None,

@@ -166,6 +166,9 @@ def _near_pairs(phashes: np.ndarray, max_bits: int) -> list[tuple[int, int]]:
     return out
 
 
+SPLIT_WORDS = {"train": "training", "val": "validation", "test": "test"}
+
+
 def check_health(index: DatasetIndex, progress: ProgressFn = no_progress, cancel: CancelToken | None = None,
                  near_bits: int = NEAR_BITS) -> list[Problem]:
     """Findings for a scanned dataset, in addition to the scan's own problems."""
@@ -183,8 +186,10 @@ def check_health(index: DatasetIndex, progress: ProgressFn = no_progress, cancel
             return Problem(b, "label_conflict", f"{what} {a} but labelled '{cb}' there and '{ca}' here; "
                            "keep it in one class", duplicate_of=a)
         if sa.split != sb.split:
-            return Problem(b, "leak", f"{what} {a} in the {sa.split} split: the {sb.split} score is "
-                           "inflated; remove one copy", duplicate_of=a)
+            # the inflated score is the held-out one (validation or test), whichever copy is listed first
+            held = "test" if "test" in (sa.split, sb.split) else "validation"
+            return Problem(b, "leak", f"{what} {a} in the {SPLIT_WORDS.get(sa.split, sa.split)} split: the "
+                           f"{held} score is inflated; remove one copy", duplicate_of=a)
         kind = "near_duplicate" if near else "duplicate"
         return Problem(b, kind, f"{what} {a}; keep one of them", duplicate_of=a)
 

@@ -65,7 +65,8 @@ def export_model(source: str | Path, fmt: str, out: str | Path, overwrite: bool 
         raise UserError("the export would replace its own source model; choose another file name")
     for p in (dest, sidecar_path(dest)):
         if p.exists() and not overwrite:
-            raise UserError(f"{p} already exists; choose another name or allow overwriting (--overwrite)")
+            raise UserError(f"{p} already exists", cli_fix="choose another name, or add --overwrite to replace it",
+                            gui_fix="choose another name, or tick “Replace existing files with the same name”")
     t0 = time.perf_counter()
     inputs = _sample_inputs(meta)
     with torch.inference_mode():

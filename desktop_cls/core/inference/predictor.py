@@ -103,8 +103,11 @@ class Predictor:
         meta = read_meta(sidecar_path(p))
         if suffix in TORCHSCRIPT_SUFFIXES:
             if not allow_code:
-                raise ModelFileError(f"{p} is a TorchScript file, which contains code. Open it only if you "
-                                     "trust its source (CLI: --trust-torchscript)")
+                raise ModelFileError(
+                    f"{p} is a TorchScript file, which contains code. Open it only if you trust its source",
+                    cli_fix="then add --trust-torchscript",
+                    gui_fix="then open it on the Classify page, which asks first; or use the run folder or "
+                            "its .safetensors model here")
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore", FutureWarning)

@@ -34,6 +34,26 @@ def _has_imagenet_weights(values: Values) -> bool:
     return info is not None and info.torchvision
 
 
+def _sgd(values: Values) -> bool:
+    return values.get("optimizer") == "sgd"
+
+
+def _step_schedule(values: Values) -> bool:
+    return values.get("schedule") == "step"
+
+
+def _own_warmup(values: Values) -> bool:
+    return values.get("schedule") != "one_cycle"  # one_cycle rises over its first quarter by itself
+
+
+def _has_validation(values: Values) -> bool:
+    return float(values.get("val_fraction", 0.0)) > 0
+
+
+def _uses_imagenet_weights(values: Values) -> bool:
+    return bool(values.get("pretrained")) and _has_imagenet_weights(values)
+
+
 def _compiler_available(values: Values) -> bool:
     return not getattr(sys, "frozen", False)  # the bundle ships no triton/compiler (packaging/README.md)
 
@@ -81,22 +101,30 @@ class TrainConfig:
                              hi=1024, widget="imageSizeSpin")
     pretrained: bool = option(False, "Start from ImageNet weights (torchvision models)", "Begin from weights "
                               "trained on ImageNet: better accuracy from few images", level=BASIC,
-                              enabled_when=_has_imagenet_weights, value_when_disabled=False, widget="pretrainedCheck")
+                              enabled_when=_has_imagenet_weights, value_when_disabled=False, widget="pretrainedCheck",
+                              disabled_help="Only the torchvision models (resnet…, mobilenet…) have ImageNet "
+                              "weights; this model starts from random weights")
     # ---- advanced -----------------------------------------------------------------------------------------
     optimizer: str = option("adamw", "Optimizer", "How the weights follow the gradient", choices=OPTIMIZERS,
                             widget="optimizerCombo")
     momentum: float = option(0.9, "Momentum", "SGD momentum: how much of the previous step carries over (0.9 is "
-                             "usual)", lo=0, hi=0.999, decimals=3, step=0.05, widget="momentumSpin")
-    nesterov: bool = option(True, "Nesterov momentum (SGD)", "Look-ahead momentum for SGD", widget="nesterovCheck")
+                             "usual)", lo=0, hi=0.999, decimals=3, step=0.05, widget="momentumSpin",
+                             enabled_when=_sgd, disabled_help="Only used by the SGD optimizer (Adam and AdamW "
+                             "adapt their steps themselves)")
+    nesterov: bool = option(True, "Nesterov momentum (SGD)", "Look-ahead momentum for SGD", widget="nesterovCheck",
+                            enabled_when=_sgd, disabled_help="Only used by the SGD optimizer")
     schedule: str = option("one_cycle", "Schedule", "How the learning rate changes over the run",
                            choices=SCHEDULES, widget="scheduleCombo")
     warmup_epochs: float = option(0.0, "Warm-up epochs", "Epochs of slowly rising learning rate at the start "
                                   "(cosine, step and warmup schedules)", lo=0, hi=100, decimals=1, step=0.5,
-                                  widget="warmupSpin")
+                                  widget="warmupSpin", enabled_when=_own_warmup,
+                                  disabled_help="one_cycle has its own warm-up (the first quarter of training)")
     step_size: int = option(10, "Step every (epochs)", "Step schedule: epochs between drops", lo=1, hi=10_000,
-                            widget="stepSizeSpin")
+                            widget="stepSizeSpin", enabled_when=_step_schedule,
+                            disabled_help="Only used by the step schedule")
     step_gamma: float = option(0.1, "Step factor", "Step schedule: the learning rate is multiplied by this at each "
-                               "drop", lo=0.001, hi=1, decimals=3, step=0.05, widget="stepGammaSpin")
+                               "drop", lo=0.001, hi=1, decimals=3, step=0.05, widget="stepGammaSpin",
+                               enabled_when=_step_schedule, disabled_help="Only used by the step schedule")
     weight_decay: float = option(0.01, "Weight decay", "Pulls weights towards zero to reduce overfitting", lo=0,
                                  hi=1, decimals=5, step=0.001, widget="weightDecaySpin")
     label_smoothing: float = option(0.1, "Label smoothing", "Softens the training targets a little; usually "
@@ -115,7 +143,9 @@ class TrainConfig:
     class_weighting: bool = option(False, "Weight classes by rarity", "Gives rare classes more weight so the model "
                                    "does not ignore them", widget="classWeightingCheck")
     calibrate: bool = option(True, "Calibrate confidences on the validation images", "Temperature scaling after "
-                             "training: makes '80 % sure' right about 80 % of the time", widget="calibrateCheck")
+                             "training: makes '80 % sure' right about 80 % of the time (needs at least 100 "
+                             "validation images)", widget="calibrateCheck", enabled_when=_has_validation,
+                             disabled_help="Calibration uses the validation images: set a validation share above 0")
     augmentation: Augmentation = nested(Augmentation)
     precision: str = option("auto", "Precision", "Number format for training. auto: bf16 on GPUs that have it "
                             "(else fp16) and on processors with native bf16, which trains about 1.6x faster with "
@@ -134,7 +164,8 @@ class TrainConfig:
                                       ".pth)", flag="--weights", widget="weightsFileEdit")
     download_weights: bool = option(False, "Allow downloading pretrained weights", "Fetch ImageNet weights from "
                                     "the internet when they are not on this machine",
-                                    widget="downloadWeightsCheck")
+                                    widget="downloadWeightsCheck", enabled_when=_uses_imagenet_weights,
+                                    disabled_help="Only used when starting from ImageNet weights")
     cache_memory_mb: int = option(0, "Image cache memory (MB)", "Memory for decoded images (0 = a quarter of the "
                                   "machine's RAM)", level=FILE_ONLY, lo=0, hi=1 << 24)
 

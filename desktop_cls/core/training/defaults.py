@@ -1,4 +1,5 @@
-"""Defaults that depend on the data and the machine, each with the one-line reason the user sees.
+"""Defaults that depend on the data and the machine, each with the one-line reason the user sees
+(image size, batch size, flips).
 
 Torch-free: the app suggests an image size as soon as a folder is scanned, before torch has loaded.
 """
@@ -6,7 +7,10 @@ Torch-free: the app suggests an image size as soon as a folder is scanned, befor
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from desktop_cls.core.models.catalog import MODELS
 
@@ -107,3 +111,49 @@ def lr_scaling(optimizer: str, auto_batch: int, batch_size: int, world_size: int
         notes.append(f"{world_size} processes: global batch {batch_size * world_size}, "
                      f"learning rate scaled x{factor:.2f} in all for {optimizer}")
     return factor, notes
+
+
+# Mirror images change what these show: a mirrored 2, b or "left" is another class or none.
+DIGIT_WORDS = frozenset({"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"})
+GLYPH_FOLDER_WORDS = frozenset({"digit", "digits", "mnist", "emnist", "svhn", "letter", "letters", "character",
+                                "characters", "chars", "alphabet", "ocr", "handwriting", "handwritten", "glyph",
+                                "glyphs", "font", "fonts", "kana", "hiragana", "katakana", "kanji", "text"})
+DIRECTION_WORDS = frozenset({"left", "right", "east", "west", "cw", "ccw", "clockwise", "anticlockwise",
+                             "counterclockwise"})
+
+
+@dataclass(frozen=True)
+class FlipChoice:
+    hflip: bool
+    vflip: bool
+    reason: str
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in re.split(r"[^a-z0-9]+", text.lower()) if w]
+
+
+def _examples(classes: Sequence[str]) -> str:
+    shown = ", ".join(f"'{c}'" for c in list(classes)[:3])
+    return shown + (" …" if len(classes) > 3 else "")
+
+
+def suggest_flips(classes: Sequence[str], folder: str = "") -> FlipChoice:
+    """Flips only where a mirrored image still shows its class: photos yes, digits, letters and
+    left/right classes no (a flipped 2 is no 2; a flipped 'b' reads 'd')."""
+    names = [c.strip() for c in classes]
+    single = len(names) >= 2 and all(len(n) == 1 and n.isalnum() for n in names)
+    digit_words = len(names) >= 2 and {n.lower() for n in names} <= DIGIT_WORDS
+    folder_words = set(_words(Path(folder).name)) if folder else set()
+    if single or digit_words:
+        return FlipChoice(False, False, f"Flips off: the classes look like digits or letters ({_examples(names)}), "
+                                        "and a mirrored character is another one or none")
+    if folder_words & GLYPH_FOLDER_WORDS:
+        return FlipChoice(False, False, f"Flips off: the folder name ('{Path(folder).name}') says digits, letters "
+                                        "or text, which a mirror turns into other characters")
+    directional = [n for n in names if set(_words(n)) & DIRECTION_WORDS]
+    if directional:
+        return FlipChoice(False, False, f"Flips off: a mirror swaps left and right, and classes such as "
+                                        f"{_examples(directional)} depend on it")
+    return FlipChoice(True, False, "Horizontal flip on: a mirrored photo shows the same thing (turn it off if "
+                                   "left and right matter, as for text or arrows)")

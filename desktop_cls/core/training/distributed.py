@@ -52,7 +52,8 @@ class DistContext:
         use_cuda = (torch.cuda.is_available() and device_choice in ("auto", "cuda")) or device_choice.startswith(
             "cuda:")
         if device_choice.startswith("cuda") and not torch.cuda.is_available():
-            raise UserError("CUDA was chosen but no NVIDIA GPU is usable here; use --device cpu")
+            raise UserError("CUDA was chosen but no NVIDIA GPU is usable here", cli_fix="use --device cpu",
+                            gui_fix="choose the CPU as device")
         if use_cuda:
             torch.cuda.set_device(local)
             device, backend = torch.device("cuda", local), "nccl"

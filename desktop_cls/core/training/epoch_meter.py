@@ -34,6 +34,11 @@ class EpochMeter:
         self.seen += n
         self._report_n += n
 
+    def leave_out(self, seconds: float) -> None:
+        """Time paused is no training time: epoch seconds, images/s and ETA do not count it."""
+        self.t0 += seconds
+        self._last_report += seconds
+
     def report(self, step: int, global_step: int, lr: float) -> BatchEnd | None:
         """The progress event for step (1-based), or None when the last one went out moments ago."""
         now = time.monotonic()

@@ -43,6 +43,7 @@ class Option:
     step: float = 1.0  # float controls
     special: str = ""  # what the form shows for the lowest value (batch size 0: "auto")
     enabled_when: Callable[[Values], bool] | None = None  # the form greys the control out when False
+    disabled_help: str = ""  # why it is greyed out, added to the tooltip then
     value_when_disabled: Any = KEEP  # what a greyed-out control reads as
     check: Callable[[Any], str | None] | None = None  # extra rule: returns what is wrong, or None
     # filled in by options(): where the declaration sits

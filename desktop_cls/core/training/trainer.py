@@ -67,6 +67,7 @@ class Trainer:
         self.resumed = self.cancelled = self.stopped_early = False
         self.lr_factor = 1.0  # batch-size and multi-process scaling of cfg.lr, fixed by _announce
         self.epoch_seconds: list[float] = []
+        self.paused_seconds = 0.0  # left out of every time the run reports
         self.global_step = 0
         own_first: list[object] = [MetricsLog(), SaveCheckpoints()]
         own_last: list[object] = [TensorBoardCallback()] if self.is_main and tensorboard_available() else []
@@ -108,7 +109,7 @@ class Trainer:
             while self.state.epoch < self.cfg.epochs and not (self.cancelled or self.stopped_early):
                 self._epoch(train_src, val_src)
             self._calibrate(val_src)
-            return self._finish(time.monotonic() - t_start)
+            return self._finish(time.monotonic() - t_start - self.paused_seconds)
         finally:
             self.cb.fit_end(self)
 
@@ -122,7 +123,7 @@ class Trainer:
         lr = cfg.lr * self.lr_factor
         for step, (x, y) in enumerate(train_src.batches(batch_size, shuffle), 1):
             if self.pause.is_paused():
-                self.pause.wait_while_paused(self.cancel)
+                meter.leave_out(self._wait_while_paused())
             if self.cancel.is_set():
                 self.cancelled = True
                 return
@@ -134,6 +135,14 @@ class Trainer:
             if event is not None:
                 self.cb.batch(event)
         self._end_epoch(meter, train_src, val_src, lr)
+
+    def _wait_while_paused(self) -> float:
+        """Block until resumed or cancelled; the seconds spent paused."""
+        t0 = time.monotonic()
+        self.pause.wait_while_paused(self.cancel)
+        paused = time.monotonic() - t0
+        self.paused_seconds += paused
+        return paused
 
     def _train_batch(self, x: torch.Tensor, y: torch.Tensor,
                      gen: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
@@ -155,8 +164,8 @@ class Trainer:
 
     def _halve_batch_after_oom(self, bs: int) -> None:
         if self.dist is not None:  # ranks must take equal steps: no per-rank halving
-            raise UserError(f"out of GPU memory at batch size {bs} on rank {self.dist.rank}; "
-                            "lower --batch-size") from None
+            raise UserError(f"out of GPU memory at batch size {bs} on rank {self.dist.rank}",
+                            cli_fix="lower --batch-size", gui_fix="lower the batch size") from None
         self.step.optimizer.zero_grad(set_to_none=True)
         if self.device.type == "cuda":
             torch.cuda.empty_cache()
@@ -298,11 +307,10 @@ class Trainer:
         self.cb.stage("calibrating confidences")
         from desktop_cls.core.inference.calibration import calibrate_run
 
-        t, before, after, n = calibrate_run(self.run, val_src.batches(256, None, drop_lone=False), self.device,
-                                            self.step.mean, self.step.std)
-        if n:
-            self.cb.notice(f"confidences calibrated on {n} validation images: temperature {t:.2f}, "
-                           f"calibration error {before:.1%} -> {after:.1%}")
+        cal = calibrate_run(self.run, val_src.batches(256, None, drop_lone=False), self.device,
+                            self.step.mean, self.step.std)
+        if cal.images:
+            self.cb.notice(cal.message(), "info" if cal.applied else "warning")
 
     def _finish(self, total: float) -> FitResult:
         """Write problems.json and the final run.json; the FitResult the caller gets."""

@@ -305,11 +305,12 @@ class DatasetPage(QWidget):
         lines = [f"<b>{len(index.samples):,}</b> images in <b>{len(index.classes)}</b> classes{size}",
                  f"Split: {splits['train']:,} training, {splits['val']:,} validation"
                  + (f", {splits['test']:,} test" if splits["test"] else "")
-                 + (" (from train/ and val/ folders)" if index.layout == "split_folders"
-                    else f" (random {index.val_fraction:.0%} held out per class)")]
+                 + self._split_source(index)]
         if biggest and smallest * IMBALANCE_RATIO < biggest:
             lines.append(f"⚠ Imbalanced: the largest class has {biggest / max(smallest, 1):.1f}× the images of the "
                          "smallest. Class weighting (Train → Advanced) compensates.")
+        if splits["test"]:
+            lines.append(self.tr("The test images are kept for the final evaluation: training never sees them."))
         if splits["val"] and splits["val"] < 50:
             lines.append(f"⚠ Only {splits['val']} validation images: accuracy will be a rough estimate.")
         if index.unlabeled:
@@ -317,6 +318,15 @@ class DatasetPage(QWidget):
         if index.problems:
             lines.append(f"<a href='#problems'>{len(index.problems)} problem(s)</a> — see the Problems tab.")
         self.summary.setText("<br>".join(lines))
+
+    def _split_source(self, index: Any) -> str:
+        """Where the validation images come from, so a train/ + test/ folder reads as what it is."""
+        if index.layout != "split_folders":
+            return self.tr(" (random {0:.0%} held out per class)").format(index.val_fraction)
+        if index.val_fraction > 0:
+            return self.tr(" (no val/ folder: a random {0:.0%} of train/ per class is held out for "
+                           "validation)").format(index.val_fraction)
+        return self.tr(" (from the train/ and val/ folders)")
 
     def _fill_problems(self, index: Any) -> None:
         probs = index.problems
@@ -346,7 +356,7 @@ class DatasetPage(QWidget):
         try:
             fn(*args)
         except UserError as e:
-            show_error(self, "Cannot change the dataset", str(e))
+            show_error(self, "Cannot change the dataset", e.for_gui())
         if self.index is not None:
             self.open_folder(self.index.root)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
@@ -70,8 +70,7 @@ class EvaluatePage(QWidget):
         browse.clicked.connect(self._browse)
         self.eval_button = _button("▶ &Evaluate", "evaluateButton", "Score the model on labeled images (Ctrl+E)")
         self.eval_button.clicked.connect(self.evaluate)
-        shortcut = QShortcut(QKeySequence("Ctrl+E"), self)
-        shortcut.activated.connect(self.evaluate)
+        # Ctrl+E is the window's Train → Evaluate action, which works from any field and any page
         top = QHBoxLayout()
         top.addWidget(QLabel("Model"))
         top.addWidget(self.model_edit, 2)
@@ -326,7 +325,7 @@ class EvaluatePage(QWidget):
             else:
                 ws.assign(paths, class_name)
         except UserError as e:
-            show_error(self, "Cannot fix labels", str(e))
+            show_error(self, "Cannot fix labels", e.for_gui())
             return
         gone = set(paths)
         self.samples = [s for s in self.samples if s[0] not in gone]

@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QPixmap, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QDoubleSpinBox,
     QFileDialog,
     QGridLayout,
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 from desktop_cls.core.errors import UserError
 
 from ..dialogs import show_error
+from ..label_keys import class_keys, key_of
 from ..state import AppState
 from ..tasks import TaskRunner
 from ..thumbnails import ThumbnailModel
@@ -37,8 +39,6 @@ from ..widgets import ClassDropButton, ScaledImageLabel, split_with_empty_state
 from ..widgets import button as _button
 
 RESCAN_DELAY_MS = 1500
-
-
 
 class LabelPage(QWidget):
     def __init__(self, state: AppState, tasks: TaskRunner | None = None) -> None:
@@ -49,6 +49,8 @@ class LabelPage(QWidget):
         self.queue: list[str] = []  # unlabeled file names, in labeling order
         self.position = 0
         self.suggestions: dict[str, tuple[str, float]] = {}
+        self.keys: dict[str, str] = {}  # key -> class name, see label_keys
+        self.key_shortcuts: list[QShortcut] = []
         self.rescan_timer = QTimer(self)
         self.rescan_timer.setSingleShot(True)
         self.rescan_timer.setInterval(RESCAN_DELAY_MS)
@@ -151,16 +153,14 @@ class LabelPage(QWidget):
 
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         here = Qt.ShortcutContext.WidgetWithChildrenShortcut  # only while the Label page has the focus
-        for i in range(9):
-            sc = QShortcut(QKeySequence(str(i + 1)), self)
-            sc.setContext(here)
-            sc.activated.connect(lambda i=i: self.assign_index(i))
         # explicit sequences: StandardKey.Redo already holds Ctrl+Shift+Z on some platforms, and two
         # shortcuts on one key are ambiguous and fire neither
         for key, fn in ((QKeySequence("Ctrl+Z"), self.undo), (QKeySequence("Ctrl+Y"), self.redo),
                         (QKeySequence("Ctrl+Shift+Z"), self.redo), (QKeySequence(Qt.Key.Key_Right), self._next),
                         (QKeySequence(Qt.Key.Key_Left), self._previous),
-                        (QKeySequence(Qt.Key.Key_Delete), self.trash_current)):
+                        (QKeySequence(Qt.Key.Key_Delete), self.trash_current),
+                        (QKeySequence(Qt.Key.Key_Return), self.accept_current_suggestion),
+                        (QKeySequence(Qt.Key.Key_Enter), self.accept_current_suggestion)):
             sc = QShortcut(key, self)
             sc.setContext(here)
             sc.activated.connect(fn)
@@ -192,9 +192,14 @@ class LabelPage(QWidget):
             item = self.class_buttons.takeAt(0)
             if item is not None and item.widget() is not None:
                 item.widget().deleteLater()  # type: ignore[union-attr]
+        self._bind_class_keys(classes)
+        names_keys = key_of(self.keys)
         for i, name in enumerate(classes[:18]):
-            text = f"{i + 1}  {name}" if i < 9 else name
-            b = ClassDropButton(text, name, f"classButton{i}", f"Put this image in '{name}' (or drop images here)")
+            key = names_keys.get(name)
+            text = name if key is None or key == name.lower() else f"{key}  {name}"
+            tip = (self.tr("Put this image in '{0}' (key {1}; or drop images here)").format(name, key.upper())
+                   if key else self.tr("Put this image in '{0}' (or drop images here)").format(name))
+            b = ClassDropButton(text, name, f"classButton{i}", tip)
             b.clicked.connect(lambda _=False, n=name: self.assign_current(n))
             b.files_dropped.connect(self.assign_files)
             self.class_buttons.addWidget(b, i // 3, i % 3)
@@ -206,6 +211,22 @@ class LabelPage(QWidget):
             self.class_list.addItem(f"{name} ({counts[name]})" if name in counts else name)
         self._show_current()
         self._update_buttons()
+
+    def _bind_class_keys(self, classes: list[str]) -> None:
+        """One shortcut per class key; rebuilt only when the classes change."""
+        keys = class_keys(classes)
+        if keys == self.keys and self.key_shortcuts:
+            return
+        for sc in self.key_shortcuts:
+            sc.setEnabled(False)
+            sc.deleteLater()
+        self.keys = keys
+        self.key_shortcuts = []
+        for key, name in keys.items():
+            sc = QShortcut(QKeySequence(key.upper() if key.isalpha() else key), self)
+            sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            sc.activated.connect(lambda n=name: self.assign_current(n))
+            self.key_shortcuts.append(sc)
 
     def _caption(self, name: str) -> str:
         s = self.suggestions.get(name)
@@ -232,7 +253,8 @@ class LabelPage(QWidget):
         self.caption.setText(f"{name}  ({self.position + 1} of {len(self.queue)} unlabeled)")
         self.preview.set_image(QPixmap(str(path)))
         s = self.suggestions.get(name)
-        self.suggestion.setText(f"Suggested: <b>{s[0]}</b> ({s[1]:.0%} sure)" if s else "")
+        self.suggestion.setText(self.tr("Suggested: <b>{0}</b> ({1:.0%} sure) — Enter accepts it")
+                                .format(s[0], s[1]) if s else "")
         self.strip.setCurrentIndex(self.strip_model.index(self.position))
 
     def current(self) -> str | None:
@@ -254,14 +276,23 @@ class LabelPage(QWidget):
         try:
             fn(*args)
         except UserError as e:
-            show_error(self, "Labeling", str(e))
+            show_error(self, "Labeling", e.for_gui())
         self.refresh()
         self.rescan_timer.start()
 
-    def assign_index(self, i: int) -> None:
-        classes = self.workspace.classes() if self.workspace else []
-        if i < len(classes):
-            self.assign_current(classes[i])
+    def accept_current_suggestion(self) -> None:
+        """Enter files the current image into its suggested class."""
+        name = self.current()
+        s = self.suggestions.get(name) if name is not None else None
+        if s is not None and self.workspace is not None and s[0] in self.workspace.classes():
+            self.assign_current(s[0])
+
+    def _keep_focus_on_image(self) -> None:
+        """Class keys must label, never type into a field: take the focus back unless the user put it
+        somewhere outside this page meanwhile."""
+        focus = QApplication.focusWidget()
+        if self.isVisible() and (focus is None or focus is self or self.isAncestorOf(focus)):
+            self.setFocus()
 
     def assign_current(self, class_name: str) -> None:
         name = self.current()
@@ -358,17 +389,22 @@ class LabelPage(QWidget):
             preds = Predictor.load(model).predict_paths([root / n for n in names], progress=progress, cancel=cancel)
             return {Path(p.path).name: (p.label, p.confidence) for p in preds if p.label}
 
+        # disabling the focused button would hand the focus to the next field (the threshold box),
+        # where the next class key would type a threshold instead of labeling
+        self._keep_focus_on_image()
         self.suggest_button.setEnabled(False)
         self.tasks.start("suggestions", work, on_done=self._suggested, on_error=self._suggest_failed)
 
     def _suggest_failed(self, message: str, details: str) -> None:
         show_error(self, "Suggestions failed", message, details)
         self._update_buttons()
+        self._keep_focus_on_image()
 
     def _suggested(self, result: dict[str, tuple[str, float]]) -> None:
         self.suggestions = result
         self.position = 0
         self.refresh()
+        self._keep_focus_on_image()
 
     def accept_suggestions(self) -> None:
         """Preview how many images would move to each class, then move them (one undo step per class)."""
@@ -388,6 +424,7 @@ class LabelPage(QWidget):
         if answer == QMessageBox.StandardButton.Yes:
             for cls, names in plan.items():
                 self._do(self.workspace.assign, names, cls)
+        self._keep_focus_on_image()
 
     def _rescan(self) -> None:
         """Refresh the Data page a moment after the last change (not on every key press)."""

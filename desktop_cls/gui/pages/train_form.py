@@ -1,6 +1,6 @@
 """The training options form: one control per declared option (core.training.options), basics first,
 the rest under Advanced. Only what is more than a control lives here: the model description, the
-learning-rate finder button and the image size that follows the data."""
+learning-rate finder button, and the image size and flips that follow the data."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.models.catalog import MODELS
 from desktop_cls.core.training.config import TrainConfig
-from desktop_cls.core.training.defaults import Choice, suggest_image_size
+from desktop_cls.core.training.defaults import Choice, FlipChoice, suggest_flips, suggest_image_size
 from desktop_cls.core.training.options import ADVANCED, BASIC, FILE_ONLY, KEEP, flatten, options, unflatten
 
 from ..option_controls import changed_signal, make_control, read_control, write_control
@@ -40,6 +40,7 @@ class TrainForm(QWidget):
         self.state = state
         self.options = {o.key: o for o in options(TrainConfig)}
         self.controls: dict[str, QWidget] = {}
+        self._held: dict[str, Any] = {}  # the user's value of a greyed-out switch that shows its disabled value
         self._file_only = {k: o.default for k, o in self.options.items() if o.level == FILE_ONLY}
         for key, opt in self.options.items():
             if opt.level != FILE_ONLY:
@@ -53,7 +54,10 @@ class TrainForm(QWidget):
         self.device_combo = self._control("device", QComboBox)
         self.image_size_spin = self._control("image_size", QSpinBox)
         self.pretrained_check = self._control("pretrained", QCheckBox)
+        self.hflip_check = self._control("augmentation.hflip", QCheckBox)
+        self.vflip_check = self._control("augmentation.vflip", QCheckBox)
         self._build_extras()
+        self._build_flips()
         self.advanced = QGroupBox("Advanced")
         self.advanced.setObjectName("advancedGroup")
         self.advanced.setCheckable(True)
@@ -115,6 +119,11 @@ class TrainForm(QWidget):
                 hint_row.addWidget(self.size_hint, 1)
                 hint_row.addWidget(self.use_size_button)
                 form.addRow("", hint_row)
+            elif key == "augmentation.vflip":
+                flips_row = QHBoxLayout()
+                flips_row.addWidget(self.flips_hint, 1)
+                flips_row.addWidget(self.use_flips_button)
+                form.addRow("", flips_row)
         return form
 
     def _raw_values(self) -> dict[str, Any]:
@@ -123,16 +132,81 @@ class TrainForm(QWidget):
         return values
 
     def _update_enabled(self) -> None:
-        """Grey out what does not apply to the current choices (each option's enabled_when)."""
+        """Grey out what does not apply to the current choices (each option's enabled_when), saying why in
+        the tooltip. A switch that reads as a fixed value when greyed out also shows it (never a ticked
+        box that is off) and gets the user's choice back when it applies again."""
         values = self._raw_values()
+        values.update(self._held)
         for key, w in self.controls.items():
-            w.setEnabled(self.options[key].enabled(values))
+            opt = self.options[key]
+            on = opt.enabled(values)
+            w.setEnabled(on)
+            w.setToolTip(opt.help if on or not opt.disabled_help else f"{opt.help}\n\n{opt.disabled_help}")
+            if opt.value_when_disabled is KEEP or not isinstance(w, QCheckBox):
+                continue
+            if not on and key not in self._held:
+                self._held[key] = w.isChecked()
+                self._write_quietly(w, opt, opt.value_when_disabled)
+            elif on and key in self._held:
+                self._write_quietly(w, opt, self._held.pop(key))
+
+    def _write_quietly(self, w: QWidget, opt: Any, value: Any) -> None:
+        w.blockSignals(True)
+        try:
+            write_control(w, opt, value)
+        finally:
+            w.blockSignals(False)
 
     def _model_changed(self) -> None:
         self._update_enabled()
         self._size_pinned = False
         self._suggest_size()
         self._describe_model()
+
+    # ---- flips: follow the data (off for digits, letters, left/right classes) until the user sets them
+    def _build_flips(self) -> None:
+        self.flips_hint = QLabel()
+        self.flips_hint.setObjectName("flipsHint")
+        self.flips_hint.setWordWrap(True)
+        self.use_flips_button = _button("Use", "useSuggestedFlipsButton", "Set the flips to the suggestion")
+        self.use_flips_button.clicked.connect(self._flips_follow)
+        self._flip_suggestion: FlipChoice = suggest_flips(())
+        self._flips_pinned = False
+        self._setting_flips = False
+        self.hflip_check.toggled.connect(self._flips_edited)
+        self.vflip_check.toggled.connect(self._flips_edited)
+        self.state.dataset_changed.connect(lambda _index: self._suggest_flips())
+        self._update_flips_hint()
+
+    def _suggest_flips(self) -> None:
+        ds = self.state.dataset
+        self._flip_suggestion = suggest_flips(ds.classes if ds is not None else (), ds.root if ds is not None else "")
+        if not self._flips_pinned:
+            self._set_flips(self._flip_suggestion.hflip, self._flip_suggestion.vflip)
+        self._update_flips_hint()
+
+    def _set_flips(self, hflip: bool, vflip: bool) -> None:
+        self._setting_flips = True
+        try:
+            self.hflip_check.setChecked(hflip)
+            self.vflip_check.setChecked(vflip)
+        finally:
+            self._setting_flips = False
+
+    def _flips_edited(self) -> None:
+        if not self._setting_flips:
+            self._flips_pinned = True
+        self._update_flips_hint()
+
+    def _flips_follow(self) -> None:
+        self._flips_pinned = False
+        self._suggest_flips()
+
+    def _update_flips_hint(self) -> None:
+        c = self._flip_suggestion
+        same = (self.hflip_check.isChecked(), self.vflip_check.isChecked()) == (c.hflip, c.vflip)
+        self.flips_hint.setText(c.reason if same else self.tr("Suggested: {0}").format(c.reason))
+        self.use_flips_button.setVisible(not same)
 
     # ---- image size: follows the data until the user picks one ----------------------------------
     def _suggest_size(self) -> None:
@@ -191,8 +265,13 @@ class TrainForm(QWidget):
     def size_follows_data(self) -> bool:
         return not self._size_pinned
 
-    def apply_saved(self, saved: dict[str, Any], size_follows_data: bool = True) -> None:
-        """Last session's options; the image size keeps following the data unless the user had typed one."""
+    @property
+    def flips_follow_data(self) -> bool:
+        return not self._flips_pinned
+
+    def apply_saved(self, saved: dict[str, Any], size_follows_data: bool = True,
+                    flips_follow_data: bool = True) -> None:
+        """Last session's options; image size and flips keep following the data unless the user set them."""
         if not saved:
             return
         try:
@@ -201,18 +280,27 @@ class TrainForm(QWidget):
             return
         self.apply_config(cfg)
         self._size_pinned = not size_follows_data
+        self._flips_pinned = not flips_follow_data
         self._suggest_size()
+        self._suggest_flips()
 
     def apply_config(self, cfg: TrainConfig) -> None:
         values = flatten(cfg.to_dict())
         write_control(self.model_combo, self.options["model"], cfg.model)  # first: a new model re-suggests the size
         self._size_pinned = True
         self._set_size(cfg.image_size)
-        for key, w in self.controls.items():
-            if key not in ("model", "image_size"):
-                write_control(w, self.options[key], values[key])
+        self._held.clear()
+        self._setting_flips = True  # a config's flips are the user's: they stay
+        try:
+            for key, w in self.controls.items():
+                if key not in ("model", "image_size"):
+                    write_control(w, self.options[key], values[key])
+        finally:
+            self._setting_flips = False
+        self._flips_pinned = True
         self._file_only = {k: values[k] for k in self._file_only}
         self._update_enabled()
+        self._update_flips_hint()
 
     def add_devices(self, devices: list[Any]) -> None:
         """GPUs by name and memory (and Apple's MPS) next to Automatic and CPU."""

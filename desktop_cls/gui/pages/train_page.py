@@ -65,9 +65,10 @@ class TrainPage(QWidget):
         self.progress.setObjectName("trainProgress")
         self.progress.setAccessibleName("Training progress")
         self.progress.setValue(0)
-        self.progress_label = QLabel("No training yet — choose a dataset on the Data page, then press Train "
-                                     "(about 15 s on the demo data).")
+        self.progress_label = QLabel()
         self.progress_label.setObjectName("trainStatus")
+        self._result_root: str | None = None  # dataset of the run whose outcome the status line shows
+        self._epochs_total = 0
         self.progress_label.setWordWrap(True)
         self.log = QPlainTextEdit()
         self.log.setObjectName("trainLog")
@@ -116,8 +117,11 @@ class TrainPage(QWidget):
         self._set_running(False)
         state.core_ready.connect(self._on_core_ready)
         state.dataset_changed.connect(lambda _i: self._update_enabled())
-        self.form.apply_saved(state.settings.last_train_config, state.settings.image_size_follows_data)
+        state.dataset_changed.connect(lambda _i: self._show_idle_status())
+        self.form.apply_saved(state.settings.last_train_config, state.settings.image_size_follows_data,
+                              state.settings.flips_follow_data)
         self.refresh_runs()
+        self._show_idle_status()
 
     # ---- form ----------------------------------------------------------------------------------
     def _fit_form_width(self) -> None:
@@ -198,6 +202,21 @@ class TrainPage(QWidget):
         else:
             self.train_button.setToolTip("Start training (Ctrl+T)")
 
+    def _show_idle_status(self) -> None:
+        """The status line before any run: what pressing Train will do, or what is missing."""
+        ds = self.state.dataset
+        if self.worker is not None or (self._result_root is not None and ds is not None
+                                       and ds.root == self._result_root):
+            return  # a run is going, or the line shows the outcome of a run on this dataset
+        self._result_root = None
+        if ds is None:
+            self.progress_label.setText(self.tr("No training yet — choose a dataset on the Data page, then press "
+                                                "Train (about 15 s on the demo data)."))
+            return
+        n_train, n_val = len(ds.split("train")), len(ds.split("val"))
+        self.progress_label.setText(self.tr("Ready to train on {0:,} images in {1} classes ({2:,} for validation)"
+                                            " — press Train (Ctrl+T).").format(n_train, len(ds.classes), n_val))
+
     def _set_running(self, running: bool) -> None:
         self.pause_button.setEnabled(running)
         self.stop_button.setEnabled(running)
@@ -227,7 +246,7 @@ class TrainPage(QWidget):
         try:
             cfg = TrainConfig.from_dict(self.form.current_config_dict())
         except UserError as e:
-            show_error(self, "Check the training options", str(e))
+            show_error(self, "Check the training options", e.for_gui())
             return None
         ds = self.state.dataset
         return cfg, ds if (ds.val_fraction == cfg.val_fraction and ds.seed == cfg.seed) else ds.root
@@ -276,15 +295,18 @@ class TrainPage(QWidget):
         try:
             cfg = TrainConfig.load(Path(run) / "config.json")
         except UserError as e:
-            show_error(self, "Cannot resume", str(e))
+            show_error(self, "Cannot resume", e.for_gui())
             return
-        self._launch(TrainWorker(None, None, resume_run=run, epochs=epochs), epochs or cfg.epochs, resuming=True)
+        self._launch(TrainWorker(None, None, resume_run=run, epochs=epochs), epochs or cfg.epochs, resuming=run)
 
-    def _launch(self, worker: TrainWorker, epochs: int, resuming: bool = False) -> None:
+    def _launch(self, worker: TrainWorker, epochs: int, resuming: str | None = None) -> None:
+        """A fresh log and fresh curves per run; a resumed run starts from its own earlier epochs."""
         self.plots.reset()
+        self.log.clear()
         self._epochs_total = epochs
         self.progress.setRange(0, 1000)
-        self.progress.setValue(0)
+        done = self._replay_history(Path(resuming), epochs) if resuming else 0
+        self.progress.setValue(round(1000 * done / max(epochs, 1)))
         self.worker = worker
         worker.stage_changed.connect(self._on_stage)
         worker.batch_ended.connect(self._on_batch)
@@ -298,7 +320,35 @@ class TrainPage(QWidget):
         self.state.set_training(True)
         self._set_running(True)
         self.pause_button.setText("Pause")
-        self._log("Resuming run…" if resuming else "Training started")
+        if resuming:
+            self._log(self.tr("Continuing run {0} at epoch {1} of {2}…").format(Path(resuming).name, done + 1,
+                                                                               epochs))
+        else:
+            ds = self.state.dataset
+            where = f" on {ds.root}" if ds is not None else ""
+            self._log(self.tr("Training started{0}").format(where))
+
+    def _replay_history(self, run: Path, epochs: int) -> int:
+        """Earlier epochs of a run being resumed, back on the curves and in the log; how many there are."""
+        from desktop_cls.core.run_dir import read_metrics
+
+        try:
+            rows = read_metrics(run)
+        except (OSError, UserError, ValueError):
+            rows = []
+        self._log(self.tr("Run {0}").format(run))
+        best = -math.inf
+        for r in rows:
+            val_acc = r.get("val_accuracy")
+            va = math.nan if val_acc is None else float(val_acc)
+            vl = math.nan if r.get("val_loss") is None else float(r["val_loss"])
+            is_best = not math.isnan(va) and va > best
+            best = max(best, va) if not math.isnan(va) else best
+            self.plots.add_history(int(r["epoch"]), float(r["train_loss"]), vl, float(r["train_accuracy"]), va,
+                                   float(r.get("lr", math.nan)))
+            self._log(self._epoch_line(int(r["epoch"]), epochs, float(r["train_loss"]), float(r["train_accuracy"]),
+                                       vl, va, float(r.get("seconds", 0.0)), is_best))
+        return min(int(rows[-1]["epoch"]), epochs) if rows else 0
 
     def toggle_pause(self) -> None:
         if self.worker is None:
@@ -347,25 +397,36 @@ class TrainPage(QWidget):
 
     def _on_epoch(self, e: EpochEnd) -> None:
         self.plots.add_epoch(e.epoch, e.train_loss, e.val_loss, e.train_accuracy, e.val_accuracy)
-        val = "n/a" if math.isnan(e.val_accuracy) else f"{e.val_accuracy:.1%}"
-        self._log(f"Epoch {e.epoch}/{e.epochs}: train loss {e.train_loss:.3f}, accuracy {e.train_accuracy:.1%} · "
-                  f"validation loss {e.val_loss:.3f}, accuracy {val} · {e.seconds:.1f} s"
-                  + (" · best so far" if e.is_best else ""))
+        self._log(self._epoch_line(e.epoch, e.epochs, e.train_loss, e.train_accuracy, e.val_loss, e.val_accuracy,
+                                   e.seconds, e.is_best))
+
+    def _epoch_line(self, epoch: int, epochs: int, train_loss: float, train_acc: float, val_loss: float,
+                    val_acc: float, seconds: float, is_best: bool) -> str:
+        val = "n/a" if math.isnan(val_acc) else f"{val_acc:.1%}"
+        return (f"Epoch {epoch}/{epochs}: train loss {train_loss:.3f}, accuracy {train_acc:.1%} · "
+                f"validation loss {val_loss:.3f}, accuracy {val} · {seconds:.1f} s" + (" · best so far" if is_best
+                                                                                       else ""))
 
     def _on_notice(self, e: Notice) -> None:
         self._log(("⚠ " if e.level == "warning" else "") + e.message)
 
     def _on_finished(self, result: Any) -> None:
-        self.progress.setValue(self.progress.maximum())
+        # a stopped run shows how far it got (3 of 6 epochs is half way), not a full bar
+        total = max(result.epochs, 1)
+        self.progress.setValue(round(self.progress.maximum() * min(result.epochs_done, total) / total)
+                               if result.cancelled else self.progress.maximum())
+        self._result_root = self.state.dataset.root if self.state.dataset is not None else None
         acc = result.best_val_accuracy
         n_val = len(self.state.dataset.split("val")) if self.state.dataset is not None else 0
         summary = (f"best validation accuracy {acc:.1%} on {n_val} validation images" if acc is not None
                    else "no validation images")
         if result.cancelled:
-            self._log(f"Stopped after {result.epochs_done} epoch(s); {summary}. Resume it from “Resume a run…”.")
+            self._log(f"Stopped after {result.epochs_done} of {result.epochs} epochs; {summary}. "
+                      "Resume it from “Resume a run…”.")
         else:
             self._log(f"Finished {result.epochs_done} epoch(s) in {result.train_seconds:.1f} s; {summary}.")
-        self.progress_label.setText(("Stopped" if result.cancelled else "Done") + f" — {summary}. "
+        self.progress_label.setText((f"Stopped at epoch {result.epochs_done} of {result.epochs}" if result.cancelled
+                                     else "Done") + f" — {summary}. "
                                     f"Run saved in {result.run_dir}")
         if result.epochs_done > 0:
             self.state.set_run(result.run_dir)
@@ -374,6 +435,7 @@ class TrainPage(QWidget):
 
     def _on_failed(self, message: str, details: str) -> None:
         self._log(f"Training failed: {message}")
+        self._result_root = self.state.dataset.root if self.state.dataset is not None else None
         self.progress_label.setText(f"Training failed: {message}")
         self.state.status_changed.emit("train", "attention")
         show_error(self, "Training failed", message, details)

@@ -112,7 +112,20 @@ class TrainingPlots(QWidget):
         self.batch_lr.append(lr)
         self._batches_dirty = True
 
+    def add_history(self, epoch: int, train_loss: float, val_loss: float, train_acc: float, val_acc: float,
+                    lr: float) -> None:
+        """An epoch finished before a resume: its mean loss and last learning rate stand in for the
+        batch curves, which a run does not keep."""
+        self.batch_x.append(float(epoch))
+        self.batch_loss.append(train_loss)
+        self.batch_lr.append(lr)
+        self._ema = train_loss
+        self.add_epoch(epoch, train_loss, val_loss, train_acc, val_acc)
+
     def add_epoch(self, epoch: int, train_loss: float, val_loss: float, train_acc: float, val_acc: float) -> None:
+        while self.epochs and self.epochs[-1] >= epoch:  # an epoch redone after a resume replaces its old point
+            for series in (self.epochs, self.train_loss, self.val_loss, self.train_acc, self.val_acc):
+                series.pop()
         self.epochs.append(epoch)
         self.train_loss.append(train_loss)
         self.val_loss.append(val_loss)

@@ -1,0 +1,38 @@
+"""Which key files an image into which class on the Label page.
+
+A class whose name is one digit or one letter gets that key, so with classes "0" … "9" key 0 files
+into "0" (not into the first class in the list). The other classes take the free keys 1 … 9, 0 in
+class order, so "cat", "dog", "fish" are still 1, 2, 3 and a tenth class gets 0.
+"""
+
+from __future__ import annotations
+
+ORDERED_KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "0")
+
+
+def _own_key(name: str) -> str | None:
+    return name.lower() if len(name) == 1 and name.isascii() and name.isalnum() else None
+
+
+def class_keys(classes: list[str] | tuple[str, ...]) -> dict[str, str]:
+    """Key (a digit or lower-case letter) -> class name; classes beyond the free keys get none."""
+    keys: dict[str, str] = {}
+    for name in classes:
+        own = _own_key(name)
+        if own is not None and own not in keys:
+            keys[own] = name
+    named = set(keys.values())
+    free = (k for k in ORDERED_KEYS if k not in keys)
+    for name in classes:
+        if name in named:
+            continue
+        key = next(free, None)
+        if key is None:
+            break
+        keys[key] = name
+    return keys
+
+
+def key_of(keys: dict[str, str]) -> dict[str, str]:
+    """Class name -> its key, for button captions and tooltips."""
+    return {name: key for key, name in keys.items()}

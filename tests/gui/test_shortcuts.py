@@ -1,0 +1,87 @@
+"""Window shortcuts work while a text field has the focus, and typing stays typing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QLineEdit
+
+from tests.gui.conftest import open_and_wait
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def _focus(qtbot: object, window: object, widget: object) -> None:
+    window.activateWindow()
+    widget.setFocus()
+    qtbot.waitUntil(widget.hasFocus)
+
+
+class LinuxDesktopLineEdit(QLineEdit):
+    """A line edit as on GNOME/KDE (X11 key scheme: Ctrl+E = end of line), which claims Ctrl+E in its
+    ShortcutOverride; the offscreen platform's scheme has no such binding."""
+
+    def event(self, e: QEvent) -> bool:
+        if (e.type() == QEvent.Type.ShortcutOverride and isinstance(e, QKeyEvent)
+                and e.key() == Qt.Key.Key_E and e.modifiers() == CTRL):
+            e.accept()
+            return True
+        return super().event(e)
+
+
+def test_ctrl_e_works_in_a_field_that_claims_it(qtbot: object, window: object,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    monkeypatch.setattr(window.evaluate_page, "evaluate", lambda: calls.append("evaluate"))
+    window.show_page("evaluate")
+    edit = LinuxDesktopLineEdit(window.evaluate_page)
+    edit.show()
+    _focus(qtbot, window, edit)
+    QTest.keyClick(edit, Qt.Key.Key_E, CTRL)
+    assert calls == ["evaluate"]
+    QTest.keyClick(edit, Qt.Key.Key_K, CTRL)  # not a window shortcut: the field's business
+    assert calls == ["evaluate"]
+
+
+def test_ctrl_e_evaluates_with_the_focus_in_a_line_edit(qtbot: object, window: object, tiny_folder: Path,
+                                                        trained_run: tuple[Path, Path],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    monkeypatch.setattr(window.evaluate_page, "evaluate", lambda: calls.append("evaluate"))
+    window.show_page("evaluate")
+    edit = window.evaluate_page.model_edit
+    _focus(qtbot, window, edit)
+    QTest.keyClick(edit, Qt.Key.Key_E, CTRL)
+    assert calls == ["evaluate"]
+    # from a field on another page too: it goes to the Evaluate page
+    window.show_page("export")
+    name = window.export_page.name_edit
+    _focus(qtbot, window, name)
+    QTest.keyClick(name, Qt.Key.Key_E, CTRL)
+    assert calls == ["evaluate", "evaluate"] and window.stack.currentWidget() is window.evaluate_page
+
+
+def test_page_switch_and_train_keys_work_from_a_spin_box(qtbot: object, window: object, tiny_folder: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    open_and_wait(qtbot, window, tiny_folder)
+    window.show_page("train")
+    spin = window.train_page.form.epochs_spin
+    _focus(qtbot, window, spin)
+    QTest.keyClick(spin, Qt.Key.Key_4, CTRL)
+    assert window.stack.currentWidget() is window.evaluate_page
+
+
+def test_typing_and_editing_keys_stay_with_the_field(qtbot: object, window: object) -> None:
+    window.show_page("evaluate")
+    edit = window.evaluate_page.model_edit
+    _focus(qtbot, window, edit)
+    QTest.keyClicks(edit, "run 2")
+    QTest.keyClick(edit, Qt.Key.Key_A, CTRL)  # select all, not a window action
+    QTest.keyClick(edit, Qt.Key.Key_X, CTRL)
+    assert edit.text() == "" and window.stack.currentWidget() is window.evaluate_page
+    QTest.keyClick(edit, Qt.Key.Key_Z, CTRL)  # the field's own undo
+    assert edit.text() == "run 2"
