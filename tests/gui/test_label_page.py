@@ -144,3 +144,21 @@ def test_empty_trash_button_asks_then_empties(qtbot: object, window: object, wit
     assert not list(os_trash.iterdir())  # declined: nothing sent
     lp.empty_trash()
     assert len(list(os_trash.rglob("*.png"))) == 1 and not lp.undo_button.isEnabled()
+
+
+def test_a_damaged_labeling_journal_opens_with_a_notice(qtbot: object, window: object, with_unlabeled: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_cls.core.data.labeling import Workspace
+
+    Workspace(with_unlabeled).assign([with_unlabeled / "new_0.png"], "dog")
+    journal = with_unlabeled / ".desktop_cls" / "journal.jsonl"
+    with open(journal, "ab") as f:
+        f.write(b'{"type": "commit", "id": [1]}\n')  # unreadable history
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text, *a, **k: shown.append(text))
+    open_and_wait(qtbot, window, with_unlabeled)
+    qtbot.waitUntil(lambda: window.label_page.workspace is not None)
+    assert shown and "kept aside" in shown[0]
+    lp = window.label_page
+    lp.assign_files("cat", [str(with_unlabeled / "new_1.png")])  # labeling works
+    assert (with_unlabeled / "cat" / "new_1.png").exists() and lp.workspace.can_undo()
