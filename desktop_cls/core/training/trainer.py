@@ -346,11 +346,14 @@ def fit(
     if distributed is not None:
         run = distributed.agree_on_run_dir(lambda: rd.new_run_dir(out, cfg.model))
     else:
-        run = rd.new_run_dir(out, cfg.model)
-    if is_main:
-        record_start(run, cfg, index)
-    trainer = Trainer(cfg, index, run, callbacks, cancel or CancelToken(), pause or PauseToken(), distributed)
-    return _run(trainer, resume=False)
+        run = rd.new_run_dir(out, cfg.model)  # locked for this process until the finally below
+    try:
+        if is_main:
+            record_start(run, cfg, index)
+        trainer = Trainer(cfg, index, run, callbacks, cancel or CancelToken(), pause or PauseToken(), distributed)
+        return _run(trainer, resume=False)
+    finally:
+        rd.release_run(run)
 
 
 def resume(
@@ -369,9 +372,15 @@ def resume(
     Raises UserError when run is not a run folder or has no checkpoint yet, when its dataset has moved
     or its classes changed, or when the checkpoint does not fit the model."""
     run = Path(run).expanduser().resolve()
-    cfg, index = resumable_run(run, epochs)
-    trainer = Trainer(cfg, index, run, callbacks, cancel or CancelToken(), pause or PauseToken(), distributed)
-    return _run(trainer, resume=True)
+    if not rd.is_run_dir(run):
+        raise UserError(f"{run} is not a training run folder (config.json and run.json are missing)")
+    rd.claim_run(run)  # RunInUse when another process trains in it
+    try:
+        cfg, index = resumable_run(run, epochs)
+        trainer = Trainer(cfg, index, run, callbacks, cancel or CancelToken(), pause or PauseToken(), distributed)
+        return _run(trainer, resume=True)
+    finally:
+        rd.release_run(run)
 
 
 def _run(trainer: Trainer, resume: bool) -> FitResult:
