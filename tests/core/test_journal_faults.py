@@ -156,6 +156,7 @@ def test_interrupted_step_that_cannot_be_finished_is_rolled_back_once(dataset: P
     b'{"type": "begin", "id": 5, "kind": "assign", "moves": [["/etc/passwd", "cat/x.png"]]}\n',
     b'{"type": "begin", "id": "5", "kind": 3, "moves": "no"}\n',
     b'{"type": "forget", "ids": [[1]]}\n',
+    b'{"type": "abort", "id": {"x": 1}}\n',
 ])
 def test_a_damaged_journal_never_blocks_opening(dataset: Path, garbage: bytes) -> None:
     (dataset.parent / "outside.png").write_bytes(b"not ours")
@@ -199,3 +200,14 @@ def test_torn_metrics_line_loses_only_itself(tmp_path: Path) -> None:
         append_jsonl(path, {"epoch": epoch, "loss": 0.5})
     assert [r["epoch"] for r in read_jsonl(path)] == [1, 2, 3, 4, 5, 6]
     assert json.loads(path.read_text().splitlines()[-1])["epoch"] == 6
+
+
+def test_an_unreadable_journal_is_set_aside_with_a_notice(dataset: Path) -> None:
+    Workspace(dataset).assign([dataset / "cat" / "cat0.png"], "dog")
+    journal(dataset).unlink()
+    journal(dataset).mkdir()  # cannot be read as a file at all
+    ws = Workspace(dataset)
+    assert len(ws.notices) == 1 and "kept aside" in ws.notices[0] and not ws.can_undo()
+    assert list((dataset / STATE_DIR).glob(f"{JOURNAL}.damaged-*"))
+    ws.assign([dataset / "cat" / "cat1.png"], "dog")
+    assert Workspace(dataset).describe_undo().startswith("1 image(s)")

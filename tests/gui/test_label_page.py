@@ -152,8 +152,8 @@ def test_a_damaged_labeling_journal_opens_with_a_notice(qtbot: object, window: o
 
     Workspace(with_unlabeled).assign([with_unlabeled / "new_0.png"], "dog")
     journal = with_unlabeled / ".desktop_cls" / "journal.jsonl"
-    with open(journal, "ab") as f:
-        f.write(b'{"type": "commit", "id": [1]}\n')  # unreadable history
+    journal.unlink()
+    journal.mkdir()  # a history that cannot be read at all
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text, *a, **k: shown.append(text))
     open_and_wait(qtbot, window, with_unlabeled)

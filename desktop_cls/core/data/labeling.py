@@ -39,6 +39,10 @@ def check_class_name(name: str) -> str:
     return name
 
 
+def _int(value: Any) -> int | None:
+    return value if type(value) is int else None
+
+
 class Workspace:
     """The labeling engine for one dataset folder (single writer at a time)."""
 
@@ -103,12 +107,14 @@ class Workspace:
                     continue
                 pending[parsed[0].id] = parsed
                 self.next_id = max(self.next_id, parsed[0].id + 1)
-            elif kind == "commit" and rec.get("id") in pending:
-                self._account(*pending.pop(rec["id"]))
-            elif kind == "abort" and rec.get("id") in pending:
-                del pending[rec["id"]]
+            elif kind in ("commit", "abort") and _int(rec.get("id")) in pending:
+                op, target = pending.pop(rec["id"])
+                if kind == "commit":
+                    self._account(op, target)
             elif kind == "forget" and isinstance(rec.get("ids"), list):
-                self._forget(set(rec["ids"]))
+                self._forget({i for i in rec["ids"] if _int(i) is not None})
+            elif kind != "commit":  # (a commit whose begin was skipped is expected)
+                self.skipped_records += 1
         return pending
 
     def _recover(self, op: Operation, target: int | None) -> None:
