@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from desktop_cls.core.errors import UserError
+from desktop_cls.core.run_lock import LOCK_NAME, RunLock
+from desktop_cls.core.run_lock import run_in_use as run_in_use  # "is this run owned by a live process?"
 from desktop_cls.core.storage import default_runs_dir, read_jsonl, write_json
 
 CONFIG = "config.json"
@@ -24,24 +26,57 @@ ACTIVE = ("starting", "running")  # what run.json says while a process trains it
 INTERRUPTED = "interrupted"  # shown (never written) for an active run whose process is gone
 
 
+_held: dict[Path, RunLock] = {}  # run folders this process trains in, each with its OS lock
+
+
 def new_run_dir(out: str | Path | None, model: str) -> Path:
-    """A fresh folder; an existing non-empty --out is refused so no earlier run is overwritten."""
+    """A fresh folder, locked for this process (see `release_run`). An existing non-empty --out is
+    refused so no earlier run is overwritten; two runs started at once never share a folder."""
     if out is not None:
         p = Path(out).expanduser()
-        if p.exists() and (not p.is_dir() or any(p.iterdir())):
+        if p.exists() and (not p.is_dir() or _has_files(p)):
             raise UserError(f"{p} already exists and is not empty",
                             cli_fix="choose a new folder for --out, or continue that run with --resume",
                             gui_fix="choose a new folder, or continue that run with “Resume a run…”")
         p.mkdir(parents=True, exist_ok=True)
-        return p.resolve()
+        p = p.resolve()
+        lock = RunLock(p).acquire()
+        if _has_files(p):  # another process filled it between our check and our lock
+            lock.release()
+            raise UserError(f"{p} was just taken by another run; choose a new folder")
+        _held[p] = lock
+        return p
     base = default_runs_dir()
     stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    base.mkdir(parents=True, exist_ok=True)
     for i in range(1000):
         p = base / (f"{stamp}-{model}" + (f"-{i}" if i else ""))
-        if not p.exists():
-            p.mkdir(parents=True)
-            return p
+        try:
+            p.mkdir()  # atomic: of two runs started in the same second, one gets the next name
+        except FileExistsError:
+            continue
+        _held[p] = RunLock(p).acquire()
+        return p
     raise UserError(f"cannot create a run folder under {base}")
+
+
+def claim_run(run: Path) -> Path:
+    """Lock an existing run folder for this process (to resume it); RunInUse if someone trains in it."""
+    run = Path(run)
+    if run not in _held:
+        _held[run] = RunLock(run).acquire()
+    return run
+
+
+def release_run(run: Path) -> None:
+    """Let other processes train in `run` again (also happens by itself when this process ends)."""
+    lock = _held.pop(Path(run), None)
+    if lock is not None:
+        lock.release()
+
+
+def _has_files(p: Path) -> bool:
+    return any(e.name != LOCK_NAME for e in p.iterdir())
 
 
 def is_run_dir(path: Path) -> bool:
@@ -134,10 +169,12 @@ def owner_is_gone(info: dict[str, Any]) -> bool:
 
 
 def run_status(run: Path, info: dict[str, Any] | None = None) -> str:
-    """run.json's status, or INTERRUPTED for an active run whose process is gone."""
+    """run.json's status, or INTERRUPTED for an active run whose process is gone (its OS lock died
+    with it, and the pid it wrote is no longer that process)."""
     info = read_run_info(run) if info is None else info
     status = str(info.get("status", ""))
-    return INTERRUPTED if status in ACTIVE and owner_is_gone(info) else status
+    gone = status in ACTIVE and not run_in_use(run) and owner_is_gone(info)
+    return INTERRUPTED if gone else status
 
 
 def interrupted_runs(base: Path | None = None, newest: int = 50) -> list[Path]:

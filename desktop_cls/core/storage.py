@@ -62,22 +62,34 @@ def write_json(path: Path, obj: Any) -> None:
 
 
 def append_jsonl(path: Path, obj: Any) -> None:
-    """One line per call; a torn last line from a kill is skipped by read_jsonl."""
-    with open(path, "a", encoding="utf-8") as f:
-        f.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    """One line per call, always starting on a fresh line: a torn last line from a kill stays one lost
+    record (skipped by read_jsonl) instead of swallowing the next one."""
+    line = (json.dumps(obj, ensure_ascii=False) + "\n").encode("utf-8")
+    with open(path, "a+b") as f:
+        end = f.seek(0, os.SEEK_END)
+        if end:
+            f.seek(end - 1)
+            if f.read(1) != b"\n":
+                line = b"\n" + line
+        f.write(line)
         f.flush()
         os.fsync(f.fileno())
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    """Every complete record; a torn, garbled or non-object line is skipped on its own."""
     rows: list[dict[str, Any]] = []
-    if not Path(path).exists():
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
         return rows
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
+    for raw in data.split(b"\n"):
         try:
-            rows.append(json.loads(line))
-        except json.JSONDecodeError:
+            row = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
             continue
+        if isinstance(row, dict):
+            rows.append(row)
     return rows
 
 

@@ -1,6 +1,9 @@
 """Train in a child process that dies by SIGKILL (test helper).
 
-    python crash_helper.py DATA OUT EPOCHS MODE     MODE: run | die-mid-checkpoint
+    python crash_helper.py DATA OUT EPOCHS MODE
+    MODE: run | die-mid-checkpoint | die-before-first-epoch
+          | die-before:NAME   killed instead of the 2nd rename into place of NAME (best.pt,
+                              model.safetensors or model.json): one epoch's files half committed
 """
 
 import os
@@ -28,5 +31,28 @@ if mode == "die-mid-checkpoint":
         real_save(obj, f, *a, **k)
 
     torch.save = half_then_die  # type: ignore[assignment]
-cfg = TrainConfig(model="simple_cnn", epochs=epochs, batch_size=2, image_size=16, seed=3)
+val_fraction = 0.2
+if mode.startswith("die-before:"):
+    target = mode.split(":", 1)[1]
+    real_replace = os.replace
+    seen = {"n": 0}
+    val_fraction = 0.0  # the best metric is then the training loss: a new best every epoch
+
+    def die_at_second(src: object, dst: object) -> None:
+        if Path(str(dst)).name == target:
+            seen["n"] += 1
+            if seen["n"] == 2:
+                os.kill(os.getpid(), signal.SIGKILL)
+        real_replace(src, dst)  # type: ignore[arg-type]
+
+    os.replace = die_at_second  # type: ignore[assignment]
+if mode == "die-before-first-epoch":
+    from desktop_cls.core.training import trainer as _trainer
+
+    def die_in_the_first_step(self: object, *a: object, **k: object) -> object:
+        os.kill(os.getpid(), signal.SIGKILL)
+        raise AssertionError("unreachable")
+
+    _trainer.Trainer._train_batch = die_in_the_first_step  # type: ignore[method-assign]
+cfg = TrainConfig(model="simple_cnn", epochs=epochs, batch_size=2, image_size=16, seed=3, val_fraction=val_fraction)
 fit(cfg, data, out=out)

@@ -197,3 +197,20 @@ def test_after_suggest_keys_label_and_enter_accepts(qtbot: object, window: objec
     suggested = lp.suggestions[second][0]
     QTest.keyClick(window.focusWidget(), Qt.Key.Key_Return)
     assert (with_unlabeled / suggested / second).exists() and second not in lp.queue
+
+def test_a_damaged_labeling_journal_opens_with_a_notice(qtbot: object, window: object, with_unlabeled: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_cls.core.data.labeling import Workspace
+
+    Workspace(with_unlabeled).assign([with_unlabeled / "new_0.png"], "dog")
+    journal = with_unlabeled / ".desktop_cls" / "journal.jsonl"
+    journal.unlink()
+    journal.mkdir()  # a history that cannot be read at all
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text, *a, **k: shown.append(text))
+    open_and_wait(qtbot, window, with_unlabeled)
+    qtbot.waitUntil(lambda: window.label_page.workspace is not None)
+    assert shown and "kept aside" in shown[0]
+    lp = window.label_page
+    lp.assign_files("cat", [str(with_unlabeled / "new_1.png")])  # labeling works
+    assert (with_unlabeled / "cat" / "new_1.png").exists() and lp.workspace.can_undo()

@@ -19,7 +19,14 @@ from typing import Any
 
 from PIL import Image
 
-from desktop_cls.core.data.imaging import EXTRA_EXTENSIONS, MAX_PIXELS, is_image_name, load_rgb
+from desktop_cls.core.data.imaging import (
+    MAX_PIXELS,
+    display_path,
+    is_image_name,
+    load_rgb,
+    special_file_kind,
+    utf8_name,
+)
 from desktop_cls.core.errors import ImageLoadError, UserError
 from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
 
@@ -118,14 +125,18 @@ def _walk_images(class_dir: Path, problems: list[Problem]) -> list[str]:
         try:
             with os.scandir(d) as it:
                 for e in it:
-                    if _hidden(e.name):
+                    if _hidden(e.name) or not _usable_name(e, problems):
                         continue
                     try:
                         if e.is_dir(follow_symlinks=True):
                             stack.append(os.path.join(d, e.name))
+                        elif not is_image_name(e.name, extra=True):
+                            continue
+                        elif not e.is_file(follow_symlinks=True):
+                            _report_special(e, problems)
                         elif is_image_name(e.name):
                             files.append(e.name)
-                        elif e.name.lower().endswith(EXTRA_EXTENSIONS):
+                        else:
                             problems.append(Problem(os.path.join(d, e.name), "unsupported_format",
                                                     "GIF files are not used for training; convert to PNG"))
                     except OSError:
@@ -143,9 +154,29 @@ def _walk_images(class_dir: Path, problems: list[Problem]) -> list[str]:
     return out
 
 
-def _class_dirs(root: Path) -> list[str]:
+def _usable_name(entry: os.DirEntry[str], problems: list[Problem] | None) -> bool:
+    """A name that is not valid UTF-8 is named (with \\xNN for its bad bytes) and skipped, not fatal."""
+    if utf8_name(entry.name):
+        return True
+    if problems is not None:
+        what = "folder" if entry.is_dir() else "file"
+        problems.append(Problem(display_path(entry.path), "bad_name", f"the {what} name is not valid UTF-8 "
+                                f"text; it is left out until it is renamed"))
+    return False
+
+
+def _report_special(entry: os.DirEntry[str], problems: list[Problem]) -> None:
     try:
-        return sorted(e.name for e in os.scandir(root) if e.is_dir() and not _hidden(e.name))
+        what = special_file_kind(entry.stat(follow_symlinks=True).st_mode) or "not a regular file"
+    except OSError:
+        what = "a broken link"
+    problems.append(Problem(entry.path, "not_a_file", f"{what}, not an image file; it is left out"))
+
+
+def _class_dirs(root: Path, problems: list[Problem] | None = None) -> list[str]:
+    try:
+        with os.scandir(root) as it:
+            return sorted(e.name for e in it if e.is_dir() and not _hidden(e.name) and _usable_name(e, problems))
     except OSError as e:
         raise UserError(f"cannot read folder {root}: {e}") from None
 
@@ -153,7 +184,8 @@ def _class_dirs(root: Path) -> list[str]:
 def _loose_images(root: Path) -> list[str]:
     with os.scandir(root) as it:
         return sorted(os.path.join(root, e.name) for e in it
-                      if e.is_file() and not _hidden(e.name) and is_image_name(e.name, extra=True))
+                      if e.is_file() and not _hidden(e.name) and is_image_name(e.name, extra=True)
+                      and utf8_name(e.name))
 
 
 def detect_layout(root: Path) -> str:
@@ -286,6 +318,8 @@ def scan(
     if not 0.0 <= val_fraction < 1.0:
         raise UserError(f"validation fraction must be in [0, 1), got {val_fraction}")
     root = root.resolve()
+    if not utf8_name(str(root)):
+        raise UserError(f"the folder path {display_path(str(root))} is not valid UTF-8 text; rename it")
     problems: list[Problem] = []
     layout = detect_layout(root)
     progress(0, 0, "listing files")
@@ -294,12 +328,12 @@ def scan(
     if layout == "split_folders":
         split_dirs = {n.lower(): n for n in _class_dirs(root)}
         train_dir = root / split_dirs["train"]
-        class_names = _class_dirs(train_dir)
+        class_names = _class_dirs(train_dir, problems)
         for split_key, split_name in [("train", "train"), *[(v, "val") for v in VAL_DIR_NAMES], ("test", "test")]:
             if split_key not in split_dirs:
                 continue
             sdir = root / split_dirs[split_key]
-            for cname in _class_dirs(sdir):
+            for cname in _class_dirs(sdir, problems if split_key != "train" else None):
                 if cname not in class_names:
                     problems.append(Problem(str(sdir / cname), "unknown_class",
                                             f"class '{cname}' is not in train/; its images are left out"))
@@ -307,7 +341,7 @@ def scan(
                 labelled.extend((p, cname, split_name) for p in _walk_images(sdir / cname, problems))
         unlabeled: list[str] = []
     else:
-        class_names = _class_dirs(root)
+        class_names = _class_dirs(root, problems)
         for cname in class_names:
             labelled.extend((p, cname, "train") for p in _walk_images(root / cname, problems))
         unlabeled = _loose_images(root)

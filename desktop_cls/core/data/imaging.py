@@ -6,7 +6,11 @@ Every path that reads pixels (scan, training cache, evaluation, prediction) goes
 
 from __future__ import annotations
 
+import os
+import re
+import stat
 import struct
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -22,11 +26,58 @@ EXTRA_EXTENSIONS: tuple[str, ...] = (".gif",)
 MAX_PIXELS = 100_000_000  # ~10k x 10k: far above any photo, far below a decompression bomb's claim
 
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+# between the limit and twice it Pillow only warns; load_rgb refuses those images itself, in our words
+warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
 
 
 def is_image_name(name: str, extra: bool = False) -> bool:
     low = name.lower()
     return low.endswith(IMG_EXTENSIONS) or (extra and low.endswith(EXTRA_EXTENSIONS))
+
+
+def utf8_name(name: str) -> bool:
+    """False for a name the file system handed over with undecodable bytes (not valid UTF-8)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def display_path(path: str) -> str:
+    """A path safe to print or write to JSON: undecodable bytes shown as \\xNN."""
+    return path if utf8_name(path) else os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+_SPECIAL = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"),
+            (stat.S_ISBLK, "a device"), (stat.S_ISDIR, "a folder"))
+
+
+def special_file_kind(mode: int) -> str | None:
+    """What a non-regular file is ('a named pipe (FIFO)', ...); None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((what for test, what in _SPECIAL if test(mode)), "not a regular file")
+
+
+def check_file(p: str) -> None:
+    """Only regular files with printable names are opened: opening a FIFO would block for ever."""
+    if not utf8_name(p):
+        raise ImageLoadError(display_path(p), "bad_name", "the file name is not valid UTF-8 text; rename the file")
+    try:
+        mode = os.stat(p).st_mode
+    except (FileNotFoundError, PermissionError):
+        return  # reported by the decoder below with its usual message
+    except OSError as e:
+        raise ImageLoadError(p, "unreadable", str(e)) from None
+    what = special_file_kind(mode)
+    if what is not None:
+        raise ImageLoadError(p, "not_a_file", f"{what}, not an image file; only regular files are read")
+
+
+def _gray16(arr: np.ndarray) -> np.ndarray:
+    """16-bit samples to 8 bits by the bit depth (value / 257), never by the image's own maximum."""
+    return ((arr.astype(np.int64).clip(0, 65535) + 128) // 257).astype(np.uint8)
 
 
 def _to_rgb(im: Image.Image) -> Image.Image:
@@ -40,11 +91,8 @@ def _to_rgb(im: Image.Image) -> Image.Image:
             lo, hi = float(np.nanmin(arr)), float(np.nanmax(arr))
             scaled = (arr - lo) / (hi - lo) * 255.0 if hi > lo else np.zeros_like(arr)
             gray = np.nan_to_num(scaled).clip(0, 255).astype(np.uint8)
-        else:
-            arr = arr.astype(np.int64)
-            gray = (arr >> 8).clip(0, 255).astype(np.uint8) if arr.max(initial=0) > 255 else arr.astype(
-                np.uint8
-            )
+        else:  # 'I;16*' and 'I' (PIL's mode for 16-bit PNG/TIFF grayscale): 16 bits deep
+            gray = _gray16(arr)
         return Image.fromarray(np.stack([gray] * 3, axis=-1), "RGB")
     if mode == "P":
         im = im.convert("RGBA") if "transparency" in im.info else im.convert("RGB")
@@ -63,6 +111,7 @@ def load_rgb(path: str | Path, draft_size: tuple[int, int] | None = None) -> Ima
     for large photos); the result is then at least that large in both sides.
     """
     p = str(path)
+    check_file(p)
     try:
         with Image.open(p) as im:
             if im.width * im.height > MAX_PIXELS:
@@ -97,13 +146,21 @@ def load_rgb(path: str | Path, draft_size: tuple[int, int] | None = None) -> Ima
         raise ImageLoadError(p, "not_image", "not an image file (unknown content); remove it or fix "
                              "its extension") from None
     except Image.DecompressionBombError as e:
-        raise ImageLoadError(p, "too_large", f"refused as a possible decompression bomb ({e})") from None
+        raise ImageLoadError(p, "too_large", bomb_message(str(e))) from None
     except (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError, KeyError, ZeroDivisionError,
             MemoryError, RuntimeError, AttributeError, struct.error) as e:
         reason = str(e) or type(e).__name__
         raise ImageLoadError(p, "corrupt", f"cannot decode: {reason}") from None
     except Exception as e:  # a decoder bug on hostile bytes: still only our documented error comes out
         raise ImageLoadError(p, "corrupt", f"cannot decode: {type(e).__name__}: {e}") from None
+
+
+def bomb_message(pillow_message: str) -> str:
+    """Our limit in our words: Pillow's own message cites twice the limit (where it stops warning)."""
+    m = re.search(r"\((\d+) pixels\)", pillow_message)
+    size = f"{int(m.group(1)):,} pixels" if m else "its size"
+    return (f"{size} is over the {MAX_PIXELS:,} limit (possible decompression bomb); "
+            "shrink the image to use it")
 
 
 _MAGIC = [(b"\x89PNG\r\n\x1a\n", "PNG"), (b"\xff\xd8\xff", "JPEG"), (b"GIF8", "GIF"), (b"BM", "BMP"),

@@ -5,52 +5,42 @@ DATASET/.desktop_cls/trash/, which `empty_trash` hands to the OS trash), and eve
 written to a journal (DATASET/.desktop_cls/journal.jsonl) *before* its files move. Opening the folder
 again replays the journal: undo/redo survive a restart, and an operation cut short by a crash is
 finished (its moves are renames, so a file is always in exactly one place).
+
+A step that fails half-way (a file vanished, another is in the way, a permission) is rolled back and
+journaled as aborted, so it is never replayed; an interrupted step that cannot be finished on opening
+is rolled back the same way. Opening never fails because of the journal: a damaged one is set aside
+(`notices` says so). Undo of a step whose files are gone takes it off the list and says so.
 """
 
 from __future__ import annotations
 
-import json
+import contextlib
+import datetime as _dt
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from desktop_cls.core.data.imaging import is_image_name
+from desktop_cls.core.data.labeling_journal import Move, Operation, StepFailed, parse_begin, reason, rollback_tolerant
 from desktop_cls.core.errors import UserError
+from desktop_cls.core.storage import append_jsonl, read_jsonl
 
 STATE_DIR = ".desktop_cls"
 JOURNAL = "journal.jsonl"
 TRASH = "trash"
 
 
-@dataclass(frozen=True)
-class Move:
-    """src -> dst, relative to the dataset root. src None: create folder dst; dst None: remove empty src."""
-
-    src: str | None
-    dst: str | None
-
-    def inverse(self) -> Move:
-        return Move(self.dst, self.src)
-
-    def to_list(self) -> list[str | None]:
-        return [self.src, self.dst]
-
-
-@dataclass(frozen=True)
-class Operation:
-    id: int
-    kind: str
-    moves: tuple[Move, ...]
-    description: str
-
-
 def check_class_name(name: str) -> str:
     name = name.strip()
-    if not name or name in (".", "..") or name.startswith(".") or any(c in name for c in '/\\:*?"<>|'):
-        raise UserError(f"'{name}' cannot be a class name: use letters, digits, spaces, - or _, "
-                        "without a leading dot or any of / \\ : * ? \" < > |")
+    if (not name or name in (".", "..") or name.startswith(".") or any(c in name for c in '/\\:*?"<>|')
+            or any(ord(c) < 32 or ord(c) == 127 for c in name)):
+        raise UserError(f"{name!r} cannot be a class name: use letters, digits, spaces, - or _, without a "
+                        "leading dot, control characters or any of / \\ : * ? \" < > |")
     return name
+
+
+def _int(value: Any) -> int | None:
+    return value if type(value) is int else None
 
 
 class Workspace:
@@ -66,7 +56,9 @@ class Workspace:
         self.history: list[int] = []  # applied user operations, oldest first
         self.redo_stack: list[int] = []
         self.next_id = 1
-        self.recovered = 0
+        self.recovered = 0  # interrupted steps finished on opening
+        self.skipped_records = 0  # malformed journal records ignored
+        self.notices: list[str] = []  # what opening had to repair, for the user
         self._replay()
 
     # ---- paths ---------------------------------------------------------------------------------
@@ -91,35 +83,61 @@ class Workspace:
     # ---- journal -------------------------------------------------------------------------------
     def _append(self, record: dict[str, Any]) -> None:
         self.state_dir.mkdir(exist_ok=True)
-        with open(self.journal, "a", encoding="utf-8") as f:
-            f.write(json.dumps(record) + "\n")
-            f.flush()
-            os.fsync(f.fileno())
+        append_jsonl(self.journal, record)
 
     def _replay(self) -> None:
+        """Rebuild history from the journal. Never raises: opening a dataset must not depend on it."""
         if not self.journal.exists():
             return
-        pending: dict[int, Operation] = {}
-        targets: dict[int, int] = {}
-        for line in self.journal.read_text(encoding="utf-8").splitlines():
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError:
-                continue  # a torn last line: that operation never started moving files
-            if rec.get("type") == "begin":
-                op = Operation(rec["id"], rec["kind"], tuple(Move(a, b) for a, b in rec["moves"]),
-                               rec.get("description", ""))
-                pending[op.id] = op
-                if rec.get("target") is not None:
-                    targets[op.id] = rec["target"]
-                self.next_id = max(self.next_id, op.id + 1)
-            elif rec.get("type") == "commit" and rec.get("id") in pending:
-                self._account(pending.pop(rec["id"]), targets.get(rec["id"]))
-        for op in pending.values():  # cut short by a crash: finish it
-            self._apply(op.moves, tolerant=True)
-            self._append({"type": "commit", "id": op.id, "recovered": True})
-            self._account(op, targets.get(op.id))
-            self.recovered += 1
+        try:
+            pending = self._read_journal()
+            for op, target in pending.values():  # cut short by a crash: finish it, or roll it back
+                self._recover(op, target)
+        except Exception as e:  # a journal we cannot make sense of: keep it aside, start afresh
+            self._set_aside(e)
+
+    def _read_journal(self) -> dict[int, tuple[Operation, int | None]]:
+        pending: dict[int, tuple[Operation, int | None]] = {}
+        for rec in read_jsonl(self.journal):
+            kind = rec.get("type")
+            if kind == "begin":
+                parsed = parse_begin(rec)
+                if parsed is None:
+                    self.skipped_records += 1
+                    continue
+                pending[parsed[0].id] = parsed
+                self.next_id = max(self.next_id, parsed[0].id + 1)
+            elif kind in ("commit", "abort") and _int(rec.get("id")) in pending:
+                op, target = pending.pop(rec["id"])
+                if kind == "commit":
+                    self._account(op, target)
+            elif kind == "forget" and isinstance(rec.get("ids"), list):
+                self._forget({i for i in rec["ids"] if _int(i) is not None})
+            elif kind != "commit":  # (a commit whose begin was skipped is expected)
+                self.skipped_records += 1
+        return pending
+
+    def _recover(self, op: Operation, target: int | None) -> None:
+        try:
+            self._apply(op.moves, [], tolerant=True)
+        except Exception as e:
+            rollback_tolerant(self.root, op.moves)
+            self._append({"type": "abort", "id": op.id, "recovered": True})
+            self.notices.append(f"An interrupted labeling step ({op.description}) could not be finished "
+                                f"({reason(e)}) and was rolled back.")
+            return
+        self._append({"type": "commit", "id": op.id, "recovered": True})
+        self._account(op, target)
+        self.recovered += 1
+
+    def _set_aside(self, error: Exception) -> None:
+        self.ops, self.history, self.redo_stack = {}, [], []
+        stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        aside = self.journal.with_name(f"{JOURNAL}.damaged-{stamp}")
+        with contextlib.suppress(OSError):
+            os.replace(self.journal, aside)
+        self.notices.append(f"The labeling history of this folder could not be read ({reason(error)}); it was "
+                            f"kept aside as {aside.name} and undo starts afresh. No image was touched.")
 
     def _account(self, op: Operation, target: int | None) -> None:
         self.ops[op.id] = op
@@ -135,24 +153,42 @@ class Workspace:
             self.history.append(op.id)
             self.redo_stack.clear()
 
-    def _apply(self, moves: tuple[Move, ...], tolerant: bool = False) -> None:
+    def _forget(self, ids: set[int]) -> None:
+        """Operations that can no longer be undone or redone leave both stacks."""
+        self.history = [i for i in self.history if i not in ids]
+        self.redo_stack = [i for i in self.redo_stack if i not in ids]
+
+    def _apply(self, moves: tuple[Move, ...], done: list[Move], tolerant: bool = False) -> None:
+        """Carry out moves in order; `done` collects what happened, so a failure can be undone."""
         for m in moves:
             if m.src is None and m.dst is not None:
-                self.abs(m.dst).mkdir(parents=True, exist_ok=True)
+                if not self.abs(m.dst).is_dir():
+                    self.abs(m.dst).mkdir(parents=True)
+                    done.append(m)
             elif m.dst is None and m.src is not None:
                 d = self.abs(m.src)
                 if d.is_dir() and not any(d.iterdir()):
                     d.rmdir()
+                    done.append(m)
             elif m.src is not None and m.dst is not None:
                 src, dst = self.abs(m.src), self.abs(m.dst)
-                if tolerant and not src.exists() and dst.exists():
+                if tolerant and not os.path.lexists(src) and os.path.lexists(dst):
                     continue  # already moved before the crash
-                if dst.exists():
-                    raise UserError(f"{dst} already exists; nothing was overwritten")
+                if os.path.lexists(dst):
+                    raise FileExistsError(f"{dst} is in the way; nothing was overwritten")
+                if not os.path.lexists(src):
+                    raise FileNotFoundError(f"{src} no longer exists")
                 dst.parent.mkdir(parents=True, exist_ok=True)
                 os.rename(src, dst)
+                done.append(m)
+
+    def _rollback(self, done: list[Move]) -> None:
+        for m in reversed(done):
+            with contextlib.suppress(OSError, ValueError):
+                self._apply((m.inverse(),), [])
 
     def _run(self, kind: str, moves: list[Move], description: str, target: int | None = None) -> Operation:
+        """Journal the intent, move the files, commit; a step that fails half-way is rolled back."""
         if not moves:
             raise UserError("nothing to do")
         op = Operation(self.next_id, kind, tuple(moves), description)
@@ -162,7 +198,13 @@ class Workspace:
         if target is not None:
             rec["target"] = target
         self._append(rec)  # write-ahead: the intent is on disk before any file moves
-        self._apply(op.moves)
+        done: list[Move] = []
+        try:
+            self._apply(op.moves, done)
+        except (OSError, ValueError, UserError) as e:
+            self._rollback(done)
+            self._append({"type": "abort", "id": op.id})
+            raise StepFailed(f"{description} could not be done: {reason(e)}. Nothing was changed.", e) from None
         self._append({"type": "commit", "id": op.id})
         self._account(op, target)
         return op
@@ -259,14 +301,46 @@ class Workspace:
         if not self.history:
             raise UserError("nothing to undo")
         target = self.ops[self.history[-1]]
-        inverse = [m.inverse() for m in reversed(target.moves)]
-        return self._run("undo", inverse, f"undo {target.description}", target=target.id)
+        return self._revisit("undo", [m.inverse() for m in reversed(target.moves)], target)
 
     def redo(self) -> Operation:
         if not self.redo_stack:
             raise UserError("nothing to redo")
         target = self.ops[self.redo_stack[-1]]
-        return self._run("redo", list(target.moves), f"redo {target.description}", target=target.id)
+        return self._revisit("redo", list(target.moves), target)
+
+    def _revisit(self, kind: str, moves: list[Move], target: Operation) -> Operation:
+        """Undo or redo; a file gone for good takes the step off the list, one in the way is for the user."""
+        try:
+            self._check(moves)
+            return self._run(kind, moves, f"{kind} {target.description}", target=target.id)
+        except (OSError, StepFailed) as e:
+            cause = e.cause if isinstance(e, StepFailed) else e
+            if isinstance(cause, FileNotFoundError):
+                self._append({"type": "forget", "ids": [target.id]})
+                self._forget({target.id})
+                raise UserError(f"“{target.description}” can no longer be {kind}ne: {reason(cause)}. It was "
+                                f"taken off the {kind} list; nothing was changed.") from None
+            if isinstance(cause, FileExistsError):
+                raise UserError(f"cannot {kind} “{target.description}”: {reason(cause)}. Move that file "
+                                "away and try again; nothing was changed.") from None
+            raise UserError(f"cannot {kind} “{target.description}”: {reason(cause)}") from None
+
+    def _check(self, moves: list[Move]) -> None:
+        """Before journaling: every file to move is there and no file is in the way (as far as we can tell)."""
+        touched: set[str] = set()
+
+        def untouched(rel: str) -> bool:
+            parts = rel.split("/")
+            return not any("/".join(parts[:i]) in touched for i in range(1, len(parts) + 1))
+
+        for m in moves:
+            if m.src is not None and m.dst is not None:
+                if untouched(m.src) and not os.path.lexists(self.abs(m.src)):
+                    raise FileNotFoundError(2, "no longer there", str(self.abs(m.src)))
+                if untouched(m.dst) and os.path.lexists(self.abs(m.dst)):
+                    raise FileExistsError(17, "a file is in the way", str(self.abs(m.dst)))
+            touched.update(x for x in (m.src, m.dst) if x is not None)
 
     def describe_undo(self) -> str:
         return self.ops[self.history[-1]].description if self.history else ""
@@ -285,10 +359,10 @@ class Workspace:
         count = sum(1 for it in items for _ in (it.rglob("*") if it.is_dir() else [it]))
         for it in items:
             send2trash(str(it))
-        # operations that moved files into the trash can be neither undone nor redone any more
-        def uses_trash(op_id: int) -> bool:
-            return any(STATE_DIR in (m.dst or "") for m in self.ops[op_id].moves)
-
-        self.history = [i for i in self.history if not uses_trash(i)]
-        self.redo_stack = [i for i in self.redo_stack if not uses_trash(i)]
+        # operations that moved files into the trash can be neither undone nor redone any more, also
+        # after a restart: the journal says so
+        gone = sorted(i for i, op in self.ops.items() if any(STATE_DIR in (m.dst or "") for m in op.moves))
+        if gone:
+            self._append({"type": "forget", "ids": gone})
+            self._forget(set(gone))
         return count

@@ -214,7 +214,7 @@ class Predictor:
             batch = torch.from_numpy(np.stack([a for _, a in good])).permute(0, 3, 1, 2).contiguous()
             for pr in self._to_predictions(self.probabilities(batch), [f for f, _ in good], top_k, threshold):
                 preds[pr.path] = pr
-        return [Prediction(f, None, 0.0, (), a.message) if isinstance(a, ImageLoadError) else preds[f]
+        return [Prediction(a.path, None, 0.0, (), a.message) if isinstance(a, ImageLoadError) else preds[f]
                 for f, a in zip(files, decoded, strict=True)]
 
 def _try_load(path: str, size: tuple[int, int]) -> np.ndarray | ImageLoadError:

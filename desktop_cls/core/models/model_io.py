@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -64,44 +65,71 @@ class ModelMeta:
 
     @classmethod
     def from_dict(cls, d: Any, source: str = "metadata") -> ModelMeta:
-        def bad(msg: str) -> ModelFileError:
-            return ModelFileError(f"{source}: {msg}")
+        """Every field is checked for type and range: a sidecar is a file anyone can edit."""
+        try:
+            return cls._from_checked(d)
+        except ValueError as e:
+            raise ModelFileError(f"{source}: {e}") from None
 
+    @classmethod
+    def _from_checked(cls, d: Any) -> ModelMeta:
         if not isinstance(d, dict):
-            raise bad("metadata must be a JSON object")
+            raise ValueError("metadata must be a JSON object")
         version = d.get("schema_version")
-        if not isinstance(version, int) or version > SCHEMA_VERSION or version < 1:
-            raise bad(f"unsupported metadata schema_version {version!r} (this version reads {SCHEMA_VERSION})")
+        if not (isinstance(version, int) and not isinstance(version, bool) and 1 <= version <= SCHEMA_VERSION):
+            raise ValueError(f"unsupported metadata schema_version {version!r} (this version reads {SCHEMA_VERSION})")
         classes = d.get("classes")
-        if not isinstance(classes, list) or not classes or not all(isinstance(c, str) for c in classes):
-            raise bad("'classes' must be a non-empty list of names")
+        if not (isinstance(classes, list) and 0 < len(classes) <= MAX_CLASSES
+                and all(isinstance(c, str) and c for c in classes)):
+            raise ValueError(f"'classes' must be a list of 1 to {MAX_CLASSES:,} non-empty names")
+        if len(set(classes)) != len(classes):
+            raise ValueError("'classes' names a class twice")
         if "num_classes" in d and d["num_classes"] != len(classes):
-            raise bad(f"num_classes {d['num_classes']} does not match {len(classes)} class names")
+            raise ValueError(f"num_classes {d['num_classes']} does not match {len(classes)} class names")
         size = d.get("input_size")
-        if not (isinstance(size, list) and len(size) == 2 and all(isinstance(v, int) and 0 < v <= 4096 for v in size)):
-            raise bad("'input_size' must be [height, width] in pixels")
-        for key in ("mean", "std"):
-            v = d.get(key, [0.0, 0.0, 1.0])
-            if not (isinstance(v, list) and len(v) == 3 and all(isinstance(x, int | float) for x in v)):
-                raise bad(f"'{key}' must be three numbers")
-        if any(float(s) <= 0 for s in d.get("std", [1, 1, 1])):
-            raise bad("'std' values must be positive")
-        if d.get("resize", "stretch") not in ("stretch", "center_crop"):
-            raise bad("'resize' must be 'stretch' or 'center_crop'")
+        if not (isinstance(size, list) and len(size) == 2 and all(_is_int(v) and 0 < v <= MAX_SIDE for v in size)):
+            raise ValueError(f"'input_size' must be [height, width], each 1 to {MAX_SIDE} pixels")
+        image_size = d.get("image_size", size[0])
+        if not (_is_int(image_size) and image_size == size[0] == size[1]):
+            raise ValueError(f"'image_size' {image_size!r} does not match 'input_size' {size}")
+        mean = _numbers(d, "mean", IMAGENET_MEAN, -10.0, 10.0)
+        std = _numbers(d, "std", IMAGENET_STD, 1e-3, 10.0)
+        resize = d.get("resize", "stretch")
+        if resize not in ("stretch", "center_crop"):
+            raise ValueError("'resize' must be 'stretch' or 'center_crop'")
         temp = d.get("temperature", 1.0)
-        if not isinstance(temp, int | float) or temp <= 0:
-            raise bad("'temperature' must be a positive number")
+        if not _in_range(temp, MIN_TEMPERATURE, MAX_TEMPERATURE):
+            raise ValueError(f"'temperature' must be a number between {MIN_TEMPERATURE:g} and {MAX_TEMPERATURE:g}")
         model = d.get("model")
-        if not isinstance(model, str):
-            raise bad("'model' must name the architecture")
-        return cls(
-            model=model, classes=tuple(classes), image_size=int(d.get("image_size") or size[0]),
-            input_size=(int(size[0]), int(size[1])),
-            mean=tuple(float(x) for x in d.get("mean", IMAGENET_MEAN)),  # type: ignore[arg-type]
-            std=tuple(float(x) for x in d.get("std", IMAGENET_STD)),  # type: ignore[arg-type]
-            resize=d.get("resize", "stretch"), temperature=float(temp),
-            dataset_fingerprint=d.get("dataset_fingerprint"),
-        )
+        if not isinstance(model, str) or not model:
+            raise ValueError("'model' must name the architecture")
+        fingerprint = d.get("dataset_fingerprint")
+        if fingerprint is not None and not isinstance(fingerprint, dict):
+            raise ValueError("'dataset_fingerprint' must be a JSON object")
+        return cls(model=model, classes=tuple(classes), image_size=int(image_size),
+                   input_size=(int(size[0]), int(size[1])), mean=mean, std=std,  # type: ignore[arg-type]
+                   resize=resize, temperature=float(temp), dataset_fingerprint=fingerprint)
+
+
+MAX_CLASSES = 100_000
+MAX_SIDE = 4096
+MIN_TEMPERATURE, MAX_TEMPERATURE = 0.01, 100.0  # calibration itself stays within 0.05..20
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _in_range(x: Any, lo: float, hi: float) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x) and lo <= x <= hi
+
+
+def _numbers(d: dict[str, Any], key: str, default: tuple[float, ...], lo: float, hi: float) -> tuple[float, ...]:
+    """d[key] as three finite numbers within [lo, hi] (one per channel), or ValueError naming the field."""
+    v = d.get(key, list(default))
+    if not (isinstance(v, list) and len(v) == 3 and all(_in_range(x, lo, hi) for x in v)):
+        raise ValueError(f"'{key}' must be three numbers between {lo:g} and {hi:g}")
+    return tuple(float(x) for x in v)
 
 
 def sidecar_path(model_file: Path) -> Path:

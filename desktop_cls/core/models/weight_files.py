@@ -4,6 +4,8 @@ opened with weights_only=True."""
 from __future__ import annotations
 
 import pickle
+import re
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,9 @@ import torch
 from desktop_cls.core.errors import ModelFileError
 
 WEIGHT_SUFFIXES = (".safetensors", ".pt", ".pth", ".bin", ".ckpt")
+# torch warns about the pickle protocol of files it then refuses; our refusal says what matters, once
+warnings.filterwarnings("ignore", message="Detected pickle protocol", category=UserWarning)
+
 
 def _plain_state(obj: Any, path: Path) -> dict[str, torch.Tensor]:
     if isinstance(obj, dict) and "model" in obj and isinstance(obj["model"], dict):
@@ -27,15 +32,24 @@ def _plain_state(obj: Any, path: Path) -> dict[str, torch.Tensor]:
 def torch_load_safe(path: Path) -> Any:
     """torch.load restricted to tensors and plain containers: a file that needs code is refused."""
     try:
+        if Path(path).stat().st_size == 0:
+            raise ModelFileError(f"cannot read {path}: the file is empty (0 bytes; was its saving cut short?)")
         return torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as e:
-        first = str(e).splitlines()[0] if str(e) else ""
+        # torch's own text suggests weights_only=False, which is exactly what must not be done here
+        wanted = re.search(r"GLOBAL ([\w.]+)", str(e))
+        what = f" (it asks for {wanted.group(1)})" if wanted else ""
         raise ModelFileError(
             f"refused to open {path}: it contains Python objects, not only weights, and loading it could "
-            f"run code. Only open .pt files you made yourself with state_dict(). ({first[:160]})"
+            f"run code{what}. Only open .pt files you made yourself with state_dict()."
         ) from None
     except (OSError, RuntimeError, EOFError, ValueError) as e:
-        raise ModelFileError(f"cannot read {path}: {str(e).splitlines()[0] if str(e) else e}") from None
+        raise ModelFileError(f"cannot read {path}: {_first_line(e)}") from None
+
+
+def _first_line(e: BaseException) -> str:
+    text = str(e).strip()
+    return text.splitlines()[0] if text else f"the file ends too early or is damaged ({type(e).__name__})"
 
 
 def load_state_dict_file(path: Path) -> dict[str, torch.Tensor]:

@@ -20,8 +20,15 @@ from desktop_cls.core import run_dir as rd
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import BaseCallback, BatchEnd, EpochEnd, Notice, StageChanged
 from desktop_cls.core.models.model_io import ModelMeta, save_native
-from desktop_cls.core.storage import append_jsonl
-from desktop_cls.core.training.checkpoint import save_checkpoint
+from desktop_cls.core.storage import append_jsonl, write_atomic
+from desktop_cls.core.training.checkpoint import (
+    DiskFull,
+    checkpoint_epoch,
+    disk_full_error,
+    is_disk_full,
+    save_checkpoint,
+    sidecar_epoch,
+)
 from desktop_cls.core.training.fit_result import TrainState
 
 
@@ -118,8 +125,14 @@ class MetricsLog(LoopCallback):
 class SaveCheckpoints(LoopCallback):
     """last.pt after every epoch; on a new best, best.pt and the model file the predictor and export read.
 
-    Main process only. A failed write (disk full) keeps the previous file and ends the run with a
-    UserError that says so."""
+    Main process only. A failed write keeps the previous file and ends the run with a UserError that
+    says so (DiskFull when the disk is full). last.pt is written first and is the commit: a run
+    stopped before that epoch's best.pt and model file were in gets them from last.pt on resume."""
+
+    def on_fit_start(self, loop: Loop) -> None:
+        super().on_fit_start(loop)
+        if loop.resumed and loop.is_main:
+            self._repair_best()
 
     def on_epoch_end(self, event: EpochEnd) -> None:
         if not self.loop.is_main:
@@ -128,17 +141,39 @@ class SaveCheckpoints(LoopCallback):
         self._save(rd.LAST, state)
         if event.is_best:
             self._save(rd.BEST, state)
-            save_native(self.loop.model, self.loop.model_meta(), self.loop.run / rd.MODEL, epoch=event.epoch,
-                        val_accuracy=self.loop.state.best_val_accuracy)
+            self._save_model(event.epoch)
+
+    def _save_model(self, epoch: int) -> None:
+        save_native(self.loop.model, self.loop.model_meta(), self.loop.run / rd.MODEL, epoch=epoch,
+                    val_accuracy=self.loop.state.best_val_accuracy)
 
     def _save(self, name: str, state: dict[str, Any]) -> None:
         path = self.loop.run / name
         try:
             save_checkpoint(path, state)
-        except OSError as e:
-            self.loop.notice(f"could not save the checkpoint {name} ({e}); the previous one is kept. "
+        except (DiskFull, OSError) as e:
+            if not isinstance(e, DiskFull) and not is_disk_full(e):
+                raise UserError(f"saving {path} failed: {e}. The previous checkpoint is intact.") from None
+            self.loop.notice(f"could not save the checkpoint {name}: the disk is full; the previous one is kept. "
                              "Free some disk space.", "warning")
-            raise UserError(f"saving {path} failed: {e}. The previous checkpoint is intact.") from None
+            raise e if isinstance(e, DiskFull) else disk_full_error(path, 2**20) from None
+
+    def _repair_best(self) -> None:
+        """The restored epoch was the best one but its best.pt or model file is older: rewrite them
+        from last.pt (already loaded into the model), so every file names the same best epoch."""
+        run, epoch = self.loop.run, self.loop.state.epoch
+        if epoch == 0 or self.loop.state.best_epoch != epoch:
+            return  # the best epoch is an earlier one: its files were in before last.pt moved on
+        repaired = []
+        if checkpoint_epoch(run / rd.BEST) != epoch:
+            write_atomic(run / rd.BEST, (run / rd.LAST).read_bytes())
+            repaired.append("best.pt")
+        if repaired or sidecar_epoch(run / rd.MODEL) != epoch:
+            self._save_model(epoch)
+            repaired.append("the model file")
+        if repaired:
+            self.loop.notice(f"{' and '.join(repaired)} of epoch {epoch} had not been saved (the run was stopped "
+                             "while saving); restored from the checkpoint", "warning")
 
 
 class EarlyStopping(LoopCallback):

@@ -2,24 +2,75 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import math
+import shutil
 from pathlib import Path
 from typing import Any
 
 import torch
 
-from desktop_cls.core.errors import ModelFileError
+from desktop_cls.core.errors import ModelFileError, UserError
 from desktop_cls.core.models.weight_files import torch_load_safe
 from desktop_cls.core.storage import write_atomic_with
 
 CHECKPOINT_VERSION = 1
 
 
+class DiskFull(UserError):
+    """Saving ran out of disk space; whatever was saved before is intact, so the run can be resumed."""
+
+
+def free_bytes(path: Path) -> int:
+    return shutil.disk_usage(path).free
+
+
+def disk_full_error(path: Path, needed: int) -> DiskFull:
+    """'the disk is full: free N MB and resume', N from what the save needs and what is free now."""
+    folder = Path(path).parent
+    mb = max(1, math.ceil((needed - _free_or_zero(folder)) / 2**20))
+    return DiskFull(f"the disk is full: free {mb} MB on {folder} and resume the run (the previous "
+                    "checkpoint is intact)")
+
+
+def is_disk_full(e: BaseException) -> bool:
+    return isinstance(e, OSError) and e.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
+
+
 def save_checkpoint(path: Path, state: dict[str, Any]) -> None:
-    """state holds tensors, plain containers and strings only, so weights_only loading can read it."""
+    """state holds tensors, plain containers and strings only, so weights_only loading can read it.
+
+    A full disk is DiskFull whichever way it shows: torch.save reports it as a RuntimeError
+    ('unexpected pos'), not an OSError, so a failed save is checked against the free space."""
+    path = Path(path)
     payload = dict(state)
     payload["checkpoint_version"] = CHECKPOINT_VERSION
-    write_atomic_with(Path(path), lambda p: torch.save(payload, p))
+    try:
+        write_atomic_with(path, lambda p: torch.save(payload, p))
+    except (OSError, RuntimeError) as e:
+        needed = 2 * (path.stat().st_size if path.is_file() else _tensor_bytes(payload)) + 2**20
+        if is_disk_full(e) or _free_or_zero(path.parent) < needed:
+            raise disk_full_error(path, needed) from None
+        reason = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        raise UserError(f"saving {path} failed: {reason}. The previous checkpoint is intact.") from None
+
+
+def _free_or_zero(folder: Path) -> int:
+    try:
+        return free_bytes(folder)
+    except OSError:
+        return 0
+
+
+def _tensor_bytes(obj: Any) -> int:
+    if isinstance(obj, torch.Tensor):
+        return obj.numel() * obj.element_size()
+    if isinstance(obj, dict):
+        return sum(_tensor_bytes(v) for v in obj.values())
+    if isinstance(obj, list | tuple):
+        return sum(_tensor_bytes(v) for v in obj)
+    return 0
 
 
 def load_checkpoint(path: Path) -> dict[str, Any]:
@@ -40,3 +91,19 @@ def load_checkpoint(path: Path) -> dict[str, Any]:
         except json.JSONDecodeError:
             raise ModelFileError(f"{path}: the stored configuration is not valid JSON") from None
     return data
+
+
+def checkpoint_epoch(path: Path) -> int | None:
+    """The epoch a checkpoint file holds, or None when it is missing or unreadable."""
+    try:
+        return int(load_checkpoint(path)["epoch"])
+    except (ModelFileError, OSError, ValueError, TypeError):
+        return None
+
+
+def sidecar_epoch(model_file: Path) -> int | None:
+    """The epoch recorded in a model file's JSON sidecar, or None."""
+    try:
+        return int(json.loads(Path(model_file).with_suffix(".json").read_text(encoding="utf-8"))["epoch"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None

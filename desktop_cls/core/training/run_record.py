@@ -11,7 +11,9 @@ import torch
 from desktop_cls import __version__
 from desktop_cls.core import run_dir as rd
 from desktop_cls.core.data.dataset import DatasetIndex, Problem
+from desktop_cls.core.errors import UserError
 from desktop_cls.core.storage import write_json
+from desktop_cls.core.training.checkpoint import DiskFull, disk_full_error, is_disk_full
 from desktop_cls.core.training.config import TrainConfig
 from desktop_cls.core.training.fit_result import TrainState
 
@@ -49,3 +51,25 @@ def record_stop(run: Path, status: str, **details: object) -> None:
     if (run / rd.RUN_INFO).exists():
         with contextlib.suppress(OSError):
             rd.update_run_info(run, status=status, **details)
+
+
+def settle_dead_run(run: Path) -> None:
+    """Called with the run's lock held: a 'starting'/'running' status was left by a process that died."""
+    with contextlib.suppress(UserError, OSError):
+        if rd.read_run_info(run).get("status") in ("starting", "running"):
+            rd.update_run_info(run, status="interrupted")
+
+
+def record_failure(run: Path, e: BaseException, started: bool) -> BaseException:
+    """Say in run.json how the run ended; returns the error to raise (a full disk as DiskFull).
+
+    Before training started (a resume refused: classes changed, checkpoint refused) run.json is left
+    as it was, so a completed run stays completed. A full disk or Ctrl+C leaves it resumable:
+    'interrupted', not 'failed'."""
+    if is_disk_full(e):
+        last = run / rd.LAST
+        e = disk_full_error(run / rd.MODEL, 2 * (last.stat().st_size if last.is_file() else 0) + 2**20)
+    if started:
+        interrupted = isinstance(e, DiskFull | KeyboardInterrupt | SystemExit)
+        record_stop(run, "interrupted" if interrupted else "failed", error=str(e) or type(e).__name__)
+    return e

@@ -31,7 +31,14 @@ from desktop_cls.core.training.epoch_meter import EpochMeter
 from desktop_cls.core.training.fit_result import FitResult, TrainState
 from desktop_cls.core.training.optim import class_weights, epoch_seed, make_optimizer
 from desktop_cls.core.training.resume_state import checkpoint_state, restore_checkpoint, resumable_run
-from desktop_cls.core.training.run_record import record_end, record_setup, record_start, record_stop
+from desktop_cls.core.training.run_record import (
+    record_end,
+    record_failure,
+    record_setup,
+    record_start,
+    record_stop,
+    settle_dead_run,
+)
 from desktop_cls.core.training.schedule import lr_multiplier
 from desktop_cls.core.training.step import TrainStep
 from desktop_cls.core.training.tensorboard_log import TensorBoardCallback, tensorboard_available
@@ -65,6 +72,7 @@ class Trainer:
         self.state = TrainState(batch_size=cfg.batch_size)
         self.problems: list[Problem] = list(data.problems)
         self.resumed = self.cancelled = self.stopped_early = False
+        self.started = False  # run.json says 'running': from then on a failure is the run's
         self.lr_factor = 1.0  # batch-size and multi-process scaling of cfg.lr, fixed by _announce
         self.epoch_seconds: list[float] = []
         self.paused_seconds = 0.0  # left out of every time the run reports
@@ -290,6 +298,7 @@ class Trainer:
         cfg, amp = self.cfg, self.step.amp
         if self.is_main:
             record_setup(self.run, count_parameters(self.step.model), self.device, amp, n_train, n_val)
+            self.started = True
             if amp is not None:
                 kind = "bf16" if amp == torch.bfloat16 else "fp16"
                 self.cb.notice(f"{kind} mixed precision on {'the CPU' if self.device.type == 'cpu' else self.device}"
@@ -354,11 +363,14 @@ def fit(
     if distributed is not None:
         run = distributed.agree_on_run_dir(lambda: rd.new_run_dir(out, cfg.model))
     else:
-        run = rd.new_run_dir(out, cfg.model)
-    if is_main:
-        record_start(run, cfg, index)
-    trainer = Trainer(cfg, index, run, callbacks, cancel or CancelToken(), pause or PauseToken(), distributed)
-    return _run(trainer, resume=False)
+        run = rd.new_run_dir(out, cfg.model)  # locked for this process until the finally below
+    try:
+        if is_main:
+            record_start(run, cfg, index)
+        trainer = Trainer(cfg, index, run, callbacks, cancel or CancelToken(), pause or PauseToken(), distributed)
+        return _run(trainer, resume=False)
+    finally:
+        rd.release_run(run)
 
 
 def resume(
@@ -377,9 +389,16 @@ def resume(
     Raises UserError when run is not a run folder or has no checkpoint yet, when its dataset has moved
     or its classes changed, or when the checkpoint does not fit the model."""
     run = Path(run).expanduser().resolve()
-    cfg, index = resumable_run(run, epochs)
-    trainer = Trainer(cfg, index, run, callbacks, cancel or CancelToken(), pause or PauseToken(), distributed)
-    return _run(trainer, resume=True)
+    if not rd.is_run_dir(run):
+        raise UserError(f"{run} is not a training run folder (config.json and run.json are missing)")
+    rd.claim_run(run)  # RunInUse when another process trains in it
+    try:
+        settle_dead_run(run)
+        cfg, index = resumable_run(run, epochs)
+        trainer = Trainer(cfg, index, run, callbacks, cancel or CancelToken(), pause or PauseToken(), distributed)
+        return _run(trainer, resume=True)
+    finally:
+        rd.release_run(run)
 
 
 def _run(trainer: Trainer, resume: bool) -> FitResult:
@@ -393,6 +412,9 @@ def _run(trainer: Trainer, resume: bool) -> FitResult:
                          best_epoch=trainer.state.best_epoch, train_seconds=0.0, cancelled=True,
                          history=tuple(trainer.state.history), problems=tuple(trainer.problems))
     except BaseException as e:
-        if trainer.is_main:
-            record_stop(trainer.run, "failed", error=str(e) or type(e).__name__)
-        raise
+        if not trainer.is_main:
+            raise
+        err = record_failure(trainer.run, e, started=trainer.started or not resume)
+        if err is e:
+            raise
+        raise err from None

@@ -171,10 +171,13 @@ class LabelPage(QWidget):
     def _on_dataset(self, index: Any) -> None:
         if self.state.workspace is not self.workspace:
             self.workspace = self.state.workspace
-            if self.workspace is not None and self.workspace.recovered:
+            ws = self.workspace
+            if ws is not None and ws.recovered:
                 QMessageBox.information(self, "Labeling recovered",
                                         "The last labeling step was cut short (the app closed); it has been "
                                         "finished, and you can undo it with Ctrl+Z.")
+            if ws is not None and ws.notices:
+                QMessageBox.information(self, self.tr("Labeling history repaired"), "\n\n".join(ws.notices))
         self.refresh()
 
     def refresh(self) -> None:

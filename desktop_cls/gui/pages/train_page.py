@@ -147,7 +147,7 @@ class TrainPage(QWidget):
     # ---- plots ---------------------------------------------------------------------------------
     # ---- runs ----------------------------------------------------------------------------------
     def refresh_runs(self) -> None:
-        from desktop_cls.core.run_dir import list_runs, read_run_info, run_status
+        from desktop_cls.core.run_dir import list_runs, read_run_info, run_in_use, run_status
 
         checked = {self.runs_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.runs_list.count())
                    if self.runs_list.item(i).checkState() == Qt.CheckState.Checked}
@@ -161,7 +161,13 @@ class TrainPage(QWidget):
             acc = info.get("best_val_accuracy")
             label = f"{run.name} · {info.get('model', '?')} · " + (f"{acc:.1%}" if isinstance(acc, float) else
                                                                     run_status(run, info))
+            busy = run_in_use(run)
+            if busy:
+                label += " · " + self.tr("in use")
             item = QListWidgetItem(label)
+            if busy:
+                item.setToolTip(self.tr("Another window or process is training this run right now; it cannot be "
+                                        "resumed until that training ends."))
             item.setData(Qt.ItemDataRole.UserRole, str(run))
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if str(run) in checked else Qt.CheckState.Unchecked)
@@ -291,6 +297,12 @@ class TrainPage(QWidget):
 
     def resume(self, run: str, epochs: int | None = None) -> None:
         if self.worker is not None or not self.state.core_loaded:
+            return
+        from desktop_cls.core.run_dir import run_in_use
+
+        if run_in_use(Path(run)):
+            show_error(self, "Cannot resume", self.tr("{run} is in use: another window or process is training it. "
+                                                      "Wait for that training to end.").format(run=run))
             return
         try:
             cfg = TrainConfig.load(Path(run) / "config.json")

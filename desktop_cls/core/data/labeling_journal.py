@@ -1,0 +1,87 @@
+"""The labeling journal's records: parsed defensively (a journal is a file anyone can damage) and
+rolled back when an interrupted step cannot be finished."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from dataclasses import dataclass
+from pathlib import Path, PureWindowsPath
+from typing import Any
+
+from desktop_cls.core.errors import UserError
+
+
+@dataclass(frozen=True)
+class Move:
+    """src -> dst, relative to the dataset root. src None: create folder dst; dst None: remove empty src."""
+
+    src: str | None
+    dst: str | None
+
+    def inverse(self) -> Move:
+        return Move(self.dst, self.src)
+
+    def to_list(self) -> list[str | None]:
+        return [self.src, self.dst]
+
+
+@dataclass(frozen=True)
+class Operation:
+    id: int
+    kind: str
+    moves: tuple[Move, ...]
+    description: str
+
+
+class StepFailed(UserError):
+    """A labeling step that could not be carried out and was rolled back; `cause` says why."""
+
+    def __init__(self, message: str, cause: BaseException) -> None:
+        super().__init__(message)
+        self.cause = cause
+
+
+def _safe_rel(path: Any) -> bool:
+    """A journal path must stay inside the dataset: relative, no '..', no NUL, no drive."""
+    return (isinstance(path, str) and bool(path) and not path.startswith(("/", "\\")) and "\x00" not in path
+            and ".." not in path.replace("\\", "/").split("/") and not PureWindowsPath(path).drive)
+
+
+def parse_begin(rec: dict[str, Any]) -> tuple[Operation, int | None] | None:
+    """A 'begin' record as (operation, undo/redo target), or None when any field is malformed."""
+    op_id, kind, moves, target = rec.get("id"), rec.get("kind"), rec.get("moves"), rec.get("target")
+    if type(op_id) is not int or not isinstance(kind, str) or not isinstance(moves, list) or not moves:
+        return None
+    if target is not None and type(target) is not int:
+        return None
+    parsed: list[Move] = []
+    for m in moves:
+        if not (isinstance(m, list) and len(m) == 2 and any(x is not None for x in m)
+                and all(x is None or _safe_rel(x) for x in m)):
+            return None
+        parsed.append(Move(m[0], m[1]))
+    return Operation(op_id, kind, tuple(parsed), str(rec.get("description", ""))), target
+
+
+def reason(e: BaseException) -> str:
+    if isinstance(e, OSError) and e.strerror and e.filename:
+        return f"{e.strerror}: {e.filename}"
+    return str(e) or type(e).__name__
+
+
+def rollback_tolerant(root: Path, moves: tuple[Move, ...]) -> None:
+    """Put back whatever part of `moves` is on disk, when which part ran is unknown (after a crash)."""
+    for m in reversed(moves):
+        with contextlib.suppress(OSError, ValueError):
+            if m.src is not None and m.dst is not None:
+                src, dst = (root / m.src), (root / m.dst)
+                if os.path.lexists(dst) and not os.path.lexists(src):
+                    src.parent.mkdir(parents=True, exist_ok=True)
+                    os.rename(dst, src)
+            elif m.dst is not None:
+                d = (root / m.dst)
+                if d.is_dir() and not any(d.iterdir()):
+                    d.rmdir()
+            elif m.src is not None:
+                (root / m.src).mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,122 @@
+"""One process owns a run folder at a time: an OS-level lock on RUN/.lock that dies with its process.
+
+flock (POSIX) and msvcrt.locking (Windows) locks belong to an open file, so a process killed with
+kill -9 or a power cut leaves no stale lock behind, and a second opener in the same process (the app
+starting a run that is already training) is refused too. The file itself is left in place: only the
+lock on it counts, never its existence.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from pathlib import Path
+from typing import IO
+
+from desktop_cls.core.errors import UserError
+
+LOCK_NAME = ".lock"
+
+
+class RunInUse(UserError):
+    """Another process (or another task of this one) is training in this run folder."""
+
+
+def _try_lock(f: IO[bytes]) -> bool:
+    if sys.platform == "win32":
+        import msvcrt
+
+        try:
+            f.seek(0)
+            msvcrt.locking(f.fileno(), msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    import fcntl
+
+    try:
+        fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+def _unlock(f: IO[bytes]) -> None:
+    if sys.platform == "win32":
+        import msvcrt
+
+        with contextlib.suppress(OSError):
+            f.seek(0)
+            msvcrt.locking(f.fileno(), msvcrt.LK_UNLCK, 1)
+    else:
+        import fcntl
+
+        fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+
+
+class RunLock:
+    """Held while a process trains in `run`; release() (or the process ending) frees it."""
+
+    def __init__(self, run: Path) -> None:
+        self.run = Path(run)
+        self._file: IO[bytes] | None = None
+
+    @property
+    def held(self) -> bool:
+        return self._file is not None
+
+    def acquire(self) -> RunLock:
+        """Take the lock or raise RunInUse naming the owner's process id (where the OS lets us read it)."""
+        if self._file is not None:
+            return self
+        f = open(self.run / LOCK_NAME, "a+b")  # noqa: SIM115 - kept open while the lock is held
+        if not _try_lock(f):
+            f.close()
+            owner = _owner_pid(self.run)
+            who = f" (process {owner})" if owner else ""
+            raise RunInUse(f"{self.run} is in use by another training{who}; wait for it to finish or stop it, "
+                           "then try again")
+        with contextlib.suppress(OSError):  # the owner's pid, for the message above; only a hint
+            f.seek(1 if sys.platform == "win32" else 0)
+            f.truncate()
+            f.write(str(os.getpid()).encode())
+            f.flush()
+        self._file = f
+        return self
+
+    def release(self) -> None:
+        f, self._file = self._file, None
+        if f is not None:
+            _unlock(f)
+            f.close()
+
+    def __enter__(self) -> RunLock:
+        return self.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+def _owner_pid(run: Path) -> int | None:
+    with contextlib.suppress(OSError, ValueError):
+        text = (Path(run) / LOCK_NAME).read_bytes().strip(b"\0 \n")
+        return int(text) if text else None
+    return None
+
+
+def run_in_use(run: Path) -> bool:
+    """Is this run folder owned by a live process right now? (False for a run left 'running' by a
+    process that died: its lock died with it.)"""
+    path = Path(run) / LOCK_NAME
+    if not path.is_file():
+        return False
+    try:
+        f = open(path, "rb")  # noqa: SIM115 - closed below
+    except OSError:
+        return False
+    with f:
+        if not _try_lock(f):
+            return True
+        _unlock(f)
+    return False

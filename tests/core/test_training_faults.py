@@ -1,0 +1,135 @@
+"""Faults around a run's files: kill -9 between one epoch's files, disk full inside torch.save, a run
+killed before its first epoch, a refused resume. Each kill point is its own child process."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+from desktop_cls.core import run_dir as rd
+from desktop_cls.core.errors import UserError
+from desktop_cls.core.models.model_io import load_native
+from desktop_cls.core.run_lock import run_in_use
+from desktop_cls.core.training.checkpoint import load_checkpoint
+from desktop_cls.core.training.config import TrainConfig
+from desktop_cls.core.training.trainer import fit, resume
+from tests.conftest import make_tiny_folder
+
+REPO = Path(__file__).resolve().parents[2]
+HELPER = REPO / "tests" / "core" / "crash_helper.py"
+
+
+def killed_child(data: Path, out: Path, epochs: int, mode: str) -> None:
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    proc = subprocess.run([sys.executable, str(HELPER), str(data), str(out), str(epochs), mode], env=env,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=300)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    return make_tiny_folder(tmp_path / "data", classes=("a", "b"), per_class=8)
+
+
+def assert_one_epoch_committed(run: Path) -> None:
+    """best.pt, model.safetensors, model.json and run.json all name the best epoch of last.pt."""
+    last = load_checkpoint(run / rd.LAST)
+    best = load_checkpoint(run / rd.BEST)
+    model, _ = load_native(run / rd.MODEL)
+    sidecar = json.loads((run / "model.json").read_text())
+    assert best["epoch"] == last["best_epoch"] == sidecar["epoch"] == rd.read_run_info(run)["best_epoch"]
+    for k, v in model.state_dict().items():
+        assert torch.equal(v, best["model"][k]), k
+
+
+@pytest.mark.parametrize("target", ["best.pt", "model.safetensors", "model.json"])
+def test_kill_between_one_epochs_files_is_repaired_on_resume(data: Path, tmp_path: Path, target: str) -> None:
+    run = tmp_path / "run"
+    killed_child(data, run, 4, f"die-before:{target}")
+    assert load_checkpoint(run / rd.LAST)["epoch"] == 2  # last.pt of epoch 2 is in; its best files are not all
+    resume(run, epochs=2)  # nothing left to train: only the repair
+    assert_one_epoch_committed(run)
+    resume(run, epochs=4)
+    assert_one_epoch_committed(run)
+    assert [r["epoch"] for r in rd.read_metrics(run)] == [1, 2, 3, 4]
+
+
+def test_disk_full_inside_torch_save_is_a_clear_message(data: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    from desktop_cls.cli import main
+    from desktop_cls.core.training import checkpoint
+
+    real_save = torch.save
+    calls = {"n": 0}
+
+    def full(obj: object, f: object, *a: object, **k: object) -> None:
+        calls["n"] += 1
+        if calls["n"] >= 3:  # epoch 2: torch reports a full disk as a RuntimeError, not an OSError
+            raise RuntimeError("[enforce fail at inline_container.cc:603] . unexpected pos 1536 vs 1424")
+        real_save(obj, f, *a, **k)
+
+    monkeypatch.setattr(torch, "save", full)
+    monkeypatch.setattr(checkpoint, "free_bytes", lambda _p: 10_000)
+    run = tmp_path / "run"
+    code = main(["train", str(data), "--out", str(run), "--model", "simple_cnn", "--epochs", "3",
+                 "--image-size", "16", "--batch-size", "2"])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert "the disk is full: free" in err and "MB" in err and "resume" in err
+    assert rd.read_run_info(run)["status"] == "interrupted"
+    assert load_checkpoint(run / rd.LAST)["epoch"] == 1  # the previous checkpoint is intact
+    assert not list((run / "checkpoints").glob(".*.tmp"))
+
+
+def test_enospc_is_the_same_message(data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_save = torch.save
+    calls = {"n": 0}
+
+    def full(obj: object, f: object, *a: object, **k: object) -> None:
+        calls["n"] += 1
+        if calls["n"] >= 3:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_save(obj, f, *a, **k)
+
+    monkeypatch.setattr(torch, "save", full)
+    with pytest.raises(UserError, match=r"the disk is full: free \d+ MB on .* and resume"):
+        fit(TrainConfig(model="simple_cnn", epochs=3, batch_size=2, image_size=16), data, out=tmp_path / "run")
+    assert rd.read_run_info(tmp_path / "run")["status"] == "interrupted"
+
+
+def test_run_killed_before_its_first_epoch_is_not_left_running(data: Path, tmp_path: Path) -> None:
+    run = tmp_path / "run"
+    killed_child(data, run, 2, "die-before-first-epoch")
+    assert rd.read_run_info(run)["status"] == "running" and not run_in_use(run)  # the lock died with it
+    with pytest.raises(UserError, match="no checkpoint yet"):
+        resume(run)
+    assert rd.read_run_info(run)["status"] == "interrupted"
+
+
+def test_a_refused_resume_leaves_the_run_as_it_was(data: Path, tmp_path: Path) -> None:
+    import pickle
+
+    run = Path(fit(TrainConfig(model="simple_cnn", epochs=1, batch_size=4, image_size=16), data,
+                   out=tmp_path / "run").run_dir)
+    before = rd.read_run_info(run)
+    assert before["status"] == "completed"
+    shutil.move(data / "b", tmp_path / "b")  # the classes changed
+    with pytest.raises(UserError):
+        resume(run, epochs=3)
+    assert rd.read_run_info(run) == before
+    shutil.move(tmp_path / "b", data / "b")
+    with open(run / rd.LAST, "wb") as f:  # a planted pickle
+        pickle.dump({"model": print}, f)
+    with pytest.raises(UserError, match="refused"):
+        resume(run, epochs=3)
+    assert rd.read_run_info(run) == before
