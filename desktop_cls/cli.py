@@ -241,12 +241,30 @@ def cmd_predict(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from desktop_cls.core.inference.export import export_model
 
-    result = export_model(args.model, args.format, args.out, overwrite=args.overwrite)
+    pr = _Progress()
+    result = export_model(args.model, args.format, args.out, overwrite=args.overwrite, data=args.data,
+                          progress=pr.progress)
+    pr.line("")
     if args.json:
         _print_json(result.to_dict())
+        return 0
+    files = " + ".join(result.files or (result.path,))
+    print(f"exported {args.format} to {files} ({result.size_bytes / 1e6:.2f} MB), metadata {result.sidecar}")
+    if result.num_images:
+        acc, ref = result.accuracy or 0.0, result.reference_accuracy or 0.0
+        print(f"on {result.images}: top-1 agreement with the trained model {result.top1_agreement:.1%}, "
+              f"accuracy {acc:.1%} (trained model {ref:.1%})")
     else:
-        print(f"exported {args.format} to {result.path} ({result.size_bytes / 1e6:.1f} MB), metadata {result.sidecar}; "
-              f"verified: max difference {result.max_abs_diff:.1e}, top-1 agreement {result.top1_agreement:.0%}")
+        print(f"verified on random inputs (max difference {result.max_abs_diff:.1e}); accuracy not measured: "
+              f"{result.images}")
+    print(f"one image: {result.latency_ms:.2f} ms in {result.runtime} (trained model in PyTorch: "
+          f"{result.reference_latency_ms:.2f} ms) on this machine")
+    if result.quantization:
+        print(f"quantization: {result.quantization}")
+    if result.snippet:
+        print(f"use it elsewhere: python {result.snippet} IMAGE")
+    if result.warning:
+        print(f"warning: {result.warning}")
     return 0
 
 
@@ -390,8 +408,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     x = sub.add_parser("export", help="export a trained model for use elsewhere")
     x.add_argument("model", help="run folder or .safetensors model")
-    x.add_argument("--format", required=True, choices=["safetensors", "torchscript", "onnx"])
+    x.add_argument("--format", required=True,
+                   choices=["safetensors", "torchscript", "onnx", "onnx-int8", "onnx-fp16", "openvino"],
+                   help="onnx-int8: quantized, calibrated on training images; onnx-fp16: half precision; "
+                   "openvino: an OpenVINO .xml + .bin pair")
     x.add_argument("--out", required=True, metavar="FILE")
+    x.add_argument("--data", metavar="DIR", help="labeled folder to calibrate and measure on (default: the "
+                   "run's own dataset, whose validation images give the figures)")
     x.add_argument("--overwrite", action="store_true")
     x.add_argument("--json", action="store_true")
     x.set_defaults(func=cmd_export)

@@ -68,6 +68,24 @@ def test_train_eval_predict_export_flow(capsys: pytest.CaptureFixture[str], tiny
     assert code == 0 and json.loads(out)[0]["label"]
 
 
+def test_export_int8_reports_its_cost_as_json_and_text(capsys: pytest.CaptureFixture[str],
+                                                       trained_run: tuple[Path, Path], tmp_path: Path) -> None:
+    run, _ = trained_run
+    code, out, _ = run_cli(capsys, "export", run, "--format", "onnx-int8", "--out", tmp_path / "q.onnx", "--json")
+    assert code == 0
+    d = json.loads(out)
+    assert d["format"] == "onnx-int8" and d["num_images"] == 6 and d["top1_agreement"] >= 0.99
+    for key in ("accuracy", "reference_accuracy", "size_bytes", "latency_ms", "reference_latency_ms", "snippet"):
+        assert d[key] is not None, key
+    assert Path(d["snippet"]).is_file() and d["size_bytes"] == Path(d["path"]).stat().st_size
+    code, out, _ = run_cli(capsys, "export", run, "--format", "openvino", "--out", tmp_path / "ov" / "m")
+    assert code == 0
+    assert "m.xml + " in out and "m.bin" in out and "top-1 agreement with the trained model 100.0%" in out
+    assert "ms in OpenVINO" in out and "m_example.py" in out
+    code, _, err = run_cli(capsys, "export", run, "--format", "onnx-int8", "--out", tmp_path / "q.onnx")
+    assert code == 2 and "already exists" in err
+
+
 def test_resume_via_cli(capsys: pytest.CaptureFixture[str], tiny_folder: Path, tmp_path: Path) -> None:
     run = tmp_path / "run"
     assert run_cli(capsys, "train", tiny_folder, "--out", run, "--epochs", "1", "--image-size", "16")[0] == 0
