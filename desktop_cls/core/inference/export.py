@@ -37,7 +37,7 @@ from desktop_cls.core.inference.export_report import (
 )
 from desktop_cls.core.inference.export_snippets import snippet_path, snippet_text
 from desktop_cls.core.inference.predictor import Predictor, resolve_model_path
-from desktop_cls.core.models.model_io import ModelMeta, load_native, save_native, sidecar_path
+from desktop_cls.core.models.model_io import ModelMeta, load_native, read_meta, save_native, sidecar_path
 from desktop_cls.core.models.preprocessing import prepare
 from desktop_cls.core.storage import write_atomic, write_atomic_with, write_json
 
@@ -117,6 +117,13 @@ def _final_files(fmt: str, dest: Path) -> list[Path]:
     if snippet_text(fmt, dest) is not None:
         files.append(snippet_path(dest))
     return [*files, sidecar_path(dest)]
+
+
+def measurement_images(source: str | Path, data: str | Path | None = None, progress: ProgressFn = no_progress,
+                       cancel: CancelToken | None = None) -> ExportImages:
+    """The images every export of this model is calibrated and measured on (decode once, export many)."""
+    src = resolve_model_path(source)
+    return gather_images(src, read_meta(sidecar_path(src)), data, progress=progress, cancel=cancel)
 
 
 def export_model(source: str | Path, fmt: str, out: str | Path, overwrite: bool = False,
