@@ -215,3 +215,29 @@ def test_train_picks_image_and_batch_size_from_the_data_and_says_why(capsys: pyt
     code, _, err = run_cli(capsys, "train", data, "--out", tmp_path / "r2", "--model", "simple_cnn", "--epochs", "1",
                            "--image-size", "16", "--device", "cpu", "--json")
     assert code == 0 and "px:" not in err  # an explicit size is used as given
+
+
+def test_predict_a_video_to_csv_json_and_segments(capsys: pytest.CaptureFixture[str],
+                                                  trained_run: tuple[Path, Path], tmp_path: Path) -> None:
+    pytest.importorskip("av")
+    from tests.videos import BLUE, RED, write_video
+
+    run, data = trained_run
+    video = write_video(tmp_path / "clip.mp4", [RED, BLUE], frames_each=6, fps=10)
+    out_csv = tmp_path / "frames.csv"
+    code, _, err = run_cli(capsys, "predict", run, video, "--csv", out_csv)
+    assert code == 0 and "wrote 12 frame predictions" in err
+    rows = list(csv.DictReader(out_csv.read_text(encoding="utf-8-sig").splitlines()))
+    assert [r["label"] for r in rows] == ["cat"] * 6 + ["fish"] * 6
+    assert rows[6]["frame"] == "6" and rows[6]["time_s"] == "0.600"
+    code, out, _ = run_cli(capsys, "predict", run, video, "--json", "--every", "2")
+    d = json.loads(out)
+    assert [f["frame"] for f in d["frames"]] == [0, 2, 4, 6, 8, 10]
+    assert [s["label"] for s in d["segments"]] == ["cat", "fish"]
+    code, out, _ = run_cli(capsys, "predict", run, video)
+    assert code == 0 and "12 frames classified" in out and "fish" in out.splitlines()[2]
+    code, _, err = run_cli(capsys, "predict", run, video, data / "cat")
+    assert code == 2 and "one video file at a time" in err
+    (tmp_path / "bad.mp4").write_bytes(b"garbage")
+    code, _, err = run_cli(capsys, "predict", run, tmp_path / "bad.mp4")
+    assert code == 2 and "bad.mp4" in err and "video" in err

@@ -16,9 +16,13 @@ from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import CancelledError, CancelToken
 from desktop_cls.core.inference import export as export_mod
 from desktop_cls.core.inference.export import export_model
+from desktop_cls.core.inference.export_openvino import openvino_available
 from desktop_cls.core.inference.export_report import gather_images
 from desktop_cls.core.inference.predictor import Predictor
 from desktop_cls.core.models.model_io import read_meta
+
+needs_openvino = pytest.mark.skipif(not openvino_available(), reason="OpenVINO is an optional extra")
+DEPLOYABLE = ["onnx-int8", "onnx-fp16", pytest.param("openvino", marks=needs_openvino)]
 
 # Runs a script with every desktop_cls import made to fail, so the snippet proves it stands alone.
 WITHOUT_DESKTOP_CLS = ("import runpy, sys; sys.modules['desktop_cls'] = None; script = sys.argv[1]; "
@@ -37,7 +41,7 @@ def run_snippet(snippet: str, images: list[Path]) -> dict[str, str]:
     return out
 
 
-@pytest.mark.parametrize("fmt", ["onnx-int8", "onnx-fp16", "openvino"])
+@pytest.mark.parametrize("fmt", DEPLOYABLE)
 def test_deployable_format_agrees_reports_and_runs_alone(trained_run: tuple[Path, Path], tmp_path: Path,
                                                          fmt: str) -> None:
     run, data = trained_run
@@ -105,6 +109,7 @@ def test_safetensors_has_no_stand_alone_snippet(trained_run: tuple[Path, Path], 
     assert res.snippet is None and {p.name for p in tmp_path.iterdir()} == {"m.safetensors", "m.json"}
 
 
+@needs_openvino
 def test_a_failed_export_leaves_no_file(trained_run: tuple[Path, Path], tmp_path: Path,
                                         monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(fp32: Path, meta: object, xml: Path) -> None:
@@ -145,6 +150,7 @@ def test_int8_without_images_says_where_to_get_them(trained_run: tuple[Path, Pat
     assert plain.num_images == 0 and plain.accuracy is None and "not in a run folder" in plain.images
 
 
+@needs_openvino
 def test_openvino_pair_is_never_overwritten_silently(trained_run: tuple[Path, Path], tmp_path: Path) -> None:
     (tmp_path / "m.bin").write_bytes(b"keep me")
     with pytest.raises(UserError, match=r"m\.bin already exists"):
@@ -154,6 +160,7 @@ def test_openvino_pair_is_never_overwritten_silently(trained_run: tuple[Path, Pa
         export_model(trained_run[0], "openvino", tmp_path / "m.onnx")
 
 
+@needs_openvino
 def test_openvino_without_its_bin_is_a_clear_error(trained_run: tuple[Path, Path], tmp_path: Path) -> None:
     from desktop_cls.core.errors import ModelFileError
 
