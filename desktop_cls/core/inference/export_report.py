@@ -6,7 +6,6 @@ say what the smaller model gives up on this user's data, not on a benchmark.
 
 from __future__ import annotations
 
-import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -105,16 +104,22 @@ def run_batched(runner: Runner, x: np.ndarray, batch: int = 64) -> np.ndarray:
 
 
 def single_image_latency_ms(runner: Runner, x1: np.ndarray, budget_s: float = 1.0, max_runs: int = 50) -> float:
-    """Median wall time of one image through the runtime, after warm-up runs."""
+    """Best wall time of one image through the runtime over up to max_runs runs, after warm-up.
+
+    The best, not the median: on a busy machine a run that waits for a descheduled thread measures the
+    machine's other work, not the model (a 2-thread torch model here: median 1 s, best 2 ms).
+    """
     for _ in range(3):
         runner(x1)
-    times: list[float] = []
+    best = float("inf")
     start = time.perf_counter()
-    while len(times) < max_runs and (len(times) < 5 or time.perf_counter() - start < budget_s):
+    runs = 0
+    while runs < max_runs and (runs < 10 or time.perf_counter() - start < budget_s):
         t0 = time.perf_counter()
         runner(x1)
-        times.append(time.perf_counter() - t0)
-    return 1000.0 * statistics.median(times)
+        best = min(best, time.perf_counter() - t0)
+        runs += 1
+    return 1000.0 * best
 
 
 @dataclass(frozen=True)
