@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..capture_panel import CapturePanel
 from ..classifier_worker import ClassifierWorker, start_classifier
 from ..dialogs import show_error
 from ..state import AppState
@@ -140,9 +141,15 @@ class ClassifyPage(QWidget):
         self.webcam = LiveVideoPanel()
         self.webcam.frame_arrived.connect(self.show_frame)
         self.webcam.running_changed.connect(self._webcam_running)
+        self.capture = CapturePanel(state)
+        self.capture.setObjectName("capturePanel")
+        self.capture.setVisible(False)
+        self.webcam.frame_arrived.connect(self.capture.set_frame)
+        self.capture.dataset_edited.connect(self._rescan_dataset)
         preview_box = QWidget()
         pl = QVBoxLayout(preview_box)
         pl.addWidget(self.webcam)
+        pl.addWidget(self.capture)
         pl.addWidget(self.preview, 1)
         pl.addWidget(self.preview_caption)
         pl.addLayout(bars)
@@ -447,7 +454,16 @@ class ClassifyPage(QWidget):
     def stop_camera(self) -> None:
         self.webcam.stop()
 
+    def _rescan_dataset(self) -> None:
+        """Captured images changed the dataset: the Data page reads it again (as after labeling)."""
+        page = getattr(self.window(), "dataset_page", None)
+        if page is not None and self.state.workspace is not None:
+            page.open_folder(str(self.state.workspace.root))
+
     def _webcam_running(self, on: bool) -> None:
+        if on:
+            self.content.setCurrentIndex(1)  # capturing into classes needs no model yet
+        self.capture.setVisible(on)
         self.webcam_button.blockSignals(True)
         self.webcam_button.setChecked(on)
         self.webcam_button.blockSignals(False)
