@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 
+from desktop_cls.core.inference.export_openvino import openvino_available
 
+
+@pytest.mark.skipif(not openvino_available(), reason="OpenVINO is an optional extra")
 def test_table_compares_formats_with_the_trained_model(qtbot: object, window: object,
                                                        trained_run: tuple[Path, Path], tmp_path: Path) -> None:
     xp = window.export_page  # type: ignore[attr-defined]
