@@ -54,6 +54,7 @@ class CapturePanel(QWidget):
         self.latest: QImage | None = None
         self.pending: list[str] = []  # files written during the current burst, not yet assigned
         self.recording: str | None = None  # class of the burst in progress
+        self._refresh_after_burst = False
         self.counts: dict[str, int] = {}
         self.class_buttons: list[QPushButton] = []
         self._shortcuts: list[QShortcut] = []
@@ -100,15 +101,27 @@ class CapturePanel(QWidget):
         return self.state.workspace
 
     def refresh(self) -> None:
-        """One button per class of the open dataset, numbered 1–9 like the Label page's keys."""
+        """One button per class of the open dataset, numbered 1–9 like the Label page's keys.
+
+        Not during a burst: the held button must live until it is released (the Data page's rescan
+        after the previous capture may arrive meanwhile); the burst's end refreshes instead.
+        """
+        if self.recording is not None:
+            self._refresh_after_burst = True
+            return
+        self._refresh_after_burst = False
+        ws = self.workspace
+        classes = ws.classes()[:MAX_CLASS_BUTTONS] if ws is not None else []
+        if classes and classes == list(self.counts) and len(self.class_buttons) == len(classes):
+            self.counts = {c: self._count(c) for c in classes}  # same classes: new counts only
+            self._update_buttons()
+            return
         for b in self.class_buttons:
             b.deleteLater()
         for sc in self._shortcuts:
             sc.setEnabled(False)
             sc.deleteLater()
         self.class_buttons, self._shortcuts = [], []
-        ws = self.workspace
-        classes = ws.classes()[:MAX_CLASS_BUTTONS] if ws is not None else []
         if ws is None:
             self.heading.setText(self.tr("Open a dataset on the Data page to capture frames into its classes."))
         elif not classes:
@@ -211,6 +224,8 @@ class CapturePanel(QWidget):
         self.burst_timer.stop()
         name, files = self.recording, self.pending
         self.recording, self.pending = None, []
+        if self._refresh_after_burst:
+            QTimer.singleShot(0, self.refresh)  # after the button's release handler has returned
         if name is None or not files or self.workspace is None:
             return
         try:

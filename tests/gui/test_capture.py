@@ -94,3 +94,22 @@ def test_no_frame_yet_captures_nothing(qtbot: object, window: object, tiny_folde
     cp.capture.latest = None
     qtbot.mouseClick(cp.capture.class_buttons[0], Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
     assert "No picture yet" in cp.capture.status.text() and len(images(tiny_folder / "cat")) == 8
+
+
+def test_a_rescan_during_a_burst_does_not_pull_the_button_away(qtbot: object, window: object,
+                                                              tiny_folder: Path) -> None:
+    w = window
+    open_and_wait(qtbot, w, tiny_folder)
+    cp = w.classify_page  # type: ignore[attr-defined]
+    cam = fake_camera(cp)
+    cam.send((230, 40, 40))  # type: ignore[attr-defined]
+    panel = cp.capture
+    held = panel.class_buttons[0]
+    qtbot.mousePress(held, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    (tiny_folder / "bird").mkdir()  # a new class appears while the button is held...
+    w.state.dataset_changed.emit(w.state.dataset)  # type: ignore[attr-defined]  # ...and the Data page rescans
+    assert panel.class_buttons[0] is held and panel.recording == "cat"
+    qtbot.mouseRelease(held, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    assert panel.recording is None and not panel.burst_timer.isActive()
+    qtbot.waitUntil(lambda: len(panel.class_buttons) == 4, timeout=5000)  # type: ignore[attr-defined]
+    assert panel.class_buttons[0].text() == "1  bird (0)" and panel.class_buttons[1].text() == "2  cat (9)"
