@@ -234,11 +234,17 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
+    from desktop_cls.core.data.video import is_video_name
     from desktop_cls.core.inference.prediction_csv import write_predictions_csv
     from desktop_cls.core.inference.predictor import Predictor
 
+    videos = [p for p in args.paths if is_video_name(p) and not Path(p).is_dir()]
+    if videos and (len(videos) > 1 or len(args.paths) > 1):
+        raise UserError("give one video file at a time (images and folders go in a separate call)")
     pr = _Progress()
     predictor = Predictor.load(args.model, device=args.device, allow_code=args.trust_torchscript)
+    if videos:
+        return _predict_video(args, predictor, videos[0], pr)
     preds = predictor.predict_paths(args.paths, top_k=args.top_k, progress=pr.progress, threshold=args.threshold)
     pr.line("")
     if args.csv:
@@ -259,15 +265,54 @@ def cmd_predict(args: argparse.Namespace) -> int:
     return 1 if preds and all(p.error for p in preds) else 0
 
 
+def _predict_video(args: argparse.Namespace, predictor: Any, video: str, pr: _Progress) -> int:
+    """Per-frame top class: a CSV (frame, time, class, confidence), JSON, or readable segments."""
+    from desktop_cls.core.inference.video_predict import predict_video
+
+    if args.csv and Path(args.csv).exists() and not args.overwrite:
+        raise UserError(f"{args.csv} already exists; choose another file or add --overwrite")
+    vp = predict_video(predictor, video, every=args.every, threshold=args.threshold, progress=pr.progress)
+    pr.line("")
+    if args.csv:
+        n = vp.write_csv(Path(args.csv))
+        pr.line(f"wrote {n} frame predictions to {args.csv}")
+    if args.json:
+        _print_json(vp.to_dict())
+    elif not args.csv:
+        print(f"{video}: {len(vp.frames)} frames classified ({vp.fps:.3g} frames/s)")
+        for seg in vp.segments():
+            print(f"  {seg['start_s']:8.2f} – {seg['end_s']:8.2f} s  {seg['label']:<20} "
+                  f"{seg['frames']:>6} frames, mean confidence {seg['mean_confidence']:.0%}")
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from desktop_cls.core.inference.export import export_model
 
-    result = export_model(args.model, args.format, args.out, overwrite=args.overwrite)
+    pr = _Progress()
+    result = export_model(args.model, args.format, args.out, overwrite=args.overwrite, data=args.data,
+                          progress=pr.progress)
+    pr.line("")
     if args.json:
         _print_json(result.to_dict())
+        return 0
+    files = " + ".join(result.files or (result.path,))
+    print(f"exported {args.format} to {files} ({result.size_bytes / 1e6:.2f} MB), metadata {result.sidecar}")
+    if result.num_images:
+        acc, ref = result.accuracy or 0.0, result.reference_accuracy or 0.0
+        print(f"on {result.images}: top-1 agreement with the trained model {result.top1_agreement:.1%}, "
+              f"accuracy {acc:.1%} (trained model {ref:.1%})")
     else:
-        print(f"exported {args.format} to {result.path} ({result.size_bytes / 1e6:.1f} MB), metadata {result.sidecar}; "
-              f"verified: max difference {result.max_abs_diff:.1e}, top-1 agreement {result.top1_agreement:.0%}")
+        print(f"verified on random inputs (max difference {result.max_abs_diff:.1e}); accuracy not measured: "
+              f"{result.images}")
+    print(f"one image: {result.latency_ms:.2f} ms in {result.runtime} (trained model in PyTorch: "
+          f"{result.reference_latency_ms:.2f} ms) on this machine")
+    if result.quantization:
+        print(f"quantization: {result.quantization}")
+    if result.snippet:
+        print(f"use it elsewhere: python {result.snippet} IMAGE")
+    if result.warning:
+        print(f"warning: {result.warning}")
     return 0
 
 
@@ -395,7 +440,7 @@ def build_parser() -> argparse.ArgumentParser:
     device_arg(e)
     e.set_defaults(func=cmd_eval)
 
-    pr = sub.add_parser("predict", help="classify image files or folders")
+    pr = sub.add_parser("predict", help="classify image files or folders, or a video frame by frame")
     pr.add_argument("model", help="run folder or exported model file")
     pr.add_argument("paths", nargs="+", metavar="PATH")
     pr.add_argument("--top-k", type=int, default=3)
@@ -405,14 +450,21 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("--overwrite", action="store_true", help="replace an existing CSV file")
     pr.add_argument("--threshold", type=float, default=0.0,
                     help="below this confidence (0-1) the label is 'unknown'")
+    pr.add_argument("--every", type=int, default=1, metavar="N",
+                    help="video: classify every N-th frame (default 1: every frame)")
     pr.add_argument("--trust-torchscript", action="store_true", help=TRUST_HELP)
     device_arg(pr)
     pr.set_defaults(func=cmd_predict)
 
     x = sub.add_parser("export", help="export a trained model for use elsewhere")
     x.add_argument("model", help="run folder or .safetensors model")
-    x.add_argument("--format", required=True, choices=["safetensors", "torchscript", "onnx"])
+    x.add_argument("--format", required=True,
+                   choices=["safetensors", "torchscript", "onnx", "onnx-int8", "onnx-fp16", "openvino"],
+                   help="onnx-int8: quantized, calibrated on training images; onnx-fp16: half precision; "
+                   "openvino: an OpenVINO .xml + .bin pair")
     x.add_argument("--out", required=True, metavar="FILE")
+    x.add_argument("--data", metavar="DIR", help="labeled folder to calibrate and measure on (default: the "
+                   "run's own dataset, whose validation images give the figures)")
     x.add_argument("--overwrite", action="store_true")
     x.add_argument("--json", action="store_true")
     x.set_defaults(func=cmd_export)

@@ -40,6 +40,8 @@ def self_test() -> int:
 
             onnx = export_model(result.run_dir, "onnx", base / "onnx" / "m.onnx")
             script = export_model(result.run_dir, "torchscript", base / "torchscript" / "m.torchscript")
+            step = "export int8 (ONNX Runtime quantization)"
+            int8 = export_model(result.run_dir, "onnx-int8", base / "int8" / "m.onnx")
             step = "predict"
             from desktop_cls.core.inference.predictor import Predictor
 
@@ -52,6 +54,8 @@ def self_test() -> int:
                 labels.append(pred.label)
             if len(set(labels)) != 1:
                 raise RuntimeError(f"the exports disagree: {labels}")
+            step = "video files (PyAV)"
+            frames = _check_video_file(result.run_dir, base / "clip.mp4")
             step = "video (Qt Multimedia)"
             _check_video()
     except Exception as e:
@@ -59,8 +63,33 @@ def self_test() -> int:
         traceback.print_exc()
         return 1
     print(f"self-test OK: {len(index.samples)} images, {len(index.classes)} classes, 1 epoch, "
-          f"ONNX and TorchScript agree ({labels[0]}), video backend loads, {time.perf_counter() - t0:.1f} s")
+          f"ONNX and TorchScript agree ({labels[0]}), int8 agrees on {int8.top1_agreement:.0%} of "
+          f"{int8.num_images} validation images, {frames} video frames classified, video backend loads, "
+          f"{time.perf_counter() - t0:.1f} s")
     return 0
+
+
+def _check_video_file(run: str, path: Path) -> int:
+    """predict on a video decodes it with PyAV (its FFmpeg libraries): write a few frames, classify them."""
+    import av
+    import numpy as np
+
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("mpeg4", rate=10)
+        stream.width, stream.height, stream.pix_fmt = 32, 32, "yuv420p"
+        for i in range(5):
+            frame = np.full((32, 32, 3), 50 * i, np.uint8)
+            for packet in stream.encode(av.VideoFrame.from_ndarray(frame, format="rgb24")):
+                out.mux(packet)
+        for packet in stream.encode():
+            out.mux(packet)
+    from desktop_cls.core.inference.predictor import Predictor
+    from desktop_cls.core.inference.video_predict import predict_video
+
+    result = predict_video(Predictor.load(run, device="cpu"), path)
+    if len(result.frames) != 5:
+        raise RuntimeError(f"{len(result.frames)} of 5 video frames decoded")
+    return len(result.frames)
 
 
 def _check_video() -> None:

@@ -53,3 +53,12 @@ def test_predict_latency_smoke(tmp_path: Path) -> None:
 def test_decode_speed_smoke(tmp_path: Path) -> None:
     report = run("decode_speed", tmp_path, "--smoke")
     assert len(report["rows"]) == 4 and all(r["pil_ms"] > 0 and r["torchvision_ms"] > 0 for r in report["rows"])
+
+
+@pytest.mark.slow
+def test_export_formats_smoke(tmp_path: Path) -> None:
+    report = run("export_formats", tmp_path, "--smoke")
+    formats = {(r["dataset"], r["format"]) for r in report["rows"]}
+    assert {("demo", "onnx-int8"), ("demo", "onnx-fp16"), ("demo", "onnx")} <= formats
+    assert all(r["size_bytes"] > 0 and r["latency_ms"] > 0 and 0 <= r["top1_agreement"] <= 1
+               and r["num_images"] > 0 for r in report["rows"])

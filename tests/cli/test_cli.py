@@ -68,6 +68,24 @@ def test_train_eval_predict_export_flow(capsys: pytest.CaptureFixture[str], tiny
     assert code == 0 and json.loads(out)[0]["label"]
 
 
+def test_export_int8_reports_its_cost_as_json_and_text(capsys: pytest.CaptureFixture[str],
+                                                       trained_run: tuple[Path, Path], tmp_path: Path) -> None:
+    run, _ = trained_run
+    code, out, _ = run_cli(capsys, "export", run, "--format", "onnx-int8", "--out", tmp_path / "q.onnx", "--json")
+    assert code == 0
+    d = json.loads(out)
+    assert d["format"] == "onnx-int8" and d["num_images"] == 6 and d["top1_agreement"] >= 0.99
+    for key in ("accuracy", "reference_accuracy", "size_bytes", "latency_ms", "reference_latency_ms", "snippet"):
+        assert d[key] is not None, key
+    assert Path(d["snippet"]).is_file() and d["size_bytes"] == Path(d["path"]).stat().st_size
+    code, out, _ = run_cli(capsys, "export", run, "--format", "openvino", "--out", tmp_path / "ov" / "m")
+    assert code == 0
+    assert "m.xml + " in out and "m.bin" in out and "top-1 agreement with the trained model 100.0%" in out
+    assert "ms in OpenVINO" in out and "m_example.py" in out
+    code, _, err = run_cli(capsys, "export", run, "--format", "onnx-int8", "--out", tmp_path / "q.onnx")
+    assert code == 2 and "already exists" in err
+
+
 def test_resume_via_cli(capsys: pytest.CaptureFixture[str], tiny_folder: Path, tmp_path: Path) -> None:
     run = tmp_path / "run"
     assert run_cli(capsys, "train", tiny_folder, "--out", run, "--epochs", "1", "--image-size", "16")[0] == 0
@@ -265,3 +283,28 @@ def test_train_on_digits_turns_flips_off_and_says_why(capsys: pytest.CaptureFixt
                            "--image-size", "16", "--device", "cpu", "--no-calibrate", "--hflip")
     assert code == 0 and "Flips off" not in err  # an explicit flag wins over the data's default
     assert json.loads((run2 / "config.json").read_text())["augmentation"]["hflip"] is True
+
+def test_predict_a_video_to_csv_json_and_segments(capsys: pytest.CaptureFixture[str],
+                                                  trained_run: tuple[Path, Path], tmp_path: Path) -> None:
+    pytest.importorskip("av")
+    from tests.videos import BLUE, RED, write_video
+
+    run, data = trained_run
+    video = write_video(tmp_path / "clip.mp4", [RED, BLUE], frames_each=6, fps=10)
+    out_csv = tmp_path / "frames.csv"
+    code, _, err = run_cli(capsys, "predict", run, video, "--csv", out_csv)
+    assert code == 0 and "wrote 12 frame predictions" in err
+    rows = list(csv.DictReader(out_csv.read_text(encoding="utf-8-sig").splitlines()))
+    assert [r["label"] for r in rows] == ["cat"] * 6 + ["fish"] * 6
+    assert rows[6]["frame"] == "6" and rows[6]["time_s"] == "0.600"
+    code, out, _ = run_cli(capsys, "predict", run, video, "--json", "--every", "2")
+    d = json.loads(out)
+    assert [f["frame"] for f in d["frames"]] == [0, 2, 4, 6, 8, 10]
+    assert [s["label"] for s in d["segments"]] == ["cat", "fish"]
+    code, out, _ = run_cli(capsys, "predict", run, video)
+    assert code == 0 and "12 frames classified" in out and "fish" in out.splitlines()[2]
+    code, _, err = run_cli(capsys, "predict", run, video, data / "cat")
+    assert code == 2 and "one video file at a time" in err
+    (tmp_path / "bad.mp4").write_bytes(b"garbage")
+    code, _, err = run_cli(capsys, "predict", run, tmp_path / "bad.mp4")
+    assert code == 2 and "bad.mp4" in err and "video" in err

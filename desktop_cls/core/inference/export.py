@@ -1,8 +1,16 @@
-"""Export a trained model (safetensors + metadata, TorchScript, ONNX), each verified before it is done."""
+"""Export a trained model (safetensors, TorchScript, ONNX fp32/int8/fp16, OpenVINO IR), verified and measured.
+
+Every file is written into a hidden staging folder beside the destination, loaded back in its own
+runtime, compared with the trained fp32 model and measured (agreement, accuracy, size, latency) there;
+only then is it moved into place. A failed or cancelled export leaves nothing behind.
+"""
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import tempfile
 import time
 import warnings
 from dataclasses import asdict, dataclass
@@ -14,12 +22,31 @@ import torch
 from torch import nn
 
 from desktop_cls.core.errors import UserError
+from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
+from desktop_cls.core.inference import export_onnx as eo
+from desktop_cls.core.inference.export_openvino import bin_path, write_ir
+from desktop_cls.core.inference.export_report import (
+    AGREEMENT_TARGET,
+    ExportImages,
+    Fidelity,
+    fidelity,
+    gather_images,
+    preprocess,
+    run_batched,
+    single_image_latency_ms,
+)
+from desktop_cls.core.inference.export_snippets import snippet_path, snippet_text
 from desktop_cls.core.inference.predictor import Predictor, resolve_model_path
-from desktop_cls.core.models.model_io import ModelMeta, load_native, save_native, sidecar_path
+from desktop_cls.core.models.model_io import ModelMeta, load_native, read_meta, save_native, sidecar_path
 from desktop_cls.core.models.preprocessing import prepare
-from desktop_cls.core.storage import write_atomic_with, write_json
+from desktop_cls.core.storage import write_atomic, write_atomic_with, write_json
 
-FORMATS = {"safetensors": ".safetensors", "torchscript": ".torchscript", "onnx": ".onnx"}
+FORMATS = {"safetensors": ".safetensors", "torchscript": ".torchscript", "onnx": ".onnx",
+           "onnx-int8": ".onnx", "onnx-fp16": ".onnx", "openvino": ".xml"}
+ALSO_ACCEPTED = {"torchscript": (".ts",)}
+LOSSY = frozenset({"onnx-int8", "onnx-fp16"})
+RUNTIMES = {"safetensors": "PyTorch", "torchscript": "PyTorch (TorchScript)", "onnx": "ONNX Runtime",
+            "onnx-int8": "ONNX Runtime", "onnx-fp16": "ONNX Runtime", "openvino": "OpenVINO"}
 
 
 @dataclass(frozen=True)
@@ -27,14 +54,32 @@ class ExportResult:
     format: str
     path: str
     sidecar: str
-    size_bytes: int
+    size_bytes: int  # every file of the model (an OpenVINO .xml and its .bin together)
     verified: bool
-    max_abs_diff: float
-    top1_agreement: float
+    max_abs_diff: float  # largest logit difference from the fp32 model on random inputs
+    top1_agreement: float  # on the validation images when there are some, else on the random inputs
     seconds: float
+    files: tuple[str, ...] = ()
+    snippet: str | None = None
+    num_images: int = 0
+    images: str = ""  # which images accuracy and agreement were measured on, or why not
+    accuracy: float | None = None
+    reference_accuracy: float | None = None  # the fp32 torch model on the same images
+    latency_ms: float = 0.0  # one image through the exported model's runtime on this machine
+    reference_latency_ms: float = 0.0  # the same for the fp32 torch model
+    runtime: str = ""
+    quantization: str | None = None
+    warning: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    def report(self) -> dict[str, Any]:
+        """The measured part, also stored in the sidecar JSON."""
+        keys = ("num_images", "images", "top1_agreement", "accuracy", "reference_accuracy", "size_bytes",
+                "latency_ms", "reference_latency_ms", "max_abs_diff", "runtime", "quantization")
+        d = self.to_dict()
+        return {k: d[k] for k in keys}
 
 
 def _sample_inputs(meta: ModelMeta, n: int = 4, seed: int = 0) -> torch.Tensor:
@@ -49,48 +94,173 @@ def _compare(reference: np.ndarray, got: np.ndarray) -> tuple[float, float]:
     return diff, agree
 
 
-def export_model(source: str | Path, fmt: str, out: str | Path, overwrite: bool = False) -> ExportResult:
-    """source: a run folder or native model file. The sidecar <out>.json is written beside out."""
+def _destination(src: Path, fmt: str, out: str | Path, overwrite: bool) -> Path:
     if fmt not in FORMATS:
         raise UserError(f"unknown export format '{fmt}'; choose {', '.join(FORMATS)}")
-    src = resolve_model_path(source)
-    if src.suffix.lower() in (".onnx", ".torchscript", ".ts"):
-        raise UserError(f"{src} is already an exported {src.suffix} model; export from the run folder instead")
-    model, meta = load_native(src)
-    model = model.float().eval()
     dest = Path(out).expanduser()
     if dest.suffix == "":
         dest = dest.with_suffix(FORMATS[fmt])
+    elif dest.suffix.lower() not in (FORMATS[fmt], *ALSO_ACCEPTED.get(fmt, ())):
+        raise UserError(f"a {fmt} model is a {FORMATS[fmt]} file; {dest.name} has another extension")
     if dest.resolve() == src.resolve():
         raise UserError("the export would replace its own source model; choose another file name")
-    for p in (dest, sidecar_path(dest)):
+    if sidecar_path(dest).resolve() == sidecar_path(src).resolve():
+        raise UserError(f"{sidecar_path(dest)} is the metadata of the source model; choose another file name")
+    for p in _final_files(fmt, dest):
         if p.exists() and not overwrite:
             raise UserError(f"{p} already exists", cli_fix="choose another name, or add --overwrite to replace it",
                             gui_fix="choose another name, or tick “Replace existing files with the same name”")
+    return dest
+
+
+def _final_files(fmt: str, dest: Path) -> list[Path]:
+    files = [dest] + ([bin_path(dest)] if fmt == "openvino" else [])
+    if snippet_text(fmt, dest) is not None:
+        files.append(snippet_path(dest))
+    return [*files, sidecar_path(dest)]
+
+
+def measurement_images(source: str | Path, data: str | Path | None = None, progress: ProgressFn = no_progress,
+                       cancel: CancelToken | None = None) -> ExportImages:
+    """The images every export of this model is calibrated and measured on (decode once, export many)."""
+    src = resolve_model_path(source)
+    return gather_images(src, read_meta(sidecar_path(src)), data, progress=progress, cancel=cancel)
+
+
+def export_model(source: str | Path, fmt: str, out: str | Path, overwrite: bool = False,
+                 data: str | Path | None = None, images: ExportImages | None = None,
+                 progress: ProgressFn = no_progress, cancel: CancelToken | None = None) -> ExportResult:
+    """source: a run folder or native model file; the sidecar <out>.json is written beside out.
+
+    data: the folder to measure on when the run's own dataset is not where it was (or for a bare model
+    file); images: already decoded ones (several formats exported in one go share them).
+    """
+    src = resolve_model_path(source)
+    if src.suffix.lower() in (".onnx", ".torchscript", ".ts", ".xml"):
+        raise UserError(f"{src} is already an exported {src.suffix} model; export from the run folder instead")
+    dest = _destination(src, fmt, out, overwrite)
     t0 = time.perf_counter()
-    inputs = _sample_inputs(meta)
-    with torch.inference_mode():
-        reference = model(prepare(inputs, torch.device("cpu"), meta.mean, meta.std)).numpy()
+    progress(0, 4, "loading the model")
+    model, meta = load_native(src)
+    model = model.float().eval()
+    if images is None:
+        images = gather_images(src, meta, data, cancel=cancel)
+    if fmt == "onnx-int8" and images.calibration.shape[0] == 0:
+        raise UserError(f"int8 needs real images to calibrate on, and there are none ({images.description}); "
+                        "choose the dataset folder (CLI: --data DIR)")
+    _check(cancel)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.export-", dir=dest.parent))
+    try:
+        staged = staging / dest.name
+        progress(1, 4, f"writing {fmt}")
+        quantization = _write(fmt, model, meta, staged, images, cancel)
+        progress(2, 4, "verifying in its own runtime")
+        result = _verify_and_measure(fmt, model, meta, staged, images, quantization, cancel)
+        progress(3, 4, "measuring latency")
+        text = snippet_text(fmt, dest)
+        if text is not None:
+            write_atomic(snippet_path(staged), text.encode("utf-8"))
+        md = meta.to_dict(fmt, report=result.report(), runtime=RUNTIMES[fmt])
+        write_json(sidecar_path(staged), md)
+        _check(cancel)
+        for f in _final_files(fmt, staged):  # the sidecar last: a model with metadata is a finished one
+            os.replace(f, dest.parent / f.name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    progress(4, 4, "export done")
+    files = tuple(str(dest.parent / f.name) for f in _final_files(fmt, dest)[:2 if fmt == "openvino" else 1])
+    return ExportResult(**{**result.to_dict(), "path": str(dest), "sidecar": str(sidecar_path(dest)),
+                           "files": files, "seconds": time.perf_counter() - t0,
+                           "snippet": str(snippet_path(dest)) if text is not None else None})
+
+
+def _check(cancel: CancelToken | None) -> None:
+    if cancel is not None:
+        cancel.raise_if_set()
+
+
+def _write(fmt: str, model: nn.Module, meta: ModelMeta, staged: Path, images: ExportImages,
+           cancel: CancelToken | None) -> str | None:
+    """Writes the model file(s) into the staging folder; returns how it was quantized (int8)."""
     if fmt == "safetensors":
-        save_native(model, meta, dest)
-        loaded = Predictor.load(dest, device="cpu")
-    elif fmt == "torchscript":
-        _export_torchscript(model, meta, dest)
-        write_json(sidecar_path(dest), meta.to_dict("torchscript"))
-        loaded = Predictor.load(dest, device="cpu", allow_code=True)
+        save_native(model, meta, staged)
+        return None
+    if fmt == "torchscript":
+        _export_torchscript(model, meta, staged)
+        return None
+    example = prepare(_sample_inputs(meta, 2), torch.device("cpu"), meta.mean, meta.std)
+    if fmt == "onnx":
+        eo.write_fp32(model, meta, example, staged)
+        return None
+    fp32 = staged.with_name(".fp32.onnx")
+    eo.write_fp32(model, meta, example, fp32)
+    _check(cancel)
+    if fmt == "onnx-fp16":
+        eo.write_fp16(fp32, meta, staged)
+    elif fmt == "openvino":
+        write_ir(fp32, meta, staged)
     else:
-        _export_onnx(model, meta, dest)
-        write_json(sidecar_path(dest), meta.to_dict("onnx"))
-        loaded = Predictor.load(dest, device="cpu")
-    got = loaded.logits(inputs, batch_size=3)  # batches of 3 then 1: checks the dynamic batch axis
-    diff, agree = _compare(reference, got)
+        return _write_int8(model, meta, fp32, staged, images, cancel)
+    return None
+
+
+def _write_int8(model: nn.Module, meta: ModelMeta, fp32: Path, staged: Path, images: ExportImages,
+                cancel: CancelToken | None) -> str:
+    """Tries the recipes in order and keeps the first that agrees with fp32 on ≥ 99 %, else the best."""
+    prepared = fp32.with_name(".prepared.onnx")
+    eo.prepare_for_quantization(fp32, prepared)
+    calibration = preprocess(images.calibration, meta)
+    x_val = preprocess(images.validation, meta)
+    reference = _torch_logits(model, x_val).argmax(1)
+    best: tuple[float, eo.Int8Recipe, Path] | None = None
+    for i, recipe in enumerate(eo.INT8_RECIPES):
+        _check(cancel)
+        candidate = staged.with_name(f".int8-{i}.onnx")
+        eo.write_int8(prepared, meta, calibration, recipe, candidate)
+        agreement = float((run_batched(eo.ort_runner(candidate), x_val).argmax(1) == reference).mean())
+        if best is None or agreement > best[0]:
+            best = (agreement, recipe, candidate)
+        if agreement >= AGREEMENT_TARGET:
+            break
+    assert best is not None
+    os.replace(best[2], staged)
+    return f"static int8 (QDQ): {best[1].describe()} on {images.calibration.shape[0]} training images"
+
+
+def _torch_logits(model: nn.Module, x: np.ndarray) -> np.ndarray:
+    with torch.inference_mode():
+        return run_batched(lambda b: model(torch.from_numpy(b)).numpy(), x)
+
+
+def _verify_and_measure(fmt: str, model: nn.Module, meta: ModelMeta, staged: Path, images: ExportImages,
+                        quantization: str | None, cancel: CancelToken | None) -> ExportResult:
+    if fmt != "safetensors":
+        write_json(sidecar_path(staged), meta.to_dict(fmt))  # Predictor.load reads it
+    loaded = Predictor.load(staged, device="cpu", allow_code=True)
+    samples = _sample_inputs(meta)
+    reference = _torch_logits(model, preprocess(samples, meta))
+    got = loaded.logits(samples, batch_size=3)  # batches of 3 then 1: checks the dynamic batch axis
+    diff, sample_agree = _compare(reference, got)
     tol = 1e-3 * (1.0 + float(np.abs(reference).max()))
-    verified = diff <= tol and agree == 1.0
-    if not verified:
-        raise UserError(f"export to {dest} did not reproduce the model (max difference {diff:.2e}, "
-                        f"top-1 agreement {agree:.0%}); the file was left for inspection")
-    return ExportResult(fmt, str(dest), str(sidecar_path(dest)), dest.stat().st_size, verified, diff, agree,
-                        time.perf_counter() - t0)
+    if fmt not in LOSSY and not (diff <= tol and sample_agree == 1.0):
+        raise UserError(f"the {fmt} export did not reproduce the model (max difference {diff:.2e}, top-1 "
+                        f"agreement {sample_agree:.0%}); nothing was written")
+    if not np.isfinite(got).all():
+        raise UserError(f"the {fmt} export gives non-finite outputs; nothing was written")
+    _check(cancel)
+    x_val = preprocess(images.validation, meta)
+    fid: Fidelity = fidelity(_torch_logits(model, x_val), run_batched(loaded.run_prepared, x_val), images.labels)
+    x1 = preprocess(samples[:1], meta)
+    latency = single_image_latency_ms(loaded.run_prepared, x1)
+    with torch.inference_mode():
+        ref_latency = single_image_latency_ms(lambda b: model(torch.from_numpy(b)).numpy(), x1)
+    size = sum(p.stat().st_size for p in [staged] + ([bin_path(staged)] if fmt == "openvino" else []))
+    agreement = fid.top1_agreement if fid.top1_agreement is not None else sample_agree
+    return ExportResult(fmt, str(staged), "", size, True, diff, agreement, 0.0, num_images=fid.num_images,
+                        images=images.description, accuracy=fid.accuracy, reference_accuracy=fid.reference_accuracy,
+                        latency_ms=latency, reference_latency_ms=ref_latency, runtime=RUNTIMES[fmt],
+                        quantization=quantization, warning=fid.warning)
 
 
 def _export_torchscript(model: nn.Module, meta: ModelMeta, dest: Path) -> None:
@@ -100,34 +270,3 @@ def _export_torchscript(model: nn.Module, meta: ModelMeta, dest: Path) -> None:
         traced = torch.jit.trace(model, example)
         extra = {"desktop_cls.json": json.dumps(meta.to_dict("torchscript"))}
         write_atomic_with(dest, lambda p: torch.jit.save(traced, str(p), _extra_files=extra))
-
-
-def _export_onnx(model: nn.Module, meta: ModelMeta, dest: Path) -> None:
-    import onnx
-
-    example = prepare(_sample_inputs(meta, 2), torch.device("cpu"), meta.mean, meta.std)
-    batch = torch.export.Dim("batch", min=1, max=4096)
-
-    def write(tmp: Path) -> None:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            try:
-                prog = torch.onnx.export(model, (example,), input_names=["input"], output_names=["logits"],
-                                         dynamic_shapes=({0: batch},), dynamo=True, verbose=False,
-                                         external_data=False)
-                if prog is None:
-                    raise RuntimeError("exporter returned nothing")
-                prog.save(str(tmp))
-            except Exception:
-                torch.onnx.export(model, (example,), str(tmp), input_names=["input"], output_names=["logits"],
-                                  dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}}, dynamo=False)
-        proto = onnx.load(str(tmp))
-        md = meta.to_dict("onnx")
-        for key, value in {"desktop_cls": json.dumps(md), "classes": json.dumps(md["classes"]),
-                           "input_size": json.dumps(md["input_size"]), "mean": json.dumps(md["mean"]),
-                           "std": json.dumps(md["std"]), "resize": md["resize"], "model": md["model"]}.items():
-            entry = proto.metadata_props.add()
-            entry.key, entry.value = key, value
-        onnx.save(proto, str(tmp))
-
-    write_atomic_with(dest, write)

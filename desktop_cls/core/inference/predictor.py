@@ -76,13 +76,29 @@ def check_onnx_external_data(path: Path) -> None:
                                      f"folder ({loc})")
 
 
+def _onnx_session(p: Path, dev: torch.device) -> Any:
+    check_onnx_external_data(p)
+    import onnxruntime as ort
+
+    providers = ["CPUExecutionProvider"]
+    if dev.type == "cuda" and "CUDAExecutionProvider" in ort.get_available_providers():
+        providers.insert(0, "CUDAExecutionProvider")
+    opts = ort.SessionOptions()
+    # idle ORT threads would otherwise spin and take the cores that decode the next images
+    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    try:
+        return ort.InferenceSession(str(p), sess_options=opts, providers=providers)
+    except Exception as e:
+        raise ModelFileError(f"cannot load ONNX model {p}: {str(e).splitlines()[0]}") from None
+
+
 class Predictor:
-    """Batches decoded images through a torch, TorchScript or ONNX Runtime model."""
+    """Batches decoded images through a torch, TorchScript, ONNX Runtime or OpenVINO model."""
 
     def __init__(self, meta: ModelMeta, backend: Any, kind: str, device: torch.device, source: str) -> None:
         self.meta = meta
         self.backend = backend
-        self.kind = kind  # torch | torchscript | onnx
+        self.kind = kind  # torch | torchscript | onnx | openvino
         self.device = device
         self.source = source
         self.temperature = meta.temperature
@@ -116,22 +132,13 @@ class Predictor:
                 raise ModelFileError(f"cannot read TorchScript model {p}: {str(e).splitlines()[0]}") from None
             return cls(meta, ts.eval(), "torchscript", dev, str(p))
         if suffix == ".onnx":
-            check_onnx_external_data(p)
-            import onnxruntime as ort
+            return cls(meta, _onnx_session(p, dev), "onnx", torch.device("cpu"), str(p))
+        if suffix == ".xml":
+            from desktop_cls.core.inference.export_openvino import compile_ir
 
-            providers = ["CPUExecutionProvider"]
-            if dev.type == "cuda" and "CUDAExecutionProvider" in ort.get_available_providers():
-                providers.insert(0, "CUDAExecutionProvider")
-            opts = ort.SessionOptions()
-            # idle ORT threads would otherwise spin and take the cores that decode the next images
-            opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-            try:
-                sess = ort.InferenceSession(str(p), sess_options=opts, providers=providers)
-            except Exception as e:
-                raise ModelFileError(f"cannot load ONNX model {p}: {str(e).splitlines()[0]}") from None
-            return cls(meta, sess, "onnx", torch.device("cpu"), str(p))
+            return cls(meta, compile_ir(p), "openvino", torch.device("cpu"), str(p))
         raise ModelFileError(f"{p}: unknown model file type '{suffix}' (expected a run folder, .safetensors, "
-                             ".pt, .onnx or .torchscript)")
+                             ".pt, .onnx, .torchscript or an OpenVINO .xml)")
 
     # ---- core forward ----------------------------------------------------------------------------
     def logits(self, images_u8: torch.Tensor, batch_size: int = 128) -> np.ndarray:
@@ -139,10 +146,9 @@ class Predictor:
         outs: list[np.ndarray] = []
         for i in range(0, images_u8.shape[0], batch_size):
             chunk = images_u8[i:i + batch_size]
-            if self.kind == "onnx":
+            if self.kind in ("onnx", "openvino"):
                 x_np = prepare(chunk, torch.device("cpu"), self.meta.mean, self.meta.std).numpy()
-                name = self.backend.get_inputs()[0].name
-                outs.append(np.asarray(self.backend.run(None, {name: x_np})[0], dtype=np.float32))
+                outs.append(self.run_prepared(x_np))
             else:
                 with torch.inference_mode():
                     x = prepare(chunk, self.device, self.meta.mean, self.meta.std)
@@ -150,6 +156,16 @@ class Predictor:
         if not outs:
             return np.zeros((0, len(self.classes)), dtype=np.float32)
         return np.concatenate(outs)
+
+    def run_prepared(self, x: np.ndarray) -> np.ndarray:
+        """Normalised N x 3 x H x W float32 -> logits, straight through the runtime (latency measurements)."""
+        if self.kind == "onnx":
+            name = self.backend.get_inputs()[0].name
+            return np.asarray(self.backend.run(None, {name: x})[0], dtype=np.float32)
+        if self.kind == "openvino":
+            return np.asarray(self.backend(x)[0], dtype=np.float32)
+        with torch.inference_mode():
+            return self.backend(torch.from_numpy(x).to(self.device)).float().cpu().numpy()
 
     def probabilities(self, images_u8: torch.Tensor, batch_size: int = 128) -> np.ndarray:
         z = self.logits(images_u8, batch_size) / self.temperature

@@ -1,4 +1,5 @@
-"""Classify page: single images with top-k bars, whole folders to a table, and the live webcam."""
+"""Classify page: single images with top-k bars, whole folders to a table, video files over time, and the
+live webcam."""
 
 from __future__ import annotations
 
@@ -18,21 +19,30 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QProgressBar,
+    QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from ..capture_panel import CapturePanel
 from ..classifier_worker import ClassifierWorker, start_classifier
 from ..dialogs import show_error
 from ..state import AppState
-from ..tasks import TaskRunner
+from ..tasks import Task, TaskRunner
+from ..video_results import VideoResultsPanel
 from ..webcam import LiveVideoPanel, draw_caption
 from ..widgets import ScaledImageLabel, qimage_to_rgb, rgb_array_to_qimage, split_with_empty_state
 from ..widgets import button as _button
 
 TOP_K = 5
+
+
+def _video_suffixes() -> frozenset[str]:
+    from desktop_cls.core.data.video import VIDEO_SUFFIXES
+
+    return VIDEO_SUFFIXES
 
 
 
@@ -68,6 +78,7 @@ class ClassifyPage(QWidget):
         self.last_frame_pred: Any = None
         self.last_frame_overlay: Any = None
         self.heatmap_shown = ""
+        self.video_task: Task | None = None
 
         self.model_edit = QLineEdit()
         self.model_edit.setObjectName("classifyModelEdit")
@@ -78,6 +89,9 @@ class ClassifyPage(QWidget):
         self.files_button.clicked.connect(self._pick_files)
         self.folder_button = _button("Classify a &folder…", "classifyFolderButton", "Every image in a folder")
         self.folder_button.clicked.connect(self._pick_folder)
+        self.video_button = _button(self.tr("Classify a vi&deo…"), "classifyVideoButton",
+                                    self.tr("The top class of every frame of a video file, over time"))
+        self.video_button.clicked.connect(self._pick_video)
         self.webcam_button = _button("&Webcam", "webcamButton", "Live classification from a camera")
         self.webcam_button.setCheckable(True)
         self.webcam_button.toggled.connect(self._toggle_webcam)
@@ -101,6 +115,7 @@ class ClassifyPage(QWidget):
         top.addWidget(self.heatmap_check)
         top.addWidget(self.files_button)
         top.addWidget(self.folder_button)
+        top.addWidget(self.video_button)
         top.addWidget(self.webcam_button)
 
         # preview with top-k bars
@@ -126,9 +141,15 @@ class ClassifyPage(QWidget):
         self.webcam = LiveVideoPanel()
         self.webcam.frame_arrived.connect(self.show_frame)
         self.webcam.running_changed.connect(self._webcam_running)
+        self.capture = CapturePanel(state)
+        self.capture.setObjectName("capturePanel")
+        self.capture.setVisible(False)
+        self.webcam.frame_arrived.connect(self.capture.set_frame)
+        self.capture.dataset_edited.connect(self._rescan_dataset)
         preview_box = QWidget()
         pl = QVBoxLayout(preview_box)
         pl.addWidget(self.webcam)
+        pl.addWidget(self.capture)
         pl.addWidget(self.preview, 1)
         pl.addWidget(self.preview_caption)
         pl.addLayout(bars)
@@ -146,7 +167,7 @@ class ClassifyPage(QWidget):
         self.folder_progress = QProgressBar()
         self.folder_progress.setObjectName("classifyProgress")
         self.cancel_button = _button("Cancel", "cancelClassifyButton")
-        self.cancel_button.clicked.connect(lambda: self.worker.cancel.set())
+        self.cancel_button.clicked.connect(self._cancel)
         self.csv_button = _button("Save &CSV…", "saveCsvButton")
         self.csv_button.clicked.connect(self._save_csv)
         self.copy_button = _button("Copy into folders by class…", "copyIntoFoldersButton",
@@ -157,10 +178,15 @@ class ClassifyPage(QWidget):
         row.addWidget(self.cancel_button)
         row.addWidget(self.csv_button)
         row.addWidget(self.copy_button)
+        self.video_results = VideoResultsPanel()
+        self.results_stack = QStackedWidget()
+        self.results_stack.addWidget(self.table)
+        self.results_stack.addWidget(self.video_results)
+        self.video_results.closed.connect(lambda: self.results_stack.setCurrentIndex(0))
         table_box = QWidget()
         tl = QVBoxLayout(table_box)
         tl.setContentsMargins(0, 0, 0, 0)
-        tl.addWidget(self.table, 1)
+        tl.addWidget(self.results_stack, 1)
         tl.addLayout(row)
 
         empty_text = ("No model yet — train one on the Train page (about 15 s on the demo data), "
@@ -234,6 +260,7 @@ class ClassifyPage(QWidget):
                 self.load_model(self.model_edit.text())
             return
         self.table.setRowCount(0)
+        self.results_stack.setCurrentIndex(0)
         self.folder_progress.setRange(0, 0)
         self._set_busy(True)
         self.request_files.emit(list(paths))
@@ -307,6 +334,7 @@ class ClassifyPage(QWidget):
 
     def _set_busy(self, busy: bool) -> None:
         self.cancel_button.setEnabled(busy)
+        self.video_button.setEnabled(not busy)
         has = bool(self.predictions) and not busy
         self.csv_button.setEnabled(has)
         self.copy_button.setEnabled(has)
@@ -341,6 +369,62 @@ class ClassifyPage(QWidget):
 
         self.tasks.start("copy", work, on_done=done, on_error=failed)
 
+    # ---- video files ---------------------------------------------------------------------------
+    def _pick_video(self) -> None:
+        from desktop_cls.core.data.video import VIDEO_SUFFIXES
+
+        pattern = " ".join(f"*{s}" for s in sorted(VIDEO_SUFFIXES))
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Video to classify"), "",
+                                              self.tr("Videos ({0})").format(pattern))
+        if path:
+            self.classify_video(path)
+
+    def classify_video(self, path: str) -> None:
+        """Every frame through the model in a background task; the result is a plot over time and a CSV."""
+        model = self.model_edit.text().strip()
+        if not model or not self.state.core_loaded:
+            show_error(self, self.tr("No model"), self.tr("Train a model first, or open an exported one."))
+            return
+        allow_code = Path(model).suffix.lower() in (".torchscript", ".ts")  # agreed to when it was opened
+        threshold = self.threshold_spin.value() / 100.0
+
+        def work(progress: Any, cancel: Any) -> Any:
+            from desktop_cls.core.inference.predictor import Predictor
+            from desktop_cls.core.inference.video_predict import predict_video
+
+            predictor = Predictor.load(model, allow_code=allow_code)
+            return predict_video(predictor, path, threshold=threshold, progress=progress, cancel=cancel)
+
+        self.content.setCurrentIndex(1)
+        self.folder_progress.setRange(0, 0)
+        self._set_busy(True)
+        self.files_button.setEnabled(False)
+        self.video_task = self.tasks.start("video", work, on_done=self._video_done, on_error=self._video_failed,
+                                           on_progress=lambda d, t, _w: self._files_progress(d, t),
+                                           on_cancelled=self._video_ended)
+
+    def _video_ended(self) -> None:
+        self.video_task = None
+        self._set_busy(False)
+        self.folder_progress.setRange(0, 1)
+        self.folder_progress.setValue(0)
+
+    def _video_done(self, result: Any) -> None:
+        self._video_ended()
+        self.folder_progress.setValue(1)
+        self.video_results.show_result(result)
+        self.results_stack.setCurrentIndex(1)
+        self.state.status_changed.emit("classify", "done")
+
+    def _video_failed(self, message: str, details: str) -> None:
+        self._video_ended()
+        show_error(self, self.tr("Cannot classify this video"), message, details)
+
+    def _cancel(self) -> None:
+        self.worker.cancel.set()
+        if self.video_task is not None:
+            self.video_task.cancel()
+
     # ---- drag and drop -------------------------------------------------------------------------
     def dragEnterEvent(self, event: Any) -> None:
         if event.mimeData().hasUrls():
@@ -348,7 +432,10 @@ class ClassifyPage(QWidget):
 
     def dropEvent(self, event: Any) -> None:
         paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
-        if paths:
+        if len(paths) == 1 and Path(paths[0]).suffix.lower() in _video_suffixes():
+            self.classify_video(paths[0])
+            event.acceptProposedAction()
+        elif paths:
             self.classify_paths(paths)
             event.acceptProposedAction()
 
@@ -367,7 +454,16 @@ class ClassifyPage(QWidget):
     def stop_camera(self) -> None:
         self.webcam.stop()
 
+    def _rescan_dataset(self) -> None:
+        """Captured images changed the dataset: the Data page reads it again (as after labeling)."""
+        page = getattr(self.window(), "dataset_page", None)
+        if page is not None and self.state.workspace is not None:
+            page.open_folder(str(self.state.workspace.root))
+
     def _webcam_running(self, on: bool) -> None:
+        if on:
+            self.content.setCurrentIndex(1)  # capturing into classes needs no model yet
+        self.capture.setVisible(on)
         self.webcam_button.blockSignals(True)
         self.webcam_button.setChecked(on)
         self.webcam_button.blockSignals(False)
@@ -396,6 +492,8 @@ class ClassifyPage(QWidget):
 
     def shutdown(self) -> None:
         self.stop_camera()
+        if self.video_task is not None:
+            self.video_task.cancel()
         self.worker.cancel.set()
         self.classifier_thread.quit()
         self.classifier_thread.wait(30_000)

@@ -1,0 +1,142 @@
+"""ONNX files: the fp32 export from torch, and the int8 and fp16 models derived from it.
+
+int8 is static quantization (onnxruntime.quantization, QDQ format) calibrated on real training images,
+so activations get ranges the model meets in use; fp16 keeps float32 inputs and outputs, so a consumer
+feeds it exactly what it feeds the fp32 model.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from desktop_cls.core.models.model_io import ModelMeta
+
+INPUT_NAME = "input"
+OUTPUT_NAME = "logits"
+
+
+def _metadata_props(meta: ModelMeta, fmt: str) -> dict[str, str]:
+    md = meta.to_dict(fmt)
+    return {"desktop_cls": json.dumps(md), "classes": json.dumps(md["classes"]),
+            "input_size": json.dumps(md["input_size"]), "mean": json.dumps(md["mean"]),
+            "std": json.dumps(md["std"]), "resize": md["resize"], "model": md["model"]}
+
+
+def set_metadata(proto: Any, meta: ModelMeta, fmt: str) -> None:
+    """Classes and preprocessing inside the .onnx too, for tools that never see the sidecar."""
+    del proto.metadata_props[:]
+    for key, value in _metadata_props(meta, fmt).items():
+        entry = proto.metadata_props.add()
+        entry.key, entry.value = key, value
+
+
+def write_fp32(model: nn.Module, meta: ModelMeta, example: torch.Tensor, tmp: Path) -> None:
+    """torch -> ONNX with a dynamic batch axis (dynamo exporter, the legacy one as a fallback)."""
+    import onnx
+
+    batch = torch.export.Dim("batch", min=1, max=4096)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            prog = torch.onnx.export(model, (example,), input_names=[INPUT_NAME], output_names=[OUTPUT_NAME],
+                                     dynamic_shapes=({0: batch},), dynamo=True, verbose=False,
+                                     external_data=False)
+            if prog is None:
+                raise RuntimeError("exporter returned nothing")
+            prog.save(str(tmp))
+        except Exception:
+            torch.onnx.export(model, (example,), str(tmp), input_names=[INPUT_NAME], output_names=[OUTPUT_NAME],
+                              dynamic_axes={INPUT_NAME: {0: "batch"}, OUTPUT_NAME: {0: "batch"}}, dynamo=False)
+    proto = onnx.load(str(tmp))
+    set_metadata(proto, meta, "onnx")
+    onnx.save(proto, str(tmp))
+
+
+def write_fp16(fp32_file: Path, meta: ModelMeta, tmp: Path) -> None:
+    """Weights and arithmetic in float16; the input and output stay float32."""
+    import onnx
+    from onnxruntime.transformers.float16 import convert_float_to_float16
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        proto = convert_float_to_float16(onnx.load(str(fp32_file)), keep_io_types=True)
+    set_metadata(proto, meta, "onnx-fp16")
+    onnx.save(proto, str(tmp))
+
+
+@dataclass(frozen=True, slots=True)
+class Int8Recipe:
+    per_channel: bool
+    method: str  # MinMax | Percentile
+
+    def describe(self) -> str:
+        return f"{'per-channel' if self.per_channel else 'per-tensor'} weights, {self.method.lower()} calibration"
+
+
+# Tried in order; the first that agrees with fp32 on ≥ 99 % of the validation images is kept, else the best.
+INT8_RECIPES = (Int8Recipe(True, "MinMax"), Int8Recipe(True, "Percentile"), Int8Recipe(False, "MinMax"))
+
+
+class _Batches:
+    """onnxruntime's CalibrationDataReader protocol over preprocessed float32 images."""
+
+    def __init__(self, images: np.ndarray, batch: int = 16) -> None:
+        self._chunks = iter([images[i:i + batch] for i in range(0, len(images), batch)])
+
+    def get_next(self) -> dict[str, np.ndarray] | None:
+        chunk = next(self._chunks, None)
+        return None if chunk is None else {INPUT_NAME: chunk}
+
+    def rewind(self) -> None:  # part of the protocol; one pass is all a recipe needs
+        pass
+
+
+def prepare_for_quantization(fp32_file: Path, out: Path) -> None:
+    """ORT's pre-processing (graph optimisation: BatchNorm folded into the convolutions) before int8."""
+    from onnxruntime.quantization.shape_inference import quant_pre_process
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        # symbolic shape inference cannot follow the exporter's dynamic Reshape; ONNX's own inference can
+        quant_pre_process(str(fp32_file), str(out), skip_symbolic_shape=True)
+
+
+def write_int8(prepared: Path, meta: ModelMeta, calibration: np.ndarray, recipe: Int8Recipe, tmp: Path) -> None:
+    """Static QDQ quantization: int8 weights, uint8 activations with ranges from the calibration images."""
+    import onnx
+    from onnxruntime.quantization import CalibrationMethod, QuantFormat, QuantType, quantize_static
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        quantize_static(str(prepared), str(tmp), _Batches(calibration),
+                        quant_format=QuantFormat.QDQ, per_channel=recipe.per_channel,
+                        activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8,
+                        calibrate_method=getattr(CalibrationMethod, recipe.method),
+                        calibration_providers=["CPUExecutionProvider"])
+    proto = onnx.load(str(tmp))
+    set_metadata(proto, meta, "onnx-int8")
+    onnx.save(proto, str(tmp))
+
+
+def ort_session(path: Path) -> Any:
+    """A CPU session that does not spin idle threads (they would take the cores decoding images)."""
+    import onnxruntime as ort
+
+    opts = ort.SessionOptions()
+    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    opts.log_severity_level = 3
+    return ort.InferenceSession(str(path), sess_options=opts, providers=["CPUExecutionProvider"])
+
+
+def ort_runner(path: Path) -> Callable[[np.ndarray], np.ndarray]:
+    sess = ort_session(path)
+    return lambda x: np.asarray(sess.run(None, {INPUT_NAME: x})[0], dtype=np.float32)

@@ -1,0 +1,148 @@
+"""What an exported model costs: agreement with the fp32 model, accuracy, size and latency.
+
+Measured on the run's own validation images (the ones its accuracy was reported on), so the numbers
+say what the smaller model gives up on this user's data, not on a benchmark.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from desktop_cls.core import run_dir as rd
+from desktop_cls.core.data.dataset import Sample, labeled_folder, scan
+from desktop_cls.core.data.image_cache import decode_samples
+from desktop_cls.core.errors import UserError
+from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
+from desktop_cls.core.models.model_io import ModelMeta
+from desktop_cls.core.models.preprocessing import prepare
+
+MAX_CALIBRATION = 300
+MAX_VALIDATION = 2000
+AGREEMENT_TARGET = 0.99
+
+Runner = Callable[[np.ndarray], np.ndarray]
+"""Preprocessed N x 3 x H x W float32 -> N x C float32 logits, in the exported model's runtime."""
+
+
+@dataclass(frozen=True)
+class ExportImages:
+    """Validation images with labels (the report) and training images (int8 calibration)."""
+
+    validation: torch.Tensor  # N x 3 x H x W uint8
+    labels: np.ndarray
+    calibration: torch.Tensor
+    description: str  # "250 validation images of /data/digits", or why there are none
+
+    @property
+    def count(self) -> int:
+        return int(self.validation.shape[0])
+
+
+def no_images(meta: ModelMeta, why: str) -> ExportImages:
+    h, w = meta.input_size
+    empty = torch.zeros((0, 3, h, w), dtype=torch.uint8)
+    return ExportImages(empty, np.zeros(0, dtype=np.int64), empty, why)
+
+
+def _pick(samples: list[Sample], limit: int, seed: int = 0) -> list[Sample]:
+    if len(samples) <= limit:
+        return samples
+    order = np.random.default_rng(seed).permutation(len(samples))[:limit]
+    return [samples[i] for i in sorted(order)]
+
+
+def _splits(model_file: Path, meta: ModelMeta, data: str | Path | None) -> tuple[list[Sample], list[Sample], str]:
+    """(validation, calibration, what they are) from the run's dataset, or from `data` when given; without
+    images, the third item says why."""
+    run = Path(model_file).parent
+    info = rd.read_run_info(run) if rd.is_run_dir(run) else {}
+    root_s = str(Path(data).expanduser().resolve()) if data is not None else info.get("dataset_root")
+    if not root_s:
+        return [], [], "no validation images: the model is not in a run folder (choose a dataset folder)"
+    root = Path(root_s)
+    if not root.is_dir():
+        return [], [], f"no validation images: the dataset folder {root} is not there any more"
+    if root_s == info.get("dataset_root"):
+        idx = scan(root, val_fraction=float(info.get("val_fraction", 0.2)), seed=int(info.get("seed", 0)))
+        if list(idx.classes) == list(meta.classes):
+            val = idx.split("val") or idx.split("test")
+            train = idx.split("train")
+            if val:
+                return val, train, f"validation images of {root}"
+    folder = labeled_folder(root, meta.classes)
+    samples = list(folder.samples)
+    return samples, samples, f"images of {root} (not a held-out split)"
+
+
+def gather_images(model_file: Path, meta: ModelMeta, data: str | Path | None = None,
+                  progress: ProgressFn = no_progress, cancel: CancelToken | None = None) -> ExportImages:
+    """Decoded once and shared by every format exported in one go."""
+    val, train, what = _splits(model_file, meta, data)
+    if not val:
+        return no_images(meta, what)
+    v, _ = decode_samples(_pick(val, MAX_VALIDATION), meta.input_size, progress=progress, cancel=cancel)
+    calib = _pick(train, MAX_CALIBRATION, seed=1)
+    c, _ = decode_samples(calib, meta.input_size, progress=progress, cancel=cancel) if calib else (v, [])
+    if v.images.shape[0] == 0:
+        return no_images(meta, f"no readable {what}")
+    return ExportImages(v.images, v.labels.numpy(), c.images, f"{v.images.shape[0]} {what}")
+
+
+def preprocess(images_u8: torch.Tensor, meta: ModelMeta) -> np.ndarray:
+    return prepare(images_u8, torch.device("cpu"), meta.mean, meta.std).numpy()
+
+
+def run_batched(runner: Runner, x: np.ndarray, batch: int = 64) -> np.ndarray:
+    outs = [runner(x[i:i + batch]) for i in range(0, len(x), batch)]
+    return np.concatenate(outs) if outs else np.zeros((0, 0), dtype=np.float32)
+
+
+def single_image_latency_ms(runner: Runner, x1: np.ndarray, budget_s: float = 1.0, max_runs: int = 50) -> float:
+    """Best wall time of one image through the runtime over up to max_runs runs, after warm-up.
+
+    The best, not the median: on a busy machine a run that waits for a descheduled thread measures the
+    machine's other work, not the model (a 2-thread torch model here: median 1 s, best 2 ms).
+    """
+    for _ in range(3):
+        runner(x1)
+    best = float("inf")
+    start = time.perf_counter()
+    runs = 0
+    while runs < max_runs and (runs < 10 or time.perf_counter() - start < budget_s):
+        t0 = time.perf_counter()
+        runner(x1)
+        best = min(best, time.perf_counter() - t0)
+        runs += 1
+    return 1000.0 * best
+
+
+@dataclass(frozen=True)
+class Fidelity:
+    num_images: int
+    top1_agreement: float | None  # with the fp32 model, on the same images
+    accuracy: float | None
+    reference_accuracy: float | None
+
+    @property
+    def warning(self) -> str | None:
+        if self.top1_agreement is not None and self.top1_agreement < AGREEMENT_TARGET:
+            return (f"agrees with the trained model on only {self.top1_agreement:.1%} of {self.num_images} "
+                    "images; prefer a lossless format for this model")
+        return None
+
+
+def fidelity(reference_logits: np.ndarray, logits: np.ndarray, labels: np.ndarray) -> Fidelity:
+    n = int(labels.shape[0])
+    if n == 0:
+        return Fidelity(0, None, None, None)
+    if logits.shape != reference_logits.shape or not np.isfinite(logits).all():
+        what = "non-finite" if logits.shape == reference_logits.shape else "wrong-shaped"
+        raise UserError(f"the exported model gave {what} outputs on the validation images")
+    ref, got = reference_logits.argmax(1), logits.argmax(1)
+    return Fidelity(n, float((ref == got).mean()), float((got == labels).mean()), float((ref == labels).mean()))

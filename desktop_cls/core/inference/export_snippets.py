@@ -1,0 +1,96 @@
+"""A short script written next to each exported model: how to use it elsewhere, without desktop_cls.
+
+The preprocessing it spells out is the one the sidecar JSON describes and the app uses (RGB, stretched
+to input_size with bilinear resampling, scaled to [0, 1], normalised by mean/std, NCHW float32).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_HEADER = '''"""Classify images with {model} ({title}), without desktop_cls.
+
+Needs: pip install {packages}
+Usage: python {script} IMAGE [IMAGE ...]
+"""
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps
+
+HERE = Path(__file__).resolve().parent
+MODEL = HERE / "{model}"
+META = json.loads((HERE / "{sidecar}").read_text(encoding="utf-8"))  # classes and preprocessing
+
+
+def preprocess(path):
+    """RGB, stretched to the model's input size, scaled to [0, 1], normalised, as 1 x 3 x H x W float32."""
+    height, width = META["input_size"]
+    with Image.open(path) as im:
+        im = ImageOps.exif_transpose(im).convert("RGB").resize((width, height), Image.Resampling.BILINEAR)
+    x = np.asarray(im, dtype=np.float32) / 255.0
+    x = (x - np.array(META["mean"], dtype=np.float32)) / np.array(META["std"], dtype=np.float32)
+    return x.transpose(2, 0, 1)[None]
+
+'''
+
+_RUNTIMES = {
+    "onnx": ("onnxruntime numpy pillow", '''import onnxruntime as ort
+
+session = ort.InferenceSession(str(MODEL), providers=["CPUExecutionProvider"])
+
+
+def run(x):
+    return session.run(None, {META["input_name"]: x})[0]
+'''),
+    "openvino": ("openvino numpy pillow", '''import openvino as ov
+
+# f32: CPUs with bf16 units would otherwise compute in bf16 and drift slightly from the trained model
+compiled = ov.Core().compile_model(str(MODEL), "CPU", {"INFERENCE_PRECISION_HINT": "f32"})
+
+
+def run(x):
+    return compiled(x)[0]
+'''),
+    "torchscript": ("torch numpy pillow", '''import torch
+
+module = torch.jit.load(str(MODEL), map_location="cpu").eval()
+
+
+def run(x):
+    with torch.inference_mode():
+        return module(torch.from_numpy(x)).numpy()
+'''),
+}
+
+_FOOTER = '''
+
+for path in sys.argv[1:]:
+    logits = np.asarray(run(preprocess(path))[0], dtype=np.float64) / META["temperature"]
+    probabilities = np.exp(logits - logits.max())
+    probabilities /= probabilities.sum()
+    best = int(probabilities.argmax())
+    print(f"{path}: {META['classes'][best]} ({probabilities[best]:.1%})")
+'''
+
+TITLES = {"onnx": "ONNX, fp32", "onnx-int8": "ONNX, int8 quantized", "onnx-fp16": "ONNX, fp16",
+          "openvino": "OpenVINO IR", "torchscript": "TorchScript"}
+
+
+def snippet_path(model_file: Path) -> Path:
+    return Path(model_file).with_name(f"{Path(model_file).stem}_example.py")
+
+
+def snippet_text(fmt: str, model_file: Path) -> str | None:
+    """The script for fmt (None for safetensors: that format is for desktop_cls and PyTorch code)."""
+    runtime = "onnx" if fmt.startswith("onnx") else fmt
+    if runtime not in _RUNTIMES:
+        return None
+    packages, body = _RUNTIMES[runtime]
+    model = Path(model_file)
+    head = _HEADER.format(model=model.name, title=TITLES[fmt], packages=packages,
+                          script=snippet_path(model).name, sidecar=model.with_suffix(".json").name)
+    return head + "\n" + body + _FOOTER

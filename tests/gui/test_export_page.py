@@ -1,0 +1,58 @@
+"""Export page: the measured table (size, latency, agreement, accuracy), the snippet, and cancel."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from desktop_cls.core.inference.export_openvino import openvino_available
+
+
+@pytest.mark.skipif(not openvino_available(), reason="OpenVINO is an optional extra")
+def test_table_compares_formats_with_the_trained_model(qtbot: object, window: object,
+                                                       trained_run: tuple[Path, Path], tmp_path: Path) -> None:
+    xp = window.export_page  # type: ignore[attr-defined]
+    xp.model_edit.setText(str(trained_run[0]))
+    xp.dest_edit.setText(str(tmp_path / "exports"))
+    for fmt, c in xp.checks.items():
+        c.setChecked(fmt in ("onnx", "onnx-int8", "openvino"))
+    qtbot.mouseClick(xp.export_button, Qt.MouseButton.LeftButton)
+    assert xp.cancel_button.isVisibleTo(xp)
+    qtbot.waitUntil(lambda: xp.results.rowCount() == 4, timeout=180_000)
+    assert not xp.cancel_button.isVisibleTo(xp) and xp.export_button.isEnabled()
+    col = {xp.results.horizontalHeaderItem(c).text(): c for c in range(xp.results.columnCount())}
+    rows = {xp.results.item(r, 0).text(): r for r in range(4)}
+    assert set(rows) == {"trained model (PyTorch, fp32)", "onnx", "onnx-int8", "openvino"}
+    for fmt in ("onnx", "onnx-int8", "openvino"):
+        r = rows[fmt]
+        assert xp.results.item(r, col["Size"]).text().endswith(("kB", "MB"))
+        assert xp.results.item(r, col["One image"]).text().endswith(" ms")
+        assert xp.results.item(r, col["Agrees with trained model"]).text() == "100.0%"
+        assert xp.results.item(r, col["Accuracy"]).text().endswith("%")
+    assert xp.results.item(rows["openvino"], col["File"]).text() == "model.xml + model.bin"
+    assert "6 validation images" in xp.measured_label.text()
+    # each format went to its own folder; the selected row shows its script and its metadata
+    assert (tmp_path / "exports" / "onnx-int8" / "model.onnx").is_file()
+    xp.results.selectRow(rows["onnx-int8"])
+    assert "import onnxruntime" in xp.snippet_view.toPlainText()
+    assert "desktop_cls import" not in xp.snippet_view.toPlainText()
+    assert json.loads(xp.meta_view.toPlainText())["format"] == "onnx-int8"
+
+
+def test_cancel_leaves_no_files(qtbot: object, window: object, trained_run: tuple[Path, Path],
+                                tmp_path: Path) -> None:
+    xp = window.export_page  # type: ignore[attr-defined]
+    xp.model_edit.setText(str(trained_run[0]))
+    out = tmp_path / "exports"
+    xp.dest_edit.setText(str(out))
+    for fmt, c in xp.checks.items():
+        c.setChecked(fmt in ("onnx-int8", "onnx-fp16"))
+    xp.export()
+    qtbot.mouseClick(xp.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: xp.export_button.isEnabled(), timeout=120_000)
+    assert xp.results.rowCount() == 0
+    leftovers = [p for p in out.rglob("*") if p.is_file()] if out.exists() else []
+    assert leftovers == []

@@ -1,0 +1,74 @@
+"""Classify page → video file: the top class over time as a plot, a summary of segments, a CSV; bad files
+get a message, and the work can be cancelled."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from tests.videos import BLUE, RED, write_video
+
+pytest.importorskip("av")
+
+
+def ready(qtbot: object, window: object, run: Path) -> object:
+    cp = window.classify_page  # type: ignore[attr-defined]
+    window.state.set_run(str(run))  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: cp.model_ready, timeout=60_000)  # type: ignore[attr-defined]
+    return cp
+
+
+def test_a_video_is_plotted_over_time_and_saved_as_csv(qtbot: object, window: object, tmp_path: Path,
+                                                       trained_run: tuple[Path, Path],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    cp = ready(qtbot, window, trained_run[0])
+    video = write_video(tmp_path / "walk.mp4", [RED, BLUE], frames_each=10, fps=10)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(video), ""))
+    qtbot.mouseClick(cp.video_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: cp.results_stack.currentIndex() == 1, timeout=60_000)  # type: ignore[attr-defined]
+    panel = cp.video_results
+    x, y = panel.class_curve.getData()
+    assert len(x) == 20 and x[10] == pytest.approx(1.0)
+    assert np.array_equal(y, [0.0] * 10 + [2.0] * 10)  # cat (class 0), then fish (class 2)
+    _, cy = panel.confidence_curve.getData()
+    assert len(cy) == 20 and ((cy > 0) & (cy <= 1)).all()
+    ticks = dict(panel.class_plot.getAxis("left")._tickLevels[0])
+    assert ticks[0] == "cat" and ticks[2] == "fish"
+    assert "walk.mp4: 20 frames" in panel.title.text()
+    assert panel.summary.text().splitlines()[0].startswith("0.0–0.9 s: cat")
+    assert "fish" in panel.summary.text().splitlines()[1]
+    out = tmp_path / "walk.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    qtbot.mouseClick(panel.csv_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    rows = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines()))
+    assert [r["label"] for r in rows] == ["cat"] * 10 + ["fish"] * 10 and rows[10]["time_s"] == "1.000"
+    # classifying images again brings the table back
+    cp.classify_paths([str(trained_run[1] / "cat")])
+    assert cp.results_stack.currentIndex() == 0
+
+
+def test_an_unreadable_video_says_which_and_why(qtbot: object, window: object, tmp_path: Path,
+                                                trained_run: tuple[Path, Path]) -> None:
+    cp = ready(qtbot, window, trained_run[0])
+    bad = tmp_path / "broken.mp4"
+    bad.write_bytes(b"\0not a video" * 50)
+    cp.classify_video(str(bad))  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: cp.video_task is None, timeout=30_000)  # type: ignore[attr-defined]
+    box = next(b for b in window.findChildren(QMessageBox) if b.objectName() == "errorDialog")  # type: ignore[attr-defined]
+    assert "broken.mp4" in box.text() and "video" in box.text()
+    assert cp.video_button.isEnabled() and cp.results_stack.currentIndex() == 0
+
+
+def test_classifying_a_video_can_be_cancelled(qtbot: object, window: object, tmp_path: Path,
+                                              trained_run: tuple[Path, Path]) -> None:
+    cp = ready(qtbot, window, trained_run[0])
+    video = write_video(tmp_path / "long.mp4", [RED, BLUE] * 20, frames_each=30, fps=30)
+    cp.classify_video(str(video))  # type: ignore[attr-defined]
+    qtbot.mouseClick(cp.cancel_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: cp.video_task is None, timeout=60_000)  # type: ignore[attr-defined]
+    assert cp.results_stack.currentIndex() == 0 and cp.video_button.isEnabled()
