@@ -244,6 +244,7 @@ def test_runs_lists_interrupted_runs_with_the_resume_command(capsys: pytest.Capt
     assert f"Continue it with: desktop-cls train --resume {base / 'b-crashed'}" in out
     assert "nothing to resume" in out and "75.0%" in out
 
+
 def test_train_test_folders_scan_train_eval(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """Without val/, validation comes from train/ and eval scores the untouched test/ images."""
     from tests.conftest import make_tiny_folder
@@ -283,6 +284,7 @@ def test_train_on_digits_turns_flips_off_and_says_why(capsys: pytest.CaptureFixt
                            "--image-size", "16", "--device", "cpu", "--no-calibrate", "--hflip")
     assert code == 0 and "Flips off" not in err  # an explicit flag wins over the data's default
     assert json.loads((run2 / "config.json").read_text())["augmentation"]["hflip"] is True
+
 
 def test_predict_a_video_to_csv_json_and_segments(capsys: pytest.CaptureFixture[str],
                                                   trained_run: tuple[Path, Path], tmp_path: Path) -> None:

@@ -198,6 +198,7 @@ def test_after_suggest_keys_label_and_enter_accepts(qtbot: object, window: objec
     QTest.keyClick(window.focusWidget(), Qt.Key.Key_Return)
     assert (with_unlabeled / suggested / second).exists() and second not in lp.queue
 
+
 def test_a_damaged_labeling_journal_opens_with_a_notice(qtbot: object, window: object, with_unlabeled: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     from desktop_cls.core.data.labeling import Workspace
