@@ -116,3 +116,17 @@ def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ImageLoadError) as e:
         load_rgb(tmp_path / "nope.png")
     assert e.value.kind == "missing"
+
+
+def test_or_load_error_keeps_each_files_outcome(tmp_path: Path) -> None:
+    from desktop_cls.core.data.imaging import load_resized, or_load_error
+
+    good = tmp_path / "good.png"
+    Image.fromarray(np.full((10, 12, 3), 200, np.uint8)).save(good)
+    bad = tmp_path / "bad.png"
+    bad.write_bytes(b"not an image at all")
+    out = [or_load_error(load_resized, str(p), (8, 8)) for p in (good, bad)]
+    assert isinstance(out[0], np.ndarray) and out[0].shape == (8, 8, 3)
+    assert isinstance(out[1], ImageLoadError) and out[1].kind == "not_image"
+    with pytest.raises(ValueError):  # only image errors are caught
+        or_load_error(lambda p: int(p), "x")

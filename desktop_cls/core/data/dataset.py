@@ -306,9 +306,14 @@ def scan(
     cancel: CancelToken | None = None,
     workers: int | None = None,
 ) -> DatasetIndex:
-    """Index a folder. verify: 'none', 'header' (fast, default) or 'full' (decode every image).
+    """Index `folder`: one sub-folder per class (or train/val/test folders of class folders).
 
-    Unreadable files become problems and are left out of the samples.
+    val_fraction of each class's images (seeded by seed, stratified) become the validation split of a
+    plain class-folder layout. verify: 'none', 'header' (fast, default) or 'full' (decode every image);
+    unreadable files become problems and are left out of the samples. progress(done, total, what) is
+    called from this thread; cancel stops it with CancelledError. workers: threads that check files.
+
+    Raises UserError when the folder is missing, is not a folder, or holds no class with a readable image.
     """
     root = Path(folder).expanduser()
     if not root.exists():
@@ -323,63 +328,14 @@ def scan(
     problems: list[Problem] = []
     layout = detect_layout(root)
     progress(0, 0, "listing files")
-
-    labelled: list[tuple[str, str, str]] = []  # path, class name, split
-    if layout == "split_folders":
-        split_dirs = {n.lower(): n for n in _class_dirs(root)}
-        train_dir = root / split_dirs["train"]
-        class_names = _class_dirs(train_dir, problems)
-        for split_key, split_name in [("train", "train"), *[(v, "val") for v in VAL_DIR_NAMES], ("test", "test")]:
-            if split_key not in split_dirs:
-                continue
-            sdir = root / split_dirs[split_key]
-            for cname in _class_dirs(sdir, problems if split_key != "train" else None):
-                if cname not in class_names:
-                    problems.append(Problem(str(sdir / cname), "unknown_class",
-                                            f"class '{cname}' is not in train/; its images are left out"))
-                    continue
-                labelled.extend((p, cname, split_name) for p in _walk_images(sdir / cname, problems))
-        unlabeled: list[str] = []
-    else:
-        class_names = _class_dirs(root, problems)
-        for cname in class_names:
-            labelled.extend((p, cname, "train") for p in _walk_images(root / cname, problems))
-        unlabeled = _loose_images(root)
-
+    labelled, class_names, unlabeled = _list_labelled(root, layout, problems)
     if cancel is not None:
         cancel.raise_if_set()
-
-    # Verify files in parallel (PIL releases the GIL while decoding).
     paths = [p for p, _, _ in labelled]
-    bad: dict[str, Problem] = {}
-    for p in paths:
-        if _zero_byte(p):
-            bad[p] = Problem(p, "corrupt", "the file is empty (0 bytes)")
-    check = {"header": _check_header, "full": _check_decode}.get(verify)
-    if check is not None:
-        todo = [p for p in paths if p not in bad]
-        total = len(todo)
-        with ThreadPoolExecutor(max_workers=workers or min(16, (os.cpu_count() or 2) * 2)) as pool:
-            for i, prob in enumerate(pool.map(check, todo, chunksize=64), 1):
-                if prob is not None:
-                    bad[prob.path] = prob
-                if i % 64 == 0 or i == total:
-                    progress(i, total, "checking images")
-                    if cancel is not None:
-                        cancel.raise_if_set()
-    elif verify != "none":
-        raise ValueError(f"verify must be none, header or full, not {verify!r}")
+    bad = _unreadable(paths, verify, workers, progress, cancel)
     problems.extend(bad[p] for p in paths if p in bad)
     good = [(p, c, s) for p, c, s in labelled if p not in bad]
-
-    counts = Counter(c for _, c, _ in good)
-    classes = tuple(c for c in class_names if counts.get(c, 0) > 0)
-    for c in class_names:
-        if counts.get(c, 0) == 0:
-            where = root / "train" / c if layout == "split_folders" else root / c
-            problems.append(Problem(str(where), "empty_class",
-                                    f"class '{c}' has no readable images and is left out; "
-                                    "add images or remove the folder"))
+    classes = _classes_with_images(root, layout, class_names, Counter(c for _, c, _ in good), problems)
     if not classes:
         hint = (" It has images directly inside: put them in one sub-folder per class, or label them "
                 "on the Label page." if unlabeled else "")
@@ -388,11 +344,11 @@ def scan(
     labels = [cidx[c] for _, c, _ in good]
     splits, val_fraction = _splits(layout, [s for _, _, s in good], labels, val_fraction, seed)
     samples = tuple(Sample(p, lab, sp) for (p, _, _), lab, sp in zip(good, labels, splits, strict=True))
-    fp = fingerprint(str(root), classes, samples)
     return DatasetIndex(
         root=str(root), layout=layout, classes=classes, samples=samples, problems=tuple(problems),
         unlabeled=tuple(unlabeled), val_fraction=val_fraction,
-        seed=seed, fingerprint=fp, typical_size=typical_image_size([s.path for s in samples], workers=workers),
+        seed=seed, fingerprint=fingerprint(str(root), classes, samples),
+        typical_size=typical_image_size([s.path for s in samples], workers=workers),
     )
 
 
@@ -413,6 +369,64 @@ def _splits(layout: str, given: list[str], labels: list[int], val_fraction: floa
     for i, sp in zip(train, held, strict=True):
         out[i] = sp
     return out, val_fraction
+
+
+def _list_labelled(root: Path, layout: str, problems: list[Problem]
+                   ) -> tuple[list[tuple[str, str, str]], list[str], list[str]]:
+    """(path, class name, split) of every image in a class folder, the class names, and the loose images."""
+    labelled: list[tuple[str, str, str]] = []
+    if layout != "split_folders":
+        class_names = _class_dirs(root, problems)
+        for cname in class_names:
+            labelled.extend((p, cname, "train") for p in _walk_images(root / cname, problems))
+        return labelled, class_names, _loose_images(root)
+    split_dirs = {n.lower(): n for n in _class_dirs(root)}
+    class_names = _class_dirs(root / split_dirs["train"], problems)
+    for split_key, split_name in [("train", "train"), *[(v, "val") for v in VAL_DIR_NAMES], ("test", "test")]:
+        if split_key not in split_dirs:
+            continue
+        sdir = root / split_dirs[split_key]
+        for cname in _class_dirs(sdir, problems if split_key != "train" else None):
+            if cname not in class_names:
+                problems.append(Problem(str(sdir / cname), "unknown_class",
+                                        f"class '{cname}' is not in train/; its images are left out"))
+                continue
+            labelled.extend((p, cname, split_name) for p in _walk_images(sdir / cname, problems))
+    return labelled, class_names, []
+
+
+def _unreadable(paths: list[str], verify: str, workers: int | None, progress: ProgressFn,
+                cancel: CancelToken | None) -> dict[str, Problem]:
+    """Empty files, and with verify 'header' or 'full' the files that fail that check (in parallel:
+    PIL releases the GIL while decoding)."""
+    bad = {p: Problem(p, "corrupt", "the file is empty (0 bytes)") for p in paths if _zero_byte(p)}
+    check = {"header": _check_header, "full": _check_decode}.get(verify)
+    if check is None:
+        if verify != "none":
+            raise ValueError(f"verify must be none, header or full, not {verify!r}")
+        return bad
+    todo = [p for p in paths if p not in bad]
+    with ThreadPoolExecutor(max_workers=workers or min(16, (os.cpu_count() or 2) * 2)) as pool:
+        for i, prob in enumerate(pool.map(check, todo, chunksize=64), 1):
+            if prob is not None:
+                bad[prob.path] = prob
+            if i % 64 == 0 or i == len(todo):
+                progress(i, len(todo), "checking images")
+                if cancel is not None:
+                    cancel.raise_if_set()
+    return bad
+
+
+def _classes_with_images(root: Path, layout: str, class_names: list[str], counts: Counter[str],
+                         problems: list[Problem]) -> tuple[str, ...]:
+    """The classes with at least one readable image; each empty one becomes a problem."""
+    for c in class_names:
+        if counts.get(c, 0) == 0:
+            where = root / "train" / c if layout == "split_folders" else root / c
+            problems.append(Problem(str(where), "empty_class",
+                                    f"class '{c}' has no readable images and is left out; "
+                                    "add images or remove the folder"))
+    return tuple(c for c in class_names if counts.get(c, 0) > 0)
 
 
 def labeled_folder(folder: str | Path, classes: tuple[str, ...] | None = None,

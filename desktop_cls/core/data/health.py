@@ -16,13 +16,14 @@ import os
 from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
 from desktop_cls.core.data.dataset import DatasetIndex, Problem, Sample
-from desktop_cls.core.data.imaging import load_rgb
+from desktop_cls.core.data.imaging import load_rgb, or_load_error
 from desktop_cls.core.errors import ImageLoadError
 from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
 from desktop_cls.core.storage import user_cache_dir, write_json
@@ -106,13 +107,6 @@ class HashCache:
                 write_json(self.path, self.data)
 
 
-def _hash_or_error(path: str) -> ImageHash | ImageLoadError:
-    try:
-        return hash_image(path)
-    except ImageLoadError as e:
-        return e
-
-
 def compute_hashes(samples: list[Sample], root: str, progress: ProgressFn = no_progress,
                    cancel: CancelToken | None = None) -> tuple[dict[str, ImageHash], list[Problem]]:
     cache = HashCache(root)
@@ -126,7 +120,8 @@ def compute_hashes(samples: list[Sample], root: str, progress: ProgressFn = no_p
             todo.append(s.path)
     problems: list[Problem] = []
     with ThreadPoolExecutor(max_workers=min(16, (os.cpu_count() or 2) + 2)) as pool:
-        for i, (path, result) in enumerate(zip(todo, pool.map(_hash_or_error, todo, chunksize=16), strict=True), 1):
+        results = pool.map(partial(or_load_error, hash_image), todo, chunksize=16)
+        for i, (path, result) in enumerate(zip(todo, results, strict=True), 1):
             if isinstance(result, ImageLoadError):
                 problems.append(Problem(path, result.kind, result.message))
             else:
@@ -171,7 +166,10 @@ SPLIT_WORDS = {"train": "training", "val": "validation", "test": "test"}
 
 def check_health(index: DatasetIndex, progress: ProgressFn = no_progress, cancel: CancelToken | None = None,
                  near_bits: int = NEAR_BITS) -> list[Problem]:
-    """Findings for a scanned dataset, in addition to the scan's own problems."""
+    """Findings for a scanned dataset, in addition to the scan's own problems: exact and near duplicates
+    (within near_bits of the perceptual hash), the same image under two classes, train/validation
+    leaks, class imbalance, tiny images, and files that cannot be read. Hashes are cached per file.
+    progress is called from this thread; cancel raises CancelledError."""
     samples = list(index.samples)
     hashes, problems = compute_hashes(samples, index.root, progress, cancel)
     by_path = {s.path: s for s in samples}

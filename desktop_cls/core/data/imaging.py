@@ -11,12 +11,16 @@ import re
 import stat
 import struct
 import warnings
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from desktop_cls.core.errors import ImageLoadError
+
+T = TypeVar("T")
 
 # torchvision.datasets.folder.IMG_EXTENSIONS: kept identical so our class map matches ImageFolder's.
 IMG_EXTENSIONS: tuple[str, ...] = (".jpg", ".jpeg", ".png", ".ppm", ".bmp", ".pgm", ".tif", ".tiff", ".webp")
@@ -190,3 +194,12 @@ def resize_rgb(im: Image.Image, size: tuple[int, int]) -> np.ndarray:
 def load_resized(path: str | Path, size: tuple[int, int]) -> np.ndarray:
     """The training/prediction view of a file: H x W x 3 uint8, or ImageLoadError."""
     return resize_rgb(load_rgb(path, draft_size=size), size)
+
+
+def or_load_error(fn: Callable[..., T], path: str, *args: object) -> T | ImageLoadError:
+    """fn(path, *args), or the ImageLoadError it raised: a thread pool over many files keeps every
+    file's outcome in place instead of stopping at the first unreadable one."""
+    try:
+        return fn(path, *args)
+    except ImageLoadError as e:
+        return e

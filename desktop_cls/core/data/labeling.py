@@ -44,7 +44,12 @@ def _int(value: Any) -> int | None:
 
 
 class Workspace:
-    """The labeling engine for one dataset folder (single writer at a time)."""
+    """The labeling engine for one dataset folder (single writer at a time).
+
+    Every operation is journaled under the folder's state directory before a file moves, so a crash
+    mid-operation is finished on the next open, and each one can be undone and redone.
+    No file is ever overwritten: a name already taken gets a free one. Operations raise UserError
+    naming the file or class when they cannot be done (unknown class, taken name, file gone)."""
 
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root).expanduser().resolve()
@@ -239,7 +244,8 @@ class Workspace:
 
     # ---- operations ----------------------------------------------------------------------------
     def assign(self, paths: list[str | Path], class_name: str) -> Operation:
-        """Move images into a class folder (created when new); also moves between classes."""
+        """Move images (paths inside the folder) into class_name, creating the class when new; also moves
+        images between classes. UserError for an invalid class name or a path outside the folder."""
         cls = check_class_name(class_name)
         moves: list[Move] = []
         if not self.abs(cls).is_dir():
@@ -260,12 +266,14 @@ class Workspace:
         return self._run("trash", moves, f"{len(moves)} image(s) to the trash")
 
     def create_class(self, name: str) -> Operation:
+        """An empty class folder; UserError when the name is invalid or taken."""
         cls = check_class_name(name)
         if self.abs(cls).exists():
             raise UserError(f"a class '{cls}' already exists")
         return self._run("create_class", [Move(None, cls)], f"new class '{cls}'")
 
     def rename_class(self, old: str, new: str) -> Operation:
+        """UserError when old does not exist or new is invalid or taken (merge the two instead)."""
         src, dst = self._class_dir(old), check_class_name(new)
         if self.abs(dst).exists():
             raise UserError(f"a class '{dst}' already exists; merge the two classes instead")
@@ -286,6 +294,7 @@ class Workspace:
         return self._run("merge_classes", moves, f"merge '{src}' into '{dst}'")
 
     def delete_class(self, name: str) -> Operation:
+        """The class folder and its images go to the dataset's trash (undoable)."""
         src = self._class_dir(name)
         return self._run("delete_class", [Move(src, f"{STATE_DIR}/{TRASH}/{self.next_id}/{src}")],
                          f"delete class '{src}' (to the trash)")
@@ -298,6 +307,7 @@ class Workspace:
         return bool(self.redo_stack)
 
     def undo(self) -> Operation:
+        """Reverse the latest operation; UserError when there is none."""
         if not self.history:
             raise UserError("nothing to undo")
         target = self.ops[self.history[-1]]

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import torch
@@ -119,8 +119,9 @@ def reliability_bins(y_true: np.ndarray, probs: np.ndarray, bins: int = 10) -> d
     return out
 
 
-def calibrate_run(run: Path, batches: Any, device: torch.device, mean: tuple[float, ...],
-                  std: tuple[float, ...], min_images: int = MIN_CALIBRATION_IMAGES) -> CalibrationResult:
+def calibrate_run(run: Path, batches: Iterable[tuple[torch.Tensor, torch.Tensor]], device: torch.device,
+                  mean: tuple[float, ...], std: tuple[float, ...],
+                  min_images: int = MIN_CALIBRATION_IMAGES) -> CalibrationResult:
     """Fit the temperature of RUN/model.safetensors on validation batches and store it in model.json.
 
     model.json is left as it is (temperature 1) when there are too few images, or when the fit ends on

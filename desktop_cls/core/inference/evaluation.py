@@ -96,6 +96,11 @@ def _map_classes(idx: DatasetIndex, classes: tuple[str, ...]) -> DatasetIndex:
 
 def evaluate(predictor: Predictor, folder: str | Path, top_k: int = 5, progress: ProgressFn = no_progress,
              cancel: CancelToken | None = None) -> Evaluation:
+    """Metrics, confusion matrix and mistakes of predictor on folder.
+
+    folder is the run's own dataset (its validation split is used) or any labeled folder whose class
+    names match the model's (unknown classes are left out and reported in problems). top_k: the
+    top-k accuracy reported. Raises UserError when no labeled image remains; CancelledError on cancel."""
     samples, split, problems = samples_for(predictor, folder)
     if not samples:
         raise UserError(f"no labeled images to evaluate in {folder}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import warnings
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,7 @@ import torch
 from desktop_cls.core import run_dir as rd
 from desktop_cls.core.data.dataset import _hidden
 from desktop_cls.core.data.frames import resize_frames
-from desktop_cls.core.data.imaging import is_image_name, load_resized
+from desktop_cls.core.data.imaging import is_image_name, load_resized, or_load_error
 from desktop_cls.core.devices import resolve_device
 from desktop_cls.core.errors import ImageLoadError, ModelFileError, UserError
 from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
@@ -109,7 +109,12 @@ class Predictor:
 
     @classmethod
     def load(cls, path: str | Path, device: str = "auto", allow_code: bool = False) -> Predictor:
-        """allow_code: TorchScript files are programs; open them only when the user agreed to."""
+        """Open a run folder (its model.safetensors), a native .safetensors/.pt model or an exported
+        .onnx/.torchscript file with its JSON sidecar, on device ('auto', 'cpu', 'cuda', 'cuda:N', 'mps';
+        ONNX runs on ONNX Runtime). allow_code: TorchScript files are programs; open them only when the
+        user agreed to.
+
+        Raises ModelFileError (a UserError) for a missing, unknown, damaged or refused file or sidecar."""
         p = resolve_model_path(path)
         suffix = p.suffix.lower()
         dev = resolve_device(device)
@@ -197,25 +202,31 @@ class Predictor:
     def predict_paths(self, inputs: Iterable[str | Path], top_k: int = 5, batch_size: int = 64,
                       progress: ProgressFn = no_progress, cancel: CancelToken | None = None,
                       threshold: float = 0.0) -> list[Prediction]:
-        """Files and folders (searched recursively); unreadable files get a Prediction with an error."""
+        """Classify files and folders (searched recursively), in the order given.
+
+        top_k: classes listed per image; threshold: below this confidence the label is None ('unknown').
+        An unreadable file gets a Prediction with its error instead of stopping the batch. progress is
+        called from this thread; cancel raises CancelledError between chunks of batch_size files."""
         files = expand_inputs(inputs)
         size = self.meta.input_size
         results: list[Prediction] = []
         chunks = [files[i:i + batch_size] for i in range(0, len(files), batch_size)]
         if len(files) == 1:  # one picture: starting a thread pool would cost more than decoding it
-            results = self._predict_decoded(files, [_try_load(files[0], size)], top_k, threshold)
+            results = self._predict_decoded(files, [or_load_error(load_resized, files[0], size)], top_k, threshold)
             progress(1, 1, "classifying")
             return results
         with ThreadPoolExecutor(max_workers=min(16, (os.cpu_count() or 2) + 2)) as pool:
-            # decode the next chunk while the model runs on this one
-            pending = [pool.submit(_try_load, f, size) for f in chunks[0]] if chunks else []
+            def decode(chunk: list[str]) -> list[Future[np.ndarray | ImageLoadError]]:
+                return [pool.submit(or_load_error, load_resized, f, size) for f in chunk]
+
+            pending = decode(chunks[0]) if chunks else []  # decode the next chunk while the model runs on this one
             for ci, chunk in enumerate(chunks):
                 if cancel is not None and cancel.is_set():
                     for fut in pending:
                         fut.cancel()
                     cancel.raise_if_set()
                 decoded = [fut.result() for fut in pending]
-                pending = [pool.submit(_try_load, f, size) for f in chunks[ci + 1]] if ci + 1 < len(chunks) else []
+                pending = decode(chunks[ci + 1]) if ci + 1 < len(chunks) else []
                 results.extend(self._predict_decoded(chunk, decoded, top_k, threshold))
                 progress(min((ci + 1) * batch_size, len(files)), len(files), "classifying")
         return results
@@ -232,13 +243,6 @@ class Predictor:
                 preds[pr.path] = pr
         return [Prediction(a.path, None, 0.0, (), a.message) if isinstance(a, ImageLoadError) else preds[f]
                 for f, a in zip(files, decoded, strict=True)]
-
-def _try_load(path: str, size: tuple[int, int]) -> np.ndarray | ImageLoadError:
-    try:
-        return load_resized(path, size)
-    except ImageLoadError as e:
-        return e
-
 
 def expand_inputs(inputs: Iterable[str | Path]) -> list[str]:
     files: list[str] = []
