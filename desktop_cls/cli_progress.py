@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import math
 import sys
 from typing import Any
+
+from desktop_cls.core.events import EpochEnd, describe_epoch
 
 
 class Progress:
@@ -48,11 +49,8 @@ class Progress:
         self.progress(e.step, e.steps_per_epoch,
                       f"epoch {e.epoch} loss {e.loss:.3f} {e.images_per_s:,.0f} img/s ETA {e.eta_s:,.0f}s")
 
-    def on_epoch_end(self, e: Any) -> None:
-        val = "n/a" if math.isnan(e.val_accuracy) else f"{e.val_accuracy:.1%}"
-        self.line(f"epoch {e.epoch}/{e.epochs}: train loss {e.train_loss:.3f} acc {e.train_accuracy:.1%} | "
-                  f"val loss {e.val_loss:.3f} acc {val} | {e.seconds:.1f}s {e.images_per_s:,.0f} img/s"
-                  + (" *best" if e.is_best else ""))
+    def on_epoch_end(self, e: EpochEnd) -> None:
+        self.line(describe_epoch(e))
 
     def on_notice(self, e: Any) -> None:
         self.line(("warning: " if e.level == "warning" else "") + e.message)

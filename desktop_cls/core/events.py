@@ -5,6 +5,7 @@ Only these frozen dataclasses cross threads; the GUI re-emits them as Qt signals
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -87,6 +88,14 @@ class EpochEnd:
     seconds: float
     images_per_s: float
     is_best: bool
+
+
+def describe_epoch(e: EpochEnd) -> str:
+    """One line about a finished epoch, the same words in the CLI and the app's training log."""
+    val = "n/a" if math.isnan(e.val_accuracy) else f"{e.val_accuracy:.1%}"
+    return (f"epoch {e.epoch}/{e.epochs}: train loss {e.train_loss:.3f}, accuracy {e.train_accuracy:.1%} · "
+            f"validation loss {e.val_loss:.3f}, accuracy {val} · {e.seconds:.1f} s, {e.images_per_s:,.0f} img/s"
+            + (" · best so far" if e.is_best else ""))
 
 
 @dataclass(frozen=True, slots=True)

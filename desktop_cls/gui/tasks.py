@@ -10,12 +10,22 @@ from __future__ import annotations
 import time
 import traceback
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from desktop_cls.core.errors import UserError
-from desktop_cls.core.events import CancelledError, CancelToken
+from desktop_cls.core.events import CancelledError, CancelToken, ProgressFn
+
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+
+
+class TaskFn(Protocol[T_co]):
+    """What a task runs on its thread: work(progress=..., cancel=...) returning plain data (it crosses
+    back to the UI thread). Core functions take exactly these two, so most tasks are one-line wrappers."""
+
+    def __call__(self, *, progress: ProgressFn, cancel: CancelToken) -> T_co: ...
 
 
 class FunctionWorker(QObject):
@@ -25,7 +35,7 @@ class FunctionWorker(QObject):
     cancelled = Signal()
     done = Signal()
 
-    def __init__(self, fn: Callable[..., Any], cancel: CancelToken, min_interval_s: float = 0.05) -> None:
+    def __init__(self, fn: TaskFn[Any], cancel: CancelToken, min_interval_s: float = 0.05) -> None:
         super().__init__()
         self.fn = fn
         self.cancel = cancel
@@ -122,7 +132,7 @@ class TaskRunner(QObject):
         super().__init__(parent)
         self.tasks: list[Task] = []
 
-    def start(self, name: str, fn: Callable[..., Any], on_done: Callable[[Any], object] | None = None,
+    def start(self, name: str, fn: TaskFn[T], on_done: Callable[[T], object] | None = None,
               on_error: Callable[[str, str], object] | None = None,
               on_progress: Callable[[int, int, str], object] | None = None,
               on_cancelled: Callable[[], object] | None = None) -> Task:

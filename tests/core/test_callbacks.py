@@ -231,3 +231,15 @@ def test_lr_finder_and_trainer_run_the_same_step(tiny_folder: Path, tmp_path: Pa
     fit(cfg, tiny_folder, out=tmp_path / "run")
     assert n_finder == 3 and len(used) > n_finder
     assert set(used) == {"channels_last"}
+
+
+def test_epoch_line_reads_the_same_in_the_cli_and_the_app(capsys: pytest.CaptureFixture[str]) -> None:
+    from desktop_cls.cli_progress import Progress
+    from desktop_cls.core.events import describe_epoch
+
+    e = epoch_end(2, val_accuracy=math.nan, is_best=True)
+    line = describe_epoch(e)
+    assert line.startswith("epoch 2/5: train loss 1.000, accuracy 40.0%")
+    assert "validation loss 0.900, accuracy n/a" in line and line.endswith("best so far")
+    Progress().on_epoch_end(e)
+    assert line in capsys.readouterr().err
