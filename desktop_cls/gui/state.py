@@ -16,6 +16,7 @@ class AppState(QObject):
     status_changed = Signal(str, str)  # page key, "done" | "attention" | "none"
     training_changed = Signal(bool)
     settings_changed = Signal(bool)  # True: write now (recent lists); False: once the burst of edits pauses
+    files_changed = Signal(str)  # dataset folder whose files a page changed (labeling): read it again
 
     def __init__(self, settings: Settings) -> None:
         super().__init__()

@@ -72,6 +72,7 @@ class DatasetPage(QWidget):
         self.tasks = tasks
         self.scan_task: Task | None = None
         self.index: Any = None
+        state.files_changed.connect(self.open_folder)  # the Label page moved files: read the folder again
 
         self.path_edit = QLineEdit()
         self.path_edit.setObjectName("datasetPathEdit")

@@ -430,11 +430,9 @@ class LabelPage(QWidget):
         self._keep_focus_on_image()
 
     def _rescan(self) -> None:
-        """Refresh the Data page a moment after the last change (not on every key press)."""
-        window = self.window()
-        page = getattr(window, "dataset_page", None)
-        if page is not None and self.workspace is not None:
-            page.open_folder(str(self.workspace.root))
+        """Have the dataset read again a moment after the last change (not on every key press)."""
+        if self.workspace is not None:
+            self.state.files_changed.emit(str(self.workspace.root))
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
