@@ -311,6 +311,8 @@ class MainWindow(QMainWindow):
 
     def _on_dataset(self, index: object) -> None:
         ds = self.state.dataset
+        if ds is None:
+            return
         self.dataset_status.setText(f"{Path(ds.root).name}: {len(ds.samples):,} images, {len(ds.classes)} classes")
 
     def _on_core_loaded(self, devices: object) -> None:

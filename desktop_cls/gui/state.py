@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
 from desktop_cls.gui.settings import Settings
+
+if TYPE_CHECKING:  # only the types: the app starts before the engine is imported
+    from desktop_cls.core.data.dataset import DatasetIndex
+    from desktop_cls.core.data.labeling import Workspace
 
 
 class AppState(QObject):
@@ -21,14 +25,14 @@ class AppState(QObject):
     def __init__(self, settings: Settings) -> None:
         super().__init__()
         self.settings = settings
-        self.dataset: Any = None
+        self.dataset: DatasetIndex | None = None
         self.run: str | None = None
         self.core_loaded = False
         self.training = False
         self.devices: list[Any] = []
-        self.workspace: Any = None  # core.labeling.Workspace of the open dataset
+        self.workspace: Workspace | None = None  # of the open dataset
 
-    def set_dataset(self, index: Any) -> None:
+    def set_dataset(self, index: DatasetIndex) -> None:
         from desktop_cls.core.data.labeling import Workspace
         from desktop_cls.core.errors import UserError
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -243,7 +244,7 @@ class Workspace:
         return name
 
     # ---- operations ----------------------------------------------------------------------------
-    def assign(self, paths: list[str | Path], class_name: str) -> Operation:
+    def assign(self, paths: Sequence[str | Path], class_name: str) -> Operation:
         """Move images (paths inside the folder) into class_name, creating the class when new; also moves
         images between classes. UserError for an invalid class name or a path outside the folder."""
         cls = check_class_name(class_name)
@@ -258,7 +259,7 @@ class Workspace:
             moves.append(Move(r, self._free(cls, Path(r).name, taken)))
         return self._run("assign", moves, f"{len(paths)} image(s) to '{cls}'")
 
-    def trash(self, paths: list[str | Path]) -> Operation:
+    def trash(self, paths: Sequence[str | Path]) -> Operation:
         """Into the dataset's own trash (undoable); `empty_trash` later hands it to the OS trash."""
         folder = f"{STATE_DIR}/{TRASH}/{self.next_id}"
         taken: set[str] = set()
