@@ -111,7 +111,7 @@ def _add_option_flags(sp: argparse.ArgumentParser) -> None:
     for o in options(TrainConfig):
         if o.level == FILE_ONLY:
             continue
-        limits = f" [{o.lo:g} to {o.hi:g}]" if o.lo is not None and o.hi is not None else ""
+        limits = f" [{o.range_text()}]" if o.lo is not None and o.hi is not None else ""
         kw: dict[str, Any] = {"dest": o.name, "default": None, "help": (o.help + limits).replace("%", "%%")}
         if o.kind is bool:
             kw["action"] = argparse.BooleanOptionalAction

@@ -31,7 +31,7 @@ def make_control(opt: Option, items: list[tuple[str, str]] | None = None) -> QWi
     elif opt.kind is float:
         w = QDoubleSpinBox()
         w.setDecimals(opt.decimals)
-        w.setRange(opt.lo if opt.lo is not None else 0.0, opt.hi if opt.hi is not None else 1e9)
+        w.setRange(opt.lowest_control_value(), opt.hi if opt.hi is not None else 1e9)
         w.setSingleStep(opt.step)
     else:
         w = QLineEdit()

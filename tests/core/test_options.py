@@ -57,11 +57,19 @@ def test_out_of_range_values_are_refused_by_name(key: str, bad: Any, words: str)
 
 
 def test_range_ends_are_allowed() -> None:
-    for key in ("image_size", "epochs", "lr", "val_fraction", "augmentation.crop_scale_min"):
+    for key in ("image_size", "epochs", "val_fraction", "augmentation.crop_scale_min"):
         o = OPTS[key]
         assert o.lo is not None and o.hi is not None
         for v in (o.lo, o.hi):
             check_all(TrainConfig, {key: o.kind(v)})
+
+
+def test_a_learning_rate_must_be_above_zero_however_small() -> None:
+    check_all(TrainConfig, {"lr": 1e-9})
+    check_all(TrainConfig, {"lr": 10.0})
+    for bad in (0.0, -1.0, 10.5):
+        with pytest.raises(UserError, match=r"learning rate .* must be above 0 and at most 10"):
+            check_all(TrainConfig, {"lr": bad})
 
 
 def test_a_gpu_index_is_a_valid_device() -> None:
@@ -94,7 +102,7 @@ def test_every_option_but_file_only_ones_has_a_cli_flag() -> None:
     help_text = build_parser()._subparsers._group_actions[0].choices["train"].format_help()  # type: ignore[union-attr]
     for o in OPTS.values():
         assert (o.cli_flag in help_text) == (o.level != FILE_ONLY), o.key
-    assert "[8 to 1024]" in help_text  # the range comes from the declaration
+    assert "[between 8 and 1024]" in help_text and "[above 0 and at most 10]" in help_text  # from the declarations
 
 
 def test_cli_flags_map_onto_the_config() -> None:

@@ -31,7 +31,7 @@ def test_every_option_has_a_control_named_and_limited_as_declared(form: object) 
         if not w.isEnabledTo(form) and o.disabled_help:  # greyed out: the tooltip also says why
             assert o.disabled_help in w.toolTip()
         if isinstance(w, QSpinBox | QDoubleSpinBox):
-            assert (w.minimum(), w.maximum()) == pytest.approx((o.lo, o.hi)), o.key
+            assert (w.minimum(), w.maximum()) == pytest.approx((o.lowest_control_value(), o.hi)), o.key
         assert form.findChild(type(w), o.widget) is w  # type: ignore[attr-defined]
 
 

@@ -92,7 +92,7 @@ class TrainConfig:
                              special="auto", widget="batchSizeSpin")
     lr: float = option(0.003, "Learning rate", "How big each learning step is. Too high and training jumps around; "
                        "too low and it crawls (e.g. 0.003 for Adam, 0.05 for SGD). With an automatic batch size it "
-                       "is the rate for 32 images", level=BASIC, lo=1e-6, hi=10.0, decimals=6, step=0.0005,
+                       "is the rate for 32 images", level=BASIC, lo=0.0, lo_open=True, hi=10.0, decimals=6, step=0.0005,
                        widget="learningRateSpin")
     device: str = option("auto", "Device", "Where training runs: auto takes a GPU when there is one",
                          level=BASIC, choices=DEVICES, check=_cuda_index, widget="deviceCombo")

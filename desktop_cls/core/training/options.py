@@ -28,13 +28,15 @@ Values = Mapping[str, Any]  # an option's key -> its current value ("augmentatio
 
 @dataclass(frozen=True)
 class Option:
-    """How one option is shown, parsed and checked. Ranges are inclusive and shared by all three."""
+    """How one option is shown, parsed and checked. The range is shared by all three: inclusive, except
+    that lo itself is refused when lo_open (a learning rate must be above 0)."""
 
     label: str  # the form's row label (for a switch: its text), also used in error messages
     help: str  # tooltip in the form, --help text on the command line
     level: str = ADVANCED  # BASIC | ADVANCED | FILE_ONLY
     lo: float | None = None
     hi: float | None = None
+    lo_open: bool = False
     choices: tuple[str, ...] | Callable[[], tuple[str, ...]] = ()  # a callable is asked when needed
     flag: str | None = None  # command-line flag when it is not --the-name
     widget: str = ""  # objectName of the form's control
@@ -60,6 +62,17 @@ class Option:
     def cli_flag(self) -> str:
         return self.flag or "--" + self.name.replace("_", "-")
 
+    def range_text(self) -> str:
+        """'between 8 and 1024', or 'above 0 and at most 10' for an open lower end."""
+        if self.lo_open:
+            return f"above {self.lo:g} and at most {self.hi:g}"
+        return f"between {self.lo:g} and {self.hi:g}"
+
+    def lowest_control_value(self) -> float:
+        """The smallest value a control may show: lo, or one step of its last decimal above an open lo."""
+        lo = self.lo if self.lo is not None else 0.0
+        return lo + 10.0 ** -self.decimals if self.lo_open else lo
+
     def choice_list(self) -> tuple[str, ...]:
         return self.choices() if callable(self.choices) else self.choices
 
@@ -78,8 +91,9 @@ class Option:
         choices = self.choice_list()
         if choices and value not in choices and not (self.check is not None and self.check(value) is None):
             return f"{what} '{value}' is unknown; choose one of {', '.join(choices)}"
-        if self.lo is not None and self.hi is not None and not self.lo <= value <= self.hi:
-            return f"{what} must be between {self.lo:g} and {self.hi:g}, not {value:g}"
+        if self.lo is not None and self.hi is not None and not (
+                (self.lo < value if self.lo_open else self.lo <= value) and value <= self.hi):
+            return f"{what} must be {self.range_text()}, not {value:g}"
         if self.check is not None and not choices:
             return self.check(value)
         return None
