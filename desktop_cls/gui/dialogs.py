@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 
 from PySide6.QtWidgets import QMessageBox, QWidget
-
-from desktop_cls.core.errors import UserError
 
 SHORTCUTS = [
     ("Ctrl+O", "Open a dataset folder"),
@@ -41,17 +38,6 @@ def show_error(parent: QWidget | None, title: str, message: str, details: str = 
     box.setModal(False)
     box.show()
     return box
-
-
-def change_or_explain(parent: QWidget | None, title: str, change: Callable[[], object]) -> bool:
-    """Run a change to the user's files (a labeling operation); when it is refused (UserError), show why
-    in a dialog titled `title`. True when the change was made."""
-    try:
-        change()
-    except UserError as e:
-        show_error(parent, title, str(e))
-        return False
-    return True
 
 
 def show_shortcuts(parent: QWidget | None) -> None:

@@ -7,38 +7,10 @@ from typing import TYPE_CHECKING
 from PIL import Image
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QPixmap, QResizeEvent
-from PySide6.QtWidgets import (
-    QHeaderView,
-    QLabel,
-    QPushButton,
-    QSizePolicy,
-    QSplitter,
-    QStackedWidget,
-    QTableWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 if TYPE_CHECKING:
     import numpy as np
-
-
-def read_only_table(name: str, accessible_name: str, headers: list[str], stretch: int | None = 0,
-                    select_rows: bool = True, table: QTableWidget | None = None) -> QTableWidget:
-    """A table the user reads but does not edit: object and accessible name, column headers, the
-    `stretch` column taking the spare width, no row numbers. table: configure this one (a subclass)."""
-    t = table if table is not None else QTableWidget()
-    t.setColumnCount(len(headers))
-    t.setObjectName(name)
-    t.setAccessibleName(accessible_name)
-    t.setHorizontalHeaderLabels(headers)
-    if stretch is not None:
-        t.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    t.verticalHeader().setVisible(False)
-    t.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-    if select_rows:
-        t.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-    return t
 
 
 def button(text: str, name: str, tip: str = "") -> QPushButton:

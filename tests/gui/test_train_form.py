@@ -54,16 +54,3 @@ def test_options_without_a_control_survive_a_round_trip(form: object) -> None:
     form.apply_config(cfg)  # type: ignore[attr-defined]
     back = TrainConfig.from_dict(form.current_config_dict())  # type: ignore[attr-defined]
     assert back.cache_memory_mb == 512 and back.augmentation.crop_scale_min == 0.3
-
-
-def test_read_only_tables_are_named_and_not_editable(qtbot: object) -> None:
-    from PySide6.QtWidgets import QTableWidget
-
-    from desktop_cls.gui.widgets import read_only_table
-
-    t = read_only_table("fooTable", "Foo", ["A", "B", "C"], stretch=1)
-    qtbot.addWidget(t)  # type: ignore[attr-defined]
-    assert (t.objectName(), t.accessibleName(), t.columnCount()) == ("fooTable", "Foo", 3)
-    assert t.horizontalHeaderItem(2).text() == "C" and not t.verticalHeader().isVisible()
-    assert t.editTriggers() == QTableWidget.EditTrigger.NoEditTriggers
-    assert t.selectionBehavior() == QTableWidget.SelectionBehavior.SelectRows
