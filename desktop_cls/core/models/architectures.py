@@ -173,6 +173,10 @@ def build_model(name: str, num_classes: int, image_size: int = 32, pretrained: b
         return SimpleCNN(num_classes)
     if name == "vgg_net":
         return VGGNet(num_classes)
+    if name == "efficientnet_lite0":
+        from desktop_cls.core.models.efficientnet_lite import efficientnet_lite0
+
+        return efficientnet_lite0(num_classes, pretrained=pretrained, weights_file=weights_file)
     import torchvision
 
     builder: Callable[..., nn.Module] = getattr(torchvision.models, name)

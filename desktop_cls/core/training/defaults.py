@@ -36,7 +36,9 @@ def _describe(typical: tuple[int, int]) -> str:
 def suggest_image_size(model: str, typical: tuple[int, int] | None, pretrained: bool = False) -> Choice:
     """Big enough to keep the images' detail, no bigger: pixels the images do not have only cost time."""
     info = MODELS[model]
-    if info.torchvision:
+    if info.bundled_weights and (pretrained or typical is None or min(typical) >= 64):
+        return Choice(224, "224 px: the bundled pretrained weights were learned on 224 px images")
+    if info.has_pretrained:
         if pretrained:
             return Choice(224, "224 px: the pretrained weights were learned on 224 px images")
         if typical is None:
