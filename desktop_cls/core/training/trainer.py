@@ -358,6 +358,9 @@ def fit(
     Raises UserError for invalid options, a dataset without readable training images, an out folder
     that is not empty, out of memory even at batch size 1, or a checkpoint that cannot be written."""
     cfg = config.validate()
+    if cfg.mode == "quick" and distributed is not None:
+        raise UserError("the quick mode fits a last layer on cached features in seconds on one process; "
+                        "run it without torchrun (torchrun is for the full training)")
     index = data if isinstance(data, DatasetIndex) else scan(data, val_fraction=cfg.val_fraction, seed=cfg.seed)
     is_main = distributed is None or distributed.rank == 0
     if distributed is not None:
@@ -367,6 +370,10 @@ def fit(
     try:
         if is_main:
             record_start(run, cfg, index)
+        if cfg.mode == "quick":
+            from desktop_cls.core.training.quick import fit_quick
+
+            return fit_quick(cfg, index, run, callbacks, cancel or CancelToken())
         trainer = Trainer(cfg, index, run, callbacks, cancel or CancelToken(), pause or PauseToken(), distributed)
         return _run(trainer, resume=False)
     finally:
