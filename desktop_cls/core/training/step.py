@@ -66,7 +66,7 @@ class TrainStep:
 
     def set_lr(self, lr: float) -> None:
         for g in self.optimizer.param_groups:
-            g["lr"] = lr
+            g["lr"] = lr * g.get("lr_scale", 1.0)  # a fine-tune's backbone learns at a share of the rate
 
     def inputs(self, x_u8: torch.Tensor, gen: torch.Generator | None = None) -> torch.Tensor:
         """uint8 NCHW -> normalised float in the model's memory format; augmented when gen is given."""
