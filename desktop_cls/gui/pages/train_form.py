@@ -215,14 +215,17 @@ class TrainForm(QWidget):
                                                       "images; open a dataset to have the choice made from it"))
         return suggest_recipe(ds.counts("train"), ds.typical_size, bundled_weights_installed())
 
-    _PLAIN = {
-        "quick": "Quick: the bundled network, trained on a million photos, stays as it is; only a new last layer "
-                 "learns your classes. Takes seconds, and later re-fits reuse the computed image features.",
-        "fine_tune": "Fine-tune: the new last layer learns first, then the whole bundled network adapts to your "
-                     "images at a gentle learning rate. Minutes on a CPU; often better with many images.",
-        "scratch": "From scratch: a small network learns everything from your images. Good with thousands of "
-                   "small images; weak with few.",
-    }
+    def _plain_words(self, recipe: str) -> str:
+        if recipe == "quick":
+            return self.tr("Quick: the bundled network, trained on a million photos, stays as it is; only a new last "
+                           "layer learns your classes. Takes seconds, and later re-fits reuse the computed image "
+                           "features.")
+        if recipe == "fine_tune":
+            return self.tr("Fine-tune: the new last layer learns first, then the whole bundled network adapts to "
+                           "your images at a gentle learning rate. Minutes on a CPU; often better with many images.")
+        return self.tr("From scratch: a small network learns everything from your images. Good with thousands of "
+                       "small images; weak with few.")
+
 
     def _apply_recipe(self) -> None:
         recipe = self.recipe()
@@ -239,7 +242,7 @@ class TrainForm(QWidget):
         finally:
             self._applying_recipe = False
         self._update_enabled()
-        plain = self.tr(self._PLAIN[recipe.recipe])
+        plain = self._plain_words(recipe.recipe)
         auto = self.recipe_combo.currentData() == "auto"
         self.recipe_hint.setText(f"{recipe.reason[0].upper()}{recipe.reason[1:]}. {plain}" if auto else plain)
 
