@@ -137,3 +137,44 @@ def test_onnx_export_of_a_quick_run_is_verified_by_onnxruntime(folder: Path, tmp
     sess = ort.InferenceSession(out.path, providers=["CPUExecutionProvider"])
     got = sess.run(None, {sess.get_inputs()[0].name: x})[0]
     np.testing.assert_allclose(got, ref, atol=1e-3)
+
+
+def test_cross_validation_scores_each_image_with_a_head_that_never_saw_it() -> None:
+    from desktop_cls.core.training.embeddings import cross_validated_logits, stratified_folds
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(60, 200)).astype(np.float32)  # more dimensions than images: memorised, not learned
+    y = rng.integers(0, 3, 60)
+    w, b = fit_linear_head(x, y, 3, c=100.0)
+    assert (head_logits(x, w, b).argmax(1) == y).mean() == 1.0  # seen images: perfect
+    oof = cross_validated_logits(x, y, 3, k=5, c=100.0)
+    assert (oof.argmax(1) == y).mean() < 0.6  # unseen: about chance, as it must be for random labels
+    folds = stratified_folds(y, 5)
+    for c in range(3):
+        sizes = np.bincount(folds[y == c], minlength=5)
+        assert sizes.max() - sizes.min() <= 1
+
+
+def test_few_images_are_cross_validated_and_all_train_the_final_head(folder: Path, tmp_path: Path) -> None:
+    import json
+
+    res = fit(quick_cfg(), folder, out=tmp_path / "run")
+    info = json.loads((Path(res.run_dir) / "run.json").read_text())
+    assert info["validation"] == "5-fold cross-validation"
+    assert info["train_images"] == 18 and info["val_images"] == 18 and info["val_fraction"] == 0.0
+    held = fit(quick_cfg(), make_tiny_folder(tmp_path / "many", per_class=60, size=8), out=tmp_path / "r2")
+    info = json.loads((Path(held.run_dir) / "run.json").read_text())
+    assert info["validation"] == "held-out split" and info["val_images"] == 36
+
+
+def test_live_suggestions_from_the_labelled_images(tmp_path: Path) -> None:
+    from desktop_cls.core.training.quick import suggest_labels
+
+    data = make_tiny_folder(tmp_path / "d", per_class=5, size=24)
+    for i in range(2):
+        shutil.copy(data / "fish" / f"fish_0{i}.png", data / f"loose_{i}.png")
+    got = suggest_labels(data, ["loose_0.png", "loose_1.png"], image_size=SIZE)
+    assert set(got) == {"loose_0.png", "loose_1.png"}
+    assert all(label == "fish" and 0 < conf <= 1 for label, conf in got.values())
+    only_one_class = make_tiny_folder(tmp_path / "one", classes=("cat",), per_class=3, size=24)
+    assert suggest_labels(only_one_class, [], image_size=SIZE) == {}

@@ -209,3 +209,28 @@ def fit_linear_head(x: np.ndarray, y: np.ndarray, num_classes: int, c: float = 1
 
 def head_logits(x: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarray:
     return np.asarray(x @ weight.T + bias, dtype=np.float32)
+
+
+def stratified_folds(y: np.ndarray, k: int, seed: int = 0) -> np.ndarray:
+    """A fold number (0..k-1) per sample, each class dealt round-robin after a seeded shuffle."""
+    rng = np.random.default_rng(seed)
+    fold = np.zeros(len(y), dtype=np.int64)
+    start = 0
+    for c in np.unique(y):
+        idx = rng.permutation(np.flatnonzero(y == c))
+        fold[idx] = (np.arange(len(idx)) + start) % k
+        start += len(idx)  # classes smaller than k do not all land in fold 0
+    return fold
+
+
+def cross_validated_logits(x: np.ndarray, y: np.ndarray, num_classes: int, k: int, c: float = 1.0,
+                           seed: int = 0) -> np.ndarray:
+    """Out-of-fold logits: each image scored by a head that never saw it (k heads on the other folds)."""
+    fold = stratified_folds(y, k, seed)
+    z = np.zeros((len(y), num_classes), dtype=np.float32)
+    for f in range(k):
+        held = fold == f
+        if held.any() and (~held).any():
+            w, b = fit_linear_head(x[~held], y[~held], num_classes, c=c)
+            z[held] = head_logits(x[held], w, b)
+    return z

@@ -32,12 +32,16 @@ from desktop_cls.core.training.config import TrainConfig
 from desktop_cls.core.training.embeddings import (
     FeatureExtractor,
     backbone_key,
+    cross_validated_logits,
     fit_linear_head,
     head_logits,
     weights_digest,
 )
 from desktop_cls.core.training.fit_result import FitResult
 from desktop_cls.core.training.run_record import record_stop
+
+CV_PER_CLASS = 50  # at or below this many labelled images per class, validate by cross-validation
+CV_FOLDS = 5
 
 
 def weights_identity(cfg: TrainConfig) -> str:
@@ -76,6 +80,16 @@ def _split(feats_paths: Sequence[str], vectors: np.ndarray, samples: Sequence[Sa
     by_path = {s.path: s for s in samples}
     rows = [i for i, p in enumerate(feats_paths) if by_path[p].split == split]
     return vectors[rows], np.array([by_path[feats_paths[i]].label for i in rows], dtype=np.int64)
+
+
+def _cv_folds(y_tr: np.ndarray, y_va: np.ndarray, val_fraction: float) -> int:
+    """Cross-validate (returns the folds) when the validation split would be too small to trust."""
+    y = np.concatenate([y_tr, y_va])
+    counts = np.bincount(y)
+    counts = counts[counts > 0]
+    if val_fraction <= 0 or len(counts) < 2 or int(np.median(counts)) > CV_PER_CLASS:
+        return 0
+    return int(min(CV_FOLDS, counts.min())) if counts.min() >= 2 else 0
 
 
 def fit_quick(cfg: TrainConfig, index: DatasetIndex, run: Path, callbacks: Sequence[Any],
@@ -117,9 +131,17 @@ def _fit_quick(cfg: TrainConfig, index: DatasetIndex, run: Path, cb: CallbackLis
     cancel.raise_if_set()
     cb.stage("fitting the classifier head")
     t_head = time.monotonic()
+    cv_folds = _cv_folds(y_tr, y_va, cfg.val_fraction)
+    if cv_folds:  # few images: every one of them trains the final head, each is validated by one that did not
+        x_tr, y_tr = np.concatenate([x_tr, x_va]), np.concatenate([y_tr, y_va])
+        z_va, y_va = cross_validated_logits(x_tr, y_tr, len(classes), cv_folds, c=cfg.head_c, seed=cfg.seed), y_tr
+        cb.notice(f"few images: accuracy measured by {cv_folds}-fold cross-validation on all {len(y_tr)} labelled "
+                  "images, and the final model learns from all of them")
     weight, bias = fit_linear_head(x_tr, y_tr, len(classes), c=cfg.head_c)
     head_s = time.monotonic() - t_head
-    z_tr, z_va = head_logits(x_tr, weight, bias), head_logits(x_va, weight, bias)
+    z_tr = head_logits(x_tr, weight, bias)
+    if not cv_folds:
+        z_va = head_logits(x_va, weight, bias)
     train_loss, train_acc = _loss_acc(z_tr, y_tr)
     val_loss, val_acc = _loss_acc(z_va, y_va)
     head = head_linear(ext.model)
@@ -149,6 +171,8 @@ def _fit_quick(cfg: TrainConfig, index: DatasetIndex, run: Path, cb: CallbackLis
                        parameters=count_parameters(ext.model), device=str(device), precision="fp32",
                        train_images=len(y_tr), val_images=len(y_va), features_computed=feats.computed,
                        features_cached=cached, head_seconds=round(head_s, 3), train_seconds=round(seconds, 3),
+                       validation=f"{cv_folds}-fold cross-validation" if cv_folds else "held-out split",
+                       **({"val_fraction": 0.0} if cv_folds else {}),  # Evaluate: no split the model has not seen
                        finished=_dt.datetime.now().isoformat(timespec="seconds"))
     cb.epoch(EpochEnd(epoch=1, epochs=1, train_loss=train_loss, train_accuracy=train_acc, val_loss=val_loss,
                       val_accuracy=val_acc, lr=0.0, seconds=seconds, images_per_s=images_per_s, is_best=True))
@@ -156,3 +180,39 @@ def _fit_quick(cfg: TrainConfig, index: DatasetIndex, run: Path, cb: CallbackLis
                      best_epoch=1, train_seconds=seconds, history=(row,), problems=tuple(problems),
                      extra={"mode": "quick", "features_computed": feats.computed, "features_cached": cached,
                             "head_seconds": head_s})
+
+
+_extractors: dict[tuple[str, int, int], FeatureExtractor] = {}
+
+
+def suggest_labels(root: str | Path, names: Sequence[str], image_size: int = 224,
+                   progress: Any = None, cancel: CancelToken | None = None) -> dict[str, tuple[str, float]]:
+    """Live labelling: a head fitted on the folder's labelled images (cached features of the bundled
+    backbone) suggests a class for each loose image in names; {} until two classes have images."""
+    from desktop_cls.core.data.dataset import scan
+    from desktop_cls.core.models.catalog import PRETRAINED_MODEL
+
+    root = Path(root)
+    index = scan(root, val_fraction=0.0, verify="none")
+    labeled = list(index.samples)
+    if len({s.label for s in labeled}) < 2:
+        return {}
+    key = (PRETRAINED_MODEL, image_size, len(index.classes))
+    ext = _extractors.get(key)
+    if ext is None:
+        cfg = TrainConfig(model=PRETRAINED_MODEL, pretrained=True, mode="quick", image_size=image_size, device="cpu")
+        ext = _extractors[key] = backbone_extractor(cfg, len(index.classes), torch.device("cpu"))
+    report = progress or (lambda d, t, w: None)
+    paths = [s.path for s in labeled] + [str(root / n) for n in names]
+    feats = ext.features(paths, progress=report, cancel=cancel)
+    label_of = {s.path: s.label for s in labeled}
+    rows = [i for i, p in enumerate(feats.paths) if p in label_of]
+    weight, bias = fit_linear_head(feats.vectors[rows], np.array([label_of[feats.paths[i]] for i in rows]),
+                                   len(index.classes))
+    out: dict[str, tuple[str, float]] = {}
+    loose = [i for i, p in enumerate(feats.paths) if p not in label_of]
+    if loose:
+        probs = softmax(head_logits(feats.vectors[loose], weight, bias))
+        for i, p in zip(loose, probs, strict=True):
+            out[Path(feats.paths[i]).name] = (index.classes[int(p.argmax())], float(p.max()))
+    return out
