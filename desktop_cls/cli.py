@@ -128,7 +128,7 @@ def _choose_recipe(cfg: Any, args: argparse.Namespace, idx: Any, pr: _Progress, 
     """--mode, or (left open) the recipe that serves this data best, printed with its reason."""
     from desktop_cls.core.training.defaults import recipe_for, suggest_recipe
 
-    mode = getattr(args, "mode", None) or "auto"
+    mode = getattr(args, "recipe", None) or "auto"  # not "mode": that is TrainConfig.mode, set from the recipe
     if mode == "auto" and (args.config or args.model or args.pretrained is not None or args.weights_file):
         return cfg  # the user chose the model: respect it as before
     if mode == "auto" and distributed:
@@ -458,7 +458,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--resume", metavar="RUN", help="continue a stopped run")
     t.add_argument("--config", metavar="FILE", help="training options saved as JSON (from the app)")
     _add_option_flags(t)
-    t.add_argument("--mode", choices=["auto", "quick", "fine-tune", "scratch"], default=None,
+    t.add_argument("--mode", dest="recipe", choices=["auto", "quick", "fine-tune", "scratch"], default=None,
                    help="quick: a pretrained backbone stays frozen and only a new last layer learns (seconds); "
                    "fine-tune: the last layer first, then the whole pretrained network (slower, often better with "
                    "many images); scratch: train a network from random weights. Default auto: chosen from your "
