@@ -124,6 +124,34 @@ def _add_option_flags(sp: argparse.ArgumentParser) -> None:
         groups[BASIC if o.level == BASIC else "advanced"].add_argument(o.cli_flag, **kw)
 
 
+def _choose_recipe(cfg: Any, args: argparse.Namespace, idx: Any, pr: _Progress, distributed: bool) -> Any:
+    """--mode, or (left open) the recipe that serves this data best, printed with its reason."""
+    from desktop_cls.core.training.defaults import recipe_for, suggest_recipe
+
+    mode = getattr(args, "recipe", None) or "auto"  # not "mode": that is TrainConfig.mode, set from the recipe
+    if mode == "auto" and (args.config or args.model or args.pretrained is not None or args.weights_file):
+        return cfg  # the user chose the model: respect it as before
+    if mode == "auto" and distributed:
+        pr.line("launched by torchrun: training from scratch (the quick mode runs on one process; "
+                "--mode fine-tune starts from the pretrained backbone)")
+        return cfg
+    if mode == "auto":
+        from desktop_cls.core.models.efficientnet_lite import bundled_weights_available
+
+        recipe = suggest_recipe(idx.counts("train"), idx.typical_size, bundled_weights_available())
+    else:
+        recipe = recipe_for(mode.replace("-", "_"), args.model)
+    pr.line(recipe.reason)
+    changes: dict[str, Any] = {"model": recipe.model, "pretrained": recipe.pretrained, "mode": recipe.mode}
+    if recipe.recipe == "fine_tune" and args.epochs is None:
+        changes["epochs"] = 5  # pretrained networks need few epochs; each is slow on a CPU
+    if recipe.model != cfg.model and args.image_size is None:
+        from desktop_cls.core.models.catalog import MODELS
+
+        changes["image_size"] = MODELS[recipe.model].default_image_size
+    return cfg.replace(**changes)
+
+
 def _fit_to_data(cfg: Any, args: argparse.Namespace, idx: Any, pr: _Progress) -> Any:
     """Options the user left open follow the data (and say why): image size, and flips, which would
     change the meaning of digits, letters or left/right classes. A --config file is used as written."""
@@ -179,9 +207,11 @@ def cmd_train(args: argparse.Namespace) -> int:
             # no header check here: decoding for training reports every unreadable file anyway
             idx = scan(args.dir, val_fraction=cfg.val_fraction, seed=cfg.seed, verify="none", progress=pr.progress)
             test = len(idx.split("test"))
+            cfg = _choose_recipe(cfg, args, idx, pr, ctx is not None)
             pr.line(f"{len(idx.samples)} images in {len(idx.classes)} classes: {len(idx.split('train'))} train, "
                     f"{len(idx.split('val'))} validation" + (f", {test} test (not used for training)" if test else "")
-                    + f"; model {cfg.model}")
+                    + f"; model {cfg.model}"
+                    + (" (quick mode)" if cfg.mode == "quick" else " (fine-tune)" if cfg.pretrained else ""))
             cfg = _fit_to_data(cfg, args, idx, pr)
             result = fit(cfg, idx, out=args.out, callbacks=callbacks, cancel=cancel, distributed=ctx)
         finished = True
@@ -428,6 +458,11 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--resume", metavar="RUN", help="continue a stopped run")
     t.add_argument("--config", metavar="FILE", help="training options saved as JSON (from the app)")
     _add_option_flags(t)
+    t.add_argument("--mode", dest="recipe", choices=["auto", "quick", "fine-tune", "scratch"], default=None,
+                   help="quick: a pretrained backbone stays frozen and only a new last layer learns (seconds); "
+                   "fine-tune: the last layer first, then the whole pretrained network (slower, often better with "
+                   "many images); scratch: train a network from random weights. Default auto: chosen from your "
+                   "images, with the reason printed")
     t.add_argument("--json", action="store_true")
     t.set_defaults(func=cmd_train)
 

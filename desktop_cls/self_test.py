@@ -56,6 +56,8 @@ def self_test() -> int:
                 raise RuntimeError(f"the exports disagree: {labels}")
             step = "video files (PyAV)"
             frames = _check_video_file(result.run_dir, base / "clip.mp4")
+            step = "bundled pretrained backbone"
+            quick = _check_bundled_backbone(index, base, probe)
             step = "video (Qt Multimedia)"
             _check_video()
     except Exception as e:
@@ -64,7 +66,9 @@ def self_test() -> int:
         return 1
     print(f"self-test OK: {len(index.samples)} images, {len(index.classes)} classes, 1 epoch, "
           f"ONNX and TorchScript agree ({labels[0]}), int8 agrees on {int8.top1_agreement:.0%} of "
-          f"{int8.num_images} validation images, {frames} video frames classified, video backend loads, "
+          f"{int8.num_images} validation images, {frames} video frames classified, "
+          f"bundled EfficientNet-Lite0 quick run {quick:.0%} on validation and its ONNX export agrees, "
+          "video backend loads, "
           f"{time.perf_counter() - t0:.1f} s")
     return 0
 
@@ -90,6 +94,26 @@ def _check_video_file(run: str, path: Path) -> int:
     if len(result.frames) != 5:
         raise RuntimeError(f"{len(result.frames)} of 5 video frames decoded")
     return len(result.frames)
+
+
+def _check_bundled_backbone(index: object, base: Path, probe: Path) -> float:
+    """The ImageNet weights shipped inside the app load strictly, a quick run on them works, and its
+    ONNX export predicts what the run predicts."""
+    from desktop_cls.core.inference.export import export_model
+    from desktop_cls.core.inference.predictor import Predictor
+    from desktop_cls.core.models.efficientnet_lite import bundled_weights_path
+    from desktop_cls.core.training.config import TrainConfig
+    from desktop_cls.core.training.trainer import fit
+
+    bundled_weights_path()  # a clear error when the bundle left the weights out
+    cfg = TrainConfig(model="efficientnet_lite0", pretrained=True, mode="quick", image_size=96, device="cpu")
+    result = fit(cfg, index, out=base / "quick")  # type: ignore[arg-type]
+    onnx = export_model(result.run_dir, "onnx", base / "onnx" / "quick.onnx")
+    a = Predictor.load(result.run_dir, device="cpu").predict_paths([probe])[0].label
+    b = Predictor.load(onnx.path, device="cpu").predict_paths([probe])[0].label
+    if a is None or a != b:
+        raise RuntimeError(f"the quick run and its ONNX export disagree: {a} vs {b}")
+    return result.best_val_accuracy or 0.0
 
 
 def _check_video() -> None:

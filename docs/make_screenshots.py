@@ -66,6 +66,9 @@ def main() -> int:
     shoot("data")
     tp = w.train_page
     w.show_page("train")
+    w.resize(1280, 800)
+    pump()
+    w.grab().save(str(out / "train-method-1280x800.png"))  # the automatic method and its reason
     tp.find_lr()
     pump(lambda: getattr(tp, "lr_dialog", None) is not None, timeout=300)
     pump()

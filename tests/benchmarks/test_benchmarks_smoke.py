@@ -62,3 +62,12 @@ def test_export_formats_smoke(tmp_path: Path) -> None:
     assert {("demo", "onnx-int8"), ("demo", "onnx-fp16"), ("demo", "onnx")} <= formats
     assert all(r["size_bytes"] > 0 and r["latency_ms"] > 0 and 0 <= r["top1_agreement"] <= 1
                and r["num_images"] > 0 for r in report["rows"])
+
+
+@pytest.mark.slow
+def test_few_images_smoke(tmp_path: Path) -> None:
+    report = run("few_images", tmp_path, "--smoke")
+    recipes = {r["recipe"] for r in report["rows"]}
+    assert recipes == {"quick", "scratch", "fine-tune"}  # auto picks quick for 3 images per class
+    assert all(0 <= r["test_accuracy"] <= 1 and r["seconds"] > 0 for r in report["rows"])
+    assert report["refit"]["features_computed"] == 0 and report["refit"]["head_seconds"] >= 0

@@ -138,3 +138,17 @@ def test_automatic_batch_is_chosen_once_and_kept_on_resume(tiny_folder: Path, tm
     done = resume(part.run_dir, callbacks=[Listen()])
     assert done.history[-1]["batch_size"] == 64
     assert any("learning rate scaled x2.00" in n for n in notices)
+
+
+def test_recipe_follows_the_data() -> None:
+    from desktop_cls.core.training.defaults import suggest_recipe
+
+    few = suggest_recipe({"a": 8, "b": 10, "c": 9}, (32, 32))
+    assert (few.model, few.mode, few.pretrained) == ("efficientnet_lite0", "quick", True)
+    assert "9 training images per class are few" in few.reason
+    photos = suggest_recipe({"a": 800, "b": 900}, (640, 480))
+    assert photos.mode == "quick" and "photos (typically 640×480)" in photos.reason
+    many_small = suggest_recipe({"a": 1000, "b": 1200}, (32, 32))
+    assert (many_small.model, many_small.pretrained, many_small.mode) == ("quicknet", False, "full")
+    offline = suggest_recipe({"a": 5}, (300, 300), pretrained_available=False)
+    assert offline.model == "quicknet" and "not installed" in offline.reason

@@ -215,3 +215,20 @@ def test_a_damaged_labeling_journal_opens_with_a_notice(qtbot: object, window: o
     lp = window.label_page
     lp.assign_files("cat", [str(with_unlabeled / "new_1.png")])  # labeling works
     assert (with_unlabeled / "cat" / "new_1.png").exists() and lp.workspace.can_undo()
+
+
+def test_live_suggestions_refresh_after_each_labelled_image(qtbot: object, window: object, with_unlabeled: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    import desktop_cls.gui.pages.label_page as label_page
+
+    monkeypatch.setattr(label_page, "LIVE_IMAGE_SIZE", 64)  # small: this is about the plumbing
+    open_and_wait(qtbot, window, with_unlabeled)
+    window.show_page("label")
+    lp = window.label_page
+    assert window.state.run is None  # no trained model needed
+    lp.live_check.setChecked(True)
+    qtbot.waitUntil(lambda: set(lp.suggestions) == {f"new_{i}.png" for i in range(4)}, timeout=120_000)
+    assert all(label == "dog" for label, _ in lp.suggestions.values())  # copies of dog images
+    first = lp.current()
+    lp.assign_current("dog")
+    qtbot.waitUntil(lambda: first not in lp.suggestions and len(lp.suggestions) == 3, timeout=120_000)

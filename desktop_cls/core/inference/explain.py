@@ -26,6 +26,9 @@ class Explanation:
 
 def last_conv(model: nn.Module) -> nn.Module | None:
     """The last block of feature maps before global pooling: Grad-CAM's usual target layer."""
+    named = getattr(model, "cam_layer", None)  # a model that says which (EfficientNet-Lite: after its head conv)
+    if isinstance(named, nn.Module):
+        return named
     for name in ("layer4", "layer3", "features"):  # ResNets, our QuickNet, MobileNet/EfficientNet
         block = getattr(model, name, None)
         if isinstance(block, nn.Module):

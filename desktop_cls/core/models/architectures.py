@@ -173,6 +173,10 @@ def build_model(name: str, num_classes: int, image_size: int = 32, pretrained: b
         return SimpleCNN(num_classes)
     if name == "vgg_net":
         return VGGNet(num_classes)
+    if name == "efficientnet_lite0":
+        from desktop_cls.core.models.efficientnet_lite import efficientnet_lite0
+
+        return efficientnet_lite0(num_classes, pretrained=pretrained, weights_file=weights_file)
     import torchvision
 
     builder: Callable[..., nn.Module] = getattr(torchvision.models, name)
@@ -195,3 +199,44 @@ def parameter_count(name: str, num_classes: int = 10, image_size: int = 32) -> i
     """Cheap: builds the model on the meta device, so no memory is spent on weights."""
     with torch.device("meta"):
         return count_parameters(build_model(name, num_classes, image_size))
+
+
+def classifier_head(model: nn.Module) -> tuple[nn.Module, str]:
+    """(parent, attribute) of the final nn.Linear: the part a quick run trains and a fine-tune trains first."""
+    for attr in ("_fc", "fc", "head"):  # EfficientNet-Lite, ResNet, QuickNet
+        if isinstance(getattr(model, attr, None), nn.Linear):
+            return model, attr
+    cls = getattr(model, "classifier", None)
+    if isinstance(cls, nn.Sequential) and isinstance(cls[-1], nn.Linear):
+        return cls, str(len(cls) - 1)
+    raise UserError(f"{type(model).__name__} has no linear classifier head to train on its own")
+
+
+def head_linear(model: nn.Module) -> nn.Linear:
+    parent, attr = classifier_head(model)
+    head = parent[int(attr)] if isinstance(parent, nn.Sequential) else getattr(parent, attr)
+    assert isinstance(head, nn.Linear)
+    return head
+
+
+def set_head(model: nn.Module, head: nn.Module) -> None:
+    parent, attr = classifier_head(model)
+    if isinstance(parent, nn.Sequential):
+        parent[int(attr)] = head
+    else:
+        setattr(parent, attr, head)
+
+
+def pooled_features(model: nn.Module, x: torch.Tensor) -> torch.Tensor:
+    """What the classifier head sees: N x D features (the head swapped for the identity for one call)."""
+    features = getattr(model, "features", None)
+    if callable(features) and not isinstance(features, nn.Module):
+        out: torch.Tensor = features(x)
+        return out
+    head = head_linear(model)
+    set_head(model, nn.Identity())
+    try:
+        out = model(x)
+    finally:
+        set_head(model, head)
+    return torch.flatten(out, 1)

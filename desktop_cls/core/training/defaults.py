@@ -36,7 +36,9 @@ def _describe(typical: tuple[int, int]) -> str:
 def suggest_image_size(model: str, typical: tuple[int, int] | None, pretrained: bool = False) -> Choice:
     """Big enough to keep the images' detail, no bigger: pixels the images do not have only cost time."""
     info = MODELS[model]
-    if info.torchvision:
+    if info.bundled_weights and (pretrained or typical is None or min(typical) >= 64):
+        return Choice(224, "224 px: the bundled pretrained weights were learned on 224 px images")
+    if info.has_pretrained:
         if pretrained:
             return Choice(224, "224 px: the pretrained weights were learned on 224 px images")
         if typical is None:
@@ -157,3 +159,51 @@ def suggest_flips(classes: Sequence[str], folder: str = "") -> FlipChoice:
                                         f"{_examples(directional)} depend on it")
     return FlipChoice(True, False, "Horizontal flip on: a mirrored photo shows the same thing (turn it off if "
                                    "left and right matter, as for text or arrows)")
+
+
+FEW_PER_CLASS = 100  # at or below this many training images per class, a pretrained backbone wins
+PHOTO_SIDE = 96  # images at least this large (shorter side) are photos: ImageNet features fit them
+RECIPES = ("quick", "fine_tune", "scratch")
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """How to train: which model, whether it starts pretrained, and the mode; with the reason shown."""
+
+    recipe: str  # quick | fine_tune | scratch
+    model: str
+    pretrained: bool
+    mode: str  # TrainConfig.mode
+    reason: str
+
+
+def recipe_for(name: str, model: str | None = None, reason: str = "") -> Recipe:
+    """The settings of a recipe the user picked by name (model None: the recipe's usual model)."""
+    from desktop_cls.core.models.catalog import DEFAULT_MODEL, PRETRAINED_MODEL
+
+    if name == "scratch":
+        return Recipe(name, model or DEFAULT_MODEL, False, "full", reason or "trained from scratch, as chosen")
+    if name not in RECIPES:
+        raise ValueError(f"unknown recipe {name!r}")
+    mode = "quick" if name == "quick" else "full"
+    return Recipe(name, model or PRETRAINED_MODEL, True, mode, reason or f"{name.replace('_', '-')}, as chosen")
+
+
+def suggest_recipe(train_counts: dict[str, int], typical: tuple[int, int] | None,
+                   pretrained_available: bool = True) -> Recipe:
+    """Few images per class or photo-sized images: the bundled pretrained backbone in the quick mode
+    (measured in docs/benchmarks.md, "Few images"); many small images: our small net from scratch."""
+    counts = [n for n in train_counts.values() if n > 0] or [0]
+    per_class = sorted(counts)[len(counts) // 2]  # the median class
+    side = min(typical) if typical else 0
+    if not pretrained_available:
+        return recipe_for("scratch", reason="trained from scratch: the bundled pretrained weights are not installed")
+    if per_class <= FEW_PER_CLASS:
+        return recipe_for("quick", reason=f"pretrained backbone, quick mode: {per_class} training images per class "
+                                          "are few, and ImageNet features learn from few examples")
+    if side >= PHOTO_SIDE:
+        return recipe_for("quick", reason=f"pretrained backbone, quick mode: your images are photos "
+                                          f"({_describe(typical or (side, side))}), which ImageNet features suit")
+    return recipe_for("scratch", reason=f"trained from scratch: {per_class:,} small images per class "
+                                        f"({_describe(typical) if typical else 'small'}) are enough for a small "
+                                        "fast network")

@@ -79,6 +79,9 @@ def resumable_run(run: Path, epochs: int | None = None) -> tuple[TrainConfig, Da
     split, of a run folder that can be resumed; UserError saying why when it cannot."""
     if not rd.is_run_dir(run):
         raise UserError(f"{run} is not a training run folder (config.json and run.json are missing)")
+    if TrainConfig.load(run / rd.CONFIG).mode == "quick":
+        raise UserError(f"{run} is a quick run: it finishes in one step, so there is nothing to resume. Train "
+                        "again (its image features are cached, so it takes seconds)")
     if not (run / rd.LAST).is_file():
         raise UserError(f"{run} has no checkpoint yet (it stopped before finishing an epoch); start a new run")
     cfg = TrainConfig.load(run / rd.CONFIG)

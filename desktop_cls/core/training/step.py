@@ -13,7 +13,8 @@ from torch import nn
 
 from desktop_cls.core.devices import autocast_dtype
 from desktop_cls.core.models.architectures import build_model
-from desktop_cls.core.models.preprocessing import IMAGENET_MEAN, IMAGENET_STD, autocast_ctx, normalize, to_float
+from desktop_cls.core.models.catalog import MODELS
+from desktop_cls.core.models.preprocessing import autocast_ctx, normalize, to_float
 from desktop_cls.core.training.augment import augment
 from desktop_cls.core.training.config import TrainConfig
 from desktop_cls.core.training.optim import make_optimizer
@@ -32,7 +33,7 @@ class TrainStep:
         self.amp = autocast_dtype(device, cfg.precision)
         self.channels_last = channels_last
         self.scaler = torch.amp.GradScaler("cuda", enabled=self.amp == torch.float16)
-        self.mean, self.std = IMAGENET_MEAN, IMAGENET_STD
+        self.mean, self.std = MODELS[cfg.model].mean, MODELS[cfg.model].std  # what its weights expect
 
     @classmethod
     def build(cls, cfg: TrainConfig, num_classes: int, device: torch.device,
@@ -65,7 +66,7 @@ class TrainStep:
 
     def set_lr(self, lr: float) -> None:
         for g in self.optimizer.param_groups:
-            g["lr"] = lr
+            g["lr"] = lr * g.get("lr_scale", 1.0)  # a fine-tune's backbone learns at a share of the rate
 
     def inputs(self, x_u8: torch.Tensor, gen: torch.Generator | None = None) -> torch.Tensor:
         """uint8 NCHW -> normalised float in the model's memory format; augmented when gen is given."""

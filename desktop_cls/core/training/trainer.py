@@ -28,6 +28,7 @@ from desktop_cls.core.training.config import TrainConfig
 from desktop_cls.core.training.defaults import lr_scaling
 from desktop_cls.core.training.distributed import DistContext
 from desktop_cls.core.training.epoch_meter import EpochMeter
+from desktop_cls.core.training.fine_tune import FineTune
 from desktop_cls.core.training.fit_result import FitResult, TrainState
 from desktop_cls.core.training.optim import class_weights, epoch_seed, make_optimizer
 from desktop_cls.core.training.resume_state import checkpoint_state, restore_checkpoint, resumable_run
@@ -81,6 +82,8 @@ class Trainer:
         own_last: list[object] = [TensorBoardCallback()] if self.is_main and tensorboard_available() else []
         if cfg.early_stopping_patience:
             own_last.append(EarlyStopping(cfg.early_stopping_patience))
+        if (cfg.pretrained or cfg.weights_file) and cfg.freeze_epochs:
+            own_first.append(FineTune(cfg.freeze_epochs, cfg.backbone_lr_factor, distributed is not None))
         self.cb = CallbackList([*own_first, *callbacks, *own_last])
 
     # ---- what callbacks see (callbacks.Loop) ---------------------------------------------------
@@ -91,6 +94,10 @@ class Trainer:
     @property
     def model(self) -> nn.Module:
         return self.step.model
+
+    @property
+    def optimizer(self) -> torch.optim.Optimizer:
+        return self.step.optimizer
 
     def notice(self, message: str, level: str = "info") -> None:
         self.cb.notice(message, level)
@@ -358,6 +365,9 @@ def fit(
     Raises UserError for invalid options, a dataset without readable training images, an out folder
     that is not empty, out of memory even at batch size 1, or a checkpoint that cannot be written."""
     cfg = config.validate()
+    if cfg.mode == "quick" and distributed is not None:
+        raise UserError("the quick mode fits a last layer on cached features in seconds on one process; "
+                        "run it without torchrun (torchrun is for the full training)")
     index = data if isinstance(data, DatasetIndex) else scan(data, val_fraction=cfg.val_fraction, seed=cfg.seed)
     is_main = distributed is None or distributed.rank == 0
     if distributed is not None:
@@ -367,6 +377,10 @@ def fit(
     try:
         if is_main:
             record_start(run, cfg, index)
+        if cfg.mode == "quick":
+            from desktop_cls.core.training.quick import fit_quick
+
+            return fit_quick(cfg, index, run, callbacks, cancel or CancelToken())
         trainer = Trainer(cfg, index, run, callbacks, cancel or CancelToken(), pause or PauseToken(), distributed)
         return _run(trainer, resume=False)
     finally:

@@ -15,6 +15,7 @@ from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QPixmap, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
+    QCheckBox,
     QDoubleSpinBox,
     QFileDialog,
     QGridLayout,
@@ -39,6 +40,7 @@ from ..widgets import ClassDropButton, ScaledImageLabel, split_with_empty_state
 from ..widgets import button as _button
 
 RESCAN_DELAY_MS = 1500
+LIVE_IMAGE_SIZE = 224  # the bundled backbone's size for live suggestions
 
 class LabelPage(QWidget):
     def __init__(self, state: AppState, tasks: TaskRunner | None = None) -> None:
@@ -113,6 +115,13 @@ class LabelPage(QWidget):
         self.accept_button = _button("Accept suggestions above", "acceptSuggestionsButton")
         self.accept_button.clicked.connect(self.accept_suggestions)
         self.retrain_button = _button("Retrain", "retrainButton", "Train again on the labeled images")
+        self.live_check = QCheckBox(self.tr("Live suggestions (bundled pretrained model)"))
+        self.live_check.setObjectName("liveSuggestCheck")
+        self.live_check.setToolTip(self.tr(
+            "After each image you label, a new last layer is fitted on the bundled pretrained network's features "
+            "of your labelled images (computed once, then cached) and suggests a class for the rest. No trained "
+            "model needed."))
+        self.live_check.toggled.connect(lambda on: self.suggest() if on else None)
 
         nav = QHBoxLayout()
         nav.addWidget(back)
@@ -139,6 +148,7 @@ class LabelPage(QWidget):
         rl.addLayout(row)
         rl.addWidget(importb)
         rl.addWidget(empty)
+        rl.addWidget(self.live_check)
         rl.addWidget(QLabel("With a trained model"))
         rl.addWidget(self.suggest_button)
         acc = QHBoxLayout()
@@ -282,6 +292,8 @@ class LabelPage(QWidget):
             show_error(self, "Labeling", e.for_gui())
         self.refresh()
         self.rescan_timer.start()
+        if self.live_check.isChecked():
+            self.suggest()  # a new head on cached features: labelling with a model becomes live
 
     def accept_current_suggestion(self) -> None:
         """Enter files the current image into its suggested class."""
@@ -382,11 +394,16 @@ class LabelPage(QWidget):
         self.rescan_timer.start()
 
     def suggest(self) -> None:
-        if not (self.state.run and self.queue and self.tasks is not None):
+        live = self.live_check.isChecked()
+        if not ((self.state.run or live) and self.queue and self.tasks is not None and self.state.core_loaded):
             return
         model, root, names = self.state.run, self.workspace.root, list(self.queue)
 
         def work(progress: Any, cancel: Any) -> dict[str, tuple[str, float]]:
+            if live or model is None:
+                from desktop_cls.core.training.quick import suggest_labels
+
+                return suggest_labels(root, names, image_size=LIVE_IMAGE_SIZE, progress=progress, cancel=cancel)
             from desktop_cls.core.inference.predictor import Predictor
 
             preds = Predictor.load(model).predict_paths([root / n for n in names], progress=progress, cancel=cancel)
@@ -396,7 +413,11 @@ class LabelPage(QWidget):
         # where the next class key would type a threshold instead of labeling
         self._keep_focus_on_image()
         self.suggest_button.setEnabled(False)
-        self.tasks.start("suggestions", work, on_done=self._suggested, on_error=self._suggest_failed)
+        previous = getattr(self, "_suggest_task", None)
+        if previous is not None and previous.is_running():
+            previous.cancel()  # a newer labelling state replaces it
+        self._suggest_task = self.tasks.start("suggestions", work, on_done=self._suggested,
+                                              on_error=self._suggest_failed)
 
     def _suggest_failed(self, message: str, details: str) -> None:
         show_error(self, "Suggestions failed", message, details)

@@ -20,9 +20,17 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_cls.core.errors import UserError
-from desktop_cls.core.models.catalog import MODELS
+from desktop_cls.core.models.catalog import MODELS, PRETRAINED_MODEL, bundled_weights_installed
 from desktop_cls.core.training.config import TrainConfig
-from desktop_cls.core.training.defaults import Choice, FlipChoice, suggest_flips, suggest_image_size
+from desktop_cls.core.training.defaults import (
+    Choice,
+    FlipChoice,
+    Recipe,
+    recipe_for,
+    suggest_flips,
+    suggest_image_size,
+    suggest_recipe,
+)
 from desktop_cls.core.training.options import ADVANCED, BASIC, FILE_ONLY, KEEP, flatten, options, unflatten
 
 from ..option_controls import changed_signal, make_control, read_control, write_control
@@ -31,6 +39,7 @@ from ..widgets import button as _button
 
 W = TypeVar("W", bound=QWidget)
 FORM_START = {"epochs": 15}  # the form opens on more epochs than the library default (enough for the demo data)
+QUICK_UNUSED = {"epochs", "batch_size", "lr", "freeze_epochs", "backbone_lr_factor"}
 DEVICE_ITEMS = [("Automatic (GPU if present)", "auto"), ("CPU", "cpu")]  # add_devices appends the GPUs
 
 
@@ -58,6 +67,7 @@ class TrainForm(QWidget):
         self.vflip_check = self._control("augmentation.vflip", QCheckBox)
         self._build_extras()
         self._build_flips()
+        self._build_recipe()
         self.advanced = QGroupBox("Advanced")
         self.advanced.setObjectName("advancedGroup")
         self.advanced.setCheckable(True)
@@ -68,10 +78,15 @@ class TrainForm(QWidget):
         self.advanced.toggled.connect(adv_body.setVisible)
         QVBoxLayout(self.advanced).addWidget(adv_body)
         fl = QVBoxLayout(self)
+        method = QFormLayout()
+        method.addRow(self.tr("Method"), self.recipe_combo)
+        method.addRow("", self.recipe_hint)
+        fl.addLayout(method)
         fl.addLayout(self._rows(BASIC))
         fl.addWidget(self.advanced)
         fl.addStretch(1)
         self._model_changed()
+        self._apply_recipe()
 
     def _control(self, key: str, kind: type[W]) -> W:
         w = self.controls[key]
@@ -137,9 +152,10 @@ class TrainForm(QWidget):
         box that is off) and gets the user's choice back when it applies again."""
         values = self._raw_values()
         values.update(self._held)
-        for key, w in self.controls.items():
+        quick = values.get("mode") == "quick"
+        for key, w in self.controls.items():  # the quick mode has no epochs, batches or learning rate
             opt = self.options[key]
-            on = opt.enabled(values)
+            on = opt.enabled(values) and not (quick and key in QUICK_UNUSED)
             w.setEnabled(on)
             w.setToolTip(opt.help if on or not opt.disabled_help else f"{opt.help}\n\n{opt.disabled_help}")
             if opt.value_when_disabled is KEEP or not isinstance(w, QCheckBox):
@@ -156,6 +172,98 @@ class TrainForm(QWidget):
             write_control(w, opt, value)
         finally:
             w.blockSignals(False)
+
+    # ---- the method: automatic, quick, fine-tune, from scratch or custom ------------------------
+    def _build_recipe(self) -> None:
+        self.recipe_combo = QComboBox()
+        self.recipe_combo.setObjectName("recipeCombo")
+        self.recipe_combo.setAccessibleName(self.tr("Training method"))
+        self.recipe_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.recipe_combo.setMinimumContentsLength(24)
+        for text, key in (
+            (self.tr("Automatic (recommended): chosen from your images"), "auto"),
+            (self.tr("Pretrained (bundled EfficientNet-Lite0), quick"), "quick"),
+            (self.tr("Pretrained (bundled EfficientNet-Lite0), fine-tune"), "fine_tune"),
+            (self.tr("From scratch"), "scratch"),
+            (self.tr("Custom: the model and options below"), "custom"),
+        ):
+            self.recipe_combo.addItem(text, key)
+        self.recipe_combo.setToolTip(self.tr(
+            "Quick: a network already trained on a million photos stays as it is and only a new last layer "
+            "learns your classes, in seconds; the best start with few images. Fine-tune: the same network, then "
+            "all of it adapts to your images; slower, often better with many images. From scratch: a small "
+            "network learns everything from your images; good with thousands of small images."))
+        self.recipe_hint = QLabel()
+        self.recipe_hint.setObjectName("recipeReason")
+        self.recipe_hint.setWordWrap(True)
+        self._applying_recipe = False
+        self.recipe_combo.currentIndexChanged.connect(lambda _i: self._apply_recipe())
+        self.state.dataset_changed.connect(lambda _index: self._apply_recipe())
+        self.model_combo.currentIndexChanged.connect(lambda _i: self._recipe_overridden())
+        self.pretrained_check.toggled.connect(lambda _on: self._recipe_overridden())
+
+    def recipe(self) -> Recipe | None:
+        """The method the combo stands for (auto: from the open dataset); None for custom."""
+        key = self.recipe_combo.currentData()
+        if key == "custom":
+            return None
+        if key != "auto":
+            return recipe_for(key)
+        ds = self.state.dataset
+        if ds is None:
+            return recipe_for("quick", reason=self.tr("pretrained backbone, quick mode: the best start with few "
+                                                      "images; open a dataset to have the choice made from it"))
+        return suggest_recipe(ds.counts("train"), ds.typical_size, bundled_weights_installed())
+
+    def _plain_words(self, recipe: str) -> str:
+        if recipe == "quick":
+            return self.tr("Quick: the bundled network, trained on a million photos, stays as it is; only a new last "
+                           "layer learns your classes. Takes seconds, and later re-fits reuse the computed image "
+                           "features.")
+        if recipe == "fine_tune":
+            return self.tr("Fine-tune: the new last layer learns first, then the whole bundled network adapts to "
+                           "your images at a gentle learning rate. Minutes on a CPU; often better with many images.")
+        return self.tr("From scratch: a small network learns everything from your images. Good with thousands of "
+                       "small images; weak with few.")
+
+
+    def _apply_recipe(self) -> None:
+        recipe = self.recipe()
+        if recipe is None:
+            self.recipe_hint.setText(self.tr("Custom: training uses the model and options below as set."))
+            return
+        self._applying_recipe = True
+        try:
+            write_control(self.model_combo, self.options["model"], recipe.model)
+            self.pretrained_check.setChecked(recipe.pretrained)
+            self._file_only["mode"] = recipe.mode
+            if recipe.recipe == "fine_tune" and self.epochs_spin.value() > 5:
+                self.epochs_spin.setValue(5)
+        finally:
+            self._applying_recipe = False
+        self._update_enabled()
+        plain = self._plain_words(recipe.recipe)
+        auto = self.recipe_combo.currentData() == "auto"
+        self.recipe_hint.setText(f"{recipe.reason[0].upper()}{recipe.reason[1:]}. {plain}" if auto else plain)
+
+    def _recipe_overridden(self) -> None:
+        """The user picked another model by hand: the method becomes Custom, keeping their choice."""
+        if self._applying_recipe or self.recipe_combo.currentData() == "custom":
+            return
+        recipe = self.recipe()
+        if recipe is not None and (self.model_combo.currentData(), self.pretrained_check.isChecked()) != (
+                recipe.model, recipe.pretrained):
+            self._file_only["mode"] = "full"
+            self._set_recipe_key("custom")
+
+    def _set_recipe_key(self, key: str) -> None:
+        self.recipe_combo.blockSignals(True)
+        try:
+            self.recipe_combo.setCurrentIndex(self.recipe_combo.findData(key))
+        finally:
+            self.recipe_combo.blockSignals(False)
+        if key == "custom":
+            self.recipe_hint.setText(self.tr("Custom: training uses the model and options below as set."))
 
     def _model_changed(self) -> None:
         self._update_enabled()
@@ -299,6 +407,12 @@ class TrainForm(QWidget):
             self._setting_flips = False
         self._flips_pinned = True
         self._file_only = {k: values[k] for k in self._file_only}
+        if cfg.mode == "quick" and cfg.model == PRETRAINED_MODEL:
+            self._set_recipe_key("quick")
+        elif cfg.pretrained and cfg.model == PRETRAINED_MODEL:
+            self._set_recipe_key("fine_tune")
+        else:
+            self._set_recipe_key("custom")
         self._update_enabled()
         self._update_flips_hint()
 

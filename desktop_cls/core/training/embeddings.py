@@ -1,0 +1,236 @@
+"""Frozen-backbone features, computed once per image and kept on disk, and the linear head fitted on them.
+
+A feature is keyed by the file's content (so renaming or moving an image to another class keeps it), the
+backbone (architecture and a digest of its weights) and the input size: a change of either is a new key,
+so a stale feature is never used. This is what makes a quick run's re-fit after relabelling take seconds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from desktop_cls.core.data.imaging import load_resized
+from desktop_cls.core.errors import ImageLoadError
+from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
+from desktop_cls.core.models.architectures import pooled_features
+from desktop_cls.core.models.preprocessing import prepare
+from desktop_cls.core.storage import user_cache_dir, write_atomic_with
+
+FEATURE_FORMAT = 1  # bump when the way features are computed changes: every old entry becomes a miss
+_hash_memo: dict[tuple[str, int, int], str] = {}
+_weights_memo: dict[tuple[str, int, int], str] = {}
+
+
+def _digest(path: str | Path, length: int) -> str:
+    h = hashlib.blake2b()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()[:length]
+
+
+def content_hash(path: str) -> str:
+    """BLAKE2b of the file's bytes; memoised per (path, size, mtime) so an unchanged file is read once."""
+    st = os.stat(path)
+    memo_key = (path, st.st_size, st.st_mtime_ns)
+    hit = _hash_memo.get(memo_key)
+    if hit is None:
+        hit = _digest(path, 40)
+        _hash_memo[memo_key] = hit
+    return hit
+
+
+def weights_digest(path: Path) -> str:
+    st = path.stat()
+    memo_key = (str(path), st.st_size, st.st_mtime_ns)
+    if memo_key not in _weights_memo:
+        _weights_memo[memo_key] = _digest(path, 16)
+    return _weights_memo[memo_key]
+
+
+def backbone_key(model: str, weights_id: str, size: tuple[int, int]) -> str:
+    """The cache folder name: architecture, weights and input size (and the feature format)."""
+    return f"{model}-{weights_id}-{size[0]}x{size[1]}-v{FEATURE_FORMAT}"
+
+
+class FeatureCache:
+    """One small .npy per image under the user cache folder; any unreadable entry is just a miss."""
+
+    def __init__(self, key: str, root: Path | None = None) -> None:
+        self.key = key
+        self.dir = (root or user_cache_dir() / "features") / key
+
+    def _path(self, digest: str) -> Path:
+        return self.dir / digest[:2] / f"{digest}.npy"
+
+    def get(self, digest: str) -> np.ndarray | None:
+        p = self._path(digest)
+        try:
+            arr = np.load(p, allow_pickle=False)
+        except (OSError, ValueError, EOFError):
+            return None
+        return arr if arr.ndim == 1 and arr.dtype == np.float32 else None
+
+    def put(self, digest: str, vec: np.ndarray) -> None:
+        p = self._path(digest)
+        try:
+            p.parent.mkdir(parents=True, exist_ok=True)
+
+            def save(tmp: Path) -> None:
+                with open(tmp, "wb") as f:
+                    np.save(f, np.ascontiguousarray(vec, dtype=np.float32), allow_pickle=False)
+
+            write_atomic_with(p, save)
+        except OSError:
+            pass  # a cache is an optimisation: a full disk must not fail the run
+
+
+@dataclass(frozen=True)
+class Features:
+    """Features of the readable files, in input order; `missing` are the files that could not be decoded."""
+
+    paths: tuple[str, ...]
+    vectors: np.ndarray  # N x D float32
+    missing: tuple[ImageLoadError, ...]
+    computed: int  # how many were not in the cache
+
+
+class FeatureExtractor:
+    """A frozen backbone that turns files into pooled features, through the cache."""
+
+    def __init__(self, model: nn.Module, key: str, size: tuple[int, int], mean: tuple[float, ...],
+                 std: tuple[float, ...], device: torch.device, cache_root: Path | None = None) -> None:
+        self.model = model.eval()
+        self.size = size
+        self.mean, self.std = mean, std
+        self.device = device
+        self.cache = FeatureCache(key, cache_root)
+
+    @torch.inference_mode()
+    def compute(self, images_u8: torch.Tensor, batch_size: int = 32) -> np.ndarray:
+        """N x 3 x H x W uint8 -> N x D float32, with the same preprocessing as prediction."""
+        outs = []
+        for i in range(0, images_u8.shape[0], batch_size):
+            x = prepare(images_u8[i:i + batch_size], self.device, self.mean, self.std)
+            outs.append(pooled_features(self.model, x).float().cpu().numpy())
+        return np.concatenate(outs) if outs else np.zeros((0, 0), dtype=np.float32)
+
+    def features(self, paths: Sequence[str], progress: ProgressFn = no_progress, cancel: CancelToken | None = None,
+                 batch_size: int = 32) -> Features:
+        digests: list[str | None] = []
+        errors: dict[int, ImageLoadError] = {}
+        for i, p in enumerate(paths):
+            try:
+                digests.append(content_hash(p))
+            except OSError as e:
+                digests.append(None)
+                errors[i] = ImageLoadError(p, "unreadable", f"cannot read the file: {e.strerror or e}")
+        vecs: dict[int, np.ndarray] = {}
+        todo: list[int] = []
+        for i, d in enumerate(digests):
+            if d is None:
+                continue
+            hit = self.cache.get(d)
+            if hit is not None:
+                vecs[i] = hit
+            else:
+                todo.append(i)
+        total = len(paths)
+        progress(len(vecs), total, "computing image features")
+        with ThreadPoolExecutor(max_workers=min(8, (os.cpu_count() or 2) + 2)) as pool:
+            for start in range(0, len(todo), batch_size):
+                if cancel is not None:
+                    cancel.raise_if_set()
+                chunk = todo[start:start + batch_size]
+                decoded = list(pool.map(_try_load, [(paths[i], self.size) for i in chunk]))
+                ok = [(i, a) for i, a in zip(chunk, decoded, strict=True) if not isinstance(a, ImageLoadError)]
+                for i, a in zip(chunk, decoded, strict=True):
+                    if isinstance(a, ImageLoadError):
+                        errors[i] = a
+                if ok:
+                    batch = torch.from_numpy(np.stack([a for _, a in ok])).permute(0, 3, 1, 2).contiguous()
+                    for (i, _), v in zip(ok, self.compute(batch, batch_size), strict=True):
+                        vecs[i] = v
+                        self.cache.put(digests[i] or "", v)
+                progress(len(vecs) + len(errors), total, "computing image features")
+        order = sorted(vecs)
+        dim = next(iter(vecs.values())).shape[0] if vecs else 0
+        vectors = np.stack([vecs[i] for i in order]) if order else np.zeros((0, dim), dtype=np.float32)
+        return Features(tuple(paths[i] for i in order), vectors, tuple(errors[i] for i in sorted(errors)),
+                        len(todo))
+
+
+def _try_load(args: tuple[str, tuple[int, int]]) -> np.ndarray | ImageLoadError:
+    try:
+        return load_resized(*args)
+    except ImageLoadError as e:
+        return e
+
+
+def fit_linear_head(x: np.ndarray, y: np.ndarray, num_classes: int, c: float = 1.0, max_iter: int = 100,
+                    init: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Multinomial logistic regression, scikit-learn's objective (C * sum of losses + |W|^2 / 2), by L-BFGS
+    with scikit-learn's default 100 iterations; `init` warm-starts a re-fit from the previous head.
+
+    Returns (weight C x D, bias C), ready to be the network's last nn.Linear.
+    """
+    xt = torch.from_numpy(np.ascontiguousarray(x, dtype=np.float32))
+    yt = torch.from_numpy(np.asarray(y, dtype=np.int64))
+    if init is not None and init[0].shape == (num_classes, xt.shape[1]):
+        w = torch.tensor(init[0], dtype=torch.float32, requires_grad=True)
+        b = torch.tensor(init[1], dtype=torch.float32, requires_grad=True)
+    else:
+        w = torch.zeros(num_classes, xt.shape[1], requires_grad=True)
+        b = torch.zeros(num_classes, requires_grad=True)
+    opt = torch.optim.LBFGS([w, b], lr=1.0, max_iter=max_iter, tolerance_grad=1e-5, tolerance_change=1e-9,
+                            history_size=10, line_search_fn="strong_wolfe")
+    n = max(len(yt), 1)
+
+    def closure() -> torch.Tensor:
+        opt.zero_grad()
+        z = xt @ w.T + b
+        loss = nn.functional.cross_entropy(z, yt, reduction="sum") / n + (w * w).sum() / (2 * c * n)
+        loss.backward()
+        return loss
+
+    with torch.enable_grad():
+        opt.step(closure)
+    return w.detach().float().numpy(), b.detach().float().numpy()
+
+
+def head_logits(x: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarray:
+    return np.asarray(x @ weight.T + bias, dtype=np.float32)
+
+
+def stratified_folds(y: np.ndarray, k: int, seed: int = 0) -> np.ndarray:
+    """A fold number (0..k-1) per sample, each class dealt round-robin after a seeded shuffle."""
+    rng = np.random.default_rng(seed)
+    fold = np.zeros(len(y), dtype=np.int64)
+    start = 0
+    for c in np.unique(y):
+        idx = rng.permutation(np.flatnonzero(y == c))
+        fold[idx] = (np.arange(len(idx)) + start) % k
+        start += len(idx)  # classes smaller than k do not all land in fold 0
+    return fold
+
+
+def cross_validated_logits(x: np.ndarray, y: np.ndarray, num_classes: int, k: int, c: float = 1.0,
+                           seed: int = 0) -> np.ndarray:
+    """Out-of-fold logits: each image scored by a head that never saw it (k heads on the other folds)."""
+    fold = stratified_folds(y, k, seed)
+    z = np.zeros((len(y), num_classes), dtype=np.float32)
+    for f in range(k):
+        held = fold == f
+        if held.any() and (~held).any():
+            w, b = fit_linear_head(x[~held], y[~held], num_classes, c=c)
+            z[held] = head_logits(x[held], w, b)
+    return z

@@ -1,0 +1,55 @@
+"""The fine-tune recipe (fastai's fine_tune): a pretrained network's new head learns alone for the first
+cfg.freeze_epochs epochs, then the whole network learns, its pretrained layers at cfg.backbone_lr_factor
+of the learning rate so what they know is refined rather than overwritten.
+
+Written as a loop callback so the loop itself does not know about it.
+"""
+
+from __future__ import annotations
+
+from torch import nn
+
+from desktop_cls.core.events import EpochEnd
+from desktop_cls.core.models.architectures import head_linear
+from desktop_cls.core.training.callbacks import Loop, LoopCallback
+
+
+def split_head(model: nn.Module) -> tuple[list[nn.Parameter], list[nn.Parameter]]:
+    """(the classifier head's parameters, every other parameter)."""
+    head = list(head_linear(model).parameters())
+    ids = {id(p) for p in head}
+    return head, [p for p in model.parameters() if id(p) not in ids]
+
+
+class FineTune(LoopCallback):
+    """Freezes the backbone while the head learns alone (its BatchNorm statistics still follow the data)."""
+
+    def __init__(self, freeze_epochs: int, backbone_lr_factor: float, distributed: bool) -> None:
+        self.freeze_epochs = freeze_epochs
+        self.backbone_lr_factor = backbone_lr_factor
+        self.distributed = distributed  # DDP fixes which parameters need gradients when it wraps the model
+        self.frozen = False
+
+    def on_fit_start(self, loop: Loop) -> None:
+        super().on_fit_start(loop)
+        self._set_frozen(loop.state.epoch < self.freeze_epochs)  # explicit: a resumed optimizer keeps lr_scale
+        if self.frozen:
+            loop.notice(f"fine-tune: the new last layer learns alone for {self.freeze_epochs} epoch(s), then the "
+                        f"whole network at {self.backbone_lr_factor:g}x the learning rate for its pretrained layers")
+
+    def on_epoch_end(self, event: EpochEnd) -> None:
+        if self.frozen and event.epoch >= self.freeze_epochs:
+            self._set_frozen(False)
+            if event.epoch < event.epochs:
+                self.loop.notice(f"fine-tune: from epoch {event.epoch + 1} the whole network learns")
+
+    def _set_frozen(self, frozen: bool) -> None:
+        self.frozen = frozen
+        model = self.loop.model
+        _, backbone = split_head(model)
+        for group in self.loop.optimizer.param_groups:
+            if group.get("part") == "backbone":
+                group["lr_scale"] = 0.0 if frozen else self.backbone_lr_factor
+        if not self.distributed:  # skipping the backbone's gradients makes a frozen epoch ~3x faster
+            for p in backbone:
+                p.requires_grad_(not frozen)

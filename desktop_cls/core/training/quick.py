@@ -1,0 +1,218 @@
+"""The quick mode (Create ML / Teachable Machine's recipe): a frozen pretrained backbone, its features
+computed once per image and cached, and a linear head fitted in about a second.
+
+The run it leaves is an ordinary run: model.safetensors holds the whole network (backbone + fitted head),
+so prediction, evaluation, Grad-CAM and export need nothing special.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from desktop_cls.core import run_dir as rd
+from desktop_cls.core.data.dataset import DatasetIndex, Problem, Sample
+from desktop_cls.core.devices import resolve_device
+from desktop_cls.core.errors import UserError
+from desktop_cls.core.events import CancelledError, CancelToken, EpochEnd
+from desktop_cls.core.inference.calibration import fit_temperature, softmax
+from desktop_cls.core.inference.metrics import expected_calibration_error
+from desktop_cls.core.models.architectures import build_model, count_parameters, head_linear, hub_weights_path
+from desktop_cls.core.models.catalog import MODELS
+from desktop_cls.core.models.model_io import ModelMeta, save_native
+from desktop_cls.core.storage import append_jsonl, write_json
+from desktop_cls.core.training.callbacks import CallbackList
+from desktop_cls.core.training.config import TrainConfig
+from desktop_cls.core.training.embeddings import (
+    FeatureExtractor,
+    backbone_key,
+    cross_validated_logits,
+    fit_linear_head,
+    head_logits,
+    weights_digest,
+)
+from desktop_cls.core.training.fit_result import FitResult
+from desktop_cls.core.training.run_record import record_stop
+
+CV_PER_CLASS = 50  # at or below this many labelled images per class, validate by cross-validation
+CV_FOLDS = 5
+
+
+def weights_identity(cfg: TrainConfig) -> str:
+    """A short digest of the weights the backbone starts from: part of every cached feature's key."""
+    if cfg.weights_file:
+        return weights_digest(Path(cfg.weights_file).expanduser())
+    if MODELS[cfg.model].bundled_weights:
+        from desktop_cls.core.models.efficientnet_lite import bundled_weights_path
+
+        return weights_digest(bundled_weights_path())
+    hub = hub_weights_path(cfg.model)
+    return weights_digest(hub) if hub.is_file() else hub.stem
+
+
+def backbone_extractor(cfg: TrainConfig, num_classes: int, device: torch.device,
+                       cache_root: Path | None = None) -> FeatureExtractor:
+    """The pretrained network (with a fresh head for num_classes) wrapped as a cached feature extractor."""
+    info = MODELS[cfg.model]
+    model = build_model(cfg.model, num_classes, cfg.image_size, pretrained=True, weights_file=cfg.weights_file,
+                        download=cfg.download_weights).to(device)
+    size = (cfg.image_size, cfg.image_size)
+    key = backbone_key(cfg.model, weights_identity(cfg), size)
+    return FeatureExtractor(model, key, size, info.mean, info.std, device, cache_root)
+
+
+def _loss_acc(z: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    if len(y) == 0:
+        return float("nan"), float("nan")
+    p = softmax(z)
+    loss = float(-np.log(np.clip(p[np.arange(len(y)), y], 1e-12, None)).mean())
+    return loss, float((z.argmax(1) == y).mean())
+
+
+def _split(feats_paths: Sequence[str], vectors: np.ndarray, samples: Sequence[Sample], split: str
+           ) -> tuple[np.ndarray, np.ndarray]:
+    by_path = {s.path: s for s in samples}
+    rows = [i for i, p in enumerate(feats_paths) if by_path[p].split == split]
+    return vectors[rows], np.array([by_path[feats_paths[i]].label for i in rows], dtype=np.int64)
+
+
+def _cv_folds(y_tr: np.ndarray, y_va: np.ndarray, val_fraction: float) -> int:
+    """Cross-validate (returns the folds) when the validation split would be too small to trust."""
+    y = np.concatenate([y_tr, y_va])
+    counts = np.bincount(y)
+    counts = counts[counts > 0]
+    if val_fraction <= 0 or len(counts) < 2 or int(np.median(counts)) > CV_PER_CLASS:
+        return 0
+    return int(min(CV_FOLDS, counts.min())) if counts.min() >= 2 else 0
+
+
+def fit_quick(cfg: TrainConfig, index: DatasetIndex, run: Path, callbacks: Sequence[Any],
+              cancel: CancelToken) -> FitResult:
+    """Features (cached) -> linear head -> calibration -> the whole network saved as the run's model."""
+    cb = CallbackList(callbacks)
+    t0 = time.monotonic()
+    try:
+        return _fit_quick(cfg, index, run, cb, cancel, t0)
+    except CancelledError:
+        record_stop(run, "cancelled_before_first_epoch", epochs_done=0)
+        return FitResult(run_dir=str(run), classes=index.classes, epochs=1, epochs_done=0, best_val_accuracy=None,
+                         best_epoch=0, train_seconds=time.monotonic() - t0, cancelled=True)
+    except BaseException as e:
+        record_stop(run, "failed", error=str(e) or type(e).__name__)
+        raise
+
+
+def _fit_quick(cfg: TrainConfig, index: DatasetIndex, run: Path, cb: CallbackList, cancel: CancelToken,
+               t0: float) -> FitResult:
+    device = resolve_device(cfg.device)
+    classes = index.classes
+    cb.stage("loading the pretrained backbone")
+    ext = backbone_extractor(cfg, len(classes), device)
+    samples = [s for s in index.samples if s.split in ("train", "val")]
+    if not any(s.split == "train" for s in samples):
+        raise UserError("no training images: every class needs at least one readable image")
+    t_feat = time.monotonic()
+    feats = ext.features([s.path for s in samples], progress=lambda d, t, w: cb.stage(w, d, t), cancel=cancel)
+    feat_s = time.monotonic() - t_feat
+    problems = [*index.problems, *(Problem(e.path, e.kind, e.message) for e in feats.missing)]
+    x_tr, y_tr = _split(feats.paths, feats.vectors, samples, "train")
+    x_va, y_va = _split(feats.paths, feats.vectors, samples, "val")
+    if len(y_tr) == 0:
+        raise UserError("none of the training images could be read; see the problems list")
+    cached = len(samples) - feats.computed
+    cb.notice(f"quick mode: features of {len(feats.paths)} images computed once "
+              f"({cached} already in the cache) in {feat_s:.1f} s")
+    cancel.raise_if_set()
+    cb.stage("fitting the classifier head")
+    t_head = time.monotonic()
+    cv_folds = _cv_folds(y_tr, y_va, cfg.val_fraction)
+    if cv_folds:  # few images: every one of them trains the final head, each is validated by one that did not
+        x_tr, y_tr = np.concatenate([x_tr, x_va]), np.concatenate([y_tr, y_va])
+        z_va, y_va = cross_validated_logits(x_tr, y_tr, len(classes), cv_folds, c=cfg.head_c, seed=cfg.seed), y_tr
+        cb.notice(f"few images: accuracy measured by {cv_folds}-fold cross-validation on all {len(y_tr)} labelled "
+                  "images, and the final model learns from all of them")
+    weight, bias = fit_linear_head(x_tr, y_tr, len(classes), c=cfg.head_c)
+    head_s = time.monotonic() - t_head
+    z_tr = head_logits(x_tr, weight, bias)
+    if not cv_folds:
+        z_va = head_logits(x_va, weight, bias)
+    train_loss, train_acc = _loss_acc(z_tr, y_tr)
+    val_loss, val_acc = _loss_acc(z_va, y_va)
+    head = head_linear(ext.model)
+    with torch.no_grad():
+        head.weight.copy_(torch.from_numpy(weight))
+        head.bias.copy_(torch.from_numpy(bias))
+    info = MODELS[cfg.model]
+    temperature, extra = 1.0, {}
+    if cfg.calibrate and len(y_va):
+        temperature = fit_temperature(z_va, y_va)
+        extra = {"ece_uncalibrated": expected_calibration_error(y_va, softmax(z_va)),
+                 "ece_calibrated": expected_calibration_error(y_va, softmax(z_va, temperature))}
+        cb.notice(f"confidences calibrated on {len(y_va)} validation images: temperature {temperature:.2f}")
+    best = None if np.isnan(val_acc) else val_acc
+    cb.stage("saving")
+    meta = ModelMeta(cfg.model, classes, cfg.image_size, ext.size, info.mean, info.std, temperature=temperature,
+                     dataset_fingerprint=index.fingerprint)
+    save_native(ext.model, meta, run / rd.MODEL, epoch=1, val_accuracy=best, mode="quick", **extra)
+    seconds = time.monotonic() - t0
+    images_per_s = len(feats.paths) / max(feat_s, 1e-9)
+    row: dict[str, Any] = {"epoch": 1, "train_loss": train_loss, "train_accuracy": train_acc,
+           "val_loss": None if best is None else val_loss, "val_accuracy": best, "lr": 0.0,
+           "seconds": seconds, "images_per_s": images_per_s, "batch_size": 0}
+    append_jsonl(run / rd.METRICS, row)
+    write_json(run / rd.PROBLEMS, [p.to_dict() for p in problems])
+    rd.update_run_info(run, status="completed", mode="quick", epochs_done=1, best_epoch=1, best_val_accuracy=best,
+                       parameters=count_parameters(ext.model), device=str(device), precision="fp32",
+                       train_images=len(y_tr), val_images=len(y_va), features_computed=feats.computed,
+                       features_cached=cached, head_seconds=round(head_s, 3), train_seconds=round(seconds, 3),
+                       validation=f"{cv_folds}-fold cross-validation" if cv_folds else "held-out split",
+                       **({"val_fraction": 0.0} if cv_folds else {}),  # Evaluate: no split the model has not seen
+                       finished=_dt.datetime.now().isoformat(timespec="seconds"))
+    cb.epoch(EpochEnd(epoch=1, epochs=1, train_loss=train_loss, train_accuracy=train_acc, val_loss=val_loss,
+                      val_accuracy=val_acc, lr=0.0, seconds=seconds, images_per_s=images_per_s, is_best=True))
+    return FitResult(run_dir=str(run), classes=classes, epochs=1, epochs_done=1, best_val_accuracy=best,
+                     best_epoch=1, train_seconds=seconds, history=(row,), problems=tuple(problems),
+                     extra={"mode": "quick", "features_computed": feats.computed, "features_cached": cached,
+                            "head_seconds": head_s})
+
+
+_extractors: dict[tuple[str, int, int], FeatureExtractor] = {}
+
+
+def suggest_labels(root: str | Path, names: Sequence[str], image_size: int = 224,
+                   progress: Any = None, cancel: CancelToken | None = None) -> dict[str, tuple[str, float]]:
+    """Live labelling: a head fitted on the folder's labelled images (cached features of the bundled
+    backbone) suggests a class for each loose image in names; {} until two classes have images."""
+    from desktop_cls.core.data.dataset import scan
+    from desktop_cls.core.models.catalog import PRETRAINED_MODEL
+
+    root = Path(root)
+    index = scan(root, val_fraction=0.0, verify="none")
+    labeled = list(index.samples)
+    if len({s.label for s in labeled}) < 2:
+        return {}
+    key = (PRETRAINED_MODEL, image_size, len(index.classes))
+    ext = _extractors.get(key)
+    if ext is None:
+        cfg = TrainConfig(model=PRETRAINED_MODEL, pretrained=True, mode="quick", image_size=image_size, device="cpu")
+        ext = _extractors[key] = backbone_extractor(cfg, len(index.classes), torch.device("cpu"))
+    report = progress or (lambda d, t, w: None)
+    paths = [s.path for s in labeled] + [str(root / n) for n in names]
+    feats = ext.features(paths, progress=report, cancel=cancel)
+    label_of = {s.path: s.label for s in labeled}
+    rows = [i for i, p in enumerate(feats.paths) if p in label_of]
+    weight, bias = fit_linear_head(feats.vectors[rows], np.array([label_of[feats.paths[i]] for i in rows]),
+                                   len(index.classes))
+    out: dict[str, tuple[str, float]] = {}
+    loose = [i for i, p in enumerate(feats.paths) if p not in label_of]
+    if loose:
+        probs = softmax(head_logits(feats.vectors[loose], weight, bias))
+        for i, p in zip(loose, probs, strict=True):
+            out[Path(feats.paths[i]).name] = (index.classes[int(p.argmax())], float(p.max()))
+    return out

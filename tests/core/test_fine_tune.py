@@ -1,0 +1,79 @@
+"""Fine-tune mode: the new head learns alone first, then the whole pretrained network at a lower rate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import torch
+
+from desktop_cls.core.events import BaseCallback, EpochEnd, Notice
+from desktop_cls.core.models.efficientnet_lite import load_imagenet_state
+from desktop_cls.core.models.model_io import load_native
+from desktop_cls.core.training.config import TrainConfig
+from desktop_cls.core.training.optim import make_optimizer
+from desktop_cls.core.training.trainer import fit, resume
+from tests.conftest import make_tiny_folder
+
+
+class Snapshots(BaseCallback):
+    """Copies of one backbone tensor and the head after every epoch."""
+
+    def __init__(self) -> None:
+        self.loop: object = None
+        self.stem: list[torch.Tensor] = []
+        self.head: list[torch.Tensor] = []
+        self.notices: list[str] = []
+
+    def on_fit_start(self, loop: object) -> None:
+        self.loop = loop
+
+    def on_epoch_end(self, event: EpochEnd) -> None:
+        model = self.loop.model  # type: ignore[attr-defined]
+        self.stem.append(model._conv_stem.weight.detach().clone())
+        self.head.append(model._fc.weight.detach().clone())
+
+    def on_notice(self, event: Notice) -> None:
+        self.notices.append(event.message)
+
+
+def cfg(**kw: object) -> TrainConfig:
+    base: dict[str, object] = {"model": "efficientnet_lite0", "pretrained": True, "image_size": 32, "epochs": 2,
+                               "batch_size": 8, "freeze_epochs": 1, "seed": 0, "cache_images": "ram",
+                               "calibrate": False}
+    base.update(kw)
+    return TrainConfig(**base)  # type: ignore[arg-type]
+
+
+def test_head_first_then_the_whole_network(tmp_path: Path) -> None:
+    data = make_tiny_folder(tmp_path / "d", per_class=6, size=24)
+    snap = Snapshots()
+    res = fit(cfg(), data, out=tmp_path / "run", callbacks=[snap])
+    assert res.epochs_done == 2
+    imagenet_stem = load_imagenet_state()["_conv_stem.weight"]
+    assert torch.equal(snap.stem[0], imagenet_stem)  # epoch 1: the backbone did not move
+    assert not torch.equal(snap.stem[1], imagenet_stem)  # epoch 2: it learns
+    assert not torch.equal(snap.head[0], snap.head[1])
+    assert any("learns alone for 1 epoch" in n for n in snap.notices)
+    assert any("from epoch 2 the whole network learns" in n for n in snap.notices)
+    model, meta = load_native(Path(res.run_dir) / "model.safetensors")
+    assert meta.mean == (0.5, 0.5, 0.5) and model._fc.out_features == 3
+
+
+def test_backbone_learns_at_a_share_of_the_rate() -> None:
+    from desktop_cls.core.models.architectures import build_model
+
+    model = build_model("efficientnet_lite0", 3, 32, pretrained=True)
+    opt = make_optimizer(model, cfg(backbone_lr_factor=0.05))
+    scales = {g["part"]: g["lr_scale"] for g in opt.param_groups}
+    assert scales == {"head": 1.0, "backbone": 0.05}
+    head = {id(p) for g in opt.param_groups if g["part"] == "head" for p in g["params"]}
+    assert head == {id(model._fc.weight), id(model._fc.bias)}
+
+
+def test_a_resumed_fine_tune_keeps_learning_the_backbone(tmp_path: Path) -> None:
+    data = make_tiny_folder(tmp_path / "d", per_class=6, size=24)
+    first = fit(cfg(epochs=1), data, out=tmp_path / "run")
+    snap = Snapshots()
+    res = resume(first.run_dir, epochs=2, callbacks=[snap])
+    assert res.epochs_done == 2
+    assert not torch.equal(snap.stem[0], load_imagenet_state()["_conv_stem.weight"])

@@ -1,0 +1,180 @@
+"""Quick mode: cached backbone features, a linear head, and a run that works like any other."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from desktop_cls.core.errors import UserError
+from desktop_cls.core.inference.predictor import Predictor
+from desktop_cls.core.training.config import TrainConfig
+from desktop_cls.core.training.embeddings import FeatureCache, fit_linear_head, head_logits
+from desktop_cls.core.training.quick import backbone_extractor
+from desktop_cls.core.training.trainer import fit, resume
+from tests.conftest import make_tiny_folder
+
+SIZE = 64  # the real backbone, at a small input size: plumbing tests need no 224 px
+
+
+def quick_cfg(**kw: object) -> TrainConfig:
+    base: dict[str, object] = {"model": "efficientnet_lite0", "image_size": SIZE, "pretrained": True,
+                               "mode": "quick", "seed": 0}
+    base.update(kw)
+    return TrainConfig(**base)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    return make_tiny_folder(tmp_path / "data", per_class=6, size=24)
+
+
+def test_quick_run_is_an_ordinary_run_whose_network_reproduces_the_head(folder: Path, tmp_path: Path) -> None:
+    res = fit(quick_cfg(), folder, out=tmp_path / "run")
+    assert res.epochs_done == 1 and not res.cancelled
+    assert res.best_val_accuracy is not None and res.best_val_accuracy >= 0.99  # colours: trivially separable
+    run = Path(res.run_dir)
+    assert (run / "model.safetensors").is_file() and (run / "metrics.jsonl").is_file()
+    predictor = Predictor.load(run, device="cpu")
+    assert predictor.meta.mean == (0.5, 0.5, 0.5)
+    paths = sorted(str(p) for p in folder.rglob("*.png"))
+    # oracle: the cached features through the head the run fitted, against the whole saved network
+    ext = backbone_extractor(quick_cfg(), 3, torch.device("cpu"))
+    feats = ext.features(paths)
+    assert feats.computed == 0  # all came from the run's cache
+    head = predictor.backend._fc
+    expected = head_logits(feats.vectors, head.weight.detach().numpy(), head.bias.detach().numpy())
+    from desktop_cls.core.data.imaging import load_resized
+
+    images = torch.from_numpy(np.stack([load_resized(p, (SIZE, SIZE)) for p in paths])).permute(0, 3, 1, 2)
+    got = predictor.logits(images.contiguous())
+    np.testing.assert_allclose(got, expected, atol=1e-3, rtol=1e-3)
+
+
+def test_the_cache_is_reused_and_survives_relabelling(folder: Path, tmp_path: Path) -> None:
+    first = fit(quick_cfg(), folder, out=tmp_path / "r1")
+    n = first.extra["features_computed"]
+    assert n == 18 and first.extra["features_cached"] == 0
+    moved = sorted((folder / "cat").iterdir())[0]
+    shutil.move(moved, folder / "dog" / moved.name)  # the user relabels an image
+    second = fit(quick_cfg(), folder, out=tmp_path / "r2")
+    assert second.extra["features_computed"] == 0 and second.extra["features_cached"] == 18
+
+
+def test_the_cache_is_invalidated_by_content_size_and_weights(folder: Path, tmp_path: Path) -> None:
+    fit(quick_cfg(), folder, out=tmp_path / "r1")
+    victim = sorted((folder / "fish").iterdir())[0]
+    from PIL import Image
+
+    Image.new("RGB", (24, 24), (255, 255, 255)).save(victim)  # same name, new pixels
+    again = fit(quick_cfg(), folder, out=tmp_path / "r2")
+    assert again.extra["features_computed"] == 1
+    other_size = fit(quick_cfg(image_size=SIZE + 32), folder, out=tmp_path / "r3")
+    assert other_size.extra["features_computed"] == 18
+    from desktop_cls.core.models.efficientnet_lite import load_imagenet_state
+
+    state = load_imagenet_state()
+    state["_conv_stem.weight"] = state["_conv_stem.weight"] * 1.01
+    weights = tmp_path / "tuned.pth"
+    torch.save(state, weights)
+    other_weights = fit(quick_cfg(weights_file=str(weights)), folder, out=tmp_path / "r4")
+    assert other_weights.extra["features_computed"] == 18
+
+
+def test_an_unreadable_cache_entry_is_a_miss_not_a_failure(tmp_path: Path) -> None:
+    cache = FeatureCache("k", tmp_path)
+    cache.put("ab" * 20, np.ones(4, dtype=np.float32))
+    np.testing.assert_array_equal(cache.get("ab" * 20), np.ones(4, dtype=np.float32))
+    (tmp_path / "k" / "ab" / f"{'ab' * 20}.npy").write_bytes(b"garbage")
+    assert cache.get("ab" * 20) is None
+
+
+def test_unreadable_images_become_problems(folder: Path, tmp_path: Path) -> None:
+    (folder / "cat" / "broken.png").write_bytes(b"not a png at all")
+    res = fit(quick_cfg(), folder, out=tmp_path / "run")
+    assert any(p.path.endswith("broken.png") for p in res.problems)
+
+
+def test_linear_head_matches_scikit_learn(tmp_path: Path) -> None:
+    from sklearn.datasets import load_digits
+    from sklearn.linear_model import LogisticRegression
+
+    d = load_digits()
+    x, y = (d.data / 16.0).astype(np.float32)[:600], d.target[:600]
+    ours_w, ours_b = fit_linear_head(x, y, 10, c=1.0, max_iter=500)
+    ref = LogisticRegression(C=1.0, max_iter=2000).fit(x, y)
+    ours = head_logits(x, ours_w, ours_b).argmax(1)
+    assert (ours == ref.predict(x)).mean() >= 0.99
+    np.testing.assert_allclose(ours_w - ours_w.mean(0), ref.coef_ - ref.coef_.mean(0), atol=0.05)
+
+
+def test_quick_mode_needs_pretrained_weights() -> None:
+    with pytest.raises(UserError, match="quick mode"):
+        TrainConfig(model="quicknet", mode="quick").validate()
+
+
+def test_a_quick_run_has_nothing_to_resume(folder: Path, tmp_path: Path) -> None:
+    res = fit(quick_cfg(), folder, out=tmp_path / "run")
+    with pytest.raises(UserError, match="quick run"):
+        resume(res.run_dir)
+
+
+def test_onnx_export_of_a_quick_run_is_verified_by_onnxruntime(folder: Path, tmp_path: Path) -> None:
+    from desktop_cls.core.inference.export import export_model
+
+    res = fit(quick_cfg(), folder, out=tmp_path / "run")
+    out = export_model(res.run_dir, "onnx", tmp_path / "m.onnx")
+    assert out.verified and out.top1_agreement == 1.0
+    import onnxruntime as ort
+
+    g = torch.Generator().manual_seed(1)
+    images = torch.randint(0, 256, (3, 3, SIZE, SIZE), dtype=torch.uint8, generator=g)
+    ref = Predictor.load(res.run_dir, device="cpu").logits(images)
+    x = ((images.float() / 255 - 0.5) / 0.5).numpy()
+    sess = ort.InferenceSession(out.path, providers=["CPUExecutionProvider"])
+    got = sess.run(None, {sess.get_inputs()[0].name: x})[0]
+    np.testing.assert_allclose(got, ref, atol=1e-3)
+
+
+def test_cross_validation_scores_each_image_with_a_head_that_never_saw_it() -> None:
+    from desktop_cls.core.training.embeddings import cross_validated_logits, stratified_folds
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(60, 200)).astype(np.float32)  # more dimensions than images: memorised, not learned
+    y = rng.integers(0, 3, 60)
+    w, b = fit_linear_head(x, y, 3, c=100.0)
+    assert (head_logits(x, w, b).argmax(1) == y).mean() == 1.0  # seen images: perfect
+    oof = cross_validated_logits(x, y, 3, k=5, c=100.0)
+    assert (oof.argmax(1) == y).mean() < 0.6  # unseen: about chance, as it must be for random labels
+    folds = stratified_folds(y, 5)
+    for c in range(3):
+        sizes = np.bincount(folds[y == c], minlength=5)
+        assert sizes.max() - sizes.min() <= 1
+
+
+def test_few_images_are_cross_validated_and_all_train_the_final_head(folder: Path, tmp_path: Path) -> None:
+    import json
+
+    res = fit(quick_cfg(), folder, out=tmp_path / "run")
+    info = json.loads((Path(res.run_dir) / "run.json").read_text())
+    assert info["validation"] == "5-fold cross-validation"
+    assert info["train_images"] == 18 and info["val_images"] == 18 and info["val_fraction"] == 0.0
+    held = fit(quick_cfg(), make_tiny_folder(tmp_path / "many", per_class=60, size=8), out=tmp_path / "r2")
+    info = json.loads((Path(held.run_dir) / "run.json").read_text())
+    assert info["validation"] == "held-out split" and info["val_images"] == 36
+
+
+def test_live_suggestions_from_the_labelled_images(tmp_path: Path) -> None:
+    from desktop_cls.core.training.quick import suggest_labels
+
+    data = make_tiny_folder(tmp_path / "d", per_class=5, size=24)
+    for i in range(2):
+        shutil.copy(data / "fish" / f"fish_0{i}.png", data / f"loose_{i}.png")
+    got = suggest_labels(data, ["loose_0.png", "loose_1.png"], image_size=SIZE)
+    assert set(got) == {"loose_0.png", "loose_1.png"}
+    assert all(label == "fish" and 0 < conf <= 1 for label, conf in got.values())
+    only_one_class = make_tiny_folder(tmp_path / "one", classes=("cat",), per_class=3, size=24)
+    assert suggest_labels(only_one_class, [], image_size=SIZE) == {}

@@ -1,0 +1,68 @@
+"""The Train page's method: automatic (with its reason), the bundled pretrained backbone quick or fine-tuned,
+from scratch, or custom."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from desktop_cls.core.training.config import TrainConfig
+from tests.conftest import make_tiny_folder
+from tests.gui.conftest import open_and_wait
+
+
+def pick(form: object, key: str) -> None:
+    combo = form.recipe_combo  # type: ignore[attr-defined]
+    combo.setCurrentIndex(combo.findData(key))
+
+
+def test_automatic_picks_the_pretrained_quick_mode_for_few_images_and_says_why(qtbot: object, window: object,
+                                                                               tiny_folder: Path) -> None:
+    open_and_wait(qtbot, window, tiny_folder)
+    form = window.train_page.form
+    assert form.recipe_combo.currentData() == "auto"
+    assert form.model_combo.currentData() == "efficientnet_lite0" and form.pretrained_check.isChecked()
+    assert "training images per class are few" in form.recipe_hint.text()
+    assert "only a new last layer" in form.recipe_hint.text()
+    assert not form.epochs_spin.isEnabled()  # the quick mode has no epochs
+    cfg = TrainConfig.from_dict(form.current_config_dict())
+    assert (cfg.mode, cfg.model, cfg.pretrained, cfg.image_size) == ("quick", "efficientnet_lite0", True, 224)
+
+
+def test_each_method_sets_the_model_and_a_hand_picked_model_is_custom(qtbot: object, window: object,
+                                                                      tiny_folder: Path) -> None:
+    open_and_wait(qtbot, window, tiny_folder)
+    form = window.train_page.form
+    pick(form, "fine_tune")
+    cfg = TrainConfig.from_dict(form.current_config_dict())
+    assert (cfg.mode, cfg.model, cfg.pretrained) == ("full", "efficientnet_lite0", True)
+    assert form.epochs_spin.isEnabled() and "whole bundled network adapts" in form.recipe_hint.text()
+    pick(form, "scratch")
+    cfg = TrainConfig.from_dict(form.current_config_dict())
+    assert (cfg.mode, cfg.model, cfg.pretrained) == ("full", "quicknet", False)
+    pick(form, "quick")
+    form.model_combo.setCurrentIndex(form.model_combo.findData("simple_cnn"))
+    assert form.recipe_combo.currentData() == "custom"
+    assert TrainConfig.from_dict(form.current_config_dict()).mode == "full"
+
+
+def test_a_saved_quick_config_reopens_as_the_quick_method(qtbot: object, window: object) -> None:
+    form = window.train_page.form
+    form.apply_config(TrainConfig(model="efficientnet_lite0", pretrained=True, mode="quick", image_size=224))
+    assert form.recipe_combo.currentData() == "quick"
+    assert TrainConfig.from_dict(form.current_config_dict()).mode == "quick"
+
+
+def test_training_in_the_quick_mode_from_the_page(qtbot: object, window: object, tmp_path: Path) -> None:
+    data = make_tiny_folder(tmp_path / "data", per_class=5)
+    open_and_wait(qtbot, window, data)
+    tp = window.train_page
+    pick(tp.form, "quick")
+    tp.form.image_size_spin.setValue(64)  # small: this is about the plumbing
+    tp.form.device_combo.setCurrentIndex(tp.form.device_combo.findData("cpu"))
+    qtbot.mouseClick(tp.train_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: tp.worker is None and window.state.run is not None, timeout=180_000)
+    run = Path(window.state.run)
+    assert TrainConfig.load(run / "config.json").mode == "quick"
+    assert (run / "model.safetensors").is_file()
