@@ -265,3 +265,16 @@ def test_time_paused_is_not_counted_as_training_time(tiny_folder: Path, tmp_path
     counted = sum(row["seconds"] for row in res.history)
     assert counted <= wall - 0.9 * pause_s, (counted, wall)
     assert res.train_seconds <= whole - 0.9 * pause_s  # the run's total leaves the pause out too
+
+
+def test_a_tie_in_validation_accuracy_goes_to_the_lower_validation_loss(tiny_folder: Path, tmp_path: Path) -> None:
+    """Six validation images score 100 % from the first epoch on: the best model must not stay the
+    barely trained first one."""
+    res = fit(FAST.replace(epochs=4, model="quicknet", seed=1), tiny_folder, out=tmp_path / "run")
+    rows = rd.read_metrics(Path(res.run_dir))
+    best = json.loads((Path(res.run_dir) / "model.json").read_text())["epoch"]
+    top = max(r["val_accuracy"] for r in rows)
+    tied = [r for r in rows if r["val_accuracy"] == top]
+    assert best == min(tied, key=lambda r: r["val_loss"])["epoch"]
+    if len(tied) > 1:
+        assert best != tied[0]["epoch"] or tied[0]["val_loss"] == min(r["val_loss"] for r in tied)

@@ -45,6 +45,7 @@ class TrainState:
     epoch: int = 0  # epochs completed
     best_val_accuracy: float | None = None
     best_metric: float = -math.inf
+    best_val_loss: float = math.inf  # breaks ties of validation accuracy (common on small validation sets)
     best_epoch: int = 0
     since_best: int = 0
     batch_size: int = 0

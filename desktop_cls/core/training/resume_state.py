@@ -30,6 +30,7 @@ def checkpoint_state(step: TrainStep, state: TrainState, classes: Sequence[str],
         "epoch": state.epoch,
         "best_val_accuracy": state.best_val_accuracy,
         "best_metric": state.best_metric,
+        "best_val_loss": state.best_val_loss,
         "best_epoch": state.best_epoch,
         "since_best": state.since_best,
         "batch_size": state.batch_size,
@@ -63,7 +64,8 @@ def restore_checkpoint(run: Path, step: TrainStep, classes: Sequence[str], finge
         step.scaler.load_state_dict(ck["scaler"])
     s = TrainState(
         epoch=int(ck["epoch"]), best_val_accuracy=ck.get("best_val_accuracy"),
-        best_metric=float(ck.get("best_metric", -math.inf)), best_epoch=int(ck.get("best_epoch", 0)),
+        best_metric=float(ck.get("best_metric", -math.inf)),
+        best_val_loss=float(ck.get("best_val_loss", math.inf)), best_epoch=int(ck.get("best_epoch", 0)),
         since_best=int(ck.get("since_best", 0)), batch_size=int(ck.get("batch_size", step.cfg.batch_size)),
         auto_batch=int(ck.get("auto_batch", 0)))
     rows = rd.read_metrics(run)

@@ -227,19 +227,23 @@ class Trainer:
         seconds = time.monotonic() - meter.t0
         self.epoch_seconds.append(seconds)
         self.state.epoch = meter.epoch
-        is_best = self._track_best(val_acc, train_loss)
+        is_best = self._track_best(val_acc, val_loss, train_loss)
         self.cb.epoch(EpochEnd(epoch=meter.epoch, epochs=self.cfg.epochs, train_loss=train_loss,
                                train_accuracy=train_acc, val_loss=val_loss, val_accuracy=val_acc, lr=lr,
                                seconds=seconds, images_per_s=seen / max(seconds, 1e-9), is_best=is_best))
 
-    def _track_best(self, val_acc: float, train_loss: float) -> bool:
-        """Validation accuracy decides the best epoch; without validation images, the training loss."""
+    def _track_best(self, val_acc: float, val_loss: float, train_loss: float) -> bool:
+        """Validation accuracy decides the best epoch, its loss breaks ties (on a few validation images
+        many epochs score the same, and the earliest is the least trained); without validation images,
+        the training loss."""
         s = self.state
         metric = val_acc if not math.isnan(val_acc) else -train_loss
-        if metric <= s.best_metric:
+        tie_won = metric == s.best_metric and val_loss < s.best_val_loss * (1 - 1e-3)  # NaN compares False
+        if metric < s.best_metric or (metric == s.best_metric and not tie_won):
             s.since_best += 1
             return False
         s.best_metric, s.best_epoch, s.since_best = metric, s.epoch, 0
+        s.best_val_loss = val_loss if not math.isnan(val_loss) else math.inf
         s.best_val_accuracy = None if math.isnan(val_acc) else val_acc
         return True
 
