@@ -6,7 +6,7 @@ import os
 import warnings
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,13 @@ class Prediction:
     confidence: float
     top_k: tuple[tuple[str, float], ...] = ()
     error: str | None = None
+
+    def with_threshold(self, threshold: float) -> Prediction:
+        """The same scores labelled for another 'unknown below' threshold, without running the model again."""
+        if self.label is None or not self.top_k:
+            return self
+        label = self.top_k[0][0] if self.top_k[0][1] >= threshold else UNKNOWN
+        return self if label == self.label else replace(self, label=label)
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"path": self.path, "label": self.label, "confidence": self.confidence,

@@ -71,6 +71,7 @@ class DatasetPage(QWidget):
         self.state = state
         self.tasks = tasks
         self.scan_task: Task | None = None
+        self._scan_generation = 0
         self.index: Any = None
 
         self.path_edit = QLineEdit()
@@ -238,8 +239,11 @@ class DatasetPage(QWidget):
             index = scan(path, val_fraction=val, seed=seed, verify="header", progress=progress, cancel=cancel)
             return with_health(index, progress=progress, cancel=cancel)
 
+        self._scan_generation += 1
+        generation = self._scan_generation
         self.scan_task = self.tasks.start("scan", work, on_done=self._scanned, on_error=self._scan_failed,
-                                          on_progress=self._progress, on_cancelled=self._scan_cancelled)
+                                          on_progress=self._progress,
+                                          on_cancelled=lambda: self._scan_cancelled(generation))
 
     def cancel_scan(self) -> None:
         if self.scan_task is not None and self.scan_task.is_running():
@@ -252,12 +256,22 @@ class DatasetPage(QWidget):
             self.progress.setRange(0, total)
             self.progress.setValue(done)
 
-    def _scan_cancelled(self) -> None:
+    def _restore_path(self) -> None:
+        """The field names the dataset that is open, not a folder that failed to open or was cancelled."""
+        self.path_edit.setText(self.index.root if self.index is not None else "")
+
+    def _scan_cancelled(self, generation: int) -> None:
+        if generation != self._scan_generation:
+            return  # an earlier scan, cancelled because another folder is being opened
         self.progress_row.setVisible(False)
+        self._restore_path()
 
     def _scan_failed(self, message: str, details: str) -> None:
         self.progress_row.setVisible(False)
-        show_error(self, "Cannot open this folder", message, details)
+        self._restore_path()
+        if self.index is not None:
+            message += "\n\n" + self.tr("{0} is still open.").format(self.index.root)
+        show_error(self, self.tr("Cannot open this folder"), message, details)
 
     def _scanned(self, index: Any) -> None:
         self.progress_row.setVisible(False)
