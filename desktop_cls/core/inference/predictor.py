@@ -21,7 +21,7 @@ from desktop_cls.core.devices import resolve_device
 from desktop_cls.core.errors import ImageLoadError, ModelFileError, UserError
 from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
 from desktop_cls.core.models.model_io import ModelMeta, load_native, read_meta, sidecar_path
-from desktop_cls.core.models.preprocessing import prepare
+from desktop_cls.core.models.preprocessing import eval_logits, prepare
 from desktop_cls.core.models.weight_files import WEIGHT_SUFFIXES
 
 TORCHSCRIPT_SUFFIXES = (".torchscript", ".ts")
@@ -157,9 +157,7 @@ class Predictor:
                 x_np = prepare(chunk, torch.device("cpu"), self.meta.mean, self.meta.std).numpy()
                 outs.append(self.run_prepared(x_np))
             else:
-                with torch.inference_mode():
-                    x = prepare(chunk, self.device, self.meta.mean, self.meta.std)
-                    outs.append(self.backend(x).float().cpu().numpy())
+                outs.append(eval_logits(self.backend, chunk, self.device, self.meta.mean, self.meta.std).cpu().numpy())
         if not outs:
             return np.zeros((0, len(self.classes)), dtype=np.float32)
         return np.concatenate(outs)

@@ -47,6 +47,21 @@ def heat_colour(fraction: float, diagonal: bool) -> QColor:
     return QColor(base[0], base[1], base[2], alpha)
 
 
+def _kept_epoch(model: str) -> tuple[int, int] | None:
+    """(epoch of the saved model, epochs trained) for a run folder, so the accuracy can be matched to training."""
+    from desktop_cls.core import run_dir as rd
+
+    run = Path(model)
+    if not rd.is_run_dir(run):
+        return None
+    try:
+        info = rd.read_run_info(run)
+    except UserError:
+        return None
+    best, done = info.get("best_epoch"), info.get("epochs_done")
+    return (best, done) if isinstance(best, int) and isinstance(done, int) and best > 0 else None
+
+
 class EvaluatePage(QWidget):
     def __init__(self, state: AppState, tasks: TaskRunner) -> None:
         super().__init__()
@@ -206,6 +221,7 @@ class EvaluatePage(QWidget):
                              for i, (p, t, k) in enumerate(zip(ev.paths, ev.y_true, pred, strict=True))]
             d["_curves"] = ev.curves()
             d["_model"] = model
+            d["_epoch"] = _kept_epoch(model)
             return d
 
         self.progress.setVisible(True)
@@ -238,7 +254,10 @@ class EvaluatePage(QWidget):
         warn = " ⚠ Few images: treat this as a rough estimate." if n < 50 else ""
         topk = next((k for k in d if k.startswith("top") and k.endswith("_accuracy")), None)
         extra = f" · {topk.replace('_accuracy', '').replace('top', 'top-')} accuracy {d[topk]:.1%}" if topk else ""
-        self.summary.setText(f"<b>Accuracy {d['accuracy']:.1%}</b> on {n:,} {where}{extra}.{warn}")
+        kept = d.pop("_epoch", None)
+        epoch = (" " + self.tr("· model of epoch {0} of {1} (the best on validation, as training reported)")
+                 .format(*kept)) if kept else ""
+        self.summary.setText(f"<b>Accuracy {d['accuracy']:.1%}</b> on {n:,} {where}{extra}{epoch}.{warn}")
         rows = list(d["per_class"].items()) + [(f"{k} average", v) for k, v in d["averages"].items()]
         self.metrics_table.setRowCount(len(rows))
         for r, (name, m) in enumerate(rows):

@@ -430,8 +430,9 @@ class TrainPage(QWidget):
         self._result_root = self.state.dataset.root if self.state.dataset is not None else None
         acc = result.best_val_accuracy
         n_val = len(self.state.dataset.split("val")) if self.state.dataset is not None else 0
-        summary = (f"best validation accuracy {acc:.1%} on {n_val} validation images" if acc is not None
-                   else "no validation images")
+        # the epoch says which model was kept: the last epoch's log line can show a different accuracy
+        summary = (f"best validation accuracy {acc:.1%} on {n_val} validation images (epoch {result.best_epoch}, "
+                   "the model kept)" if acc is not None else "no validation images")
         if result.cancelled:
             self._log(f"Stopped after {result.epochs_done} of {result.epochs} epochs; {summary}. "
                       "Resume it from “Resume a run…”.")
