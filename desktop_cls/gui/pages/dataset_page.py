@@ -11,6 +11,7 @@ from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDragMoveEvent, QDr
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -171,9 +172,10 @@ class DatasetPage(QWidget):
         pl = QVBoxLayout(problems_box)
         pl.setContentsMargins(0, 0, 0, 0)
         pl.addWidget(self.problem_table, 1)
-        fixes = QHBoxLayout()
-        for b in (self.fix_duplicates, self.fix_unreadable, self.fix_selected, self.move_selected, self.undo_fix):
-            fixes.addWidget(b)
+        fixes = QGridLayout()  # two rows: one row of five buttons kept the window from fitting 1024 px screens
+        for i, b in enumerate((self.fix_duplicates, self.fix_unreadable, self.undo_fix, self.fix_selected,
+                               self.move_selected)):
+            fixes.addWidget(b, i // 3, i % 3)
         pl.addLayout(fixes)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("datasetTabs")

@@ -123,6 +123,7 @@ class EvaluatePage(QWidget):
         save_table.clicked.connect(lambda: self._save_png(self.metrics_table, "metrics.png"))
 
         self.gallery_label = QLabel("Misclassified images, most confident mistakes first")
+        self.gallery_label.setWordWrap(True)
         self.gallery_model = ThumbnailModel(side=96)
         self.gallery = QListView()
         self.gallery.setObjectName("misclassifiedGallery")
@@ -151,7 +152,9 @@ class EvaluatePage(QWidget):
         confusion_box = QWidget()
         ml = QVBoxLayout(confusion_box)
         ml.setContentsMargins(0, 0, 0, 0)
-        ml.addWidget(QLabel("Confusion matrix (rows: true class, columns: predicted; select a cell to see its images)"))
+        cm_title = QLabel("Confusion matrix (rows: true class, columns: predicted; select a cell to see its images)")
+        cm_title.setWordWrap(True)
+        ml.addWidget(cm_title)
         ml.addWidget(self.confusion, 1)
         ml.addWidget(save_cm)
         left = QSplitter(Qt.Orientation.Vertical)

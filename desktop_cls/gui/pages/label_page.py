@@ -58,7 +58,8 @@ class LabelPage(QWidget):
 
         self.preview = ScaledImageLabel()
         self.preview.setObjectName("labelPreview")
-        self.preview.setMinimumSize(self.fontMetrics().height() * 14, self.fontMetrics().height() * 14)
+        # small enough that the window fits a 1024x640 screen with ten class buttons below it
+        self.preview.setMinimumSize(self.fontMetrics().height() * 8, self.fontMetrics().height() * 8)
         self.caption = QLabel()
         self.caption.setObjectName("labelCaption")
         self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
