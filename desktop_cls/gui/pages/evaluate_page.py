@@ -117,6 +117,12 @@ class EvaluatePage(QWidget):
         self.confusion.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.confusion.currentCellChanged.connect(lambda r, c, _r, _c: self.show_cell(r, c))
         self.confusion.cellClicked.connect(self.show_cell)
+        # cells share the pane (down to one line of text each) instead of a fixed 30 px grid that scrolled a
+        # 10x10 matrix while half the pane stayed empty
+        for header in (self.confusion.horizontalHeader(), self.confusion.verticalHeader()):
+            header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.confusion.horizontalHeader().setMinimumSectionSize(self.fontMetrics().horizontalAdvance("0000") + 8)
+        self.confusion.verticalHeader().setMinimumSectionSize(self.fontMetrics().height() + 4)
         save_cm = _button("Save matrix as PNG…", "saveConfusionButton")
         save_cm.clicked.connect(lambda: self._save_png(self.confusion, "confusion-matrix.png"))
         save_table = _button("Save metrics as PNG…", "saveMetricsButton")
@@ -292,7 +298,6 @@ class EvaluatePage(QWidget):
                 it.setBackground(QBrush(heat_colour(v / total, i == j)))
                 it.setToolTip(f"{v} image(s) of '{classes[i]}' predicted as '{classes[j]}'")
                 self.confusion.setItem(i, j, it)
-        self.confusion.resizeColumnsToContents()
         curves = d.pop("_curves")
         self.model_path = d.pop("_model")
         draw_reliability(self.reliability, curves["reliability"])
