@@ -44,7 +44,8 @@ def synthetic_result(n_classes: int = 10, per_class: int = 12, seed: int = 0) ->
     ev = Evaluation(classification_report(y, probs, classes), paths, y, probs, "validation", ())
     d = ev.to_dict()
     pred = probs.argmax(axis=1)
-    d["_samples"] = [(p, int(t), int(k), float(probs[i, k])) for i, (p, t, k) in enumerate(zip(paths, y, pred))]
+    d["_samples"] = [(p, int(t), int(k), float(probs[i, k]))
+                     for i, (p, t, k) in enumerate(zip(paths, y, pred, strict=True))]
     d["_curves"] = ev.curves()
     d["_model"] = ""
     return d

@@ -24,3 +24,36 @@ def test_window_shrinks_to_fit_a_1024x640_screen_with_ten_classes(qtbot: object,
     window.resize(1024, 640 - TITLE_BAR)  # type: ignore[attr-defined]
     QApplication.processEvents()
     assert window.width() <= 1024 and window.height() <= 640 - TITLE_BAR  # type: ignore[attr-defined]
+
+
+def test_plot_legends_sit_beside_the_curves_not_on_them(qtbot: object, window: object) -> None:
+    from tests.gui.test_evaluate_page import synthetic_result
+
+    window.resize(1280, 800)  # type: ignore[attr-defined]
+    tp = window.train_page  # type: ignore[attr-defined]
+    window.show_page("train")  # type: ignore[attr-defined]
+    QApplication.processEvents()
+    pairs = [(tp.plots.loss_plot, tp.plots.loss_legend, ["train (smoothed)", "train", "validation"]),
+             (tp.plots.acc_plot, tp.plots.acc_legend, ["train", "validation"])]
+    for plot, legend, names in pairs:
+        assert plot.getPlotItem().legend is None  # nothing drawn over the data
+        assert [e[0] for e in legend.entries()] == names
+        assert legend.isVisible() and not plot.geometry().intersects(legend.geometry())
+    ev = window.evaluate_page  # type: ignore[attr-defined]
+    window.show_page("evaluate")  # type: ignore[attr-defined]
+    ev._show(synthetic_result())
+    ev.right_tabs.setCurrentIndex(2)
+    QApplication.processEvents()
+    assert ev.curves.getPlotItem().legend is None
+    names = [e[0] for e in ev.curves_legend.entries()]
+    assert len(names) == 10 and all(n.startswith(f"class_{i} (AP ") for i, n in enumerate(names))
+    assert ev.curves_legend.isVisible() and not ev.curves.geometry().intersects(ev.curves_legend.geometry())
+
+
+def test_training_log_has_a_title_and_says_what_will_appear(window: object) -> None:
+    from PySide6.QtWidgets import QGroupBox
+
+    log = window.train_page.log  # type: ignore[attr-defined]
+    box = log.parentWidget()
+    assert isinstance(box, QGroupBox) and box.title() == "Training log"
+    assert not log.toPlainText() and "epoch" in log.placeholderText()

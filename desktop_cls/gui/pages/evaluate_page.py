@@ -28,7 +28,14 @@ from PySide6.QtWidgets import (
 from desktop_cls.core.errors import UserError
 
 from ..dialogs import show_error
-from ..insight_views import curves_plot, draw_curves, draw_reliability, reliability_plot
+from ..insight_views import (
+    PlotLegend,
+    curves_plot,
+    draw_curves,
+    draw_reliability,
+    reliability_plot,
+    with_legend,
+)
 from ..state import AppState
 from ..tasks import Task, TaskRunner
 from ..thumbnails import ThumbnailModel
@@ -148,6 +155,7 @@ class EvaluatePage(QWidget):
         self.ece_label.setObjectName("eceLabel")
         self.ece_label.setWordWrap(True)
         self.curves = curves_plot()
+        self.curves_legend = PlotLegend(self.curves, "curvesLegend")
 
         metrics_box = QWidget()
         ll = QVBoxLayout(metrics_box)
@@ -184,7 +192,7 @@ class EvaluatePage(QWidget):
         right.setObjectName("evaluateTabs")
         right.addTab(mistakes, "Images")
         right.addTab(calibration, "Calibration")
-        right.addTab(self.curves, "Curves")
+        right.addTab(with_legend(self.curves, self.curves_legend), "Curves")
         self.right_tabs = right
         empty_text = ("No evaluation yet — train a model on the Train page, then press Evaluate "
                       "to see accuracy, the confusion matrix and the misclassified images.")
@@ -302,6 +310,7 @@ class EvaluatePage(QWidget):
         self.model_path = d.pop("_model")
         draw_reliability(self.reliability, curves["reliability"])
         draw_curves(self.curves, curves)
+        self.curves_legend.sync()
         ece = d.get("ece")
         self.ece_label.setText(
             f"Expected calibration error: <b>{ece:.1%}</b> — the average gap between how sure the model is and how "
