@@ -57,3 +57,37 @@ def test_training_log_has_a_title_and_says_what_will_appear(window: object) -> N
     box = log.parentWidget()
     assert isinstance(box, QGroupBox) and box.title() == "Training log"
     assert not log.toPlainText() and "epoch" in log.placeholderText()
+
+
+def test_portrait_thumbnails_keep_their_two_line_captions(qtbot: object, tmp_path: Path) -> None:
+    from PIL import Image
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QListView
+
+    from desktop_cls.gui.thumbnails import ThumbnailModel
+
+    shapes = {"landscape": (120, 60), "portrait": (60, 120), "tall": (30, 300)}
+    paths = []
+    for name, size in shapes.items():
+        paths.append(str(tmp_path / f"{name}.png"))
+        Image.new("RGB", size, (200, 40, 40)).save(paths[-1])
+    model = ThumbnailModel(side=96)
+    view = QListView()
+    qtbot.addWidget(view)  # type: ignore[attr-defined]
+    model.configure_view(view)
+    view.resize(600, 300)
+    view.show()
+    caption = "horizontal_stripes → checkerboard 97%"  # wraps to two lines
+    model.set_items([(p, caption) for p in paths])
+    for p in paths:
+        model.index(paths.index(p)).data(Qt.ItemDataRole.DecorationRole)  # ask for every thumbnail
+    qtbot.waitUntil(lambda: all(p in model._cache for p in paths), timeout=10_000)  # type: ignore[attr-defined]
+    QApplication.processEvents()
+    two_lines = 96 + 2 * view.fontMetrics().height()
+    rects = [view.visualRect(model.index(i)) for i in range(len(paths))]
+    assert all(r.size() == rects[0].size() for r in rects)
+    assert rects[0].height() >= two_lines
+    for i in range(len(paths)):
+        pix = model.index(i).data(Qt.ItemDataRole.DecorationRole)
+        assert (pix.width(), pix.height()) == (96, 96)
+    model.shutdown()
