@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from ..capture_panel import CapturePanel
 from ..classifier_worker import ClassifierWorker, start_classifier
 from ..dialogs import show_error
+from ..image_viewer import open_viewer
 from ..state import AppState
 from ..tasks import Task, TaskRunner
 from ..video_results import VideoResultsPanel
@@ -164,6 +165,9 @@ class ClassifyPage(QWidget):
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.currentCellChanged.connect(lambda r, _c, _pr, _pc: self._show_row(r))
+        self.table.activated.connect(lambda idx: self.view_result(idx.row()))  # double-click or Enter
+        self.preview.double_clicked.connect(lambda: self.view_result(self.table.currentRow()))
+        self.heatmap_pictures: dict[str, QImage] = {}
         self.folder_progress = QProgressBar()
         self.folder_progress.setObjectName("classifyProgress")
         self.cancel_button = _button("Cancel", "cancelClassifyButton")
@@ -314,7 +318,16 @@ class ClassifyPage(QWidget):
         row = self.table.currentRow()
         if self.heatmap_check.isChecked() and 0 <= row < len(self.predictions) and self.predictions[row].path == path:
             self.heatmap_shown = path
-            self._set_preview(QPixmap.fromImage(rgb_array_to_qimage(picture)))
+            self.heatmap_pictures = {path: rgb_array_to_qimage(picture)}  # the one shown, for the viewer
+            self._set_preview(QPixmap.fromImage(self.heatmap_pictures[path]))
+
+    def view_result(self, row: int) -> None:
+        """The classified images large (the heat map of the one shown, when on); not the live camera."""
+        if self.camera is not None or not 0 <= row < len(self.predictions):
+            return
+        items = [(p.path, self.tr("Predicted: {0} ({1:.1%})").format(p.label, p.confidence) if p.label
+                  else self.tr("Cannot read this image: {0}").format(p.error)) for p in self.predictions]
+        open_viewer(self, items, row, self.heatmap_pictures if self.heatmap_check.isChecked() else None)
 
     def _threshold(self) -> float:
         return self.threshold_spin.value() / 100.0

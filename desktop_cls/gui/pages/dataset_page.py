@@ -6,8 +6,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
+    QMenu,
     QProgressBar,
     QTableWidget,
     QTableWidgetItem,
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 from desktop_cls.core.errors import UserError
 
 from ..dialogs import show_error
+from ..image_viewer import open_viewer, reveal_available, reveal_in_folder
 from ..state import AppState
 from ..tasks import Task, TaskRunner
 from ..thumbnails import ThumbnailModel
@@ -137,7 +139,7 @@ class DatasetPage(QWidget):
         self.thumb_model.configure_view(self.thumbs)
         self.thumbs.setLayoutMode(QListView.LayoutMode.Batched)
         self.thumbs.setBatchSize(200)
-        self.thumbs.doubleClicked.connect(lambda idx: self._reveal(self.thumb_model.items[idx.row()][0]))
+        self.thumbs.activated.connect(lambda idx: self.view_thumbnail(idx.row()))  # double-click or Enter
         thumbs_box = QWidget()
         tl = QVBoxLayout(thumbs_box)
         tl.setContentsMargins(0, 0, 0, 0)
@@ -152,7 +154,9 @@ class DatasetPage(QWidget):
         self.problem_table.verticalHeader().setVisible(False)
         self.problem_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.problem_table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.problem_table.cellDoubleClicked.connect(self._problem_activated)
+        self.problem_table.activated.connect(lambda idx: self.view_problem(idx.row()))  # double-click or Enter
+        self.problem_table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.problem_table.customContextMenuRequested.connect(self._problem_menu)
 
         self.fix_duplicates = _button("Trash duplicate copies", "trashDuplicatesButton",
                                       "Keep one image of each duplicate set; the others go to the trash (undoable)")
@@ -417,12 +421,27 @@ class DatasetPage(QWidget):
         if ws is not None and ws.can_undo():
             self._workspace_do(ws.undo)
 
-    def _problem_activated(self, row: int, _col: int) -> None:
-        item = self.problem_table.item(row, 0)
-        if item is not None:
-            self._reveal(item.toolTip())
+    def view_thumbnail(self, row: int) -> None:
+        items = [(path, self.tr("Class: {0}").format(cls)) for path, cls in self.thumb_model.items]
+        open_viewer(self, items, row)
 
-    def _reveal(self, path: str) -> None:
-        if path:
-            target = Path(path)
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(target.parent if target.is_file() else target)))
+    def view_problem(self, row: int) -> None:
+        """Problem files in the viewer (a file manager may not exist here: nothing is launched)."""
+        items = []
+        for r in range(self.problem_table.rowCount()):
+            f, kind, what = (self.problem_table.item(r, c) for c in range(3))
+            if f is not None:
+                items.append((f.toolTip(), f"{kind.text() if kind else ''}: {what.text() if what else ''}"))
+        open_viewer(self, items, row)
+
+    def _problem_menu(self, pos: Any) -> None:
+        row = self.problem_table.rowAt(pos.y())
+        item = self.problem_table.item(row, 0) if row >= 0 else None
+        if item is None:
+            return
+        menu = QMenu(self)
+        menu.addAction(self.tr("View")).triggered.connect(lambda _=False: self.view_problem(row))
+        if reveal_available():  # offered only where a file manager can be opened
+            menu.addAction(self.tr("Show in folder")).triggered.connect(
+                lambda _=False: reveal_in_folder(self, item.toolTip()))
+        menu.exec(self.problem_table.viewport().mapToGlobal(pos))

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QImage
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from desktop_cls.core.errors import UserError
 
 from ..dialogs import show_error
+from ..image_viewer import open_viewer
 from ..insight_views import (
     PlotLegend,
     curves_plot,
@@ -43,6 +44,7 @@ from ..widgets import button as _button
 from ..widgets import rgb_array_to_qimage, split_with_empty_state
 
 HEATMAP_LIMIT = 60
+VIEWER_HEATMAP_SIDE = 1600  # px: heat maps kept for the viewer are at most this large
 
 
 
@@ -145,6 +147,8 @@ class EvaluatePage(QWidget):
         self.gallery.setSelectionMode(QListView.SelectionMode.ExtendedSelection)
         self.gallery.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.gallery.customContextMenuRequested.connect(self._gallery_menu)
+        self.gallery.activated.connect(lambda idx: self.view_mistake(idx.row()))  # double-click or Enter
+        self.heatmap_pictures: dict[str, QImage] = {}  # large overlays for the viewer, by path
         self.show_all_button = _button("Show all mistakes", "showAllMistakesButton")
         self.show_all_button.clicked.connect(lambda: self.show_cell(-1, -1))
         self.heatmap_check = QCheckBox("Show where the model looked (heatmaps)")
@@ -264,6 +268,7 @@ class EvaluatePage(QWidget):
         self._finish()
         self.result = d
         self.samples = d.pop("_samples")
+        self.heatmap_pictures = {}
         classes = d["classes"]
         n = d["num_images"]
         where = {"validation": "validation images", "test": "test images", "val": "validation images",
@@ -374,6 +379,7 @@ class EvaluatePage(QWidget):
     def _toggle_heatmaps(self, on: bool) -> None:
         if not on:
             self.gallery_model.drop_cached()
+            self.heatmap_pictures = {}
             return
         if self.result is None or not self.shown:
             return
@@ -403,8 +409,21 @@ class EvaluatePage(QWidget):
             return
         side = self.gallery_model.side
         for path, picture in overlays:
-            img = rgb_array_to_qimage(picture).scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio)
-            self.gallery_model.set_override(path, img)
+            full = rgb_array_to_qimage(picture)
+            if max(full.width(), full.height()) > VIEWER_HEATMAP_SIDE:  # bounded memory for 60 photos
+                full = full.scaled(VIEWER_HEATMAP_SIDE, VIEWER_HEATMAP_SIDE, Qt.AspectRatioMode.KeepAspectRatio,
+                                   Qt.TransformationMode.SmoothTransformation)
+            self.heatmap_pictures[path] = full
+            self.gallery_model.set_override(path, full.scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio))
+
+    def view_mistake(self, row: int) -> None:
+        """The gallery's images large, with their heat maps when those are shown."""
+        if self.result is None:
+            return
+        classes = self.result["classes"]
+        items = [(path, self.tr("True class: {0} · predicted: {1} ({2:.0%})").format(classes[t], classes[k], conf))
+                 for path, t, k, conf in self.shown]
+        open_viewer(self, items, row, self.heatmap_pictures if self.heatmap_check.isChecked() else None)
 
     def _save_png(self, widget: QWidget, default: str) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Save as PNG", default, "PNG (*.png)")
