@@ -184,7 +184,9 @@ class ImageViewer(QDialog):
                 sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
                 sc.activated.connect(slot)
         em = self.fontMetrics().horizontalAdvance("M")
-        self.resize(em * 70, self.fontMetrics().height() * 40)
+        width, height = em * 70, self.fontMetrics().height() * 40
+        screen = (parent.screen() if parent is not None else self.screen()).availableGeometry()
+        self.resize(min(width, screen.width() * 9 // 10), min(height, screen.height() * 9 // 10))  # small laptops
         self.go(index)
 
     # ---- navigation ----------------------------------------------------------------------------

@@ -98,9 +98,13 @@ class TrainPage(QWidget):
         log_box.setObjectName("trainLogBox")
         QVBoxLayout(log_box).addWidget(self.log)
         bottom.addWidget(log_box)
-        runs_box = QGroupBox("Past runs (check to compare, double-click to use)")
+        runs_box = QGroupBox(self.tr("Past runs (check, double-click)"))  # short: the title sets a minimum width
+        runs_box.setToolTip(self.tr("Check runs to compare their accuracy curves; double-click one to use it "
+                                    "for evaluation, classification and export"))
         QVBoxLayout(runs_box).addWidget(self.runs_list)
         bottom.addWidget(runs_box)
+        bottom.setStretchFactor(0, 1)  # the log keeps half the width on small screens
+        bottom.setStretchFactor(1, 1)
         ll.addWidget(bottom, 1)
         form_scroll = QScrollArea()
         form_scroll.setWidgetResizable(True)
