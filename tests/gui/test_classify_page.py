@@ -59,7 +59,7 @@ def test_save_csv_is_enabled_after_classify_images_and_writes_them(qtbot: object
     out = tmp_path / "predictions.csv"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
     qtbot.mouseClick(cp.csv_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
-    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))  # spreadsheets want the BOM
     assert [r["path"] for r in rows] == files
     assert all(r["label"] in ("cat", "dog", "fish") for r in rows)
 

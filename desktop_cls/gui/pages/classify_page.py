@@ -323,7 +323,7 @@ class ClassifyPage(QWidget):
 
     def view_result(self, row: int) -> None:
         """The classified images large (the heat map of the one shown, when on); not the live camera."""
-        if self.camera is not None or not 0 <= row < len(self.predictions):
+        if self.webcam.running or not 0 <= row < len(self.predictions):
             return
         items = [(p.path, self.tr("Predicted: {0} ({1:.1%})").format(p.label, p.confidence) if p.label
                   else self.tr("Cannot read this image: {0}").format(p.error)) for p in self.predictions]
@@ -343,7 +343,7 @@ class ClassifyPage(QWidget):
             if item is not None and p.label is not None:
                 item.setText(p.label)
         row = self.table.currentRow()
-        if 0 <= row < len(self.predictions) and self.camera is None:
+        if 0 <= row < len(self.predictions) and not self.webcam.running:
             self._show_prediction(self.predictions[row])
 
     def _show_prediction(self, p: Any) -> None:
