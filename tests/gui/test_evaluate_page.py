@@ -27,6 +27,10 @@ def test_summary_gives_the_accuracy_training_reported_and_its_epoch(qtbot: objec
     assert f"epoch {info['best_epoch']} of {info['epochs_done']}" in text
 
 
+DEMO_CLASSES = ("checkerboard", "circle", "cross", "diamond", "dots", "horizontal_stripes", "ring", "square",
+                "triangle", "vertical_stripes")
+
+
 def synthetic_result(n_classes: int = 10, per_class: int = 12, seed: int = 0) -> dict[str, object]:
     """What the evaluate task hands the page, for a model that is right about 80 % of the time."""
     import numpy as np
@@ -35,7 +39,7 @@ def synthetic_result(n_classes: int = 10, per_class: int = 12, seed: int = 0) ->
     from desktop_cls.core.inference.metrics import classification_report
 
     rng = np.random.default_rng(seed)
-    classes = tuple(f"class_{i}" for i in range(n_classes))
+    classes = DEMO_CLASSES[:n_classes]  # the demo's names: long enough to test the layout
     y = np.repeat(np.arange(n_classes), per_class)
     logits = rng.normal(size=(len(y), n_classes))
     logits[np.arange(len(y)), y] += 2.5

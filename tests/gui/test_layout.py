@@ -27,7 +27,7 @@ def test_window_shrinks_to_fit_a_1024x640_screen_with_ten_classes(qtbot: object,
 
 
 def test_plot_legends_sit_beside_the_curves_not_on_them(qtbot: object, window: object) -> None:
-    from tests.gui.test_evaluate_page import synthetic_result
+    from tests.gui.test_evaluate_page import DEMO_CLASSES, synthetic_result
 
     window.resize(1280, 800)  # type: ignore[attr-defined]
     tp = window.train_page  # type: ignore[attr-defined]
@@ -46,7 +46,7 @@ def test_plot_legends_sit_beside_the_curves_not_on_them(qtbot: object, window: o
     QApplication.processEvents()
     assert ev.curves.getPlotItem().legend is None
     names = [e[0] for e in ev.curves_legend.entries()]
-    assert len(names) == 10 and all(n.startswith(f"class_{i} (AP ") for i, n in enumerate(names))
+    assert len(names) == 10 and all(n.startswith(f"{c} (AP ") for c, n in zip(DEMO_CLASSES, names, strict=True))
     assert ev.curves_legend.isVisible() and not ev.curves.geometry().intersects(ev.curves_legend.geometry())
 
 

@@ -130,7 +130,7 @@ class EvaluatePage(QWidget):
         # 10x10 matrix while half the pane stayed empty
         for header in (self.confusion.horizontalHeader(), self.confusion.verticalHeader()):
             header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.confusion.horizontalHeader().setMinimumSectionSize(self.fontMetrics().horizontalAdvance("0000") + 8)
+        self.confusion.horizontalHeader().setMinimumSectionSize(self.fontMetrics().horizontalAdvance("000") + 6)
         self.confusion.verticalHeader().setMinimumSectionSize(self.fontMetrics().height() + 4)
         save_cm = _button("Save matrix as PNG…", "saveConfusionButton")
         save_cm.clicked.connect(lambda: self._save_png(self.confusion, "confusion-matrix.png"))
