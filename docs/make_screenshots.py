@@ -39,8 +39,9 @@ def main() -> int:
     w.show()
 
     def pump(cond: Callable[[], bool] | None = None, timeout: float = 120.0) -> None:
-        """Process events until cond() holds (or for 0.3 s without a condition)."""
-        end = time.time() + (0.3 if cond is None else timeout)
+        """Process events until cond() holds (or for 0.3 s without a condition); the limits are generous
+        because a machine shared with other work can be many times slower than an idle one."""
+        end = time.time() + (0.3 if cond is None else timeout * 4)
         while time.time() < end:
             app.processEvents()
             if cond is not None and cond():
@@ -49,9 +50,9 @@ def main() -> int:
         if cond is not None:
             raise TimeoutError("the app did not reach the expected state")
 
-    def shoot(page: str) -> None:
+    def shoot(page: str, sizes: tuple[tuple[int, int], ...] = ((1280, 800), (1920, 1080))) -> None:
         w.show_page(page)
-        for size in ((1280, 800), (1920, 1080)):
+        for size in sizes:
             w.resize(*size)
             pump()
             w.grab().save(str(out / f"{page}-{size[0]}x{size[1]}.png"))
@@ -78,14 +79,26 @@ def main() -> int:
     tp.start()
     pump(lambda: tp.worker is None, timeout=600)
     tp.form.advanced.setChecked(True)
-    shoot("train")
+    shoot("train", ((1024, 640), (1280, 800), (1920, 1080)))
     w.label_page.suggest()
     pump(lambda: bool(w.label_page.suggestions), timeout=120)
     shoot("label")
     w.evaluate_page.evaluate()
     pump(lambda: w.evaluate_page.result is not None, timeout=300)
     w.evaluate_page.confusion.setCurrentCell(1, 1)
-    shoot("evaluate")
+    shoot("evaluate", ((1024, 640), (1280, 800), (1920, 1080)))
+    w.evaluate_page.show_cell(-1, -1)
+    if not w.evaluate_page.shown:  # a perfect model: show a correct image instead
+        w.evaluate_page.show_cell(0, 0)
+    w.resize(1280, 800)
+    pump()
+    w.evaluate_page.view_mistake(0)
+    viewer = w.evaluate_page.viewer
+    pump(lambda: viewer.image_size() != (0, 0))
+    viewer.resize(900, 640)
+    pump()
+    viewer.grab().save(str(out / "viewer.png"))
+    viewer.close()
     w.evaluate_page.right_tabs.setCurrentIndex(1)
     w.resize(1280, 800)
     pump()

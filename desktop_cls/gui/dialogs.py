@@ -19,6 +19,8 @@ SHORTCUTS = [
     ("← / →", "Label page: previous / next image"),
     ("Delete", "Label page: move the image to the trash"),
     ("Ctrl+Z / Ctrl+Shift+Z", "Label page: undo / redo (also after a restart)"),
+    ("Enter / double-click", "Open a thumbnail, mistake, problem or result in the image viewer"),
+    ("Viewer: ← / →, + / −, F, 1, Esc", "Previous / next, zoom, fit, actual size, close"),
     ("F1", "This list"),
     ("Ctrl+Q", "Quit"),
 ]

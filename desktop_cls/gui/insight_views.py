@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import math
 from typing import Any
 
@@ -51,6 +52,46 @@ class LrFinderDialog(QDialog):
         self.resize(self.fontMetrics().horizontalAdvance("M") * 50, self.fontMetrics().height() * 28)
 
 
+class PlotLegend(QLabel):
+    """The legend of a plot as a line of text under it: pyqtgraph's legend sits inside the plot and covers
+    the curves (accuracy rises into its corner, ten PR curves fill it)."""
+
+    def __init__(self, plot: pg.PlotWidget, name: str) -> None:
+        super().__init__()
+        self.plot = plot
+        self.setObjectName(name)
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+    def entries(self) -> list[tuple[str, str, bool]]:
+        """(name, colour, dashed) of every named curve, in drawing order."""
+        out = []
+        for item in self.plot.getPlotItem().listDataItems():
+            name = item.name()
+            if name:
+                pen = pg.mkPen(item.opts.get("pen"))
+                out.append((str(name), pen.color().name(), pen.style() != Qt.PenStyle.SolidLine))
+        return out
+
+    def sync(self) -> None:
+        parts = [f"<span style='color:{colour}; font-weight:bold'>{'┅┅' if dashed else '━━'}</span>&nbsp;"
+                 f"{html.escape(name)}" for name, colour, dashed in self.entries()]
+        self.setText(" &nbsp; ".join(parts))
+        self.setVisible(bool(parts))
+
+
+def with_legend(plot: pg.PlotWidget, legend: PlotLegend) -> QWidget:
+    """The plot with its legend underneath, as one widget for a layout."""
+    box = QWidget()
+    lay = QVBoxLayout(box)
+    lay.setContentsMargins(0, 0, 0, 0)
+    lay.setSpacing(0)
+    lay.addWidget(plot, 1)
+    lay.addWidget(legend)
+    return box
+
+
 def reliability_plot() -> pg.PlotWidget:
     p = pg.PlotWidget(title="Reliability: confidence vs accuracy")
     p.setObjectName("reliabilityPlot")
@@ -86,7 +127,6 @@ def curves_plot() -> pg.PlotWidget:
     p.setXRange(0, 1)
     p.setYRange(0, 1.02)
     p.showGrid(x=True, y=True, alpha=0.2)
-    p.addLegend(offset=(-10, -10))
     return p
 
 

@@ -22,7 +22,7 @@ from PySide6.QtCore import (
     QUrl,
     Signal,
 )
-from PySide6.QtGui import QColor, QImage, QPixmap
+from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import QListView
 
 from .widgets import load_thumbnail
@@ -54,6 +54,7 @@ class ThumbnailModel(QAbstractListModel):
         self._cache: OrderedDict[str, QPixmap] = OrderedDict()
         self._cache_size = cache_size
         self._pending: set[str] = set()
+        self._item_size: QSize | None = None
         self._pool = QThreadPool()
         self._pool.setMaxThreadCount(2)
         self._signal = _Loaded()
@@ -84,6 +85,8 @@ class ThumbnailModel(QAbstractListModel):
             return path
         if role == PATH_ROLE:
             return path
+        if role == Qt.ItemDataRole.SizeHintRole and self._item_size is not None:
+            return self._item_size  # one size for all: the picture and two lines of caption
         if role == Qt.ItemDataRole.DecorationRole:
             pix = self._cache.get(path)
             if pix is not None:
@@ -99,7 +102,9 @@ class ThumbnailModel(QAbstractListModel):
         """Icon grid sized for this model's thumbnails, with room for one line of caption."""
         view.setViewMode(QListView.ViewMode.IconMode)
         view.setIconSize(QSize(self.side, self.side))
-        view.setGridSize(QSize(self.side + 40, self.side + view.fontMetrics().height() * 2 + 8))
+        grid = QSize(self.side + 40, self.side + view.fontMetrics().height() * 2 + 8)
+        view.setGridSize(grid)
+        self._item_size = grid - QSize(4, 4)
         view.setResizeMode(QListView.ResizeMode.Adjust)
         view.setUniformItemSizes(True)
         view.setMovement(QListView.Movement.Static)
@@ -109,9 +114,24 @@ class ThumbnailModel(QAbstractListModel):
         view.setDragEnabled(True)
         view.setDragDropMode(QListView.DragDropMode.DragOnly)
 
+    def _square(self, image: QImage) -> QPixmap:
+        """Centred on a transparent side x side canvas: the view sizes every item like the first one, so a
+        portrait thumbnail after a landscape one lost its caption under the picture."""
+        if image.width() == image.height() == self.side:
+            return QPixmap.fromImage(image)
+        if image.width() > self.side or image.height() > self.side:
+            image = image.scaled(self.side, self.side, Qt.AspectRatioMode.KeepAspectRatio,
+                                 Qt.TransformationMode.SmoothTransformation)
+        canvas = QImage(self.side, self.side, QImage.Format.Format_ARGB32_Premultiplied)
+        canvas.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(canvas)
+        painter.drawImage((self.side - image.width()) // 2, (self.side - image.height()) // 2, image)
+        painter.end()
+        return QPixmap.fromImage(canvas)
+
     def _on_loaded(self, path: str, image: QImage) -> None:
         self._pending.discard(path)
-        self._cache[path] = self._broken if image.isNull() else QPixmap.fromImage(image)
+        self._cache[path] = self._broken if image.isNull() else self._square(image)
         while len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
         row = self._row.get(path)

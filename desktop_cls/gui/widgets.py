@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from PIL import Image
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QPixmap, QResizeEvent
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QMouseEvent, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 if TYPE_CHECKING:
@@ -123,6 +123,8 @@ def rgb_array_to_qimage(arr: object) -> QImage:
 class ScaledImageLabel(QLabel):
     """Shows a picture as large as fits, keeping its aspect ratio, and refits when resized."""
 
+    double_clicked = Signal()  # pages open the picture in the image viewer
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._source: QPixmap | None = None
@@ -147,3 +149,7 @@ class ScaledImageLabel(QLabel):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._refit()
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        self.double_clicked.emit()
+        event.accept()

@@ -6,7 +6,7 @@ import os
 import warnings
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ from desktop_cls.core.devices import resolve_device
 from desktop_cls.core.errors import ImageLoadError, ModelFileError, UserError
 from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
 from desktop_cls.core.models.model_io import ModelMeta, load_native, read_meta, sidecar_path
-from desktop_cls.core.models.preprocessing import prepare
+from desktop_cls.core.models.preprocessing import eval_logits, prepare
 from desktop_cls.core.models.weight_files import WEIGHT_SUFFIXES
 
 TORCHSCRIPT_SUFFIXES = (".torchscript", ".ts")
@@ -35,6 +35,13 @@ class Prediction:
     confidence: float
     top_k: tuple[tuple[str, float], ...] = ()
     error: str | None = None
+
+    def with_threshold(self, threshold: float) -> Prediction:
+        """The same scores labelled for another 'unknown below' threshold, without running the model again."""
+        if self.label is None or not self.top_k:
+            return self
+        label = self.top_k[0][0] if self.top_k[0][1] >= threshold else UNKNOWN
+        return self if label == self.label else replace(self, label=label)
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"path": self.path, "label": self.label, "confidence": self.confidence,
@@ -155,9 +162,7 @@ class Predictor:
                 x_np = prepare(chunk, torch.device("cpu"), self.meta.mean, self.meta.std).numpy()
                 outs.append(self.run_prepared(x_np))
             else:
-                with torch.inference_mode():
-                    x = prepare(chunk, self.device, self.meta.mean, self.meta.std)
-                    outs.append(self.backend(x).float().cpu().numpy())
+                outs.append(eval_logits(self.backend, chunk, self.device, self.meta.mean, self.meta.std).cpu().numpy())
         if not outs:
             return np.zeros((0, len(self.classes)), dtype=np.float32)
         return np.concatenate(outs)

@@ -30,6 +30,15 @@ def prepare(images_u8: torch.Tensor, device: torch.device, mean: tuple[float, ..
     return x
 
 
+def eval_logits(model: torch.nn.Module, images_u8: torch.Tensor, device: torch.device, mean: tuple[float, ...],
+                std: tuple[float, ...]) -> torch.Tensor:
+    """fp32 logits of a model in eval mode: the one forward behind the validation accuracy training reports
+    and the accuracy Evaluate and Classify get from the saved model. Validation under the training's bf16
+    autocast rounds logits enough to flip near-tied images, so the two numbers differed on the same images."""
+    with torch.inference_mode():
+        return model(prepare(images_u8, device, mean, std)).float()
+
+
 def autocast_ctx(device: torch.device, dtype: torch.dtype | None) -> contextlib.AbstractContextManager[None]:
     if dtype is None:
         return contextlib.nullcontext()

@@ -14,7 +14,12 @@ from torch import nn
 from desktop_cls.core.devices import autocast_dtype
 from desktop_cls.core.models.architectures import build_model
 from desktop_cls.core.models.catalog import MODELS
-from desktop_cls.core.models.preprocessing import autocast_ctx, normalize, to_float
+from desktop_cls.core.models.preprocessing import (
+    autocast_ctx,
+    eval_logits,
+    normalize,
+    to_float,
+)
 from desktop_cls.core.training.augment import augment
 from desktop_cls.core.training.config import TrainConfig
 from desktop_cls.core.training.optim import make_optimizer
@@ -97,7 +102,9 @@ class TrainStep:
 
     def evaluate(self, x_u8: torch.Tensor, y: torch.Tensor,
                  loss_fn: nn.Module) -> tuple[torch.Tensor, torch.Tensor]:
-        """(loss x batch size, correct) on an un-augmented batch; call under inference mode with model.eval()."""
-        with autocast_ctx(self.device, self.amp):
-            out = self.model(self.inputs(x_u8)).float()
+        """(loss x batch size, correct) on an un-augmented batch; call with model.eval().
+
+        In fp32 even when training runs in mixed precision: the accuracy reported is then exactly what the
+        saved model scores in Evaluate, Classify and exports (all fp32), image for image."""
+        out = eval_logits(self.model, x_u8, self.device, self.mean, self.std)
         return loss_fn(out, y) * y.shape[0], (out.argmax(1) == y).sum()

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from ..capture_panel import CapturePanel
 from ..classifier_worker import ClassifierWorker, start_classifier
 from ..dialogs import show_error
+from ..image_viewer import open_viewer
 from ..state import AppState
 from ..tasks import Task, TaskRunner
 from ..video_results import VideoResultsPanel
@@ -164,6 +165,9 @@ class ClassifyPage(QWidget):
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.currentCellChanged.connect(lambda r, _c, _pr, _pc: self._show_row(r))
+        self.table.activated.connect(lambda idx: self.view_result(idx.row()))  # double-click or Enter
+        self.preview.double_clicked.connect(lambda: self.view_result(self.table.currentRow()))
+        self.heatmap_pictures: dict[str, QImage] = {}
         self.folder_progress = QProgressBar()
         self.folder_progress.setObjectName("classifyProgress")
         self.cancel_button = _button("Cancel", "cancelClassifyButton")
@@ -270,25 +274,28 @@ class ClassifyPage(QWidget):
         self.folder_progress.setValue(done)
 
     def _files_done(self, preds: list[Any]) -> None:
-        self._set_busy(False)
-        self.predictions = preds
+        self.predictions = [p.with_threshold(self._threshold()) for p in preds]
+        self._set_busy(False)  # after the results are in: Save CSV and Copy follow them
         self.folder_progress.setRange(0, 1)
         self.folder_progress.setValue(1)
-        self.table.setRowCount(len(preds))
-        for r, p in enumerate(preds):
+        self._fill_table()
+        if self.predictions:
+            self.table.selectRow(0)
+            self._show_row(0)
+        self.state.status_changed.emit("classify", "done")
+
+    def _fill_table(self) -> None:
+        self.table.setRowCount(len(self.predictions))
+        for r, p in enumerate(self.predictions):
             name = QTableWidgetItem(Path(p.path).name)
             name.setToolTip(p.path)
             self.table.setItem(r, 0, name)
-            self.table.setItem(r, 1, QTableWidgetItem(p.label if p.label else f"error: {p.error}"))
+            self.table.setItem(r, 1, QTableWidgetItem(p.label if p.label else self.tr("error: {0}").format(p.error)))
             conf = QTableWidgetItem(f"{p.confidence:.1%}" if p.label else "")
             conf.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.table.setItem(r, 2, conf)
         self.table.resizeColumnToContents(1)
         self.table.resizeColumnToContents(2)
-        if preds:
-            self.table.selectRow(0)
-            self._show_row(0)
-        self.state.status_changed.emit("classify", "done")
 
     def _show_row(self, row: int) -> None:
         if not 0 <= row < len(self.predictions) or self.webcam.running:
@@ -311,10 +318,33 @@ class ClassifyPage(QWidget):
         row = self.table.currentRow()
         if self.heatmap_check.isChecked() and 0 <= row < len(self.predictions) and self.predictions[row].path == path:
             self.heatmap_shown = path
-            self._set_preview(QPixmap.fromImage(rgb_array_to_qimage(picture)))
+            self.heatmap_pictures = {path: rgb_array_to_qimage(picture)}  # the one shown, for the viewer
+            self._set_preview(QPixmap.fromImage(self.heatmap_pictures[path]))
+
+    def view_result(self, row: int) -> None:
+        """The classified images large (the heat map of the one shown, when on); not the live camera."""
+        if self.webcam.running or not 0 <= row < len(self.predictions):
+            return
+        items = [(p.path, self.tr("Predicted: {0} ({1:.1%})").format(p.label, p.confidence) if p.label
+                  else self.tr("Cannot read this image: {0}").format(p.error)) for p in self.predictions]
+        open_viewer(self, items, row, self.heatmap_pictures if self.heatmap_check.isChecked() else None)
+
+    def _threshold(self) -> float:
+        return self.threshold_spin.value() / 100.0
 
     def _threshold_changed(self, value: float) -> None:
+        """New requests use the new threshold, and results already shown are relabelled from their scores."""
         self.worker.threshold = value / 100.0  # read by the worker between requests
+        if not self.predictions:
+            return
+        self.predictions = [p.with_threshold(self._threshold()) for p in self.predictions]
+        for r, p in enumerate(self.predictions):
+            item = self.table.item(r, 1)
+            if item is not None and p.label is not None:
+                item.setText(p.label)
+        row = self.table.currentRow()
+        if 0 <= row < len(self.predictions) and not self.webcam.running:
+            self._show_prediction(self.predictions[row])
 
     def _show_prediction(self, p: Any) -> None:
         if p.label is None:

@@ -6,17 +6,19 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
     QListView,
+    QMenu,
     QProgressBar,
     QTableWidget,
     QTableWidgetItem,
@@ -28,6 +30,7 @@ from PySide6.QtWidgets import (
 from desktop_cls.core.errors import UserError
 
 from ..dialogs import show_error
+from ..image_viewer import open_viewer, reveal_available, reveal_in_folder
 from ..state import AppState
 from ..tasks import Task, TaskRunner
 from ..thumbnails import ThumbnailModel
@@ -71,6 +74,7 @@ class DatasetPage(QWidget):
         self.state = state
         self.tasks = tasks
         self.scan_task: Task | None = None
+        self._scan_generation = 0
         self.index: Any = None
         state.files_changed.connect(self.open_folder)  # the Label page moved files: read the folder again
 
@@ -136,7 +140,7 @@ class DatasetPage(QWidget):
         self.thumb_model.configure_view(self.thumbs)
         self.thumbs.setLayoutMode(QListView.LayoutMode.Batched)
         self.thumbs.setBatchSize(200)
-        self.thumbs.doubleClicked.connect(lambda idx: self._reveal(self.thumb_model.items[idx.row()][0]))
+        self.thumbs.activated.connect(lambda idx: self.view_thumbnail(idx.row()))  # double-click or Enter
         thumbs_box = QWidget()
         tl = QVBoxLayout(thumbs_box)
         tl.setContentsMargins(0, 0, 0, 0)
@@ -151,7 +155,9 @@ class DatasetPage(QWidget):
         self.problem_table.verticalHeader().setVisible(False)
         self.problem_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.problem_table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.problem_table.cellDoubleClicked.connect(self._problem_activated)
+        self.problem_table.activated.connect(lambda idx: self.view_problem(idx.row()))  # double-click or Enter
+        self.problem_table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.problem_table.customContextMenuRequested.connect(self._problem_menu)
 
         self.fix_duplicates = _button("Trash duplicate copies", "trashDuplicatesButton",
                                       "Keep one image of each duplicate set; the others go to the trash (undoable)")
@@ -171,9 +177,10 @@ class DatasetPage(QWidget):
         pl = QVBoxLayout(problems_box)
         pl.setContentsMargins(0, 0, 0, 0)
         pl.addWidget(self.problem_table, 1)
-        fixes = QHBoxLayout()
-        for b in (self.fix_duplicates, self.fix_unreadable, self.fix_selected, self.move_selected, self.undo_fix):
-            fixes.addWidget(b)
+        fixes = QGridLayout()  # two rows: one row of five buttons kept the window from fitting 1024 px screens
+        for i, b in enumerate((self.fix_duplicates, self.fix_unreadable, self.undo_fix, self.fix_selected,
+                               self.move_selected)):
+            fixes.addWidget(b, i // 3, i % 3)
         pl.addLayout(fixes)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("datasetTabs")
@@ -239,8 +246,11 @@ class DatasetPage(QWidget):
             index = scan(path, val_fraction=val, seed=seed, verify="header", progress=progress, cancel=cancel)
             return with_health(index, progress=progress, cancel=cancel)
 
+        self._scan_generation += 1
+        generation = self._scan_generation
         self.scan_task = self.tasks.start("scan", work, on_done=self._scanned, on_error=self._scan_failed,
-                                          on_progress=self._progress, on_cancelled=self._scan_cancelled)
+                                          on_progress=self._progress,
+                                          on_cancelled=lambda: self._scan_cancelled(generation))
 
     def cancel_scan(self) -> None:
         if self.scan_task is not None and self.scan_task.is_running():
@@ -253,12 +263,22 @@ class DatasetPage(QWidget):
             self.progress.setRange(0, total)
             self.progress.setValue(done)
 
-    def _scan_cancelled(self) -> None:
+    def _restore_path(self) -> None:
+        """The field names the dataset that is open, not a folder that failed to open or was cancelled."""
+        self.path_edit.setText(self.index.root if self.index is not None else "")
+
+    def _scan_cancelled(self, generation: int) -> None:
+        if generation != self._scan_generation:
+            return  # an earlier scan, cancelled because another folder is being opened
         self.progress_row.setVisible(False)
+        self._restore_path()
 
     def _scan_failed(self, message: str, details: str) -> None:
         self.progress_row.setVisible(False)
-        show_error(self, "Cannot open this folder", message, details)
+        self._restore_path()
+        if self.index is not None:
+            message += "\n\n" + self.tr("{0} is still open.").format(self.index.root)
+        show_error(self, self.tr("Cannot open this folder"), message, details)
 
     def _scanned(self, index: Any) -> None:
         self.progress_row.setVisible(False)
@@ -402,12 +422,27 @@ class DatasetPage(QWidget):
         if ws is not None and ws.can_undo():
             self._workspace_do(ws.undo)
 
-    def _problem_activated(self, row: int, _col: int) -> None:
-        item = self.problem_table.item(row, 0)
-        if item is not None:
-            self._reveal(item.toolTip())
+    def view_thumbnail(self, row: int) -> None:
+        items = [(path, self.tr("Class: {0}").format(cls)) for path, cls in self.thumb_model.items]
+        open_viewer(self, items, row)
 
-    def _reveal(self, path: str) -> None:
-        if path:
-            target = Path(path)
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(target.parent if target.is_file() else target)))
+    def view_problem(self, row: int) -> None:
+        """Problem files in the viewer (a file manager may not exist here: nothing is launched)."""
+        items = []
+        for r in range(self.problem_table.rowCount()):
+            f, kind, what = (self.problem_table.item(r, c) for c in range(3))
+            if f is not None:
+                items.append((f.toolTip(), f"{kind.text() if kind else ''}: {what.text() if what else ''}"))
+        open_viewer(self, items, row)
+
+    def _problem_menu(self, pos: Any) -> None:
+        row = self.problem_table.rowAt(pos.y())
+        item = self.problem_table.item(row, 0) if row >= 0 else None
+        if item is None:
+            return
+        menu = QMenu(self)
+        menu.addAction(self.tr("View")).triggered.connect(lambda _=False: self.view_problem(row))
+        if reveal_available():  # offered only where a file manager can be opened
+            menu.addAction(self.tr("Show in folder")).triggered.connect(
+                lambda _=False: reveal_in_folder(self, item.toolTip()))
+        menu.exec(self.problem_table.viewport().mapToGlobal(pos))

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QImage
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
@@ -28,7 +28,15 @@ from PySide6.QtWidgets import (
 from desktop_cls.core.errors import UserError
 
 from ..dialogs import show_error
-from ..insight_views import curves_plot, draw_curves, draw_reliability, reliability_plot
+from ..image_viewer import open_viewer
+from ..insight_views import (
+    PlotLegend,
+    curves_plot,
+    draw_curves,
+    draw_reliability,
+    reliability_plot,
+    with_legend,
+)
 from ..state import AppState
 from ..tasks import Task, TaskRunner
 from ..thumbnails import ThumbnailModel
@@ -36,6 +44,7 @@ from ..widgets import button as _button
 from ..widgets import rgb_array_to_qimage, split_with_empty_state
 
 HEATMAP_LIMIT = 60
+VIEWER_HEATMAP_SIDE = 1600  # px: heat maps kept for the viewer are at most this large
 
 
 
@@ -45,6 +54,21 @@ def heat_colour(fraction: float, diagonal: bool) -> QColor:
     base = (40, 110, 220) if diagonal else (220, 60, 40)
     alpha = int(25 + 200 * f) if f > 0 else 0
     return QColor(base[0], base[1], base[2], alpha)
+
+
+def _kept_epoch(model: str) -> tuple[int, int] | None:
+    """(epoch of the saved model, epochs trained) for a run folder, so the accuracy can be matched to training."""
+    from desktop_cls.core import run_dir as rd
+
+    run = Path(model)
+    if not rd.is_run_dir(run):
+        return None
+    try:
+        info = rd.read_run_info(run)
+    except UserError:
+        return None
+    best, done = info.get("best_epoch"), info.get("epochs_done")
+    return (best, done) if isinstance(best, int) and isinstance(done, int) and best > 0 else None
 
 
 class EvaluatePage(QWidget):
@@ -102,12 +126,19 @@ class EvaluatePage(QWidget):
         self.confusion.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.confusion.currentCellChanged.connect(lambda r, c, _r, _c: self.show_cell(r, c))
         self.confusion.cellClicked.connect(self.show_cell)
+        # cells share the pane (down to one line of text each) instead of a fixed 30 px grid that scrolled a
+        # 10x10 matrix while half the pane stayed empty
+        for header in (self.confusion.horizontalHeader(), self.confusion.verticalHeader()):
+            header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.confusion.horizontalHeader().setMinimumSectionSize(self.fontMetrics().horizontalAdvance("000") + 6)
+        self.confusion.verticalHeader().setMinimumSectionSize(self.fontMetrics().height() + 4)
         save_cm = _button("Save matrix as PNG…", "saveConfusionButton")
         save_cm.clicked.connect(lambda: self._save_png(self.confusion, "confusion-matrix.png"))
         save_table = _button("Save metrics as PNG…", "saveMetricsButton")
         save_table.clicked.connect(lambda: self._save_png(self.metrics_table, "metrics.png"))
 
         self.gallery_label = QLabel("Misclassified images, most confident mistakes first")
+        self.gallery_label.setWordWrap(True)
         self.gallery_model = ThumbnailModel(side=96)
         self.gallery = QListView()
         self.gallery.setObjectName("misclassifiedGallery")
@@ -116,6 +147,8 @@ class EvaluatePage(QWidget):
         self.gallery.setSelectionMode(QListView.SelectionMode.ExtendedSelection)
         self.gallery.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.gallery.customContextMenuRequested.connect(self._gallery_menu)
+        self.gallery.activated.connect(lambda idx: self.view_mistake(idx.row()))  # double-click or Enter
+        self.heatmap_pictures: dict[str, QImage] = {}  # large overlays for the viewer, by path
         self.show_all_button = _button("Show all mistakes", "showAllMistakesButton")
         self.show_all_button.clicked.connect(lambda: self.show_cell(-1, -1))
         self.heatmap_check = QCheckBox("Show where the model looked (heatmaps)")
@@ -126,6 +159,7 @@ class EvaluatePage(QWidget):
         self.ece_label.setObjectName("eceLabel")
         self.ece_label.setWordWrap(True)
         self.curves = curves_plot()
+        self.curves_legend = PlotLegend(self.curves, "curvesLegend")
 
         metrics_box = QWidget()
         ll = QVBoxLayout(metrics_box)
@@ -136,7 +170,9 @@ class EvaluatePage(QWidget):
         confusion_box = QWidget()
         ml = QVBoxLayout(confusion_box)
         ml.setContentsMargins(0, 0, 0, 0)
-        ml.addWidget(QLabel("Confusion matrix (rows: true class, columns: predicted; select a cell to see its images)"))
+        cm_title = QLabel("Confusion matrix (rows: true class, columns: predicted; select a cell to see its images)")
+        cm_title.setWordWrap(True)
+        ml.addWidget(cm_title)
         ml.addWidget(self.confusion, 1)
         ml.addWidget(save_cm)
         left = QSplitter(Qt.Orientation.Vertical)
@@ -160,7 +196,7 @@ class EvaluatePage(QWidget):
         right.setObjectName("evaluateTabs")
         right.addTab(mistakes, "Images")
         right.addTab(calibration, "Calibration")
-        right.addTab(self.curves, "Curves")
+        right.addTab(with_legend(self.curves, self.curves_legend), "Curves")
         self.right_tabs = right
         empty_text = ("No evaluation yet — train a model on the Train page, then press Evaluate "
                       "to see accuracy, the confusion matrix and the misclassified images.")
@@ -206,6 +242,7 @@ class EvaluatePage(QWidget):
                              for i, (p, t, k) in enumerate(zip(ev.paths, ev.y_true, pred, strict=True))]
             d["_curves"] = ev.curves()
             d["_model"] = model
+            d["_epoch"] = _kept_epoch(model)
             return d
 
         self.progress.setVisible(True)
@@ -231,6 +268,7 @@ class EvaluatePage(QWidget):
         self._finish()
         self.result = d
         self.samples = d.pop("_samples")
+        self.heatmap_pictures = {}
         classes = d["classes"]
         n = d["num_images"]
         where = {"validation": "validation images", "test": "test images", "val": "validation images",
@@ -238,7 +276,10 @@ class EvaluatePage(QWidget):
         warn = " ⚠ Few images: treat this as a rough estimate." if n < 50 else ""
         topk = next((k for k in d if k.startswith("top") and k.endswith("_accuracy")), None)
         extra = f" · {topk.replace('_accuracy', '').replace('top', 'top-')} accuracy {d[topk]:.1%}" if topk else ""
-        self.summary.setText(f"<b>Accuracy {d['accuracy']:.1%}</b> on {n:,} {where}{extra}.{warn}")
+        kept = d.pop("_epoch", None)
+        epoch = (" " + self.tr("· model of epoch {0} of {1} (the best on validation, as training reported)")
+                 .format(*kept)) if kept else ""
+        self.summary.setText(f"<b>Accuracy {d['accuracy']:.1%}</b> on {n:,} {where}{extra}{epoch}.{warn}")
         rows = list(d["per_class"].items()) + [(f"{k} average", v) for k, v in d["averages"].items()]
         self.metrics_table.setRowCount(len(rows))
         for r, (name, m) in enumerate(rows):
@@ -270,11 +311,11 @@ class EvaluatePage(QWidget):
                 it.setBackground(QBrush(heat_colour(v / total, i == j)))
                 it.setToolTip(f"{v} image(s) of '{classes[i]}' predicted as '{classes[j]}'")
                 self.confusion.setItem(i, j, it)
-        self.confusion.resizeColumnsToContents()
         curves = d.pop("_curves")
         self.model_path = d.pop("_model")
         draw_reliability(self.reliability, curves["reliability"])
         draw_curves(self.curves, curves)
+        self.curves_legend.sync()
         ece = d.get("ece")
         self.ece_label.setText(
             f"Expected calibration error: <b>{ece:.1%}</b> — the average gap between how sure the model is and how "
@@ -338,6 +379,7 @@ class EvaluatePage(QWidget):
     def _toggle_heatmaps(self, on: bool) -> None:
         if not on:
             self.gallery_model.drop_cached()
+            self.heatmap_pictures = {}
             return
         if self.result is None or not self.shown:
             return
@@ -367,8 +409,21 @@ class EvaluatePage(QWidget):
             return
         side = self.gallery_model.side
         for path, picture in overlays:
-            img = rgb_array_to_qimage(picture).scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio)
-            self.gallery_model.set_override(path, img)
+            full = rgb_array_to_qimage(picture)
+            if max(full.width(), full.height()) > VIEWER_HEATMAP_SIDE:  # bounded memory for 60 photos
+                full = full.scaled(VIEWER_HEATMAP_SIDE, VIEWER_HEATMAP_SIDE, Qt.AspectRatioMode.KeepAspectRatio,
+                                   Qt.TransformationMode.SmoothTransformation)
+            self.heatmap_pictures[path] = full
+            self.gallery_model.set_override(path, full.scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio))
+
+    def view_mistake(self, row: int) -> None:
+        """The gallery's images large, with their heat maps when those are shown."""
+        if self.result is None:
+            return
+        classes = self.result["classes"]
+        items = [(path, self.tr("True class: {0} · predicted: {1} ({2:.0%})").format(classes[t], classes[k], conf))
+                 for path, t, k, conf in self.shown]
+        open_viewer(self, items, row, self.heatmap_pictures if self.heatmap_check.isChecked() else None)
 
     def _save_png(self, widget: QWidget, default: str) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Save as PNG", default, "PNG (*.png)")

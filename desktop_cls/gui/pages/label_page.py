@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from desktop_cls.core.errors import UserError
 
 from ..dialogs import show_error
+from ..image_viewer import open_viewer
 from ..label_keys import class_keys, key_of
 from ..state import AppState
 from ..tasks import TaskRunner
@@ -60,7 +61,8 @@ class LabelPage(QWidget):
 
         self.preview = ScaledImageLabel()
         self.preview.setObjectName("labelPreview")
-        self.preview.setMinimumSize(self.fontMetrics().height() * 14, self.fontMetrics().height() * 14)
+        # small enough that the window fits a 1024x640 screen with ten class buttons below it
+        self.preview.setMinimumSize(self.fontMetrics().height() * 8, self.fontMetrics().height() * 8)
         self.caption = QLabel()
         self.caption.setObjectName("labelCaption")
         self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -75,6 +77,9 @@ class LabelPage(QWidget):
         self.strip.setWrapping(False)
         self.strip.setFixedHeight(64 + self.fontMetrics().height() * 3)
         self.strip.clicked.connect(lambda idx: self.go_to(idx.row()))
+        self.strip.activated.connect(lambda idx: open_viewer(self, self.strip_model.items, idx.row()))
+        self.preview.double_clicked.connect(
+            lambda: open_viewer(self, self.strip_model.items, self.strip.currentIndex().row()))
 
         self.class_buttons = QGridLayout()
         self.class_list = QListWidget()

@@ -75,6 +75,8 @@ class TrainPage(QWidget):
         self.log.setAccessibleName("Training log")
         self.log.setReadOnly(True)
         self.log.setMaximumBlockCount(5000)
+        self.log.setPlaceholderText(self.tr("Messages from training appear here: each epoch's loss and accuracy, "
+                                            "the choices made for you and any warnings."))
         self.runs_list = QListWidget()
         self.runs_list.setObjectName("pastRunsList")
         self.runs_list.setAccessibleName("Past runs: check to compare")
@@ -92,10 +94,17 @@ class TrainPage(QWidget):
         ll.addWidget(self.progress_label)
         ll.addWidget(self.plots, 3)
         bottom = QSplitter(Qt.Orientation.Horizontal)
-        bottom.addWidget(self.log)
-        runs_box = QGroupBox("Past runs (check to compare, double-click to use)")
+        log_box = QGroupBox(self.tr("Training log"))
+        log_box.setObjectName("trainLogBox")
+        QVBoxLayout(log_box).addWidget(self.log)
+        bottom.addWidget(log_box)
+        runs_box = QGroupBox(self.tr("Past runs (check, double-click)"))  # short: the title sets a minimum width
+        runs_box.setToolTip(self.tr("Check runs to compare their accuracy curves; double-click one to use it "
+                                    "for evaluation, classification and export"))
         QVBoxLayout(runs_box).addWidget(self.runs_list)
         bottom.addWidget(runs_box)
+        bottom.setStretchFactor(0, 1)  # the log keeps half the width on small screens
+        bottom.setStretchFactor(1, 1)
         ll.addWidget(bottom, 1)
         form_scroll = QScrollArea()
         form_scroll.setWidgetResizable(True)
@@ -430,8 +439,9 @@ class TrainPage(QWidget):
         self._result_root = self.state.dataset.root if self.state.dataset is not None else None
         acc = result.best_val_accuracy
         n_val = len(self.state.dataset.split("val")) if self.state.dataset is not None else 0
-        summary = (f"best validation accuracy {acc:.1%} on {n_val} validation images" if acc is not None
-                   else "no validation images")
+        # the epoch says which model was kept: the last epoch's log line can show a different accuracy
+        summary = (f"best validation accuracy {acc:.1%} on {n_val} validation images (epoch {result.best_epoch}, "
+                   "the model kept)" if acc is not None else "no validation images")
         if result.cancelled:
             self._log(f"Stopped after {result.epochs_done} of {result.epochs} epochs; {summary}. "
                       "Resume it from “Resume a run…”.")

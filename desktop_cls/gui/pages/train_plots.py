@@ -12,6 +12,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QWidget
 
+from ..insight_views import PlotLegend, with_legend
+
 SMOOTHING = 0.9
 
 
@@ -29,12 +31,10 @@ class TrainingPlots(QWidget):
         self.loss_plot = pg.PlotWidget(title="Loss")
         self.loss_plot.setObjectName("lossPlot")
         self.loss_plot.setAccessibleName("Loss plot")
-        self.loss_plot.addLegend(offset=(-10, 10))
         self.loss_plot.setLabel("bottom", "epoch")
         self.acc_plot = pg.PlotWidget(title="Accuracy")
         self.acc_plot.setObjectName("accuracyPlot")
         self.acc_plot.setAccessibleName("Accuracy plot")
-        self.acc_plot.addLegend(offset=(-10, 10))
         self.acc_plot.setLabel("bottom", "epoch")
         self.acc_plot.setYRange(0, 1)
         self.lr_plot = pg.PlotWidget(title="Learning rate")
@@ -55,10 +55,14 @@ class TrainingPlots(QWidget):
                                                 symbol="s", symbolSize=6)
         self.curve_lr = self.lr_plot.plot(pen=pg.mkPen((90, 170, 90), width=2))
         self.compare_curves: list[Any] = []
+        self.loss_legend = PlotLegend(self.loss_plot, "lossLegend")
+        self.acc_legend = PlotLegend(self.acc_plot, "accuracyLegend")
+        self.loss_legend.sync()
+        self.acc_legend.sync()
         pl = QGridLayout(self)
         pl.setContentsMargins(0, 0, 0, 0)
-        pl.addWidget(self.loss_plot, 0, 0)
-        pl.addWidget(self.acc_plot, 0, 1)
+        pl.addWidget(with_legend(self.loss_plot, self.loss_legend), 0, 0)
+        pl.addWidget(with_legend(self.acc_plot, self.acc_legend), 0, 1)
         pl.addWidget(self.lr_plot, 1, 0, 1, 2)
         pl.setRowStretch(0, 3)
         pl.setRowStretch(1, 1)
@@ -104,6 +108,7 @@ class TrainingPlots(QWidget):
         for label, xs, ys in runs:
             pen = pg.mkPen(colours[len(self.compare_curves) % len(colours)], width=1.5, style=Qt.PenStyle.DashLine)
             self.compare_curves.append(self.acc_plot.plot(xs, ys, pen=pen, name=f"{label} (val)"))
+        self.acc_legend.sync()
 
     def add_batch(self, x: float, loss: float, lr: float) -> None:
         self._ema = loss if self._ema is None else SMOOTHING * self._ema + (1 - SMOOTHING) * loss

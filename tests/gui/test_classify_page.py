@@ -1,0 +1,83 @@
+"""Classify page defects found on first use: the threshold, Save CSV, and a folder that fails to open."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from tests.gui.conftest import open_and_wait
+
+
+def _classified(qtbot: object, window: object, trained_run: tuple[Path, Path], what: str) -> object:
+    run, data = trained_run
+    cp = window.classify_page  # type: ignore[attr-defined]
+    window.state.set_run(str(run))  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: cp.model_ready, timeout=60_000)  # type: ignore[attr-defined]
+    cp.classify_paths([str(data / what)])
+    qtbot.waitUntil(lambda: len(cp.predictions) == 10 and cp.files_button.isEnabled(),  # type: ignore[attr-defined]
+                    timeout=60_000)
+    return cp
+
+
+def test_changing_unknown_below_relabels_the_results_shown(qtbot: object, window: object,
+                                                          trained_run: tuple[Path, Path]) -> None:
+    cp = _classified(qtbot, window, trained_run, "dog")
+    before = [p.label for p in cp.predictions]
+    assert "unknown" not in before
+    confidences = [p.confidence for p in cp.predictions]
+    cut = sorted(confidences)[len(confidences) // 2]  # half the images fall below it
+    cp.threshold_spin.setValue(cut * 100 + 0.5)
+    t = cp.threshold_spin.value() / 100
+    shown = [cp.table.item(r, 1).text() for r in range(cp.table.rowCount())]
+    expected = [lab if c >= t else "unknown" for lab, c in zip(before, confidences, strict=True)]
+    assert "unknown" in expected and expected != before
+    assert shown == expected
+    assert [p.label for p in cp.predictions] == expected
+    row = cp.table.currentRow()
+    assert cp.preview_caption.text().startswith(expected[row])
+    cp.threshold_spin.setValue(0)  # the scores are kept: lowering it gives the classes back
+    assert [cp.table.item(r, 1).text() for r in range(cp.table.rowCount())] == before
+
+
+def test_save_csv_is_enabled_after_classify_images_and_writes_them(qtbot: object, window: object,
+                                                                  trained_run: tuple[Path, Path], tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    run, data = trained_run
+    cp = window.classify_page  # type: ignore[attr-defined]
+    window.state.set_run(str(run))  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: cp.model_ready, timeout=60_000)  # type: ignore[attr-defined]
+    files = [str(p) for p in sorted((data / "cat").iterdir())[:3]]
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: (files, ""))
+    qtbot.mouseClick(cp.files_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: len(cp.predictions) == 3, timeout=60_000)  # type: ignore[attr-defined]
+    assert cp.csv_button.isEnabled() and cp.copy_button.isEnabled()
+    out = tmp_path / "predictions.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    qtbot.mouseClick(cp.csv_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))  # spreadsheets want the BOM
+    assert [r["path"] for r in rows] == files
+    assert all(r["label"] in ("cat", "dog", "fish") for r in rows)
+
+
+def test_a_folder_that_fails_to_open_leaves_the_open_dataset_in_the_field(
+        qtbot: object, window: object, tiny_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_cls.gui.pages import dataset_page
+
+    errors: list[str] = []
+    monkeypatch.setattr(dataset_page, "show_error", lambda _w, _t, message, _d="": errors.append(message))
+    open_and_wait(qtbot, window, tiny_folder)
+    dp = window.dataset_page  # type: ignore[attr-defined]
+    opened = window.state.dataset  # type: ignore[attr-defined]
+    no_classes = tmp_path / "no_classes"
+    no_classes.mkdir()
+    dp.path_edit.setText(str(no_classes))
+    qtbot.keyClick(dp.path_edit, Qt.Key.Key_Return)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: bool(errors), timeout=30_000)  # type: ignore[attr-defined]
+    assert dp.path_edit.text() == opened.root
+    assert window.state.dataset is opened  # type: ignore[attr-defined]
+    assert opened.root in errors[0]  # the message says which dataset is still open

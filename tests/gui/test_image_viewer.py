@@ -1,0 +1,147 @@
+"""Every image can be seen large: the viewer itself, and each place that opens it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication
+
+from tests.gui.conftest import open_and_wait
+
+sklearn_images = pytest.importorskip("sklearn.datasets").__file__
+PHOTOS = Path(sklearn_images).parent / "images"  # real photos shipped with scikit-learn
+CHINA, FLOWER = PHOTOS / "china.jpg", PHOTOS / "flower.jpg"
+
+
+def _loaded(qtbot: object, viewer: object, size: tuple[int, int]) -> None:
+    qtbot.waitUntil(lambda: viewer.image_size() == size, timeout=10_000)  # type: ignore[attr-defined]
+
+
+def test_viewer_zooms_fits_steps_through_images_and_closes_on_escape(qtbot: object) -> None:
+    from desktop_cls.gui.image_viewer import ImageViewer
+
+    items = [(str(CHINA), "Class: temple"), (str(FLOWER), "Class: flower")]
+    viewer = ImageViewer(items, 0)
+    qtbot.addWidget(viewer)  # type: ignore[attr-defined]
+    viewer.resize(800, 600)
+    viewer.show()
+    _loaded(qtbot, viewer, (640, 427))
+    assert viewer.name_label.text() == "china.jpg"
+    assert viewer.caption_label.text() == "Class: temple"
+    assert viewer.path_label.text() == str(CHINA)
+    vp = viewer.view.viewport().size()
+    assert viewer.fit and viewer.zoom == pytest.approx(min(vp.width() / 640, vp.height() / 427))
+    qtbot.keyClick(viewer.view, Qt.Key.Key_1)  # type: ignore[attr-defined]
+    assert viewer.zoom == 1.0 and not viewer.fit
+    qtbot.keyClick(viewer.view, Qt.Key.Key_Plus)  # type: ignore[attr-defined]
+    assert viewer.zoom == pytest.approx(1.25)
+    qtbot.keyClick(viewer.view, Qt.Key.Key_F)  # type: ignore[attr-defined]
+    assert viewer.fit and viewer.zoom < 1.25
+    qtbot.keyClick(viewer.view, Qt.Key.Key_Right)  # type: ignore[attr-defined]
+    assert viewer.name_label.text() == "flower.jpg" and viewer.caption_label.text() == "Class: flower"
+    _loaded(qtbot, viewer, (640, 427))
+    assert not viewer.next_button.isEnabled()
+    qtbot.keyClick(viewer.view, Qt.Key.Key_Left)  # type: ignore[attr-defined]
+    assert viewer.index == 0 and not viewer.prev_button.isEnabled()
+    qtbot.keyClick(viewer.view, Qt.Key.Key_Escape)  # type: ignore[attr-defined]
+    assert not viewer.isVisible()
+
+
+def test_data_thumbnail_opens_in_the_viewer_on_enter(qtbot: object, window: object, tiny_folder: Path) -> None:
+    open_and_wait(qtbot, window, tiny_folder)
+    dp = window.dataset_page  # type: ignore[attr-defined]
+    dp.thumbs.setCurrentIndex(dp.thumb_model.index(3))
+    qtbot.keyClick(dp.thumbs, Qt.Key.Key_Return)  # type: ignore[attr-defined]
+    viewer = dp.viewer
+    path, cls = dp.thumb_model.items[3]
+    assert viewer.isVisible() and viewer.current_path() == path
+    assert viewer.caption_label.text() == f"Class: {cls}"
+    _loaded(qtbot, viewer, (16, 16))
+    assert viewer.zoom > 4  # a 16 px image is fitted to the window, not shown as a speck
+    viewer.close()
+
+
+def test_problem_row_opens_the_viewer_not_a_file_manager(qtbot: object, window: object, tiny_folder: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtGui import QDesktopServices
+
+    from desktop_cls.gui import image_viewer
+
+    launched: list[object] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: launched.append(url) or False)
+    monkeypatch.setattr(image_viewer.shutil, "which", lambda _tool: None)  # a machine without a file manager
+    monkeypatch.setattr(image_viewer.sys, "platform", "linux")
+    (tiny_folder / "dog" / "broken.png").write_bytes(b"not a png")
+    open_and_wait(qtbot, window, tiny_folder)
+    dp = window.dataset_page  # type: ignore[attr-defined]
+    dp.problem_table.setCurrentCell(0, 0)
+    qtbot.keyClick(dp.problem_table, Qt.Key.Key_Return)  # type: ignore[attr-defined]
+    viewer = dp.viewer
+    assert viewer.isVisible() and viewer.current_path().endswith("broken.png")
+    qtbot.waitUntil(lambda: "cannot be shown" in viewer.status_label.text(), timeout=10_000)  # type: ignore[attr-defined]
+    assert "corrupt" in viewer.caption_label.text() or "image" in viewer.caption_label.text()
+    assert not viewer.reveal_button.isVisibleTo(viewer)  # not offered where it cannot work
+    assert not launched
+    viewer.close()
+
+
+def test_show_in_folder_says_so_when_no_file_manager_opens(qtbot: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtGui import QDesktopServices
+    from PySide6.QtWidgets import QMessageBox, QWidget
+
+    from desktop_cls.gui import image_viewer
+
+    monkeypatch.setattr(image_viewer.shutil, "which", lambda tool: f"/usr/bin/{tool}")
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: False)  # the opener exists but fails
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *a: warnings.append(text))
+    parent = QWidget()
+    qtbot.addWidget(parent)  # type: ignore[attr-defined]
+    assert image_viewer.reveal_available()
+    assert image_viewer.reveal_in_folder(parent, str(CHINA)) is False
+    assert warnings and str(CHINA.parent) in warnings[0]
+
+
+def test_mistakes_and_their_heat_maps_open_large(qtbot: object, window: object) -> None:
+    from tests.gui.test_evaluate_page import synthetic_result
+
+    ev = window.evaluate_page  # type: ignore[attr-defined]
+    window.show_page("evaluate")  # type: ignore[attr-defined]
+    ev._show(synthetic_result())
+    QApplication.processEvents()
+    first = ev.shown[0]
+    heat = QImage(300, 200, QImage.Format.Format_RGB888)
+    heat.fill(Qt.GlobalColor.red)
+    ev.heatmap_check.blockSignals(True)  # no model to compute them with: hand the page one
+    ev.heatmap_check.setChecked(True)
+    ev.heatmap_check.blockSignals(False)
+    ev.heatmap_pictures[first[0]] = heat
+    ev.gallery.setCurrentIndex(ev.gallery_model.index(0))
+    qtbot.keyClick(ev.gallery, Qt.Key.Key_Return)  # type: ignore[attr-defined]
+    viewer = ev.viewer
+    classes = ev.result["classes"]
+    assert viewer.current_path() == first[0]
+    assert viewer.caption_label.text().startswith(f"True class: {classes[first[1]]} · predicted: {classes[first[2]]}")
+    assert viewer.image_size() == (300, 200)  # the heat map, not the file
+    viewer.close()
+
+
+def test_classified_images_open_large(qtbot: object, window: object, trained_run: tuple[Path, Path]) -> None:
+    run, data = trained_run
+    cp = window.classify_page  # type: ignore[attr-defined]
+    window.state.set_run(str(run))  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: cp.model_ready, timeout=60_000)  # type: ignore[attr-defined]
+    cp.classify_paths([str(data / "cat")])
+    qtbot.waitUntil(lambda: len(cp.predictions) == 10, timeout=60_000)  # type: ignore[attr-defined]
+    cp.table.setCurrentCell(2, 0)
+    qtbot.keyClick(cp.table, Qt.Key.Key_Return)  # type: ignore[attr-defined]
+    viewer = cp.viewer
+    assert viewer.current_path() == cp.predictions[2].path
+    assert viewer.caption_label.text().startswith(f"Predicted: {cp.predictions[2].label}")
+    viewer.close()
+    qtbot.mouseDClick(cp.preview, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    assert cp.viewer.isVisible() and cp.viewer.current_path() == cp.predictions[2].path
+    cp.viewer.close()

@@ -1,0 +1,93 @@
+"""The window on small laptop screens (1024x640, 1280x720) and what its panes show."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from tests.conftest import make_tiny_folder
+from tests.gui.conftest import open_and_wait
+
+TITLE_BAR = 40  # what a window manager's title bar and a panel take from a 640 px high screen
+
+
+def test_window_shrinks_to_fit_a_1024x640_screen_with_ten_classes(qtbot: object, window: object,
+                                                                 tmp_path: Path) -> None:
+    data = make_tiny_folder(tmp_path / "ten", classes=tuple(f"class_{i}" for i in range(10)), per_class=2)
+    open_and_wait(qtbot, window, data)
+    for key in window.pages:  # type: ignore[attr-defined]
+        window.show_page(key)  # type: ignore[attr-defined]
+        QApplication.processEvents()
+        hint = window.minimumSizeHint()  # type: ignore[attr-defined]
+        assert hint.width() <= 1024 and hint.height() <= 640 - TITLE_BAR, (key, hint)
+    window.resize(1024, 640 - TITLE_BAR)  # type: ignore[attr-defined]
+    QApplication.processEvents()
+    assert window.width() <= 1024 and window.height() <= 640 - TITLE_BAR  # type: ignore[attr-defined]
+
+
+def test_plot_legends_sit_beside_the_curves_not_on_them(qtbot: object, window: object) -> None:
+    from tests.gui.test_evaluate_page import DEMO_CLASSES, synthetic_result
+
+    window.resize(1280, 800)  # type: ignore[attr-defined]
+    tp = window.train_page  # type: ignore[attr-defined]
+    window.show_page("train")  # type: ignore[attr-defined]
+    QApplication.processEvents()
+    pairs = [(tp.plots.loss_plot, tp.plots.loss_legend, ["train (smoothed)", "train", "validation"]),
+             (tp.plots.acc_plot, tp.plots.acc_legend, ["train", "validation"])]
+    for plot, legend, names in pairs:
+        assert plot.getPlotItem().legend is None  # nothing drawn over the data
+        assert [e[0] for e in legend.entries()] == names
+        assert legend.isVisible() and not plot.geometry().intersects(legend.geometry())
+    ev = window.evaluate_page  # type: ignore[attr-defined]
+    window.show_page("evaluate")  # type: ignore[attr-defined]
+    ev._show(synthetic_result())
+    ev.right_tabs.setCurrentIndex(2)
+    QApplication.processEvents()
+    assert ev.curves.getPlotItem().legend is None
+    names = [e[0] for e in ev.curves_legend.entries()]
+    assert len(names) == 10 and all(n.startswith(f"{c} (AP ") for c, n in zip(DEMO_CLASSES, names, strict=True))
+    assert ev.curves_legend.isVisible() and not ev.curves.geometry().intersects(ev.curves_legend.geometry())
+
+
+def test_training_log_has_a_title_and_says_what_will_appear(window: object) -> None:
+    from PySide6.QtWidgets import QGroupBox
+
+    log = window.train_page.log  # type: ignore[attr-defined]
+    box = log.parentWidget()
+    assert isinstance(box, QGroupBox) and box.title() == "Training log"
+    assert not log.toPlainText() and "epoch" in log.placeholderText()
+
+
+def test_portrait_thumbnails_keep_their_two_line_captions(qtbot: object, tmp_path: Path) -> None:
+    from PIL import Image
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QListView
+
+    from desktop_cls.gui.thumbnails import ThumbnailModel
+
+    shapes = {"landscape": (120, 60), "portrait": (60, 120), "tall": (30, 300)}
+    paths = []
+    for name, size in shapes.items():
+        paths.append(str(tmp_path / f"{name}.png"))
+        Image.new("RGB", size, (200, 40, 40)).save(paths[-1])
+    model = ThumbnailModel(side=96)
+    view = QListView()
+    qtbot.addWidget(view)  # type: ignore[attr-defined]
+    model.configure_view(view)
+    view.resize(600, 300)
+    view.show()
+    caption = "horizontal_stripes → checkerboard 97%"  # wraps to two lines
+    model.set_items([(p, caption) for p in paths])
+    for p in paths:
+        model.index(paths.index(p)).data(Qt.ItemDataRole.DecorationRole)  # ask for every thumbnail
+    qtbot.waitUntil(lambda: all(p in model._cache for p in paths), timeout=10_000)  # type: ignore[attr-defined]
+    QApplication.processEvents()
+    two_lines = 96 + 2 * view.fontMetrics().height()
+    rects = [view.visualRect(model.index(i)) for i in range(len(paths))]
+    assert all(r.size() == rects[0].size() for r in rects)
+    assert rects[0].height() >= two_lines
+    for i in range(len(paths)):
+        pix = model.index(i).data(Qt.ItemDataRole.DecorationRole)
+        assert (pix.width(), pix.height()) == (96, 96)
+    model.shutdown()
