@@ -117,11 +117,11 @@ def _link_leaves_class(link: str, class_real: str, root_real: str) -> str | None
     return None
 
 
-def _walk_images(class_dir: Path, problems: list[Problem], root: Path | None = None) -> list[str]:
+def _walk_images(class_dir: Path, problems: list[Problem], dataset_root: Path | None = None) -> list[str]:
     """Image files under class_dir in ImageFolder's order (sorted roots, sorted names), loop-safe and
     label-safe: links to folders elsewhere on disk are followed, links up the tree or across classes are not."""
     class_real = os.path.realpath(class_dir)
-    root_real = os.path.realpath(root if root is not None else class_dir)
+    root_real = os.path.realpath(dataset_root if dataset_root is not None else class_dir)
     found: list[tuple[str, list[str]]] = []
     seen: set[tuple[int, int]] = set()
     stack = [str(class_dir)]
