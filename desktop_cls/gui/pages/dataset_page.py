@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from desktop_cls.core.errors import UserError
 
 from ..dialogs import show_error
+from ..problem_preview import ProblemPreview, confirm_many
 from ..state import AppState
 from ..tasks import Task, TaskRunner
 from ..thumbnails import ThumbnailModel
@@ -152,6 +153,8 @@ class DatasetPage(QWidget):
         self.problem_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.problem_table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.problem_table.cellDoubleClicked.connect(self._problem_activated)
+        self.problem_table.itemSelectionChanged.connect(self._problem_selected)
+        self.problem_preview = ProblemPreview()
 
         self.fix_duplicates = _button("Trash duplicate copies", "trashDuplicatesButton",
                                       "Keep one image of each duplicate set; the others go to the trash (undoable)")
@@ -171,6 +174,7 @@ class DatasetPage(QWidget):
         pl = QVBoxLayout(problems_box)
         pl.setContentsMargins(0, 0, 0, 0)
         pl.addWidget(self.problem_table, 1)
+        pl.addWidget(self.problem_preview)
         fixes = QHBoxLayout()
         for b in (self.fix_duplicates, self.fix_unreadable, self.fix_selected, self.move_selected, self.undo_fix):
             fixes.addWidget(b)
@@ -338,7 +342,17 @@ class DatasetPage(QWidget):
             self.problem_table.setItem(row, 0, f)
             self.problem_table.setItem(row, 1, QTableWidgetItem(p.kind.replace("_", " ")))
             self.problem_table.setItem(row, 2, QTableWidgetItem(p.message))
+        self.problem_preview.clear()
         self.tabs.setTabText(1, f"Problems ({len(probs)})" if probs else "Problems")
+
+    def _problem_selected(self) -> None:
+        rows = sorted({i.row() for i in self.problem_table.selectedIndexes()})
+        if self.index is None or not rows or rows[0] >= len(self.index.problems):
+            self.problem_preview.clear()
+            return
+        index = self.index
+        where = {s.path: f"class '{index.classes[s.label]}', {s.split} split" for s in index.samples}
+        self.problem_preview.show_problem(index.problems[rows[0]], lambda path: where.get(path, ""))
 
     def _fill_thumbnails(self) -> None:
         if self.index is None:
@@ -366,7 +380,7 @@ class DatasetPage(QWidget):
         if ws is None or self.index is None:
             return
         paths = sorted({p.path for p in self.index.problems if p.kind in kinds and Path(p.path).is_file()})
-        if paths:
+        if paths and confirm_many(self, paths, len(self.index.samples)):
             self._workspace_do(ws.trash, paths)
 
     def _selected_problem_files(self) -> list[str]:
@@ -380,7 +394,8 @@ class DatasetPage(QWidget):
     def _trash_selected(self) -> None:
         ws = self.state.workspace
         paths = self._selected_problem_files()
-        if ws is not None and paths:
+        size = len(self.index.samples) if self.index is not None else 0
+        if ws is not None and paths and confirm_many(self, paths, size):
             self._workspace_do(ws.trash, paths)
 
     def _move_selected(self) -> None:
