@@ -184,7 +184,7 @@ COPIES: dict[str, Callable[[Image.Image, random.Random], Image.Image | bytes]] =
 
 
 def plant_copies(originals: list[Path], out_dir: Callable[[Path], Path], per_kind: int, seed: int = 0,
-                 kinds: tuple[str, ...] = tuple(COPIES)) -> dict[Path, tuple[str, Path]]:
+                 kinds: tuple[str, ...] = tuple(COPIES), tag: str = "copy") -> dict[Path, tuple[str, Path]]:
     """Writes per_kind copies of each kind of randomly chosen originals; returns copy -> (kind, original).
 
     out_dir(original) names the folder a copy goes to (its own class, another class, another split).
@@ -200,9 +200,9 @@ def plant_copies(originals: list[Path], out_dir: Callable[[Path], Path], per_kin
         folder = out_dir(orig)
         folder.mkdir(parents=True, exist_ok=True)
         if isinstance(made, bytes):
-            dst = folder / f"copy_{kind}_{n:04d}.jpg"
+            dst = folder / f"{tag}_{kind}_{n:04d}.jpg"
             dst.write_bytes(made)
         else:
-            dst = save_png(made, folder / f"copy_{kind}_{n:04d}.png")
+            dst = save_png(made, folder / f"{tag}_{kind}_{n:04d}.png")
         planted[dst] = (kind, orig)
     return planted

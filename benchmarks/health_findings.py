@@ -40,7 +40,7 @@ def measure(name: str, root: Path, originals: list[Path]) -> dict[str, Any]:
     half = len(originals) // 2
     planted = hc.plant_copies(originals[:half], lambda o: o.parent, per_kind=6, seed=1)
     crossed = hc.plant_copies(originals[half:], lambda o: o.parent.with_name(
-        classes[(classes.index(o.parent.name) + 1) % len(classes)]), per_kind=3, seed=2)
+        classes[(classes.index(o.parent.name) + 1) % len(classes)]), per_kind=3, seed=2, tag="other")
     after, _, _, _ = _findings(root)
     pairs = {frozenset({p.path, str(p.duplicate_of)}): p.kind for p in after}
     recall: dict[str, list[int]] = {}

@@ -59,7 +59,7 @@ def test_planted_copies_among_digits_are_found(digits_root: Path, tmp_path: Path
     originals = sorted(root.rglob("*.png"))
     same_class = hc.plant_copies(originals[::2], lambda o: o.parent, per_kind=2, seed=3, kinds=REQUIRED)
     other_class = hc.plant_copies(originals[1::2], lambda o: o.parent.with_name(str((int(o.parent.name) + 1) % 10)),
-                                  per_kind=1, seed=4, kinds=REQUIRED)
+                                  per_kind=1, seed=4, kinds=REQUIRED, tag="other")
     found = copy_findings(root)
     kinds = {h: "near_duplicate" for h in REQUIRED} | {"exact": "duplicate"}
     assert_all_found([p for p in found if {Path(p.path), Path(str(p.duplicate_of))} & set(same_class)], same_class,

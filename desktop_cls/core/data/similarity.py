@@ -23,8 +23,8 @@ MAX_SIDE = 64  # comparison resolution cap: the smaller image's own size up to t
 PREP_BLUR = 0.7  # px at the comparison size: JPEG noise and resampling differ most in the finest detail
 MAX_SHIFT = 0.12  # how far the aligned frame's centre may move (share of the frame); its scale 1.5x as far
 MIN_OVERLAP = 0.75  # share of the picture both images must show after alignment
-MAX_DIFFERENCE = 0.09  # residual RMS / picture contrast over the whole overlap
-MAX_TILE_DIFFERENCE = 0.25  # ... and in the worst of the 4x4 tiles (a local change is a different picture)
+MAX_DIFFERENCE = 0.10  # residual RMS / picture contrast over the whole overlap
+MAX_TILE_DIFFERENCE = 0.28  # ... and in the worst of the 4x4 tiles (a local change is a different picture)
 CANDIDATE_COSINE = 0.80  # descriptors at least this similar are compared
 CANDIDATES_PER_IMAGE = 6
 
