@@ -18,6 +18,7 @@ from .widgets import load_thumbnail
 SIDE = 160
 MANY_FILES = 50  # a fix that moves more files than this (or more than MANY_SHARE of the dataset) asks first
 MANY_SHARE = 0.02
+FEW_FILES = 5  # ... but a handful of files never asks, however small the dataset
 
 
 class ProblemPreview(QWidget):
@@ -91,7 +92,7 @@ def _limit() -> float:
 
 def confirm_many(parent: QWidget, paths: list[str], dataset_size: int) -> bool:
     """A fix that would move many files shows how many and a sample, and asks; a few files just go."""
-    if len(paths) <= MANY_FILES and len(paths) <= MANY_SHARE * max(dataset_size, 1):
+    if len(paths) <= FEW_FILES or (len(paths) <= MANY_FILES and len(paths) <= MANY_SHARE * max(dataset_size, 1)):
         return True
     sample = "\n".join(f"  {Path(p).parent.name}/{Path(p).name}" for p in paths[:8])
     more = parent.tr("\n  … and {0:,} more").format(len(paths) - 8) if len(paths) > 8 else ""
