@@ -10,6 +10,7 @@ import json
 import math
 import signal
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -19,8 +20,10 @@ from desktop_cls.core.errors import UserError
 from . import __version__
 from .cli_progress import Progress as _Progress
 
+EXIT_FINDINGS = 1  # scan --fail-on: a finding of a listed kind
 EXIT_USER_ERROR = 2
 EXIT_INTERRUPTED = 130
+HEALTH_ONLY_KINDS = frozenset({"duplicate", "near_duplicate", "label_conflict", "leak", "imbalance", "too_small"})
 TRUST_HELP = "allow opening TorchScript files (they contain code: only from sources you trust)"
 
 
@@ -41,9 +44,36 @@ def _print_json(obj: Any) -> None:
 
 
 # ---- commands ----------------------------------------------------------------------------------
+def _fail_on_kinds(text: str | None) -> set[str]:
+    from desktop_cls.core.data.health import PROBLEM_KINDS
+
+    if not text:
+        return set()
+    kinds = {k.strip() for k in text.split(",") if k.strip()}
+    if "any" in kinds:
+        return set(PROBLEM_KINDS)
+    unknown = sorted(kinds - set(PROBLEM_KINDS))
+    if unknown:
+        raise UserError(f"--fail-on: unknown kind(s) {', '.join(unknown)}; choose from any, {', '.join(PROBLEM_KINDS)}")
+    return kinds
+
+
+def _scan_exit_code(idx: Any, fail_on: set[str]) -> int:
+    tripped = Counter(p.kind for p in idx.problems if p.kind in fail_on)
+    if not tripped:
+        return 0
+    sys.stderr.write("desktop-cls: scan found " + ", ".join(f"{n} {k}" for k, n in sorted(tripped.items()))
+                     + " (--fail-on)\n")
+    return EXIT_FINDINGS
+
+
 def cmd_scan(args: argparse.Namespace) -> int:
     from desktop_cls.core.data.dataset import scan
 
+    fail_on = _fail_on_kinds(args.fail_on)
+    if args.quick and fail_on & HEALTH_ONLY_KINDS:
+        raise UserError("--fail-on " + ", ".join(sorted(fail_on & HEALTH_ONLY_KINDS))
+                        + " needs the full scan: drop --quick")
     pr = _Progress()
     idx = scan(args.dir, val_fraction=args.val_split, seed=args.seed, verify="header" if args.quick else "full",
                progress=pr.progress)
@@ -58,7 +88,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
                      "problems": s["problems"], "layout": s["layout"], "splits": s["splits"],
                      "unlabeled": s["unlabeled"], "fingerprint": idx.fingerprint["sha256"],
                      "typical_image_size": s["typical_image_size"]})
-        return 0
+        return _scan_exit_code(idx, fail_on)
     size = f", typically {idx.typical_size[0]}×{idx.typical_size[1]} px" if idx.typical_size else ""
     print(f"{idx.root}: {s['num_images']} images in {len(idx.classes)} classes ({idx.layout.replace('_', ' ')})"
           + size)
@@ -74,7 +104,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
         print(f"{len(idx.problems)} problem(s):")
         for p in idx.problems:
             print(f"  [{p.kind}] {p.path}: {p.message}")
-    return 0
+    return _scan_exit_code(idx, fail_on)
 
 
 def _split_source(idx: Any) -> str:
@@ -450,6 +480,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--seed", type=int, default=0)
     s.add_argument("--quick", action="store_true",
                    help="check file headers only: no decoding, no duplicate or health checks")
+    s.add_argument("--fail-on", metavar="KINDS",
+                   help="exit 1 when a finding of these kinds is present (comma-separated, e.g. "
+                        "corrupt,duplicate,near_duplicate,leak,label_conflict; 'any' for all kinds)")
     s.set_defaults(func=cmd_scan)
 
     t = sub.add_parser("train", help="train a model on a folder (one sub-folder per class)")

@@ -2,7 +2,8 @@
 
 Class names and indices match torchvision's ImageFolder on the same folder, except that hidden
 files and folders are never classes or samples, an empty class is reported instead of fatal,
-and symlink loops end.
+and symlink loops end. A folder link inside a class that leads up the tree or into another
+class is reported (`symlink_loop`) and not followed, so no image is counted under the wrong class.
 """
 
 from __future__ import annotations
@@ -105,8 +106,22 @@ def _hidden(name: str) -> bool:
     return name.startswith(".") or name.lower() in IGNORED_NAMES
 
 
-def _walk_images(class_dir: Path, problems: list[Problem]) -> list[str]:
-    """Image files under class_dir in ImageFolder's order (sorted roots, sorted names), loop-safe."""
+def _link_leaves_class(link: str, class_real: str, root_real: str) -> str | None:
+    """Why a folder link inside a class must not be followed, or None: a link up to the class folder or one
+    of its ancestors, or over into another folder of the dataset, would count other classes' images here."""
+    target = os.path.realpath(link)
+    if os.path.commonpath([target, class_real]) == target:
+        return f"link to {target}, a folder that holds this class folder"
+    if os.path.commonpath([target, root_real]) == root_real and os.path.commonpath([target, class_real]) != class_real:
+        return f"link into {os.path.relpath(target, root_real)} of this dataset"
+    return None
+
+
+def _walk_images(class_dir: Path, problems: list[Problem], dataset_root: Path | None = None) -> list[str]:
+    """Image files under class_dir in ImageFolder's order (sorted roots, sorted names), loop-safe and
+    label-safe: links to folders elsewhere on disk are followed, links up the tree or across classes are not."""
+    class_real = os.path.realpath(class_dir)
+    root_real = os.path.realpath(dataset_root if dataset_root is not None else class_dir)
     found: list[tuple[str, list[str]]] = []
     seen: set[tuple[int, int]] = set()
     stack = [str(class_dir)]
@@ -129,7 +144,13 @@ def _walk_images(class_dir: Path, problems: list[Problem]) -> list[str]:
                         continue
                     try:
                         if e.is_dir(follow_symlinks=True):
-                            stack.append(os.path.join(d, e.name))
+                            sub = os.path.join(d, e.name)
+                            why = _link_leaves_class(sub, class_real, root_real) if e.is_symlink() else None
+                            if why is not None:
+                                problems.append(Problem(sub, "symlink_loop", f"{why}: not followed, so its images "
+                                                        f"are not counted as '{class_dir.name}'"))
+                                continue
+                            stack.append(sub)
                         elif not is_image_name(e.name, extra=True):
                             continue
                         elif not e.is_file(follow_symlinks=True):
@@ -378,7 +399,7 @@ def _list_labelled(root: Path, layout: str, problems: list[Problem]
     if layout != "split_folders":
         class_names = _class_dirs(root, problems)
         for cname in class_names:
-            labelled.extend((p, cname, "train") for p in _walk_images(root / cname, problems))
+            labelled.extend((p, cname, "train") for p in _walk_images(root / cname, problems, root))
         return labelled, class_names, _loose_images(root)
     split_dirs = {n.lower(): n for n in _class_dirs(root)}
     class_names = _class_dirs(root / split_dirs["train"], problems)
@@ -391,7 +412,7 @@ def _list_labelled(root: Path, layout: str, problems: list[Problem]
                 problems.append(Problem(str(sdir / cname), "unknown_class",
                                         f"class '{cname}' is not in train/; its images are left out"))
                 continue
-            labelled.extend((p, cname, split_name) for p in _walk_images(sdir / cname, problems))
+            labelled.extend((p, cname, split_name) for p in _walk_images(sdir / cname, problems, root))
     return labelled, class_names, []
 
 

@@ -1,59 +1,65 @@
 """Dataset health: exact and near duplicates, label conflicts, train/val leaks, imbalance, tiny images.
 
-Exact duplicates share their decoded pixels (any file name or format). Near duplicates share a
-perceptual hash (DCT of a 32x32 grayscale thumbnail, 64 bits) within a few bits: re-encoded,
-resized or slightly recompressed copies. Hashes are cached by path, size and mtime, so a rescan of an
-unchanged folder only reads the cache.
+Exact duplicates share their decoded pixels (any file name or format). A near duplicate is the same
+picture up to re-encoding, resizing, a small crop or border and a brightness/contrast change: small
+descriptors only nominate candidate pairs, and each pair is proven by comparing the two pictures
+themselves, aligned (core/data/similarity.py). Label conflicts and leaks are duplicates or proven near
+duplicates across classes or splits. Each finding carries its evidence: `difference` (0 for the same
+pixels) and the file it copies. Hashes are cached by path, size and mtime and verdicts by the pair of
+pixel hashes, so a rescan of an unchanged folder reads no image.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import itertools
 import json
 import os
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
+from typing import Any
 
 import numpy as np
-from PIL import Image
 
+from desktop_cls.core.data import similarity
 from desktop_cls.core.data.dataset import DatasetIndex, Problem, Sample
-from desktop_cls.core.data.imaging import load_rgb, or_load_error
+from desktop_cls.core.data.imaging import load_rgb
 from desktop_cls.core.errors import ImageLoadError
 from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
 from desktop_cls.core.storage import user_cache_dir, write_json
 
-NEAR_BITS = 6  # Hamming distance between perceptual hashes that counts as "the same picture"
-NEAR_COLOUR = 16.0  # ... and the mean difference of their 4x4 colour thumbnails (0-255) must stay below this
 IMBALANCE_RATIO = 3.0
 TOO_SMALL_PX = 16
 PROBLEM_KINDS = ("corrupt", "not_image", "too_large", "unreadable", "missing", "unsupported_format",
                  "symlink_loop", "unknown_class", "empty_class", "duplicate", "near_duplicate",
                  "label_conflict", "leak", "imbalance", "too_small")
+COPY_KINDS = ("duplicate", "near_duplicate", "label_conflict", "leak")
+_VERDICTS = f"v1 {similarity.MAX_DIFFERENCE} {similarity.MAX_TILE_DIFFERENCE} {similarity.MAX_SHIFT}"
+_WORKERS = min(16, (os.cpu_count() or 2) + 2)
+SPLIT_WORDS = {"train": "training", "val": "validation", "test": "test"}
 
-_N = 32
-_DCT = np.cos(np.pi / _N * (np.arange(_N)[:, None] * (np.arange(_N)[None, :] + 0.5)))
+
+@dataclass(frozen=True, slots=True)
+class Finding(Problem):
+    """A copy finding with its evidence: how different the two pictures are once aligned (0 = same pixels)."""
+
+    difference: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        d = Problem.to_dict(self)
+        d["difference"] = round(self.difference, 4)
+        return d
 
 
 @dataclass(frozen=True)
 class ImageHash:
     pixels: str  # sha1 of the decoded RGB pixels and their shape
-    phash: int  # 64-bit perceptual hash
+    descriptor: str  # blurred 12x12 grayscale thumbnail, hex: nominates look-alike candidates
     width: int
     height: int
-    colours: str  # 4x4 RGB thumbnail, hex: two pictures with the same layout in other colours differ here
-
-
-def perceptual_hash(im: Image.Image) -> int:
-    g = np.asarray(im.convert("L").resize((_N, _N), Image.Resampling.LANCZOS), dtype=np.float64)
-    d = (_DCT @ g @ _DCT.T)[:8, :8].flatten()[1:]  # low frequencies, without the DC term
-    bits = d > np.median(d)
-    return int(sum(1 << i for i, b in enumerate(bits) if b))
 
 
 def hash_image(path: str) -> ImageHash:
@@ -61,16 +67,18 @@ def hash_image(path: str) -> ImageHash:
     arr = np.asarray(im)
     h = hashlib.sha1(f"{arr.shape}".encode())
     h.update(arr.tobytes())
-    colours = im.resize((4, 4), Image.Resampling.BOX).tobytes().hex()
-    return ImageHash(h.hexdigest(), perceptual_hash(im), im.width, im.height, colours)
+    return ImageHash(h.hexdigest(), similarity.descriptor(im).hex(), im.width, im.height)
+
+
+def _cache_file(root: str, suffix: str) -> Path:
+    return user_cache_dir() / "hashes" / f"{hashlib.sha1(root.encode()).hexdigest()[:16]}{suffix}.json"
 
 
 class HashCache:
     """path -> (size, mtime_ns, hash), one JSON file per dataset folder in the user cache."""
 
     def __init__(self, root: str) -> None:
-        key = hashlib.sha1(root.encode()).hexdigest()[:16]
-        self.path = user_cache_dir() / "hashes" / f"{key}.json"
+        self.path = _cache_file(root, "")
         try:
             self.data: dict[str, list[object]] = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -79,32 +87,61 @@ class HashCache:
 
     def get(self, path: str) -> ImageHash | None:
         entry = self.data.get(path)
-        if entry is None:
+        if not isinstance(entry, list) or len(entry) != 6:  # other lengths: an older format, hashed again
             return None
         try:
             st = os.stat(path)
         except OSError:
             return None
-        if len(entry) != 7:
-            return None
-        size, mtime, pix, ph, w, h, colours = entry
+        size, mtime, pix, desc, w, h = entry
         if size != st.st_size or mtime != st.st_mtime_ns:
             return None
-        return ImageHash(str(pix), int(ph), int(w), int(h), str(colours))  # type: ignore[call-overload]
+        return ImageHash(str(pix), str(desc), int(w), int(h))  # type: ignore[call-overload]
 
     def put(self, path: str, value: ImageHash) -> None:
         try:
             st = os.stat(path)
         except OSError:
             return
-        self.data[path] = [st.st_size, st.st_mtime_ns, value.pixels, value.phash, value.width, value.height,
-                           value.colours]
+        self.data[path] = [st.st_size, st.st_mtime_ns, value.pixels, value.descriptor, value.width, value.height]
         self.dirty = True
 
     def save(self) -> None:
         if self.dirty:
             with contextlib.suppress(OSError):  # a cache is an optimisation
                 write_json(self.path, self.data)
+
+
+class VerdictCache:
+    """(pixel hash, pixel hash) -> difference of the aligned pair, or None when not the same picture.
+
+    Keyed by content, so renaming or moving files keeps the verdicts; thrown away when the rules change.
+    """
+
+    def __init__(self, root: str) -> None:
+        self.path = _cache_file(root, ".pairs")
+        try:
+            raw = json.loads(self.path.read_text(encoding="utf-8"))
+            self.data: dict[str, float | None] = raw["pairs"] if raw.get("rules") == _VERDICTS else {}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            self.data = {}
+        self.dirty = False
+
+    @staticmethod
+    def key(a: ImageHash, b: ImageHash) -> str:
+        return "|".join(sorted((a.pixels, b.pixels)))
+
+    def save(self) -> None:
+        if self.dirty:
+            with contextlib.suppress(OSError):
+                write_json(self.path, {"rules": _VERDICTS, "pairs": self.data})
+
+
+def _hash_or_error(path: str) -> ImageHash | ImageLoadError:
+    try:
+        return hash_image(path)
+    except ImageLoadError as e:
+        return e
 
 
 def compute_hashes(samples: list[Sample], root: str, progress: ProgressFn = no_progress,
@@ -119,16 +156,15 @@ def compute_hashes(samples: list[Sample], root: str, progress: ProgressFn = no_p
         else:
             todo.append(s.path)
     problems: list[Problem] = []
-    with ThreadPoolExecutor(max_workers=min(16, (os.cpu_count() or 2) + 2)) as pool:
-        results = pool.map(partial(or_load_error, hash_image), todo, chunksize=16)
-        for i, (path, result) in enumerate(zip(todo, results, strict=True), 1):
+    with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
+        for i, (path, result) in enumerate(zip(todo, pool.map(_hash_or_error, todo, chunksize=16), strict=True), 1):
             if isinstance(result, ImageLoadError):
                 problems.append(Problem(path, result.kind, result.message))
             else:
                 hashes[path] = result
                 cache.put(path, result)
             if i % 32 == 0 or i == len(todo):
-                progress(i, len(todo), "comparing images")
+                progress(i, len(todo), "reading images")
                 if cancel is not None and cancel.is_set():
                     cache.save()
                     cancel.raise_if_set()
@@ -136,79 +172,96 @@ def compute_hashes(samples: list[Sample], root: str, progress: ProgressFn = no_p
     return hashes, problems
 
 
-def _near_pairs(phashes: np.ndarray, max_bits: int) -> list[tuple[int, int]]:
-    """Pairs within max_bits: two hashes that close agree exactly on at least one of 9 chunks (pigeonhole)."""
-    chunks = 9
-    bounds = np.linspace(0, 64, chunks + 1).astype(int)
-    seen: set[tuple[int, int]] = set()
-    out = []
-    for lo, hi in itertools.pairwise(bounds):
-        keys = (phashes >> np.uint64(lo)) & np.uint64((1 << (hi - lo)) - 1)
-        buckets: dict[int, list[int]] = defaultdict(list)
-        for i, k in enumerate(keys.tolist()):
-            buckets[k].append(i)
-        for members in buckets.values():
-            if len(members) < 2:
-                continue
-            m = np.asarray(members)
-            x = np.ascontiguousarray(phashes[m][:, None] ^ phashes[m][None, :])
-            dist = np.unpackbits(x.view(np.uint8).reshape(len(m), len(m), 8), axis=2).sum(axis=2)
-            ii, jj = np.nonzero(np.triu(dist <= max_bits, k=1))
-            for a, b in zip(m[ii].tolist(), m[jj].tolist(), strict=True):
-                if (a, b) not in seen:
-                    seen.add((a, b))
-                    out.append((a, b))
-    return out
+def _prove(pair: tuple[str, str]) -> float | None:
+    """The pair's difference if it is the same picture, else None (unreadable now: not proven)."""
+    try:
+        m = similarity.compare(load_rgb(pair[0]), load_rgb(pair[1]))
+    except ImageLoadError:
+        return None
+    return round(m.difference, 4) if m.same else None
 
 
-SPLIT_WORDS = {"train": "training", "val": "validation", "test": "test"}
+def proven_near_pairs(firsts: list[str], hashes: dict[str, ImageHash], root: str,
+                      progress: ProgressFn = no_progress, cancel: CancelToken | None = None,
+                      prove: Callable[[tuple[str, str]], float | None] = _prove) -> dict[tuple[int, int], float]:
+    """Candidate pairs among the distinct pictures, each proven (or not) by comparing the pixels."""
+    if len(firsts) < 2:
+        return {}
+    desc = np.array([np.frombuffer(bytes.fromhex(hashes[p].descriptor), dtype=np.uint8) for p in firsts])
+    pairs = similarity.candidate_pairs(desc)
+    cache = VerdictCache(root)
+    verdicts: dict[tuple[int, int], float | None] = {}
+    todo = []
+    for a, b in pairs:
+        key = cache.key(hashes[firsts[a]], hashes[firsts[b]])
+        if key in cache.data:
+            verdicts[(a, b)] = cache.data[key]
+        else:
+            todo.append((a, b))
+    with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
+        results = pool.map(prove, [(firsts[a], firsts[b]) for a, b in todo], chunksize=8)
+        for i, ((a, b), verdict) in enumerate(zip(todo, results, strict=True), 1):
+            verdicts[(a, b)] = verdict
+            cache.data[cache.key(hashes[firsts[a]], hashes[firsts[b]])] = verdict
+            cache.dirty = True
+            if i % 16 == 0 or i == len(todo):
+                progress(i, len(todo), "comparing look-alike images")
+                if cancel is not None and cancel.is_set():
+                    cache.save()
+                    cancel.raise_if_set()
+    cache.save()
+    return {pair: d for pair, d in verdicts.items() if d is not None}
 
 
-def check_health(index: DatasetIndex, progress: ProgressFn = no_progress, cancel: CancelToken | None = None,
-                 near_bits: int = NEAR_BITS) -> list[Problem]:
-    """Findings for a scanned dataset, in addition to the scan's own problems: exact and near duplicates
-    (within near_bits of the perceptual hash), the same image under two classes, train/validation
-    leaks, class imbalance, tiny images, and files that cannot be read. Hashes are cached per file.
-    progress is called from this thread; cancel raises CancelledError."""
+def _relation(index: DatasetIndex, by_path: dict[str, Sample], a: str, b: str, difference: float | None) -> Finding:
+    """b is a copy of a: a conflict across classes, a leak across splits, else a duplicate to thin out."""
+    sa, sb = by_path[a], by_path[b]
+    ca, cb = index.classes[sa.label], index.classes[sb.label]
+    near = difference is not None
+    what = (f"a near copy of {a} ({difference:.1%} different once aligned)" if near
+            else f"the same image as {a}")
+    diff = difference or 0.0
+    if sa.label != sb.label:
+        return Finding(b, "label_conflict", f"{what} but labelled '{ca}' there and '{cb}' here; "
+                       "keep it in one class", duplicate_of=a, difference=diff)
+    if sa.split != sb.split:
+        # the inflated score is the held-out one (validation or test), whichever copy is listed first
+        held = "test" if "test" in (sa.split, sb.split) else "validation"
+        return Finding(b, "leak", f"{what} in the {SPLIT_WORDS.get(sa.split, sa.split)} split: the {held} score "
+                       "is inflated; remove one copy", duplicate_of=a, difference=diff)
+    kind = "near_duplicate" if near else "duplicate"
+    return Finding(b, kind, f"{what}; keep one of them", duplicate_of=a, difference=diff)
+
+
+def copy_findings(index: DatasetIndex, hashes: dict[str, ImageHash], usable: Iterable[str],
+                  progress: ProgressFn = no_progress, cancel: CancelToken | None = None) -> list[Finding]:
+    """Exact copies (same pixels), then proven near copies among the rest; each file reported once."""
+    by_path = {s.path: s for s in index.samples}
+    groups: dict[str, list[str]] = defaultdict(list)
+    for p in usable:
+        groups[hashes[p].pixels].append(p)
+    found: list[Finding] = []
+    reported: set[str] = set()
+    for members in groups.values():
+        for other in members[1:]:
+            found.append(_relation(index, by_path, members[0], other, None))
+            reported.add(other)
+    firsts = [m[0] for m in groups.values()]
+    for (a, b), difference in sorted(proven_near_pairs(firsts, hashes, index.root, progress, cancel).items()):
+        if firsts[b] not in reported:
+            found.append(_relation(index, by_path, firsts[a], firsts[b], difference))
+            reported.add(firsts[b])
+    return found
+
+
+def check_health(index: DatasetIndex, progress: ProgressFn = no_progress,
+                 cancel: CancelToken | None = None) -> list[Problem]:
+    """Findings for a scanned dataset, in addition to the scan's own problems."""
     samples = list(index.samples)
     hashes, problems = compute_hashes(samples, index.root, progress, cancel)
     by_path = {s.path: s for s in samples}
     usable = [s.path for s in samples if s.path in hashes]
-    reported: set[str] = set()
-
-    def relation(a: str, b: str, near: bool) -> Problem:
-        sa, sb = by_path[a], by_path[b]
-        ca, cb = index.classes[sa.label], index.classes[sb.label]
-        what = "a near copy of" if near else "the same image as"
-        if sa.label != sb.label:
-            return Problem(b, "label_conflict", f"{what} {a} but labelled '{cb}' there and '{ca}' here; "
-                           "keep it in one class", duplicate_of=a)
-        if sa.split != sb.split:
-            # the inflated score is the held-out one (validation or test), whichever copy is listed first
-            held = "test" if "test" in (sa.split, sb.split) else "validation"
-            return Problem(b, "leak", f"{what} {a} in the {SPLIT_WORDS.get(sa.split, sa.split)} split: the "
-                           f"{held} score is inflated; remove one copy", duplicate_of=a)
-        kind = "near_duplicate" if near else "duplicate"
-        return Problem(b, kind, f"{what} {a}; keep one of them", duplicate_of=a)
-
-    groups: dict[str, list[str]] = defaultdict(list)
-    for p in usable:
-        groups[hashes[p].pixels].append(p)
-    for members in groups.values():
-        for other in members[1:]:
-            problems.append(relation(members[0], other, near=False))
-            reported.add(other)
-    firsts = [m[0] for m in groups.values()]
-    if len(firsts) > 1:
-        ph = np.array([hashes[p].phash for p in firsts], dtype=np.uint64)
-        colours = np.array([np.frombuffer(bytes.fromhex(hashes[p].colours), dtype=np.uint8) for p in firsts],
-                           dtype=np.float32)
-        for a, b in sorted(_near_pairs(ph, near_bits)):
-            if np.abs(colours[a] - colours[b]).mean() > NEAR_COLOUR:
-                continue  # same layout, different picture (e.g. two checkerboards in other colours)
-            if firsts[b] not in reported:
-                problems.append(relation(firsts[a], firsts[b], near=True))
-                reported.add(firsts[b])
+    problems.extend(copy_findings(index, hashes, usable, progress, cancel))
     for p in usable:
         h = hashes[p]
         if min(h.width, h.height) < TOO_SMALL_PX:

@@ -27,13 +27,18 @@ def per_class_scores(cm: np.ndarray, classes: tuple[str, ...] | list[str]) -> di
                 "support": int(support[i])} for i, c in enumerate(classes)}
 
 
-def averages(per_class: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+def averages(per_class: dict[str, dict[str, float]],
+             predicted: np.ndarray | None = None) -> dict[str, dict[str, float]]:
+    """Macro and support-weighted means. Macro counts the classes that occur among the true labels or the
+    predictions (scikit-learn's default labels): a class predicted but absent scores 0 and pulls it down."""
     rows = list(per_class.values())
     support = np.array([r["support"] for r in rows], dtype=np.float64)
+    present = support > 0
+    if predicted is not None:
+        present |= np.asarray(predicted) > 0
     out: dict[str, dict[str, float]] = {}
     for key in ("precision", "recall", "f1"):
         vals = np.array([r[key] for r in rows])
-        present = support > 0
         out.setdefault("macro", {})[key] = float(vals[present].mean()) if present.any() else 0.0
         out.setdefault("weighted", {})[key] = float((vals * support).sum() / support.sum()) if support.sum() else 0.0
     out["macro"]["support"] = out["weighted"]["support"] = int(support.sum())
@@ -41,14 +46,16 @@ def averages(per_class: dict[str, dict[str, float]]) -> dict[str, dict[str, floa
 
 
 def top_k_accuracy(y_true: np.ndarray, probs: np.ndarray, k: int) -> float:
+    """Share of images whose class is among the k highest scores; ties broken as scikit-learn does."""
     if len(y_true) == 0:
         return float("nan")
     k = min(k, probs.shape[1])
-    top = np.argsort(-probs, axis=1)[:, :k]
+    top = np.argsort(probs, axis=1, kind="stable")[:, ::-1][:, :k]
     return float((top == y_true[:, None]).any(axis=1).mean())
 
 
 def expected_calibration_error(y_true: np.ndarray, probs: np.ndarray, bins: int = 15) -> float:
+    """Top-label ECE over equal-width confidence bins (lo, hi], the binning of scikit-learn's calibration_curve."""
     if len(y_true) == 0:
         return float("nan")
     conf = probs.max(axis=1)
@@ -73,35 +80,54 @@ def classification_report(y_true: np.ndarray, probs: np.ndarray, classes: tuple[
         "num_images": len(y_true),
         "classes": list(classes),
         "per_class": per_class,
-        "averages": averages(per_class),
+        "averages": averages(per_class, cm.sum(axis=0)),
         "confusion_matrix": cm.tolist(),
         "ece": expected_calibration_error(y_true, probs),
     }
 
 
-def pr_curve(is_positive: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(precision, recall, thresholds) as the threshold sweeps down through the scores."""
+def _threshold_counts(is_positive: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """True and false positives at each distinct score, highest first.
+
+    Tied scores form one threshold (as in scikit-learn), so the curves and their areas do not depend on
+    the order the images came in (saturated probabilities of 1.0 tie often).
+    """
+    scores = np.asarray(scores, dtype=np.float64)
     order = np.argsort(-scores, kind="stable")
-    pos = is_positive[order].astype(np.float64)
-    tp = np.cumsum(pos)
-    fp = np.cumsum(1 - pos)
-    total = max(pos.sum(), 1.0)
-    precision = tp / np.maximum(tp + fp, 1e-12)
-    recall = tp / total
+    s = scores[order]
+    pos = np.asarray(is_positive, dtype=bool)[order].astype(np.float64)
+    last_of_each = np.r_[np.flatnonzero(np.diff(s)), len(s) - 1] if len(s) else np.zeros(0, dtype=np.int64)
+    tp = np.cumsum(pos)[last_of_each]
+    fp = 1.0 + last_of_each - tp
+    return tp, fp, s[last_of_each]
+
+
+def pr_curve(is_positive: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(precision, recall, thresholds) as the threshold sweeps down through the distinct scores.
+
+    The points are scikit-learn's precision_recall_curve in reverse order, starting at (recall 0, precision 1).
+    """
+    tp, fp, thresholds = _threshold_counts(is_positive, scores)
+    precision = np.divide(tp, tp + fp, out=np.zeros_like(tp), where=(tp + fp) > 0)
+    recall = tp / tp[-1] if len(tp) and tp[-1] > 0 else np.ones_like(tp)
     return (np.concatenate([[1.0], precision]), np.concatenate([[0.0], recall]),
-            np.concatenate([[np.inf], scores[order]]))
+            np.concatenate([[np.inf], thresholds]))
 
 
 def roc_curve(is_positive: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
-    """(false positive rate, true positive rate, area under the curve)."""
-    order = np.argsort(-scores, kind="stable")
-    pos = is_positive[order].astype(np.float64)
-    tpr = np.concatenate([[0.0], np.cumsum(pos) / max(pos.sum(), 1.0)])
-    fpr = np.concatenate([[0.0], np.cumsum(1 - pos) / max((1 - pos).sum(), 1.0)])
+    """(false positive rate, true positive rate, area under the curve); the area is NaN without both classes."""
+    tp, fp, _ = _threshold_counts(is_positive, scores)
+    n_pos = tp[-1] if len(tp) else 0.0
+    n_neg = fp[-1] if len(fp) else 0.0
+    tpr = np.concatenate([[0.0], tp / max(n_pos, 1.0)])
+    fpr = np.concatenate([[0.0], fp / max(n_neg, 1.0)])
+    if n_pos == 0 or n_neg == 0:
+        return fpr, tpr, float("nan")
     auc = float(np.sum((fpr[1:] - fpr[:-1]) * (tpr[1:] + tpr[:-1]) / 2))
     return fpr, tpr, auc
 
 
 def average_precision(is_positive: np.ndarray, scores: np.ndarray) -> float:
+    """Sum over thresholds of (recall gained) x precision, as scikit-learn's average_precision_score."""
     precision, recall, _ = pr_curve(is_positive, scores)
     return float(np.sum((recall[1:] - recall[:-1]) * precision[1:]))

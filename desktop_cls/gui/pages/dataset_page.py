@@ -31,6 +31,7 @@ from desktop_cls.core.errors import UserError
 
 from ..dialogs import show_error
 from ..image_viewer import open_viewer, reveal_available, reveal_in_folder
+from ..problem_preview import ProblemPreview, confirm_many
 from ..state import AppState
 from ..tasks import Task, TaskRunner
 from ..thumbnails import ThumbnailModel
@@ -158,6 +159,8 @@ class DatasetPage(QWidget):
         self.problem_table.activated.connect(lambda idx: self.view_problem(idx.row()))  # double-click or Enter
         self.problem_table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.problem_table.customContextMenuRequested.connect(self._problem_menu)
+        self.problem_table.itemSelectionChanged.connect(self._problem_selected)
+        self.problem_preview = ProblemPreview()
 
         self.fix_duplicates = _button("Trash duplicate copies", "trashDuplicatesButton",
                                       "Keep one image of each duplicate set; the others go to the trash (undoable)")
@@ -177,6 +180,7 @@ class DatasetPage(QWidget):
         pl = QVBoxLayout(problems_box)
         pl.setContentsMargins(0, 0, 0, 0)
         pl.addWidget(self.problem_table, 1)
+        pl.addWidget(self.problem_preview)
         fixes = QGridLayout()  # two rows: one row of five buttons kept the window from fitting 1024 px screens
         for i, b in enumerate((self.fix_duplicates, self.fix_unreadable, self.undo_fix, self.fix_selected,
                                self.move_selected)):
@@ -358,7 +362,17 @@ class DatasetPage(QWidget):
             self.problem_table.setItem(row, 0, f)
             self.problem_table.setItem(row, 1, QTableWidgetItem(p.kind.replace("_", " ")))
             self.problem_table.setItem(row, 2, QTableWidgetItem(p.message))
+        self.problem_preview.clear()
         self.tabs.setTabText(1, f"Problems ({len(probs)})" if probs else "Problems")
+
+    def _problem_selected(self) -> None:
+        rows = sorted({i.row() for i in self.problem_table.selectedIndexes()})
+        if self.index is None or not rows or rows[0] >= len(self.index.problems):
+            self.problem_preview.clear()
+            return
+        index = self.index
+        where = {s.path: f"class '{index.classes[s.label]}', {s.split} split" for s in index.samples}
+        self.problem_preview.show_problem(index.problems[rows[0]], lambda path: where.get(path, ""))
 
     def _fill_thumbnails(self) -> None:
         if self.index is None:
@@ -386,7 +400,7 @@ class DatasetPage(QWidget):
         if ws is None or self.index is None:
             return
         paths = sorted({p.path for p in self.index.problems if p.kind in kinds and Path(p.path).is_file()})
-        if paths:
+        if paths and confirm_many(self, paths, len(self.index.samples)):
             self._workspace_do(ws.trash, paths)
 
     def _selected_problem_files(self) -> list[str]:
@@ -400,7 +414,8 @@ class DatasetPage(QWidget):
     def _trash_selected(self) -> None:
         ws = self.state.workspace
         paths = self._selected_problem_files()
-        if ws is not None and paths:
+        size = len(self.index.samples) if self.index is not None else 0
+        if ws is not None and paths and confirm_many(self, paths, size):
             self._workspace_do(ws.trash, paths)
 
     def _move_selected(self) -> None:

@@ -1,0 +1,53 @@
+"""Problems tab: a copy finding shows both pictures and how alike they are; a fix moving many files asks first."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from tests.gui.conftest import open_and_wait
+
+
+def test_selecting_a_copy_shows_both_images_and_the_difference(qtbot: object, window: object,
+                                                               tiny_folder: Path) -> None:
+    shutil.copy(tiny_folder / "cat" / "cat_00.png", tiny_folder / "dog" / "copy.png")
+    open_and_wait(qtbot, window, tiny_folder)
+    dp = window.dataset_page
+    row = next(i for i, p in enumerate(window.state.dataset.problems) if p.kind == "label_conflict")
+    dp.problem_table.selectRow(row)
+    preview = dp.problem_preview
+    assert not preview.this_image.pixmap().isNull() and not preview.other_image.pixmap().isNull()
+    assert preview.other_image.isVisibleTo(preview)
+    captions = preview.this_caption.text() + preview.other_caption.text()
+    assert "class 'cat'" in captions and "class 'dog'" in captions
+    assert "Same pixels" in preview.verdict.text() and "labelled" in preview.verdict.text()
+
+
+def test_trashing_many_files_shows_the_count_and_asks(qtbot: object, window: object, tmp_path: Path,
+                                                      monkeypatch: object) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    rng = np.random.default_rng(0)
+    root = tmp_path / "ds"
+    for c in ("a", "b"):
+        (root / c).mkdir(parents=True)
+        for i in range(40):
+            arr = rng.integers(0, 255, (16, 16, 3), dtype=np.uint8)
+            Image.fromarray(arr).save(root / c / f"{i}.png")
+            Image.fromarray(arr).save(root / c / f"{i}_copy.png")
+    open_and_wait(qtbot, window, root)
+    asked: list[str] = []
+
+    def say_no(parent: object, title: str, text: str, *a: object) -> object:
+        asked.append(text)
+        return QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(QMessageBox, "question", say_no)  # type: ignore[attr-defined]
+    n = sum(p.kind == "duplicate" for p in window.state.dataset.problems)  # the others are leaks into val
+    assert n > 50
+    window.dataset_page.fix_duplicates.click()
+    assert len(asked) == 1 and f"Move {n} files" in asked[0] and f"and {n - 8} more" in asked[0]
+    assert len(list(root.rglob("*.png"))) == 160  # nothing moved
