@@ -168,7 +168,8 @@ def _choose_recipe(cfg: Any, args: argparse.Namespace, idx: Any, pr: _Progress, 
     if mode == "auto":
         from desktop_cls.core.models.efficientnet_lite import bundled_weights_available
 
-        recipe = suggest_recipe(idx.counts("train"), idx.typical_size, bundled_weights_available())
+        recipe = suggest_recipe(idx.counts("train"), idx.typical_size, bundled_weights_available(),
+                                requested_size=args.image_size)
     else:
         recipe = recipe_for(mode.replace("-", "_"), args.model)
     pr.line(recipe.reason)

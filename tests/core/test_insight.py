@@ -226,3 +226,18 @@ def test_a_temperature_on_the_search_bound_is_not_applied(trained_run: tuple[Pat
     result = calibrate_run(run, [(x, wrong)], torch.device("cpu"), meta.mean, meta.std)
     assert not result.applied and "edge of the range" in result.reason
     assert (run / "model.json").read_text() == before
+
+
+def test_too_few_validation_images_leave_the_logits_uncalibrated() -> None:
+    """Every recipe (epochs or the quick head) calibrates through one rule: 36 images are too few."""
+    import numpy as np
+
+    from desktop_cls.core.inference.calibration import calibrate_logits
+
+    rng = np.random.default_rng(0)
+    z, y = rng.normal(size=(36, 3)), rng.integers(0, 3, 36)
+    res = calibrate_logits(z, y)
+    assert not res.applied and res.temperature == 1.0 and "too few" in res.message()
+    z_many, y_many = rng.normal(size=(400, 3)) * 4, rng.integers(0, 3, 400)
+    z_many[np.arange(400), y_many] += 6.0
+    assert calibrate_logits(z_many, y_many).applied

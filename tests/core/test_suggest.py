@@ -152,3 +152,5 @@ def test_recipe_follows_the_data() -> None:
     assert (many_small.model, many_small.pretrained, many_small.mode) == ("quicknet", False, "full")
     offline = suggest_recipe({"a": 5}, (300, 300), pretrained_available=False)
     assert offline.model == "quicknet" and "not installed" in offline.reason
+    tiny = suggest_recipe({"a": 8, "b": 10}, (16, 16), requested_size=16)
+    assert tiny.model == "quicknet" and "needs at least 64 px" in tiny.reason  # 16 px: the backbone sees nothing

@@ -298,8 +298,10 @@ def test_image_size_follows_the_data_until_the_user_picks_one(qtbot: object, win
                                                               tmp_path: Path) -> None:
     from desktop_cls.gui.settings import load_settings
     from tests.conftest import make_tiny_folder
+    from tests.gui.conftest import choose_recipe
 
     form = window.train_page.form  # type: ignore[attr-defined]
+    choose_recipe(form, "scratch")  # QuickNet's sizes; the pretrained backbone always starts at 224 px
     assert form.batch_spin.value() == 0 and form.batch_spin.text() == "auto"
     open_and_wait(qtbot, window, make_tiny_folder(tmp_path / "a", size=60, per_class=3))
     assert form.image_size_spin.value() == 64
@@ -313,6 +315,7 @@ def test_image_size_follows_the_data_until_the_user_picks_one(qtbot: object, win
     form.use_size_button.click()  # ...until the suggestion is taken
     assert form.image_size_spin.value() == 32 and form.use_size_button.isHidden()
     form.model_combo.setCurrentIndex(form.model_combo.findData("resnet18"))
+    form.pretrained_check.setChecked(False)
     assert form.image_size_spin.value() == 64  # 20 px images: no point in 224 px from scratch
     form.pretrained_check.setChecked(True)
     assert form.image_size_spin.value() == 224 and "pretrained" in form.size_hint.text()
@@ -405,7 +408,10 @@ def test_flips_follow_the_data_until_set_and_say_why(qtbot: object, window: obje
 
 
 def test_options_that_do_not_apply_are_greyed_out(window: object) -> None:
+    from tests.gui.conftest import choose_recipe
+
     form = window.train_page.form
+    choose_recipe(form, "scratch")  # the quick method has no optimizer or epochs at all
     c = form.controls
     form.advanced.setChecked(True)  # collapsed, a checkable group box disables everything inside
 

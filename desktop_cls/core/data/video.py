@@ -80,7 +80,8 @@ def iter_frames(path: str | Path, every: int = 1, cancel: CancelToken | None = N
     A file that turns out damaged part-way ends with a UserError naming it and the frame reached.
     """
     if every < 1:
-        raise UserError("--every must be 1 or more (1 = every frame)")
+        raise UserError(f"every {every} frames is not a step", cli_fix="use --every 1 or more (1 = every frame)",
+                        gui_fix="classify every frame or every few frames (1 or more)")
     p = Path(path).expanduser()
     av = _av()
     container = _open(p)

@@ -119,6 +119,27 @@ def reliability_bins(y_true: np.ndarray, probs: np.ndarray, bins: int = 10) -> d
     return out
 
 
+def calibrate_logits(z: np.ndarray, y: np.ndarray, min_images: int = MIN_CALIBRATION_IMAGES) -> CalibrationResult:
+    """The temperature for validation logits z and labels y, or why none is trustworthy: too few images,
+    or a fit that ran to the edge of its search range. Every training recipe calibrates through here."""
+    from desktop_cls.core.inference.metrics import expected_calibration_error
+
+    n = len(y)
+    if n < min_images:
+        return CalibrationResult(False, n, reason=(
+            f"{n} validation image(s) are too few to fit it reliably (at least {min_images} are needed; with "
+            "fewer, the measured accuracy itself is uncertain by more than 10 points). Add images or raise the "
+            "validation share to calibrate"))
+    t = fit_temperature(z, y)
+    before = expected_calibration_error(y, softmax(z))
+    after = expected_calibration_error(y, softmax(z, t))
+    if not LO_T * 1.01 < t < HI_T / 1.01:
+        return CalibrationResult(False, n, t, before, after, reason=(
+            f"the fit on {n} validation images ran to the edge of the range (temperature {t:.2f}), so it is not "
+            "trustworthy; confidences are left as the model gives them"))
+    return CalibrationResult(True, n, t, before, after)
+
+
 def calibrate_run(run: Path, batches: Iterable[tuple[torch.Tensor, torch.Tensor]], device: torch.device,
                   mean: tuple[float, ...], std: tuple[float, ...],
                   min_images: int = MIN_CALIBRATION_IMAGES) -> CalibrationResult:
@@ -129,7 +150,6 @@ def calibrate_run(run: Path, batches: Iterable[tuple[torch.Tensor, torch.Tensor]
     """
     from dataclasses import replace
 
-    from desktop_cls.core.inference.metrics import expected_calibration_error
     from desktop_cls.core.models.model_io import load_native, sidecar_path
     from desktop_cls.core.models.preprocessing import normalize, to_float
     from desktop_cls.core.storage import write_json
@@ -142,21 +162,10 @@ def calibrate_run(run: Path, batches: Iterable[tuple[torch.Tensor, torch.Tensor]
         for x_u8, y in batches:
             logits.append(model(normalize(to_float(x_u8), mean, std)).float().cpu())
             labels.append(y.cpu())
-    n = sum(len(y) for y in labels)
-    if n < min_images:
-        return CalibrationResult(False, n, reason=(
-            f"{n} validation image(s) are too few to fit it reliably (at least {min_images} are needed; with "
-            "fewer, the measured accuracy itself is uncertain by more than 10 points). Add images or raise the "
-            "validation share to calibrate"))
-    z = torch.cat(logits).numpy()
-    y_np = torch.cat(labels).numpy()
-    t = fit_temperature(z, y_np)
-    before = expected_calibration_error(y_np, softmax(z))
-    after = expected_calibration_error(y_np, softmax(z, t))
-    if not LO_T * 1.01 < t < HI_T / 1.01:
-        return CalibrationResult(False, n, t, before, after, reason=(
-            f"the fit on {n} validation images ran to the edge of the range (temperature {t:.2f}), so it is not "
-            "trustworthy; confidences are left as the model gives them"))
+    result = calibrate_logits(torch.cat(logits).numpy(), torch.cat(labels).numpy(), min_images)
+    if not result.applied:
+        return result
+    t, before, after, n = result.temperature, result.ece_before, result.ece_after, result.images
     extra = json.loads(sidecar_path(model_file).read_text(encoding="utf-8"))
     keep = {k: extra[k] for k in ("epoch", "val_accuracy") if k in extra}
     write_json(sidecar_path(model_file), replace(meta, temperature=t).to_dict(

@@ -146,8 +146,9 @@ def export_model(source: str | Path, fmt: str, out: str | Path, overwrite: bool 
     if images is None:
         images = gather_images(src, meta, data, cancel=cancel)
     if fmt == "onnx-int8" and images.calibration.shape[0] == 0:
-        raise UserError(f"int8 needs real images to calibrate on, and there are none ({images.description}); "
-                        "choose the dataset folder (CLI: --data DIR)")
+        raise UserError(f"int8 needs real images to calibrate on, and there are none ({images.description})",
+                        cli_fix="name the dataset folder with --data DIR",
+                        gui_fix="open the run's dataset on the Data page, then export again")
     _check(cancel)
     dest.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.export-", dir=dest.parent))

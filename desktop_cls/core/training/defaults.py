@@ -189,15 +189,22 @@ def recipe_for(name: str, model: str | None = None, reason: str = "") -> Recipe:
     return Recipe(name, model or PRETRAINED_MODEL, True, mode, reason or f"{name.replace('_', '-')}, as chosen")
 
 
+PRETRAINED_MIN_SIDE = 64  # below this the backbone's last block sees a 2x2 grid: its features say little
+
+
 def suggest_recipe(train_counts: dict[str, int], typical: tuple[int, int] | None,
-                   pretrained_available: bool = True) -> Recipe:
+                   pretrained_available: bool = True, requested_size: int | None = None) -> Recipe:
     """Few images per class or photo-sized images: the bundled pretrained backbone in the quick mode
-    (measured in docs/benchmarks.md, "Few images"); many small images: our small net from scratch."""
+    (measured in docs/benchmarks.md, "Few images"); many small images: our small net from scratch.
+    requested_size: an image size the user asked for; one too small for the backbone keeps it out."""
     counts = [n for n in train_counts.values() if n > 0] or [0]
     per_class = sorted(counts)[len(counts) // 2]  # the median class
     side = min(typical) if typical else 0
     if not pretrained_available:
         return recipe_for("scratch", reason="trained from scratch: the bundled pretrained weights are not installed")
+    if requested_size is not None and requested_size < PRETRAINED_MIN_SIDE:
+        return recipe_for("scratch", reason=f"trained from scratch: you asked for {requested_size} px images, and the "
+                                            f"pretrained backbone needs at least {PRETRAINED_MIN_SIDE} px")
     if per_class <= FEW_PER_CLASS:
         return recipe_for("quick", reason=f"pretrained backbone, quick mode: {per_class} training images per class "
                                           "are few, and ImageNet features learn from few examples")

@@ -21,8 +21,7 @@ from desktop_cls.core.data.dataset import DatasetIndex, Problem, Sample
 from desktop_cls.core.devices import resolve_device
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import CancelledError, CancelToken, EpochEnd
-from desktop_cls.core.inference.calibration import fit_temperature, softmax
-from desktop_cls.core.inference.metrics import expected_calibration_error
+from desktop_cls.core.inference.calibration import calibrate_logits, softmax
 from desktop_cls.core.models.architectures import build_model, count_parameters, head_linear, hub_weights_path
 from desktop_cls.core.models.catalog import MODELS
 from desktop_cls.core.models.model_io import ModelMeta, save_native
@@ -151,10 +150,11 @@ def _fit_quick(cfg: TrainConfig, index: DatasetIndex, run: Path, cb: CallbackLis
     info = MODELS[cfg.model]
     temperature, extra = 1.0, {}
     if cfg.calibrate and len(y_va):
-        temperature = fit_temperature(z_va, y_va)
-        extra = {"ece_uncalibrated": expected_calibration_error(y_va, softmax(z_va)),
-                 "ece_calibrated": expected_calibration_error(y_va, softmax(z_va, temperature))}
-        cb.notice(f"confidences calibrated on {len(y_va)} validation images: temperature {temperature:.2f}")
+        cal = calibrate_logits(z_va, y_va)
+        cb.notice(cal.message())
+        if cal.applied:
+            temperature = cal.temperature
+            extra = {"ece_uncalibrated": cal.ece_before, "ece_calibrated": cal.ece_after}
     best = None if np.isnan(val_acc) else val_acc
     cb.stage("saving")
     meta = ModelMeta(cfg.model, classes, cfg.image_size, ext.size, info.mean, info.std, temperature=temperature,

@@ -409,7 +409,8 @@ def resume(
     run = Path(run).expanduser().resolve()
     if not rd.is_run_dir(run):
         raise UserError(f"{run} is not a training run folder (config.json and run.json are missing)")
-    rd.claim_run(run)  # RunInUse when another process trains in it
+    if distributed is None or distributed.rank == 0:
+        rd.claim_run(run)  # RunInUse when another process trains in it (under torchrun, rank 0 owns the run)
     try:
         settle_dead_run(run)
         cfg, index = resumable_run(run, epochs)

@@ -180,6 +180,8 @@ class ExportPage(QWidget):
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(table_box)
         split.addWidget(self.details)
+        for pane in (table_box, self.details):  # small screens (640 px high) squeeze the panes, not the window
+            pane.setMinimumHeight(60)
         lay = QVBoxLayout(self)
         lay.addWidget(self.hint)
         lay.addLayout(form)

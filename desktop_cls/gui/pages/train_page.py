@@ -139,7 +139,7 @@ class TrainPage(QWidget):
         if layout is not None:
             layout.activate()
         scrollbar = self.form_scroll.verticalScrollBar().sizeHint().width()
-        needed = max(self.form.sizeHint().width(), self.form.minimumSizeHint().width())
+        needed = self.form.minimumSizeHint().width()  # labels wrap; no control is cut
         self.form_scroll.setMinimumWidth(needed + scrollbar + 8)
 
     def current_config_dict(self) -> dict[str, Any]:
