@@ -141,8 +141,9 @@ def test_int8_without_images_says_where_to_get_them(trained_run: tuple[Path, Pat
     bare.mkdir()
     shutil.copy(run / "model.safetensors", bare / "m.safetensors")
     shutil.copy(run / "model.json", bare / "m.json")
-    with pytest.raises(UserError, match=r"calibrate.*--data"):
+    with pytest.raises(UserError, match=r"calibrate") as err:
         export_model(bare / "m.safetensors", "onnx-int8", tmp_path / "q")
+    assert "--data" in err.value.cli_fix and "Data page" in err.value.gui_fix  # each interface its own words
     res = export_model(bare / "m.safetensors", "onnx-int8", tmp_path / "q", data=data)
     assert res.num_images == 30 and "not a held-out split" in res.images
     # the lossless formats still export, verified on random inputs, and say why accuracy is missing
