@@ -7,29 +7,12 @@ import builtins
 import sys
 from pathlib import Path
 
-import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
 av = pytest.importorskip("av")
 
-RED, BLUE = (230, 40, 40), (40, 40, 230)  # the colours of "cat" and "fish" in tests.conftest.make_tiny_folder
-
-
-def write_video(path: Path, colours: list[tuple[int, int, int]], frames_each: int = 15, fps: int = 20) -> Path:
-    """A small MPEG-4 file: `frames_each` solid frames of each colour in turn."""
-    with av.open(str(path), "w") as out:
-        stream = out.add_stream("mpeg4", rate=fps)
-        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
-        for colour in colours:
-            arr = np.empty((48, 64, 3), np.uint8)
-            arr[:] = colour
-            for _ in range(frames_each):
-                for packet in stream.encode(av.VideoFrame.from_ndarray(arr, format="rgb24")):
-                    out.mux(packet)
-        for packet in stream.encode():
-            out.mux(packet)
-    return path
+from tests.videos import BLUE, RED, write_video  # noqa: E402
 
 
 def close_to(rgb: tuple[int, int, int], want: tuple[int, int, int], tol: int = 12) -> bool:
