@@ -73,3 +73,19 @@ def make_digits_folder(root: Path, per_class: int = 20, size: int = 16, start: i
         big = np.asarray(Image.fromarray(grey).resize((size, size), Image.Resampling.NEAREST))
         write_image(root / str(c) / f"{c}_{taken[c]:03d}.png", np.stack([big] * 3, axis=-1))
     return root
+
+
+def fill_disk_on_save(monkeypatch: pytest.MonkeyPatch, after: int, error: BaseException) -> None:
+    """torch.save works `after` - 1 times, then raises `error` (how a full disk shows up mid-checkpoint)."""
+    import torch
+
+    real_save = torch.save
+    calls = {"n": 0}
+
+    def full(obj: object, f: object, *a: object, **k: object) -> None:
+        calls["n"] += 1
+        if calls["n"] >= after:
+            raise error
+        real_save(obj, f, *a, **k)
+
+    monkeypatch.setattr(torch, "save", full)

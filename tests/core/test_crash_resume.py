@@ -17,7 +17,7 @@ from desktop_cls.core.errors import UserError
 from desktop_cls.core.training.checkpoint import load_checkpoint
 from desktop_cls.core.training.config import TrainConfig
 from desktop_cls.core.training.trainer import fit, resume
-from tests.conftest import make_tiny_folder
+from tests.conftest import fill_disk_on_save, make_tiny_folder
 
 REPO = Path(__file__).resolve().parents[2]
 HELPER = REPO / "tests" / "core" / "crash_helper.py"
@@ -83,16 +83,7 @@ def test_disk_full_keeps_the_previous_checkpoint(data: Path, tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     import errno
 
-    real_save = torch.save
-    calls = {"n": 0}
-
-    def full(obj: object, f: object, *a: object, **k: object) -> None:
-        calls["n"] += 1
-        if calls["n"] >= 3:
-            raise OSError(errno.ENOSPC, "No space left on device")
-        real_save(obj, f, *a, **k)
-
-    monkeypatch.setattr(torch, "save", full)
+    fill_disk_on_save(monkeypatch, 3, OSError(errno.ENOSPC, "No space left on device"))
     notices: list[str] = []
 
     class Rec:

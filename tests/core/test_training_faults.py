@@ -22,7 +22,7 @@ from desktop_cls.core.run_lock import run_in_use
 from desktop_cls.core.training.checkpoint import load_checkpoint
 from desktop_cls.core.training.config import TrainConfig
 from desktop_cls.core.training.trainer import fit, resume
-from tests.conftest import make_tiny_folder
+from tests.conftest import fill_disk_on_save, make_tiny_folder
 
 REPO = Path(__file__).resolve().parents[2]
 HELPER = REPO / "tests" / "core" / "crash_helper.py"
@@ -69,16 +69,9 @@ def test_disk_full_inside_torch_save_is_a_clear_message(data: Path, tmp_path: Pa
     from desktop_cls.cli import main
     from desktop_cls.core.training import checkpoint
 
-    real_save = torch.save
-    calls = {"n": 0}
-
-    def full(obj: object, f: object, *a: object, **k: object) -> None:
-        calls["n"] += 1
-        if calls["n"] >= 3:  # epoch 2: torch reports a full disk as a RuntimeError, not an OSError
-            raise RuntimeError("[enforce fail at inline_container.cc:603] . unexpected pos 1536 vs 1424")
-        real_save(obj, f, *a, **k)
-
-    monkeypatch.setattr(torch, "save", full)
+    # epoch 2: torch reports a full disk as a RuntimeError, not an OSError
+    fill_disk_on_save(monkeypatch, 3, RuntimeError("[enforce fail at inline_container.cc:603] . unexpected pos 1536 "
+                                                   "vs 1424"))
     monkeypatch.setattr(checkpoint, "free_bytes", lambda _p: 10_000)
     run = tmp_path / "run"
     code = main(["train", str(data), "--out", str(run), "--model", "simple_cnn", "--epochs", "3",
@@ -92,16 +85,7 @@ def test_disk_full_inside_torch_save_is_a_clear_message(data: Path, tmp_path: Pa
 
 
 def test_enospc_is_the_same_message(data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    real_save = torch.save
-    calls = {"n": 0}
-
-    def full(obj: object, f: object, *a: object, **k: object) -> None:
-        calls["n"] += 1
-        if calls["n"] >= 3:
-            raise OSError(errno.ENOSPC, "No space left on device")
-        real_save(obj, f, *a, **k)
-
-    monkeypatch.setattr(torch, "save", full)
+    fill_disk_on_save(monkeypatch, 3, OSError(errno.ENOSPC, "No space left on device"))
     with pytest.raises(UserError, match=r"the disk is full: free \d+ MB on .* and resume"):
         fit(TrainConfig(model="simple_cnn", epochs=3, batch_size=2, image_size=16), data, out=tmp_path / "run")
     assert rd.read_run_info(tmp_path / "run")["status"] == "interrupted"
