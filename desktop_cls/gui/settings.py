@@ -29,6 +29,8 @@ class Settings:
     flips_follow_data: bool = True  # False once the user set the flips themselves
     last_export_dir: str = ""
     dismissed_runs: list[str] = field(default_factory=list)  # interrupted runs the user chose not to resume
+    language: str = "system"  # "system", "en" or "zh_CN" (gui/language.py)
+    theme: str = "system"  # "system", "light" or "dark"
 
     def remember_folder(self, path: str) -> None:
         self.recent_folders = _push(self.recent_folders, path)
@@ -65,6 +67,10 @@ def load_settings(path: Path | None = None) -> tuple[Settings, str | None]:
                 raise ValueError(f"'{name}' must be a list of paths")
         if not isinstance(s.last_train_config, dict):
             raise ValueError("'last_train_config' must be an object")
+        if s.language not in ("system", "en", "zh_CN"):
+            raise ValueError("'language' must be \"system\", \"en\" or \"zh_CN\"")
+        if s.theme not in ("system", "light", "dark"):
+            raise ValueError("'theme' must be \"system\", \"light\" or \"dark\"")
         if not isinstance(s.image_size_follows_data, bool):
             raise ValueError("'image_size_follows_data' must be true or false")
         return s, None
