@@ -4,6 +4,8 @@
     python3 dev.py run    install everything into .venv and start the app on the demo dataset
                           (no display: a short command-line demo instead)
     python3 dev.py test   install everything (with test tools) and run the whole test suite
+    python3 dev.py translations
+                          refresh the translation catalogues from the sources and compile them
 
 Extra arguments after `test` go to pytest. The install is skipped when pyproject.toml is unchanged.
 """
@@ -149,11 +151,54 @@ def cmd_test(args: list[str]) -> int:
     return run([py, "-m", "pytest", *workers, "--durations=15", *args], cwd=ROOT, env=env)
 
 
+TRANSLATED = ("zh_CN",)
+GUI_TS = "resources/i18n/desktop_cls_{lang}.ts"
+ENGINE_POT = "resources/locale/desktop_cls.pot"
+
+
+def engine_sources() -> list[str]:
+    """The files whose messages go through gettext: the engine and the command line."""
+    files = sorted(ROOT.glob("desktop_cls/core/**/*.py")) + sorted(ROOT.glob("desktop_cls/cli*.py"))
+    return [str(f.relative_to(ROOT)) for f in files] + ["desktop_cls/self_test.py", "desktop_cls/__main__.py"]
+
+
+def gui_sources() -> list[str]:
+    return [str(f.relative_to(ROOT)) for f in sorted(ROOT.glob("desktop_cls/gui/**/*.py"))]
+
+
+def cmd_translations(args: list[str]) -> int:
+    """Refresh the catalogues from the sources (new strings appear untranslated) and compile them."""
+    py = ensure_venv(True)
+    bindir = py.parent
+    for lang in TRANSLATED:
+        ts = ROOT / GUI_TS.format(lang=lang)
+        ts.parent.mkdir(parents=True, exist_ok=True)
+        if run([bindir / "pyside6-lupdate", *gui_sources(), "-ts", ts, "-no-obsolete", "-locations", "none",
+                "-silent"], cwd=ROOT) != 0:
+            return 1
+        if run([bindir / "pyside6-lrelease", "-silent", ts, "-qm", ts.with_suffix(".qm")], cwd=ROOT) != 0:
+            return 1
+    pot = ROOT / ENGINE_POT
+    pot.parent.mkdir(parents=True, exist_ok=True)
+    babel = [py, "-m", "babel.messages.frontend"]
+    if run([*babel, "extract", "--no-location", "--omit-header", "--sort-output", "-k", "_", "-k", "N_",
+            "-k", "ngettext:1,2", "-o", pot, *engine_sources()], cwd=ROOT) != 0:
+        return 1
+    for lang in TRANSLATED:
+        po = pot.parent / lang / "LC_MESSAGES" / "desktop_cls.po"
+        verb = "update" if po.exists() else "init"
+        extra = ["--no-fuzzy-matching", "--ignore-obsolete"] if verb == "update" else []
+        if run([*babel, verb, "-i", pot, "-d", pot.parent, "-D", "desktop_cls", "-l", lang, *extra], cwd=ROOT) != 0:
+            return 1
+    return run([*babel, "compile", "-d", pot.parent, "-D", "desktop_cls", "--statistics"], cwd=ROOT)
+
+
 def main() -> int:
-    if len(sys.argv) < 2 or sys.argv[1] not in ("run", "test"):
+    commands = {"run": cmd_run, "test": cmd_test, "translations": cmd_translations}
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(__doc__)
         return 2
-    return {"run": cmd_run, "test": cmd_test}[sys.argv[1]](sys.argv[2:])
+    return commands[sys.argv[1]](sys.argv[2:])
 
 
 if __name__ == "__main__":
