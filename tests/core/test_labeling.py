@@ -216,3 +216,32 @@ def test_copy_into_folders_never_overwrites(tmp_path: Path) -> None:
     assert (tmp_path / "out" / "cat" / "a.png").read_bytes() == b"old"
     assert Path(done[0][1]).name == "a (2).png" and Path(done[0][1]).read_bytes() == b"new"
     assert (tmp_path / "out" / "dog" / "a.png").exists() and src.exists()
+
+
+def test_listeners_hear_every_change_to_what_undo_and_redo_would_do(dataset: Path, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    import send2trash
+
+    os_trash = tmp_path / "os_trash"
+    os_trash.mkdir()
+    monkeypatch.setattr(send2trash, "send2trash", lambda p: shutil.move(p, os_trash))
+    ws = Workspace(dataset)
+    heard: list[tuple[str | None, str | None]] = []
+
+    def listener() -> None:
+        u, r = ws.undo_target(), ws.redo_target()
+        heard.append((u.kind if u else None, r.kind if r else None))
+
+    ws.listeners.append(listener)
+    assert ws.undo_target() is None and ws.redo_target() is None
+    ws.assign([dataset / "cat" / "cat2.png"], "dog")
+    ws.undo()
+    ws.redo()
+    ws.trash([dataset / "dog" / "cat2.png"])
+    ws.empty_trash()  # the trash step can be neither undone nor redone any more
+    assert heard == [("assign", None), (None, "assign"), ("assign", None), ("trash", None),
+                     ("assign", None)]
+    target = ws.undo_target()
+    assert target is not None and target.moves[-1].dst == "dog/cat2.png"

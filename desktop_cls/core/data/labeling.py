@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +65,9 @@ class Workspace:
         self.recovered = 0  # interrupted steps finished on opening
         self.skipped_records = 0  # malformed journal records ignored
         self.notices: list[str] = []  # what opening had to repair, for the user
+        # called (with no arguments, on the thread that made the change) whenever what undo or redo would
+        # do changes, so an Edit menu shows it whichever page made the change
+        self.listeners: list[Callable[[], None]] = []
         self._replay()
 
     # ---- paths ---------------------------------------------------------------------------------
@@ -158,11 +161,17 @@ class Workspace:
         else:
             self.history.append(op.id)
             self.redo_stack.clear()
+        self._changed()
 
     def _forget(self, ids: set[int]) -> None:
         """Operations that can no longer be undone or redone leave both stacks."""
         self.history = [i for i in self.history if i not in ids]
         self.redo_stack = [i for i in self.redo_stack if i not in ids]
+        self._changed()
+
+    def _changed(self) -> None:
+        for listener in list(self.listeners):
+            listener()
 
     def _apply(self, moves: tuple[Move, ...], done: list[Move], tolerant: bool = False) -> None:
         """Carry out moves in order; `done` collects what happened, so a failure can be undone."""
@@ -352,6 +361,13 @@ class Workspace:
                 if untouched(m.dst) and os.path.lexists(self.abs(m.dst)):
                     raise FileExistsError(17, "a file is in the way", str(self.abs(m.dst)))
             touched.update(x for x in (m.src, m.dst) if x is not None)
+
+    def undo_target(self) -> Operation | None:
+        """The operation `undo` would reverse (its kind and moves let a menu name it), or None."""
+        return self.ops[self.history[-1]] if self.history else None
+
+    def redo_target(self) -> Operation | None:
+        return self.ops[self.redo_stack[-1]] if self.redo_stack else None
 
     def describe_undo(self) -> str:
         return self.ops[self.history[-1]].description if self.history else ""
