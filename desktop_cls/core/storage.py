@@ -11,6 +11,8 @@ from typing import Any
 
 import platformdirs
 
+from desktop_cls.core.i18n import _
+
 APP_NAME = "desktop_cls"
 
 
@@ -99,12 +101,46 @@ def _user_dir(kind: str, default: Callable[..., str]) -> Path:
     return Path(override) if override else Path(default(APP_NAME, appauthor=False))
 
 
-def user_data_dir() -> Path:
+# The folder the user chose for runs, models and caches (the app's Preferences); None: the usual ones.
+_data_folder: Path | None = None
+
+
+def set_data_folder(folder: str | Path | None) -> None:
+    """Runs, models and caches go under `folder` from now on (caches in its 'cache' sub-folder); None or
+    '' restores the platform's folders. A choice made in the app outranks DESKTOP_CLS_DATA_DIR."""
+    global _data_folder
+    _data_folder = Path(folder).expanduser() if folder else None
+
+
+def default_data_dir() -> Path:
+    """Where runs and models go when the user chose no folder of their own."""
     return _user_dir("DATA", platformdirs.user_data_dir)
 
 
+def user_data_dir() -> Path:
+    return _data_folder if _data_folder is not None else default_data_dir()
+
+
 def user_cache_dir() -> Path:
-    return _user_dir("CACHE", platformdirs.user_cache_dir)
+    return _data_folder / "cache" if _data_folder is not None else _user_dir("CACHE", platformdirs.user_cache_dir)
+
+
+def writable_problem(folder: str | Path) -> str | None:
+    """Why files cannot be written under `folder` (created when missing), or None when they can.
+
+    Tried for real (a file is created and removed): permissions, a read-only disk and a full one all
+    show up here, where reading the mode bits would miss the last two."""
+    path = Path(folder).expanduser()
+    if path.exists() and not path.is_dir():
+        return _("it is a file, not a folder")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=path, prefix=".write-test-")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as e:
+        return e.strerror or str(e)
+    return None
 
 
 def user_config_dir() -> Path:
