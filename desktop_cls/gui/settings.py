@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from desktop_cls.core.storage import user_config_dir, write_json
 
 SCHEMA_VERSION = 1
 MAX_RECENT = 10
+DEVICE_PATTERN = re.compile(r"auto|cpu|mps|cuda:\d+")
 
 
 @dataclass
@@ -31,6 +33,8 @@ class Settings:
     dismissed_runs: list[str] = field(default_factory=list)  # interrupted runs the user chose not to resume
     language: str = "system"  # "system", "en" or "zh_CN" (gui/language.py)
     theme: str = "system"  # "system", "light" or "dark"
+    default_device: str = "auto"  # the Train form starts on it: "auto", "cpu", "mps" or "cuda:N"
+    data_folder: str = ""  # runs, models and caches; "" is the platform's folder (core.storage)
 
     def remember_folder(self, path: str) -> None:
         self.recent_folders = _push(self.recent_folders, path)
@@ -71,6 +75,10 @@ def load_settings(path: Path | None = None) -> tuple[Settings, str | None]:
             raise ValueError("'language' must be \"system\", \"en\" or \"zh_CN\"")
         if s.theme not in ("system", "light", "dark"):
             raise ValueError("'theme' must be \"system\", \"light\" or \"dark\"")
+        if not isinstance(s.default_device, str) or not DEVICE_PATTERN.fullmatch(s.default_device):
+            raise ValueError("'default_device' must be \"auto\", \"cpu\", \"mps\" or \"cuda:N\"")
+        if not isinstance(s.data_folder, str) or "\x00" in s.data_folder:
+            raise ValueError("'data_folder' must be a folder path or \"\"")
         if not isinstance(s.image_size_follows_data, bool):
             raise ValueError("'image_size_follows_data' must be true or false")
         return s, None
