@@ -7,9 +7,8 @@ import threading
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QMoveEvent, QResizeEvent
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QMoveEvent, QResizeEvent
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -25,14 +24,16 @@ from PySide6.QtWidgets import (
 from desktop_cls.gui.settings import Settings, load_settings, save_settings
 
 from .autosave import SettingsAutosave
-from .dialogs import show_error, show_shortcuts
+from .dialogs import show_error
 from .interrupted_runs import InterruptedRunBanner
+from .menus import WindowMenus
 from .pages.classify_page import ClassifyPage
 from .pages.dataset_page import DatasetPage
 from .pages.evaluate_page import EvaluatePage
 from .pages.export_page import ExportPage
 from .pages.label_page import LabelPage
 from .pages.train_page import TrainPage
+from .preferences import apply_data_folder, apply_default_device
 from .shortcuts import WindowShortcutGuard
 from .state import AppState
 from .tasks import TaskRunner
@@ -71,6 +72,8 @@ class MainWindow(QMainWindow):
         if settings is None:
             settings, notice = load_settings()
         self.state = AppState(settings)
+        folder_notice = apply_data_folder(settings)  # before the pages list the runs in it
+        notice = "\n\n".join(n for n in (notice, folder_notice) if n)
         self.tasks = TaskRunner(self)
         self.setWindowTitle("desktop_cls")
         self.setObjectName("mainWindow")
@@ -84,13 +87,14 @@ class MainWindow(QMainWindow):
         self.evaluate_page = EvaluatePage(self.state, self.tasks)
         self.classify_page = ClassifyPage(self.state, self.tasks)
         self.export_page = ExportPage(self.state, self.tasks)
-        order = [("data", "Data", self.dataset_page), ("label", "Label", self.label_page),
-                 ("train", "Train", self.train_page), ("evaluate", "Evaluate", self.evaluate_page),
-                 ("classify", "Classify", self.classify_page), ("export", "Export", self.export_page)]
+        order = [("data", self.tr("Data"), self.dataset_page), ("label", self.tr("Label"), self.label_page),
+                 ("train", self.tr("Train"), self.train_page), ("evaluate", self.tr("Evaluate"), self.evaluate_page),
+                 ("classify", self.tr("Classify"), self.classify_page),
+                 ("export", self.tr("Export"), self.export_page)]
 
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
-        self.sidebar.setAccessibleName("Steps")
+        self.sidebar.setAccessibleName(self.tr("Steps"))
         self.stack = QStackedWidget()
         self._keys: list[str] = []
         self._titles: dict[str, str] = {}
@@ -128,26 +132,28 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self._build_status_bar()
-        self._build_menus()
+        self.menus = WindowMenus(self)
         self.shortcut_guard = WindowShortcutGuard(self)  # menu shortcuts also work from a text field
         self.state.status_changed.connect(self._set_badge)
         self.state.dataset_changed.connect(self._on_dataset)
         self.tasks.task_progress.connect(self._on_task_progress)
         self.tasks.task_finished.connect(self._on_task_finished)
         self.train_page.progress_text.connect(self._on_train_progress)
-        self.label_page.retrain_button.clicked.connect(self._start_training)
+        self.label_page.retrain_button.clicked.connect(self.start_training)
         self.sidebar.setCurrentRow(0)
         self.resize(1280, 800)
         self._restore_geometry()
         self.autosave = SettingsAutosave(self.save_settings, self)
         self.state.settings_changed.connect(self.autosave.changed)
         self.autosave.watch_inputs(self.train_page.form)
+        self._use_default_device()
+        self.state.core_ready.connect(self._use_default_device)  # after the Train page has listed the GPUs
         self.interrupted_banner.check()
         if notice:
-            QTimer.singleShot(0, lambda: QMessageBox.information(self, "Settings", notice))
+            QTimer.singleShot(0, lambda: QMessageBox.information(self, self.tr("Settings"), notice))
         self._loader = _CoreLoader()
         self._loader.loaded.connect(self._on_core_loaded)
-        self._loader.failed.connect(lambda m: show_error(self, "PyTorch could not be loaded", m))
+        self._loader.failed.connect(lambda m: show_error(self, self.tr("PyTorch could not be loaded"), m))
         if load_core:
             self._loader.start()
 
@@ -159,6 +165,13 @@ class MainWindow(QMainWindow):
 
     def show_page(self, key: str) -> None:
         self.sidebar.setCurrentRow(self._keys.index(key))
+
+    def page_keys(self) -> list[str]:
+        """The steps in sidebar order: "data", "label", "train", "evaluate", "classify", "export"."""
+        return list(self._keys)
+
+    def page_title(self, key: str) -> str:
+        return self._titles[key]
 
     def reopen_last(self) -> None:
         """Pick up where the user left off: the last dataset and the last model, when they still exist."""
@@ -177,8 +190,8 @@ class MainWindow(QMainWindow):
     # ---- layout pieces -------------------------------------------------------------------------
     def _build_status_bar(self) -> None:
         sb = self.statusBar()
-        self.dataset_status = QLabel("No dataset")
-        self.device_status = QLabel("Loading PyTorch…")
+        self.dataset_status = QLabel(self.tr("No dataset"))
+        self.device_status = QLabel(self.tr("Loading PyTorch…"))
         self.task_status = QLabel("")
         self.task_progress = QProgressBar()
         self.task_progress.setObjectName("statusProgress")
@@ -190,112 +203,20 @@ class MainWindow(QMainWindow):
         sb.addPermanentWidget(self.task_status)
         sb.addPermanentWidget(self.task_progress)
 
-    def _build_menus(self) -> None:
-        mb = self.menuBar()
-        file_menu = mb.addMenu("&File")
-        act = QAction("&Open folder…", self)
-        act.setShortcut(QKeySequence.StandardKey.Open)
-        act.triggered.connect(self.dataset_page.browse)
-        file_menu.addAction(act)
-        demo = QAction("Try the &demo dataset", self)
-        demo.triggered.connect(self.dataset_page.open_demo)
-        file_menu.addAction(demo)
-        self.recent_menu = file_menu.addMenu("Open &recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent)
-        self.recent_runs_menu = file_menu.addMenu("Recent r&uns")
-        self.recent_runs_menu.aboutToShow.connect(self._fill_recent_runs)
-        model = QAction("Open &model or run…", self)
-        model.setShortcut(QKeySequence("Ctrl+M"))
-        model.triggered.connect(self._open_model)
-        file_menu.addAction(model)
-        file_menu.addSeparator()
-        quit_ = QAction("&Quit", self)
-        quit_.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_.triggered.connect(self.close)
-        file_menu.addAction(quit_)
-
-        go = mb.addMenu("&Go")
-        for i, key in enumerate(self._keys):
-            a = QAction(self._titles[key], self)
-            a.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
-            a.triggered.connect(lambda _=False, k=key: self.show_page(k))
-            go.addAction(a)
-
-        train = mb.addMenu("&Train")
-        start = QAction("&Start training", self)
-        start.setShortcut(QKeySequence("Ctrl+T"))
-        start.triggered.connect(self._start_training)
-        train.addAction(start)
-        pause = QAction("&Pause / resume", self)
-        pause.setShortcut(QKeySequence("Ctrl+P"))
-        pause.triggered.connect(self.train_page.toggle_pause)
-        train.addAction(pause)
-        stop = QAction("S&top", self)
-        stop.setShortcut(QKeySequence("Ctrl+."))
-        stop.triggered.connect(self.train_page.stop)
-        train.addAction(stop)
-        evaluate = QAction(self.tr("&Evaluate the model"), self)
-        evaluate.setObjectName("evaluateAction")
-        evaluate.setShortcut(QKeySequence("Ctrl+E"))
-        evaluate.triggered.connect(self._evaluate)
-        train.addAction(evaluate)
-        save_cfg = QAction("Save configuration as run &file…", self)
-        save_cfg.triggered.connect(self.train_page.save_config_file)
-        train.addAction(save_cfg)
-
-        help_menu = mb.addMenu("&Help")
-        sc = QAction("&Keyboard shortcuts", self)
-        sc.setShortcut(QKeySequence("F1"))
-        sc.triggered.connect(lambda: show_shortcuts(self))
-        help_menu.addAction(sc)
-        about = QAction("&About desktop_cls", self)
-        about.triggered.connect(self._about)
-        help_menu.addAction(about)
-
-    def _evaluate(self) -> None:
+    def evaluate(self) -> None:
         self.show_page("evaluate")
         self.evaluate_page.evaluate()
 
-    def _start_training(self) -> None:
+    def start_training(self) -> None:
         self.show_page("train")
         self.train_page.start()
 
-    def _fill_recent(self) -> None:
-        self.recent_menu.clear()
-        folders = self.state.settings.recent_folders
-        if not folders:
-            a = self.recent_menu.addAction("No recent folders")
-            a.setEnabled(False)
-        for f in folders:
-            a = self.recent_menu.addAction(f)
-            a.triggered.connect(lambda _=False, p=f: self.open_dataset(p))
-
-    def _fill_recent_runs(self) -> None:
-        self.recent_runs_menu.clear()
-        runs = [r for r in self.state.settings.recent_runs if Path(r).exists()]
-        if not runs:
-            a = self.recent_runs_menu.addAction("No recent runs")
-            a.setEnabled(False)
-        for r in runs:
-            a = self.recent_runs_menu.addAction(r)
-            a.triggered.connect(lambda _=False, p=r: self.state.set_run(p))
+    def _use_default_device(self) -> None:
+        apply_default_device(self.train_page.form.device_combo, self.state.settings.default_device)
 
     def _resume_interrupted(self, run: str) -> None:
         self.show_page("train")
         self.train_page.resume(run)
-
-    def _open_model(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open a model", "",
-                                              "Models (*.safetensors *.onnx *.torchscript *.pt *.pth run.json)")
-        if path:
-            p = Path(path)
-            self.state.set_run(str(p.parent if p.name == "run.json" else p))
-
-    def _about(self) -> None:
-        from .. import __version__
-
-        QMessageBox.about(self, "About desktop_cls",
-                          f"desktop_cls {__version__}\nTrain image classifiers on your own computer, offline.")
 
     # ---- reactions -----------------------------------------------------------------------------
     def _show_row(self, row: int) -> None:
@@ -313,7 +234,8 @@ class MainWindow(QMainWindow):
         ds = self.state.dataset
         if ds is None:
             return
-        self.dataset_status.setText(f"{Path(ds.root).name}: {len(ds.samples):,} images, {len(ds.classes)} classes")
+        self.dataset_status.setText(self.tr("{folder}: {images:,} images, {classes} classes").format(
+            folder=Path(ds.root).name, images=len(ds.samples), classes=len(ds.classes)))
 
     def _on_core_loaded(self, devices: object) -> None:
         if self.state.core_loaded:
@@ -369,13 +291,13 @@ class MainWindow(QMainWindow):
         busy = self.state.training or bool(user_work)
         if busy and not self._closing:
             if self.state.training:
-                text = ("Training is running. Quit anyway? Training stops cleanly and keeps its last finished "
-                        "epoch; you can resume it later.")
+                text = self.tr("Training is running. Quit anyway? Training stops cleanly and keeps its last "
+                               "finished epoch; you can resume it later.")
             else:
-                name = user_work[0].name
-                text = f"{name.capitalize()} is still running. Quit anyway? The {name} is cancelled unfinished."
+                text = self.tr("The task “{task}” is still running. Quit anyway? It is cancelled "
+                               "unfinished.").format(task=user_work[0].name)
             answer = QMessageBox.question(
-                self, "Quit desktop_cls?", text,
+                self, self.tr("Quit desktop_cls?"), text,
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
             if answer != QMessageBox.StandardButton.Yes:
                 event.ignore()

@@ -168,10 +168,9 @@ class LabelPage(QWidget):
 
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         here = Qt.ShortcutContext.WidgetWithChildrenShortcut  # only while the Label page has the focus
-        # explicit sequences: StandardKey.Redo already holds Ctrl+Shift+Z on some platforms, and two
-        # shortcuts on one key are ambiguous and fire neither
-        for key, fn in ((QKeySequence("Ctrl+Z"), self.undo), (QKeySequence("Ctrl+Y"), self.redo),
-                        (QKeySequence("Ctrl+Shift+Z"), self.redo), (QKeySequence(Qt.Key.Key_Right), self._next),
+        # Undo and redo are the window's Edit menu actions (gui/labeling_undo): a second shortcut on
+        # Ctrl+Z here would be ambiguous and fire neither. The F1 list declares these keys (shortcut_list).
+        for key, fn in ((QKeySequence(Qt.Key.Key_Right), self._next),
                         (QKeySequence(Qt.Key.Key_Left), self._previous),
                         (QKeySequence(Qt.Key.Key_Delete), self.trash_current),
                         (QKeySequence(Qt.Key.Key_Return), self.accept_current_suggestion),
