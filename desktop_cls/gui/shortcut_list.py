@@ -32,8 +32,8 @@ class PageKey:
     """A key that works on one page (or in the viewer); `keys` in QKeySequence's portable form, or
     `shown` for a range such as the class keys, written as it is shown."""
 
-    where: str  # source text (QT_TRANSLATE_NOOP), translated when shown
-    what: str
+    where: object  # source texts (QT_TRANSLATE_NOOP, typed object), translated when shown
+    what: object
     keys: tuple[str, ...] = ()
     shown: str = ""
 
@@ -74,7 +74,7 @@ def plain_text(text: str) -> str:
 
 def shown_keys(sequences: list[QKeySequence]) -> str:
     """Native form, leaving out dedicated keys (a keyboard's own Undo or Open key) a binding may add."""
-    keep = [s for s in sequences if not s.isEmpty() and s[0].key() < Qt.Key.Key_Back]
+    keep = [s for s in sequences if not s.isEmpty() and s[0].key() < Qt.Key.Key_Back]  # type: ignore[index]
     return ", ".join(s.toString(NATIVE) for s in keep)
 
 
@@ -99,8 +99,8 @@ def shortcut_rows(window: QMainWindow) -> list[ShortcutRow]:
             _menu_rows(menu, plain_text(top.text()), rows)
     for key in PAGE_KEYS:
         keys = key.shown or ", ".join(QKeySequence(k).toString(NATIVE) for k in key.keys)
-        rows.append(ShortcutRow(keys, QCoreApplication.translate("ShortcutList", key.what),
-                                QCoreApplication.translate("ShortcutList", key.where)))
+        rows.append(ShortcutRow(keys, QCoreApplication.translate("ShortcutList", str(key.what)),
+                                QCoreApplication.translate("ShortcutList", str(key.where))))
     return rows
 
 

@@ -1,0 +1,221 @@
+"""The menus: every action by its object name, language and theme choices, Undo/Redo for labeling, F1."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QProcess, Qt
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QMenu, QMessageBox
+
+from tests.gui.conftest import open_and_wait
+
+ACTIONS = ("openFolderAction", "demoAction", "openModelAction", "quitAction", "undoAction", "redoAction",
+           "preferencesAction", "languageSystem", "languageEn", "languageZh", "themeSystem", "themeLight",
+           "themeDark", "goDataAction", "goLabelAction", "goTrainAction", "goEvaluateAction", "goClassifyAction",
+           "goExportAction", "startTrainingAction", "pauseAction", "stopAction", "evaluateAction",
+           "saveConfigAction", "shortcutsAction", "aboutAction")
+
+
+@pytest.fixture
+def keep_palette() -> Iterator[None]:
+    """Theme tests change the application's palette: put it back for the tests after them."""
+    from PySide6.QtGui import QGuiApplication
+
+    app = QApplication.instance()
+    style, palette = app.style().name(), app.palette()
+    yield
+    QGuiApplication.styleHints().unsetColorScheme()
+    app.setStyle(style)
+    app.setPalette(palette)
+
+
+@pytest.fixture
+def with_unlabeled(tiny_folder: Path) -> Path:
+    for i in range(4):
+        shutil.copy(tiny_folder / "dog" / f"dog_0{i}.png", tiny_folder / f"new_{i}.png")
+    return tiny_folder
+
+
+def _saved() -> object:
+    from desktop_cls.gui.settings import load_settings
+
+    settings, notice = load_settings()
+    assert notice is None
+    return settings
+
+
+def test_every_menu_action_exists_with_its_object_name(window: object) -> None:
+    in_menus = {a.objectName() for m in window.menuBar().findChildren(QMenu) for a in m.actions()}
+    for name in ACTIONS:
+        action = window.findChild(QAction, name)
+        assert action is not None, name
+        assert name in in_menus, f"{name} is in no menu"
+    for names in (("languageSystem", "languageEn", "languageZh"), ("themeSystem", "themeLight", "themeDark")):
+        actions = [window.findChild(QAction, n) for n in names]
+        group = actions[0].actionGroup()
+        assert group is not None and group.isExclusive() and all(a.actionGroup() is group for a in actions)
+        assert all(a.isCheckable() for a in actions) and sum(a.isChecked() for a in actions) == 1
+    assert window.findChild(QAction, "languageZh").text() == "简体中文"
+    prefs = window.findChild(QAction, "preferencesAction")
+    assert prefs.menuRole() == QAction.MenuRole.PreferencesRole and not prefs.shortcut().isEmpty()
+    undo = window.findChild(QAction, "undoAction")
+    assert undo.shortcuts() == QKeySequence.keyBindings(QKeySequence.StandardKey.Undo)
+
+
+def test_language_choice_is_saved_and_a_restart_offered(window: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_cls.gui import restart
+
+    offered: list[str] = []
+    started: list[tuple[str, list[str]]] = []
+    answer = [False]
+    monkeypatch.setattr(restart, "offer_restart", lambda _w, text: offered.append(text) or answer[0])
+    monkeypatch.setattr(QProcess, "startDetached", lambda program, args, cwd="": started.append((program, args))
+                        or (True, 1))
+    window.findChild(QAction, "languageZh").trigger()
+    assert _saved().language == "zh_CN" and len(offered) == 1
+    assert started == [] and window.isVisible()  # "Later": nothing restarts
+    window.findChild(QAction, "languageZh").trigger()  # the language in use already: nothing to offer
+    assert len(offered) == 1
+    answer[0] = True
+    window.findChild(QAction, "languageEn").trigger()
+    assert _saved().language == "en" and len(offered) == 2
+    assert started == [restart.restart_command()] and started[0][0] == sys.executable
+    assert not window.isVisible()  # closed as Quit closes it, then started again
+
+
+def test_restart_waits_for_the_answer_about_a_running_training(window: object,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_cls.gui import restart
+
+    started: list[object] = []
+    asked: list[str] = []
+    monkeypatch.setattr(restart, "offer_restart", lambda _w, _text: True)
+    monkeypatch.setattr(QProcess, "startDetached", lambda *a: started.append(a) or (True, 1))
+    monkeypatch.setattr(QMessageBox, "question", lambda _p, _t, text, *a: asked.append(text)
+                        or QMessageBox.StandardButton.No)
+    window.state.training = True
+    window.findChild(QAction, "languageZh").trigger()
+    window.state.training = False
+    assert asked and "Training is running" in asked[0]
+    assert started == [] and window.isVisible() and _saved().language == "zh_CN"
+
+
+def test_restart_box_says_restart_now_or_later(qtbot: object) -> None:
+    from desktop_cls.gui.restart import restart_box, restart_command
+
+    box = restart_box(None, "Restart?")
+    qtbot.addWidget(box)
+    assert [b.text() for b in box.buttons()] == ["Restart now", "Later"]
+    program, args = restart_command()
+    assert program == sys.executable and "pytest" in " ".join(args)  # this very command, run again
+
+
+def test_theme_actions_change_the_palette_and_save_the_setting(window: object, keep_palette: None) -> None:
+    from desktop_cls.gui.theme import is_dark
+
+    window.findChild(QAction, "themeDark").trigger()
+    assert is_dark() and _saved().theme == "dark"
+    assert window.findChild(QAction, "themeDark").isChecked()
+    window.findChild(QAction, "themeLight").trigger()
+    assert not is_dark() and _saved().theme == "light"
+    assert not window.findChild(QAction, "themeDark").isChecked()
+
+
+def test_undo_and_redo_of_a_labeling_move(qtbot: object, window: object, with_unlabeled: Path) -> None:
+    open_and_wait(qtbot, window, with_unlabeled)
+    undo, redo = window.findChild(QAction, "undoAction"), window.findChild(QAction, "redoAction")
+    assert not undo.isEnabled() and not redo.isEnabled()
+    names = ["new_0.png", "new_1.png", "new_2.png"]
+    window.label_page.assign_files("cat", [str(with_unlabeled / n) for n in names])
+    assert all((with_unlabeled / "cat" / n).exists() for n in names)
+    assert undo.isEnabled() and undo.text() == "&Undo move of 3 images to 'cat'" and not redo.isEnabled()
+    undo.trigger()
+    assert all((with_unlabeled / n).exists() and not (with_unlabeled / "cat" / n).exists() for n in names)
+    assert not undo.isEnabled() and redo.text() == "&Redo move of 3 images to 'cat'"
+    redo.trigger()
+    assert all((with_unlabeled / "cat" / n).exists() for n in names) and not redo.isEnabled()
+    # a step made on another page shows in the menu at once (the workspace tells the actions)
+    window.state.workspace.trash([with_unlabeled / "new_3.png"])
+    assert undo.text() == "&Undo move of 1 image to the trash"
+    window.state.workspace.rename_class("fish", "R&D")
+    assert undo.text() == "&Undo renaming of 'fish' to 'R&&D'"  # "&" shown, not taken as a mnemonic
+
+
+def test_ctrl_z_undoes_labeling_but_stays_with_a_text_field(qtbot: object, window: object,
+                                                            with_unlabeled: Path) -> None:
+    open_and_wait(qtbot, window, with_unlabeled)
+    window.label_page.assign_files("cat", [str(with_unlabeled / "new_0.png")])
+    window.show_page("evaluate")
+    edit = window.evaluate_page.model_edit
+    window.activateWindow()
+    edit.setFocus()
+    qtbot.waitUntil(edit.hasFocus)
+    QTest.keyClicks(edit, "abc")
+    QTest.keyClick(edit, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert edit.text() == "" and (with_unlabeled / "cat" / "new_0.png").exists()  # the field's own undo
+    window.show_page("label")
+    qtbot.waitUntil(window.label_page.hasFocus)
+    QTest.keyClick(window.label_page, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert (with_unlabeled / "new_0.png").exists()  # away from a field Ctrl+Z is Edit → Undo
+
+
+def test_shortcut_list_comes_from_the_actions(window: object) -> None:
+    from desktop_cls.gui.shortcut_list import PAGE_KEYS, shortcut_rows, shown_keys
+
+    rows = shortcut_rows(window)
+    assert "Ctrl+Alt+J" not in [r.keys for r in rows]
+    extra = QAction("Do a &new thing", window)
+    extra.setShortcut(QKeySequence("Ctrl+Alt+J"))
+    window.menuBar().actions()[0].menu().addAction(extra)
+    rows = shortcut_rows(window)
+    row = next(r for r in rows if r.keys == QKeySequence("Ctrl+Alt+J").toString(QKeySequence.SequenceFormat.NativeText))
+    assert row.what == "Do a new thing" and row.where == "File"
+    actions = window.findChildren(QAction)
+    shown = [r for r in rows if r.action is not None]
+    assert len(shown) + len(PAGE_KEYS) == len(rows)
+    for r in shown:  # every key listed is an action's, shown in the platform's form
+        assert r.action in actions
+        assert r.keys == shown_keys(r.action.shortcuts())
+        assert r.action.shortcut().toString(QKeySequence.SequenceFormat.NativeText) in r.keys.split(", ")
+    listed = {r.action.objectName() for r in shown}
+    assert {"openFolderAction", "undoAction", "redoAction", "preferencesAction", "shortcutsAction",
+            "quitAction", "goExportAction", "evaluateAction"} <= listed
+    undo_row = next(r for r in shown if r.action.objectName() == "undoAction")
+    assert undo_row.what == "Undo the last labeling step"
+
+
+def test_declared_page_keys_are_the_ones_the_pages_bind(qtbot: object, window: object, tmp_path: Path) -> None:
+    from PIL import Image
+
+    from desktop_cls.gui.image_viewer import open_viewer
+    from desktop_cls.gui.shortcut_list import LABEL, VIEWER, page_key_sequences
+
+    def bound(widget: object) -> set[str]:
+        return {sc.key().toString() for sc in widget.findChildren(QShortcut) if sc.isEnabled()}
+
+    assert page_key_sequences(LABEL) and page_key_sequences(LABEL) <= bound(window.label_page)
+    picture = tmp_path / "a.png"
+    Image.new("RGB", (8, 8)).save(picture)
+    viewer = open_viewer(window.label_page, [(str(picture), "a")], 0)
+    assert viewer is not None
+    assert page_key_sequences(VIEWER) and page_key_sequences(VIEWER) <= bound(viewer)
+    viewer.close()
+
+
+def test_f1_shows_the_generated_list(qtbot: object, window: object) -> None:
+    from desktop_cls.gui.shortcut_list import ShortcutsDialog, shortcut_rows
+
+    window.findChild(QAction, "shortcutsAction").trigger()
+    dialog = window.findChild(ShortcutsDialog)
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.table.rowCount() == len(shortcut_rows(window))
+    keys = [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())]
+    assert QKeySequence("F1").toString(QKeySequence.SequenceFormat.NativeText) in keys
+    dialog.close()
+

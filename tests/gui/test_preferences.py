@@ -1,0 +1,162 @@
+"""Edit → Preferences: language, theme, default device and data folder, saved as they change."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from desktop_cls.core import storage
+
+
+@pytest.fixture(autouse=True)
+def default_data_folder() -> Iterator[None]:
+    yield
+    storage.set_data_folder(None)
+
+
+@pytest.fixture
+def keep_palette() -> Iterator[None]:
+    from PySide6.QtGui import QGuiApplication
+
+    app = QApplication.instance()
+    style, palette = app.style().name(), app.palette()
+    yield
+    QGuiApplication.styleHints().unsetColorScheme()
+    app.setStyle(style)
+    app.setPalette(palette)
+
+
+def _saved() -> object:
+    from desktop_cls.gui.settings import load_settings
+
+    settings, notice = load_settings()
+    assert notice is None
+    return settings
+
+
+def _open(window: object) -> object:
+    window.findChild(QAction, "preferencesAction").trigger()
+    dialog = window.menus.preferences_dialog
+    assert dialog is not None and dialog.isVisible() and dialog.objectName() == "preferencesDialog"
+    return dialog
+
+
+def test_preferences_round_trip(qtbot: object, window: object, isolated_user_dirs: Path, keep_palette: None,
+                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_cls.gui import restart
+    from desktop_cls.gui.main_window import MainWindow
+    from desktop_cls.gui.theme import is_dark
+
+    monkeypatch.setattr(restart, "offer_restart", lambda *_a: False)
+    dialog = _open(window)
+    assert dialog.device_combo.currentData() == "auto"
+    assert dialog.folder_edit.text() == str(isolated_user_dirs / "data")  # the default, shown as a folder
+    dialog.theme_combo.setCurrentIndex(dialog.theme_combo.findData("dark"))
+    assert is_dark() and window.findChild(QAction, "themeDark").isChecked()
+    dialog.language_combo.setCurrentIndex(dialog.language_combo.findData("zh_CN"))
+    assert window.findChild(QAction, "languageZh").isChecked()
+    dialog.device_combo.setCurrentIndex(dialog.device_combo.findData("cpu"))
+    assert window.train_page.form.device_combo.currentData() == "cpu"  # the Train form follows at once
+    chosen = isolated_user_dirs / "elsewhere"
+    assert dialog.set_data_folder(str(chosen))
+    assert storage.default_runs_dir() == chosen / "runs" and dialog.folder_edit.text() == str(chosen)
+    saved = _saved()  # written as each one changed, not only on a clean exit
+    assert (saved.theme, saved.language, saved.default_device, saved.data_folder) == ("dark", "zh_CN", "cpu",
+                                                                                      str(chosen))
+    dialog.close()
+    window.shutdown()
+
+    storage.set_data_folder(None)
+    again = MainWindow(load_core=False)
+    qtbot.addWidget(again, before_close_func=lambda w: w.shutdown())
+    assert again.train_page.form.device_combo.currentData() == "cpu"
+    assert storage.default_runs_dir() == chosen / "runs"
+    dialog = _open(again)
+    assert dialog.theme_combo.currentData() == "dark" and dialog.language_combo.currentData() == "zh_CN"
+    assert dialog.device_combo.currentData() == "cpu" and dialog.folder_edit.text() == str(chosen)
+    again.findChild(QAction, "themeLight").trigger()  # the View menu and the dialog agree
+    dialog.refresh()
+    assert dialog.theme_combo.currentData() == "light"
+    dialog.default_button.click()
+    assert storage.default_runs_dir() == isolated_user_dirs / "data" / "runs" and _saved().data_folder == ""
+    dialog.close()
+    again.shutdown()
+
+
+def test_a_gpu_default_waits_for_the_engine_to_report_it(window: object) -> None:
+    from desktop_cls.core.devices import DeviceInfo
+
+    window.state.settings.default_device = "cuda:1"
+    dialog = _open(window)
+    assert dialog.device_combo.currentData() == "cuda:1"
+    assert "not found on this computer" in dialog.device_combo.currentText()  # no such GPU in the test
+    window.state.devices = [DeviceInfo("cpu", "CPU"), DeviceInfo("cuda:0", "GPU A", 8192),
+                            DeviceInfo("cuda:1", "GPU B", 24576)]
+    window.train_page.form.add_devices(window.state.devices)
+    window.state.core_ready.emit()
+    assert window.train_page.form.device_combo.currentData() == "cuda:1"
+    assert [dialog.device_combo.itemData(i) for i in range(dialog.device_combo.count())] == [
+        "auto", "cpu", "cuda:0", "cuda:1"]
+    assert dialog.device_combo.currentText() == "cuda:1 — GPU B (24 GB)"
+    dialog.close()
+
+
+def test_unwritable_data_folder_is_refused_with_a_message(window: object, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _title, text, *a: shown.append(text))
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("not a folder")
+    before = storage.default_runs_dir()
+    dialog = _open(window)
+    assert not dialog.set_data_folder(str(a_file))
+    assert len(shown) == 1 and str(a_file) in shown[0] and "it is a file, not a folder" in shown[0]
+    assert "Choose a folder you can write to" in shown[0]
+    assert window.state.settings.data_folder == "" and storage.default_runs_dir() == before
+    dialog.close()
+
+
+def test_a_data_folder_gone_since_last_time_falls_back_with_a_notice(qtbot: object, isolated_user_dirs: Path,
+                                                                     tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_cls.gui.main_window import MainWindow
+    from desktop_cls.gui.settings import Settings, save_settings
+
+    blocked = tmp_path / "a file"
+    blocked.write_text("x")
+    save_settings(Settings(data_folder=str(blocked / "runs")))
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text: shown.append(text))
+    w = MainWindow(load_core=False)
+    qtbot.addWidget(w, before_close_func=lambda win: win.shutdown())
+    qtbot.waitUntil(lambda: bool(shown))
+    assert str(blocked / "runs") in shown[0] and "Preferences" in shown[0]
+    assert storage.default_runs_dir() == isolated_user_dirs / "data" / "runs"
+    assert w.state.settings.data_folder == str(blocked / "runs")  # kept for when the disk is back
+    w.shutdown()
+
+
+@pytest.mark.parametrize("field, value", [("default_device", "gpu0"), ("default_device", 3),
+                                          ("data_folder", ["a"]), ("data_folder", "a\x00b")])
+def test_settings_file_with_a_bad_preference_falls_back(isolated_user_dirs: Path, field: str, value: object) -> None:
+    from desktop_cls.gui.settings import SCHEMA_VERSION, Settings, load_settings, settings_path
+
+    path = settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"schema_version": SCHEMA_VERSION, field: value}), encoding="utf-8")
+    settings, notice = load_settings()
+    assert settings == Settings() and notice is not None and field in notice
+
+
+def test_good_preferences_load(isolated_user_dirs: Path) -> None:
+    from desktop_cls.gui.settings import Settings, load_settings, save_settings
+
+    save_settings(Settings(default_device="cuda:2", data_folder=str(isolated_user_dirs / "runs here")))
+    settings, notice = load_settings()
+    assert notice is None and settings.default_device == "cuda:2"
+    assert settings.data_folder == str(isolated_user_dirs / "runs here")
