@@ -466,6 +466,57 @@
     </message>
 </context>
 <context>
+    <name>LabelingUndo</name>
+    <message>
+        <source>move of 1 image to &apos;{name}&apos;</source>
+        <translation>将 1 个图像移到“{name}”</translation>
+    </message>
+    <message>
+        <source>move of {n} images to &apos;{name}&apos;</source>
+        <translation>将 {n} 个图像移到“{name}”</translation>
+    </message>
+    <message>
+        <source>move of 1 image to the trash</source>
+        <translation>将 1 个图像移到回收站</translation>
+    </message>
+    <message>
+        <source>move of {n} images to the trash</source>
+        <translation>将 {n} 个图像移到回收站</translation>
+    </message>
+    <message>
+        <source>new class &apos;{name}&apos;</source>
+        <translation>新建类别“{name}”</translation>
+    </message>
+    <message>
+        <source>renaming of &apos;{old}&apos; to &apos;{new}&apos;</source>
+        <translation>将类别“{old}”重命名为“{new}”</translation>
+    </message>
+    <message>
+        <source>merge of &apos;{source}&apos; into &apos;{target}&apos;</source>
+        <translation>将类别“{source}”合并到“{target}”</translation>
+    </message>
+    <message>
+        <source>deletion of class &apos;{name}&apos;</source>
+        <translation>删除类别“{name}”</translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>撤销(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation>重做(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Undo {step}</source>
+        <translation>撤销{step}(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Redo {step}</source>
+        <translation>重做{step}(&amp;R)</translation>
+    </message>
+</context>
+<context>
     <name>LiveVideoPanel</name>
     <message>
         <source>Camera</source>
@@ -519,8 +570,155 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <source>&amp;Evaluate the model</source>
-        <translation type="unfinished"></translation>
+        <source>Data</source>
+        <translation>数据</translation>
+    </message>
+    <message>
+        <source>Label</source>
+        <translation>标注</translation>
+    </message>
+    <message>
+        <source>Train</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>Evaluate</source>
+        <translation>评估</translation>
+    </message>
+    <message>
+        <source>Classify</source>
+        <translation>分类</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>步骤</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>PyTorch could not be loaded</source>
+        <translation>无法加载 PyTorch</translation>
+    </message>
+    <message>
+        <source>No dataset</source>
+        <translation>没有数据集</translation>
+    </message>
+    <message>
+        <source>Loading PyTorch…</source>
+        <translation>正在加载 PyTorch…</translation>
+    </message>
+    <message>
+        <source>{folder}: {images:,} images, {classes} classes</source>
+        <translation>{folder}：{images:,} 个图像，{classes} 个类别</translation>
+    </message>
+    <message>
+        <source>Training is running. Quit anyway? Training stops cleanly and keeps its last finished epoch; you can resume it later.</source>
+        <translation>训练正在进行。仍要退出吗？训练会干净地停止并保留最后完成的轮次，之后可以继续训练。</translation>
+    </message>
+    <message>
+        <source>The task “{task}” is still running. Quit anyway? It is cancelled unfinished.</source>
+        <translation>任务“{task}”仍在运行。仍要退出吗？它会被取消，不会完成。</translation>
+    </message>
+    <message>
+        <source>Quit desktop_cls?</source>
+        <translation>退出 desktop_cls？</translation>
+    </message>
+</context>
+<context>
+    <name>PreferencesDialog</name>
+    <message>
+        <source>The data folder {folder} cannot be used ({reason}); new runs go to {default} this time. Choose another folder in Preferences, or connect the disk it is on.</source>
+        <translation>无法使用数据文件夹 {folder}（{reason}），本次新的训练记录保存到 {default}。请在首选项中选择其他文件夹，或连接该文件夹所在的磁盘。</translation>
+    </message>
+    <message>
+        <source>Preferences</source>
+        <translation>首选项</translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>浅色</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>深色</translation>
+    </message>
+    <message>
+        <source>The device the Train form starts on; each run can still choose another</source>
+        <translation>训练表单默认使用的设备；每次训练仍可选择其他设备</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <source>Use the default</source>
+        <translation>使用默认文件夹</translation>
+    </message>
+    <message>
+        <source>New runs and models are saved here, caches in its “cache” folder. Runs already made stay where they are.</source>
+        <translation>新的训练记录和模型保存在这里，缓存保存在其中的“cache”文件夹。已有的训练记录保留在原处。</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>语言(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>&amp;Theme:</source>
+        <translation>主题(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>Default &amp;device:</source>
+        <translation>默认设备(&amp;D)：</translation>
+    </message>
+    <message>
+        <source>Data &amp;folder:</source>
+        <translation>数据文件夹(&amp;F)：</translation>
+    </message>
+    <message>
+        <source>Automatic (GPU if present)</source>
+        <translation>自动（有 GPU 时使用 GPU）</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source> ({gb:.0f} GB)</source>
+        <translation>（{gb:.0f} GB）</translation>
+    </message>
+    <message>
+        <source>{device} (not found yet)</source>
+        <translation>{device}（尚未检测到）</translation>
+    </message>
+    <message>
+        <source>{device} (not found on this computer)</source>
+        <translation>{device}（此电脑上未找到）</translation>
+    </message>
+    <message>
+        <source>Folder for runs, models and caches</source>
+        <translation>用于训练记录、模型和缓存的文件夹</translation>
+    </message>
+    <message>
+        <source>Cannot use this folder</source>
+        <translation>无法使用此文件夹</translation>
+    </message>
+    <message>
+        <source>desktop_cls cannot write to {folder} ({reason}).
+
+Choose a folder you can write to (one in your home folder, or on a disk with free space), or change this folder&apos;s permissions so that you can write to it.</source>
+        <translation>desktop_cls 无法写入 {folder}（{reason}）。
+
+请选择一个可以写入的文件夹（例如主文件夹中的文件夹，或有剩余空间的磁盘上的文件夹），或更改此文件夹的权限，使你可以写入。</translation>
     </message>
 </context>
 <context>
@@ -544,6 +742,95 @@
     <message>
         <source>(cannot show)</source>
         <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Restart</name>
+    <message>
+        <source>Restart desktop_cls?</source>
+        <translation>重新启动 desktop_cls？</translation>
+    </message>
+    <message>
+        <source>Restart now</source>
+        <translation>立即重新启动</translation>
+    </message>
+    <message>
+        <source>Later</source>
+        <translation>稍后</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutList</name>
+    <message>
+        <source>Label page</source>
+        <translation>标注页面</translation>
+    </message>
+    <message>
+        <source>Image viewer</source>
+        <translation>图像查看器</translation>
+    </message>
+    <message>
+        <source>Classify page, webcam</source>
+        <translation>分类页面，摄像头</translation>
+    </message>
+    <message>
+        <source>Thumbnails and lists</source>
+        <translation>缩略图和列表</translation>
+    </message>
+    <message>
+        <source>Put the image in a class (a class named 0 … 9 or A … Z has its own key)</source>
+        <translation>将图像放入类别（名为 0 … 9 或 A … Z 的类别使用自己的按键）</translation>
+    </message>
+    <message>
+        <source>Accept the suggested class</source>
+        <translation>接受建议的类别</translation>
+    </message>
+    <message>
+        <source>Previous / next image</source>
+        <translation>上一个 / 下一个图像</translation>
+    </message>
+    <message>
+        <source>Move the image to the trash (undoable)</source>
+        <translation>将图像移到回收站（可撤销）</translation>
+    </message>
+    <message>
+        <source>Capture one frame into a class</source>
+        <translation>将一帧捕获到类别</translation>
+    </message>
+    <message>
+        <source>Open a thumbnail, mistake, problem or result in the image viewer</source>
+        <translation>在图像查看器中打开缩略图、错误预测、问题或结果</translation>
+    </message>
+    <message>
+        <source>Zoom in / out</source>
+        <translation>放大 / 缩小</translation>
+    </message>
+    <message>
+        <source>Fit to the window / actual size</source>
+        <translation>适应窗口 / 实际大小</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>按键</translation>
+    </message>
+    <message>
+        <source>What it does</source>
+        <translation>作用</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>位置</translation>
     </message>
 </context>
 <context>
@@ -717,6 +1004,147 @@
     <message>
         <source>Cannot write {0}: {1}</source>
         <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>WindowMenus</name>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Go</source>
+        <translation>转到(&amp;G)</translation>
+    </message>
+    <message>
+        <source>&amp;Train</source>
+        <translation>训练(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;Open folder…</source>
+        <translation>打开文件夹(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Try the &amp;demo dataset</source>
+        <translation>试用演示数据集(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Open &amp;recent</source>
+        <translation>最近打开(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Recent r&amp;uns</source>
+        <translation>最近的训练记录(&amp;U)</translation>
+    </message>
+    <message>
+        <source>Open &amp;model or run…</source>
+        <translation>打开模型或训练记录(&amp;M)…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>Undo the last labeling step</source>
+        <translation>撤销上一步标注</translation>
+    </message>
+    <message>
+        <source>Redo the labeling step undone last</source>
+        <translation>重做最近撤销的标注步骤</translation>
+    </message>
+    <message>
+        <source>&amp;Preferences…</source>
+        <translation>首选项(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>&amp;Theme</source>
+        <translation>主题(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>浅色</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>深色</translation>
+    </message>
+    <message>
+        <source>&amp;Start training</source>
+        <translation>开始训练(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Pause / resume</source>
+        <translation>暂停 / 继续(&amp;P)</translation>
+    </message>
+    <message>
+        <source>S&amp;top</source>
+        <translation>停止(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;Evaluate the model</source>
+        <translation>评估模型(&amp;E)</translation>
+    </message>
+    <message>
+        <source>Save configuration as run &amp;file…</source>
+        <translation>将配置另存为训练配置文件(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>键盘快捷键(&amp;K)</translation>
+    </message>
+    <message>
+        <source>&amp;About desktop_cls</source>
+        <translation>关于 desktop_cls(&amp;A)</translation>
+    </message>
+    <message>
+        <source>The new language is used from the next start. Restart desktop_cls now? A running training is asked about first.</source>
+        <translation>新语言将在下次启动时生效。现在重新启动 desktop_cls 吗？如有正在进行的训练，会先询问你。</translation>
+    </message>
+    <message>
+        <source>No recent folders</source>
+        <translation>没有最近的文件夹</translation>
+    </message>
+    <message>
+        <source>No recent runs</source>
+        <translation>没有最近的训练记录</translation>
+    </message>
+    <message>
+        <source>Open a model</source>
+        <translation>打开模型</translation>
+    </message>
+    <message>
+        <source>Models</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>About desktop_cls</source>
+        <translation>关于 desktop_cls</translation>
+    </message>
+    <message>
+        <source>desktop_cls {version}
+Train image classifiers on your own computer, offline.</source>
+        <translation>desktop_cls {version}
+在你自己的电脑上离线训练图像分类器。</translation>
     </message>
 </context>
 <context>
