@@ -146,8 +146,9 @@ class MainWindow(QMainWindow):
         self.autosave = SettingsAutosave(self.save_settings, self)
         self.state.settings_changed.connect(self.autosave.changed)
         self.autosave.watch_inputs(self.train_page.form)
-        self._use_default_device()
-        self.state.core_ready.connect(self._use_default_device)  # after the Train page has listed the GPUs
+        self._device_pending = False
+        self.use_default_device()
+        self.state.core_ready.connect(self._default_device_when_listed)  # after the Train page lists the GPUs
         self.interrupted_banner.check()
         if notice:
             QTimer.singleShot(0, lambda: QMessageBox.information(self, self.tr("Settings"), notice))
@@ -211,8 +212,14 @@ class MainWindow(QMainWindow):
         self.show_page("train")
         self.train_page.start()
 
-    def _use_default_device(self) -> None:
-        apply_default_device(self.train_page.form.device_combo, self.state.settings.default_device)
+    def use_default_device(self) -> None:
+        """The Train form starts on the Preferences' device; a GPU not listed yet follows once it is."""
+        self._device_pending = not apply_default_device(self.train_page.form.device_combo,
+                                                        self.state.settings.default_device)
+
+    def _default_device_when_listed(self) -> None:
+        if self._device_pending:  # never overrides a device the user picked meanwhile
+            self.use_default_device()
 
     def _resume_interrupted(self, run: str) -> None:
         self.show_page("train")

@@ -157,7 +157,7 @@ class PreferencesDialog(QDialog):
             return
         self.state.settings.default_device = device
         self.state.settings_changed.emit(True)
-        apply_default_device(self.window_.train_page.form.device_combo, device)
+        self.window_.use_default_device()
 
     def browse_data_folder(self) -> None:
         start = self.state.settings.data_folder or str(storage.default_data_dir())

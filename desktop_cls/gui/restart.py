@@ -43,7 +43,8 @@ def offer_restart(parent: QWidget | None, text: str) -> bool:
     """Ask; True when the user chose Restart now."""
     box = restart_box(parent, text)
     box.exec()
-    return box.clickedButton() is box.findChild(QWidget, "restartNowButton")
+    clicked = box.clickedButton()
+    return clicked is not None and clicked.objectName() == "restartNowButton"
 
 
 def restart_app(window: QWidget) -> bool:

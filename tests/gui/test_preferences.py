@@ -91,7 +91,8 @@ def test_preferences_round_trip(qtbot: object, window: object, isolated_user_dir
 def test_a_gpu_default_waits_for_the_engine_to_report_it(window: object) -> None:
     from desktop_cls.core.devices import DeviceInfo
 
-    window.state.settings.default_device = "cuda:1"
+    window.state.settings.default_device = "cuda:1"  # as at a start on a machine whose GPUs are not listed yet
+    window.use_default_device()
     dialog = _open(window)
     assert dialog.device_combo.currentData() == "cuda:1"
     assert "not found on this computer" in dialog.device_combo.currentText()  # no such GPU in the test
@@ -100,6 +101,9 @@ def test_a_gpu_default_waits_for_the_engine_to_report_it(window: object) -> None
     window.train_page.form.add_devices(window.state.devices)
     window.state.core_ready.emit()
     assert window.train_page.form.device_combo.currentData() == "cuda:1"
+    window.train_page.form.device_combo.setCurrentIndex(0)  # the user picks another for this run
+    window.state.core_ready.emit()
+    assert window.train_page.form.device_combo.currentData() == "auto"  # and it stays picked
     assert [dialog.device_combo.itemData(i) for i in range(dialog.device_combo.count())] == [
         "auto", "cpu", "cuda:0", "cuda:1"]
     assert dialog.device_combo.currentText() == "cuda:1 — GPU B (24 GB)"
