@@ -104,14 +104,16 @@ class PreferencesDialog(QDialog):
         form.addRow(self.tr("&Language:"), self.language_combo)
         form.addRow(self.tr("&Theme:"), self.theme_combo)
         form.addRow(self.tr("Default &device:"), self.device_combo)
-        form.addRow(self.tr("Data &folder:"), folder_row)
+        folder_label = QLabel(self.tr("Data &folder:"))
+        folder_label.setBuddy(choose)  # a row of several widgets gets no buddy by itself: Alt+F needs one
+        form.addRow(folder_label, folder_row)
         form.addRow("", folder_note)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
         lay.addLayout(form)
         lay.addWidget(buttons)
-        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 45)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 55)
         self.state.core_ready.connect(self.refresh)
 
     def refresh(self) -> None:
@@ -123,6 +125,7 @@ class PreferencesDialog(QDialog):
             self.theme_combo.setCurrentIndex(max(self.theme_combo.findData(s.theme), 0))
             self._fill_devices(s.default_device)
             self.folder_edit.setText(s.data_folder or str(storage.default_data_dir()))
+            self.folder_edit.setToolTip(self.folder_edit.text())
             self.default_button.setEnabled(bool(s.data_folder))
         finally:
             self._filling = False

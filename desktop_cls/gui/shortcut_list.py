@@ -8,6 +8,7 @@ QKeySequence.toString(NativeText).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
@@ -68,14 +69,24 @@ class ShortcutRow:
 
 
 def plain_text(text: str) -> str:
-    """A menu text without its mnemonic: "&Open folder…" -> "Open folder…", "A && B" -> "A & B"."""
-    return text.replace("&&", "\x00").replace("&", "").replace("\x00", "&")
+    """A menu text without its mnemonic: "&Open folder…" -> "Open folder…", "A && B" -> "A & B", and
+    "文件(&F)" -> "文件" (translations put the mnemonic in brackets after the word)."""
+    text = re.sub(r"\s*\(&[^&\s]\)", "", text.replace("&&", "\x00"))
+    return text.replace("&", "").replace("\x00", "&")
+
+
+def _worth_showing(seq: QKeySequence) -> bool:
+    """Not a keyboard's dedicated key (its own Undo or Open key), nor the old Alt+Backspace undo pair."""
+    if seq.isEmpty():
+        return False
+    combo = seq[0]  # type: ignore[index]
+    legacy = combo.key() == Qt.Key.Key_Backspace and bool(combo.keyboardModifiers() & Qt.KeyboardModifier.AltModifier)
+    return combo.key() < Qt.Key.Key_Back and not legacy
 
 
 def shown_keys(sequences: list[QKeySequence]) -> str:
-    """Native form, leaving out dedicated keys (a keyboard's own Undo or Open key) a binding may add."""
-    keep = [s for s in sequences if not s.isEmpty() and s[0].key() < Qt.Key.Key_Back]  # type: ignore[index]
-    return ", ".join(s.toString(NATIVE) for s in keep)
+    """Native form, the keys a person would press (a binding may add a few nobody looks for)."""
+    return ", ".join(s.toString(NATIVE) for s in sequences if _worth_showing(s))
 
 
 def _menu_rows(menu: QMenu, where: str, rows: list[ShortcutRow]) -> None:
@@ -115,14 +126,20 @@ class ShortcutsDialog(QDialog):
         self.table.setHorizontalHeaderLabels([self.tr("Keys"), self.tr("What it does"), self.tr("Where")])
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        header.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())  # wrap to the new width
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
         lay.addWidget(self.table)
         lay.addWidget(buttons)
         em = self.fontMetrics().horizontalAdvance("M")
-        self.resize(em * 55, self.fontMetrics().height() * 32)
+        self.resize(em * 62, self.fontMetrics().height() * 34)
 
     def refresh(self) -> None:
         """Read the actions again (Undo's text, a page's keys): what the window binds right now."""
@@ -131,8 +148,7 @@ class ShortcutsDialog(QDialog):
         for r, row in enumerate(rows):
             for c, text in enumerate((row.keys, row.what, row.where)):
                 self.table.setItem(r, c, QTableWidgetItem(text))
-        self.table.resizeColumnToContents(0)
-        self.table.resizeColumnToContents(2)
+        self.table.resizeRowsToContents()
 
 
 def show_shortcuts(window: QMainWindow) -> ShortcutsDialog:
@@ -140,8 +156,8 @@ def show_shortcuts(window: QMainWindow) -> ShortcutsDialog:
     dialog = window.findChild(ShortcutsDialog)
     if not isinstance(dialog, ShortcutsDialog):
         dialog = ShortcutsDialog(window)
-    dialog.refresh()
     dialog.show()
+    dialog.refresh()  # once shown: the rows wrap to the columns' real widths
     dialog.raise_()
     return dialog
 

@@ -190,6 +190,15 @@ def test_shortcut_list_comes_from_the_actions(window: object) -> None:
     assert undo_row.what == "Undo the last labeling step"
 
 
+def test_plain_text_drops_the_mnemonic() -> None:
+    from desktop_cls.gui.shortcut_list import plain_text
+
+    assert plain_text("&Open folder…") == "Open folder…"
+    assert plain_text("R&&D && more") == "R&D & more"
+    assert plain_text("文件(&F)") == "文件"
+    assert plain_text("撤销将 3 个图像移到“R&&D”(&U)") == "撤销将 3 个图像移到“R&D”"
+
+
 def test_declared_page_keys_are_the_ones_the_pages_bind(qtbot: object, window: object, tmp_path: Path) -> None:
     from PIL import Image
 
