@@ -147,6 +147,18 @@ def test_undo_and_redo_of_a_labeling_move(qtbot: object, window: object, with_un
     assert undo.text() == "&Undo renaming of 'fish' to 'R&&D'"  # "&" shown, not taken as a mnemonic
 
 
+def test_undo_offers_the_last_step_of_an_earlier_session(qtbot: object, window: object,
+                                                         with_unlabeled: Path) -> None:
+    from desktop_cls.core.data.labeling import Workspace
+
+    Workspace(with_unlabeled).assign([with_unlabeled / "new_0.png"], "fish")  # the app was closed since
+    open_and_wait(qtbot, window, with_unlabeled)
+    undo = window.findChild(QAction, "undoAction")
+    assert undo.isEnabled() and undo.text() == "&Undo move of 1 image to 'fish'"
+    undo.trigger()
+    assert (with_unlabeled / "new_0.png").exists() and not undo.isEnabled()
+
+
 def test_ctrl_z_undoes_labeling_but_stays_with_a_text_field(qtbot: object, window: object,
                                                             with_unlabeled: Path) -> None:
     open_and_wait(qtbot, window, with_unlabeled)
