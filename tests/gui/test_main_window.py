@@ -315,7 +315,8 @@ def test_image_size_follows_the_data_until_the_user_picks_one(qtbot: object, win
     form.use_size_button.click()  # ...until the suggestion is taken
     assert form.image_size_spin.value() == 32 and form.use_size_button.isHidden()
     form.model_combo.setCurrentIndex(form.model_combo.findData("resnet18"))
-    form.pretrained_check.setChecked(False)
+    # the automatic method's ImageNet tick (before "From scratch" was chosen) was never the user's: it stays off
+    assert not form.pretrained_check.isChecked()
     assert form.image_size_spin.value() == 64  # 20 px images: no point in 224 px from scratch
     form.pretrained_check.setChecked(True)
     assert form.image_size_spin.value() == 224 and "pretrained" in form.size_hint.text()

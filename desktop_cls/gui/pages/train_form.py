@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar, cast
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,25 +23,19 @@ from PySide6.QtWidgets import (
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.models.catalog import MODELS, PRETRAINED_MODEL, bundled_weights_installed
 from desktop_cls.core.training.config import TrainConfig
-from desktop_cls.core.training.defaults import (
-    Choice,
-    FlipChoice,
-    Recipe,
-    recipe_for,
-    suggest_flips,
-    suggest_image_size,
-    suggest_recipe,
-)
+from desktop_cls.core.training.defaults import Recipe, recipe_for, suggest_recipe
 from desktop_cls.core.training.options import ADVANCED, BASIC, FILE_ONLY, KEEP, flatten, options, unflatten
 
 from ..option_controls import changed_signal, make_control, read_control, write_control
 from ..state import AppState
 from ..widgets import button as _button
+from .train_suggestions import FlipsFollower, ImageSizeFollower
 
 W = TypeVar("W", bound=QWidget)
 FORM_START = {"epochs": 15}  # the form opens on more epochs than the library default (enough for the demo data)
 QUICK_UNUSED = {"epochs", "batch_size", "lr", "freeze_epochs", "backbone_lr_factor"}
-DEVICE_ITEMS = [("Automatic (GPU if present)", "auto"), ("CPU", "cpu")]  # add_devices appends the GPUs
+# add_devices appends the GPUs; the texts are translated where the combo is built
+DEVICE_ITEMS = [(QT_TRANSLATE_NOOP("TrainForm", "Automatic (GPU if present)"), "auto"), ("CPU", "cpu")]
 
 
 class TrainForm(QWidget):
@@ -53,7 +48,8 @@ class TrainForm(QWidget):
         self._file_only = {k: o.default for k, o in self.options.items() if o.level == FILE_ONLY}
         for key, opt in self.options.items():
             if opt.level != FILE_ONLY:
-                self.controls[key] = make_control(opt, DEVICE_ITEMS if key == "device" else None)
+                devices = [(self.tr(text), value) for text, value in DEVICE_ITEMS]
+                self.controls[key] = make_control(opt, devices if key == "device" else None)
                 write_control(self.controls[key], opt, FORM_START.get(key, opt.default))
                 changed_signal(self.controls[key]).connect(self._update_enabled)
         self.model_combo = self._control("model", QComboBox)
@@ -66,9 +62,8 @@ class TrainForm(QWidget):
         self.hflip_check = self._control("augmentation.hflip", QCheckBox)
         self.vflip_check = self._control("augmentation.vflip", QCheckBox)
         self._build_extras()
-        self._build_flips()
         self._build_recipe()
-        self.advanced = QGroupBox("Advanced")
+        self.advanced = QGroupBox(self.tr("Advanced"))
         self.advanced.setObjectName("advancedGroup")
         self.advanced.setCheckable(True)
         self.advanced.setChecked(False)
@@ -98,19 +93,17 @@ class TrainForm(QWidget):
         self.model_info.setWordWrap(True)
         self.model_info.setObjectName("modelDescription")
         self.model_combo.currentIndexChanged.connect(self._model_changed)
-        self.find_lr_button = _button("Find…", "findLrButton", "Run a short learning-rate range test on your "
-                                      "data and suggest a value")
-        self.size_hint = QLabel()
-        self.size_hint.setObjectName("imageSizeHint")
-        self.size_hint.setWordWrap(True)
-        self.use_size_button = _button("Use", "useSuggestedSizeButton", "Set the image size to the suggestion")
-        self.use_size_button.clicked.connect(self._follow_data)
-        self._suggestion: Choice = suggest_image_size(TrainConfig().model, None)
-        self._size_pinned = False  # True once the user types a size: a new dataset then only suggests
-        self._setting_size = False
-        self.image_size_spin.valueChanged.connect(self._size_edited)
-        self.pretrained_check.toggled.connect(lambda _on: self._suggest_size())
-        self.state.dataset_changed.connect(lambda _index: self._suggest_size())
+        self.find_lr_button = _button(self.tr("Find…"), "findLrButton", self.tr(
+            "Run a short learning-rate range test on your data and suggest a value"))
+        self.find_lr_button.setAccessibleName(self.tr("Find a learning rate"))
+        self.size = ImageSizeFollower(self)
+        self.size_hint, self.use_size_button = self.size.hint, self.size.use_button
+        self.flips = FlipsFollower(self)
+        self.flips_hint, self.use_flips_button = self.flips.hint, self.flips.use_button
+        self.pretrained_check.toggled.connect(lambda _on: self.size.suggest())
+        self.state.dataset_changed.connect(lambda _index: self.size.suggest())
+        self.state.dataset_changed.connect(lambda _index: self.flips.suggest())
+        self.flips.update_hint()
 
     def _rows(self, level: str) -> QFormLayout:
         """The form rows of one level, in declaration order, with the extras next to their option."""
@@ -130,15 +123,9 @@ class TrainForm(QWidget):
             if key == "model":
                 form.addRow("", self.model_info)
             elif key == "image_size":
-                hint_row = QHBoxLayout()
-                hint_row.addWidget(self.size_hint, 1)
-                hint_row.addWidget(self.use_size_button)
-                form.addRow("", hint_row)
+                form.addRow("", self.size.row())
             elif key == "augmentation.vflip":
-                flips_row = QHBoxLayout()
-                flips_row.addWidget(self.flips_hint, 1)
-                flips_row.addWidget(self.use_flips_button)
-                form.addRow("", flips_row)
+                form.addRow("", self.flips.row())
         return form
 
     def _raw_values(self) -> dict[str, Any]:
@@ -226,7 +213,6 @@ class TrainForm(QWidget):
         return self.tr("From scratch: a small network learns everything from your images. Good with thousands of "
                        "small images; weak with few.")
 
-
     def _apply_recipe(self) -> None:
         recipe = self.recipe()
         if recipe is None:
@@ -235,7 +221,12 @@ class TrainForm(QWidget):
         self._applying_recipe = True
         try:
             write_control(self.model_combo, self.options["model"], recipe.model)
-            self.pretrained_check.setChecked(recipe.pretrained)
+            if "pretrained" in self._held:
+                # greyed out for this model: what comes back when a model takes it again is the method's
+                # choice, not a tick an earlier method made (that was never the user's)
+                self._held["pretrained"] = recipe.pretrained
+            else:
+                self.pretrained_check.setChecked(recipe.pretrained)
             self._file_only["mode"] = recipe.mode
             if recipe.recipe == "fine_tune" and self.epochs_spin.value() > 5:
                 self.epochs_spin.setValue(5)
@@ -244,7 +235,9 @@ class TrainForm(QWidget):
         self._update_enabled()
         plain = self._plain_words(recipe.recipe)
         auto = self.recipe_combo.currentData() == "auto"
-        self.recipe_hint.setText(f"{recipe.reason[0].upper()}{recipe.reason[1:]}. {plain}" if auto else plain)
+        reason = recipe.reason[:1].upper() + recipe.reason[1:]
+        self.recipe_hint.setText(self.tr("{reason}. {details}").format(reason=reason, details=plain) if auto
+                                 else plain)
 
     def _recipe_overridden(self) -> None:
         """The user picked another model by hand: the method becomes Custom, keeping their choice."""
@@ -267,88 +260,9 @@ class TrainForm(QWidget):
 
     def _model_changed(self) -> None:
         self._update_enabled()
-        self._size_pinned = False
-        self._suggest_size()
+        self.size.pinned = False
+        self.size.suggest()
         self._describe_model()
-
-    # ---- flips: follow the data (off for digits, letters, left/right classes) until the user sets them
-    def _build_flips(self) -> None:
-        self.flips_hint = QLabel()
-        self.flips_hint.setObjectName("flipsHint")
-        self.flips_hint.setWordWrap(True)
-        self.use_flips_button = _button("Use", "useSuggestedFlipsButton", "Set the flips to the suggestion")
-        self.use_flips_button.clicked.connect(self._flips_follow)
-        self._flip_suggestion: FlipChoice = suggest_flips(())
-        self._flips_pinned = False
-        self._setting_flips = False
-        self.hflip_check.toggled.connect(self._flips_edited)
-        self.vflip_check.toggled.connect(self._flips_edited)
-        self.state.dataset_changed.connect(lambda _index: self._suggest_flips())
-        self._update_flips_hint()
-
-    def _suggest_flips(self) -> None:
-        ds = self.state.dataset
-        self._flip_suggestion = suggest_flips(ds.classes if ds is not None else (), ds.root if ds is not None else "")
-        if not self._flips_pinned:
-            self._set_flips(self._flip_suggestion.hflip, self._flip_suggestion.vflip)
-        self._update_flips_hint()
-
-    def _set_flips(self, hflip: bool, vflip: bool) -> None:
-        self._setting_flips = True
-        try:
-            self.hflip_check.setChecked(hflip)
-            self.vflip_check.setChecked(vflip)
-        finally:
-            self._setting_flips = False
-
-    def _flips_edited(self) -> None:
-        if not self._setting_flips:
-            self._flips_pinned = True
-        self._update_flips_hint()
-
-    def _flips_follow(self) -> None:
-        self._flips_pinned = False
-        self._suggest_flips()
-
-    def _update_flips_hint(self) -> None:
-        c = self._flip_suggestion
-        same = (self.hflip_check.isChecked(), self.vflip_check.isChecked()) == (c.hflip, c.vflip)
-        self.flips_hint.setText(c.reason if same else self.tr("Suggested: {0}").format(c.reason))
-        self.use_flips_button.setVisible(not same)
-
-    # ---- image size: follows the data until the user picks one ----------------------------------
-    def _suggest_size(self) -> None:
-        ds = self.state.dataset
-        pretrained = self.pretrained_check.isChecked() and self.pretrained_check.isEnabled()
-        self._suggestion = suggest_image_size(self.model_combo.currentData() or "quicknet",
-                                              ds.typical_size if ds is not None else None, pretrained)
-        if not self._size_pinned:
-            self._set_size(self._suggestion.value)
-        self._update_size_hint()
-
-    def _set_size(self, value: int) -> None:
-        self._setting_size = True
-        try:
-            self.image_size_spin.setValue(value)
-        finally:
-            self._setting_size = False
-        self._update_size_hint()
-
-    def _follow_data(self) -> None:
-        self._size_pinned = False
-        self._suggest_size()
-
-    def _size_edited(self) -> None:
-        if not self._setting_size:
-            self._size_pinned = True
-        self._update_size_hint()
-
-    def _update_size_hint(self) -> None:
-        c = self._suggestion
-        same = self.image_size_spin.value() == c.value
-        self.size_hint.setText(c.reason if same else f"Suggested {c.reason}")
-        self.use_size_button.setText(f"Use {c.value} px")
-        self.use_size_button.setVisible(not same)
 
     def _describe_model(self) -> None:
         info = MODELS[self.model_combo.currentData() or "quicknet"]
@@ -357,7 +271,8 @@ class TrainForm(QWidget):
             from desktop_cls.core.models.architectures import parameter_count
 
             n = len(self.state.dataset.classes) if self.state.dataset is not None else 10
-            text += f" · {parameter_count(info.name, n, info.default_image_size) / 1e6:.2f} M parameters"
+            text += self.tr(" · {0:.2f} M parameters").format(parameter_count(info.name, n,
+                                                                               info.default_image_size) / 1e6)
         self.model_info.setText(text)
 
     # ---- the options as a config ----------------------------------------------------------------
@@ -371,11 +286,11 @@ class TrainForm(QWidget):
 
     @property
     def size_follows_data(self) -> bool:
-        return not self._size_pinned
+        return not self.size.pinned
 
     @property
     def flips_follow_data(self) -> bool:
-        return not self._flips_pinned
+        return not self.flips.pinned
 
     def apply_saved(self, saved: dict[str, Any], size_follows_data: bool = True,
                     flips_follow_data: bool = True) -> None:
@@ -387,25 +302,21 @@ class TrainForm(QWidget):
         except UserError:
             return
         self.apply_config(cfg)
-        self._size_pinned = not size_follows_data
-        self._flips_pinned = not flips_follow_data
-        self._suggest_size()
-        self._suggest_flips()
+        self.size.pinned = not size_follows_data
+        self.flips.pinned = not flips_follow_data
+        self.size.suggest()
+        self.flips.suggest()
 
     def apply_config(self, cfg: TrainConfig) -> None:
         values = flatten(cfg.to_dict())
         write_control(self.model_combo, self.options["model"], cfg.model)  # first: a new model re-suggests the size
-        self._size_pinned = True
-        self._set_size(cfg.image_size)
+        self.size.set_size(cfg.image_size)
         self._held.clear()
-        self._setting_flips = True  # a config's flips are the user's: they stay
-        try:
+        with self.flips.writing():  # a config's flips are the user's: they stay
             for key, w in self.controls.items():
                 if key not in ("model", "image_size"):
                     write_control(w, self.options[key], values[key])
-        finally:
-            self._setting_flips = False
-        self._flips_pinned = True
+        self.flips.pinned = True
         self._file_only = {k: values[k] for k in self._file_only}
         if cfg.mode == "quick" and cfg.model == PRETRAINED_MODEL:
             self._set_recipe_key("quick")
@@ -414,12 +325,13 @@ class TrainForm(QWidget):
         else:
             self._set_recipe_key("custom")
         self._update_enabled()
-        self._update_flips_hint()
+        self.flips.update_hint()
 
     def add_devices(self, devices: list[Any]) -> None:
         """GPUs by name and memory (and Apple's MPS) next to Automatic and CPU."""
         for d in devices:
             if d.id != "cpu" and self.device_combo.findData(d.id) < 0:
-                mem = f" ({d.memory_mb / 1024:.0f} GB)" if d.memory_mb else ""
-                self.device_combo.addItem(f"{d.id} — {d.name}{mem}", d.id)
+                text = (self.tr("{0} — {1} ({2:.0f} GB)").format(d.id, d.name, d.memory_mb / 1024) if d.memory_mb
+                        else f"{d.id} — {d.name}")
+                self.device_combo.addItem(text, d.id)
         self._describe_model()
