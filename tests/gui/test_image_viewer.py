@@ -121,7 +121,7 @@ def test_mistakes_and_their_heat_maps_open_large(qtbot: object, window: object) 
     ev.heatmap_pictures[first[0]] = heat
     ev.gallery.setCurrentIndex(ev.gallery_model.index(0))
     qtbot.keyClick(ev.gallery, Qt.Key.Key_Return)  # type: ignore[attr-defined]
-    viewer = ev.viewer
+    viewer = ev.mistakes.viewer  # the gallery owns its viewer
     classes = ev.result["classes"]
     assert viewer.current_path() == first[0]
     assert viewer.caption_label.text().startswith(f"True class: {classes[first[1]]} · predicted: {classes[first[2]]}")

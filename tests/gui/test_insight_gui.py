@@ -15,8 +15,8 @@ def test_find_learning_rate_and_accept_it(qtbot: object, window: object, tiny_fo
     tp = window.train_page
     tp.form.lr_spin.setValue(0.5)
     qtbot.mouseClick(tp.form.find_lr_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: getattr(tp, "lr_dialog", None) is not None, timeout=60_000)
-    dialog = tp.lr_dialog
+    qtbot.waitUntil(lambda: tp.lr_search.dialog is not None, timeout=60_000)
+    dialog = tp.lr_search.dialog
     assert dialog.plot.objectName() == "lrFinderPlot" and dialog.plot.getPlotItem().listDataItems()
     dialog.accept()
     assert tp.form.lr_spin.value() == round(dialog.suggested, 6)

@@ -12,16 +12,10 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDoubleSpinBox,
     QFileDialog,
-    QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
-    QProgressBar,
-    QStackedWidget,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -32,19 +26,17 @@ from ..dialogs import show_error
 from ..image_viewer import open_viewer
 from ..state import AppState
 from ..tasks import Task, TaskRunner
-from ..video_results import VideoResultsPanel
 from ..webcam import LiveVideoPanel, draw_caption
-from ..widgets import ScaledImageLabel, qimage_to_rgb, rgb_array_to_qimage, split_with_empty_state
 from ..widgets import button as _button
-
-TOP_K = 5
+from ..widgets import qimage_to_rgb, rgb_array_to_qimage, split_with_empty_state
+from .classify_preview import PredictionPreview
+from .classify_results import ClassifyResults
 
 
 def _video_suffixes() -> frozenset[str]:
     from desktop_cls.core.data.video import VIDEO_SUFFIXES
 
     return VIDEO_SUFFIXES
-
 
 
 class ClassifyPage(QWidget):
@@ -72,46 +64,45 @@ class ClassifyPage(QWidget):
         self.worker.failed.connect(self._classify_failed)
         self.model_ready = False
         self.pending_files: list[str] | None = None
-        self.predictions: list[Any] = []
         self.frame_busy = False
         self.frames_shown = 0
         self.frames_classified = 0
         self.last_frame_pred: Any = None
         self.last_frame_overlay: Any = None
-        self.heatmap_shown = ""
-        self.video_task: Task | None = None
 
         self.model_edit = QLineEdit()
         self.model_edit.setObjectName("classifyModelEdit")
-        self.model_edit.setAccessibleName("Model")
-        self.model_edit.setPlaceholderText("Run folder or exported model")
+        self.model_edit.setAccessibleName(self.tr("Model"))
+        self.model_edit.setPlaceholderText(self.tr("Run folder or exported model"))
         self.model_edit.editingFinished.connect(lambda: self.load_model(self.model_edit.text()))
-        self.files_button = _button("Classify &images…", "classifyFilesButton", "Pick one or more image files")
+        self.files_button = _button(self.tr("Classify &images…"), "classifyFilesButton",
+                                    self.tr("Pick one or more image files"))
         self.files_button.clicked.connect(self._pick_files)
-        self.folder_button = _button("Classify a &folder…", "classifyFolderButton", "Every image in a folder")
+        self.folder_button = _button(self.tr("Classify a &folder…"), "classifyFolderButton",
+                                     self.tr("Every image in a folder"))
         self.folder_button.clicked.connect(self._pick_folder)
         self.video_button = _button(self.tr("Classify a vi&deo…"), "classifyVideoButton",
                                     self.tr("The top class of every frame of a video file, over time"))
         self.video_button.clicked.connect(self._pick_video)
-        self.webcam_button = _button("&Webcam", "webcamButton", "Live classification from a camera")
+        self.webcam_button = _button(self.tr("&Webcam"), "webcamButton", self.tr("Live classification from a camera"))
         self.webcam_button.setCheckable(True)
         self.webcam_button.toggled.connect(self._toggle_webcam)
         self.threshold_spin = QDoubleSpinBox()
         self.threshold_spin.setObjectName("thresholdSpin")
-        self.threshold_spin.setAccessibleName("Unknown below confidence")
+        self.threshold_spin.setAccessibleName(self.tr("Unknown below confidence"))
         self.threshold_spin.setRange(0, 99)
         self.threshold_spin.setSuffix(" %")
         self.threshold_spin.setDecimals(0)
-        self.threshold_spin.setToolTip("Predictions less confident than this are labelled 'unknown' (0 = off)")
+        self.threshold_spin.setToolTip(self.tr("Predictions less confident than this are labelled 'unknown' (0 = off)"))
         self.threshold_spin.valueChanged.connect(self._threshold_changed)
-        self.heatmap_check = QCheckBox("Heatmap")
+        self.heatmap_check = QCheckBox(self.tr("Heat map"))
         self.heatmap_check.setObjectName("heatmapCheck")
-        self.heatmap_check.setToolTip("Show which parts of the image drove the prediction (Grad-CAM)")
+        self.heatmap_check.setToolTip(self.tr("Show which parts of the image drove the prediction (Grad-CAM)"))
         self.heatmap_check.toggled.connect(self._heatmap_toggled)
         top = QHBoxLayout()
-        top.addWidget(QLabel("Model"))
+        top.addWidget(QLabel(self.tr("Model")))
         top.addWidget(self.model_edit, 1)
-        top.addWidget(QLabel("Unknown below"))
+        top.addWidget(QLabel(self.tr("Unknown below")))
         top.addWidget(self.threshold_spin)
         top.addWidget(self.heatmap_check)
         top.addWidget(self.files_button)
@@ -119,26 +110,8 @@ class ClassifyPage(QWidget):
         top.addWidget(self.video_button)
         top.addWidget(self.webcam_button)
 
-        # preview with top-k bars
-        self.preview = ScaledImageLabel()
-        self.preview.setObjectName("classifyPreview")
-        self.preview.setMinimumSize(self.fontMetrics().height() * 12, self.fontMetrics().height() * 12)
-        self.preview_caption = QLabel()
-        self.preview_caption.setObjectName("predictionLabel")
-        self.preview_caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        f = self.preview_caption.font()
-        f.setPointSizeF(f.pointSizeF() * 1.3)
-        f.setBold(True)
-        self.preview_caption.setFont(f)
-        self.bars: list[tuple[QLabel, QProgressBar]] = []
-        bars = QGridLayout()
-        for i in range(TOP_K):
-            name, bar = QLabel(), QProgressBar()
-            bar.setRange(0, 1000)
-            bar.setObjectName(f"topkBar{i}")
-            bars.addWidget(name, i, 0)
-            bars.addWidget(bar, i, 1)
-            self.bars.append((name, bar))
+        self.preview_box = PredictionPreview()
+        self.preview, self.preview_caption = self.preview_box.image, self.preview_box.caption
         self.webcam = LiveVideoPanel()
         self.webcam.frame_arrived.connect(self.show_frame)
         self.webcam.running_changed.connect(self._webcam_running)
@@ -147,56 +120,27 @@ class ClassifyPage(QWidget):
         self.capture.setVisible(False)
         self.webcam.frame_arrived.connect(self.capture.set_frame)
         self.capture.dataset_edited.connect(self._rescan_dataset)
-        preview_box = QWidget()
-        pl = QVBoxLayout(preview_box)
-        pl.addWidget(self.webcam)
-        pl.addWidget(self.capture)
-        pl.addWidget(self.preview, 1)
-        pl.addWidget(self.preview_caption)
-        pl.addLayout(bars)
+        self.preview_box.above.addWidget(self.webcam)
+        self.preview_box.above.addWidget(self.capture)
 
-        # folder table
-        self.table = QTableWidget(0, 3)
-        self.table.setObjectName("predictionTable")
-        self.table.setAccessibleName("Predictions")
-        self.table.setHorizontalHeaderLabels(["Image", "Predicted class", "Confidence"])
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.results = ClassifyResults(tasks)
+        self.table, self.results_stack = self.results.table, self.results.stack
+        self.folder_progress, self.cancel_button = self.results.progress, self.results.cancel_button
+        self.csv_button, self.copy_button = self.results.csv_button, self.results.copy_button
+        self.video_results = self.results.video_results
         self.table.currentCellChanged.connect(lambda r, _c, _pr, _pc: self._show_row(r))
         self.table.activated.connect(lambda idx: self.view_result(idx.row()))  # double-click or Enter
         self.preview.double_clicked.connect(lambda: self.view_result(self.table.currentRow()))
         self.heatmap_pictures: dict[str, QImage] = {}
-        self.folder_progress = QProgressBar()
-        self.folder_progress.setObjectName("classifyProgress")
-        self.cancel_button = _button("Cancel", "cancelClassifyButton")
         self.cancel_button.clicked.connect(self._cancel)
-        self.csv_button = _button("Save &CSV…", "saveCsvButton")
-        self.csv_button.clicked.connect(self._save_csv)
-        self.copy_button = _button("Copy into folders by class…", "copyIntoFoldersButton",
-                                   "Copy each image into a sub-folder named after its predicted class")
-        self.copy_button.clicked.connect(self._copy_into_folders)
-        row = QHBoxLayout()
-        row.addWidget(self.folder_progress, 1)
-        row.addWidget(self.cancel_button)
-        row.addWidget(self.csv_button)
-        row.addWidget(self.copy_button)
-        self.video_results = VideoResultsPanel()
-        self.results_stack = QStackedWidget()
-        self.results_stack.addWidget(self.table)
-        self.results_stack.addWidget(self.video_results)
-        self.video_results.closed.connect(lambda: self.results_stack.setCurrentIndex(0))
-        table_box = QWidget()
-        tl = QVBoxLayout(table_box)
-        tl.setContentsMargins(0, 0, 0, 0)
-        tl.addWidget(self.results_stack, 1)
-        tl.addLayout(row)
+        self.results.busy.connect(self._set_busy)
+        self.results.video_done.connect(lambda: self.state.status_changed.emit("classify", "done"))
 
-        empty_text = ("No model yet — train one on the Train page (about 15 s on the demo data), "
-                      "or open an exported model with File → Open model (Ctrl+M). "
-                      "Then drop images here or click Classify images.")
-        self.content, self.empty = split_with_empty_state(empty_text, preview_box, table_box, stretch=(1, 1))
+        empty_text = self.tr("No model yet — train one on the Train page (about 15 s on the demo data), or open an "
+                             "exported model with File → Open model (Ctrl+M). Then drop images here or click "
+                             "Classify images.")
+        self.content, self.empty = split_with_empty_state(empty_text, self.preview_box, self.results,
+                                                          stretch=(1, 1))
         lay = QVBoxLayout(self)
         lay.addLayout(top)
         lay.addWidget(self.content, 1)
@@ -204,6 +148,14 @@ class ClassifyPage(QWidget):
         self._set_busy(False)
         state.run_changed.connect(self.load_model)
         state.core_ready.connect(self._on_core_ready)
+
+    @property
+    def predictions(self) -> list[Any]:
+        return self.results.predictions
+
+    @predictions.setter
+    def predictions(self, value: list[Any]) -> None:
+        self.results.predictions = value
 
     # ---- model ---------------------------------------------------------------------------------
     def _on_core_ready(self) -> None:
@@ -218,8 +170,8 @@ class ClassifyPage(QWidget):
         allow_code = False
         if Path(path).suffix.lower() in (".torchscript", ".ts"):
             answer = QMessageBox.question(
-                self, "Open a TorchScript model?",
-                "TorchScript files contain program code. Open it only if you trust where it came from.")
+                self, self.tr("Open a TorchScript model?"),
+                self.tr("TorchScript files contain program code. Open it only if you trust where it came from."))
             if answer != QMessageBox.StandardButton.Yes:
                 return
             allow_code = True
@@ -230,29 +182,29 @@ class ClassifyPage(QWidget):
     def _loaded(self, path: str, info: dict[str, Any]) -> None:
         self.model_ready = True
         self.content.setCurrentIndex(1)
-        self.preview_caption.setText(f"Model ready: {len(info['classes'])} classes")
+        self.preview_caption.setText(self.tr("Model ready: %n class(es)", "", len(info["classes"])))
         self._set_busy(False)
         if self.pending_files:
             files, self.pending_files = self.pending_files, None
             self.classify_paths(files)
 
     def _classify_failed(self, message: str, details: str) -> None:
-        show_error(self, "Classification failed", message, details)
+        show_error(self, self.tr("Classification failed"), message, details)
 
     def _load_failed(self, message: str, details: str) -> None:
         self.model_ready = False
         self._set_busy(False)
-        show_error(self, "Cannot open this model", message, details)
+        show_error(self, self.tr("Cannot open this model"), message, details)
 
     # ---- files and folders ---------------------------------------------------------------------
     def _pick_files(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, "Images to classify", "",
-                                                "Images (*.jpg *.jpeg *.png *.bmp *.gif *.tif *.tiff *.webp)")
+        files, _ = QFileDialog.getOpenFileNames(self, self.tr("Images to classify"), "", self.tr("Images ({0})").format(
+            "*.jpg *.jpeg *.png *.bmp *.gif *.tif *.tiff *.webp"))
         if files:
             self.classify_paths(files)
 
     def _pick_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Folder to classify")
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Folder to classify"))
         if folder:
             self.classify_paths([folder])
 
@@ -270,32 +222,18 @@ class ClassifyPage(QWidget):
         self.request_files.emit(list(paths))
 
     def _files_progress(self, done: int, total: int) -> None:
-        self.folder_progress.setRange(0, max(total, 1))
-        self.folder_progress.setValue(done)
+        self.results.show_progress(done, total)
 
     def _files_done(self, preds: list[Any]) -> None:
         self.predictions = [p.with_threshold(self._threshold()) for p in preds]
         self._set_busy(False)  # after the results are in: Save CSV and Copy follow them
         self.folder_progress.setRange(0, 1)
         self.folder_progress.setValue(1)
-        self._fill_table()
+        self.results.fill()
         if self.predictions:
             self.table.selectRow(0)
             self._show_row(0)
         self.state.status_changed.emit("classify", "done")
-
-    def _fill_table(self) -> None:
-        self.table.setRowCount(len(self.predictions))
-        for r, p in enumerate(self.predictions):
-            name = QTableWidgetItem(Path(p.path).name)
-            name.setToolTip(p.path)
-            self.table.setItem(r, 0, name)
-            self.table.setItem(r, 1, QTableWidgetItem(p.label if p.label else self.tr("error: {0}").format(p.error)))
-            conf = QTableWidgetItem(f"{p.confidence:.1%}" if p.label else "")
-            conf.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            self.table.setItem(r, 2, conf)
-        self.table.resizeColumnToContents(1)
-        self.table.resizeColumnToContents(2)
 
     def _show_row(self, row: int) -> None:
         if not 0 <= row < len(self.predictions) or self.webcam.running:
@@ -303,23 +241,19 @@ class ClassifyPage(QWidget):
         p = self.predictions[row]
         pix = QPixmap(p.path)
         if not pix.isNull():
-            self._set_preview(pix)
-        self._show_prediction(p)
+            self.preview.set_image(pix)
+        self.preview_box.show_prediction(p)
         if self.heatmap_check.isChecked() and p.label is not None:
             self.request_heatmap.emit(p.path)
 
     def _heatmap_toggled(self, _on: bool) -> None:
         self._show_row(self.table.currentRow())
 
-    def _set_preview(self, pix: QPixmap) -> None:
-        self.preview.set_image(pix)
-
     def _heatmap_done(self, path: str, picture: Any) -> None:
         row = self.table.currentRow()
         if self.heatmap_check.isChecked() and 0 <= row < len(self.predictions) and self.predictions[row].path == path:
-            self.heatmap_shown = path
             self.heatmap_pictures = {path: rgb_array_to_qimage(picture)}  # the one shown, for the viewer
-            self._set_preview(QPixmap.fromImage(self.heatmap_pictures[path]))
+            self.preview.set_image(QPixmap.fromImage(self.heatmap_pictures[path]))
 
     def view_result(self, row: int) -> None:
         """The classified images large (the heat map of the one shown, when on); not the live camera."""
@@ -338,66 +272,16 @@ class ClassifyPage(QWidget):
         if not self.predictions:
             return
         self.predictions = [p.with_threshold(self._threshold()) for p in self.predictions]
-        for r, p in enumerate(self.predictions):
-            item = self.table.item(r, 1)
-            if item is not None and p.label is not None:
-                item.setText(p.label)
+        self.results.relabel()
         row = self.table.currentRow()
         if 0 <= row < len(self.predictions) and not self.webcam.running:
-            self._show_prediction(self.predictions[row])
-
-    def _show_prediction(self, p: Any) -> None:
-        if p.label is None:
-            self.preview_caption.setText(f"Cannot read this image: {p.error}")
-        else:
-            self.preview_caption.setText(f"{p.label} — {p.confidence:.1%}")
-        for i, (name, bar) in enumerate(self.bars):
-            if i < len(p.top_k):
-                label, prob = p.top_k[i]
-                name.setText(label)
-                bar.setValue(round(prob * 1000))
-                bar.setFormat(f"{prob:.1%}")
-                bar.setVisible(True)
-            else:
-                name.setText("")
-                bar.setVisible(False)
+            self.preview_box.show_prediction(self.predictions[row])
 
     def _set_busy(self, busy: bool) -> None:
-        self.cancel_button.setEnabled(busy)
+        self.results.set_busy(busy)
         self.video_button.setEnabled(not busy)
-        has = bool(self.predictions) and not busy
-        self.csv_button.setEnabled(has)
-        self.copy_button.setEnabled(has)
         self.files_button.setEnabled(not busy)
         self.folder_button.setEnabled(not busy)
-
-    def _save_csv(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save predictions", "predictions.csv", "CSV (*.csv)")
-        if not path:
-            return
-        from desktop_cls.core.inference.prediction_csv import write_predictions_csv
-
-        write_predictions_csv(Path(path), self.predictions)
-
-    def _copy_into_folders(self) -> None:
-        dest = QFileDialog.getExistingDirectory(self, "Copy into this folder (one sub-folder per class)")
-        if not dest:
-            return
-        items = [(p.path, p.label) for p in self.predictions if p.label]
-
-        def work(progress: Any, cancel: Any) -> int:
-            from desktop_cls.core.storage import copy_into_folders
-
-            return len(copy_into_folders(items, Path(dest)))
-
-        def done(n: int) -> None:
-            QMessageBox.information(self, "Copied", f"Copied {n} image(s) into {dest} "
-                                    "(existing files were kept; name clashes got a number).")
-
-        def failed(message: str, details: str) -> None:
-            show_error(self, "Copy failed", message, details)
-
-        self.tasks.start("copy", work, on_done=done, on_error=failed)
 
     # ---- video files ---------------------------------------------------------------------------
     def _pick_video(self) -> None:
@@ -417,38 +301,12 @@ class ClassifyPage(QWidget):
             return
         allow_code = Path(model).suffix.lower() in (".torchscript", ".ts")  # agreed to when it was opened
         threshold = self.threshold_spin.value() / 100.0
-
-        def work(progress: Any, cancel: Any) -> Any:
-            from desktop_cls.core.inference.predictor import Predictor
-            from desktop_cls.core.inference.video_predict import predict_video
-
-            predictor = Predictor.load(model, allow_code=allow_code)
-            return predict_video(predictor, path, threshold=threshold, progress=progress, cancel=cancel)
-
         self.content.setCurrentIndex(1)
-        self.folder_progress.setRange(0, 0)
-        self._set_busy(True)
-        self.files_button.setEnabled(False)
-        self.video_task = self.tasks.start("video", work, on_done=self._video_done, on_error=self._video_failed,
-                                           on_progress=lambda d, t, _w: self._files_progress(d, t),
-                                           on_cancelled=self._video_ended)
+        self.results.classify_video(model, path, allow_code, threshold)
 
-    def _video_ended(self) -> None:
-        self.video_task = None
-        self._set_busy(False)
-        self.folder_progress.setRange(0, 1)
-        self.folder_progress.setValue(0)
-
-    def _video_done(self, result: Any) -> None:
-        self._video_ended()
-        self.folder_progress.setValue(1)
-        self.video_results.show_result(result)
-        self.results_stack.setCurrentIndex(1)
-        self.state.status_changed.emit("classify", "done")
-
-    def _video_failed(self, message: str, details: str) -> None:
-        self._video_ended()
-        show_error(self, self.tr("Cannot classify this video"), message, details)
+    @property
+    def video_task(self) -> Task | None:
+        return self.results.video_task
 
     def _cancel(self) -> None:
         self.worker.cancel.set()
@@ -485,10 +343,9 @@ class ClassifyPage(QWidget):
         self.webcam.stop()
 
     def _rescan_dataset(self) -> None:
-        """Captured images changed the dataset: the Data page reads it again (as after labeling)."""
-        page = getattr(self.window(), "dataset_page", None)
-        if page is not None and self.state.workspace is not None:
-            page.open_folder(str(self.state.workspace.root))
+        """Captured images changed the dataset: whoever shows it reads it again (as after labeling)."""
+        if self.state.workspace is not None:
+            self.state.files_changed.emit(str(self.state.workspace.root))
 
     def _webcam_running(self, on: bool) -> None:
         if on:
@@ -518,7 +375,7 @@ class ClassifyPage(QWidget):
         self.frames_classified += 1
         self.last_frame_pred = pred
         self.last_frame_overlay = picture
-        self._show_prediction(pred)
+        self.preview_box.show_prediction(pred)
 
     def shutdown(self) -> None:
         self.stop_camera()

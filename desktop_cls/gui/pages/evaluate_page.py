@@ -8,14 +8,11 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QImage
 from PySide6.QtWidgets import (
-    QCheckBox,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QListView,
-    QMenu,
     QProgressBar,
     QSplitter,
     QTableWidget,
@@ -28,7 +25,6 @@ from PySide6.QtWidgets import (
 from desktop_cls.core.errors import UserError
 
 from ..dialogs import show_error
-from ..image_viewer import open_viewer
 from ..insight_views import (
     PlotLegend,
     curves_plot,
@@ -39,13 +35,9 @@ from ..insight_views import (
 )
 from ..state import AppState
 from ..tasks import Task, TaskRunner
-from ..thumbnails import ThumbnailModel
 from ..widgets import button as _button
-from ..widgets import rgb_array_to_qimage, split_with_empty_state
-
-HEATMAP_LIMIT = 60
-VIEWER_HEATMAP_SIDE = 1600  # px: heat maps kept for the viewer are at most this large
-
+from ..widgets import split_with_empty_state
+from .mistakes_gallery import MistakesGallery
 
 
 def heat_colour(fraction: float, diagonal: bool) -> QColor:
@@ -78,27 +70,26 @@ class EvaluatePage(QWidget):
         self.tasks = tasks
         self.task: Task | None = None
         self.result: dict[str, Any] | None = None
-        self.samples: list[tuple[str, int, int, float]] = []  # path, true, predicted, confidence
-        self.shown: list[tuple[str, int, int, float]] = []
         self.model_path = ""
 
         self.model_edit = QLineEdit()
         self.model_edit.setObjectName("evalModelEdit")
-        self.model_edit.setAccessibleName("Model to evaluate")
-        self.model_edit.setPlaceholderText("Run folder or exported model (train one first)")
+        self.model_edit.setAccessibleName(self.tr("Model to evaluate"))
+        self.model_edit.setPlaceholderText(self.tr("Run folder or exported model (train one first)"))
         self.folder_edit = QLineEdit()
         self.folder_edit.setObjectName("evalFolderEdit")
-        self.folder_edit.setAccessibleName("Labeled folder")
-        self.folder_edit.setPlaceholderText("Labeled folder (default: the dataset's validation images)")
-        browse = _button("Folder…", "evalBrowseButton")
+        self.folder_edit.setAccessibleName(self.tr("Labeled folder"))
+        self.folder_edit.setPlaceholderText(self.tr("Labeled folder (default: the dataset's validation images)"))
+        browse = _button(self.tr("Folder…"), "evalBrowseButton", self.tr("Choose a labeled folder to evaluate on"))
         browse.clicked.connect(self._browse)
-        self.eval_button = _button("▶ &Evaluate", "evaluateButton", "Score the model on labeled images (Ctrl+E)")
+        self.eval_button = _button(self.tr("▶ &Evaluate"), "evaluateButton",
+                                   self.tr("Score the model on labeled images (Ctrl+E)"))
         self.eval_button.clicked.connect(self.evaluate)
         # Ctrl+E is the window's Train → Evaluate action, which works from any field and any page
         top = QHBoxLayout()
-        top.addWidget(QLabel("Model"))
+        top.addWidget(QLabel(self.tr("Model")))
         top.addWidget(self.model_edit, 2)
-        top.addWidget(QLabel("Images"))
+        top.addWidget(QLabel(self.tr("Images")))
         top.addWidget(self.folder_edit, 2)
         top.addWidget(browse)
         top.addWidget(self.eval_button)
@@ -112,16 +103,17 @@ class EvaluatePage(QWidget):
 
         self.metrics_table = QTableWidget(0, 5)
         self.metrics_table.setObjectName("metricsTable")
-        self.metrics_table.setAccessibleName("Per-class metrics")
-        self.metrics_table.setHorizontalHeaderLabels(["Class", "Precision", "Recall", "F1", "Images"])
+        self.metrics_table.setAccessibleName(self.tr("Per-class metrics"))
+        self.metrics_table.setHorizontalHeaderLabels([self.tr("Class"), self.tr("Precision"), self.tr("Recall"),
+                                                      self.tr("F1"), self.tr("Images")])
         self.metrics_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.metrics_table.verticalHeader().setVisible(False)
         self.metrics_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
 
         self.confusion = QTableWidget(0, 0)
         self.confusion.setObjectName("confusionView")
-        self.confusion.setAccessibleName("Confusion matrix: rows are true classes, columns predicted; "
-                                         "select a cell to see its images")
+        self.confusion.setAccessibleName(self.tr("Confusion matrix: rows are true classes, columns predicted; "
+                                                 "select a cell to see its images"))
         self.confusion.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.confusion.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.confusion.currentCellChanged.connect(lambda r, c, _r, _c: self.show_cell(r, c))
@@ -132,28 +124,15 @@ class EvaluatePage(QWidget):
             header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.confusion.horizontalHeader().setMinimumSectionSize(self.fontMetrics().horizontalAdvance("000") + 6)
         self.confusion.verticalHeader().setMinimumSectionSize(self.fontMetrics().height() + 4)
-        save_cm = _button("Save matrix as PNG…", "saveConfusionButton")
+        save_cm = _button(self.tr("Save matrix as PNG…"), "saveConfusionButton")
         save_cm.clicked.connect(lambda: self._save_png(self.confusion, "confusion-matrix.png"))
-        save_table = _button("Save metrics as PNG…", "saveMetricsButton")
+        save_table = _button(self.tr("Save metrics as PNG…"), "saveMetricsButton")
         save_table.clicked.connect(lambda: self._save_png(self.metrics_table, "metrics.png"))
 
-        self.gallery_label = QLabel("Misclassified images, most confident mistakes first")
-        self.gallery_label.setWordWrap(True)
-        self.gallery_model = ThumbnailModel(side=96)
-        self.gallery = QListView()
-        self.gallery.setObjectName("misclassifiedGallery")
-        self.gallery.setAccessibleName("Misclassified images")
-        self.gallery_model.configure_view(self.gallery)
-        self.gallery.setSelectionMode(QListView.SelectionMode.ExtendedSelection)
-        self.gallery.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.gallery.customContextMenuRequested.connect(self._gallery_menu)
-        self.gallery.activated.connect(lambda idx: self.view_mistake(idx.row()))  # double-click or Enter
-        self.heatmap_pictures: dict[str, QImage] = {}  # large overlays for the viewer, by path
-        self.show_all_button = _button("Show all mistakes", "showAllMistakesButton")
-        self.show_all_button.clicked.connect(lambda: self.show_cell(-1, -1))
-        self.heatmap_check = QCheckBox("Show where the model looked (heatmaps)")
-        self.heatmap_check.setObjectName("galleryHeatmapCheck")
-        self.heatmap_check.toggled.connect(self._toggle_heatmaps)
+        self.mistakes = MistakesGallery(state, tasks)
+        self.gallery, self.gallery_model = self.mistakes.view, self.mistakes.model
+        self.heatmap_check = self.mistakes.heatmap_check
+        self.fix_selected = self.mistakes.fix_selected
         self.reliability = reliability_plot()
         self.ece_label = QLabel()
         self.ece_label.setObjectName("eceLabel")
@@ -170,7 +149,8 @@ class EvaluatePage(QWidget):
         confusion_box = QWidget()
         ml = QVBoxLayout(confusion_box)
         ml.setContentsMargins(0, 0, 0, 0)
-        cm_title = QLabel("Confusion matrix (rows: true class, columns: predicted; select a cell to see its images)")
+        cm_title = QLabel(self.tr("Confusion matrix (rows: true class, columns: predicted; select a cell to see its "
+                                  "images)"))
         cm_title.setWordWrap(True)
         ml.addWidget(cm_title)
         ml.addWidget(self.confusion, 1)
@@ -178,15 +158,6 @@ class EvaluatePage(QWidget):
         left = QSplitter(Qt.Orientation.Vertical)
         left.addWidget(metrics_box)
         left.addWidget(confusion_box)
-        mistakes = QWidget()
-        rl = QVBoxLayout(mistakes)
-        rl.setContentsMargins(0, 0, 0, 0)
-        hl = QHBoxLayout()
-        hl.addWidget(self.gallery_label, 1)
-        hl.addWidget(self.show_all_button)
-        rl.addLayout(hl)
-        rl.addWidget(self.heatmap_check)
-        rl.addWidget(self.gallery, 1)
         calibration = QWidget()
         cl = QVBoxLayout(calibration)
         cl.setContentsMargins(0, 0, 0, 0)
@@ -194,12 +165,12 @@ class EvaluatePage(QWidget):
         cl.addWidget(self.reliability, 1)
         right = QTabWidget()
         right.setObjectName("evaluateTabs")
-        right.addTab(mistakes, "Images")
-        right.addTab(calibration, "Calibration")
-        right.addTab(with_legend(self.curves, self.curves_legend), "Curves")
+        right.addTab(self.mistakes, self.tr("Images"))
+        right.addTab(calibration, self.tr("Calibration"))
+        right.addTab(with_legend(self.curves, self.curves_legend), self.tr("Curves"))
         self.right_tabs = right
-        empty_text = ("No evaluation yet — train a model on the Train page, then press Evaluate "
-                      "to see accuracy, the confusion matrix and the misclassified images.")
+        empty_text = self.tr("No evaluation yet — train a model on the Train page, then press Evaluate to see "
+                             "accuracy, the confusion matrix and the misclassified images.")
         self.content, self.empty = split_with_empty_state(empty_text, left, right)
         lay = QVBoxLayout(self)
         lay.addLayout(top)
@@ -207,7 +178,7 @@ class EvaluatePage(QWidget):
         lay.addWidget(self.content, 1)
         state.run_changed.connect(self.model_edit.setText)
         state.dataset_changed.connect(lambda ix: self.folder_edit.setPlaceholderText(
-            f"Labeled folder (default: validation images of {Path(ix.root).name})"))
+            self.tr("Labeled folder (default: validation images of {0})").format(Path(ix.root).name)))
         state.core_ready.connect(self._update_enabled)
         self._update_enabled()
 
@@ -215,7 +186,7 @@ class EvaluatePage(QWidget):
         self.eval_button.setEnabled(self.state.core_loaded)
 
     def _browse(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, "Labeled folder to evaluate on")
+        path = QFileDialog.getExistingDirectory(self, self.tr("Labeled folder to evaluate on"))
         if path:
             self.folder_edit.setText(path)
 
@@ -223,10 +194,12 @@ class EvaluatePage(QWidget):
         model = self.model_edit.text().strip() or (self.state.run or "")
         folder = self.folder_edit.text().strip() or (self.state.dataset.root if self.state.dataset else "")
         if not model:
-            show_error(self, "No model", "Train a model first, or open one with File → Open model (Ctrl+M).")
+            show_error(self, self.tr("No model"),
+                       self.tr("Train a model first, or open one with File → Open model (Ctrl+M)."))
             return
         if not folder:
-            show_error(self, "No images", "Open a dataset on the Data page or choose a labeled folder.")
+            show_error(self, self.tr("No images"),
+                       self.tr("Open a dataset on the Data page or choose a labeled folder."))
             return
         if self.task is not None and self.task.is_running():
             return
@@ -262,25 +235,16 @@ class EvaluatePage(QWidget):
 
     def _failed(self, message: str, details: str) -> None:
         self._finish()
-        show_error(self, "Evaluation failed", message, details)
+        show_error(self, self.tr("Evaluation failed"), message, details)
 
     def _show(self, d: dict[str, Any]) -> None:
         self._finish()
         self.result = d
-        self.samples = d.pop("_samples")
-        self.heatmap_pictures = {}
+        samples = d.pop("_samples")
         classes = d["classes"]
-        n = d["num_images"]
-        where = {"validation": "validation images", "test": "test images", "val": "validation images",
-                 "folder": "images"}.get(d["split"], "images")
-        warn = " ⚠ Few images: treat this as a rough estimate." if n < 50 else ""
-        topk = next((k for k in d if k.startswith("top") and k.endswith("_accuracy")), None)
-        extra = f" · {topk.replace('_accuracy', '').replace('top', 'top-')} accuracy {d[topk]:.1%}" if topk else ""
-        kept = d.pop("_epoch", None)
-        epoch = (" " + self.tr("· model of epoch {0} of {1} (the best on validation, as training reported)")
-                 .format(*kept)) if kept else ""
-        self.summary.setText(f"<b>Accuracy {d['accuracy']:.1%}</b> on {n:,} {where}{extra}{epoch}.{warn}")
-        rows = list(d["per_class"].items()) + [(f"{k} average", v) for k, v in d["averages"].items()]
+        self.summary.setText(self._summary(d, d.pop("_epoch", None)))
+        average = {"macro": self.tr("macro average"), "weighted": self.tr("weighted average")}
+        rows = list(d["per_class"].items()) + [(average.get(k, k), v) for k, v in d["averages"].items()]
         self.metrics_table.setRowCount(len(rows))
         for r, (name, m) in enumerate(rows):
             self.metrics_table.setItem(r, 0, QTableWidgetItem(name))
@@ -309,7 +273,7 @@ class EvaluatePage(QWidget):
                 it = QTableWidgetItem(str(v))
                 it.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 it.setBackground(QBrush(heat_colour(v / total, i == j)))
-                it.setToolTip(f"{v} image(s) of '{classes[i]}' predicted as '{classes[j]}'")
+                it.setToolTip(self.tr("%n image(s) of '{0}' predicted as '{1}'", "", v).format(classes[i], classes[j]))
                 self.confusion.setItem(i, j, it)
         curves = d.pop("_curves")
         self.model_path = d.pop("_model")
@@ -317,115 +281,45 @@ class EvaluatePage(QWidget):
         draw_curves(self.curves, curves)
         self.curves_legend.sync()
         ece = d.get("ece")
-        self.ece_label.setText(
-            f"Expected calibration error: <b>{ece:.1%}</b> — the average gap between how sure the model is and how "
-            "often it is right (bars: accuracy per confidence bin; orange: share of images; dashed: perfect)."
-            if ece is not None and ece == ece else "")
+        self.ece_label.setText(self.tr(
+            "Expected calibration error: <b>{0:.1%}</b> — the average gap between how sure the model is and how "
+            "often it is right (bars: accuracy per confidence bin; orange: share of images; dashed: perfect).")
+            .format(ece) if ece is not None and ece == ece else "")
         self.content.setCurrentIndex(1)
-        self.show_cell(-1, -1)
+        self.mistakes.set_result(classes, samples, self.model_path)
         self.state.status_changed.emit("evaluate", "done")
+
+    def _summary(self, d: dict[str, Any], kept: tuple[int, int] | None) -> str:
+        """Accuracy, on how many images of which split, top-k, the epoch of the model and a warning for few images."""
+        n = d["num_images"]
+        where = {"validation": self.tr("validation images"), "val": self.tr("validation images"),
+                 "test": self.tr("test images")}.get(d["split"], self.tr("images"))
+        text = self.tr("<b>Accuracy {acc:.1%}</b> on {n:,} {where}").format(acc=d["accuracy"], n=n, where=where)
+        topk = next((k for k in d if k.startswith("top") and k.endswith("_accuracy")), None)
+        if topk:
+            k = topk.removeprefix("top").removesuffix("_accuracy")
+            text += self.tr(" · top-{k} accuracy {acc:.1%}").format(k=k, acc=d[topk])
+        if kept:
+            text += " " + self.tr("· model of epoch {0} of {1} (the best on validation, as training reported)").format(
+                *kept)
+        text += self.tr(".")
+        if n < 50:
+            text += self.tr(" ⚠ Few images: treat this as a rough estimate.")
+        return text
 
     def show_cell(self, row: int, col: int) -> None:
         """Fill the gallery with the images of one confusion cell (all mistakes when row < 0)."""
-        if self.result is None:
-            return
-        classes = self.result["classes"]
-        if row < 0:
-            chosen = [s for s in self.samples if s[1] != s[2]]
-            self.gallery_label.setText(f"{len(chosen)} misclassified image(s), most confident mistakes first")
-        else:
-            chosen = [s for s in self.samples if s[1] == row and s[2] == col]
-            self.gallery_label.setText(f"{len(chosen)} image(s) of '{classes[row]}' predicted as '{classes[col]}'")
-        chosen.sort(key=lambda s: -s[3])
-        self.shown = chosen
-        self.gallery_model.set_items([(path, f"{classes[t]} → {classes[k]} {conf:.0%}") for path, t, k, conf in chosen])
+        self.mistakes.show_cell(row, col)
 
-    def selected_paths(self) -> list[str]:
-        return [self.gallery_model.items[i.row()][0] for i in self.gallery.selectedIndexes()]
+    @property
+    def shown(self) -> list[tuple[str, int, int, float]]:
+        return self.mistakes.shown
 
-    def _gallery_menu(self, pos: Any) -> None:
-        """Fix labels in place: move the selected images to the right class, or to the trash (undoable)."""
-        if self.result is None or not self.selected_paths():
-            return
-        menu = QMenu(self)
-        move = menu.addMenu("Move to class")
-        for cls in self.result["classes"]:
-            move.addAction(cls).triggered.connect(lambda _=False, c=cls: self.fix_selected(c))
-        menu.addAction("Move to trash").triggered.connect(lambda _=False: self.fix_selected(None))
-        menu.exec(self.gallery.viewport().mapToGlobal(pos))
-
-    def fix_selected(self, class_name: str | None) -> None:
-        ws = self.state.workspace
-        paths = self.selected_paths()
-        if ws is None or not paths:
-            show_error(self, "Cannot fix labels", "Open the dataset on the Data page first.")
-            return
-        try:
-            if class_name is None:
-                ws.trash(paths)
-            else:
-                ws.assign(paths, class_name)
-        except UserError as e:
-            show_error(self, "Cannot fix labels", e.for_gui())
-            return
-        gone = set(paths)
-        self.samples = [s for s in self.samples if s[0] not in gone]
-        self.shown = [s for s in self.shown if s[0] not in gone]
-        self.gallery_model.set_items([it for it in self.gallery_model.items if it[0] not in gone])
-        what = "trashed" if class_name is None else f"moved to '{class_name}'"
-        self.gallery_label.setText(f"{len(gone)} image(s) {what} — Ctrl+Z on the Label page undoes it; "
-                                   "evaluate again to update the numbers")
-
-    def _toggle_heatmaps(self, on: bool) -> None:
-        if not on:
-            self.gallery_model.drop_cached()
-            self.heatmap_pictures = {}
-            return
-        if self.result is None or not self.shown:
-            return
-        paths = [s[0] for s in self.shown[:HEATMAP_LIMIT]]
-        model = self.model_path
-
-        def work(progress: Any, cancel: Any) -> list[tuple[str, Any]]:
-            from desktop_cls.core.inference.explain import explain_file
-            from desktop_cls.core.inference.predictor import Predictor
-
-            predictor = Predictor.load(model)
-            out = []
-            for i, path in enumerate(paths):
-                cancel.raise_if_set()
-                try:
-                    out.append((path, explain_file(predictor, path)[3]))
-                except Exception:  # an unreadable file keeps its plain thumbnail
-                    continue
-                progress(i + 1, len(paths), "computing heatmaps")
-            return out
-
-        self.tasks.start("heatmaps", work, on_done=self._heatmaps_done,
-                         on_error=lambda m, d: show_error(self, "Heatmaps failed", m, d))
-
-    def _heatmaps_done(self, overlays: list[tuple[str, Any]]) -> None:
-        if not self.heatmap_check.isChecked():
-            return
-        side = self.gallery_model.side
-        for path, picture in overlays:
-            full = rgb_array_to_qimage(picture)
-            if max(full.width(), full.height()) > VIEWER_HEATMAP_SIDE:  # bounded memory for 60 photos
-                full = full.scaled(VIEWER_HEATMAP_SIDE, VIEWER_HEATMAP_SIDE, Qt.AspectRatioMode.KeepAspectRatio,
-                                   Qt.TransformationMode.SmoothTransformation)
-            self.heatmap_pictures[path] = full
-            self.gallery_model.set_override(path, full.scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio))
-
-    def view_mistake(self, row: int) -> None:
-        """The gallery's images large, with their heat maps when those are shown."""
-        if self.result is None:
-            return
-        classes = self.result["classes"]
-        items = [(path, self.tr("True class: {0} · predicted: {1} ({2:.0%})").format(classes[t], classes[k], conf))
-                 for path, t, k, conf in self.shown]
-        open_viewer(self, items, row, self.heatmap_pictures if self.heatmap_check.isChecked() else None)
+    @property
+    def heatmap_pictures(self) -> dict[str, QImage]:
+        return self.mistakes.heatmap_pictures
 
     def _save_png(self, widget: QWidget, default: str) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save as PNG", default, "PNG (*.png)")
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save as PNG"), default, self.tr("PNG images (*.png)"))
         if path:
             widget.grab().save(path, "PNG")

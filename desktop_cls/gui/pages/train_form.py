@@ -35,7 +35,7 @@ W = TypeVar("W", bound=QWidget)
 FORM_START = {"epochs": 15}  # the form opens on more epochs than the library default (enough for the demo data)
 QUICK_UNUSED = {"epochs", "batch_size", "lr", "freeze_epochs", "backbone_lr_factor"}
 # add_devices appends the GPUs; the texts are translated where the combo is built
-DEVICE_ITEMS = [(QT_TRANSLATE_NOOP("TrainForm", "Automatic (GPU if present)"), "auto"), ("CPU", "cpu")]
+DEVICE_ITEMS = [(str(QT_TRANSLATE_NOOP("TrainForm", "Automatic (GPU if present)")), "auto"), ("CPU", "cpu")]
 
 
 class TrainForm(QWidget):
@@ -96,14 +96,14 @@ class TrainForm(QWidget):
         self.find_lr_button = _button(self.tr("Find…"), "findLrButton", self.tr(
             "Run a short learning-rate range test on your data and suggest a value"))
         self.find_lr_button.setAccessibleName(self.tr("Find a learning rate"))
-        self.size = ImageSizeFollower(self)
-        self.size_hint, self.use_size_button = self.size.hint, self.size.use_button
-        self.flips = FlipsFollower(self)
-        self.flips_hint, self.use_flips_button = self.flips.hint, self.flips.use_button
-        self.pretrained_check.toggled.connect(lambda _on: self.size.suggest())
-        self.state.dataset_changed.connect(lambda _index: self.size.suggest())
-        self.state.dataset_changed.connect(lambda _index: self.flips.suggest())
-        self.flips.update_hint()
+        self.size_follower = ImageSizeFollower(self)
+        self.size_hint, self.use_size_button = self.size_follower.hint, self.size_follower.use_button
+        self.flips_follower = FlipsFollower(self)
+        self.flips_hint, self.use_flips_button = self.flips_follower.hint, self.flips_follower.use_button
+        self.pretrained_check.toggled.connect(lambda _on: self.size_follower.suggest())
+        self.state.dataset_changed.connect(lambda _index: self.size_follower.suggest())
+        self.state.dataset_changed.connect(lambda _index: self.flips_follower.suggest())
+        self.flips_follower.update_hint()
 
     def _rows(self, level: str) -> QFormLayout:
         """The form rows of one level, in declaration order, with the extras next to their option."""
@@ -123,9 +123,9 @@ class TrainForm(QWidget):
             if key == "model":
                 form.addRow("", self.model_info)
             elif key == "image_size":
-                form.addRow("", self.size.row())
+                form.addRow("", self.size_follower.row())
             elif key == "augmentation.vflip":
-                form.addRow("", self.flips.row())
+                form.addRow("", self.flips_follower.row())
         return form
 
     def _raw_values(self) -> dict[str, Any]:
@@ -260,8 +260,8 @@ class TrainForm(QWidget):
 
     def _model_changed(self) -> None:
         self._update_enabled()
-        self.size.pinned = False
-        self.size.suggest()
+        self.size_follower.pinned = False
+        self.size_follower.suggest()
         self._describe_model()
 
     def _describe_model(self) -> None:
@@ -286,11 +286,11 @@ class TrainForm(QWidget):
 
     @property
     def size_follows_data(self) -> bool:
-        return not self.size.pinned
+        return not self.size_follower.pinned
 
     @property
     def flips_follow_data(self) -> bool:
-        return not self.flips.pinned
+        return not self.flips_follower.pinned
 
     def apply_saved(self, saved: dict[str, Any], size_follows_data: bool = True,
                     flips_follow_data: bool = True) -> None:
@@ -302,21 +302,21 @@ class TrainForm(QWidget):
         except UserError:
             return
         self.apply_config(cfg)
-        self.size.pinned = not size_follows_data
-        self.flips.pinned = not flips_follow_data
-        self.size.suggest()
-        self.flips.suggest()
+        self.size_follower.pinned = not size_follows_data
+        self.flips_follower.pinned = not flips_follow_data
+        self.size_follower.suggest()
+        self.flips_follower.suggest()
 
     def apply_config(self, cfg: TrainConfig) -> None:
         values = flatten(cfg.to_dict())
         write_control(self.model_combo, self.options["model"], cfg.model)  # first: a new model re-suggests the size
-        self.size.set_size(cfg.image_size)
+        self.size_follower.set_size(cfg.image_size)
         self._held.clear()
-        with self.flips.writing():  # a config's flips are the user's: they stay
+        with self.flips_follower.writing():  # a config's flips are the user's: they stay
             for key, w in self.controls.items():
                 if key not in ("model", "image_size"):
                     write_control(w, self.options[key], values[key])
-        self.flips.pinned = True
+        self.flips_follower.pinned = True
         self._file_only = {k: values[k] for k in self._file_only}
         if cfg.mode == "quick" and cfg.model == PRETRAINED_MODEL:
             self._set_recipe_key("quick")
@@ -325,7 +325,7 @@ class TrainForm(QWidget):
         else:
             self._set_recipe_key("custom")
         self._update_enabled()
-        self.flips.update_hint()
+        self.flips_follower.update_hint()
 
     def add_devices(self, devices: list[Any]) -> None:
         """GPUs by name and memory (and Apple's MPS) next to Automatic and CPU."""

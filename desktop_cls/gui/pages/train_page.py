@@ -12,8 +12,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QPlainTextEdit,
     QProgressBar,
     QScrollArea,
@@ -31,11 +29,13 @@ from ..state import AppState
 from ..tasks import Task, TaskRunner
 from ..train_worker import TrainWorker, start_training
 from ..widgets import button as _button
+from .lr_search import LearningRateSearch
+from .past_runs import PastRuns
 from .train_form import TrainForm
+from .train_messages import batch_status, epoch_line, outcome, window_progress
 from .train_plots import TrainingPlots
 
 REDRAW_MS = 100
-SMOOTHING = 0.9
 
 
 class TrainPage(QWidget):
@@ -51,37 +51,40 @@ class TrainPage(QWidget):
         self.task: Task | None = None
         self.form = TrainForm(state)
         self.form.find_lr_button.clicked.connect(self.find_lr)
+        self.lr_search = LearningRateSearch(self.form, tasks, self)
         self.plots = TrainingPlots()
 
-        self.train_button = _button("▶ &Train", "trainButton", "Start training (Ctrl+T)")
+        self.train_button = _button(self.tr("▶ &Train"), "trainButton", self.tr("Start training (Ctrl+T)"))
         self.train_button.clicked.connect(self.start)
-        self.pause_button = _button("Pause", "pauseButton", "Pause or resume (Ctrl+P)")
+        self.pause_button = _button(self.tr("Pause"), "pauseButton", self.tr("Pause or resume (Ctrl+P)"))
         self.pause_button.clicked.connect(self.toggle_pause)
-        self.stop_button = _button("Stop", "stopButton", "Stop after this batch; the last finished epoch is kept")
+        self.stop_button = _button(self.tr("Stop"), "stopButton",
+                                   self.tr("Stop after this batch; the last finished epoch is kept"))
         self.stop_button.clicked.connect(self.stop)
-        self.resume_button = _button("Resume a run…", "resumeRunButton", "Continue a stopped run")
+        self.resume_button = _button(self.tr("Resume a run…"), "resumeRunButton", self.tr("Continue a stopped run"))
         self.resume_button.clicked.connect(self.resume_dialog)
         self.progress = QProgressBar()
         self.progress.setObjectName("trainProgress")
-        self.progress.setAccessibleName("Training progress")
+        self.progress.setAccessibleName(self.tr("Training progress"))
         self.progress.setValue(0)
         self.progress_label = QLabel()
         self.progress_label.setObjectName("trainStatus")
         self._result_root: str | None = None  # dataset of the run whose outcome the status line shows
         self._epochs_total = 0
         self.progress_label.setWordWrap(True)
+        self.lr_search.message.connect(self._log)
+        self.lr_search.status.connect(self.progress_label.setText)
         self.log = QPlainTextEdit()
         self.log.setObjectName("trainLog")
-        self.log.setAccessibleName("Training log")
+        self.log.setAccessibleName(self.tr("Training log"))
         self.log.setReadOnly(True)
         self.log.setMaximumBlockCount(5000)
         self.log.setPlaceholderText(self.tr("Messages from training appear here: each epoch's loss and accuracy, "
                                             "the choices made for you and any warnings."))
-        self.runs_list = QListWidget()
-        self.runs_list.setObjectName("pastRunsList")
-        self.runs_list.setAccessibleName("Past runs: check to compare")
-        self.runs_list.itemChanged.connect(lambda _i: self._compare_runs())
-        self.runs_list.itemDoubleClicked.connect(self._use_run)
+        self.past_runs = PastRuns()
+        self.runs_list = self.past_runs.runs_list
+        self.past_runs.comparisons_changed.connect(self.plots.set_comparisons)
+        self.past_runs.run_chosen.connect(self._use_run)
 
         buttons = QHBoxLayout()
         for b in (self.train_button, self.pause_button, self.stop_button, self.resume_button):
@@ -98,11 +101,7 @@ class TrainPage(QWidget):
         log_box.setObjectName("trainLogBox")
         QVBoxLayout(log_box).addWidget(self.log)
         bottom.addWidget(log_box)
-        runs_box = QGroupBox(self.tr("Past runs (check, double-click)"))  # short: the title sets a minimum width
-        runs_box.setToolTip(self.tr("Check runs to compare their accuracy curves; double-click one to use it "
-                                    "for evaluation, classification and export"))
-        QVBoxLayout(runs_box).addWidget(self.runs_list)
-        bottom.addWidget(runs_box)
+        bottom.addWidget(self.past_runs)
         bottom.setStretchFactor(0, 1)  # the log keeps half the width on small screens
         bottom.setStretchFactor(1, 1)
         ll.addWidget(bottom, 1)
@@ -146,60 +145,21 @@ class TrainPage(QWidget):
         return self.form.current_config_dict()
 
     def save_config_file(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save run configuration", "run-config.json", "JSON (*.json)")
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save run configuration"), "run-config.json",
+                                              self.tr("JSON files (*.json)"))
         if path:
             from desktop_cls.core.storage import write_json
 
             write_json(Path(path), self.form.current_config_dict())
-            self._log(f"Configuration saved to {path}; run it with: desktop-cls train --config {path} DATASET")
-
-    # ---- plots ---------------------------------------------------------------------------------
+            self._log(self.tr("Configuration saved to {path}; run it with: desktop-cls train --config {path} DATASET")
+                      .format(path=path))
     # ---- runs ----------------------------------------------------------------------------------
     def refresh_runs(self) -> None:
-        from desktop_cls.core.run_dir import list_runs, read_run_info, run_in_use, run_status
+        self.past_runs.refresh()
 
-        checked = {self.runs_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.runs_list.count())
-                   if self.runs_list.item(i).checkState() == Qt.CheckState.Checked}
-        self.runs_list.blockSignals(True)
-        self.runs_list.clear()
-        for run in list_runs()[:50]:
-            try:
-                info = read_run_info(run)
-            except UserError:
-                continue
-            acc = info.get("best_val_accuracy")
-            label = f"{run.name} · {info.get('model', '?')} · " + (f"{acc:.1%}" if isinstance(acc, float) else
-                                                                    run_status(run, info))
-            busy = run_in_use(run)
-            if busy:
-                label += " · " + self.tr("in use")
-            item = QListWidgetItem(label)
-            if busy:
-                item.setToolTip(self.tr("Another window or process is training this run right now; it cannot be "
-                                        "resumed until that training ends."))
-            item.setData(Qt.ItemDataRole.UserRole, str(run))
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if str(run) in checked else Qt.CheckState.Unchecked)
-            self.runs_list.addItem(item)
-        self.runs_list.blockSignals(False)
-        self._compare_runs()
-
-    def _compare_runs(self) -> None:
-        """Read the checked runs' metrics once, when the selection changes (not on every redraw)."""
-        from desktop_cls.core.run_dir import read_metrics
-
-        runs = []
-        for i in range(self.runs_list.count()):
-            item = self.runs_list.item(i)
-            if item.checkState() == Qt.CheckState.Checked:
-                rows = [r for r in read_metrics(Path(item.data(Qt.ItemDataRole.UserRole)))
-                        if r.get("val_accuracy") is not None]
-                runs.append((item.text(), [r["epoch"] for r in rows], [r["val_accuracy"] for r in rows]))
-        self.plots.set_comparisons(runs)
-
-    def _use_run(self, item: QListWidgetItem) -> None:
-        self.state.set_run(item.data(Qt.ItemDataRole.UserRole))
-        self._log(f"Using run {item.data(Qt.ItemDataRole.UserRole)} for evaluation, classification and export")
+    def _use_run(self, run: str) -> None:
+        self.state.set_run(run)
+        self._log(self.tr("Using run {0} for evaluation, classification and export").format(run))
 
     # ---- training control ----------------------------------------------------------------------
     def _on_core_ready(self) -> None:
@@ -211,11 +171,11 @@ class TrainPage(QWidget):
         ready = self.state.core_loaded and self.state.dataset is not None
         self.train_button.setEnabled(ready and not running)
         if not self.state.core_loaded:
-            self.train_button.setToolTip("PyTorch is still loading…")
+            self.train_button.setToolTip(self.tr("PyTorch is still loading…"))
         elif self.state.dataset is None:
-            self.train_button.setToolTip("Open a dataset on the Data page first")
+            self.train_button.setToolTip(self.tr("Open a dataset on the Data page first"))
         else:
-            self.train_button.setToolTip("Start training (Ctrl+T)")
+            self.train_button.setToolTip(self.tr("Start training (Ctrl+T)"))
 
     def _show_idle_status(self) -> None:
         """The status line before any run: what pressing Train will do, or what is missing."""
@@ -253,15 +213,15 @@ class TrainPage(QWidget):
         if self.worker is not None:
             return None
         if not self.state.core_loaded:
-            show_error(self, "Not ready yet", "PyTorch is still loading; try again in a few seconds.")
+            show_error(self, self.tr("Not ready yet"), self.tr("PyTorch is still loading; try again in a few seconds."))
             return None
         if self.state.dataset is None:
-            show_error(self, "No dataset", "Open a dataset folder on the Data page first.")
+            show_error(self, self.tr("No dataset"), self.tr("Open a dataset folder on the Data page first."))
             return None
         try:
             cfg = TrainConfig.from_dict(self.form.current_config_dict())
         except UserError as e:
-            show_error(self, "Check the training options", e.for_gui())
+            show_error(self, self.tr("Check the training options"), e.for_gui())
             return None
         ds = self.state.dataset
         return cfg, ds if (ds.val_fraction == cfg.val_fraction and ds.seed == cfg.seed) else ds.root
@@ -269,38 +229,14 @@ class TrainPage(QWidget):
     def find_lr(self) -> None:
         """Learning-rate range test in the background; the result opens a dialog to accept it."""
         ready = self._ready_config()
-        if ready is None:
-            return
-        cfg, data = ready
-
-        def work(progress: Any, cancel: Any) -> dict[str, Any]:
-            from desktop_cls.core.training.lr_finder import find_lr
-
-            return find_lr(cfg, data, progress=progress, cancel=cancel).to_dict()
-
-        self.form.find_lr_button.setEnabled(False)
-        self._log("Finding a learning rate (a short test run)…")
-        self.tasks.start("learning-rate finder", work, on_done=self._lr_found, on_error=self._lr_failed,
-                         on_progress=lambda d, t, w: self.progress_label.setText(f"{w.capitalize()}: {d}/{t}"),
-                         on_cancelled=lambda: self.form.find_lr_button.setEnabled(True))
-
-    def _lr_found(self, result: dict[str, Any]) -> None:
-        from ..insight_views import LrFinderDialog
-
-        self.form.find_lr_button.setEnabled(True)
-        self._log(f"Suggested learning rate: {result['suggested_lr']:.2g}")
-        self.lr_dialog = LrFinderDialog(result, self)
-        self.lr_dialog.accepted.connect(lambda: self.form.lr_spin.setValue(self.lr_dialog.suggested))
-        self.lr_dialog.open()
-
-    def _lr_failed(self, message: str, details: str) -> None:
-        self.form.find_lr_button.setEnabled(True)
-        show_error(self, "Learning-rate finder failed", message, details)
+        if ready is not None:
+            self.lr_search.start(*ready)
 
     def resume_dialog(self) -> None:
         from desktop_cls.core.storage import default_runs_dir
 
-        path = QFileDialog.getExistingDirectory(self, "Choose a run folder to continue", str(default_runs_dir()))
+        path = QFileDialog.getExistingDirectory(self, self.tr("Choose a run folder to continue"),
+                                                str(default_runs_dir()))
         if path:
             self.resume(path)
 
@@ -310,13 +246,14 @@ class TrainPage(QWidget):
         from desktop_cls.core.run_dir import run_in_use
 
         if run_in_use(Path(run)):
-            show_error(self, "Cannot resume", self.tr("{run} is in use: another window or process is training it. "
-                                                      "Wait for that training to end.").format(run=run))
+            show_error(self, self.tr("Cannot resume"), self.tr(
+                "{run} is in use: another window or process is training it. Wait for that training to end.")
+                .format(run=run))
             return
         try:
             cfg = TrainConfig.load(Path(run) / "config.json")
         except UserError as e:
-            show_error(self, "Cannot resume", e.for_gui())
+            show_error(self, self.tr("Cannot resume"), e.for_gui())
             return
         self._launch(TrainWorker(None, None, resume_run=run, epochs=epochs), epochs or cfg.epochs, resuming=run)
 
@@ -340,14 +277,14 @@ class TrainPage(QWidget):
         self.tasks.adopt(self.task)
         self.state.set_training(True)
         self._set_running(True)
-        self.pause_button.setText("Pause")
+        self.pause_button.setText(self.tr("Pause"))
         if resuming:
             self._log(self.tr("Continuing run {0} at epoch {1} of {2}…").format(Path(resuming).name, done + 1,
                                                                                epochs))
         else:
             ds = self.state.dataset
-            where = f" on {ds.root}" if ds is not None else ""
-            self._log(self.tr("Training started{0}").format(where))
+            self._log(self.tr("Training started on {0}").format(ds.root) if ds is not None
+                      else self.tr("Training started"))
 
     def _replay_history(self, run: Path, epochs: int) -> int:
         """Earlier epochs of a run being resumed, back on the curves and in the log; how many there are."""
@@ -367,7 +304,7 @@ class TrainPage(QWidget):
             best = max(best, va) if not math.isnan(va) else best
             self.plots.add_history(int(r["epoch"]), float(r["train_loss"]), vl, float(r["train_accuracy"]), va,
                                    float(r.get("lr", math.nan)))
-            self._log(self._epoch_line(int(r["epoch"]), epochs, float(r["train_loss"]), float(r["train_accuracy"]),
+            self._log(epoch_line(int(r["epoch"]), epochs, float(r["train_loss"]), float(r["train_accuracy"]),
                                        vl, va, float(r.get("seconds", 0.0)), is_best))
         return min(int(rows[-1]["epoch"]), epochs) if rows else 0
 
@@ -376,19 +313,19 @@ class TrainPage(QWidget):
             return
         if self.worker.pause.is_paused():
             self.worker.pause.resume()
-            self.pause_button.setText("Pause")
-            self._log("Resumed")
+            self.pause_button.setText(self.tr("Pause"))
+            self._log(self.tr("Resumed"))
         else:
             self.worker.pause.pause()
-            self.pause_button.setText("Resume")
-            self._log("Paused (the current batch finishes first)")
+            self.pause_button.setText(self.tr("Resume"))
+            self._log(self.tr("Paused (the current batch finishes first)"))
 
     def stop(self) -> None:
         if self.worker is not None:
             self.worker.cancel.set()
             self.worker.pause.resume()
             self.stop_button.setEnabled(False)
-            self._log("Stopping after this batch…")
+            self._log(self.tr("Stopping after this batch…"))
 
     def stop_and_wait(self) -> None:
         """For closing the window: stop cleanly and join the thread."""
@@ -408,25 +345,14 @@ class TrainPage(QWidget):
         self.plots.add_batch(x, e.loss, e.lr)
         done = round(1000 * x / max(self._epochs_total, 1))
         self.progress.setValue(min(done, 999))
-        eta = _fmt_seconds(e.eta_s)
-        gpu = f" · GPU {e.gpu_memory_mb:,.0f} MB" if e.gpu_memory_mb else ""
-        paused = " · paused" if self.worker is not None and self.worker.pause.is_paused() else ""
-        text = (f"Epoch {e.epoch}/{self._epochs_total} · step {e.step}/{e.steps_per_epoch} · "
-                f"{e.images_per_s:,.0f} images/s · ETA {eta}{gpu}{paused}")
-        self.progress_label.setText(text)
-        self.progress_text.emit(f"Training: epoch {e.epoch}/{self._epochs_total}, ETA {eta}", done, 1000)
+        paused = self.worker is not None and self.worker.pause.is_paused()
+        self.progress_label.setText(batch_status(e, self._epochs_total, paused))
+        self.progress_text.emit(window_progress(e, self._epochs_total), done, 1000)
 
     def _on_epoch(self, e: EpochEnd) -> None:
         self.plots.add_epoch(e.epoch, e.train_loss, e.val_loss, e.train_accuracy, e.val_accuracy)
-        self._log(self._epoch_line(e.epoch, e.epochs, e.train_loss, e.train_accuracy, e.val_loss, e.val_accuracy,
-                                   e.seconds, e.is_best))
-
-    def _epoch_line(self, epoch: int, epochs: int, train_loss: float, train_acc: float, val_loss: float,
-                    val_acc: float, seconds: float, is_best: bool) -> str:
-        val = "n/a" if math.isnan(val_acc) else f"{val_acc:.1%}"
-        return (f"Epoch {epoch}/{epochs}: train loss {train_loss:.3f}, accuracy {train_acc:.1%} · "
-                f"validation loss {val_loss:.3f}, accuracy {val} · {seconds:.1f} s" + (" · best so far" if is_best
-                                                                                       else ""))
+        self._log(epoch_line(e.epoch, e.epochs, e.train_loss, e.train_accuracy, e.val_loss, e.val_accuracy,
+                             e.seconds, e.is_best))
 
     def _on_notice(self, e: Notice) -> None:
         self._log(("⚠ " if e.level == "warning" else "") + e.message)
@@ -437,30 +363,21 @@ class TrainPage(QWidget):
         self.progress.setValue(round(self.progress.maximum() * min(result.epochs_done, total) / total)
                                if result.cancelled else self.progress.maximum())
         self._result_root = self.state.dataset.root if self.state.dataset is not None else None
-        acc = result.best_val_accuracy
         n_val = len(self.state.dataset.split("val")) if self.state.dataset is not None else 0
-        # the epoch says which model was kept: the last epoch's log line can show a different accuracy
-        summary = (f"best validation accuracy {acc:.1%} on {n_val} validation images (epoch {result.best_epoch}, "
-                   "the model kept)" if acc is not None else "no validation images")
-        if result.cancelled:
-            self._log(f"Stopped after {result.epochs_done} of {result.epochs} epochs; {summary}. "
-                      "Resume it from “Resume a run…”.")
-        else:
-            self._log(f"Finished {result.epochs_done} epoch(s) in {result.train_seconds:.1f} s; {summary}.")
-        self.progress_label.setText((f"Stopped at epoch {result.epochs_done} of {result.epochs}" if result.cancelled
-                                     else "Done") + f" — {summary}. "
-                                    f"Run saved in {result.run_dir}")
+        log, status = outcome(result, n_val)
+        self._log(log)
+        self.progress_label.setText(status)
         if result.epochs_done > 0:
             self.state.set_run(result.run_dir)
             self.state.status_changed.emit("train", "done")
         self.refresh_runs()
 
     def _on_failed(self, message: str, details: str) -> None:
-        self._log(f"Training failed: {message}")
+        self._log(self.tr("Training failed: {0}").format(message))
         self._result_root = self.state.dataset.root if self.state.dataset is not None else None
-        self.progress_label.setText(f"Training failed: {message}")
+        self.progress_label.setText(self.tr("Training failed: {0}").format(message))
         self.state.status_changed.emit("train", "attention")
-        show_error(self, "Training failed", message, details)
+        show_error(self, self.tr("Training failed"), message, details)
 
     def _on_done(self) -> None:
         self.worker = None
@@ -470,11 +387,4 @@ class TrainPage(QWidget):
 
     def _log(self, text: str) -> None:
         self.log.appendPlainText(text)
-
-
-def _fmt_seconds(s: float) -> str:
-    if not math.isfinite(s):
-        return "—"
-    s = round(s)
-    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
 

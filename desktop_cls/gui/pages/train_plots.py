@@ -55,6 +55,18 @@ class TrainingPlots(QWidget):
                                                 symbol="s", symbolSize=6)
         self.curve_lr = self.lr_plot.plot(pen=pg.mkPen((90, 170, 90), width=2))
         self.compare_curves: list[Any] = []
+
+        # the words in the user's language: titles, axes, legend names
+        for plot, title, accessible in ((self.loss_plot, self.tr("Loss"), self.tr("Loss plot")),
+                                        (self.acc_plot, self.tr("Accuracy"), self.tr("Accuracy plot")),
+                                        (self.lr_plot, self.tr("Learning rate"), self.tr("Learning-rate plot"))):
+            plot.setTitle(title)
+            plot.setAccessibleName(accessible)
+            plot.setLabel("bottom", self.tr("epoch"))
+        for curve, name in ((self.curve_batch, self.tr("train (smoothed)")), (self.curve_train_loss, self.tr("train")),
+                            (self.curve_val_loss, self.tr("validation")), (self.curve_train_acc, self.tr("train")),
+                            (self.curve_val_acc, self.tr("validation"))):
+            curve.opts["name"] = name  # what the legend shows
         self.loss_legend = PlotLegend(self.loss_plot, "lossLegend")
         self.acc_legend = PlotLegend(self.acc_plot, "accuracyLegend")
         self.loss_legend.sync()
@@ -107,7 +119,7 @@ class TrainingPlots(QWidget):
         colours = [(150, 60, 180), (20, 150, 150), (180, 150, 20), (200, 60, 100), (90, 90, 90)]
         for label, xs, ys in runs:
             pen = pg.mkPen(colours[len(self.compare_curves) % len(colours)], width=1.5, style=Qt.PenStyle.DashLine)
-            self.compare_curves.append(self.acc_plot.plot(xs, ys, pen=pen, name=f"{label} (val)"))
+            self.compare_curves.append(self.acc_plot.plot(xs, ys, pen=pen, name=self.tr("{0} (val)").format(label)))
         self.acc_legend.sync()
 
     def add_batch(self, x: float, loss: float, lr: float) -> None:

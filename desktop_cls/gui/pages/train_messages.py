@@ -1,0 +1,73 @@
+"""The Train page's sentences about a run: the status line per batch, the log line per epoch, the outcome.
+
+Plain functions of the engine's events (frozen dataclasses of numbers), in the user's language.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication
+
+from desktop_cls.core.events import BatchEnd
+
+
+def fmt_seconds(s: float) -> str:
+    """1:05 or 1:02:03; a dash while the estimate is unknown."""
+    if not math.isfinite(s):
+        return "—"
+    s = round(s)
+    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
+
+
+def batch_status(e: BatchEnd, epochs: int, paused: bool) -> str:
+    text = QCoreApplication.translate(
+        "TrainMessages", "Epoch {epoch}/{epochs} · step {step}/{steps} · {speed:,.0f} images/s · ETA {eta}").format(
+        epoch=e.epoch, epochs=epochs, step=e.step, steps=e.steps_per_epoch, speed=e.images_per_s,
+        eta=fmt_seconds(e.eta_s))
+    if e.gpu_memory_mb:
+        text += QCoreApplication.translate("TrainMessages", " · GPU {0:,.0f} MB").format(e.gpu_memory_mb)
+    if paused:
+        text += QCoreApplication.translate("TrainMessages", " · paused")
+    return text
+
+
+def window_progress(e: BatchEnd, epochs: int) -> str:
+    """The short form for the window's status bar."""
+    return QCoreApplication.translate("TrainMessages", "Training: epoch {0}/{1}, ETA {2}").format(
+        e.epoch, epochs, fmt_seconds(e.eta_s))
+
+
+def epoch_line(epoch: int, epochs: int, train_loss: float, train_acc: float, val_loss: float, val_acc: float,
+               seconds: float, is_best: bool) -> str:
+    val = QCoreApplication.translate("TrainMessages", "n/a") if math.isnan(val_acc) else f"{val_acc:.1%}"
+    line = QCoreApplication.translate(
+        "TrainMessages", "Epoch {epoch}/{epochs}: train loss {train_loss:.3f}, accuracy {train_acc:.1%} · "
+        "validation loss {val_loss:.3f}, accuracy {val_acc} · {seconds:.1f} s").format(
+        epoch=epoch, epochs=epochs, train_loss=train_loss, train_acc=train_acc, val_loss=val_loss, val_acc=val,
+        seconds=seconds)
+    return line + (QCoreApplication.translate("TrainMessages", " · best so far") if is_best else "")
+
+
+def outcome(result: Any, n_val: int) -> tuple[str, str]:
+    """(log line, status line) for a finished or stopped run (core FitResult)."""
+    acc = result.best_val_accuracy
+    # the epoch says which model was kept: the last epoch's log line can show a different accuracy
+    summary = (QCoreApplication.translate(
+        "TrainMessages", "best validation accuracy {acc:.1%} on {n} validation images (epoch {epoch}, the model "
+        "kept)").format(acc=acc, n=n_val, epoch=result.best_epoch) if acc is not None
+        else QCoreApplication.translate("TrainMessages", "no validation images"))
+    if result.cancelled:
+        log = QCoreApplication.translate(
+            "TrainMessages", "Stopped after {0} of {1} epochs; {2}. Resume it from “Resume a run…”.").format(
+            result.epochs_done, result.epochs, summary)
+        head = QCoreApplication.translate("TrainMessages", "Stopped at epoch {0} of {1}").format(
+            result.epochs_done, result.epochs)
+    else:
+        log = QCoreApplication.translate("TrainMessages", "Finished {0} epoch(s) in {1:.1f} s; {2}.").format(
+            result.epochs_done, result.train_seconds, summary)
+        head = QCoreApplication.translate("TrainMessages", "Done")
+    status = QCoreApplication.translate("TrainMessages", "{outcome} — {summary}. Run saved in {run}").format(
+        outcome=head, summary=summary, run=result.run_dir)
+    return log, status
