@@ -28,16 +28,12 @@ MAX_CLASS_BUTTONS = 12
 RESCAN_DELAY_MS = 1500
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("CapturePanel", text)
-
-
 def encode_jpeg(img: QImage, quality: int = 92) -> bytes:
     data = QByteArray()
     buf = QBuffer(data)
     buf.open(QIODevice.OpenModeFlag.WriteOnly)
     if not img.convertToFormat(QImage.Format.Format_RGB888).save(buf, "JPEG", quality):  # type: ignore[call-overload]
-        raise UserError(_tr("the camera frame could not be encoded as JPEG"))
+        raise UserError(QCoreApplication.translate("CapturePanel", "the camera frame could not be encoded as JPEG"))
     buf.close()
     return bytes(data.data())
 
@@ -216,8 +212,8 @@ class CapturePanel(QWidget):
         if path is not None:
             self.pending.append(path)
             if self.recording is not None:
-                self.status.setText(self.tr("Recording into '{0}': {1} frame(s)…").format(
-                    self.recording, len(self.pending)))
+                self.status.setText(self.tr("Recording into '{0}': %n frame(s)…", "", len(self.pending)).format(
+                    self.recording))
 
     def end_burst(self) -> None:
         """Assign everything recorded since start_burst to its class in one labeling operation."""
@@ -235,7 +231,7 @@ class CapturePanel(QWidget):
                                                                      "unlabeled ones.").format(e))
             return
         self.counts[name] = self.counts.get(name, 0) + len(files)
-        self.status.setText(self.tr("Added {0} image(s) to '{1}'.").format(len(files), name))
+        self.status.setText(self.tr("Added %n image(s) to '{0}'.", "", len(files)).format(name))
         self._update_buttons()
         self.captured.emit(name, len(files))
         self.rescan_timer.start()

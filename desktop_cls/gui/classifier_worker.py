@@ -41,7 +41,7 @@ class ClassifierWorker(QObject):
     @Slot(object)
     def classify_files(self, paths: list[str]) -> None:
         if self.predictor is None:
-            self.failed.emit("No model loaded", "")
+            self.failed.emit(self.tr("No model loaded: open one first."), "")
             return
         self.cancel = CancelToken()
         try:

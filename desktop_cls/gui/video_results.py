@@ -69,7 +69,7 @@ class VideoResultsPanel(QWidget):
         n_classes = len(vp.classes)
         ticks = [(i, name) for i, name in enumerate(vp.classes)]
         if bool((vp.class_index < 0).any()):
-            ticks.append((-1, "unknown"))
+            ticks.append((-1, self.tr("unknown")))
         self.class_plot.getAxis("left").setTicks([ticks])
         self.class_plot.setYRange(-1.5 if ticks[-1][0] == -1 else -0.5, n_classes - 0.5)
         self.class_curve.setData(vp.times, vp.class_index.astype(np.float64))
@@ -90,7 +90,8 @@ class VideoResultsPanel(QWidget):
         if self.result is None:
             return
         default = Path(self.result.path).with_suffix(".csv").name
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save frame predictions"), default, "CSV (*.csv)")
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save frame predictions"), default,
+                                              self.tr("CSV files (*.csv)"))
         if not path:
             return
         try:

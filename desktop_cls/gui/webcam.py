@@ -23,37 +23,35 @@ from .widgets import button
 NO_PICTURE_AFTER_MS = 5000  # a camera that started but sent nothing by then is probably in use or blocked
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("webcam", text)
-
-
 def multimedia_problem() -> str | None:
     """Why live video cannot work in this installation, in the user's words; None when Qt Multimedia loads."""
+    translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
     try:
         import PySide6.QtMultimedia  # noqa: F401
     except ImportError as e:
         library = re.search(r"(lib[\w.+-]+\.so[\d.]*)", str(e))
         if library and "No module named" not in str(e):
-            return _tr("Video is not available: the system library {0} that Qt Multimedia needs is missing. "
-                       "On Debian or Ubuntu, install it with: sudo apt install {1}").format(
+            return translate("VideoSources", "Video is not available: the system library {0} that Qt Multimedia "
+                             "needs is missing. On Debian or Ubuntu, install it with: sudo apt install {1}").format(
                 library.group(1), _debian_package(library.group(1)))
-        return _tr("Video is not available in this installation: the Qt Multimedia module is missing. "
-                   "Reinstall desktop_cls, or add it with: pip install PySide6-Addons")
+        return translate("VideoSources", "Video is not available in this installation: the Qt Multimedia module is "
+                         "missing. Reinstall desktop_cls, or add it with: pip install PySide6-Addons")
     from PySide6.QtMultimedia import QMediaPlayer
 
     probe = QMediaPlayer()  # without a backend plugin every camera and file would fail in obscure ways
     available = probe.isAvailable()
     probe.deleteLater()
     if not available:
-        return _tr("Video is not available in this installation: Qt Multimedia found no backend (its "
-                   "plugins/multimedia folder is missing or cannot load). Reinstall desktop_cls.")
+        return translate("VideoSources", "Video is not available in this installation: Qt Multimedia found no "
+                         "backend (its plugins/multimedia folder is missing or cannot load). Reinstall desktop_cls.")
     return None
 
 
 def _debian_package(library: str) -> str:
     known = {"libpulse.so.0": "libpulse0", "libEGL.so.1": "libegl1", "libGL.so.1": "libgl1",
              "libxkbcommon.so.0": "libxkbcommon0"}
-    return known.get(library, "the package that provides " + library)
+    return known.get(library) or QCoreApplication.translate("VideoSources", "the package that provides {0}").format(
+        library)
 
 
 class FrameSource(QObject):
@@ -106,8 +104,8 @@ class CameraSource(_SinkSource):
         self.camera.errorOccurred.connect(self._on_error)
 
     def _on_error(self, _error: Any, message: str) -> None:
-        self.failed.emit(_tr("Camera error: {0}. Close other programs that use the camera and press Webcam "
-                             "again.").format(message or _tr("unknown")))
+        self.failed.emit(self.tr("Camera error: {0}. Close other programs that use the camera and press Webcam "
+                                 "again.").format(message or self.tr("unknown")))
 
     def start(self) -> None:
         self.camera.start()
@@ -134,7 +132,7 @@ class VideoFileSource(_SinkSource):
         self.player.setSource(QUrl.fromLocalFile(str(self.path)))
 
     def _on_error(self, _error: Any, message: str) -> None:
-        self.failed.emit(_tr("Cannot play {0}: {1}").format(self.path.name, message or _tr("unknown error")))
+        self.failed.emit(self.tr("Cannot play {0}: {1}").format(self.path.name, message or self.tr("unknown error")))
 
     def _on_status(self, status: Any) -> None:
         from PySide6.QtMultimedia import QMediaPlayer
@@ -142,7 +140,7 @@ class VideoFileSource(_SinkSource):
         if status == QMediaPlayer.MediaStatus.EndOfMedia:
             self.ended.emit()
         elif status == QMediaPlayer.MediaStatus.InvalidMedia:
-            self.failed.emit(_tr("Cannot play {0}: not a video this system can decode.").format(self.path.name))
+            self.failed.emit(self.tr("Cannot play {0}: not a video this system can decode.").format(self.path.name))
 
     def start(self) -> None:
         self.player.play()
@@ -319,7 +317,8 @@ class LiveVideoPanel(QWidget):
     def save_snapshot(self) -> None:
         if self.last_image is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save snapshot"), "snapshot.png", "PNG (*.png)")
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save snapshot"), "snapshot.png",
+                                              self.tr("PNG images (*.png)"))
         if not path:
             return
         if not Path(path).suffix:

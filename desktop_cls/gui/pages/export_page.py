@@ -10,7 +10,7 @@ import importlib.util
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, QUrl
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QFontDatabase
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -37,22 +37,21 @@ from ..widgets import button as _button
 
 SUFFIXES = {"safetensors": ".safetensors", "torchscript": ".torchscript", "onnx": ".onnx", "onnx-int8": ".onnx",
             "onnx-fp16": ".onnx", "openvino": ".xml"}
-COLUMNS = ("Format", "Size", "One image", "Agrees with trained model", "Accuracy", "File")
-REFERENCE = "trained model"
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ExportPage", text)
+COLUMNS = (QT_TRANSLATE_NOOP("ExportPage", "Format"), QT_TRANSLATE_NOOP("ExportPage", "Size"),
+           QT_TRANSLATE_NOOP("ExportPage", "One image"), QT_TRANSLATE_NOOP("ExportPage", "Agrees with trained model"),
+           QT_TRANSLATE_NOOP("ExportPage", "Accuracy"), QT_TRANSLATE_NOOP("ExportPage", "File"))
 
 
 def format_info() -> dict[str, str]:
+    translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
     return {
-        "safetensors": _tr("safetensors + JSON: weights for desktop_cls and any PyTorch code"),
-        "torchscript": _tr("TorchScript: runs in C++ / mobile PyTorch without Python"),
-        "onnx": _tr("ONNX: runs in ONNX Runtime, OpenCV, TensorRT, …"),
-        "onnx-int8": _tr("ONNX int8: about 4× smaller, faster on CPUs; calibrated on your training images"),
-        "onnx-fp16": _tr("ONNX fp16: half the size, for GPUs and accelerators that prefer it"),
-        "openvino": _tr("OpenVINO (.xml + .bin): Intel CPUs, GPUs and NPUs"),
+        "safetensors": translate("ExportPage", "safetensors + JSON: weights for desktop_cls and any PyTorch code"),
+        "torchscript": translate("ExportPage", "TorchScript: runs in C++ / mobile PyTorch without Python"),
+        "onnx": translate("ExportPage", "ONNX: runs in ONNX Runtime, OpenCV, TensorRT, …"),
+        "onnx-int8": translate("ExportPage", "ONNX int8: about 4× smaller, faster on CPUs; calibrated on your "
+                               "training images"),
+        "onnx-fp16": translate("ExportPage", "ONNX fp16: half the size, for GPUs and accelerators that prefer it"),
+        "openvino": translate("ExportPage", "OpenVINO (.xml + .bin): Intel CPUs, GPUs and NPUs"),
     }
 
 
@@ -118,7 +117,7 @@ class ExportPage(QWidget):
         self.results = QTableWidget(0, len(COLUMNS))
         self.results.setObjectName("exportResults")
         self.results.setAccessibleName(self.tr("Export results"))
-        self.results.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
+        self.results.setHorizontalHeaderLabels([self.tr(str(c)) for c in COLUMNS])
         self.results.horizontalHeader().setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
         self.results.verticalHeader().setVisible(False)
         self.results.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -216,18 +215,18 @@ class ExportPage(QWidget):
         def work(progress: Any, cancel: Any) -> list[dict[str, Any]]:
             from desktop_cls.core.inference.export import export_model, measurement_images
 
-            progress(0, len(targets) + 1, "reading the validation images")
+            progress(0, len(targets) + 1, QCoreApplication.translate("ExportPage", "reading the validation images"))
             images = measurement_images(model, cancel=cancel)
             out = []
             for i, (fmt, target) in enumerate(targets.items()):
                 cancel.raise_if_set()
-                progress(i + 1, len(targets) + 1, f"exporting {fmt}")
+                progress(i + 1, len(targets) + 1, QCoreApplication.translate("ExportPage", "exporting {0}").format(fmt))
                 res = export_model(model, fmt, target, overwrite=overwrite, images=images, cancel=cancel)
                 d = res.to_dict()
                 d["metadata"] = Path(res.sidecar).read_text(encoding="utf-8")
                 d["snippet_text"] = Path(res.snippet).read_text(encoding="utf-8") if res.snippet else ""
                 out.append(d)
-            progress(len(targets) + 1, len(targets) + 1, "export done")
+            progress(len(targets) + 1, len(targets) + 1, QCoreApplication.translate("ExportPage", "export done"))
             return out
 
         self.state.settings.last_export_dir = str(dest)
@@ -260,7 +259,7 @@ class ExportPage(QWidget):
 
     def _rows(self, results: list[dict[str, Any]]) -> list[tuple[list[str], dict[str, Any] | None]]:
         first = results[0]
-        ref = [self.tr("{0} (PyTorch, fp32)").format(REFERENCE), "", f"{first['reference_latency_ms']:.2f} ms",
+        ref = [self.tr("trained model (PyTorch, fp32)"), "", f"{first['reference_latency_ms']:.2f} ms",
                "100 %", _pct(first["reference_accuracy"]), self.tr("the run's model")]
         rows: list[tuple[list[str], dict[str, Any] | None]] = [(ref, None)]
         for d in results:
