@@ -367,7 +367,8 @@ class ClassifyPage(QWidget):
             shown = rgb_array_to_qimage(self.last_frame_overlay).scaled(
                 shown.size(), Qt.AspectRatioMode.IgnoreAspectRatio)
         if self.last_frame_pred is not None and self.last_frame_pred.label:
-            shown = draw_caption(shown, f"{self.last_frame_pred.label} {self.last_frame_pred.confidence:.0%}")
+            pred = self.last_frame_pred
+            shown = draw_caption(shown, f"{self.results.shown_label(pred.label)} {pred.confidence:.0%}")
         self.preview.set_image(QPixmap.fromImage(shown), smooth=False)
 
     def _frame_done(self, pred: Any, picture: Any) -> None:

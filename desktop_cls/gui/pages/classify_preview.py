@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QProgressBar, QVBoxLayout, QW
 from ..widgets import ScaledImageLabel
 
 TOP_K = 5
+UNKNOWN = "unknown"  # core.inference.predictor.UNKNOWN (that module imports torch)
 
 
 class PredictionPreview(QWidget):
@@ -52,7 +53,8 @@ class PredictionPreview(QWidget):
         if p.label is None:
             self.caption.setText(self.tr("Cannot read this image: {0}").format(p.error))
         else:
-            self.caption.setText(f"{p.label} — {p.confidence:.1%}")
+            label = self.tr("unknown") if p.label == UNKNOWN else p.label
+            self.caption.setText(f"{label} — {p.confidence:.1%}")
         for i, (name, bar) in enumerate(self.bars):
             if i < len(p.top_k):
                 label, prob = p.top_k[i]

@@ -25,6 +25,8 @@ from ..tasks import Task, TaskRunner
 from ..video_results import VideoResultsPanel
 from ..widgets import button
 
+UNKNOWN = "unknown"  # core.inference.predictor.UNKNOWN, the label below the threshold (that module imports torch)
+
 
 class ClassifyResults(QWidget):
     """Holds the predictions shown (core Prediction objects) and everything done with them."""
@@ -82,7 +84,8 @@ class ClassifyResults(QWidget):
             name = QTableWidgetItem(Path(p.path).name)
             name.setToolTip(p.path)
             self.table.setItem(r, 0, name)
-            self.table.setItem(r, 1, QTableWidgetItem(p.label if p.label else self.tr("error: {0}").format(p.error)))
+            self.table.setItem(r, 1, QTableWidgetItem(self.shown_label(p.label) if p.label
+                                                      else self.tr("error: {0}").format(p.error)))
             conf = QTableWidgetItem(f"{p.confidence:.1%}" if p.label else "")
             conf.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.table.setItem(r, 2, conf)
@@ -94,7 +97,11 @@ class ClassifyResults(QWidget):
         for r, p in enumerate(self.predictions):
             item = self.table.item(r, 1)
             if item is not None and p.label is not None:
-                item.setText(p.label)
+                item.setText(self.shown_label(p.label))
+
+    def shown_label(self, label: str) -> str:
+        """A class name as it is, 'unknown' in the user's language (the CSV keeps the identifier)."""
+        return self.tr("unknown") if label == UNKNOWN else label
 
     def save_csv(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Save predictions"), "predictions.csv",

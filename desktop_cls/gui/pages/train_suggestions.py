@@ -9,25 +9,33 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QHBoxLayout, QLabel
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSpinBox, QWidget
 
 from desktop_cls.core.training.config import TrainConfig
 from desktop_cls.core.training.defaults import Choice, FlipChoice, suggest_flips, suggest_image_size
 
 from ..widgets import button
 
-if TYPE_CHECKING:
-    from .train_form import TrainForm
+
+class TrainForm(Protocol):
+    """What the followers read and write of the Train form (train_form.TrainForm)."""
+
+    state: Any  # AppState: the open dataset
+    model_combo: QComboBox
+    pretrained_check: QCheckBox
+    image_size_spin: QSpinBox
+    hflip_check: QCheckBox
+    vflip_check: QCheckBox
 
 
 class _FollowsData(QObject):
     """The follow-or-pinned bookkeeping; subclasses say what to suggest, write and compare."""
 
     def __init__(self, form: TrainForm, hint_name: str, button_name: str) -> None:
-        super().__init__(form)
+        super().__init__(form if isinstance(form, QWidget) else None)
         self.form = form
         self.hint = QLabel()
         self.hint.setObjectName(hint_name)
