@@ -69,6 +69,7 @@ class ClassifyPage(QWidget):
         self.frames_classified = 0
         self.last_frame_pred: Any = None
         self.last_frame_overlay: Any = None
+        self.heatmap_shown = ""  # the file whose heat map the preview shows
 
         self.model_edit = QLineEdit()
         self.model_edit.setObjectName("classifyModelEdit")
@@ -252,6 +253,7 @@ class ClassifyPage(QWidget):
     def _heatmap_done(self, path: str, picture: Any) -> None:
         row = self.table.currentRow()
         if self.heatmap_check.isChecked() and 0 <= row < len(self.predictions) and self.predictions[row].path == path:
+            self.heatmap_shown = path
             self.heatmap_pictures = {path: rgb_array_to_qimage(picture)}  # the one shown, for the viewer
             self.preview.set_image(QPixmap.fromImage(self.heatmap_pictures[path]))
 

@@ -46,9 +46,9 @@ class TrainForm(QWidget):
         self.controls: dict[str, QWidget] = {}
         self._held: dict[str, Any] = {}  # the user's value of a greyed-out switch that shows its disabled value
         self._file_only = {k: o.default for k, o in self.options.items() if o.level == FILE_ONLY}
+        devices = [(self.tr(text), value) for text, value in DEVICE_ITEMS]
         for key, opt in self.options.items():
             if opt.level != FILE_ONLY:
-                devices = [(self.tr(text), value) for text, value in DEVICE_ITEMS]
                 self.controls[key] = make_control(opt, devices if key == "device" else None)
                 write_control(self.controls[key], opt, FORM_START.get(key, opt.default))
                 changed_signal(self.controls[key]).connect(self._update_enabled)
