@@ -2,129 +2,330 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>CameraSource</name>
+    <message>
+        <source>Camera error: {0}. Close other programs that use the camera and press Webcam again.</source>
+        <translation>摄像头出错：{0}。请关闭其他正在使用摄像头的程序，然后再次点击“摄像头”。</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+</context>
+<context>
     <name>CapturePanel</name>
     <message>
+        <source>the camera frame could not be encoded as JPEG</source>
+        <translation>摄像头画面无法编码为 JPEG</translation>
+    </message>
+    <message>
         <source>Frames per second while a class button is held</source>
-        <translation type="unfinished"></translation>
+        <translation>按住类别按钮时每秒录制的帧数</translation>
     </message>
     <message>
         <source> frames/s</source>
-        <translation type="unfinished"></translation>
+        <translation> 帧/秒</translation>
     </message>
     <message>
         <source>Hold a class button to record at this rate; a click takes one frame</source>
-        <translation type="unfinished"></translation>
+        <translation>按住类别按钮以此速率录制；单击只拍一帧</translation>
     </message>
     <message>
         <source>Undo capture</source>
-        <translation type="unfinished"></translation>
+        <translation>撤销拍摄</translation>
     </message>
     <message>
         <source>Take the last capture out of its class again</source>
-        <translation type="unfinished"></translation>
+        <translation>把最近一次拍摄从其类别中移出</translation>
     </message>
     <message>
         <source>Hold to record</source>
-        <translation type="unfinished"></translation>
+        <translation>按住录制</translation>
     </message>
     <message>
         <source>Open a dataset on the Data page to capture frames into its classes.</source>
-        <translation type="unfinished"></translation>
+        <translation>在“数据”页打开一个数据集，即可把画面拍摄到它的类别中。</translation>
     </message>
     <message>
         <source>The dataset has no classes yet: add one on the Label page.</source>
-        <translation type="unfinished"></translation>
+        <translation>数据集还没有类别：请在“标注”页添加一个。</translation>
     </message>
     <message>
         <source>Capture into {0}: click a class (or press its number) for one frame, hold it to record.</source>
-        <translation type="unfinished"></translation>
+        <translation>拍摄到 {0}：单击类别（或按它的数字键）拍一帧，按住则连续录制。</translation>
     </message>
     <message>
         <source>Capture into {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>拍摄到 {0}</translation>
     </message>
     <message>
         <source>Click: one frame into &apos;{0}&apos;. Hold: record until released.</source>
-        <translation type="unfinished"></translation>
+        <translation>单击：拍一帧到“{0}”。按住：录制直到松开。</translation>
     </message>
     <message>
         <source>No picture yet: start the webcam (or a video) first.</source>
-        <translation type="unfinished"></translation>
+        <translation>还没有画面：请先打开摄像头（或视频）。</translation>
     </message>
     <message>
         <source>Capture failed</source>
-        <translation type="unfinished"></translation>
+        <translation>拍摄失败</translation>
     </message>
     <message>
         <source>Cannot save the frame into the dataset: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法把画面保存到数据集：{0}</translation>
     </message>
-    <message>
-        <source>Recording into &apos;{0}&apos;: {1} frame(s)…</source>
-        <translation type="unfinished"></translation>
+    <message numerus="yes">
+        <source>Recording into &apos;{0}&apos;: %n frame(s)…</source>
+        <translation>
+            <numerusform>正在录制到“{0}”：%n 帧…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Added %n image(s) to &apos;{0}&apos;.</source>
+        <translation>
+            <numerusform>已向“{0}”添加 %n 张图像。</numerusform>
+        </translation>
     </message>
     <message>
         <source>Capture not labeled</source>
-        <translation type="unfinished"></translation>
+        <translation>拍摄的图像未标注</translation>
     </message>
     <message>
         <source>{0}. The captured images are kept among the unlabeled ones.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Added {0} image(s) to &apos;{1}&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>{0}。拍摄的图像保留在未标注图像中。</translation>
     </message>
     <message>
         <source>Cannot undo</source>
-        <translation type="unfinished"></translation>
+        <translation>无法撤销</translation>
     </message>
     <message>
         <source>Undone: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>已撤销：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>ClassifierWorker</name>
+    <message>
+        <source>No model loaded: open one first.</source>
+        <translation>没有加载模型：请先打开一个。</translation>
     </message>
 </context>
 <context>
     <name>ClassifyPage</name>
     <message>
         <source>Classify a vi&amp;deo…</source>
-        <translation type="unfinished"></translation>
+        <translation>分类视频(&amp;D)…</translation>
     </message>
     <message>
         <source>The top class of every frame of a video file, over time</source>
-        <translation type="unfinished"></translation>
+        <translation>视频文件每一帧的首选类别随时间的变化</translation>
     </message>
     <message>
-        <source>error: {0}</source>
-        <translation type="unfinished"></translation>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Run folder or exported model</source>
+        <translation>训练记录文件夹或导出的模型</translation>
+    </message>
+    <message>
+        <source>Classify &amp;images…</source>
+        <translation>分类图像(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>Pick one or more image files</source>
+        <translation>选择一个或多个图像文件</translation>
+    </message>
+    <message>
+        <source>Classify a &amp;folder…</source>
+        <translation>分类文件夹(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>Every image in a folder</source>
+        <translation>文件夹中的所有图像</translation>
+    </message>
+    <message>
+        <source>&amp;Webcam</source>
+        <translation>摄像头(&amp;W)</translation>
+    </message>
+    <message>
+        <source>Live classification from a camera</source>
+        <translation>用摄像头实时分类</translation>
+    </message>
+    <message>
+        <source>Unknown below confidence</source>
+        <translation>置信度低于此值记为未知</translation>
+    </message>
+    <message>
+        <source>Predictions less confident than this are labelled &apos;unknown&apos; (0 = off)</source>
+        <translation>置信度低于此值的预测标记为“未知”（0 = 关闭）</translation>
+    </message>
+    <message>
+        <source>Heat map</source>
+        <translation>热力图</translation>
+    </message>
+    <message>
+        <source>Show which parts of the image drove the prediction (Grad-CAM)</source>
+        <translation>显示图像的哪些部分决定了预测（Grad-CAM）</translation>
+    </message>
+    <message>
+        <source>Unknown below</source>
+        <translation>低于此值为未知</translation>
+    </message>
+    <message>
+        <source>No model yet — train one on the Train page (about 15 s on the demo data), or open an exported model with File → Open model (Ctrl+M). Then drop images here or click Classify images.</source>
+        <translation>还没有模型——请在“训练”页训练一个（演示数据约需 15 秒），或通过“文件 → 打开模型”（Ctrl+M）打开导出的模型。然后把图像拖到这里，或点击“分类图像”。</translation>
+    </message>
+    <message>
+        <source>Open a TorchScript model?</source>
+        <translation>打开 TorchScript 模型？</translation>
+    </message>
+    <message>
+        <source>TorchScript files contain program code. Open it only if you trust where it came from.</source>
+        <translation>TorchScript 文件包含程序代码。只有在信任其来源时才打开。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Model ready: %n class(es)</source>
+        <translation>
+            <numerusform>模型已就绪：%n 个类别</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Classification failed</source>
+        <translation>分类失败</translation>
+    </message>
+    <message>
+        <source>Cannot open this model</source>
+        <translation>无法打开此模型</translation>
+    </message>
+    <message>
+        <source>Images to classify</source>
+        <translation>要分类的图像</translation>
+    </message>
+    <message>
+        <source>Images ({0})</source>
+        <translation>图像 ({0})</translation>
+    </message>
+    <message>
+        <source>Folder to classify</source>
+        <translation>要分类的文件夹</translation>
     </message>
     <message>
         <source>Predicted: {0} ({1:.1%})</source>
-        <translation type="unfinished"></translation>
+        <translation>预测：{0}（{1:.1%}）</translation>
     </message>
     <message>
         <source>Cannot read this image: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读取此图像：{0}</translation>
     </message>
     <message>
         <source>Video to classify</source>
-        <translation type="unfinished"></translation>
+        <translation>要分类的视频</translation>
     </message>
     <message>
         <source>Videos ({0})</source>
-        <translation type="unfinished"></translation>
+        <translation>视频 ({0})</translation>
     </message>
     <message>
         <source>No model</source>
-        <translation type="unfinished"></translation>
+        <translation>没有模型</translation>
     </message>
     <message>
         <source>Train a model first, or open an exported one.</source>
-        <translation type="unfinished"></translation>
+        <translation>请先训练一个模型，或打开导出的模型。</translation>
+    </message>
+</context>
+<context>
+    <name>ClassifyResults</name>
+    <message>
+        <source>Predictions</source>
+        <translation>预测结果</translation>
+    </message>
+    <message>
+        <source>Image</source>
+        <translation>图像</translation>
+    </message>
+    <message>
+        <source>Predicted class</source>
+        <translation>预测类别</translation>
+    </message>
+    <message>
+        <source>Confidence</source>
+        <translation>置信度</translation>
+    </message>
+    <message>
+        <source>Classification progress</source>
+        <translation>分类进度</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Stop classifying</source>
+        <translation>停止分类</translation>
+    </message>
+    <message>
+        <source>Save &amp;CSV…</source>
+        <translation>保存 CSV(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>One row per image: path, predicted class, confidence</source>
+        <translation>每张图像一行：路径、预测类别、置信度</translation>
+    </message>
+    <message>
+        <source>Copy into folders by class…</source>
+        <translation>按类别复制到文件夹…</translation>
+    </message>
+    <message>
+        <source>Copy each image into a sub-folder named after its predicted class</source>
+        <translation>把每张图像复制到以其预测类别命名的子文件夹中</translation>
+    </message>
+    <message>
+        <source>error: {0}</source>
+        <translation>错误：{0}</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>Save predictions</source>
+        <translation>保存预测结果</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>CSV not saved</source>
+        <translation>CSV 未保存</translation>
+    </message>
+    <message>
+        <source>Cannot write {0}: {1}</source>
+        <translation>无法写入 {0}：{1}</translation>
+    </message>
+    <message>
+        <source>Copy into this folder (one sub-folder per class)</source>
+        <translation>复制到此文件夹（每个类别一个子文件夹）</translation>
+    </message>
+    <message>
+        <source>Copied</source>
+        <translation>已复制</translation>
+    </message>
+    <message numerus="yes">
+        <source>Copied %n image(s) into {0} (existing files were kept; name clashes got a number).</source>
+        <translation>
+            <numerusform>已将 %n 张图像复制到 {0}（已有文件保留；重名的文件加了编号）。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Copy failed</source>
+        <translation>复制失败</translation>
     </message>
     <message>
         <source>Cannot classify this video</source>
-        <translation type="unfinished"></translation>
+        <translation>无法分类此视频</translation>
     </message>
 </context>
 <context>
@@ -169,159 +370,419 @@
 <context>
     <name>EvaluatePage</name>
     <message>
-        <source>· model of epoch {0} of {1} (the best on validation, as training reported)</source>
-        <translation type="unfinished"></translation>
+        <source>Model to evaluate</source>
+        <translation>要评估的模型</translation>
     </message>
     <message>
-        <source>True class: {0} · predicted: {1} ({2:.0%})</source>
-        <translation type="unfinished"></translation>
+        <source>Run folder or exported model (train one first)</source>
+        <translation>训练记录文件夹或导出的模型（请先训练一个）</translation>
+    </message>
+    <message>
+        <source>Labeled folder</source>
+        <translation>已标注的文件夹</translation>
+    </message>
+    <message>
+        <source>Labeled folder (default: the dataset&apos;s validation images)</source>
+        <translation>已标注的文件夹（默认：数据集的验证集图像）</translation>
+    </message>
+    <message>
+        <source>Folder…</source>
+        <translation>文件夹…</translation>
+    </message>
+    <message>
+        <source>Choose a labeled folder to evaluate on</source>
+        <translation>选择用于评估的已标注文件夹</translation>
+    </message>
+    <message>
+        <source>▶ &amp;Evaluate</source>
+        <translation>▶ 评估(&amp;E)</translation>
+    </message>
+    <message>
+        <source>Score the model on labeled images (Ctrl+E)</source>
+        <translation>在已标注的图像上为模型打分（Ctrl+E）</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation>图像</translation>
+    </message>
+    <message>
+        <source>Per-class metrics</source>
+        <translation>各类别指标</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Precision</source>
+        <translation>精确率</translation>
+    </message>
+    <message>
+        <source>Recall</source>
+        <translation>召回率</translation>
+    </message>
+    <message>
+        <source>F1</source>
+        <translation>F1 分数</translation>
+    </message>
+    <message>
+        <source>Confusion matrix: rows are true classes, columns predicted; select a cell to see its images</source>
+        <translation>混淆矩阵：行为真实类别，列为预测类别；选择一个单元格查看其图像</translation>
+    </message>
+    <message>
+        <source>Save matrix as PNG…</source>
+        <translation>将矩阵保存为 PNG…</translation>
+    </message>
+    <message>
+        <source>Save metrics as PNG…</source>
+        <translation>将指标保存为 PNG…</translation>
+    </message>
+    <message>
+        <source>Confusion matrix (rows: true class, columns: predicted; select a cell to see its images)</source>
+        <translation>混淆矩阵（行：真实类别，列：预测类别；选择一个单元格查看其图像）</translation>
+    </message>
+    <message>
+        <source>Calibration</source>
+        <translation>校准</translation>
+    </message>
+    <message>
+        <source>Curves</source>
+        <translation>曲线</translation>
+    </message>
+    <message>
+        <source>No evaluation yet — train a model on the Train page, then press Evaluate to see accuracy, the confusion matrix and the misclassified images.</source>
+        <translation>还没有评估——请先在“训练”页训练一个模型，然后点击“评估”，查看准确率、混淆矩阵和错误预测的图像。</translation>
+    </message>
+    <message>
+        <source>Labeled folder (default: validation images of {0})</source>
+        <translation>已标注的文件夹（默认：{0} 的验证集图像）</translation>
+    </message>
+    <message>
+        <source>Labeled folder to evaluate on</source>
+        <translation>用于评估的已标注文件夹</translation>
+    </message>
+    <message>
+        <source>No model</source>
+        <translation>没有模型</translation>
+    </message>
+    <message>
+        <source>Train a model first, or open one with File → Open model (Ctrl+M).</source>
+        <translation>请先训练一个模型，或通过“文件 → 打开模型”（Ctrl+M）打开一个。</translation>
+    </message>
+    <message>
+        <source>No images</source>
+        <translation>没有图像</translation>
+    </message>
+    <message>
+        <source>Open a dataset on the Data page or choose a labeled folder.</source>
+        <translation>请在“数据”页打开一个数据集，或选择一个已标注的文件夹。</translation>
+    </message>
+    <message>
+        <source>Evaluation failed</source>
+        <translation>评估失败</translation>
+    </message>
+    <message>
+        <source>macro average</source>
+        <translation>宏平均</translation>
+    </message>
+    <message>
+        <source>weighted average</source>
+        <translation>加权平均</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s) of &apos;{0}&apos; predicted as &apos;{1}&apos;</source>
+        <translation>
+            <numerusform>%n 张“{0}”图像被预测为“{1}”</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Expected calibration error: &lt;b&gt;{0:.1%}&lt;/b&gt; — the average gap between how sure the model is and how often it is right (bars: accuracy per confidence bin; orange: share of images; dashed: perfect).</source>
+        <translation>期望校准误差：&lt;b&gt;{0:.1%}&lt;/b&gt;——模型的把握程度与其实际正确频率之间的平均差距（柱：各置信度区间的准确率；橙色：图像占比；虚线：完美校准）。</translation>
+    </message>
+    <message>
+        <source>validation images</source>
+        <translation>张验证集图像</translation>
+    </message>
+    <message>
+        <source>test images</source>
+        <translation>张测试集图像</translation>
+    </message>
+    <message>
+        <source>images</source>
+        <translation>张图像</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Accuracy {acc:.1%}&lt;/b&gt; on {n:,} {where}</source>
+        <translation>在 {n:,} {where}上 &lt;b&gt;准确率 {acc:.1%}&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source> · top-{k} accuracy {acc:.1%}</source>
+        <translation> · 前 {k} 个准确率 {acc:.1%}</translation>
+    </message>
+    <message>
+        <source>· model of epoch {0} of {1} (the best on validation, as training reported)</source>
+        <translation>· 第 {0} 个轮次（共 {1} 个）的模型（验证集上最好的，与训练报告一致）</translation>
+    </message>
+    <message>
+        <source>.</source>
+        <translation>。</translation>
+    </message>
+    <message>
+        <source> ⚠ Few images: treat this as a rough estimate.</source>
+        <translation> ⚠ 图像较少：请把结果当作粗略估计。</translation>
+    </message>
+    <message>
+        <source>Save as PNG</source>
+        <translation>保存为 PNG</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>PNG 图像 (*.png)</translation>
     </message>
 </context>
 <context>
     <name>ExportPage</name>
     <message>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>One image</source>
+        <translation>单张图像</translation>
+    </message>
+    <message>
+        <source>Agrees with trained model</source>
+        <translation>与训练的模型一致率</translation>
+    </message>
+    <message>
+        <source>Accuracy</source>
+        <translation>准确率</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>safetensors + JSON: weights for desktop_cls and any PyTorch code</source>
+        <translation>safetensors + JSON：供 desktop_cls 和任何 PyTorch 代码使用的权重</translation>
+    </message>
+    <message>
+        <source>TorchScript: runs in C++ / mobile PyTorch without Python</source>
+        <translation>TorchScript：无需 Python，可在 C++ / 移动端 PyTorch 中运行</translation>
+    </message>
+    <message>
+        <source>ONNX: runs in ONNX Runtime, OpenCV, TensorRT, …</source>
+        <translation>ONNX：可在 ONNX Runtime、OpenCV、TensorRT 等中运行</translation>
+    </message>
+    <message>
+        <source>ONNX int8: about 4× smaller, faster on CPUs; calibrated on your training images</source>
+        <translation>ONNX int8：约小 4 倍，在 CPU 上更快；用你的训练集图像校准</translation>
+    </message>
+    <message>
+        <source>ONNX fp16: half the size, for GPUs and accelerators that prefer it</source>
+        <translation>ONNX fp16：大小减半，适合偏好它的 GPU 和加速器</translation>
+    </message>
+    <message>
+        <source>OpenVINO (.xml + .bin): Intel CPUs, GPUs and NPUs</source>
+        <translation>OpenVINO（.xml + .bin）：Intel CPU、GPU 和 NPU</translation>
+    </message>
+    <message>
         <source>Model to export</source>
-        <translation type="unfinished"></translation>
+        <translation>要导出的模型</translation>
     </message>
     <message>
         <source>Run folder (train a model first)</source>
-        <translation type="unfinished"></translation>
+        <translation>训练记录文件夹（请先训练一个模型）</translation>
     </message>
     <message>
         <source>OpenVINO is not installed with this copy (pip install openvino); it also reads the ONNX file directly</source>
-        <translation type="unfinished"></translation>
+        <translation>此副本未安装 OpenVINO（pip install openvino）；它也可以直接读取 ONNX 文件</translation>
     </message>
     <message>
         <source>Destination folder</source>
-        <translation type="unfinished"></translation>
+        <translation>目标文件夹</translation>
     </message>
     <message>
         <source>Browse…</source>
-        <translation type="unfinished"></translation>
+        <translation>浏览…</translation>
     </message>
     <message>
         <source>File name</source>
-        <translation type="unfinished"></translation>
+        <translation>文件名</translation>
     </message>
     <message>
         <source>Replace existing files with the same name</source>
-        <translation type="unfinished"></translation>
+        <translation>替换同名的已有文件</translation>
     </message>
     <message>
         <source>▶ E&amp;xport</source>
-        <translation type="unfinished"></translation>
+        <translation>▶ 导出(&amp;X)</translation>
     </message>
     <message>
         <source>Export, verify and measure each format</source>
-        <translation type="unfinished"></translation>
+        <translation>导出、验证并测量每种格式</translation>
     </message>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>取消</translation>
     </message>
     <message>
         <source>Stop exporting</source>
-        <translation type="unfinished"></translation>
+        <translation>停止导出</translation>
     </message>
     <message>
         <source>Open folder</source>
-        <translation type="unfinished"></translation>
+        <translation>打开文件夹</translation>
     </message>
     <message>
         <source>Export results</source>
-        <translation type="unfinished"></translation>
+        <translation>导出结果</translation>
     </message>
     <message>
         <source>Each export is compared with the trained model on the run&apos;s validation images; the figures appear here.</source>
-        <translation type="unfinished"></translation>
+        <translation>每个导出的模型都会在该训练记录的验证集图像上与训练的模型比较；数字显示在这里。</translation>
     </message>
     <message>
         <source>Example script</source>
-        <translation type="unfinished"></translation>
+        <translation>示例脚本</translation>
     </message>
     <message>
         <source>A short script that uses the selected model without desktop_cls is written beside it and shown here.</source>
-        <translation type="unfinished"></translation>
+        <translation>一个不依赖 desktop_cls 使用所选模型的简短脚本会写在模型旁边，并显示在这里。</translation>
     </message>
     <message>
         <source>Sidecar metadata</source>
-        <translation type="unfinished"></translation>
+        <translation>元数据</translation>
     </message>
     <message>
         <source>The metadata file written beside each model appears here.</source>
-        <translation type="unfinished"></translation>
+        <translation>写在每个模型旁边的元数据文件显示在这里。</translation>
     </message>
     <message>
         <source>Use it elsewhere</source>
-        <translation type="unfinished"></translation>
+        <translation>在别处使用</translation>
     </message>
     <message>
         <source>Metadata (sidecar JSON)</source>
-        <translation type="unfinished"></translation>
+        <translation>元数据（JSON）</translation>
     </message>
     <message>
         <source>Model</source>
-        <translation type="unfinished"></translation>
+        <translation>模型</translation>
     </message>
     <message>
         <source>Formats</source>
-        <translation type="unfinished"></translation>
+        <translation>格式</translation>
     </message>
     <message>
         <source>Folder</source>
-        <translation type="unfinished"></translation>
+        <translation>文件夹</translation>
     </message>
     <message>
         <source>No model yet — train one on the Train page; the best epoch is exported.</source>
-        <translation type="unfinished"></translation>
+        <translation>还没有模型——请在“训练”页训练一个；导出的是最好的轮次。</translation>
     </message>
     <message>
         <source>Exports the best epoch of {0}. Each file is checked against the trained model before it is reported done.</source>
-        <translation type="unfinished"></translation>
+        <translation>导出 {0} 最好的轮次。每个文件在报告完成前都会与训练的模型核对。</translation>
     </message>
     <message>
         <source>Export into</source>
-        <translation type="unfinished"></translation>
+        <translation>导出到</translation>
     </message>
     <message>
         <source>No model</source>
-        <translation type="unfinished"></translation>
+        <translation>没有模型</translation>
     </message>
     <message>
         <source>Train a model first, or type the path of a run folder.</source>
-        <translation type="unfinished"></translation>
+        <translation>请先训练一个模型，或输入训练记录文件夹的路径。</translation>
     </message>
     <message>
         <source>No format</source>
-        <translation type="unfinished"></translation>
+        <translation>没有格式</translation>
     </message>
     <message>
         <source>Tick at least one format.</source>
-        <translation type="unfinished"></translation>
+        <translation>请至少勾选一种格式。</translation>
+    </message>
+    <message>
+        <source>reading the validation images</source>
+        <translation>正在读取验证集图像</translation>
+    </message>
+    <message>
+        <source>exporting {0}</source>
+        <translation>正在导出 {0}</translation>
+    </message>
+    <message>
+        <source>export done</source>
+        <translation>导出完成</translation>
     </message>
     <message>
         <source>Export failed</source>
-        <translation type="unfinished"></translation>
+        <translation>导出失败</translation>
     </message>
     <message>
-        <source>{0} (PyTorch, fp32)</source>
-        <translation type="unfinished"></translation>
+        <source>trained model (PyTorch, fp32)</source>
+        <translation>训练的模型（PyTorch，fp32）</translation>
     </message>
     <message>
         <source>the run&apos;s model</source>
-        <translation type="unfinished"></translation>
+        <translation>训练记录中的模型</translation>
     </message>
     <message>
         <source>Measured on {0}, one image at a time on this computer. Agreement: how often the export picks the same class as the trained model.</source>
-        <translation type="unfinished"></translation>
+        <translation>在 {0} 上测量，在本机上逐张图像运行。一致率：导出的模型与训练的模型选出相同类别的频率。</translation>
     </message>
     <message>
         <source>Verified on random inputs only: {0}.</source>
-        <translation type="unfinished"></translation>
+        <translation>仅用随机输入验证：{0}。</translation>
     </message>
     <message>
         <source>safetensors is for desktop_cls (desktop-cls predict MODEL IMAGE) and PyTorch code that builds the same architecture; pick ONNX or OpenVINO to use the model elsewhere.</source>
-        <translation type="unfinished"></translation>
+        <translation>safetensors 供 desktop_cls（desktop-cls predict MODEL IMAGE）和构建相同架构的 PyTorch 代码使用；要在别处使用模型，请选择 ONNX 或 OpenVINO。</translation>
+    </message>
+</context>
+<context>
+    <name>FlipsFollower</name>
+    <message>
+        <source>Use</source>
+        <translation>使用</translation>
+    </message>
+    <message>
+        <source>Use the suggested flips</source>
+        <translation>使用建议的翻转设置</translation>
+    </message>
+    <message>
+        <source>Set the flips to the suggestion</source>
+        <translation>把翻转设为建议值</translation>
+    </message>
+    <message>
+        <source>Suggested: {0}</source>
+        <translation>建议：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>ImageSizeFollower</name>
+    <message>
+        <source>Set the image size to the suggestion</source>
+        <translation>把图像尺寸设为建议值</translation>
+    </message>
+    <message>
+        <source>Suggested {0}</source>
+        <translation>建议 {0}</translation>
+    </message>
+    <message>
+        <source>Use {0} px</source>
+        <translation>使用 {0} 像素</translation>
     </message>
 </context>
 <context>
@@ -517,54 +978,73 @@
     </message>
 </context>
 <context>
+    <name>LearningRateSearch</name>
+    <message>
+        <source>Finding a learning rate (a short test run)…</source>
+        <translation>正在寻找学习率（一次简短的试运行）…</translation>
+    </message>
+    <message>
+        <source>Suggested learning rate: {0:.2g}</source>
+        <translation>建议的学习率：{0:.2g}</translation>
+    </message>
+    <message>
+        <source>Learning-rate finder failed</source>
+        <translation>学习率查找失败</translation>
+    </message>
+</context>
+<context>
     <name>LiveVideoPanel</name>
     <message>
         <source>Camera</source>
-        <translation type="unfinished"></translation>
+        <translation>摄像头</translation>
     </message>
     <message>
         <source>Pause</source>
-        <translation type="unfinished"></translation>
+        <translation>暂停</translation>
     </message>
     <message>
         <source>Freeze the live view</source>
-        <translation type="unfinished"></translation>
+        <translation>冻结实时画面</translation>
     </message>
     <message>
         <source>Snapshot…</source>
-        <translation type="unfinished"></translation>
+        <translation>快照…</translation>
     </message>
     <message>
         <source>Save the current frame</source>
-        <translation type="unfinished"></translation>
+        <translation>保存当前画面</translation>
     </message>
     <message>
         <source>No camera found. Connect a camera and press Webcam again.</source>
-        <translation type="unfinished"></translation>
+        <translation>找不到摄像头。请连接摄像头，然后再次点击“摄像头”。</translation>
     </message>
     <message>
         <source>No picture from {0} yet. Is another program using it, or is it covered?</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} 还没有画面。是否有其他程序在使用它，或者镜头被遮住了？</translation>
     </message>
     <message>
         <source>the camera</source>
-        <translation type="unfinished"></translation>
+        <translation>摄像头</translation>
     </message>
     <message>
         <source>Save snapshot</source>
-        <translation type="unfinished"></translation>
+        <translation>保存快照</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>PNG 图像 (*.png)</translation>
     </message>
     <message>
         <source>Snapshot not saved</source>
-        <translation type="unfinished"></translation>
+        <translation>快照未保存</translation>
     </message>
     <message>
         <source>Cannot write {0}: choose another folder.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法写入 {0}：请选择其他文件夹。</translation>
     </message>
     <message>
         <source>This app may not use the camera. Allow it in the system settings (Privacy → Camera), then press Webcam again.</source>
-        <translation type="unfinished"></translation>
+        <translation>本应用无权使用摄像头。请在系统设置（隐私 → 摄像头）中允许，然后再次点击“摄像头”。</translation>
     </message>
 </context>
 <context>
@@ -628,6 +1108,147 @@
     <message>
         <source>Quit desktop_cls?</source>
         <translation>退出 desktop_cls？</translation>
+    </message>
+</context>
+<context>
+    <name>MistakesGallery</name>
+    <message>
+        <source>Misclassified images, most confident mistakes first</source>
+        <translation>错误预测的图像，置信度最高的错误排在前面</translation>
+    </message>
+    <message>
+        <source>Misclassified images</source>
+        <translation>错误预测的图像</translation>
+    </message>
+    <message>
+        <source>Show all mistakes</source>
+        <translation>显示全部错误预测</translation>
+    </message>
+    <message>
+        <source>Show where the model looked (heat maps)</source>
+        <translation>显示模型关注的位置（热力图）</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n misclassified image(s), most confident mistakes first</source>
+        <translation>
+            <numerusform>%n 张错误预测的图像，置信度最高的错误排在前面</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s) of &apos;{0}&apos; predicted as &apos;{1}&apos;</source>
+        <translation>
+            <numerusform>%n 张“{0}”图像被预测为“{1}”</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Move to class</source>
+        <translation>移到类别</translation>
+    </message>
+    <message>
+        <source>Move to trash</source>
+        <translation>移到回收站</translation>
+    </message>
+    <message>
+        <source>Cannot fix labels</source>
+        <translation>无法修正标签</translation>
+    </message>
+    <message>
+        <source>Open the dataset on the Data page first.</source>
+        <translation>请先在“数据”页打开数据集。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s) moved to the trash — Ctrl+Z on the Label page undoes it; evaluate again to update the numbers</source>
+        <translation>
+            <numerusform>%n 张图像已移到回收站——在“标注”页按 Ctrl+Z 可撤销；重新评估以更新数字</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s) moved to &apos;{0}&apos; — Ctrl+Z on the Label page undoes it; evaluate again to update the numbers</source>
+        <translation>
+            <numerusform>%n 张图像已移到“{0}”——在“标注”页按 Ctrl+Z 可撤销；重新评估以更新数字</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Heat maps failed</source>
+        <translation>热力图生成失败</translation>
+    </message>
+    <message>
+        <source>True class: {0} · predicted: {1} ({2:.0%})</source>
+        <translation>真实类别：{0} · 预测：{1}（{2:.0%}）</translation>
+    </message>
+</context>
+<context>
+    <name>PastRuns</name>
+    <message>
+        <source>starting</source>
+        <translation>正在启动</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>正在训练</translation>
+    </message>
+    <message>
+        <source>completed</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>stopped early</source>
+        <translation>已早停</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>stopped before the first epoch</source>
+        <translation>在第一个轮次前停止</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>interrupted</source>
+        <translation>已中断</translation>
+    </message>
+    <message>
+        <source>Past runs (check, double-click)</source>
+        <translation>训练记录（勾选、双击）</translation>
+    </message>
+    <message>
+        <source>Check runs to compare their accuracy curves; double-click one to use it for evaluation, classification and export</source>
+        <translation>勾选训练记录以比较它们的准确率曲线；双击一条，将其用于评估、分类和导出</translation>
+    </message>
+    <message>
+        <source>Past runs: check to compare</source>
+        <translation>训练记录：勾选以比较</translation>
+    </message>
+    <message>
+        <source>in use</source>
+        <translation>使用中</translation>
+    </message>
+    <message>
+        <source>Another window or process is training this run right now; it cannot be resumed until that training ends.</source>
+        <translation>另一个窗口或进程正在训练此训练记录；在那次训练结束前无法继续训练它。</translation>
+    </message>
+</context>
+<context>
+    <name>PredictionPreview</name>
+    <message>
+        <source>Image being classified</source>
+        <translation>正在分类的图像</translation>
+    </message>
+    <message>
+        <source>Confidence of choice {0}</source>
+        <translation>第 {0} 个候选的置信度</translation>
+    </message>
+    <message>
+        <source>Cannot read this image: {0}</source>
+        <translation>无法读取此图像：{0}</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
     </message>
 </context>
 <context>
@@ -836,174 +1457,450 @@ Choose a folder you can write to (one in your home folder, or on a disk with fre
 <context>
     <name>TrainForm</name>
     <message>
+        <source>Automatic (GPU if present)</source>
+        <translation>自动（有 GPU 时用 GPU）</translation>
+    </message>
+    <message>
+        <source>Advanced</source>
+        <translation>高级</translation>
+    </message>
+    <message>
         <source>Method</source>
-        <translation type="unfinished"></translation>
+        <translation>方法</translation>
+    </message>
+    <message>
+        <source>Find…</source>
+        <translation>查找…</translation>
+    </message>
+    <message>
+        <source>Run a short learning-rate range test on your data and suggest a value</source>
+        <translation>在你的数据上做一次简短的学习率范围测试，并给出建议值</translation>
+    </message>
+    <message>
+        <source>Find a learning rate</source>
+        <translation>查找学习率</translation>
     </message>
     <message>
         <source>Training method</source>
-        <translation type="unfinished"></translation>
+        <translation>训练方法</translation>
     </message>
     <message>
         <source>Automatic (recommended): chosen from your images</source>
-        <translation type="unfinished"></translation>
+        <translation>自动（推荐）：根据你的图像选择</translation>
     </message>
     <message>
         <source>Pretrained (bundled EfficientNet-Lite0), quick</source>
-        <translation type="unfinished"></translation>
+        <translation>预训练（内置 EfficientNet-Lite0），快速模式</translation>
     </message>
     <message>
         <source>Pretrained (bundled EfficientNet-Lite0), fine-tune</source>
-        <translation type="unfinished"></translation>
+        <translation>预训练（内置 EfficientNet-Lite0），微调</translation>
     </message>
     <message>
         <source>From scratch</source>
-        <translation type="unfinished"></translation>
+        <translation>从头训练</translation>
     </message>
     <message>
         <source>Custom: the model and options below</source>
-        <translation type="unfinished"></translation>
+        <translation>自定义：使用下面的模型和选项</translation>
     </message>
     <message>
         <source>Quick: a network already trained on a million photos stays as it is and only a new last layer learns your classes, in seconds; the best start with few images. Fine-tune: the same network, then all of it adapts to your images; slower, often better with many images. From scratch: a small network learns everything from your images; good with thousands of small images.</source>
-        <translation type="unfinished"></translation>
+        <translation>快速模式：一个已在百万张照片上训练好的网络保持不变，只有新的最后一层学习你的类别，只需几秒；图像少时最好的起点。微调：同一个网络，随后整个网络适应你的图像；更慢，图像多时通常更好。从头训练：一个小网络完全从你的图像中学习；适合成千上万张小图像。</translation>
     </message>
     <message>
         <source>pretrained backbone, quick mode: the best start with few images; open a dataset to have the choice made from it</source>
-        <translation type="unfinished"></translation>
+        <translation>预训练主干网络，快速模式：图像少时最好的起点；打开一个数据集，即可根据它来选择</translation>
     </message>
     <message>
         <source>Quick: the bundled network, trained on a million photos, stays as it is; only a new last layer learns your classes. Takes seconds, and later re-fits reuse the computed image features.</source>
-        <translation type="unfinished"></translation>
+        <translation>快速模式：内置网络（已在百万张照片上训练）保持不变；只有新的最后一层学习你的类别。只需几秒，之后重新拟合时会复用已计算的图像特征。</translation>
     </message>
     <message>
         <source>Fine-tune: the new last layer learns first, then the whole bundled network adapts to your images at a gentle learning rate. Minutes on a CPU; often better with many images.</source>
-        <translation type="unfinished"></translation>
+        <translation>微调：先训练新的最后一层，然后整个内置网络以较小的学习率适应你的图像。在 CPU 上需要几分钟；图像多时通常更好。</translation>
     </message>
     <message>
         <source>From scratch: a small network learns everything from your images. Good with thousands of small images; weak with few.</source>
-        <translation type="unfinished"></translation>
+        <translation>从头训练：一个小网络完全从你的图像中学习。适合成千上万张小图像；图像少时效果差。</translation>
     </message>
     <message>
         <source>Custom: training uses the model and options below as set.</source>
-        <translation type="unfinished"></translation>
+        <translation>自定义：训练按下面设置的模型和选项进行。</translation>
     </message>
     <message>
-        <source>Suggested: {0}</source>
-        <translation type="unfinished"></translation>
+        <source>{reason}. {details}</source>
+        <translation>{reason}。{details}</translation>
+    </message>
+    <message>
+        <source> · {0:.2f} M parameters</source>
+        <translation> · {0:.2f} M 个参数</translation>
+    </message>
+    <message>
+        <source>{0} — {1} ({2:.0f} GB)</source>
+        <translation>{0} — {1}（{2:.0f} GB）</translation>
+    </message>
+</context>
+<context>
+    <name>TrainMessages</name>
+    <message>
+        <source>Epoch {epoch}/{epochs} · step {step}/{steps} · {speed:,.0f} images/s · ETA {eta}</source>
+        <translation>轮次 {epoch}/{epochs} · 步 {step}/{steps} · {speed:,.0f} 张图像/秒 · 剩余 {eta}</translation>
+    </message>
+    <message>
+        <source> · GPU {0:,.0f} MB</source>
+        <translation> · GPU {0:,.0f} MB</translation>
+    </message>
+    <message>
+        <source> · paused</source>
+        <translation> · 已暂停</translation>
+    </message>
+    <message>
+        <source>Training: epoch {0}/{1}, ETA {2}</source>
+        <translation>训练中：轮次 {0}/{1}，剩余 {2}</translation>
+    </message>
+    <message>
+        <source>n/a</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Epoch {epoch}/{epochs}: train loss {train_loss:.3f}, accuracy {train_acc:.1%} · validation loss {val_loss:.3f}, accuracy {val_acc} · {seconds:.1f} s</source>
+        <translation>轮次 {epoch}/{epochs}：训练集损失 {train_loss:.3f}，准确率 {train_acc:.1%} · 验证集损失 {val_loss:.3f}，准确率 {val_acc} · {seconds:.1f} 秒</translation>
+    </message>
+    <message>
+        <source> · best so far</source>
+        <translation> · 目前最好</translation>
+    </message>
+    <message>
+        <source>best validation accuracy {acc:.1%} on {n} validation images (epoch {epoch}, the model kept)</source>
+        <translation>在 {n} 张验证集图像上的最佳验证集准确率 {acc:.1%}（第 {epoch} 个轮次，即保留的模型）</translation>
+    </message>
+    <message>
+        <source>no validation images</source>
+        <translation>没有验证集图像</translation>
+    </message>
+    <message>
+        <source>Stopped after {0} of {1} epochs; {2}. Resume it from “Resume a run…”.</source>
+        <translation>在第 {0} 个轮次（共 {1} 个）后停止；{2}。可以通过“继续训练…”接着训练。</translation>
+    </message>
+    <message>
+        <source>Stopped at epoch {0} of {1}</source>
+        <translation>停在第 {0} 个轮次（共 {1} 个）</translation>
+    </message>
+    <message>
+        <source>Finished {0} epoch(s) in {1:.1f} s; {2}.</source>
+        <translation>用 {1:.1f} 秒完成了 {0} 个轮次；{2}。</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>{outcome} — {summary}. Run saved in {run}</source>
+        <translation>{outcome}——{summary}。训练记录保存在 {run}</translation>
     </message>
 </context>
 <context>
     <name>TrainPage</name>
     <message>
         <source>Messages from training appear here: each epoch&apos;s loss and accuracy, the choices made for you and any warnings.</source>
-        <translation type="unfinished"></translation>
+        <translation>训练的消息显示在这里：每个轮次的损失和准确率、为你做出的选择以及各种警告。</translation>
     </message>
     <message>
         <source>Training log</source>
-        <translation type="unfinished"></translation>
+        <translation>训练日志</translation>
     </message>
     <message>
-        <source>Past runs (check, double-click)</source>
-        <translation type="unfinished"></translation>
+        <source>▶ &amp;Train</source>
+        <translation>▶ 训练(&amp;T)</translation>
     </message>
     <message>
-        <source>Check runs to compare their accuracy curves; double-click one to use it for evaluation, classification and export</source>
-        <translation type="unfinished"></translation>
+        <source>Start training (Ctrl+T)</source>
+        <translation>开始训练（Ctrl+T）</translation>
     </message>
     <message>
-        <source>in use</source>
-        <translation type="unfinished"></translation>
+        <source>Pause</source>
+        <translation>暂停</translation>
     </message>
     <message>
-        <source>Another window or process is training this run right now; it cannot be resumed until that training ends.</source>
-        <translation type="unfinished"></translation>
+        <source>Pause or resume (Ctrl+P)</source>
+        <translation>暂停或继续（Ctrl+P）</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Stop after this batch; the last finished epoch is kept</source>
+        <translation>在这一批之后停止；保留最后完成的轮次</translation>
+    </message>
+    <message>
+        <source>Resume a run…</source>
+        <translation>继续训练…</translation>
+    </message>
+    <message>
+        <source>Continue a stopped run</source>
+        <translation>继续一次已停止的训练</translation>
+    </message>
+    <message>
+        <source>Training progress</source>
+        <translation>训练进度</translation>
+    </message>
+    <message>
+        <source>Save run configuration</source>
+        <translation>保存训练配置</translation>
+    </message>
+    <message>
+        <source>JSON files (*.json)</source>
+        <translation>JSON 文件 (*.json)</translation>
+    </message>
+    <message>
+        <source>Configuration saved to {path}; run it with: desktop-cls train --config {path} DATASET</source>
+        <translation>配置已保存到 {path}；可以这样运行：desktop-cls train --config {path} DATASET</translation>
+    </message>
+    <message>
+        <source>Using run {0} for evaluation, classification and export</source>
+        <translation>将训练记录 {0} 用于评估、分类和导出</translation>
+    </message>
+    <message>
+        <source>PyTorch is still loading…</source>
+        <translation>PyTorch 仍在加载…</translation>
+    </message>
+    <message>
+        <source>Open a dataset on the Data page first</source>
+        <translation>请先在“数据”页打开一个数据集</translation>
     </message>
     <message>
         <source>No training yet — choose a dataset on the Data page, then press Train (about 15 s on the demo data).</source>
-        <translation type="unfinished"></translation>
+        <translation>还没有训练——请在“数据”页选择一个数据集，然后点击“训练”（演示数据约需 15 秒）。</translation>
     </message>
     <message>
         <source>Ready to train on {0:,} images in {1} classes ({2:,} for validation) — press Train (Ctrl+T).</source>
-        <translation type="unfinished"></translation>
+        <translation>可以在 {1} 个类别的 {0:,} 张图像上训练（其中 {2:,} 张用于验证集）——点击“训练”（Ctrl+T）。</translation>
+    </message>
+    <message>
+        <source>Not ready yet</source>
+        <translation>尚未就绪</translation>
+    </message>
+    <message>
+        <source>PyTorch is still loading; try again in a few seconds.</source>
+        <translation>PyTorch 仍在加载；请几秒后再试。</translation>
+    </message>
+    <message>
+        <source>No dataset</source>
+        <translation>没有数据集</translation>
+    </message>
+    <message>
+        <source>Open a dataset folder on the Data page first.</source>
+        <translation>请先在“数据”页打开一个数据集文件夹。</translation>
+    </message>
+    <message>
+        <source>Check the training options</source>
+        <translation>请检查训练选项</translation>
+    </message>
+    <message>
+        <source>Choose a run folder to continue</source>
+        <translation>选择要继续训练的训练记录文件夹</translation>
+    </message>
+    <message>
+        <source>Cannot resume</source>
+        <translation>无法继续训练</translation>
     </message>
     <message>
         <source>{run} is in use: another window or process is training it. Wait for that training to end.</source>
-        <translation type="unfinished"></translation>
+        <translation>{run} 正在使用中：另一个窗口或进程正在训练它。请等那次训练结束。</translation>
     </message>
     <message>
         <source>Continuing run {0} at epoch {1} of {2}…</source>
-        <translation type="unfinished"></translation>
+        <translation>从第 {1} 个轮次（共 {2} 个）继续训练记录 {0}…</translation>
     </message>
     <message>
-        <source>Training started{0}</source>
-        <translation type="unfinished"></translation>
+        <source>Training started on {0}</source>
+        <translation>已开始在 {0} 上训练</translation>
+    </message>
+    <message>
+        <source>Training started</source>
+        <translation>已开始训练</translation>
+    </message>
+    <message>
+        <source>Resumed</source>
+        <translation>已继续</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Paused (the current batch finishes first)</source>
+        <translation>已暂停（当前这一批会先完成）</translation>
+    </message>
+    <message>
+        <source>Stopping after this batch…</source>
+        <translation>将在这一批之后停止…</translation>
+    </message>
+    <message>
+        <source>Training failed: {0}</source>
+        <translation>训练失败：{0}</translation>
+    </message>
+    <message>
+        <source>Training failed</source>
+        <translation>训练失败</translation>
     </message>
     <message>
         <source>Run {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>训练记录 {0}</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingPlots</name>
+    <message>
+        <source>Loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>Loss plot</source>
+        <translation>损失曲线图</translation>
+    </message>
+    <message>
+        <source>Accuracy</source>
+        <translation>准确率</translation>
+    </message>
+    <message>
+        <source>Accuracy plot</source>
+        <translation>准确率曲线图</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>Learning-rate plot</source>
+        <translation>学习率曲线图</translation>
+    </message>
+    <message>
+        <source>epoch</source>
+        <translation>轮次</translation>
+    </message>
+    <message>
+        <source>train (smoothed)</source>
+        <translation>训练集（平滑）</translation>
+    </message>
+    <message>
+        <source>train</source>
+        <translation>训练集</translation>
+    </message>
+    <message>
+        <source>validation</source>
+        <translation>验证集</translation>
+    </message>
+    <message>
+        <source>{0} (val)</source>
+        <translation>{0}（验证集）</translation>
+    </message>
+</context>
+<context>
+    <name>VideoFileSource</name>
+    <message>
+        <source>Cannot play {0}: {1}</source>
+        <translation>无法播放 {0}：{1}</translation>
+    </message>
+    <message>
+        <source>unknown error</source>
+        <translation>未知错误</translation>
+    </message>
+    <message>
+        <source>Cannot play {0}: not a video this system can decode.</source>
+        <translation>无法播放 {0}：本系统无法解码此视频。</translation>
     </message>
 </context>
 <context>
     <name>VideoResultsPanel</name>
     <message>
         <source>Top class over time</source>
-        <translation type="unfinished"></translation>
+        <translation>首选类别随时间变化</translation>
     </message>
     <message>
         <source>class</source>
-        <translation type="unfinished"></translation>
+        <translation>类别</translation>
     </message>
     <message>
         <source>Confidence over time</source>
-        <translation type="unfinished"></translation>
+        <translation>置信度随时间变化</translation>
     </message>
     <message>
         <source>confidence</source>
-        <translation type="unfinished"></translation>
+        <translation>置信度</translation>
     </message>
     <message>
         <source>time</source>
-        <translation type="unfinished"></translation>
+        <translation>时间</translation>
     </message>
     <message>
         <source>Save CSV…</source>
-        <translation type="unfinished"></translation>
+        <translation>保存 CSV…</translation>
     </message>
     <message>
         <source>One row per frame: frame, time, class, confidence</source>
-        <translation type="unfinished"></translation>
+        <translation>每帧一行：帧、时间、类别、置信度</translation>
     </message>
     <message>
         <source>Close</source>
-        <translation type="unfinished"></translation>
+        <translation>关闭</translation>
     </message>
     <message>
         <source>Back to the image table</source>
-        <translation type="unfinished"></translation>
+        <translation>返回图像表格</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
     </message>
     <message>
         <source>{0}: {1} frames classified over {2:.1f} s</source>
-        <translation type="unfinished"></translation>
+        <translation>{0}：在 {2:.1f} 秒内分类了 {1} 帧</translation>
     </message>
     <message>
         <source>{0:.1f}–{1:.1f} s: {2} ({3:.0%})</source>
-        <translation type="unfinished"></translation>
+        <translation>{0:.1f}–{1:.1f} 秒：{2}（{3:.0%}）</translation>
     </message>
     <message>
         <source>… {0} more changes of class; the CSV has every frame</source>
-        <translation type="unfinished"></translation>
+        <translation>……还有 {0} 次类别变化；CSV 中有每一帧</translation>
     </message>
     <message>
         <source>Save frame predictions</source>
-        <translation type="unfinished"></translation>
+        <translation>保存逐帧预测结果</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
         <source>CSV not saved</source>
-        <translation type="unfinished"></translation>
+        <translation>CSV 未保存</translation>
     </message>
     <message>
         <source>Cannot write {0}: {1}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法写入 {0}：{1}</translation>
+    </message>
+</context>
+<context>
+    <name>VideoSources</name>
+    <message>
+        <source>Video is not available: the system library {0} that Qt Multimedia needs is missing. On Debian or Ubuntu, install it with: sudo apt install {1}</source>
+        <translation>视频不可用：缺少 Qt Multimedia 所需的系统库 {0}。在 Debian 或 Ubuntu 上可以这样安装：sudo apt install {1}</translation>
+    </message>
+    <message>
+        <source>Video is not available in this installation: the Qt Multimedia module is missing. Reinstall desktop_cls, or add it with: pip install PySide6-Addons</source>
+        <translation>此安装中视频不可用：缺少 Qt Multimedia 模块。请重新安装 desktop_cls，或者用 pip install PySide6-Addons 补上。</translation>
+    </message>
+    <message>
+        <source>Video is not available in this installation: Qt Multimedia found no backend (its plugins/multimedia folder is missing or cannot load). Reinstall desktop_cls.</source>
+        <translation>此安装中视频不可用：Qt Multimedia 找不到后端（其 plugins/multimedia 文件夹缺失或无法加载）。请重新安装 desktop_cls。</translation>
+    </message>
+    <message>
+        <source>the package that provides {0}</source>
+        <translation>提供 {0} 的软件包</translation>
     </message>
 </context>
 <context>
