@@ -1169,6 +1169,10 @@
         </translation>
     </message>
     <message>
+        <source>computing heat maps</source>
+        <translation>正在计算热力图</translation>
+    </message>
+    <message>
         <source>Heat maps failed</source>
         <translation>热力图生成失败</translation>
     </message>

@@ -132,6 +132,7 @@ class MistakesGallery(QWidget):
             return
         paths = [s[0] for s in self.shown[:HEATMAP_LIMIT]]
         model = self.model_path
+        what = self.tr("computing heat maps")  # the status bar's words while they are computed
 
         def work(progress: Any, cancel: Any) -> list[tuple[str, Any]]:
             from desktop_cls.core.inference.explain import explain_file
@@ -145,7 +146,7 @@ class MistakesGallery(QWidget):
                     out.append((path, explain_file(predictor, path)[3]))
                 except Exception:  # an unreadable file keeps its plain thumbnail
                     continue
-                progress(i + 1, len(paths), "computing heatmaps")
+                progress(i + 1, len(paths), what)
             return out
 
         self.tasks.start("heatmaps", work, on_done=self._heatmaps_done,
