@@ -276,3 +276,37 @@ def test_the_export_page_marks_every_text(qtbot: Any, pseudo: None, tmp_path: Pa
     assert page.results.item(1, 5).text() == "模型.onnx"
     assert "猫" in page.meta_view.toPlainText()
     assert_marked(page, data=CJK)
+
+
+@pytest.fixture
+def chinese(qapp: Any) -> Iterator[None]:
+    """The committed zh_CN catalogue of this checkout (not whichever copy an installed package points at)."""
+    translator = QTranslator()
+    assert translator.load("desktop_cls_zh_CN", str(Path(__file__).resolve().parents[2] / "resources" / "i18n"))
+    QCoreApplication.installTranslator(translator)
+    yield
+    QCoreApplication.removeTranslator(translator)
+
+
+def test_the_pages_read_in_chinese(qtbot: Any, chinese: None, tmp_path: Path) -> None:
+    from desktop_cls.gui.pages.evaluate_page import EvaluatePage
+    from desktop_cls.gui.pages.export_page import ExportPage
+    from desktop_cls.gui.pages.train_page import TrainPage
+    from desktop_cls.gui.tasks import TaskRunner
+
+    state = page_state(tmp_path)
+    train = TrainPage(state, TaskRunner())
+    evaluate = EvaluatePage(state, TaskRunner())
+    export = ExportPage(state, TaskRunner())
+    for page in (train, evaluate, export):
+        qtbot.addWidget(page)
+    assert train.train_button.text() == "▶ 训练(&T)" and train.pause_button.text() == "暂停"
+    assert train.progress_label.text().startswith("可以在 3 个类别的")
+    assert train.plots.loss_plot.getPlotItem().getAxis("bottom").labelText == "轮次"
+    assert train.form.advanced.title() == "高级"
+    evaluate._show(evaluation())
+    headers = [evaluate.metrics_table.horizontalHeaderItem(c).text() for c in range(5)]
+    assert headers == ["类别", "精确率", "召回率", "F1 分数", "图像"]
+    assert "准确率" in evaluate.summary.text() and "验证集" in evaluate.summary.text()
+    assert evaluate.right_tabs.tabText(1) == "校准"
+    assert export.results.horizontalHeaderItem(0).text() == "格式" and export.export_button.text() == "▶ 导出(&X)"
