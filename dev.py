@@ -174,7 +174,8 @@ def cmd_translations(args: list[str]) -> int:
         ts = ROOT / GUI_TS.format(lang=lang)
         ts.parent.mkdir(parents=True, exist_ok=True)
         if run([bindir / "pyside6-lupdate", *gui_sources(), "-ts", ts, "-no-obsolete", "-locations", "none",
-                "-silent"], cwd=ROOT) != 0:
+                # no guesses from other contexts' texts: an entry is translated by a person or not at all
+                "-disable-heuristic", "sametext", "-disable-heuristic", "similartext", "-silent"], cwd=ROOT) != 0:
             return 1
         if run([bindir / "pyside6-lrelease", "-silent", ts, "-qm", ts.with_suffix(".qm")], cwd=ROOT) != 0:
             return 1
