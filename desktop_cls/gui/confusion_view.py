@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .theme import mix, readable_on
+from .theme import contrast, mix, readable_on
 
 HEAT_ROLE = Qt.ItemDataRole.UserRole + 7  # a cell's share of its row (0..1); the diagonal is the correct class
 FULL_NAME_ROLE = Qt.ItemDataRole.UserRole + 8
@@ -35,13 +35,19 @@ HEADER_PAD = 12  # a header section's margins around its text
 
 def heat_colour(fraction: float, diagonal: bool, palette: QPalette) -> QColor:
     """Highlight colour for correct (diagonal) cells, red for confusions, mixed into the palette's Base:
-    stronger with a larger share of the row, the Base itself for an empty cell."""
+    stronger with a larger share of the row, the Base itself for an empty cell; never so strong that the
+    count on it (in Text or Base colour) reads worse than 4.5:1."""
     f = max(0.0, min(1.0, fraction))
     base = palette.color(QPalette.ColorRole.Base)
     if f <= 0:
         return base
     hue = palette.color(QPalette.ColorRole.Highlight) if diagonal else CONFUSION_RED
-    return mix(base, hue, 0.12 + 0.78 * f)
+    strength = 0.12 + 0.78 * f
+    colour = mix(base, hue, strength)
+    while strength > 0.1 and contrast(readable_on(colour, palette), colour) < 4.5:
+        strength -= 0.04
+        colour = mix(base, hue, strength)
+    return colour
 
 
 def cell_colours(fraction: float, diagonal: bool, palette: QPalette) -> tuple[QColor, QColor]:
@@ -71,8 +77,8 @@ class _HeatDelegate(QStyledItemDelegate):
         if fraction is None:
             return
         background, text = cell_colours(float(fraction), index.row() == index.column(), option.palette)
-        option.backgroundBrush = QBrush(background)  # type: ignore[attr-defined]
-        option.palette.setColor(QPalette.ColorRole.Text, text)  # type: ignore[attr-defined]
+        option.backgroundBrush = QBrush(background)
+        option.palette.setColor(QPalette.ColorRole.Text, text)
 
 
 class ConfusionMatrixView(QTableWidget):
@@ -162,9 +168,9 @@ class ConfusionMatrixView(QTableWidget):
         self.horizontalHeader().setFixedHeight(layout.header_h)
         column_w = max(layout.cell_w, (w - 2 * self.frameWidth() - row_names_w) // self.columnCount())
         for i, name in enumerate(self._names(True)):
-            item = self.horizontalHeaderItem(i)
-            if item is not None:
-                item.setText(str(i + 1) if layout.numbered else
+            column = self.horizontalHeaderItem(i)
+            if column is not None:
+                column.setText(str(i + 1) if layout.numbered else
                              fm.elidedText(name, Qt.TextElideMode.ElideRight, column_w - 6))
         # stretched cells that exactly fill the pane can keep scroll bars that are not needed (each one
         # shown makes the other needed): scroll bars only when the matrix cannot fit at all

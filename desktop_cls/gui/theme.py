@@ -21,7 +21,8 @@ THEMES = ("system", "light", "dark")
 
 
 class ThemeNotifier(QObject):
-    """Says when the app switched between light and dark (after the new palette is in place)."""
+    """Says when the app switched between light and dark: QApplication.palette() is the new one already;
+    widgets get it (and their PaletteChange) as the event loop runs."""
 
     changed = Signal(bool)  # dark
 
@@ -113,7 +114,8 @@ def apply_theme(choice: str) -> str:
     wanted = {"light": Qt.ColorScheme.Light, "dark": Qt.ColorScheme.Dark}.get(choice, Qt.ColorScheme.Unknown)
     _State.applying = True  # setColorScheme may report the change back through colorSchemeChanged
     try:
-        hints.setColorScheme(wanted)
+        if hasattr(hints, "setColorScheme"):  # Qt >= 6.8; before it the palette below does it all
+            hints.setColorScheme(wanted)
     finally:
         _State.applying = False
     dark = choice == "dark" or (choice == "system" and system_is_dark())
