@@ -88,6 +88,7 @@ class ConfusionMatrixView(QTableWidget):
         super().__init__(0, 0, parent)
         self._base_font = QFont(self.font())
         self.font_scale = 1.0
+        self._longest = ""  # the longest count in a cell: the cells' width follows it
         self.setItemDelegate(_HeatDelegate(self))
         self.setWordWrap(False)
         for header in (self.horizontalHeader(), self.verticalHeader()):
@@ -126,9 +127,7 @@ class ConfusionMatrixView(QTableWidget):
         font.setPointSizeF(self._base_font.pointSizeF() * scale)
         fm = QFontMetrics(font)
         n = self.columnCount()
-        widest = max((fm.horizontalAdvance(it.text()) for r in range(self.rowCount())
-                      for c in range(n) if (it := self.item(r, c)) is not None), default=0)
-        cell_w, cell_h = max(widest, fm.horizontalAdvance("00")) + 8, fm.height() + 2
+        cell_w, cell_h = max(fm.horizontalAdvance(self._longest), fm.horizontalAdvance("00")) + 8, fm.height() + 2
         header_h = fm.height() + 6
         frame = 2 * self.frameWidth()
         widest_name = max((fm.horizontalAdvance(name) for name in self._names(False)), default=0)
@@ -145,7 +144,14 @@ class ConfusionMatrixView(QTableWidget):
                        need_w <= width and need_h <= height, need_w, need_h)
 
     def fit(self) -> None:
-        """Choose the font, the names and the scroll bars with which every cell fits the current size."""
+        """After the cells are filled: choose the font, the names and the scroll bars with which every cell
+        fits the current size (resizing chooses again)."""
+        texts = (it.text() for r in range(self.rowCount()) for c in range(self.columnCount())
+                 if (it := self.item(r, c)) is not None)
+        self._longest = max(texts, key=len, default="")
+        self._fit()
+
+    def _fit(self) -> None:
         if self.rowCount() == 0:
             return
         w, h = self.width(), self.height()
@@ -184,7 +190,7 @@ class ConfusionMatrixView(QTableWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self.fit()
+        self._fit()
 
     def sizeHint(self) -> QSize:
         """All cells at the normal font (up to MAX_PREFERRED_ROWS rows): what the pane should get first."""

@@ -30,6 +30,7 @@ class ThemeNotifier(QObject):
 class _State:
     choice = "system"
     notifier: ThemeNotifier | None = None
+    notifier_app: QObject | None = None  # the application the notifier belongs to
     following_system = False  # connected to QStyleHints.colorSchemeChanged
     applying = False
 
@@ -37,8 +38,8 @@ class _State:
 def theme_changes() -> ThemeNotifier:
     """The app-wide notifier (one per QApplication; it lives as the application's child)."""
     app = QApplication.instance()
-    if _State.notifier is None or (app is not None and _State.notifier.parent() is not app):
-        _State.notifier = ThemeNotifier(app)
+    if _State.notifier is None or _State.notifier_app is not app:
+        _State.notifier, _State.notifier_app = ThemeNotifier(app), app
     return _State.notifier
 
 
