@@ -168,3 +168,25 @@ def test_pictures_are_drawn_for_a_200_percent_screen(tmp_path: Path) -> None:
     assert got["scaled_label"] == {"width": 400, "height": 300, "ratio": 2.0}  # a 200x150 label
     assert got["viewer"] == {"width": 400, "height": 300, "ratio": 2.0}  # every image pixel kept
     assert got["viewer_shown"] == [200.0, 150.0] and got["viewer_status"].endswith("100%")  # 1:1 on screen
+
+
+def test_sidebar_shows_each_step_with_an_icon_and_its_status_badge(window: object) -> None:
+    from desktop_cls.gui.icons import STATUS_BADGES
+
+    sidebar = window.sidebar  # type: ignore[attr-defined]
+    assert [sidebar.item(r).text() for r in range(sidebar.count())] == [
+        "Data", "Label", "Train", "Evaluate", "Classify", "Export"]  # no "—" placeholders in front
+    assert all(not sidebar.item(r).icon().isNull() for r in range(sidebar.count()))
+
+    def badge_pixels(row: int, status: str) -> int:
+        image = sidebar.item(row).icon().pixmap(32, 32).toImage()
+        want = STATUS_BADGES[status][1]
+        return sum(1 for x in range(32) for y in range(32)
+                   if image.pixelColor(x, y).alpha() > 200 and abs(image.pixelColor(x, y).hue() - want.hue()) < 8
+                   and image.pixelColor(x, y).saturation() > 100)
+
+    assert badge_pixels(1, "done") == 0 and badge_pixels(2, "attention") == 0
+    window.state.status_changed.emit("label", "done")  # type: ignore[attr-defined]
+    window.state.status_changed.emit("train", "attention")  # type: ignore[attr-defined]
+    assert badge_pixels(1, "done") > 20 and badge_pixels(2, "attention") > 20
+    assert sidebar.item(1).data(Qt.ItemDataRole.AccessibleTextRole) == "Label: done"
