@@ -1,7 +1,8 @@
 """Light or dark: follow the system's colour scheme, or the user's choice from the View menu.
 
-Qt 6.8's `QStyleHints.setColorScheme` switches where the platform can; where it cannot (offscreen,
-some Linux desktops) an explicit Fusion palette does the same, so the choice always takes effect.
+Qt 6.8's `QStyleHints.setColorScheme` switches where the platform can, and there the platform's own
+style and palette stay (the native look); where it cannot (offscreen, some Linux desktops, a style with
+no dark look) Fusion with an explicit palette does the same, so the choice always takes effect.
 With the choice "system", a change of the system's scheme while the app runs is followed at once.
 
 Views that paint with their own colours (plots, the confusion matrix, icons) repaint through
@@ -32,6 +33,7 @@ class _State:
     notifier: ThemeNotifier | None = None
     notifier_app: QObject | None = None  # the application the notifier belongs to
     following_system = False  # connected to QStyleHints.colorSchemeChanged
+    native_style: str | None = None  # the platform's style, before any switch to Fusion
     applying = False
 
 
@@ -76,13 +78,45 @@ def dark_palette() -> QPalette:
     return p
 
 
+def light_palette() -> QPalette:
+    """Fusion's light palette, spelled out: on a dark desktop Fusion's own standard palette may be dark."""
+    p = QPalette(QColor(239, 239, 239))
+    for role, color in ((QPalette.ColorRole.Window, QColor(239, 239, 239)),
+                        (QPalette.ColorRole.Base, QColor(255, 255, 255)),
+                        (QPalette.ColorRole.AlternateBase, QColor(247, 247, 247)),
+                        (QPalette.ColorRole.Text, QColor(0, 0, 0)), (QPalette.ColorRole.WindowText, QColor(0, 0, 0)),
+                        (QPalette.ColorRole.ButtonText, QColor(0, 0, 0)),
+                        (QPalette.ColorRole.Highlight, QColor(48, 140, 198)),
+                        (QPalette.ColorRole.HighlightedText, QColor(255, 255, 255)),
+                        (QPalette.ColorRole.ToolTipBase, QColor(255, 255, 220)),
+                        (QPalette.ColorRole.ToolTipText, QColor(0, 0, 0)),
+                        (QPalette.ColorRole.PlaceholderText, QColor(118, 118, 118))):
+        p.setColor(role, color)
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText, QPalette.ColorRole.WindowText):
+        p.setColor(QPalette.ColorGroup.Disabled, role, QColor(190, 190, 190))
+    p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Base, QColor(239, 239, 239))
+    return p
+
+
 def _show(dark: bool) -> None:
+    """The platform's own style and palette where they show the scheme (native look, and Qt keeps them in
+    step with the system); else Fusion with an explicit palette, which shows it everywhere."""
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         return
-    if app.style().name().lower() != "fusion":
-        app.setStyle("Fusion")
-    app.setPalette(dark_palette() if dark else app.style().standardPalette())
+    if _State.native_style is None:
+        _State.native_style = app.style().name()
+    wanted = Qt.ColorScheme.Dark if dark else Qt.ColorScheme.Light
+    native = QGuiApplication.styleHints().colorScheme() == wanted  # the platform says it shows this scheme
+    if native:
+        if app.style().name() != _State.native_style:
+            app.setStyle(_State.native_style)
+        app.setPalette(QPalette())  # back to the platform's palette
+        native = is_dark(app.palette()) == dark  # a style without a dark look (Windows 10) keeps a light one
+    if not native:
+        if app.style().name().lower() != "fusion":
+            app.setStyle("Fusion")
+        app.setPalette(dark_palette() if dark else light_palette())
     theme_changes().changed.emit(dark)
 
 

@@ -190,3 +190,39 @@ def test_sidebar_shows_each_step_with_an_icon_and_its_status_badge(window: objec
     window.state.status_changed.emit("train", "attention")  # type: ignore[attr-defined]
     assert badge_pixels(1, "done") > 20 and badge_pixels(2, "attention") > 20
     assert sidebar.item(1).data(Qt.ItemDataRole.AccessibleTextRole) == "Label: done"
+
+
+def test_the_native_style_stays_where_the_platform_shows_the_scheme(monkeypatch: pytest.MonkeyPatch,
+                                                                    qapp: QApplication) -> None:
+    """A platform that switches schemes itself keeps its style and palette; one whose palette does not turn
+    dark (a style with no dark look) gets Fusion with the dark palette."""
+    from PySide6.QtCore import QObject, Signal
+
+    class Hints(QObject):
+        colorSchemeChanged = Signal(Qt.ColorScheme)
+        scheme = Qt.ColorScheme.Light
+
+        def colorScheme(self) -> Qt.ColorScheme:
+            return self.scheme
+
+        def setColorScheme(self, scheme: Qt.ColorScheme) -> None:
+            if scheme != Qt.ColorScheme.Unknown:
+                self.scheme = scheme  # the platform honours the request, as Windows 11 and macOS do
+
+    hints = Hints()
+
+    class Gui:
+        @staticmethod
+        def styleHints() -> Hints:
+            return hints
+
+    monkeypatch.setattr(theme, "QGuiApplication", Gui)
+    monkeypatch.setattr(theme._State, "following_system", False)
+    qapp.setStyle("Windows")  # stands for the platform's own style
+    monkeypatch.setattr(theme._State, "native_style", None)
+    assert theme.apply_theme("light") == "light"
+    assert qapp.style().name().lower() == "windows" and qapp.palette().resolveMask() == 0  # untouched
+    assert theme.apply_theme("dark") == "dark"  # the platform says dark, but its palette stays light here
+    assert qapp.style().name().lower() == "fusion" and theme.is_dark(qapp.palette())
+    assert theme.apply_theme("light") == "light"
+    assert qapp.style().name().lower() == "windows" and qapp.palette().resolveMask() == 0  # native again
