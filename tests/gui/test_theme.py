@@ -226,3 +226,16 @@ def test_the_native_style_stays_where_the_platform_shows_the_scheme(monkeypatch:
     assert qapp.style().name().lower() == "fusion" and theme.is_dark(qapp.palette())
     assert theme.apply_theme("light") == "light"
     assert qapp.style().name().lower() == "windows" and qapp.palette().resolveMask() == 0  # native again
+
+
+def test_view_menu_theme_actions_repaint_the_plots_and_menus_have_icons(window: object) -> None:
+    from PySide6.QtGui import QAction
+
+    loss = window.train_page.plots.loss_plot  # type: ignore[attr-defined]
+    for name, dark in (("themeDark", True), ("themeLight", False)):
+        window.findChild(QAction, name).trigger()  # type: ignore[attr-defined]
+        QApplication.processEvents()
+        assert theme.is_dark(loss.palette()) is dark
+        assert _plot_colours(loss)[0] == loss.palette().color(QPalette.ColorRole.Base).name()
+    for name in ("openFolderAction", "startTrainingAction", "evaluateAction", "goDataAction"):
+        assert not window.findChild(QAction, name).icon().isNull(), name  # type: ignore[attr-defined]
