@@ -2,7 +2,8 @@
 
     python docs/make_screenshots.py [OUT_DIR]      (default: docs/screenshots)
 
-Each page is captured at 1280x800 and 1920x1080.
+Each page is captured at 1280x800 and 1920x1080, in the light theme; then the Data, Train, Evaluate and
+Classify pages again in the dark theme (*-dark-1280x800.png).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ def main() -> int:
 
     from desktop_cls.core.data.demo_data import make_demo_dataset
     from desktop_cls.gui.main_window import MainWindow
+    from desktop_cls.gui.theme import apply_theme
 
     app = QApplication.instance() or QApplication([])
     data = make_demo_dataset(tmp / "demo-data")
@@ -36,6 +38,7 @@ def main() -> int:
     for i, cls in enumerate(("ring", "cross", "dots", "square", "triangle", "circle")):  # a few to label
         shutil.copy(sorted((data / cls).iterdir())[-1], data / f"unsorted_{i}.png")
     w = MainWindow()
+    apply_theme("light")  # whatever the system's scheme: the dark ones come last
     w.show()
 
     def pump(cond: Callable[[], bool] | None = None, timeout: float = 120.0) -> None:
@@ -50,12 +53,12 @@ def main() -> int:
         if cond is not None:
             raise TimeoutError("the app did not reach the expected state")
 
-    def shoot(page: str, sizes: tuple[tuple[int, int], ...] = ((1280, 800), (1920, 1080))) -> None:
+    def shoot(page: str, sizes: tuple[tuple[int, int], ...] = ((1280, 800), (1920, 1080)), suffix: str = "") -> None:
         w.show_page(page)
         for size in sizes:
             w.resize(*size)
             pump()
-            w.grab().save(str(out / f"{page}-{size[0]}x{size[1]}.png"))
+            w.grab().save(str(out / f"{page}{suffix}-{size[0]}x{size[1]}.png"))
 
     shoot("data")  # the empty state
     os.replace(out / "data-1280x800.png", out / "welcome-1280x800.png")
@@ -123,6 +126,11 @@ def main() -> int:
     ep.export()
     pump(lambda: ep.results.rowCount() > 0, timeout=300)
     shoot("export")
+    apply_theme("dark")
+    cp.heatmap_check.setChecked(True)
+    pump(lambda: bool(cp.heatmap_shown), timeout=120)
+    for page in ("data", "train", "evaluate", "classify"):
+        shoot(page, ((1280, 800),), "-dark")
     w.shutdown()
     print(f"screenshots in {out}")
     return 0

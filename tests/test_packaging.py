@@ -104,6 +104,27 @@ def test_bundle_spec_keeps_what_the_multimedia_hook_needs() -> None:
     assert any("ffmpegmediaplugin" in Path(src).name for src, _dst in binaries), binaries  # the video backend
 
 
+def test_bundle_collects_the_icon_fonts() -> None:
+    """The icons are glyphs of qtawesome's fonts: PyInstaller's hook for it must bring the font we draw from
+    and its character map, and the spec must not exclude qtawesome or QtPy."""
+    pytest.importorskip("PyInstaller")
+    import runpy
+
+    import PyInstaller.hooks
+
+    from desktop_cls.gui.icons import PAGE_ICONS
+
+    hook = Path(PyInstaller.hooks.__file__).parent / "hook-qtawesome.py"
+    datas = runpy.run_path(str(hook))["datas"]
+    names = {Path(src).name for src, _dst in datas}
+    assert all(name.startswith("mdi6.") for name in PAGE_ICONS.values())  # Material Design Icons 6
+    prefix = "materialdesignicons6-webfont"
+    assert any(n.startswith(prefix) and n.endswith(".ttf") for n in names), names
+    assert any(n.startswith(prefix) and n.endswith(".json") for n in names), names
+    spec = (REPO / "packaging" / "desktop_cls.spec").read_text(encoding="utf-8")
+    assert '"qtawesome"' not in spec and '"qtpy"' not in spec
+
+
 def test_the_broken_pyside_is_named_with_its_fix() -> None:
     from desktop_cls.gui.app import broken_qt_binding
 

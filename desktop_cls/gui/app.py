@@ -81,6 +81,7 @@ def run_app(path: str | None = None) -> int:
 
     from ..resources_path import resource
     from .main_window import MainWindow
+    from .theme import apply_theme
 
     setup_logging()
     install_exception_hooks()
@@ -98,6 +99,7 @@ def run_app(path: str | None = None) -> int:
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
     window = MainWindow()
+    apply_theme(window.state.settings.theme)  # before the first paint: no flash of the other scheme
     window.show()
     if broken:
         from PySide6.QtWidgets import QMessageBox

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .hidpi import at_ratio, device_ratio, follow_ratio
 from .widgets import button as _button
 
 ZOOM_STEP = 1.25
@@ -136,6 +137,7 @@ class ImageViewer(QDialog):
         self.view.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
         self.view.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.view.zoomed.connect(lambda steps: self.set_zoom(self.zoom * ZOOM_STEP ** steps))
+        follow_ratio(self.view, self._ratio_changed)
 
         self.prev_button = _button(self.tr("◀ Previous"), "viewerPrevButton", self.tr("Previous image (Left)"))
         self.prev_button.clicked.connect(lambda: self.go(self.index - 1))
@@ -237,7 +239,8 @@ class ImageViewer(QDialog):
             self.status_label.setText(self.tr("This is a folder, not an image.") if folder else
                                       self.tr("This file cannot be shown: it is not a readable image."))
             return
-        self.pixmap_item.setPixmap(QPixmap.fromImage(image))
+        # one image pixel per device pixel at 100 %: sharp on a 150-200 % screen
+        self.pixmap_item.setPixmap(at_ratio(image, device_ratio(self.view)))
         self.scene.setSceneRect(self.pixmap_item.boundingRect())
         if self.fit:
             self.fit_to_window()
@@ -249,13 +252,24 @@ class ImageViewer(QDialog):
         return (0, 0) if pix.isNull() else (pix.width(), pix.height())
 
     # ---- zoom ----------------------------------------------------------------------------------
+    def _ratio_changed(self, ratio: float) -> None:
+        pix = self.pixmap_item.pixmap()
+        if not pix.isNull():
+            pix.setDevicePixelRatio(ratio)
+            self.pixmap_item.setPixmap(pix)
+            self.scene.setSceneRect(self.pixmap_item.boundingRect())
+            if self.fit:
+                self.fit_to_window()
+            else:
+                self.set_zoom(self.zoom)
+
     def fit_to_window(self) -> None:
-        w, h = self.image_size()
+        shown = self.pixmap_item.boundingRect()  # in pixels of the screen's layout: image size / ratio
         self.fit = True
-        if not w:
+        if shown.isEmpty():
             return
         vp = self.view.viewport().size()
-        self._apply_zoom(min(vp.width() / w, vp.height() / h))
+        self._apply_zoom(min(vp.width() / shown.width(), vp.height() / shown.height()))
 
     def set_zoom(self, zoom: float) -> None:
         self.fit = False

@@ -11,8 +11,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-PALETTE = [(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189), (140, 86, 75),
-           (227, 119, 194), (127, 127, 127), (188, 189, 34), (23, 190, 207)]
+from .plot_theme import BLUE, GREY, ORANGE, SERIES, themed_plot
+
+PALETTE = list(SERIES)  # readable on the light and the dark theme
 
 
 class LrFinderDialog(QDialog):
@@ -23,14 +24,14 @@ class LrFinderDialog(QDialog):
         self.setObjectName("lrFinderDialog")
         self.setWindowTitle("Learning-rate finder")
         self.suggested = float(result["suggested_lr"])
-        self.plot = pg.PlotWidget(title="Loss while the learning rate grows")
+        self.plot = themed_plot(pg.PlotWidget(title="Loss while the learning rate grows"))
         self.plot.setObjectName("lrFinderPlot")
         self.plot.setLogMode(x=True, y=False)
         self.plot.setLabel("bottom", "learning rate")
         self.plot.setLabel("left", "loss (smoothed)")
-        self.plot.plot(result["lrs"], result["losses"], pen=pg.mkPen((30, 90, 230), width=2))
+        self.plot.plot(result["lrs"], result["losses"], pen=pg.mkPen(BLUE, width=2))
         line = pg.InfiniteLine(pos=math.log10(self.suggested), angle=90,
-                               pen=pg.mkPen((230, 120, 20), width=2, style=Qt.PenStyle.DashLine))
+                               pen=pg.mkPen(ORANGE, width=2, style=Qt.PenStyle.DashLine))
         self.plot.addItem(line)
         text = QLabel(f"Suggested learning rate: <b>{self.suggested:.2g}</b> — where the loss falls fastest. "
                       "A value a little lower is also safe.")
@@ -93,7 +94,7 @@ def with_legend(plot: pg.PlotWidget, legend: PlotLegend) -> QWidget:
 
 
 def reliability_plot() -> pg.PlotWidget:
-    p = pg.PlotWidget(title="Reliability: confidence vs accuracy")
+    p = themed_plot(pg.PlotWidget(title="Reliability: confidence vs accuracy"))
     p.setObjectName("reliabilityPlot")
     p.setAccessibleName("Reliability diagram")
     p.setLabel("bottom", "confidence")
@@ -106,20 +107,20 @@ def reliability_plot() -> pg.PlotWidget:
 
 def draw_reliability(p: pg.PlotWidget, bins: dict[str, list[float]]) -> None:
     p.clear()
-    p.plot([0, 1], [0, 1], pen=pg.mkPen((150, 150, 150), style=Qt.PenStyle.DashLine))
+    p.plot([0, 1], [0, 1], pen=pg.mkPen(GREY, style=Qt.PenStyle.DashLine))
     lower = np.asarray(bins["lower"])
     upper = np.asarray(bins["upper"])
     acc = np.nan_to_num(np.asarray(bins["accuracy"]))
     share = np.asarray(bins["share"])
     centres = (lower + upper) / 2
     p.addItem(pg.BarGraphItem(x=centres, height=acc, width=(upper - lower) * 0.9,
-                              brush=pg.mkBrush(31, 119, 180, 170)))
+                              brush=pg.mkBrush(*BLUE, 200)))
     p.addItem(pg.BarGraphItem(x=centres, height=share, width=(upper - lower) * 0.3,
-                              brush=pg.mkBrush(255, 127, 14, 160)))
+                              brush=pg.mkBrush(*ORANGE, 200)))
 
 
 def curves_plot() -> pg.PlotWidget:
-    p = pg.PlotWidget(title="Precision-recall per class")
+    p = themed_plot(pg.PlotWidget(title="Precision-recall per class"))
     p.setObjectName("prPlot")
     p.setAccessibleName("Precision-recall curves")
     p.setLabel("bottom", "recall")
@@ -137,7 +138,7 @@ def draw_curves(p: pg.PlotWidget, curves: dict[str, Any]) -> None:
         p.setTitle(f"ROC for '{roc['positive']}' (area {roc['auc']:.3f})")
         p.setLabel("bottom", "false positive rate")
         p.setLabel("left", "true positive rate")
-        p.plot([0, 1], [0, 1], pen=pg.mkPen((150, 150, 150), style=Qt.PenStyle.DashLine))
+        p.plot([0, 1], [0, 1], pen=pg.mkPen(GREY, style=Qt.PenStyle.DashLine))
         p.plot(roc["fpr"], roc["tpr"], pen=pg.mkPen(PALETTE[0], width=2), name="ROC")
         return
     p.setTitle("Precision-recall per class")

@@ -25,6 +25,7 @@ from desktop_cls.gui.settings import Settings, load_settings, save_settings
 
 from .autosave import SettingsAutosave
 from .dialogs import show_error
+from .icons import SidebarIcons, decorate_actions
 from .interrupted_runs import InterruptedRunBanner
 from .menus import WindowMenus
 from .pages.classify_page import ClassifyPage
@@ -37,8 +38,6 @@ from .preferences import apply_data_folder, apply_default_device
 from .shortcuts import WindowShortcutGuard
 from .state import AppState
 from .tasks import TaskRunner
-
-BADGES = {"done": "✓", "attention": "!", "none": "—"}
 
 
 class _CoreLoader(QObject):
@@ -102,7 +101,7 @@ class MainWindow(QMainWindow):
             self.pages[key] = page
             self._keys.append(key)
             self._titles[key] = title
-            item = QListWidgetItem(f"{BADGES['none']}  {title}")
+            item = QListWidgetItem(title)
             item.setData(Qt.ItemDataRole.UserRole, key)
             self.sidebar.addItem(item)
             self.stack.addWidget(page)
@@ -111,6 +110,7 @@ class MainWindow(QMainWindow):
         sf.setPointSizeF(sf.pointSizeF() * 1.2)
         self.sidebar.setFont(sf)
         self.sidebar.setSpacing(4)
+        self.sidebar_icons = SidebarIcons(self.sidebar)  # each step's icon and status badge, from the palette
         self.sidebar.setFixedWidth(self.sidebar.fontMetrics().horizontalAdvance("M") * 9)
 
         self.title_label = QLabel()
@@ -134,6 +134,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self.menus = WindowMenus(self)
         self.shortcut_guard = WindowShortcutGuard(self)  # menu shortcuts also work from a text field
+        decorate_actions(self)
         self.state.status_changed.connect(self._set_badge)
         self.state.dataset_changed.connect(self._on_dataset)
         self.tasks.task_progress.connect(self._on_task_progress)
@@ -235,7 +236,9 @@ class MainWindow(QMainWindow):
     def _set_badge(self, key: str, status: str) -> None:
         row = self._keys.index(key)
         item = self.sidebar.item(row)
-        item.setText(f"{BADGES.get(status, BADGES['none'])}  {self._titles[key]}")
+        self.sidebar_icons.set_status(key, status)
+        said = {"done": self.tr("done"), "attention": self.tr("needs attention")}.get(status)
+        item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{self._titles[key]}: {said}" if said else None)
 
     def _on_dataset(self, index: object) -> None:
         ds = self.state.dataset

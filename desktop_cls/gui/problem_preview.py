@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QGridLayout, QLabel, QMessageBox, QWidget
 
+from .hidpi import at_ratio, device_pixels, device_ratio
 from .widgets import load_thumbnail
 
 SIDE = 160
@@ -75,11 +75,12 @@ class ProblemPreview(QWidget):
         self.verdict.setText(f"{how}\n{problem.message}")
 
     def _show(self, image: QLabel, caption: QLabel, path: str, where: str) -> None:
-        thumb = load_thumbnail(path, SIDE) if Path(path).is_file() else None
+        ratio = device_ratio(image)  # decoded for the screen's scaling: sharp at 150-200 %
+        thumb = load_thumbnail(path, device_pixels(SIDE, ratio)) if Path(path).is_file() else None
         if thumb is None or thumb.isNull():
             image.setText(self.tr("(cannot show)"))
         else:
-            image.setPixmap(QPixmap.fromImage(thumb))
+            image.setPixmap(at_ratio(thumb, ratio))
         caption.setText(f"{Path(path).name}\n{where}" if where else Path(path).name)
         caption.setToolTip(path)
 

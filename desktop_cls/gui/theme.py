@@ -1,16 +1,53 @@
 """Light or dark: follow the system's colour scheme, or the user's choice from the View menu.
 
-Qt 6.8's `QStyleHints.setColorScheme` switches where the platform can; where it cannot (offscreen,
-some Linux desktops) an explicit Fusion palette does the same, so the choice always takes effect.
+Qt 6.8's `QStyleHints.setColorScheme` switches where the platform can, and there the platform's own
+style and palette stay (the native look); where it cannot (offscreen, some Linux desktops, a style with
+no dark look) Fusion with an explicit palette does the same, so the choice always takes effect.
+With the choice "system", a change of the system's scheme while the app runs is followed at once.
+
+Views that paint with their own colours (plots, the confusion matrix, icons) repaint through
+`follow_palette(widget, restyle)`, which calls `restyle` whenever the widget's palette changes; objects
+that are not widgets can connect to `theme_changes().changed`.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 THEMES = ("system", "light", "dark")
+
+
+class ThemeNotifier(QObject):
+    """Says when the app switched between light and dark: QApplication.palette() is the new one already;
+    widgets get it (and their PaletteChange) as the event loop runs."""
+
+    changed = Signal(bool)  # dark
+
+
+class _State:
+    choice = "system"
+    notifier: ThemeNotifier | None = None
+    notifier_app: QObject | None = None  # the application the notifier belongs to
+    following_system = False  # connected to QStyleHints.colorSchemeChanged
+    native_style: str | None = None  # the platform's style, before any switch to Fusion
+    applying = False
+
+
+def theme_changes() -> ThemeNotifier:
+    """The app-wide notifier (one per QApplication; it lives as the application's child)."""
+    app = QApplication.instance()
+    if _State.notifier is None or _State.notifier_app is not app:
+        _State.notifier, _State.notifier_app = ThemeNotifier(app), app
+    return _State.notifier
+
+
+def current_choice() -> str:
+    """What apply_theme was last asked for: 'system', 'light' or 'dark'."""
+    return _State.choice
 
 
 def system_is_dark() -> bool:
@@ -27,11 +64,77 @@ def dark_palette() -> QPalette:
                         (QPalette.ColorRole.ButtonText, text), (QPalette.ColorRole.ToolTipBase, base),
                         (QPalette.ColorRole.ToolTipText, text), (QPalette.ColorRole.Highlight, QColor(42, 130, 218)),
                         (QPalette.ColorRole.HighlightedText, QColor(255, 255, 255)),
-                        (QPalette.ColorRole.PlaceholderText, QColor(150, 150, 150))):
+                        (QPalette.ColorRole.PlaceholderText, QColor(150, 150, 150)),
+                        (QPalette.ColorRole.Link, QColor(110, 170, 255)),
+                        (QPalette.ColorRole.LinkVisited, QColor(190, 150, 255)),
+                        (QPalette.ColorRole.BrightText, QColor(255, 110, 110)),
+                        (QPalette.ColorRole.Light, QColor(70, 70, 74)),
+                        (QPalette.ColorRole.Midlight, QColor(58, 58, 62)), (QPalette.ColorRole.Mid, QColor(38, 38, 40)),
+                        (QPalette.ColorRole.Dark, QColor(22, 22, 24)),
+                        (QPalette.ColorRole.Shadow, QColor(0, 0, 0))):
         p.setColor(role, color)
     for role in (QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText, QPalette.ColorRole.WindowText):
         p.setColor(QPalette.ColorGroup.Disabled, role, QColor(120, 120, 120))
     return p
+
+
+def light_palette() -> QPalette:
+    """Fusion's light palette, spelled out: on a dark desktop Fusion's own standard palette may be dark."""
+    p = QPalette(QColor(239, 239, 239))
+    for role, color in ((QPalette.ColorRole.Window, QColor(239, 239, 239)),
+                        (QPalette.ColorRole.Base, QColor(255, 255, 255)),
+                        (QPalette.ColorRole.AlternateBase, QColor(247, 247, 247)),
+                        (QPalette.ColorRole.Text, QColor(0, 0, 0)), (QPalette.ColorRole.WindowText, QColor(0, 0, 0)),
+                        (QPalette.ColorRole.ButtonText, QColor(0, 0, 0)),
+                        (QPalette.ColorRole.Highlight, QColor(48, 140, 198)),
+                        (QPalette.ColorRole.HighlightedText, QColor(255, 255, 255)),
+                        (QPalette.ColorRole.ToolTipBase, QColor(255, 255, 220)),
+                        (QPalette.ColorRole.ToolTipText, QColor(0, 0, 0)),
+                        (QPalette.ColorRole.PlaceholderText, QColor(118, 118, 118))):
+        p.setColor(role, color)
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText, QPalette.ColorRole.WindowText):
+        p.setColor(QPalette.ColorGroup.Disabled, role, QColor(190, 190, 190))
+    p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Base, QColor(239, 239, 239))
+    return p
+
+
+def _show(dark: bool) -> None:
+    """The platform's own style and palette where they show the scheme (native look, and Qt keeps them in
+    step with the system); else Fusion with an explicit palette, which shows it everywhere."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        return
+    if _State.native_style is None:
+        _State.native_style = app.style().name()
+    wanted = Qt.ColorScheme.Dark if dark else Qt.ColorScheme.Light
+    native = QGuiApplication.styleHints().colorScheme() == wanted  # the platform says it shows this scheme
+    if native:
+        if app.style().name() != _State.native_style:
+            app.setStyle(_State.native_style)
+        app.setPalette(QPalette())  # back to the platform's palette
+        native = is_dark(app.palette()) == dark  # a style without a dark look (Windows 10) keeps a light one
+    if not native:
+        if app.style().name().lower() != "fusion":
+            app.setStyle("Fusion")
+        app.setPalette(dark_palette() if dark else light_palette())
+    theme_changes().changed.emit(dark)
+
+
+def _follow_system() -> None:
+    if _State.following_system:
+        return
+    QGuiApplication.styleHints().colorSchemeChanged.connect(system_scheme_changed)
+    _State.following_system = True
+
+
+def system_scheme_changed(scheme: Qt.ColorScheme) -> None:
+    """The system switched light/dark while the app runs: follow it when the user left the choice to the
+    system (an explicit light or dark stays)."""
+    if _State.choice != "system" or _State.applying:
+        return
+    if scheme == Qt.ColorScheme.Unknown:
+        scheme = QGuiApplication.styleHints().colorScheme()
+    _show(scheme == Qt.ColorScheme.Dark)
 
 
 def apply_theme(choice: str) -> str:
@@ -39,12 +142,19 @@ def apply_theme(choice: str) -> str:
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         return "light"
+    choice = choice if choice in THEMES else "system"
+    _State.choice = choice
+    _follow_system()
     hints = QGuiApplication.styleHints()
     wanted = {"light": Qt.ColorScheme.Light, "dark": Qt.ColorScheme.Dark}.get(choice, Qt.ColorScheme.Unknown)
-    hints.setColorScheme(wanted)
-    dark = choice == "dark" or (choice not in ("light", "dark") and system_is_dark())
-    app.setStyle("Fusion")
-    app.setPalette(dark_palette() if dark else app.style().standardPalette())
+    _State.applying = True  # setColorScheme may report the change back through colorSchemeChanged
+    try:
+        if hasattr(hints, "setColorScheme"):  # Qt >= 6.8; before it the palette below does it all
+            hints.setColorScheme(wanted)
+    finally:
+        _State.applying = False
+    dark = choice == "dark" or (choice == "system" and system_is_dark())
+    _show(dark)
     return "dark" if dark else "light"
 
 
@@ -52,3 +162,58 @@ def is_dark(palette: QPalette | None = None) -> bool:
     """Whether the palette in use is a dark one (plots and heat maps pick their colours by it)."""
     pal = palette or QApplication.palette()
     return pal.color(QPalette.ColorRole.Window).lightness() < 128
+
+
+class _PaletteWatcher(QObject):
+    """Lives as the widget's child (so it goes with it) and calls back on every palette change."""
+
+    def __init__(self, widget: QWidget, restyle: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self.setObjectName("paletteWatcher")
+        self._restyle = restyle
+        self._busy = False
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.PaletteChange and not self._busy:
+            self._busy = True  # a restyle that touches the palette must not call itself again
+            try:
+                self._restyle()
+            finally:
+                self._busy = False
+        return False
+
+
+def follow_palette(widget: QWidget, restyle: Callable[[], None], now: bool = True) -> None:
+    """Call `restyle()` now (unless now=False) and whenever WIDGET's palette changes: a theme switch, the
+    system's scheme, or a palette set on the widget itself."""
+    _PaletteWatcher(widget, restyle)
+    if now:
+        restyle()
+
+
+def mix(a: QColor, b: QColor, t: float) -> QColor:
+    """The colour t of the way from a to b (opaque): tints that sit on the palette's own background."""
+    t = max(0.0, min(1.0, t))
+    return QColor(round(a.red() + (b.red() - a.red()) * t), round(a.green() + (b.green() - a.green()) * t),
+                  round(a.blue() + (b.blue() - a.blue()) * t))
+
+
+def contrast(a: QColor, b: QColor) -> float:
+    """WCAG contrast ratio of two colours (1 to 21): text wants 4.5, lines and marks 3."""
+
+    def luminance(c: QColor) -> float:
+        def channel(v: int) -> float:
+            s = v / 255
+            return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
+
+        return 0.2126 * channel(c.red()) + 0.7152 * channel(c.green()) + 0.0722 * channel(c.blue())
+
+    la, lb = luminance(a), luminance(b)
+    return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
+
+
+def readable_on(background: QColor, palette: QPalette) -> QColor:
+    """The palette's Text or Base colour, whichever reads better on BACKGROUND (text on a tinted cell)."""
+    text, base = palette.color(QPalette.ColorRole.Text), palette.color(QPalette.ColorRole.Base)
+    return text if contrast(text, background) >= contrast(base, background) else base

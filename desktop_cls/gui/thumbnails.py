@@ -25,6 +25,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import QListView
 
+from .hidpi import at_ratio, device_pixels, device_ratio, follow_ratio
 from .widgets import load_thumbnail
 
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -59,10 +60,22 @@ class ThumbnailModel(QAbstractListModel):
         self._pool.setMaxThreadCount(2)
         self._signal = _Loaded()
         self._signal.done.connect(self._on_loaded)
-        self._placeholder = QPixmap(side, side)
-        self._placeholder.fill(QColor(128, 128, 128, 60))
-        self._broken = QPixmap(side, side)
-        self._broken.fill(QColor(200, 60, 60, 90))
+        self.set_ratio(device_ratio())
+
+    def set_ratio(self, ratio: float) -> None:
+        """Thumbnails for a screen at RATIO device pixels per pixel (sharp at 150-200 %): decoded at
+        side x ratio pixels and shown at side. A new ratio reloads what is cached."""
+        self.ratio = ratio
+        self._pixels = device_pixels(self.side, ratio)  # decoded size of a thumbnail
+        self._placeholder = self._filled(QColor(128, 128, 128, 60))
+        self._broken = self._filled(QColor(200, 60, 60, 90))
+        self.drop_cached()
+
+    def _filled(self, colour: QColor) -> QPixmap:
+        pix = QPixmap(self._pixels, self._pixels)
+        pix.fill(colour)
+        pix.setDevicePixelRatio(self.ratio)
+        return pix
 
     def set_items(self, items: list[tuple[str, str]]) -> None:
         self.beginResetModel()
@@ -94,7 +107,7 @@ class ThumbnailModel(QAbstractListModel):
                 return pix
             if path not in self._pending:
                 self._pending.add(path)
-                self._pool.start(_ThumbJob(path, self.side, self._signal))
+                self._pool.start(_ThumbJob(path, self._pixels, self._signal))
             return self._placeholder
         return None
 
@@ -110,24 +123,28 @@ class ThumbnailModel(QAbstractListModel):
         view.setMovement(QListView.Movement.Static)
         view.setWordWrap(True)
         view.setModel(self)
+        follow_ratio(view, self.set_ratio)  # moved to a screen with another scaling
+        if device_ratio(view) != self.ratio:
+            self.set_ratio(device_ratio(view))
         view.setSelectionMode(QListView.SelectionMode.ExtendedSelection)
         view.setDragEnabled(True)
         view.setDragDropMode(QListView.DragDropMode.DragOnly)
 
     def _square(self, image: QImage) -> QPixmap:
         """Centred on a transparent side x side canvas: the view sizes every item like the first one, so a
-        portrait thumbnail after a landscape one lost its caption under the picture."""
-        if image.width() == image.height() == self.side:
-            return QPixmap.fromImage(image)
-        if image.width() > self.side or image.height() > self.side:
-            image = image.scaled(self.side, self.side, Qt.AspectRatioMode.KeepAspectRatio,
-                                 Qt.TransformationMode.SmoothTransformation)
-        canvas = QImage(self.side, self.side, QImage.Format.Format_ARGB32_Premultiplied)
+        portrait thumbnail after a landscape one lost its caption under the picture. The canvas has
+        side x ratio device pixels; larger pictures (a heat map) are scaled down to it."""
+        px = self._pixels
+        if image.width() == image.height() == px:
+            return at_ratio(image, self.ratio)
+        if image.width() > px or image.height() > px:
+            image = image.scaled(px, px, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+        canvas = QImage(px, px, QImage.Format.Format_ARGB32_Premultiplied)
         canvas.fill(Qt.GlobalColor.transparent)
         painter = QPainter(canvas)
-        painter.drawImage((self.side - image.width()) // 2, (self.side - image.height()) // 2, image)
+        painter.drawImage((px - image.width()) // 2, (px - image.height()) // 2, image)
         painter.end()
-        return QPixmap.fromImage(canvas)
+        return at_ratio(canvas, self.ratio)
 
     def _on_loaded(self, path: str, image: QImage) -> None:
         self._pending.discard(path)
@@ -153,7 +170,7 @@ class ThumbnailModel(QAbstractListModel):
         return data
 
     def set_override(self, path: str, image: QImage) -> None:
-        """Show this picture (e.g. a heatmap overlay) for a path instead of its file's thumbnail."""
+        """Show this picture (e.g. a heatmap overlay, at any size) for a path instead of its file's thumbnail."""
         self._on_loaded(path, image)
 
     def drop_cached(self) -> None:

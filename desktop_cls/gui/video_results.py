@@ -15,6 +15,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from .dialogs import show_error
+from .plot_theme import BLUE, ORANGE, themed_plot
 from .widgets import button
 
 MAX_SEGMENTS_LISTED = 8
@@ -31,20 +32,21 @@ class VideoResultsPanel(QWidget):
         self.title = QLabel()
         self.title.setObjectName("videoTitle")
         self.title.setWordWrap(True)
-        self.class_plot = pg.PlotWidget()
+        self.class_plot = themed_plot(pg.PlotWidget())
         self.class_plot.setObjectName("videoClassPlot")
         self.class_plot.setAccessibleName(self.tr("Top class over time"))
         self.class_plot.setLabel("left", self.tr("class"))
         self.class_plot.showGrid(x=True, y=True, alpha=0.2)
-        self.class_curve = self.class_plot.plot([], [], pen=None, symbol="s", symbolSize=5)
-        self.confidence_plot = pg.PlotWidget()
+        self.class_curve = self.class_plot.plot([], [], pen=None, symbol="s", symbolSize=5, symbolBrush=BLUE,
+                                                symbolPen=BLUE)
+        self.confidence_plot = themed_plot(pg.PlotWidget())
         self.confidence_plot.setObjectName("videoConfidencePlot")
         self.confidence_plot.setAccessibleName(self.tr("Confidence over time"))
         self.confidence_plot.setLabel("left", self.tr("confidence"))
         self.confidence_plot.setLabel("bottom", self.tr("time"), units="s")
         self.confidence_plot.setYRange(0, 1)
         self.confidence_plot.setXLink(self.class_plot)
-        self.confidence_curve = self.confidence_plot.plot([], [])
+        self.confidence_curve = self.confidence_plot.plot([], [], pen=pg.mkPen(ORANGE, width=1.5))
         self.summary = QLabel()
         self.summary.setObjectName("videoSummary")
         self.summary.setWordWrap(True)

@@ -9,6 +9,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QMouseEvent, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
+from .hidpi import device_ratio, sharp_pixmap
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -143,8 +145,8 @@ class ScaledImageLabel(QLabel):
     def _refit(self) -> None:
         if self._source is None or self._source.isNull():
             return
-        mode = Qt.TransformationMode.SmoothTransformation if self._smooth else Qt.TransformationMode.FastTransformation
-        self.setPixmap(self._source.scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio, mode))
+        # scaled to the label's device pixels: sharp at 150-200 % (a logical-size pixmap is stretched, blurred)
+        self.setPixmap(sharp_pixmap(self._source, self.size(), device_ratio(self), self._smooth))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

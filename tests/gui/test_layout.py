@@ -91,3 +91,46 @@ def test_portrait_thumbnails_keep_their_two_line_captions(qtbot: object, tmp_pat
         pix = model.index(i).data(Qt.ItemDataRole.DecorationRole)
         assert (pix.width(), pix.height()) == (96, 96)
     model.shutdown()
+
+
+def test_ten_by_ten_confusion_matrix_fits_its_pane_at_1024x640(qtbot: object, window: object) -> None:
+    """On a small laptop screen the matrix shrinks its font and numbers its columns instead of scrolling."""
+    from tests.gui.test_evaluate_page import synthetic_result
+
+    window.resize(1024, 640 - TITLE_BAR)  # type: ignore[attr-defined]
+    window.show_page("evaluate")  # type: ignore[attr-defined]
+    ev = window.evaluate_page  # type: ignore[attr-defined]
+    ev._show(synthetic_result())
+    QApplication.processEvents()
+    cm = ev.confusion
+    assert cm.rowCount() == cm.columnCount() == 10
+    assert not cm.needs_scrolling()
+    assert not cm.verticalScrollBar().isVisible() and not cm.horizontalScrollBar().isVisible()
+    assert cm.verticalScrollBar().maximum() == 0 and cm.horizontalScrollBar().maximum() == 0
+    assert sum(cm.columnWidth(c) for c in range(10)) <= cm.viewport().width()
+    assert sum(cm.rowHeight(r) for r in range(10)) <= cm.viewport().height()
+    text_h = cm.fontMetrics().height()
+    assert min(cm.rowHeight(r) for r in range(10)) >= text_h  # every count still readable
+    widest = max(cm.fontMetrics().horizontalAdvance(cm.item(r, c).text()) for r in range(10) for c in range(10))
+    assert min(cm.columnWidth(c) for c in range(10)) > widest
+    names = [cm.verticalHeaderItem(r).text() for r in range(10)]
+    assert names[0].startswith("1 ") and names[9].startswith("10 ")  # columns are numbered to match
+    assert cm.horizontalHeaderItem(0).toolTip() == "checkerboard"
+
+
+def test_a_matrix_too_large_for_its_pane_scrolls(qtbot: object, window: object) -> None:
+    from tests.gui.test_evaluate_page import synthetic_result
+
+    window.resize(1024, 640 - TITLE_BAR)  # type: ignore[attr-defined]
+    window.show_page("evaluate")  # type: ignore[attr-defined]
+    ev = window.evaluate_page  # type: ignore[attr-defined]
+    result = synthetic_result()
+    classes = [f"class_{i}" for i in range(40)]
+    result["classes"] = classes
+    result["confusion_matrix"] = [[5 if i == j else 0 for j in range(40)] for i in range(40)]
+    result["per_class"] = {c: {"precision": 1.0, "recall": 1.0, "f1": 1.0, "support": 5} for c in classes}
+    ev._show(result)
+    QApplication.processEvents()
+    cm = ev.confusion
+    assert cm.needs_scrolling() and cm.font_scale == min(cm.font_scale, 0.7)
+    assert cm.verticalScrollBar().maximum() > 0

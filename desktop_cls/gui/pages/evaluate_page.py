@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QImage
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from desktop_cls.core.errors import UserError
 
+from ..confusion_view import HEAT_ROLE, ConfusionMatrixView
 from ..dialogs import show_error
 from ..insight_views import (
     PlotLegend,
@@ -38,14 +39,6 @@ from ..tasks import Task, TaskRunner
 from ..widgets import button as _button
 from ..widgets import split_with_empty_state
 from .mistakes_gallery import MistakesGallery
-
-
-def heat_colour(fraction: float, diagonal: bool) -> QColor:
-    """Blue for correct (diagonal) cells, red for confusions; stronger with a larger share of the row."""
-    f = max(0.0, min(1.0, fraction))
-    base = (40, 110, 220) if diagonal else (220, 60, 40)
-    alpha = int(25 + 200 * f) if f > 0 else 0
-    return QColor(base[0], base[1], base[2], alpha)
 
 
 def _kept_epoch(model: str) -> tuple[int, int] | None:
@@ -110,7 +103,7 @@ class EvaluatePage(QWidget):
         self.metrics_table.verticalHeader().setVisible(False)
         self.metrics_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
 
-        self.confusion = QTableWidget(0, 0)
+        self.confusion = ConfusionMatrixView()
         self.confusion.setObjectName("confusionView")
         self.confusion.setAccessibleName(self.tr("Confusion matrix: rows are true classes, columns predicted; "
                                                  "select a cell to see its images"))
@@ -118,12 +111,6 @@ class EvaluatePage(QWidget):
         self.confusion.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.confusion.currentCellChanged.connect(lambda r, c, _r, _c: self.show_cell(r, c))
         self.confusion.cellClicked.connect(self.show_cell)
-        # cells share the pane (down to one line of text each) instead of a fixed 30 px grid that scrolled a
-        # 10x10 matrix while half the pane stayed empty
-        for header in (self.confusion.horizontalHeader(), self.confusion.verticalHeader()):
-            header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.confusion.horizontalHeader().setMinimumSectionSize(self.fontMetrics().horizontalAdvance("000") + 6)
-        self.confusion.verticalHeader().setMinimumSectionSize(self.fontMetrics().height() + 4)
         save_cm = _button(self.tr("Save matrix as PNG…"), "saveConfusionButton")
         save_cm.clicked.connect(lambda: self._save_png(self.confusion, "confusion-matrix.png"))
         save_table = _button(self.tr("Save metrics as PNG…"), "saveMetricsButton")
@@ -258,23 +245,16 @@ class EvaluatePage(QWidget):
         for c in range(1, 5):
             self.metrics_table.resizeColumnToContents(c)
         cm = d["confusion_matrix"]
-        self.confusion.clear()
-        self.confusion.setRowCount(len(classes))
-        self.confusion.setColumnCount(len(classes))
-        self.confusion.setHorizontalHeaderLabels([c if len(c) <= 8 else c[:7] + "…" for c in classes])
-        for j, c in enumerate(classes):
-            header = self.confusion.horizontalHeaderItem(j)
-            if header is not None:
-                header.setToolTip(c)
-        self.confusion.setVerticalHeaderLabels(classes)
+        self.confusion.set_classes(classes)
         for i, row in enumerate(cm):
             total = max(sum(row), 1)
             for j, v in enumerate(row):
                 it = QTableWidgetItem(str(v))
                 it.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                it.setBackground(QBrush(heat_colour(v / total, i == j)))
+                it.setData(HEAT_ROLE, v / total)  # coloured from the palette when painted
                 it.setToolTip(self.tr("%n image(s) of '{0}' predicted as '{1}'", "", v).format(classes[i], classes[j]))
                 self.confusion.setItem(i, j, it)
+        self.confusion.fit()
         curves = d.pop("_curves")
         self.model_path = d.pop("_model")
         draw_reliability(self.reliability, curves["reliability"])

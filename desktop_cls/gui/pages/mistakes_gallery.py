@@ -155,14 +155,13 @@ class MistakesGallery(QWidget):
     def _heatmaps_done(self, overlays: list[tuple[str, Any]]) -> None:
         if not self.heatmap_check.isChecked():
             return
-        side = self.model.side
         for path, picture in overlays:
             full = rgb_array_to_qimage(picture)
             if max(full.width(), full.height()) > VIEWER_HEATMAP_SIDE:  # bounded memory for 60 photos
                 full = full.scaled(VIEWER_HEATMAP_SIDE, VIEWER_HEATMAP_SIDE, Qt.AspectRatioMode.KeepAspectRatio,
                                    Qt.TransformationMode.SmoothTransformation)
             self.heatmap_pictures[path] = full
-            self.model.set_override(path, full.scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio))
+            self.model.set_override(path, full)  # scaled to the thumbnail's device pixels there
 
     def view_mistake(self, row: int) -> None:
         """The gallery's images large, with their heat maps when those are shown."""

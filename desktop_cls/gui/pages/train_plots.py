@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QWidget
 
 from ..insight_views import PlotLegend, with_legend
+from ..plot_theme import BLUE, GREEN, ORANGE, SERIES, TEAL, themed_plot
 
 SMOOTHING = 0.9
 
@@ -28,32 +29,36 @@ class TrainingPlots(QWidget):
         pg.setConfigOptions(antialias=True)
         self._batches_dirty = self._epochs_dirty = False
         self.reset()
-        self.loss_plot = pg.PlotWidget(title="Loss")
+        self.loss_plot = themed_plot(pg.PlotWidget(title="Loss"))
         self.loss_plot.setObjectName("lossPlot")
         self.loss_plot.setAccessibleName("Loss plot")
         self.loss_plot.setLabel("bottom", "epoch")
-        self.acc_plot = pg.PlotWidget(title="Accuracy")
+        self.acc_plot = themed_plot(pg.PlotWidget(title="Accuracy"))
         self.acc_plot.setObjectName("accuracyPlot")
         self.acc_plot.setAccessibleName("Accuracy plot")
         self.acc_plot.setLabel("bottom", "epoch")
         self.acc_plot.setYRange(0, 1)
-        self.lr_plot = pg.PlotWidget(title="Learning rate")
+        self.lr_plot = themed_plot(pg.PlotWidget(title="Learning rate"))
         self.lr_plot.setObjectName("lrPlot")
         self.lr_plot.setLabel("bottom", "epoch")
         for p in (self.loss_plot, self.acc_plot, self.lr_plot):
             p.showGrid(x=True, y=True, alpha=0.2)
             p.getPlotItem().setClipToView(True)
             p.getPlotItem().setDownsampling(auto=True, mode="peak")
-        self.curve_batch = self.loss_plot.plot(name="train (smoothed)", pen=pg.mkPen((120, 160, 255), width=1))
-        self.curve_train_loss = self.loss_plot.plot(name="train", pen=pg.mkPen((30, 90, 230), width=2), symbol="o",
+        self.curve_batch = self.loss_plot.plot(name="train (smoothed)", pen=pg.mkPen(TEAL, width=1))
+        self.curve_train_loss = self.loss_plot.plot(name="train", pen=pg.mkPen(BLUE, width=2), symbol="o",
                                                     symbolSize=6)
-        self.curve_val_loss = self.loss_plot.plot(name="validation", pen=pg.mkPen((230, 120, 20), width=2),
+        self.curve_val_loss = self.loss_plot.plot(name="validation", pen=pg.mkPen(ORANGE, width=2),
                                                   symbol="s", symbolSize=6)
-        self.curve_train_acc = self.acc_plot.plot(name="train", pen=pg.mkPen((30, 90, 230), width=2), symbol="o",
+        self.curve_train_acc = self.acc_plot.plot(name="train", pen=pg.mkPen(BLUE, width=2), symbol="o",
                                                   symbolSize=6)
-        self.curve_val_acc = self.acc_plot.plot(name="validation", pen=pg.mkPen((230, 120, 20), width=2),
+        self.curve_val_acc = self.acc_plot.plot(name="validation", pen=pg.mkPen(ORANGE, width=2),
                                                 symbol="s", symbolSize=6)
-        self.curve_lr = self.lr_plot.plot(pen=pg.mkPen((90, 170, 90), width=2))
+        self.curve_lr = self.lr_plot.plot(pen=pg.mkPen(GREEN, width=2))
+        for curve, colour in ((self.curve_train_loss, BLUE), (self.curve_val_loss, ORANGE),
+                              (self.curve_train_acc, BLUE), (self.curve_val_acc, ORANGE)):
+            curve.setSymbolBrush(colour)  # pyqtgraph's navy-on-white symbols vanish on one theme or the other
+            curve.setSymbolPen(colour)
         self.compare_curves: list[Any] = []
 
         # the words in the user's language: titles, axes, legend names
@@ -116,7 +121,7 @@ class TrainingPlots(QWidget):
         for c in self.compare_curves:
             self.acc_plot.removeItem(c)
         self.compare_curves = []
-        colours = [(150, 60, 180), (20, 150, 150), (180, 150, 20), (200, 60, 100), (90, 90, 90)]
+        colours = SERIES[4:9]  # purple, brown, pink, grey, olive: apart from the live curves
         for label, xs, ys in runs:
             pen = pg.mkPen(colours[len(self.compare_curves) % len(colours)], width=1.5, style=Qt.PenStyle.DashLine)
             self.compare_curves.append(self.acc_plot.plot(xs, ys, pen=pen, name=self.tr("{0} (val)").format(label)))

@@ -1,0 +1,241 @@
+"""Light and dark at run time: the window, the plots, the confusion matrix and the icons follow the palette;
+the "system" choice follows the system's scheme; pictures are drawn for a 200 % screen."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication
+
+from desktop_cls.gui import theme
+from tests.gui.test_evaluate_page import synthetic_result
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True)
+def restore_theme(qapp: QApplication) -> Iterator[None]:
+    """Tests after these see the palette and style they would have seen without them."""
+    palette, style = QPalette(qapp.palette()), qapp.style().name()
+    yield
+    theme._State.choice = "system"
+    qapp.setStyle(style)
+    qapp.setPalette(palette)
+
+
+def _window_colour(w: object) -> QColor:
+    return w.palette().color(QPalette.ColorRole.Window)  # type: ignore[attr-defined]
+
+
+def _plot_colours(plot: object) -> tuple[str, str, str]:
+    """What the plot paints: its background, its bottom axis' line and tick text."""
+    axis = plot.getPlotItem().getAxis("bottom")  # type: ignore[attr-defined]
+    return (plot.backgroundBrush().color().name(), axis.pen().color().name(),  # type: ignore[attr-defined]
+            axis.textPen().color().name())
+
+
+def _cell(cm: object, row: int, col: int) -> tuple[QColor, QColor, QColor]:
+    """(background, text) the delegate paints a confusion cell with, and the pixel it actually painted."""
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    index = cm.model().index(row, col)  # type: ignore[attr-defined]
+    option = QStyleOptionViewItem()
+    option.palette = cm.palette()  # type: ignore[attr-defined]
+    cm.itemDelegate().initStyleOption(option, index)  # type: ignore[attr-defined]
+    rect = cm.visualRect(index)  # type: ignore[attr-defined]
+    pixel = cm.viewport().grab().toImage().pixelColor(rect.left() + 2, rect.top() + 2)  # type: ignore[attr-defined]
+    return option.backgroundBrush.color(), option.palette.color(QPalette.ColorRole.Text), pixel
+
+
+def _icon_ink(icon: object) -> float:
+    """Mean lightness of an icon's opaque pixels (its glyph's colour)."""
+    image = icon.pixmap(32, 32).toImage()  # type: ignore[attr-defined]
+    values = [image.pixelColor(x, y).lightness() for x in range(image.width()) for y in range(image.height())
+              if image.pixelColor(x, y).alpha() > 200]
+    assert values, "the icon drew nothing"
+    return sum(values) / len(values)
+
+
+def test_light_dark_light_at_run_time_repaints_window_plots_matrix_and_icons(qtbot: object,
+                                                                            window: object) -> None:
+    window.resize(1280, 800)  # type: ignore[attr-defined]
+    ev = window.evaluate_page  # type: ignore[attr-defined]
+    window.show_page("evaluate")  # type: ignore[attr-defined]
+    ev._show(synthetic_result())
+    cm, loss = ev.confusion, window.train_page.plots.loss_plot  # type: ignore[attr-defined]
+    icon_item = window.sidebar.item(2)  # type: ignore[attr-defined]  # Train: no badge, not selected
+    seen = {}
+    for scheme in ("light", "dark", "light"):
+        assert theme.apply_theme(scheme) == scheme
+        QApplication.processEvents()
+        pal = window.palette()  # type: ignore[attr-defined]
+        dark = scheme == "dark"
+        assert theme.is_dark(pal) is dark and (_window_colour(window).lightness() < 128) is dark
+        base, text = pal.color(QPalette.ColorRole.Base), pal.color(QPalette.ColorRole.Text)
+        assert _plot_colours(loss) == (base.name(), text.name(), text.name())
+        assert _plot_colours(ev.curves) == (base.name(), text.name(), text.name())
+        correct_bg, correct_text, painted = _cell(cm, 0, 0)
+        empty_bg, _, _ = _cell(cm, 0, 1)
+        assert painted.name() == correct_bg.name()  # the delegate's colour is what is on screen
+        assert empty_bg == base and correct_bg != base
+        assert theme.contrast(correct_text, correct_bg) >= 4.5
+        ink = _icon_ink(icon_item.icon())
+        assert (ink > 128) is dark  # light glyphs on the dark sidebar, dark ones on the light
+        seen.setdefault(scheme, []).append((_window_colour(window).name(), _plot_colours(loss),
+                                            correct_bg.name()))
+    assert seen["light"][0] == seen["light"][1]  # back to exactly what it was
+    assert seen["dark"][0] != seen["light"][0]
+
+
+def test_theme_notifier_says_light_or_dark(qtbot: object, qapp: QApplication) -> None:
+    heard: list[bool] = []
+    theme.theme_changes().changed.connect(heard.append)
+    theme.apply_theme("dark")
+    theme.apply_theme("light")
+    theme.theme_changes().changed.disconnect(heard.append)
+    assert heard == [True, False]
+
+
+def test_the_system_choice_follows_a_change_of_the_system_scheme(qapp: QApplication) -> None:
+    hints = QGuiApplication.styleHints()
+    theme.apply_theme("system")
+    hints.colorSchemeChanged.emit(Qt.ColorScheme.Dark)  # what Qt says when the desktop turns dark
+    assert theme.is_dark(qapp.palette())
+    hints.colorSchemeChanged.emit(Qt.ColorScheme.Light)
+    assert not theme.is_dark(qapp.palette())
+    theme.apply_theme("light")  # an explicit choice stays, whatever the system does
+    hints.colorSchemeChanged.emit(Qt.ColorScheme.Dark)
+    assert not theme.is_dark(qapp.palette()) and theme.current_choice() == "light"
+
+
+def test_curve_colours_read_on_the_light_and_the_dark_plot(qapp: QApplication) -> None:
+    from desktop_cls.gui.plot_theme import SERIES
+
+    theme.apply_theme("light")
+    light = qapp.palette().color(QPalette.ColorRole.Base)
+    dark = theme.dark_palette().color(QPalette.ColorRole.Base)
+    for colour in SERIES:
+        for background in (light, dark):
+            assert theme.contrast(QColor(*colour), background) >= 3.0, (colour, background.name())
+    assert len(set(SERIES)) == len(SERIES)
+
+
+def test_named_actions_get_icons_that_retint_with_the_theme(qtbot: object, qapp: QApplication) -> None:
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QMainWindow
+
+    from desktop_cls.gui.icons import decorate_actions
+
+    w = QMainWindow()
+    qtbot.addWidget(w)  # type: ignore[attr-defined]
+    named = QAction("Start training", w)
+    named.setObjectName("startTrainingAction")
+    other = QAction("Something else", w)
+    decorate_actions(w)
+    assert not named.icon().isNull() and other.icon().isNull()
+    theme.apply_theme("dark")
+    QApplication.processEvents()  # widgets get the application's new palette from the event loop
+    assert _icon_ink(named.icon()) > 128
+    theme.apply_theme("light")
+    QApplication.processEvents()
+    assert _icon_ink(named.icon()) < 128
+
+
+def test_pictures_are_drawn_for_a_200_percent_screen(tmp_path: Path) -> None:
+    """A thumbnail, a heat map's thumbnail, a problem preview, a scaled picture and the viewer on a screen
+    at 200 %: device pixels for every screen pixel (twice the logical size), marked with the ratio."""
+    from PIL import Image
+
+    image = tmp_path / "photo.png"
+    Image.new("RGB", (400, 300), (200, 40, 40)).save(image)
+    env = dict(os.environ, QT_SCALE_FACTOR="2", QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(REPO))
+    r = subprocess.run([sys.executable, "-m", "tests.gui.hidpi_probe", str(image)], capture_output=True,
+                       text=True, env=env, cwd=REPO, timeout=120)
+    assert r.returncode == 0, r.stderr[-2000:]
+    got = json.loads(r.stdout.strip().splitlines()[-1])
+    assert got["widget_ratio"] == 2.0
+    assert got["thumbnail"] == {"width": 192, "height": 192, "ratio": 2.0}  # side 96 at 200 %
+    assert got["heatmap_thumbnail"] == {"width": 192, "height": 192, "ratio": 2.0}
+    assert got["preview"] == {"width": 320, "height": 240, "ratio": 2.0}  # 160 px box, 4:3 photo
+    assert got["scaled_label"] == {"width": 400, "height": 300, "ratio": 2.0}  # a 200x150 label
+    assert got["viewer"] == {"width": 400, "height": 300, "ratio": 2.0}  # every image pixel kept
+    assert got["viewer_shown"] == [200.0, 150.0] and got["viewer_status"].endswith("100%")  # 1:1 on screen
+
+
+def test_sidebar_shows_each_step_with_an_icon_and_its_status_badge(window: object) -> None:
+    from desktop_cls.gui.icons import STATUS_BADGES
+
+    sidebar = window.sidebar  # type: ignore[attr-defined]
+    assert [sidebar.item(r).text() for r in range(sidebar.count())] == [
+        "Data", "Label", "Train", "Evaluate", "Classify", "Export"]  # no "—" placeholders in front
+    assert all(not sidebar.item(r).icon().isNull() for r in range(sidebar.count()))
+
+    def badge_pixels(row: int, status: str) -> int:
+        image = sidebar.item(row).icon().pixmap(32, 32).toImage()
+        want = STATUS_BADGES[status][1]
+        return sum(1 for x in range(32) for y in range(32)
+                   if image.pixelColor(x, y).alpha() > 200 and abs(image.pixelColor(x, y).hue() - want.hue()) < 8
+                   and image.pixelColor(x, y).saturation() > 100)
+
+    assert badge_pixels(1, "done") == 0 and badge_pixels(2, "attention") == 0
+    window.state.status_changed.emit("label", "done")  # type: ignore[attr-defined]
+    window.state.status_changed.emit("train", "attention")  # type: ignore[attr-defined]
+    assert badge_pixels(1, "done") > 20 and badge_pixels(2, "attention") > 20
+    assert sidebar.item(1).data(Qt.ItemDataRole.AccessibleTextRole) == "Label: done"
+
+
+def test_the_native_style_stays_where_the_platform_shows_the_scheme(monkeypatch: pytest.MonkeyPatch,
+                                                                    qapp: QApplication) -> None:
+    """A platform that switches schemes itself keeps its style and palette; one whose palette does not turn
+    dark (a style with no dark look) gets Fusion with the dark palette."""
+    from PySide6.QtCore import QObject, Signal
+
+    class Hints(QObject):
+        colorSchemeChanged = Signal(Qt.ColorScheme)
+        scheme = Qt.ColorScheme.Light
+
+        def colorScheme(self) -> Qt.ColorScheme:
+            return self.scheme
+
+        def setColorScheme(self, scheme: Qt.ColorScheme) -> None:
+            if scheme != Qt.ColorScheme.Unknown:
+                self.scheme = scheme  # the platform honours the request, as Windows 11 and macOS do
+
+    hints = Hints()
+
+    class Gui:
+        @staticmethod
+        def styleHints() -> Hints:
+            return hints
+
+    monkeypatch.setattr(theme, "QGuiApplication", Gui)
+    monkeypatch.setattr(theme._State, "following_system", False)
+    qapp.setStyle("Windows")  # stands for the platform's own style
+    monkeypatch.setattr(theme._State, "native_style", None)
+    assert theme.apply_theme("light") == "light"
+    assert qapp.style().name().lower() == "windows" and qapp.palette().resolveMask() == 0  # untouched
+    assert theme.apply_theme("dark") == "dark"  # the platform says dark, but its palette stays light here
+    assert qapp.style().name().lower() == "fusion" and theme.is_dark(qapp.palette())
+    assert theme.apply_theme("light") == "light"
+    assert qapp.style().name().lower() == "windows" and qapp.palette().resolveMask() == 0  # native again
+
+
+def test_view_menu_theme_actions_repaint_the_plots_and_menus_have_icons(window: object) -> None:
+    from PySide6.QtGui import QAction
+
+    loss = window.train_page.plots.loss_plot  # type: ignore[attr-defined]
+    for name, dark in (("themeDark", True), ("themeLight", False)):
+        window.findChild(QAction, name).trigger()  # type: ignore[attr-defined]
+        QApplication.processEvents()
+        assert theme.is_dark(loss.palette()) is dark
+        assert _plot_colours(loss)[0] == loss.palette().color(QPalette.ColorRole.Base).name()
+    for name in ("openFolderAction", "startTrainingAction", "evaluateAction", "goDataAction"):
+        assert not window.findChild(QAction, name).icon().isNull(), name  # type: ignore[attr-defined]
