@@ -156,7 +156,7 @@ def _add_option_flags(sp: argparse.ArgumentParser) -> None:
 
 def _choose_recipe(cfg: Any, args: argparse.Namespace, idx: Any, pr: _Progress, distributed: bool) -> Any:
     """--mode, or (left open) the recipe that serves this data best, printed with its reason."""
-    from desktop_cls.core.training.defaults import recipe_for, suggest_recipe
+    from desktop_cls.core.training.defaults import choose_recipe, recipe_for
 
     mode = getattr(args, "recipe", None) or "auto"  # not "mode": that is TrainConfig.mode, set from the recipe
     if mode == "auto" and (args.config or args.model or args.pretrained is not None or args.weights_file):
@@ -168,7 +168,7 @@ def _choose_recipe(cfg: Any, args: argparse.Namespace, idx: Any, pr: _Progress, 
     if mode == "auto":
         from desktop_cls.core.models.efficientnet_lite import bundled_weights_available
 
-        recipe = suggest_recipe(idx.counts("train"), idx.typical_size, bundled_weights_available(),
+        recipe = choose_recipe(idx.counts("train"), idx.typical_size, bundled_weights_available(),
                                 requested_size=args.image_size)
     else:
         recipe = recipe_for(mode.replace("-", "_"), args.model)
@@ -190,15 +190,15 @@ def _fit_to_data(cfg: Any, args: argparse.Namespace, idx: Any, pr: _Progress) ->
         return cfg
     from dataclasses import replace
 
-    from desktop_cls.core.training.defaults import suggest_flips, suggest_image_size
+    from desktop_cls.core.training.defaults import choose_flips, choose_image_size
 
     if args.image_size is None:
-        choice = suggest_image_size(cfg.model, idx.typical_size, cfg.pretrained)
+        choice = choose_image_size(cfg.model, idx.typical_size, cfg.pretrained)
         pr.line(choice.reason)
         cfg = cfg.replace(image_size=choice.value)
     if getattr(args, "hflip", None) is not None or getattr(args, "vflip", None) is not None:
         return cfg  # --hflip/--no-hflip or --vflip given: the user decided
-    flips = suggest_flips(idx.classes, idx.root)
+    flips = choose_flips(idx.classes, idx.root)
     pr.line(flips.reason + " (--hflip / --no-hflip to choose)")
     return cfg.replace(augmentation=replace(cfg.augmentation, hflip=flips.hflip, vflip=flips.vflip))
 
@@ -391,8 +391,8 @@ def cmd_lr_find(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(res.to_dict())
     else:
-        print(f"suggested learning rate: {res.suggested_lr:.2e} (tried {res.lrs[0]:.0e} to {res.lrs[-1]:.0e}, "
-              f"{len(res.lrs)} steps); use it with: desktop-cls train {args.dir} --lr {res.suggested_lr:.2g}")
+        print(f"suggested learning rate: {res.recommended_lr:.2e} (tried {res.lrs[0]:.0e} to {res.lrs[-1]:.0e}, "
+              f"{len(res.lrs)} steps); use it with: desktop-cls train {args.dir} --lr {res.recommended_lr:.2g}")
     return 0
 
 
