@@ -158,7 +158,7 @@ ENGINE_POT = "resources/locale/desktop_cls.pot"
 
 def engine_sources() -> list[str]:
     """The files whose messages go through gettext: the engine and the command line."""
-    files = sorted(ROOT.glob("desktop_cls/core/**/*.py")) + sorted(ROOT.glob("desktop_cls/cli*.py"))
+    files = sorted(ROOT.glob("desktop_cls/core/**/*.py")) + sorted(ROOT.glob("desktop_cls/cli/*.py"))
     return [str(f.relative_to(ROOT)) for f in files] + ["desktop_cls/self_test.py", "desktop_cls/__main__.py"]
 
 

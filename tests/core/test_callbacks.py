@@ -234,7 +234,7 @@ def test_lr_finder_and_trainer_run_the_same_step(tiny_folder: Path, tmp_path: Pa
 
 
 def test_epoch_line_reads_the_same_in_the_cli_and_the_app(capsys: pytest.CaptureFixture[str]) -> None:
-    from desktop_cls.cli_progress import Progress
+    from desktop_cls.cli.progress import Progress
     from desktop_cls.core.events import describe_epoch
 
     e = epoch_end(2, val_accuracy=math.nan, is_best=True)

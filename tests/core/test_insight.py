@@ -19,10 +19,10 @@ from desktop_cls.core.training.lr_finder import find_lr
 from desktop_cls.core.training.trainer import fit
 
 
-def test_lr_finder_suggests_a_sane_rate(tiny_folder: Path) -> None:
+def test_lr_finder_recommends_a_sane_rate(tiny_folder: Path) -> None:
     res = find_lr(TrainConfig(model="simple_cnn", batch_size=4, image_size=16, optimizer="sgd"), tiny_folder,
                   start_lr=1e-6, end_lr=10.0, steps=80)
-    assert 1e-5 <= res.suggested_lr <= 1.0
+    assert 1e-5 <= res.recommended_lr <= 1.0
     assert len(res.lrs) == len(res.losses) > 10
     assert all(a < b for a, b in zip(res.lrs, res.lrs[1:], strict=False))
 

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from desktop_cls.cli import _train_config, build_parser
+from desktop_cls.cli import build_parser
+from desktop_cls.cli.train_options import train_config
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.training.config import Augmentation, TrainConfig
 from desktop_cls.core.training.options import (
@@ -111,21 +112,21 @@ def test_cli_flags_map_onto_the_config() -> None:
     args = build_parser().parse_args([
         "train", "data", "--no-calibrate", "--val-split", "0.3", "--cache", "ram", "--weights", "w.pth",
         "--no-hflip", "--rotation-degrees", "10", "--model", "resnet18", "--pretrained", "--momentum", "0.5"])
-    cfg = _train_config(args)
+    cfg = train_config(args)
     assert (cfg.calibrate, cfg.val_fraction, cfg.cache_images, cfg.weights_file) == (False, 0.3, "ram", "w.pth")
     assert cfg.augmentation == Augmentation(hflip=False, rotation_degrees=10.0)
     assert (cfg.model, cfg.pretrained, cfg.momentum) == ("resnet18", True, 0.5)
     assert cfg.image_size == 224  # a model chosen on the command line brings its own size
-    assert _train_config(build_parser().parse_args(["train", "data"])) == TrainConfig()
+    assert train_config(build_parser().parse_args(["train", "data"])) == TrainConfig()
 
 
 def test_cli_refuses_out_of_range_values_with_the_shared_message() -> None:
     args = build_parser().parse_args(["train", "data", "--image-size", "4000"])
     with pytest.raises(UserError, match="between 8 and 1024"):
-        _train_config(args)
+        train_config(args)
 
 
 def test_lr_find_takes_every_training_option() -> None:
     args = build_parser().parse_args(["lr-find", "data", "--precision", "bf16", "--no-channels-last", "--steps", "5"])
-    cfg = _train_config(args)
+    cfg = train_config(args)
     assert (cfg.precision, cfg.channels_last, args.steps) == ("bf16", False, 5)

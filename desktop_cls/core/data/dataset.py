@@ -20,34 +20,15 @@ from typing import Any
 
 from PIL import Image
 
-from desktop_cls.core.data.imaging import (
-    MAX_PIXELS,
-    display_path,
-    is_image_name,
-    load_rgb,
-    special_file_kind,
-    utf8_name,
-)
+from desktop_cls.core.data.folder_layout import detect_layout, list_labelled
+from desktop_cls.core.data.imaging import MAX_PIXELS, display_path, load_rgb, or_load_error, utf8_name
+from desktop_cls.core.data.problems import Problem
 from desktop_cls.core.errors import ImageLoadError, UserError
 from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
+from desktop_cls.core.i18n import _
 
-IGNORED_NAMES = frozenset({"thumbs.db", "desktop.ini", "__macosx", "$recycle.bin", "@eadir"})
-VAL_DIR_NAMES = ("val", "valid", "validation")
-SPLIT_DIR_NAMES = frozenset({"train", "test", *VAL_DIR_NAMES})
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    path: str
-    kind: str
-    message: str
-    duplicate_of: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        d: dict[str, Any] = {"path": self.path, "kind": self.kind, "message": self.message}
-        if self.duplicate_of is not None:
-            d["duplicate_of"] = self.duplicate_of
-        return d
+__all__ = ["DatasetIndex", "Problem", "Sample", "fingerprint", "labeled_folder", "scan", "stratified_split",
+           "typical_image_size"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,128 +83,6 @@ class DatasetIndex:
         }
 
 
-def _hidden(name: str) -> bool:
-    return name.startswith(".") or name.lower() in IGNORED_NAMES
-
-
-def _link_leaves_class(link: str, class_real: str, root_real: str) -> str | None:
-    """Why a folder link inside a class must not be followed, or None: a link up to the class folder or one
-    of its ancestors, or over into another folder of the dataset, would count other classes' images here."""
-    target = os.path.realpath(link)
-    if os.path.commonpath([target, class_real]) == target:
-        return f"link to {target}, a folder that holds this class folder"
-    if os.path.commonpath([target, root_real]) == root_real and os.path.commonpath([target, class_real]) != class_real:
-        return f"link into {os.path.relpath(target, root_real)} of this dataset"
-    return None
-
-
-def _walk_images(class_dir: Path, problems: list[Problem], dataset_root: Path | None = None) -> list[str]:
-    """Image files under class_dir in ImageFolder's order (sorted roots, sorted names), loop-safe and
-    label-safe: links to folders elsewhere on disk are followed, links up the tree or across classes are not."""
-    class_real = os.path.realpath(class_dir)
-    root_real = os.path.realpath(dataset_root if dataset_root is not None else class_dir)
-    found: list[tuple[str, list[str]]] = []
-    seen: set[tuple[int, int]] = set()
-    stack = [str(class_dir)]
-    while stack:
-        d = stack.pop()
-        try:
-            st = os.stat(d)
-        except OSError:
-            continue
-        key = (st.st_dev, st.st_ino)
-        if key in seen:
-            problems.append(Problem(d, "symlink_loop", "folder already visited through a link; skipped"))
-            continue
-        seen.add(key)
-        files: list[str] = []
-        try:
-            with os.scandir(d) as it:
-                for e in it:
-                    if _hidden(e.name) or not _usable_name(e, problems):
-                        continue
-                    try:
-                        if e.is_dir(follow_symlinks=True):
-                            sub = os.path.join(d, e.name)
-                            why = _link_leaves_class(sub, class_real, root_real) if e.is_symlink() else None
-                            if why is not None:
-                                problems.append(Problem(sub, "symlink_loop", f"{why}: not followed, so its images "
-                                                        f"are not counted as '{class_dir.name}'"))
-                                continue
-                            stack.append(sub)
-                        elif not is_image_name(e.name, extra=True):
-                            continue
-                        elif not e.is_file(follow_symlinks=True):
-                            _report_special(e, problems)
-                        elif is_image_name(e.name):
-                            files.append(e.name)
-                        else:
-                            problems.append(Problem(os.path.join(d, e.name), "unsupported_format",
-                                                    "GIF files are not used for training; convert to PNG"))
-                    except OSError:
-                        continue
-        except PermissionError:
-            problems.append(Problem(d, "unreadable", "permission denied; check the folder's permissions"))
-            continue
-        except OSError as e:
-            problems.append(Problem(d, "unreadable", str(e)))
-            continue
-        found.append((d, sorted(files)))
-    out: list[str] = []
-    for root, files in sorted(found):
-        out.extend(os.path.join(root, f) for f in files)
-    return out
-
-
-def _usable_name(entry: os.DirEntry[str], problems: list[Problem] | None) -> bool:
-    """A name that is not valid UTF-8 is named (with \\xNN for its bad bytes) and skipped, not fatal."""
-    if utf8_name(entry.name):
-        return True
-    if problems is not None:
-        what = "folder" if entry.is_dir() else "file"
-        problems.append(Problem(display_path(entry.path), "bad_name", f"the {what} name is not valid UTF-8 "
-                                f"text; it is left out until it is renamed"))
-    return False
-
-
-def _report_special(entry: os.DirEntry[str], problems: list[Problem]) -> None:
-    try:
-        what = special_file_kind(entry.stat(follow_symlinks=True).st_mode) or "not a regular file"
-    except OSError:
-        what = "a broken link"
-    problems.append(Problem(entry.path, "not_a_file", f"{what}, not an image file; it is left out"))
-
-
-def _class_dirs(root: Path, problems: list[Problem] | None = None) -> list[str]:
-    try:
-        with os.scandir(root) as it:
-            return sorted(e.name for e in it if e.is_dir() and not _hidden(e.name) and _usable_name(e, problems))
-    except OSError as e:
-        raise UserError(f"cannot read folder {root}: {e}") from None
-
-
-def _loose_images(root: Path) -> list[str]:
-    with os.scandir(root) as it:
-        return sorted(os.path.join(root, e.name) for e in it
-                      if e.is_file() and not _hidden(e.name) and is_image_name(e.name, extra=True)
-                      and utf8_name(e.name))
-
-
-def detect_layout(root: Path) -> str:
-    """split_folders: train/ beside val/ (or valid/, validation/) and/or test/, each holding class folders.
-
-    A train/ + test/ folder without val/ (scikit-learn's and Kaggle's usual shape) is split folders too,
-    not two classes named "train" and "test": validation is then split from train/. When train/ holds
-    images rather than class folders, "train" and "test" really are class names.
-    """
-    dirs = {n.lower(): n for n in _class_dirs(root)}
-    tops = set(dirs)
-    if not ("train" in tops and tops & {"test", *VAL_DIR_NAMES} and tops <= SPLIT_DIR_NAMES):
-        return "class_folders"
-    has_val = bool(tops & set(VAL_DIR_NAMES))
-    return "split_folders" if has_val or _class_dirs(root / dirs["train"]) else "class_folders"
-
-
 def stratified_split(labels: list[int], val_fraction: float, seed: int) -> list[str]:
     """Per class, a seeded shuffle puts round(n * val_fraction) samples (at least one when n >= 2) in val."""
     splits = ["train"] * len(labels)
@@ -243,26 +102,25 @@ def stratified_split(labels: list[int], val_fraction: float, seed: int) -> list[
     return splits
 
 
+def _decode_problem(path: str, draft_size: tuple[int, int] | None = None) -> Problem | None:
+    """The file's problem when it does not decode (the one way every check decides), else None."""
+    err = or_load_error(load_rgb, path, draft_size)
+    return Problem(path, err.kind, err.message) if isinstance(err, ImageLoadError) else None
+
+
 def _check_header(path: str) -> Problem | None:
     try:
         with Image.open(path) as im:
             if im.width * im.height > MAX_PIXELS:
-                return Problem(path, "too_large", f"{im.width}x{im.height} pixels is over the limit")
+                return Problem(path, "too_large", _("{width}x{height} pixels is over the limit").format(
+                    width=im.width, height=im.height))
         return None
     except Exception:
-        try:
-            load_rgb(path)
-        except ImageLoadError as e:
-            return Problem(path, e.kind, e.message)
-        return None
+        return _decode_problem(path)  # the header did not parse: decoding tells why (or that it is fine)
 
 
 def _check_decode(path: str) -> Problem | None:
-    try:
-        load_rgb(path, draft_size=(64, 64))
-        return None
-    except ImageLoadError as e:
-        return Problem(path, e.kind, e.message)
+    return _decode_problem(path, (64, 64))
 
 
 def _header_size(path: str) -> tuple[int, int] | None:
@@ -278,7 +136,7 @@ def _header_size(path: str) -> tuple[int, int] | None:
 def typical_image_size(paths: Sequence[str], limit: int = 200, workers: int | None = None) -> tuple[int, int] | None:
     """Median width and height over an evenly spaced sample, read from file headers only.
 
-    The suggested training image size comes from it; 200 headers take milliseconds on any folder.
+    The default training image size is chosen from it; 200 headers take milliseconds on any folder.
     """
     if not paths:
         return None
@@ -287,8 +145,8 @@ def typical_image_size(paths: Sequence[str], limit: int = 200, workers: int | No
         sizes = [s for s in pool.map(_header_size, sample) if s is not None]
     if not sizes:
         return None
-    ws = sorted(w for w, _ in sizes)
-    hs = sorted(h for _, h in sizes)
+    ws = sorted(w for w, _h in sizes)
+    hs = sorted(h for _w, h in sizes)
     return ws[len(ws) // 2], hs[len(hs) // 2]
 
 
@@ -338,33 +196,36 @@ def scan(
     """
     root = Path(folder).expanduser()
     if not root.exists():
-        raise UserError(f"folder not found: {root}")
+        raise UserError(_("folder not found: {folder}").format(folder=root))
     if not root.is_dir():
-        raise UserError(f"not a folder: {root} (point to the folder that holds one sub-folder per class)")
+        raise UserError(_("not a folder: {folder} (point to the folder that holds one sub-folder per class)").format(
+            folder=root))
     if not 0.0 <= val_fraction < 1.0:
-        raise UserError(f"validation fraction must be in [0, 1), got {val_fraction}")
+        raise UserError(_("validation fraction must be in [0, 1), got {value}").format(value=val_fraction))
     root = root.resolve()
     if not utf8_name(str(root)):
-        raise UserError(f"the folder path {display_path(str(root))} is not valid UTF-8 text; rename it")
+        raise UserError(_("the folder path {folder} is not valid UTF-8 text; rename it").format(
+            folder=display_path(str(root))))
     problems: list[Problem] = []
     layout = detect_layout(root)
-    progress(0, 0, "listing files")
-    labelled, class_names, unlabeled = _list_labelled(root, layout, problems)
+    progress(0, 0, _("listing files"))
+    labelled, class_names, unlabeled = list_labelled(root, layout, problems)
     if cancel is not None:
         cancel.raise_if_set()
-    paths = [p for p, _, _ in labelled]
+    paths = [p for p, _c, _s in labelled]
     bad = _unreadable(paths, verify, workers, progress, cancel)
     problems.extend(bad[p] for p in paths if p in bad)
     good = [(p, c, s) for p, c, s in labelled if p not in bad]
-    classes = _classes_with_images(root, layout, class_names, Counter(c for _, c, _ in good), problems)
+    classes = _classes_with_images(root, layout, class_names, Counter(c for _p, c, _s in good), problems)
     if not classes:
-        hint = (" It has images directly inside: put them in one sub-folder per class, or label them "
-                "on the Label page." if unlabeled else "")
-        raise UserError(f"no classes found in {root}: expected one sub-folder of images per class.{hint}")
+        hint = (" " + _("It has images directly inside: put them in one sub-folder per class, or label them "
+                        "on the Label page.") if unlabeled else "")
+        raise UserError(_("no classes found in {folder}: expected one sub-folder of images per class.").format(
+            folder=root) + hint)
     cidx = {c: i for i, c in enumerate(classes)}
-    labels = [cidx[c] for _, c, _ in good]
-    splits, val_fraction = _splits(layout, [s for _, _, s in good], labels, val_fraction, seed)
-    samples = tuple(Sample(p, lab, sp) for (p, _, _), lab, sp in zip(good, labels, splits, strict=True))
+    labels = [cidx[c] for _p, c, _s in good]
+    splits, val_fraction = _splits(layout, [s for _p, _c, s in good], labels, val_fraction, seed)
+    samples = tuple(Sample(p, lab, sp) for (p, _c, _s), lab, sp in zip(good, labels, splits, strict=True))
     return DatasetIndex(
         root=str(root), layout=layout, classes=classes, samples=samples, problems=tuple(problems),
         unlabeled=tuple(unlabeled), val_fraction=val_fraction,
@@ -392,35 +253,11 @@ def _splits(layout: str, given: list[str], labels: list[int], val_fraction: floa
     return out, val_fraction
 
 
-def _list_labelled(root: Path, layout: str, problems: list[Problem]
-                   ) -> tuple[list[tuple[str, str, str]], list[str], list[str]]:
-    """(path, class name, split) of every image in a class folder, the class names, and the loose images."""
-    labelled: list[tuple[str, str, str]] = []
-    if layout != "split_folders":
-        class_names = _class_dirs(root, problems)
-        for cname in class_names:
-            labelled.extend((p, cname, "train") for p in _walk_images(root / cname, problems, root))
-        return labelled, class_names, _loose_images(root)
-    split_dirs = {n.lower(): n for n in _class_dirs(root)}
-    class_names = _class_dirs(root / split_dirs["train"], problems)
-    for split_key, split_name in [("train", "train"), *[(v, "val") for v in VAL_DIR_NAMES], ("test", "test")]:
-        if split_key not in split_dirs:
-            continue
-        sdir = root / split_dirs[split_key]
-        for cname in _class_dirs(sdir, problems if split_key != "train" else None):
-            if cname not in class_names:
-                problems.append(Problem(str(sdir / cname), "unknown_class",
-                                        f"class '{cname}' is not in train/; its images are left out"))
-                continue
-            labelled.extend((p, cname, split_name) for p in _walk_images(sdir / cname, problems, root))
-    return labelled, class_names, []
-
-
 def _unreadable(paths: list[str], verify: str, workers: int | None, progress: ProgressFn,
                 cancel: CancelToken | None) -> dict[str, Problem]:
     """Empty files, and with verify 'header' or 'full' the files that fail that check (in parallel:
     PIL releases the GIL while decoding)."""
-    bad = {p: Problem(p, "corrupt", "the file is empty (0 bytes)") for p in paths if _zero_byte(p)}
+    bad = {p: Problem(p, "corrupt", _("the file is empty (0 bytes)")) for p in paths if _zero_byte(p)}
     check = {"header": _check_header, "full": _check_decode}.get(verify)
     if check is None:
         if verify != "none":
@@ -432,7 +269,7 @@ def _unreadable(paths: list[str], verify: str, workers: int | None, progress: Pr
             if prob is not None:
                 bad[prob.path] = prob
             if i % 64 == 0 or i == len(todo):
-                progress(i, len(todo), "checking images")
+                progress(i, len(todo), _("checking images"))
                 if cancel is not None:
                     cancel.raise_if_set()
     return bad
@@ -444,9 +281,9 @@ def _classes_with_images(root: Path, layout: str, class_names: list[str], counts
     for c in class_names:
         if counts.get(c, 0) == 0:
             where = root / "train" / c if layout == "split_folders" else root / c
-            problems.append(Problem(str(where), "empty_class",
-                                    f"class '{c}' has no readable images and is left out; "
-                                    "add images or remove the folder"))
+            problems.append(Problem(str(where), "empty_class", _(
+                "class '{name}' has no readable images and is left out; add images or remove the folder").format(
+                    name=c)))
     return tuple(c for c in class_names if counts.get(c, 0) > 0)
 
 
@@ -460,10 +297,11 @@ def labeled_folder(folder: str | Path, classes: tuple[str, ...] | None = None,
     mapping = {i: classes.index(c) for i, c in enumerate(idx.classes) if c in classes}
     unknown = [c for c in idx.classes if c not in classes]
     if not mapping:
-        raise UserError(f"none of the classes in {folder} ({', '.join(idx.classes)}) are known to the model "
-                        f"({', '.join(classes)})")
+        raise UserError(_("none of the classes in {folder} ({classes}) are known to the model ({known})").format(
+            folder=folder, classes=", ".join(idx.classes), known=", ".join(classes)))
     probs = [Problem(str(Path(idx.root) / c), "unknown_class",
-                     f"class '{c}' is not one the model knows; its images are left out") for c in unknown]
+                     _("class '{name}' is not one the model knows; its images are left out").format(name=c))
+             for c in unknown]
     samples = tuple(Sample(s.path, mapping[s.label], "test") for s in all_samples if s.label in mapping)
     return DatasetIndex(root=idx.root, layout=idx.layout, classes=tuple(classes), samples=samples,
                         problems=idx.problems + tuple(probs), unlabeled=idx.unlabeled, val_fraction=0.0,

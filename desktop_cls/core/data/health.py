@@ -19,6 +19,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +27,10 @@ import numpy as np
 
 from desktop_cls.core.data import similarity
 from desktop_cls.core.data.dataset import DatasetIndex, Problem, Sample
-from desktop_cls.core.data.imaging import load_rgb
+from desktop_cls.core.data.imaging import load_rgb, or_load_error
 from desktop_cls.core.errors import ImageLoadError
 from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
+from desktop_cls.core.i18n import N_, _
 from desktop_cls.core.storage import user_cache_dir, write_json
 
 IMBALANCE_RATIO = 3.0
@@ -39,7 +41,7 @@ PROBLEM_KINDS = ("corrupt", "not_image", "too_large", "unreadable", "missing", "
 COPY_KINDS = ("duplicate", "near_duplicate", "label_conflict", "leak")
 _VERDICTS = f"v1 {similarity.MAX_DIFFERENCE} {similarity.MAX_TILE_DIFFERENCE} {similarity.MAX_SHIFT}"
 _WORKERS = min(16, (os.cpu_count() or 2) + 2)
-SPLIT_WORDS = {"train": "training", "val": "validation", "test": "test"}
+SPLIT_WORDS = {"train": N_("training"), "val": N_("validation"), "test": N_("test")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,15 +139,9 @@ class VerdictCache:
                 write_json(self.path, {"rules": _VERDICTS, "pairs": self.data})
 
 
-def _hash_or_error(path: str) -> ImageHash | ImageLoadError:
-    try:
-        return hash_image(path)
-    except ImageLoadError as e:
-        return e
-
-
 def compute_hashes(samples: list[Sample], root: str, progress: ProgressFn = no_progress,
                    cancel: CancelToken | None = None) -> tuple[dict[str, ImageHash], list[Problem]]:
+    """Each readable sample's hashes (from the cache when the file is unchanged); a problem per unreadable one."""
     cache = HashCache(root)
     hashes: dict[str, ImageHash] = {}
     todo = []
@@ -157,19 +153,26 @@ def compute_hashes(samples: list[Sample], root: str, progress: ProgressFn = no_p
             todo.append(s.path)
     problems: list[Problem] = []
     with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
-        for i, (path, result) in enumerate(zip(todo, pool.map(_hash_or_error, todo, chunksize=16), strict=True), 1):
+        results = pool.map(partial(or_load_error, hash_image), todo, chunksize=16)
+        for i, (path, result) in enumerate(zip(todo, results, strict=True), 1):
             if isinstance(result, ImageLoadError):
                 problems.append(Problem(path, result.kind, result.message))
             else:
                 hashes[path] = result
                 cache.put(path, result)
-            if i % 32 == 0 or i == len(todo):
-                progress(i, len(todo), "reading images")
-                if cancel is not None and cancel.is_set():
-                    cache.save()
-                    cancel.raise_if_set()
+            _step_done(i, len(todo), 32, _("reading images"), progress, cancel, cache.save)
     cache.save()
     return hashes, problems
+
+
+def _step_done(i: int, total: int, every: int, what: str, progress: ProgressFn, cancel: CancelToken | None,
+               save: Callable[[], None]) -> None:
+    """Progress every `every` items; on cancel the cache keeps the work done so far before it stops."""
+    if i % every == 0 or i == total:
+        progress(i, total, what)
+        if cancel is not None and cancel.is_set():
+            save()
+            cancel.raise_if_set()
 
 
 def _prove(pair: tuple[str, str]) -> float | None:
@@ -204,11 +207,7 @@ def proven_near_pairs(firsts: list[str], hashes: dict[str, ImageHash], root: str
             verdicts[(a, b)] = verdict
             cache.data[cache.key(hashes[firsts[a]], hashes[firsts[b]])] = verdict
             cache.dirty = True
-            if i % 16 == 0 or i == len(todo):
-                progress(i, len(todo), "comparing look-alike images")
-                if cancel is not None and cancel.is_set():
-                    cache.save()
-                    cancel.raise_if_set()
+            _step_done(i, len(todo), 16, _("comparing look-alike images"), progress, cancel, cache.save)
     cache.save()
     return {pair: d for pair, d in verdicts.items() if d is not None}
 
@@ -218,19 +217,22 @@ def _relation(index: DatasetIndex, by_path: dict[str, Sample], a: str, b: str, d
     sa, sb = by_path[a], by_path[b]
     ca, cb = index.classes[sa.label], index.classes[sb.label]
     near = difference is not None
-    what = (f"a near copy of {a} ({difference:.1%} different once aligned)" if near
-            else f"the same image as {a}")
+    what = (_("a near copy of {other} ({difference:.1%} different once aligned)").format(other=a, difference=difference)
+            if near else _("the same image as {other}").format(other=a))
     diff = difference or 0.0
     if sa.label != sb.label:
-        return Finding(b, "label_conflict", f"{what} but labelled '{ca}' there and '{cb}' here; "
-                       "keep it in one class", duplicate_of=a, difference=diff)
+        return Finding(b, "label_conflict", _("{what} but labelled '{there}' there and '{here}' here; keep it in "
+                                              "one class").format(what=what, there=ca, here=cb),
+                       duplicate_of=a, difference=diff)
     if sa.split != sb.split:
         # the inflated score is the held-out one (validation or test), whichever copy is listed first
-        held = "test" if "test" in (sa.split, sb.split) else "validation"
-        return Finding(b, "leak", f"{what} in the {SPLIT_WORDS.get(sa.split, sa.split)} split: the {held} score "
-                       "is inflated; remove one copy", duplicate_of=a, difference=diff)
+        held = _("test") if "test" in (sa.split, sb.split) else _("validation")
+        split = _(SPLIT_WORDS[sa.split]) if sa.split in SPLIT_WORDS else sa.split
+        return Finding(b, "leak", _("{what} in the {split} split: the {held} score is inflated; remove one "
+                                    "copy").format(what=what, split=split, held=held),
+                       duplicate_of=a, difference=diff)
     kind = "near_duplicate" if near else "duplicate"
-    return Finding(b, kind, f"{what}; keep one of them", duplicate_of=a, difference=diff)
+    return Finding(b, kind, _("{what}; keep one of them").format(what=what), duplicate_of=a, difference=diff)
 
 
 def copy_findings(index: DatasetIndex, hashes: dict[str, ImageHash], usable: Iterable[str],
@@ -256,28 +258,33 @@ def copy_findings(index: DatasetIndex, hashes: dict[str, ImageHash], usable: Ite
 
 def check_health(index: DatasetIndex, progress: ProgressFn = no_progress,
                  cancel: CancelToken | None = None) -> list[Problem]:
-    """Findings for a scanned dataset, in addition to the scan's own problems."""
-    samples = list(index.samples)
-    hashes, problems = compute_hashes(samples, index.root, progress, cancel)
-    by_path = {s.path: s for s in samples}
-    usable = [s.path for s in samples if s.path in hashes]
-    problems.extend(copy_findings(index, hashes, usable, progress, cancel))
-    for p in usable:
-        h = hashes[p]
-        if min(h.width, h.height) < TOO_SMALL_PX:
-            problems.append(Problem(p, "too_small", f"only {h.width}x{h.height} pixels; it carries little to learn "
-                                    "from"))
-    counts = Counter(by_path[p].label for p in usable)
-    if counts:
-        biggest = max(counts.values())
-        total = sum(counts.values())
-        for label, n in sorted(counts.items()):
-            if n * IMBALANCE_RATIO < biggest:
-                weight = total / (len(counts) * n)
-                problems.append(Problem(str(Path(index.root) / index.classes[label]), "imbalance",
-                                        f"{n} images vs {biggest} in the largest class; add images or turn on "
-                                        f"class weighting (suggested weight {weight:.1f})"))
-    return problems
+    """Findings for a scanned dataset, in addition to the scan's own problems: files that cannot be read,
+    exact and proven near copies (the same picture under two classes, across train/validation/test, or
+    twice in one class), tiny images and class imbalance. Hashes and verdicts are cached (see the module).
+    progress is called from this thread; cancel raises CancelledError."""
+    hashes, problems = compute_hashes(list(index.samples), index.root, progress, cancel)
+    usable = [s.path for s in index.samples if s.path in hashes]
+    return [*problems, *copy_findings(index, hashes, usable, progress, cancel), *_too_small(usable, hashes),
+            *_imbalance(index, usable)]
+
+
+def _too_small(usable: list[str], hashes: dict[str, ImageHash]) -> list[Problem]:
+    return [Problem(p, "too_small", _("only {width}x{height} pixels; it carries little to learn from").format(
+                width=hashes[p].width, height=hashes[p].height))
+            for p in usable if min(hashes[p].width, hashes[p].height) < TOO_SMALL_PX]
+
+
+def _imbalance(index: DatasetIndex, usable: list[str]) -> list[Problem]:
+    """A class with under a third of the largest one's images, with the class weight that evens it out."""
+    label_of = {s.path: s.label for s in index.samples}
+    counts = Counter(label_of[p] for p in usable)
+    if not counts:
+        return []
+    biggest, total = max(counts.values()), sum(counts.values())
+    return [Problem(str(Path(index.root) / index.classes[label]), "imbalance", _(
+                "{n} images vs {biggest} in the largest class; add images or turn on class weighting "
+                "(recommended weight {weight:.1f})").format(n=n, biggest=biggest, weight=total / (len(counts) * n)))
+            for label, n in sorted(counts.items()) if n * IMBALANCE_RATIO < biggest]
 
 
 def with_health(index: DatasetIndex, progress: ProgressFn = no_progress,

@@ -14,7 +14,7 @@ import numpy as np
 import torch
 
 from desktop_cls.core import run_dir as rd
-from desktop_cls.core.data.dataset import _hidden
+from desktop_cls.core.data.folder_layout import is_hidden as _hidden
 from desktop_cls.core.data.frames import resize_frames
 from desktop_cls.core.data.imaging import is_image_name, load_resized, or_load_error
 from desktop_cls.core.devices import resolve_device

@@ -8,7 +8,7 @@ import torch
 from torch import nn
 
 from desktop_cls.core.models.architectures import build_model
-from desktop_cls.core.training.defaults import Choice, suggest_batch_size
+from desktop_cls.core.training.defaults import Choice, choose_batch_size
 
 
 def activation_bytes_per_image(model_name: str, num_classes: int, image_size: int, bytes_per_value: int) -> int:
@@ -43,9 +43,9 @@ def auto_batch_size(model: nn.Module, model_name: str, num_classes: int, image_s
                     train_images: int, amp: torch.dtype | None) -> Choice:
     """The batch size for a run whose batch is 'auto' (0), with the reason to show."""
     if device.type != "cuda":
-        return suggest_batch_size(device.type, train_images)
+        return choose_batch_size(device.type, train_images)
     from desktop_cls.core.devices import free_memory_bytes
 
     per_image = activation_bytes_per_image(model_name, num_classes, image_size, 4 if amp is None else 2)
     free = free_memory_bytes(device) - model_state_bytes(model)
-    return suggest_batch_size("cuda", train_images, per_image, max(free, 0))
+    return choose_batch_size("cuda", train_images, per_image, max(free, 0))

@@ -1,7 +1,10 @@
 """Defaults that depend on the data and the machine, each with the one-line reason the user sees
-(image size, batch size, flips).
+(image size, batch size, flips, recipe): `choose_*` returns the value the app or the CLI fills in for an
+option the user left open. (A "suggestion" is something else: a class proposed for an unlabelled image
+on the Label page, see quick.suggest_labels; a "recommended" value is one the user applies themselves,
+such as the learning-rate finder's.)
 
-Torch-free: the app suggests an image size as soon as a folder is scanned, before torch has loaded.
+Torch-free: the app chooses an image size as soon as a folder is scanned, before torch has loaded.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ def _describe(typical: tuple[int, int]) -> str:
     return f"typically {w}×{h}"
 
 
-def suggest_image_size(model: str, typical: tuple[int, int] | None, pretrained: bool = False) -> Choice:
+def choose_image_size(model: str, typical: tuple[int, int] | None, pretrained: bool = False) -> Choice:
     """Big enough to keep the images' detail, no bigger: pixels the images do not have only cost time."""
     info = MODELS[model]
     if info.bundled_weights and (pretrained or typical is None or min(typical) >= 64):
@@ -65,8 +68,8 @@ def _pow2_floor(n: float) -> int:
     return 1 << max(0, math.floor(math.log2(max(n, 1))))
 
 
-def suggest_batch_size(device_type: str, train_images: int, bytes_per_image: int = 0,
-                       free_bytes: int = 0) -> Choice:
+def choose_batch_size(device_type: str, train_images: int, bytes_per_image: int = 0,
+                      free_bytes: int = 0) -> Choice:
     """CPU: 32, where small batches learn the most per second. GPU: as large as half the free memory
     allows, up to 512 and leaving at least 32 steps per epoch, since a GPU idles on small batches."""
     if device_type == "cuda" and (bytes_per_image <= 0 or free_bytes <= 0):
@@ -140,7 +143,7 @@ def _examples(classes: Sequence[str]) -> str:
     return shown + (" …" if len(classes) > 3 else "")
 
 
-def suggest_flips(classes: Sequence[str], folder: str = "") -> FlipChoice:
+def choose_flips(classes: Sequence[str], folder: str = "") -> FlipChoice:
     """Flips only where a mirrored image still shows its class: photos yes, digits, letters and
     left/right classes no (a flipped 2 is no 2; a flipped 'b' reads 'd')."""
     names = [c.strip() for c in classes]
@@ -192,8 +195,8 @@ def recipe_for(name: str, model: str | None = None, reason: str = "") -> Recipe:
 PRETRAINED_MIN_SIDE = 64  # below this the backbone's last block sees a 2x2 grid: its features say little
 
 
-def suggest_recipe(train_counts: dict[str, int], typical: tuple[int, int] | None,
-                   pretrained_available: bool = True, requested_size: int | None = None) -> Recipe:
+def choose_recipe(train_counts: dict[str, int], typical: tuple[int, int] | None,
+                  pretrained_available: bool = True, requested_size: int | None = None) -> Recipe:
     """Few images per class or photo-sized images: the bundled pretrained backbone in the quick mode
     (measured in docs/benchmarks.md, "Few images"); many small images: our small net from scratch.
     requested_size: an image size the user asked for; one too small for the backbone keeps it out."""

@@ -1,5 +1,5 @@
 """Learning-rate range test (Smith 2017, popularised by fastai): raise the learning rate
-exponentially over a short run and suggest the value where the loss falls fastest."""
+exponentially over a short run and recommend the value where the loss falls fastest."""
 
 from __future__ import annotations
 
@@ -27,13 +27,13 @@ from desktop_cls.core.training.step import TrainStep
 class LRFinderResult:
     lrs: list[float]
     losses: list[float]  # smoothed
-    suggested_lr: float
+    recommended_lr: float  # the user applies it (or not); JSON keeps its first name, "suggested_lr"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"suggested_lr": self.suggested_lr, "lrs": self.lrs, "losses": self.losses}
+        return {"suggested_lr": self.recommended_lr, "lrs": self.lrs, "losses": self.losses}
 
 
-def suggest(lrs: np.ndarray, losses: np.ndarray) -> float:
+def steepest_lr(lrs: np.ndarray, losses: np.ndarray) -> float:
     """Steepest descent of the smoothed loss, ignoring the noisy first and exploding last points."""
     if len(lrs) < 5:
         return float(lrs[int(np.argmin(losses))] / 10) if len(lrs) else 1e-3
@@ -96,4 +96,4 @@ def find_lr(config: TrainConfig, data: DatasetIndex | str | Path, start_lr: floa
     lrs, losses = _sweep(step, source, loss_fn, gen, start_lr, end_lr, steps, batch_size, progress, cancel)
     if not lrs:
         raise UserError("the learning-rate finder diverged at once; try a smaller start learning rate")
-    return LRFinderResult(lrs, losses, suggest(np.asarray(lrs), np.asarray(losses)))
+    return LRFinderResult(lrs, losses, steepest_lr(np.asarray(lrs), np.asarray(losses)))

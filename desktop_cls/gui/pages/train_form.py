@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.models.catalog import MODELS, PRETRAINED_MODEL, bundled_weights_installed
 from desktop_cls.core.training.config import TrainConfig
-from desktop_cls.core.training.defaults import Recipe, recipe_for, suggest_recipe
+from desktop_cls.core.training.defaults import Recipe, choose_recipe, recipe_for
 from desktop_cls.core.training.options import ADVANCED, BASIC, FILE_ONLY, KEEP, flatten, options, unflatten
 
 from ..option_controls import changed_signal, make_control, read_control, write_control
@@ -200,7 +200,7 @@ class TrainForm(QWidget):
         if ds is None:
             return recipe_for("quick", reason=self.tr("pretrained backbone, quick mode: the best start with few "
                                                       "images; open a dataset to have the choice made from it"))
-        return suggest_recipe(ds.counts("train"), ds.typical_size, bundled_weights_installed())
+        return choose_recipe(ds.counts("train"), ds.typical_size, bundled_weights_installed())
 
     def _plain_words(self, recipe: str) -> str:
         if recipe == "quick":

@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSpinBox, QWidget
 
 from desktop_cls.core.training.config import TrainConfig
-from desktop_cls.core.training.defaults import Choice, FlipChoice, suggest_flips, suggest_image_size
+from desktop_cls.core.training.defaults import Choice, FlipChoice, choose_flips, choose_image_size
 
 from ..widgets import button
 
@@ -103,15 +103,15 @@ class ImageSizeFollower(_FollowsData):
     def __init__(self, form: TrainForm) -> None:
         super().__init__(form, "imageSizeHint", "useSuggestedSizeButton")
         self.use_button.setToolTip(self.tr("Set the image size to the suggestion"))
-        self.suggestion: Choice = suggest_image_size(TrainConfig().model, None)
+        self.suggestion: Choice = choose_image_size(TrainConfig().model, None)
         form.image_size_spin.valueChanged.connect(self.edited)
 
     def compute(self) -> None:
         f = self.form
         ds = f.state.dataset
         pretrained = f.pretrained_check.isChecked() and f.pretrained_check.isEnabled()
-        self.suggestion = suggest_image_size(f.model_combo.currentData() or "quicknet",
-                                             ds.typical_size if ds is not None else None, pretrained)
+        self.suggestion = choose_image_size(f.model_combo.currentData() or "quicknet",
+                                            ds.typical_size if ds is not None else None, pretrained)
 
     def take_suggestion(self) -> None:
         self.form.image_size_spin.setValue(self.suggestion.value)
@@ -146,13 +146,13 @@ class FlipsFollower(_FollowsData):
         self.use_button.setText(self.tr("Use"))
         self.use_button.setAccessibleName(self.tr("Use the suggested flips"))
         self.use_button.setToolTip(self.tr("Set the flips to the suggestion"))
-        self.suggestion: FlipChoice = suggest_flips(())
+        self.suggestion: FlipChoice = choose_flips(())
         form.hflip_check.toggled.connect(self.edited)
         form.vflip_check.toggled.connect(self.edited)
 
     def compute(self) -> None:
         ds = self.form.state.dataset
-        self.suggestion = suggest_flips(ds.classes if ds is not None else (), ds.root if ds is not None else "")
+        self.suggestion = choose_flips(ds.classes if ds is not None else (), ds.root if ds is not None else "")
 
     def take_suggestion(self) -> None:
         self.form.hflip_check.setChecked(self.suggestion.hflip)

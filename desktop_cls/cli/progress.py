@@ -6,6 +6,7 @@ import sys
 from typing import Any
 
 from desktop_cls.core.events import EpochEnd, describe_epoch
+from desktop_cls.core.i18n import _
 
 
 class Progress:
@@ -47,10 +48,11 @@ class Progress:
 
     def on_batch_end(self, e: Any) -> None:
         self.progress(e.step, e.steps_per_epoch,
-                      f"epoch {e.epoch} loss {e.loss:.3f} {e.images_per_s:,.0f} img/s ETA {e.eta_s:,.0f}s")
+                      _("epoch {epoch} loss {loss:.3f} {speed:,.0f} img/s ETA {eta:,.0f}s").format(
+                          epoch=e.epoch, loss=e.loss, speed=e.images_per_s, eta=e.eta_s))
 
     def on_epoch_end(self, e: EpochEnd) -> None:
         self.line(describe_epoch(e))
 
     def on_notice(self, e: Any) -> None:
-        self.line(("warning: " if e.level == "warning" else "") + e.message)
+        self.line(_("warning: {message}").format(message=e.message) if e.level == "warning" else e.message)

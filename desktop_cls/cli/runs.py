@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 import math
-import sys
 from pathlib import Path
 from typing import Any
+
+from desktop_cls.cli.output import print_json
+from desktop_cls.core.i18n import _
 
 
 def run_rows(base: Path | None = None) -> list[dict[str, Any]]:
@@ -34,23 +35,24 @@ def run_rows(base: Path | None = None) -> list[dict[str, Any]]:
 def cmd_runs(args: argparse.Namespace) -> int:
     rows = run_rows(Path(args.dir).expanduser() if args.dir else None)
     if args.json:
-        sys.stdout.write(json.dumps(rows, ensure_ascii=False) + "\n")
+        print_json(rows)
         return 0
     if not rows:
-        print("no training runs yet (desktop-cls train FOLDER starts one)")
+        print(_("no training runs yet (desktop-cls train FOLDER starts one)"))
     for r in rows:
         acc = f"{r['best_val_accuracy']:.1%}" if r["best_val_accuracy"] is not None else "—"
-        print(f"{Path(r['run']).name:<36} {r['status']:<12} {r['model'] or '?':<18} "
-              f"epochs {r['epochs_done']:<4} accuracy {acc:<7} {r['run']}")
+        print(_("{name:<36} {status:<12} {model:<18} epochs {epochs:<4} accuracy {accuracy:<7} {run}").format(
+            name=Path(r["run"]).name, status=r["status"], model=r["model"] or "?", epochs=r["epochs_done"],
+            accuracy=acc, run=r["run"]))
         if r["status"] == "interrupted":
-            print("    interrupted: its process is gone (a crash or power cut). "
-                  + (f"Continue it with: {r['resume']}" if r["resume"] else "It stopped before its first "
-                     "epoch finished; there is nothing to resume."))
+            then = (_("Continue it with: {command}").format(command=r["resume"]) if r["resume"]
+                    else _("It stopped before its first epoch finished; there is nothing to resume."))
+            print("    " + _("interrupted: its process is gone (a crash or power cut).") + " " + then)
     return 0
 
 
 def add_parser(sub: Any) -> None:
-    r = sub.add_parser("runs", help="list training runs, newest first, and how to resume interrupted ones")
-    r.add_argument("--dir", help="folder holding the runs (default: the app's runs folder)")
+    r = sub.add_parser("runs", help=_("list training runs, newest first, and how to resume interrupted ones"))
+    r.add_argument("--dir", help=_("folder holding the runs (default: the app's runs folder)"))
     r.add_argument("--json", action="store_true")
     r.set_defaults(func=cmd_runs)

@@ -17,8 +17,8 @@ from desktop_cls.core.training.config import TrainConfig
 from desktop_cls.core.training.defaults import (
     MAX_AUTO_BATCH,
     batch_lr_factor,
-    suggest_batch_size,
-    suggest_image_size,
+    choose_batch_size,
+    choose_image_size,
 )
 from desktop_cls.core.training.trainer import fit
 from tests.conftest import write_image
@@ -39,29 +39,29 @@ GiB = 1 << 30
 ])
 def test_image_size_follows_the_images(model: str, typical: tuple[int, int] | None, pretrained: bool,
                                        size: int, words: str) -> None:
-    c = suggest_image_size(model, typical, pretrained)
+    c = choose_image_size(model, typical, pretrained)
     assert c.value == size
     assert c.reason.startswith(f"{size} px") and words in c.reason
 
 
 def test_batch_size_on_cpu_is_the_reference_batch() -> None:
-    c = suggest_batch_size("cpu", 50_000)
+    c = choose_batch_size("cpu", 50_000)
     assert c.value == 32 and "CPU" in c.reason
 
 
 def test_gpu_batch_is_limited_by_memory_data_and_the_cap() -> None:
     per_image = 30 * 1024 * 1024  # ResNet18-like at 224 px in bf16
-    by_memory = suggest_batch_size("cuda", 1_000_000, per_image, 8 * GiB)  # half of 8 GiB / 30 MiB = 136 -> 128
+    by_memory = choose_batch_size("cuda", 1_000_000, per_image, 8 * GiB)  # half of 8 GiB / 30 MiB = 136 -> 128
     assert by_memory.value == 128 and "memory" in by_memory.reason
-    by_data = suggest_batch_size("cuda", 4_000, 1024, 80 * GiB)  # 4000 / 32 steps -> 125 -> 64
+    by_data = choose_batch_size("cuda", 4_000, 1024, 80 * GiB)  # 4000 / 32 steps -> 125 -> 64
     assert by_data.value == 64 and "steps per epoch" in by_data.reason
-    capped = suggest_batch_size("cuda", 10_000_000, 1024, 80 * GiB)
+    capped = choose_batch_size("cuda", 10_000_000, 1024, 80 * GiB)
     assert capped.value == MAX_AUTO_BATCH
-    few = suggest_batch_size("cuda", 300, 1024, 80 * GiB)
+    few = choose_batch_size("cuda", 300, 1024, 80 * GiB)
     assert few.value == 32 and "few" in few.reason
-    tight = suggest_batch_size("cuda", 1_000_000, per_image, GiB)  # only 17 fit: below 32 wins anyway
+    tight = choose_batch_size("cuda", 1_000_000, per_image, GiB)  # only 17 fit: below 32 wins anyway
     assert tight.value == 16 and "memory" in tight.reason
-    unknown = suggest_batch_size("cuda", 1_000_000, per_image, 0)
+    unknown = choose_batch_size("cuda", 1_000_000, per_image, 0)
     assert unknown.value == 32 and "could not be measured" in unknown.reason
 
 
@@ -112,11 +112,11 @@ def test_scan_reports_the_typical_size(tiny_folder: Path) -> None:
 def test_automatic_batch_is_chosen_once_and_kept_on_resume(tiny_folder: Path, tmp_path: Path,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     from desktop_cls.core.events import BaseCallback, CancelToken, Notice
-    from desktop_cls.core.training import trainer
+    from desktop_cls.core.training import loop
     from desktop_cls.core.training.defaults import Choice
     from desktop_cls.core.training.trainer import resume
 
-    monkeypatch.setattr(trainer, "auto_batch_size", lambda *a: Choice(64, "batch 64: test"))
+    monkeypatch.setattr(loop, "auto_batch_size", lambda *a: Choice(64, "batch 64: test"))
     notices: list[str] = []
 
     class Listen(BaseCallback):
@@ -133,7 +133,7 @@ def test_automatic_batch_is_chosen_once_and_kept_on_resume(tiny_folder: Path, tm
     assert "batch 64: test" in notices
     assert any("learning rate scaled x2.00" in n for n in notices)  # SGD, 64 / 32
     assert part.history[0]["batch_size"] == 64
-    monkeypatch.setattr(trainer, "auto_batch_size", lambda *a: pytest.fail("chosen again on resume"))
+    monkeypatch.setattr(loop, "auto_batch_size", lambda *a: pytest.fail("chosen again on resume"))
     notices.clear()
     done = resume(part.run_dir, callbacks=[Listen()])
     assert done.history[-1]["batch_size"] == 64
@@ -141,16 +141,16 @@ def test_automatic_batch_is_chosen_once_and_kept_on_resume(tiny_folder: Path, tm
 
 
 def test_recipe_follows_the_data() -> None:
-    from desktop_cls.core.training.defaults import suggest_recipe
+    from desktop_cls.core.training.defaults import choose_recipe
 
-    few = suggest_recipe({"a": 8, "b": 10, "c": 9}, (32, 32))
+    few = choose_recipe({"a": 8, "b": 10, "c": 9}, (32, 32))
     assert (few.model, few.mode, few.pretrained) == ("efficientnet_lite0", "quick", True)
     assert "9 training images per class are few" in few.reason
-    photos = suggest_recipe({"a": 800, "b": 900}, (640, 480))
+    photos = choose_recipe({"a": 800, "b": 900}, (640, 480))
     assert photos.mode == "quick" and "photos (typically 640×480)" in photos.reason
-    many_small = suggest_recipe({"a": 1000, "b": 1200}, (32, 32))
+    many_small = choose_recipe({"a": 1000, "b": 1200}, (32, 32))
     assert (many_small.model, many_small.pretrained, many_small.mode) == ("quicknet", False, "full")
-    offline = suggest_recipe({"a": 5}, (300, 300), pretrained_available=False)
+    offline = choose_recipe({"a": 5}, (300, 300), pretrained_available=False)
     assert offline.model == "quicknet" and "not installed" in offline.reason
-    tiny = suggest_recipe({"a": 8, "b": 10}, (16, 16), requested_size=16)
+    tiny = choose_recipe({"a": 8, "b": 10}, (16, 16), requested_size=16)
     assert tiny.model == "quicknet" and "needs at least 64 px" in tiny.reason  # 16 px: the backbone sees nothing

@@ -1,0 +1,54 @@
+"""`desktop-cls eval`: accuracy, per-class scores, confusion matrix and the most confident mistakes
+of a trained model on a labeled folder."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from desktop_cls.cli.output import print_json
+from desktop_cls.cli.predict import MODEL_HELP, add_open_args, load_predictor
+from desktop_cls.cli.progress import Progress
+from desktop_cls.core.i18n import _
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from desktop_cls.core.inference.evaluation import evaluate
+
+    pr = Progress()
+    ev = evaluate(load_predictor(args), args.dir, top_k=args.top_k, progress=pr.progress)
+    pr.line("")
+    d = ev.to_dict()
+    if args.json:
+        print_json(d)
+        return 0
+    print(_("accuracy {accuracy:.2%} on {n} {split} images").format(accuracy=d["accuracy"], n=d["num_images"],
+                                                                   split=ev.split))
+    _print_scores(d)
+    print(_("confusion matrix (rows = true, columns = predicted):"))
+    for name, row in zip(d["classes"], d["confusion_matrix"], strict=True):
+        print(f"  {name:<20} " + " ".join(f"{v:>5}" for v in row))
+    if d["misclassified"]:
+        print(_("{n} misclassified, most confident first:").format(n=len(d["misclassified"])))
+        for m in d["misclassified"][:10]:
+            print(f"  {m['path']}: {m['true']} -> {m['predicted']} ({m['confidence']:.0%})")
+    return 0
+
+
+def _print_scores(d: dict[str, Any]) -> None:
+    """The per-class table, then its averages ('macro avg', 'weighted avg')."""
+    name, precision, recall, f1, support = _("class"), _("precision"), _("recall"), _("f1"), _("support")
+    print(f"{name:<24}{precision:>10}{recall:>10}{f1:>10}{support:>9}")
+    rows = [*d["per_class"].items(), *((_("{average} avg").format(average=a), r) for a, r in d["averages"].items())]
+    for name, r in rows:
+        print(f"{name:<24}{r['precision']:>10.3f}{r['recall']:>10.3f}{r['f1']:>10.3f}{r['support']:>9}")
+
+
+def add_parser(sub: Any) -> None:
+    e = sub.add_parser("eval", help=_("accuracy, per-class scores and confusion matrix on a labeled folder"))
+    e.add_argument("model", help=_(MODEL_HELP))
+    e.add_argument("dir")
+    e.add_argument("--top-k", type=int, default=5)
+    e.add_argument("--json", action="store_true")
+    add_open_args(e)
+    e.set_defaults(func=cmd_eval)

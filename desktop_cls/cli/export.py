@@ -1,0 +1,66 @@
+"""`desktop-cls export`: a trained model as safetensors, TorchScript, ONNX (fp32, int8, fp16) or OpenVINO,
+verified and measured against the trained model before it is moved into place."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from desktop_cls.cli.output import print_json
+from desktop_cls.cli.progress import Progress
+from desktop_cls.core.i18n import _
+
+FORMATS = ("safetensors", "torchscript", "onnx", "onnx-int8", "onnx-fp16", "openvino")
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from desktop_cls.core.inference.export import export_model
+
+    pr = Progress()
+    result = export_model(args.model, args.format, args.out, overwrite=args.overwrite, data=args.data,
+                          progress=pr.progress)
+    pr.line("")
+    if args.json:
+        print_json(result.to_dict())
+    else:
+        for line in _report(args.format, result):
+            print(line)
+    return 0
+
+
+def _report(fmt: str, result: Any) -> list[str]:
+    files = " + ".join(result.files or (result.path,))
+    lines = [_("exported {format} to {files} ({mb:.2f} MB), metadata {sidecar}").format(
+        format=fmt, files=files, mb=result.size_bytes / 1e6, sidecar=result.sidecar)]
+    if result.num_images:
+        lines.append(_("on {images}: top-1 agreement with the trained model {agreement:.1%}, accuracy "
+                       "{accuracy:.1%} (trained model {reference:.1%})").format(
+            images=result.images, agreement=result.top1_agreement, accuracy=result.accuracy or 0.0,
+            reference=result.reference_accuracy or 0.0))
+    else:
+        lines.append(_("verified on random inputs (max difference {diff:.1e}); accuracy not measured: "
+                       "{images}").format(diff=result.max_abs_diff, images=result.images))
+    lines.append(_("one image: {ms:.2f} ms in {runtime} (trained model in PyTorch: {reference_ms:.2f} ms) on this "
+                   "machine").format(ms=result.latency_ms, runtime=result.runtime,
+                                     reference_ms=result.reference_latency_ms))
+    if result.quantization:
+        lines.append(_("quantization: {details}").format(details=result.quantization))
+    if result.snippet:
+        lines.append(_("use it elsewhere: python {snippet} IMAGE").format(snippet=result.snippet))
+    if result.warning:
+        lines.append(_("warning: {message}").format(message=result.warning))
+    return lines
+
+
+def add_parser(sub: Any) -> None:
+    x = sub.add_parser("export", help=_("export a trained model for use elsewhere"))
+    x.add_argument("model", help=_("run folder or .safetensors model"))
+    x.add_argument("--format", required=True, choices=list(FORMATS),
+                   help=_("onnx-int8: quantized, calibrated on training images; onnx-fp16: half precision; "
+                          "openvino: an OpenVINO .xml + .bin pair"))
+    x.add_argument("--out", required=True, metavar="FILE")
+    x.add_argument("--data", metavar="DIR", help=_("labeled folder to calibrate and measure on (default: the "
+                                                   "run's own dataset, whose validation images give the figures)"))
+    x.add_argument("--overwrite", action="store_true")
+    x.add_argument("--json", action="store_true")
+    x.set_defaults(func=cmd_export)

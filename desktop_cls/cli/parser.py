@@ -1,0 +1,49 @@
+"""The `desktop-cls` parser (each command group adds its own sub-command) and main(): parse, run the
+command, turn a UserError into one line on stderr and an exit code. No sub-command but `gui` opens the app.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from desktop_cls import __version__
+from desktop_cls.cli import evaluate, export, info, predict, runs, scan, start, train
+from desktop_cls.cli.output import EXIT_INTERRUPTED, EXIT_USER_ERROR
+from desktop_cls.core.errors import UserError
+from desktop_cls.core.i18n import _, set_language
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Every sub-command, in the order --help lists them."""
+    p = argparse.ArgumentParser(prog="desktop-cls",
+                                description=_("Train, evaluate and use image classifiers offline."))
+    p.add_argument("--version", action="version", version=f"desktop-cls {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    for add in (scan.add_parser, train.add_train_parser, evaluate.add_parser, predict.add_predict_parser,
+                export.add_parser, train.add_lr_find_parser, predict.add_explain_parser, start.add_demo_data_parser,
+                info.add_models_parser, info.add_devices_parser, runs.add_parser, start.add_gui_parser):
+        add(sub)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command line; the exit code (0, 1 for findings or failed predictions, 2 for a user error,
+    130 when interrupted). Messages follow the system language (LANG and friends)."""
+    set_language()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args.func = start.cmd_gui
+    try:
+        return int(args.func(args))
+    except UserError as e:
+        sys.stderr.write(_("desktop-cls: error: {message}").format(message=e.for_cli()) + "\n")
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        sys.stderr.write(_("desktop-cls: interrupted") + "\n")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # output piped into head & co.
+        sys.stderr.close()
+        return 0

@@ -1,0 +1,128 @@
+"""`desktop-cls predict` and `explain`: classify files, folders or a video frame by frame with a trained
+model, and show the image regions behind a prediction. Also the model arguments `eval` shares."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from desktop_cls.cli.output import print_json, refuse_existing
+from desktop_cls.cli.progress import Progress
+from desktop_cls.core.errors import UserError
+from desktop_cls.core.i18n import N_, _
+
+MODEL_HELP = N_("run folder or exported model file")
+
+
+def add_open_args(sp: argparse.ArgumentParser) -> None:
+    """How a model file is opened: --trust-torchscript (TorchScript files are programs) and --device."""
+    sp.add_argument("--trust-torchscript", action="store_true",
+                    help=_("allow opening TorchScript files (they contain code: only from sources you trust)"))
+    sp.add_argument("--device", choices=["auto", "cpu", "cuda", "mps"], default="auto")
+
+
+def load_predictor(args: argparse.Namespace) -> Any:
+    """The model named on the command line, opened as --device and --trust-torchscript say."""
+    from desktop_cls.core.inference.predictor import Predictor
+
+    return Predictor.load(args.model, device=args.device, allow_code=args.trust_torchscript)
+
+
+def cmd_predict(args: argparse.Namespace) -> int:
+    from desktop_cls.core.data.video import is_video_name
+    from desktop_cls.core.inference.prediction_csv import write_predictions_csv
+
+    videos = [p for p in args.paths if is_video_name(p) and not Path(p).is_dir()]
+    if videos and (len(videos) > 1 or len(args.paths) > 1):
+        raise UserError(_("give one video file at a time (images and folders go in a separate call)"))
+    pr = Progress()
+    predictor = load_predictor(args)
+    if videos:
+        return _predict_video(args, predictor, videos[0], pr)
+    preds = predictor.predict_paths(args.paths, top_k=args.top_k, progress=pr.progress, threshold=args.threshold)
+    pr.line("")
+    if args.csv:
+        refuse_existing(args.csv, args.overwrite)
+        write_predictions_csv(Path(args.csv), preds)
+        pr.line(_("wrote {n} predictions to {path}").format(n=len(preds), path=Path(args.csv)))
+    if args.json:
+        print_json([p.to_dict() for p in preds])
+    elif not args.csv:
+        for p in preds:
+            if p.error:
+                print(_("{path}: error: {error}").format(path=p.path, error=p.error))
+            else:
+                others = ", ".join(f"{lab} {prob:.0%}" for lab, prob in p.top_k[1:])
+                print(f"{p.path}: {p.label} ({p.confidence:.1%})" + (f"  [{others}]" if others else ""))
+    return 1 if preds and all(p.error for p in preds) else 0
+
+
+def _predict_video(args: argparse.Namespace, predictor: Any, video: str, pr: Progress) -> int:
+    """Per-frame top class: a CSV (frame, time, class, confidence), JSON, or readable segments."""
+    from desktop_cls.core.inference.video_predict import predict_video
+
+    if args.csv:
+        refuse_existing(args.csv, args.overwrite)
+    vp = predict_video(predictor, video, every=args.every, threshold=args.threshold, progress=pr.progress)
+    pr.line("")
+    if args.csv:
+        n = vp.write_csv(Path(args.csv))
+        pr.line(_("wrote {n} frame predictions to {path}").format(n=n, path=args.csv))
+    if args.json:
+        print_json(vp.to_dict())
+    elif not args.csv:
+        print(_("{video}: {n} frames classified ({fps:.3g} frames/s)").format(video=video, n=len(vp.frames),
+                                                                              fps=vp.fps))
+        for seg in vp.segments():
+            print(_("  {start:8.2f} – {end:8.2f} s  {label:<20} {frames:>6} frames, mean confidence "
+                    "{confidence:.0%}").format(start=seg["start_s"], end=seg["end_s"], label=seg["label"],
+                                               frames=seg["frames"], confidence=seg["mean_confidence"]))
+    return 0
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from PIL import Image
+
+    from desktop_cls.core.inference.explain import explain_file
+    from desktop_cls.core.storage import write_atomic_with
+
+    predictor = load_predictor(args)
+    ex, label, conf, picture = explain_file(predictor, args.image)
+    out = Path(args.out)
+    refuse_existing(out, args.overwrite)
+    write_atomic_with(out, lambda p: Image.fromarray(picture).save(p, format="PNG"))
+    if args.json:
+        print_json({"path": args.image, "label": label, "confidence": conf, "method": ex.method, "out": str(out)})
+    else:
+        print(_("{image}: {label} ({confidence:.1%}); {method} heatmap written to {out}").format(
+            image=args.image, label=label, confidence=conf, method=ex.method, out=out))
+    return 0
+
+
+def add_predict_parser(sub: Any) -> None:
+    pr = sub.add_parser("predict", help=_("classify image files or folders, or a video frame by frame"))
+    pr.add_argument("model", help=_(MODEL_HELP))
+    pr.add_argument("paths", nargs="+", metavar="PATH")
+    pr.add_argument("--top-k", type=int, default=3)
+    out = pr.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true")
+    out.add_argument("--csv", metavar="FILE")
+    pr.add_argument("--overwrite", action="store_true", help=_("replace an existing CSV file"))
+    pr.add_argument("--threshold", type=float, default=0.0,
+                    help=_("below this confidence (0-1) the label is 'unknown'"))
+    pr.add_argument("--every", type=int, default=1, metavar="N",
+                    help=_("video: classify every N-th frame (default 1: every frame)"))
+    add_open_args(pr)
+    pr.set_defaults(func=cmd_predict)
+
+
+def add_explain_parser(sub: Any) -> None:
+    xp = sub.add_parser("explain", help=_("heatmap of the image regions behind a prediction (Grad-CAM)"))
+    xp.add_argument("model")
+    xp.add_argument("image")
+    xp.add_argument("--out", required=True, metavar="FILE.png")
+    xp.add_argument("--overwrite", action="store_true")
+    xp.add_argument("--json", action="store_true")
+    add_open_args(xp)
+    xp.set_defaults(func=cmd_explain)

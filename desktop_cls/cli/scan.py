@@ -1,0 +1,111 @@
+"""`desktop-cls scan`: an image folder's classes, counts, split and problems; --fail-on for CI."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from typing import Any
+
+from desktop_cls.cli.output import EXIT_FINDINGS, print_json
+from desktop_cls.cli.progress import Progress
+from desktop_cls.core.errors import UserError
+from desktop_cls.core.i18n import _
+
+HEALTH_ONLY_KINDS = frozenset({"duplicate", "near_duplicate", "label_conflict", "leak", "imbalance", "too_small"})
+
+
+def fail_on_kinds(text: str | None) -> set[str]:
+    """--fail-on's comma-separated kinds ('any' for all of them); an unknown kind is an error, not ignored."""
+    from desktop_cls.core.data.health import PROBLEM_KINDS
+
+    if not text:
+        return set()
+    kinds = {k.strip() for k in text.split(",") if k.strip()}
+    if "any" in kinds:
+        return set(PROBLEM_KINDS)
+    unknown = sorted(kinds - set(PROBLEM_KINDS))
+    if unknown:
+        raise UserError(_("--fail-on: unknown kind(s) {kinds}; choose from any, {choices}").format(
+            kinds=", ".join(unknown), choices=", ".join(PROBLEM_KINDS)))
+    return kinds
+
+
+def _exit_code(idx: Any, fail_on: set[str]) -> int:
+    tripped = Counter(p.kind for p in idx.problems if p.kind in fail_on)
+    if not tripped:
+        return 0
+    found = ", ".join(f"{n} {k}" for k, n in sorted(tripped.items()))
+    sys.stderr.write(_("desktop-cls: scan found {findings} (--fail-on)").format(findings=found) + "\n")
+    return EXIT_FINDINGS
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    from desktop_cls.core.data.dataset import scan
+
+    fail_on = fail_on_kinds(args.fail_on)
+    if args.quick and fail_on & HEALTH_ONLY_KINDS:
+        raise UserError(_("--fail-on {kinds} needs the full scan: drop --quick").format(
+            kinds=", ".join(sorted(fail_on & HEALTH_ONLY_KINDS))))
+    pr = Progress()
+    idx = scan(args.dir, val_fraction=args.val_split, seed=args.seed, verify="header" if args.quick else "full",
+               progress=pr.progress)
+    if not args.quick:
+        from desktop_cls.core.data.health import with_health
+
+        idx = with_health(idx, progress=pr.progress)
+    pr.line("")
+    s = idx.summary()
+    if args.json:
+        print_json({"classes": s["classes"], "counts": s["counts"], "num_images": s["num_images"],
+                    "problems": s["problems"], "layout": s["layout"], "splits": s["splits"],
+                    "unlabeled": s["unlabeled"], "fingerprint": idx.fingerprint["sha256"],
+                    "typical_image_size": s["typical_image_size"]})
+    else:
+        _print_report(idx, s)
+    return _exit_code(idx, fail_on)
+
+
+def _print_report(idx: Any, s: dict[str, Any]) -> None:
+    layout = _("split folders") if idx.layout == "split_folders" else _("class folders")
+    line = _("{root}: {images} images in {classes} classes ({layout})").format(
+        root=idx.root, images=s["num_images"], classes=len(idx.classes), layout=layout)
+    if idx.typical_size:
+        line += _(", typically {width}×{height} px").format(width=idx.typical_size[0], height=idx.typical_size[1])
+    print(line)
+    biggest = max(s["counts"].values())
+    for name, n in s["counts"].items():
+        bar = "#" * max(1, round(30 * n / biggest)) if biggest else ""
+        print(f"  {name:<24} {n:>7}  {bar}")
+    print(_("split: {train} train, {val} validation, {test} test").format(**s["splits"]) + _split_source(idx))
+    if s["unlabeled"]:
+        print(_("{n} unlabeled image(s) directly in the folder (not used for training)").format(n=s["unlabeled"]))
+    if idx.problems:
+        print(_("{n} problem(s):").format(n=len(idx.problems)))
+        for p in idx.problems:
+            print(f"  [{p.kind}] {p.path}: {p.message}")
+
+
+def _split_source(idx: Any) -> str:
+    """Where the validation (and test) images come from, as the end of the split line."""
+    if idx.layout != "split_folders":
+        return _(" (random {fraction:.0%} of each class held out)").format(fraction=idx.val_fraction)
+    test = _("; test/ is kept for evaluation") if idx.split("test") else ""
+    if idx.val_fraction > 0:
+        return _(" (no val/ folder: {fraction:.0%} of train/ per class held out for validation{test})").format(
+            fraction=idx.val_fraction, test=test)
+    return _(" (from the train/ and val/ folders{test})").format(test=test)
+
+
+def add_parser(sub: Any) -> None:
+    s = sub.add_parser("scan", help=_("list classes, counts and problems of an image folder"))
+    s.add_argument("dir")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--val-split", type=float, default=0.2)
+    s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--quick", action="store_true",
+                   help=_("check file headers only: no decoding, no duplicate or health checks"))
+    s.add_argument("--fail-on", metavar="KINDS",
+                   help=_("exit 1 when a finding of these kinds is present (comma-separated, e.g. "
+                          "corrupt,duplicate,near_duplicate,leak,label_conflict; 'any' for all kinds)"))
+    s.set_defaults(func=cmd_scan)

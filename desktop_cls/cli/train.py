@@ -1,0 +1,144 @@
+"""`desktop-cls train` and `lr-find`: a folder (or a stopped run) to a trained run, Ctrl+C stopping
+after the batch; the learning-rate range test on the same options."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+from typing import Any
+
+from desktop_cls.cli.output import EXIT_INTERRUPTED, print_json
+from desktop_cls.cli.progress import Progress
+from desktop_cls.cli.train_options import add_option_flags, apply_recipe, fit_to_data, train_config
+from desktop_cls.core.errors import UserError
+from desktop_cls.core.i18n import _
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from desktop_cls.core.events import CancelToken
+    from desktop_cls.core.training.distributed import DistContext, launched_by_torchrun
+    from desktop_cls.core.training.trainer import fit, resume
+
+    pr = Progress()
+    cancel = CancelToken()
+
+    def on_sigint(signum: int, frame: Any) -> None:
+        if cancel.is_set():
+            raise KeyboardInterrupt
+        cancel.set()
+        pr.line(_("stopping after this batch (Ctrl+C again to abort)..."))
+
+    ctx = None
+    if launched_by_torchrun():
+        ctx = DistContext.from_env(args.device or "auto")
+        if ctx.rank != 0:
+            pr.quiet = True
+    callbacks = [] if pr.quiet else [pr]
+    old = signal.signal(signal.SIGINT, on_sigint)
+    finished = False
+    try:
+        if args.resume:
+            result = resume(args.resume, callbacks=callbacks, cancel=cancel, epochs=args.epochs, distributed=ctx)
+        else:
+            cfg, idx = _config_and_data(args, pr, distributed=ctx is not None)
+            result = fit(cfg, idx, out=args.out, callbacks=callbacks, cancel=cancel, distributed=ctx)
+        finished = True
+    finally:
+        signal.signal(signal.SIGINT, old)
+        if ctx is not None:
+            ctx.close(wait_for_peers=finished)
+    if ctx is not None and ctx.rank != 0:
+        return EXIT_INTERRUPTED if result.cancelled else 0
+    return _report(args, result, pr)
+
+
+def _config_and_data(args: argparse.Namespace, pr: Progress, distributed: bool) -> tuple[Any, Any]:
+    """The options (flags, then the recipe and the data's choices) and the scanned folder, said aloud."""
+    if not args.dir:
+        raise UserError(_("train needs a dataset folder (or --resume RUN)"))
+    from desktop_cls.core.data.dataset import scan
+
+    cfg = train_config(args)
+    # no header check here: decoding for training reports every unreadable file anyway
+    idx = scan(args.dir, val_fraction=cfg.val_fraction, seed=cfg.seed, verify="none", progress=pr.progress)
+    cfg = apply_recipe(cfg, args, idx, pr, distributed)
+    pr.line(_describe_plan(cfg, idx))
+    return fit_to_data(cfg, args, idx, pr), idx
+
+
+def _describe_plan(cfg: Any, idx: Any) -> str:
+    test = len(idx.split("test"))
+    text = _("{images} images in {classes} classes: {train} train, {val} validation").format(
+        images=len(idx.samples), classes=len(idx.classes), train=len(idx.split("train")), val=len(idx.split("val")))
+    if test:
+        text += _(", {n} test (not used for training)").format(n=test)
+    text += _("; model {model}").format(model=cfg.model)
+    if cfg.mode == "quick":
+        text += _(" (quick mode)")
+    elif cfg.pretrained:
+        text += _(" (fine-tune)")
+    return text
+
+
+def _report(args: argparse.Namespace, result: Any, pr: Progress) -> int:
+    summary = result.summary()
+    summary["world_size"] = result.world_size
+    if args.json:
+        print_json({k: summary[k] for k in ("run_dir", "classes", "epochs", "best_val_accuracy", "train_seconds",
+                                            "cancelled", "world_size")})
+    else:
+        acc = summary["best_val_accuracy"]
+        text = _("run saved in {run}").format(run=result.run_dir)
+        if acc is not None:
+            text += _("; best validation accuracy {accuracy:.1%}").format(accuracy=acc)
+        pr.line(text)
+    if result.cancelled:
+        pr.line(_("stopped; continue with: desktop-cls train --resume {run}").format(run=result.run_dir))
+        return EXIT_INTERRUPTED
+    return 0
+
+
+def cmd_lr_find(args: argparse.Namespace) -> int:
+    from desktop_cls.core.data.dataset import scan
+    from desktop_cls.core.training.lr_finder import find_lr
+
+    pr = Progress()
+    cfg = train_config(args)
+    idx = scan(args.dir, val_fraction=cfg.val_fraction, seed=cfg.seed, progress=pr.progress)
+    cfg = fit_to_data(cfg, args, idx, pr)
+    res = find_lr(cfg, idx, steps=args.steps, progress=pr.progress)
+    pr.line("")
+    if args.json:
+        print_json(res.to_dict())
+    else:
+        print(_("recommended learning rate: {lr:.2e} (tried {lo:.0e} to {hi:.0e}, {steps} steps); "
+                "use it with: desktop-cls train {folder} --lr {short:.2g}").format(
+            lr=res.recommended_lr, lo=res.lrs[0], hi=res.lrs[-1], steps=len(res.lrs), folder=args.dir,
+            short=res.recommended_lr))
+    return 0
+
+
+def add_train_parser(sub: Any) -> None:
+    t = sub.add_parser("train", help=_("train a model on a folder (one sub-folder per class)"))
+    t.add_argument("dir", nargs="?")
+    t.add_argument("--out", help=_("run folder to create (default: under the user data folder)"))
+    t.add_argument("--resume", metavar="RUN", help=_("continue a stopped run"))
+    t.add_argument("--config", metavar="FILE", help=_("training options saved as JSON (from the app)"))
+    add_option_flags(t)
+    t.add_argument("--mode", dest="recipe", choices=["auto", "quick", "fine-tune", "scratch"], default=None,
+                   help=_("quick: a pretrained backbone stays frozen and only a new last layer learns (seconds); "
+                          "fine-tune: the last layer first, then the whole pretrained network (slower, often "
+                          "better with many images); scratch: train a network from random weights. Default auto: "
+                          "chosen from your images, with the reason printed"))
+    t.add_argument("--json", action="store_true")
+    t.set_defaults(func=cmd_train)
+
+
+def add_lr_find_parser(sub: Any) -> None:
+    lf = sub.add_parser("lr-find", help=_("find a good learning rate with a short range test"))
+    lf.add_argument("dir")
+    lf.add_argument("--config", metavar="FILE", help=_("training options saved as JSON (from the app)"))
+    lf.add_argument("--steps", type=int, default=100)
+    add_option_flags(lf)
+    lf.add_argument("--json", action="store_true")
+    lf.set_defaults(func=cmd_lr_find)

@@ -1,0 +1,179 @@
+"""Which files of a dataset folder are images of which class and split.
+
+The layout is one sub-folder per class, or train/ beside val/ (valid/, validation/) and/or test/, each
+holding class folders. Hidden files and folders are never classes or samples; a folder link that leads
+up the tree or into another class is reported (`symlink_loop`) and not followed, so no image is counted
+under the wrong class; a name that is not valid UTF-8 is reported and skipped, not fatal.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from desktop_cls.core.data.imaging import display_path, is_image_name, special_file_kind, utf8_name
+from desktop_cls.core.data.problems import Problem
+from desktop_cls.core.errors import UserError
+from desktop_cls.core.i18n import _
+
+IGNORED_NAMES = frozenset({"thumbs.db", "desktop.ini", "__macosx", "$recycle.bin", "@eadir"})
+VAL_DIR_NAMES = ("val", "valid", "validation")
+SPLIT_DIR_NAMES = frozenset({"train", "test", *VAL_DIR_NAMES})
+Labelled = tuple[str, str, str]  # (path, class name, split)
+
+
+def is_hidden(name: str) -> bool:
+    """Dot files and the system's own (Thumbs.db, __MACOSX, ...): never a class, a sample or an input."""
+    return name.startswith(".") or name.lower() in IGNORED_NAMES
+
+
+def detect_layout(root: Path) -> str:
+    """split_folders: train/ beside val/ (or valid/, validation/) and/or test/, each holding class folders.
+
+    A train/ + test/ folder without val/ (scikit-learn's and Kaggle's usual shape) is split folders too,
+    not two classes named "train" and "test": validation is then split from train/. When train/ holds
+    images rather than class folders, "train" and "test" really are class names.
+    """
+    dirs = {n.lower(): n for n in class_dirs(root)}
+    tops = set(dirs)
+    if not ("train" in tops and tops & {"test", *VAL_DIR_NAMES} and tops <= SPLIT_DIR_NAMES):
+        return "class_folders"
+    has_val = bool(tops & set(VAL_DIR_NAMES))
+    return "split_folders" if has_val or class_dirs(root / dirs["train"]) else "class_folders"
+
+
+def list_labelled(root: Path, layout: str, problems: list[Problem]) -> tuple[list[Labelled], list[str], list[str]]:
+    """(path, class name, split) of every image in a class folder, the class names, and the loose images."""
+    labelled: list[Labelled] = []
+    if layout != "split_folders":
+        class_names = class_dirs(root, problems)
+        for cname in class_names:
+            labelled.extend((p, cname, "train") for p in walk_images(root / cname, problems, root))
+        return labelled, class_names, _loose_images(root)
+    split_dirs = {n.lower(): n for n in class_dirs(root)}
+    class_names = class_dirs(root / split_dirs["train"], problems)
+    for split_key, split_name in [("train", "train"), *[(v, "val") for v in VAL_DIR_NAMES], ("test", "test")]:
+        if split_key not in split_dirs:
+            continue
+        sdir = root / split_dirs[split_key]
+        for cname in class_dirs(sdir, problems if split_key != "train" else None):
+            if cname not in class_names:
+                problems.append(Problem(str(sdir / cname), "unknown_class",
+                                        _("class '{name}' is not in train/; its images are left out").format(
+                                            name=cname)))
+                continue
+            labelled.extend((p, cname, split_name) for p in walk_images(sdir / cname, problems, root))
+    return labelled, class_names, []
+
+
+def class_dirs(root: Path, problems: list[Problem] | None = None) -> list[str]:
+    """The visible sub-folders of root, sorted (ImageFolder's class order)."""
+    try:
+        with os.scandir(root) as it:
+            return sorted(e.name for e in it if e.is_dir() and not is_hidden(e.name) and _usable_name(e, problems))
+    except OSError as e:
+        raise UserError(_("cannot read folder {folder}: {reason}").format(folder=root, reason=e)) from None
+
+
+def _loose_images(root: Path) -> list[str]:
+    with os.scandir(root) as it:
+        return sorted(os.path.join(root, e.name) for e in it
+                      if e.is_file() and not is_hidden(e.name) and is_image_name(e.name, extra=True)
+                      and utf8_name(e.name))
+
+
+def walk_images(class_dir: Path, problems: list[Problem], dataset_root: Path | None = None) -> list[str]:
+    """Image files under class_dir in ImageFolder's order (sorted roots, sorted names), loop-safe and
+    label-safe: links to folders elsewhere on disk are followed, links up the tree or across classes are not."""
+    class_real = os.path.realpath(class_dir)
+    root_real = os.path.realpath(dataset_root if dataset_root is not None else class_dir)
+    found: list[tuple[str, list[str]]] = []
+    seen: set[tuple[int, int]] = set()
+    stack = [str(class_dir)]
+    while stack:
+        d = stack.pop()
+        try:
+            st = os.stat(d)
+        except OSError:
+            continue
+        key = (st.st_dev, st.st_ino)
+        if key in seen:
+            problems.append(Problem(d, "symlink_loop", _("folder already visited through a link; skipped")))
+            continue
+        seen.add(key)
+        try:
+            files = _scan_folder(d, class_dir.name, class_real, root_real, stack, problems)
+        except PermissionError:
+            problems.append(Problem(d, "unreadable", _("permission denied; check the folder's permissions")))
+            continue
+        except OSError as e:
+            problems.append(Problem(d, "unreadable", str(e)))
+            continue
+        found.append((d, sorted(files)))
+    out: list[str] = []
+    for root, files in sorted(found):
+        out.extend(os.path.join(root, f) for f in files)
+    return out
+
+
+def _scan_folder(d: str, class_name: str, class_real: str, root_real: str, stack: list[str],
+                 problems: list[Problem]) -> list[str]:
+    """The image names directly in d; sub-folders safe to follow go on the stack, the rest are reported."""
+    files: list[str] = []
+    with os.scandir(d) as it:
+        for e in it:
+            if is_hidden(e.name) or not _usable_name(e, problems):
+                continue
+            try:
+                if e.is_dir(follow_symlinks=True):
+                    sub = os.path.join(d, e.name)
+                    why = _link_leaves_class(sub, class_real, root_real) if e.is_symlink() else None
+                    if why is None:
+                        stack.append(sub)
+                    else:
+                        problems.append(Problem(sub, "symlink_loop", _(
+                            "{why}: not followed, so its images are not counted as '{name}'").format(
+                                why=why, name=class_name)))
+                elif not is_image_name(e.name, extra=True):
+                    continue
+                elif not e.is_file(follow_symlinks=True):
+                    _report_special(e, problems)
+                elif is_image_name(e.name):
+                    files.append(e.name)
+                else:
+                    problems.append(Problem(os.path.join(d, e.name), "unsupported_format",
+                                            _("GIF files are not used for training; convert to PNG")))
+            except OSError:
+                continue
+    return files
+
+
+def _link_leaves_class(link: str, class_real: str, root_real: str) -> str | None:
+    """Why a folder link inside a class must not be followed, or None: a link up to the class folder or one
+    of its ancestors, or over into another folder of the dataset, would count other classes' images here."""
+    target = os.path.realpath(link)
+    if os.path.commonpath([target, class_real]) == target:
+        return _("link to {target}, a folder that holds this class folder").format(target=target)
+    if os.path.commonpath([target, root_real]) == root_real and os.path.commonpath([target, class_real]) != class_real:
+        return _("link into {folder} of this dataset").format(folder=os.path.relpath(target, root_real))
+    return None
+
+
+def _usable_name(entry: os.DirEntry[str], problems: list[Problem] | None) -> bool:
+    """A name that is not valid UTF-8 is named (with \\xNN for its bad bytes) and skipped, not fatal."""
+    if utf8_name(entry.name):
+        return True
+    if problems is not None:
+        message = (_("the folder name is not valid UTF-8 text; it is left out until it is renamed") if entry.is_dir()
+                   else _("the file name is not valid UTF-8 text; it is left out until it is renamed"))
+        problems.append(Problem(display_path(entry.path), "bad_name", message))
+    return False
+
+
+def _report_special(entry: os.DirEntry[str], problems: list[Problem]) -> None:
+    try:
+        what = special_file_kind(entry.stat(follow_symlinks=True).st_mode) or _("not a regular file")
+    except OSError:
+        what = _("a broken link")
+    problems.append(Problem(entry.path, "not_a_file", _("{what}, not an image file; it is left out").format(
+        what=what)))
