@@ -39,7 +39,7 @@ PROBLEM_KINDS = ("corrupt", "not_image", "too_large", "unreadable", "missing", "
                  "symlink_loop", "unknown_class", "empty_class", "duplicate", "near_duplicate",
                  "label_conflict", "leak", "imbalance", "too_small")
 COPY_KINDS = ("duplicate", "near_duplicate", "label_conflict", "leak")
-_VERDICTS = f"v1 {similarity.MAX_DIFFERENCE} {similarity.MAX_TILE_DIFFERENCE} {similarity.MAX_SHIFT}"
+_VERDICTS = similarity.RULES
 _WORKERS = min(16, (os.cpu_count() or 2) + 2)
 SPLIT_WORDS = {"train": N_("training"), "val": N_("validation"), "test": N_("test")}
 
@@ -178,7 +178,8 @@ def _step_done(i: int, total: int, every: int, what: str, progress: ProgressFn, 
 def _prove(pair: tuple[str, str]) -> float | None:
     """The pair's difference if it is the same picture, else None (unreadable now: not proven)."""
     try:
-        m = similarity.compare(load_rgb(pair[0]), load_rgb(pair[1]))
+        m = similarity.compare(load_rgb(pair[0]), load_rgb(pair[1]),
+                               (similarity.jpeg_encoding(pair[0]), similarity.jpeg_encoding(pair[1])))
     except ImageLoadError:
         return None
     return round(m.difference, 4) if m.same else None
@@ -191,7 +192,7 @@ def proven_near_pairs(firsts: list[str], hashes: dict[str, ImageHash], root: str
     if len(firsts) < 2:
         return {}
     desc = np.array([np.frombuffer(bytes.fromhex(hashes[p].descriptor), dtype=np.uint8) for p in firsts])
-    pairs = similarity.candidate_pairs(desc)
+    pairs = similarity.cached_candidate_pairs(desc, _cache_file(root, ".candidates"))
     cache = VerdictCache(root)
     verdicts: dict[tuple[int, int], float | None] = {}
     todo = []
