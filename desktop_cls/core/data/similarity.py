@@ -41,7 +41,7 @@ MIN_OVERLAP = 0.75  # share of the picture both images must show after alignment
 MAX_GAIN = 1.4  # a brightness/contrast change of at most this factor either way is "the same picture"
 MAX_DIFFERENCE = 0.075  # residual RMS / picture contrast over the whole overlap
 MAX_TILE_DIFFERENCE = 0.2  # ... and in the worst of the 4x4 tiles (a local change is a different picture)
-CANDIDATE_COSINE = 0.85  # descriptors at least this similar in shape are compared ...
+CANDIDATE_COSINE = 0.75  # descriptors at least this similar in shape are compared ...
 CANDIDATE_CONTRAST = 2.0  # ... when their contrasts are within this factor
 CANDIDATES_PER_IMAGE = 6
 RULES = (f"v2 {GRID_SCALE} {SMOOTH} {SOFTER} {SEARCH_BLUR} {MAX_SHIFT} {MIN_OVERLAP} {MAX_GAIN} {MAX_DIFFERENCE} "
@@ -322,14 +322,22 @@ def compare(a: Image.Image, b: Image.Image, encodings: tuple[Encoding | None, En
     stretched: Box = (0.0, 0.0, 1.0, 1.0)  # a resize to another shape: the whole frame, stretched
     start = cost(stretched)
     sampled, inside = grid.sample(stretched)
-    gain, _ = _fit(grid.a[inside], sampled[inside])
-    if not 1 / (1.3 * MAX_GAIN) <= gain <= 1.3 * MAX_GAIN:  # another shade: not worth aligning
-        return Match(start, start, 1.0, stretched, gain)
     best_box, best = stretched, start
-    dx, dy = _shift_guess(grid.a, sampled)
-    guess = (0.5 + float(np.clip(dx, -MAX_SHIFT, MAX_SHIFT)), 0.5 + float(np.clip(dy, -MAX_SHIFT, MAX_SHIFT)), 1.0)
-    centred, shifted = cost(box_of(0.5, 0.5, 1.0)), cost(box_of(*guess))
-    start_at, start_cost = (guess, shifted) if shifted < centred else ((0.5, 0.5, 1.0), centred)
+    # starts: the whole frame resized (scale 1), or the same pixel size (a crop or a border), each centred
+    # and moved to where the cross-correlation puts it
+    starts: list[tuple[float, tuple[float, float, float]]] = []
+    for scale in {1.0, float(np.clip(norm, 1 - 1.5 * MAX_SHIFT, 1 + 1.5 * MAX_SHIFT))}:
+        seen = sampled if scale == 1.0 else grid.sample(box_of(0.5, 0.5, scale))[0]
+        dx, dy = _shift_guess(grid.a, seen)
+        for x in ((0.5, 0.5, scale),
+                  (0.5 + float(np.clip(dx, -MAX_SHIFT, MAX_SHIFT)), 0.5 + float(np.clip(dy, -MAX_SHIFT, MAX_SHIFT)),
+                   scale)):
+            starts.append((cost(box_of(*x)), x))
+    start_cost, start_at = min(starts)
+    seen, inside = grid.sample(box_of(*start_at))
+    gain, _ = _fit(grid.a[inside], seen[inside])
+    if not 1 / (1.3 * MAX_GAIN) <= gain <= 1.3 * MAX_GAIN:  # another shade: not worth aligning
+        return Match(start_cost, start_cost, float(inside.mean()), box_of(*start_at), gain)
     params, found = _search(lambda cx, cy, sc: cost(box_of(cx, cy, sc)), start_cost, start_at)
     if found < best:
         best_box, best = box_of(*params), found
@@ -342,8 +350,8 @@ def compare(a: Image.Image, b: Image.Image, encodings: tuple[Encoding | None, En
         # one is a JPEG of the same size: the other, encoded the same way, carries the same encoder's loss
         pairs = ([(ca, _reencoded(cb, encodings[0]))] if encodings[0] else []) + (
             [(_reencoded(ca, encodings[1]), cb)] if encodings[1] else [])
-        for x, y in pairs:
-            again = _Grid(x, y)
+        for first, second in pairs:
+            again = _Grid(first, second)
             other = _verdict(again.a, *again.sample(stretched), stretched)
             if other.difference < match.difference:
                 match = other
