@@ -116,14 +116,19 @@ def scale(n: int) -> dict[str, Any]:
     try:
         t = time.perf_counter()
         originals = mosaics(base / "data", n - n // 100)
-        hc.plant_copies(originals, lambda o: o.parent, per_kind=max(1, n // 100 // len(hc.COPIES)), seed=3)
+        planted = hc.plant_copies(originals, lambda o: o.parent, per_kind=max(1, n // 100 // len(hc.COPIES)), seed=3)
         made = time.perf_counter() - t
         first, idx = _timed_health(base / "data")
         again, idx2 = _timed_health(base / "data")
-        kinds = Counter(p.kind for p in idx.problems if p.kind in COPY_KINDS)
-        assert kinds == Counter(p.kind for p in idx2.problems if p.kind in COPY_KINDS)
+        found = [p for p in idx.problems if p.kind in COPY_KINDS]
+        assert Counter(p.kind for p in found) == Counter(p.kind for p in idx2.problems if p.kind in COPY_KINDS)
+        pairs = {frozenset({p.path, str(p.duplicate_of)}) for p in found}
+        hits = sum(frozenset({str(c.resolve()), str(o.resolve())}) in pairs for c, (_, o) in planted.items())
+        marked = {str(c.resolve()) for c in planted}
+        false = [p for p in found if p.path not in marked and p.duplicate_of not in marked]
         return {"images": len(idx.samples), "generated_s": round(made, 1), "first_scan": first, "rescan": again,
-                "copy_findings": dict(kinds), "cpus": os.cpu_count()}
+                "copy_findings": dict(Counter(p.kind for p in found)), "planted_found": f"{hits}/{len(planted)}",
+                "false_findings": len(false), "cpus": os.cpu_count()}
     finally:
         shutil.rmtree(base, ignore_errors=True)
 
