@@ -322,6 +322,13 @@ def compare(a: Image.Image, b: Image.Image, encodings: tuple[Encoding | None, En
         if n < MIN_OVERLAP * inside.size:
             return float("inf")
         av, bv = (grid.a.ravel(), sampled.ravel()) if n == inside.size else (grid.a[inside], sampled[inside])
+        # a brightened picture clips: leave out what is saturated in one picture only (a black or white
+        # background in both stays in)
+        clipped = ((av >= 250) ^ (bv >= 250)) | ((av <= 5) ^ (bv <= 5))
+        kept = n - int(clipped.sum())
+        if kept < n and kept >= max(8, 0.25 * n):
+            av, bv = av[~clipped], bv[~clipped]
+            n = kept
         ac, bc = av - av.mean(), bv - bv.mean()
         saa, sbb, sab = float(ac @ ac), float(bc @ bc), float(ac @ bc)
         gain = max(sab / saa, 0.0) if saa > 1e-6 else 0.0
