@@ -123,11 +123,14 @@ def scale(n: int) -> dict[str, Any]:
         found = [p for p in idx.problems if p.kind in COPY_KINDS]
         assert Counter(p.kind for p in found) == Counter(p.kind for p in idx2.problems if p.kind in COPY_KINDS)
         pairs = {frozenset({p.path, str(p.duplicate_of)}) for p in found}
-        hits = sum(frozenset({str(c.resolve()), str(o.resolve())}) in pairs for c, (_, o) in planted.items())
+        missed = Counter(k for c, (k, o) in planted.items()
+                         if frozenset({str(c.resolve()), str(o.resolve())}) not in pairs)
+        hits = len(planted) - sum(missed.values())
         marked = {str(c.resolve()) for c in planted}
         false = [p for p in found if p.path not in marked and p.duplicate_of not in marked]
         return {"images": len(idx.samples), "generated_s": round(made, 1), "first_scan": first, "rescan": again,
                 "copy_findings": dict(Counter(p.kind for p in found)), "planted_found": f"{hits}/{len(planted)}",
+                "missed_by_kind": dict(missed),
                 "false_findings": len(false), "cpus": os.cpu_count()}
     finally:
         shutil.rmtree(base, ignore_errors=True)
