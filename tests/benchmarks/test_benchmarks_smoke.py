@@ -71,3 +71,10 @@ def test_few_images_smoke(tmp_path: Path) -> None:
     assert recipes == {"quick", "scratch", "fine-tune"}  # auto picks quick for 3 images per class
     assert all(0 <= r["test_accuracy"] <= 1 and r["seconds"] > 0 for r in report["rows"])
     assert report["refit"]["features_computed"] == 0 and report["refit"]["head_seconds"] >= 0
+
+
+def test_health_findings_scale_smoke(tmp_path: Path) -> None:
+    report = run("health_findings", tmp_path, "--scale", "300")
+    assert report["images"] >= 300 and report["false_findings"] == 0
+    assert report["first_scan"]["progress_calls"]["reading images"] > 0
+    assert report["rescan"]["progress_calls"] == {}  # nothing read or compared again

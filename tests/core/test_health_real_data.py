@@ -80,8 +80,6 @@ def test_letters_from_many_typefaces_are_not_copies(tmp_path: Path) -> None:
     assert_quiet(copy_findings(root), len(originals))
 
 
-@pytest.mark.xfail(reason="known limit (docs/reliability.md): a JPEG-60 copy of a small low-contrast letter can "
-                   "differ from its original by more than the 10 % rule allows", strict=False)
 def test_planted_copies_among_letters_are_found(tmp_path: Path) -> None:
     root, originals = letters_root(tmp_path)
     planted = hc.plant_copies(originals, lambda o: o.parent, per_kind=2, seed=5, kinds=REQUIRED)

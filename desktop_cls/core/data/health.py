@@ -14,10 +14,11 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import multiprocessing
 import os
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -39,8 +40,9 @@ PROBLEM_KINDS = ("corrupt", "not_image", "too_large", "unreadable", "missing", "
                  "symlink_loop", "unknown_class", "empty_class", "duplicate", "near_duplicate",
                  "label_conflict", "leak", "imbalance", "too_small")
 COPY_KINDS = ("duplicate", "near_duplicate", "label_conflict", "leak")
-_VERDICTS = f"v1 {similarity.MAX_DIFFERENCE} {similarity.MAX_TILE_DIFFERENCE} {similarity.MAX_SHIFT}"
+_VERDICTS = similarity.RULES
 _WORKERS = min(16, (os.cpu_count() or 2) + 2)
+_PROCESS_PAIRS = 2000  # candidate pairs from which proving them in worker processes repays starting those
 SPLIT_WORDS = {"train": N_("training"), "val": N_("validation"), "test": N_("test")}
 
 
@@ -178,10 +180,17 @@ def _step_done(i: int, total: int, every: int, what: str, progress: ProgressFn, 
 def _prove(pair: tuple[str, str]) -> float | None:
     """The pair's difference if it is the same picture, else None (unreadable now: not proven)."""
     try:
-        m = similarity.compare(load_rgb(pair[0]), load_rgb(pair[1]))
+        m = similarity.compare(load_rgb(pair[0]), load_rgb(pair[1]),
+                               (similarity.jpeg_encoding(pair[0]), similarity.jpeg_encoding(pair[1])))
     except ImageLoadError:
         return None
     return round(m.difference, 4) if m.same else None
+
+
+def _stop(cache: VerdictCache, pool: Executor) -> None:
+    """On cancel: keep the verdicts so far, drop the pairs not started."""
+    cache.save()
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def proven_near_pairs(firsts: list[str], hashes: dict[str, ImageHash], root: str,
@@ -191,7 +200,7 @@ def proven_near_pairs(firsts: list[str], hashes: dict[str, ImageHash], root: str
     if len(firsts) < 2:
         return {}
     desc = np.array([np.frombuffer(bytes.fromhex(hashes[p].descriptor), dtype=np.uint8) for p in firsts])
-    pairs = similarity.candidate_pairs(desc)
+    pairs = similarity.cached_candidate_pairs(desc, _cache_file(root, ".candidates"), progress)
     cache = VerdictCache(root)
     verdicts: dict[tuple[int, int], float | None] = {}
     todo = []
@@ -201,13 +210,18 @@ def proven_near_pairs(firsts: list[str], hashes: dict[str, ImageHash], root: str
             verdicts[(a, b)] = cache.data[key]
         else:
             todo.append((a, b))
-    with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
-        results = pool.map(prove, [(firsts[a], firsts[b]) for a, b in todo], chunksize=8)
+    # the proof is many small numpy steps that hold the GIL: processes when there is enough work to repay starting them
+    processes = prove is _prove and len(todo) >= _PROCESS_PAIRS and (os.cpu_count() or 1) > 1
+    pool: Executor = (ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=multiprocessing.get_context("spawn"))
+                      if processes else ThreadPoolExecutor(max_workers=_WORKERS))
+    with pool:
+        results = pool.map(prove, [(firsts[a], firsts[b]) for a, b in todo], chunksize=64 if processes else 8)
         for i, ((a, b), verdict) in enumerate(zip(todo, results, strict=True), 1):
             verdicts[(a, b)] = verdict
             cache.data[cache.key(hashes[firsts[a]], hashes[firsts[b]])] = verdict
             cache.dirty = True
-            _step_done(i, len(todo), 16, _("comparing look-alike images"), progress, cancel, cache.save)
+            _step_done(i, len(todo), 16, _("comparing look-alike images"), progress, cancel,
+                       partial(_stop, cache, pool))
     cache.save()
     return {pair: d for pair, d in verdicts.items() if d is not None}
 

@@ -1,0 +1,72 @@
+"""The proof of "same picture" on single pairs: what it forgives (re-encoding, clipping brightness) and what
+it does not (another shade), and that the candidate search is remembered for a rescan."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image, ImageEnhance
+
+from benchmarks import health_corpora as hc
+from desktop_cls.core.data import similarity
+
+
+def low_contrast_letter(seed: int = 1) -> Image.Image:
+    """A small grey-on-grey letter: JPEG's own noise is large next to its contrast."""
+    rng = random.Random(seed)
+    for _ in range(50):
+        im = hc.render_letter("B", None, rng)
+        if im is not None:
+            arr = np.asarray(im, dtype=np.float32)
+            return Image.fromarray((110 + (arr - arr.mean()) * 35 / max(float(arr.std()), 1.0)).clip(0, 255)
+                                   .astype(np.uint8), "L").convert("RGB")
+    raise AssertionError("no letter rendered")
+
+
+def jpeg_file(im: Image.Image, path: Path, quality: int) -> Path:
+    im.save(path, "JPEG", quality=quality)
+    return path
+
+
+def test_a_jpeg_copy_is_compared_with_the_original_encoded_the_same_way(tmp_path: Path) -> None:
+    original = low_contrast_letter()
+    copy = jpeg_file(original, tmp_path / "copy.jpg", 60)
+    with Image.open(copy) as f:
+        decoded = f.convert("RGB")
+    enc = similarity.jpeg_encoding(str(copy))
+    assert enc is not None and similarity.jpeg_encoding(str(tmp_path / "none.png")) is None
+    m = similarity.compare(original, decoded, (None, enc))
+    assert m.same and m.difference < 0.02, m
+
+
+def test_brightening_that_clips_is_the_same_picture_and_another_shade_is_not() -> None:
+    im = hc.render_letter("E", None, random.Random(4))
+    assert im is not None
+    im = im.convert("RGB")
+    brighter = ImageEnhance.Brightness(im).enhance(1.25)  # the light background clips at 255
+    assert similarity.compare(im, brighter).same
+    stronger = ImageEnhance.Contrast(im).enhance(2.0)  # twice the contrast: another rendering, not a copy
+    m = similarity.compare(im, stronger)
+    assert not m.same and m.gain > similarity.MAX_GAIN, m
+
+
+def test_candidate_search_is_remembered_for_the_same_descriptors(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(0)
+    d = rng.integers(0, 255, (40, 144)).astype(np.uint8)
+    d[20:30] = d[:10]
+    cache = tmp_path / "c.json"
+    first = similarity.cached_candidate_pairs(d, cache)
+    assert {(i, i + 20) for i in range(10)} <= set(first)
+
+    def no_search(*args: object, **kw: object) -> list[tuple[int, int]]:
+        raise AssertionError("searched again")
+
+    monkeypatch.setattr(similarity, "candidate_pairs", no_search)
+    assert similarity.cached_candidate_pairs(d, cache) == first
+    d[0] = 255 - d[0]
+    with pytest.raises(AssertionError, match="searched again"):
+        similarity.cached_candidate_pairs(d, cache)
