@@ -6,7 +6,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -39,6 +39,27 @@ from ..widgets import button as _button
 from ..widgets import split_with_empty_state
 
 IMBALANCE_RATIO = 3.0
+# What the Problems table calls each kind of core.data.health finding (marked here, translated when shown).
+PROBLEM_NAMES = {
+    "corrupt": QT_TRANSLATE_NOOP("DatasetPage", "corrupt"),
+    "not_image": QT_TRANSLATE_NOOP("DatasetPage", "not an image"),
+    "too_large": QT_TRANSLATE_NOOP("DatasetPage", "too large"),
+    "unreadable": QT_TRANSLATE_NOOP("DatasetPage", "unreadable"),
+    "missing": QT_TRANSLATE_NOOP("DatasetPage", "missing"),
+    "unsupported_format": QT_TRANSLATE_NOOP("DatasetPage", "unsupported format"),
+    "symlink_loop": QT_TRANSLATE_NOOP("DatasetPage", "link loop"),
+    "unknown_class": QT_TRANSLATE_NOOP("DatasetPage", "unknown class"),
+    "empty_class": QT_TRANSLATE_NOOP("DatasetPage", "empty class"),
+    "duplicate": QT_TRANSLATE_NOOP("DatasetPage", "duplicate"),
+    "near_duplicate": QT_TRANSLATE_NOOP("DatasetPage", "near duplicate"),
+    "label_conflict": QT_TRANSLATE_NOOP("DatasetPage", "label conflict"),
+    "leak": QT_TRANSLATE_NOOP("DatasetPage", "leak"),
+    "imbalance": QT_TRANSLATE_NOOP("DatasetPage", "imbalance"),
+    "too_small": QT_TRANSLATE_NOOP("DatasetPage", "too small"),
+}
+SPLIT_NAMES = {"train": QT_TRANSLATE_NOOP("DatasetPage", "training"),
+               "val": QT_TRANSLATE_NOOP("DatasetPage", "validation"),
+               "test": QT_TRANSLATE_NOOP("DatasetPage", "test")}
 
 
 class ClassTable(QTableWidget):
@@ -81,15 +102,15 @@ class DatasetPage(QWidget):
 
         self.path_edit = QLineEdit()
         self.path_edit.setObjectName("datasetPathEdit")
-        self.path_edit.setAccessibleName("Dataset folder")
-        self.path_edit.setPlaceholderText("Folder with one sub-folder of images per class")
+        self.path_edit.setAccessibleName(self.tr("Dataset folder"))
+        self.path_edit.setPlaceholderText(self.tr("Folder with one sub-folder of images per class"))
         self.path_edit.returnPressed.connect(lambda: self.open_folder(self.path_edit.text()))
-        self.open_button = _button("&Open folder…", "openDatasetButton", "Choose a folder (Ctrl+O)")
+        self.open_button = _button(self.tr("&Open folder…"), "openDatasetButton", self.tr("Choose a folder (Ctrl+O)"))
         self.open_button.clicked.connect(self.browse)
-        self.demo_button = _button("Try the &demo dataset", "demoDatasetButton",
-                                   "Generate 600 small images of 10 shapes and open them")
+        self.demo_button = _button(self.tr("Try the &demo dataset"), "demoDatasetButton",
+                                   self.tr("Generate 600 small images of 10 shapes and open them"))
         self.demo_button.clicked.connect(self.open_demo)
-        self.rescan_button = _button("&Rescan", "rescanButton", "Read the folder again")
+        self.rescan_button = _button(self.tr("&Rescan"), "rescanButton", self.tr("Read the folder again"))
         self.rescan_button.clicked.connect(lambda: self.index and self.open_folder(self.index.root))
         self.rescan_button.setEnabled(False)
         top = QHBoxLayout()
@@ -101,7 +122,7 @@ class DatasetPage(QWidget):
         self.progress = QProgressBar()
         self.progress.setObjectName("scanProgress")
         self.progress_label = QLabel()
-        self.cancel_button = _button("Cancel", "cancelScanButton")
+        self.cancel_button = _button(self.tr("Cancel"), "cancelScanButton")
         self.cancel_button.clicked.connect(self.cancel_scan)
         prow = QHBoxLayout()
         prow.addWidget(self.progress_label)
@@ -118,8 +139,8 @@ class DatasetPage(QWidget):
         self.class_table = ClassTable()
         self.class_table.files_dropped.connect(self._dropped_on_class)
         self.class_table.setObjectName("classTable")
-        self.class_table.setAccessibleName("Classes")
-        self.class_table.setHorizontalHeaderLabels(["Class", "Images", "Share"])
+        self.class_table.setAccessibleName(self.tr("Classes"))
+        self.class_table.setHorizontalHeaderLabels([self.tr("Class"), self.tr("Images"), self.tr("Share")])
         header = self.class_table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
@@ -132,12 +153,12 @@ class DatasetPage(QWidget):
 
         self.class_filter = QComboBox()
         self.class_filter.setObjectName("thumbnailClassFilter")
-        self.class_filter.setAccessibleName("Show images of class")
+        self.class_filter.setAccessibleName(self.tr("Show images of class"))
         self.class_filter.currentIndexChanged.connect(self._fill_thumbnails)
         self.thumb_model = ThumbnailModel(side=96)
         self.thumbs = QListView()
         self.thumbs.setObjectName("thumbnailGrid")
-        self.thumbs.setAccessibleName("Thumbnails")
+        self.thumbs.setAccessibleName(self.tr("Thumbnails"))
         self.thumb_model.configure_view(self.thumbs)
         self.thumbs.setLayoutMode(QListView.LayoutMode.Batched)
         self.thumbs.setBatchSize(200)
@@ -150,8 +171,8 @@ class DatasetPage(QWidget):
 
         self.problem_table = QTableWidget(0, 3)
         self.problem_table.setObjectName("problemTable")
-        self.problem_table.setAccessibleName("Problems")
-        self.problem_table.setHorizontalHeaderLabels(["File", "Problem", "What to do"])
+        self.problem_table.setAccessibleName(self.tr("Problems"))
+        self.problem_table.setHorizontalHeaderLabels([self.tr("File"), self.tr("Problem"), self.tr("What to do")])
         self.problem_table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.problem_table.verticalHeader().setVisible(False)
         self.problem_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -162,19 +183,21 @@ class DatasetPage(QWidget):
         self.problem_table.itemSelectionChanged.connect(self._problem_selected)
         self.problem_preview = ProblemPreview()
 
-        self.fix_duplicates = _button("Trash duplicate copies", "trashDuplicatesButton",
-                                      "Keep one image of each duplicate set; the others go to the trash (undoable)")
+        self.fix_duplicates = _button(self.tr("Trash duplicate copies"), "trashDuplicatesButton",
+                                      self.tr("Keep one image of each duplicate set; the others go to the trash "
+                                              "(undoable)"))
         self.fix_duplicates.clicked.connect(lambda: self._trash_kinds(("duplicate", "near_duplicate")))
-        self.fix_unreadable = _button("Trash unreadable files", "trashUnreadableButton",
-                                      "Move corrupt and non-image files to the trash (undoable)")
+        self.fix_unreadable = _button(self.tr("Trash unreadable files"), "trashUnreadableButton",
+                                      self.tr("Move corrupt and non-image files to the trash (undoable)"))
         self.fix_unreadable.clicked.connect(lambda: self._trash_kinds(("corrupt", "not_image", "too_large")))
-        self.fix_selected = _button("Trash selected", "trashSelectedButton",
-                                    "Move the selected files (e.g. the wrong copy of a label conflict) to the trash")
+        self.fix_selected = _button(self.tr("Trash selected"), "trashSelectedButton",
+                                    self.tr("Move the selected files (e.g. the wrong copy of a label conflict) to "
+                                            "the trash"))
         self.fix_selected.clicked.connect(self._trash_selected)
-        self.move_selected = _button("Move selected to class…", "moveSelectedButton",
-                                     "Move the selected files (e.g. a label conflict) into the right class")
+        self.move_selected = _button(self.tr("Move selected to class…"), "moveSelectedButton",
+                                     self.tr("Move the selected files (e.g. a label conflict) into the right class"))
         self.move_selected.clicked.connect(self._move_selected)
-        self.undo_fix = _button("Undo", "undoFixButton", "Undo the last change to the dataset")
+        self.undo_fix = _button(self.tr("Undo"), "undoFixButton", self.tr("Undo the last change to the dataset"))
         self.undo_fix.clicked.connect(self._undo)
         problems_box = QWidget()
         pl = QVBoxLayout(problems_box)
@@ -188,8 +211,8 @@ class DatasetPage(QWidget):
         pl.addLayout(fixes)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("datasetTabs")
-        self.tabs.addTab(thumbs_box, "Images")
-        self.tabs.addTab(problems_box, "Problems")
+        self.tabs.addTab(thumbs_box, self.tr("Images"))
+        self.tabs.addTab(problems_box, self.tr("Problems"))
         self.summary.linkActivated.connect(lambda _: self.tabs.setCurrentIndex(1))
         left = QWidget()
         ll = QVBoxLayout(left)
@@ -201,8 +224,8 @@ class DatasetPage(QWidget):
         rl.addWidget(self.summary)
         rl.addWidget(self.class_table, 1)
         right.setMinimumWidth(self.fontMetrics().horizontalAdvance("x" * 44))  # class names stay readable
-        empty_text = ("No dataset yet — drop a folder here, open one with Ctrl+O, "
-                      "or try the demo dataset (600 small images of 10 shapes).")
+        empty_text = self.tr("No dataset yet — drop a folder here, open one with Ctrl+O, "
+                             "or try the demo dataset (600 small images of 10 shapes).")
         self.content, self.empty = split_with_empty_state(empty_text, left, right)
 
         lay = QVBoxLayout(self)
@@ -213,25 +236,27 @@ class DatasetPage(QWidget):
     # ---- actions -------------------------------------------------------------------------------
     def browse(self) -> None:
         start = self.path_edit.text() or str(Path.home())
-        path = QFileDialog.getExistingDirectory(self, "Open a dataset folder", start)
+        path = QFileDialog.getExistingDirectory(self, self.tr("Open a dataset folder"), start)
         if path:
             self.open_folder(path)
 
     def open_demo(self) -> None:
         target = Path(tempfile.gettempdir()) / "desktop_cls_demo"
 
+        what = self.tr("Generating the demo dataset")
+
         def make(progress: Any, cancel: Any) -> str:
             from desktop_cls.core.data.demo_data import make_demo_dataset
 
             if target.exists() and any(target.iterdir()):
                 return str(target)
-            progress(0, 1, "generating the demo dataset")
+            progress(0, 1, what)
             return str(make_demo_dataset(target))
 
         self.tasks.start("demo data", make, on_done=self.open_folder, on_error=self._demo_failed)
 
     def _demo_failed(self, message: str, details: str) -> None:
-        show_error(self, "Demo dataset", message, details)
+        show_error(self, self.tr("Demo dataset"), message, details)
 
     def open_folder(self, path: str) -> None:
         path = str(Path(path).expanduser())
@@ -239,7 +264,7 @@ class DatasetPage(QWidget):
         self.cancel_scan()
         self.progress_row.setVisible(True)
         self.progress.setRange(0, 0)
-        self.progress_label.setText("Reading folder…")
+        self.progress_label.setText(self.tr("Reading folder…"))
         val = float(self.state.settings.last_train_config.get("val_fraction", 0.2))
         seed = int(self.state.settings.last_train_config.get("seed", 0))
 
@@ -293,9 +318,9 @@ class DatasetPage(QWidget):
         self._fill_problems(index)
         self.class_filter.blockSignals(True)
         self.class_filter.clear()
-        self.class_filter.addItem(f"All classes ({len(index.samples):,} images)")
+        self.class_filter.addItem(self.tr("All classes ({0:,} images)").format(len(index.samples)))
         for name, n in index.counts().items():
-            self.class_filter.addItem(f"{name} ({n:,})", name)
+            self.class_filter.addItem(f"{name} ({n:,})", name)  # data: a class name and its count
         self.class_filter.blockSignals(False)
         self._fill_thumbnails()
         self.state.set_dataset(index)
@@ -320,28 +345,31 @@ class DatasetPage(QWidget):
             bar.setValue(round(1000 * n / total))
             bar.setFormat(f"{n / total:.0%}")
             if biggest and n * IMBALANCE_RATIO < biggest:
-                bar.setToolTip(f"Few images compared to the largest class ({biggest:,}); "
-                               "consider adding images or turning on class weighting")
+                bar.setToolTip(self.tr("Few images compared to the largest class ({0:,}); consider adding images "
+                                       "or turning on class weighting").format(biggest))
                 num.setText(f"{n:,} ⚠")
             self.class_table.setCellWidget(row, 2, bar)
         splits = {s: len(index.split(s)) for s in ("train", "val", "test")}
         typical = index.typical_size
-        size = f", typically {typical[0]}×{typical[1]} px" if typical else ""
-        lines = [f"<b>{len(index.samples):,}</b> images in <b>{len(index.classes)}</b> classes{size}",
-                 f"Split: {splits['train']:,} training, {splits['val']:,} validation"
-                 + (f", {splits['test']:,} test" if splits["test"] else "")
-                 + self._split_source(index)]
+        size = self.tr(", typically {0}×{1} px").format(*typical) if typical else ""
+        split = (self.tr("Split: {0:,} training, {1:,} validation, {2:,} test") if splits["test"]
+                 else self.tr("Split: {0:,} training, {1:,} validation"))
+        lines = [self.tr("<b>{0:,}</b> images in <b>{1}</b> classes{2}").format(len(index.samples),
+                                                                             len(index.classes), size),
+                 split.format(splits["train"], splits["val"], splits["test"]) + self._split_source(index)]
         if biggest and smallest * IMBALANCE_RATIO < biggest:
-            lines.append(f"⚠ Imbalanced: the largest class has {biggest / max(smallest, 1):.1f}× the images of the "
-                         "smallest. Class weighting (Train → Advanced) compensates.")
+            lines.append(self.tr("⚠ Imbalanced: the largest class has {0:.1f}× the images of the smallest. Class "
+                                 "weighting (Train → Advanced) compensates.").format(biggest / max(smallest, 1)))
         if splits["test"]:
             lines.append(self.tr("The test images are kept for the final evaluation: training never sees them."))
         if splits["val"] and splits["val"] < 50:
-            lines.append(f"⚠ Only {splits['val']} validation images: accuracy will be a rough estimate.")
+            lines.append(self.tr("⚠ Only {0} validation images: accuracy will be a rough estimate.")
+                         .format(splits["val"]))
         if index.unlabeled:
-            lines.append(f"{len(index.unlabeled):,} unlabeled images lie directly in the folder.")
+            lines.append(self.tr("{0:,} unlabeled images lie directly in the folder.").format(len(index.unlabeled)))
         if index.problems:
-            lines.append(f"<a href='#problems'>{len(index.problems)} problem(s)</a> — see the Problems tab.")
+            lines.append(self.tr("<a href='#problems'>{0} problem(s)</a> — see the Problems tab.")
+                         .format(len(index.problems)))
         self.summary.setText("<br>".join(lines))
 
     def _split_source(self, index: Any) -> str:
@@ -360,10 +388,11 @@ class DatasetPage(QWidget):
             f = QTableWidgetItem(Path(p.path).name)
             f.setToolTip(p.path)
             self.problem_table.setItem(row, 0, f)
-            self.problem_table.setItem(row, 1, QTableWidgetItem(p.kind.replace("_", " ")))
+            kind = PROBLEM_NAMES.get(p.kind)
+            self.problem_table.setItem(row, 1, QTableWidgetItem(self.tr(kind) if kind else p.kind.replace("_", " ")))
             self.problem_table.setItem(row, 2, QTableWidgetItem(p.message))
         self.problem_preview.clear()
-        self.tabs.setTabText(1, f"Problems ({len(probs)})" if probs else "Problems")
+        self.tabs.setTabText(1, self.tr("Problems ({0})").format(len(probs)) if probs else self.tr("Problems"))
 
     def _problem_selected(self) -> None:
         rows = sorted({i.row() for i in self.problem_table.selectedIndexes()})
@@ -371,7 +400,9 @@ class DatasetPage(QWidget):
             self.problem_preview.clear()
             return
         index = self.index
-        where = {s.path: f"class '{index.classes[s.label]}', {s.split} split" for s in index.samples}
+        where_text = self.tr("class '{0}', {1} split")
+        where = {s.path: where_text.format(index.classes[s.label], self.tr(SPLIT_NAMES.get(s.split, s.split)))
+                 for s in index.samples}
         self.problem_preview.show_problem(index.problems[rows[0]], lambda path: where.get(path, ""))
 
     def _fill_thumbnails(self) -> None:
@@ -391,7 +422,7 @@ class DatasetPage(QWidget):
         try:
             fn(*args)
         except UserError as e:
-            show_error(self, "Cannot change the dataset", e.for_gui())
+            show_error(self, self.tr("Cannot change the dataset"), e.for_gui())
         if self.index is not None:
             self.open_folder(self.index.root)
 
@@ -423,7 +454,8 @@ class DatasetPage(QWidget):
         paths = self._selected_problem_files()
         if ws is None or not paths or self.index is None:
             return
-        name, ok = QInputDialog.getItem(self, "Move to class", "Class:", list(self.index.classes), 0, False)
+        name, ok = QInputDialog.getItem(self, self.tr("Move to class"), self.tr("Class:"),
+                                        list(self.index.classes), 0, False)
         if ok:
             self._workspace_do(ws.assign, paths, name)
 
