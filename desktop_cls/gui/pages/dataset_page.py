@@ -122,6 +122,7 @@ class DatasetPage(QWidget):
         self.progress = QProgressBar()
         self.progress.setObjectName("scanProgress")
         self.progress_label = QLabel()
+        self.progress_label.setObjectName("scanProgressLabel")
         self.cancel_button = _button(self.tr("Cancel"), "cancelScanButton")
         self.cancel_button.clicked.connect(self.cancel_scan)
         prow = QHBoxLayout()
