@@ -390,7 +390,8 @@ class DatasetPage(QWidget):
             f.setToolTip(p.path)
             self.problem_table.setItem(row, 0, f)
             kind = PROBLEM_NAMES.get(p.kind)
-            self.problem_table.setItem(row, 1, QTableWidgetItem(self.tr(kind) if kind else p.kind.replace("_", " ")))
+            shown = self.tr(str(kind)) if kind else p.kind.replace("_", " ")
+            self.problem_table.setItem(row, 1, QTableWidgetItem(shown))
             self.problem_table.setItem(row, 2, QTableWidgetItem(p.message))
         self.problem_preview.clear()
         self.tabs.setTabText(1, self.tr("Problems ({0})").format(len(probs)) if probs else self.tr("Problems"))
@@ -402,7 +403,7 @@ class DatasetPage(QWidget):
             return
         index = self.index
         where_text = self.tr("class '{0}', {1} split")
-        where = {s.path: where_text.format(index.classes[s.label], self.tr(SPLIT_NAMES.get(s.split, s.split)))
+        where = {s.path: where_text.format(index.classes[s.label], self.tr(str(SPLIT_NAMES.get(s.split, s.split))))
                  for s in index.samples}
         self.problem_preview.show_problem(index.problems[rows[0]], lambda path: where.get(path, ""))
 
