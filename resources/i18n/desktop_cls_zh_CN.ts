@@ -123,6 +123,105 @@
     </message>
 </context>
 <context>
+    <name>ClassPanel</name>
+    <message>
+        <source>Classes</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>&amp;New class…</source>
+        <translation>新建类别(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>Rename…</source>
+        <translation>重命名…</translation>
+    </message>
+    <message>
+        <source>Merge into…</source>
+        <translation>合并到…</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Moves the class folder to the trash (undoable)</source>
+        <translation>将类别文件夹移入回收站（可撤销）</translation>
+    </message>
+    <message>
+        <source>Empty trash…</source>
+        <translation>清空回收站…</translation>
+    </message>
+    <message>
+        <source>Send the dataset&apos;s trash to the system trash (the last chance to undo is before this)</source>
+        <translation>将数据集回收站中的内容移到系统回收站（在此之前是最后的撤销机会）</translation>
+    </message>
+    <message>
+        <source>Import images…</source>
+        <translation>导入图像…</translation>
+    </message>
+    <message>
+        <source>Copy images into the dataset to label them</source>
+        <translation>将图像复制到数据集中以便标注</translation>
+    </message>
+    <message>
+        <source>Classes (a class is a folder)</source>
+        <translation>类别（一个类别就是一个文件夹）</translation>
+    </message>
+    <message>
+        <source>Class:</source>
+        <translation>类别：</translation>
+    </message>
+    <message>
+        <source>New class</source>
+        <translation>新建类别</translation>
+    </message>
+    <message>
+        <source>Name of the new class:</source>
+        <translation>新类别的名称：</translation>
+    </message>
+    <message>
+        <source>Rename which class?</source>
+        <translation>重命名哪个类别？</translation>
+    </message>
+    <message>
+        <source>Rename class</source>
+        <translation>重命名类别</translation>
+    </message>
+    <message>
+        <source>New name for &apos;{0}&apos;:</source>
+        <translation>“{0}”的新名称：</translation>
+    </message>
+    <message>
+        <source>Merge which class?</source>
+        <translation>合并哪个类别？</translation>
+    </message>
+    <message>
+        <source>Merge &apos;{0}&apos; into…</source>
+        <translation>将“{0}”合并到…</translation>
+    </message>
+    <message>
+        <source>Delete which class? (its folder goes to the trash; Ctrl+Z brings it back)</source>
+        <translation>删除哪个类别？（其文件夹会移入回收站；Ctrl+Z 可以恢复）</translation>
+    </message>
+    <message>
+        <source>Empty the trash?</source>
+        <translation>清空回收站？</translation>
+    </message>
+    <message>
+        <source>Images and classes deleted here go to your system trash, and those deletions can no longer be undone in desktop_cls.</source>
+        <translation>在这里删除的图像和类别会移到系统回收站，这些删除将无法再在 desktop_cls 中撤销。</translation>
+    </message>
+    <message>
+        <source>Images to label</source>
+        <translation>要标注的图像</translation>
+    </message>
+    <message>
+        <source>Images ({0})</source>
+        <translation>图像 ({0})</translation>
+    </message>
+</context>
+<context>
     <name>ClassifierWorker</name>
     <message>
         <source>No model loaded: open one first.</source>
@@ -350,78 +449,6 @@
 <context>
     <name>DatasetPage</name>
     <message>
-        <source>corrupt</source>
-        <translation>已损坏</translation>
-    </message>
-    <message>
-        <source>not an image</source>
-        <translation>不是图像</translation>
-    </message>
-    <message>
-        <source>too large</source>
-        <translation>过大</translation>
-    </message>
-    <message>
-        <source>unreadable</source>
-        <translation>无法读取</translation>
-    </message>
-    <message>
-        <source>missing</source>
-        <translation>缺失</translation>
-    </message>
-    <message>
-        <source>unsupported format</source>
-        <translation>不支持的格式</translation>
-    </message>
-    <message>
-        <source>link loop</source>
-        <translation>链接循环</translation>
-    </message>
-    <message>
-        <source>unknown class</source>
-        <translation>未知类别</translation>
-    </message>
-    <message>
-        <source>empty class</source>
-        <translation>空类别</translation>
-    </message>
-    <message>
-        <source>duplicate</source>
-        <translation>重复图像</translation>
-    </message>
-    <message>
-        <source>near duplicate</source>
-        <translation>近似重复</translation>
-    </message>
-    <message>
-        <source>label conflict</source>
-        <translation>标签冲突</translation>
-    </message>
-    <message>
-        <source>leak</source>
-        <translation>数据泄漏</translation>
-    </message>
-    <message>
-        <source>imbalance</source>
-        <translation>类别不平衡</translation>
-    </message>
-    <message>
-        <source>too small</source>
-        <translation>过小</translation>
-    </message>
-    <message>
-        <source>training</source>
-        <translation>训练集</translation>
-    </message>
-    <message>
-        <source>validation</source>
-        <translation>验证集</translation>
-    </message>
-    <message>
-        <source>test</source>
-        <translation>测试集</translation>
-    </message>
-    <message>
         <source>Dataset folder</source>
         <translation>数据集文件夹</translation>
     </message>
@@ -454,10 +481,6 @@
         <translation>重新读取文件夹</translation>
     </message>
     <message>
-        <source>Cancel</source>
-        <translation>取消</translation>
-    </message>
-    <message>
         <source>Classes</source>
         <translation>类别</translation>
     </message>
@@ -484,58 +507,6 @@
     <message>
         <source>Problems</source>
         <translation>问题</translation>
-    </message>
-    <message>
-        <source>File</source>
-        <translation>文件</translation>
-    </message>
-    <message>
-        <source>Problem</source>
-        <translation>问题</translation>
-    </message>
-    <message>
-        <source>What to do</source>
-        <translation>处理建议</translation>
-    </message>
-    <message>
-        <source>Trash duplicate copies</source>
-        <translation>将重复副本移入回收站</translation>
-    </message>
-    <message>
-        <source>Keep one image of each duplicate set; the others go to the trash (undoable)</source>
-        <translation>每组重复图像保留一张，其余移入回收站（可撤销）</translation>
-    </message>
-    <message>
-        <source>Trash unreadable files</source>
-        <translation>将无法读取的文件移入回收站</translation>
-    </message>
-    <message>
-        <source>Move corrupt and non-image files to the trash (undoable)</source>
-        <translation>将已损坏的文件和非图像文件移入回收站（可撤销）</translation>
-    </message>
-    <message>
-        <source>Trash selected</source>
-        <translation>将所选移入回收站</translation>
-    </message>
-    <message>
-        <source>Move the selected files (e.g. the wrong copy of a label conflict) to the trash</source>
-        <translation>将所选文件（例如标签冲突中错误的那份）移入回收站</translation>
-    </message>
-    <message>
-        <source>Move selected to class…</source>
-        <translation>将所选移到类别…</translation>
-    </message>
-    <message>
-        <source>Move the selected files (e.g. a label conflict) into the right class</source>
-        <translation>将所选文件（例如标签冲突）移到正确的类别</translation>
-    </message>
-    <message>
-        <source>Undo</source>
-        <translation>撤销</translation>
-    </message>
-    <message>
-        <source>Undo the last change to the dataset</source>
-        <translation>撤销对数据集的上一次更改</translation>
     </message>
     <message>
         <source>No dataset yet — drop a folder here, open one with Ctrl+O, or try the demo dataset (600 small images of 10 shapes).</source>
@@ -626,32 +597,8 @@
         <translation>问题（{0}）</translation>
     </message>
     <message>
-        <source>class &apos;{0}&apos;, {1} split</source>
-        <translation>类别“{0}”，{1}</translation>
-    </message>
-    <message>
-        <source>Cannot change the dataset</source>
-        <translation>无法更改数据集</translation>
-    </message>
-    <message>
-        <source>Move to class</source>
-        <translation>移到类别</translation>
-    </message>
-    <message>
-        <source>Class:</source>
-        <translation>类别：</translation>
-    </message>
-    <message>
         <source>Class: {0}</source>
         <translation>类别：{0}</translation>
-    </message>
-    <message>
-        <source>View</source>
-        <translation>查看</translation>
-    </message>
-    <message>
-        <source>Show in folder</source>
-        <translation>在文件夹中显示</translation>
     </message>
 </context>
 <context>
@@ -1254,30 +1201,6 @@ The file is in:
 <context>
     <name>LabelPage</name>
     <message>
-        <source>Classes</source>
-        <translation>类别</translation>
-    </message>
-    <message>
-        <source>&amp;New class…</source>
-        <translation>新建类别(&amp;N)…</translation>
-    </message>
-    <message>
-        <source>Rename…</source>
-        <translation>重命名…</translation>
-    </message>
-    <message>
-        <source>Merge into…</source>
-        <translation>合并到…</translation>
-    </message>
-    <message>
-        <source>Delete</source>
-        <translation>删除</translation>
-    </message>
-    <message>
-        <source>Moves the class folder to the trash (undoable)</source>
-        <translation>将类别文件夹移入回收站（可撤销）</translation>
-    </message>
-    <message>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
@@ -1310,22 +1233,6 @@ The file is in:
         <translation>将这张图像移入回收站（Delete 键；可撤销）</translation>
     </message>
     <message>
-        <source>Empty trash…</source>
-        <translation>清空回收站…</translation>
-    </message>
-    <message>
-        <source>Send the dataset&apos;s trash to the system trash (the last chance to undo is before this)</source>
-        <translation>将数据集回收站中的内容移到系统回收站（在此之前是最后的撤销机会）</translation>
-    </message>
-    <message>
-        <source>Import images…</source>
-        <translation>导入图像…</translation>
-    </message>
-    <message>
-        <source>Copy images into the dataset to label them</source>
-        <translation>将图像复制到数据集中以便标注</translation>
-    </message>
-    <message>
         <source>Suggest labels</source>
         <translation>建议标签</translation>
     </message>
@@ -1352,10 +1259,6 @@ The file is in:
     <message>
         <source>After each image you label, a new last layer is fitted on the bundled pretrained network&apos;s features of your labelled images (computed once, then cached) and suggests a class for the rest. No trained model needed.</source>
         <translation>每标注一张图像，就在内置预训练网络提取的已标注图像特征（只计算一次，之后缓存）上拟合一个新的最后一层，并为其余图像建议类别。无需训练好的模型。</translation>
-    </message>
-    <message>
-        <source>Classes (a class is a folder)</source>
-        <translation>类别（一个类别就是一个文件夹）</translation>
     </message>
     <message>
         <source>With a trained model</source>
@@ -1420,58 +1323,6 @@ The file is in:
     <message>
         <source>Use “Import images…” to copy images from elsewhere into the dataset first.</source>
         <translation>请先用“导入图像…”把其他位置的图像复制到数据集中。</translation>
-    </message>
-    <message>
-        <source>Class:</source>
-        <translation>类别：</translation>
-    </message>
-    <message>
-        <source>New class</source>
-        <translation>新建类别</translation>
-    </message>
-    <message>
-        <source>Name of the new class:</source>
-        <translation>新类别的名称：</translation>
-    </message>
-    <message>
-        <source>Rename which class?</source>
-        <translation>重命名哪个类别？</translation>
-    </message>
-    <message>
-        <source>Rename class</source>
-        <translation>重命名类别</translation>
-    </message>
-    <message>
-        <source>New name for &apos;{0}&apos;:</source>
-        <translation>“{0}”的新名称：</translation>
-    </message>
-    <message>
-        <source>Merge which class?</source>
-        <translation>合并哪个类别？</translation>
-    </message>
-    <message>
-        <source>Merge &apos;{0}&apos; into…</source>
-        <translation>将“{0}”合并到…</translation>
-    </message>
-    <message>
-        <source>Delete which class? (its folder goes to the trash; Ctrl+Z brings it back)</source>
-        <translation>删除哪个类别？（其文件夹会移入回收站；Ctrl+Z 可以恢复）</translation>
-    </message>
-    <message>
-        <source>Empty the trash?</source>
-        <translation>清空回收站？</translation>
-    </message>
-    <message>
-        <source>Images and classes deleted here go to your system trash, and those deletions can no longer be undone in desktop_cls.</source>
-        <translation>在这里删除的图像和类别会移到系统回收站，这些删除将无法再在 desktop_cls 中撤销。</translation>
-    </message>
-    <message>
-        <source>Images to label</source>
-        <translation>要标注的图像</translation>
-    </message>
-    <message>
-        <source>Images ({0})</source>
-        <translation>图像 ({0})</translation>
     </message>
     <message>
         <source>Suggestions failed</source>
@@ -1799,6 +1650,13 @@ Each class can be undone with Ctrl+Z.</source>
     </message>
 </context>
 <context>
+    <name>Page</name>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
     <name>PastRuns</name>
     <message>
         <source>starting</source>
@@ -2006,6 +1864,161 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
     <message>
         <source>Move many files?</source>
         <translation>移动大量文件？</translation>
+    </message>
+</context>
+<context>
+    <name>ProblemsPanel</name>
+    <message>
+        <source>corrupt</source>
+        <translation>已损坏</translation>
+    </message>
+    <message>
+        <source>not an image</source>
+        <translation>不是图像</translation>
+    </message>
+    <message>
+        <source>too large</source>
+        <translation>过大</translation>
+    </message>
+    <message>
+        <source>unreadable</source>
+        <translation>无法读取</translation>
+    </message>
+    <message>
+        <source>missing</source>
+        <translation>缺失</translation>
+    </message>
+    <message>
+        <source>unsupported format</source>
+        <translation>不支持的格式</translation>
+    </message>
+    <message>
+        <source>link loop</source>
+        <translation>链接循环</translation>
+    </message>
+    <message>
+        <source>unknown class</source>
+        <translation>未知类别</translation>
+    </message>
+    <message>
+        <source>empty class</source>
+        <translation>空类别</translation>
+    </message>
+    <message>
+        <source>duplicate</source>
+        <translation>重复图像</translation>
+    </message>
+    <message>
+        <source>near duplicate</source>
+        <translation>近似重复</translation>
+    </message>
+    <message>
+        <source>label conflict</source>
+        <translation>标签冲突</translation>
+    </message>
+    <message>
+        <source>leak</source>
+        <translation>数据泄漏</translation>
+    </message>
+    <message>
+        <source>imbalance</source>
+        <translation>类别不平衡</translation>
+    </message>
+    <message>
+        <source>too small</source>
+        <translation>过小</translation>
+    </message>
+    <message>
+        <source>training</source>
+        <translation>训练集</translation>
+    </message>
+    <message>
+        <source>validation</source>
+        <translation>验证集</translation>
+    </message>
+    <message>
+        <source>test</source>
+        <translation>测试集</translation>
+    </message>
+    <message>
+        <source>Cannot change the dataset</source>
+        <translation>无法更改数据集</translation>
+    </message>
+    <message>
+        <source>Problems</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>What to do</source>
+        <translation>处理建议</translation>
+    </message>
+    <message>
+        <source>Trash duplicate copies</source>
+        <translation>将重复副本移入回收站</translation>
+    </message>
+    <message>
+        <source>Keep one image of each duplicate set; the others go to the trash (undoable)</source>
+        <translation>每组重复图像保留一张，其余移入回收站（可撤销）</translation>
+    </message>
+    <message>
+        <source>Trash unreadable files</source>
+        <translation>将无法读取的文件移入回收站</translation>
+    </message>
+    <message>
+        <source>Move corrupt and non-image files to the trash (undoable)</source>
+        <translation>将已损坏的文件和非图像文件移入回收站（可撤销）</translation>
+    </message>
+    <message>
+        <source>Trash selected</source>
+        <translation>将所选移入回收站</translation>
+    </message>
+    <message>
+        <source>Move the selected files (e.g. the wrong copy of a label conflict) to the trash</source>
+        <translation>将所选文件（例如标签冲突中错误的那份）移入回收站</translation>
+    </message>
+    <message>
+        <source>Move selected to class…</source>
+        <translation>将所选移到类别…</translation>
+    </message>
+    <message>
+        <source>Move the selected files (e.g. a label conflict) into the right class</source>
+        <translation>将所选文件（例如标签冲突）移到正确的类别</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>Undo the last change to the dataset</source>
+        <translation>撤销对数据集的上一次更改</translation>
+    </message>
+    <message>
+        <source>class &apos;{0}&apos;, {1} split</source>
+        <translation>类别“{0}”，{1}</translation>
+    </message>
+    <message>
+        <source>Move to class</source>
+        <translation>移到类别</translation>
+    </message>
+    <message>
+        <source>Class:</source>
+        <translation>类别：</translation>
+    </message>
+    <message>
+        <source>View</source>
+        <translation>查看</translation>
+    </message>
+    <message>
+        <source>Show in folder</source>
+        <translation>在文件夹中显示</translation>
     </message>
 </context>
 <context>

@@ -52,7 +52,7 @@ def test_chinese_class_names_and_path_on_the_data_and_label_pages(qtbot: object,
     keys = {name: b.text().split()[0] for name, b in buttons.items()}
     assert sorted(keys.values()) == ["1", "2"] and all(b.text().endswith(n) for n, b in buttons.items())
     assert f"key {keys['猫']}" in buttons["猫"].toolTip() and "'猫'" in buttons["猫"].toolTip()
-    assert {lp.class_list.item(i).text() for i in range(lp.class_list.count())} == {"猫 (4)", "狗 (4)"}
+    assert {lp.classes.class_list.item(i).text() for i in range(lp.classes.class_list.count())} == {"猫 (4)", "狗 (4)"}
     assert lp.caption.text().startswith("新图像.png")
 
     w.activateWindow()  # type: ignore[attr-defined]

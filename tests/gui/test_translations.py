@@ -223,7 +223,7 @@ def pseudo_failures(tmp_path_factory: pytest.TempPathFactory, qapp: QApplication
         deadline_ok = _wait(lambda: window.state.dataset is not None)
         assert deadline_ok, "the demo dataset did not open"
         window.dataset_page.tabs.setCurrentIndex(1)
-        window.dataset_page.problem_table.selectRow(0)
+        window.dataset_page.problems.table.selectRow(0)
         for key in window.pages:
             window.show_page(key)
             qapp.processEvents()
@@ -423,5 +423,5 @@ def test_start_up_installs_the_saved_language_before_the_window(isolated_user_di
     save_settings(Settings(language="zh_CN"))
     settings, notice = start_language()
     assert notice is None and settings.language == "zh_CN"
-    assert QCoreApplication.translate("DatasetPage", "Cancel") == "取消"
+    assert QCoreApplication.translate("DatasetPage", "Open a dataset folder") == "打开数据集文件夹"
 

@@ -7,7 +7,6 @@ never overwrites and never deletes, and Ctrl+Z works even after a restart.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -17,13 +16,10 @@ from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QDoubleSpinBox,
-    QFileDialog,
     QGridLayout,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QListView,
-    QListWidget,
     QMessageBox,
     QVBoxLayout,
     QWidget,
@@ -35,25 +31,26 @@ from ..dialogs import show_error
 from ..image_viewer import open_viewer
 from ..label_keys import class_keys, key_of
 from ..state import AppState
-from ..tasks import TaskRunner
+from ..tasks import Task, TaskRunner
 from ..thumbnails import ThumbnailModel
-from ..widgets import ClassDropButton, ScaledImageLabel, split_with_empty_state
+from ..widgets import ClassDropButton, ScaledImageLabel
 from ..widgets import button as _button
+from .label_classes import ClassPanel
+from .page import Page
 
 RESCAN_DELAY_MS = 1500
 LIVE_IMAGE_SIZE = 224  # the bundled backbone's size for live suggestions
 
-class LabelPage(QWidget):
+class LabelPage(Page):
     def __init__(self, state: AppState, tasks: TaskRunner | None = None) -> None:
-        super().__init__()
-        self.state = state
-        self.tasks = tasks
+        super().__init__(state, tasks, "label")
         self.workspace: Any = None
         self.queue: list[str] = []  # unlabeled file names, in labeling order
         self.position = 0
         self.suggestions: dict[str, tuple[str, float]] = {}
         self.keys: dict[str, str] = {}  # key -> class name, see label_keys
         self.key_shortcuts: list[QShortcut] = []
+        self._suggest_task: Task | None = None
         self.rescan_timer = QTimer(self)
         self.rescan_timer.setSingleShot(True)
         self.rescan_timer.setInterval(RESCAN_DELAY_MS)
@@ -82,18 +79,7 @@ class LabelPage(QWidget):
             lambda: open_viewer(self, self.strip_model.items, self.strip.currentIndex().row()))
 
         self.class_buttons = QGridLayout()
-        self.class_list = QListWidget()
-        self.class_list.setObjectName("labelClassList")
-        self.class_list.setAccessibleName(self.tr("Classes"))
-        new_cls = _button(self.tr("&New class…"), "newClassButton")
-        new_cls.clicked.connect(self.new_class)
-        rename = _button(self.tr("Rename…"), "renameClassButton")
-        rename.clicked.connect(self.rename_class)
-        merge = _button(self.tr("Merge into…"), "mergeClassButton")
-        merge.clicked.connect(self.merge_class)
-        delete = _button(self.tr("Delete"), "deleteClassButton",
-                         self.tr("Moves the class folder to the trash (undoable)"))
-        delete.clicked.connect(self.delete_class)
+        self.classes = ClassPanel(lambda: self.workspace, self._do, self._imported)
         self.undo_button = _button(self.tr("Undo"), "undoButton", "Ctrl+Z")
         self.undo_button.clicked.connect(self.undo)
         self.redo_button = _button(self.tr("Redo"), "redoButton", "Ctrl+Shift+Z")
@@ -105,13 +91,6 @@ class LabelPage(QWidget):
         trash = _button(self.tr("Trash"), "trashImageButton",
                         self.tr("Move this image to the trash (Delete; undoable)"))
         trash.clicked.connect(self.trash_current)
-        empty = _button(self.tr("Empty trash…"), "emptyTrashButton",
-                        self.tr("Send the dataset's trash to the system trash (the last chance to undo is before "
-                                "this)"))
-        empty.clicked.connect(self.empty_trash)
-        importb = _button(self.tr("Import images…"), "importImagesButton",
-                          self.tr("Copy images into the dataset to label them"))
-        importb.clicked.connect(self.import_images)
         self.suggest_button = _button(self.tr("Suggest labels"), "suggestButton",
                                       self.tr("Let the current model propose a class for every unlabeled image"))
         self.suggest_button.clicked.connect(self.suggest)
@@ -149,14 +128,7 @@ class LabelPage(QWidget):
         ll.addWidget(self.strip)
         right = QWidget()
         rl = QVBoxLayout(right)
-        rl.addWidget(QLabel(self.tr("Classes (a class is a folder)")))
-        rl.addWidget(self.class_list, 1)
-        row = QHBoxLayout()
-        for b in (new_cls, rename, merge, delete):
-            row.addWidget(b)
-        rl.addLayout(row)
-        rl.addWidget(importb)
-        rl.addWidget(empty)
+        rl.addWidget(self.classes, 1)
         rl.addWidget(self.live_check)
         rl.addWidget(QLabel(self.tr("With a trained model")))
         rl.addWidget(self.suggest_button)
@@ -167,8 +139,7 @@ class LabelPage(QWidget):
         rl.addWidget(self.retrain_button)
         empty_text = self.tr("No dataset yet — open a folder on the Data page. Images lying directly in the "
                              "dataset folder (not in a class sub-folder) are listed here for labeling.")
-        self.content, self.empty = split_with_empty_state(empty_text, left, right, stretch=(3, 1))
-        QVBoxLayout(self).addWidget(self.content)
+        self.set_body(empty_text, left, right, stretch=(3, 1))
 
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         here = Qt.ShortcutContext.WidgetWithChildrenShortcut  # only while the Label page has the focus
@@ -202,7 +173,7 @@ class LabelPage(QWidget):
         ws = self.workspace
         if ws is None:
             return
-        self.content.setCurrentIndex(1)
+        self.show_content()
         self.queue = ws.unlabeled()
         if self.suggestions:
             self.queue.sort(key=lambda n: self.suggestions.get(n, ("", 0.0))[1])  # least confident first
@@ -224,12 +195,7 @@ class LabelPage(QWidget):
             b.clicked.connect(lambda _=False, n=name: self.assign_current(n))
             b.files_dropped.connect(self.assign_files)
             self.class_buttons.addWidget(b, i // 3, i % 3)
-        self.class_list.clear()
-        # counts from the last scan (refreshed shortly after changes): walking every class folder on
-        # each key press would stall the window on large datasets
-        counts = self.state.dataset.counts() if self.state.dataset is not None else {}
-        for name in classes:
-            self.class_list.addItem(f"{name} ({counts[name]})" if name in counts else name)
+        self.classes.fill(classes, self.state.dataset.counts() if self.state.dataset is not None else {})
         self._show_current()
         self._update_buttons()
 
@@ -348,60 +314,7 @@ class LabelPage(QWidget):
         if self.workspace is not None and self.workspace.can_redo():
             self._do(self.workspace.redo)
 
-    def _pick_class(self, title: str, exclude: str | None = None) -> str | None:
-        classes = [c for c in self.workspace.classes() if c != exclude]
-        if not classes:
-            return None
-        name, ok = QInputDialog.getItem(self, title, self.tr("Class:"), classes, 0, False)
-        return name if ok else None
-
-    def new_class(self) -> None:
-        if self.workspace is None:
-            return
-        name, ok = QInputDialog.getText(self, self.tr("New class"), self.tr("Name of the new class:"))
-        if ok and name.strip():
-            self._do(self.workspace.create_class, name)
-
-    def rename_class(self) -> None:
-        old = self._pick_class(self.tr("Rename which class?")) if self.workspace else None
-        if old:
-            new, ok = QInputDialog.getText(self, self.tr("Rename class"), self.tr("New name for '{0}':").format(old),
-                                           text=old)
-            if ok and new.strip() and new != old:
-                self._do(self.workspace.rename_class, old, new)
-
-    def merge_class(self) -> None:
-        src = self._pick_class(self.tr("Merge which class?")) if self.workspace else None
-        if src:
-            dst = self._pick_class(self.tr("Merge '{0}' into…").format(src), exclude=src)
-            if dst:
-                self._do(self.workspace.merge_classes, src, dst)
-
-    def delete_class(self) -> None:
-        name = self._pick_class(self.tr("Delete which class? (its folder goes to the trash; Ctrl+Z brings it "
-                                        "back)")) if self.workspace else None
-        if name:
-            self._do(self.workspace.delete_class, name)
-
-    def empty_trash(self) -> None:
-        if self.workspace is None:
-            return
-        answer = QMessageBox.question(self, self.tr("Empty the trash?"),
-                                      self.tr("Images and classes deleted here go to your system trash, and those "
-                                              "deletions can no longer be undone in desktop_cls."))
-        if answer == QMessageBox.StandardButton.Yes:
-            self._do(self.workspace.empty_trash)
-
-    def import_images(self) -> None:
-        if self.workspace is None:
-            return
-        files, _ = QFileDialog.getOpenFileNames(self, self.tr("Images to label"), "",
-                                                self.tr("Images ({0})").format(
-                                                    "*.jpg *.jpeg *.png *.bmp *.gif *.tif *.tiff *.webp"))
-        from desktop_cls.core.storage import unique_destination
-
-        for f in files:  # copies: the user's originals stay where they are
-            shutil.copy2(f, unique_destination(self.workspace.root / Path(f).name))
+    def _imported(self) -> None:
         self.refresh()
         self.rescan_timer.start()
 
@@ -425,11 +338,11 @@ class LabelPage(QWidget):
         # where the next class key would type a threshold instead of labeling
         self._keep_focus_on_image()
         self.suggest_button.setEnabled(False)
-        previous = getattr(self, "_suggest_task", None)
-        if previous is not None and previous.is_running():
-            previous.cancel()  # a newer labelling state replaces it
-        self._suggest_task = self.tasks.start("suggestions", work, on_done=self._suggested,
-                                              on_error=self._suggest_failed)
+        if self._suggest_task is not None and self._suggest_task.is_running():
+            self._suggest_task.cancel()  # a newer labelling state replaces it
+        # not on the status line: live suggestions follow every key press, and a line that comes and goes
+        # would make the page jump; the window's status bar shows their progress
+        self._suggest_task = self.run_task("suggestions", work, self._suggested, on_error=self._suggest_failed)
 
     def _suggest_failed(self, message: str, details: str) -> None:
         show_error(self, self.tr("Suggestions failed"), message, details)
