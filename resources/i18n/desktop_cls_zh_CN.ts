@@ -1555,11 +1555,11 @@ Each class can be undone with Ctrl+Z.</source>
     </message>
     <message>
         <source>done</source>
-        <translation type="unfinished"></translation>
+        <translation>已完成</translation>
     </message>
     <message>
         <source>needs attention</source>
-        <translation type="unfinished"></translation>
+        <translation>需要处理</translation>
     </message>
     <message>
         <source>{folder}: {images:,} images, {classes} classes</source>

@@ -42,26 +42,19 @@ REPO = Path(__file__).resolve().parents[2]
 TS = REPO / "resources" / "i18n" / "desktop_cls_zh_CN.ts"
 OPEN, CLOSE = "⟦", "⟧"
 
-# Who owns the widgets that are not wrapped yet, by group (see _group). Each entry is an xfail(strict):
-# once that engineer's strings are wrapped the test XPASSes and fails, and the entry must be deleted.
+# Groups (see _group) whose texts still wait for another branch. Each entry is an xfail(strict): once those
+# strings are marked the test XPASSes and fails, and the entry must be deleted.
 PENDING_GROUPS = {
-    "train": "i18n-gui-b: train_page, train_form, train_plots, option_controls",
-    "evaluate": "i18n-gui-b: evaluate_page",
-    "classify": "i18n-gui-b: classify_page, capture_panel, webcam, video_results",
-    "export": "i18n-gui-b: export_page (format check boxes and result headers are looked up with texts lupdate "
-              "cannot see, so the catalogue has none of them)",
+    "train": "i18n-core: the Train form's option labels, help and choices are the engine's declared options "
+             "(core/training/options through gettext), not merged yet",
 }
 # Engine messages shown on my pages that the engine does not pass through gettext yet: (objectName, text).
 # Delete each once i18n-core's wrapping is merged (the pseudo gettext then brackets them).
 ENGINE_PENDING = {
-    ("scanProgressLabel", "Comparing look-alike images"),  # core/data/health.py progress text
     ("problemVerdict", "not an image file (unknown content); remove it or fix its extension"),  # core imaging
 }
-# Contexts of the .ts whose Chinese the other engineers write; delete each once it is translated.
-PENDING_CONTEXTS = {
-    "CapturePanel", "ClassifyPage", "EvaluatePage", "ExportPage", "LiveVideoPanel", "TrainForm",
-    "TrainPage", "VideoResultsPanel",
-}
+# Contexts of the .ts whose Chinese another engineer writes; delete each once it is translated.
+PENDING_CONTEXTS: set[str] = set()
 GROUPS = ("data", "label", "banner", "viewer", "shortcuts", "window", "train", "evaluate", "classify", "export")
 
 
