@@ -125,6 +125,27 @@ def test_bundle_collects_the_icon_fonts() -> None:
     assert '"qtawesome"' not in spec and '"qtpy"' not in spec
 
 
+def test_bundle_carries_our_catalogues_and_qts_own() -> None:
+    """The window starts in the system language in the bundle too: our .qm travels inside resources/, and Qt's
+    qtbase_*.qm (the standard dialogs' buttons) comes with PyInstaller's QtCore hook, which must stay in."""
+    pytest.importorskip("PyInstaller")
+    import ast
+
+    import PyInstaller.hooks
+    from PyInstaller.utils.hooks.qt import add_qt6_dependencies
+
+    spec = (REPO / "packaging" / "desktop_cls.spec").read_text(encoding="utf-8")
+    assert '(str(ROOT / "resources"), "desktop_cls/resources")' in spec
+    assert (REPO / "resources" / "i18n" / "desktop_cls_zh_CN.qm").is_file()
+    strings = {n.value for n in ast.walk(ast.parse(spec)) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+    assert "QtCore" not in strings and "PySide6.QtCore" not in strings  # never excluded
+    hook = Path(PyInstaller.hooks.__file__).parent / "hook-PySide6.QtCore.py"
+    _hidden, _binaries, datas = add_qt6_dependencies(str(hook))
+    shipped = {Path(dst).as_posix() for src, dst in datas if Path(src).name == "qtbase_zh_CN.qm"}
+    # PySide6/Qt/translations (PySide6/translations on Windows): the Qt prefix of the bundled PySide6
+    assert any(d.startswith("PySide6/") and d.endswith("/translations") for d in shipped), shipped
+
+
 def test_the_broken_pyside_is_named_with_its_fix() -> None:
     from desktop_cls.gui.app import broken_qt_binding
 

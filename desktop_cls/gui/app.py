@@ -9,9 +9,13 @@ import sys
 import threading
 import traceback
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from desktop_cls import __version__
 from desktop_cls.core.storage import user_log_dir
+
+if TYPE_CHECKING:
+    from desktop_cls.gui.settings import Settings
 
 # Kept in step with pyproject.toml: these take a reference from None on every Qt call that returns
 # nothing, and on Python < 3.12 the interpreter aborts after ~20 minutes of live plots (none_dealloc).
@@ -27,9 +31,13 @@ def broken_qt_binding(pyside_version: str | None = None,
         pyside_version = PySide6.__version__
     if python >= (3, 12) or pyside_version not in BROKEN_PYSIDE:
         return None
-    return (f"PySide6 {pyside_version} has a bug that crashes this app after about 20 minutes on Python "
-            f"{python[0]}.{python[1]}. Install another version: "
-            f"pip install \"PySide6-Essentials!={pyside_version}\" \"PySide6-Addons!={pyside_version}\"")
+    from PySide6.QtCore import QCoreApplication
+
+    return QCoreApplication.translate(
+        "App", "PySide6 {version} has a bug that crashes this app after about 20 minutes on Python {python}. "
+        "Install another version: {command}").format(
+        version=pyside_version, python=f"{python[0]}.{python[1]}",
+        command=f"pip install \"PySide6-Essentials!={pyside_version}\" \"PySide6-Addons!={pyside_version}\"")
 
 
 def setup_logging() -> str:
@@ -53,14 +61,15 @@ def install_exception_hooks() -> None:
         details = "".join(traceback.format_exception(exc_type, exc, tb))
         log.error("uncaught exception\n%s", details)
         try:
-            from PySide6.QtCore import QTimer
+            from PySide6.QtCore import QCoreApplication, QTimer
             from PySide6.QtWidgets import QApplication
 
             from .dialogs import show_error
 
             app = QApplication.instance()
             if app is not None:
-                QTimer.singleShot(0, lambda: show_error(QApplication.activeWindow(), "Unexpected error",
+                title = QCoreApplication.translate("App", "Unexpected error")
+                QTimer.singleShot(0, lambda: show_error(QApplication.activeWindow(), title,
                                                         f"{exc_type.__name__}: {exc}", details))
         except Exception:
             pass
@@ -74,10 +83,22 @@ def install_exception_hooks() -> None:
     threading.excepthook = thread_hook
 
 
+def start_language() -> tuple[Settings, str | None]:
+    """Load the settings and install their language before any widget exists: texts are translated when a
+    widget is built, so a window built first would stay English. Returns (settings, notice) for the window."""
+    from .language import install_language
+    from .settings import load_settings
+
+    settings, notice = load_settings()
+    install_language(settings.language)
+    return settings, notice
+
+
 def run_app(path: str | None = None) -> int:
-    from PySide6.QtCore import QTimer
+    """The GUI's one entry point: `python -m desktop_cls`, the CLI's `gui` command and the bundle all land here."""
+    from PySide6.QtCore import QCoreApplication, QTimer
     from PySide6.QtGui import QIcon
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QMessageBox
 
     from ..resources_path import resource
     from .main_window import MainWindow
@@ -85,12 +106,13 @@ def run_app(path: str | None = None) -> int:
 
     setup_logging()
     install_exception_hooks()
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    settings, notice = start_language()
     broken = broken_qt_binding()
     if broken:  # pyproject excludes it; someone installed it by hand
         logging.getLogger("desktop_cls").warning(broken)
         print(f"warning: {broken}", file=sys.stderr)
-    existing = QApplication.instance()
-    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("desktop_cls")
     app.setOrganizationName("desktop_cls")
     app.setApplicationVersion(__version__)
@@ -98,13 +120,15 @@ def run_app(path: str | None = None) -> int:
     icon = resource("icon.svg")
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
-    window = MainWindow()
-    apply_theme(window.state.settings.theme)  # before the first paint: no flash of the other scheme
+    window = MainWindow(settings)
+    apply_theme(settings.theme)  # before the first paint: no flash of the other scheme
     window.show()
+    if notice:  # the window was handed its settings, so it leaves telling about a bad file to us
+        QTimer.singleShot(0, lambda: QMessageBox.information(
+            window, QCoreApplication.translate("App", "Settings"), notice))
     if broken:
-        from PySide6.QtWidgets import QMessageBox
-
-        QTimer.singleShot(0, lambda: QMessageBox.warning(window, "Unsupported PySide6", broken))
+        QTimer.singleShot(0, lambda: QMessageBox.warning(
+            window, QCoreApplication.translate("App", "Unsupported PySide6"), broken))
     if os.environ.get("DESKTOP_CLS_STARTUP_PROBE"):  # benchmarks/startup.py: report "shown" and leave
 
         def shown() -> None:

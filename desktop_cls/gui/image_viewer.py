@@ -12,7 +12,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QImage, QKeySequence, QPixmap, QShortcut, QWheelEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -48,9 +48,10 @@ def reveal_in_folder(parent: QWidget, path: str) -> bool:
     folder = target.parent if not target.is_dir() else target
     if reveal_available() and QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
         return True
-    QMessageBox.warning(parent, parent.tr("Show in folder"),
-                        parent.tr("No file manager could be opened on this computer.\n\nThe file is in:\n{0}")
-                        .format(folder))
+    translate = QCoreApplication.translate  # the viewer's context, whichever widget asks
+    QMessageBox.warning(parent, translate("ImageViewer", "Show in folder"),
+                        translate("ImageViewer", "No file manager could be opened on this computer.\n\n"
+                                  "The file is in:\n{0}").format(folder))
     return False
 
 
@@ -282,7 +283,7 @@ class ImageViewer(QDialog):
         w, h = self.image_size()
         if w:
             fit = self.tr(" (fit)") if self.fit else ""
-            self.status_label.setText(f"{w}×{h} px · {self.zoom:.0%}{fit}")
+            self.status_label.setText(self.tr("{0}×{1} px · {2:.0%}{3}").format(w, h, self.zoom, fit))
 
     def resizeEvent(self, event: object) -> None:
         super().resizeEvent(event)  # type: ignore[arg-type]

@@ -8,11 +8,12 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from .plot_theme import BLUE, GREY, ORANGE, SERIES, themed_plot
 
+translate = QCoreApplication.translate  # lupdate reads translate("InsightViews", "text") calls
 PALETTE = list(SERIES)  # readable on the light and the dark theme
 
 
@@ -22,25 +23,25 @@ class LrFinderDialog(QDialog):
     def __init__(self, result: dict[str, Any], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("lrFinderDialog")
-        self.setWindowTitle("Learning-rate finder")
+        self.setWindowTitle(self.tr("Learning-rate finder"))
         self.suggested = float(result["suggested_lr"])
-        self.plot = themed_plot(pg.PlotWidget(title="Loss while the learning rate grows"))
+        self.plot = themed_plot(pg.PlotWidget(title=self.tr("Loss while the learning rate grows")))
         self.plot.setObjectName("lrFinderPlot")
         self.plot.setLogMode(x=True, y=False)
-        self.plot.setLabel("bottom", "learning rate")
-        self.plot.setLabel("left", "loss (smoothed)")
+        self.plot.setLabel("bottom", self.tr("learning rate"))
+        self.plot.setLabel("left", self.tr("loss (smoothed)"))
         self.plot.plot(result["lrs"], result["losses"], pen=pg.mkPen(BLUE, width=2))
         line = pg.InfiniteLine(pos=math.log10(self.suggested), angle=90,
                                pen=pg.mkPen(ORANGE, width=2, style=Qt.PenStyle.DashLine))
         self.plot.addItem(line)
-        text = QLabel(f"Suggested learning rate: <b>{self.suggested:.2g}</b> — where the loss falls fastest. "
-                      "A value a little lower is also safe.")
+        text = QLabel(self.tr("Suggested learning rate: <b>{0:.2g}</b> — where the loss falls fastest. "
+                              "A value a little lower is also safe.").format(self.suggested))
         text.setWordWrap(True)
-        use = QPushButton(f"Use {self.suggested:.2g}")
+        use = QPushButton(self.tr("Use {0:.2g}").format(self.suggested))
         use.setObjectName("useSuggestedLrButton")
         use.setDefault(True)
         use.clicked.connect(self.accept)
-        cancel = QPushButton("Keep mine")
+        cancel = QPushButton(self.tr("Keep mine"))
         cancel.clicked.connect(self.reject)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -94,11 +95,11 @@ def with_legend(plot: pg.PlotWidget, legend: PlotLegend) -> QWidget:
 
 
 def reliability_plot() -> pg.PlotWidget:
-    p = themed_plot(pg.PlotWidget(title="Reliability: confidence vs accuracy"))
+    p = themed_plot(pg.PlotWidget(title=translate("InsightViews", "Reliability: confidence vs accuracy")))
     p.setObjectName("reliabilityPlot")
-    p.setAccessibleName("Reliability diagram")
-    p.setLabel("bottom", "confidence")
-    p.setLabel("left", "accuracy")
+    p.setAccessibleName(translate("InsightViews", "Reliability diagram"))
+    p.setLabel("bottom", translate("InsightViews", "confidence"))
+    p.setLabel("left", translate("InsightViews", "accuracy"))
     p.setXRange(0, 1)
     p.setYRange(0, 1)
     p.showGrid(x=True, y=True, alpha=0.2)
@@ -120,11 +121,11 @@ def draw_reliability(p: pg.PlotWidget, bins: dict[str, list[float]]) -> None:
 
 
 def curves_plot() -> pg.PlotWidget:
-    p = themed_plot(pg.PlotWidget(title="Precision-recall per class"))
+    p = themed_plot(pg.PlotWidget(title=translate("InsightViews", "Precision-recall per class")))
     p.setObjectName("prPlot")
-    p.setAccessibleName("Precision-recall curves")
-    p.setLabel("bottom", "recall")
-    p.setLabel("left", "precision")
+    p.setAccessibleName(translate("InsightViews", "Precision-recall curves"))
+    p.setLabel("bottom", translate("InsightViews", "recall"))
+    p.setLabel("left", translate("InsightViews", "precision"))
     p.setXRange(0, 1)
     p.setYRange(0, 1.02)
     p.showGrid(x=True, y=True, alpha=0.2)
@@ -135,15 +136,15 @@ def draw_curves(p: pg.PlotWidget, curves: dict[str, Any]) -> None:
     p.clear()
     if "roc" in curves:
         roc = curves["roc"]
-        p.setTitle(f"ROC for '{roc['positive']}' (area {roc['auc']:.3f})")
-        p.setLabel("bottom", "false positive rate")
-        p.setLabel("left", "true positive rate")
+        p.setTitle(translate("InsightViews", "ROC for '{0}' (area {1:.3f})").format(roc["positive"], roc["auc"]))
+        p.setLabel("bottom", translate("InsightViews", "false positive rate"))
+        p.setLabel("left", translate("InsightViews", "true positive rate"))
         p.plot([0, 1], [0, 1], pen=pg.mkPen(GREY, style=Qt.PenStyle.DashLine))
         p.plot(roc["fpr"], roc["tpr"], pen=pg.mkPen(PALETTE[0], width=2), name="ROC")
         return
-    p.setTitle("Precision-recall per class")
-    p.setLabel("bottom", "recall")
-    p.setLabel("left", "precision")
+    p.setTitle(translate("InsightViews", "Precision-recall per class"))
+    p.setLabel("bottom", translate("InsightViews", "recall"))
+    p.setLabel("left", translate("InsightViews", "precision"))
     for i, (name, c) in enumerate(curves["pr"].items()):
         p.plot(c["recall"], c["precision"], pen=pg.mkPen(PALETTE[i % len(PALETTE)], width=2),
-               name=f"{name} (AP {c['average_precision']:.2f})")
+               name=translate("InsightViews", "{0} (AP {1:.2f})").format(name, c["average_precision"]))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QMessageBox, QWidget
 
 from .hidpi import at_ratio, device_pixels, device_ratio
@@ -96,11 +96,13 @@ def confirm_many(parent: QWidget, paths: list[str], dataset_size: int) -> bool:
     if len(paths) <= FEW_FILES or (len(paths) <= MANY_FILES and len(paths) <= MANY_SHARE * max(dataset_size, 1)):
         return True
     sample = "\n".join(f"  {Path(p).parent.name}/{Path(p).name}" for p in paths[:8])
-    more = parent.tr("\n  … and {0:,} more").format(len(paths) - 8) if len(paths) > 8 else ""
-    text = parent.tr("Move {0:,} files ({1:.0%} of the {2:,} images) to the trash?\n\n{3}{4}\n\nThey go to the "
-                     "dataset's trash; Undo brings them back.").format(len(paths), len(paths) / max(dataset_size, 1),
-                                                                       dataset_size, sample, more)
-    answer = QMessageBox.question(parent, parent.tr("Move many files?"), text,
+    # translate() with this module's context: parent.tr would look the text up under the page's class name
+    translate = QCoreApplication.translate
+    more = translate("ProblemPreview", "\n  … and {0:,} more").format(len(paths) - 8) if len(paths) > 8 else ""
+    text = translate("ProblemPreview", "Move {0:,} files ({1:.0%} of the {2:,} images) to the trash?\n\n{3}{4}\n\n"
+                     "They go to the dataset's trash; Undo brings them back.").format(
+        len(paths), len(paths) / max(dataset_size, 1), dataset_size, sample, more)
+    answer = QMessageBox.question(parent, translate("ProblemPreview", "Move many files?"), text,
                                   QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                                   QMessageBox.StandardButton.No)
     return answer == QMessageBox.StandardButton.Yes

@@ -13,8 +13,11 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
+
 from desktop_cls.core.storage import user_config_dir, write_json
 
+translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
 SCHEMA_VERSION = 1
 MAX_RECENT = 10
 DEVICE_PATTERN = re.compile(r"auto|cpu|mps|cuda:\d+")
@@ -59,28 +62,29 @@ def load_settings(path: Path | None = None) -> tuple[Settings, str | None]:
     try:
         data = json.loads(p.read_text(encoding="utf-8"))
         if not isinstance(data, dict):
-            raise ValueError("not a JSON object")
+            raise ValueError(translate("Settings", "not a JSON object"))
         version = data.get("schema_version")
         if version != SCHEMA_VERSION:
-            raise ValueError(f"unsupported schema_version {version!r}")
+            raise ValueError(translate("Settings", "unsupported schema_version {0}").format(repr(version)))
         known = {f.name for f in fields(Settings)}
         s = Settings(**{k: v for k, v in data.items() if k in known})
         for name in ("recent_folders", "recent_runs", "dismissed_runs"):
             value = getattr(s, name)
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise ValueError(f"'{name}' must be a list of paths")
+                raise ValueError(translate("Settings", "'{0}' must be a list of paths").format(name))
         if not isinstance(s.last_train_config, dict):
-            raise ValueError("'last_train_config' must be an object")
-        if s.language not in ("system", "en", "zh_CN"):
-            raise ValueError("'language' must be \"system\", \"en\" or \"zh_CN\"")
-        if s.theme not in ("system", "light", "dark"):
-            raise ValueError("'theme' must be \"system\", \"light\" or \"dark\"")
+            raise ValueError(translate("Settings", "'{0}' must be an object").format("last_train_config"))
+        for name, allowed in (("language", ("system", "en", "zh_CN")), ("theme", ("system", "light", "dark"))):
+            if getattr(s, name) not in allowed:
+                raise ValueError(translate("Settings", "'{0}' must be one of {1}").format(
+                    name, ", ".join(f'"{a}"' for a in allowed)))
         if not isinstance(s.default_device, str) or not DEVICE_PATTERN.fullmatch(s.default_device):
-            raise ValueError("'default_device' must be \"auto\", \"cpu\", \"mps\" or \"cuda:N\"")
+            raise ValueError(translate("Settings", "'{0}' must be one of {1}").format(
+                "default_device", '"auto", "cpu", "mps", "cuda:N"'))
         if not isinstance(s.data_folder, str) or "\x00" in s.data_folder:
-            raise ValueError("'data_folder' must be a folder path or \"\"")
+            raise ValueError(translate("Settings", "'{0}' must be a folder path or \"\"").format("data_folder"))
         if not isinstance(s.image_size_follows_data, bool):
-            raise ValueError("'image_size_follows_data' must be true or false")
+            raise ValueError(translate("Settings", "'{0}' must be true or false").format("image_size_follows_data"))
         return s, None
     except (OSError, ValueError, TypeError, json.JSONDecodeError) as e:
         backup = p.with_name(p.name + ".bad")
@@ -88,8 +92,8 @@ def load_settings(path: Path | None = None) -> tuple[Settings, str | None]:
             os.replace(p, backup)
         except OSError:
             backup = p
-        return Settings(), (f"Your settings file could not be read ({e}); defaults are used. "
-                            f"The old file is at {backup}.")
+        return Settings(), translate("Settings", "Your settings file could not be read ({0}); defaults are "
+                                     "used. The old file is at {1}.").format(e, backup)
 
 
 def save_settings(s: Settings, path: Path | None = None) -> None:

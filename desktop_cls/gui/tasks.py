@@ -103,17 +103,40 @@ class Task:
 
 
 class _Relay(QObject):
-    """Forwards one task's progress and end to its runner. A child of the runner, so when the window (and
+    """Forwards one task's results, progress and end to its callbacks and its runner, on the UI thread: it lives
+    there, so the worker's signals reach it queued, whatever the callbacks are (a lambda or a closure connected
+    straight to the worker would run on the worker's thread). A child of the runner, so when the window (and
     the runner) is destroyed the connections go with it, even if the thread's last signals are still queued."""
 
-    def __init__(self, runner: TaskRunner, task: Task) -> None:
+    def __init__(self, runner: TaskRunner, task: Task, on_done: Callable[[Any], object] | None = None,
+                 on_error: Callable[[str, str], object] | None = None,
+                 on_progress: Callable[[int, int, str], object] | None = None,
+                 on_cancelled: Callable[[], object] | None = None) -> None:
         super().__init__(runner)
         self.runner = runner
         self.task = task
+        self.on_done, self.on_error, self.on_progress, self.on_cancelled = on_done, on_error, on_progress, on_cancelled
 
     @Slot(int, int, str)
     def progressed(self, done: int, total: int, what: str) -> None:
         self.runner.task_progress.emit(self.task.name, done, total, what)
+        if self.on_progress is not None:
+            self.on_progress(done, total, what)
+
+    @Slot(object)
+    def succeeded(self, result: object) -> None:
+        if self.on_done is not None:
+            self.on_done(result)
+
+    @Slot(str, str)
+    def failed(self, message: str, details: str) -> None:
+        if self.on_error is not None:
+            self.on_error(message, details)
+
+    @Slot()
+    def cancelled(self) -> None:
+        if self.on_cancelled is not None:
+            self.on_cancelled()
 
     @Slot()
     def finished(self) -> None:
@@ -142,18 +165,13 @@ class TaskRunner(QObject):
         worker = FunctionWorker(fn, cancel)
         worker.moveToThread(thread)
         thread.started.connect(worker.run)
-        if on_done is not None:
-            worker.succeeded.connect(on_done)
-        if on_error is not None:
-            worker.failed.connect(on_error)
-        if on_progress is not None:
-            worker.progressed.connect(on_progress)
-        if on_cancelled is not None:
-            worker.cancelled.connect(on_cancelled)
         worker.done.connect(thread.quit, Qt.ConnectionType.DirectConnection)  # quit even while the UI thread waits
         task = Task(thread, worker, cancel, name)
-        relay = _Relay(self, task)
+        relay = _Relay(self, task, on_done, on_error, on_progress, on_cancelled)
         worker.progressed.connect(relay.progressed)
+        worker.succeeded.connect(relay.succeeded)
+        worker.failed.connect(relay.failed)
+        worker.cancelled.connect(relay.cancelled)
         thread.finished.connect(relay.finished)
         self.tasks.append(task)
         self.task_started.emit(name)

@@ -2,6 +2,25 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>App</name>
+    <message>
+        <source>PySide6 {version} has a bug that crashes this app after about 20 minutes on Python {python}. Install another version: {command}</source>
+        <translation>PySide6 {version} 有一个缺陷：在 Python {python} 上运行约 20 分钟后本应用会崩溃。请安装其他版本：{command}</translation>
+    </message>
+    <message>
+        <source>Unexpected error</source>
+        <translation>意外错误</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Unsupported PySide6</source>
+        <translation>不受支持的 PySide6</translation>
+    </message>
+</context>
+<context>
     <name>CameraSource</name>
     <message>
         <source>Camera error: {0}. Close other programs that use the camera and press Webcam again.</source>
@@ -101,6 +120,105 @@
     <message>
         <source>Undone: {0}</source>
         <translation>已撤销：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>ClassPanel</name>
+    <message>
+        <source>Classes</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>&amp;New class…</source>
+        <translation>新建类别(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>Rename…</source>
+        <translation>重命名…</translation>
+    </message>
+    <message>
+        <source>Merge into…</source>
+        <translation>合并到…</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Moves the class folder to the trash (undoable)</source>
+        <translation>将类别文件夹移入回收站（可撤销）</translation>
+    </message>
+    <message>
+        <source>Empty trash…</source>
+        <translation>清空回收站…</translation>
+    </message>
+    <message>
+        <source>Send the dataset&apos;s trash to the system trash (the last chance to undo is before this)</source>
+        <translation>将数据集回收站中的内容移到系统回收站（在此之前是最后的撤销机会）</translation>
+    </message>
+    <message>
+        <source>Import images…</source>
+        <translation>导入图像…</translation>
+    </message>
+    <message>
+        <source>Copy images into the dataset to label them</source>
+        <translation>将图像复制到数据集中以便标注</translation>
+    </message>
+    <message>
+        <source>Classes (a class is a folder)</source>
+        <translation>类别（一个类别就是一个文件夹）</translation>
+    </message>
+    <message>
+        <source>Class:</source>
+        <translation>类别：</translation>
+    </message>
+    <message>
+        <source>New class</source>
+        <translation>新建类别</translation>
+    </message>
+    <message>
+        <source>Name of the new class:</source>
+        <translation>新类别的名称：</translation>
+    </message>
+    <message>
+        <source>Rename which class?</source>
+        <translation>重命名哪个类别？</translation>
+    </message>
+    <message>
+        <source>Rename class</source>
+        <translation>重命名类别</translation>
+    </message>
+    <message>
+        <source>New name for &apos;{0}&apos;:</source>
+        <translation>“{0}”的新名称：</translation>
+    </message>
+    <message>
+        <source>Merge which class?</source>
+        <translation>合并哪个类别？</translation>
+    </message>
+    <message>
+        <source>Merge &apos;{0}&apos; into…</source>
+        <translation>将“{0}”合并到…</translation>
+    </message>
+    <message>
+        <source>Delete which class? (its folder goes to the trash; Ctrl+Z brings it back)</source>
+        <translation>删除哪个类别？（其文件夹会移入回收站；Ctrl+Z 可以恢复）</translation>
+    </message>
+    <message>
+        <source>Empty the trash?</source>
+        <translation>清空回收站？</translation>
+    </message>
+    <message>
+        <source>Images and classes deleted here go to your system trash, and those deletions can no longer be undone in desktop_cls.</source>
+        <translation>在这里删除的图像和类别会移到系统回收站，这些删除将无法再在 desktop_cls 中撤销。</translation>
+    </message>
+    <message>
+        <source>Images to label</source>
+        <translation>要标注的图像</translation>
+    </message>
+    <message>
+        <source>Images ({0})</source>
+        <translation>图像 ({0})</translation>
     </message>
 </context>
 <context>
@@ -331,40 +449,156 @@
 <context>
     <name>DatasetPage</name>
     <message>
+        <source>Dataset folder</source>
+        <translation>数据集文件夹</translation>
+    </message>
+    <message>
+        <source>Folder with one sub-folder of images per class</source>
+        <translation>每个类别一个图像子文件夹的文件夹</translation>
+    </message>
+    <message>
+        <source>&amp;Open folder…</source>
+        <translation>打开文件夹(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Choose a folder (Ctrl+O)</source>
+        <translation>选择文件夹 (Ctrl+O)</translation>
+    </message>
+    <message>
+        <source>Try the &amp;demo dataset</source>
+        <translation>试用示例数据集(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Generate 600 small images of 10 shapes and open them</source>
+        <translation>生成 10 种形状的 600 张小图像并打开</translation>
+    </message>
+    <message>
+        <source>&amp;Rescan</source>
+        <translation>重新扫描(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Read the folder again</source>
+        <translation>重新读取文件夹</translation>
+    </message>
+    <message>
+        <source>Classes</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation>图像</translation>
+    </message>
+    <message>
+        <source>Share</source>
+        <translation>占比</translation>
+    </message>
+    <message>
+        <source>Show images of class</source>
+        <translation>显示该类别的图像</translation>
+    </message>
+    <message>
+        <source>Thumbnails</source>
+        <translation>缩略图</translation>
+    </message>
+    <message>
+        <source>Problems</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>No dataset yet — drop a folder here, open one with Ctrl+O, or try the demo dataset (600 small images of 10 shapes).</source>
+        <translation>还没有数据集 —— 把文件夹拖到这里，按 Ctrl+O 打开一个，或试用示例数据集（10 种形状的 600 张小图像）。</translation>
+    </message>
+    <message>
+        <source>Open a dataset folder</source>
+        <translation>打开数据集文件夹</translation>
+    </message>
+    <message>
+        <source>Generating the demo dataset</source>
+        <translation>正在生成示例数据集</translation>
+    </message>
+    <message>
+        <source>Demo dataset</source>
+        <translation>示例数据集</translation>
+    </message>
+    <message>
+        <source>Reading folder…</source>
+        <translation>正在读取文件夹…</translation>
+    </message>
+    <message>
         <source>{0} is still open.</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} 仍处于打开状态。</translation>
     </message>
     <message>
         <source>Cannot open this folder</source>
-        <translation type="unfinished"></translation>
+        <translation>无法打开此文件夹</translation>
+    </message>
+    <message>
+        <source>All classes ({0:,} images)</source>
+        <translation>所有类别（{0:,} 张图像）</translation>
+    </message>
+    <message>
+        <source>Few images compared to the largest class ({0:,}); consider adding images or turning on class weighting</source>
+        <translation>与最大的类别（{0:,}）相比图像很少；请考虑添加图像或启用类别加权</translation>
+    </message>
+    <message>
+        <source>, typically {0}×{1} px</source>
+        <translation>，通常为 {0}×{1} 像素</translation>
+    </message>
+    <message>
+        <source>Split: {0:,} training, {1:,} validation, {2:,} test</source>
+        <translation>划分：训练集 {0:,}，验证集 {1:,}，测试集 {2:,}</translation>
+    </message>
+    <message>
+        <source>Split: {0:,} training, {1:,} validation</source>
+        <translation>划分：训练集 {0:,}，验证集 {1:,}</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{0:,}&lt;/b&gt; images in &lt;b&gt;{1}&lt;/b&gt; classes{2}</source>
+        <translation>&lt;b&gt;{0:,}&lt;/b&gt; 张图像，共 &lt;b&gt;{1}&lt;/b&gt; 个类别{2}</translation>
+    </message>
+    <message>
+        <source>⚠ Imbalanced: the largest class has {0:.1f}× the images of the smallest. Class weighting (Train → Advanced) compensates.</source>
+        <translation>⚠ 类别不平衡：最大类别的图像数是最小类别的 {0:.1f} 倍。类别加权（训练 → 高级）可以弥补。</translation>
     </message>
     <message>
         <source>The test images are kept for the final evaluation: training never sees them.</source>
-        <translation type="unfinished"></translation>
+        <translation>测试集图像留作最终评估：训练时从不使用它们。</translation>
+    </message>
+    <message>
+        <source>⚠ Only {0} validation images: accuracy will be a rough estimate.</source>
+        <translation>⚠ 验证集只有 {0} 张图像：准确率只是粗略估计。</translation>
+    </message>
+    <message>
+        <source>{0:,} unlabeled images lie directly in the folder.</source>
+        <translation>有 {0:,} 张未标注的图像直接位于该文件夹中。</translation>
+    </message>
+    <message>
+        <source>&lt;a href=&apos;#problems&apos;&gt;{0} problem(s)&lt;/a&gt; — see the Problems tab.</source>
+        <translation>&lt;a href=&apos;#problems&apos;&gt;{0} 个问题&lt;/a&gt; —— 请查看“问题”标签页。</translation>
     </message>
     <message>
         <source> (random {0:.0%} held out per class)</source>
-        <translation type="unfinished"></translation>
+        <translation>（每个类别随机留出 {0:.0%}）</translation>
     </message>
     <message>
         <source> (no val/ folder: a random {0:.0%} of train/ per class is held out for validation)</source>
-        <translation type="unfinished"></translation>
+        <translation>（没有 val/ 文件夹：每个类别从 train/ 中随机留出 {0:.0%} 作为验证集）</translation>
     </message>
     <message>
         <source> (from the train/ and val/ folders)</source>
-        <translation type="unfinished"></translation>
+        <translation>（来自 train/ 和 val/ 文件夹）</translation>
+    </message>
+    <message>
+        <source>Problems ({0})</source>
+        <translation>问题（{0}）</translation>
     </message>
     <message>
         <source>Class: {0}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>View</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Show in folder</source>
-        <translation type="unfinished"></translation>
+        <translation>类别：{0}</translation>
     </message>
 </context>
 <context>
@@ -789,141 +1023,336 @@
     <name>ImageViewer</name>
     <message>
         <source>Image viewer</source>
-        <translation type="unfinished"></translation>
+        <translation>图像查看器</translation>
     </message>
     <message>
         <source>Image</source>
-        <translation type="unfinished"></translation>
+        <translation>图像</translation>
     </message>
     <message>
         <source>◀ Previous</source>
-        <translation type="unfinished"></translation>
+        <translation>◀ 上一张</translation>
     </message>
     <message>
         <source>Previous image (Left)</source>
-        <translation type="unfinished"></translation>
+        <translation>上一张图像 (Left)</translation>
     </message>
     <message>
         <source>Next ▶</source>
-        <translation type="unfinished"></translation>
+        <translation>下一张 ▶</translation>
     </message>
     <message>
         <source>Next image (Right)</source>
-        <translation type="unfinished"></translation>
+        <translation>下一张图像 (Right)</translation>
     </message>
     <message>
         <source>Fit</source>
-        <translation type="unfinished"></translation>
+        <translation>适应窗口</translation>
     </message>
     <message>
         <source>Fit the window (F)</source>
-        <translation type="unfinished"></translation>
+        <translation>适应窗口大小 (F)</translation>
     </message>
     <message>
         <source>100 %</source>
-        <translation type="unfinished"></translation>
+        <translation>100 %</translation>
     </message>
     <message>
         <source>One image pixel per screen pixel (1)</source>
-        <translation type="unfinished"></translation>
+        <translation>一个图像像素对应一个屏幕像素 (1)</translation>
     </message>
     <message>
         <source>Zoom in (+, or Ctrl and the mouse wheel)</source>
-        <translation type="unfinished"></translation>
+        <translation>放大（+，或按住 Ctrl 滚动鼠标滚轮）</translation>
     </message>
     <message>
         <source>Zoom out (-)</source>
-        <translation type="unfinished"></translation>
+        <translation>缩小 (-)</translation>
+    </message>
+    <message>
+        <source>{0}×{1} px · {2:.0%}{3}</source>
+        <translation>{0}×{1} 像素 · {2:.0%}{3}</translation>
     </message>
     <message>
         <source>Show in folder</source>
-        <translation type="unfinished"></translation>
+        <translation>在文件夹中显示</translation>
+    </message>
+    <message>
+        <source>No file manager could be opened on this computer.
+
+The file is in:
+{0}</source>
+        <translation>这台计算机上无法打开文件管理器。
+
+文件位于：
+{0}</translation>
     </message>
     <message>
         <source>Open the folder with this file in the file manager</source>
-        <translation type="unfinished"></translation>
+        <translation>在文件管理器中打开包含此文件的文件夹</translation>
     </message>
     <message>
         <source>Close</source>
-        <translation type="unfinished"></translation>
+        <translation>关闭</translation>
     </message>
     <message>
         <source>Esc</source>
-        <translation type="unfinished"></translation>
+        <translation>Esc</translation>
     </message>
     <message>
         <source>{0} — image {1} of {2}</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} —— 第 {1} 张，共 {2} 张</translation>
     </message>
     <message>
         <source>Loading…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在加载…</translation>
     </message>
     <message>
         <source>This is a folder, not an image.</source>
-        <translation type="unfinished"></translation>
+        <translation>这是一个文件夹，不是图像。</translation>
     </message>
     <message>
         <source>This file cannot be shown: it is not a readable image.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法显示此文件：它不是可读取的图像。</translation>
     </message>
     <message>
         <source> (fit)</source>
-        <translation type="unfinished"></translation>
+        <translation>（适应窗口）</translation>
+    </message>
+</context>
+<context>
+    <name>InsightViews</name>
+    <message>
+        <source>Reliability: confidence vs accuracy</source>
+        <translation>可靠性：置信度与准确率</translation>
+    </message>
+    <message>
+        <source>Reliability diagram</source>
+        <translation>可靠性图</translation>
+    </message>
+    <message>
+        <source>confidence</source>
+        <translation>置信度</translation>
+    </message>
+    <message>
+        <source>accuracy</source>
+        <translation>准确率</translation>
+    </message>
+    <message>
+        <source>Precision-recall per class</source>
+        <translation>各类别的精确率-召回率曲线</translation>
+    </message>
+    <message>
+        <source>Precision-recall curves</source>
+        <translation>精确率-召回率曲线</translation>
+    </message>
+    <message>
+        <source>recall</source>
+        <translation>召回率</translation>
+    </message>
+    <message>
+        <source>precision</source>
+        <translation>精确率</translation>
+    </message>
+    <message>
+        <source>ROC for &apos;{0}&apos; (area {1:.3f})</source>
+        <translation>“{0}”的 ROC 曲线（面积 {1:.3f}）</translation>
+    </message>
+    <message>
+        <source>false positive rate</source>
+        <translation>假阳性率</translation>
+    </message>
+    <message>
+        <source>true positive rate</source>
+        <translation>真阳性率</translation>
+    </message>
+    <message>
+        <source>{0} (AP {1:.2f})</source>
+        <translation>{0}（AP {1:.2f}）</translation>
     </message>
 </context>
 <context>
     <name>InterruptedRunBanner</name>
     <message>
         <source>Resume</source>
-        <translation type="unfinished"></translation>
+        <translation>继续训练</translation>
     </message>
     <message>
         <source>Continue the run from its last finished epoch</source>
-        <translation type="unfinished"></translation>
+        <translation>从最后完成的轮次继续这次训练</translation>
     </message>
     <message>
         <source>Dismiss</source>
-        <translation type="unfinished"></translation>
+        <translation>忽略</translation>
     </message>
     <message>
         <source>Keep the run as it is; it stays in the runs list</source>
-        <translation type="unfinished"></translation>
+        <translation>保持该训练记录不变；它仍会留在训练记录列表中</translation>
     </message>
     <message>
         <source>Training run “{0}” was interrupted after epoch {1}: the app or the computer stopped while it trained. Resume continues from the last finished epoch.</source>
-        <translation type="unfinished"></translation>
+        <translation>训练记录“{0}”在第 {1} 个轮次后中断：训练期间应用或计算机停止了运行。“继续训练”会从最后完成的轮次接着训练。</translation>
     </message>
     <message>
         <source>Training run “{0}” was interrupted before its first epoch finished: there is nothing to resume. Start a new training on the Train page.</source>
-        <translation type="unfinished"></translation>
+        <translation>训练记录“{0}”在第一个轮次完成前就中断了：没有可继续的内容。请在“训练”页面开始新的训练。</translation>
     </message>
 </context>
 <context>
     <name>LabelPage</name>
     <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation>重做</translation>
+    </message>
+    <message>
+        <source>Skip →</source>
+        <translation>跳过 →</translation>
+    </message>
+    <message>
+        <source>Next image (Right arrow)</source>
+        <translation>下一张图像（右方向键）</translation>
+    </message>
+    <message>
+        <source>← Back</source>
+        <translation>← 返回</translation>
+    </message>
+    <message>
+        <source>Previous image (Left arrow)</source>
+        <translation>上一张图像（左方向键）</translation>
+    </message>
+    <message>
+        <source>Trash</source>
+        <translation>移入回收站</translation>
+    </message>
+    <message>
+        <source>Move this image to the trash (Delete; undoable)</source>
+        <translation>将这张图像移入回收站（Delete 键；可撤销）</translation>
+    </message>
+    <message>
+        <source>Suggest labels</source>
+        <translation>建议标签</translation>
+    </message>
+    <message>
+        <source>Let the current model propose a class for every unlabeled image</source>
+        <translation>让当前模型为每张未标注的图像建议一个类别</translation>
+    </message>
+    <message>
+        <source>Accept suggestions above</source>
+        <translation>接受高于此值的建议</translation>
+    </message>
+    <message>
+        <source>Retrain</source>
+        <translation>重新训练</translation>
+    </message>
+    <message>
+        <source>Train again on the labeled images</source>
+        <translation>在已标注的图像上重新训练</translation>
+    </message>
+    <message>
         <source>Live suggestions (bundled pretrained model)</source>
-        <translation type="unfinished"></translation>
+        <translation>实时建议（内置预训练模型）</translation>
     </message>
     <message>
         <source>After each image you label, a new last layer is fitted on the bundled pretrained network&apos;s features of your labelled images (computed once, then cached) and suggests a class for the rest. No trained model needed.</source>
-        <translation type="unfinished"></translation>
+        <translation>每标注一张图像，就在内置预训练网络提取的已标注图像特征（只计算一次，之后缓存）上拟合一个新的最后一层，并为其余图像建议类别。无需训练好的模型。</translation>
+    </message>
+    <message>
+        <source>With a trained model</source>
+        <translation>使用训练好的模型</translation>
+    </message>
+    <message>
+        <source>No dataset yet — open a folder on the Data page. Images lying directly in the dataset folder (not in a class sub-folder) are listed here for labeling.</source>
+        <translation>还没有数据集 —— 请在“数据”页面打开一个文件夹。直接位于数据集文件夹中（不在类别子文件夹里）的图像会列在这里等待标注。</translation>
+    </message>
+    <message>
+        <source>Labeling recovered</source>
+        <translation>标注已恢复</translation>
+    </message>
+    <message>
+        <source>The last labeling step was cut short (the app closed); it has been finished, and you can undo it with Ctrl+Z.</source>
+        <translation>上一次标注操作被中断（应用已关闭）；它现已完成，可以用 Ctrl+Z 撤销。</translation>
     </message>
     <message>
         <source>Labeling history repaired</source>
-        <translation type="unfinished"></translation>
+        <translation>标注历史已修复</translation>
     </message>
     <message>
         <source>Put this image in &apos;{0}&apos; (key {1}; or drop images here)</source>
-        <translation type="unfinished"></translation>
+        <translation>将这张图像放入“{0}”（按键 {1}；也可以把图像拖到这里）</translation>
     </message>
     <message>
         <source>Put this image in &apos;{0}&apos; (or drop images here)</source>
-        <translation type="unfinished"></translation>
+        <translation>将这张图像放入“{0}”（也可以把图像拖到这里）</translation>
+    </message>
+    <message>
+        <source>Undo {0} (Ctrl+Z)</source>
+        <translation>撤销{0} (Ctrl+Z)</translation>
+    </message>
+    <message>
+        <source>Nothing to undo</source>
+        <translation>没有可撤销的操作</translation>
+    </message>
+    <message>
+        <source>Redo {0} (Ctrl+Shift+Z)</source>
+        <translation>重做{0} (Ctrl+Shift+Z)</translation>
+    </message>
+    <message>
+        <source>All images are labeled. Import more with “Import images…”, or retrain.</source>
+        <translation>所有图像都已标注。可以用“导入图像…”导入更多图像，或重新训练。</translation>
+    </message>
+    <message>
+        <source>{0}  ({1} of {2} unlabeled)</source>
+        <translation>{0}  （未标注图像中的第 {1} 张，共 {2} 张）</translation>
     </message>
     <message>
         <source>Suggested: &lt;b&gt;{0}&lt;/b&gt; ({1:.0%} sure) — Enter accepts it</source>
-        <translation type="unfinished"></translation>
+        <translation>建议：&lt;b&gt;{0}&lt;/b&gt;（置信度 {1:.0%}）—— 按 Enter 接受</translation>
+    </message>
+    <message>
+        <source>Labeling</source>
+        <translation>标注</translation>
+    </message>
+    <message>
+        <source>Only images inside the dataset can be moved</source>
+        <translation>只能移动数据集内的图像</translation>
+    </message>
+    <message>
+        <source>Use “Import images…” to copy images from elsewhere into the dataset first.</source>
+        <translation>请先用“导入图像…”把其他位置的图像复制到数据集中。</translation>
+    </message>
+    <message>
+        <source>Suggestions failed</source>
+        <translation>建议失败</translation>
+    </message>
+    <message>
+        <source>Nothing to accept</source>
+        <translation>没有可接受的建议</translation>
+    </message>
+    <message>
+        <source>No suggestion is at least {0:.0%} sure.</source>
+        <translation>没有置信度达到 {0:.0%} 的建议。</translation>
+    </message>
+    <message>
+        <source>  {0}: {1} image(s)</source>
+        <translation>  {0}：{1} 张图像</translation>
+    </message>
+    <message>
+        <source>Accept suggestions?</source>
+        <translation>接受建议？</translation>
+    </message>
+    <message>
+        <source>Move {0} image(s):
+{1}
+
+Each class can be undone with Ctrl+Z.</source>
+        <translation>移动 {0} 张图像：
+{1}
+
+每个类别都可以用 Ctrl+Z 撤销。</translation>
     </message>
 </context>
 <context>
@@ -1048,6 +1477,37 @@
     </message>
 </context>
 <context>
+    <name>LrFinderDialog</name>
+    <message>
+        <source>Learning-rate finder</source>
+        <translation>学习率查找器</translation>
+    </message>
+    <message>
+        <source>Loss while the learning rate grows</source>
+        <translation>学习率增大时的损失</translation>
+    </message>
+    <message>
+        <source>learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>loss (smoothed)</source>
+        <translation>损失（平滑后）</translation>
+    </message>
+    <message>
+        <source>Suggested learning rate: &lt;b&gt;{0:.2g}&lt;/b&gt; — where the loss falls fastest. A value a little lower is also safe.</source>
+        <translation>建议的学习率：&lt;b&gt;{0:.2g}&lt;/b&gt; —— 损失下降最快的位置。稍低一些的值也是安全的。</translation>
+    </message>
+    <message>
+        <source>Use {0:.2g}</source>
+        <translation>使用 {0:.2g}</translation>
+    </message>
+    <message>
+        <source>Keep mine</source>
+        <translation>保留我的设置</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Data</source>
@@ -1092,6 +1552,14 @@
     <message>
         <source>Loading PyTorch…</source>
         <translation>正在加载 PyTorch…</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>needs attention</source>
+        <translation>需要处理</translation>
     </message>
     <message>
         <source>{folder}: {images:,} images, {classes} classes</source>
@@ -1179,6 +1647,13 @@
     <message>
         <source>True class: {0} · predicted: {1} ({2:.0%})</source>
         <translation>真实类别：{0} · 预测：{1}（{2:.0%}）</translation>
+    </message>
+</context>
+<context>
+    <name>Page</name>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
     </message>
 </context>
 <context>
@@ -1350,23 +1825,200 @@ Choose a folder you can write to (one in your home folder, or on a disk with fre
     <name>ProblemPreview</name>
     <message>
         <source>Selected problem, side by side</source>
-        <translation type="unfinished"></translation>
+        <translation>所选问题，并排对比</translation>
     </message>
     <message>
         <source>Select a problem to see its file (and, for a copy, the other file) here.</source>
-        <translation type="unfinished"></translation>
+        <translation>选择一个问题，即可在这里查看它的文件（如果是副本，还会显示另一份文件）。</translation>
     </message>
     <message>
         <source>Same pixels.</source>
-        <translation type="unfinished"></translation>
+        <translation>像素完全相同。</translation>
     </message>
     <message>
         <source>The same picture once aligned and matched for brightness: {0:.1%} different (the limit is {1:.0%}).</source>
-        <translation type="unfinished"></translation>
+        <translation>对齐并匹配亮度后是同一张图：差异 {0:.1%}（上限为 {1:.0%}）。</translation>
     </message>
     <message>
         <source>(cannot show)</source>
-        <translation type="unfinished"></translation>
+        <translation>（无法显示）</translation>
+    </message>
+    <message>
+        <source>
+  … and {0:,} more</source>
+        <translation>
+  …… 以及另外 {0:,} 个</translation>
+    </message>
+    <message>
+        <source>Move {0:,} files ({1:.0%} of the {2:,} images) to the trash?
+
+{3}{4}
+
+They go to the dataset&apos;s trash; Undo brings them back.</source>
+        <translation>将 {0:,} 个文件（占 {2:,} 张图像的 {1:.0%}）移入回收站？
+
+{3}{4}
+
+它们会进入数据集回收站；“撤销”可以恢复。</translation>
+    </message>
+    <message>
+        <source>Move many files?</source>
+        <translation>移动大量文件？</translation>
+    </message>
+</context>
+<context>
+    <name>ProblemsPanel</name>
+    <message>
+        <source>corrupt</source>
+        <translation>已损坏</translation>
+    </message>
+    <message>
+        <source>not an image</source>
+        <translation>不是图像</translation>
+    </message>
+    <message>
+        <source>too large</source>
+        <translation>过大</translation>
+    </message>
+    <message>
+        <source>unreadable</source>
+        <translation>无法读取</translation>
+    </message>
+    <message>
+        <source>missing</source>
+        <translation>缺失</translation>
+    </message>
+    <message>
+        <source>unsupported format</source>
+        <translation>不支持的格式</translation>
+    </message>
+    <message>
+        <source>link loop</source>
+        <translation>链接循环</translation>
+    </message>
+    <message>
+        <source>unknown class</source>
+        <translation>未知类别</translation>
+    </message>
+    <message>
+        <source>empty class</source>
+        <translation>空类别</translation>
+    </message>
+    <message>
+        <source>duplicate</source>
+        <translation>重复图像</translation>
+    </message>
+    <message>
+        <source>near duplicate</source>
+        <translation>近似重复</translation>
+    </message>
+    <message>
+        <source>label conflict</source>
+        <translation>标签冲突</translation>
+    </message>
+    <message>
+        <source>leak</source>
+        <translation>数据泄漏</translation>
+    </message>
+    <message>
+        <source>imbalance</source>
+        <translation>类别不平衡</translation>
+    </message>
+    <message>
+        <source>too small</source>
+        <translation>过小</translation>
+    </message>
+    <message>
+        <source>training</source>
+        <translation>训练集</translation>
+    </message>
+    <message>
+        <source>validation</source>
+        <translation>验证集</translation>
+    </message>
+    <message>
+        <source>test</source>
+        <translation>测试集</translation>
+    </message>
+    <message>
+        <source>Cannot change the dataset</source>
+        <translation>无法更改数据集</translation>
+    </message>
+    <message>
+        <source>Problems</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>What to do</source>
+        <translation>处理建议</translation>
+    </message>
+    <message>
+        <source>Trash duplicate copies</source>
+        <translation>将重复副本移入回收站</translation>
+    </message>
+    <message>
+        <source>Keep one image of each duplicate set; the others go to the trash (undoable)</source>
+        <translation>每组重复图像保留一张，其余移入回收站（可撤销）</translation>
+    </message>
+    <message>
+        <source>Trash unreadable files</source>
+        <translation>将无法读取的文件移入回收站</translation>
+    </message>
+    <message>
+        <source>Move corrupt and non-image files to the trash (undoable)</source>
+        <translation>将已损坏的文件和非图像文件移入回收站（可撤销）</translation>
+    </message>
+    <message>
+        <source>Trash selected</source>
+        <translation>将所选移入回收站</translation>
+    </message>
+    <message>
+        <source>Move the selected files (e.g. the wrong copy of a label conflict) to the trash</source>
+        <translation>将所选文件（例如标签冲突中错误的那份）移入回收站</translation>
+    </message>
+    <message>
+        <source>Move selected to class…</source>
+        <translation>将所选移到类别…</translation>
+    </message>
+    <message>
+        <source>Move the selected files (e.g. a label conflict) into the right class</source>
+        <translation>将所选文件（例如标签冲突）移到正确的类别</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>Undo the last change to the dataset</source>
+        <translation>撤销对数据集的上一次更改</translation>
+    </message>
+    <message>
+        <source>class &apos;{0}&apos;, {1} split</source>
+        <translation>类别“{0}”，{1}</translation>
+    </message>
+    <message>
+        <source>Move to class</source>
+        <translation>移到类别</translation>
+    </message>
+    <message>
+        <source>Class:</source>
+        <translation>类别：</translation>
+    </message>
+    <message>
+        <source>View</source>
+        <translation>查看</translation>
+    </message>
+    <message>
+        <source>Show in folder</source>
+        <translation>在文件夹中显示</translation>
     </message>
 </context>
 <context>
@@ -1382,6 +2034,41 @@ Choose a folder you can write to (one in your home folder, or on a disk with fre
     <message>
         <source>Later</source>
         <translation>稍后</translation>
+    </message>
+</context>
+<context>
+    <name>Settings</name>
+    <message>
+        <source>not a JSON object</source>
+        <translation>不是 JSON 对象</translation>
+    </message>
+    <message>
+        <source>unsupported schema_version {0}</source>
+        <translation>不支持的 schema_version {0}</translation>
+    </message>
+    <message>
+        <source>&apos;{0}&apos; must be a list of paths</source>
+        <translation>“{0}”必须是路径列表</translation>
+    </message>
+    <message>
+        <source>&apos;{0}&apos; must be an object</source>
+        <translation>“{0}”必须是对象</translation>
+    </message>
+    <message>
+        <source>&apos;{0}&apos; must be one of {1}</source>
+        <translation>“{0}”必须是 {1} 之一</translation>
+    </message>
+    <message>
+        <source>&apos;{0}&apos; must be a folder path or &quot;&quot;</source>
+        <translation>“{0}”必须是文件夹路径或 &quot;&quot;</translation>
+    </message>
+    <message>
+        <source>&apos;{0}&apos; must be true or false</source>
+        <translation>“{0}”必须是 true 或 false</translation>
+    </message>
+    <message>
+        <source>Your settings file could not be read ({0}); defaults are used. The old file is at {1}.</source>
+        <translation>无法读取设置文件（{0}）；已使用默认设置。旧文件位于 {1}。</translation>
     </message>
 </context>
 <context>
@@ -2046,37 +2733,6 @@ Choose a folder you can write to (one in your home folder, or on a disk with fre
 Train image classifiers on your own computer, offline.</source>
         <translation>desktop_cls {version}
 在你自己的电脑上离线训练图像分类器。</translation>
-    </message>
-</context>
-<context>
-    <name>parent</name>
-    <message>
-        <source>Show in folder</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>No file manager could be opened on this computer.
-
-The file is in:
-{0}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>
-  … and {0:,} more</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Move {0:,} files ({1:.0%} of the {2:,} images) to the trash?
-
-{3}{4}
-
-They go to the dataset&apos;s trash; Undo brings them back.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Move many files?</source>
-        <translation type="unfinished"></translation>
     </message>
 </context>
 </TS>

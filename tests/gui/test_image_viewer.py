@@ -77,8 +77,8 @@ def test_problem_row_opens_the_viewer_not_a_file_manager(qtbot: object, window: 
     (tiny_folder / "dog" / "broken.png").write_bytes(b"not a png")
     open_and_wait(qtbot, window, tiny_folder)
     dp = window.dataset_page  # type: ignore[attr-defined]
-    dp.problem_table.setCurrentCell(0, 0)
-    qtbot.keyClick(dp.problem_table, Qt.Key.Key_Return)  # type: ignore[attr-defined]
+    dp.problems.table.setCurrentCell(0, 0)
+    qtbot.keyClick(dp.problems.table, Qt.Key.Key_Return)  # type: ignore[attr-defined]
     viewer = dp.viewer
     assert viewer.isVisible() and viewer.current_path().endswith("broken.png")
     qtbot.waitUntil(lambda: "cannot be shown" in viewer.status_label.text(), timeout=10_000)  # type: ignore[attr-defined]

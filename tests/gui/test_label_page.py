@@ -76,16 +76,16 @@ def test_data_page_one_click_fixes_are_undoable(qtbot: object, window: object, t
     assert "duplicate" in kinds and "not_image" in kinds
     dp = window.dataset_page
     before = window.state.dataset
-    dp.fix_duplicates.click()
+    dp.problems.fix_duplicates.click()
     qtbot.waitUntil(lambda: window.state.dataset is not before, timeout=30_000)
     assert not (tiny_folder / "cat" / "again.png").exists() or not (tiny_folder / "cat" / "cat_00.png").exists()
     before = window.state.dataset
-    dp.fix_unreadable.click()
+    dp.problems.fix_unreadable.click()
     qtbot.waitUntil(lambda: window.state.dataset is not before, timeout=30_000)
     assert not (tiny_folder / "dog" / "broken.png").exists()
     assert not any(p.kind in ("duplicate", "not_image") for p in window.state.dataset.problems)
     before = window.state.dataset
-    dp.undo_fix.click()
+    dp.problems.undo_fix.click()
     qtbot.waitUntil(lambda: window.state.dataset is not before, timeout=30_000)
     assert (tiny_folder / "dog" / "broken.png").exists()
 
@@ -140,9 +140,9 @@ def test_empty_trash_button_asks_then_empties(qtbot: object, window: object, wit
     lp.trash_current()
     answers = iter([QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes])
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: next(answers))
-    lp.empty_trash()
+    lp.classes.empty_trash()
     assert not list(os_trash.iterdir())  # declined: nothing sent
-    lp.empty_trash()
+    lp.classes.empty_trash()
     assert len(list(os_trash.rglob("*.png"))) == 1 and not lp.undo_button.isEnabled()
 
 

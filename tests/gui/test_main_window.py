@@ -61,7 +61,7 @@ def test_welcome_state_then_open_dataset(qtbot: object, window: object, tiny_fol
 def test_problems_are_listed(qtbot: object, window: object, tiny_folder: Path) -> None:
     (tiny_folder / "dog" / "broken.png").write_bytes(b"not a png")
     open_and_wait(qtbot, window, tiny_folder)
-    table = window.dataset_page.problem_table
+    table = window.dataset_page.problems.table
     assert table.rowCount() == 1
     assert table.item(0, 0).text() == "broken.png"
 

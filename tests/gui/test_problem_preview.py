@@ -17,8 +17,8 @@ def test_selecting_a_copy_shows_both_images_and_the_difference(qtbot: object, wi
     open_and_wait(qtbot, window, tiny_folder)
     dp = window.dataset_page
     row = next(i for i, p in enumerate(window.state.dataset.problems) if p.kind == "label_conflict")
-    dp.problem_table.selectRow(row)
-    preview = dp.problem_preview
+    dp.problems.table.selectRow(row)
+    preview = dp.problems.preview
     assert not preview.this_image.pixmap().isNull() and not preview.other_image.pixmap().isNull()
     assert preview.other_image.isVisibleTo(preview)
     captions = preview.this_caption.text() + preview.other_caption.text()
@@ -48,6 +48,6 @@ def test_trashing_many_files_shows_the_count_and_asks(qtbot: object, window: obj
     monkeypatch.setattr(QMessageBox, "question", say_no)  # type: ignore[attr-defined]
     n = sum(p.kind == "duplicate" for p in window.state.dataset.problems)  # the others are leaks into val
     assert n > 50
-    window.dataset_page.fix_duplicates.click()
+    window.dataset_page.problems.fix_duplicates.click()
     assert len(asked) == 1 and f"Move {n} files" in asked[0] and f"and {n - 8} more" in asked[0]
     assert len(list(root.rglob("*.png"))) == 160  # nothing moved

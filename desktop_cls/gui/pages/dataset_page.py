@@ -11,14 +11,11 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
-    QGridLayout,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QListView,
-    QMenu,
     QProgressBar,
     QTableWidget,
     QTableWidgetItem,
@@ -27,16 +24,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_cls.core.errors import UserError
-
 from ..dialogs import show_error
-from ..image_viewer import open_viewer, reveal_available, reveal_in_folder
-from ..problem_preview import ProblemPreview, confirm_many
+from ..image_viewer import open_viewer
 from ..state import AppState
-from ..tasks import Task, TaskRunner
+from ..tasks import TaskRunner
 from ..thumbnails import ThumbnailModel
 from ..widgets import button as _button
-from ..widgets import split_with_empty_state
+from .page import Page
+from .problems_panel import ProblemsPanel, change_dataset
 
 IMBALANCE_RATIO = 3.0
 
@@ -68,28 +63,23 @@ class ClassTable(QTableWidget):
             event.acceptProposedAction()
 
 
-
-class DatasetPage(QWidget):
+class DatasetPage(Page):
     def __init__(self, state: AppState, tasks: TaskRunner) -> None:
-        super().__init__()
-        self.state = state
-        self.tasks = tasks
-        self.scan_task: Task | None = None
-        self._scan_generation = 0
-        self.index: Any = None
+        super().__init__(state, tasks, "scan")
+        self.index: Any = None  # the open dataset (DatasetIndex) as this page last showed it
         state.files_changed.connect(self.open_folder)  # the Label page moved files: read the folder again
 
         self.path_edit = QLineEdit()
         self.path_edit.setObjectName("datasetPathEdit")
-        self.path_edit.setAccessibleName("Dataset folder")
-        self.path_edit.setPlaceholderText("Folder with one sub-folder of images per class")
+        self.path_edit.setAccessibleName(self.tr("Dataset folder"))
+        self.path_edit.setPlaceholderText(self.tr("Folder with one sub-folder of images per class"))
         self.path_edit.returnPressed.connect(lambda: self.open_folder(self.path_edit.text()))
-        self.open_button = _button("&Open folder…", "openDatasetButton", "Choose a folder (Ctrl+O)")
+        self.open_button = _button(self.tr("&Open folder…"), "openDatasetButton", self.tr("Choose a folder (Ctrl+O)"))
         self.open_button.clicked.connect(self.browse)
-        self.demo_button = _button("Try the &demo dataset", "demoDatasetButton",
-                                   "Generate 600 small images of 10 shapes and open them")
+        self.demo_button = _button(self.tr("Try the &demo dataset"), "demoDatasetButton",
+                                   self.tr("Generate 600 small images of 10 shapes and open them"))
         self.demo_button.clicked.connect(self.open_demo)
-        self.rescan_button = _button("&Rescan", "rescanButton", "Read the folder again")
+        self.rescan_button = _button(self.tr("&Rescan"), "rescanButton", self.tr("Read the folder again"))
         self.rescan_button.clicked.connect(lambda: self.index and self.open_folder(self.index.root))
         self.rescan_button.setEnabled(False)
         top = QHBoxLayout()
@@ -98,19 +88,6 @@ class DatasetPage(QWidget):
         top.addWidget(self.demo_button)
         top.addWidget(self.rescan_button)
 
-        self.progress = QProgressBar()
-        self.progress.setObjectName("scanProgress")
-        self.progress_label = QLabel()
-        self.cancel_button = _button("Cancel", "cancelScanButton")
-        self.cancel_button.clicked.connect(self.cancel_scan)
-        prow = QHBoxLayout()
-        prow.addWidget(self.progress_label)
-        prow.addWidget(self.progress, 1)
-        prow.addWidget(self.cancel_button)
-        self.progress_row = QWidget()
-        self.progress_row.setLayout(prow)
-        self.progress_row.setVisible(False)
-
         # content
         self.summary = QLabel()
         self.summary.setObjectName("datasetSummary")
@@ -118,8 +95,8 @@ class DatasetPage(QWidget):
         self.class_table = ClassTable()
         self.class_table.files_dropped.connect(self._dropped_on_class)
         self.class_table.setObjectName("classTable")
-        self.class_table.setAccessibleName("Classes")
-        self.class_table.setHorizontalHeaderLabels(["Class", "Images", "Share"])
+        self.class_table.setAccessibleName(self.tr("Classes"))
+        self.class_table.setHorizontalHeaderLabels([self.tr("Class"), self.tr("Images"), self.tr("Share")])
         header = self.class_table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
@@ -132,12 +109,12 @@ class DatasetPage(QWidget):
 
         self.class_filter = QComboBox()
         self.class_filter.setObjectName("thumbnailClassFilter")
-        self.class_filter.setAccessibleName("Show images of class")
+        self.class_filter.setAccessibleName(self.tr("Show images of class"))
         self.class_filter.currentIndexChanged.connect(self._fill_thumbnails)
         self.thumb_model = ThumbnailModel(side=96)
         self.thumbs = QListView()
         self.thumbs.setObjectName("thumbnailGrid")
-        self.thumbs.setAccessibleName("Thumbnails")
+        self.thumbs.setAccessibleName(self.tr("Thumbnails"))
         self.thumb_model.configure_view(self.thumbs)
         self.thumbs.setLayoutMode(QListView.LayoutMode.Batched)
         self.thumbs.setBatchSize(200)
@@ -148,48 +125,11 @@ class DatasetPage(QWidget):
         tl.addWidget(self.class_filter)
         tl.addWidget(self.thumbs, 1)
 
-        self.problem_table = QTableWidget(0, 3)
-        self.problem_table.setObjectName("problemTable")
-        self.problem_table.setAccessibleName("Problems")
-        self.problem_table.setHorizontalHeaderLabels(["File", "Problem", "What to do"])
-        self.problem_table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.problem_table.verticalHeader().setVisible(False)
-        self.problem_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.problem_table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.problem_table.activated.connect(lambda idx: self.view_problem(idx.row()))  # double-click or Enter
-        self.problem_table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.problem_table.customContextMenuRequested.connect(self._problem_menu)
-        self.problem_table.itemSelectionChanged.connect(self._problem_selected)
-        self.problem_preview = ProblemPreview()
-
-        self.fix_duplicates = _button("Trash duplicate copies", "trashDuplicatesButton",
-                                      "Keep one image of each duplicate set; the others go to the trash (undoable)")
-        self.fix_duplicates.clicked.connect(lambda: self._trash_kinds(("duplicate", "near_duplicate")))
-        self.fix_unreadable = _button("Trash unreadable files", "trashUnreadableButton",
-                                      "Move corrupt and non-image files to the trash (undoable)")
-        self.fix_unreadable.clicked.connect(lambda: self._trash_kinds(("corrupt", "not_image", "too_large")))
-        self.fix_selected = _button("Trash selected", "trashSelectedButton",
-                                    "Move the selected files (e.g. the wrong copy of a label conflict) to the trash")
-        self.fix_selected.clicked.connect(self._trash_selected)
-        self.move_selected = _button("Move selected to class…", "moveSelectedButton",
-                                     "Move the selected files (e.g. a label conflict) into the right class")
-        self.move_selected.clicked.connect(self._move_selected)
-        self.undo_fix = _button("Undo", "undoFixButton", "Undo the last change to the dataset")
-        self.undo_fix.clicked.connect(self._undo)
-        problems_box = QWidget()
-        pl = QVBoxLayout(problems_box)
-        pl.setContentsMargins(0, 0, 0, 0)
-        pl.addWidget(self.problem_table, 1)
-        pl.addWidget(self.problem_preview)
-        fixes = QGridLayout()  # two rows: one row of five buttons kept the window from fitting 1024 px screens
-        for i, b in enumerate((self.fix_duplicates, self.fix_unreadable, self.undo_fix, self.fix_selected,
-                               self.move_selected)):
-            fixes.addWidget(b, i // 3, i % 3)
-        pl.addLayout(fixes)
+        self.problems = ProblemsPanel(state, viewer_owner=self)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("datasetTabs")
-        self.tabs.addTab(thumbs_box, "Images")
-        self.tabs.addTab(problems_box, "Problems")
+        self.tabs.addTab(thumbs_box, self.tr("Images"))
+        self.tabs.addTab(self.problems, self.tr("Problems"))
         self.summary.linkActivated.connect(lambda _: self.tabs.setCurrentIndex(1))
         left = QWidget()
         ll = QVBoxLayout(left)
@@ -201,45 +141,35 @@ class DatasetPage(QWidget):
         rl.addWidget(self.summary)
         rl.addWidget(self.class_table, 1)
         right.setMinimumWidth(self.fontMetrics().horizontalAdvance("x" * 44))  # class names stay readable
-        empty_text = ("No dataset yet — drop a folder here, open one with Ctrl+O, "
-                      "or try the demo dataset (600 small images of 10 shapes).")
-        self.content, self.empty = split_with_empty_state(empty_text, left, right)
-
-        lay = QVBoxLayout(self)
-        lay.addLayout(top)
-        lay.addWidget(self.progress_row)
-        lay.addWidget(self.content, 1)
+        empty_text = self.tr("No dataset yet — drop a folder here, open one with Ctrl+O, "
+                             "or try the demo dataset (600 small images of 10 shapes).")
+        self.set_body(empty_text, left, right, top=top)
 
     # ---- actions -------------------------------------------------------------------------------
     def browse(self) -> None:
         start = self.path_edit.text() or str(Path.home())
-        path = QFileDialog.getExistingDirectory(self, "Open a dataset folder", start)
+        path = QFileDialog.getExistingDirectory(self, self.tr("Open a dataset folder"), start)
         if path:
             self.open_folder(path)
 
     def open_demo(self) -> None:
         target = Path(tempfile.gettempdir()) / "desktop_cls_demo"
 
+        what = self.tr("Generating the demo dataset")
+
         def make(progress: Any, cancel: Any) -> str:
             from desktop_cls.core.data.demo_data import make_demo_dataset
 
             if target.exists() and any(target.iterdir()):
                 return str(target)
-            progress(0, 1, "generating the demo dataset")
+            progress(0, 1, what)
             return str(make_demo_dataset(target))
 
-        self.tasks.start("demo data", make, on_done=self.open_folder, on_error=self._demo_failed)
-
-    def _demo_failed(self, message: str, details: str) -> None:
-        show_error(self, "Demo dataset", message, details)
+        self.run_task("demo data", make, self.open_folder, error_title=self.tr("Demo dataset"), status=what)
 
     def open_folder(self, path: str) -> None:
         path = str(Path(path).expanduser())
         self.path_edit.setText(path)
-        self.cancel_scan()
-        self.progress_row.setVisible(True)
-        self.progress.setRange(0, 0)
-        self.progress_label.setText("Reading folder…")
         val = float(self.state.settings.last_train_config.get("val_fraction", 0.2))
         seed = int(self.state.settings.last_train_config.get("seed", 0))
 
@@ -250,52 +180,31 @@ class DatasetPage(QWidget):
             index = scan(path, val_fraction=val, seed=seed, verify="header", progress=progress, cancel=cancel)
             return with_health(index, progress=progress, cancel=cancel)
 
-        self._scan_generation += 1
-        generation = self._scan_generation
-        self.scan_task = self.tasks.start("scan", work, on_done=self._scanned, on_error=self._scan_failed,
-                                          on_progress=self._progress,
-                                          on_cancelled=lambda: self._scan_cancelled(generation))
-
-    def cancel_scan(self) -> None:
-        if self.scan_task is not None and self.scan_task.is_running():
-            self.scan_task.cancel()
+        self.run_task("scan", work, self._scanned, status=self.tr("Reading folder…"), on_error=self._scan_failed,
+                      on_cancelled=self._restore_path)
 
     # ---- results -------------------------------------------------------------------------------
-    def _progress(self, done: int, total: int, what: str) -> None:
-        self.progress_label.setText(what.capitalize())
-        if total:
-            self.progress.setRange(0, total)
-            self.progress.setValue(done)
-
     def _restore_path(self) -> None:
         """The field names the dataset that is open, not a folder that failed to open or was cancelled."""
         self.path_edit.setText(self.index.root if self.index is not None else "")
 
-    def _scan_cancelled(self, generation: int) -> None:
-        if generation != self._scan_generation:
-            return  # an earlier scan, cancelled because another folder is being opened
-        self.progress_row.setVisible(False)
-        self._restore_path()
-
     def _scan_failed(self, message: str, details: str) -> None:
-        self.progress_row.setVisible(False)
         self._restore_path()
         if self.index is not None:
             message += "\n\n" + self.tr("{0} is still open.").format(self.index.root)
         show_error(self, self.tr("Cannot open this folder"), message, details)
 
     def _scanned(self, index: Any) -> None:
-        self.progress_row.setVisible(False)
         self.index = index
         self.rescan_button.setEnabled(True)
-        self.content.setCurrentIndex(1)
+        self.show_content()
         self._fill_classes(index)
         self._fill_problems(index)
         self.class_filter.blockSignals(True)
         self.class_filter.clear()
-        self.class_filter.addItem(f"All classes ({len(index.samples):,} images)")
+        self.class_filter.addItem(self.tr("All classes ({0:,} images)").format(len(index.samples)))
         for name, n in index.counts().items():
-            self.class_filter.addItem(f"{name} ({n:,})", name)
+            self.class_filter.addItem(f"{name} ({n:,})", name)  # data: a class name and its count
         self.class_filter.blockSignals(False)
         self._fill_thumbnails()
         self.state.set_dataset(index)
@@ -320,28 +229,31 @@ class DatasetPage(QWidget):
             bar.setValue(round(1000 * n / total))
             bar.setFormat(f"{n / total:.0%}")
             if biggest and n * IMBALANCE_RATIO < biggest:
-                bar.setToolTip(f"Few images compared to the largest class ({biggest:,}); "
-                               "consider adding images or turning on class weighting")
+                bar.setToolTip(self.tr("Few images compared to the largest class ({0:,}); consider adding images "
+                                       "or turning on class weighting").format(biggest))
                 num.setText(f"{n:,} ⚠")
             self.class_table.setCellWidget(row, 2, bar)
         splits = {s: len(index.split(s)) for s in ("train", "val", "test")}
         typical = index.typical_size
-        size = f", typically {typical[0]}×{typical[1]} px" if typical else ""
-        lines = [f"<b>{len(index.samples):,}</b> images in <b>{len(index.classes)}</b> classes{size}",
-                 f"Split: {splits['train']:,} training, {splits['val']:,} validation"
-                 + (f", {splits['test']:,} test" if splits["test"] else "")
-                 + self._split_source(index)]
+        size = self.tr(", typically {0}×{1} px").format(*typical) if typical else ""
+        split = (self.tr("Split: {0:,} training, {1:,} validation, {2:,} test") if splits["test"]
+                 else self.tr("Split: {0:,} training, {1:,} validation"))
+        lines = [self.tr("<b>{0:,}</b> images in <b>{1}</b> classes{2}").format(len(index.samples),
+                                                                             len(index.classes), size),
+                 split.format(splits["train"], splits["val"], splits["test"]) + self._split_source(index)]
         if biggest and smallest * IMBALANCE_RATIO < biggest:
-            lines.append(f"⚠ Imbalanced: the largest class has {biggest / max(smallest, 1):.1f}× the images of the "
-                         "smallest. Class weighting (Train → Advanced) compensates.")
+            lines.append(self.tr("⚠ Imbalanced: the largest class has {0:.1f}× the images of the smallest. Class "
+                                 "weighting (Train → Advanced) compensates.").format(biggest / max(smallest, 1)))
         if splits["test"]:
             lines.append(self.tr("The test images are kept for the final evaluation: training never sees them."))
         if splits["val"] and splits["val"] < 50:
-            lines.append(f"⚠ Only {splits['val']} validation images: accuracy will be a rough estimate.")
+            lines.append(self.tr("⚠ Only {0} validation images: accuracy will be a rough estimate.")
+                         .format(splits["val"]))
         if index.unlabeled:
-            lines.append(f"{len(index.unlabeled):,} unlabeled images lie directly in the folder.")
+            lines.append(self.tr("{0:,} unlabeled images lie directly in the folder.").format(len(index.unlabeled)))
         if index.problems:
-            lines.append(f"<a href='#problems'>{len(index.problems)} problem(s)</a> — see the Problems tab.")
+            lines.append(self.tr("<a href='#problems'>{0} problem(s)</a> — see the Problems tab.")
+                         .format(len(index.problems)))
         self.summary.setText("<br>".join(lines))
 
     def _split_source(self, index: Any) -> str:
@@ -354,25 +266,9 @@ class DatasetPage(QWidget):
         return self.tr(" (from the train/ and val/ folders)")
 
     def _fill_problems(self, index: Any) -> None:
+        self.problems.fill(index)
         probs = index.problems
-        self.problem_table.setRowCount(len(probs))
-        for row, p in enumerate(probs):
-            f = QTableWidgetItem(Path(p.path).name)
-            f.setToolTip(p.path)
-            self.problem_table.setItem(row, 0, f)
-            self.problem_table.setItem(row, 1, QTableWidgetItem(p.kind.replace("_", " ")))
-            self.problem_table.setItem(row, 2, QTableWidgetItem(p.message))
-        self.problem_preview.clear()
-        self.tabs.setTabText(1, f"Problems ({len(probs)})" if probs else "Problems")
-
-    def _problem_selected(self) -> None:
-        rows = sorted({i.row() for i in self.problem_table.selectedIndexes()})
-        if self.index is None or not rows or rows[0] >= len(self.index.problems):
-            self.problem_preview.clear()
-            return
-        index = self.index
-        where = {s.path: f"class '{index.classes[s.label]}', {s.split} split" for s in index.samples}
-        self.problem_preview.show_problem(index.problems[rows[0]], lambda path: where.get(path, ""))
+        self.tabs.setTabText(1, self.tr("Problems ({0})").format(len(probs)) if probs else self.tr("Problems"))
 
     def _fill_thumbnails(self) -> None:
         if self.index is None:
@@ -387,77 +283,11 @@ class DatasetPage(QWidget):
         if len(rows) == 1:
             self.class_filter.setCurrentIndex(next(iter(rows)) + 1)
 
-    def _workspace_do(self, fn: Any, *args: Any) -> None:
-        try:
-            fn(*args)
-        except UserError as e:
-            show_error(self, "Cannot change the dataset", e.for_gui())
-        if self.index is not None:
-            self.open_folder(self.index.root)
-
-    def _trash_kinds(self, kinds: tuple[str, ...]) -> None:
-        ws = self.state.workspace
-        if ws is None or self.index is None:
-            return
-        paths = sorted({p.path for p in self.index.problems if p.kind in kinds and Path(p.path).is_file()})
-        if paths and confirm_many(self, paths, len(self.index.samples)):
-            self._workspace_do(ws.trash, paths)
-
-    def _selected_problem_files(self) -> list[str]:
-        paths = []
-        for r in sorted({i.row() for i in self.problem_table.selectedIndexes()}):
-            item = self.problem_table.item(r, 0)
-            if item is not None and Path(item.toolTip()).is_file():
-                paths.append(item.toolTip())
-        return paths
-
-    def _trash_selected(self) -> None:
-        ws = self.state.workspace
-        paths = self._selected_problem_files()
-        size = len(self.index.samples) if self.index is not None else 0
-        if ws is not None and paths and confirm_many(self, paths, size):
-            self._workspace_do(ws.trash, paths)
-
-    def _move_selected(self) -> None:
-        ws = self.state.workspace
-        paths = self._selected_problem_files()
-        if ws is None or not paths or self.index is None:
-            return
-        name, ok = QInputDialog.getItem(self, "Move to class", "Class:", list(self.index.classes), 0, False)
-        if ok:
-            self._workspace_do(ws.assign, paths, name)
-
     def _dropped_on_class(self, row: int, paths: list[str]) -> None:
         ws = self.state.workspace
         if ws is not None and self.index is not None and row < len(self.index.classes):
-            self._workspace_do(ws.assign, paths, self.index.classes[row])
-
-    def _undo(self) -> None:
-        ws = self.state.workspace
-        if ws is not None and ws.can_undo():
-            self._workspace_do(ws.undo)
+            change_dataset(self, self.state, ws.assign, paths, self.index.classes[row])
 
     def view_thumbnail(self, row: int) -> None:
         items = [(path, self.tr("Class: {0}").format(cls)) for path, cls in self.thumb_model.items]
         open_viewer(self, items, row)
-
-    def view_problem(self, row: int) -> None:
-        """Problem files in the viewer (a file manager may not exist here: nothing is launched)."""
-        items = []
-        for r in range(self.problem_table.rowCount()):
-            f, kind, what = (self.problem_table.item(r, c) for c in range(3))
-            if f is not None:
-                items.append((f.toolTip(), f"{kind.text() if kind else ''}: {what.text() if what else ''}"))
-        open_viewer(self, items, row)
-
-    def _problem_menu(self, pos: Any) -> None:
-        row = self.problem_table.rowAt(pos.y())
-        item = self.problem_table.item(row, 0) if row >= 0 else None
-        if item is None:
-            return
-        menu = QMenu(self)
-        menu.addAction(self.tr("View")).triggered.connect(lambda _=False: self.view_problem(row))
-        if reveal_available():  # offered only where a file manager can be opened
-            menu.addAction(self.tr("Show in folder")).triggered.connect(
-                lambda _=False: reveal_in_folder(self, item.toolTip()))
-        menu.exec(self.problem_table.viewport().mapToGlobal(pos))

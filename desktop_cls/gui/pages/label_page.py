@@ -7,7 +7,6 @@ never overwrites and never deletes, and Ctrl+Z works even after a restart.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -17,13 +16,10 @@ from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QDoubleSpinBox,
-    QFileDialog,
     QGridLayout,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QListView,
-    QListWidget,
     QMessageBox,
     QVBoxLayout,
     QWidget,
@@ -35,25 +31,26 @@ from ..dialogs import show_error
 from ..image_viewer import open_viewer
 from ..label_keys import class_keys, key_of
 from ..state import AppState
-from ..tasks import TaskRunner
+from ..tasks import Task, TaskRunner
 from ..thumbnails import ThumbnailModel
-from ..widgets import ClassDropButton, ScaledImageLabel, split_with_empty_state
+from ..widgets import ClassDropButton, ScaledImageLabel
 from ..widgets import button as _button
+from .label_classes import ClassPanel
+from .page import Page
 
 RESCAN_DELAY_MS = 1500
 LIVE_IMAGE_SIZE = 224  # the bundled backbone's size for live suggestions
 
-class LabelPage(QWidget):
+class LabelPage(Page):
     def __init__(self, state: AppState, tasks: TaskRunner | None = None) -> None:
-        super().__init__()
-        self.state = state
-        self.tasks = tasks
+        super().__init__(state, tasks, "label")
         self.workspace: Any = None
         self.queue: list[str] = []  # unlabeled file names, in labeling order
         self.position = 0
         self.suggestions: dict[str, tuple[str, float]] = {}
         self.keys: dict[str, str] = {}  # key -> class name, see label_keys
         self.key_shortcuts: list[QShortcut] = []
+        self._suggest_task: Task | None = None
         self.rescan_timer = QTimer(self)
         self.rescan_timer.setSingleShot(True)
         self.rescan_timer.setInterval(RESCAN_DELAY_MS)
@@ -82,34 +79,20 @@ class LabelPage(QWidget):
             lambda: open_viewer(self, self.strip_model.items, self.strip.currentIndex().row()))
 
         self.class_buttons = QGridLayout()
-        self.class_list = QListWidget()
-        self.class_list.setObjectName("labelClassList")
-        self.class_list.setAccessibleName("Classes")
-        new_cls = _button("&New class…", "newClassButton")
-        new_cls.clicked.connect(self.new_class)
-        rename = _button("Rename…", "renameClassButton")
-        rename.clicked.connect(self.rename_class)
-        merge = _button("Merge into…", "mergeClassButton")
-        merge.clicked.connect(self.merge_class)
-        delete = _button("Delete", "deleteClassButton", "Moves the class folder to the trash (undoable)")
-        delete.clicked.connect(self.delete_class)
-        self.undo_button = _button("Undo", "undoButton", "Ctrl+Z")
+        self.classes = ClassPanel(lambda: self.workspace, self._do, self._imported)
+        self.undo_button = _button(self.tr("Undo"), "undoButton", "Ctrl+Z")
         self.undo_button.clicked.connect(self.undo)
-        self.redo_button = _button("Redo", "redoButton", "Ctrl+Shift+Z")
+        self.redo_button = _button(self.tr("Redo"), "redoButton", "Ctrl+Shift+Z")
         self.redo_button.clicked.connect(self.redo)
-        skip = _button("Skip →", "skipButton", "Next image (Right arrow)")
+        skip = _button(self.tr("Skip →"), "skipButton", self.tr("Next image (Right arrow)"))
         skip.clicked.connect(lambda: self.go_to(self.position + 1))
-        back = _button("← Back", "backButton", "Previous image (Left arrow)")
+        back = _button(self.tr("← Back"), "backButton", self.tr("Previous image (Left arrow)"))
         back.clicked.connect(lambda: self.go_to(self.position - 1))
-        trash = _button("Trash", "trashImageButton", "Move this image to the trash (Delete; undoable)")
+        trash = _button(self.tr("Trash"), "trashImageButton",
+                        self.tr("Move this image to the trash (Delete; undoable)"))
         trash.clicked.connect(self.trash_current)
-        empty = _button("Empty trash…", "emptyTrashButton",
-                        "Send the dataset's trash to the system trash (the last chance to undo is before this)")
-        empty.clicked.connect(self.empty_trash)
-        importb = _button("Import images…", "importImagesButton", "Copy images into the dataset to label them")
-        importb.clicked.connect(self.import_images)
-        self.suggest_button = _button("Suggest labels", "suggestButton",
-                                      "Let the current model propose a class for every unlabeled image")
+        self.suggest_button = _button(self.tr("Suggest labels"), "suggestButton",
+                                      self.tr("Let the current model propose a class for every unlabeled image"))
         self.suggest_button.clicked.connect(self.suggest)
         self.accept_spin = QDoubleSpinBox()
         self.accept_spin.setObjectName("acceptThresholdSpin")
@@ -117,9 +100,9 @@ class LabelPage(QWidget):
         self.accept_spin.setValue(90)
         self.accept_spin.setSuffix(" %")
         self.accept_spin.setDecimals(0)
-        self.accept_button = _button("Accept suggestions above", "acceptSuggestionsButton")
+        self.accept_button = _button(self.tr("Accept suggestions above"), "acceptSuggestionsButton")
         self.accept_button.clicked.connect(self.accept_suggestions)
-        self.retrain_button = _button("Retrain", "retrainButton", "Train again on the labeled images")
+        self.retrain_button = _button(self.tr("Retrain"), "retrainButton", self.tr("Train again on the labeled images"))
         self.live_check = QCheckBox(self.tr("Live suggestions (bundled pretrained model)"))
         self.live_check.setObjectName("liveSuggestCheck")
         self.live_check.setToolTip(self.tr(
@@ -145,26 +128,18 @@ class LabelPage(QWidget):
         ll.addWidget(self.strip)
         right = QWidget()
         rl = QVBoxLayout(right)
-        rl.addWidget(QLabel("Classes (a class is a folder)"))
-        rl.addWidget(self.class_list, 1)
-        row = QHBoxLayout()
-        for b in (new_cls, rename, merge, delete):
-            row.addWidget(b)
-        rl.addLayout(row)
-        rl.addWidget(importb)
-        rl.addWidget(empty)
+        rl.addWidget(self.classes, 1)
         rl.addWidget(self.live_check)
-        rl.addWidget(QLabel("With a trained model"))
+        rl.addWidget(QLabel(self.tr("With a trained model")))
         rl.addWidget(self.suggest_button)
         acc = QHBoxLayout()
         acc.addWidget(self.accept_button)
         acc.addWidget(self.accept_spin)
         rl.addLayout(acc)
         rl.addWidget(self.retrain_button)
-        empty_text = ("No dataset yet — open a folder on the Data page. Images lying directly in the "
-                      "dataset folder (not in a class sub-folder) are listed here for labeling.")
-        self.content, self.empty = split_with_empty_state(empty_text, left, right, stretch=(3, 1))
-        QVBoxLayout(self).addWidget(self.content)
+        empty_text = self.tr("No dataset yet — open a folder on the Data page. Images lying directly in the "
+                             "dataset folder (not in a class sub-folder) are listed here for labeling.")
+        self.set_body(empty_text, left, right, stretch=(3, 1))
 
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         here = Qt.ShortcutContext.WidgetWithChildrenShortcut  # only while the Label page has the focus
@@ -187,9 +162,9 @@ class LabelPage(QWidget):
             self.workspace = self.state.workspace
             ws = self.workspace
             if ws is not None and ws.recovered:
-                QMessageBox.information(self, "Labeling recovered",
-                                        "The last labeling step was cut short (the app closed); it has been "
-                                        "finished, and you can undo it with Ctrl+Z.")
+                QMessageBox.information(self, self.tr("Labeling recovered"),
+                                        self.tr("The last labeling step was cut short (the app closed); it has "
+                                                "been finished, and you can undo it with Ctrl+Z."))
             if ws is not None and ws.notices:
                 QMessageBox.information(self, self.tr("Labeling history repaired"), "\n\n".join(ws.notices))
         self.refresh()
@@ -198,7 +173,7 @@ class LabelPage(QWidget):
         ws = self.workspace
         if ws is None:
             return
-        self.content.setCurrentIndex(1)
+        self.show_content()
         self.queue = ws.unlabeled()
         if self.suggestions:
             self.queue.sort(key=lambda n: self.suggestions.get(n, ("", 0.0))[1])  # least confident first
@@ -220,12 +195,7 @@ class LabelPage(QWidget):
             b.clicked.connect(lambda _=False, n=name: self.assign_current(n))
             b.files_dropped.connect(self.assign_files)
             self.class_buttons.addWidget(b, i // 3, i % 3)
-        self.class_list.clear()
-        # counts from the last scan (refreshed shortly after changes): walking every class folder on
-        # each key press would stall the window on large datasets
-        counts = self.state.dataset.counts() if self.state.dataset is not None else {}
-        for name in classes:
-            self.class_list.addItem(f"{name} ({counts[name]})" if name in counts else name)
+        self.classes.fill(classes, self.state.dataset.counts() if self.state.dataset is not None else {})
         self._show_current()
         self._update_buttons()
 
@@ -254,20 +224,22 @@ class LabelPage(QWidget):
         self.undo_button.setEnabled(bool(ws and ws.can_undo()))
         self.redo_button.setEnabled(bool(ws and ws.can_redo()))
         if ws is not None:
-            self.undo_button.setToolTip(f"Undo {ws.describe_undo()} (Ctrl+Z)" if ws.can_undo() else "Nothing to undo")
-            self.redo_button.setToolTip(f"Redo {ws.describe_redo()} (Ctrl+Shift+Z)" if ws.can_redo() else "")
+            self.undo_button.setToolTip(self.tr("Undo {0} (Ctrl+Z)").format(ws.describe_undo()) if ws.can_undo()
+                                        else self.tr("Nothing to undo"))
+            self.redo_button.setToolTip(self.tr("Redo {0} (Ctrl+Shift+Z)").format(ws.describe_redo())
+                                        if ws.can_redo() else "")
         self.suggest_button.setEnabled(bool(self.state.run and self.queue and self.state.core_loaded))
         self.accept_button.setEnabled(bool(self.suggestions))
 
     def _show_current(self) -> None:
         if not self.queue:
             self.preview.clear()
-            self.caption.setText("All images are labeled. Import more with “Import images…”, or retrain.")
+            self.caption.setText(self.tr("All images are labeled. Import more with “Import images…”, or retrain."))
             self.suggestion.setText("")
             return
         name = self.queue[self.position]
         path = self.workspace.root / name
-        self.caption.setText(f"{name}  ({self.position + 1} of {len(self.queue)} unlabeled)")
+        self.caption.setText(self.tr("{0}  ({1} of {2} unlabeled)").format(name, self.position + 1, len(self.queue)))
         self.preview.set_image(QPixmap(str(path)))
         s = self.suggestions.get(name)
         self.suggestion.setText(self.tr("Suggested: <b>{0}</b> ({1:.0%} sure) — Enter accepts it")
@@ -293,7 +265,7 @@ class LabelPage(QWidget):
         try:
             fn(*args)
         except UserError as e:
-            show_error(self, "Labeling", e.for_gui())
+            show_error(self, self.tr("Labeling"), e.for_gui())
         self.refresh()
         self.rescan_timer.start()
         if self.live_check.isChecked():
@@ -324,8 +296,8 @@ class LabelPage(QWidget):
             return
         inside = [p for p in paths if Path(p).resolve().is_relative_to(self.workspace.root)]
         if len(inside) < len(paths):
-            show_error(self, "Only images inside the dataset can be moved",
-                       "Use “Import images…” to copy images from elsewhere into the dataset first.")
+            show_error(self, self.tr("Only images inside the dataset can be moved"),
+                       self.tr("Use “Import images…” to copy images from elsewhere into the dataset first."))
         if inside:
             self._do(self.workspace.assign, inside, class_name)
 
@@ -342,58 +314,7 @@ class LabelPage(QWidget):
         if self.workspace is not None and self.workspace.can_redo():
             self._do(self.workspace.redo)
 
-    def _pick_class(self, title: str, exclude: str | None = None) -> str | None:
-        classes = [c for c in self.workspace.classes() if c != exclude]
-        if not classes:
-            return None
-        name, ok = QInputDialog.getItem(self, title, "Class:", classes, 0, False)
-        return name if ok else None
-
-    def new_class(self) -> None:
-        if self.workspace is None:
-            return
-        name, ok = QInputDialog.getText(self, "New class", "Name of the new class:")
-        if ok and name.strip():
-            self._do(self.workspace.create_class, name)
-
-    def rename_class(self) -> None:
-        old = self._pick_class("Rename which class?") if self.workspace else None
-        if old:
-            new, ok = QInputDialog.getText(self, "Rename class", f"New name for '{old}':", text=old)
-            if ok and new.strip() and new != old:
-                self._do(self.workspace.rename_class, old, new)
-
-    def merge_class(self) -> None:
-        src = self._pick_class("Merge which class?") if self.workspace else None
-        if src:
-            dst = self._pick_class(f"Merge '{src}' into…", exclude=src)
-            if dst:
-                self._do(self.workspace.merge_classes, src, dst)
-
-    def delete_class(self) -> None:
-        name = self._pick_class("Delete which class? (its folder goes to the trash; Ctrl+Z brings it back)") \
-            if self.workspace else None
-        if name:
-            self._do(self.workspace.delete_class, name)
-
-    def empty_trash(self) -> None:
-        if self.workspace is None:
-            return
-        answer = QMessageBox.question(self, "Empty the trash?",
-                                      "Images and classes deleted here go to your system trash, and those "
-                                      "deletions can no longer be undone in desktop_cls.")
-        if answer == QMessageBox.StandardButton.Yes:
-            self._do(self.workspace.empty_trash)
-
-    def import_images(self) -> None:
-        if self.workspace is None:
-            return
-        files, _ = QFileDialog.getOpenFileNames(self, "Images to label", "",
-                                                "Images (*.jpg *.jpeg *.png *.bmp *.gif *.tif *.tiff *.webp)")
-        from desktop_cls.core.storage import unique_destination
-
-        for f in files:  # copies: the user's originals stay where they are
-            shutil.copy2(f, unique_destination(self.workspace.root / Path(f).name))
+    def _imported(self) -> None:
         self.refresh()
         self.rescan_timer.start()
 
@@ -417,14 +338,14 @@ class LabelPage(QWidget):
         # where the next class key would type a threshold instead of labeling
         self._keep_focus_on_image()
         self.suggest_button.setEnabled(False)
-        previous = getattr(self, "_suggest_task", None)
-        if previous is not None and previous.is_running():
-            previous.cancel()  # a newer labelling state replaces it
-        self._suggest_task = self.tasks.start("suggestions", work, on_done=self._suggested,
-                                              on_error=self._suggest_failed)
+        if self._suggest_task is not None and self._suggest_task.is_running():
+            self._suggest_task.cancel()  # a newer labelling state replaces it
+        # not on the status line: live suggestions follow every key press, and a line that comes and goes
+        # would make the page jump; the window's status bar shows their progress
+        self._suggest_task = self.run_task("suggestions", work, self._suggested, on_error=self._suggest_failed)
 
     def _suggest_failed(self, message: str, details: str) -> None:
-        show_error(self, "Suggestions failed", message, details)
+        show_error(self, self.tr("Suggestions failed"), message, details)
         self._update_buttons()
         self._keep_focus_on_image()
 
@@ -443,12 +364,14 @@ class LabelPage(QWidget):
             if s and s[1] >= limit:
                 plan.setdefault(s[0], []).append(name)
         if not plan:
-            QMessageBox.information(self, "Nothing to accept", f"No suggestion is at least {limit:.0%} sure.")
+            QMessageBox.information(self, self.tr("Nothing to accept"),
+                                    self.tr("No suggestion is at least {0:.0%} sure.").format(limit))
             return
-        lines = "\n".join(f"  {cls}: {len(v)} image(s)" for cls, v in sorted(plan.items()))
-        answer = QMessageBox.question(self, "Accept suggestions?",
-                                      f"Move {sum(map(len, plan.values()))} image(s):\n{lines}\n\nEach class can "
-                                      "be undone with Ctrl+Z.")
+        line = self.tr("  {0}: {1} image(s)")
+        lines = "\n".join(line.format(cls, len(v)) for cls, v in sorted(plan.items()))
+        answer = QMessageBox.question(self, self.tr("Accept suggestions?"),
+                                      self.tr("Move {0} image(s):\n{1}\n\nEach class can be undone with Ctrl+Z.")
+                                      .format(sum(map(len, plan.values())), lines))
         if answer == QMessageBox.StandardButton.Yes:
             for cls, names in plan.items():
                 self._do(self.workspace.assign, names, cls)

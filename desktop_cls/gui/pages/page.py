@@ -1,0 +1,134 @@
+"""What every page is made of: the shared state and task runner, a body that teaches what to do until there is
+content, and a status line that shows the page's own background work with its progress and a Cancel button.
+
+Pages run their work through `run_task`, so a failed task always ends in an error box titled for that page and
+the status line never stays up after a task ends, however it ended.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QStackedWidget, QVBoxLayout, QWidget
+
+from ..dialogs import show_error
+from ..state import AppState
+from ..tasks import Task, TaskFn, TaskRunner
+from ..widgets import EmptyState, split_with_empty_state
+from ..widgets import button as _button
+
+T = TypeVar("T")
+
+
+class StatusLine(QWidget):
+    """'Reading folder… [=====    ] Cancel' under a page's controls while one of its tasks runs."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.setObjectName(f"{name}StatusLine")
+        self.label = QLabel()
+        self.label.setObjectName(f"{name}ProgressLabel")
+        self.bar = QProgressBar()
+        self.bar.setObjectName(f"{name}Progress")
+        # translate(): PySide's self.tr would look this up under the page class's name
+        self.cancel_button = _button(QCoreApplication.translate("Page", "Cancel"), f"cancel{name[:1].upper()}{name[1:]}"
+                                     "Button")
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.label)
+        lay.addWidget(self.bar, 1)
+        lay.addWidget(self.cancel_button)
+        self.setVisible(False)
+
+    def start(self, text: str) -> None:
+        self.label.setText(text)
+        self.bar.setRange(0, 0)  # busy until the first progress report
+        self.setVisible(True)
+
+    def progress(self, done: int, total: int, what: str) -> None:
+        if what:
+            self.label.setText(what[:1].upper() + what[1:])
+        if total:
+            self.bar.setRange(0, total)
+            self.bar.setValue(done)
+
+
+class Page(QWidget):
+    """A page: subclasses build their controls, then call `set_body` with the empty state and the content."""
+
+    def __init__(self, state: AppState, tasks: TaskRunner | None, name: str) -> None:
+        super().__init__()
+        self.state = state
+        self.tasks = tasks
+        self.status_line = StatusLine(name)
+        self.status_line.cancel_button.clicked.connect(self.cancel_task)
+        self.content: QStackedWidget
+        self.empty: EmptyState
+        self._task: Task | None = None  # the one the status line shows
+        self._generation = 0  # which of them is the latest: an earlier one, replaced, ends quietly
+
+    def set_body(self, empty_text: str, left: QWidget, right: QWidget, stretch: tuple[int, int] = (3, 2),
+                 top: QHBoxLayout | None = None) -> None:
+        """[top controls] / status line / (empty state | left and right): the same skeleton on every page."""
+        self.content, self.empty = split_with_empty_state(empty_text, left, right, stretch)
+        lay = QVBoxLayout(self)
+        if top is not None:
+            lay.addLayout(top)
+        lay.addWidget(self.status_line)
+        lay.addWidget(self.content, 1)
+
+    def show_content(self, on: bool = True) -> None:
+        self.content.setCurrentIndex(1 if on else 0)
+
+    def run_task(self, name: str, fn: TaskFn[T], on_done: Callable[[T], object], *, error_title: str = "",
+                 status: str | None = None, on_error: Callable[[str, str], object] | None = None,
+                 on_cancelled: Callable[[], object] | None = None) -> Task | None:
+        """Run fn on a worker thread; with `status`, the status line shows it with its progress and Cancel, and
+        starting another such task cancels it (its on_cancelled is then not called: it was replaced, not stopped).
+        A failure goes to on_error(message, details), or else shows an error box titled `error_title`."""
+        if self.tasks is None:
+            return None
+        shown = status is not None
+        if shown:
+            self.cancel_task()
+            self._generation += 1
+            self.status_line.start(status or "")
+        generation = self._generation
+
+        def latest() -> bool:
+            """Also hides the status line when this task was the one it showed."""
+            if not shown:
+                return True
+            if generation != self._generation:
+                return False
+            self.status_line.setVisible(False)
+            self._task = None
+            return True
+
+        def done(result: T) -> None:
+            latest()
+            on_done(result)
+
+        def failed(message: str, details: str) -> None:
+            latest()
+            if on_error is not None:
+                on_error(message, details)
+            else:
+                show_error(self, error_title, message, details)
+
+        def cancelled() -> None:
+            if latest() and on_cancelled is not None:
+                on_cancelled()
+
+        task = self.tasks.start(name, fn, on_done=done, on_error=failed, on_cancelled=cancelled,
+                                on_progress=self.status_line.progress if shown else None)
+        if shown:
+            self._task = task
+        return task
+
+    def cancel_task(self) -> None:
+        """Cancel the task the status line shows (a newer one replaces it, or the user pressed Cancel)."""
+        if self._task is not None and self._task.is_running():
+            self._task.cancel()

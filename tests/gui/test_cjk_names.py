@@ -1,0 +1,61 @@
+"""Class folders and dataset paths in Chinese characters work on the Data and Label pages: the tutorials
+this app follows name their classes 猫 and 狗."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QPushButton
+
+from tests.conftest import make_tiny_folder
+from tests.gui.conftest import open_and_wait
+
+
+def test_chinese_class_names_and_path_on_the_data_and_label_pages(qtbot: object, window: object,
+                                                                  tmp_path: Path) -> None:
+    root = make_tiny_folder(tmp_path / "我的 数据集", classes=("猫", "狗"), per_class=4)
+    shutil.copy(root / "猫" / "猫_00.png", root / "新图像.png")  # one image to label
+    open_and_wait(qtbot, window, root)
+    w = window
+    dp = w.dataset_page  # type: ignore[attr-defined]
+
+    table = {dp.class_table.item(r, 0).text(): dp.class_table.item(r, 1).text()
+             for r in range(dp.class_table.rowCount())}
+    assert table == {"猫": "4", "狗": "4"}
+    assert "<b>8</b> images in <b>2</b> classes" in dp.summary.text()
+    assert sorted(dp.class_filter.itemText(i) for i in range(1, dp.class_filter.count())) == ["狗 (4)", "猫 (4)"]
+    assert "我的 数据集: 8 images" in w.dataset_status.text()  # type: ignore[attr-defined]
+
+    model = dp.thumb_model
+    captions = [model.data(model.index(r)) for r in range(model.rowCount())]
+    assert sorted(set(captions)) == ["狗", "猫"] and len(captions) == 8
+    first = model.index(0)
+    path = model.data(first, Qt.ItemDataRole.UserRole + 1)
+    assert "我的 数据集" in path
+    model.data(first, Qt.ItemDataRole.DecorationRole)  # asks for the thumbnail: it decodes on the pool
+    qtbot.waitUntil(lambda: path in model._cache, timeout=10_000)  # type: ignore[attr-defined]
+    assert model._cache[path] is not model._broken  # the picture was read from the Chinese path
+
+    dp.view_thumbnail(0)
+    viewer = dp.viewer
+    assert viewer.windowTitle().startswith(Path(path).name) and viewer.caption_label.text() in ("Class: 猫",
+                                                                                                  "Class: 狗")
+    viewer.close()
+
+    w.show_page("label")  # type: ignore[attr-defined]
+    lp = w.label_page  # type: ignore[attr-defined]
+    buttons = {b.class_name: b for b in lp.findChildren(QPushButton) if b.objectName().startswith("classButton")}
+    assert set(buttons) == {"猫", "狗"}
+    keys = {name: b.text().split()[0] for name, b in buttons.items()}
+    assert sorted(keys.values()) == ["1", "2"] and all(b.text().endswith(n) for n, b in buttons.items())
+    assert f"key {keys['猫']}" in buttons["猫"].toolTip() and "'猫'" in buttons["猫"].toolTip()
+    assert {lp.classes.class_list.item(i).text() for i in range(lp.classes.class_list.count())} == {"猫 (4)", "狗 (4)"}
+    assert lp.caption.text().startswith("新图像.png")
+
+    w.activateWindow()  # type: ignore[attr-defined]
+    qtbot.waitUntil(lp.hasFocus)  # type: ignore[attr-defined]
+    QTest.keyClick(lp, getattr(Qt.Key, f"Key_{keys['狗']}"))
+    assert (root / "狗" / "新图像.png").is_file() and lp.queue == []

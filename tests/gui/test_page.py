@@ -1,0 +1,82 @@
+"""The page skeleton: its status line shows a task while it runs, Cancel stops it, a newer task replaces an
+older one quietly, and a failure ends in an error box."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+
+def _page(qtbot: Any) -> Any:
+    from desktop_cls.gui.pages.page import Page
+    from desktop_cls.gui.settings import Settings
+    from desktop_cls.gui.state import AppState
+    from desktop_cls.gui.tasks import TaskRunner
+
+    owner = QWidget()
+    qtbot.addWidget(owner)  # it holds the window weakly: the page keeps it alive through owner_window
+    page = Page(AppState(Settings()), TaskRunner(owner), "demo")
+    page.setParent(owner)
+    page.owner_window = owner
+    page.set_body("nothing yet", QWidget(), QWidget())
+    owner.show()
+    return page
+
+
+def test_status_line_follows_a_task_and_cancel_stops_it(qtbot: Any, isolated_user_dirs: Path) -> None:
+    page = _page(qtbot)
+    release = threading.Event()
+    results: list[str] = []
+
+    def slow(progress: Any, cancel: Any) -> str:
+        progress(1, 4, "step one")
+        while not cancel.is_set() and not release.wait(0.01):
+            pass
+        return "finished"
+
+    page.run_task("slow", slow, results.append, status="Working…", on_cancelled=lambda: results.append("cancelled"))
+    line = page.status_line
+    assert line.isVisible() and line.label.text() == "Working…"
+    qtbot.waitUntil(lambda: line.label.text() == "Step one" and line.bar.maximum() == 4, timeout=10_000)
+    line.cancel_button.click()
+    qtbot.waitUntil(lambda: results == ["cancelled"], timeout=10_000)
+    assert not line.isVisible()
+
+    page.run_task("slow", slow, results.append, status="Again…")
+    release.set()
+    qtbot.waitUntil(lambda: results[-1] == "finished", timeout=10_000)
+    assert not line.isVisible()
+
+
+def test_a_newer_task_replaces_an_older_one_quietly(qtbot: Any, isolated_user_dirs: Path) -> None:
+    page = _page(qtbot)
+    results: list[str] = []
+
+    def waits(progress: Any, cancel: Any) -> str:
+        while not cancel.is_set():
+            threading.Event().wait(0.01)
+        return "old"
+
+    page.run_task("first", waits, results.append, status="First…", on_cancelled=lambda: results.append("cancelled"))
+    page.run_task("second", lambda progress, cancel: "new", results.append, status="Second…")
+    qtbot.waitUntil(lambda: "new" in results and not page.tasks.running(), timeout=10_000)
+    assert results == ["new"]  # the replaced one neither reports a result nor a cancellation
+    assert not page.status_line.isVisible()
+
+
+def test_a_failed_task_ends_in_an_error_box(qtbot: Any, isolated_user_dirs: Path) -> None:
+    page = _page(qtbot)
+
+    def fails(progress: Any, cancel: Any) -> None:
+        raise ValueError("the disk is on fire")
+
+    page.run_task("bad", fails, lambda _r: None, error_title="Could not do it", status="Trying…")
+    qtbot.waitUntil(lambda: any(isinstance(w, QMessageBox) and w.isVisible() for w in page.window().findChildren(
+        QMessageBox)), timeout=10_000)
+    box = next(w for w in page.window().findChildren(QMessageBox) if w.isVisible())
+    assert box.windowTitle() == "Could not do it" and "the disk is on fire" in box.text()
+    assert not page.status_line.isVisible()
+    box.close()
