@@ -57,9 +57,10 @@ def weights_digest(path: Path) -> str:
     return _weights_memo[memo_key]
 
 
-def backbone_key(model: str, weights_id: str, size: tuple[int, int]) -> str:
-    """The cache folder name: architecture, weights and input size (and the feature format)."""
-    return f"{model}-{weights_id}-{size[0]}x{size[1]}-v{FEATURE_FORMAT}"
+def backbone_key(model: str, weights_id: str, size: tuple[int, int], pooling: str = "avg") -> str:
+    """The cache folder name: architecture, weights, input size and pooling (and the feature format)."""
+    pool = "" if pooling == "avg" else f"-{pooling}"  # average-pooled entries keep their earlier name
+    return f"{model}-{weights_id}-{size[0]}x{size[1]}{pool}-v{FEATURE_FORMAT}"
 
 
 class FeatureCache:
