@@ -141,23 +141,15 @@ def _pretrained_state(name: str, weights_file: str | None, download: bool) -> di
 
         return load_state_dict_file(p)
     cached = hub_weights_path(name)
-    if cached.is_file():
-        from desktop_cls.core.models.weight_files import load_state_dict_file
+    if not cached.is_file():
+        from desktop_cls.core.models.weight_download import download_weights, missing_weights_message
 
-        return load_state_dict_file(cached)
-    if not download:
-        raise UserError(
-            f"pretrained weights for {name} are not on this computer (looked for {cached}). "
-            "Pass a weights file, train from scratch, or allow a download when online."
-        )
-    import torchvision
+        if not download:
+            raise UserError(missing_weights_message(name))
+        cached = download_weights(name)  # the user allowed it: checked against its SHA-256, moved in atomically
+    from desktop_cls.core.models.weight_files import load_state_dict_file
 
-    weights = torchvision.models.get_model_weights(name).DEFAULT
-    try:
-        state: dict[str, torch.Tensor] = weights.get_state_dict(progress=False, check_hash=True)
-        return state
-    except OSError as e:
-        raise UserError(f"could not download weights for {name} (offline?): {e}") from None
+    return load_state_dict_file(cached)
 
 
 def build_model(name: str, num_classes: int, image_size: int = 32, pretrained: bool = False,
