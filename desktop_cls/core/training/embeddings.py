@@ -112,6 +112,9 @@ class FeatureExtractor:
     def __init__(self, model: nn.Module, key: str, size: tuple[int, int], mean: tuple[float, ...],
                  std: tuple[float, ...], device: torch.device, cache_root: Path | None = None) -> None:
         self.model = model.eval()
+        fused = getattr(model, "fused_for_inference", None)  # EfficientNet-Lite: BatchNorm folded, channels-last
+        self._fast: nn.Module = fused() if callable(fused) else self.model
+        self._channels_last = callable(fused)
         self.size = size
         self.mean, self.std = mean, std
         self.device = device
@@ -122,8 +125,8 @@ class FeatureExtractor:
         """N x 3 x H x W uint8 -> N x D float32, with the same preprocessing as prediction."""
         outs = []
         for i in range(0, images_u8.shape[0], batch_size):
-            x = prepare(images_u8[i:i + batch_size], self.device, self.mean, self.std)
-            outs.append(pooled_features(self.model, x).float().cpu().numpy())
+            x = prepare(images_u8[i:i + batch_size], self.device, self.mean, self.std, self._channels_last)
+            outs.append(pooled_features(self._fast, x).float().cpu().numpy())
         return np.concatenate(outs) if outs else np.zeros((0, 0), dtype=np.float32)
 
     def features(self, paths: Sequence[str], progress: ProgressFn = no_progress, cancel: CancelToken | None = None,
