@@ -29,3 +29,4 @@ def test_self_test_flag_runs_from_source() -> None:
                        timeout=600, env=dict(os.environ, PYTHONPATH=str(REPO)))
     assert r.returncode == 0, r.stderr[-3000:]
     assert r.stdout.startswith("self-test OK")
+    assert "bundled EfficientNet-Lite0 quick run" in r.stdout  # the backbone shipped with the app was used

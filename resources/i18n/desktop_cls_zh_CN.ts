@@ -2595,6 +2595,65 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
     </message>
 </context>
 <context>
+    <name>WeightsDialog</name>
+    <message>
+        <source>Pretrained weights for {model}</source>
+        <translation>{model} 的预训练权重</translation>
+    </message>
+    <message>
+        <source>The official ImageNet weights for {model} are not on this computer. Download them once (this needs the internet), or import a copy you already have.</source>
+        <translation>这台电脑上没有 {model} 的官方 ImageNet 权重。请下载一次（需要联网），或导入您已有的副本。</translation>
+    </message>
+    <message>
+        <source>Download</source>
+        <translation>下载</translation>
+    </message>
+    <message>
+        <source>Fetch the official file from the internet (its checksum is checked)</source>
+        <translation>从网上获取官方文件（会校验其校验和）</translation>
+    </message>
+    <message>
+        <source>Import file…</source>
+        <translation>导入文件…</translation>
+    </message>
+    <message>
+        <source>Use a weights file you already have (its checksum is checked)</source>
+        <translation>使用您已有的权重文件（会校验其校验和）</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <source>Checking {file}…</source>
+        <translation>正在检查 {file}…</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <source>Weights file for {model}</source>
+        <translation>{model} 的权重文件</translation>
+    </message>
+    <message>
+        <source>Weights (*.pth *.pt *.bin *.safetensors);;All files (*)</source>
+        <translation>权重 (*.pth *.pt *.bin *.safetensors);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Ready: {path}</source>
+        <translation>已就绪：{path}</translation>
+    </message>
+    <message>
+        <source>Cancelled: nothing was saved.</source>
+        <translation>已取消：没有保存任何内容。</translation>
+    </message>
+</context>
+<context>
     <name>WindowMenus</name>
     <message>
         <source>&amp;File</source>

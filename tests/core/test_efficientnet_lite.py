@@ -129,3 +129,17 @@ def test_odd_input_sizes_work() -> None:
     with torch.inference_mode():
         assert model(torch.zeros(1, 3, 75, 90)).shape == (1, 4)
         assert model.features(torch.zeros(1, 3, 64, 64)).shape == (1, 1280)
+
+
+def test_the_fused_copy_for_feature_extraction_gives_the_same_features() -> None:
+    from desktop_cls.core.models.efficientnet_lite import efficientnet_lite0
+
+    model = efficientnet_lite0(3, pretrained=True, pooling="max").eval()
+    fast = model.fused_for_inference()
+    x = torch.randn(2, 3, 64, 64)
+    with torch.inference_mode():
+        want = model.features(x)
+        got = fast.features(x.contiguous(memory_format=torch.channels_last))
+    torch.testing.assert_close(got, want, atol=1e-4, rtol=1e-4)
+    assert not any(isinstance(m, torch.nn.BatchNorm2d) for m in fast.modules())
+    assert any(isinstance(m, torch.nn.BatchNorm2d) for m in model.modules())  # the trained module is untouched

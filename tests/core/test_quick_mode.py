@@ -42,7 +42,7 @@ def test_quick_run_is_an_ordinary_run_whose_network_reproduces_the_head(folder: 
     assert predictor.meta.mean == (0.5, 0.5, 0.5)
     paths = sorted(str(p) for p in folder.rglob("*.png"))
     # oracle: the cached features through the head the run fitted, against the whole saved network
-    ext = backbone_extractor(quick_cfg(), 3, torch.device("cpu"))
+    ext = backbone_extractor(quick_cfg(), 3, torch.device("cpu"), pooling=predictor.meta.pooling)
     feats = ext.features(paths)
     assert feats.computed == 0  # all came from the run's cache
     head = predictor.backend._fc
@@ -178,3 +178,44 @@ def test_live_suggestions_from_the_labelled_images(tmp_path: Path) -> None:
     assert all(label == "fish" and 0 < conf <= 1 for label, conf in got.values())
     only_one_class = make_tiny_folder(tmp_path / "one", classes=("cat",), per_class=3, size=24)
     assert suggest_labels(only_one_class, [], image_size=SIZE) == {}
+
+
+def test_small_scans_are_max_pooled_and_photos_averaged(folder: Path, tmp_path: Path) -> None:
+    import json
+
+    from desktop_cls.core.training.defaults import suggest_pooling
+
+    assert suggest_pooling((32, 32), "efficientnet_lite0").pooling == "max"
+    assert suggest_pooling((640, 480), "efficientnet_lite0").pooling == "avg"
+    assert suggest_pooling((32, 32), "resnet18").pooling == "avg"  # only Lite0 has the other pooling
+    small = fit(quick_cfg(), folder, out=tmp_path / "small")  # 24 px images
+    meta = json.loads((Path(small.run_dir) / "model.json").read_text())
+    info = json.loads((Path(small.run_dir) / "run.json").read_text())
+    assert meta["pooling"] == "max" and info["pooling"] == "max" and "max-pooled" in info["pooling_reason"]
+    predictor = Predictor.load(small.run_dir, device="cpu")
+    assert predictor.backend.pooling == "max"  # the saved model is rebuilt with the pooling it was fitted on
+    photos = make_tiny_folder(tmp_path / "photos", per_class=4, size=120)
+    big = fit(quick_cfg(), photos, out=tmp_path / "big")
+    assert "pooling" not in json.loads((Path(big.run_dir) / "model.json").read_text())
+    assert Predictor.load(big.run_dir, device="cpu").backend.pooling == "avg"
+
+
+def test_max_and_average_pooled_features_are_cached_apart(folder: Path) -> None:
+    paths = sorted(str(p) for p in folder.rglob("*.png"))[:4]
+    avg = backbone_extractor(quick_cfg(), 3, torch.device("cpu")).features(paths)
+    mx = backbone_extractor(quick_cfg(), 3, torch.device("cpu"), pooling="max").features(paths)
+    assert avg.computed == 4 and mx.computed == 4  # a different pooling is a different cache key
+    assert (mx.vectors >= avg.vectors - 1e-5).all() and not np.allclose(mx.vectors, avg.vectors)
+
+
+def test_a_model_file_with_an_unknown_pooling_is_refused(folder: Path, tmp_path: Path) -> None:
+    import json
+
+    from desktop_cls.core.errors import ModelFileError
+
+    res = fit(quick_cfg(), folder, out=tmp_path / "run")
+    sidecar = Path(res.run_dir) / "model.json"
+    meta = json.loads(sidecar.read_text())
+    sidecar.write_text(json.dumps({**meta, "pooling": "median"}))
+    with pytest.raises(ModelFileError, match="pooling"):
+        Predictor.load(res.run_dir, device="cpu")

@@ -141,32 +141,27 @@ def _pretrained_state(name: str, weights_file: str | None, download: bool) -> di
 
         return load_state_dict_file(p)
     cached = hub_weights_path(name)
-    if cached.is_file():
-        from desktop_cls.core.models.weight_files import load_state_dict_file
+    if not cached.is_file():
+        from desktop_cls.core.models.weight_download import download_weights, missing_weights_message
 
-        return load_state_dict_file(cached)
-    if not download:
-        raise UserError(
-            f"pretrained weights for {name} are not on this computer (looked for {cached}). "
-            "Pass a weights file, train from scratch, or allow a download when online."
-        )
-    import torchvision
+        if not download:
+            raise UserError(missing_weights_message(name))
+        cached = download_weights(name)  # the user allowed it: checked against its SHA-256, moved in atomically
+    from desktop_cls.core.models.weight_files import load_state_dict_file
 
-    weights = torchvision.models.get_model_weights(name).DEFAULT
-    try:
-        state: dict[str, torch.Tensor] = weights.get_state_dict(progress=False, check_hash=True)
-        return state
-    except OSError as e:
-        raise UserError(f"could not download weights for {name} (offline?): {e}") from None
+    return load_state_dict_file(cached)
 
 
 def build_model(name: str, num_classes: int, image_size: int = 32, pretrained: bool = False,
-                weights_file: str | None = None, download: bool = False) -> nn.Module:
-    """A fresh model for num_classes; pretrained backbones load ImageNet weights before the new head."""
+                weights_file: str | None = None, download: bool = False, pooling: str = "avg") -> nn.Module:
+    """A fresh model for num_classes; pretrained backbones load ImageNet weights before the new head.
+    pooling other than "avg" exists for EfficientNet-Lite0 only (the quick mode's choice for small scans)."""
     if name not in MODELS:
         raise UserError(f"unknown model '{name}'; choose one of: {', '.join(MODELS)}")
     if num_classes < 1:
         raise UserError("a model needs at least one class")
+    if pooling != "avg" and name != "efficientnet_lite0":
+        raise UserError(f"{name} pools its features by average only (asked for {pooling!r})")
     if name == "quicknet":
         return QuickNet(num_classes, image_size=image_size)
     if name == "simple_cnn":
@@ -176,7 +171,7 @@ def build_model(name: str, num_classes: int, image_size: int = 32, pretrained: b
     if name == "efficientnet_lite0":
         from desktop_cls.core.models.efficientnet_lite import efficientnet_lite0
 
-        return efficientnet_lite0(num_classes, pretrained=pretrained, weights_file=weights_file)
+        return efficientnet_lite0(num_classes, pretrained=pretrained, weights_file=weights_file, pooling=pooling)
     import torchvision
 
     builder: Callable[..., nn.Module] = getattr(torchvision.models, name)

@@ -16,7 +16,7 @@ import torch
 from torch import nn
 
 from desktop_cls import __version__
-from desktop_cls.core.errors import ModelFileError
+from desktop_cls.core.errors import ModelFileError, UserError
 from desktop_cls.core.models.preprocessing import IMAGENET_MEAN, IMAGENET_STD
 from desktop_cls.core.models.weight_files import load_state_dict_file
 from desktop_cls.core.storage import write_atomic, write_json
@@ -38,6 +38,7 @@ class ModelMeta:
     resize: str = "stretch"
     temperature: float = 1.0
     dataset_fingerprint: dict[str, Any] | None = None
+    pooling: str = "avg"  # how the backbone pools its last feature maps (part of the architecture)
 
     def to_dict(self, fmt: str = "safetensors", **extra: Any) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -60,6 +61,8 @@ class ModelMeta:
         }
         if self.dataset_fingerprint:
             d["dataset_fingerprint"] = self.dataset_fingerprint
+        if self.pooling != "avg":
+            d["pooling"] = self.pooling
         d.update(extra)
         return d
 
@@ -106,9 +109,13 @@ class ModelMeta:
         fingerprint = d.get("dataset_fingerprint")
         if fingerprint is not None and not isinstance(fingerprint, dict):
             raise ValueError("'dataset_fingerprint' must be a JSON object")
+        pooling = d.get("pooling", "avg")
+        if pooling not in ("avg", "max"):
+            raise ValueError("'pooling' must be 'avg' or 'max'")
         return cls(model=model, classes=tuple(classes), image_size=int(image_size),
                    input_size=(int(size[0]), int(size[1])), mean=mean, std=std,  # type: ignore[arg-type]
-                   resize=resize, temperature=float(temp), dataset_fingerprint=fingerprint)
+                   resize=resize, temperature=float(temp), dataset_fingerprint=fingerprint,
+                   pooling=pooling)
 
 
 MAX_CLASSES = 100_000
@@ -165,7 +172,10 @@ def build_from_meta(meta: ModelMeta, state: dict[str, torch.Tensor], source: str
 
     if meta.model not in MODELS:
         raise ModelFileError(f"{source}: unknown architecture '{meta.model}'")
-    model = build_model(meta.model, len(meta.classes), image_size=meta.image_size)
+    try:
+        model = build_model(meta.model, len(meta.classes), image_size=meta.image_size, pooling=meta.pooling)
+    except UserError as e:
+        raise ModelFileError(f"{source}: {e}") from None
     expected = model.state_dict()
     missing = [k for k in expected if k not in state]
     unexpected = [k for k in state if k not in expected]

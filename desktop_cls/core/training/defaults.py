@@ -192,6 +192,28 @@ def recipe_for(name: str, model: str | None = None, reason: str = "") -> Recipe:
     return Recipe(name, model or PRETRAINED_MODEL, True, mode, reason or f"{name.replace('_', '-')}, as chosen")
 
 
+@dataclass(frozen=True)
+class PoolingChoice:
+    pooling: str  # "avg" | "max": how the quick mode pools the backbone's last feature maps
+    reason: str
+
+
+def suggest_pooling(typical: tuple[int, int] | None, model: str) -> PoolingChoice:
+    """Small scans (digits, glyphs, icons: shorter side under PHOTO_SIDE): max pooling, which keeps a thin
+    stroke's response where the average over a mostly empty background dilutes it (measured +3 points at
+    5-50 digits per class, docs/benchmarks.md). Photos: the average the ImageNet head was trained with."""
+    from desktop_cls.core.i18n import _
+
+    if model != "efficientnet_lite0":
+        return PoolingChoice("avg", _("features averaged over the image, as this backbone was trained"))
+    if typical is not None and min(typical) < PHOTO_SIDE:
+        return PoolingChoice("max", _("features max-pooled: your images are small ({size}), and the strongest "
+                                      "response keeps thin strokes that an average over the background dilutes"
+                                      ).format(size=_describe(typical)))
+    return PoolingChoice("avg", _("features averaged over the image, as the ImageNet weights were trained "
+                                  "for photos"))
+
+
 PRETRAINED_MIN_SIDE = 64  # below this the backbone's last block sees a 2x2 grid: its features say little
 
 

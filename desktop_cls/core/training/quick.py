@@ -28,6 +28,7 @@ from desktop_cls.core.models.model_io import ModelMeta, save_native
 from desktop_cls.core.storage import append_jsonl, write_json
 from desktop_cls.core.training.callbacks import CallbackList
 from desktop_cls.core.training.config import TrainConfig
+from desktop_cls.core.training.defaults import suggest_pooling
 from desktop_cls.core.training.embeddings import (
     FeatureExtractor,
     backbone_key,
@@ -56,13 +57,13 @@ def weights_identity(cfg: TrainConfig) -> str:
 
 
 def backbone_extractor(cfg: TrainConfig, num_classes: int, device: torch.device,
-                       cache_root: Path | None = None) -> FeatureExtractor:
+                       cache_root: Path | None = None, pooling: str = "avg") -> FeatureExtractor:
     """The pretrained network (with a fresh head for num_classes) wrapped as a cached feature extractor."""
     info = MODELS[cfg.model]
     model = build_model(cfg.model, num_classes, cfg.image_size, pretrained=True, weights_file=cfg.weights_file,
-                        download=cfg.download_weights).to(device)
+                        download=cfg.download_weights, pooling=pooling).to(device)
     size = (cfg.image_size, cfg.image_size)
-    key = backbone_key(cfg.model, weights_identity(cfg), size)
+    key = backbone_key(cfg.model, weights_identity(cfg), size, pooling)
     return FeatureExtractor(model, key, size, info.mean, info.std, device, cache_root)
 
 
@@ -112,7 +113,9 @@ def _fit_quick(cfg: TrainConfig, index: DatasetIndex, run: Path, cb: CallbackLis
     device = resolve_device(cfg.device)
     classes = index.classes
     cb.stage("loading the pretrained backbone")
-    ext = backbone_extractor(cfg, len(classes), device)
+    pool = suggest_pooling(index.typical_size, cfg.model)
+    cb.notice(pool.reason)
+    ext = backbone_extractor(cfg, len(classes), device, pooling=pool.pooling)
     samples = [s for s in index.samples if s.split in ("train", "val")]
     if not any(s.split == "train" for s in samples):
         raise UserError("no training images: every class needs at least one readable image")
@@ -158,7 +161,7 @@ def _fit_quick(cfg: TrainConfig, index: DatasetIndex, run: Path, cb: CallbackLis
     best = None if np.isnan(val_acc) else val_acc
     cb.stage("saving")
     meta = ModelMeta(cfg.model, classes, cfg.image_size, ext.size, info.mean, info.std, temperature=temperature,
-                     dataset_fingerprint=index.fingerprint)
+                     dataset_fingerprint=index.fingerprint, pooling=pool.pooling)
     save_native(ext.model, meta, run / rd.MODEL, epoch=1, val_accuracy=best, mode="quick", **extra)
     seconds = time.monotonic() - t0
     images_per_s = len(feats.paths) / max(feat_s, 1e-9)
@@ -169,6 +172,7 @@ def _fit_quick(cfg: TrainConfig, index: DatasetIndex, run: Path, cb: CallbackLis
     write_json(run / rd.PROBLEMS, [p.to_dict() for p in problems])
     rd.update_run_info(run, status="completed", mode="quick", epochs_done=1, best_epoch=1, best_val_accuracy=best,
                        parameters=count_parameters(ext.model), device=str(device), precision="fp32",
+                       pooling=pool.pooling, pooling_reason=pool.reason,
                        train_images=len(y_tr), val_images=len(y_va), features_computed=feats.computed,
                        features_cached=cached, head_seconds=round(head_s, 3), train_seconds=round(seconds, 3),
                        validation=f"{cv_folds}-fold cross-validation" if cv_folds else "held-out split",
@@ -182,7 +186,7 @@ def _fit_quick(cfg: TrainConfig, index: DatasetIndex, run: Path, cb: CallbackLis
                             "head_seconds": head_s})
 
 
-_extractors: dict[tuple[str, int, int], FeatureExtractor] = {}
+_extractors: dict[tuple[str, int, int, str], FeatureExtractor] = {}
 
 
 def suggest_labels(root: str | Path, names: Sequence[str], image_size: int = 224,
@@ -197,11 +201,12 @@ def suggest_labels(root: str | Path, names: Sequence[str], image_size: int = 224
     labeled = list(index.samples)
     if len({s.label for s in labeled}) < 2:
         return {}
-    key = (PRETRAINED_MODEL, image_size, len(index.classes))
+    pooling = suggest_pooling(index.typical_size, PRETRAINED_MODEL).pooling
+    key = (PRETRAINED_MODEL, image_size, len(index.classes), pooling)
     ext = _extractors.get(key)
     if ext is None:
         cfg = TrainConfig(model=PRETRAINED_MODEL, pretrained=True, mode="quick", image_size=image_size, device="cpu")
-        ext = _extractors[key] = backbone_extractor(cfg, len(index.classes), torch.device("cpu"))
+        ext = _extractors[key] = backbone_extractor(cfg, len(index.classes), torch.device("cpu"), pooling=pooling)
     report = progress or (lambda d, t, w: None)
     paths = [s.path for s in labeled] + [str(root / n) for n in names]
     feats = ext.features(paths, progress=report, cancel=cancel)

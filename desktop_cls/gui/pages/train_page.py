@@ -203,6 +203,10 @@ class TrainPage(QWidget):
         ready = self._ready_config()
         if ready is not None:
             cfg, data = ready
+            from ..weights_dialog import offer_missing_weights
+
+            if offer_missing_weights(self, self.tasks, cfg, self.start) is not None:
+                return  # the weights are not on this computer: the dialog downloads or imports them, then starts
             self.state.settings.last_train_config = cfg.to_dict()
             self._launch(TrainWorker(cfg.to_dict(), data), cfg.epochs)
 
