@@ -3,7 +3,8 @@
     python docs/make_screenshots.py [OUT_DIR]      (default: docs/screenshots)
 
 Each page is captured at 1280x800 and 1920x1080, in the light theme; then the Data, Train, Evaluate and
-Classify pages again in the dark theme (*-dark-1280x800.png).
+Classify pages again in the dark theme (*-dark-1280x800.png); last, a new window in Simplified Chinese
+shows the main pages at 1280x800 (*-zh_CN-1280x800.png).
 """
 
 from __future__ import annotations
@@ -132,6 +133,29 @@ def main() -> int:
     for page in ("data", "train", "evaluate", "classify"):
         shoot(page, ((1280, 800),), "-dark")
     w.shutdown()
+    w.close()
+
+    # A new window in Chinese: texts are set when widgets are built, as after the restart the app offers.
+    from desktop_cls.gui.language import install_language
+
+    install_language("zh_CN")
+    apply_theme("light")
+    w = MainWindow()
+    w.show()
+    w.wait_until_core_loaded()
+    w.reopen_last()  # the dataset and model the first window used (settings are shared)
+    pump(lambda: w.state.dataset is not None, timeout=300)
+    pump()
+    w.evaluate_page.evaluate()
+    pump(lambda: w.evaluate_page.result is not None, timeout=300)
+    cp = w.classify_page
+    pump(lambda: cp.model_ready, timeout=120)
+    cp.classify_paths([str(data / "ring")])
+    pump(lambda: bool(cp.predictions), timeout=120)
+    for page in ("data", "label", "train", "evaluate", "classify", "export"):
+        shoot(page, ((1280, 800),), "-zh_CN")
+    w.shutdown()
+    install_language("en")
     print(f"screenshots in {out}")
     return 0
 
