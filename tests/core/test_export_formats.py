@@ -197,3 +197,19 @@ def test_int8_on_real_digits_agrees_with_fp32(digits_run: Path, tmp_path: Path) 
     assert res.accuracy is not None and abs(res.accuracy - res.reference_accuracy) <= 0.01
     labels = np.asarray(images.labels)
     assert res.num_images == len(labels)
+
+
+def test_int8_calibration_batches_are_all_one_size() -> None:
+    """onnxruntime's histogram calibrators stack the batches' outputs: a shorter last batch breaks them."""
+    import numpy as np
+
+    from desktop_cls.core.inference.export_onnx import _Batches
+
+    images = np.arange(37 * 3, dtype=np.float32).reshape(37, 3, 1, 1)
+    reader = _Batches(images, batch=16)
+    sizes = []
+    while (b := reader.get_next()) is not None:
+        sizes.append(len(next(iter(b.values()))))
+    assert sizes == [16, 16, 16]
+    few = _Batches(images[:5], batch=16).get_next()
+    assert few is not None and len(next(iter(few.values()))) == 5

@@ -90,7 +90,16 @@ class _Batches:
     """onnxruntime's CalibrationDataReader protocol over preprocessed float32 images."""
 
     def __init__(self, images: np.ndarray, batch: int = 16) -> None:
-        self._chunks = iter([images[i:i + batch] for i in range(0, len(images), batch)])
+        # Every batch the same size: the histogram calibrators stack the batches' outputs, and onnxruntime
+        # >= 1.2x fails on a shorter last batch ("inhomogeneous shape"). The last one is filled up from the start.
+        batch = max(1, min(batch, len(images)))
+        chunks = []
+        for i in range(0, len(images), batch):
+            chunk = images[i:i + batch]
+            if len(chunk) < batch:
+                chunk = np.concatenate([chunk, images[:batch - len(chunk)]])
+            chunks.append(chunk)
+        self._chunks = iter(chunks)
 
     def get_next(self) -> dict[str, np.ndarray] | None:
         chunk = next(self._chunks, None)
