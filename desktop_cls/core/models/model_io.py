@@ -17,6 +17,7 @@ from torch import nn
 
 from desktop_cls import __version__
 from desktop_cls.core.errors import ModelFileError, UserError
+from desktop_cls.core.i18n import _
 from desktop_cls.core.models.preprocessing import IMAGENET_MEAN, IMAGENET_STD
 from desktop_cls.core.models.weight_files import load_state_dict_file
 from desktop_cls.core.storage import write_atomic, write_json
@@ -147,9 +148,10 @@ def read_meta(path: Path) -> ModelMeta:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ModelFileError(f"metadata file missing: {path} (it must sit beside the model file)") from None
+        raise ModelFileError(_("metadata file missing: {path} (it must sit beside the model file)").format(
+                path=path)) from None
     except (OSError, json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise ModelFileError(f"cannot read metadata {path}: {e}") from None
+        raise ModelFileError(_("cannot read metadata {path}: {error}").format(path=path, error=e)) from None
     return ModelMeta.from_dict(data, source=str(path))
 
 
@@ -171,24 +173,28 @@ def build_from_meta(meta: ModelMeta, state: dict[str, torch.Tensor], source: str
     from desktop_cls.core.models.architectures import MODELS, build_model
 
     if meta.model not in MODELS:
-        raise ModelFileError(f"{source}: unknown architecture '{meta.model}'")
+        raise ModelFileError(_("{source}: unknown architecture '{model}'").format(source=source, model=meta.model))
     try:
         model = build_model(meta.model, len(meta.classes), image_size=meta.image_size, pooling=meta.pooling)
     except UserError as e:
-        raise ModelFileError(f"{source}: {e}") from None
+        raise ModelFileError(_("{source}: {error}").format(source=source, error=e)) from None
     expected = model.state_dict()
     missing = [k for k in expected if k not in state]
     unexpected = [k for k in state if k not in expected]
     if missing or unexpected:
         raise ModelFileError(
-            f"{source}: the weights do not match a {meta.model} with {len(meta.classes)} classes "
-            f"(missing {len(missing)} tensors, e.g. {missing[:2]}; unexpected {len(unexpected)}, e.g. {unexpected[:2]})"
+            _("{source}: the weights do not match a {model} with {classes} classes (missing {missing} tensors, e.g. "
+              "{missing_names}; unexpected {unexpected}, e.g. {unexpected_names})").format(
+                source=source, model=meta.model, classes=len(meta.classes), missing=len(missing),
+                missing_names=missing[:2], unexpected=len(unexpected), unexpected_names=unexpected[:2])
         )
     for k, v in expected.items():
         if tuple(state[k].shape) != tuple(v.shape):
             raise ModelFileError(
-                f"{source}: tensor '{k}' has shape {tuple(state[k].shape)} but a {meta.model} with "
-                f"{len(meta.classes)} classes needs {tuple(v.shape)}; is the metadata from another model?"
+                _("{source}: tensor '{tensor}' has shape {shape} but a {model} with {classes} classes needs "
+                  "{needed}; is the metadata from another model?").format(
+                    source=source, tensor=k, shape=tuple(state[k].shape), model=meta.model, classes=len(meta.classes),
+                    needed=tuple(v.shape))
             )
     model.load_state_dict(state)
     return model.eval()

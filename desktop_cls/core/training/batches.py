@@ -12,6 +12,7 @@ from desktop_cls.core.data.dataset import Problem, Sample
 from desktop_cls.core.data.image_cache import StreamingImages, available_memory_bytes, decode_samples, estimate_bytes
 from desktop_cls.core.devices import free_memory_bytes
 from desktop_cls.core.events import CancelToken, ProgressFn
+from desktop_cls.core.i18n import _
 from desktop_cls.core.training.config import TrainConfig
 
 
@@ -119,14 +120,15 @@ def build_source(samples: Sequence[Sample], size: tuple[int, int], device: torch
         if getattr(sys, "frozen", False):
             workers = 0  # a frozen app cannot re-launch itself as a spawn worker reliably: decode in-process
         if cfg.cache_images == "auto":
-            notice(f"{name}: {need >> 20} MB of decoded images exceed the {budget >> 20} MB memory "
-                   f"budget; decoding on the fly with {workers} workers")
+            notice(_("{name}: {need} MB of decoded images exceed the {budget} MB memory budget; decoding on the fly "
+                     "with {workers} workers").format(
+                    name=name, need=need >> 20, budget=budget >> 20, workers=workers))
         return StreamBatches(StreamingImages(samples, size), device, workers), []
     decoded, probs = decode_samples(samples, size, progress=progress, cancel=cancel,
                                     disk_cache=cfg.cache_images == "disk")
     if probs:
-        notice(f"{len(probs)} {name} image(s) could not be read and are left out, e.g. "
-               f"{probs[0].path}: {probs[0].message}", "warning")
+        notice(_("{count} {name} image(s) could not be read and are left out, e.g. {path}: {message}").format(
+                count=len(probs), name=name, path=probs[0].path, message=probs[0].message), "warning")
     images = decoded.images
     if device.type == "cuda" and images.numel() < free_memory_bytes(device) // 3:
         images = images.to(device)
