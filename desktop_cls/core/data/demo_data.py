@@ -83,7 +83,7 @@ def make_demo_dataset(folder: str | Path, images_per_class: int | None = None,
     """Write the demo dataset (one sub-folder per class). Refuses to touch a non-empty folder."""
     out = Path(folder).expanduser()
     if out.exists() and any(out.iterdir()):
-        raise UserError(_("{out} is not empty; choose a new or empty folder for the demo data").format(out=out))
+        raise UserError(_("{folder} is not empty; choose a new or empty folder for the demo data").format(folder=out))
     recipe = load_recipe()
     n = images_per_class or int(recipe["images_per_class"])
     size = image_size or int(recipe["image_size"])

@@ -142,8 +142,8 @@ def export_model(source: str | Path, fmt: str, out: str | Path, overwrite: bool 
     """
     src = resolve_model_path(source)
     if src.suffix.lower() in (".onnx", ".torchscript", ".ts", ".xml"):
-        raise UserError(_("{src} is already an exported {suffix} model; export from the run folder instead").format(
-                src=src, suffix=src.suffix))
+        raise UserError(_("{path} is already an exported {suffix} model; export from the run folder instead").format(
+                path=src, suffix=src.suffix))
     dest = _destination(src, fmt, out, overwrite)
     t0 = time.perf_counter()
     progress(0, 4, _("loading the model"))

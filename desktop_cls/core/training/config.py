@@ -244,8 +244,8 @@ class TrainConfig:
             aug_known = {f.name for f in fields(Augmentation)}
             aug_unknown = sorted(set(kw["augmentation"]) - aug_known)
             if aug_unknown:
-                raise UserError(_("unknown augmentation option(s): {aug_unknown}").format(
-                        aug_unknown=', '.join(aug_unknown)))
+                raise UserError(_("unknown augmentation option(s): {names}").format(
+                        names=', '.join(aug_unknown)))
             kw["augmentation"] = Augmentation(**kw["augmentation"])
         try:
             return cls(**kw).validate()

@@ -130,7 +130,7 @@ def _fit_quick(cfg: TrainConfig, index: DatasetIndex, run: Path, cb: CallbackLis
         raise UserError(_("none of the training images could be read; see the problems list"))
     cached = len(samples) - feats.computed
     cb.notice(_("quick mode: features of {count} images computed once ({cached} already in the cache) in "
-                "{feat_s:.1f} s").format(count=len(feats.paths), cached=cached, feat_s=feat_s))
+                "{seconds:.1f} s").format(count=len(feats.paths), cached=cached, seconds=feat_s))
     cancel.raise_if_set()
     cb.stage(_("fitting the classifier head"))
     t_head = time.monotonic()
