@@ -117,7 +117,7 @@ class Option:
     def problem(self, value: Any) -> str | None:
         """What is wrong with value for this option, in words a user can act on; None when it is fine."""
         what = self.label.lower()
-        if self.label_en.lower() != self.key.replace("_", " "):
+        if what != self.key.replace("_", " "):  # (in another language the identifier is always added)
             what += f" ({self.key})"
         if value is None:
             return None if self.optional else _("{option} must be set").format(option=what)
