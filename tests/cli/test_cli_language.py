@@ -86,6 +86,6 @@ def test_option_help_follows_lang() -> None:
     r = run_entry_point("train", "--help", LANG="zh_CN.UTF-8")
     assert r.returncode == 0, r.stderr
     shown = "".join(r.stdout.split())  # argparse wraps lines where it likes
-    assert "训练遍历全部训练图像的次数" in shown and "在1和10000之间" in shown
+    assert "训练遍历全部训练集图像的次数" in shown and "在1和10000之间" in shown
     r = run_entry_point("train", "--help", LANG="C")
     assert "How many times training goes through all training images" in " ".join(r.stdout.split())

@@ -12,7 +12,7 @@ from desktop_cls.core.data.dataset import Problem, Sample
 from desktop_cls.core.data.image_cache import StreamingImages, available_memory_bytes, decode_samples, estimate_bytes
 from desktop_cls.core.devices import free_memory_bytes
 from desktop_cls.core.events import CancelToken, ProgressFn
-from desktop_cls.core.i18n import _
+from desktop_cls.core.i18n import N_, _
 from desktop_cls.core.training.config import TrainConfig
 
 
@@ -109,10 +109,15 @@ class StreamBatches:
             yield x.to(self.device, non_blocking=True), y.to(self.device, non_blocking=True)
 
 
+# The images' set as the notices name it (trainer passes "training" or "validation").
+_SET_NAMES = {"training": N_("training"), "validation": N_("validation")}
+
+
 def build_source(samples: Sequence[Sample], size: tuple[int, int], device: torch.device, cfg: TrainConfig,
                  name: str, notice: Callable[..., None], progress: ProgressFn, cancel: CancelToken | None
                  ) -> tuple[TensorBatches | StreamBatches, list[Problem]]:
     """Decoded tensors when they fit the memory budget (on the GPU when it has room), else streaming."""
+    name = _(_SET_NAMES[name]) if name in _SET_NAMES else name
     need = estimate_bytes(len(samples), size)
     budget = (cfg.cache_memory_mb << 20) if cfg.cache_memory_mb else available_memory_bytes() // 4
     if cfg.cache_images == "off" or (cfg.cache_images == "auto" and need > budget):
