@@ -105,7 +105,10 @@ NOT_YET_MARKED = {
     "desktop_cls/core/training/trainer.py": "marked by the engine/CLI split of issue 18",
     "desktop_cls/core/data/health.py": "marked by the engine/CLI split of issue 18",
 }
-MESSAGE_KEYWORDS = {"cli_fix", "gui_fix"}
+MESSAGE_KEYWORDS = {"cli_fix", "gui_fix", "reason"}
+# Calls whose argument at this position is a text for the user: progress(done, total, what), Choice(value, reason)…
+TEXT_ARGUMENT = {"ImageLoadError": 2, "Problem": 2, "progress": 2, "FlipChoice": 2, "Choice": 1, "stage": 0,
+                 "notice": 0}
 
 
 def user_error_classes(trees: dict[str, ast.Module]) -> set[str]:
@@ -147,9 +150,10 @@ def unmarked_messages(trees: dict[str, ast.Module]) -> dict[str, list[int]]:
                 continue
             name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
             texts: list[ast.expr] = [k.value for k in node.keywords if k.arg in MESSAGE_KEYWORDS]
-            if name in ("ImageLoadError", "Problem"):  # (path, kind, message): the kind is an identifier
-                texts += node.args[2:3] + [k.value for k in node.keywords if k.arg == "message"]
-            elif name in errors or name == "notice":
+            if name in TEXT_ARGUMENT:
+                at = TEXT_ARGUMENT[name]
+                texts += node.args[at:at + 1] + [k.value for k in node.keywords if k.arg == "message"]
+            elif name in errors:
                 texts += node.args[:1] + [k.value for k in node.keywords if k.arg == "message"]
             bad = [t.lineno for t in texts if not is_marked(t)]
             if bad:
@@ -183,8 +187,10 @@ def f(p, e):
     loop.notice(message)
     found.append(Problem(p, "unreadable", f"cannot read {p}"))
     cb.notice("stopped early")
+    progress(1, 2, "decoding images")
+    return Choice(224, f"224 px: {why}"), recipe_for("quick", reason="as chosen"), progress(1, 2, _("saving"))
 '''
-    assert sorted(unmarked_messages({"x.py": ast.parse(source)})["x.py"]) == [5, 6, 7, 8, 12, 13]
+    assert sorted(unmarked_messages({"x.py": ast.parse(source)})["x.py"]) == [5, 6, 7, 8, 12, 13, 14, 15, 15]
 
 
 # ---- the language in use --------------------------------------------------------------------------------------
