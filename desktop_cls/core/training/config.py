@@ -167,8 +167,8 @@ class TrainConfig:
         N_("Gives rare classes more weight so the model does not ignore them"),
         widget="classWeightingCheck")
     calibrate: bool = option(True, N_("Calibrate confidences on the validation images"),
-        N_("Temperature scaling after training: makes '80 % sure' right about 80 % of the time (needs at least 100 "
-           "validation images)"),
+        N_("Temperature scaling after training: a model that says it is 80 percent sure is then right about 80 "
+           "percent of the time (needs at least 100 validation images)"),
         widget="calibrateCheck", enabled_when=_has_validation,
         disabled_help=N_("Calibration uses the validation images: set a validation share above 0"))
     augmentation: Augmentation = nested(Augmentation)
