@@ -8,7 +8,6 @@ import ast
 import io
 import string
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,13 +24,6 @@ POT = LOCALE / "desktop_cls.pot"
 PO = LOCALE / "zh_CN" / "LC_MESSAGES" / "desktop_cls.po"
 MO = PO.with_suffix(".mo")
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}  # as dev.py passes them to Babel
-
-
-@pytest.fixture
-def language() -> Iterator[None]:
-    """Tests that switch the language leave English behind, so other tests keep their English messages."""
-    yield
-    i18n.set_language("en")
 
 
 def engine_sources() -> list[Path]:
@@ -196,7 +188,8 @@ def f(p, e):
 
 
 # ---- the language in use --------------------------------------------------------------------------------------
-def test_a_real_engine_error_comes_out_in_the_chosen_language(language: None, tmp_path: Path) -> None:
+def test_a_real_engine_error_comes_out_in_the_chosen_language(tmp_path: Path) -> None:
+    """(tests/conftest.py puts English back after each test.)"""
     from desktop_cls.core.data.labeling import Workspace
     from desktop_cls.core.run_dir import new_run_dir
     from desktop_cls.core.training.config import TrainConfig
@@ -224,7 +217,7 @@ def test_a_real_engine_error_comes_out_in_the_chosen_language(language: None, tm
     assert str(e.value) == "the training configuration must be a JSON object"
 
 
-def test_option_words_follow_the_language_chosen_after_import(language: None) -> None:
+def test_option_words_follow_the_language_chosen_after_import() -> None:
     from desktop_cls.core.training.config import TrainConfig
     from desktop_cls.core.training.options import options
 
@@ -277,8 +270,7 @@ def test_match_language(name: str, expected: str | None) -> None:
     assert i18n.match_language(name) == expected
 
 
-def test_set_language_without_a_choice_follows_the_environment(language: None,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_set_language_without_a_choice_follows_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("LANG", "zh_CN.UTF-8")

@@ -3,19 +3,11 @@ values the form reads stay the identifiers the engine and config files use."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from PySide6.QtWidgets import QComboBox
 
 from desktop_cls.core import i18n
-
-
-@pytest.fixture
-def english() -> Iterator[None]:
-    yield
-    i18n.set_language("en")
 
 
 def make_form(qtbot: object) -> object:
@@ -34,8 +26,7 @@ def combo(form: object, name: str) -> QComboBox:
     return w
 
 
-def test_combos_show_words_and_the_form_reads_identifiers(qtbot: object, isolated_user_dirs: Path,
-                                                          english: None) -> None:
+def test_combos_show_words_and_the_form_reads_identifiers(qtbot: object, isolated_user_dirs: Path) -> None:
     from tests.gui.conftest import choose_recipe
 
     form = make_form(qtbot)
@@ -54,7 +45,7 @@ def test_combos_show_words_and_the_form_reads_identifiers(qtbot: object, isolate
     assert (values["optimizer"], values["schedule"]) == ("sgd", "cosine")
 
 
-def test_combos_show_chinese_words_in_chinese(qtbot: object, isolated_user_dirs: Path, english: None) -> None:
+def test_combos_show_chinese_words_in_chinese(qtbot: object, isolated_user_dirs: Path) -> None:
     i18n.set_language("zh_CN")
     form = make_form(qtbot)
     schedule = combo(form, "scheduleCombo")
