@@ -80,7 +80,7 @@ def choose_batch_size(device_type: str, train_images: int, bytes_per_image: int 
         return Choice(REFERENCE_BATCH, _("batch {batch}: the GPU's free memory could not be measured").format(
                 batch=REFERENCE_BATCH))
     if device_type != "cuda":
-        where = "the CPU" if device_type == "cpu" else device_type.upper()
+        where = _("the CPU") if device_type == "cpu" else device_type.upper()
         return Choice(REFERENCE_BATCH, _("batch {batch}: on {where}, small batches learn the most per "
                                          "second").format(
                 batch=REFERENCE_BATCH, where=where))
