@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from desktop_cls.core.data import labeling_journal
 from desktop_cls.core.data.imaging import is_image_name
 from desktop_cls.core.data.labeling_journal import Move, Operation, StepFailed, parse_begin, reason, rollback_tolerant
 from desktop_cls.core.errors import UserError
@@ -37,8 +38,7 @@ def check_class_name(name: str) -> str:
     if (not name or name in (".", "..") or name.startswith(".") or any(c in name for c in '/\\:*?"<>|')
             or any(ord(c) < 32 or ord(c) == 127 for c in name)):
         raise UserError(_("{name!r} cannot be a class name: use letters, digits, spaces, - or _, without a leading "
-                          "dot, control characters or any of / \\ : * ? \" < > |").format(
-                name=name))
+                          "dot, control characters or any of / \\ : * ? \" < > |").format(name=name))
     return name
 
 
@@ -136,8 +136,7 @@ class Workspace:
             rollback_tolerant(self.root, op.moves)
             self._append({"type": "abort", "id": op.id, "recovered": True})
             self.notices.append(_("An interrupted labeling step ({description}) could not be finished ({reason}) and "
-                                  "was rolled back.").format(
-                    description=op.description, reason=reason(e)))
+                                  "was rolled back.").format(description=op.description, reason=reason(e)))
             return
         self._append({"type": "commit", "id": op.id, "recovered": True})
         self._account(op, target)
@@ -150,8 +149,8 @@ class Workspace:
         with contextlib.suppress(OSError):
             os.replace(self.journal, aside)
         self.notices.append(_("The labeling history of this folder could not be read ({reason}); it was kept aside "
-                              "as {name} and undo starts afresh. No image was touched.").format(
-                reason=reason(error), name=aside.name))
+                              "as {name} and undo starts afresh. No image was touched.").format(reason=reason(error),
+                                                                                               name=aside.name))
 
     def _account(self, op: Operation, target: int | None) -> None:
         self.ops[op.id] = op
@@ -337,10 +336,9 @@ class Workspace:
 
     def _revisit(self, kind: str, moves: list[Move], target: Operation) -> Operation:
         """Undo or redo; a file gone for good takes the step off the list, one in the way is for the user."""
-        undo = kind == "undo"
+        step, gone, in_the_way, failed = labeling_journal.revisit_words(kind)
         try:
             self._check(moves)
-            step = _("undo {step}") if undo else _("redo {step}")
             return self._run(kind, moves, step.format(step=target.description), target=target.id)
         except (OSError, StepFailed) as e:
             cause = e.cause if isinstance(e, StepFailed) else e
@@ -348,17 +346,8 @@ class Workspace:
             if isinstance(cause, FileNotFoundError):
                 self._append({"type": "forget", "ids": [target.id]})
                 self._forget({target.id})
-                raise UserError((_("“{step}” can no longer be undone: {reason}. It was taken off the undo list; "
-                                   "nothing was changed.") if undo else
-                                 _("“{step}” can no longer be redone: {reason}. It was taken off the redo list; "
-                                   "nothing was changed.")).format(**what)) from None
-            if isinstance(cause, FileExistsError):
-                raise UserError((_("cannot undo “{step}”: {reason}. Move that file away and try again; nothing "
-                                   "was changed.") if undo else
-                                 _("cannot redo “{step}”: {reason}. Move that file away and try again; nothing "
-                                   "was changed.")).format(**what)) from None
-            raise UserError((_("cannot undo “{step}”: {reason}") if undo else
-                             _("cannot redo “{step}”: {reason}")).format(**what)) from None
+                raise UserError(gone.format(**what)) from None
+            raise UserError((in_the_way if isinstance(cause, FileExistsError) else failed).format(**what)) from None
 
     def _check(self, moves: list[Move]) -> None:
         """Before journaling: every file to move is there and no file is in the way (as far as we can tell)."""
