@@ -35,13 +35,6 @@ def test_wheel_carries_resources_and_finds_them(tmp_path: Path) -> None:
     assert Path(found) == site / "desktop_cls" / "resources" and n == "10" and translated == "导出完成"
 
 
-def test_bundle_spec_carries_the_translations() -> None:
-    """The bundle takes resources/ whole, so the engine's .mo (and the window's .qm) travel with it."""
-    spec = (REPO / "packaging" / "desktop_cls.spec").read_text(encoding="utf-8")
-    assert '(str(ROOT / "resources"), "desktop_cls/resources")' in spec
-    assert (REPO / "resources" / "locale" / "zh_CN" / "LC_MESSAGES" / "desktop_cls.mo").is_file()
-
-
 def test_desktop_launcher_command_line_opens_the_window_with_a_folder(tmp_path: Path) -> None:
     """The launcher's Exec line, with %f expanded the way a file manager does, must parse as `gui FOLDER`."""
     import shlex
@@ -146,6 +139,7 @@ def test_bundle_carries_our_catalogues_and_qts_own() -> None:
     spec = (REPO / "packaging" / "desktop_cls.spec").read_text(encoding="utf-8")
     assert '(str(ROOT / "resources"), "desktop_cls/resources")' in spec
     assert (REPO / "resources" / "i18n" / "desktop_cls_zh_CN.qm").is_file()
+    assert (REPO / "resources" / "locale" / "zh_CN" / "LC_MESSAGES" / "desktop_cls.mo").is_file()  # the engine's
     strings = {n.value for n in ast.walk(ast.parse(spec)) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
     assert "QtCore" not in strings and "PySide6.QtCore" not in strings  # never excluded
     hook = Path(PyInstaller.hooks.__file__).parent / "hook-PySide6.QtCore.py"
