@@ -105,7 +105,8 @@ class EfficientNetLite0(nn.Module):
                  pooling: str = "avg") -> None:
         super().__init__()
         if pooling not in POOLINGS:
-            raise UserError(f"unknown pooling {pooling!r}; choose one of: {', '.join(POOLINGS)}")
+            raise UserError(_("unknown pooling {pooling!r}; choose one of: {choices}").format(
+                pooling=pooling, choices=", ".join(POOLINGS)))
         self.pooling = pooling
         self._conv_stem = _conv(3, 32, 3, stride=2)
         self._bn0 = _bn(32)
