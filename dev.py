@@ -189,9 +189,16 @@ def cmd_translations(args: list[str]) -> int:
         po = pot.parent / lang / "LC_MESSAGES" / "desktop_cls.po"
         verb = "update" if po.exists() else "init"
         extra = ["--no-fuzzy-matching", "--ignore-obsolete"] if verb == "update" else []
+        before = po.read_text(encoding="utf-8") if po.exists() else ""
         if run([*babel, verb, "-i", pot, "-d", pot.parent, "-D", "desktop_cls", "-l", lang, *extra], cwd=ROOT) != 0:
             return 1
+        if _without_pot_date(po.read_text(encoding="utf-8")) == _without_pot_date(before):
+            po.write_text(before, encoding="utf-8")  # nothing changed but the date: keep the file (and its .mo) as is
     return run([*babel, "compile", "-d", pot.parent, "-D", "desktop_cls", "--statistics"], cwd=ROOT)
+
+
+def _without_pot_date(po_text: str) -> list[str]:
+    return [line for line in po_text.splitlines() if not line.startswith('"POT-Creation-Date:')]
 
 
 def main() -> int:

@@ -8,6 +8,9 @@ import sys
 
 def main() -> int:
     multiprocessing.freeze_support()
+    from .core.i18n import set_language
+
+    set_language(None)  # the command line follows LANGUAGE/LC_ALL/LC_MESSAGES/LANG; the window then uses its setting
     if sys.platform == "win32":
         import torch  # noqa: F401  # torch's DLLs must load before Qt's on Windows
 

@@ -13,13 +13,15 @@ def resources_dir() -> Path:
     candidates = []
     if bundle:
         candidates.append(Path(bundle) / "desktop_cls" / "resources")
+    # A source checkout's own resources first: the code and its catalogues then come from the same tree,
+    # even when another checkout of desktop_cls is installed (editable) in the same environment.
+    candidates.append(Path(__file__).resolve().parent.parent / "resources")
     try:
         from importlib.resources import files
 
         candidates.append(Path(str(files("desktop_cls.resources"))))
     except (ModuleNotFoundError, TypeError):
         pass
-    candidates.append(Path(__file__).resolve().parent.parent / "resources")
     for c in candidates:
         if (c / "demo_recipe.json").is_file():
             return c

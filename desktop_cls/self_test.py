@@ -11,6 +11,8 @@ import time
 import traceback
 from pathlib import Path
 
+from desktop_cls.core.i18n import _
+
 
 def self_test() -> int:
     t0 = time.perf_counter()
@@ -40,7 +42,7 @@ def self_test() -> int:
 
             onnx = export_model(result.run_dir, "onnx", base / "onnx" / "m.onnx")
             script = export_model(result.run_dir, "torchscript", base / "torchscript" / "m.torchscript")
-            step = "export int8 (ONNX Runtime quantization)"
+            step = _("export int8 (ONNX Runtime quantization)")
             int8 = export_model(result.run_dir, "onnx-int8", base / "int8" / "m.onnx")
             step = "predict"
             from desktop_cls.core.inference.predictor import Predictor
@@ -54,22 +56,23 @@ def self_test() -> int:
                 labels.append(pred.label)
             if len(set(labels)) != 1:
                 raise RuntimeError(f"the exports disagree: {labels}")
-            step = "video files (PyAV)"
+            step = _("video files (PyAV)")
             frames = _check_video_file(result.run_dir, base / "clip.mp4")
-            step = "bundled pretrained backbone"
+            step = _("bundled pretrained backbone")
             quick = _check_bundled_backbone(index, base, probe)
-            step = "video (Qt Multimedia)"
+            step = _("video (Qt Multimedia)")
             _check_video()
     except Exception as e:
-        print(f"self-test FAILED at step '{step}': {type(e).__name__}: {e}", file=sys.stderr)
+        print(_("self-test FAILED at step '{step}': {name}: {error}").format(
+                step=step, name=type(e).__name__, error=e), file=sys.stderr)
         traceback.print_exc()
         return 1
-    print(f"self-test OK: {len(index.samples)} images, {len(index.classes)} classes, 1 epoch, "
-          f"ONNX and TorchScript agree ({labels[0]}), int8 agrees on {int8.top1_agreement:.0%} of "
-          f"{int8.num_images} validation images, {frames} video frames classified, "
-          f"bundled EfficientNet-Lite0 quick run {quick:.0%} on validation and its ONNX export agrees, "
-          "video backend loads, "
-          f"{time.perf_counter() - t0:.1f} s")
+    print(_("self-test OK: {images} images, {classes} classes, 1 epoch, ONNX and TorchScript agree ({labels}), "
+            "int8 agrees on {agreement:.0%} of {validation} validation images, {frames} video frames classified, "
+            "bundled EfficientNet-Lite0 quick run {quick:.0%} on validation and its ONNX export agrees, video "
+            "backend loads, {seconds:.1f} s").format(
+        images=len(index.samples), classes=len(index.classes), labels=labels[0], agreement=int8.top1_agreement,
+        validation=int8.num_images, frames=frames, quick=quick, seconds=time.perf_counter() - t0))
     return 0
 
 

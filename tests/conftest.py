@@ -6,11 +6,23 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
+
+
+@pytest.fixture(autouse=True)
+def english_engine_messages() -> Iterator[None]:
+    """A test that switches the language (the app's setting, set_language) leaves English for the next one,
+    whose assertions read the engine's English messages."""
+    yield
+    from desktop_cls.core import i18n
+
+    if i18n.current_language() != "en":
+        i18n.set_language("en")
 
 
 @pytest.fixture(autouse=True)

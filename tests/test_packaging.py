@@ -19,18 +19,20 @@ def test_wheel_carries_resources_and_finds_them(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr[-2000:]
     wheel = next((tmp_path / "wheel").glob("desktop_cls-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
-    for f in ("demo_recipe.json", "icon.svg", "icon.png", "icon.ico", "icon.icns", "desktop-cls.desktop"):
+    for f in ("demo_recipe.json", "icon.svg", "icon.png", "icon.ico", "icon.icns", "desktop-cls.desktop",
+              "locale/zh_CN/LC_MESSAGES/desktop_cls.mo"):
         assert f"desktop_cls/resources/{f}" in names, f
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
-    code = ("import desktop_cls.resources_path as r, desktop_cls.core.data.demo_data as d; "
-            "print(r.resources_dir()); print(len(d.load_recipe()['classes']))")
-    env = dict(os.environ, PYTHONPATH=str(site))
+    code = ("import desktop_cls.resources_path as r, desktop_cls.core.data.demo_data as d, desktop_cls.core.i18n as t; "
+            "print(r.resources_dir()); print(len(d.load_recipe()['classes'])); t.set_language('zh_CN'); "
+            "print(t._('export done'))")
+    env = dict(os.environ, PYTHONPATH=str(site), PYTHONIOENCODING="utf-8")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path,
-                         timeout=120)
+                         timeout=120, encoding="utf-8")
     assert out.returncode == 0, out.stderr
-    found, n = out.stdout.split()
-    assert Path(found) == site / "desktop_cls" / "resources" and n == "10"
+    found, n, translated = out.stdout.split()
+    assert Path(found) == site / "desktop_cls" / "resources" and n == "10" and translated == "导出完成"
 
 
 def test_desktop_launcher_command_line_opens_the_window_with_a_folder(tmp_path: Path) -> None:
@@ -137,6 +139,7 @@ def test_bundle_carries_our_catalogues_and_qts_own() -> None:
     spec = (REPO / "packaging" / "desktop_cls.spec").read_text(encoding="utf-8")
     assert '(str(ROOT / "resources"), "desktop_cls/resources")' in spec
     assert (REPO / "resources" / "i18n" / "desktop_cls_zh_CN.qm").is_file()
+    assert (REPO / "resources" / "locale" / "zh_CN" / "LC_MESSAGES" / "desktop_cls.mo").is_file()  # the engine's
     strings = {n.value for n in ast.walk(ast.parse(spec)) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
     assert "QtCore" not in strings and "PySide6.QtCore" not in strings  # never excluded
     hook = Path(PyInstaller.hooks.__file__).parent / "hook-PySide6.QtCore.py"

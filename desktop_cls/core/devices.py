@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import torch
 
 from desktop_cls.core.errors import UserError
+from desktop_cls.core.i18n import _
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,14 +18,14 @@ class DeviceInfo:
 
 
 def list_devices() -> list[DeviceInfo]:
-    out = [DeviceInfo("cpu", f"CPU ({torch.get_num_threads()} threads)")]
+    out = [DeviceInfo("cpu", _("CPU ({count} threads)").format(count=torch.get_num_threads()))]
     if torch.cuda.is_available():
         for i in range(torch.cuda.device_count()):
             p = torch.cuda.get_device_properties(i)
             out.append(DeviceInfo(f"cuda:{i}", p.name, int(p.total_memory // (1 << 20))))
     mps = getattr(torch.backends, "mps", None)
     if mps is not None and mps.is_available():
-        out.append(DeviceInfo("mps", "Apple GPU (MPS)"))
+        out.append(DeviceInfo("mps", _("Apple GPU (MPS)")))
     return out
 
 
@@ -39,16 +40,16 @@ def resolve_device(choice: str) -> torch.device:
         return torch.device("cpu")
     if choice.startswith("cuda"):
         if not torch.cuda.is_available():
-            raise UserError("CUDA was chosen but no NVIDIA GPU is usable here; choose device 'cpu' or 'auto'")
+            raise UserError(_("CUDA was chosen but no NVIDIA GPU is usable here; choose device 'cpu' or 'auto'"))
         return torch.device(choice)
     if choice == "mps":
         mps = getattr(torch.backends, "mps", None)
         if mps is None or not mps.is_available():
-            raise UserError("MPS was chosen but no Apple GPU is usable here; choose 'cpu' or 'auto'")
+            raise UserError(_("MPS was chosen but no Apple GPU is usable here; choose 'cpu' or 'auto'"))
         return torch.device("mps")
     if choice == "cpu":
         return torch.device("cpu")
-    raise UserError(f"unknown device '{choice}'; use auto, cpu, cuda or mps")
+    raise UserError(_("unknown device '{choice}'; use auto, cpu, cuda or mps").format(choice=choice))
 
 
 def cpu_has_native_bf16() -> bool:

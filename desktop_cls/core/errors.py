@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from desktop_cls.core.i18n import _
+
 
 class UserError(Exception):
     """A problem with the user's input (folder, model file, option), not a bug in desktop_cls.
@@ -18,7 +20,7 @@ class UserError(Exception):
 
     def _with(self, fix: str) -> str:
         text = Exception.__str__(self)
-        return f"{text}; {fix}" if fix else text
+        return _("{message}; {fix}").format(message=text, fix=fix) if fix else text
 
     def for_cli(self) -> str:
         return self._with(self.cli_fix)
@@ -31,7 +33,7 @@ class ImageLoadError(UserError):
     """An image file that cannot be decoded; carries a problem kind for the scan report."""
 
     def __init__(self, path: str, kind: str, message: str) -> None:
-        super().__init__(f"{path}: {message}")
+        super().__init__(_("{path}: {problem}").format(path=path, problem=message))
         self.path = path
         self.kind = kind
         self.message = message

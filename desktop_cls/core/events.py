@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from desktop_cls.core.i18n import _
+
 
 class CancelledError(Exception):
     """Raised inside long work when its CancelToken is set; callers turn it into a clean stop."""
@@ -92,10 +94,12 @@ class EpochEnd:
 
 def describe_epoch(e: EpochEnd) -> str:
     """One line about a finished epoch, the same words in the CLI and the app's training log."""
-    val = "n/a" if math.isnan(e.val_accuracy) else f"{e.val_accuracy:.1%}"
-    return (f"epoch {e.epoch}/{e.epochs}: train loss {e.train_loss:.3f}, accuracy {e.train_accuracy:.1%} · "
-            f"validation loss {e.val_loss:.3f}, accuracy {val} · {e.seconds:.1f} s, {e.images_per_s:,.0f} img/s"
-            + (" · best so far" if e.is_best else ""))
+    val = _("n/a") if math.isnan(e.val_accuracy) else f"{e.val_accuracy:.1%}"
+    return (_("epoch {epoch}/{epochs}: train loss {train_loss:.3f}, accuracy {train_accuracy:.1%} · validation loss "
+              "{val_loss:.3f}, accuracy {val} · {seconds:.1f} s, {images_per_s:,.0f} img/s").format(
+                epoch=e.epoch, epochs=e.epochs, train_loss=e.train_loss, train_accuracy=e.train_accuracy,
+                val_loss=e.val_loss, val=val, seconds=e.seconds, images_per_s=e.images_per_s)
+            + (_(" · best so far") if e.is_best else ""))
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_cls.core.errors import UserError
+from desktop_cls.core.i18n import _
 from desktop_cls.core.run_lock import LOCK_NAME, RunLock
 from desktop_cls.core.run_lock import run_in_use as run_in_use  # "is this run owned by a live process?"
 from desktop_cls.core.storage import default_runs_dir, read_jsonl, write_json
@@ -35,15 +36,15 @@ def new_run_dir(out: str | Path | None, model: str) -> Path:
     if out is not None:
         p = Path(out).expanduser()
         if p.exists() and (not p.is_dir() or _has_files(p)):
-            raise UserError(f"{p} already exists and is not empty",
-                            cli_fix="choose a new folder for --out, or continue that run with --resume",
-                            gui_fix="choose a new folder, or continue that run with “Resume a run…”")
+            raise UserError(_("{path} already exists and is not empty").format(path=p),
+                            cli_fix=_("choose a new folder for --out, or continue that run with --resume"),
+                            gui_fix=_("choose a new folder, or continue that run with “Resume a run…”"))
         p.mkdir(parents=True, exist_ok=True)
         p = p.resolve()
         lock = RunLock(p).acquire()
         if _has_files(p):  # another process filled it between our check and our lock
             lock.release()
-            raise UserError(f"{p} was just taken by another run; choose a new folder")
+            raise UserError(_("{path} was just taken by another run; choose a new folder").format(path=p))
         _held[p] = lock
         return p
     base = default_runs_dir()
@@ -57,7 +58,7 @@ def new_run_dir(out: str | Path | None, model: str) -> Path:
             continue
         _held[p] = RunLock(p).acquire()
         return p
-    raise UserError(f"cannot create a run folder under {base}")
+    raise UserError(_("cannot create a run folder under {base}").format(base=base))
 
 
 def claim_run(run: Path) -> Path:
@@ -88,11 +89,12 @@ def read_run_info(run: Path) -> dict[str, Any]:
     try:
         data = json.loads(p.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise UserError(f"{run} is not a training run folder ({RUN_INFO} is missing)") from None
+        raise UserError(_("{run} is not a training run folder ({file} is missing)").format(
+            run=run, file=RUN_INFO)) from None
     except (OSError, json.JSONDecodeError) as e:
-        raise UserError(f"cannot read {p}: {e}") from None
+        raise UserError(_("cannot read {path}: {error}").format(path=p, error=e)) from None
     if not isinstance(data, dict):
-        raise UserError(f"{p} is malformed")
+        raise UserError(_("{path} is malformed").format(path=p))
     return data
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import IO
 
 from desktop_cls.core.errors import UserError
+from desktop_cls.core.i18n import _
 
 LOCK_NAME = ".lock"
 
@@ -74,9 +75,9 @@ class RunLock:
         if not _try_lock(f):
             f.close()
             owner = _owner_pid(self.run)
-            who = f" (process {owner})" if owner else ""
-            raise RunInUse(f"{self.run} is in use by another training{who}; wait for it to finish or stop it, "
-                           "then try again")
+            who = _(" (process {owner})").format(owner=owner) if owner else ""
+            raise RunInUse(_("{run} is in use by another training{who}; wait for it to finish or stop it, then try "
+                             "again").format(run=self.run, who=who))
         with contextlib.suppress(OSError):  # the owner's pid, for the message above; only a hint
             f.seek(1 if sys.platform == "win32" else 0)
             f.truncate()

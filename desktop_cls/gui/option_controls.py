@@ -22,7 +22,7 @@ def make_control(opt: Option, items: list[tuple[str, str]] | None = None) -> QWi
         w = QCheckBox(opt.label)
     elif opt.choice_list() or items:
         w = QComboBox()
-        for text, value in items or [(c, c) for c in opt.choice_list()]:
+        for text, value in items or opt.choice_items():
             w.addItem(text, value)
     elif opt.kind is int:
         w = QSpinBox()

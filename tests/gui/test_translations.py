@@ -50,9 +50,7 @@ PENDING_GROUPS = {
 }
 # Engine messages shown on my pages that the engine does not pass through gettext yet: (objectName, text).
 # Delete each once i18n-core's wrapping is merged (the pseudo gettext then brackets them).
-ENGINE_PENDING = {
-    ("problemVerdict", "not an image file (unknown content); remove it or fix its extension"),  # core imaging
-}
+ENGINE_PENDING: set[tuple[str, str]] = set()
 # Contexts of the .ts whose Chinese another engineer writes; delete each once it is translated.
 PENDING_CONTEXTS: set[str] = set()
 GROUPS = ("data", "label", "banner", "viewer", "shortcuts", "window", "train", "evaluate", "classify", "export")

@@ -12,6 +12,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from desktop_cls.core.errors import UserError
+from desktop_cls.core.i18n import _
 from desktop_cls.core.storage import write_atomic
 from desktop_cls.resources_path import resource
 
@@ -82,7 +83,7 @@ def make_demo_dataset(folder: str | Path, images_per_class: int | None = None,
     """Write the demo dataset (one sub-folder per class). Refuses to touch a non-empty folder."""
     out = Path(folder).expanduser()
     if out.exists() and any(out.iterdir()):
-        raise UserError(f"{out} is not empty; choose a new or empty folder for the demo data")
+        raise UserError(_("{folder} is not empty; choose a new or empty folder for the demo data").format(folder=out))
     recipe = load_recipe()
     n = images_per_class or int(recipe["images_per_class"])
     size = image_size or int(recipe["image_size"])

@@ -22,6 +22,7 @@ from desktop_cls.core.data.dataset import Problem, Sample
 from desktop_cls.core.data.imaging import load_resized
 from desktop_cls.core.errors import ImageLoadError
 from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
+from desktop_cls.core.i18n import _
 from desktop_cls.core.storage import user_cache_dir, write_atomic_with, write_json
 
 
@@ -79,7 +80,7 @@ def decode_samples(
     if cdir is not None:
         hit = _read_disk_cache(cdir, key, samples)
         if hit is not None:
-            progress(len(samples), len(samples), "loaded decoded images from cache")
+            progress(len(samples), len(samples), _("loaded decoded images from cache"))
             return hit
     n = len(samples)
     h, w = size
@@ -98,7 +99,7 @@ def decode_samples(
                 ok[i] = True
             done += 1
             if done % 64 == 0 or done == n:
-                progress(done, n, "decoding images")
+                progress(done, n, _("decoding images"))
                 if cancel is not None and cancel.is_set():
                     pool.shutdown(wait=False, cancel_futures=True)
                     cancel.raise_if_set()

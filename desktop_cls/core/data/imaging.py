@@ -19,6 +19,7 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from desktop_cls.core.errors import ImageLoadError
+from desktop_cls.core.i18n import N_, _
 
 T = TypeVar("T")
 
@@ -53,21 +54,21 @@ def display_path(path: str) -> str:
     return path if utf8_name(path) else os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
-_SPECIAL = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"),
-            (stat.S_ISBLK, "a device"), (stat.S_ISDIR, "a folder"))
+_SPECIAL = ((stat.S_ISFIFO, N_("a named pipe (FIFO)")), (stat.S_ISSOCK, N_("a socket")), (stat.S_ISCHR, N_("a device")),
+            (stat.S_ISBLK, N_("a device")), (stat.S_ISDIR, N_("a folder")))
 
 
 def special_file_kind(mode: int) -> str | None:
     """What a non-regular file is ('a named pipe (FIFO)', ...); None for a regular file."""
     if stat.S_ISREG(mode):
         return None
-    return next((what for test, what in _SPECIAL if test(mode)), "not a regular file")
+    return next((_(what) for test, what in _SPECIAL if test(mode)), _("not a regular file"))
 
 
 def check_file(p: str) -> None:
     """Only regular files with printable names are opened: opening a FIFO would block for ever."""
     if not utf8_name(p):
-        raise ImageLoadError(display_path(p), "bad_name", "the file name is not valid UTF-8 text; rename the file")
+        raise ImageLoadError(display_path(p), "bad_name", _("the file name is not valid UTF-8 text; rename the file"))
     try:
         mode = os.stat(p).st_mode
     except (FileNotFoundError, PermissionError):
@@ -76,7 +77,8 @@ def check_file(p: str) -> None:
         raise ImageLoadError(p, "unreadable", str(e)) from None
     what = special_file_kind(mode)
     if what is not None:
-        raise ImageLoadError(p, "not_a_file", f"{what}, not an image file; only regular files are read")
+        raise ImageLoadError(p, "not_a_file", _("{what}, not an image file; only regular files are read").format(
+                what=what))
 
 
 def _gray16(arr: np.ndarray) -> np.ndarray:
@@ -120,11 +122,12 @@ def load_rgb(path: str | Path, draft_size: tuple[int, int] | None = None) -> Ima
         with Image.open(p) as im:
             if im.width * im.height > MAX_PIXELS:
                 raise ImageLoadError(
-                    p, "too_large", f"{im.width}x{im.height} pixels is over the {MAX_PIXELS:,} limit "
-                    "(possible decompression bomb); shrink the image to use it"
+                    p, "too_large", _("{width}x{height} pixels is over the {limit:,} limit (possible "
+                                      "decompression bomb); shrink the image to use it").format(
+                            width=im.width, height=im.height, limit=MAX_PIXELS)
                 )
             if im.width < 1 or im.height < 1:
-                raise ImageLoadError(p, "corrupt", "the image has no pixels")
+                raise ImageLoadError(p, "corrupt", _("the image has no pixels"))
             if getattr(im, "n_frames", 1) > 1:
                 im.seek(0)
             if draft_size is not None and im.format == "JPEG":
@@ -139,32 +142,34 @@ def load_rgb(path: str | Path, draft_size: tuple[int, int] | None = None) -> Ima
     except ImageLoadError:
         raise
     except FileNotFoundError:
-        raise ImageLoadError(p, "missing", "the file no longer exists") from None
+        raise ImageLoadError(p, "missing", _("the file no longer exists")) from None
     except PermissionError:
-        raise ImageLoadError(p, "unreadable", "permission denied; check the file's permissions") from None
+        raise ImageLoadError(p, "unreadable", _("permission denied; check the file's permissions")) from None
     except UnidentifiedImageError:
         fmt = sniff_format(p)
         if fmt:
-            raise ImageLoadError(p, "corrupt", f"looks like a {fmt} file but is damaged; re-export or "
-                                 "remove it") from None
-        raise ImageLoadError(p, "not_image", "not an image file (unknown content); remove it or fix "
-                             "its extension") from None
+            raise ImageLoadError(p, "corrupt", _("looks like a {fmt} file but is damaged; re-export or "
+                                                 "remove it").format(
+                    fmt=fmt)) from None
+        raise ImageLoadError(p, "not_image", _("not an image file (unknown content); remove it or fix its "
+                                               "extension")) from None
     except Image.DecompressionBombError as e:
         raise ImageLoadError(p, "too_large", bomb_message(str(e))) from None
     except (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError, KeyError, ZeroDivisionError,
             MemoryError, RuntimeError, AttributeError, struct.error) as e:
         reason = str(e) or type(e).__name__
-        raise ImageLoadError(p, "corrupt", f"cannot decode: {reason}") from None
+        raise ImageLoadError(p, "corrupt", _("cannot decode: {reason}").format(reason=reason)) from None
     except Exception as e:  # a decoder bug on hostile bytes: still only our documented error comes out
-        raise ImageLoadError(p, "corrupt", f"cannot decode: {type(e).__name__}: {e}") from None
+        raise ImageLoadError(p, "corrupt", _("cannot decode: {name}: {error}").format(
+                name=type(e).__name__, error=e)) from None
 
 
 def bomb_message(pillow_message: str) -> str:
     """Our limit in our words: Pillow's own message cites twice the limit (where it stops warning)."""
     m = re.search(r"\((\d+) pixels\)", pillow_message)
     size = f"{int(m.group(1)):,} pixels" if m else "its size"
-    return (f"{size} is over the {MAX_PIXELS:,} limit (possible decompression bomb); "
-            "shrink the image to use it")
+    return (_("{size} is over the {limit:,} limit (possible decompression bomb); shrink the image to use it").format(
+            size=size, limit=MAX_PIXELS))
 
 
 _MAGIC = [(b"\x89PNG\r\n\x1a\n", "PNG"), (b"\xff\xd8\xff", "JPEG"), (b"GIF8", "GIF"), (b"BM", "BMP"),

@@ -21,9 +21,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from desktop_cls.core.data import labeling_journal
 from desktop_cls.core.data.imaging import is_image_name
 from desktop_cls.core.data.labeling_journal import Move, Operation, StepFailed, parse_begin, reason, rollback_tolerant
 from desktop_cls.core.errors import UserError
+from desktop_cls.core.i18n import _
 from desktop_cls.core.storage import append_jsonl, read_jsonl
 
 STATE_DIR = ".desktop_cls"
@@ -35,8 +37,8 @@ def check_class_name(name: str) -> str:
     name = name.strip()
     if (not name or name in (".", "..") or name.startswith(".") or any(c in name for c in '/\\:*?"<>|')
             or any(ord(c) < 32 or ord(c) == 127 for c in name)):
-        raise UserError(f"{name!r} cannot be a class name: use letters, digits, spaces, - or _, without a "
-                        "leading dot, control characters or any of / \\ : * ? \" < > |")
+        raise UserError(_("{name!r} cannot be a class name: use letters, digits, spaces, - or _, without a leading "
+                          "dot, control characters or any of / \\ : * ? \" < > |").format(name=name))
     return name
 
 
@@ -55,7 +57,7 @@ class Workspace:
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root).expanduser().resolve()
         if not self.root.is_dir():
-            raise UserError(f"folder not found: {self.root}")
+            raise UserError(_("folder not found: {root}").format(root=self.root))
         self.state_dir = self.root / STATE_DIR
         self.journal = self.state_dir / JOURNAL
         self.ops: dict[int, Operation] = {}
@@ -77,7 +79,8 @@ class Workspace:
         try:
             return p.resolve().relative_to(self.root).as_posix()
         except ValueError:
-            raise UserError(f"{path} is not inside the dataset folder {self.root}") from None
+            raise UserError(_("{path} is not inside the dataset folder {root}").format(
+                    path=path, root=self.root)) from None
 
     def abs(self, rel: str) -> Path:
         return self.root / rel
@@ -132,8 +135,8 @@ class Workspace:
         except Exception as e:
             rollback_tolerant(self.root, op.moves)
             self._append({"type": "abort", "id": op.id, "recovered": True})
-            self.notices.append(f"An interrupted labeling step ({op.description}) could not be finished "
-                                f"({reason(e)}) and was rolled back.")
+            self.notices.append(_("An interrupted labeling step ({description}) could not be finished ({reason}) and "
+                                  "was rolled back.").format(description=op.description, reason=reason(e)))
             return
         self._append({"type": "commit", "id": op.id, "recovered": True})
         self._account(op, target)
@@ -145,8 +148,9 @@ class Workspace:
         aside = self.journal.with_name(f"{JOURNAL}.damaged-{stamp}")
         with contextlib.suppress(OSError):
             os.replace(self.journal, aside)
-        self.notices.append(f"The labeling history of this folder could not be read ({reason(error)}); it was "
-                            f"kept aside as {aside.name} and undo starts afresh. No image was touched.")
+        self.notices.append(_("The labeling history of this folder could not be read ({reason}); it was kept aside "
+                              "as {name} and undo starts afresh. No image was touched.").format(reason=reason(error),
+                                                                                               name=aside.name))
 
     def _account(self, op: Operation, target: int | None) -> None:
         self.ops[op.id] = op
@@ -190,9 +194,9 @@ class Workspace:
                 if tolerant and not os.path.lexists(src) and os.path.lexists(dst):
                     continue  # already moved before the crash
                 if os.path.lexists(dst):
-                    raise FileExistsError(f"{dst} is in the way; nothing was overwritten")
+                    raise FileExistsError(_("{path} is in the way; nothing was overwritten").format(path=dst))
                 if not os.path.lexists(src):
-                    raise FileNotFoundError(f"{src} no longer exists")
+                    raise FileNotFoundError(_("{path} no longer exists").format(path=src))
                 dst.parent.mkdir(parents=True, exist_ok=True)
                 os.rename(src, dst)
                 done.append(m)
@@ -205,7 +209,7 @@ class Workspace:
     def _run(self, kind: str, moves: list[Move], description: str, target: int | None = None) -> Operation:
         """Journal the intent, move the files, commit; a step that fails half-way is rolled back."""
         if not moves:
-            raise UserError("nothing to do")
+            raise UserError(_("nothing to do"))
         op = Operation(self.next_id, kind, tuple(moves), description)
         self.next_id += 1
         rec: dict[str, Any] = {"type": "begin", "id": op.id, "kind": kind, "description": description,
@@ -219,7 +223,8 @@ class Workspace:
         except (OSError, ValueError, UserError) as e:
             self._rollback(done)
             self._append({"type": "abort", "id": op.id})
-            raise StepFailed(f"{description} could not be done: {reason(e)}. Nothing was changed.", e) from None
+            raise StepFailed(_("{description} could not be done: {reason}. Nothing was changed.").format(
+                    description=description, reason=reason(e)), e) from None
         self._append({"type": "commit", "id": op.id})
         self._account(op, target)
         return op
@@ -241,15 +246,15 @@ class Workspace:
     def _existing(self, path: str | Path) -> str:
         r = self.rel(path)
         if not self.abs(r).exists():
-            raise UserError(f"{self.abs(r)} no longer exists")
+            raise UserError(_("{path} no longer exists").format(path=self.abs(r)))
         if r.split("/")[0] == STATE_DIR:
-            raise UserError("files in the app's own folder cannot be labeled")
+            raise UserError(_("files in the app's own folder cannot be labeled"))
         return r
 
     def _class_dir(self, name: str, must_exist: bool = True) -> str:
         name = check_class_name(name)
         if must_exist and not self.abs(name).is_dir():
-            raise UserError(f"there is no class '{name}' in {self.root}")
+            raise UserError(_("there is no class '{name}' in {root}").format(name=name, root=self.root))
         return name
 
     # ---- operations ----------------------------------------------------------------------------
@@ -266,34 +271,34 @@ class Workspace:
             if r.rpartition("/")[0] == cls:
                 continue
             moves.append(Move(r, self._free(cls, Path(r).name, taken)))
-        return self._run("assign", moves, f"{len(paths)} image(s) to '{cls}'")
+        return self._run("assign", moves, _("{count} image(s) to '{name}'").format(count=len(paths), name=cls))
 
     def trash(self, paths: Sequence[str | Path]) -> Operation:
         """Into the dataset's own trash (undoable); `empty_trash` later hands it to the OS trash."""
         folder = f"{STATE_DIR}/{TRASH}/{self.next_id}"
         taken: set[str] = set()
         moves = [Move(r, self._free(folder, Path(r).name, taken)) for r in map(self._existing, paths)]
-        return self._run("trash", moves, f"{len(moves)} image(s) to the trash")
+        return self._run("trash", moves, _("{count} image(s) to the trash").format(count=len(moves)))
 
     def create_class(self, name: str) -> Operation:
         """An empty class folder; UserError when the name is invalid or taken."""
         cls = check_class_name(name)
         if self.abs(cls).exists():
-            raise UserError(f"a class '{cls}' already exists")
-        return self._run("create_class", [Move(None, cls)], f"new class '{cls}'")
+            raise UserError(_("a class '{name}' already exists").format(name=cls))
+        return self._run("create_class", [Move(None, cls)], _("new class '{name}'").format(name=cls))
 
     def rename_class(self, old: str, new: str) -> Operation:
         """UserError when old does not exist or new is invalid or taken (merge the two instead)."""
         src, dst = self._class_dir(old), check_class_name(new)
         if self.abs(dst).exists():
-            raise UserError(f"a class '{dst}' already exists; merge the two classes instead")
-        return self._run("rename_class", [Move(src, dst)], f"rename '{src}' to '{dst}'")
+            raise UserError(_("a class '{name}' already exists; merge the two classes instead").format(name=dst))
+        return self._run("rename_class", [Move(src, dst)], _("rename '{src}' to '{dst}'").format(src=src, dst=dst))
 
     def merge_classes(self, source: str, target: str) -> Operation:
         """All images of `source` move into `target`; the emptied folder goes to the trash."""
         src, dst = self._class_dir(source), self._class_dir(target)
         if src == dst:
-            raise UserError("choose two different classes to merge")
+            raise UserError(_("choose two different classes to merge"))
         taken: set[str] = set()
         moves = []
         for dirpath, _dirs, files in os.walk(self.abs(src)):
@@ -301,13 +306,13 @@ class Workspace:
                 r = self.rel(Path(dirpath) / f)
                 moves.append(Move(r, self._free(dst, f, taken)))
         moves.append(Move(src, f"{STATE_DIR}/{TRASH}/{self.next_id}/{src}"))
-        return self._run("merge_classes", moves, f"merge '{src}' into '{dst}'")
+        return self._run("merge_classes", moves, _("merge '{src}' into '{dst}'").format(src=src, dst=dst))
 
     def delete_class(self, name: str) -> Operation:
         """The class folder and its images go to the dataset's trash (undoable)."""
         src = self._class_dir(name)
         return self._run("delete_class", [Move(src, f"{STATE_DIR}/{TRASH}/{self.next_id}/{src}")],
-                         f"delete class '{src}' (to the trash)")
+                         _("delete class '{src}' (to the trash)").format(src=src))
 
     # ---- undo / redo ---------------------------------------------------------------------------
     def can_undo(self) -> bool:
@@ -319,32 +324,30 @@ class Workspace:
     def undo(self) -> Operation:
         """Reverse the latest operation; UserError when there is none."""
         if not self.history:
-            raise UserError("nothing to undo")
+            raise UserError(_("nothing to undo"))
         target = self.ops[self.history[-1]]
         return self._revisit("undo", [m.inverse() for m in reversed(target.moves)], target)
 
     def redo(self) -> Operation:
         if not self.redo_stack:
-            raise UserError("nothing to redo")
+            raise UserError(_("nothing to redo"))
         target = self.ops[self.redo_stack[-1]]
         return self._revisit("redo", list(target.moves), target)
 
     def _revisit(self, kind: str, moves: list[Move], target: Operation) -> Operation:
         """Undo or redo; a file gone for good takes the step off the list, one in the way is for the user."""
+        step, gone, in_the_way, failed = labeling_journal.revisit_words(kind)
         try:
             self._check(moves)
-            return self._run(kind, moves, f"{kind} {target.description}", target=target.id)
+            return self._run(kind, moves, step.format(step=target.description), target=target.id)
         except (OSError, StepFailed) as e:
             cause = e.cause if isinstance(e, StepFailed) else e
+            what = {"step": target.description, "reason": reason(cause)}
             if isinstance(cause, FileNotFoundError):
                 self._append({"type": "forget", "ids": [target.id]})
                 self._forget({target.id})
-                raise UserError(f"“{target.description}” can no longer be {kind}ne: {reason(cause)}. It was "
-                                f"taken off the {kind} list; nothing was changed.") from None
-            if isinstance(cause, FileExistsError):
-                raise UserError(f"cannot {kind} “{target.description}”: {reason(cause)}. Move that file "
-                                "away and try again; nothing was changed.") from None
-            raise UserError(f"cannot {kind} “{target.description}”: {reason(cause)}") from None
+                raise UserError(gone.format(**what)) from None
+            raise UserError((in_the_way if isinstance(cause, FileExistsError) else failed).format(**what)) from None
 
     def _check(self, moves: list[Move]) -> None:
         """Before journaling: every file to move is there and no file is in the way (as far as we can tell)."""
@@ -357,9 +360,9 @@ class Workspace:
         for m in moves:
             if m.src is not None and m.dst is not None:
                 if untouched(m.src) and not os.path.lexists(self.abs(m.src)):
-                    raise FileNotFoundError(2, "no longer there", str(self.abs(m.src)))
+                    raise FileNotFoundError(2, _("no longer there"), str(self.abs(m.src)))
                 if untouched(m.dst) and os.path.lexists(self.abs(m.dst)):
-                    raise FileExistsError(17, "a file is in the way", str(self.abs(m.dst)))
+                    raise FileExistsError(17, _("a file is in the way"), str(self.abs(m.dst)))
             touched.update(x for x in (m.src, m.dst) if x is not None)
 
     def undo_target(self) -> Operation | None:

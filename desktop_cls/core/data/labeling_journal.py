@@ -10,6 +10,7 @@ from pathlib import Path, PureWindowsPath
 from typing import Any
 
 from desktop_cls.core.errors import UserError
+from desktop_cls.core.i18n import _
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,20 @@ def reason(e: BaseException) -> str:
     if isinstance(e, OSError) and e.strerror and e.filename:
         return f"{e.strerror}: {e.filename}"
     return str(e) or type(e).__name__
+
+
+def revisit_words(kind: str) -> tuple[str, str, str, str]:
+    """Undo's or redo's words as whole sentences, so each language words them its own way: the step's name,
+    a file gone for good, a file in the way, any other failure (placeholders {step} and {reason})."""
+    if kind == "undo":
+        return (_("undo {step}"),
+                _("“{step}” can no longer be undone: {reason}. It was taken off the undo list; nothing was changed."),
+                _("cannot undo “{step}”: {reason}. Move that file away and try again; nothing was changed."),
+                _("cannot undo “{step}”: {reason}"))
+    return (_("redo {step}"),
+            _("“{step}” can no longer be redone: {reason}. It was taken off the redo list; nothing was changed."),
+            _("cannot redo “{step}”: {reason}. Move that file away and try again; nothing was changed."),
+            _("cannot redo “{step}”: {reason}"))
 
 
 def rollback_tolerant(root: Path, moves: tuple[Move, ...]) -> None:

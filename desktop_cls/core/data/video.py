@@ -17,6 +17,7 @@ import numpy as np
 
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import CancelToken
+from desktop_cls.core.i18n import _
 
 VIDEO_SUFFIXES = frozenset({".mp4", ".m4v", ".mov", ".avi", ".mkv", ".webm", ".mpg", ".mpeg", ".wmv", ".flv",
                             ".3gp", ".ogv", ".ts", ".mts"})
@@ -40,22 +41,23 @@ def _av() -> Any:
     try:
         import av
     except ImportError:
-        raise UserError("reading video files needs PyAV; install it with: pip install av") from None
+        raise UserError(_("reading video files needs PyAV; install it with: pip install av")) from None
     return av
 
 
 def _open(path: Path) -> Any:
     av = _av()
     if not path.is_file():
-        raise UserError(f"video not found: {path}")
+        raise UserError(_("video not found: {path}").format(path=path))
     try:
         container = av.open(str(path), "r")
     except (av.FFmpegError, OSError, ValueError) as e:
-        raise UserError(f"cannot read {path} as a video ({str(e).splitlines()[0] if str(e) else type(e).__name__}); "
-                        "is it a video file, and is it complete?") from None
+        raise UserError(_("cannot read {path} as a video ({error}); is it a video file, and is it "
+                          "complete?").format(
+                path=path, error=str(e).splitlines()[0] if str(e) else type(e).__name__)) from None
     if not container.streams.video:
         container.close()
-        raise UserError(f"{path} has no video stream (audio only?); choose a file with pictures")
+        raise UserError(_("{path} has no video stream (audio only?); choose a file with pictures").format(path=path))
     return container
 
 
@@ -80,8 +82,9 @@ def iter_frames(path: str | Path, every: int = 1, cancel: CancelToken | None = N
     A file that turns out damaged part-way ends with a UserError naming it and the frame reached.
     """
     if every < 1:
-        raise UserError(f"every {every} frames is not a step", cli_fix="use --every 1 or more (1 = every frame)",
-                        gui_fix="classify every frame or every few frames (1 or more)")
+        raise UserError(_("every {every} frames is not a step").format(every=every),
+                        cli_fix=_("use --every 1 or more (1 = every frame)"),
+                        gui_fix=_("classify every frame or every few frames (1 or more)"))
     p = Path(path).expanduser()
     av = _av()
     container = _open(p)
@@ -101,9 +104,10 @@ def iter_frames(path: str | Path, every: int = 1, cancel: CancelToken | None = N
                     yield n, max(0.0, t), frame.to_ndarray(format="rgb24")
                 n += 1
         except av.FFmpegError as e:
-            raise UserError(f"{p} is damaged after frame {n} ({str(e).splitlines()[0]}); the frames before it "
-                            "were read") from None
+            raise UserError(_("{path} is damaged after frame {count} ({error}); the frames before it "
+                              "were read").format(
+                    path=p, count=n, error=str(e).splitlines()[0])) from None
     finally:
         container.close()
     if n == 0:
-        raise UserError(f"{p} contains no video frames; choose another file")
+        raise UserError(_("{path} contains no video frames; choose another file").format(path=p))

@@ -12,6 +12,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from desktop_cls.core.i18n import _
+
 # Fewer validation images than this and the temperature is not fitted. A model's accuracy measured on
 # n images is uncertain by about ±1.96·sqrt(p(1-p)/n): ±16 points on 24 images at 80 % accuracy, more
 # than the miscalibration temperature scaling corrects (typically 5-15 points), so the fit would chase
@@ -35,9 +37,11 @@ class CalibrationResult:
 
     def message(self) -> str:
         if self.applied:
-            return (f"confidences calibrated on {self.images} validation images: temperature {self.temperature:.2f}, "
-                    f"calibration error {self.ece_before:.1%} -> {self.ece_after:.1%}")
-        return f"confidences not calibrated: {self.reason}"
+            return (_("confidences calibrated on {images} validation images: temperature {temperature:.2f}, "
+                      "calibration error {ece_before:.1%} -> {ece_after:.1%}").format(
+                images=self.images, temperature=self.temperature, ece_before=self.ece_before,
+                ece_after=self.ece_after))
+        return _("confidences not calibrated: {reason}").format(reason=self.reason)
 
 
 def _nll(logits: np.ndarray, labels: np.ndarray, t: float) -> float:
@@ -68,7 +72,7 @@ def fit_temperature(logits: np.ndarray, labels: np.ndarray, lo: float = LO_T, hi
     if _mean_confidence(logits, t) <= cap:
         return t
     a, b = np.log(t), np.log(hi)  # mean confidence falls as T grows: bisect for the cap
-    for _ in range(60):
+    for _step in range(60):
         m = (a + b) / 2
         if _mean_confidence(logits, float(np.exp(m))) > cap:
             a = m
@@ -83,7 +87,7 @@ def _min_nll_temperature(logits: np.ndarray, labels: np.ndarray, lo: float, hi: 
     g = (np.sqrt(5) - 1) / 2
     c, d = b - g * (b - a), a + g * (b - a)
     fc, fd = _nll(logits, labels, float(np.exp(c))), _nll(logits, labels, float(np.exp(d)))
-    for _ in range(60):
+    for _step in range(60):
         if fc < fd:
             b, d, fd = d, c, fc
             c = b - g * (b - a)
@@ -127,16 +131,16 @@ def calibrate_logits(z: np.ndarray, y: np.ndarray, min_images: int = MIN_CALIBRA
     n = len(y)
     if n < min_images:
         return CalibrationResult(False, n, reason=(
-            f"{n} validation image(s) are too few to fit it reliably (at least {min_images} are needed; with "
-            "fewer, the measured accuracy itself is uncertain by more than 10 points). Add images or raise the "
-            "validation share to calibrate"))
+            _("{count} validation image(s) are too few to fit it reliably (at least {min_images} are needed; with "
+              "fewer, the measured accuracy itself is uncertain by more than 10 points). Add images or raise the "
+              "validation share to calibrate").format(count=n, min_images=min_images)))
     t = fit_temperature(z, y)
     before = expected_calibration_error(y, softmax(z))
     after = expected_calibration_error(y, softmax(z, t))
     if not LO_T * 1.01 < t < HI_T / 1.01:
         return CalibrationResult(False, n, t, before, after, reason=(
-            f"the fit on {n} validation images ran to the edge of the range (temperature {t:.2f}), so it is not "
-            "trustworthy; confidences are left as the model gives them"))
+            _("the fit on {count} validation images ran to the edge of the range (temperature {temperature:.2f}), so "
+              "it is not trustworthy; confidences are left as the model gives them").format(count=n, temperature=t)))
     return CalibrationResult(True, n, t, before, after)
 
 

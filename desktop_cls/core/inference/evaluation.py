@@ -13,6 +13,7 @@ from desktop_cls.core.data.dataset import DatasetIndex, Problem, Sample, labeled
 from desktop_cls.core.data.image_cache import decode_samples
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
+from desktop_cls.core.i18n import _
 from desktop_cls.core.inference.metrics import classification_report
 from desktop_cls.core.inference.predictor import Predictor
 
@@ -86,11 +87,12 @@ def _map_classes(idx: DatasetIndex, classes: tuple[str, ...]) -> DatasetIndex:
     known = {c: i for i, c in enumerate(classes)}
     unknown = [c for c in idx.classes if c not in known]
     if len(unknown) == len(idx.classes):
-        raise UserError(f"none of the classes in {idx.root} are known to the model ({', '.join(classes)})")
+        raise UserError(_("none of the classes in {root} are known to the model ({classes})").format(
+                root=idx.root, classes=', '.join(classes)))
     samples = tuple(Sample(s.path, known[idx.classes[s.label]], s.split) for s in idx.samples
                     if idx.classes[s.label] in known)
-    probs = idx.problems + tuple(Problem(c, "unknown_class", f"class '{c}' is unknown to the model; left out")
-                                 for c in unknown)
+    left_out = _("class '{name}' is unknown to the model; left out")
+    probs = idx.problems + tuple(Problem(c, "unknown_class", left_out.format(name=c)) for c in unknown)
     return DatasetIndex(idx.root, idx.layout, classes, samples, probs, idx.unlabeled, 0.0, 0, idx.fingerprint)
 
 
@@ -103,7 +105,7 @@ def evaluate(predictor: Predictor, folder: str | Path, top_k: int = 5, progress:
     top-k accuracy reported. Raises UserError when no labeled image remains; CancelledError on cancel."""
     samples, split, problems = samples_for(predictor, folder)
     if not samples:
-        raise UserError(f"no labeled images to evaluate in {folder}")
+        raise UserError(_("no labeled images to evaluate in {folder}").format(folder=folder))
     decoded, bad = decode_samples(samples, predictor.meta.input_size, progress=progress, cancel=cancel)
     probs = predictor.probabilities(decoded.images)
     y = decoded.labels.numpy()

@@ -14,6 +14,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from desktop_cls.core.i18n import _
 from desktop_cls.core.models.preprocessing import prepare
 
 
@@ -47,7 +48,7 @@ def grad_cam(model: nn.Module, x: torch.Tensor, class_index: int | None = None) 
     """x: 1 x 3 x H x W, already normalised, on the model's device."""
     layer = last_conv(model)
     if layer is None:
-        raise ValueError("this model has no convolution layer for Grad-CAM")
+        raise ValueError(_("this model has no convolution layer for Grad-CAM"))
     store: dict[str, torch.Tensor] = {}
 
     def keep(_m: nn.Module, _i: object, out: torch.Tensor) -> None:

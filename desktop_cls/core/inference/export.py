@@ -23,6 +23,7 @@ from torch import nn
 
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
+from desktop_cls.core.i18n import _
 from desktop_cls.core.inference import export_onnx as eo
 from desktop_cls.core.inference.export_openvino import bin_path, write_ir
 from desktop_cls.core.inference.export_report import (
@@ -96,20 +97,24 @@ def _compare(reference: np.ndarray, got: np.ndarray) -> tuple[float, float]:
 
 def _destination(src: Path, fmt: str, out: str | Path, overwrite: bool) -> Path:
     if fmt not in FORMATS:
-        raise UserError(f"unknown export format '{fmt}'; choose {', '.join(FORMATS)}")
+        raise UserError(_("unknown export format '{fmt}'; choose {formats}").format(
+                fmt=fmt, formats=', '.join(FORMATS)))
     dest = Path(out).expanduser()
     if dest.suffix == "":
         dest = dest.with_suffix(FORMATS[fmt])
     elif dest.suffix.lower() not in (FORMATS[fmt], *ALSO_ACCEPTED.get(fmt, ())):
-        raise UserError(f"a {fmt} model is a {FORMATS[fmt]} file; {dest.name} has another extension")
+        raise UserError(_("a {fmt} model is a {extension} file; {name} has another extension").format(
+                fmt=fmt, extension=FORMATS[fmt], name=dest.name))
     if dest.resolve() == src.resolve():
-        raise UserError("the export would replace its own source model; choose another file name")
+        raise UserError(_("the export would replace its own source model; choose another file name"))
     if sidecar_path(dest).resolve() == sidecar_path(src).resolve():
-        raise UserError(f"{sidecar_path(dest)} is the metadata of the source model; choose another file name")
+        raise UserError(_("{path} is the metadata of the source model; choose another file name").format(
+                path=sidecar_path(dest)))
     for p in _final_files(fmt, dest):
         if p.exists() and not overwrite:
-            raise UserError(f"{p} already exists", cli_fix="choose another name, or add --overwrite to replace it",
-                            gui_fix="choose another name, or tick “Replace existing files with the same name”")
+            raise UserError(_("{path} already exists").format(path=p),
+                            cli_fix=_("choose another name, or add --overwrite to replace it"),
+                            gui_fix=_("choose another name, or tick “Replace existing files with the same name”"))
     return dest
 
 
@@ -137,28 +142,30 @@ def export_model(source: str | Path, fmt: str, out: str | Path, overwrite: bool 
     """
     src = resolve_model_path(source)
     if src.suffix.lower() in (".onnx", ".torchscript", ".ts", ".xml"):
-        raise UserError(f"{src} is already an exported {src.suffix} model; export from the run folder instead")
+        raise UserError(_("{path} is already an exported {suffix} model; export from the run folder instead").format(
+                path=src, suffix=src.suffix))
     dest = _destination(src, fmt, out, overwrite)
     t0 = time.perf_counter()
-    progress(0, 4, "loading the model")
+    progress(0, 4, _("loading the model"))
     model, meta = load_native(src)
     model = model.float().eval()
     if images is None:
         images = gather_images(src, meta, data, cancel=cancel)
     if fmt == "onnx-int8" and images.calibration.shape[0] == 0:
-        raise UserError(f"int8 needs real images to calibrate on, and there are none ({images.description})",
-                        cli_fix="name the dataset folder with --data DIR",
-                        gui_fix="open the run's dataset on the Data page, then export again")
+        raise UserError(_("int8 needs real images to calibrate on, and there are none ({images})").format(
+                            images=images.description),
+                        cli_fix=_("name the dataset folder with --data DIR"),
+                        gui_fix=_("open the run's dataset on the Data page, then export again"))
     _check(cancel)
     dest.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.export-", dir=dest.parent))
     try:
         staged = staging / dest.name
-        progress(1, 4, f"writing {fmt}")
+        progress(1, 4, _("writing {fmt}").format(fmt=fmt))
         quantization = _write(fmt, model, meta, staged, images, cancel)
-        progress(2, 4, "verifying in its own runtime")
+        progress(2, 4, _("verifying in its own runtime"))
         result = _verify_and_measure(fmt, model, meta, staged, images, quantization, cancel)
-        progress(3, 4, "measuring latency")
+        progress(3, 4, _("measuring latency"))
         text = snippet_text(fmt, dest)
         if text is not None:
             write_atomic(snippet_path(staged), text.encode("utf-8"))
@@ -169,7 +176,7 @@ def export_model(source: str | Path, fmt: str, out: str | Path, overwrite: bool 
             os.replace(f, dest.parent / f.name)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    progress(4, 4, "export done")
+    progress(4, 4, _("export done"))
     files = tuple(str(dest.parent / f.name) for f in _final_files(fmt, dest)[:2 if fmt == "openvino" else 1])
     return ExportResult(**{**result.to_dict(), "path": str(dest), "sidecar": str(sidecar_path(dest)),
                            "files": files, "seconds": time.perf_counter() - t0,
@@ -226,7 +233,8 @@ def _write_int8(model: nn.Module, meta: ModelMeta, fp32: Path, staged: Path, ima
             break
     assert best is not None
     os.replace(best[2], staged)
-    return f"static int8 (QDQ): {best[1].describe()} on {images.calibration.shape[0]} training images"
+    return _("static int8 (QDQ): {method} on {count} training images").format(
+            method=best[1].describe(), count=images.calibration.shape[0])
 
 
 def _torch_logits(model: nn.Module, x: np.ndarray) -> np.ndarray:
@@ -245,10 +253,11 @@ def _verify_and_measure(fmt: str, model: nn.Module, meta: ModelMeta, staged: Pat
     diff, sample_agree = _compare(reference, got)
     tol = 1e-3 * (1.0 + float(np.abs(reference).max()))
     if fmt not in LOSSY and not (diff <= tol and sample_agree == 1.0):
-        raise UserError(f"the {fmt} export did not reproduce the model (max difference {diff:.2e}, top-1 "
-                        f"agreement {sample_agree:.0%}); nothing was written")
+        raise UserError(_("the {fmt} export did not reproduce the model (max difference {diff:.2e}, top-1 agreement "
+                          "{sample_agree:.0%}); nothing was written").format(
+                fmt=fmt, diff=diff, sample_agree=sample_agree))
     if not np.isfinite(got).all():
-        raise UserError(f"the {fmt} export gives non-finite outputs; nothing was written")
+        raise UserError(_("the {fmt} export gives non-finite outputs; nothing was written").format(fmt=fmt))
     _check(cancel)
     x_val = preprocess(images.validation, meta)
     fid: Fidelity = fidelity(_torch_logits(model, x_val), run_batched(loaded.run_prepared, x_val), images.labels)

@@ -18,6 +18,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from desktop_cls.core.i18n import _
 from desktop_cls.core.models.model_io import ModelMeta
 
 INPUT_NAME = "input"
@@ -79,7 +80,9 @@ class Int8Recipe:
     method: str  # MinMax | Percentile
 
     def describe(self) -> str:
-        return f"{'per-channel' if self.per_channel else 'per-tensor'} weights, {self.method.lower()} calibration"
+        text = _("per-channel weights, {method} calibration") if self.per_channel else \
+            _("per-tensor weights, {method} calibration")
+        return text.format(method=self.method.lower())
 
 
 # Tried in order; the first that agrees with fp32 on ≥ 99 % of the validation images is kept, else the best.

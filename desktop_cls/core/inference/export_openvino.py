@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from desktop_cls.core.errors import ModelFileError, UserError
+from desktop_cls.core.i18n import _
 from desktop_cls.core.models.model_io import ModelMeta
 
 # CPUs with bf16 units would otherwise run the fp32 IR in bf16 and drift from the trained model.
@@ -32,8 +33,8 @@ def _openvino() -> Any:
     try:
         import openvino as ov
     except ImportError:
-        raise UserError("OpenVINO is not installed; install it with `pip install openvino` (or the "
-                        "desktop-cls[openvino] extra), or choose ONNX, which OpenVINO also reads") from None
+        raise UserError(_("OpenVINO is not installed; install it with `pip install openvino` (or the "
+                          "desktop-cls[openvino] extra), or choose ONNX, which OpenVINO also reads")) from None
     return ov
 
 
@@ -54,12 +55,13 @@ def compile_ir(xml: Path) -> Any:
     """A CPU-compiled model; raises ModelFileError naming the file when it cannot be read."""
     ov = _openvino()
     if not bin_path(xml).is_file():
-        raise ModelFileError(f"{xml}: its weights file {bin_path(xml).name} is missing (keep the .xml and the "
-                             ".bin together)")
+        raise ModelFileError(_("{xml}: its weights file {name} is missing (keep the .xml and the .bin "
+                               "together)").format(xml=xml, name=bin_path(xml).name))
     try:
         return ov.Core().compile_model(str(xml), "CPU", FP32_CONFIG)
     except Exception as e:
-        raise ModelFileError(f"cannot load OpenVINO model {xml}: {str(e).splitlines()[0]}") from None
+        raise ModelFileError(_("cannot load OpenVINO model {xml}: {error}").format(
+                xml=xml, error=str(e).splitlines()[0])) from None
 
 
 def ov_runner(xml: Path) -> Callable[[np.ndarray], np.ndarray]:

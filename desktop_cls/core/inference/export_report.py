@@ -19,6 +19,7 @@ from desktop_cls.core.data.dataset import Sample, labeled_folder, scan
 from desktop_cls.core.data.image_cache import decode_samples
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
+from desktop_cls.core.i18n import _
 from desktop_cls.core.models.model_io import ModelMeta
 from desktop_cls.core.models.preprocessing import prepare
 
@@ -64,20 +65,20 @@ def _splits(model_file: Path, meta: ModelMeta, data: str | Path | None) -> tuple
     info = rd.read_run_info(run) if rd.is_run_dir(run) else {}
     root_s = str(Path(data).expanduser().resolve()) if data is not None else info.get("dataset_root")
     if not root_s:
-        return [], [], "no validation images: the model is not in a run folder (choose a dataset folder)"
+        return [], [], _("no validation images: the model is not in a run folder (choose a dataset folder)")
     root = Path(root_s)
     if not root.is_dir():
-        return [], [], f"no validation images: the dataset folder {root} is not there any more"
+        return [], [], _("no validation images: the dataset folder {root} is not there any more").format(root=root)
     if root_s == info.get("dataset_root"):
         idx = scan(root, val_fraction=float(info.get("val_fraction", 0.2)), seed=int(info.get("seed", 0)))
         if list(idx.classes) == list(meta.classes):
             val = idx.split("val") or idx.split("test")
             train = idx.split("train")
             if val:
-                return val, train, f"validation images of {root}"
+                return val, train, _("validation images of {root}").format(root=root)
     folder = labeled_folder(root, meta.classes)
     samples = list(folder.samples)
-    return samples, samples, f"images of {root} (not a held-out split)"
+    return samples, samples, _("images of {root} (not a held-out split)").format(root=root)
 
 
 def gather_images(model_file: Path, meta: ModelMeta, data: str | Path | None = None,
@@ -86,11 +87,11 @@ def gather_images(model_file: Path, meta: ModelMeta, data: str | Path | None = N
     val, train, what = _splits(model_file, meta, data)
     if not val:
         return no_images(meta, what)
-    v, _ = decode_samples(_pick(val, MAX_VALIDATION), meta.input_size, progress=progress, cancel=cancel)
+    v, _skipped = decode_samples(_pick(val, MAX_VALIDATION), meta.input_size, progress=progress, cancel=cancel)
     calib = _pick(train, MAX_CALIBRATION, seed=1)
-    c, _ = decode_samples(calib, meta.input_size, progress=progress, cancel=cancel) if calib else (v, [])
+    c, _skipped = decode_samples(calib, meta.input_size, progress=progress, cancel=cancel) if calib else (v, [])
     if v.images.shape[0] == 0:
-        return no_images(meta, f"no readable {what}")
+        return no_images(meta, _("no readable {what}").format(what=what))
     return ExportImages(v.images, v.labels.numpy(), c.images, f"{v.images.shape[0]} {what}")
 
 
@@ -109,7 +110,7 @@ def single_image_latency_ms(runner: Runner, x1: np.ndarray, budget_s: float = 1.
     The best, not the median: on a busy machine a run that waits for a descheduled thread measures the
     machine's other work, not the model (a 2-thread torch model here: median 1 s, best 2 ms).
     """
-    for _ in range(3):
+    for _attempt in range(3):
         runner(x1)
     best = float("inf")
     start = time.perf_counter()
@@ -132,8 +133,9 @@ class Fidelity:
     @property
     def warning(self) -> str | None:
         if self.top1_agreement is not None and self.top1_agreement < AGREEMENT_TARGET:
-            return (f"agrees with the trained model on only {self.top1_agreement:.1%} of {self.num_images} "
-                    "images; prefer a lossless format for this model")
+            return (_("agrees with the trained model on only {top1_agreement:.1%} of {num_images} images; prefer a "
+                      "lossless format for this model").format(
+                    top1_agreement=self.top1_agreement, num_images=self.num_images))
         return None
 
 
@@ -143,6 +145,6 @@ def fidelity(reference_logits: np.ndarray, logits: np.ndarray, labels: np.ndarra
         return Fidelity(0, None, None, None)
     if logits.shape != reference_logits.shape or not np.isfinite(logits).all():
         what = "non-finite" if logits.shape == reference_logits.shape else "wrong-shaped"
-        raise UserError(f"the exported model gave {what} outputs on the validation images")
+        raise UserError(_("the exported model gave {what} outputs on the validation images").format(what=what))
     ref, got = reference_logits.argmax(1), logits.argmax(1)
     return Fidelity(n, float((ref == got).mean()), float((got == labels).mean()), float((ref == labels).mean()))

@@ -20,6 +20,7 @@ from desktop_cls.core.data.imaging import is_image_name, load_resized, or_load_e
 from desktop_cls.core.devices import resolve_device
 from desktop_cls.core.errors import ImageLoadError, ModelFileError, UserError
 from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
+from desktop_cls.core.i18n import _
 from desktop_cls.core.models.model_io import ModelMeta, load_native, read_meta, sidecar_path
 from desktop_cls.core.models.preprocessing import eval_logits, prepare
 from desktop_cls.core.models.weight_files import WEIGHT_SUFFIXES
@@ -55,13 +56,14 @@ def resolve_model_path(path: str | Path) -> Path:
     """A run folder resolves to its model.safetensors; a file is used as given."""
     p = Path(path).expanduser()
     if not p.exists():
-        raise UserError(f"model not found: {p}")
+        raise UserError(_("model not found: {path}").format(path=p))
     if p.is_dir():
         if (p / rd.MODEL).is_file():
             return p / rd.MODEL
         if rd.is_run_dir(p):
-            raise UserError(f"{p} has no trained model yet: it finished no epoch")
-        raise UserError(f"{p} is a folder but not a training run (no {rd.MODEL} inside)")
+            raise UserError(_("{path} has no trained model yet: it finished no epoch").format(path=p))
+        raise UserError(_("{path} is a folder but not a training run (no {file} inside)").format(
+                path=p, file=rd.MODEL))
     return p
 
 
@@ -72,15 +74,16 @@ def check_onnx_external_data(path: Path) -> None:
     try:
         model = onnx.load(str(path), load_external_data=False)
     except Exception as e:
-        raise ModelFileError(f"cannot read ONNX model {path}: {e}") from None
+        raise ModelFileError(_("cannot read ONNX model {path}: {error}").format(path=path, error=e)) from None
     base = path.resolve().parent
     for t in model.graph.initializer:
         if t.data_location == onnx.TensorProto.EXTERNAL:
             loc = next((e.value for e in t.external_data if e.key == "location"), "")
             target = (base / loc).resolve()
             if os.path.isabs(loc) or base not in target.parents:
-                raise ModelFileError(f"refused {path}: tensor '{t.name}' points to data outside the model's "
-                                     f"folder ({loc})")
+                raise ModelFileError(_("refused {path}: tensor '{name}' points to data outside the model's folder "
+                                       "({loc})").format(
+                        path=path, name=t.name, loc=loc))
 
 
 def _onnx_session(p: Path, dev: torch.device) -> Any:
@@ -96,7 +99,8 @@ def _onnx_session(p: Path, dev: torch.device) -> Any:
     try:
         return ort.InferenceSession(str(p), sess_options=opts, providers=providers)
     except Exception as e:
-        raise ModelFileError(f"cannot load ONNX model {p}: {str(e).splitlines()[0]}") from None
+        raise ModelFileError(_("cannot load ONNX model {path}: {error}").format(
+                path=p, error=str(e).splitlines()[0])) from None
 
 
 class Predictor:
@@ -132,16 +136,18 @@ class Predictor:
         if suffix in TORCHSCRIPT_SUFFIXES:
             if not allow_code:
                 raise ModelFileError(
-                    f"{p} is a TorchScript file, which contains code. Open it only if you trust its source",
-                    cli_fix="then add --trust-torchscript",
-                    gui_fix="then open it on the Classify page, which asks first; or use the run folder or "
-                            "its .safetensors model here")
+                    _("{path} is a TorchScript file, which contains code. Open it only if you trust its source").format(
+                            path=p),
+                    cli_fix=_("then add --trust-torchscript"),
+                    gui_fix=_("then open it on the Classify page, which asks first; or use the run folder or its "
+                              ".safetensors model here"))
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore", FutureWarning)
                     ts = torch.jit.load(str(p), map_location=dev)
             except (RuntimeError, OSError, ValueError) as e:
-                raise ModelFileError(f"cannot read TorchScript model {p}: {str(e).splitlines()[0]}") from None
+                raise ModelFileError(_("cannot read TorchScript model {path}: {error}").format(
+                        path=p, error=str(e).splitlines()[0])) from None
             return cls(meta, ts.eval(), "torchscript", dev, str(p))
         if suffix == ".onnx":
             return cls(meta, _onnx_session(p, dev), "onnx", torch.device("cpu"), str(p))
@@ -149,8 +155,9 @@ class Predictor:
             from desktop_cls.core.inference.export_openvino import compile_ir
 
             return cls(meta, compile_ir(p), "openvino", torch.device("cpu"), str(p))
-        raise ModelFileError(f"{p}: unknown model file type '{suffix}' (expected a run folder, .safetensors, "
-                             ".pt, .onnx, .torchscript or an OpenVINO .xml)")
+        raise ModelFileError(_("{path}: unknown model file type '{suffix}' (expected a run folder, .safetensors, "
+                               ".pt, .onnx, .torchscript or an OpenVINO .xml)").format(
+                path=p, suffix=suffix))
 
     # ---- core forward ----------------------------------------------------------------------------
     def logits(self, images_u8: torch.Tensor, batch_size: int = 128) -> np.ndarray:
@@ -218,7 +225,7 @@ class Predictor:
         chunks = [files[i:i + batch_size] for i in range(0, len(files), batch_size)]
         if len(files) == 1:  # one picture: starting a thread pool would cost more than decoding it
             results = self._predict_decoded(files, [or_load_error(load_resized, files[0], size)], top_k, threshold)
-            progress(1, 1, "classifying")
+            progress(1, 1, _("classifying"))
             return results
         with ThreadPoolExecutor(max_workers=min(16, (os.cpu_count() or 2) + 2)) as pool:
             def decode(chunk: list[str]) -> list[Future[np.ndarray | ImageLoadError]]:
@@ -233,7 +240,7 @@ class Predictor:
                 decoded = [fut.result() for fut in pending]
                 pending = decode(chunks[ci + 1]) if ci + 1 < len(chunks) else []
                 results.extend(self._predict_decoded(chunk, decoded, top_k, threshold))
-                progress(min((ci + 1) * batch_size, len(files)), len(files), "classifying")
+                progress(min((ci + 1) * batch_size, len(files)), len(files), _("classifying"))
         return results
 
 
@@ -261,5 +268,5 @@ def expand_inputs(inputs: Iterable[str | Path]) -> list[str]:
         elif p.exists():
             files.append(str(p))
         else:
-            raise UserError(f"not found: {p}")
+            raise UserError(_("not found: {path}").format(path=p))
     return files

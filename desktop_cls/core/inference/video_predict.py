@@ -12,6 +12,7 @@ import numpy as np
 
 from desktop_cls.core.data.video import iter_frames, video_info
 from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
+from desktop_cls.core.i18n import _
 from desktop_cls.core.inference.predictor import Predictor
 from desktop_cls.core.storage import write_atomic
 
@@ -81,16 +82,16 @@ def predict_video(predictor: Predictor, path: str | Path, every: int = 1, batch_
     pending: list[tuple[int, float, np.ndarray]] = []
 
     def flush() -> None:
-        probs = predictor.probabilities(_batch(predictor, [a for _, _, a in pending]))
+        probs = predictor.probabilities(_batch(predictor, [a for _n, _t, a in pending]))
         best = probs.argmax(axis=1)
         top = probs[np.arange(len(best)), best]
-        for (n, t, _), k, p in zip(pending, best, top, strict=True):
+        for (n, t, _a), k, p in zip(pending, best, top, strict=True):
             frames.append(n)
             times.append(t)
             index.append(int(k) if p >= threshold else -1)
             conf.append(float(p))
         pending.clear()
-        progress(len(frames), max(total, len(frames)), "classifying frames")
+        progress(len(frames), max(total, len(frames)), _("classifying frames"))
 
     for item in iter_frames(path, every=every, cancel=cancel):
         pending.append(item)

@@ -10,6 +10,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from desktop_cls.core.errors import UserError
+from desktop_cls.core.i18n import _
 from desktop_cls.core.models.catalog import DEFAULT_MODEL, MODELS, ModelInfo
 
 __all__ = ["DEFAULT_MODEL", "MODELS", "ModelInfo", "build_model", "count_parameters", "parameter_count"]
@@ -136,7 +137,7 @@ def _pretrained_state(name: str, weights_file: str | None, download: bool) -> di
     if weights_file:
         p = Path(weights_file).expanduser()
         if not p.is_file():
-            raise UserError(f"weights file not found: {p}")
+            raise UserError(_("weights file not found: {path}").format(path=p))
         from desktop_cls.core.models.weight_files import load_state_dict_file
 
         return load_state_dict_file(p)
@@ -157,11 +158,13 @@ def build_model(name: str, num_classes: int, image_size: int = 32, pretrained: b
     """A fresh model for num_classes; pretrained backbones load ImageNet weights before the new head.
     pooling other than "avg" exists for EfficientNet-Lite0 only (the quick mode's choice for small scans)."""
     if name not in MODELS:
-        raise UserError(f"unknown model '{name}'; choose one of: {', '.join(MODELS)}")
+        raise UserError(_("unknown model '{name}'; choose one of: {models}").format(
+                name=name, models=', '.join(MODELS)))
     if num_classes < 1:
-        raise UserError("a model needs at least one class")
+        raise UserError(_("a model needs at least one class"))
     if pooling != "avg" and name != "efficientnet_lite0":
-        raise UserError(f"{name} pools its features by average only (asked for {pooling!r})")
+        raise UserError(_("{name} pools its features by average only (asked for {pooling!r})").format(
+            name=name, pooling=pooling))
     if name == "quicknet":
         return QuickNet(num_classes, image_size=image_size)
     if name == "simple_cnn":
@@ -181,7 +184,8 @@ def build_model(name: str, num_classes: int, image_size: int = 32, pretrained: b
         try:
             model.load_state_dict(state)
         except RuntimeError as e:
-            raise UserError(f"the weights do not fit {name}: {str(e).splitlines()[0]}") from None
+            raise UserError(_("the weights do not fit {name}: {error}").format(
+                    name=name, error=str(e).splitlines()[0])) from None
     _replace_head(model, name, num_classes)
     return model
 
@@ -204,7 +208,7 @@ def classifier_head(model: nn.Module) -> tuple[nn.Module, str]:
     cls = getattr(model, "classifier", None)
     if isinstance(cls, nn.Sequential) and isinstance(cls[-1], nn.Linear):
         return cls, str(len(cls) - 1)
-    raise UserError(f"{type(model).__name__} has no linear classifier head to train on its own")
+    raise UserError(_("{name} has no linear classifier head to train on its own").format(name=type(model).__name__))
 
 
 def head_linear(model: nn.Module) -> nn.Linear:

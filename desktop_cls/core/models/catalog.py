@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from desktop_cls.core.i18n import N_, _
+
 
 @dataclass(frozen=True)
 class ModelInfo:
     name: str
-    description: str
+    description_en: str  # marked with N_; `description` is it in the current language
     default_image_size: int
     torchvision: bool = False
     bundled_weights: bool = False  # ImageNet weights install with the app: pretrained works offline
@@ -16,23 +18,29 @@ class ModelInfo:
     std: tuple[float, float, float] = (0.229, 0.224, 0.225)
 
     @property
+    def description(self) -> str:
+        return _(self.description_en)
+
+    @property
     def has_pretrained(self) -> bool:
         return self.torchvision or self.bundled_weights
 
 
 MODELS: dict[str, ModelInfo] = {m.name: m for m in (
-    ModelInfo("quicknet", "Our default: small, fast residual CNN; best accuracy per second on small images", 32),
-    ModelInfo("simple_cnn", "The tutorials' LeNet-style CNN (2 conv + 3 FC); tiny and fast, modest accuracy", 32),
-    ModelInfo("vgg_net", "The tutorials' VGG-style CNN (3 conv + 3 FC); large fully connected layers", 32),
-    ModelInfo("efficientnet_lite0", "Pretrained EfficientNet-Lite0 (ImageNet weights bundled with the app); "
-              "the best start with few images per class", 224, bundled_weights=True, mean=(0.5, 0.5, 0.5),
+    ModelInfo("quicknet", N_("Our default: small, fast residual CNN; best accuracy per second on small images"), 32),
+    ModelInfo("simple_cnn", N_("The tutorials' LeNet-style CNN (2 conv + 3 FC); tiny and fast, modest accuracy"), 32),
+    ModelInfo("vgg_net", N_("The tutorials' VGG-style CNN (3 conv + 3 FC); large fully connected layers"), 32),
+    ModelInfo("efficientnet_lite0", N_("Pretrained EfficientNet-Lite0 (ImageNet weights bundled with the app); the "
+                                      "best start with few images per class"), 224, bundled_weights=True,
+              mean=(0.5, 0.5, 0.5),
               std=(0.5, 0.5, 0.5)),
-    ModelInfo("resnet18", "torchvision ResNet-18; a strong general backbone, best with pretrained weights", 224, True),
-    ModelInfo("resnet34", "torchvision ResNet-34; deeper ResNet, slower, a bit more accurate", 224, True),
-    ModelInfo("resnet50", "torchvision ResNet-50; large and accurate, wants a GPU", 224, True),
-    ModelInfo("mobilenet_v3_small", "torchvision MobileNetV3-Small; very light, for CPUs and phones", 224, True),
-    ModelInfo("mobilenet_v3_large", "torchvision MobileNetV3-Large; light and accurate", 224, True),
-    ModelInfo("efficientnet_b0", "torchvision EfficientNet-B0; accurate for its size", 224, True),
+    ModelInfo("resnet18", N_("torchvision ResNet-18; a strong general backbone, best with pretrained weights"),
+              224, True),
+    ModelInfo("resnet34", N_("torchvision ResNet-34; deeper ResNet, slower, a bit more accurate"), 224, True),
+    ModelInfo("resnet50", N_("torchvision ResNet-50; large and accurate, wants a GPU"), 224, True),
+    ModelInfo("mobilenet_v3_small", N_("torchvision MobileNetV3-Small; very light, for CPUs and phones"), 224, True),
+    ModelInfo("mobilenet_v3_large", N_("torchvision MobileNetV3-Large; light and accurate"), 224, True),
+    ModelInfo("efficientnet_b0", N_("torchvision EfficientNet-B0; accurate for its size"), 224, True),
 )}
 DEFAULT_MODEL = "quicknet"
 PRETRAINED_MODEL = "efficientnet_lite0"  # the backbone the automatic default picks for few or large images

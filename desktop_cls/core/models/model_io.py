@@ -17,6 +17,7 @@ from torch import nn
 
 from desktop_cls import __version__
 from desktop_cls.core.errors import ModelFileError, UserError
+from desktop_cls.core.i18n import _
 from desktop_cls.core.models.preprocessing import IMAGENET_MEAN, IMAGENET_STD
 from desktop_cls.core.models.weight_files import load_state_dict_file
 from desktop_cls.core.storage import write_atomic, write_json
@@ -72,46 +73,51 @@ class ModelMeta:
         try:
             return cls._from_checked(d)
         except ValueError as e:
-            raise ModelFileError(f"{source}: {e}") from None
+            raise ModelFileError(_("{source}: {error}").format(source=source, error=e)) from None
 
     @classmethod
     def _from_checked(cls, d: Any) -> ModelMeta:
         if not isinstance(d, dict):
-            raise ValueError("metadata must be a JSON object")
+            raise ValueError(_("metadata must be a JSON object"))
         version = d.get("schema_version")
         if not (isinstance(version, int) and not isinstance(version, bool) and 1 <= version <= SCHEMA_VERSION):
-            raise ValueError(f"unsupported metadata schema_version {version!r} (this version reads {SCHEMA_VERSION})")
+            raise ValueError(_("unsupported metadata schema_version {version!r} (this version reads "
+                               "{supported})").format(version=version, supported=SCHEMA_VERSION))
         classes = d.get("classes")
         if not (isinstance(classes, list) and 0 < len(classes) <= MAX_CLASSES
                 and all(isinstance(c, str) and c for c in classes)):
-            raise ValueError(f"'classes' must be a list of 1 to {MAX_CLASSES:,} non-empty names")
+            raise ValueError(_("'classes' must be a list of 1 to {limit:,} non-empty names").format(
+                limit=MAX_CLASSES))
         if len(set(classes)) != len(classes):
-            raise ValueError("'classes' names a class twice")
+            raise ValueError(_("'classes' names a class twice"))
         if "num_classes" in d and d["num_classes"] != len(classes):
-            raise ValueError(f"num_classes {d['num_classes']} does not match {len(classes)} class names")
+            raise ValueError(_("num_classes {given} does not match {count} class names").format(
+                given=d["num_classes"], count=len(classes)))
         size = d.get("input_size")
         if not (isinstance(size, list) and len(size) == 2 and all(_is_int(v) and 0 < v <= MAX_SIDE for v in size)):
-            raise ValueError(f"'input_size' must be [height, width], each 1 to {MAX_SIDE} pixels")
+            raise ValueError(_("'input_size' must be [height, width], each 1 to {limit} pixels").format(limit=MAX_SIDE))
         image_size = d.get("image_size", size[0])
         if not (_is_int(image_size) and image_size == size[0] == size[1]):
-            raise ValueError(f"'image_size' {image_size!r} does not match 'input_size' {size}")
+            raise ValueError(_("'image_size' {image_size!r} does not match 'input_size' {size}").format(
+                    image_size=image_size, size=size))
         mean = _numbers(d, "mean", IMAGENET_MEAN, -10.0, 10.0)
         std = _numbers(d, "std", IMAGENET_STD, 1e-3, 10.0)
         resize = d.get("resize", "stretch")
         if resize not in ("stretch", "center_crop"):
-            raise ValueError("'resize' must be 'stretch' or 'center_crop'")
+            raise ValueError(_("'resize' must be 'stretch' or 'center_crop'"))
         temp = d.get("temperature", 1.0)
         if not _in_range(temp, MIN_TEMPERATURE, MAX_TEMPERATURE):
-            raise ValueError(f"'temperature' must be a number between {MIN_TEMPERATURE:g} and {MAX_TEMPERATURE:g}")
+            raise ValueError(_("'temperature' must be a number between {lo:g} and {hi:g}").format(
+                lo=MIN_TEMPERATURE, hi=MAX_TEMPERATURE))
         model = d.get("model")
         if not isinstance(model, str) or not model:
-            raise ValueError("'model' must name the architecture")
+            raise ValueError(_("'model' must name the architecture"))
         fingerprint = d.get("dataset_fingerprint")
         if fingerprint is not None and not isinstance(fingerprint, dict):
-            raise ValueError("'dataset_fingerprint' must be a JSON object")
+            raise ValueError(_("'dataset_fingerprint' must be a JSON object"))
         pooling = d.get("pooling", "avg")
         if pooling not in ("avg", "max"):
-            raise ValueError("'pooling' must be 'avg' or 'max'")
+            raise ValueError(_("'pooling' must be 'avg' or 'max'"))
         return cls(model=model, classes=tuple(classes), image_size=int(image_size),
                    input_size=(int(size[0]), int(size[1])), mean=mean, std=std,  # type: ignore[arg-type]
                    resize=resize, temperature=float(temp), dataset_fingerprint=fingerprint,
@@ -135,7 +141,7 @@ def _numbers(d: dict[str, Any], key: str, default: tuple[float, ...], lo: float,
     """d[key] as three finite numbers within [lo, hi] (one per channel), or ValueError naming the field."""
     v = d.get(key, list(default))
     if not (isinstance(v, list) and len(v) == 3 and all(_in_range(x, lo, hi) for x in v)):
-        raise ValueError(f"'{key}' must be three numbers between {lo:g} and {hi:g}")
+        raise ValueError(_("'{key}' must be three numbers between {lo:g} and {hi:g}").format(key=key, lo=lo, hi=hi))
     return tuple(float(x) for x in v)
 
 
@@ -147,9 +153,10 @@ def read_meta(path: Path) -> ModelMeta:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ModelFileError(f"metadata file missing: {path} (it must sit beside the model file)") from None
+        raise ModelFileError(_("metadata file missing: {path} (it must sit beside the model file)").format(
+                path=path)) from None
     except (OSError, json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise ModelFileError(f"cannot read metadata {path}: {e}") from None
+        raise ModelFileError(_("cannot read metadata {path}: {error}").format(path=path, error=e)) from None
     return ModelMeta.from_dict(data, source=str(path))
 
 
@@ -171,24 +178,28 @@ def build_from_meta(meta: ModelMeta, state: dict[str, torch.Tensor], source: str
     from desktop_cls.core.models.architectures import MODELS, build_model
 
     if meta.model not in MODELS:
-        raise ModelFileError(f"{source}: unknown architecture '{meta.model}'")
+        raise ModelFileError(_("{source}: unknown architecture '{model}'").format(source=source, model=meta.model))
     try:
         model = build_model(meta.model, len(meta.classes), image_size=meta.image_size, pooling=meta.pooling)
     except UserError as e:
-        raise ModelFileError(f"{source}: {e}") from None
+        raise ModelFileError(_("{source}: {error}").format(source=source, error=e)) from None
     expected = model.state_dict()
     missing = [k for k in expected if k not in state]
     unexpected = [k for k in state if k not in expected]
     if missing or unexpected:
         raise ModelFileError(
-            f"{source}: the weights do not match a {meta.model} with {len(meta.classes)} classes "
-            f"(missing {len(missing)} tensors, e.g. {missing[:2]}; unexpected {len(unexpected)}, e.g. {unexpected[:2]})"
+            _("{source}: the weights do not match a {model} with {classes} classes (missing {missing} tensors, e.g. "
+              "{missing_names}; unexpected {unexpected}, e.g. {unexpected_names})").format(
+                source=source, model=meta.model, classes=len(meta.classes), missing=len(missing),
+                missing_names=missing[:2], unexpected=len(unexpected), unexpected_names=unexpected[:2])
         )
     for k, v in expected.items():
         if tuple(state[k].shape) != tuple(v.shape):
             raise ModelFileError(
-                f"{source}: tensor '{k}' has shape {tuple(state[k].shape)} but a {meta.model} with "
-                f"{len(meta.classes)} classes needs {tuple(v.shape)}; is the metadata from another model?"
+                _("{source}: tensor '{tensor}' has shape {shape} but a {model} with {classes} classes needs "
+                  "{needed}; is the metadata from another model?").format(
+                    source=source, tensor=k, shape=tuple(state[k].shape), model=meta.model, classes=len(meta.classes),
+                    needed=tuple(v.shape))
             )
     model.load_state_dict(state)
     return model.eval()

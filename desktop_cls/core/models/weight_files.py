@@ -12,6 +12,7 @@ from typing import Any
 import torch
 
 from desktop_cls.core.errors import ModelFileError
+from desktop_cls.core.i18n import _
 
 WEIGHT_SUFFIXES = (".safetensors", ".pt", ".pth", ".bin", ".ckpt")
 # torch warns about the pickle protocol of files it then refuses; our refusal says what matters, once
@@ -25,7 +26,7 @@ def _plain_state(obj: Any, path: Path) -> dict[str, torch.Tensor]:
         obj = obj["state_dict"]
     if not isinstance(obj, dict) or not all(isinstance(k, str) and isinstance(v, torch.Tensor)
                                             for k, v in obj.items()):
-        raise ModelFileError(f"{path} holds no state dict of tensors")
+        raise ModelFileError(_("{path} holds no state dict of tensors").format(path=path))
     return obj
 
 
@@ -33,30 +34,34 @@ def torch_load_safe(path: Path) -> Any:
     """torch.load restricted to tensors and plain containers: a file that needs code is refused."""
     try:
         if Path(path).stat().st_size == 0:
-            raise ModelFileError(f"cannot read {path}: the file is empty (0 bytes; was its saving cut short?)")
+            raise ModelFileError(_("cannot read {path}: the file is empty (0 bytes; was its saving cut short?)").format(
+                    path=path))
         return torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as e:
         # torch's own text suggests weights_only=False, which is exactly what must not be done here
         wanted = re.search(r"GLOBAL ([\w.]+)", str(e))
-        what = f" (it asks for {wanted.group(1)})" if wanted else ""
+        what = _(" (it asks for {name})").format(name=wanted.group(1)) if wanted else ""
         raise ModelFileError(
-            f"refused to open {path}: it contains Python objects, not only weights, and loading it could "
-            f"run code{what}. Only open .pt files you made yourself with state_dict()."
+            _("refused to open {path}: it contains Python objects, not only weights, and loading it could run "
+              "code{what}. Only open .pt files you made yourself with state_dict().").format(
+                    path=path, what=what)
         ) from None
     except (OSError, RuntimeError, EOFError, ValueError) as e:
-        raise ModelFileError(f"cannot read {path}: {_first_line(e)}") from None
+        raise ModelFileError(_("cannot read {path}: {error}").format(
+                path=path, error=_first_line(e))) from None
 
 
 def _first_line(e: BaseException) -> str:
     text = str(e).strip()
-    return text.splitlines()[0] if text else f"the file ends too early or is damaged ({type(e).__name__})"
+    return text.splitlines()[0] if text else _("the file ends too early or is damaged ({name})").format(
+            name=type(e).__name__)
 
 
 def load_state_dict_file(path: Path) -> dict[str, torch.Tensor]:
     """Weights from .safetensors, or from .pt/.pth/.bin/.ckpt read with weights_only=True; else refused."""
     path = Path(path)
     if not path.is_file():
-        raise ModelFileError(f"model file not found: {path}")
+        raise ModelFileError(_("model file not found: {path}").format(path=path))
     suffix = path.suffix.lower()
     if suffix == ".safetensors":
         from safetensors import SafetensorError
@@ -65,7 +70,8 @@ def load_state_dict_file(path: Path) -> dict[str, torch.Tensor]:
         try:
             return load_file(str(path))
         except (SafetensorError, OSError, ValueError) as e:
-            raise ModelFileError(f"cannot read {path}: {e}") from None
+            raise ModelFileError(_("cannot read {path}: {error}").format(path=path, error=e)) from None
     if suffix in WEIGHT_SUFFIXES:
         return _plain_state(torch_load_safe(path), path)
-    raise ModelFileError(f"{path}: unsupported weights file type '{suffix}' (use .safetensors or .pt)")
+    raise ModelFileError(_("{path}: unsupported weights file type '{suffix}' (use .safetensors or .pt)").format(
+            path=path, suffix=suffix))

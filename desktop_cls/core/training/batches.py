@@ -12,6 +12,7 @@ from desktop_cls.core.data.dataset import Problem, Sample
 from desktop_cls.core.data.image_cache import StreamingImages, available_memory_bytes, decode_samples, estimate_bytes
 from desktop_cls.core.devices import free_memory_bytes
 from desktop_cls.core.events import CancelToken, ProgressFn
+from desktop_cls.core.i18n import N_, _
 from desktop_cls.core.training.config import TrainConfig
 
 
@@ -108,10 +109,15 @@ class StreamBatches:
             yield x.to(self.device, non_blocking=True), y.to(self.device, non_blocking=True)
 
 
+# The images' set as the notices name it (trainer passes "training" or "validation").
+_SET_NAMES = {"training": N_("training"), "validation": N_("validation")}
+
+
 def build_source(samples: Sequence[Sample], size: tuple[int, int], device: torch.device, cfg: TrainConfig,
                  name: str, notice: Callable[..., None], progress: ProgressFn, cancel: CancelToken | None
                  ) -> tuple[TensorBatches | StreamBatches, list[Problem]]:
     """Decoded tensors when they fit the memory budget (on the GPU when it has room), else streaming."""
+    name = _(_SET_NAMES[name]) if name in _SET_NAMES else name
     need = estimate_bytes(len(samples), size)
     budget = (cfg.cache_memory_mb << 20) if cfg.cache_memory_mb else available_memory_bytes() // 4
     if cfg.cache_images == "off" or (cfg.cache_images == "auto" and need > budget):
@@ -119,14 +125,15 @@ def build_source(samples: Sequence[Sample], size: tuple[int, int], device: torch
         if getattr(sys, "frozen", False):
             workers = 0  # a frozen app cannot re-launch itself as a spawn worker reliably: decode in-process
         if cfg.cache_images == "auto":
-            notice(f"{name}: {need >> 20} MB of decoded images exceed the {budget >> 20} MB memory "
-                   f"budget; decoding on the fly with {workers} workers")
+            notice(_("{name}: {need} MB of decoded images exceed the {budget} MB memory budget; decoding on the fly "
+                     "with {workers} workers").format(
+                    name=name, need=need >> 20, budget=budget >> 20, workers=workers))
         return StreamBatches(StreamingImages(samples, size), device, workers), []
     decoded, probs = decode_samples(samples, size, progress=progress, cancel=cancel,
                                     disk_cache=cfg.cache_images == "disk")
     if probs:
-        notice(f"{len(probs)} {name} image(s) could not be read and are left out, e.g. "
-               f"{probs[0].path}: {probs[0].message}", "warning")
+        notice(_("{count} {name} image(s) could not be read and are left out, e.g. {path}: {message}").format(
+                count=len(probs), name=name, path=probs[0].path, message=probs[0].message), "warning")
     images = decoded.images
     if device.type == "cuda" and images.numel() < free_memory_bytes(device) // 3:
         images = images.to(device)

@@ -20,6 +20,7 @@ from torch import nn
 from desktop_cls.core import run_dir as rd
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import BaseCallback, BatchEnd, EpochEnd, Notice, StageChanged
+from desktop_cls.core.i18n import _
 from desktop_cls.core.models.model_io import ModelMeta, save_native
 from desktop_cls.core.storage import append_jsonl, write_atomic
 from desktop_cls.core.training.checkpoint import (
@@ -158,9 +159,10 @@ class SaveCheckpoints(LoopCallback):
             save_checkpoint(path, state)
         except (DiskFull, OSError) as e:
             if not isinstance(e, DiskFull) and not is_disk_full(e):
-                raise UserError(f"saving {path} failed: {e}. The previous checkpoint is intact.") from None
-            self.loop.notice(f"could not save the checkpoint {name}: the disk is full; the previous one is kept. "
-                             "Free some disk space.", "warning")
+                raise UserError(_("saving {path} failed: {error}. The previous checkpoint is intact.").format(
+                        path=path, error=e)) from None
+            self.loop.notice(_("could not save the checkpoint {name}: the disk is full; the previous one is kept. "
+                               "Free some disk space.").format(name=name), "warning")
             raise e if isinstance(e, DiskFull) else disk_full_error(path, 2**20) from None
 
     def _repair_best(self) -> None:
@@ -175,10 +177,11 @@ class SaveCheckpoints(LoopCallback):
             repaired.append("best.pt")
         if repaired or sidecar_epoch(run / rd.MODEL) != epoch:
             self._save_model(epoch)
-            repaired.append("the model file")
+            repaired.append(_("the model file"))
         if repaired:
-            self.loop.notice(f"{' and '.join(repaired)} of epoch {epoch} had not been saved (the run was stopped "
-                             "while saving); restored from the checkpoint", "warning")
+            self.loop.notice(_("{repaired} of epoch {epoch} had not been saved (the run was stopped while saving); "
+                               "restored from the checkpoint").format(
+                    repaired=_(" and ").join(repaired), epoch=epoch), "warning")
 
 
 class EarlyStopping(LoopCallback):
@@ -192,4 +195,4 @@ class EarlyStopping(LoopCallback):
         since = self.loop.state.since_best
         if self.patience > 0 and since >= self.patience:
             self.loop.stopped_early = True
-            self.loop.notice(f"stopped early: no validation improvement for {since} epochs")
+            self.loop.notice(_("stopped early: no validation improvement for {since} epochs").format(since=since))

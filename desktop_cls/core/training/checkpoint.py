@@ -12,6 +12,7 @@ from typing import Any
 import torch
 
 from desktop_cls.core.errors import ModelFileError, UserError
+from desktop_cls.core.i18n import _
 from desktop_cls.core.models.weight_files import torch_load_safe
 from desktop_cls.core.storage import write_atomic_with
 
@@ -30,8 +31,8 @@ def disk_full_error(path: Path, needed: int) -> DiskFull:
     """'the disk is full: free N MB and resume', N from what the save needs and what is free now."""
     folder = Path(path).parent
     mb = max(1, math.ceil((needed - _free_or_zero(folder)) / 2**20))
-    return DiskFull(f"the disk is full: free {mb} MB on {folder} and resume the run (the previous "
-                    "checkpoint is intact)")
+    return DiskFull(_("the disk is full: free {mb} MB on {folder} and resume the run (the previous checkpoint is "
+                      "intact)").format(mb=mb, folder=folder))
 
 
 def is_disk_full(e: BaseException) -> bool:
@@ -53,7 +54,8 @@ def save_checkpoint(path: Path, state: dict[str, Any]) -> None:
         if is_disk_full(e) or _free_or_zero(path.parent) < needed:
             raise disk_full_error(path, needed) from None
         reason = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-        raise UserError(f"saving {path} failed: {reason}. The previous checkpoint is intact.") from None
+        raise UserError(_("saving {path} failed: {reason}. The previous checkpoint is intact.").format(
+                path=path, reason=reason)) from None
 
 
 def _free_or_zero(folder: Path) -> int:
@@ -76,20 +78,21 @@ def _tensor_bytes(obj: Any) -> int:
 def load_checkpoint(path: Path) -> dict[str, Any]:
     path = Path(path)
     if not path.is_file():
-        raise ModelFileError(f"checkpoint not found: {path}")
+        raise ModelFileError(_("checkpoint not found: {path}").format(path=path))
     data = torch_load_safe(path)
     if not isinstance(data, dict) or data.get("checkpoint_version") != CHECKPOINT_VERSION:
-        raise ModelFileError(f"{path} is not a desktop_cls checkpoint (or from an unsupported version)")
+        raise ModelFileError(_("{path} is not a desktop_cls checkpoint (or from an unsupported version)").format(
+                path=path))
     for key in ("model", "optimizer", "epoch", "config", "classes"):
         if key not in data:
-            raise ModelFileError(f"{path} is incomplete: '{key}' is missing")
+            raise ModelFileError(_("{path} is incomplete: '{key}' is missing").format(path=path, key=key))
     if not isinstance(data["classes"], list | tuple):
-        raise ModelFileError(f"{path}: classes must be a list")
+        raise ModelFileError(_("{path}: classes must be a list").format(path=path))
     if isinstance(data["config"], str):
         try:
             data["config"] = json.loads(data["config"])
         except json.JSONDecodeError:
-            raise ModelFileError(f"{path}: the stored configuration is not valid JSON") from None
+            raise ModelFileError(_("{path}: the stored configuration is not valid JSON").format(path=path)) from None
     return data
 
 

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from desktop_cls.core.i18n import _
 from desktop_cls.core.models.catalog import MODELS
 
 REFERENCE_BATCH = 32  # the batch the default learning rates were tuned for
@@ -33,35 +34,38 @@ class Choice:
 
 def _describe(typical: tuple[int, int]) -> str:
     w, h = typical
-    return f"typically {w}×{h}"
+    return _("typically {w}×{h}").format(w=w, h=h)
 
 
 def choose_image_size(model: str, typical: tuple[int, int] | None, pretrained: bool = False) -> Choice:
     """Big enough to keep the images' detail, no bigger: pixels the images do not have only cost time."""
     info = MODELS[model]
     if info.bundled_weights and (pretrained or typical is None or min(typical) >= 64):
-        return Choice(224, "224 px: the bundled pretrained weights were learned on 224 px images")
+        return Choice(224, _("224 px: the bundled pretrained weights were learned on 224 px images"))
     if info.has_pretrained:
         if pretrained:
-            return Choice(224, "224 px: the pretrained weights were learned on 224 px images")
+            return Choice(224, _("224 px: the pretrained weights were learned on 224 px images"))
         if typical is None:
-            return Choice(224, "224 px: the usual size for this backbone")
+            return Choice(224, _("224 px: the usual size for this backbone"))
         side = min(typical)
         if side >= 160:
-            return Choice(224, f"224 px: your images are large ({_describe(typical)}); the backbone's usual size")
+            return Choice(224, _("224 px: your images are large ({images}); the backbone's usual size").format(
+                    images=_describe(typical)))
         size = max(64, math.ceil(side / 32) * 32)
-        return Choice(size, f"{size} px: your images are {_describe(typical)}; enlarging them further "
-                            "would add compute but no detail")
+        return Choice(size, _("{size} px: your images are {images}; enlarging them further would add compute but "
+                              "no detail").format(size=size, images=_describe(typical)))
     cap = SIZE_CAPS.get(model, 64)
     if typical is None:
-        return Choice(info.default_image_size, f"{info.default_image_size} px: this model's usual size")
+        return Choice(info.default_image_size, _("{size} px: this model's usual size").format(
+                size=info.default_image_size))
     side = min(typical)
     size = next((s for s in SMALL_NET_SIZES if s >= side and s <= cap), cap)
     if side <= size:
-        return Choice(size, f"{size} px: your images are small ({_describe(typical)}), so this keeps all their "
-                            "detail")
-    return Choice(size, f"{size} px: your images are {_describe(typical)}; {size} px keeps {model} fast "
-                        "(raise it for fine detail, at the cost of time)")
+        return Choice(size, _("{size} px: your images are small ({images}), so this keeps all their detail").format(
+                size=size, images=_describe(typical)))
+    return Choice(size, _("{size} px: your images are {images}; {size} px keeps {model} fast (raise it for fine "
+                          "detail, at the cost of time)").format(
+            size=size, images=_describe(typical), model=model))
 
 
 def _pow2_floor(n: float) -> int:
@@ -73,26 +77,32 @@ def choose_batch_size(device_type: str, train_images: int, bytes_per_image: int 
     """CPU: 32, where small batches learn the most per second. GPU: as large as half the free memory
     allows, up to 512 and leaving at least 32 steps per epoch, since a GPU idles on small batches."""
     if device_type == "cuda" and (bytes_per_image <= 0 or free_bytes <= 0):
-        return Choice(REFERENCE_BATCH, f"batch {REFERENCE_BATCH}: the GPU's free memory could not be measured")
+        return Choice(REFERENCE_BATCH, _("batch {batch}: the GPU's free memory could not be measured").format(
+                batch=REFERENCE_BATCH))
     if device_type != "cuda":
-        where = "the CPU" if device_type == "cpu" else device_type.upper()
-        return Choice(REFERENCE_BATCH, f"batch {REFERENCE_BATCH}: on {where}, small batches learn the most "
-                                       "per second")
+        where = _("the CPU") if device_type == "cpu" else device_type.upper()
+        return Choice(REFERENCE_BATCH, _("batch {batch}: on {where}, small batches learn the most per "
+                                         "second").format(
+                batch=REFERENCE_BATCH, where=where))
     by_memory = _pow2_floor(0.5 * free_bytes / bytes_per_image)
     by_data = _pow2_floor(train_images / MIN_STEPS_PER_EPOCH)
     if by_memory < REFERENCE_BATCH:
-        return Choice(by_memory, f"batch {by_memory}: the largest that fits in half of the GPU's free memory "
-                                 f"({free_bytes / 2**30:.1f} GiB)")
+        return Choice(by_memory, _("batch {batch}: the largest that fits in half of the GPU's free memory "
+                                   "({gib:.1f} GiB)").format(
+                batch=by_memory, gib=free_bytes / 2**30))
     size = max(REFERENCE_BATCH, min(MAX_AUTO_BATCH, by_memory, by_data))
     if size == REFERENCE_BATCH and by_data < REFERENCE_BATCH:
-        why = f"{train_images:,} training images are few, so small batches give more updates"
+        why = _("{train_images:,} training images are few, so small batches give more updates").format(
+                train_images=train_images)
     elif size == by_memory and by_memory < MAX_AUTO_BATCH:
-        why = f"the largest that fits in half of the GPU's free memory ({free_bytes / 2**30:.1f} GiB)"
+        why = _("the largest that fits in half of the GPU's free memory ({gib:.1f} GiB)").format(
+                gib=free_bytes / 2**30)
     elif size == by_data and by_data < MAX_AUTO_BATCH:
-        why = f"keeps at least {MIN_STEPS_PER_EPOCH} steps per epoch on {train_images:,} training images"
+        why = _("keeps at least {steps} steps per epoch on {train_images:,} training images").format(
+                steps=MIN_STEPS_PER_EPOCH, train_images=train_images)
     else:
-        why = "large batches keep a GPU busy"
-    return Choice(size, f"batch {size}: {why}")
+        why = _("large batches keep a GPU busy")
+    return Choice(size, _("batch {size}: {why}").format(size=size, why=why))
 
 
 def batch_lr_factor(optimizer: str, ratio: float) -> float:
@@ -110,11 +120,13 @@ def lr_scaling(optimizer: str, auto_batch: int, batch_size: int, world_size: int
     """The factor on the configured learning rate for an automatic batch (auto_batch, 0 when the batch
     was chosen by hand) and for a multi-process run, with the notices that tell the user why."""
     factor = batch_lr_factor(optimizer, auto_batch / REFERENCE_BATCH)
-    notes = [f"learning rate scaled x{factor:.2f} for batch {auto_batch} ({optimizer})"] if factor != 1.0 else []
+    notes = [_("learning rate scaled x{factor:.2f} for batch {batch} ({optimizer})").format(
+            factor=factor, batch=auto_batch, optimizer=optimizer)] if factor != 1.0 else []
     if world_size > 1:  # the global batch is batch x world size
         factor *= batch_lr_factor(optimizer, world_size)
-        notes.append(f"{world_size} processes: global batch {batch_size * world_size}, "
-                     f"learning rate scaled x{factor:.2f} in all for {optimizer}")
+        notes.append(_("{world_size} processes: global batch {batch_size}, learning rate scaled x{factor:.2f} in all "
+                       "for {optimizer}").format(
+                world_size=world_size, batch_size=batch_size * world_size, factor=factor, optimizer=optimizer))
     return factor, notes
 
 
@@ -151,17 +163,20 @@ def choose_flips(classes: Sequence[str], folder: str = "") -> FlipChoice:
     digit_words = len(names) >= 2 and {n.lower() for n in names} <= DIGIT_WORDS
     folder_words = set(_words(Path(folder).name)) if folder else set()
     if single or digit_words:
-        return FlipChoice(False, False, f"Flips off: the classes look like digits or letters ({_examples(names)}), "
-                                        "and a mirrored character is another one or none")
+        return FlipChoice(False, False, _("Flips off: the classes look like digits or letters ({examples}), and a "
+                                          "mirrored character is another one or none").format(
+                examples=_examples(names)))
     if folder_words & GLYPH_FOLDER_WORDS:
-        return FlipChoice(False, False, f"Flips off: the folder name ('{Path(folder).name}') says digits, letters "
-                                        "or text, which a mirror turns into other characters")
+        return FlipChoice(False, False, _("Flips off: the folder name ('{name}') says digits, letters or text, which "
+                                          "a mirror turns into other characters").format(
+                name=Path(folder).name))
     directional = [n for n in names if set(_words(n)) & DIRECTION_WORDS]
     if directional:
-        return FlipChoice(False, False, f"Flips off: a mirror swaps left and right, and classes such as "
-                                        f"{_examples(directional)} depend on it")
-    return FlipChoice(True, False, "Horizontal flip on: a mirrored photo shows the same thing (turn it off if "
-                                   "left and right matter, as for text or arrows)")
+        return FlipChoice(False, False, _("Flips off: a mirror swaps left and right, and classes such as {examples} "
+                                          "depend on it").format(
+                examples=_examples(directional)))
+    return FlipChoice(True, False, _("Horizontal flip on: a mirrored photo shows the same thing (turn it off if left "
+                                     "and right matter, as for text or arrows)"))
 
 
 FEW_PER_CLASS = 100  # at or below this many training images per class, a pretrained backbone wins
@@ -185,11 +200,12 @@ def recipe_for(name: str, model: str | None = None, reason: str = "") -> Recipe:
     from desktop_cls.core.models.catalog import DEFAULT_MODEL, PRETRAINED_MODEL
 
     if name == "scratch":
-        return Recipe(name, model or DEFAULT_MODEL, False, "full", reason or "trained from scratch, as chosen")
+        return Recipe(name, model or DEFAULT_MODEL, False, "full", reason or _("trained from scratch, as chosen"))
     if name not in RECIPES:
         raise ValueError(f"unknown recipe {name!r}")
     mode = "quick" if name == "quick" else "full"
-    return Recipe(name, model or PRETRAINED_MODEL, True, mode, reason or f"{name.replace('_', '-')}, as chosen")
+    return Recipe(name, model or PRETRAINED_MODEL, True, mode, reason or _("{method}, as chosen").format(
+            method=name.replace("_", "-")))
 
 
 @dataclass(frozen=True)
@@ -226,16 +242,20 @@ def choose_recipe(train_counts: dict[str, int], typical: tuple[int, int] | None,
     per_class = sorted(counts)[len(counts) // 2]  # the median class
     side = min(typical) if typical else 0
     if not pretrained_available:
-        return recipe_for("scratch", reason="trained from scratch: the bundled pretrained weights are not installed")
+        return recipe_for("scratch", reason=_("trained from scratch: the bundled pretrained weights are not "
+                                              "installed"))
     if requested_size is not None and requested_size < PRETRAINED_MIN_SIDE:
-        return recipe_for("scratch", reason=f"trained from scratch: you asked for {requested_size} px images, and the "
-                                            f"pretrained backbone needs at least {PRETRAINED_MIN_SIDE} px")
+        return recipe_for("scratch", reason=_("trained from scratch: you asked for {requested_size} px images, and "
+                                              "the pretrained backbone needs at least {minimum} px").format(
+                requested_size=requested_size, minimum=PRETRAINED_MIN_SIDE))
     if per_class <= FEW_PER_CLASS:
-        return recipe_for("quick", reason=f"pretrained backbone, quick mode: {per_class} training images per class "
-                                          "are few, and ImageNet features learn from few examples")
+        return recipe_for("quick", reason=_("pretrained backbone, quick mode: {per_class} training images per class "
+                                            "are few, and ImageNet features learn from few examples").format(
+                per_class=per_class))
     if side >= PHOTO_SIDE:
-        return recipe_for("quick", reason=f"pretrained backbone, quick mode: your images are photos "
-                                          f"({_describe(typical or (side, side))}), which ImageNet features suit")
-    return recipe_for("scratch", reason=f"trained from scratch: {per_class:,} small images per class "
-                                        f"({_describe(typical) if typical else 'small'}) are enough for a small "
-                                        "fast network")
+        return recipe_for("quick", reason=_("pretrained backbone, quick mode: your images are photos ({images}), "
+                                            "which ImageNet features suit").format(
+                images=_describe(typical or (side, side))))
+    return recipe_for("scratch", reason=_("trained from scratch: {per_class:,} small images per class ({images}) "
+                                          "are enough for a small fast network").format(
+            per_class=per_class, images=_describe(typical) if typical else _("small")))

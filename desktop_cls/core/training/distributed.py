@@ -20,6 +20,7 @@ import torch.distributed as dist
 from torch import nn
 
 from desktop_cls.core.errors import UserError
+from desktop_cls.core.i18n import _
 from desktop_cls.core.training.defaults import batch_lr_factor
 
 T = TypeVar("T")
@@ -52,8 +53,8 @@ class DistContext:
         use_cuda = (torch.cuda.is_available() and device_choice in ("auto", "cuda")) or device_choice.startswith(
             "cuda:")
         if device_choice.startswith("cuda") and not torch.cuda.is_available():
-            raise UserError("CUDA was chosen but no NVIDIA GPU is usable here", cli_fix="use --device cpu",
-                            gui_fix="choose the CPU as device")
+            raise UserError(_("CUDA was chosen but no NVIDIA GPU is usable here"), cli_fix=_("use --device cpu"),
+                            gui_fix=_("choose the CPU as device"))
         if use_cuda:
             torch.cuda.set_device(local)
             device, backend = torch.device("cuda", local), "nccl"

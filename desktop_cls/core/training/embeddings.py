@@ -22,6 +22,7 @@ from torch import nn
 from desktop_cls.core.data.imaging import load_resized
 from desktop_cls.core.errors import ImageLoadError
 from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
+from desktop_cls.core.i18n import _
 from desktop_cls.core.models.architectures import pooled_features
 from desktop_cls.core.models.preprocessing import prepare
 from desktop_cls.core.storage import user_cache_dir, write_atomic_with
@@ -138,7 +139,8 @@ class FeatureExtractor:
                 digests.append(content_hash(p))
             except OSError as e:
                 digests.append(None)
-                errors[i] = ImageLoadError(p, "unreadable", f"cannot read the file: {e.strerror or e}")
+                errors[i] = ImageLoadError(p, "unreadable", _("cannot read the file: {error}").format(
+                        error=e.strerror or e))
         vecs: dict[int, np.ndarray] = {}
         todo: list[int] = []
         for i, d in enumerate(digests):
@@ -150,7 +152,7 @@ class FeatureExtractor:
             else:
                 todo.append(i)
         total = len(paths)
-        progress(len(vecs), total, "computing image features")
+        progress(len(vecs), total, _("computing image features"))
         with ThreadPoolExecutor(max_workers=min(8, (os.cpu_count() or 2) + 2)) as pool:
             for start in range(0, len(todo), batch_size):
                 if cancel is not None:
@@ -162,11 +164,11 @@ class FeatureExtractor:
                     if isinstance(a, ImageLoadError):
                         errors[i] = a
                 if ok:
-                    batch = torch.from_numpy(np.stack([a for _, a in ok])).permute(0, 3, 1, 2).contiguous()
-                    for (i, _), v in zip(ok, self.compute(batch, batch_size), strict=True):
+                    batch = torch.from_numpy(np.stack([a for _i, a in ok])).permute(0, 3, 1, 2).contiguous()
+                    for (i, _a), v in zip(ok, self.compute(batch, batch_size), strict=True):
                         vecs[i] = v
                         self.cache.put(digests[i] or "", v)
-                progress(len(vecs) + len(errors), total, "computing image features")
+                progress(len(vecs) + len(errors), total, _("computing image features"))
         order = sorted(vecs)
         dim = next(iter(vecs.values())).shape[0] if vecs else 0
         vectors = np.stack([vecs[i] for i in order]) if order else np.zeros((0, dim), dtype=np.float32)

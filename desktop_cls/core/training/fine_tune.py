@@ -10,6 +10,7 @@ from __future__ import annotations
 from torch import nn
 
 from desktop_cls.core.events import EpochEnd
+from desktop_cls.core.i18n import _
 from desktop_cls.core.models.architectures import head_linear
 from desktop_cls.core.training.callbacks import Loop, LoopCallback
 
@@ -34,14 +35,16 @@ class FineTune(LoopCallback):
         super().on_fit_start(loop)
         self._set_frozen(loop.state.epoch < self.freeze_epochs)  # explicit: a resumed optimizer keeps lr_scale
         if self.frozen:
-            loop.notice(f"fine-tune: the new last layer learns alone for {self.freeze_epochs} epoch(s), then the "
-                        f"whole network at {self.backbone_lr_factor:g}x the learning rate for its pretrained layers")
+            loop.notice(_("fine-tune: the new last layer learns alone for {freeze_epochs} epoch(s), then the whole "
+                          "network at {backbone_lr_factor:g}x the learning rate for its pretrained layers").format(
+                    freeze_epochs=self.freeze_epochs, backbone_lr_factor=self.backbone_lr_factor))
 
     def on_epoch_end(self, event: EpochEnd) -> None:
         if self.frozen and event.epoch >= self.freeze_epochs:
             self._set_frozen(False)
             if event.epoch < event.epochs:
-                self.loop.notice(f"fine-tune: from epoch {event.epoch + 1} the whole network learns")
+                self.loop.notice(_("fine-tune: from epoch {epoch} the whole network learns").format(
+                        epoch=event.epoch + 1))
 
     def _set_frozen(self, frozen: bool) -> None:
         self.frozen = frozen

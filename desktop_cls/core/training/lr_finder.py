@@ -17,6 +17,7 @@ from desktop_cls.core.data.image_cache import decode_samples
 from desktop_cls.core.devices import resolve_device
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
+from desktop_cls.core.i18n import _
 from desktop_cls.core.training.batches import TensorBatches
 from desktop_cls.core.training.config import TrainConfig
 from desktop_cls.core.training.defaults import REFERENCE_BATCH
@@ -56,7 +57,7 @@ def _sweep(step: TrainStep, source: TensorBatches, loss_fn: nn.Module, gen: torc
                 cancel.raise_if_set()
             lr = start_lr * factor**n
             step.set_lr(lr)
-            loss_sum, _ = step(x_u8, y, gen, loss_fn)
+            loss_sum, _correct = step(x_u8, y, gen, loss_fn)
             value = float(loss_sum) / y.shape[0]  # one sync per step is fine for a 100-step sweep
             n += 1
             avg = 0.98 * avg + 0.02 * value
@@ -66,7 +67,7 @@ def _sweep(step: TrainStep, source: TensorBatches, loss_fn: nn.Module, gen: torc
             best = min(best, smoothed)
             lrs.append(lr)
             losses.append(smoothed)
-            progress(n, steps, "finding the learning rate")
+            progress(n, steps, _("finding the learning rate"))
             if n >= steps:
                 break
     return lrs, losses
@@ -83,11 +84,11 @@ def find_lr(config: TrainConfig, data: DatasetIndex | str | Path, start_lr: floa
     index = data if isinstance(data, DatasetIndex) else scan(data, val_fraction=cfg.val_fraction, seed=cfg.seed)
     train = index.split("train")
     if not train:
-        raise UserError("no training images to run the learning-rate finder on")
+        raise UserError(_("no training images to run the learning-rate finder on"))
     device = resolve_device(cfg.device)
-    decoded, _ = decode_samples(train, (cfg.image_size, cfg.image_size), progress=progress, cancel=cancel)
+    decoded, _skipped = decode_samples(train, (cfg.image_size, cfg.image_size), progress=progress, cancel=cancel)
     if len(decoded.paths) < 2:
-        raise UserError("the learning-rate finder needs at least two readable images")
+        raise UserError(_("the learning-rate finder needs at least two readable images"))
     step = TrainStep.build(cfg.replace(lr=start_lr), len(index.classes), device)
     loss_fn = nn.CrossEntropyLoss(label_smoothing=cfg.label_smoothing)
     source = TensorBatches(decoded.images, decoded.labels, device)
@@ -95,5 +96,5 @@ def find_lr(config: TrainConfig, data: DatasetIndex | str | Path, start_lr: floa
     batch_size = min(cfg.batch_size or REFERENCE_BATCH, len(source))
     lrs, losses = _sweep(step, source, loss_fn, gen, start_lr, end_lr, steps, batch_size, progress, cancel)
     if not lrs:
-        raise UserError("the learning-rate finder diverged at once; try a smaller start learning rate")
+        raise UserError(_("the learning-rate finder diverged at once; try a smaller start learning rate"))
     return LRFinderResult(lrs, losses, steepest_lr(np.asarray(lrs), np.asarray(losses)))

@@ -3,11 +3,14 @@ and the Train form's control.
 
 A TrainConfig field is declared as
 
-    epochs: int = option(10, "Epochs", "How many times training goes through ...", lo=1, hi=10_000)
+    epochs: int = option(10, N_("Epochs"), N_("How many times training goes through ..."), lo=1, hi=10_000)
 
 so adding an option is that one line plus its behaviour. The field's type and default are the
 option's; the rest lives in Option. Nested dataclass fields (augmentation) are options too, named
 "augmentation.hflip". Importable without torch: the GUI builds its form from it before torch loads.
+
+The words (label, help, row, special, disabled_help) are declared in English, marked with N_, and
+translated each time they are read, so the form and --help follow a language chosen after import.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from desktop_cls.core.errors import UserError
+from desktop_cls.core.i18n import N_, _
 
 BASIC, ADVANCED, FILE_ONLY = "basic", "advanced", "file"  # FILE_ONLY: in config files only (no flag, no control)
 KEEP: Any = type("Keep", (), {"__repr__": lambda self: "KEEP"})()  # a greyed-out control keeps its value
@@ -31,8 +35,8 @@ class Option:
     """How one option is shown, parsed and checked. The range is shared by all three: inclusive, except
     that lo itself is refused when lo_open (a learning rate must be above 0)."""
 
-    label: str  # the form's row label (for a switch: its text), also used in error messages
-    help: str  # tooltip in the form, --help text on the command line
+    label_en: str  # the form's row label (for a switch: its text), also used in error messages
+    help_en: str  # tooltip in the form, --help text on the command line
     level: str = ADVANCED  # BASIC | ADVANCED | FILE_ONLY
     lo: float | None = None
     hi: float | None = None
@@ -40,12 +44,12 @@ class Option:
     choices: tuple[str, ...] | Callable[[], tuple[str, ...]] = ()  # a callable is asked when needed
     flag: str | None = None  # command-line flag when it is not --the-name
     widget: str = ""  # objectName of the form's control
-    row: str = ""  # the form's row label for a switch (its text is `label`)
+    row_en: str = ""  # the form's row label for a switch (its text is `label`)
     decimals: int = 2  # float controls
     step: float = 1.0  # float controls
-    special: str = ""  # what the form shows for the lowest value (batch size 0: "auto")
+    special_en: str = ""  # what the form shows for the lowest value (batch size 0: "auto")
     enabled_when: Callable[[Values], bool] | None = None  # the form greys the control out when False
-    disabled_help: str = ""  # why it is greyed out, added to the tooltip then
+    disabled_help_en: str = ""  # why it is greyed out, added to the tooltip then
     value_when_disabled: Any = KEEP  # what a greyed-out control reads as
     check: Callable[[Any], str | None] | None = None  # extra rule: returns what is wrong, or None
     # filled in by options(): where the declaration sits
@@ -53,6 +57,37 @@ class Option:
     kind: type = object
     default: Any = None
     optional: bool = False  # None is allowed (and means "not set")
+
+    @property
+    def label(self) -> str:
+        """The label in the current language."""
+        return _tr(self.label_en)
+
+    @property
+    def help(self) -> str:
+        """The help text (tooltip, --help) in the current language."""
+        return _tr(self.help_en)
+
+    @property
+    def row(self) -> str:
+        return _tr(self.row_en)
+
+    @property
+    def special(self) -> str:
+        return _tr(self.special_en)
+
+    @property
+    def disabled_help(self) -> str:
+        return _tr(self.disabled_help_en)
+
+    def choice_label(self, value: str) -> str:
+        """The words a combo box shows for one of the choices (CHOICE_LABELS), translated; else the value."""
+        label = CHOICE_LABELS.get(value)
+        return _(label) if label else value
+
+    def choice_items(self) -> list[tuple[str, str]]:
+        """(shown text, value) for each choice: the control shows words, the option keeps the identifier."""
+        return [(self.choice_label(c), c) for c in self.choice_list()]
 
     @property
     def name(self) -> str:
@@ -65,8 +100,8 @@ class Option:
     def range_text(self) -> str:
         """'between 8 and 1024', or 'above 0 and at most 10' for an open lower end."""
         if self.lo_open:
-            return f"above {self.lo:g} and at most {self.hi:g}"
-        return f"between {self.lo:g} and {self.hi:g}"
+            return _("above {lo:g} and at most {hi:g}").format(lo=self.lo, hi=self.hi)
+        return _("between {lo:g} and {hi:g}").format(lo=self.lo, hi=self.hi)
 
     def lowest_control_value(self) -> float:
         """The smallest value a control may show: lo, or one step of its last decimal above an open lo."""
@@ -82,24 +117,52 @@ class Option:
     def problem(self, value: Any) -> str | None:
         """What is wrong with value for this option, in words a user can act on; None when it is fine."""
         what = self.label.lower()
-        if what != self.key.replace("_", " "):
+        if what != self.key.replace("_", " "):  # (in another language the identifier is always added)
             what += f" ({self.key})"
         if value is None:
-            return None if self.optional else f"{what} must be set"
+            return None if self.optional else _("{option} must be set").format(option=what)
         if not _is_kind(value, self.kind):
-            return f"{what} must be {_KIND_WORDS.get(self.kind, self.kind.__name__)}, not {value!r}"
+            kind = _(_KIND_WORDS[self.kind]) if self.kind in _KIND_WORDS else self.kind.__name__
+            return _("{option} must be {kind}, not {value!r}").format(option=what, kind=kind, value=value)
         choices = self.choice_list()
         if choices and value not in choices and not (self.check is not None and self.check(value) is None):
-            return f"{what} '{value}' is unknown; choose one of {', '.join(choices)}"
+            return _("{option} '{value}' is unknown; choose one of {choices}").format(
+                option=what, value=value, choices=", ".join(choices))
         if self.lo is not None and self.hi is not None and not (
                 (self.lo < value if self.lo_open else self.lo <= value) and value <= self.hi):
-            return f"{what} must be {self.range_text()}, not {value:g}"
+            return _("{option} must be {range}, not {value:g}").format(option=what, range=self.range_text(),
+                                                                       value=value)
         if self.check is not None and not choices:
             return self.check(value)
         return None
 
 
-_KIND_WORDS = {int: "a whole number", float: "a number", bool: "true or false", str: "text"}
+def _tr(text: str) -> str:
+    return _(text) if text else ""  # gettext("") is the catalogue's header
+
+
+_KIND_WORDS = {int: N_("a whole number"), float: N_("a number"), bool: N_("true or false"), str: N_("text")}
+
+# What combo boxes show for the choices of every option (the value stays the identifier). One vocabulary
+# for all options: "auto" means "chosen for you" wherever it appears.
+CHOICE_LABELS: dict[str, str] = {
+    # devices, precisions, caches
+    "auto": N_("Automatic"), "cpu": N_("CPU"), "cuda": N_("GPU (CUDA)"), "mps": N_("Apple GPU (MPS)"),
+    "fp32": N_("fp32 (full precision)"), "bf16": N_("bf16 (mixed precision)"), "fp16": N_("fp16 (mixed precision)"),
+    "ram": N_("In memory"), "disk": N_("In memory and on disk"), "off": N_("Off"),
+    # optimizers
+    "sgd": N_("SGD"), "adam": N_("Adam"), "adamw": N_("AdamW"),
+    # schedules
+    "none": N_("Constant"), "step": N_("Step"), "cosine": N_("Cosine"), "one_cycle": N_("One-cycle"),
+    "warmup": N_("Warm-up, then constant"),
+    # modes
+    "full": N_("Full training"), "quick": N_("Quick (frozen backbone)"),
+    # models (core/models/catalog.py)
+    "quicknet": N_("QuickNet"), "simple_cnn": N_("Simple CNN (LeNet-style)"), "vgg_net": N_("VGG-style CNN"),
+    "efficientnet_lite0": N_("EfficientNet-Lite0"), "resnet18": N_("ResNet-18"), "resnet34": N_("ResNet-34"),
+    "resnet50": N_("ResNet-50"), "mobilenet_v3_small": N_("MobileNetV3-Small"),
+    "mobilenet_v3_large": N_("MobileNetV3-Large"), "efficientnet_b0": N_("EfficientNet-B0"),
+}
 
 
 def _is_kind(value: Any, kind: type) -> bool:
@@ -112,7 +175,8 @@ def _is_kind(value: Any, kind: type) -> bool:
 
 def option(default: Any, label: str, help: str, **details: Any) -> Any:
     """A dataclass field with its Option (the `Setting(5)` of Orange: the declaration is the field)."""
-    return field(default=default, metadata={"option": Option(label, help, **details)})
+    words = {f"{k}_en": details.pop(k) for k in ("row", "special", "disabled_help") if k in details}
+    return field(default=default, metadata={"option": Option(label, help, **words, **details)})
 
 
 def nested(factory: Callable[[], Any]) -> Any:
@@ -178,4 +242,4 @@ def check_all(cls: type, values: Values) -> None:
         if opt.key in values:
             msg = opt.problem(values[opt.key])
             if msg is not None:
-                raise UserError(f"invalid training option: {msg}")
+                raise UserError(_("invalid training option: {problem}").format(problem=msg))

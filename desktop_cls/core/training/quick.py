@@ -21,6 +21,7 @@ from desktop_cls.core.data.dataset import DatasetIndex, Problem, Sample
 from desktop_cls.core.devices import resolve_device
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import CancelledError, CancelToken, EpochEnd
+from desktop_cls.core.i18n import _
 from desktop_cls.core.inference.calibration import calibrate_logits, softmax
 from desktop_cls.core.models.architectures import build_model, count_parameters, head_linear, hub_weights_path
 from desktop_cls.core.models.catalog import MODELS
@@ -112,13 +113,13 @@ def _fit_quick(cfg: TrainConfig, index: DatasetIndex, run: Path, cb: CallbackLis
                t0: float) -> FitResult:
     device = resolve_device(cfg.device)
     classes = index.classes
-    cb.stage("loading the pretrained backbone")
+    cb.stage(_("loading the pretrained backbone"))
     pool = suggest_pooling(index.typical_size, cfg.model)
     cb.notice(pool.reason)
     ext = backbone_extractor(cfg, len(classes), device, pooling=pool.pooling)
     samples = [s for s in index.samples if s.split in ("train", "val")]
     if not any(s.split == "train" for s in samples):
-        raise UserError("no training images: every class needs at least one readable image")
+        raise UserError(_("no training images: every class needs at least one readable image"))
     t_feat = time.monotonic()
     feats = ext.features([s.path for s in samples], progress=lambda d, t, w: cb.stage(w, d, t), cancel=cancel)
     feat_s = time.monotonic() - t_feat
@@ -126,19 +127,20 @@ def _fit_quick(cfg: TrainConfig, index: DatasetIndex, run: Path, cb: CallbackLis
     x_tr, y_tr = _split(feats.paths, feats.vectors, samples, "train")
     x_va, y_va = _split(feats.paths, feats.vectors, samples, "val")
     if len(y_tr) == 0:
-        raise UserError("none of the training images could be read; see the problems list")
+        raise UserError(_("none of the training images could be read; see the problems list"))
     cached = len(samples) - feats.computed
-    cb.notice(f"quick mode: features of {len(feats.paths)} images computed once "
-              f"({cached} already in the cache) in {feat_s:.1f} s")
+    cb.notice(_("quick mode: features of {count} images computed once ({cached} already in the cache) in "
+                "{seconds:.1f} s").format(count=len(feats.paths), cached=cached, seconds=feat_s))
     cancel.raise_if_set()
-    cb.stage("fitting the classifier head")
+    cb.stage(_("fitting the classifier head"))
     t_head = time.monotonic()
     cv_folds = _cv_folds(y_tr, y_va, cfg.val_fraction)
     if cv_folds:  # few images: every one of them trains the final head, each is validated by one that did not
         x_tr, y_tr = np.concatenate([x_tr, x_va]), np.concatenate([y_tr, y_va])
         z_va, y_va = cross_validated_logits(x_tr, y_tr, len(classes), cv_folds, c=cfg.head_c, seed=cfg.seed), y_tr
-        cb.notice(f"few images: accuracy measured by {cv_folds}-fold cross-validation on all {len(y_tr)} labelled "
-                  "images, and the final model learns from all of them")
+        cb.notice(_("few images: accuracy measured by {cv_folds}-fold cross-validation on all {count} labelled "
+                    "images, and the final model learns from all of them").format(
+                cv_folds=cv_folds, count=len(y_tr)))
     weight, bias = fit_linear_head(x_tr, y_tr, len(classes), c=cfg.head_c)
     head_s = time.monotonic() - t_head
     z_tr = head_logits(x_tr, weight, bias)
@@ -159,7 +161,7 @@ def _fit_quick(cfg: TrainConfig, index: DatasetIndex, run: Path, cb: CallbackLis
             temperature = cal.temperature
             extra = {"ece_uncalibrated": cal.ece_before, "ece_calibrated": cal.ece_after}
     best = None if np.isnan(val_acc) else val_acc
-    cb.stage("saving")
+    cb.stage(_("saving"))
     meta = ModelMeta(cfg.model, classes, cfg.image_size, ext.size, info.mean, info.std, temperature=temperature,
                      dataset_fingerprint=index.fingerprint, pooling=pool.pooling)
     save_native(ext.model, meta, run / rd.MODEL, epoch=1, val_accuracy=best, mode="quick", **extra)
@@ -175,7 +177,8 @@ def _fit_quick(cfg: TrainConfig, index: DatasetIndex, run: Path, cb: CallbackLis
                        pooling=pool.pooling, pooling_reason=pool.reason,
                        train_images=len(y_tr), val_images=len(y_va), features_computed=feats.computed,
                        features_cached=cached, head_seconds=round(head_s, 3), train_seconds=round(seconds, 3),
-                       validation=f"{cv_folds}-fold cross-validation" if cv_folds else "held-out split",
+                       validation=_("{cv_folds}-fold cross-validation").format(
+                               cv_folds=cv_folds) if cv_folds else _("held-out split"),
                        **({"val_fraction": 0.0} if cv_folds else {}),  # Evaluate: no split the model has not seen
                        finished=_dt.datetime.now().isoformat(timespec="seconds"))
     cb.epoch(EpochEnd(epoch=1, epochs=1, train_loss=train_loss, train_accuracy=train_acc, val_loss=val_loss,

@@ -13,6 +13,7 @@ import torch
 from desktop_cls.core import run_dir as rd
 from desktop_cls.core.data.dataset import DatasetIndex, scan
 from desktop_cls.core.errors import UserError
+from desktop_cls.core.i18n import _
 from desktop_cls.core.storage import write_atomic
 from desktop_cls.core.training.checkpoint import load_checkpoint
 from desktop_cls.core.training.config import TrainConfig
@@ -53,13 +54,14 @@ def restore_checkpoint(run: Path, step: TrainStep, classes: Sequence[str], finge
             stale.unlink(missing_ok=True)
     ck = load_checkpoint(run / rd.LAST)
     if list(ck["classes"]) != list(classes):
-        raise UserError(f"cannot resume {run}: the dataset's classes changed "
-                        f"({', '.join(ck['classes'])} -> {', '.join(classes)})")
+        raise UserError(_("cannot resume {run}: the dataset's classes changed ({before} -> {after})").format(
+                run=run, before=", ".join(ck["classes"]), after=", ".join(classes)))
     try:
         step.model.load_state_dict(ck["model"])
         step.optimizer.load_state_dict(ck["optimizer"])
     except (RuntimeError, ValueError, KeyError) as e:
-        raise UserError(f"cannot resume {run}: the checkpoint does not fit this model ({e})") from None
+        raise UserError(_("cannot resume {run}: the checkpoint does not fit this model ({error})").format(
+                run=run, error=e)) from None
     if ck.get("scaler"):
         step.scaler.load_state_dict(ck["scaler"])
     s = TrainState(
@@ -80,19 +82,22 @@ def resumable_run(run: Path, epochs: int | None = None) -> tuple[TrainConfig, Da
     """The options (with a new total of epochs, if given) and the dataset, scanned again with the run's
     split, of a run folder that can be resumed; UserError saying why when it cannot."""
     if not rd.is_run_dir(run):
-        raise UserError(f"{run} is not a training run folder (config.json and run.json are missing)")
+        raise UserError(_("{run} is not a training run folder (config.json and run.json are missing)").format(run=run))
     if TrainConfig.load(run / rd.CONFIG).mode == "quick":
-        raise UserError(f"{run} is a quick run: it finishes in one step, so there is nothing to resume. Train "
-                        "again (its image features are cached, so it takes seconds)")
+        raise UserError(_("{run} is a quick run: it finishes in one step, so there is nothing to resume. Train again "
+                          "(its image features are cached, so it takes seconds)").format(
+                run=run))
     if not (run / rd.LAST).is_file():
-        raise UserError(f"{run} has no checkpoint yet (it stopped before finishing an epoch); start a new run")
+        raise UserError(_("{run} has no checkpoint yet (it stopped before finishing an epoch); start a new run").format(
+                run=run))
     cfg = TrainConfig.load(run / rd.CONFIG)
     if epochs is not None:
         cfg = cfg.replace(epochs=epochs)
     info = rd.read_run_info(run)
     root = info.get("dataset_root")
     if not isinstance(root, str) or not Path(root).is_dir():
-        raise UserError(f"the dataset of {run} is no longer at {root}; move it back to resume")
+        raise UserError(_("the dataset of {run} is no longer at {root}; move it back to resume").format(
+                run=run, root=root))
     index = scan(root, val_fraction=float(info.get("val_fraction", cfg.val_fraction)),
                  seed=int(info.get("seed", cfg.seed)))
     return cfg, index

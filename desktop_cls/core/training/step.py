@@ -12,6 +12,7 @@ import torch
 from torch import nn
 
 from desktop_cls.core.devices import autocast_dtype
+from desktop_cls.core.i18n import _
 from desktop_cls.core.models.architectures import build_model
 from desktop_cls.core.models.catalog import MODELS
 from desktop_cls.core.models.preprocessing import (
@@ -62,10 +63,10 @@ class TrainStep:
     def compile(self, total_steps: int) -> str | None:
         """torch.compile the forward pass where it pays off; otherwise say why it was skipped."""
         if getattr(sys, "frozen", False):  # the bundle leaves out triton and has no compiler for inductor
-            return ("torch.compile skipped: the bundled app cannot compile kernels; "
-                    "install desktop_cls with pip to use it")
+            return (_("torch.compile skipped: the bundled app cannot compile kernels; install desktop_cls with pip "
+                      "to use it"))
         if self.device.type != "cuda" or total_steps < 2000:
-            return "torch.compile skipped: it pays off only for runs of 2,000+ steps on a GPU"
+            return _("torch.compile skipped: it pays off only for runs of 2,000+ steps on a GPU")
         self.net = torch.compile(self.net)  # type: ignore[assignment]
         return None
 
