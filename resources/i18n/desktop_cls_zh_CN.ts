@@ -2152,6 +2152,10 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>自动（有 GPU 时用 GPU）</translation>
     </message>
     <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
         <source>Advanced</source>
         <translation>高级</translation>
     </message>

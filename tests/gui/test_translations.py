@@ -44,10 +44,7 @@ OPEN, CLOSE = "⟦", "⟧"
 
 # Groups (see _group) whose texts still wait for another branch. Each entry is an xfail(strict): once those
 # strings are marked the test XPASSes and fails, and the entry must be deleted.
-PENDING_GROUPS = {
-    "train": "i18n-core: the Train form's option labels, help and choices are the engine's declared options "
-             "(core/training/options through gettext), not merged yet",
-}
+PENDING_GROUPS: dict[str, str] = {}
 # Engine messages shown on my pages that the engine does not pass through gettext yet: (objectName, text).
 # Delete each once i18n-core's wrapping is merged (the pseudo gettext then brackets them).
 ENGINE_PENDING: set[tuple[str, str]] = set()
