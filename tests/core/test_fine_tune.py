@@ -106,3 +106,10 @@ def test_train_mode_leaves_batchnorm_in_eval_mode() -> None:
     assert net.training and net[2].training and not net[1].training
     set_train_mode(net, freeze_bn=False)
     assert net[1].training
+
+
+def test_few_images_get_more_fine_tune_epochs() -> None:
+    from desktop_cls.core.training.defaults import fine_tune_epochs
+
+    assert fine_tune_epochs(80) == 10  # 5 epochs of 80 digits: 15 steps, too few to learn (77 % vs 85 %)
+    assert fine_tune_epochs(400) == fine_tune_epochs(40_000) == 5
