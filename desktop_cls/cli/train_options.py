@@ -69,7 +69,9 @@ def apply_recipe(cfg: Any, args: argparse.Namespace, idx: Any, pr: Progress, dis
     pr.line(recipe.reason)
     changes: dict[str, Any] = {"model": recipe.model, "pretrained": recipe.pretrained, "mode": recipe.mode}
     if recipe.recipe == "fine_tune" and args.epochs is None:
-        changes["epochs"] = 5  # pretrained networks need few epochs; each is slow on a CPU
+        from desktop_cls.core.training.defaults import fine_tune_epochs
+
+        changes["epochs"] = fine_tune_epochs(sum(idx.counts("train").values()))
     if recipe.model != cfg.model and args.image_size is None:
         from desktop_cls.core.models.catalog import MODELS
 

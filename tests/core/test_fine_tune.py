@@ -77,3 +77,39 @@ def test_a_resumed_fine_tune_keeps_learning_the_backbone(tmp_path: Path) -> None
     res = resume(first.run_dir, epochs=2, callbacks=[snap])
     assert res.epochs_done == 2
     assert not torch.equal(snap.stem[0], load_imagenet_state()["_conv_stem.weight"])
+
+
+def test_batchnorm_keeps_the_pretrained_statistics(tmp_path: Path) -> None:
+    """Re-estimated from a few batches, BatchNorm's statistics in training differ from the running ones the
+    saved model uses: the head then learns on features the saved model never computes (fine-tune 23 % on 80
+    digits where the frozen features give 87 %)."""
+    data = make_tiny_folder(tmp_path / "d", per_class=6, size=24)
+    imagenet = load_imagenet_state()
+    kept = fit(cfg(), data, out=tmp_path / "kept")
+    model, _ = load_native(Path(kept.run_dir) / "model.safetensors")
+    assert torch.equal(model._bn0.running_mean, imagenet["_bn0.running_mean"])
+    assert torch.equal(model._blocks[3]._bn1.running_var, imagenet["_blocks.3._bn1.running_var"])
+    assert not torch.equal(model._bn0.weight, imagenet["_bn0.weight"])  # their scale and shift still learn
+    moved = fit(cfg(freeze_bn=False), data, out=tmp_path / "moved")
+    model, _ = load_native(Path(moved.run_dir) / "model.safetensors")
+    assert not torch.equal(model._bn0.running_mean, imagenet["_bn0.running_mean"])
+
+
+def test_train_mode_leaves_batchnorm_in_eval_mode() -> None:
+    from torch import nn
+
+    from desktop_cls.core.training.fine_tune import set_train_mode
+
+    net = nn.Sequential(nn.Conv2d(3, 4, 3), nn.BatchNorm2d(4), nn.Dropout(0.5))
+    net.eval()
+    set_train_mode(net, freeze_bn=True)
+    assert net.training and net[2].training and not net[1].training
+    set_train_mode(net, freeze_bn=False)
+    assert net[1].training
+
+
+def test_few_images_get_more_fine_tune_epochs() -> None:
+    from desktop_cls.core.training.defaults import fine_tune_epochs
+
+    assert fine_tune_epochs(80) == 10  # 5 epochs of 80 digits: 15 steps, too few to learn (77 % vs 85 %)
+    assert fine_tune_epochs(400) == fine_tune_epochs(40_000) == 5

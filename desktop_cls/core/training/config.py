@@ -209,6 +209,10 @@ class TrainConfig:
            "not overwritten (e.g. 0.1)"),
         lo=0.001, hi=1.0, decimals=3, step=0.05, enabled_when=lambda v: bool(v.get("pretrained")),
         widget="backboneLrSpin")
+    freeze_bn: bool = option(True, N_("Keep BatchNorm statistics (fine-tune)"),
+        N_("When fine-tuning: BatchNorm layers keep the pretrained network's statistics instead of re-estimating "
+           "them from a few batches, so training and the saved model see the same features"),
+        level=FILE_ONLY, enabled_when=lambda v: bool(v.get("pretrained")))
     head_c: float = option(1.0, N_("Quick-mode head strength"),
         N_("Inverse L2 strength of the quick mode's linear head (scikit-learn's C)"),
         level=FILE_ONLY, lo=1e-4, hi=1e4)

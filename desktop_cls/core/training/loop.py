@@ -201,7 +201,7 @@ class Trainer:
                 loss_sum += ls
                 correct += c
                 n += y.shape[0]
-        self.step.model.train()
+        self.step.train_mode()
         if self.dist is not None:
             loss_sum, correct, n = self.dist.all_reduce_sums(loss_sum, correct, n)
         if n == 0:

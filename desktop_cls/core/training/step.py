@@ -23,6 +23,7 @@ from desktop_cls.core.models.preprocessing import (
 )
 from desktop_cls.core.training.augment import augment
 from desktop_cls.core.training.config import TrainConfig
+from desktop_cls.core.training.fine_tune import set_train_mode
 from desktop_cls.core.training.optim import make_optimizer
 
 
@@ -54,8 +55,8 @@ class TrainStep:
         channels_last = cfg.channels_last and device.type in ("cuda", "cpu")  # +15 % on CPU convs too
         if channels_last:
             model.to(memory_format=torch.channels_last)
-        model.train()
         step = cls(model, make_optimizer(model, cfg), cfg, device, channels_last)
+        step.train_mode()
         if wrap is not None:
             step.net = wrap(model)
         return step
@@ -69,6 +70,10 @@ class TrainStep:
             return _("torch.compile skipped: it pays off only for runs of 2,000+ steps on a GPU")
         self.net = torch.compile(self.net)  # type: ignore[assignment]
         return None
+
+    def train_mode(self) -> None:
+        """The model in training mode; a fine-tune's BatchNorm layers keep their statistics (cfg.freeze_bn)."""
+        set_train_mode(self.model, self.cfg.freeze_bn and bool(self.cfg.pretrained or self.cfg.weights_file))
 
     def set_lr(self, lr: float) -> None:
         for g in self.optimizer.param_groups:
