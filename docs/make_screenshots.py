@@ -75,10 +75,10 @@ def main() -> int:
     pump()
     w.grab().save(str(out / "train-method-1280x800.png"))  # the automatic method and its reason
     tp.find_lr()
-    pump(lambda: getattr(tp, "lr_dialog", None) is not None, timeout=300)
+    pump(lambda: tp.lr_search.dialog is not None, timeout=300)
     pump()
-    tp.lr_dialog.grab().save(str(out / "lr-finder.png"))
-    tp.lr_dialog.reject()
+    tp.lr_search.dialog.grab().save(str(out / "lr-finder.png"))
+    tp.lr_search.dialog.reject()
     tp.form.epochs_spin.setValue(12)
     tp.start()
     pump(lambda: tp.worker is None, timeout=600)
@@ -96,8 +96,8 @@ def main() -> int:
         w.evaluate_page.show_cell(0, 0)
     w.resize(1280, 800)
     pump()
-    w.evaluate_page.view_mistake(0)
-    viewer = w.evaluate_page.viewer
+    w.evaluate_page.mistakes.view_mistake(0)
+    viewer = w.evaluate_page.mistakes.viewer
     pump(lambda: viewer.image_size() != (0, 0))
     viewer.resize(900, 640)
     pump()

@@ -35,7 +35,8 @@ W = TypeVar("W", bound=QWidget)
 FORM_START = {"epochs": 15}  # the form opens on more epochs than the library default (enough for the demo data)
 QUICK_UNUSED = {"epochs", "batch_size", "lr", "freeze_epochs", "backbone_lr_factor"}
 # add_devices appends the GPUs; the texts are translated where the combo is built
-DEVICE_ITEMS = [(str(QT_TRANSLATE_NOOP("TrainForm", "Automatic (GPU if present)")), "auto"), (str(QT_TRANSLATE_NOOP("TrainForm", "CPU")), "cpu")]
+DEVICE_ITEMS = [(str(QT_TRANSLATE_NOOP("TrainForm", "Automatic (GPU if present)")), "auto"),
+                (str(QT_TRANSLATE_NOOP("TrainForm", "CPU")), "cpu")]
 
 
 class TrainForm(QWidget):
