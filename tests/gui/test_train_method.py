@@ -66,3 +66,31 @@ def test_training_in_the_quick_mode_from_the_page(qtbot: object, window: object,
     run = Path(window.state.run)
     assert TrainConfig.load(run / "config.json").mode == "quick"
     assert (run / "model.safetensors").is_file()
+
+
+def test_fine_tune_takes_the_command_lines_epochs_rule_until_the_user_sets_them(qtbot: object, window: object,
+                                                                              tiny_folder: Path) -> None:
+    from desktop_cls.core.training.defaults import fine_tune_epochs
+
+    open_and_wait(qtbot, window, tiny_folder)
+    form = window.train_page.form
+    n_train = sum(window.state.dataset.counts("train").values())
+    pick(form, "fine_tune")
+    assert form.epochs_spin.value() == fine_tune_epochs(n_train) == 10  # few images: the longest fine-tune
+    pick(form, "scratch")
+    assert form.epochs_spin.value() == 15  # back to the form's own start
+    form.epochs_spin.setValue(7)  # the user's number stays, whatever method comes next
+    pick(form, "fine_tune")
+    assert form.epochs_spin.value() == 7
+
+
+def test_find_learning_rate_is_greyed_out_with_the_reason_in_the_quick_mode(qtbot: object, window: object,
+                                                                           tiny_folder: Path) -> None:
+    open_and_wait(qtbot, window, tiny_folder)
+    form = window.train_page.form
+    pick(form, "quick")
+    assert not form.find_lr_button.isEnabled() and "quick mode" in form.find_lr_button.toolTip()
+    pick(form, "scratch")
+    assert form.find_lr_button.isEnabled() and "range test" in form.find_lr_button.toolTip()
+    form.set_lr_search_running(True)
+    assert not form.find_lr_button.isEnabled()

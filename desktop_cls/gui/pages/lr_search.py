@@ -32,21 +32,21 @@ class LearningRateSearch(QObject):
 
             return find_lr(cfg, data, progress=progress, cancel=cancel).to_dict()
 
-        self.form.find_lr_button.setEnabled(False)
+        self.form.set_lr_search_running(True)
         self.message.emit(self.tr("Finding a learning rate (a short test run)…"))
         self.tasks.start("learning-rate finder", work, on_done=self._found, on_error=self._failed,
                          on_progress=lambda d, t, w: self.status.emit(f"{w[:1].upper()}{w[1:]}: {d}/{t}"),
-                         on_cancelled=lambda: self.form.find_lr_button.setEnabled(True))
+                         on_cancelled=lambda: self.form.set_lr_search_running(False))
 
     def _found(self, result: dict[str, Any]) -> None:
         from ..insight_views import LrFinderDialog
 
-        self.form.find_lr_button.setEnabled(True)
+        self.form.set_lr_search_running(False)
         self.message.emit(self.tr("Suggested learning rate: {0:.2g}").format(result["suggested_lr"]))
         self.dialog = dialog = LrFinderDialog(result, self.page)
         dialog.accepted.connect(lambda: self.form.lr_spin.setValue(dialog.suggested))
         dialog.open()
 
     def _failed(self, message: str, details: str) -> None:
-        self.form.find_lr_button.setEnabled(True)
+        self.form.set_lr_search_running(False)
         show_error(self.page, self.tr("Learning-rate finder failed"), message, details)

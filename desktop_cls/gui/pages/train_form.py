@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.models.catalog import MODELS, PRETRAINED_MODEL, bundled_weights_installed
 from desktop_cls.core.training.config import TrainConfig
-from desktop_cls.core.training.defaults import Recipe, choose_recipe, recipe_for
+from desktop_cls.core.training.defaults import Recipe, choose_recipe, fine_tune_epochs, recipe_for
 from desktop_cls.core.training.options import ADVANCED, BASIC, FILE_ONLY, KEEP, flatten, options, unflatten
 
 from ..option_controls import changed_signal, make_control, read_control, write_control
@@ -97,6 +97,7 @@ class TrainForm(QWidget):
         self.find_lr_button = _button(self.tr("Find…"), "findLrButton", self.tr(
             "Run a short learning-rate range test on your data and suggest a value"))
         self.find_lr_button.setAccessibleName(self.tr("Find a learning rate"))
+        self.lr_search_running = False
         self.size_follower = ImageSizeFollower(self)
         self.size_hint, self.use_size_button = self.size_follower.hint, self.size_follower.use_button
         self.flips_follower = FlipsFollower(self)
@@ -153,6 +154,16 @@ class TrainForm(QWidget):
                 self._write_quietly(w, opt, opt.value_when_disabled)
             elif on and key in self._held:
                 self._write_quietly(w, opt, self._held.pop(key))
+        self.find_lr_button.setEnabled(not quick and not self.lr_search_running)
+        self.find_lr_button.setToolTip(self.tr("The quick mode trains no learning rate to search: only the last "
+                                               "layer is fitted, in one step.") if quick else
+                                       self.tr("Run a short learning-rate range test on your data and suggest "
+                                               "a value"))
+
+    def set_lr_search_running(self, running: bool) -> None:
+        """Find… stays greyed out while a search runs, and in the quick mode whatever happens."""
+        self.lr_search_running = running
+        self._update_enabled()
 
     def _write_quietly(self, w: QWidget, opt: Any, value: Any) -> None:
         w.blockSignals(True)
@@ -185,6 +196,9 @@ class TrainForm(QWidget):
         self.recipe_hint.setObjectName("recipeReason")
         self.recipe_hint.setWordWrap(True)
         self._applying_recipe = False
+        # until the user sets the epochs (or a past run's options are loaded), the method picks them
+        self._epochs_chosen = False
+        self.epochs_spin.valueChanged.connect(self._epochs_edited)
         self.recipe_combo.currentIndexChanged.connect(lambda _i: self._apply_recipe())
         self.state.dataset_changed.connect(lambda _index: self._apply_recipe())
         self.model_combo.currentIndexChanged.connect(lambda _i: self._recipe_overridden())
@@ -229,8 +243,8 @@ class TrainForm(QWidget):
             else:
                 self.pretrained_check.setChecked(recipe.pretrained)
             self._file_only["mode"] = recipe.mode
-            if recipe.recipe == "fine_tune" and self.epochs_spin.value() > 5:
-                self.epochs_spin.setValue(5)
+            if not self._epochs_chosen:
+                self.epochs_spin.setValue(self._recipe_epochs(recipe))
         finally:
             self._applying_recipe = False
         self._update_enabled()
@@ -239,6 +253,17 @@ class TrainForm(QWidget):
         reason = recipe.reason[:1].upper() + recipe.reason[1:]
         self.recipe_hint.setText(self.tr("{reason}. {details}").format(reason=reason, details=plain) if auto
                                  else plain)
+
+    def _recipe_epochs(self, recipe: Recipe) -> int:
+        """The same rule as the command line: a fine-tune runs 5 to 10 epochs, more when there are few images."""
+        if recipe.recipe != "fine_tune":
+            return int(FORM_START["epochs"])
+        ds = self.state.dataset
+        return fine_tune_epochs(sum(ds.counts("train").values())) if ds is not None else fine_tune_epochs(10**6)
+
+    def _epochs_edited(self, _value: int) -> None:
+        if not self._applying_recipe:
+            self._epochs_chosen = True
 
     def _recipe_overridden(self) -> None:
         """The user picked another model by hand: the method becomes Custom, keeping their choice."""
@@ -318,6 +343,7 @@ class TrainForm(QWidget):
                 if key not in ("model", "image_size"):
                     write_control(w, self.options[key], values[key])
         self.flips_follower.pinned = True
+        self._epochs_chosen = True  # a past run's epochs are kept, whatever method it used
         self._file_only = {k: values[k] for k in self._file_only}
         if cfg.mode == "quick" and cfg.model == PRETRAINED_MODEL:
             self._set_recipe_key("quick")
