@@ -34,6 +34,32 @@ def self_test(exe: Path) -> int:
     return r.returncode
 
 
+def window_language(cmd: list[str], lang: str, env: dict[str, str] | None = None) -> tuple[str, str]:
+    """Start the window offscreen with LANG=lang and an empty settings folder, as a first start on a machine in
+    that language; returns (the language the app chose, the File menu's text as shown)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="desktop_cls_lang_") as tmp:
+        run_env = dict(env if env is not None else os.environ, QT_QPA_PLATFORM="offscreen", LANG=lang,
+                       LC_ALL=lang, LANGUAGE="", DESKTOP_CLS_STARTUP_PROBE="1", DESKTOP_CLS_CONFIG_DIR=tmp,
+                       DESKTOP_CLS_DATA_DIR=tmp, DESKTOP_CLS_CACHE_DIR=tmp, DESKTOP_CLS_LOG_DIR=tmp)
+        r = subprocess.run(cmd, env=run_env, capture_output=True, text=True, timeout=300,
+                           cwd="/" if os.name != "nt" else None)
+    for line in r.stdout.splitlines():
+        if line.startswith("window-language "):
+            _, language, menu = line.split(" ", 2)
+            return language, menu
+    raise RuntimeError(f"the window did not start (exit {r.returncode}): {(r.stdout + r.stderr)[-2000:]}")
+
+
+def check_languages(cmd: list[str], env: dict[str, str] | None = None) -> int:
+    """The window follows the system's language: Simplified Chinese on a zh_CN system, English elsewhere."""
+    zh = window_language(cmd, "zh_CN.UTF-8", env)
+    en = window_language(cmd, "C.UTF-8", env)
+    print(f"window language: {zh[0]} ({zh[1]}) on a zh_CN system, {en[0]} ({en[1]}) on a C one")
+    return 0 if zh[0] == "zh_CN" and en[0] == "en" and zh[1] != en[1] else 1
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--skip-test", action="store_true")
@@ -61,7 +87,10 @@ def main() -> int:
     print(f"bundle: {DIST} ({folder_size(DIST) / 1e9:.2f} GB)")
     if args.skip_test:
         return 0
-    return self_test(exe)
+    failed = self_test(exe)
+    if failed or sys.platform == "win32":  # Windows takes the language from its settings, not LANG
+        return failed
+    return check_languages([str(exe), "gui"], {"PATH": "/usr/bin:/bin", "HOME": os.environ.get("HOME", "/tmp")})
 
 
 if __name__ == "__main__":

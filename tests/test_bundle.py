@@ -30,3 +30,17 @@ def test_self_test_flag_runs_from_source() -> None:
     assert r.returncode == 0, r.stderr[-3000:]
     assert r.stdout.startswith("self-test OK")
     assert "bundled EfficientNet-Lite0 quick run" in r.stdout  # the backbone shipped with the app was used
+
+
+def test_the_window_starts_in_the_system_language() -> None:
+    """The same check the bundle's build runs on the built app, here on the sources."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("build", REPO / "packaging" / "build.py")
+    assert spec is not None and spec.loader is not None
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    zh = build.window_language([sys.executable, "-m", "desktop_cls", "gui"], "zh_CN.UTF-8", env)
+    en = build.window_language([sys.executable, "-m", "desktop_cls", "gui"], "C.UTF-8", env)
+    assert zh == ("zh_CN", "文件(&F)") and en == ("en", "&File")

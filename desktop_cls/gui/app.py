@@ -12,6 +12,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from desktop_cls import __version__
+from desktop_cls.core import i18n
 from desktop_cls.core.storage import user_log_dir
 
 if TYPE_CHECKING:
@@ -133,6 +134,9 @@ def run_app(path: str | None = None) -> int:
 
         def shown() -> None:
             print("window-shown", flush=True)
+            # the bundle's build checks the window starts in the system's language (packaging/build.py)
+            menu = window.menuBar().actions()[0].text()
+            print(f"window-language {i18n.current_language()} {menu}", flush=True)
             window.shutdown()
             app.quit()
 
