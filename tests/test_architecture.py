@@ -44,3 +44,19 @@ def test_engine_and_cli_modules_stay_under_the_size_limit(sub: str) -> None:
     assert sizes, f"no modules found under desktop_cls/{sub}"
     too_long = {name: n for name, n in sizes.items() if n > MAX_LINES}
     assert not too_long, f"modules over {MAX_LINES} lines: {too_long}"
+
+
+MAX_FUNCTION_LINES = 60  # a longer function of the engine does several things: give each its name
+
+
+def test_engine_functions_read_in_one_screen() -> None:
+    import ast
+
+    long = {}
+    for p in (PACKAGE / "core").rglob("*.py"):
+        for node in ast.walk(ast.parse(p.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno is not None:
+                n = node.end_lineno - node.lineno + 1
+                if n > MAX_FUNCTION_LINES:
+                    long[f"{p.relative_to(PACKAGE)}:{node.name}"] = n
+    assert not long, f"engine functions over {MAX_FUNCTION_LINES} lines: {long}"

@@ -112,4 +112,5 @@ def test_few_images_get_more_fine_tune_epochs() -> None:
     from desktop_cls.core.training.defaults import fine_tune_epochs
 
     assert fine_tune_epochs(80) == 10  # 5 epochs of 80 digits: 15 steps, too few to learn (77 % vs 85 %)
+    assert fine_tune_epochs(160) == 10  # 20 digits per class: 83.7 % in 5 epochs, 94.0 % in 10
     assert fine_tune_epochs(400) == fine_tune_epochs(40_000) == 5

@@ -292,6 +292,77 @@ def _reencoded(im: Image.Image, enc: Encoding) -> Image.Image:
         return out.convert(im.mode)
 
 
+def _flipped(m: Match) -> Match:
+    """The match of b on a, told as a on b (compare aligns the smaller picture on the larger)."""
+    x0, y0, x1, y1 = m.box
+    w, h = x1 - x0, y1 - y0
+    return Match(m.difference, m.tile_difference, m.overlap,
+                 (float(-x0 / w), float(-y0 / h), float((1 - x0) / w), float((1 - y0) / h)),
+                 1 / m.gain if m.gain > 0 else float("inf"))
+
+
+def _box_cost(grid: _Grid, box: Box) -> float:
+    """Residual of the least-squares gain and offset (no clipping: a guide, not the verdict)."""
+    sampled, inside = grid.sample(box)
+    n = int(inside.sum())
+    if n < MIN_OVERLAP * inside.size:
+        return float("inf")
+    av, bv = (grid.a.ravel(), sampled.ravel()) if n == inside.size else (grid.a[inside], sampled[inside])
+    # a brightened picture clips: leave out what is saturated in one picture only (a black or white
+    # background in both stays in)
+    clipped = ((av >= 250) ^ (bv >= 250)) | ((av <= 5) ^ (bv <= 5))
+    kept = n - int(clipped.sum())
+    if kept < n and kept >= max(8, 0.25 * n):
+        av, bv = av[~clipped], bv[~clipped]
+        n = kept
+    ac, bc = av - av.mean(), bv - bv.mean()
+    saa, sbb, sab = float(ac @ ac), float(bc @ bc), float(ac @ bc)
+    gain = max(sab / saa, 0.0) if saa > 1e-6 else 0.0
+    left = max(sbb - 2 * gain * sab + gain * gain * saa, 0.0)
+    return float(np.sqrt(left / max(0.5 * (saa + sbb), 16.0 * n)))
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """A crop or a border keeps the pixels square: one scale for both axes, around a movable centre."""
+
+    aspect_x: float
+    aspect_y: float
+
+    def box(self, cx: float, cy: float, scale: float) -> Box:
+        wx, wy = scale * self.aspect_x, scale * self.aspect_y
+        return (float(cx - wx / 2), float(cy - wy / 2), float(cx + wx / 2), float(cy + wy / 2))
+
+
+def _best_start(grid: _Grid, frame: _Frame, norm: float, stretched: np.ndarray
+                ) -> tuple[float, tuple[float, float, float]]:
+    """Starts: the whole frame resized (scale 1), or the same pixel size (a crop or a border), each centred
+    and moved to where the cross-correlation puts it; the cheapest one."""
+    starts: list[tuple[float, tuple[float, float, float]]] = []
+    for scale in {1.0, float(np.clip(norm, 1 - 1.5 * MAX_SHIFT, 1 + 1.5 * MAX_SHIFT))}:
+        seen = stretched if scale == 1.0 else grid.sample(frame.box(0.5, 0.5, scale))[0]
+        dx, dy = _shift_guess(grid.a, seen)
+        for x in ((0.5, 0.5, scale),
+                  (0.5 + float(np.clip(dx, -MAX_SHIFT, MAX_SHIFT)), 0.5 + float(np.clip(dy, -MAX_SHIFT, MAX_SHIFT)),
+                   scale)):
+            starts.append((_box_cost(grid, frame.box(*x)), x))
+    return min(starts)
+
+
+def _discount_encoder(match: Match, ca: Image.Image, cb: Image.Image,
+                      encodings: tuple[Encoding | None, Encoding | None]) -> Match:
+    """One is a JPEG of the same size: the other, encoded the same way, carries the same encoder's loss."""
+    whole: Box = (0.0, 0.0, 1.0, 1.0)
+    pairs = ([(ca, _reencoded(cb, encodings[0]))] if encodings[0] else []) + (
+        [(_reencoded(ca, encodings[1]), cb)] if encodings[1] else [])
+    for first, second in pairs:
+        again = _Grid(first, second)
+        other = _verdict(again.a, *again.sample(whole), whole)
+        if other.difference < match.difference:
+            match = other
+    return match
+
+
 def compare(a: Image.Image, b: Image.Image, encodings: tuple[Encoding | None, Encoding | None] = (None, None)
             ) -> Match:
     """How well b, aligned on a (crop, border, resize) and fitted for brightness, reproduces a.
@@ -299,78 +370,27 @@ def compare(a: Image.Image, b: Image.Image, encodings: tuple[Encoding | None, En
     encodings: how each file was JPEG-encoded (jpeg_encoding), if it was, to discount the encoder's loss.
     """
     if a.width * a.height < b.width * b.height:
-        m = compare(b, a, (encodings[1], encodings[0]))
-        x0, y0, x1, y1 = m.box
-        w, h = x1 - x0, y1 - y0
-        return Match(m.difference, m.tile_difference, m.overlap,
-                     (float(-x0 / w), float(-y0 / h), float((1 - x0) / w), float((1 - y0) / h)),
-                     1 / m.gain if m.gain > 0 else float("inf"))
-    la, lb = a.convert("L"), b.convert("L")
-    grid = _Grid(la, lb, blur=SEARCH_BLUR)
-    # a crop or a border keeps the pixels square: one scale for both axes, around a movable centre
+        return _flipped(compare(b, a, (encodings[1], encodings[0])))
+    grid = _Grid(a.convert("L"), b.convert("L"), blur=SEARCH_BLUR)
     norm = np.sqrt(a.width * a.height / (b.width * b.height))
-    aspect_x, aspect_y = a.width / b.width / norm, a.height / b.height / norm
-
-    def box_of(cx: float, cy: float, scale: float) -> Box:
-        wx, wy = scale * aspect_x, scale * aspect_y
-        return (float(cx - wx / 2), float(cy - wy / 2), float(cx + wx / 2), float(cy + wy / 2))
-
-    def cost(box: Box) -> float:
-        """Residual of the least-squares gain and offset (no clipping: a guide, not the verdict)."""
-        sampled, inside = grid.sample(box)
-        n = int(inside.sum())
-        if n < MIN_OVERLAP * inside.size:
-            return float("inf")
-        av, bv = (grid.a.ravel(), sampled.ravel()) if n == inside.size else (grid.a[inside], sampled[inside])
-        # a brightened picture clips: leave out what is saturated in one picture only (a black or white
-        # background in both stays in)
-        clipped = ((av >= 250) ^ (bv >= 250)) | ((av <= 5) ^ (bv <= 5))
-        kept = n - int(clipped.sum())
-        if kept < n and kept >= max(8, 0.25 * n):
-            av, bv = av[~clipped], bv[~clipped]
-            n = kept
-        ac, bc = av - av.mean(), bv - bv.mean()
-        saa, sbb, sab = float(ac @ ac), float(bc @ bc), float(ac @ bc)
-        gain = max(sab / saa, 0.0) if saa > 1e-6 else 0.0
-        left = max(sbb - 2 * gain * sab + gain * gain * saa, 0.0)
-        return float(np.sqrt(left / max(0.5 * (saa + sbb), 16.0 * n)))
-
+    frame = _Frame(a.width / b.width / norm, a.height / b.height / norm)
     stretched: Box = (0.0, 0.0, 1.0, 1.0)  # a resize to another shape: the whole frame, stretched
-    start = cost(stretched)
-    sampled, inside = grid.sample(stretched)
-    best_box, best = stretched, start
-    # starts: the whole frame resized (scale 1), or the same pixel size (a crop or a border), each centred
-    # and moved to where the cross-correlation puts it
-    starts: list[tuple[float, tuple[float, float, float]]] = []
-    for scale in {1.0, float(np.clip(norm, 1 - 1.5 * MAX_SHIFT, 1 + 1.5 * MAX_SHIFT))}:
-        seen = sampled if scale == 1.0 else grid.sample(box_of(0.5, 0.5, scale))[0]
-        dx, dy = _shift_guess(grid.a, seen)
-        for x in ((0.5, 0.5, scale),
-                  (0.5 + float(np.clip(dx, -MAX_SHIFT, MAX_SHIFT)), 0.5 + float(np.clip(dy, -MAX_SHIFT, MAX_SHIFT)),
-                   scale)):
-            starts.append((cost(box_of(*x)), x))
-    start_cost, start_at = min(starts)
+    best_box, best = stretched, _box_cost(grid, stretched)
+    start_cost, start_at = _best_start(grid, frame, float(norm), grid.sample(stretched)[0])
     if start_cost > 0.5:  # copies start below 0.41 (measured on every planted kind); most distinct pairs above
-        return Match(start_cost, start_cost, 1.0, box_of(*start_at), 1.0)
-    seen, inside = grid.sample(box_of(*start_at))
-    gain, _ = _fit(grid.a[inside], seen[inside])
+        return Match(start_cost, start_cost, 1.0, frame.box(*start_at), 1.0)
+    seen, inside = grid.sample(frame.box(*start_at))
+    gain, _offset = _fit(grid.a[inside], seen[inside])
     if not 1 / (1.3 * MAX_GAIN) <= gain <= 1.3 * MAX_GAIN:  # another shade: not worth aligning
-        return Match(start_cost, start_cost, float(inside.mean()), box_of(*start_at), gain)
-    params, found = _search(lambda cx, cy, sc: cost(box_of(cx, cy, sc)), start_cost, start_at)
+        return Match(start_cost, start_cost, float(inside.mean()), frame.box(*start_at), gain)
+    params, found = _search(lambda cx, cy, sc: _box_cost(grid, frame.box(cx, cy, sc)), start_cost, start_at)
     if found < best:
-        best_box, best = box_of(*params), found
+        best_box, best = frame.box(*params), found
     if best > 2 * MAX_DIFFERENCE:  # not worth the verdict: the guide is already far off
         return Match(best, best, 1.0, best_box, gain)
     ca, cb = a.convert("RGB"), b.convert("RGB")
     final = _Grid(ca, cb)
     match = _verdict(final.a, *final.sample(best_box), best_box)
     if a.size == b.size and max(abs(v - w) for v, w in zip(best_box, stretched, strict=True)) < 0.02:
-        # one is a JPEG of the same size: the other, encoded the same way, carries the same encoder's loss
-        pairs = ([(ca, _reencoded(cb, encodings[0]))] if encodings[0] else []) + (
-            [(_reencoded(ca, encodings[1]), cb)] if encodings[1] else [])
-        for first, second in pairs:
-            again = _Grid(first, second)
-            other = _verdict(again.a, *again.sample(stretched), stretched)
-            if other.difference < match.difference:
-                match = other
+        match = _discount_encoder(match, ca, cb, encodings)
     return match

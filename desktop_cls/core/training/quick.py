@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ from desktop_cls.core.models.model_io import ModelMeta, save_native
 from desktop_cls.core.storage import append_jsonl, write_json
 from desktop_cls.core.training.callbacks import CallbackList
 from desktop_cls.core.training.config import TrainConfig
-from desktop_cls.core.training.defaults import suggest_pooling
+from desktop_cls.core.training.defaults import PoolingChoice, suggest_pooling
 from desktop_cls.core.training.embeddings import (
     FeatureExtractor,
     backbone_key,
@@ -109,21 +110,46 @@ def fit_quick(cfg: TrainConfig, index: DatasetIndex, run: Path, callbacks: Seque
         raise
 
 
-def _fit_quick(cfg: TrainConfig, index: DatasetIndex, run: Path, cb: CallbackList, cancel: CancelToken,
-               t0: float) -> FitResult:
-    device = resolve_device(cfg.device)
-    classes = index.classes
+@dataclass
+class _Features:
+    ext: FeatureExtractor
+    pooling: PoolingChoice
+    paths: list[str]
+    computed: int
+    cached: int
+    seconds: float
+    x_tr: np.ndarray
+    y_tr: np.ndarray
+    x_va: np.ndarray
+    y_va: np.ndarray
+    problems: list[Problem]
+
+
+@dataclass
+class _Head:
+    weight: np.ndarray
+    bias: np.ndarray
+    z_tr: np.ndarray
+    y_tr: np.ndarray
+    z_va: np.ndarray
+    y_va: np.ndarray
+    cv_folds: int
+    seconds: float
+
+
+def _features(cfg: TrainConfig, index: DatasetIndex, cb: CallbackList, cancel: CancelToken,
+              device: torch.device) -> _Features:
+    """The backbone's features of every train and validation image (from the cache where they are)."""
     cb.stage(_("loading the pretrained backbone"))
     pool = suggest_pooling(index.typical_size, cfg.model)
     cb.notice(pool.reason)
-    ext = backbone_extractor(cfg, len(classes), device, pooling=pool.pooling)
+    ext = backbone_extractor(cfg, len(index.classes), device, pooling=pool.pooling)
     samples = [s for s in index.samples if s.split in ("train", "val")]
     if not any(s.split == "train" for s in samples):
         raise UserError(_("no training images: every class needs at least one readable image"))
     t_feat = time.monotonic()
     feats = ext.features([s.path for s in samples], progress=lambda d, t, w: cb.stage(w, d, t), cancel=cancel)
     feat_s = time.monotonic() - t_feat
-    problems = [*index.problems, *(Problem(e.path, e.kind, e.message) for e in feats.missing)]
     x_tr, y_tr = _split(feats.paths, feats.vectors, samples, "train")
     x_va, y_va = _split(feats.paths, feats.vectors, samples, "val")
     if len(y_tr) == 0:
@@ -131,62 +157,83 @@ def _fit_quick(cfg: TrainConfig, index: DatasetIndex, run: Path, cb: CallbackLis
     cached = len(samples) - feats.computed
     cb.notice(_("quick mode: features of {count} images computed once ({cached} already in the cache) in "
                 "{seconds:.1f} s").format(count=len(feats.paths), cached=cached, seconds=feat_s))
-    cancel.raise_if_set()
+    problems = [*index.problems, *(Problem(e.path, e.kind, e.message) for e in feats.missing)]
+    return _Features(ext, pool, list(feats.paths), feats.computed, cached, feat_s, x_tr, y_tr, x_va, y_va, problems)
+
+
+def _fit_head(cfg: TrainConfig, f: _Features, num_classes: int, cb: CallbackList) -> _Head:
+    """A linear head on the features; with few images, validated by cross-validation and fitted on all."""
     cb.stage(_("fitting the classifier head"))
     t_head = time.monotonic()
-    cv_folds = _cv_folds(y_tr, y_va, cfg.val_fraction)
+    x_tr, y_tr, y_va = f.x_tr, f.y_tr, f.y_va
+    cv_folds = _cv_folds(f.y_tr, f.y_va, cfg.val_fraction)
+    z_va = np.zeros((0, num_classes))
     if cv_folds:  # few images: every one of them trains the final head, each is validated by one that did not
-        x_tr, y_tr = np.concatenate([x_tr, x_va]), np.concatenate([y_tr, y_va])
-        z_va, y_va = cross_validated_logits(x_tr, y_tr, len(classes), cv_folds, c=cfg.head_c, seed=cfg.seed), y_tr
+        x_tr, y_tr = np.concatenate([f.x_tr, f.x_va]), np.concatenate([f.y_tr, f.y_va])
+        z_va, y_va = cross_validated_logits(x_tr, y_tr, num_classes, cv_folds, c=cfg.head_c, seed=cfg.seed), y_tr
         cb.notice(_("few images: accuracy measured by {cv_folds}-fold cross-validation on all {count} labelled "
                     "images, and the final model learns from all of them").format(
                 cv_folds=cv_folds, count=len(y_tr)))
-    weight, bias = fit_linear_head(x_tr, y_tr, len(classes), c=cfg.head_c)
-    head_s = time.monotonic() - t_head
-    z_tr = head_logits(x_tr, weight, bias)
+    weight, bias = fit_linear_head(x_tr, y_tr, num_classes, c=cfg.head_c)
     if not cv_folds:
-        z_va = head_logits(x_va, weight, bias)
-    train_loss, train_acc = _loss_acc(z_tr, y_tr)
-    val_loss, val_acc = _loss_acc(z_va, y_va)
-    head = head_linear(ext.model)
+        z_va = head_logits(f.x_va, weight, bias)
+    return _Head(weight, bias, head_logits(x_tr, weight, bias), y_tr, z_va, y_va, cv_folds,
+                 time.monotonic() - t_head)
+
+
+def _fit_quick(cfg: TrainConfig, index: DatasetIndex, run: Path, cb: CallbackList, cancel: CancelToken,
+               t0: float) -> FitResult:
+    device = resolve_device(cfg.device)
+    f = _features(cfg, index, cb, cancel, device)
+    cancel.raise_if_set()
+    h = _fit_head(cfg, f, len(index.classes), cb)
+    train_loss, train_acc = _loss_acc(h.z_tr, h.y_tr)
+    val_loss, val_acc = _loss_acc(h.z_va, h.y_va)
+    head = head_linear(f.ext.model)
     with torch.no_grad():
-        head.weight.copy_(torch.from_numpy(weight))
-        head.bias.copy_(torch.from_numpy(bias))
-    info = MODELS[cfg.model]
+        head.weight.copy_(torch.from_numpy(h.weight))
+        head.bias.copy_(torch.from_numpy(h.bias))
     temperature, extra = 1.0, {}
-    if cfg.calibrate and len(y_va):
-        cal = calibrate_logits(z_va, y_va)
+    if cfg.calibrate and len(h.y_va):
+        cal = calibrate_logits(h.z_va, h.y_va)
         cb.notice(cal.message())
         if cal.applied:
             temperature = cal.temperature
             extra = {"ece_uncalibrated": cal.ece_before, "ece_calibrated": cal.ece_after}
     best = None if np.isnan(val_acc) else val_acc
     cb.stage(_("saving"))
-    meta = ModelMeta(cfg.model, classes, cfg.image_size, ext.size, info.mean, info.std, temperature=temperature,
-                     dataset_fingerprint=index.fingerprint, pooling=pool.pooling)
-    save_native(ext.model, meta, run / rd.MODEL, epoch=1, val_accuracy=best, mode="quick", **extra)
+    info = MODELS[cfg.model]
+    meta = ModelMeta(cfg.model, index.classes, cfg.image_size, f.ext.size, info.mean, info.std,
+                     temperature=temperature, dataset_fingerprint=index.fingerprint, pooling=f.pooling.pooling)
+    save_native(f.ext.model, meta, run / rd.MODEL, epoch=1, val_accuracy=best, mode="quick", **extra)
     seconds = time.monotonic() - t0
-    images_per_s = len(feats.paths) / max(feat_s, 1e-9)
+    images_per_s = len(f.paths) / max(f.seconds, 1e-9)
     row: dict[str, Any] = {"epoch": 1, "train_loss": train_loss, "train_accuracy": train_acc,
-           "val_loss": None if best is None else val_loss, "val_accuracy": best, "lr": 0.0,
-           "seconds": seconds, "images_per_s": images_per_s, "batch_size": 0}
-    append_jsonl(run / rd.METRICS, row)
-    write_json(run / rd.PROBLEMS, [p.to_dict() for p in problems])
-    rd.update_run_info(run, status="completed", mode="quick", epochs_done=1, best_epoch=1, best_val_accuracy=best,
-                       parameters=count_parameters(ext.model), device=str(device), precision="fp32",
-                       pooling=pool.pooling, pooling_reason=pool.reason,
-                       train_images=len(y_tr), val_images=len(y_va), features_computed=feats.computed,
-                       features_cached=cached, head_seconds=round(head_s, 3), train_seconds=round(seconds, 3),
-                       validation=_("{cv_folds}-fold cross-validation").format(
-                               cv_folds=cv_folds) if cv_folds else _("held-out split"),
-                       **({"val_fraction": 0.0} if cv_folds else {}),  # Evaluate: no split the model has not seen
-                       finished=_dt.datetime.now().isoformat(timespec="seconds"))
+                           "val_loss": None if best is None else val_loss, "val_accuracy": best, "lr": 0.0,
+                           "seconds": seconds, "images_per_s": images_per_s, "batch_size": 0}
+    _record(run, row, f, h, best, device, seconds)
     cb.epoch(EpochEnd(epoch=1, epochs=1, train_loss=train_loss, train_accuracy=train_acc, val_loss=val_loss,
                       val_accuracy=val_acc, lr=0.0, seconds=seconds, images_per_s=images_per_s, is_best=True))
-    return FitResult(run_dir=str(run), classes=classes, epochs=1, epochs_done=1, best_val_accuracy=best,
-                     best_epoch=1, train_seconds=seconds, history=(row,), problems=tuple(problems),
-                     extra={"mode": "quick", "features_computed": feats.computed, "features_cached": cached,
-                            "head_seconds": head_s})
+    return FitResult(run_dir=str(run), classes=index.classes, epochs=1, epochs_done=1, best_val_accuracy=best,
+                     best_epoch=1, train_seconds=seconds, history=(row,), problems=tuple(f.problems),
+                     extra={"mode": "quick", "features_computed": f.computed, "features_cached": f.cached,
+                            "head_seconds": h.seconds})
+
+
+def _record(run: Path, row: dict[str, Any], f: _Features, h: _Head, best: float | None, device: torch.device,
+            seconds: float) -> None:
+    """The run folder's metrics, problems and run.json, as a full training leaves them."""
+    append_jsonl(run / rd.METRICS, row)
+    write_json(run / rd.PROBLEMS, [p.to_dict() for p in f.problems])
+    rd.update_run_info(run, status="completed", mode="quick", epochs_done=1, best_epoch=1, best_val_accuracy=best,
+                       parameters=count_parameters(f.ext.model), device=str(device), precision="fp32",
+                       pooling=f.pooling.pooling, pooling_reason=f.pooling.reason,
+                       train_images=len(h.y_tr), val_images=len(h.y_va), features_computed=f.computed,
+                       features_cached=f.cached, head_seconds=round(h.seconds, 3), train_seconds=round(seconds, 3),
+                       validation=_("{cv_folds}-fold cross-validation").format(
+                               cv_folds=h.cv_folds) if h.cv_folds else _("held-out split"),
+                       **({"val_fraction": 0.0} if h.cv_folds else {}),  # Evaluate: no split the model has not seen
+                       finished=_dt.datetime.now().isoformat(timespec="seconds"))
 
 
 _extractors: dict[tuple[str, int, int, str], FeatureExtractor] = {}
