@@ -2176,6 +2176,10 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>查找学习率</translation>
     </message>
     <message>
+        <source>The quick mode trains no learning rate to search: only the last layer is fitted, in one step.</source>
+        <translation>快速模式没有需要搜索的学习率：只拟合最后一层，一步完成。</translation>
+    </message>
+    <message>
         <source>Training method</source>
         <translation>训练方法</translation>
     </message>
