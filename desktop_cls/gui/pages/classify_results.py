@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QMessageBox,
     QProgressBar,
     QStackedWidget,
@@ -23,7 +22,7 @@ from PySide6.QtWidgets import (
 from ..dialogs import show_error
 from ..tasks import Task, TaskRunner
 from ..video_results import VideoResultsPanel
-from ..widgets import button
+from ..widgets import button, read_only_table
 
 UNKNOWN = "unknown"  # core.inference.predictor.UNKNOWN, the label below the threshold (that module imports torch)
 
@@ -39,14 +38,8 @@ class ClassifyResults(QWidget):
         self.tasks = tasks
         self.predictions: list[Any] = []
         self.video_task: Task | None = None
-        self.table = QTableWidget(0, 3)
-        self.table.setObjectName("predictionTable")
-        self.table.setAccessibleName(self.tr("Predictions"))
-        self.table.setHorizontalHeaderLabels([self.tr("Image"), self.tr("Predicted class"), self.tr("Confidence")])
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table = read_only_table(QTableWidget(), "predictionTable", self.tr("Predictions"),
+                                     [self.tr("Image"), self.tr("Predicted class"), self.tr("Confidence")])
         self.progress = QProgressBar()
         self.progress.setObjectName("classifyProgress")
         self.progress.setAccessibleName(self.tr("Classification progress"))
