@@ -30,7 +30,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     write_atomic_with(path, lambda tmp: tmp.write_bytes(data))
 
 
-def write_atomic_with(path: Path, writer: Callable[[Path], None]) -> None:
+def write_atomic_with(path: Path, writer: Callable[[Path], object]) -> None:
     """Atomic write for libraries that insist on writing to a path themselves (torch.save, onnx)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
