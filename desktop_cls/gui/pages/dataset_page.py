@@ -286,3 +286,6 @@ class DatasetPage(Page):
     def view_thumbnail(self, row: int) -> None:
         items = [(path, self.tr("Class: {0}").format(cls)) for path, cls in self.thumb_model.items]
         open_viewer(self, items, row)
+
+    def shutdown(self) -> None:
+        self.thumb_model.shutdown()
