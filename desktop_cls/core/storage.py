@@ -27,22 +27,10 @@ _FILE_MODE = 0o666 & ~_umask()
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Readers see the old file or the new one, never half of one."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, _FILE_MODE)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic_with(path, lambda tmp: tmp.write_bytes(data))
 
 
-def write_atomic_with(path: Path, writer: Callable[[Path], None]) -> None:
+def write_atomic_with(path: Path, writer: Callable[[Path], object]) -> None:
     """Atomic write for libraries that insist on writing to a path themselves (torch.save, onnx)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -40,23 +40,22 @@ class SettingsAutosave(QObject):
     def pending(self) -> bool:
         return self._timer.isActive()
 
-    def watch_inputs(self, root: QWidget) -> None:
-        """Every field, box and check under root counts as a settings change (the Train form's options)."""
-        for spin in root.findChildren(QSpinBox):
-            spin.valueChanged.connect(self._changed_later)
-        for dspin in root.findChildren(QDoubleSpinBox):
-            dspin.valueChanged.connect(self._changed_later)
-        for other in root.findChildren(QAbstractSpinBox):  # date/time and custom spin boxes
-            if not isinstance(other, QSpinBox | QDoubleSpinBox):
-                other.editingFinished.connect(self._changed_later)
-        for combo in root.findChildren(QComboBox):
-            combo.currentIndexChanged.connect(self._changed_later)
-        for edit in root.findChildren(QLineEdit):
-            if not isinstance(edit.parent(), QAbstractSpinBox | QComboBox):  # their own line edits
-                edit.textChanged.connect(self._changed_later)
-        for check in root.findChildren(QAbstractButton):
-            if check.isCheckable():
-                check.toggled.connect(self._changed_later)
 
-    def _changed_later(self, *_args: object) -> None:
-        self.changed()
+
+def on_any_edit(root: QWidget, edited: Callable[..., object]) -> None:
+    """Call edited whenever a field, box or check under root changes (the Train form's options are settings)."""
+    for spin in root.findChildren(QSpinBox):
+        spin.valueChanged.connect(edited)
+    for dspin in root.findChildren(QDoubleSpinBox):
+        dspin.valueChanged.connect(edited)
+    for other in root.findChildren(QAbstractSpinBox):  # date/time and custom spin boxes
+        if not isinstance(other, QSpinBox | QDoubleSpinBox):
+            other.editingFinished.connect(edited)
+    for combo in root.findChildren(QComboBox):
+        combo.currentIndexChanged.connect(edited)
+    for edit in root.findChildren(QLineEdit):
+        if not isinstance(edit.parent(), QAbstractSpinBox | QComboBox):  # their own line edits
+            edit.textChanged.connect(edited)
+    for check in root.findChildren(QAbstractButton):
+        if check.isCheckable():
+            check.toggled.connect(edited)

@@ -94,16 +94,23 @@ def with_legend(plot: pg.PlotWidget, legend: PlotLegend) -> QWidget:
     return box
 
 
-def reliability_plot() -> pg.PlotWidget:
-    p = themed_plot(pg.PlotWidget(title=translate("InsightViews", "Reliability: confidence vs accuracy")))
-    p.setObjectName("reliabilityPlot")
-    p.setAccessibleName(translate("InsightViews", "Reliability diagram"))
-    p.setLabel("bottom", translate("InsightViews", "confidence"))
-    p.setLabel("left", translate("InsightViews", "accuracy"))
+def _unit_plot(name: str, title: str, accessible: str, x_label: str, y_label: str, y_top: float = 1) -> pg.PlotWidget:
+    """A themed plot of two shares, both axes from 0 to 1 (y a little above when the top line must show)."""
+    p = themed_plot(pg.PlotWidget(title=title))
+    p.setObjectName(name)
+    p.setAccessibleName(accessible)
+    p.setLabel("bottom", x_label)
+    p.setLabel("left", y_label)
     p.setXRange(0, 1)
-    p.setYRange(0, 1)
+    p.setYRange(0, y_top)
     p.showGrid(x=True, y=True, alpha=0.2)
     return p
+
+
+def reliability_plot() -> pg.PlotWidget:
+    return _unit_plot("reliabilityPlot", translate("InsightViews", "Reliability: confidence vs accuracy"),
+                      translate("InsightViews", "Reliability diagram"), translate("InsightViews", "confidence"),
+                      translate("InsightViews", "accuracy"))
 
 
 def draw_reliability(p: pg.PlotWidget, bins: dict[str, list[float]]) -> None:
@@ -121,15 +128,9 @@ def draw_reliability(p: pg.PlotWidget, bins: dict[str, list[float]]) -> None:
 
 
 def curves_plot() -> pg.PlotWidget:
-    p = themed_plot(pg.PlotWidget(title=translate("InsightViews", "Precision-recall per class")))
-    p.setObjectName("prPlot")
-    p.setAccessibleName(translate("InsightViews", "Precision-recall curves"))
-    p.setLabel("bottom", translate("InsightViews", "recall"))
-    p.setLabel("left", translate("InsightViews", "precision"))
-    p.setXRange(0, 1)
-    p.setYRange(0, 1.02)
-    p.showGrid(x=True, y=True, alpha=0.2)
-    return p
+    return _unit_plot("prPlot", translate("InsightViews", "Precision-recall per class"),
+                      translate("InsightViews", "Precision-recall curves"), translate("InsightViews", "recall"),
+                      translate("InsightViews", "precision"), y_top=1.02)
 
 
 def draw_curves(p: pg.PlotWidget, curves: dict[str, Any]) -> None:

@@ -33,8 +33,9 @@ from .pages.dataset_page import DatasetPage
 from .pages.evaluate_page import EvaluatePage
 from .pages.export_page import ExportPage
 from .pages.label_page import LabelPage
+from .pages.page import Page
 from .pages.train_page import TrainPage
-from .preferences import apply_data_folder, apply_default_device
+from .preferences import apply_data_folder
 from .shortcuts import WindowShortcutGuard
 from .state import AppState
 from .tasks import TaskRunner
@@ -79,7 +80,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self._closing = False
 
-        self.pages: dict[str, QWidget] = {}
+        self.pages: dict[str, Page] = {}
         self.dataset_page = DatasetPage(self.state, self.tasks)
         self.label_page = LabelPage(self.state, self.tasks)
         self.train_page = TrainPage(self.state, self.tasks)
@@ -140,13 +141,12 @@ class MainWindow(QMainWindow):
         self.tasks.task_progress.connect(self._on_task_progress)
         self.tasks.task_finished.connect(self._on_task_finished)
         self.train_page.progress_text.connect(self._on_train_progress)
-        self.label_page.retrain_button.clicked.connect(self.start_training)
+        self.label_page.retrain_requested.connect(self.start_training)
         self.sidebar.setCurrentRow(0)
         self.resize(1280, 800)
         self._restore_geometry()
         self.autosave = SettingsAutosave(self.save_settings, self)
         self.state.settings_changed.connect(self.autosave.changed)
-        self.autosave.watch_inputs(self.train_page.form)
         self._device_pending = False
         self.use_default_device()
         self.state.core_ready.connect(self._default_device_when_listed)  # after the Train page lists the GPUs
@@ -215,8 +215,7 @@ class MainWindow(QMainWindow):
 
     def use_default_device(self) -> None:
         """The Train form starts on the Preferences' device; a GPU not listed yet follows once it is."""
-        self._device_pending = not apply_default_device(self.train_page.form.device_combo,
-                                                        self.state.settings.default_device)
+        self._device_pending = not self.train_page.use_device(self.state.settings.default_device)
 
     def _default_device_when_listed(self) -> None:
         if self._device_pending:  # never overrides a device the user picked meanwhile
@@ -280,9 +279,7 @@ class MainWindow(QMainWindow):
     def save_settings(self) -> None:
         s = self.state.settings
         s.window_geometry = bytes(self.saveGeometry().toHex().data()).decode()
-        s.last_train_config = self.train_page.current_config_dict()
-        s.image_size_follows_data = self.train_page.form.size_follows_data
-        s.flips_follow_data = self.train_page.form.flips_follow_data
+        self.train_page.remember_options()
         with contextlib.suppress(OSError):
             save_settings(s)
 
@@ -318,11 +315,9 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         """Stop every worker and join its thread; safe to call more than once."""
         self._closing = True
-        self.classify_page.shutdown()
-        self.train_page.stop_and_wait()
+        for page in self.pages.values():  # each stops its own threads: the camera, training, thumbnails
+            page.shutdown()
         self.tasks.stop_all()
-        self.dataset_page.thumb_model.shutdown()
-        self.evaluate_page.gallery_model.shutdown()
         self.save_settings()
 
     # ---- drag and drop -------------------------------------------------------------------------

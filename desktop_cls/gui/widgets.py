@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, TypeVar
 
 from PIL import Image
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QMouseEvent, QPixmap, QResizeEvent
-from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QSplitter, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QSplitter,
+    QStackedWidget,
+    QTableWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from .hidpi import device_ratio, sharp_pixmap
 
 if TYPE_CHECKING:
     import numpy as np
+
+TableT = TypeVar("TableT", bound=QTableWidget)
 
 
 def button(text: str, name: str, tip: str = "") -> QPushButton:
@@ -22,6 +35,22 @@ def button(text: str, name: str, tip: str = "") -> QPushButton:
     b.setAccessibleName(text.replace("&", "").rstrip("…"))
     b.setToolTip(tip)
     return b
+
+
+def read_only_table(table: TableT, name: str, accessible_name: str, headers: Sequence[str], stretch: int = 0,
+                    select_rows: bool = True) -> TableT:
+    """A table the user reads and selects in but never edits: named, headed, one column taking the spare width,
+    no row numbers; whole rows selected unless select_rows is False."""
+    table.setColumnCount(len(headers))
+    table.setObjectName(name)
+    table.setAccessibleName(accessible_name)
+    table.setHorizontalHeaderLabels(list(headers))
+    table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    table.verticalHeader().setVisible(False)
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    if select_rows:
+        table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+    return table
 
 
 class ClassDropButton(QPushButton):

@@ -23,6 +23,20 @@ def no_unexpected_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
+def keep_palette() -> Iterator[None]:
+    """Theme tests change the application's palette: put it back for the tests after them."""
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    style, palette = app.style().name(), app.palette()  # type: ignore[union-attr]
+    yield
+    QGuiApplication.styleHints().unsetColorScheme()
+    app.setStyle(style)  # type: ignore[union-attr]
+    app.setPalette(palette)  # type: ignore[union-attr]
+
+
+@pytest.fixture
 def window(qtbot: object, isolated_user_dirs: Path) -> Iterator[object]:
     from desktop_cls.gui.main_window import MainWindow
 

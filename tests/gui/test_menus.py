@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import shutil
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QProcess, Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMenu, QMessageBox
+from PySide6.QtWidgets import QMenu, QMessageBox
 
 from tests.gui.conftest import open_and_wait
 
@@ -20,19 +19,6 @@ ACTIONS = ("openFolderAction", "demoAction", "openModelAction", "quitAction", "u
            "themeDark", "goDataAction", "goLabelAction", "goTrainAction", "goEvaluateAction", "goClassifyAction",
            "goExportAction", "startTrainingAction", "pauseAction", "stopAction", "evaluateAction",
            "saveConfigAction", "shortcutsAction", "aboutAction")
-
-
-@pytest.fixture
-def keep_palette() -> Iterator[None]:
-    """Theme tests change the application's palette: put it back for the tests after them."""
-    from PySide6.QtGui import QGuiApplication
-
-    app = QApplication.instance()
-    style, palette = app.style().name(), app.palette()
-    yield
-    QGuiApplication.styleHints().unsetColorScheme()
-    app.setStyle(style)
-    app.setPalette(palette)
 
 
 @pytest.fixture

@@ -80,3 +80,31 @@ def test_a_failed_task_ends_in_an_error_box(qtbot: Any, isolated_user_dirs: Path
     assert box.windowTitle() == "Could not do it" and "the disk is on fire" in box.text()
     assert not page.status_line.isVisible()
     box.close()
+
+
+def test_the_label_page_asks_for_training_through_its_signal(qtbot: Any, window: Any,
+                                                            monkeypatch: Any) -> None:
+    started: list[bool] = []
+    monkeypatch.setattr(window.train_page, "start", lambda: started.append(True))
+    window.show_page("label")
+    with qtbot.waitSignal(window.label_page.retrain_requested, timeout=1000):
+        window.label_page.retrain_button.click()
+    assert started == [True] and window.stack.currentWidget() is window.train_page
+    window.label_page.retrain_requested.emit()  # the window listens to the signal, not to the button
+    assert started == [True, True]
+
+
+def test_closing_the_window_shuts_every_page_down(window: Any, monkeypatch: Any) -> None:
+    stopped: list[str] = []
+    for key, page in window.pages.items():
+        monkeypatch.setattr(page, "shutdown", lambda key=key, real=page.shutdown: (stopped.append(key), real()))
+    window.shutdown()
+    assert stopped == window.page_keys()
+
+
+def test_every_page_is_a_page_with_a_status_line(window: Any) -> None:
+    from desktop_cls.gui.pages.page import Page
+
+    for key, page in window.pages.items():
+        assert isinstance(page, Page), key
+        assert page.status_line.parent() is page, key  # placed in the page's layout

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from desktop_cls.core import storage
 
@@ -17,18 +17,6 @@ from desktop_cls.core import storage
 def default_data_folder() -> Iterator[None]:
     yield
     storage.set_data_folder(None)
-
-
-@pytest.fixture
-def keep_palette() -> Iterator[None]:
-    from PySide6.QtGui import QGuiApplication
-
-    app = QApplication.instance()
-    style, palette = app.style().name(), app.palette()
-    yield
-    QGuiApplication.styleHints().unsetColorScheme()
-    app.setStyle(style)
-    app.setPalette(palette)
 
 
 def _saved() -> object:

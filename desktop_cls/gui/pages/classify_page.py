@@ -16,8 +16,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
-    QVBoxLayout,
-    QWidget,
 )
 
 from ..capture_panel import CapturePanel
@@ -28,9 +26,10 @@ from ..state import AppState
 from ..tasks import Task, TaskRunner
 from ..webcam import LiveVideoPanel, draw_caption
 from ..widgets import button as _button
-from ..widgets import qimage_to_rgb, rgb_array_to_qimage, split_with_empty_state
+from ..widgets import qimage_to_rgb, rgb_array_to_qimage
 from .classify_preview import PredictionPreview
 from .classify_results import ClassifyResults
+from .page import Page
 
 
 def _video_suffixes() -> frozenset[str]:
@@ -39,16 +38,14 @@ def _video_suffixes() -> frozenset[str]:
     return VIDEO_SUFFIXES
 
 
-class ClassifyPage(QWidget):
+class ClassifyPage(Page):
     request_load = Signal(str, bool)
     request_files = Signal(object)
     request_frame = Signal(object, bool)
     request_heatmap = Signal(str)
 
     def __init__(self, state: AppState, tasks: TaskRunner) -> None:
-        super().__init__()
-        self.state = state
-        self.tasks = tasks
+        super().__init__(state, tasks, "classifyCopy")  # the status line shows copying into folders by class
         self.worker: ClassifierWorker
         self.worker, self.classifier_thread = start_classifier()
         self.request_load.connect(self.worker.load)
@@ -124,7 +121,7 @@ class ClassifyPage(QWidget):
         self.preview_box.above.addWidget(self.webcam)
         self.preview_box.above.addWidget(self.capture)
 
-        self.results = ClassifyResults(tasks)
+        self.results = ClassifyResults(tasks, self.run_task)
         self.table, self.results_stack = self.results.table, self.results.stack
         self.folder_progress, self.cancel_button = self.results.progress, self.results.cancel_button
         self.csv_button, self.copy_button = self.results.csv_button, self.results.copy_button
@@ -140,11 +137,7 @@ class ClassifyPage(QWidget):
         empty_text = self.tr("No model yet — train one on the Train page (about 15 s on the demo data), or open an "
                              "exported model with File → Open model (Ctrl+M). Then drop images here or click "
                              "Classify images.")
-        self.content, self.empty = split_with_empty_state(empty_text, self.preview_box, self.results,
-                                                          stretch=(1, 1))
-        lay = QVBoxLayout(self)
-        lay.addLayout(top)
-        lay.addWidget(self.content, 1)
+        self.set_body(empty_text, self.preview_box, self.results, stretch=(1, 1), top=top)
         self.setAcceptDrops(True)
         self._set_busy(False)
         state.run_changed.connect(self.load_model)
@@ -182,7 +175,7 @@ class ClassifyPage(QWidget):
 
     def _loaded(self, path: str, info: dict[str, Any]) -> None:
         self.model_ready = True
-        self.content.setCurrentIndex(1)
+        self.show_content()
         self.preview_caption.setText(self.tr("Model ready: %n class(es)", "", len(info["classes"])))
         self._set_busy(False)
         if self.pending_files:
@@ -303,7 +296,7 @@ class ClassifyPage(QWidget):
             return
         allow_code = Path(model).suffix.lower() in (".torchscript", ".ts")  # agreed to when it was opened
         threshold = self.threshold_spin.value() / 100.0
-        self.content.setCurrentIndex(1)
+        self.show_content()
         self.results.classify_video(model, path, allow_code, threshold)
 
     @property
@@ -337,7 +330,7 @@ class ClassifyPage(QWidget):
             self.stop_camera()
 
     def start_camera(self) -> None:
-        self.content.setCurrentIndex(1)
+        self.show_content()
         if not self.webcam.start_camera():
             self._webcam_running(self.webcam.running)
 
@@ -351,7 +344,7 @@ class ClassifyPage(QWidget):
 
     def _webcam_running(self, on: bool) -> None:
         if on:
-            self.content.setCurrentIndex(1)  # capturing into classes needs no model yet
+            self.show_content()  # capturing into classes needs no model yet
         self.capture.setVisible(on)
         self.webcam_button.blockSignals(True)
         self.webcam_button.setChecked(on)

@@ -3,6 +3,7 @@ Save CSV and Copy into folders by class."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QMessageBox,
     QProgressBar,
     QStackedWidget,
@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from ..dialogs import show_error
 from ..tasks import Task, TaskRunner
 from ..video_results import VideoResultsPanel
-from ..widgets import button
+from ..widgets import button, read_only_table
 
 UNKNOWN = "unknown"  # core.inference.predictor.UNKNOWN, the label below the threshold (that module imports torch)
 
@@ -34,19 +34,15 @@ class ClassifyResults(QWidget):
     busy = Signal(bool)  # a video is being classified, or no longer
     video_done = Signal()
 
-    def __init__(self, tasks: TaskRunner) -> None:
+    def __init__(self, tasks: TaskRunner, run_task: Callable[..., object]) -> None:
+        """run_task: the page's (Page.run_task), for the work its status line shows."""
         super().__init__()
         self.tasks = tasks
+        self.run_task = run_task
         self.predictions: list[Any] = []
         self.video_task: Task | None = None
-        self.table = QTableWidget(0, 3)
-        self.table.setObjectName("predictionTable")
-        self.table.setAccessibleName(self.tr("Predictions"))
-        self.table.setHorizontalHeaderLabels([self.tr("Image"), self.tr("Predicted class"), self.tr("Confidence")])
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table = read_only_table(QTableWidget(), "predictionTable", self.tr("Predictions"),
+                                     [self.tr("Image"), self.tr("Predicted class"), self.tr("Confidence")])
         self.progress = QProgressBar()
         self.progress.setObjectName("classifyProgress")
         self.progress.setAccessibleName(self.tr("Classification progress"))
@@ -124,17 +120,18 @@ class ClassifyResults(QWidget):
         def work(progress: Any, cancel: Any) -> int:
             from desktop_cls.core.storage import copy_into_folders
 
-            return len(copy_into_folders(items, Path(dest)))
+            for i, item in enumerate(items):  # one at a time: Cancel stops between two files
+                cancel.raise_if_set()
+                progress(i, len(items), "")
+                copy_into_folders([item], Path(dest))
+            return len(items)
 
         def done(n: int) -> None:
             QMessageBox.information(self, self.tr("Copied"), self.tr(
                 "Copied %n image(s) into {0} (existing files were kept; name clashes got a number).", "", n)
                 .format(dest))
 
-        def failed(message: str, details: str) -> None:
-            show_error(self, self.tr("Copy failed"), message, details)
-
-        self.tasks.start("copy", work, on_done=done, on_error=failed)
+        self.run_task("copy", work, done, error_title=self.tr("Copy failed"), status=self.tr("Copying images…"))
 
     def show_progress(self, done: int, total: int) -> None:
         self.progress.setRange(0, max(total, 1))

@@ -30,6 +30,7 @@ from ..state import AppState
 from ..tasks import TaskRunner
 from ..thumbnails import ThumbnailModel
 from ..widgets import button as _button
+from ..widgets import read_only_table
 from .page import Page
 from .problems_panel import ProblemsPanel, change_dataset
 
@@ -92,19 +93,13 @@ class DatasetPage(Page):
         self.summary = QLabel()
         self.summary.setObjectName("datasetSummary")
         self.summary.setWordWrap(True)
-        self.class_table = ClassTable()
+        self.class_table = read_only_table(ClassTable(), "classTable", self.tr("Classes"),
+                                           [self.tr("Class"), self.tr("Images"), self.tr("Share")])
         self.class_table.files_dropped.connect(self._dropped_on_class)
-        self.class_table.setObjectName("classTable")
-        self.class_table.setAccessibleName(self.tr("Classes"))
-        self.class_table.setHorizontalHeaderLabels([self.tr("Class"), self.tr("Images"), self.tr("Share")])
         header = self.class_table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
         self.class_table.setColumnWidth(2, self.fontMetrics().horizontalAdvance("0000 %") + 24)
-        self.class_table.verticalHeader().setVisible(False)
-        self.class_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.class_table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.class_table.itemSelectionChanged.connect(self._class_selected)
 
         self.class_filter = QComboBox()
@@ -291,3 +286,6 @@ class DatasetPage(Page):
     def view_thumbnail(self, row: int) -> None:
         items = [(path, self.tr("Class: {0}").format(cls)) for path, cls in self.thumb_model.items]
         open_viewer(self, items, row)
+
+    def shutdown(self) -> None:
+        self.thumb_model.shutdown()

@@ -10,10 +10,8 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
-    QProgressBar,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -35,10 +33,11 @@ from ..insight_views import (
     with_legend,
 )
 from ..state import AppState
-from ..tasks import Task, TaskRunner
+from ..tasks import TaskRunner
 from ..widgets import button as _button
-from ..widgets import split_with_empty_state
+from ..widgets import read_only_table
 from .mistakes_gallery import MistakesGallery
+from .page import Page
 
 
 def _kept_epoch(model: str) -> tuple[int, int] | None:
@@ -56,12 +55,9 @@ def _kept_epoch(model: str) -> tuple[int, int] | None:
     return (best, done) if isinstance(best, int) and isinstance(done, int) and best > 0 else None
 
 
-class EvaluatePage(QWidget):
+class EvaluatePage(Page):
     def __init__(self, state: AppState, tasks: TaskRunner) -> None:
-        super().__init__()
-        self.state = state
-        self.tasks = tasks
-        self.task: Task | None = None
+        super().__init__(state, tasks, "eval")
         self.result: dict[str, Any] | None = None
         self.model_path = ""
 
@@ -87,21 +83,14 @@ class EvaluatePage(QWidget):
         top.addWidget(browse)
         top.addWidget(self.eval_button)
 
-        self.progress = QProgressBar()
-        self.progress.setObjectName("evalProgress")
-        self.progress.setVisible(False)
+        self.progress = self.status_line.bar
         self.summary = QLabel()
         self.summary.setObjectName("evalSummary")
         self.summary.setWordWrap(True)
 
-        self.metrics_table = QTableWidget(0, 5)
-        self.metrics_table.setObjectName("metricsTable")
-        self.metrics_table.setAccessibleName(self.tr("Per-class metrics"))
-        self.metrics_table.setHorizontalHeaderLabels([self.tr("Class"), self.tr("Precision"), self.tr("Recall"),
-                                                      self.tr("F1"), self.tr("Images")])
-        self.metrics_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.metrics_table.verticalHeader().setVisible(False)
-        self.metrics_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.metrics_table = read_only_table(QTableWidget(), "metricsTable", self.tr("Per-class metrics"), [
+            self.tr("Class"), self.tr("Precision"), self.tr("Recall"), self.tr("F1"), self.tr("Images")],
+            select_rows=False)
 
         self.confusion = ConfusionMatrixView()
         self.confusion.setObjectName("confusionView")
@@ -158,11 +147,7 @@ class EvaluatePage(QWidget):
         self.right_tabs = right
         empty_text = self.tr("No evaluation yet — train a model on the Train page, then press Evaluate to see "
                              "accuracy, the confusion matrix and the misclassified images.")
-        self.content, self.empty = split_with_empty_state(empty_text, left, right)
-        lay = QVBoxLayout(self)
-        lay.addLayout(top)
-        lay.addWidget(self.progress)
-        lay.addWidget(self.content, 1)
+        self.set_body(empty_text, left, right, top=top)
         state.run_changed.connect(self.model_edit.setText)
         state.dataset_changed.connect(lambda ix: self.folder_edit.setPlaceholderText(
             self.tr("Labeled folder (default: validation images of {0})").format(Path(ix.root).name)))
@@ -188,7 +173,7 @@ class EvaluatePage(QWidget):
             show_error(self, self.tr("No images"),
                        self.tr("Open a dataset on the Data page or choose a labeled folder."))
             return
-        if self.task is not None and self.task.is_running():
+        if self.busy():
             return
 
         def work(progress: Any, cancel: Any) -> dict[str, Any]:
@@ -205,19 +190,11 @@ class EvaluatePage(QWidget):
             d["_epoch"] = _kept_epoch(model)
             return d
 
-        self.progress.setVisible(True)
-        self.progress.setRange(0, 0)
         self.eval_button.setEnabled(False)
-        self.task = self.tasks.start("evaluate", work, on_done=self._show, on_error=self._failed,
-                                     on_progress=self._progress, on_cancelled=self._finish)
-
-    def _progress(self, done: int, total: int, what: str) -> None:
-        if total:
-            self.progress.setRange(0, total)
-            self.progress.setValue(done)
+        self.run_task("evaluate", work, self._show, status=self.tr("Evaluating…"), on_error=self._failed,
+                      on_cancelled=self._finish)
 
     def _finish(self) -> None:
-        self.progress.setVisible(False)
         self._update_enabled()
 
     def _failed(self, message: str, details: str) -> None:
@@ -265,7 +242,7 @@ class EvaluatePage(QWidget):
             "Expected calibration error: <b>{0:.1%}</b> — the average gap between how sure the model is and how "
             "often it is right (bars: accuracy per confidence bin; orange: share of images; dashed: perfect).")
             .format(ece) if ece is not None and ece == ece else "")
-        self.content.setCurrentIndex(1)
+        self.show_content()
         self.mistakes.set_result(classes, samples, self.model_path)
         self.state.status_changed.emit("evaluate", "done")
 
@@ -303,3 +280,6 @@ class EvaluatePage(QWidget):
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Save as PNG"), default, self.tr("PNG images (*.png)"))
         if path:
             widget.grab().save(path, "PNG")
+
+    def shutdown(self) -> None:
+        self.gallery_model.shutdown()

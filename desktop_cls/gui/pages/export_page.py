@@ -17,11 +17,9 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QProgressBar,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -32,8 +30,10 @@ from PySide6.QtWidgets import (
 
 from ..dialogs import show_error
 from ..state import AppState
-from ..tasks import Task, TaskRunner
+from ..tasks import TaskRunner
 from ..widgets import button as _button
+from ..widgets import read_only_table
+from .page import Page
 
 SUFFIXES = {"safetensors": ".safetensors", "torchscript": ".torchscript", "onnx": ".onnx", "onnx-int8": ".onnx",
             "onnx-fp16": ".onnx", "openvino": ".xml"}
@@ -70,12 +70,9 @@ def _size(n: int) -> str:
     return f"{n / 1e6:.2f} MB" if n >= 100_000 else f"{n / 1e3:.0f} kB"
 
 
-class ExportPage(QWidget):
+class ExportPage(Page):
     def __init__(self, state: AppState, tasks: TaskRunner) -> None:
-        super().__init__()
-        self.state = state
-        self.tasks = tasks
-        self.task: Task | None = None
+        super().__init__(state, tasks, "export")
         self.model_edit = QLineEdit()
         self.model_edit.setObjectName("exportModelEdit")
         self.model_edit.setAccessibleName(self.tr("Model to export"))
@@ -106,22 +103,14 @@ class ExportPage(QWidget):
         self.export_button = _button(self.tr("▶ E&xport"), "exportButton",
                                      self.tr("Export, verify and measure each format"))
         self.export_button.clicked.connect(self.export)
-        self.cancel_button = _button(self.tr("Cancel"), "exportCancelButton", self.tr("Stop exporting"))
-        self.cancel_button.setVisible(False)
-        self.cancel_button.clicked.connect(self.cancel)
+        self.cancel_button = self.status_line.cancel_button
+        self.cancel_button.setObjectName("exportCancelButton")
+        self.cancel_button.setToolTip(self.tr("Stop exporting"))
         self.open_button = _button(self.tr("Open folder"), "openExportFolderButton")
         self.open_button.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(self.dest_edit.text())))
-        self.progress = QProgressBar()
-        self.progress.setObjectName("exportProgress")
-        self.progress.setVisible(False)
-        self.results = QTableWidget(0, len(COLUMNS))
-        self.results.setObjectName("exportResults")
-        self.results.setAccessibleName(self.tr("Export results"))
-        self.results.setHorizontalHeaderLabels([self.tr(str(c)) for c in COLUMNS])
-        self.results.horizontalHeader().setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
-        self.results.verticalHeader().setVisible(False)
-        self.results.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.results.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.progress = self.status_line.bar
+        self.results = read_only_table(QTableWidget(), "exportResults", self.tr("Export results"),
+                                       [self.tr(str(c)) for c in COLUMNS], stretch=len(COLUMNS) - 1)
         self.results.currentCellChanged.connect(lambda r, _c, _pr, _pc: self._show_details(r))
         self.measured_label = QLabel(self.tr("Each export is compared with the trained model on the run's "
                                              "validation images; the figures appear here."))
@@ -165,7 +154,7 @@ class ExportPage(QWidget):
         form.addRow(self.tr("File name"), self.name_edit)
         form.addRow("", self.overwrite_check)
         buttons = QHBoxLayout()
-        for b in (self.export_button, self.cancel_button, self.open_button):
+        for b in (self.export_button, self.open_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         self.hint = QLabel(self.tr("No model yet — train one on the Train page; the best epoch is exported."))
@@ -181,12 +170,7 @@ class ExportPage(QWidget):
         split.addWidget(self.details)
         for pane in (table_box, self.details):  # small screens (640 px high) squeeze the panes, not the window
             pane.setMinimumHeight(60)
-        lay = QVBoxLayout(self)
-        lay.addWidget(self.hint)
-        lay.addLayout(form)
-        lay.addLayout(buttons)
-        lay.addWidget(self.progress)
-        lay.addWidget(split, 1)
+        self.set_column(split, self.hint, form, buttons)
 
     def _run_changed(self, path: str) -> None:
         self.model_edit.setText(path)
@@ -231,27 +215,12 @@ class ExportPage(QWidget):
 
         self.state.settings.last_export_dir = str(dest)
         self.state.settings_changed.emit(True)
-        self.progress.setVisible(True)
-        self.progress.setRange(0, 0)
         self.export_button.setEnabled(False)
-        self.cancel_button.setVisible(True)
-        self.task = self.tasks.start("export", work, on_done=self._done, on_error=self._failed,
-                                     on_progress=self._progress, on_cancelled=self._finish)
-
-    def cancel(self) -> None:
-        if self.task is not None:
-            self.task.cancel()
-
-    def _progress(self, done: int, total: int, what: str) -> None:
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(done)
-        self.progress.setFormat(f"{what} — %p%")
+        self.run_task("export", work, self._done, status=self.tr("Exporting…"), on_error=self._failed,
+                      on_cancelled=self._finish)
 
     def _finish(self) -> None:
-        self.progress.setVisible(False)
-        self.cancel_button.setVisible(False)
         self.export_button.setEnabled(True)
-        self.task = None
 
     def _failed(self, message: str, details: str) -> None:
         self._finish()

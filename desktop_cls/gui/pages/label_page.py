@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QPixmap, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -42,6 +42,8 @@ RESCAN_DELAY_MS = 1500
 LIVE_IMAGE_SIZE = 224  # the bundled backbone's size for live suggestions
 
 class LabelPage(Page):
+    retrain_requested = Signal()  # the user wants a model trained on the labels as they are now
+
     def __init__(self, state: AppState, tasks: TaskRunner | None = None) -> None:
         super().__init__(state, tasks, "label")
         self.workspace: Any = None
@@ -103,6 +105,7 @@ class LabelPage(Page):
         self.accept_button = _button(self.tr("Accept suggestions above"), "acceptSuggestionsButton")
         self.accept_button.clicked.connect(self.accept_suggestions)
         self.retrain_button = _button(self.tr("Retrain"), "retrainButton", self.tr("Train again on the labeled images"))
+        self.retrain_button.clicked.connect(lambda: self.retrain_requested.emit())
         self.live_check = QCheckBox(self.tr("Live suggestions (bundled pretrained model)"))
         self.live_check.setObjectName("liveSuggestCheck")
         self.live_check.setToolTip(self.tr(
@@ -388,3 +391,6 @@ class LabelPage(Page):
 
     def sizeHint(self) -> QSize:
         return QSize(800, 600)
+
+    def shutdown(self) -> None:
+        self.strip_model.shutdown()

@@ -6,22 +6,21 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QWidget
 
 from ..dialogs import show_error
-from ..tasks import TaskRunner
+from .page import Page
 from .train_form import TrainForm
 
 
 class LearningRateSearch(QObject):
-    message = Signal(str)  # a line for the training log
-    status = Signal(str)  # the progress line
+    """Runs on its page's status line, so the search shows its progress and can be cancelled."""
 
-    def __init__(self, form: TrainForm, tasks: TaskRunner, parent: QWidget) -> None:
-        super().__init__(parent)
+    message = Signal(str)  # a line for the training log
+
+    def __init__(self, form: TrainForm, page: Page) -> None:
+        super().__init__(page)
         self.form = form
-        self.tasks = tasks
-        self.page = parent
+        self.page = page
         self.dialog: Any = None  # the LrFinderDialog of the last search
 
     def start(self, cfg: Any, data: Any) -> None:
@@ -34,9 +33,8 @@ class LearningRateSearch(QObject):
 
         self.form.set_lr_search_running(True)
         self.message.emit(self.tr("Finding a learning rate (a short test run)…"))
-        self.tasks.start("learning-rate finder", work, on_done=self._found, on_error=self._failed,
-                         on_progress=lambda d, t, w: self.status.emit(f"{w[:1].upper()}{w[1:]}: {d}/{t}"),
-                         on_cancelled=lambda: self.form.set_lr_search_running(False))
+        self.page.run_task("learning-rate finder", work, self._found, status=self.tr("Finding a learning rate…"),
+                           on_error=self._failed, on_cancelled=lambda: self.form.set_lr_search_running(False))
 
     def _found(self, result: dict[str, Any]) -> None:
         from ..insight_views import LrFinderDialog

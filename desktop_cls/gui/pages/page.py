@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLayout, QProgressBar, QStackedWidget, QVBoxLayout, QWidget
 
 from ..dialogs import show_error
 from ..state import AppState
@@ -79,6 +79,17 @@ class Page(QWidget):
         lay.addWidget(self.status_line)
         lay.addWidget(self.content, 1)
 
+    def set_column(self, body: QWidget, *above: QLayout | QWidget) -> None:
+        """For a page that has no empty state (a form, say): what is above / status line / body."""
+        lay = QVBoxLayout(self)
+        for item in above:
+            if isinstance(item, QWidget):
+                lay.addWidget(item)
+            else:
+                lay.addLayout(item)
+        lay.addWidget(self.status_line)
+        lay.addWidget(body, 1)
+
     def show_content(self, on: bool = True) -> None:
         self.content.setCurrentIndex(1 if on else 0)
 
@@ -128,7 +139,15 @@ class Page(QWidget):
             self._task = task
         return task
 
+    def busy(self) -> bool:
+        """Whether the task the status line shows is still running."""
+        return self._task is not None and self._task.is_running()
+
     def cancel_task(self) -> None:
         """Cancel the task the status line shows (a newer one replaces it, or the user pressed Cancel)."""
         if self._task is not None and self._task.is_running():
             self._task.cancel()
+
+    def shutdown(self) -> None:
+        """The window is closing: stop what this page runs outside the shared task runner (its own threads,
+        thumbnail loaders, the camera). The runner's tasks are stopped by the window."""

@@ -13,7 +13,6 @@ from typing import Any
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPoint, Qt
 from PySide6.QtWidgets import (
     QGridLayout,
-    QHeaderView,
     QInputDialog,
     QMenu,
     QTableWidget,
@@ -29,6 +28,7 @@ from ..image_viewer import open_viewer, reveal_available, reveal_in_folder
 from ..problem_preview import ProblemPreview, confirm_many
 from ..state import AppState
 from ..widgets import button as _button
+from ..widgets import read_only_table
 
 # What the table calls each kind of core.data.health finding (marked here, translated when shown).
 PROBLEM_NAMES = {
@@ -70,14 +70,8 @@ class ProblemsPanel(QWidget):
         self.state = state
         self._viewer_owner = viewer_owner or self
         self.index: Any = None
-        self.table = QTableWidget(0, 3)
-        self.table.setObjectName("problemTable")
-        self.table.setAccessibleName(self.tr("Problems"))
-        self.table.setHorizontalHeaderLabels([self.tr("File"), self.tr("Problem"), self.tr("What to do")])
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table = read_only_table(QTableWidget(), "problemTable", self.tr("Problems"),
+                                     [self.tr("File"), self.tr("Problem"), self.tr("What to do")], stretch=2)
         self.table.activated.connect(lambda idx: self.view_problem(idx.row()))  # double-click or Enter
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._menu)

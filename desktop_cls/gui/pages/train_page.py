@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Any
 
@@ -24,12 +23,15 @@ from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import BatchEnd, EpochEnd, Notice, StageChanged
 from desktop_cls.core.training.config import TrainConfig
 
+from ..autosave import on_any_edit
 from ..dialogs import show_error
+from ..preferences import apply_default_device
 from ..state import AppState
 from ..tasks import Task, TaskRunner
 from ..train_worker import TrainWorker, start_training
 from ..widgets import button as _button
 from .lr_search import LearningRateSearch
+from .page import Page
 from .past_runs import PastRuns
 from .train_form import TrainForm
 from .train_messages import batch_status, epoch_line, outcome, window_progress
@@ -38,20 +40,20 @@ from .train_plots import TrainingPlots
 REDRAW_MS = 100
 
 
-class TrainPage(QWidget):
-    """Training control; the options live in TrainForm and the curves in TrainingPlots."""
+class TrainPage(Page):
+    """Training control; the options live in TrainForm and the curves in TrainingPlots. Training runs on its own
+    worker (train_worker); the page's status line shows its short tasks (the learning-rate finder)."""
 
     progress_text = Signal(str, int, int)
 
     def __init__(self, state: AppState, tasks: TaskRunner) -> None:
-        super().__init__()
-        self.state = state
-        self.tasks = tasks
+        super().__init__(state, tasks, "trainTask")
+        self.tasks: TaskRunner = tasks  # training needs one (a Page may go without)
         self.worker: TrainWorker | None = None
         self.task: Task | None = None
         self.form = TrainForm(state)
         self.form.find_lr_button.clicked.connect(self.find_lr)
-        self.lr_search = LearningRateSearch(self.form, tasks, self)
+        self.lr_search = LearningRateSearch(self.form, self)
         self.plots = TrainingPlots()
 
         self.train_button = _button(self.tr("▶ &Train"), "trainButton", self.tr("Start training (Ctrl+T)"))
@@ -73,7 +75,6 @@ class TrainPage(QWidget):
         self._epochs_total = 0
         self.progress_label.setWordWrap(True)
         self.lr_search.message.connect(self._log)
-        self.lr_search.status.connect(self.progress_label.setText)
         self.log = QPlainTextEdit()
         self.log.setObjectName("trainLog")
         self.log.setAccessibleName(self.tr("Training log"))
@@ -116,7 +117,7 @@ class TrainPage(QWidget):
         split.addWidget(form_scroll)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
-        QVBoxLayout(self).addWidget(split)
+        self.set_column(split)
 
         self.timer = QTimer(self)
         self.timer.setInterval(REDRAW_MS)
@@ -130,6 +131,18 @@ class TrainPage(QWidget):
                               state.settings.flips_follow_data)
         self.refresh_runs()
         self._show_idle_status()
+        on_any_edit(self.form, lambda *_: state.settings_changed.emit(False))  # the options are saved as edited
+
+    def remember_options(self) -> None:
+        """Into the settings: the form's options and whether size and flips still follow the data."""
+        s = self.state.settings
+        s.last_train_config = self.current_config_dict()
+        s.image_size_follows_data = self.form.size_follows_data
+        s.flips_follow_data = self.form.flips_follow_data
+
+    def use_device(self, device: str) -> bool:
+        """Train on this device when the form lists it; False when it does not (yet: GPUs come with the core)."""
+        return apply_default_device(self.form.device_combo, device)
 
     # ---- form ----------------------------------------------------------------------------------
     def _fit_form_width(self) -> None:
@@ -298,18 +311,8 @@ class TrainPage(QWidget):
             rows = read_metrics(run)
         except (OSError, UserError, ValueError):
             rows = []
-        self._log(self.tr("Run {0}").format(run))
-        best = -math.inf
-        for r in rows:
-            val_acc = r.get("val_accuracy")
-            va = math.nan if val_acc is None else float(val_acc)
-            vl = math.nan if r.get("val_loss") is None else float(r["val_loss"])
-            is_best = not math.isnan(va) and va > best
-            best = max(best, va) if not math.isnan(va) else best
-            self.plots.add_history(int(r["epoch"]), float(r["train_loss"]), vl, float(r["train_accuracy"]), va,
-                                   float(r.get("lr", math.nan)))
-            self._log(epoch_line(int(r["epoch"]), epochs, float(r["train_loss"]), float(r["train_accuracy"]),
-                                       vl, va, float(r.get("seconds", 0.0)), is_best))
+        for line in (self.tr("Run {0}").format(run), *self.plots.replay(rows, epochs)):
+            self._log(line)
         return min(int(rows[-1]["epoch"]), epochs) if rows else 0
 
     def toggle_pause(self) -> None:
@@ -336,6 +339,9 @@ class TrainPage(QWidget):
         self.stop()
         if self.task is not None:
             self.task.wait(120_000)
+
+    def shutdown(self) -> None:
+        self.stop_and_wait()
 
     # ---- events from the worker ----------------------------------------------------------------
     def _on_stage(self, e: StageChanged) -> None:

@@ -5,6 +5,7 @@ Events only append to lists; a timer on the page calls redraw() about ten times 
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import QGridLayout, QWidget
 
 from ..insight_views import PlotLegend, with_legend
 from ..plot_theme import BLUE, GREEN, ORANGE, SERIES, TEAL, themed_plot
+from .train_messages import epoch_line
 
 SMOOTHING = 0.9
 
@@ -143,6 +145,22 @@ class TrainingPlots(QWidget):
         self.batch_lr.append(lr)
         self._ema = train_loss
         self.add_epoch(epoch, train_loss, val_loss, train_acc, val_acc)
+
+    def replay(self, rows: list[dict[str, Any]], epochs: int) -> list[str]:
+        """The epochs of a run's metrics file (one being resumed) back on the curves; their log lines."""
+        lines = []
+        best = -math.inf
+        for r in rows:
+            val_acc = r.get("val_accuracy")
+            va = math.nan if val_acc is None else float(val_acc)
+            vl = math.nan if r.get("val_loss") is None else float(r["val_loss"])
+            is_best = not math.isnan(va) and va > best
+            best = max(best, va) if not math.isnan(va) else best
+            self.add_history(int(r["epoch"]), float(r["train_loss"]), vl, float(r["train_accuracy"]), va,
+                             float(r.get("lr", math.nan)))
+            lines.append(epoch_line(int(r["epoch"]), epochs, float(r["train_loss"]), float(r["train_accuracy"]),
+                                    vl, va, float(r.get("seconds", 0.0)), is_best))
+        return lines
 
     def add_epoch(self, epoch: int, train_loss: float, val_loss: float, train_acc: float, val_acc: float) -> None:
         while self.epochs and self.epochs[-1] >= epoch:  # an epoch redone after a resume replaces its old point
