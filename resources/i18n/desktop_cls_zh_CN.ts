@@ -442,6 +442,10 @@
         <translation>复制失败</translation>
     </message>
     <message>
+        <source>Copying images…</source>
+        <translation>正在复制图像…</translation>
+    </message>
+    <message>
         <source>Cannot classify this video</source>
         <translation>无法分类此视频</translation>
     </message>
@@ -716,6 +720,10 @@
         <translation>请在“数据”页打开一个数据集，或选择一个已标注的文件夹。</translation>
     </message>
     <message>
+        <source>Evaluating…</source>
+        <translation>正在评估…</translation>
+    </message>
+    <message>
         <source>Evaluation failed</source>
         <translation>评估失败</translation>
     </message>
@@ -865,10 +873,6 @@
         <translation>导出、验证并测量每种格式</translation>
     </message>
     <message>
-        <source>Cancel</source>
-        <translation>取消</translation>
-    </message>
-    <message>
         <source>Stop exporting</source>
         <translation>停止导出</translation>
     </message>
@@ -959,6 +963,10 @@
     <message>
         <source>export done</source>
         <translation>导出完成</translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation>正在导出…</translation>
     </message>
     <message>
         <source>Export failed</source>
@@ -1411,6 +1419,10 @@ Each class can be undone with Ctrl+Z.</source>
     <message>
         <source>Finding a learning rate (a short test run)…</source>
         <translation>正在寻找学习率（一次简短的试运行）…</translation>
+    </message>
+    <message>
+        <source>Finding a learning rate…</source>
+        <translation>正在寻找学习率…</translation>
     </message>
     <message>
         <source>Suggested learning rate: {0:.2g}</source>
