@@ -37,6 +37,11 @@ DEBIAN_PACKAGES = {
     "libxcb-shm.so.0": "libxcb-shm0", "libxcb-sync.so.1": "libxcb-sync1", "libxcb-util.so.1": "libxcb-util1",
     "libxcb-xfixes.so.0": "libxcb-xfixes0", "libxcb-xkb.so.1": "libxcb-xkb1",
 }
+# Without a font that covers Chinese, the zh_CN window and CJK class names show empty boxes; minimal
+# Debian installs have none. WenQuanYi Micro Hei is small (about 5 MB).
+CJK_FONT_PACKAGE = "fonts-wqy-microhei"
+CJK_FONT_NAMES = ("wqy", "notosanscjk", "notoserifcjk", "sourcehan", "droidsansfallback", "uming", "ukai",
+                  "arphic", "ipag", "unifont")
 QT_PLUGINS_TO_CHECK = ("platforms/libqxcb.so", "multimedia/libffmpegmediaplugin.so")
 
 
@@ -61,6 +66,8 @@ def ensure_system_libraries() -> None:
     except OSError:
         return
     missing = sorted({pkg for lib, pkg in DEBIAN_PACKAGES.items() if lib not in known})
+    if not has_cjk_font():
+        missing.append(CJK_FONT_PACKAGE)
     if not missing:
         return
     prefix: list[str] = []
@@ -74,6 +81,19 @@ def ensure_system_libraries() -> None:
     run([*prefix, "apt-get", "update", "-qq"], env=env)
     if run([*prefix, "apt-get", "install", "-y", "-qq", *missing], env=env) != 0:
         say("could not install them; the window or the webcam may not work")
+
+
+def has_cjk_font() -> bool:
+    """Is a font that covers Chinese installed (by the file names of the common ones)?"""
+    folders = [Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".fonts",
+               Path.home() / ".local/share/fonts"]
+    for folder in folders:
+        if folder.is_dir():
+            for f in folder.rglob("*"):
+                name = f.name.lower().replace("-", "").replace("_", "")
+                if f.suffix.lower() in (".ttf", ".ttc", ".otf") and any(n in name for n in CJK_FONT_NAMES):
+                    return True
+    return False
 
 
 def report_missing_qt_libraries(py: Path) -> None:

@@ -50,5 +50,23 @@ def test_missing_libraries_are_installed_with_apt(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(dev.os, "geteuid", lambda: 0)
     monkeypatch.setattr(dev.subprocess, "run", lambda *a, **k: subprocess.CompletedProcess(a, 0, present, ""))
     monkeypatch.setattr(dev, "run", lambda cmd, **k: calls.append([str(c) for c in cmd]) or 0)
+    monkeypatch.setattr(dev, "has_cjk_font", lambda: True)
     dev.ensure_system_libraries()
     assert calls[-1] == ["apt-get", "install", "-y", "-qq", "libxcb-cursor0", "libxcb-icccm4"]
+    monkeypatch.setattr(dev, "has_cjk_font", lambda: False)  # the Chinese window would show empty boxes
+    dev.ensure_system_libraries()
+    assert calls[-1] == ["apt-get", "install", "-y", "-qq", "libxcb-cursor0", "libxcb-icccm4", "fonts-wqy-microhei"]
+
+
+def test_a_cjk_font_is_found_by_its_file_name(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    dev = load_dev()
+    monkeypatch.setattr(dev.Path, "home", lambda: tmp_path)
+    fonts = tmp_path / ".local/share/fonts"
+    fonts.mkdir(parents=True)
+    (fonts / "DejaVuSans.ttf").write_bytes(b"")
+    system_has_one = dev.has_cjk_font()  # the machine's own folders count too
+    (fonts / "NotoSansCJK-Regular.ttc").write_bytes(b"")
+    assert dev.has_cjk_font()
+    if not system_has_one:
+        (fonts / "NotoSansCJK-Regular.ttc").unlink()
+        assert not dev.has_cjk_font()
