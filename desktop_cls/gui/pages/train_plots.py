@@ -85,7 +85,7 @@ class TrainingPlots(QWidget):
         pl.addWidget(self.lr_plot, 1, 0, 1, 2)
         pl.setRowStretch(0, 3)
         pl.setRowStretch(1, 1)
-        self.lr_plot.setMinimumHeight(self.fontMetrics().height() * 6)
+        self.lr_plot.setMinimumHeight(self.fontMetrics().height() * 8)  # room for its title, ticks and axis label
 
     def reset(self) -> None:
         self.batch_x: list[float] = []
