@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QByteArray, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QMoveEvent, QResizeEvent
@@ -56,9 +57,11 @@ class _CoreLoader(QObject):
             from desktop_cls.core.inference import evaluation, export, predictor  # noqa: F401
             from desktop_cls.core.training import trainer  # noqa: F401
 
-            self.loaded.emit(list_devices())
+            result: tuple[Any, object] = (self.loaded, list_devices())
         except Exception as e:  # a broken torch install must not take the window down
-            self.failed.emit(f"{type(e).__name__}: {e}")
+            result = (self.failed, f"{type(e).__name__}: {e}")
+        with contextlib.suppress(RuntimeError):  # the window closed while torch loaded: nobody to tell
+            result[0].emit(result[1])
 
 
 # Work the app starts by itself and simply redoes next time: closing interrupts it without asking.

@@ -457,3 +457,13 @@ def test_train_and_test_folders_read_as_splits_in_the_app(qtbot: object, window:
     assert len(index.split("test")) == 20 and len(index.split("val")) == 10
     text = window.dataset_page.summary.text()
     assert "no val/ folder" in text and "kept for the final evaluation" in text
+
+
+def test_the_core_loader_is_quiet_when_the_window_closed_before_torch_loaded(qtbot: object) -> None:
+    import shiboken6
+
+    from desktop_cls.gui.main_window import _CoreLoader as CoreLoader
+
+    loader = CoreLoader()
+    shiboken6.delete(loader)  # what closing the window does to it while the import thread still runs
+    loader._load()  # emitting on a deleted object raised "Signal source has been deleted" in the thread
