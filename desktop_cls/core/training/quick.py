@@ -167,16 +167,15 @@ def _fit_head(cfg: TrainConfig, f: _Features, num_classes: int, cb: CallbackList
     t_head = time.monotonic()
     x_tr, y_tr, y_va = f.x_tr, f.y_tr, f.y_va
     cv_folds = _cv_folds(f.y_tr, f.y_va, cfg.val_fraction)
-    z_va = np.zeros((0, num_classes))
+    cv_logits = None
     if cv_folds:  # few images: every one of them trains the final head, each is validated by one that did not
         x_tr, y_tr = np.concatenate([f.x_tr, f.x_va]), np.concatenate([f.y_tr, f.y_va])
-        z_va, y_va = cross_validated_logits(x_tr, y_tr, num_classes, cv_folds, c=cfg.head_c, seed=cfg.seed), y_tr
+        cv_logits, y_va = cross_validated_logits(x_tr, y_tr, num_classes, cv_folds, c=cfg.head_c, seed=cfg.seed), y_tr
         cb.notice(_("few images: accuracy measured by {cv_folds}-fold cross-validation on all {count} labelled "
                     "images, and the final model learns from all of them").format(
                 cv_folds=cv_folds, count=len(y_tr)))
     weight, bias = fit_linear_head(x_tr, y_tr, num_classes, c=cfg.head_c)
-    if not cv_folds:
-        z_va = head_logits(f.x_va, weight, bias)
+    z_va = cv_logits if cv_logits is not None else head_logits(f.x_va, weight, bias)
     return _Head(weight, bias, head_logits(x_tr, weight, bias), y_tr, z_va, y_va, cv_folds,
                  time.monotonic() - t_head)
 

@@ -94,8 +94,8 @@ class TrainForm(QWidget):
         self.model_info.setWordWrap(True)
         self.model_info.setObjectName("modelDescription")
         self.model_combo.currentIndexChanged.connect(self._model_changed)
-        self.find_lr_button = _button(self.tr("Find…"), "findLrButton", self.tr(
-            "Run a short learning-rate range test on your data and suggest a value"))
+        self._find_lr_tip = self.tr("Run a short learning-rate range test on your data and suggest a value")
+        self.find_lr_button = _button(self.tr("Find…"), "findLrButton", self._find_lr_tip)
         self.find_lr_button.setAccessibleName(self.tr("Find a learning rate"))
         self.lr_search_running = False
         self.size_follower = ImageSizeFollower(self)
@@ -156,9 +156,7 @@ class TrainForm(QWidget):
                 self._write_quietly(w, opt, self._held.pop(key))
         self.find_lr_button.setEnabled(not quick and not self.lr_search_running)
         self.find_lr_button.setToolTip(self.tr("The quick mode trains no learning rate to search: only the last "
-                                               "layer is fitted, in one step.") if quick else
-                                       self.tr("Run a short learning-rate range test on your data and suggest "
-                                               "a value"))
+                                               "layer is fitted, in one step.") if quick else self._find_lr_tip)
 
     def set_lr_search_running(self, running: bool) -> None:
         """Find… stays greyed out while a search runs, and in the quick mode whatever happens."""
