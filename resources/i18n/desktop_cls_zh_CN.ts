@@ -2283,6 +2283,10 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation> · 目前最好</translation>
     </message>
     <message>
+        <source>accuracy {acc:.1%} by {folds}-fold cross-validation on all {n} labelled images (the model learns from all of them)</source>
+        <translation>在全部 {n} 张已标注图像上以 {folds} 折交叉验证测得准确率 {acc:.1%}（模型从全部图像中学习）</translation>
+    </message>
+    <message>
         <source>best validation accuracy {acc:.1%} on {n} validation images (epoch {epoch}, the model kept)</source>
         <translation>在 {n} 张验证集图像上的最佳验证集准确率 {acc:.1%}（第 {epoch} 个轮次，即保留的模型）</translation>
     </message>

@@ -65,6 +65,8 @@ def test_training_in_the_quick_mode_from_the_page(qtbot: object, window: object,
     qtbot.waitUntil(lambda: tp.worker is None and window.state.run is not None, timeout=180_000)
     run = Path(window.state.run)
     assert TrainConfig.load(run / "config.json").mode == "quick"
+    # 5 per class are validated by cross-validation on all 15 images, not by the 5 of the validation split
+    assert "5-fold cross-validation on all 15 labelled images" in tp.progress_label.text()
     assert (run / "model.safetensors").is_file()
 
 

@@ -216,7 +216,7 @@ def _fit_quick(cfg: TrainConfig, index: DatasetIndex, run: Path, cb: CallbackLis
     return FitResult(run_dir=str(run), classes=index.classes, epochs=1, epochs_done=1, best_val_accuracy=best,
                      best_epoch=1, train_seconds=seconds, history=(row,), problems=tuple(f.problems),
                      extra={"mode": "quick", "features_computed": f.computed, "features_cached": f.cached,
-                            "head_seconds": h.seconds})
+                            "head_seconds": h.seconds, "val_images": len(h.y_va), "cv_folds": h.cv_folds})
 
 
 def _record(run: Path, row: dict[str, Any], f: _Features, h: _Head, best: float | None, device: torch.device,

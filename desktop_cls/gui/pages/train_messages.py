@@ -53,8 +53,12 @@ def epoch_line(epoch: int, epochs: int, train_loss: float, train_acc: float, val
 def outcome(result: Any, n_val: int) -> tuple[str, str]:
     """(log line, status line) for a finished or stopped run (core FitResult)."""
     acc = result.best_val_accuracy
+    folds = result.extra.get("cv_folds", 0)
     # the epoch says which model was kept: the last epoch's log line can show a different accuracy
     summary = (QCoreApplication.translate(
+        "TrainMessages", "accuracy {acc:.1%} by {folds}-fold cross-validation on all {n} labelled images (the "
+        "model learns from all of them)").format(acc=acc, folds=folds, n=result.extra.get("val_images", n_val))
+        if acc is not None and folds else QCoreApplication.translate(
         "TrainMessages", "best validation accuracy {acc:.1%} on {n} validation images (epoch {epoch}, the model "
         "kept)").format(acc=acc, n=n_val, epoch=result.best_epoch) if acc is not None
         else QCoreApplication.translate("TrainMessages", "no validation images"))
