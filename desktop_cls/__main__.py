@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import sys
+from typing import NoReturn
 
 
 def main() -> int:
+    if all(k in os.environ for k in ("RANK", "WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT")):
+        _torchrun_worker_main()
+    return _run()
+
+
+def _run() -> int:
     multiprocessing.freeze_support()
     from .core.i18n import set_language
 
@@ -28,6 +36,30 @@ def gui_main() -> int:
     from .cli import main as cli_main
 
     return cli_main(["gui", *sys.argv[1:]])
+
+
+def _torchrun_worker_main() -> NoReturn:
+    """A torchrun worker whose work is done leaves with os._exit: interpreter teardown can abort in
+    the distributed library's C++ threads (SIGABRT, "terminate called without an active exception")
+    after every file was written, and torchrun would then report a finished job as failed. The
+    fault handler prints where a worker died if it ever does."""
+    import faulthandler
+    import logging
+
+    faulthandler.enable()
+    try:
+        code = _run()
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    except BaseException:
+        import traceback
+
+        traceback.print_exc()
+        code = 1
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 if __name__ == "__main__":

@@ -91,3 +91,25 @@ def test_automatic_batch_under_torchrun_is_agreed_by_every_rank(tmp_path: Path) 
     rows = [json.loads(x) for x in (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()]
     assert rows[0]["batch_size"] == 32
     assert json.loads((tmp_path / "run" / "config.json").read_text())["batch_size"] == 0
+
+
+@pytest.mark.parametrize("torchrun_env", [False, True])
+def test_a_torchrun_worker_skips_interpreter_teardown_but_keeps_its_exit_code(tmp_path: Path,
+                                                                               torchrun_env: bool) -> None:
+    """Teardown of the distributed library's threads can abort a worker after its work is done."""
+    script = tmp_path / "entry.py"
+    script.write_text("import atexit, sys\n"
+                      "atexit.register(lambda: print('teardown ran'))\n"
+                      "from desktop_cls.__main__ import main\n"
+                      "sys.argv = ['desktop-cls', *sys.argv[1:]]\n"
+                      "sys.exit(main())\n")
+    env = {k: v for k, v in os.environ.items() if k not in ("RANK", "WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT")}
+    env["PYTHONPATH"] = str(REPO)
+    if torchrun_env:
+        env.update(RANK="0", WORLD_SIZE="1", MASTER_ADDR="127.0.0.1", MASTER_PORT="1")
+    ok = subprocess.run([sys.executable, str(script), "--version"], capture_output=True, text=True, env=env)
+    assert ok.returncode == 0 and "desktop-cls" in ok.stdout  # printed output is flushed before leaving
+    assert ("teardown ran" in ok.stdout) is not torchrun_env
+    bad = subprocess.run([sys.executable, str(script), "scan", str(tmp_path / "missing")], capture_output=True,
+                         text=True, env=env)
+    assert bad.returncode == 2 and "missing" in bad.stderr
