@@ -68,6 +68,12 @@ def test_training_in_the_quick_mode_from_the_page(qtbot: object, window: object,
     # 5 per class are validated by cross-validation on all 15 images, not by the 5 of the validation split
     assert "5-fold cross-validation on all 15 labelled images" in tp.progress_label.text()
     assert (run / "model.safetensors").is_file()
+    assert tp.plots.lr_plot.isHidden()  # no schedule to draw
+    pick(tp.form, "scratch")
+    tp.form.epochs_spin.setValue(1)
+    qtbot.mouseClick(tp.train_button, Qt.MouseButton.LeftButton)
+    assert not tp.plots.lr_plot.isHidden()  # back for a run that has one
+    qtbot.waitUntil(lambda: tp.worker is None, timeout=180_000)
 
 
 def test_fine_tune_takes_the_command_lines_epochs_rule_until_the_user_sets_them(qtbot: object, window: object,

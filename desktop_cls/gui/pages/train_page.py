@@ -221,7 +221,7 @@ class TrainPage(Page):
             if offer_missing_weights(self, self.tasks, cfg, self.start) is not None:
                 return  # the weights are not on this computer: the dialog downloads or imports them, then starts
             self.state.settings.last_train_config = cfg.to_dict()
-            self._launch(TrainWorker(cfg.to_dict(), data), cfg.epochs)
+            self._launch(TrainWorker(cfg.to_dict(), data), cfg.epochs, quick=cfg.mode == "quick")
 
     def _ready_config(self) -> tuple[TrainConfig, Any] | None:
         """The validated options and the data to train on, or None after telling the user what is missing.
@@ -272,11 +272,13 @@ class TrainPage(Page):
         except UserError as e:
             show_error(self, self.tr("Cannot resume"), e.for_gui())
             return
-        self._launch(TrainWorker(None, None, resume_run=run, epochs=epochs), epochs or cfg.epochs, resuming=run)
+        self._launch(TrainWorker(None, None, resume_run=run, epochs=epochs), epochs or cfg.epochs, resuming=run,
+                     quick=cfg.mode == "quick")
 
-    def _launch(self, worker: TrainWorker, epochs: int, resuming: str | None = None) -> None:
+    def _launch(self, worker: TrainWorker, epochs: int, resuming: str | None = None, quick: bool = False) -> None:
         """A fresh log and fresh curves per run; a resumed run starts from its own earlier epochs."""
         self.plots.reset()
+        self.plots.show_learning_rate(not quick)
         self.log.clear()
         self._epochs_total = epochs
         self.progress.setRange(0, 1000)

@@ -99,6 +99,10 @@ class TrainingPlots(QWidget):
         self._ema: float | None = None
         self._batches_dirty = self._epochs_dirty = True
 
+    def show_learning_rate(self, shown: bool) -> None:
+        """The quick mode fits its head in one go, with no schedule: an empty plot would only puzzle."""
+        self.lr_plot.setVisible(shown)
+
     def mark_dirty(self) -> None:
         self._batches_dirty = self._epochs_dirty = True
 
