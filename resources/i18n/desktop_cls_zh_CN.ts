@@ -1973,6 +1973,10 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>处理建议</translation>
     </message>
     <message>
+        <source>No problems found: every image opens, and there are no duplicates, label conflicts, leaks between splits or empty classes.</source>
+        <translation>未发现问题：每张图像都能打开，没有重复图像、标签冲突、划分间的数据泄漏或空类别。</translation>
+    </message>
+    <message>
         <source>Trash duplicate copies</source>
         <translation>将重复副本移入回收站</translation>
     </message>

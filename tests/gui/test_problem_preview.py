@@ -51,3 +51,16 @@ def test_trashing_many_files_shows_the_count_and_asks(qtbot: object, window: obj
     window.dataset_page.problems.fix_duplicates.click()
     assert len(asked) == 1 and f"Move {n} files" in asked[0] and f"and {n - 8} more" in asked[0]
     assert len(list(root.rglob("*.png"))) == 160  # nothing moved
+
+
+def test_a_clean_folder_says_no_problems_were_found_and_offers_no_fix(qtbot: object, window: object,
+                                                                       tiny_folder: Path) -> None:
+    open_and_wait(qtbot, window, tiny_folder)
+    panel = window.dataset_page.problems
+    assert not window.state.dataset.problems
+    assert panel.none_found.isVisibleTo(panel) and not panel.table.isVisibleTo(panel)
+    assert not panel.fix_duplicates.isEnabled() and not panel.fix_unreadable.isEnabled()
+    shutil.copy(tiny_folder / "cat" / "cat_00.png", tiny_folder / "cat" / "again.png")
+    open_and_wait(qtbot, window, tiny_folder)
+    assert panel.table.isVisibleTo(panel) and not panel.none_found.isVisibleTo(panel)
+    assert panel.fix_duplicates.isEnabled() and not panel.fix_unreadable.isEnabled()

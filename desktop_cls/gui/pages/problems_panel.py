@@ -14,6 +14,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPoint, Qt
 from PySide6.QtWidgets import (
     QGridLayout,
     QInputDialog,
+    QLabel,
     QMenu,
     QTableWidget,
     QTableWidgetItem,
@@ -77,6 +78,12 @@ class ProblemsPanel(QWidget):
         self.table.customContextMenuRequested.connect(self._menu)
         self.table.itemSelectionChanged.connect(self._selected)
         self.preview = ProblemPreview()
+        self.none_found = QLabel(self.tr("No problems found: every image opens, and there are no duplicates, "
+                                         "label conflicts, leaks between splits or empty classes."))
+        self.none_found.setObjectName("noProblemsLabel")
+        self.none_found.setWordWrap(True)
+        self.none_found.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.none_found.hide()
 
         self.fix_duplicates = _button(self.tr("Trash duplicate copies"), "trashDuplicatesButton",
                                       self.tr("Keep one image of each duplicate set; the others go to the trash "
@@ -97,6 +104,7 @@ class ProblemsPanel(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.table, 1)
+        lay.addWidget(self.none_found, 1)
         lay.addWidget(self.preview)
         fixes = QGridLayout()  # two rows: one row of five buttons kept the window from fitting 1024 px screens
         for i, b in enumerate((self.fix_duplicates, self.fix_unreadable, self.undo_fix, self.fix_selected,
@@ -116,6 +124,11 @@ class ProblemsPanel(QWidget):
             self.table.setItem(row, 1, QTableWidgetItem(self.tr(str(kind)) if kind else p.kind.replace("_", " ")))
             self.table.setItem(row, 2, QTableWidgetItem(p.message))
         self.preview.clear()
+        self.table.setVisible(bool(probs))
+        self.none_found.setVisible(not probs)
+        kinds = {p.kind for p in probs}
+        self.fix_duplicates.setEnabled(bool(kinds & {"duplicate", "near_duplicate"}))
+        self.fix_unreadable.setEnabled(bool(kinds & {"corrupt", "not_image", "too_large"}))
 
     def _selected(self) -> None:
         rows = sorted({i.row() for i in self.table.selectedIndexes()})
