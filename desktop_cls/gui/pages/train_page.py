@@ -106,10 +106,9 @@ class TrainPage(Page):
         bottom.setStretchFactor(0, 1)  # the log keeps half the width on small screens
         bottom.setStretchFactor(1, 1)
         ll.addWidget(bottom, 1)
-        form_scroll = QScrollArea()
+        self.form_scroll = form_scroll = QScrollArea()
         form_scroll.setWidgetResizable(True)
         form_scroll.setWidget(self.form)
-        self.form_scroll = form_scroll
         self._fit_form_width()
         self.form.advanced.toggled.connect(lambda _on: QTimer.singleShot(0, self._fit_form_width))
         split = QSplitter()
@@ -336,14 +335,11 @@ class TrainPage(Page):
             self.stop_button.setEnabled(False)
             self._log(self.tr("Stopping after this batch…"))
 
-    def stop_and_wait(self) -> None:
+    def shutdown(self) -> None:
         """For closing the window: stop cleanly and join the thread."""
         self.stop()
         if self.task is not None:
             self.task.wait(120_000)
-
-    def shutdown(self) -> None:
-        self.stop_and_wait()
 
     # ---- events from the worker ----------------------------------------------------------------
     def _on_stage(self, e: StageChanged) -> None:
