@@ -102,6 +102,7 @@ def run_app(path: str | None = None) -> int:
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from ..resources_path import resource
+    from . import restart
     from .main_window import MainWindow
     from .theme import apply_theme
 
@@ -142,7 +143,8 @@ def run_app(path: str | None = None) -> int:
 
         QTimer.singleShot(0, shown)
     if path:
-        QTimer.singleShot(0, lambda: window.open_dataset(path))
+        restart.started_on(path)  # a restart comes back to what is open then, not to this folder
+        QTimer.singleShot(0, lambda: window.reopen_last(path))
     elif not os.environ.get("DESKTOP_CLS_STARTUP_PROBE"):
         QTimer.singleShot(0, window.reopen_last)
     return int(app.exec())

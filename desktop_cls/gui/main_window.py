@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_cls.core.errors import UserError
 from desktop_cls.gui.settings import Settings, load_settings, save_settings
 
 from .autosave import SettingsAutosave
@@ -178,12 +179,16 @@ class MainWindow(QMainWindow):
     def page_title(self, key: str) -> str:
         return self._titles[key]
 
-    def reopen_last(self) -> None:
-        """Pick up where the user left off: the last dataset and the last model, when they still exist."""
+    def reopen_last(self, folder: str | None = None) -> None:
+        """Pick up where the user left off: the last dataset and the last model, when they still exist.
+        Started on a folder, open that one instead, with the last model only if it was trained on it."""
         s = self.state.settings
-        if s.recent_folders and Path(s.recent_folders[0]).is_dir():
+        if folder is not None:
+            self.open_dataset(folder)
+        elif s.recent_folders and Path(s.recent_folders[0]).is_dir():
             self.open_dataset(s.recent_folders[0])
-        if s.recent_runs and Path(s.recent_runs[0]).exists():
+        if s.recent_runs and Path(s.recent_runs[0]).exists() and (folder is None or _trained_on(s.recent_runs[0],
+                                                                                                folder)):
             self.state.set_run(s.recent_runs[0])
 
     def wait_until_core_loaded(self) -> None:
@@ -335,3 +340,12 @@ class MainWindow(QMainWindow):
             self.open_dataset(urls[0].toLocalFile())
             event.acceptProposedAction()
 
+
+def _trained_on(run: str, folder: str) -> bool:
+    from desktop_cls.core.run_dir import read_run_info
+
+    try:
+        root = read_run_info(Path(run)).get("dataset_root")
+    except UserError:
+        return False
+    return isinstance(root, str) and Path(root).resolve() == Path(folder).resolve()

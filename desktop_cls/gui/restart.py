@@ -12,16 +12,24 @@ import sys
 from PySide6.QtCore import QCoreApplication, QProcess
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+_started_on: list[str] = []  # the folder named on the command line, if any
+
+
+def started_on(folder: str) -> None:
+    """The folder the app was started on: a restart leaves it out and reopens what is open by then."""
+    _started_on[:] = [folder]
+
 
 def restart_command() -> tuple[str, list[str]]:
     """(program, arguments) that started this process: the bundle's executable, or Python with its
-    own options (`-m desktop_cls`, a script) and the app's arguments (a folder to open)."""
+    own options (`-m desktop_cls`, a script) and the app's arguments, less the folder it was started on
+    (the new process reopens the dataset and model open at the time, as a plain start does)."""
     if getattr(sys, "frozen", False):
-        return sys.executable, sys.argv[1:]
-    original = getattr(sys, "orig_argv", None)  # keeps "-m desktop_cls", which sys.argv has lost
-    if original:
-        return sys.executable, list(original[1:])
-    return sys.executable, list(sys.argv)
+        program, arguments = sys.executable, sys.argv[1:]
+    else:
+        original = getattr(sys, "orig_argv", None)  # keeps "-m desktop_cls", which sys.argv has lost
+        program, arguments = sys.executable, list(original[1:] if original else sys.argv)
+    return program, [a for a in arguments if a not in _started_on]
 
 
 def restart_box(parent: QWidget | None, text: str) -> QMessageBox:

@@ -146,6 +146,24 @@ def test_the_last_dataset_and_model_reopen(qtbot: object, tiny_folder: Path, tra
     w.shutdown()
 
 
+def test_started_on_a_folder_the_last_model_comes_back_only_if_it_was_trained_on_it(
+        qtbot: object, tiny_folder: Path, trained_run: tuple[Path, Path]) -> None:
+    from desktop_cls.gui.main_window import MainWindow
+    from desktop_cls.gui.settings import Settings, save_settings
+
+    run, its_data = trained_run
+    for folder, model_expected in ((its_data, True), (tiny_folder, False)):
+        save_settings(Settings(recent_folders=[str(tiny_folder)], recent_runs=[str(run)]))
+        w = MainWindow(load_core=False)
+        qtbot.addWidget(w, before_close_func=lambda win: win.shutdown())  # type: ignore[attr-defined]
+        w.wait_until_core_loaded()
+        w.reopen_last(str(folder))
+        qtbot.waitUntil(lambda win=w: win.state.dataset is not None, timeout=60_000)  # type: ignore[attr-defined]
+        assert Path(w.state.dataset.root) == Path(folder).resolve()
+        assert (w.state.run == str(run)) is model_expected
+        w.shutdown()
+
+
 def test_reopen_skips_what_no_longer_exists(qtbot: object, tmp_path: Path) -> None:
     from desktop_cls.gui.main_window import MainWindow
     from desktop_cls.gui.settings import Settings, save_settings

@@ -103,6 +103,16 @@ def test_restart_box_says_restart_now_or_later(qtbot: object) -> None:
     assert program == sys.executable and args == list(getattr(sys, "orig_argv", sys.argv))[1:]
 
 
+def test_a_restart_leaves_out_the_folder_the_app_was_started_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """It comes back to the dataset and model open at the time, not to the start's folder."""
+    from desktop_cls.gui import restart
+
+    monkeypatch.setattr(restart, "_started_on", [])
+    monkeypatch.setattr(sys, "orig_argv", [sys.executable, "-m", "desktop_cls", "gui", "/data/digits/train"])
+    restart.started_on("/data/digits/train")
+    assert restart.restart_command() == (sys.executable, ["-m", "desktop_cls", "gui"])
+
+
 def test_theme_actions_change_the_palette_and_save_the_setting(window: object, keep_palette: None) -> None:
     from desktop_cls.gui.theme import is_dark
 
