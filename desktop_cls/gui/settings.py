@@ -32,6 +32,8 @@ class Settings:
     last_train_config: dict[str, Any] = field(default_factory=dict)
     image_size_follows_data: bool = True  # False once the user typed an image size
     flips_follow_data: bool = True  # False once the user set the flips themselves
+    train_method: str = ""  # the Train form's method: "auto", "quick", "fine_tune", "scratch", "custom"
+    epochs_follow_method: bool = True  # False once the user set the epochs themselves
     last_export_dir: str = ""
     dismissed_runs: list[str] = field(default_factory=list)  # interrupted runs the user chose not to resume
     language: str = "system"  # "system", "en" or "zh_CN" (gui/language.py)
@@ -74,7 +76,8 @@ def load_settings(path: Path | None = None) -> tuple[Settings, str | None]:
                 raise ValueError(translate("Settings", "'{0}' must be a list of paths").format(name))
         if not isinstance(s.last_train_config, dict):
             raise ValueError(translate("Settings", "'{0}' must be an object").format("last_train_config"))
-        for name, allowed in (("language", ("system", "en", "zh_CN")), ("theme", ("system", "light", "dark"))):
+        for name, allowed in (("language", ("system", "en", "zh_CN")), ("theme", ("system", "light", "dark")),
+                              ("train_method", ("", "auto", "quick", "fine_tune", "scratch", "custom"))):
             if getattr(s, name) not in allowed:
                 raise ValueError(translate("Settings", "'{0}' must be one of {1}").format(
                     name, ", ".join(f'"{a}"' for a in allowed)))
@@ -83,8 +86,9 @@ def load_settings(path: Path | None = None) -> tuple[Settings, str | None]:
                 "default_device", '"auto", "cpu", "mps", "cuda:N"'))
         if not isinstance(s.data_folder, str) or "\x00" in s.data_folder:
             raise ValueError(translate("Settings", "'{0}' must be a folder path or \"\"").format("data_folder"))
-        if not isinstance(s.image_size_follows_data, bool):
-            raise ValueError(translate("Settings", "'{0}' must be true or false").format("image_size_follows_data"))
+        for name in ("image_size_follows_data", "flips_follow_data", "epochs_follow_method"):
+            if not isinstance(getattr(s, name), bool):
+                raise ValueError(translate("Settings", "'{0}' must be true or false").format(name))
         return s, None
     except (OSError, ValueError, TypeError, json.JSONDecodeError) as e:
         backup = p.with_name(p.name + ".bad")

@@ -102,3 +102,28 @@ def test_find_learning_rate_is_greyed_out_with_the_reason_in_the_quick_mode(qtbo
     assert form.find_lr_button.isEnabled() and "range test" in form.find_lr_button.toolTip()
     form.set_lr_search_running(True)
     assert not form.find_lr_button.isEnabled()
+
+
+def test_the_method_and_whether_the_epochs_follow_it_survive_a_restart(qtbot: object, window: object,
+                                                                        tiny_folder: Path) -> None:
+    """Automatic stays Automatic: the settings keep the combo's choice, not the method it resolved to."""
+    from desktop_cls.gui.main_window import MainWindow
+
+    open_and_wait(qtbot, window, tiny_folder)
+    form = window.train_page.form
+    assert form.recipe_combo.currentData() == "auto"
+    window.state.settings.last_train_config = form.current_config_dict()  # what starting a training saves
+    window.save_settings()
+    for method, epochs_set in (("auto", False), ("fine_tune", True)):
+        pick(form, method)
+        if epochs_set:
+            form.epochs_spin.setValue(7)
+        window.save_settings()
+        again = MainWindow(load_core=False)
+        qtbot.addWidget(again, before_close_func=lambda win: win.shutdown())
+        again_form = again.train_page.form
+        assert again_form.recipe_combo.currentData() == method
+        assert again_form.epochs_follow_method is not epochs_set
+        if epochs_set:
+            assert again_form.epochs_spin.value() == 7
+        again.shutdown()

@@ -316,9 +316,18 @@ class TrainForm(QWidget):
     def flips_follow_data(self) -> bool:
         return not self.flips_follower.pinned
 
+    @property
+    def method(self) -> str:
+        return str(self.recipe_combo.currentData())
+
+    @property
+    def epochs_follow_method(self) -> bool:
+        return not self._epochs_chosen
+
     def apply_saved(self, saved: dict[str, Any], size_follows_data: bool = True,
-                    flips_follow_data: bool = True) -> None:
-        """Last session's options; image size and flips keep following the data unless the user set them."""
+                    flips_follow_data: bool = True, method: str = "", epochs_follow_method: bool = False) -> None:
+        """Last session's options; image size, flips and epochs keep following the data and the method
+        unless the user set them, and Automatic stays Automatic (not the method it chose last time)."""
         if not saved:
             return
         try:
@@ -326,6 +335,10 @@ class TrainForm(QWidget):
         except UserError:
             return
         self.apply_config(cfg)
+        if method in ("auto", "quick", "fine_tune", "scratch"):
+            self._epochs_chosen = not epochs_follow_method
+            self._set_recipe_key(method)
+            self._apply_recipe()
         self.size_follower.pinned = not size_follows_data
         self.flips_follower.pinned = not flips_follow_data
         self.size_follower.suggest()

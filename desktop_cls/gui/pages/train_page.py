@@ -126,8 +126,9 @@ class TrainPage(Page):
         state.core_ready.connect(self._on_core_ready)
         state.dataset_changed.connect(lambda _i: self._update_enabled())
         state.dataset_changed.connect(lambda _i: self._show_idle_status())
-        self.form.apply_saved(state.settings.last_train_config, state.settings.image_size_follows_data,
-                              state.settings.flips_follow_data)
+        s = state.settings
+        self.form.apply_saved(s.last_train_config, s.image_size_follows_data, s.flips_follow_data, s.train_method,
+                              s.epochs_follow_method)
         self.refresh_runs()
         self._show_idle_status()
         on_any_edit(self.form, lambda *_: state.settings_changed.emit(False))  # the options are saved as edited
@@ -138,6 +139,7 @@ class TrainPage(Page):
         s.last_train_config = self.current_config_dict()
         s.image_size_follows_data = self.form.size_follows_data
         s.flips_follow_data = self.form.flips_follow_data
+        s.train_method, s.epochs_follow_method = self.form.method, self.form.epochs_follow_method
 
     def use_device(self, device: str) -> bool:
         """Train on this device when the form lists it; False when it does not (yet: GPUs come with the core)."""
