@@ -81,3 +81,23 @@ def test_a_folder_that_fails_to_open_leaves_the_open_dataset_in_the_field(
     assert dp.path_edit.text() == opened.root
     assert window.state.dataset is opened  # type: ignore[attr-defined]
     assert opened.root in errors[0]  # the message says which dataset is still open
+
+
+def test_file_dialogs_open_in_the_dataset_folder_else_home(qtbot: object, window: object, tiny_folder: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    asked: list[str] = []
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda _p, _t, start, *a: asked.append(start) or ([], ""))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda _p, _t, start, *a: asked.append(start) or ("", ""))
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda _p, _t, start, *a: asked.append(start) or "")
+    cp, ep = window.classify_page, window.evaluate_page
+    cp._pick_files()
+    assert asked == [str(Path.home())]  # no dataset yet
+    open_and_wait(qtbot, window, tiny_folder)
+    asked.clear()
+    cp._pick_files()
+    cp._pick_folder()
+    cp._pick_video()
+    ep._browse()
+    assert asked == [str(window.state.dataset.root)] * 4

@@ -192,13 +192,13 @@ class ClassifyPage(Page):
 
     # ---- files and folders ---------------------------------------------------------------------
     def _pick_files(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, self.tr("Images to classify"), "", self.tr("Images ({0})").format(
-            "*.jpg *.jpeg *.png *.bmp *.gif *.tif *.tiff *.webp"))
+        kinds = self.tr("Images ({0})").format("*.jpg *.jpeg *.png *.bmp *.gif *.tif *.tiff *.webp")
+        files, _ = QFileDialog.getOpenFileNames(self, self.tr("Images to classify"), self.start_folder(), kinds)
         if files:
             self.classify_paths(files)
 
     def _pick_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("Folder to classify"))
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Folder to classify"), self.start_folder())
         if folder:
             self.classify_paths([folder])
 
@@ -283,7 +283,7 @@ class ClassifyPage(Page):
         from desktop_cls.core.data.video import VIDEO_SUFFIXES
 
         pattern = " ".join(f"*{s}" for s in sorted(VIDEO_SUFFIXES))
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Video to classify"), "",
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Video to classify"), self.start_folder(),
                                               self.tr("Videos ({0})").format(pattern))
         if path:
             self.classify_video(path)

@@ -158,7 +158,7 @@ class EvaluatePage(Page):
         self.eval_button.setEnabled(self.state.core_loaded)
 
     def _browse(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, self.tr("Labeled folder to evaluate on"))
+        path = QFileDialog.getExistingDirectory(self, self.tr("Labeled folder to evaluate on"), self.start_folder())
         if path:
             self.folder_edit.setText(path)
 

@@ -8,6 +8,7 @@ the status line never stays up after a task ends, however it ended.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 from PySide6.QtCore import QCoreApplication
@@ -138,6 +139,11 @@ class Page(QWidget):
         if shown:
             self._task = task
         return task
+
+    def start_folder(self) -> str:
+        """Where a file dialog opens: the dataset's folder (images to try are usually near it), else home."""
+        ds = self.state.dataset
+        return str(ds.root) if ds is not None else str(Path.home())
 
     def busy(self) -> bool:
         """Whether the task the status line shows is still running."""
