@@ -60,7 +60,18 @@ def test_a_clean_folder_says_no_problems_were_found_and_offers_no_fix(qtbot: obj
     assert not window.state.dataset.problems
     assert panel.none_found.isVisibleTo(panel) and not panel.table.isVisibleTo(panel)
     assert not panel.fix_duplicates.isEnabled() and not panel.fix_unreadable.isEnabled()
+    assert not panel.undo_fix.isEnabled()  # nothing done yet
+    assert not panel.fix_selected.isEnabled() and not panel.move_selected.isEnabled()
     shutil.copy(tiny_folder / "cat" / "cat_00.png", tiny_folder / "cat" / "again.png")
     open_and_wait(qtbot, window, tiny_folder)
     assert panel.table.isVisibleTo(panel) and not panel.none_found.isVisibleTo(panel)
     assert panel.fix_duplicates.isEnabled() and not panel.fix_unreadable.isEnabled()
+    assert not panel.fix_selected.isEnabled()
+    panel.table.selectRow(0)
+    assert panel.fix_selected.isEnabled() and panel.move_selected.isEnabled()
+    panel.fix_selected.click()  # a single file: trashed without asking
+    qtbot.waitUntil(lambda: not window.state.dataset.problems)
+    assert panel.undo_fix.isEnabled()  # now there is something to undo
+    panel.undo_fix.click()
+    qtbot.waitUntil(lambda: bool(window.state.dataset.problems))
+    assert not panel.undo_fix.isEnabled()

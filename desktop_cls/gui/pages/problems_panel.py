@@ -101,6 +101,7 @@ class ProblemsPanel(QWidget):
         self.move_selected.clicked.connect(self._move_selected)
         self.undo_fix = _button(self.tr("Undo"), "undoFixButton", self.tr("Undo the last change to the dataset"))
         self.undo_fix.clicked.connect(self._undo)
+        state.dataset_changed.connect(lambda _index: self._update_actions())  # its workspace comes with it
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.table, 1)
@@ -129,8 +130,18 @@ class ProblemsPanel(QWidget):
         kinds = {p.kind for p in probs}
         self.fix_duplicates.setEnabled(bool(kinds & {"duplicate", "near_duplicate"}))
         self.fix_unreadable.setEnabled(bool(kinds & {"corrupt", "not_image", "too_large"}))
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        """What acts on a selection waits for one; Undo, for something to undo."""
+        picked = bool(self.table.selectedIndexes())
+        self.fix_selected.setEnabled(picked)
+        self.move_selected.setEnabled(picked)
+        ws = self.state.workspace
+        self.undo_fix.setEnabled(ws is not None and ws.can_undo())
 
     def _selected(self) -> None:
+        self._update_actions()
         rows = sorted({i.row() for i in self.table.selectedIndexes()})
         if self.index is None or not rows or rows[0] >= len(self.index.problems):
             self.preview.clear()
