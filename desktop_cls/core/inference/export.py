@@ -225,7 +225,7 @@ def _write_int8(model: nn.Module, meta: ModelMeta, fp32: Path, staged: Path, ima
     for i, recipe in enumerate(eo.INT8_RECIPES):
         _check(cancel)
         candidate = staged.with_name(f".int8-{i}.onnx")
-        eo.write_int8(prepared, meta, calibration, recipe, candidate)
+        eo.write_int8(prepared, meta, calibration, recipe, candidate, cancel)
         agreement = float((run_batched(eo.ort_runner(candidate), x_val).argmax(1) == reference).mean())
         if best is None or agreement > best[0]:
             best = (agreement, recipe, candidate)

@@ -20,6 +20,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from desktop_cls.core.events import CancelToken
 from desktop_cls.core.i18n import _
 from desktop_cls.core.models.model_io import ModelMeta
 
@@ -93,9 +94,12 @@ INT8_RECIPES = (Int8Recipe(True, "MinMax"), Int8Recipe(True, "Percentile"), Int8
 
 
 class _Batches:
-    """onnxruntime's CalibrationDataReader protocol over preprocessed float32 images."""
+    """onnxruntime's CalibrationDataReader protocol over preprocessed float32 images, read one batch per
+    range: the calibrators keep every activation of what they are given (200 images of a 224 px
+    EfficientNet took 14 GB), so ranges and histograms are merged batch by batch instead."""
 
-    def __init__(self, images: np.ndarray, batch: int = 16) -> None:
+    def __init__(self, images: np.ndarray, batch: int = 8, cancel: CancelToken | None = None) -> None:
+        self._cancel = cancel
         # Every batch the same size: the histogram calibrators stack the batches' outputs, and onnxruntime
         # >= 1.2x fails on a shorter last batch ("inhomogeneous shape"). The last one is filled up from the start.
         batch = max(1, min(batch, len(images)))
@@ -105,14 +109,23 @@ class _Batches:
             if len(chunk) < batch:
                 chunk = np.concatenate([chunk, images[:batch - len(chunk)]])
             chunks.append(chunk)
+        self._all = chunks
         self._chunks = iter(chunks)
 
+    def __len__(self) -> int:
+        return len(self._all)
+
+    def set_range(self, start_index: int, end_index: int) -> None:
+        self._chunks = iter(self._all[start_index:end_index])
+
     def get_next(self) -> dict[str, np.ndarray] | None:
+        if self._cancel is not None:  # a calibration takes a while: Cancel is heard batch by batch
+            self._cancel.raise_if_set()
         chunk = next(self._chunks, None)
         return None if chunk is None else {INPUT_NAME: chunk}
 
-    def rewind(self) -> None:  # part of the protocol; one pass is all a recipe needs
-        pass
+    def rewind(self) -> None:
+        self._chunks = iter(self._all)
 
 
 def prepare_for_quantization(fp32_file: Path, out: Path) -> None:
@@ -125,18 +138,20 @@ def prepare_for_quantization(fp32_file: Path, out: Path) -> None:
         quant_pre_process(str(fp32_file), str(out), skip_symbolic_shape=True)
 
 
-def write_int8(prepared: Path, meta: ModelMeta, calibration: np.ndarray, recipe: Int8Recipe, tmp: Path) -> None:
+def write_int8(prepared: Path, meta: ModelMeta, calibration: np.ndarray, recipe: Int8Recipe, tmp: Path,
+               cancel: CancelToken | None = None) -> None:
     """Static QDQ quantization: int8 weights, uint8 activations with ranges from the calibration images."""
     import onnx
     from onnxruntime.quantization import CalibrationMethod, QuantFormat, QuantType, quantize_static
 
     with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):  # the calibrators print progress
         warnings.simplefilter("ignore")
-        quantize_static(str(prepared), str(tmp), _Batches(calibration),
+        quantize_static(str(prepared), str(tmp), _Batches(calibration, cancel=cancel),
                         quant_format=QuantFormat.QDQ, per_channel=recipe.per_channel,
                         activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8,
                         calibrate_method=getattr(CalibrationMethod, recipe.method),
-                        calibration_providers=["CPUExecutionProvider"])
+                        calibration_providers=["CPUExecutionProvider"],
+                        extra_options={"CalibStridedMinMax": 1})  # one batch at a time (any calibrator)
     proto = onnx.load(str(tmp))
     set_metadata(proto, meta, "onnx-int8")
     onnx.save(proto, str(tmp))
