@@ -59,6 +59,7 @@ def test_a_clean_folder_says_no_problems_were_found_and_offers_no_fix(qtbot: obj
     panel = window.dataset_page.problems
     assert not window.state.dataset.problems
     assert panel.none_found.isVisibleTo(panel) and not panel.table.isVisibleTo(panel)
+    assert not panel.preview.isVisibleTo(panel)
     assert not panel.fix_duplicates.isEnabled() and not panel.fix_unreadable.isEnabled()
     assert not panel.undo_fix.isEnabled()  # nothing done yet
     assert not panel.fix_selected.isEnabled() and not panel.move_selected.isEnabled()

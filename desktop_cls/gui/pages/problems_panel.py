@@ -126,6 +126,7 @@ class ProblemsPanel(QWidget):
             self.table.setItem(row, 2, QTableWidgetItem(p.message))
         self.preview.clear()
         self.table.setVisible(bool(probs))
+        self.preview.setVisible(bool(probs))  # "select a problem" has nothing to select
         self.none_found.setVisible(not probs)
         kinds = {p.kind for p in probs}
         self.fix_duplicates.setEnabled(bool(kinds & {"duplicate", "near_duplicate"}))
