@@ -98,7 +98,7 @@ def test_a_class_without_images_shows_dashes_and_stays_out_of_the_macro_average(
 
     assert cells(1) == ["circle", "—", "—", "—", "0"]
     assert cells(2) == ["cross", "0.000", "—", "0.000", "0"]
-    assert "No images of 'circle' among these test images" in table.item(1, 2).toolTip()
+    assert "No images of 'circle' among the test images" in table.item(1, 2).toolTip()
     assert "false positives" in table.item(2, 1).toolTip() and "false positives" not in table.item(1, 1).toolTip()
     macro = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == "macro average")
     assert float(table.item(macro, 2).text()) == round(recall_score(y, pred, labels=[0, 3], average="macro"), 3)

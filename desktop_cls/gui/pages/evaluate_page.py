@@ -259,8 +259,9 @@ class EvaluatePage(Page):
 
     def _absent_tip(self, name: str, split: str, predicted: bool) -> str:
         """Why a class's score is a dash (or a plain 0), and that the averages leave it out."""
-        where = self._split_words(split)
-        tip = self.tr("No images of '{0}' among these {1}: it has no recall, and the macro average leaves it "
+        where = {"validation": self.tr("the validation images"), "val": self.tr("the validation images"),
+                 "test": self.tr("the test images")}.get(split, self.tr("the evaluated images"))
+        tip = self.tr("No images of '{0}' among {1}: it has no recall, and the macro average leaves it "
                       "out.").format(name, where)
         if predicted:
             tip += " " + self.tr("The model did predict it, wrongly each time: those are false positives.")
