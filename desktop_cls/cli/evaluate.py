@@ -41,7 +41,15 @@ def _print_scores(d: dict[str, Any]) -> None:
     print(f"{name:<24}{precision:>10}{recall:>10}{f1:>10}{support:>9}")
     rows = [*d["per_class"].items(), *((_("{average} avg").format(average=a), r) for a, r in d["averages"].items())]
     for name, r in rows:
-        print(f"{name:<24}{r['precision']:>10.3f}{r['recall']:>10.3f}{r['f1']:>10.3f}{r['support']:>9}")
+        print(f"{name:<24}{_score(r['precision'])}{_score(r['recall'])}{_score(r['f1'])}{r['support']:>9}")
+    if any(r["support"] == 0 for r in d["per_class"].values()):
+        print(_("— : no images of that class among these images, so no recall; such a class is left out of "
+                "the macro average"))
+
+
+def _score(value: float | None) -> str:
+    """A score in its column; a dash where it is undefined (a class without images has no recall)."""
+    return f"{'—':>10}" if value is None else f"{value:>10.3f}"
 
 
 def add_parser(sub: Any) -> None:

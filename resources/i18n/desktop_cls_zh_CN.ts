@@ -696,6 +696,10 @@
         <translation>还没有评估——请先在“训练”页训练一个模型，然后点击“评估”，查看准确率、混淆矩阵和错误预测的图像。</translation>
     </message>
     <message>
+        <source>Labeled folder (default: test images of {0})</source>
+        <translation>已标注的文件夹（默认：{0} 的测试集图像）</translation>
+    </message>
+    <message>
         <source>Labeled folder (default: validation images of {0})</source>
         <translation>已标注的文件夹（默认：{0} 的验证集图像）</translation>
     </message>
@@ -735,6 +739,10 @@
         <source>weighted average</source>
         <translation>加权平均</translation>
     </message>
+    <message>
+        <source>Over the {0} classes that have images here; a class without images is left out</source>
+        <translation>按这里有图像的 {0} 个类别计算；没有图像的类别不计入</translation>
+    </message>
     <message numerus="yes">
         <source>%n image(s) of &apos;{0}&apos; predicted as &apos;{1}&apos;</source>
         <translation>
@@ -744,6 +752,26 @@
     <message>
         <source>Expected calibration error: &lt;b&gt;{0:.1%}&lt;/b&gt; — the average gap between how sure the model is and how often it is right (bars: accuracy per confidence bin; orange: share of images; dashed: perfect).</source>
         <translation>期望校准误差：&lt;b&gt;{0:.1%}&lt;/b&gt;——模型的把握程度与其实际正确频率之间的平均差距（柱：各置信度区间的准确率；橙色：图像占比；虚线：完美校准）。</translation>
+    </message>
+    <message>
+        <source>the validation images</source>
+        <translation>验证集图像</translation>
+    </message>
+    <message>
+        <source>the test images</source>
+        <translation>测试集图像</translation>
+    </message>
+    <message>
+        <source>the evaluated images</source>
+        <translation>所评估的图像</translation>
+    </message>
+    <message>
+        <source>No images of &apos;{0}&apos; among {1}: it has no recall, and the macro average leaves it out.</source>
+        <translation>{1}中没有“{0}”的图像：它没有召回率，宏平均也不计入它。</translation>
+    </message>
+    <message>
+        <source>The model did predict it, wrongly each time: those are false positives.</source>
+        <translation>模型确实预测过它，但每次都是错的：这些都是假阳性。</translation>
     </message>
     <message>
         <source>validation images</source>

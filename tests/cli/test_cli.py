@@ -332,3 +332,35 @@ def test_mode_scratch_overrides_the_automatic_choice(capsys: pytest.CaptureFixtu
     saved = json.loads((tmp_path / "r" / "config.json").read_text())
     assert (saved["model"], saved["mode"], saved["pretrained"]) == ("quicknet", "full", False)
     assert "trained from scratch, as chosen" in err
+
+
+def test_eval_a_test_folder_without_one_class(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """test/ has no 'fish': its recall is null / a dash, and the macro average is over cat and dog only."""
+    import numpy as np
+    from sklearn.metrics import classification_report
+
+    from tests.conftest import make_tiny_folder
+
+    data = tmp_path / "digits"
+    make_tiny_folder(data / "train", per_class=8)
+    make_tiny_folder(data / "test", classes=("cat", "dog"), per_class=4, seed=5)
+    run = tmp_path / "run"
+    code, _, err = run_cli(capsys, "train", data, "--out", run, "--model", "simple_cnn", "--epochs", "1",
+                           "--batch-size", "8", "--image-size", "16", "--device", "cpu", "--no-calibrate")
+    assert code == 0, err
+    code, out, _ = run_cli(capsys, "eval", run, data, "--json")
+    d = json.loads(out)
+    assert code == 0 and d["split"] == "test" and d["num_images"] == 8
+    fish = d["per_class"]["fish"]
+    assert fish["support"] == 0 and fish["recall"] is None
+    cm = np.array(d["confusion_matrix"])
+    assert (fish["precision"] is None) == (cm[:, 2].sum() == 0)  # 0 when fish was predicted: false positives
+    y_true = np.repeat(np.arange(3), cm.sum(axis=1))
+    y_pred = np.concatenate([np.repeat(np.arange(3), row) for row in cm])
+    sk = classification_report(y_true, y_pred, labels=[0, 1], output_dict=True, zero_division=0)
+    for avg in ("macro", "weighted"):
+        assert abs(d["averages"][avg]["recall"] - sk[f"{avg} avg"]["recall"]) < 1e-9
+        assert abs(d["averages"][avg]["f1"] - sk[f"{avg} avg"]["f1-score"]) < 1e-9
+    code, out, _ = run_cli(capsys, "eval", run, data)
+    fish_line = next(line for line in out.splitlines() if line.startswith("fish "))
+    assert fish_line.split()[2] == "—" and "left out of the macro average" in out

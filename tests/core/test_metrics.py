@@ -81,14 +81,37 @@ def test_report_matches_scikit_learn(seed: int) -> None:
     pr, rc, f1, support = skm.precision_recall_fscore_support(y, pred, labels=range(k), zero_division=0)
     for i, c in enumerate(classes):
         row = rep["per_class"][c]
-        assert abs(row["precision"] - pr[i]) < TOL and abs(row["recall"] - rc[i]) < TOL
-        assert abs(row["f1"] - f1[i]) < TOL and row["support"] == support[i]
+        assert abs(row["precision"] - pr[i]) < TOL and row["support"] == support[i]
+        assert abs(row["f1"] - f1[i]) < TOL
+        assert row["recall"] is None if support[i] == 0 else abs(row["recall"] - rc[i]) < TOL
+    present = sorted(set(y.tolist()))  # the averages leave out a class without images
     for avg in ("macro", "weighted"):
-        sk = skm.precision_recall_fscore_support(y, pred, average=avg, zero_division=0)
+        sk = skm.precision_recall_fscore_support(y, pred, labels=present, average=avg, zero_division=0)
         got = rep["averages"][avg]
         assert [round(got[m], 9) for m in ("precision", "recall", "f1")] == [round(float(v), 9) for v in sk[:3]], avg
     assert abs(rep["top2_accuracy"] - skm.top_k_accuracy_score(y, p, k=2, labels=range(k))) < TOL
     assert abs(top_k_accuracy(y, p, 3) - skm.top_k_accuracy_score(y, p, k=3, labels=range(k))) < TOL
+
+
+def test_a_class_without_images_has_no_recall_and_stays_out_of_the_macro_average() -> None:
+    """Class 2 has no images and is never predicted; class 3 has none but is predicted (false positives)."""
+    classes = ["a", "b", "c", "d"]
+    y = np.array([0, 0, 0, 1, 1, 1, 1, 0])
+    pred = np.array([0, 0, 1, 1, 1, 3, 1, 3])
+    rep = classification_report(y, np.eye(4)[pred], classes)
+    assert rep["per_class"]["c"] == {"precision": None, "recall": None, "f1": None, "support": 0}
+    assert rep["per_class"]["d"] == {"precision": 0.0, "recall": None, "f1": 0.0, "support": 0}
+    sk = skm.classification_report(y, pred, labels=[0, 1], output_dict=True, zero_division=0)
+    for name, i in (("a", "0"), ("b", "1")):
+        got = rep["per_class"][name]
+        assert [round(got[m], 9) for m in ("precision", "recall", "f1")] == [
+            round(sk[i][m], 9) for m in ("precision", "recall", "f1-score")]
+    for avg in ("macro", "weighted"):
+        got = rep["averages"][avg]
+        assert [round(got[m], 9) for m in ("precision", "recall", "f1")] == [
+            round(sk[f"{avg} avg"][m], 9) for m in ("precision", "recall", "f1-score")], avg
+    assert rep["averages"]["macro"]["recall"] == (2 / 4 + 3 / 4) / 2  # not divided by 3 or 4 classes
+    assert skm.precision_score(y, pred, labels=[3], average=None, zero_division=0)[0] == 0.0
 
 
 @pytest.mark.parametrize("seed", range(4))

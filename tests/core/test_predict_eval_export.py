@@ -197,3 +197,27 @@ def test_onnx_external_data_outside_the_folder_is_refused(trained_run: tuple[Pat
     Path(res.path).write_bytes(proto.SerializeToString())  # onnx.save itself would refuse to write this
     with pytest.raises(ModelFileError, match="outside"):
         Predictor.load(res.path)
+
+
+def test_export_measures_on_test_images_and_says_so_when_a_run_has_no_validation_split(tmp_path: Path) -> None:
+    """A cross-validated quick run records no validation share: the export then uses test/, named as such."""
+    from types import SimpleNamespace
+
+    from desktop_cls.core.data.dataset import scan
+    from desktop_cls.core.inference.export_report import gather_images
+    from desktop_cls.core.run_dir import CONFIG, RUN_INFO
+    from tests.conftest import make_tiny_folder
+
+    data = tmp_path / "digits"
+    make_tiny_folder(data / "train", per_class=6)
+    make_tiny_folder(data / "test", per_class=2, seed=5)
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / CONFIG).write_text("{}", encoding="utf-8")
+    (run / RUN_INFO).write_text(json.dumps({"dataset_root": str(data.resolve()), "val_fraction": 0.0}),
+                                encoding="utf-8")
+    meta = SimpleNamespace(classes=("cat", "dog", "fish"), input_size=(16, 16))
+    images = gather_images(run / "model.pt", meta)  # type: ignore[arg-type]
+    assert images.count == 6 and images.description.startswith("6 test images of ")
+    assert scan(data).held_out_split() == "test"  # what Evaluate scores by default, too
+    assert scan(data / "train").held_out_split() == "val"

@@ -69,3 +69,51 @@ def test_ten_by_ten_confusion_matrix_fills_its_pane_without_scrolling(qtbot: obj
     used_w = sum(cm.columnWidth(c) for c in range(10))
     used_h = sum(cm.rowHeight(r) for r in range(10))
     assert used_w >= cm.viewport().width() - 10 and used_h >= cm.viewport().height() - 10  # no empty half
+
+
+def test_a_class_without_images_shows_dashes_and_stays_out_of_the_macro_average(qtbot: object,
+                                                                              window: object) -> None:
+    """'circle' has no images and is never predicted, 'cross' has none but is predicted (false positives)."""
+    import numpy as np
+    from sklearn.metrics import recall_score
+
+    from desktop_cls.core.inference.evaluation import Evaluation
+    from desktop_cls.core.inference.metrics import classification_report
+
+    classes = ("checkerboard", "circle", "cross", "diamond")
+    y = np.array([0, 0, 0, 3, 3, 3])
+    pred = np.array([0, 2, 0, 3, 3, 0])
+    probs = np.eye(4)[pred] * 0.9 + 0.025
+    paths = tuple(f"/nowhere/{i}.png" for i in range(len(y)))
+    result = Evaluation(classification_report(y, probs, classes), paths, y, probs, "test", ())
+    d = result.to_dict()
+    d["_samples"] = [(p, int(t), int(k), 0.925) for p, t, k in zip(paths, y, pred, strict=True)]
+    d["_curves"], d["_model"] = result.curves(), ""
+    ev = window.evaluate_page  # type: ignore[attr-defined]
+    ev._show(d)
+    table = ev.metrics_table
+
+    def cells(row: int) -> list[str]:
+        return [table.item(row, c).text() for c in range(5)]
+
+    assert cells(1) == ["circle", "—", "—", "—", "0"]
+    assert cells(2) == ["cross", "0.000", "—", "0.000", "0"]
+    assert "No images of 'circle' among the test images" in table.item(1, 2).toolTip()
+    assert "false positives" in table.item(2, 1).toolTip() and "false positives" not in table.item(1, 1).toolTip()
+    macro = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == "macro average")
+    assert float(table.item(macro, 2).text()) == round(recall_score(y, pred, labels=[0, 3], average="macro"), 3)
+    assert "2 classes" in table.item(macro, 2).toolTip()
+
+
+def test_images_placeholder_names_the_split_evaluate_will_score(window: object, tmp_path: Path) -> None:
+    from desktop_cls.core.data.dataset import scan
+    from tests.conftest import make_tiny_folder
+
+    data = tmp_path / "digits"
+    make_tiny_folder(data / "train", per_class=4)
+    make_tiny_folder(data / "test", per_class=2, seed=5)
+    ev = window.evaluate_page  # type: ignore[attr-defined]
+    window.state.set_dataset(scan(data))  # type: ignore[attr-defined]
+    assert ev.folder_edit.placeholderText() == "Labeled folder (default: test images of digits)"
+    window.state.set_dataset(scan(data / "train"))  # type: ignore[attr-defined]
+    assert ev.folder_edit.placeholderText() == "Labeled folder (default: validation images of train)"

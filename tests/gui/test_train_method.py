@@ -62,9 +62,13 @@ def test_training_in_the_quick_mode_from_the_page(qtbot: object, window: object,
     tp.form.image_size_spin.setValue(64)  # small: this is about the plumbing
     tp.form.device_combo.setCurrentIndex(tp.form.device_combo.findData("cpu"))
     qtbot.mouseClick(tp.train_button, Qt.MouseButton.LeftButton)
+    bar: list[tuple[int, int, int]] = []  # (done, total, the bar's value) after each counted stage
+    tp.worker.stage_changed.connect(lambda e: e.total and bar.append((e.done, e.total, tp.progress.value())))
     qtbot.waitUntil(lambda: tp.worker is None and window.state.run is not None, timeout=180_000)
     run = Path(window.state.run)
     assert TrainConfig.load(run / "config.json").mode == "quick"
+    # "Computing image features 10/15…" moves the bar (it stayed at 0 % until the end)
+    assert bar and all(v == min(round(1000 * d / t), 999) for d, t, v in bar) and bar[-1][2] > 0
     # 5 per class are validated by cross-validation on all 15 images, not by the 5 of the validation split
     assert "5-fold cross-validation on all 15 labelled images" in tp.progress_label.text()
     assert (run / "model.safetensors").is_file()
@@ -127,3 +131,22 @@ def test_the_method_and_whether_the_epochs_follow_it_survive_a_restart(qtbot: ob
         if epochs_set:
             assert again_form.epochs_spin.value() == 7
         again.shutdown()
+
+
+def test_a_counted_stage_moves_the_bar_until_the_batches_take_over(window: object) -> None:
+    from desktop_cls.core.events import BatchEnd, StageChanged
+
+    tp = window.train_page  # type: ignore[attr-defined]
+    tp.progress.setRange(0, 1000)
+    tp.progress.setValue(0)
+    tp._stage_moves_bar = True  # as a fresh run starts
+    tp._on_stage(StageChanged("computing image features", 96, 200))
+    assert tp.progress.value() == 480 and tp.progress_label.text() == "Computing image features 96/200…"
+    tp._on_stage(StageChanged("saving"))  # no count: the bar stays
+    assert tp.progress.value() == 480
+    tp._epochs_total = 4
+    tp._on_batch(BatchEnd(epoch=2, step=5, steps_per_epoch=10, global_step=15, loss=1.0, lr=0.1, images_per_s=50.0,
+                          eta_s=10.0, gpu_memory_mb=0.0))
+    assert tp.progress.value() == 375  # 1.5 of 4 epochs: the per-batch progress as before
+    tp._on_stage(StageChanged("loading images", 3, 10))
+    assert tp.progress.value() == 375  # once batches run, a stage does not move the bar back

@@ -54,6 +54,10 @@ class DatasetIndex:
     def split(self, name: str) -> list[Sample]:
         return [s for s in self.samples if s.split == name]
 
+    def held_out_split(self) -> str:
+        """The split an evaluation scores by default: test when the folder has one, else validation."""
+        return "test" if any(s.split == "test" for s in self.samples) else "val"
+
     def counts(self, split: str | None = None) -> dict[str, int]:
         c = Counter(s.label for s in self.samples if split is None or s.split == split)
         return {name: c.get(i, 0) for i, name in enumerate(self.classes)}

@@ -76,7 +76,7 @@ def samples_for(predictor: Predictor, folder: str | Path) -> tuple[list[Sample],
                 return idx.split("val"), "validation", idx.problems
     idx = scan(root, val_fraction=0.0)
     if idx.layout == "split_folders":
-        part = "test" if idx.split("test") else "val"
+        part = idx.held_out_split()
         mapped = _map_classes(idx, predictor.classes)
         return [s for s in mapped.samples if s.split == part], part, mapped.problems
     idx = labeled_folder(root, predictor.classes)

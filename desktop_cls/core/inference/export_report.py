@@ -72,10 +72,12 @@ def _splits(model_file: Path, meta: ModelMeta, data: str | Path | None) -> tuple
     if root_s == info.get("dataset_root"):
         idx = scan(root, val_fraction=float(info.get("val_fraction", 0.2)), seed=int(info.get("seed", 0)))
         if list(idx.classes) == list(meta.classes):
-            val = idx.split("val") or idx.split("test")
+            val = idx.split("val")
             train = idx.split("train")
             if val:
                 return val, train, _("validation images of {root}").format(root=root)
+            if idx.split("test"):  # no validation split (cross-validated, or none held out): test/ instead
+                return idx.split("test"), train, _("test images of {root}").format(root=root)
     folder = labeled_folder(root, meta.classes)
     samples = list(folder.samples)
     return samples, samples, _("images of {root} (not a held-out split)").format(root=root)

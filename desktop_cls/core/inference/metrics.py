@@ -15,32 +15,41 @@ def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, num_classes: int) -
     return cm
 
 
-def per_class_scores(cm: np.ndarray, classes: tuple[str, ...] | list[str]) -> dict[str, dict[str, float]]:
+def per_class_scores(cm: np.ndarray, classes: tuple[str, ...] | list[str]) -> dict[str, dict[str, Any]]:
+    """Precision, recall, F1 and support per class; None where a score is undefined.
+
+    A class with no true images has no recall (None). Its precision is 0 when the model predicted it (those
+    predictions are all false positives), else None; its F1 follows 2tp / (2tp + fp + fn), as scikit-learn's.
+    A class with images that is never predicted scores precision 0 (scikit-learn's zero_division=0).
+    """
     tp = np.diag(cm).astype(np.float64)
     support = cm.sum(axis=1).astype(np.float64)
     predicted = cm.sum(axis=0).astype(np.float64)
     precision = np.divide(tp, predicted, out=np.zeros_like(tp), where=predicted > 0)
     recall = np.divide(tp, support, out=np.zeros_like(tp), where=support > 0)
-    denom = precision + recall
-    f1 = np.divide(2 * precision * recall, denom, out=np.zeros_like(tp), where=denom > 0)
-    return {c: {"precision": float(precision[i]), "recall": float(recall[i]), "f1": float(f1[i]),
+    denom = support + predicted  # 2tp + fp + fn
+    f1 = np.divide(2 * tp, denom, out=np.zeros_like(tp), where=denom > 0)
+
+    def score(values: np.ndarray, i: int, defined: bool) -> float | None:
+        return float(values[i]) if defined else None
+
+    return {c: {"precision": score(precision, i, bool(support[i] or predicted[i])),
+                "recall": score(recall, i, bool(support[i])),
+                "f1": score(f1, i, bool(support[i] or predicted[i])),
                 "support": int(support[i])} for i, c in enumerate(classes)}
 
 
-def averages(per_class: dict[str, dict[str, float]],
-             predicted: np.ndarray | None = None) -> dict[str, dict[str, float]]:
-    """Macro and support-weighted means. Macro counts the classes that occur among the true labels or the
-    predictions (scikit-learn's default labels): a class predicted but absent scores 0 and pulls it down."""
-    rows = list(per_class.values())
+def averages(per_class: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Macro and support-weighted means over the classes that have images among the true labels (as
+    scikit-learn's classification_report with labels= those classes): a class without images has no recall,
+    so it is left out rather than counted as 0. None when no class has images."""
+    rows = [r for r in per_class.values() if r["support"] > 0]
     support = np.array([r["support"] for r in rows], dtype=np.float64)
-    present = support > 0
-    if predicted is not None:
-        present |= np.asarray(predicted) > 0
-    out: dict[str, dict[str, float]] = {}
+    out: dict[str, dict[str, Any]] = {"macro": {}, "weighted": {}}
     for key in ("precision", "recall", "f1"):
-        vals = np.array([r[key] for r in rows])
-        out.setdefault("macro", {})[key] = float(vals[present].mean()) if present.any() else 0.0
-        out.setdefault("weighted", {})[key] = float((vals * support).sum() / support.sum()) if support.sum() else 0.0
+        vals = np.array([r[key] for r in rows], dtype=np.float64)
+        out["macro"][key] = float(vals.mean()) if rows else None
+        out["weighted"][key] = float((vals * support).sum() / support.sum()) if rows else None
     out["macro"]["support"] = out["weighted"]["support"] = int(support.sum())
     return out
 
@@ -80,7 +89,7 @@ def classification_report(y_true: np.ndarray, probs: np.ndarray, classes: tuple[
         "num_images": len(y_true),
         "classes": list(classes),
         "per_class": per_class,
-        "averages": averages(per_class, cm.sum(axis=0)),
+        "averages": averages(per_class),
         "confusion_matrix": cm.tolist(),
         "ece": expected_calibration_error(y_true, probs),
     }

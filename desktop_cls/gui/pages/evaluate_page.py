@@ -149,10 +149,15 @@ class EvaluatePage(Page):
                              "accuracy, the confusion matrix and the misclassified images.")
         self.set_body(empty_text, left, right, top=top)
         state.run_changed.connect(self.model_edit.setText)
-        state.dataset_changed.connect(lambda ix: self.folder_edit.setPlaceholderText(
-            self.tr("Labeled folder (default: validation images of {0})").format(Path(ix.root).name)))
+        state.dataset_changed.connect(self._default_images)
         state.core_ready.connect(self._update_enabled)
         self._update_enabled()
+
+    def _default_images(self, ix: Any) -> None:
+        """The placeholder names the split Evaluate scores: test/ when the dataset has one, else validation."""
+        text = (self.tr("Labeled folder (default: test images of {0})") if ix.held_out_split() == "test"
+                else self.tr("Labeled folder (default: validation images of {0})"))
+        self.folder_edit.setPlaceholderText(text.format(Path(ix.root).name))
 
     def _update_enabled(self) -> None:
         self.eval_button.setEnabled(self.state.core_loaded)
@@ -209,12 +214,18 @@ class EvaluatePage(Page):
         self.summary.setText(self._summary(d, d.pop("_epoch", None)))
         average = {"macro": self.tr("macro average"), "weighted": self.tr("weighted average")}
         rows = list(d["per_class"].items()) + [(average.get(k, k), v) for k, v in d["averages"].items()]
+        present = sum(1 for m in d["per_class"].values() if m["support"])
         self.metrics_table.setRowCount(len(rows))
         for r, (name, m) in enumerate(rows):
             self.metrics_table.setItem(r, 0, QTableWidgetItem(name))
             for c, key in enumerate(("precision", "recall", "f1"), 1):
-                it = QTableWidgetItem(f"{m[key]:.3f}")
+                it = QTableWidgetItem("—" if m[key] is None else f"{m[key]:.3f}")
                 it.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if r < len(d["per_class"]) and not m["support"]:
+                    it.setToolTip(self._absent_tip(name, d["split"], m[key] is not None))
+                elif r >= len(d["per_class"]) and present < len(d["per_class"]):
+                    it.setToolTip(self.tr("Over the {0} classes that have images here; a class without "
+                                          "images is left out").format(present))
                 self.metrics_table.setItem(r, c, it)
             s = QTableWidgetItem(f"{m['support']:,}")
             s.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -246,11 +257,24 @@ class EvaluatePage(Page):
         self.mistakes.set_result(classes, samples, self.model_path)
         self.state.status_changed.emit("evaluate", "done")
 
+    def _absent_tip(self, name: str, split: str, predicted: bool) -> str:
+        """Why a class's score is a dash (or a plain 0), and that the averages leave it out."""
+        where = {"validation": self.tr("the validation images"), "val": self.tr("the validation images"),
+                 "test": self.tr("the test images")}.get(split, self.tr("the evaluated images"))
+        tip = self.tr("No images of '{0}' among {1}: it has no recall, and the macro average leaves it "
+                      "out.").format(name, where)
+        if predicted:
+            tip += " " + self.tr("The model did predict it, wrongly each time: those are false positives.")
+        return tip
+
+    def _split_words(self, split: str) -> str:
+        return {"validation": self.tr("validation images"), "val": self.tr("validation images"),
+                "test": self.tr("test images")}.get(split, self.tr("images"))
+
     def _summary(self, d: dict[str, Any], kept: tuple[int, int] | None) -> str:
         """Accuracy, on how many images of which split, top-k, the epoch of the model and a warning for few images."""
         n = d["num_images"]
-        where = {"validation": self.tr("validation images"), "val": self.tr("validation images"),
-                 "test": self.tr("test images")}.get(d["split"], self.tr("images"))
+        where = self._split_words(d["split"])
         text = self.tr("<b>Accuracy {acc:.1%}</b> on {n:,} {where}").format(acc=d["accuracy"], n=n, where=where)
         topk = next((k for k in d if k.startswith("top") and k.endswith("_accuracy")), None)
         if topk:

@@ -10,7 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
-from desktop_cls.core.events import BatchEnd
+from desktop_cls.core.events import BatchEnd, StageChanged
 
 
 def fmt_seconds(s: float) -> str:
@@ -19,6 +19,15 @@ def fmt_seconds(s: float) -> str:
         return "—"
     s = round(s)
     return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
+
+
+def stage_status(e: StageChanged, scale: int = 1000) -> tuple[str, int | None]:
+    """The status line of a stage ("Computing image features 96/200…") and, when it counts its work, how far
+    the bar stands out of scale (short of full: the run is not over when the stage is); None otherwise."""
+    text = e.stage[:1].upper() + e.stage[1:]
+    if e.total <= 0:
+        return text + "…", None
+    return f"{text} {e.done:,}/{e.total:,}…", min(round(scale * e.done / e.total), scale - 1)
 
 
 def batch_status(e: BatchEnd, epochs: int, paused: bool) -> str:

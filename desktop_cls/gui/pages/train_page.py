@@ -34,7 +34,7 @@ from .lr_search import LearningRateSearch
 from .page import Page
 from .past_runs import PastRuns
 from .train_form import TrainForm
-from .train_messages import batch_status, epoch_line, outcome, window_progress
+from .train_messages import batch_status, epoch_line, outcome, stage_status, window_progress
 from .train_plots import TrainingPlots
 
 REDRAW_MS = 100
@@ -51,6 +51,7 @@ class TrainPage(Page):
         self.tasks: TaskRunner = tasks  # training needs one (a Page may go without)
         self.worker: TrainWorker | None = None
         self.task: Task | None = None
+        self._stage_moves_bar = False  # a counted stage moves the bar until the run's first batch
         self.form = TrainForm(state)
         self.form.find_lr_button.clicked.connect(self.find_lr)
         self.lr_search = LearningRateSearch(self.form, self)
@@ -184,12 +185,9 @@ class TrainPage(Page):
         running = self.worker is not None
         ready = self.state.core_loaded and self.state.dataset is not None
         self.train_button.setEnabled(ready and not running)
-        if not self.state.core_loaded:
-            self.train_button.setToolTip(self.tr("PyTorch is still loading…"))
-        elif self.state.dataset is None:
-            self.train_button.setToolTip(self.tr("Open a dataset on the Data page first"))
-        else:
-            self.train_button.setToolTip(self.tr("Start training (Ctrl+T)"))
+        self.train_button.setToolTip(self.tr("PyTorch is still loading…") if not self.state.core_loaded else
+                                     self.tr("Open a dataset on the Data page first") if self.state.dataset is None
+                                     else self.tr("Start training (Ctrl+T)"))
 
     def _show_idle_status(self) -> None:
         """The status line before any run: what pressing Train will do, or what is missing."""
@@ -285,6 +283,7 @@ class TrainPage(Page):
         self.progress.setRange(0, 1000)
         done = self._replay_history(Path(resuming), epochs) if resuming else 0
         self.progress.setValue(round(1000 * done / max(epochs, 1)))
+        self._stage_moves_bar = not done  # a resumed run's bar keeps showing its earlier epochs
         self.worker = worker
         worker.stage_changed.connect(self._on_stage)
         worker.batch_ended.connect(self._on_batch)
@@ -345,13 +344,14 @@ class TrainPage(Page):
 
     # ---- events from the worker ----------------------------------------------------------------
     def _on_stage(self, e: StageChanged) -> None:
-        text = e.stage[:1].upper() + e.stage[1:]
-        if e.total:
-            text += f" {e.done:,}/{e.total:,}"
-        self.progress_label.setText(text + "…")
+        """A counted stage (image features of a quick run, images loaded) moves the bar until batches own it."""
+        text, value = stage_status(e, self.progress.maximum())
+        self.progress_label.setText(text)
+        if value is not None and self._stage_moves_bar:
+            self.progress.setValue(value)
 
     def _on_batch(self, e: BatchEnd) -> None:
-        x = e.epoch - 1 + e.step / e.steps_per_epoch
+        self._stage_moves_bar, x = False, e.epoch - 1 + e.step / e.steps_per_epoch
         self.plots.add_batch(x, e.loss, e.lr)
         done = round(1000 * x / max(self._epochs_total, 1))
         self.progress.setValue(min(done, 999))
