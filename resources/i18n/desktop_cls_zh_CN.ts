@@ -913,8 +913,12 @@
         <translation>导出结果</translation>
     </message>
     <message>
-        <source>Each export is compared with the trained model on the run&apos;s validation images; the figures appear here.</source>
-        <translation>每个导出的模型都会在该训练记录的验证集图像上与训练的模型比较；数字显示在这里。</translation>
+        <source>Each export is compared with the trained model on the run&apos;s held-out images (validation, else test); the figures appear here.</source>
+        <translation>每个导出的模型都会在该训练记录留出的图像（验证集，没有则用测试集）上与训练好的模型比较；结果显示在这里。</translation>
+    </message>
+    <message>
+        <source>reading the held-out images</source>
+        <translation>正在读取留出的图像</translation>
     </message>
     <message>
         <source>Example script</source>
@@ -979,10 +983,6 @@
     <message>
         <source>Tick at least one format.</source>
         <translation>请至少勾选一种格式。</translation>
-    </message>
-    <message>
-        <source>reading the validation images</source>
-        <translation>正在读取验证集图像</translation>
     </message>
     <message>
         <source>exporting {0}</source>

@@ -113,7 +113,7 @@ class ExportPage(Page):
                                        [self.tr(str(c)) for c in COLUMNS], stretch=len(COLUMNS) - 1)
         self.results.currentCellChanged.connect(lambda r, _c, _pr, _pc: self._show_details(r))
         self.measured_label = QLabel(self.tr("Each export is compared with the trained model on the run's "
-                                             "validation images; the figures appear here."))
+                                             "held-out images (validation, else test); the figures appear here."))
         self.measured_label.setObjectName("exportMeasuredLabel")
         self.measured_label.setWordWrap(True)
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
@@ -199,7 +199,7 @@ class ExportPage(Page):
         def work(progress: Any, cancel: Any) -> list[dict[str, Any]]:
             from desktop_cls.core.inference.export import export_model, measurement_images
 
-            progress(0, len(targets) + 1, QCoreApplication.translate("ExportPage", "reading the validation images"))
+            progress(0, len(targets) + 1, QCoreApplication.translate("ExportPage", "reading the held-out images"))
             images = measurement_images(model, cancel=cancel)
             out = []
             for i, (fmt, target) in enumerate(targets.items()):
