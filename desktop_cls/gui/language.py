@@ -6,7 +6,7 @@ dialogs and the messages that come from the engine agree.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 from desktop_cls.core import i18n
 from desktop_cls.resources_path import resource
@@ -15,6 +15,11 @@ from desktop_cls.resources_path import resource
 LANGUAGE_NAMES = {"en": "English", "zh_CN": "简体中文"}
 
 _installed: list[QTranslator] = []
+
+# Qt 6's file dialog labels with accelerators, which Qt's own zh_CN catalogue only has without them;
+# ours carries them (it is asked first), so the dialog is not half English.
+QT_CATALOGUE_GAPS = (QT_TRANSLATE_NOOP("QFileDialog", "&Look in:"),
+                     QT_TRANSLATE_NOOP("QFileDialog", "Files of &type:"))
 
 
 def qm_path(language: str) -> str:

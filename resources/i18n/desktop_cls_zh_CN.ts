@@ -2066,6 +2066,17 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
     </message>
 </context>
 <context>
+    <name>QFileDialog</name>
+    <message>
+        <source>&amp;Look in:</source>
+        <translation>查找范围(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>Files of &amp;type:</source>
+        <translation>文件类型(&amp;T)：</translation>
+    </message>
+</context>
+<context>
     <name>Restart</name>
     <message>
         <source>Restart desktop_cls?</source>

@@ -424,6 +424,19 @@ def test_window_in_chinese_then_english(qtbot: Any, isolated_user_dirs: Path, la
     assert cancel_text() == "Cancel"
 
 
+def test_qt_file_dialog_is_all_chinese(qtbot: Any, language: Any) -> None:
+    """Qt's own zh_CN catalogue lacks two of its file dialog's labels (with accelerators): ours has them."""
+    from PySide6.QtWidgets import QFileDialog, QLabel
+
+    language("zh_CN")
+    dialog = QFileDialog(None, "x")
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    qtbot.addWidget(dialog)
+    labels = [lb.text() for lb in dialog.findChildren(QLabel) if lb.text()]
+    assert labels and all(not re.search(r"[A-Za-z]{3}", t) for t in labels), labels
+    assert "查找范围(&L)：" in labels
+
+
 def test_start_up_installs_the_saved_language_before_the_window(isolated_user_dirs: Path, language: Any) -> None:
     from desktop_cls.gui.app import start_language
     from desktop_cls.gui.settings import Settings, save_settings
