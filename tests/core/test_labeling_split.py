@@ -79,3 +79,12 @@ def test_flat_layout_still_labels_at_the_root(tmp_path: Path) -> None:
     ws = Workspace(root)
     ws.assign(["a.png"], "dog")
     assert (root / "dog" / "a.png").is_file() and ws.classes() == ["cat", "dog"]
+
+
+def test_imbalance_problem_names_the_train_class_folder(split_root: Path) -> None:
+    from desktop_cls.core.data.health import check_health
+
+    for extra in range(8):  # class 7 far larger than the others
+        shutil.copy(split_root / "loose_0.jpg", split_root / "train" / "7" / f"extra_{extra}.jpg")
+    probs = [p for p in check_health(scan(split_root)) if p.kind == "imbalance"]
+    assert probs and all(Path(p.path).is_dir() and Path(p.path).parent.name == "train" for p in probs)
