@@ -18,6 +18,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, Qt,
 from PySide6.QtGui import QImage, QKeySequence, QShortcut
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
+from desktop_cls.core.data.folder_layout import class_folder
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.storage import unique_destination, write_atomic
 
@@ -147,7 +148,8 @@ class CapturePanel(QWidget):
 
     def _count(self, name: str) -> int:
         try:
-            return sum(1 for e in os.scandir(self.workspace.root / name) if e.is_file())
+            folder = self.workspace.abs(class_folder(self.workspace.root, name))
+            return sum(1 for e in os.scandir(folder) if e.is_file())
         except OSError:
             return 0
 

@@ -1353,6 +1353,10 @@ The file is in:
         <translation>标注</translation>
     </message>
     <message>
+        <source>The suggested class &apos;{0}&apos; is not one of this dataset&apos;s classes; press a class key instead.</source>
+        <translation>建议的类别“{0}”不是此数据集的类别；请改按某个类别的按键。</translation>
+    </message>
+    <message>
         <source>Only images inside the dataset can be moved</source>
         <translation>只能移动数据集内的图像</translation>
     </message>

@@ -63,7 +63,19 @@ def list_labelled(root: Path, layout: str, problems: list[Problem]) -> tuple[lis
                                             name=cname)))
                 continue
             labelled.extend((p, cname, split_name) for p in walk_images(sdir / cname, problems, root))
-    return labelled, class_names, []
+    return labelled, class_names, _loose_images(root)
+
+
+def class_folder(root: Path, name: str, image: str | None = None) -> str:
+    """Class `name`'s folder relative to root: <name>, or with split folders train/<name>, or for an image
+    already in split/<class>/ (a relabelled test image stays a test image) split/<name>."""
+    if detect_layout(root) != "split_folders":
+        return name
+    parts = image.split("/") if image else []
+    if len(parts) >= 3 and parts[0].lower() in SPLIT_DIR_NAMES:
+        return f"{parts[0]}/{name}" if name else parts[0]
+    train = {n.lower(): n for n in class_dirs(root)}["train"]
+    return f"{train}/{name}" if name else train
 
 
 def class_dirs(root: Path, problems: list[Problem] | None = None) -> list[str]:

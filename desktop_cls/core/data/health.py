@@ -28,6 +28,7 @@ import numpy as np
 
 from desktop_cls.core.data import similarity
 from desktop_cls.core.data.dataset import DatasetIndex, Problem, Sample
+from desktop_cls.core.data.folder_layout import class_folder
 from desktop_cls.core.data.imaging import load_rgb, or_load_error
 from desktop_cls.core.errors import ImageLoadError
 from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
@@ -295,7 +296,8 @@ def _imbalance(index: DatasetIndex, usable: list[str]) -> list[Problem]:
     if not counts:
         return []
     biggest, total = max(counts.values()), sum(counts.values())
-    return [Problem(str(Path(index.root) / index.classes[label]), "imbalance", _(
+    root = Path(index.root)  # with split folders a class folder lies in train/
+    return [Problem(str(root / class_folder(root, index.classes[label])), "imbalance", _(
                 "{n} images vs {biggest} in the largest class; add images or turn on class weighting "
                 "(recommended weight {weight:.1f})").format(n=n, biggest=biggest, weight=total / (len(counts) * n)))
             for label, n in sorted(counts.items()) if n * IMBALANCE_RATIO < biggest]

@@ -4,7 +4,8 @@ Rules: nothing is overwritten (name clashes get " (2)"), nothing is deleted (del
 DATASET/.desktop_cls/trash/, which `empty_trash` hands to the OS trash), and every operation is
 written to a journal (DATASET/.desktop_cls/journal.jsonl) *before* its files move. Opening the folder
 again replays the journal: undo/redo survive a restart, and an operation cut short by a crash is
-finished (its moves are renames, so a file is always in exactly one place).
+finished (its moves are renames, so a file is always in exactly one place). With split folders
+(train/, test/, val/) the classes are those of train/, and a new label files an image into train/<class>/.
 
 A step that fails half-way (a file vanished, another is in the way, a permission) is rolled back and
 journaled as aborted, so it is never replayed; an interrupted step that cannot be finished on opening
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_cls.core.data import labeling_journal
+from desktop_cls.core.data.folder_layout import class_folder
 from desktop_cls.core.data.imaging import is_image_name
 from desktop_cls.core.data.labeling_journal import Move, Operation, StepFailed, parse_begin, reason, rollback_tolerant
 from desktop_cls.core.errors import UserError
@@ -86,7 +88,8 @@ class Workspace:
         return self.root / rel
 
     def classes(self) -> list[str]:
-        return sorted(e.name for e in os.scandir(self.root) if e.is_dir() and not e.name.startswith("."))
+        return sorted(e.name for e in os.scandir(self.abs(class_folder(self.root, ""))) if e.is_dir()
+                      and not e.name.startswith("."))
 
     def unlabeled(self) -> list[str]:
         return sorted(e.name for e in os.scandir(self.root) if e.is_file() and is_image_name(e.name, extra=True)
@@ -251,11 +254,11 @@ class Workspace:
             raise UserError(_("files in the app's own folder cannot be labeled"))
         return r
 
-    def _class_dir(self, name: str, must_exist: bool = True) -> str:
-        name = check_class_name(name)
-        if must_exist and not self.abs(name).is_dir():
+    def _class_dir(self, name: str) -> str:
+        folder = class_folder(self.root, check_class_name(name))
+        if not self.abs(folder).is_dir():
             raise UserError(_("there is no class '{name}' in {root}").format(name=name, root=self.root))
-        return name
+        return folder
 
     # ---- operations ----------------------------------------------------------------------------
     def assign(self, paths: Sequence[str | Path], class_name: str) -> Operation:
@@ -263,14 +266,15 @@ class Workspace:
         images between classes. UserError for an invalid class name or a path outside the folder."""
         cls = check_class_name(class_name)
         moves: list[Move] = []
-        if not self.abs(cls).is_dir():
-            moves.append(Move(None, cls))
         taken: set[str] = set()
         for p in paths:
             r = self._existing(p)
-            if r.rpartition("/")[0] == cls:
+            folder = class_folder(self.root, cls, r)
+            if r.rpartition("/")[0] == folder:
                 continue
-            moves.append(Move(r, self._free(cls, Path(r).name, taken)))
+            if not self.abs(folder).is_dir() and Move(None, folder) not in moves:
+                moves.append(Move(None, folder))
+            moves.append(Move(r, self._free(folder, Path(r).name, taken)))
         return self._run("assign", moves, _("{count} image(s) to '{name}'").format(count=len(paths), name=cls))
 
     def trash(self, paths: Sequence[str | Path]) -> Operation:
@@ -283,16 +287,16 @@ class Workspace:
     def create_class(self, name: str) -> Operation:
         """An empty class folder; UserError when the name is invalid or taken."""
         cls = check_class_name(name)
-        if self.abs(cls).exists():
+        if self.abs(folder := class_folder(self.root, cls)).exists():
             raise UserError(_("a class '{name}' already exists").format(name=cls))
-        return self._run("create_class", [Move(None, cls)], _("new class '{name}'").format(name=cls))
+        return self._run("create_class", [Move(None, folder)], _("new class '{name}'").format(name=cls))
 
     def rename_class(self, old: str, new: str) -> Operation:
         """UserError when old does not exist or new is invalid or taken (merge the two instead)."""
-        src, dst = self._class_dir(old), check_class_name(new)
-        if self.abs(dst).exists():
-            raise UserError(_("a class '{name}' already exists; merge the two classes instead").format(name=dst))
-        return self._run("rename_class", [Move(src, dst)], _("rename '{src}' to '{dst}'").format(src=src, dst=dst))
+        src, new = self._class_dir(old), check_class_name(new)
+        if self.abs(dst := class_folder(self.root, new)).exists():
+            raise UserError(_("a class '{name}' already exists; merge the two classes instead").format(name=new))
+        return self._run("rename_class", [Move(src, dst)], _("rename '{src}' to '{dst}'").format(src=old, dst=new))
 
     def merge_classes(self, source: str, target: str) -> Operation:
         """All images of `source` move into `target`; the emptied folder goes to the trash."""
@@ -306,13 +310,13 @@ class Workspace:
                 r = self.rel(Path(dirpath) / f)
                 moves.append(Move(r, self._free(dst, f, taken)))
         moves.append(Move(src, f"{STATE_DIR}/{TRASH}/{self.next_id}/{src}"))
-        return self._run("merge_classes", moves, _("merge '{src}' into '{dst}'").format(src=src, dst=dst))
+        return self._run("merge_classes", moves, _("merge '{src}' into '{dst}'").format(src=source, dst=target))
 
     def delete_class(self, name: str) -> Operation:
         """The class folder and its images go to the dataset's trash (undoable)."""
         src = self._class_dir(name)
         return self._run("delete_class", [Move(src, f"{STATE_DIR}/{TRASH}/{self.next_id}/{src}")],
-                         _("delete class '{src}' (to the trash)").format(src=src))
+                         _("delete class '{src}' (to the trash)").format(src=name))
 
     # ---- undo / redo ---------------------------------------------------------------------------
     def can_undo(self) -> bool:
@@ -384,13 +388,11 @@ class Workspace:
         if not trash.exists():
             return 0
         from send2trash import send2trash
-
         items = list(trash.iterdir())
         count = sum(1 for it in items for _ in (it.rglob("*") if it.is_dir() else [it]))
         for it in items:
             send2trash(str(it))
-        # operations that moved files into the trash can be neither undone nor redone any more, also
-        # after a restart: the journal says so
+        # steps that moved files into the trash can be neither undone nor redone any more (the journal says so)
         gone = sorted(i for i, op in self.ops.items() if any(STATE_DIR in (m.dst or "") for m in op.moves))
         if gone:
             self._append({"type": "forget", "ids": gone})

@@ -275,11 +275,14 @@ class LabelPage(Page):
             self.suggest()  # a new head on cached features: labelling with a model becomes live
 
     def accept_current_suggestion(self) -> None:
-        """Enter files the current image into its suggested class."""
+        """Enter files the current image into its suggested class; one not offered here is said, not made."""
         name = self.current()
         s = self.suggestions.get(name) if name is not None else None
         if s is not None and self.workspace is not None and s[0] in self.workspace.classes():
             self.assign_current(s[0])
+        elif s is not None:
+            self.suggestion.setText(self.tr("The suggested class '{0}' is not one of this dataset's classes; "
+                                            "press a class key instead.").format(s[0]))
 
     def _keep_focus_on_image(self) -> None:
         """Class keys must label, never type into a field: take the focus back unless the user put it

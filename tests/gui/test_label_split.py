@@ -1,0 +1,45 @@
+"""The Label and Data pages on a split-folders dataset (train/ and test/ of class folders) with loose images."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from benchmarks.few_images import write_digits_few
+from tests.gui.conftest import open_and_wait
+
+DIGITS = [str(d) for d in range(10)]
+
+
+@pytest.fixture
+def split_root(tmp_path: Path) -> Path:
+    root = tmp_path / "digits"
+    write_digits_few(root, per_class=3, test=20)
+    for i, src in enumerate(sorted((root / "train" / "7").iterdir())[:3]):
+        shutil.copy(src, root / f"loose_{i}.jpg")
+    return root
+
+
+def test_label_page_offers_the_train_classes_and_files_into_train(qtbot: object, window: object,
+                                                                  split_root: Path) -> None:
+    open_and_wait(qtbot, window, split_root)
+    assert "3 unlabeled images" in window.dataset_page.summary.text()
+    window.show_page("label")
+    lp = window.label_page
+    assert lp.queue == ["loose_0.jpg", "loose_1.jpg", "loose_2.jpg"]
+    assert lp.workspace.classes() == DIGITS
+    buttons = [lp.class_buttons.itemAt(i).widget() for i in range(lp.class_buttons.count())]
+    assert sorted(b.text().split()[-1] for b in buttons) == DIGITS  # no "train", no "test"
+    lp.suggestions = {"loose_0.jpg": ("2", 0.5), "loose_1.jpg": ("train", 0.6), "loose_2.jpg": ("3", 0.9)}
+    lp.position = 0
+    lp.refresh()
+    lp.accept_current_suggestion()
+    assert (split_root / "train" / "2" / "loose_0.jpg").is_file() and not (split_root / "2").exists()
+    assert lp.current() == "loose_1.jpg"
+    lp.accept_current_suggestion()  # names a class the page does not offer: said, nothing moves
+    assert "train" in lp.suggestion.text() and (split_root / "loose_1.jpg").is_file()
+    qtbot.waitUntil(lambda: window.state.dataset is not None and len(window.state.dataset.unlabeled) == 2,
+                    timeout=30_000)  # the Data page rescans shortly after labeling
+    assert list(window.state.dataset.classes) == DIGITS and window.state.dataset.layout == "split_folders"
