@@ -63,6 +63,33 @@ def test_new_class_and_class_edits_work_in_train(split_root: Path) -> None:
     assert ws.classes() == DIGITS and (split_root / "loose_0.jpg").is_file()
 
 
+def test_rename_merge_and_delete_act_on_the_class_in_every_split(split_root: Path) -> None:
+    """A class lives in train/ and test/: changing it in train/ alone would orphan its test images."""
+    ws = Workspace(split_root)
+    test = split_root / "test"
+    n_test = {c: len(list((test / c).iterdir())) for c in ("3", "5") if (test / c).is_dir()}
+    assert n_test, "the fixture has test images of 3 or 5"
+    ws.rename_class("3", "three")
+    ws.merge_classes("5", "three")
+    for split in ("train", "test"):
+        assert not (split_root / split / "3").exists() and not (split_root / split / "5").exists()
+    assert len(list((split_root / "test" / "three").iterdir())) == sum(n_test.values())
+    idx = scan(split_root)
+    assert "three" in idx.classes and "3" not in idx.classes
+    assert not [p for p in idx.problems if p.kind == "unknown_class"]  # no test/ class left without train/
+    assert len(idx.split("test")) == 20  # every test image is still a test image
+    ws.delete_class("three")
+    assert not (split_root / "train" / "three").exists() and not (split_root / "test" / "three").exists()
+    assert not [p for p in scan(split_root).problems if p.kind == "unknown_class"]
+    for _ in range(3):
+        ws.undo()
+    assert list(scan(split_root).classes) == DIGITS
+    assert len(scan(split_root).split("test")) == 20
+    with pytest.raises(Exception, match="already exists"):
+        (split_root / "test" / "nine").mkdir()
+        ws.rename_class("9", "nine")  # taken in test/: a merge, not a rename
+
+
 def test_relabelled_test_image_stays_in_test(split_root: Path) -> None:
     ws = Workspace(split_root)
     img = sorted(p for p in (split_root / "test").rglob("*.jpg"))[0]

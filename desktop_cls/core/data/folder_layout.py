@@ -78,6 +78,24 @@ def class_folder(root: Path, name: str, image: str | None = None) -> str:
     return f"{train}/{name}" if name else train
 
 
+def class_folders(root: Path, name: str) -> list[str]:
+    """Every folder of class `name` relative to root: <name>, or with split folders train/<name> and then
+    the val/ and test/ folders of that name that exist."""
+    if detect_layout(root) != "split_folders":
+        return [name]
+    splits = sorted((n for n in class_dirs(root) if n.lower() in SPLIT_DIR_NAMES), key=lambda n: n.lower() != "train")
+    return [f"{s}/{name}" for s in splits if s.lower() == "train" or (root / s / name).is_dir()]
+
+
+def check_class_name(name: str) -> str:
+    name = name.strip()
+    if (not name or name in (".", "..") or name.startswith(".") or any(c in name for c in '/\\:*?"<>|')
+            or any(ord(c) < 32 or ord(c) == 127 for c in name)):
+        raise UserError(_("{name!r} cannot be a class name: use letters, digits, spaces, - or _, without a leading "
+                          "dot, control characters or any of / \\ : * ? \" < > |").format(name=name))
+    return name
+
+
 def class_dirs(root: Path, problems: list[Problem] | None = None) -> list[str]:
     """The visible sub-folders of root, sorted (ImageFolder's class order)."""
     try:

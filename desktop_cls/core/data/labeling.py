@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_cls.core.data import labeling_journal
-from desktop_cls.core.data.folder_layout import class_folder
+from desktop_cls.core.data.folder_layout import check_class_name, class_folder, class_folders
 from desktop_cls.core.data.imaging import is_image_name
 from desktop_cls.core.data.labeling_journal import Move, Operation, StepFailed, parse_begin, reason, rollback_tolerant
 from desktop_cls.core.errors import UserError
@@ -33,15 +33,6 @@ from desktop_cls.core.storage import append_jsonl, read_jsonl
 STATE_DIR = ".desktop_cls"
 JOURNAL = "journal.jsonl"
 TRASH = "trash"
-
-
-def check_class_name(name: str) -> str:
-    name = name.strip()
-    if (not name or name in (".", "..") or name.startswith(".") or any(c in name for c in '/\\:*?"<>|')
-            or any(ord(c) < 32 or ord(c) == 127 for c in name)):
-        raise UserError(_("{name!r} cannot be a class name: use letters, digits, spaces, - or _, without a leading "
-                          "dot, control characters or any of / \\ : * ? \" < > |").format(name=name))
-    return name
 
 
 def _int(value: Any) -> int | None:
@@ -69,8 +60,7 @@ class Workspace:
         self.recovered = 0  # interrupted steps finished on opening
         self.skipped_records = 0  # malformed journal records ignored
         self.notices: list[str] = []  # what opening had to repair, for the user
-        # called (with no arguments, on the thread that made the change) whenever what undo or redo would
-        # do changes, so an Edit menu shows it whichever page made the change
+        # called (no arguments, on the changing thread) when what undo/redo would do changes: the Edit menu
         self.listeners: list[Callable[[], None]] = []
         self._replay()
 
@@ -260,6 +250,10 @@ class Workspace:
             raise UserError(_("there is no class '{name}' in {root}").format(name=name, root=self.root))
         return folder
 
+    def _class_dirs(self, name: str) -> list[str]:
+        """The class's folder in every split (train/ first): renaming, merging or deleting a class acts on all."""
+        return [self._class_dir(name), *class_folders(self.root, check_class_name(name))[1:]]
+
     # ---- operations ----------------------------------------------------------------------------
     def assign(self, paths: Sequence[str | Path], class_name: str) -> Operation:
         """Move images (paths inside the folder) into class_name, creating the class when new; also moves
@@ -293,30 +287,31 @@ class Workspace:
 
     def rename_class(self, old: str, new: str) -> Operation:
         """UserError when old does not exist or new is invalid or taken (merge the two instead)."""
-        src, new = self._class_dir(old), check_class_name(new)
-        if self.abs(dst := class_folder(self.root, new)).exists():
+        srcs, new = self._class_dirs(old), check_class_name(new)
+        if any(self.abs(_sibling(src, new)).exists() for src in srcs):  # in any split: a merge, not a rename
             raise UserError(_("a class '{name}' already exists; merge the two classes instead").format(name=new))
-        return self._run("rename_class", [Move(src, dst)], _("rename '{src}' to '{dst}'").format(src=old, dst=new))
+        return self._run("rename_class", [Move(src, _sibling(src, new)) for src in srcs],
+                         _("rename '{src}' to '{dst}'").format(src=old, dst=new))
 
     def merge_classes(self, source: str, target: str) -> Operation:
         """All images of `source` move into `target`; the emptied folder goes to the trash."""
-        src, dst = self._class_dir(source), self._class_dir(target)
-        if src == dst:
+        srcs, target = self._class_dirs(source), self._class_dir(target).rpartition("/")[2]
+        if srcs[0] == class_folder(self.root, target):
             raise UserError(_("choose two different classes to merge"))
         taken: set[str] = set()
         moves = []
-        for dirpath, _dirs, files in os.walk(self.abs(src)):
-            for f in sorted(files):
-                r = self.rel(Path(dirpath) / f)
-                moves.append(Move(r, self._free(dst, f, taken)))
-        moves.append(Move(src, f"{STATE_DIR}/{TRASH}/{self.next_id}/{src}"))
+        for src in srcs:  # each split's images stay in their split
+            if not self.abs(dst := _sibling(src, target)).is_dir():
+                moves.append(Move(None, dst))
+            for dirpath, _dirs, files in os.walk(self.abs(src)):
+                moves.extend(Move(self.rel(Path(dirpath) / f), self._free(dst, f, taken)) for f in sorted(files))
+            moves.append(Move(src, f"{STATE_DIR}/{TRASH}/{self.next_id}/{src}"))
         return self._run("merge_classes", moves, _("merge '{src}' into '{dst}'").format(src=source, dst=target))
 
     def delete_class(self, name: str) -> Operation:
         """The class folder and its images go to the dataset's trash (undoable)."""
-        src = self._class_dir(name)
-        return self._run("delete_class", [Move(src, f"{STATE_DIR}/{TRASH}/{self.next_id}/{src}")],
-                         _("delete class '{src}' (to the trash)").format(src=name))
+        moves = [Move(src, f"{STATE_DIR}/{TRASH}/{self.next_id}/{src}") for src in self._class_dirs(name)]
+        return self._run("delete_class", moves, _("delete class '{src}' (to the trash)").format(src=name))
 
     # ---- undo / redo ---------------------------------------------------------------------------
     def can_undo(self) -> bool:
@@ -398,3 +393,8 @@ class Workspace:
             self._append({"type": "forget", "ids": gone})
             self._forget(set(gone))
         return count
+
+
+def _sibling(folder: str, name: str) -> str:  # the folder `name` next to `folder`: in the same split
+    head = folder.rpartition("/")[0]
+    return f"{head}/{name}" if head else name
