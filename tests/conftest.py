@@ -101,3 +101,17 @@ def fill_disk_on_save(monkeypatch: pytest.MonkeyPatch, after: int, error: BaseEx
         real_save(obj, f, *a, **k)
 
     monkeypatch.setattr(torch, "save", full)
+
+
+@pytest.fixture
+def split_root(tmp_path: Path) -> Path:
+    """scikit-learn digits in ROOT/train/<digit>/ and ROOT/test/<digit>/, plus 3 unlabeled images in ROOT."""
+    import shutil
+
+    from benchmarks.few_images import write_digits_few
+
+    root = tmp_path / "digits"
+    write_digits_few(root, per_class=3, test=20)
+    for i, src in enumerate(sorted((root / "train" / "7").iterdir())[:3]):
+        shutil.copy(src, root / f"loose_{i}.jpg")
+    return root

@@ -7,21 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.few_images import write_digits_few
 from desktop_cls.core.data.dataset import scan
 from desktop_cls.core.data.labeling import Workspace
 
 DIGITS = [str(d) for d in range(10)]
-
-
-@pytest.fixture
-def split_root(tmp_path: Path) -> Path:
-    """scikit-learn digits in ROOT/train/<digit>/ and ROOT/test/<digit>/, plus 3 unlabeled images in ROOT."""
-    root = tmp_path / "digits"
-    write_digits_few(root, per_class=3, test=20)
-    for i, src in enumerate(sorted((root / "train" / "7").iterdir())[:3]):
-        shutil.copy(src, root / f"loose_{i}.jpg")
-    return root
 
 
 def test_scan_reports_loose_images_of_a_split_folder(split_root: Path) -> None:

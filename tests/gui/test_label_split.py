@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import pytest
-
-from benchmarks.few_images import write_digits_few
 from tests.gui.conftest import open_and_wait
 
 DIGITS = [str(d) for d in range(10)]
-
-
-@pytest.fixture
-def split_root(tmp_path: Path) -> Path:
-    root = tmp_path / "digits"
-    write_digits_few(root, per_class=3, test=20)
-    for i, src in enumerate(sorted((root / "train" / "7").iterdir())[:3]):
-        shutil.copy(src, root / f"loose_{i}.jpg")
-    return root
 
 
 def test_label_page_offers_the_train_classes_and_files_into_train(qtbot: object, window: object,
