@@ -169,10 +169,6 @@
         <translation>类别（一个类别就是一个文件夹）</translation>
     </message>
     <message>
-        <source>Class:</source>
-        <translation>类别：</translation>
-    </message>
-    <message>
         <source>New class</source>
         <translation>新建类别</translation>
     </message>

@@ -232,3 +232,29 @@ def test_live_suggestions_refresh_after_each_labelled_image(qtbot: object, windo
     first = lp.current()
     lp.assign_current("dog")
     qtbot.waitUntil(lambda: first not in lp.suggestions and len(lp.suggestions) == 3, timeout=120_000)
+
+
+def test_rename_merge_and_delete_start_on_the_class_selected_in_the_list(qtbot: object, window: object,
+                                                                         tiny_folder: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Selecting "dog" then Delete must not offer "cat" (the first class) to an Enter press."""
+    from PySide6.QtWidgets import QInputDialog
+
+    open_and_wait(qtbot, window, tiny_folder)
+    window.show_page("label")
+    panel = window.label_page.classes
+    asked: list[tuple[str, list[str], int]] = []
+
+    def answer(_parent: object, _title: str, label: str, items: list[str], current: int, _editable: bool) -> object:
+        asked.append((label, items, current))
+        return items[current], False  # cancelled: nothing changes
+
+    monkeypatch.setattr(QInputDialog, "getItem", answer)
+    rows = {panel.class_list.item(i).data(Qt.ItemDataRole.UserRole): i for i in range(panel.class_list.count())}
+    panel.class_list.setCurrentRow(rows["dog"])
+    panel.delete_class()
+    panel.rename_class()
+    panel.merge_class()
+    assert [items[current] for _label, items, current in asked] == ["dog", "dog", "dog"]
+    assert "Delete which class?" in asked[0][0]  # the question itself, not a bare "Class:"
+    assert sorted(p.name for p in tiny_folder.iterdir() if p.is_dir()) == ["cat", "dog", "fish"]

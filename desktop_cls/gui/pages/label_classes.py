@@ -12,12 +12,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QMessageBox,
     QVBoxLayout,
     QWidget,
@@ -71,14 +73,19 @@ class ClassPanel(QWidget):
         key press would stall the window on large datasets."""
         self.class_list.clear()
         for name in classes:
-            self.class_list.addItem(f"{name} ({counts[name]})" if name in counts else name)
+            item = QListWidgetItem(f"{name} ({counts[name]})" if name in counts else name)
+            item.setData(Qt.ItemDataRole.UserRole, name)
+            self.class_list.addItem(item)
 
     def _pick_class(self, title: str, exclude: str | None = None) -> str | None:
         ws = self._workspace()
         classes = [c for c in ws.classes() if c != exclude] if ws is not None else []
         if not classes:
             return None
-        name, ok = QInputDialog.getItem(self, title, self.tr("Class:"), classes, 0, False)
+        item = self.class_list.currentItem()  # the class selected in the list is the one meant
+        chosen = item.data(Qt.ItemDataRole.UserRole) if item is not None and item.isSelected() else None
+        start = classes.index(chosen) if chosen in classes else 0
+        name, ok = QInputDialog.getItem(self, title, title, classes, start, False)  # the question, not "Class:"
         return name if ok else None
 
     def new_class(self) -> None:
