@@ -9,6 +9,7 @@ from typing import NoReturn
 
 
 def main() -> int:
+    # core.training.distributed.launched_by_torchrun's test, without importing torch before the window
     if all(k in os.environ for k in ("RANK", "WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT")):
         _torchrun_worker_main()
     return _run()

@@ -76,8 +76,7 @@ def load_settings(path: Path | None = None) -> tuple[Settings, str | None]:
                 raise ValueError(translate("Settings", "'{0}' must be a list of paths").format(name))
         if not isinstance(s.last_train_config, dict):
             raise ValueError(translate("Settings", "'{0}' must be an object").format("last_train_config"))
-        for name, allowed in (("language", ("system", "en", "zh_CN")), ("theme", ("system", "light", "dark")),
-                              ("train_method", ("", "auto", "quick", "fine_tune", "scratch", "custom"))):
+        for name, allowed in (("language", ("system", "en", "zh_CN")), ("theme", ("system", "light", "dark"))):
             if getattr(s, name) not in allowed:
                 raise ValueError(translate("Settings", "'{0}' must be one of {1}").format(
                     name, ", ".join(f'"{a}"' for a in allowed)))
@@ -86,6 +85,8 @@ def load_settings(path: Path | None = None) -> tuple[Settings, str | None]:
                 "default_device", '"auto", "cpu", "mps", "cuda:N"'))
         if not isinstance(s.data_folder, str) or "\x00" in s.data_folder:
             raise ValueError(translate("Settings", "'{0}' must be a folder path or \"\"").format("data_folder"))
+        if not isinstance(s.train_method, str):  # a method the form does not know is ignored there
+            raise ValueError(translate("Settings", "'{0}' must be text").format("train_method"))
         for name in ("image_size_follows_data", "flips_follow_data", "epochs_follow_method"):
             if not isinstance(getattr(s, name), bool):
                 raise ValueError(translate("Settings", "'{0}' must be true or false").format(name))

@@ -2118,6 +2118,10 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>“{0}”必须是文件夹路径或 &quot;&quot;</translation>
     </message>
     <message>
+        <source>&apos;{0}&apos; must be text</source>
+        <translation>“{0}”必须是文本</translation>
+    </message>
+    <message>
         <source>&apos;{0}&apos; must be true or false</source>
         <translation>“{0}”必须是 true 或 false</translation>
     </message>

@@ -150,3 +150,18 @@ def test_a_counted_stage_moves_the_bar_until_the_batches_take_over(window: objec
     assert tp.progress.value() == 375  # 1.5 of 4 epochs: the per-batch progress as before
     tp._on_stage(StageChanged("loading images", 3, 10))
     assert tp.progress.value() == 375  # once batches run, a stage does not move the bar back
+
+
+def test_a_method_this_version_does_not_know_is_ignored_not_a_reset_of_the_settings(qtbot: object,
+                                                                                     isolated_user_dirs: Path) -> None:
+    from desktop_cls.gui.main_window import MainWindow
+    from desktop_cls.gui.settings import Settings, load_settings, save_settings
+
+    save_settings(Settings(recent_folders=["/kept"], train_method="a_future_method",
+                           last_train_config=TrainConfig(epochs=9).to_dict()))
+    settings, notice = load_settings()
+    assert notice is None and settings.recent_folders == ["/kept"]  # the file is not set aside for it
+    w = MainWindow(load_core=False)
+    qtbot.addWidget(w, before_close_func=lambda win: win.shutdown())
+    assert w.train_page.form.epochs_spin.value() == 9  # the saved options still apply
+    w.shutdown()
