@@ -162,7 +162,7 @@ def build_model(name: str, num_classes: int, image_size: int = 32, pretrained: b
                 name=name, models=', '.join(MODELS)))
     if num_classes < 1:
         raise UserError(_("a model needs at least one class"))
-    if pooling != "avg" and name != "efficientnet_lite0":
+    if pooling != "avg" and not name.startswith("efficientnet_lite"):
         raise UserError(_("{name} pools its features by average only (asked for {pooling!r})").format(
             name=name, pooling=pooling))
     if name == "quicknet":
@@ -175,6 +175,10 @@ def build_model(name: str, num_classes: int, image_size: int = 32, pretrained: b
         from desktop_cls.core.models.efficientnet_lite import efficientnet_lite0
 
         return efficientnet_lite0(num_classes, pretrained=pretrained, weights_file=weights_file, pooling=pooling)
+    if name.startswith("efficientnet_lite"):
+        from desktop_cls.core.models.efficientnet_lite_family import efficientnet_lite
+
+        return efficientnet_lite(name, num_classes, pretrained=pretrained, weights_file=weights_file, pooling=pooling)
     import torchvision
 
     builder: Callable[..., nn.Module] = getattr(torchvision.models, name)

@@ -102,7 +102,7 @@ class EfficientNetLite0(nn.Module):
     """
 
     def __init__(self, num_classes: int = 1000, dropout: float = 0.2, drop_path: float = 0.2,
-                 pooling: str = "avg") -> None:
+                 pooling: str = "avg", stages: tuple[tuple[int, int, int, int, int], ...] = STAGES) -> None:
         super().__init__()
         if pooling not in POOLINGS:
             raise UserError(_("unknown pooling {pooling!r}; choose one of: {choices}").format(
@@ -110,10 +110,10 @@ class EfficientNetLite0(nn.Module):
         self.pooling = pooling
         self._conv_stem = _conv(3, 32, 3, stride=2)
         self._bn0 = _bn(32)
-        total = sum(s[3] for s in STAGES)
+        total = sum(s[3] for s in stages)  # Lite1 and Lite2 are the same network, wider and deeper (stages)
         blocks: list[nn.Module] = []
         cin = 32
-        for expand, kernel, stride, repeats, cout in STAGES:
+        for expand, kernel, stride, repeats, cout in stages:
             for i in range(repeats):
                 rate = drop_path * len(blocks) / total
                 blocks.append(MBConv(cin, cout, expand, kernel, stride if i == 0 else 1, rate))

@@ -159,7 +159,8 @@ CHOICE_LABELS: dict[str, str] = {
     "full": N_("Full training"), "quick": N_("Quick (frozen backbone)"),
     # models (core/models/catalog.py)
     "quicknet": N_("QuickNet"), "simple_cnn": N_("Simple CNN (LeNet-style)"), "vgg_net": N_("VGG-style CNN"),
-    "efficientnet_lite0": N_("EfficientNet-Lite0"), "resnet18": N_("ResNet-18"), "resnet34": N_("ResNet-34"),
+    "efficientnet_lite0": N_("EfficientNet-Lite0"), "efficientnet_lite1": N_("EfficientNet-Lite1"),
+    "efficientnet_lite2": N_("EfficientNet-Lite2"), "resnet18": N_("ResNet-18"), "resnet34": N_("ResNet-34"),
     "resnet50": N_("ResNet-50"), "mobilenet_v3_small": N_("MobileNetV3-Small"),
     "mobilenet_v3_large": N_("MobileNetV3-Large"), "efficientnet_b0": N_("EfficientNet-B0"),
 }

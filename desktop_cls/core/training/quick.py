@@ -51,9 +51,9 @@ def weights_identity(cfg: TrainConfig) -> str:
     if cfg.weights_file:
         return weights_digest(Path(cfg.weights_file).expanduser())
     if MODELS[cfg.model].bundled_weights:
-        from desktop_cls.core.models.efficientnet_lite import bundled_weights_path
+        from desktop_cls.core.models.efficientnet_lite_family import weights_path
 
-        return weights_digest(bundled_weights_path())
+        return weights_digest(weights_path(cfg.model))
     hub = hub_weights_path(cfg.model)
     return weights_digest(hub) if hub.is_file() else hub.stem
 

@@ -1,0 +1,262 @@
+"""Real pictures, few of each: which quick-mode recipe learns most from 20 clip-art pictures per class.
+
+    python -m benchmarks.real_pictures manifest              # (re)write benchmarks/real_pictures_manifest.json
+    python -m benchmarks.real_pictures recipes [--json OUT]  # accuracy of each recipe over the draws
+    python -m benchmarks.real_pictures train [--draw 0]      # `desktop-cls train` with no options, timed
+
+Data: Debian's `openclipart-png` package (`apt-get install openclipart-png`: public-domain clip art
+drawn by many different people, transparent RGBA, grey+alpha and palette PNGs from 80 px to 16,000 px).
+Ten everyday classes, each one folder of the package. A fixed test set of 25 per class is drawn first, by
+title (the name without its trailing number), so the variants of one drawing never sit on both sides; the
+other pictures form the pool that each draw takes 20 per class from (seeds 0-4). Pictures the app refuses
+(over its 100-megapixel limit) are left out and listed. The manifest holds the file names, not images.
+
+`recipes` decodes each picture once per input size as the app does, computes each backbone's features of
+the picture and of its mirror image, and fits heads on each draw; `train` copies one draw's 200 pictures
+into a folder and runs the CLI's default on it with a cold feature cache, then scores the saved model on
+the test set. Figures come with the 1-minute load average (a shared 2-core machine).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+SOURCE = Path("/usr/share/openclipart/png")
+MANIFEST = Path(__file__).with_name("real_pictures_manifest.json")
+CLASSES = {  # class -> folder of the package (all pictures below it)
+    "bird": "animals/birds", "insect": "animals/bugs", "mammal": "animals/mammals", "fruit": "food/fruit",
+    "dessert": "food/desserts", "drink": "food/beverages", "vehicle": "transportation/vehicles",
+    "music": "recreation/music", "sport": "recreation/sports", "plant": "plants",
+}
+TEST_PER_CLASS = 25
+TRAIN_PER_CLASS = 20
+DRAWS = 5
+
+
+def _title(name: str) -> str:
+    return re.sub(r"[_-]*\d*\.png$", "", name.lower())
+
+
+def _usable(path: Path) -> bool:
+    from desktop_cls.core.data.imaging import MAX_PIXELS
+    from PIL import Image
+
+    with Image.open(path) as im:
+        return bool(im.width * im.height <= MAX_PIXELS)
+
+
+def build_manifest(source: Path = SOURCE, seed: int = 0) -> dict[str, Any]:
+    """Test set by whole titles (25 per class or just over), the rest the pool; duplicates by content dropped."""
+    rng = np.random.default_rng(seed)
+    seen: set[str] = set()
+    test: dict[str, list[str]] = {}
+    pool: dict[str, list[str]] = {}
+    refused: list[str] = []
+    for cls, folder in CLASSES.items():
+        groups: dict[str, list[str]] = {}
+        for p in sorted((source / folder).rglob("*.png")):
+            digest = hashlib.blake2b(p.read_bytes()).hexdigest()
+            if digest in seen:
+                continue
+            seen.add(digest)
+            rel = str(p.relative_to(source))
+            if not _usable(p):
+                refused.append(rel)
+                continue
+            groups.setdefault(_title(p.name), []).append(rel)
+        titles = sorted(groups)
+        test[cls], pool[cls] = [], []
+        for i in rng.permutation(len(titles)):
+            side = test[cls] if len(test[cls]) < TEST_PER_CLASS else pool[cls]
+            side.extend(groups[titles[int(i)]])
+    draws = [{cls: sorted(np.random.default_rng(s).choice(files, TRAIN_PER_CLASS, replace=False).tolist())
+              for cls, files in pool.items()} for s in range(DRAWS)]
+    return {"source": "Debian openclipart-png 1:0.18+dfsg (/usr/share/openclipart/png)", "classes": list(CLASSES),
+            "folders": CLASSES, "test": test, "pool": pool, "draws": draws, "refused_over_pixel_limit": refused}
+
+
+def load_manifest() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(MANIFEST.read_text())
+    return data
+
+
+def _load() -> float:
+    return round(os.getloadavg()[0], 1) if hasattr(os, "getloadavg") else float("nan")
+
+
+def decode_all(files: list[str], size: int, background: int = 255) -> np.ndarray:
+    """N x 3 x size x size uint8, each picture decoded as the app does (alpha onto white), or onto black."""
+    from desktop_cls.core.data import imaging
+
+    def one(rel: str) -> np.ndarray:
+        if background == 255:
+            return imaging.load_resized(SOURCE / rel, (size, size))
+        from PIL import Image
+
+        with Image.open(SOURCE / rel) as im:
+            rgba = im.convert("RGBA")
+        black = Image.new("RGBA", rgba.size, (0, 0, 0, 255))
+        return imaging.resize_rgb(Image.alpha_composite(black, rgba).convert("RGB"), (size, size))
+
+    with ThreadPoolExecutor(2) as ex:
+        arrays = list(ex.map(one, files))
+    return np.stack(arrays).transpose(0, 3, 1, 2).copy()
+
+
+def backbone_features(model: str, images: np.ndarray, flips: bool) -> np.ndarray:
+    """The quick mode's features (its extractor, BatchNorm folded); with flips, averaged with the mirror's."""
+    import torch
+
+    from desktop_cls.core.training.config import TrainConfig
+    from desktop_cls.core.training.quick import backbone_extractor
+
+    size = images.shape[-1]
+    cfg = TrainConfig(model=model, pretrained=True, mode="quick", image_size=size, device="cpu")
+    ext = backbone_extractor(cfg, 2, torch.device("cpu"))
+    x = torch.from_numpy(images)
+    f = ext.compute(x)
+    if flips:
+        f = (f + ext.compute(torch.flip(x, dims=[3]))) / 2
+    return f
+
+
+def _rows(manifest: dict[str, Any], files: list[str], part: dict[str, list[str]]) -> tuple[np.ndarray, np.ndarray]:
+    at = {f: i for i, f in enumerate(files)}
+    idx, labels = [], []
+    for c, cls in enumerate(manifest["classes"]):
+        for f in part[cls]:
+            idx.append(at[f])
+            labels.append(c)
+    return np.array(idx), np.array(labels)
+
+
+def score_heads(manifest: dict[str, Any], files: list[str], feats: np.ndarray,
+                heads: dict[str, Any]) -> dict[str, list[float]]:
+    """Test accuracy of each head recipe on each draw."""
+    te_idx, y_te = _rows(manifest, files, manifest["test"])
+    out: dict[str, list[float]] = {name: [] for name in heads}
+    for draw in manifest["draws"]:
+        tr_idx, y_tr = _rows(manifest, files, draw)
+        for name, fit in heads.items():
+            w, b = fit(feats[tr_idx], y_tr, len(manifest["classes"]))
+            out[name].append(float(((feats[te_idx] @ w.T + b).argmax(1) == y_te).mean()))
+    return out
+
+
+def _heads() -> dict[str, Any]:
+    from desktop_cls.core.training.embeddings import fit_linear_head
+    from desktop_cls.core.training.linear_head import fit_head_cv
+
+    def fixed(c: float) -> Any:
+        return lambda x, y, k: fit_linear_head(x, y, k, c=c)
+
+    def cv(x: np.ndarray, y: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        fit = fit_head_cv(x, y, k)
+        return fit.weight, fit.bias
+
+    return {"C=1": fixed(1.0), "C=0.1": fixed(0.1), "C=10": fixed(10.0), "C by CV": cv}
+
+
+def _summary(accs: list[float]) -> str:
+    a = np.array(accs) * 100
+    return f"{a.mean():.1f} ± {a.std():.1f} % (lowest {a.min():.1f})"
+
+
+def recipes(out_json: Path | None) -> dict[str, Any]:
+    """Every backbone x {flips} x {white, black} x head, on the five draws."""
+    m = load_manifest()
+    files = sorted({f for part in (m["test"], *m["draws"]) for fs in part.values() for f in fs})
+    results: dict[str, Any] = {"load_before": _load(), "images": len(files)}
+    feats_by: dict[str, np.ndarray] = {}
+    cases = [("efficientnet_lite0", 224, 255, False), ("efficientnet_lite0", 224, 255, True),
+             ("efficientnet_lite0", 224, 0, False), ("efficientnet_lite1", 240, 255, False),
+             ("efficientnet_lite2", 260, 255, False), ("efficientnet_lite2", 260, 255, True),
+             ("efficientnet_lite2", 260, 0, False)]
+    decoded: dict[tuple[int, int], np.ndarray] = {}
+    for model, size, bg, flips in cases:
+        if (size, bg) not in decoded:
+            t0 = time.perf_counter()
+            decoded[(size, bg)] = decode_all(files, size, bg)
+            results[f"decode {size}px bg={bg} s"] = round(time.perf_counter() - t0, 1)
+        t0 = time.perf_counter()
+        feats = backbone_features(model, decoded[(size, bg)], flips)
+        name = f"{model} {size}px {'black' if bg == 0 else 'white'}{' +flip' if flips else ''}"
+        results[f"{name} features s"] = round(time.perf_counter() - t0, 1)
+        feats_by[name] = feats
+        for head, accs in score_heads(m, files, feats, _heads()).items():
+            results[f"{name} | {head}"] = accs
+            print(f"{name} | {head}: {_summary(accs)}  (load {_load()})", flush=True)
+    both = np.concatenate([feats_by["efficientnet_lite0 224px white"], feats_by["efficientnet_lite2 260px white"]], 1)
+    for head, accs in score_heads(m, files, both, _heads()).items():
+        results[f"lite0+lite2 side by side | {head}"] = accs
+        print(f"lite0+lite2 side by side | {head}: {_summary(accs)}", flush=True)
+    results["load_after"] = _load()
+    if out_json:
+        out_json.write_text(json.dumps(results, indent=1))
+    return results
+
+
+def train_default(draw: int, extra: list[str]) -> dict[str, Any]:
+    """`desktop-cls train FOLDER` (no options unless given) on one draw's 200 pictures, cold cache, timed."""
+    import contextlib
+    import io
+    import shutil
+    import tempfile
+
+    from desktop_cls.cli import main as cli_main
+    from desktop_cls.core.inference.evaluation import evaluate
+
+    m = load_manifest()
+    tmp = Path(tempfile.mkdtemp(prefix="real-pictures-"))
+    for part, name in ((m["draws"][draw], "train"), (m["test"], "test")):
+        for cls, fs in part.items():
+            (tmp / name / cls).mkdir(parents=True, exist_ok=True)
+            for f in fs:
+                shutil.copyfile(SOURCE / f, tmp / name / cls / f.replace("/", "__"))
+    os.environ["DESKTOP_CLS_CACHE_DIR"] = str(tmp / "cache")
+    run = tmp / "run"
+    load_before, t0 = _load(), time.perf_counter()
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        code = cli_main(["train", str(tmp / "train"), "--out", str(run), *extra])
+    seconds = time.perf_counter() - t0
+    if code != 0:
+        raise RuntimeError(err.getvalue()[-3000:])
+    report = evaluate(run / "model.safetensors", tmp / "test")
+    info = json.loads((run / "run.json").read_text())
+    print(err.getvalue()[-3000:])
+    return {"draw": draw, "seconds": round(seconds, 1), "test_accuracy": report.accuracy,
+            "model": info.get("model"), "load_before": load_before, "load_after": _load(), "run": info}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("what", choices=("manifest", "recipes", "train"))
+    ap.add_argument("--json", type=Path)
+    ap.add_argument("--draw", type=int, default=0)
+    ap.add_argument("--extra", nargs=argparse.REMAINDER, default=[])
+    a = ap.parse_args()
+    if a.what == "manifest":
+        MANIFEST.write_text(json.dumps(build_manifest(), indent=1) + "\n")
+        print(f"wrote {MANIFEST}")
+    elif a.what == "recipes":
+        recipes(a.json)
+    else:
+        r = train_default(a.draw, a.extra)
+        print(json.dumps({k: v for k, v in r.items() if k != "run"}, indent=1))
+        if a.json:
+            a.json.write_text(json.dumps(r, indent=1, default=str))
+
+
+if __name__ == "__main__":
+    main()
