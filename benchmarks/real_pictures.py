@@ -48,8 +48,9 @@ def _title(name: str) -> str:
 
 
 def _usable(path: Path) -> bool:
-    from desktop_cls.core.data.imaging import MAX_PIXELS
     from PIL import Image
+
+    from desktop_cls.core.data.imaging import MAX_PIXELS
 
     with Image.open(path) as im:
         return bool(im.width * im.height <= MAX_PIXELS)
@@ -94,26 +95,30 @@ def _load() -> float:
     return round(os.getloadavg()[0], 1) if hasattr(os, "getloadavg") else float("nan")
 
 
-def decode_all(files: list[str], size: int, background: int = 255) -> np.ndarray:
-    """N x 3 x size x size uint8, each picture decoded as the app does (alpha onto white), or onto black."""
+def _decode_variant(rel: str, size: int, view: str) -> np.ndarray:
+    """The app's view ("app": transparent pictures cut to their visible part and letterboxed on white), the
+    earlier one ("stretch": alpha onto white, stretched to a square), or alpha onto black, stretched."""
+    from PIL import Image
+
     from desktop_cls.core.data import imaging
 
-    def one(rel: str) -> np.ndarray:
-        if background == 255:
-            return imaging.load_resized(SOURCE / rel, (size, size))
-        from PIL import Image
+    if view == "app":
+        return imaging.load_resized(SOURCE / rel, (size, size))
+    with Image.open(SOURCE / rel) as im:
+        rgba = im.convert("RGBA")
+    back = Image.new("RGBA", rgba.size, (0, 0, 0, 255) if view == "black" else (255, 255, 255, 255))
+    rgb = Image.alpha_composite(back, rgba).convert("RGB")
+    return np.asarray(rgb.resize((size, size), Image.Resampling.BILINEAR), dtype=np.uint8)
 
-        with Image.open(SOURCE / rel) as im:
-            rgba = im.convert("RGBA")
-        black = Image.new("RGBA", rgba.size, (0, 0, 0, 255))
-        return imaging.resize_rgb(Image.alpha_composite(black, rgba).convert("RGB"), (size, size))
 
+def decode_all(files: list[str], size: int, view: str = "white") -> np.ndarray:
+    """N x 3 x size x size uint8, two decoding threads."""
     with ThreadPoolExecutor(2) as ex:
-        arrays = list(ex.map(one, files))
+        arrays = list(ex.map(lambda rel: _decode_variant(rel, size, view), files))
     return np.stack(arrays).transpose(0, 3, 1, 2).copy()
 
 
-def backbone_features(model: str, images: np.ndarray, flips: bool) -> np.ndarray:
+def backbone_features(model: str, images: np.ndarray, flips: bool, pooling: str = "avg") -> np.ndarray:
     """The quick mode's features (its extractor, BatchNorm folded); with flips, averaged with the mirror's."""
     import torch
 
@@ -122,7 +127,7 @@ def backbone_features(model: str, images: np.ndarray, flips: bool) -> np.ndarray
 
     size = images.shape[-1]
     cfg = TrainConfig(model=model, pretrained=True, mode="quick", image_size=size, device="cpu")
-    ext = backbone_extractor(cfg, 2, torch.device("cpu"))
+    ext = backbone_extractor(cfg, 2, torch.device("cpu"), pooling=pooling)
     x = torch.from_numpy(images)
     f = ext.compute(x)
     if flips:
@@ -155,7 +160,7 @@ def score_heads(manifest: dict[str, Any], files: list[str], feats: np.ndarray,
 
 def _heads() -> dict[str, Any]:
     from desktop_cls.core.training.embeddings import fit_linear_head
-    from desktop_cls.core.training.linear_head import fit_head_cv
+    from desktop_cls.core.training.linear_head import STANDARDISED_C_GRID, fit_head_cv
 
     def fixed(c: float) -> Any:
         return lambda x, y, k: fit_linear_head(x, y, k, c=c)
@@ -164,7 +169,12 @@ def _heads() -> dict[str, Any]:
         fit = fit_head_cv(x, y, k)
         return fit.weight, fit.bias
 
-    return {"C=1": fixed(1.0), "C=0.1": fixed(0.1), "C=10": fixed(10.0), "C by CV": cv}
+    def std_cv(x: np.ndarray, y: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        fit = fit_head_cv(x, y, k, STANDARDISED_C_GRID, standardise=True)
+        return fit.weight, fit.bias
+
+    return {"C=1": fixed(1.0), "C=0.1": fixed(0.1), "C=10": fixed(10.0), "C by CV": cv,
+            "standardised, C by CV": std_cv}
 
 
 def _summary(accs: list[float]) -> str:
@@ -172,35 +182,51 @@ def _summary(accs: list[float]) -> str:
     return f"{a.mean():.1f} ± {a.std():.1f} % (lowest {a.min():.1f})"
 
 
-def recipes(out_json: Path | None) -> dict[str, Any]:
-    """Every backbone x {flips} x {white, black} x head, on the five draws."""
+CASES = {  # name -> (backbone, input side, view, mirror images averaged, pooling)
+    "lite0 stretch": ("efficientnet_lite0", 224, "stretch", False, "avg"),  # the earlier default
+    "lite0 black": ("efficientnet_lite0", 224, "black", False, "avg"),
+    "lite0 stretch flip": ("efficientnet_lite0", 224, "stretch", True, "avg"),
+    "lite0": ("efficientnet_lite0", 224, "app", False, "avg"),
+    "lite0 avgmax": ("efficientnet_lite0", 224, "app", False, "avgmax"),
+    "lite1 avgmax": ("efficientnet_lite1", 240, "app", False, "avgmax"),
+    "lite2 stretch": ("efficientnet_lite2", 260, "stretch", False, "avg"),
+    "lite2": ("efficientnet_lite2", 260, "app", False, "avg"),
+    "lite2 avgmax": ("efficientnet_lite2", 260, "app", False, "avgmax"),  # the new default
+    "lite2 avgmax flip": ("efficientnet_lite2", 260, "app", True, "avgmax"),
+}
+
+
+def case_features(name: str, files: list[str], cache: Path, timings: dict[str, Any]) -> np.ndarray:
+    """A case's features of every file, from an .npz of an earlier run when there is one."""
+    model, size, view, flips, pooling = CASES[name]
+    npz = cache / f"{name.replace(' ', '_')}.npz"
+    if npz.is_file():
+        with np.load(npz) as z:
+            if list(z["files"]) == files:
+                return np.asarray(z["features"])
+    t0 = time.perf_counter()
+    images = decode_all(files, size, view)
+    t1 = time.perf_counter()
+    feats = backbone_features(model, images, flips, pooling)
+    timings[name] = {"decode_s": round(t1 - t0, 1), "features_s": round(time.perf_counter() - t1, 1),
+                     "images": len(files), "load": _load()}
+    cache.mkdir(parents=True, exist_ok=True)
+    np.savez(npz, files=np.array(files), features=feats)
+    return feats
+
+
+def recipes(names: list[str], cache: Path, out_json: Path | None) -> dict[str, Any]:
+    """Each case x each head on the five draws; "a+b" puts two cases' features side by side."""
     m = load_manifest()
     files = sorted({f for part in (m["test"], *m["draws"]) for fs in part.values() for f in fs})
-    results: dict[str, Any] = {"load_before": _load(), "images": len(files)}
-    feats_by: dict[str, np.ndarray] = {}
-    cases = [("efficientnet_lite0", 224, 255, False), ("efficientnet_lite0", 224, 255, True),
-             ("efficientnet_lite0", 224, 0, False), ("efficientnet_lite1", 240, 255, False),
-             ("efficientnet_lite2", 260, 255, False), ("efficientnet_lite2", 260, 255, True),
-             ("efficientnet_lite2", 260, 0, False)]
-    decoded: dict[tuple[int, int], np.ndarray] = {}
-    for model, size, bg, flips in cases:
-        if (size, bg) not in decoded:
-            t0 = time.perf_counter()
-            decoded[(size, bg)] = decode_all(files, size, bg)
-            results[f"decode {size}px bg={bg} s"] = round(time.perf_counter() - t0, 1)
-        t0 = time.perf_counter()
-        feats = backbone_features(model, decoded[(size, bg)], flips)
-        name = f"{model} {size}px {'black' if bg == 0 else 'white'}{' +flip' if flips else ''}"
-        results[f"{name} features s"] = round(time.perf_counter() - t0, 1)
-        feats_by[name] = feats
+    results: dict[str, Any] = {"load_before": _load(), "images": len(files), "timings": {}}
+    for name in names:
+        feats = np.concatenate([case_features(n, files, cache, results["timings"]) for n in name.split("+")], 1)
         for head, accs in score_heads(m, files, feats, _heads()).items():
             results[f"{name} | {head}"] = accs
             print(f"{name} | {head}: {_summary(accs)}  (load {_load()})", flush=True)
-    both = np.concatenate([feats_by["efficientnet_lite0 224px white"], feats_by["efficientnet_lite2 260px white"]], 1)
-    for head, accs in score_heads(m, files, both, _heads()).items():
-        results[f"lite0+lite2 side by side | {head}"] = accs
-        print(f"lite0+lite2 side by side | {head}: {_summary(accs)}", flush=True)
     results["load_after"] = _load()
+    print(json.dumps(results["timings"]))
     if out_json:
         out_json.write_text(json.dumps(results, indent=1))
     return results
@@ -244,13 +270,15 @@ def main() -> None:
     ap.add_argument("what", choices=("manifest", "recipes", "train"))
     ap.add_argument("--json", type=Path)
     ap.add_argument("--draw", type=int, default=0)
+    ap.add_argument("--cases", nargs="+", default=[*CASES, "lite0 avgmax+lite2 avgmax"])
+    ap.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "real_pictures_features")
     ap.add_argument("--extra", nargs=argparse.REMAINDER, default=[])
     a = ap.parse_args()
     if a.what == "manifest":
         MANIFEST.write_text(json.dumps(build_manifest(), indent=1) + "\n")
         print(f"wrote {MANIFEST}")
     elif a.what == "recipes":
-        recipes(a.json)
+        recipes(a.cases, a.cache, a.json)
     else:
         r = train_default(a.draw, a.extra)
         print(json.dumps({k: v for k, v in r.items() if k != "run"}, indent=1))

@@ -42,7 +42,7 @@ def _decode_one(args: tuple[str, tuple[int, int]]) -> np.ndarray | ImageLoadErro
 
 
 def cache_key(samples: Sequence[Sample], size: tuple[int, int]) -> str:
-    h = hashlib.sha256(f"v1:{size[0]}x{size[1]}".encode())
+    h = hashlib.sha256(f"v2:{size[0]}x{size[1]}".encode())  # v2: picture_view
     for s in samples:
         try:
             st = os.stat(s.path)

@@ -18,6 +18,7 @@ from typing import TypeVar
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from desktop_cls.core.data.picture_view import network_view, reduce_for, visible_on_white
 from desktop_cls.core.errors import ImageLoadError
 from desktop_cls.core.i18n import N_, _
 
@@ -104,9 +105,7 @@ def _to_rgb(im: Image.Image) -> Image.Image:
         im = im.convert("RGBA") if "transparency" in im.info else im.convert("RGB")
         mode = im.mode
     if mode in ("RGBA", "LA", "PA", "RGBa", "La"):
-        rgba = im.convert("RGBA")
-        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        return Image.alpha_composite(background, rgba).convert("RGB")
+        return visible_on_white(im.convert("RGBA"))  # and where the visible part is (picture_view)
     return im.convert("RGB")
 
 
@@ -135,7 +134,10 @@ def load_rgb(path: str | Path, draft_size: tuple[int, int] | None = None) -> Ima
                 im.draft("RGB", (side, side))
             im.load()
             upright = ImageOps.exif_transpose(im)
-            rgb = _to_rgb(upright if upright is not None else im)
+            upright = upright if upright is not None else im
+            if draft_size is not None:  # a big PNG, TIFF...: its decode is paid, the rest need not be
+                upright = reduce_for(upright, max(draft_size))
+            rgb = _to_rgb(upright)
             if rgb is im:
                 rgb = im.copy()
             return rgb
@@ -189,8 +191,10 @@ def sniff_format(path: str) -> str | None:
 
 
 def resize_rgb(im: Image.Image, size: tuple[int, int]) -> np.ndarray:
-    """Stretch to exactly size=(H, W) with PIL's antialiased bilinear; returns H x W x 3 uint8."""
+    """Stretch to exactly size=(H, W) with PIL's antialiased bilinear; returns H x W x 3 uint8. A picture cut
+    to its visible part (transparent margins) is letterboxed on white instead, keeping its shape."""
     h, w = size
+    im = network_view(im, size)
     if im.size != (w, h):
         im = im.resize((w, h), Image.Resampling.BILINEAR)
     return np.asarray(im, dtype=np.uint8)

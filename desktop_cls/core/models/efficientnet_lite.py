@@ -27,7 +27,7 @@ STAGES = ((1, 3, 1, 1, 16), (6, 3, 2, 2, 24), (6, 5, 2, 2, 40), (6, 3, 2, 3, 80)
           (6, 5, 2, 4, 192), (6, 3, 1, 1, 320))
 BN_EPS = 1e-3  # the TensorFlow values the weights were trained with
 BN_MOMENTUM = 0.01
-POOLINGS = ("avg", "max")  # how the last feature maps become the vector the head sees
+POOLINGS = ("avg", "max", "avgmax")  # how the last feature maps become the vector the head sees
 MEAN = (0.5, 0.5, 0.5)  # the Lite models take (x - 127) / 128 inputs
 STD = (0.5, 0.5, 0.5)
 
@@ -94,6 +94,24 @@ class GlobalMaxPool(nn.Module):
         return torch.amax(x, dim=(2, 3), keepdim=True)
 
 
+class AvgMaxPool(nn.Module):
+    """The average and the strongest response of each feature map side by side (N x 2C x 1 x 1): on drawings
+    and clip art, where the object sits on a plain background, the two together learn best (docs/benchmarks.md,
+    "Real pictures"). A reduce-mean, a reduce-max and a concat: every export format has them."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.cat([x.mean(dim=(2, 3), keepdim=True), torch.amax(x, dim=(2, 3), keepdim=True)], dim=1)
+
+
+def pooling_layer(pooling: str) -> nn.Module:
+    return {"avg": nn.AdaptiveAvgPool2d(1), "max": GlobalMaxPool(), "avgmax": AvgMaxPool()}[pooling]
+
+
+def feature_width(pooling: str) -> int:
+    """How wide the pooled vector the head sees is."""
+    return 2 * FEATURES if pooling == "avgmax" else FEATURES
+
+
 class EfficientNetLite0(nn.Module):
     """The network; `features()` is everything up to the pooled 1280-d vector, `_fc` the classifier.
 
@@ -122,9 +140,9 @@ class EfficientNetLite0(nn.Module):
         self._conv_head = nn.Conv2d(cin, FEATURES, 1, bias=False)
         self._bn1 = _bn(FEATURES)
         self._head_act = nn.ReLU6(inplace=True)  # Grad-CAM's target: the last feature maps
-        self._pooling: nn.Module = nn.AdaptiveAvgPool2d(1) if pooling == "avg" else GlobalMaxPool()
+        self._pooling: nn.Module = pooling_layer(pooling)
         self._dropout = nn.Dropout(dropout)
-        self._fc = nn.Linear(FEATURES, num_classes)
+        self._fc = nn.Linear(feature_width(pooling), num_classes)
         self._stem_act = nn.ReLU6(inplace=True)
 
     @property
@@ -204,15 +222,22 @@ def efficientnet_lite0(num_classes: int, pretrained: bool = False, weights_file:
     """A Lite0 for num_classes; pretrained loads the ImageNet weights strictly, then puts on a new head."""
     if not (pretrained or weights_file):
         return EfficientNetLite0(num_classes, pooling=pooling)
-    model = EfficientNetLite0(1000, pooling=pooling)
+    model = EfficientNetLite0(1000)
     state = load_imagenet_state(Path(weights_file).expanduser() if weights_file else None)
     try:
         model.load_state_dict(state, strict=True)
     except RuntimeError as e:
         raise UserError(_("the weights do not fit efficientnet_lite0: {error}").format(
                 error=str(e).splitlines()[0])) from None
-    if num_classes != 1000:
-        model._fc = nn.Linear(FEATURES, num_classes)
+    return with_new_head(model, num_classes, pooling)
+
+
+def with_new_head(model: EfficientNetLite0, num_classes: int, pooling: str) -> EfficientNetLite0:
+    """The ImageNet-loaded network with the asked pooling and, unless it is the 1000-class one, a fresh head."""
+    if pooling != model.pooling:
+        model.pooling, model._pooling = pooling, pooling_layer(pooling)
+    if num_classes != 1000 or pooling == "avgmax":
+        model._fc = nn.Linear(feature_width(pooling), num_classes)
         nn.init.normal_(model._fc.weight, std=0.01)
         nn.init.zeros_(model._fc.bias)
     return model

@@ -13,8 +13,6 @@ import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 
-from torch import nn
-
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import _
 from desktop_cls.core.models import efficientnet_lite as lite
@@ -79,15 +77,11 @@ def efficientnet_lite(model: str, num_classes: int, pretrained: bool = False, we
     v = VARIANTS[model]
     if not (pretrained or weights_file):
         return lite.EfficientNetLite0(num_classes, pooling=pooling, stages=v.stages)
-    net = lite.EfficientNetLite0(1000, pooling=pooling, stages=v.stages)
+    net = lite.EfficientNetLite0(1000, stages=v.stages)
     state = lite.load_imagenet_state(Path(weights_file).expanduser() if weights_file else weights_path(model))
     try:
         net.load_state_dict(state, strict=True)
     except RuntimeError as e:
         raise UserError(_("the weights do not fit {model}: {error}").format(
                 model=model, error=str(e).splitlines()[0])) from None
-    if num_classes != 1000:
-        net._fc = nn.Linear(lite.FEATURES, num_classes)
-        nn.init.normal_(net._fc.weight, std=0.01)
-        nn.init.zeros_(net._fc.bias)
-    return net
+    return lite.with_new_head(net, num_classes, pooling)

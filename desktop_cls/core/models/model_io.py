@@ -116,8 +116,8 @@ class ModelMeta:
         if fingerprint is not None and not isinstance(fingerprint, dict):
             raise ValueError(_("'dataset_fingerprint' must be a JSON object"))
         pooling = d.get("pooling", "avg")
-        if pooling not in ("avg", "max"):
-            raise ValueError(_("'pooling' must be 'avg' or 'max'"))
+        if pooling not in ("avg", "max", "avgmax"):
+            raise ValueError(_("'pooling' must be 'avg', 'max' or 'avgmax'"))
         return cls(model=model, classes=tuple(classes), image_size=int(image_size),
                    input_size=(int(size[0]), int(size[1])), mean=mean, std=std,  # type: ignore[arg-type]
                    resize=resize, temperature=float(temp), dataset_fingerprint=fingerprint,

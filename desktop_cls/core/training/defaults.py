@@ -41,7 +41,9 @@ def choose_image_size(model: str, typical: tuple[int, int] | None, pretrained: b
     """Big enough to keep the images' detail, no bigger: pixels the images do not have only cost time."""
     info = MODELS[model]
     if info.bundled_weights and (pretrained or typical is None or min(typical) >= 64):
-        return Choice(224, _("224 px: the bundled pretrained weights were learned on 224 px images"))
+        size = info.default_image_size  # Lite0 224, Lite1 240, Lite2 260
+        return Choice(size, _("{size} px: the bundled pretrained weights were learned on {size} px images").format(
+                size=size))
     if info.has_pretrained:
         if pretrained:
             return Choice(224, _("224 px: the pretrained weights were learned on 224 px images"))
@@ -231,6 +233,9 @@ def suggest_pooling(typical: tuple[int, int] | None, model: str) -> PoolingChoic
     5-50 digits per class, docs/benchmarks.md). Photos: the average the ImageNet head was trained with."""
     from desktop_cls.core.i18n import _
 
+    if model in ("efficientnet_lite1", "efficientnet_lite2"):  # the real-pictures backbones (backbone_choice)
+        return PoolingChoice("avgmax", _("features averaged and max-pooled side by side: together they learn "
+                                         "real pictures best"))
     if model != "efficientnet_lite0":
         return PoolingChoice("avg", _("features averaged over the image, as this backbone was trained"))
     if typical is not None and min(typical) < PHOTO_SIDE:
@@ -259,14 +264,15 @@ def choose_recipe(train_counts: dict[str, int], typical: tuple[int, int] | None,
         return recipe_for("scratch", reason=_("trained from scratch: you asked for {requested_size} px images, and "
                                               "the pretrained backbone needs at least {minimum} px").format(
                 requested_size=requested_size, minimum=PRETRAINED_MIN_SIDE))
-    if per_class <= FEW_PER_CLASS:
-        return recipe_for("quick", reason=_("pretrained backbone, quick mode: {per_class} training images per class "
-                                            "are few, and ImageNet features learn from few examples").format(
-                per_class=per_class))
-    if side >= PHOTO_SIDE:
-        return recipe_for("quick", reason=_("pretrained backbone, quick mode: your images are photos ({images}), "
-                                            "which ImageNet features suit").format(
-                images=_describe(typical or (side, side))))
+    if per_class <= FEW_PER_CLASS or side >= PHOTO_SIDE:
+        from desktop_cls.core.training.backbone_choice import choose_backbone
+
+        backbone = choose_backbone(typical, sum(counts))
+        why = _("pretrained backbone, quick mode: {per_class} training images per class are few, and ImageNet "
+                "features learn from few examples").format(per_class=per_class) if per_class <= FEW_PER_CLASS else \
+            _("pretrained backbone, quick mode: your images are photos ({images}), which ImageNet features "
+              "suit").format(images=_describe(typical or (side, side)))
+        return recipe_for("quick", backbone.model, reason=f"{why}; {backbone.reason}")
     return recipe_for("scratch", reason=_("trained from scratch: {per_class:,} small images per class ({images}) "
                                           "are enough for a small fast network").format(
             per_class=per_class, images=_describe(typical) if typical else _("small")))

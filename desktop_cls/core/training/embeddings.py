@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -27,7 +28,8 @@ from desktop_cls.core.models.architectures import pooled_features
 from desktop_cls.core.models.preprocessing import prepare
 from desktop_cls.core.storage import user_cache_dir, write_atomic_with
 
-FEATURE_FORMAT = 1  # bump when the way features are computed changes: every old entry becomes a miss
+FEATURE_FORMAT = 2  # bump when the way features are computed changes: every old entry becomes a miss
+# (2: transparent pictures cut to their visible part and letterboxed, data/picture_view.py)
 _hash_memo: dict[tuple[str, int, int], str] = {}
 _weights_memo: dict[tuple[str, int, int], str] = {}
 
@@ -105,6 +107,8 @@ class Features:
     vectors: np.ndarray  # N x D float32
     missing: tuple[ImageLoadError, ...]
     computed: int  # how many were not in the cache
+    decode_seconds: float = 0.0  # of the computed ones: reading and decoding the files
+    network_seconds: float = 0.0  # and running the backbone on them
 
 
 class FeatureExtractor:
@@ -153,12 +157,15 @@ class FeatureExtractor:
                 todo.append(i)
         total = len(paths)
         progress(len(vecs), total, _("computing image features"))
+        decode_s = network_s = 0.0
         with ThreadPoolExecutor(max_workers=min(8, (os.cpu_count() or 2) + 2)) as pool:
             for start in range(0, len(todo), batch_size):
                 if cancel is not None:
                     cancel.raise_if_set()
                 chunk = todo[start:start + batch_size]
+                t0 = time.perf_counter()
                 decoded = list(pool.map(_try_load, [(paths[i], self.size) for i in chunk]))
+                t1 = time.perf_counter()
                 ok = [(i, a) for i, a in zip(chunk, decoded, strict=True) if not isinstance(a, ImageLoadError)]
                 for i, a in zip(chunk, decoded, strict=True):
                     if isinstance(a, ImageLoadError):
@@ -168,12 +175,13 @@ class FeatureExtractor:
                     for (i, _a), v in zip(ok, self.compute(batch, batch_size), strict=True):
                         vecs[i] = v
                         self.cache.put(digests[i] or "", v)
+                decode_s, network_s = decode_s + t1 - t0, network_s + time.perf_counter() - t1
                 progress(len(vecs) + len(errors), total, _("computing image features"))
         order = sorted(vecs)
         dim = next(iter(vecs.values())).shape[0] if vecs else 0
         vectors = np.stack([vecs[i] for i in order]) if order else np.zeros((0, dim), dtype=np.float32)
         return Features(tuple(paths[i] for i in order), vectors, tuple(errors[i] for i in sorted(errors)),
-                        len(todo))
+                        len(todo), decode_s, network_s)
 
 
 def _try_load(args: tuple[str, tuple[int, int]]) -> np.ndarray | ImageLoadError:

@@ -16,6 +16,7 @@ import numpy as np
 from desktop_cls.core.training.embeddings import fit_linear_head, head_logits, stratified_folds
 
 C_GRID = (0.1, 0.3, 1.0, 3.0, 10.0)
+STANDARDISED_C_GRID = (0.03, 0.1, 0.3, 1.0)  # standardised features want a stronger penalty
 
 
 @dataclass(frozen=True)
@@ -55,9 +56,29 @@ def cv_folds_for(y: np.ndarray, most: int = 5) -> int:
     return int(min(most, counts.min()))
 
 
+def standardised(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each feature to mean 0 and standard deviation 1 over these images: (x', mean, scale)."""
+    mean = x.mean(0)
+    scale = x.std(0) + 1e-6
+    return ((x - mean) / scale).astype(np.float32), mean, scale
+
+
+def fold_standardisation(fit: HeadFit, mean: np.ndarray, scale: np.ndarray) -> HeadFit:
+    """A head fitted on standardised features, rewritten to take the raw ones: the same logits, so the saved
+    network needs no extra layer (w' = w / scale, b' = b - w' . mean)."""
+    w = (fit.weight / scale).astype(np.float32)
+    b = (fit.bias - w @ mean).astype(np.float32)
+    return HeadFit(w, b, fit.c, fit.cv_logits, fit.cv_loss)
+
+
 def fit_head_cv(x: np.ndarray, y: np.ndarray, num_classes: int, grid: Sequence[float] = C_GRID, folds: int = 5,
-                seed: int = 0) -> HeadFit:
-    """The head at the C with the lowest out-of-fold log-loss (ties: the stronger regularisation)."""
+                seed: int = 0, standardise: bool = False) -> HeadFit:
+    """The head at the C with the lowest out-of-fold log-loss (ties: the stronger regularisation).
+    standardise: fitted on standardised features (the scale of each feature no longer decides how strongly
+    it is regularised: avg- and max-pooled features side by side differ in scale), returned for raw ones."""
+    if standardise:
+        xs, mean, scale = standardised(np.asarray(x, dtype=np.float32))
+        return fold_standardisation(fit_head_cv(xs, y, num_classes, grid, folds, seed), mean, scale)
     y = np.asarray(y, dtype=np.int64)
     k = cv_folds_for(y, folds)
     if k < 2 or len(grid) == 0:

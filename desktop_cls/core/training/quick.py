@@ -28,6 +28,7 @@ from desktop_cls.core.models.architectures import build_model, count_parameters,
 from desktop_cls.core.models.catalog import MODELS
 from desktop_cls.core.models.model_io import ModelMeta, save_native
 from desktop_cls.core.storage import append_jsonl, write_json
+from desktop_cls.core.training.backbone_choice import record_speed
 from desktop_cls.core.training.callbacks import CallbackList
 from desktop_cls.core.training.config import TrainConfig
 from desktop_cls.core.training.defaults import PoolingChoice, suggest_pooling
@@ -40,10 +41,12 @@ from desktop_cls.core.training.embeddings import (
     weights_digest,
 )
 from desktop_cls.core.training.fit_result import FitResult
+from desktop_cls.core.training.linear_head import STANDARDISED_C_GRID, fit_head_cv
 from desktop_cls.core.training.run_record import record_stop
 
 CV_PER_CLASS = 50  # at or below this many labelled images per class, validate by cross-validation
 CV_FOLDS = 5
+SPEED_SAMPLE = 16  # images: fewer time the start-up more than the backbone
 
 
 def weights_identity(cfg: TrainConfig) -> str:
@@ -155,8 +158,13 @@ def _features(cfg: TrainConfig, index: DatasetIndex, cb: CallbackList, cancel: C
     if len(y_tr) == 0:
         raise UserError(_("none of the training images could be read; see the problems list"))
     cached = len(samples) - feats.computed
+    if feats.computed >= SPEED_SAMPLE:  # this computer's speed, for the next automatic choice of backbone
+        record_speed(cfg.model, feats.computed / max(feat_s, 1e-9))
     cb.notice(_("quick mode: features of {count} images computed once ({cached} already in the cache) in "
                 "{seconds:.1f} s").format(count=len(feats.paths), cached=cached, seconds=feat_s))
+    if feats.computed:
+        cb.notice(_("of which decoding the images {decode:.1f} s and the network {network:.1f} s").format(
+                decode=feats.decode_seconds, network=feats.network_seconds))
     problems = [*index.problems, *(Problem(e.path, e.kind, e.message) for e in feats.missing)]
     return _Features(ext, pool, list(feats.paths), feats.computed, cached, feat_s, x_tr, y_tr, x_va, y_va, problems)
 
@@ -170,11 +178,20 @@ def _fit_head(cfg: TrainConfig, f: _Features, num_classes: int, cb: CallbackList
     cv_logits = None
     if cv_folds:  # few images: every one of them trains the final head, each is validated by one that did not
         x_tr, y_tr = np.concatenate([f.x_tr, f.x_va]), np.concatenate([f.y_tr, f.y_va])
-        cv_logits, y_va = cross_validated_logits(x_tr, y_tr, num_classes, cv_folds, c=cfg.head_c, seed=cfg.seed), y_tr
+        y_va = y_tr
         cb.notice(_("few images: accuracy measured by {cv_folds}-fold cross-validation on all {count} labelled "
                     "images, and the final model learns from all of them").format(
                 cv_folds=cv_folds, count=len(y_tr)))
-    weight, bias = fit_linear_head(x_tr, y_tr, num_classes, c=cfg.head_c)
+    if cv_folds and f.pooling.pooling == "avgmax":  # real pictures: standardised features, C chosen by CV
+        fit = fit_head_cv(x_tr, y_tr, num_classes, STANDARDISED_C_GRID, folds=cv_folds, seed=cfg.seed,
+                          standardise=True)
+        weight, bias, cv_logits = fit.weight, fit.bias, fit.cv_logits
+        cb.notice(_("head strength C = {c:g}: the lowest cross-validated loss of {tried}").format(
+                c=fit.c, tried=", ".join(f"{c:g}" for c in STANDARDISED_C_GRID)))
+    else:
+        if cv_folds:
+            cv_logits = cross_validated_logits(x_tr, y_tr, num_classes, cv_folds, c=cfg.head_c, seed=cfg.seed)
+        weight, bias = fit_linear_head(x_tr, y_tr, num_classes, c=cfg.head_c)
     z_va = cv_logits if cv_logits is not None else head_logits(f.x_va, weight, bias)
     return _Head(weight, bias, head_logits(x_tr, weight, bias), y_tr, z_va, y_va, cv_folds,
                  time.monotonic() - t_head)
@@ -238,31 +255,38 @@ def _record(run: Path, row: dict[str, Any], f: _Features, h: _Head, best: float 
 _extractors: dict[tuple[str, int, int, str], FeatureExtractor] = {}
 
 
-def suggest_labels(root: str | Path, names: Sequence[str], image_size: int = 224,
+def suggest_labels(root: str | Path, names: Sequence[str], image_size: int | None = None,
                    progress: Any = None, cancel: CancelToken | None = None) -> dict[str, tuple[str, float]]:
-    """Live labelling: a head fitted on the folder's labelled images (cached features of the bundled
-    backbone) suggests a class for each loose image in names; {} until two classes have images."""
+    """Live labelling: a head fitted on the folder's labelled images (cached features of the backbone a quick
+    run on this folder would use) suggests a class for each loose image in names; {} until two classes
+    have images. image_size: that backbone's own size unless given."""
     from desktop_cls.core.data.dataset import scan
-    from desktop_cls.core.models.catalog import PRETRAINED_MODEL
+    from desktop_cls.core.training.backbone_choice import choose_backbone
 
     root = Path(root)
     index = scan(root, val_fraction=0.0, verify="none")
     labeled = list(index.samples)
     if len({s.label for s in labeled}) < 2:
         return {}
-    pooling = suggest_pooling(index.typical_size, PRETRAINED_MODEL).pooling
-    key = (PRETRAINED_MODEL, image_size, len(index.classes), pooling)
+    backbone = choose_backbone(index.typical_size, len(labeled) + len(names))
+    size = image_size or backbone.image_size
+    pooling = suggest_pooling(index.typical_size, backbone.model).pooling
+    key = (backbone.model, size, len(index.classes), pooling)
     ext = _extractors.get(key)
     if ext is None:
-        cfg = TrainConfig(model=PRETRAINED_MODEL, pretrained=True, mode="quick", image_size=image_size, device="cpu")
+        cfg = TrainConfig(model=backbone.model, pretrained=True, mode="quick", image_size=size, device="cpu")
         ext = _extractors[key] = backbone_extractor(cfg, len(index.classes), torch.device("cpu"), pooling=pooling)
     report = progress or (lambda d, t, w: None)
     paths = [s.path for s in labeled] + [str(root / n) for n in names]
     feats = ext.features(paths, progress=report, cancel=cancel)
     label_of = {s.path: s.label for s in labeled}
     rows = [i for i, p in enumerate(feats.paths) if p in label_of]
-    weight, bias = fit_linear_head(feats.vectors[rows], np.array([label_of[feats.paths[i]] for i in rows]),
-                                   len(index.classes))
+    x, y = feats.vectors[rows], np.array([label_of[feats.paths[i]] for i in rows])
+    if pooling == "avgmax":  # as the run would fit it, so suggestions get the same gain
+        fit = fit_head_cv(x, y, len(index.classes), STANDARDISED_C_GRID, standardise=True)
+        weight, bias = fit.weight, fit.bias
+    else:
+        weight, bias = fit_linear_head(x, y, len(index.classes))
     out: dict[str, tuple[str, float]] = {}
     loose = [i for i, p in enumerate(feats.paths) if p not in label_of]
     if loose:

