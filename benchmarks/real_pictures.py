@@ -258,10 +258,13 @@ def train_default(draw: int, extra: list[str]) -> dict[str, Any]:
     seconds = time.perf_counter() - t0
     if code != 0:
         raise RuntimeError(err.getvalue()[-3000:])
-    report = evaluate(run / "model.safetensors", tmp / "test")
+    from desktop_cls.core.inference.predictor import Predictor
+
+    report = evaluate(Predictor.load(run, device="cpu"), tmp / "test")
     info = json.loads((run / "run.json").read_text())
     print(err.getvalue()[-3000:])
-    return {"draw": draw, "seconds": round(seconds, 1), "test_accuracy": report.accuracy,
+    return {"draw": draw, "seconds": round(seconds, 1), "test_accuracy": report.report["accuracy"],
+            "test_ece": report.report["ece"],
             "model": info.get("model"), "load_before": load_before, "load_after": _load(), "run": info}
 
 

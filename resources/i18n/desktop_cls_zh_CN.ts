@@ -2864,5 +2864,9 @@ Train image classifiers on your own computer, offline.</source>
         <translation>desktop_cls {version}
 在你自己的电脑上离线训练图像分类器。</translation>
     </message>
+    <message>
+        <source>Bundled network weights: EfficientNet-Lite0 and EfficientNet-Lite2 (ImageNet), Apache License 2.0, © 2020 ML Illustrated, converted from Google&apos;s TensorFlow checkpoints.</source>
+        <translation>随附的网络权重：EfficientNet-Lite0 和 EfficientNet-Lite2（ImageNet），Apache License 2.0，© 2020 ML Illustrated，由 Google 的 TensorFlow 检查点转换而来。</translation>
+    </message>
 </context>
 </TS>

@@ -202,4 +202,7 @@ class WindowMenus(QObject):
 
         QMessageBox.about(self.window, self.tr("About desktop_cls"),
                           self.tr("desktop_cls {version}\nTrain image classifiers on your own computer, "
-                                  "offline.").format(version=__version__))
+                                  "offline.").format(version=__version__) + "\n\n" +
+                          self.tr("Bundled network weights: EfficientNet-Lite0 and EfficientNet-Lite2 (ImageNet), "
+                                  "Apache License 2.0, © 2020 ML Illustrated, converted from Google's "
+                                  "TensorFlow checkpoints."))
