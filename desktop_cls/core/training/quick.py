@@ -182,7 +182,7 @@ def _fit_head(cfg: TrainConfig, f: _Features, num_classes: int, cb: CallbackList
         cb.notice(_("few images: accuracy measured by {cv_folds}-fold cross-validation on all {count} labelled "
                     "images, and the final model learns from all of them").format(
                 cv_folds=cv_folds, count=len(y_tr)))
-    if cv_folds and f.pooling.pooling == "avgmax":  # real pictures: standardised features, C chosen by CV
+    if cv_folds and f.pooling.pooling != "max":  # pictures, not scans: standardised features, C chosen by CV
         fit = fit_head_cv(x_tr, y_tr, num_classes, STANDARDISED_C_GRID, folds=cv_folds, seed=cfg.seed,
                           standardise=True)
         weight, bias, cv_logits = fit.weight, fit.bias, fit.cv_logits
@@ -282,7 +282,7 @@ def suggest_labels(root: str | Path, names: Sequence[str], image_size: int | Non
     label_of = {s.path: s.label for s in labeled}
     rows = [i for i, p in enumerate(feats.paths) if p in label_of]
     x, y = feats.vectors[rows], np.array([label_of[feats.paths[i]] for i in rows])
-    if pooling == "avgmax":  # as the run would fit it, so suggestions get the same gain
+    if pooling != "max":  # as the run would fit it, so suggestions get the same gain
         fit = fit_head_cv(x, y, len(index.classes), STANDARDISED_C_GRID, standardise=True)
         weight, bias = fit.weight, fit.bias
     else:
