@@ -6,6 +6,7 @@ Every path that reads pixels (scan, training cache, evaluation, prediction) goes
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import stat
@@ -13,7 +14,7 @@ import struct
 import warnings
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import BinaryIO, TypeVar
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -118,8 +119,20 @@ def load_rgb(path: str | Path, draft_size: tuple[int, int] | None = None) -> Ima
     """
     p = str(path)
     check_file(p)
+    return _decode(p, p, draft_size)
+
+
+def decode_rgb(data: bytes, name: str, draft_size: tuple[int, int] | None = None) -> Image.Image:
+    """load_rgb for bytes in memory (an upload): the same pixels as from a file, nothing written to disk.
+
+    name only labels the errors."""
+    return _decode(io.BytesIO(data), name, draft_size, head=data[:16])
+
+
+def _decode(source: str | BinaryIO, p: str, draft_size: tuple[int, int] | None,
+            head: bytes | None = None) -> Image.Image:
     try:
-        with Image.open(p) as im:
+        with Image.open(source) as im:
             if im.width * im.height > MAX_PIXELS:
                 raise ImageLoadError(
                     p, "too_large", _("{width}x{height} pixels is over the {limit:,} limit (possible "
@@ -146,7 +159,7 @@ def load_rgb(path: str | Path, draft_size: tuple[int, int] | None = None) -> Ima
     except PermissionError:
         raise ImageLoadError(p, "unreadable", _("permission denied; check the file's permissions")) from None
     except UnidentifiedImageError:
-        fmt = sniff_format(p)
+        fmt = sniff_format(p) if head is None else sniff_bytes(head)
         if fmt:
             raise ImageLoadError(p, "corrupt", _("looks like a {fmt} file but is damaged; re-export or "
                                                  "remove it").format(
@@ -183,6 +196,11 @@ def sniff_format(path: str) -> str | None:
             head = f.read(16)
     except OSError:
         return None
+    return sniff_bytes(head)
+
+
+def sniff_bytes(head: bytes) -> str | None:
+    """The format the first 16 bytes of an image claim."""
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "WebP"
     return next((name for magic, name in _MAGIC if head.startswith(magic)), None)
