@@ -6,6 +6,9 @@
     python3 dev.py test   install everything (with test tools) and run the whole test suite
     python3 dev.py translations
                           refresh the translation catalogues from the sources and compile them
+    python3 dev.py web-runtime
+                          fetch ONNX Runtime Web (npm, pinned, checked) for `export --format web`
+                          (run and test do it too; a wheel or app bundle built after it carries the files)
 
 Extra arguments after `test` go to pytest. The install is skipped when pyproject.toml is unchanged.
 """
@@ -42,6 +45,15 @@ DEBIAN_PACKAGES = {
 CJK_FONT_PACKAGE = "fonts-wqy-microhei"
 CJK_FONT_NAMES = ("wqy", "notosanscjk", "notoserifcjk", "sourcehan", "droidsansfallback", "uming", "ukai",
                   "arphic", "ipag", "unifont")
+# `export --format web` embeds ONNX Runtime Web: its single-file ES module (the Emscripten glue inside)
+# and its SIMD WebAssembly binary, taken from the npm package at this version and checked against npm's
+# sha512 so a changed package is noticed. Not committed (15 MB of binary); resources/web/ gets them here.
+ORT_WEB_VERSION = "1.31.1"
+ORT_WEB_INTEGRITY = "sha512-5GeH+bWQ+HxM10z7erGlsWqryrwMbSvm/1tkIsKTT48g0fI19VXVVC435t4t7VsPdSQeS7NmuZPXrQ73k82URw=="
+ORT_WEB_FILES = ("ort.wasm.bundle.min.mjs", "ort-wasm-simd-threaded.wasm")
+ORT_WEB_DIR = ROOT / "resources" / "web" / "onnxruntime-web"
+# The browser the web export's test drives (Debian's packages; the test skips without them)
+BROWSER_PACKAGES = {"chromium": "chromium", "chromedriver": "chromium-driver"}
 QT_PLUGINS_TO_CHECK = ("platforms/libqxcb.so", "multimedia/libffmpegmediaplugin.so")
 
 
@@ -81,6 +93,69 @@ def ensure_system_libraries() -> None:
     run([*prefix, "apt-get", "update", "-qq"], env=env)
     if run([*prefix, "apt-get", "install", "-y", "-qq", *missing], env=env) != 0:
         say("could not install them; the window or the webcam may not work")
+
+
+def apt_install(packages: list[str], why: str) -> None:
+    """apt-get install on Debian/Ubuntu, with sudo when not root; says so when it cannot."""
+    if platform.system() != "Linux" or not shutil.which("apt-get") or not packages:
+        return
+    prefix: list[str] = []
+    if hasattr(os, "geteuid") and os.geteuid() != 0:
+        if not shutil.which("sudo"):
+            say(f"please install: {' '.join(packages)} (needs root; {why})")
+            return
+        prefix = ["sudo"]
+    say(f"installing {' '.join(packages)} ({why})")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    run([*prefix, "apt-get", "update", "-qq"], env=env)
+    if run([*prefix, "apt-get", "install", "-y", "-qq", *packages], env=env) != 0:
+        say(f"could not install {' '.join(packages)}")
+
+
+def ensure_test_browser() -> None:
+    """Headless Chromium and its driver, which the web export's test opens the page in."""
+    apt_install([pkg for exe, pkg in BROWSER_PACKAGES.items() if not shutil.which(exe)],
+                "the web export is tested in headless Chromium")
+
+
+def ensure_web_runtime() -> int:
+    """ONNX Runtime Web's files in resources/web/onnxruntime-web, from npm at the pinned version."""
+    import base64
+    import tarfile
+    import tempfile
+
+    stamp = ORT_WEB_DIR / "VERSION"
+    if stamp.is_file() and stamp.read_text().strip() == ORT_WEB_VERSION and all(
+            (ORT_WEB_DIR / f).is_file() for f in ORT_WEB_FILES):
+        return 0
+    npm = shutil.which("npm")
+    if npm is None:
+        say("npm not found: `export --format web` will be unavailable (install Node.js, then python dev.py web-runtime)")
+        return 1
+    with tempfile.TemporaryDirectory() as tmp:
+        if run([npm, "pack", "--silent", f"onnxruntime-web@{ORT_WEB_VERSION}"], cwd=tmp, stdout=subprocess.DEVNULL) != 0:
+            say("npm pack onnxruntime-web failed: `export --format web` will be unavailable")
+            return 1
+        tgz = next(Path(tmp).glob("onnxruntime-web-*.tgz"))
+        digest = "sha512-" + base64.b64encode(hashlib.sha512(tgz.read_bytes()).digest()).decode()
+        if digest != ORT_WEB_INTEGRITY:
+            say(f"onnxruntime-web {ORT_WEB_VERSION} from npm does not match its pinned checksum; not used")
+            return 1
+        ORT_WEB_DIR.mkdir(parents=True, exist_ok=True)
+        with tarfile.open(tgz) as tar:
+            for name in ORT_WEB_FILES:
+                member = tar.extractfile(f"package/dist/{name}")
+                assert member is not None
+                tmp_out = ORT_WEB_DIR / f".{name}.tmp"
+                tmp_out.write_bytes(member.read())
+                os.replace(tmp_out, ORT_WEB_DIR / name)
+    stamp.write_text(ORT_WEB_VERSION + "\n")
+    say(f"onnxruntime-web {ORT_WEB_VERSION} ready in {ORT_WEB_DIR.relative_to(ROOT)}")
+    return 0
+
+
+def cmd_web_runtime(args: list[str]) -> int:
+    return ensure_web_runtime()
 
 
 def has_cjk_font() -> bool:
@@ -142,6 +217,7 @@ def has_display() -> bool:
 
 def cmd_run(args: list[str]) -> int:
     ensure_system_libraries()
+    ensure_web_runtime()
     py = ensure_venv(dev=False)
     report_missing_qt_libraries(py)
     demo = ROOT / "demo-data"
@@ -155,6 +231,8 @@ def cmd_run(args: list[str]) -> int:
 
 def cmd_test(args: list[str]) -> int:
     ensure_system_libraries()
+    ensure_test_browser()
+    ensure_web_runtime()
     py = ensure_venv(dev=True)
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     say("ruff")
@@ -222,7 +300,7 @@ def _without_pot_date(po_text: str) -> list[str]:
 
 
 def main() -> int:
-    commands = {"run": cmd_run, "test": cmd_test, "translations": cmd_translations}
+    commands = {"run": cmd_run, "test": cmd_test, "translations": cmd_translations, "web-runtime": cmd_web_runtime}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(__doc__)
         return 2
