@@ -5,7 +5,7 @@
 // handed over as bytes. One thread (no SharedArrayBuffer without cross-origin isolation).
 //
 // Preprocessing repeats the app's own, step by step: alpha over white, Pillow's bilinear resize
-// (antialiased, fixed-point, horizontal pass then vertical) ported exactly, float32 normalisation with
+// (antialiased, fixed-point, two passes in Pillow's order) ported exactly, float32 normalisation with
 // the model's mean and std, then softmax(logits / temperature). The results therefore match
 // `desktop-cls predict` on the same pixels; the pixels themselves come from the browser's decoder.
 "use strict";
@@ -45,6 +45,7 @@
     const scale = inSize / outSize;
     const filterscale = Math.max(scale, 1.0);
     const support = filterscale;
+    const ss = 1.0 / filterscale;  // multiplied, as Pillow does: dividing by filterscale rounds differently
     const ksize = Math.ceil(support) * 2 + 1;
     const bounds = new Int32Array(outSize * 2);
     const kk = new Float64Array(outSize * ksize);
@@ -58,7 +59,7 @@
       const k = new Float64Array(ksize);
       let ww = 0.0;
       for (let x = 0; x < xmax; x++) {
-        const d = Math.abs((x + xmin - center + 0.5) / filterscale);
+        const d = Math.abs((x + xmin - center + 0.5) * ss);
         const w = d < 1.0 ? 1.0 - d : 0.0;
         k[x] = w;
         ww += w;
@@ -119,11 +120,21 @@
     return planes;
   }
 
+  // Pillow 13 runs the vertical pass first when the height shrinks more than twice as much as the
+  // width; earlier versions always start with the horizontal one. The export records which it used.
+  function resize(planes, w, h, outW, outH) {
+    const verticalFirst = M.vertical_pass_first_rule && h - outH > 0 && h - outH > (w - outW) * 2;
+    if (verticalFirst) {
+      if (h !== outH) planes = pass(planes, w, h, w, outH, false);
+      return w !== outW ? pass(planes, w, outH, outW, outH, true) : planes;
+    }
+    if (w !== outW) planes = pass(planes, w, h, outW, h, true);
+    return h !== outH ? pass(planes, outW, h, outW, outH, false) : planes;
+  }
+
   function modelInput(rgba, w, h) {
     const [outH, outW] = M.input_size;
-    let planes = rgbPlanes(rgba, w, h);
-    if (w !== outW) planes = pass(planes, w, h, outW, h, true);
-    if (h !== outH) planes = pass(planes, outW, h, outW, outH, false);
+    const planes = resize(rgbPlanes(rgba, w, h), w, h, outW, outH);
     const x = new Float32Array(3 * outH * outW);
     for (let ch = 0; ch < 3; ch++) {
       const m = Math.fround(M.mean[ch]), s = Math.fround(M.std[ch]);

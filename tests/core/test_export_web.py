@@ -99,14 +99,15 @@ def test_page_classifies_like_predict_offline(web_folder: Path, trained_run: tup
     finally:
         driver.quit()
     by_name = {g["name"]: g for g in got}
-    agree = 0
+    agree, worst = 0, 0.0
     for want in expected:
         page = by_name[Path(want.path).name]
         agree += page["label"] == want.label
         page_p = {t["label"]: t["probability"] for t in page["top_k"]}
-        for label, p in want.top_k:
-            assert abs(page_p[label] - p) <= 1e-3, (want.path, label, page_p[label], p)
+        worst = max(worst, *(abs(page_p[label] - p) for label, p in want.top_k))
     assert agree / len(expected) >= 0.99
+    assert worst <= 1e-3  # the promise; in fact the page's resize gives Pillow's very pixels:
+    assert worst <= 1e-5  # what remains is float32 arithmetic in another runtime
     assert all(r.startswith(("file:", "blob:", "data:")) for r in resources), resources
 
 

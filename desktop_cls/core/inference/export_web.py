@@ -54,6 +54,14 @@ def _web_destination(out: str | Path, overwrite: bool) -> Path:
     return dest
 
 
+def _pillow_major() -> int:
+    """Pillow 13 changed the order of its two resize passes (which rounds differently); the page follows
+    the Pillow this app decodes training and prediction images with."""
+    import PIL
+
+    return int(PIL.__version__.split(".")[0])
+
+
 def _write_page(staging: Path, runtime: Path, title: str) -> None:
     """Page, model.js and runtime.js into the staging folder next to the verified model.onnx/model.json."""
     page = resources_dir() / "web"
@@ -62,6 +70,7 @@ def _write_page(staging: Path, runtime: Path, title: str) -> None:
     meta = json.loads((staging / "model.json").read_text(encoding="utf-8"))
     model = {"title": title, "classes": meta["classes"], "input_size": meta["input_size"], "mean": meta["mean"],
              "std": meta["std"], "temperature": meta.get("temperature", 1.0),
+             "vertical_pass_first_rule": _pillow_major() >= 13,
              "onnx": base64.b64encode((staging / "model.onnx").read_bytes()).decode("ascii")}
     write_atomic(staging / "model.js", ("window.DESKTOP_CLS_MODEL = " + json.dumps(model) + ";\n").encode("utf-8"))
     ort = staging / "onnxruntime-web"
