@@ -130,10 +130,11 @@ def ensure_web_runtime() -> int:
         return 0
     npm = shutil.which("npm")
     if npm is None:
-        say("npm not found: `export --format web` will be unavailable (install Node.js, then python dev.py web-runtime)")
+        say("npm not found: `export --format web` stays unavailable (install Node.js, then: python dev.py web-runtime)")
         return 1
     with tempfile.TemporaryDirectory() as tmp:
-        if run([npm, "pack", "--silent", f"onnxruntime-web@{ORT_WEB_VERSION}"], cwd=tmp, stdout=subprocess.DEVNULL) != 0:
+        package = f"onnxruntime-web@{ORT_WEB_VERSION}"
+        if run([npm, "pack", "--silent", package], cwd=tmp, stdout=subprocess.DEVNULL) != 0:
             say("npm pack onnxruntime-web failed: `export --format web` will be unavailable")
             return 1
         tgz = next(Path(tmp).glob("onnxruntime-web-*.tgz"))

@@ -18,7 +18,7 @@ def modules(folder: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("sub", ["cli", "core", "core/data", "core/models", "core/training", "core/inference",
-                                 "gui", "gui/pages"])
+                                 "core/serving", "gui", "gui/pages"])
 def test_docs_name_every_module(sub: str) -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     block = readme[readme.index("## Development"):]

@@ -70,3 +70,19 @@ def test_a_cjk_font_is_found_by_its_file_name(monkeypatch: pytest.MonkeyPatch, t
     if not system_has_one:
         (fonts / "NotoSansCJK-Regular.ttc").unlink()
         assert not dev.has_cjk_font()
+
+
+def test_tests_get_a_headless_browser_from_apt(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`dev.py test` installs Chromium and its driver (the web export's test) where they are missing."""
+    dev = load_dev()
+    calls: list[list[str]] = []
+    monkeypatch.setattr(dev.platform, "system", lambda: "Linux")
+    monkeypatch.setattr(dev.shutil, "which", lambda name: None if name in ("chromium", "chromedriver") else f"/x/{name}")
+    monkeypatch.setattr(dev.os, "geteuid", lambda: 0)
+    monkeypatch.setattr(dev, "run", lambda cmd, **k: calls.append([str(c) for c in cmd]) or 0)
+    dev.ensure_test_browser()
+    assert calls[-1] == ["apt-get", "install", "-y", "-qq", "chromium", "chromium-driver"]
+    calls.clear()
+    monkeypatch.setattr(dev.shutil, "which", lambda name: f"/usr/bin/{name}")
+    dev.ensure_test_browser()
+    assert calls == []

@@ -23,8 +23,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     for add in (scan.add_parser, train.add_train_parser, evaluate.add_parser, predict.add_predict_parser,
                 export.add_parser, serve.add_parser, train.add_lr_find_parser, predict.add_explain_parser,
-                start.add_demo_data_parser, info.add_models_parser, info.add_devices_parser, runs.add_parser, weights.add_parser,
-                start.add_gui_parser):
+                start.add_demo_data_parser, info.add_models_parser, info.add_devices_parser, runs.add_parser,
+                weights.add_parser, start.add_gui_parser):
         add(sub)
     return p
 

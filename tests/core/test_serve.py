@@ -70,7 +70,8 @@ def _bad(c: httpx.Client, body: bytes, **kw: object) -> tuple[int, dict[str, str
     return r.status_code, r.json()["error"]
 
 
-def test_bad_requests_get_json_errors(served: tuple[RunningServer, Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bad_requests_get_json_errors(served: tuple[RunningServer, Path, Path],
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
     server, _run, data = served
     png = next((data / "cat").iterdir()).read_bytes()
     with _client(server) as c:

@@ -9,6 +9,7 @@ than 16 calls on CPU. The model runs on one worker thread, so the event loop kee
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
@@ -68,10 +69,8 @@ class Batcher:
     async def aclose(self) -> None:
         if self._task is not None:
             self._task.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-            except asyncio.CancelledError:
-                pass
             self._task = None
             self._queue = None
         self._pool.shutdown(wait=False, cancel_futures=True)

@@ -36,7 +36,8 @@ def _operation(path: str, method: str, op: dict[str, Any]) -> list[str]:
     body = op.get("requestBody", {}).get("content", {})
     if body:
         out.append("<p>body: " + ", ".join(f"<code>{_e(t)}</code>" for t in body) + "</p>")
-    codes = ", ".join(f"<code>{_e(c)}</code> {_e(r.get('description', ''))}" for c, r in op.get("responses", {}).items())
+    answers = op.get("responses", {}).items()
+    codes = ", ".join(f"<code>{_e(c)}</code> {_e(r.get('description', ''))}" for c, r in answers)
     if codes:
         out.append(f"<p>answers: {codes}</p>")
     return out
@@ -46,7 +47,8 @@ def render_docs(spec: dict[str, Any]) -> str:
     """The whole page for an OpenAPI dict; no script, no external resource."""
     info = spec.get("info", {})
     parts = [f"<!doctype html><html><head><meta charset=utf-8><title>{_e(info.get('title', 'API'))}</title>",
-             f"<style>{_STYLE}</style></head><body><h1>{_e(info.get('title', 'API'))} {_e(info.get('version', ''))}</h1>",
+             f"<style>{_STYLE}</style></head><body>",
+             f"<h1>{_e(info.get('title', 'API'))} {_e(info.get('version', ''))}</h1>",
              f"<p>{_e(info.get('description', ''))}</p><p><a href=\"/openapi.json\">openapi.json</a></p>"]
     for path, methods in spec.get("paths", {}).items():
         for method, op in methods.items():
