@@ -78,3 +78,12 @@ def test_health_findings_scale_smoke(tmp_path: Path) -> None:
     assert report["images"] >= 300 and report["false_findings"] == 0
     assert report["first_scan"]["progress_calls"]["reading images"] > 0
     assert report["rescan"]["progress_calls"] == {}  # nothing read or compared again
+
+
+def test_serve_smoke(tmp_path: Path) -> None:
+    report = run("serve", tmp_path, "--smoke")
+    assert report["predict_one_file_ms"] > 0
+    assert {r["max_batch"] for r in report["rows"]} == {1, 32}
+    for r in report["rows"]:
+        assert r["one_client"]["requests"] > 0 and r["many_clients"]["p99_ms"] >= r["many_clients"]["p50_ms"] > 0
+        assert r["images_per_model_call"] >= 1

@@ -113,14 +113,17 @@ def create_app(model: ServedModel, settings: ServeSettings, stats: ServeStats | 
     async def on_problem(_request: Request, p: RequestProblem) -> JSONResponse:
         return problem_response(p)
 
-    _add_routes(app, model, settings, batcher)
+    _add_routes(app, model, settings, batcher, counters)
     return app
 
 
-def _add_routes(app: FastAPI, model: ServedModel, settings: ServeSettings, batcher: Batcher) -> None:
-    @app.get("/health", summary=_("Whether the server is up"))
+def _add_routes(app: FastAPI, model: ServedModel, settings: ServeSettings, batcher: Batcher,
+                counters: ServeStats) -> None:
+    @app.get("/health", summary=_("Whether the server is up, and what it has served"))
     async def health() -> dict[str, Any]:
-        return {"status": "ok", "model": model.id}
+        return {"status": "ok", "model": model.id, "served": {
+            "requests": counters.requests, "errors": counters.errors, "model_calls": batcher.batches,
+            "images": batcher.images}}
 
     @app.get("/model", summary=_("The model: classes, input size, runtime and the run's metrics"))
     async def describe() -> dict[str, Any]:
