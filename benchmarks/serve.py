@@ -35,7 +35,7 @@ def start_server(run: Path, *extra: str) -> tuple[subprocess.Popen[str], str]:
                              "--port", "0", *extra], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     assert proc.stdout is not None
     for line in proc.stdout:
-        m = re.search(r"listening on (http://127\.0\.0\.1:\d+)", line)
+        m = re.search(r"(http://127\.0\.0\.1:\d+).*Ctrl\+C", line)  # the "listening on" line, in any language
         if m:
             return proc, m.group(1)
     raise RuntimeError("the server did not start")
