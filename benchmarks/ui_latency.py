@@ -30,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from desktop_cls.core.data.demo_data import make_demo_dataset
-    from desktop_cls.gui.main_window import MainWindow
+    from desktop_cls.gui.shell.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])
     data = make_demo_dataset(tmp / "demo", images_per_class=6 if args.smoke else 60)

@@ -130,7 +130,7 @@ def _check_video() -> None:
     from PySide6.QtCore import QCoreApplication
 
     app = QCoreApplication.instance() or QCoreApplication([])  # noqa: F841 (Qt Multimedia needs one)
-    from desktop_cls.gui.webcam import multimedia_problem
+    from desktop_cls.gui.pages.classify.webcam import multimedia_problem
 
     problem = multimedia_problem()
     if problem:

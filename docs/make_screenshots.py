@@ -29,8 +29,8 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     from desktop_cls.core.data.demo_data import make_demo_dataset
-    from desktop_cls.gui.main_window import MainWindow
-    from desktop_cls.gui.theme import apply_theme
+    from desktop_cls.gui.shell.main_window import MainWindow
+    from desktop_cls.gui.widgets.theme import apply_theme
 
     app = QApplication.instance() or QApplication([])
     data = make_demo_dataset(tmp / "demo-data")
@@ -139,7 +139,7 @@ def main() -> int:
     w.close()
 
     # A new window in Chinese: texts are set when widgets are built, as after the restart the app offers.
-    from desktop_cls.gui.language import install_language
+    from desktop_cls.gui.shell.language import install_language
 
     install_language("zh_CN")
     apply_theme("light")

@@ -65,7 +65,7 @@ def main() -> int:
     ap.add_argument("--skip-test", action="store_true")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
-    from desktop_cls.gui.app import broken_qt_binding
+    from desktop_cls.gui.shell.app import broken_qt_binding
 
     broken = broken_qt_binding()
     if broken:  # the bundle would carry the crash to every user

@@ -115,7 +115,7 @@ def test_bundle_collects_the_icon_fonts() -> None:
 
     import PyInstaller.hooks
 
-    from desktop_cls.gui.icons import PAGE_ICONS
+    from desktop_cls.gui.widgets.icons import PAGE_ICONS
 
     hook = Path(PyInstaller.hooks.__file__).parent / "hook-qtawesome.py"
     datas = runpy.run_path(str(hook))["datas"]
@@ -151,7 +151,7 @@ def test_bundle_carries_our_catalogues_and_qts_own() -> None:
 
 
 def test_the_broken_pyside_is_named_with_its_fix() -> None:
-    from desktop_cls.gui.app import broken_qt_binding
+    from desktop_cls.gui.shell.app import broken_qt_binding
 
     message = broken_qt_binding("6.12.0", (3, 11))
     assert message is not None and "pip install" in message and "!=6.12.0" in message
@@ -163,13 +163,13 @@ def test_build_refuses_to_bundle_a_broken_pyside(monkeypatch: pytest.MonkeyPatch
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     import importlib.util
 
-    import desktop_cls.gui.app
+    import desktop_cls.gui.shell.app
 
     spec = importlib.util.spec_from_file_location("build_script", REPO / "packaging" / "build.py")
     assert spec is not None and spec.loader is not None
     build = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(build)
-    monkeypatch.setattr(desktop_cls.gui.app, "broken_qt_binding", lambda: "PySide6 6.12.0 has a bug")
+    monkeypatch.setattr(desktop_cls.gui.shell.app, "broken_qt_binding", lambda: "PySide6 6.12.0 has a bug")
     monkeypatch.setattr(sys, "argv", ["build.py", "--skip-test"])
 
     def no_build(*a: object, **k: object) -> None:

@@ -17,7 +17,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
         raise UserError(_("no display found, so the window cannot open here; the command line works "
                           "(desktop-cls --help), and `python -m desktop_cls.demo` shows the whole flow"))
     try:
-        from desktop_cls.gui.app import run_app
+        from desktop_cls.gui.shell.app import run_app
     except ImportError as e:
         raise UserError(_("the desktop app cannot start here ({reason}); the command line works: "
                           "desktop-cls --help").format(reason=e)) from None

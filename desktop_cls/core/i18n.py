@@ -1,6 +1,6 @@
 """The engine's and CLI's messages in the user's language (the standard library's gettext).
 
-The GUI translates its own strings through Qt (tr() and .qm files, see gui/language.py); messages that
+The GUI translates its own strings through Qt (tr() and .qm files, see gui/shell/language.py); messages that
 start in the core (errors, option labels, reasons) come through here in both front ends, so one
 language setting must reach both: the GUI calls `set_language` when it loads its translators.
 

@@ -36,7 +36,7 @@ class Settings:
     epochs_follow_method: bool = True  # False once the user set the epochs themselves
     last_export_dir: str = ""
     dismissed_runs: list[str] = field(default_factory=list)  # interrupted runs the user chose not to resume
-    language: str = "system"  # "system", "en" or "zh_CN" (gui/language.py)
+    language: str = "system"  # "system", "en" or "zh_CN" (gui/shell/language.py)
     theme: str = "system"  # "system", "light" or "dark"
     default_device: str = "auto"  # the Train form starts on it: "auto", "cpu", "mps" or "cuda:N"
     data_folder: str = ""  # runs, models and caches; "" is the platform's folder (core.storage)

@@ -80,6 +80,14 @@ def test_health_findings_scale_smoke(tmp_path: Path) -> None:
     assert report["rescan"]["progress_calls"] == {}  # nothing read or compared again
 
 
+def test_large_folder_smoke(tmp_path: Path) -> None:
+    report = run("large_folder", tmp_path, "--smoke", "--folder", str(tmp_path / "images"))
+    row = report["rows"][0]
+    assert row["bare_walk"]["files"] >= row["images"] == row["walk"]["images"] == 60
+    assert row["health_cold"]["findings"] == 0  # distinct by construction: any copy found is a false finding
+    assert row["walk"]["peak_rss_mb"] > 0
+
+
 def test_serve_smoke(tmp_path: Path) -> None:
     report = run("serve", tmp_path, "--smoke")
     assert report["predict_one_file_ms"] > 0

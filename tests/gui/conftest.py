@@ -38,7 +38,7 @@ def keep_palette() -> Iterator[None]:
 
 @pytest.fixture
 def window(qtbot: object, isolated_user_dirs: Path) -> Iterator[object]:
-    from desktop_cls.gui.main_window import MainWindow
+    from desktop_cls.gui.shell.main_window import MainWindow
 
     w = MainWindow(load_core=False)
     # stop every worker before pytest-qt closes the window: a task still running then (a health check

@@ -22,10 +22,10 @@ def main(image: str) -> dict[str, Any]:
     from PySide6.QtGui import QImage, QPixmap
     from PySide6.QtWidgets import QApplication, QListView
 
-    from desktop_cls.gui.image_viewer import ImageViewer
-    from desktop_cls.gui.problem_preview import ProblemPreview
-    from desktop_cls.gui.thumbnails import ThumbnailModel
-    from desktop_cls.gui.widgets import ScaledImageLabel
+    from desktop_cls.gui.pages.data.problem_preview import ProblemPreview
+    from desktop_cls.gui.widgets.common import ScaledImageLabel
+    from desktop_cls.gui.widgets.image_viewer import ImageViewer
+    from desktop_cls.gui.widgets.thumbnails import ThumbnailModel
 
     app = QApplication([])
 

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QApplication
 app = QApplication(sys.argv[:1])
 
 from desktop_cls.core.events import BatchEnd, EpochEnd  # noqa: E402
-from desktop_cls.gui.main_window import MainWindow  # noqa: E402
+from desktop_cls.gui.shell.main_window import MainWindow  # noqa: E402
 
 run_dir, rounds = sys.argv[1], int(sys.argv[2]) // 2
 BATCHES_PER_ROUND, STEPS_PER_EPOCH, WARMUP, PAINT_EVERY, SAMPLE_EVERY = 20, 600, 50, 30, 150

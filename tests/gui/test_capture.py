@@ -11,7 +11,7 @@ from tests.gui.conftest import open_and_wait
 
 
 def fake_camera(cp: object) -> object:
-    from desktop_cls.gui.webcam import FrameSource
+    from desktop_cls.gui.pages.classify.webcam import FrameSource
 
     class FakeCamera(FrameSource):
         def describe(self) -> str:

@@ -66,7 +66,7 @@ def test_save_csv_is_enabled_after_classify_images_and_writes_them(qtbot: object
 
 def test_a_folder_that_fails_to_open_leaves_the_open_dataset_in_the_field(
         qtbot: object, window: object, tiny_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from desktop_cls.gui.pages import dataset_page
+    from desktop_cls.gui.pages.data import dataset_page
 
     errors: list[str] = []
     monkeypatch.setattr(dataset_page, "show_error", lambda _w, _t, message, _d="": errors.append(message))

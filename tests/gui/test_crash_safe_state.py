@@ -22,7 +22,7 @@ ABORT_AFTER_EDITS = """
 import os, sys, time
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
-from desktop_cls.gui.main_window import MainWindow
+from desktop_cls.gui.shell.main_window import MainWindow
 w = MainWindow(load_core=False)
 w.show()
 w.wait_until_core_loaded()
@@ -87,7 +87,7 @@ def interrupted_run(tmp_path: Path) -> Path:
 
 def test_an_interrupted_run_is_offered_and_resumed(qtbot: object, tmp_path: Path) -> None:
     from desktop_cls.core import run_dir as rd
-    from desktop_cls.gui.main_window import MainWindow
+    from desktop_cls.gui.shell.main_window import MainWindow
 
     run = interrupted_run(tmp_path)
     w = MainWindow(load_core=False)
@@ -110,7 +110,7 @@ def test_an_interrupted_run_is_offered_and_resumed(qtbot: object, tmp_path: Path
 
 def test_a_dismissed_run_is_not_offered_again(qtbot: object, tmp_path: Path) -> None:
     from desktop_cls.core import run_dir as rd
-    from desktop_cls.gui.main_window import MainWindow
+    from desktop_cls.gui.shell.main_window import MainWindow
 
     run = interrupted_run(tmp_path)
     w = MainWindow(load_core=False)
@@ -128,8 +128,8 @@ def test_a_dismissed_run_is_not_offered_again(qtbot: object, tmp_path: Path) -> 
 
 
 def test_the_last_dataset_and_model_reopen(qtbot: object, tiny_folder: Path, trained_run: tuple[Path, Path]) -> None:
-    from desktop_cls.gui.main_window import MainWindow
     from desktop_cls.gui.settings import Settings, save_settings
+    from desktop_cls.gui.shell.main_window import MainWindow
 
     save_settings(Settings(recent_folders=[str(tiny_folder), str(tiny_folder / "gone")],
                            recent_runs=[str(trained_run[0])]))
@@ -148,8 +148,8 @@ def test_the_last_dataset_and_model_reopen(qtbot: object, tiny_folder: Path, tra
 
 def test_started_on_a_folder_the_last_model_comes_back_only_if_it_was_trained_on_it(
         qtbot: object, tiny_folder: Path, trained_run: tuple[Path, Path]) -> None:
-    from desktop_cls.gui.main_window import MainWindow
     from desktop_cls.gui.settings import Settings, save_settings
+    from desktop_cls.gui.shell.main_window import MainWindow
 
     run, its_data = trained_run
     for folder, model_expected in ((its_data, True), (tiny_folder, False)):
@@ -165,8 +165,8 @@ def test_started_on_a_folder_the_last_model_comes_back_only_if_it_was_trained_on
 
 
 def test_reopen_skips_what_no_longer_exists(qtbot: object, tmp_path: Path) -> None:
-    from desktop_cls.gui.main_window import MainWindow
     from desktop_cls.gui.settings import Settings, save_settings
+    from desktop_cls.gui.shell.main_window import MainWindow
 
     save_settings(Settings(recent_folders=[str(tmp_path / "moved")], recent_runs=[str(tmp_path / "deleted")]))
     w = MainWindow(load_core=False)

@@ -21,7 +21,7 @@ def _loaded(qtbot: object, viewer: object, size: tuple[int, int]) -> None:
 
 
 def test_viewer_zooms_fits_steps_through_images_and_closes_on_escape(qtbot: object) -> None:
-    from desktop_cls.gui.image_viewer import ImageViewer
+    from desktop_cls.gui.widgets.image_viewer import ImageViewer
 
     items = [(str(CHINA), "Class: temple"), (str(FLOWER), "Class: flower")]
     viewer = ImageViewer(items, 0)
@@ -68,7 +68,7 @@ def test_problem_row_opens_the_viewer_not_a_file_manager(qtbot: object, window: 
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     from PySide6.QtGui import QDesktopServices
 
-    from desktop_cls.gui import image_viewer
+    from desktop_cls.gui.widgets import image_viewer
 
     launched: list[object] = []
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: launched.append(url) or False)
@@ -92,7 +92,7 @@ def test_show_in_folder_says_so_when_no_file_manager_opens(qtbot: object, monkey
     from PySide6.QtGui import QDesktopServices
     from PySide6.QtWidgets import QMessageBox, QWidget
 
-    from desktop_cls.gui import image_viewer
+    from desktop_cls.gui.widgets import image_viewer
 
     monkeypatch.setattr(image_viewer.shutil, "which", lambda tool: f"/usr/bin/{tool}")
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: False)  # the opener exists but fails

@@ -147,7 +147,7 @@ def test_empty_trash_button_asks_then_empties(qtbot: object, window: object, wit
 
 
 def test_class_keys_match_digit_class_names() -> None:
-    from desktop_cls.gui.label_keys import class_keys
+    from desktop_cls.gui.pages.label.label_keys import class_keys
 
     digits = [str(i) for i in range(10)]
     assert class_keys(digits) == {d: d for d in digits}  # key 1 -> "1", key 0 -> "0", all ten have a key
@@ -219,7 +219,7 @@ def test_a_damaged_labeling_journal_opens_with_a_notice(qtbot: object, window: o
 
 def test_live_suggestions_refresh_after_each_labelled_image(qtbot: object, window: object, with_unlabeled: Path,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    import desktop_cls.gui.pages.label_page as label_page
+    import desktop_cls.gui.pages.label.label_page as label_page
 
     monkeypatch.setattr(label_page, "LIVE_IMAGE_SIZE", 64)  # small: this is about the plumbing
     open_and_wait(qtbot, window, with_unlabeled)

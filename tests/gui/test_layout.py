@@ -64,7 +64,7 @@ def test_portrait_thumbnails_keep_their_two_line_captions(qtbot: object, tmp_pat
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QListView
 
-    from desktop_cls.gui.thumbnails import ThumbnailModel
+    from desktop_cls.gui.widgets.thumbnails import ThumbnailModel
 
     shapes = {"landscape": (120, 60), "portrait": (60, 120), "tall": (30, 300)}
     paths = []

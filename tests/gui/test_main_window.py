@@ -23,7 +23,7 @@ def test_window_appears_before_torch_is_imported(tmp_path: Path) -> None:
         "import sys, os\n"
         "from PySide6.QtWidgets import QApplication\n"
         "app = QApplication([])\n"
-        "from desktop_cls.gui.main_window import MainWindow\n"
+        "from desktop_cls.gui.shell.main_window import MainWindow\n"
         "w = MainWindow(load_core=False); w.show(); app.processEvents()\n"
         "print('torch' in sys.modules, w.isVisible())\n"
     )
@@ -135,7 +135,7 @@ def test_pause_resume_and_stop(qtbot: object, window: object, tiny_folder: Path)
 
 def test_close_while_training_stops_cleanly(qtbot: object, tiny_folder: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    from desktop_cls.gui.main_window import MainWindow
+    from desktop_cls.gui.shell.main_window import MainWindow
 
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     w = MainWindow(load_core=False)
@@ -222,8 +222,8 @@ def test_ctrl_t_trains_from_the_keyboard(qtbot: object, window: object, tiny_fol
 
 def test_settings_persist_and_corrupt_file_falls_back(qtbot: object, tiny_folder: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    from desktop_cls.gui.main_window import MainWindow
     from desktop_cls.gui.settings import load_settings, settings_path
+    from desktop_cls.gui.shell.main_window import MainWindow
 
     w = MainWindow(load_core=False)
     w.wait_until_core_loaded()
@@ -268,7 +268,7 @@ def test_every_training_option_is_in_the_form(window: object) -> None:
 def test_paused_webcam_ignores_new_frames(window: object) -> None:
     from PySide6.QtGui import QImage
 
-    from desktop_cls.gui.webcam import FrameSource
+    from desktop_cls.gui.pages.classify.webcam import FrameSource
 
     cp = window.classify_page
     source = FrameSource()
@@ -462,7 +462,7 @@ def test_train_and_test_folders_read_as_splits_in_the_app(qtbot: object, window:
 def test_the_core_loader_is_quiet_when_the_window_closed_before_torch_loaded(qtbot: object) -> None:
     import shiboken6
 
-    from desktop_cls.gui.main_window import _CoreLoader as CoreLoader
+    from desktop_cls.gui.shell.main_window import _CoreLoader as CoreLoader
 
     loader = CoreLoader()
     shiboken6.delete(loader)  # what closing the window does to it while the import thread still runs

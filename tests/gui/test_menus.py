@@ -55,7 +55,7 @@ def test_every_menu_action_exists_with_its_object_name(window: object) -> None:
 
 
 def test_language_choice_is_saved_and_a_restart_offered(window: object, monkeypatch: pytest.MonkeyPatch) -> None:
-    from desktop_cls.gui import restart
+    from desktop_cls.gui.shell import restart
 
     offered: list[str] = []
     started: list[tuple[str, list[str]]] = []
@@ -77,7 +77,7 @@ def test_language_choice_is_saved_and_a_restart_offered(window: object, monkeypa
 
 def test_restart_waits_for_the_answer_about_a_running_training(window: object,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    from desktop_cls.gui import restart
+    from desktop_cls.gui.shell import restart
 
     started: list[object] = []
     asked: list[str] = []
@@ -93,7 +93,7 @@ def test_restart_waits_for_the_answer_about_a_running_training(window: object,
 
 
 def test_restart_box_says_restart_now_or_later(qtbot: object) -> None:
-    from desktop_cls.gui.restart import restart_box, restart_command
+    from desktop_cls.gui.shell.restart import restart_box, restart_command
 
     box = restart_box(None, "Restart?")
     qtbot.addWidget(box)
@@ -105,7 +105,7 @@ def test_restart_box_says_restart_now_or_later(qtbot: object) -> None:
 
 def test_a_restart_leaves_out_the_folder_the_app_was_started_on(monkeypatch: pytest.MonkeyPatch) -> None:
     """It comes back to the dataset and model open at the time, not to the start's folder."""
-    from desktop_cls.gui import restart
+    from desktop_cls.gui.shell import restart
 
     monkeypatch.setattr(restart, "_started_on", [])
     monkeypatch.setattr(sys, "orig_argv", [sys.executable, "-m", "desktop_cls", "gui", "/data/digits/train"])
@@ -114,7 +114,7 @@ def test_a_restart_leaves_out_the_folder_the_app_was_started_on(monkeypatch: pyt
 
 
 def test_theme_actions_change_the_palette_and_save_the_setting(window: object, keep_palette: None) -> None:
-    from desktop_cls.gui.theme import is_dark
+    from desktop_cls.gui.widgets.theme import is_dark
 
     window.findChild(QAction, "themeDark").trigger()
     assert is_dark() and _saved().theme == "dark"
@@ -175,7 +175,7 @@ def test_ctrl_z_undoes_labeling_but_stays_with_a_text_field(qtbot: object, windo
 
 
 def test_shortcut_list_comes_from_the_actions(window: object) -> None:
-    from desktop_cls.gui.shortcut_list import PAGE_KEYS, shortcut_rows, shown_keys
+    from desktop_cls.gui.shell.shortcut_list import PAGE_KEYS, shortcut_rows, shown_keys
 
     rows = shortcut_rows(window)
     assert "Ctrl+Alt+J" not in [r.keys for r in rows]
@@ -200,7 +200,7 @@ def test_shortcut_list_comes_from_the_actions(window: object) -> None:
 
 
 def test_plain_text_drops_the_mnemonic() -> None:
-    from desktop_cls.gui.shortcut_list import plain_text
+    from desktop_cls.gui.shell.shortcut_list import plain_text
 
     assert plain_text("&Open folder…") == "Open folder…"
     assert plain_text("R&&D && more") == "R&D & more"
@@ -211,8 +211,8 @@ def test_plain_text_drops_the_mnemonic() -> None:
 def test_declared_page_keys_are_the_ones_the_pages_bind(qtbot: object, window: object, tmp_path: Path) -> None:
     from PIL import Image
 
-    from desktop_cls.gui.image_viewer import open_viewer
-    from desktop_cls.gui.shortcut_list import LABEL, VIEWER, page_key_sequences
+    from desktop_cls.gui.shell.shortcut_list import LABEL, VIEWER, page_key_sequences
+    from desktop_cls.gui.widgets.image_viewer import open_viewer
 
     def bound(widget: object) -> set[str]:
         return {sc.key().toString() for sc in widget.findChildren(QShortcut) if sc.isEnabled()}
@@ -227,7 +227,7 @@ def test_declared_page_keys_are_the_ones_the_pages_bind(qtbot: object, window: o
 
 
 def test_f1_shows_the_generated_list(qtbot: object, window: object) -> None:
-    from desktop_cls.gui.shortcut_list import ShortcutsDialog, shortcut_rows
+    from desktop_cls.gui.shell.shortcut_list import ShortcutsDialog, shortcut_rows
 
     window.findChild(QAction, "shortcutsAction").trigger()
     dialog = window.findChild(ShortcutsDialog)

@@ -48,7 +48,7 @@ def test_user_error_words_its_fix_per_interface() -> None:
 def test_export_over_an_existing_file_says_what_to_tick(qtbot: object, window: object, tmp_path: Path,
                                                          trained_run: tuple[Path, Path],
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    import desktop_cls.gui.pages.export_page as export_page
+    import desktop_cls.gui.pages.export.export_page as export_page
 
     shown: list[str] = []
     monkeypatch.setattr(export_page, "show_error", lambda _parent, _title, message, *_a: shown.append(message))
@@ -78,7 +78,7 @@ def test_cli_keeps_its_flags(capsys: pytest.CaptureFixture[str], trained_run: tu
 def test_torchscript_refusal_in_the_app_names_no_flag(trained_run: tuple[Path, Path], tmp_path: Path) -> None:
     from desktop_cls.core.inference.export import export_model
     from desktop_cls.core.inference.predictor import Predictor
-    from desktop_cls.gui.tasks import describe_failure
+    from desktop_cls.gui.work.tasks import describe_failure
 
     res = export_model(trained_run[0], "torchscript", tmp_path / "m")
     with pytest.raises(UserError) as info:

@@ -11,7 +11,7 @@ from desktop_cls.core import i18n
 
 
 def make_form(qtbot: object) -> object:
-    from desktop_cls.gui.pages.train_form import TrainForm
+    from desktop_cls.gui.pages.train.train_form import TrainForm
     from desktop_cls.gui.settings import Settings
     from desktop_cls.gui.state import AppState
 

@@ -14,7 +14,7 @@ def _page(qtbot: Any) -> Any:
     from desktop_cls.gui.pages.page import Page
     from desktop_cls.gui.settings import Settings
     from desktop_cls.gui.state import AppState
-    from desktop_cls.gui.tasks import TaskRunner
+    from desktop_cls.gui.work.tasks import TaskRunner
 
     owner = QWidget()
     qtbot.addWidget(owner)  # it holds the window weakly: the page keeps it alive through owner_window

@@ -36,9 +36,9 @@ def _open(window: object) -> object:
 
 def test_preferences_round_trip(qtbot: object, window: object, isolated_user_dirs: Path, keep_palette: None,
                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    from desktop_cls.gui import restart
-    from desktop_cls.gui.main_window import MainWindow
-    from desktop_cls.gui.theme import is_dark
+    from desktop_cls.gui.shell import restart
+    from desktop_cls.gui.shell.main_window import MainWindow
+    from desktop_cls.gui.widgets.theme import is_dark
 
     monkeypatch.setattr(restart, "offer_restart", lambda *_a: False)
     dialog = _open(window)
@@ -116,8 +116,8 @@ def test_unwritable_data_folder_is_refused_with_a_message(window: object, tmp_pa
 def test_a_data_folder_gone_since_last_time_falls_back_with_a_notice(qtbot: object, isolated_user_dirs: Path,
                                                                      tmp_path: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    from desktop_cls.gui.main_window import MainWindow
     from desktop_cls.gui.settings import Settings, save_settings
+    from desktop_cls.gui.shell.main_window import MainWindow
 
     blocked = tmp_path / "a file"
     blocked.write_text("x")

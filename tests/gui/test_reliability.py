@@ -61,7 +61,7 @@ def test_torchscript_asks_before_opening(qtbot: object, window: object, trained_
 
 def test_uncaught_errors_are_logged(tmp_path: Path, isolated_user_dirs: Path) -> None:
     from desktop_cls.core.storage import user_log_dir
-    from desktop_cls.gui.app import install_exception_hooks, setup_logging
+    from desktop_cls.gui.shell.app import install_exception_hooks, setup_logging
 
     old_sys, old_thread = sys.excepthook, threading.excepthook
     try:
@@ -86,7 +86,7 @@ def test_uncaught_errors_are_logged(tmp_path: Path, isolated_user_dirs: Path) ->
 def test_closing_during_work_exits_cleanly_20_times(qtbot: object, tiny_folder: Path, work: str,
                                                     trained_run: tuple[Path, Path], tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    from desktop_cls.gui.main_window import MainWindow
+    from desktop_cls.gui.shell.main_window import MainWindow
 
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     for i in range(20):
@@ -112,7 +112,7 @@ def test_closing_during_work_exits_cleanly_20_times(qtbot: object, tiny_folder: 
 
 def test_closing_during_a_scan_does_not_ask(qtbot: object, tiny_folder: Path, isolated_user_dirs: Path) -> None:
     """Reading a folder is redone next time: nothing to lose, so no question (any dialog fails this test)."""
-    from desktop_cls.gui.main_window import MainWindow
+    from desktop_cls.gui.shell.main_window import MainWindow
 
     w = MainWindow(load_core=False)
     w.show()

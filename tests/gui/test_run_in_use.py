@@ -12,7 +12,7 @@ def test_a_run_in_use_is_shown_and_not_resumed(qtbot: object, window: object,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     from desktop_cls.core import run_dir as rd
     from desktop_cls.core.storage import default_runs_dir
-    from desktop_cls.gui.pages import train_page
+    from desktop_cls.gui.pages.train import train_page
 
     run = default_runs_dir() / "busy-run"
     run.mkdir(parents=True)

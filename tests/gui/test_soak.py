@@ -38,7 +38,7 @@ def test_an_hour_of_live_use_neither_aborts_nor_drains_none(trained_run: tuple[P
 def test_a_redraw_between_epochs_leaves_the_epoch_curves_alone(qtbot: object) -> None:
     """Redraws run ten times a second; re-setting the four epoch curves (with symbols) each time cost more
     than everything else a redraw does, for curves that change once an epoch."""
-    from desktop_cls.gui.pages.train_plots import TrainingPlots
+    from desktop_cls.gui.pages.train.train_plots import TrainingPlots
 
     plots = TrainingPlots()
     qtbot.addWidget(plots)  # type: ignore[attr-defined]

@@ -9,7 +9,7 @@ from typing import Any
 def test_closures_and_lambdas_are_called_on_the_ui_thread(qtbot: Any) -> None:
     from PySide6.QtWidgets import QWidget
 
-    from desktop_cls.gui.tasks import TaskRunner
+    from desktop_cls.gui.work.tasks import TaskRunner
 
     owner = QWidget()  # the runner lives as long as its window, as in the app
     qtbot.addWidget(owner)

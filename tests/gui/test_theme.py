@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
-from desktop_cls.gui import theme
+from desktop_cls.gui.widgets import theme
 from tests.gui.test_evaluate_page import synthetic_result
 
 REPO = Path(__file__).resolve().parents[2]
@@ -117,7 +117,7 @@ def test_the_system_choice_follows_a_change_of_the_system_scheme(qapp: QApplicat
 
 
 def test_curve_colours_read_on_the_light_and_the_dark_plot(qapp: QApplication) -> None:
-    from desktop_cls.gui.plot_theme import SERIES
+    from desktop_cls.gui.widgets.plot_theme import SERIES
 
     theme.apply_theme("light")
     light = qapp.palette().color(QPalette.ColorRole.Base)
@@ -132,7 +132,7 @@ def test_named_actions_get_icons_that_retint_with_the_theme(qtbot: object, qapp:
     from PySide6.QtGui import QAction
     from PySide6.QtWidgets import QMainWindow
 
-    from desktop_cls.gui.icons import decorate_actions
+    from desktop_cls.gui.widgets.icons import decorate_actions
 
     w = QMainWindow()
     qtbot.addWidget(w)  # type: ignore[attr-defined]
@@ -171,7 +171,7 @@ def test_pictures_are_drawn_for_a_200_percent_screen(tmp_path: Path) -> None:
 
 
 def test_sidebar_shows_each_step_with_an_icon_and_its_status_badge(window: object) -> None:
-    from desktop_cls.gui.icons import STATUS_BADGES
+    from desktop_cls.gui.widgets.icons import STATUS_BADGES
 
     sidebar = window.sidebar  # type: ignore[attr-defined]
     assert [sidebar.item(r).text() for r in range(sidebar.count())] == [

@@ -13,7 +13,7 @@ from desktop_cls.core.training.options import FILE_ONLY, options
 
 @pytest.fixture
 def form(qtbot: object, isolated_user_dirs: Path) -> object:
-    from desktop_cls.gui.pages.train_form import TrainForm
+    from desktop_cls.gui.pages.train.train_form import TrainForm
     from desktop_cls.gui.settings import Settings
     from desktop_cls.gui.state import AppState
 

@@ -111,7 +111,7 @@ def test_find_learning_rate_is_greyed_out_with_the_reason_in_the_quick_mode(qtbo
 def test_the_method_and_whether_the_epochs_follow_it_survive_a_restart(qtbot: object, window: object,
                                                                         tiny_folder: Path) -> None:
     """Automatic stays Automatic: the settings keep the combo's choice, not the method it resolved to."""
-    from desktop_cls.gui.main_window import MainWindow
+    from desktop_cls.gui.shell.main_window import MainWindow
 
     open_and_wait(qtbot, window, tiny_folder)
     form = window.train_page.form
@@ -154,8 +154,8 @@ def test_a_counted_stage_moves_the_bar_until_the_batches_take_over(window: objec
 
 def test_a_method_this_version_does_not_know_is_ignored_not_a_reset_of_the_settings(qtbot: object,
                                                                                      isolated_user_dirs: Path) -> None:
-    from desktop_cls.gui.main_window import MainWindow
     from desktop_cls.gui.settings import Settings, load_settings, save_settings
+    from desktop_cls.gui.shell.main_window import MainWindow
 
     save_settings(Settings(recent_folders=["/kept"], train_method="a_future_method",
                            last_train_config=TrainConfig(epochs=9).to_dict()))

@@ -92,8 +92,8 @@ class PseudoGettext(gettext.NullTranslations):
 # ---- walking the widgets ------------------------------------------------------------------------
 def _group(widget: QWidget, window: Any) -> str:
     """Which page (or piece of the window) a widget belongs to: its nearest owning ancestor."""
-    from desktop_cls.gui.image_viewer import ImageViewer
-    from desktop_cls.gui.interrupted_runs import InterruptedRunBanner
+    from desktop_cls.gui.shell.interrupted_runs import InterruptedRunBanner
+    from desktop_cls.gui.widgets.image_viewer import ImageViewer
 
     pages = {id(page): key for key, page in window.pages.items()}
     w: QWidget | None = widget
@@ -218,8 +218,8 @@ def pseudo_failures(tmp_path_factory: pytest.TempPathFactory, qapp: QApplication
         (data / "circle" / "broken.png").write_bytes(b"not a picture")  # problems for the Problems tab
         shutil.copy(next((data / "ring").iterdir()), data / "dots" / "copy.png")
         shutil.copy(next((data / "square").iterdir()), data / "unlabeled.png")  # one image to label
-        from desktop_cls.gui.main_window import MainWindow
-        from desktop_cls.gui.shortcut_list import show_shortcuts
+        from desktop_cls.gui.shell.main_window import MainWindow
+        from desktop_cls.gui.shell.shortcut_list import show_shortcuts
 
         window = MainWindow(load_core=False)
         window.show()
@@ -236,7 +236,7 @@ def pseudo_failures(tmp_path_factory: pytest.TempPathFactory, qapp: QApplication
         show_shortcuts(window)
         qapp.processEvents()
         extra = [w for w in qapp.topLevelWidgets() if w is not window and w.isVisible()]
-        from desktop_cls.gui.language import LANGUAGE_NAMES
+        from desktop_cls.gui.shell.language import LANGUAGE_NAMES
 
         ds = window.state.dataset
         words = {*LANGUAGE_NAMES.values(),  # the View → Language menu names each language in itself
@@ -291,7 +291,7 @@ def test_the_data_rule_does_not_excuse_words() -> None:
 
 def test_insight_views_are_translated(qtbot: Any, qapp: QApplication) -> None:
     """The learning-rate dialog and the Evaluate page's curves (built from this package's insight_views)."""
-    from desktop_cls.gui.insight_views import LrFinderDialog, curves_plot, draw_curves, reliability_plot
+    from desktop_cls.gui.widgets.insight_views import LrFinderDialog, curves_plot, draw_curves, reliability_plot
 
     translator = PseudoTranslator()
     qapp.installTranslator(translator)
@@ -385,7 +385,7 @@ def test_pending_contexts_are_still_pending() -> None:
 @pytest.fixture
 def language() -> Iterator[Any]:
     """install_language for the test; English again afterwards, so other tests see the source texts."""
-    from desktop_cls.gui.language import install_language
+    from desktop_cls.gui.shell.language import install_language
 
     before = QLocale()
     yield install_language
@@ -394,7 +394,7 @@ def language() -> Iterator[Any]:
 
 
 def test_window_in_chinese_then_english(qtbot: Any, isolated_user_dirs: Path, language: Any) -> None:
-    from desktop_cls.gui.main_window import MainWindow
+    from desktop_cls.gui.shell.main_window import MainWindow
 
     def build() -> Any:
         w = MainWindow(load_core=False)
@@ -438,8 +438,8 @@ def test_qt_file_dialog_is_all_chinese(qtbot: Any, language: Any) -> None:
 
 
 def test_start_up_installs_the_saved_language_before_the_window(isolated_user_dirs: Path, language: Any) -> None:
-    from desktop_cls.gui.app import start_language
     from desktop_cls.gui.settings import Settings, save_settings
+    from desktop_cls.gui.shell.app import start_language
 
     save_settings(Settings(language="zh_CN"))
     settings, notice = start_language()

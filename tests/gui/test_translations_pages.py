@@ -43,7 +43,7 @@ ENGINE_TEXT_WIDGETS = {
 }
 
 
-# Widgets of other modules on these pages (gui/insight_views.py): the window-wide test covers them.
+# Widgets of other modules on these pages (gui/widgets/insight_views.py): the window-wide test covers them.
 OTHERS = {"reliabilityPlot": "insight_views", "prPlot": "insight_views", "curvesLegend": "insight_views"}
 
 
@@ -173,8 +173,8 @@ def predictions(folder: str) -> list[Any]:
 
 def test_the_train_page_marks_every_text(qtbot: Any, pseudo: None, tmp_path: Path) -> None:
     from desktop_cls.core.events import BatchEnd
-    from desktop_cls.gui.pages.train_page import TrainPage
-    from desktop_cls.gui.tasks import TaskRunner
+    from desktop_cls.gui.pages.train.train_page import TrainPage
+    from desktop_cls.gui.work.tasks import TaskRunner
 
     state = page_state(tmp_path)
     page = TrainPage(state, TaskRunner())
@@ -189,8 +189,8 @@ def test_the_train_page_marks_every_text(qtbot: Any, pseudo: None, tmp_path: Pat
 
 def test_the_evaluate_page_marks_every_text_and_shows_chinese_class_names(qtbot: Any, pseudo: None,
                                                                           tmp_path: Path) -> None:
-    from desktop_cls.gui.pages.evaluate_page import EvaluatePage
-    from desktop_cls.gui.tasks import TaskRunner
+    from desktop_cls.gui.pages.evaluate.evaluate_page import EvaluatePage
+    from desktop_cls.gui.work.tasks import TaskRunner
 
     page = EvaluatePage(page_state(tmp_path), TaskRunner())
     qtbot.addWidget(page)
@@ -210,8 +210,8 @@ def test_the_classify_page_marks_every_text_and_saves_chinese_names(qtbot: Any, 
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     from PySide6.QtWidgets import QFileDialog
 
-    from desktop_cls.gui.pages.classify_page import ClassifyPage
-    from desktop_cls.gui.tasks import TaskRunner
+    from desktop_cls.gui.pages.classify.classify_page import ClassifyPage
+    from desktop_cls.gui.work.tasks import TaskRunner
 
     page = ClassifyPage(page_state(tmp_path), TaskRunner())
     qtbot.addWidget(page)
@@ -233,7 +233,7 @@ def test_video_results_draw_chinese_class_names_on_the_axis(qtbot: Any, pseudo: 
     from PySide6.QtGui import QImage, QPainter
 
     from desktop_cls.core.inference.video_predict import VideoPrediction
-    from desktop_cls.gui.video_results import VideoResultsPanel
+    from desktop_cls.gui.pages.classify.video_results import VideoResultsPanel
 
     panel = VideoResultsPanel()
     qtbot.addWidget(panel)
@@ -261,8 +261,8 @@ def test_video_results_draw_chinese_class_names_on_the_axis(qtbot: Any, pseudo: 
 
 
 def test_the_export_page_marks_every_text(qtbot: Any, pseudo: None, tmp_path: Path) -> None:
-    from desktop_cls.gui.pages.export_page import ExportPage
-    from desktop_cls.gui.tasks import TaskRunner
+    from desktop_cls.gui.pages.export.export_page import ExportPage
+    from desktop_cls.gui.work.tasks import TaskRunner
 
     page = ExportPage(page_state(tmp_path), TaskRunner())
     qtbot.addWidget(page)
@@ -289,10 +289,10 @@ def chinese(qapp: Any) -> Iterator[None]:
 
 
 def test_the_pages_read_in_chinese(qtbot: Any, chinese: None, tmp_path: Path) -> None:
-    from desktop_cls.gui.pages.evaluate_page import EvaluatePage
-    from desktop_cls.gui.pages.export_page import ExportPage
-    from desktop_cls.gui.pages.train_page import TrainPage
-    from desktop_cls.gui.tasks import TaskRunner
+    from desktop_cls.gui.pages.evaluate.evaluate_page import EvaluatePage
+    from desktop_cls.gui.pages.export.export_page import ExportPage
+    from desktop_cls.gui.pages.train.train_page import TrainPage
+    from desktop_cls.gui.work.tasks import TaskRunner
 
     state = page_state(tmp_path)
     train = TrainPage(state, TaskRunner())

@@ -20,7 +20,7 @@ def close_to(rgb: tuple[int, int, int], want: tuple[int, int, int], tol: int = 1
 
 
 def test_a_video_file_reaches_subscribers_frame_by_frame(qtbot: object, tmp_path: Path) -> None:
-    from desktop_cls.gui.webcam import LiveVideoPanel
+    from desktop_cls.gui.pages.classify.webcam import LiveVideoPanel
 
     video = write_video(tmp_path / "clip.mp4", [RED, BLUE], frames_each=10)
     panel = LiveVideoPanel()
@@ -68,7 +68,7 @@ def test_live_predictions_follow_the_video(qtbot: object, window: object, traine
 
 
 def test_pause_freezes_a_video_and_ignores_frames(qtbot: object, tmp_path: Path) -> None:
-    from desktop_cls.gui.webcam import LiveVideoPanel
+    from desktop_cls.gui.pages.classify.webcam import LiveVideoPanel
 
     panel = LiveVideoPanel()
     qtbot.addWidget(panel)  # type: ignore[attr-defined]
@@ -85,7 +85,7 @@ def test_pause_freezes_a_video_and_ignores_frames(qtbot: object, tmp_path: Path)
 
 
 def test_an_unplayable_file_says_so_and_stops(qtbot: object, tmp_path: Path) -> None:
-    from desktop_cls.gui.webcam import LiveVideoPanel
+    from desktop_cls.gui.pages.classify.webcam import LiveVideoPanel
 
     bad = tmp_path / "broken.mp4"
     bad.write_bytes(b"\x00not a video" * 100)
@@ -100,7 +100,7 @@ def test_an_unplayable_file_says_so_and_stops(qtbot: object, tmp_path: Path) -> 
 def test_a_pluggable_source_needs_no_multimedia(qtbot: object) -> None:
     from PySide6.QtGui import QImage
 
-    from desktop_cls.gui.webcam import FrameSource, LiveVideoPanel
+    from desktop_cls.gui.pages.classify.webcam import FrameSource, LiveVideoPanel
 
     class Manual(FrameSource):
         stopped = False
@@ -152,7 +152,7 @@ def test_snapshot_saves_the_raw_frame(qtbot: object, tmp_path: Path, monkeypatch
     from PySide6.QtGui import QImage
     from PySide6.QtWidgets import QFileDialog
 
-    from desktop_cls.gui.webcam import FrameSource, LiveVideoPanel
+    from desktop_cls.gui.pages.classify.webcam import FrameSource, LiveVideoPanel
 
     target = tmp_path / "snap.png"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
@@ -171,7 +171,7 @@ def test_snapshot_saves_the_raw_frame(qtbot: object, tmp_path: Path, monkeypatch
 def test_a_camera_that_sends_nothing_is_pointed_out(qtbot: object, monkeypatch: pytest.MonkeyPatch) -> None:
     from PySide6.QtGui import QImage
 
-    from desktop_cls.gui import webcam
+    from desktop_cls.gui.pages.classify import webcam
 
     class Silent(webcam.FrameSource):
         def describe(self) -> str:

@@ -16,8 +16,8 @@ from desktop_cls.core.models import weight_download as wd
 
 @pytest.fixture
 def dialog(qtbot: Any) -> Iterator[Any]:
-    from desktop_cls.gui.tasks import TaskRunner
-    from desktop_cls.gui.weights_dialog import WeightsDialog
+    from desktop_cls.gui.pages.train.weights_dialog import WeightsDialog
+    from desktop_cls.gui.work.tasks import TaskRunner
 
     runner = TaskRunner()
     d = WeightsDialog("mobilenet_v3_small", runner)
@@ -96,8 +96,8 @@ def test_a_bad_file_keeps_the_dialog_open_with_the_reason(qtbot: Any, dialog: An
 def test_training_options_that_need_missing_weights_open_the_dialog(qtbot: Any, tmp_path: Path,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     from desktop_cls.core.training.config import TrainConfig
-    from desktop_cls.gui.tasks import TaskRunner
-    from desktop_cls.gui.weights_dialog import missing_weights_model, offer_missing_weights
+    from desktop_cls.gui.pages.train.weights_dialog import missing_weights_model, offer_missing_weights
+    from desktop_cls.gui.work.tasks import TaskRunner
 
     monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch"))
     cfg = TrainConfig(model="mobilenet_v3_small", pretrained=True)

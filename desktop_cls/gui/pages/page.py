@@ -14,11 +14,11 @@ from typing import TypeVar
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLayout, QProgressBar, QStackedWidget, QVBoxLayout, QWidget
 
-from ..dialogs import show_error
-from ..state import AppState
-from ..tasks import Task, TaskFn, TaskRunner
-from ..widgets import EmptyState, split_with_empty_state
-from ..widgets import button as _button
+from desktop_cls.gui.state import AppState
+from desktop_cls.gui.widgets.common import EmptyState, split_with_empty_state
+from desktop_cls.gui.widgets.common import button as _button
+from desktop_cls.gui.widgets.dialogs import show_error
+from desktop_cls.gui.work.tasks import Task, TaskFn, TaskRunner
 
 T = TypeVar("T")
 

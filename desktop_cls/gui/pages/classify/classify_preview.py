@@ -1,0 +1,67 @@
+"""The Classify page's preview: the image (or live frame), the prediction in large type and the top-k bars."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import QGridLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
+
+from desktop_cls.gui.widgets.common import ScaledImageLabel
+
+TOP_K = 5
+UNKNOWN = "unknown"  # core.inference.predictor.UNKNOWN (that module imports torch)
+
+
+class PredictionPreview(QWidget):
+    def __init__(self) -> None:
+        super().__init__()
+        self.image = ScaledImageLabel()
+        self.image.setObjectName("classifyPreview")
+        self.image.setAccessibleName(self.tr("Image being classified"))
+        self.image.setMinimumSize(self.fontMetrics().height() * 12, self.fontMetrics().height() * 12)
+        self.caption = QLabel()
+        self.caption.setObjectName("predictionLabel")
+        self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        f = self.caption.font()
+        f.setPointSizeF(f.pointSizeF() * 1.3)
+        f.setBold(True)
+        self.caption.setFont(f)
+        self.bars: list[tuple[QLabel, QProgressBar]] = []
+        bars = QGridLayout()
+        for i in range(TOP_K):
+            name, bar = QLabel(), QProgressBar()
+            bar.setRange(0, 1000)
+            bar.setObjectName(f"topkBar{i}")
+            bar.setAccessibleName(self.tr("Confidence of choice {0}").format(i + 1))
+            bars.addWidget(name, i, 0)
+            bars.addWidget(bar, i, 1)
+            self.bars.append((name, bar))
+        self.above = QVBoxLayout()  # the live video's controls go here
+        lay = QVBoxLayout(self)
+        lay.addLayout(self.above)
+        lay.addWidget(self.image, 1)
+        lay.addWidget(self.caption)
+        lay.addLayout(bars)
+
+    def set_image(self, pix: QPixmap, smooth: bool = True) -> None:
+        self.image.set_image(pix, smooth=smooth)
+
+    def show_prediction(self, p: Any) -> None:
+        """A core Prediction: its class and confidence, and the bars of its top classes."""
+        if p.label is None:
+            self.caption.setText(self.tr("Cannot read this image: {0}").format(p.error))
+        else:
+            label = self.tr("unknown") if p.label == UNKNOWN else p.label
+            self.caption.setText(f"{label} — {p.confidence:.1%}")
+        for i, (name, bar) in enumerate(self.bars):
+            if i < len(p.top_k):
+                label, prob = p.top_k[i]
+                name.setText(label)
+                bar.setValue(round(prob * 1000))
+                bar.setFormat(f"{prob:.1%}")
+                bar.setVisible(True)
+            else:
+                name.setText("")
+                bar.setVisible(False)

@@ -1,0 +1,172 @@
+"""The Classify page's results: the table of classified images (or a video's results), progress, Cancel,
+Save CSV and Copy into folders by class."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QMessageBox,
+    QProgressBar,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_cls.gui.pages.classify.video_results import VideoResultsPanel
+from desktop_cls.gui.widgets.common import button, read_only_table
+from desktop_cls.gui.widgets.dialogs import show_error
+from desktop_cls.gui.work.tasks import Task, TaskRunner
+
+UNKNOWN = "unknown"  # core.inference.predictor.UNKNOWN, the label below the threshold (that module imports torch)
+
+
+class ClassifyResults(QWidget):
+    """Holds the predictions shown (core Prediction objects) and everything done with them."""
+
+    busy = Signal(bool)  # a video is being classified, or no longer
+    video_done = Signal()
+
+    def __init__(self, tasks: TaskRunner, run_task: Callable[..., object]) -> None:
+        """run_task: the page's (Page.run_task), for the work its status line shows."""
+        super().__init__()
+        self.tasks = tasks
+        self.run_task = run_task
+        self.predictions: list[Any] = []
+        self.video_task: Task | None = None
+        self.table = read_only_table(QTableWidget(), "predictionTable", self.tr("Predictions"),
+                                     [self.tr("Image"), self.tr("Predicted class"), self.tr("Confidence")])
+        self.progress = QProgressBar()
+        self.progress.setObjectName("classifyProgress")
+        self.progress.setAccessibleName(self.tr("Classification progress"))
+        self.cancel_button = button(self.tr("Cancel"), "cancelClassifyButton", self.tr("Stop classifying"))
+        self.csv_button = button(self.tr("Save &CSV…"), "saveCsvButton",
+                                 self.tr("One row per image: path, predicted class, confidence"))
+        self.csv_button.clicked.connect(self.save_csv)
+        self.copy_button = button(self.tr("Copy into folders by class…"), "copyIntoFoldersButton",
+                                  self.tr("Copy each image into a sub-folder named after its predicted class"))
+        self.copy_button.clicked.connect(self.copy_into_folders)
+        row = QHBoxLayout()
+        row.addWidget(self.progress, 1)
+        row.addWidget(self.cancel_button)
+        row.addWidget(self.csv_button)
+        row.addWidget(self.copy_button)
+        self.video_results = VideoResultsPanel()
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.table)
+        self.stack.addWidget(self.video_results)
+        self.video_results.closed.connect(lambda: self.stack.setCurrentIndex(0))
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.stack, 1)
+        lay.addLayout(row)
+
+    def set_busy(self, busy: bool) -> None:
+        self.cancel_button.setEnabled(busy)
+        has = bool(self.predictions) and not busy
+        self.csv_button.setEnabled(has)
+        self.copy_button.setEnabled(has)
+
+    def fill(self) -> None:
+        self.table.setRowCount(len(self.predictions))
+        for r, p in enumerate(self.predictions):
+            name = QTableWidgetItem(Path(p.path).name)
+            name.setToolTip(p.path)
+            self.table.setItem(r, 0, name)
+            self.table.setItem(r, 1, QTableWidgetItem(self.shown_label(p.label) if p.label
+                                                      else self.tr("error: {0}").format(p.error)))
+            conf = QTableWidgetItem(f"{p.confidence:.1%}" if p.label else "")
+            conf.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.table.setItem(r, 2, conf)
+        self.table.resizeColumnToContents(1)
+        self.table.resizeColumnToContents(2)
+
+    def relabel(self) -> None:
+        """The classes again after the threshold changed (the scores stay)."""
+        for r, p in enumerate(self.predictions):
+            item = self.table.item(r, 1)
+            if item is not None and p.label is not None:
+                item.setText(self.shown_label(p.label))
+
+    def shown_label(self, label: str) -> str:
+        """A class name as it is, 'unknown' in the user's language (the CSV keeps the identifier)."""
+        return self.tr("unknown") if label == UNKNOWN else label
+
+    def save_csv(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save predictions"), "predictions.csv",
+                                              self.tr("CSV files (*.csv)"))
+        if not path:
+            return
+        from desktop_cls.core.inference.prediction_csv import write_predictions_csv
+
+        try:
+            write_predictions_csv(Path(path), self.predictions)
+        except OSError as e:
+            show_error(self, self.tr("CSV not saved"), self.tr("Cannot write {0}: {1}").format(path, e))
+
+    def copy_into_folders(self) -> None:
+        dest = QFileDialog.getExistingDirectory(self, self.tr("Copy into this folder (one sub-folder per class)"))
+        if not dest:
+            return
+        items = [(p.path, p.label) for p in self.predictions if p.label]
+
+        def work(progress: Any, cancel: Any) -> int:
+            from desktop_cls.core.storage import copy_into_folders
+
+            for i, item in enumerate(items):  # one at a time: Cancel stops between two files
+                cancel.raise_if_set()
+                progress(i, len(items), "")
+                copy_into_folders([item], Path(dest))
+            return len(items)
+
+        def done(n: int) -> None:
+            QMessageBox.information(self, self.tr("Copied"), self.tr(
+                "Copied %n image(s) into {0} (existing files were kept; name clashes got a number).", "", n)
+                .format(dest))
+
+        self.run_task("copy", work, done, error_title=self.tr("Copy failed"), status=self.tr("Copying images…"))
+
+    def show_progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+
+    # ---- video files ---------------------------------------------------------------------------
+    def classify_video(self, model: str, path: str, allow_code: bool, threshold: float) -> None:
+        """Every frame through the model in a background task; the result is a plot over time and a CSV."""
+
+        def work(progress: Any, cancel: Any) -> Any:
+            from desktop_cls.core.inference.predictor import Predictor
+            from desktop_cls.core.inference.video_predict import predict_video
+
+            predictor = Predictor.load(model, allow_code=allow_code)
+            return predict_video(predictor, path, threshold=threshold, progress=progress, cancel=cancel)
+
+        self.progress.setRange(0, 0)
+        self.busy.emit(True)
+        self.video_task = self.tasks.start("video", work, on_done=self._video_done, on_error=self._video_failed,
+                                           on_progress=lambda d, t, _w: self.show_progress(d, t),
+                                           on_cancelled=self._video_ended)
+
+    def _video_ended(self) -> None:
+        self.video_task = None
+        self.busy.emit(False)
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+
+    def _video_done(self, result: Any) -> None:
+        self._video_ended()
+        self.progress.setValue(1)
+        self.video_results.show_result(result)
+        self.stack.setCurrentIndex(1)
+        self.video_done.emit()
+
+    def _video_failed(self, message: str, details: str) -> None:
+        self._video_ended()
+        show_error(self, self.tr("Cannot classify this video"), message, details)

@@ -1,0 +1,215 @@
+"""The Data page's Problems tab: what the scan found, the evidence side by side, and the one-click fixes.
+
+Every fix goes through the dataset's workspace (journaled, undoable) and then announces the changed folder
+on AppState.files_changed, so the Data page reads it again; no page reaches into another.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPoint, Qt
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QInputDialog,
+    QLabel,
+    QMenu,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_cls.core.errors import UserError
+from desktop_cls.gui.pages.data.problem_preview import ProblemPreview, confirm_many
+from desktop_cls.gui.state import AppState
+from desktop_cls.gui.widgets.common import button as _button
+from desktop_cls.gui.widgets.common import read_only_table
+from desktop_cls.gui.widgets.dialogs import show_error
+from desktop_cls.gui.widgets.image_viewer import open_viewer, reveal_available, reveal_in_folder
+
+# What the table calls each kind of core.data.health finding (marked here, translated when shown).
+PROBLEM_NAMES = {
+    "corrupt": QT_TRANSLATE_NOOP("ProblemsPanel", "corrupt"),
+    "not_image": QT_TRANSLATE_NOOP("ProblemsPanel", "not an image"),
+    "too_large": QT_TRANSLATE_NOOP("ProblemsPanel", "too large"),
+    "unreadable": QT_TRANSLATE_NOOP("ProblemsPanel", "unreadable"),
+    "missing": QT_TRANSLATE_NOOP("ProblemsPanel", "missing"),
+    "unsupported_format": QT_TRANSLATE_NOOP("ProblemsPanel", "unsupported format"),
+    "symlink_loop": QT_TRANSLATE_NOOP("ProblemsPanel", "link loop"),
+    "unknown_class": QT_TRANSLATE_NOOP("ProblemsPanel", "unknown class"),
+    "empty_class": QT_TRANSLATE_NOOP("ProblemsPanel", "empty class"),
+    "duplicate": QT_TRANSLATE_NOOP("ProblemsPanel", "duplicate"),
+    "near_duplicate": QT_TRANSLATE_NOOP("ProblemsPanel", "near duplicate"),
+    "label_conflict": QT_TRANSLATE_NOOP("ProblemsPanel", "label conflict"),
+    "leak": QT_TRANSLATE_NOOP("ProblemsPanel", "leak"),
+    "imbalance": QT_TRANSLATE_NOOP("ProblemsPanel", "imbalance"),
+    "too_small": QT_TRANSLATE_NOOP("ProblemsPanel", "too small"),
+}
+SPLIT_NAMES = {"train": QT_TRANSLATE_NOOP("ProblemsPanel", "training"),
+               "val": QT_TRANSLATE_NOOP("ProblemsPanel", "validation"),
+               "test": QT_TRANSLATE_NOOP("ProblemsPanel", "test")}
+
+
+def change_dataset(parent: QWidget, state: AppState, fn: Callable[..., object], *args: Any) -> None:
+    """Apply one workspace change (move, trash, undo), say why when it is refused, and have the folder read again."""
+    try:
+        fn(*args)
+    except UserError as e:
+        show_error(parent, QCoreApplication.translate("ProblemsPanel", "Cannot change the dataset"), e.for_gui())
+    if state.dataset is not None:
+        state.files_changed.emit(state.dataset.root)
+
+
+class ProblemsPanel(QWidget):
+    def __init__(self, state: AppState, viewer_owner: QWidget | None = None) -> None:
+        """viewer_owner: whose image viewer shows the files (the page's, so one viewer serves the whole page)."""
+        super().__init__()
+        self.state = state
+        self._viewer_owner = viewer_owner or self
+        self.index: Any = None
+        self.table = read_only_table(QTableWidget(), "problemTable", self.tr("Problems"),
+                                     [self.tr("File"), self.tr("Problem"), self.tr("What to do")], stretch=2)
+        self.table.activated.connect(lambda idx: self.view_problem(idx.row()))  # double-click or Enter
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._menu)
+        self.table.itemSelectionChanged.connect(self._selected)
+        self.preview = ProblemPreview()
+        self.none_found = QLabel(self.tr("No problems found: every image opens, and there are no duplicates, "
+                                         "label conflicts, leaks between splits or empty classes."))
+        self.none_found.setObjectName("noProblemsLabel")
+        self.none_found.setWordWrap(True)
+        self.none_found.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.none_found.hide()
+
+        self.fix_duplicates = _button(self.tr("Trash duplicate copies"), "trashDuplicatesButton",
+                                      self.tr("Keep one image of each duplicate set; the others go to the trash "
+                                              "(undoable)"))
+        self.fix_duplicates.clicked.connect(lambda: self._trash_kinds(("duplicate", "near_duplicate")))
+        self.fix_unreadable = _button(self.tr("Trash unreadable files"), "trashUnreadableButton",
+                                      self.tr("Move corrupt and non-image files to the trash (undoable)"))
+        self.fix_unreadable.clicked.connect(lambda: self._trash_kinds(("corrupt", "not_image", "too_large")))
+        self.fix_selected = _button(self.tr("Trash selected"), "trashSelectedButton",
+                                    self.tr("Move the selected files (e.g. the wrong copy of a label conflict) to "
+                                            "the trash"))
+        self.fix_selected.clicked.connect(self._trash_selected)
+        self.move_selected = _button(self.tr("Move selected to class…"), "moveSelectedButton",
+                                     self.tr("Move the selected files (e.g. a label conflict) into the right class"))
+        self.move_selected.clicked.connect(self._move_selected)
+        self.undo_fix = _button(self.tr("Undo"), "undoFixButton", self.tr("Undo the last change to the dataset"))
+        self.undo_fix.clicked.connect(self._undo)
+        state.dataset_changed.connect(lambda _index: self._update_actions())  # its workspace comes with it
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.table, 1)
+        lay.addWidget(self.none_found, 1)
+        lay.addWidget(self.preview)
+        fixes = QGridLayout()  # two rows: one row of five buttons kept the window from fitting 1024 px screens
+        for i, b in enumerate((self.fix_duplicates, self.fix_unreadable, self.undo_fix, self.fix_selected,
+                               self.move_selected)):
+            fixes.addWidget(b, i // 3, i % 3)
+        lay.addLayout(fixes)
+
+    def fill(self, index: Any) -> None:
+        self.index = index
+        probs = index.problems
+        self.table.setRowCount(len(probs))
+        for row, p in enumerate(probs):
+            f = QTableWidgetItem(Path(p.path).name)
+            f.setToolTip(p.path)
+            self.table.setItem(row, 0, f)
+            kind = PROBLEM_NAMES.get(p.kind)
+            self.table.setItem(row, 1, QTableWidgetItem(self.tr(str(kind)) if kind else p.kind.replace("_", " ")))
+            self.table.setItem(row, 2, QTableWidgetItem(p.message))
+        self.preview.clear()
+        self.table.setVisible(bool(probs))
+        self.preview.setVisible(bool(probs))  # "select a problem" has nothing to select
+        self.none_found.setVisible(not probs)
+        kinds = {p.kind for p in probs}
+        self.fix_duplicates.setEnabled(bool(kinds & {"duplicate", "near_duplicate"}))
+        self.fix_unreadable.setEnabled(bool(kinds & {"corrupt", "not_image", "too_large"}))
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        """What acts on a selection waits for one; Undo, for something to undo."""
+        picked = bool(self.table.selectedIndexes())
+        self.fix_selected.setEnabled(picked)
+        self.move_selected.setEnabled(picked)
+        ws = self.state.workspace
+        self.undo_fix.setEnabled(ws is not None and ws.can_undo())
+
+    def _selected(self) -> None:
+        self._update_actions()
+        rows = sorted({i.row() for i in self.table.selectedIndexes()})
+        if self.index is None or not rows or rows[0] >= len(self.index.problems):
+            self.preview.clear()
+            return
+        index = self.index
+        where_text = self.tr("class '{0}', {1} split")
+        where = {s.path: where_text.format(index.classes[s.label], self.tr(str(SPLIT_NAMES.get(s.split, s.split))))
+                 for s in index.samples}
+        self.preview.show_problem(index.problems[rows[0]], lambda path: where.get(path, ""))
+
+    def _change(self, fn: Callable[..., object], *args: Any) -> None:
+        change_dataset(self, self.state, fn, *args)
+
+    def _trash_kinds(self, kinds: tuple[str, ...]) -> None:
+        ws = self.state.workspace
+        if ws is None or self.index is None:
+            return
+        paths = sorted({p.path for p in self.index.problems if p.kind in kinds and Path(p.path).is_file()})
+        if paths and confirm_many(self, paths, len(self.index.samples)):
+            self._change(ws.trash, paths)
+
+    def selected_files(self) -> list[str]:
+        paths = []
+        for r in sorted({i.row() for i in self.table.selectedIndexes()}):
+            item = self.table.item(r, 0)
+            if item is not None and Path(item.toolTip()).is_file():
+                paths.append(item.toolTip())
+        return paths
+
+    def _trash_selected(self) -> None:
+        ws = self.state.workspace
+        paths = self.selected_files()
+        size = len(self.index.samples) if self.index is not None else 0
+        if ws is not None and paths and confirm_many(self, paths, size):
+            self._change(ws.trash, paths)
+
+    def _move_selected(self) -> None:
+        ws = self.state.workspace
+        paths = self.selected_files()
+        if ws is None or not paths or self.index is None:
+            return
+        name, ok = QInputDialog.getItem(self, self.tr("Move to class"), self.tr("Class:"),
+                                        list(self.index.classes), 0, False)
+        if ok:
+            self._change(ws.assign, paths, name)
+
+    def _undo(self) -> None:
+        ws = self.state.workspace
+        if ws is not None and ws.can_undo():
+            self._change(ws.undo)
+
+    def view_problem(self, row: int) -> None:
+        """Problem files in the viewer (a file manager may not exist here: nothing is launched)."""
+        items = []
+        for r in range(self.table.rowCount()):
+            f, kind, what = (self.table.item(r, c) for c in range(3))
+            if f is not None:
+                items.append((f.toolTip(), f"{kind.text() if kind else ''}: {what.text() if what else ''}"))
+        open_viewer(self._viewer_owner, items, row)
+
+    def _menu(self, pos: QPoint) -> None:
+        row = self.table.rowAt(pos.y())
+        item = self.table.item(row, 0) if row >= 0 else None
+        if item is None:
+            return
+        menu = QMenu(self)
+        menu.addAction(self.tr("View")).triggered.connect(lambda _=False: self.view_problem(row))
+        if reveal_available():  # offered only where a file manager can be opened
+            menu.addAction(self.tr("Show in folder")).triggered.connect(
+                lambda _=False: reveal_in_folder(self, item.toolTip()))
+        menu.exec(self.table.viewport().mapToGlobal(pos))

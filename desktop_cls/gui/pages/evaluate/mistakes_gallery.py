@@ -1,0 +1,172 @@
+"""The Evaluate page's Images tab: the images of one confusion-matrix cell (all mistakes at first), the most
+confident first; labels fixed in place from the context menu; Grad-CAM heat maps on demand."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QListView, QMenu, QVBoxLayout, QWidget
+
+from desktop_cls.core.errors import UserError
+from desktop_cls.gui.state import AppState
+from desktop_cls.gui.widgets.common import button, rgb_array_to_qimage
+from desktop_cls.gui.widgets.dialogs import show_error
+from desktop_cls.gui.widgets.image_viewer import open_viewer
+from desktop_cls.gui.widgets.thumbnails import ThumbnailModel
+from desktop_cls.gui.work.tasks import TaskRunner
+
+HEATMAP_LIMIT = 60
+VIEWER_HEATMAP_SIDE = 1600  # px: heat maps kept for the viewer are at most this large
+
+Sample = tuple[str, int, int, float]  # path, true class, predicted class, confidence
+
+
+class MistakesGallery(QWidget):
+    def __init__(self, state: AppState, tasks: TaskRunner) -> None:
+        super().__init__()
+        self.state = state
+        self.tasks = tasks
+        self.classes: list[str] = []
+        self.samples: list[Sample] = []
+        self.shown: list[Sample] = []
+        self.model_path = ""
+        self.heatmap_pictures: dict[str, QImage] = {}  # large overlays for the viewer, by path
+
+        self.label = QLabel(self.tr("Misclassified images, most confident mistakes first"))
+        self.label.setObjectName("galleryLabel")
+        self.label.setWordWrap(True)
+        self.model = ThumbnailModel(side=96)
+        self.view = QListView()
+        self.view.setObjectName("misclassifiedGallery")
+        self.view.setAccessibleName(self.tr("Misclassified images"))
+        self.model.configure_view(self.view)
+        self.view.setSelectionMode(QListView.SelectionMode.ExtendedSelection)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._menu)
+        self.view.activated.connect(lambda idx: self.view_mistake(idx.row()))  # double-click or Enter
+        self.show_all_button = button(self.tr("Show all mistakes"), "showAllMistakesButton")
+        self.show_all_button.clicked.connect(lambda: self.show_cell(-1, -1))
+        self.heatmap_check = QCheckBox(self.tr("Show where the model looked (heat maps)"))
+        self.heatmap_check.setObjectName("galleryHeatmapCheck")
+        self.heatmap_check.toggled.connect(self._toggle_heatmaps)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        hl = QHBoxLayout()
+        hl.addWidget(self.label, 1)
+        hl.addWidget(self.show_all_button)
+        lay.addLayout(hl)
+        lay.addWidget(self.heatmap_check)
+        lay.addWidget(self.view, 1)
+
+    def set_result(self, classes: list[str], samples: list[Sample], model_path: str) -> None:
+        self.classes, self.samples, self.model_path = list(classes), samples, model_path
+        self.heatmap_pictures = {}
+        self.show_cell(-1, -1)
+
+    def show_cell(self, row: int, col: int) -> None:
+        """The images of one confusion cell (all mistakes when row < 0)."""
+        if not self.classes:
+            return
+        classes = self.classes
+        if row < 0:
+            chosen = [s for s in self.samples if s[1] != s[2]]
+            self.label.setText(self.tr("%n misclassified image(s), most confident mistakes first", "",
+                                       len(chosen)))
+        else:
+            chosen = [s for s in self.samples if s[1] == row and s[2] == col]
+            self.label.setText(self.tr("%n image(s) of '{0}' predicted as '{1}'", "", len(chosen))
+                               .format(classes[row], classes[col]))
+        chosen.sort(key=lambda s: -s[3])
+        self.shown = chosen
+        self.model.set_items([(path, f"{classes[t]} → {classes[k]} {conf:.0%}") for path, t, k, conf in chosen])
+
+    def selected_paths(self) -> list[str]:
+        return [self.model.items[i.row()][0] for i in self.view.selectedIndexes()]
+
+    def _menu(self, pos: Any) -> None:
+        """Fix labels in place: move the selected images to the right class, or to the trash (undoable)."""
+        if not self.classes or not self.selected_paths():
+            return
+        menu = QMenu(self)
+        move = menu.addMenu(self.tr("Move to class"))
+        for cls in self.classes:
+            move.addAction(cls).triggered.connect(lambda _=False, c=cls: self.fix_selected(c))
+        menu.addAction(self.tr("Move to trash")).triggered.connect(lambda _=False: self.fix_selected(None))
+        menu.exec(self.view.viewport().mapToGlobal(pos))
+
+    def fix_selected(self, class_name: str | None) -> None:
+        ws = self.state.workspace
+        paths = self.selected_paths()
+        if ws is None or not paths:
+            show_error(self, self.tr("Cannot fix labels"), self.tr("Open the dataset on the Data page first."))
+            return
+        try:
+            if class_name is None:
+                ws.trash(paths)
+            else:
+                ws.assign(paths, class_name)
+        except UserError as e:
+            show_error(self, self.tr("Cannot fix labels"), e.for_gui())
+            return
+        gone = set(paths)
+        self.samples = [s for s in self.samples if s[0] not in gone]
+        self.shown = [s for s in self.shown if s[0] not in gone]
+        self.model.set_items([it for it in self.model.items if it[0] not in gone])
+        if class_name is None:
+            text = self.tr("%n image(s) moved to the trash — Ctrl+Z on the Label page undoes it; evaluate again to "
+                           "update the numbers", "", len(gone))
+        else:
+            text = self.tr("%n image(s) moved to '{0}' — Ctrl+Z on the Label page undoes it; evaluate again to "
+                           "update the numbers", "", len(gone)).format(class_name)
+        self.label.setText(text)
+
+    def _toggle_heatmaps(self, on: bool) -> None:
+        if not on:
+            self.model.drop_cached()
+            self.heatmap_pictures = {}
+            return
+        if not self.shown:
+            return
+        paths = [s[0] for s in self.shown[:HEATMAP_LIMIT]]
+        model = self.model_path
+        what = self.tr("computing heat maps")  # the status bar's words while they are computed
+
+        def work(progress: Any, cancel: Any) -> list[tuple[str, Any]]:
+            from desktop_cls.core.inference.explain import explain_file
+            from desktop_cls.core.inference.predictor import Predictor
+
+            predictor = Predictor.load(model)
+            out = []
+            for i, path in enumerate(paths):
+                cancel.raise_if_set()
+                try:
+                    out.append((path, explain_file(predictor, path)[3]))
+                except Exception:  # an unreadable file keeps its plain thumbnail
+                    continue
+                progress(i + 1, len(paths), what)
+            return out
+
+        self.tasks.start("heatmaps", work, on_done=self._heatmaps_done,
+                         on_error=lambda m, d: show_error(self, self.tr("Heat maps failed"), m, d))
+
+    def _heatmaps_done(self, overlays: list[tuple[str, Any]]) -> None:
+        if not self.heatmap_check.isChecked():
+            return
+        for path, picture in overlays:
+            full = rgb_array_to_qimage(picture)
+            if max(full.width(), full.height()) > VIEWER_HEATMAP_SIDE:  # bounded memory for 60 photos
+                full = full.scaled(VIEWER_HEATMAP_SIDE, VIEWER_HEATMAP_SIDE, Qt.AspectRatioMode.KeepAspectRatio,
+                                   Qt.TransformationMode.SmoothTransformation)
+            self.heatmap_pictures[path] = full
+            self.model.set_override(path, full)  # scaled to the thumbnail's device pixels there
+
+    def view_mistake(self, row: int) -> None:
+        """The gallery's images large, with their heat maps when those are shown."""
+        if not self.classes:
+            return
+        classes = self.classes
+        items = [(path, self.tr("True class: {0} · predicted: {1} ({2:.0%})").format(classes[t], classes[k], conf))
+                 for path, t, k, conf in self.shown]
+        open_viewer(self, items, row, self.heatmap_pictures if self.heatmap_check.isChecked() else None)

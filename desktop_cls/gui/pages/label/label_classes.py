@@ -1,0 +1,140 @@
+"""The Label page's class column: the classes with their image counts, and the dialogs that create, rename,
+merge and delete them, import images to label and empty the dataset's trash.
+
+Each change is handed to the page's `do` (it journals the step through core.labeling, refreshes and rescans),
+so this panel holds no labeling state of its own.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_cls.gui.widgets.common import button as _button
+
+IMAGE_PATTERNS = "*.jpg *.jpeg *.png *.bmp *.gif *.tif *.tiff *.webp"
+
+
+class ClassPanel(QWidget):
+    def __init__(self, workspace: Callable[[], Any], do: Callable[..., None], imported: Callable[[], None]) -> None:
+        """workspace() gives the open dataset's core.labeling.Workspace (or None); do(fn, *args) applies a change;
+        imported() is called after images were copied in."""
+        super().__init__()
+        self._workspace = workspace
+        self._do = do
+        self._imported = imported
+        self.class_list = QListWidget()
+        self.class_list.setObjectName("labelClassList")
+        self.class_list.setAccessibleName(self.tr("Classes"))
+        new_cls = _button(self.tr("&New class…"), "newClassButton")
+        new_cls.clicked.connect(self.new_class)
+        rename = _button(self.tr("Rename…"), "renameClassButton")
+        rename.clicked.connect(self.rename_class)
+        merge = _button(self.tr("Merge into…"), "mergeClassButton")
+        merge.clicked.connect(self.merge_class)
+        delete = _button(self.tr("Delete"), "deleteClassButton",
+                         self.tr("Moves the class folder to the trash (undoable)"))
+        delete.clicked.connect(self.delete_class)
+        empty = _button(self.tr("Empty trash…"), "emptyTrashButton",
+                        self.tr("Send the dataset's trash to the system trash (the last chance to undo is before "
+                                "this)"))
+        empty.clicked.connect(self.empty_trash)
+        importb = _button(self.tr("Import images…"), "importImagesButton",
+                          self.tr("Copy images into the dataset to label them"))
+        importb.clicked.connect(self.import_images)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(QLabel(self.tr("Classes (a class is a folder)")))
+        lay.addWidget(self.class_list, 1)
+        row = QHBoxLayout()
+        for b in (new_cls, rename, merge, delete):
+            row.addWidget(b)
+        lay.addLayout(row)
+        lay.addWidget(importb)
+        lay.addWidget(empty)
+
+    def fill(self, classes: list[str], counts: dict[str, int]) -> None:
+        """Counts come from the last scan (refreshed shortly after changes): walking every class folder on each
+        key press would stall the window on large datasets."""
+        self.class_list.clear()
+        for name in classes:
+            item = QListWidgetItem(f"{name} ({counts[name]})" if name in counts else name)
+            item.setData(Qt.ItemDataRole.UserRole, name)
+            self.class_list.addItem(item)
+
+    def _pick_class(self, title: str, exclude: str | None = None) -> str | None:
+        ws = self._workspace()
+        classes = [c for c in ws.classes() if c != exclude] if ws is not None else []
+        if not classes:
+            return None
+        item = self.class_list.currentItem()  # the class selected in the list is the one meant
+        chosen = item.data(Qt.ItemDataRole.UserRole) if item is not None and item.isSelected() else None
+        start = classes.index(chosen) if chosen in classes else 0
+        name, ok = QInputDialog.getItem(self, title, title, classes, start, False)  # the question, not "Class:"
+        return name if ok else None
+
+    def new_class(self) -> None:
+        ws = self._workspace()
+        if ws is None:
+            return
+        name, ok = QInputDialog.getText(self, self.tr("New class"), self.tr("Name of the new class:"))
+        if ok and name.strip():
+            self._do(ws.create_class, name)
+
+    def rename_class(self) -> None:
+        old = self._pick_class(self.tr("Rename which class?"))
+        if old:
+            new, ok = QInputDialog.getText(self, self.tr("Rename class"), self.tr("New name for '{0}':").format(old),
+                                           text=old)
+            if ok and new.strip() and new != old:
+                self._do(self._workspace().rename_class, old, new)
+
+    def merge_class(self) -> None:
+        src = self._pick_class(self.tr("Merge which class?"))
+        if src:
+            dst = self._pick_class(self.tr("Merge '{0}' into…").format(src), exclude=src)
+            if dst:
+                self._do(self._workspace().merge_classes, src, dst)
+
+    def delete_class(self) -> None:
+        name = self._pick_class(self.tr("Delete which class? (its folder goes to the trash; Ctrl+Z brings it "
+                                        "back)"))
+        if name:
+            self._do(self._workspace().delete_class, name)
+
+    def empty_trash(self) -> None:
+        ws = self._workspace()
+        if ws is None:
+            return
+        answer = QMessageBox.question(self, self.tr("Empty the trash?"),
+                                      self.tr("Images and classes deleted here go to your system trash, and those "
+                                              "deletions can no longer be undone in desktop_cls."))
+        if answer == QMessageBox.StandardButton.Yes:
+            self._do(ws.empty_trash)
+
+    def import_images(self) -> None:
+        ws = self._workspace()
+        if ws is None:
+            return
+        files, _ = QFileDialog.getOpenFileNames(self, self.tr("Images to label"), "",
+                                                self.tr("Images ({0})").format(IMAGE_PATTERNS))
+        from desktop_cls.core.storage import unique_destination
+
+        for f in files:  # copies: the user's originals stay where they are
+            shutil.copy2(f, unique_destination(ws.root / Path(f).name))
+        self._imported()

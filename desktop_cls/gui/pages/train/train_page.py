@@ -1,0 +1,398 @@
+"""Train page: every training option, Start/Pause/Stop, live plots, progress, log and past runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QProgressBar,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_cls.core.errors import UserError
+from desktop_cls.core.events import BatchEnd, EpochEnd, Notice, StageChanged
+from desktop_cls.core.training.config import TrainConfig
+from desktop_cls.gui.autosave import on_any_edit
+from desktop_cls.gui.pages.page import Page
+from desktop_cls.gui.pages.train.lr_search import LearningRateSearch
+from desktop_cls.gui.pages.train.past_runs import PastRuns
+from desktop_cls.gui.pages.train.train_form import TrainForm, apply_default_device
+from desktop_cls.gui.pages.train.train_messages import batch_status, epoch_line, outcome, stage_status, window_progress
+from desktop_cls.gui.pages.train.train_plots import TrainingPlots
+from desktop_cls.gui.pages.train.train_worker import TrainWorker, start_training
+from desktop_cls.gui.state import AppState
+from desktop_cls.gui.widgets.common import button as _button
+from desktop_cls.gui.widgets.dialogs import show_error
+from desktop_cls.gui.work.tasks import Task, TaskRunner
+
+REDRAW_MS = 100
+
+
+class TrainPage(Page):
+    """Training control; the options live in TrainForm and the curves in TrainingPlots. Training runs on its own
+    worker (train_worker); the page's status line shows its short tasks (the learning-rate finder)."""
+
+    progress_text = Signal(str, int, int)
+
+    def __init__(self, state: AppState, tasks: TaskRunner) -> None:
+        super().__init__(state, tasks, "trainTask")
+        self.tasks: TaskRunner = tasks  # training needs one (a Page may go without)
+        self.worker: TrainWorker | None = None
+        self.task: Task | None = None
+        self._stage_moves_bar = False  # a counted stage moves the bar until the run's first batch
+        self.form = TrainForm(state)
+        self.form.find_lr_button.clicked.connect(self.find_lr)
+        self.lr_search = LearningRateSearch(self.form, self)
+        self.plots = TrainingPlots()
+
+        self.train_button = _button(self.tr("▶ &Train"), "trainButton", self.tr("Start training (Ctrl+T)"))
+        self.train_button.clicked.connect(self.start)
+        self.pause_button = _button(self.tr("Pause"), "pauseButton", self.tr("Pause or resume (Ctrl+P)"))
+        self.pause_button.clicked.connect(self.toggle_pause)
+        self.stop_button = _button(self.tr("Stop"), "stopButton",
+                                   self.tr("Stop after this batch; the last finished epoch is kept"))
+        self.stop_button.clicked.connect(self.stop)
+        self.resume_button = _button(self.tr("Resume a run…"), "resumeRunButton", self.tr("Continue a stopped run"))
+        self.resume_button.clicked.connect(self.resume_dialog)
+        self.progress = QProgressBar()
+        self.progress.setObjectName("trainProgress")
+        self.progress.setAccessibleName(self.tr("Training progress"))
+        self.progress.setValue(0)
+        self.progress_label = QLabel()
+        self.progress_label.setObjectName("trainStatus")
+        self._result_root: str | None = None  # dataset of the run whose outcome the status line shows
+        self._epochs_total = 0
+        self.progress_label.setWordWrap(True)
+        self.lr_search.message.connect(self._log)
+        self.log = QPlainTextEdit()
+        self.log.setObjectName("trainLog")
+        self.log.setAccessibleName(self.tr("Training log"))
+        self.log.setReadOnly(True)
+        self.log.setMaximumBlockCount(5000)
+        self.log.setPlaceholderText(self.tr("Messages from training appear here: each epoch's loss and accuracy, "
+                                            "the choices made for you and any warnings."))
+        self.past_runs = PastRuns()
+        self.runs_list = self.past_runs.runs_list
+        self.past_runs.comparisons_changed.connect(self.plots.set_comparisons)
+        self.past_runs.run_chosen.connect(self._use_run)
+
+        buttons = QHBoxLayout()
+        for b in (self.train_button, self.pause_button, self.stop_button, self.resume_button):
+            buttons.addWidget(b)
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addLayout(buttons)
+        ll.addWidget(self.progress)
+        ll.addWidget(self.progress_label)
+        ll.addWidget(self.plots, 3)
+        bottom = QSplitter(Qt.Orientation.Horizontal)
+        log_box = QGroupBox(self.tr("Training log"))
+        log_box.setObjectName("trainLogBox")
+        QVBoxLayout(log_box).addWidget(self.log)
+        bottom.addWidget(log_box)
+        bottom.addWidget(self.past_runs)
+        bottom.setStretchFactor(0, 1)  # the log keeps half the width on small screens
+        bottom.setStretchFactor(1, 1)
+        ll.addWidget(bottom, 1)
+        self.form_scroll = form_scroll = QScrollArea()
+        form_scroll.setWidgetResizable(True)
+        form_scroll.setWidget(self.form)
+        self._fit_form_width()
+        self.form.advanced.toggled.connect(lambda _on: QTimer.singleShot(0, self._fit_form_width))
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(form_scroll)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        self.set_column(split)
+
+        self.timer = QTimer(self)
+        self.timer.setInterval(REDRAW_MS)
+        self.timer.timeout.connect(self.plots.redraw)
+        self.timer.start()
+        self._set_running(False)
+        state.core_ready.connect(self._on_core_ready)
+        state.dataset_changed.connect(lambda _i: self._update_enabled())
+        state.dataset_changed.connect(lambda _i: self._show_idle_status())
+        s = state.settings
+        self.form.apply_saved(s.last_train_config, s.image_size_follows_data, s.flips_follow_data, s.train_method,
+                              s.epochs_follow_method)
+        self.refresh_runs()
+        self._show_idle_status()
+        on_any_edit(self.form, lambda *_: state.settings_changed.emit(False))  # the options are saved as edited
+
+    def remember_options(self) -> None:
+        """Into the settings: the form's options and whether size and flips still follow the data."""
+        s = self.state.settings
+        s.last_train_config = self.current_config_dict()
+        s.image_size_follows_data = self.form.size_follows_data
+        s.flips_follow_data = self.form.flips_follow_data
+        s.train_method, s.epochs_follow_method = self.form.method, self.form.epochs_follow_method
+
+    def use_device(self, device: str) -> bool:
+        """Train on this device when the form lists it; False when it does not (yet: GPUs come with the core)."""
+        return apply_default_device(self.form.device_combo, device)
+
+    # ---- form ----------------------------------------------------------------------------------
+    def _fit_form_width(self) -> None:
+        """Wide enough for every option (Advanced included when open), so nothing hides behind a scrollbar."""
+        layout = self.form.layout()
+        if layout is not None:
+            layout.activate()
+        scrollbar = self.form_scroll.verticalScrollBar().sizeHint().width()
+        needed = self.form.minimumSizeHint().width()  # labels wrap; no control is cut
+        self.form_scroll.setMinimumWidth(needed + scrollbar + 8)
+
+    def current_config_dict(self) -> dict[str, Any]:
+        return self.form.current_config_dict()
+
+    def save_config_file(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save run configuration"), "run-config.json",
+                                              self.tr("JSON files (*.json)"))
+        if path:
+            from desktop_cls.core.storage import write_json
+
+            write_json(Path(path), self.form.current_config_dict())
+            self._log(self.tr("Configuration saved to {path}; run it with: desktop-cls train --config {path} DATASET")
+                      .format(path=path))
+    # ---- runs ----------------------------------------------------------------------------------
+    def refresh_runs(self) -> None:
+        self.past_runs.refresh()
+
+    def _use_run(self, run: str) -> None:
+        self.state.set_run(run)
+        self._log(self.tr("Using run {0} for evaluation, classification and export").format(run))
+
+    # ---- training control ----------------------------------------------------------------------
+    def _on_core_ready(self) -> None:
+        self.form.add_devices(self.state.devices)
+        self._update_enabled()
+
+    def _update_enabled(self) -> None:
+        running = self.worker is not None
+        ready = self.state.core_loaded and self.state.dataset is not None
+        self.train_button.setEnabled(ready and not running)
+        self.train_button.setToolTip(self.tr("PyTorch is still loading…") if not self.state.core_loaded else
+                                     self.tr("Open a dataset on the Data page first") if self.state.dataset is None
+                                     else self.tr("Start training (Ctrl+T)"))
+
+    def _show_idle_status(self) -> None:
+        """The status line before any run: what pressing Train will do, or what is missing."""
+        ds = self.state.dataset
+        if self.worker is not None or (self._result_root is not None and ds is not None
+                                       and ds.root == self._result_root):
+            return  # a run is going, or the line shows the outcome of a run on this dataset
+        self._result_root = None
+        if ds is None:
+            self.progress_label.setText(self.tr("No training yet — choose a dataset on the Data page, then press "
+                                                "Train (about 15 s on the demo data)."))
+            return
+        n_train, n_val = len(ds.split("train")), len(ds.split("val"))
+        self.progress_label.setText(self.tr("Ready to train on {0:,} images in {1} classes ({2:,} for validation)"
+                                            " — press Train (Ctrl+T).").format(n_train, len(ds.classes), n_val))
+
+    def _set_running(self, running: bool) -> None:
+        self.pause_button.setEnabled(running)
+        self.stop_button.setEnabled(running)
+        self.resume_button.setEnabled(not running)
+        self.form.setEnabled(not running)
+        self._update_enabled()
+
+    def start(self) -> None:
+        ready = self._ready_config()
+        if ready is not None:
+            cfg, data = ready
+            from desktop_cls.gui.pages.train.weights_dialog import offer_missing_weights
+
+            if offer_missing_weights(self, self.tasks, cfg, self.start) is not None:
+                return  # the weights are not on this computer: the dialog downloads or imports them, then starts
+            self.state.settings.last_train_config = cfg.to_dict()
+            self._launch(TrainWorker(cfg.to_dict(), data), cfg.epochs, quick=cfg.mode == "quick")
+
+    def _ready_config(self) -> tuple[TrainConfig, Any] | None:
+        """The validated options and the data to train on, or None after telling the user what is missing.
+
+        The scanned index is reused when its split matches the options; otherwise the folder is rescanned."""
+        if self.worker is not None:
+            return None
+        if not self.state.core_loaded:
+            show_error(self, self.tr("Not ready yet"), self.tr("PyTorch is still loading; try again in a few seconds."))
+            return None
+        if self.state.dataset is None:
+            show_error(self, self.tr("No dataset"), self.tr("Open a dataset folder on the Data page first."))
+            return None
+        try:
+            cfg = TrainConfig.from_dict(self.form.current_config_dict())
+        except UserError as e:
+            show_error(self, self.tr("Check the training options"), e.for_gui())
+            return None
+        ds = self.state.dataset
+        return cfg, ds if (ds.val_fraction == cfg.val_fraction and ds.seed == cfg.seed) else ds.root
+
+    def find_lr(self) -> None:
+        """Learning-rate range test in the background; the result opens a dialog to accept it."""
+        ready = self._ready_config()
+        if ready is not None:
+            self.lr_search.start(*ready)
+
+    def resume_dialog(self) -> None:
+        from desktop_cls.core.storage import default_runs_dir
+
+        path = QFileDialog.getExistingDirectory(self, self.tr("Choose a run folder to continue"),
+                                                str(default_runs_dir()))
+        if path:
+            self.resume(path)
+
+    def resume(self, run: str, epochs: int | None = None) -> None:
+        if self.worker is not None or not self.state.core_loaded:
+            return
+        from desktop_cls.core.run_dir import run_in_use
+
+        if run_in_use(Path(run)):
+            show_error(self, self.tr("Cannot resume"), self.tr(
+                "{run} is in use: another window or process is training it. Wait for that training to end.")
+                .format(run=run))
+            return
+        try:
+            cfg = TrainConfig.load(Path(run) / "config.json")
+        except UserError as e:
+            show_error(self, self.tr("Cannot resume"), e.for_gui())
+            return
+        self._launch(TrainWorker(None, None, resume_run=run, epochs=epochs), epochs or cfg.epochs, resuming=run,
+                     quick=cfg.mode == "quick")
+
+    def _launch(self, worker: TrainWorker, epochs: int, resuming: str | None = None, quick: bool = False) -> None:
+        """A fresh log and fresh curves per run; a resumed run starts from its own earlier epochs."""
+        self.plots.reset()
+        self.plots.show_learning_rate(not quick)
+        self.log.clear()
+        self._epochs_total = epochs
+        self.progress.setRange(0, 1000)
+        done = self._replay_history(Path(resuming), epochs) if resuming else 0
+        self.progress.setValue(round(1000 * done / max(epochs, 1)))
+        self._stage_moves_bar = not done  # a resumed run's bar keeps showing its earlier epochs
+        self.worker = worker
+        worker.stage_changed.connect(self._on_stage)
+        worker.batch_ended.connect(self._on_batch)
+        worker.epoch_ended.connect(self._on_epoch)
+        worker.notice.connect(self._on_notice)
+        worker.finished_ok.connect(self._on_finished)
+        worker.failed.connect(self._on_failed)
+        worker.done.connect(self._on_done)
+        self.task = start_training(worker)
+        self.tasks.adopt(self.task)
+        self.state.set_training(True)
+        self._set_running(True)
+        self.pause_button.setText(self.tr("Pause"))
+        if resuming:
+            self._log(self.tr("Continuing run {0} at epoch {1} of {2}…").format(Path(resuming).name, done + 1,
+                                                                               epochs))
+        else:
+            ds = self.state.dataset
+            self._log(self.tr("Training started on {0}").format(ds.root) if ds is not None
+                      else self.tr("Training started"))
+
+    def _replay_history(self, run: Path, epochs: int) -> int:
+        """Earlier epochs of a run being resumed, back on the curves and in the log; how many there are."""
+        from desktop_cls.core.run_dir import read_metrics
+
+        try:
+            rows = read_metrics(run)
+        except (OSError, UserError, ValueError):
+            rows = []
+        for line in (self.tr("Run {0}").format(run), *self.plots.replay(rows, epochs)):
+            self._log(line)
+        return min(int(rows[-1]["epoch"]), epochs) if rows else 0
+
+    def toggle_pause(self) -> None:
+        if self.worker is None:
+            return
+        if self.worker.pause.is_paused():
+            self.worker.pause.resume()
+            self.pause_button.setText(self.tr("Pause"))
+            self._log(self.tr("Resumed"))
+        else:
+            self.worker.pause.pause()
+            self.pause_button.setText(self.tr("Resume"))
+            self._log(self.tr("Paused (the current batch finishes first)"))
+
+    def stop(self) -> None:
+        if self.worker is not None:
+            self.worker.cancel.set()
+            self.worker.pause.resume()
+            self.stop_button.setEnabled(False)
+            self._log(self.tr("Stopping after this batch…"))
+
+    def shutdown(self) -> None:
+        """For closing the window: stop cleanly and join the thread."""
+        self.stop()
+        if self.task is not None:
+            self.task.wait(120_000)
+
+    # ---- events from the worker ----------------------------------------------------------------
+    def _on_stage(self, e: StageChanged) -> None:
+        """A counted stage (image features of a quick run, images loaded) moves the bar until batches own it."""
+        text, value = stage_status(e, self.progress.maximum())
+        self.progress_label.setText(text)
+        if value is not None and self._stage_moves_bar:
+            self.progress.setValue(value)
+
+    def _on_batch(self, e: BatchEnd) -> None:
+        self._stage_moves_bar, x = False, e.epoch - 1 + e.step / e.steps_per_epoch
+        self.plots.add_batch(x, e.loss, e.lr)
+        done = round(1000 * x / max(self._epochs_total, 1))
+        self.progress.setValue(min(done, 999))
+        paused = self.worker is not None and self.worker.pause.is_paused()
+        self.progress_label.setText(batch_status(e, self._epochs_total, paused))
+        self.progress_text.emit(window_progress(e, self._epochs_total), done, 1000)
+
+    def _on_epoch(self, e: EpochEnd) -> None:
+        self.plots.add_epoch(e.epoch, e.train_loss, e.val_loss, e.train_accuracy, e.val_accuracy)
+        self._log(epoch_line(e.epoch, e.epochs, e.train_loss, e.train_accuracy, e.val_loss, e.val_accuracy,
+                             e.seconds, e.is_best))
+
+    def _on_notice(self, e: Notice) -> None:
+        self._log(("⚠ " if e.level == "warning" else "") + e.message)
+
+    def _on_finished(self, result: Any) -> None:
+        # a stopped run shows how far it got (3 of 6 epochs is half way), not a full bar
+        total = max(result.epochs, 1)
+        self.progress.setValue(round(self.progress.maximum() * min(result.epochs_done, total) / total)
+                               if result.cancelled else self.progress.maximum())
+        self._result_root = self.state.dataset.root if self.state.dataset is not None else None
+        n_val = len(self.state.dataset.split("val")) if self.state.dataset is not None else 0
+        log, status = outcome(result, n_val)
+        self._log(log)
+        self.progress_label.setText(status)
+        if result.epochs_done > 0:
+            self.state.set_run(result.run_dir)
+            self.state.status_changed.emit("train", "done")
+        self.refresh_runs()
+
+    def _on_failed(self, message: str, details: str) -> None:
+        self._log(self.tr("Training failed: {0}").format(message))
+        self._result_root = self.state.dataset.root if self.state.dataset is not None else None
+        self.progress_label.setText(self.tr("Training failed: {0}").format(message))
+        self.state.status_changed.emit("train", "attention")
+        show_error(self, self.tr("Training failed"), message, details)
+
+    def _on_done(self) -> None:
+        self.worker = None
+        self.state.set_training(False)
+        self._set_running(False)
+        self.plots.redraw()
+
+    def _log(self, text: str) -> None:
+        self.log.appendPlainText(text)
+

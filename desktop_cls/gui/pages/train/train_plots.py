@@ -1,0 +1,178 @@
+"""Live training curves: smoothed batch loss, per-epoch loss and accuracy, learning rate, past runs.
+
+Events only append to lists; a timer on the page calls redraw() about ten times a second.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGridLayout, QWidget
+
+from desktop_cls.gui.pages.train.train_messages import epoch_line
+from desktop_cls.gui.widgets.insight_views import PlotLegend, with_legend
+from desktop_cls.gui.widgets.plot_theme import BLUE, GREEN, ORANGE, SERIES, TEAL, themed_plot
+
+SMOOTHING = 0.9
+
+
+def _finite(values: list[float]) -> np.ndarray:
+    a = np.asarray(values, dtype=float)
+    return np.where(np.isfinite(a), a, np.nan)
+
+
+class TrainingPlots(QWidget):
+    def __init__(self) -> None:
+        super().__init__()
+        pg.setConfigOptions(antialias=True)
+        self._batches_dirty = self._epochs_dirty = False
+        self.reset()
+        self.loss_plot = themed_plot(pg.PlotWidget(title="Loss"))
+        self.loss_plot.setObjectName("lossPlot")
+        self.loss_plot.setAccessibleName("Loss plot")
+        self.loss_plot.setLabel("bottom", "epoch")
+        self.acc_plot = themed_plot(pg.PlotWidget(title="Accuracy"))
+        self.acc_plot.setObjectName("accuracyPlot")
+        self.acc_plot.setAccessibleName("Accuracy plot")
+        self.acc_plot.setLabel("bottom", "epoch")
+        self.acc_plot.setYRange(0, 1)
+        self.lr_plot = themed_plot(pg.PlotWidget(title="Learning rate"))
+        self.lr_plot.setObjectName("lrPlot")
+        self.lr_plot.setLabel("bottom", "epoch")
+        for p in (self.loss_plot, self.acc_plot, self.lr_plot):
+            p.showGrid(x=True, y=True, alpha=0.2)
+            p.getPlotItem().setClipToView(True)
+            p.getPlotItem().setDownsampling(auto=True, mode="peak")
+        self.curve_batch = self.loss_plot.plot(name="train (smoothed)", pen=pg.mkPen(TEAL, width=1))
+        self.curve_train_loss = self.loss_plot.plot(name="train", pen=pg.mkPen(BLUE, width=2), symbol="o",
+                                                    symbolSize=6)
+        self.curve_val_loss = self.loss_plot.plot(name="validation", pen=pg.mkPen(ORANGE, width=2),
+                                                  symbol="s", symbolSize=6)
+        self.curve_train_acc = self.acc_plot.plot(name="train", pen=pg.mkPen(BLUE, width=2), symbol="o",
+                                                  symbolSize=6)
+        self.curve_val_acc = self.acc_plot.plot(name="validation", pen=pg.mkPen(ORANGE, width=2),
+                                                symbol="s", symbolSize=6)
+        self.curve_lr = self.lr_plot.plot(pen=pg.mkPen(GREEN, width=2))
+        for curve, colour in ((self.curve_train_loss, BLUE), (self.curve_val_loss, ORANGE),
+                              (self.curve_train_acc, BLUE), (self.curve_val_acc, ORANGE)):
+            curve.setSymbolBrush(colour)  # pyqtgraph's navy-on-white symbols vanish on one theme or the other
+            curve.setSymbolPen(colour)
+        self.compare_curves: list[Any] = []
+
+        # the words in the user's language: titles, axes, legend names
+        for plot, title, accessible in ((self.loss_plot, self.tr("Loss"), self.tr("Loss plot")),
+                                        (self.acc_plot, self.tr("Accuracy"), self.tr("Accuracy plot")),
+                                        (self.lr_plot, self.tr("Learning rate"), self.tr("Learning-rate plot"))):
+            plot.setTitle(title)
+            plot.setAccessibleName(accessible)
+            plot.setLabel("bottom", self.tr("epoch"))
+        for curve, name in ((self.curve_batch, self.tr("train (smoothed)")), (self.curve_train_loss, self.tr("train")),
+                            (self.curve_val_loss, self.tr("validation")), (self.curve_train_acc, self.tr("train")),
+                            (self.curve_val_acc, self.tr("validation"))):
+            curve.opts["name"] = name  # what the legend shows
+        self.loss_legend = PlotLegend(self.loss_plot, "lossLegend")
+        self.acc_legend = PlotLegend(self.acc_plot, "accuracyLegend")
+        self.loss_legend.sync()
+        self.acc_legend.sync()
+        pl = QGridLayout(self)
+        pl.setContentsMargins(0, 0, 0, 0)
+        pl.addWidget(with_legend(self.loss_plot, self.loss_legend), 0, 0)
+        pl.addWidget(with_legend(self.acc_plot, self.acc_legend), 0, 1)
+        pl.addWidget(self.lr_plot, 1, 0, 1, 2)
+        pl.setRowStretch(0, 3)
+        pl.setRowStretch(1, 1)
+        self.lr_plot.setMinimumHeight(self.fontMetrics().height() * 8)  # room for its title, ticks and axis label
+
+    def reset(self) -> None:
+        self.batch_x: list[float] = []
+        self.batch_loss: list[float] = []
+        self.batch_lr: list[float] = []
+        self.epochs: list[int] = []
+        self.train_loss: list[float] = []
+        self.val_loss: list[float] = []
+        self.train_acc: list[float] = []
+        self.val_acc: list[float] = []
+        self._ema: float | None = None
+        self._batches_dirty = self._epochs_dirty = True
+
+    def show_learning_rate(self, shown: bool) -> None:
+        """The quick mode fits its head in one go, with no schedule: an empty plot would only puzzle."""
+        self.lr_plot.setVisible(shown)
+
+    def mark_dirty(self) -> None:
+        self._batches_dirty = self._epochs_dirty = True
+
+    def redraw(self) -> None:
+        """Ten times a second while training: only the curves that changed, since an epoch curve with
+        symbols costs more to set than the batch curves together and changes once an epoch."""
+        if self._batches_dirty:
+            self._batches_dirty = False
+            self.curve_batch.setData(np.asarray(self.batch_x), np.asarray(self.batch_loss))
+            self.curve_lr.setData(np.asarray(self.batch_x), np.asarray(self.batch_lr))
+        if not self._epochs_dirty:
+            return
+        self._epochs_dirty = False
+        ep = np.asarray(self.epochs, dtype=float)
+        self.curve_train_loss.setData(ep, np.asarray(self.train_loss))
+        self.curve_val_loss.setData(ep, _finite(self.val_loss))
+        self.curve_train_acc.setData(ep, np.asarray(self.train_acc))
+        self.curve_val_acc.setData(ep, _finite(self.val_acc))
+
+    def set_comparisons(self, runs: list[tuple[str, list[float], list[float]]]) -> None:
+        """Dashed validation-accuracy curves of past runs: (label, epochs, accuracies)."""
+        for c in self.compare_curves:
+            self.acc_plot.removeItem(c)
+        self.compare_curves = []
+        colours = SERIES[4:9]  # purple, brown, pink, grey, olive: apart from the live curves
+        for label, xs, ys in runs:
+            pen = pg.mkPen(colours[len(self.compare_curves) % len(colours)], width=1.5, style=Qt.PenStyle.DashLine)
+            self.compare_curves.append(self.acc_plot.plot(xs, ys, pen=pen, name=self.tr("{0} (val)").format(label)))
+        self.acc_legend.sync()
+
+    def add_batch(self, x: float, loss: float, lr: float) -> None:
+        self._ema = loss if self._ema is None else SMOOTHING * self._ema + (1 - SMOOTHING) * loss
+        self.batch_x.append(x)
+        self.batch_loss.append(self._ema)
+        self.batch_lr.append(lr)
+        self._batches_dirty = True
+
+    def add_history(self, epoch: int, train_loss: float, val_loss: float, train_acc: float, val_acc: float,
+                    lr: float) -> None:
+        """An epoch finished before a resume: its mean loss and last learning rate stand in for the
+        batch curves, which a run does not keep."""
+        self.batch_x.append(float(epoch))
+        self.batch_loss.append(train_loss)
+        self.batch_lr.append(lr)
+        self._ema = train_loss
+        self.add_epoch(epoch, train_loss, val_loss, train_acc, val_acc)
+
+    def replay(self, rows: list[dict[str, Any]], epochs: int) -> list[str]:
+        """The epochs of a run's metrics file (one being resumed) back on the curves; their log lines."""
+        lines = []
+        best = -math.inf
+        for r in rows:
+            val_acc = r.get("val_accuracy")
+            va = math.nan if val_acc is None else float(val_acc)
+            vl = math.nan if r.get("val_loss") is None else float(r["val_loss"])
+            is_best = not math.isnan(va) and va > best
+            best = max(best, va) if not math.isnan(va) else best
+            self.add_history(int(r["epoch"]), float(r["train_loss"]), vl, float(r["train_accuracy"]), va,
+                             float(r.get("lr", math.nan)))
+            lines.append(epoch_line(int(r["epoch"]), epochs, float(r["train_loss"]), float(r["train_accuracy"]),
+                                    vl, va, float(r.get("seconds", 0.0)), is_best))
+        return lines
+
+    def add_epoch(self, epoch: int, train_loss: float, val_loss: float, train_acc: float, val_acc: float) -> None:
+        while self.epochs and self.epochs[-1] >= epoch:  # an epoch redone after a resume replaces its old point
+            for series in (self.epochs, self.train_loss, self.val_loss, self.train_acc, self.val_acc):
+                series.pop()
+        self.epochs.append(epoch)
+        self.train_loss.append(train_loss)
+        self.val_loss.append(val_loss)
+        self.train_acc.append(train_acc)
+        self.val_acc.append(val_acc)
+        self._epochs_dirty = True

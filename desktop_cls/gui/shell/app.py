@@ -1,0 +1,150 @@
+"""Start the desktop app: logging, exception hooks, QApplication, the main window."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import os
+import sys
+import threading
+import traceback
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+from desktop_cls import __version__
+from desktop_cls.core import i18n
+from desktop_cls.core.storage import user_log_dir
+
+if TYPE_CHECKING:
+    from desktop_cls.gui.settings import Settings
+
+# Kept in step with pyproject.toml: these take a reference from None on every Qt call that returns
+# nothing, and on Python < 3.12 the interpreter aborts after ~20 minutes of live plots (none_dealloc).
+BROKEN_PYSIDE = ("6.12.0",)
+
+
+def broken_qt_binding(pyside_version: str | None = None,
+                      python: tuple[int, int] = (sys.version_info.major, sys.version_info.minor)) -> str | None:
+    """Why the installed PySide6 will crash the app, with the fix; None when it is fine."""
+    if pyside_version is None:
+        import PySide6
+
+        pyside_version = PySide6.__version__
+    if python >= (3, 12) or pyside_version not in BROKEN_PYSIDE:
+        return None
+    from PySide6.QtCore import QCoreApplication
+
+    return QCoreApplication.translate(
+        "App", "PySide6 {version} has a bug that crashes this app after about 20 minutes on Python {python}. "
+        "Install another version: {command}").format(
+        version=pyside_version, python=f"{python[0]}.{python[1]}",
+        command=f"pip install \"PySide6-Essentials!={pyside_version}\" \"PySide6-Addons!={pyside_version}\"")
+
+
+def setup_logging() -> str:
+    log_dir = user_log_dir()
+    log_dir.mkdir(parents=True, exist_ok=True)
+    path = log_dir / "desktop_cls.log"
+    handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(threadName)s %(message)s"))
+    root = logging.getLogger("desktop_cls")
+    if not any(isinstance(h, logging.handlers.RotatingFileHandler) for h in root.handlers):
+        root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    return str(path)
+
+
+def install_exception_hooks() -> None:
+    """Uncaught errors on any thread are logged and shown, instead of silently killing a thread."""
+    log = logging.getLogger("desktop_cls")
+
+    def report(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        details = "".join(traceback.format_exception(exc_type, exc, tb))
+        log.error("uncaught exception\n%s", details)
+        try:
+            from PySide6.QtCore import QCoreApplication, QTimer
+            from PySide6.QtWidgets import QApplication
+
+            from desktop_cls.gui.widgets.dialogs import show_error
+
+            app = QApplication.instance()
+            if app is not None:
+                title = QCoreApplication.translate("App", "Unexpected error")
+                QTimer.singleShot(0, lambda: show_error(QApplication.activeWindow(), title,
+                                                        f"{exc_type.__name__}: {exc}", details))
+        except Exception:
+            pass
+
+    sys.excepthook = report
+
+    def thread_hook(args: threading.ExceptHookArgs) -> None:
+        if args.exc_value is not None:
+            report(args.exc_type, args.exc_value, args.exc_traceback)
+
+    threading.excepthook = thread_hook
+
+
+def start_language() -> tuple[Settings, str | None]:
+    """Load the settings and install their language before any widget exists: texts are translated when a
+    widget is built, so a window built first would stay English. Returns (settings, notice) for the window."""
+    from desktop_cls.gui.settings import load_settings
+    from desktop_cls.gui.shell.language import install_language
+
+    settings, notice = load_settings()
+    install_language(settings.language)
+    return settings, notice
+
+
+def run_app(path: str | None = None) -> int:
+    """The GUI's one entry point: `python -m desktop_cls`, the CLI's `gui` command and the bundle all land here."""
+    from PySide6.QtCore import QCoreApplication, QTimer
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from desktop_cls.gui.shell import restart
+    from desktop_cls.gui.shell.main_window import MainWindow
+    from desktop_cls.gui.widgets.theme import apply_theme
+    from desktop_cls.resources_path import resource
+
+    setup_logging()
+    install_exception_hooks()
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    settings, notice = start_language()
+    broken = broken_qt_binding()
+    if broken:  # pyproject excludes it; someone installed it by hand
+        logging.getLogger("desktop_cls").warning(broken)
+        print(f"warning: {broken}", file=sys.stderr)
+    app.setApplicationName("desktop_cls")
+    app.setOrganizationName("desktop_cls")
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("desktop-cls")  # resources/desktop-cls.desktop: Wayland finds the icon by it
+    icon = resource("icon.svg")
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+    window = MainWindow(settings)
+    apply_theme(settings.theme)  # before the first paint: no flash of the other scheme
+    window.show()
+    if notice:  # the window was handed its settings, so it leaves telling about a bad file to us
+        QTimer.singleShot(0, lambda: QMessageBox.information(
+            window, QCoreApplication.translate("App", "Settings"), notice))
+    if broken:
+        QTimer.singleShot(0, lambda: QMessageBox.warning(
+            window, QCoreApplication.translate("App", "Unsupported PySide6"), broken))
+    if os.environ.get("DESKTOP_CLS_STARTUP_PROBE"):  # benchmarks/startup.py: report "shown" and leave
+
+        def shown() -> None:
+            print("window-shown", flush=True)
+            # the bundle's build checks the window starts in the system's language (packaging/build.py)
+            menu = window.menuBar().actions()[0].text()
+            print(f"window-language {i18n.current_language()} {menu}", flush=True)
+            window.shutdown()
+            app.quit()
+
+        QTimer.singleShot(0, shown)
+    if path:
+        restart.started_on(path)  # a restart comes back to what is open then, not to this folder
+        QTimer.singleShot(0, lambda: window.reopen_last(path))
+    elif not os.environ.get("DESKTOP_CLS_STARTUP_PROBE"):
+        QTimer.singleShot(0, window.reopen_last)
+    return int(app.exec())

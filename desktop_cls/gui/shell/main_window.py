@@ -1,0 +1,350 @@
+"""The main window: a sidebar of steps, one page per step, menus, shortcuts and a status bar."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QMoveEvent, QResizeEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_cls.core.errors import UserError
+from desktop_cls.gui.autosave import SettingsAutosave
+from desktop_cls.gui.pages.classify.classify_page import ClassifyPage
+from desktop_cls.gui.pages.data.dataset_page import DatasetPage
+from desktop_cls.gui.pages.evaluate.evaluate_page import EvaluatePage
+from desktop_cls.gui.pages.export.export_page import ExportPage
+from desktop_cls.gui.pages.label.label_page import LabelPage
+from desktop_cls.gui.pages.page import Page
+from desktop_cls.gui.pages.train.train_page import TrainPage
+from desktop_cls.gui.settings import Settings, load_settings, save_settings
+from desktop_cls.gui.shell.interrupted_runs import InterruptedRunBanner
+from desktop_cls.gui.shell.menus import WindowMenus
+from desktop_cls.gui.shell.preferences import apply_data_folder
+from desktop_cls.gui.shell.shortcuts import WindowShortcutGuard
+from desktop_cls.gui.state import AppState
+from desktop_cls.gui.widgets.dialogs import show_error
+from desktop_cls.gui.widgets.icons import SidebarIcons, decorate_actions
+from desktop_cls.gui.work.tasks import TaskRunner
+
+
+class _CoreLoader(QObject):
+    """Imports torch and the core in a background thread so the window appears first."""
+
+    loaded = Signal(object)  # list of DeviceInfo
+    failed = Signal(str)
+
+    def start(self) -> None:
+        threading.Thread(target=self._load, name="core-loader", daemon=True).start()
+
+    def _load(self) -> None:
+        try:
+            from desktop_cls.core.devices import list_devices
+            from desktop_cls.core.inference import evaluation, export, predictor  # noqa: F401
+            from desktop_cls.core.training import trainer  # noqa: F401
+
+            result: tuple[Any, object] = (self.loaded, list_devices())
+        except Exception as e:  # a broken torch install must not take the window down
+            result = (self.failed, f"{type(e).__name__}: {e}")
+        with contextlib.suppress(RuntimeError):  # the window closed while torch loaded: nobody to tell
+            result[0].emit(result[1])
+
+
+# Work the app starts by itself and simply redoes next time: closing interrupts it without asking.
+RECOMPUTABLE_TASKS = frozenset({"scan", "heatmaps", "suggestions", "learning-rate finder", "evaluate"})
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: Settings | None = None, load_core: bool = True) -> None:
+        super().__init__()
+        notice = None
+        if settings is None:
+            settings, notice = load_settings()
+        self.state = AppState(settings)
+        folder_notice = apply_data_folder(settings)  # before the pages list the runs in it
+        notice = "\n\n".join(n for n in (notice, folder_notice) if n)
+        self.tasks = TaskRunner(self)
+        self.setWindowTitle("desktop_cls")
+        self.setObjectName("mainWindow")
+        self.setAcceptDrops(True)
+        self._closing = False
+
+        self.pages: dict[str, Page] = {}
+        self.dataset_page = DatasetPage(self.state, self.tasks)
+        self.label_page = LabelPage(self.state, self.tasks)
+        self.train_page = TrainPage(self.state, self.tasks)
+        self.evaluate_page = EvaluatePage(self.state, self.tasks)
+        self.classify_page = ClassifyPage(self.state, self.tasks)
+        self.export_page = ExportPage(self.state, self.tasks)
+        order = [("data", self.tr("Data"), self.dataset_page), ("label", self.tr("Label"), self.label_page),
+                 ("train", self.tr("Train"), self.train_page), ("evaluate", self.tr("Evaluate"), self.evaluate_page),
+                 ("classify", self.tr("Classify"), self.classify_page),
+                 ("export", self.tr("Export"), self.export_page)]
+
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setAccessibleName(self.tr("Steps"))
+        self.stack = QStackedWidget()
+        self._keys: list[str] = []
+        self._titles: dict[str, str] = {}
+        for key, title, page in order:
+            self.pages[key] = page
+            self._keys.append(key)
+            self._titles[key] = title
+            item = QListWidgetItem(title)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            self.sidebar.addItem(item)
+            self.stack.addWidget(page)
+        self.sidebar.currentRowChanged.connect(self._show_row)
+        sf = self.sidebar.font()
+        sf.setPointSizeF(sf.pointSizeF() * 1.2)
+        self.sidebar.setFont(sf)
+        self.sidebar.setSpacing(4)
+        self.sidebar_icons = SidebarIcons(self.sidebar)  # each step's icon and status badge, from the palette
+        self.sidebar.setFixedWidth(self.sidebar.fontMetrics().horizontalAdvance("M") * 9)
+
+        self.title_label = QLabel()
+        self.title_label.setObjectName("pageTitle")
+        f = self.title_label.font()
+        f.setPointSizeF(f.pointSizeF() * 1.4)
+        f.setBold(True)
+        self.title_label.setFont(f)
+        self.interrupted_banner = InterruptedRunBanner(self.state)
+        self.interrupted_banner.resume_requested.connect(self._resume_interrupted)
+        right = QVBoxLayout()
+        right.addWidget(self.title_label)
+        right.addWidget(self.interrupted_banner)
+        right.addWidget(self.stack, 1)
+        central = QWidget()
+        lay = QHBoxLayout(central)
+        lay.addWidget(self.sidebar)
+        lay.addLayout(right, 1)
+        self.setCentralWidget(central)
+
+        self._build_status_bar()
+        self.menus = WindowMenus(self)
+        self.shortcut_guard = WindowShortcutGuard(self)  # menu shortcuts also work from a text field
+        decorate_actions(self)
+        self.state.status_changed.connect(self._set_badge)
+        self.state.dataset_changed.connect(self._on_dataset)
+        self.tasks.task_progress.connect(self._on_task_progress)
+        self.tasks.task_finished.connect(self._on_task_finished)
+        self.train_page.progress_text.connect(self._on_train_progress)
+        self.label_page.retrain_requested.connect(self.start_training)
+        self.sidebar.setCurrentRow(0)
+        self.resize(1280, 800)
+        self._restore_geometry()
+        self.autosave = SettingsAutosave(self.save_settings, self)
+        self.state.settings_changed.connect(self.autosave.changed)
+        self._device_pending = False
+        self.use_default_device()
+        self.state.core_ready.connect(self._default_device_when_listed)  # after the Train page lists the GPUs
+        self.interrupted_banner.check()
+        if notice:
+            QTimer.singleShot(0, lambda: QMessageBox.information(self, self.tr("Settings"), notice))
+        self._loader = _CoreLoader()
+        self._loader.loaded.connect(self._on_core_loaded)
+        self._loader.failed.connect(lambda m: show_error(self, self.tr("PyTorch could not be loaded"), m))
+        if load_core:
+            self._loader.start()
+
+    # ---- public API for tests and scripts -------------------------------------------------------
+    def open_dataset(self, path: str | Path) -> None:
+        """Scan the folder in the background and show it on the Data page."""
+        self.show_page("data")
+        self.dataset_page.open_folder(str(path))
+
+    def show_page(self, key: str) -> None:
+        self.sidebar.setCurrentRow(self._keys.index(key))
+
+    def page_keys(self) -> list[str]:
+        """The steps in sidebar order: "data", "label", "train", "evaluate", "classify", "export"."""
+        return list(self._keys)
+
+    def page_title(self, key: str) -> str:
+        return self._titles[key]
+
+    def reopen_last(self, folder: str | None = None) -> None:
+        """Pick up where the user left off: the last dataset and the last model, when they still exist.
+        Started on a folder, open that one instead, with the last model only if it was trained on it."""
+        s = self.state.settings
+        if folder is not None:
+            self.open_dataset(folder)
+        elif s.recent_folders and Path(s.recent_folders[0]).is_dir():
+            self.open_dataset(s.recent_folders[0])
+        if s.recent_runs and Path(s.recent_runs[0]).exists() and (folder is None or _trained_on(s.recent_runs[0],
+                                                                                                folder)):
+            self.state.set_run(s.recent_runs[0])
+
+    def wait_until_core_loaded(self) -> None:
+        """For scripts and tests: import the core on this thread and mark it loaded."""
+        from desktop_cls.core.devices import list_devices
+
+        self._on_core_loaded(list_devices())
+
+    # ---- layout pieces -------------------------------------------------------------------------
+    def _build_status_bar(self) -> None:
+        sb = self.statusBar()
+        self.dataset_status = QLabel(self.tr("No dataset"))
+        self.device_status = QLabel(self.tr("Loading PyTorch…"))
+        self.task_status = QLabel("")
+        self.task_progress = QProgressBar()
+        self.task_progress.setObjectName("statusProgress")
+        self.task_progress.setMaximumWidth(self.fontMetrics().horizontalAdvance("M") * 16)
+        self.task_progress.setVisible(False)
+        sb.addWidget(self.dataset_status)
+        sb.addWidget(QLabel("·"))
+        sb.addWidget(self.device_status)
+        sb.addPermanentWidget(self.task_status)
+        sb.addPermanentWidget(self.task_progress)
+
+    def evaluate(self) -> None:
+        self.show_page("evaluate")
+        self.evaluate_page.evaluate()
+
+    def start_training(self) -> None:
+        self.show_page("train")
+        self.train_page.start()
+
+    def use_default_device(self) -> None:
+        """The Train form starts on the Preferences' device; a GPU not listed yet follows once it is."""
+        self._device_pending = not self.train_page.use_device(self.state.settings.default_device)
+
+    def _default_device_when_listed(self) -> None:
+        if self._device_pending:  # never overrides a device the user picked meanwhile
+            self.use_default_device()
+
+    def _resume_interrupted(self, run: str) -> None:
+        self.show_page("train")
+        self.train_page.resume(run)
+
+    # ---- reactions -----------------------------------------------------------------------------
+    def _show_row(self, row: int) -> None:
+        if row < 0:
+            return
+        self.stack.setCurrentIndex(row)
+        self.title_label.setText(self._titles[self._keys[row]])
+
+    def _set_badge(self, key: str, status: str) -> None:
+        row = self._keys.index(key)
+        item = self.sidebar.item(row)
+        self.sidebar_icons.set_status(key, status)
+        said = {"done": self.tr("done"), "attention": self.tr("needs attention")}.get(status)
+        item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{self._titles[key]}: {said}" if said else None)
+
+    def _on_dataset(self, index: object) -> None:
+        ds = self.state.dataset
+        if ds is None:
+            return
+        self.dataset_status.setText(self.tr("{folder}: {images:,} images, {classes} classes").format(
+            folder=Path(ds.root).name, images=len(ds.samples), classes=len(ds.classes)))
+
+    def _on_core_loaded(self, devices: object) -> None:
+        if self.state.core_loaded:
+            return
+        self.state.devices = list(devices)  # type: ignore[call-overload]
+        self.state.core_loaded = True
+        gpus = [d for d in self.state.devices if d.id != "cpu"]
+        self.device_status.setText(gpus[0].name if gpus else self.state.devices[0].name)
+        self.state.core_ready.emit()
+
+    def _on_task_progress(self, name: str, done: int, total: int, what: str) -> None:
+        self.task_status.setText(what)
+        self.task_progress.setVisible(True)
+        self.task_progress.setMaximum(max(total, 1))
+        self.task_progress.setValue(min(done, max(total, 1)))
+
+    def _on_train_progress(self, text: str, done: int, total: int) -> None:
+        self._on_task_progress("training", done, total, text)
+
+    def _on_task_finished(self, name: str) -> None:
+        if not self.tasks.running() and not self.state.training:
+            self.task_status.setText("")
+            self.task_progress.setVisible(False)
+
+    # ---- persistence and closing ---------------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        s = self.state.settings
+        if s.window_geometry:
+            with contextlib.suppress(ValueError, TypeError):
+                self.restoreGeometry(QByteArray.fromHex(s.window_geometry.encode()))
+
+    def save_settings(self) -> None:
+        s = self.state.settings
+        s.window_geometry = bytes(self.saveGeometry().toHex().data()).decode()
+        self.train_page.remember_options()
+        with contextlib.suppress(OSError):
+            save_settings(s)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.isVisible() and not self._closing:
+            self.autosave.changed()
+
+    def moveEvent(self, event: QMoveEvent) -> None:
+        super().moveEvent(event)
+        if self.isVisible() and not self._closing:
+            self.autosave.changed()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        user_work = [t for t in self.tasks.running() if t.name not in RECOMPUTABLE_TASKS]
+        busy = self.state.training or bool(user_work)
+        if busy and not self._closing:
+            if self.state.training:
+                text = self.tr("Training is running. Quit anyway? Training stops cleanly and keeps its last "
+                               "finished epoch; you can resume it later.")
+            else:
+                text = self.tr("The task “{task}” is still running. Quit anyway? It is cancelled "
+                               "unfinished.").format(task=user_work[0].name)
+            answer = QMessageBox.question(
+                self, self.tr("Quit desktop_cls?"), text,
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+        self.shutdown()
+        event.accept()
+
+    def shutdown(self) -> None:
+        """Stop every worker and join its thread; safe to call more than once."""
+        self._closing = True
+        for page in self.pages.values():  # each stops its own threads: the camera, training, thumbnails
+            page.shutdown()
+        self.tasks.stop_all()
+        self.save_settings()
+
+    # ---- drag and drop -------------------------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        urls = event.mimeData().urls()
+        if urls and urls[0].isLocalFile() and Path(urls[0].toLocalFile()).is_dir():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        urls = event.mimeData().urls()
+        if urls:
+            self.open_dataset(urls[0].toLocalFile())
+            event.acceptProposedAction()
+
+
+def _trained_on(run: str, folder: str) -> bool:
+    from desktop_cls.core.run_dir import read_run_info
+
+    try:
+        root = read_run_info(Path(run)).get("dataset_root")
+    except UserError:
+        return False
+    return isinstance(root, str) and Path(root).resolve() == Path(folder).resolve()

@@ -1,0 +1,186 @@
+"""Small reusable widgets: empty-state panels, a message area, thumbnails from files."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, TypeVar
+
+from PIL import Image
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QMouseEvent, QPixmap, QResizeEvent
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QSplitter,
+    QStackedWidget,
+    QTableWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_cls.gui.widgets.hidpi import device_ratio, sharp_pixmap
+
+if TYPE_CHECKING:
+    import numpy as np
+
+TableT = TypeVar("TableT", bound=QTableWidget)
+
+
+def button(text: str, name: str, tip: str = "") -> QPushButton:
+    """A push button with a stable objectName and an accessible name (tests and screen readers use them)."""
+    b = QPushButton(text)
+    b.setObjectName(name)
+    b.setAccessibleName(text.replace("&", "").rstrip("…"))
+    b.setToolTip(tip)
+    return b
+
+
+def read_only_table(table: TableT, name: str, accessible_name: str, headers: Sequence[str], stretch: int = 0,
+                    select_rows: bool = True) -> TableT:
+    """A table the user reads and selects in but never edits: named, headed, one column taking the spare width,
+    no row numbers; whole rows selected unless select_rows is False."""
+    table.setColumnCount(len(headers))
+    table.setObjectName(name)
+    table.setAccessibleName(accessible_name)
+    table.setHorizontalHeaderLabels(list(headers))
+    table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    table.verticalHeader().setVisible(False)
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    if select_rows:
+        table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+    return table
+
+
+class ClassDropButton(QPushButton):
+    """A class button that also takes images dropped on it (from any thumbnail grid or the file manager)."""
+
+    files_dropped = Signal(str, list)  # class name, file paths
+
+    def __init__(self, text: str, class_name: str, name: str, tip: str = "") -> None:
+        super().__init__(text)
+        self.class_name = class_name
+        self.setObjectName(name)
+        self.setAccessibleName(text)
+        self.setToolTip(tip)
+        self.setAcceptDrops(True)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            self.files_dropped.emit(self.class_name, paths)
+            event.acceptProposedAction()
+
+
+class EmptyState(QWidget):
+    """'No dataset yet — open a folder or try the demo': every empty panel says what to do."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        lay = QVBoxLayout(self)
+        self.label = QLabel(text)
+        self.label.setWordWrap(True)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.label.setObjectName("emptyStateLabel")
+        f = self.label.font()
+        f.setPointSizeF(f.pointSizeF() * 1.15)
+        self.label.setFont(f)
+        lay.addStretch(1)
+        lay.addWidget(self.label)
+        lay.addStretch(1)
+
+    def set_text(self, text: str) -> None:
+        self.label.setText(text)
+
+
+def split_with_empty_state(empty_text: str, left: QWidget, right: QWidget,
+                           stretch: tuple[int, int] = (3, 2)) -> tuple[QStackedWidget, EmptyState]:
+    """A page body: the empty state that teaches what to do first, then left | right once there is content
+    (show it with stack.setCurrentIndex(1))."""
+    split = QSplitter()
+    split.addWidget(left)
+    split.addWidget(right)
+    split.setStretchFactor(0, stretch[0])
+    split.setStretchFactor(1, stretch[1])
+    empty = EmptyState(empty_text)
+    stack = QStackedWidget()
+    stack.addWidget(empty)
+    stack.addWidget(split)
+    return stack, empty
+
+
+def load_thumbnail(path: str, side: int) -> QImage:
+    """Decoded off the UI thread (QImage is safe there); a null QImage when the file is unreadable."""
+    from desktop_cls.core.data.imaging import load_rgb
+    from desktop_cls.core.errors import ImageLoadError
+
+    try:
+        im = load_rgb(path, draft_size=(side, side))
+    except ImageLoadError:
+        return QImage()
+    scale = side / max(im.width, im.height)
+    if scale > 1:  # small images (e.g. 32 px) are enlarged so they can be seen
+        im = im.resize((max(1, round(im.width * scale)), max(1, round(im.height * scale))), Image.Resampling.NEAREST)
+    else:
+        im.thumbnail((side, side))
+    data = im.tobytes()
+    qimg = QImage(data, im.width, im.height, 3 * im.width, QImage.Format.Format_RGB888)
+    return qimg.copy()  # own the pixels: `data` dies with this frame
+
+
+def qimage_to_rgb(img: QImage) -> np.ndarray:
+    """H x W x 3 uint8 copy of a QImage (any format): how a webcam frame reaches the model."""
+    import numpy as np
+
+    rgb = img.convertToFormat(QImage.Format.Format_RGB888)
+    w, h, stride = rgb.width(), rgb.height(), rgb.bytesPerLine()
+    buf = np.frombuffer(rgb.constBits(), dtype=np.uint8, count=stride * h).reshape(h, stride)
+    return buf[:, : w * 3].reshape(h, w, 3).copy()
+
+
+def rgb_array_to_qimage(arr: object) -> QImage:
+    import numpy as np
+
+    a = np.ascontiguousarray(arr, dtype=np.uint8)
+    h, w = a.shape[:2]
+    return QImage(a.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
+
+
+class ScaledImageLabel(QLabel):
+    """Shows a picture as large as fits, keeping its aspect ratio, and refits when resized."""
+
+    double_clicked = Signal()  # pages open the picture in the image viewer
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._source: QPixmap | None = None
+        self._smooth = True
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+
+    def set_image(self, pixmap: QPixmap, smooth: bool = True) -> None:
+        self._source = pixmap
+        self._smooth = smooth
+        self._refit()
+
+    def source(self) -> QPixmap | None:
+        return self._source
+
+    def _refit(self) -> None:
+        if self._source is None or self._source.isNull():
+            return
+        # scaled to the label's device pixels: sharp at 150-200 % (a logical-size pixmap is stretched, blurred)
+        self.setPixmap(sharp_pixmap(self._source, self.size(), device_ratio(self), self._smooth))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._refit()
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        self.double_clicked.emit()
+        event.accept()

@@ -1,0 +1,184 @@
+"""A list model of image files whose thumbnails load lazily on a thread pool, with an LRU cache.
+
+Only rows the view asks for are decoded, so a grid over 50,000 images stays smooth.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QMimeData,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRunnable,
+    QSize,
+    Qt,
+    QThreadPool,
+    QUrl,
+    Signal,
+)
+from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
+from PySide6.QtWidgets import QListView
+
+from desktop_cls.gui.widgets.common import load_thumbnail
+from desktop_cls.gui.widgets.hidpi import at_ratio, device_pixels, device_ratio, follow_ratio
+
+PATH_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class _Loaded(QObject):
+    done = Signal(str, QImage)
+
+
+class _ThumbJob(QRunnable):
+    def __init__(self, path: str, side: int, signal: _Loaded) -> None:
+        super().__init__()
+        self.path = path
+        self.side = side
+        self.signal = signal
+
+    def run(self) -> None:
+        self.signal.done.emit(self.path, load_thumbnail(self.path, self.side))
+
+
+class ThumbnailModel(QAbstractListModel):
+    def __init__(self, side: int = 96, cache_size: int = 2000, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.side = side
+        self.items: list[tuple[str, str]] = []  # (path, caption)
+        self._row: dict[str, int] = {}
+        self._cache: OrderedDict[str, QPixmap] = OrderedDict()
+        self._cache_size = cache_size
+        self._pending: set[str] = set()
+        self._item_size: QSize | None = None
+        self._pool = QThreadPool()
+        self._pool.setMaxThreadCount(2)
+        self._signal = _Loaded()
+        self._signal.done.connect(self._on_loaded)
+        self.set_ratio(device_ratio())
+
+    def set_ratio(self, ratio: float) -> None:
+        """Thumbnails for a screen at RATIO device pixels per pixel (sharp at 150-200 %): decoded at
+        side x ratio pixels and shown at side. A new ratio reloads what is cached."""
+        self.ratio = ratio
+        self._pixels = device_pixels(self.side, ratio)  # decoded size of a thumbnail
+        self._placeholder = self._filled(QColor(128, 128, 128, 60))
+        self._broken = self._filled(QColor(200, 60, 60, 90))
+        self.drop_cached()
+
+    def _filled(self, colour: QColor) -> QPixmap:
+        pix = QPixmap(self._pixels, self._pixels)
+        pix.fill(colour)
+        pix.setDevicePixelRatio(self.ratio)
+        return pix
+
+    def set_items(self, items: list[tuple[str, str]]) -> None:
+        self.beginResetModel()
+        self.items = items
+        self._row = {p: i for i, (p, _) in enumerate(items)}
+        self._pool.clear()
+        self._pending.clear()
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.items)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        path, caption = self.items[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return caption
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return path
+        if role == PATH_ROLE:
+            return path
+        if role == Qt.ItemDataRole.SizeHintRole and self._item_size is not None:
+            return self._item_size  # one size for all: the picture and two lines of caption
+        if role == Qt.ItemDataRole.DecorationRole:
+            pix = self._cache.get(path)
+            if pix is not None:
+                self._cache.move_to_end(path)
+                return pix
+            if path not in self._pending:
+                self._pending.add(path)
+                self._pool.start(_ThumbJob(path, self._pixels, self._signal))
+            return self._placeholder
+        return None
+
+    def configure_view(self, view: QListView) -> None:
+        """Icon grid sized for this model's thumbnails, with room for one line of caption."""
+        view.setViewMode(QListView.ViewMode.IconMode)
+        view.setIconSize(QSize(self.side, self.side))
+        grid = QSize(self.side + 40, self.side + view.fontMetrics().height() * 2 + 8)
+        view.setGridSize(grid)
+        self._item_size = grid - QSize(4, 4)
+        view.setResizeMode(QListView.ResizeMode.Adjust)
+        view.setUniformItemSizes(True)
+        view.setMovement(QListView.Movement.Static)
+        view.setWordWrap(True)
+        view.setModel(self)
+        follow_ratio(view, self.set_ratio)  # moved to a screen with another scaling
+        if device_ratio(view) != self.ratio:
+            self.set_ratio(device_ratio(view))
+        view.setSelectionMode(QListView.SelectionMode.ExtendedSelection)
+        view.setDragEnabled(True)
+        view.setDragDropMode(QListView.DragDropMode.DragOnly)
+
+    def _square(self, image: QImage) -> QPixmap:
+        """Centred on a transparent side x side canvas: the view sizes every item like the first one, so a
+        portrait thumbnail after a landscape one lost its caption under the picture. The canvas has
+        side x ratio device pixels; larger pictures (a heat map) are scaled down to it."""
+        px = self._pixels
+        if image.width() == image.height() == px:
+            return at_ratio(image, self.ratio)
+        if image.width() > px or image.height() > px:
+            image = image.scaled(px, px, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+        canvas = QImage(px, px, QImage.Format.Format_ARGB32_Premultiplied)
+        canvas.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(canvas)
+        painter.drawImage((px - image.width()) // 2, (px - image.height()) // 2, image)
+        painter.end()
+        return at_ratio(canvas, self.ratio)
+
+    def _on_loaded(self, path: str, image: QImage) -> None:
+        self._pending.discard(path)
+        self._cache[path] = self._broken if image.isNull() else self._square(image)
+        while len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+        row = self._row.get(path)
+        if row is not None:
+            idx = self.index(row)
+            self.dataChanged.emit(idx, idx, [Qt.ItemDataRole.DecorationRole])
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        base = super().flags(index)
+        return base | Qt.ItemFlag.ItemIsDragEnabled if index.isValid() else base
+
+    def mimeTypes(self) -> list[str]:
+        return ["text/uri-list"]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+        """Dragged thumbnails carry their files, so class buttons and class lists can take them."""
+        data = QMimeData()
+        data.setUrls([QUrl.fromLocalFile(self.items[i.row()][0]) for i in indexes if i.isValid()])
+        return data
+
+    def set_override(self, path: str, image: QImage) -> None:
+        """Show this picture (e.g. a heatmap overlay, at any size) for a path instead of its file's thumbnail."""
+        self._on_loaded(path, image)
+
+    def drop_cached(self) -> None:
+        """Forget every cached picture so the next paint reloads plain thumbnails."""
+        self._cache.clear()
+        if self.items:
+            self.dataChanged.emit(self.index(0), self.index(len(self.items) - 1), [Qt.ItemDataRole.DecorationRole])
+
+    def shutdown(self) -> None:
+        self._pool.clear()
+        self._pool.waitForDone(5000)
