@@ -19,8 +19,8 @@ def modules(folder: Path) -> list[str]:
 
 @pytest.mark.parametrize("sub", ["cli", "core", "core/data", "core/models", "core/training", "core/inference",
                                  "core/serving", "gui", "gui/shell", "gui/work", "gui/widgets", "gui/pages",
-                                 "gui/pages/data", "gui/pages/label", "gui/pages/train", "gui/pages/evaluate", "gui/pages/classify",
-                                 "gui/pages/export"])
+                                 "gui/pages/data", "gui/pages/label", "gui/pages/train", "gui/pages/evaluate",
+                                 "gui/pages/classify", "gui/pages/export"])
 def test_docs_name_every_module(sub: str) -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     block = readme[readme.index("## Development"):]

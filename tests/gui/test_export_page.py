@@ -56,3 +56,41 @@ def test_cancel_leaves_no_files(qtbot: object, window: object, trained_run: tupl
     assert xp.results.rowCount() == 0
     leftovers = [p for p in out.rglob("*") if p.is_file()] if out.exists() else []
     assert leftovers == []
+
+
+def test_serve_box_starts_counts_requests_and_stops(qtbot: object, window: object,
+                                                    trained_run: tuple[Path, Path]) -> None:
+    import httpx
+
+    xp = window.export_page  # type: ignore[attr-defined]
+    panel = xp.serve_panel
+    xp.model_edit.setText(str(trained_run[0]))
+    panel.port_spin.setValue(0)  # a free port
+    qtbot.mouseClick(panel.serve_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.port is not None, timeout=120_000)
+    url = f"http://127.0.0.1:{panel.port}"
+    assert url in panel.address_label.text() and f"{url}/predict" in panel.curl_edit.text()
+    image = next((trained_run[1] / "cat").iterdir()).read_bytes()
+    assert httpx.post(f"{url}/predict", content=image).json()["prediction"]["label"] == "cat"
+    qtbot.waitUntil(lambda: panel.count_label.text() == "1 requests answered", timeout=10_000)
+    qtbot.mouseClick(panel.serve_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.port is None, timeout=30_000)
+    assert panel.address_label.text() == "Not serving" and panel.serve_button.text() == "Start serving"
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"{url}/health")
+
+
+def test_web_format_exports_the_page(qtbot: object, window: object, trained_run: tuple[Path, Path],
+                                     tmp_path: Path) -> None:
+    xp = window.export_page  # type: ignore[attr-defined]
+    if not xp.checks["web"].isEnabled():
+        pytest.skip("ONNX Runtime Web is not fetched (python dev.py web-runtime)")
+    xp.model_edit.setText(str(trained_run[0]))
+    xp.dest_edit.setText(str(tmp_path / "exports"))
+    for fmt, c in xp.checks.items():
+        c.setChecked(fmt == "web")
+    qtbot.mouseClick(xp.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: xp.results.rowCount() == 2, timeout=180_000)
+    assert xp.results.item(1, 0).text() == "web"
+    page = tmp_path / "exports" / "model-web"
+    assert (page / "index.html").is_file() and (page / "onnxruntime-web" / "runtime.js").is_file()

@@ -109,3 +109,37 @@ class RunningServer:
         self._server.should_exit = True
         if self._thread.is_alive():
             self._thread.join(10)
+
+
+# Servers started for a front end that must not hold the server object itself (the window: only plain
+# values cross its threads). Keyed by port; start/stop may block, so call them off the UI thread.
+_background: dict[int, RunningServer] = {}
+_background_lock = threading.Lock()
+
+
+def start_in_background(source: str, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, token: str | None = None,
+                        device: str = "cpu") -> ServerInfo:
+    """Open the model, start serving it, and return where (the model load takes seconds: not on a UI thread)."""
+    check_binding(host, token)
+    server = RunningServer(ServedModel.open(source, device=device), host, port, ServeSettings(token=token))
+    info = server.start()
+    with _background_lock:
+        _background[info.port] = server
+    return info
+
+
+def stop_in_background(port: int) -> int:
+    """Stop the server started on `port`; returns how many requests it answered (0 if none runs there)."""
+    with _background_lock:
+        server = _background.pop(port, None)
+    if server is None:
+        return 0
+    server.stop()
+    return server.stats.requests
+
+
+def requests_served(port: int) -> int:
+    """Requests answered so far by the background server on `port` (a plain int, safe from any thread)."""
+    with _background_lock:
+        server = _background.get(port)
+    return server.stats.requests if server is not None else 0

@@ -1,7 +1,8 @@
 """Export page: pick formats and a destination; each export is verified, measured and shown side by side.
 
 The table answers "which file should I ship?" with numbers: size, the latency of one image on this
-computer, agreement with the trained model and accuracy on the run's validation images.
+computer, agreement with the trained model and accuracy on the run's validation images. The web format is
+a folder with an offline page; the Serve box below the form serves the model over HTTP.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_cls.gui.pages.export.serve_panel import ServePanel
 from desktop_cls.gui.pages.page import Page
 from desktop_cls.gui.state import AppState
 from desktop_cls.gui.widgets.common import button as _button
@@ -36,7 +38,7 @@ from desktop_cls.gui.widgets.dialogs import show_error
 from desktop_cls.gui.work.tasks import TaskRunner
 
 SUFFIXES = {"safetensors": ".safetensors", "torchscript": ".torchscript", "onnx": ".onnx", "onnx-int8": ".onnx",
-            "onnx-fp16": ".onnx", "openvino": ".xml"}
+            "onnx-fp16": ".onnx", "openvino": ".xml", "web": "-web"}  # web: a folder
 COLUMNS = (QT_TRANSLATE_NOOP("ExportPage", "Format"), QT_TRANSLATE_NOOP("ExportPage", "Size"),
            QT_TRANSLATE_NOOP("ExportPage", "One image"), QT_TRANSLATE_NOOP("ExportPage", "Agrees with trained model"),
            QT_TRANSLATE_NOOP("ExportPage", "Accuracy"), QT_TRANSLATE_NOOP("ExportPage", "File"))
@@ -52,7 +54,16 @@ def format_info() -> dict[str, str]:
                                "training images"),
         "onnx-fp16": translate("ExportPage", "ONNX fp16: half the size, for GPUs and accelerators that prefer it"),
         "openvino": translate("ExportPage", "OpenVINO (.xml + .bin): Intel CPUs, GPUs and NPUs"),
+        "web": translate("ExportPage", "Web page: classifies images and the webcam in any browser, offline "
+                         "(a folder to open or put on a web server)"),
     }
+
+
+def web_runtime_present() -> bool:
+    """ONNX Runtime Web's files ship with releases; a source checkout fetches them (python dev.py web-runtime)."""
+    from desktop_cls.resources_path import resources_dir
+
+    return (resources_dir() / "web" / "onnxruntime-web" / "VERSION").is_file()
 
 
 def export_targets(formats: list[str], dest: Path, name: str) -> dict[str, Path]:
@@ -90,6 +101,10 @@ class ExportPage(Page):
             ov.setEnabled(False)
             ov.setToolTip(self.tr("OpenVINO is not installed with this copy (pip install openvino); it also "
                                   "reads the ONNX file directly"))
+        if not web_runtime_present():
+            self.checks["web"].setEnabled(False)
+            self.checks["web"].setToolTip(self.tr("This copy lacks ONNX Runtime Web; in a source checkout run "
+                                                  "python dev.py web-runtime"))
         self.dest_edit = QLineEdit(state.settings.last_export_dir or str(Path.home() / "desktop_cls_exports"))
         self.dest_edit.setObjectName("exportFolderEdit")
         self.dest_edit.setAccessibleName(self.tr("Destination folder"))
@@ -134,6 +149,7 @@ class ExportPage(Page):
         self.details.setObjectName("exportDetailsTabs")
         self.details.addTab(self.snippet_view, self.tr("Use it elsewhere"))
         self.details.addTab(self.meta_view, self.tr("Metadata (sidecar JSON)"))
+        self.serve_panel = ServePanel(tasks, self.model_edit.text)
         self._exports: list[dict[str, Any]] = []
         self._layout()
         state.run_changed.connect(self._run_changed)
@@ -170,7 +186,7 @@ class ExportPage(Page):
         split.addWidget(self.details)
         for pane in (table_box, self.details):  # small screens (640 px high) squeeze the panes, not the window
             pane.setMinimumHeight(60)
-        self.set_column(split, self.hint, form, buttons)
+        self.set_column(split, self.hint, form, buttons, self.serve_panel)
 
     def _run_changed(self, path: str) -> None:
         self.model_edit.setText(path)
@@ -198,6 +214,7 @@ class ExportPage(Page):
 
         def work(progress: Any, cancel: Any) -> list[dict[str, Any]]:
             from desktop_cls.core.inference.export import export_model, measurement_images
+            from desktop_cls.core.inference.export_web import export_web
 
             progress(0, len(targets) + 1, QCoreApplication.translate("ExportPage", "reading the held-out images"))
             images = measurement_images(model, cancel=cancel)
@@ -205,7 +222,8 @@ class ExportPage(Page):
             for i, (fmt, target) in enumerate(targets.items()):
                 cancel.raise_if_set()
                 progress(i + 1, len(targets) + 1, QCoreApplication.translate("ExportPage", "exporting {0}").format(fmt))
-                res = export_model(model, fmt, target, overwrite=overwrite, images=images, cancel=cancel)
+                res = export_web(model, target, overwrite=overwrite, images=images, cancel=cancel) if fmt == "web" \
+                    else export_model(model, fmt, target, overwrite=overwrite, images=images, cancel=cancel)
                 d = res.to_dict()
                 d["metadata"] = Path(res.sidecar).read_text(encoding="utf-8")
                 d["snippet_text"] = Path(res.snippet).read_text(encoding="utf-8") if res.snippet else ""
@@ -266,6 +284,10 @@ class ExportPage(Page):
             self.results.selectRow(1)
             self._show_details(1)
         self.state.status_changed.emit("export", "done")
+
+    def shutdown(self) -> None:
+        self.serve_panel.shutdown()
+        super().shutdown()
 
     def _show_details(self, row: int) -> None:
         i = row - 1  # row 0 is the trained model
