@@ -861,6 +861,10 @@
         <translation>OpenVINO（.xml + .bin）：Intel CPU、GPU 和 NPU</translation>
     </message>
     <message>
+        <source>Web page: classifies images and the webcam in any browser, offline (a folder to open or put on a web server)</source>
+        <translation>网页：在任意浏览器中离线对图像和摄像头画面分类（一个可直接打开或放到网站服务器上的文件夹）</translation>
+    </message>
+    <message>
         <source>Model to export</source>
         <translation>要导出的模型</translation>
     </message>
@@ -871,6 +875,10 @@
     <message>
         <source>OpenVINO is not installed with this copy (pip install openvino); it also reads the ONNX file directly</source>
         <translation>此副本未安装 OpenVINO（pip install openvino）；它也可以直接读取 ONNX 文件</translation>
+    </message>
+    <message>
+        <source>This copy lacks ONNX Runtime Web; in a source checkout run python dev.py web-runtime</source>
+        <translation>此副本缺少 ONNX Runtime Web；请在源代码目录中运行 python dev.py web-runtime</translation>
     </message>
     <message>
         <source>Destination folder</source>
@@ -2089,6 +2097,81 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
     <message>
         <source>Later</source>
         <translation>稍后</translation>
+    </message>
+</context>
+<context>
+    <name>ServePanel</name>
+    <message>
+        <source>Serve over HTTP (this computer only)</source>
+        <translation>通过 HTTP 提供服务（仅限本机）</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>端口</translation>
+    </message>
+    <message>
+        <source>0 picks a free port</source>
+        <translation>0 表示自动选择空闲端口</translation>
+    </message>
+    <message>
+        <source>Start serving</source>
+        <translation>开始服务</translation>
+    </message>
+    <message>
+        <source>Answer POST /predict on 127.0.0.1 for other programs</source>
+        <translation>在 127.0.0.1 上为其他程序响应 POST /predict</translation>
+    </message>
+    <message>
+        <source>Not serving</source>
+        <translation>未在服务</translation>
+    </message>
+    <message>
+        <source>Example request</source>
+        <translation>示例请求</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Try it</source>
+        <translation>试一试</translation>
+    </message>
+    <message>
+        <source>Requests</source>
+        <translation>请求数</translation>
+    </message>
+    <message>
+        <source>No model</source>
+        <translation>没有模型</translation>
+    </message>
+    <message>
+        <source>Train a model first, or type the path of a run folder.</source>
+        <translation>请先训练一个模型，或输入训练记录文件夹的路径。</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>正在启动…</translation>
+    </message>
+    <message>
+        <source>Stop serving</source>
+        <translation>停止服务</translation>
+    </message>
+    <message>
+        <source>{0} (runtime: {1}) — API documentation at {0}/docs</source>
+        <translation>{0}（运行时：{1}）— API 文档见 {0}/docs</translation>
+    </message>
+    <message>
+        <source>Stopping…</source>
+        <translation>正在停止…</translation>
+    </message>
+    <message>
+        <source>{0} requests answered</source>
+        <translation>已响应 {0} 个请求</translation>
+    </message>
+    <message>
+        <source>Serving failed</source>
+        <translation>服务失败</translation>
     </message>
 </context>
 <context>
