@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import shutil
 import socket
 import threading
 from collections.abc import Iterator
@@ -52,6 +53,29 @@ def test_answers_equal_predict_on_every_file(served: tuple[RunningServer, Path, 
             assert [t["label"] for t in got["top_k"]] == [lab for lab, _p in want.top_k]
             assert np.allclose([t["probability"] for t in got["top_k"]], [p for _l, p in want.top_k], atol=1e-5)
     assert batch["classes"] == ["cat", "dog", "fish"] and batch["model"] == server.model.id
+
+
+def test_confidences_are_calibrated_like_predict(trained_run: tuple[Path, Path], tmp_path: Path) -> None:
+    """A run with a fitted temperature: the server divides the logits by it, as predict does."""
+    run = tmp_path / "calibrated"
+    shutil.copytree(trained_run[0], run, ignore=shutil.ignore_patterns("checkpoints", "tensorboard"))
+    meta = json.loads((run / "model.json").read_text())
+    (run / "model.json").write_text(json.dumps({**meta, "temperature": 2.5}))
+    files = expand_inputs([trained_run[1]])[:6]
+    expected = Predictor.load(run, device="cpu").predict_paths(files, top_k=3)
+    app = create_app(ServedModel.open(run), ServeSettings())
+
+    async def calls() -> list[dict[str, object]]:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1") as c:
+            return [(await c.post("/predict", content=Path(f).read_bytes())).json() for f in files]
+
+    got = asyncio.run(calls())
+    assert got[0]["classes"] == ["cat", "dog", "fish"]
+    for want, answer in zip(expected, got, strict=True):
+        pred = answer["prediction"]  # type: ignore[index]
+        assert pred["label"] == want.label and abs(pred["confidence"] - want.confidence) < 1e-5
+    uncalibrated = Predictor.load(trained_run[0], device="cpu").predict_paths(files[:1], top_k=3)[0]
+    assert got[0]["prediction"]["confidence"] < uncalibrated.confidence  # type: ignore[index]
 
 
 def test_model_health_and_offline_docs(served: tuple[RunningServer, Path, Path]) -> None:
