@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
+import os
 import threading
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -83,6 +84,8 @@ def create_app(model: ServedModel, settings: ServeSettings, stats: ServeStats | 
     """The ASGI app serving `model`; stats (if given) counts the requests."""
     counters = stats if stats is not None else ServeStats()
     batcher = Batcher(model.probabilities, settings.max_batch)
+    # A 100-megapixel PNG decodes to 300 MB: as many decodes at once as cores bounds the memory, not the speed
+    decoding = threading.BoundedSemaphore(os.cpu_count() or 2)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -113,6 +116,7 @@ def create_app(model: ServedModel, settings: ServeSettings, stats: ServeStats | 
     async def on_problem(_request: Request, p: RequestProblem) -> JSONResponse:
         return problem_response(p)
 
+    app.state.decoding = decoding
     _add_routes(app, model, settings, batcher, counters)
     return app
 
@@ -136,10 +140,10 @@ def _add_routes(app: FastAPI, model: ServedModel, settings: ServeSettings, batch
     @app.post("/predict", summary=_("Classify one image (raw body or multipart)"), openapi_extra=_IMAGE_BODY)
     async def predict(request: Request, top_k: int = Query(3, ge=1, le=1000),
                       threshold: float = Query(0.0, ge=0.0, le=1.0)) -> dict[str, Any]:
-        uploads = await _uploads(request, settings, 1)
+        uploads = await _uploads(request, settings, settings.max_files)
         if len(uploads) != 1:
             raise RequestProblem(400, "one_image", _("send exactly one image (for several, use /predict/batch)"))
-        result = (await _classify(model, batcher, uploads, top_k, threshold))[0]
+        result = (await _classify(model, batcher, uploads, top_k, threshold, app.state.decoding))[0]
         if "error" in result:
             raise RequestProblem(422, result["error"]["code"], result["error"]["message"])
         return {"model": model.id, "classes": list(model.classes), "prediction": result}
@@ -151,7 +155,7 @@ def _add_routes(app: FastAPI, model: ServedModel, settings: ServeSettings, batch
         uploads = await _uploads(request, settings, settings.max_files)
         if not uploads:
             raise RequestProblem(400, "no_image", _("the request holds no image file"))
-        results = await _classify(model, batcher, uploads, top_k, threshold)
+        results = await _classify(model, batcher, uploads, top_k, threshold, app.state.decoding)
         return {"model": model.id, "classes": list(model.classes), "predictions": results}
 
 
@@ -171,15 +175,16 @@ async def _uploads(request: Request, settings: ServeSettings, max_files: int) ->
 
 
 async def _classify(model: ServedModel, batcher: Batcher, uploads: list[Upload], top_k: int,
-                    threshold: float) -> list[dict[str, Any]]:
+                    threshold: float, decoding: threading.BoundedSemaphore) -> list[dict[str, Any]]:
     """Decode on worker threads (a slow decode never blocks other requests), classify through the batcher."""
     loop = asyncio.get_running_loop()
 
     def decode(u: Upload) -> Any:
-        try:
-            return model.decode(u.data, u.name)
-        except ImageLoadError as e:
-            return e
+        with decoding:
+            try:
+                return model.decode(u.data, u.name)
+            except ImageLoadError as e:
+                return e
 
     decoded = await asyncio.gather(*(loop.run_in_executor(None, decode, u) for u in uploads))
     good = [i for i, d in enumerate(decoded) if not isinstance(d, ImageLoadError)]
