@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import re
 import shutil
 import socket
 import threading
@@ -114,11 +115,23 @@ def test_bad_requests_get_json_errors(served: tuple[RunningServer, Path, Path],
 
 
 def _raw(server: RunningServer, head: bytes, body: bytes, close: bool) -> bytes:
+    """Send bytes on a plain socket; unless close, read one whole answer (headers and Content-Length bytes)."""
     with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
         s.sendall(head + body)
         if close:
             return b""
-        return s.recv(65536)
+        answer = b""
+        while b"\r\n\r\n" not in answer or len(answer.split(b"\r\n\r\n", 1)[1]) < _length(answer):
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            answer += chunk
+        return answer
+
+
+def _length(answer: bytes) -> int:
+    m = re.search(rb"(?i)content-length:\s*(\d+)", answer)
+    return int(m.group(1)) if m else 0
 
 
 def test_client_closing_mid_upload_leaves_the_server_serving(served: tuple[RunningServer, Path, Path]) -> None:
