@@ -49,7 +49,7 @@ def _held_out(root: Path, count: int = 30) -> list[str]:
     return files
 
 
-def _browser(lang: str) -> Any:
+def _browser(lang: str, fake_camera: bool = False) -> Any:
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -59,6 +59,9 @@ def _browser(lang: str) -> Any:
                 "--disable-component-update", "--disable-sync", "--no-first-run", f"--lang={lang}",
                 f"--user-data-dir={tempfile.mkdtemp(prefix='chromium-')}"):
         opts.add_argument(arg)
+    if fake_camera:  # Chromium's test pattern instead of a real webcam, permission granted
+        opts.add_argument("--use-fake-device-for-media-stream")
+        opts.add_argument("--use-fake-ui-for-media-stream")
     opts.add_experimental_option("prefs", {"intl.accept_languages": lang})
     return webdriver.Chrome(service=Service(str(DRIVER)), options=opts)
 
@@ -112,13 +115,17 @@ def test_page_classifies_like_predict_offline(web_folder: Path, trained_run: tup
 
 
 @needs_browser
-def test_page_speaks_chinese_when_the_browser_does(web_folder: Path) -> None:
-    driver = _browser("zh-CN")
+def test_page_speaks_chinese_and_classifies_the_webcam_live(web_folder: Path) -> None:
+    driver = _browser("zh-CN", fake_camera=True)
     try:
         driver.get(web_folder.joinpath("index.html").as_uri())
         assert _wait(driver, "return document.body.dataset.ready") == "true"
         assert "拖放" in driver.find_element("id", "dropText").text
         assert "就绪" in driver.find_element("id", "status").text
+        driver.find_element("id", "camera").click()
+        live = _wait(driver, "return document.getElementById('liveResult').textContent", timeout_s=60)
+        assert any(name in live for name in ("cat", "dog", "fish")) and "%" in live
+        assert driver.find_element("id", "camera").text == "关闭摄像头"
     finally:
         driver.quit()
 
