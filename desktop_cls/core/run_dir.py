@@ -102,7 +102,7 @@ def update_run_info(run: Path, **changes: Any) -> dict[str, Any]:
     p = Path(run) / RUN_INFO
     info = json.loads(p.read_text(encoding="utf-8")) if p.is_file() else {}
     info.update(changes)
-    write_json(p, info)
+    write_json(p, info, root=Path(run))
     return info
 
 
