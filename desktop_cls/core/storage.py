@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -31,11 +31,13 @@ def write_atomic_with(path: Path, writer: Callable[[Path], object], root: Path |
 
 
 def _inside(path: Path, root: Path | None) -> tuple[Path, str]:
-    """(root, path relative to it); without a root the file's folder is the root (created when missing)."""
+    """(root, path relative to it); without a root the file's folder is the root. The root is created when
+    missing (it is the caller's choice); below it, contained creates folders without following links."""
     path = Path(path)
     if root is None:
         path.parent.mkdir(parents=True, exist_ok=True)
         return path.parent, path.name
+    Path(root).mkdir(parents=True, exist_ok=True)
     return Path(root), path.relative_to(root).as_posix()
 
 
@@ -145,11 +147,16 @@ def copy_into_folders(items: list[tuple[str, str]], dest: Path) -> list[tuple[st
 
     Folder names come from a model file: each must be one plain name (UserError otherwise, before anything
     is copied), and no link inside dest is followed."""
-    for _src, folder in items:
-        if not contained.one_component(folder) or folder.startswith("."):
-            raise UserError(_("the class name {name!r} cannot be a folder name (it must be one plain name, without "
-                              "/, \\, .. or control characters); nothing was copied").format(name=folder[:80]))
+    check_folder_names(folder for _src, folder in items)
     return [(src, str(copy_into(src, Path(dest), folder))) for src, folder in items]
+
+
+def check_folder_names(names: Iterable[str]) -> None:
+    """UserError naming the first name (a class name from a model file) that is not one plain folder name."""
+    for name in names:
+        if not contained.one_component(name) or name.startswith("."):
+            raise UserError(_("the class name {name!r} cannot be a folder name (it must be one plain name, without "
+                              "/, \\, .. or control characters); nothing was copied").format(name=name[:80]))
 
 
 def copy_into(src: str | Path, dest: Path, folder: str = "") -> Path:
