@@ -78,3 +78,8 @@ def test_health_findings_scale_smoke(tmp_path: Path) -> None:
     assert report["images"] >= 300 and report["false_findings"] == 0
     assert report["first_scan"]["progress_calls"]["reading images"] > 0
     assert report["rescan"]["progress_calls"] == {}  # nothing read or compared again
+
+
+def test_journal_replay_smoke(tmp_path: Path) -> None:
+    report = run("journal_replay", tmp_path, "--smoke")
+    assert [r["steps"] for r in report["rows"]] == [50, 100] and all(r["open_s"] >= 0 for r in report["rows"])
