@@ -43,19 +43,38 @@ _BINARY = getattr(os, "O_BINARY", 0)
 _REPARSE_POINT = 0x400  # FILE_ATTRIBUTE_REPARSE_POINT: Windows links and junctions
 
 
+LINK, NOT_FOLDER, NOT_FILE = "link", "not_folder", "not_file"  # what Refused found
+
+
 class Refused(UserError, OSError):
     """A link, or something that is not a real folder or file, where the app was about to write."""
 
-    def __init__(self, path: str | Path, what: str = "") -> None:
-        message = _("{path} is {what}; a folder from someone else may hold links to your own files, so the app "
-                    "never writes through one. Nothing was changed there").format(
-                        path=path, what=what or _("a link"))
-        super().__init__(message)
+    def __init__(self, path: str | Path, found: str = LINK) -> None:
+        if found == NOT_FOLDER:
+            message = _("{path} is not a folder; a folder from someone else may hold links or other files in "
+                        "place of folders, so the app never writes through one. Nothing was changed there")
+        elif found == NOT_FILE:
+            message = _("{path} is not a regular file (a link, a pipe or a device); the app never writes to one in "
+                        "a folder from someone else. Nothing was changed there")
+        else:
+            message = _("{path} is a link; a folder from someone else may hold links to your own files, so the app "
+                        "never writes through one. Nothing was changed there")
+        super().__init__(message.format(path=path))
         self.path = str(path)
+        self.found = found
         self.errno = errno.ELOOP
 
     def __str__(self) -> str:
         return UserError.__str__(self)
+
+
+def found(st: os.stat_result, want_dir: bool) -> str | None:
+    """What is wrong with an entry that should be a real folder (or a regular file), or None."""
+    if is_link(st):
+        return LINK
+    if want_dir != stat.S_ISDIR(st.st_mode) or (not want_dir and not stat.S_ISREG(st.st_mode)):
+        return NOT_FOLDER if want_dir else NOT_FILE
+    return None
 
 
 def parts(rel: str | Path) -> list[str]:
@@ -82,7 +101,7 @@ def _refuse_component(root: Path, names: list[str], dir_fd: int | None, err: OSE
     if is_link(st):
         raise Refused(path) from None
     if not stat.S_ISDIR(st.st_mode):
-        raise Refused(path, _("not a folder")) from None
+        raise Refused(path, NOT_FOLDER) from None
     raise err
 
 
@@ -216,11 +235,11 @@ def open_regular(root: str | Path, rel: str | Path, flags: int, create_parents: 
         except OSError:
             st = _lstat_or_none(name, fd)
             if st is not None and (is_link(st) or not stat.S_ISREG(st.st_mode)):
-                raise Refused(Path(root) / rel, _("a link") if is_link(st) else _("not a regular file")) from None
+                raise Refused(Path(root) / rel, LINK if is_link(st) else NOT_FILE) from None
             raise
     if not stat.S_ISREG(os.fstat(out).st_mode):
         os.close(out)
-        raise Refused(Path(root) / rel, _("not a regular file"))
+        raise Refused(Path(root) / rel, NOT_FILE)
     if _NONBLOCK and sys.platform != "win32":
         os.set_blocking(out, True)
     return out

@@ -6,7 +6,6 @@ import datetime as _dt
 import json
 import os
 import socket
-import stat
 import sys
 from pathlib import Path
 from typing import Any
@@ -84,12 +83,9 @@ def check_run_files(run: Path) -> None:
             raise
         except OSError:
             continue
-        if st is None:
-            continue
-        want_dir = rel == "checkpoints"
-        if contained.is_link(st) or (stat.S_ISDIR(st.st_mode) != want_dir):
-            raise contained.Refused(Path(run) / rel, _("a link") if contained.is_link(st) else
-                                    (_("not a folder") if want_dir else _("not a regular file")))
+        wrong = contained.found(st, want_dir=rel == "checkpoints") if st is not None else None
+        if wrong is not None:
+            raise contained.Refused(Path(run) / rel, wrong)
 
 
 def release_run(run: Path) -> None:

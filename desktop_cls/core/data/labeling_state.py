@@ -22,6 +22,7 @@ from pathlib import Path
 
 from desktop_cls.core import contained
 from desktop_cls.core.data.labeling_journal import Move
+from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import _
 from desktop_cls.core.run_lock import FolderLock
 
@@ -54,20 +55,18 @@ def set_aside_control_files(root: Path) -> list[str]:
             st = contained.lstat(root, rel)
         except OSError:
             break  # .desktop_cls itself could not be used: already reported
-        if st is None or (not contained.is_link(st) and (stat.S_ISDIR(st.st_mode) if want_dir
-                                                         else stat.S_ISREG(st.st_mode))):
+        if st is None or contained.found(st, want_dir) is None:
             continue
         aside = f"{rel}.not-used-{stamp()}"
         try:
             contained.rename(root, rel, aside)
         except OSError as e:
-            notices.append(_("{path} is a link or not a {kind}, and could not be moved aside ({reason}); labeling "
-                             "in this folder is off until it is removed").format(
-                                 path=root / rel, kind=_("folder") if want_dir else _("file"), reason=e))
-            raise contained.Refused(root / rel) from None
-        notices.append(_("{path} was a link or not a {kind}; the app never follows links in a folder it writes "
-                         "to, so it was renamed {name} and left untouched").format(
-                             path=root / rel, kind=_("folder") if want_dir else _("file"), name=Path(aside).name))
+            raise UserError(_("{path} is a link or is not what the app keeps there, and it could not be moved aside "
+                              "({reason}); labeling in this folder is off until it is removed").format(
+                                  path=root / rel, reason=e)) from None
+        notices.append(_("{path} was a link or not what the app keeps there; the app never follows links in a folder "
+                         "it writes to, so it was renamed {name} and left untouched").format(
+                             path=root / rel, name=Path(aside).name))
     return notices
 
 
@@ -173,7 +172,5 @@ def check_moves(root: Path, moves: list[Move]) -> None:
 def journal_problem(root: Path) -> contained.Refused | None:
     """Why the journal must not be read or appended to (a link, a FIFO, a folder...), or None."""
     st = contained.lstat(root, f"{STATE_DIR}/{JOURNAL}")
-    if st is None or (stat.S_ISREG(st.st_mode) and not contained.is_link(st)):
-        return None
-    what = _("a link") if contained.is_link(st) else _("not a regular file")
-    return contained.Refused(root / STATE_DIR / JOURNAL, what)
+    wrong = contained.found(st, want_dir=False) if st is not None else None
+    return contained.Refused(root / STATE_DIR / JOURNAL, wrong) if wrong is not None else None
