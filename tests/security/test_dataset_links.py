@@ -166,3 +166,18 @@ def test_replay_of_a_long_history_with_forgotten_steps_keeps_the_right_stacks(da
     forgotten = {i - 1 for i in range(3, 2001, 3)}
     assert ws.history == [i for i in range(1, 2000) if i not in forgotten]
     assert ws.redo_stack == [2000] and ws.notices == []
+
+
+def test_a_writer_that_started_after_opening_makes_the_first_step_refused(dataset: Path) -> None:
+    from desktop_cls.core.run_lock import FolderLock
+
+    ws = Workspace(dataset)  # no .desktop_cls yet: no lock taken on opening
+    (dataset / STATE_DIR).mkdir()
+    other = FolderLock(dataset, f"{STATE_DIR}/lock")
+    assert other.try_acquire()
+    try:
+        with pytest.raises(UserError, match="another window"):
+            ws.assign([dataset / "cat" / "cat0.png"], "dog")
+        assert (dataset / "cat" / "cat0.png").is_file() and ws.read_only
+    finally:
+        other.release()

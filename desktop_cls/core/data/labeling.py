@@ -82,9 +82,10 @@ class Workspace:
         if not self._locked and not labeling_state.hold_writer_lock(self.root, self):
             owner = labeling_state.lock_owner(self.root)
             who = _(" (process {owner})").format(owner=owner) if owner else ""
-            raise UserError(_("{root} is being labeled in another window of the app{who}; labeling is off here "
-                              "until that window closes the folder, then open it again").format(root=self.root,
-                                                                                               who=who))
+            self.read_only = _("{root} is being labeled in another window of the app{who}; labeling is off here "
+                               "until that window closes the folder, then open it again").format(root=self.root,
+                                                                                                who=who)
+            raise UserError(self.read_only)
         self._locked = True
 
     # ---- paths ---------------------------------------------------------------------------------
