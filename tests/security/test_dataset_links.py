@@ -181,3 +181,20 @@ def test_a_writer_that_started_after_opening_makes_the_first_step_refused(datase
         assert (dataset / "cat" / "cat0.png").is_file() and ws.read_only
     finally:
         other.release()
+
+
+def test_an_image_that_is_a_link_is_trashed_as_a_link_and_its_target_kept(
+        dataset: Path, victim: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import send2trash
+
+    handed: list[str] = []
+    monkeypatch.setattr(send2trash, "send2trash", lambda p: handed.append(p))
+    os.symlink(victim / "cat0.png", dataset / "cat" / "linked.png")
+    before = tree_snapshot(victim)
+    ws = Workspace(dataset)
+    ws.assign([dataset / "cat" / "linked.png"], "dog")  # the link moves, not the user's picture
+    assert (dataset / "dog" / "linked.png").is_symlink()
+    ws.trash([dataset / "dog" / "linked.png"])
+    assert ws.empty_trash() == 1 and handed  # the step's folder goes to the OS trash, without the link in it:
+    assert not any(os.path.islink(os.path.join(d, n)) for h in handed for d, ds, fs in os.walk(h) for n in ds + fs)
+    assert not os.path.lexists(dataset / "dog" / "linked.png") and tree_snapshot(victim) == before

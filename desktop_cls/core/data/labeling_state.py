@@ -141,10 +141,27 @@ def empty_trash(root: Path) -> int:
         if st is None:
             continue
         count += _count_files(root / rel / name) if stat.S_ISDIR(st.st_mode) and not contained.is_link(st) else 1
+        _remove_links(root, f"{rel}/{name}", st)  # links go themselves: no OS trash ever sees (or follows) one
+        if contained.is_link(st):
+            continue
         with contextlib.suppress(FileNotFoundError):
             contained.lstat(root, f"{rel}/{name}")  # Refused if a folder on the way became a link meanwhile
             send2trash(str(root / rel / name))
     return count
+
+
+def _remove_links(root: Path, rel: str, st: os.stat_result) -> None:
+    """Delete every link at or under root/rel (the links themselves; what they point to is never touched)."""
+    if contained.is_link(st):
+        parent, _sep, name = rel.rpartition("/")
+        contained.remove_files(root, parent, lambda n: n == name)
+        return
+    if not stat.S_ISDIR(st.st_mode):
+        return
+    for dirpath, dirs, files in os.walk(root / rel):  # os.walk lists a folder link among dirs, never enters it
+        links = {n for n in dirs + files if os.path.islink(os.path.join(dirpath, n))}
+        if links:
+            contained.remove_files(root, Path(dirpath).relative_to(root).as_posix(), links.__contains__)
 
 
 def _count_files(folder: Path) -> int:
