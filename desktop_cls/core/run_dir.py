@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from desktop_cls.core import contained
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import _
 from desktop_cls.core.run_lock import LOCK_NAME, RunLock
@@ -62,11 +63,29 @@ def new_run_dir(out: str | Path | None, model: str) -> Path:
 
 
 def claim_run(run: Path) -> Path:
-    """Lock an existing run folder for this process (to resume it); RunInUse if someone trains in it."""
+    """Lock an existing run folder for this process (to resume it); RunInUse if someone trains in it,
+    contained.Refused when one of the run's own files is a link (see check_run_files)."""
     run = Path(run)
+    check_run_files(run)
     if run not in _held:
         _held[run] = RunLock(run).acquire()
     return run
+
+
+def check_run_files(run: Path) -> None:
+    """A run folder from someone else may hold links in place of its own files (`.lock`, metrics.jsonl,
+    checkpoints/ -> a file or folder of the user's): training in it would truncate, append to or write
+    the link's target. The first such file is refused with contained.Refused, before anything is written."""
+    for rel in (LOCK_NAME, CONFIG, RUN_INFO, METRICS, PROBLEMS, MODEL, "checkpoints", LAST, BEST):
+        try:
+            st = contained.lstat(run, rel)
+        except contained.Refused:
+            raise
+        except OSError:
+            continue
+        wrong = contained.found(st, want_dir=rel == "checkpoints") if st is not None else None
+        if wrong is not None:
+            raise contained.Refused(Path(run) / rel, wrong)
 
 
 def release_run(run: Path) -> None:
@@ -102,7 +121,7 @@ def update_run_info(run: Path, **changes: Any) -> dict[str, Any]:
     p = Path(run) / RUN_INFO
     info = json.loads(p.read_text(encoding="utf-8")) if p.is_file() else {}
     info.update(changes)
-    write_json(p, info)
+    write_json(p, info, root=Path(run))
     return info
 
 

@@ -95,3 +95,8 @@ def test_serve_smoke(tmp_path: Path) -> None:
     for r in report["rows"]:
         assert r["one_client"]["requests"] > 0 and r["many_clients"]["p99_ms"] >= r["many_clients"]["p50_ms"] > 0
         assert r["images_per_model_call"] >= 1
+
+
+def test_journal_replay_smoke(tmp_path: Path) -> None:
+    report = run("journal_replay", tmp_path, "--smoke")
+    assert [r["steps"] for r in report["rows"]] == [50, 100] and all(r["open_s"] >= 0 for r in report["rows"])

@@ -126,7 +126,7 @@ def test_a_full_disk_keeps_the_previous_checkpoint_and_says_so(tmp_path: Path,
     loop.state.epoch = 1
     cb.on_epoch_end(epoch_end(1))
 
-    def full(path: Path, state: dict[str, Any]) -> None:
+    def full(path: Path, state: dict[str, Any], root: Path | None = None) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr("desktop_cls.core.training.callbacks.save_checkpoint", full)

@@ -86,13 +86,11 @@ class FeatureCache:
     def put(self, digest: str, vec: np.ndarray) -> None:
         p = self._path(digest)
         try:
-            p.parent.mkdir(parents=True, exist_ok=True)
-
             def save(tmp: Path) -> None:
                 with open(tmp, "wb") as f:
                     np.save(f, np.ascontiguousarray(vec, dtype=np.float32), allow_pickle=False)
 
-            write_atomic_with(p, save)
+            write_atomic_with(p, save, root=self.dir)  # its sub-folders are made without following links
         except OSError:
             pass  # a cache is an optimisation: a full disk must not fail the run
 

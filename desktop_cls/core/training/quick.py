@@ -222,8 +222,8 @@ def _fit_quick(cfg: TrainConfig, index: DatasetIndex, run: Path, cb: CallbackLis
 def _record(run: Path, row: dict[str, Any], f: _Features, h: _Head, best: float | None, device: torch.device,
             seconds: float) -> None:
     """The run folder's metrics, problems and run.json, as a full training leaves them."""
-    append_jsonl(run / rd.METRICS, row)
-    write_json(run / rd.PROBLEMS, [p.to_dict() for p in f.problems])
+    append_jsonl(run / rd.METRICS, row, root=run)
+    write_json(run / rd.PROBLEMS, [p.to_dict() for p in f.problems], root=run)
     rd.update_run_info(run, status="completed", mode="quick", epochs_done=1, best_epoch=1, best_val_accuracy=best,
                        parameters=count_parameters(f.ext.model), device=str(device), precision="fp32",
                        pooling=f.pooling.pooling, pooling_reason=f.pooling.reason,

@@ -24,7 +24,7 @@ def _now() -> str:
 
 def record_start(run: Path, cfg: TrainConfig, index: DatasetIndex) -> None:
     """The options and the dataset (root, split, fingerprint) a resume needs to find again."""
-    write_json(run / rd.CONFIG, cfg.to_dict())
+    write_json(run / rd.CONFIG, cfg.to_dict(), root=run)
     write_json(run / rd.RUN_INFO, {
         "status": "starting", "created": _now(), "desktop_cls_version": __version__, "model": cfg.model,
         "dataset_root": index.root, "layout": index.layout, "classes": list(index.classes),
@@ -41,7 +41,7 @@ def record_setup(run: Path, parameters: int, device: torch.device, amp: torch.dt
 
 
 def record_end(run: Path, status: str, state: TrainState, seconds: float, problems: list[Problem]) -> None:
-    write_json(run / rd.PROBLEMS, [p.to_dict() for p in problems])
+    write_json(run / rd.PROBLEMS, [p.to_dict() for p in problems], root=run)
     rd.update_run_info(run, status=status, epochs_done=state.epoch, best_epoch=state.best_epoch,
                        best_val_accuracy=state.best_val_accuracy, train_seconds=round(seconds, 3), finished=_now())
 

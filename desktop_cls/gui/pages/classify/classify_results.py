@@ -118,8 +118,9 @@ class ClassifyResults(QWidget):
         items = [(p.path, p.label) for p in self.predictions if p.label]
 
         def work(progress: Any, cancel: Any) -> int:
-            from desktop_cls.core.storage import copy_into_folders
+            from desktop_cls.core.storage import check_folder_names, copy_into_folders
 
+            check_folder_names(label for _path, label in items)  # a model file's class names: before any copy
             for i, item in enumerate(items):  # one at a time: Cancel stops between two files
                 cancel.raise_if_set()
                 progress(i, len(items), "")

@@ -7,9 +7,7 @@ so this panel holds no labeling state of its own.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -133,8 +131,8 @@ class ClassPanel(QWidget):
             return
         files, _ = QFileDialog.getOpenFileNames(self, self.tr("Images to label"), "",
                                                 self.tr("Images ({0})").format(IMAGE_PATTERNS))
-        from desktop_cls.core.storage import unique_destination
+        from desktop_cls.core.storage import copy_into
 
-        for f in files:  # copies: the user's originals stay where they are
-            shutil.copy2(f, unique_destination(ws.root / Path(f).name))
+        for f in files:  # copies: the user's originals stay where they are; no link in the dataset is followed
+            copy_into(f, ws.root)
         self._imported()
