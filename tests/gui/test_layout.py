@@ -95,7 +95,7 @@ def test_portrait_thumbnails_keep_their_two_line_captions(qtbot: object, tmp_pat
 
 def test_ten_by_ten_confusion_matrix_fits_its_pane_at_1024x640(qtbot: object, window: object) -> None:
     """On a small laptop screen the matrix shrinks its font and numbers its columns instead of scrolling."""
-    from tests.gui.test_evaluate_page import synthetic_result
+    from tests.gui.test_evaluate_page import DEMO_CLASSES, synthetic_result
 
     window.resize(1024, 640 - TITLE_BAR)  # type: ignore[attr-defined]
     window.show_page("evaluate")  # type: ignore[attr-defined]
@@ -113,8 +113,18 @@ def test_ten_by_ten_confusion_matrix_fits_its_pane_at_1024x640(qtbot: object, wi
     assert min(cm.rowHeight(r) for r in range(10)) >= text_h  # every count still readable
     widest = max(cm.fontMetrics().horizontalAdvance(cm.item(r, c).text()) for r in range(10) for c in range(10))
     assert min(cm.columnWidth(c) for c in range(10)) > widest
-    names = [cm.verticalHeaderItem(r).text() for r in range(10)]
-    assert names[0].startswith("1 ") and names[9].startswith("10 ")  # columns are numbered to match
+    # every column says which class it is: a readable start of its name where the font leaves room,
+    # else its number, and then the rows carry the same numbers (which one depends on the font's widths)
+    header_fm = cm.horizontalHeader().fontMetrics()
+    columns = [cm.horizontalHeaderItem(c).text() for c in range(10)]
+    rows = [cm.verticalHeaderItem(r).text() for r in range(10)]
+    if columns == [str(c + 1) for c in range(10)]:
+        assert all(rows[r].startswith(f"{r + 1} ") for r in range(10)), rows
+    else:
+        for c, (text, name) in enumerate(zip(columns, DEMO_CLASSES, strict=True)):
+            assert text == name or (text.endswith("…") and name.startswith(text[:-1]) and len(text) >= 4), text
+            assert header_fm.horizontalAdvance(text) <= cm.columnWidth(c), (text, cm.columnWidth(c))
+        assert not any(row[:1].isdigit() for row in rows), rows
     assert cm.horizontalHeaderItem(0).toolTip() == "checkerboard"
 
 
@@ -134,3 +144,39 @@ def test_a_matrix_too_large_for_its_pane_scrolls(qtbot: object, window: object) 
     cm = ev.confusion
     assert cm.needs_scrolling() and cm.font_scale == min(cm.font_scale, 0.7)
     assert cm.verticalScrollBar().maximum() > 0
+
+
+def _matrix_with_long_names(qtbot: object) -> object:
+    from PySide6.QtWidgets import QTableWidgetItem
+
+    from desktop_cls.gui.widgets.confusion_view import HEAT_ROLE, ConfusionMatrixView
+
+    view = ConfusionMatrixView()
+    qtbot.addWidget(view)  # type: ignore[attr-defined]
+    view.set_classes([f"a_rather_long_class_name_{i}" for i in range(10)])
+    for r in range(10):
+        for c in range(10):
+            item = QTableWidgetItem(str(5 if r == c else 1))
+            item.setData(HEAT_ROLE, 0.5)
+            view.setItem(r, c, item)
+    view.fit()
+    view.show()
+    return view
+
+
+def test_a_matrix_numbers_its_columns_only_when_names_do_not_fit(qtbot: object) -> None:
+    """Both ways of naming the columns, whatever font the machine has: the sizes come from the view's own
+    font (its preferred size leaves each column just the width of its counts; a wide pane leaves room)."""
+    view = _matrix_with_long_names(qtbot)
+    view.resize(view.sizeHint())  # type: ignore[attr-defined]
+    QApplication.processEvents()
+    columns = [view.horizontalHeaderItem(c).text() for c in range(10)]  # type: ignore[attr-defined]
+    rows = [view.verticalHeaderItem(r).text() for r in range(10)]  # type: ignore[attr-defined]
+    assert columns == [str(c + 1) for c in range(10)]
+    assert all(rows[r].startswith(f"{r + 1} ") for r in range(10)), rows
+    assert not view.needs_scrolling()  # type: ignore[attr-defined]
+    view.resize(40 * view.sizeHint().width(), view.sizeHint().height())  # type: ignore[attr-defined]
+    QApplication.processEvents()
+    columns = [view.horizontalHeaderItem(c).text() for c in range(10)]  # type: ignore[attr-defined]
+    assert columns == [f"a_rather_long_class_name_{i}" for i in range(10)]
+    assert view.verticalHeaderItem(0).text() == "a_rather_long_class_name_0"  # type: ignore[attr-defined]
