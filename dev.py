@@ -42,6 +42,7 @@ DEBIAN_PACKAGES = {
 CJK_FONT_PACKAGE = "fonts-wqy-microhei"
 CJK_FONT_NAMES = ("wqy", "notosanscjk", "notoserifcjk", "sourcehan", "droidsansfallback", "uming", "ukai",
                   "arphic", "ipag", "unifont")
+ZH_CATALOGUES = ("resources/i18n/desktop_cls_zh_CN.ts", "resources/locale/zh_CN/LC_MESSAGES/desktop_cls.po")
 QT_PLUGINS_TO_CHECK = ("platforms/libqxcb.so", "multimedia/libffmpegmediaplugin.so")
 
 
@@ -83,8 +84,32 @@ def ensure_system_libraries() -> None:
         say("could not install them; the window or the webcam may not work")
 
 
+def shown_chinese() -> str:
+    """Every Chinese character the app shows in its own texts: all CJK in the zh_CN catalogues (their
+    sources are English) and the language menu's name for Chinese."""
+    texts = ["简体中文"]
+    for rel in ZH_CATALOGUES:
+        if (ROOT / rel).is_file():
+            texts.append((ROOT / rel).read_text(encoding="utf-8", errors="replace"))
+    return "".join(sorted({ch for text in texts for ch in text if ord(ch) >= 0x2E80}))
+
+
 def has_cjk_font() -> bool:
-    """Is a font that covers Chinese installed (by the file names of the common ones)?"""
+    """Is there a font with a glyph for every Chinese character the app shows? Asked of fontconfig by
+    coverage: a Japanese font or a partial fallback does not count (the window would show boxes)."""
+    if not shutil.which("fc-list"):
+        return has_cjk_font_file()
+    charset = " ".join(f"{ord(ch):x}" for ch in shown_chinese())
+    try:
+        out = subprocess.run(["fc-list", f":charset={charset}", "family"], capture_output=True, text=True,
+                             check=False).stdout
+    except OSError:
+        return has_cjk_font_file()
+    return bool(out.strip())
+
+
+def has_cjk_font_file() -> bool:
+    """Without fontconfig's fc-list: is a font that covers Chinese installed (by the file names of the common ones)?"""
     folders = [Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".fonts",
                Path.home() / ".local/share/fonts"]
     for folder in folders:

@@ -58,9 +58,11 @@ def test_missing_libraries_are_installed_with_apt(monkeypatch: pytest.MonkeyPatc
     assert calls[-1] == ["apt-get", "install", "-y", "-qq", "libxcb-cursor0", "libxcb-icccm4", "fonts-wqy-microhei"]
 
 
-def test_a_cjk_font_is_found_by_its_file_name(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_a_cjk_font_is_found_by_its_file_name_without_fontconfig(monkeypatch: pytest.MonkeyPatch,
+                                                                    tmp_path: Path) -> None:
     dev = load_dev()
     monkeypatch.setattr(dev.Path, "home", lambda: tmp_path)
+    monkeypatch.setattr(dev.shutil, "which", lambda name: None)
     fonts = tmp_path / ".local/share/fonts"
     fonts.mkdir(parents=True)
     (fonts / "DejaVuSans.ttf").write_bytes(b"")
@@ -70,3 +72,26 @@ def test_a_cjk_font_is_found_by_its_file_name(monkeypatch: pytest.MonkeyPatch, t
     if not system_has_one:
         (fonts / "NotoSansCJK-Regular.ttc").unlink()
         assert not dev.has_cjk_font()
+
+
+def test_a_cjk_font_counts_only_when_it_covers_every_chinese_character_shown(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Japanese font (or a partial fallback) found by name left the window in boxes: fontconfig is asked
+    for a family with a glyph for every character of the zh_CN catalogues."""
+    dev = load_dev()
+    asked: list[list[str]] = []
+    answer = {"out": ""}
+
+    def fake_run(cmd: list[str], **kw: object) -> subprocess.CompletedProcess[str]:
+        asked.append(cmd)
+        return subprocess.CompletedProcess(cmd, 0, answer["out"], "")
+
+    monkeypatch.setattr(dev.shutil, "which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(dev.subprocess, "run", fake_run)
+    assert not dev.has_cjk_font()  # no family covers them all (M PLUS has no 注 or 简)
+    answer["out"] = "WenQuanYi Micro Hei,文泉驛微米黑\n"
+    assert dev.has_cjk_font()
+    cmd = asked[-1]
+    assert cmd[0] == "fc-list" and cmd[-1] == "family" and cmd[1].startswith(":charset=")
+    codes = set(cmd[1].removeprefix(":charset=").split())
+    assert {f"{ord(ch):x}" for ch in "简体中文注估"} <= codes and len(codes) > 300
