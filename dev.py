@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -42,6 +43,10 @@ DEBIAN_PACKAGES = {
 CJK_FONT_PACKAGE = "fonts-wqy-microhei"
 CJK_FONT_NAMES = ("wqy", "notosanscjk", "notoserifcjk", "sourcehan", "droidsansfallback", "uming", "ukai",
                   "arphic", "ipag", "unifont")
+# Without an NVIDIA driver the CUDA build of PyTorch (the default on Linux) brings about 3 GB of NVIDIA
+# libraries that cannot be used: PyTorch's CPU index has the same versions without them.
+TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
+NVIDIA_DRIVER_FILE = Path("/proc/driver/nvidia/version")
 ZH_CATALOGUES = ("resources/i18n/desktop_cls_zh_CN.ts", "resources/locale/zh_CN/LC_MESSAGES/desktop_cls.po")
 QT_PLUGINS_TO_CHECK = ("platforms/libqxcb.so", "multimedia/libffmpegmediaplugin.so")
 
@@ -153,10 +158,39 @@ def ensure_venv(dev: bool) -> Path:
     say("installing desktop_cls and its dependencies (first time: a few minutes)")
     if run([py, "-m", "pip", "install", "-q", "--upgrade", "pip"]) != 0:
         sys.exit("[dev] pip upgrade failed")
+    install_torch(py)
     if run([py, "-m", "pip", "install", "-q", "-e", f"{ROOT}{extra}"]) != 0:
         sys.exit("[dev] installing the project failed (see pip's message above)")
     stamp.write_text(digest)
     return py
+
+
+def has_nvidia_driver() -> bool:
+    return NVIDIA_DRIVER_FILE.exists() or shutil.which("nvidia-smi") is not None
+
+
+def torch_requirements() -> list[str]:
+    """pyproject's requirements of torch and torchvision, as written there."""
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    return re.findall(r'"(torch(?:vision)?\s*[<>=!~][^"]*)"', text)
+
+
+def install_torch(py: Path) -> str:
+    """Before the project: on Linux without an NVIDIA driver, PyTorch's CPU build from its own index (a few
+    seconds' try; the default index when that one cannot be reached). Returns 'cpu' or 'default' (the
+    CUDA build on Linux, the CPU one elsewhere), and says which it chose."""
+    if platform.system() != "Linux":
+        return "default"  # Windows and macOS: the default wheels carry no CUDA libraries
+    if has_nvidia_driver():
+        say("NVIDIA driver found: PyTorch with CUDA from the default index")
+        return "default"
+    if run([py, "-m", "pip", "install", "-q", "--timeout", "15", "--retries", "0", "--index-url", TORCH_CPU_INDEX,
+            *torch_requirements()]) == 0:
+        say(f"no NVIDIA driver: installed PyTorch's CPU build from {TORCH_CPU_INDEX}")
+        return "cpu"
+    say(f"no NVIDIA driver, but {TORCH_CPU_INDEX} could not be reached: PyTorch from the default index "
+        "(on Linux the CUDA build, about 3 GB more; it runs on the CPU all the same)")
+    return "default"
 
 
 def has_display() -> bool:
