@@ -180,3 +180,48 @@ def test_a_matrix_numbers_its_columns_only_when_names_do_not_fit(qtbot: object) 
     columns = [view.horizontalHeaderItem(c).text() for c in range(10)]  # type: ignore[attr-defined]
     assert columns == [f"a_rather_long_class_name_{i}" for i in range(10)]
     assert view.verticalHeaderItem(0).text() == "a_rather_long_class_name_0"  # type: ignore[attr-defined]
+
+
+def test_the_first_window_fits_the_screens_free_area() -> None:
+    from PySide6.QtCore import QSize
+
+    from desktop_cls.gui.shell.first_size import FRAME, PREFERRED, first_window_size
+
+    assert first_window_size(QSize(1920, 1040)) == PREFERRED
+    laptop = first_window_size(QSize(1366, 768 - 30))  # a 1366x768 screen with a 30 px panel
+    assert laptop.width() == PREFERRED.width() and laptop.height() + FRAME.height() <= 738
+    assert first_window_size(QSize(1024, 600)) == QSize(1024 - FRAME.width(), 600 - FRAME.height())
+
+
+FIRST_START = """
+import sys
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from desktop_cls.gui.shell.main_window import MainWindow
+w = MainWindow(load_core=False)
+w.show()
+app.processEvents()
+free = w.screen().availableGeometry()
+print("sizes", w.width(), w.height(), free.width(), free.height(), flush=True)
+w.shutdown()
+"""
+
+
+def test_a_first_start_on_a_1366x768_laptop_opens_a_window_that_fits(tmp_path: Path) -> None:
+    """The real window on a 1366x768 screen whose panel leaves 738 px: no saved size, so it sizes itself."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parents[2]
+    screen = tmp_path / "laptop.json"
+    screen.write_text(json.dumps({"screens": [{"name": "laptop", "x": 0, "y": 0, "width": 1366, "height": 738,
+                                               "logicalDpi": 96, "logicalWidth": 1366}]}))
+    env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={screen}", PYTHONPATH=str(repo))
+    r = subprocess.run([sys.executable, "-c", FIRST_START], capture_output=True, text=True, env=env, timeout=300)
+    line = next((ln for ln in r.stdout.splitlines() if ln.startswith("sizes ")), None)
+    assert line is not None, r.stderr[-2000:]
+    w, h, free_w, free_h = map(int, line.split()[1:])
+    assert (free_w, free_h) == (1366, 738)
+    assert w <= free_w and h + TITLE_BAR <= free_h, (w, h)
