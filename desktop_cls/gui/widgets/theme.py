@@ -101,21 +101,23 @@ def light_palette() -> QPalette:
 def _show(dark: bool) -> None:
     """The platform's own style and palette where they show the scheme (native look, and Qt keeps them in
     step with the system); else Fusion with an explicit palette, which shows it everywhere."""
+    from desktop_cls.gui.widgets.indicator_style import VisibleIndicatorStyle, style_name
+
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         return
     if _State.native_style is None:
-        _State.native_style = app.style().name()
+        _State.native_style = style_name(app.style())
     wanted = Qt.ColorScheme.Dark if dark else Qt.ColorScheme.Light
     native = QGuiApplication.styleHints().colorScheme() == wanted  # the platform says it shows this scheme
     if native:
-        if app.style().name() != _State.native_style:
+        if style_name(app.style()) != _State.native_style:
             app.setStyle(_State.native_style)
         app.setPalette(QPalette())  # back to the platform's palette
         native = is_dark(app.palette()) == dark  # a style without a dark look (Windows 10) keeps a light one
     if not native:
-        if app.style().name().lower() != "fusion":
-            app.setStyle("Fusion")
+        if not isinstance(app.style(), VisibleIndicatorStyle):
+            app.setStyle(VisibleIndicatorStyle())  # Fusion, with check boxes that show on a dark palette
         app.setPalette(dark_palette() if dark else light_palette())
     theme_changes().changed.emit(dark)
 
