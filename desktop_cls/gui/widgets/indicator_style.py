@@ -43,9 +43,9 @@ class VisibleIndicatorStyle(QProxyStyle):
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, element != OUTLINED[0])
         round_one = element != OUTLINED[0]  # antialiased: a little wider, so its edge reads as strongly
-        painter.setPen(QPen(indicator_outline(option.palette), 1.4 if round_one else 1))  # type: ignore[attr-defined]
+        painter.setPen(QPen(indicator_outline(option.palette), 1.4 if round_one else 1))
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        rect = option.rect  # type: ignore[attr-defined]
+        rect = option.rect
         if element == OUTLINED[0]:
             painter.drawRect(rect.adjusted(0, 0, -1, -1))
         else:  # on pixel centres, so the antialiased circle is not smeared over two pixels at half strength
