@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QPlainTextEdit,
     QProgressBar,
     QScrollArea,
     QSplitter,
@@ -33,6 +32,7 @@ from desktop_cls.gui.pages.train.train_worker import TrainWorker, start_training
 from desktop_cls.gui.state import AppState
 from desktop_cls.gui.widgets.common import button as _button
 from desktop_cls.gui.widgets.dialogs import show_error
+from desktop_cls.gui.widgets.following_log import FollowingLog
 from desktop_cls.gui.work.tasks import Task, TaskRunner
 
 REDRAW_MS = 100
@@ -74,10 +74,9 @@ class TrainPage(Page):
         self._epochs_total = 0
         self.progress_label.setWordWrap(True)
         self.lr_search.message.connect(self._log)
-        self.log = QPlainTextEdit()
+        self.log = FollowingLog()  # the newest line in view, unless scrolled up
         self.log.setObjectName("trainLog")
         self.log.setAccessibleName(self.tr("Training log"))
-        self.log.setReadOnly(True)
         self.log.setMaximumBlockCount(5000)
         self.log.setPlaceholderText(self.tr("Messages from training appear here: each epoch's loss and accuracy, "
                                             "the choices made for you and any warnings."))
@@ -394,5 +393,5 @@ class TrainPage(Page):
         self.plots.redraw()
 
     def _log(self, text: str) -> None:
-        self.log.appendPlainText(text)
+        self.log.append_line(text)
 
