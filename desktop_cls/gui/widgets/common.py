@@ -40,7 +40,9 @@ def button(text: str, name: str, tip: str = "") -> QPushButton:
 def read_only_table(table: TableT, name: str, accessible_name: str, headers: Sequence[str], stretch: int = 0,
                     select_rows: bool = True) -> TableT:
     """A table the user reads and selects in but never edits: named, headed, one column taking the spare width,
-    no row numbers; whole rows selected unless select_rows is False."""
+    no row numbers; whole rows selected unless select_rows is False. One Tab stop: Tab leaves the table
+    (the arrow keys move inside it) instead of walking it cell by cell."""
+    table.setTabKeyNavigation(False)
     table.setColumnCount(len(headers))
     table.setObjectName(name)
     table.setAccessibleName(accessible_name)

@@ -90,6 +90,7 @@ class ConfusionMatrixView(QTableWidget):
         self.font_scale = 1.0
         self._longest = ""  # the longest count in a cell: the cells' width follows it
         self.setItemDelegate(_HeatDelegate(self))
+        self.setTabKeyNavigation(False)  # one Tab stop; the arrows move from cell to cell
         self.setWordWrap(False)
         for header in (self.horizontalHeader(), self.verticalHeader()):
             header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
