@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from PIL import Image
@@ -35,6 +36,11 @@ def button(text: str, name: str, tip: str = "") -> QPushButton:
     b.setAccessibleName(text.replace("&", "").rstrip("…"))
     b.setToolTip(tip)
     return b
+
+
+def home_folder() -> str:
+    """Where a file dialog opens when nothing nearer is known (never the folder the app was started in)."""
+    return str(Path.home())
 
 
 def read_only_table(table: TableT, name: str, accessible_name: str, headers: Sequence[str], stretch: int = 0,

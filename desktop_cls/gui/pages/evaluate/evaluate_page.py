@@ -300,7 +300,8 @@ class EvaluatePage(Page):
         return self.mistakes.heatmap_pictures
 
     def _save_png(self, widget: QWidget, default: str) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save as PNG"), default, self.tr("PNG images (*.png)"))
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save as PNG"), str(Path(self.start_folder()) / default),
+                                              self.tr("PNG images (*.png)"))
         if path:
             widget.grab().save(path, "PNG")
 

@@ -131,7 +131,7 @@ class ClassPanel(QWidget):
         ws = self._workspace()
         if ws is None:
             return
-        files, _ = QFileDialog.getOpenFileNames(self, self.tr("Images to label"), "",
+        files, _ = QFileDialog.getOpenFileNames(self, self.tr("Images to label"), str(ws.root),
                                                 self.tr("Images ({0})").format(IMAGE_PATTERNS))
         from desktop_cls.core.storage import unique_destination
 

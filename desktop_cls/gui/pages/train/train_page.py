@@ -157,7 +157,8 @@ class TrainPage(Page):
         return self.form.current_config_dict()
 
     def save_config_file(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save run configuration"), "run-config.json",
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save run configuration"),
+                                              str(Path(self.start_folder()) / "run-config.json"),
                                               self.tr("JSON files (*.json)"))
         if path:
             from desktop_cls.core.storage import write_json
