@@ -23,6 +23,7 @@ from desktop_cls.core.events import BatchEnd, EpochEnd, Notice, StageChanged
 from desktop_cls.core.training.config import TrainConfig
 from desktop_cls.gui.autosave import on_any_edit
 from desktop_cls.gui.pages.page import Page
+from desktop_cls.gui.pages.train.config_file import save_run_config
 from desktop_cls.gui.pages.train.lr_search import LearningRateSearch
 from desktop_cls.gui.pages.train.past_runs import PastRuns
 from desktop_cls.gui.pages.train.train_form import TrainForm, apply_default_device
@@ -50,6 +51,7 @@ class TrainPage(Page):
         self.worker: TrainWorker | None = None
         self.task: Task | None = None
         self._stage_moves_bar = False  # a counted stage moves the bar until the run's first batch
+        self._last_batch: BatchEnd | None = None  # shown again when the run is paused or resumed
         self.form = TrainForm(state)
         self.form.find_lr_button.clicked.connect(self.find_lr)
         self.lr_search = LearningRateSearch(self.form, self)
@@ -157,13 +159,8 @@ class TrainPage(Page):
         return self.form.current_config_dict()
 
     def save_config_file(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save run configuration"),
-                                              str(Path(self.start_folder()) / "run-config.json"),
-                                              self.tr("JSON files (*.json)"))
+        path = save_run_config(self, self.form.current_config_dict(), self.start_folder())
         if path:
-            from desktop_cls.core.storage import write_json
-
-            write_json(Path(path), self.form.current_config_dict())
             self._log(self.tr("Configuration saved to {path}; run it with: desktop-cls train --config {path} DATASET")
                       .format(path=path))
     # ---- runs ----------------------------------------------------------------------------------
@@ -318,14 +315,15 @@ class TrainPage(Page):
     def toggle_pause(self) -> None:
         if self.worker is None:
             return
-        if self.worker.pause.is_paused():
-            self.worker.pause.resume()
-            self.pause_button.setText(self.tr("Pause"))
-            self._log(self.tr("Resumed"))
-        else:
-            self.worker.pause.pause()
-            self.pause_button.setText(self.tr("Resume"))
-            self._log(self.tr("Paused (the current batch finishes first)"))
+        pausing = not self.is_paused()
+        (self.worker.pause.pause if pausing else self.worker.pause.resume)()
+        self.pause_button.setText(self.tr("Resume") if pausing else self.tr("Pause"))
+        self._log(self.tr("Paused (the current batch finishes first)") if pausing else self.tr("Resumed"))
+        if self._last_batch is not None:
+            self._show_batch(self._last_batch)  # the ETA gives way to "paused", and back
+
+    def is_paused(self) -> bool:
+        return self.worker is not None and self.worker.pause.is_paused()
 
     def stop(self) -> None:
         if self.worker is not None:
@@ -351,11 +349,15 @@ class TrainPage(Page):
     def _on_batch(self, e: BatchEnd) -> None:
         self._stage_moves_bar, x = False, e.epoch - 1 + e.step / e.steps_per_epoch
         self.plots.add_batch(x, e.loss, e.lr)
-        done = round(1000 * x / max(self._epochs_total, 1))
-        self.progress.setValue(min(done, 999))
-        paused = self.worker is not None and self.worker.pause.is_paused()
+        self.progress.setValue(min(round(1000 * x / max(self._epochs_total, 1)), 999))
+        self._last_batch = e
+        self._show_batch(e)
+
+    def _show_batch(self, e: BatchEnd) -> None:
+        """The progress line and the window's status bar: the ETA while running, 'paused' while paused."""
+        paused = self.is_paused()
         self.progress_label.setText(batch_status(e, self._epochs_total, paused))
-        self.progress_text.emit(window_progress(e, self._epochs_total), done, 1000)
+        self.progress_text.emit(window_progress(e, self._epochs_total, paused), self.progress.value(), 1000)
 
     def _on_epoch(self, e: EpochEnd) -> None:
         self.plots.add_epoch(e.epoch, e.train_loss, e.val_loss, e.train_accuracy, e.val_accuracy)
