@@ -29,8 +29,12 @@ def test_paused_training_shows_paused_not_an_eta(window: Any, monkeypatch: pytes
     assert "ETA" not in tp.progress_label.text() and "paused" in tp.progress_label.text()
     assert "ETA" not in window.task_status.text() and "paused" in window.task_status.text()
     asked: list[str] = []
-    monkeypatch.setattr(QMessageBox, "question", lambda _w, _title, text, *a: asked.append(text)
-                        or QMessageBox.StandardButton.No)
+
+    def question(_parent: object, _title: str, text: str, *args: object) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(QMessageBox, "question", question)
     window.close()
     assert asked and "paused" in asked[0] and "running" not in asked[0]
     tp.toggle_pause()  # resumed: the ETA is back
