@@ -225,3 +225,26 @@ def test_a_first_start_on_a_1366x768_laptop_opens_a_window_that_fits(tmp_path: P
     w, h, free_w, free_h = map(int, line.split()[1:])
     assert (free_w, free_h) == (1366, 738)
     assert w <= free_w and h + TITLE_BAR <= free_h, (w, h)
+
+
+def test_a_small_heat_map_fills_its_tile_like_a_thumbnail(qtbot: object) -> None:
+    """A 32x32 heat map (the overlay of a 32 px image) is enlarged to the 96 px tile, as the image's own
+    thumbnail is, not drawn at 32 px in the middle of it."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QColor, QImage
+
+    from desktop_cls.gui.widgets.thumbnails import ThumbnailModel
+
+    model = ThumbnailModel(side=96)
+    model.set_ratio(1.0)
+    model.set_items([("a.png", "a"), ("b.png", "b")])
+    for path, (w, h) in (("a.png", (32, 32)), ("b.png", (32, 16))):
+        small = QImage(w, h, QImage.Format.Format_RGB888)
+        small.fill(QColor(200, 30, 30))
+        model.set_override(path, small)
+    for row, (width, height) in enumerate(((96, 96), (96, 48))):
+        pix = model.index(row).data(Qt.ItemDataRole.DecorationRole).toImage()
+        opaque = [(x, y) for x in range(pix.width()) for y in range(pix.height()) if pix.pixelColor(x, y).alpha()]
+        xs, ys = [p[0] for p in opaque], [p[1] for p in opaque]
+        assert (max(xs) - min(xs) + 1, max(ys) - min(ys) + 1) == (width, height)
+    model.shutdown()
