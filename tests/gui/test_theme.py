@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
-from desktop_cls.gui.widgets import theme
+from desktop_cls.gui.widgets import colours, theme
 from tests.gui.test_evaluate_page import synthetic_result
 
 REPO = Path(__file__).resolve().parents[2]
@@ -86,7 +86,7 @@ def test_light_dark_light_at_run_time_repaints_window_plots_matrix_and_icons(qtb
         empty_bg, _, _ = _cell(cm, 0, 1)
         assert painted.name() == correct_bg.name()  # the delegate's colour is what is on screen
         assert empty_bg == base and correct_bg != base
-        assert theme.contrast(correct_text, correct_bg) >= 4.5
+        assert colours.contrast(correct_text, correct_bg) >= 4.5
         ink = _icon_ink(icon_item.icon())
         assert (ink > 128) is dark  # light glyphs on the dark sidebar, dark ones on the light
         seen.setdefault(scheme, []).append((_window_colour(window).name(), _plot_colours(loss),
@@ -124,7 +124,7 @@ def test_curve_colours_read_on_the_light_and_the_dark_plot(qapp: QApplication) -
     dark = theme.dark_palette().color(QPalette.ColorRole.Base)
     for colour in SERIES:
         for background in (light, dark):
-            assert theme.contrast(QColor(*colour), background) >= 3.0, (colour, background.name())
+            assert colours.contrast(QColor(*colour), background) >= 3.0, (colour, background.name())
     assert len(set(SERIES)) == len(SERIES)
 
 
@@ -248,7 +248,7 @@ def test_an_unchecked_check_box_can_be_seen(qtbot: object, qapp: QApplication, s
     """Its outline reads at 3:1 on the window in both schemes (Fusion's own nearly vanished on dark)."""
     from PySide6.QtWidgets import QCheckBox, QRadioButton, QStyle, QStyleOptionButton
 
-    from desktop_cls.gui.widgets.theme import contrast
+    from desktop_cls.gui.widgets.colours import contrast
 
     theme.apply_theme(scheme)
     for box in (QCheckBox("Advanced"), QRadioButton("Adam")):
@@ -271,7 +271,7 @@ def test_an_unchecked_item_in_a_list_can_be_seen(qtbot: object, qapp: QApplicati
     """Past runs are checkable list items: their box reads on a dark palette too."""
     from PySide6.QtWidgets import QListWidget, QListWidgetItem
 
-    from desktop_cls.gui.widgets.theme import contrast
+    from desktop_cls.gui.widgets.colours import contrast
 
     theme.apply_theme("dark")
     view = QListWidget()

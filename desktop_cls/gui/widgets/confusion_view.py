@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_cls.gui.widgets.theme import contrast, mix, readable_on
+from desktop_cls.gui.widgets.colours import contrast, mix
+from desktop_cls.gui.widgets.theme import readable_on
 
 HEAT_ROLE = Qt.ItemDataRole.UserRole + 7  # a cell's share of its row (0..1); the diagonal is the correct class
 FULL_NAME_ROLE = Qt.ItemDataRole.UserRole + 8

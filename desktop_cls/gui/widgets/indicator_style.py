@@ -12,7 +12,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QProxyStyle, QStyle, QStyleOption, QWidget
 
-from desktop_cls.gui.widgets.theme import contrast, mix
+from desktop_cls.gui.widgets.colours import contrast, mix
 
 OUTLINED = (QStyle.PrimitiveElement.PE_IndicatorCheckBox, QStyle.PrimitiveElement.PE_IndicatorRadioButton)
 MIN_CONTRAST = 3.0  # WCAG's figure for the parts of a control
