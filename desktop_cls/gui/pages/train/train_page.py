@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_cls.core.data.index_freshness import training_data
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import BatchEnd, EpochEnd, Notice, StageChanged
 from desktop_cls.core.training.config import TrainConfig
@@ -218,9 +219,8 @@ class TrainPage(Page):
             self._launch(TrainWorker(cfg.to_dict(), data), cfg.epochs, quick=cfg.mode == "quick")
 
     def _ready_config(self) -> tuple[TrainConfig, Any] | None:
-        """The validated options and the data to train on, or None after telling the user what is missing.
-
-        The scanned index is reused when its split matches the options; otherwise the folder is rescanned."""
+        """The validated options and the data to train on (training_data), or None after telling the user
+        what is missing."""
         if self.worker is not None:
             return None
         if not self.state.core_loaded:
@@ -234,8 +234,7 @@ class TrainPage(Page):
         except UserError as e:
             show_error(self, self.tr("Check the training options"), e.for_gui())
             return None
-        ds = self.state.dataset
-        return cfg, ds if (ds.val_fraction == cfg.val_fraction and ds.seed == cfg.seed) else ds.root
+        return cfg, training_data(cfg.val_fraction, cfg.seed, self.state.dataset, self.state.workspace)
 
     def find_lr(self) -> None:
         """Learning-rate range test in the background; the result opens a dialog to accept it."""
