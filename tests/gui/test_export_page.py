@@ -30,7 +30,7 @@ def test_table_compares_formats_with_the_trained_model(qtbot: object, window: ob
         r = rows[fmt]
         assert xp.results.item(r, col["Size"]).text().endswith(("kB", "MB"))
         assert xp.results.item(r, col["One image"]).text().endswith(" ms")
-        assert xp.results.item(r, col["Agrees with trained model"]).text() == "100.0%"
+        assert xp.results.item(r, col["Agreement"]).text() == "100.0%"
         assert xp.results.item(r, col["Accuracy"]).text().endswith("%")
     assert xp.results.item(rows["openvino"], col["File"]).text() == "openvino/model.xml + openvino/model.bin"
     assert "6 validation images" in xp.measured_label.text()

@@ -238,18 +238,23 @@ def test_rename_merge_and_delete_start_on_the_class_selected_in_the_list(qtbot: 
                                                                          tiny_folder: Path,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """Selecting "dog" then Delete must not offer "cat" (the first class) to an Enter press."""
-    from PySide6.QtWidgets import QInputDialog
+    from PySide6.QtWidgets import QDialog, QInputDialog
+
+    from desktop_cls.gui.widgets.dialogs import title_width
 
     open_and_wait(qtbot, window, tiny_folder)
     window.show_page("label")
     panel = window.label_page.classes
     asked: list[tuple[str, list[str], int]] = []
 
-    def answer(_parent: object, _title: str, label: str, items: list[str], current: int, _editable: bool) -> object:
-        asked.append((label, items, current))
-        return items[current], False  # cancelled: nothing changes
+    def answer(dialog: QInputDialog) -> int:
+        items = dialog.comboBoxItems()
+        asked.append((dialog.labelText(), items, items.index(dialog.textValue())))
+        # wide enough that a title bar shows "Rename which class?" in full, not "Rena… class?"
+        assert dialog.minimumWidth() >= title_width(dialog.windowTitle(), dialog.font())
+        return QDialog.DialogCode.Rejected  # cancelled: nothing changes
 
-    monkeypatch.setattr(QInputDialog, "getItem", answer)
+    monkeypatch.setattr(QInputDialog, "exec", answer)
     rows = {panel.class_list.item(i).data(Qt.ItemDataRole.UserRole): i for i in range(panel.class_list.count())}
     panel.class_list.setCurrentRow(rows["dog"])
     panel.delete_class()

@@ -13,7 +13,6 @@ from typing import Any
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPoint, Qt
 from PySide6.QtWidgets import (
     QGridLayout,
-    QInputDialog,
     QLabel,
     QMenu,
     QTableWidget,
@@ -27,7 +26,7 @@ from desktop_cls.gui.pages.data.problem_preview import ProblemPreview, confirm_m
 from desktop_cls.gui.state import AppState
 from desktop_cls.gui.widgets.common import button as _button
 from desktop_cls.gui.widgets.common import read_only_table
-from desktop_cls.gui.widgets.dialogs import show_error
+from desktop_cls.gui.widgets.dialogs import ask_item, show_error
 from desktop_cls.gui.widgets.image_viewer import open_viewer, reveal_available, reveal_in_folder
 
 # What the table calls each kind of core.data.health finding (marked here, translated when shown).
@@ -72,6 +71,7 @@ class ProblemsPanel(QWidget):
         self.index: Any = None
         self.table = read_only_table(QTableWidget(), "problemTable", self.tr("Problems"),
                                      [self.tr("File"), self.tr("Problem"), self.tr("What to do")], stretch=2)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # a long file name keeps its end
         self.table.activated.connect(lambda idx: self.view_problem(idx.row()))  # double-click or Enter
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._menu)
@@ -123,6 +123,8 @@ class ProblemsPanel(QWidget):
             kind = PROBLEM_NAMES.get(p.kind)
             self.table.setItem(row, 1, QTableWidgetItem(self.tr(str(kind)) if kind else p.kind.replace("_", " ")))
             self.table.setItem(row, 2, QTableWidgetItem(p.message))
+        self.table.resizeColumnsToContents()  # file names and problems in full, as far as the width allows
+        self.table.setColumnWidth(0, min(self.table.columnWidth(0), max(160, self.table.viewport().width() * 2 // 5)))
         self.preview.clear()
         self.table.setVisible(bool(probs))
         self.preview.setVisible(bool(probs))  # "select a problem" has nothing to select
@@ -183,8 +185,7 @@ class ProblemsPanel(QWidget):
         paths = self.selected_files()
         if ws is None or not paths or self.index is None:
             return
-        name, ok = QInputDialog.getItem(self, self.tr("Move to class"), self.tr("Class:"),
-                                        list(self.index.classes), 0, False)
+        name, ok = ask_item(self, self.tr("Move to class"), self.tr("Class:"), list(self.index.classes))
         if ok:
             self._change(ws.assign, paths, name)
 

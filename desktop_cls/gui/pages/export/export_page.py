@@ -38,7 +38,7 @@ from desktop_cls.gui.work.tasks import TaskRunner
 SUFFIXES = {"safetensors": ".safetensors", "torchscript": ".torchscript", "onnx": ".onnx", "onnx-int8": ".onnx",
             "onnx-fp16": ".onnx", "openvino": ".xml"}
 COLUMNS = (QT_TRANSLATE_NOOP("ExportPage", "Format"), QT_TRANSLATE_NOOP("ExportPage", "Size"),
-           QT_TRANSLATE_NOOP("ExportPage", "One image"), QT_TRANSLATE_NOOP("ExportPage", "Agrees with trained model"),
+           QT_TRANSLATE_NOOP("ExportPage", "One image"), QT_TRANSLATE_NOOP("ExportPage", "Agreement"),
            QT_TRANSLATE_NOOP("ExportPage", "Accuracy"), QT_TRANSLATE_NOOP("ExportPage", "File"))
 
 
@@ -111,6 +111,8 @@ class ExportPage(Page):
         self.progress = self.status_line.bar
         self.results = read_only_table(QTableWidget(), "exportResults", self.tr("Export results"),
                                        [self.tr(str(c)) for c in COLUMNS], stretch=len(COLUMNS) - 1)
+        self.results.horizontalHeaderItem(3).setToolTip(self.tr("How often the export picks the same class as "
+                                                                "the trained model"))
         self.results.currentCellChanged.connect(lambda r, _c, _pr, _pc: self._show_details(r))
         self.measured_label = QLabel(self.tr("Each export is compared with the trained model on the run's "
                                              "held-out images (validation, else test); the figures appear here."))
