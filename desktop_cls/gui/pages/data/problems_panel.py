@@ -62,6 +62,14 @@ def change_dataset(parent: QWidget, state: AppState, fn: Callable[..., object], 
         state.files_changed.emit(state.dataset.root)
 
 
+def copy_kinds(index: Any) -> tuple[str, ...]:
+    """The findings "Trash duplicate copies" thins out. With class folders the validation images are drawn
+    at random, and drawn again when files change: a copy across train and validation ('leak') is a
+    duplicate like any other (left, it came back as one after the trash)."""
+    random_split = index is not None and index.layout == "class_folders"
+    return ("duplicate", "near_duplicate", "leak") if random_split else ("duplicate", "near_duplicate")
+
+
 class ProblemsPanel(QWidget):
     def __init__(self, state: AppState, viewer_owner: QWidget | None = None) -> None:
         """viewer_owner: whose image viewer shows the files (the page's, so one viewer serves the whole page)."""
@@ -87,7 +95,7 @@ class ProblemsPanel(QWidget):
         self.fix_duplicates = _button(self.tr("Trash duplicate copies"), "trashDuplicatesButton",
                                       self.tr("Keep one image of each duplicate set; the others go to the trash "
                                               "(undoable)"))
-        self.fix_duplicates.clicked.connect(lambda: self._trash_kinds(("duplicate", "near_duplicate")))
+        self.fix_duplicates.clicked.connect(lambda: self._trash_kinds(copy_kinds(self.index)))
         self.fix_unreadable = _button(self.tr("Trash unreadable files"), "trashUnreadableButton",
                                       self.tr("Move corrupt and non-image files to the trash (undoable)"))
         self.fix_unreadable.clicked.connect(lambda: self._trash_kinds(("corrupt", "not_image", "too_large")))
@@ -130,7 +138,7 @@ class ProblemsPanel(QWidget):
         self.preview.setVisible(bool(probs))  # "select a problem" has nothing to select
         self.none_found.setVisible(not probs)
         kinds = {p.kind for p in probs}
-        self.fix_duplicates.setEnabled(bool(kinds & {"duplicate", "near_duplicate"}))
+        self.fix_duplicates.setEnabled(bool(kinds & set(copy_kinds(index))))
         self.fix_unreadable.setEnabled(bool(kinds & {"corrupt", "not_image", "too_large"}))
         self._update_actions()
 
