@@ -126,4 +126,3 @@ def test_a_leak_names_the_held_out_score_whichever_copy_comes_first(tmp_path: Pa
         assert len(leaks) == 1
         assert "the validation score is inflated" in leaks[0].message, leaks[0].message
         assert "train score" not in leaks[0].message
-
