@@ -111,8 +111,9 @@ class ExportPage(Page):
         self.progress = self.status_line.bar
         self.results = read_only_table(QTableWidget(), "exportResults", self.tr("Export results"),
                                        [self.tr(str(c)) for c in COLUMNS], stretch=len(COLUMNS) - 1)
-        self.results.horizontalHeaderItem(3).setToolTip(self.tr("How often the export picks the same class as "
-                                                                "the trained model"))
+        agreement = self.results.horizontalHeaderItem(3)
+        if agreement is not None:
+            agreement.setToolTip(self.tr("How often the export picks the same class as the trained model"))
         self.results.currentCellChanged.connect(lambda r, _c, _pr, _pc: self._show_details(r))
         self.measured_label = QLabel(self.tr("Each export is compared with the trained model on the run's "
                                              "held-out images (validation, else test); the figures appear here."))
