@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -54,6 +55,13 @@ ORT_WEB_FILES = ("ort.wasm.bundle.min.mjs", "ort-wasm-simd-threaded.wasm")
 ORT_WEB_DIR = ROOT / "resources" / "web" / "onnxruntime-web"
 # The browser the web export's test drives (Debian's packages; the test skips without them)
 BROWSER_PACKAGES = {"chromium": "chromium", "chromedriver": "chromium-driver"}
+
+
+# Without an NVIDIA driver the CUDA build of PyTorch (the default on Linux) brings about 3 GB of NVIDIA
+# libraries that cannot be used: PyTorch's CPU index has the same versions without them.
+TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
+NVIDIA_DRIVER_FILE = Path("/proc/driver/nvidia/version")
+ZH_CATALOGUES = ("resources/i18n/desktop_cls_zh_CN.ts", "resources/locale/zh_CN/LC_MESSAGES/desktop_cls.po")
 QT_PLUGINS_TO_CHECK = ("platforms/libqxcb.so", "multimedia/libffmpegmediaplugin.so")
 
 
@@ -159,8 +167,32 @@ def cmd_web_runtime(args: list[str]) -> int:
     return ensure_web_runtime()
 
 
+def shown_chinese() -> str:
+    """Every Chinese character the app shows in its own texts: all CJK in the zh_CN catalogues (their
+    sources are English) and the language menu's name for Chinese."""
+    texts = ["简体中文"]
+    for rel in ZH_CATALOGUES:
+        if (ROOT / rel).is_file():
+            texts.append((ROOT / rel).read_text(encoding="utf-8", errors="replace"))
+    return "".join(sorted({ch for text in texts for ch in text if ord(ch) >= 0x2E80}))
+
+
 def has_cjk_font() -> bool:
-    """Is a font that covers Chinese installed (by the file names of the common ones)?"""
+    """Is there a font with a glyph for every Chinese character the app shows? Asked of fontconfig by
+    coverage: a Japanese font or a partial fallback does not count (the window would show boxes)."""
+    if not shutil.which("fc-list"):
+        return has_cjk_font_file()
+    charset = " ".join(f"{ord(ch):x}" for ch in shown_chinese())
+    try:
+        out = subprocess.run(["fc-list", f":charset={charset}", "family"], capture_output=True, text=True,
+                             check=False).stdout
+    except OSError:
+        return has_cjk_font_file()
+    return bool(out.strip())
+
+
+def has_cjk_font_file() -> bool:
+    """Without fontconfig's fc-list: is a font that covers Chinese installed (by the file names of the common ones)?"""
     folders = [Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".fonts",
                Path.home() / ".local/share/fonts"]
     for folder in folders:
@@ -204,10 +236,39 @@ def ensure_venv(dev: bool) -> Path:
     say("installing desktop_cls and its dependencies (first time: a few minutes)")
     if run([py, "-m", "pip", "install", "-q", "--upgrade", "pip"]) != 0:
         sys.exit("[dev] pip upgrade failed")
+    install_torch(py)
     if run([py, "-m", "pip", "install", "-q", "-e", f"{ROOT}{extra}"]) != 0:
         sys.exit("[dev] installing the project failed (see pip's message above)")
     stamp.write_text(digest)
     return py
+
+
+def has_nvidia_driver() -> bool:
+    return NVIDIA_DRIVER_FILE.exists() or shutil.which("nvidia-smi") is not None
+
+
+def torch_requirements() -> list[str]:
+    """pyproject's requirements of torch and torchvision, as written there."""
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    return re.findall(r'"(torch(?:vision)?\s*[<>=!~][^"]*)"', text)
+
+
+def install_torch(py: Path) -> str:
+    """Before the project: on Linux without an NVIDIA driver, PyTorch's CPU build from its own index (a few
+    seconds' try; the default index when that one cannot be reached). Returns 'cpu' or 'default' (the
+    CUDA build on Linux, the CPU one elsewhere), and says which it chose."""
+    if platform.system() != "Linux":
+        return "default"  # Windows and macOS: the default wheels carry no CUDA libraries
+    if has_nvidia_driver():
+        say("NVIDIA driver found: PyTorch with CUDA from the default index")
+        return "default"
+    if run([py, "-m", "pip", "install", "-q", "--timeout", "15", "--retries", "0", "--index-url", TORCH_CPU_INDEX,
+            *torch_requirements()]) == 0:
+        say(f"no NVIDIA driver: installed PyTorch's CPU build from {TORCH_CPU_INDEX}")
+        return "cpu"
+    say(f"no NVIDIA driver, but {TORCH_CPU_INDEX} could not be reached: PyTorch from the default index "
+        "(on Linux the CUDA build, about 3 GB more; it runs on the CPU all the same)")
+    return "default"
 
 
 def has_display() -> bool:

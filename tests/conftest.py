@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import os
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Qt's offscreen screen is 800x800 unless told otherwise; the window sizes itself to the screen, so the
+# tests give it an ordinary desktop screen (tests of small screens resize the window or start their own)
+if os.environ.setdefault("QT_QPA_PLATFORM", "offscreen") == "offscreen" and os.name != "nt":
+    os.environ["QT_QPA_PLATFORM"] = "offscreen:configfile=" + os.path.join(os.path.dirname(__file__),
+                                                                             "desktop_screen.json")
 
 from collections.abc import Iterator
 from pathlib import Path

@@ -825,10 +825,6 @@
         <translation>单张图像</translation>
     </message>
     <message>
-        <source>Agrees with trained model</source>
-        <translation>与训练的模型一致率</translation>
-    </message>
-    <message>
         <source>Accuracy</source>
         <translation>准确率</translation>
     </message>
@@ -927,6 +923,14 @@
     <message>
         <source>Example script</source>
         <translation>示例脚本</translation>
+    </message>
+    <message>
+        <source>Agreement</source>
+        <translation>一致率</translation>
+    </message>
+    <message>
+        <source>How often the export picks the same class as the trained model</source>
+        <translation>导出的模型与训练的模型选出同一类别的比例</translation>
     </message>
     <message>
         <source>A short script that uses the selected model without desktop_cls is written beside it and shown here.</source>
@@ -1614,6 +1618,10 @@ Each class can be undone with Ctrl+Z.</source>
         <translation>{folder}：{images:,} 个图像，{classes} 个类别</translation>
     </message>
     <message>
+        <source>Training is paused. Quit anyway? It stops and keeps its last finished epoch; you can resume it later.</source>
+        <translation>训练已暂停。仍要退出吗？训练会停止并保留最后完成的轮次，之后可以继续训练。</translation>
+    </message>
+    <message>
         <source>Training is running. Quit anyway? Training stops cleanly and keeps its last finished epoch; you can resume it later.</source>
         <translation>训练正在进行。仍要退出吗？训练会干净地停止并保留最后完成的轮次，之后可以继续训练。</translation>
     </message>
@@ -1791,6 +1799,10 @@ Each class can be undone with Ctrl+Z.</source>
     <message>
         <source>System</source>
         <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>Used from the next start; asked about when this dialog closes</source>
+        <translation>下次启动时生效；关闭此对话框时会询问</translation>
     </message>
     <message>
         <source>Light</source>
@@ -2326,16 +2338,16 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>训练方法</translation>
     </message>
     <message>
-        <source>Automatic (recommended): chosen from your images</source>
-        <translation>自动（推荐）：根据你的图像选择</translation>
+        <source>Automatic (recommended)</source>
+        <translation>自动（推荐）</translation>
     </message>
     <message>
-        <source>Pretrained (bundled EfficientNet-Lite0), quick</source>
-        <translation>预训练（内置 EfficientNet-Lite0），快速模式</translation>
+        <source>Pretrained network, quick</source>
+        <translation>预训练网络，快速</translation>
     </message>
     <message>
-        <source>Pretrained (bundled EfficientNet-Lite0), fine-tune</source>
-        <translation>预训练（内置 EfficientNet-Lite0），微调</translation>
+        <source>Pretrained network, fine-tune</source>
+        <translation>预训练网络，微调</translation>
     </message>
     <message>
         <source>From scratch</source>
@@ -2393,8 +2405,12 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation> · GPU {0:,.0f} MB</translation>
     </message>
     <message>
-        <source> · paused</source>
-        <translation> · 已暂停</translation>
+        <source>Epoch {epoch}/{epochs} · step {step}/{steps} · paused</source>
+        <translation>轮次 {epoch}/{epochs} · 步 {step}/{steps} · 已暂停</translation>
+    </message>
+    <message>
+        <source>Training paused: epoch {0}/{1}</source>
+        <translation>训练已暂停：轮次 {0}/{1}</translation>
     </message>
     <message>
         <source>Training: epoch {0}/{1}, ETA {2}</source>

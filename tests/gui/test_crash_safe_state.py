@@ -32,8 +32,9 @@ while w.state.dataset is None and time.monotonic() < end:
     app.processEvents()
     time.sleep(0.01)
 w.train_page.form.epochs_spin.setValue(7)
-end = time.monotonic() + 2  # longer than the autosave delay
-while time.monotonic() < end:
+assert w.autosave.pending()
+end = time.monotonic() + 60  # until the autosave has written the edit (however slow the machine)
+while w.autosave.pending() and time.monotonic() < end:
     app.processEvents()
     time.sleep(0.01)
 print("aborting", flush=True)

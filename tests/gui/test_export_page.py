@@ -30,9 +30,9 @@ def test_table_compares_formats_with_the_trained_model(qtbot: object, window: ob
         r = rows[fmt]
         assert xp.results.item(r, col["Size"]).text().endswith(("kB", "MB"))
         assert xp.results.item(r, col["One image"]).text().endswith(" ms")
-        assert xp.results.item(r, col["Agrees with trained model"]).text() == "100.0%"
+        assert xp.results.item(r, col["Agreement"]).text() == "100.0%"
         assert xp.results.item(r, col["Accuracy"]).text().endswith("%")
-    assert xp.results.item(rows["openvino"], col["File"]).text() == "model.xml + model.bin"
+    assert xp.results.item(rows["openvino"], col["File"]).text() == "openvino/model.xml + openvino/model.bin"
     assert "6 validation images" in xp.measured_label.text()
     # each format went to its own folder; the selected row shows its script and its metadata
     assert (tmp_path / "exports" / "onnx-int8" / "model.onnx").is_file()
@@ -94,3 +94,35 @@ def test_web_format_exports_the_page(qtbot: object, window: object, trained_run:
     assert xp.results.item(1, 0).text() == "web"
     page = tmp_path / "exports" / "model-web"
     assert (page / "index.html").is_file() and (page / "onnxruntime-web" / "runtime.js").is_file()
+
+
+def fake_results(dest: Path) -> list[dict[str, object]]:
+    """What the export task hands the page for all six formats, each in its own folder."""
+    from desktop_cls.gui.pages.export.export_page import SUFFIXES
+
+    out: list[dict[str, object]] = []
+    for fmt, suffix in SUFFIXES.items():
+        files = [str(dest / fmt / f"model{suffix}")] + ([str(dest / fmt / "model.bin")] if fmt == "openvino" else [])
+        out.append({"format": fmt, "size_bytes": 250_000, "latency_ms": 1.5, "top1_agreement": 1.0, "accuracy": 0.9,
+                    "files": files, "path": files[0], "reference_latency_ms": 2.0, "reference_accuracy": 0.9,
+                    "num_images": 6, "images": "6 validation images", "metadata": "{}", "snippet_text": ""})
+    return out
+
+
+def test_file_column_names_each_format_folder_and_every_row_shows(qtbot: object, window: object,
+                                                                   tmp_path: Path) -> None:
+    """Several formats go to one folder each: 'model.onnx' three times said nothing; and all seven rows
+    (the trained model and six formats) are in view without scrolling."""
+    from PySide6.QtWidgets import QApplication
+
+    window.show_page("export")  # type: ignore[attr-defined]
+    xp = window.export_page  # type: ignore[attr-defined]
+    dest = tmp_path / "exports"
+    xp._dest = dest
+    xp._done(fake_results(dest))
+    QApplication.processEvents()
+    col = {xp.results.horizontalHeaderItem(c).text(): c for c in range(xp.results.columnCount())}
+    files = {xp.results.item(r, 0).text(): xp.results.item(r, col["File"]).text() for r in range(7)}
+    assert files["onnx"] == "onnx/model.onnx" and files["onnx-int8"] == "onnx-int8/model.onnx"
+    assert files["openvino"] == "openvino/model.xml + openvino/model.bin"
+    assert xp.results.rowCount() == 7 and xp.results.verticalScrollBar().maximum() == 0

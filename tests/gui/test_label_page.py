@@ -238,18 +238,23 @@ def test_rename_merge_and_delete_start_on_the_class_selected_in_the_list(qtbot: 
                                                                          tiny_folder: Path,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """Selecting "dog" then Delete must not offer "cat" (the first class) to an Enter press."""
-    from PySide6.QtWidgets import QInputDialog
+    from PySide6.QtWidgets import QDialog, QInputDialog
+
+    from desktop_cls.gui.widgets.dialogs import title_width
 
     open_and_wait(qtbot, window, tiny_folder)
     window.show_page("label")
     panel = window.label_page.classes
     asked: list[tuple[str, list[str], int]] = []
 
-    def answer(_parent: object, _title: str, label: str, items: list[str], current: int, _editable: bool) -> object:
-        asked.append((label, items, current))
-        return items[current], False  # cancelled: nothing changes
+    def answer(dialog: QInputDialog) -> int:
+        items = dialog.comboBoxItems()
+        asked.append((dialog.labelText(), items, items.index(dialog.textValue())))
+        # wide enough that a title bar shows "Rename which class?" in full, not "Rena… class?"
+        assert dialog.minimumWidth() >= title_width(dialog.windowTitle(), dialog.font())
+        return QDialog.DialogCode.Rejected  # cancelled: nothing changes
 
-    monkeypatch.setattr(QInputDialog, "getItem", answer)
+    monkeypatch.setattr(QInputDialog, "exec", answer)
     rows = {panel.class_list.item(i).data(Qt.ItemDataRole.UserRole): i for i in range(panel.class_list.count())}
     panel.class_list.setCurrentRow(rows["dog"])
     panel.delete_class()
@@ -258,3 +263,28 @@ def test_rename_merge_and_delete_start_on_the_class_selected_in_the_list(qtbot: 
     assert [items[current] for _label, items, current in asked] == ["dog", "dog", "dog"]
     assert "Delete which class?" in asked[0][0]  # the question itself, not a bare "Class:"
     assert sorted(p.name for p in tiny_folder.iterdir() if p.is_dir()) == ["cat", "dog", "fish"]
+
+
+def test_evaluate_gallery_follows_undo_and_redo_of_a_fix(qtbot: object, window: object, tiny_folder: Path) -> None:
+    """A label fixed in the gallery and then undone comes back among the mistakes (and the words about the
+    move go); redone, it leaves again."""
+    from PySide6.QtCore import QItemSelectionModel
+
+    open_and_wait(qtbot, window, tiny_folder)
+    gallery = window.evaluate_page.mistakes
+    cats = sorted(str(p) for p in (tiny_folder / "cat").iterdir())
+    samples = [(cats[0], 0, 1, 0.9), (cats[1], 0, 2, 0.8), (cats[2], 0, 0, 0.7)]  # two mistakes, one right
+    gallery.set_result(["cat", "dog", "fish"], samples, "")
+    normal = gallery.label.text()
+    assert gallery.model.rowCount() == 2
+    gallery.view.selectionModel().select(gallery.model.index(0), QItemSelectionModel.SelectionFlag.Select)
+    gallery.fix_selected("dog")
+    assert gallery.model.rowCount() == 1 and "moved to 'dog'" in gallery.label.text()
+    window.state.workspace.undo()
+    qtbot.waitUntil(lambda: gallery.model.rowCount() == 2)
+    assert gallery.label.text() == normal and gallery.model.items[0][0] == cats[0]
+    gallery.show_all_button.click()
+    assert gallery.model.rowCount() == 2  # "Show all mistakes" has it too
+    window.state.workspace.redo()
+    qtbot.waitUntil(lambda: gallery.model.rowCount() == 1)
+    assert "moved to 'dog'" in gallery.label.text()

@@ -345,7 +345,7 @@ def test_train_options_are_not_hidden_behind_a_horizontal_scrollbar(qtbot: objec
     def everything_fits() -> bool:
         return tp.form_scroll.viewport().width() >= tp.form.minimumSizeHint().width() and not bar.isVisible()
 
-    qtbot.waitUntil(everything_fits, timeout=3000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(everything_fits, timeout=30_000)  # type: ignore[attr-defined]
 
 
 def test_stop_resume_continue_the_same_curves_and_log(qtbot: object, window: object, tiny_folder: Path) -> None:

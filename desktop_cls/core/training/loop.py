@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -54,8 +54,10 @@ class Trainer:
     val_loss_fn: nn.Module
 
     def __init__(self, cfg: TrainConfig, data: DatasetIndex, run: Path, callbacks: Sequence[object],
-                 cancel: CancelToken, pause: PauseToken, distributed: DistContext | None = None) -> None:
+                 cancel: CancelToken, pause: PauseToken, distributed: DistContext | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.cfg = cfg
+        self.clock = clock  # every time the run reports is measured with it (tests inject a fake one)
         self.data = data
         self.run = run
         self.cancel = cancel
@@ -105,7 +107,7 @@ class Trainer:
 
     # ---- the loop ------------------------------------------------------------------------------
     def fit(self, resume: bool) -> FitResult:
-        t_start = time.monotonic()
+        t_start = self.clock()
         self.cb.stage(_("building model"))
         self.step = TrainStep.build(self.cfg, len(self.classes), self.device,
                                     None if self.dist is None else self.dist.wrap)
@@ -118,7 +120,7 @@ class Trainer:
             while self.state.epoch < self.cfg.epochs and not (self.cancelled or self.stopped_early):
                 self._epoch(train_src, val_src)
             self._calibrate(val_src)
-            return self._finish(time.monotonic() - t_start - self.paused_seconds)
+            return self._finish(self.clock() - t_start - self.paused_seconds)
         finally:
             self.cb.fit_end(self)
 
@@ -128,7 +130,8 @@ class Trainer:
         shuffle = torch.Generator().manual_seed(epoch_seed(cfg.seed, epoch, 1))
         aug_gen = torch.Generator().manual_seed(epoch_seed(cfg.seed, epoch, 2))
         batch_size = self.state.batch_size
-        meter = EpochMeter(self.device, epoch, cfg.epochs, train_src.num_batches(batch_size), self.epoch_seconds)
+        meter = EpochMeter(self.device, epoch, cfg.epochs, train_src.num_batches(batch_size), self.epoch_seconds,
+                           self.clock)
         lr = cfg.lr * self.lr_factor
         for step, (x, y) in enumerate(train_src.batches(batch_size, shuffle), 1):
             if self.pause.is_paused():
@@ -147,9 +150,9 @@ class Trainer:
 
     def _wait_while_paused(self) -> float:
         """Block until resumed or cancelled; the seconds spent paused."""
-        t0 = time.monotonic()
+        t0 = self.clock()
         self.pause.wait_while_paused(self.cancel)
-        paused = time.monotonic() - t0
+        paused = self.clock() - t0
         self.paused_seconds += paused
         return paused
 
@@ -220,7 +223,7 @@ class Trainer:
             loss_sum, correct, seen = self.dist.all_reduce_sums(loss_sum, correct, seen)
         train_loss, train_acc = float(loss_sum) / max(seen, 1), float(correct) / max(seen, 1)
         val_loss, val_acc, _images = self._validate(val_src, self.val_loss_fn)
-        seconds = time.monotonic() - meter.t0
+        seconds = self.clock() - meter.t0
         self.epoch_seconds.append(seconds)
         self.state.epoch = meter.epoch
         is_best = self._track_best(val_acc, val_loss, train_loss)

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from desktop_cls.core import run_dir as rd
@@ -29,13 +30,15 @@ def fit(
     cancel: CancelToken | None = None,
     pause: PauseToken | None = None,
     distributed: DistContext | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> FitResult:
     """Train a new run on data (an index, or a folder scanned with config's split) into out.
 
     out is a new or empty folder (None: a fresh one under the runs folder). callbacks may implement
     any subset of core.events.Callback's hooks; they are called on this thread. cancel and pause are
     checked between batches; a cancelled run returns with cancelled=True after keeping its last
-    finished epoch. distributed is the torchrun context (DistContext.from_env) or None.
+    finished epoch. distributed is the torchrun context (DistContext.from_env) or None. clock measures
+    the seconds the run reports (tests pass a fake one).
     Checkpoints are written after every epoch (see callbacks.SaveCheckpoints).
 
     Raises UserError for invalid options, a dataset without readable training images, an out folder
@@ -57,7 +60,8 @@ def fit(
             from desktop_cls.core.training.quick import fit_quick
 
             return fit_quick(cfg, index, run, callbacks, cancel or CancelToken())
-        trainer = Trainer(cfg, index, run, callbacks, cancel or CancelToken(), pause or PauseToken(), distributed)
+        trainer = Trainer(cfg, index, run, callbacks, cancel or CancelToken(), pause or PauseToken(), distributed,
+                          clock)
         return _run(trainer, resume=False)
     finally:
         rd.release_run(run)

@@ -111,6 +111,11 @@ def run_app(path: str | None = None) -> int:
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     settings, notice = start_language()
+    from desktop_cls.gui.shell.cjk_font import prefer_covering_font
+
+    chinese_font = prefer_covering_font()  # before any widget: Chinese from a font that has its glyphs
+    if chinese_font:
+        logging.getLogger("desktop_cls").info("Chinese text drawn with %s", chinese_font)
     broken = broken_qt_binding()
     if broken:  # pyproject excludes it; someone installed it by hand
         logging.getLogger("desktop_cls").warning(broken)

@@ -32,6 +32,7 @@ from desktop_cls.gui.pages.label.label_page import LabelPage
 from desktop_cls.gui.pages.page import Page
 from desktop_cls.gui.pages.train.train_page import TrainPage
 from desktop_cls.gui.settings import Settings, load_settings, save_settings
+from desktop_cls.gui.shell.first_size import PREFERRED, first_window_size
 from desktop_cls.gui.shell.interrupted_runs import InterruptedRunBanner
 from desktop_cls.gui.shell.menus import WindowMenus
 from desktop_cls.gui.shell.preferences import apply_data_folder
@@ -146,7 +147,8 @@ class MainWindow(QMainWindow):
         self.train_page.progress_text.connect(self._on_train_progress)
         self.label_page.retrain_requested.connect(self.start_training)
         self.sidebar.setCurrentRow(0)
-        self.resize(1280, 800)
+        screen = self.screen()
+        self.resize(first_window_size(screen.availableGeometry().size()) if screen is not None else PREFERRED)
         self._restore_geometry()
         self.autosave = SettingsAutosave(self.save_settings, self)
         self.state.settings_changed.connect(self.autosave.changed)
@@ -304,7 +306,10 @@ class MainWindow(QMainWindow):
         user_work = [t for t in self.tasks.running() if t.name not in RECOMPUTABLE_TASKS]
         busy = self.state.training or bool(user_work)
         if busy and not self._closing:
-            if self.state.training:
+            if self.state.training and self.train_page.is_paused():
+                text = self.tr("Training is paused. Quit anyway? It stops and keeps its last finished epoch; you "
+                               "can resume it later.")
+            elif self.state.training:
                 text = self.tr("Training is running. Quit anyway? Training stops cleanly and keeps its last "
                                "finished epoch; you can resume it later.")
             else:

@@ -190,7 +190,11 @@ class WindowMenus(QObject):
             a.triggered.connect(lambda _=False, p=r: self.state.set_run(p))
 
     def open_model(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self.window, self.tr("Open a model"), "",
+        from desktop_cls.core.storage import default_runs_dir
+
+        runs = default_runs_dir()
+        path, _ = QFileDialog.getOpenFileName(self.window, self.tr("Open a model"),
+                                              str(runs if runs.is_dir() else Path.home()),
                                               self.tr("Models") + " (*.safetensors *.onnx *.torchscript *.pt *.pth "
                                                                   "run.json)")
         if path:

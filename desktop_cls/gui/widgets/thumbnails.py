@@ -133,12 +133,16 @@ class ThumbnailModel(QAbstractListModel):
     def _square(self, image: QImage) -> QPixmap:
         """Centred on a transparent side x side canvas: the view sizes every item like the first one, so a
         portrait thumbnail after a landscape one lost its caption under the picture. The canvas has
-        side x ratio device pixels; larger pictures (a heat map) are scaled down to it."""
+        side x ratio device pixels; other pictures (a heat map at the file's own size) are scaled to fit it,
+        small ones enlarged pixel for pixel as load_thumbnail does with small files (a 32 px heat map filled
+        a third of a 96 px tile)."""
         px = self._pixels
         if image.width() == image.height() == px:
             return at_ratio(image, self.ratio)
         if image.width() > px or image.height() > px:
             image = image.scaled(px, px, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+        elif image.width() < px and image.height() < px and not image.isNull():
+            image = image.scaled(px, px, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.FastTransformation)
         canvas = QImage(px, px, QImage.Format.Format_ARGB32_Premultiplied)
         canvas.fill(Qt.GlobalColor.transparent)
         painter = QPainter(canvas)

@@ -126,6 +126,7 @@ class ClassifyPage(Page):
         self.folder_progress, self.cancel_button = self.results.progress, self.results.cancel_button
         self.csv_button, self.copy_button = self.results.csv_button, self.results.copy_button
         self.video_results = self.results.video_results
+        self.results.start_folder = self.video_results.start_folder = self.webcam.start_folder = self.start_folder
         self.table.currentCellChanged.connect(lambda r, _c, _pr, _pc: self._show_row(r))
         self.table.activated.connect(lambda idx: self.view_result(idx.row()))  # double-click or Enter
         self.preview.double_clicked.connect(lambda: self.view_result(self.table.currentRow()))

@@ -229,8 +229,7 @@ class EvaluatePage(Page):
             s = QTableWidgetItem(f"{m['support']:,}")
             s.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.metrics_table.setItem(r, 4, s)
-        for c in range(1, 5):
-            self.metrics_table.resizeColumnToContents(c)
+        self._fit_metrics_columns()
         cm = d["confusion_matrix"]
         self.confusion.set_classes(classes)
         for i, row in enumerate(cm):
@@ -255,6 +254,19 @@ class EvaluatePage(Page):
         self.show_content()
         self.mistakes.set_result(classes, samples, self.model_path)
         self.state.status_changed.emit("evaluate", "done")
+
+    def _fit_metrics_columns(self) -> None:
+        """The figures as narrow as they can be, and room for every class name in full beside them."""
+        table = self.metrics_table
+        for c in range(1, 5):
+            table.resizeColumnToContents(c)
+        fm = table.fontMetrics()
+        names = max((fm.horizontalAdvance(item.text()) for r in range(table.rowCount())
+                     if (item := table.item(r, 0)) is not None), default=0)
+        names = min(names, fm.averageCharWidth() * 24)  # a very long name is elided rather than widen the window
+        figures = sum(table.columnWidth(c) for c in range(1, 5))
+        frame = 2 * table.frameWidth() + table.verticalScrollBar().sizeHint().width()
+        table.setMinimumWidth(names + 16 + figures + frame)
 
     def _absent_tip(self, name: str, split: str, predicted: bool) -> str:
         """Why a class's score is a dash (or a plain 0), and that the averages leave it out."""
@@ -300,7 +312,8 @@ class EvaluatePage(Page):
         return self.mistakes.heatmap_pictures
 
     def _save_png(self, widget: QWidget, default: str) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save as PNG"), default, self.tr("PNG images (*.png)"))
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save as PNG"), str(Path(self.start_folder()) / default),
+                                              self.tr("PNG images (*.png)"))
         if path:
             widget.grab().save(path, "PNG")
 

@@ -40,7 +40,7 @@ from desktop_cls.gui.work.tasks import TaskRunner
 SUFFIXES = {"safetensors": ".safetensors", "torchscript": ".torchscript", "onnx": ".onnx", "onnx-int8": ".onnx",
             "onnx-fp16": ".onnx", "openvino": ".xml", "web": "-web"}  # web: a folder
 COLUMNS = (QT_TRANSLATE_NOOP("ExportPage", "Format"), QT_TRANSLATE_NOOP("ExportPage", "Size"),
-           QT_TRANSLATE_NOOP("ExportPage", "One image"), QT_TRANSLATE_NOOP("ExportPage", "Agrees with trained model"),
+           QT_TRANSLATE_NOOP("ExportPage", "One image"), QT_TRANSLATE_NOOP("ExportPage", "Agreement"),
            QT_TRANSLATE_NOOP("ExportPage", "Accuracy"), QT_TRANSLATE_NOOP("ExportPage", "File"))
 
 
@@ -126,6 +126,9 @@ class ExportPage(Page):
         self.progress = self.status_line.bar
         self.results = read_only_table(QTableWidget(), "exportResults", self.tr("Export results"),
                                        [self.tr(str(c)) for c in COLUMNS], stretch=len(COLUMNS) - 1)
+        agreement = self.results.horizontalHeaderItem(3)
+        if agreement is not None:
+            agreement.setToolTip(self.tr("How often the export picks the same class as the trained model"))
         self.results.currentCellChanged.connect(lambda r, _c, _pr, _pc: self._show_details(r))
         self.measured_label = QLabel(self.tr("Each export is compared with the trained model on the run's "
                                              "held-out images (validation, else test); the figures appear here."))
@@ -151,6 +154,7 @@ class ExportPage(Page):
         self.details.addTab(self.meta_view, self.tr("Metadata (sidecar JSON)"))
         self.serve_panel = ServePanel(tasks, self.model_edit.text)
         self._exports: list[dict[str, Any]] = []
+        self._dest = Path()
         self._layout()
         state.run_changed.connect(self._run_changed)
         state.core_ready.connect(lambda: self.export_button.setEnabled(True))
@@ -181,7 +185,7 @@ class ExportPage(Page):
         tl.setContentsMargins(0, 0, 0, 0)
         tl.addWidget(self.results, 1)
         tl.addWidget(self.measured_label)
-        split = QSplitter(Qt.Orientation.Vertical)
+        self.split = split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(table_box)
         split.addWidget(self.details)
         for pane in (table_box, self.details):  # small screens (640 px high) squeeze the panes, not the window
@@ -211,6 +215,7 @@ class ExportPage(Page):
             return
         overwrite = self.overwrite_check.isChecked()
         targets = export_targets(formats, dest, name)
+        self._dest = dest  # the File column shows each file relative to it (format subfolders included)
 
         def work(progress: Any, cancel: Any) -> list[dict[str, Any]]:
             from desktop_cls.core.inference.export import export_model, measurement_images
@@ -252,8 +257,26 @@ class ExportPage(Page):
         for d in results:
             agree = _pct(d["top1_agreement"]) + (" ⚠" if d.get("warning") else "")
             rows.append(([d["format"], _size(d["size_bytes"]), f"{d['latency_ms']:.2f} ms", agree,
-                          _pct(d["accuracy"]), " + ".join(Path(f).name for f in d["files"]) or d["path"]], d))
+                          _pct(d["accuracy"]), " + ".join(self._shown_path(f) for f in d["files"]) or d["path"]], d))
         return rows
+
+    def _shown_path(self, file: str) -> str:
+        """A file as the user finds it in the export folder: 'onnx-int8/model.onnx', not 'model.onnx'."""
+        path = Path(file)
+        return path.relative_to(self._dest).as_posix() if path.is_relative_to(self._dest) else path.name
+
+    def _show_all_rows(self) -> None:
+        """Give the table the height of all its rows (one per format and the trained model) where the page
+        has it, taken from the details below."""
+        table = self.results
+        rows = sum(table.rowHeight(r) for r in range(table.rowCount()))
+        label = self.measured_label
+        need = (table.horizontalHeader().height() + 2 * table.frameWidth() + rows
+                + table.horizontalScrollBar().sizeHint().height() + label.heightForWidth(max(label.width(), 200)) + 8)
+        sizes = self.split.sizes()
+        total, keep = sum(sizes), self.details.minimumHeight()
+        if total > 0 and sizes[0] < need:
+            self.split.setSizes([min(need, total - keep), max(keep, total - need)])
 
     def _done(self, results: list[dict[str, Any]]) -> None:
         self._finish()
@@ -273,6 +296,7 @@ class ExportPage(Page):
                     it.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.results.setItem(r, c, it)
         self.results.resizeColumnsToContents()
+        self._show_all_rows()
         if results:
             first = results[0]
             if first["num_images"]:

@@ -177,9 +177,9 @@ class TrainForm(QWidget):
         self.recipe_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.recipe_combo.setMinimumContentsLength(24)
         for text, key in (
-            (self.tr("Automatic (recommended): chosen from your images"), "auto"),
-            (self.tr("Pretrained (bundled EfficientNet-Lite0), quick"), "quick"),
-            (self.tr("Pretrained (bundled EfficientNet-Lite0), fine-tune"), "fine_tune"),
+            (self.tr("Automatic (recommended)"), "auto"),  # short: the line below says what it chose and why
+            (self.tr("Pretrained network, quick"), "quick"),
+            (self.tr("Pretrained network, fine-tune"), "fine_tune"),
             (self.tr("From scratch"), "scratch"),
             (self.tr("Custom: the model and options below"), "custom"),
         ):

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QPlainTextEdit,
     QProgressBar,
     QScrollArea,
     QSplitter,
@@ -19,11 +18,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_cls.core.data.index_freshness import training_data
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import BatchEnd, EpochEnd, Notice, StageChanged
 from desktop_cls.core.training.config import TrainConfig
 from desktop_cls.gui.autosave import on_any_edit
 from desktop_cls.gui.pages.page import Page
+from desktop_cls.gui.pages.train.config_file import save_run_config
 from desktop_cls.gui.pages.train.lr_search import LearningRateSearch
 from desktop_cls.gui.pages.train.past_runs import PastRuns
 from desktop_cls.gui.pages.train.train_form import TrainForm, apply_default_device
@@ -33,6 +34,7 @@ from desktop_cls.gui.pages.train.train_worker import TrainWorker, start_training
 from desktop_cls.gui.state import AppState
 from desktop_cls.gui.widgets.common import button as _button
 from desktop_cls.gui.widgets.dialogs import show_error
+from desktop_cls.gui.widgets.following_log import FollowingLog
 from desktop_cls.gui.work.tasks import Task, TaskRunner
 
 REDRAW_MS = 100
@@ -50,6 +52,7 @@ class TrainPage(Page):
         self.worker: TrainWorker | None = None
         self.task: Task | None = None
         self._stage_moves_bar = False  # a counted stage moves the bar until the run's first batch
+        self._last_batch: BatchEnd | None = None  # shown again when the run is paused or resumed
         self.form = TrainForm(state)
         self.form.find_lr_button.clicked.connect(self.find_lr)
         self.lr_search = LearningRateSearch(self.form, self)
@@ -74,10 +77,9 @@ class TrainPage(Page):
         self._epochs_total = 0
         self.progress_label.setWordWrap(True)
         self.lr_search.message.connect(self._log)
-        self.log = QPlainTextEdit()
+        self.log = FollowingLog()  # the newest line in view, unless scrolled up
         self.log.setObjectName("trainLog")
         self.log.setAccessibleName(self.tr("Training log"))
-        self.log.setReadOnly(True)
         self.log.setMaximumBlockCount(5000)
         self.log.setPlaceholderText(self.tr("Messages from training appear here: each epoch's loss and accuracy, "
                                             "the choices made for you and any warnings."))
@@ -158,12 +160,8 @@ class TrainPage(Page):
         return self.form.current_config_dict()
 
     def save_config_file(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save run configuration"), "run-config.json",
-                                              self.tr("JSON files (*.json)"))
+        path = save_run_config(self, self.form.current_config_dict(), self.start_folder())
         if path:
-            from desktop_cls.core.storage import write_json
-
-            write_json(Path(path), self.form.current_config_dict())
             self._log(self.tr("Configuration saved to {path}; run it with: desktop-cls train --config {path} DATASET")
                       .format(path=path))
     # ---- runs ----------------------------------------------------------------------------------
@@ -221,9 +219,8 @@ class TrainPage(Page):
             self._launch(TrainWorker(cfg.to_dict(), data), cfg.epochs, quick=cfg.mode == "quick")
 
     def _ready_config(self) -> tuple[TrainConfig, Any] | None:
-        """The validated options and the data to train on, or None after telling the user what is missing.
-
-        The scanned index is reused when its split matches the options; otherwise the folder is rescanned."""
+        """The validated options and the data to train on (training_data), or None after telling the user
+        what is missing."""
         if self.worker is not None:
             return None
         if not self.state.core_loaded:
@@ -237,8 +234,7 @@ class TrainPage(Page):
         except UserError as e:
             show_error(self, self.tr("Check the training options"), e.for_gui())
             return None
-        ds = self.state.dataset
-        return cfg, ds if (ds.val_fraction == cfg.val_fraction and ds.seed == cfg.seed) else ds.root
+        return cfg, training_data(cfg.val_fraction, cfg.seed, self.state.dataset, self.state.workspace)
 
     def find_lr(self) -> None:
         """Learning-rate range test in the background; the result opens a dialog to accept it."""
@@ -318,14 +314,15 @@ class TrainPage(Page):
     def toggle_pause(self) -> None:
         if self.worker is None:
             return
-        if self.worker.pause.is_paused():
-            self.worker.pause.resume()
-            self.pause_button.setText(self.tr("Pause"))
-            self._log(self.tr("Resumed"))
-        else:
-            self.worker.pause.pause()
-            self.pause_button.setText(self.tr("Resume"))
-            self._log(self.tr("Paused (the current batch finishes first)"))
+        pausing = not self.is_paused()
+        (self.worker.pause.pause if pausing else self.worker.pause.resume)()
+        self.pause_button.setText(self.tr("Resume") if pausing else self.tr("Pause"))
+        self._log(self.tr("Paused (the current batch finishes first)") if pausing else self.tr("Resumed"))
+        if self._last_batch is not None:
+            self._show_batch(self._last_batch)  # the ETA gives way to "paused", and back
+
+    def is_paused(self) -> bool:
+        return self.worker is not None and self.worker.pause.is_paused()
 
     def stop(self) -> None:
         if self.worker is not None:
@@ -351,11 +348,15 @@ class TrainPage(Page):
     def _on_batch(self, e: BatchEnd) -> None:
         self._stage_moves_bar, x = False, e.epoch - 1 + e.step / e.steps_per_epoch
         self.plots.add_batch(x, e.loss, e.lr)
-        done = round(1000 * x / max(self._epochs_total, 1))
-        self.progress.setValue(min(done, 999))
-        paused = self.worker is not None and self.worker.pause.is_paused()
+        self.progress.setValue(min(round(1000 * x / max(self._epochs_total, 1)), 999))
+        self._last_batch = e
+        self._show_batch(e)
+
+    def _show_batch(self, e: BatchEnd) -> None:
+        """The progress line and the window's status bar: the ETA while running, 'paused' while paused."""
+        paused = self.is_paused()
         self.progress_label.setText(batch_status(e, self._epochs_total, paused))
-        self.progress_text.emit(window_progress(e, self._epochs_total), done, 1000)
+        self.progress_text.emit(window_progress(e, self._epochs_total, paused), self.progress.value(), 1000)
 
     def _on_epoch(self, e: EpochEnd) -> None:
         self.plots.add_epoch(e.epoch, e.train_loss, e.val_loss, e.train_accuracy, e.val_accuracy)
@@ -394,5 +395,5 @@ class TrainPage(Page):
         self.plots.redraw()
 
     def _log(self, text: str) -> None:
-        self.log.appendPlainText(text)
+        self.log.append_line(text)
 
