@@ -66,7 +66,7 @@ def _load() -> float:
 def run_case(train: Path, test: Path, mode: str, run: Path, extra: list[str]) -> dict[str, Any]:
     args = ["train", str(train), "--out", str(run), "--device", "cpu", "--json", *extra]
     if mode != "auto":
-        args += ["--mode", mode]
+        args += ["--method", mode]
     err = io.StringIO()
     os.environ["DESKTOP_CLS_CACHE_DIR"] = str(run.with_name(run.name + "-cache"))  # a cold feature cache
     load_before = _load()

@@ -104,7 +104,7 @@ def _check_bundled_backbone(index: object, base: Path, probe: Path) -> float:
     ONNX export predicts what the run predicts."""
     from desktop_cls.core.inference.export import export_model
     from desktop_cls.core.inference.predictor import Predictor
-    from desktop_cls.core.models.efficientnet_lite import bundled_weights_path
+    from desktop_cls.core.models.catalog import bundled_weights_path
     from desktop_cls.core.training.config import TrainConfig
     from desktop_cls.core.training.trainer import fit
 

@@ -183,11 +183,11 @@ def test_live_suggestions_from_the_labelled_images(tmp_path: Path) -> None:
 def test_small_scans_are_max_pooled_and_photos_averaged(folder: Path, tmp_path: Path) -> None:
     import json
 
-    from desktop_cls.core.training.defaults import suggest_pooling
+    from desktop_cls.core.training.choices import choose_pooling
 
-    assert suggest_pooling((32, 32), "efficientnet_lite0").pooling == "max"
-    assert suggest_pooling((640, 480), "efficientnet_lite0").pooling == "avg"
-    assert suggest_pooling((32, 32), "resnet18").pooling == "avg"  # only Lite0 has the other pooling
+    assert choose_pooling((32, 32), "efficientnet_lite0").pooling == "max"
+    assert choose_pooling((640, 480), "efficientnet_lite0").pooling == "avg"
+    assert choose_pooling((32, 32), "resnet18").pooling == "avg"  # only Lite0 has the other pooling
     small = fit(quick_cfg(), folder, out=tmp_path / "small")  # 24 px images
     meta = json.loads((Path(small.run_dir) / "model.json").read_text())
     info = json.loads((Path(small.run_dir) / "run.json").read_text())

@@ -25,8 +25,8 @@ from desktop_cls.core.models.model_io import ModelMeta
 from desktop_cls.core.training.auto_batch import auto_batch_size
 from desktop_cls.core.training.batches import StreamBatches, TensorBatches, build_source
 from desktop_cls.core.training.callbacks import CallbackList, EarlyStopping, MetricsLog, SaveCheckpoints
+from desktop_cls.core.training.choices import lr_scaling
 from desktop_cls.core.training.config import TrainConfig
-from desktop_cls.core.training.defaults import lr_scaling
 from desktop_cls.core.training.distributed import DistContext
 from desktop_cls.core.training.epoch_meter import EpochMeter
 from desktop_cls.core.training.fine_tune import FineTune

@@ -29,8 +29,8 @@ from desktop_cls.core.models.catalog import MODELS
 from desktop_cls.core.models.model_io import ModelMeta, save_native
 from desktop_cls.core.storage import append_jsonl, write_json
 from desktop_cls.core.training.callbacks import CallbackList
+from desktop_cls.core.training.choices import PoolingChoice, choose_pooling
 from desktop_cls.core.training.config import TrainConfig
-from desktop_cls.core.training.defaults import PoolingChoice, suggest_pooling
 from desktop_cls.core.training.embeddings import (
     FeatureExtractor,
     backbone_key,
@@ -51,7 +51,7 @@ def weights_identity(cfg: TrainConfig) -> str:
     if cfg.weights_file:
         return weights_digest(Path(cfg.weights_file).expanduser())
     if MODELS[cfg.model].bundled_weights:
-        from desktop_cls.core.models.efficientnet_lite import bundled_weights_path
+        from desktop_cls.core.models.catalog import bundled_weights_path
 
         return weights_digest(bundled_weights_path())
     hub = hub_weights_path(cfg.model)
@@ -141,7 +141,7 @@ def _features(cfg: TrainConfig, index: DatasetIndex, cb: CallbackList, cancel: C
               device: torch.device) -> _Features:
     """The backbone's features of every train and validation image (from the cache where they are)."""
     cb.stage(_("loading the pretrained backbone"))
-    pool = suggest_pooling(index.typical_size, cfg.model)
+    pool = choose_pooling(index.typical_size, cfg.model)
     cb.notice(pool.reason)
     ext = backbone_extractor(cfg, len(index.classes), device, pooling=pool.pooling)
     samples = [s for s in index.samples if s.split in ("train", "val")]
@@ -250,7 +250,7 @@ def suggest_labels(root: str | Path, names: Sequence[str], image_size: int = 224
     labeled = list(index.samples)
     if len({s.label for s in labeled}) < 2:
         return {}
-    pooling = suggest_pooling(index.typical_size, PRETRAINED_MODEL).pooling
+    pooling = choose_pooling(index.typical_size, PRETRAINED_MODEL).pooling
     key = (PRETRAINED_MODEL, image_size, len(index.classes), pooling)
     ext = _extractors.get(key)
     if ext is None:
