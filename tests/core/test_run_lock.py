@@ -112,4 +112,4 @@ def test_two_resumes_of_one_run_train_once(tmp_path: Path, capsys: pytest.Captur
     assert code == 2 and "in use by another training" in err and "Traceback" not in err
     assert first.wait(300) == 0, first.stderr.read() if first.stderr else ""
     assert [r["epoch"] for r in rd.read_metrics(run)] == list(range(1, 7))
-    assert rd.read_run_info(run)["status"] == "completed"
+    assert rd.read_run_info(run)["status"] == "finished"

@@ -106,7 +106,7 @@ def test_a_refused_resume_leaves_the_run_as_it_was(data: Path, tmp_path: Path) -
     run = Path(fit(TrainConfig(model="simple_cnn", epochs=1, batch_size=4, image_size=16), data,
                    out=tmp_path / "run").run_dir)
     before = rd.read_run_info(run)
-    assert before["status"] == "completed"
+    assert before["status"] == "finished"
     shutil.move(data / "b", tmp_path / "b")  # the classes changed
     with pytest.raises(UserError):
         resume(run, epochs=3)

@@ -87,6 +87,7 @@ def interrupted_run(tmp_path: Path) -> Path:
 
 def test_an_interrupted_run_is_offered_and_resumed(qtbot: object, tmp_path: Path) -> None:
     from desktop_cls.core import run_dir as rd
+    from desktop_cls.core.run_status import RunStatus
     from desktop_cls.gui.shell.main_window import MainWindow
 
     run = interrupted_run(tmp_path)
@@ -104,12 +105,13 @@ def test_an_interrupted_run_is_offered_and_resumed(qtbot: object, tmp_path: Path
     qtbot.waitUntil(lambda: w.train_page.worker is None and rd.read_run_info(run)["status"] != "running",  # type: ignore[attr-defined]
                     timeout=120_000)
     assert [r["epoch"] for r in rd.read_metrics(run)] == [1, 2]
-    assert rd.run_status(run) != rd.INTERRUPTED
+    assert rd.run_status(run) != RunStatus.INTERRUPTED
     w.shutdown()
 
 
 def test_a_dismissed_run_is_not_offered_again(qtbot: object, tmp_path: Path) -> None:
     from desktop_cls.core import run_dir as rd
+    from desktop_cls.core.run_status import RunStatus
     from desktop_cls.gui.shell.main_window import MainWindow
 
     run = interrupted_run(tmp_path)
@@ -123,7 +125,7 @@ def test_a_dismissed_run_is_not_offered_again(qtbot: object, tmp_path: Path) -> 
     qtbot.addWidget(w2)  # type: ignore[attr-defined]
     w2.show()
     assert not w2.interrupted_banner.isVisible()
-    assert rd.run_status(run) == rd.INTERRUPTED  # still resumable from the Train page's menu and the CLI
+    assert rd.run_status(run) == RunStatus.INTERRUPTED  # still resumable from the Train page's menu and the CLI
     w2.shutdown()
 
 

@@ -31,9 +31,9 @@ from desktop_cls.core.training.distributed import DistContext
 from desktop_cls.core.training.epoch_meter import EpochMeter
 from desktop_cls.core.training.fine_tune import FineTune
 from desktop_cls.core.training.fit_result import FitResult, TrainState
+from desktop_cls.core.training.lifecycle import RunLifecycle
 from desktop_cls.core.training.optim import class_weights, epoch_seed
 from desktop_cls.core.training.resume_state import checkpoint_state, restore_checkpoint
-from desktop_cls.core.training.run_record import record_end, record_setup
 from desktop_cls.core.training.schedule import lr_multiplier
 from desktop_cls.core.training.step import TrainStep
 from desktop_cls.core.training.tensorboard_log import TensorBoardCallback, tensorboard_available
@@ -67,7 +67,7 @@ class Trainer:
         self.state = TrainState(batch_size=cfg.batch_size)
         self.problems: list[Problem] = list(data.problems)
         self.resumed = self.cancelled = self.stopped_early = False
-        self.started = False  # run.json says 'running': from then on a failure is the run's
+        self.life = RunLifecycle(run, data.classes, self.is_main)
         self.lr_factor = 1.0  # batch-size and multi-process scaling of cfg.lr, fixed by _announce
         self.epoch_seconds: list[float] = []
         self.paused_seconds = 0.0  # left out of every time the run reports
@@ -304,14 +304,14 @@ class Trainer:
     def _announce(self, n_train: int, n_val: int) -> None:
         """Record the run's setup in run.json, say how it trains, and fix the learning-rate factor."""
         cfg, amp = self.cfg, self.step.amp
-        if self.is_main:
-            record_setup(self.run, count_parameters(self.step.model), self.device, amp, n_train, n_val)
-            self.started = True
-            if amp is not None:
-                kind = "bf16" if amp == torch.bfloat16 else "fp16"
-                where = _("the CPU") if self.device.type == "cpu" else str(self.device)
-                self.cb.notice(_("{precision} mixed precision on {device} (faster; choose fp32 under Precision to "
-                                 "turn it off)").format(precision=kind, device=where))
+        self.life.set_up(parameters=count_parameters(self.step.model), device=str(self.device),
+                         precision=str(amp).replace("torch.", "") if amp else "fp32", train_images=n_train,
+                         val_images=n_val)
+        if self.is_main and amp is not None:
+            kind = "bf16" if amp == torch.bfloat16 else "fp16"
+            where = _("the CPU") if self.device.type == "cpu" else str(self.device)
+            self.cb.notice(_("{precision} mixed precision on {device} (faster; choose fp32 under Precision to "
+                             "turn it off)").format(precision=kind, device=where))
         world_size = 1 if self.dist is None else self.dist.world_size
         self.lr_factor, notes = lr_scaling(cfg.optimizer, self.state.auto_batch, self.state.batch_size, world_size)
         for note in notes if self.is_main else ():
@@ -332,16 +332,9 @@ class Trainer:
 
     def _finish(self, total: float) -> FitResult:
         """Write problems.json and the final run.json; the FitResult the caller gets."""
-        status = "cancelled" if self.cancelled else ("stopped_early" if self.stopped_early else "completed")
         if self.is_main:
-            if self.state.epoch == 0 and self.cancelled:
-                status = "cancelled_before_first_epoch"
             self.cb.stage(_("saving"))
-            record_end(self.run, status, self.state, total, self.problems)
-        return FitResult(
-            run_dir=str(self.run), classes=self.classes, epochs=self.cfg.epochs, epochs_done=self.state.epoch,
-            best_val_accuracy=self.state.best_val_accuracy, best_epoch=self.state.best_epoch,
-            train_seconds=total, cancelled=self.cancelled, stopped_early=self.stopped_early,
-            history=tuple(self.state.history), problems=tuple(self.problems),
-            world_size=1 if self.dist is None else self.dist.world_size,
-        )
+        self.life.ended(self.state, total, self.problems, self.cancel if self.cancelled else None,
+                        self.stopped_early)
+        return self.life.result(self.state, self.cfg.epochs, total, self.problems, self.cancelled,
+                                self.stopped_early, 1 if self.dist is None else self.dist.world_size)

@@ -1,10 +1,12 @@
 """fit() and resume(): a run folder made (or claimed), recorded and released around the training loop
-(loop.Trainer), and how the run ended written into run.json whatever happened."""
+(loop.Trainer) or the quick method, and how the run ended written into run.json whatever happened
+(lifecycle.RunLifecycle, the same for both)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop_cls.core import run_dir as rd
 from desktop_cls.core.data.dataset import DatasetIndex, scan
@@ -16,7 +18,10 @@ from desktop_cls.core.training.distributed import DistContext
 from desktop_cls.core.training.fit_result import FitResult
 from desktop_cls.core.training.loop import Trainer
 from desktop_cls.core.training.resume_state import resumable_run
-from desktop_cls.core.training.run_record import record_failure, record_start, record_stop, settle_dead_run
+
+if TYPE_CHECKING:
+    from desktop_cls.core.training.quick import QuickFit
+from desktop_cls.core.training.lifecycle import RunLifecycle
 
 __all__ = ["Trainer", "fit", "resume"]  # Trainer lives in loop; importable from here as before
 
@@ -45,20 +50,21 @@ def fit(
         raise UserError(_("the quick mode fits a last layer on cached features in seconds on one process; "
                           "run it without torchrun (torchrun is for the full training)"))
     index = data if isinstance(data, DatasetIndex) else scan(data, val_fraction=cfg.val_fraction, seed=cfg.seed)
-    is_main = distributed is None or distributed.rank == 0
     if distributed is not None:
         run = distributed.agree_on_run_dir(lambda: rd.new_run_dir(out, cfg.model))
     else:
         run = rd.new_run_dir(out, cfg.model)  # locked for this process until the finally below
+    cancel = cancel or CancelToken()
     try:
-        if is_main:
-            record_start(run, cfg, index)
         if cfg.mode == "quick":
-            from desktop_cls.core.training.quick import fit_quick
+            from desktop_cls.core.training.quick import QuickFit
 
-            return fit_quick(cfg, index, run, callbacks, cancel or CancelToken())
-        trainer = Trainer(cfg, index, run, callbacks, cancel or CancelToken(), pause or PauseToken(), distributed)
-        return _run(trainer, resume=False)
+            quick = QuickFit(cfg, index, run, callbacks, cancel)
+            quick.life.start(cfg, index)
+            return _guarded(quick, resume=False)
+        trainer = Trainer(cfg, index, run, callbacks, cancel, pause or PauseToken(), distributed)
+        trainer.life.start(cfg, index)
+        return _guarded(trainer, resume=False)
     finally:
         rd.release_run(run)
 
@@ -85,28 +91,29 @@ def resume(
     if distributed is None or distributed.rank == 0:
         rd.claim_run(run)  # RunInUse when another process trains in it (under torchrun, rank 0 owns the run)
     try:
-        settle_dead_run(run)
+        RunLifecycle(run, ()).settle_dead_run()
         cfg, index = resumable_run(run, epochs)
         trainer = Trainer(cfg, index, run, callbacks, cancel or CancelToken(), pause or PauseToken(), distributed)
-        return _run(trainer, resume=True)
+        return _guarded(trainer, resume=True)
     finally:
         rd.release_run(run)
 
 
-def _run(trainer: Trainer, resume: bool) -> FitResult:
+def _guarded(trainer: Trainer | QuickFit, resume: bool) -> FitResult:
+    """Run the training; a cancel before its end is recorded as STOPPED, an error as FAILED or INTERRUPTED
+    (a full disk, a kill), by the run's one lifecycle."""
+    life = trainer.life
     try:
         return trainer.fit(resume=resume)
     except CancelledError:
-        if trainer.is_main:
-            record_stop(trainer.run, "cancelled", epochs_done=trainer.state.epoch)
-        return FitResult(run_dir=str(trainer.run), classes=trainer.classes, epochs=trainer.cfg.epochs,
-                         epochs_done=trainer.state.epoch, best_val_accuracy=trainer.state.best_val_accuracy,
-                         best_epoch=trainer.state.best_epoch, train_seconds=0.0, cancelled=True,
-                         history=tuple(trainer.state.history), problems=tuple(trainer.problems))
+        life.stopped(trainer.state.epoch, trainer.cancel)
+        return life.result(trainer.state, trainer.cfg.epochs, 0.0, trainer.problems, cancelled=True)
     except BaseException as e:
-        if not trainer.is_main:
+        if not life.is_main:
             raise
-        err = record_failure(trainer.run, e, started=trainer.started or not resume)
+        if not resume:
+            life.started = True  # a new run's folder is the run's from the start
+        err = life.failed(e)
         if err is e:
             raise
         raise err from None

@@ -13,13 +13,13 @@ from desktop_cls.core import devices
 from desktop_cls.core.data.dataset import scan, typical_image_size
 from desktop_cls.core.models.architectures import build_model
 from desktop_cls.core.training.auto_batch import activation_bytes_per_image, auto_batch_size
-from desktop_cls.core.training.config import TrainConfig
 from desktop_cls.core.training.choices import (
     MAX_AUTO_BATCH,
     batch_lr_factor,
     choose_batch_size,
     choose_image_size,
 )
+from desktop_cls.core.training.config import TrainConfig
 from desktop_cls.core.training.trainer import fit
 from tests.conftest import write_image
 
