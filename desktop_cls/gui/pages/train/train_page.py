@@ -247,10 +247,9 @@ class TrainPage(Page):
             self.lr_search.start(*ready)
 
     def resume_dialog(self) -> None:
-        from desktop_cls.core.storage import default_runs_dir
+        from desktop_cls.gui.pages.train.resume_dialog import choose_run_to_resume
 
-        path = QFileDialog.getExistingDirectory(self, self.tr("Choose a run folder to continue"),
-                                                str(default_runs_dir()))
+        path = choose_run_to_resume(self)
         if path:
             self.resume(path)
 
@@ -335,7 +334,9 @@ class TrainPage(Page):
             self._log(self.tr("Stopping after this batch…"))
 
     def shutdown(self) -> None:
-        """For closing the window: stop cleanly and join the thread."""
+        """For closing the window: stop cleanly (the run records that the app was closed) and join the thread."""
+        if self.worker is not None:
+            self.worker.cancel.set("quit")
         self.stop()
         if self.task is not None:
             self.task.wait(120_000)
