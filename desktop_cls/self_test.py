@@ -34,7 +34,7 @@ def self_test() -> int:
             index = scan(data, verify="full")
             step = "train"
             from desktop_cls.core.training.config import TrainConfig
-            from desktop_cls.core.training.trainer import fit
+            from desktop_cls.core.training.run import fit
 
             result = fit(TrainConfig(epochs=1, batch_size=16, num_workers=0), index, out=base / "run")
             step = "export"
@@ -106,7 +106,7 @@ def _check_bundled_backbone(index: object, base: Path, probe: Path) -> float:
     from desktop_cls.core.inference.predictor import Predictor
     from desktop_cls.core.models.catalog import bundled_weights_path
     from desktop_cls.core.training.config import TrainConfig
-    from desktop_cls.core.training.trainer import fit
+    from desktop_cls.core.training.run import fit
 
     bundled_weights_path()  # a clear error when the bundle left the weights out
     cfg = TrainConfig(model="efficientnet_lite0", pretrained=True, mode="quick", image_size=96, device="cpu")

@@ -17,7 +17,7 @@ from desktop_cls.core.i18n import _
 def cmd_train(args: argparse.Namespace) -> int:
     from desktop_cls.core.events import CancelToken
     from desktop_cls.core.training.distributed import DistContext, launched_by_torchrun
-    from desktop_cls.core.training.trainer import fit, resume
+    from desktop_cls.core.training.run import fit, resume
 
     pr = Progress()
     cancel = CancelToken()

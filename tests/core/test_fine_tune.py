@@ -11,7 +11,7 @@ from desktop_cls.core.models.efficientnet_lite import load_imagenet_state
 from desktop_cls.core.models.model_io import load_native
 from desktop_cls.core.training.config import TrainConfig
 from desktop_cls.core.training.optim import make_optimizer
-from desktop_cls.core.training.trainer import fit, resume
+from desktop_cls.core.training.run import fit, resume
 from tests.conftest import make_tiny_folder
 
 

@@ -14,7 +14,7 @@ from desktop_cls.core.inference.predictor import Predictor
 from desktop_cls.core.training.config import TrainConfig
 from desktop_cls.core.training.embeddings import FeatureCache, fit_linear_head, head_logits
 from desktop_cls.core.training.quick import backbone_extractor
-from desktop_cls.core.training.trainer import fit, resume
+from desktop_cls.core.training.run import fit, resume
 from tests.conftest import make_tiny_folder
 
 SIZE = 64  # the real backbone, at a small input size: plumbing tests need no 224 px

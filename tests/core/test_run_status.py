@@ -32,7 +32,7 @@ def dead_pid() -> int:
 
 
 def test_a_killed_training_is_interrupted_and_resumes(tmp_path: Path) -> None:
-    from desktop_cls.core.training.trainer import resume
+    from desktop_cls.core.training.run import resume
 
     data = make_tiny_folder(tmp_path / "data", per_class=12)
     out = tmp_path / "run"

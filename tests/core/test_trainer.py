@@ -13,7 +13,7 @@ from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import BaseCallback, CancelToken, EpochEnd, Notice, PauseToken
 from desktop_cls.core.training.checkpoint import load_checkpoint
 from desktop_cls.core.training.config import Augmentation, TrainConfig
-from desktop_cls.core.training.trainer import fit, resume
+from desktop_cls.core.training.run import fit, resume
 
 FAST = TrainConfig(model="simple_cnn", epochs=2, batch_size=8, image_size=16, seed=0)
 

@@ -72,7 +72,7 @@ def interrupted_run(tmp_path: Path) -> Path:
     from desktop_cls.core import run_dir as rd
     from desktop_cls.core.storage import write_json
     from desktop_cls.core.training.config import TrainConfig
-    from desktop_cls.core.training.trainer import fit
+    from desktop_cls.core.training.run import fit
 
     data = make_tiny_folder(tmp_path / "data", per_class=6)
     run = Path(fit(TrainConfig(model="simple_cnn", epochs=1, batch_size=4, image_size=16, device="cpu"),

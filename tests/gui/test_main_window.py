@@ -153,12 +153,12 @@ def test_close_while_training_stops_cleanly(qtbot: object, tiny_folder: Path,
 
 def test_worker_exception_reaches_the_user(qtbot: object, window: object, tiny_folder: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    from desktop_cls.core.training import trainer
+    from desktop_cls.core.training import run
 
     def boom(*a: object, **k: object) -> None:
         raise RuntimeError("simulated failure")
 
-    monkeypatch.setattr(trainer, "fit", boom)
+    monkeypatch.setattr(run, "fit", boom)
     open_and_wait(qtbot, window, tiny_folder)
     window.train_page.start()
     qtbot.waitUntil(lambda: window.train_page.worker is None, timeout=30_000)

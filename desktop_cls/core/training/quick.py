@@ -95,7 +95,7 @@ def _cv_folds(y_tr: np.ndarray, y_va: np.ndarray, val_fraction: float) -> int:
 class QuickFit:
     """One quick run: features (cached) -> linear head -> calibration -> the whole network saved as the run's
     model. It goes through the run's lifecycle and the loop's MetricsLog callback as a full training does,
-    so run.json, metrics.jsonl and the full-disk rule are the same; trainer.fit() runs it."""
+    so run.json, metrics.jsonl and the full-disk rule are the same; run.fit() runs it."""
 
     def __init__(self, cfg: TrainConfig, index: DatasetIndex, run: Path, callbacks: Sequence[Any],
                  cancel: CancelToken) -> None:

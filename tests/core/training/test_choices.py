@@ -20,7 +20,7 @@ from desktop_cls.core.training.choices import (
     choose_image_size,
 )
 from desktop_cls.core.training.config import TrainConfig
-from desktop_cls.core.training.trainer import fit
+from desktop_cls.core.training.run import fit
 from tests.conftest import write_image
 
 GiB = 1 << 30
@@ -114,7 +114,7 @@ def test_automatic_batch_is_chosen_once_and_kept_on_resume(tiny_folder: Path, tm
     from desktop_cls.core.events import BaseCallback, CancelToken, Notice
     from desktop_cls.core.training import loop
     from desktop_cls.core.training.choices import Choice
-    from desktop_cls.core.training.trainer import resume
+    from desktop_cls.core.training.run import resume
 
     monkeypatch.setattr(loop, "auto_batch_size", lambda *a: Choice(64, "batch 64: test"))
     notices: list[str] = []

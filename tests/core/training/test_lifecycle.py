@@ -14,7 +14,7 @@ from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import CancelToken, EpochEnd
 from desktop_cls.core.run_status import RunStatus
 from desktop_cls.core.training.config import TrainConfig
-from desktop_cls.core.training.trainer import fit
+from desktop_cls.core.training.run import fit
 from tests.conftest import make_tiny_folder
 
 QUICK = TrainConfig(model="efficientnet_lite0", image_size=64, pretrained=True, mode="quick", seed=0)
