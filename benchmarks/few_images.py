@@ -84,9 +84,9 @@ def run_case(train: Path, test: Path, mode: str, run: Path, extra: list[str]) ->
         raise RuntimeError(f"train failed: {err.getvalue()[-2000:]}")
     cfg = json.loads((run / "config.json").read_text())
     ev = evaluate(Predictor.load(run, device="cpu"), test)
-    method = "quick" if cfg["mode"] == "quick" else ("fine-tune" if cfg["pretrained"] else "scratch")
+    method = "quick" if cfg["method"] == "quick" else ("fine-tune" if cfg["pretrained"] else "scratch")
     return {"asked": mode, "method": method, "model": cfg["model"], "image_size": cfg["image_size"],
-            "epochs": 1 if cfg["mode"] == "quick" else cfg["epochs"], "seconds": round(seconds, 2),
+            "epochs": 1 if cfg["method"] == "quick" else cfg["epochs"], "seconds": round(seconds, 2),
             "cpu_seconds": round(cpu, 2), "load_avg": [load_before, load_after],
             "test_accuracy": round(float(ev.to_dict()["accuracy"]), 4), "test_images": len(ev.paths)}
 
@@ -97,7 +97,7 @@ def refit_seconds(base: Path, images: int, size: int) -> dict[str, Any]:
     from desktop_cls.core.training.run import fit
 
     train, _ = write_digits_few(base / "refit", images // 10, 10)
-    cfg = TrainConfig(model="efficientnet_lite0", pretrained=True, mode="quick", image_size=size, device="cpu",
+    cfg = TrainConfig(model="efficientnet_lite0", pretrained=True, method="quick", image_size=size, device="cpu",
                       val_fraction=0.0)
     os.environ["DESKTOP_CLS_CACHE_DIR"] = str(base / "refit-cache")
     fit(cfg, train, out=base / "refit-1")  # computes and caches the features
@@ -123,7 +123,7 @@ def _head_cpu_seconds(run: Path, train: Path) -> float:
 
     info = _json.loads((run / "run.json").read_text())
     index = scan(train, val_fraction=0.0, verify="none")
-    cfg = TrainConfig(model="efficientnet_lite0", pretrained=True, mode="quick",
+    cfg = TrainConfig(model="efficientnet_lite0", pretrained=True, method="quick",
                       image_size=int(_json.loads((run / "config.json").read_text())["image_size"]), device="cpu")
     ext = backbone_extractor(cfg, len(index.classes), torch.device("cpu"), pooling=info.get("pooling", "avg"))
     feats = ext.features([s.path for s in index.samples])
@@ -154,7 +154,7 @@ def spread(per_class: list[int], draws: int, test: int, base: Path) -> list[dict
         Image.fromarray(arr, "L").resize((32, 32), Image.Resampling.BILINEAR).convert("RGB").save(p, "JPEG",
                                                                                                    quality=92)
         paths.append(str(p))
-    cfg = TrainConfig(model="efficientnet_lite0", pretrained=True, mode="quick", image_size=224, device="cpu")
+    cfg = TrainConfig(model="efficientnet_lite0", pretrained=True, method="quick", image_size=224, device="cpu")
     feats = {pool: backbone_extractor(cfg, 10, torch.device("cpu"), pooling=pool).features(paths).vectors
              for pool in ("avg", "max")}
     rows = []

@@ -74,7 +74,7 @@ def _describe_plan(cfg: Any, idx: Any) -> str:
     if test:
         text += _(", {n} test (not used for training)").format(n=test)
     text += _("; model {model}").format(model=cfg.model)
-    if cfg.mode == "quick":
+    if cfg.method == "quick":
         text += _(" (quick mode)")
     elif cfg.pretrained:
         text += _(" (fine-tune)")

@@ -14,10 +14,11 @@ def train_config(args: argparse.Namespace) -> Any:
     """--config (or the defaults), then every option flag given on the command line."""
     from desktop_cls.core.models.catalog import MODELS
     from desktop_cls.core.training.config import TrainConfig
-    from desktop_cls.core.training.options import flatten, options, unflatten
+    from desktop_cls.core.training.options import FILE_ONLY, flatten, options, unflatten
 
     cfg = TrainConfig.load(args.config) if args.config else TrainConfig()
-    given = {o.key: getattr(args, o.name) for o in options(TrainConfig) if getattr(args, o.name, None) is not None}
+    given = {o.key: getattr(args, o.name) for o in options(TrainConfig)
+             if o.level != FILE_ONLY and getattr(args, o.name, None) is not None}  # --method is the planner's
     if "model" in given and args.image_size is None and not args.config:
         given["image_size"] = MODELS[given["model"]].default_image_size if given["model"] in MODELS else 32
     if not given:

@@ -73,7 +73,7 @@ def summarize(run: Path) -> RunSummary:
         dataset=str(info["dataset_root"]) if isinstance(info.get("dataset_root"), str) else None,
         epochs_done=_epochs_done(run, info), epochs=epochs if isinstance(epochs, int) else None,
         best_val_accuracy=acc if isinstance(acc, float) and math.isfinite(acc) else None,
-        quick=cfg.get("mode") == "quick" or info.get("mode") == "quick", in_use=rd.run_in_use(run),
+        quick="quick" in (cfg.get("method"), cfg.get("mode")), in_use=rd.run_in_use(run),
         has_checkpoint=(run / rd.LAST).is_file())
 
 

@@ -319,7 +319,7 @@ def test_train_with_no_options_picks_the_pretrained_quick_mode_for_few_images_an
     assert code == 0, err
     assert "pretrained backbone, quick mode: 6 training images per class are few" in err
     saved = json.loads((tmp_path / "r" / "config.json").read_text())
-    assert (saved["model"], saved["mode"], saved["pretrained"]) == ("efficientnet_lite0", "quick", True)
+    assert (saved["model"], saved["method"], saved["pretrained"]) == ("efficientnet_lite0", "quick", True)
     code, out, _ = run_cli(capsys, "predict", tmp_path / "r", tiny_folder / "dog", "--json")
     assert code == 0 and sum(p["label"] == "dog" for p in json.loads(out)) >= 7
 
@@ -330,7 +330,7 @@ def test_the_old_mode_flag_still_chooses_the_method(capsys: pytest.CaptureFixtur
                            "1", "--image-size", "16", "--json")
     assert code == 0, err
     saved = json.loads((tmp_path / "r" / "config.json").read_text())
-    assert (saved["model"], saved["mode"], saved["pretrained"]) == ("quicknet", "full", False)
+    assert (saved["model"], saved["method"], saved["pretrained"]) == ("quicknet", "scratch", False)
     assert "trained from scratch, as chosen" in err
 
 

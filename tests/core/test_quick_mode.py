@@ -22,7 +22,7 @@ SIZE = 64  # the real backbone, at a small input size: plumbing tests need no 22
 
 def quick_cfg(**kw: object) -> TrainConfig:
     base: dict[str, object] = {"model": "efficientnet_lite0", "image_size": SIZE, "pretrained": True,
-                               "mode": "quick", "seed": 0}
+                               "method": "quick", "seed": 0}
     base.update(kw)
     return TrainConfig(**base)  # type: ignore[arg-type]
 
@@ -113,7 +113,7 @@ def test_linear_head_matches_scikit_learn(tmp_path: Path) -> None:
 
 def test_quick_mode_needs_pretrained_weights() -> None:
     with pytest.raises(UserError, match="quick mode"):
-        TrainConfig(model="quicknet", mode="quick").validate()
+        TrainConfig(model="quicknet", method="quick").validate()
 
 
 def test_a_quick_run_has_nothing_to_resume(folder: Path, tmp_path: Path) -> None:

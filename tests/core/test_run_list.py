@@ -14,7 +14,7 @@ from desktop_cls.core.storage import write_json
 
 def fake_run(base: Path, name: str, checkpoint: bool = True, epochs: int = 15, **info: Any) -> Path:
     run = base / name
-    write_json(run / rd.CONFIG, {"epochs": epochs, "model": "quicknet", "mode": info.pop("mode", "full")})
+    write_json(run / rd.CONFIG, {"epochs": epochs, "model": "quicknet", "method": info.pop("method", "scratch")})
     write_json(run / rd.RUN_INFO, {"model": "quicknet", "dataset_root": "/data/digits", **info})
     if checkpoint:
         (run / rd.LAST).parent.mkdir(parents=True, exist_ok=True)
@@ -36,7 +36,7 @@ def test_a_run_stopped_by_quitting_is_listed_as_stopped_and_resumable(tmp_path: 
     fake_run(tmp_path, "a-finished", status="completed", epochs_done=15, best_val_accuracy=0.9)
     fake_run(tmp_path, "b-quit", status="stopped", stopped_by="quit", epochs_done=3, best_val_accuracy=0.8)
     fake_run(tmp_path, "c-stopped-early", status="cancelled", checkpoint=False, epochs_done=0)
-    fake_run(tmp_path, "d-quick", status="cancelled", mode="quick", epochs_done=0)
+    fake_run(tmp_path, "d-quick", status="cancelled", method="quick", epochs_done=0)
     (tmp_path / "e-damaged").mkdir()
     (tmp_path / "e-damaged" / rd.CONFIG).write_text("{}")
     (tmp_path / "e-damaged" / rd.RUN_INFO).write_text("{not json")

@@ -27,7 +27,7 @@ def test_automatic_picks_the_pretrained_quick_mode_for_few_images_and_says_why(q
     assert "only a new last layer" in form.method_hint.text()
     assert not form.epochs_spin.isEnabled()  # the quick mode has no epochs
     cfg = TrainConfig.from_dict(form.current_config_dict())
-    assert (cfg.mode, cfg.model, cfg.pretrained, cfg.image_size) == ("quick", "efficientnet_lite0", True, 224)
+    assert (cfg.method, cfg.model, cfg.pretrained, cfg.image_size) == ("quick", "efficientnet_lite0", True, 224)
 
 
 def test_each_method_sets_the_model_and_a_hand_picked_model_is_custom(qtbot: object, window: object,
@@ -36,22 +36,22 @@ def test_each_method_sets_the_model_and_a_hand_picked_model_is_custom(qtbot: obj
     form = window.train_page.form
     pick(form, "fine-tune")
     cfg = TrainConfig.from_dict(form.current_config_dict())
-    assert (cfg.mode, cfg.model, cfg.pretrained) == ("full", "efficientnet_lite0", True)
+    assert (cfg.method, cfg.model, cfg.pretrained) == ("fine-tune", "efficientnet_lite0", True)
     assert form.epochs_spin.isEnabled() and "whole bundled network adapts" in form.method_hint.text()
     pick(form, "scratch")
     cfg = TrainConfig.from_dict(form.current_config_dict())
-    assert (cfg.mode, cfg.model, cfg.pretrained) == ("full", "quicknet", False)
+    assert (cfg.method, cfg.model, cfg.pretrained) == ("scratch", "quicknet", False)
     pick(form, "quick")
     form.model_combo.setCurrentIndex(form.model_combo.findData("simple_cnn"))
     assert form.method_combo.currentData() == "custom"
-    assert TrainConfig.from_dict(form.current_config_dict()).mode == "full"
+    assert TrainConfig.from_dict(form.current_config_dict()).method == "scratch"
 
 
 def test_a_saved_quick_config_reopens_as_the_quick_method(qtbot: object, window: object) -> None:
     form = window.train_page.form
-    form.apply_config(TrainConfig(model="efficientnet_lite0", pretrained=True, mode="quick", image_size=224))
+    form.apply_config(TrainConfig(model="efficientnet_lite0", pretrained=True, method="quick", image_size=224))
     assert form.method_combo.currentData() == "quick"
-    assert TrainConfig.from_dict(form.current_config_dict()).mode == "quick"
+    assert TrainConfig.from_dict(form.current_config_dict()).method == "quick"
 
 
 def test_training_in_the_quick_mode_from_the_page(qtbot: object, window: object, tmp_path: Path) -> None:
@@ -66,7 +66,7 @@ def test_training_in_the_quick_mode_from_the_page(qtbot: object, window: object,
     qtbot.mouseClick(tp.train_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: tp.worker is None and window.state.run is not None, timeout=180_000)
     run = Path(window.state.run)
-    assert TrainConfig.load(run / "config.json").mode == "quick"
+    assert TrainConfig.load(run / "config.json").method == "quick"
     # "Computing image features 10/15…" moves the bar (it stayed at 0 % and jumped to full at the end)
     assert any(0 < v < 1000 for v in bar) and bar[-1] == 1000, bar
     # 5 per class are validated by cross-validation on all 15 images, not by the 5 of the validation split

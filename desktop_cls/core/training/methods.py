@@ -1,7 +1,8 @@
-"""The training method: quick (a frozen pretrained backbone and a new last layer), fine-tune (the same
-backbone, then all of it learns) or scratch (a small network from random weights); "auto" picks one from
-the data, "custom" keeps the model the user set. One word ("method") and one spelling ("fine-tune") in the
-configuration, the command line and the window; older spellings are read through `method_name`.
+"""The training method (TrainConfig.method): quick (a frozen pretrained backbone and a new last layer),
+fine-tune (the same backbone, then all of it learns) or scratch (a small network from random weights);
+"auto" picks one from the data, "custom" keeps the model the user set. One word ("method") and one
+spelling ("fine-tune") in the configuration, the command line and the window; older spellings are read
+through `method_name` (and TrainConfig.from_dict for saved options).
 
 Torch-free: the window plans as soon as a folder is scanned, before torch has loaded.
 """
@@ -14,8 +15,9 @@ from dataclasses import dataclass
 from desktop_cls.core.i18n import _
 from desktop_cls.core.models.catalog import DEFAULT_MODEL, PRETRAINED_MODEL
 from desktop_cls.core.training.choices import PHOTO_SIDE, describe_size
+from desktop_cls.core.training.config import FINE_TUNE, QUICK, SCRATCH
 
-AUTO, QUICK, FINE_TUNE, SCRATCH, CUSTOM = "auto", "quick", "fine-tune", "scratch", "custom"
+AUTO, CUSTOM = "auto", "custom"  # asked for, never stored: the planner turns them into one of the others
 METHODS = (AUTO, QUICK, FINE_TUNE, SCRATCH, CUSTOM)  # what the user can ask for
 FEW_PER_CLASS = 100  # at or below this many training images per class, a pretrained backbone wins
 PRETRAINED_MIN_SIDE = 64  # below this the backbone's last block sees a 2x2 grid: its features say little
@@ -33,23 +35,21 @@ def method_name(text: str) -> str | None:
 
 @dataclass(frozen=True)
 class Method:
-    """How to train: which model, whether it starts pretrained, and TrainConfig.mode; with the reason shown."""
+    """How to train: the method, which model, whether it starts pretrained; with the reason shown."""
 
     name: str  # quick | fine-tune | scratch | custom
     model: str
     pretrained: bool
-    mode: str  # TrainConfig.mode: "quick" for the quick method, else "full"
     reason: str
 
 
 def method_for(name: str, model: str | None = None, reason: str = "") -> Method:
     """The settings of a method the user picked by name (model None: the method's usual model)."""
     if name == SCRATCH:
-        return Method(name, model or DEFAULT_MODEL, False, "full", reason or _("trained from scratch, as chosen"))
+        return Method(name, model or DEFAULT_MODEL, False, reason or _("trained from scratch, as chosen"))
     if name not in (QUICK, FINE_TUNE):
         raise ValueError(f"unknown method {name!r}")
-    mode = "quick" if name == QUICK else "full"
-    return Method(name, model or PRETRAINED_MODEL, True, mode, reason or _("{method}, as chosen").format(
+    return Method(name, model or PRETRAINED_MODEL, True, reason or _("{method}, as chosen").format(
             method=name))
 
 

@@ -73,7 +73,7 @@ class Decision:
 @dataclass(frozen=True)
 class Plan:
     config: TrainConfig
-    method: str  # quick | fine-tune | scratch | custom
+    method: str  # quick | fine-tune | scratch | custom (config.method says which of the first three it trains)
     decisions: tuple[Decision, ...]
 
     def reason(self, key: str) -> str:
@@ -91,11 +91,11 @@ class Plan:
 
 def _method(base: TrainConfig, wishes: Wishes, data: DataFacts | None, weights: bool) -> Method:
     if wishes.method == CUSTOM:
-        return Method(CUSTOM, base.model, base.pretrained, base.mode, _("Custom: the model and options as set"))
+        return Method(CUSTOM, base.model, base.pretrained, _("Custom: the model and options as set"))
     if wishes.method != AUTO:
         return method_for(wishes.method, wishes.model)
     if wishes.distributed:
-        return Method(CUSTOM, base.model, base.pretrained, base.mode, _(
+        return Method(CUSTOM, base.model, base.pretrained, _(
             "launched by torchrun: training from scratch (the quick method runs on one process; "
             "--method fine-tune starts from the pretrained backbone)"))
     if data is None:
@@ -136,7 +136,7 @@ def _flips(cfg: TrainConfig, wishes: Wishes, data: DataFacts | None) -> tuple[De
 
 
 def _batch(cfg: TrainConfig) -> Decision:
-    if cfg.mode == "quick":
+    if cfg.method == QUICK:
         return Decision("batch_size", 0, _("no batches: the quick method fits its last layer in one step"))
     if cfg.batch_size:
         return Decision("batch_size", cfg.batch_size, _("batch {batch}, as set").format(batch=cfg.batch_size),
@@ -154,7 +154,8 @@ def plan_training(base: TrainConfig, wishes: Wishes, data: DataFacts | None,
     catalog.bundled_weights_available, the one place that knows)."""
     weights = bundled_weights_available() if weights_available is None else weights_available
     method = _method(base, wishes, data, weights)
-    cfg = base.replace(model=method.model, pretrained=method.pretrained, mode=method.mode)
+    trained = base.method if method.name == CUSTOM else method.name  # fine-tune/scratch follow pretrained
+    cfg = base.replace(model=method.model, pretrained=method.pretrained, method=trained)
     epochs = _epochs(method, wishes, base, data)
     size = _image_size(cfg, wishes, data, model_changed=cfg.model != base.model)
     flip_decision, (hflip, vflip) = _flips(cfg, wishes, data)
@@ -162,7 +163,7 @@ def plan_training(base: TrainConfig, wishes: Wishes, data: DataFacts | None,
     cfg = replace(cfg, augmentation=replace(cfg.augmentation, hflip=hflip, vflip=vflip))
     decisions = [Decision("method", method.name, method.reason, wishes.method != CUSTOM), size, epochs,
                  _batch(cfg), flip_decision]
-    if cfg.mode == "quick":
+    if cfg.method == QUICK:
         pooling = choose_pooling(data.typical_size if data is not None else None, cfg.model)
         decisions.append(Decision("pooling", pooling.pooling, pooling.reason))
     return Plan(cfg.validate(), method.name, tuple(decisions))

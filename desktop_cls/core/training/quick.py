@@ -123,14 +123,14 @@ class QuickFit:
         seconds = time.monotonic() - t0
         self._epoch_end(h, seconds, len(f.paths) / max(f.seconds, 1e-9))
         self.life.ended(self.state, seconds, self.problems, facts={
-            "mode": "quick", "pooling": f.pooling.pooling, "pooling_reason": f.pooling.reason,
+            "method": "quick", "pooling": f.pooling.pooling, "pooling_reason": f.pooling.reason,
             "train_images": len(h.y_tr), "val_images": len(h.y_va), "features_computed": f.computed,
             "features_cached": f.cached, "head_seconds": round(h.seconds, 3),
             "validation": _("{cv_folds}-fold cross-validation").format(cv_folds=h.cv_folds) if h.cv_folds
             else _("held-out split"),
             **({"val_fraction": 0.0} if h.cv_folds else {})})  # Evaluate: no split the model has not seen
         return self.life.result(self.state, 1, seconds, self.problems, extra={
-            "mode": "quick", "features_computed": f.computed, "features_cached": f.cached,
+            "method": "quick", "features_computed": f.computed, "features_cached": f.cached,
             "head_seconds": h.seconds, "val_images": len(h.y_va), "cv_folds": h.cv_folds, **extra})
 
     def _epoch_end(self, h: _Head, seconds: float, images_per_s: float) -> None:
@@ -257,7 +257,7 @@ def suggest_labels(root: str | Path, names: Sequence[str], image_size: int = 224
     key = (PRETRAINED_MODEL, image_size, len(index.classes), pooling)
     ext = _extractors.get(key)
     if ext is None:
-        cfg = TrainConfig(model=PRETRAINED_MODEL, pretrained=True, mode="quick", image_size=image_size, device="cpu")
+        cfg = TrainConfig(model=PRETRAINED_MODEL, pretrained=True, method="quick", image_size=image_size, device="cpu")
         ext = _extractors[key] = backbone_extractor(cfg, len(index.classes), torch.device("cpu"), pooling=pooling)
     report = progress or (lambda d, t, w: None)
     paths = [s.path for s in labeled] + [str(root / n) for n in names]

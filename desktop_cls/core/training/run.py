@@ -46,7 +46,7 @@ def fit(
     Raises UserError for invalid options, a dataset without readable training images, an out folder
     that is not empty, out of memory even at batch size 1, or a checkpoint that cannot be written."""
     cfg = config.validate()
-    if cfg.mode == "quick" and distributed is not None:
+    if cfg.method == "quick" and distributed is not None:
         raise UserError(_("the quick mode fits a last layer on cached features in seconds on one process; "
                           "run it without torchrun (torchrun is for the full training)"))
     index = data if isinstance(data, DatasetIndex) else scan(data, val_fraction=cfg.val_fraction, seed=cfg.seed)
@@ -56,7 +56,7 @@ def fit(
         run = rd.new_run_dir(out, cfg.model)  # locked for this process until the finally below
     cancel = cancel or CancelToken()
     try:
-        if cfg.mode == "quick":
+        if cfg.method == "quick":
             from desktop_cls.core.training.quick import QuickFit
 
             quick = QuickFit(cfg, index, run, callbacks, cancel)

@@ -144,12 +144,12 @@ def test_recipe_follows_the_data() -> None:
     from desktop_cls.core.training.methods import choose_method
 
     few = choose_method({"a": 8, "b": 10, "c": 9}, (32, 32))
-    assert (few.model, few.mode, few.pretrained) == ("efficientnet_lite0", "quick", True)
+    assert (few.name, few.model, few.pretrained) == ("quick", "efficientnet_lite0", True)
     assert "9 training images per class are few" in few.reason
     photos = choose_method({"a": 800, "b": 900}, (640, 480))
-    assert photos.mode == "quick" and "photos (typically 640×480)" in photos.reason
+    assert photos.name == "quick" and "photos (typically 640×480)" in photos.reason
     many_small = choose_method({"a": 1000, "b": 1200}, (32, 32))
-    assert (many_small.model, many_small.pretrained, many_small.mode) == ("quicknet", False, "full")
+    assert (many_small.model, many_small.pretrained, many_small.name) == ("quicknet", False, "scratch")
     offline = choose_method({"a": 5}, (300, 300), pretrained_available=False)
     assert offline.model == "quicknet" and "not installed" in offline.reason
     tiny = choose_method({"a": 8, "b": 10}, (16, 16), requested_size=16)

@@ -17,7 +17,7 @@ from desktop_cls.core.training.config import TrainConfig
 from desktop_cls.core.training.run import fit
 from tests.conftest import make_tiny_folder
 
-QUICK = TrainConfig(model="efficientnet_lite0", image_size=64, pretrained=True, mode="quick", seed=0)
+QUICK = TrainConfig(model="efficientnet_lite0", image_size=64, pretrained=True, method="quick", seed=0)
 
 
 class QuitAfterFirstEpoch:
@@ -44,7 +44,7 @@ def test_the_quick_method_writes_its_epoch_through_the_loops_metrics_log(tmp_pat
     run = Path(res.run_dir)
     assert rd.run_status(run) is RunStatus.FINISHED
     assert [r["epoch"] for r in rd.read_metrics(run)] == [1] and res.history == tuple(rd.read_metrics(run))
-    assert rd.read_run_info(run)["mode"] == "quick"
+    assert rd.read_run_info(run)["method"] == "quick"
 
 
 def test_a_full_disk_leaves_a_quick_run_interrupted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

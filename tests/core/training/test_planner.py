@@ -15,7 +15,7 @@ PHOTOS = DataFacts({"cat": 300, "dog": 300}, (640, 480), ("cat", "dog"), "/data/
 def test_few_small_scans_get_the_quick_method_at_the_backbones_size_with_max_pooling() -> None:
     plan = plan_training(TrainConfig(), Wishes(), SCANS, weights_available=True)
     cfg = plan.config
-    assert (plan.method, cfg.model, cfg.pretrained, cfg.mode, cfg.image_size) == (
+    assert (plan.method, cfg.model, cfg.pretrained, cfg.method, cfg.image_size) == (
         "quick", "efficientnet_lite0", True, "quick", 224)
     assert plan.reason("pooling").startswith("features max-pooled")
     assert (cfg.augmentation.hflip, cfg.augmentation.vflip) == (False, False)  # digits are not mirrored
@@ -47,7 +47,7 @@ def test_without_the_bundled_weights_the_plan_trains_from_scratch() -> None:
 ])
 def test_a_fine_tune_takes_few_epochs_unless_set(data: DataFacts, wishes: Wishes, epochs: int) -> None:
     plan = plan_training(TrainConfig(), wishes, data, weights_available=True)
-    assert (plan.config.pretrained, plan.config.mode, plan.config.epochs) == (True, "full", epochs)
+    assert (plan.config.pretrained, plan.config.method, plan.config.epochs) == (True, "fine-tune", epochs)
 
 
 def test_custom_keeps_the_model_and_a_saved_file_its_size_and_flips() -> None:

@@ -142,7 +142,7 @@ class TrainForm(QWidget):
         box that is off) and gets the user's choice back when it applies again."""
         values = self._raw_values()
         values.update(self._held)
-        quick = values.get("mode") == "quick"
+        quick = values.get("method") == QUICK
         for key, w in self.controls.items():  # the quick mode has no epochs, batches or learning rate
             opt = self.options[key]
             on = opt.enabled(values) and not (quick and key in QUICK_UNUSED)
@@ -218,7 +218,7 @@ class TrainForm(QWidget):
         ds = self.state.dataset
         values = self._config_values()
         if wishes.method != CUSTOM:  # the method sets the model, its start and the mode
-            values.update(mode="full", pretrained=False)
+            values.update(method=SCRATCH, pretrained=False)
         try:
             base = TrainConfig.from_dict(values)
             return plan_training(base, wishes, DataFacts.of(ds) if ds is not None else None)
@@ -252,7 +252,7 @@ class TrainForm(QWidget):
                 self._held["pretrained"] = cfg.pretrained
             else:
                 self.pretrained_check.setChecked(cfg.pretrained)
-            self._file_only["mode"] = cfg.mode
+            self._file_only["method"] = cfg.method
             if not self._epochs_chosen:
                 self.epochs_spin.setValue(cfg.epochs)
         finally:
@@ -276,7 +276,7 @@ class TrainForm(QWidget):
         plan = self.plan()
         if plan is not None and (self.model_combo.currentData(), self.pretrained_check.isChecked()) != (
                 plan.config.model, plan.config.pretrained):
-            self._file_only["mode"] = "full"
+            self._file_only["method"] = SCRATCH  # fine-tune when the user ticks pretrained
             self._set_method_key(CUSTOM)
 
     def _set_method_key(self, key: str) -> None:
@@ -367,7 +367,7 @@ class TrainForm(QWidget):
         self.flips_follower.pinned = True
         self._epochs_chosen = True  # a past run's epochs are kept, whatever method it used
         self._file_only = {k: values[k] for k in self._file_only}
-        if cfg.mode == "quick" and cfg.model == PRETRAINED_MODEL:
+        if cfg.method == "quick" and cfg.model == PRETRAINED_MODEL:
             self._set_method_key(QUICK)
         elif cfg.pretrained and cfg.model == PRETRAINED_MODEL:
             self._set_method_key(FINE_TUNE)

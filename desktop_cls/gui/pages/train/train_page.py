@@ -218,7 +218,7 @@ class TrainPage(Page):
             if offer_missing_weights(self, self.tasks, cfg, self.start) is not None:
                 return  # the weights are not on this computer: the dialog downloads or imports them, then starts
             self.state.settings.last_train_config = cfg.to_dict()
-            self._launch(TrainWorker(cfg.to_dict(), data), cfg.epochs, quick=cfg.mode == "quick")
+            self._launch(TrainWorker(cfg.to_dict(), data), cfg.epochs, quick=cfg.method == "quick")
 
     def _ready_config(self) -> tuple[TrainConfig, Any] | None:
         """The validated options and the data to train on, or None after telling the user what is missing.
@@ -269,7 +269,7 @@ class TrainPage(Page):
             show_error(self, self.tr("Cannot resume"), e.for_gui())
             return
         self._launch(TrainWorker(None, None, resume_run=run, epochs=epochs), epochs or cfg.epochs, resuming=run,
-                     quick=cfg.mode == "quick")
+                     quick=cfg.method == "quick")
 
     def _launch(self, worker: TrainWorker, epochs: int, resuming: str | None = None, quick: bool = False) -> None:
         """A fresh log and fresh curves per run; a resumed run starts from its own earlier epochs."""
