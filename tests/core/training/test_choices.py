@@ -112,11 +112,11 @@ def test_scan_reports_the_typical_size(tiny_folder: Path) -> None:
 def test_automatic_batch_is_chosen_once_and_kept_on_resume(tiny_folder: Path, tmp_path: Path,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     from desktop_cls.core.events import BaseCallback, CancelToken, Notice
-    from desktop_cls.core.training import loop
+    from desktop_cls.core.training import trainer
     from desktop_cls.core.training.choices import Choice
     from desktop_cls.core.training.run import resume
 
-    monkeypatch.setattr(loop, "auto_batch_size", lambda *a: Choice(64, "batch 64: test"))
+    monkeypatch.setattr(trainer, "auto_batch_size", lambda *a: Choice(64, "batch 64: test"))
     notices: list[str] = []
 
     class Listen(BaseCallback):
@@ -133,7 +133,7 @@ def test_automatic_batch_is_chosen_once_and_kept_on_resume(tiny_folder: Path, tm
     assert "batch 64: test" in notices
     assert any("learning rate scaled x2.00" in n for n in notices)  # SGD, 64 / 32
     assert part.history[0]["batch_size"] == 64
-    monkeypatch.setattr(loop, "auto_batch_size", lambda *a: pytest.fail("chosen again on resume"))
+    monkeypatch.setattr(trainer, "auto_batch_size", lambda *a: pytest.fail("chosen again on resume"))
     notices.clear()
     done = resume(part.run_dir, callbacks=[Listen()])
     assert done.history[-1]["batch_size"] == 64
