@@ -278,6 +278,7 @@ class TrainForm(QWidget):
                 plan.config.model, plan.config.pretrained):
             self._file_only["method"] = SCRATCH  # fine-tune when the user ticks pretrained
             self._set_method_key(CUSTOM)
+            self.size_follower.suggest()  # now planned from the user's model, not the method's
 
     def _set_method_key(self, key: str) -> None:
         self.method_combo.blockSignals(True)

@@ -96,3 +96,12 @@ def test_a_32_px_folder_gets_the_same_image_size_after_a_restart(qtbot: Any, tmp
     again.state.set_dataset(idx)
     assert again.image_size_spin.value() == first.image_size_spin.value() == 224
     assert again.current_config_dict() == first.current_config_dict()
+
+
+def test_settings_saved_with_the_earlier_spelling_reopen_the_same_method(qtbot: Any) -> None:
+    form = _form(qtbot)
+    saved = TrainConfig(model="efficientnet_lite0", pretrained=True).to_dict()
+    saved.pop("method")
+    form.apply_saved({**saved, "mode": "full"}, method="fine_tune")  # as an earlier version wrote them
+    assert form.method_combo.currentData() == "fine-tune"
+    assert TrainConfig.from_dict(form.current_config_dict()).method == "fine-tune"
