@@ -65,7 +65,7 @@ def tiny_folder(tmp_path: Path) -> Path:
 def trained_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """One small finished run shared by read-only tests: (run_dir, dataset)."""
     from desktop_cls.core.training.config import TrainConfig
-    from desktop_cls.core.training.trainer import fit
+    from desktop_cls.core.training.run import fit
 
     base = tmp_path_factory.mktemp("shared_run")
     data = make_tiny_folder(base / "data", per_class=10)

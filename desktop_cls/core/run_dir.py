@@ -15,6 +15,7 @@ from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import _
 from desktop_cls.core.run_lock import LOCK_NAME, RunLock
 from desktop_cls.core.run_lock import run_in_use as run_in_use  # "is this run owned by a live process?"
+from desktop_cls.core.run_status import RunStatus, status_of
 from desktop_cls.core.storage import default_runs_dir, read_jsonl, write_json
 
 CONFIG = "config.json"
@@ -24,8 +25,6 @@ LAST = "checkpoints/last.pt"
 BEST = "checkpoints/best.pt"
 MODEL = "model.safetensors"
 PROBLEMS = "problems.json"
-ACTIVE = ("starting", "running")  # what run.json says while a process trains it
-INTERRUPTED = "interrupted"  # shown (never written) for an active run whose process is gone
 
 
 _held: dict[Path, RunLock] = {}  # run folders this process trains in, each with its OS lock
@@ -189,22 +188,19 @@ def owner_is_gone(info: dict[str, Any]) -> bool:
     return isinstance(started, int) and _process_started(pid) not in (None, started)  # pid reused
 
 
-def run_status(run: Path, info: dict[str, Any] | None = None) -> str:
-    """run.json's status, or INTERRUPTED for an active run whose process is gone (its OS lock died
-    with it, and the pid it wrote is no longer that process)."""
-    info = read_run_info(run) if info is None else info
-    status = str(info.get("status", ""))
-    gone = status in ACTIVE and not run_in_use(run) and owner_is_gone(info)
-    return INTERRUPTED if gone else status
+def run_status(run: Path, info: dict[str, Any] | None = None) -> RunStatus:
+    """run.json's status, INTERRUPTED for a running one whose process is gone (its OS lock died with it,
+    and the pid it wrote is no longer that process), DAMAGED when run.json cannot be read."""
+    if info is None:
+        try:
+            info = read_run_info(run)
+        except UserError:
+            return RunStatus.DAMAGED
+    status = status_of(info)
+    gone = status is RunStatus.RUNNING and not run_in_use(run) and owner_is_gone(info)
+    return RunStatus.INTERRUPTED if gone else status
 
 
 def interrupted_runs(base: Path | None = None, newest: int = 50) -> list[Path]:
     """Runs (newest first, among the `newest` runs) whose training process died while they ran."""
-    found = []
-    for run in list_runs(base)[:newest]:
-        try:
-            if run_status(run) == INTERRUPTED:
-                found.append(run)
-        except UserError:
-            continue
-    return found
+    return [run for run in list_runs(base)[:newest] if run_status(run) is RunStatus.INTERRUPTED]

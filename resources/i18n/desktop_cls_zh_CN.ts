@@ -1715,38 +1715,6 @@ Each class can be undone with Ctrl+Z.</source>
 <context>
     <name>PastRuns</name>
     <message>
-        <source>starting</source>
-        <translation>正在启动</translation>
-    </message>
-    <message>
-        <source>running</source>
-        <translation>正在训练</translation>
-    </message>
-    <message>
-        <source>completed</source>
-        <translation>已完成</translation>
-    </message>
-    <message>
-        <source>stopped early</source>
-        <translation>已早停</translation>
-    </message>
-    <message>
-        <source>stopped</source>
-        <translation>已停止</translation>
-    </message>
-    <message>
-        <source>stopped before the first epoch</source>
-        <translation>在第一个轮次前停止</translation>
-    </message>
-    <message>
-        <source>failed</source>
-        <translation>失败</translation>
-    </message>
-    <message>
-        <source>interrupted</source>
-        <translation>已中断</translation>
-    </message>
-    <message>
         <source>Past runs (check, double-click)</source>
         <translation>训练记录（勾选、双击）</translation>
     </message>
@@ -2112,6 +2080,61 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
     </message>
 </context>
 <context>
+    <name>ResumeDialog</name>
+    <message>
+        <source>Resume a run</source>
+        <translation>继续训练</translation>
+    </message>
+    <message>
+        <source>Runs that can continue</source>
+        <translation>可以继续的训练记录</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>训练记录</translation>
+    </message>
+    <message>
+        <source>Dataset</source>
+        <translation>数据集</translation>
+    </message>
+    <message>
+        <source>Epochs done</source>
+        <translation>已完成轮次</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Choose a run folder that is not listed</source>
+        <translation>选择一个未列出的训练记录文件夹</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Runs that were stopped or interrupted, newest first:</source>
+        <translation>已停止或已中断的训练记录，最新的在前：</translation>
+    </message>
+    <message>
+        <source>No stopped or interrupted run to continue here; Browse… for another folder.</source>
+        <translation>这里没有可以继续的已停止或已中断的训练记录；点击“浏览…”选择其他文件夹。</translation>
+    </message>
+    <message>
+        <source>{0} of {1}</source>
+        <translation>{0} / {1}</translation>
+    </message>
+    <message>
+        <source>Choose a run folder to continue</source>
+        <translation>选择要继续训练的训练记录文件夹</translation>
+    </message>
+</context>
+<context>
     <name>ServePanel</name>
     <message>
         <source>Serve over HTTP (this computer only)</source>
@@ -2362,10 +2385,6 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>快速模式：一个已在百万张照片上训练好的网络保持不变，只有新的最后一层学习你的类别，只需几秒；图像少时最好的起点。微调：同一个网络，随后整个网络适应你的图像；更慢，图像多时通常更好。从头训练：一个小网络完全从你的图像中学习；适合成千上万张小图像。</translation>
     </message>
     <message>
-        <source>pretrained backbone, quick mode: the best start with few images; open a dataset to have the choice made from it</source>
-        <translation>预训练主干网络，快速模式：图像少时最好的起点；打开一个数据集，即可根据它来选择</translation>
-    </message>
-    <message>
         <source>Quick: the bundled network, trained on a million photos, stays as it is; only a new last layer learns your classes. Takes seconds, and later re-fits reuse the computed image features.</source>
         <translation>快速模式：内置网络（已在百万张照片上训练）保持不变；只有新的最后一层学习你的类别。只需几秒，之后重新拟合时会复用已计算的图像特征。</translation>
     </message>
@@ -2558,10 +2577,6 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
     <message>
         <source>Check the training options</source>
         <translation>请检查训练选项</translation>
-    </message>
-    <message>
-        <source>Choose a run folder to continue</source>
-        <translation>选择要继续训练的训练记录文件夹</translation>
     </message>
     <message>
         <source>Cannot resume</source>

@@ -67,8 +67,8 @@ def test_export_formats_smoke(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_few_images_smoke(tmp_path: Path) -> None:
     report = run("few_images", tmp_path, "--smoke")
-    recipes = {r["recipe"] for r in report["rows"]}
-    assert recipes == {"quick", "scratch", "fine-tune"}  # auto picks quick for 3 images per class
+    methods = {r["method"] for r in report["rows"]}
+    assert methods == {"quick", "scratch", "fine-tune"}  # auto picks quick for 3 images per class
     assert all(0 <= r["test_accuracy"] <= 1 and r["seconds"] > 0 for r in report["rows"])
     assert report["refit"]["features_computed"] == 0 and report["refit"]["head_seconds"] >= 0
 

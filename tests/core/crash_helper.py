@@ -14,7 +14,7 @@ from pathlib import Path
 import torch
 
 from desktop_cls.core.training.config import TrainConfig
-from desktop_cls.core.training.trainer import fit
+from desktop_cls.core.training.run import fit
 
 data, out, epochs, mode = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 if mode == "die-mid-checkpoint":

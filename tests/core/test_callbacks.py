@@ -28,8 +28,8 @@ from desktop_cls.core.training.callbacks import (
 from desktop_cls.core.training.checkpoint import load_checkpoint
 from desktop_cls.core.training.config import TrainConfig
 from desktop_cls.core.training.fit_result import TrainState
+from desktop_cls.core.training.run import fit
 from desktop_cls.core.training.tensorboard_log import TensorBoardCallback, tensorboard_available
-from desktop_cls.core.training.trainer import fit
 
 
 class FakeLoop:

@@ -13,7 +13,7 @@ from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import BaseCallback, CancelToken, EpochEnd, Notice, PauseToken
 from desktop_cls.core.training.checkpoint import load_checkpoint
 from desktop_cls.core.training.config import Augmentation, TrainConfig
-from desktop_cls.core.training.trainer import fit, resume
+from desktop_cls.core.training.run import fit, resume
 
 FAST = TrainConfig(model="simple_cnn", epochs=2, batch_size=8, image_size=16, seed=0)
 
@@ -69,7 +69,7 @@ def test_fit_writes_a_complete_run(tiny_folder: Path, tmp_path: Path) -> None:
     for name in ("checkpoints/last.pt", "checkpoints/best.pt", "model.safetensors", "model.json", "run.json"):
         assert (run / name).is_file(), name
     info = rd.read_run_info(run)
-    assert info["status"] == "completed" and info["dataset_fingerprint"]["num_files"] == 24
+    assert info["status"] == "finished" and info["dataset_fingerprint"]["num_files"] == 24
     ck = load_checkpoint(run / rd.LAST)
     assert ck["epoch"] == 2 and ck["classes"] == ["cat", "dog", "fish"]
 
@@ -85,7 +85,7 @@ def test_fit_stops_when_cancelled(tiny_folder: Path, tmp_path: Path) -> None:
     res = fit(FAST.replace(epochs=50, batch_size=2), tiny_folder, out=tmp_path / "run",
               callbacks=[StopAfter(12, token)], cancel=token)
     assert res.cancelled and res.epochs_done < 50
-    assert rd.read_run_info(Path(res.run_dir))["status"].startswith("cancelled")
+    assert rd.read_run_info(Path(res.run_dir))["status"] == "stopped"
 
 
 def test_pause_blocks_until_resumed(tiny_folder: Path, tmp_path: Path) -> None:

@@ -67,9 +67,9 @@ def set_fast_training(w: object, epochs: int = 2) -> None:
     tp.form.device_combo.setCurrentIndex(tp.form.device_combo.findData("cpu"))
 
 
-def choose_recipe(form: object, key: str) -> None:
-    """Pick the Train form's method ("auto", "quick", "fine_tune", "scratch"): tests of the options that
+def choose_method(form: object, key: str) -> None:
+    """Pick the Train form's method ("auto", "quick", "fine-tune", "scratch", "custom"): tests of the options that
     a from-scratch run has (epochs, optimizer, image size) choose it, as the tiny test sets would get quick."""
-    combo = form.recipe_combo  # type: ignore[attr-defined]
+    combo = form.method_combo  # type: ignore[attr-defined]
     combo.setCurrentIndex(combo.findData(key))
     assert combo.currentData() == key

@@ -73,7 +73,7 @@ def interrupted_run(tmp_path: Path) -> Path:
     from desktop_cls.core import run_dir as rd
     from desktop_cls.core.storage import write_json
     from desktop_cls.core.training.config import TrainConfig
-    from desktop_cls.core.training.trainer import fit
+    from desktop_cls.core.training.run import fit
 
     data = make_tiny_folder(tmp_path / "data", per_class=6)
     run = Path(fit(TrainConfig(model="simple_cnn", epochs=1, batch_size=4, image_size=16, device="cpu"),
@@ -88,6 +88,7 @@ def interrupted_run(tmp_path: Path) -> Path:
 
 def test_an_interrupted_run_is_offered_and_resumed(qtbot: object, tmp_path: Path) -> None:
     from desktop_cls.core import run_dir as rd
+    from desktop_cls.core.run_status import RunStatus
     from desktop_cls.gui.shell.main_window import MainWindow
 
     run = interrupted_run(tmp_path)
@@ -105,12 +106,13 @@ def test_an_interrupted_run_is_offered_and_resumed(qtbot: object, tmp_path: Path
     qtbot.waitUntil(lambda: w.train_page.worker is None and rd.read_run_info(run)["status"] != "running",  # type: ignore[attr-defined]
                     timeout=120_000)
     assert [r["epoch"] for r in rd.read_metrics(run)] == [1, 2]
-    assert rd.run_status(run) != rd.INTERRUPTED
+    assert rd.run_status(run) != RunStatus.INTERRUPTED
     w.shutdown()
 
 
 def test_a_dismissed_run_is_not_offered_again(qtbot: object, tmp_path: Path) -> None:
     from desktop_cls.core import run_dir as rd
+    from desktop_cls.core.run_status import RunStatus
     from desktop_cls.gui.shell.main_window import MainWindow
 
     run = interrupted_run(tmp_path)
@@ -124,7 +126,7 @@ def test_a_dismissed_run_is_not_offered_again(qtbot: object, tmp_path: Path) -> 
     qtbot.addWidget(w2)  # type: ignore[attr-defined]
     w2.show()
     assert not w2.interrupted_banner.isVisible()
-    assert rd.run_status(run) == rd.INTERRUPTED  # still resumable from the Train page's menu and the CLI
+    assert rd.run_status(run) == RunStatus.INTERRUPTED  # still resumable from the Train page's menu and the CLI
     w2.shutdown()
 
 

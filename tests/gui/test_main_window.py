@@ -153,12 +153,12 @@ def test_close_while_training_stops_cleanly(qtbot: object, tiny_folder: Path,
 
 def test_worker_exception_reaches_the_user(qtbot: object, window: object, tiny_folder: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    from desktop_cls.core.training import trainer
+    from desktop_cls.core.training import run
 
     def boom(*a: object, **k: object) -> None:
         raise RuntimeError("simulated failure")
 
-    monkeypatch.setattr(trainer, "fit", boom)
+    monkeypatch.setattr(run, "fit", boom)
     open_and_wait(qtbot, window, tiny_folder)
     window.train_page.start()
     qtbot.waitUntil(lambda: window.train_page.worker is None, timeout=30_000)
@@ -298,10 +298,10 @@ def test_image_size_follows_the_data_until_the_user_picks_one(qtbot: object, win
                                                               tmp_path: Path) -> None:
     from desktop_cls.gui.settings import load_settings
     from tests.conftest import make_tiny_folder
-    from tests.gui.conftest import choose_recipe
+    from tests.gui.conftest import choose_method
 
     form = window.train_page.form  # type: ignore[attr-defined]
-    choose_recipe(form, "scratch")  # QuickNet's sizes; the pretrained backbone always starts at 224 px
+    choose_method(form, "scratch")  # QuickNet's sizes; the pretrained backbone always starts at 224 px
     assert form.batch_spin.value() == 0 and form.batch_spin.text() == "auto"
     open_and_wait(qtbot, window, make_tiny_folder(tmp_path / "a", size=60, per_class=3))
     assert form.image_size_spin.value() == 64
@@ -409,10 +409,10 @@ def test_flips_follow_the_data_until_set_and_say_why(qtbot: object, window: obje
 
 
 def test_options_that_do_not_apply_are_greyed_out(window: object) -> None:
-    from tests.gui.conftest import choose_recipe
+    from tests.gui.conftest import choose_method
 
     form = window.train_page.form
-    choose_recipe(form, "scratch")  # the quick method has no optimizer or epochs at all
+    choose_method(form, "scratch")  # the quick method has no optimizer or epochs at all
     c = form.controls
     form.advanced.setChecked(True)  # collapsed, a checkable group box disables everything inside
 

@@ -67,11 +67,11 @@ def test_ctrl_e_evaluates_with_the_focus_in_a_line_edit(qtbot: object, window: o
 
 def test_page_switch_and_train_keys_work_from_a_spin_box(qtbot: object, window: object, tiny_folder: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    from tests.gui.conftest import choose_recipe
+    from tests.gui.conftest import choose_method
 
     open_and_wait(qtbot, window, tiny_folder)
     window.show_page("train")
-    choose_recipe(window.train_page.form, "scratch")  # quick mode has no epochs to edit
+    choose_method(window.train_page.form, "scratch")  # quick mode has no epochs to edit
     spin = window.train_page.form.epochs_spin
     _focus(qtbot, window, spin)
     QTest.keyClick(spin, Qt.Key.Key_4, CTRL)

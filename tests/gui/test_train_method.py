@@ -13,7 +13,7 @@ from tests.gui.conftest import open_and_wait
 
 
 def pick(form: object, key: str) -> None:
-    combo = form.recipe_combo  # type: ignore[attr-defined]
+    combo = form.method_combo  # type: ignore[attr-defined]
     combo.setCurrentIndex(combo.findData(key))
 
 
@@ -21,37 +21,37 @@ def test_automatic_picks_the_pretrained_quick_mode_for_few_images_and_says_why(q
                                                                                tiny_folder: Path) -> None:
     open_and_wait(qtbot, window, tiny_folder)
     form = window.train_page.form
-    assert form.recipe_combo.currentData() == "auto"
+    assert form.method_combo.currentData() == "auto"
     assert form.model_combo.currentData() == "efficientnet_lite0" and form.pretrained_check.isChecked()
-    assert "training images per class are few" in form.recipe_hint.text()
-    assert "only a new last layer" in form.recipe_hint.text()
+    assert "training images per class are few" in form.method_hint.text()
+    assert "only a new last layer" in form.method_hint.text()
     assert not form.epochs_spin.isEnabled()  # the quick mode has no epochs
     cfg = TrainConfig.from_dict(form.current_config_dict())
-    assert (cfg.mode, cfg.model, cfg.pretrained, cfg.image_size) == ("quick", "efficientnet_lite0", True, 224)
+    assert (cfg.method, cfg.model, cfg.pretrained, cfg.image_size) == ("quick", "efficientnet_lite0", True, 224)
 
 
 def test_each_method_sets_the_model_and_a_hand_picked_model_is_custom(qtbot: object, window: object,
                                                                       tiny_folder: Path) -> None:
     open_and_wait(qtbot, window, tiny_folder)
     form = window.train_page.form
-    pick(form, "fine_tune")
+    pick(form, "fine-tune")
     cfg = TrainConfig.from_dict(form.current_config_dict())
-    assert (cfg.mode, cfg.model, cfg.pretrained) == ("full", "efficientnet_lite0", True)
-    assert form.epochs_spin.isEnabled() and "whole bundled network adapts" in form.recipe_hint.text()
+    assert (cfg.method, cfg.model, cfg.pretrained) == ("fine-tune", "efficientnet_lite0", True)
+    assert form.epochs_spin.isEnabled() and "whole bundled network adapts" in form.method_hint.text()
     pick(form, "scratch")
     cfg = TrainConfig.from_dict(form.current_config_dict())
-    assert (cfg.mode, cfg.model, cfg.pretrained) == ("full", "quicknet", False)
+    assert (cfg.method, cfg.model, cfg.pretrained) == ("scratch", "quicknet", False)
     pick(form, "quick")
     form.model_combo.setCurrentIndex(form.model_combo.findData("simple_cnn"))
-    assert form.recipe_combo.currentData() == "custom"
-    assert TrainConfig.from_dict(form.current_config_dict()).mode == "full"
+    assert form.method_combo.currentData() == "custom"
+    assert TrainConfig.from_dict(form.current_config_dict()).method == "scratch"
 
 
 def test_a_saved_quick_config_reopens_as_the_quick_method(qtbot: object, window: object) -> None:
     form = window.train_page.form
-    form.apply_config(TrainConfig(model="efficientnet_lite0", pretrained=True, mode="quick", image_size=224))
-    assert form.recipe_combo.currentData() == "quick"
-    assert TrainConfig.from_dict(form.current_config_dict()).mode == "quick"
+    form.apply_config(TrainConfig(model="efficientnet_lite0", pretrained=True, method="quick", image_size=224))
+    assert form.method_combo.currentData() == "quick"
+    assert TrainConfig.from_dict(form.current_config_dict()).method == "quick"
 
 
 def test_training_in_the_quick_mode_from_the_page(qtbot: object, window: object, tmp_path: Path) -> None:
@@ -66,7 +66,7 @@ def test_training_in_the_quick_mode_from_the_page(qtbot: object, window: object,
     qtbot.mouseClick(tp.train_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: tp.worker is None and window.state.run is not None, timeout=180_000)
     run = Path(window.state.run)
-    assert TrainConfig.load(run / "config.json").mode == "quick"
+    assert TrainConfig.load(run / "config.json").method == "quick"
     # "Computing image features 10/15…" moves the bar (it stayed at 0 % and jumped to full at the end)
     assert any(0 < v < 1000 for v in bar) and bar[-1] == 1000, bar
     # 5 per class are validated by cross-validation on all 15 images, not by the 5 of the validation split
@@ -82,17 +82,17 @@ def test_training_in_the_quick_mode_from_the_page(qtbot: object, window: object,
 
 def test_fine_tune_takes_the_command_lines_epochs_rule_until_the_user_sets_them(qtbot: object, window: object,
                                                                               tiny_folder: Path) -> None:
-    from desktop_cls.core.training.defaults import fine_tune_epochs
+    from desktop_cls.core.training.methods import fine_tune_epochs
 
     open_and_wait(qtbot, window, tiny_folder)
     form = window.train_page.form
     n_train = sum(window.state.dataset.counts("train").values())
-    pick(form, "fine_tune")
+    pick(form, "fine-tune")
     assert form.epochs_spin.value() == fine_tune_epochs(n_train) == 10  # few images: the longest fine-tune
     pick(form, "scratch")
     assert form.epochs_spin.value() == 15  # back to the form's own start
     form.epochs_spin.setValue(7)  # the user's number stays, whatever method comes next
-    pick(form, "fine_tune")
+    pick(form, "fine-tune")
     assert form.epochs_spin.value() == 7
 
 
@@ -115,10 +115,10 @@ def test_the_method_and_whether_the_epochs_follow_it_survive_a_restart(qtbot: ob
 
     open_and_wait(qtbot, window, tiny_folder)
     form = window.train_page.form
-    assert form.recipe_combo.currentData() == "auto"
+    assert form.method_combo.currentData() == "auto"
     window.state.settings.last_train_config = form.current_config_dict()  # what starting a training saves
     window.save_settings()
-    for method, epochs_set in (("auto", False), ("fine_tune", True)):
+    for method, epochs_set in (("auto", False), ("fine-tune", True)):
         pick(form, method)
         if epochs_set:
             form.epochs_spin.setValue(7)
@@ -126,7 +126,7 @@ def test_the_method_and_whether_the_epochs_follow_it_survive_a_restart(qtbot: ob
         again = MainWindow(load_core=False)
         qtbot.addWidget(again, before_close_func=lambda win: win.shutdown())
         again_form = again.train_page.form
-        assert again_form.recipe_combo.currentData() == method
+        assert again_form.method_combo.currentData() == method
         assert again_form.epochs_follow_method is not epochs_set
         if epochs_set:
             assert again_form.epochs_spin.value() == 7

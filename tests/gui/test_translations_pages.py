@@ -97,7 +97,7 @@ def texts(root: QWidget) -> Iterator[tuple[str, str]]:
                 if item is not None:
                     yield f"{where} header {c}", item.text()
                     yield f"{where} header {c} tooltip", item.toolTip()
-        if isinstance(w, QComboBox) and w.objectName() in ("recipeCombo", "device"):
+        if isinstance(w, QComboBox) and w.objectName() in ("methodCombo", "device"):
             for i in range(w.count()):
                 yield f"{where} item {i}", w.itemText(i)
         if isinstance(w, pg.PlotWidget):
@@ -180,7 +180,7 @@ def test_the_train_page_marks_every_text(qtbot: Any, pseudo: None, tmp_path: Pat
     page = TrainPage(state, TaskRunner())
     qtbot.addWidget(page)
     page.form.advanced.setChecked(True)
-    page.form.recipe_combo.setCurrentIndex(page.form.recipe_combo.findData("custom"))
+    page.form.method_combo.setCurrentIndex(page.form.method_combo.findData("custom"))
     page._epochs_total = 3
     page._on_batch(BatchEnd(1, 2, 4, 2, 0.7, 0.01, 120.0, 30.0, 512.0))
     assert page.progress_label.text().startswith("⟦Epoch 1/3 · step 2/4")

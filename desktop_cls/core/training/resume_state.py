@@ -83,7 +83,7 @@ def resumable_run(run: Path, epochs: int | None = None) -> tuple[TrainConfig, Da
     split, of a run folder that can be resumed; UserError saying why when it cannot."""
     if not rd.is_run_dir(run):
         raise UserError(_("{run} is not a training run folder (config.json and run.json are missing)").format(run=run))
-    if TrainConfig.load(run / rd.CONFIG).mode == "quick":
+    if TrainConfig.load(run / rd.CONFIG).method == "quick":
         raise UserError(_("{run} is a quick run: it finishes in one step, so there is nothing to resume. Train again "
                           "(its image features are cached, so it takes seconds)").format(
                 run=run))

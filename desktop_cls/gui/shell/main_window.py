@@ -56,7 +56,7 @@ class _CoreLoader(QObject):
         try:
             from desktop_cls.core.devices import list_devices
             from desktop_cls.core.inference import evaluation, export, predictor  # noqa: F401
-            from desktop_cls.core.training import trainer  # noqa: F401
+            from desktop_cls.core.training import run  # noqa: F401
 
             result: tuple[Any, object] = (self.loaded, list_devices())
         except Exception as e:  # a broken torch install must not take the window down

@@ -216,7 +216,7 @@ class TrainPage(Page):
             if offer_missing_weights(self, self.tasks, cfg, self.start) is not None:
                 return  # the weights are not on this computer: the dialog downloads or imports them, then starts
             self.state.settings.last_train_config = cfg.to_dict()
-            self._launch(TrainWorker(cfg.to_dict(), data), cfg.epochs, quick=cfg.mode == "quick")
+            self._launch(TrainWorker(cfg.to_dict(), data), cfg.epochs, quick=cfg.method == "quick")
 
     def _ready_config(self) -> tuple[TrainConfig, Any] | None:
         """The validated options and the data to train on (training_data), or None after telling the user
@@ -243,10 +243,9 @@ class TrainPage(Page):
             self.lr_search.start(*ready)
 
     def resume_dialog(self) -> None:
-        from desktop_cls.core.storage import default_runs_dir
+        from desktop_cls.gui.pages.train.resume_dialog import choose_run_to_resume
 
-        path = QFileDialog.getExistingDirectory(self, self.tr("Choose a run folder to continue"),
-                                                str(default_runs_dir()))
+        path = choose_run_to_resume(self)
         if path:
             self.resume(path)
 
@@ -266,7 +265,7 @@ class TrainPage(Page):
             show_error(self, self.tr("Cannot resume"), e.for_gui())
             return
         self._launch(TrainWorker(None, None, resume_run=run, epochs=epochs), epochs or cfg.epochs, resuming=run,
-                     quick=cfg.mode == "quick")
+                     quick=cfg.method == "quick")
 
     def _launch(self, worker: TrainWorker, epochs: int, resuming: str | None = None, quick: bool = False) -> None:
         """A fresh log and fresh curves per run; a resumed run starts from its own earlier epochs."""
@@ -332,7 +331,9 @@ class TrainPage(Page):
             self._log(self.tr("Stopping after this batch…"))
 
     def shutdown(self) -> None:
-        """For closing the window: stop cleanly and join the thread."""
+        """For closing the window: stop cleanly (the run records that the app was closed) and join the thread."""
+        if self.worker is not None:
+            self.worker.cancel.set("quit")
         self.stop()
         if self.task is not None:
             self.task.wait(120_000)

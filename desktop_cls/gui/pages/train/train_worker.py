@@ -51,7 +51,7 @@ class TrainWorker(QObject):
     def run(self) -> None:
         try:
             from desktop_cls.core.training.config import TrainConfig
-            from desktop_cls.core.training.trainer import fit, resume
+            from desktop_cls.core.training.run import fit, resume
 
             cb = _SignalCallback(self)
             if self.resume_run:
