@@ -27,7 +27,7 @@ import numpy as np
 from desktop_cls.core.data.demo_data import make_demo_dataset
 from desktop_cls.core.inference.predictor import Predictor
 from desktop_cls.core.training.config import TrainConfig
-from desktop_cls.core.training.trainer import fit
+from desktop_cls.core.training.run import fit
 
 
 def start_server(run: Path, *extra: str) -> tuple[subprocess.Popen[str], str]:
