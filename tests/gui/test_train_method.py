@@ -64,7 +64,7 @@ def test_training_in_the_quick_mode_from_the_page(qtbot: object, window: object,
     bar: list[int] = []  # every value the bar takes (set on this thread by the page)
     tp.progress.valueChanged.connect(bar.append)
     qtbot.mouseClick(tp.train_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: tp.worker is None and window.state.run is not None, timeout=180_000)
+    qtbot.waitUntil(lambda: tp.task is None and window.state.run is not None, timeout=180_000)
     run = Path(window.state.run)
     assert TrainConfig.load(run / "config.json").mode == "quick"
     # "Computing image features 10/15…" moves the bar (it stayed at 0 % and jumped to full at the end)
@@ -77,7 +77,7 @@ def test_training_in_the_quick_mode_from_the_page(qtbot: object, window: object,
     tp.form.epochs_spin.setValue(1)
     qtbot.mouseClick(tp.train_button, Qt.MouseButton.LeftButton)
     assert not tp.plots.lr_plot.isHidden()  # back for a run that has one
-    qtbot.waitUntil(lambda: tp.worker is None, timeout=180_000)
+    qtbot.waitUntil(lambda: tp.task is None, timeout=180_000)
 
 
 def test_fine_tune_takes_the_command_lines_epochs_rule_until_the_user_sets_them(qtbot: object, window: object,

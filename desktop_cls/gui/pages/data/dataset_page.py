@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from desktop_cls.gui.pages.data.problems_panel import ProblemsPanel, change_dataset
 from desktop_cls.gui.pages.page import Page
-from desktop_cls.gui.state import AppState
+from desktop_cls.gui.state import AppState, Badge, PageKey
 from desktop_cls.gui.widgets.common import button as _button
 from desktop_cls.gui.widgets.common import read_only_table
 from desktop_cls.gui.widgets.dialogs import show_error
@@ -203,7 +203,7 @@ class DatasetPage(Page):
         self.class_filter.blockSignals(False)
         self._fill_thumbnails()
         self.state.set_dataset(index)
-        self.state.status_changed.emit("data", "attention" if self._serious_problems(index) else "done")
+        self.state.set_status(PageKey.DATA, Badge.ATTENTION if self._serious_problems(index) else Badge.DONE)
 
     def _serious_problems(self, index: Any) -> bool:
         return any(p.kind in ("corrupt", "not_image", "empty_class", "too_large", "unreadable") for p in index.problems)

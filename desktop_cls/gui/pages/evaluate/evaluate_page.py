@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from desktop_cls.core.errors import UserError
 from desktop_cls.gui.pages.evaluate.mistakes_gallery import MistakesGallery
 from desktop_cls.gui.pages.page import Page
-from desktop_cls.gui.state import AppState
+from desktop_cls.gui.state import AppState, Badge, PageKey
 from desktop_cls.gui.widgets.common import button as _button
 from desktop_cls.gui.widgets.common import read_only_table
 from desktop_cls.gui.widgets.confusion_view import HEAT_ROLE, ConfusionMatrixView
@@ -254,7 +254,7 @@ class EvaluatePage(Page):
             .format(ece) if ece is not None and ece == ece else "")
         self.show_content()
         self.mistakes.set_result(classes, samples, self.model_path)
-        self.state.status_changed.emit("evaluate", "done")
+        self.state.set_status(PageKey.EVALUATE, Badge.DONE)
 
     def _absent_tip(self, name: str, split: str, predicted: bool) -> str:
         """Why a class's score is a dash (or a plain 0), and that the averages leave it out."""

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_cls.core.errors import UserError
-from desktop_cls.core.events import BatchEnd, EpochEnd, Notice, StageChanged
+from desktop_cls.core.events import BatchEnd, EpochEnd, Notice, PauseToken, StageChanged
 from desktop_cls.core.training.config import TrainConfig
 from desktop_cls.gui.autosave import on_any_edit
 from desktop_cls.gui.pages.page import Page
@@ -29,8 +29,8 @@ from desktop_cls.gui.pages.train.past_runs import PastRuns
 from desktop_cls.gui.pages.train.train_form import TrainForm, apply_default_device
 from desktop_cls.gui.pages.train.train_messages import batch_status, epoch_line, outcome, stage_status, window_progress
 from desktop_cls.gui.pages.train.train_plots import TrainingPlots
-from desktop_cls.gui.pages.train.train_worker import TrainWorker, start_training
-from desktop_cls.gui.state import AppState
+from desktop_cls.gui.pages.train.training_task import training
+from desktop_cls.gui.state import AppState, Badge, PageKey, RunInfo, Tag
 from desktop_cls.gui.widgets.common import button as _button
 from desktop_cls.gui.widgets.dialogs import show_error
 from desktop_cls.gui.work.tasks import Task, TaskRunner
@@ -39,16 +39,17 @@ REDRAW_MS = 100
 
 
 class TrainPage(Page):
-    """Training control; the options live in TrainForm and the curves in TrainingPlots. Training runs on its own
-    worker (train_worker); the page's status line shows its short tasks (the learning-rate finder)."""
+    """Training control; the options live in TrainForm and the curves in TrainingPlots. Training is one request on
+    the task runner (`self.task` while it runs); the page's status line shows its short tasks (the learning-rate
+    finder)."""
 
     progress_text = Signal(str, int, int)
 
     def __init__(self, state: AppState, tasks: TaskRunner) -> None:
         super().__init__(state, tasks, "trainTask")
         self.tasks: TaskRunner = tasks  # training needs one (a Page may go without)
-        self.worker: TrainWorker | None = None
-        self.task: Task | None = None
+        self.task: Task | None = None  # the training that runs
+        self._shown: Tag | None = None  # what the curves, log and progress show: (dataset, run) of the last run
         self._stage_moves_bar = False  # a counted stage moves the bar until the run's first batch
         self.form = TrainForm(state)
         self.form.find_lr_button.clicked.connect(self.find_lr)
@@ -70,7 +71,6 @@ class TrainPage(Page):
         self.progress.setValue(0)
         self.progress_label = QLabel()
         self.progress_label.setObjectName("trainStatus")
-        self._result_root: str | None = None  # dataset of the run whose outcome the status line shows
         self._epochs_total = 0
         self.progress_label.setWordWrap(True)
         self.lr_search.message.connect(self._log)
@@ -123,8 +123,7 @@ class TrainPage(Page):
         self.timer.start()
         self._set_running(False)
         state.core_ready.connect(self._on_core_ready)
-        state.dataset_changed.connect(lambda _i: self._update_enabled())
-        state.dataset_changed.connect(lambda _i: self._show_idle_status())
+        state.dataset_changed.connect(lambda _i: self._on_dataset())
         s = state.settings
         self.form.apply_saved(s.last_train_config, s.image_size_follows_data, s.flips_follow_data, s.train_method,
                               s.epochs_follow_method)
@@ -179,8 +178,20 @@ class TrainPage(Page):
         self.form.add_devices(self.state.devices)
         self._update_enabled()
 
+    def _on_dataset(self) -> None:
+        """Another dataset: the last run's curves, log and progress belong to the one before (a run that is
+        going keeps them: it trains on what it was started on)."""
+        if self.task is None and self._shown is not None and self._shown.dataset != self.state.tag().dataset:
+            self._shown = None
+            self.plots.reset()
+            self.plots.redraw()
+            self.log.clear()
+            self.progress.setValue(0)
+        self._update_enabled()
+        self._show_idle_status()
+
     def _update_enabled(self) -> None:
-        running = self.worker is not None
+        running = self.task is not None
         ready = self.state.core_loaded and self.state.dataset is not None
         self.train_button.setEnabled(ready and not running)
         self.train_button.setToolTip(self.tr("PyTorch is still loading…") if not self.state.core_loaded else
@@ -190,10 +201,8 @@ class TrainPage(Page):
     def _show_idle_status(self) -> None:
         """The status line before any run: what pressing Train will do, or what is missing."""
         ds = self.state.dataset
-        if self.worker is not None or (self._result_root is not None and ds is not None
-                                       and ds.root == self._result_root):
+        if self.task is not None or (self._shown is not None and ds is not None and ds.root == self._shown.dataset):
             return  # a run is going, or the line shows the outcome of a run on this dataset
-        self._result_root = None
         if ds is None:
             self.progress_label.setText(self.tr("No training yet — choose a dataset on the Data page, then press "
                                                 "Train (about 15 s on the demo data)."))
@@ -218,13 +227,14 @@ class TrainPage(Page):
             if offer_missing_weights(self, self.tasks, cfg, self.start) is not None:
                 return  # the weights are not on this computer: the dialog downloads or imports them, then starts
             self.state.settings.last_train_config = cfg.to_dict()
-            self._launch(TrainWorker(cfg.to_dict(), data), cfg.epochs, quick=cfg.mode == "quick")
+            pause = PauseToken()
+            self._launch(training(cfg.to_dict(), data, pause), pause, cfg.epochs, quick=cfg.mode == "quick")
 
     def _ready_config(self) -> tuple[TrainConfig, Any] | None:
         """The validated options and the data to train on, or None after telling the user what is missing.
 
         The scanned index is reused when its split matches the options; otherwise the folder is rescanned."""
-        if self.worker is not None:
+        if self.task is not None:
             return None
         if not self.state.core_loaded:
             show_error(self, self.tr("Not ready yet"), self.tr("PyTorch is still loading; try again in a few seconds."))
@@ -255,7 +265,7 @@ class TrainPage(Page):
             self.resume(path)
 
     def resume(self, run: str, epochs: int | None = None) -> None:
-        if self.worker is not None or not self.state.core_loaded:
+        if self.task is not None or not self.state.core_loaded:
             return
         from desktop_cls.core.run_dir import run_in_use
 
@@ -269,10 +279,12 @@ class TrainPage(Page):
         except UserError as e:
             show_error(self, self.tr("Cannot resume"), e.for_gui())
             return
-        self._launch(TrainWorker(None, None, resume_run=run, epochs=epochs), epochs or cfg.epochs, resuming=run,
-                     quick=cfg.mode == "quick")
+        pause = PauseToken()
+        self._launch(training(None, None, pause, resume_run=run, epochs=epochs), pause, epochs or cfg.epochs,
+                     resuming=run, quick=cfg.mode == "quick")
 
-    def _launch(self, worker: TrainWorker, epochs: int, resuming: str | None = None, quick: bool = False) -> None:
+    def _launch(self, work: Any, pause: PauseToken, epochs: int, resuming: str | None = None,
+                quick: bool = False) -> None:
         """A fresh log and fresh curves per run; a resumed run starts from its own earlier epochs."""
         self.plots.reset()
         self.plots.show_learning_rate(not quick)
@@ -282,16 +294,9 @@ class TrainPage(Page):
         done = self._replay_history(Path(resuming), epochs) if resuming else 0
         self.progress.setValue(round(1000 * done / max(epochs, 1)))
         self._stage_moves_bar = not done  # a resumed run's bar keeps showing its earlier epochs
-        self.worker = worker
-        worker.stage_changed.connect(self._on_stage)
-        worker.batch_ended.connect(self._on_batch)
-        worker.epoch_ended.connect(self._on_epoch)
-        worker.notice.connect(self._on_notice)
-        worker.finished_ok.connect(self._on_finished)
-        worker.failed.connect(self._on_failed)
-        worker.done.connect(self._on_done)
-        self.task = start_training(worker)
-        self.tasks.adopt(self.task)
+        self._shown = Tag(self.state.tag().dataset, resuming)
+        self.task = self.tasks.start("training", work, self._on_finished, self._on_failed, on_event=self._on_event,
+                                     on_ended=self._on_done, pause=pause, keep_result=True)
         self.state.set_training(True)
         self._set_running(True)
         self.pause_button.setText(self.tr("Pause"))
@@ -316,21 +321,21 @@ class TrainPage(Page):
         return min(int(rows[-1]["epoch"]), epochs) if rows else 0
 
     def toggle_pause(self) -> None:
-        if self.worker is None:
+        pause = self.task.pause if self.task is not None else None
+        if pause is None:
             return
-        if self.worker.pause.is_paused():
-            self.worker.pause.resume()
+        if pause.is_paused():
+            pause.resume()
             self.pause_button.setText(self.tr("Pause"))
             self._log(self.tr("Resumed"))
         else:
-            self.worker.pause.pause()
+            pause.pause()
             self.pause_button.setText(self.tr("Resume"))
             self._log(self.tr("Paused (the current batch finishes first)"))
 
     def stop(self) -> None:
-        if self.worker is not None:
-            self.worker.cancel.set()
-            self.worker.pause.resume()
+        if self.task is not None:
+            self.task.cancel()  # also wakes a paused loop
             self.stop_button.setEnabled(False)
             self._log(self.tr("Stopping after this batch…"))
 
@@ -340,7 +345,17 @@ class TrainPage(Page):
         if self.task is not None:
             self.task.wait(120_000)
 
-    # ---- events from the worker ----------------------------------------------------------------
+    # ---- events from the training --------------------------------------------------------------
+    def _on_event(self, e: object) -> None:
+        if isinstance(e, BatchEnd):
+            self._on_batch(e)
+        elif isinstance(e, EpochEnd):
+            self._on_epoch(e)
+        elif isinstance(e, StageChanged):
+            self._on_stage(e)
+        elif isinstance(e, Notice):
+            self._on_notice(e)
+
     def _on_stage(self, e: StageChanged) -> None:
         """A counted stage (image features of a quick run, images loaded) moves the bar until batches own it."""
         text, value = stage_status(e, self.progress.maximum())
@@ -353,7 +368,7 @@ class TrainPage(Page):
         self.plots.add_batch(x, e.loss, e.lr)
         done = round(1000 * x / max(self._epochs_total, 1))
         self.progress.setValue(min(done, 999))
-        paused = self.worker is not None and self.worker.pause.is_paused()
+        paused = self.task is not None and self.task.pause is not None and self.task.pause.is_paused()
         self.progress_label.setText(batch_status(e, self._epochs_total, paused))
         self.progress_text.emit(window_progress(e, self._epochs_total), done, 1000)
 
@@ -370,25 +385,24 @@ class TrainPage(Page):
         total = max(result.epochs, 1)
         self.progress.setValue(round(self.progress.maximum() * min(result.epochs_done, total) / total)
                                if result.cancelled else self.progress.maximum())
-        self._result_root = self.state.dataset.root if self.state.dataset is not None else None
-        n_val = len(self.state.dataset.split("val")) if self.state.dataset is not None else 0
-        log, status = outcome(result, n_val)
+        info = RunInfo.read(result.run_dir)  # the run's own dataset: a resumed run may not be of the open one
+        self._shown = Tag(info.dataset_root, result.run_dir)
+        log, status = outcome(result, info.val_images or 0)
         self._log(log)
         self.progress_label.setText(status)
         if result.epochs_done > 0:
-            self.state.set_run(result.run_dir)
-            self.state.status_changed.emit("train", "done")
+            self.state.set_run(result.run_dir, info)
+            self.state.set_status(PageKey.TRAIN, Badge.DONE)
         self.refresh_runs()
 
     def _on_failed(self, message: str, details: str) -> None:
         self._log(self.tr("Training failed: {0}").format(message))
-        self._result_root = self.state.dataset.root if self.state.dataset is not None else None
         self.progress_label.setText(self.tr("Training failed: {0}").format(message))
-        self.state.status_changed.emit("train", "attention")
+        self.state.set_status(PageKey.TRAIN, Badge.ATTENTION)
         show_error(self, self.tr("Training failed"), message, details)
 
     def _on_done(self) -> None:
-        self.worker = None
+        self.task = None
         self.state.set_training(False)
         self._set_running(False)
         self.plots.redraw()
