@@ -70,3 +70,19 @@ def test_a_cjk_font_is_found_by_its_file_name(monkeypatch: pytest.MonkeyPatch, t
     if not system_has_one:
         (fonts / "NotoSansCJK-Regular.ttc").unlink()
         assert not dev.has_cjk_font()
+
+
+def test_run_offers_the_demo_only_on_a_first_start(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The app reopens the last dataset and model: `dev.py run` hands the demo over only for a first start."""
+    dev = load_dev()
+    calls: list[list[str]] = []
+    monkeypatch.setattr(dev, "ROOT", tmp_path)
+    (tmp_path / "demo-data").mkdir()
+    for name in ("ensure_system_libraries", "report_missing_qt_libraries"):
+        monkeypatch.setattr(dev, name, lambda *a: None)
+    monkeypatch.setattr(dev, "ensure_venv", lambda dev: "python")
+    monkeypatch.setattr(dev, "has_display", lambda: True)
+    monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
+    monkeypatch.setattr(dev, "run", lambda cmd, **k: calls.append([str(c) for c in cmd]) or 0)
+    dev.cmd_run([])
+    assert calls[-1] == ["python", "-m", "desktop_cls", "gui", "--first-start", str(tmp_path / "demo-data")]

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_cls.core.errors import UserError
 from desktop_cls.gui.autosave import SettingsAutosave
 from desktop_cls.gui.pages.classify.classify_page import ClassifyPage
 from desktop_cls.gui.pages.data.dataset_page import DatasetPage
@@ -163,17 +162,26 @@ class MainWindow(QMainWindow):
     def page_title(self, key: PageKey | str) -> str:
         return self._titles[PageKey(key)]
 
-    def reopen_last(self, folder: str | None = None) -> None:
-        """Pick up where the user left off: the last dataset and the last model, when they still exist.
-        Started on a folder, open that one instead, with the last model only if it was trained on it."""
+    def reopen_last(self, folder: str | None = None, first_start: str | None = None) -> None:
+        """Pick up where the user left off: the last dataset and its last model, when they still exist.
+        Started on a folder, open that one instead (with its last model). `first_start` is opened only when
+        there is nothing to reopen (the demo data of `dev.py run`)."""
         s = self.state.settings
-        if folder is not None:
-            self.open_dataset(folder)
-        elif s.recent_folders and Path(s.recent_folders[0]).is_dir():
-            self.open_dataset(s.recent_folders[0])
-        if s.recent_runs and Path(s.recent_runs[0]).exists() and (folder is None or _trained_on(s.recent_runs[0],
-                                                                                                folder)):
+        recent = [f for f in s.recent_folders if Path(f).is_dir()]
+        if folder is not None or (not recent and first_start is not None):
+            self.open_recent(folder or first_start or "")
+            return
+        if recent:
+            self.open_dataset(recent[0])
+        if s.recent_runs and Path(s.recent_runs[0]).exists():  # the model as it was left, whatever it was
             self.state.set_run(s.recent_runs[0])
+
+    def open_recent(self, folder: str) -> None:
+        """A folder and the last model trained on it (File → Open recent, and the start)."""
+        self.open_dataset(folder)
+        run = self.state.last_run_of(folder)
+        if run is not None:
+            self.state.set_run(run)
 
     def wait_until_core_loaded(self) -> None:
         """For scripts and tests: import the core on this thread and mark it loaded."""
@@ -324,12 +332,3 @@ class MainWindow(QMainWindow):
             self.open_dataset(urls[0].toLocalFile())
             event.acceptProposedAction()
 
-
-def _trained_on(run: str, folder: str) -> bool:
-    from desktop_cls.core.run_dir import read_run_info
-
-    try:
-        root = read_run_info(Path(run)).get("dataset_root")
-    except UserError:
-        return False
-    return isinstance(root, str) and Path(root).resolve() == Path(folder).resolve()

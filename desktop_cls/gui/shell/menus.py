@@ -178,7 +178,7 @@ class WindowMenus(QObject):
             self.recent_menu.addAction(self.tr("No recent folders")).setEnabled(False)
         for f in folders:
             a = self.recent_menu.addAction(f.replace("&", "&&"))
-            a.triggered.connect(lambda _=False, p=f: self.window.open_dataset(p))
+            a.triggered.connect(lambda _=False, p=f: self.window.open_recent(p))
 
     def _fill_recent_runs(self) -> None:
         self.recent_runs_menu.clear()

@@ -202,15 +202,20 @@ class ClassifyPage(Page):
         self.results_stack.setCurrentIndex(0)
         self.folder_progress.setRange(0, 0)
         self._set_busy(True)
+        if self.files_task is not None:
+            self.files_task.cancel()  # replaced: its results would land after these
         session, files, threshold = self.session, list(paths), self._threshold()
 
         def work(progress: Any, cancel: Any) -> list[Any]:
             return session.classify_files(files, threshold, progress, cancel)
 
-        self.files_task = self.tasks.start(
-            "classify", work, self._files_done, self._classify_failed, lane=Lane.CLASSIFIER,
-            on_progress=lambda done, total, _what: self.results.show_progress(done, total),
-            on_cancelled=lambda: self._files_done([]))
+        def latest(fn: Any) -> Any:
+            return lambda *args: fn(*args) if self.files_task is task else None
+
+        task = self.files_task = self.tasks.start(
+            "classify", work, latest(self._files_done), latest(self._classify_failed), lane=Lane.CLASSIFIER,
+            on_progress=latest(lambda done, total, _what: self.results.show_progress(done, total)),
+            on_cancelled=latest(lambda: self._files_done([])))
 
     def _files_done(self, preds: list[Any]) -> None:
         self.predictions = [p.with_threshold(self._threshold()) for p in preds]
@@ -293,6 +298,7 @@ class ClassifyPage(Page):
         allow_code = Path(model).suffix.lower() in (".torchscript", ".ts")  # agreed to when it was opened
         threshold = self.threshold_spin.value() / 100.0
         self.show_content()
+        self.preview_box.clear(self.tr("Video: {0}").format(Path(path).name))
         self.results.classify_video(model, path, allow_code, threshold)
 
     @property

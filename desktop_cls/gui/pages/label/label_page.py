@@ -49,6 +49,7 @@ class LabelPage(Page):
         self.queue: list[str] = []  # unlabeled file names, in labeling order
         self.position = 0
         self.suggestions: dict[str, tuple[str, float]] = {}
+        self._suggested_by: str | None = None  # the run the suggestions came from (None: the live model)
         self.keys: dict[str, str] = {}  # key -> class name, see label_keys
         self.key_shortcuts: list[QShortcut] = []
         self._suggest_task: Task | None = None
@@ -92,8 +93,8 @@ class LabelPage(Page):
         trash = _button(self.tr("Trash"), "trashImageButton",
                         self.tr("Move this image to the trash (Delete; undoable)"))
         trash.clicked.connect(self.trash_current)
-        self.suggest_button = _button(self.tr("Suggest labels"), "suggestButton",
-                                      self.tr("Let the current model propose a class for every unlabeled image"))
+        self.suggest_tip = self.tr("Let the current model propose a class for every unlabeled image")
+        self.suggest_button = _button(self.tr("Suggest labels"), "suggestButton", self.suggest_tip)
         self.suggest_button.clicked.connect(self.suggest)
         self.accept_spin = QDoubleSpinBox()
         self.accept_spin.setObjectName("acceptThresholdSpin")
@@ -156,9 +157,26 @@ class LabelPage(Page):
             sc.setContext(here)
             sc.activated.connect(fn)
         state.dataset_changed.connect(self._on_dataset)
-        state.run_changed.connect(lambda _r: self._update_buttons())
+        state.dataset_opening.connect(lambda _folder: self._forget_shown())
+        state.run_changed.connect(self._on_run)
 
     # ---- state ---------------------------------------------------------------------------------
+    def _forget_shown(self) -> None:
+        """Another folder is being read: nothing of the open one (its image, its suggestions) stays on screen."""
+        self.queue, self.suggestions, self._suggested_by = [], {}, None
+        self.preview.clear_image()
+        self.caption.setText("")
+        self.suggestion.setText("")
+        self.strip_model.set_items([])
+        self._update_buttons()
+
+    def _on_run(self, run: str) -> None:
+        """Suggestions of another model are not this one's: they go."""
+        if self.suggestions and self._suggested_by != run and not self.live_check.isChecked():
+            self.suggestions, self._suggested_by = {}, None
+            self.refresh()
+        self._update_buttons()
+
     def _on_dataset(self, index: Any) -> None:
         if self.state.workspace is not self.workspace:
             self.workspace = self.state.workspace
@@ -230,12 +248,15 @@ class LabelPage(Page):
                                         else self.tr("Nothing to undo"))
             self.redo_button.setToolTip(self.tr("Redo {0} (Ctrl+Shift+Z)").format(ws.describe_redo())
                                         if ws.can_redo() else "")
-        self.suggest_button.setEnabled(bool(self.state.run and self.queue and self.state.core_loaded))
+        mismatch = None if self.live_check.isChecked() else self.state.run_mismatch()
+        self.suggest_button.setEnabled(bool(self.state.run and self.queue and self.state.core_loaded
+                                            and mismatch is None))
+        self.suggest_button.setToolTip(mismatch or self.suggest_tip)
         self.accept_button.setEnabled(bool(self.suggestions))
 
     def _show_current(self) -> None:
         if not self.queue:
-            self.preview.clear()
+            self.preview.clear_image()
             self.caption.setText(self.tr("All images are labeled. Import more with “Import images…”, or retrain."))
             self.suggestion.setText("")
             return
@@ -327,7 +348,10 @@ class LabelPage(Page):
         live = self.live_check.isChecked()
         if not ((self.state.run or live) and self.queue and self.tasks is not None and self.state.core_loaded):
             return
+        if not live and self.state.run_mismatch() is not None:
+            return  # the button says why
         model, root, names = self.state.run, self.workspace.root, list(self.queue)
+        self._suggested_by = None if live else model
 
         def work(progress: Any, cancel: Any) -> dict[str, tuple[str, float]]:
             if live or model is None:
