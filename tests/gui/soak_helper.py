@@ -76,8 +76,8 @@ for r in range(WARMUP + rounds):
         if step % STEPS_PER_EPOCH == 0:
             tp._on_epoch(epoch_end(step // STEPS_PER_EPOCH))
         if step % (STEPS_PER_EPOCH * 10) == 0:
-            tp.plots.reset()
-    tp.plots.redraw()
+            tp.monitor.plots.reset()
+    tp.monitor.plots.redraw()
     cp.show_frame(frames[r // 15 % 2])  # the scene changes every 30 s
     if r % PAINT_EVERY == 0:
         for page in ("train", "classify", "data"):

@@ -35,7 +35,7 @@ def test_resuming_a_run_of_another_dataset_reports_and_evaluates_its_own(qtbot: 
     assert len(w.state.dataset.split("val")) != its_val  # type: ignore[union-attr]
     w.interrupted_banner.resume_button.click()
     qtbot.waitUntil(lambda: not w.state.training and w.state.run == str(run), timeout=120_000)  # type: ignore[attr-defined]
-    assert f"on {its_val} validation images" in w.train_page.progress_label.text()
+    assert f"on {its_val} validation images" in w.train_page.monitor.progress_label.text()
     assert w.state.run_dataset() == its_data
     w.evaluate()  # Ctrl+E: the run is scored on the images it was trained for
     qtbot.waitUntil(lambda: w.evaluate_page.result is not None or bool(errors_shown()), timeout=60_000)  # type: ignore[attr-defined]
@@ -69,10 +69,10 @@ def test_suggest_labels_refuses_a_model_trained_on_other_classes(
     window.state.set_run(str(trained_run[0]))  # cat / dog / fish, trained elsewhere
     lp = window.label_page
     assert lp.queue, "an unlabeled image to suggest for"
-    assert not lp.suggest_button.isEnabled()
-    assert "trained on" in lp.suggest_button.toolTip()
+    assert not lp.suggest_panel.suggest_button.isEnabled()
+    assert "trained on" in lp.suggest_panel.suggest_button.toolTip()
     lp.suggest()
-    assert lp.suggestions == {} and not lp.accept_button.isEnabled()
+    assert lp.suggest_panel.suggestions == {} and not lp.suggest_panel.accept_button.isEnabled()
 
 
 def test_switching_datasets_shows_nothing_of_the_previous_one(qtbot: object, window: MainWindow,
@@ -88,7 +88,7 @@ def test_switching_datasets_shows_nothing_of_the_previous_one(qtbot: object, win
     qtbot.waitUntil(lambda: not window.state.training and window.state.run is not None, timeout=60_000)  # type: ignore[attr-defined]
     window.show_page("label")
     assert window.label_page.preview.source() is not None
-    assert window.train_page.log.toPlainText() and window.train_page.progress.value() > 0
+    assert window.train_page.monitor.log.toPlainText() and window.train_page.monitor.progress.value() > 0
     window.open_dataset(second)  # while it is read, nothing of the first is shown
     dp = window.dataset_page
     assert dp.class_table.rowCount() == 0 and dp.thumb_model.rowCount() == 0 and dp.content.currentIndex() == 0
@@ -98,8 +98,8 @@ def test_switching_datasets_shows_nothing_of_the_previous_one(qtbot: object, win
                     timeout=30_000)
     assert dp.class_table.rowCount() == 2
     tp = window.train_page
-    assert tp.log.toPlainText() == "" and tp.progress.value() == 0
-    assert len(tp.plots.epochs) == 0
+    assert tp.monitor.log.toPlainText() == "" and tp.monitor.progress.value() == 0
+    assert len(tp.monitor.plots.epochs) == 0
 
 
 def test_a_cancel_pressed_before_a_queued_classification_starts_is_kept(

@@ -74,11 +74,11 @@ def test_full_flow_train_evaluate_classify_export(qtbot: object, window: object,
     tp = w.train_page
     qtbot.mouseClick(tp.train_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: tp.task is None and w.state.run is not None, timeout=120_000)
-    assert tp.progress.value() == tp.progress.maximum()
-    tp.plots.redraw()
-    xs, _ = tp.plots.curve_train_loss.getData()
-    assert len(xs) == 2 and len(tp.plots.curve_val_acc.getData()[0]) == 2
-    assert len(tp.plots.curve_batch.getData()[0]) >= 2
+    assert tp.monitor.progress.value() == tp.monitor.progress.maximum()
+    tp.monitor.plots.redraw()
+    xs, _ = tp.monitor.plots.curve_train_loss.getData()
+    assert len(xs) == 2 and len(tp.monitor.plots.curve_val_acc.getData()[0]) == 2
+    assert len(tp.monitor.plots.curve_batch.getData()[0]) >= 2
     assert tp.runs_list.count() == 1
 
     ev = w.evaluate_page
@@ -118,7 +118,7 @@ def test_pause_resume_and_stop(qtbot: object, window: object, tiny_folder: Path)
     set_fast_training(w, epochs=200)
     tp = w.train_page
     tp.form.batch_spin.setValue(1)
-    with qtbot.waitSignal(tp.progress_text, timeout=60_000):
+    with qtbot.waitSignal(tp.monitor.progress_text, timeout=60_000):
         tp.start()
     pause = tp.task.pause
     qtbot.mouseClick(tp.pause_button, Qt.MouseButton.LeftButton)
@@ -129,7 +129,7 @@ def test_pause_resume_and_stop(qtbot: object, window: object, tiny_folder: Path)
     qtbot.mouseClick(tp.stop_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: tp.task is None, timeout=60_000)
     assert tp.train_button.isEnabled() and not tp.stop_button.isEnabled()
-    assert "Stopp" in tp.log.toPlainText()
+    assert "Stopp" in tp.monitor.log.toPlainText()
 
 
 def test_close_while_training_stops_cleanly(qtbot: object, tiny_folder: Path,
@@ -142,7 +142,7 @@ def test_close_while_training_stops_cleanly(qtbot: object, tiny_folder: Path,
     w.wait_until_core_loaded()
     open_and_wait(qtbot, w, tiny_folder)
     set_fast_training(w, epochs=500)
-    with qtbot.waitSignal(w.train_page.progress_text, timeout=60_000):
+    with qtbot.waitSignal(w.train_page.monitor.progress_text, timeout=60_000):
         w.train_page.start()
     task = w.train_page.task
     assert w.close()
@@ -357,10 +357,10 @@ def test_stop_resume_continue_the_same_curves_and_log(qtbot: object, window: obj
     w = window
     tp = w.train_page
     open_and_wait(qtbot, w, tiny_folder)
-    assert "No training yet" not in tp.progress_label.text()
-    assert "Ready to train on" in tp.progress_label.text()
+    assert "No training yet" not in tp.monitor.progress_label.text()
+    assert "Ready to train on" in tp.monitor.progress_label.text()
     set_fast_training(w, epochs=6)
-    tp._log("a line from before this run")
+    tp.monitor.line("a line from before this run")
     stop_at = 3
     passed_on = training_task._Events.on_epoch_end
 
@@ -375,20 +375,20 @@ def test_stop_resume_continue_the_same_curves_and_log(qtbot: object, window: obj
     monkeypatch.setattr(training_task._Events, "on_epoch_end", passed_on)
     run = w.state.run
     assert run is not None
-    assert tp.progress.value() == tp.progress.maximum() // 2
-    assert "a line from before this run" not in tp.log.toPlainText()
-    assert "Stopped at epoch 3 of 6" in tp.progress_label.text()
+    assert tp.monitor.progress.value() == tp.monitor.progress.maximum() // 2
+    assert "a line from before this run" not in tp.monitor.log.toPlainText()
+    assert "Stopped at epoch 3 of 6" in tp.monitor.progress_label.text()
 
     tp.resume(run)
     qtbot.waitUntil(lambda: tp.task is None, timeout=60_000)
-    tp.plots.redraw()
-    xs, _ = tp.plots.curve_train_loss.getData()
+    tp.monitor.plots.redraw()
+    xs, _ = tp.monitor.plots.curve_train_loss.getData()
     assert list(xs) == [1, 2, 3, 4, 5, 6]
-    assert list(tp.plots.curve_val_acc.getData()[0]) == [1, 2, 3, 4, 5, 6]
-    log = tp.log.toPlainText()
+    assert list(tp.monitor.plots.curve_val_acc.getData()[0]) == [1, 2, 3, 4, 5, 6]
+    log = tp.monitor.log.toPlainText()
     assert [f"Epoch {i}/6" in log for i in range(1, 7)] == [True] * 6
     assert log.count("Epoch 1/6") == 1 and "Training started" not in log
-    assert tp.progress.value() == tp.progress.maximum()
+    assert tp.monitor.progress.value() == tp.monitor.progress.maximum()
 
 
 def test_flips_follow_the_data_until_set_and_say_why(qtbot: object, window: object, tmp_path: Path,

@@ -183,7 +183,7 @@ def test_the_train_page_marks_every_text(qtbot: Any, pseudo: None, tmp_path: Pat
     page.form.recipe_combo.setCurrentIndex(page.form.recipe_combo.findData("custom"))
     page._epochs_total = 3
     page._on_batch(BatchEnd(1, 2, 4, 2, 0.7, 0.01, 120.0, 30.0, 512.0))
-    assert page.progress_label.text().startswith("⟦Epoch 1/3 · step 2/4")
+    assert page.monitor.progress_label.text().startswith("⟦Epoch 1/3 · step 2/4")
     assert_marked(page, data=CJK)
 
 

@@ -129,7 +129,7 @@ class MainWindow(QMainWindow):
         self.state.dataset_changed.connect(self._on_dataset)
         self.tasks.task_progress.connect(self._on_task_progress)
         self.tasks.task_finished.connect(self._on_task_finished)
-        self.train_page.progress_text.connect(self._on_train_progress)
+        self.train_page.monitor.progress_text.connect(self._on_train_progress)
         self.label_page.retrain_requested.connect(self.start_training)
         self.sidebar.setCurrentRow(0)
         self.resize(1280, 800)
