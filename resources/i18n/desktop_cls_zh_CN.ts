@@ -707,6 +707,10 @@
         <translation>还没有评估——请先在“训练”页训练一个模型，然后点击“评估”，查看准确率、混淆矩阵和错误预测的图像。</translation>
     </message>
     <message>
+        <source>&amp;Evaluate the model</source>
+        <translation>评估模型(&amp;E)</translation>
+    </message>
+    <message>
         <source>Labeled folder (default: test images of {0})</source>
         <translation>已标注的文件夹（默认：{0} 的测试集图像）</translation>
     </message>
@@ -2450,6 +2454,22 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>继续一次已停止的训练</translation>
     </message>
     <message>
+        <source>&amp;Start training</source>
+        <translation>开始训练(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Pause / resume</source>
+        <translation>暂停 / 继续(&amp;P)</translation>
+    </message>
+    <message>
+        <source>S&amp;top</source>
+        <translation>停止(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Save configuration as run &amp;file…</source>
+        <translation>将配置另存为训练配置文件(&amp;F)…</translation>
+    </message>
+    <message>
         <source>Save run configuration</source>
         <translation>保存训练配置</translation>
     </message>
@@ -2838,26 +2858,6 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
     <message>
         <source>Dark</source>
         <translation>深色</translation>
-    </message>
-    <message>
-        <source>&amp;Start training</source>
-        <translation>开始训练(&amp;S)</translation>
-    </message>
-    <message>
-        <source>&amp;Pause / resume</source>
-        <translation>暂停 / 继续(&amp;P)</translation>
-    </message>
-    <message>
-        <source>S&amp;top</source>
-        <translation>停止(&amp;T)</translation>
-    </message>
-    <message>
-        <source>&amp;Evaluate the model</source>
-        <translation>评估模型(&amp;E)</translation>
-    </message>
-    <message>
-        <source>Save configuration as run &amp;file…</source>
-        <translation>将配置另存为训练配置文件(&amp;F)…</translation>
     </message>
     <message>
         <source>&amp;Keyboard shortcuts</source>

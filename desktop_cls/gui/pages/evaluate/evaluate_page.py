@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from desktop_cls.core.errors import UserError
 from desktop_cls.gui.pages.evaluate.mistakes_gallery import MistakesGallery
-from desktop_cls.gui.pages.page import Page
+from desktop_cls.gui.pages.page import Page, PageAction
 from desktop_cls.gui.state import AppState, Badge, PageKey, Tag
 from desktop_cls.gui.widgets.common import button as _button
 from desktop_cls.gui.widgets.common import read_only_table
@@ -153,6 +153,10 @@ class EvaluatePage(Page):
         state.dataset_changed.connect(lambda _ix: self._follow_state())
         state.core_ready.connect(self._update_enabled)
         self._update_enabled()
+
+    def menu_actions(self) -> list[PageAction]:
+        return [PageAction("evaluateAction", self.tr("&Evaluate the model"), lambda: self.evaluate(), "Ctrl+E",
+                           shows_page=True)]
 
     def _on_run(self, run: str) -> None:
         self.model_edit.setText(run)

@@ -20,7 +20,7 @@ from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import PauseToken
 from desktop_cls.core.training.config import TrainConfig
 from desktop_cls.gui.autosave import on_any_edit
-from desktop_cls.gui.pages.page import Page
+from desktop_cls.gui.pages.page import Page, PageAction
 from desktop_cls.gui.pages.train.lr_search import LearningRateSearch
 from desktop_cls.gui.pages.train.past_runs import PastRuns
 from desktop_cls.gui.pages.train.run_monitor import RunMonitor
@@ -108,6 +108,15 @@ class TrainPage(Page):
         self.refresh_runs()
         self._show_idle_status()
         on_any_edit(self.form, lambda *_: state.settings_changed.emit(False))  # the options are saved as edited
+
+    def menu_actions(self) -> list[PageAction]:
+        """Slots look the method up when triggered (a test or a subclass may replace it)."""
+        return [PageAction("startTrainingAction", self.tr("&Start training"), lambda: self.start(), "Ctrl+T",
+                           shows_page=True),
+                PageAction("pauseAction", self.tr("&Pause / resume"), lambda: self.toggle_pause(), "Ctrl+P"),
+                PageAction("stopAction", self.tr("S&top"), lambda: self.stop(), "Ctrl+."),
+                PageAction("saveConfigAction", self.tr("Save configuration as run &file…"),
+                           lambda: self.save_config_file())]
 
     def remember_options(self) -> None:
         """Into the settings: the form's options and whether size and flips still follow the data."""
