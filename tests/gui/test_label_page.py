@@ -101,11 +101,11 @@ def test_evaluate_gallery_fixes_labels_in_place(qtbot: object, window: object, t
     ev.evaluate()
     qtbot.waitUntil(lambda: ev.result is not None, timeout=60_000)
     ev.confusion.setCurrentCell(0, 0)
-    n = ev.gallery_model.rowCount()
-    first = ev.gallery_model.items[0][0]
-    ev.gallery.selectionModel().select(ev.gallery_model.index(0), QItemSelectionModel.SelectionFlag.Select)
-    ev.fix_selected("fish")
-    assert (tiny_folder / "fish" / Path(first).name).exists() and ev.gallery_model.rowCount() == n - 1
+    n = ev.mistakes.model.rowCount()
+    first = ev.mistakes.model.items[0][0]
+    ev.mistakes.view.selectionModel().select(ev.mistakes.model.index(0), QItemSelectionModel.SelectionFlag.Select)
+    ev.mistakes.fix_selected("fish")
+    assert (tiny_folder / "fish" / Path(first).name).exists() and ev.mistakes.model.rowCount() == n - 1
     window.state.workspace.undo()
     assert Path(first).exists()
 

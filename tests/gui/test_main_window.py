@@ -88,9 +88,9 @@ def test_full_flow_train_evaluate_classify_export(qtbot: object, window: object,
     assert ev.confusion.rowCount() == 3 and ev.confusion.columnCount() == 3
     cm = ev.result["confusion_matrix"]
     ev.confusion.setCurrentCell(0, 0)
-    assert ev.gallery_model.rowCount() == cm[0][0]
+    assert ev.mistakes.model.rowCount() == cm[0][0]
     ev.confusion.setCurrentCell(1, 0)
-    assert ev.gallery_model.rowCount() == cm[1][0]
+    assert ev.mistakes.model.rowCount() == cm[1][0]
 
     cp = w.classify_page
     qtbot.waitUntil(lambda: cp.model_ready, timeout=60_000)

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -83,7 +82,6 @@ class EvaluatePage(Page):
         top.addWidget(browse)
         top.addWidget(self.eval_button)
 
-        self.progress = self.status_line.bar
         self.summary = QLabel()
         self.summary.setObjectName("evalSummary")
         self.summary.setWordWrap(True)
@@ -106,9 +104,6 @@ class EvaluatePage(Page):
         save_table.clicked.connect(lambda: self._save_png(self.metrics_table, "metrics.png"))
 
         self.mistakes = MistakesGallery(state, tasks)
-        self.gallery, self.gallery_model = self.mistakes.view, self.mistakes.model
-        self.heatmap_check = self.mistakes.heatmap_check
-        self.fix_selected = self.mistakes.fix_selected
         self.reliability = reliability_plot()
         self.ece_label = QLabel()
         self.ece_label.setObjectName("eceLabel")
@@ -332,18 +327,10 @@ class EvaluatePage(Page):
         """Fill the gallery with the images of one confusion cell (all mistakes when row < 0)."""
         self.mistakes.show_cell(row, col)
 
-    @property
-    def shown(self) -> list[tuple[str, int, int, float]]:
-        return self.mistakes.shown
-
-    @property
-    def heatmap_pictures(self) -> dict[str, QImage]:
-        return self.mistakes.heatmap_pictures
-
     def _save_png(self, widget: QWidget, default: str) -> None:
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Save as PNG"), default, self.tr("PNG images (*.png)"))
         if path:
             widget.grab().save(path, "PNG")
 
     def shutdown(self) -> None:
-        self.gallery_model.shutdown()
+        self.mistakes.model.shutdown()
