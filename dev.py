@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """One-command setup for desktop_cls, using only the Python standard library.
 
-    python3 dev.py run    install everything into .venv and start the app on the demo dataset
+    python3 dev.py run    install everything into .venv and start the app (the demo dataset on a first start)
                           (no display: a short command-line demo instead)
     python3 dev.py test   install everything (with test tools) and run the whole test suite
     python3 dev.py translations
@@ -286,7 +286,8 @@ def cmd_run(args: list[str]) -> int:
     if not demo.exists():
         run([py, "-m", "desktop_cls", "demo-data", demo])
     if has_display() and os.environ.get("QT_QPA_PLATFORM") != "offscreen":
-        return run([py, "-m", "desktop_cls", "gui", demo, *args])
+        # the demo only on a first start: afterwards the app reopens the last dataset and model
+        return run([py, "-m", "desktop_cls", "gui", "--first-start", demo, *args])
     say("no display found: running the command-line demo instead of the window")
     return run([py, "-m", "desktop_cls.demo", demo, *args])
 

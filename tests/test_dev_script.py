@@ -181,3 +181,19 @@ def test_torch_goes_in_before_the_project(monkeypatch: pytest.MonkeyPatch, tmp_p
     dev.ensure_venv(dev=False)
     assert order[0] == "install -q --upgrade pip" and order[1] == "torch"
     assert order[2].startswith("install -q -e ")
+
+
+def test_run_offers_the_demo_only_on_a_first_start(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The app reopens the last dataset and model: `dev.py run` hands the demo over only for a first start."""
+    dev = load_dev()
+    calls: list[list[str]] = []
+    monkeypatch.setattr(dev, "ROOT", tmp_path)
+    (tmp_path / "demo-data").mkdir()
+    for name in ("ensure_system_libraries", "report_missing_qt_libraries", "ensure_web_runtime"):
+        monkeypatch.setattr(dev, name, lambda *a: None)
+    monkeypatch.setattr(dev, "ensure_venv", lambda dev: "python")
+    monkeypatch.setattr(dev, "has_display", lambda: True)
+    monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
+    monkeypatch.setattr(dev, "run", lambda cmd, **k: calls.append([str(c) for c in cmd]) or 0)
+    dev.cmd_run([])
+    assert calls[-1] == ["python", "-m", "desktop_cls", "gui", "--first-start", str(tmp_path / "demo-data")]

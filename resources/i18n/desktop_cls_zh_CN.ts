@@ -21,6 +21,13 @@
     </message>
 </context>
 <context>
+    <name>AppState</name>
+    <message>
+        <source>The model {run} was trained on {folder}, whose classes are not this dataset&apos;s: train one here first, or choose a run of this dataset.</source>
+        <translation>模型 {run} 是在 {folder} 上训练的，其类别与此数据集不同：请先在此数据集上训练一个模型，或选择此数据集的训练记录。</translation>
+    </message>
+</context>
+<context>
     <name>CameraSource</name>
     <message>
         <source>Camera error: {0}. Close other programs that use the camera and press Webcam again.</source>
@@ -317,6 +324,10 @@
         <translation>要分类的图像</translation>
     </message>
     <message>
+        <source>Video: {0}</source>
+        <translation>视频：{0}</translation>
+    </message>
+    <message>
         <source>Images ({0})</source>
         <translation>图像 ({0})</translation>
     </message>
@@ -529,6 +540,10 @@
         <translation>正在读取文件夹…</translation>
     </message>
     <message>
+        <source>Reading {0}…</source>
+        <translation>正在读取 {0}…</translation>
+    </message>
+    <message>
         <source>{0} is still open.</source>
         <translation>{0} 仍处于打开状态。</translation>
     </message>
@@ -692,12 +707,24 @@
         <translation>还没有评估——请先在“训练”页训练一个模型，然后点击“评估”，查看准确率、混淆矩阵和错误预测的图像。</translation>
     </message>
     <message>
+        <source>&amp;Evaluate the model</source>
+        <translation>评估模型(&amp;E)</translation>
+    </message>
+    <message>
         <source>Labeled folder (default: test images of {0})</source>
         <translation>已标注的文件夹（默认：{0} 的测试集图像）</translation>
     </message>
     <message>
         <source>Labeled folder (default: validation images of {0})</source>
         <translation>已标注的文件夹（默认：{0} 的验证集图像）</translation>
+    </message>
+    <message>
+        <source>Labeled folder (default: the images the model was trained on, in {0})</source>
+        <translation>已标注文件夹（默认：模型训练所用的图像，位于 {0}）</translation>
+    </message>
+    <message>
+        <source>The results shown were of {old}. Press Evaluate (Ctrl+E) to score {new}.</source>
+        <translation>之前显示的是 {old} 的结果。按“评估”（Ctrl+E）为 {new} 评分。</translation>
     </message>
     <message>
         <source>Labeled folder to evaluate on</source>
@@ -1277,36 +1304,12 @@ The file is in:
         <translation>将这张图像移入回收站（Delete 键；可撤销）</translation>
     </message>
     <message>
-        <source>Suggest labels</source>
-        <translation>建议标签</translation>
-    </message>
-    <message>
-        <source>Let the current model propose a class for every unlabeled image</source>
-        <translation>让当前模型为每张未标注的图像建议一个类别</translation>
-    </message>
-    <message>
-        <source>Accept suggestions above</source>
-        <translation>接受高于此值的建议</translation>
-    </message>
-    <message>
         <source>Retrain</source>
         <translation>重新训练</translation>
     </message>
     <message>
         <source>Train again on the labeled images</source>
         <translation>在已标注的图像上重新训练</translation>
-    </message>
-    <message>
-        <source>Live suggestions (bundled pretrained model)</source>
-        <translation>实时建议（内置预训练模型）</translation>
-    </message>
-    <message>
-        <source>After each image you label, a new last layer is fitted on the bundled pretrained network&apos;s features of your labelled images (computed once, then cached) and suggests a class for the rest. No trained model needed.</source>
-        <translation>每标注一张图像，就在内置预训练网络提取的已标注图像特征（只计算一次，之后缓存）上拟合一个新的最后一层，并为其余图像建议类别。无需训练好的模型。</translation>
-    </message>
-    <message>
-        <source>With a trained model</source>
-        <translation>使用训练好的模型</translation>
     </message>
     <message>
         <source>No dataset yet — open a folder on the Data page. Images lying directly in the dataset folder (not in a class sub-folder) are listed here for labeling.</source>
@@ -2135,6 +2138,29 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
     </message>
 </context>
 <context>
+    <name>RunMonitor</name>
+    <message>
+        <source>Training progress</source>
+        <translation>训练进度</translation>
+    </message>
+    <message>
+        <source>Training log</source>
+        <translation>训练日志</translation>
+    </message>
+    <message>
+        <source>Messages from training appear here: each epoch&apos;s loss and accuracy, the choices made for you and any warnings.</source>
+        <translation>训练的消息显示在这里：每个轮次的损失和准确率、为你做出的选择以及各种警告。</translation>
+    </message>
+    <message>
+        <source>Run {0}</source>
+        <translation>训练记录 {0}</translation>
+    </message>
+    <message>
+        <source>Training failed: {0}</source>
+        <translation>训练失败：{0}</translation>
+    </message>
+</context>
+<context>
     <name>ServePanel</name>
     <message>
         <source>Serve over HTTP (this computer only)</source>
@@ -2323,6 +2349,33 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
     </message>
 </context>
 <context>
+    <name>SuggestionPanel</name>
+    <message>
+        <source>Let the current model propose a class for every unlabeled image</source>
+        <translation>让当前模型为每张未标注的图像建议一个类别</translation>
+    </message>
+    <message>
+        <source>Suggest labels</source>
+        <translation>建议标签</translation>
+    </message>
+    <message>
+        <source>Accept suggestions above</source>
+        <translation>接受高于此值的建议</translation>
+    </message>
+    <message>
+        <source>Live suggestions (bundled pretrained model)</source>
+        <translation>实时建议（内置预训练模型）</translation>
+    </message>
+    <message>
+        <source>After each image you label, a new last layer is fitted on the bundled pretrained network&apos;s features of your labelled images (computed once, then cached) and suggests a class for the rest. No trained model needed.</source>
+        <translation>每标注一张图像，就在内置预训练网络提取的已标注图像特征（只计算一次，之后缓存）上拟合一个新的最后一层，并为其余图像建议类别。无需训练好的模型。</translation>
+    </message>
+    <message>
+        <source>With a trained model</source>
+        <translation>使用训练好的模型</translation>
+    </message>
+</context>
+<context>
     <name>TrainForm</name>
     <message>
         <source>Automatic (GPU if present)</source>
@@ -2483,10 +2536,6 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
 <context>
     <name>TrainPage</name>
     <message>
-        <source>Messages from training appear here: each epoch&apos;s loss and accuracy, the choices made for you and any warnings.</source>
-        <translation>训练的消息显示在这里：每个轮次的损失和准确率、为你做出的选择以及各种警告。</translation>
-    </message>
-    <message>
         <source>Training log</source>
         <translation>训练日志</translation>
     </message>
@@ -2521,10 +2570,6 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
     <message>
         <source>Continue a stopped run</source>
         <translation>继续一次已停止的训练</translation>
-    </message>
-    <message>
-        <source>Training progress</source>
-        <translation>训练进度</translation>
     </message>
     <message>
         <source>Save run configuration</source>
@@ -2607,6 +2652,22 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>继续</translation>
     </message>
     <message>
+        <source>&amp;Start training</source>
+        <translation>开始训练(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Pause / resume</source>
+        <translation>暂停 / 继续(&amp;P)</translation>
+    </message>
+    <message>
+        <source>S&amp;top</source>
+        <translation>停止(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Save configuration as run &amp;file…</source>
+        <translation>将配置另存为训练配置文件(&amp;F)…</translation>
+    </message>
+    <message>
         <source>Paused (the current batch finishes first)</source>
         <translation>已暂停（当前这一批会先完成）</translation>
     </message>
@@ -2615,16 +2676,8 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>将在这一批之后停止…</translation>
     </message>
     <message>
-        <source>Training failed: {0}</source>
-        <translation>训练失败：{0}</translation>
-    </message>
-    <message>
         <source>Training failed</source>
         <translation>训练失败</translation>
-    </message>
-    <message>
-        <source>Run {0}</source>
-        <translation>训练记录 {0}</translation>
     </message>
 </context>
 <context>
@@ -2919,26 +2972,6 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
     <message>
         <source>Dark</source>
         <translation>深色</translation>
-    </message>
-    <message>
-        <source>&amp;Start training</source>
-        <translation>开始训练(&amp;S)</translation>
-    </message>
-    <message>
-        <source>&amp;Pause / resume</source>
-        <translation>暂停 / 继续(&amp;P)</translation>
-    </message>
-    <message>
-        <source>S&amp;top</source>
-        <translation>停止(&amp;T)</translation>
-    </message>
-    <message>
-        <source>&amp;Evaluate the model</source>
-        <translation>评估模型(&amp;E)</translation>
-    </message>
-    <message>
-        <source>Save configuration as run &amp;file…</source>
-        <translation>将配置另存为训练配置文件(&amp;F)…</translation>
     </message>
     <message>
         <source>&amp;Keyboard shortcuts</source>

@@ -103,7 +103,7 @@ def test_an_interrupted_run_is_offered_and_resumed(qtbot: object, tmp_path: Path
     assert any(t.startswith(run.name) for t in listed)
     qtbot.mouseClick(banner.resume_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
     assert not banner.isVisible() and w.stack.currentWidget() is w.train_page
-    qtbot.waitUntil(lambda: w.train_page.worker is None and rd.read_run_info(run)["status"] != "running",  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: w.train_page.task is None and rd.read_run_info(run)["status"] != "running",  # type: ignore[attr-defined]
                     timeout=120_000)
     assert [r["epoch"] for r in rd.read_metrics(run)] == [1, 2]
     assert rd.run_status(run) != RunStatus.INTERRUPTED

@@ -51,11 +51,11 @@ def test_suggestions_sorted_by_uncertainty_and_accepted(qtbot: object, window: o
     window.state.set_run(str(trained_run[0]))
     lp = window.label_page
     lp.suggest()
-    qtbot.waitUntil(lambda: len(lp.suggestions) == 4, timeout=60_000)
-    confidences = [lp.suggestions[n][1] for n in lp.queue]
+    qtbot.waitUntil(lambda: len(lp.suggest_panel.suggestions) == 4, timeout=60_000)
+    confidences = [lp.suggest_panel.suggestions[n][1] for n in lp.queue]
     assert confidences == sorted(confidences)  # least confident first
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
-    lp.accept_spin.setValue(50)
+    lp.suggest_panel.accept_spin.setValue(50)
     lp.accept_suggestions()
     assert lp.queue == [] and all((with_unlabeled / "dog" / f"new_{i}.png").exists() for i in range(4))
 
@@ -101,11 +101,11 @@ def test_evaluate_gallery_fixes_labels_in_place(qtbot: object, window: object, t
     ev.evaluate()
     qtbot.waitUntil(lambda: ev.result is not None, timeout=60_000)
     ev.confusion.setCurrentCell(0, 0)
-    n = ev.gallery_model.rowCount()
-    first = ev.gallery_model.items[0][0]
-    ev.gallery.selectionModel().select(ev.gallery_model.index(0), QItemSelectionModel.SelectionFlag.Select)
-    ev.fix_selected("fish")
-    assert (tiny_folder / "fish" / Path(first).name).exists() and ev.gallery_model.rowCount() == n - 1
+    n = ev.mistakes.model.rowCount()
+    first = ev.mistakes.model.items[0][0]
+    ev.mistakes.view.selectionModel().select(ev.mistakes.model.index(0), QItemSelectionModel.SelectionFlag.Select)
+    ev.mistakes.fix_selected("fish")
+    assert (tiny_folder / "fish" / Path(first).name).exists() and ev.mistakes.model.rowCount() == n - 1
     window.state.workspace.undo()
     assert Path(first).exists()
 
@@ -184,17 +184,17 @@ def test_after_suggest_keys_label_and_enter_accepts(qtbot: object, window: objec
     window.show_page("label")
     lp = window.label_page
     window.activateWindow()
-    lp.suggest_button.setFocus()
-    qtbot.waitUntil(lp.suggest_button.hasFocus)
-    QTest.mouseClick(lp.suggest_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: len(lp.suggestions) == 4, timeout=60_000)
-    assert not lp.accept_spin.hasFocus()
+    lp.suggest_panel.suggest_button.setFocus()
+    qtbot.waitUntil(lp.suggest_panel.suggest_button.hasFocus)
+    QTest.mouseClick(lp.suggest_panel.suggest_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(lp.suggest_panel.suggestions) == 4, timeout=60_000)
+    assert not lp.suggest_panel.accept_spin.hasFocus()
     first = lp.current()
     QTest.keyClick(window.focusWidget(), Qt.Key.Key_3)
-    assert lp.accept_spin.value() == 90
+    assert lp.suggest_panel.accept_spin.value() == 90
     assert (with_unlabeled / "fish" / first).exists()
     second = lp.current()
-    suggested = lp.suggestions[second][0]
+    suggested = lp.suggest_panel.suggestions[second][0]
     QTest.keyClick(window.focusWidget(), Qt.Key.Key_Return)
     assert (with_unlabeled / suggested / second).exists() and second not in lp.queue
 
@@ -219,19 +219,20 @@ def test_a_damaged_labeling_journal_opens_with_a_notice(qtbot: object, window: o
 
 def test_live_suggestions_refresh_after_each_labelled_image(qtbot: object, window: object, with_unlabeled: Path,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    import desktop_cls.gui.pages.label.label_page as label_page
+    from desktop_cls.gui.pages.label import suggestions
 
-    monkeypatch.setattr(label_page, "LIVE_IMAGE_SIZE", 64)  # small: this is about the plumbing
+    monkeypatch.setattr(suggestions, "LIVE_IMAGE_SIZE", 64)  # small: this is about the plumbing
     open_and_wait(qtbot, window, with_unlabeled)
     window.show_page("label")
     lp = window.label_page
     assert window.state.run is None  # no trained model needed
-    lp.live_check.setChecked(True)
-    qtbot.waitUntil(lambda: set(lp.suggestions) == {f"new_{i}.png" for i in range(4)}, timeout=120_000)
-    assert all(label == "dog" for label, _ in lp.suggestions.values())  # copies of dog images
+    lp.suggest_panel.live_check.setChecked(True)
+    qtbot.waitUntil(lambda: set(lp.suggest_panel.suggestions) == {f"new_{i}.png" for i in range(4)}, timeout=120_000)
+    assert all(label == "dog" for label, _ in lp.suggest_panel.suggestions.values())  # copies of dog images
     first = lp.current()
     lp.assign_current("dog")
-    qtbot.waitUntil(lambda: first not in lp.suggestions and len(lp.suggestions) == 3, timeout=120_000)
+    suggested = lp.suggest_panel
+    qtbot.waitUntil(lambda: first not in suggested.suggestions and len(suggested.suggestions) == 3, timeout=120_000)
 
 
 def test_rename_merge_and_delete_start_on_the_class_selected_in_the_list(qtbot: object, window: object,

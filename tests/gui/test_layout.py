@@ -33,8 +33,8 @@ def test_plot_legends_sit_beside_the_curves_not_on_them(qtbot: object, window: o
     tp = window.train_page  # type: ignore[attr-defined]
     window.show_page("train")  # type: ignore[attr-defined]
     QApplication.processEvents()
-    pairs = [(tp.plots.loss_plot, tp.plots.loss_legend, ["train (smoothed)", "train", "validation"]),
-             (tp.plots.acc_plot, tp.plots.acc_legend, ["train", "validation"])]
+    pairs = [(tp.monitor.plots.loss_plot, tp.monitor.plots.loss_legend, ["train (smoothed)", "train", "validation"]),
+             (tp.monitor.plots.acc_plot, tp.monitor.plots.acc_legend, ["train", "validation"])]
     for plot, legend, names in pairs:
         assert plot.getPlotItem().legend is None  # nothing drawn over the data
         assert [e[0] for e in legend.entries()] == names
@@ -53,7 +53,7 @@ def test_plot_legends_sit_beside_the_curves_not_on_them(qtbot: object, window: o
 def test_training_log_has_a_title_and_says_what_will_appear(window: object) -> None:
     from PySide6.QtWidgets import QGroupBox
 
-    log = window.train_page.log  # type: ignore[attr-defined]
+    log = window.train_page.monitor.log  # type: ignore[attr-defined]
     box = log.parentWidget()
     assert isinstance(box, QGroupBox) and box.title() == "Training log"
     assert not log.toPlainText() and "epoch" in log.placeholderText()

@@ -11,22 +11,30 @@ from PySide6.QtWidgets import QMessageBox
 from desktop_cls.core.events import BatchEnd, CancelToken, PauseToken
 
 
-class FakeWorker:
+class FakeTask:
+    """A training request as the page holds it: its pause token, cancel and wait."""
+
     def __init__(self) -> None:
         self.pause = PauseToken()
-        self.cancel = CancelToken()
+        self.token = CancelToken()
+
+    def cancel(self, reason: str = "user") -> None:
+        self.token.set(reason)
+
+    def wait(self, ms: int = 0) -> bool:
+        return True
 
 
 def test_paused_training_shows_paused_not_an_eta(window: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     tp = window.train_page
-    tp.worker = FakeWorker()
-    tp._epochs_total = 15
+    tp.task = FakeTask()
+    tp.monitor.epochs_total = 15
     window.state.set_training(True)
-    tp._on_batch(BatchEnd(epoch=3, step=5, steps_per_epoch=10, global_step=25, loss=1.0, lr=0.1, images_per_s=50.0,
+    tp.monitor.event(BatchEnd(epoch=3, step=5, steps_per_epoch=10, global_step=25, loss=1.0, lr=0.1, images_per_s=50.0,
                           eta_s=255.0, gpu_memory_mb=0.0))
-    assert "ETA" in tp.progress_label.text() and "ETA" in window.task_status.text()
+    assert "ETA" in tp.monitor.progress_label.text() and "ETA" in window.task_status.text()
     tp.toggle_pause()
-    assert "ETA" not in tp.progress_label.text() and "paused" in tp.progress_label.text()
+    assert "ETA" not in tp.monitor.progress_label.text() and "paused" in tp.monitor.progress_label.text()
     assert "ETA" not in window.task_status.text() and "paused" in window.task_status.text()
     asked: list[str] = []
 
@@ -38,8 +46,8 @@ def test_paused_training_shows_paused_not_an_eta(window: Any, monkeypatch: pytes
     window.close()
     assert asked and "paused" in asked[0] and "running" not in asked[0]
     tp.toggle_pause()  # resumed: the ETA is back
-    assert "ETA" in tp.progress_label.text() and "ETA" in window.task_status.text()
+    assert "ETA" in tp.monitor.progress_label.text() and "ETA" in window.task_status.text()
     window.close()
     assert "Training is running" in asked[1]
     window.state.set_training(False)
-    tp.worker = None
+    tp.task = None

@@ -70,7 +70,7 @@ def test_light_dark_light_at_run_time_repaints_window_plots_matrix_and_icons(qtb
     ev = window.evaluate_page  # type: ignore[attr-defined]
     window.show_page("evaluate")  # type: ignore[attr-defined]
     ev._show(synthetic_result())
-    cm, loss = ev.confusion, window.train_page.plots.loss_plot  # type: ignore[attr-defined]
+    cm, loss = ev.confusion, window.train_page.monitor.plots.loss_plot  # type: ignore[attr-defined]
     icon_item = window.sidebar.item(2)  # type: ignore[attr-defined]  # Train: no badge, not selected
     seen = {}
     for scheme in ("light", "dark", "light"):
@@ -233,7 +233,7 @@ def test_the_native_style_stays_where_the_platform_shows_the_scheme(monkeypatch:
 def test_view_menu_theme_actions_repaint_the_plots_and_menus_have_icons(window: object) -> None:
     from PySide6.QtGui import QAction
 
-    loss = window.train_page.plots.loss_plot  # type: ignore[attr-defined]
+    loss = window.train_page.monitor.plots.loss_plot  # type: ignore[attr-defined]
     for name, dark in (("themeDark", True), ("themeLight", False)):
         window.findChild(QAction, name).trigger()  # type: ignore[attr-defined]
         QApplication.processEvents()

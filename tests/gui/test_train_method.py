@@ -62,22 +62,22 @@ def test_training_in_the_quick_mode_from_the_page(qtbot: object, window: object,
     tp.form.image_size_spin.setValue(64)  # small: this is about the plumbing
     tp.form.device_combo.setCurrentIndex(tp.form.device_combo.findData("cpu"))
     bar: list[int] = []  # every value the bar takes (set on this thread by the page)
-    tp.progress.valueChanged.connect(bar.append)
+    tp.monitor.progress.valueChanged.connect(bar.append)
     qtbot.mouseClick(tp.train_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: tp.worker is None and window.state.run is not None, timeout=180_000)
+    qtbot.waitUntil(lambda: tp.task is None and window.state.run is not None, timeout=180_000)
     run = Path(window.state.run)
     assert TrainConfig.load(run / "config.json").method == "quick"
     # "Computing image features 10/15…" moves the bar (it stayed at 0 % and jumped to full at the end)
     assert any(0 < v < 1000 for v in bar) and bar[-1] == 1000, bar
     # 5 per class are validated by cross-validation on all 15 images, not by the 5 of the validation split
-    assert "5-fold cross-validation on all 15 labelled images" in tp.progress_label.text()
+    assert "5-fold cross-validation on all 15 labelled images" in tp.monitor.progress_label.text()
     assert (run / "model.safetensors").is_file()
-    assert tp.plots.lr_plot.isHidden()  # no schedule to draw
+    assert tp.monitor.plots.lr_plot.isHidden()  # no schedule to draw
     pick(tp.form, "scratch")
     tp.form.epochs_spin.setValue(1)
     qtbot.mouseClick(tp.train_button, Qt.MouseButton.LeftButton)
-    assert not tp.plots.lr_plot.isHidden()  # back for a run that has one
-    qtbot.waitUntil(lambda: tp.worker is None, timeout=180_000)
+    assert not tp.monitor.plots.lr_plot.isHidden()  # back for a run that has one
+    qtbot.waitUntil(lambda: tp.task is None, timeout=180_000)
 
 
 def test_fine_tune_takes_the_command_lines_epochs_rule_until_the_user_sets_them(qtbot: object, window: object,
@@ -133,23 +133,22 @@ def test_the_method_and_whether_the_epochs_follow_it_survive_a_restart(qtbot: ob
         again.shutdown()
 
 
-def test_a_counted_stage_moves_the_bar_until_the_batches_take_over(window: object) -> None:
+def test_a_counted_stage_moves_the_bar_until_the_batches_take_over(qtbot: object) -> None:
+    """The run monitor alone, without a window: it follows the training's events."""
     from desktop_cls.core.events import BatchEnd, StageChanged
+    from desktop_cls.gui.pages.train.run_monitor import RunMonitor
 
-    tp = window.train_page  # type: ignore[attr-defined]
-    tp.progress.setRange(0, 1000)
-    tp.progress.setValue(0)
-    tp._stage_moves_bar = True  # as a fresh run starts
-    tp._on_stage(StageChanged("computing image features", 96, 200))
-    assert tp.progress.value() == 480 and tp.progress_label.text() == "Computing image features 96/200…"
-    tp._on_stage(StageChanged("saving"))  # no count: the bar stays
-    assert tp.progress.value() == 480
-    tp._epochs_total = 4
-    tp._on_batch(BatchEnd(epoch=2, step=5, steps_per_epoch=10, global_step=15, loss=1.0, lr=0.1, images_per_s=50.0,
-                          eta_s=10.0, gpu_memory_mb=0.0))
-    assert tp.progress.value() == 375  # 1.5 of 4 epochs: the per-batch progress as before
-    tp._on_stage(StageChanged("loading images", 3, 10))
-    assert tp.progress.value() == 375  # once batches run, a stage does not move the bar back
+    m = RunMonitor()
+    m.begin(4, None, quick=False)  # a fresh run: stages move the bar until the first batch
+    m.event(StageChanged("computing image features", 96, 200))
+    assert m.progress.value() == 480 and m.progress_label.text() == "Computing image features 96/200…"
+    m.event(StageChanged("saving"))  # no count: the bar stays
+    assert m.progress.value() == 480
+    m.event(BatchEnd(epoch=2, step=5, steps_per_epoch=10, global_step=15, loss=1.0, lr=0.1, images_per_s=50.0,
+                 eta_s=10.0, gpu_memory_mb=0.0))
+    assert m.progress.value() == 375  # 1.5 of 4 epochs: the per-batch progress as before
+    m.event(StageChanged("loading images", 3, 10))
+    assert m.progress.value() == 375  # once batches run, a stage does not move the bar back
 
 
 def test_a_method_this_version_does_not_know_is_ignored_not_a_reset_of_the_settings(qtbot: object,

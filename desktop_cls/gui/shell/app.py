@@ -95,7 +95,7 @@ def start_language() -> tuple[Settings, str | None]:
     return settings, notice
 
 
-def run_app(path: str | None = None) -> int:
+def run_app(path: str | None = None, first_start: str | None = None) -> int:
     """The GUI's one entry point: `python -m desktop_cls`, the CLI's `gui` command and the bundle all land here."""
     from PySide6.QtCore import QCoreApplication, QTimer
     from PySide6.QtGui import QIcon
@@ -151,5 +151,5 @@ def run_app(path: str | None = None) -> int:
         restart.started_on(path)  # a restart comes back to what is open then, not to this folder
         QTimer.singleShot(0, lambda: window.reopen_last(path))
     elif not os.environ.get("DESKTOP_CLS_STARTUP_PROBE"):
-        QTimer.singleShot(0, window.reopen_last)
+        QTimer.singleShot(0, lambda: window.reopen_last(first_start=first_start))
     return int(app.exec())

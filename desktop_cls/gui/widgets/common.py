@@ -179,6 +179,11 @@ class ScaledImageLabel(QLabel):
     def source(self) -> QPixmap | None:
         return self._source
 
+    def clear_image(self) -> None:
+        """No picture (QLabel.clear alone would bring the last one back at the next resize)."""
+        self._source = None
+        self.clear()
+
     def _refit(self) -> None:
         if self._source is None or self._source.isNull():
             return

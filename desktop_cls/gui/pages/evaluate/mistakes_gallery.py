@@ -102,6 +102,9 @@ class MistakesGallery(QWidget):
     def show_cell(self, row: int, col: int) -> None:
         """The images of one confusion cell (all mistakes when row < 0)."""
         if not self.classes:
+            self.shown = []
+            self.label.setText("")
+            self.model.set_items([])
             return
         classes = self.classes
         self._cell = (row, col)
@@ -198,6 +201,9 @@ class MistakesGallery(QWidget):
     def view_mistake(self, row: int) -> None:
         """The gallery's images large, with their heat maps when those are shown."""
         if not self.classes:
+            self.shown = []
+            self.label.setText("")
+            self.model.set_items([])
             return
         classes = self.classes
         items = [(path, self.tr("True class: {0} · predicted: {1} ({2:.0%})").format(classes[t], classes[k], conf))

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from desktop_cls.gui.pages.export.serve_panel import ServePanel
 from desktop_cls.gui.pages.page import Page
-from desktop_cls.gui.state import AppState
+from desktop_cls.gui.state import AppState, Badge, PageKey
 from desktop_cls.gui.widgets.common import button as _button
 from desktop_cls.gui.widgets.common import read_only_table
 from desktop_cls.gui.widgets.dialogs import show_error
@@ -307,7 +307,7 @@ class ExportPage(Page):
                 self.measured_label.setText(self.tr("Verified on random inputs only: {0}.").format(first["images"]))
             self.results.selectRow(1)
             self._show_details(1)
-        self.state.status_changed.emit("export", "done")
+        self.state.set_status(PageKey.EXPORT, Badge.DONE)
 
     def shutdown(self) -> None:
         self.serve_panel.shutdown()
