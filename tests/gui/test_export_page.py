@@ -64,6 +64,7 @@ def test_serve_box_starts_counts_requests_and_stops(qtbot: object, window: objec
 
     xp = window.export_page  # type: ignore[attr-defined]
     panel = xp.serve_panel
+    xp.details.setCurrentWidget(panel)  # the Serve tab
     xp.model_edit.setText(str(trained_run[0]))
     panel.port_spin.setValue(0)  # a free port
     qtbot.mouseClick(panel.serve_button, Qt.MouseButton.LeftButton)
@@ -97,7 +98,7 @@ def test_web_format_exports_the_page(qtbot: object, window: object, trained_run:
 
 
 def fake_results(dest: Path) -> list[dict[str, object]]:
-    """What the export task hands the page for all six formats, each in its own folder."""
+    """What the export task hands the page for every format, each in its own folder."""
     from desktop_cls.gui.pages.export.export_page import SUFFIXES
 
     out: list[dict[str, object]] = []
@@ -111,8 +112,8 @@ def fake_results(dest: Path) -> list[dict[str, object]]:
 
 def test_file_column_names_each_format_folder_and_every_row_shows(qtbot: object, window: object,
                                                                    tmp_path: Path) -> None:
-    """Several formats go to one folder each: 'model.onnx' three times said nothing; and all seven rows
-    (the trained model and six formats) are in view without scrolling."""
+    """Several formats go to one folder each: 'model.onnx' three times said nothing; and all the rows
+    (the trained model and every format) are in view without scrolling."""
     from PySide6.QtWidgets import QApplication
 
     window.show_page("export")  # type: ignore[attr-defined]
@@ -122,7 +123,8 @@ def test_file_column_names_each_format_folder_and_every_row_shows(qtbot: object,
     xp._done(fake_results(dest))
     QApplication.processEvents()
     col = {xp.results.horizontalHeaderItem(c).text(): c for c in range(xp.results.columnCount())}
-    files = {xp.results.item(r, 0).text(): xp.results.item(r, col["File"]).text() for r in range(7)}
+    rows = 1 + len(fake_results(dest))  # the trained model, then each format
+    files = {xp.results.item(r, 0).text(): xp.results.item(r, col["File"]).text() for r in range(rows)}
     assert files["onnx"] == "onnx/model.onnx" and files["onnx-int8"] == "onnx-int8/model.onnx"
     assert files["openvino"] == "openvino/model.xml + openvino/model.bin"
-    assert xp.results.rowCount() == 7 and xp.results.verticalScrollBar().maximum() == 0
+    assert xp.results.rowCount() == rows and xp.results.verticalScrollBar().maximum() == 0

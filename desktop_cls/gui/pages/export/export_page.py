@@ -153,6 +153,8 @@ class ExportPage(Page):
         self.details.addTab(self.snippet_view, self.tr("Use it elsewhere"))
         self.details.addTab(self.meta_view, self.tr("Metadata (sidecar JSON)"))
         self.serve_panel = ServePanel(tasks, self.model_edit.text)
+        # a tab beside the files' uses, not a box under the form: the page stays within a 640 px high screen
+        self.details.addTab(self.serve_panel, self.tr("Serve over HTTP"))
         self._exports: list[dict[str, Any]] = []
         self._dest = Path()
         self._layout()
@@ -190,7 +192,7 @@ class ExportPage(Page):
         split.addWidget(self.details)
         for pane in (table_box, self.details):  # small screens (640 px high) squeeze the panes, not the window
             pane.setMinimumHeight(60)
-        self.set_column(split, self.hint, form, buttons, self.serve_panel)
+        self.set_column(split, self.hint, form, buttons)
 
     def _run_changed(self, path: str) -> None:
         self.model_edit.setText(path)
