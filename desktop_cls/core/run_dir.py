@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as _dt
-import json
+import math
 import os
 import socket
 import sys
 from pathlib import Path
 from typing import Any
 
+from desktop_cls.core.app_files import AppFileError, read_app_json
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import _
 from desktop_cls.core.run_lock import LOCK_NAME, RunLock
@@ -25,6 +26,7 @@ MODEL = "model.safetensors"
 PROBLEMS = "problems.json"
 ACTIVE = ("starting", "running")  # what run.json says while a process trains it
 INTERRUPTED = "interrupted"  # shown (never written) for an active run whose process is gone
+DAMAGED = "damaged"  # shown (never written) for a run whose run.json cannot be read
 
 
 _held: dict[Path, RunLock] = {}  # run folders this process trains in, each with its OS lock
@@ -85,14 +87,18 @@ def is_run_dir(path: Path) -> bool:
 
 
 def read_run_info(run: Path) -> dict[str, Any]:
+    """run.json as a dict; UserError (never a hang, RecursionError or crash) when it is missing,
+    a link, a special file, too large, too deeply nested or not an object."""
     p = Path(run) / RUN_INFO
     try:
-        data = json.loads(p.read_text(encoding="utf-8"))
+        data = read_app_json(p, follow_links=False)
     except FileNotFoundError:
         raise UserError(_("{run} is not a training run folder ({file} is missing)").format(
             run=run, file=RUN_INFO)) from None
-    except (OSError, json.JSONDecodeError) as e:
-        raise UserError(_("cannot read {path}: {error}").format(path=p, error=e)) from None
+    except AppFileError as e:
+        raise UserError(str(e)) from None
+    except OSError as e:
+        raise UserError(_("cannot read {path}: {error}").format(path=p, error=e.strerror or e)) from None
     if not isinstance(data, dict):
         raise UserError(_("{path} is malformed").format(path=p))
     return data
@@ -100,21 +106,48 @@ def read_run_info(run: Path) -> dict[str, Any]:
 
 def update_run_info(run: Path, **changes: Any) -> dict[str, Any]:
     p = Path(run) / RUN_INFO
-    info = json.loads(p.read_text(encoding="utf-8")) if p.is_file() else {}
+    info = read_run_info(run) if p.is_file() else {}
     info.update(changes)
     write_json(p, info)
     return info
 
 
 def read_metrics(run: Path) -> list[dict[str, Any]]:
-    return read_jsonl(Path(run) / METRICS)
+    """Each epoch's row of metrics.jsonl that makes sense: an int epoch, and numbers (or null) for the
+    rest. A row a crash or an editor left behind (`"epoch": null`, a string loss) is skipped on its own,
+    so a damaged run is still listed, plotted and resumable instead of stopping whoever reads it."""
+    rows: list[dict[str, Any]] = []
+    try:
+        raw = read_jsonl(Path(run) / METRICS, follow_links=False)
+    except (OSError, AppFileError):  # a link, a pipe, a device: no history rather than a hang
+        return rows
+    for row in raw:
+        clean = _metrics_row(row)
+        if clean is not None:
+            rows.append(clean)
+    return rows
+
+
+def _metrics_row(row: dict[str, Any]) -> dict[str, Any] | None:
+    epoch = row.get("epoch")
+    if not (isinstance(epoch, int) and not isinstance(epoch, bool) and 0 <= epoch <= 10_000_000):
+        return None
+    return {k: (v if isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) else None)
+            for k, v in row.items()}
 
 
 def list_runs(base: Path | None = None) -> list[Path]:
     root = base or default_runs_dir()
     if not root.is_dir():
         return []
-    return sorted((p for p in root.iterdir() if is_run_dir(p)), key=lambda p: p.stat().st_mtime, reverse=True)
+    return sorted((p for p in root.iterdir() if is_run_dir(p)), key=_mtime, reverse=True)
+
+
+def _mtime(p: Path) -> float:
+    try:
+        return p.stat().st_mtime
+    except OSError:  # removed while listed, or a link to nowhere
+        return 0.0
 
 
 # ---- is the process that trains a run still alive? ---------------------------------------------
@@ -186,6 +219,6 @@ def interrupted_runs(base: Path | None = None, newest: int = 50) -> list[Path]:
         try:
             if run_status(run) == INTERRUPTED:
                 found.append(run)
-        except UserError:
+        except (UserError, OSError):  # a damaged run is listed by `runs`, never fatal here
             continue
     return found

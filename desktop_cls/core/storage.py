@@ -11,6 +11,7 @@ from typing import Any
 
 import platformdirs
 
+from desktop_cls.core.app_files import AppFileError, loads_bounded, read_app_bytes
 from desktop_cls.core.i18n import _
 
 APP_NAME = "desktop_cls"
@@ -66,17 +67,19 @@ def append_jsonl(path: Path, obj: Any) -> None:
         os.fsync(f.fileno())
 
 
-def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    """Every complete record; a torn, garbled or non-object line is skipped on its own."""
+def read_jsonl(path: Path, follow_links: bool = True) -> list[dict[str, Any]]:
+    """Every complete record; a torn, garbled, too deeply nested or non-object line is skipped on its own.
+
+    Read through app_files: a FIFO, device or oversized file raises AppFileError instead of hanging."""
     rows: list[dict[str, Any]] = []
     try:
-        data = Path(path).read_bytes()
+        data = read_app_bytes(path, follow_links=follow_links)
     except FileNotFoundError:
         return rows
     for raw in data.split(b"\n"):
         try:
-            row = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
+            row = loads_bounded(raw, path)
+        except AppFileError:
             continue
         if isinstance(row, dict):
             rows.append(row)

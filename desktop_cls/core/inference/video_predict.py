@@ -14,6 +14,7 @@ from desktop_cls.core.data.video import iter_frames, video_info
 from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
 from desktop_cls.core.i18n import _
 from desktop_cls.core.inference.predictor import Predictor
+from desktop_cls.core.names import csv_cell
 from desktop_cls.core.storage import write_atomic
 
 CSV_COLUMNS = ("frame", "time_s", "label", "confidence")
@@ -61,7 +62,7 @@ class VideoPrediction:
         w = csv.writer(buf)
         w.writerow(CSV_COLUMNS)
         for r in self.rows():
-            w.writerow([r["frame"], f"{r['time_s']:.3f}", r["label"], f"{r['confidence']:.6f}"])
+            w.writerow([r["frame"], f"{r['time_s']:.3f}", csv_cell(r["label"]), f"{r['confidence']:.6f}"])
         return buf.getvalue().encode("utf-8-sig")
 
     def write_csv(self, path: Path) -> int:

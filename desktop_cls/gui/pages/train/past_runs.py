@@ -52,12 +52,17 @@ class PastRuns(QGroupBox):
         for run in list_runs()[:MAX_RUNS_LISTED]:
             try:
                 info = read_run_info(run)
-            except UserError:
+            except UserError as e:  # listed, so the user sees it, but it cannot be compared or resumed
+                damaged = QListWidgetItem(f"{run.name} · " + self.tr("damaged"))
+                damaged.setToolTip(str(e))
+                damaged.setData(Qt.ItemDataRole.UserRole, str(run))
+                rl.addItem(damaged)
                 continue
             acc = info.get("best_val_accuracy")
             status = run_status(run, info)
             outcome = f"{acc:.1%}" if isinstance(acc, float) else self.tr(STATUS_WORDS.get(status, status))
-            label = f"{run.name} · {info.get('model', '?')} · {outcome}"
+            model = info.get("model")
+            label = f"{run.name} · {model if isinstance(model, str) else '?'} · {outcome}"
             busy = run_in_use(run)
             if busy:
                 label += " · " + self.tr("in use")
