@@ -4,10 +4,11 @@ model, and show the image regions behind a prediction. Also the model arguments 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
-from desktop_cls.cli.output import print_json, refuse_existing
+from desktop_cls.cli.output import EXIT_FINDINGS, print_json, refuse_existing
 from desktop_cls.cli.progress import Progress
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import N_, _
@@ -80,6 +81,9 @@ def _predict_video(args: argparse.Namespace, predictor: Any, video: str, pr: Pro
             print(_("  {start:8.2f} – {end:8.2f} s  {label:<20} {frames:>6} frames, mean confidence "
                     "{confidence:.0%}").format(start=seg["start_s"], end=seg["end_s"], label=shown(seg["label"]),
                                                frames=seg["frames"], confidence=seg["mean_confidence"]))
+    if vp.incomplete:  # a truncated file ends without an error: say so, and do not exit 0
+        sys.stderr.write(_("desktop-cls: warning: {message}").format(message=shown(vp.shortfall_message())) + "\n")
+        return EXIT_FINDINGS
     return 0
 
 
