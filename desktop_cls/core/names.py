@@ -42,8 +42,6 @@ def name_problem(name: object) -> str | None:
         if unicodedata.category(ch) in ("Cc", "Cs") or ch in _INVISIBLE:
             return _("a name cannot contain control, invisible or text-direction characters (U+{code:04X})").format(
                 code=ord(ch))
-    if name != name.strip():
-        return _("a name cannot start or end with a space")
     return None
 
 

@@ -12,7 +12,9 @@ from typing import Any
 import platformdirs
 
 from desktop_cls.core.app_files import AppFileError, loads_bounded, read_app_bytes
+from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import _
+from desktop_cls.core.names import checked_name
 
 APP_NAME = "desktop_cls"
 
@@ -164,6 +166,10 @@ def copy_into_folders(items: list[tuple[str, str]], dest: Path) -> list[tuple[st
 
     done: list[tuple[str, str]] = []
     for src, folder in items:
+        try:  # a class name from a model file: one path component, checked again where it is used
+            folder = checked_name(folder, _("class"))
+        except ValueError as e:
+            raise UserError(_("cannot copy into a class folder: {error}").format(error=e)) from None
         target_dir = Path(dest) / folder
         target_dir.mkdir(parents=True, exist_ok=True)
         target = unique_destination(target_dir / Path(src).name)
