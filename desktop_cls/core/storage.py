@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import tempfile
@@ -13,7 +14,7 @@ import platformdirs
 
 from desktop_cls.core.app_files import AppFileError, loads_bounded, read_app_bytes
 from desktop_cls.core.errors import UserError
-from desktop_cls.core.i18n import _
+from desktop_cls.core.i18n import N_, _
 from desktop_cls.core.names import checked_name
 
 APP_NAME = "desktop_cls"
@@ -34,10 +35,17 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def write_atomic_with(path: Path, writer: Callable[[Path], object]) -> None:
-    """Atomic write for libraries that insist on writing to a path themselves (torch.save, onnx)."""
+    """Atomic write for libraries that insist on writing to a path themselves (torch.save, onnx).
+
+    A full disk, a file-size limit (EFBIG), a read-only folder or a refused permission raise
+    WriteError (a UserError and an OSError with the errno) naming the file: one clear message, and
+    the half-written temporary file is gone."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as e:
+        raise as_write_error(e, path) from None
     os.close(fd)
     try:
         writer(Path(tmp))
@@ -45,9 +53,60 @@ def write_atomic_with(path: Path, writer: Callable[[Path], object]) -> None:
             os.fsync(f.fileno())
         os.chmod(tmp, _FILE_MODE)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as e:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(e, OSError):
+            raise as_write_error(e, path) from None
         raise
+
+
+class WriteError(UserError, OSError):
+    """A file could not be written (disk full, too large, read-only, no permission); says which and why."""
+
+
+_WRITE_REASONS = {
+    errno.ENOSPC: (N_("the disk is full"), N_("free some space or choose another folder")),
+    getattr(errno, "EDQUOT", -1): (N_("your disk quota is used up"), N_("free some space or choose another folder")),
+    errno.EFBIG: (N_("the file would be larger than this system allows (a file size limit such as ulimit -f, or "
+                     "the file system's own)"), N_("raise the limit or choose another disk")),
+    errno.EROFS: (N_("the disk or folder is read-only"), N_("choose a folder you can write to")),
+    errno.EACCES: (N_("permission denied"), N_("choose a folder you can write to")),
+    errno.EPERM: (N_("permission denied"), N_("choose a folder you can write to")),
+}
+
+
+def write_problem(e: OSError, path: str | Path | None = None) -> str:
+    """One sentence for a failed write: which file, why, and what to do."""
+    where = path if path is not None else (e.filename or "")
+    reason, fix = _WRITE_REASONS.get(e.errno or 0, (None, None))
+    if reason is None or fix is None:
+        return _("cannot write {path}: {reason}").format(path=where, reason=e.strerror or e)
+    return _("cannot write {path}: {reason}; {fix}").format(path=where, reason=_(reason), fix=_(fix))
+
+
+def is_write_failure(e: BaseException) -> bool:
+    """An OSError a user can act on (full disk, size limit, read-only, permissions), not a bug."""
+    return isinstance(e, OSError) and (e.errno or 0) in _WRITE_REASONS
+
+
+def ignore_file_size_signal() -> None:
+    """A write past the file size limit (ulimit -f) then fails with EFBIG, which write_problem explains,
+    instead of SIGXFSZ killing the process with nothing said and a half-written file left."""
+    import contextlib
+    import signal
+
+    if hasattr(signal, "SIGXFSZ"):
+        with contextlib.suppress(ValueError):  # ValueError: not the main thread
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+
+
+def as_write_error(e: OSError, path: Path) -> OSError:
+    """WriteError for the failures is_write_failure knows (keeping the errno), else e unchanged."""
+    if isinstance(e, WriteError) or not is_write_failure(e):
+        return e
+    err = WriteError(write_problem(e, path))
+    err.errno = e.errno
+    return err
 
 
 def write_json(path: Path, obj: Any) -> None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from desktop_cls import __version__
 from desktop_cls.core import i18n
-from desktop_cls.core.storage import user_log_dir
+from desktop_cls.core.storage import ignore_file_size_signal, user_log_dir
 
 if TYPE_CHECKING:
     from desktop_cls.gui.settings import Settings
@@ -122,6 +122,7 @@ def run_app(path: str | None = None) -> int:
     from desktop_cls.gui.widgets.theme import apply_theme
     from desktop_cls.resources_path import resource
 
+    ignore_file_size_signal()
     setup_logging()
     install_exception_hooks()
     existing = QApplication.instance()

@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import CancelledError, CancelToken, ProgressFn
+from desktop_cls.core.storage import is_write_failure, write_problem
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
@@ -69,6 +70,8 @@ def describe_failure(e: Exception) -> tuple[str, str]:
     its traceback, which the dialog folds away."""
     if isinstance(e, UserError):
         return e.for_gui(), ""
+    if isinstance(e, OSError) and is_write_failure(e):  # a full disk, a read-only folder: not a bug
+        return write_problem(e), ""
     log_exception(e)
     return f"{type(e).__name__}: {e}", traceback.format_exc()
 

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_cls.core.errors import UserError
+from desktop_cls.core.storage import is_write_failure, write_problem
 from desktop_cls.gui.pages.label.label_classes import ClassPanel
 from desktop_cls.gui.pages.label.label_keys import class_keys, key_of
 from desktop_cls.gui.pages.page import Page
@@ -268,6 +269,10 @@ class LabelPage(Page):
             fn(*args)
         except UserError as e:
             show_error(self, self.tr("Labeling"), e.for_gui())
+        except OSError as e:  # a read-only or full disk: said plainly, not "Unexpected error"
+            if not is_write_failure(e):
+                raise
+            show_error(self, self.tr("Labeling"), write_problem(e))
         self.refresh()
         self.rescan_timer.start()
         if self.live_check.isChecked():
