@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import math
 import os
@@ -15,7 +16,7 @@ from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import _
 from desktop_cls.core.run_lock import LOCK_NAME, RunLock
 from desktop_cls.core.run_lock import run_in_use as run_in_use  # "is this run owned by a live process?"
-from desktop_cls.core.storage import default_runs_dir, read_jsonl, write_json
+from desktop_cls.core.storage import as_write_error, default_runs_dir, read_jsonl, write_json
 
 CONFIG = "config.json"
 RUN_INFO = "run.json"
@@ -30,6 +31,7 @@ DAMAGED = "damaged"  # shown (never written) for a run whose run.json cannot be 
 
 
 _held: dict[Path, RunLock] = {}  # run folders this process trains in, each with its OS lock
+_created: set[Path] = set()  # run folders this process made (removed again if the start fails)
 
 
 def new_run_dir(out: str | Path | None, model: str) -> Path:
@@ -41,9 +43,12 @@ def new_run_dir(out: str | Path | None, model: str) -> Path:
             raise UserError(_("{path} already exists and is not empty").format(path=p),
                             cli_fix=_("choose a new folder for --out, or continue that run with --resume"),
                             gui_fix=_("choose a new folder, or continue that run with “Resume a run…”"))
+        created = not p.exists()
         p.mkdir(parents=True, exist_ok=True)
         p = p.resolve()
-        lock = RunLock(p).acquire()
+        if created:
+            _created.add(p)
+        lock = _lock_new(p)
         if _has_files(p):  # another process filled it between our check and our lock
             lock.release()
             raise UserError(_("{path} was just taken by another run; choose a new folder").format(path=p))
@@ -58,7 +63,8 @@ def new_run_dir(out: str | Path | None, model: str) -> Path:
             p.mkdir()  # atomic: of two runs started in the same second, one gets the next name
         except FileExistsError:
             continue
-        _held[p] = RunLock(p).acquire()
+        _created.add(p)
+        _held[p] = _lock_new(p)
         return p
     raise UserError(_("cannot create a run folder under {base}").format(base=base))
 
@@ -75,7 +81,32 @@ def release_run(run: Path) -> None:
     """Let other processes train in `run` again (also happens by itself when this process ends)."""
     lock = _held.pop(Path(run), None)
     if lock is not None:
-        lock.release()
+        with contextlib.suppress(OSError):  # closing flushes the pid hint, which a full disk refuses
+            lock.release()
+
+
+def _lock_new(p: Path) -> RunLock:
+    """The lock of a run folder just made; a full or read-only disk removes the folder again and
+    says which folder could not be written."""
+    try:
+        return RunLock(p).acquire()
+    except OSError as e:
+        discard_unstarted_run(p)
+        raise as_write_error(e, p / LOCK_NAME) from None
+
+
+def discard_unstarted_run(run: Path) -> None:
+    """A run whose first files could not be written (a full or read-only disk): release it and remove
+    the folder when this process made it and nothing but the lock is in it, so a failed start leaves
+    nothing behind. A folder the user made stays, as empty as it was."""
+    run = Path(run)
+    release_run(run)
+    if run in _created:
+        _created.discard(run)
+        with contextlib.suppress(OSError):
+            if not _has_files(run):
+                (run / LOCK_NAME).unlink(missing_ok=True)
+                run.rmdir()
 
 
 def _has_files(p: Path) -> bool:

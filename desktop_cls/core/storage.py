@@ -77,7 +77,7 @@ _WRITE_REASONS = {
 
 def write_problem(e: OSError, path: str | Path | None = None) -> str:
     """One sentence for a failed write: which file, why, and what to do."""
-    where = path if path is not None else (e.filename or "")
+    where = path if path is not None else (e.filename or _("a file"))
     reason, fix = _WRITE_REASONS.get(e.errno or 0, (None, None))
     if reason is None or fix is None:
         return _("cannot write {path}: {reason}").format(path=where, reason=e.strerror or e)

@@ -52,7 +52,11 @@ def fit(
         run = rd.new_run_dir(out, cfg.model)  # locked for this process until the finally below
     try:
         if is_main:
-            record_start(run, cfg, index)
+            try:
+                record_start(run, cfg, index)
+            except OSError:  # a full or read-only disk: one message, and no empty run folder left
+                rd.discard_unstarted_run(run)
+                raise
         if cfg.mode == "quick":
             from desktop_cls.core.training.quick import fit_quick
 
