@@ -65,13 +65,22 @@ class FunctionWorker(QObject):
             self.done.emit()
 
 
+def user_message(e: BaseException) -> str | None:
+    """The one-line message for an error the user can act on (a UserError; a full, size-limited or
+    read-only disk), or None for a bug."""
+    if isinstance(e, UserError):
+        return e.for_gui()
+    if isinstance(e, OSError) and is_write_failure(e):
+        return write_problem(e)
+    return None
+
+
 def describe_failure(e: Exception) -> tuple[str, str]:
     """(message, details) for the error dialog: a user error is one line; anything else is logged with
     its traceback, which the dialog folds away."""
-    if isinstance(e, UserError):
-        return e.for_gui(), ""
-    if isinstance(e, OSError) and is_write_failure(e):  # a full disk, a read-only folder: not a bug
-        return write_problem(e), ""
+    message = user_message(e)
+    if message is not None:
+        return message, ""
     log_exception(e)
     return f"{type(e).__name__}: {e}", traceback.format_exc()
 
