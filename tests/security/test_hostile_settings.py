@@ -12,7 +12,7 @@ import pytest
 
 pytest.importorskip("PySide6")
 
-from desktop_cls.gui.settings import SCHEMA_VERSION, Settings, load_settings, saved_split  # noqa: E402
+from desktop_cls.gui.settings import SCHEMA_VERSION, Settings, load_settings, saved_split
 
 
 def _write(p: Path, data: object) -> Path:
