@@ -66,7 +66,7 @@ def load_settings(path: Path | None = None) -> tuple[Settings, str | None]:
     file of sane size and depth (core.app_files), and each field is checked on its own, so one bad
     field falls back to its default while the rest is kept."""
     p = path or settings_path()
-    if not p.exists() and not p.is_symlink():
+    if not p.exists():
         return Settings(), None
     try:
         data = read_app_json(p, limit=SETTINGS_MAX_BYTES)
