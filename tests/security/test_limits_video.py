@@ -37,3 +37,19 @@ def test_a_truncated_video_is_reported(tmp_path: Path, trained_run: tuple[Path, 
     assert f"only {len(vp.frames)} of the 50 frames" in err and "truncated" in err
     assert main(["predict", str(run), str(video), "--json"]) == 1
     assert '"incomplete": true' in capsys.readouterr().out
+
+
+def test_the_window_says_so_under_the_plot(qtbot: object) -> None:
+    pytest.importorskip("PySide6")
+    import numpy as np
+
+    from desktop_cls.core.inference.video_predict import VideoPrediction
+    from desktop_cls.gui.pages.classify.video_results import VideoResultsPanel
+
+    n = 20
+    vp = VideoPrediction("clip.mkv", 20.0, ("cat", "fish"), np.arange(n), np.arange(n) / 20.0,
+                         np.zeros(n, dtype=np.int64), np.full(n, 0.9), expected=50)
+    panel = VideoResultsPanel()
+    qtbot.addWidget(panel)  # type: ignore[attr-defined]
+    panel.show_result(vp)
+    assert "Only 20 of the 50 frames" in panel.title.text()
