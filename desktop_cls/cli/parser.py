@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from desktop_cls import __version__
-from desktop_cls.cli import evaluate, export, info, predict, runs, scan, start, train, weights
+from desktop_cls.cli import evaluate, export, info, predict, runs, scan, serve, start, train, weights
 from desktop_cls.cli.output import EXIT_INTERRUPTED, EXIT_USER_ERROR
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import _, set_language
@@ -23,9 +23,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"desktop-cls {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     for add in (scan.add_parser, train.add_train_parser, evaluate.add_parser, predict.add_predict_parser,
-                export.add_parser, train.add_lr_find_parser, predict.add_explain_parser, start.add_demo_data_parser,
-                info.add_models_parser, info.add_devices_parser, runs.add_parser, weights.add_parser,
-                start.add_gui_parser):
+                export.add_parser, serve.add_parser, train.add_lr_find_parser, predict.add_explain_parser,
+                start.add_demo_data_parser, info.add_models_parser, info.add_devices_parser, runs.add_parser,
+                weights.add_parser, start.add_gui_parser):
         add(sub)
     return p
 

@@ -11,11 +11,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from desktop_cls.core import contained
 from desktop_cls.core.app_files import AppFileError, read_app_json
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import _
 from desktop_cls.core.run_lock import LOCK_NAME, RunLock
 from desktop_cls.core.run_lock import run_in_use as run_in_use  # "is this run owned by a live process?"
+from desktop_cls.core.run_status import RunStatus, status_of
 from desktop_cls.core.storage import as_write_error, default_runs_dir, read_jsonl, write_json
 
 CONFIG = "config.json"
@@ -25,9 +27,6 @@ LAST = "checkpoints/last.pt"
 BEST = "checkpoints/best.pt"
 MODEL = "model.safetensors"
 PROBLEMS = "problems.json"
-ACTIVE = ("starting", "running")  # what run.json says while a process trains it
-INTERRUPTED = "interrupted"  # shown (never written) for an active run whose process is gone
-DAMAGED = "damaged"  # shown (never written) for a run whose run.json cannot be read
 
 
 _held: dict[Path, RunLock] = {}  # run folders this process trains in, each with its OS lock
@@ -70,11 +69,29 @@ def new_run_dir(out: str | Path | None, model: str) -> Path:
 
 
 def claim_run(run: Path) -> Path:
-    """Lock an existing run folder for this process (to resume it); RunInUse if someone trains in it."""
+    """Lock an existing run folder for this process (to resume it); RunInUse if someone trains in it,
+    contained.Refused when one of the run's own files is a link (see check_run_files)."""
     run = Path(run)
+    check_run_files(run)
     if run not in _held:
         _held[run] = RunLock(run).acquire()
     return run
+
+
+def check_run_files(run: Path) -> None:
+    """A run folder from someone else may hold links in place of its own files (`.lock`, metrics.jsonl,
+    checkpoints/ -> a file or folder of the user's): training in it would truncate, append to or write
+    the link's target. The first such file is refused with contained.Refused, before anything is written."""
+    for rel in (LOCK_NAME, CONFIG, RUN_INFO, METRICS, PROBLEMS, MODEL, "checkpoints", LAST, BEST):
+        try:
+            st = contained.lstat(run, rel)
+        except contained.Refused:
+            raise
+        except OSError:
+            continue
+        wrong = contained.found(st, want_dir=rel == "checkpoints") if st is not None else None
+        if wrong is not None:
+            raise contained.Refused(Path(run) / rel, wrong)
 
 
 def release_run(run: Path) -> None:
@@ -139,7 +156,7 @@ def update_run_info(run: Path, **changes: Any) -> dict[str, Any]:
     p = Path(run) / RUN_INFO
     info = read_run_info(run) if p.is_file() else {}
     info.update(changes)
-    write_json(p, info)
+    write_json(p, info, root=Path(run))
     return info
 
 
@@ -234,13 +251,17 @@ def owner_is_gone(info: dict[str, Any]) -> bool:
     return isinstance(started, int) and _process_started(pid) not in (None, started)  # pid reused
 
 
-def run_status(run: Path, info: dict[str, Any] | None = None) -> str:
-    """run.json's status, or INTERRUPTED for an active run whose process is gone (its OS lock died
-    with it, and the pid it wrote is no longer that process)."""
-    info = read_run_info(run) if info is None else info
-    status = str(info.get("status", ""))
-    gone = status in ACTIVE and not run_in_use(run) and owner_is_gone(info)
-    return INTERRUPTED if gone else status
+def run_status(run: Path, info: dict[str, Any] | None = None) -> RunStatus:
+    """run.json's status, INTERRUPTED for a running one whose process is gone (its OS lock died with it,
+    and the pid it wrote is no longer that process), DAMAGED when run.json cannot be read."""
+    if info is None:
+        try:
+            info = read_run_info(run)
+        except UserError:
+            return RunStatus.DAMAGED
+    status = status_of(info)
+    gone = status is RunStatus.RUNNING and not run_in_use(run) and owner_is_gone(info)
+    return RunStatus.INTERRUPTED if gone else status
 
 
 def interrupted_runs(base: Path | None = None, newest: int = 50) -> list[Path]:
@@ -248,7 +269,7 @@ def interrupted_runs(base: Path | None = None, newest: int = 50) -> list[Path]:
     found = []
     for run in list_runs(base)[:newest]:
         try:
-            if run_status(run) == INTERRUPTED:
+            if run_status(run) is RunStatus.INTERRUPTED:
                 found.append(run)
         except (UserError, OSError):  # a damaged run is listed by `runs`, never fatal here
             continue

@@ -67,6 +67,7 @@ def test_a_null_epoch_and_a_deep_run_json_are_listed_not_fatal(tmp_path: Path,
                                                               capsys: pytest.CaptureFixture[str]) -> None:
     from desktop_cls.cli import main
     from desktop_cls.core import run_dir as rd
+    from desktop_cls.core.run_status import RunStatus
 
     base = tmp_path / "runs"
     good = _run(base, "good", json.dumps({"status": "completed", "model": "quicknet"}),
@@ -82,7 +83,7 @@ def test_a_null_epoch_and_a_deep_run_json_are_listed_not_fatal(tmp_path: Path,
     assert "damaged" in out and "nests JSON deeper" in out and "good" in out
     assert main(["runs", "--dir", str(base), "--json"]) == 0
     rows = {Path(r["run"]).name: r for r in json.loads(capsys.readouterr().out)}
-    assert rows["deep"]["status"] == rd.DAMAGED and rows["good"]["epochs_done"] == 2
+    assert rows["deep"]["status"] == RunStatus.DAMAGED.value and rows["good"]["epochs_done"] == 2
 
 
 @posix_only

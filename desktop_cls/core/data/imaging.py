@@ -6,6 +6,7 @@ Every path that reads pixels (scan, training cache, evaluation, prediction) goes
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import stat
@@ -13,7 +14,7 @@ import struct
 import warnings
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import BinaryIO, TypeVar
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -117,19 +118,27 @@ def load_rgb(path: str | Path, draft_size: tuple[int, int] | None = None) -> Ima
     draft_size lets the JPEG decoder skip detail we would throw away when resizing (much faster
     for large photos); the result is then at least that large in both sides.
     """
-    return _decode(str(path), draft_size, _same)
+    check_file(str(path))
+    return _decode(str(path), str(path), draft_size, _same)
 
 
 def _same(im: Image.Image) -> Image.Image:
     return im
 
 
-def _decode(p: str, draft_size: tuple[int, int] | None, finish: Callable[[Image.Image], T]) -> T:
+def decode_rgb(data: bytes, name: str, draft_size: tuple[int, int] | None = None) -> Image.Image:
+    """load_rgb for bytes in memory (an upload): the same pixels as from a file, nothing written to disk.
+
+    name only labels the errors."""
+    return _decode(io.BytesIO(data), name, draft_size, _same, head=data[:16])
+
+
+def _decode(source: str | BinaryIO, p: str, draft_size: tuple[int, int] | None, finish: Callable[[Image.Image], T],
+            head: bytes | None = None) -> T:
     """Open, check the header's cost, then decode and `finish` while holding that much of the
     decode budget (memory_limits), so no number of workers decodes more at once than it allows."""
-    check_file(p)
     try:
-        with Image.open(p) as im:
+        with Image.open(source) as im:
             _check_header(p, im)
             if getattr(im, "n_frames", 1) > 1:
                 im.seek(0)
@@ -148,7 +157,7 @@ def _decode(p: str, draft_size: tuple[int, int] | None, finish: Callable[[Image.
     except PermissionError:
         raise ImageLoadError(p, "unreadable", _("permission denied; check the file's permissions")) from None
     except UnidentifiedImageError:
-        fmt = sniff_format(p)
+        fmt = sniff_format(p) if head is None else sniff_bytes(head)
         if fmt:
             raise ImageLoadError(p, "corrupt", _("looks like a {fmt} file but is damaged; re-export or "
                                                  "remove it").format(
@@ -204,6 +213,11 @@ def sniff_format(path: str) -> str | None:
             head = f.read(16)
     except OSError:
         return None
+    return sniff_bytes(head)
+
+
+def sniff_bytes(head: bytes) -> str | None:
+    """The format the first 16 bytes of an image claim."""
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "WebP"
     return next((name for magic, name in _MAGIC if head.startswith(magic)), None)
@@ -220,7 +234,8 @@ def resize_rgb(im: Image.Image, size: tuple[int, int]) -> np.ndarray:
 def load_resized(path: str | Path, size: tuple[int, int]) -> np.ndarray:
     """The training/prediction view of a file: H x W x 3 uint8, or ImageLoadError. The full-size
     picture is resized while its memory is still counted in the decode budget."""
-    return _decode(str(path), size, lambda im: resize_rgb(im, size))
+    check_file(str(path))
+    return _decode(str(path), str(path), size, lambda im: resize_rgb(im, size))
 
 
 def or_load_error(fn: Callable[..., T], path: str, *args: object) -> T | ImageLoadError:

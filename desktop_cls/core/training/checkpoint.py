@@ -40,16 +40,17 @@ def is_disk_full(e: BaseException) -> bool:
     return isinstance(e, OSError) and e.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
 
 
-def save_checkpoint(path: Path, state: dict[str, Any]) -> None:
+def save_checkpoint(path: Path, state: dict[str, Any], root: Path | None = None) -> None:
     """state holds tensors, plain containers and strings only, so weights_only loading can read it.
 
     A full disk is DiskFull whichever way it shows: torch.save reports it as a RuntimeError
-    ('unexpected pos'), not an OSError, so a failed save is checked against the free space."""
+    ('unexpected pos'), not an OSError, so a failed save is checked against the free space. No link
+    below `root` (the run folder) is followed."""
     path = Path(path)
     payload = dict(state)
     payload["checkpoint_version"] = CHECKPOINT_VERSION
     try:
-        write_atomic_with(path, lambda p: torch.save(payload, p))
+        write_atomic_with(path, lambda p: torch.save(payload, p), root)
     except (OSError, RuntimeError) as e:
         needed = 2 * (path.stat().st_size if path.is_file() else _tensor_bytes(payload)) + 2**20
         if is_disk_full(e) or _free_or_zero(path.parent) < needed:

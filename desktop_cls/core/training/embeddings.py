@@ -109,13 +109,11 @@ class FeatureCache:
         vector = np.ascontiguousarray(vec, dtype=np.float32).tobytes()
         entry = np.frombuffer(self._tag(digest, vector) + vector, dtype=np.uint8)
         try:
-            p.parent.mkdir(parents=True, exist_ok=True)
-
             def save(tmp: Path) -> None:
                 with open(tmp, "wb") as f:
                     np.save(f, entry, allow_pickle=False)
 
-            write_atomic_with(p, save)
+            write_atomic_with(p, save, root=self.dir)  # its sub-folders are made without following links
         except OSError:
             pass  # a cache is an optimisation: a full disk must not fail the run
 

@@ -111,7 +111,7 @@ def start_language() -> tuple[Settings, str | None]:
     return settings, notice
 
 
-def run_app(path: str | None = None) -> int:
+def run_app(path: str | None = None, first_start: str | None = None) -> int:
     """The GUI's one entry point: `python -m desktop_cls`, the CLI's `gui` command and the bundle all land here."""
     from PySide6.QtCore import QCoreApplication, QTimer
     from PySide6.QtGui import QIcon
@@ -128,6 +128,11 @@ def run_app(path: str | None = None) -> int:
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     settings, notice = start_language()
+    from desktop_cls.gui.shell.cjk_font import prefer_covering_font
+
+    chinese_font = prefer_covering_font()  # before any widget: Chinese from a font that has its glyphs
+    if chinese_font:
+        logging.getLogger("desktop_cls").info("Chinese text drawn with %s", chinese_font)
     broken = broken_qt_binding()
     if broken:  # pyproject excludes it; someone installed it by hand
         logging.getLogger("desktop_cls").warning(broken)
@@ -163,5 +168,5 @@ def run_app(path: str | None = None) -> int:
         restart.started_on(path)  # a restart comes back to what is open then, not to this folder
         QTimer.singleShot(0, lambda: window.reopen_last(path))
     elif not os.environ.get("DESKTOP_CLS_STARTUP_PROBE"):
-        QTimer.singleShot(0, window.reopen_last)
+        QTimer.singleShot(0, lambda: window.reopen_last(first_start=first_start))
     return int(app.exec())

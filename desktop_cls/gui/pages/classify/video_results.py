@@ -6,6 +6,7 @@ this panel only draws the plain arrays that come back.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from desktop_cls.gui.widgets.common import button
+from desktop_cls.gui.widgets.common import button, home_folder
 from desktop_cls.gui.widgets.dialogs import show_error
 from desktop_cls.gui.widgets.plot_theme import BLUE, ORANGE, themed_plot
 
@@ -29,6 +30,7 @@ class VideoResultsPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.result: Any = None  # core VideoPrediction
+        self.start_folder: Callable[[], str] = home_folder  # where Save CSV opens (the page sets its own)
         self.title = QLabel()
         self.title.setObjectName("videoTitle")
         self.title.setWordWrap(True)
@@ -97,7 +99,8 @@ class VideoResultsPanel(QWidget):
         if self.result is None:
             return
         default = Path(self.result.path).with_suffix(".csv").name
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save frame predictions"), default,
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save frame predictions"),
+                                              str(Path(self.start_folder()) / default),
                                               self.tr("CSV files (*.csv)"))
         if not path:
             return

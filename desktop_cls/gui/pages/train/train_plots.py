@@ -44,6 +44,9 @@ class TrainingPlots(QWidget):
         self.lr_plot.setObjectName("lrPlot")
         self.lr_plot.setLabel("bottom", "epoch")
         for p in (self.loss_plot, self.acc_plot, self.lr_plot):
+            # epochs are epochs: no "(x0.001)" scaling during the first one, and none before 0
+            p.getAxis("bottom").enableAutoSIPrefix(False)
+            p.getViewBox().setLimits(xMin=0)
             p.showGrid(x=True, y=True, alpha=0.2)
             p.getPlotItem().setClipToView(True)
             p.getPlotItem().setDownsampling(auto=True, mode="peak")
@@ -98,6 +101,7 @@ class TrainingPlots(QWidget):
         self.val_acc: list[float] = []
         self._ema: float | None = None
         self._batches_dirty = self._epochs_dirty = True
+        self._first_epoch_range: bool | None = None  # whether the x axis was last set to the first epoch
 
     def show_learning_rate(self, shown: bool) -> None:
         """The quick mode fits its head in one go, with no schedule: an empty plot would only puzzle."""
@@ -109,6 +113,7 @@ class TrainingPlots(QWidget):
     def redraw(self) -> None:
         """Ten times a second while training: only the curves that changed, since an epoch curve with
         symbols costs more to set than the batch curves together and changes once an epoch."""
+        self._fit_first_epoch()
         if self._batches_dirty:
             self._batches_dirty = False
             self.curve_batch.setData(np.asarray(self.batch_x), np.asarray(self.batch_loss))
@@ -122,6 +127,21 @@ class TrainingPlots(QWidget):
         self.curve_train_acc.setData(ep, np.asarray(self.train_acc))
         self.curve_val_acc.setData(ep, _finite(self.val_acc))
 
+    def _fit_first_epoch(self) -> None:
+        """Until the curves pass epoch 1 the x axis shows 0 to 1 (the part of the first epoch done, and a
+        one-epoch run's single point, in place); after that it follows the curves."""
+        compared = [max(c.xData) for c in self.compare_curves if c.xData is not None and len(c.xData)]
+        last = max([*self.batch_x[-1:], *map(float, self.epochs[-1:]), *compared, 0.0])
+        first = last <= 1.0
+        if first == self._first_epoch_range:
+            return
+        self._first_epoch_range = first
+        for p in (self.loss_plot, self.acc_plot, self.lr_plot):
+            if first:
+                p.getViewBox().setXRange(0, 1, padding=0.02)
+            else:
+                p.getViewBox().enableAutoRange(axis="x")
+
     def set_comparisons(self, runs: list[tuple[str, list[float], list[float]]]) -> None:
         """Dashed validation-accuracy curves of past runs: (label, epochs, accuracies)."""
         for c in self.compare_curves:
@@ -132,6 +152,7 @@ class TrainingPlots(QWidget):
             pen = pg.mkPen(colours[len(self.compare_curves) % len(colours)], width=1.5, style=Qt.PenStyle.DashLine)
             self.compare_curves.append(self.acc_plot.plot(xs, ys, pen=pen, name=self.tr("{0} (val)").format(label)))
         self.acc_legend.sync()
+        self._fit_first_epoch()
 
     def add_batch(self, x: float, loss: float, lr: float) -> None:
         self._ema = loss if self._ema is None else SMOOTHING * self._ema + (1 - SMOOTHING) * loss
