@@ -8,6 +8,7 @@ from typing import Any
 
 from desktop_cls.cli.output import print_json
 from desktop_cls.core.i18n import _
+from desktop_cls.core.names import for_terminal as shown
 
 
 def run_rows(base: Path | None = None) -> list[dict[str, Any]]:
@@ -16,7 +17,8 @@ def run_rows(base: Path | None = None) -> list[dict[str, Any]]:
     return [{"run": s.path, "status": s.status.value, "stopped_by": s.stopped_by, "model": s.model,
              "dataset": s.dataset, "epochs_done": s.epochs_done, "epochs": s.epochs,
              "best_val_accuracy": s.best_val_accuracy,
-             "resume": f"desktop-cls train --resume {s.path}" if s.resumable else None}
+             "resume": f"desktop-cls train --resume {s.path}" if s.resumable else None,
+             **({"problem": s.problem} if s.problem else {})}
             for s in run_summaries(base)]
 
 
@@ -33,8 +35,10 @@ def cmd_runs(args: argparse.Namespace) -> int:
         acc = f"{r['best_val_accuracy']:.1%}" if r["best_val_accuracy"] is not None else "—"
         status = RunStatus(r["status"])
         print(_("{name:<36} {status:<12} {model:<18} epochs {epochs:<4} accuracy {accuracy:<7} {run}").format(
-            name=Path(r["run"]).name, status=status_text(status, r["stopped_by"]), model=r["model"] or "?",
-            epochs=r["epochs_done"], accuracy=acc, run=r["run"]))
+            name=shown(Path(r["run"]).name), status=status_text(status, r["stopped_by"]),
+            model=shown(r["model"] or "?"), epochs=r["epochs_done"], accuracy=acc, run=shown(r["run"])))
+        if r.get("problem"):
+            print("    " + _("damaged: {problem}").format(problem=shown(r["problem"])))
         if status is RunStatus.INTERRUPTED:
             then = (_("Continue it with: {command}").format(command=r["resume"]) if r["resume"]
                     else _("It stopped before its first epoch finished; there is nothing to resume."))

@@ -3,13 +3,13 @@ dialog list (status, dataset, how far each got, whether it can continue). Qt-fre
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from desktop_cls.core import run_dir as rd
+from desktop_cls.core.app_files import read_app_json
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.run_status import RunStatus
 
@@ -27,6 +27,7 @@ class RunSummary:
     quick: bool  # the quick method: one fit, nothing to continue
     in_use: bool  # a live process trains it now
     has_checkpoint: bool
+    problem: str | None = None  # why a DAMAGED run cannot be read
 
     @property
     def name(self) -> str:
@@ -40,8 +41,8 @@ class RunSummary:
 
 def _config(run: Path) -> dict[str, Any]:
     try:
-        data = json.loads((run / rd.CONFIG).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = read_app_json(run / rd.CONFIG)
+    except (OSError, ValueError, UserError):
         return {}
     return data if isinstance(data, dict) else {}
 
@@ -58,10 +59,11 @@ def _epochs_done(run: Path, info: dict[str, Any]) -> int:
 
 def summarize(run: Path) -> RunSummary:
     """One run's row; a run whose run.json cannot be read is DAMAGED, never an exception."""
+    problem = None
     try:
         info = rd.read_run_info(run)
-    except UserError:
-        info = {}
+    except (UserError, OSError) as e:
+        info, problem = {}, str(e)
     status = rd.run_status(run, info) if info else RunStatus.DAMAGED
     cfg = _config(run)
     acc = info.get("best_val_accuracy")
@@ -74,7 +76,7 @@ def summarize(run: Path) -> RunSummary:
         epochs_done=_epochs_done(run, info), epochs=epochs if isinstance(epochs, int) else None,
         best_val_accuracy=acc if isinstance(acc, float) and math.isfinite(acc) else None,
         quick="quick" in (cfg.get("method"), cfg.get("mode")), in_use=rd.run_in_use(run),
-        has_checkpoint=(run / rd.LAST).is_file())
+        has_checkpoint=(run / rd.LAST).is_file(), problem=problem)
 
 
 def run_summaries(base: Path | None = None, newest: int | None = None) -> list[RunSummary]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import tempfile
@@ -12,8 +13,9 @@ from typing import Any
 import platformdirs
 
 from desktop_cls.core import contained
+from desktop_cls.core.app_files import AppFileError, loads_bounded, read_app_bytes
 from desktop_cls.core.errors import UserError
-from desktop_cls.core.i18n import _
+from desktop_cls.core.i18n import N_, _
 
 APP_NAME = "desktop_cls"
 
@@ -25,9 +27,16 @@ def write_atomic(path: Path, data: bytes, root: Path | None = None) -> None:
 
 
 def write_atomic_with(path: Path, writer: Callable[[Path], object], root: Path | None = None) -> None:
-    """Atomic write for libraries that insist on writing to a path themselves (torch.save, onnx)."""
-    base, rel = _inside(path, root)
-    contained.write_atomic_with(base, rel, writer)
+    """Atomic write for libraries that insist on writing to a path themselves (torch.save, onnx).
+
+    A full disk, a file-size limit (EFBIG), a read-only folder or a refused permission raise
+    WriteError (a UserError and an OSError with the errno) naming the file: one clear message, and
+    the half-written temporary file is gone."""
+    try:
+        base, rel = _inside(path, root)
+        contained.write_atomic_with(base, rel, writer)
+    except OSError as e:
+        raise as_write_error(e, Path(path)) from None
 
 
 def _inside(path: Path, root: Path | None) -> tuple[Path, str]:
@@ -39,6 +48,55 @@ def _inside(path: Path, root: Path | None) -> tuple[Path, str]:
         return path.parent, path.name
     Path(root).mkdir(parents=True, exist_ok=True)
     return Path(root), path.relative_to(root).as_posix()
+
+
+class WriteError(UserError, OSError):
+    """A file could not be written (disk full, too large, read-only, no permission); says which and why."""
+
+
+_WRITE_REASONS = {
+    errno.ENOSPC: (N_("the disk is full"), N_("free some space or choose another folder")),
+    getattr(errno, "EDQUOT", -1): (N_("your disk quota is used up"), N_("free some space or choose another folder")),
+    errno.EFBIG: (N_("the file would be larger than this system allows (a file size limit such as ulimit -f, or "
+                     "the file system's own)"), N_("raise the limit or choose another disk")),
+    errno.EROFS: (N_("the disk or folder is read-only"), N_("choose a folder you can write to")),
+    errno.EACCES: (N_("permission denied"), N_("choose a folder you can write to")),
+    errno.EPERM: (N_("permission denied"), N_("choose a folder you can write to")),
+}
+
+
+def write_problem(e: OSError, path: str | Path | None = None) -> str:
+    """One sentence for a failed write: which file, why, and what to do."""
+    where = path if path is not None else (e.filename or _("a file"))
+    reason, fix = _WRITE_REASONS.get(e.errno or 0, (None, None))
+    if reason is None or fix is None:
+        return _("cannot write {path}: {reason}").format(path=where, reason=e.strerror or e)
+    return _("cannot write {path}: {reason}; {fix}").format(path=where, reason=_(reason), fix=_(fix))
+
+
+def is_write_failure(e: BaseException) -> bool:
+    """An OSError a user can act on (full disk, size limit, read-only, permissions), not a bug."""
+    return isinstance(e, OSError) and (e.errno or 0) in _WRITE_REASONS
+
+
+def ignore_file_size_signal() -> None:
+    """A write past the file size limit (ulimit -f) then fails with EFBIG, which write_problem explains,
+    instead of SIGXFSZ killing the process with nothing said and a half-written file left."""
+    import contextlib
+    import signal
+
+    if hasattr(signal, "SIGXFSZ"):
+        with contextlib.suppress(ValueError):  # ValueError: not the main thread
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+
+
+def as_write_error(e: OSError, path: Path) -> OSError:
+    """WriteError for the failures is_write_failure knows (keeping the errno), else e unchanged."""
+    if isinstance(e, WriteError) or not is_write_failure(e):
+        return e
+    err = WriteError(write_problem(e, path))
+    err.errno = e.errno
+    return err
 
 
 def write_json(path: Path, obj: Any, root: Path | None = None) -> None:
@@ -53,17 +111,19 @@ def append_jsonl(path: Path, obj: Any, root: Path | None = None) -> None:
     contained.append(base, rel, (json.dumps(obj, ensure_ascii=False) + "\n").encode("utf-8"), fresh_line=True)
 
 
-def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    """Every complete record; a torn, garbled or non-object line is skipped on its own."""
+def read_jsonl(path: Path, follow_links: bool = True) -> list[dict[str, Any]]:
+    """Every complete record; a torn, garbled, too deeply nested or non-object line is skipped on its own.
+
+    Read through app_files: a FIFO, device or oversized file raises AppFileError instead of hanging."""
     rows: list[dict[str, Any]] = []
     try:
-        data = Path(path).read_bytes()
+        data = read_app_bytes(path, follow_links=follow_links)
     except FileNotFoundError:
         return rows
     for raw in data.split(b"\n"):
         try:
-            row = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
+            row = loads_bounded(raw, path)
+        except AppFileError:
             continue
         if isinstance(row, dict):
             rows.append(row)

@@ -8,6 +8,10 @@
         <translation>PySide6 {version} 有一个缺陷：在 Python {python} 上运行约 20 分钟后本应用会崩溃。请安装其他版本：{command}</translation>
     </message>
     <message>
+        <source>desktop_cls: cannot write the log in {0} ({1}); logging to the terminal instead</source>
+        <translation>desktop_cls：无法在 {0} 中写入日志（{1}）；改为输出到终端</translation>
+    </message>
+    <message>
         <source>Unexpected error</source>
         <translation>意外错误</translation>
     </message>
@@ -2246,6 +2250,10 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>不支持的 schema_version {0}</translation>
     </message>
     <message>
+        <source>Some settings could not be used and are back to their defaults: {0}.</source>
+        <translation>部分设置无法使用，已恢复为默认值：{0}。</translation>
+    </message>
+    <message>
         <source>&apos;{0}&apos; must be a list of paths</source>
         <translation>“{0}”必须是路径列表</translation>
     </message>
@@ -2256,10 +2264,6 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
     <message>
         <source>&apos;{0}&apos; must be one of {1}</source>
         <translation>“{0}”必须是 {1} 之一</translation>
-    </message>
-    <message>
-        <source>&apos;{0}&apos; must be a folder path or &quot;&quot;</source>
-        <translation>“{0}”必须是文件夹路径或 &quot;&quot;</translation>
     </message>
     <message>
         <source>&apos;{0}&apos; must be text</source>
@@ -2787,6 +2791,10 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
     <message>
         <source>{0}: {1} frames classified over {2:.1f} s</source>
         <translation>{0}：在 {2:.1f} 秒内分类了 {1} 帧</translation>
+    </message>
+    <message>
+        <source>Only {0} of the {1} frames this file announces could be decoded: it looks truncated or damaged, and the rest was not classified.</source>
+        <translation>此文件声明有 {1} 帧，但只能解码其中 {0} 帧：文件似乎被截断或已损坏，其余部分未分类。</translation>
     </message>
     <message>
         <source>{0:.1f}–{1:.1f} s: {2} ({3:.0%})</source>

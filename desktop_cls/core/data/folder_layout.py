@@ -15,6 +15,7 @@ from desktop_cls.core.data.imaging import display_path, is_image_name, special_f
 from desktop_cls.core.data.problems import Problem
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import _
+from desktop_cls.core.names import name_problem, normal_name
 
 IGNORED_NAMES = frozenset({"thumbs.db", "desktop.ini", "__macosx", "$recycle.bin", "@eadir"})
 VAL_DIR_NAMES = ("val", "valid", "validation")
@@ -118,16 +119,39 @@ def check_class_name(name: str) -> str:
             or any(ord(c) < 32 or ord(c) == 127 for c in name) or len(name.encode("utf-8")) > 255):
         raise UserError(_("{name!r} cannot be a class name: use letters, digits, spaces, - or _, without a leading "
                           "dot, control characters or any of / \\ : * ? \" < > |").format(name=name))
-    return name
+    problem = name_problem(normal_name(name))  # length, invisible and text-direction characters
+    if problem is not None:
+        raise UserError(_("{name!r} cannot be a class name: {problem}").format(name=name, problem=problem))
+    return normal_name(name)  # 'é' typed composed or decomposed is one class
 
 
 def class_dirs(root: Path, problems: list[Problem] | None = None) -> list[str]:
     """The visible sub-folders of root, sorted (ImageFolder's class order)."""
     try:
         with os.scandir(root) as it:
-            return sorted(e.name for e in it if e.is_dir() and not is_hidden(e.name) and _usable_name(e, problems))
+            names = sorted(e.name for e in it if e.is_dir() and not is_hidden(e.name) and _usable_name(e, problems))
     except OSError as e:
         raise UserError(_("cannot read folder {folder}: {reason}").format(folder=root, reason=e)) from None
+    return _distinct(root, names, problems)
+
+
+def _distinct(root: Path, names: list[str], problems: list[Problem] | None) -> list[str]:
+    """Class folders whose names a person can tell apart: a name with invisible or text-direction
+    characters, or one equal to an earlier name once Unicode-normalised (é composed vs decomposed),
+    is left out and reported, instead of becoming a second class that looks like the first."""
+    kept: dict[str, str] = {}
+    for name in names:
+        problem = name_problem(name) if utf8_name(name) else None
+        twin = kept.get(normal_name(name))
+        if twin is not None:
+            problem = _("it looks the same as the class folder {other!r} (the same letters, encoded "
+                        "differently)").format(other=twin)
+        if problem is None:
+            kept[normal_name(name)] = name
+        elif problems is not None:
+            problems.append(Problem(display_path(str(root / name)), "bad_name", _(
+                "{problem}; the folder is left out until it is renamed").format(problem=problem)))
+    return list(kept.values())
 
 
 def _loose_images(root: Path) -> list[str]:

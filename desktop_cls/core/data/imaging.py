@@ -19,6 +19,7 @@ from typing import BinaryIO, TypeVar
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from desktop_cls.core.data.memory_limits import DECODE_BUDGET, MAX_IMAGE_MB_ENV, decode_cost, max_image_bytes
 from desktop_cls.core.errors import ImageLoadError
 from desktop_cls.core.i18n import N_, _
 
@@ -117,41 +118,38 @@ def load_rgb(path: str | Path, draft_size: tuple[int, int] | None = None) -> Ima
     draft_size lets the JPEG decoder skip detail we would throw away when resizing (much faster
     for large photos); the result is then at least that large in both sides.
     """
-    p = str(path)
-    check_file(p)
-    return _decode(p, p, draft_size)
+    check_file(str(path))
+    return _decode(str(path), str(path), draft_size, _same)
+
+
+def _same(im: Image.Image) -> Image.Image:
+    return im
 
 
 def decode_rgb(data: bytes, name: str, draft_size: tuple[int, int] | None = None) -> Image.Image:
     """load_rgb for bytes in memory (an upload): the same pixels as from a file, nothing written to disk.
 
     name only labels the errors."""
-    return _decode(io.BytesIO(data), name, draft_size, head=data[:16])
+    return _decode(io.BytesIO(data), name, draft_size, _same, head=data[:16])
 
 
-def _decode(source: str | BinaryIO, p: str, draft_size: tuple[int, int] | None,
-            head: bytes | None = None) -> Image.Image:
+def _decode(source: str | BinaryIO, p: str, draft_size: tuple[int, int] | None, finish: Callable[[Image.Image], T],
+            head: bytes | None = None) -> T:
+    """Open, check the header's cost, then decode and `finish` while holding that much of the
+    decode budget (memory_limits), so no number of workers decodes more at once than it allows."""
     try:
         with Image.open(source) as im:
-            if im.width * im.height > MAX_PIXELS:
-                raise ImageLoadError(
-                    p, "too_large", _("{width}x{height} pixels is over the {limit:,} limit (possible "
-                                      "decompression bomb); shrink the image to use it").format(
-                            width=im.width, height=im.height, limit=MAX_PIXELS)
-                )
-            if im.width < 1 or im.height < 1:
-                raise ImageLoadError(p, "corrupt", _("the image has no pixels"))
+            _check_header(p, im)
             if getattr(im, "n_frames", 1) > 1:
                 im.seek(0)
             if draft_size is not None and im.format == "JPEG":
                 side = max(draft_size)
                 im.draft("RGB", (side, side))
-            im.load()
-            upright = ImageOps.exif_transpose(im)
-            rgb = _to_rgb(upright if upright is not None else im)
-            if rgb is im:
-                rgb = im.copy()
-            return rgb
+            with DECODE_BUDGET.hold(decode_cost(im.width, im.height, im.mode)):
+                im.load()
+                upright = ImageOps.exif_transpose(im)
+                rgb = _to_rgb(upright if upright is not None else im)
+                return finish(im.copy() if rgb is im else rgb)
     except ImageLoadError:
         raise
     except FileNotFoundError:
@@ -175,6 +173,25 @@ def _decode(source: str | BinaryIO, p: str, draft_size: tuple[int, int] | None,
     except Exception as e:  # a decoder bug on hostile bytes: still only our documented error comes out
         raise ImageLoadError(p, "corrupt", _("cannot decode: {name}: {error}").format(
                 name=type(e).__name__, error=e)) from None
+
+
+def _check_header(p: str, im: Image.Image) -> None:
+    """Refuse from the header alone: too many pixels, no pixels, or more memory to decode than allowed."""
+    if im.width * im.height > MAX_PIXELS:
+        raise ImageLoadError(
+            p, "too_large", _("{width}x{height} pixels is over the {limit:,} limit (possible "
+                              "decompression bomb); shrink the image to use it").format(
+                    width=im.width, height=im.height, limit=MAX_PIXELS)
+        )
+    if im.width < 1 or im.height < 1:
+        raise ImageLoadError(p, "corrupt", _("the image has no pixels"))
+    cost, limit = decode_cost(im.width, im.height, im.mode), max_image_bytes()
+    if cost > limit:
+        raise ImageLoadError(p, "too_large", _(
+            "decoding this {width}x{height} {mode} image needs about {need:,} MB, over the {limit:,} MB limit per "
+            "image; shrink it, or set {env} to a larger number of MB").format(
+                width=im.width, height=im.height, mode=im.mode, need=cost // 2**20, limit=limit // 2**20,
+                env=MAX_IMAGE_MB_ENV))
 
 
 def bomb_message(pillow_message: str) -> str:
@@ -215,8 +232,10 @@ def resize_rgb(im: Image.Image, size: tuple[int, int]) -> np.ndarray:
 
 
 def load_resized(path: str | Path, size: tuple[int, int]) -> np.ndarray:
-    """The training/prediction view of a file: H x W x 3 uint8, or ImageLoadError."""
-    return resize_rgb(load_rgb(path, draft_size=size), size)
+    """The training/prediction view of a file: H x W x 3 uint8, or ImageLoadError. The full-size
+    picture is resized while its memory is still counted in the decode budget."""
+    check_file(str(path))
+    return _decode(str(path), str(path), size, lambda im: resize_rgb(im, size))
 
 
 def or_load_error(fn: Callable[..., T], path: str, *args: object) -> T | ImageLoadError:

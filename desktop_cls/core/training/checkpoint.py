@@ -11,6 +11,7 @@ from typing import Any
 
 import torch
 
+from desktop_cls.core.app_files import AppFileError, read_app_json
 from desktop_cls.core.errors import ModelFileError, UserError
 from desktop_cls.core.i18n import _
 from desktop_cls.core.models.weight_files import torch_load_safe
@@ -108,6 +109,6 @@ def checkpoint_epoch(path: Path) -> int | None:
 def sidecar_epoch(model_file: Path) -> int | None:
     """The epoch recorded in a model file's JSON sidecar, or None."""
     try:
-        return int(json.loads(Path(model_file).with_suffix(".json").read_text(encoding="utf-8"))["epoch"])
-    except (OSError, ValueError, KeyError, TypeError):
+        return int(read_app_json(Path(model_file).with_suffix(".json"))["epoch"])
+    except (OSError, ValueError, KeyError, TypeError, AppFileError):
         return None

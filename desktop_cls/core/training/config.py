@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from desktop_cls.core.app_files import AppFileError, loads_bounded, read_app_bytes
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import N_, _
 from desktop_cls.core.training.options import BASIC, FILE_ONLY, Values, check_all, flatten, nested, option
@@ -276,11 +277,11 @@ class TrainConfig:
             raise UserError(_("invalid training options: {error}").format(error=e)) from None
 
     @classmethod
-    def from_json(cls, text: str) -> TrainConfig:
+    def from_json(cls, text: str | bytes) -> TrainConfig:
         try:
-            data = json.loads(text)
-        except json.JSONDecodeError as e:
-            raise UserError(_("the training configuration is not valid JSON: {error}").format(error=e)) from None
+            data = loads_bounded(text, _("the training configuration"))
+        except AppFileError as e:  # invalid JSON or nested too deep, said with its reason
+            raise UserError(str(e)) from None
         if not isinstance(data, dict):
             raise UserError(_("the training configuration must be a JSON object"))
         return cls.from_dict(data)
@@ -289,7 +290,7 @@ class TrainConfig:
     def load(cls, path: str | Path) -> TrainConfig:
         p = Path(path)
         try:
-            return cls.from_json(p.read_text(encoding="utf-8"))
+            return cls.from_json(read_app_bytes(p))
         except OSError as e:
             raise UserError(_("cannot read {path}: {error}").format(path=p, error=e)) from None
         except UserError as e:

@@ -63,13 +63,22 @@ def fit(
             from desktop_cls.core.training.quick import QuickFit
 
             quick = QuickFit(cfg, index, run, callbacks, cancel)
-            quick.life.start(cfg, index)
+            _start(quick.life, cfg, index, run)
             return _guarded(quick, resume=False)
         trainer = Trainer(cfg, index, run, callbacks, cancel, pause or PauseToken(), distributed, clock)
-        trainer.life.start(cfg, index)
+        _start(trainer.life, cfg, index, run)
         return _guarded(trainer, resume=False)
     finally:
         rd.release_run(run)
+
+
+def _start(life: RunLifecycle, cfg: TrainConfig, index: DatasetIndex, run: Path) -> None:
+    """Record the run's start; a full or read-only disk gives one message and leaves no empty run folder."""
+    try:
+        life.start(cfg, index)
+    except OSError:
+        rd.discard_unstarted_run(run)
+        raise
 
 
 def resume(

@@ -24,6 +24,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import CancelledError, CancelToken, PauseToken
+from desktop_cls.core.storage import is_write_failure, write_problem
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
@@ -75,11 +76,22 @@ class _Signals(QObject):
     ended = Signal()
 
 
+def user_message(e: BaseException) -> str | None:
+    """The one-line message for an error the user can act on (a UserError; a full, size-limited or
+    read-only disk), or None for a bug."""
+    if isinstance(e, UserError):
+        return e.for_gui()
+    if isinstance(e, OSError) and is_write_failure(e):
+        return write_problem(e)
+    return None
+
+
 def describe_failure(e: Exception) -> tuple[str, str]:
     """(message, details) for the error dialog: a user error is one line; anything else is logged with
     its traceback, which the dialog folds away."""
-    if isinstance(e, UserError):
-        return e.for_gui(), ""
+    message = user_message(e)
+    if message is not None:
+        return message, ""
     log_exception(e)
     return f"{type(e).__name__}: {e}", traceback.format_exc()
 

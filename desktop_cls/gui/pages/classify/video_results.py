@@ -79,8 +79,13 @@ class VideoResultsPanel(QWidget):
         self.class_curve.setData(vp.times, vp.class_index.astype(np.float64))
         self.confidence_curve.setData(vp.times, vp.confidence)
         duration = float(vp.times[-1]) if len(vp.times) else 0.0
-        self.title.setText(self.tr("{0}: {1} frames classified over {2:.1f} s").format(
-            Path(vp.path).name, len(vp.frames), duration))
+        title = self.tr("{0}: {1} frames classified over {2:.1f} s").format(Path(vp.path).name, len(vp.frames),
+                                                                             duration)
+        if vp.incomplete:  # a truncated file just ends; the count it announced tells
+            title += "\n" + self.tr("Only {0} of the {1} frames this file announces could be decoded: it looks "
+                                    "truncated or damaged, and the rest was not classified.").format(
+                len(vp.frames), vp.expected)
+        self.title.setText(title)
         segments = vp.segments()
         lines = [self.tr("{0:.1f}–{1:.1f} s: {2} ({3:.0%})").format(s["start_s"], s["end_s"], s["label"],
                                                                        s["mean_confidence"])

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from desktop_cls.gui.pages.data.problems_panel import ProblemsPanel, change_dataset
 from desktop_cls.gui.pages.page import Page
+from desktop_cls.gui.settings import saved_split
 from desktop_cls.gui.state import AppState, Badge, PageKey
 from desktop_cls.gui.widgets.common import button as _button
 from desktop_cls.gui.widgets.common import read_only_table
@@ -169,8 +170,7 @@ class DatasetPage(Page):
         path = str(Path(path).expanduser())
         self.path_edit.setText(path)
         self.state.begin_opening(path)
-        val = float(self.state.settings.last_train_config.get("val_fraction", 0.2))
-        seed = int(self.state.settings.last_train_config.get("seed", 0))
+        val, seed = saved_split(self.state.settings)
 
         def work(progress: Any, cancel: Any) -> Any:
             from desktop_cls.core.data.dataset import scan

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_cls.core.errors import UserError
 from desktop_cls.gui.pages.label.label_classes import ClassPanel
 from desktop_cls.gui.pages.label.label_keys import class_keys, key_of
 from desktop_cls.gui.pages.label.suggestions import SuggestionPanel, Suggestions, suggestion_work
@@ -34,7 +33,7 @@ from desktop_cls.gui.widgets.common import button as _button
 from desktop_cls.gui.widgets.dialogs import show_error
 from desktop_cls.gui.widgets.image_viewer import open_viewer
 from desktop_cls.gui.widgets.thumbnails import ThumbnailModel
-from desktop_cls.gui.work.tasks import Task, TaskRunner
+from desktop_cls.gui.work.tasks import Task, TaskRunner, user_message
 
 RESCAN_DELAY_MS = 1500
 
@@ -260,8 +259,11 @@ class LabelPage(Page):
     def _do(self, fn: Any, *args: Any) -> None:
         try:
             fn(*args)
-        except UserError as e:
-            show_error(self, self.tr("Labeling"), e.for_gui())
+        except Exception as e:  # a user error or a read-only/full disk is said plainly; a bug goes up
+            message = user_message(e)
+            if message is None:
+                raise
+            show_error(self, self.tr("Labeling"), message)
         self.refresh()
         self.rescan_timer.start()
         if self.suggest_panel.live_check.isChecked():

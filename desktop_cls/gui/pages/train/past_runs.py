@@ -46,6 +46,8 @@ class PastRuns(QGroupBox):
             if run.in_use:
                 item.setToolTip(self.tr("Another window or process is training this run right now; it cannot be "
                                         "resumed until that training ends."))
+            elif run.problem:
+                item.setToolTip(run.problem)  # why a damaged run cannot be read
             item.setData(Qt.ItemDataRole.UserRole, run.path)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if run.path in checked else Qt.CheckState.Unchecked)
