@@ -948,6 +948,10 @@
         <translation>每个导出的模型都会在该训练记录留出的图像（验证集，没有则用测试集）上与训练好的模型比较；结果显示在这里。</translation>
     </message>
     <message>
+        <source>Serve over HTTP</source>
+        <translation>通过 HTTP 提供服务</translation>
+    </message>
+    <message>
         <source>reading the held-out images</source>
         <translation>正在读取留出的图像</translation>
     </message>
