@@ -26,9 +26,9 @@ def test_a_cut_between_model_and_metadata_never_mixes_them(tmp_path: Path, train
     dest.with_suffix(".json").write_text(json.dumps({**old, "classes": ["x", "y", "z"]}))  # "the old model's"
     real_replace = os.replace
 
-    def cut_after_the_model(src: object, dst: object) -> None:
-        real_replace(src, dst)  # type: ignore[arg-type]
-        if Path(str(dst)) == dest:
+    def cut_after_the_model(src: object, dst: object, **fds: object) -> None:
+        real_replace(src, dst, **fds)  # type: ignore[arg-type]  # contained's own renames pass dir_fd
+        if not fds and Path(str(dst)) == dest:
             raise SystemExit("killed")
 
     monkeypatch.setattr(export_staging.os, "replace", cut_after_the_model)

@@ -82,27 +82,7 @@ class MainWindow(QMainWindow):
                  (PageKey.CLASSIFY, self.tr("Classify"), self.classify_page),
                  (PageKey.EXPORT, self.tr("Export"), self.export_page)]
 
-        self.sidebar = QListWidget()
-        self.sidebar.setObjectName("sidebar")
-        self.sidebar.setAccessibleName(self.tr("Steps"))
-        self.stack = QStackedWidget()
-        self._keys: list[PageKey] = []
-        self._titles: dict[PageKey, str] = {}
-        for key, title, page in order:
-            self.pages[key] = page
-            self._keys.append(key)
-            self._titles[key] = title
-            item = QListWidgetItem(title)
-            item.setData(Qt.ItemDataRole.UserRole, key)
-            self.sidebar.addItem(item)
-            self.stack.addWidget(page)
-        self.sidebar.currentRowChanged.connect(self._show_row)
-        sf = self.sidebar.font()
-        sf.setPointSizeF(sf.pointSizeF() * 1.2)
-        self.sidebar.setFont(sf)
-        self.sidebar.setSpacing(4)
-        self.sidebar_icons = SidebarIcons(self.sidebar)  # each step's icon and status badge, from the palette
-        self.sidebar.setFixedWidth(self.sidebar.fontMetrics().horizontalAdvance("M") * 9)
+        self._build_sidebar(order)
 
         self.title_label = QLabel()
         self.title_label.setObjectName("pageTitle")
@@ -147,6 +127,30 @@ class MainWindow(QMainWindow):
         if load_core:  # a broken torch install must not take the window down: it is reported
             self.tasks.start("engine", load_engine, self._on_core_loaded, on_error=lambda m, d: show_error(
                 self, self.tr("PyTorch could not be loaded"), m, d))
+
+    def _build_sidebar(self, order: list[tuple[PageKey, str, Page]]) -> None:
+        """The steps in order, each with its page in the stack, its icon and status badge."""
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setAccessibleName(self.tr("Steps"))
+        self.stack = QStackedWidget()
+        self._keys: list[PageKey] = []
+        self._titles: dict[PageKey, str] = {}
+        for key, title, page in order:
+            self.pages[key] = page
+            self._keys.append(key)
+            self._titles[key] = title
+            item = QListWidgetItem(title)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            self.sidebar.addItem(item)
+            self.stack.addWidget(page)
+        self.sidebar.currentRowChanged.connect(self._show_row)
+        sf = self.sidebar.font()
+        sf.setPointSizeF(sf.pointSizeF() * 1.2)
+        self.sidebar.setFont(sf)
+        self.sidebar.setSpacing(4)
+        self.sidebar_icons = SidebarIcons(self.sidebar)  # each step's icon and status badge, from the palette
+        self.sidebar.setFixedWidth(self.sidebar.fontMetrics().horizontalAdvance("M") * 9)
 
     # ---- public API for tests and scripts -------------------------------------------------------
     def open_dataset(self, path: str | Path) -> None:

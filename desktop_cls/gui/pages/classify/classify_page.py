@@ -55,6 +55,46 @@ class ClassifyPage(Page):
         self.last_frame_overlay: Any = None
         self.heatmap_shown = ""  # the file whose heat map the preview shows
 
+        top = self._controls()
+
+        self.preview_box = PredictionPreview()
+        self.preview, self.preview_caption = self.preview_box.image, self.preview_box.caption
+        self.webcam = LiveVideoPanel()
+        self.webcam.frame_arrived.connect(self.show_frame)
+        self.webcam.running_changed.connect(self._webcam_running)
+        self.capture = CapturePanel(state)
+        self.capture.setObjectName("capturePanel")
+        self.capture.setVisible(False)
+        self.webcam.frame_arrived.connect(self.capture.set_frame)
+        self.capture.dataset_edited.connect(self._rescan_dataset)
+        self.preview_box.above.addWidget(self.webcam)
+        self.preview_box.above.addWidget(self.capture)
+
+        self.results = ClassifyResults(tasks, self.run_task)
+        self.table, self.results_stack = self.results.table, self.results.stack
+        self.folder_progress, self.cancel_button = self.results.progress, self.results.cancel_button
+        self.csv_button, self.copy_button = self.results.csv_button, self.results.copy_button
+        self.video_results = self.results.video_results
+        self.results.start_folder = self.video_results.start_folder = self.webcam.start_folder = self.start_folder
+        self.table.currentCellChanged.connect(lambda r, _c, _pr, _pc: self._show_row(r))
+        self.table.activated.connect(lambda idx: self.view_result(idx.row()))  # double-click or Enter
+        self.preview.double_clicked.connect(lambda: self.view_result(self.table.currentRow()))
+        self.heatmap_pictures: dict[str, QImage] = {}
+        self.cancel_button.clicked.connect(self._cancel)
+        self.results.busy.connect(self._set_busy)
+        self.results.video_done.connect(lambda: self.state.set_status(PageKey.CLASSIFY, Badge.DONE))
+
+        empty_text = self.tr("No model yet — train one on the Train page (about 15 s on the demo data), or open an "
+                             "exported model with File → Open model (Ctrl+M). Then drop images here or click "
+                             "Classify images.")
+        self.set_body(empty_text, self.preview_box, self.results, stretch=(1, 1), top=top)
+        self.setAcceptDrops(True)
+        self._set_busy(False)
+        state.run_changed.connect(self.load_model)
+        state.core_ready.connect(self._on_core_ready)
+
+    def _controls(self) -> QHBoxLayout:
+        """The row above the pictures: the model, the unknown threshold, the heat map and what to classify."""
         self.model_edit = QLineEdit()
         self.model_edit.setObjectName("classifyModelEdit")
         self.model_edit.setAccessibleName(self.tr("Model"))
@@ -94,42 +134,7 @@ class ClassifyPage(Page):
         top.addWidget(self.folder_button)
         top.addWidget(self.video_button)
         top.addWidget(self.webcam_button)
-
-        self.preview_box = PredictionPreview()
-        self.preview, self.preview_caption = self.preview_box.image, self.preview_box.caption
-        self.webcam = LiveVideoPanel()
-        self.webcam.frame_arrived.connect(self.show_frame)
-        self.webcam.running_changed.connect(self._webcam_running)
-        self.capture = CapturePanel(state)
-        self.capture.setObjectName("capturePanel")
-        self.capture.setVisible(False)
-        self.webcam.frame_arrived.connect(self.capture.set_frame)
-        self.capture.dataset_edited.connect(self._rescan_dataset)
-        self.preview_box.above.addWidget(self.webcam)
-        self.preview_box.above.addWidget(self.capture)
-
-        self.results = ClassifyResults(tasks, self.run_task)
-        self.table, self.results_stack = self.results.table, self.results.stack
-        self.folder_progress, self.cancel_button = self.results.progress, self.results.cancel_button
-        self.csv_button, self.copy_button = self.results.csv_button, self.results.copy_button
-        self.video_results = self.results.video_results
-        self.results.start_folder = self.video_results.start_folder = self.webcam.start_folder = self.start_folder
-        self.table.currentCellChanged.connect(lambda r, _c, _pr, _pc: self._show_row(r))
-        self.table.activated.connect(lambda idx: self.view_result(idx.row()))  # double-click or Enter
-        self.preview.double_clicked.connect(lambda: self.view_result(self.table.currentRow()))
-        self.heatmap_pictures: dict[str, QImage] = {}
-        self.cancel_button.clicked.connect(self._cancel)
-        self.results.busy.connect(self._set_busy)
-        self.results.video_done.connect(lambda: self.state.set_status(PageKey.CLASSIFY, Badge.DONE))
-
-        empty_text = self.tr("No model yet — train one on the Train page (about 15 s on the demo data), or open an "
-                             "exported model with File → Open model (Ctrl+M). Then drop images here or click "
-                             "Classify images.")
-        self.set_body(empty_text, self.preview_box, self.results, stretch=(1, 1), top=top)
-        self.setAcceptDrops(True)
-        self._set_busy(False)
-        state.run_changed.connect(self.load_model)
-        state.core_ready.connect(self._on_core_ready)
+        return top
 
     @property
     def predictions(self) -> list[Any]:

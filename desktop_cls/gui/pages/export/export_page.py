@@ -88,23 +88,7 @@ class ExportPage(Page):
         self.model_edit.setObjectName("exportModelEdit")
         self.model_edit.setAccessibleName(self.tr("Model to export"))
         self.model_edit.setPlaceholderText(self.tr("Run folder (train a model first)"))
-        self.checks: dict[str, QCheckBox] = {}
-        self.openvino_available = importlib.util.find_spec("openvino") is not None
-        for fmt, text in format_info().items():
-            c = QCheckBox(text)
-            c.setObjectName(f"{fmt.replace('-', '_')}Check")
-            c.setChecked(fmt in ("safetensors", "onnx", "onnx-int8"))
-            self.checks[fmt] = c
-        if not self.openvino_available:
-            ov = self.checks["openvino"]
-            ov.setChecked(False)
-            ov.setEnabled(False)
-            ov.setToolTip(self.tr("OpenVINO is not installed with this copy (pip install openvino); it also "
-                                  "reads the ONNX file directly"))
-        if not web_runtime_present():
-            self.checks["web"].setEnabled(False)
-            self.checks["web"].setToolTip(self.tr("This copy lacks ONNX Runtime Web; in a source checkout run "
-                                                  "python dev.py web-runtime"))
+        self.checks = self._format_checks()
         self.dest_edit = QLineEdit(state.settings.last_export_dir or str(Path.home() / "desktop_cls_exports"))
         self.dest_edit.setObjectName("exportFolderEdit")
         self.dest_edit.setAccessibleName(self.tr("Destination folder"))
@@ -134,6 +118,37 @@ class ExportPage(Page):
                                              "held-out images (validation, else test); the figures appear here."))
         self.measured_label.setObjectName("exportMeasuredLabel")
         self.measured_label.setWordWrap(True)
+        self.details = self._details_tabs(tasks)
+        self._exports: list[dict[str, Any]] = []
+        self._dest = Path()
+        self._layout()
+        state.run_changed.connect(self._run_changed)
+        state.core_ready.connect(lambda: self.export_button.setEnabled(True))
+        self.export_button.setEnabled(state.core_loaded)
+
+    def _format_checks(self) -> dict[str, QCheckBox]:
+        """One check box per format; those this copy cannot write are off and say why."""
+        checks: dict[str, QCheckBox] = {}
+        self.openvino_available = importlib.util.find_spec("openvino") is not None
+        for fmt, text in format_info().items():
+            c = QCheckBox(text)
+            c.setObjectName(f"{fmt.replace('-', '_')}Check")
+            c.setChecked(fmt in ("safetensors", "onnx", "onnx-int8"))
+            checks[fmt] = c
+        if not self.openvino_available:
+            ov = checks["openvino"]
+            ov.setChecked(False)
+            ov.setEnabled(False)
+            ov.setToolTip(self.tr("OpenVINO is not installed with this copy (pip install openvino); it also "
+                                  "reads the ONNX file directly"))
+        if not web_runtime_present():
+            checks["web"].setEnabled(False)
+            checks["web"].setToolTip(self.tr("This copy lacks ONNX Runtime Web; in a source checkout run "
+                                             "python dev.py web-runtime"))
+        return checks
+
+    def _details_tabs(self, tasks: TaskRunner) -> QTabWidget:
+        """The selected export's example script and metadata, and the Serve box."""
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         self.snippet_view = QPlainTextEdit()
         self.snippet_view.setObjectName("exportSnippet")
@@ -148,19 +163,14 @@ class ExportPage(Page):
         self.meta_view.setReadOnly(True)
         self.meta_view.setFont(mono)
         self.meta_view.setPlaceholderText(self.tr("The metadata file written beside each model appears here."))
-        self.details = QTabWidget()
-        self.details.setObjectName("exportDetailsTabs")
-        self.details.addTab(self.snippet_view, self.tr("Use it elsewhere"))
-        self.details.addTab(self.meta_view, self.tr("Metadata (sidecar JSON)"))
+        details = QTabWidget()
+        details.setObjectName("exportDetailsTabs")
+        details.addTab(self.snippet_view, self.tr("Use it elsewhere"))
+        details.addTab(self.meta_view, self.tr("Metadata (sidecar JSON)"))
         self.serve_panel = ServePanel(tasks, self.model_edit.text)
         # a tab beside the files' uses, not a box under the form: the page stays within a 640 px high screen
-        self.details.addTab(self.serve_panel, self.tr("Serve over HTTP"))
-        self._exports: list[dict[str, Any]] = []
-        self._dest = Path()
-        self._layout()
-        state.run_changed.connect(self._run_changed)
-        state.core_ready.connect(lambda: self.export_button.setEnabled(True))
-        self.export_button.setEnabled(state.core_loaded)
+        details.addTab(self.serve_panel, self.tr("Serve over HTTP"))
+        return details
 
     def _layout(self) -> None:
         form = QFormLayout()

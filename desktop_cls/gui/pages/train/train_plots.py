@@ -50,20 +50,7 @@ class TrainingPlots(QWidget):
             p.showGrid(x=True, y=True, alpha=0.2)
             p.getPlotItem().setClipToView(True)
             p.getPlotItem().setDownsampling(auto=True, mode="peak")
-        self.curve_batch = self.loss_plot.plot(name="train (smoothed)", pen=pg.mkPen(TEAL, width=1))
-        self.curve_train_loss = self.loss_plot.plot(name="train", pen=pg.mkPen(BLUE, width=2), symbol="o",
-                                                    symbolSize=6)
-        self.curve_val_loss = self.loss_plot.plot(name="validation", pen=pg.mkPen(ORANGE, width=2),
-                                                  symbol="s", symbolSize=6)
-        self.curve_train_acc = self.acc_plot.plot(name="train", pen=pg.mkPen(BLUE, width=2), symbol="o",
-                                                  symbolSize=6)
-        self.curve_val_acc = self.acc_plot.plot(name="validation", pen=pg.mkPen(ORANGE, width=2),
-                                                symbol="s", symbolSize=6)
-        self.curve_lr = self.lr_plot.plot(pen=pg.mkPen(GREEN, width=2))
-        for curve, colour in ((self.curve_train_loss, BLUE), (self.curve_val_loss, ORANGE),
-                              (self.curve_train_acc, BLUE), (self.curve_val_acc, ORANGE)):
-            curve.setSymbolBrush(colour)  # pyqtgraph's navy-on-white symbols vanish on one theme or the other
-            curve.setSymbolPen(colour)
+        self._add_curves()
         self.compare_curves: list[Any] = []
 
         # the words in the user's language: titles, axes, legend names
@@ -89,6 +76,23 @@ class TrainingPlots(QWidget):
         pl.setRowStretch(0, 3)
         pl.setRowStretch(1, 1)
         self.lr_plot.setMinimumHeight(self.fontMetrics().height() * 8)  # room for its title, ticks and axis label
+
+    def _add_curves(self) -> None:
+        """Loss and accuracy per epoch (train and validation), the smoothed batch loss, the learning rate."""
+        self.curve_batch = self.loss_plot.plot(name="train (smoothed)", pen=pg.mkPen(TEAL, width=1))
+        self.curve_train_loss = self.loss_plot.plot(name="train", pen=pg.mkPen(BLUE, width=2), symbol="o",
+                                                    symbolSize=6)
+        self.curve_val_loss = self.loss_plot.plot(name="validation", pen=pg.mkPen(ORANGE, width=2),
+                                                  symbol="s", symbolSize=6)
+        self.curve_train_acc = self.acc_plot.plot(name="train", pen=pg.mkPen(BLUE, width=2), symbol="o",
+                                                  symbolSize=6)
+        self.curve_val_acc = self.acc_plot.plot(name="validation", pen=pg.mkPen(ORANGE, width=2),
+                                                symbol="s", symbolSize=6)
+        self.curve_lr = self.lr_plot.plot(pen=pg.mkPen(GREEN, width=2))
+        for curve, colour in ((self.curve_train_loss, BLUE), (self.curve_val_loss, ORANGE),
+                              (self.curve_train_acc, BLUE), (self.curve_val_acc, ORANGE)):
+            curve.setSymbolBrush(colour)  # pyqtgraph's navy-on-white symbols vanish on one theme or the other
+            curve.setSymbolPen(colour)
 
     def reset(self) -> None:
         self.batch_x: list[float] = []
