@@ -88,19 +88,7 @@ def ensure_system_libraries() -> None:
     missing = sorted({pkg for lib, pkg in DEBIAN_PACKAGES.items() if lib not in known})
     if not has_cjk_font():
         missing.append(CJK_FONT_PACKAGE)
-    if not missing:
-        return
-    prefix: list[str] = []
-    if hasattr(os, "geteuid") and os.geteuid() != 0:
-        if not shutil.which("sudo"):
-            say(f"please install: {' '.join(missing)} (needs root)")
-            return
-        prefix = ["sudo"]
-    say(f"installing system libraries: {' '.join(missing)}")
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    run([*prefix, "apt-get", "update", "-qq"], env=env)
-    if run([*prefix, "apt-get", "install", "-y", "-qq", *missing], env=env) != 0:
-        say("could not install them; the window or the webcam may not work")
+    apt_install(missing, "the window, the webcam and Chinese text need them")
 
 
 def apt_install(packages: list[str], why: str) -> None:
