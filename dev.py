@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 """One-command setup for desktop_cls, using only the Python standard library.
 
-    python3 dev.py run    install everything into .venv and start the app on the demo dataset
+    python3 dev.py run    install everything into .venv and start the app (the demo dataset on a first start)
                           (no display: a short command-line demo instead)
     python3 dev.py test   install everything (with test tools) and run the whole test suite
     python3 dev.py translations
                           refresh the translation catalogues from the sources and compile them
+    python3 dev.py web-runtime
+                          fetch ONNX Runtime Web (npm, pinned, checked) for `export --format web`
+                          (run and test do it too; a wheel or app bundle built after it carries the files)
 
 Extra arguments after `test` go to pytest. The install is skipped when pyproject.toml is unchanged.
 """
@@ -15,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -42,6 +46,22 @@ DEBIAN_PACKAGES = {
 CJK_FONT_PACKAGE = "fonts-wqy-microhei"
 CJK_FONT_NAMES = ("wqy", "notosanscjk", "notoserifcjk", "sourcehan", "droidsansfallback", "uming", "ukai",
                   "arphic", "ipag", "unifont")
+# `export --format web` embeds ONNX Runtime Web: its single-file ES module (the Emscripten glue inside)
+# and its SIMD WebAssembly binary, taken from the npm package at this version and checked against npm's
+# sha512 so a changed package is noticed. Not committed (15 MB of binary); resources/web/ gets them here.
+ORT_WEB_VERSION = "1.31.1"
+ORT_WEB_INTEGRITY = "sha512-5GeH+bWQ+HxM10z7erGlsWqryrwMbSvm/1tkIsKTT48g0fI19VXVVC435t4t7VsPdSQeS7NmuZPXrQ73k82URw=="
+ORT_WEB_FILES = ("ort.wasm.bundle.min.mjs", "ort-wasm-simd-threaded.wasm")
+ORT_WEB_DIR = ROOT / "resources" / "web" / "onnxruntime-web"
+# The browser the web export's test drives (Debian's packages; the test skips without them)
+BROWSER_PACKAGES = {"chromium": "chromium", "chromedriver": "chromium-driver"}
+
+
+# Without an NVIDIA driver the CUDA build of PyTorch (the default on Linux) brings about 3 GB of NVIDIA
+# libraries that cannot be used: PyTorch's CPU index has the same versions without them.
+TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
+NVIDIA_DRIVER_FILE = Path("/proc/driver/nvidia/version")
+ZH_CATALOGUES = ("resources/i18n/desktop_cls_zh_CN.ts", "resources/locale/zh_CN/LC_MESSAGES/desktop_cls.po")
 QT_PLUGINS_TO_CHECK = ("platforms/libqxcb.so", "multimedia/libffmpegmediaplugin.so")
 
 
@@ -68,23 +88,99 @@ def ensure_system_libraries() -> None:
     missing = sorted({pkg for lib, pkg in DEBIAN_PACKAGES.items() if lib not in known})
     if not has_cjk_font():
         missing.append(CJK_FONT_PACKAGE)
-    if not missing:
+    apt_install(missing, "the window, the webcam and Chinese text need them")
+
+
+def apt_install(packages: list[str], why: str) -> None:
+    """apt-get install on Debian/Ubuntu, with sudo when not root; says so when it cannot."""
+    if platform.system() != "Linux" or not shutil.which("apt-get") or not packages:
         return
     prefix: list[str] = []
     if hasattr(os, "geteuid") and os.geteuid() != 0:
         if not shutil.which("sudo"):
-            say(f"please install: {' '.join(missing)} (needs root)")
+            say(f"please install: {' '.join(packages)} (needs root; {why})")
             return
         prefix = ["sudo"]
-    say(f"installing system libraries: {' '.join(missing)}")
+    say(f"installing {' '.join(packages)} ({why})")
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     run([*prefix, "apt-get", "update", "-qq"], env=env)
-    if run([*prefix, "apt-get", "install", "-y", "-qq", *missing], env=env) != 0:
-        say("could not install them; the window or the webcam may not work")
+    if run([*prefix, "apt-get", "install", "-y", "-qq", *packages], env=env) != 0:
+        say(f"could not install {' '.join(packages)}")
+
+
+def ensure_test_browser() -> None:
+    """Headless Chromium and its driver, which the web export's test opens the page in."""
+    apt_install([pkg for exe, pkg in BROWSER_PACKAGES.items() if not shutil.which(exe)],
+                "the web export is tested in headless Chromium")
+
+
+def ensure_web_runtime() -> int:
+    """ONNX Runtime Web's files in resources/web/onnxruntime-web, from npm at the pinned version."""
+    import base64
+    import tarfile
+    import tempfile
+
+    stamp = ORT_WEB_DIR / "VERSION"
+    if stamp.is_file() and stamp.read_text().strip() == ORT_WEB_VERSION and all(
+            (ORT_WEB_DIR / f).is_file() for f in ORT_WEB_FILES):
+        return 0
+    npm = shutil.which("npm")
+    if npm is None:
+        say("npm not found: `export --format web` stays unavailable (install Node.js, then: python dev.py web-runtime)")
+        return 1
+    with tempfile.TemporaryDirectory() as tmp:
+        package = f"onnxruntime-web@{ORT_WEB_VERSION}"
+        if run([npm, "pack", "--silent", package], cwd=tmp, stdout=subprocess.DEVNULL) != 0:
+            say("npm pack onnxruntime-web failed: `export --format web` will be unavailable")
+            return 1
+        tgz = next(Path(tmp).glob("onnxruntime-web-*.tgz"))
+        digest = "sha512-" + base64.b64encode(hashlib.sha512(tgz.read_bytes()).digest()).decode()
+        if digest != ORT_WEB_INTEGRITY:
+            say(f"onnxruntime-web {ORT_WEB_VERSION} from npm does not match its pinned checksum; not used")
+            return 1
+        ORT_WEB_DIR.mkdir(parents=True, exist_ok=True)
+        with tarfile.open(tgz) as tar:
+            for name in ORT_WEB_FILES:
+                member = tar.extractfile(f"package/dist/{name}")
+                assert member is not None
+                tmp_out = ORT_WEB_DIR / f".{name}.tmp"
+                tmp_out.write_bytes(member.read())
+                os.replace(tmp_out, ORT_WEB_DIR / name)
+    stamp.write_text(ORT_WEB_VERSION + "\n")
+    say(f"onnxruntime-web {ORT_WEB_VERSION} ready in {ORT_WEB_DIR.relative_to(ROOT)}")
+    return 0
+
+
+def cmd_web_runtime(args: list[str]) -> int:
+    return ensure_web_runtime()
+
+
+def shown_chinese() -> str:
+    """Every Chinese character the app shows in its own texts: all CJK in the zh_CN catalogues (their
+    sources are English) and the language menu's name for Chinese."""
+    texts = ["简体中文"]
+    for rel in ZH_CATALOGUES:
+        if (ROOT / rel).is_file():
+            texts.append((ROOT / rel).read_text(encoding="utf-8", errors="replace"))
+    return "".join(sorted({ch for text in texts for ch in text if ord(ch) >= 0x2E80}))
 
 
 def has_cjk_font() -> bool:
-    """Is a font that covers Chinese installed (by the file names of the common ones)?"""
+    """Is there a font with a glyph for every Chinese character the app shows? Asked of fontconfig by
+    coverage: a Japanese font or a partial fallback does not count (the window would show boxes)."""
+    if not shutil.which("fc-list"):
+        return has_cjk_font_file()
+    charset = " ".join(f"{ord(ch):x}" for ch in shown_chinese())
+    try:
+        out = subprocess.run(["fc-list", f":charset={charset}", "family"], capture_output=True, text=True,
+                             check=False).stdout
+    except OSError:
+        return has_cjk_font_file()
+    return bool(out.strip())
+
+
+def has_cjk_font_file() -> bool:
+    """Without fontconfig's fc-list: is a font that covers Chinese installed (by the file names of the common ones)?"""
     folders = [Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".fonts",
                Path.home() / ".local/share/fonts"]
     for folder in folders:
@@ -128,10 +224,39 @@ def ensure_venv(dev: bool) -> Path:
     say("installing desktop_cls and its dependencies (first time: a few minutes)")
     if run([py, "-m", "pip", "install", "-q", "--upgrade", "pip"]) != 0:
         sys.exit("[dev] pip upgrade failed")
+    install_torch(py)
     if run([py, "-m", "pip", "install", "-q", "-e", f"{ROOT}{extra}"]) != 0:
         sys.exit("[dev] installing the project failed (see pip's message above)")
     stamp.write_text(digest)
     return py
+
+
+def has_nvidia_driver() -> bool:
+    return NVIDIA_DRIVER_FILE.exists() or shutil.which("nvidia-smi") is not None
+
+
+def torch_requirements() -> list[str]:
+    """pyproject's requirements of torch and torchvision, as written there."""
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    return re.findall(r'"(torch(?:vision)?\s*[<>=!~][^"]*)"', text)
+
+
+def install_torch(py: Path) -> str:
+    """Before the project: on Linux without an NVIDIA driver, PyTorch's CPU build from its own index (a few
+    seconds' try; the default index when that one cannot be reached). Returns 'cpu' or 'default' (the
+    CUDA build on Linux, the CPU one elsewhere), and says which it chose."""
+    if platform.system() != "Linux":
+        return "default"  # Windows and macOS: the default wheels carry no CUDA libraries
+    if has_nvidia_driver():
+        say("NVIDIA driver found: PyTorch with CUDA from the default index")
+        return "default"
+    if run([py, "-m", "pip", "install", "-q", "--timeout", "15", "--retries", "0", "--index-url", TORCH_CPU_INDEX,
+            *torch_requirements()]) == 0:
+        say(f"no NVIDIA driver: installed PyTorch's CPU build from {TORCH_CPU_INDEX}")
+        return "cpu"
+    say(f"no NVIDIA driver, but {TORCH_CPU_INDEX} could not be reached: PyTorch from the default index "
+        "(on Linux the CUDA build, about 3 GB more; it runs on the CPU all the same)")
+    return "default"
 
 
 def has_display() -> bool:
@@ -142,19 +267,23 @@ def has_display() -> bool:
 
 def cmd_run(args: list[str]) -> int:
     ensure_system_libraries()
+    ensure_web_runtime()
     py = ensure_venv(dev=False)
     report_missing_qt_libraries(py)
     demo = ROOT / "demo-data"
     if not demo.exists():
         run([py, "-m", "desktop_cls", "demo-data", demo])
     if has_display() and os.environ.get("QT_QPA_PLATFORM") != "offscreen":
-        return run([py, "-m", "desktop_cls", "gui", demo, *args])
+        # the demo only on a first start: afterwards the app reopens the last dataset and model
+        return run([py, "-m", "desktop_cls", "gui", "--first-start", demo, *args])
     say("no display found: running the command-line demo instead of the window")
     return run([py, "-m", "desktop_cls.demo", demo, *args])
 
 
 def cmd_test(args: list[str]) -> int:
     ensure_system_libraries()
+    ensure_test_browser()
+    ensure_web_runtime()
     py = ensure_venv(dev=True)
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     say("ruff")
@@ -222,7 +351,7 @@ def _without_pot_date(po_text: str) -> list[str]:
 
 
 def main() -> int:
-    commands = {"run": cmd_run, "test": cmd_test, "translations": cmd_translations}
+    commands = {"run": cmd_run, "test": cmd_test, "translations": cmd_translations, "web-runtime": cmd_web_runtime}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(__doc__)
         return 2

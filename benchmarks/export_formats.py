@@ -22,7 +22,7 @@ from desktop_cls.core.data.demo_data import make_demo_dataset
 from desktop_cls.core.inference.export import FORMATS, export_model, measurement_images
 from desktop_cls.core.inference.export_openvino import openvino_available
 from desktop_cls.core.training.config import TrainConfig
-from desktop_cls.core.training.trainer import fit
+from desktop_cls.core.training.run import fit
 
 
 def datasets(base: Path, smoke: bool) -> list[tuple[str, Path, TrainConfig]]:

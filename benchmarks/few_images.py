@@ -1,12 +1,12 @@
 """Few images per class: from scratch vs the quick mode vs fine-tuning, as `desktop-cls train DIR` runs them.
 
-    python -m benchmarks.few_images [--per-class 5 10 20 50] [--test 500] [--modes auto scratch quick fine-tune]
+    python -m benchmarks.few_images [--per-class 5 10 20 50] [--test 500] [--methods auto scratch quick fine-tune]
                                     [--smoke] [--json OUT]
     python -m benchmarks.few_images --spread [--draws 10]   # the quick mode's accuracy over many draws
 
 Data: scikit-learn's handwritten digits (real 8x8 scans, written as 32x32 JPEGs like the other
 benchmarks), N images per class in the training folder and a fixed sample of the other digits as the test
-set. Seconds are command to saved model (scan, recipe, features or training, calibration, model file), with
+set. Seconds are command to saved model (scan, planning, features or training, calibration, model file), with
 a cold feature cache: wall seconds, the process's CPU seconds (all its threads) and the load average
 around each case, since a shared machine's wall time says little. The 20-per-class quick row is the
 "first training of 200 images" figure. A last row times the quick mode's re-fit of its head on 1,000
@@ -63,10 +63,15 @@ def _load() -> float:
     return round(os.getloadavg()[0], 1) if hasattr(os, "getloadavg") else float("nan")
 
 
+SCRATCH_EPOCHS = 10  # the table's scratch rows (docs/benchmarks.md); the planner alone would choose 15
+
+
 def run_case(train: Path, test: Path, mode: str, run: Path, extra: list[str]) -> dict[str, Any]:
     args = ["train", str(train), "--out", str(run), "--device", "cpu", "--json", *extra]
     if mode != "auto":
-        args += ["--mode", mode]
+        args += ["--method", mode]
+    if mode == "scratch" and "--epochs" not in extra:
+        args += ["--epochs", str(SCRATCH_EPOCHS)]
     err = io.StringIO()
     os.environ["DESKTOP_CLS_CACHE_DIR"] = str(run.with_name(run.name + "-cache"))  # a cold feature cache
     load_before = _load()
@@ -79,9 +84,9 @@ def run_case(train: Path, test: Path, mode: str, run: Path, extra: list[str]) ->
         raise RuntimeError(f"train failed: {err.getvalue()[-2000:]}")
     cfg = json.loads((run / "config.json").read_text())
     ev = evaluate(Predictor.load(run, device="cpu"), test)
-    recipe = "quick" if cfg["mode"] == "quick" else ("fine-tune" if cfg["pretrained"] else "scratch")
-    return {"mode": mode, "recipe": recipe, "model": cfg["model"], "image_size": cfg["image_size"],
-            "epochs": 1 if cfg["mode"] == "quick" else cfg["epochs"], "seconds": round(seconds, 2),
+    method = "quick" if cfg["method"] == "quick" else ("fine-tune" if cfg["pretrained"] else "scratch")
+    return {"asked": mode, "method": method, "model": cfg["model"], "image_size": cfg["image_size"],
+            "epochs": 1 if cfg["method"] == "quick" else cfg["epochs"], "seconds": round(seconds, 2),
             "cpu_seconds": round(cpu, 2), "load_avg": [load_before, load_after],
             "test_accuracy": round(float(ev.to_dict()["accuracy"]), 4), "test_images": len(ev.paths)}
 
@@ -89,10 +94,10 @@ def run_case(train: Path, test: Path, mode: str, run: Path, extra: list[str]) ->
 def refit_seconds(base: Path, images: int, size: int) -> dict[str, Any]:
     """Head re-fit on `images` cached features (the head's cost does not depend on the image size)."""
     from desktop_cls.core.training.config import TrainConfig
-    from desktop_cls.core.training.trainer import fit
+    from desktop_cls.core.training.run import fit
 
     train, _ = write_digits_few(base / "refit", images // 10, 10)
-    cfg = TrainConfig(model="efficientnet_lite0", pretrained=True, mode="quick", image_size=size, device="cpu",
+    cfg = TrainConfig(model="efficientnet_lite0", pretrained=True, method="quick", image_size=size, device="cpu",
                       val_fraction=0.0)
     os.environ["DESKTOP_CLS_CACHE_DIR"] = str(base / "refit-cache")
     fit(cfg, train, out=base / "refit-1")  # computes and caches the features
@@ -118,7 +123,7 @@ def _head_cpu_seconds(run: Path, train: Path) -> float:
 
     info = _json.loads((run / "run.json").read_text())
     index = scan(train, val_fraction=0.0, verify="none")
-    cfg = TrainConfig(model="efficientnet_lite0", pretrained=True, mode="quick",
+    cfg = TrainConfig(model="efficientnet_lite0", pretrained=True, method="quick",
                       image_size=int(_json.loads((run / "config.json").read_text())["image_size"]), device="cpu")
     ext = backbone_extractor(cfg, len(index.classes), torch.device("cpu"), pooling=info.get("pooling", "avg"))
     feats = ext.features([s.path for s in index.samples])
@@ -149,7 +154,7 @@ def spread(per_class: list[int], draws: int, test: int, base: Path) -> list[dict
         Image.fromarray(arr, "L").resize((32, 32), Image.Resampling.BILINEAR).convert("RGB").save(p, "JPEG",
                                                                                                    quality=92)
         paths.append(str(p))
-    cfg = TrainConfig(model="efficientnet_lite0", pretrained=True, mode="quick", image_size=224, device="cpu")
+    cfg = TrainConfig(model="efficientnet_lite0", pretrained=True, method="quick", image_size=224, device="cpu")
     feats = {pool: backbone_extractor(cfg, 10, torch.device("cpu"), pooling=pool).features(paths).vectors
              for pool in ("avg", "max")}
     rows = []
@@ -177,7 +182,7 @@ def spread(per_class: list[int], draws: int, test: int, base: Path) -> list[dict
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--per-class", type=int, nargs="+", default=[5, 10, 20, 50])
-    ap.add_argument("--modes", nargs="+", default=["auto", "scratch", "quick", "fine-tune"])
+    ap.add_argument("--methods", nargs="+", default=["auto", "scratch", "quick", "fine-tune"])
     ap.add_argument("--test", type=int, default=500)
     ap.add_argument("--refit-images", type=int, default=1000)
     ap.add_argument("--smoke", action="store_true", help="tiny sizes: that it works, never how fast")
@@ -201,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
         base = Path(tmp)
         for n in a.per_class:
             train, test = write_digits_few(base / f"d{n}", n, a.test)
-            for mode in a.modes:
+            for mode in a.methods:
                 row = {"per_class": n, **run_case(train, test, mode, base / f"run-{n}-{mode}", extra)}
                 rows.append(row)
                 print(json.dumps(row), flush=True)

@@ -18,7 +18,7 @@ from desktop_cls.core.data.demo_data import make_demo_dataset
 from desktop_cls.core.inference.export import export_model
 from desktop_cls.core.inference.predictor import Predictor
 from desktop_cls.core.training.config import TrainConfig
-from desktop_cls.core.training.trainer import fit
+from desktop_cls.core.training.run import fit
 
 
 def timed(fn: object, n: int) -> np.ndarray:

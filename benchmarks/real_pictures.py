@@ -126,7 +126,7 @@ def backbone_features(model: str, images: np.ndarray, flips: bool, pooling: str 
     from desktop_cls.core.training.quick import backbone_extractor
 
     size = images.shape[-1]
-    cfg = TrainConfig(model=model, pretrained=True, mode="quick", image_size=size, device="cpu")
+    cfg = TrainConfig(model=model, pretrained=True, method="quick", image_size=size, device="cpu")
     ext = backbone_extractor(cfg, 2, torch.device("cpu"), pooling=pooling)
     x = torch.from_numpy(images)
     f = ext.compute(x)

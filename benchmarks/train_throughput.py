@@ -29,7 +29,7 @@ from desktop_cls.core.data.dataset import labeled_folder, scan
 from desktop_cls.core.data.image_cache import decode_samples
 from desktop_cls.core.inference.predictor import Predictor
 from desktop_cls.core.training.config import TrainConfig
-from desktop_cls.core.training.trainer import fit
+from desktop_cls.core.training.run import fit
 
 
 def run_engine(train_dir: Path, test_dir: Path, cfg: TrainConfig, out: Path) -> dict[str, Any]:

@@ -34,7 +34,7 @@ def self_test() -> int:
             index = scan(data, verify="full")
             step = "train"
             from desktop_cls.core.training.config import TrainConfig
-            from desktop_cls.core.training.trainer import fit
+            from desktop_cls.core.training.run import fit
 
             result = fit(TrainConfig(epochs=1, batch_size=16, num_workers=0), index, out=base / "run")
             step = "export"
@@ -104,19 +104,19 @@ def _check_bundled_backbone(index: object, base: Path, probe: Path) -> float:
     ONNX export predicts what the run predicts."""
     from desktop_cls.core.inference.export import export_model
     from desktop_cls.core.inference.predictor import Predictor
-    from desktop_cls.core.models.efficientnet_lite import bundled_weights_path
+    from desktop_cls.core.models.catalog import bundled_weights_path
     from desktop_cls.core.training.config import TrainConfig
-    from desktop_cls.core.training.trainer import fit
+    from desktop_cls.core.training.run import fit
 
     bundled_weights_path()  # a clear error when the bundle left the weights out
-    cfg = TrainConfig(model="efficientnet_lite0", pretrained=True, mode="quick", image_size=96, device="cpu")
+    cfg = TrainConfig(model="efficientnet_lite0", pretrained=True, method="quick", image_size=96, device="cpu")
     result = fit(cfg, index, out=base / "quick")  # type: ignore[arg-type]
     import json
 
-    mode = json.loads((Path(result.run_dir) / "run.json").read_text(encoding="utf-8")).get("mode")
+    method = json.loads((Path(result.run_dir) / "run.json").read_text(encoding="utf-8")).get("method")
     model = json.loads((Path(result.run_dir) / "model.json").read_text(encoding="utf-8")).get("model")
-    if (mode, model) != ("quick", "efficientnet_lite0"):
-        raise RuntimeError(f"the quick run did not use the bundled backbone ({mode}, {model})")
+    if (method, model) != ("quick", "efficientnet_lite0"):
+        raise RuntimeError(f"the quick run did not use the bundled backbone ({method}, {model})")
     onnx = export_model(result.run_dir, "onnx", base / "onnx" / "quick.onnx")
     a = Predictor.load(result.run_dir, device="cpu").predict_paths([probe])[0].label
     b = Predictor.load(onnx.path, device="cpu").predict_paths([probe])[0].label

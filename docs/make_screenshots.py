@@ -74,7 +74,7 @@ def main() -> int:
     w.resize(1280, 800)
     pump()
     w.grab().save(str(out / "train-method-1280x800.png"))  # the automatic method and its reason
-    recipes = tp.form.recipe_combo
+    recipes = tp.form.method_combo
     recipes.setCurrentIndex(recipes.findData("scratch"))  # the quick mode has no learning rate to search
     tp.find_lr()
     pump(lambda: tp.lr_search.dialog is not None, timeout=240)

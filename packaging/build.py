@@ -74,6 +74,9 @@ def main() -> int:
     if shutil.which("pyinstaller") is None and subprocess.call(
             [sys.executable, "-m", "PyInstaller", "--version"], stdout=subprocess.DEVNULL) != 0:
         subprocess.check_call([sys.executable, "-m", "pip", "install", "-q", "pyinstaller>=6.10"])
+    # ONNX Runtime Web for `export --format web` (the spec copies resources/ whole; fetched, not committed)
+    if subprocess.call([sys.executable, str(ROOT / "dev.py"), "web-runtime"]) != 0:
+        print("warning: the bundle will lack ONNX Runtime Web, so it cannot export web pages", file=sys.stderr)
     png = ROOT / "resources" / "icon.png"
     if not png.exists():
         from PySide6.QtGui import QGuiApplication, QIcon

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import os
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Qt's offscreen screen is 800x800 unless told otherwise; the window sizes itself to the screen, so the
+# tests give it an ordinary desktop screen (tests of small screens resize the window or start their own)
+if os.environ.setdefault("QT_QPA_PLATFORM", "offscreen") == "offscreen" and os.name != "nt":
+    os.environ["QT_QPA_PLATFORM"] = "offscreen:configfile=" + os.path.join(os.path.dirname(__file__),
+                                                                             "desktop_screen.json")
 
 from collections.abc import Iterator
 from pathlib import Path
@@ -61,7 +65,7 @@ def tiny_folder(tmp_path: Path) -> Path:
 def trained_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """One small finished run shared by read-only tests: (run_dir, dataset)."""
     from desktop_cls.core.training.config import TrainConfig
-    from desktop_cls.core.training.trainer import fit
+    from desktop_cls.core.training.run import fit
 
     base = tmp_path_factory.mktemp("shared_run")
     data = make_tiny_folder(base / "data", per_class=10)

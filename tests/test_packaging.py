@@ -20,7 +20,8 @@ def test_wheel_carries_resources_and_finds_them(tmp_path: Path) -> None:
     wheel = next((tmp_path / "wheel").glob("desktop_cls-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     for f in ("demo_recipe.json", "icon.svg", "icon.png", "icon.ico", "icon.icns", "desktop-cls.desktop",
-              "locale/zh_CN/LC_MESSAGES/desktop_cls.mo"):
+              "locale/zh_CN/LC_MESSAGES/desktop_cls.mo", "web/index.html", "web/app.js",
+              "web/onnxruntime-web/LICENSE"):
         assert f"desktop_cls/resources/{f}" in names, f
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)

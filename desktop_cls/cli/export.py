@@ -1,5 +1,5 @@
-"""`desktop-cls export`: a trained model as safetensors, TorchScript, ONNX (fp32, int8, fp16) or OpenVINO,
-verified and measured against the trained model before it is moved into place."""
+"""`desktop-cls export`: a trained model as safetensors, TorchScript, ONNX (fp32, int8, fp16), OpenVINO or a
+web page (ONNX Runtime Web), verified and measured against the trained model before it is moved into place."""
 
 from __future__ import annotations
 
@@ -10,15 +10,19 @@ from desktop_cls.cli.output import print_json
 from desktop_cls.cli.progress import Progress
 from desktop_cls.core.i18n import _
 
-FORMATS = ("safetensors", "torchscript", "onnx", "onnx-int8", "onnx-fp16", "openvino")
+FORMATS = ("safetensors", "torchscript", "onnx", "onnx-int8", "onnx-fp16", "openvino", "web")
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     from desktop_cls.core.inference.export import export_model
+    from desktop_cls.core.inference.export_web import export_web
 
     pr = Progress()
-    result = export_model(args.model, args.format, args.out, overwrite=args.overwrite, data=args.data,
-                          progress=pr.progress)
+    if args.format == "web":
+        result = export_web(args.model, args.out, overwrite=args.overwrite, data=args.data, progress=pr.progress)
+    else:
+        result = export_model(args.model, args.format, args.out, overwrite=args.overwrite, data=args.data,
+                              progress=pr.progress)
     pr.line("")
     if args.json:
         print_json(result.to_dict())
@@ -45,7 +49,10 @@ def _report(fmt: str, result: Any) -> list[str]:
                                      reference_ms=result.reference_latency_ms))
     if result.quantization:
         lines.append(_("quantization: {details}").format(details=result.quantization))
-    if result.snippet:
+    if fmt == "web":
+        lines.append(_("open {page} in a browser (works offline, from file:// or any static web server)").format(
+            page=result.path))
+    elif result.snippet:
         lines.append(_("use it elsewhere: python {snippet} IMAGE").format(snippet=result.snippet))
     if result.warning:
         lines.append(_("warning: {message}").format(message=result.warning))
@@ -57,8 +64,9 @@ def add_parser(sub: Any) -> None:
     x.add_argument("model", help=_("run folder or .safetensors model"))
     x.add_argument("--format", required=True, choices=list(FORMATS),
                    help=_("onnx-int8: quantized, calibrated on training images; onnx-fp16: half precision; "
-                          "openvino: an OpenVINO .xml + .bin pair"))
-    x.add_argument("--out", required=True, metavar="FILE")
+                          "openvino: an OpenVINO .xml + .bin pair; web: a folder with a page that classifies "
+                          "images and the webcam in any browser, offline"))
+    x.add_argument("--out", required=True, metavar="FILE", help=_("the model file (for web: the folder)"))
     x.add_argument("--data", metavar="DIR", help=_("labeled folder to calibrate and measure on (default: the "
                                                    "run's own dataset, whose validation images give the figures)"))
     x.add_argument("--overwrite", action="store_true")

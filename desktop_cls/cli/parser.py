@@ -9,10 +9,11 @@ import sys
 from collections.abc import Sequence
 
 from desktop_cls import __version__
-from desktop_cls.cli import evaluate, export, info, predict, runs, scan, start, train, weights
+from desktop_cls.cli import evaluate, export, info, predict, runs, scan, serve, start, train, weights
 from desktop_cls.cli.output import EXIT_INTERRUPTED, EXIT_USER_ERROR
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import _, set_language
+from desktop_cls.core.storage import ignore_file_size_signal, is_write_failure, write_problem
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -22,9 +23,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"desktop-cls {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     for add in (scan.add_parser, train.add_train_parser, evaluate.add_parser, predict.add_predict_parser,
-                export.add_parser, train.add_lr_find_parser, predict.add_explain_parser, start.add_demo_data_parser,
-                info.add_models_parser, info.add_devices_parser, runs.add_parser, weights.add_parser,
-                start.add_gui_parser):
+                export.add_parser, serve.add_parser, train.add_lr_find_parser, predict.add_explain_parser,
+                start.add_demo_data_parser, info.add_models_parser, info.add_devices_parser, runs.add_parser,
+                weights.add_parser, start.add_gui_parser):
         add(sub)
     return p
 
@@ -33,6 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command line; the exit code (0, 1 for findings or failed predictions, 2 for a user error,
     130 when interrupted). Messages follow the system language (LANG and friends)."""
     set_language()
+    ignore_file_size_signal()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -41,6 +43,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except UserError as e:
         sys.stderr.write(_("desktop-cls: error: {message}").format(message=e.for_cli()) + "\n")
+        return EXIT_USER_ERROR
+    except OSError as e:
+        if not is_write_failure(e):
+            raise
+        sys.stderr.write(_("desktop-cls: error: {message}").format(message=write_problem(e)) + "\n")
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         sys.stderr.write(_("desktop-cls: interrupted") + "\n")

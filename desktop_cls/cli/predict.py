@@ -4,13 +4,15 @@ model, and show the image regions behind a prediction. Also the model arguments 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
-from desktop_cls.cli.output import print_json, refuse_existing
+from desktop_cls.cli.output import EXIT_FINDINGS, print_json, refuse_existing
 from desktop_cls.cli.progress import Progress
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import N_, _
+from desktop_cls.core.names import for_terminal as shown
 
 MODEL_HELP = N_("run folder or exported model file")
 
@@ -51,10 +53,11 @@ def cmd_predict(args: argparse.Namespace) -> int:
     elif not args.csv:
         for p in preds:
             if p.error:
-                print(_("{path}: error: {error}").format(path=p.path, error=p.error))
-            else:
-                others = ", ".join(f"{lab} {prob:.0%}" for lab, prob in p.top_k[1:])
-                print(f"{p.path}: {p.label} ({p.confidence:.1%})" + (f"  [{others}]" if others else ""))
+                print(_("{path}: error: {error}").format(path=shown(p.path), error=shown(p.error)))
+            else:  # names from a model file or a folder: escaped, so they cannot drive the terminal
+                others = ", ".join(f"{shown(lab)} {prob:.0%}" for lab, prob in p.top_k[1:])
+                print(f"{shown(p.path)}: {shown(p.label or '')} ({p.confidence:.1%})"
+                      + (f"  [{others}]" if others else ""))
     return 1 if preds and all(p.error for p in preds) else 0
 
 
@@ -76,8 +79,11 @@ def _predict_video(args: argparse.Namespace, predictor: Any, video: str, pr: Pro
                                                                               fps=vp.fps))
         for seg in vp.segments():
             print(_("  {start:8.2f} – {end:8.2f} s  {label:<20} {frames:>6} frames, mean confidence "
-                    "{confidence:.0%}").format(start=seg["start_s"], end=seg["end_s"], label=seg["label"],
+                    "{confidence:.0%}").format(start=seg["start_s"], end=seg["end_s"], label=shown(seg["label"]),
                                                frames=seg["frames"], confidence=seg["mean_confidence"]))
+    if vp.incomplete:  # a truncated file ends without an error: say so, and do not exit 0
+        sys.stderr.write(_("desktop-cls: warning: {message}").format(message=shown(vp.shortfall_message())) + "\n")
+        return EXIT_FINDINGS
     return 0
 
 
@@ -96,7 +102,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
         print_json({"path": args.image, "label": label, "confidence": conf, "method": ex.method, "out": str(out)})
     else:
         print(_("{image}: {label} ({confidence:.1%}); {method} heatmap written to {out}").format(
-            image=args.image, label=label, confidence=conf, method=ex.method, out=out))
+            image=shown(args.image), label=shown(label), confidence=conf, method=ex.method, out=out))
     return 0
 
 

@@ -3,36 +3,28 @@
 from __future__ import annotations
 
 import argparse
-import math
 from pathlib import Path
 from typing import Any
 
 from desktop_cls.cli.output import print_json
 from desktop_cls.core.i18n import _
+from desktop_cls.core.names import for_terminal as shown
 
 
 def run_rows(base: Path | None = None) -> list[dict[str, Any]]:
-    from desktop_cls.core import run_dir as rd
-    from desktop_cls.core.errors import UserError
+    from desktop_cls.core.run_list import run_summaries
 
-    rows = []
-    for run in rd.list_runs(base):
-        try:
-            info = rd.read_run_info(run)
-        except UserError:
-            continue
-        acc = info.get("best_val_accuracy")
-        status = rd.run_status(run, info)
-        epochs = [r.get("epoch", 0) for r in rd.read_metrics(run)]
-        rows.append({"run": str(run), "status": status, "model": info.get("model"),
-                     "epochs_done": max(epochs, default=0),
-                     "best_val_accuracy": acc if isinstance(acc, float) and math.isfinite(acc) else None,
-                     "resume": (f"desktop-cls train --resume {run}"
-                                if status == rd.INTERRUPTED and (run / rd.LAST).is_file() else None)})
-    return rows
+    return [{"run": s.path, "status": s.status.value, "stopped_by": s.stopped_by, "model": s.model,
+             "dataset": s.dataset, "epochs_done": s.epochs_done, "epochs": s.epochs,
+             "best_val_accuracy": s.best_val_accuracy,
+             "resume": f"desktop-cls train --resume {s.path}" if s.resumable else None,
+             **({"problem": s.problem} if s.problem else {})}
+            for s in run_summaries(base)]
 
 
 def cmd_runs(args: argparse.Namespace) -> int:
+    from desktop_cls.core.run_status import RunStatus, status_text
+
     rows = run_rows(Path(args.dir).expanduser() if args.dir else None)
     if args.json:
         print_json(rows)
@@ -41,13 +33,18 @@ def cmd_runs(args: argparse.Namespace) -> int:
         print(_("no training runs yet (desktop-cls train FOLDER starts one)"))
     for r in rows:
         acc = f"{r['best_val_accuracy']:.1%}" if r["best_val_accuracy"] is not None else "—"
+        status = RunStatus(r["status"])
         print(_("{name:<36} {status:<12} {model:<18} epochs {epochs:<4} accuracy {accuracy:<7} {run}").format(
-            name=Path(r["run"]).name, status=r["status"], model=r["model"] or "?", epochs=r["epochs_done"],
-            accuracy=acc, run=r["run"]))
-        if r["status"] == "interrupted":
+            name=shown(Path(r["run"]).name), status=status_text(status, r["stopped_by"]),
+            model=shown(r["model"] or "?"), epochs=r["epochs_done"], accuracy=acc, run=shown(r["run"])))
+        if r.get("problem"):
+            print("    " + _("damaged: {problem}").format(problem=shown(r["problem"])))
+        if status is RunStatus.INTERRUPTED:
             then = (_("Continue it with: {command}").format(command=r["resume"]) if r["resume"]
                     else _("It stopped before its first epoch finished; there is nothing to resume."))
             print("    " + _("interrupted: its process is gone (a crash or power cut).") + " " + then)
+        elif r["resume"]:
+            print("    " + _("Continue it with: {command}").format(command=r["resume"]))
     return 0
 
 

@@ -21,7 +21,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
     except ImportError as e:
         raise UserError(_("the desktop app cannot start here ({reason}); the command line works: "
                           "desktop-cls --help").format(reason=e)) from None
-    return run_app(getattr(args, "path", None))
+    return run_app(getattr(args, "path", None), getattr(args, "first_start", None))
 
 
 def cmd_demo_data(args: argparse.Namespace) -> int:
@@ -41,4 +41,6 @@ def add_demo_data_parser(sub: Any) -> None:
 def add_gui_parser(sub: Any) -> None:
     g = sub.add_parser("gui", help=_("open the desktop app (the default)"))
     g.add_argument("path", nargs="?", help=_("dataset folder to open"))
+    g.add_argument("--first-start", metavar="FOLDER",
+                   help=_("dataset folder to open when there is no last dataset to reopen"))
     g.set_defaults(func=cmd_gui)

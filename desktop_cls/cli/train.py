@@ -9,7 +9,7 @@ from typing import Any
 
 from desktop_cls.cli.output import EXIT_INTERRUPTED, print_json
 from desktop_cls.cli.progress import Progress
-from desktop_cls.cli.train_options import add_option_flags, apply_recipe, fit_to_data, train_config
+from desktop_cls.cli.train_options import add_option_flags, plan_from_args, say_plan, train_config
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import _
 
@@ -17,7 +17,7 @@ from desktop_cls.core.i18n import _
 def cmd_train(args: argparse.Namespace) -> int:
     from desktop_cls.core.events import CancelToken
     from desktop_cls.core.training.distributed import DistContext, launched_by_torchrun
-    from desktop_cls.core.training.trainer import fit, resume
+    from desktop_cls.core.training.run import fit, resume
 
     pr = Progress()
     cancel = CancelToken()
@@ -61,9 +61,10 @@ def _config_and_data(args: argparse.Namespace, pr: Progress, distributed: bool) 
     cfg = train_config(args)
     # no header check here: decoding for training reports every unreadable file anyway
     idx = scan(args.dir, val_fraction=cfg.val_fraction, seed=cfg.seed, verify="none", progress=pr.progress)
-    cfg = apply_recipe(cfg, args, idx, pr, distributed)
-    pr.line(_describe_plan(cfg, idx))
-    return fit_to_data(cfg, args, idx, pr), idx
+    plan = plan_from_args(cfg, args, idx, distributed)
+    say_plan(plan, pr)
+    pr.line(_describe_plan(plan.config, idx))
+    return plan.config, idx
 
 
 def _describe_plan(cfg: Any, idx: Any) -> str:
@@ -73,7 +74,7 @@ def _describe_plan(cfg: Any, idx: Any) -> str:
     if test:
         text += _(", {n} test (not used for training)").format(n=test)
     text += _("; model {model}").format(model=cfg.model)
-    if cfg.mode == "quick":
+    if cfg.method == "quick":
         text += _(" (quick mode)")
     elif cfg.pretrained:
         text += _(" (fine-tune)")
@@ -105,7 +106,9 @@ def cmd_lr_find(args: argparse.Namespace) -> int:
     pr = Progress()
     cfg = train_config(args)
     idx = scan(args.dir, val_fraction=cfg.val_fraction, seed=cfg.seed, progress=pr.progress)
-    cfg = fit_to_data(cfg, args, idx, pr)
+    plan = plan_from_args(cfg, args, idx, method="custom")  # the model as set; size and flips from the data
+    say_plan(plan, pr)
+    cfg = plan.config
     res = find_lr(cfg, idx, steps=args.steps, progress=pr.progress)
     pr.line("")
     if args.json:
@@ -125,11 +128,14 @@ def add_train_parser(sub: Any) -> None:
     t.add_argument("--resume", metavar="RUN", help=_("continue a stopped run"))
     t.add_argument("--config", metavar="FILE", help=_("training options saved as JSON (from the app)"))
     add_option_flags(t)
-    t.add_argument("--mode", dest="recipe", choices=["auto", "quick", "fine-tune", "scratch"], default=None,
-                   help=_("quick: a pretrained backbone stays frozen and only a new last layer learns (seconds); "
-                          "fine-tune: the last layer first, then the whole pretrained network (slower, often "
-                          "better with many images); scratch: train a network from random weights. Default auto: "
-                          "chosen from your images, with the reason printed"))
+    from desktop_cls.core.training.methods import AUTO, FINE_TUNE, QUICK, SCRATCH
+    from desktop_cls.core.training.planner import explain_methods
+
+    methods = [AUTO, QUICK, FINE_TUNE, SCRATCH]
+    t.add_argument("--method", dest="method", choices=methods, default=None,
+                   help=explain_methods().replace("%", "%%"))
+    # the earlier name of --method (and its fine_tune spelling), kept so existing scripts still run
+    t.add_argument("--mode", dest="method", choices=[*methods, "fine_tune"], default=None, help=argparse.SUPPRESS)
     t.add_argument("--json", action="store_true")
     t.set_defaults(func=cmd_train)
 

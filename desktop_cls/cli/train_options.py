@@ -14,10 +14,11 @@ def train_config(args: argparse.Namespace) -> Any:
     """--config (or the defaults), then every option flag given on the command line."""
     from desktop_cls.core.models.catalog import MODELS
     from desktop_cls.core.training.config import TrainConfig
-    from desktop_cls.core.training.options import flatten, options, unflatten
+    from desktop_cls.core.training.options import FILE_ONLY, flatten, options, unflatten
 
     cfg = TrainConfig.load(args.config) if args.config else TrainConfig()
-    given = {o.key: getattr(args, o.name) for o in options(TrainConfig) if getattr(args, o.name, None) is not None}
+    given = {o.key: getattr(args, o.name) for o in options(TrainConfig)
+             if o.level != FILE_ONLY and getattr(args, o.name, None) is not None}  # --method is the planner's
     if "model" in given and args.image_size is None and not args.config:
         given["image_size"] = MODELS[given["model"]].default_image_size if given["model"] in MODELS else 32
     if not given:
@@ -48,52 +49,30 @@ def add_option_flags(sp: argparse.ArgumentParser) -> None:
         groups[BASIC if o.level == BASIC else "advanced"].add_argument(o.cli_flag, **kw)
 
 
-def apply_recipe(cfg: Any, args: argparse.Namespace, idx: Any, pr: Progress, distributed: bool) -> Any:
-    """--mode, or (left open) the recipe that serves this data best, printed with its reason."""
-    from desktop_cls.core.training.defaults import choose_recipe, recipe_for
+def wishes(args: argparse.Namespace, distributed: bool = False, method: str | None = None) -> Any:
+    """What the flags set, for the planner: --method (auto: a --model, --pretrained or --weights given
+    means the user chose the model, as the window's Custom), and the options the data would otherwise choose."""
+    from desktop_cls.core.training.methods import AUTO, CUSTOM, method_name
+    from desktop_cls.core.training.planner import Wishes
 
-    mode = getattr(args, "recipe", None) or "auto"  # not "mode": that is TrainConfig.mode, set from the recipe
-    if mode == "auto" and (args.config or args.model or args.pretrained is not None or args.weights_file):
-        return cfg  # the user chose the model: respect it as before
-    if mode == "auto" and distributed:
-        pr.line(_("launched by torchrun: training from scratch (the quick mode runs on one process; "
-                  "--mode fine-tune starts from the pretrained backbone)"))
-        return cfg
-    if mode == "auto":
-        from desktop_cls.core.models.efficientnet_lite import bundled_weights_available
-
-        recipe = choose_recipe(idx.counts("train"), idx.typical_size, bundled_weights_available(),
-                               requested_size=args.image_size)
-    else:
-        recipe = recipe_for(mode.replace("-", "_"), args.model)
-    pr.line(recipe.reason)
-    changes: dict[str, Any] = {"model": recipe.model, "pretrained": recipe.pretrained, "mode": recipe.mode}
-    if recipe.recipe == "fine_tune" and args.epochs is None:
-        from desktop_cls.core.training.defaults import fine_tune_epochs
-
-        changes["epochs"] = fine_tune_epochs(sum(idx.counts("train").values()))
-    if recipe.model != cfg.model and args.image_size is None:
-        from desktop_cls.core.models.catalog import MODELS
-
-        changes["image_size"] = MODELS[recipe.model].default_image_size
-    return cfg.replace(**changes)
+    chosen = method_name(method or getattr(args, "method", None) or AUTO) or AUTO
+    if chosen == AUTO and (args.config or args.model or args.pretrained is not None or args.weights_file):
+        chosen = CUSTOM  # the user chose the model: respect it
+    return Wishes(method=chosen, model=args.model, image_size=args.image_size, epochs=args.epochs,
+                  hflip=getattr(args, "hflip", None), vflip=getattr(args, "vflip", None), distributed=distributed,
+                  as_written=bool(args.config))
 
 
-def fit_to_data(cfg: Any, args: argparse.Namespace, idx: Any, pr: Progress) -> Any:
-    """Options the user left open follow the data (and say why): image size, and flips, which would
-    change the meaning of digits, letters or left/right classes. A --config file is used as written."""
-    if args.config:
-        return cfg
-    from dataclasses import replace
+def plan_from_args(cfg: Any, args: argparse.Namespace, idx: Any, distributed: bool = False,
+                   method: str | None = None) -> Any:
+    """The planner's plan (core.training.planner) for these flags and this scanned folder."""
+    from desktop_cls.core.training.planner import DataFacts, plan_training
 
-    from desktop_cls.core.training.defaults import choose_flips, choose_image_size
+    return plan_training(cfg, wishes(args, distributed, method), DataFacts.of(idx))
 
-    if args.image_size is None:
-        choice = choose_image_size(cfg.model, idx.typical_size, cfg.pretrained)
-        pr.line(choice.reason)
-        cfg = cfg.replace(image_size=choice.value)
-    if getattr(args, "hflip", None) is not None or getattr(args, "vflip", None) is not None:
-        return cfg  # --hflip/--no-hflip or --vflip given: the user decided
-    flips = choose_flips(idx.classes, idx.root)
-    pr.line(flips.reason + _(" (--hflip / --no-hflip to choose)"))
-    return cfg.replace(augmentation=replace(cfg.augmentation, hflip=flips.hflip, vflip=flips.vflip))
+
+def say_plan(plan: Any, pr: Progress) -> None:
+    """Each choice the planner made, with its reason (the flips with the flags that override them)."""
+    for d in plan.decisions:
+        if d.chosen and d.key not in ("batch_size", "pooling"):  # the run itself says how it pools
+            pr.line(d.reason + (_(" (--hflip / --no-hflip to choose)") if d.key == "flips" else ""))

@@ -19,12 +19,16 @@ class CancelledError(Exception):
 
 
 class CancelToken:
-    """Thread-safe flag: the UI sets it, the worker checks it between batches or files."""
+    """Thread-safe flag: the UI sets it, the worker checks it between batches or files. reason says who
+    stopped the work ("user", or "quit" when the app closes: a run's status records it)."""
 
     def __init__(self) -> None:
         self._event = threading.Event()
+        self.reason = "user"
 
-    def set(self) -> None:
+    def set(self, reason: str = "user") -> None:
+        if not self._event.is_set():
+            self.reason = reason
         self._event.set()
 
     def is_set(self) -> bool:

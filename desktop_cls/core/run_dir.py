@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
-import json
+import math
 import os
 import socket
 import sys
 from pathlib import Path
 from typing import Any
 
+from desktop_cls.core import contained
+from desktop_cls.core.app_files import AppFileError, read_app_json
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import _
 from desktop_cls.core.run_lock import LOCK_NAME, RunLock
 from desktop_cls.core.run_lock import run_in_use as run_in_use  # "is this run owned by a live process?"
-from desktop_cls.core.storage import default_runs_dir, read_jsonl, write_json
+from desktop_cls.core.run_status import RunStatus, status_of
+from desktop_cls.core.storage import as_write_error, default_runs_dir, read_jsonl, write_json
 
 CONFIG = "config.json"
 RUN_INFO = "run.json"
@@ -23,11 +27,10 @@ LAST = "checkpoints/last.pt"
 BEST = "checkpoints/best.pt"
 MODEL = "model.safetensors"
 PROBLEMS = "problems.json"
-ACTIVE = ("starting", "running")  # what run.json says while a process trains it
-INTERRUPTED = "interrupted"  # shown (never written) for an active run whose process is gone
 
 
 _held: dict[Path, RunLock] = {}  # run folders this process trains in, each with its OS lock
+_created: set[Path] = set()  # run folders this process made (removed again if the start fails)
 
 
 def new_run_dir(out: str | Path | None, model: str) -> Path:
@@ -39,9 +42,12 @@ def new_run_dir(out: str | Path | None, model: str) -> Path:
             raise UserError(_("{path} already exists and is not empty").format(path=p),
                             cli_fix=_("choose a new folder for --out, or continue that run with --resume"),
                             gui_fix=_("choose a new folder, or continue that run with “Resume a run…”"))
+        created = not p.exists()
         p.mkdir(parents=True, exist_ok=True)
         p = p.resolve()
-        lock = RunLock(p).acquire()
+        if created:
+            _created.add(p)
+        lock = _lock_new(p)
         if _has_files(p):  # another process filled it between our check and our lock
             lock.release()
             raise UserError(_("{path} was just taken by another run; choose a new folder").format(path=p))
@@ -56,24 +62,68 @@ def new_run_dir(out: str | Path | None, model: str) -> Path:
             p.mkdir()  # atomic: of two runs started in the same second, one gets the next name
         except FileExistsError:
             continue
-        _held[p] = RunLock(p).acquire()
+        _created.add(p)
+        _held[p] = _lock_new(p)
         return p
     raise UserError(_("cannot create a run folder under {base}").format(base=base))
 
 
 def claim_run(run: Path) -> Path:
-    """Lock an existing run folder for this process (to resume it); RunInUse if someone trains in it."""
+    """Lock an existing run folder for this process (to resume it); RunInUse if someone trains in it,
+    contained.Refused when one of the run's own files is a link (see check_run_files)."""
     run = Path(run)
+    check_run_files(run)
     if run not in _held:
         _held[run] = RunLock(run).acquire()
     return run
+
+
+def check_run_files(run: Path) -> None:
+    """A run folder from someone else may hold links in place of its own files (`.lock`, metrics.jsonl,
+    checkpoints/ -> a file or folder of the user's): training in it would truncate, append to or write
+    the link's target. The first such file is refused with contained.Refused, before anything is written."""
+    for rel in (LOCK_NAME, CONFIG, RUN_INFO, METRICS, PROBLEMS, MODEL, "checkpoints", LAST, BEST):
+        try:
+            st = contained.lstat(run, rel)
+        except contained.Refused:
+            raise
+        except OSError:
+            continue
+        wrong = contained.found(st, want_dir=rel == "checkpoints") if st is not None else None
+        if wrong is not None:
+            raise contained.Refused(Path(run) / rel, wrong)
 
 
 def release_run(run: Path) -> None:
     """Let other processes train in `run` again (also happens by itself when this process ends)."""
     lock = _held.pop(Path(run), None)
     if lock is not None:
-        lock.release()
+        with contextlib.suppress(OSError):  # closing flushes the pid hint, which a full disk refuses
+            lock.release()
+
+
+def _lock_new(p: Path) -> RunLock:
+    """The lock of a run folder just made; a full or read-only disk removes the folder again and
+    says which folder could not be written."""
+    try:
+        return RunLock(p).acquire()
+    except OSError as e:
+        discard_unstarted_run(p)
+        raise as_write_error(e, p / LOCK_NAME) from None
+
+
+def discard_unstarted_run(run: Path) -> None:
+    """A run whose first files could not be written (a full or read-only disk): release it and remove
+    the folder when this process made it and nothing but the lock is in it, so a failed start leaves
+    nothing behind. A folder the user made stays, as empty as it was."""
+    run = Path(run)
+    release_run(run)
+    if run in _created:
+        _created.discard(run)
+        with contextlib.suppress(OSError):
+            if not _has_files(run):
+                (run / LOCK_NAME).unlink(missing_ok=True)
+                run.rmdir()
 
 
 def _has_files(p: Path) -> bool:
@@ -85,14 +135,18 @@ def is_run_dir(path: Path) -> bool:
 
 
 def read_run_info(run: Path) -> dict[str, Any]:
+    """run.json as a dict; UserError (never a hang, RecursionError or crash) when it is missing,
+    a link, a special file, too large, too deeply nested or not an object."""
     p = Path(run) / RUN_INFO
     try:
-        data = json.loads(p.read_text(encoding="utf-8"))
+        data = read_app_json(p, follow_links=False)
     except FileNotFoundError:
         raise UserError(_("{run} is not a training run folder ({file} is missing)").format(
             run=run, file=RUN_INFO)) from None
-    except (OSError, json.JSONDecodeError) as e:
-        raise UserError(_("cannot read {path}: {error}").format(path=p, error=e)) from None
+    except AppFileError as e:
+        raise UserError(str(e)) from None
+    except OSError as e:
+        raise UserError(_("cannot read {path}: {error}").format(path=p, error=e.strerror or e)) from None
     if not isinstance(data, dict):
         raise UserError(_("{path} is malformed").format(path=p))
     return data
@@ -100,21 +154,48 @@ def read_run_info(run: Path) -> dict[str, Any]:
 
 def update_run_info(run: Path, **changes: Any) -> dict[str, Any]:
     p = Path(run) / RUN_INFO
-    info = json.loads(p.read_text(encoding="utf-8")) if p.is_file() else {}
+    info = read_run_info(run) if p.is_file() else {}
     info.update(changes)
-    write_json(p, info)
+    write_json(p, info, root=Path(run))
     return info
 
 
 def read_metrics(run: Path) -> list[dict[str, Any]]:
-    return read_jsonl(Path(run) / METRICS)
+    """Each epoch's row of metrics.jsonl that makes sense: an int epoch, and numbers (or null) for the
+    rest. A row a crash or an editor left behind (`"epoch": null`, a string loss) is skipped on its own,
+    so a damaged run is still listed, plotted and resumable instead of stopping whoever reads it."""
+    rows: list[dict[str, Any]] = []
+    try:
+        raw = read_jsonl(Path(run) / METRICS, follow_links=False)
+    except (OSError, AppFileError):  # a link, a pipe, a device: no history rather than a hang
+        return rows
+    for row in raw:
+        clean = _metrics_row(row)
+        if clean is not None:
+            rows.append(clean)
+    return rows
+
+
+def _metrics_row(row: dict[str, Any]) -> dict[str, Any] | None:
+    epoch = row.get("epoch")
+    if not (isinstance(epoch, int) and not isinstance(epoch, bool) and 0 <= epoch <= 10_000_000):
+        return None
+    return {k: (v if isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) else None)
+            for k, v in row.items()}
 
 
 def list_runs(base: Path | None = None) -> list[Path]:
     root = base or default_runs_dir()
     if not root.is_dir():
         return []
-    return sorted((p for p in root.iterdir() if is_run_dir(p)), key=lambda p: p.stat().st_mtime, reverse=True)
+    return sorted((p for p in root.iterdir() if is_run_dir(p)), key=_mtime, reverse=True)
+
+
+def _mtime(p: Path) -> float:
+    try:
+        return p.stat().st_mtime
+    except OSError:  # removed while listed, or a link to nowhere
+        return 0.0
 
 
 # ---- is the process that trains a run still alive? ---------------------------------------------
@@ -170,13 +251,17 @@ def owner_is_gone(info: dict[str, Any]) -> bool:
     return isinstance(started, int) and _process_started(pid) not in (None, started)  # pid reused
 
 
-def run_status(run: Path, info: dict[str, Any] | None = None) -> str:
-    """run.json's status, or INTERRUPTED for an active run whose process is gone (its OS lock died
-    with it, and the pid it wrote is no longer that process)."""
-    info = read_run_info(run) if info is None else info
-    status = str(info.get("status", ""))
-    gone = status in ACTIVE and not run_in_use(run) and owner_is_gone(info)
-    return INTERRUPTED if gone else status
+def run_status(run: Path, info: dict[str, Any] | None = None) -> RunStatus:
+    """run.json's status, INTERRUPTED for a running one whose process is gone (its OS lock died with it,
+    and the pid it wrote is no longer that process), DAMAGED when run.json cannot be read."""
+    if info is None:
+        try:
+            info = read_run_info(run)
+        except UserError:
+            return RunStatus.DAMAGED
+    status = status_of(info)
+    gone = status is RunStatus.RUNNING and not run_in_use(run) and owner_is_gone(info)
+    return RunStatus.INTERRUPTED if gone else status
 
 
 def interrupted_runs(base: Path | None = None, newest: int = 50) -> list[Path]:
@@ -184,8 +269,8 @@ def interrupted_runs(base: Path | None = None, newest: int = 50) -> list[Path]:
     found = []
     for run in list_runs(base)[:newest]:
         try:
-            if run_status(run) == INTERRUPTED:
+            if run_status(run) is RunStatus.INTERRUPTED:
                 found.append(run)
-        except UserError:
+        except (UserError, OSError):  # a damaged run is listed by `runs`, never fatal here
             continue
     return found

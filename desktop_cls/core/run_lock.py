@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import IO
 
+from desktop_cls.core import contained
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import _
 
@@ -56,41 +57,67 @@ def _unlock(f: IO[bytes]) -> None:
         fcntl.flock(f.fileno(), fcntl.LOCK_UN)
 
 
-class RunLock:
-    """Held while a process trains in `run`; release() (or the process ending) frees it."""
+class FolderLock:
+    """An OS lock on the regular file root/rel (created when missing; a link or a special file there is
+    refused with contained.Refused, never opened). `try_acquire` says whether this object now holds it."""
 
-    def __init__(self, run: Path) -> None:
-        self.run = Path(run)
+    def __init__(self, root: Path, rel: str = LOCK_NAME) -> None:
+        self.root = Path(root)
+        self.rel = rel
         self._file: IO[bytes] | None = None
 
     @property
     def held(self) -> bool:
         return self._file is not None
 
-    def acquire(self) -> RunLock:
-        """Take the lock or raise RunInUse naming the owner's process id (where the OS lets us read it)."""
+    def try_acquire(self) -> bool:
         if self._file is not None:
-            return self
-        f = open(self.run / LOCK_NAME, "a+b")  # noqa: SIM115 - kept open while the lock is held
+            return True
+        fd = contained.open_regular(self.root, self.rel, os.O_RDWR | os.O_CREAT)
+        f = os.fdopen(fd, "r+b")
         if not _try_lock(f):
             f.close()
-            owner = _owner_pid(self.run)
-            who = _(" (process {owner})").format(owner=owner) if owner else ""
-            raise RunInUse(_("{run} is in use by another training{who}; wait for it to finish or stop it, then try "
-                             "again").format(run=self.run, who=who))
-        with contextlib.suppress(OSError):  # the owner's pid, for the message above; only a hint
+            return False
+        with contextlib.suppress(OSError):  # the owner's pid, for a message; only a hint
             f.seek(1 if sys.platform == "win32" else 0)
             f.truncate()
             f.write(str(os.getpid()).encode())
             f.flush()
         self._file = f
-        return self
+        return True
+
+    def owner(self) -> int | None:
+        """The process id the holder wrote, where the OS lets us read it (a hint for messages)."""
+        with contextlib.suppress(OSError, ValueError):
+            fd = contained.open_regular(self.root, self.rel, os.O_RDONLY)
+            with os.fdopen(fd, "rb") as f:
+                text = f.read(32).strip(b"\0 \n")
+            return int(text) if text else None
+        return None
 
     def release(self) -> None:
         f, self._file = self._file, None
         if f is not None:
             _unlock(f)
             f.close()
+
+
+class RunLock(FolderLock):
+    """Held while a process trains in `run`; release() (or the process ending) frees it."""
+
+    def __init__(self, run: Path) -> None:
+        super().__init__(run)
+        self.run = Path(run)
+
+    def acquire(self) -> RunLock:
+        """Take the lock or raise RunInUse naming the owner's process id (where the OS lets us read it);
+        contained.Refused when RUN/.lock is a link or not a regular file."""
+        if not self.try_acquire():
+            owner = self.owner()
+            who = _(" (process {owner})").format(owner=owner) if owner else ""
+            raise RunInUse(_("{run} is in use by another training{who}; wait for it to finish or stop it, then try "
+                             "again").format(run=self.run, who=who))
+        return self
 
     def __enter__(self) -> RunLock:
         return self.acquire()
@@ -99,24 +126,14 @@ class RunLock:
         self.release()
 
 
-def _owner_pid(run: Path) -> int | None:
-    with contextlib.suppress(OSError, ValueError):
-        text = (Path(run) / LOCK_NAME).read_bytes().strip(b"\0 \n")
-        return int(text) if text else None
-    return None
-
-
 def run_in_use(run: Path) -> bool:
     """Is this run folder owned by a live process right now? (False for a run left 'running' by a
-    process that died: its lock died with it.)"""
-    path = Path(run) / LOCK_NAME
-    if not path.is_file():
-        return False
+    process that died: its lock died with it.) A .lock that is a link is never opened."""
     try:
-        f = open(path, "rb")  # noqa: SIM115 - closed below
+        fd = contained.open_regular(Path(run), LOCK_NAME, os.O_RDONLY)
     except OSError:
         return False
-    with f:
+    with os.fdopen(fd, "rb") as f:
         if not _try_lock(f):
             return True
         _unlock(f)

@@ -2,81 +2,128 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import platformdirs
 
-from desktop_cls.core.i18n import _
+from desktop_cls.core import contained
+from desktop_cls.core.app_files import AppFileError, loads_bounded, read_app_bytes
+from desktop_cls.core.errors import UserError
+from desktop_cls.core.i18n import N_, _
 
 APP_NAME = "desktop_cls"
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+def write_atomic(path: Path, data: bytes, root: Path | None = None) -> None:
+    """Readers see the old file or the new one, never half of one. No link below `root` (default: the
+    file's own folder) is followed: a link in the file's place is replaced, never written through."""
+    write_atomic_with(path, lambda tmp: tmp.write_bytes(data), root)
 
 
-_FILE_MODE = 0o666 & ~_umask()
+def write_atomic_with(path: Path, writer: Callable[[Path], object], root: Path | None = None) -> None:
+    """Atomic write for libraries that insist on writing to a path themselves (torch.save, onnx).
 
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Readers see the old file or the new one, never half of one."""
-    write_atomic_with(path, lambda tmp: tmp.write_bytes(data))
-
-
-def write_atomic_with(path: Path, writer: Callable[[Path], object]) -> None:
-    """Atomic write for libraries that insist on writing to a path themselves (torch.save, onnx)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
+    A full disk, a file-size limit (EFBIG), a read-only folder or a refused permission raise
+    WriteError (a UserError and an OSError with the errno) naming the file: one clear message, and
+    the half-written temporary file is gone."""
     try:
-        writer(Path(tmp))
-        with open(tmp, "rb+") as f:
-            os.fsync(f.fileno())
-        os.chmod(tmp, _FILE_MODE)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        base, rel = _inside(path, root)
+        contained.write_atomic_with(base, rel, writer)
+    except OSError as e:
+        raise as_write_error(e, Path(path)) from None
 
 
-def write_json(path: Path, obj: Any) -> None:
-    write_atomic(path, (json.dumps(obj, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+def _inside(path: Path, root: Path | None) -> tuple[Path, str]:
+    """(root, path relative to it); without a root the file's folder is the root. The root is created when
+    missing (it is the caller's choice); below it, contained creates folders without following links."""
+    path = Path(path)
+    if root is None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path.parent, path.name
+    Path(root).mkdir(parents=True, exist_ok=True)
+    return Path(root), path.relative_to(root).as_posix()
 
 
-def append_jsonl(path: Path, obj: Any) -> None:
+class WriteError(UserError, OSError):
+    """A file could not be written (disk full, too large, read-only, no permission); says which and why."""
+
+
+_WRITE_REASONS = {
+    errno.ENOSPC: (N_("the disk is full"), N_("free some space or choose another folder")),
+    getattr(errno, "EDQUOT", -1): (N_("your disk quota is used up"), N_("free some space or choose another folder")),
+    errno.EFBIG: (N_("the file would be larger than this system allows (a file size limit such as ulimit -f, or "
+                     "the file system's own)"), N_("raise the limit or choose another disk")),
+    errno.EROFS: (N_("the disk or folder is read-only"), N_("choose a folder you can write to")),
+    errno.EACCES: (N_("permission denied"), N_("choose a folder you can write to")),
+    errno.EPERM: (N_("permission denied"), N_("choose a folder you can write to")),
+}
+
+
+def write_problem(e: OSError, path: str | Path | None = None) -> str:
+    """One sentence for a failed write: which file, why, and what to do."""
+    where = path if path is not None else (e.filename or _("a file"))
+    reason, fix = _WRITE_REASONS.get(e.errno or 0, (None, None))
+    if reason is None or fix is None:
+        return _("cannot write {path}: {reason}").format(path=where, reason=e.strerror or e)
+    return _("cannot write {path}: {reason}; {fix}").format(path=where, reason=_(reason), fix=_(fix))
+
+
+def is_write_failure(e: BaseException) -> bool:
+    """An OSError a user can act on (full disk, size limit, read-only, permissions), not a bug."""
+    return isinstance(e, OSError) and (e.errno or 0) in _WRITE_REASONS
+
+
+def ignore_file_size_signal() -> None:
+    """A write past the file size limit (ulimit -f) then fails with EFBIG, which write_problem explains,
+    instead of SIGXFSZ killing the process with nothing said and a half-written file left."""
+    import contextlib
+    import signal
+
+    if hasattr(signal, "SIGXFSZ"):
+        with contextlib.suppress(ValueError):  # ValueError: not the main thread
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+
+
+def as_write_error(e: OSError, path: Path) -> OSError:
+    """WriteError for the failures is_write_failure knows (keeping the errno), else e unchanged."""
+    if isinstance(e, WriteError) or not is_write_failure(e):
+        return e
+    err = WriteError(write_problem(e, path))
+    err.errno = e.errno
+    return err
+
+
+def write_json(path: Path, obj: Any, root: Path | None = None) -> None:
+    write_atomic(path, (json.dumps(obj, indent=2, ensure_ascii=False) + "\n").encode("utf-8"), root)
+
+
+def append_jsonl(path: Path, obj: Any, root: Path | None = None) -> None:
     """One line per call, always starting on a fresh line: a torn last line from a kill stays one lost
-    record (skipped by read_jsonl) instead of swallowing the next one."""
-    line = (json.dumps(obj, ensure_ascii=False) + "\n").encode("utf-8")
-    with open(path, "a+b") as f:
-        end = f.seek(0, os.SEEK_END)
-        if end:
-            f.seek(end - 1)
-            if f.read(1) != b"\n":
-                line = b"\n" + line
-        f.write(line)
-        f.flush()
-        os.fsync(f.fileno())
+    record (skipped by read_jsonl) instead of swallowing the next one. A link or a special file in the
+    file's place (or a link below `root`) is refused, never appended to."""
+    base, rel = _inside(path, root)
+    contained.append(base, rel, (json.dumps(obj, ensure_ascii=False) + "\n").encode("utf-8"), fresh_line=True)
 
 
-def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    """Every complete record; a torn, garbled or non-object line is skipped on its own."""
+def read_jsonl(path: Path, follow_links: bool = True) -> list[dict[str, Any]]:
+    """Every complete record; a torn, garbled, too deeply nested or non-object line is skipped on its own.
+
+    Read through app_files: a FIFO, device or oversized file raises AppFileError instead of hanging."""
     rows: list[dict[str, Any]] = []
     try:
-        data = Path(path).read_bytes()
+        data = read_app_bytes(path, follow_links=follow_links)
     except FileNotFoundError:
         return rows
     for raw in data.split(b"\n"):
         try:
-            row = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
+            row = loads_bounded(raw, path)
+        except AppFileError:
             continue
         if isinstance(row, dict):
             rows.append(row)
@@ -156,14 +203,42 @@ def unique_destination(path: Path) -> Path:
 
 
 def copy_into_folders(items: list[tuple[str, str]], dest: Path) -> list[tuple[str, str]]:
-    """Copy each (file, folder name) to dest/folder/, renaming on collisions; returns (source, copy)."""
+    """Copy each (file, folder name) to dest/folder/, renaming on collisions; returns (source, copy).
+
+    Folder names come from a model file: each must be one plain name (UserError otherwise, before anything
+    is copied), and no link inside dest is followed."""
+    check_folder_names(folder for _src, folder in items)
+    return [(src, str(copy_into(src, Path(dest), folder))) for src, folder in items]
+
+
+def check_folder_names(names: Iterable[str]) -> None:
+    """UserError naming the first name (a class name from a model file) that is not one plain folder name."""
+    for name in names:
+        if not contained.one_component(name) or name.startswith("."):
+            raise UserError(_("the class name {name!r} cannot be a folder name (it must be one plain name, without "
+                              "/, \\, .. or control characters); nothing was copied").format(name=name[:80]))
+
+
+def copy_into(src: str | Path, dest: Path, folder: str = "") -> Path:
+    """Copy src into dest/folder/ (created when missing) under a free name; no link inside dest is followed,
+    and a link or file already there is never written through. Returns the copy's path."""
     import shutil
 
-    done: list[tuple[str, str]] = []
-    for src, folder in items:
-        target_dir = Path(dest) / folder
-        target_dir.mkdir(parents=True, exist_ok=True)
-        target = unique_destination(target_dir / Path(src).name)
-        shutil.copy2(src, target)
-        done.append((src, str(target)))
-    return done
+    dest = Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    if folder:
+        contained.mkdir(dest, folder)
+    name = _free_name(dest, folder, Path(src).name)
+    rel = f"{folder}/{name}" if folder else name
+    contained.write_atomic_with(dest, rel, lambda p: shutil.copy2(src, p))
+    return dest / rel
+
+
+def _free_name(root: Path, folder: str, name: str) -> str:
+    """name, or 'stem (2).ext'...: a name not taken in root/folder (links there count as taken)."""
+    path = Path(name)
+    for i in range(1, 100_000):
+        candidate = name if i == 1 else f"{path.stem} ({i}){path.suffix}"
+        if not contained.lexists(root, f"{folder}/{candidate}" if folder else candidate):
+            return candidate
+    raise FileExistsError(f"no free name for {root / folder / name}")

@@ -1,12 +1,12 @@
 """App settings: a schema-versioned JSON file under the user config folder.
 
 A corrupt or newer-version file falls back to defaults (the caller shows the notice) and is kept
-aside as settings.json.bad instead of being overwritten silently.
+aside as settings.json.bad instead of being overwritten silently; a single bad field falls back to its
+default on its own.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from dataclasses import asdict, dataclass, field, fields
@@ -15,12 +15,15 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
+from desktop_cls.core.app_files import AppFileError, read_app_json
 from desktop_cls.core.storage import user_config_dir, write_json
 
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
 SCHEMA_VERSION = 1
 MAX_RECENT = 10
 DEVICE_PATTERN = re.compile(r"auto|cpu|mps|cuda:\d+")
+HEX_PATTERN = re.compile(r"(?:[0-9a-fA-F]{2}){0,65536}")  # saveGeometry()/saveState() as hex
+SETTINGS_MAX_BYTES = 4 * 1024 * 1024
 
 
 @dataclass
@@ -57,48 +60,112 @@ def settings_path() -> Path:
 
 
 def load_settings(path: Path | None = None) -> tuple[Settings, str | None]:
-    """(settings, notice): notice says why defaults were used, or is None."""
+    """(settings, notice): notice says why some or all defaults were used, or is None.
+
+    The file may come from another computer or another version: it is read only when it is a regular
+    file of sane size and depth (core.app_files), and each field is checked on its own, so one bad
+    field falls back to its default while the rest is kept."""
     p = path or settings_path()
     if not p.exists():
         return Settings(), None
     try:
-        data = json.loads(p.read_text(encoding="utf-8"))
+        data = read_app_json(p, limit=SETTINGS_MAX_BYTES)
         if not isinstance(data, dict):
             raise ValueError(translate("Settings", "not a JSON object"))
         version = data.get("schema_version")
         if version != SCHEMA_VERSION:
             raise ValueError(translate("Settings", "unsupported schema_version {0}").format(repr(version)))
-        known = {f.name for f in fields(Settings)}
-        s = Settings(**{k: v for k, v in data.items() if k in known})
-        for name in ("recent_folders", "recent_runs", "dismissed_runs"):
-            value = getattr(s, name)
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise ValueError(translate("Settings", "'{0}' must be a list of paths").format(name))
-        if not isinstance(s.last_train_config, dict):
-            raise ValueError(translate("Settings", "'{0}' must be an object").format("last_train_config"))
-        for name, allowed in (("language", ("system", "en", "zh_CN")), ("theme", ("system", "light", "dark"))):
-            if getattr(s, name) not in allowed:
-                raise ValueError(translate("Settings", "'{0}' must be one of {1}").format(
-                    name, ", ".join(f'"{a}"' for a in allowed)))
-        if not isinstance(s.default_device, str) or not DEVICE_PATTERN.fullmatch(s.default_device):
-            raise ValueError(translate("Settings", "'{0}' must be one of {1}").format(
-                "default_device", '"auto", "cpu", "mps", "cuda:N"'))
-        if not isinstance(s.data_folder, str) or "\x00" in s.data_folder:
-            raise ValueError(translate("Settings", "'{0}' must be a folder path or \"\"").format("data_folder"))
-        if not isinstance(s.train_method, str):  # a method the form does not know is ignored there
-            raise ValueError(translate("Settings", "'{0}' must be text").format("train_method"))
-        for name in ("image_size_follows_data", "flips_follow_data", "epochs_follow_method"):
-            if not isinstance(getattr(s, name), bool):
-                raise ValueError(translate("Settings", "'{0}' must be true or false").format(name))
+    except (OSError, ValueError, AppFileError) as e:
+        return Settings(), _set_aside(p, e)
+    s, bad = Settings(), []
+    for f in fields(Settings):
+        if f.name in data:
+            problem = _field_problem(f.name, data[f.name])
+            if problem is None:
+                setattr(s, f.name, data[f.name])
+            else:
+                bad.append(f"{f.name}: {problem}")
+    s.last_train_config, dropped = _usable_train_config(s.last_train_config)
+    bad += [f"last_train_config.{k}" for k in dropped]
+    if not bad:
         return s, None
-    except (OSError, ValueError, TypeError, json.JSONDecodeError) as e:
-        backup = p.with_name(p.name + ".bad")
+    return s, translate("Settings", "Some settings could not be used and are back to their defaults: {0}.").format(
+        "; ".join(bad))
+
+
+def _set_aside(p: Path, e: Exception) -> str:
+    backup = p.with_name(p.name + ".bad")
+    try:
+        os.replace(p, backup)
+    except OSError:
+        backup = p
+    return translate("Settings", "Your settings file could not be read ({0}); defaults are "
+                     "used. The old file is at {1}.").format(e, backup)
+
+
+def _field_problem(name: str, value: Any) -> str | None:
+    """Why `value` cannot be the setting `name`, or None."""
+    if name in ("recent_folders", "recent_runs", "dismissed_runs"):
+        if not isinstance(value, list) or not all(isinstance(v, str) and "\x00" not in v for v in value):
+            return translate("Settings", "'{0}' must be a list of paths").format(name)
+        return None
+    if name in ("language", "theme"):
+        allowed = ("system", "en", "zh_CN") if name == "language" else ("system", "light", "dark")
+        if value not in allowed:
+            return translate("Settings", "'{0}' must be one of {1}").format(name, ", ".join(f'"{a}"' for a in allowed))
+        return None
+    if name == "default_device":
+        if not isinstance(value, str) or not DEVICE_PATTERN.fullmatch(value):
+            return translate("Settings", "'{0}' must be one of {1}").format(name, '"auto", "cpu", "mps", "cuda:N"')
+        return None
+    if name in ("window_geometry", "window_state"):
+        if not isinstance(value, str) or not HEX_PATTERN.fullmatch(value):
+            return translate("Settings", "'{0}' must be text").format(name)
+        return None
+    if name == "last_train_config":
+        return None if isinstance(value, dict) else translate("Settings", "'{0}' must be an object").format(name)
+    default = getattr(Settings(), name)
+    if isinstance(default, bool):
+        return None if isinstance(value, bool) else translate("Settings", "'{0}' must be true or false").format(name)
+    if not isinstance(value, str) or "\x00" in value:  # data_folder, last_export_dir, train_method
+        return translate("Settings", "'{0}' must be text").format(name)
+    return None
+
+
+def _usable_train_config(saved: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The last train options without those the engine refuses (val_fraction "abc" made every
+    Open folder fail); returns (kept, names dropped)."""
+    from desktop_cls.core.errors import UserError
+    from desktop_cls.core.training.config import TrainConfig
+
+    try:
+        TrainConfig.from_dict(saved)
+        return saved, []
+    except (UserError, TypeError, ValueError, AttributeError):
+        pass
+    kept, dropped = {}, []
+    for key, value in saved.items():
         try:
-            os.replace(p, backup)
-        except OSError:
-            backup = p
-        return Settings(), translate("Settings", "Your settings file could not be read ({0}); defaults are "
-                                     "used. The old file is at {1}.").format(e, backup)
+            TrainConfig.from_dict({key: value})
+            kept[key] = value
+        except (UserError, TypeError, ValueError, AttributeError):
+            dropped.append(key)
+    try:
+        TrainConfig.from_dict(kept)
+    except (UserError, TypeError, ValueError, AttributeError):
+        return {}, sorted(saved)
+    return kept, dropped
+
+
+def saved_split(s: Settings) -> tuple[float, int]:
+    """The validation share and seed of the last train options, as the scanner needs them."""
+    from desktop_cls.core.training.config import TrainConfig
+
+    cfg = TrainConfig()
+    val, seed = s.last_train_config.get("val_fraction", cfg.val_fraction), s.last_train_config.get("seed", cfg.seed)
+    ok_val = isinstance(val, int | float) and not isinstance(val, bool) and 0 <= val < 1
+    ok_seed = isinstance(seed, int) and not isinstance(seed, bool)
+    return (float(val) if ok_val else cfg.val_fraction), (int(seed) if ok_seed else cfg.seed)
 
 
 def save_settings(s: Settings, path: Path | None = None) -> None:

@@ -1,10 +1,19 @@
-"""Shared app state the pages subscribe to (dataset, current run, whether torch has loaded)."""
+"""The one app state the pages render from: what is open, which run is chosen and which dataset that run
+belongs to. No widgets here; events are Qt signals (napari's `layer.events.x.connect`, with Qt's queues).
+
+A page that shows a result keeps the `Tag` (dataset, run) it was computed for and compares it with
+`state.tag()` when either changes: a result whose tag no longer matches is cleared or marked stale, so a
+page can never show one dataset's or one run's numbers under another's name.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from desktop_cls.gui.settings import Settings
 
@@ -13,11 +22,74 @@ if TYPE_CHECKING:  # only the types: the app starts before the engine is importe
     from desktop_cls.core.data.labeling import Workspace
 
 
+class PageKey(StrEnum):
+    """The steps of the sidebar, in order; also what a page's badge and its actions are filed under."""
+
+    DATA = "data"
+    LABEL = "label"
+    TRAIN = "train"
+    EVALUATE = "evaluate"
+    CLASSIFY = "classify"
+    EXPORT = "export"
+
+
+class Badge(StrEnum):
+    DONE = "done"
+    ATTENTION = "attention"
+    NONE = "none"
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    """What a result was computed from: the dataset folder and the run (or model file)."""
+
+    dataset: str | None
+    run: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RunInfo:
+    """A run as its run.json describes it; an exported model file knows none of this (all empty)."""
+
+    path: str
+    dataset_root: str | None = None
+    classes: tuple[str, ...] = ()
+    val_images: int | None = None
+
+    @classmethod
+    def read(cls, path: str) -> RunInfo:
+        """Reads only JSON (no torch), so choosing a run never waits for the engine."""
+        from desktop_cls.core import run_dir as rd
+        from desktop_cls.core.errors import UserError
+
+        try:
+            info = rd.read_run_info(Path(path)) if rd.is_run_dir(Path(path)) else {}
+        except (UserError, OSError):
+            info = {}
+        root, classes = info.get("dataset_root"), info.get("classes")
+        split = info.get("split") if isinstance(info.get("split"), dict) else {}
+        val = info.get("val_images", split.get("val") if isinstance(split, dict) else None)
+        return cls(path, root if isinstance(root, str) else None,
+                   tuple(str(c) for c in classes) if isinstance(classes, list) else (),
+                   val if isinstance(val, int) and not isinstance(val, bool) else None)
+
+    def trained_on(self, folder: str) -> bool:
+        return self.dataset_root is not None and _same_folder(self.dataset_root, folder)
+
+
+def _same_folder(a: str, b: str) -> bool:
+    try:
+        return Path(a).resolve() == Path(b).resolve()
+    except OSError:
+        return a == b
+
+
 class AppState(QObject):
-    dataset_changed = Signal(object)  # DatasetIndex
+    dataset_opening = Signal(str)  # a different folder is being read: what showed the open one goes
+    dataset_changed = Signal(object)  # DatasetIndex (also re-sent when opening another folder failed)
     run_changed = Signal(str)  # run folder or model file
     core_ready = Signal()
-    status_changed = Signal(str, str)  # page key, "done" | "attention" | "none"
+    status_changed = Signal(object, object)  # PageKey, Badge
     training_changed = Signal(bool)
     settings_changed = Signal(bool)  # True: write now (recent lists); False: once the burst of edits pauses
     files_changed = Signal(str)  # dataset folder whose files a page changed (labeling): read it again
@@ -27,10 +99,41 @@ class AppState(QObject):
         self.settings = settings
         self.dataset: DatasetIndex | None = None
         self.run: str | None = None
+        self.run_info: RunInfo | None = None
         self.core_loaded = False
         self.training = False
         self.devices: list[Any] = []
         self.workspace: Workspace | None = None  # of the open dataset
+
+    def tag(self) -> Tag:
+        return Tag(self.dataset.root if self.dataset is not None else None, self.run)
+
+    def run_dataset(self) -> str | None:
+        """The folder the chosen run was trained on, when it still exists (else None)."""
+        root = self.run_info.dataset_root if self.run_info is not None else None
+        return root if root is not None and Path(root).is_dir() else None
+
+    def run_mismatch(self) -> str | None:
+        """Why the chosen run cannot label the open dataset (None when it can, or when nothing says)."""
+        ds, info = self.dataset, self.run_info
+        if ds is None or info is None or not info.classes or not ds.classes:
+            return None
+        if set(ds.classes) == set(info.classes) or (info.dataset_root and _same_folder(info.dataset_root, ds.root)):
+            return None
+        return QCoreApplication.translate(
+            "AppState", "The model {run} was trained on {folder}, whose classes are not this dataset's: train "
+            "one here first, or choose a run of this dataset.").format(
+            run=Path(info.path).name, folder=info.dataset_root or "?")
+
+    def begin_opening(self, folder: str) -> None:
+        """Another folder is being read: pages stop showing the open one's content until it arrives."""
+        if self.dataset is None or not _same_folder(self.dataset.root, folder):
+            self.dataset_opening.emit(folder)
+
+    def opening_failed(self) -> None:
+        """The folder could not be read: the dataset that was open is still open, shown again."""
+        if self.dataset is not None:
+            self.dataset_changed.emit(self.dataset)
 
     def set_dataset(self, index: DatasetIndex) -> None:
         from desktop_cls.core.data.labeling import Workspace
@@ -46,11 +149,22 @@ class AppState(QObject):
         self.settings_changed.emit(True)
         self.dataset_changed.emit(index)
 
-    def set_run(self, path: str) -> None:
+    def set_run(self, path: str, info: RunInfo | None = None) -> None:
         self.run = path
+        self.run_info = info if info is not None else RunInfo.read(path)
         self.settings.remember_run(path)
         self.settings_changed.emit(True)
         self.run_changed.emit(path)
+
+    def last_run_of(self, folder: str) -> str | None:
+        """The most recent run that was trained on this folder and still exists."""
+        for run in self.settings.recent_runs:
+            if Path(run).exists() and RunInfo.read(run).trained_on(folder):
+                return run
+        return None
+
+    def set_status(self, page: PageKey, badge: Badge) -> None:
+        self.status_changed.emit(page, badge)
 
     def set_training(self, on: bool) -> None:
         self.training = on

@@ -8,6 +8,10 @@
         <translation>PySide6 {version} 有一个缺陷：在 Python {python} 上运行约 20 分钟后本应用会崩溃。请安装其他版本：{command}</translation>
     </message>
     <message>
+        <source>desktop_cls: cannot write the log in {0} ({1}); logging to the terminal instead</source>
+        <translation>desktop_cls：无法在 {0} 中写入日志（{1}）；改为输出到终端</translation>
+    </message>
+    <message>
         <source>Unexpected error</source>
         <translation>意外错误</translation>
     </message>
@@ -18,6 +22,13 @@
     <message>
         <source>Unsupported PySide6</source>
         <translation>不受支持的 PySide6</translation>
+    </message>
+</context>
+<context>
+    <name>AppState</name>
+    <message>
+        <source>The model {run} was trained on {folder}, whose classes are not this dataset&apos;s: train one here first, or choose a run of this dataset.</source>
+        <translation>模型 {run} 是在 {folder} 上训练的，其类别与此数据集不同：请先在此数据集上训练一个模型，或选择此数据集的训练记录。</translation>
     </message>
 </context>
 <context>
@@ -317,6 +328,10 @@
         <translation>要分类的图像</translation>
     </message>
     <message>
+        <source>Video: {0}</source>
+        <translation>视频：{0}</translation>
+    </message>
+    <message>
         <source>Images ({0})</source>
         <translation>图像 ({0})</translation>
     </message>
@@ -529,6 +544,10 @@
         <translation>正在读取文件夹…</translation>
     </message>
     <message>
+        <source>Reading {0}…</source>
+        <translation>正在读取 {0}…</translation>
+    </message>
+    <message>
         <source>{0} is still open.</source>
         <translation>{0} 仍处于打开状态。</translation>
     </message>
@@ -692,12 +711,24 @@
         <translation>还没有评估——请先在“训练”页训练一个模型，然后点击“评估”，查看准确率、混淆矩阵和错误预测的图像。</translation>
     </message>
     <message>
+        <source>&amp;Evaluate the model</source>
+        <translation>评估模型(&amp;E)</translation>
+    </message>
+    <message>
         <source>Labeled folder (default: test images of {0})</source>
         <translation>已标注的文件夹（默认：{0} 的测试集图像）</translation>
     </message>
     <message>
         <source>Labeled folder (default: validation images of {0})</source>
         <translation>已标注的文件夹（默认：{0} 的验证集图像）</translation>
+    </message>
+    <message>
+        <source>Labeled folder (default: the images the model was trained on, in {0})</source>
+        <translation>已标注文件夹（默认：模型训练所用的图像，位于 {0}）</translation>
+    </message>
+    <message>
+        <source>The results shown were of {old}. Press Evaluate (Ctrl+E) to score {new}.</source>
+        <translation>之前显示的是 {old} 的结果。按“评估”（Ctrl+E）为 {new} 评分。</translation>
     </message>
     <message>
         <source>Labeled folder to evaluate on</source>
@@ -825,10 +856,6 @@
         <translation>单张图像</translation>
     </message>
     <message>
-        <source>Agrees with trained model</source>
-        <translation>与训练的模型一致率</translation>
-    </message>
-    <message>
         <source>Accuracy</source>
         <translation>准确率</translation>
     </message>
@@ -861,6 +888,10 @@
         <translation>OpenVINO（.xml + .bin）：Intel CPU、GPU 和 NPU</translation>
     </message>
     <message>
+        <source>Web page: classifies images and the webcam in any browser, offline (a folder to open or put on a web server)</source>
+        <translation>网页：在任意浏览器中离线对图像和摄像头画面分类（一个可直接打开或放到网站服务器上的文件夹）</translation>
+    </message>
+    <message>
         <source>Model to export</source>
         <translation>要导出的模型</translation>
     </message>
@@ -871,6 +902,10 @@
     <message>
         <source>OpenVINO is not installed with this copy (pip install openvino); it also reads the ONNX file directly</source>
         <translation>此副本未安装 OpenVINO（pip install openvino）；它也可以直接读取 ONNX 文件</translation>
+    </message>
+    <message>
+        <source>This copy lacks ONNX Runtime Web; in a source checkout run python dev.py web-runtime</source>
+        <translation>此副本缺少 ONNX Runtime Web；请在源代码目录中运行 python dev.py web-runtime</translation>
     </message>
     <message>
         <source>Destination folder</source>
@@ -913,12 +948,24 @@
         <translation>每个导出的模型都会在该训练记录留出的图像（验证集，没有则用测试集）上与训练好的模型比较；结果显示在这里。</translation>
     </message>
     <message>
+        <source>Serve over HTTP</source>
+        <translation>通过 HTTP 提供服务</translation>
+    </message>
+    <message>
         <source>reading the held-out images</source>
         <translation>正在读取留出的图像</translation>
     </message>
     <message>
         <source>Example script</source>
         <translation>示例脚本</translation>
+    </message>
+    <message>
+        <source>Agreement</source>
+        <translation>一致率</translation>
+    </message>
+    <message>
+        <source>How often the export picks the same class as the trained model</source>
+        <translation>导出的模型与训练的模型选出同一类别的比例</translation>
     </message>
     <message>
         <source>A short script that uses the selected model without desktop_cls is written beside it and shown here.</source>
@@ -1265,36 +1312,12 @@ The file is in:
         <translation>将这张图像移入回收站（Delete 键；可撤销）</translation>
     </message>
     <message>
-        <source>Suggest labels</source>
-        <translation>建议标签</translation>
-    </message>
-    <message>
-        <source>Let the current model propose a class for every unlabeled image</source>
-        <translation>让当前模型为每张未标注的图像建议一个类别</translation>
-    </message>
-    <message>
-        <source>Accept suggestions above</source>
-        <translation>接受高于此值的建议</translation>
-    </message>
-    <message>
         <source>Retrain</source>
         <translation>重新训练</translation>
     </message>
     <message>
         <source>Train again on the labeled images</source>
         <translation>在已标注的图像上重新训练</translation>
-    </message>
-    <message>
-        <source>Live suggestions (bundled pretrained model)</source>
-        <translation>实时建议（内置预训练模型）</translation>
-    </message>
-    <message>
-        <source>After each image you label, a new last layer is fitted on the bundled pretrained network&apos;s features of your labelled images (computed once, then cached) and suggests a class for the rest. No trained model needed.</source>
-        <translation>每标注一张图像，就在内置预训练网络提取的已标注图像特征（只计算一次，之后缓存）上拟合一个新的最后一层，并为其余图像建议类别。无需训练好的模型。</translation>
-    </message>
-    <message>
-        <source>With a trained model</source>
-        <translation>使用训练好的模型</translation>
     </message>
     <message>
         <source>No dataset yet — open a folder on the Data page. Images lying directly in the dataset folder (not in a class sub-folder) are listed here for labeling.</source>
@@ -1606,6 +1629,10 @@ Each class can be undone with Ctrl+Z.</source>
         <translation>{folder}：{images:,} 个图像，{classes} 个类别</translation>
     </message>
     <message>
+        <source>Training is paused. Quit anyway? It stops and keeps its last finished epoch; you can resume it later.</source>
+        <translation>训练已暂停。仍要退出吗？训练会停止并保留最后完成的轮次，之后可以继续训练。</translation>
+    </message>
+    <message>
         <source>Training is running. Quit anyway? Training stops cleanly and keeps its last finished epoch; you can resume it later.</source>
         <translation>训练正在进行。仍要退出吗？训练会干净地停止并保留最后完成的轮次，之后可以继续训练。</translation>
     </message>
@@ -1699,38 +1726,6 @@ Each class can be undone with Ctrl+Z.</source>
 <context>
     <name>PastRuns</name>
     <message>
-        <source>starting</source>
-        <translation>正在启动</translation>
-    </message>
-    <message>
-        <source>running</source>
-        <translation>正在训练</translation>
-    </message>
-    <message>
-        <source>completed</source>
-        <translation>已完成</translation>
-    </message>
-    <message>
-        <source>stopped early</source>
-        <translation>已早停</translation>
-    </message>
-    <message>
-        <source>stopped</source>
-        <translation>已停止</translation>
-    </message>
-    <message>
-        <source>stopped before the first epoch</source>
-        <translation>在第一个轮次前停止</translation>
-    </message>
-    <message>
-        <source>failed</source>
-        <translation>失败</translation>
-    </message>
-    <message>
-        <source>interrupted</source>
-        <translation>已中断</translation>
-    </message>
-    <message>
         <source>Past runs (check, double-click)</source>
         <translation>训练记录（勾选、双击）</translation>
     </message>
@@ -1783,6 +1778,10 @@ Each class can be undone with Ctrl+Z.</source>
     <message>
         <source>System</source>
         <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>Used from the next start; asked about when this dialog closes</source>
+        <translation>下次启动时生效；关闭此对话框时会询问</translation>
     </message>
     <message>
         <source>Light</source>
@@ -2092,6 +2091,159 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
     </message>
 </context>
 <context>
+    <name>ResumeDialog</name>
+    <message>
+        <source>Resume a run</source>
+        <translation>继续训练</translation>
+    </message>
+    <message>
+        <source>Runs that can continue</source>
+        <translation>可以继续的训练记录</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>训练记录</translation>
+    </message>
+    <message>
+        <source>Dataset</source>
+        <translation>数据集</translation>
+    </message>
+    <message>
+        <source>Epochs done</source>
+        <translation>已完成轮次</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Choose a run folder that is not listed</source>
+        <translation>选择一个未列出的训练记录文件夹</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Runs that were stopped or interrupted, newest first:</source>
+        <translation>已停止或已中断的训练记录，最新的在前：</translation>
+    </message>
+    <message>
+        <source>No stopped or interrupted run to continue here; Browse… for another folder.</source>
+        <translation>这里没有可以继续的已停止或已中断的训练记录；点击“浏览…”选择其他文件夹。</translation>
+    </message>
+    <message>
+        <source>{0} of {1}</source>
+        <translation>{0} / {1}</translation>
+    </message>
+    <message>
+        <source>Choose a run folder to continue</source>
+        <translation>选择要继续训练的训练记录文件夹</translation>
+    </message>
+</context>
+<context>
+    <name>RunMonitor</name>
+    <message>
+        <source>Training progress</source>
+        <translation>训练进度</translation>
+    </message>
+    <message>
+        <source>Training log</source>
+        <translation>训练日志</translation>
+    </message>
+    <message>
+        <source>Messages from training appear here: each epoch&apos;s loss and accuracy, the choices made for you and any warnings.</source>
+        <translation>训练的消息显示在这里：每个轮次的损失和准确率、为你做出的选择以及各种警告。</translation>
+    </message>
+    <message>
+        <source>Run {0}</source>
+        <translation>训练记录 {0}</translation>
+    </message>
+    <message>
+        <source>Training failed: {0}</source>
+        <translation>训练失败：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>ServePanel</name>
+    <message>
+        <source>Serve over HTTP (this computer only)</source>
+        <translation>通过 HTTP 提供服务（仅限本机）</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>端口</translation>
+    </message>
+    <message>
+        <source>0 picks a free port</source>
+        <translation>0 表示自动选择空闲端口</translation>
+    </message>
+    <message>
+        <source>Start serving</source>
+        <translation>开始服务</translation>
+    </message>
+    <message>
+        <source>Answer POST /predict on 127.0.0.1 for other programs</source>
+        <translation>在 127.0.0.1 上为其他程序响应 POST /predict</translation>
+    </message>
+    <message>
+        <source>Not serving</source>
+        <translation>未在服务</translation>
+    </message>
+    <message>
+        <source>Example request</source>
+        <translation>示例请求</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Try it</source>
+        <translation>试一试</translation>
+    </message>
+    <message>
+        <source>Requests</source>
+        <translation>请求数</translation>
+    </message>
+    <message>
+        <source>No model</source>
+        <translation>没有模型</translation>
+    </message>
+    <message>
+        <source>Train a model first, or type the path of a run folder.</source>
+        <translation>请先训练一个模型，或输入训练记录文件夹的路径。</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>正在启动…</translation>
+    </message>
+    <message>
+        <source>Stop serving</source>
+        <translation>停止服务</translation>
+    </message>
+    <message>
+        <source>{0} (runtime: {1}) — API documentation at {0}/docs</source>
+        <translation>{0}（运行时：{1}）— API 文档见 {0}/docs</translation>
+    </message>
+    <message>
+        <source>Stopping…</source>
+        <translation>正在停止…</translation>
+    </message>
+    <message>
+        <source>{0} requests answered</source>
+        <translation>已响应 {0} 个请求</translation>
+    </message>
+    <message>
+        <source>Serving failed</source>
+        <translation>服务失败</translation>
+    </message>
+</context>
+<context>
     <name>Settings</name>
     <message>
         <source>not a JSON object</source>
@@ -2100,6 +2252,10 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
     <message>
         <source>unsupported schema_version {0}</source>
         <translation>不支持的 schema_version {0}</translation>
+    </message>
+    <message>
+        <source>Some settings could not be used and are back to their defaults: {0}.</source>
+        <translation>部分设置无法使用，已恢复为默认值：{0}。</translation>
     </message>
     <message>
         <source>&apos;{0}&apos; must be a list of paths</source>
@@ -2112,10 +2268,6 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
     <message>
         <source>&apos;{0}&apos; must be one of {1}</source>
         <translation>“{0}”必须是 {1} 之一</translation>
-    </message>
-    <message>
-        <source>&apos;{0}&apos; must be a folder path or &quot;&quot;</source>
-        <translation>“{0}”必须是文件夹路径或 &quot;&quot;</translation>
     </message>
     <message>
         <source>&apos;{0}&apos; must be text</source>
@@ -2205,6 +2357,33 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
     </message>
 </context>
 <context>
+    <name>SuggestionPanel</name>
+    <message>
+        <source>Let the current model propose a class for every unlabeled image</source>
+        <translation>让当前模型为每张未标注的图像建议一个类别</translation>
+    </message>
+    <message>
+        <source>Suggest labels</source>
+        <translation>建议标签</translation>
+    </message>
+    <message>
+        <source>Accept suggestions above</source>
+        <translation>接受高于此值的建议</translation>
+    </message>
+    <message>
+        <source>Live suggestions (bundled pretrained model)</source>
+        <translation>实时建议（内置预训练模型）</translation>
+    </message>
+    <message>
+        <source>After each image you label, a new last layer is fitted on the bundled pretrained network&apos;s features of your labelled images (computed once, then cached) and suggests a class for the rest. No trained model needed.</source>
+        <translation>每标注一张图像，就在内置预训练网络提取的已标注图像特征（只计算一次，之后缓存）上拟合一个新的最后一层，并为其余图像建议类别。无需训练好的模型。</translation>
+    </message>
+    <message>
+        <source>With a trained model</source>
+        <translation>使用训练好的模型</translation>
+    </message>
+</context>
+<context>
     <name>TrainForm</name>
     <message>
         <source>Automatic (GPU if present)</source>
@@ -2243,16 +2422,16 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>训练方法</translation>
     </message>
     <message>
-        <source>Automatic (recommended): chosen from your images</source>
-        <translation>自动（推荐）：根据你的图像选择</translation>
+        <source>Automatic (recommended)</source>
+        <translation>自动（推荐）</translation>
     </message>
     <message>
-        <source>Pretrained (bundled EfficientNet-Lite0), quick</source>
-        <translation>预训练（内置 EfficientNet-Lite0），快速模式</translation>
+        <source>Pretrained network, quick</source>
+        <translation>预训练网络，快速</translation>
     </message>
     <message>
-        <source>Pretrained (bundled EfficientNet-Lite0), fine-tune</source>
-        <translation>预训练（内置 EfficientNet-Lite0），微调</translation>
+        <source>Pretrained network, fine-tune</source>
+        <translation>预训练网络，微调</translation>
     </message>
     <message>
         <source>From scratch</source>
@@ -2265,10 +2444,6 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
     <message>
         <source>Quick: a network already trained on a million photos stays as it is and only a new last layer learns your classes, in seconds; the best start with few images. Fine-tune: the same network, then all of it adapts to your images; slower, often better with many images. From scratch: a small network learns everything from your images; good with thousands of small images.</source>
         <translation>快速模式：一个已在百万张照片上训练好的网络保持不变，只有新的最后一层学习你的类别，只需几秒；图像少时最好的起点。微调：同一个网络，随后整个网络适应你的图像；更慢，图像多时通常更好。从头训练：一个小网络完全从你的图像中学习；适合成千上万张小图像。</translation>
-    </message>
-    <message>
-        <source>pretrained backbone, quick mode: the best start with few images; open a dataset to have the choice made from it</source>
-        <translation>预训练主干网络，快速模式：图像少时最好的起点；打开一个数据集，即可根据它来选择</translation>
     </message>
     <message>
         <source>Quick: the bundled network, trained on a million photos, stays as it is; only a new last layer learns your classes. Takes seconds, and later re-fits reuse the computed image features.</source>
@@ -2310,8 +2485,12 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation> · GPU {0:,.0f} MB</translation>
     </message>
     <message>
-        <source> · paused</source>
-        <translation> · 已暂停</translation>
+        <source>Epoch {epoch}/{epochs} · step {step}/{steps} · paused</source>
+        <translation>轮次 {epoch}/{epochs} · 步 {step}/{steps} · 已暂停</translation>
+    </message>
+    <message>
+        <source>Training paused: epoch {0}/{1}</source>
+        <translation>训练已暂停：轮次 {0}/{1}</translation>
     </message>
     <message>
         <source>Training: epoch {0}/{1}, ETA {2}</source>
@@ -2365,10 +2544,6 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
 <context>
     <name>TrainPage</name>
     <message>
-        <source>Messages from training appear here: each epoch&apos;s loss and accuracy, the choices made for you and any warnings.</source>
-        <translation>训练的消息显示在这里：每个轮次的损失和准确率、为你做出的选择以及各种警告。</translation>
-    </message>
-    <message>
         <source>Training log</source>
         <translation>训练日志</translation>
     </message>
@@ -2403,10 +2578,6 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
     <message>
         <source>Continue a stopped run</source>
         <translation>继续一次已停止的训练</translation>
-    </message>
-    <message>
-        <source>Training progress</source>
-        <translation>训练进度</translation>
     </message>
     <message>
         <source>Save run configuration</source>
@@ -2461,10 +2632,6 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>请检查训练选项</translation>
     </message>
     <message>
-        <source>Choose a run folder to continue</source>
-        <translation>选择要继续训练的训练记录文件夹</translation>
-    </message>
-    <message>
         <source>Cannot resume</source>
         <translation>无法继续训练</translation>
     </message>
@@ -2493,6 +2660,22 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>继续</translation>
     </message>
     <message>
+        <source>&amp;Start training</source>
+        <translation>开始训练(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Pause / resume</source>
+        <translation>暂停 / 继续(&amp;P)</translation>
+    </message>
+    <message>
+        <source>S&amp;top</source>
+        <translation>停止(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Save configuration as run &amp;file…</source>
+        <translation>将配置另存为训练配置文件(&amp;F)…</translation>
+    </message>
+    <message>
         <source>Paused (the current batch finishes first)</source>
         <translation>已暂停（当前这一批会先完成）</translation>
     </message>
@@ -2501,16 +2684,8 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>将在这一批之后停止…</translation>
     </message>
     <message>
-        <source>Training failed: {0}</source>
-        <translation>训练失败：{0}</translation>
-    </message>
-    <message>
         <source>Training failed</source>
         <translation>训练失败</translation>
-    </message>
-    <message>
-        <source>Run {0}</source>
-        <translation>训练记录 {0}</translation>
     </message>
 </context>
 <context>
@@ -2620,6 +2795,10 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
     <message>
         <source>{0}: {1} frames classified over {2:.1f} s</source>
         <translation>{0}：在 {2:.1f} 秒内分类了 {1} 帧</translation>
+    </message>
+    <message>
+        <source>Only {0} of the {1} frames this file announces could be decoded: it looks truncated or damaged, and the rest was not classified.</source>
+        <translation>此文件声明有 {1} 帧，但只能解码其中 {0} 帧：文件似乎被截断或已损坏，其余部分未分类。</translation>
     </message>
     <message>
         <source>{0:.1f}–{1:.1f} s: {2} ({3:.0%})</source>
@@ -2805,26 +2984,6 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
     <message>
         <source>Dark</source>
         <translation>深色</translation>
-    </message>
-    <message>
-        <source>&amp;Start training</source>
-        <translation>开始训练(&amp;S)</translation>
-    </message>
-    <message>
-        <source>&amp;Pause / resume</source>
-        <translation>暂停 / 继续(&amp;P)</translation>
-    </message>
-    <message>
-        <source>S&amp;top</source>
-        <translation>停止(&amp;T)</translation>
-    </message>
-    <message>
-        <source>&amp;Evaluate the model</source>
-        <translation>评估模型(&amp;E)</translation>
-    </message>
-    <message>
-        <source>Save configuration as run &amp;file…</source>
-        <translation>将配置另存为训练配置文件(&amp;F)…</translation>
     </message>
     <message>
         <source>&amp;Keyboard shortcuts</source>

@@ -67,8 +67,8 @@ def test_export_formats_smoke(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_few_images_smoke(tmp_path: Path) -> None:
     report = run("few_images", tmp_path, "--smoke")
-    recipes = {r["recipe"] for r in report["rows"]}
-    assert recipes == {"quick", "scratch", "fine-tune"}  # auto picks quick for 3 images per class
+    methods = {r["method"] for r in report["rows"]}
+    assert methods == {"quick", "scratch", "fine-tune"}  # auto picks quick for 3 images per class
     assert all(0 <= r["test_accuracy"] <= 1 and r["seconds"] > 0 for r in report["rows"])
     assert report["refit"]["features_computed"] == 0 and report["refit"]["head_seconds"] >= 0
 
@@ -78,3 +78,25 @@ def test_health_findings_scale_smoke(tmp_path: Path) -> None:
     assert report["images"] >= 300 and report["false_findings"] == 0
     assert report["first_scan"]["progress_calls"]["reading images"] > 0
     assert report["rescan"]["progress_calls"] == {}  # nothing read or compared again
+
+
+def test_large_folder_smoke(tmp_path: Path) -> None:
+    report = run("large_folder", tmp_path, "--smoke", "--folder", str(tmp_path / "images"))
+    row = report["rows"][0]
+    assert row["bare_walk"]["files"] >= row["images"] == row["walk"]["images"] == 60
+    assert row["health_cold"]["findings"] == 0  # distinct by construction: any copy found is a false finding
+    assert row["walk"]["peak_rss_mb"] > 0
+
+
+def test_serve_smoke(tmp_path: Path) -> None:
+    report = run("serve", tmp_path, "--smoke")
+    assert report["predict_one_file_ms"] > 0
+    assert {r["max_batch"] for r in report["rows"]} == {1, 32}
+    for r in report["rows"]:
+        assert r["one_client"]["requests"] > 0 and r["many_clients"]["p99_ms"] >= r["many_clients"]["p50_ms"] > 0
+        assert r["images_per_model_call"] >= 1
+
+
+def test_journal_replay_smoke(tmp_path: Path) -> None:
+    report = run("journal_replay", tmp_path, "--smoke")
+    assert [r["steps"] for r in report["rows"]] == [50, 100] and all(r["open_s"] >= 0 for r in report["rows"])

@@ -88,7 +88,7 @@ def test_export_int8_reports_its_cost_as_json_and_text(capsys: pytest.CaptureFix
 
 def test_resume_via_cli(capsys: pytest.CaptureFixture[str], tiny_folder: Path, tmp_path: Path) -> None:
     run = tmp_path / "run"
-    assert run_cli(capsys, "train", tiny_folder, "--out", run, "--mode", "scratch", "--epochs", "1",
+    assert run_cli(capsys, "train", tiny_folder, "--out", run, "--method", "scratch", "--epochs", "1",
                    "--image-size", "16")[0] == 0
     code, out, _ = run_cli(capsys, "train", "--resume", run, "--epochs", "2", "--json")
     assert code == 0 and json.loads(out.splitlines()[-1])["epochs"] == 2
@@ -319,18 +319,18 @@ def test_train_with_no_options_picks_the_pretrained_quick_mode_for_few_images_an
     assert code == 0, err
     assert "pretrained backbone, quick mode: 6 training images per class are few" in err
     saved = json.loads((tmp_path / "r" / "config.json").read_text())
-    assert (saved["model"], saved["mode"], saved["pretrained"]) == ("efficientnet_lite0", "quick", True)
+    assert (saved["model"], saved["method"], saved["pretrained"]) == ("efficientnet_lite0", "quick", True)
     code, out, _ = run_cli(capsys, "predict", tmp_path / "r", tiny_folder / "dog", "--json")
     assert code == 0 and sum(p["label"] == "dog" for p in json.loads(out)) >= 7
 
 
-def test_mode_scratch_overrides_the_automatic_choice(capsys: pytest.CaptureFixture[str], tiny_folder: Path,
+def test_the_old_mode_flag_still_chooses_the_method(capsys: pytest.CaptureFixture[str], tiny_folder: Path,
                                                      tmp_path: Path) -> None:
     code, _, err = run_cli(capsys, "train", tiny_folder, "--out", tmp_path / "r", "--mode", "scratch", "--epochs",
                            "1", "--image-size", "16", "--json")
     assert code == 0, err
     saved = json.loads((tmp_path / "r" / "config.json").read_text())
-    assert (saved["model"], saved["mode"], saved["pretrained"]) == ("quicknet", "full", False)
+    assert (saved["model"], saved["method"], saved["pretrained"]) == ("quicknet", "scratch", False)
     assert "trained from scratch, as chosen" in err
 
 

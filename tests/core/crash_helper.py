@@ -14,7 +14,7 @@ from pathlib import Path
 import torch
 
 from desktop_cls.core.training.config import TrainConfig
-from desktop_cls.core.training.trainer import fit
+from desktop_cls.core.training.run import fit
 
 data, out, epochs, mode = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 if mode == "die-mid-checkpoint":
@@ -38,12 +38,12 @@ if mode.startswith("die-before:"):
     seen = {"n": 0}
     val_fraction = 0.0  # the best metric is then the training loss: a new best every epoch
 
-    def die_at_second(src: object, dst: object) -> None:
+    def die_at_second(src: object, dst: object, **at: object) -> None:
         if Path(str(dst)).name == target:
             seen["n"] += 1
             if seen["n"] == 2:
                 os.kill(os.getpid(), signal.SIGKILL)
-        real_replace(src, dst)  # type: ignore[arg-type]
+        real_replace(src, dst, **at)  # type: ignore[arg-type]
 
     os.replace = die_at_second  # type: ignore[assignment]
 if mode == "die-before-first-epoch":

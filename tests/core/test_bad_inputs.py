@@ -19,7 +19,7 @@ from desktop_cls.core.data.imaging import MAX_PIXELS, load_rgb
 from desktop_cls.core.errors import ImageLoadError
 from desktop_cls.core.inference.predictor import Predictor
 from desktop_cls.core.training.config import TrainConfig
-from desktop_cls.core.training.trainer import fit
+from desktop_cls.core.training.run import fit
 
 RED = (220, 30, 30)
 BLUE = (30, 30, 220)

@@ -28,8 +28,8 @@ from desktop_cls.core.training.callbacks import (
 from desktop_cls.core.training.checkpoint import load_checkpoint
 from desktop_cls.core.training.config import TrainConfig
 from desktop_cls.core.training.fit_result import TrainState
+from desktop_cls.core.training.run import fit
 from desktop_cls.core.training.tensorboard_log import TensorBoardCallback, tensorboard_available
-from desktop_cls.core.training.trainer import fit
 
 
 class FakeLoop:
@@ -126,7 +126,7 @@ def test_a_full_disk_keeps_the_previous_checkpoint_and_says_so(tmp_path: Path,
     loop.state.epoch = 1
     cb.on_epoch_end(epoch_end(1))
 
-    def full(path: Path, state: dict[str, Any]) -> None:
+    def full(path: Path, state: dict[str, Any], root: Path | None = None) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr("desktop_cls.core.training.callbacks.save_checkpoint", full)

@@ -15,7 +15,7 @@ def test_an_export_keeps_chinese_class_names_in_its_sidecar_and_when_loaded(tmp_
     from desktop_cls.core.inference.export import export_model
     from desktop_cls.core.inference.predictor import Predictor
     from desktop_cls.core.training.config import TrainConfig
-    from desktop_cls.core.training.trainer import fit
+    from desktop_cls.core.training.run import fit
 
     data = make_tiny_folder(tmp_path / "数据" / "动物", classes=CJK, per_class=4)
     cfg = TrainConfig(model="simple_cnn", epochs=1, batch_size=4, image_size=16, seed=0, pretrained=False)

@@ -16,7 +16,7 @@ from desktop_cls.core import run_dir as rd
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.training.checkpoint import load_checkpoint
 from desktop_cls.core.training.config import TrainConfig
-from desktop_cls.core.training.trainer import fit, resume
+from desktop_cls.core.training.run import fit, resume
 from tests.conftest import fill_disk_on_save, make_tiny_folder
 
 REPO = Path(__file__).resolve().parents[2]

@@ -13,7 +13,7 @@ from desktop_cls.core.devices import autocast_dtype
 from desktop_cls.core.events import BaseCallback, Notice
 from desktop_cls.core.run_dir import read_run_info
 from desktop_cls.core.training.config import TrainConfig
-from desktop_cls.core.training.trainer import fit
+from desktop_cls.core.training.run import fit
 
 CPU = torch.device("cpu")
 

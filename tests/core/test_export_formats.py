@@ -177,7 +177,7 @@ def digits_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     pytest.importorskip("sklearn")
     from benchmarks.datasets import write_digits
     from desktop_cls.core.training.config import TrainConfig
-    from desktop_cls.core.training.trainer import fit
+    from desktop_cls.core.training.run import fit
 
     base = tmp_path_factory.mktemp("digits")
     train, _ = write_digits(base / "digits", size=16)

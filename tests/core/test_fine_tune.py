@@ -11,7 +11,7 @@ from desktop_cls.core.models.efficientnet_lite import load_imagenet_state
 from desktop_cls.core.models.model_io import load_native
 from desktop_cls.core.training.config import TrainConfig
 from desktop_cls.core.training.optim import make_optimizer
-from desktop_cls.core.training.trainer import fit, resume
+from desktop_cls.core.training.run import fit, resume
 from tests.conftest import make_tiny_folder
 
 
@@ -109,7 +109,7 @@ def test_train_mode_leaves_batchnorm_in_eval_mode() -> None:
 
 
 def test_few_images_get_more_fine_tune_epochs() -> None:
-    from desktop_cls.core.training.defaults import fine_tune_epochs
+    from desktop_cls.core.training.methods import fine_tune_epochs
 
     assert fine_tune_epochs(80) == 10  # 5 epochs of 80 digits: 15 steps, too few to learn (77 % vs 85 %)
     assert fine_tune_epochs(160) == 10  # 20 digits per class: 83.7 % in 5 epochs, 94.0 % in 10

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_cls.core.training.trainer import fit
+from desktop_cls.core.training.run import fit
 from tests.core.test_trainer import FAST, Recorder
 
 

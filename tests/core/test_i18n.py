@@ -180,7 +180,7 @@ def f(p, e):
     found.append(Problem(p, "unreadable", f"cannot read {p}"))
     cb.notice("stopped early")
     progress(1, 2, "decoding images")
-    return Choice(224, f"224 px: {why}"), recipe_for("quick", reason="as chosen"), progress(1, 2, _("saving"))
+    return Choice(224, f"224 px: {why}"), method_for("quick", reason="as chosen"), progress(1, 2, _("saving"))
 '''
     assert sorted(unmarked_messages({"x.py": ast.parse(source)})["x.py"]) == [5, 6, 7, 8, 12, 13, 14, 15, 15]
 

@@ -16,7 +16,7 @@ from desktop_cls.core.inference.metrics import average_precision, expected_calib
 from desktop_cls.core.inference.predictor import Predictor
 from desktop_cls.core.training.config import Augmentation, TrainConfig
 from desktop_cls.core.training.lr_finder import find_lr
-from desktop_cls.core.training.trainer import fit
+from desktop_cls.core.training.run import fit
 
 
 def test_lr_finder_recommends_a_sane_rate(tiny_folder: Path) -> None:
@@ -161,7 +161,7 @@ def test_tensorboard_scalars_are_written(tiny_folder: Path, tmp_path: Path) -> N
 def _digits_run(tmp_path: Path, per_class: int, val_fraction: float) -> tuple[Path, list[str]]:
     from desktop_cls.core.events import BaseCallback
     from desktop_cls.core.training.config import TrainConfig
-    from desktop_cls.core.training.trainer import fit
+    from desktop_cls.core.training.run import fit
     from tests.conftest import make_digits_folder
 
     notices: list[str] = []

@@ -89,11 +89,11 @@ def test_a_file_vanishing_mid_batch_is_rolled_back(dataset: Path, monkeypatch: p
     real_rename = os.rename
     calls = {"n": 0}
 
-    def vanish_second(src: str, dst: str) -> None:
+    def vanish_second(src: str, dst: str, **at: int | None) -> None:
         calls["n"] += 1
         if calls["n"] == 2:
-            os.unlink(src)  # another program deleted it between our check and the move
-        real_rename(src, dst)
+            os.unlink(src, dir_fd=at.get("src_dir_fd"))  # another program deleted it between our check and the move
+        real_rename(src, dst, **at)
 
     monkeypatch.setattr(os, "rename", vanish_second)
     with pytest.raises(UserError, match="can no longer be undone"):
@@ -112,11 +112,11 @@ def test_a_failing_assign_is_rolled_back_and_not_replayed(dataset: Path, monkeyp
     real_rename = os.rename
     calls = {"n": 0}
 
-    def fail_third(src: str, dst: str) -> None:
+    def fail_third(src: str, dst: str, **at: int | None) -> None:
         calls["n"] += 1
         if calls["n"] == 3:
             raise PermissionError(13, "Permission denied", src)
-        real_rename(src, dst)
+        real_rename(src, dst, **at)
 
     monkeypatch.setattr(os, "rename", fail_third)
     with pytest.raises(UserError, match="Nothing was changed"):

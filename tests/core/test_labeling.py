@@ -157,11 +157,11 @@ def test_crash_between_journal_and_move_is_recovered(dataset: Path, monkeypatch:
     real_rename = os.rename
     calls = {"n": 0}
 
-    def crash_after_first(src: str, dst: str) -> None:
+    def crash_after_first(src: str, dst: str, **at: int | None) -> None:
         calls["n"] += 1
         if calls["n"] == 2:
             raise KeyboardInterrupt("power cut")  # the journal says 3 moves; only 1 happened
-        real_rename(src, dst)
+        real_rename(src, dst, **at)
 
     monkeypatch.setattr(os, "rename", crash_after_first)
     with pytest.raises(KeyboardInterrupt):

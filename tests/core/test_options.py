@@ -102,8 +102,8 @@ def test_a_new_option_is_one_declaration() -> None:
 def test_every_option_but_file_only_ones_has_a_cli_flag() -> None:
     help_text = build_parser()._subparsers._group_actions[0].choices["train"].format_help()  # type: ignore[union-attr]
     for o in OPTS.values():
-        if o.key == "mode":
-            continue  # file-only; the CLI's --mode chooses the recipe (quick / fine-tune / scratch), which sets it
+        if o.key == "method":
+            continue  # file-only: the CLI's --method (auto / quick / fine-tune / scratch) sets it through the planner
         assert (o.cli_flag in help_text) == (o.level != FILE_ONLY), o.key
     assert "[between 8 and 1024]" in help_text and "[above 0 and at most 10]" in help_text  # from the declarations
 

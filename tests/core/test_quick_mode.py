@@ -14,7 +14,7 @@ from desktop_cls.core.inference.predictor import Predictor
 from desktop_cls.core.training.config import TrainConfig
 from desktop_cls.core.training.embeddings import FeatureCache, fit_linear_head, head_logits
 from desktop_cls.core.training.quick import backbone_extractor
-from desktop_cls.core.training.trainer import fit, resume
+from desktop_cls.core.training.run import fit, resume
 from tests.conftest import make_tiny_folder
 
 SIZE = 64  # the real backbone, at a small input size: plumbing tests need no 224 px
@@ -22,7 +22,7 @@ SIZE = 64  # the real backbone, at a small input size: plumbing tests need no 22
 
 def quick_cfg(**kw: object) -> TrainConfig:
     base: dict[str, object] = {"model": "efficientnet_lite0", "image_size": SIZE, "pretrained": True,
-                               "mode": "quick", "seed": 0}
+                               "method": "quick", "seed": 0}
     base.update(kw)
     return TrainConfig(**base)  # type: ignore[arg-type]
 
@@ -113,7 +113,7 @@ def test_linear_head_matches_scikit_learn(tmp_path: Path) -> None:
 
 def test_quick_mode_needs_pretrained_weights() -> None:
     with pytest.raises(UserError, match="quick mode"):
-        TrainConfig(model="quicknet", mode="quick").validate()
+        TrainConfig(model="quicknet", method="quick").validate()
 
 
 def test_a_quick_run_has_nothing_to_resume(folder: Path, tmp_path: Path) -> None:
@@ -183,11 +183,11 @@ def test_live_suggestions_from_the_labelled_images(tmp_path: Path) -> None:
 def test_small_scans_are_max_pooled_and_photos_averaged(folder: Path, tmp_path: Path) -> None:
     import json
 
-    from desktop_cls.core.training.defaults import suggest_pooling
+    from desktop_cls.core.training.choices import choose_pooling
 
-    assert suggest_pooling((32, 32), "efficientnet_lite0").pooling == "max"
-    assert suggest_pooling((640, 480), "efficientnet_lite0").pooling == "avg"
-    assert suggest_pooling((32, 32), "resnet18").pooling == "avg"  # only Lite0 has the other pooling
+    assert choose_pooling((32, 32), "efficientnet_lite0").pooling == "max"
+    assert choose_pooling((640, 480), "efficientnet_lite0").pooling == "avg"
+    assert choose_pooling((32, 32), "resnet18").pooling == "avg"  # only Lite0 has the other pooling
     small = fit(quick_cfg(), folder, out=tmp_path / "small")  # 24 px images
     meta = json.loads((Path(small.run_dir) / "model.json").read_text())
     info = json.loads((Path(small.run_dir) / "run.json").read_text())

@@ -207,24 +207,25 @@ def test_avg_and_max_pooled_side_by_side_save_and_load(tmp_path: Path) -> None:
 
 def test_the_recipe_picks_lite2_for_pictures_and_lite0_for_scans() -> None:
     from desktop_cls.core.training.backbone_choice import installed
-    from desktop_cls.core.training.defaults import choose_image_size, choose_recipe, suggest_pooling
+    from desktop_cls.core.training.choices import choose_image_size, choose_pooling
+    from desktop_cls.core.training.methods import choose_method
 
     if not installed("efficientnet_lite2"):
         pytest.skip("Lite2 weights not installed")
-    pictures = choose_recipe({"a": 20, "b": 20}, (400, 300))
+    pictures = choose_method({"a": 20, "b": 20}, (400, 300))
     assert (pictures.model, pictures.mode) == ("efficientnet_lite2", "quick")
     assert "EfficientNet-Lite2 (260 px)" in pictures.reason
     assert choose_image_size("efficientnet_lite2", (400, 300)).value == 260
-    assert suggest_pooling((400, 300), "efficientnet_lite2").pooling == "avgmax"
-    assert choose_recipe({"a": 20, "b": 20}, (32, 32)).model == "efficientnet_lite0"
+    assert choose_pooling((400, 300), "efficientnet_lite2").pooling == "avgmax"
+    assert choose_method({"a": 20, "b": 20}, (32, 32)).model == "efficientnet_lite0"
 
 
 def test_a_quick_run_on_pictures_fits_the_standardised_head_and_says_its_strength(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import desktop_cls.core.training.quick as quick
     from desktop_cls.core.inference.predictor import Predictor
+    from desktop_cls.core.training.choices import PoolingChoice
     from desktop_cls.core.training.config import TrainConfig
-    from desktop_cls.core.training.defaults import PoolingChoice
     from desktop_cls.core.training.trainer import fit
     from tests.conftest import make_tiny_folder
 
@@ -236,9 +237,9 @@ def test_a_quick_run_on_pictures_fits_the_standardised_head_and_says_its_strengt
             self.lines.append(str(getattr(notice, "message", "")))
 
     # Lite0 stands in for Lite2: the same code path (avg + max pooled, standardised head), a fraction of the time
-    monkeypatch.setattr(quick, "suggest_pooling", lambda typical, model: PoolingChoice("avgmax", "pictures"))
+    monkeypatch.setattr(quick, "choose_pooling", lambda typical, model: PoolingChoice("avgmax", "pictures"))
     data = make_tiny_folder(tmp_path / "d", per_class=6, size=100)
-    cfg = TrainConfig(model="efficientnet_lite0", image_size=64, pretrained=True, mode="quick", seed=0)
+    cfg = TrainConfig(model="efficientnet_lite0", image_size=64, pretrained=True, method="quick", seed=0)
     notes = Notes()
     res = fit(cfg, data, out=tmp_path / "run", callbacks=[notes])
     assert any("head strength C = " in n for n in notes.lines), notes.lines

@@ -94,7 +94,7 @@ def test_a_second_claim_in_the_same_process_is_refused(tmp_path: Path) -> None:
 def test_two_resumes_of_one_run_train_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from desktop_cls.cli import main
     from desktop_cls.core.training.config import TrainConfig
-    from desktop_cls.core.training.trainer import fit
+    from desktop_cls.core.training.run import fit
     from tests.conftest import make_tiny_folder
 
     data = make_tiny_folder(tmp_path / "data", classes=("a", "b"), per_class=6)
@@ -112,4 +112,4 @@ def test_two_resumes_of_one_run_train_once(tmp_path: Path, capsys: pytest.Captur
     assert code == 2 and "in use by another training" in err and "Traceback" not in err
     assert first.wait(300) == 0, first.stderr.read() if first.stderr else ""
     assert [r["epoch"] for r in rd.read_metrics(run)] == list(range(1, 7))
-    assert rd.read_run_info(run)["status"] == "completed"
+    assert rd.read_run_info(run)["status"] == "finished"

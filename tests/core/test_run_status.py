@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from desktop_cls.core import run_dir as rd
+from desktop_cls.core.run_status import RunStatus
 from desktop_cls.core.storage import write_json
 from tests.conftest import make_tiny_folder
 
@@ -31,7 +32,7 @@ def dead_pid() -> int:
 
 
 def test_a_killed_training_is_interrupted_and_resumes(tmp_path: Path) -> None:
-    from desktop_cls.core.training.trainer import resume
+    from desktop_cls.core.training.run import resume
 
     data = make_tiny_folder(tmp_path / "data", per_class=12)
     out = tmp_path / "run"
@@ -41,10 +42,10 @@ def test_a_killed_training_is_interrupted_and_resumes(tmp_path: Path) -> None:
     assert proc.returncode == -signal.SIGKILL
     info = rd.read_run_info(out)
     assert info["status"] == "running" and info["host"] == socket.gethostname()  # what the dead process left
-    assert rd.run_status(out) == rd.INTERRUPTED
+    assert rd.run_status(out) == RunStatus.INTERRUPTED
     assert rd.interrupted_runs(tmp_path) == [out]
     assert resume(out).epochs_done == 4
-    assert rd.run_status(out) == rd.read_run_info(out)["status"] != rd.INTERRUPTED
+    assert rd.run_status(out) == rd.read_run_info(out)["status"] != RunStatus.INTERRUPTED
     assert rd.read_run_info(out)["pid"] == os.getpid()  # the resuming process owns it now
     assert rd.interrupted_runs(tmp_path) == []
 
@@ -58,7 +59,7 @@ def test_only_a_provably_dead_owner_counts(tmp_path: Path) -> None:
     old = fake_run(tmp_path, "old", status="running")  # written before pids were recorded
     done = fake_run(tmp_path, "done", status="finished", pid=dead_pid(), host=here)
     assert rd.run_status(alive) == "running"
-    assert rd.run_status(dead) == rd.INTERRUPTED
+    assert rd.run_status(dead) == RunStatus.INTERRUPTED
     assert rd.run_status(elsewhere) == "running"  # cannot tell from here
     assert rd.run_status(old) == "running"
     assert rd.run_status(done) == "finished"
@@ -71,4 +72,4 @@ def test_a_reused_pid_does_not_keep_a_dead_run_alive(tmp_path: Path) -> None:
         return
     run = fake_run(tmp_path, "reused", status="running", pid=me["pid"], host=me["host"],
                    pid_started=me["pid_started"] - 1)  # same pid, another process's start time
-    assert rd.run_status(run) == rd.INTERRUPTED
+    assert rd.run_status(run) == RunStatus.INTERRUPTED

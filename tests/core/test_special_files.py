@@ -33,7 +33,7 @@ def fs_name(parent: Path, raw: bytes) -> Path:
 @posix_only
 def test_undecodable_names_are_named_skipped_and_training_goes_on(tmp_path: Path) -> None:
     from desktop_cls.core.training.config import TrainConfig
-    from desktop_cls.core.training.trainer import fit
+    from desktop_cls.core.training.run import fit
 
     data = make_tiny_folder(tmp_path / "ds", classes=("cat", "dog"), per_class=6)
     shutil.copytree(data / "cat", fs_name(data, b"caf\xe9"))  # Latin-1 folder name

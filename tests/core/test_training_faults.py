@@ -21,7 +21,7 @@ from desktop_cls.core.models.model_io import load_native
 from desktop_cls.core.run_lock import run_in_use
 from desktop_cls.core.training.checkpoint import load_checkpoint
 from desktop_cls.core.training.config import TrainConfig
-from desktop_cls.core.training.trainer import fit, resume
+from desktop_cls.core.training.run import fit, resume
 from tests.conftest import fill_disk_on_save, make_tiny_folder
 
 REPO = Path(__file__).resolve().parents[2]
@@ -106,7 +106,7 @@ def test_a_refused_resume_leaves_the_run_as_it_was(data: Path, tmp_path: Path) -
     run = Path(fit(TrainConfig(model="simple_cnn", epochs=1, batch_size=4, image_size=16), data,
                    out=tmp_path / "run").run_dir)
     before = rd.read_run_info(run)
-    assert before["status"] == "completed"
+    assert before["status"] == "finished"
     shutil.move(data / "b", tmp_path / "b")  # the classes changed
     with pytest.raises(UserError):
         resume(run, epochs=3)

@@ -2,10 +2,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 pytest.importorskip("PySide6")
+
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
+    from desktop_cls.gui.pages.train.train_form import TrainForm
+    from desktop_cls.gui.shell.main_window import MainWindow
 
 
 @pytest.fixture(autouse=True)
@@ -37,29 +44,28 @@ def keep_palette() -> Iterator[None]:
 
 
 @pytest.fixture
-def window(qtbot: object, isolated_user_dirs: Path) -> Iterator[object]:
+def window(qtbot: QtBot, isolated_user_dirs: Path) -> Iterator[MainWindow]:
     from desktop_cls.gui.shell.main_window import MainWindow
 
     w = MainWindow(load_core=False)
     # stop every worker before pytest-qt closes the window: a task still running then (a health check
     # that outlived the test) would otherwise raise the "Quit anyway?" dialog and wait forever
-    qtbot.addWidget(w, before_close_func=lambda win: win.shutdown())  # type: ignore[attr-defined]
+    qtbot.addWidget(w, before_close_func=lambda win: win.shutdown())
     w.show()
     w.wait_until_core_loaded()
     yield w
     w.shutdown()
 
 
-def open_and_wait(qtbot: object, w: object, folder: Path) -> None:
+def open_and_wait(qtbot: QtBot, w: MainWindow, folder: Path) -> None:
     """Open a folder and wait for its index (a new one, when another dataset was open before)."""
-    before = w.state.dataset  # type: ignore[attr-defined]
-    w.open_dataset(folder)  # type: ignore[attr-defined]
-    qtbot.waitUntil(lambda: w.state.dataset is not None  # type: ignore[attr-defined]
-                    and w.state.dataset is not before, timeout=30_000)  # type: ignore[attr-defined]
+    before = w.state.dataset
+    w.open_dataset(folder)
+    qtbot.waitUntil(lambda: w.state.dataset is not None and w.state.dataset is not before, timeout=30_000)
 
 
-def set_fast_training(w: object, epochs: int = 2) -> None:
-    tp = w.train_page  # type: ignore[attr-defined]
+def set_fast_training(w: MainWindow, epochs: int = 2) -> None:
+    tp = w.train_page
     tp.form.model_combo.setCurrentIndex(tp.form.model_combo.findData("simple_cnn"))
     tp.form.epochs_spin.setValue(epochs)
     tp.form.batch_spin.setValue(4)
@@ -67,9 +73,9 @@ def set_fast_training(w: object, epochs: int = 2) -> None:
     tp.form.device_combo.setCurrentIndex(tp.form.device_combo.findData("cpu"))
 
 
-def choose_recipe(form: object, key: str) -> None:
-    """Pick the Train form's method ("auto", "quick", "fine_tune", "scratch"): tests of the options that
+def choose_method(form: TrainForm, key: str) -> None:
+    """Pick the Train form's method ("auto", "quick", "fine-tune", "scratch", "custom"): tests of the options that
     a from-scratch run has (epochs, optimizer, image size) choose it, as the tiny test sets would get quick."""
-    combo = form.recipe_combo  # type: ignore[attr-defined]
+    combo = form.method_combo
     combo.setCurrentIndex(combo.findData(key))
     assert combo.currentData() == key

@@ -61,7 +61,7 @@ w.show_page("data")  # plots and preview update while hidden, as when the user l
 frames = [QImage(64, 48, QImage.Format.Format_RGB888) for _ in range(2)]
 frames[0].fill(Qt.GlobalColor.red)
 frames[1].fill(Qt.GlobalColor.blue)
-tp._epochs_total = 10**6  # one endless training
+tp.monitor.begin(10**6, None, quick=False)  # one endless training
 
 samples: list[int] = []
 t0 = time.perf_counter()
@@ -72,12 +72,12 @@ for r in range(WARMUP + rounds):
         t0 = time.perf_counter()
     for _ in range(BATCHES_PER_ROUND):
         step += 1
-        tp._on_batch(batch(step))
+        tp.monitor.event(batch(step))
         if step % STEPS_PER_EPOCH == 0:
-            tp._on_epoch(epoch_end(step // STEPS_PER_EPOCH))
+            tp.monitor.event(epoch_end(step // STEPS_PER_EPOCH))
         if step % (STEPS_PER_EPOCH * 10) == 0:
-            tp.plots.reset()
-    tp.plots.redraw()
+            tp.monitor.plots.reset()
+    tp.monitor.plots.redraw()
     cp.show_frame(frames[r // 15 % 2])  # the scene changes every 30 s
     if r % PAINT_EVERY == 0:
         for page in ("train", "classify", "data"):

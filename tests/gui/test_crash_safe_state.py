@@ -32,8 +32,9 @@ while w.state.dataset is None and time.monotonic() < end:
     app.processEvents()
     time.sleep(0.01)
 w.train_page.form.epochs_spin.setValue(7)
-end = time.monotonic() + 2  # longer than the autosave delay
-while time.monotonic() < end:
+assert w.autosave.pending()
+end = time.monotonic() + 60  # until the autosave has written the edit (however slow the machine)
+while w.autosave.pending() and time.monotonic() < end:
     app.processEvents()
     time.sleep(0.01)
 print("aborting", flush=True)
@@ -72,7 +73,7 @@ def interrupted_run(tmp_path: Path) -> Path:
     from desktop_cls.core import run_dir as rd
     from desktop_cls.core.storage import write_json
     from desktop_cls.core.training.config import TrainConfig
-    from desktop_cls.core.training.trainer import fit
+    from desktop_cls.core.training.run import fit
 
     data = make_tiny_folder(tmp_path / "data", per_class=6)
     run = Path(fit(TrainConfig(model="simple_cnn", epochs=1, batch_size=4, image_size=16, device="cpu"),
@@ -87,6 +88,7 @@ def interrupted_run(tmp_path: Path) -> Path:
 
 def test_an_interrupted_run_is_offered_and_resumed(qtbot: object, tmp_path: Path) -> None:
     from desktop_cls.core import run_dir as rd
+    from desktop_cls.core.run_status import RunStatus
     from desktop_cls.gui.shell.main_window import MainWindow
 
     run = interrupted_run(tmp_path)
@@ -101,15 +103,16 @@ def test_an_interrupted_run_is_offered_and_resumed(qtbot: object, tmp_path: Path
     assert any(t.startswith(run.name) for t in listed)
     qtbot.mouseClick(banner.resume_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
     assert not banner.isVisible() and w.stack.currentWidget() is w.train_page
-    qtbot.waitUntil(lambda: w.train_page.worker is None and rd.read_run_info(run)["status"] != "running",  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: w.train_page.task is None and rd.read_run_info(run)["status"] != "running",  # type: ignore[attr-defined]
                     timeout=120_000)
     assert [r["epoch"] for r in rd.read_metrics(run)] == [1, 2]
-    assert rd.run_status(run) != rd.INTERRUPTED
+    assert rd.run_status(run) != RunStatus.INTERRUPTED
     w.shutdown()
 
 
 def test_a_dismissed_run_is_not_offered_again(qtbot: object, tmp_path: Path) -> None:
     from desktop_cls.core import run_dir as rd
+    from desktop_cls.core.run_status import RunStatus
     from desktop_cls.gui.shell.main_window import MainWindow
 
     run = interrupted_run(tmp_path)
@@ -123,7 +126,7 @@ def test_a_dismissed_run_is_not_offered_again(qtbot: object, tmp_path: Path) -> 
     qtbot.addWidget(w2)  # type: ignore[attr-defined]
     w2.show()
     assert not w2.interrupted_banner.isVisible()
-    assert rd.run_status(run) == rd.INTERRUPTED  # still resumable from the Train page's menu and the CLI
+    assert rd.run_status(run) == RunStatus.INTERRUPTED  # still resumable from the Train page's menu and the CLI
     w2.shutdown()
 
 

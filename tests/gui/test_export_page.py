@@ -30,9 +30,9 @@ def test_table_compares_formats_with_the_trained_model(qtbot: object, window: ob
         r = rows[fmt]
         assert xp.results.item(r, col["Size"]).text().endswith(("kB", "MB"))
         assert xp.results.item(r, col["One image"]).text().endswith(" ms")
-        assert xp.results.item(r, col["Agrees with trained model"]).text() == "100.0%"
+        assert xp.results.item(r, col["Agreement"]).text() == "100.0%"
         assert xp.results.item(r, col["Accuracy"]).text().endswith("%")
-    assert xp.results.item(rows["openvino"], col["File"]).text() == "model.xml + model.bin"
+    assert xp.results.item(rows["openvino"], col["File"]).text() == "openvino/model.xml + openvino/model.bin"
     assert "6 validation images" in xp.measured_label.text()
     # each format went to its own folder; the selected row shows its script and its metadata
     assert (tmp_path / "exports" / "onnx-int8" / "model.onnx").is_file()
@@ -56,3 +56,75 @@ def test_cancel_leaves_no_files(qtbot: object, window: object, trained_run: tupl
     assert xp.results.rowCount() == 0
     leftovers = [p for p in out.rglob("*") if p.is_file()] if out.exists() else []
     assert leftovers == []
+
+
+def test_serve_box_starts_counts_requests_and_stops(qtbot: object, window: object,
+                                                    trained_run: tuple[Path, Path]) -> None:
+    import httpx
+
+    xp = window.export_page  # type: ignore[attr-defined]
+    panel = xp.serve_panel
+    xp.details.setCurrentWidget(panel)  # the Serve tab
+    xp.model_edit.setText(str(trained_run[0]))
+    panel.port_spin.setValue(0)  # a free port
+    qtbot.mouseClick(panel.serve_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.port is not None, timeout=120_000)
+    url = f"http://127.0.0.1:{panel.port}"
+    assert url in panel.address_label.text() and f"{url}/predict" in panel.curl_edit.text()
+    image = next((trained_run[1] / "cat").iterdir()).read_bytes()
+    assert httpx.post(f"{url}/predict", content=image).json()["prediction"]["label"] == "cat"
+    qtbot.waitUntil(lambda: panel.count_label.text() == "1 requests answered", timeout=10_000)
+    qtbot.mouseClick(panel.serve_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.port is None, timeout=30_000)
+    assert panel.address_label.text() == "Not serving" and panel.serve_button.text() == "Start serving"
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"{url}/health")
+
+
+def test_web_format_exports_the_page(qtbot: object, window: object, trained_run: tuple[Path, Path],
+                                     tmp_path: Path) -> None:
+    xp = window.export_page  # type: ignore[attr-defined]
+    if not xp.checks["web"].isEnabled():
+        pytest.skip("ONNX Runtime Web is not fetched (python dev.py web-runtime)")
+    xp.model_edit.setText(str(trained_run[0]))
+    xp.dest_edit.setText(str(tmp_path / "exports"))
+    for fmt, c in xp.checks.items():
+        c.setChecked(fmt == "web")
+    qtbot.mouseClick(xp.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: xp.results.rowCount() == 2, timeout=180_000)
+    assert xp.results.item(1, 0).text() == "web"
+    page = tmp_path / "exports" / "model-web"
+    assert (page / "index.html").is_file() and (page / "onnxruntime-web" / "runtime.js").is_file()
+
+
+def fake_results(dest: Path) -> list[dict[str, object]]:
+    """What the export task hands the page for every format, each in its own folder."""
+    from desktop_cls.gui.pages.export.export_page import SUFFIXES
+
+    out: list[dict[str, object]] = []
+    for fmt, suffix in SUFFIXES.items():
+        files = [str(dest / fmt / f"model{suffix}")] + ([str(dest / fmt / "model.bin")] if fmt == "openvino" else [])
+        out.append({"format": fmt, "size_bytes": 250_000, "latency_ms": 1.5, "top1_agreement": 1.0, "accuracy": 0.9,
+                    "files": files, "path": files[0], "reference_latency_ms": 2.0, "reference_accuracy": 0.9,
+                    "num_images": 6, "images": "6 validation images", "metadata": "{}", "snippet_text": ""})
+    return out
+
+
+def test_file_column_names_each_format_folder_and_every_row_shows(qtbot: object, window: object,
+                                                                   tmp_path: Path) -> None:
+    """Several formats go to one folder each: 'model.onnx' three times said nothing; and all the rows
+    (the trained model and every format) are in view without scrolling."""
+    from PySide6.QtWidgets import QApplication
+
+    window.show_page("export")  # type: ignore[attr-defined]
+    xp = window.export_page  # type: ignore[attr-defined]
+    dest = tmp_path / "exports"
+    xp._dest = dest
+    xp._done(fake_results(dest))
+    QApplication.processEvents()
+    col = {xp.results.horizontalHeaderItem(c).text(): c for c in range(xp.results.columnCount())}
+    rows = 1 + len(fake_results(dest))  # the trained model, then each format
+    files = {xp.results.item(r, 0).text(): xp.results.item(r, col["File"]).text() for r in range(rows)}
+    assert files["onnx"] == "onnx/model.onnx" and files["onnx-int8"] == "onnx-int8/model.onnx"
+    assert files["openvino"] == "openvino/model.xml + openvino/model.bin"
+    assert xp.results.rowCount() == rows and xp.results.verticalScrollBar().maximum() == 0

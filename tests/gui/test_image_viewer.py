@@ -112,15 +112,15 @@ def test_mistakes_and_their_heat_maps_open_large(qtbot: object, window: object) 
     window.show_page("evaluate")  # type: ignore[attr-defined]
     ev._show(synthetic_result())
     QApplication.processEvents()
-    first = ev.shown[0]
+    first = ev.mistakes.shown[0]
     heat = QImage(300, 200, QImage.Format.Format_RGB888)
     heat.fill(Qt.GlobalColor.red)
-    ev.heatmap_check.blockSignals(True)  # no model to compute them with: hand the page one
-    ev.heatmap_check.setChecked(True)
-    ev.heatmap_check.blockSignals(False)
-    ev.heatmap_pictures[first[0]] = heat
-    ev.gallery.setCurrentIndex(ev.gallery_model.index(0))
-    qtbot.keyClick(ev.gallery, Qt.Key.Key_Return)  # type: ignore[attr-defined]
+    ev.mistakes.heatmap_check.blockSignals(True)  # no model to compute them with: hand the page one
+    ev.mistakes.heatmap_check.setChecked(True)
+    ev.mistakes.heatmap_check.blockSignals(False)
+    ev.mistakes.heatmap_pictures[first[0]] = heat
+    ev.mistakes.view.setCurrentIndex(ev.mistakes.model.index(0))
+    qtbot.keyClick(ev.mistakes.view, Qt.Key.Key_Return)  # type: ignore[attr-defined]
     viewer = ev.mistakes.viewer  # the gallery owns its viewer
     classes = ev.result["classes"]
     assert viewer.current_path() == first[0]

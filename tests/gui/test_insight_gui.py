@@ -35,10 +35,10 @@ def test_evaluate_shows_calibration_curves_and_heatmaps(qtbot: object, window: o
     assert ev.curves.getPlotItem().listDataItems()
     assert "calibration error" in ev.ece_label.text()
     ev.confusion.setCurrentCell(0, 0)  # correct 'cat' images: always some in the gallery
-    assert ev.gallery_model.rowCount() > 0
-    ev.heatmap_check.setChecked(True)
-    first = ev.gallery_model.items[0][0]
-    qtbot.waitUntil(lambda: first in ev.gallery_model._cache, timeout=60_000)
+    assert ev.mistakes.model.rowCount() > 0
+    ev.mistakes.heatmap_check.setChecked(True)
+    first = ev.mistakes.model.items[0][0]
+    qtbot.waitUntil(lambda: first in ev.mistakes.model._cache, timeout=60_000)
 
 
 def test_classify_preview_heatmap(qtbot: object, window: object, trained_run: tuple[Path, Path]) -> None:
@@ -60,6 +60,5 @@ def test_threshold_spin_marks_unknown(qtbot: object, window: object, trained_run
     cp.threshold_spin.setValue(99)
     cp.classify_paths([str(data / "dog")])
     qtbot.waitUntil(lambda: len(cp.predictions) == 10, timeout=60_000)
-    assert cp.worker.threshold == 0.99
     for p in cp.predictions:
         assert (p.label == "unknown") == (p.confidence < 0.99)

@@ -51,11 +51,11 @@ def test_suggestions_sorted_by_uncertainty_and_accepted(qtbot: object, window: o
     window.state.set_run(str(trained_run[0]))
     lp = window.label_page
     lp.suggest()
-    qtbot.waitUntil(lambda: len(lp.suggestions) == 4, timeout=60_000)
-    confidences = [lp.suggestions[n][1] for n in lp.queue]
+    qtbot.waitUntil(lambda: len(lp.suggest_panel.suggestions) == 4, timeout=60_000)
+    confidences = [lp.suggest_panel.suggestions[n][1] for n in lp.queue]
     assert confidences == sorted(confidences)  # least confident first
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
-    lp.accept_spin.setValue(50)
+    lp.suggest_panel.accept_spin.setValue(50)
     lp.accept_suggestions()
     assert lp.queue == [] and all((with_unlabeled / "dog" / f"new_{i}.png").exists() for i in range(4))
 
@@ -101,11 +101,11 @@ def test_evaluate_gallery_fixes_labels_in_place(qtbot: object, window: object, t
     ev.evaluate()
     qtbot.waitUntil(lambda: ev.result is not None, timeout=60_000)
     ev.confusion.setCurrentCell(0, 0)
-    n = ev.gallery_model.rowCount()
-    first = ev.gallery_model.items[0][0]
-    ev.gallery.selectionModel().select(ev.gallery_model.index(0), QItemSelectionModel.SelectionFlag.Select)
-    ev.fix_selected("fish")
-    assert (tiny_folder / "fish" / Path(first).name).exists() and ev.gallery_model.rowCount() == n - 1
+    n = ev.mistakes.model.rowCount()
+    first = ev.mistakes.model.items[0][0]
+    ev.mistakes.view.selectionModel().select(ev.mistakes.model.index(0), QItemSelectionModel.SelectionFlag.Select)
+    ev.mistakes.fix_selected("fish")
+    assert (tiny_folder / "fish" / Path(first).name).exists() and ev.mistakes.model.rowCount() == n - 1
     window.state.workspace.undo()
     assert Path(first).exists()
 
@@ -184,17 +184,17 @@ def test_after_suggest_keys_label_and_enter_accepts(qtbot: object, window: objec
     window.show_page("label")
     lp = window.label_page
     window.activateWindow()
-    lp.suggest_button.setFocus()
-    qtbot.waitUntil(lp.suggest_button.hasFocus)
-    QTest.mouseClick(lp.suggest_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: len(lp.suggestions) == 4, timeout=60_000)
-    assert not lp.accept_spin.hasFocus()
+    lp.suggest_panel.suggest_button.setFocus()
+    qtbot.waitUntil(lp.suggest_panel.suggest_button.hasFocus)
+    QTest.mouseClick(lp.suggest_panel.suggest_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(lp.suggest_panel.suggestions) == 4, timeout=60_000)
+    assert not lp.suggest_panel.accept_spin.hasFocus()
     first = lp.current()
     QTest.keyClick(window.focusWidget(), Qt.Key.Key_3)
-    assert lp.accept_spin.value() == 90
+    assert lp.suggest_panel.accept_spin.value() == 90
     assert (with_unlabeled / "fish" / first).exists()
     second = lp.current()
-    suggested = lp.suggestions[second][0]
+    suggested = lp.suggest_panel.suggestions[second][0]
     QTest.keyClick(window.focusWidget(), Qt.Key.Key_Return)
     assert (with_unlabeled / suggested / second).exists() and second not in lp.queue
 
@@ -219,37 +219,43 @@ def test_a_damaged_labeling_journal_opens_with_a_notice(qtbot: object, window: o
 
 def test_live_suggestions_refresh_after_each_labelled_image(qtbot: object, window: object, with_unlabeled: Path,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    import desktop_cls.gui.pages.label.label_page as label_page
+    from desktop_cls.gui.pages.label import suggestions
 
-    monkeypatch.setattr(label_page, "LIVE_IMAGE_SIZE", 64)  # small: this is about the plumbing
+    monkeypatch.setattr(suggestions, "LIVE_IMAGE_SIZE", 64)  # small: this is about the plumbing
     open_and_wait(qtbot, window, with_unlabeled)
     window.show_page("label")
     lp = window.label_page
     assert window.state.run is None  # no trained model needed
-    lp.live_check.setChecked(True)
-    qtbot.waitUntil(lambda: set(lp.suggestions) == {f"new_{i}.png" for i in range(4)}, timeout=120_000)
-    assert all(label == "dog" for label, _ in lp.suggestions.values())  # copies of dog images
+    lp.suggest_panel.live_check.setChecked(True)
+    qtbot.waitUntil(lambda: set(lp.suggest_panel.suggestions) == {f"new_{i}.png" for i in range(4)}, timeout=120_000)
+    assert all(label == "dog" for label, _ in lp.suggest_panel.suggestions.values())  # copies of dog images
     first = lp.current()
     lp.assign_current("dog")
-    qtbot.waitUntil(lambda: first not in lp.suggestions and len(lp.suggestions) == 3, timeout=120_000)
+    suggested = lp.suggest_panel
+    qtbot.waitUntil(lambda: first not in suggested.suggestions and len(suggested.suggestions) == 3, timeout=120_000)
 
 
 def test_rename_merge_and_delete_start_on_the_class_selected_in_the_list(qtbot: object, window: object,
                                                                          tiny_folder: Path,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """Selecting "dog" then Delete must not offer "cat" (the first class) to an Enter press."""
-    from PySide6.QtWidgets import QInputDialog
+    from PySide6.QtWidgets import QDialog, QInputDialog
+
+    from desktop_cls.gui.widgets.dialogs import title_width
 
     open_and_wait(qtbot, window, tiny_folder)
     window.show_page("label")
     panel = window.label_page.classes
     asked: list[tuple[str, list[str], int]] = []
 
-    def answer(_parent: object, _title: str, label: str, items: list[str], current: int, _editable: bool) -> object:
-        asked.append((label, items, current))
-        return items[current], False  # cancelled: nothing changes
+    def answer(dialog: QInputDialog) -> int:
+        items = dialog.comboBoxItems()
+        asked.append((dialog.labelText(), items, items.index(dialog.textValue())))
+        # wide enough that a title bar shows "Rename which class?" in full, not "Rena… class?"
+        assert dialog.minimumWidth() >= title_width(dialog.windowTitle(), dialog.font())
+        return QDialog.DialogCode.Rejected  # cancelled: nothing changes
 
-    monkeypatch.setattr(QInputDialog, "getItem", answer)
+    monkeypatch.setattr(QInputDialog, "exec", answer)
     rows = {panel.class_list.item(i).data(Qt.ItemDataRole.UserRole): i for i in range(panel.class_list.count())}
     panel.class_list.setCurrentRow(rows["dog"])
     panel.delete_class()
@@ -258,3 +264,28 @@ def test_rename_merge_and_delete_start_on_the_class_selected_in_the_list(qtbot: 
     assert [items[current] for _label, items, current in asked] == ["dog", "dog", "dog"]
     assert "Delete which class?" in asked[0][0]  # the question itself, not a bare "Class:"
     assert sorted(p.name for p in tiny_folder.iterdir() if p.is_dir()) == ["cat", "dog", "fish"]
+
+
+def test_evaluate_gallery_follows_undo_and_redo_of_a_fix(qtbot: object, window: object, tiny_folder: Path) -> None:
+    """A label fixed in the gallery and then undone comes back among the mistakes (and the words about the
+    move go); redone, it leaves again."""
+    from PySide6.QtCore import QItemSelectionModel
+
+    open_and_wait(qtbot, window, tiny_folder)
+    gallery = window.evaluate_page.mistakes
+    cats = sorted(str(p) for p in (tiny_folder / "cat").iterdir())
+    samples = [(cats[0], 0, 1, 0.9), (cats[1], 0, 2, 0.8), (cats[2], 0, 0, 0.7)]  # two mistakes, one right
+    gallery.set_result(["cat", "dog", "fish"], samples, "")
+    normal = gallery.label.text()
+    assert gallery.model.rowCount() == 2
+    gallery.view.selectionModel().select(gallery.model.index(0), QItemSelectionModel.SelectionFlag.Select)
+    gallery.fix_selected("dog")
+    assert gallery.model.rowCount() == 1 and "moved to 'dog'" in gallery.label.text()
+    window.state.workspace.undo()
+    qtbot.waitUntil(lambda: gallery.model.rowCount() == 2)
+    assert gallery.label.text() == normal and gallery.model.items[0][0] == cats[0]
+    gallery.show_all_button.click()
+    assert gallery.model.rowCount() == 2  # "Show all mistakes" has it too
+    window.state.workspace.redo()
+    qtbot.waitUntil(lambda: gallery.model.rowCount() == 1)
+    assert "moved to 'dog'" in gallery.label.text()

@@ -19,7 +19,7 @@ def test_label_page_offers_the_train_classes_and_files_into_train(qtbot: object,
     assert lp.workspace.classes() == DIGITS
     buttons = [lp.class_buttons.itemAt(i).widget() for i in range(lp.class_buttons.count())]
     assert sorted(b.text().split()[-1] for b in buttons) == DIGITS  # no "train", no "test"
-    lp.suggestions = {"loose_0.jpg": ("2", 0.5), "loose_1.jpg": ("train", 0.6), "loose_2.jpg": ("3", 0.9)}
+    lp.suggest_panel.suggestions = {"loose_0.jpg": ("2", 0.5), "loose_1.jpg": ("train", 0.6), "loose_2.jpg": ("3", 0.9)}
     lp.position = 0
     lp.refresh()
     lp.accept_current_suggestion()

@@ -33,8 +33,8 @@ def test_plot_legends_sit_beside_the_curves_not_on_them(qtbot: object, window: o
     tp = window.train_page  # type: ignore[attr-defined]
     window.show_page("train")  # type: ignore[attr-defined]
     QApplication.processEvents()
-    pairs = [(tp.plots.loss_plot, tp.plots.loss_legend, ["train (smoothed)", "train", "validation"]),
-             (tp.plots.acc_plot, tp.plots.acc_legend, ["train", "validation"])]
+    pairs = [(tp.monitor.plots.loss_plot, tp.monitor.plots.loss_legend, ["train (smoothed)", "train", "validation"]),
+             (tp.monitor.plots.acc_plot, tp.monitor.plots.acc_legend, ["train", "validation"])]
     for plot, legend, names in pairs:
         assert plot.getPlotItem().legend is None  # nothing drawn over the data
         assert [e[0] for e in legend.entries()] == names
@@ -53,7 +53,7 @@ def test_plot_legends_sit_beside_the_curves_not_on_them(qtbot: object, window: o
 def test_training_log_has_a_title_and_says_what_will_appear(window: object) -> None:
     from PySide6.QtWidgets import QGroupBox
 
-    log = window.train_page.log  # type: ignore[attr-defined]
+    log = window.train_page.monitor.log  # type: ignore[attr-defined]
     box = log.parentWidget()
     assert isinstance(box, QGroupBox) and box.title() == "Training log"
     assert not log.toPlainText() and "epoch" in log.placeholderText()
@@ -95,7 +95,7 @@ def test_portrait_thumbnails_keep_their_two_line_captions(qtbot: object, tmp_pat
 
 def test_ten_by_ten_confusion_matrix_fits_its_pane_at_1024x640(qtbot: object, window: object) -> None:
     """On a small laptop screen the matrix shrinks its font and numbers its columns instead of scrolling."""
-    from tests.gui.test_evaluate_page import synthetic_result
+    from tests.gui.test_evaluate_page import DEMO_CLASSES, synthetic_result
 
     window.resize(1024, 640 - TITLE_BAR)  # type: ignore[attr-defined]
     window.show_page("evaluate")  # type: ignore[attr-defined]
@@ -113,8 +113,18 @@ def test_ten_by_ten_confusion_matrix_fits_its_pane_at_1024x640(qtbot: object, wi
     assert min(cm.rowHeight(r) for r in range(10)) >= text_h  # every count still readable
     widest = max(cm.fontMetrics().horizontalAdvance(cm.item(r, c).text()) for r in range(10) for c in range(10))
     assert min(cm.columnWidth(c) for c in range(10)) > widest
-    names = [cm.verticalHeaderItem(r).text() for r in range(10)]
-    assert names[0].startswith("1 ") and names[9].startswith("10 ")  # columns are numbered to match
+    # every column says which class it is: a readable start of its name where the font leaves room,
+    # else its number, and then the rows carry the same numbers (which one depends on the font's widths)
+    header_fm = cm.horizontalHeader().fontMetrics()
+    columns = [cm.horizontalHeaderItem(c).text() for c in range(10)]
+    rows = [cm.verticalHeaderItem(r).text() for r in range(10)]
+    if columns == [str(c + 1) for c in range(10)]:
+        assert all(rows[r].startswith(f"{r + 1} ") for r in range(10)), rows
+    else:
+        for c, (text, name) in enumerate(zip(columns, DEMO_CLASSES, strict=True)):
+            assert text == name or (text.endswith("…") and name.startswith(text[:-1]) and len(text) >= 4), text
+            assert header_fm.horizontalAdvance(text) <= cm.columnWidth(c), (text, cm.columnWidth(c))
+        assert not any(row[:1].isdigit() for row in rows), rows
     assert cm.horizontalHeaderItem(0).toolTip() == "checkerboard"
 
 
@@ -134,3 +144,107 @@ def test_a_matrix_too_large_for_its_pane_scrolls(qtbot: object, window: object) 
     cm = ev.confusion
     assert cm.needs_scrolling() and cm.font_scale == min(cm.font_scale, 0.7)
     assert cm.verticalScrollBar().maximum() > 0
+
+
+def _matrix_with_long_names(qtbot: object) -> object:
+    from PySide6.QtWidgets import QTableWidgetItem
+
+    from desktop_cls.gui.widgets.confusion_view import HEAT_ROLE, ConfusionMatrixView
+
+    view = ConfusionMatrixView()
+    qtbot.addWidget(view)  # type: ignore[attr-defined]
+    view.set_classes([f"a_rather_long_class_name_{i}" for i in range(10)])
+    for r in range(10):
+        for c in range(10):
+            item = QTableWidgetItem(str(5 if r == c else 1))
+            item.setData(HEAT_ROLE, 0.5)
+            view.setItem(r, c, item)
+    view.fit()
+    view.show()
+    return view
+
+
+def test_a_matrix_numbers_its_columns_only_when_names_do_not_fit(qtbot: object) -> None:
+    """Both ways of naming the columns, whatever font the machine has: the sizes come from the view's own
+    font (its preferred size leaves each column just the width of its counts; a wide pane leaves room)."""
+    view = _matrix_with_long_names(qtbot)
+    view.resize(view.sizeHint())  # type: ignore[attr-defined]
+    QApplication.processEvents()
+    columns = [view.horizontalHeaderItem(c).text() for c in range(10)]  # type: ignore[attr-defined]
+    rows = [view.verticalHeaderItem(r).text() for r in range(10)]  # type: ignore[attr-defined]
+    assert columns == [str(c + 1) for c in range(10)]
+    assert all(rows[r].startswith(f"{r + 1} ") for r in range(10)), rows
+    assert not view.needs_scrolling()  # type: ignore[attr-defined]
+    view.resize(40 * view.sizeHint().width(), view.sizeHint().height())  # type: ignore[attr-defined]
+    QApplication.processEvents()
+    columns = [view.horizontalHeaderItem(c).text() for c in range(10)]  # type: ignore[attr-defined]
+    assert columns == [f"a_rather_long_class_name_{i}" for i in range(10)]
+    assert view.verticalHeaderItem(0).text() == "a_rather_long_class_name_0"  # type: ignore[attr-defined]
+
+
+def test_the_first_window_fits_the_screens_free_area() -> None:
+    from PySide6.QtCore import QSize
+
+    from desktop_cls.gui.shell.first_size import FRAME, PREFERRED, first_window_size
+
+    assert first_window_size(QSize(1920, 1040)) == PREFERRED
+    laptop = first_window_size(QSize(1366, 768 - 30))  # a 1366x768 screen with a 30 px panel
+    assert laptop.width() == PREFERRED.width() and laptop.height() + FRAME.height() <= 738
+    assert first_window_size(QSize(1024, 600)) == QSize(1024 - FRAME.width(), 600 - FRAME.height())
+
+
+FIRST_START = """
+import sys
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from desktop_cls.gui.shell.main_window import MainWindow
+w = MainWindow(load_core=False)
+w.show()
+app.processEvents()
+free = w.screen().availableGeometry()
+print("sizes", w.width(), w.height(), free.width(), free.height(), flush=True)
+w.shutdown()
+"""
+
+
+def test_a_first_start_on_a_1366x768_laptop_opens_a_window_that_fits(tmp_path: Path) -> None:
+    """The real window on a 1366x768 screen whose panel leaves 738 px: no saved size, so it sizes itself."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parents[2]
+    screen = tmp_path / "laptop.json"
+    screen.write_text(json.dumps({"screens": [{"name": "laptop", "x": 0, "y": 0, "width": 1366, "height": 738,
+                                               "logicalDpi": 96, "logicalWidth": 1366}]}))
+    env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={screen}", PYTHONPATH=str(repo))
+    r = subprocess.run([sys.executable, "-c", FIRST_START], capture_output=True, text=True, env=env, timeout=300)
+    line = next((ln for ln in r.stdout.splitlines() if ln.startswith("sizes ")), None)
+    assert line is not None, r.stderr[-2000:]
+    w, h, free_w, free_h = map(int, line.split()[1:])
+    assert (free_w, free_h) == (1366, 738)
+    assert w <= free_w and h + TITLE_BAR <= free_h, (w, h)
+
+
+def test_a_small_heat_map_fills_its_tile_like_a_thumbnail(qtbot: object) -> None:
+    """A 32x32 heat map (the overlay of a 32 px image) is enlarged to the 96 px tile, as the image's own
+    thumbnail is, not drawn at 32 px in the middle of it."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QColor, QImage
+
+    from desktop_cls.gui.widgets.thumbnails import ThumbnailModel
+
+    model = ThumbnailModel(side=96)
+    model.set_ratio(1.0)
+    model.set_items([("a.png", "a"), ("b.png", "b")])
+    for path, (w, h) in (("a.png", (32, 32)), ("b.png", (32, 16))):
+        small = QImage(w, h, QImage.Format.Format_RGB888)
+        small.fill(QColor(200, 30, 30))
+        model.set_override(path, small)
+    for row, (width, height) in enumerate(((96, 96), (96, 48))):
+        pix = model.index(row).data(Qt.ItemDataRole.DecorationRole).toImage()
+        opaque = [(x, y) for x in range(pix.width()) for y in range(pix.height()) if pix.pixelColor(x, y).alpha()]
+        xs, ys = [p[0] for p in opaque], [p[1] for p in opaque]
+        assert (max(xs) - min(xs) + 1, max(ys) - min(ys) + 1) == (width, height)
+    model.shutdown()

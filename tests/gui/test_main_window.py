@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from tests.conftest import make_tiny_folder
@@ -73,12 +73,12 @@ def test_full_flow_train_evaluate_classify_export(qtbot: object, window: object,
     set_fast_training(w, epochs=2)
     tp = w.train_page
     qtbot.mouseClick(tp.train_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: tp.worker is None and w.state.run is not None, timeout=120_000)
-    assert tp.progress.value() == tp.progress.maximum()
-    tp.plots.redraw()
-    xs, _ = tp.plots.curve_train_loss.getData()
-    assert len(xs) == 2 and len(tp.plots.curve_val_acc.getData()[0]) == 2
-    assert len(tp.plots.curve_batch.getData()[0]) >= 2
+    qtbot.waitUntil(lambda: tp.task is None and w.state.run is not None, timeout=120_000)
+    assert tp.monitor.progress.value() == tp.monitor.progress.maximum()
+    tp.monitor.plots.redraw()
+    xs, _ = tp.monitor.plots.curve_train_loss.getData()
+    assert len(xs) == 2 and len(tp.monitor.plots.curve_val_acc.getData()[0]) == 2
+    assert len(tp.monitor.plots.curve_batch.getData()[0]) >= 2
     assert tp.runs_list.count() == 1
 
     ev = w.evaluate_page
@@ -88,9 +88,9 @@ def test_full_flow_train_evaluate_classify_export(qtbot: object, window: object,
     assert ev.confusion.rowCount() == 3 and ev.confusion.columnCount() == 3
     cm = ev.result["confusion_matrix"]
     ev.confusion.setCurrentCell(0, 0)
-    assert ev.gallery_model.rowCount() == cm[0][0]
+    assert ev.mistakes.model.rowCount() == cm[0][0]
     ev.confusion.setCurrentCell(1, 0)
-    assert ev.gallery_model.rowCount() == cm[1][0]
+    assert ev.mistakes.model.rowCount() == cm[1][0]
 
     cp = w.classify_page
     qtbot.waitUntil(lambda: cp.model_ready, timeout=60_000)
@@ -118,19 +118,18 @@ def test_pause_resume_and_stop(qtbot: object, window: object, tiny_folder: Path)
     set_fast_training(w, epochs=200)
     tp = w.train_page
     tp.form.batch_spin.setValue(1)
-    with qtbot.waitSignal(tp.progress_text, timeout=60_000):
+    with qtbot.waitSignal(tp.monitor.progress_text, timeout=60_000):
         tp.start()
-    worker = tp.worker
+    pause = tp.task.pause
     qtbot.mouseClick(tp.pause_button, Qt.MouseButton.LeftButton)
-    assert worker.pause.is_paused() and tp.pause_button.text() == "Resume"
+    assert pause.is_paused() and tp.pause_button.text() == "Resume"
     qtbot.mouseClick(tp.pause_button, Qt.MouseButton.LeftButton)
-    assert not worker.pause.is_paused()
+    assert not pause.is_paused()
     qtbot.mouseClick(tp.pause_button, Qt.MouseButton.LeftButton)  # stop while paused must still end
-    with qtbot.waitSignal(worker.done, timeout=60_000):
-        qtbot.mouseClick(tp.stop_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: tp.worker is None)
+    qtbot.mouseClick(tp.stop_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: tp.task is None, timeout=60_000)
     assert tp.train_button.isEnabled() and not tp.stop_button.isEnabled()
-    assert "Stopp" in tp.log.toPlainText()
+    assert "Stopp" in tp.monitor.log.toPlainText()
 
 
 def test_close_while_training_stops_cleanly(qtbot: object, tiny_folder: Path,
@@ -143,25 +142,25 @@ def test_close_while_training_stops_cleanly(qtbot: object, tiny_folder: Path,
     w.wait_until_core_loaded()
     open_and_wait(qtbot, w, tiny_folder)
     set_fast_training(w, epochs=500)
-    with qtbot.waitSignal(w.train_page.progress_text, timeout=60_000):
+    with qtbot.waitSignal(w.train_page.monitor.progress_text, timeout=60_000):
         w.train_page.start()
-    thread = w.train_page.task.thread
+    task = w.train_page.task
     assert w.close()
-    assert thread.isFinished()
+    assert not task.is_running()
     assert not w.tasks.running()
 
 
 def test_worker_exception_reaches_the_user(qtbot: object, window: object, tiny_folder: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    from desktop_cls.core.training import trainer
+    from desktop_cls.core.training import run
 
     def boom(*a: object, **k: object) -> None:
         raise RuntimeError("simulated failure")
 
-    monkeypatch.setattr(trainer, "fit", boom)
+    monkeypatch.setattr(run, "fit", boom)
     open_and_wait(qtbot, window, tiny_folder)
     window.train_page.start()
-    qtbot.waitUntil(lambda: window.train_page.worker is None, timeout=30_000)
+    qtbot.waitUntil(lambda: window.train_page.task is None, timeout=30_000)
 
     def error_box() -> QMessageBox | None:
         for wd in QApplication.topLevelWidgets():
@@ -217,7 +216,7 @@ def test_ctrl_t_trains_from_the_keyboard(qtbot: object, window: object, tiny_fol
     set_fast_training(window, epochs=1)
     QTest.keyClick(window, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
     assert window.stack.currentWidget() is window.train_page
-    qtbot.waitUntil(lambda: window.train_page.worker is None and window.state.run is not None, timeout=60_000)
+    qtbot.waitUntil(lambda: window.train_page.task is None and window.state.run is not None, timeout=60_000)
 
 
 def test_settings_persist_and_corrupt_file_falls_back(qtbot: object, tiny_folder: Path,
@@ -298,10 +297,10 @@ def test_image_size_follows_the_data_until_the_user_picks_one(qtbot: object, win
                                                               tmp_path: Path) -> None:
     from desktop_cls.gui.settings import load_settings
     from tests.conftest import make_tiny_folder
-    from tests.gui.conftest import choose_recipe
+    from tests.gui.conftest import choose_method
 
     form = window.train_page.form  # type: ignore[attr-defined]
-    choose_recipe(form, "scratch")  # QuickNet's sizes; the pretrained backbone always starts at 224 px
+    choose_method(form, "scratch")  # QuickNet's sizes; the pretrained backbone always starts at 224 px
     assert form.batch_spin.value() == 0 and form.batch_spin.text() == "auto"
     open_and_wait(qtbot, window, make_tiny_folder(tmp_path / "a", size=60, per_class=3))
     assert form.image_size_spin.value() == 64
@@ -345,46 +344,51 @@ def test_train_options_are_not_hidden_behind_a_horizontal_scrollbar(qtbot: objec
     def everything_fits() -> bool:
         return tp.form_scroll.viewport().width() >= tp.form.minimumSizeHint().width() and not bar.isVisible()
 
-    qtbot.waitUntil(everything_fits, timeout=3000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(everything_fits, timeout=30_000)  # type: ignore[attr-defined]
 
 
-def test_stop_resume_continue_the_same_curves_and_log(qtbot: object, window: object, tiny_folder: Path) -> None:
+def test_stop_resume_continue_the_same_curves_and_log(qtbot: object, window: object, tiny_folder: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """Stop at epoch 3 of 6: the bar shows half, not 100 %; Resume keeps epochs 1-3 on the curves and
     in the log, which is about this run only."""
     from desktop_cls.core.events import EpochEnd
+    from desktop_cls.gui.pages.train import training_task
 
     w = window
     tp = w.train_page
     open_and_wait(qtbot, w, tiny_folder)
-    assert "No training yet" not in tp.progress_label.text()
-    assert "Ready to train on" in tp.progress_label.text()
+    assert "No training yet" not in tp.monitor.progress_label.text()
+    assert "Ready to train on" in tp.monitor.progress_label.text()
     set_fast_training(w, epochs=6)
-    tp._log("a line from before this run")
+    tp.monitor.line("a line from before this run")
     stop_at = 3
+    passed_on = training_task._Events.on_epoch_end
 
-    def stop_after(e: EpochEnd) -> None:
-        if e.epoch == stop_at:
-            tp.worker.cancel.set()
+    def stop_after(self: object, e: EpochEnd) -> None:  # on the training's thread, as the epoch ends
+        passed_on(self, e)  # type: ignore[arg-type]
+        if e.epoch == stop_at and tp.task is not None:
+            tp.task.cancel()
 
+    monkeypatch.setattr(training_task._Events, "on_epoch_end", stop_after)
     tp.start()
-    tp.worker.epoch_ended.connect(stop_after, Qt.ConnectionType.DirectConnection)
-    qtbot.waitUntil(lambda: tp.worker is None, timeout=60_000)
+    qtbot.waitUntil(lambda: tp.task is None, timeout=60_000)
+    monkeypatch.setattr(training_task._Events, "on_epoch_end", passed_on)
     run = w.state.run
     assert run is not None
-    assert tp.progress.value() == tp.progress.maximum() // 2
-    assert "a line from before this run" not in tp.log.toPlainText()
-    assert "Stopped at epoch 3 of 6" in tp.progress_label.text()
+    assert tp.monitor.progress.value() == tp.monitor.progress.maximum() // 2
+    assert "a line from before this run" not in tp.monitor.log.toPlainText()
+    assert "Stopped at epoch 3 of 6" in tp.monitor.progress_label.text()
 
     tp.resume(run)
-    qtbot.waitUntil(lambda: tp.worker is None, timeout=60_000)
-    tp.plots.redraw()
-    xs, _ = tp.plots.curve_train_loss.getData()
+    qtbot.waitUntil(lambda: tp.task is None, timeout=60_000)
+    tp.monitor.plots.redraw()
+    xs, _ = tp.monitor.plots.curve_train_loss.getData()
     assert list(xs) == [1, 2, 3, 4, 5, 6]
-    assert list(tp.plots.curve_val_acc.getData()[0]) == [1, 2, 3, 4, 5, 6]
-    log = tp.log.toPlainText()
+    assert list(tp.monitor.plots.curve_val_acc.getData()[0]) == [1, 2, 3, 4, 5, 6]
+    log = tp.monitor.log.toPlainText()
     assert [f"Epoch {i}/6" in log for i in range(1, 7)] == [True] * 6
     assert log.count("Epoch 1/6") == 1 and "Training started" not in log
-    assert tp.progress.value() == tp.progress.maximum()
+    assert tp.monitor.progress.value() == tp.monitor.progress.maximum()
 
 
 def test_flips_follow_the_data_until_set_and_say_why(qtbot: object, window: object, tmp_path: Path,
@@ -409,10 +413,10 @@ def test_flips_follow_the_data_until_set_and_say_why(qtbot: object, window: obje
 
 
 def test_options_that_do_not_apply_are_greyed_out(window: object) -> None:
-    from tests.gui.conftest import choose_recipe
+    from tests.gui.conftest import choose_method
 
     form = window.train_page.form
-    choose_recipe(form, "scratch")  # the quick method has no optimizer or epochs at all
+    choose_method(form, "scratch")  # the quick method has no optimizer or epochs at all
     c = form.controls
     form.advanced.setChecked(True)  # collapsed, a checkable group box disables everything inside
 
@@ -459,11 +463,23 @@ def test_train_and_test_folders_read_as_splits_in_the_app(qtbot: object, window:
     assert "no val/ folder" in text and "kept for the final evaluation" in text
 
 
-def test_the_core_loader_is_quiet_when_the_window_closed_before_torch_loaded(qtbot: object) -> None:
+def test_a_task_is_quiet_when_its_window_was_deleted_while_it_ran(qtbot: object,
+                                                                  capfd: pytest.CaptureFixture[str]) -> None:
+    """Closing the window while torch still loads deletes the runner under the task: its last reports go
+    nowhere instead of raising "Signal source has been deleted" on the task's thread."""
+    import threading
+
     import shiboken6
 
-    from desktop_cls.gui.shell.main_window import _CoreLoader as CoreLoader
+    from desktop_cls.gui.work.tasks import TaskRunner
 
-    loader = CoreLoader()
-    shiboken6.delete(loader)  # what closing the window does to it while the import thread still runs
-    loader._load()  # emitting on a deleted object raised "Signal source has been deleted" in the thread
+    go = threading.Event()
+    runner = TaskRunner()
+    task = runner.start("engine", lambda progress, cancel: go.wait(10))
+    for child in runner.findChildren(QObject):  # the relay and its signals, as the window's destruction does
+        if shiboken6.isValid(child) and type(child).__name__ == "_Relay":
+            shiboken6.delete(child)
+    go.set()
+    assert task.wait(10_000)
+    runner.stop_all()
+    assert "Traceback" not in capfd.readouterr().err

@@ -237,3 +237,21 @@ def test_f1_shows_the_generated_list(qtbot: object, window: object) -> None:
     assert QKeySequence("F1").toString(QKeySequence.SequenceFormat.NativeText) in keys
     dialog.close()
 
+
+
+def test_undo_names_the_class_also_in_split_folders(tmp_path: Path) -> None:
+    """A test image relabelled as 'cat' is "move of 1 image to 'cat'", not "to 'test'"."""
+    from desktop_cls.core.data.labeling import Workspace
+    from desktop_cls.gui.shell.labeling_undo import describe_step
+    from tests.conftest import make_tiny_folder
+
+    root = tmp_path / "split"
+    for split in ("train", "test"):
+        make_tiny_folder(root / split, classes=("cat", "dog"), per_class=2)
+    ws = Workspace(root)
+    dog = sorted((root / "test" / "dog").iterdir())[0]
+    assert describe_step(ws.assign([dog], "cat")) == "move of 1 image to 'cat'"
+    assert describe_step(ws.create_class("bird")) == "new class 'bird'"
+    assert describe_step(ws.rename_class("bird", "owl")) == "renaming of 'bird' to 'owl'"
+    assert describe_step(ws.merge_classes("dog", "cat")) == "merge of 'dog' into 'cat'"
+    assert describe_step(ws.delete_class("owl")) == "deletion of class 'owl'"

@@ -27,10 +27,10 @@ def combo(form: object, name: str) -> QComboBox:
 
 
 def test_combos_show_words_and_the_form_reads_identifiers(qtbot: object, isolated_user_dirs: Path) -> None:
-    from tests.gui.conftest import choose_recipe
+    from tests.gui.conftest import choose_method
 
     form = make_form(qtbot)
-    choose_recipe(form, "custom")
+    choose_method(form, "custom")
     optimizer, schedule = combo(form, "optimizerCombo"), combo(form, "scheduleCombo")
     assert [optimizer.itemText(i) for i in range(optimizer.count())] == ["SGD", "Adam", "AdamW"]
     assert optimizer.currentText() == "AdamW" and schedule.currentText() == "One-cycle"

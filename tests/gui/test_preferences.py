@@ -46,17 +46,21 @@ def test_preferences_round_trip(qtbot: object, window: object, isolated_user_dir
     assert dialog.folder_edit.text() == str(isolated_user_dirs / "data")  # the default, shown as a folder
     dialog.theme_combo.setCurrentIndex(dialog.theme_combo.findData("dark"))
     assert is_dark() and window.findChild(QAction, "themeDark").isChecked()
-    dialog.language_combo.setCurrentIndex(dialog.language_combo.findData("zh_CN"))
-    assert window.findChild(QAction, "languageZh").isChecked()
+    offered: list[str] = []
+    monkeypatch.setattr(restart, "offer_restart", lambda *_a: offered.append("restart?") and False)
+    for code in ("en", "zh_CN", "system", "zh_CN"):  # arrowing through the list asks nothing yet
+        dialog.language_combo.setCurrentIndex(dialog.language_combo.findData(code))
+    assert not offered and not window.findChild(QAction, "languageZh").isChecked()
     dialog.device_combo.setCurrentIndex(dialog.device_combo.findData("cpu"))
     assert window.train_page.form.device_combo.currentData() == "cpu"  # the Train form follows at once
     chosen = isolated_user_dirs / "elsewhere"
     assert dialog.set_data_folder(str(chosen))
     assert storage.default_runs_dir() == chosen / "runs" and dialog.folder_edit.text() == str(chosen)
     saved = _saved()  # written as each one changed, not only on a clean exit
-    assert (saved.theme, saved.language, saved.default_device, saved.data_folder) == ("dark", "zh_CN", "cpu",
-                                                                                      str(chosen))
-    dialog.close()
+    assert (saved.theme, saved.default_device, saved.data_folder) == ("dark", "cpu", str(chosen))
+    dialog.close()  # the language is applied, and the restart offered, once, on closing
+    assert offered == ["restart?"] and window.findChild(QAction, "languageZh").isChecked()
+    assert _saved().language == "zh_CN"
     window.shutdown()
 
     storage.set_data_folder(None)

@@ -29,7 +29,7 @@ def test_a_run_in_use_is_shown_and_not_resumed(qtbot: object, window: object,
         monkeypatch.setattr(train_page, "show_error", lambda _p, title, text, *a: errors.append(text))
         window.state.core_loaded = True
         page.resume(str(run))
-        assert errors and "in use" in errors[0] and page.worker is None
+        assert errors and "in use" in errors[0] and page.task is None
     finally:
         rd.release_run(run)
     page.refresh_runs()

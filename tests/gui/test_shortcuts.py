@@ -67,11 +67,11 @@ def test_ctrl_e_evaluates_with_the_focus_in_a_line_edit(qtbot: object, window: o
 
 def test_page_switch_and_train_keys_work_from_a_spin_box(qtbot: object, window: object, tiny_folder: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    from tests.gui.conftest import choose_recipe
+    from tests.gui.conftest import choose_method
 
     open_and_wait(qtbot, window, tiny_folder)
     window.show_page("train")
-    choose_recipe(window.train_page.form, "scratch")  # quick mode has no epochs to edit
+    choose_method(window.train_page.form, "scratch")  # quick mode has no epochs to edit
     spin = window.train_page.form.epochs_spin
     _focus(qtbot, window, spin)
     QTest.keyClick(spin, Qt.Key.Key_4, CTRL)
@@ -88,3 +88,26 @@ def test_typing_and_editing_keys_stay_with_the_field(qtbot: object, window: obje
     assert edit.text() == "" and window.stack.currentWidget() is window.evaluate_page
     QTest.keyClick(edit, Qt.Key.Key_Z, CTRL)  # the field's own undo
     assert edit.text() == "run 2"
+
+
+def test_the_shortcut_list_names_each_key_once_in_chinese(qtbot: object, isolated_user_dirs: Path) -> None:
+    """Qt's Chinese catalogue calls both Return and Enter 回车: the F1 list said "回车, 回车"."""
+    from PySide6.QtCore import QLocale
+
+    from desktop_cls.gui.shell.language import install_language
+    from desktop_cls.gui.shell.main_window import MainWindow
+    from desktop_cls.gui.shell.shortcut_list import joined_keys, shortcut_rows
+
+    assert joined_keys(["回车", "回车", "Ctrl+S", ""]) == "回车, Ctrl+S"
+    assert joined_keys(["Return", "Enter"]) == "Return, Enter"
+    before = QLocale()
+    try:
+        install_language("zh_CN")
+        w = MainWindow(load_core=False)
+        qtbot.addWidget(w, before_close_func=lambda win: win.shutdown())  # type: ignore[attr-defined]
+        for row in shortcut_rows(w):
+            names = row.keys.split(", ")
+            assert len(names) == len(set(names)), row
+    finally:
+        install_language("en")
+        QLocale.setDefault(before)

@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
-from desktop_cls.gui.widgets import theme
+from desktop_cls.gui.widgets import colours, theme
 from tests.gui.test_evaluate_page import synthetic_result
 
 REPO = Path(__file__).resolve().parents[2]
@@ -70,7 +70,7 @@ def test_light_dark_light_at_run_time_repaints_window_plots_matrix_and_icons(qtb
     ev = window.evaluate_page  # type: ignore[attr-defined]
     window.show_page("evaluate")  # type: ignore[attr-defined]
     ev._show(synthetic_result())
-    cm, loss = ev.confusion, window.train_page.plots.loss_plot  # type: ignore[attr-defined]
+    cm, loss = ev.confusion, window.train_page.monitor.plots.loss_plot  # type: ignore[attr-defined]
     icon_item = window.sidebar.item(2)  # type: ignore[attr-defined]  # Train: no badge, not selected
     seen = {}
     for scheme in ("light", "dark", "light"):
@@ -86,7 +86,7 @@ def test_light_dark_light_at_run_time_repaints_window_plots_matrix_and_icons(qtb
         empty_bg, _, _ = _cell(cm, 0, 1)
         assert painted.name() == correct_bg.name()  # the delegate's colour is what is on screen
         assert empty_bg == base and correct_bg != base
-        assert theme.contrast(correct_text, correct_bg) >= 4.5
+        assert colours.contrast(correct_text, correct_bg) >= 4.5
         ink = _icon_ink(icon_item.icon())
         assert (ink > 128) is dark  # light glyphs on the dark sidebar, dark ones on the light
         seen.setdefault(scheme, []).append((_window_colour(window).name(), _plot_colours(loss),
@@ -124,7 +124,7 @@ def test_curve_colours_read_on_the_light_and_the_dark_plot(qapp: QApplication) -
     dark = theme.dark_palette().color(QPalette.ColorRole.Base)
     for colour in SERIES:
         for background in (light, dark):
-            assert theme.contrast(QColor(*colour), background) >= 3.0, (colour, background.name())
+            assert colours.contrast(QColor(*colour), background) >= 3.0, (colour, background.name())
     assert len(set(SERIES)) == len(SERIES)
 
 
@@ -198,6 +198,8 @@ def test_the_native_style_stays_where_the_platform_shows_the_scheme(monkeypatch:
     dark (a style with no dark look) gets Fusion with the dark palette."""
     from PySide6.QtCore import QObject, Signal
 
+    from desktop_cls.gui.widgets.indicator_style import style_name
+
     class Hints(QObject):
         colorSchemeChanged = Signal(Qt.ColorScheme)
         scheme = Qt.ColorScheme.Light
@@ -223,7 +225,7 @@ def test_the_native_style_stays_where_the_platform_shows_the_scheme(monkeypatch:
     assert theme.apply_theme("light") == "light"
     assert qapp.style().name().lower() == "windows" and qapp.palette().resolveMask() == 0  # untouched
     assert theme.apply_theme("dark") == "dark"  # the platform says dark, but its palette stays light here
-    assert qapp.style().name().lower() == "fusion" and theme.is_dark(qapp.palette())
+    assert style_name(qapp.style()).lower() == "fusion" and theme.is_dark(qapp.palette())
     assert theme.apply_theme("light") == "light"
     assert qapp.style().name().lower() == "windows" and qapp.palette().resolveMask() == 0  # native again
 
@@ -231,7 +233,7 @@ def test_the_native_style_stays_where_the_platform_shows_the_scheme(monkeypatch:
 def test_view_menu_theme_actions_repaint_the_plots_and_menus_have_icons(window: object) -> None:
     from PySide6.QtGui import QAction
 
-    loss = window.train_page.plots.loss_plot  # type: ignore[attr-defined]
+    loss = window.train_page.monitor.plots.loss_plot  # type: ignore[attr-defined]
     for name, dark in (("themeDark", True), ("themeLight", False)):
         window.findChild(QAction, name).trigger()  # type: ignore[attr-defined]
         QApplication.processEvents()
@@ -239,3 +241,51 @@ def test_view_menu_theme_actions_repaint_the_plots_and_menus_have_icons(window: 
         assert _plot_colours(loss)[0] == loss.palette().color(QPalette.ColorRole.Base).name()
     for name in ("openFolderAction", "startTrainingAction", "evaluateAction", "goDataAction"):
         assert not window.findChild(QAction, name).icon().isNull(), name  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("scheme", ["dark", "light"])
+def test_an_unchecked_check_box_can_be_seen(qtbot: object, qapp: QApplication, scheme: str) -> None:
+    """Its outline reads at 3:1 on the window in both schemes (Fusion's own nearly vanished on dark)."""
+    from PySide6.QtWidgets import QCheckBox, QRadioButton, QStyle, QStyleOptionButton
+
+    from desktop_cls.gui.widgets.colours import contrast
+
+    theme.apply_theme(scheme)
+    for box in (QCheckBox("Advanced"), QRadioButton("Adam")):
+        qtbot.addWidget(box)  # type: ignore[attr-defined]
+        box.setPalette(qapp.palette())
+        box.resize(box.sizeHint())
+        image = box.grab().toImage()
+        option = QStyleOptionButton()
+        option.initFrom(box)
+        element = (QStyle.SubElement.SE_CheckBoxIndicator if isinstance(box, QCheckBox)
+                   else QStyle.SubElement.SE_RadioButtonIndicator)
+        rect = box.style().subElementRect(element, option, box)
+        window = qapp.palette().color(QPalette.ColorRole.Window)
+        ratio = max(contrast(image.pixelColor(x, y), window) for x in range(rect.left(), rect.right() + 1)
+                    for y in range(rect.top(), rect.bottom() + 1))
+        assert ratio >= 3.0, (scheme, type(box).__name__, ratio)
+
+
+def test_an_unchecked_item_in_a_list_can_be_seen(qtbot: object, qapp: QApplication) -> None:
+    """Past runs are checkable list items: their box reads on a dark palette too."""
+    from PySide6.QtWidgets import QListWidget, QListWidgetItem
+
+    from desktop_cls.gui.widgets.colours import contrast
+
+    theme.apply_theme("dark")
+    view = QListWidget()
+    qtbot.addWidget(view)  # type: ignore[attr-defined]
+    view.setPalette(qapp.palette())
+    item = QListWidgetItem("run 1")
+    item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+    item.setCheckState(Qt.CheckState.Unchecked)
+    view.addItem(item)
+    view.resize(200, 60)
+    view.show()
+    image = view.viewport().grab().toImage()
+    row = view.visualItemRect(item)
+    base = qapp.palette().color(QPalette.ColorRole.Base)
+    ratio = max(contrast(image.pixelColor(x, y), base) for x in range(row.left(), row.left() + row.height())
+                for y in range(row.top(), row.bottom() + 1))
+    assert ratio >= 3.0, ratio

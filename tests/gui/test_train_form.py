@@ -36,10 +36,10 @@ def test_every_option_has_a_control_named_and_limited_as_declared(form: object) 
 
 
 def test_the_form_opens_on_the_declared_defaults(form: object) -> None:
-    from tests.gui.conftest import choose_recipe
+    from tests.gui.conftest import choose_method
 
-    assert form.recipe_combo.currentData() == "auto"  # type: ignore[attr-defined]
-    choose_recipe(form, "scratch")  # the declared defaults are a from-scratch run
+    assert form.method_combo.currentData() == "auto"  # type: ignore[attr-defined]
+    choose_method(form, "scratch")  # the declared defaults are a from-scratch run
     cfg = TrainConfig.from_dict(form.current_config_dict())  # type: ignore[attr-defined]
     assert cfg == TrainConfig().replace(epochs=15)  # the form opens on 15 epochs (enough for the demo data)
 

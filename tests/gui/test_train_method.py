@@ -13,7 +13,7 @@ from tests.gui.conftest import open_and_wait
 
 
 def pick(form: object, key: str) -> None:
-    combo = form.recipe_combo  # type: ignore[attr-defined]
+    combo = form.method_combo  # type: ignore[attr-defined]
     combo.setCurrentIndex(combo.findData(key))
 
 
@@ -21,37 +21,37 @@ def test_automatic_picks_the_pretrained_quick_mode_for_few_images_and_says_why(q
                                                                                tiny_folder: Path) -> None:
     open_and_wait(qtbot, window, tiny_folder)
     form = window.train_page.form
-    assert form.recipe_combo.currentData() == "auto"
+    assert form.method_combo.currentData() == "auto"
     assert form.model_combo.currentData() == "efficientnet_lite0" and form.pretrained_check.isChecked()
-    assert "training images per class are few" in form.recipe_hint.text()
-    assert "only a new last layer" in form.recipe_hint.text()
+    assert "training images per class are few" in form.method_hint.text()
+    assert "only a new last layer" in form.method_hint.text()
     assert not form.epochs_spin.isEnabled()  # the quick mode has no epochs
     cfg = TrainConfig.from_dict(form.current_config_dict())
-    assert (cfg.mode, cfg.model, cfg.pretrained, cfg.image_size) == ("quick", "efficientnet_lite0", True, 224)
+    assert (cfg.method, cfg.model, cfg.pretrained, cfg.image_size) == ("quick", "efficientnet_lite0", True, 224)
 
 
 def test_each_method_sets_the_model_and_a_hand_picked_model_is_custom(qtbot: object, window: object,
                                                                       tiny_folder: Path) -> None:
     open_and_wait(qtbot, window, tiny_folder)
     form = window.train_page.form
-    pick(form, "fine_tune")
+    pick(form, "fine-tune")
     cfg = TrainConfig.from_dict(form.current_config_dict())
-    assert (cfg.mode, cfg.model, cfg.pretrained) == ("full", "efficientnet_lite0", True)
-    assert form.epochs_spin.isEnabled() and "whole bundled network adapts" in form.recipe_hint.text()
+    assert (cfg.method, cfg.model, cfg.pretrained) == ("fine-tune", "efficientnet_lite0", True)
+    assert form.epochs_spin.isEnabled() and "whole bundled network adapts" in form.method_hint.text()
     pick(form, "scratch")
     cfg = TrainConfig.from_dict(form.current_config_dict())
-    assert (cfg.mode, cfg.model, cfg.pretrained) == ("full", "quicknet", False)
+    assert (cfg.method, cfg.model, cfg.pretrained) == ("scratch", "quicknet", False)
     pick(form, "quick")
     form.model_combo.setCurrentIndex(form.model_combo.findData("simple_cnn"))
-    assert form.recipe_combo.currentData() == "custom"
-    assert TrainConfig.from_dict(form.current_config_dict()).mode == "full"
+    assert form.method_combo.currentData() == "custom"
+    assert TrainConfig.from_dict(form.current_config_dict()).method == "scratch"
 
 
 def test_a_saved_quick_config_reopens_as_the_quick_method(qtbot: object, window: object) -> None:
     form = window.train_page.form
-    form.apply_config(TrainConfig(model="efficientnet_lite0", pretrained=True, mode="quick", image_size=224))
-    assert form.recipe_combo.currentData() == "quick"
-    assert TrainConfig.from_dict(form.current_config_dict()).mode == "quick"
+    form.apply_config(TrainConfig(model="efficientnet_lite0", pretrained=True, method="quick", image_size=224))
+    assert form.method_combo.currentData() == "quick"
+    assert TrainConfig.from_dict(form.current_config_dict()).method == "quick"
 
 
 def test_training_in_the_quick_mode_from_the_page(qtbot: object, window: object, tmp_path: Path) -> None:
@@ -62,37 +62,37 @@ def test_training_in_the_quick_mode_from_the_page(qtbot: object, window: object,
     tp.form.image_size_spin.setValue(64)  # small: this is about the plumbing
     tp.form.device_combo.setCurrentIndex(tp.form.device_combo.findData("cpu"))
     bar: list[int] = []  # every value the bar takes (set on this thread by the page)
-    tp.progress.valueChanged.connect(bar.append)
+    tp.monitor.progress.valueChanged.connect(bar.append)
     qtbot.mouseClick(tp.train_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: tp.worker is None and window.state.run is not None, timeout=180_000)
+    qtbot.waitUntil(lambda: tp.task is None and window.state.run is not None, timeout=180_000)
     run = Path(window.state.run)
-    assert TrainConfig.load(run / "config.json").mode == "quick"
+    assert TrainConfig.load(run / "config.json").method == "quick"
     # "Computing image features 10/15…" moves the bar (it stayed at 0 % and jumped to full at the end)
     assert any(0 < v < 1000 for v in bar) and bar[-1] == 1000, bar
     # 5 per class are validated by cross-validation on all 15 images, not by the 5 of the validation split
-    assert "5-fold cross-validation on all 15 labelled images" in tp.progress_label.text()
+    assert "5-fold cross-validation on all 15 labelled images" in tp.monitor.progress_label.text()
     assert (run / "model.safetensors").is_file()
-    assert tp.plots.lr_plot.isHidden()  # no schedule to draw
+    assert tp.monitor.plots.lr_plot.isHidden()  # no schedule to draw
     pick(tp.form, "scratch")
     tp.form.epochs_spin.setValue(1)
     qtbot.mouseClick(tp.train_button, Qt.MouseButton.LeftButton)
-    assert not tp.plots.lr_plot.isHidden()  # back for a run that has one
-    qtbot.waitUntil(lambda: tp.worker is None, timeout=180_000)
+    assert not tp.monitor.plots.lr_plot.isHidden()  # back for a run that has one
+    qtbot.waitUntil(lambda: tp.task is None, timeout=180_000)
 
 
 def test_fine_tune_takes_the_command_lines_epochs_rule_until_the_user_sets_them(qtbot: object, window: object,
                                                                               tiny_folder: Path) -> None:
-    from desktop_cls.core.training.defaults import fine_tune_epochs
+    from desktop_cls.core.training.methods import fine_tune_epochs
 
     open_and_wait(qtbot, window, tiny_folder)
     form = window.train_page.form
     n_train = sum(window.state.dataset.counts("train").values())
-    pick(form, "fine_tune")
+    pick(form, "fine-tune")
     assert form.epochs_spin.value() == fine_tune_epochs(n_train) == 10  # few images: the longest fine-tune
     pick(form, "scratch")
     assert form.epochs_spin.value() == 15  # back to the form's own start
     form.epochs_spin.setValue(7)  # the user's number stays, whatever method comes next
-    pick(form, "fine_tune")
+    pick(form, "fine-tune")
     assert form.epochs_spin.value() == 7
 
 
@@ -115,10 +115,10 @@ def test_the_method_and_whether_the_epochs_follow_it_survive_a_restart(qtbot: ob
 
     open_and_wait(qtbot, window, tiny_folder)
     form = window.train_page.form
-    assert form.recipe_combo.currentData() == "auto"
+    assert form.method_combo.currentData() == "auto"
     window.state.settings.last_train_config = form.current_config_dict()  # what starting a training saves
     window.save_settings()
-    for method, epochs_set in (("auto", False), ("fine_tune", True)):
+    for method, epochs_set in (("auto", False), ("fine-tune", True)):
         pick(form, method)
         if epochs_set:
             form.epochs_spin.setValue(7)
@@ -126,30 +126,29 @@ def test_the_method_and_whether_the_epochs_follow_it_survive_a_restart(qtbot: ob
         again = MainWindow(load_core=False)
         qtbot.addWidget(again, before_close_func=lambda win: win.shutdown())
         again_form = again.train_page.form
-        assert again_form.recipe_combo.currentData() == method
+        assert again_form.method_combo.currentData() == method
         assert again_form.epochs_follow_method is not epochs_set
         if epochs_set:
             assert again_form.epochs_spin.value() == 7
         again.shutdown()
 
 
-def test_a_counted_stage_moves_the_bar_until_the_batches_take_over(window: object) -> None:
+def test_a_counted_stage_moves_the_bar_until_the_batches_take_over(qtbot: object) -> None:
+    """The run monitor alone, without a window: it follows the training's events."""
     from desktop_cls.core.events import BatchEnd, StageChanged
+    from desktop_cls.gui.pages.train.run_monitor import RunMonitor
 
-    tp = window.train_page  # type: ignore[attr-defined]
-    tp.progress.setRange(0, 1000)
-    tp.progress.setValue(0)
-    tp._stage_moves_bar = True  # as a fresh run starts
-    tp._on_stage(StageChanged("computing image features", 96, 200))
-    assert tp.progress.value() == 480 and tp.progress_label.text() == "Computing image features 96/200…"
-    tp._on_stage(StageChanged("saving"))  # no count: the bar stays
-    assert tp.progress.value() == 480
-    tp._epochs_total = 4
-    tp._on_batch(BatchEnd(epoch=2, step=5, steps_per_epoch=10, global_step=15, loss=1.0, lr=0.1, images_per_s=50.0,
-                          eta_s=10.0, gpu_memory_mb=0.0))
-    assert tp.progress.value() == 375  # 1.5 of 4 epochs: the per-batch progress as before
-    tp._on_stage(StageChanged("loading images", 3, 10))
-    assert tp.progress.value() == 375  # once batches run, a stage does not move the bar back
+    m = RunMonitor()
+    m.begin(4, None, quick=False)  # a fresh run: stages move the bar until the first batch
+    m.event(StageChanged("computing image features", 96, 200))
+    assert m.progress.value() == 480 and m.progress_label.text() == "Computing image features 96/200…"
+    m.event(StageChanged("saving"))  # no count: the bar stays
+    assert m.progress.value() == 480
+    m.event(BatchEnd(epoch=2, step=5, steps_per_epoch=10, global_step=15, loss=1.0, lr=0.1, images_per_s=50.0,
+                 eta_s=10.0, gpu_memory_mb=0.0))
+    assert m.progress.value() == 375  # 1.5 of 4 epochs: the per-batch progress as before
+    m.event(StageChanged("loading images", 3, 10))
+    assert m.progress.value() == 375  # once batches run, a stage does not move the bar back
 
 
 def test_a_method_this_version_does_not_know_is_ignored_not_a_reset_of_the_settings(qtbot: object,

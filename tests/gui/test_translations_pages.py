@@ -97,7 +97,7 @@ def texts(root: QWidget) -> Iterator[tuple[str, str]]:
                 if item is not None:
                     yield f"{where} header {c}", item.text()
                     yield f"{where} header {c} tooltip", item.toolTip()
-        if isinstance(w, QComboBox) and w.objectName() in ("recipeCombo", "device"):
+        if isinstance(w, QComboBox) and w.objectName() in ("methodCombo", "device"):
             for i in range(w.count()):
                 yield f"{where} item {i}", w.itemText(i)
         if isinstance(w, pg.PlotWidget):
@@ -180,10 +180,10 @@ def test_the_train_page_marks_every_text(qtbot: Any, pseudo: None, tmp_path: Pat
     page = TrainPage(state, TaskRunner())
     qtbot.addWidget(page)
     page.form.advanced.setChecked(True)
-    page.form.recipe_combo.setCurrentIndex(page.form.recipe_combo.findData("custom"))
-    page._epochs_total = 3
-    page._on_batch(BatchEnd(1, 2, 4, 2, 0.7, 0.01, 120.0, 30.0, 512.0))
-    assert page.progress_label.text().startswith("⟦Epoch 1/3 · step 2/4")
+    page.form.method_combo.setCurrentIndex(page.form.method_combo.findData("custom"))
+    page.monitor.begin(3, None, quick=False)
+    page.monitor.event(BatchEnd(1, 2, 4, 2, 0.7, 0.01, 120.0, 30.0, 512.0))
+    assert page.monitor.progress_label.text().startswith("⟦Epoch 1/3 · step 2/4")
     assert_marked(page, data=CJK)
 
 
@@ -202,7 +202,7 @@ def test_the_evaluate_page_marks_every_text_and_shows_chinese_class_names(qtbot:
     per_class = [page.metrics_table.item(r, 0).text() for r in range(page.metrics_table.rowCount())]
     assert per_class[:3] == list(CJK)
     page.show_cell(0, 0)
-    assert all(caption.startswith("猫 → 猫") for _path, caption in page.gallery_model.items)
+    assert all(caption.startswith("猫 → 猫") for _path, caption in page.mistakes.model.items)
     assert_marked(page, data=CJK)
 
 
@@ -301,8 +301,8 @@ def test_the_pages_read_in_chinese(qtbot: Any, chinese: None, tmp_path: Path) ->
     for page in (train, evaluate, export):
         qtbot.addWidget(page)
     assert train.train_button.text() == "▶ 训练(&T)" and train.pause_button.text() == "暂停"
-    assert train.progress_label.text().startswith("可以在 3 个类别的")
-    assert train.plots.loss_plot.getPlotItem().getAxis("bottom").labelText == "轮次"
+    assert train.monitor.progress_label.text().startswith("可以在 3 个类别的")
+    assert train.monitor.plots.loss_plot.getPlotItem().getAxis("bottom").labelText == "轮次"
     assert train.form.advanced.title() == "高级"
     evaluate._show(evaluation())
     headers = [evaluate.metrics_table.horizontalHeaderItem(c).text() for c in range(5)]

@@ -52,7 +52,7 @@ def test_live_predictions_follow_the_video(qtbot: object, window: object, traine
     window.state.set_run(str(trained_run[0]))  # type: ignore[attr-defined]
     qtbot.waitUntil(lambda: cp.model_ready, timeout=60_000)  # type: ignore[attr-defined]
     labels: list[str] = []
-    cp.worker.frame_done.connect(lambda pred, _pic: labels.append(pred.label))
+    cp.frame_classified.connect(lambda pred: labels.append(pred.label))
     assert cp.webcam.play_file(write_video(tmp_path / "clip.mp4", [RED, BLUE], frames_each=30))
     assert cp.webcam_button.isChecked()  # the button shows what runs, however it was started
     qtbot.waitUntil(lambda: not cp.webcam.running, timeout=30_000)  # type: ignore[attr-defined]

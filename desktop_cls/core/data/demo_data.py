@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import random
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +16,7 @@ from PIL import Image, ImageDraw
 
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import _
-from desktop_cls.core.storage import write_atomic
+from desktop_cls.core.storage import as_write_error, write_atomic
 from desktop_cls.resources_path import resource
 
 
@@ -89,12 +92,25 @@ def make_demo_dataset(folder: str | Path, images_per_class: int | None = None,
     size = image_size or int(recipe["image_size"])
     names = classes or list(recipe["classes"])
     rng = random.Random(int(recipe["seed"]))
-    for cname in names:
-        cdir = out / cname
-        cdir.mkdir(parents=True, exist_ok=True)
-        for i in range(n):
-            im = draw_shape(cname, size, rng)
-            buf = io.BytesIO()
-            im.save(buf, format="PNG")
-            write_atomic(cdir / f"{cname}_{i:04d}.png", buf.getvalue())
+    try:  # built beside the destination and renamed into place: a full disk leaves nothing half-written
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.demo-", dir=out.parent))
+    except OSError as e:
+        raise as_write_error(e, out) from None
+    try:
+        for cname in names:
+            cdir = staging / cname
+            cdir.mkdir()
+            for i in range(n):
+                im = draw_shape(cname, size, rng)
+                buf = io.BytesIO()
+                im.save(buf, format="PNG")
+                write_atomic(cdir / f"{cname}_{i:04d}.png", buf.getvalue())
+        if out.exists():
+            out.rmdir()  # empty, as checked above
+        os.replace(staging, out)
+    except OSError as e:
+        raise as_write_error(e, out) from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return out

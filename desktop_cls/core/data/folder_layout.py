@@ -15,6 +15,7 @@ from desktop_cls.core.data.imaging import display_path, is_image_name, special_f
 from desktop_cls.core.data.problems import Problem
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import _
+from desktop_cls.core.names import name_problem, normal_name
 
 IGNORED_NAMES = frozenset({"thumbs.db", "desktop.ini", "__macosx", "$recycle.bin", "@eadir"})
 VAL_DIR_NAMES = ("val", "valid", "validation")
@@ -46,12 +47,13 @@ def list_labelled(root: Path, layout: str, problems: list[Problem]) -> tuple[lis
     """(path, class name, split) of every image in a class folder, the class names, and the loose images."""
     labelled: list[Labelled] = []
     if layout != "split_folders":
-        class_names = class_dirs(root, problems)
+        class_names = [c for c in class_dirs(root, problems) if _walkable_class(root, root / c, problems)]
         for cname in class_names:
             labelled.extend((p, cname, "train") for p in walk_images(root / cname, problems, root))
         return labelled, class_names, _loose_images(root)
     split_dirs = {n.lower(): n for n in class_dirs(root)}
-    class_names = class_dirs(root / split_dirs["train"], problems)
+    class_names = [c for c in class_dirs(root / split_dirs["train"], problems)
+                   if _walkable_class(root, root / split_dirs["train"] / c, problems)]
     for split_key, split_name in [("train", "train"), *[(v, "val") for v in VAL_DIR_NAMES], ("test", "test")]:
         if split_key not in split_dirs:
             continue
@@ -62,8 +64,27 @@ def list_labelled(root: Path, layout: str, problems: list[Problem]) -> tuple[lis
                                         _("class '{name}' is not in train/; its images are left out").format(
                                             name=cname)))
                 continue
-            labelled.extend((p, cname, split_name) for p in walk_images(sdir / cname, problems, root))
+            if split_key == "train" or _walkable_class(root, sdir / cname, problems):
+                labelled.extend((p, cname, split_name) for p in walk_images(sdir / cname, problems, root))
     return labelled, class_names, _loose_images(root)
+
+
+def _walkable_class(root: Path, class_dir: Path, problems: list[Problem]) -> bool:
+    """A class folder that is a link up the tree (`cats -> ..`, `-> /`) or into the dataset would count
+    images twice or pull in a whole disk: it is reported and left out. A link to a folder elsewhere is
+    followed, as ImageFolder does."""
+    if not os.path.islink(class_dir):
+        return True
+    target, root_real = os.path.realpath(class_dir), os.path.realpath(root)
+    if os.path.commonpath([target, root_real]) == target:
+        why = _("link to {target}, a folder that holds this dataset").format(target=target)
+    elif os.path.commonpath([target, root_real]) == root_real:
+        why = _("link into {folder} of this dataset").format(folder=os.path.relpath(target, root_real))
+    else:
+        return True
+    problems.append(Problem(str(class_dir), "symlink_loop", _("{why}: not followed, so the class '{name}' is left "
+                                                              "out").format(why=why, name=class_dir.name)))
+    return False
 
 
 def class_folder(root: Path, name: str, image: str | None = None) -> str:
@@ -88,21 +109,49 @@ def class_folders(root: Path, name: str) -> list[str]:
 
 
 def check_class_name(name: str) -> str:
+    """The name as a class folder's, or UserError: one plain name, and none the scanner skips."""
     name = name.strip()
+    if name and not name.startswith(".") and is_hidden(name):
+        raise UserError(_("{name!r} cannot be a class name: folders of that name are skipped (the system and "
+                          "other programs put them in folders), so its images would not be seen; choose another "
+                          "name").format(name=name))
     if (not name or name in (".", "..") or name.startswith(".") or any(c in name for c in '/\\:*?"<>|')
-            or any(ord(c) < 32 or ord(c) == 127 for c in name)):
+            or any(ord(c) < 32 or ord(c) == 127 for c in name) or len(name.encode("utf-8")) > 255):
         raise UserError(_("{name!r} cannot be a class name: use letters, digits, spaces, - or _, without a leading "
                           "dot, control characters or any of / \\ : * ? \" < > |").format(name=name))
-    return name
+    problem = name_problem(normal_name(name))  # length, invisible and text-direction characters
+    if problem is not None:
+        raise UserError(_("{name!r} cannot be a class name: {problem}").format(name=name, problem=problem))
+    return normal_name(name)  # 'é' typed composed or decomposed is one class
 
 
 def class_dirs(root: Path, problems: list[Problem] | None = None) -> list[str]:
     """The visible sub-folders of root, sorted (ImageFolder's class order)."""
     try:
         with os.scandir(root) as it:
-            return sorted(e.name for e in it if e.is_dir() and not is_hidden(e.name) and _usable_name(e, problems))
+            names = sorted(e.name for e in it if e.is_dir() and not is_hidden(e.name) and _usable_name(e, problems))
     except OSError as e:
         raise UserError(_("cannot read folder {folder}: {reason}").format(folder=root, reason=e)) from None
+    return _distinct(root, names, problems)
+
+
+def _distinct(root: Path, names: list[str], problems: list[Problem] | None) -> list[str]:
+    """Class folders whose names a person can tell apart: a name with invisible or text-direction
+    characters, or one equal to an earlier name once Unicode-normalised (é composed vs decomposed),
+    is left out and reported, instead of becoming a second class that looks like the first."""
+    kept: dict[str, str] = {}
+    for name in names:
+        problem = name_problem(name) if utf8_name(name) else None
+        twin = kept.get(normal_name(name))
+        if twin is not None:
+            problem = _("it looks the same as the class folder {other!r} (the same letters, encoded "
+                        "differently)").format(other=twin)
+        if problem is None:
+            kept[normal_name(name)] = name
+        elif problems is not None:
+            problems.append(Problem(display_path(str(root / name)), "bad_name", _(
+                "{problem}; the folder is left out until it is renamed").format(problem=problem)))
+    return list(kept.values())
 
 
 def _loose_images(root: Path) -> list[str]:

@@ -258,17 +258,27 @@ def copy_findings(index: DatasetIndex, hashes: dict[str, ImageHash], usable: Ite
     for p in usable:
         groups[hashes[p].pixels].append(p)
     found: list[Finding] = []
-    reported: set[str] = set()
     for members in groups.values():
-        for other in members[1:]:
-            found.append(_relation(index, by_path, members[0], other, None))
-            reported.add(other)
+        found.extend(_closest_relation(index, by_path, other, [(m, None) for m in members[:i]])
+                     for i, other in enumerate(members[1:], 1))
     firsts = [m[0] for m in groups.values()]
+    partners: dict[int, list[tuple[str, float | None]]] = defaultdict(list)
     for (a, b), difference in sorted(proven_near_pairs(firsts, hashes, index.root, progress, cancel).items()):
-        if firsts[b] not in reported:
-            found.append(_relation(index, by_path, firsts[a], firsts[b], difference))
-            reported.add(firsts[b])
+        partners[b].append((firsts[a], difference))
+    found.extend(_closest_relation(index, by_path, firsts[b], copies) for b, copies in sorted(partners.items()))
     return found
+
+
+def _closest_relation(index: DatasetIndex, by_path: dict[str, Sample], path: str,
+                      copies: list[tuple[str, float | None]]) -> Finding:
+    """A file with several earlier copies is reported once: as a duplicate of one in its own class and split
+    when there is one (trashing it then loses nothing, and a leak or a conflict stays with that copy), else
+    as the first relation found. Reported as a leak, it stayed when duplicate copies were trashed, and the
+    next check listed it as a duplicate."""
+    here = by_path[path]
+    same = [(a, d) for a, d in copies if (by_path[a].label, by_path[a].split) == (here.label, here.split)]
+    a, difference = (same or copies)[0]
+    return _relation(index, by_path, a, path, difference)
 
 
 def check_health(index: DatasetIndex, progress: ProgressFn = no_progress,

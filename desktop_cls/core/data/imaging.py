@@ -6,6 +6,7 @@ Every path that reads pixels (scan, training cache, evaluation, prediction) goes
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import stat
@@ -13,11 +14,12 @@ import struct
 import warnings
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import BinaryIO, TypeVar
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from desktop_cls.core.data.memory_limits import DECODE_BUDGET, MAX_IMAGE_MB_ENV, decode_cost, max_image_bytes
 from desktop_cls.core.data.picture_view import network_view, reduce_for, visible_on_white
 from desktop_cls.core.errors import ImageLoadError
 from desktop_cls.core.i18n import N_, _
@@ -115,32 +117,41 @@ def load_rgb(path: str | Path, draft_size: tuple[int, int] | None = None) -> Ima
     draft_size lets the JPEG decoder skip detail we would throw away when resizing (much faster
     for large photos); the result is then at least that large in both sides.
     """
-    p = str(path)
-    check_file(p)
+    check_file(str(path))
+    return _decode(str(path), str(path), draft_size, _same)
+
+
+def _same(im: Image.Image) -> Image.Image:
+    return im
+
+
+def decode_rgb(data: bytes, name: str, draft_size: tuple[int, int] | None = None) -> Image.Image:
+    """load_rgb for bytes in memory (an upload): the same pixels as from a file, nothing written to disk.
+
+    name only labels the errors."""
+    return _decode(io.BytesIO(data), name, draft_size, _same, head=data[:16])
+
+
+def _decode(source: str | BinaryIO, p: str, draft_size: tuple[int, int] | None, finish: Callable[[Image.Image], T],
+            head: bytes | None = None) -> T:
+    """Open, check the header's cost, then decode and `finish` while holding that much of the
+    decode budget (memory_limits), so no number of workers decodes more at once than it allows."""
     try:
-        with Image.open(p) as im:
-            if im.width * im.height > MAX_PIXELS:
-                raise ImageLoadError(
-                    p, "too_large", _("{width}x{height} pixels is over the {limit:,} limit (possible "
-                                      "decompression bomb); shrink the image to use it").format(
-                            width=im.width, height=im.height, limit=MAX_PIXELS)
-                )
-            if im.width < 1 or im.height < 1:
-                raise ImageLoadError(p, "corrupt", _("the image has no pixels"))
+        with Image.open(source) as im:
+            _check_header(p, im)
             if getattr(im, "n_frames", 1) > 1:
                 im.seek(0)
             if draft_size is not None and im.format == "JPEG":
                 side = max(draft_size)
                 im.draft("RGB", (side, side))
-            im.load()
-            upright = ImageOps.exif_transpose(im)
-            upright = upright if upright is not None else im
-            if draft_size is not None:  # a big PNG, TIFF...: its decode is paid, the rest need not be
-                upright = reduce_for(upright, max(draft_size))
-            rgb = _to_rgb(upright)
-            if rgb is im:
-                rgb = im.copy()
-            return rgb
+            with DECODE_BUDGET.hold(decode_cost(im.width, im.height, im.mode)):
+                im.load()
+                upright = ImageOps.exif_transpose(im)
+                upright = upright if upright is not None else im
+                if draft_size is not None:  # a big PNG, TIFF...: its decode is paid, the rest need not be
+                    upright = reduce_for(upright, max(draft_size))
+                rgb = _to_rgb(upright)
+                return finish(im.copy() if rgb is im else rgb)
     except ImageLoadError:
         raise
     except FileNotFoundError:
@@ -148,7 +159,7 @@ def load_rgb(path: str | Path, draft_size: tuple[int, int] | None = None) -> Ima
     except PermissionError:
         raise ImageLoadError(p, "unreadable", _("permission denied; check the file's permissions")) from None
     except UnidentifiedImageError:
-        fmt = sniff_format(p)
+        fmt = sniff_format(p) if head is None else sniff_bytes(head)
         if fmt:
             raise ImageLoadError(p, "corrupt", _("looks like a {fmt} file but is damaged; re-export or "
                                                  "remove it").format(
@@ -164,6 +175,25 @@ def load_rgb(path: str | Path, draft_size: tuple[int, int] | None = None) -> Ima
     except Exception as e:  # a decoder bug on hostile bytes: still only our documented error comes out
         raise ImageLoadError(p, "corrupt", _("cannot decode: {name}: {error}").format(
                 name=type(e).__name__, error=e)) from None
+
+
+def _check_header(p: str, im: Image.Image) -> None:
+    """Refuse from the header alone: too many pixels, no pixels, or more memory to decode than allowed."""
+    if im.width * im.height > MAX_PIXELS:
+        raise ImageLoadError(
+            p, "too_large", _("{width}x{height} pixels is over the {limit:,} limit (possible "
+                              "decompression bomb); shrink the image to use it").format(
+                    width=im.width, height=im.height, limit=MAX_PIXELS)
+        )
+    if im.width < 1 or im.height < 1:
+        raise ImageLoadError(p, "corrupt", _("the image has no pixels"))
+    cost, limit = decode_cost(im.width, im.height, im.mode), max_image_bytes()
+    if cost > limit:
+        raise ImageLoadError(p, "too_large", _(
+            "decoding this {width}x{height} {mode} image needs about {need:,} MB, over the {limit:,} MB limit per "
+            "image; shrink it, or set {env} to a larger number of MB").format(
+                width=im.width, height=im.height, mode=im.mode, need=cost // 2**20, limit=limit // 2**20,
+                env=MAX_IMAGE_MB_ENV))
 
 
 def bomb_message(pillow_message: str) -> str:
@@ -185,6 +215,11 @@ def sniff_format(path: str) -> str | None:
             head = f.read(16)
     except OSError:
         return None
+    return sniff_bytes(head)
+
+
+def sniff_bytes(head: bytes) -> str | None:
+    """The format the first 16 bytes of an image claim."""
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "WebP"
     return next((name for magic, name in _MAGIC if head.startswith(magic)), None)
@@ -201,8 +236,10 @@ def resize_rgb(im: Image.Image, size: tuple[int, int]) -> np.ndarray:
 
 
 def load_resized(path: str | Path, size: tuple[int, int]) -> np.ndarray:
-    """The training/prediction view of a file: H x W x 3 uint8, or ImageLoadError."""
-    return resize_rgb(load_rgb(path, draft_size=size), size)
+    """The training/prediction view of a file: H x W x 3 uint8, or ImageLoadError. The full-size
+    picture is resized while its memory is still counted in the decode budget."""
+    check_file(str(path))
+    return _decode(str(path), str(path), size, lambda im: resize_rgb(im, size))
 
 
 def or_load_error(fn: Callable[..., T], path: str, *args: object) -> T | ImageLoadError:

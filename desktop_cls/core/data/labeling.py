@@ -16,23 +16,22 @@ is rolled back the same way. Opening never fails because of the journal: a damag
 from __future__ import annotations
 
 import contextlib
-import datetime as _dt
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from desktop_cls.core.data import labeling_journal
-from desktop_cls.core.data.folder_layout import check_class_name, class_folder, class_folders
+from desktop_cls.core import contained
+from desktop_cls.core.data import labeling_journal, labeling_state
+from desktop_cls.core.data.folder_layout import check_class_name, class_folder, class_folders, is_hidden
 from desktop_cls.core.data.imaging import is_image_name
 from desktop_cls.core.data.labeling_journal import Move, Operation, StepFailed, parse_begin, reason, rollback_tolerant
+from desktop_cls.core.data.labeling_state import JOURNAL, STATE_DIR, TRASH, apply_moves
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import _
 from desktop_cls.core.storage import append_jsonl, read_jsonl
 
-STATE_DIR = ".desktop_cls"
-JOURNAL = "journal.jsonl"
-TRASH = "trash"
+__all__ = ["JOURNAL", "STATE_DIR", "TRASH", "Workspace"]
 
 
 def _int(value: Any) -> int | None:
@@ -62,14 +61,40 @@ class Workspace:
         self.notices: list[str] = []  # what opening had to repair, for the user
         # called (no arguments, on the changing thread) when what undo/redo would do changes: the Edit menu
         self.listeners: list[Callable[[], None]] = []
+        self.read_only = ""  # why labeling is off in this folder (another app labels it, a control file...)
+        self._locked = False
+        self._open_state()
         self._replay()
+
+    def _open_state(self) -> None:
+        """Set aside control files that are links, then take the writer lock if the state folder exists."""
+        try:
+            self.notices += labeling_state.set_aside_control_files(self.root)
+            if contained.is_dir(self.root, STATE_DIR):
+                self._take_lock()
+        except UserError as e:
+            self.read_only = str(e)
+            self.notices.append(self.read_only)
+        except OSError as e:  # a read-only folder: nothing can be labeled, the dataset still opens
+            self.read_only = _("labeling is off in {root}: {reason}").format(root=self.root, reason=reason(e))
+
+    def _take_lock(self) -> None:
+        if not self._locked and not labeling_state.hold_writer_lock(self.root, self):
+            owner = labeling_state.lock_owner(self.root)
+            who = _(" (process {owner})").format(owner=owner) if owner else ""
+            self.read_only = _("{root} is being labeled in another window of the app{who}; labeling is off here "
+                               "until that window closes the folder, then open it again").format(root=self.root,
+                                                                                                who=who)
+            raise UserError(self.read_only)
+        self._locked = True
 
     # ---- paths ---------------------------------------------------------------------------------
     def rel(self, path: str | Path) -> str:
+        """path relative to the root; its folder is resolved, its own name kept (a link is moved, not followed)."""
         p = Path(path)
         p = p if p.is_absolute() else self.root / p
         try:
-            return p.resolve().relative_to(self.root).as_posix()
+            return (p.parent.resolve() / p.name).relative_to(self.root).as_posix()
         except ValueError:
             raise UserError(_("{path} is not inside the dataset folder {root}").format(
                     path=path, root=self.root)) from None
@@ -79,22 +104,29 @@ class Workspace:
 
     def classes(self) -> list[str]:
         return sorted(e.name for e in os.scandir(self.abs(class_folder(self.root, ""))) if e.is_dir()
-                      and not e.name.startswith("."))
+                      and not is_hidden(e.name))
 
     def unlabeled(self) -> list[str]:
         return sorted(e.name for e in os.scandir(self.root) if e.is_file() and is_image_name(e.name, extra=True)
-                      and not e.name.startswith("."))
+                      and not is_hidden(e.name))
 
     # ---- journal -------------------------------------------------------------------------------
     def _append(self, record: dict[str, Any]) -> None:
-        self.state_dir.mkdir(exist_ok=True)
-        append_jsonl(self.journal, record)
+        """Journal one record; the first write makes the state folder and takes the writer lock."""
+        if self.read_only:
+            raise UserError(self.read_only)
+        if not self._locked:
+            contained.mkdir(self.root, STATE_DIR)
+            self._take_lock()
+        append_jsonl(self.journal, record, root=self.root)
 
     def _replay(self) -> None:
         """Rebuild history from the journal. Never raises: opening a dataset must not depend on it."""
-        if not self.journal.exists():
-            return
+        if self.read_only or not contained.lexists(self.root, f"{STATE_DIR}/{JOURNAL}"):
+            return  # (read-only: another app instance may be in the middle of a step; never finish it here)
         try:
+            if (bad := labeling_state.journal_problem(self.root)) is not None:
+                raise bad
             pending = self._read_journal()
             for op, target in pending.values():  # cut short by a crash: finish it, or roll it back
                 self._recover(op, target)
@@ -102,7 +134,10 @@ class Workspace:
             self._set_aside(e)
 
     def _read_journal(self) -> dict[int, tuple[Operation, int | None]]:
+        """One pass, linear in the journal's length: forgotten steps are only trimmed off the stacks' ends
+        as the replay reaches them, and filtered out once at the end."""
         pending: dict[int, tuple[Operation, int | None]] = {}
+        dropped: set[int] = set()
         for rec in read_jsonl(self.journal):
             kind = rec.get("type")
             if kind == "begin":
@@ -115,11 +150,15 @@ class Workspace:
             elif kind in ("commit", "abort") and _int(rec.get("id")) in pending:
                 op, target = pending.pop(rec["id"])
                 if kind == "commit":
+                    labeling_journal.trim(self.history, dropped)
+                    labeling_journal.trim(self.redo_stack, dropped)
                     self._account(op, target)
             elif kind == "forget" and isinstance(rec.get("ids"), list):
-                self._forget({i for i in rec["ids"] if _int(i) is not None})
+                dropped.update(i for i in rec["ids"] if _int(i) is not None)
             elif kind != "commit":  # (a commit whose begin was skipped is expected)
                 self.skipped_records += 1
+        if dropped:
+            self._forget(dropped)
         return pending
 
     def _recover(self, op: Operation, target: int | None) -> None:
@@ -137,10 +176,9 @@ class Workspace:
 
     def _set_aside(self, error: Exception) -> None:
         self.ops, self.history, self.redo_stack = {}, [], []
-        stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        aside = self.journal.with_name(f"{JOURNAL}.damaged-{stamp}")
+        aside = self.journal.with_name(f"{JOURNAL}.damaged-{labeling_state.stamp()}")
         with contextlib.suppress(OSError):
-            os.replace(self.journal, aside)
+            contained.rename(self.root, f"{STATE_DIR}/{JOURNAL}", f"{STATE_DIR}/{aside.name}", replace=True)
         self.notices.append(_("The labeling history of this folder could not be read ({reason}); it was kept aside "
                               "as {name} and undo starts afresh. No image was touched.").format(reason=reason(error),
                                                                                                name=aside.name))
@@ -171,28 +209,8 @@ class Workspace:
             listener()
 
     def _apply(self, moves: tuple[Move, ...], done: list[Move], tolerant: bool = False) -> None:
-        """Carry out moves in order; `done` collects what happened, so a failure can be undone."""
-        for m in moves:
-            if m.src is None and m.dst is not None:
-                if not self.abs(m.dst).is_dir():
-                    self.abs(m.dst).mkdir(parents=True)
-                    done.append(m)
-            elif m.dst is None and m.src is not None:
-                d = self.abs(m.src)
-                if d.is_dir() and not any(d.iterdir()):
-                    d.rmdir()
-                    done.append(m)
-            elif m.src is not None and m.dst is not None:
-                src, dst = self.abs(m.src), self.abs(m.dst)
-                if tolerant and not os.path.lexists(src) and os.path.lexists(dst):
-                    continue  # already moved before the crash
-                if os.path.lexists(dst):
-                    raise FileExistsError(_("{path} is in the way; nothing was overwritten").format(path=dst))
-                if not os.path.lexists(src):
-                    raise FileNotFoundError(_("{path} no longer exists").format(path=src))
-                dst.parent.mkdir(parents=True, exist_ok=True)
-                os.rename(src, dst)
-                done.append(m)
+        """Carry out moves in order inside the folder, never through a link (labeling_state.apply_moves)."""
+        apply_moves(self.root, moves, done, tolerant)
 
     def _rollback(self, done: list[Move]) -> None:
         for m in reversed(done):
@@ -229,7 +247,7 @@ class Workspace:
             stem, ext = name, ""
         candidate = f"{folder}/{name}" if folder else name
         i = 2
-        while candidate in taken or self.abs(candidate).exists():
+        while candidate in taken or contained.lexists(self.root, candidate):
             new = f"{stem} ({i}).{ext}" if ext else f"{stem} ({i})"
             candidate = f"{folder}/{new}" if folder else new
             i += 1
@@ -238,7 +256,7 @@ class Workspace:
 
     def _existing(self, path: str | Path) -> str:
         r = self.rel(path)
-        if not self.abs(r).exists():
+        if not contained.lexists(self.root, r):
             raise UserError(_("{path} no longer exists").format(path=self.abs(r)))
         if r.split("/")[0] == STATE_DIR:
             raise UserError(_("files in the app's own folder cannot be labeled"))
@@ -337,7 +355,7 @@ class Workspace:
         """Undo or redo; a file gone for good takes the step off the list, one in the way is for the user."""
         step, gone, in_the_way, failed = labeling_journal.revisit_words(kind)
         try:
-            self._check(moves)
+            labeling_state.check_moves(self.root, moves)
             return self._run(kind, moves, step.format(step=target.description), target=target.id)
         except (OSError, StepFailed) as e:
             cause = e.cause if isinstance(e, StepFailed) else e
@@ -347,22 +365,6 @@ class Workspace:
                 self._forget({target.id})
                 raise UserError(gone.format(**what)) from None
             raise UserError((in_the_way if isinstance(cause, FileExistsError) else failed).format(**what)) from None
-
-    def _check(self, moves: list[Move]) -> None:
-        """Before journaling: every file to move is there and no file is in the way (as far as we can tell)."""
-        touched: set[str] = set()
-
-        def untouched(rel: str) -> bool:
-            parts = rel.split("/")
-            return not any("/".join(parts[:i]) in touched for i in range(1, len(parts) + 1))
-
-        for m in moves:
-            if m.src is not None and m.dst is not None:
-                if untouched(m.src) and not os.path.lexists(self.abs(m.src)):
-                    raise FileNotFoundError(2, _("no longer there"), str(self.abs(m.src)))
-                if untouched(m.dst) and os.path.lexists(self.abs(m.dst)):
-                    raise FileExistsError(17, _("a file is in the way"), str(self.abs(m.dst)))
-            touched.update(x for x in (m.src, m.dst) if x is not None)
 
     def undo_target(self) -> Operation | None:
         """The operation `undo` would reverse (its kind and moves let a menu name it), or None."""
@@ -378,15 +380,11 @@ class Workspace:
         return self.ops[self.redo_stack[-1]].description if self.redo_stack else ""
 
     def empty_trash(self) -> int:
-        """Hand the dataset's trash to the OS trash (not undoable here); returns the files sent."""
-        trash = self.state_dir / TRASH
-        if not trash.exists():
-            return 0
-        from send2trash import send2trash
-        items = list(trash.iterdir())
-        count = sum(1 for it in items for _ in (it.rglob("*") if it.is_dir() else [it]))
-        for it in items:
-            send2trash(str(it))
+        """Hand the dataset's trash to the OS trash (not undoable here); returns the files sent. Nothing outside
+        the dataset is ever handed over (labeling_state.empty_trash)."""
+        if self.read_only:
+            raise UserError(self.read_only)
+        count = labeling_state.empty_trash(self.root)
         # steps that moved files into the trash can be neither undone nor redone any more (the journal says so)
         gone = sorted(i for i, op in self.ops.items() if any(STATE_DIR in (m.dst or "") for m in op.moves))
         if gone:

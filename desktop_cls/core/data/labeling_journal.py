@@ -4,11 +4,11 @@ rolled back when an interrupted step cannot be finished."""
 from __future__ import annotations
 
 import contextlib
-import os
 from dataclasses import dataclass
 from pathlib import Path, PureWindowsPath
 from typing import Any
 
+from desktop_cls.core import contained
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import _
 
@@ -86,17 +86,21 @@ def revisit_words(kind: str) -> tuple[str, str, str, str]:
 
 
 def rollback_tolerant(root: Path, moves: tuple[Move, ...]) -> None:
-    """Put back whatever part of `moves` is on disk, when which part ran is unknown (after a crash)."""
+    """Put back whatever part of `moves` is on disk, when which part ran is unknown (after a crash). Each
+    check and move stays inside root without following a link (core.contained); one that cannot is skipped."""
     for m in reversed(moves):
         with contextlib.suppress(OSError, ValueError):
             if m.src is not None and m.dst is not None:
-                src, dst = (root / m.src), (root / m.dst)
-                if os.path.lexists(dst) and not os.path.lexists(src):
-                    src.parent.mkdir(parents=True, exist_ok=True)
-                    os.rename(dst, src)
+                if contained.lexists(root, m.dst) and not contained.lexists(root, m.src):
+                    contained.rename(root, m.dst, m.src, parents=True)
             elif m.dst is not None:
-                d = (root / m.dst)
-                if d.is_dir() and not any(d.iterdir()):
-                    d.rmdir()
+                if contained.is_empty_dir(root, m.dst):
+                    contained.rmdir(root, m.dst)
             elif m.src is not None:
-                (root / m.src).mkdir(parents=True, exist_ok=True)
+                contained.mkdir(root, m.src)
+
+
+def trim(stack: list[int], dropped: set[int]) -> None:
+    """Forgotten steps off the end of an undo or redo stack (replay forgets lazily, in one pass)."""
+    while stack and stack[-1] in dropped:
+        stack.pop()

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from desktop_cls.core.data.memory_limits import MAX_FRAME_MB_ENV, max_frame_bytes
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import CancelToken
 from desktop_cls.core.i18n import _
@@ -75,6 +76,17 @@ def video_info(path: str | Path) -> VideoInfo:
         container.close()
 
 
+def check_frame_size(path: Path, width: int, height: int) -> None:
+    """Refuse, before decoding, frames larger than the frame memory limit (a 12,000 x 12,000 video
+    held 14 GB of frames); the message names the limit and the variable that raises it."""
+    need = max(width, 0) * max(height, 0) * 3
+    if need > max_frame_bytes():
+        raise UserError(_("{path}: its {width}x{height} frames need {need:,} MB each, over the {limit:,} MB "
+                          "limit for one video frame; set {env} to a larger number of MB to read it").format(
+            path=path, width=width, height=height, need=need // 2**20, limit=max_frame_bytes() // 2**20,
+            env=MAX_FRAME_MB_ENV))
+
+
 def iter_frames(path: str | Path, every: int = 1, cancel: CancelToken | None = None
                 ) -> Iterator[tuple[int, float, np.ndarray]]:
     """(frame number, time in seconds, H x W x 3 uint8 RGB) for every `every`-th frame, in order.
@@ -91,6 +103,7 @@ def iter_frames(path: str | Path, every: int = 1, cancel: CancelToken | None = N
     n = 0
     try:
         stream = container.streams.video[0]
+        check_frame_size(p, stream.codec_context.width, stream.codec_context.height)
         stream.thread_type = "AUTO"
         fps = float(stream.average_rate or stream.guessed_rate or 0) or 25.0
         base = stream.time_base or Fraction(1, 1)

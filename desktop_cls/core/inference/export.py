@@ -7,10 +7,10 @@ only then is it moved into place. A failed or cancelled export leaves nothing be
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
-import tempfile
 import time
 import warnings
 from dataclasses import asdict, dataclass
@@ -37,10 +37,11 @@ from desktop_cls.core.inference.export_report import (
     single_image_latency_ms,
 )
 from desktop_cls.core.inference.export_snippets import snippet_path, snippet_text
+from desktop_cls.core.inference.export_staging import new_staging, replace_as_unit
 from desktop_cls.core.inference.predictor import Predictor, resolve_model_path
 from desktop_cls.core.models.model_io import ModelMeta, load_native, read_meta, save_native, sidecar_path
 from desktop_cls.core.models.preprocessing import prepare
-from desktop_cls.core.storage import write_atomic, write_atomic_with, write_json
+from desktop_cls.core.storage import write_atomic, write_json
 
 FORMATS = {"safetensors": ".safetensors", "torchscript": ".torchscript", "onnx": ".onnx",
            "onnx-int8": ".onnx", "onnx-fp16": ".onnx", "openvino": ".xml"}
@@ -157,8 +158,7 @@ def export_model(source: str | Path, fmt: str, out: str | Path, overwrite: bool 
                         cli_fix=_("name the dataset folder with --data DIR"),
                         gui_fix=_("open the run's dataset on the Data page, then export again"))
     _check(cancel)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.export-", dir=dest.parent))
+    staging = new_staging(dest)
     try:
         staged = staging / dest.name
         progress(1, 4, _("writing {fmt}").format(fmt=fmt))
@@ -172,8 +172,7 @@ def export_model(source: str | Path, fmt: str, out: str | Path, overwrite: bool 
         md = meta.to_dict(fmt, report=result.report(), runtime=RUNTIMES[fmt])
         write_json(sidecar_path(staged), md)
         _check(cancel)
-        for f in _final_files(fmt, staged):  # the sidecar last: a model with metadata is a finished one
-            os.replace(f, dest.parent / f.name)
+        replace_as_unit(_final_files(fmt, staged), dest.parent, staging)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     progress(4, 4, _("export done"))
@@ -279,4 +278,6 @@ def _export_torchscript(model: nn.Module, meta: ModelMeta, dest: Path) -> None:
         warnings.simplefilter("ignore")
         traced = torch.jit.trace(model, example)
         extra = {"desktop_cls.json": json.dumps(meta.to_dict("torchscript"))}
-        write_atomic_with(dest, lambda p: torch.jit.save(traced, str(p), _extra_files=extra))
+        buf = io.BytesIO()  # torch.jit.save to a path aborts the interpreter (c10::Error) on a full disk;
+        torch.jit.save(traced, buf, _extra_files=extra)  # in memory, a failed write is a Python error
+    write_atomic(dest, buf.getvalue())

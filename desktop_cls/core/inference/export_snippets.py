@@ -2,10 +2,12 @@
 
 The preprocessing it spells out is the one the sidecar JSON describes and the app uses (RGB, stretched
 to input_size with bilinear resampling, scaled to [0, 1], normalised by mean/std, NCHW float32).
+File names enter the script as Python literals (repr), never as code: `--out` may be any name.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 _HEADER = '''"""Classify images with {model} ({title}), without desktop_cls.
@@ -22,8 +24,8 @@ import numpy as np
 from PIL import Image, ImageOps
 
 HERE = Path(__file__).resolve().parent
-MODEL = HERE / "{model}"
-META = json.loads((HERE / "{sidecar}").read_text(encoding="utf-8"))  # classes and preprocessing
+MODEL = HERE / {model_literal}
+META = json.loads((HERE / {sidecar_literal}).read_text(encoding="utf-8"))  # classes and preprocessing
 
 
 def preprocess(path):
@@ -80,6 +82,11 @@ TITLES = {"onnx": "ONNX, fp32", "onnx-int8": "ONNX, int8 quantized", "onnx-fp16"
           "openvino": "OpenVINO IR", "torchscript": "TorchScript"}
 
 
+def _in_docstring(name: str) -> str:
+    """A file name as docstring text that cannot end the docstring (quotes and backslashes escaped)."""
+    return json.dumps(name)[1:-1]
+
+
 def snippet_path(model_file: Path) -> Path:
     return Path(model_file).with_name(f"{Path(model_file).stem}_example.py")
 
@@ -91,6 +98,7 @@ def snippet_text(fmt: str, model_file: Path) -> str | None:
         return None
     packages, body = _RUNTIMES[runtime]
     model = Path(model_file)
-    head = _HEADER.format(model=model.name, title=TITLES[fmt], packages=packages,
-                          script=snippet_path(model).name, sidecar=model.with_suffix(".json").name)
+    head = _HEADER.format(model=_in_docstring(model.name), title=TITLES[fmt], packages=packages,
+                          script=_in_docstring(snippet_path(model).name),
+                          model_literal=repr(model.name), sidecar_literal=repr(model.with_suffix(".json").name))
     return head + "\n" + body + _FOOTER

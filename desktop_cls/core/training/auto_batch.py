@@ -8,7 +8,7 @@ import torch
 from torch import nn
 
 from desktop_cls.core.models.architectures import build_model
-from desktop_cls.core.training.defaults import Choice, choose_batch_size
+from desktop_cls.core.training.choices import Choice, choose_batch_size
 
 
 def activation_bytes_per_image(model_name: str, num_classes: int, image_size: int, bytes_per_value: int) -> int:

@@ -125,7 +125,7 @@ class MetricsLog(LoopCallback):
         row = metrics_row(event, self.loop.state.batch_size)
         self.loop.state.history.append(row)
         if self.loop.is_main:
-            append_jsonl(self.loop.run / rd.METRICS, row)
+            append_jsonl(self.loop.run / rd.METRICS, row, root=self.loop.run)
 
 
 class SaveCheckpoints(LoopCallback):
@@ -156,7 +156,7 @@ class SaveCheckpoints(LoopCallback):
     def _save(self, name: str, state: dict[str, Any]) -> None:
         path = self.loop.run / name
         try:
-            save_checkpoint(path, state)
+            save_checkpoint(path, state, root=self.loop.run)
         except (DiskFull, OSError) as e:
             if not isinstance(e, DiskFull) and not is_disk_full(e):
                 raise UserError(_("saving {path} failed: {error}. The previous checkpoint is intact.").format(
@@ -173,7 +173,7 @@ class SaveCheckpoints(LoopCallback):
             return  # the best epoch is an earlier one: its files were in before last.pt moved on
         repaired = []
         if checkpoint_epoch(run / rd.BEST) != epoch:
-            write_atomic(run / rd.BEST, (run / rd.LAST).read_bytes())
+            write_atomic(run / rd.BEST, (run / rd.LAST).read_bytes(), root=run)
             repaired.append("best.pt")
         if repaired or sidecar_epoch(run / rd.MODEL) != epoch:
             self._save_model(epoch)

@@ -11,6 +11,7 @@ from typing import Any
 
 import torch
 
+from desktop_cls.core.app_files import AppFileError, read_app_json
 from desktop_cls.core.errors import ModelFileError, UserError
 from desktop_cls.core.i18n import _
 from desktop_cls.core.models.weight_files import torch_load_safe
@@ -39,16 +40,17 @@ def is_disk_full(e: BaseException) -> bool:
     return isinstance(e, OSError) and e.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
 
 
-def save_checkpoint(path: Path, state: dict[str, Any]) -> None:
+def save_checkpoint(path: Path, state: dict[str, Any], root: Path | None = None) -> None:
     """state holds tensors, plain containers and strings only, so weights_only loading can read it.
 
     A full disk is DiskFull whichever way it shows: torch.save reports it as a RuntimeError
-    ('unexpected pos'), not an OSError, so a failed save is checked against the free space."""
+    ('unexpected pos'), not an OSError, so a failed save is checked against the free space. No link
+    below `root` (the run folder) is followed."""
     path = Path(path)
     payload = dict(state)
     payload["checkpoint_version"] = CHECKPOINT_VERSION
     try:
-        write_atomic_with(path, lambda p: torch.save(payload, p))
+        write_atomic_with(path, lambda p: torch.save(payload, p), root)
     except (OSError, RuntimeError) as e:
         needed = 2 * (path.stat().st_size if path.is_file() else _tensor_bytes(payload)) + 2**20
         if is_disk_full(e) or _free_or_zero(path.parent) < needed:
@@ -107,6 +109,6 @@ def checkpoint_epoch(path: Path) -> int | None:
 def sidecar_epoch(model_file: Path) -> int | None:
     """The epoch recorded in a model file's JSON sidecar, or None."""
     try:
-        return int(json.loads(Path(model_file).with_suffix(".json").read_text(encoding="utf-8"))["epoch"])
-    except (OSError, ValueError, KeyError, TypeError):
+        return int(read_app_json(Path(model_file).with_suffix(".json"))["epoch"])
+    except (OSError, ValueError, KeyError, TypeError, AppFileError):
         return None

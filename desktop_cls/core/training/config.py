@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from desktop_cls.core.app_files import AppFileError, loads_bounded, read_app_bytes
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import N_, _
 from desktop_cls.core.training.options import BASIC, FILE_ONLY, Values, check_all, flatten, nested, option
@@ -20,7 +21,8 @@ SCHEDULES = ("none", "step", "cosine", "one_cycle", "warmup")
 DEVICES = ("auto", "cpu", "cuda", "mps")
 PRECISIONS = ("auto", "fp32", "bf16", "fp16")
 CACHES = ("auto", "ram", "disk", "off")
-MODES = ("full", "quick")  # full: train the network (a fine-tune when pretrained); quick: frozen backbone + head
+QUICK, FINE_TUNE, SCRATCH = "quick", "fine-tune", "scratch"  # the training methods (methods.py adds auto, custom)
+TRAINED_METHODS = (QUICK, FINE_TUNE, SCRATCH)
 
 
 def _model_names() -> tuple[str, ...]:
@@ -86,6 +88,18 @@ class Augmentation:
     color_jitter: float = option(0.0, N_("Colour jitter"),
         N_("Random brightness, contrast and saturation changes (strength; 0 = off)"),
         lo=0, hi=1, step=0.05, widget="colorJitterSpin")
+
+
+def _earlier_names(data: dict[str, Any]) -> dict[str, Any]:
+    """Options as earlier versions saved them (run folders, settings, --config files): "mode" (full or
+    quick) is the method now, and fine-tune was also spelled fine_tune."""
+    data = dict(data)
+    mode = data.pop("mode", None)
+    if mode is not None and "method" not in data:
+        data["method"] = QUICK if mode == QUICK else SCRATCH  # fine-tune or scratch follows "pretrained"
+    if isinstance(data.get("method"), str):
+        data["method"] = data["method"].replace("_", "-")
+    return data
 
 
 @dataclass(frozen=True)
@@ -196,10 +210,10 @@ class TrainConfig:
         N_("Fetch ImageNet weights from the internet when they are not on this machine"),
         widget="downloadWeightsCheck", enabled_when=_uses_imagenet_weights,
         disabled_help=N_("Only used when starting from ImageNet weights"))
-    mode: str = option("full", N_("Mode"),
-        N_("full: train the network (a fine-tune when it starts pretrained); quick: keep a pretrained backbone "
-           "frozen and fit only a new last layer on cached features"),
-        level=FILE_ONLY, choices=MODES)
+    method: str = option(SCRATCH, N_("Method"),
+        N_("quick: keep a pretrained backbone frozen and fit only a new last layer on cached features; fine-tune "
+           "or scratch: train the whole network, which follows whether it starts from ImageNet weights"),
+        level=FILE_ONLY, choices=TRAINED_METHODS)
     freeze_epochs: int = option(1, N_("Head-only epochs (fine-tune)"),
         N_("When starting from pretrained weights: epochs that train only the new last layer before the whole "
            "network learns"),
@@ -220,10 +234,15 @@ class TrainConfig:
         N_("Memory for decoded images (0 = a quarter of the machine's RAM)"),
         level=FILE_ONLY, lo=0, hi=1 << 24)
 
+    def __post_init__(self) -> None:
+        """A network trained whole is fine-tuned exactly when it starts pretrained: the method says so."""
+        if self.method in (FINE_TUNE, SCRATCH):
+            object.__setattr__(self, "method", FINE_TUNE if self.pretrained or self.weights_file else SCRATCH)
+
     def validate(self) -> TrainConfig:
         """self, or UserError naming the option that is out of range, of the wrong type or unknown."""
         check_all(TrainConfig, flatten(self.to_dict()))
-        if self.mode == "quick" and not (self.pretrained or self.weights_file):
+        if self.method == QUICK and not (self.pretrained or self.weights_file):
             raise UserError(_("invalid training option: the quick mode trains a last layer on a pretrained backbone; "
                               "{model} is not set to start pretrained (choose efficientnet_lite0, whose weights come "
                               "with the app, with pretrained on)").format(
@@ -239,6 +258,7 @@ class TrainConfig:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TrainConfig:
         """Unknown keys are refused by name, so a typo in a run file is not silently ignored."""
+        data = _earlier_names(data)
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(data) - known - {"schema_version"})
         if unknown:
@@ -257,11 +277,11 @@ class TrainConfig:
             raise UserError(_("invalid training options: {error}").format(error=e)) from None
 
     @classmethod
-    def from_json(cls, text: str) -> TrainConfig:
+    def from_json(cls, text: str | bytes) -> TrainConfig:
         try:
-            data = json.loads(text)
-        except json.JSONDecodeError as e:
-            raise UserError(_("the training configuration is not valid JSON: {error}").format(error=e)) from None
+            data = loads_bounded(text, _("the training configuration"))
+        except AppFileError as e:  # invalid JSON or nested too deep, said with its reason
+            raise UserError(str(e)) from None
         if not isinstance(data, dict):
             raise UserError(_("the training configuration must be a JSON object"))
         return cls.from_dict(data)
@@ -270,7 +290,7 @@ class TrainConfig:
     def load(cls, path: str | Path) -> TrainConfig:
         p = Path(path)
         try:
-            return cls.from_json(p.read_text(encoding="utf-8"))
+            return cls.from_json(read_app_bytes(p))
         except OSError as e:
             raise UserError(_("cannot read {path}: {error}").format(path=p, error=e)) from None
         except UserError as e:

@@ -21,7 +21,7 @@ from torch import nn
 
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import _
-from desktop_cls.core.training.defaults import batch_lr_factor
+from desktop_cls.core.training.choices import batch_lr_factor
 
 T = TypeVar("T")
 INIT_TIMEOUT = _dt.timedelta(minutes=10)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import torch
 
@@ -16,11 +17,12 @@ class EpochMeter:
     """Sums loss and hits of one epoch; makes a BatchEnd at most every REPORT_INTERVAL_S and at its last step."""
 
     def __init__(self, device: torch.device, epoch: int, epochs: int, steps: int,
-                 past_epoch_seconds: list[float]) -> None:
+                 past_epoch_seconds: list[float], clock: Callable[[], float] = time.monotonic) -> None:
         self.device = device
+        self.clock = clock  # injected by tests: seconds from any fixed origin
         self.epoch, self.epochs, self.steps = epoch, epochs, steps
         self.past = past_epoch_seconds
-        self.t0 = self._last_report = time.monotonic()
+        self.t0 = self._last_report = clock()
         self.loss_sum = torch.zeros((), device=device)
         self.correct = torch.zeros((), device=device, dtype=torch.long)
         self.seen = 0
@@ -41,7 +43,7 @@ class EpochMeter:
 
     def report(self, step: int, global_step: int, lr: float) -> BatchEnd | None:
         """The progress event for step (1-based), or None when the last one went out moments ago."""
-        now = time.monotonic()
+        now = self.clock()
         if now - self._last_report < REPORT_INTERVAL_S and step != self.steps:
             return None
         elapsed = now - self.t0

@@ -19,8 +19,8 @@ from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
 from desktop_cls.core.i18n import _
 from desktop_cls.core.training.batches import TensorBatches
+from desktop_cls.core.training.choices import REFERENCE_BATCH
 from desktop_cls.core.training.config import TrainConfig
-from desktop_cls.core.training.defaults import REFERENCE_BATCH
 from desktop_cls.core.training.step import TrainStep
 
 

@@ -155,8 +155,8 @@ CHOICE_LABELS: dict[str, str] = {
     # schedules
     "none": N_("Constant"), "step": N_("Step"), "cosine": N_("Cosine"), "one_cycle": N_("One-cycle"),
     "warmup": N_("Warm-up, then constant"),
-    # modes
-    "full": N_("Full training"), "quick": N_("Quick (frozen backbone)"),
+    # methods
+    "quick": N_("Quick (frozen backbone)"), "fine-tune": N_("Fine-tune"), "scratch": N_("From scratch"),
     # models (core/models/catalog.py)
     "quicknet": N_("QuickNet"), "simple_cnn": N_("Simple CNN (LeNet-style)"), "vgg_net": N_("VGG-style CNN"),
     "efficientnet_lite0": N_("EfficientNet-Lite0"), "efficientnet_lite1": N_("EfficientNet-Lite1"),

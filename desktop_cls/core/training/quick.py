@@ -7,7 +7,6 @@ so prediction, evaluation, Grad-CAM and export need nothing special.
 
 from __future__ import annotations
 
-import datetime as _dt
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,17 +20,16 @@ from desktop_cls.core import run_dir as rd
 from desktop_cls.core.data.dataset import DatasetIndex, Problem, Sample
 from desktop_cls.core.devices import resolve_device
 from desktop_cls.core.errors import UserError
-from desktop_cls.core.events import CancelledError, CancelToken, EpochEnd
+from desktop_cls.core.events import CancelToken, EpochEnd
 from desktop_cls.core.i18n import _
 from desktop_cls.core.inference.calibration import calibrate_logits, softmax
 from desktop_cls.core.models.architectures import build_model, count_parameters, head_linear, hub_weights_path
 from desktop_cls.core.models.catalog import MODELS
 from desktop_cls.core.models.model_io import ModelMeta, save_native
-from desktop_cls.core.storage import append_jsonl, write_json
 from desktop_cls.core.training.backbone_choice import record_speed
-from desktop_cls.core.training.callbacks import CallbackList
+from desktop_cls.core.training.callbacks import CallbackList, MetricsLog
+from desktop_cls.core.training.choices import PoolingChoice, choose_pooling
 from desktop_cls.core.training.config import TrainConfig
-from desktop_cls.core.training.defaults import PoolingChoice, suggest_pooling
 from desktop_cls.core.training.embeddings import (
     FeatureExtractor,
     backbone_key,
@@ -40,9 +38,9 @@ from desktop_cls.core.training.embeddings import (
     head_logits,
     weights_digest,
 )
-from desktop_cls.core.training.fit_result import FitResult
+from desktop_cls.core.training.fit_result import FitResult, TrainState
+from desktop_cls.core.training.lifecycle import RunLifecycle
 from desktop_cls.core.training.linear_head import STANDARDISED_C_GRID, fit_head_cv
-from desktop_cls.core.training.run_record import record_stop
 
 CV_PER_CLASS = 50  # at or below this many labelled images per class, validate by cross-validation
 CV_FOLDS = 5
@@ -97,20 +95,56 @@ def _cv_folds(y_tr: np.ndarray, y_va: np.ndarray, val_fraction: float) -> int:
     return int(min(CV_FOLDS, counts.min())) if counts.min() >= 2 else 0
 
 
-def fit_quick(cfg: TrainConfig, index: DatasetIndex, run: Path, callbacks: Sequence[Any],
-              cancel: CancelToken) -> FitResult:
-    """Features (cached) -> linear head -> calibration -> the whole network saved as the run's model."""
-    cb = CallbackList(callbacks)
-    t0 = time.monotonic()
-    try:
-        return _fit_quick(cfg, index, run, cb, cancel, t0)
-    except CancelledError:
-        record_stop(run, "cancelled_before_first_epoch", epochs_done=0)
-        return FitResult(run_dir=str(run), classes=index.classes, epochs=1, epochs_done=0, best_val_accuracy=None,
-                         best_epoch=0, train_seconds=time.monotonic() - t0, cancelled=True)
-    except BaseException as e:
-        record_stop(run, "failed", error=str(e) or type(e).__name__)
-        raise
+class QuickFit:
+    """One quick run: features (cached) -> linear head -> calibration -> the whole network saved as the run's
+    model. It goes through the run's lifecycle and the loop's MetricsLog callback as a full training does,
+    so run.json, metrics.jsonl and the full-disk rule are the same; run.fit() runs it."""
+
+    def __init__(self, cfg: TrainConfig, index: DatasetIndex, run: Path, callbacks: Sequence[Any],
+                 cancel: CancelToken) -> None:
+        self.cfg, self.index, self.run, self.cancel = cfg, index, run, cancel
+        self.state = TrainState()
+        self.problems: list[Problem] = list(index.problems)
+        self.life = RunLifecycle(run, index.classes)
+        self.is_main, self.resumed, self.stopped_early = True, False, False  # what MetricsLog reads (a Loop)
+        metrics = MetricsLog()
+        metrics.on_fit_start(self)  # type: ignore[arg-type]  # the quick run has no model to show until saved
+        self.cb = CallbackList([metrics, *callbacks])
+
+    def fit(self, resume: bool = False) -> FitResult:
+        if resume:
+            raise UserError(_("a quick run has no epochs to continue; train it again instead"))
+        t0 = time.monotonic()
+        device = resolve_device(self.cfg.device)
+        f = _features(self.cfg, self.index, self.cb, self.cancel, device)
+        self.problems = f.problems
+        self.cancel.raise_if_set()
+        self.life.set_up(parameters=count_parameters(f.ext.model), device=str(device), precision="fp32",
+                         train_images=len(f.y_tr), val_images=len(f.y_va))
+        h = _fit_head(self.cfg, f, len(self.index.classes), self.cb)
+        extra = _save(self.cfg, self.index, self.run, f, h, self.cb)
+        seconds = time.monotonic() - t0
+        self._epoch_end(h, seconds, len(f.paths) / max(f.seconds, 1e-9))
+        self.life.ended(self.state, seconds, self.problems, facts={
+            "method": "quick", "pooling": f.pooling.pooling, "pooling_reason": f.pooling.reason,
+            "train_images": len(h.y_tr), "val_images": len(h.y_va), "features_computed": f.computed,
+            "features_cached": f.cached, "head_seconds": round(h.seconds, 3),
+            "validation": _("{cv_folds}-fold cross-validation").format(cv_folds=h.cv_folds) if h.cv_folds
+            else _("held-out split"),
+            **({"val_fraction": 0.0} if h.cv_folds else {})})  # Evaluate: no split the model has not seen
+        return self.life.result(self.state, 1, seconds, self.problems, extra={
+            "method": "quick", "features_computed": f.computed, "features_cached": f.cached,
+            "head_seconds": h.seconds, "val_images": len(h.y_va), "cv_folds": h.cv_folds, **extra})
+
+    def _epoch_end(self, h: _Head, seconds: float, images_per_s: float) -> None:
+        """The head's fit as the run's one epoch, through the callbacks (MetricsLog writes metrics.jsonl)."""
+        train_loss, train_acc = _loss_acc(h.z_tr, h.y_tr)
+        val_loss, val_acc = _loss_acc(h.z_va, h.y_va)
+        self.state.epoch, self.state.best_epoch = 1, 1
+        self.state.best_val_accuracy = None if np.isnan(val_acc) else val_acc
+        self.cb.epoch(EpochEnd(epoch=1, epochs=1, train_loss=train_loss, train_accuracy=train_acc,
+                               val_loss=val_loss, val_accuracy=val_acc, lr=0.0, seconds=seconds,
+                               images_per_s=images_per_s, is_best=True))
 
 
 @dataclass
@@ -144,7 +178,7 @@ def _features(cfg: TrainConfig, index: DatasetIndex, cb: CallbackList, cancel: C
               device: torch.device) -> _Features:
     """The backbone's features of every train and validation image (from the cache where they are)."""
     cb.stage(_("loading the pretrained backbone"))
-    pool = suggest_pooling(index.typical_size, cfg.model)
+    pool = choose_pooling(index.typical_size, cfg.model)
     cb.notice(pool.reason)
     ext = backbone_extractor(cfg, len(index.classes), device, pooling=pool.pooling)
     samples = [s for s in index.samples if s.split in ("train", "val")]
@@ -197,14 +231,9 @@ def _fit_head(cfg: TrainConfig, f: _Features, num_classes: int, cb: CallbackList
                  time.monotonic() - t_head)
 
 
-def _fit_quick(cfg: TrainConfig, index: DatasetIndex, run: Path, cb: CallbackList, cancel: CancelToken,
-               t0: float) -> FitResult:
-    device = resolve_device(cfg.device)
-    f = _features(cfg, index, cb, cancel, device)
-    cancel.raise_if_set()
-    h = _fit_head(cfg, f, len(index.classes), cb)
-    train_loss, train_acc = _loss_acc(h.z_tr, h.y_tr)
-    val_loss, val_acc = _loss_acc(h.z_va, h.y_va)
+def _save(cfg: TrainConfig, index: DatasetIndex, run: Path, f: _Features, h: _Head, cb: CallbackList
+          ) -> dict[str, Any]:
+    """The fitted head into the network, its confidences calibrated, saved as the run's model file."""
     head = head_linear(f.ext.model)
     with torch.no_grad():
         head.weight.copy_(torch.from_numpy(h.weight))
@@ -216,40 +245,14 @@ def _fit_quick(cfg: TrainConfig, index: DatasetIndex, run: Path, cb: CallbackLis
         if cal.applied:
             temperature = cal.temperature
             extra = {"ece_uncalibrated": cal.ece_before, "ece_calibrated": cal.ece_after}
-    best = None if np.isnan(val_acc) else val_acc
+    val_acc = _loss_acc(h.z_va, h.y_va)[1]
     cb.stage(_("saving"))
     info = MODELS[cfg.model]
     meta = ModelMeta(cfg.model, index.classes, cfg.image_size, f.ext.size, info.mean, info.std,
                      temperature=temperature, dataset_fingerprint=index.fingerprint, pooling=f.pooling.pooling)
-    save_native(f.ext.model, meta, run / rd.MODEL, epoch=1, val_accuracy=best, mode="quick", **extra)
-    seconds = time.monotonic() - t0
-    images_per_s = len(f.paths) / max(f.seconds, 1e-9)
-    row: dict[str, Any] = {"epoch": 1, "train_loss": train_loss, "train_accuracy": train_acc,
-                           "val_loss": None if best is None else val_loss, "val_accuracy": best, "lr": 0.0,
-                           "seconds": seconds, "images_per_s": images_per_s, "batch_size": 0}
-    _record(run, row, f, h, best, device, seconds)
-    cb.epoch(EpochEnd(epoch=1, epochs=1, train_loss=train_loss, train_accuracy=train_acc, val_loss=val_loss,
-                      val_accuracy=val_acc, lr=0.0, seconds=seconds, images_per_s=images_per_s, is_best=True))
-    return FitResult(run_dir=str(run), classes=index.classes, epochs=1, epochs_done=1, best_val_accuracy=best,
-                     best_epoch=1, train_seconds=seconds, history=(row,), problems=tuple(f.problems),
-                     extra={"mode": "quick", "features_computed": f.computed, "features_cached": f.cached,
-                            "head_seconds": h.seconds, "val_images": len(h.y_va), "cv_folds": h.cv_folds})
-
-
-def _record(run: Path, row: dict[str, Any], f: _Features, h: _Head, best: float | None, device: torch.device,
-            seconds: float) -> None:
-    """The run folder's metrics, problems and run.json, as a full training leaves them."""
-    append_jsonl(run / rd.METRICS, row)
-    write_json(run / rd.PROBLEMS, [p.to_dict() for p in f.problems])
-    rd.update_run_info(run, status="completed", mode="quick", epochs_done=1, best_epoch=1, best_val_accuracy=best,
-                       parameters=count_parameters(f.ext.model), device=str(device), precision="fp32",
-                       pooling=f.pooling.pooling, pooling_reason=f.pooling.reason,
-                       train_images=len(h.y_tr), val_images=len(h.y_va), features_computed=f.computed,
-                       features_cached=f.cached, head_seconds=round(h.seconds, 3), train_seconds=round(seconds, 3),
-                       validation=_("{cv_folds}-fold cross-validation").format(
-                               cv_folds=h.cv_folds) if h.cv_folds else _("held-out split"),
-                       **({"val_fraction": 0.0} if h.cv_folds else {}),  # Evaluate: no split the model has not seen
-                       finished=_dt.datetime.now().isoformat(timespec="seconds"))
+    save_native(f.ext.model, meta, run / rd.MODEL, epoch=1, val_accuracy=None if np.isnan(val_acc) else val_acc,
+                mode="quick", **extra)
+    return extra
 
 
 _extractors: dict[tuple[str, int, int, str], FeatureExtractor] = {}
@@ -270,11 +273,11 @@ def suggest_labels(root: str | Path, names: Sequence[str], image_size: int | Non
         return {}
     backbone = choose_backbone(index.typical_size, len(labeled) + len(names))
     size = image_size or backbone.image_size
-    pooling = suggest_pooling(index.typical_size, backbone.model).pooling
+    pooling = choose_pooling(index.typical_size, backbone.model).pooling
     key = (backbone.model, size, len(index.classes), pooling)
     ext = _extractors.get(key)
     if ext is None:
-        cfg = TrainConfig(model=backbone.model, pretrained=True, mode="quick", image_size=size, device="cpu")
+        cfg = TrainConfig(model=backbone.model, pretrained=True, method="quick", image_size=size, device="cpu")
         ext = _extractors[key] = backbone_extractor(cfg, len(index.classes), torch.device("cpu"), pooling=pooling)
     report = progress or (lambda d, t, w: None)
     paths = [s.path for s in labeled] + [str(root / n) for n in names]

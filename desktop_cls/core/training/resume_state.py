@@ -10,6 +10,7 @@ from typing import Any
 
 import torch
 
+from desktop_cls.core import contained
 from desktop_cls.core import run_dir as rd
 from desktop_cls.core.data.dataset import DatasetIndex, scan
 from desktop_cls.core.errors import UserError
@@ -50,8 +51,7 @@ def restore_checkpoint(run: Path, step: TrainStep, classes: Sequence[str], finge
     Refuses (UserError) a checkpoint from other classes or another model. The main process also removes
     half-written temp files and drops metrics rows past the checkpoint, so the log matches the weights."""
     if is_main:  # half-written temp files left by a crash or kill
-        for stale in (run / "checkpoints").glob(".*.tmp"):
-            stale.unlink(missing_ok=True)
+        contained.remove_files(run, "checkpoints", lambda name: name.startswith(".") and name.endswith(".tmp"))
     ck = load_checkpoint(run / rd.LAST)
     if list(ck["classes"]) != list(classes):
         raise UserError(_("cannot resume {run}: the dataset's classes changed ({before} -> {after})").format(
@@ -73,7 +73,7 @@ def restore_checkpoint(run: Path, step: TrainStep, classes: Sequence[str], finge
     rows = rd.read_metrics(run)
     s.history = [r for r in rows if int(r.get("epoch", 0)) <= s.epoch]
     if is_main and len(s.history) != len(rows):
-        write_atomic(run / rd.METRICS, "".join(json.dumps(r) + "\n" for r in s.history).encode())
+        write_atomic(run / rd.METRICS, "".join(json.dumps(r) + "\n" for r in s.history).encode(), root=run)
     old_fp = json.loads(ck.get("fingerprint", "{}"))
     return s, old_fp.get("sha256") != fingerprint.get("sha256")
 
@@ -83,7 +83,7 @@ def resumable_run(run: Path, epochs: int | None = None) -> tuple[TrainConfig, Da
     split, of a run folder that can be resumed; UserError saying why when it cannot."""
     if not rd.is_run_dir(run):
         raise UserError(_("{run} is not a training run folder (config.json and run.json are missing)").format(run=run))
-    if TrainConfig.load(run / rd.CONFIG).mode == "quick":
+    if TrainConfig.load(run / rd.CONFIG).method == "quick":
         raise UserError(_("{run} is a quick run: it finishes in one step, so there is nothing to resume. Train again "
                           "(its image features are cached, so it takes seconds)").format(
                 run=run))

@@ -8,6 +8,7 @@ the status line never stays up after a task ends, however it ended.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
@@ -21,6 +22,19 @@ from desktop_cls.gui.widgets.dialogs import show_error
 from desktop_cls.gui.work.tasks import Task, TaskFn, TaskRunner
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class PageAction:
+    """A command a page offers to the whole window: declared once by the page, put in the menus (and so in the
+    F1 list) by the shell. `shows_page`: the window switches to the page first, so the user sees it work."""
+
+    object_name: str
+    text: str
+    slot: Callable[[], object]
+    shortcut: str = ""  # QKeySequence's portable form
+    tip: str = ""
+    shows_page: bool = False
 
 
 class StatusLine(QWidget):
@@ -153,6 +167,10 @@ class Page(QWidget):
         """Cancel the task the status line shows (a newer one replaces it, or the user pressed Cancel)."""
         if self._task is not None and self._task.is_running():
             self._task.cancel()
+
+    def menu_actions(self) -> list[PageAction]:
+        """The page's commands for the window's menus; none by default."""
+        return []
 
     def shutdown(self) -> None:
         """The window is closing: stop what this page runs outside the shared task runner (its own threads,

@@ -8,12 +8,13 @@ import os
 import sys
 import threading
 import traceback
+from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
 from desktop_cls import __version__
 from desktop_cls.core import i18n
-from desktop_cls.core.storage import user_log_dir
+from desktop_cls.core.storage import ignore_file_size_signal, user_log_dir
 
 if TYPE_CHECKING:
     from desktop_cls.gui.settings import Settings
@@ -41,17 +42,32 @@ def broken_qt_binding(pyside_version: str | None = None,
         command=f"pip install \"PySide6-Essentials!={pyside_version}\" \"PySide6-Addons!={pyside_version}\"")
 
 
+APP_LOG_HANDLER = "desktop_cls-app-log"
+
+
 def setup_logging() -> str:
+    """The log file's path, or "" when the log folder cannot be written (read-only, full, a file):
+    then the log goes to stderr and the app starts all the same."""
     log_dir = user_log_dir()
-    log_dir.mkdir(parents=True, exist_ok=True)
-    path = log_dir / "desktop_cls.log"
-    handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
+    log_file = log_dir / "desktop_cls.log"
+    path: Path | None = log_file
+    handler: logging.Handler
+    try:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(log_file, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
+    except OSError as e:
+        from PySide6.QtCore import QCoreApplication
+
+        print(QCoreApplication.translate("App", "desktop_cls: cannot write the log in {0} ({1}); logging to "
+                                         "the terminal instead").format(log_dir, e.strerror or e), file=sys.stderr)
+        handler, path = logging.StreamHandler(sys.stderr), None
+    handler.set_name(APP_LOG_HANDLER)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(threadName)s %(message)s"))
     root = logging.getLogger("desktop_cls")
-    if not any(isinstance(h, logging.handlers.RotatingFileHandler) for h in root.handlers):
+    if not any(h.get_name() == APP_LOG_HANDLER for h in root.handlers):
         root.addHandler(handler)
     root.setLevel(logging.INFO)
-    return str(path)
+    return str(path) if path is not None else ""
 
 
 def install_exception_hooks() -> None:
@@ -95,7 +111,7 @@ def start_language() -> tuple[Settings, str | None]:
     return settings, notice
 
 
-def run_app(path: str | None = None) -> int:
+def run_app(path: str | None = None, first_start: str | None = None) -> int:
     """The GUI's one entry point: `python -m desktop_cls`, the CLI's `gui` command and the bundle all land here."""
     from PySide6.QtCore import QCoreApplication, QTimer
     from PySide6.QtGui import QIcon
@@ -106,11 +122,17 @@ def run_app(path: str | None = None) -> int:
     from desktop_cls.gui.widgets.theme import apply_theme
     from desktop_cls.resources_path import resource
 
+    ignore_file_size_signal()
     setup_logging()
     install_exception_hooks()
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     settings, notice = start_language()
+    from desktop_cls.gui.shell.cjk_font import prefer_covering_font
+
+    chinese_font = prefer_covering_font()  # before any widget: Chinese from a font that has its glyphs
+    if chinese_font:
+        logging.getLogger("desktop_cls").info("Chinese text drawn with %s", chinese_font)
     broken = broken_qt_binding()
     if broken:  # pyproject excludes it; someone installed it by hand
         logging.getLogger("desktop_cls").warning(broken)
@@ -146,5 +168,5 @@ def run_app(path: str | None = None) -> int:
         restart.started_on(path)  # a restart comes back to what is open then, not to this folder
         QTimer.singleShot(0, lambda: window.reopen_last(path))
     elif not os.environ.get("DESKTOP_CLS_STARTUP_PROBE"):
-        QTimer.singleShot(0, window.reopen_last)
+        QTimer.singleShot(0, lambda: window.reopen_last(first_start=first_start))
     return int(app.exec())

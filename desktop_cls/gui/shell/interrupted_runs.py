@@ -49,7 +49,7 @@ class InterruptedRunBanner(QFrame):
         if self.run is None:
             self.setVisible(False)
             return
-        epochs = [int(r.get("epoch", 0)) for r in rd.read_metrics(self.run)]
+        epochs = [r["epoch"] for r in rd.read_metrics(self.run)]  # rows without an int epoch are dropped there
         can_resume = (self.run / rd.LAST).is_file()
         if can_resume:
             text = self.tr("Training run “{0}” was interrupted after epoch {1}: the app or the computer stopped "

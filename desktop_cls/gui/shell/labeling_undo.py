@@ -21,6 +21,16 @@ def _quoted(name: str) -> str:
     return name.replace("&", "&&")  # a class name's "&" is no mnemonic
 
 
+def _class_of_file(path: str) -> str:
+    """The class an image is in: its folder's name, also under split folders (test/cat/a.png is 'cat')."""
+    return path.rsplit("/", 2)[-2] if "/" in path else ""
+
+
+def _class_of_folder(path: str) -> str:
+    """A class folder's name without its split: train/cat is 'cat'."""
+    return path.rsplit("/", 1)[-1]
+
+
 def describe_step(op: Any) -> str:
     """What an operation did, in words a menu can put after "Undo" (the engine's description otherwise)."""
     translate = QCoreApplication.translate
@@ -28,7 +38,7 @@ def describe_step(op: Any) -> str:
     files = [m for m in moves if m.src is not None and m.dst is not None]
     n = len(files)
     if op.kind == "assign":
-        name = files[0].dst.split("/")[0] if files else (moves[0].dst or "")
+        name = _class_of_file(files[0].dst) if files else _class_of_folder(moves[0].dst or "")
         if n == 1:
             return translate("LabelingUndo", "move of 1 image to '{name}'").format(name=name)
         return translate("LabelingUndo", "move of {n} images to '{name}'").format(n=n, name=name)
@@ -37,15 +47,15 @@ def describe_step(op: Any) -> str:
             return translate("LabelingUndo", "move of 1 image to the trash")
         return translate("LabelingUndo", "move of {n} images to the trash").format(n=n)
     if op.kind == "create_class" and moves and moves[0].dst:
-        return translate("LabelingUndo", "new class '{name}'").format(name=moves[0].dst)
+        return translate("LabelingUndo", "new class '{name}'").format(name=_class_of_folder(moves[0].dst))
     if op.kind == "rename_class" and files:
-        return translate("LabelingUndo", "renaming of '{old}' to '{new}'").format(old=files[0].src,
-                                                                                 new=files[0].dst)
+        return translate("LabelingUndo", "renaming of '{old}' to '{new}'").format(
+            old=_class_of_folder(files[0].src), new=_class_of_folder(files[0].dst))
     if op.kind == "merge_classes" and n > 1:
         return translate("LabelingUndo", "merge of '{source}' into '{target}'").format(
-            source=files[-1].src, target=files[0].dst.split("/")[0])
+            source=_class_of_folder(files[-1].src), target=_class_of_file(files[0].dst))
     if op.kind == "delete_class" and files:
-        return translate("LabelingUndo", "deletion of class '{name}'").format(name=files[0].src)
+        return translate("LabelingUndo", "deletion of class '{name}'").format(name=_class_of_folder(files[0].src))
     return str(op.description)
 
 

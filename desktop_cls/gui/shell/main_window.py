@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import contextlib
-import threading
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QMoveEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -22,7 +21,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_cls.core.errors import UserError
 from desktop_cls.gui.autosave import SettingsAutosave
 from desktop_cls.gui.pages.classify.classify_page import ClassifyPage
 from desktop_cls.gui.pages.data.dataset_page import DatasetPage
@@ -32,40 +30,28 @@ from desktop_cls.gui.pages.label.label_page import LabelPage
 from desktop_cls.gui.pages.page import Page
 from desktop_cls.gui.pages.train.train_page import TrainPage
 from desktop_cls.gui.settings import Settings, load_settings, save_settings
+from desktop_cls.gui.shell.first_size import PREFERRED, first_window_size
 from desktop_cls.gui.shell.interrupted_runs import InterruptedRunBanner
 from desktop_cls.gui.shell.menus import WindowMenus
 from desktop_cls.gui.shell.preferences import apply_data_folder
 from desktop_cls.gui.shell.shortcuts import WindowShortcutGuard
-from desktop_cls.gui.state import AppState
+from desktop_cls.gui.state import AppState, Badge, PageKey
 from desktop_cls.gui.widgets.dialogs import show_error
 from desktop_cls.gui.widgets.icons import SidebarIcons, decorate_actions
 from desktop_cls.gui.work.tasks import TaskRunner
 
 
-class _CoreLoader(QObject):
-    """Imports torch and the core in a background thread so the window appears first."""
+def load_engine(progress: object, cancel: object) -> list[Any]:
+    """Imports torch and the core on a task so the window appears first; the devices it found."""
+    from desktop_cls.core.devices import list_devices
+    from desktop_cls.core.inference import evaluation, export, predictor  # noqa: F401
+    from desktop_cls.core.training import trainer  # noqa: F401
 
-    loaded = Signal(object)  # list of DeviceInfo
-    failed = Signal(str)
-
-    def start(self) -> None:
-        threading.Thread(target=self._load, name="core-loader", daemon=True).start()
-
-    def _load(self) -> None:
-        try:
-            from desktop_cls.core.devices import list_devices
-            from desktop_cls.core.inference import evaluation, export, predictor  # noqa: F401
-            from desktop_cls.core.training import trainer  # noqa: F401
-
-            result: tuple[Any, object] = (self.loaded, list_devices())
-        except Exception as e:  # a broken torch install must not take the window down
-            result = (self.failed, f"{type(e).__name__}: {e}")
-        with contextlib.suppress(RuntimeError):  # the window closed while torch loaded: nobody to tell
-            result[0].emit(result[1])
+    return list_devices()
 
 
 # Work the app starts by itself and simply redoes next time: closing interrupts it without asking.
-RECOMPUTABLE_TASKS = frozenset({"scan", "heatmaps", "suggestions", "learning-rate finder", "evaluate"})
+RECOMPUTABLE_TASKS = frozenset({"scan", "heatmaps", "suggestions", "learning-rate finder", "evaluate", "engine"})
 
 
 class MainWindow(QMainWindow):
@@ -83,39 +69,20 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self._closing = False
 
-        self.pages: dict[str, Page] = {}
+        self.pages: dict[PageKey, Page] = {}
         self.dataset_page = DatasetPage(self.state, self.tasks)
         self.label_page = LabelPage(self.state, self.tasks)
         self.train_page = TrainPage(self.state, self.tasks)
         self.evaluate_page = EvaluatePage(self.state, self.tasks)
         self.classify_page = ClassifyPage(self.state, self.tasks)
         self.export_page = ExportPage(self.state, self.tasks)
-        order = [("data", self.tr("Data"), self.dataset_page), ("label", self.tr("Label"), self.label_page),
-                 ("train", self.tr("Train"), self.train_page), ("evaluate", self.tr("Evaluate"), self.evaluate_page),
-                 ("classify", self.tr("Classify"), self.classify_page),
-                 ("export", self.tr("Export"), self.export_page)]
+        order = [(PageKey.DATA, self.tr("Data"), self.dataset_page), (PageKey.LABEL, self.tr("Label"), self.label_page),
+                 (PageKey.TRAIN, self.tr("Train"), self.train_page),
+                 (PageKey.EVALUATE, self.tr("Evaluate"), self.evaluate_page),
+                 (PageKey.CLASSIFY, self.tr("Classify"), self.classify_page),
+                 (PageKey.EXPORT, self.tr("Export"), self.export_page)]
 
-        self.sidebar = QListWidget()
-        self.sidebar.setObjectName("sidebar")
-        self.sidebar.setAccessibleName(self.tr("Steps"))
-        self.stack = QStackedWidget()
-        self._keys: list[str] = []
-        self._titles: dict[str, str] = {}
-        for key, title, page in order:
-            self.pages[key] = page
-            self._keys.append(key)
-            self._titles[key] = title
-            item = QListWidgetItem(title)
-            item.setData(Qt.ItemDataRole.UserRole, key)
-            self.sidebar.addItem(item)
-            self.stack.addWidget(page)
-        self.sidebar.currentRowChanged.connect(self._show_row)
-        sf = self.sidebar.font()
-        sf.setPointSizeF(sf.pointSizeF() * 1.2)
-        self.sidebar.setFont(sf)
-        self.sidebar.setSpacing(4)
-        self.sidebar_icons = SidebarIcons(self.sidebar)  # each step's icon and status badge, from the palette
-        self.sidebar.setFixedWidth(self.sidebar.fontMetrics().horizontalAdvance("M") * 9)
+        self._build_sidebar(order)
 
         self.title_label = QLabel()
         self.title_label.setObjectName("pageTitle")
@@ -143,10 +110,11 @@ class MainWindow(QMainWindow):
         self.state.dataset_changed.connect(self._on_dataset)
         self.tasks.task_progress.connect(self._on_task_progress)
         self.tasks.task_finished.connect(self._on_task_finished)
-        self.train_page.progress_text.connect(self._on_train_progress)
+        self.train_page.monitor.progress_text.connect(self._on_train_progress)
         self.label_page.retrain_requested.connect(self.start_training)
         self.sidebar.setCurrentRow(0)
-        self.resize(1280, 800)
+        screen = self.screen()
+        self.resize(first_window_size(screen.availableGeometry().size()) if screen is not None else PREFERRED)
         self._restore_geometry()
         self.autosave = SettingsAutosave(self.save_settings, self)
         self.state.settings_changed.connect(self.autosave.changed)
@@ -156,39 +124,70 @@ class MainWindow(QMainWindow):
         self.interrupted_banner.check()
         if notice:
             QTimer.singleShot(0, lambda: QMessageBox.information(self, self.tr("Settings"), notice))
-        self._loader = _CoreLoader()
-        self._loader.loaded.connect(self._on_core_loaded)
-        self._loader.failed.connect(lambda m: show_error(self, self.tr("PyTorch could not be loaded"), m))
-        if load_core:
-            self._loader.start()
+        if load_core:  # a broken torch install must not take the window down: it is reported
+            self.tasks.start("engine", load_engine, self._on_core_loaded, on_error=lambda m, d: show_error(
+                self, self.tr("PyTorch could not be loaded"), m, d))
+
+    def _build_sidebar(self, order: list[tuple[PageKey, str, Page]]) -> None:
+        """The steps in order, each with its page in the stack, its icon and status badge."""
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setAccessibleName(self.tr("Steps"))
+        self.stack = QStackedWidget()
+        self._keys: list[PageKey] = []
+        self._titles: dict[PageKey, str] = {}
+        for key, title, page in order:
+            self.pages[key] = page
+            self._keys.append(key)
+            self._titles[key] = title
+            item = QListWidgetItem(title)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            self.sidebar.addItem(item)
+            self.stack.addWidget(page)
+        self.sidebar.currentRowChanged.connect(self._show_row)
+        sf = self.sidebar.font()
+        sf.setPointSizeF(sf.pointSizeF() * 1.2)
+        self.sidebar.setFont(sf)
+        self.sidebar.setSpacing(4)
+        self.sidebar_icons = SidebarIcons(self.sidebar)  # each step's icon and status badge, from the palette
+        self.sidebar.setFixedWidth(self.sidebar.fontMetrics().horizontalAdvance("M") * 9)
 
     # ---- public API for tests and scripts -------------------------------------------------------
     def open_dataset(self, path: str | Path) -> None:
         """Scan the folder in the background and show it on the Data page."""
-        self.show_page("data")
+        self.show_page(PageKey.DATA)
         self.dataset_page.open_folder(str(path))
 
-    def show_page(self, key: str) -> None:
-        self.sidebar.setCurrentRow(self._keys.index(key))
+    def show_page(self, key: PageKey | str) -> None:
+        self.sidebar.setCurrentRow(self._keys.index(PageKey(key)))
 
-    def page_keys(self) -> list[str]:
+    def page_keys(self) -> list[PageKey]:
         """The steps in sidebar order: "data", "label", "train", "evaluate", "classify", "export"."""
         return list(self._keys)
 
-    def page_title(self, key: str) -> str:
-        return self._titles[key]
+    def page_title(self, key: PageKey | str) -> str:
+        return self._titles[PageKey(key)]
 
-    def reopen_last(self, folder: str | None = None) -> None:
-        """Pick up where the user left off: the last dataset and the last model, when they still exist.
-        Started on a folder, open that one instead, with the last model only if it was trained on it."""
+    def reopen_last(self, folder: str | None = None, first_start: str | None = None) -> None:
+        """Pick up where the user left off: the last dataset and its last model, when they still exist.
+        Started on a folder, open that one instead (with its last model). `first_start` is opened only when
+        there is nothing to reopen (the demo data of `dev.py run`)."""
         s = self.state.settings
-        if folder is not None:
-            self.open_dataset(folder)
-        elif s.recent_folders and Path(s.recent_folders[0]).is_dir():
-            self.open_dataset(s.recent_folders[0])
-        if s.recent_runs and Path(s.recent_runs[0]).exists() and (folder is None or _trained_on(s.recent_runs[0],
-                                                                                                folder)):
+        recent = [f for f in s.recent_folders if Path(f).is_dir()]
+        if folder is not None or (not recent and first_start is not None):
+            self.open_recent(folder or first_start or "")
+            return
+        if recent:
+            self.open_dataset(recent[0])
+        if s.recent_runs and Path(s.recent_runs[0]).exists():  # the model as it was left, whatever it was
             self.state.set_run(s.recent_runs[0])
+
+    def open_recent(self, folder: str) -> None:
+        """A folder and the last model trained on it (File → Open recent, and the start)."""
+        self.open_dataset(folder)
+        run = self.state.last_run_of(folder)
+        if run is not None:
+            self.state.set_run(run)
 
     def wait_until_core_loaded(self) -> None:
         """For scripts and tests: import the core on this thread and mark it loaded."""
@@ -213,11 +212,11 @@ class MainWindow(QMainWindow):
         sb.addPermanentWidget(self.task_progress)
 
     def evaluate(self) -> None:
-        self.show_page("evaluate")
+        self.show_page(PageKey.EVALUATE)
         self.evaluate_page.evaluate()
 
     def start_training(self) -> None:
-        self.show_page("train")
+        self.show_page(PageKey.TRAIN)
         self.train_page.start()
 
     def use_default_device(self) -> None:
@@ -229,7 +228,7 @@ class MainWindow(QMainWindow):
             self.use_default_device()
 
     def _resume_interrupted(self, run: str) -> None:
-        self.show_page("train")
+        self.show_page(PageKey.TRAIN)
         self.train_page.resume(run)
 
     # ---- reactions -----------------------------------------------------------------------------
@@ -239,11 +238,11 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentIndex(row)
         self.title_label.setText(self._titles[self._keys[row]])
 
-    def _set_badge(self, key: str, status: str) -> None:
+    def _set_badge(self, key: PageKey, status: Badge) -> None:
         row = self._keys.index(key)
         item = self.sidebar.item(row)
         self.sidebar_icons.set_status(key, status)
-        said = {"done": self.tr("done"), "attention": self.tr("needs attention")}.get(status)
+        said = {Badge.DONE: self.tr("done"), Badge.ATTENTION: self.tr("needs attention")}.get(status)
         item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{self._titles[key]}: {said}" if said else None)
 
     def _on_dataset(self, index: object) -> None:
@@ -304,7 +303,10 @@ class MainWindow(QMainWindow):
         user_work = [t for t in self.tasks.running() if t.name not in RECOMPUTABLE_TASKS]
         busy = self.state.training or bool(user_work)
         if busy and not self._closing:
-            if self.state.training:
+            if self.state.training and self.train_page.is_paused():
+                text = self.tr("Training is paused. Quit anyway? It stops and keeps its last finished epoch; you "
+                               "can resume it later.")
+            elif self.state.training:
                 text = self.tr("Training is running. Quit anyway? Training stops cleanly and keeps its last "
                                "finished epoch; you can resume it later.")
             else:
@@ -339,12 +341,3 @@ class MainWindow(QMainWindow):
             self.open_dataset(urls[0].toLocalFile())
             event.acceptProposedAction()
 
-
-def _trained_on(run: str, folder: str) -> bool:
-    from desktop_cls.core.run_dir import read_run_info
-
-    try:
-        root = read_run_info(Path(run)).get("dataset_root")
-    except UserError:
-        return False
-    return isinstance(root, str) and Path(root).resolve() == Path(folder).resolve()

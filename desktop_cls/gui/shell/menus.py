@@ -19,6 +19,7 @@ from desktop_cls.gui.shell import restart
 from desktop_cls.gui.shell.labeling_undo import LabelingUndo
 from desktop_cls.gui.shell.language import LANGUAGE_NAMES
 from desktop_cls.gui.shell.shortcut_list import show_shortcuts
+from desktop_cls.gui.state import PageKey
 from desktop_cls.gui.widgets import theme
 
 LANGUAGES = ("system", "en", "zh_CN")
@@ -125,13 +126,15 @@ class WindowMenus(QObject):
                       QKeySequence(f"Ctrl+{i + 1}"))
 
     def _train_menu(self, menu: QMenu) -> None:
+        """What the Train and Evaluate pages declare (PageAction), in their order."""
         w = self.window
-        tp = w.train_page
-        self._add(menu, "startTrainingAction", self.tr("&Start training"), w.start_training, QKeySequence("Ctrl+T"))
-        self._add(menu, "pauseAction", self.tr("&Pause / resume"), tp.toggle_pause, QKeySequence("Ctrl+P"))
-        self._add(menu, "stopAction", self.tr("S&top"), tp.stop, QKeySequence("Ctrl+."))
-        self._add(menu, "evaluateAction", self.tr("&Evaluate the model"), w.evaluate, QKeySequence("Ctrl+E"))
-        self._add(menu, "saveConfigAction", self.tr("Save configuration as run &file…"), tp.save_config_file)
+        for key in (PageKey.TRAIN, PageKey.EVALUATE):
+            for a in w.pages[key].menu_actions():
+                slot = (lambda a=a, key=key: (w.show_page(key), a.slot())) if a.shows_page else a.slot
+                action = self._add(menu, a.object_name, a.text, slot,
+                                   QKeySequence(a.shortcut) if a.shortcut else None)
+                if a.tip:
+                    action.setToolTip(a.tip)
 
     def _help_menu(self, menu: QMenu) -> None:
         self._add(menu, "shortcutsAction", self.tr("&Keyboard shortcuts"), lambda: show_shortcuts(self.window),
@@ -178,7 +181,7 @@ class WindowMenus(QObject):
             self.recent_menu.addAction(self.tr("No recent folders")).setEnabled(False)
         for f in folders:
             a = self.recent_menu.addAction(f.replace("&", "&&"))
-            a.triggered.connect(lambda _=False, p=f: self.window.open_dataset(p))
+            a.triggered.connect(lambda _=False, p=f: self.window.open_recent(p))
 
     def _fill_recent_runs(self) -> None:
         self.recent_runs_menu.clear()
@@ -190,7 +193,11 @@ class WindowMenus(QObject):
             a.triggered.connect(lambda _=False, p=r: self.state.set_run(p))
 
     def open_model(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self.window, self.tr("Open a model"), "",
+        from desktop_cls.core.storage import default_runs_dir
+
+        runs = default_runs_dir()
+        path, _ = QFileDialog.getOpenFileName(self.window, self.tr("Open a model"),
+                                              str(runs if runs.is_dir() else Path.home()),
                                               self.tr("Models") + " (*.safetensors *.onnx *.torchscript *.pt *.pth "
                                                                   "run.json)")
         if path:

@@ -61,7 +61,7 @@ class PreferencesDialog(QDialog):
         self.language_combo.addItem(self.tr("System"), "system")
         for code, name in LANGUAGE_NAMES.items():
             self.language_combo.addItem(name, code)
-        self.language_combo.currentIndexChanged.connect(self._language_changed)
+        self.language_combo.setToolTip(self.tr("Used from the next start; asked about when this dialog closes"))
         self.theme_combo = QComboBox()
         self.theme_combo.setObjectName("themeCombo")
         labels = {"system": self.tr("System"), "light": self.tr("Light"), "dark": self.tr("Dark")}
@@ -111,7 +111,8 @@ class PreferencesDialog(QDialog):
         s = self.state.settings
         self._filling = True
         try:
-            self.language_combo.setCurrentIndex(max(self.language_combo.findData(s.language), 0))
+            if not self.isVisible():  # open, the box holds a choice that closing the dialog applies
+                self.language_combo.setCurrentIndex(max(self.language_combo.findData(s.language), 0))
             self.theme_combo.setCurrentIndex(max(self.theme_combo.findData(s.theme), 0))
             self._fill_devices(s.default_device)
             self.folder_edit.setText(s.data_folder or str(storage.default_data_dir()))
@@ -136,9 +137,13 @@ class PreferencesDialog(QDialog):
         combo.setCurrentIndex(combo.findData(current))
 
     # ---- changes -------------------------------------------------------------------------------
-    def _language_changed(self) -> None:
-        if not self._filling:
-            self.menus.choose_language(self.language_combo.currentData())
+    def done(self, result: int) -> None:
+        """Closing (Close, Esc, the title bar) applies a new language once: arrowing through the list must not
+        ask about a restart at every step."""
+        choice = self.language_combo.currentData()
+        super().done(result)
+        if choice is not None and choice != self.state.settings.language:
+            self.menus.choose_language(choice)
 
     def _theme_changed(self) -> None:
         if not self._filling:

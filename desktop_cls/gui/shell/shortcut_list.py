@@ -9,6 +9,7 @@ QKeySequence.toString(NativeText).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
@@ -84,9 +85,14 @@ def _worth_showing(seq: QKeySequence) -> bool:
     return combo.key() < Qt.Key.Key_Back and not legacy
 
 
+def joined_keys(names: Iterable[str]) -> str:
+    """Key names joined by ", ", each once: Chinese names Return and Enter both 回车."""
+    return ", ".join(dict.fromkeys(n for n in names if n))
+
+
 def shown_keys(sequences: list[QKeySequence]) -> str:
     """Native form, the keys a person would press (a binding may add a few nobody looks for)."""
-    return ", ".join(s.toString(NATIVE) for s in sequences if _worth_showing(s))
+    return joined_keys(s.toString(NATIVE) for s in sequences if _worth_showing(s))
 
 
 def _menu_rows(menu: QMenu, where: str, rows: list[ShortcutRow]) -> None:
@@ -109,7 +115,7 @@ def shortcut_rows(window: QMainWindow) -> list[ShortcutRow]:
         if isinstance(menu, QMenu):
             _menu_rows(menu, plain_text(top.text()), rows)
     for key in PAGE_KEYS:
-        keys = key.shown or ", ".join(QKeySequence(k).toString(NATIVE) for k in key.keys)
+        keys = key.shown or joined_keys(QKeySequence(k).toString(NATIVE) for k in key.keys)
         rows.append(ShortcutRow(keys, QCoreApplication.translate("ShortcutList", str(key.what)),
                                 QCoreApplication.translate("ShortcutList", str(key.where))))
     return rows
@@ -126,6 +132,7 @@ class ShortcutsDialog(QDialog):
         self.table.setHorizontalHeaderLabels([self.tr("Keys"), self.tr("What it does"), self.tr("Where")])
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)  # one Tab stop; the arrows move inside
         self.table.setWordWrap(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)

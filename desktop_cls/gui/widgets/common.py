@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from PIL import Image
@@ -37,10 +38,17 @@ def button(text: str, name: str, tip: str = "") -> QPushButton:
     return b
 
 
+def home_folder() -> str:
+    """Where a file dialog opens when nothing nearer is known (never the folder the app was started in)."""
+    return str(Path.home())
+
+
 def read_only_table(table: TableT, name: str, accessible_name: str, headers: Sequence[str], stretch: int = 0,
                     select_rows: bool = True) -> TableT:
     """A table the user reads and selects in but never edits: named, headed, one column taking the spare width,
-    no row numbers; whole rows selected unless select_rows is False."""
+    no row numbers; whole rows selected unless select_rows is False. One Tab stop: Tab leaves the table
+    (the arrow keys move inside it) instead of walking it cell by cell."""
+    table.setTabKeyNavigation(False)
     table.setColumnCount(len(headers))
     table.setObjectName(name)
     table.setAccessibleName(accessible_name)
@@ -170,6 +178,11 @@ class ScaledImageLabel(QLabel):
 
     def source(self) -> QPixmap | None:
         return self._source
+
+    def clear_image(self) -> None:
+        """No picture (QLabel.clear alone would bring the last one back at the next resize)."""
+        self._source = None
+        self.clear()
 
     def _refit(self) -> None:
         if self._source is None or self._source.isNull():

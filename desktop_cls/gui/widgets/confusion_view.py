@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_cls.gui.widgets.theme import contrast, mix, readable_on
+from desktop_cls.gui.widgets.colours import contrast, mix
+from desktop_cls.gui.widgets.theme import readable_on
 
 HEAT_ROLE = Qt.ItemDataRole.UserRole + 7  # a cell's share of its row (0..1); the diagonal is the correct class
 FULL_NAME_ROLE = Qt.ItemDataRole.UserRole + 8
@@ -90,6 +91,7 @@ class ConfusionMatrixView(QTableWidget):
         self.font_scale = 1.0
         self._longest = ""  # the longest count in a cell: the cells' width follows it
         self.setItemDelegate(_HeatDelegate(self))
+        self.setTabKeyNavigation(False)  # one Tab stop; the arrows move from cell to cell
         self.setWordWrap(False)
         for header in (self.horizontalHeader(), self.verticalHeader()):
             header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox, QWidget
 
 
 def show_error(parent: QWidget | None, title: str, message: str, details: str = "") -> QMessageBox:
@@ -19,6 +20,48 @@ def show_error(parent: QWidget | None, title: str, message: str, details: str = 
     if details:
         box.setDetailedText(details)
     box.setModal(False)
+    fit_title(box)
     box.show()
     return box
 
+
+
+TITLE_BAR_EXTRAS = 120  # px a window manager's title bar keeps for the window's icon and its buttons
+
+
+def title_width(title: str, font: QFont) -> int:
+    """About how wide a dialog must be for the window manager to show its title in full (titles are often
+    drawn bold)."""
+    bold = QFont(font)
+    bold.setBold(True)
+    return QFontMetrics(bold).horizontalAdvance(title) + TITLE_BAR_EXTRAS
+
+
+def fit_title(dialog: QWidget) -> None:
+    """Make dialog at least as wide as its title needs: a small question box showed "Rena… class?"."""
+    dialog.setMinimumWidth(max(dialog.minimumWidth(), title_width(dialog.windowTitle(), dialog.font())))
+
+
+def ask_item(parent: QWidget | None, title: str, label: str, items: list[str], current: int = 0) -> tuple[str, bool]:
+    """QInputDialog.getItem (a choice from a fixed list), wide enough for its title."""
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle(title)
+    dialog.setLabelText(label)
+    dialog.setComboBoxItems(items)
+    dialog.setComboBoxEditable(False)
+    if 0 <= current < len(items):
+        dialog.setTextValue(items[current])
+    fit_title(dialog)
+    ok = dialog.exec() == QDialog.DialogCode.Accepted
+    return dialog.textValue(), ok
+
+
+def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> tuple[str, bool]:
+    """QInputDialog.getText, wide enough for its title."""
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle(title)
+    dialog.setLabelText(label)
+    dialog.setTextValue(text)
+    fit_title(dialog)
+    ok = dialog.exec() == QDialog.DialogCode.Accepted
+    return dialog.textValue(), ok

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QImage, QKeySequence, QPixmap, QShortcut, QWheelEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from desktop_cls.gui.widgets.common import button as _button
 from desktop_cls.gui.widgets.hidpi import at_ratio, device_ratio, follow_ratio
+from desktop_cls.gui.work.tasks import Lane, TaskRunner
 
 ZOOM_STEP = 1.25
 MIN_ZOOM, MAX_ZOOM = 0.02, 32.0
@@ -68,19 +69,6 @@ def load_full(path: str) -> QImage:
     return QImage(data, im.width, im.height, 3 * im.width, QImage.Format.Format_RGB888).copy()
 
 
-class _Loaded(QObject):
-    done = Signal(int, QImage)  # request number, picture
-
-
-class _LoadJob(QRunnable):
-    def __init__(self, number: int, path: str, signal: _Loaded) -> None:
-        super().__init__()
-        self.number, self.path, self.signal = number, path, signal
-
-    def run(self) -> None:
-        self.signal.done.emit(self.number, load_full(self.path))
-
-
 class _ZoomView(QGraphicsView):
     zoomed = Signal(float)  # wheel steps with Ctrl held: positive zooms in
 
@@ -107,10 +95,7 @@ class ImageViewer(QDialog):
         self.zoom = 1.0
         self.fit = True
         self._request = 0
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
-        self._loaded = _Loaded()
-        self._loaded.done.connect(self._on_loaded)
+        self._work = TaskRunner(self)  # decoding on the images lane; moving on cancels the picture not started
 
         self.name_label = QLabel()
         self.name_label.setObjectName("viewerName")
@@ -229,7 +214,10 @@ class ImageViewer(QDialog):
             self._on_loaded(self._request, picture)
         else:
             self.status_label.setText(self.tr("Loading…"))
-            self._pool.start(_LoadJob(self._request, path, self._loaded))
+            self._work.cancel_lane(Lane.IMAGES)
+            number = self._request
+            self._work.start("picture", lambda progress, cancel: load_full(path),
+                             lambda image: self._on_loaded(number, image), lane=Lane.IMAGES)
 
     def _on_loaded(self, number: int, image: QImage) -> None:
         if number != self._request:
@@ -291,8 +279,7 @@ class ImageViewer(QDialog):
             self.fit_to_window()
 
     def closeEvent(self, event: object) -> None:
-        self._pool.clear()
-        self._pool.waitForDone(5000)
+        self._work.stop_all(5000)
         super().closeEvent(event)  # type: ignore[arg-type]
 
 

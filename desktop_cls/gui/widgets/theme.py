@@ -18,6 +18,9 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
+from desktop_cls.gui.widgets.colours import contrast
+from desktop_cls.gui.widgets.indicator_style import VisibleIndicatorStyle, style_name
+
 THEMES = ("system", "light", "dark")
 
 
@@ -105,17 +108,17 @@ def _show(dark: bool) -> None:
     if not isinstance(app, QApplication):
         return
     if _State.native_style is None:
-        _State.native_style = app.style().name()
+        _State.native_style = style_name(app.style())
     wanted = Qt.ColorScheme.Dark if dark else Qt.ColorScheme.Light
     native = QGuiApplication.styleHints().colorScheme() == wanted  # the platform says it shows this scheme
     if native:
-        if app.style().name() != _State.native_style:
+        if style_name(app.style()) != _State.native_style:
             app.setStyle(_State.native_style)
         app.setPalette(QPalette())  # back to the platform's palette
         native = is_dark(app.palette()) == dark  # a style without a dark look (Windows 10) keeps a light one
     if not native:
-        if app.style().name().lower() != "fusion":
-            app.setStyle("Fusion")
+        if not isinstance(app.style(), VisibleIndicatorStyle):
+            app.setStyle(VisibleIndicatorStyle())  # Fusion, with check boxes that show on a dark palette
         app.setPalette(dark_palette() if dark else light_palette())
     theme_changes().changed.emit(dark)
 
@@ -190,27 +193,6 @@ def follow_palette(widget: QWidget, restyle: Callable[[], None], now: bool = Tru
     _PaletteWatcher(widget, restyle)
     if now:
         restyle()
-
-
-def mix(a: QColor, b: QColor, t: float) -> QColor:
-    """The colour t of the way from a to b (opaque): tints that sit on the palette's own background."""
-    t = max(0.0, min(1.0, t))
-    return QColor(round(a.red() + (b.red() - a.red()) * t), round(a.green() + (b.green() - a.green()) * t),
-                  round(a.blue() + (b.blue() - a.blue()) * t))
-
-
-def contrast(a: QColor, b: QColor) -> float:
-    """WCAG contrast ratio of two colours (1 to 21): text wants 4.5, lines and marks 3."""
-
-    def luminance(c: QColor) -> float:
-        def channel(v: int) -> float:
-            s = v / 255
-            return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
-
-        return 0.2126 * channel(c.red()) + 0.7152 * channel(c.green()) + 0.0722 * channel(c.blue())
-
-    la, lb = luminance(a), luminance(b)
-    return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
 
 
 def readable_on(background: QColor, palette: QPalette) -> QColor:

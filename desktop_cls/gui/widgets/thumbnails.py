@@ -15,35 +15,18 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QRunnable,
     QSize,
     Qt,
-    QThreadPool,
     QUrl,
-    Signal,
 )
 from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import QListView
 
 from desktop_cls.gui.widgets.common import load_thumbnail
 from desktop_cls.gui.widgets.hidpi import at_ratio, device_pixels, device_ratio, follow_ratio
+from desktop_cls.gui.work.tasks import Lane, TaskRunner
 
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-class _Loaded(QObject):
-    done = Signal(str, QImage)
-
-
-class _ThumbJob(QRunnable):
-    def __init__(self, path: str, side: int, signal: _Loaded) -> None:
-        super().__init__()
-        self.path = path
-        self.side = side
-        self.signal = signal
-
-    def run(self) -> None:
-        self.signal.done.emit(self.path, load_thumbnail(self.path, self.side))
 
 
 class ThumbnailModel(QAbstractListModel):
@@ -56,10 +39,7 @@ class ThumbnailModel(QAbstractListModel):
         self._cache_size = cache_size
         self._pending: set[str] = set()
         self._item_size: QSize | None = None
-        self._pool = QThreadPool()
-        self._pool.setMaxThreadCount(2)
-        self._signal = _Loaded()
-        self._signal.done.connect(self._on_loaded)
+        self._work = TaskRunner(self)  # decoding requests on the images lane; a new list cancels the queued ones
         self.set_ratio(device_ratio())
 
     def set_ratio(self, ratio: float) -> None:
@@ -81,7 +61,7 @@ class ThumbnailModel(QAbstractListModel):
         self.beginResetModel()
         self.items = items
         self._row = {p: i for i, (p, _) in enumerate(items)}
-        self._pool.clear()
+        self._work.cancel_lane(Lane.IMAGES)
         self._pending.clear()
         self.endResetModel()
 
@@ -107,7 +87,7 @@ class ThumbnailModel(QAbstractListModel):
                 return pix
             if path not in self._pending:
                 self._pending.add(path)
-                self._pool.start(_ThumbJob(path, self._pixels, self._signal))
+                self._load(path)
             return self._placeholder
         return None
 
@@ -133,18 +113,31 @@ class ThumbnailModel(QAbstractListModel):
     def _square(self, image: QImage) -> QPixmap:
         """Centred on a transparent side x side canvas: the view sizes every item like the first one, so a
         portrait thumbnail after a landscape one lost its caption under the picture. The canvas has
-        side x ratio device pixels; larger pictures (a heat map) are scaled down to it."""
+        side x ratio device pixels; other pictures (a heat map at the file's own size) are scaled to fit it,
+        small ones enlarged pixel for pixel as load_thumbnail does with small files (a 32 px heat map filled
+        a third of a 96 px tile)."""
         px = self._pixels
         if image.width() == image.height() == px:
             return at_ratio(image, self.ratio)
         if image.width() > px or image.height() > px:
             image = image.scaled(px, px, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+        elif image.width() < px and image.height() < px and not image.isNull():
+            image = image.scaled(px, px, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.FastTransformation)
         canvas = QImage(px, px, QImage.Format.Format_ARGB32_Premultiplied)
         canvas.fill(Qt.GlobalColor.transparent)
         painter = QPainter(canvas)
         painter.drawImage((px - image.width()) // 2, (px - image.height()) // 2, image)
         painter.end()
         return at_ratio(canvas, self.ratio)
+
+    def _load(self, path: str) -> None:
+        side = self._pixels
+
+        def decode(progress: object, cancel: object) -> QImage:
+            return load_thumbnail(path, side)
+
+        self._work.start("thumbnail", decode, lambda image: self._on_loaded(path, image),
+                         on_cancelled=lambda: self._pending.discard(path), lane=Lane.IMAGES)
 
     def _on_loaded(self, path: str, image: QImage) -> None:
         self._pending.discard(path)
@@ -180,5 +173,4 @@ class ThumbnailModel(QAbstractListModel):
             self.dataChanged.emit(self.index(0), self.index(len(self.items) - 1), [Qt.ItemDataRole.DecorationRole])
 
     def shutdown(self) -> None:
-        self._pool.clear()
-        self._pool.waitForDone(5000)
+        self._work.stop_all(5000)

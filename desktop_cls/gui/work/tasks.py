@@ -1,74 +1,97 @@
-"""Run core functions on worker QThreads. Only plain data crosses back, through queued signals.
+"""The one way the window runs work in the background, and the only module that creates threads.
 
-`TaskRunner.start(fn, ...)` calls fn(progress=..., cancel=...) on a new QThread and reports
-through callbacks that run on the UI thread. Progress is throttled so a fast loop cannot flood
-the event queue.
+`TaskRunner.start(name, fn, ...)` runs fn(progress=..., cancel=...) as one request on a lane and reports
+through callbacks that run on the UI thread: progress (throttled), core events (stage / batch / epoch),
+result, error, cancelled. Every request gets its own cancel token, so a Cancel pressed while it still
+waits in its lane is never lost, and a newer request never inherits an older one's Cancel.
+
+A lane is a pool of threads that requests share (Orange's one-thread executor is a lane of one):
+`TASKS` gives each request its own thread (scans, training, evaluation, exports); `CLASSIFIER` runs one
+request at a time, in order, so the loaded model is never used by two at once; `IMAGES` decodes pictures
+for thumbnails and the viewer. Only plain data crosses back, through queued signals.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 import traceback
 from collections.abc import Callable
+from enum import StrEnum
 from typing import Any, Protocol, TypeVar
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from desktop_cls.core.errors import UserError
-from desktop_cls.core.events import CancelledError, CancelToken, ProgressFn
+from desktop_cls.core.events import CancelledError, CancelToken, PauseToken
+from desktop_cls.core.storage import is_write_failure, write_problem
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
 
 
-class TaskFn(Protocol[T_co]):
-    """What a task runs on its thread: work(progress=..., cancel=...) returning plain data (it crosses
-    back to the UI thread). Core functions take exactly these two, so most tasks are one-line wrappers."""
+class Lane(StrEnum):
+    TASKS = "tasks"
+    CLASSIFIER = "classifier"
+    IMAGES = "images"
 
-    def __call__(self, *, progress: ProgressFn, cancel: CancelToken) -> T_co: ...
+
+LANE_THREADS = {Lane.TASKS: 16, Lane.CLASSIFIER: 1, Lane.IMAGES: 2}
 
 
-class FunctionWorker(QObject):
-    progressed = Signal(int, int, str)
-    succeeded = Signal(object)
-    failed = Signal(str, str)  # message, details
-    cancelled = Signal()
-    done = Signal()
+class Reporter:
+    """What a request reports through: call it as a core progress function (done, total, what); `event(e)`
+    passes a core event (StageChanged, BatchEnd, EpochEnd, Notice) on to the UI thread unchanged."""
 
-    def __init__(self, fn: TaskFn[Any], cancel: CancelToken, min_interval_s: float = 0.05) -> None:
-        super().__init__()
-        self.fn = fn
-        self.cancel = cancel
+    def __init__(self, signals: _Signals, min_interval_s: float = 0.05) -> None:
+        self._signals = signals
         self._last = 0.0
         self._interval = min_interval_s
 
-    def _progress(self, done: int, total: int, what: str) -> None:
+    def __call__(self, done: int, total: int, what: str) -> None:
         now = time.monotonic()
         if now - self._last >= self._interval or done >= total:
             self._last = now
-            self.progressed.emit(done, total, what)
+            self._signals.progressed.emit(done, total, what)
 
-    @Slot()
-    def run(self) -> None:
-        try:
-            result = self.fn(progress=self._progress, cancel=self.cancel)
-            if self.cancel.is_set():
-                self.cancelled.emit()
-            else:
-                self.succeeded.emit(result)
-        except CancelledError:
-            self.cancelled.emit()
-        except Exception as e:
-            self.failed.emit(*describe_failure(e))
-        finally:
-            self.done.emit()
+    def event(self, e: object) -> None:
+        self._signals.reported.emit(e)
+
+
+class TaskFn(Protocol[T_co]):
+    """What a request runs on its thread: work(progress=..., cancel=...) returning plain data (it crosses
+    back to the UI thread). Core functions take exactly these two, so most tasks are one-line wrappers."""
+
+    def __call__(self, *, progress: Reporter, cancel: CancelToken) -> T_co: ...
+
+
+class _Signals(QObject):
+    """Lives on the UI thread; a worker emits these and the relay receives them queued."""
+
+    progressed = Signal(int, int, str)
+    reported = Signal(object)  # a core event
+    succeeded = Signal(object)
+    failed = Signal(str, str)  # message, details
+    cancelled = Signal()
+    ended = Signal()
+
+
+def user_message(e: BaseException) -> str | None:
+    """The one-line message for an error the user can act on (a UserError; a full, size-limited or
+    read-only disk), or None for a bug."""
+    if isinstance(e, UserError):
+        return e.for_gui()
+    if isinstance(e, OSError) and is_write_failure(e):
+        return write_problem(e)
+    return None
 
 
 def describe_failure(e: Exception) -> tuple[str, str]:
     """(message, details) for the error dialog: a user error is one line; anything else is logged with
     its traceback, which the dialog folds away."""
-    if isinstance(e, UserError):
-        return e.for_gui(), ""
+    message = user_message(e)
+    if message is not None:
+        return message, ""
     log_exception(e)
     return f"{type(e).__name__}: {e}", traceback.format_exc()
 
@@ -84,68 +107,106 @@ def log_exception(e: BaseException) -> None:
 
 
 class Task:
-    """A running job: cancel() asks it to stop; wait() joins its thread."""
+    """One request: cancel() asks it to stop (before it starts, it then never runs); wait() joins it."""
 
-    def __init__(self, thread: QThread, worker: QObject, cancel: CancelToken, name: str) -> None:
-        self.thread = thread
-        self.worker = worker
-        self.token = cancel
+    def __init__(self, name: str, lane: Lane, pause: PauseToken | None = None) -> None:
         self.name = name
+        self.lane = lane
+        self.token = CancelToken()
+        self.pause = pause
+        self._ended = threading.Event()
 
-    def cancel(self) -> None:
-        self.token.set()
+    def cancel(self, reason: str = "user") -> None:
+        """reason: who stopped it ("user", or "quit" when the app closes), for the run's record."""
+        self.token.set(reason)
+        if self.pause is not None:
+            self.pause.resume()  # a paused loop must wake up to see the Cancel
 
     def is_running(self) -> bool:
-        return self.thread.isRunning()
+        """Queued or running: not ended yet."""
+        return not self._ended.is_set()
 
     def wait(self, ms: int = 30_000) -> bool:
-        return self.thread.wait(ms)
+        return self._ended.wait(ms / 1000)
+
+
+class _Job(QRunnable):
+    def __init__(self, fn: TaskFn[Any], task: Task, signals: _Signals, keep_result: bool) -> None:
+        super().__init__()
+        self.fn, self.task, self.signals, self.keep_result = fn, task, signals, keep_result
+
+    def run(self) -> None:
+        try:
+            self._run()
+        except RuntimeError:  # the owner (a closed window) was deleted meanwhile: nobody is left to tell
+            pass
+        finally:
+            self.task._ended.set()
+
+    def _run(self) -> None:
+        s = self.signals
+        try:
+            if self.task.token.is_set():
+                raise CancelledError()
+            result = self.fn(progress=Reporter(s), cancel=self.task.token)
+            if self.task.token.is_set() and not self.keep_result:
+                s.cancelled.emit()
+            else:
+                s.succeeded.emit(result)
+        except CancelledError:
+            s.cancelled.emit()
+        except Exception as e:
+            s.failed.emit(*describe_failure(e))
+        self.task._ended.set()
+        s.ended.emit()
 
 
 class _Relay(QObject):
-    """Forwards one task's results, progress and end to its callbacks and its runner, on the UI thread: it lives
-    there, so the worker's signals reach it queued, whatever the callbacks are (a lambda or a closure connected
-    straight to the worker would run on the worker's thread). A child of the runner, so when the window (and
-    the runner) is destroyed the connections go with it, even if the thread's last signals are still queued."""
+    """Forwards one request's reports to its callbacks and its runner, on the UI thread. A child of the runner,
+    so when the window (and the runner) is destroyed the connections go with it."""
 
-    def __init__(self, runner: TaskRunner, task: Task, on_done: Callable[[Any], object] | None = None,
-                 on_error: Callable[[str, str], object] | None = None,
-                 on_progress: Callable[[int, int, str], object] | None = None,
-                 on_cancelled: Callable[[], object] | None = None) -> None:
+    def __init__(self, runner: TaskRunner, task: Task, callbacks: dict[str, Callable[..., object] | None]) -> None:
         super().__init__(runner)
-        self.runner = runner
-        self.task = task
-        self.on_done, self.on_error, self.on_progress, self.on_cancelled = on_done, on_error, on_progress, on_cancelled
+        self.runner, self.task, self.callbacks = runner, task, callbacks
+        self.signals = _Signals(self)
+        for name in ("progressed", "reported", "succeeded", "failed", "cancelled", "ended"):
+            getattr(self.signals, name).connect(getattr(self, name))
+
+    def _call(self, name: str, *args: object) -> None:
+        fn = self.callbacks.get(name)
+        if fn is not None:
+            fn(*args)
 
     @Slot(int, int, str)
     def progressed(self, done: int, total: int, what: str) -> None:
         self.runner.task_progress.emit(self.task.name, done, total, what)
-        if self.on_progress is not None:
-            self.on_progress(done, total, what)
+        self._call("on_progress", done, total, what)
+
+    @Slot(object)
+    def reported(self, e: object) -> None:
+        self._call("on_event", e)
 
     @Slot(object)
     def succeeded(self, result: object) -> None:
-        if self.on_done is not None:
-            self.on_done(result)
+        self._call("on_done", result)
 
     @Slot(str, str)
     def failed(self, message: str, details: str) -> None:
-        if self.on_error is not None:
-            self.on_error(message, details)
+        self._call("on_error", message, details)
 
     @Slot()
     def cancelled(self) -> None:
-        if self.on_cancelled is not None:
-            self.on_cancelled()
+        self._call("on_cancelled")
 
     @Slot()
-    def finished(self) -> None:
+    def ended(self) -> None:
+        self._call("on_ended")
         self.runner._forget(self.task)
         self.deleteLater()
 
 
 class TaskRunner(QObject):
-    """Owns every worker thread of the app so closing the window can stop and join them all."""
+    """Owns the lanes of a window (or of a widget that decodes images) so closing can stop and join them."""
 
     task_started = Signal(str)
     task_progress = Signal(str, int, int, str)
@@ -154,48 +215,51 @@ class TaskRunner(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.tasks: list[Task] = []
+        self._pools: dict[Lane, QThreadPool] = {}
+
+    def _pool(self, lane: Lane) -> QThreadPool:
+        if lane not in self._pools:
+            pool = QThreadPool(self)
+            pool.setMaxThreadCount(LANE_THREADS[lane])
+            pool.setObjectName(f"lane:{lane}")
+            self._pools[lane] = pool
+        return self._pools[lane]
 
     def start(self, name: str, fn: TaskFn[T], on_done: Callable[[T], object] | None = None,
               on_error: Callable[[str, str], object] | None = None,
               on_progress: Callable[[int, int, str], object] | None = None,
-              on_cancelled: Callable[[], object] | None = None) -> Task:
-        cancel = CancelToken()
-        thread = QThread()
-        thread.setObjectName(f"task:{name}")
-        worker = FunctionWorker(fn, cancel)
-        worker.moveToThread(thread)
-        thread.started.connect(worker.run)
-        worker.done.connect(thread.quit, Qt.ConnectionType.DirectConnection)  # quit even while the UI thread waits
-        task = Task(thread, worker, cancel, name)
-        relay = _Relay(self, task, on_done, on_error, on_progress, on_cancelled)
-        worker.progressed.connect(relay.progressed)
-        worker.succeeded.connect(relay.succeeded)
-        worker.failed.connect(relay.failed)
-        worker.cancelled.connect(relay.cancelled)
-        thread.finished.connect(relay.finished)
+              on_cancelled: Callable[[], object] | None = None, *,
+              on_event: Callable[[Any], object] | None = None, on_ended: Callable[[], object] | None = None,
+              lane: Lane = Lane.TASKS, pause: PauseToken | None = None, keep_result: bool = False) -> Task:
+        """Queue one request on its lane; on_ended follows whichever of done / error / cancelled came.
+        With keep_result, what fn returns after a Cancel still goes to on_done (training returns how far it got)."""
+        task = Task(name, lane, pause)
+        relay = _Relay(self, task, {"on_done": on_done, "on_error": on_error, "on_progress": on_progress,
+                                    "on_cancelled": on_cancelled, "on_event": on_event, "on_ended": on_ended})
         self.tasks.append(task)
-        self.task_started.emit(name)
-        thread.start()
+        if lane == Lane.TASKS:
+            self.task_started.emit(name)
+        self._pool(lane).start(_Job(fn, task, relay.signals, keep_result))
         return task
-
-    def adopt(self, task: Task) -> None:
-        """Track a task whose worker was built elsewhere (training)."""
-        self.tasks.append(task)
-        task.thread.finished.connect(_Relay(self, task).finished)
-        self.task_started.emit(task.name)
 
     def _forget(self, task: Task) -> None:
         if task in self.tasks:
             self.tasks.remove(task)
-            self.task_finished.emit(task.name)
+            if task.lane == Lane.TASKS:
+                self.task_finished.emit(task.name)
 
-    def running(self) -> list[Task]:
-        return [t for t in self.tasks if t.is_running()]
+    def running(self, lane: Lane = Lane.TASKS) -> list[Task]:
+        return [t for t in self.tasks if t.lane == lane and t.is_running()]
+
+    def cancel_lane(self, lane: Lane) -> None:
+        for t in list(self.tasks):
+            if t.lane == lane:
+                t.cancel()
 
     def stop_all(self, timeout_ms: int = 60_000) -> bool:
         for t in list(self.tasks):
             t.cancel()
         ok = True
-        for t in list(self.tasks):
-            ok = t.wait(timeout_ms) and ok
+        for pool in self._pools.values():
+            ok = pool.waitForDone(timeout_ms) and ok
         return ok

@@ -19,17 +19,17 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_cls.gui.pages.classify.capture_panel import CapturePanel
-from desktop_cls.gui.pages.classify.classifier_worker import ClassifierWorker, start_classifier
+from desktop_cls.gui.pages.classify.classifier_session import ClassifierSession
 from desktop_cls.gui.pages.classify.classify_preview import PredictionPreview
 from desktop_cls.gui.pages.classify.classify_results import ClassifyResults
 from desktop_cls.gui.pages.classify.webcam import LiveVideoPanel, draw_caption
 from desktop_cls.gui.pages.page import Page
-from desktop_cls.gui.state import AppState
+from desktop_cls.gui.state import AppState, Badge, PageKey
 from desktop_cls.gui.widgets.common import button as _button
 from desktop_cls.gui.widgets.common import qimage_to_rgb, rgb_array_to_qimage
 from desktop_cls.gui.widgets.dialogs import show_error
 from desktop_cls.gui.widgets.image_viewer import open_viewer
-from desktop_cls.gui.work.tasks import Task, TaskRunner
+from desktop_cls.gui.work.tasks import Lane, Task, TaskRunner
 
 
 def _video_suffixes() -> frozenset[str]:
@@ -39,26 +39,13 @@ def _video_suffixes() -> frozenset[str]:
 
 
 class ClassifyPage(Page):
-    request_load = Signal(str, bool)
-    request_files = Signal(object)
-    request_frame = Signal(object, bool)
-    request_heatmap = Signal(str)
+    frame_classified = Signal(object)  # Prediction of a camera or video frame
 
     def __init__(self, state: AppState, tasks: TaskRunner) -> None:
         super().__init__(state, tasks, "classifyCopy")  # the status line shows copying into folders by class
-        self.worker: ClassifierWorker
-        self.worker, self.classifier_thread = start_classifier()
-        self.request_load.connect(self.worker.load)
-        self.request_files.connect(self.worker.classify_files)
-        self.request_frame.connect(self.worker.classify_frame)
-        self.request_heatmap.connect(self.worker.explain_path)
-        self.worker.heatmap_done.connect(self._heatmap_done)
-        self.worker.loaded.connect(self._loaded)
-        self.worker.load_failed.connect(self._load_failed)
-        self.worker.files_done.connect(self._files_done)
-        self.worker.files_progress.connect(self._files_progress)
-        self.worker.frame_done.connect(self._frame_done)
-        self.worker.failed.connect(self._classify_failed)
+        self.tasks: TaskRunner = tasks
+        self.session = ClassifierSession()  # used only by requests on the classifier lane
+        self.files_task: Task | None = None
         self.model_ready = False
         self.pending_files: list[str] | None = None
         self.frame_busy = False
@@ -68,6 +55,46 @@ class ClassifyPage(Page):
         self.last_frame_overlay: Any = None
         self.heatmap_shown = ""  # the file whose heat map the preview shows
 
+        top = self._controls()
+
+        self.preview_box = PredictionPreview()
+        self.preview, self.preview_caption = self.preview_box.image, self.preview_box.caption
+        self.webcam = LiveVideoPanel()
+        self.webcam.frame_arrived.connect(self.show_frame)
+        self.webcam.running_changed.connect(self._webcam_running)
+        self.capture = CapturePanel(state)
+        self.capture.setObjectName("capturePanel")
+        self.capture.setVisible(False)
+        self.webcam.frame_arrived.connect(self.capture.set_frame)
+        self.capture.dataset_edited.connect(self._rescan_dataset)
+        self.preview_box.above.addWidget(self.webcam)
+        self.preview_box.above.addWidget(self.capture)
+
+        self.results = ClassifyResults(tasks, self.run_task)
+        self.table, self.results_stack = self.results.table, self.results.stack
+        self.folder_progress, self.cancel_button = self.results.progress, self.results.cancel_button
+        self.csv_button, self.copy_button = self.results.csv_button, self.results.copy_button
+        self.video_results = self.results.video_results
+        self.results.start_folder = self.video_results.start_folder = self.webcam.start_folder = self.start_folder
+        self.table.currentCellChanged.connect(lambda r, _c, _pr, _pc: self._show_row(r))
+        self.table.activated.connect(lambda idx: self.view_result(idx.row()))  # double-click or Enter
+        self.preview.double_clicked.connect(lambda: self.view_result(self.table.currentRow()))
+        self.heatmap_pictures: dict[str, QImage] = {}
+        self.cancel_button.clicked.connect(self._cancel)
+        self.results.busy.connect(self._set_busy)
+        self.results.video_done.connect(lambda: self.state.set_status(PageKey.CLASSIFY, Badge.DONE))
+
+        empty_text = self.tr("No model yet — train one on the Train page (about 15 s on the demo data), or open an "
+                             "exported model with File → Open model (Ctrl+M). Then drop images here or click "
+                             "Classify images.")
+        self.set_body(empty_text, self.preview_box, self.results, stretch=(1, 1), top=top)
+        self.setAcceptDrops(True)
+        self._set_busy(False)
+        state.run_changed.connect(self.load_model)
+        state.core_ready.connect(self._on_core_ready)
+
+    def _controls(self) -> QHBoxLayout:
+        """The row above the pictures: the model, the unknown threshold, the heat map and what to classify."""
         self.model_edit = QLineEdit()
         self.model_edit.setObjectName("classifyModelEdit")
         self.model_edit.setAccessibleName(self.tr("Model"))
@@ -107,41 +134,7 @@ class ClassifyPage(Page):
         top.addWidget(self.folder_button)
         top.addWidget(self.video_button)
         top.addWidget(self.webcam_button)
-
-        self.preview_box = PredictionPreview()
-        self.preview, self.preview_caption = self.preview_box.image, self.preview_box.caption
-        self.webcam = LiveVideoPanel()
-        self.webcam.frame_arrived.connect(self.show_frame)
-        self.webcam.running_changed.connect(self._webcam_running)
-        self.capture = CapturePanel(state)
-        self.capture.setObjectName("capturePanel")
-        self.capture.setVisible(False)
-        self.webcam.frame_arrived.connect(self.capture.set_frame)
-        self.capture.dataset_edited.connect(self._rescan_dataset)
-        self.preview_box.above.addWidget(self.webcam)
-        self.preview_box.above.addWidget(self.capture)
-
-        self.results = ClassifyResults(tasks, self.run_task)
-        self.table, self.results_stack = self.results.table, self.results.stack
-        self.folder_progress, self.cancel_button = self.results.progress, self.results.cancel_button
-        self.csv_button, self.copy_button = self.results.csv_button, self.results.copy_button
-        self.video_results = self.results.video_results
-        self.table.currentCellChanged.connect(lambda r, _c, _pr, _pc: self._show_row(r))
-        self.table.activated.connect(lambda idx: self.view_result(idx.row()))  # double-click or Enter
-        self.preview.double_clicked.connect(lambda: self.view_result(self.table.currentRow()))
-        self.heatmap_pictures: dict[str, QImage] = {}
-        self.cancel_button.clicked.connect(self._cancel)
-        self.results.busy.connect(self._set_busy)
-        self.results.video_done.connect(lambda: self.state.status_changed.emit("classify", "done"))
-
-        empty_text = self.tr("No model yet — train one on the Train page (about 15 s on the demo data), or open an "
-                             "exported model with File → Open model (Ctrl+M). Then drop images here or click "
-                             "Classify images.")
-        self.set_body(empty_text, self.preview_box, self.results, stretch=(1, 1), top=top)
-        self.setAcceptDrops(True)
-        self._set_busy(False)
-        state.run_changed.connect(self.load_model)
-        state.core_ready.connect(self._on_core_ready)
+        return top
 
     @property
     def predictions(self) -> list[Any]:
@@ -171,7 +164,9 @@ class ClassifyPage(Page):
             allow_code = True
         self.model_ready = False
         self._set_busy(False)
-        self.request_load.emit(path, allow_code)
+        session = self.session
+        self.tasks.start("load model", lambda progress, cancel: session.load(path, allow_code),
+                         lambda info: self._loaded(path, info), self._load_failed, lane=Lane.CLASSIFIER)
 
     def _loaded(self, path: str, info: dict[str, Any]) -> None:
         self.model_ready = True
@@ -213,10 +208,20 @@ class ClassifyPage(Page):
         self.results_stack.setCurrentIndex(0)
         self.folder_progress.setRange(0, 0)
         self._set_busy(True)
-        self.request_files.emit(list(paths))
+        if self.files_task is not None:
+            self.files_task.cancel()  # replaced: its results would land after these
+        session, files, threshold = self.session, list(paths), self._threshold()
 
-    def _files_progress(self, done: int, total: int) -> None:
-        self.results.show_progress(done, total)
+        def work(progress: Any, cancel: Any) -> list[Any]:
+            return session.classify_files(files, threshold, progress, cancel)
+
+        def latest(fn: Any) -> Any:
+            return lambda *args: fn(*args) if self.files_task is task else None
+
+        task = self.files_task = self.tasks.start(
+            "classify", work, latest(self._files_done), latest(self._classify_failed), lane=Lane.CLASSIFIER,
+            on_progress=latest(lambda done, total, _what: self.results.show_progress(done, total)),
+            on_cancelled=latest(lambda: self._files_done([])))
 
     def _files_done(self, preds: list[Any]) -> None:
         self.predictions = [p.with_threshold(self._threshold()) for p in preds]
@@ -227,7 +232,7 @@ class ClassifyPage(Page):
         if self.predictions:
             self.table.selectRow(0)
             self._show_row(0)
-        self.state.status_changed.emit("classify", "done")
+        self.state.set_status(PageKey.CLASSIFY, Badge.DONE)
 
     def _show_row(self, row: int) -> None:
         if not 0 <= row < len(self.predictions) or self.webcam.running:
@@ -238,7 +243,10 @@ class ClassifyPage(Page):
             self.preview.set_image(pix)
         self.preview_box.show_prediction(p)
         if self.heatmap_check.isChecked() and p.label is not None:
-            self.request_heatmap.emit(p.path)
+            session, path = self.session, p.path
+            self.tasks.start("heat map", lambda progress, cancel: session.explain_path(path),
+                             lambda picture: self._heatmap_done(path, picture), self._classify_failed,
+                             lane=Lane.CLASSIFIER)
 
     def _heatmap_toggled(self, _on: bool) -> None:
         self._show_row(self.table.currentRow())
@@ -262,8 +270,7 @@ class ClassifyPage(Page):
         return self.threshold_spin.value() / 100.0
 
     def _threshold_changed(self, value: float) -> None:
-        """New requests use the new threshold, and results already shown are relabelled from their scores."""
-        self.worker.threshold = value / 100.0  # read by the worker between requests
+        """New requests carry the new threshold, and results already shown are relabelled from their scores."""
         if not self.predictions:
             return
         self.predictions = [p.with_threshold(self._threshold()) for p in self.predictions]
@@ -297,6 +304,7 @@ class ClassifyPage(Page):
         allow_code = Path(model).suffix.lower() in (".torchscript", ".ts")  # agreed to when it was opened
         threshold = self.threshold_spin.value() / 100.0
         self.show_content()
+        self.preview_box.clear(self.tr("Video: {0}").format(Path(path).name))
         self.results.classify_video(model, path, allow_code, threshold)
 
     @property
@@ -304,7 +312,8 @@ class ClassifyPage(Page):
         return self.results.video_task
 
     def _cancel(self) -> None:
-        self.worker.cancel.set()
+        if self.files_task is not None:
+            self.files_task.cancel()  # its own token: pressed before it started, it never starts
         if self.video_task is not None:
             self.video_task.cancel()
 
@@ -356,7 +365,11 @@ class ClassifyPage(Page):
         if self.model_ready and not self.frame_busy:
             self.frame_busy = True
             small = img.scaled(320, 320, Qt.AspectRatioMode.KeepAspectRatio) if img.width() > 320 else img
-            self.request_frame.emit(qimage_to_rgb(small), self.heatmap_check.isChecked())
+            session, frame = self.session, qimage_to_rgb(small)
+            heatmap, threshold = self.heatmap_check.isChecked(), self._threshold()
+            self.tasks.start("frame", lambda progress, cancel: session.classify_frame(frame, heatmap, threshold),
+                             lambda result: self._frame_done(*result), self._classify_failed,
+                             on_ended=self._frame_ended, lane=Lane.CLASSIFIER)
         shown = img.convertToFormat(QImage.Format.Format_RGB888)
         if self.heatmap_check.isChecked() and self.last_frame_overlay is not None:
             shown = rgb_array_to_qimage(self.last_frame_overlay).scaled(
@@ -367,16 +380,17 @@ class ClassifyPage(Page):
         self.preview.set_image(QPixmap.fromImage(shown), smooth=False)
 
     def _frame_done(self, pred: Any, picture: Any) -> None:
-        self.frame_busy = False
         self.frames_classified += 1
         self.last_frame_pred = pred
         self.last_frame_overlay = picture
         self.preview_box.show_prediction(pred)
+        self.frame_classified.emit(pred)
+
+    def _frame_ended(self) -> None:
+        self.frame_busy = False
 
     def shutdown(self) -> None:
         self.stop_camera()
         if self.video_task is not None:
             self.video_task.cancel()
-        self.worker.cancel.set()
-        self.classifier_thread.quit()
-        self.classifier_thread.wait(30_000)
+        self.tasks.cancel_lane(Lane.CLASSIFIER)  # the window's stop_all joins the lane

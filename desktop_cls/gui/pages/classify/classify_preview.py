@@ -48,6 +48,14 @@ class PredictionPreview(QWidget):
     def set_image(self, pix: QPixmap, smooth: bool = True) -> None:
         self.image.set_image(pix, smooth=smooth)
 
+    def clear(self, caption: str = "") -> None:
+        """Nothing shown: a video's result is a plot, not the image classified before it."""
+        self.image.clear_image()
+        self.caption.setText(caption)
+        for name, bar in self.bars:
+            name.setText("")
+            bar.setVisible(False)
+
     def show_prediction(self, p: Any) -> None:
         """A core Prediction: its class and confidence, and the bars of its top classes."""
         if p.label is None:

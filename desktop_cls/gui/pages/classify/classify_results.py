@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_cls.gui.pages.classify.video_results import VideoResultsPanel
-from desktop_cls.gui.widgets.common import button, read_only_table
+from desktop_cls.gui.widgets.common import button, home_folder, read_only_table
 from desktop_cls.gui.widgets.dialogs import show_error
 from desktop_cls.gui.work.tasks import Task, TaskRunner
 
@@ -40,6 +40,7 @@ class ClassifyResults(QWidget):
         self.tasks = tasks
         self.run_task = run_task
         self.predictions: list[Any] = []
+        self.start_folder: Callable[[], str] = home_folder  # the page sets its own: the dataset's folder
         self.video_task: Task | None = None
         self.table = read_only_table(QTableWidget(), "predictionTable", self.tr("Predictions"),
                                      [self.tr("Image"), self.tr("Predicted class"), self.tr("Confidence")])
@@ -100,7 +101,8 @@ class ClassifyResults(QWidget):
         return self.tr("unknown") if label == UNKNOWN else label
 
     def save_csv(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save predictions"), "predictions.csv",
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save predictions"),
+                                              str(Path(self.start_folder()) / "predictions.csv"),
                                               self.tr("CSV files (*.csv)"))
         if not path:
             return
@@ -112,14 +114,16 @@ class ClassifyResults(QWidget):
             show_error(self, self.tr("CSV not saved"), self.tr("Cannot write {0}: {1}").format(path, e))
 
     def copy_into_folders(self) -> None:
-        dest = QFileDialog.getExistingDirectory(self, self.tr("Copy into this folder (one sub-folder per class)"))
+        dest = QFileDialog.getExistingDirectory(self, self.tr("Copy into this folder (one sub-folder per class)"),
+                                                self.start_folder())
         if not dest:
             return
         items = [(p.path, p.label) for p in self.predictions if p.label]
 
         def work(progress: Any, cancel: Any) -> int:
-            from desktop_cls.core.storage import copy_into_folders
+            from desktop_cls.core.storage import check_folder_names, copy_into_folders
 
+            check_folder_names(label for _path, label in items)  # a model file's class names: before any copy
             for i, item in enumerate(items):  # one at a time: Cancel stops between two files
                 cancel.raise_if_set()
                 progress(i, len(items), "")

@@ -6,6 +6,7 @@ this panel only draws the plain arrays that come back.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from desktop_cls.gui.widgets.common import button
+from desktop_cls.gui.widgets.common import button, home_folder
 from desktop_cls.gui.widgets.dialogs import show_error
 from desktop_cls.gui.widgets.plot_theme import BLUE, ORANGE, themed_plot
 
@@ -29,6 +30,7 @@ class VideoResultsPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.result: Any = None  # core VideoPrediction
+        self.start_folder: Callable[[], str] = home_folder  # where Save CSV opens (the page sets its own)
         self.title = QLabel()
         self.title.setObjectName("videoTitle")
         self.title.setWordWrap(True)
@@ -77,8 +79,13 @@ class VideoResultsPanel(QWidget):
         self.class_curve.setData(vp.times, vp.class_index.astype(np.float64))
         self.confidence_curve.setData(vp.times, vp.confidence)
         duration = float(vp.times[-1]) if len(vp.times) else 0.0
-        self.title.setText(self.tr("{0}: {1} frames classified over {2:.1f} s").format(
-            Path(vp.path).name, len(vp.frames), duration))
+        title = self.tr("{0}: {1} frames classified over {2:.1f} s").format(Path(vp.path).name, len(vp.frames),
+                                                                             duration)
+        if vp.incomplete:  # a truncated file just ends; the count it announced tells
+            title += "\n" + self.tr("Only {0} of the {1} frames this file announces could be decoded: it looks "
+                                    "truncated or damaged, and the rest was not classified.").format(
+                len(vp.frames), vp.expected)
+        self.title.setText(title)
         segments = vp.segments()
         lines = [self.tr("{0:.1f}–{1:.1f} s: {2} ({3:.0%})").format(s["start_s"], s["end_s"], s["label"],
                                                                        s["mean_confidence"])
@@ -92,7 +99,8 @@ class VideoResultsPanel(QWidget):
         if self.result is None:
             return
         default = Path(self.result.path).with_suffix(".csv").name
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save frame predictions"), default,
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save frame predictions"),
+                                              str(Path(self.start_folder()) / default),
                                               self.tr("CSV files (*.csv)"))
         if not path:
             return

@@ -11,6 +11,7 @@ never an import error.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
 from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from desktop_cls.gui.widgets.common import button
+from desktop_cls.gui.widgets.common import button, home_folder
 
 NO_PICTURE_AFTER_MS = 5000  # a camera that started but sent nothing by then is probably in use or blocked
 
@@ -188,6 +189,7 @@ class LiveVideoPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.source: FrameSource | None = None
+        self.start_folder: Callable[[], str] = home_folder  # where Save snapshot opens (the page sets its own)
         self.frames_received = 0  # over all sources
         self._source_frames = 0
         self.last_image: QImage | None = None
@@ -317,8 +319,8 @@ class LiveVideoPanel(QWidget):
     def save_snapshot(self) -> None:
         if self.last_image is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save snapshot"), "snapshot.png",
-                                              self.tr("PNG images (*.png)"))
+        default = str(Path(self.start_folder()) / "snapshot.png")
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save snapshot"), default, self.tr("PNG images (*.png)"))
         if not path:
             return
         if not Path(path).suffix:

@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
 
 from desktop_cls.gui.pages.data.problems_panel import ProblemsPanel, change_dataset
 from desktop_cls.gui.pages.page import Page
-from desktop_cls.gui.state import AppState
+from desktop_cls.gui.settings import saved_split
+from desktop_cls.gui.state import AppState, Badge, PageKey
 from desktop_cls.gui.widgets.common import button as _button
 from desktop_cls.gui.widgets.common import read_only_table
 from desktop_cls.gui.widgets.dialogs import show_error
@@ -69,6 +70,8 @@ class DatasetPage(Page):
         super().__init__(state, tasks, "scan")
         self.index: Any = None  # the open dataset (DatasetIndex) as this page last showed it
         state.files_changed.connect(self.open_folder)  # the Label page moved files: read the folder again
+        state.dataset_opening.connect(self._forget_shown)
+        state.dataset_changed.connect(self._show_dataset)
 
         self.path_edit = QLineEdit()
         self.path_edit.setObjectName("datasetPathEdit")
@@ -138,6 +141,7 @@ class DatasetPage(Page):
         right.setMinimumWidth(self.fontMetrics().horizontalAdvance("x" * 44))  # class names stay readable
         empty_text = self.tr("No dataset yet — drop a folder here, open one with Ctrl+O, "
                              "or try the demo dataset (600 small images of 10 shapes).")
+        self.empty_text = empty_text
         self.set_body(empty_text, left, right, top=top)
 
     # ---- actions -------------------------------------------------------------------------------
@@ -165,8 +169,8 @@ class DatasetPage(Page):
     def open_folder(self, path: str) -> None:
         path = str(Path(path).expanduser())
         self.path_edit.setText(path)
-        val = float(self.state.settings.last_train_config.get("val_fraction", 0.2))
-        seed = int(self.state.settings.last_train_config.get("seed", 0))
+        self.state.begin_opening(path)
+        val, seed = saved_split(self.state.settings)
 
         def work(progress: Any, cancel: Any) -> Any:
             from desktop_cls.core.data.dataset import scan
@@ -182,6 +186,16 @@ class DatasetPage(Page):
     def _restore_path(self) -> None:
         """The field names the dataset that is open, not a folder that failed to open or was cancelled."""
         self.path_edit.setText(self.index.root if self.index is not None else "")
+        self.empty.set_text(self.empty_text)
+        self.state.opening_failed()  # whoever cleared for the new folder shows the open one again
+
+    def _forget_shown(self, folder: str) -> None:
+        """Another folder is being read: the grid, classes and problems of the open one go meanwhile."""
+        self.class_table.setRowCount(0)
+        self.thumb_model.set_items([])
+        self.summary.setText("")
+        self.show_content(False)
+        self.empty.set_text(self.tr("Reading {0}…").format(folder))
 
     def _scan_failed(self, message: str, details: str) -> None:
         self._restore_path()
@@ -190,7 +204,12 @@ class DatasetPage(Page):
         show_error(self, self.tr("Cannot open this folder"), message, details)
 
     def _scanned(self, index: Any) -> None:
+        self.state.set_dataset(index)  # the page shows it as every page does: from the state's event
+        self.state.set_status(PageKey.DATA, Badge.ATTENTION if self._serious_problems(index) else Badge.DONE)
+
+    def _show_dataset(self, index: Any) -> None:
         self.index = index
+        self.path_edit.setText(index.root)
         self.rescan_button.setEnabled(True)
         self.show_content()
         self._fill_classes(index)
@@ -202,8 +221,6 @@ class DatasetPage(Page):
             self.class_filter.addItem(f"{name} ({n:,})", name)  # data: a class name and its count
         self.class_filter.blockSignals(False)
         self._fill_thumbnails()
-        self.state.set_dataset(index)
-        self.state.status_changed.emit("data", "attention" if self._serious_problems(index) else "done")
 
     def _serious_problems(self, index: Any) -> bool:
         return any(p.kind in ("corrupt", "not_image", "empty_class", "too_large", "unreadable") for p in index.problems)

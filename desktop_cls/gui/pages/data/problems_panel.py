@@ -13,7 +13,6 @@ from typing import Any
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPoint, Qt
 from PySide6.QtWidgets import (
     QGridLayout,
-    QInputDialog,
     QLabel,
     QMenu,
     QTableWidget,
@@ -27,7 +26,7 @@ from desktop_cls.gui.pages.data.problem_preview import ProblemPreview, confirm_m
 from desktop_cls.gui.state import AppState
 from desktop_cls.gui.widgets.common import button as _button
 from desktop_cls.gui.widgets.common import read_only_table
-from desktop_cls.gui.widgets.dialogs import show_error
+from desktop_cls.gui.widgets.dialogs import ask_item, show_error
 from desktop_cls.gui.widgets.image_viewer import open_viewer, reveal_available, reveal_in_folder
 
 # What the table calls each kind of core.data.health finding (marked here, translated when shown).
@@ -63,6 +62,14 @@ def change_dataset(parent: QWidget, state: AppState, fn: Callable[..., object], 
         state.files_changed.emit(state.dataset.root)
 
 
+def copy_kinds(index: Any) -> tuple[str, ...]:
+    """The findings "Trash duplicate copies" thins out. With class folders the validation images are drawn
+    at random, and drawn again when files change: a copy across train and validation ('leak') is a
+    duplicate like any other (left, it came back as one after the trash)."""
+    random_split = index is not None and index.layout == "class_folders"
+    return ("duplicate", "near_duplicate", "leak") if random_split else ("duplicate", "near_duplicate")
+
+
 class ProblemsPanel(QWidget):
     def __init__(self, state: AppState, viewer_owner: QWidget | None = None) -> None:
         """viewer_owner: whose image viewer shows the files (the page's, so one viewer serves the whole page)."""
@@ -72,6 +79,7 @@ class ProblemsPanel(QWidget):
         self.index: Any = None
         self.table = read_only_table(QTableWidget(), "problemTable", self.tr("Problems"),
                                      [self.tr("File"), self.tr("Problem"), self.tr("What to do")], stretch=2)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # a long file name keeps its end
         self.table.activated.connect(lambda idx: self.view_problem(idx.row()))  # double-click or Enter
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._menu)
@@ -87,7 +95,7 @@ class ProblemsPanel(QWidget):
         self.fix_duplicates = _button(self.tr("Trash duplicate copies"), "trashDuplicatesButton",
                                       self.tr("Keep one image of each duplicate set; the others go to the trash "
                                               "(undoable)"))
-        self.fix_duplicates.clicked.connect(lambda: self._trash_kinds(("duplicate", "near_duplicate")))
+        self.fix_duplicates.clicked.connect(lambda: self._trash_kinds(copy_kinds(self.index)))
         self.fix_unreadable = _button(self.tr("Trash unreadable files"), "trashUnreadableButton",
                                       self.tr("Move corrupt and non-image files to the trash (undoable)"))
         self.fix_unreadable.clicked.connect(lambda: self._trash_kinds(("corrupt", "not_image", "too_large")))
@@ -123,12 +131,14 @@ class ProblemsPanel(QWidget):
             kind = PROBLEM_NAMES.get(p.kind)
             self.table.setItem(row, 1, QTableWidgetItem(self.tr(str(kind)) if kind else p.kind.replace("_", " ")))
             self.table.setItem(row, 2, QTableWidgetItem(p.message))
+        self.table.resizeColumnsToContents()  # file names and problems in full, as far as the width allows
+        self.table.setColumnWidth(0, min(self.table.columnWidth(0), max(160, self.table.viewport().width() * 2 // 5)))
         self.preview.clear()
         self.table.setVisible(bool(probs))
         self.preview.setVisible(bool(probs))  # "select a problem" has nothing to select
         self.none_found.setVisible(not probs)
         kinds = {p.kind for p in probs}
-        self.fix_duplicates.setEnabled(bool(kinds & {"duplicate", "near_duplicate"}))
+        self.fix_duplicates.setEnabled(bool(kinds & set(copy_kinds(index))))
         self.fix_unreadable.setEnabled(bool(kinds & {"corrupt", "not_image", "too_large"}))
         self._update_actions()
 
@@ -183,8 +193,7 @@ class ProblemsPanel(QWidget):
         paths = self.selected_files()
         if ws is None or not paths or self.index is None:
             return
-        name, ok = QInputDialog.getItem(self, self.tr("Move to class"), self.tr("Class:"),
-                                        list(self.index.classes), 0, False)
+        name, ok = ask_item(self, self.tr("Move to class"), self.tr("Class:"), list(self.index.classes))
         if ok:
             self._change(ws.assign, paths, name)
 

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -22,8 +21,8 @@ from PySide6.QtWidgets import (
 
 from desktop_cls.core.errors import UserError
 from desktop_cls.gui.pages.evaluate.mistakes_gallery import MistakesGallery
-from desktop_cls.gui.pages.page import Page
-from desktop_cls.gui.state import AppState
+from desktop_cls.gui.pages.page import Page, PageAction
+from desktop_cls.gui.state import AppState, Badge, PageKey, Tag
 from desktop_cls.gui.widgets.common import button as _button
 from desktop_cls.gui.widgets.common import read_only_table
 from desktop_cls.gui.widgets.confusion_view import HEAT_ROLE, ConfusionMatrixView
@@ -58,6 +57,7 @@ class EvaluatePage(Page):
     def __init__(self, state: AppState, tasks: TaskRunner) -> None:
         super().__init__(state, tasks, "eval")
         self.result: dict[str, Any] | None = None
+        self.result_tag: Tag | None = None  # (images, model) the result was computed for
         self.model_path = ""
 
         self.model_edit = QLineEdit()
@@ -82,7 +82,6 @@ class EvaluatePage(Page):
         top.addWidget(browse)
         top.addWidget(self.eval_button)
 
-        self.progress = self.status_line.bar
         self.summary = QLabel()
         self.summary.setObjectName("evalSummary")
         self.summary.setWordWrap(True)
@@ -105,9 +104,6 @@ class EvaluatePage(Page):
         save_table.clicked.connect(lambda: self._save_png(self.metrics_table, "metrics.png"))
 
         self.mistakes = MistakesGallery(state, tasks)
-        self.gallery, self.gallery_model = self.mistakes.view, self.mistakes.model
-        self.heatmap_check = self.mistakes.heatmap_check
-        self.fix_selected = self.mistakes.fix_selected
         self.reliability = reliability_plot()
         self.ece_label = QLabel()
         self.ece_label.setObjectName("eceLabel")
@@ -146,17 +142,55 @@ class EvaluatePage(Page):
         self.right_tabs = right
         empty_text = self.tr("No evaluation yet — train a model on the Train page, then press Evaluate to see "
                              "accuracy, the confusion matrix and the misclassified images.")
+        self.empty_text = empty_text
         self.set_body(empty_text, left, right, top=top)
-        state.run_changed.connect(self.model_edit.setText)
-        state.dataset_changed.connect(self._default_images)
+        state.run_changed.connect(self._on_run)
+        state.dataset_changed.connect(lambda _ix: self._follow_state())
         state.core_ready.connect(self._update_enabled)
         self._update_enabled()
 
-    def _default_images(self, ix: Any) -> None:
-        """The placeholder names the split Evaluate scores: test/ when the dataset has one, else validation."""
-        text = (self.tr("Labeled folder (default: test images of {0})") if ix.held_out_split() == "test"
-                else self.tr("Labeled folder (default: validation images of {0})"))
-        self.folder_edit.setPlaceholderText(text.format(Path(ix.root).name))
+    def menu_actions(self) -> list[PageAction]:
+        return [PageAction("evaluateAction", self.tr("&Evaluate the model"), lambda: self.evaluate(), "Ctrl+E",
+                           shows_page=True)]
+
+    def _on_run(self, run: str) -> None:
+        self.model_edit.setText(run)
+        self._follow_state()
+
+    def default_folder(self) -> str:
+        """The images Evaluate scores when no folder is chosen: the open dataset's, unless the model was trained
+        on other classes; then its own dataset's (a resumed run of another folder is scored where it belongs)."""
+        ds = self.state.dataset
+        if ds is not None and self.state.run_mismatch() is None:
+            return ds.root
+        return self.state.run_dataset() or (ds.root if ds is not None else "")
+
+    def _follow_state(self) -> None:
+        """Name the default images; a result of another model or other default images is not shown as this one's."""
+        ds, folder = self.state.dataset, self.default_folder()
+        if ds is not None and folder == ds.root:
+            text = (self.tr("Labeled folder (default: test images of {0})") if ds.held_out_split() == "test"
+                    else self.tr("Labeled folder (default: validation images of {0})"))
+            self.folder_edit.setPlaceholderText(text.format(Path(ds.root).name))
+        elif folder:
+            self.folder_edit.setPlaceholderText(self.tr("Labeled folder (default: the images the model was trained "
+                                                        "on, in {0})").format(Path(folder).name))
+        shown, run, chosen = self.result_tag, self.state.run, self.folder_edit.text().strip()
+        if shown is not None and (shown.run != run or (not chosen and shown.dataset != folder)):
+            self.clear_result(self.tr("The results shown were of {old}. Press Evaluate (Ctrl+E) to score {new}.")
+                              .format(old=Path(shown.run or "").name, new=Path(run or "").name))
+
+    def clear_result(self, why: str) -> None:
+        self.result, self.result_tag = None, None
+        self.metrics_table.setRowCount(0)
+        self.confusion.set_classes([])
+        self.summary.setText("")
+        self.ece_label.setText("")
+        self.reliability.clear()
+        self.curves.clear()
+        self.mistakes.set_result([], [], "")
+        self.empty.set_text(why)
+        self.show_content(False)
 
     def _update_enabled(self) -> None:
         self.eval_button.setEnabled(self.state.core_loaded)
@@ -168,7 +202,7 @@ class EvaluatePage(Page):
 
     def evaluate(self) -> None:
         model = self.model_edit.text().strip() or (self.state.run or "")
-        folder = self.folder_edit.text().strip() or (self.state.dataset.root if self.state.dataset else "")
+        folder = self.folder_edit.text().strip() or self.default_folder()
         if not model:
             show_error(self, self.tr("No model"),
                        self.tr("Train a model first, or open one with File → Open model (Ctrl+M)."))
@@ -191,6 +225,7 @@ class EvaluatePage(Page):
                              for i, (p, t, k) in enumerate(zip(ev.paths, ev.y_true, pred, strict=True))]
             d["_curves"] = ev.curves()
             d["_model"] = model
+            d["_folder"] = folder
             d["_epoch"] = _kept_epoch(model)
             return d
 
@@ -229,8 +264,7 @@ class EvaluatePage(Page):
             s = QTableWidgetItem(f"{m['support']:,}")
             s.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.metrics_table.setItem(r, 4, s)
-        for c in range(1, 5):
-            self.metrics_table.resizeColumnToContents(c)
+        self._fit_metrics_columns()
         cm = d["confusion_matrix"]
         self.confusion.set_classes(classes)
         for i, row in enumerate(cm):
@@ -244,6 +278,7 @@ class EvaluatePage(Page):
         self.confusion.fit()
         curves = d.pop("_curves")
         self.model_path = d.pop("_model")
+        self.result_tag = Tag(d.pop("_folder", None), self.model_path)
         draw_reliability(self.reliability, curves["reliability"])
         draw_curves(self.curves, curves)
         self.curves_legend.sync()
@@ -254,7 +289,20 @@ class EvaluatePage(Page):
             .format(ece) if ece is not None and ece == ece else "")
         self.show_content()
         self.mistakes.set_result(classes, samples, self.model_path)
-        self.state.status_changed.emit("evaluate", "done")
+        self.state.set_status(PageKey.EVALUATE, Badge.DONE)
+
+    def _fit_metrics_columns(self) -> None:
+        """The figures as narrow as they can be, and room for every class name in full beside them."""
+        table = self.metrics_table
+        for c in range(1, 5):
+            table.resizeColumnToContents(c)
+        fm = table.fontMetrics()
+        names = max((fm.horizontalAdvance(item.text()) for r in range(table.rowCount())
+                     if (item := table.item(r, 0)) is not None), default=0)
+        names = min(names, fm.averageCharWidth() * 24)  # a very long name is elided rather than widen the window
+        figures = sum(table.columnWidth(c) for c in range(1, 5))
+        frame = 2 * table.frameWidth() + table.verticalScrollBar().sizeHint().width()
+        table.setMinimumWidth(names + 16 + figures + frame)
 
     def _absent_tip(self, name: str, split: str, predicted: bool) -> str:
         """Why a class's score is a dash (or a plain 0), and that the averages leave it out."""
@@ -291,18 +339,11 @@ class EvaluatePage(Page):
         """Fill the gallery with the images of one confusion cell (all mistakes when row < 0)."""
         self.mistakes.show_cell(row, col)
 
-    @property
-    def shown(self) -> list[tuple[str, int, int, float]]:
-        return self.mistakes.shown
-
-    @property
-    def heatmap_pictures(self) -> dict[str, QImage]:
-        return self.mistakes.heatmap_pictures
-
     def _save_png(self, widget: QWidget, default: str) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save as PNG"), default, self.tr("PNG images (*.png)"))
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save as PNG"), str(Path(self.start_folder()) / default),
+                                              self.tr("PNG images (*.png)"))
         if path:
             widget.grab().save(path, "PNG")
 
     def shutdown(self) -> None:
-        self.gallery_model.shutdown()
+        self.mistakes.model.shutdown()

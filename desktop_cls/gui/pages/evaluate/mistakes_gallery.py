@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QListView, QMenu, QVBoxLayout, QWidget
 
@@ -24,12 +24,22 @@ Sample = tuple[str, int, int, float]  # path, true class, predicted class, confi
 
 
 class MistakesGallery(QWidget):
+    """Labels fixed here leave the gallery; undone (Ctrl+Z anywhere), they come back, and go again on redo."""
+
+    _labels_changed = Signal()  # the dataset's labeling journal moved on (from any thread: queued here)
+
     def __init__(self, state: AppState, tasks: TaskRunner) -> None:
         super().__init__()
         self.state = state
         self.tasks = tasks
         self.classes: list[str] = []
         self.samples: list[Sample] = []
+        self._evaluated: list[Sample] = []  # every sample of the result, fixed ones included
+        self._fixes: dict[int, tuple[set[str], str]] = {}  # labeling step -> (its paths, what the label said)
+        self._cell = (-1, -1)
+        self._workspace: Any = None
+        self._listener = self._labels_changed.emit
+        self._labels_changed.connect(self._follow_undo)
         self.shown: list[Sample] = []
         self.model_path = ""
         self.heatmap_pictures: dict[str, QImage] = {}  # large overlays for the viewer, by path
@@ -62,14 +72,42 @@ class MistakesGallery(QWidget):
 
     def set_result(self, classes: list[str], samples: list[Sample], model_path: str) -> None:
         self.classes, self.samples, self.model_path = list(classes), samples, model_path
+        self._evaluated, self._fixes = list(samples), {}
+        self._listen(self.state.workspace)
         self.heatmap_pictures = {}
         self.show_cell(-1, -1)
+
+    def _listen(self, workspace: Any) -> None:
+        if self._workspace is not None and self._listener in self._workspace.listeners:
+            self._workspace.listeners.remove(self._listener)
+        self._workspace = workspace
+        if workspace is not None:
+            workspace.listeners.append(self._listener)
+
+    def _follow_undo(self) -> None:
+        """The fixes still applied hide their images; an undone one shows its images again."""
+        ws = self._workspace
+        if ws is None or not self._fixes:
+            return
+        applied = [step for step in self._fixes if step in ws.history]
+        hidden = set().union(*(self._fixes[step][0] for step in applied))
+        samples = [s for s in self._evaluated if s[0] not in hidden]
+        if len(samples) == len(self.samples):
+            return
+        self.samples = samples
+        self.show_cell(*self._cell)
+        if applied:
+            self.label.setText(self._fixes[max(applied)][1])
 
     def show_cell(self, row: int, col: int) -> None:
         """The images of one confusion cell (all mistakes when row < 0)."""
         if not self.classes:
+            self.shown = []
+            self.label.setText("")
+            self.model.set_items([])
             return
         classes = self.classes
+        self._cell = (row, col)
         if row < 0:
             chosen = [s for s in self.samples if s[1] != s[2]]
             self.label.setText(self.tr("%n misclassified image(s), most confident mistakes first", "",
@@ -103,10 +141,7 @@ class MistakesGallery(QWidget):
             show_error(self, self.tr("Cannot fix labels"), self.tr("Open the dataset on the Data page first."))
             return
         try:
-            if class_name is None:
-                ws.trash(paths)
-            else:
-                ws.assign(paths, class_name)
+            step = ws.trash(paths) if class_name is None else ws.assign(paths, class_name)
         except UserError as e:
             show_error(self, self.tr("Cannot fix labels"), e.for_gui())
             return
@@ -121,6 +156,7 @@ class MistakesGallery(QWidget):
             text = self.tr("%n image(s) moved to '{0}' — Ctrl+Z on the Label page undoes it; evaluate again to "
                            "update the numbers", "", len(gone)).format(class_name)
         self.label.setText(text)
+        self._fixes[step.id] = (gone, text)
 
     def _toggle_heatmaps(self, on: bool) -> None:
         if not on:
@@ -165,6 +201,9 @@ class MistakesGallery(QWidget):
     def view_mistake(self, row: int) -> None:
         """The gallery's images large, with their heat maps when those are shown."""
         if not self.classes:
+            self.shown = []
+            self.label.setText("")
+            self.model.set_items([])
             return
         classes = self.classes
         items = [(path, self.tr("True class: {0} · predicted: {1} ({2:.0%})").format(classes[t], classes[k], conf))

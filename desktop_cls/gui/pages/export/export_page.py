@@ -1,7 +1,8 @@
 """Export page: pick formats and a destination; each export is verified, measured and shown side by side.
 
 The table answers "which file should I ship?" with numbers: size, the latency of one image on this
-computer, agreement with the trained model and accuracy on the run's validation images.
+computer, agreement with the trained model and accuracy on the run's validation images. The web format is
+a folder with an offline page; the Serve box below the form serves the model over HTTP.
 """
 
 from __future__ import annotations
@@ -28,17 +29,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_cls.gui.pages.export.serve_panel import ServePanel
 from desktop_cls.gui.pages.page import Page
-from desktop_cls.gui.state import AppState
+from desktop_cls.gui.state import AppState, Badge, PageKey
 from desktop_cls.gui.widgets.common import button as _button
 from desktop_cls.gui.widgets.common import read_only_table
 from desktop_cls.gui.widgets.dialogs import show_error
 from desktop_cls.gui.work.tasks import TaskRunner
 
 SUFFIXES = {"safetensors": ".safetensors", "torchscript": ".torchscript", "onnx": ".onnx", "onnx-int8": ".onnx",
-            "onnx-fp16": ".onnx", "openvino": ".xml"}
+            "onnx-fp16": ".onnx", "openvino": ".xml", "web": "-web"}  # web: a folder
 COLUMNS = (QT_TRANSLATE_NOOP("ExportPage", "Format"), QT_TRANSLATE_NOOP("ExportPage", "Size"),
-           QT_TRANSLATE_NOOP("ExportPage", "One image"), QT_TRANSLATE_NOOP("ExportPage", "Agrees with trained model"),
+           QT_TRANSLATE_NOOP("ExportPage", "One image"), QT_TRANSLATE_NOOP("ExportPage", "Agreement"),
            QT_TRANSLATE_NOOP("ExportPage", "Accuracy"), QT_TRANSLATE_NOOP("ExportPage", "File"))
 
 
@@ -52,7 +54,16 @@ def format_info() -> dict[str, str]:
                                "training images"),
         "onnx-fp16": translate("ExportPage", "ONNX fp16: half the size, for GPUs and accelerators that prefer it"),
         "openvino": translate("ExportPage", "OpenVINO (.xml + .bin): Intel CPUs, GPUs and NPUs"),
+        "web": translate("ExportPage", "Web page: classifies images and the webcam in any browser, offline "
+                         "(a folder to open or put on a web server)"),
     }
+
+
+def web_runtime_present() -> bool:
+    """ONNX Runtime Web's files ship with releases; a source checkout fetches them (python dev.py web-runtime)."""
+    from desktop_cls.resources_path import resources_dir
+
+    return (resources_dir() / "web" / "onnxruntime-web" / "VERSION").is_file()
 
 
 def export_targets(formats: list[str], dest: Path, name: str) -> dict[str, Path]:
@@ -77,19 +88,7 @@ class ExportPage(Page):
         self.model_edit.setObjectName("exportModelEdit")
         self.model_edit.setAccessibleName(self.tr("Model to export"))
         self.model_edit.setPlaceholderText(self.tr("Run folder (train a model first)"))
-        self.checks: dict[str, QCheckBox] = {}
-        self.openvino_available = importlib.util.find_spec("openvino") is not None
-        for fmt, text in format_info().items():
-            c = QCheckBox(text)
-            c.setObjectName(f"{fmt.replace('-', '_')}Check")
-            c.setChecked(fmt in ("safetensors", "onnx", "onnx-int8"))
-            self.checks[fmt] = c
-        if not self.openvino_available:
-            ov = self.checks["openvino"]
-            ov.setChecked(False)
-            ov.setEnabled(False)
-            ov.setToolTip(self.tr("OpenVINO is not installed with this copy (pip install openvino); it also "
-                                  "reads the ONNX file directly"))
+        self.checks = self._format_checks()
         self.dest_edit = QLineEdit(state.settings.last_export_dir or str(Path.home() / "desktop_cls_exports"))
         self.dest_edit.setObjectName("exportFolderEdit")
         self.dest_edit.setAccessibleName(self.tr("Destination folder"))
@@ -111,11 +110,45 @@ class ExportPage(Page):
         self.progress = self.status_line.bar
         self.results = read_only_table(QTableWidget(), "exportResults", self.tr("Export results"),
                                        [self.tr(str(c)) for c in COLUMNS], stretch=len(COLUMNS) - 1)
+        agreement = self.results.horizontalHeaderItem(3)
+        if agreement is not None:
+            agreement.setToolTip(self.tr("How often the export picks the same class as the trained model"))
         self.results.currentCellChanged.connect(lambda r, _c, _pr, _pc: self._show_details(r))
         self.measured_label = QLabel(self.tr("Each export is compared with the trained model on the run's "
                                              "held-out images (validation, else test); the figures appear here."))
         self.measured_label.setObjectName("exportMeasuredLabel")
         self.measured_label.setWordWrap(True)
+        self.details = self._details_tabs(tasks)
+        self._exports: list[dict[str, Any]] = []
+        self._dest = Path()
+        self._layout()
+        state.run_changed.connect(self._run_changed)
+        state.core_ready.connect(lambda: self.export_button.setEnabled(True))
+        self.export_button.setEnabled(state.core_loaded)
+
+    def _format_checks(self) -> dict[str, QCheckBox]:
+        """One check box per format; those this copy cannot write are off and say why."""
+        checks: dict[str, QCheckBox] = {}
+        self.openvino_available = importlib.util.find_spec("openvino") is not None
+        for fmt, text in format_info().items():
+            c = QCheckBox(text)
+            c.setObjectName(f"{fmt.replace('-', '_')}Check")
+            c.setChecked(fmt in ("safetensors", "onnx", "onnx-int8"))
+            checks[fmt] = c
+        if not self.openvino_available:
+            ov = checks["openvino"]
+            ov.setChecked(False)
+            ov.setEnabled(False)
+            ov.setToolTip(self.tr("OpenVINO is not installed with this copy (pip install openvino); it also "
+                                  "reads the ONNX file directly"))
+        if not web_runtime_present():
+            checks["web"].setEnabled(False)
+            checks["web"].setToolTip(self.tr("This copy lacks ONNX Runtime Web; in a source checkout run "
+                                             "python dev.py web-runtime"))
+        return checks
+
+    def _details_tabs(self, tasks: TaskRunner) -> QTabWidget:
+        """The selected export's example script and metadata, and the Serve box."""
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         self.snippet_view = QPlainTextEdit()
         self.snippet_view.setObjectName("exportSnippet")
@@ -130,15 +163,14 @@ class ExportPage(Page):
         self.meta_view.setReadOnly(True)
         self.meta_view.setFont(mono)
         self.meta_view.setPlaceholderText(self.tr("The metadata file written beside each model appears here."))
-        self.details = QTabWidget()
-        self.details.setObjectName("exportDetailsTabs")
-        self.details.addTab(self.snippet_view, self.tr("Use it elsewhere"))
-        self.details.addTab(self.meta_view, self.tr("Metadata (sidecar JSON)"))
-        self._exports: list[dict[str, Any]] = []
-        self._layout()
-        state.run_changed.connect(self._run_changed)
-        state.core_ready.connect(lambda: self.export_button.setEnabled(True))
-        self.export_button.setEnabled(state.core_loaded)
+        details = QTabWidget()
+        details.setObjectName("exportDetailsTabs")
+        details.addTab(self.snippet_view, self.tr("Use it elsewhere"))
+        details.addTab(self.meta_view, self.tr("Metadata (sidecar JSON)"))
+        self.serve_panel = ServePanel(tasks, self.model_edit.text)
+        # a tab beside the files' uses, not a box under the form: the page stays within a 640 px high screen
+        details.addTab(self.serve_panel, self.tr("Serve over HTTP"))
+        return details
 
     def _layout(self) -> None:
         form = QFormLayout()
@@ -165,7 +197,7 @@ class ExportPage(Page):
         tl.setContentsMargins(0, 0, 0, 0)
         tl.addWidget(self.results, 1)
         tl.addWidget(self.measured_label)
-        split = QSplitter(Qt.Orientation.Vertical)
+        self.split = split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(table_box)
         split.addWidget(self.details)
         for pane in (table_box, self.details):  # small screens (640 px high) squeeze the panes, not the window
@@ -195,9 +227,11 @@ class ExportPage(Page):
             return
         overwrite = self.overwrite_check.isChecked()
         targets = export_targets(formats, dest, name)
+        self._dest = dest  # the File column shows each file relative to it (format subfolders included)
 
         def work(progress: Any, cancel: Any) -> list[dict[str, Any]]:
             from desktop_cls.core.inference.export import export_model, measurement_images
+            from desktop_cls.core.inference.export_web import export_web
 
             progress(0, len(targets) + 1, QCoreApplication.translate("ExportPage", "reading the held-out images"))
             images = measurement_images(model, cancel=cancel)
@@ -205,7 +239,8 @@ class ExportPage(Page):
             for i, (fmt, target) in enumerate(targets.items()):
                 cancel.raise_if_set()
                 progress(i + 1, len(targets) + 1, QCoreApplication.translate("ExportPage", "exporting {0}").format(fmt))
-                res = export_model(model, fmt, target, overwrite=overwrite, images=images, cancel=cancel)
+                res = export_web(model, target, overwrite=overwrite, images=images, cancel=cancel) if fmt == "web" \
+                    else export_model(model, fmt, target, overwrite=overwrite, images=images, cancel=cancel)
                 d = res.to_dict()
                 d["metadata"] = Path(res.sidecar).read_text(encoding="utf-8")
                 d["snippet_text"] = Path(res.snippet).read_text(encoding="utf-8") if res.snippet else ""
@@ -234,8 +269,26 @@ class ExportPage(Page):
         for d in results:
             agree = _pct(d["top1_agreement"]) + (" ⚠" if d.get("warning") else "")
             rows.append(([d["format"], _size(d["size_bytes"]), f"{d['latency_ms']:.2f} ms", agree,
-                          _pct(d["accuracy"]), " + ".join(Path(f).name for f in d["files"]) or d["path"]], d))
+                          _pct(d["accuracy"]), " + ".join(self._shown_path(f) for f in d["files"]) or d["path"]], d))
         return rows
+
+    def _shown_path(self, file: str) -> str:
+        """A file as the user finds it in the export folder: 'onnx-int8/model.onnx', not 'model.onnx'."""
+        path = Path(file)
+        return path.relative_to(self._dest).as_posix() if path.is_relative_to(self._dest) else path.name
+
+    def _show_all_rows(self) -> None:
+        """Give the table the height of all its rows (one per format and the trained model) where the page
+        has it, taken from the details below."""
+        table = self.results
+        rows = sum(table.rowHeight(r) for r in range(table.rowCount()))
+        label = self.measured_label
+        need = (table.horizontalHeader().height() + 2 * table.frameWidth() + rows
+                + table.horizontalScrollBar().sizeHint().height() + label.heightForWidth(max(label.width(), 200)) + 8)
+        sizes = self.split.sizes()
+        total, keep = sum(sizes), self.details.minimumHeight()
+        if total > 0 and sizes[0] < need:
+            self.split.setSizes([min(need, total - keep), max(keep, total - need)])
 
     def _done(self, results: list[dict[str, Any]]) -> None:
         self._finish()
@@ -255,6 +308,7 @@ class ExportPage(Page):
                     it.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.results.setItem(r, c, it)
         self.results.resizeColumnsToContents()
+        self._show_all_rows()
         if results:
             first = results[0]
             if first["num_images"]:
@@ -265,7 +319,11 @@ class ExportPage(Page):
                 self.measured_label.setText(self.tr("Verified on random inputs only: {0}.").format(first["images"]))
             self.results.selectRow(1)
             self._show_details(1)
-        self.state.status_changed.emit("export", "done")
+        self.state.set_status(PageKey.EXPORT, Badge.DONE)
+
+    def shutdown(self) -> None:
+        self.serve_panel.shutdown()
+        super().shutdown()
 
     def _show_details(self, row: int) -> None:
         i = row - 1  # row 0 is the trained model

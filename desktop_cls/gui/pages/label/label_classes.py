@@ -7,16 +7,13 @@ so this panel holds no labeling state of its own.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -26,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_cls.gui.widgets.common import button as _button
+from desktop_cls.gui.widgets.dialogs import ask_item, ask_text
 
 IMAGE_PATTERNS = "*.jpg *.jpeg *.png *.bmp *.gif *.tif *.tiff *.webp"
 
@@ -85,22 +83,21 @@ class ClassPanel(QWidget):
         item = self.class_list.currentItem()  # the class selected in the list is the one meant
         chosen = item.data(Qt.ItemDataRole.UserRole) if item is not None and item.isSelected() else None
         start = classes.index(chosen) if chosen in classes else 0
-        name, ok = QInputDialog.getItem(self, title, title, classes, start, False)  # the question, not "Class:"
+        name, ok = ask_item(self, title, title, classes, start)  # the question, not "Class:"
         return name if ok else None
 
     def new_class(self) -> None:
         ws = self._workspace()
         if ws is None:
             return
-        name, ok = QInputDialog.getText(self, self.tr("New class"), self.tr("Name of the new class:"))
+        name, ok = ask_text(self, self.tr("New class"), self.tr("Name of the new class:"))
         if ok and name.strip():
             self._do(ws.create_class, name)
 
     def rename_class(self) -> None:
         old = self._pick_class(self.tr("Rename which class?"))
         if old:
-            new, ok = QInputDialog.getText(self, self.tr("Rename class"), self.tr("New name for '{0}':").format(old),
-                                           text=old)
+            new, ok = ask_text(self, self.tr("Rename class"), self.tr("New name for '{0}':").format(old), old)
             if ok and new.strip() and new != old:
                 self._do(self._workspace().rename_class, old, new)
 
@@ -131,10 +128,10 @@ class ClassPanel(QWidget):
         ws = self._workspace()
         if ws is None:
             return
-        files, _ = QFileDialog.getOpenFileNames(self, self.tr("Images to label"), "",
+        files, _ = QFileDialog.getOpenFileNames(self, self.tr("Images to label"), str(ws.root),
                                                 self.tr("Images ({0})").format(IMAGE_PATTERNS))
-        from desktop_cls.core.storage import unique_destination
+        from desktop_cls.core.storage import copy_into
 
-        for f in files:  # copies: the user's originals stay where they are
-            shutil.copy2(f, unique_destination(ws.root / Path(f).name))
+        for f in files:  # copies: the user's originals stay where they are; no link in the dataset is followed
+            copy_into(f, ws.root)
         self._imported()

@@ -14,8 +14,6 @@ from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QPixmap, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
-    QCheckBox,
-    QDoubleSpinBox,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -25,9 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_cls.core.errors import UserError
 from desktop_cls.gui.pages.label.label_classes import ClassPanel
 from desktop_cls.gui.pages.label.label_keys import class_keys, key_of
+from desktop_cls.gui.pages.label.suggestions import SuggestionPanel, Suggestions, suggestion_work
 from desktop_cls.gui.pages.page import Page
 from desktop_cls.gui.state import AppState
 from desktop_cls.gui.widgets.common import ClassDropButton, ScaledImageLabel
@@ -35,10 +33,9 @@ from desktop_cls.gui.widgets.common import button as _button
 from desktop_cls.gui.widgets.dialogs import show_error
 from desktop_cls.gui.widgets.image_viewer import open_viewer
 from desktop_cls.gui.widgets.thumbnails import ThumbnailModel
-from desktop_cls.gui.work.tasks import Task, TaskRunner
+from desktop_cls.gui.work.tasks import Task, TaskRunner, user_message
 
 RESCAN_DELAY_MS = 1500
-LIVE_IMAGE_SIZE: int | None = None  # live suggestions: the size of the backbone a quick run would use
 
 class LabelPage(Page):
     retrain_requested = Signal()  # the user wants a model trained on the labels as they are now
@@ -48,7 +45,6 @@ class LabelPage(Page):
         self.workspace: Any = None
         self.queue: list[str] = []  # unlabeled file names, in labeling order
         self.position = 0
-        self.suggestions: dict[str, tuple[str, float]] = {}
         self.keys: dict[str, str] = {}  # key -> class name, see label_keys
         self.key_shortcuts: list[QShortcut] = []
         self._suggest_task: Task | None = None
@@ -92,26 +88,12 @@ class LabelPage(Page):
         trash = _button(self.tr("Trash"), "trashImageButton",
                         self.tr("Move this image to the trash (Delete; undoable)"))
         trash.clicked.connect(self.trash_current)
-        self.suggest_button = _button(self.tr("Suggest labels"), "suggestButton",
-                                      self.tr("Let the current model propose a class for every unlabeled image"))
-        self.suggest_button.clicked.connect(self.suggest)
-        self.accept_spin = QDoubleSpinBox()
-        self.accept_spin.setObjectName("acceptThresholdSpin")
-        self.accept_spin.setRange(50, 100)
-        self.accept_spin.setValue(90)
-        self.accept_spin.setSuffix(" %")
-        self.accept_spin.setDecimals(0)
-        self.accept_button = _button(self.tr("Accept suggestions above"), "acceptSuggestionsButton")
-        self.accept_button.clicked.connect(self.accept_suggestions)
+        self.suggest_panel = SuggestionPanel(state)
+        self.suggest_panel.suggest_button.clicked.connect(self.suggest)
+        self.suggest_panel.accept_button.clicked.connect(self.accept_suggestions)
+        self.suggest_panel.live_check.toggled.connect(lambda on: self.suggest() if on else None)
         self.retrain_button = _button(self.tr("Retrain"), "retrainButton", self.tr("Train again on the labeled images"))
         self.retrain_button.clicked.connect(lambda: self.retrain_requested.emit())
-        self.live_check = QCheckBox(self.tr("Live suggestions (bundled pretrained model)"))
-        self.live_check.setObjectName("liveSuggestCheck")
-        self.live_check.setToolTip(self.tr(
-            "After each image you label, a new last layer is fitted on the bundled pretrained network's features "
-            "of your labelled images (computed once, then cached) and suggests a class for the rest. No trained "
-            "model needed."))
-        self.live_check.toggled.connect(lambda on: self.suggest() if on else None)
 
         nav = QHBoxLayout()
         nav.addWidget(back)
@@ -131,13 +113,7 @@ class LabelPage(Page):
         right = QWidget()
         rl = QVBoxLayout(right)
         rl.addWidget(self.classes, 1)
-        rl.addWidget(self.live_check)
-        rl.addWidget(QLabel(self.tr("With a trained model")))
-        rl.addWidget(self.suggest_button)
-        acc = QHBoxLayout()
-        acc.addWidget(self.accept_button)
-        acc.addWidget(self.accept_spin)
-        rl.addLayout(acc)
+        rl.addWidget(self.suggest_panel)
         rl.addWidget(self.retrain_button)
         empty_text = self.tr("No dataset yet — open a folder on the Data page. Images lying directly in the "
                              "dataset folder (not in a class sub-folder) are listed here for labeling.")
@@ -156,9 +132,27 @@ class LabelPage(Page):
             sc.setContext(here)
             sc.activated.connect(fn)
         state.dataset_changed.connect(self._on_dataset)
-        state.run_changed.connect(lambda _r: self._update_buttons())
+        state.dataset_opening.connect(lambda _folder: self._forget_shown())
+        state.run_changed.connect(self._on_run)
 
     # ---- state ---------------------------------------------------------------------------------
+    def _forget_shown(self) -> None:
+        """Another folder is being read: nothing of the open one (its image, its suggestions) stays on screen."""
+        self.queue = []
+        self.suggest_panel.forget()
+        self.preview.clear_image()
+        self.caption.setText("")
+        self.suggestion.setText("")
+        self.strip_model.set_items([])
+        self._update_buttons()
+
+    def _on_run(self, run: str) -> None:
+        """Suggestions of another model are not this one's: they go."""
+        if self.suggest_panel.of_another_run(run):
+            self.suggest_panel.forget()
+            self.refresh()
+        self._update_buttons()
+
     def _on_dataset(self, index: Any) -> None:
         if self.state.workspace is not self.workspace:
             self.workspace = self.state.workspace
@@ -177,8 +171,8 @@ class LabelPage(Page):
             return
         self.show_content()
         self.queue = ws.unlabeled()
-        if self.suggestions:
-            self.queue.sort(key=lambda n: self.suggestions.get(n, ("", 0.0))[1])  # least confident first
+        if self.suggest_panel.suggestions:
+            self.queue.sort(key=lambda n: self.suggest_panel.suggestions.get(n, ("", 0.0))[1])  # least confident first
         self.position = min(self.position, max(len(self.queue) - 1, 0))
         self.strip_model.set_items([(str(ws.root / n), self._caption(n)) for n in self.queue])
         classes = ws.classes()
@@ -218,7 +212,7 @@ class LabelPage(Page):
             self.key_shortcuts.append(sc)
 
     def _caption(self, name: str) -> str:
-        s = self.suggestions.get(name)
+        s = self.suggest_panel.suggestions.get(name)
         return f"{s[0]} {s[1]:.0%}" if s else name
 
     def _update_buttons(self) -> None:
@@ -230,12 +224,11 @@ class LabelPage(Page):
                                         else self.tr("Nothing to undo"))
             self.redo_button.setToolTip(self.tr("Redo {0} (Ctrl+Shift+Z)").format(ws.describe_redo())
                                         if ws.can_redo() else "")
-        self.suggest_button.setEnabled(bool(self.state.run and self.queue and self.state.core_loaded))
-        self.accept_button.setEnabled(bool(self.suggestions))
+        self.suggest_panel.update_buttons(bool(self.queue))
 
     def _show_current(self) -> None:
         if not self.queue:
-            self.preview.clear()
+            self.preview.clear_image()
             self.caption.setText(self.tr("All images are labeled. Import more with “Import images…”, or retrain."))
             self.suggestion.setText("")
             return
@@ -243,7 +236,7 @@ class LabelPage(Page):
         path = self.workspace.root / name
         self.caption.setText(self.tr("{0}  ({1} of {2} unlabeled)").format(name, self.position + 1, len(self.queue)))
         self.preview.set_image(QPixmap(str(path)))
-        s = self.suggestions.get(name)
+        s = self.suggest_panel.suggestions.get(name)
         self.suggestion.setText(self.tr("Suggested: <b>{0}</b> ({1:.0%} sure) — Enter accepts it")
                                 .format(s[0], s[1]) if s else "")
         self.strip.setCurrentIndex(self.strip_model.index(self.position))
@@ -266,17 +259,20 @@ class LabelPage(Page):
     def _do(self, fn: Any, *args: Any) -> None:
         try:
             fn(*args)
-        except UserError as e:
-            show_error(self, self.tr("Labeling"), e.for_gui())
+        except Exception as e:  # a user error or a read-only/full disk is said plainly; a bug goes up
+            message = user_message(e)
+            if message is None:
+                raise
+            show_error(self, self.tr("Labeling"), message)
         self.refresh()
         self.rescan_timer.start()
-        if self.live_check.isChecked():
+        if self.suggest_panel.live_check.isChecked():
             self.suggest()  # a new head on cached features: labelling with a model becomes live
 
     def accept_current_suggestion(self) -> None:
         """Enter files the current image into its suggested class; one not offered here is said, not made."""
         name = self.current()
-        s = self.suggestions.get(name) if name is not None else None
+        s = self.suggest_panel.suggestions.get(name) if name is not None else None
         if s is not None and self.workspace is not None and s[0] in self.workspace.classes():
             self.assign_current(s[0])
         elif s is not None:
@@ -324,50 +320,41 @@ class LabelPage(Page):
         self.rescan_timer.start()
 
     def suggest(self) -> None:
-        live = self.live_check.isChecked()
+        panel = self.suggest_panel
+        live = panel.live_check.isChecked()
         if not ((self.state.run or live) and self.queue and self.tasks is not None and self.state.core_loaded):
             return
-        model, root, names = self.state.run, self.workspace.root, list(self.queue)
-
-        def work(progress: Any, cancel: Any) -> dict[str, tuple[str, float]]:
-            if live or model is None:
-                from desktop_cls.core.training.quick import suggest_labels
-
-                return suggest_labels(root, names, image_size=LIVE_IMAGE_SIZE, progress=progress, cancel=cancel)
-            from desktop_cls.core.inference.predictor import Predictor
-
-            preds = Predictor.load(model).predict_paths([root / n for n in names], progress=progress, cancel=cancel)
-            return {Path(p.path).name: (p.label, p.confidence) for p in preds if p.label}
+        if panel.refusal() is not None:
+            return  # the button says why
+        model = None if live else self.state.run
+        work = suggestion_work(model, self.workspace.root, list(self.queue))
 
         # disabling the focused button would hand the focus to the next field (the threshold box),
         # where the next class key would type a threshold instead of labeling
         self._keep_focus_on_image()
-        self.suggest_button.setEnabled(False)
+        panel.suggest_button.setEnabled(False)
         if self._suggest_task is not None and self._suggest_task.is_running():
             self._suggest_task.cancel()  # a newer labelling state replaces it
         # not on the status line: live suggestions follow every key press, and a line that comes and goes
         # would make the page jump; the window's status bar shows their progress
-        self._suggest_task = self.run_task("suggestions", work, self._suggested, on_error=self._suggest_failed)
+        self._suggest_task = self.run_task("suggestions", work, lambda result: self._suggested(result, model),
+                                           on_error=self._suggest_failed)
 
     def _suggest_failed(self, message: str, details: str) -> None:
         show_error(self, self.tr("Suggestions failed"), message, details)
         self._update_buttons()
         self._keep_focus_on_image()
 
-    def _suggested(self, result: dict[str, tuple[str, float]]) -> None:
-        self.suggestions = result
+    def _suggested(self, result: Suggestions, model: str | None) -> None:
+        self.suggest_panel.suggestions, self.suggest_panel.suggested_by = result, model
         self.position = 0
         self.refresh()
         self._keep_focus_on_image()
 
     def accept_suggestions(self) -> None:
         """Preview how many images would move to each class, then move them (one undo step per class)."""
-        limit = self.accept_spin.value() / 100
-        plan: dict[str, list[str]] = {}
-        for name in self.queue:
-            s = self.suggestions.get(name)
-            if s and s[1] >= limit:
-                plan.setdefault(s[0], []).append(name)
+        limit = self.suggest_panel.accept_spin.value() / 100
+        plan = self.suggest_panel.plan(self.queue)
         if not plan:
             QMessageBox.information(self, self.tr("Nothing to accept"),
                                     self.tr("No suggestion is at least {0:.0%} sure.").format(limit))

@@ -3,24 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGroupBox, QListWidget, QListWidgetItem, QVBoxLayout
 
-from desktop_cls.core.errors import UserError
+if TYPE_CHECKING:
+    from desktop_cls.core.run_list import RunSummary
+
 
 MAX_RUNS_LISTED = 50
-# run.json's status words (identifiers in the file), in the user's words in the list
-STATUS_WORDS = {
-    "starting": str(QT_TRANSLATE_NOOP("PastRuns", "starting")),
-    "running": str(QT_TRANSLATE_NOOP("PastRuns", "running")),
-    "completed": str(QT_TRANSLATE_NOOP("PastRuns", "completed")),
-    "stopped_early": str(QT_TRANSLATE_NOOP("PastRuns", "stopped early")),
-    "cancelled": str(QT_TRANSLATE_NOOP("PastRuns", "stopped")),
-    "cancelled_before_first_epoch": str(QT_TRANSLATE_NOOP("PastRuns", "stopped before the first epoch")),
-    "failed": str(QT_TRANSLATE_NOOP("PastRuns", "failed")),
-    "interrupted": str(QT_TRANSLATE_NOOP("PastRuns", "interrupted")),
-}
 
 
 class PastRuns(QGroupBox):
@@ -42,35 +34,39 @@ class PastRuns(QGroupBox):
         QVBoxLayout(self).addWidget(self.runs_list)
 
     def refresh(self) -> None:
-        from desktop_cls.core.run_dir import list_runs, read_run_info, run_in_use, run_status
+        from desktop_cls.core.run_list import run_summaries
 
         rl = self.runs_list
         checked = {rl.item(i).data(Qt.ItemDataRole.UserRole) for i in range(rl.count())
                    if rl.item(i).checkState() == Qt.CheckState.Checked}
         rl.blockSignals(True)
         rl.clear()
-        for run in list_runs()[:MAX_RUNS_LISTED]:
-            try:
-                info = read_run_info(run)
-            except UserError:
-                continue
-            acc = info.get("best_val_accuracy")
-            status = run_status(run, info)
-            outcome = f"{acc:.1%}" if isinstance(acc, float) else self.tr(STATUS_WORDS.get(status, status))
-            label = f"{run.name} · {info.get('model', '?')} · {outcome}"
-            busy = run_in_use(run)
-            if busy:
-                label += " · " + self.tr("in use")
-            item = QListWidgetItem(label)
-            if busy:
+        for run in run_summaries(newest=MAX_RUNS_LISTED):
+            item = QListWidgetItem(self._label(run))
+            if run.in_use:
                 item.setToolTip(self.tr("Another window or process is training this run right now; it cannot be "
                                         "resumed until that training ends."))
-            item.setData(Qt.ItemDataRole.UserRole, str(run))
+            elif run.problem:
+                item.setToolTip(run.problem)  # why a damaged run cannot be read
+            item.setData(Qt.ItemDataRole.UserRole, run.path)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if str(run) in checked else Qt.CheckState.Unchecked)
+            item.setCheckState(Qt.CheckState.Checked if run.path in checked else Qt.CheckState.Unchecked)
             rl.addItem(item)
         rl.blockSignals(False)
         self._compare()
+
+    def _label(self, run: RunSummary) -> str:
+        """Name, model, best accuracy, and the status unless the run finished (a stopped run is not done)."""
+        from desktop_cls.core.run_status import RunStatus, status_text
+
+        parts = [run.name, run.model or "?"]
+        if run.best_val_accuracy is not None:
+            parts.append(f"{run.best_val_accuracy:.1%}")
+        if run.status is not RunStatus.FINISHED:
+            parts.append(status_text(run.status, run.stopped_by))
+        if run.in_use:
+            parts.append(self.tr("in use"))
+        return " · ".join(parts)
 
     def _compare(self) -> None:
         from desktop_cls.core.run_dir import read_metrics

@@ -21,10 +21,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_cls.core.errors import UserError
-from desktop_cls.core.models.catalog import MODELS, PRETRAINED_MODEL, bundled_weights_installed
+from desktop_cls.core.models.catalog import MODELS, PRETRAINED_MODEL
 from desktop_cls.core.training.config import TrainConfig
-from desktop_cls.core.training.defaults import Recipe, choose_recipe, fine_tune_epochs, recipe_for
+from desktop_cls.core.training.methods import AUTO, CUSTOM, FINE_TUNE, QUICK, SCRATCH, method_name
 from desktop_cls.core.training.options import ADVANCED, BASIC, FILE_ONLY, KEEP, flatten, options, unflatten
+from desktop_cls.core.training.planner import DataFacts, Plan, Wishes, plan_training
 from desktop_cls.gui.pages.train.train_suggestions import FlipsFollower, ImageSizeFollower
 from desktop_cls.gui.state import AppState
 from desktop_cls.gui.widgets.common import button as _button
@@ -62,7 +63,7 @@ class TrainForm(QWidget):
         self.hflip_check = self._control("augmentation.hflip", QCheckBox)
         self.vflip_check = self._control("augmentation.vflip", QCheckBox)
         self._build_extras()
-        self._build_recipe()
+        self._build_method()
         self.advanced = QGroupBox(self.tr("Advanced"))
         self.advanced.setObjectName("advancedGroup")
         self.advanced.setCheckable(True)
@@ -74,14 +75,14 @@ class TrainForm(QWidget):
         QVBoxLayout(self.advanced).addWidget(adv_body)
         fl = QVBoxLayout(self)
         method = QFormLayout()
-        method.addRow(self.tr("Method"), self.recipe_combo)
-        method.addRow("", self.recipe_hint)
+        method.addRow(self.tr("Method"), self.method_combo)
+        method.addRow("", self.method_hint)
         fl.addLayout(method)
         fl.addLayout(self._rows(BASIC))
         fl.addWidget(self.advanced)
         fl.addStretch(1)
         self._model_changed()
-        self._apply_recipe()
+        self._apply_method()
 
     def _control(self, key: str, kind: type[W]) -> W:
         w = self.controls[key]
@@ -102,6 +103,7 @@ class TrainForm(QWidget):
         self.flips_follower = FlipsFollower(self)
         self.flips_hint, self.use_flips_button = self.flips_follower.hint, self.flips_follower.use_button
         self.pretrained_check.toggled.connect(lambda _on: self.size_follower.suggest())
+        self.size_follower.pinned_changed.connect(self._apply_method)  # an image size set by hand can change it
         self.state.dataset_changed.connect(lambda _index: self.size_follower.suggest())
         self.state.dataset_changed.connect(lambda _index: self.flips_follower.suggest())
         self.flips_follower.update_hint()
@@ -140,7 +142,7 @@ class TrainForm(QWidget):
         box that is off) and gets the user's choice back when it applies again."""
         values = self._raw_values()
         values.update(self._held)
-        quick = values.get("mode") == "quick"
+        quick = values.get("method") == QUICK
         for key, w in self.controls.items():  # the quick mode has no epochs, batches or learning rate
             opt = self.options[key]
             on = opt.enabled(values) and not (quick and key in QUICK_UNUSED)
@@ -170,120 +172,127 @@ class TrainForm(QWidget):
             w.blockSignals(False)
 
     # ---- the method: automatic, quick, fine-tune, from scratch or custom ------------------------
-    def _build_recipe(self) -> None:
-        self.recipe_combo = QComboBox()
-        self.recipe_combo.setObjectName("recipeCombo")
-        self.recipe_combo.setAccessibleName(self.tr("Training method"))
-        self.recipe_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.recipe_combo.setMinimumContentsLength(24)
+    def _build_method(self) -> None:
+        self.method_combo = QComboBox()
+        self.method_combo.setObjectName("methodCombo")
+        self.method_combo.setAccessibleName(self.tr("Training method"))
+        self.method_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.method_combo.setMinimumContentsLength(24)
         for text, key in (
-            (self.tr("Automatic (recommended): chosen from your images"), "auto"),
-            (self.tr("Pretrained (bundled EfficientNet-Lite0), quick"), "quick"),
-            (self.tr("Pretrained (bundled EfficientNet-Lite0), fine-tune"), "fine_tune"),
-            (self.tr("From scratch"), "scratch"),
-            (self.tr("Custom: the model and options below"), "custom"),
+            (self.tr("Automatic (recommended)"), AUTO),  # short: the line below says what it chose and why
+            (self.tr("Pretrained network, quick"), QUICK),
+            (self.tr("Pretrained network, fine-tune"), FINE_TUNE),
+            (self.tr("From scratch"), SCRATCH),
+            (self.tr("Custom: the model and options below"), CUSTOM),
         ):
-            self.recipe_combo.addItem(text, key)
-        self.recipe_combo.setToolTip(self.tr(
+            self.method_combo.addItem(text, key)
+        self.method_combo.setToolTip(self.tr(
             "Quick: a network already trained on a million photos stays as it is and only a new last layer "
             "learns your classes, in seconds; the best start with few images. Fine-tune: the same network, then "
             "all of it adapts to your images; slower, often better with many images. From scratch: a small "
             "network learns everything from your images; good with thousands of small images."))
-        self.recipe_hint = QLabel()
-        self.recipe_hint.setObjectName("recipeReason")
-        self.recipe_hint.setWordWrap(True)
-        self._applying_recipe = False
+        self.method_hint = QLabel()
+        self.method_hint.setObjectName("methodReason")
+        self.method_hint.setWordWrap(True)
+        self._applying_method = False
         # until the user sets the epochs (or a past run's options are loaded), the method picks them
         self._epochs_chosen = False
         self.epochs_spin.valueChanged.connect(self._epochs_edited)
-        self.recipe_combo.currentIndexChanged.connect(lambda _i: self._apply_recipe())
-        self.state.dataset_changed.connect(lambda _index: self._apply_recipe())
-        self.model_combo.currentIndexChanged.connect(lambda _i: self._recipe_overridden())
-        self.pretrained_check.toggled.connect(lambda _on: self._recipe_overridden())
+        self.method_combo.currentIndexChanged.connect(lambda _i: self._apply_method())
+        self.state.dataset_changed.connect(lambda _index: self._apply_method())
+        self.model_combo.currentIndexChanged.connect(lambda _i: self._method_overridden())
+        self.pretrained_check.toggled.connect(lambda _on: self._method_overridden())
 
-    def recipe(self) -> Recipe | None:
-        """The method the combo stands for (auto: from the open dataset); None for custom."""
-        key = self.recipe_combo.currentData()
-        if key == "custom":
-            return None
-        if key != "auto":
-            return recipe_for(key)
+    def plan(self, size_open: bool = False, flips_open: bool = False) -> Plan | None:
+        """Core's plan (planner.plan_training, as the command line) for what the form's user set: the method,
+        a pinned image size, chosen epochs and flips; the rest follows the open dataset. size_open and
+        flips_open ask what the planner would choose for those if they were left open (the hints' offer).
+        None while the options do not form a valid configuration."""
+        pinned_size = self.size_follower.pinned and not size_open
+        pinned_flips = self.flips_follower.pinned and not flips_open
+        wishes = Wishes(method=str(self.method_combo.currentData()),
+                        image_size=self.image_size_spin.value() if pinned_size else None,
+                        epochs=self.epochs_spin.value() if self._epochs_chosen else None,
+                        hflip=self.hflip_check.isChecked() if pinned_flips else None,
+                        vflip=self.vflip_check.isChecked() if pinned_flips else None)
         ds = self.state.dataset
-        if ds is None:
-            return recipe_for("quick", reason=self.tr("pretrained backbone, quick mode: the best start with few "
-                                                      "images; open a dataset to have the choice made from it"))
-        return choose_recipe(ds.counts("train"), ds.typical_size, bundled_weights_installed())
+        values = self._config_values()
+        if wishes.method != CUSTOM:  # the method sets the model, its start and the mode
+            values.update(method=SCRATCH, pretrained=False)
+        try:
+            base = TrainConfig.from_dict(values)
+            return plan_training(base, wishes, DataFacts.of(ds) if ds is not None else None)
+        except UserError:
+            return None
 
-    def _plain_words(self, recipe: str) -> str:
-        if recipe == "quick":
+    def _plain_words(self, method: str) -> str:
+        if method == QUICK:
             return self.tr("Quick: the bundled network, trained on a million photos, stays as it is; only a new last "
                            "layer learns your classes. Takes seconds, and later re-fits reuse the computed image "
                            "features.")
-        if recipe == "fine_tune":
+        if method == FINE_TUNE:
             return self.tr("Fine-tune: the new last layer learns first, then the whole bundled network adapts to "
                            "your images at a gentle learning rate. Minutes on a CPU; often better with many images.")
         return self.tr("From scratch: a small network learns everything from your images. Good with thousands of "
                        "small images; weak with few.")
 
-    def _apply_recipe(self) -> None:
-        recipe = self.recipe()
-        if recipe is None:
-            self.recipe_hint.setText(self.tr("Custom: training uses the model and options below as set."))
+    def _apply_method(self) -> None:
+        """The plan's model, start and epochs into the controls; its reason under the method."""
+        plan = self.plan() if self.method_combo.currentData() != CUSTOM else None
+        if plan is None:
+            self.method_hint.setText(self.tr("Custom: training uses the model and options below as set."))
             return
-        self._applying_recipe = True
+        cfg = plan.config
+        self._applying_method = True
         try:
-            write_control(self.model_combo, self.options["model"], recipe.model)
+            write_control(self.model_combo, self.options["model"], cfg.model)
             if "pretrained" in self._held:
                 # greyed out for this model: what comes back when a model takes it again is the method's
                 # choice, not a tick an earlier method made (that was never the user's)
-                self._held["pretrained"] = recipe.pretrained
+                self._held["pretrained"] = cfg.pretrained
             else:
-                self.pretrained_check.setChecked(recipe.pretrained)
-            self._file_only["mode"] = recipe.mode
+                self.pretrained_check.setChecked(cfg.pretrained)
+            self._file_only["method"] = cfg.method
             if not self._epochs_chosen:
-                self.epochs_spin.setValue(self._recipe_epochs(recipe))
+                self.epochs_spin.setValue(cfg.epochs)
         finally:
-            self._applying_recipe = False
+            self._applying_method = False
         self._update_enabled()
-        plain = self._plain_words(recipe.recipe)
-        auto = self.recipe_combo.currentData() == "auto"
-        reason = recipe.reason[:1].upper() + recipe.reason[1:]
-        self.recipe_hint.setText(self.tr("{reason}. {details}").format(reason=reason, details=plain) if auto
-                                 else plain)
-
-    def _recipe_epochs(self, recipe: Recipe) -> int:
-        """The same rule as the command line: a fine-tune runs 5 to 10 epochs, more when there are few images."""
-        if recipe.recipe != "fine_tune":
-            return int(FORM_START["epochs"])
-        ds = self.state.dataset
-        return fine_tune_epochs(sum(ds.counts("train").values())) if ds is not None else fine_tune_epochs(10**6)
+        self.size_follower.suggest()
+        plain = self._plain_words(plan.method)
+        reason = plan.reason("method")
+        self.method_hint.setText(self.tr("{reason}. {details}").format(
+            reason=reason[:1].upper() + reason[1:], details=plain) if self.method_combo.currentData() == AUTO
+            else plain)
 
     def _epochs_edited(self, _value: int) -> None:
-        if not self._applying_recipe:
+        if not self._applying_method:
             self._epochs_chosen = True
 
-    def _recipe_overridden(self) -> None:
+    def _method_overridden(self) -> None:
         """The user picked another model by hand: the method becomes Custom, keeping their choice."""
-        if self._applying_recipe or self.recipe_combo.currentData() == "custom":
+        if self._applying_method or self.method_combo.currentData() == CUSTOM:
             return
-        recipe = self.recipe()
-        if recipe is not None and (self.model_combo.currentData(), self.pretrained_check.isChecked()) != (
-                recipe.model, recipe.pretrained):
-            self._file_only["mode"] = "full"
-            self._set_recipe_key("custom")
+        plan = self.plan()
+        if plan is not None and (self.model_combo.currentData(), self.pretrained_check.isChecked()) != (
+                plan.config.model, plan.config.pretrained):
+            self._file_only["method"] = SCRATCH  # fine-tune when the user ticks pretrained
+            self._set_method_key(CUSTOM)
+            self.size_follower.suggest()  # now planned from the user's model, not the method's
 
-    def _set_recipe_key(self, key: str) -> None:
-        self.recipe_combo.blockSignals(True)
+    def _set_method_key(self, key: str) -> None:
+        self.method_combo.blockSignals(True)
         try:
-            self.recipe_combo.setCurrentIndex(self.recipe_combo.findData(key))
+            self.method_combo.setCurrentIndex(self.method_combo.findData(key))
         finally:
-            self.recipe_combo.blockSignals(False)
-        if key == "custom":
-            self.recipe_hint.setText(self.tr("Custom: training uses the model and options below as set."))
+            self.method_combo.blockSignals(False)
+        if key == CUSTOM:
+            self.method_hint.setText(self.tr("Custom: training uses the model and options below as set."))
 
     def _model_changed(self) -> None:
         self._update_enabled()
-        self.size_follower.pinned = False
+        if not self._applying_method:  # the user's new model re-suggests the size; a method's keeps a set size
+            self.size_follower.pinned = False
         self.size_follower.suggest()
         self._describe_model()
 
@@ -301,11 +310,14 @@ class TrainForm(QWidget):
     # ---- the options as a config ----------------------------------------------------------------
     def current_config_dict(self) -> dict[str, Any]:
         """The options as the controls show them; a greyed-out option reads as its value_when_disabled."""
+        return TrainConfig.from_dict(self._config_values()).to_dict()
+
+    def _config_values(self) -> dict[str, Any]:
         values = self._raw_values()
         for key, opt in self.options.items():
             if not opt.enabled(values) and opt.value_when_disabled is not KEEP:
                 values[key] = opt.value_when_disabled
-        return TrainConfig.from_dict(unflatten(values)).to_dict()
+        return unflatten(values)
 
     @property
     def size_follows_data(self) -> bool:
@@ -317,7 +329,7 @@ class TrainForm(QWidget):
 
     @property
     def method(self) -> str:
-        return str(self.recipe_combo.currentData())
+        return str(self.method_combo.currentData())
 
     @property
     def epochs_follow_method(self) -> bool:
@@ -334,12 +346,13 @@ class TrainForm(QWidget):
         except UserError:
             return
         self.apply_config(cfg)
-        if method in ("auto", "quick", "fine_tune", "scratch"):
-            self._epochs_chosen = not epochs_follow_method
-            self._set_recipe_key(method)
-            self._apply_recipe()
-        self.size_follower.pinned = not size_follows_data
+        self.size_follower.pinned = not size_follows_data  # first: a size set by hand is part of the plan
         self.flips_follower.pinned = not flips_follow_data
+        known = method_name(method)  # "fine_tune": as earlier versions saved it
+        if known is not None and known != CUSTOM:
+            self._epochs_chosen = not epochs_follow_method
+            self._set_method_key(known)
+            self._apply_method()
         self.size_follower.suggest()
         self.flips_follower.suggest()
 
@@ -355,12 +368,12 @@ class TrainForm(QWidget):
         self.flips_follower.pinned = True
         self._epochs_chosen = True  # a past run's epochs are kept, whatever method it used
         self._file_only = {k: values[k] for k in self._file_only}
-        if cfg.mode == "quick" and cfg.model == PRETRAINED_MODEL:
-            self._set_recipe_key("quick")
+        if cfg.method == "quick" and cfg.model == PRETRAINED_MODEL:
+            self._set_method_key(QUICK)
         elif cfg.pretrained and cfg.model == PRETRAINED_MODEL:
-            self._set_recipe_key("fine_tune")
+            self._set_method_key(FINE_TUNE)
         else:
-            self._set_recipe_key("custom")
+            self._set_method_key(CUSTOM)
         self._update_enabled()
         self.flips_follower.update_hint()
 

@@ -31,19 +31,23 @@ def stage_status(e: StageChanged, scale: int = 1000) -> tuple[str, int | None]:
 
 
 def batch_status(e: BatchEnd, epochs: int, paused: bool) -> str:
+    """The progress line; paused, it says so instead of an ETA that is not running down."""
+    if paused:
+        return QCoreApplication.translate("TrainMessages", "Epoch {epoch}/{epochs} · step {step}/{steps} · paused"
+                                          ).format(epoch=e.epoch, epochs=epochs, step=e.step, steps=e.steps_per_epoch)
     text = QCoreApplication.translate(
         "TrainMessages", "Epoch {epoch}/{epochs} · step {step}/{steps} · {speed:,.0f} images/s · ETA {eta}").format(
         epoch=e.epoch, epochs=epochs, step=e.step, steps=e.steps_per_epoch, speed=e.images_per_s,
         eta=fmt_seconds(e.eta_s))
     if e.gpu_memory_mb:
         text += QCoreApplication.translate("TrainMessages", " · GPU {0:,.0f} MB").format(e.gpu_memory_mb)
-    if paused:
-        text += QCoreApplication.translate("TrainMessages", " · paused")
     return text
 
 
-def window_progress(e: BatchEnd, epochs: int) -> str:
+def window_progress(e: BatchEnd, epochs: int, paused: bool = False) -> str:
     """The short form for the window's status bar."""
+    if paused:
+        return QCoreApplication.translate("TrainMessages", "Training paused: epoch {0}/{1}").format(e.epoch, epochs)
     return QCoreApplication.translate("TrainMessages", "Training: epoch {0}/{1}, ETA {2}").format(
         e.epoch, epochs, fmt_seconds(e.eta_s))
 

@@ -5,32 +5,29 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
-    QPlainTextEdit,
-    QProgressBar,
     QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
+from desktop_cls.core.data.index_freshness import training_data
 from desktop_cls.core.errors import UserError
-from desktop_cls.core.events import BatchEnd, EpochEnd, Notice, StageChanged
+from desktop_cls.core.events import PauseToken
 from desktop_cls.core.training.config import TrainConfig
 from desktop_cls.gui.autosave import on_any_edit
-from desktop_cls.gui.pages.page import Page
+from desktop_cls.gui.pages.page import Page, PageAction
+from desktop_cls.gui.pages.train.config_file import save_run_config
 from desktop_cls.gui.pages.train.lr_search import LearningRateSearch
 from desktop_cls.gui.pages.train.past_runs import PastRuns
+from desktop_cls.gui.pages.train.run_monitor import RunMonitor
 from desktop_cls.gui.pages.train.train_form import TrainForm, apply_default_device
-from desktop_cls.gui.pages.train.train_messages import batch_status, epoch_line, outcome, stage_status, window_progress
-from desktop_cls.gui.pages.train.train_plots import TrainingPlots
-from desktop_cls.gui.pages.train.train_worker import TrainWorker, start_training
-from desktop_cls.gui.state import AppState
+from desktop_cls.gui.pages.train.training_task import training
+from desktop_cls.gui.state import AppState, Badge, PageKey, RunInfo, Tag
 from desktop_cls.gui.widgets.common import button as _button
 from desktop_cls.gui.widgets.dialogs import show_error
 from desktop_cls.gui.work.tasks import Task, TaskRunner
@@ -39,21 +36,19 @@ REDRAW_MS = 100
 
 
 class TrainPage(Page):
-    """Training control; the options live in TrainForm and the curves in TrainingPlots. Training runs on its own
-    worker (train_worker); the page's status line shows its short tasks (the learning-rate finder)."""
-
-    progress_text = Signal(str, int, int)
+    """Training control; the options live in TrainForm and the curves in TrainingPlots. Training is one request on
+    the task runner (`self.task` while it runs); the page's status line shows its short tasks (the learning-rate
+    finder)."""
 
     def __init__(self, state: AppState, tasks: TaskRunner) -> None:
         super().__init__(state, tasks, "trainTask")
         self.tasks: TaskRunner = tasks  # training needs one (a Page may go without)
-        self.worker: TrainWorker | None = None
-        self.task: Task | None = None
-        self._stage_moves_bar = False  # a counted stage moves the bar until the run's first batch
+        self.task: Task | None = None  # the training that runs
+        self._shown: Tag | None = None  # what the curves, log and progress show: (dataset, run) of the last run
         self.form = TrainForm(state)
         self.form.find_lr_button.clicked.connect(self.find_lr)
         self.lr_search = LearningRateSearch(self.form, self)
-        self.plots = TrainingPlots()
+        self.monitor = RunMonitor()  # progress, curves and log of the run
 
         self.train_button = _button(self.tr("▶ &Train"), "trainButton", self.tr("Start training (Ctrl+T)"))
         self.train_button.clicked.connect(self.start)
@@ -64,26 +59,10 @@ class TrainPage(Page):
         self.stop_button.clicked.connect(self.stop)
         self.resume_button = _button(self.tr("Resume a run…"), "resumeRunButton", self.tr("Continue a stopped run"))
         self.resume_button.clicked.connect(self.resume_dialog)
-        self.progress = QProgressBar()
-        self.progress.setObjectName("trainProgress")
-        self.progress.setAccessibleName(self.tr("Training progress"))
-        self.progress.setValue(0)
-        self.progress_label = QLabel()
-        self.progress_label.setObjectName("trainStatus")
-        self._result_root: str | None = None  # dataset of the run whose outcome the status line shows
-        self._epochs_total = 0
-        self.progress_label.setWordWrap(True)
-        self.lr_search.message.connect(self._log)
-        self.log = QPlainTextEdit()
-        self.log.setObjectName("trainLog")
-        self.log.setAccessibleName(self.tr("Training log"))
-        self.log.setReadOnly(True)
-        self.log.setMaximumBlockCount(5000)
-        self.log.setPlaceholderText(self.tr("Messages from training appear here: each epoch's loss and accuracy, "
-                                            "the choices made for you and any warnings."))
+        self.lr_search.message.connect(self.monitor.line)
         self.past_runs = PastRuns()
         self.runs_list = self.past_runs.runs_list
-        self.past_runs.comparisons_changed.connect(self.plots.set_comparisons)
+        self.past_runs.comparisons_changed.connect(self.monitor.plots.set_comparisons)
         self.past_runs.run_chosen.connect(self._use_run)
 
         buttons = QHBoxLayout()
@@ -93,13 +72,13 @@ class TrainPage(Page):
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 0, 0)
         ll.addLayout(buttons)
-        ll.addWidget(self.progress)
-        ll.addWidget(self.progress_label)
-        ll.addWidget(self.plots, 3)
+        ll.addWidget(self.monitor.progress)
+        ll.addWidget(self.monitor.progress_label)
+        ll.addWidget(self.monitor.plots, 3)
         bottom = QSplitter(Qt.Orientation.Horizontal)
         log_box = QGroupBox(self.tr("Training log"))
         log_box.setObjectName("trainLogBox")
-        QVBoxLayout(log_box).addWidget(self.log)
+        QVBoxLayout(log_box).addWidget(self.monitor.log)
         bottom.addWidget(log_box)
         bottom.addWidget(self.past_runs)
         bottom.setStretchFactor(0, 1)  # the log keeps half the width on small screens
@@ -119,18 +98,26 @@ class TrainPage(Page):
 
         self.timer = QTimer(self)
         self.timer.setInterval(REDRAW_MS)
-        self.timer.timeout.connect(self.plots.redraw)
+        self.timer.timeout.connect(self.monitor.plots.redraw)
         self.timer.start()
         self._set_running(False)
         state.core_ready.connect(self._on_core_ready)
-        state.dataset_changed.connect(lambda _i: self._update_enabled())
-        state.dataset_changed.connect(lambda _i: self._show_idle_status())
+        state.dataset_changed.connect(lambda _i: self._on_dataset())
         s = state.settings
         self.form.apply_saved(s.last_train_config, s.image_size_follows_data, s.flips_follow_data, s.train_method,
                               s.epochs_follow_method)
         self.refresh_runs()
         self._show_idle_status()
         on_any_edit(self.form, lambda *_: state.settings_changed.emit(False))  # the options are saved as edited
+
+    def menu_actions(self) -> list[PageAction]:
+        """Slots look the method up when triggered (a test or a subclass may replace it)."""
+        return [PageAction("startTrainingAction", self.tr("&Start training"), lambda: self.start(), "Ctrl+T",
+                           shows_page=True),
+                PageAction("pauseAction", self.tr("&Pause / resume"), lambda: self.toggle_pause(), "Ctrl+P"),
+                PageAction("stopAction", self.tr("S&top"), lambda: self.stop(), "Ctrl+."),
+                PageAction("saveConfigAction", self.tr("Save configuration as run &file…"),
+                           lambda: self.save_config_file())]
 
     def remember_options(self) -> None:
         """Into the settings: the form's options and whether size and flips still follow the data."""
@@ -158,13 +145,10 @@ class TrainPage(Page):
         return self.form.current_config_dict()
 
     def save_config_file(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save run configuration"), "run-config.json",
-                                              self.tr("JSON files (*.json)"))
+        path = save_run_config(self, self.form.current_config_dict(), self.start_folder())
         if path:
-            from desktop_cls.core.storage import write_json
-
-            write_json(Path(path), self.form.current_config_dict())
-            self._log(self.tr("Configuration saved to {path}; run it with: desktop-cls train --config {path} DATASET")
+            self.monitor.line(self.tr(
+                "Configuration saved to {path}; run it with: desktop-cls train --config {path} DATASET")
                       .format(path=path))
     # ---- runs ----------------------------------------------------------------------------------
     def refresh_runs(self) -> None:
@@ -172,15 +156,24 @@ class TrainPage(Page):
 
     def _use_run(self, run: str) -> None:
         self.state.set_run(run)
-        self._log(self.tr("Using run {0} for evaluation, classification and export").format(run))
+        self.monitor.line(self.tr("Using run {0} for evaluation, classification and export").format(run))
 
     # ---- training control ----------------------------------------------------------------------
     def _on_core_ready(self) -> None:
         self.form.add_devices(self.state.devices)
         self._update_enabled()
 
+    def _on_dataset(self) -> None:
+        """Another dataset: the last run's curves, log and progress belong to the one before (a run that is
+        going keeps them: it trains on what it was started on)."""
+        if self.task is None and self._shown is not None and self._shown.dataset != self.state.tag().dataset:
+            self._shown = None
+            self.monitor.clear()
+        self._update_enabled()
+        self._show_idle_status()
+
     def _update_enabled(self) -> None:
-        running = self.worker is not None
+        running = self.task is not None
         ready = self.state.core_loaded and self.state.dataset is not None
         self.train_button.setEnabled(ready and not running)
         self.train_button.setToolTip(self.tr("PyTorch is still loading…") if not self.state.core_loaded else
@@ -190,17 +183,17 @@ class TrainPage(Page):
     def _show_idle_status(self) -> None:
         """The status line before any run: what pressing Train will do, or what is missing."""
         ds = self.state.dataset
-        if self.worker is not None or (self._result_root is not None and ds is not None
-                                       and ds.root == self._result_root):
+        if self.task is not None or (self._shown is not None and ds is not None and ds.root == self._shown.dataset):
             return  # a run is going, or the line shows the outcome of a run on this dataset
-        self._result_root = None
         if ds is None:
-            self.progress_label.setText(self.tr("No training yet — choose a dataset on the Data page, then press "
-                                                "Train (about 15 s on the demo data)."))
+            self.monitor.progress_label.setText(self.tr(
+                "No training yet — choose a dataset on the Data page, then press "
+                "Train (about 15 s on the demo data)."))
             return
         n_train, n_val = len(ds.split("train")), len(ds.split("val"))
-        self.progress_label.setText(self.tr("Ready to train on {0:,} images in {1} classes ({2:,} for validation)"
-                                            " — press Train (Ctrl+T).").format(n_train, len(ds.classes), n_val))
+        self.monitor.progress_label.setText(self.tr(
+            "Ready to train on {0:,} images in {1} classes ({2:,} for validation)"
+            " — press Train (Ctrl+T).").format(n_train, len(ds.classes), n_val))
 
     def _set_running(self, running: bool) -> None:
         self.pause_button.setEnabled(running)
@@ -218,13 +211,14 @@ class TrainPage(Page):
             if offer_missing_weights(self, self.tasks, cfg, self.start) is not None:
                 return  # the weights are not on this computer: the dialog downloads or imports them, then starts
             self.state.settings.last_train_config = cfg.to_dict()
-            self._launch(TrainWorker(cfg.to_dict(), data), cfg.epochs, quick=cfg.mode == "quick")
+            pause = PauseToken()
+            self._launch(training(cfg.to_dict(), data, pause), pause, cfg.epochs, quick=cfg.method == "quick")
 
     def _ready_config(self) -> tuple[TrainConfig, Any] | None:
         """The validated options and the data to train on, or None after telling the user what is missing.
 
         The scanned index is reused when its split matches the options; otherwise the folder is rescanned."""
-        if self.worker is not None:
+        if self.task is not None:
             return None
         if not self.state.core_loaded:
             show_error(self, self.tr("Not ready yet"), self.tr("PyTorch is still loading; try again in a few seconds."))
@@ -237,8 +231,7 @@ class TrainPage(Page):
         except UserError as e:
             show_error(self, self.tr("Check the training options"), e.for_gui())
             return None
-        ds = self.state.dataset
-        return cfg, ds if (ds.val_fraction == cfg.val_fraction and ds.seed == cfg.seed) else ds.root
+        return cfg, training_data(cfg.val_fraction, cfg.seed, self.state.dataset, self.state.workspace)
 
     def find_lr(self) -> None:
         """Learning-rate range test in the background; the result opens a dialog to accept it."""
@@ -247,15 +240,14 @@ class TrainPage(Page):
             self.lr_search.start(*ready)
 
     def resume_dialog(self) -> None:
-        from desktop_cls.core.storage import default_runs_dir
+        from desktop_cls.gui.pages.train.resume_dialog import choose_run_to_resume
 
-        path = QFileDialog.getExistingDirectory(self, self.tr("Choose a run folder to continue"),
-                                                str(default_runs_dir()))
+        path = choose_run_to_resume(self)
         if path:
             self.resume(path)
 
     def resume(self, run: str, epochs: int | None = None) -> None:
-        if self.worker is not None or not self.state.core_loaded:
+        if self.task is not None or not self.state.core_loaded:
             return
         from desktop_cls.core.run_dir import run_in_use
 
@@ -269,130 +261,72 @@ class TrainPage(Page):
         except UserError as e:
             show_error(self, self.tr("Cannot resume"), e.for_gui())
             return
-        self._launch(TrainWorker(None, None, resume_run=run, epochs=epochs), epochs or cfg.epochs, resuming=run,
-                     quick=cfg.mode == "quick")
+        pause = PauseToken()
+        self._launch(training(None, None, pause, resume_run=run, epochs=epochs), pause, epochs or cfg.epochs,
+                     resuming=run, quick=cfg.method == "quick")
 
-    def _launch(self, worker: TrainWorker, epochs: int, resuming: str | None = None, quick: bool = False) -> None:
-        """A fresh log and fresh curves per run; a resumed run starts from its own earlier epochs."""
-        self.plots.reset()
-        self.plots.show_learning_rate(not quick)
-        self.log.clear()
-        self._epochs_total = epochs
-        self.progress.setRange(0, 1000)
-        done = self._replay_history(Path(resuming), epochs) if resuming else 0
-        self.progress.setValue(round(1000 * done / max(epochs, 1)))
-        self._stage_moves_bar = not done  # a resumed run's bar keeps showing its earlier epochs
-        self.worker = worker
-        worker.stage_changed.connect(self._on_stage)
-        worker.batch_ended.connect(self._on_batch)
-        worker.epoch_ended.connect(self._on_epoch)
-        worker.notice.connect(self._on_notice)
-        worker.finished_ok.connect(self._on_finished)
-        worker.failed.connect(self._on_failed)
-        worker.done.connect(self._on_done)
-        self.task = start_training(worker)
-        self.tasks.adopt(self.task)
+    def _launch(self, work: Any, pause: PauseToken, epochs: int, resuming: str | None = None,
+                quick: bool = False) -> None:
+        done = self.monitor.begin(epochs, resuming, quick)
+        self._shown = Tag(self.state.tag().dataset, resuming)
+        self.task = self.tasks.start("training", work, self._on_finished, self._on_failed, on_event=self.monitor.event,
+                                     on_ended=self._on_done, pause=pause, keep_result=True)
         self.state.set_training(True)
         self._set_running(True)
         self.pause_button.setText(self.tr("Pause"))
         if resuming:
-            self._log(self.tr("Continuing run {0} at epoch {1} of {2}…").format(Path(resuming).name, done + 1,
+            self.monitor.line(self.tr("Continuing run {0} at epoch {1} of {2}…").format(Path(resuming).name, done + 1,
                                                                                epochs))
         else:
             ds = self.state.dataset
-            self._log(self.tr("Training started on {0}").format(ds.root) if ds is not None
+            self.monitor.line(self.tr("Training started on {0}").format(ds.root) if ds is not None
                       else self.tr("Training started"))
 
-    def _replay_history(self, run: Path, epochs: int) -> int:
-        """Earlier epochs of a run being resumed, back on the curves and in the log; how many there are."""
-        from desktop_cls.core.run_dir import read_metrics
-
-        try:
-            rows = read_metrics(run)
-        except (OSError, UserError, ValueError):
-            rows = []
-        for line in (self.tr("Run {0}").format(run), *self.plots.replay(rows, epochs)):
-            self._log(line)
-        return min(int(rows[-1]["epoch"]), epochs) if rows else 0
-
     def toggle_pause(self) -> None:
-        if self.worker is None:
+        pause = self.task.pause if self.task is not None else None
+        if pause is None:
             return
-        if self.worker.pause.is_paused():
-            self.worker.pause.resume()
-            self.pause_button.setText(self.tr("Pause"))
-            self._log(self.tr("Resumed"))
-        else:
-            self.worker.pause.pause()
-            self.pause_button.setText(self.tr("Resume"))
-            self._log(self.tr("Paused (the current batch finishes first)"))
+        pausing = not pause.is_paused()
+        (pause.pause if pausing else pause.resume)()
+        self.pause_button.setText(self.tr("Resume") if pausing else self.tr("Pause"))
+        self.monitor.line(self.tr("Paused (the current batch finishes first)") if pausing else self.tr("Resumed"))
+        self.monitor.set_paused(pausing)
+
+    def is_paused(self) -> bool:
+        return self.task is not None and self.monitor.paused
 
     def stop(self) -> None:
-        if self.worker is not None:
-            self.worker.cancel.set()
-            self.worker.pause.resume()
+        if self.task is not None:
+            self.task.cancel()  # also wakes a paused loop
             self.stop_button.setEnabled(False)
-            self._log(self.tr("Stopping after this batch…"))
+            self.monitor.line(self.tr("Stopping after this batch…"))
 
     def shutdown(self) -> None:
-        """For closing the window: stop cleanly and join the thread."""
+        """For closing the window: stop cleanly (the run records that the app was closed) and join the thread."""
+        if self.task is not None:
+            self.task.cancel("quit")
         self.stop()
         if self.task is not None:
             self.task.wait(120_000)
 
-    # ---- events from the worker ----------------------------------------------------------------
-    def _on_stage(self, e: StageChanged) -> None:
-        """A counted stage (image features of a quick run, images loaded) moves the bar until batches own it."""
-        text, value = stage_status(e, self.progress.maximum())
-        self.progress_label.setText(text)
-        if value is not None and self._stage_moves_bar:
-            self.progress.setValue(value)
-
-    def _on_batch(self, e: BatchEnd) -> None:
-        self._stage_moves_bar, x = False, e.epoch - 1 + e.step / e.steps_per_epoch
-        self.plots.add_batch(x, e.loss, e.lr)
-        done = round(1000 * x / max(self._epochs_total, 1))
-        self.progress.setValue(min(done, 999))
-        paused = self.worker is not None and self.worker.pause.is_paused()
-        self.progress_label.setText(batch_status(e, self._epochs_total, paused))
-        self.progress_text.emit(window_progress(e, self._epochs_total), done, 1000)
-
-    def _on_epoch(self, e: EpochEnd) -> None:
-        self.plots.add_epoch(e.epoch, e.train_loss, e.val_loss, e.train_accuracy, e.val_accuracy)
-        self._log(epoch_line(e.epoch, e.epochs, e.train_loss, e.train_accuracy, e.val_loss, e.val_accuracy,
-                             e.seconds, e.is_best))
-
-    def _on_notice(self, e: Notice) -> None:
-        self._log(("⚠ " if e.level == "warning" else "") + e.message)
-
+    # ---- how the training ended ----------------------------------------------------------------
     def _on_finished(self, result: Any) -> None:
-        # a stopped run shows how far it got (3 of 6 epochs is half way), not a full bar
-        total = max(result.epochs, 1)
-        self.progress.setValue(round(self.progress.maximum() * min(result.epochs_done, total) / total)
-                               if result.cancelled else self.progress.maximum())
-        self._result_root = self.state.dataset.root if self.state.dataset is not None else None
-        n_val = len(self.state.dataset.split("val")) if self.state.dataset is not None else 0
-        log, status = outcome(result, n_val)
-        self._log(log)
-        self.progress_label.setText(status)
+        info = RunInfo.read(result.run_dir)  # the run's own dataset: a resumed run may not be of the open one
+        self._shown = Tag(info.dataset_root, result.run_dir)
+        self.monitor.finished(result, info.val_images or 0)
         if result.epochs_done > 0:
-            self.state.set_run(result.run_dir)
-            self.state.status_changed.emit("train", "done")
+            self.state.set_run(result.run_dir, info)
+            self.state.set_status(PageKey.TRAIN, Badge.DONE)
         self.refresh_runs()
 
     def _on_failed(self, message: str, details: str) -> None:
-        self._log(self.tr("Training failed: {0}").format(message))
-        self._result_root = self.state.dataset.root if self.state.dataset is not None else None
-        self.progress_label.setText(self.tr("Training failed: {0}").format(message))
-        self.state.status_changed.emit("train", "attention")
+        self.monitor.failed(message)
+        self.state.set_status(PageKey.TRAIN, Badge.ATTENTION)
         show_error(self, self.tr("Training failed"), message, details)
 
     def _on_done(self) -> None:
-        self.worker = None
+        self.task = None
         self.state.set_training(False)
         self._set_running(False)
-        self.plots.redraw()
-
-    def _log(self, text: str) -> None:
-        self.log.appendPlainText(text)
+        self.monitor.plots.redraw()
 

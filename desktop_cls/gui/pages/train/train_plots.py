@@ -44,23 +44,13 @@ class TrainingPlots(QWidget):
         self.lr_plot.setObjectName("lrPlot")
         self.lr_plot.setLabel("bottom", "epoch")
         for p in (self.loss_plot, self.acc_plot, self.lr_plot):
+            # epochs are epochs: no "(x0.001)" scaling during the first one, and none before 0
+            p.getAxis("bottom").enableAutoSIPrefix(False)
+            p.getViewBox().setLimits(xMin=0)
             p.showGrid(x=True, y=True, alpha=0.2)
             p.getPlotItem().setClipToView(True)
             p.getPlotItem().setDownsampling(auto=True, mode="peak")
-        self.curve_batch = self.loss_plot.plot(name="train (smoothed)", pen=pg.mkPen(TEAL, width=1))
-        self.curve_train_loss = self.loss_plot.plot(name="train", pen=pg.mkPen(BLUE, width=2), symbol="o",
-                                                    symbolSize=6)
-        self.curve_val_loss = self.loss_plot.plot(name="validation", pen=pg.mkPen(ORANGE, width=2),
-                                                  symbol="s", symbolSize=6)
-        self.curve_train_acc = self.acc_plot.plot(name="train", pen=pg.mkPen(BLUE, width=2), symbol="o",
-                                                  symbolSize=6)
-        self.curve_val_acc = self.acc_plot.plot(name="validation", pen=pg.mkPen(ORANGE, width=2),
-                                                symbol="s", symbolSize=6)
-        self.curve_lr = self.lr_plot.plot(pen=pg.mkPen(GREEN, width=2))
-        for curve, colour in ((self.curve_train_loss, BLUE), (self.curve_val_loss, ORANGE),
-                              (self.curve_train_acc, BLUE), (self.curve_val_acc, ORANGE)):
-            curve.setSymbolBrush(colour)  # pyqtgraph's navy-on-white symbols vanish on one theme or the other
-            curve.setSymbolPen(colour)
+        self._add_curves()
         self.compare_curves: list[Any] = []
 
         # the words in the user's language: titles, axes, legend names
@@ -87,6 +77,23 @@ class TrainingPlots(QWidget):
         pl.setRowStretch(1, 1)
         self.lr_plot.setMinimumHeight(self.fontMetrics().height() * 8)  # room for its title, ticks and axis label
 
+    def _add_curves(self) -> None:
+        """Loss and accuracy per epoch (train and validation), the smoothed batch loss, the learning rate."""
+        self.curve_batch = self.loss_plot.plot(name="train (smoothed)", pen=pg.mkPen(TEAL, width=1))
+        self.curve_train_loss = self.loss_plot.plot(name="train", pen=pg.mkPen(BLUE, width=2), symbol="o",
+                                                    symbolSize=6)
+        self.curve_val_loss = self.loss_plot.plot(name="validation", pen=pg.mkPen(ORANGE, width=2),
+                                                  symbol="s", symbolSize=6)
+        self.curve_train_acc = self.acc_plot.plot(name="train", pen=pg.mkPen(BLUE, width=2), symbol="o",
+                                                  symbolSize=6)
+        self.curve_val_acc = self.acc_plot.plot(name="validation", pen=pg.mkPen(ORANGE, width=2),
+                                                symbol="s", symbolSize=6)
+        self.curve_lr = self.lr_plot.plot(pen=pg.mkPen(GREEN, width=2))
+        for curve, colour in ((self.curve_train_loss, BLUE), (self.curve_val_loss, ORANGE),
+                              (self.curve_train_acc, BLUE), (self.curve_val_acc, ORANGE)):
+            curve.setSymbolBrush(colour)  # pyqtgraph's navy-on-white symbols vanish on one theme or the other
+            curve.setSymbolPen(colour)
+
     def reset(self) -> None:
         self.batch_x: list[float] = []
         self.batch_loss: list[float] = []
@@ -98,6 +105,7 @@ class TrainingPlots(QWidget):
         self.val_acc: list[float] = []
         self._ema: float | None = None
         self._batches_dirty = self._epochs_dirty = True
+        self._first_epoch_range: bool | None = None  # whether the x axis was last set to the first epoch
 
     def show_learning_rate(self, shown: bool) -> None:
         """The quick mode fits its head in one go, with no schedule: an empty plot would only puzzle."""
@@ -109,6 +117,7 @@ class TrainingPlots(QWidget):
     def redraw(self) -> None:
         """Ten times a second while training: only the curves that changed, since an epoch curve with
         symbols costs more to set than the batch curves together and changes once an epoch."""
+        self._fit_first_epoch()
         if self._batches_dirty:
             self._batches_dirty = False
             self.curve_batch.setData(np.asarray(self.batch_x), np.asarray(self.batch_loss))
@@ -122,6 +131,21 @@ class TrainingPlots(QWidget):
         self.curve_train_acc.setData(ep, np.asarray(self.train_acc))
         self.curve_val_acc.setData(ep, _finite(self.val_acc))
 
+    def _fit_first_epoch(self) -> None:
+        """Until the curves pass epoch 1 the x axis shows 0 to 1 (the part of the first epoch done, and a
+        one-epoch run's single point, in place); after that it follows the curves."""
+        compared = [max(c.xData) for c in self.compare_curves if c.xData is not None and len(c.xData)]
+        last = max([*self.batch_x[-1:], *map(float, self.epochs[-1:]), *compared, 0.0])
+        first = last <= 1.0
+        if first == self._first_epoch_range:
+            return
+        self._first_epoch_range = first
+        for p in (self.loss_plot, self.acc_plot, self.lr_plot):
+            if first:
+                p.getViewBox().setXRange(0, 1, padding=0.02)
+            else:
+                p.getViewBox().enableAutoRange(axis="x")
+
     def set_comparisons(self, runs: list[tuple[str, list[float], list[float]]]) -> None:
         """Dashed validation-accuracy curves of past runs: (label, epochs, accuracies)."""
         for c in self.compare_curves:
@@ -132,6 +156,7 @@ class TrainingPlots(QWidget):
             pen = pg.mkPen(colours[len(self.compare_curves) % len(colours)], width=1.5, style=Qt.PenStyle.DashLine)
             self.compare_curves.append(self.acc_plot.plot(xs, ys, pen=pen, name=self.tr("{0} (val)").format(label)))
         self.acc_legend.sync()
+        self._fit_first_epoch()
 
     def add_batch(self, x: float, loss: float, lr: float) -> None:
         self._ema = loss if self._ema is None else SMOOTHING * self._ema + (1 - SMOOTHING) * loss

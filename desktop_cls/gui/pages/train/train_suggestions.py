@@ -2,7 +2,8 @@
 
 Both have the same shape: the engine suggests a value with a reason; while the user has not touched the
 control it takes the suggestion, afterwards it is "pinned" and the hint offers the suggestion with a Use
-button. The reasons come from the engine (already in the user's language).
+button. The suggestions and their reasons come from core's training planner (already in the user's language), the
+same one the command line asks.
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, Protocol
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSpinBox, QWidget
 
+from desktop_cls.core.training.choices import Choice, FlipChoice, choose_flips, choose_image_size
 from desktop_cls.core.training.config import TrainConfig
-from desktop_cls.core.training.defaults import Choice, FlipChoice, choose_flips, choose_image_size
+from desktop_cls.core.training.planner import Plan
 from desktop_cls.gui.widgets.common import button
 
 
@@ -29,9 +31,14 @@ class TrainForm(Protocol):
     hflip_check: QCheckBox
     vflip_check: QCheckBox
 
+    def plan(self, size_open: bool = False, flips_open: bool = False) -> Plan | None:
+        """Core's training plan for the form's settings (None while they are invalid)."""
+
 
 class _FollowsData(QObject):
     """The follow-or-pinned bookkeeping; subclasses say what to suggest, write and compare."""
+
+    pinned_changed = Signal()  # the user set the control, or pressed Use: the plan may change
 
     def __init__(self, form: TrainForm, hint_name: str, button_name: str) -> None:
         super().__init__(form if isinstance(form, QWidget) else None)
@@ -62,11 +69,13 @@ class _FollowsData(QObject):
     def edited(self, *_args: Any) -> None:
         if not self._writing:
             self.pinned = True
+            self.pinned_changed.emit()
         self.update_hint()
 
     def follow(self) -> None:
         self.pinned = False
         self.suggest()
+        self.pinned_changed.emit()
 
     def suggest(self) -> None:
         self.compute()
@@ -106,11 +115,9 @@ class ImageSizeFollower(_FollowsData):
         form.image_size_spin.valueChanged.connect(self.edited)
 
     def compute(self) -> None:
-        f = self.form
-        ds = f.state.dataset
-        pretrained = f.pretrained_check.isChecked() and f.pretrained_check.isEnabled()
-        self.suggestion = choose_image_size(f.model_combo.currentData() or "quicknet",
-                                            ds.typical_size if ds is not None else None, pretrained)
+        plan = self.form.plan(size_open=True)
+        if plan is not None:
+            self.suggestion = Choice(plan.config.image_size, plan.reason("image_size"))
 
     def take_suggestion(self) -> None:
         self.form.image_size_spin.setValue(self.suggestion.value)
@@ -150,8 +157,10 @@ class FlipsFollower(_FollowsData):
         form.vflip_check.toggled.connect(self.edited)
 
     def compute(self) -> None:
-        ds = self.form.state.dataset
-        self.suggestion = choose_flips(ds.classes if ds is not None else (), ds.root if ds is not None else "")
+        plan = self.form.plan(flips_open=True)
+        if plan is not None:
+            aug = plan.config.augmentation
+            self.suggestion = FlipChoice(aug.hflip, aug.vflip, plan.reason("flips"))
 
     def take_suggestion(self) -> None:
         self.form.hflip_check.setChecked(self.suggestion.hflip)

@@ -11,6 +11,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from desktop_cls.gui.widgets.common import button as _button
+from desktop_cls.gui.widgets.common import home_folder
 from desktop_cls.gui.work.tasks import Task, TaskRunner
 
 
@@ -87,7 +88,7 @@ class WeightsDialog(QDialog):
     # ---- plumbing -----------------------------------------------------------------------------
     def _pick_file(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(self, self.tr("Weights file for {model}").format(
-            model=self.model), "", self.tr("Weights (*.pth *.pt *.bin *.safetensors);;All files (*)"))
+            model=self.model), home_folder(), self.tr("Weights (*.pth *.pt *.bin *.safetensors);;All files (*)"))
         if path:
             self.import_file(path)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from desktop_cls.core.training.defaults import choose_flips
+from desktop_cls.core.training.choices import choose_flips
 
 
 def test_digits_and_letters_are_not_flipped() -> None:

@@ -13,14 +13,14 @@ from desktop_cls.core import devices
 from desktop_cls.core.data.dataset import scan, typical_image_size
 from desktop_cls.core.models.architectures import build_model
 from desktop_cls.core.training.auto_batch import activation_bytes_per_image, auto_batch_size
-from desktop_cls.core.training.config import TrainConfig
-from desktop_cls.core.training.defaults import (
+from desktop_cls.core.training.choices import (
     MAX_AUTO_BATCH,
     batch_lr_factor,
     choose_batch_size,
     choose_image_size,
 )
-from desktop_cls.core.training.trainer import fit
+from desktop_cls.core.training.config import TrainConfig
+from desktop_cls.core.training.run import fit
 from tests.conftest import write_image
 
 GiB = 1 << 30
@@ -112,11 +112,11 @@ def test_scan_reports_the_typical_size(tiny_folder: Path) -> None:
 def test_automatic_batch_is_chosen_once_and_kept_on_resume(tiny_folder: Path, tmp_path: Path,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     from desktop_cls.core.events import BaseCallback, CancelToken, Notice
-    from desktop_cls.core.training import loop
-    from desktop_cls.core.training.defaults import Choice
-    from desktop_cls.core.training.trainer import resume
+    from desktop_cls.core.training import trainer
+    from desktop_cls.core.training.choices import Choice
+    from desktop_cls.core.training.run import resume
 
-    monkeypatch.setattr(loop, "auto_batch_size", lambda *a: Choice(64, "batch 64: test"))
+    monkeypatch.setattr(trainer, "auto_batch_size", lambda *a: Choice(64, "batch 64: test"))
     notices: list[str] = []
 
     class Listen(BaseCallback):
@@ -133,7 +133,7 @@ def test_automatic_batch_is_chosen_once_and_kept_on_resume(tiny_folder: Path, tm
     assert "batch 64: test" in notices
     assert any("learning rate scaled x2.00" in n for n in notices)  # SGD, 64 / 32
     assert part.history[0]["batch_size"] == 64
-    monkeypatch.setattr(loop, "auto_batch_size", lambda *a: pytest.fail("chosen again on resume"))
+    monkeypatch.setattr(trainer, "auto_batch_size", lambda *a: pytest.fail("chosen again on resume"))
     notices.clear()
     done = resume(part.run_dir, callbacks=[Listen()])
     assert done.history[-1]["batch_size"] == 64
@@ -141,16 +141,16 @@ def test_automatic_batch_is_chosen_once_and_kept_on_resume(tiny_folder: Path, tm
 
 
 def test_recipe_follows_the_data() -> None:
-    from desktop_cls.core.training.defaults import choose_recipe
+    from desktop_cls.core.training.methods import choose_method
 
-    few = choose_recipe({"a": 8, "b": 10, "c": 9}, (32, 32))
-    assert (few.model, few.mode, few.pretrained) == ("efficientnet_lite0", "quick", True)
+    few = choose_method({"a": 8, "b": 10, "c": 9}, (32, 32))
+    assert (few.name, few.model, few.pretrained) == ("quick", "efficientnet_lite0", True)
     assert "9 training images per class are few" in few.reason
-    photos = choose_recipe({"a": 800, "b": 900}, (640, 480))
-    assert photos.mode == "quick" and "photos (typically 640×480)" in photos.reason
-    many_small = choose_recipe({"a": 1000, "b": 1200}, (32, 32))
-    assert (many_small.model, many_small.pretrained, many_small.mode) == ("quicknet", False, "full")
-    offline = choose_recipe({"a": 5}, (300, 300), pretrained_available=False)
+    photos = choose_method({"a": 800, "b": 900}, (640, 480))
+    assert photos.name == "quick" and "photos (typically 640×480)" in photos.reason
+    many_small = choose_method({"a": 1000, "b": 1200}, (32, 32))
+    assert (many_small.model, many_small.pretrained, many_small.name) == ("quicknet", False, "scratch")
+    offline = choose_method({"a": 5}, (300, 300), pretrained_available=False)
     assert offline.model == "quicknet" and "not installed" in offline.reason
-    tiny = choose_recipe({"a": 8, "b": 10}, (16, 16), requested_size=16)
+    tiny = choose_method({"a": 8, "b": 10}, (16, 16), requested_size=16)
     assert tiny.model == "quicknet" and "needs at least 64 px" in tiny.reason  # 16 px: the backbone sees nothing

@@ -1,8 +1,9 @@
-"""Defaults that depend on the data and the machine, each with the one-line reason the user sees
-(image size, batch size, flips, recipe): `choose_*` returns the value the app or the CLI fills in for an
-option the user left open. (A "suggestion" is something else: a class proposed for an unlabelled image
-on the Label page, see quick.suggest_labels; a "recommended" value is one the user applies themselves,
-such as the learning-rate finder's.)
+"""The choices made from the data and the machine for options the user left open, each with the one-line
+reason the user sees (image size, batch size, flips, quick-mode pooling): `choose_*` returns the value;
+planner.plan_training puts them together with the method (methods.py) for the CLI and the window
+alike. (A "suggestion" is something else: a class proposed for an unlabelled image on the Label page, see
+quick.suggest_labels; a "recommended" value is one the user applies themselves, such as the learning-rate
+finder's.)
 
 Torch-free: the app chooses an image size as soon as a folder is scanned, before torch has loaded.
 """
@@ -32,7 +33,7 @@ class Choice:
     reason: str
 
 
-def _describe(typical: tuple[int, int]) -> str:
+def describe_size(typical: tuple[int, int]) -> str:
     w, h = typical
     return _("typically {w}×{h}").format(w=w, h=h)
 
@@ -52,10 +53,10 @@ def choose_image_size(model: str, typical: tuple[int, int] | None, pretrained: b
         side = min(typical)
         if side >= 160:
             return Choice(224, _("224 px: your images are large ({images}); the backbone's usual size").format(
-                    images=_describe(typical)))
+                    images=describe_size(typical)))
         size = max(64, math.ceil(side / 32) * 32)
         return Choice(size, _("{size} px: your images are {images}; enlarging them further would add compute but "
-                              "no detail").format(size=size, images=_describe(typical)))
+                              "no detail").format(size=size, images=describe_size(typical)))
     cap = SIZE_CAPS.get(model, 64)
     if typical is None:
         return Choice(info.default_image_size, _("{size} px: this model's usual size").format(
@@ -64,10 +65,10 @@ def choose_image_size(model: str, typical: tuple[int, int] | None, pretrained: b
     size = next((s for s in SMALL_NET_SIZES if s >= side and s <= cap), cap)
     if side <= size:
         return Choice(size, _("{size} px: your images are small ({images}), so this keeps all their detail").format(
-                size=size, images=_describe(typical)))
+                size=size, images=describe_size(typical)))
     return Choice(size, _("{size} px: your images are {images}; {size} px keeps {model} fast (raise it for fine "
                           "detail, at the cost of time)").format(
-            size=size, images=_describe(typical), model=model))
+            size=size, images=describe_size(typical), model=model))
 
 
 def _pow2_floor(n: float) -> int:
@@ -181,44 +182,7 @@ def choose_flips(classes: Sequence[str], folder: str = "") -> FlipChoice:
                                      "and right matter, as for text or arrows)"))
 
 
-FEW_PER_CLASS = 100  # at or below this many training images per class, a pretrained backbone wins
 PHOTO_SIDE = 96  # images at least this large (shorter side) are photos: ImageNet features fit them
-RECIPES = ("quick", "fine_tune", "scratch")
-
-
-@dataclass(frozen=True)
-class Recipe:
-    """How to train: which model, whether it starts pretrained, and the mode; with the reason shown."""
-
-    recipe: str  # quick | fine_tune | scratch
-    model: str
-    pretrained: bool
-    mode: str  # TrainConfig.mode
-    reason: str
-
-
-def recipe_for(name: str, model: str | None = None, reason: str = "") -> Recipe:
-    """The settings of a recipe the user picked by name (model None: the recipe's usual model)."""
-    from desktop_cls.core.models.catalog import DEFAULT_MODEL, PRETRAINED_MODEL
-
-    if name == "scratch":
-        return Recipe(name, model or DEFAULT_MODEL, False, "full", reason or _("trained from scratch, as chosen"))
-    if name not in RECIPES:
-        raise ValueError(f"unknown recipe {name!r}")
-    mode = "quick" if name == "quick" else "full"
-    return Recipe(name, model or PRETRAINED_MODEL, True, mode, reason or _("{method}, as chosen").format(
-            method=name.replace("_", "-")))
-
-
-# images a fine-tune should see: 80 training digits in 5 epochs stopped at 77 %, 10 reached 85 %; 160 in 5
-# epochs 83.7 %, 10 epochs 94.0 % (docs/benchmarks.md); 400 in 5 epochs 97.0 %
-FINE_TUNE_IMAGES = 1600
-
-
-def fine_tune_epochs(n_train: int) -> int:
-    """Pretrained networks need few epochs, and each is slow on a CPU: 5, or up to 10 when there are so few
-    images that 5 epochs are too few steps for the head and the body to learn."""
-    return max(5, min(10, math.ceil(FINE_TUNE_IMAGES / max(n_train, 1))))
 
 
 @dataclass(frozen=True)
@@ -227,7 +191,7 @@ class PoolingChoice:
     reason: str
 
 
-def suggest_pooling(typical: tuple[int, int] | None, model: str) -> PoolingChoice:
+def choose_pooling(typical: tuple[int, int] | None, model: str) -> PoolingChoice:
     """Small scans (digits, glyphs, icons: shorter side under PHOTO_SIDE): max pooling, which keeps a thin
     stroke's response where the average over a mostly empty background dilutes it (measured +3 points at
     5-50 digits per class, docs/benchmarks.md). Photos: the average the ImageNet head was trained with."""
@@ -241,38 +205,6 @@ def suggest_pooling(typical: tuple[int, int] | None, model: str) -> PoolingChoic
     if typical is not None and min(typical) < PHOTO_SIDE:
         return PoolingChoice("max", _("features max-pooled: your images are small ({size}), and the strongest "
                                       "response keeps thin strokes that an average over the background dilutes"
-                                      ).format(size=_describe(typical)))
+                                      ).format(size=describe_size(typical)))
     return PoolingChoice("avg", _("features averaged over the image, as the ImageNet weights were trained "
                                   "for photos"))
-
-
-PRETRAINED_MIN_SIDE = 64  # below this the backbone's last block sees a 2x2 grid: its features say little
-
-
-def choose_recipe(train_counts: dict[str, int], typical: tuple[int, int] | None,
-                  pretrained_available: bool = True, requested_size: int | None = None) -> Recipe:
-    """Few images per class or photo-sized images: the bundled pretrained backbone in the quick mode
-    (measured in docs/benchmarks.md, "Few images"); many small images: our small net from scratch.
-    requested_size: an image size the user asked for; one too small for the backbone keeps it out."""
-    counts = [n for n in train_counts.values() if n > 0] or [0]
-    per_class = sorted(counts)[len(counts) // 2]  # the median class
-    side = min(typical) if typical else 0
-    if not pretrained_available:
-        return recipe_for("scratch", reason=_("trained from scratch: the bundled pretrained weights are not "
-                                              "installed"))
-    if requested_size is not None and requested_size < PRETRAINED_MIN_SIDE:
-        return recipe_for("scratch", reason=_("trained from scratch: you asked for {requested_size} px images, and "
-                                              "the pretrained backbone needs at least {minimum} px").format(
-                requested_size=requested_size, minimum=PRETRAINED_MIN_SIDE))
-    if per_class <= FEW_PER_CLASS or side >= PHOTO_SIDE:
-        from desktop_cls.core.training.backbone_choice import choose_backbone
-
-        backbone = choose_backbone(typical, sum(counts))
-        why = _("pretrained backbone, quick mode: {per_class} training images per class are few, and ImageNet "
-                "features learn from few examples").format(per_class=per_class) if per_class <= FEW_PER_CLASS else \
-            _("pretrained backbone, quick mode: your images are photos ({images}), which ImageNet features "
-              "suit").format(images=_describe(typical or (side, side)))
-        return recipe_for("quick", backbone.model, reason=f"{why}; {backbone.reason}")
-    return recipe_for("scratch", reason=_("trained from scratch: {per_class:,} small images per class ({images}) "
-                                          "are enough for a small fast network").format(
-            per_class=per_class, images=_describe(typical) if typical else _("small")))

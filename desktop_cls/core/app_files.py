@@ -1,0 +1,112 @@
+"""Reading the app's own small files (settings, run.json, metrics, model.json, caches' metadata) when
+they may come from someone else: a shared run folder, a model from a forum, a synced settings folder.
+
+Such a file may be a FIFO (an open() that never returns), a link to /dev/zero (a read without end), a
+gigabyte of text or JSON nested a million deep (RecursionError). One reader refuses all of these with
+an AppFileError naming the file, the limit and how to raise it, before anything is parsed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import stat
+from pathlib import Path
+from typing import Any
+
+from desktop_cls.core.errors import UserError
+from desktop_cls.core.i18n import _
+
+MAX_FILE_MB_ENV = "DESKTOP_CLS_MAX_FILE_MB"
+DEFAULT_MAX_FILE_MB = 64  # a model.json of 100,000 long class names is ~25 MB; a journal of 16k steps ~4 MB
+MAX_JSON_DEPTH = 64  # our files nest 4 deep; Python's parser gives up (RecursionError) near 1,000
+
+_STRUCTURE = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
+
+
+class AppFileError(UserError):
+    """An app file that is not a regular file, is too large or too deeply nested to be read safely."""
+
+
+def max_file_bytes() -> int:
+    """The size cap for one app file; DESKTOP_CLS_MAX_FILE_MB raises it."""
+    raw = os.environ.get(MAX_FILE_MB_ENV, "")
+    try:
+        mb = float(raw) if raw else DEFAULT_MAX_FILE_MB
+    except ValueError:
+        mb = DEFAULT_MAX_FILE_MB
+    return int(max(mb, 0.001) * 1024 * 1024)
+
+
+def read_app_bytes(path: str | Path, limit: int | None = None, follow_links: bool = True) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes (max_file_bytes() by default).
+
+    Opened non-blocking (a FIFO returns at once instead of waiting for a writer) and, with
+    follow_links=False, without following a link at the last component (ELOOP, an OSError). The type
+    and size are checked on the open descriptor, so a file swapped after a check cannot slip through.
+    FileNotFoundError and other OSErrors pass through unchanged."""
+    path = Path(path)
+    limit = max_file_bytes() if limit is None else limit
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    if not follow_links:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(path, flags)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise AppFileError(_("{path} is not a regular file (a device, pipe or folder); it was not read").format(
+                path=path))
+        if st.st_size > limit:
+            raise AppFileError(_too_large(path, limit))
+        chunks: list[bytes] = []
+        size = 0
+        while chunk := os.read(fd, min(1 << 20, limit + 1 - size)):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:  # grew while we read it
+                raise AppFileError(_too_large(path, limit))
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def _too_large(path: Path, limit: int) -> str:
+    return _("{path} is larger than {mb:g} MB, the limit for the app's own files; set {env} to a larger "
+             "number of MB if the file is genuine").format(path=path, mb=limit / 1024 / 1024, env=MAX_FILE_MB_ENV)
+
+
+def json_depth_exceeds(data: bytes | str, max_depth: int = MAX_JSON_DEPTH) -> bool:
+    """True when arrays/objects nest deeper than max_depth (brackets inside strings do not count)."""
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+    if raw.count(b"[") + raw.count(b"{") <= max_depth:
+        return False  # cannot nest deeper than the brackets it has
+    depth = 0
+    for m in _STRUCTURE.finditer(raw):
+        token = m.group()
+        if token in (b"[", b"{"):
+            depth += 1
+            if depth > max_depth:
+                return True
+        elif token in (b"]", b"}"):
+            depth -= 1
+    return False
+
+
+def loads_bounded(data: bytes | str, source: str | Path, max_depth: int = MAX_JSON_DEPTH) -> Any:
+    """json.loads with a nesting bound: AppFileError (naming `source`) instead of RecursionError."""
+    if json_depth_exceeds(data, max_depth):
+        raise AppFileError(_("{path} nests JSON deeper than {depth} levels; it was not read").format(
+            path=source, depth=max_depth))
+    try:
+        return json.loads(data)
+    except RecursionError:
+        raise AppFileError(_("{path} nests JSON deeper than {depth} levels; it was not read").format(
+            path=source, depth=max_depth)) from None
+    except (ValueError, UnicodeDecodeError) as e:
+        raise AppFileError(_("{path} is not valid JSON: {error}").format(path=source, error=e)) from None
+
+
+def read_app_json(path: str | Path, limit: int | None = None, follow_links: bool = True) -> Any:
+    """read_app_bytes + loads_bounded: the parsed JSON, or AppFileError / OSError."""
+    return loads_bounded(read_app_bytes(path, limit, follow_links), path)

@@ -1,0 +1,193 @@
+"""The labeling engine's own files in a dataset folder (DATASET/.desktop_cls/: journal, trash, writer lock)
+and the moves it makes, all done through core.contained: a dataset from someone else may hold links
+anywhere, and none is followed.
+
+- Control files that are links or not what they should be (a `.desktop_cls` link, a journal that is a
+  link, a FIFO or a folder, a trash that is a link) are set aside (renamed, which moves a link itself)
+  with a notice; nothing is read or written through them.
+- One writer per dataset: an OS lock on .desktop_cls/lock, shared by every Workspace of this process and
+  released when the last one goes; a second app instance gets a clear message and a read-only Workspace.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import os
+import stat
+import weakref
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from desktop_cls.core import contained
+from desktop_cls.core.data.labeling_journal import Move
+from desktop_cls.core.errors import UserError
+from desktop_cls.core.i18n import _
+from desktop_cls.core.run_lock import FolderLock
+
+STATE_DIR = ".desktop_cls"
+JOURNAL = "journal.jsonl"
+TRASH = "trash"
+LOCK = "lock"
+
+
+
+@dataclass
+class _Held:
+    lock: FolderLock
+    owners: int = 0
+
+
+_locks: dict[Path, _Held] = {}  # dataset root -> its lock and how many Workspaces of this process share it
+
+
+def stamp() -> str:
+    return _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+
+
+def set_aside_control_files(root: Path) -> list[str]:
+    """Rename control files that are links or the wrong kind of file out of the way; a notice for each.
+    (The journal is checked by the Workspace, which sets a bad one aside as it does a damaged one.)"""
+    notices: list[str] = []
+    for rel, want_dir in ((STATE_DIR, True), (f"{STATE_DIR}/{TRASH}", True), (f"{STATE_DIR}/{LOCK}", False)):
+        try:
+            st = contained.lstat(root, rel)
+        except OSError:
+            break  # .desktop_cls itself could not be used: already reported
+        if st is None or contained.found(st, want_dir) is None:
+            continue
+        aside = f"{rel}.not-used-{stamp()}"
+        try:
+            contained.rename(root, rel, aside)
+        except OSError as e:
+            raise UserError(_("{path} is a link or is not what the app keeps there, and it could not be moved aside "
+                              "({reason}); labeling in this folder is off until it is removed").format(
+                                  path=root / rel, reason=e)) from None
+        notices.append(_("{path} was a link or not what the app keeps there; the app never follows links in a folder "
+                         "it writes to, so it was renamed {name} and left untouched").format(
+                             path=root / rel, name=Path(aside).name))
+    return notices
+
+
+def hold_writer_lock(root: Path, owner: object) -> bool:
+    """Take (or share, within this process) the dataset's writer lock for `owner`; False when another process
+    holds it. The lock is released when the last owner of this process is garbage collected."""
+    held = _locks.get(root)
+    if held is None:
+        lock = FolderLock(root, f"{STATE_DIR}/{LOCK}")
+        if not lock.try_acquire():
+            return False
+        held = _locks[root] = _Held(lock)
+    held.owners += 1
+    weakref.finalize(owner, _drop, root)
+    return True
+
+
+def lock_owner(root: Path) -> int | None:
+    return FolderLock(root, f"{STATE_DIR}/{LOCK}").owner()
+
+
+def _drop(root: Path) -> None:
+    held = _locks.get(root)
+    if held is None:
+        return
+    held.owners -= 1
+    if held.owners <= 0:
+        del _locks[root]
+        held.lock.release()
+
+
+def apply_moves(root: Path, moves: Iterable[Move], done: list[Move], tolerant: bool = False) -> None:
+    """Carry out moves in order; `done` collects what happened, so a failure can be undone. Every check and
+    every move is made relative to the dataset folder without following a link (contained.Refused)."""
+    for m in moves:
+        if m.src is None and m.dst is not None:
+            if not contained.is_dir(root, m.dst):
+                if contained.lexists(root, m.dst):
+                    raise FileExistsError(_("{path} is in the way; nothing was overwritten").format(path=root / m.dst))
+                contained.mkdir(root, m.dst)
+                done.append(m)
+        elif m.dst is None and m.src is not None:
+            if contained.is_empty_dir(root, m.src):
+                contained.rmdir(root, m.src)
+                done.append(m)
+        elif m.src is not None and m.dst is not None:
+            src_there, dst_there = contained.lexists(root, m.src), contained.lexists(root, m.dst)
+            if tolerant and not src_there and dst_there:
+                continue  # already moved before the crash
+            if dst_there:
+                raise FileExistsError(_("{path} is in the way; nothing was overwritten").format(path=root / m.dst))
+            if not src_there:
+                raise FileNotFoundError(_("{path} no longer exists").format(path=root / m.src))
+            contained.rename(root, m.src, m.dst, parents=True)
+            done.append(m)
+
+
+def empty_trash(root: Path) -> int:
+    """Hand each item of the dataset's own trash to the OS trash; returns the files sent. Only a real trash
+    folder inside a real .desktop_cls is emptied, and each item is checked (no link on the way) right before
+    it is handed over, so nothing outside the dataset ever reaches the OS trash."""
+    rel = f"{STATE_DIR}/{TRASH}"
+    if not contained.is_dir(root, rel):
+        return 0
+    from send2trash import send2trash
+
+    count = 0
+    with contained.folder(root, contained.parts(rel)) as fd:
+        names = sorted(os.listdir(fd if fd is not None else root / rel))
+    for name in names:
+        st = contained.lstat(root, f"{rel}/{name}")
+        if st is None:
+            continue
+        count += _count_files(root / rel / name) if stat.S_ISDIR(st.st_mode) and not contained.is_link(st) else 1
+        _remove_links(root, f"{rel}/{name}", st)  # links go themselves: no OS trash ever sees (or follows) one
+        if contained.is_link(st):
+            continue
+        with contextlib.suppress(FileNotFoundError):
+            contained.lstat(root, f"{rel}/{name}")  # Refused if a folder on the way became a link meanwhile
+            send2trash(str(root / rel / name))
+    return count
+
+
+def _remove_links(root: Path, rel: str, st: os.stat_result) -> None:
+    """Delete every link at or under root/rel (the links themselves; what they point to is never touched)."""
+    if contained.is_link(st):
+        parent, _sep, name = rel.rpartition("/")
+        contained.remove_files(root, parent, lambda n: n == name)
+        return
+    if not stat.S_ISDIR(st.st_mode):
+        return
+    for dirpath, dirs, files in os.walk(root / rel):  # os.walk lists a folder link among dirs, never enters it
+        links = {n for n in dirs + files if os.path.islink(os.path.join(dirpath, n))}
+        if links:
+            contained.remove_files(root, Path(dirpath).relative_to(root).as_posix(), links.__contains__)
+
+
+def _count_files(folder: Path) -> int:
+    return sum(len(sub) + len(files) for _dirs, sub, files in os.walk(folder))  # os.walk follows no folder link
+
+
+def check_moves(root: Path, moves: list[Move]) -> None:
+    """Before journaling an undo or redo: every file to move is there and no file is in the way (as far as
+    can be told); a link on the way raises contained.Refused."""
+    touched: set[str] = set()
+
+    def untouched(rel: str) -> bool:
+        parts = rel.split("/")
+        return not any("/".join(parts[:i]) in touched for i in range(1, len(parts) + 1))
+
+    for m in moves:
+        if m.src is not None and m.dst is not None:
+            if untouched(m.src) and not contained.lexists(root, m.src):
+                raise FileNotFoundError(2, _("no longer there"), str(root / m.src))
+            if untouched(m.dst) and contained.lexists(root, m.dst):
+                raise FileExistsError(17, _("a file is in the way"), str(root / m.dst))
+        touched.update(x for x in (m.src, m.dst) if x is not None)
+
+
+def journal_problem(root: Path) -> contained.Refused | None:
+    """Why the journal must not be read or appended to (a link, a FIFO, a folder...), or None."""
+    st = contained.lstat(root, f"{STATE_DIR}/{JOURNAL}")
+    wrong = contained.found(st, want_dir=False) if st is not None else None
+    return contained.Refused(root / STATE_DIR / JOURNAL, wrong) if wrong is not None else None

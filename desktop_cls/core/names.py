@@ -1,0 +1,79 @@
+"""Names that came from a file (class names in model.json, export names) and where they end up.
+
+Such a name becomes a folder (Copy into class folders, a new class on the Label page), a CSV cell and
+terminal output. One rule, checked where a name is loaded and again where it is used: it is a single
+path component in NFC form, of bounded length, without separators, `..`, control, zero-width or
+bidirectional-override characters. Output helpers keep a valid but hostile-looking name inert: control
+characters are escaped on a terminal, and a CSV cell never starts a spreadsheet formula.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from desktop_cls.core.i18n import _
+
+MAX_NAME_BYTES = 255  # what file systems allow for one path component (UTF-8 bytes)
+
+# Characters that make two names look alike or reorder text on screen (Unicode category Cf, listed
+# so the rule reads plainly): zero-width space/joiners, word joiner, BOM, bidi marks and overrides.
+_INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u061c"
+                       "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def normal_name(name: str) -> str:
+    """The NFC form: 'é' typed composed or decomposed is one name, so one class."""
+    return unicodedata.normalize("NFC", name)
+
+
+def name_problem(name: object) -> str | None:
+    """Why `name` cannot be a class or file name, or None when it can (check normal_name(name))."""
+    if not isinstance(name, str) or not name:
+        return _("a name must be non-empty text")
+    if len(name.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES:
+        return _("a name may be at most {limit} bytes long (this one has {size:,})").format(
+            limit=MAX_NAME_BYTES, size=len(name.encode("utf-8", "surrogatepass")))
+    if name in (".", ".."):
+        return _("'.' and '..' are not names")
+    if "/" in name or "\\" in name:
+        return _("a name cannot contain / or \\")
+    for ch in name:
+        if unicodedata.category(ch) in ("Cc", "Cs") or ch in _INVISIBLE:
+            return _("a name cannot contain control, invisible or text-direction characters (U+{code:04X})").format(
+                code=ord(ch))
+    return None
+
+
+def checked_name(name: object, what: str = "") -> str:
+    """normal_name(name) when it is a valid single path component, else ValueError saying why."""
+    problem = name_problem(name)
+    if problem is None and isinstance(name, str):
+        name = normal_name(name)
+        problem = name_problem(name)
+    if problem is not None or not isinstance(name, str):
+        shown = for_terminal(str(name)[:60]) if isinstance(name, str) else repr(type(name).__name__)
+        prefix = f"{what} " if what else ""
+        raise ValueError(_("{what}{name!r}: {problem}").format(what=prefix, name=shown, problem=problem))
+    return name
+
+
+def for_terminal(text: str) -> str:
+    """`text` with control, invisible and bidi characters shown as \\x1b-style escapes, so a name
+    cannot move the cursor, clear the screen, rewrite a line or reorder what is printed."""
+    if text.isprintable() and not any(ch in _INVISIBLE for ch in text):
+        return text
+    out = []
+    for ch in text:
+        if ch.isprintable() and ch not in _INVISIBLE:
+            out.append(ch)
+        else:
+            out.append(ch.encode("unicode_escape").decode("ascii") if ord(ch) > 0xFF or ch in "\t\n\r"
+                       else f"\\x{ord(ch):02x}")
+    return "".join(out)
+
+
+def csv_cell(text: str) -> str:
+    """A cell a spreadsheet shows as text: a leading = + - @ (or tab/CR/LF) would start a formula
+    (=HYPERLINK(...)), so such a cell gets a leading apostrophe, as spreadsheets themselves do."""
+    return "'" + text if text.startswith(_FORMULA_START) else text

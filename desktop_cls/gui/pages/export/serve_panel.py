@@ -1,0 +1,148 @@
+"""The Export page's Serve box: start and stop `desktop-cls serve` for the chosen model, show its address, a
+curl line to try it and how many requests it answered.
+
+Opening the model (and its ONNX check) takes seconds and stopping waits for open connections, so both run
+as tasks on a worker thread; only plain values (the ServerInfo dataclass, ints) come back. The engine keeps
+the server object; this box knows it by its port.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QSpinBox
+
+from desktop_cls.gui.widgets.common import button as _button
+from desktop_cls.gui.widgets.dialogs import show_error
+from desktop_cls.gui.work.tasks import TaskRunner
+
+DEFAULT_PORT = 8765
+
+
+class ServePanel(QGroupBox):
+    """Start/Stop, address, curl line, request count. `model` returns the model path the page has chosen."""
+
+    def __init__(self, tasks: TaskRunner, model: Callable[[], str]) -> None:
+        super().__init__()
+        self.setTitle(self.tr("Serve over HTTP (this computer only)"))
+        self.setObjectName("servePanel")
+        self.tasks = tasks
+        self._model = model
+        self.port: int | None = None  # the running server's port
+        self._busy = False
+        self.port_spin = QSpinBox()
+        self.port_spin.setObjectName("servePortSpin")
+        self.port_spin.setAccessibleName(self.tr("Port"))
+        self.port_spin.setRange(0, 65535)
+        self.port_spin.setValue(DEFAULT_PORT)
+        self.port_spin.setToolTip(self.tr("0 picks a free port"))
+        self.serve_button = _button(self.tr("Start serving"), "serveButton",
+                                    self.tr("Answer POST /predict on 127.0.0.1 for other programs"))
+        self.serve_button.clicked.connect(self.toggle)
+        self.address_label = QLabel(self.tr("Not serving"))
+        self.address_label.setObjectName("serveAddressLabel")
+        self.address_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.curl_edit = QLineEdit()
+        self.curl_edit.setObjectName("serveCurlEdit")
+        self.curl_edit.setAccessibleName(self.tr("Example request"))
+        self.curl_edit.setReadOnly(True)
+        self.count_label = QLabel("")
+        self.count_label.setObjectName("serveCountLabel")
+        self.timer = QTimer(self)
+        self.timer.setInterval(500)
+        self.timer.timeout.connect(self._refresh_count)
+        row = QHBoxLayout()
+        row.addWidget(self.port_spin)
+        row.addWidget(self.serve_button)
+        row.addStretch(1)
+        form = QFormLayout(self)
+        form.addRow(self.tr("Port"), row)
+        form.addRow(self.tr("Address"), self.address_label)
+        form.addRow(self.tr("Try it"), self.curl_edit)
+        form.addRow(self.tr("Requests"), self.count_label)
+
+    def toggle(self) -> None:
+        if self._busy:
+            return
+        if self.port is None:
+            self._start()
+        else:
+            self._stop()
+
+    def _start(self) -> None:
+        model = self._model().strip()
+        if not model:
+            show_error(self, self.tr("No model"), self.tr("Train a model first, or type the path of a run folder."))
+            return
+        port = self.port_spin.value()
+
+        def work(progress: Any, cancel: Any) -> Any:
+            from desktop_cls.core.serving.server import start_in_background
+
+            return start_in_background(model, port=port)
+
+        self._set_busy(self.tr("Starting…"))
+        self.tasks.start("serve", work, self._started, on_error=self._failed)
+
+    def _started(self, info: Any) -> None:
+        self._busy = False
+        self.port = int(info.port)
+        self.serve_button.setEnabled(True)
+        self.serve_button.setText(self.tr("Stop serving"))
+        self.port_spin.setEnabled(False)
+        self.address_label.setText(self.tr("{0} (runtime: {1}) — API documentation at {0}/docs").format(
+            info.url, info.runtime))
+        self.curl_edit.setText(info.curl_example())
+        self._refresh_count()
+        self.timer.start()
+
+    def _stop(self) -> None:
+        port = self.port
+
+        def work(progress: Any, cancel: Any) -> int:
+            from desktop_cls.core.serving.server import stop_in_background
+
+            return stop_in_background(port) if port is not None else 0
+
+        self.timer.stop()
+        self._set_busy(self.tr("Stopping…"))
+        self.tasks.start("serve-stop", work, self._stopped, on_error=self._failed)
+
+    def _stopped(self, count: int) -> None:
+        self._busy = False
+        self.port = None
+        self.serve_button.setEnabled(True)
+        self.serve_button.setText(self.tr("Start serving"))
+        self.port_spin.setEnabled(True)
+        self.address_label.setText(self.tr("Not serving"))
+        self.curl_edit.clear()
+        self.count_label.setText(self.tr("{0} requests answered").format(count))
+
+    def _failed(self, message: str, details: str) -> None:
+        self._busy = False
+        self.serve_button.setEnabled(True)
+        self.address_label.setText(self.tr("Not serving") if self.port is None else self.address_label.text())
+        show_error(self, self.tr("Serving failed"), message, details)
+
+    def _set_busy(self, text: str) -> None:
+        self._busy = True
+        self.serve_button.setEnabled(False)
+        self.address_label.setText(text)
+
+    def _refresh_count(self) -> None:
+        if self.port is None:
+            return
+        from desktop_cls.core.serving.server import requests_served  # loaded already: the server runs
+
+        self.count_label.setText(self.tr("{0} requests answered").format(requests_served(self.port)))
+
+    def shutdown(self) -> None:
+        """Stop the server when the window closes (waits for it: called at exit)."""
+        self.timer.stop()
+        if self.port is not None:
+            from desktop_cls.core.serving.server import stop_in_background
+
+            stop_in_background(self.port)
+            self.port = None

@@ -1,0 +1,123 @@
+"""What the Train page shows of a run: the progress bar and its line, the curves and the log. It follows the
+training's events (stage / batch / epoch / notice) and its end; the page only lays it out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QLabel, QProgressBar
+
+from desktop_cls.core.errors import UserError
+from desktop_cls.core.events import BatchEnd, EpochEnd, Notice, StageChanged
+from desktop_cls.gui.pages.train.train_messages import batch_status, epoch_line, outcome, stage_status, window_progress
+from desktop_cls.gui.pages.train.train_plots import TrainingPlots
+from desktop_cls.gui.widgets.following_log import FollowingLog
+
+STEPS = 1000  # the bar's range: fine enough for a batch of a long run
+
+
+class RunMonitor(QObject):
+    progress_text = Signal(str, int, int)  # for the window's status bar: text, done, total
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.plots = TrainingPlots()
+        self.progress = QProgressBar()
+        self.progress.setObjectName("trainProgress")
+        self.progress.setAccessibleName(self.tr("Training progress"))
+        self.progress.setValue(0)
+        self.progress_label = QLabel()
+        self.progress_label.setObjectName("trainStatus")
+        self.progress_label.setWordWrap(True)
+        self.log = FollowingLog()  # the newest line in view, unless scrolled up
+        self.log.setObjectName("trainLog")
+        self.log.setAccessibleName(self.tr("Training log"))
+        self.log.setMaximumBlockCount(5000)
+        self.log.setPlaceholderText(self.tr("Messages from training appear here: each epoch's loss and accuracy, "
+                                            "the choices made for you and any warnings."))
+        self.epochs_total = 0
+        self.paused = False
+        self._stage_moves_bar = False  # a counted stage moves the bar until the run's first batch
+        self._last_batch: BatchEnd | None = None  # shown again when the run is paused or resumed
+
+    def line(self, text: str) -> None:
+        self.log.append_line(text)
+
+    def set_paused(self, paused: bool) -> None:
+        """The progress line and the window's status bar say 'paused' at once (no batch comes while paused)."""
+        self.paused = paused
+        if self._last_batch is not None:
+            self._show_batch(self._last_batch)
+
+    def clear(self) -> None:
+        """Nothing of a run: another dataset is open."""
+        self.plots.reset()
+        self.plots.redraw()
+        self.log.clear()
+        self.progress.setValue(0)
+
+    def begin(self, epochs: int, resuming: str | None, quick: bool) -> int:
+        """A fresh log and fresh curves per run; a resumed run starts from its own earlier epochs (how many)."""
+        self.plots.reset()
+        self.plots.show_learning_rate(not quick)
+        self.log.clear()
+        self.epochs_total, self.paused, self._last_batch = epochs, False, None
+        self.progress.setRange(0, STEPS)
+        done = self._replay_history(Path(resuming), epochs) if resuming else 0
+        self.progress.setValue(round(STEPS * done / max(epochs, 1)))
+        self._stage_moves_bar = not done  # a resumed run's bar keeps showing its earlier epochs
+        return done
+
+    def _replay_history(self, run: Path, epochs: int) -> int:
+        from desktop_cls.core.run_dir import read_metrics
+
+        try:
+            rows = read_metrics(run)
+        except (OSError, UserError, ValueError):
+            rows = []
+        for text in (self.tr("Run {0}").format(run), *self.plots.replay(rows, epochs)):
+            self.line(text)
+        return min(int(rows[-1]["epoch"]), epochs) if rows else 0
+
+    def event(self, e: object) -> None:  # type: ignore[override]
+        """One event of the training (QObject.event is not used for Qt events here: this object gets none)."""
+        if isinstance(e, BatchEnd):
+            self._batch(e)
+        elif isinstance(e, EpochEnd):
+            self.plots.add_epoch(e.epoch, e.train_loss, e.val_loss, e.train_accuracy, e.val_accuracy)
+            self.line(epoch_line(e.epoch, e.epochs, e.train_loss, e.train_accuracy, e.val_loss, e.val_accuracy,
+                                 e.seconds, e.is_best))
+        elif isinstance(e, StageChanged):
+            text, value = stage_status(e, self.progress.maximum())
+            self.progress_label.setText(text)
+            if value is not None and self._stage_moves_bar:
+                self.progress.setValue(value)
+        elif isinstance(e, Notice):
+            self.line(("⚠ " if e.level == "warning" else "") + e.message)
+
+    def _batch(self, e: BatchEnd) -> None:
+        self._stage_moves_bar, x = False, e.epoch - 1 + e.step / e.steps_per_epoch
+        self.plots.add_batch(x, e.loss, e.lr)
+        self.progress.setValue(min(round(STEPS * x / max(self.epochs_total, 1)), STEPS - 1))
+        self._last_batch = e
+        self._show_batch(e)
+
+    def _show_batch(self, e: BatchEnd) -> None:
+        """The ETA while running, 'paused' while paused."""
+        self.progress_label.setText(batch_status(e, self.epochs_total, self.paused))
+        self.progress_text.emit(window_progress(e, self.epochs_total, self.paused), self.progress.value(), STEPS)
+
+    def finished(self, result: Any, val_images: int) -> None:
+        """A stopped run shows how far it got (3 of 6 epochs is half way), not a full bar."""
+        total = max(result.epochs, 1)
+        self.progress.setValue(round(self.progress.maximum() * min(result.epochs_done, total) / total)
+                               if result.cancelled else self.progress.maximum())
+        log, status = outcome(result, val_images)
+        self.line(log)
+        self.progress_label.setText(status)
+
+    def failed(self, message: str) -> None:
+        self.line(self.tr("Training failed: {0}").format(message))
+        self.progress_label.setText(self.tr("Training failed: {0}").format(message))

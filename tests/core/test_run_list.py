@@ -1,0 +1,50 @@
+"""Run statuses as one enum, the words earlier versions wrote read as what they meant, and the plain rows
+the command line and the window list."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from desktop_cls.core import run_dir as rd
+from desktop_cls.core.run_list import resumable_runs, run_summaries
+from desktop_cls.core.run_status import RunStatus, status_of, status_text
+from desktop_cls.core.storage import write_json
+
+
+def fake_run(base: Path, name: str, checkpoint: bool = True, epochs: int = 15, **info: Any) -> Path:
+    run = base / name
+    write_json(run / rd.CONFIG, {"epochs": epochs, "model": "quicknet", "method": info.pop("method", "scratch")})
+    write_json(run / rd.RUN_INFO, {"model": "quicknet", "dataset_root": "/data/digits", **info})
+    if checkpoint:
+        (run / rd.LAST).parent.mkdir(parents=True, exist_ok=True)
+        (run / rd.LAST).write_bytes(b"x")
+    return run
+
+
+def test_earlier_status_words_read_as_the_status_they_meant() -> None:
+    read = {w: status_of({"status": w}) for w in ("starting", "completed", "stopped_early", "cancelled",
+                                                  "cancelled_before_first_epoch", "running", "interrupted")}
+    assert read == {"starting": RunStatus.RUNNING, "completed": RunStatus.FINISHED,
+                    "stopped_early": RunStatus.FINISHED, "cancelled": RunStatus.STOPPED,
+                    "cancelled_before_first_epoch": RunStatus.STOPPED, "running": RunStatus.RUNNING,
+                    "interrupted": RunStatus.INTERRUPTED}
+    assert status_of({"status": "exploded"}) is RunStatus.DAMAGED and status_of({}) is RunStatus.DAMAGED
+
+
+def test_a_run_stopped_by_quitting_is_listed_as_stopped_and_resumable(tmp_path: Path) -> None:
+    fake_run(tmp_path, "a-finished", status="completed", epochs_done=15, best_val_accuracy=0.9)
+    fake_run(tmp_path, "b-quit", status="stopped", stopped_by="quit", epochs_done=3, best_val_accuracy=0.8)
+    fake_run(tmp_path, "c-stopped-early", status="cancelled", checkpoint=False, epochs_done=0)
+    fake_run(tmp_path, "d-quick", status="cancelled", method="quick", epochs_done=0)
+    (tmp_path / "e-damaged").mkdir()
+    (tmp_path / "e-damaged" / rd.CONFIG).write_text("{}")
+    (tmp_path / "e-damaged" / rd.RUN_INFO).write_text("{not json")
+    rows = {s.name: s for s in run_summaries(tmp_path)}
+    assert rows["a-finished"].status is RunStatus.FINISHED and not rows["a-finished"].resumable
+    quit_run = rows["b-quit"]
+    assert (quit_run.status, quit_run.epochs_done, quit_run.epochs, quit_run.dataset) == (
+        RunStatus.STOPPED, 3, 15, "/data/digits")
+    assert status_text(quit_run.status, quit_run.stopped_by) == "stopped: the app was closed"
+    assert rows["e-damaged"].status is RunStatus.DAMAGED
+    assert [s.name for s in resumable_runs(tmp_path)] == ["b-quit"]  # no checkpoint, quick: nothing to continue

@@ -1,0 +1,192 @@
+"""One app state: no page shows another dataset's or another run's results under the open one's name."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QApplication, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from desktop_cls.gui.shell.main_window import MainWindow
+from tests.conftest import make_tiny_folder, write_image
+from tests.gui.conftest import open_and_wait, set_fast_training
+
+
+def errors_shown() -> list[str]:
+    return [w.text() for w in QApplication.topLevelWidgets()
+            if isinstance(w, QMessageBox) and w.objectName() == "errorDialog" and w.isVisible()]
+
+
+def test_resuming_a_run_of_another_dataset_reports_and_evaluates_its_own(qtbot: QtBot, tmp_path: Path) -> None:
+    from desktop_cls.core import run_dir as rd
+    from tests.gui.test_crash_safe_state import interrupted_run
+
+    run = interrupted_run(tmp_path)
+    its_data = rd.read_run_info(run)["dataset_root"]
+    its_val = rd.read_run_info(run)["split"]["val"]
+    other = make_tiny_folder(tmp_path / "other", classes=("a", "b"), per_class=30)
+    w = MainWindow(load_core=False)
+    qtbot.addWidget(w, before_close_func=lambda win: win.shutdown())
+    w.show()
+    w.wait_until_core_loaded()
+    open_and_wait(qtbot, w, other)
+    assert w.state.dataset is not None and len(w.state.dataset.split("val")) != its_val
+    w.interrupted_banner.resume_button.click()
+    qtbot.waitUntil(lambda: not w.state.training and w.state.run == str(run), timeout=120_000)
+    assert f"on {its_val} validation images" in w.train_page.monitor.progress_label.text()
+    assert w.state.run_dataset() == its_data
+    w.evaluate()  # Ctrl+E: the run is scored on the images it was trained for
+    qtbot.waitUntil(lambda: w.evaluate_page.result is not None or bool(errors_shown()), timeout=60_000)
+    assert errors_shown() == []
+    assert w.evaluate_page.result is not None and set(w.evaluate_page.result["classes"]) == {"cat", "dog", "fish"}
+    w.shutdown()
+
+
+def test_evaluate_results_of_the_previous_run_are_not_shown_under_the_new_one(
+        qtbot: QtBot, window: MainWindow, trained_run: tuple[Path, Path], tmp_path: Path) -> None:
+    run, data = trained_run
+    ep = window.evaluate_page
+    window.state.set_run(str(run))
+    open_and_wait(qtbot, window, data)
+    window.evaluate()
+    qtbot.waitUntil(lambda: ep.result is not None, timeout=60_000)
+    assert ep.content.currentIndex() == 1 and ep.metrics_table.rowCount() > 0
+    newer = Path(shutil.copytree(run, tmp_path / "newer-run"))
+    window.state.set_run(str(newer))
+    assert ep.model_edit.text() == str(newer)
+    assert ep.content.currentIndex() == 0  # the empty state says to evaluate this one
+    assert ep.result is None and ep.metrics_table.rowCount() == 0
+    assert newer.name in ep.empty.label.text()
+
+
+def test_suggest_labels_refuses_a_model_trained_on_other_classes(
+        qtbot: QtBot, window: MainWindow, trained_run: tuple[Path, Path], tmp_path: Path) -> None:
+    folder = make_tiny_folder(tmp_path / "letters", classes=("A", "B", "C"), per_class=4)
+    write_image(folder / "loose.png", (255 * __import__("numpy").ones((16, 16, 3))).astype("uint8"))
+    open_and_wait(qtbot, window, folder)
+    window.state.set_run(str(trained_run[0]))  # cat / dog / fish, trained elsewhere
+    lp = window.label_page
+    assert lp.queue, "an unlabeled image to suggest for"
+    assert not lp.suggest_panel.suggest_button.isEnabled()
+    assert "trained on" in lp.suggest_panel.suggest_button.toolTip()
+    lp.suggest()
+    assert lp.suggest_panel.suggestions == {} and not lp.suggest_panel.accept_button.isEnabled()
+
+
+def test_switching_datasets_shows_nothing_of_the_previous_one(qtbot: QtBot, window: MainWindow,
+                                                              tmp_path: Path) -> None:
+    import numpy as np
+
+    first = make_tiny_folder(tmp_path / "first", per_class=4)
+    write_image(first / "loose.png", np.full((16, 16, 3), 200, np.uint8))
+    second = make_tiny_folder(tmp_path / "second", classes=("x", "y"), per_class=4)
+    open_and_wait(qtbot, window, first)
+    set_fast_training(window, epochs=1)
+    window.train_page.start()
+    qtbot.waitUntil(lambda: not window.state.training and window.state.run is not None, timeout=60_000)
+    window.show_page("label")
+    assert window.label_page.preview.source() is not None
+    assert window.train_page.monitor.log.toPlainText() and window.train_page.monitor.progress.value() > 0
+    window.open_dataset(second)  # while it is read, nothing of the first is shown
+    dp = window.dataset_page
+    assert dp.class_table.rowCount() == 0 and dp.thumb_model.rowCount() == 0 and dp.content.currentIndex() == 0
+    lp = window.label_page
+    assert lp.preview.source() is None and lp.caption.text() == ""
+    qtbot.waitUntil(lambda: window.state.dataset is not None and window.state.dataset.root == str(second.resolve()),
+                    timeout=30_000)
+    assert dp.class_table.rowCount() == 2
+    tp = window.train_page
+    assert tp.monitor.log.toPlainText() == "" and tp.monitor.progress.value() == 0
+    assert len(tp.monitor.plots.epochs) == 0
+
+
+def test_a_cancel_pressed_before_a_queued_classification_starts_is_kept(
+        qtbot: QtBot, window: MainWindow, trained_run: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_cls.core.inference.predictor import Predictor
+
+    run, data = trained_run
+    cp = window.classify_page
+    window.state.set_run(str(run))
+    qtbot.waitUntil(lambda: cp.model_ready, timeout=60_000)
+    go, calls = threading.Event(), []
+    real = Predictor.predict_paths
+
+    def slow(self: Predictor, paths: list[str], **kw: Any) -> object:
+        calls.append(paths)
+        go.wait(10)
+        return real(self, paths, **kw)
+
+    monkeypatch.setattr(Predictor, "predict_paths", slow)
+    cp.classify_paths([str(data / "cat")])
+    qtbot.waitUntil(lambda: len(calls) == 1, timeout=10_000)
+    cp.classify_paths([str(data / "dog")])  # queued behind the first
+    cp.cancel_button.click()
+    go.set()
+    qtbot.waitUntil(lambda: cp.files_button.isEnabled(), timeout=30_000)
+    qtbot.wait(200)
+    assert len(calls) == 1  # the cancelled request never ran
+    assert cp.predictions == []
+
+
+def test_the_threshold_travels_with_each_request(qtbot: QtBot, window: MainWindow) -> None:
+    """The window never writes a field that a request reads on its thread: the threshold is part of the
+    request (the classifier's session holds only the loaded model)."""
+    cp = window.classify_page
+    before = dict(vars(cp.session))
+    cp.threshold_spin.setValue(55)
+    assert vars(cp.session) == before
+
+
+def test_after_a_video_the_preview_does_not_show_an_earlier_image(
+        qtbot: QtBot, window: MainWindow, trained_run: tuple[Path, Path], tmp_path: Path) -> None:
+    pytest.importorskip("av")
+    from tests.videos import BLUE, RED, write_video
+
+    run, data = trained_run
+    cp = window.classify_page
+    window.state.set_run(str(run))
+    qtbot.waitUntil(lambda: cp.model_ready, timeout=60_000)
+    cp.classify_paths([str(data / "cat")])
+    qtbot.waitUntil(lambda: len(cp.predictions) == 10, timeout=60_000)
+    assert cp.preview.source() is not None
+    cp.classify_video(str(write_video(tmp_path / "walk.mp4", [RED, BLUE], frames_each=5, fps=10)))
+    assert cp.preview.source() is None and "cat" not in cp.preview_caption.text()
+    qtbot.waitUntil(lambda: cp.results_stack.currentIndex() == 1, timeout=60_000)
+    assert cp.preview.source() is None
+
+
+def test_open_recent_brings_back_the_folder_and_its_model(qtbot: QtBot, trained_run: tuple[Path, Path],
+                                                         tiny_folder: Path) -> None:
+    from desktop_cls.gui.settings import Settings, save_settings
+
+    run, data = trained_run
+    save_settings(Settings(recent_folders=[str(tiny_folder), str(data)], recent_runs=[str(run)]))
+    w = MainWindow(load_core=False)
+    qtbot.addWidget(w, before_close_func=lambda win: win.shutdown())
+    w.wait_until_core_loaded()
+    w.menus.recent_menu.aboutToShow.emit()
+    action = next(a for a in w.menus.recent_menu.actions() if a.text() == str(data))
+    action.trigger()
+    qtbot.waitUntil(lambda: w.state.dataset is not None, timeout=30_000)
+    assert w.state.run == str(run)
+    w.shutdown()
+
+
+@pytest.mark.parametrize("has_last", [True, False])
+def test_the_first_start_folder_opens_only_when_there_is_nothing_to_reopen(
+        qtbot: QtBot, tiny_folder: Path, tmp_path: Path, has_last: bool) -> None:
+    from desktop_cls.gui.settings import Settings, save_settings
+
+    demo = make_tiny_folder(tmp_path / "demo", classes=("p", "q"), per_class=3)
+    save_settings(Settings(recent_folders=[str(tiny_folder)] if has_last else []))
+    w = MainWindow(load_core=False)
+    qtbot.addWidget(w, before_close_func=lambda win: win.shutdown())
+    w.reopen_last(first_start=str(demo))
+    qtbot.waitUntil(lambda: w.state.dataset is not None, timeout=30_000)
+    assert w.state.dataset is not None
+    assert Path(w.state.dataset.root) == (tiny_folder if has_last else demo).resolve()
+    w.shutdown()

@@ -1,0 +1,72 @@
+"""At 1024x640, in English and in Chinese, no page cuts a text off: labels, buttons, combo boxes (every
+item), group boxes, tabs, table headers and the names in a table's first column fit the room they get.
+Measured with each widget's own font metrics, so the check holds with whatever fonts the machine has."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QLocale
+from PySide6.QtWidgets import QApplication
+
+from tests.conftest import make_tiny_folder
+from tests.gui.clipping import clipped_texts
+from tests.gui.conftest import open_and_wait
+
+TITLE_BAR = 40
+
+
+@pytest.fixture
+def language_window(qtbot: Any, isolated_user_dirs: Path, request: pytest.FixtureRequest) -> Iterator[Any]:
+    from desktop_cls.gui.shell.language import install_language
+    from desktop_cls.gui.shell.main_window import MainWindow
+
+    before = QLocale()
+    install_language(request.param)
+    w = MainWindow(load_core=False)
+    qtbot.addWidget(w, before_close_func=lambda win: win.shutdown())
+    w.show()
+    w.wait_until_core_loaded()
+    try:
+        yield w
+    finally:
+        w.shutdown()
+        install_language("en")
+        QLocale.setDefault(before)
+
+
+def _walk(window: Any) -> list[str]:
+    found = []
+    for key in window.page_keys():
+        window.show_page(key)
+        for _ in range(3):
+            QApplication.processEvents()
+        found += [f"{key}: {what}" for what in clipped_texts(window)]
+    return found
+
+
+@pytest.mark.parametrize("language_window", ["en", "zh_CN"], indirect=True)
+def test_no_page_cuts_a_text_off_at_1024x640(qtbot: Any, language_window: Any, tmp_path: Path) -> None:
+    from tests.gui.test_evaluate_page import synthetic_result
+    from tests.gui.test_export_page import fake_results
+
+    w = language_window
+    w.resize(1024, 640 - TITLE_BAR)
+    data = make_tiny_folder(tmp_path / "data", classes=("cat", "dog", "horizontal_stripes"), per_class=4)
+    shutil.copy(sorted((data / "cat").iterdir())[0], data / "cat" / "IMG_20240101_123456 (copy).png")
+    (data / "dog" / "holiday notes.png").write_bytes(b"not an image")
+    before_data = _walk(w)  # the first start: nothing open yet
+    open_and_wait(qtbot, w, data)
+    w.show_page("data")
+    w.dataset_page.tabs.setCurrentIndex(1)  # the Problems tab, with a duplicate and a file that is no image
+    qtbot.waitUntil(lambda: w.dataset_page.problems.table.rowCount() >= 2, timeout=30_000)
+    w.evaluate_page._show(synthetic_result())
+    w.export_page._dest = tmp_path / "exports"
+    w.export_page._done(fake_results(tmp_path / "exports"))
+    assert w.width() <= 1024
+    clipped = before_data + _walk(w)
+    assert not clipped, "\n".join(clipped)

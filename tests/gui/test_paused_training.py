@@ -1,0 +1,53 @@
+"""While training is paused the window says so: no ETA counting down in the status bar, and the quit
+question speaks of a paused run, not a running one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from desktop_cls.core.events import BatchEnd, CancelToken, PauseToken
+
+
+class FakeTask:
+    """A training request as the page holds it: its pause token, cancel and wait."""
+
+    def __init__(self) -> None:
+        self.pause = PauseToken()
+        self.token = CancelToken()
+
+    def cancel(self, reason: str = "user") -> None:
+        self.token.set(reason)
+
+    def wait(self, ms: int = 0) -> bool:
+        return True
+
+
+def test_paused_training_shows_paused_not_an_eta(window: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    tp = window.train_page
+    tp.task = FakeTask()
+    tp.monitor.epochs_total = 15
+    window.state.set_training(True)
+    tp.monitor.event(BatchEnd(epoch=3, step=5, steps_per_epoch=10, global_step=25, loss=1.0, lr=0.1, images_per_s=50.0,
+                          eta_s=255.0, gpu_memory_mb=0.0))
+    assert "ETA" in tp.monitor.progress_label.text() and "ETA" in window.task_status.text()
+    tp.toggle_pause()
+    assert "ETA" not in tp.monitor.progress_label.text() and "paused" in tp.monitor.progress_label.text()
+    assert "ETA" not in window.task_status.text() and "paused" in window.task_status.text()
+    asked: list[str] = []
+
+    def question(_parent: object, _title: str, text: str, *args: object) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    window.close()
+    assert asked and "paused" in asked[0] and "running" not in asked[0]
+    tp.toggle_pause()  # resumed: the ETA is back
+    assert "ETA" in tp.monitor.progress_label.text() and "ETA" in window.task_status.text()
+    window.close()
+    assert "Training is running" in asked[1]
+    window.state.set_training(False)
+    tp.task = None

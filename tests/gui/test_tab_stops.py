@@ -1,0 +1,32 @@
+"""Keyboard: each table is one Tab stop (the arrows move inside it), not one stop per cell."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView, QApplication
+
+
+def test_tab_leaves_the_evaluate_metrics_table_in_one_press(qtbot: object, window: object) -> None:
+    from tests.gui.test_evaluate_page import synthetic_result
+
+    window.show_page("evaluate")  # type: ignore[attr-defined]
+    ev = window.evaluate_page  # type: ignore[attr-defined]
+    ev._show(synthetic_result())
+    table = ev.metrics_table
+    table.setFocus()
+    table.setCurrentCell(0, 0)
+    QApplication.processEvents()
+    assert table.hasFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Tab)  # type: ignore[attr-defined]
+    QApplication.processEvents()
+    assert not table.hasFocus() and table.currentColumn() == 0
+
+
+def test_no_table_or_list_in_the_window_walks_cell_by_cell_on_tab(window: object) -> None:
+    from desktop_cls.gui.shell.shortcut_list import ShortcutsDialog
+
+    dialog = ShortcutsDialog(window)  # type: ignore[arg-type]
+    views = window.findChildren(QAbstractItemView) + dialog.findChildren(QAbstractItemView)  # type: ignore[attr-defined]
+    walking = [v.objectName() or type(v).__name__ for v in views if v.tabKeyNavigation()]
+    assert not walking, walking
+    dialog.deleteLater()

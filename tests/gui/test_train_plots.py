@@ -1,0 +1,53 @@
+"""The training curves' x axis counts epochs: no SI scaling in the first one, nothing below 0."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QApplication
+
+
+def _plots(qtbot: object) -> object:
+    from desktop_cls.gui.pages.train.train_plots import TrainingPlots
+
+    plots = TrainingPlots()
+    qtbot.addWidget(plots)  # type: ignore[attr-defined]
+    plots.resize(800, 500)
+    plots.show()
+    return plots
+
+
+def _x_range(plot: object) -> list[float]:
+    QApplication.processEvents()
+    return list(plot.getViewBox().viewRange()[0])  # type: ignore[attr-defined]
+
+
+def test_the_first_epoch_reads_in_epochs_not_thousandths(qtbot: object) -> None:
+    plots = _plots(qtbot)
+    for i in range(1, 5):  # the first 4 batches of an epoch of 10 000
+        plots.add_batch(i / 10_000, 1.0 / i, 0.01)  # type: ignore[attr-defined]
+    plots.redraw()  # type: ignore[attr-defined]
+    for plot in (plots.loss_plot, plots.lr_plot):  # type: ignore[attr-defined]
+        axis = plot.getAxis("bottom")
+        assert axis.autoSIPrefixScale == 1.0 and "x0.001" not in axis.labelString()
+        low, high = _x_range(plot)
+        assert low >= 0 and 0.98 <= high <= 1.1  # the whole first epoch, the part done drawn in place
+
+
+def test_a_one_epoch_run_shows_no_negative_epochs(qtbot: object) -> None:
+    plots = _plots(qtbot)
+    plots.add_batch(0.0, 0.5, 0.01)  # type: ignore[attr-defined]
+    plots.add_batch(1.0, 0.5, 0.01)  # type: ignore[attr-defined]
+    plots.add_epoch(1, 0.5, 0.6, 0.8, 0.7)  # type: ignore[attr-defined]
+    plots.redraw()  # type: ignore[attr-defined]
+    for plot in (plots.loss_plot, plots.acc_plot, plots.lr_plot):  # type: ignore[attr-defined]
+        low, high = _x_range(plot)
+        assert low >= 0 and high >= 1, (low, high)
+
+
+def test_after_the_first_epoch_the_axis_follows_the_curves(qtbot: object) -> None:
+    plots = _plots(qtbot)
+    for e in range(1, 11):
+        plots.add_batch(float(e), 1.0 / e, 0.01)  # type: ignore[attr-defined]
+        plots.add_epoch(e, 1.0 / e, 1.0 / e, 0.5, 0.5)  # type: ignore[attr-defined]
+    plots.redraw()  # type: ignore[attr-defined]
+    low, high = _x_range(plots.loss_plot)  # type: ignore[attr-defined]
+    assert low >= 0 and high >= 10

@@ -1,0 +1,42 @@
+"""In the window, a read-only or full disk while labeling is one plain message (the Label page said
+"Unexpected error"), and a background task's dialog says the same."""
+
+from __future__ import annotations
+
+import errno
+
+import pytest
+
+pytest.importorskip("PySide6")
+
+
+def _read_only() -> OSError:
+    return OSError(errno.EROFS, "Read-only file system", "/data/cats/a.png")
+
+
+def test_the_label_page_says_what_is_wrong(qtbot: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_cls.gui.pages.label import label_page
+    from desktop_cls.gui.settings import Settings
+    from desktop_cls.gui.state import AppState
+
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(label_page, "show_error", lambda _w, title, text, *a: shown.append((title, text)))
+    page = label_page.LabelPage(AppState(Settings()))
+    qtbot.addWidget(page)  # type: ignore[attr-defined]
+
+    def assign() -> None:
+        raise _read_only()
+
+    page._do(assign)
+    assert shown and "read-only" in shown[0][1] and "/data/cats/a.png" in shown[0][1]
+    with pytest.raises(ZeroDivisionError):  # a bug still goes to the crash reporter
+        page._do(lambda: 1 / 0)
+
+
+def test_task_dialogs_say_it_too() -> None:
+    from desktop_cls.gui.work.tasks import describe_failure
+
+    message, details = describe_failure(_read_only())
+    assert "read-only" in message and details == ""
+    full, _ = describe_failure(OSError(errno.ENOSPC, "No space left on device", "/out/m.onnx"))
+    assert "the disk is full" in full and "/out/m.onnx" in full

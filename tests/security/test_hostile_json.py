@@ -1,0 +1,102 @@
+"""App files from someone else (run folders, model files, a synced settings folder): a FIFO, a link to
+/dev/zero, a huge file or JSON nested a million deep gives one clear message, never a hang, an
+unbounded read, a RecursionError or a crash; a damaged run is listed as damaged."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from desktop_cls.core.app_files import MAX_FILE_MB_ENV, AppFileError, read_app_bytes, read_app_json
+
+DEEP = "[" * 200_000 + "]" * 200_000
+posix_only = pytest.mark.skipif(os.name != "posix", reason="FIFOs and /dev/zero are POSIX")
+
+
+@posix_only
+def test_a_fifo_is_refused_at_once_not_waited_on(tmp_path: Path) -> None:
+    fifo = tmp_path / "model.json"
+    os.mkfifo(fifo)
+    with pytest.raises(AppFileError, match="not a regular file"):
+        read_app_json(fifo)  # a blocking open() would wait here for a writer for ever
+
+
+@posix_only
+def test_a_link_to_dev_zero_is_not_read(tmp_path: Path) -> None:
+    link = tmp_path / "run.json"
+    link.symlink_to("/dev/zero")
+    with pytest.raises(AppFileError, match="not a regular file"):
+        read_app_bytes(link)
+
+
+def test_a_huge_file_is_refused_naming_the_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    big = tmp_path / "settings.json"
+    big.write_bytes(b" " * 3 * 1024 * 1024)
+    monkeypatch.setenv(MAX_FILE_MB_ENV, "1")
+    with pytest.raises(AppFileError, match=MAX_FILE_MB_ENV):
+        read_app_bytes(big)
+
+
+def test_deep_nesting_is_a_clear_error_not_recursion(tmp_path: Path) -> None:
+    p = tmp_path / "run.json"
+    p.write_text(DEEP)
+    with pytest.raises(AppFileError, match="nests JSON deeper"):
+        read_app_json(p)
+
+
+def test_brackets_inside_strings_do_not_count(tmp_path: Path) -> None:
+    p = tmp_path / "model.json"
+    p.write_text(json.dumps({"classes": ["[" * 500, "{" * 500]}))
+    assert read_app_json(p)["classes"][0] == "[" * 500
+
+
+def _run(base: Path, name: str, info: str, metrics: str = "") -> Path:
+    run = base / name
+    run.mkdir(parents=True)
+    (run / "config.json").write_text("{}")
+    (run / "run.json").write_text(info)
+    if metrics:
+        (run / "metrics.jsonl").write_text(metrics)
+    return run
+
+
+def test_a_null_epoch_and_a_deep_run_json_are_listed_not_fatal(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    from desktop_cls.cli import main
+    from desktop_cls.core import run_dir as rd
+    from desktop_cls.core.run_status import RunStatus
+
+    base = tmp_path / "runs"
+    good = _run(base, "good", json.dumps({"status": "completed", "model": "quicknet"}),
+                '{"epoch": null, "val_accuracy": 0.5}\n{"epoch": 2, "val_loss": "abc"}\n')
+    _run(base, "deep", DEEP)
+    interrupted = _run(base, "interrupted", json.dumps({"status": "running", "pid": 2**22 + 12345,
+                                                        "host": os.uname().nodename}),
+                       '{"epoch": null}\n')
+    assert rd.read_metrics(good) == [{"epoch": 2, "val_loss": None}]
+    assert interrupted in rd.interrupted_runs(base)
+    assert main(["runs", "--dir", str(base)]) == 0
+    out = capsys.readouterr().out
+    assert "damaged" in out and "nests JSON deeper" in out and "good" in out
+    assert main(["runs", "--dir", str(base), "--json"]) == 0
+    rows = {Path(r["run"]).name: r for r in json.loads(capsys.readouterr().out)}
+    assert rows["deep"]["status"] == RunStatus.DAMAGED.value and rows["good"]["epochs_done"] == 2
+
+
+@posix_only
+def test_a_fifo_model_json_does_not_hang_predict(tmp_path: Path, trained_run: tuple[Path, Path],
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    import shutil
+
+    from desktop_cls.cli import main
+
+    run, data = trained_run
+    model = tmp_path / "model.safetensors"
+    shutil.copy(run / "model.safetensors", model)
+    os.mkfifo(tmp_path / "model.json")
+    assert main(["predict", str(model), str(next((data / "cat").iterdir()))]) == 2
+    err = capsys.readouterr().err
+    assert "not a regular file" in err and "Traceback" not in err

@@ -1,0 +1,90 @@
+"""The app always starts: a settings folder synced from elsewhere, a damaged run and an unwritable log
+folder each cost at most their own field or feature, never the start."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("PySide6")
+
+from desktop_cls.gui.settings import SCHEMA_VERSION, Settings, load_settings, saved_split
+
+
+def _write(p: Path, data: object) -> Path:
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_text(json.dumps(data) if not isinstance(data, str) else data)
+    return p
+
+
+HOSTILE = {"schema_version": SCHEMA_VERSION, "window_geometry": 12345, "last_export_dir": 7,
+           "theme": "dark", "recent_folders": ["/a", "/b"], "language": "klingon",
+           "last_train_config": {"val_fraction": "abc", "epochs": 3, "seed": 5}}
+
+
+def test_each_bad_field_falls_back_alone(tmp_path: Path) -> None:
+    s, notice = load_settings(_write(tmp_path / "settings.json", HOSTILE))
+    assert s.theme == "dark" and s.recent_folders == ["/a", "/b"]  # the good fields are kept
+    assert s.window_geometry == "" and s.last_export_dir == "" and s.language == "system"
+    assert s.last_train_config == {"epochs": 3, "seed": 5}  # only the bad option is dropped
+    assert saved_split(s) == (0.2, 5)
+    assert notice is not None
+    for name in ("window_geometry", "last_export_dir", "language", "last_train_config.val_fraction"):
+        assert name in notice
+    assert (tmp_path / "settings.json").exists()  # a partly good file is not set aside
+
+
+def test_a_bad_split_in_memory_still_opens_folders() -> None:
+    s = Settings(last_train_config={"val_fraction": "abc", "seed": "x"})
+    assert saved_split(s) == (0.2, 0)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="FIFOs are POSIX")
+def test_a_fifo_settings_file_does_not_hang_the_start(tmp_path: Path) -> None:
+    fifo = tmp_path / "settings.json"
+    os.mkfifo(fifo)
+    s, notice = load_settings(fifo)
+    assert s == Settings() and notice is not None and "not a regular file" in notice
+
+
+def test_deeply_nested_settings_give_defaults_and_a_notice(tmp_path: Path) -> None:
+    s, notice = load_settings(_write(tmp_path / "settings.json", "[" * 100_000 + "]" * 100_000))
+    assert s == Settings() and notice is not None and "nests JSON deeper" in notice
+
+
+def test_the_window_starts_with_a_hostile_settings_folder(qtbot: object, isolated_user_dirs: Path,
+                                                          tiny_folder: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from desktop_cls.gui.shell.app import setup_logging
+    from desktop_cls.gui.shell.main_window import MainWindow
+
+    _write(isolated_user_dirs / "config" / "settings.json", HOSTILE)
+    (isolated_user_dirs / "log").write_text("a file where the log folder should be")  # unwritable, even as root
+    run = isolated_user_dirs / "data" / "runs" / "20260101-000000-quicknet"
+    _write(run / "config.json", {})
+    _write(run / "run.json", {"status": "running", "pid": 2**22 + 4321, "host": socket.gethostname()})
+    _write(run / "metrics.jsonl", '{"epoch": null}\n')
+    _write(isolated_user_dirs / "data" / "runs" / "deep" / "run.json", "[" * 100_000)
+    _write(isolated_user_dirs / "data" / "runs" / "deep" / "config.json", {})
+    notices: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text, *a, **k: notices.append(text))
+
+    assert setup_logging() == ""  # the log goes to stderr; the start goes on
+    w = MainWindow(load_core=False)
+    qtbot.addWidget(w, before_close_func=lambda win: win.shutdown())  # type: ignore[attr-defined]
+    w.show()
+    qtbot.waitUntil(lambda: bool(notices), timeout=10_000)  # type: ignore[attr-defined]
+    assert "val_fraction" in notices[0]
+    assert w.interrupted_banner.run == run and "interrupted" in w.interrupted_banner.label.text()
+    labels = [w.train_page.runs_list.item(i).text() for i in range(w.train_page.runs_list.count())]
+    assert any(label.startswith("deep") and "damaged" in label for label in labels)
+    w.wait_until_core_loaded()
+    w.open_dataset(tiny_folder)  # val_fraction "abc" made every Open folder fail silently
+    qtbot.waitUntil(lambda: w.state.dataset is not None, timeout=30_000)  # type: ignore[attr-defined]
+    w.shutdown()
