@@ -169,11 +169,12 @@ def test_a_big_picture_is_reduced_before_the_rest_of_the_work() -> None:
 
     from desktop_cls.core.data.picture_view import reduce_for
 
-    big = Image.new("RGB", (4000, 3000))
+    big = Image.new("RGB", (6000, 4000))
     small = reduce_for(big, 260)
-    assert min(small.size) >= 2 * 260 and small.size[0] < 2000
+    assert min(small.size) >= 2 * 260 and small.size[0] < 3000
     assert reduce_for(Image.new("RGB", (600, 500)), 260).size == (600, 500)  # nothing to gain
-    pal = reduce_for(Image.new("P", (4000, 3000)), 100)
+    assert reduce_for(Image.new("RGB", (4000, 3000)), 260).size == (4000, 3000)  # a photo: resized as it is
+    pal = reduce_for(Image.new("P", (6000, 4000)), 100)
     assert pal.mode == "RGB" and min(pal.size) >= 200
 
 
@@ -213,7 +214,7 @@ def test_the_recipe_picks_lite2_for_pictures_and_lite0_for_scans() -> None:
     if not installed("efficientnet_lite2"):
         pytest.skip("Lite2 weights not installed")
     pictures = choose_method({"a": 20, "b": 20}, (400, 300))
-    assert (pictures.model, pictures.mode) == ("efficientnet_lite2", "quick")
+    assert (pictures.model, pictures.name) == ("efficientnet_lite2", "quick")
     assert "EfficientNet-Lite2 (260 px)" in pictures.reason
     assert choose_image_size("efficientnet_lite2", (400, 300)).value == 260
     assert choose_pooling((400, 300), "efficientnet_lite2").pooling == "avgmax"
@@ -226,7 +227,7 @@ def test_a_quick_run_on_pictures_fits_the_standardised_head_and_says_its_strengt
     from desktop_cls.core.inference.predictor import Predictor
     from desktop_cls.core.training.choices import PoolingChoice
     from desktop_cls.core.training.config import TrainConfig
-    from desktop_cls.core.training.trainer import fit
+    from desktop_cls.core.training.run import fit
     from tests.conftest import make_tiny_folder
 
     class Notes:

@@ -437,7 +437,9 @@ def test_qt_file_dialog_is_all_chinese(qtbot: Any, language: Any) -> None:
     assert "查找范围(&L)：" in labels
 
 
-def test_start_up_installs_the_saved_language_before_the_window(isolated_user_dirs: Path, language: Any) -> None:
+def test_start_up_installs_the_saved_language_before_the_window(qapp: Any, isolated_user_dirs: Path,
+                                                               language: Any) -> None:
+    """qapp: translators go on the application, so one must exist (as in the app), whatever ran before."""
     from desktop_cls.gui.settings import Settings, save_settings
     from desktop_cls.gui.shell.app import start_language
 

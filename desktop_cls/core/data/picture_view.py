@@ -17,12 +17,16 @@ from PIL import Image
 
 TRIMMED = "desktop_cls_visible_box"  # Image.info: the box of the visible pixels of a transparent picture
 REDUCE_MARGIN = 2  # keep at least twice the target side before the final antialiased resize
+# Only pictures above this many pixels are reduced first: there the saving is large (a 13,000 px drawing),
+# and below it every path (files, video frames, the exported web page) resizes the very same pixels.
+REDUCE_ABOVE_PIXELS = 16_000_000
 
 
 def reduce_for(im: Image.Image, side: int) -> Image.Image:
-    """An integer-factor reduction that keeps both sides at least REDUCE_MARGIN x side (or the image)."""
+    """An integer-factor reduction of a very big picture that keeps both sides at least REDUCE_MARGIN x side
+    (or the image as it is)."""
     factor = min(im.width, im.height) // max(1, side * REDUCE_MARGIN)
-    if factor < 2:
+    if factor < 2 or im.width * im.height <= REDUCE_ABOVE_PIXELS:
         return im
     if im.mode in ("P", "1"):  # reduce averages samples: a palette index has none to average
         im = im.convert("RGBA" if "transparency" in im.info else "RGB")

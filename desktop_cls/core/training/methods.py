@@ -82,7 +82,8 @@ def choose_method(train_counts: dict[str, int], typical: tuple[int, int] | None,
                 "features learn from few examples").format(per_class=per_class) if per_class <= FEW_PER_CLASS else \
             _("pretrained backbone, quick mode: your images are photos ({images}), which ImageNet features "
               "suit").format(images=describe_size(typical or (side, side)))
-        return method_for(QUICK, backbone.model, reason=f"{why}; {backbone.reason}")
+        reason = _("{why}; {backbone}").format(why=why, backbone=backbone.reason)
+        return method_for(QUICK, backbone.model, reason=reason)
     return method_for(SCRATCH, reason=_("trained from scratch: {per_class:,} small images per class ({images}) "
                                         "are enough for a small fast network").format(
             per_class=per_class, images=describe_size(typical) if typical else _("small")))
