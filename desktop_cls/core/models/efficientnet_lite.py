@@ -175,7 +175,8 @@ class EfficientNetLite0(nn.Module):
             b._depthwise_conv, b._bn1 = fuse_conv_bn_eval(b._depthwise_conv, b._bn1), nn.Identity()  # type: ignore[assignment]
             b._project_conv, b._bn2 = fuse_conv_bn_eval(b._project_conv, b._bn2), nn.Identity()  # type: ignore[assignment]
         f._conv_head, f._bn1 = fuse_conv_bn_eval(f._conv_head, f._bn1), nn.Identity()  # type: ignore[assignment]
-        return f.to(memory_format=torch.channels_last)
+        # older torch releases (the CPU builds) lack memory_format in the stub of Module.to
+        return f.to(memory_format=torch.channels_last)  # type: ignore[call-overload,unused-ignore]
 
     def head_parameters(self) -> list[nn.Parameter]:
         return list(self._fc.parameters())
