@@ -252,11 +252,23 @@ def install_torch(py: Path) -> str:
         return "default"
     if run([py, "-m", "pip", "install", "-q", "--timeout", "15", "--retries", "0", "--index-url", TORCH_CPU_INDEX,
             *torch_requirements()]) == 0:
-        say(f"no NVIDIA driver: installed PyTorch's CPU build from {TORCH_CPU_INDEX}")
-        return "cpu"
+        if torch_works(py):
+            say(f"no NVIDIA driver: installed PyTorch's CPU build from {TORCH_CPU_INDEX}")
+            return "cpu"
+        # a mirror that answers for that index may pair builds that do not load together
+        say(f"PyTorch from {TORCH_CPU_INDEX} does not load here (torchvision's operators are missing): "
+            "removed; PyTorch from the default index instead")
+        run([py, "-m", "pip", "uninstall", "-y", "-q", "torch", "torchvision"])
+        return "default"
     say(f"no NVIDIA driver, but {TORCH_CPU_INDEX} could not be reached: PyTorch from the default index "
         "(on Linux the CUDA build, about 3 GB more; it runs on the CPU all the same)")
     return "default"
+
+
+def torch_works(py: Path) -> bool:
+    """torch and torchvision import and run one of torchvision's compiled operators together."""
+    return run([py, "-c", "import torch, torchvision; "
+                          "torchvision.ops.nms(torch.zeros(1, 4), torch.zeros(1), 0.5)"]) == 0
 
 
 def has_display() -> bool:

@@ -115,7 +115,7 @@ def test_a_cjk_font_counts_only_when_it_covers_every_chinese_character_shown(
 
 
 def torch_install(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, *, driver_file: bool, nvidia_smi: bool,
-                  cpu_index_answers: bool, system: str = "Linux") -> tuple[str, list[list[str]]]:
+                  cpu_index_answers: bool, system: str = "Linux", loads: bool = True) -> tuple[str, list[list[str]]]:
     """What install_torch chooses, with a fake pip: returns (choice, the commands it ran)."""
     dev = load_dev()
     calls: list[list[str]] = []
@@ -128,6 +128,8 @@ def torch_install(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, *, driver_fil
 
     def fake_run(cmd: list[object], **kw: object) -> int:
         calls.append([str(c) for c in cmd])
+        if str(cmd[1]) == "-c":  # the check that torch and torchvision load together
+            return 0 if loads else 1
         return 0 if cpu_index_answers else 1  # pip's exit status when the index cannot be reached
 
     monkeypatch.setattr(dev, "run", fake_run)
@@ -137,7 +139,7 @@ def torch_install(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, *, driver_fil
 def test_without_an_nvidia_driver_torch_comes_from_the_cpu_index(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
                                                                  capsys: pytest.CaptureFixture[str]) -> None:
     choice, calls = torch_install(monkeypatch, tmp_path, driver_file=False, nvidia_smi=False, cpu_index_answers=True)
-    assert choice == "cpu" and len(calls) == 1
+    assert choice == "cpu" and len(calls) == 2 and calls[1][1] == "-c"  # installed, then checked
     cmd = calls[0]
     assert cmd[:4] == ["py", "-m", "pip", "install"]
     assert cmd[cmd.index("--index-url") + 1] == "https://download.pytorch.org/whl/cpu"
@@ -197,3 +199,15 @@ def test_run_offers_the_demo_only_on_a_first_start(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(dev, "run", lambda cmd, **k: calls.append([str(c) for c in cmd]) or 0)
     dev.cmd_run([])
     assert calls[-1] == ["python", "-m", "desktop_cls", "gui", "--first-start", str(tmp_path / "demo-data")]
+
+
+def test_a_cpu_build_that_does_not_load_is_removed_for_the_default_one(monkeypatch: pytest.MonkeyPatch,
+                                                                      tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """A mirror answering for the CPU index paired torch with a torchvision whose operators do not load
+    ("operator torchvision::nms does not exist"): that pair is removed and the default index used."""
+    choice, calls = torch_install(monkeypatch, tmp_path, driver_file=False, nvidia_smi=False, cpu_index_answers=True,
+                                  loads=False)
+    assert choice == "default"
+    assert calls[-1][:5] == ["py", "-m", "pip", "uninstall", "-y"] and {"torch", "torchvision"} <= set(calls[-1])
+    assert "does not load" in capsys.readouterr().out
