@@ -200,10 +200,7 @@ class MistakesGallery(QWidget):
 
     def view_mistake(self, row: int) -> None:
         """The gallery's images large, with their heat maps when those are shown."""
-        if not self.classes:
-            self.shown = []
-            self.label.setText("")
-            self.model.set_items([])
+        if not self.classes or not self.shown:  # nothing evaluated (or cleared): nothing to open
             return
         classes = self.classes
         items = [(path, self.tr("True class: {0} · predicted: {1} ({2:.0%})").format(classes[t], classes[k], conf))
