@@ -30,7 +30,7 @@ if mode == "die-mid-checkpoint":
             os.kill(os.getpid(), signal.SIGKILL)
         real_save(obj, f, *a, **k)
 
-    torch.save = half_then_die  # type: ignore[assignment]
+    torch.save = half_then_die
 val_fraction = 0.2
 if mode.startswith("die-before:"):
     target = mode.split(":", 1)[1]
@@ -45,7 +45,7 @@ if mode.startswith("die-before:"):
                 os.kill(os.getpid(), signal.SIGKILL)
         real_replace(src, dst, **at)  # type: ignore[arg-type]
 
-    os.replace = die_at_second  # type: ignore[assignment]
+    os.replace = die_at_second
 if mode == "die-before-first-epoch":
     from desktop_cls.core.training import trainer as _trainer
 

@@ -6,6 +6,7 @@ import io
 import random
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
 from desktop_cls.core.data.dataset import scan
@@ -87,7 +88,7 @@ def test_copies_across_train_and_val_are_leaks(tmp_path: Path) -> None:
         "leaked.png", "train0.png"}
 
 
-def test_imbalance_and_tiny_images_and_cached_rescan(tmp_path: Path, monkeypatch: object) -> None:
+def test_imbalance_and_tiny_images_and_cached_rescan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     images = distinct_images(14, seed=9)
     for i, im in enumerate(images[:12]):
         save(im, tmp_path / "ds" / "many" / f"m{i}.png")
@@ -105,8 +106,8 @@ def test_imbalance_and_tiny_images_and_cached_rescan(tmp_path: Path, monkeypatch
     def no_hashing(path: str) -> None:
         raise AssertionError("rehashed an unchanged file")
 
-    monkeypatch.setattr(health, "hash_image", no_hashing)  # type: ignore[attr-defined]
-    monkeypatch.setattr(health.similarity, "candidate_pairs", no_hashing)  # type: ignore[attr-defined]
+    monkeypatch.setattr(health, "hash_image", no_hashing)
+    monkeypatch.setattr(health.similarity, "candidate_pairs", no_hashing)
     again = with_health(scan(tmp_path / "ds"))
     assert {(p.kind, Path(p.path).name) for p in again.problems} == kinds
 

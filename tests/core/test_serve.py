@@ -73,7 +73,7 @@ def test_confidences_are_calibrated_like_predict(trained_run: tuple[Path, Path],
     got = asyncio.run(calls())
     assert got[0]["classes"] == ["cat", "dog", "fish"]
     for want, answer in zip(expected, got, strict=True):
-        pred = answer["prediction"]  # type: ignore[index]
+        pred = answer["prediction"]
         assert pred["label"] == want.label and abs(pred["confidence"] - want.confidence) < 1e-5
     uncalibrated = Predictor.load(trained_run[0], device="cpu").predict_paths(files[:1], top_k=3)[0]
     assert got[0]["prediction"]["confidence"] < uncalibrated.confidence  # type: ignore[index]

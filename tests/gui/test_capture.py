@@ -6,7 +6,9 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
+from pytestqt.qtbot import QtBot
 
+from desktop_cls.gui.shell.main_window import MainWindow
 from tests.gui.conftest import open_and_wait
 
 
@@ -31,11 +33,11 @@ def images(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.is_file())
 
 
-def test_click_key_and_hold_capture_into_classes_undoably(qtbot: object, window: object, tiny_folder: Path) -> None:
+def test_click_key_and_hold_capture_into_classes_undoably(qtbot: QtBot, window: MainWindow, tiny_folder: Path) -> None:
     w = window
     open_and_wait(qtbot, w, tiny_folder)
-    w.show_page("classify")  # type: ignore[attr-defined]
-    cp = w.classify_page  # type: ignore[attr-defined]
+    w.show_page("classify")
+    cp = w.classify_page
     panel = cp.capture
     assert not panel.isVisibleTo(cp)  # no camera, no capture buttons
     cam = fake_camera(cp)
@@ -44,72 +46,72 @@ def test_click_key_and_hold_capture_into_classes_undoably(qtbot: object, window:
     cam.send((40, 230, 40))  # type: ignore[attr-defined]
 
     # a click: one frame into 'dog', a new file, one undoable operation
-    qtbot.mouseClick(panel.class_buttons[1], Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    qtbot.mouseClick(panel.class_buttons[1], Qt.MouseButton.LeftButton)
     new = [n for n in images(tiny_folder / "dog") if n.startswith("capture-")]
     assert len(new) == 1 and len(images(tiny_folder / "dog")) == 9
-    ws = w.state.workspace  # type: ignore[attr-defined]
+    ws = w.state.workspace
     assert ws.describe_undo() == "1 image(s) to 'dog'"
     assert panel.class_buttons[1].text() == "2  dog (9)"
 
     # hold: a burst at the chosen rate, all of it one operation
     panel.rate_spin.setValue(20)
-    qtbot.mousePress(panel.class_buttons[0], Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    qtbot.mousePress(panel.class_buttons[0], Qt.MouseButton.LeftButton)
     for _ in range(4):
         cam.send((230, 40, 40))  # type: ignore[attr-defined]
-        qtbot.wait(80)  # type: ignore[attr-defined]
+        qtbot.wait(80)
     assert "Recording into 'cat'" in panel.status.text()
-    qtbot.mouseRelease(panel.class_buttons[0], Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    qtbot.mouseRelease(panel.class_buttons[0], Qt.MouseButton.LeftButton)
     burst = [n for n in images(tiny_folder / "cat") if n.startswith("capture-")]
     assert len(burst) >= 3 and ws.describe_undo() == f"{len(burst)} image(s) to 'cat'"
     assert not [n for n in images(tiny_folder) if n.startswith("capture-")]  # none left unlabeled
 
     # undo takes the whole burst back out of the class (nothing deleted: they become unlabeled)
-    qtbot.mouseClick(panel.undo_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    qtbot.mouseClick(panel.undo_button, Qt.MouseButton.LeftButton)
     assert not [n for n in images(tiny_folder / "cat") if n.startswith("capture-")]
     assert len([n for n in images(tiny_folder) if n.startswith("capture-")]) == len(burst)
     assert panel.class_buttons[0].text() == "1  cat (8)"
 
     # a number key captures into that class, from anywhere in the window
-    w.activateWindow()  # type: ignore[attr-defined]
-    qtbot.waitUntil(lambda: w.isActiveWindow(), timeout=5000)  # type: ignore[attr-defined]
+    w.activateWindow()
+    qtbot.waitUntil(lambda: w.isActiveWindow(), timeout=5000)
     cam.send((40, 40, 230))  # type: ignore[attr-defined]
-    qtbot.keyClick(cp.preview, Qt.Key.Key_3)  # type: ignore[attr-defined]
+    qtbot.keyClick(cp.preview, Qt.Key.Key_3)
     assert len(images(tiny_folder / "fish")) == 9 and ws.describe_undo() == "1 image(s) to 'fish'"
 
     # the Data page reads the folder again shortly after
-    qtbot.waitUntil(lambda: w.state.dataset.counts()["fish"] == 9, timeout=30_000)  # type: ignore[attr-defined]
-    assert w.state.dataset.counts()["dog"] == 9  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: w.state.dataset.counts()["fish"] == 9, timeout=30_000)
+    assert w.state.dataset.counts()["dog"] == 9
 
 
-def test_without_a_dataset_the_panel_says_what_to_do(qtbot: object, window: object) -> None:
-    cp = window.classify_page  # type: ignore[attr-defined]
+def test_without_a_dataset_the_panel_says_what_to_do(qtbot: QtBot, window: MainWindow) -> None:
+    cp = window.classify_page
     fake_camera(cp)
     assert cp.capture.class_buttons == [] and "Open a dataset" in cp.capture.heading.text()
 
 
-def test_no_frame_yet_captures_nothing(qtbot: object, window: object, tiny_folder: Path) -> None:
+def test_no_frame_yet_captures_nothing(qtbot: QtBot, window: MainWindow, tiny_folder: Path) -> None:
     open_and_wait(qtbot, window, tiny_folder)
-    cp = window.classify_page  # type: ignore[attr-defined]
+    cp = window.classify_page
     fake_camera(cp)
     cp.capture.latest = None
-    qtbot.mouseClick(cp.capture.class_buttons[0], Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    qtbot.mouseClick(cp.capture.class_buttons[0], Qt.MouseButton.LeftButton)
     assert "No picture yet" in cp.capture.status.text() and len(images(tiny_folder / "cat")) == 8
 
 
-def test_a_rescan_during_a_burst_does_not_pull_the_button_away(qtbot: object, window: object,
+def test_a_rescan_during_a_burst_does_not_pull_the_button_away(qtbot: QtBot, window: MainWindow,
                                                               tiny_folder: Path) -> None:
     w = window
     open_and_wait(qtbot, w, tiny_folder)
-    cp = w.classify_page  # type: ignore[attr-defined]
+    cp = w.classify_page
     cam = fake_camera(cp)
     cam.send((230, 40, 40))  # type: ignore[attr-defined]
     panel = cp.capture
     held = panel.class_buttons[0]
-    qtbot.mousePress(held, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    qtbot.mousePress(held, Qt.MouseButton.LeftButton)
     (tiny_folder / "bird").mkdir()  # a new class appears while the button is held...
-    w.state.dataset_changed.emit(w.state.dataset)  # type: ignore[attr-defined]  # ...and the Data page rescans
+    w.state.dataset_changed.emit(w.state.dataset)  # ...and the Data page rescans
     assert panel.class_buttons[0] is held and panel.recording == "cat"
-    qtbot.mouseRelease(held, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    qtbot.mouseRelease(held, Qt.MouseButton.LeftButton)
     assert panel.recording is None and not panel.burst_timer.isActive()
-    qtbot.waitUntil(lambda: len(panel.class_buttons) == 4, timeout=5000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: len(panel.class_buttons) == 4, timeout=5000)
     assert panel.class_buttons[0].text() == "1  bird (0)" and panel.class_buttons[1].text() == "2  cat (9)"

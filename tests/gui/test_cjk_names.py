@@ -9,25 +9,27 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QPushButton
+from pytestqt.qtbot import QtBot
 
+from desktop_cls.gui.shell.main_window import MainWindow
 from tests.conftest import make_tiny_folder
 from tests.gui.conftest import open_and_wait
 
 
-def test_chinese_class_names_and_path_on_the_data_and_label_pages(qtbot: object, window: object,
+def test_chinese_class_names_and_path_on_the_data_and_label_pages(qtbot: QtBot, window: MainWindow,
                                                                   tmp_path: Path) -> None:
     root = make_tiny_folder(tmp_path / "我的 数据集", classes=("猫", "狗"), per_class=4)
     shutil.copy(root / "猫" / "猫_00.png", root / "新图像.png")  # one image to label
     open_and_wait(qtbot, window, root)
     w = window
-    dp = w.dataset_page  # type: ignore[attr-defined]
+    dp = w.dataset_page
 
     table = {dp.class_table.item(r, 0).text(): dp.class_table.item(r, 1).text()
              for r in range(dp.class_table.rowCount())}
     assert table == {"猫": "4", "狗": "4"}
     assert "<b>8</b> images in <b>2</b> classes" in dp.summary.text()
     assert sorted(dp.class_filter.itemText(i) for i in range(1, dp.class_filter.count())) == ["狗 (4)", "猫 (4)"]
-    assert "我的 数据集: 8 images" in w.dataset_status.text()  # type: ignore[attr-defined]
+    assert "我的 数据集: 8 images" in w.dataset_status.text()
 
     model = dp.thumb_model
     captions = [model.data(model.index(r)) for r in range(model.rowCount())]
@@ -36,7 +38,7 @@ def test_chinese_class_names_and_path_on_the_data_and_label_pages(qtbot: object,
     path = model.data(first, Qt.ItemDataRole.UserRole + 1)
     assert "我的 数据集" in path
     model.data(first, Qt.ItemDataRole.DecorationRole)  # asks for the thumbnail: it decodes on the pool
-    qtbot.waitUntil(lambda: path in model._cache, timeout=10_000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: path in model._cache, timeout=10_000)
     assert model._cache[path] is not model._broken  # the picture was read from the Chinese path
 
     dp.view_thumbnail(0)
@@ -45,8 +47,8 @@ def test_chinese_class_names_and_path_on_the_data_and_label_pages(qtbot: object,
                                                                                                   "Class: 狗")
     viewer.close()
 
-    w.show_page("label")  # type: ignore[attr-defined]
-    lp = w.label_page  # type: ignore[attr-defined]
+    w.show_page("label")
+    lp = w.label_page
     buttons = {b.class_name: b for b in lp.findChildren(QPushButton) if b.objectName().startswith("classButton")}
     assert set(buttons) == {"猫", "狗"}
     keys = {name: b.text().split()[0] for name, b in buttons.items()}
@@ -55,7 +57,7 @@ def test_chinese_class_names_and_path_on_the_data_and_label_pages(qtbot: object,
     assert {lp.classes.class_list.item(i).text() for i in range(lp.classes.class_list.count())} == {"猫 (4)", "狗 (4)"}
     assert lp.caption.text().startswith("新图像.png")
 
-    w.activateWindow()  # type: ignore[attr-defined]
-    qtbot.waitUntil(lp.hasFocus)  # type: ignore[attr-defined]
+    w.activateWindow()
+    qtbot.waitUntil(lp.hasFocus)
     QTest.keyClick(lp, getattr(Qt.Key, f"Key_{keys['狗']}"))
     assert (root / "狗" / "新图像.png").is_file() and lp.queue == []

@@ -7,22 +7,24 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
 
+from desktop_cls.gui.shell.main_window import MainWindow
 from tests.gui.conftest import open_and_wait
 
 
-def _classified(qtbot: object, window: object, trained_run: tuple[Path, Path], what: str) -> object:
+def _classified(qtbot: QtBot, window: MainWindow, trained_run: tuple[Path, Path], what: str) -> object:
     run, data = trained_run
-    cp = window.classify_page  # type: ignore[attr-defined]
-    window.state.set_run(str(run))  # type: ignore[attr-defined]
-    qtbot.waitUntil(lambda: cp.model_ready, timeout=60_000)  # type: ignore[attr-defined]
+    cp = window.classify_page
+    window.state.set_run(str(run))
+    qtbot.waitUntil(lambda: cp.model_ready, timeout=60_000)
     cp.classify_paths([str(data / what)])
-    qtbot.waitUntil(lambda: len(cp.predictions) == 10 and cp.files_button.isEnabled(),  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: len(cp.predictions) == 10 and cp.files_button.isEnabled(),
                     timeout=60_000)
     return cp
 
 
-def test_changing_unknown_below_relabels_the_results_shown(qtbot: object, window: object,
+def test_changing_unknown_below_relabels_the_results_shown(qtbot: QtBot, window: MainWindow,
                                                           trained_run: tuple[Path, Path]) -> None:
     cp = _classified(qtbot, window, trained_run, "dog")
     before = [p.label for p in cp.predictions]
@@ -42,48 +44,48 @@ def test_changing_unknown_below_relabels_the_results_shown(qtbot: object, window
     assert [cp.table.item(r, 1).text() for r in range(cp.table.rowCount())] == before
 
 
-def test_save_csv_is_enabled_after_classify_images_and_writes_them(qtbot: object, window: object,
+def test_save_csv_is_enabled_after_classify_images_and_writes_them(qtbot: QtBot, window: MainWindow,
                                                                   trained_run: tuple[Path, Path], tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     from PySide6.QtWidgets import QFileDialog
 
     run, data = trained_run
-    cp = window.classify_page  # type: ignore[attr-defined]
-    window.state.set_run(str(run))  # type: ignore[attr-defined]
-    qtbot.waitUntil(lambda: cp.model_ready, timeout=60_000)  # type: ignore[attr-defined]
+    cp = window.classify_page
+    window.state.set_run(str(run))
+    qtbot.waitUntil(lambda: cp.model_ready, timeout=60_000)
     files = [str(p) for p in sorted((data / "cat").iterdir())[:3]]
     monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: (files, ""))
-    qtbot.mouseClick(cp.files_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
-    qtbot.waitUntil(lambda: len(cp.predictions) == 3, timeout=60_000)  # type: ignore[attr-defined]
+    qtbot.mouseClick(cp.files_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(cp.predictions) == 3, timeout=60_000)
     assert cp.csv_button.isEnabled() and cp.copy_button.isEnabled()
     out = tmp_path / "predictions.csv"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
-    qtbot.mouseClick(cp.csv_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    qtbot.mouseClick(cp.csv_button, Qt.MouseButton.LeftButton)
     rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))  # spreadsheets want the BOM
     assert [r["path"] for r in rows] == files
     assert all(r["label"] in ("cat", "dog", "fish") for r in rows)
 
 
 def test_a_folder_that_fails_to_open_leaves_the_open_dataset_in_the_field(
-        qtbot: object, window: object, tiny_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        qtbot: QtBot, window: MainWindow, tiny_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from desktop_cls.gui.pages.data import dataset_page
 
     errors: list[str] = []
     monkeypatch.setattr(dataset_page, "show_error", lambda _w, _t, message, _d="": errors.append(message))
     open_and_wait(qtbot, window, tiny_folder)
-    dp = window.dataset_page  # type: ignore[attr-defined]
-    opened = window.state.dataset  # type: ignore[attr-defined]
+    dp = window.dataset_page
+    opened = window.state.dataset
     no_classes = tmp_path / "no_classes"
     no_classes.mkdir()
     dp.path_edit.setText(str(no_classes))
-    qtbot.keyClick(dp.path_edit, Qt.Key.Key_Return)  # type: ignore[attr-defined]
-    qtbot.waitUntil(lambda: bool(errors), timeout=30_000)  # type: ignore[attr-defined]
+    qtbot.keyClick(dp.path_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(errors), timeout=30_000)
     assert dp.path_edit.text() == opened.root
-    assert window.state.dataset is opened  # type: ignore[attr-defined]
+    assert window.state.dataset is opened
     assert opened.root in errors[0]  # the message says which dataset is still open
 
 
-def test_file_dialogs_open_in_the_dataset_folder_else_home(qtbot: object, window: object, tiny_folder: Path,
+def test_file_dialogs_open_in_the_dataset_folder_else_home(qtbot: QtBot, window: MainWindow, tiny_folder: Path,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     from PySide6.QtWidgets import QFileDialog
 

@@ -12,7 +12,9 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
+from desktop_cls.gui.shell.main_window import MainWindow
 from tests.conftest import make_tiny_folder
 from tests.gui.clipping import clipped_texts
 from tests.gui.conftest import open_and_wait
@@ -21,7 +23,7 @@ TITLE_BAR = 40
 
 
 @pytest.fixture
-def language_window(qtbot: Any, isolated_user_dirs: Path, request: pytest.FixtureRequest) -> Iterator[Any]:
+def language_window(qtbot: QtBot, isolated_user_dirs: Path, request: pytest.FixtureRequest) -> Iterator[Any]:
     from desktop_cls.gui.shell.language import install_language
     from desktop_cls.gui.shell.main_window import MainWindow
 
@@ -39,7 +41,7 @@ def language_window(qtbot: Any, isolated_user_dirs: Path, request: pytest.Fixtur
         QLocale.setDefault(before)
 
 
-def _walk(window: Any) -> list[str]:
+def _walk(window: MainWindow) -> list[str]:
     found = []
     for key in window.page_keys():
         window.show_page(key)
@@ -50,7 +52,7 @@ def _walk(window: Any) -> list[str]:
 
 
 @pytest.mark.parametrize("language_window", ["en", "zh_CN"], indirect=True)
-def test_no_page_cuts_a_text_off_at_1024x640(qtbot: Any, language_window: Any, tmp_path: Path) -> None:
+def test_no_page_cuts_a_text_off_at_1024x640(qtbot: QtBot, language_window: Any, tmp_path: Path) -> None:
     from tests.gui.test_evaluate_page import synthetic_result
     from tests.gui.test_export_page import fake_results
 

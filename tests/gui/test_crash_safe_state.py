@@ -12,7 +12,9 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
 
+from desktop_cls.gui.shell.main_window import MainWindow
 from tests.conftest import make_tiny_folder
 from tests.gui.conftest import open_and_wait
 
@@ -56,15 +58,15 @@ def test_settings_survive_a_hard_abort(tmp_path: Path) -> None:
     assert settings.last_train_config["epochs"] == 7
 
 
-def test_a_change_is_on_disk_before_the_window_closes(qtbot: object, window: object, tiny_folder: Path) -> None:
+def test_a_change_is_on_disk_before_the_window_closes(qtbot: QtBot, window: MainWindow, tiny_folder: Path) -> None:
     from desktop_cls.gui.settings import settings_path
 
     open_and_wait(qtbot, window, tiny_folder)
     on_disk = json.loads(settings_path().read_text(encoding="utf-8"))
     assert on_disk["recent_folders"][0] == str(tiny_folder.resolve())  # written at once, not at close
-    window.train_page.form.epochs_spin.setValue(11)  # type: ignore[attr-defined]
-    assert window.autosave.pending()  # type: ignore[attr-defined]  # a burst of edits is written once
-    qtbot.waitUntil(lambda: json.loads(settings_path().read_text(encoding="utf-8"))  # type: ignore[attr-defined]
+    window.train_page.form.epochs_spin.setValue(11)
+    assert window.autosave.pending()  # a burst of edits is written once
+    qtbot.waitUntil(lambda: json.loads(settings_path().read_text(encoding="utf-8"))
                     ["last_train_config"]["epochs"] == 11, timeout=5000)
 
 
@@ -86,14 +88,14 @@ def interrupted_run(tmp_path: Path) -> Path:
     return run
 
 
-def test_an_interrupted_run_is_offered_and_resumed(qtbot: object, tmp_path: Path) -> None:
+def test_an_interrupted_run_is_offered_and_resumed(qtbot: QtBot, tmp_path: Path) -> None:
     from desktop_cls.core import run_dir as rd
     from desktop_cls.core.run_status import RunStatus
     from desktop_cls.gui.shell.main_window import MainWindow
 
     run = interrupted_run(tmp_path)
     w = MainWindow(load_core=False)
-    qtbot.addWidget(w, before_close_func=lambda win: win.shutdown())  # type: ignore[attr-defined]
+    qtbot.addWidget(w, before_close_func=lambda win: win.shutdown())
     w.show()
     banner = w.interrupted_banner
     assert banner.isVisible() and run.name in banner.label.text() and "after epoch 1" in banner.label.text()
@@ -101,47 +103,47 @@ def test_an_interrupted_run_is_offered_and_resumed(qtbot: object, tmp_path: Path
     w.wait_until_core_loaded()
     listed = [w.train_page.runs_list.item(i).text() for i in range(w.train_page.runs_list.count())]
     assert any(t.startswith(run.name) for t in listed)
-    qtbot.mouseClick(banner.resume_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    qtbot.mouseClick(banner.resume_button, Qt.MouseButton.LeftButton)
     assert not banner.isVisible() and w.stack.currentWidget() is w.train_page
-    qtbot.waitUntil(lambda: w.train_page.task is None and rd.read_run_info(run)["status"] != "running",  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: w.train_page.task is None and rd.read_run_info(run)["status"] != "running",
                     timeout=120_000)
     assert [r["epoch"] for r in rd.read_metrics(run)] == [1, 2]
     assert rd.run_status(run) != RunStatus.INTERRUPTED
     w.shutdown()
 
 
-def test_a_dismissed_run_is_not_offered_again(qtbot: object, tmp_path: Path) -> None:
+def test_a_dismissed_run_is_not_offered_again(qtbot: QtBot, tmp_path: Path) -> None:
     from desktop_cls.core import run_dir as rd
     from desktop_cls.core.run_status import RunStatus
     from desktop_cls.gui.shell.main_window import MainWindow
 
     run = interrupted_run(tmp_path)
     w = MainWindow(load_core=False)
-    qtbot.addWidget(w)  # type: ignore[attr-defined]
+    qtbot.addWidget(w)
     w.show()
-    qtbot.mouseClick(w.interrupted_banner.dismiss_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    qtbot.mouseClick(w.interrupted_banner.dismiss_button, Qt.MouseButton.LeftButton)
     assert not w.interrupted_banner.isVisible()
     w.shutdown()
     w2 = MainWindow(load_core=False)
-    qtbot.addWidget(w2)  # type: ignore[attr-defined]
+    qtbot.addWidget(w2)
     w2.show()
     assert not w2.interrupted_banner.isVisible()
     assert rd.run_status(run) == RunStatus.INTERRUPTED  # still resumable from the Train page's menu and the CLI
     w2.shutdown()
 
 
-def test_the_last_dataset_and_model_reopen(qtbot: object, tiny_folder: Path, trained_run: tuple[Path, Path]) -> None:
+def test_the_last_dataset_and_model_reopen(qtbot: QtBot, tiny_folder: Path, trained_run: tuple[Path, Path]) -> None:
     from desktop_cls.gui.settings import Settings, save_settings
     from desktop_cls.gui.shell.main_window import MainWindow
 
     save_settings(Settings(recent_folders=[str(tiny_folder), str(tiny_folder / "gone")],
                            recent_runs=[str(trained_run[0])]))
     w = MainWindow(load_core=False)
-    qtbot.addWidget(w, before_close_func=lambda win: win.shutdown())  # type: ignore[attr-defined]
+    qtbot.addWidget(w, before_close_func=lambda win: win.shutdown())
     w.show()
     w.wait_until_core_loaded()
     w.reopen_last()
-    qtbot.waitUntil(lambda: w.state.dataset is not None and w.classify_page.model_ready,  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: w.state.dataset is not None and w.classify_page.model_ready,
                     timeout=60_000)
     assert Path(w.state.dataset.root) == tiny_folder.resolve()
     assert w.classify_page.model_edit.text() == str(trained_run[0])
@@ -150,7 +152,7 @@ def test_the_last_dataset_and_model_reopen(qtbot: object, tiny_folder: Path, tra
 
 
 def test_started_on_a_folder_the_last_model_comes_back_only_if_it_was_trained_on_it(
-        qtbot: object, tiny_folder: Path, trained_run: tuple[Path, Path]) -> None:
+        qtbot: QtBot, tiny_folder: Path, trained_run: tuple[Path, Path]) -> None:
     from desktop_cls.gui.settings import Settings, save_settings
     from desktop_cls.gui.shell.main_window import MainWindow
 
@@ -158,22 +160,22 @@ def test_started_on_a_folder_the_last_model_comes_back_only_if_it_was_trained_on
     for folder, model_expected in ((its_data, True), (tiny_folder, False)):
         save_settings(Settings(recent_folders=[str(tiny_folder)], recent_runs=[str(run)]))
         w = MainWindow(load_core=False)
-        qtbot.addWidget(w, before_close_func=lambda win: win.shutdown())  # type: ignore[attr-defined]
+        qtbot.addWidget(w, before_close_func=lambda win: win.shutdown())
         w.wait_until_core_loaded()
         w.reopen_last(str(folder))
-        qtbot.waitUntil(lambda win=w: win.state.dataset is not None, timeout=60_000)  # type: ignore[attr-defined]
+        qtbot.waitUntil(lambda win=w: win.state.dataset is not None, timeout=60_000)
         assert Path(w.state.dataset.root) == Path(folder).resolve()
         assert (w.state.run == str(run)) is model_expected
         w.shutdown()
 
 
-def test_reopen_skips_what_no_longer_exists(qtbot: object, tmp_path: Path) -> None:
+def test_reopen_skips_what_no_longer_exists(qtbot: QtBot, tmp_path: Path) -> None:
     from desktop_cls.gui.settings import Settings, save_settings
     from desktop_cls.gui.shell.main_window import MainWindow
 
     save_settings(Settings(recent_folders=[str(tmp_path / "moved")], recent_runs=[str(tmp_path / "deleted")]))
     w = MainWindow(load_core=False)
-    qtbot.addWidget(w)  # type: ignore[attr-defined]
+    qtbot.addWidget(w)
     w.reopen_last()
     assert w.state.dataset is None and w.state.run is None
     w.shutdown()

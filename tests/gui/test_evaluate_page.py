@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pytestqt.qtbot import QtBot
+
 from desktop_cls.core.run_dir import read_run_info
+from desktop_cls.gui.shell.main_window import MainWindow
 
 
-def _evaluated(qtbot: object, window: object, run: Path, data: Path) -> object:
-    window.state.set_run(str(run))  # type: ignore[attr-defined]
-    ev = window.evaluate_page  # type: ignore[attr-defined]
+def _evaluated(qtbot: QtBot, window: MainWindow, run: Path, data: Path) -> object:
+    window.state.set_run(str(run))
+    ev = window.evaluate_page
     ev.folder_edit.setText(str(data))
     ev.evaluate()
-    qtbot.waitUntil(lambda: ev.result is not None, timeout=60_000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: ev.result is not None, timeout=60_000)
     return ev
 
 
-def test_summary_gives_the_accuracy_training_reported_and_its_epoch(qtbot: object, window: object,
+def test_summary_gives_the_accuracy_training_reported_and_its_epoch(qtbot: QtBot, window: MainWindow,
                                                                     trained_run: tuple[Path, Path]) -> None:
     run, data = trained_run
     info = read_run_info(run)
@@ -55,12 +58,12 @@ def synthetic_result(n_classes: int = 10, per_class: int = 12, seed: int = 0) ->
     return d
 
 
-def test_ten_by_ten_confusion_matrix_fills_its_pane_without_scrolling(qtbot: object, window: object) -> None:
+def test_ten_by_ten_confusion_matrix_fills_its_pane_without_scrolling(qtbot: QtBot, window: MainWindow) -> None:
     from PySide6.QtWidgets import QApplication
 
-    window.resize(1280, 800)  # type: ignore[attr-defined]
-    window.show_page("evaluate")  # type: ignore[attr-defined]
-    ev = window.evaluate_page  # type: ignore[attr-defined]
+    window.resize(1280, 800)
+    window.show_page("evaluate")
+    ev = window.evaluate_page
     ev._show(synthetic_result())
     QApplication.processEvents()
     cm = ev.confusion
@@ -71,8 +74,8 @@ def test_ten_by_ten_confusion_matrix_fills_its_pane_without_scrolling(qtbot: obj
     assert used_w >= cm.viewport().width() - 10 and used_h >= cm.viewport().height() - 10  # no empty half
 
 
-def test_a_class_without_images_shows_dashes_and_stays_out_of_the_macro_average(qtbot: object,
-                                                                              window: object) -> None:
+def test_a_class_without_images_shows_dashes_and_stays_out_of_the_macro_average(qtbot: QtBot,
+                                                                              window: MainWindow) -> None:
     """'circle' has no images and is never predicted, 'cross' has none but is predicted (false positives)."""
     import numpy as np
     from sklearn.metrics import recall_score
@@ -89,7 +92,7 @@ def test_a_class_without_images_shows_dashes_and_stays_out_of_the_macro_average(
     d = result.to_dict()
     d["_samples"] = [(p, int(t), int(k), 0.925) for p, t, k in zip(paths, y, pred, strict=True)]
     d["_curves"], d["_model"] = result.curves(), ""
-    ev = window.evaluate_page  # type: ignore[attr-defined]
+    ev = window.evaluate_page
     ev._show(d)
     table = ev.metrics_table
 
@@ -105,15 +108,15 @@ def test_a_class_without_images_shows_dashes_and_stays_out_of_the_macro_average(
     assert "2 classes" in table.item(macro, 2).toolTip()
 
 
-def test_images_placeholder_names_the_split_evaluate_will_score(window: object, tmp_path: Path) -> None:
+def test_images_placeholder_names_the_split_evaluate_will_score(window: MainWindow, tmp_path: Path) -> None:
     from desktop_cls.core.data.dataset import scan
     from tests.conftest import make_tiny_folder
 
     data = tmp_path / "digits"
     make_tiny_folder(data / "train", per_class=4)
     make_tiny_folder(data / "test", per_class=2, seed=5)
-    ev = window.evaluate_page  # type: ignore[attr-defined]
-    window.state.set_dataset(scan(data))  # type: ignore[attr-defined]
+    ev = window.evaluate_page
+    window.state.set_dataset(scan(data))
     assert ev.folder_edit.placeholderText() == "Labeled folder (default: test images of digits)"
-    window.state.set_dataset(scan(data / "train"))  # type: ignore[attr-defined]
+    window.state.set_dataset(scan(data / "train"))
     assert ev.folder_edit.placeholderText() == "Labeled folder (default: validation images of train)"

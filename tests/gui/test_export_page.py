@@ -7,14 +7,16 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
 
 from desktop_cls.core.inference.export_openvino import openvino_available
+from desktop_cls.gui.shell.main_window import MainWindow
 
 
 @pytest.mark.skipif(not openvino_available(), reason="OpenVINO is an optional extra")
-def test_table_compares_formats_with_the_trained_model(qtbot: object, window: object,
+def test_table_compares_formats_with_the_trained_model(qtbot: QtBot, window: MainWindow,
                                                        trained_run: tuple[Path, Path], tmp_path: Path) -> None:
-    xp = window.export_page  # type: ignore[attr-defined]
+    xp = window.export_page
     xp.model_edit.setText(str(trained_run[0]))
     xp.dest_edit.setText(str(tmp_path / "exports"))
     for fmt, c in xp.checks.items():
@@ -42,9 +44,9 @@ def test_table_compares_formats_with_the_trained_model(qtbot: object, window: ob
     assert json.loads(xp.meta_view.toPlainText())["format"] == "onnx-int8"
 
 
-def test_cancel_leaves_no_files(qtbot: object, window: object, trained_run: tuple[Path, Path],
+def test_cancel_leaves_no_files(qtbot: QtBot, window: MainWindow, trained_run: tuple[Path, Path],
                                 tmp_path: Path) -> None:
-    xp = window.export_page  # type: ignore[attr-defined]
+    xp = window.export_page
     xp.model_edit.setText(str(trained_run[0]))
     out = tmp_path / "exports"
     xp.dest_edit.setText(str(out))
@@ -58,11 +60,11 @@ def test_cancel_leaves_no_files(qtbot: object, window: object, trained_run: tupl
     assert leftovers == []
 
 
-def test_serve_box_starts_counts_requests_and_stops(qtbot: object, window: object,
+def test_serve_box_starts_counts_requests_and_stops(qtbot: QtBot, window: MainWindow,
                                                     trained_run: tuple[Path, Path]) -> None:
     import httpx
 
-    xp = window.export_page  # type: ignore[attr-defined]
+    xp = window.export_page
     panel = xp.serve_panel
     xp.details.setCurrentWidget(panel)  # the Serve tab
     xp.model_edit.setText(str(trained_run[0]))
@@ -81,9 +83,9 @@ def test_serve_box_starts_counts_requests_and_stops(qtbot: object, window: objec
         httpx.get(f"{url}/health")
 
 
-def test_web_format_exports_the_page(qtbot: object, window: object, trained_run: tuple[Path, Path],
+def test_web_format_exports_the_page(qtbot: QtBot, window: MainWindow, trained_run: tuple[Path, Path],
                                      tmp_path: Path) -> None:
-    xp = window.export_page  # type: ignore[attr-defined]
+    xp = window.export_page
     if not xp.checks["web"].isEnabled():
         pytest.skip("ONNX Runtime Web is not fetched (python dev.py web-runtime)")
     xp.model_edit.setText(str(trained_run[0]))
@@ -110,14 +112,14 @@ def fake_results(dest: Path) -> list[dict[str, object]]:
     return out
 
 
-def test_file_column_names_each_format_folder_and_every_row_shows(qtbot: object, window: object,
+def test_file_column_names_each_format_folder_and_every_row_shows(qtbot: QtBot, window: MainWindow,
                                                                    tmp_path: Path) -> None:
     """Several formats go to one folder each: 'model.onnx' three times said nothing; and all the rows
     (the trained model and every format) are in view without scrolling."""
     from PySide6.QtWidgets import QApplication
 
-    window.show_page("export")  # type: ignore[attr-defined]
-    xp = window.export_page  # type: ignore[attr-defined]
+    window.show_page("export")
+    xp = window.export_page
     dest = tmp_path / "exports"
     xp._dest = dest
     xp._done(fake_results(dest))

@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QFileDialog
+from pytestqt.qtbot import QtBot
 
+from desktop_cls.gui.shell.main_window import MainWindow
 from tests.gui.conftest import open_and_wait
 
 GUI = Path(__file__).resolve().parents[2] / "desktop_cls" / "gui"
@@ -46,7 +48,7 @@ def asked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return starts
 
 
-def test_save_csv_and_import_images_start_in_the_open_dataset(qtbot: object, window: Any, tiny_folder: Path,
+def test_save_csv_and_import_images_start_in_the_open_dataset(qtbot: QtBot, window: MainWindow, tiny_folder: Path,
                                                               asked: list[str], monkeypatch: pytest.MonkeyPatch,
                                                               tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)  # as when started from the source checkout
@@ -54,7 +56,7 @@ def test_save_csv_and_import_images_start_in_the_open_dataset(qtbot: object, win
     root = tiny_folder.resolve()
     window.classify_page.results.save_csv()
     window.show_page("label")
-    qtbot.waitUntil(lambda: window.label_page.workspace is not None, timeout=30_000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: window.label_page.workspace is not None, timeout=30_000)
     window.label_page.classes.import_images()
     window.evaluate_page._save_png(window.evaluate_page, "matrix.png")
     assert len(asked) == 3 and all(Path(a).resolve() == root or Path(a).resolve().parent == root for a in asked), asked

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
 
-def test_a_three_line_log_follows_new_lines_unless_scrolled_up(qtbot: object) -> None:
+def test_a_three_line_log_follows_new_lines_unless_scrolled_up(qtbot: QtBot) -> None:
     from desktop_cls.gui.widgets.following_log import FollowingLog
 
     log = FollowingLog()
-    qtbot.addWidget(log)  # type: ignore[attr-defined]
+    qtbot.addWidget(log)
     log.setFixedHeight(log.fontMetrics().lineSpacing() * 3 + 2 * log.frameWidth() + 8)
     for i in range(10):  # filled before it is shown or laid out
         log.append_line(f"epoch {i + 1}")

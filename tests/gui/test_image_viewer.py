@@ -8,7 +8,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
+from desktop_cls.gui.shell.main_window import MainWindow
 from tests.gui.conftest import open_and_wait
 
 sklearn_images = pytest.importorskip("sklearn.datasets").__file__
@@ -16,16 +18,16 @@ PHOTOS = Path(sklearn_images).parent / "images"  # real photos shipped with scik
 CHINA, FLOWER = PHOTOS / "china.jpg", PHOTOS / "flower.jpg"
 
 
-def _loaded(qtbot: object, viewer: object, size: tuple[int, int]) -> None:
+def _loaded(qtbot: QtBot, viewer: object, size: tuple[int, int]) -> None:
     qtbot.waitUntil(lambda: viewer.image_size() == size, timeout=10_000)  # type: ignore[attr-defined]
 
 
-def test_viewer_zooms_fits_steps_through_images_and_closes_on_escape(qtbot: object) -> None:
+def test_viewer_zooms_fits_steps_through_images_and_closes_on_escape(qtbot: QtBot) -> None:
     from desktop_cls.gui.widgets.image_viewer import ImageViewer
 
     items = [(str(CHINA), "Class: temple"), (str(FLOWER), "Class: flower")]
     viewer = ImageViewer(items, 0)
-    qtbot.addWidget(viewer)  # type: ignore[attr-defined]
+    qtbot.addWidget(viewer)
     viewer.resize(800, 600)
     viewer.show()
     _loaded(qtbot, viewer, (640, 427))
@@ -34,27 +36,27 @@ def test_viewer_zooms_fits_steps_through_images_and_closes_on_escape(qtbot: obje
     assert viewer.path_label.text() == str(CHINA)
     vp = viewer.view.viewport().size()
     assert viewer.fit and viewer.zoom == pytest.approx(min(vp.width() / 640, vp.height() / 427))
-    qtbot.keyClick(viewer.view, Qt.Key.Key_1)  # type: ignore[attr-defined]
+    qtbot.keyClick(viewer.view, Qt.Key.Key_1)
     assert viewer.zoom == 1.0 and not viewer.fit
-    qtbot.keyClick(viewer.view, Qt.Key.Key_Plus)  # type: ignore[attr-defined]
+    qtbot.keyClick(viewer.view, Qt.Key.Key_Plus)
     assert viewer.zoom == pytest.approx(1.25)
-    qtbot.keyClick(viewer.view, Qt.Key.Key_F)  # type: ignore[attr-defined]
+    qtbot.keyClick(viewer.view, Qt.Key.Key_F)
     assert viewer.fit and viewer.zoom < 1.25
-    qtbot.keyClick(viewer.view, Qt.Key.Key_Right)  # type: ignore[attr-defined]
+    qtbot.keyClick(viewer.view, Qt.Key.Key_Right)
     assert viewer.name_label.text() == "flower.jpg" and viewer.caption_label.text() == "Class: flower"
     _loaded(qtbot, viewer, (640, 427))
     assert not viewer.next_button.isEnabled()
-    qtbot.keyClick(viewer.view, Qt.Key.Key_Left)  # type: ignore[attr-defined]
+    qtbot.keyClick(viewer.view, Qt.Key.Key_Left)
     assert viewer.index == 0 and not viewer.prev_button.isEnabled()
-    qtbot.keyClick(viewer.view, Qt.Key.Key_Escape)  # type: ignore[attr-defined]
+    qtbot.keyClick(viewer.view, Qt.Key.Key_Escape)
     assert not viewer.isVisible()
 
 
-def test_data_thumbnail_opens_in_the_viewer_on_enter(qtbot: object, window: object, tiny_folder: Path) -> None:
+def test_data_thumbnail_opens_in_the_viewer_on_enter(qtbot: QtBot, window: MainWindow, tiny_folder: Path) -> None:
     open_and_wait(qtbot, window, tiny_folder)
-    dp = window.dataset_page  # type: ignore[attr-defined]
+    dp = window.dataset_page
     dp.thumbs.setCurrentIndex(dp.thumb_model.index(3))
-    qtbot.keyClick(dp.thumbs, Qt.Key.Key_Return)  # type: ignore[attr-defined]
+    qtbot.keyClick(dp.thumbs, Qt.Key.Key_Return)
     viewer = dp.viewer
     path, cls = dp.thumb_model.items[3]
     assert viewer.isVisible() and viewer.current_path() == path
@@ -64,7 +66,7 @@ def test_data_thumbnail_opens_in_the_viewer_on_enter(qtbot: object, window: obje
     viewer.close()
 
 
-def test_problem_row_opens_the_viewer_not_a_file_manager(qtbot: object, window: object, tiny_folder: Path,
+def test_problem_row_opens_the_viewer_not_a_file_manager(qtbot: QtBot, window: MainWindow, tiny_folder: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     from PySide6.QtGui import QDesktopServices
 
@@ -76,19 +78,19 @@ def test_problem_row_opens_the_viewer_not_a_file_manager(qtbot: object, window: 
     monkeypatch.setattr(image_viewer.sys, "platform", "linux")
     (tiny_folder / "dog" / "broken.png").write_bytes(b"not a png")
     open_and_wait(qtbot, window, tiny_folder)
-    dp = window.dataset_page  # type: ignore[attr-defined]
+    dp = window.dataset_page
     dp.problems.table.setCurrentCell(0, 0)
-    qtbot.keyClick(dp.problems.table, Qt.Key.Key_Return)  # type: ignore[attr-defined]
+    qtbot.keyClick(dp.problems.table, Qt.Key.Key_Return)
     viewer = dp.viewer
     assert viewer.isVisible() and viewer.current_path().endswith("broken.png")
-    qtbot.waitUntil(lambda: "cannot be shown" in viewer.status_label.text(), timeout=10_000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: "cannot be shown" in viewer.status_label.text(), timeout=10_000)
     assert "corrupt" in viewer.caption_label.text() or "image" in viewer.caption_label.text()
     assert not viewer.reveal_button.isVisibleTo(viewer)  # not offered where it cannot work
     assert not launched
     viewer.close()
 
 
-def test_show_in_folder_says_so_when_no_file_manager_opens(qtbot: object, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_show_in_folder_says_so_when_no_file_manager_opens(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
     from PySide6.QtGui import QDesktopServices
     from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -99,17 +101,17 @@ def test_show_in_folder_says_so_when_no_file_manager_opens(qtbot: object, monkey
     warnings: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *a: warnings.append(text))
     parent = QWidget()
-    qtbot.addWidget(parent)  # type: ignore[attr-defined]
+    qtbot.addWidget(parent)
     assert image_viewer.reveal_available()
     assert image_viewer.reveal_in_folder(parent, str(CHINA)) is False
     assert warnings and str(CHINA.parent) in warnings[0]
 
 
-def test_mistakes_and_their_heat_maps_open_large(qtbot: object, window: object) -> None:
+def test_mistakes_and_their_heat_maps_open_large(qtbot: QtBot, window: MainWindow) -> None:
     from tests.gui.test_evaluate_page import synthetic_result
 
-    ev = window.evaluate_page  # type: ignore[attr-defined]
-    window.show_page("evaluate")  # type: ignore[attr-defined]
+    ev = window.evaluate_page
+    window.show_page("evaluate")
     ev._show(synthetic_result())
     QApplication.processEvents()
     first = ev.mistakes.shown[0]
@@ -120,7 +122,7 @@ def test_mistakes_and_their_heat_maps_open_large(qtbot: object, window: object) 
     ev.mistakes.heatmap_check.blockSignals(False)
     ev.mistakes.heatmap_pictures[first[0]] = heat
     ev.mistakes.view.setCurrentIndex(ev.mistakes.model.index(0))
-    qtbot.keyClick(ev.mistakes.view, Qt.Key.Key_Return)  # type: ignore[attr-defined]
+    qtbot.keyClick(ev.mistakes.view, Qt.Key.Key_Return)
     viewer = ev.mistakes.viewer  # the gallery owns its viewer
     classes = ev.result["classes"]
     assert viewer.current_path() == first[0]
@@ -129,19 +131,19 @@ def test_mistakes_and_their_heat_maps_open_large(qtbot: object, window: object) 
     viewer.close()
 
 
-def test_classified_images_open_large(qtbot: object, window: object, trained_run: tuple[Path, Path]) -> None:
+def test_classified_images_open_large(qtbot: QtBot, window: MainWindow, trained_run: tuple[Path, Path]) -> None:
     run, data = trained_run
-    cp = window.classify_page  # type: ignore[attr-defined]
-    window.state.set_run(str(run))  # type: ignore[attr-defined]
-    qtbot.waitUntil(lambda: cp.model_ready, timeout=60_000)  # type: ignore[attr-defined]
+    cp = window.classify_page
+    window.state.set_run(str(run))
+    qtbot.waitUntil(lambda: cp.model_ready, timeout=60_000)
     cp.classify_paths([str(data / "cat")])
-    qtbot.waitUntil(lambda: len(cp.predictions) == 10, timeout=60_000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: len(cp.predictions) == 10, timeout=60_000)
     cp.table.setCurrentCell(2, 0)
-    qtbot.keyClick(cp.table, Qt.Key.Key_Return)  # type: ignore[attr-defined]
+    qtbot.keyClick(cp.table, Qt.Key.Key_Return)
     viewer = cp.viewer
     assert viewer.current_path() == cp.predictions[2].path
     assert viewer.caption_label.text().startswith(f"Predicted: {cp.predictions[2].label}")
     viewer.close()
-    qtbot.mouseDClick(cp.preview, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    qtbot.mouseDClick(cp.preview, Qt.MouseButton.LeftButton)
     assert cp.viewer.isVisible() and cp.viewer.current_path() == cp.predictions[2].path
     cp.viewer.close()

@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
 
+from desktop_cls.gui.shell.main_window import MainWindow
 from tests.gui.conftest import open_and_wait, set_fast_training
 
 
-def test_find_learning_rate_and_accept_it(qtbot: object, window: object, tiny_folder: Path) -> None:
+def test_find_learning_rate_and_accept_it(qtbot: QtBot, window: MainWindow, tiny_folder: Path) -> None:
     open_and_wait(qtbot, window, tiny_folder)
     set_fast_training(window)
     tp = window.train_page
@@ -23,7 +25,7 @@ def test_find_learning_rate_and_accept_it(qtbot: object, window: object, tiny_fo
     assert tp.form.find_lr_button.isEnabled()
 
 
-def test_evaluate_shows_calibration_curves_and_heatmaps(qtbot: object, window: object,
+def test_evaluate_shows_calibration_curves_and_heatmaps(qtbot: QtBot, window: MainWindow,
                                                        trained_run: tuple[Path, Path]) -> None:
     run, data = trained_run
     window.state.set_run(str(run))
@@ -41,7 +43,7 @@ def test_evaluate_shows_calibration_curves_and_heatmaps(qtbot: object, window: o
     qtbot.waitUntil(lambda: first in ev.mistakes.model._cache, timeout=60_000)
 
 
-def test_classify_preview_heatmap(qtbot: object, window: object, trained_run: tuple[Path, Path]) -> None:
+def test_classify_preview_heatmap(qtbot: QtBot, window: MainWindow, trained_run: tuple[Path, Path]) -> None:
     run, data = trained_run
     cp = window.classify_page
     window.state.set_run(str(run))
@@ -52,7 +54,7 @@ def test_classify_preview_heatmap(qtbot: object, window: object, trained_run: tu
     qtbot.waitUntil(lambda: cp.heatmap_shown == cp.predictions[cp.table.currentRow()].path, timeout=60_000)
 
 
-def test_threshold_spin_marks_unknown(qtbot: object, window: object, trained_run: tuple[Path, Path]) -> None:
+def test_threshold_spin_marks_unknown(qtbot: QtBot, window: MainWindow, trained_run: tuple[Path, Path]) -> None:
     run, data = trained_run
     cp = window.classify_page
     window.state.set_run(str(run))

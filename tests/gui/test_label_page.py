@@ -9,7 +9,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
 
+from desktop_cls.gui.shell.main_window import MainWindow
 from tests.gui.conftest import open_and_wait
 
 
@@ -20,7 +22,7 @@ def with_unlabeled(tiny_folder: Path) -> Path:
     return tiny_folder
 
 
-def test_label_with_number_keys_undo_and_redo(qtbot: object, window: object, with_unlabeled: Path) -> None:
+def test_label_with_number_keys_undo_and_redo(qtbot: QtBot, window: MainWindow, with_unlabeled: Path) -> None:
     open_and_wait(qtbot, window, with_unlabeled)
     window.show_page("label")
     lp = window.label_page
@@ -44,7 +46,7 @@ def test_label_with_number_keys_undo_and_redo(qtbot: object, window: object, wit
                     timeout=30_000)  # the Data page rescans shortly after labeling
 
 
-def test_suggestions_sorted_by_uncertainty_and_accepted(qtbot: object, window: object, with_unlabeled: Path,
+def test_suggestions_sorted_by_uncertainty_and_accepted(qtbot: QtBot, window: MainWindow, with_unlabeled: Path,
                                                         trained_run: tuple[Path, Path],
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     open_and_wait(qtbot, window, with_unlabeled)
@@ -60,7 +62,7 @@ def test_suggestions_sorted_by_uncertainty_and_accepted(qtbot: object, window: o
     assert lp.queue == [] and all((with_unlabeled / "dog" / f"new_{i}.png").exists() for i in range(4))
 
 
-def test_shortcuts_do_not_fire_on_other_pages(qtbot: object, window: object, with_unlabeled: Path) -> None:
+def test_shortcuts_do_not_fire_on_other_pages(qtbot: QtBot, window: MainWindow, with_unlabeled: Path) -> None:
     open_and_wait(qtbot, window, with_unlabeled)
     window.show_page("train")
     window.train_page.form.epochs_spin.setFocus()
@@ -68,7 +70,7 @@ def test_shortcuts_do_not_fire_on_other_pages(qtbot: object, window: object, wit
     assert window.label_page.queue == [f"new_{i}.png" for i in range(4)]
 
 
-def test_data_page_one_click_fixes_are_undoable(qtbot: object, window: object, tiny_folder: Path) -> None:
+def test_data_page_one_click_fixes_are_undoable(qtbot: QtBot, window: MainWindow, tiny_folder: Path) -> None:
     shutil.copy(tiny_folder / "cat" / "cat_00.png", tiny_folder / "cat" / "again.png")
     (tiny_folder / "dog" / "broken.png").write_bytes(b"not an image")
     open_and_wait(qtbot, window, tiny_folder)
@@ -90,7 +92,7 @@ def test_data_page_one_click_fixes_are_undoable(qtbot: object, window: object, t
     assert (tiny_folder / "dog" / "broken.png").exists()
 
 
-def test_evaluate_gallery_fixes_labels_in_place(qtbot: object, window: object, tiny_folder: Path,
+def test_evaluate_gallery_fixes_labels_in_place(qtbot: QtBot, window: MainWindow, tiny_folder: Path,
                                                 trained_run: tuple[Path, Path]) -> None:
     from PySide6.QtCore import QItemSelectionModel
 
@@ -110,7 +112,7 @@ def test_evaluate_gallery_fixes_labels_in_place(qtbot: object, window: object, t
     assert Path(first).exists()
 
 
-def test_drag_images_onto_a_class(qtbot: object, window: object, with_unlabeled: Path) -> None:
+def test_drag_images_onto_a_class(qtbot: QtBot, window: MainWindow, with_unlabeled: Path) -> None:
     """Thumbnails carry their files; class buttons and the Data page's class rows take them."""
     open_and_wait(qtbot, window, with_unlabeled)
     lp = window.label_page
@@ -128,7 +130,7 @@ def test_drag_images_onto_a_class(qtbot: object, window: object, with_unlabeled:
     assert sorted(window.state.workspace.unlabeled()) == [f"new_{i}.png" for i in range(4)]
 
 
-def test_empty_trash_button_asks_then_empties(qtbot: object, window: object, with_unlabeled: Path,
+def test_empty_trash_button_asks_then_empties(qtbot: QtBot, window: MainWindow, with_unlabeled: Path,
                                               tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import send2trash
 
@@ -156,7 +158,7 @@ def test_class_keys_match_digit_class_names() -> None:
     assert class_keys(["2", "cat", "a"]) == {"2": "2", "a": "a", "1": "cat"}
 
 
-def test_digit_classes_are_labelled_with_their_own_key(qtbot: object, window: object, tmp_path: Path) -> None:
+def test_digit_classes_are_labelled_with_their_own_key(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
     from tests.conftest import make_tiny_folder
 
     digits = tuple(str(i) for i in range(10))
@@ -176,7 +178,7 @@ def test_digit_classes_are_labelled_with_their_own_key(qtbot: object, window: ob
     assert (root / "9" / "new_2.png").exists() and lp.queue == []
 
 
-def test_after_suggest_keys_label_and_enter_accepts(qtbot: object, window: object, with_unlabeled: Path,
+def test_after_suggest_keys_label_and_enter_accepts(qtbot: QtBot, window: MainWindow, with_unlabeled: Path,
                                                     trained_run: tuple[Path, Path]) -> None:
     """Focus stays on the image: a class key after Suggest labels files, it does not type a threshold."""
     open_and_wait(qtbot, window, with_unlabeled)
@@ -199,7 +201,7 @@ def test_after_suggest_keys_label_and_enter_accepts(qtbot: object, window: objec
     assert (with_unlabeled / suggested / second).exists() and second not in lp.queue
 
 
-def test_a_damaged_labeling_journal_opens_with_a_notice(qtbot: object, window: object, with_unlabeled: Path,
+def test_a_damaged_labeling_journal_opens_with_a_notice(qtbot: QtBot, window: MainWindow, with_unlabeled: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     from desktop_cls.core.data.labeling import Workspace
 
@@ -217,7 +219,7 @@ def test_a_damaged_labeling_journal_opens_with_a_notice(qtbot: object, window: o
     assert (with_unlabeled / "cat" / "new_1.png").exists() and lp.workspace.can_undo()
 
 
-def test_live_suggestions_refresh_after_each_labelled_image(qtbot: object, window: object, with_unlabeled: Path,
+def test_live_suggestions_refresh_after_each_labelled_image(qtbot: QtBot, window: MainWindow, with_unlabeled: Path,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     from desktop_cls.gui.pages.label import suggestions
 
@@ -235,7 +237,7 @@ def test_live_suggestions_refresh_after_each_labelled_image(qtbot: object, windo
     qtbot.waitUntil(lambda: first not in suggested.suggestions and len(suggested.suggestions) == 3, timeout=120_000)
 
 
-def test_rename_merge_and_delete_start_on_the_class_selected_in_the_list(qtbot: object, window: object,
+def test_rename_merge_and_delete_start_on_the_class_selected_in_the_list(qtbot: QtBot, window: MainWindow,
                                                                          tiny_folder: Path,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """Selecting "dog" then Delete must not offer "cat" (the first class) to an Enter press."""
@@ -266,7 +268,7 @@ def test_rename_merge_and_delete_start_on_the_class_selected_in_the_list(qtbot: 
     assert sorted(p.name for p in tiny_folder.iterdir() if p.is_dir()) == ["cat", "dog", "fish"]
 
 
-def test_evaluate_gallery_follows_undo_and_redo_of_a_fix(qtbot: object, window: object, tiny_folder: Path) -> None:
+def test_evaluate_gallery_follows_undo_and_redo_of_a_fix(qtbot: QtBot, window: MainWindow, tiny_folder: Path) -> None:
     """A label fixed in the gallery and then undone comes back among the mistakes (and the words about the
     move go); redone, it leaves again."""
     from PySide6.QtCore import QItemSelectionModel

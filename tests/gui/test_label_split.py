@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pytestqt.qtbot import QtBot
+
+from desktop_cls.gui.shell.main_window import MainWindow
 from tests.gui.conftest import open_and_wait
 
 DIGITS = [str(d) for d in range(10)]
 
 
-def test_label_page_offers_the_train_classes_and_files_into_train(qtbot: object, window: object,
+def test_label_page_offers_the_train_classes_and_files_into_train(qtbot: QtBot, window: MainWindow,
                                                                   split_root: Path) -> None:
     open_and_wait(qtbot, window, split_root)
     assert "3 unlabeled images" in window.dataset_page.summary.text()

@@ -5,33 +5,35 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
+from desktop_cls.gui.shell.main_window import MainWindow
 from tests.conftest import make_tiny_folder
 from tests.gui.conftest import open_and_wait
 
 TITLE_BAR = 40  # what a window manager's title bar and a panel take from a 640 px high screen
 
 
-def test_window_shrinks_to_fit_a_1024x640_screen_with_ten_classes(qtbot: object, window: object,
+def test_window_shrinks_to_fit_a_1024x640_screen_with_ten_classes(qtbot: QtBot, window: MainWindow,
                                                                  tmp_path: Path) -> None:
     data = make_tiny_folder(tmp_path / "ten", classes=tuple(f"class_{i}" for i in range(10)), per_class=2)
     open_and_wait(qtbot, window, data)
-    for key in window.pages:  # type: ignore[attr-defined]
-        window.show_page(key)  # type: ignore[attr-defined]
+    for key in window.pages:
+        window.show_page(key)
         QApplication.processEvents()
-        hint = window.minimumSizeHint()  # type: ignore[attr-defined]
+        hint = window.minimumSizeHint()
         assert hint.width() <= 1024 and hint.height() <= 640 - TITLE_BAR, (key, hint)
-    window.resize(1024, 640 - TITLE_BAR)  # type: ignore[attr-defined]
+    window.resize(1024, 640 - TITLE_BAR)
     QApplication.processEvents()
-    assert window.width() <= 1024 and window.height() <= 640 - TITLE_BAR  # type: ignore[attr-defined]
+    assert window.width() <= 1024 and window.height() <= 640 - TITLE_BAR
 
 
-def test_plot_legends_sit_beside_the_curves_not_on_them(qtbot: object, window: object) -> None:
+def test_plot_legends_sit_beside_the_curves_not_on_them(qtbot: QtBot, window: MainWindow) -> None:
     from tests.gui.test_evaluate_page import DEMO_CLASSES, synthetic_result
 
-    window.resize(1280, 800)  # type: ignore[attr-defined]
-    tp = window.train_page  # type: ignore[attr-defined]
-    window.show_page("train")  # type: ignore[attr-defined]
+    window.resize(1280, 800)
+    tp = window.train_page
+    window.show_page("train")
     QApplication.processEvents()
     pairs = [(tp.monitor.plots.loss_plot, tp.monitor.plots.loss_legend, ["train (smoothed)", "train", "validation"]),
              (tp.monitor.plots.acc_plot, tp.monitor.plots.acc_legend, ["train", "validation"])]
@@ -39,8 +41,8 @@ def test_plot_legends_sit_beside_the_curves_not_on_them(qtbot: object, window: o
         assert plot.getPlotItem().legend is None  # nothing drawn over the data
         assert [e[0] for e in legend.entries()] == names
         assert legend.isVisible() and not plot.geometry().intersects(legend.geometry())
-    ev = window.evaluate_page  # type: ignore[attr-defined]
-    window.show_page("evaluate")  # type: ignore[attr-defined]
+    ev = window.evaluate_page
+    window.show_page("evaluate")
     ev._show(synthetic_result())
     ev.right_tabs.setCurrentIndex(2)
     QApplication.processEvents()
@@ -50,16 +52,16 @@ def test_plot_legends_sit_beside_the_curves_not_on_them(qtbot: object, window: o
     assert ev.curves_legend.isVisible() and not ev.curves.geometry().intersects(ev.curves_legend.geometry())
 
 
-def test_training_log_has_a_title_and_says_what_will_appear(window: object) -> None:
+def test_training_log_has_a_title_and_says_what_will_appear(window: MainWindow) -> None:
     from PySide6.QtWidgets import QGroupBox
 
-    log = window.train_page.monitor.log  # type: ignore[attr-defined]
+    log = window.train_page.monitor.log
     box = log.parentWidget()
     assert isinstance(box, QGroupBox) and box.title() == "Training log"
     assert not log.toPlainText() and "epoch" in log.placeholderText()
 
 
-def test_portrait_thumbnails_keep_their_two_line_captions(qtbot: object, tmp_path: Path) -> None:
+def test_portrait_thumbnails_keep_their_two_line_captions(qtbot: QtBot, tmp_path: Path) -> None:
     from PIL import Image
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QListView
@@ -73,7 +75,7 @@ def test_portrait_thumbnails_keep_their_two_line_captions(qtbot: object, tmp_pat
         Image.new("RGB", size, (200, 40, 40)).save(paths[-1])
     model = ThumbnailModel(side=96)
     view = QListView()
-    qtbot.addWidget(view)  # type: ignore[attr-defined]
+    qtbot.addWidget(view)
     model.configure_view(view)
     view.resize(600, 300)
     view.show()
@@ -81,7 +83,7 @@ def test_portrait_thumbnails_keep_their_two_line_captions(qtbot: object, tmp_pat
     model.set_items([(p, caption) for p in paths])
     for p in paths:
         model.index(paths.index(p)).data(Qt.ItemDataRole.DecorationRole)  # ask for every thumbnail
-    qtbot.waitUntil(lambda: all(p in model._cache for p in paths), timeout=10_000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: all(p in model._cache for p in paths), timeout=10_000)
     QApplication.processEvents()
     two_lines = 96 + 2 * view.fontMetrics().height()
     rects = [view.visualRect(model.index(i)) for i in range(len(paths))]
@@ -93,13 +95,13 @@ def test_portrait_thumbnails_keep_their_two_line_captions(qtbot: object, tmp_pat
     model.shutdown()
 
 
-def test_ten_by_ten_confusion_matrix_fits_its_pane_at_1024x640(qtbot: object, window: object) -> None:
+def test_ten_by_ten_confusion_matrix_fits_its_pane_at_1024x640(qtbot: QtBot, window: MainWindow) -> None:
     """On a small laptop screen the matrix shrinks its font and numbers its columns instead of scrolling."""
     from tests.gui.test_evaluate_page import DEMO_CLASSES, synthetic_result
 
-    window.resize(1024, 640 - TITLE_BAR)  # type: ignore[attr-defined]
-    window.show_page("evaluate")  # type: ignore[attr-defined]
-    ev = window.evaluate_page  # type: ignore[attr-defined]
+    window.resize(1024, 640 - TITLE_BAR)
+    window.show_page("evaluate")
+    ev = window.evaluate_page
     ev._show(synthetic_result())
     QApplication.processEvents()
     cm = ev.confusion
@@ -128,12 +130,12 @@ def test_ten_by_ten_confusion_matrix_fits_its_pane_at_1024x640(qtbot: object, wi
     assert cm.horizontalHeaderItem(0).toolTip() == "checkerboard"
 
 
-def test_a_matrix_too_large_for_its_pane_scrolls(qtbot: object, window: object) -> None:
+def test_a_matrix_too_large_for_its_pane_scrolls(qtbot: QtBot, window: MainWindow) -> None:
     from tests.gui.test_evaluate_page import synthetic_result
 
-    window.resize(1024, 640 - TITLE_BAR)  # type: ignore[attr-defined]
-    window.show_page("evaluate")  # type: ignore[attr-defined]
-    ev = window.evaluate_page  # type: ignore[attr-defined]
+    window.resize(1024, 640 - TITLE_BAR)
+    window.show_page("evaluate")
+    ev = window.evaluate_page
     result = synthetic_result()
     classes = [f"class_{i}" for i in range(40)]
     result["classes"] = classes
@@ -146,13 +148,13 @@ def test_a_matrix_too_large_for_its_pane_scrolls(qtbot: object, window: object) 
     assert cm.verticalScrollBar().maximum() > 0
 
 
-def _matrix_with_long_names(qtbot: object) -> object:
+def _matrix_with_long_names(qtbot: QtBot) -> object:
     from PySide6.QtWidgets import QTableWidgetItem
 
     from desktop_cls.gui.widgets.confusion_view import HEAT_ROLE, ConfusionMatrixView
 
     view = ConfusionMatrixView()
-    qtbot.addWidget(view)  # type: ignore[attr-defined]
+    qtbot.addWidget(view)
     view.set_classes([f"a_rather_long_class_name_{i}" for i in range(10)])
     for r in range(10):
         for c in range(10):
@@ -164,7 +166,7 @@ def _matrix_with_long_names(qtbot: object) -> object:
     return view
 
 
-def test_a_matrix_numbers_its_columns_only_when_names_do_not_fit(qtbot: object) -> None:
+def test_a_matrix_numbers_its_columns_only_when_names_do_not_fit(qtbot: QtBot) -> None:
     """Both ways of naming the columns, whatever font the machine has: the sizes come from the view's own
     font (its preferred size leaves each column just the width of its counts; a wide pane leaves room)."""
     view = _matrix_with_long_names(qtbot)
@@ -227,7 +229,7 @@ def test_a_first_start_on_a_1366x768_laptop_opens_a_window_that_fits(tmp_path: P
     assert w <= free_w and h + TITLE_BAR <= free_h, (w, h)
 
 
-def test_a_small_heat_map_fills_its_tile_like_a_thumbnail(qtbot: object) -> None:
+def test_a_small_heat_map_fills_its_tile_like_a_thumbnail(qtbot: QtBot) -> None:
     """A 32x32 heat map (the overlay of a 32 px image) is enlarged to the 96 px tile, as the image's own
     thumbnail is, not drawn at 32 px in the middle of it."""
     from PySide6.QtCore import Qt

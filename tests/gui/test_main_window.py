@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
+from pytestqt.qtbot import QtBot
 
+from desktop_cls.gui.shell.main_window import MainWindow
 from tests.conftest import make_tiny_folder
 from tests.gui.conftest import open_and_wait, set_fast_training
 
@@ -33,19 +35,19 @@ def test_window_appears_before_torch_is_imported(tmp_path: Path) -> None:
     assert r.stdout.split() == ["False", "True"], r.stderr
 
 
-def test_required_controls_have_object_and_accessible_names(window: object) -> None:
+def test_required_controls_have_object_and_accessible_names(window: MainWindow) -> None:
     from PySide6.QtWidgets import QWidget
 
     names = ["datasetPathEdit", "openDatasetButton", "modelCombo", "epochsSpin", "batchSizeSpin",
              "learningRateSpin", "deviceCombo", "trainButton", "pauseButton", "stopButton", "trainProgress",
              "lossPlot", "accuracyPlot", "confusionView", "classifyFilesButton", "webcamButton", "exportButton"]
     for n in names:
-        w = window.findChild(QWidget, n)  # type: ignore[attr-defined]
+        w = window.findChild(QWidget, n)
         assert w is not None, n
         assert w.accessibleName(), n
 
 
-def test_welcome_state_then_open_dataset(qtbot: object, window: object, tiny_folder: Path) -> None:
+def test_welcome_state_then_open_dataset(qtbot: QtBot, window: MainWindow, tiny_folder: Path) -> None:
     w = window
     assert w.dataset_page.content.currentIndex() == 0  # empty state teaches what to do
     assert "demo" in w.dataset_page.empty.label.text()
@@ -58,7 +60,7 @@ def test_welcome_state_then_open_dataset(qtbot: object, window: object, tiny_fol
     assert dp.thumb_model.rowCount() == 8
 
 
-def test_problems_are_listed(qtbot: object, window: object, tiny_folder: Path) -> None:
+def test_problems_are_listed(qtbot: QtBot, window: MainWindow, tiny_folder: Path) -> None:
     (tiny_folder / "dog" / "broken.png").write_bytes(b"not a png")
     open_and_wait(qtbot, window, tiny_folder)
     table = window.dataset_page.problems.table
@@ -66,7 +68,7 @@ def test_problems_are_listed(qtbot: object, window: object, tiny_folder: Path) -
     assert table.item(0, 0).text() == "broken.png"
 
 
-def test_full_flow_train_evaluate_classify_export(qtbot: object, window: object, tmp_path: Path) -> None:
+def test_full_flow_train_evaluate_classify_export(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
     w = window
     data = make_tiny_folder(tmp_path / "data", per_class=10)
     open_and_wait(qtbot, w, data)
@@ -112,7 +114,7 @@ def test_full_flow_train_evaluate_classify_export(qtbot: object, window: object,
     assert meta["classes"] == ["cat", "dog", "fish"]
 
 
-def test_pause_resume_and_stop(qtbot: object, window: object, tiny_folder: Path) -> None:
+def test_pause_resume_and_stop(qtbot: QtBot, window: MainWindow, tiny_folder: Path) -> None:
     w = window
     open_and_wait(qtbot, w, tiny_folder)
     set_fast_training(w, epochs=200)
@@ -132,7 +134,7 @@ def test_pause_resume_and_stop(qtbot: object, window: object, tiny_folder: Path)
     assert "Stopp" in tp.monitor.log.toPlainText()
 
 
-def test_close_while_training_stops_cleanly(qtbot: object, tiny_folder: Path,
+def test_close_while_training_stops_cleanly(qtbot: QtBot, tiny_folder: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     from desktop_cls.gui.shell.main_window import MainWindow
 
@@ -150,7 +152,7 @@ def test_close_while_training_stops_cleanly(qtbot: object, tiny_folder: Path,
     assert not w.tasks.running()
 
 
-def test_worker_exception_reaches_the_user(qtbot: object, window: object, tiny_folder: Path,
+def test_worker_exception_reaches_the_user(qtbot: QtBot, window: MainWindow, tiny_folder: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     from desktop_cls.core.training import run
 
@@ -174,7 +176,7 @@ def test_worker_exception_reaches_the_user(qtbot: object, window: object, tiny_f
     box.close()
 
 
-def test_webcam_without_camera_shows_a_message(qtbot: object, window: object) -> None:
+def test_webcam_without_camera_shows_a_message(qtbot: QtBot, window: MainWindow) -> None:
     cp = window.classify_page
     window.show_page("classify")
     qtbot.mouseClick(cp.webcam_button, Qt.MouseButton.LeftButton)
@@ -184,7 +186,7 @@ def test_webcam_without_camera_shows_a_message(qtbot: object, window: object) ->
     assert not cp.webcam_button.isChecked()
 
 
-def test_webcam_frames_are_dropped_while_the_model_is_busy(qtbot: object, window: object,
+def test_webcam_frames_are_dropped_while_the_model_is_busy(qtbot: QtBot, window: MainWindow,
                                                            trained_run: tuple[Path, Path]) -> None:
     from PySide6.QtGui import QImage
 
@@ -201,7 +203,7 @@ def test_webcam_frames_are_dropped_while_the_model_is_busy(qtbot: object, window
     assert cp.last_frame_pred.label in ("cat", "dog", "fish")
 
 
-def test_keyboard_navigation(qtbot: object, window: object) -> None:
+def test_keyboard_navigation(qtbot: QtBot, window: MainWindow) -> None:
     from PySide6.QtTest import QTest
 
     for i, key in enumerate(["data", "label", "train", "evaluate", "classify", "export"]):
@@ -209,7 +211,7 @@ def test_keyboard_navigation(qtbot: object, window: object) -> None:
         assert window.stack.currentIndex() == i, key
 
 
-def test_ctrl_t_trains_from_the_keyboard(qtbot: object, window: object, tiny_folder: Path) -> None:
+def test_ctrl_t_trains_from_the_keyboard(qtbot: QtBot, window: MainWindow, tiny_folder: Path) -> None:
     from PySide6.QtTest import QTest
 
     open_and_wait(qtbot, window, tiny_folder)
@@ -219,7 +221,7 @@ def test_ctrl_t_trains_from_the_keyboard(qtbot: object, window: object, tiny_fol
     qtbot.waitUntil(lambda: window.train_page.task is None and window.state.run is not None, timeout=60_000)
 
 
-def test_settings_persist_and_corrupt_file_falls_back(qtbot: object, tiny_folder: Path,
+def test_settings_persist_and_corrupt_file_falls_back(qtbot: QtBot, tiny_folder: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     from desktop_cls.gui.settings import load_settings, settings_path
     from desktop_cls.gui.shell.main_window import MainWindow
@@ -228,7 +230,7 @@ def test_settings_persist_and_corrupt_file_falls_back(qtbot: object, tiny_folder
     w.wait_until_core_loaded()
     open_and_wait(qtbot, w, tiny_folder)
     w.train_page.form.epochs_spin.setValue(7)
-    qtbot.waitUntil(lambda: not w.tasks.running(), timeout=30_000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: not w.tasks.running(), timeout=30_000)
     assert w.close()
     s, notice = load_settings()
     assert notice is None and s.recent_folders[0] == str(tiny_folder.resolve())
@@ -247,7 +249,7 @@ def test_settings_persist_and_corrupt_file_falls_back(qtbot: object, tiny_folder
     w3.shutdown()
 
 
-def test_every_training_option_is_in_the_form(window: object) -> None:
+def test_every_training_option_is_in_the_form(window: MainWindow) -> None:
     from desktop_cls.core.training.config import Augmentation, TrainConfig
 
     cfg = TrainConfig(model="resnet18", image_size=64, epochs=9, batch_size=12, optimizer="sgd", lr=0.02,
@@ -264,7 +266,7 @@ def test_every_training_option_is_in_the_form(window: object) -> None:
     assert TrainConfig.from_dict(tp.current_config_dict()) == cfg
 
 
-def test_paused_webcam_ignores_new_frames(window: object) -> None:
+def test_paused_webcam_ignores_new_frames(window: MainWindow) -> None:
     from PySide6.QtGui import QImage
 
     from desktop_cls.gui.pages.classify.webcam import FrameSource
@@ -281,7 +283,7 @@ def test_paused_webcam_ignores_new_frames(window: object) -> None:
     assert cp.frames_shown == 1
 
 
-def test_save_configuration_as_run_file(window: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_save_configuration_as_run_file(window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from PySide6.QtWidgets import QFileDialog
 
     from desktop_cls.core.training.config import TrainConfig
@@ -293,13 +295,13 @@ def test_save_configuration_as_run_file(window: object, tmp_path: Path, monkeypa
     assert TrainConfig.load(target).epochs == 42
 
 
-def test_image_size_follows_the_data_until_the_user_picks_one(qtbot: object, window: object,
+def test_image_size_follows_the_data_until_the_user_picks_one(qtbot: QtBot, window: MainWindow,
                                                               tmp_path: Path) -> None:
     from desktop_cls.gui.settings import load_settings
     from tests.conftest import make_tiny_folder
     from tests.gui.conftest import choose_method
 
-    form = window.train_page.form  # type: ignore[attr-defined]
+    form = window.train_page.form
     choose_method(form, "scratch")  # QuickNet's sizes; the pretrained backbone always starts at 224 px
     assert form.batch_spin.value() == 0 and form.batch_spin.text() == "auto"
     open_and_wait(qtbot, window, make_tiny_folder(tmp_path / "a", size=60, per_class=3))
@@ -309,7 +311,7 @@ def test_image_size_follows_the_data_until_the_user_picks_one(qtbot: object, win
     open_and_wait(qtbot, window, make_tiny_folder(tmp_path / "b", size=20, per_class=3))
     assert form.image_size_spin.value() == 40
     assert form.size_hint.text().startswith("Suggested 32 px") and not form.use_size_button.isHidden()
-    window.save_settings()  # type: ignore[attr-defined]  # what closing the window does
+    window.save_settings()  # what closing the window does
     assert load_settings()[0].image_size_follows_data is False  # ...across restarts too
     form.use_size_button.click()  # ...until the suggestion is taken
     assert form.image_size_spin.value() == 32 and form.use_size_button.isHidden()
@@ -321,33 +323,33 @@ def test_image_size_follows_the_data_until_the_user_picks_one(qtbot: object, win
     assert form.image_size_spin.value() == 224 and "pretrained" in form.size_hint.text()
 
 
-def test_class_names_are_not_cut_off_at_1280x800(qtbot: object, window: object, tmp_path: Path) -> None:
+def test_class_names_are_not_cut_off_at_1280x800(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
     from tests.conftest import make_tiny_folder
 
-    window.resize(1280, 800)  # type: ignore[attr-defined]
+    window.resize(1280, 800)
     open_and_wait(qtbot, window, make_tiny_folder(tmp_path / "d", classes=("horizontal_stripes", "b"),
                                                   per_class=2))
-    table = window.dataset_page.class_table  # type: ignore[attr-defined]
-    qtbot.waitUntil(lambda: table.rowCount() == 2)  # type: ignore[attr-defined]
+    table = window.dataset_page.class_table
+    qtbot.waitUntil(lambda: table.rowCount() == 2)
     needed = table.fontMetrics().horizontalAdvance("horizontal_stripes")
     assert table.columnWidth(0) >= needed
-    assert "typically 16×16 px" in window.dataset_page.summary.text()  # type: ignore[attr-defined]
+    assert "typically 16×16 px" in window.dataset_page.summary.text()
 
 
-def test_train_options_are_not_hidden_behind_a_horizontal_scrollbar(qtbot: object, window: object) -> None:
-    window.resize(1280, 800)  # type: ignore[attr-defined]
-    window.show_page("train")  # type: ignore[attr-defined]
-    tp = window.train_page  # type: ignore[attr-defined]
+def test_train_options_are_not_hidden_behind_a_horizontal_scrollbar(qtbot: QtBot, window: MainWindow) -> None:
+    window.resize(1280, 800)
+    window.show_page("train")
+    tp = window.train_page
     tp.form.advanced.setChecked(True)  # the widest state of the form
     bar = tp.form_scroll.horizontalScrollBar()
 
     def everything_fits() -> bool:
         return tp.form_scroll.viewport().width() >= tp.form.minimumSizeHint().width() and not bar.isVisible()
 
-    qtbot.waitUntil(everything_fits, timeout=30_000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(everything_fits, timeout=30_000)
 
 
-def test_stop_resume_continue_the_same_curves_and_log(qtbot: object, window: object, tiny_folder: Path,
+def test_stop_resume_continue_the_same_curves_and_log(qtbot: QtBot, window: MainWindow, tiny_folder: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """Stop at epoch 3 of 6: the bar shows half, not 100 %; Resume keeps epochs 1-3 on the curves and
     in the log, which is about this run only."""
@@ -391,7 +393,7 @@ def test_stop_resume_continue_the_same_curves_and_log(qtbot: object, window: obj
     assert tp.monitor.progress.value() == tp.monitor.progress.maximum()
 
 
-def test_flips_follow_the_data_until_set_and_say_why(qtbot: object, window: object, tmp_path: Path,
+def test_flips_follow_the_data_until_set_and_say_why(qtbot: QtBot, window: MainWindow, tmp_path: Path,
                                                      tiny_folder: Path) -> None:
     from tests.conftest import make_digits_folder
 
@@ -412,7 +414,7 @@ def test_flips_follow_the_data_until_set_and_say_why(qtbot: object, window: obje
     assert form.hflip_check.isChecked()
 
 
-def test_options_that_do_not_apply_are_greyed_out(window: object) -> None:
+def test_options_that_do_not_apply_are_greyed_out(window: MainWindow) -> None:
     from tests.gui.conftest import choose_method
 
     form = window.train_page.form
@@ -449,7 +451,7 @@ def test_options_that_do_not_apply_are_greyed_out(window: object) -> None:
     assert form.pretrained_check.isChecked() and c["download_weights"].isEnabled()  # the choice comes back
 
 
-def test_train_and_test_folders_read_as_splits_in_the_app(qtbot: object, window: object, tmp_path: Path) -> None:
+def test_train_and_test_folders_read_as_splits_in_the_app(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
     from tests.conftest import make_digits_folder
 
     root = tmp_path / "kaggle"
@@ -463,7 +465,7 @@ def test_train_and_test_folders_read_as_splits_in_the_app(qtbot: object, window:
     assert "no val/ folder" in text and "kept for the final evaluation" in text
 
 
-def test_a_task_is_quiet_when_its_window_was_deleted_while_it_ran(qtbot: object,
+def test_a_task_is_quiet_when_its_window_was_deleted_while_it_ran(qtbot: QtBot,
                                                                   capfd: pytest.CaptureFixture[str]) -> None:
     """Closing the window while torch still loads deletes the runner under the task: its last reports go
     nowhere instead of raising "Signal source has been deleted" on the task's thread."""

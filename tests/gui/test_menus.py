@@ -11,7 +11,9 @@ from PySide6.QtCore import QProcess, Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMenu, QMessageBox
+from pytestqt.qtbot import QtBot
 
+from desktop_cls.gui.shell.main_window import MainWindow
 from tests.gui.conftest import open_and_wait
 
 ACTIONS = ("openFolderAction", "demoAction", "openModelAction", "quitAction", "undoAction", "redoAction",
@@ -36,7 +38,7 @@ def _saved() -> object:
     return settings
 
 
-def test_every_menu_action_exists_with_its_object_name(window: object) -> None:
+def test_every_menu_action_exists_with_its_object_name(window: MainWindow) -> None:
     in_menus = {a.objectName() for m in window.menuBar().findChildren(QMenu) for a in m.actions()}
     for name in ACTIONS:
         action = window.findChild(QAction, name)
@@ -54,7 +56,7 @@ def test_every_menu_action_exists_with_its_object_name(window: object) -> None:
     assert undo.shortcuts() == QKeySequence.keyBindings(QKeySequence.StandardKey.Undo)
 
 
-def test_language_choice_is_saved_and_a_restart_offered(window: object, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_language_choice_is_saved_and_a_restart_offered(window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
     from desktop_cls.gui.shell import restart
 
     offered: list[str] = []
@@ -75,7 +77,7 @@ def test_language_choice_is_saved_and_a_restart_offered(window: object, monkeypa
     assert not window.isVisible()  # closed as Quit closes it, then started again
 
 
-def test_restart_waits_for_the_answer_about_a_running_training(window: object,
+def test_restart_waits_for_the_answer_about_a_running_training(window: MainWindow,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     from desktop_cls.gui.shell import restart
 
@@ -92,7 +94,7 @@ def test_restart_waits_for_the_answer_about_a_running_training(window: object,
     assert started == [] and window.isVisible() and _saved().language == "zh_CN"
 
 
-def test_restart_box_says_restart_now_or_later(qtbot: object) -> None:
+def test_restart_box_says_restart_now_or_later(qtbot: QtBot) -> None:
     from desktop_cls.gui.shell.restart import restart_box, restart_command
 
     box = restart_box(None, "Restart?")
@@ -113,7 +115,7 @@ def test_a_restart_leaves_out_the_folder_the_app_was_started_on(monkeypatch: pyt
     assert restart.restart_command() == (sys.executable, ["-m", "desktop_cls", "gui"])
 
 
-def test_theme_actions_change_the_palette_and_save_the_setting(window: object, keep_palette: None) -> None:
+def test_theme_actions_change_the_palette_and_save_the_setting(window: MainWindow, keep_palette: None) -> None:
     from desktop_cls.gui.widgets.theme import is_dark
 
     window.findChild(QAction, "themeDark").trigger()
@@ -124,7 +126,7 @@ def test_theme_actions_change_the_palette_and_save_the_setting(window: object, k
     assert not window.findChild(QAction, "themeDark").isChecked()
 
 
-def test_undo_and_redo_of_a_labeling_move(qtbot: object, window: object, with_unlabeled: Path) -> None:
+def test_undo_and_redo_of_a_labeling_move(qtbot: QtBot, window: MainWindow, with_unlabeled: Path) -> None:
     open_and_wait(qtbot, window, with_unlabeled)
     undo, redo = window.findChild(QAction, "undoAction"), window.findChild(QAction, "redoAction")
     assert not undo.isEnabled() and not redo.isEnabled()
@@ -144,7 +146,7 @@ def test_undo_and_redo_of_a_labeling_move(qtbot: object, window: object, with_un
     assert undo.text() == "&Undo renaming of 'fish' to 'R&&D'"  # "&" shown, not taken as a mnemonic
 
 
-def test_undo_offers_the_last_step_of_an_earlier_session(qtbot: object, window: object,
+def test_undo_offers_the_last_step_of_an_earlier_session(qtbot: QtBot, window: MainWindow,
                                                          with_unlabeled: Path) -> None:
     from desktop_cls.core.data.labeling import Workspace
 
@@ -156,7 +158,7 @@ def test_undo_offers_the_last_step_of_an_earlier_session(qtbot: object, window: 
     assert (with_unlabeled / "new_0.png").exists() and not undo.isEnabled()
 
 
-def test_ctrl_z_undoes_labeling_but_stays_with_a_text_field(qtbot: object, window: object,
+def test_ctrl_z_undoes_labeling_but_stays_with_a_text_field(qtbot: QtBot, window: MainWindow,
                                                             with_unlabeled: Path) -> None:
     open_and_wait(qtbot, window, with_unlabeled)
     window.label_page.assign_files("cat", [str(with_unlabeled / "new_0.png")])
@@ -174,7 +176,7 @@ def test_ctrl_z_undoes_labeling_but_stays_with_a_text_field(qtbot: object, windo
     assert (with_unlabeled / "new_0.png").exists()  # away from a field Ctrl+Z is Edit → Undo
 
 
-def test_shortcut_list_comes_from_the_actions(window: object) -> None:
+def test_shortcut_list_comes_from_the_actions(window: MainWindow) -> None:
     from desktop_cls.gui.shell.shortcut_list import PAGE_KEYS, shortcut_rows, shown_keys
 
     rows = shortcut_rows(window)
@@ -208,7 +210,7 @@ def test_plain_text_drops_the_mnemonic() -> None:
     assert plain_text("撤销将 3 个图像移到“R&&D”(&U)") == "撤销将 3 个图像移到“R&D”"
 
 
-def test_declared_page_keys_are_the_ones_the_pages_bind(qtbot: object, window: object, tmp_path: Path) -> None:
+def test_declared_page_keys_are_the_ones_the_pages_bind(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
     from PIL import Image
 
     from desktop_cls.gui.shell.shortcut_list import LABEL, VIEWER, page_key_sequences
@@ -226,7 +228,7 @@ def test_declared_page_keys_are_the_ones_the_pages_bind(qtbot: object, window: o
     viewer.close()
 
 
-def test_f1_shows_the_generated_list(qtbot: object, window: object) -> None:
+def test_f1_shows_the_generated_list(qtbot: QtBot, window: MainWindow) -> None:
     from desktop_cls.gui.shell.shortcut_list import ShortcutsDialog, shortcut_rows
 
     window.findChild(QAction, "shortcutsAction").trigger()

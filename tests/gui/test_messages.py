@@ -7,8 +7,10 @@ import re
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from desktop_cls.core.errors import UserError
+from desktop_cls.gui.shell.main_window import MainWindow
 
 CORE = Path(__file__).resolve().parents[2] / "desktop_cls" / "core"
 FLAG = re.compile(r"(?<![\w-])--[a-z]")
@@ -45,7 +47,7 @@ def test_user_error_words_its_fix_per_interface() -> None:
     assert str(e) == "x.onnx already exists" and UserError("plain").for_gui() == "plain"
 
 
-def test_export_over_an_existing_file_says_what_to_tick(qtbot: object, window: object, tmp_path: Path,
+def test_export_over_an_existing_file_says_what_to_tick(qtbot: QtBot, window: MainWindow, tmp_path: Path,
                                                          trained_run: tuple[Path, Path],
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     import desktop_cls.gui.pages.export.export_page as export_page

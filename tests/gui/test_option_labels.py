@@ -6,17 +6,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtWidgets import QComboBox
+from pytestqt.qtbot import QtBot
 
 from desktop_cls.core import i18n
 
 
-def make_form(qtbot: object) -> object:
+def make_form(qtbot: QtBot) -> object:
     from desktop_cls.gui.pages.train.train_form import TrainForm
     from desktop_cls.gui.settings import Settings
     from desktop_cls.gui.state import AppState
 
     form = TrainForm(AppState(Settings()))
-    qtbot.addWidget(form)  # type: ignore[attr-defined]
+    qtbot.addWidget(form)
     return form
 
 
@@ -26,7 +27,7 @@ def combo(form: object, name: str) -> QComboBox:
     return w
 
 
-def test_combos_show_words_and_the_form_reads_identifiers(qtbot: object, isolated_user_dirs: Path) -> None:
+def test_combos_show_words_and_the_form_reads_identifiers(qtbot: QtBot, isolated_user_dirs: Path) -> None:
     from tests.gui.conftest import choose_method
 
     form = make_form(qtbot)
@@ -45,7 +46,7 @@ def test_combos_show_words_and_the_form_reads_identifiers(qtbot: object, isolate
     assert (values["optimizer"], values["schedule"]) == ("sgd", "cosine")
 
 
-def test_combos_show_chinese_words_in_chinese(qtbot: object, isolated_user_dirs: Path) -> None:
+def test_combos_show_chinese_words_in_chinese(qtbot: QtBot, isolated_user_dirs: Path) -> None:
     i18n.set_language("zh_CN")
     form = make_form(qtbot)
     schedule = combo(form, "scheduleCombo")

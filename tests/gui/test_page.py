@@ -7,10 +7,14 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtWidgets import QMessageBox, QWidget
+from pytestqt.qtbot import QtBot
+
+from desktop_cls.gui.shell.main_window import MainWindow
 
 
-def _page(qtbot: Any) -> Any:
+def _page(qtbot: QtBot) -> Any:
     from desktop_cls.gui.pages.page import Page
     from desktop_cls.gui.settings import Settings
     from desktop_cls.gui.state import AppState
@@ -26,7 +30,7 @@ def _page(qtbot: Any) -> Any:
     return page
 
 
-def test_status_line_follows_a_task_and_cancel_stops_it(qtbot: Any, isolated_user_dirs: Path) -> None:
+def test_status_line_follows_a_task_and_cancel_stops_it(qtbot: QtBot, isolated_user_dirs: Path) -> None:
     page = _page(qtbot)
     release = threading.Event()
     results: list[str] = []
@@ -51,7 +55,7 @@ def test_status_line_follows_a_task_and_cancel_stops_it(qtbot: Any, isolated_use
     assert not line.isVisible()
 
 
-def test_a_newer_task_replaces_an_older_one_quietly(qtbot: Any, isolated_user_dirs: Path) -> None:
+def test_a_newer_task_replaces_an_older_one_quietly(qtbot: QtBot, isolated_user_dirs: Path) -> None:
     page = _page(qtbot)
     results: list[str] = []
 
@@ -67,7 +71,7 @@ def test_a_newer_task_replaces_an_older_one_quietly(qtbot: Any, isolated_user_di
     assert not page.status_line.isVisible()
 
 
-def test_a_failed_task_ends_in_an_error_box(qtbot: Any, isolated_user_dirs: Path) -> None:
+def test_a_failed_task_ends_in_an_error_box(qtbot: QtBot, isolated_user_dirs: Path) -> None:
     page = _page(qtbot)
 
     def fails(progress: Any, cancel: Any) -> None:
@@ -82,8 +86,8 @@ def test_a_failed_task_ends_in_an_error_box(qtbot: Any, isolated_user_dirs: Path
     box.close()
 
 
-def test_the_label_page_asks_for_training_through_its_signal(qtbot: Any, window: Any,
-                                                            monkeypatch: Any) -> None:
+def test_the_label_page_asks_for_training_through_its_signal(qtbot: QtBot, window: MainWindow,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     started: list[bool] = []
     monkeypatch.setattr(window.train_page, "start", lambda: started.append(True))
     window.show_page("label")
@@ -94,7 +98,7 @@ def test_the_label_page_asks_for_training_through_its_signal(qtbot: Any, window:
     assert started == [True, True]
 
 
-def test_closing_the_window_shuts_every_page_down(window: Any, monkeypatch: Any) -> None:
+def test_closing_the_window_shuts_every_page_down(window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
     stopped: list[str] = []
     for key, page in window.pages.items():
         monkeypatch.setattr(page, "shutdown", lambda key=key, real=page.shutdown: (stopped.append(key), real()))
@@ -102,7 +106,7 @@ def test_closing_the_window_shuts_every_page_down(window: Any, monkeypatch: Any)
     assert stopped == window.page_keys()
 
 
-def test_every_page_is_a_page_with_a_status_line(window: Any) -> None:
+def test_every_page_is_a_page_with_a_status_line(window: MainWindow) -> None:
     from desktop_cls.gui.pages.page import Page
 
     for key, page in window.pages.items():

@@ -3,12 +3,11 @@ question speaks of a paused run, not a running one."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from desktop_cls.core.events import BatchEnd, CancelToken, PauseToken
+from desktop_cls.gui.shell.main_window import MainWindow
 
 
 class FakeTask:
@@ -25,7 +24,7 @@ class FakeTask:
         return True
 
 
-def test_paused_training_shows_paused_not_an_eta(window: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_paused_training_shows_paused_not_an_eta(window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
     tp = window.train_page
     tp.task = FakeTask()
     tp.monitor.epochs_total = 15

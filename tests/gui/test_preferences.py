@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
 
 from desktop_cls.core import storage
+from desktop_cls.gui.shell.main_window import MainWindow
 
 
 @pytest.fixture(autouse=True)
@@ -27,14 +29,14 @@ def _saved() -> object:
     return settings
 
 
-def _open(window: object) -> object:
+def _open(window: MainWindow) -> object:
     window.findChild(QAction, "preferencesAction").trigger()
     dialog = window.menus.preferences_dialog
     assert dialog is not None and dialog.isVisible() and dialog.objectName() == "preferencesDialog"
     return dialog
 
 
-def test_preferences_round_trip(qtbot: object, window: object, isolated_user_dirs: Path, keep_palette: None,
+def test_preferences_round_trip(qtbot: QtBot, window: MainWindow, isolated_user_dirs: Path, keep_palette: None,
                                 monkeypatch: pytest.MonkeyPatch) -> None:
     from desktop_cls.gui.shell import restart
     from desktop_cls.gui.shell.main_window import MainWindow
@@ -80,7 +82,7 @@ def test_preferences_round_trip(qtbot: object, window: object, isolated_user_dir
     again.shutdown()
 
 
-def test_a_gpu_default_waits_for_the_engine_to_report_it(window: object) -> None:
+def test_a_gpu_default_waits_for_the_engine_to_report_it(window: MainWindow) -> None:
     from desktop_cls.core.devices import DeviceInfo
 
     window.state.settings.default_device = "cuda:1"  # as at a start on a machine whose GPUs are not listed yet
@@ -102,7 +104,7 @@ def test_a_gpu_default_waits_for_the_engine_to_report_it(window: object) -> None
     dialog.close()
 
 
-def test_unwritable_data_folder_is_refused_with_a_message(window: object, tmp_path: Path,
+def test_unwritable_data_folder_is_refused_with_a_message(window: MainWindow, tmp_path: Path,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda _p, _title, text, *a: shown.append(text))
@@ -117,7 +119,7 @@ def test_unwritable_data_folder_is_refused_with_a_message(window: object, tmp_pa
     dialog.close()
 
 
-def test_a_data_folder_gone_since_last_time_falls_back_with_a_notice(qtbot: object, isolated_user_dirs: Path,
+def test_a_data_folder_gone_since_last_time_falls_back_with_a_notice(qtbot: QtBot, isolated_user_dirs: Path,
                                                                      tmp_path: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     from desktop_cls.gui.settings import Settings, save_settings

@@ -6,12 +6,15 @@ import shutil
 from pathlib import Path
 
 import numpy as np
+import pytest
 from PIL import Image
+from pytestqt.qtbot import QtBot
 
+from desktop_cls.gui.shell.main_window import MainWindow
 from tests.gui.conftest import open_and_wait
 
 
-def test_selecting_a_copy_shows_both_images_and_the_difference(qtbot: object, window: object,
+def test_selecting_a_copy_shows_both_images_and_the_difference(qtbot: QtBot, window: MainWindow,
                                                                tiny_folder: Path) -> None:
     shutil.copy(tiny_folder / "cat" / "cat_00.png", tiny_folder / "dog" / "copy.png")
     open_and_wait(qtbot, window, tiny_folder)
@@ -26,8 +29,8 @@ def test_selecting_a_copy_shows_both_images_and_the_difference(qtbot: object, wi
     assert "Same pixels" in preview.verdict.text() and "labelled" in preview.verdict.text()
 
 
-def test_trashing_many_files_shows_the_count_and_asks(qtbot: object, window: object, tmp_path: Path,
-                                                      monkeypatch: object) -> None:
+def test_trashing_many_files_shows_the_count_and_asks(qtbot: QtBot, window: MainWindow, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     from PySide6.QtWidgets import QMessageBox
 
     rng = np.random.default_rng(0)
@@ -45,7 +48,7 @@ def test_trashing_many_files_shows_the_count_and_asks(qtbot: object, window: obj
         asked.append(text)
         return QMessageBox.StandardButton.No
 
-    monkeypatch.setattr(QMessageBox, "question", say_no)  # type: ignore[attr-defined]
+    monkeypatch.setattr(QMessageBox, "question", say_no)
     # copies in the same split and those across the random train/val split alike: one of each pair stays
     n = sum(p.kind in ("duplicate", "leak") for p in window.state.dataset.problems)
     assert n == 80
@@ -54,7 +57,7 @@ def test_trashing_many_files_shows_the_count_and_asks(qtbot: object, window: obj
     assert len(list(root.rglob("*.png"))) == 160  # nothing moved
 
 
-def test_a_clean_folder_says_no_problems_were_found_and_offers_no_fix(qtbot: object, window: object,
+def test_a_clean_folder_says_no_problems_were_found_and_offers_no_fix(qtbot: QtBot, window: MainWindow,
                                                                        tiny_folder: Path) -> None:
     open_and_wait(qtbot, window, tiny_folder)
     panel = window.dataset_page.problems

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
+from pytestqt.qtbot import QtBot
 
+from desktop_cls.gui.shell.main_window import MainWindow
 from tests.gui.conftest import open_and_wait, set_fast_training
 
 
@@ -27,7 +29,7 @@ def _error_boxes() -> list[QMessageBox]:
             if isinstance(w, QMessageBox) and w.objectName() == "errorDialog" and w.isVisible()]
 
 
-def test_gui_refuses_a_pickled_model(qtbot: object, window: object, trained_run: tuple[Path, Path],
+def test_gui_refuses_a_pickled_model(qtbot: QtBot, window: MainWindow, trained_run: tuple[Path, Path],
                                      tmp_path: Path) -> None:
     marker = tmp_path / "code_ran"
     model = tmp_path / "evil.pt"
@@ -42,7 +44,7 @@ def test_gui_refuses_a_pickled_model(qtbot: object, window: object, trained_run:
         b.close()
 
 
-def test_torchscript_asks_before_opening(qtbot: object, window: object, trained_run: tuple[Path, Path],
+def test_torchscript_asks_before_opening(qtbot: QtBot, window: MainWindow, trained_run: tuple[Path, Path],
                                          tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from desktop_cls.core.inference.export import export_model
 
@@ -83,7 +85,7 @@ def test_uncaught_errors_are_logged(tmp_path: Path, isolated_user_dirs: Path) ->
 
 
 @pytest.mark.parametrize("work", ["training", "scanning", "exporting"])
-def test_closing_during_work_exits_cleanly_20_times(qtbot: object, tiny_folder: Path, work: str,
+def test_closing_during_work_exits_cleanly_20_times(qtbot: QtBot, tiny_folder: Path, work: str,
                                                     trained_run: tuple[Path, Path], tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     from desktop_cls.gui.shell.main_window import MainWindow
@@ -110,7 +112,7 @@ def test_closing_during_work_exits_cleanly_20_times(qtbot: object, tiny_folder: 
         w.deleteLater()
 
 
-def test_closing_during_a_scan_does_not_ask(qtbot: object, tiny_folder: Path, isolated_user_dirs: Path) -> None:
+def test_closing_during_a_scan_does_not_ask(qtbot: QtBot, tiny_folder: Path, isolated_user_dirs: Path) -> None:
     """Reading a folder is redone next time: nothing to lose, so no question (any dialog fails this test)."""
     from desktop_cls.gui.shell.main_window import MainWindow
 

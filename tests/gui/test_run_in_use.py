@@ -6,9 +6,12 @@ import json
 
 import pytest
 from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from desktop_cls.gui.shell.main_window import MainWindow
 
 
-def test_a_run_in_use_is_shown_and_not_resumed(qtbot: object, window: object,
+def test_a_run_in_use_is_shown_and_not_resumed(qtbot: QtBot, window: MainWindow,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     from desktop_cls.core import run_dir as rd
     from desktop_cls.core.storage import default_runs_dir

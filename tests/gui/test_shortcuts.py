@@ -9,13 +9,15 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLineEdit
+from pytestqt.qtbot import QtBot
 
+from desktop_cls.gui.shell.main_window import MainWindow
 from tests.gui.conftest import open_and_wait
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
-def _focus(qtbot: object, window: object, widget: object) -> None:
+def _focus(qtbot: QtBot, window: MainWindow, widget: object) -> None:
     window.activateWindow()
     widget.setFocus()
     qtbot.waitUntil(widget.hasFocus)
@@ -33,7 +35,7 @@ class LinuxDesktopLineEdit(QLineEdit):
         return super().event(e)
 
 
-def test_ctrl_e_works_in_a_field_that_claims_it(qtbot: object, window: object,
+def test_ctrl_e_works_in_a_field_that_claims_it(qtbot: QtBot, window: MainWindow,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
     monkeypatch.setattr(window.evaluate_page, "evaluate", lambda: calls.append("evaluate"))
@@ -47,7 +49,7 @@ def test_ctrl_e_works_in_a_field_that_claims_it(qtbot: object, window: object,
     assert calls == ["evaluate"]
 
 
-def test_ctrl_e_evaluates_with_the_focus_in_a_line_edit(qtbot: object, window: object, tiny_folder: Path,
+def test_ctrl_e_evaluates_with_the_focus_in_a_line_edit(qtbot: QtBot, window: MainWindow, tiny_folder: Path,
                                                         trained_run: tuple[Path, Path],
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
@@ -65,7 +67,7 @@ def test_ctrl_e_evaluates_with_the_focus_in_a_line_edit(qtbot: object, window: o
     assert calls == ["evaluate", "evaluate"] and window.stack.currentWidget() is window.evaluate_page
 
 
-def test_page_switch_and_train_keys_work_from_a_spin_box(qtbot: object, window: object, tiny_folder: Path,
+def test_page_switch_and_train_keys_work_from_a_spin_box(qtbot: QtBot, window: MainWindow, tiny_folder: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     from tests.gui.conftest import choose_method
 
@@ -78,7 +80,7 @@ def test_page_switch_and_train_keys_work_from_a_spin_box(qtbot: object, window: 
     assert window.stack.currentWidget() is window.evaluate_page
 
 
-def test_typing_and_editing_keys_stay_with_the_field(qtbot: object, window: object) -> None:
+def test_typing_and_editing_keys_stay_with_the_field(qtbot: QtBot, window: MainWindow) -> None:
     window.show_page("evaluate")
     edit = window.evaluate_page.model_edit
     _focus(qtbot, window, edit)
@@ -90,7 +92,7 @@ def test_typing_and_editing_keys_stay_with_the_field(qtbot: object, window: obje
     assert edit.text() == "run 2"
 
 
-def test_the_shortcut_list_names_each_key_once_in_chinese(qtbot: object, isolated_user_dirs: Path) -> None:
+def test_the_shortcut_list_names_each_key_once_in_chinese(qtbot: QtBot, isolated_user_dirs: Path) -> None:
     """Qt's Chinese catalogue calls both Return and Enter 回车: the F1 list said "回车, 回车"."""
     from PySide6.QtCore import QLocale
 
@@ -104,7 +106,7 @@ def test_the_shortcut_list_names_each_key_once_in_chinese(qtbot: object, isolate
     try:
         install_language("zh_CN")
         w = MainWindow(load_core=False)
-        qtbot.addWidget(w, before_close_func=lambda win: win.shutdown())  # type: ignore[attr-defined]
+        qtbot.addWidget(w, before_close_func=lambda win: win.shutdown())
         for row in shortcut_rows(w):
             names = row.keys.split(", ")
             assert len(names) == len(set(names)), row

@@ -14,6 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from pytestqt.qtbot import QtBot
+
 REPO = Path(__file__).resolve().parents[2]
 HELPER = Path(__file__).with_name("soak_helper.py")
 NOISE = 1000  # sys.getrefcount(None) moves by a few hundred as objects come and go
@@ -35,13 +37,13 @@ def test_an_hour_of_live_use_neither_aborts_nor_drains_none(trained_run: tuple[P
     assert report["last_label"] in ("cat", "fish"), report  # the frames were really classified
 
 
-def test_a_redraw_between_epochs_leaves_the_epoch_curves_alone(qtbot: object) -> None:
+def test_a_redraw_between_epochs_leaves_the_epoch_curves_alone(qtbot: QtBot) -> None:
     """Redraws run ten times a second; re-setting the four epoch curves (with symbols) each time cost more
     than everything else a redraw does, for curves that change once an epoch."""
     from desktop_cls.gui.pages.train.train_plots import TrainingPlots
 
     plots = TrainingPlots()
-    qtbot.addWidget(plots)  # type: ignore[attr-defined]
+    qtbot.addWidget(plots)
     plots.add_epoch(1, 0.9, 1.0, 0.5, 0.4)
     plots.redraw()
     calls: list[str] = []

@@ -5,8 +5,10 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from pytestqt.qtbot import QtBot
 
-def test_closures_and_lambdas_are_called_on_the_ui_thread(qtbot: Any) -> None:
+
+def test_closures_and_lambdas_are_called_on_the_ui_thread(qtbot: QtBot) -> None:
     from PySide6.QtWidgets import QWidget
 
     from desktop_cls.gui.work.tasks import TaskRunner

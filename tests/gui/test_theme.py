@@ -14,7 +14,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
+from desktop_cls.gui.shell.main_window import MainWindow
 from desktop_cls.gui.widgets import colours, theme
 from tests.gui.test_evaluate_page import synthetic_result
 
@@ -31,8 +33,8 @@ def restore_theme(qapp: QApplication) -> Iterator[None]:
     qapp.setPalette(palette)
 
 
-def _window_colour(w: object) -> QColor:
-    return w.palette().color(QPalette.ColorRole.Window)  # type: ignore[attr-defined]
+def _window_colour(w: MainWindow) -> QColor:
+    return w.palette().color(QPalette.ColorRole.Window)
 
 
 def _plot_colours(plot: object) -> tuple[str, str, str]:
@@ -64,19 +66,19 @@ def _icon_ink(icon: object) -> float:
     return sum(values) / len(values)
 
 
-def test_light_dark_light_at_run_time_repaints_window_plots_matrix_and_icons(qtbot: object,
-                                                                            window: object) -> None:
-    window.resize(1280, 800)  # type: ignore[attr-defined]
-    ev = window.evaluate_page  # type: ignore[attr-defined]
-    window.show_page("evaluate")  # type: ignore[attr-defined]
+def test_light_dark_light_at_run_time_repaints_window_plots_matrix_and_icons(qtbot: QtBot,
+                                                                            window: MainWindow) -> None:
+    window.resize(1280, 800)
+    ev = window.evaluate_page
+    window.show_page("evaluate")
     ev._show(synthetic_result())
-    cm, loss = ev.confusion, window.train_page.monitor.plots.loss_plot  # type: ignore[attr-defined]
-    icon_item = window.sidebar.item(2)  # type: ignore[attr-defined]  # Train: no badge, not selected
+    cm, loss = ev.confusion, window.train_page.monitor.plots.loss_plot
+    icon_item = window.sidebar.item(2)  # Train: no badge, not selected
     seen = {}
     for scheme in ("light", "dark", "light"):
         assert theme.apply_theme(scheme) == scheme
         QApplication.processEvents()
-        pal = window.palette()  # type: ignore[attr-defined]
+        pal = window.palette()
         dark = scheme == "dark"
         assert theme.is_dark(pal) is dark and (_window_colour(window).lightness() < 128) is dark
         base, text = pal.color(QPalette.ColorRole.Base), pal.color(QPalette.ColorRole.Text)
@@ -95,7 +97,7 @@ def test_light_dark_light_at_run_time_repaints_window_plots_matrix_and_icons(qtb
     assert seen["dark"][0] != seen["light"][0]
 
 
-def test_theme_notifier_says_light_or_dark(qtbot: object, qapp: QApplication) -> None:
+def test_theme_notifier_says_light_or_dark(qtbot: QtBot, qapp: QApplication) -> None:
     heard: list[bool] = []
     theme.theme_changes().changed.connect(heard.append)
     theme.apply_theme("dark")
@@ -128,14 +130,14 @@ def test_curve_colours_read_on_the_light_and_the_dark_plot(qapp: QApplication) -
     assert len(set(SERIES)) == len(SERIES)
 
 
-def test_named_actions_get_icons_that_retint_with_the_theme(qtbot: object, qapp: QApplication) -> None:
+def test_named_actions_get_icons_that_retint_with_the_theme(qtbot: QtBot, qapp: QApplication) -> None:
     from PySide6.QtGui import QAction
     from PySide6.QtWidgets import QMainWindow
 
     from desktop_cls.gui.widgets.icons import decorate_actions
 
     w = QMainWindow()
-    qtbot.addWidget(w)  # type: ignore[attr-defined]
+    qtbot.addWidget(w)
     named = QAction("Start training", w)
     named.setObjectName("startTrainingAction")
     other = QAction("Something else", w)
@@ -170,10 +172,10 @@ def test_pictures_are_drawn_for_a_200_percent_screen(tmp_path: Path) -> None:
     assert got["viewer_shown"] == [200.0, 150.0] and got["viewer_status"].endswith("100%")  # 1:1 on screen
 
 
-def test_sidebar_shows_each_step_with_an_icon_and_its_status_badge(window: object) -> None:
+def test_sidebar_shows_each_step_with_an_icon_and_its_status_badge(window: MainWindow) -> None:
     from desktop_cls.gui.widgets.icons import STATUS_BADGES
 
-    sidebar = window.sidebar  # type: ignore[attr-defined]
+    sidebar = window.sidebar
     assert [sidebar.item(r).text() for r in range(sidebar.count())] == [
         "Data", "Label", "Train", "Evaluate", "Classify", "Export"]  # no "—" placeholders in front
     assert all(not sidebar.item(r).icon().isNull() for r in range(sidebar.count()))
@@ -186,8 +188,8 @@ def test_sidebar_shows_each_step_with_an_icon_and_its_status_badge(window: objec
                    and image.pixelColor(x, y).saturation() > 100)
 
     assert badge_pixels(1, "done") == 0 and badge_pixels(2, "attention") == 0
-    window.state.status_changed.emit("label", "done")  # type: ignore[attr-defined]
-    window.state.status_changed.emit("train", "attention")  # type: ignore[attr-defined]
+    window.state.status_changed.emit("label", "done")
+    window.state.status_changed.emit("train", "attention")
     assert badge_pixels(1, "done") > 20 and badge_pixels(2, "attention") > 20
     assert sidebar.item(1).data(Qt.ItemDataRole.AccessibleTextRole) == "Label: done"
 
@@ -230,21 +232,21 @@ def test_the_native_style_stays_where_the_platform_shows_the_scheme(monkeypatch:
     assert qapp.style().name().lower() == "windows" and qapp.palette().resolveMask() == 0  # native again
 
 
-def test_view_menu_theme_actions_repaint_the_plots_and_menus_have_icons(window: object) -> None:
+def test_view_menu_theme_actions_repaint_the_plots_and_menus_have_icons(window: MainWindow) -> None:
     from PySide6.QtGui import QAction
 
-    loss = window.train_page.monitor.plots.loss_plot  # type: ignore[attr-defined]
+    loss = window.train_page.monitor.plots.loss_plot
     for name, dark in (("themeDark", True), ("themeLight", False)):
-        window.findChild(QAction, name).trigger()  # type: ignore[attr-defined]
+        window.findChild(QAction, name).trigger()
         QApplication.processEvents()
         assert theme.is_dark(loss.palette()) is dark
         assert _plot_colours(loss)[0] == loss.palette().color(QPalette.ColorRole.Base).name()
     for name in ("openFolderAction", "startTrainingAction", "evaluateAction", "goDataAction"):
-        assert not window.findChild(QAction, name).icon().isNull(), name  # type: ignore[attr-defined]
+        assert not window.findChild(QAction, name).icon().isNull(), name
 
 
 @pytest.mark.parametrize("scheme", ["dark", "light"])
-def test_an_unchecked_check_box_can_be_seen(qtbot: object, qapp: QApplication, scheme: str) -> None:
+def test_an_unchecked_check_box_can_be_seen(qtbot: QtBot, qapp: QApplication, scheme: str) -> None:
     """Its outline reads at 3:1 on the window in both schemes (Fusion's own nearly vanished on dark)."""
     from PySide6.QtWidgets import QCheckBox, QRadioButton, QStyle, QStyleOptionButton
 
@@ -252,7 +254,7 @@ def test_an_unchecked_check_box_can_be_seen(qtbot: object, qapp: QApplication, s
 
     theme.apply_theme(scheme)
     for box in (QCheckBox("Advanced"), QRadioButton("Adam")):
-        qtbot.addWidget(box)  # type: ignore[attr-defined]
+        qtbot.addWidget(box)
         box.setPalette(qapp.palette())
         box.resize(box.sizeHint())
         image = box.grab().toImage()
@@ -267,7 +269,7 @@ def test_an_unchecked_check_box_can_be_seen(qtbot: object, qapp: QApplication, s
         assert ratio >= 3.0, (scheme, type(box).__name__, ratio)
 
 
-def test_an_unchecked_item_in_a_list_can_be_seen(qtbot: object, qapp: QApplication) -> None:
+def test_an_unchecked_item_in_a_list_can_be_seen(qtbot: QtBot, qapp: QApplication) -> None:
     """Past runs are checkable list items: their box reads on a dark palette too."""
     from PySide6.QtWidgets import QListWidget, QListWidgetItem
 
@@ -275,7 +277,7 @@ def test_an_unchecked_item_in_a_list_can_be_seen(qtbot: object, qapp: QApplicati
 
     theme.apply_theme("dark")
     view = QListWidget()
-    qtbot.addWidget(view)  # type: ignore[attr-defined]
+    qtbot.addWidget(view)
     view.setPalette(qapp.palette())
     item = QListWidgetItem("run 1")
     item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)

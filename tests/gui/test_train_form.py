@@ -6,19 +6,20 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox, QSpinBox
+from pytestqt.qtbot import QtBot
 
 from desktop_cls.core.training.config import Augmentation, TrainConfig
 from desktop_cls.core.training.options import FILE_ONLY, options
 
 
 @pytest.fixture
-def form(qtbot: object, isolated_user_dirs: Path) -> object:
+def form(qtbot: QtBot, isolated_user_dirs: Path) -> object:
     from desktop_cls.gui.pages.train.train_form import TrainForm
     from desktop_cls.gui.settings import Settings
     from desktop_cls.gui.state import AppState
 
     f = TrainForm(AppState(Settings()))
-    qtbot.addWidget(f)  # type: ignore[attr-defined]
+    qtbot.addWidget(f)
     return f
 
 

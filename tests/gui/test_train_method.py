@@ -6,8 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
 
 from desktop_cls.core.training.config import TrainConfig
+from desktop_cls.gui.shell.main_window import MainWindow
 from tests.conftest import make_tiny_folder
 from tests.gui.conftest import open_and_wait
 
@@ -17,7 +19,7 @@ def pick(form: object, key: str) -> None:
     combo.setCurrentIndex(combo.findData(key))
 
 
-def test_automatic_picks_the_pretrained_quick_mode_for_few_images_and_says_why(qtbot: object, window: object,
+def test_automatic_picks_the_pretrained_quick_mode_for_few_images_and_says_why(qtbot: QtBot, window: MainWindow,
                                                                                tiny_folder: Path) -> None:
     open_and_wait(qtbot, window, tiny_folder)
     form = window.train_page.form
@@ -30,7 +32,7 @@ def test_automatic_picks_the_pretrained_quick_mode_for_few_images_and_says_why(q
     assert (cfg.method, cfg.model, cfg.pretrained, cfg.image_size) == ("quick", "efficientnet_lite0", True, 224)
 
 
-def test_each_method_sets_the_model_and_a_hand_picked_model_is_custom(qtbot: object, window: object,
+def test_each_method_sets_the_model_and_a_hand_picked_model_is_custom(qtbot: QtBot, window: MainWindow,
                                                                       tiny_folder: Path) -> None:
     open_and_wait(qtbot, window, tiny_folder)
     form = window.train_page.form
@@ -47,14 +49,14 @@ def test_each_method_sets_the_model_and_a_hand_picked_model_is_custom(qtbot: obj
     assert TrainConfig.from_dict(form.current_config_dict()).method == "scratch"
 
 
-def test_a_saved_quick_config_reopens_as_the_quick_method(qtbot: object, window: object) -> None:
+def test_a_saved_quick_config_reopens_as_the_quick_method(qtbot: QtBot, window: MainWindow) -> None:
     form = window.train_page.form
     form.apply_config(TrainConfig(model="efficientnet_lite0", pretrained=True, method="quick", image_size=224))
     assert form.method_combo.currentData() == "quick"
     assert TrainConfig.from_dict(form.current_config_dict()).method == "quick"
 
 
-def test_training_in_the_quick_mode_from_the_page(qtbot: object, window: object, tmp_path: Path) -> None:
+def test_training_in_the_quick_mode_from_the_page(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
     data = make_tiny_folder(tmp_path / "data", per_class=5)
     open_and_wait(qtbot, window, data)
     tp = window.train_page
@@ -80,7 +82,7 @@ def test_training_in_the_quick_mode_from_the_page(qtbot: object, window: object,
     qtbot.waitUntil(lambda: tp.task is None, timeout=180_000)
 
 
-def test_fine_tune_takes_the_command_lines_epochs_rule_until_the_user_sets_them(qtbot: object, window: object,
+def test_fine_tune_takes_the_command_lines_epochs_rule_until_the_user_sets_them(qtbot: QtBot, window: MainWindow,
                                                                               tiny_folder: Path) -> None:
     from desktop_cls.core.training.methods import fine_tune_epochs
 
@@ -96,7 +98,7 @@ def test_fine_tune_takes_the_command_lines_epochs_rule_until_the_user_sets_them(
     assert form.epochs_spin.value() == 7
 
 
-def test_find_learning_rate_is_greyed_out_with_the_reason_in_the_quick_mode(qtbot: object, window: object,
+def test_find_learning_rate_is_greyed_out_with_the_reason_in_the_quick_mode(qtbot: QtBot, window: MainWindow,
                                                                            tiny_folder: Path) -> None:
     open_and_wait(qtbot, window, tiny_folder)
     form = window.train_page.form
@@ -108,7 +110,7 @@ def test_find_learning_rate_is_greyed_out_with_the_reason_in_the_quick_mode(qtbo
     assert not form.find_lr_button.isEnabled()
 
 
-def test_the_method_and_whether_the_epochs_follow_it_survive_a_restart(qtbot: object, window: object,
+def test_the_method_and_whether_the_epochs_follow_it_survive_a_restart(qtbot: QtBot, window: MainWindow,
                                                                         tiny_folder: Path) -> None:
     """Automatic stays Automatic: the settings keep the combo's choice, not the method it resolved to."""
     from desktop_cls.gui.shell.main_window import MainWindow
@@ -133,7 +135,7 @@ def test_the_method_and_whether_the_epochs_follow_it_survive_a_restart(qtbot: ob
         again.shutdown()
 
 
-def test_a_counted_stage_moves_the_bar_until_the_batches_take_over(qtbot: object) -> None:
+def test_a_counted_stage_moves_the_bar_until_the_batches_take_over(qtbot: QtBot) -> None:
     """The run monitor alone, without a window: it follows the training's events."""
     from desktop_cls.core.events import BatchEnd, StageChanged
     from desktop_cls.gui.pages.train.run_monitor import RunMonitor
@@ -151,7 +153,7 @@ def test_a_counted_stage_moves_the_bar_until_the_batches_take_over(qtbot: object
     assert m.progress.value() == 375  # once batches run, a stage does not move the bar back
 
 
-def test_a_method_this_version_does_not_know_is_ignored_not_a_reset_of_the_settings(qtbot: object,
+def test_a_method_this_version_does_not_know_is_ignored_not_a_reset_of_the_settings(qtbot: QtBot,
                                                                                      isolated_user_dirs: Path) -> None:
     from desktop_cls.gui.settings import Settings, load_settings, save_settings
     from desktop_cls.gui.shell.main_window import MainWindow

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
 
-def _plots(qtbot: object) -> object:
+def _plots(qtbot: QtBot) -> object:
     from desktop_cls.gui.pages.train.train_plots import TrainingPlots
 
     plots = TrainingPlots()
-    qtbot.addWidget(plots)  # type: ignore[attr-defined]
+    qtbot.addWidget(plots)
     plots.resize(800, 500)
     plots.show()
     return plots
@@ -20,7 +21,7 @@ def _x_range(plot: object) -> list[float]:
     return list(plot.getViewBox().viewRange()[0])  # type: ignore[attr-defined]
 
 
-def test_the_first_epoch_reads_in_epochs_not_thousandths(qtbot: object) -> None:
+def test_the_first_epoch_reads_in_epochs_not_thousandths(qtbot: QtBot) -> None:
     plots = _plots(qtbot)
     for i in range(1, 5):  # the first 4 batches of an epoch of 10 000
         plots.add_batch(i / 10_000, 1.0 / i, 0.01)  # type: ignore[attr-defined]
@@ -32,7 +33,7 @@ def test_the_first_epoch_reads_in_epochs_not_thousandths(qtbot: object) -> None:
         assert low >= 0 and 0.98 <= high <= 1.1  # the whole first epoch, the part done drawn in place
 
 
-def test_a_one_epoch_run_shows_no_negative_epochs(qtbot: object) -> None:
+def test_a_one_epoch_run_shows_no_negative_epochs(qtbot: QtBot) -> None:
     plots = _plots(qtbot)
     plots.add_batch(0.0, 0.5, 0.01)  # type: ignore[attr-defined]
     plots.add_batch(1.0, 0.5, 0.01)  # type: ignore[attr-defined]
@@ -43,7 +44,7 @@ def test_a_one_epoch_run_shows_no_negative_epochs(qtbot: object) -> None:
         assert low >= 0 and high >= 1, (low, high)
 
 
-def test_after_the_first_epoch_the_axis_follows_the_curves(qtbot: object) -> None:
+def test_after_the_first_epoch_the_axis_follows_the_curves(qtbot: QtBot) -> None:
     plots = _plots(qtbot)
     for e in range(1, 11):
         plots.add_batch(float(e), 1.0 / e, 0.01)  # type: ignore[attr-defined]

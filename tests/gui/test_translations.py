@@ -37,6 +37,9 @@ from PySide6.QtWidgets import (
     QTabWidget,
     QWidget,
 )
+from pytestqt.qtbot import QtBot
+
+from desktop_cls.gui.shell.main_window import MainWindow
 
 REPO = Path(__file__).resolve().parents[2]
 TS = REPO / "resources" / "i18n" / "desktop_cls_zh_CN.ts"
@@ -90,7 +93,7 @@ class PseudoGettext(gettext.NullTranslations):
 
 
 # ---- walking the widgets ------------------------------------------------------------------------
-def _group(widget: QWidget, window: Any) -> str:
+def _group(widget: QWidget, window: MainWindow) -> str:
     """Which page (or piece of the window) a widget belongs to: its nearest owning ancestor."""
     from desktop_cls.gui.shell.interrupted_runs import InterruptedRunBanner
     from desktop_cls.gui.widgets.image_viewer import ImageViewer
@@ -172,7 +175,7 @@ def _is_data(text: str, data_words: set[str]) -> bool:
     return not re.search(r"[^\W\d_]{2,}", rest)  # no word of two letters or more is left
 
 
-def walk(window: Any, extra_windows: list[QWidget], data_words: set[str]) -> dict[str, list[str]]:
+def walk(window: MainWindow, extra_windows: list[QWidget], data_words: set[str]) -> dict[str, list[str]]:
     """{group: ["ObjectClass#name what: text", ...]} for every text that is neither translated nor data;
     under "translated:GROUP", the translated texts seen (the walk must have seen something)."""
     failures: dict[str, list[str]] = {g: [] for g in GROUPS}
@@ -289,7 +292,7 @@ def test_the_data_rule_does_not_excuse_words() -> None:
     assert not _is_data("Undo", words)
 
 
-def test_insight_views_are_translated(qtbot: Any, qapp: QApplication) -> None:
+def test_insight_views_are_translated(qtbot: QtBot, qapp: QApplication) -> None:
     """The learning-rate dialog and the Evaluate page's curves (built from this package's insight_views)."""
     from desktop_cls.gui.widgets.insight_views import LrFinderDialog, curves_plot, draw_curves, reliability_plot
 
@@ -393,7 +396,7 @@ def language() -> Iterator[Any]:
     QLocale.setDefault(before)
 
 
-def test_window_in_chinese_then_english(qtbot: Any, isolated_user_dirs: Path, language: Any) -> None:
+def test_window_in_chinese_then_english(qtbot: QtBot, isolated_user_dirs: Path, language: Any) -> None:
     from desktop_cls.gui.shell.main_window import MainWindow
 
     def build() -> Any:
@@ -424,7 +427,7 @@ def test_window_in_chinese_then_english(qtbot: Any, isolated_user_dirs: Path, la
     assert cancel_text() == "Cancel"
 
 
-def test_qt_file_dialog_is_all_chinese(qtbot: Any, language: Any) -> None:
+def test_qt_file_dialog_is_all_chinese(qtbot: QtBot, language: Any) -> None:
     """Qt's own zh_CN catalogue lacks two of its file dialog's labels (with accelerators): ours has them."""
     from PySide6.QtWidgets import QFileDialog, QLabel
 

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QTabWidget,
     QWidget,
 )
+from pytestqt.qtbot import QtBot
 
 from tests.conftest import make_tiny_folder
 
@@ -171,7 +172,7 @@ def predictions(folder: str) -> list[Any]:
             for i, name in enumerate(CJK)]
 
 
-def test_the_train_page_marks_every_text(qtbot: Any, pseudo: None, tmp_path: Path) -> None:
+def test_the_train_page_marks_every_text(qtbot: QtBot, pseudo: None, tmp_path: Path) -> None:
     from desktop_cls.core.events import BatchEnd
     from desktop_cls.gui.pages.train.train_page import TrainPage
     from desktop_cls.gui.work.tasks import TaskRunner
@@ -187,7 +188,7 @@ def test_the_train_page_marks_every_text(qtbot: Any, pseudo: None, tmp_path: Pat
     assert_marked(page, data=CJK)
 
 
-def test_the_evaluate_page_marks_every_text_and_shows_chinese_class_names(qtbot: Any, pseudo: None,
+def test_the_evaluate_page_marks_every_text_and_shows_chinese_class_names(qtbot: QtBot, pseudo: None,
                                                                           tmp_path: Path) -> None:
     from desktop_cls.gui.pages.evaluate.evaluate_page import EvaluatePage
     from desktop_cls.gui.work.tasks import TaskRunner
@@ -206,7 +207,7 @@ def test_the_evaluate_page_marks_every_text_and_shows_chinese_class_names(qtbot:
     assert_marked(page, data=CJK)
 
 
-def test_the_classify_page_marks_every_text_and_saves_chinese_names(qtbot: Any, pseudo: None, tmp_path: Path,
+def test_the_classify_page_marks_every_text_and_saves_chinese_names(qtbot: QtBot, pseudo: None, tmp_path: Path,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     from PySide6.QtWidgets import QFileDialog
 
@@ -229,7 +230,7 @@ def test_the_classify_page_marks_every_text_and_saves_chinese_names(qtbot: Any, 
         page.shutdown()
 
 
-def test_video_results_draw_chinese_class_names_on_the_axis(qtbot: Any, pseudo: None) -> None:
+def test_video_results_draw_chinese_class_names_on_the_axis(qtbot: QtBot, pseudo: None) -> None:
     from PySide6.QtGui import QImage, QPainter
 
     from desktop_cls.core.inference.video_predict import VideoPrediction
@@ -260,7 +261,7 @@ def test_video_results_draw_chinese_class_names_on_the_axis(qtbot: Any, pseudo: 
     assert_marked(panel, data=CJK)
 
 
-def test_the_export_page_marks_every_text(qtbot: Any, pseudo: None, tmp_path: Path) -> None:
+def test_the_export_page_marks_every_text(qtbot: QtBot, pseudo: None, tmp_path: Path) -> None:
     from desktop_cls.gui.pages.export.export_page import ExportPage
     from desktop_cls.gui.work.tasks import TaskRunner
 
@@ -288,7 +289,7 @@ def chinese(qapp: Any) -> Iterator[None]:
     QCoreApplication.removeTranslator(translator)
 
 
-def test_the_pages_read_in_chinese(qtbot: Any, chinese: None, tmp_path: Path) -> None:
+def test_the_pages_read_in_chinese(qtbot: QtBot, chinese: None, tmp_path: Path) -> None:
     from desktop_cls.gui.pages.evaluate.evaluate_page import EvaluatePage
     from desktop_cls.gui.pages.export.export_page import ExportPage
     from desktop_cls.gui.pages.train.train_page import TrainPage

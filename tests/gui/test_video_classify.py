@@ -10,20 +10,22 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
+from pytestqt.qtbot import QtBot
 
+from desktop_cls.gui.shell.main_window import MainWindow
 from tests.videos import BLUE, RED, write_video
 
 pytest.importorskip("av")
 
 
-def ready(qtbot: object, window: object, run: Path) -> object:
-    cp = window.classify_page  # type: ignore[attr-defined]
-    window.state.set_run(str(run))  # type: ignore[attr-defined]
-    qtbot.waitUntil(lambda: cp.model_ready, timeout=60_000)  # type: ignore[attr-defined]
+def ready(qtbot: QtBot, window: MainWindow, run: Path) -> object:
+    cp = window.classify_page
+    window.state.set_run(str(run))
+    qtbot.waitUntil(lambda: cp.model_ready, timeout=60_000)
     return cp
 
 
-def test_a_video_is_plotted_over_time_and_saved_as_csv(qtbot: object, window: object, tmp_path: Path,
+def test_a_video_is_plotted_over_time_and_saved_as_csv(qtbot: QtBot, window: MainWindow, tmp_path: Path,
                                                        trained_run: tuple[Path, Path],
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     cp = ready(qtbot, window, trained_run[0])
@@ -44,7 +46,7 @@ def test_a_video_is_plotted_over_time_and_saved_as_csv(qtbot: object, window: ob
     assert "fish" in panel.summary.text().splitlines()[1]
     out = tmp_path / "walk.csv"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
-    qtbot.mouseClick(panel.csv_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    qtbot.mouseClick(panel.csv_button, Qt.MouseButton.LeftButton)
     rows = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines()))
     assert [r["label"] for r in rows] == ["cat"] * 10 + ["fish"] * 10 and rows[10]["time_s"] == "1.000"
     # classifying images again brings the table back
@@ -52,19 +54,19 @@ def test_a_video_is_plotted_over_time_and_saved_as_csv(qtbot: object, window: ob
     assert cp.results_stack.currentIndex() == 0
 
 
-def test_an_unreadable_video_says_which_and_why(qtbot: object, window: object, tmp_path: Path,
+def test_an_unreadable_video_says_which_and_why(qtbot: QtBot, window: MainWindow, tmp_path: Path,
                                                 trained_run: tuple[Path, Path]) -> None:
     cp = ready(qtbot, window, trained_run[0])
     bad = tmp_path / "broken.mp4"
     bad.write_bytes(b"\0not a video" * 50)
     cp.classify_video(str(bad))  # type: ignore[attr-defined]
     qtbot.waitUntil(lambda: cp.video_task is None, timeout=30_000)  # type: ignore[attr-defined]
-    box = next(b for b in window.findChildren(QMessageBox) if b.objectName() == "errorDialog")  # type: ignore[attr-defined]
+    box = next(b for b in window.findChildren(QMessageBox) if b.objectName() == "errorDialog")
     assert "broken.mp4" in box.text() and "video" in box.text()
     assert cp.video_button.isEnabled() and cp.results_stack.currentIndex() == 0
 
 
-def test_classifying_a_video_can_be_cancelled(qtbot: object, window: object, tmp_path: Path,
+def test_classifying_a_video_can_be_cancelled(qtbot: QtBot, window: MainWindow, tmp_path: Path,
                                               trained_run: tuple[Path, Path]) -> None:
     cp = ready(qtbot, window, trained_run[0])
     video = write_video(tmp_path / "long.mp4", [RED, BLUE] * 20, frames_each=30, fps=30)

@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from desktop_cls.gui.shell.main_window import MainWindow
 
 av = pytest.importorskip("av")
 
@@ -19,12 +22,12 @@ def close_to(rgb: tuple[int, int, int], want: tuple[int, int, int], tol: int = 1
     return all(abs(a - b) <= tol for a, b in zip(rgb, want, strict=True))
 
 
-def test_a_video_file_reaches_subscribers_frame_by_frame(qtbot: object, tmp_path: Path) -> None:
+def test_a_video_file_reaches_subscribers_frame_by_frame(qtbot: QtBot, tmp_path: Path) -> None:
     from desktop_cls.gui.pages.classify.webcam import LiveVideoPanel
 
     video = write_video(tmp_path / "clip.mp4", [RED, BLUE], frames_each=10)
     panel = LiveVideoPanel()
-    qtbot.addWidget(panel)  # type: ignore[attr-defined]
+    qtbot.addWidget(panel)
     colours: list[tuple[int, int, int]] = []
     sizes: set[tuple[int, int]] = set()
 
@@ -34,10 +37,10 @@ def test_a_video_file_reaches_subscribers_frame_by_frame(qtbot: object, tmp_path
         colours.append((c.red(), c.green(), c.blue()))
 
     panel.frame_arrived.connect(seen)
-    with qtbot.waitSignal(panel.running_changed, timeout=5000) as started:  # type: ignore[attr-defined]
+    with qtbot.waitSignal(panel.running_changed, timeout=5000) as started:
         assert panel.play_file(video)
     assert started.args == [True]
-    qtbot.waitUntil(lambda: not panel.running, timeout=20_000)  # type: ignore[attr-defined]  # stops at the end
+    qtbot.waitUntil(lambda: not panel.running, timeout=20_000)  # stops at the end
     assert sizes == {(64, 48)}
     assert len(colours) >= 15  # 20 frames were written; the player may drop one at either end
     assert close_to(colours[0], RED) and close_to(colours[-1], BLUE)
@@ -45,18 +48,18 @@ def test_a_video_file_reaches_subscribers_frame_by_frame(qtbot: object, tmp_path
     assert panel.frames_received == len(colours) and panel.last_image is not None
 
 
-def test_live_predictions_follow_the_video(qtbot: object, window: object, trained_run: tuple[Path, Path],
+def test_live_predictions_follow_the_video(qtbot: QtBot, window: MainWindow, trained_run: tuple[Path, Path],
                                            tmp_path: Path) -> None:
     """Red frames are a cat, blue ones a fish: the model sees what the video shows, as it plays."""
-    cp = window.classify_page  # type: ignore[attr-defined]
-    window.state.set_run(str(trained_run[0]))  # type: ignore[attr-defined]
-    qtbot.waitUntil(lambda: cp.model_ready, timeout=60_000)  # type: ignore[attr-defined]
+    cp = window.classify_page
+    window.state.set_run(str(trained_run[0]))
+    qtbot.waitUntil(lambda: cp.model_ready, timeout=60_000)
     labels: list[str] = []
     cp.frame_classified.connect(lambda pred: labels.append(pred.label))
     assert cp.webcam.play_file(write_video(tmp_path / "clip.mp4", [RED, BLUE], frames_each=30))
     assert cp.webcam_button.isChecked()  # the button shows what runs, however it was started
-    qtbot.waitUntil(lambda: not cp.webcam.running, timeout=30_000)  # type: ignore[attr-defined]
-    qtbot.waitUntil(lambda: not cp.frame_busy, timeout=10_000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: not cp.webcam.running, timeout=30_000)
+    qtbot.waitUntil(lambda: not cp.frame_busy, timeout=10_000)
     assert not cp.webcam_button.isChecked()
     assert labels and labels[0] == "cat" and labels[-1] == "fish", labels
     assert cp.frames_shown == cp.webcam.frames_received
@@ -67,37 +70,37 @@ def test_live_predictions_follow_the_video(qtbot: object, window: object, traine
     assert cp.preview_caption.text().startswith("fish")
 
 
-def test_pause_freezes_a_video_and_ignores_frames(qtbot: object, tmp_path: Path) -> None:
+def test_pause_freezes_a_video_and_ignores_frames(qtbot: QtBot, tmp_path: Path) -> None:
     from desktop_cls.gui.pages.classify.webcam import LiveVideoPanel
 
     panel = LiveVideoPanel()
-    qtbot.addWidget(panel)  # type: ignore[attr-defined]
+    qtbot.addWidget(panel)
     panel.play_file(write_video(tmp_path / "clip.mp4", [RED], frames_each=60))
-    qtbot.waitUntil(lambda: panel.frames_received >= 2, timeout=10_000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: panel.frames_received >= 2, timeout=10_000)
     panel.pause_button.setChecked(True)
     n = panel.frames_received
-    qtbot.wait(500)  # type: ignore[attr-defined]
+    qtbot.wait(500)
     assert panel.frames_received == n and panel.running
     panel.pause_button.setChecked(False)
-    qtbot.waitUntil(lambda: panel.frames_received > n, timeout=10_000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: panel.frames_received > n, timeout=10_000)
     panel.stop()
     assert not panel.running
 
 
-def test_an_unplayable_file_says_so_and_stops(qtbot: object, tmp_path: Path) -> None:
+def test_an_unplayable_file_says_so_and_stops(qtbot: QtBot, tmp_path: Path) -> None:
     from desktop_cls.gui.pages.classify.webcam import LiveVideoPanel
 
     bad = tmp_path / "broken.mp4"
     bad.write_bytes(b"\x00not a video" * 100)
     panel = LiveVideoPanel()
-    qtbot.addWidget(panel)  # type: ignore[attr-defined]
+    qtbot.addWidget(panel)
     panel.show()
     panel.play_file(bad)
-    qtbot.waitUntil(lambda: not panel.running, timeout=10_000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: not panel.running, timeout=10_000)
     assert panel.message.isVisible() and "broken.mp4" in panel.message.text()
 
 
-def test_a_pluggable_source_needs_no_multimedia(qtbot: object) -> None:
+def test_a_pluggable_source_needs_no_multimedia(qtbot: QtBot) -> None:
     from PySide6.QtGui import QImage
 
     from desktop_cls.gui.pages.classify.webcam import FrameSource, LiveVideoPanel
@@ -109,7 +112,7 @@ def test_a_pluggable_source_needs_no_multimedia(qtbot: object) -> None:
             self.stopped = True
 
     panel = LiveVideoPanel()
-    qtbot.addWidget(panel)  # type: ignore[attr-defined]
+    qtbot.addWidget(panel)
     got: list[QImage] = []
     panel.frame_arrived.connect(got.append)
     source = Manual()
@@ -128,7 +131,7 @@ def test_a_pluggable_source_needs_no_multimedia(qtbot: object) -> None:
     (ModuleNotFoundError("No module named 'PySide6.QtMultimedia'"), "pip install PySide6-Addons"),
     (ImportError("libpulse.so.0: cannot open shared object file: No such file or directory"), "apt install libpulse0"),
 ])
-def test_missing_multimedia_is_explained_not_dumped(qtbot: object, window: object, monkeypatch: pytest.MonkeyPatch,
+def test_missing_multimedia_is_explained_not_dumped(qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch,
                                                      error: ImportError, must_say: str) -> None:
     real_import = builtins.__import__
 
@@ -139,16 +142,16 @@ def test_missing_multimedia_is_explained_not_dumped(qtbot: object, window: objec
 
     monkeypatch.delitem(sys.modules, "PySide6.QtMultimedia", raising=False)
     monkeypatch.setattr(builtins, "__import__", failing_import)
-    cp = window.classify_page  # type: ignore[attr-defined]
-    window.show_page("classify")  # type: ignore[attr-defined]
-    qtbot.mouseClick(cp.webcam_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    cp = window.classify_page
+    window.show_page("classify")
+    qtbot.mouseClick(cp.webcam_button, Qt.MouseButton.LeftButton)
     text = cp.webcam.message.text()
     assert cp.webcam.message.isVisible() and must_say in text
     assert "Error" not in text and "shared object" not in text and "No module" not in text
     assert not cp.webcam_button.isChecked() and not cp.webcam.running
 
 
-def test_snapshot_saves_the_raw_frame(qtbot: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_snapshot_saves_the_raw_frame(qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from PySide6.QtGui import QImage
     from PySide6.QtWidgets import QFileDialog
 
@@ -157,7 +160,7 @@ def test_snapshot_saves_the_raw_frame(qtbot: object, tmp_path: Path, monkeypatch
     target = tmp_path / "snap.png"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     panel = LiveVideoPanel()
-    qtbot.addWidget(panel)  # type: ignore[attr-defined]
+    qtbot.addWidget(panel)
     source = FrameSource()
     panel.set_source(source)
     img = QImage(12, 10, QImage.Format.Format_RGB888)
@@ -168,7 +171,7 @@ def test_snapshot_saves_the_raw_frame(qtbot: object, tmp_path: Path, monkeypatch
     assert (saved.width(), saved.height()) == (12, 10) and saved.pixelColor(5, 5).red() == 255
 
 
-def test_a_camera_that_sends_nothing_is_pointed_out(qtbot: object, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_camera_that_sends_nothing_is_pointed_out(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
     from PySide6.QtGui import QImage
 
     from desktop_cls.gui.pages.classify import webcam
@@ -179,11 +182,11 @@ def test_a_camera_that_sends_nothing_is_pointed_out(qtbot: object, monkeypatch: 
 
     monkeypatch.setattr(webcam, "NO_PICTURE_AFTER_MS", 50)
     panel = webcam.LiveVideoPanel()
-    qtbot.addWidget(panel)  # type: ignore[attr-defined]
+    qtbot.addWidget(panel)
     panel.show()
     source = Silent()
     panel.set_source(source)
-    qtbot.waitUntil(panel.message.isVisible, timeout=5000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(panel.message.isVisible, timeout=5000)
     assert "No picture from Test camera" in panel.message.text() and panel.running
     source.frame_arrived.emit(QImage(4, 4, QImage.Format.Format_RGB888))
     assert not panel.message.isVisible()

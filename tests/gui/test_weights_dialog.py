@@ -9,13 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.models import weight_download as wd
 
 
 @pytest.fixture
-def dialog(qtbot: Any) -> Iterator[Any]:
+def dialog(qtbot: QtBot) -> Iterator[Any]:
     from desktop_cls.gui.pages.train.weights_dialog import WeightsDialog
     from desktop_cls.gui.work.tasks import TaskRunner
 
@@ -27,7 +28,7 @@ def dialog(qtbot: Any) -> Iterator[Any]:
     runner.stop_all(10_000)
 
 
-def test_download_shows_progress_and_reports_the_weights_ready(qtbot: Any, dialog: Any,
+def test_download_shows_progress_and_reports_the_weights_ready(qtbot: QtBot, dialog: Any,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     def fake(model: str, progress: Any, cancel: Any) -> Path:
         for i in range(1, 5):
@@ -41,7 +42,7 @@ def test_download_shows_progress_and_reports_the_weights_ready(qtbot: Any, dialo
     assert dialog.result() == dialog.DialogCode.Accepted
 
 
-def test_cancel_stops_a_running_download(qtbot: Any, dialog: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cancel_stops_a_running_download(qtbot: QtBot, dialog: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     started = threading.Event()
 
     def slow(model: str, progress: Any, cancel: Any) -> Path:
@@ -60,7 +61,7 @@ def test_cancel_stops_a_running_download(qtbot: Any, dialog: Any, monkeypatch: p
     assert dialog.download_button.isEnabled() and dialog.isVisible()  # still open: try again or import
 
 
-def test_offline_is_said_once_and_import_stays_offered(qtbot: Any, dialog: Any,
+def test_offline_is_said_once_and_import_stays_offered(qtbot: QtBot, dialog: Any,
                                                        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     def offline(model: str, progress: Any, cancel: Any) -> Path:
         raise wd.WeightsOfflineError("cannot download the mobilenet_v3_small weights: no connection")
@@ -82,7 +83,7 @@ def test_offline_is_said_once_and_import_stays_offered(qtbot: Any, dialog: Any,
     assert imported == [str(tmp_path / "mine.pth")]
 
 
-def test_a_bad_file_keeps_the_dialog_open_with_the_reason(qtbot: Any, dialog: Any,
+def test_a_bad_file_keeps_the_dialog_open_with_the_reason(qtbot: QtBot, dialog: Any,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     def bad(model: str, path: str, progress: Any) -> Path:
         raise UserError("mine.pth is not the official mobilenet_v3_small weights file")
@@ -93,7 +94,7 @@ def test_a_bad_file_keeps_the_dialog_open_with_the_reason(qtbot: Any, dialog: An
     assert dialog.isVisible() and dialog.import_button.isEnabled()
 
 
-def test_training_options_that_need_missing_weights_open_the_dialog(qtbot: Any, tmp_path: Path,
+def test_training_options_that_need_missing_weights_open_the_dialog(qtbot: QtBot, tmp_path: Path,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     from desktop_cls.core.training.config import TrainConfig
     from desktop_cls.gui.pages.train.weights_dialog import missing_weights_model, offer_missing_weights

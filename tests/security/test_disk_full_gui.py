@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 pytest.importorskip("PySide6")
 
@@ -14,7 +15,7 @@ def _read_only() -> OSError:
     return OSError(errno.EROFS, "Read-only file system", "/data/cats/a.png")
 
 
-def test_the_label_page_says_what_is_wrong(qtbot: object, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_label_page_says_what_is_wrong(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
     from desktop_cls.gui.pages.label import label_page
     from desktop_cls.gui.settings import Settings
     from desktop_cls.gui.state import AppState
@@ -22,7 +23,7 @@ def test_the_label_page_says_what_is_wrong(qtbot: object, monkeypatch: pytest.Mo
     shown: list[tuple[str, str]] = []
     monkeypatch.setattr(label_page, "show_error", lambda _w, title, text, *a: shown.append((title, text)))
     page = label_page.LabelPage(AppState(Settings()))
-    qtbot.addWidget(page)  # type: ignore[attr-defined]
+    qtbot.addWidget(page)
 
     def assign() -> None:
         raise _read_only()

@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
 
 from desktop_cls.core.data.labeling import JOURNAL, STATE_DIR
+from desktop_cls.gui.shell.main_window import MainWindow
 from tests.conftest import make_tiny_folder
 from tests.gui.conftest import keep_palette, no_unexpected_dialogs, open_and_wait, window  # noqa: F401 - fixtures
 from tests.security.conftest import needs_symlinks, tree_snapshot
@@ -20,7 +22,7 @@ pytestmark = needs_symlinks
 
 
 def test_the_window_opens_a_hostile_dataset_with_a_notice_and_leaves_the_victim_alone(
-        qtbot: object, window: object, tmp_path: Path, victim: Path,  # noqa: F811 - the fixture imported above
+        qtbot: QtBot, window: MainWindow, tmp_path: Path, victim: Path,  # noqa: F811 - the fixture imported above
         monkeypatch: pytest.MonkeyPatch) -> None:
     root = make_tiny_folder(tmp_path / "shared", classes=("cat", "dog"), per_class=4)
     (root / "new_0.png").write_bytes((root / "cat" / "cat_00.png").read_bytes())
@@ -35,11 +37,11 @@ def test_the_window_opens_a_hostile_dataset_with_a_notice_and_leaves_the_victim_
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text, *a, **k: shown.append(text))
     open_and_wait(qtbot, window, root)
-    qtbot.waitUntil(lambda: window.label_page.workspace is not None)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: window.label_page.workspace is not None)
     assert shown and "is a link" in shown[0] and "kept aside" in shown[0]
-    index = window.state.dataset  # type: ignore[attr-defined]
+    index = window.state.dataset
     assert index.counts()["cat"] == 4 and "loop" not in index.classes
-    lp = window.label_page  # type: ignore[attr-defined]
+    lp = window.label_page
     lp.assign_files("dog", [str(root / "new_0.png")])  # labeling works
     assert (root / "dog" / "new_0.png").is_file() and not (root / STATE_DIR / JOURNAL).is_symlink()
     assert tree_snapshot(victim) == before

@@ -12,7 +12,10 @@ import pytest
 
 pytest.importorskip("PySide6")
 
+from pytestqt.qtbot import QtBot
+
 from desktop_cls.gui.settings import SCHEMA_VERSION, Settings, load_settings, saved_split
+from desktop_cls.gui.shell.main_window import MainWindow
 
 
 def _write(p: Path, data: object) -> Path:
@@ -56,13 +59,12 @@ def test_deeply_nested_settings_give_defaults_and_a_notice(tmp_path: Path) -> No
     assert s == Settings() and notice is not None and "nests JSON deeper" in notice
 
 
-def test_the_window_starts_with_a_hostile_settings_folder(qtbot: object, isolated_user_dirs: Path,
+def test_the_window_starts_with_a_hostile_settings_folder(qtbot: QtBot, isolated_user_dirs: Path,
                                                           tiny_folder: Path,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     from PySide6.QtWidgets import QMessageBox
 
     from desktop_cls.gui.shell.app import setup_logging
-    from desktop_cls.gui.shell.main_window import MainWindow
 
     _write(isolated_user_dirs / "config" / "settings.json", HOSTILE)
     (isolated_user_dirs / "log").write_text("a file where the log folder should be")  # unwritable, even as root
@@ -77,14 +79,14 @@ def test_the_window_starts_with_a_hostile_settings_folder(qtbot: object, isolate
 
     assert setup_logging() == ""  # the log goes to stderr; the start goes on
     w = MainWindow(load_core=False)
-    qtbot.addWidget(w, before_close_func=lambda win: win.shutdown())  # type: ignore[attr-defined]
+    qtbot.addWidget(w, before_close_func=lambda win: win.shutdown())
     w.show()
-    qtbot.waitUntil(lambda: bool(notices), timeout=10_000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: bool(notices), timeout=10_000)
     assert "val_fraction" in notices[0]
     assert w.interrupted_banner.run == run and "interrupted" in w.interrupted_banner.label.text()
     labels = [w.train_page.runs_list.item(i).text() for i in range(w.train_page.runs_list.count())]
     assert any(label.startswith("deep") and "damaged" in label for label in labels)
     w.wait_until_core_loaded()
     w.open_dataset(tiny_folder)  # val_fraction "abc" made every Open folder fail silently
-    qtbot.waitUntil(lambda: w.state.dataset is not None, timeout=30_000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: w.state.dataset is not None, timeout=30_000)
     w.shutdown()

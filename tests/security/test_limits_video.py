@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from tests.videos import BLUE, RED, write_video
 
@@ -39,7 +40,7 @@ def test_a_truncated_video_is_reported(tmp_path: Path, trained_run: tuple[Path, 
     assert '"incomplete": true' in capsys.readouterr().out
 
 
-def test_the_window_says_so_under_the_plot(qtbot: object) -> None:
+def test_the_window_says_so_under_the_plot(qtbot: QtBot) -> None:
     pytest.importorskip("PySide6")
     import numpy as np
 
@@ -50,6 +51,6 @@ def test_the_window_says_so_under_the_plot(qtbot: object) -> None:
     vp = VideoPrediction("clip.mkv", 20.0, ("cat", "fish"), np.arange(n), np.arange(n) / 20.0,
                          np.zeros(n, dtype=np.int64), np.full(n, 0.9), expected=50)
     panel = VideoResultsPanel()
-    qtbot.addWidget(panel)  # type: ignore[attr-defined]
+    qtbot.addWidget(panel)
     panel.show_result(vp)
     assert "Only 20 of the 50 frames" in panel.title.text()

@@ -4,17 +4,17 @@ epochs and status, and keeps Browse… for a folder elsewhere."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QFileDialog
+from pytestqt.qtbot import QtBot
 
 from desktop_cls.core.run_list import resumable_runs
 from desktop_cls.core.storage import default_runs_dir
 from tests.core.test_run_list import fake_run
 
 
-def test_past_runs_say_a_run_closed_with_the_app_was_stopped(qtbot: Any) -> None:
+def test_past_runs_say_a_run_closed_with_the_app_was_stopped(qtbot: QtBot) -> None:
     from desktop_cls.gui.pages.train.past_runs import PastRuns
 
     fake_run(default_runs_dir(), "a-finished", status="finished", epochs_done=15, best_val_accuracy=0.9)
@@ -29,7 +29,7 @@ def test_past_runs_say_a_run_closed_with_the_app_was_stopped(qtbot: Any) -> None
     assert labels["b-quit"] == "b-quit · quicknet · 80.0% · stopped: the app was closed"
 
 
-def test_the_resume_dialog_lists_resumable_runs_and_browses_for_others(qtbot: Any, tmp_path: Path,
+def test_the_resume_dialog_lists_resumable_runs_and_browses_for_others(qtbot: QtBot, tmp_path: Path,
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     from desktop_cls.gui.pages.train.resume_dialog import ResumeDialog
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from desktop_cls.core.data.dataset import scan
 from desktop_cls.core.training.config import TrainConfig
@@ -21,7 +22,7 @@ CASES = {  # name: (folder maker, the method the plan should reach)
 }
 
 
-def _form(qtbot: Any) -> Any:
+def _form(qtbot: QtBot) -> Any:
     from desktop_cls.gui.pages.train.train_form import TrainForm
     from desktop_cls.gui.settings import Settings
     from desktop_cls.gui.state import AppState
@@ -40,7 +41,7 @@ def _cli_plan(folder: Path, *flags: str) -> Any:
     return plan_from_args(train_config(args), args, idx), idx
 
 
-def _window_plan(qtbot: Any, idx: Any, method: str = "auto") -> Any:
+def _window_plan(qtbot: QtBot, idx: Any, method: str = "auto") -> Any:
     form = _form(qtbot)
     form.state.set_dataset(idx)
     form.method_combo.setCurrentIndex(form.method_combo.findData(method))
@@ -58,21 +59,21 @@ def _same(cli: Any, form: Any) -> None:
 
 
 @pytest.mark.parametrize("case", list(CASES))
-def test_the_command_line_and_the_window_plan_the_same(qtbot: Any, tmp_path: Path, case: str) -> None:
+def test_the_command_line_and_the_window_plan_the_same(qtbot: QtBot, tmp_path: Path, case: str) -> None:
     make, method = CASES[case]
     cli, idx = _cli_plan(make(tmp_path / "data"))
     assert cli.method == method
     _same(cli, _window_plan(qtbot, idx))
 
 
-def test_split_folders_and_each_chosen_method_plan_the_same(qtbot: Any, split_root: Path) -> None:
+def test_split_folders_and_each_chosen_method_plan_the_same(qtbot: QtBot, split_root: Path) -> None:
     for method in ("auto", "quick", "fine-tune", "scratch"):
         cli, idx = _cli_plan(split_root, *(["--method", method] if method != "auto" else []))
         assert idx.layout == "split_folders"
         _same(cli, _window_plan(qtbot, idx, method))
 
 
-def test_a_requested_image_size_is_planned_alike(qtbot: Any, tmp_path: Path) -> None:
+def test_a_requested_image_size_is_planned_alike(qtbot: QtBot, tmp_path: Path) -> None:
     """The window passes a size set by hand to the planner as the command line passes --image-size."""
     cli, idx = _cli_plan(make_tiny_folder(tmp_path / "data", ("0", "1"), per_class=8, size=32), "--image-size", "32")
     assert cli.method == "scratch"  # 32 px is too small for the pretrained backbone
@@ -86,7 +87,7 @@ def test_a_requested_image_size_is_planned_alike(qtbot: Any, tmp_path: Path) -> 
     _same(open_plan, form)
 
 
-def test_a_32_px_folder_gets_the_same_image_size_after_a_restart(qtbot: Any, tmp_path: Path) -> None:
+def test_a_32_px_folder_gets_the_same_image_size_after_a_restart(qtbot: QtBot, tmp_path: Path) -> None:
     idx = scan(make_tiny_folder(tmp_path / "data", ("0", "1"), per_class=8, size=32), verify="none")
     first = _window_plan(qtbot, idx)
     saved = (first.current_config_dict(), first.size_follows_data, first.flips_follow_data, first.method,
@@ -98,7 +99,7 @@ def test_a_32_px_folder_gets_the_same_image_size_after_a_restart(qtbot: Any, tmp
     assert again.current_config_dict() == first.current_config_dict()
 
 
-def test_settings_saved_with_the_earlier_spelling_reopen_the_same_method(qtbot: Any) -> None:
+def test_settings_saved_with_the_earlier_spelling_reopen_the_same_method(qtbot: QtBot) -> None:
     form = _form(qtbot)
     saved = TrainConfig(model="efficientnet_lite0", pretrained=True).to_dict()
     saved.pop("method")
