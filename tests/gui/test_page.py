@@ -112,3 +112,45 @@ def test_every_page_is_a_page_with_a_status_line(window: MainWindow) -> None:
     for key, page in window.pages.items():
         assert isinstance(page, Page), key
         assert page.status_line.parent() is page, key  # placed in the page's layout
+
+
+def test_a_declared_action_becomes_the_pages_button_and_build_runs_the_steps_in_order(
+        qtbot: QtBot, isolated_user_dirs: Path) -> None:
+    from PySide6.QtWidgets import QHBoxLayout, QLayout
+
+    from desktop_cls.gui.pages.page import Page, PageAction
+    from desktop_cls.gui.settings import Settings
+    from desktop_cls.gui.state import AppState
+
+    calls: list[str] = []
+
+    class Demo(Page):
+        def __init__(self) -> None:
+            super().__init__(AppState(Settings()), None, "demo")
+            self.build()
+
+        def page_actions(self) -> list[PageAction]:
+            return [PageAction("goAction", "&Go", lambda: calls.append("go"), "Ctrl+G", "Do it",
+                               button="goButton", button_text="▶ &Go")]
+
+        def build_controls(self) -> QLayout | None:
+            calls.append("controls")
+            row = QHBoxLayout()
+            row.addWidget(self.buttons["goButton"])
+            return row
+
+        def build_body(self, top: QLayout | None) -> None:
+            calls.append("body" if top is not None else "body without controls")
+            self.set_body("nothing yet", QWidget(), QWidget(), top=top)
+
+        def connect_state(self) -> None:
+            calls.append("state")
+
+    page = Demo()
+    qtbot.addWidget(page)
+    assert calls == ["controls", "body", "state"]
+    go = page.findChild(QWidget, "goButton")
+    assert go is page.buttons["goButton"] and go.text() == "▶ &Go"
+    assert go.toolTip().startswith("Do it (") and "G" in go.toolTip()
+    page.buttons["goButton"].click()
+    assert calls[-1] == "go"

@@ -3,6 +3,11 @@ content, and a status line that shows the page's own background work with its pr
 
 Pages run their work through `run_task`, so a failed task always ends in an error box titled for that page and
 the status line never stays up after a task ends, however it ended.
+
+Every page is made the same way (`Page.build`): its commands are declared once (`page_actions`) and become its
+buttons, the window's menus and the F1 list; `build_controls` makes the row above the body, `build_body` lays
+the body out, `connect_state` subscribes to the app state. A page's `__init__` only sets its fields and calls
+`build`, so no page grows one long constructor.
 """
 
 from __future__ import annotations
@@ -13,7 +18,17 @@ from pathlib import Path
 from typing import TypeVar
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLayout, QProgressBar, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop_cls.gui.state import AppState
 from desktop_cls.gui.widgets.common import EmptyState, split_with_empty_state
@@ -26,8 +41,9 @@ T = TypeVar("T")
 
 @dataclass(frozen=True, slots=True)
 class PageAction:
-    """A command a page offers to the whole window: declared once by the page, put in the menus (and so in the
-    F1 list) by the shell. `shows_page`: the window switches to the page first, so the user sees it work."""
+    """A command a page offers: declared once by the page; the shell puts it in the menus (and so in the F1 list)
+    and, with `button`, the page shows it as a push button with that objectName. `shows_page`: the window
+    switches to the page first, so the user sees it work. `in_menu=False`: a button only."""
 
     object_name: str
     text: str
@@ -35,6 +51,19 @@ class PageAction:
     shortcut: str = ""  # QKeySequence's portable form
     tip: str = ""
     shows_page: bool = False
+    button: str = ""  # objectName of the page's button for it; none when empty
+    button_text: str = ""  # the button's words when they differ from the menu's
+    in_menu: bool = True
+
+    def make_button(self) -> QPushButton:
+        """The page's button: the same words, tip and slot as the menu entry; the tip names the shortcut."""
+        tip = self.tip
+        if self.shortcut:
+            keys = QKeySequence(self.shortcut).toString(QKeySequence.SequenceFormat.NativeText)
+            tip = f"{tip} ({keys})" if tip else keys
+        b = _button(self.button_text or self.text, self.button, tip)
+        b.clicked.connect(lambda: self.slot())
+        return b
 
 
 class StatusLine(QWidget):
@@ -83,9 +112,28 @@ class Page(QWidget):
         self.empty: EmptyState
         self._task: Task | None = None  # the one the status line shows
         self._generation = 0  # which of them is the latest: an earlier one, replaced, ends quietly
+        self.buttons: dict[str, QPushButton] = {}  # the declared actions' buttons, by objectName
+
+    # ---- how a page is made ------------------------------------------------------------------------
+    def build(self) -> None:
+        """Make the page in the one order every page follows (see the module's docstring)."""
+        self.buttons = {a.button: a.make_button() for a in self.page_actions() if a.button}
+        self.build_body(self.build_controls())
+        self.connect_state()
+
+    def build_controls(self) -> QLayout | None:
+        """Make the controls; return the row shown above the body, if the page has one."""
+        return None
+
+    def build_body(self, top: QLayout | None) -> None:
+        """Lay the page out, with `set_body` (an empty state, then content) or `set_column` (a form)."""
+        raise NotImplementedError
+
+    def connect_state(self) -> None:
+        """Subscribe to the app state's events (a new dataset, run or result)."""
 
     def set_body(self, empty_text: str, left: QWidget, right: QWidget, stretch: tuple[int, int] = (3, 2),
-                 top: QHBoxLayout | None = None) -> None:
+                 top: QLayout | None = None) -> None:
         """[top controls] / status line / (empty state | left and right): the same skeleton on every page."""
         self.content, self.empty = split_with_empty_state(empty_text, left, right, stretch)
         lay = QVBoxLayout(self)
@@ -168,8 +216,8 @@ class Page(QWidget):
         if self._task is not None and self._task.is_running():
             self._task.cancel()
 
-    def menu_actions(self) -> list[PageAction]:
-        """The page's commands for the window's menus; none by default."""
+    def page_actions(self) -> list[PageAction]:
+        """The page's commands, for its buttons and the window's menus; none by default."""
         return []
 
     def shutdown(self) -> None:

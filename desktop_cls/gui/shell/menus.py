@@ -129,7 +129,7 @@ class WindowMenus(QObject):
         """What the Train and Evaluate pages declare (PageAction), in their order."""
         w = self.window
         for key in (PageKey.TRAIN, PageKey.EVALUATE):
-            for a in w.pages[key].menu_actions():
+            for a in (a for a in w.pages[key].page_actions() if a.in_menu):
                 slot = (lambda a=a, key=key: (w.show_page(key), a.slot())) if a.shows_page else a.slot
                 action = self._add(menu, a.object_name, a.text, slot,
                                    QKeySequence(a.shortcut) if a.shortcut else None)

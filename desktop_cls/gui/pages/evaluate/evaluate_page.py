@@ -149,7 +149,7 @@ class EvaluatePage(Page):
         state.core_ready.connect(self._update_enabled)
         self._update_enabled()
 
-    def menu_actions(self) -> list[PageAction]:
+    def page_actions(self) -> list[PageAction]:
         return [PageAction("evaluateAction", self.tr("&Evaluate the model"), lambda: self.evaluate(), "Ctrl+E",
                            shows_page=True)]
 

@@ -110,7 +110,7 @@ class TrainPage(Page):
         self._show_idle_status()
         on_any_edit(self.form, lambda *_: state.settings_changed.emit(False))  # the options are saved as edited
 
-    def menu_actions(self) -> list[PageAction]:
+    def page_actions(self) -> list[PageAction]:
         """Slots look the method up when triggered (a test or a subclass may replace it)."""
         return [PageAction("startTrainingAction", self.tr("&Start training"), lambda: self.start(), "Ctrl+T",
                            shows_page=True),
