@@ -12,6 +12,7 @@ if os.environ.setdefault("QT_QPA_PLATFORM", "offscreen") == "offscreen" and os.n
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -98,7 +99,7 @@ def fill_disk_on_save(monkeypatch: pytest.MonkeyPatch, after: int, error: BaseEx
     real_save = torch.save
     calls = {"n": 0}
 
-    def full(obj: object, f: object, *a: object, **k: object) -> None:
+    def full(obj: object, f: Any, *a: Any, **k: Any) -> None:
         calls["n"] += 1
         if calls["n"] >= after:
             raise error

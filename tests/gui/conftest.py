@@ -2,17 +2,45 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import pytest
 
 pytest.importorskip("PySide6")
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QObject
+    from PySide6.QtWidgets import QTableWidget, QWidget
     from pytestqt.qtbot import QtBot
 
     from desktop_cls.gui.pages.train.train_form import TrainForm
     from desktop_cls.gui.shell.main_window import MainWindow
+    from desktop_cls.gui.widgets.image_viewer import ImageViewer
+
+Found = TypeVar("Found", bound="QObject")
+
+
+def child(parent: QObject, kind: type[Found], name: str) -> Found:
+    """The named child, or a failure that names what is missing (findChild's None would fail later, unclearly)."""
+    found = parent.findChild(kind, name)
+    assert found is not None, f"no {kind.__name__} named {name!r}"
+    return found
+
+
+def opened_viewer(owner: QWidget) -> ImageViewer:
+    """The viewer OWNER opened; failing here when it opened none."""
+    from desktop_cls.gui.widgets.image_viewer import viewer_of
+
+    viewer = viewer_of(owner)
+    assert viewer is not None, f"{type(owner).__name__} opened no viewer"
+    return viewer
+
+
+def cell(table: QTableWidget, row: int, column: int) -> str:
+    """A table cell's text; a missing item fails here, naming the cell."""
+    item = table.item(row, column)
+    assert item is not None, f"no item at ({row}, {column}) in {table.objectName()}"
+    return item.text()
 
 
 @pytest.fixture(autouse=True)

@@ -8,12 +8,12 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
 from desktop_cls.gui.shell.main_window import MainWindow
+from desktop_cls.gui.widgets.common import ClassDropButton
 from tests.conftest import make_tiny_folder
-from tests.gui.conftest import open_and_wait
+from tests.gui.conftest import cell, open_and_wait, opened_viewer
 
 
 def test_chinese_class_names_and_path_on_the_data_and_label_pages(qtbot: QtBot, window: MainWindow,
@@ -24,8 +24,7 @@ def test_chinese_class_names_and_path_on_the_data_and_label_pages(qtbot: QtBot, 
     w = window
     dp = w.dataset_page
 
-    table = {dp.class_table.item(r, 0).text(): dp.class_table.item(r, 1).text()
-             for r in range(dp.class_table.rowCount())}
+    table = {cell(dp.class_table, r, 0): cell(dp.class_table, r, 1) for r in range(dp.class_table.rowCount())}
     assert table == {"猫": "4", "狗": "4"}
     assert "<b>8</b> images in <b>2</b> classes" in dp.summary.text()
     assert sorted(dp.class_filter.itemText(i) for i in range(1, dp.class_filter.count())) == ["狗 (4)", "猫 (4)"]
@@ -42,14 +41,14 @@ def test_chinese_class_names_and_path_on_the_data_and_label_pages(qtbot: QtBot, 
     assert model._cache[path] is not model._broken  # the picture was read from the Chinese path
 
     dp.view_thumbnail(0)
-    viewer = dp.viewer
+    viewer = opened_viewer(dp)
     assert viewer.windowTitle().startswith(Path(path).name) and viewer.caption_label.text() in ("Class: 猫",
                                                                                                   "Class: 狗")
     viewer.close()
 
     w.show_page("label")
     lp = w.label_page
-    buttons = {b.class_name: b for b in lp.findChildren(QPushButton) if b.objectName().startswith("classButton")}
+    buttons = {b.class_name: b for b in lp.findChildren(ClassDropButton) if b.objectName().startswith("classButton")}
     assert set(buttons) == {"猫", "狗"}
     keys = {name: b.text().split()[0] for name, b in buttons.items()}
     assert sorted(keys.values()) == ["1", "2"] and all(b.text().endswith(n) for n, b in buttons.items())

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from desktop_cls.gui.shell.main_window import MainWindow
-from tests.gui.conftest import open_and_wait
+from tests.gui.conftest import open_and_wait, opened_viewer
 
 sklearn_images = pytest.importorskip("sklearn.datasets").__file__
 PHOTOS = Path(sklearn_images).parent / "images"  # real photos shipped with scikit-learn
@@ -57,7 +57,7 @@ def test_data_thumbnail_opens_in_the_viewer_on_enter(qtbot: QtBot, window: MainW
     dp = window.dataset_page
     dp.thumbs.setCurrentIndex(dp.thumb_model.index(3))
     qtbot.keyClick(dp.thumbs, Qt.Key.Key_Return)
-    viewer = dp.viewer
+    viewer = opened_viewer(dp)
     path, cls = dp.thumb_model.items[3]
     assert viewer.isVisible() and viewer.current_path() == path
     assert viewer.caption_label.text() == f"Class: {cls}"
@@ -73,7 +73,11 @@ def test_problem_row_opens_the_viewer_not_a_file_manager(qtbot: QtBot, window: M
     from desktop_cls.gui.widgets import image_viewer
 
     launched: list[object] = []
-    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: launched.append(url) or False)
+    def launch(url: object) -> bool:
+        launched.append(url)
+        return False
+
+    monkeypatch.setattr(QDesktopServices, "openUrl", launch)
     monkeypatch.setattr(image_viewer.shutil, "which", lambda _tool: None)  # a machine without a file manager
     monkeypatch.setattr(image_viewer.sys, "platform", "linux")
     (tiny_folder / "dog" / "broken.png").write_bytes(b"not a png")
@@ -81,7 +85,7 @@ def test_problem_row_opens_the_viewer_not_a_file_manager(qtbot: QtBot, window: M
     dp = window.dataset_page
     dp.problems.table.setCurrentCell(0, 0)
     qtbot.keyClick(dp.problems.table, Qt.Key.Key_Return)
-    viewer = dp.viewer
+    viewer = opened_viewer(dp)
     assert viewer.isVisible() and viewer.current_path().endswith("broken.png")
     qtbot.waitUntil(lambda: "cannot be shown" in viewer.status_label.text(), timeout=10_000)
     assert "corrupt" in viewer.caption_label.text() or "image" in viewer.caption_label.text()
@@ -123,7 +127,8 @@ def test_mistakes_and_their_heat_maps_open_large(qtbot: QtBot, window: MainWindo
     ev.mistakes.heatmap_pictures[first[0]] = heat
     ev.mistakes.view.setCurrentIndex(ev.mistakes.model.index(0))
     qtbot.keyClick(ev.mistakes.view, Qt.Key.Key_Return)
-    viewer = ev.mistakes.viewer  # the gallery owns its viewer
+    viewer = opened_viewer(ev.mistakes)  # the gallery owns its viewer
+    assert ev.result is not None
     classes = ev.result["classes"]
     assert viewer.current_path() == first[0]
     assert viewer.caption_label.text().startswith(f"True class: {classes[first[1]]} · predicted: {classes[first[2]]}")
@@ -140,10 +145,11 @@ def test_classified_images_open_large(qtbot: QtBot, window: MainWindow, trained_
     qtbot.waitUntil(lambda: len(cp.predictions) == 10, timeout=60_000)
     cp.table.setCurrentCell(2, 0)
     qtbot.keyClick(cp.table, Qt.Key.Key_Return)
-    viewer = cp.viewer
+    viewer = opened_viewer(cp)
     assert viewer.current_path() == cp.predictions[2].path
     assert viewer.caption_label.text().startswith(f"Predicted: {cp.predictions[2].label}")
     viewer.close()
     qtbot.mouseDClick(cp.preview, Qt.MouseButton.LeftButton)
-    assert cp.viewer.isVisible() and cp.viewer.current_path() == cp.predictions[2].path
-    cp.viewer.close()
+    viewer = opened_viewer(cp)
+    assert viewer.isVisible() and viewer.current_path() == cp.predictions[2].path
+    viewer.close()

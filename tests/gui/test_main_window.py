@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop_cls.gui.shell.main_window import MainWindow
 from tests.conftest import make_tiny_folder
-from tests.gui.conftest import open_and_wait, set_fast_training
+from tests.gui.conftest import child, open_and_wait, set_fast_training
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -42,7 +42,7 @@ def test_required_controls_have_object_and_accessible_names(window: MainWindow) 
              "learningRateSpin", "deviceCombo", "trainButton", "pauseButton", "stopButton", "trainProgress",
              "lossPlot", "accuracyPlot", "confusionView", "classifyFilesButton", "webcamButton", "exportButton"]
     for n in names:
-        w = window.findChild(QWidget, n)
+        w = child(window, QWidget, n)
         assert w is not None, n
         assert w.accessibleName(), n
 
@@ -478,9 +478,9 @@ def test_a_task_is_quiet_when_its_window_was_deleted_while_it_ran(qtbot: QtBot,
     go = threading.Event()
     runner = TaskRunner()
     task = runner.start("engine", lambda progress, cancel: go.wait(10))
-    for child in runner.findChildren(QObject):  # the relay and its signals, as the window's destruction does
-        if shiboken6.isValid(child) and type(child).__name__ == "_Relay":
-            shiboken6.delete(child)
+    for relay in runner.findChildren(QObject):  # the relay and its signals, as the window's destruction does
+        if shiboken6.isValid(relay) and type(relay).__name__ == "_Relay":
+            shiboken6.delete(relay)
     go.set()
     assert task.wait(10_000)
     runner.stop_all()

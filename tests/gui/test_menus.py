@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QMenu, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from desktop_cls.gui.shell.main_window import MainWindow
-from tests.gui.conftest import open_and_wait
+from tests.gui.conftest import child, open_and_wait
 
 ACTIONS = ("openFolderAction", "demoAction", "openModelAction", "quitAction", "undoAction", "redoAction",
            "preferencesAction", "languageSystem", "languageEn", "languageZh", "themeSystem", "themeLight",
@@ -41,18 +41,18 @@ def _saved() -> object:
 def test_every_menu_action_exists_with_its_object_name(window: MainWindow) -> None:
     in_menus = {a.objectName() for m in window.menuBar().findChildren(QMenu) for a in m.actions()}
     for name in ACTIONS:
-        action = window.findChild(QAction, name)
+        action = child(window, QAction, name)
         assert action is not None, name
         assert name in in_menus, f"{name} is in no menu"
     for names in (("languageSystem", "languageEn", "languageZh"), ("themeSystem", "themeLight", "themeDark")):
-        actions = [window.findChild(QAction, n) for n in names]
+        actions = [child(window, QAction, n) for n in names]
         group = actions[0].actionGroup()
         assert group is not None and group.isExclusive() and all(a.actionGroup() is group for a in actions)
         assert all(a.isCheckable() for a in actions) and sum(a.isChecked() for a in actions) == 1
-    assert window.findChild(QAction, "languageZh").text() == "简体中文"
-    prefs = window.findChild(QAction, "preferencesAction")
+    assert child(window, QAction, "languageZh").text() == "简体中文"
+    prefs = child(window, QAction, "preferencesAction")
     assert prefs.menuRole() == QAction.MenuRole.PreferencesRole and not prefs.shortcut().isEmpty()
-    undo = window.findChild(QAction, "undoAction")
+    undo = child(window, QAction, "undoAction")
     assert undo.shortcuts() == QKeySequence.keyBindings(QKeySequence.StandardKey.Undo)
 
 
@@ -62,16 +62,20 @@ def test_language_choice_is_saved_and_a_restart_offered(window: MainWindow, monk
     offered: list[str] = []
     started: list[tuple[str, list[str]]] = []
     answer = [False]
-    monkeypatch.setattr(restart, "offer_restart", lambda _w, text: offered.append(text) or answer[0])
+    def offer(_w: object, text: str) -> bool:
+        offered.append(text)
+        return answer[0]
+
+    monkeypatch.setattr(restart, "offer_restart", offer)
     monkeypatch.setattr(QProcess, "startDetached", lambda program, args, cwd="": started.append((program, args))
                         or (True, 1))
-    window.findChild(QAction, "languageZh").trigger()
+    child(window, QAction, "languageZh").trigger()
     assert _saved().language == "zh_CN" and len(offered) == 1
     assert started == [] and window.isVisible()  # "Later": nothing restarts
-    window.findChild(QAction, "languageZh").trigger()  # the language in use already: nothing to offer
+    child(window, QAction, "languageZh").trigger()  # the language in use already: nothing to offer
     assert len(offered) == 1
     answer[0] = True
-    window.findChild(QAction, "languageEn").trigger()
+    child(window, QAction, "languageEn").trigger()
     assert _saved().language == "en" and len(offered) == 2
     assert started == [restart.restart_command()] and started[0][0] == sys.executable
     assert not window.isVisible()  # closed as Quit closes it, then started again
@@ -84,11 +88,15 @@ def test_restart_waits_for_the_answer_about_a_running_training(window: MainWindo
     started: list[object] = []
     asked: list[str] = []
     monkeypatch.setattr(restart, "offer_restart", lambda _w, _text: True)
-    monkeypatch.setattr(QProcess, "startDetached", lambda *a: started.append(a) or (True, 1))
+    def start(*a: object) -> tuple[bool, int]:
+        started.append(a)
+        return True, 1
+
+    monkeypatch.setattr(QProcess, "startDetached", start)
     monkeypatch.setattr(QMessageBox, "question", lambda _p, _t, text, *a: asked.append(text)
                         or QMessageBox.StandardButton.No)
     window.state.training = True
-    window.findChild(QAction, "languageZh").trigger()
+    child(window, QAction, "languageZh").trigger()
     window.state.training = False
     assert asked and "Training is running" in asked[0]
     assert started == [] and window.isVisible() and _saved().language == "zh_CN"
@@ -118,17 +126,17 @@ def test_a_restart_leaves_out_the_folder_the_app_was_started_on(monkeypatch: pyt
 def test_theme_actions_change_the_palette_and_save_the_setting(window: MainWindow, keep_palette: None) -> None:
     from desktop_cls.gui.widgets.theme import is_dark
 
-    window.findChild(QAction, "themeDark").trigger()
+    child(window, QAction, "themeDark").trigger()
     assert is_dark() and _saved().theme == "dark"
-    assert window.findChild(QAction, "themeDark").isChecked()
-    window.findChild(QAction, "themeLight").trigger()
+    assert child(window, QAction, "themeDark").isChecked()
+    child(window, QAction, "themeLight").trigger()
     assert not is_dark() and _saved().theme == "light"
-    assert not window.findChild(QAction, "themeDark").isChecked()
+    assert not child(window, QAction, "themeDark").isChecked()
 
 
 def test_undo_and_redo_of_a_labeling_move(qtbot: QtBot, window: MainWindow, with_unlabeled: Path) -> None:
     open_and_wait(qtbot, window, with_unlabeled)
-    undo, redo = window.findChild(QAction, "undoAction"), window.findChild(QAction, "redoAction")
+    undo, redo = child(window, QAction, "undoAction"), child(window, QAction, "redoAction")
     assert not undo.isEnabled() and not redo.isEnabled()
     names = ["new_0.png", "new_1.png", "new_2.png"]
     window.label_page.assign_files("cat", [str(with_unlabeled / n) for n in names])
@@ -152,7 +160,7 @@ def test_undo_offers_the_last_step_of_an_earlier_session(qtbot: QtBot, window: M
 
     Workspace(with_unlabeled).assign([with_unlabeled / "new_0.png"], "fish")  # the app was closed since
     open_and_wait(qtbot, window, with_unlabeled)
-    undo = window.findChild(QAction, "undoAction")
+    undo = child(window, QAction, "undoAction")
     assert undo.isEnabled() and undo.text() == "&Undo move of 1 image to 'fish'"
     undo.trigger()
     assert (with_unlabeled / "new_0.png").exists() and not undo.isEnabled()
@@ -231,7 +239,7 @@ def test_declared_page_keys_are_the_ones_the_pages_bind(qtbot: QtBot, window: Ma
 def test_f1_shows_the_generated_list(qtbot: QtBot, window: MainWindow) -> None:
     from desktop_cls.gui.shell.shortcut_list import ShortcutsDialog, shortcut_rows
 
-    window.findChild(QAction, "shortcutsAction").trigger()
+    child(window, QAction, "shortcutsAction").trigger()
     dialog = window.findChild(ShortcutsDialog)
     assert dialog is not None and dialog.isVisible()
     assert dialog.table.rowCount() == len(shortcut_rows(window))

@@ -9,10 +9,11 @@ from PySide6.QtWidgets import QComboBox
 from pytestqt.qtbot import QtBot
 
 from desktop_cls.core import i18n
+from desktop_cls.gui.pages.train.train_form import TrainForm
+from tests.gui.conftest import child
 
 
-def make_form(qtbot: QtBot) -> object:
-    from desktop_cls.gui.pages.train.train_form import TrainForm
+def make_form(qtbot: QtBot) -> TrainForm:
     from desktop_cls.gui.settings import Settings
     from desktop_cls.gui.state import AppState
 
@@ -21,10 +22,8 @@ def make_form(qtbot: QtBot) -> object:
     return form
 
 
-def combo(form: object, name: str) -> QComboBox:
-    w = form.findChild(QComboBox, name)  # type: ignore[attr-defined]
-    assert isinstance(w, QComboBox)
-    return w
+def combo(form: TrainForm, name: str) -> QComboBox:
+    return child(form, QComboBox, name)
 
 
 def test_combos_show_words_and_the_form_reads_identifiers(qtbot: QtBot, isolated_user_dirs: Path) -> None:

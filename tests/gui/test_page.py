@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop_cls.gui.shell.main_window import MainWindow
+from tests.gui.conftest import child
 
 
 def _page(qtbot: QtBot) -> Any:
@@ -149,7 +150,7 @@ def test_a_declared_action_becomes_the_pages_button_and_build_runs_the_steps_in_
     page = Demo()
     qtbot.addWidget(page)
     assert calls == ["controls", "body", "state"]
-    go = page.findChild(QWidget, "goButton")
+    go = child(page, QWidget, "goButton")
     assert go is page.buttons["goButton"] and go.text() == "▶ &Go"
     assert go.toolTip().startswith("Do it (") and "G" in go.toolTip()
     page.buttons["goButton"].click()

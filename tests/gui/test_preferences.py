@@ -12,7 +12,10 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from desktop_cls.core import storage
+from desktop_cls.gui.settings import Settings
 from desktop_cls.gui.shell.main_window import MainWindow
+from desktop_cls.gui.shell.preferences import PreferencesDialog
+from tests.gui.conftest import child
 
 
 @pytest.fixture(autouse=True)
@@ -21,7 +24,7 @@ def default_data_folder() -> Iterator[None]:
     storage.set_data_folder(None)
 
 
-def _saved() -> object:
+def _saved() -> Settings:
     from desktop_cls.gui.settings import load_settings
 
     settings, notice = load_settings()
@@ -29,8 +32,8 @@ def _saved() -> object:
     return settings
 
 
-def _open(window: MainWindow) -> object:
-    window.findChild(QAction, "preferencesAction").trigger()
+def _open(window: MainWindow) -> PreferencesDialog:
+    child(window, QAction, "preferencesAction").trigger()
     dialog = window.menus.preferences_dialog
     assert dialog is not None and dialog.isVisible() and dialog.objectName() == "preferencesDialog"
     return dialog
@@ -47,12 +50,16 @@ def test_preferences_round_trip(qtbot: QtBot, window: MainWindow, isolated_user_
     assert dialog.device_combo.currentData() == "auto"
     assert dialog.folder_edit.text() == str(isolated_user_dirs / "data")  # the default, shown as a folder
     dialog.theme_combo.setCurrentIndex(dialog.theme_combo.findData("dark"))
-    assert is_dark() and window.findChild(QAction, "themeDark").isChecked()
+    assert is_dark() and child(window, QAction, "themeDark").isChecked()
     offered: list[str] = []
-    monkeypatch.setattr(restart, "offer_restart", lambda *_a: offered.append("restart?") and False)
+    def offer(*_a: object) -> bool:
+        offered.append("restart?")
+        return False
+
+    monkeypatch.setattr(restart, "offer_restart", offer)
     for code in ("en", "zh_CN", "system", "zh_CN"):  # arrowing through the list asks nothing yet
         dialog.language_combo.setCurrentIndex(dialog.language_combo.findData(code))
-    assert not offered and not window.findChild(QAction, "languageZh").isChecked()
+    assert not offered and not child(window, QAction, "languageZh").isChecked()
     dialog.device_combo.setCurrentIndex(dialog.device_combo.findData("cpu"))
     assert window.train_page.form.device_combo.currentData() == "cpu"  # the Train form follows at once
     chosen = isolated_user_dirs / "elsewhere"
@@ -61,7 +68,7 @@ def test_preferences_round_trip(qtbot: QtBot, window: MainWindow, isolated_user_
     saved = _saved()  # written as each one changed, not only on a clean exit
     assert (saved.theme, saved.default_device, saved.data_folder) == ("dark", "cpu", str(chosen))
     dialog.close()  # the language is applied, and the restart offered, once, on closing
-    assert offered == ["restart?"] and window.findChild(QAction, "languageZh").isChecked()
+    assert offered == ["restart?"] and child(window, QAction, "languageZh").isChecked()
     assert _saved().language == "zh_CN"
     window.shutdown()
 
@@ -73,7 +80,7 @@ def test_preferences_round_trip(qtbot: QtBot, window: MainWindow, isolated_user_
     dialog = _open(again)
     assert dialog.theme_combo.currentData() == "dark" and dialog.language_combo.currentData() == "zh_CN"
     assert dialog.device_combo.currentData() == "cpu" and dialog.folder_edit.text() == str(chosen)
-    again.findChild(QAction, "themeLight").trigger()  # the View menu and the dialog agree
+    child(again, QAction, "themeLight").trigger()  # the View menu and the dialog agree
     dialog.refresh()
     assert dialog.theme_combo.currentData() == "light"
     dialog.default_button.click()

@@ -18,6 +18,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop_cls.gui.shell.main_window import MainWindow
 from desktop_cls.gui.widgets import colours, theme
+from tests.gui.conftest import child
 from tests.gui.test_evaluate_page import synthetic_result
 
 REPO = Path(__file__).resolve().parents[2]
@@ -237,12 +238,12 @@ def test_view_menu_theme_actions_repaint_the_plots_and_menus_have_icons(window: 
 
     loss = window.train_page.monitor.plots.loss_plot
     for name, dark in (("themeDark", True), ("themeLight", False)):
-        window.findChild(QAction, name).trigger()
+        child(window, QAction, name).trigger()
         QApplication.processEvents()
         assert theme.is_dark(loss.palette()) is dark
         assert _plot_colours(loss)[0] == loss.palette().color(QPalette.ColorRole.Base).name()
     for name in ("openFolderAction", "startTrainingAction", "evaluateAction", "goDataAction"):
-        assert not window.findChild(QAction, name).icon().isNull(), name
+        assert not child(window, QAction, name).icon().isNull(), name
 
 
 @pytest.mark.parametrize("scheme", ["dark", "light"])

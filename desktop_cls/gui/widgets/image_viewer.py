@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import shutil
 import sys
+import weakref
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QImage, QKeySequence, QPixmap, QShortcut, QWheelEvent
 from PySide6.QtWidgets import (
@@ -283,17 +285,26 @@ class ImageViewer(QDialog):
         super().closeEvent(event)  # type: ignore[arg-type]
 
 
+_VIEWERS: weakref.WeakKeyDictionary[QWidget, ImageViewer] = weakref.WeakKeyDictionary()
+
+
+def viewer_of(owner: QWidget) -> ImageViewer | None:
+    """The viewer OWNER opened, while it lives (the viewer is a child of the window, not of the owner)."""
+    viewer = _VIEWERS.get(owner)
+    return viewer if viewer is not None and shiboken6.isValid(viewer) else None
+
+
 def open_viewer(owner: QWidget, items: Sequence[tuple[str, str]], index: int,
                 pictures: Mapping[str, QImage] | None = None) -> ImageViewer | None:
     """Show items[index] in OWNER's viewer (one per page, reused); None when there is nothing to show."""
     if not items or not 0 <= index < len(items):
         return None
-    viewer = getattr(owner, "viewer", None)
-    if isinstance(viewer, ImageViewer):
+    viewer = viewer_of(owner)
+    if viewer is not None:
         viewer.set_items(items, index, pictures)
     else:
         viewer = ImageViewer(items, index, owner.window(), pictures)
-        owner.viewer = viewer  # type: ignore[attr-defined]
+        _VIEWERS[owner] = viewer
     viewer.show()
     viewer.raise_()
     viewer.activateWindow()
