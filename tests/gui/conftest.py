@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
 
     from desktop_cls.gui.pages.train.train_form import TrainForm
+    from desktop_cls.gui.settings import Settings
     from desktop_cls.gui.shell.main_window import MainWindow
     from desktop_cls.gui.widgets.image_viewer import ImageViewer
 
@@ -34,6 +35,15 @@ def opened_viewer(owner: QWidget) -> ImageViewer:
     viewer = viewer_of(owner)
     assert viewer is not None, f"{type(owner).__name__} opened no viewer"
     return viewer
+
+
+def saved_settings() -> Settings:
+    """The settings as they are on disk now (the app writes each change as it happens)."""
+    from desktop_cls.gui.settings import load_settings
+
+    settings, notice = load_settings()
+    assert notice is None
+    return settings
 
 
 def cell(table: QTableWidget, row: int, column: int) -> str:

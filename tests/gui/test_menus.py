@@ -10,11 +10,11 @@ import pytest
 from PySide6.QtCore import QProcess, Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QMenu, QMessageBox
+from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop_cls.gui.shell.main_window import MainWindow
-from tests.gui.conftest import child, open_and_wait
+from tests.gui.conftest import cell, child, open_and_wait, saved_settings
 
 ACTIONS = ("openFolderAction", "demoAction", "openModelAction", "quitAction", "undoAction", "redoAction",
            "preferencesAction", "languageSystem", "languageEn", "languageZh", "themeSystem", "themeLight",
@@ -30,12 +30,6 @@ def with_unlabeled(tiny_folder: Path) -> Path:
     return tiny_folder
 
 
-def _saved() -> object:
-    from desktop_cls.gui.settings import load_settings
-
-    settings, notice = load_settings()
-    assert notice is None
-    return settings
 
 
 def test_every_menu_action_exists_with_its_object_name(window: MainWindow) -> None:
@@ -62,21 +56,25 @@ def test_language_choice_is_saved_and_a_restart_offered(window: MainWindow, monk
     offered: list[str] = []
     started: list[tuple[str, list[str]]] = []
     answer = [False]
+
     def offer(_w: object, text: str) -> bool:
         offered.append(text)
         return answer[0]
 
     monkeypatch.setattr(restart, "offer_restart", offer)
-    monkeypatch.setattr(QProcess, "startDetached", lambda program, args, cwd="": started.append((program, args))
-                        or (True, 1))
+    def start(program: str, args: list[str], cwd: str = "") -> tuple[bool, int]:
+        started.append((program, args))
+        return True, 1
+
+    monkeypatch.setattr(QProcess, "startDetached", start)
     child(window, QAction, "languageZh").trigger()
-    assert _saved().language == "zh_CN" and len(offered) == 1
+    assert saved_settings().language == "zh_CN" and len(offered) == 1
     assert started == [] and window.isVisible()  # "Later": nothing restarts
     child(window, QAction, "languageZh").trigger()  # the language in use already: nothing to offer
     assert len(offered) == 1
     answer[0] = True
     child(window, QAction, "languageEn").trigger()
-    assert _saved().language == "en" and len(offered) == 2
+    assert saved_settings().language == "en" and len(offered) == 2
     assert started == [restart.restart_command()] and started[0][0] == sys.executable
     assert not window.isVisible()  # closed as Quit closes it, then started again
 
@@ -93,13 +91,16 @@ def test_restart_waits_for_the_answer_about_a_running_training(window: MainWindo
         return True, 1
 
     monkeypatch.setattr(QProcess, "startDetached", start)
-    monkeypatch.setattr(QMessageBox, "question", lambda _p, _t, text, *a: asked.append(text)
-                        or QMessageBox.StandardButton.No)
+    def ask(_p: object, _t: str, text: str, *a: object) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(QMessageBox, "question", ask)
     window.state.training = True
     child(window, QAction, "languageZh").trigger()
     window.state.training = False
     assert asked and "Training is running" in asked[0]
-    assert started == [] and window.isVisible() and _saved().language == "zh_CN"
+    assert started == [] and window.isVisible() and saved_settings().language == "zh_CN"
 
 
 def test_restart_box_says_restart_now_or_later(qtbot: QtBot) -> None:
@@ -127,10 +128,10 @@ def test_theme_actions_change_the_palette_and_save_the_setting(window: MainWindo
     from desktop_cls.gui.widgets.theme import is_dark
 
     child(window, QAction, "themeDark").trigger()
-    assert is_dark() and _saved().theme == "dark"
+    assert is_dark() and saved_settings().theme == "dark"
     assert child(window, QAction, "themeDark").isChecked()
     child(window, QAction, "themeLight").trigger()
-    assert not is_dark() and _saved().theme == "light"
+    assert not is_dark() and saved_settings().theme == "light"
     assert not child(window, QAction, "themeDark").isChecked()
 
 
@@ -148,9 +149,11 @@ def test_undo_and_redo_of_a_labeling_move(qtbot: QtBot, window: MainWindow, with
     redo.trigger()
     assert all((with_unlabeled / "cat" / n).exists() for n in names) and not redo.isEnabled()
     # a step made on another page shows in the menu at once (the workspace tells the actions)
-    window.state.workspace.trash([with_unlabeled / "new_3.png"])
+    workspace = window.state.workspace
+    assert workspace is not None
+    workspace.trash([with_unlabeled / "new_3.png"])
     assert undo.text() == "&Undo move of 1 image to the trash"
-    window.state.workspace.rename_class("fish", "R&D")
+    workspace.rename_class("fish", "R&D")
     assert undo.text() == "&Undo renaming of 'fish' to 'R&&D'"  # "&" shown, not taken as a mnemonic
 
 
@@ -191,7 +194,7 @@ def test_shortcut_list_comes_from_the_actions(window: MainWindow) -> None:
     assert "Ctrl+Alt+J" not in [r.keys for r in rows]
     extra = QAction("Do a &new thing", window)
     extra.setShortcut(QKeySequence("Ctrl+Alt+J"))
-    window.menuBar().actions()[0].menu().addAction(extra)
+    window.menuBar().findChildren(QMenu)[0].addAction(extra)
     rows = shortcut_rows(window)
     row = next(r for r in rows if r.keys == QKeySequence("Ctrl+Alt+J").toString(QKeySequence.SequenceFormat.NativeText))
     assert row.what == "Do a new thing" and row.where == "File"
@@ -202,10 +205,10 @@ def test_shortcut_list_comes_from_the_actions(window: MainWindow) -> None:
         assert r.action in actions
         assert r.keys == shown_keys(r.action.shortcuts())
         assert r.action.shortcut().toString(QKeySequence.SequenceFormat.NativeText) in r.keys.split(", ")
-    listed = {r.action.objectName() for r in shown}
+    listed = {r.action.objectName() for r in shown if r.action is not None}
     assert {"openFolderAction", "undoAction", "redoAction", "preferencesAction", "shortcutsAction",
             "quitAction", "goExportAction", "evaluateAction"} <= listed
-    undo_row = next(r for r in shown if r.action.objectName() == "undoAction")
+    undo_row = next(r for r in shown if r.action is not None and r.action.objectName() == "undoAction")
     assert undo_row.what == "Undo the last labeling step"
 
 
@@ -224,7 +227,7 @@ def test_declared_page_keys_are_the_ones_the_pages_bind(qtbot: QtBot, window: Ma
     from desktop_cls.gui.shell.shortcut_list import LABEL, VIEWER, page_key_sequences
     from desktop_cls.gui.widgets.image_viewer import open_viewer
 
-    def bound(widget: object) -> set[str]:
+    def bound(widget: QWidget) -> set[str]:
         return {sc.key().toString() for sc in widget.findChildren(QShortcut) if sc.isEnabled()}
 
     assert page_key_sequences(LABEL) and page_key_sequences(LABEL) <= bound(window.label_page)
@@ -243,7 +246,7 @@ def test_f1_shows_the_generated_list(qtbot: QtBot, window: MainWindow) -> None:
     dialog = window.findChild(ShortcutsDialog)
     assert dialog is not None and dialog.isVisible()
     assert dialog.table.rowCount() == len(shortcut_rows(window))
-    keys = [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())]
+    keys = [cell(dialog.table, r, 0) for r in range(dialog.table.rowCount())]
     assert QKeySequence("F1").toString(QKeySequence.SequenceFormat.NativeText) in keys
     dialog.close()
 

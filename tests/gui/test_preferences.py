@@ -15,7 +15,7 @@ from desktop_cls.core import storage
 from desktop_cls.gui.settings import Settings
 from desktop_cls.gui.shell.main_window import MainWindow
 from desktop_cls.gui.shell.preferences import PreferencesDialog
-from tests.gui.conftest import child
+from tests.gui.conftest import child, saved_settings
 
 
 @pytest.fixture(autouse=True)
@@ -24,12 +24,6 @@ def default_data_folder() -> Iterator[None]:
     storage.set_data_folder(None)
 
 
-def _saved() -> Settings:
-    from desktop_cls.gui.settings import load_settings
-
-    settings, notice = load_settings()
-    assert notice is None
-    return settings
 
 
 def _open(window: MainWindow) -> PreferencesDialog:
@@ -65,11 +59,11 @@ def test_preferences_round_trip(qtbot: QtBot, window: MainWindow, isolated_user_
     chosen = isolated_user_dirs / "elsewhere"
     assert dialog.set_data_folder(str(chosen))
     assert storage.default_runs_dir() == chosen / "runs" and dialog.folder_edit.text() == str(chosen)
-    saved = _saved()  # written as each one changed, not only on a clean exit
+    saved = saved_settings()  # written as each one changed, not only on a clean exit
     assert (saved.theme, saved.default_device, saved.data_folder) == ("dark", "cpu", str(chosen))
     dialog.close()  # the language is applied, and the restart offered, once, on closing
     assert offered == ["restart?"] and child(window, QAction, "languageZh").isChecked()
-    assert _saved().language == "zh_CN"
+    assert saved_settings().language == "zh_CN"
     window.shutdown()
 
     storage.set_data_folder(None)
@@ -84,7 +78,7 @@ def test_preferences_round_trip(qtbot: QtBot, window: MainWindow, isolated_user_
     dialog.refresh()
     assert dialog.theme_combo.currentData() == "light"
     dialog.default_button.click()
-    assert storage.default_runs_dir() == isolated_user_dirs / "data" / "runs" and _saved().data_folder == ""
+    assert storage.default_runs_dir() == isolated_user_dirs / "data" / "runs" and saved_settings().data_folder == ""
     dialog.close()
     again.shutdown()
 
@@ -129,7 +123,7 @@ def test_unwritable_data_folder_is_refused_with_a_message(window: MainWindow, tm
 def test_a_data_folder_gone_since_last_time_falls_back_with_a_notice(qtbot: QtBot, isolated_user_dirs: Path,
                                                                      tmp_path: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    from desktop_cls.gui.settings import Settings, save_settings
+    from desktop_cls.gui.settings import save_settings
     from desktop_cls.gui.shell.main_window import MainWindow
 
     blocked = tmp_path / "a file"
@@ -149,7 +143,7 @@ def test_a_data_folder_gone_since_last_time_falls_back_with_a_notice(qtbot: QtBo
 @pytest.mark.parametrize("field, value", [("default_device", "gpu0"), ("default_device", 3),
                                           ("data_folder", ["a"]), ("data_folder", "a\x00b")])
 def test_settings_file_with_a_bad_preference_falls_back(isolated_user_dirs: Path, field: str, value: object) -> None:
-    from desktop_cls.gui.settings import SCHEMA_VERSION, Settings, load_settings, settings_path
+    from desktop_cls.gui.settings import SCHEMA_VERSION, load_settings, settings_path
 
     path = settings_path()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -159,7 +153,7 @@ def test_settings_file_with_a_bad_preference_falls_back(isolated_user_dirs: Path
 
 
 def test_good_preferences_load(isolated_user_dirs: Path) -> None:
-    from desktop_cls.gui.settings import Settings, load_settings, save_settings
+    from desktop_cls.gui.settings import load_settings, save_settings
 
     save_settings(Settings(default_device="cuda:2", data_folder=str(isolated_user_dirs / "runs here")))
     settings, notice = load_settings()

@@ -40,8 +40,8 @@ class PageKey:
     shown: str = ""
 
 
-LABEL = QT_TRANSLATE_NOOP("ShortcutList", "Label page")
-VIEWER = QT_TRANSLATE_NOOP("ShortcutList", "Image viewer")
+LABEL = str(QT_TRANSLATE_NOOP("ShortcutList", "Label page"))
+VIEWER = str(QT_TRANSLATE_NOOP("ShortcutList", "Image viewer"))
 WEBCAM = QT_TRANSLATE_NOOP("ShortcutList", "Classify page, webcam")
 ANYWHERE = QT_TRANSLATE_NOOP("ShortcutList", "Thumbnails and lists")
 
