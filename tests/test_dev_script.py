@@ -7,10 +7,21 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+
+
+def recorder(calls: list[list[str]]) -> Callable[..., int]:
+    """A stand-in for dev.run that records each command line and succeeds."""
+
+    def run(cmd: list[object], **k: object) -> int:
+        calls.append([str(c) for c in cmd])
+        return 0
+
+    return run
 
 REPO = Path(__file__).resolve().parents[1]
 # the library families Qt's window (xcb) and video (FFmpeg, PulseAudio) plugins link from the system
@@ -49,7 +60,7 @@ def test_missing_libraries_are_installed_with_apt(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(dev.shutil, "which", lambda name: f"/usr/bin/{name}")
     monkeypatch.setattr(dev.os, "geteuid", lambda: 0)
     monkeypatch.setattr(dev.subprocess, "run", lambda *a, **k: subprocess.CompletedProcess(a, 0, present, ""))
-    monkeypatch.setattr(dev, "run", lambda cmd, **k: calls.append([str(c) for c in cmd]) or 0)
+    monkeypatch.setattr(dev, "run", recorder(calls))
     monkeypatch.setattr(dev, "has_cjk_font", lambda: True)
     dev.ensure_system_libraries()
     assert calls[-1] == ["apt-get", "install", "-y", "-qq", "libxcb-cursor0", "libxcb-icccm4"]
@@ -82,7 +93,7 @@ def test_tests_get_a_headless_browser_from_apt(monkeypatch: pytest.MonkeyPatch) 
     absent = ("chromium", "chromedriver")
     monkeypatch.setattr(dev.shutil, "which", lambda name: None if name in absent else f"/usr/bin/{name}")
     monkeypatch.setattr(dev.os, "geteuid", lambda: 0)
-    monkeypatch.setattr(dev, "run", lambda cmd, **k: calls.append([str(c) for c in cmd]) or 0)
+    monkeypatch.setattr(dev, "run", recorder(calls))
     dev.ensure_test_browser()
     assert calls[-1] == ["apt-get", "install", "-y", "-qq", "chromium", "chromium-driver"]
     calls.clear()
@@ -178,8 +189,16 @@ def test_torch_goes_in_before_the_project(monkeypatch: pytest.MonkeyPatch, tmp_p
     monkeypatch.setattr(dev, "venv_python", lambda: tmp_path / "python")
     (tmp_path / "python").write_text("")
     (tmp_path / "venv").mkdir()
-    monkeypatch.setattr(dev, "install_torch", lambda py: order.append("torch") or "cpu")
-    monkeypatch.setattr(dev, "run", lambda cmd, **k: order.append(" ".join(str(c) for c in cmd[3:])) or 0)
+    def install_torch(py: object) -> str:
+        order.append("torch")
+        return "cpu"
+
+    def run(cmd: list[object], **k: object) -> int:
+        order.append(" ".join(str(c) for c in cmd[3:]))
+        return 0
+
+    monkeypatch.setattr(dev, "install_torch", install_torch)
+    monkeypatch.setattr(dev, "run", run)
     dev.ensure_venv(dev=False)
     assert order[0] == "install -q --upgrade pip" and order[1] == "torch"
     assert order[2].startswith("install -q -e ")
@@ -196,7 +215,7 @@ def test_run_offers_the_demo_only_on_a_first_start(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(dev, "ensure_venv", lambda dev: "python")
     monkeypatch.setattr(dev, "has_display", lambda: True)
     monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
-    monkeypatch.setattr(dev, "run", lambda cmd, **k: calls.append([str(c) for c in cmd]) or 0)
+    monkeypatch.setattr(dev, "run", recorder(calls))
     dev.cmd_run([])
     assert calls[-1] == ["python", "-m", "desktop_cls", "gui", "--first-start", str(tmp_path / "demo-data")]
 

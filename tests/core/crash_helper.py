@@ -10,6 +10,7 @@ import os
 import signal
 import sys
 from pathlib import Path
+from typing import Any
 
 import torch
 
@@ -21,7 +22,7 @@ if mode == "die-mid-checkpoint":
     real_save = torch.save
     calls = {"n": 0}
 
-    def half_then_die(obj: object, f: object, *a: object, **k: object) -> None:
+    def half_then_die(obj: object, f: Any, *a: Any, **k: Any) -> None:
         calls["n"] += 1
         if calls["n"] == 3:  # epoch 1 wrote last.pt and best.pt; die while writing epoch 2's last.pt
             real_save(obj, f, *a, **k)
@@ -53,6 +54,6 @@ if mode == "die-before-first-epoch":
         os.kill(os.getpid(), signal.SIGKILL)
         raise AssertionError("unreachable")
 
-    _trainer.Trainer._train_batch = die_in_the_first_step  # type: ignore[method-assign]
+    _trainer.Trainer._train_batch = die_in_the_first_step  # type: ignore[method-assign,assignment]
 cfg = TrainConfig(model="simple_cnn", epochs=epochs, batch_size=2, image_size=16, seed=3, val_fraction=val_fraction)
 fit(cfg, data, out=out)

@@ -60,8 +60,8 @@ def test_pretrained_from_local_file_loads_backbone(tmp_path: Path) -> None:
     path = tmp_path / "w.safetensors"
     save_file({k: v.contiguous() for k, v in ref.state_dict().items()}, str(path))
     model = build_model("mobilenet_v3_small", 3, weights_file=str(path))
-    assert torch.equal(model.features[0][0].weight, ref.features[0][0].weight)
-    assert model.classifier[-1].out_features == 3
+    assert torch.equal(model.get_parameter("features.0.0.weight"), ref.get_parameter("features.0.0.weight"))
+    assert model.get_parameter("classifier.3.weight").shape[0] == 3
 
 
 def test_one_cycle_warms_up_then_anneals() -> None:

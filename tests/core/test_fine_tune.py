@@ -56,7 +56,7 @@ def test_head_first_then_the_whole_network(tmp_path: Path) -> None:
     assert any("learns alone for 1 epoch" in n for n in snap.notices)
     assert any("from epoch 2 the whole network learns" in n for n in snap.notices)
     model, meta = load_native(Path(res.run_dir) / "model.safetensors")
-    assert meta.mean == (0.5, 0.5, 0.5) and model._fc.out_features == 3
+    assert meta.mean == (0.5, 0.5, 0.5) and model.get_parameter("_fc.weight").shape[0] == 3
 
 
 def test_backbone_learns_at_a_share_of_the_rate() -> None:
@@ -67,7 +67,7 @@ def test_backbone_learns_at_a_share_of_the_rate() -> None:
     scales = {g["part"]: g["lr_scale"] for g in opt.param_groups}
     assert scales == {"head": 1.0, "backbone": 0.05}
     head = {id(p) for g in opt.param_groups if g["part"] == "head" for p in g["params"]}
-    assert head == {id(model._fc.weight), id(model._fc.bias)}
+    assert head == {id(model.get_parameter("_fc.weight")), id(model.get_parameter("_fc.bias"))}
 
 
 def test_a_resumed_fine_tune_keeps_learning_the_backbone(tmp_path: Path) -> None:
@@ -87,12 +87,14 @@ def test_batchnorm_keeps_the_pretrained_statistics(tmp_path: Path) -> None:
     imagenet = load_imagenet_state()
     kept = fit(cfg(), data, out=tmp_path / "kept")
     model, _ = load_native(Path(kept.run_dir) / "model.safetensors")
-    assert torch.equal(model._bn0.running_mean, imagenet["_bn0.running_mean"])
-    assert torch.equal(model._blocks[3]._bn1.running_var, imagenet["_blocks.3._bn1.running_var"])
-    assert not torch.equal(model._bn0.weight, imagenet["_bn0.weight"])  # their scale and shift still learn
+    assert torch.equal(model.get_buffer("_bn0.running_mean"), imagenet["_bn0.running_mean"])
+    block = "_blocks.3._bn1.running_var"
+    assert torch.equal(model.get_buffer(block), imagenet[block])
+    # their scale and shift still learn
+    assert not torch.equal(model.get_parameter("_bn0.weight"), imagenet["_bn0.weight"])
     moved = fit(cfg(freeze_bn=False), data, out=tmp_path / "moved")
     model, _ = load_native(Path(moved.run_dir) / "model.safetensors")
-    assert not torch.equal(model._bn0.running_mean, imagenet["_bn0.running_mean"])
+    assert not torch.equal(model.get_buffer("_bn0.running_mean"), imagenet["_bn0.running_mean"])
 
 
 def test_train_mode_leaves_batchnorm_in_eval_mode() -> None:

@@ -100,7 +100,7 @@ def test_a_new_option_is_one_declaration() -> None:
 
 
 def test_every_option_but_file_only_ones_has_a_cli_flag() -> None:
-    help_text = build_parser()._subparsers._group_actions[0].choices["train"].format_help()  # type: ignore[union-attr]
+    help_text = build_parser()._subparsers._group_actions[0].choices["train"].format_help()  # type: ignore[union-attr,index]
     for o in OPTS.values():
         if o.key == "method":
             continue  # file-only: the CLI's --method (auto / quick / fine-tune / scratch) sets it through the planner

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QComboBox, QDoubleSpinBox, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from desktop_cls.gui.shell.main_window import MainWindow
 from tests.conftest import make_tiny_folder
-from tests.gui.conftest import child, open_and_wait, set_fast_training
+from tests.gui.conftest import cell, child, open_and_wait, set_fast_training
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -65,7 +65,7 @@ def test_problems_are_listed(qtbot: QtBot, window: MainWindow, tiny_folder: Path
     open_and_wait(qtbot, window, tiny_folder)
     table = window.dataset_page.problems.table
     assert table.rowCount() == 1
-    assert table.item(0, 0).text() == "broken.png"
+    assert cell(table, 0, 0) == "broken.png"
 
 
 def test_full_flow_train_evaluate_classify_export(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
@@ -88,6 +88,7 @@ def test_full_flow_train_evaluate_classify_export(qtbot: QtBot, window: MainWind
     qtbot.mouseClick(ev.eval_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: ev.result is not None, timeout=60_000)
     assert ev.confusion.rowCount() == 3 and ev.confusion.columnCount() == 3
+    assert ev.result is not None
     cm = ev.result["confusion_matrix"]
     ev.confusion.setCurrentCell(0, 0)
     assert ev.mistakes.model.rowCount() == cm[0][0]
@@ -109,7 +110,7 @@ def test_full_flow_train_evaluate_classify_export(qtbot: QtBot, window: MainWind
         c.setChecked(fmt in ("safetensors", "torchscript", "onnx"))
     qtbot.mouseClick(xp.export_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: xp.results.rowCount() == 4, timeout=120_000)  # the trained model + 3 exports
-    assert [xp.results.item(r, 3).text() for r in range(1, 4)] == ["100.0%"] * 3
+    assert [cell(xp.results, r, 3) for r in range(1, 4)] == ["100.0%"] * 3
     meta = json.loads(xp.meta_view.toPlainText())
     assert meta["classes"] == ["cat", "dog", "fish"]
 
@@ -122,6 +123,7 @@ def test_pause_resume_and_stop(qtbot: QtBot, window: MainWindow, tiny_folder: Pa
     tp.form.batch_spin.setValue(1)
     with qtbot.waitSignal(tp.monitor.progress_text, timeout=60_000):
         tp.start()
+    assert tp.task is not None and tp.task.pause is not None
     pause = tp.task.pause
     qtbot.mouseClick(tp.pause_button, Qt.MouseButton.LeftButton)
     assert pause.is_paused() and tp.pause_button.text() == "Resume"
@@ -147,7 +149,7 @@ def test_close_while_training_stops_cleanly(qtbot: QtBot, tiny_folder: Path,
     with qtbot.waitSignal(w.train_page.monitor.progress_text, timeout=60_000):
         w.train_page.start()
     task = w.train_page.task
-    assert w.close()
+    assert task is not None and w.close()
     assert not task.is_running()
     assert not w.tasks.running()
 
@@ -172,6 +174,7 @@ def test_worker_exception_reaches_the_user(qtbot: QtBot, window: MainWindow, tin
 
     qtbot.waitUntil(lambda: error_box() is not None)
     box = error_box()
+    assert box is not None
     assert "simulated failure" in box.text() and "Traceback" in box.detailedText()
     box.close()
 
@@ -423,7 +426,9 @@ def test_options_that_do_not_apply_are_greyed_out(window: MainWindow) -> None:
     form.advanced.setChecked(True)  # collapsed, a checkable group box disables everything inside
 
     def choose(key: str, value: str) -> None:
-        c[key].setCurrentIndex(c[key].findData(value))
+        combo = c[key]
+        assert isinstance(combo, QComboBox)
+        combo.setCurrentIndex(combo.findData(value))
 
     choose("optimizer", "adamw")
     choose("schedule", "one_cycle")
@@ -437,7 +442,9 @@ def test_options_that_do_not_apply_are_greyed_out(window: MainWindow) -> None:
     choose("schedule", "step")
     assert c["momentum"].isEnabled() and c["step_size"].isEnabled() and c["warmup_epochs"].isEnabled()
     assert "Only used" not in c["momentum"].toolTip()
-    c["val_fraction"].setValue(0)
+    fraction = c["val_fraction"]
+    assert isinstance(fraction, QDoubleSpinBox)
+    fraction.setValue(0)
     assert not c["calibrate"].isEnabled()
 
     choose("model", "resnet18")
@@ -459,6 +466,7 @@ def test_train_and_test_folders_read_as_splits_in_the_app(qtbot: QtBot, window: 
     make_digits_folder(root / "test", per_class=2, start=5)
     open_and_wait(qtbot, window, root)
     index = window.state.dataset
+    assert index is not None
     assert index.classes == tuple(str(i) for i in range(10))  # not two classes "test" and "train"
     assert len(index.split("test")) == 20 and len(index.split("val")) == 10
     text = window.dataset_page.summary.text()
