@@ -12,6 +12,7 @@ from PIL import Image
 from desktop_cls.core.data.dataset import scan
 from desktop_cls.core.data.demo_data import draw_shape
 from desktop_cls.core.data.health import check_health, with_health
+from desktop_cls.core.data.problems import Problem
 
 SHAPES = ("circle", "square", "triangle", "cross", "ring", "diamond", "dots")
 
@@ -59,15 +60,16 @@ def test_planted_duplicates_are_found_and_distinct_images_are_not(tmp_path: Path
 
     idx = scan(root, val_fraction=0.0)
     found = [p for p in check_health(idx) if p.kind in ("duplicate", "near_duplicate", "label_conflict", "leak")]
-    by_member = {}
+    by_member: dict[frozenset[str], Problem] = {}
     for p in found:
-        pair = {p.path, p.duplicate_of}
-        by_member[frozenset(pair)] = p
+        assert p.duplicate_of is not None
+        by_member[frozenset({p.path, p.duplicate_of})] = p
     hits = 0
     for path, (kind, original) in planted.items():
-        p = by_member.get(frozenset({path, original}))
-        assert p is not None, f"missed {Path(path).name}"
-        assert p.kind == kind or (kind == "near_duplicate" and p.kind == "duplicate"), (Path(path).name, p.kind)
+        found_pair = by_member.get(frozenset({path, original}))
+        assert found_pair is not None, f"missed {Path(path).name}"
+        got = found_pair.kind
+        assert got == kind or (kind == "near_duplicate" and got == "duplicate"), (Path(path).name, got)
         hits += 1
     false_positives = [p for p in found if frozenset({p.path, p.duplicate_of}) not in
                        {frozenset({a, b[1]}) for a, b in planted.items()}]

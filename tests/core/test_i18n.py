@@ -43,13 +43,13 @@ def extracted_ids() -> set[str | tuple[str, str]]:
     ids: set[str | tuple[str, str]] = set()
     for path in engine_sources():
         for _line, message, _comments, _context in extract_from_file("python", str(path), keywords=KEYWORDS):
-            ids.add(message if isinstance(message, str) else tuple(message))
+            ids.add(message if isinstance(message, str) else (message[0], message[1]))
     return ids
 
 
 def catalogue_ids(path: Path) -> set[str | tuple[str, str]]:
     with path.open("rb") as f:
-        return {m.id if isinstance(m.id, str) else tuple(m.id) for m in read_po(f) if m.id}
+        return {m.id if isinstance(m.id, str) else (m.id[0], m.id[1]) for m in read_po(f) if m.id}
 
 
 def placeholders(text: str) -> Counter[tuple[str, str, str]]:
@@ -76,7 +76,7 @@ def test_every_message_has_a_chinese_translation_with_the_same_placeholders() ->
         if not m.id:
             continue
         ids = [m.id] if isinstance(m.id, str) else list(m.id)
-        strings = [m.string] if isinstance(m.string, str) else list(m.string)
+        strings = [m.string] if isinstance(m.string, str) else list(m.string or ())
         if m.fuzzy or not all(s.strip() for s in strings):
             problems.append(f"untranslated or fuzzy: {ids[0]!r}")
             continue

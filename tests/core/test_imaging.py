@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -11,7 +12,7 @@ from desktop_cls.core.data.imaging import MAX_PIXELS, load_rgb
 from desktop_cls.core.errors import ImageLoadError
 
 
-def save(path: Path, im: Image.Image, **kw: object) -> Path:
+def save(path: Path, im: Image.Image, **kw: Any) -> Path:
     im.save(path, **kw)
     return path
 

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 import torch
 
+from desktop_cls.core.models.efficientnet_lite import EfficientNetLite0
 from desktop_cls.core.training.backbone_choice import (
     DEFAULT_SPEED,
     FEATURE_BUDGET_S,
@@ -43,6 +44,7 @@ def test_lite2_fits_build_model_and_folds_like_lite0() -> None:
     from desktop_cls.core.models.architectures import build_model
 
     net = build_model("efficientnet_lite2", 3, 64).eval()
+    assert isinstance(net, EfficientNetLite0)
     x = torch.randn(2, 3, 64, 64)
     with torch.no_grad():
         assert net(x).shape == (2, 3)
@@ -195,6 +197,7 @@ def test_avg_and_max_pooled_side_by_side_save_and_load(tmp_path: Path) -> None:
     from desktop_cls.core.models.model_io import ModelMeta, load_native, save_native
 
     net = build_model("efficientnet_lite0", 3, 64, pooling="avgmax").eval()
+    assert isinstance(net, EfficientNetLite0)
     x = torch.randn(2, 3, 64, 64)
     with torch.no_grad():
         assert net.features(x).shape == (2, 2560)

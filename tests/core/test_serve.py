@@ -10,8 +10,9 @@ import re
 import shutil
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import httpx
 import numpy as np
@@ -66,7 +67,7 @@ def test_confidences_are_calibrated_like_predict(trained_run: tuple[Path, Path],
     expected = Predictor.load(run, device="cpu").predict_paths(files, top_k=3)
     app = create_app(ServedModel.open(run), ServeSettings())
 
-    async def calls() -> list[dict[str, object]]:
+    async def calls() -> list[dict[str, Any]]:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1") as c:
             return [(await c.post("/predict", content=Path(f).read_bytes())).json() for f in files]
 
@@ -76,7 +77,7 @@ def test_confidences_are_calibrated_like_predict(trained_run: tuple[Path, Path],
         pred = answer["prediction"]
         assert pred["label"] == want.label and abs(pred["confidence"] - want.confidence) < 1e-5
     uncalibrated = Predictor.load(trained_run[0], device="cpu").predict_paths(files[:1], top_k=3)[0]
-    assert got[0]["prediction"]["confidence"] < uncalibrated.confidence  # type: ignore[index]
+    assert got[0]["prediction"]["confidence"] < uncalibrated.confidence
 
 
 def test_model_health_and_offline_docs(served: tuple[RunningServer, Path, Path]) -> None:
@@ -175,7 +176,7 @@ def test_requests_waiting_together_share_one_model_call() -> None:
     release = threading.Event()
     sizes: list[int] = []
 
-    def model(images: list[np.ndarray]) -> np.ndarray:
+    def model(images: Sequence[np.ndarray]) -> np.ndarray:
         sizes.append(len(images))
         release.wait(10)
         return np.stack(images)

@@ -158,7 +158,7 @@ def test_out_of_memory_halves_the_batch_and_continues(tiny_folder: Path, tmp_pat
 
     real_forward = models.SimpleCNN.forward
 
-    def forward(self: torch.nn.Module, x: torch.Tensor) -> torch.Tensor:
+    def forward(self: models.SimpleCNN, x: torch.Tensor) -> torch.Tensor:
         if self.training and x.shape[0] > 2:
             raise torch.OutOfMemoryError("simulated")
         return real_forward(self, x)
@@ -175,7 +175,7 @@ def test_out_of_memory_at_batch_one_is_a_clear_error(tiny_folder: Path, tmp_path
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     from desktop_cls.core.models import architectures as models
 
-    def forward(self: torch.nn.Module, x: torch.Tensor) -> torch.Tensor:
+    def forward(self: models.SimpleCNN, x: torch.Tensor) -> torch.Tensor:
         raise torch.OutOfMemoryError("simulated")
 
     monkeypatch.setattr(models.SimpleCNN, "forward", forward)

@@ -31,7 +31,7 @@ def server(tmp_path: Path) -> Iterator[str]:
     root.mkdir()
     handler = lambda *a, **kw: http.server.SimpleHTTPRequestHandler(*a, directory=str(root), **kw)  # noqa: E731
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    httpd.RequestHandlerClass.log_message = lambda *a: None
+    httpd.RequestHandlerClass.log_message = lambda *a: None  # type: ignore[attr-defined]  # quiet
     httpd.handle_error = lambda *a: None  # type: ignore[method-assign]  # a cancelled client hangs up mid-file
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import Qt as GuiQt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QComboBox,
@@ -35,7 +36,7 @@ def _visible(w: QWidget) -> bool:
 
 def _label(w: QLabel) -> str | None:
     text = w.text()
-    if not text or w.wordWrap() or not w.pixmap().isNull() or Qt.mightBeRichText(text) or "\n" in text:
+    if not text or w.wordWrap() or not w.pixmap().isNull() or GuiQt.mightBeRichText(text) or "\n" in text:
         return None
     need = w.fontMetrics().horizontalAdvance(shown(text))
     room = w.contentsRect().width() - 2 * max(w.margin(), 0) - max(w.indent(), 0)

@@ -10,9 +10,10 @@ pytest.importorskip("PySide6")
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QObject
-    from PySide6.QtWidgets import QTableWidget, QWidget
+    from PySide6.QtWidgets import QTableWidget, QTableWidgetItem, QWidget
     from pytestqt.qtbot import QtBot
 
+    from desktop_cls.core.data.dataset import DatasetIndex
     from desktop_cls.gui.pages.train.train_form import TrainForm
     from desktop_cls.gui.settings import Settings
     from desktop_cls.gui.shell.main_window import MainWindow
@@ -46,11 +47,28 @@ def saved_settings() -> Settings:
     return settings
 
 
-def cell(table: QTableWidget, row: int, column: int) -> str:
-    """A table cell's text; a missing item fails here, naming the cell."""
+def item_at(table: QTableWidget, row: int, column: int) -> QTableWidgetItem:
+    """A table's item; a missing one fails here, naming the cell."""
     item = table.item(row, column)
     assert item is not None, f"no item at ({row}, {column}) in {table.objectName()}"
-    return item.text()
+    return item
+
+
+def cell(table: QTableWidget, row: int, column: int) -> str:
+    return item_at(table, row, column).text()
+
+
+def header(table: QTableWidget, column: int) -> QTableWidgetItem:
+    item = table.horizontalHeaderItem(column)
+    assert item is not None, f"no header item {column} in {table.objectName()}"
+    return item
+
+
+def opened(window: MainWindow) -> DatasetIndex:
+    """The open dataset; failing here when none is open."""
+    index = window.state.dataset
+    assert index is not None, "no dataset is open"
+    return index
 
 
 @pytest.fixture(autouse=True)

@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop_cls.gui.shell.main_window import MainWindow
 from tests.conftest import make_tiny_folder
-from tests.gui.conftest import open_and_wait
+from tests.gui.conftest import open_and_wait, opened
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -145,7 +145,7 @@ def test_the_last_dataset_and_model_reopen(qtbot: QtBot, tiny_folder: Path, trai
     w.reopen_last()
     qtbot.waitUntil(lambda: w.state.dataset is not None and w.classify_page.model_ready,
                     timeout=60_000)
-    assert Path(w.state.dataset.root) == tiny_folder.resolve()
+    assert Path(opened(w).root) == tiny_folder.resolve()
     assert w.classify_page.model_edit.text() == str(trained_run[0])
     assert w.classify_page.content.currentIndex() == 1  # Classify is ready, not the empty state
     w.shutdown()
@@ -163,8 +163,8 @@ def test_started_on_a_folder_the_last_model_comes_back_only_if_it_was_trained_on
         qtbot.addWidget(w, before_close_func=lambda win: win.shutdown())
         w.wait_until_core_loaded()
         w.reopen_last(str(folder))
-        qtbot.waitUntil(lambda win=w: win.state.dataset is not None, timeout=60_000)
-        assert Path(w.state.dataset.root) == Path(folder).resolve()
+        qtbot.waitUntil(lambda win=w: win.state.dataset is not None, timeout=60_000)  # type: ignore[misc]
+        assert Path(opened(w).root) == Path(folder).resolve()
         assert (w.state.run == str(run)) is model_expected
         w.shutdown()
 

@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop_cls.gui.shell.main_window import MainWindow
 from tests.conftest import make_tiny_folder
-from tests.gui.conftest import open_and_wait
+from tests.gui.conftest import cell, header, open_and_wait
 
 TITLE_BAR = 40  # what a window manager's title bar and a panel take from a 640 px high screen
 
@@ -113,12 +113,12 @@ def test_ten_by_ten_confusion_matrix_fits_its_pane_at_1024x640(qtbot: QtBot, win
     assert sum(cm.rowHeight(r) for r in range(10)) <= cm.viewport().height()
     text_h = cm.fontMetrics().height()
     assert min(cm.rowHeight(r) for r in range(10)) >= text_h  # every count still readable
-    widest = max(cm.fontMetrics().horizontalAdvance(cm.item(r, c).text()) for r in range(10) for c in range(10))
+    widest = max(cm.fontMetrics().horizontalAdvance(cell(cm, r, c)) for r in range(10) for c in range(10))
     assert min(cm.columnWidth(c) for c in range(10)) > widest
     # every column says which class it is: a readable start of its name where the font leaves room,
     # else its number, and then the rows carry the same numbers (which one depends on the font's widths)
     header_fm = cm.horizontalHeader().fontMetrics()
-    columns = [cm.horizontalHeaderItem(c).text() for c in range(10)]
+    columns = [header(cm, c).text() for c in range(10)]
     rows = [cm.verticalHeaderItem(r).text() for r in range(10)]
     if columns == [str(c + 1) for c in range(10)]:
         assert all(rows[r].startswith(f"{r + 1} ") for r in range(10)), rows
@@ -127,7 +127,7 @@ def test_ten_by_ten_confusion_matrix_fits_its_pane_at_1024x640(qtbot: QtBot, win
             assert text == name or (text.endswith("…") and name.startswith(text[:-1]) and len(text) >= 4), text
             assert header_fm.horizontalAdvance(text) <= cm.columnWidth(c), (text, cm.columnWidth(c))
         assert not any(row[:1].isdigit() for row in rows), rows
-    assert cm.horizontalHeaderItem(0).toolTip() == "checkerboard"
+    assert header(cm, 0).toolTip() == "checkerboard"
 
 
 def test_a_matrix_too_large_for_its_pane_scrolls(qtbot: QtBot, window: MainWindow) -> None:

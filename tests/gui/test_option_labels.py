@@ -36,12 +36,12 @@ def test_combos_show_words_and_the_form_reads_identifiers(qtbot: QtBot, isolated
     assert optimizer.currentText() == "AdamW" and schedule.currentText() == "One-cycle"
     assert "one_cycle" not in [schedule.itemText(i) for i in range(schedule.count())]
     assert combo(form, "modelCombo").findText("EfficientNet-Lite0") >= 0
-    values = form.current_config_dict()  # type: ignore[attr-defined]
+    values = form.current_config_dict()
     assert (values["optimizer"], values["schedule"]) == ("adamw", "one_cycle")
 
     schedule.setCurrentIndex(schedule.findText("Cosine"))
     optimizer.setCurrentIndex(optimizer.findText("SGD"))
-    values = form.current_config_dict()  # type: ignore[attr-defined]
+    values = form.current_config_dict()
     assert (values["optimizer"], values["schedule"]) == ("sgd", "cosine")
 
 

@@ -4,6 +4,7 @@ older one quietly, and a failure ends in an error box."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,28 +12,29 @@ import pytest
 from PySide6.QtWidgets import QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
+from desktop_cls.gui.pages.page import Page
 from desktop_cls.gui.shell.main_window import MainWindow
+from desktop_cls.gui.state import PageKey
 from tests.gui.conftest import child
 
 
-def _page(qtbot: QtBot) -> Any:
-    from desktop_cls.gui.pages.page import Page
+@pytest.fixture
+def page(qtbot: QtBot, isolated_user_dirs: Path) -> Iterator[Page]:
+    """A bare page on a small owner window (the task runner holds its window weakly: the fixture keeps it)."""
     from desktop_cls.gui.settings import Settings
     from desktop_cls.gui.state import AppState
     from desktop_cls.gui.work.tasks import TaskRunner
 
     owner = QWidget()
-    qtbot.addWidget(owner)  # it holds the window weakly: the page keeps it alive through owner_window
-    page = Page(AppState(Settings()), TaskRunner(owner), "demo")
-    page.setParent(owner)
-    page.owner_window = owner
-    page.set_body("nothing yet", QWidget(), QWidget())
+    qtbot.addWidget(owner)
+    demo = Page(AppState(Settings()), TaskRunner(owner), "demo")
+    demo.setParent(owner)
+    demo.set_body("nothing yet", QWidget(), QWidget())
     owner.show()
-    return page
+    yield demo
 
 
-def test_status_line_follows_a_task_and_cancel_stops_it(qtbot: QtBot, isolated_user_dirs: Path) -> None:
-    page = _page(qtbot)
+def test_status_line_follows_a_task_and_cancel_stops_it(qtbot: QtBot, page: Page) -> None:
     release = threading.Event()
     results: list[str] = []
 
@@ -56,8 +58,7 @@ def test_status_line_follows_a_task_and_cancel_stops_it(qtbot: QtBot, isolated_u
     assert not line.isVisible()
 
 
-def test_a_newer_task_replaces_an_older_one_quietly(qtbot: QtBot, isolated_user_dirs: Path) -> None:
-    page = _page(qtbot)
+def test_a_newer_task_replaces_an_older_one_quietly(qtbot: QtBot, page: Page) -> None:
     results: list[str] = []
 
     def waits(progress: Any, cancel: Any) -> str:
@@ -67,13 +68,12 @@ def test_a_newer_task_replaces_an_older_one_quietly(qtbot: QtBot, isolated_user_
 
     page.run_task("first", waits, results.append, status="First…", on_cancelled=lambda: results.append("cancelled"))
     page.run_task("second", lambda progress, cancel: "new", results.append, status="Second…")
-    qtbot.waitUntil(lambda: "new" in results and not page.tasks.running(), timeout=10_000)
+    qtbot.waitUntil(lambda: "new" in results and page.tasks is not None and not page.tasks.running(), timeout=10_000)
     assert results == ["new"]  # the replaced one neither reports a result nor a cancellation
     assert not page.status_line.isVisible()
 
 
-def test_a_failed_task_ends_in_an_error_box(qtbot: QtBot, isolated_user_dirs: Path) -> None:
-    page = _page(qtbot)
+def test_a_failed_task_ends_in_an_error_box(qtbot: QtBot, page: Page) -> None:
 
     def fails(progress: Any, cancel: Any) -> None:
         raise ValueError("the disk is on fire")
@@ -100,9 +100,13 @@ def test_the_label_page_asks_for_training_through_its_signal(qtbot: QtBot, windo
 
 
 def test_closing_the_window_shuts_every_page_down(window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
-    stopped: list[str] = []
+    stopped: list[PageKey] = []
     for key, page in window.pages.items():
-        monkeypatch.setattr(page, "shutdown", lambda key=key, real=page.shutdown: (stopped.append(key), real()))
+        def shutdown(key: PageKey = key, real: Callable[[], None] = page.shutdown) -> None:
+            stopped.append(key)
+            real()
+
+        monkeypatch.setattr(page, "shutdown", shutdown)
     window.shutdown()
     assert stopped == window.page_keys()
 

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop_cls.gui.shell.main_window import MainWindow
@@ -17,7 +17,7 @@ from tests.gui.conftest import open_and_wait
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
-def _focus(qtbot: QtBot, window: MainWindow, widget: object) -> None:
+def _focus(qtbot: QtBot, window: MainWindow, widget: QWidget) -> None:
     window.activateWindow()
     widget.setFocus()
     qtbot.waitUntil(widget.hasFocus)

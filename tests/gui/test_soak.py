@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from pytestqt.qtbot import QtBot
 
@@ -50,7 +51,12 @@ def test_a_redraw_between_epochs_leaves_the_epoch_curves_alone(qtbot: QtBot) -> 
     for name in ("curve_train_loss", "curve_val_loss", "curve_train_acc", "curve_val_acc", "curve_batch"):
         curve = getattr(plots, name)
         real = curve.setData
-        curve.setData = lambda *a, _n=name, _real=real, **k: (calls.append(_n), _real(*a, **k))
+
+        def counted(*a: object, _n: str = name, _real: Any = real, **k: object) -> None:
+            calls.append(_n)
+            _real(*a, **k)
+
+        curve.setData = counted
     for i in range(5):
         plots.add_batch(1 + i / 5, 0.5, 0.01)
         plots.redraw()

@@ -75,7 +75,7 @@ def test_light_dark_light_at_run_time_repaints_window_plots_matrix_and_icons(qtb
     ev._show(synthetic_result())
     cm, loss = ev.confusion, window.train_page.monitor.plots.loss_plot
     icon_item = window.sidebar.item(2)  # Train: no badge, not selected
-    seen = {}
+    seen: dict[str, list[tuple[object, ...]]] = {}
     for scheme in ("light", "dark", "light"):
         assert theme.apply_theme(scheme) == scheme
         QApplication.processEvents()

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from desktop_cls.gui.shell.main_window import MainWindow
+from tests.gui.conftest import opened
 
 REPO = Path(__file__).resolve().parents[2]
 TS = REPO / "resources" / "i18n" / "desktop_cls_zh_CN.ts"
@@ -180,8 +181,8 @@ def walk(window: MainWindow, extra_windows: list[QWidget], data_words: set[str])
     under "translated:GROUP", the translated texts seen (the walk must have seen something)."""
     failures: dict[str, list[str]] = {g: [] for g in GROUPS}
     failures.update({f"translated:{g}": [] for g in GROUPS})
-    widgets = [window, *window.findChildren(QWidget)]
-    menus = [a.menu() for a in window.menuBar().actions() if a.menu() is not None]
+    widgets: list[QWidget] = [window, *window.findChildren(QWidget)]
+    menus = window.menuBar().findChildren(QMenu)
     for extra in extra_windows:
         widgets += [extra, *extra.findChildren(QWidget)]
     seen: set[int] = set()
@@ -241,7 +242,7 @@ def pseudo_failures(tmp_path_factory: pytest.TempPathFactory, qapp: QApplication
         extra = [w for w in qapp.topLevelWidgets() if w is not window and w.isVisible()]
         from desktop_cls.gui.shell.language import LANGUAGE_NAMES
 
-        ds = window.state.dataset
+        ds = opened(window)
         words = {*LANGUAGE_NAMES.values(),  # the View → Language menu names each language in itself
                  *ds.classes, *(Path(s.path).name for s in ds.samples), str(data), data.name, "desktop_cls",
                  *(d.name for d in window.state.devices), *(d.id for d in window.state.devices), "broken.png",

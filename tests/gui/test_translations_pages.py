@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import make_tiny_folder
+from tests.gui.conftest import cell, header, item_at
 
 CJK = ("猫", "狗", "鸟")
 # Texts that are data or names, not words to translate.
@@ -198,9 +199,9 @@ def test_the_evaluate_page_marks_every_text_and_shows_chinese_class_names(qtbot:
     page._show(evaluation())
     cm = page.confusion
     shown = [cm.verticalHeaderItem(i).text() for i in range(cm.rowCount())]
-    assert shown == list(CJK) and [cm.horizontalHeaderItem(j).text() for j in range(cm.columnCount())] == list(CJK)
-    assert "猫" in cm.item(0, 1).toolTip() and "狗" in cm.item(0, 1).toolTip()
-    per_class = [page.metrics_table.item(r, 0).text() for r in range(page.metrics_table.rowCount())]
+    assert shown == list(CJK) and [header(cm, j).text() for j in range(cm.columnCount())] == list(CJK)
+    assert "猫" in item_at(cm, 0, 1).toolTip() and "狗" in item_at(cm, 0, 1).toolTip()
+    per_class = [cell(page.metrics_table, r, 0) for r in range(page.metrics_table.rowCount())]
     assert per_class[:3] == list(CJK)
     page.show_cell(0, 0)
     assert all(caption.startswith("猫 → 猫") for _path, caption in page.mistakes.model.items)
@@ -218,7 +219,7 @@ def test_the_classify_page_marks_every_text_and_saves_chinese_names(qtbot: QtBot
     qtbot.addWidget(page)
     try:
         page._files_done(predictions(str(tmp_path / "照片")))
-        assert [page.table.item(r, 1).text() for r in range(page.table.rowCount())] == list(CJK)
+        assert [cell(page.table, r, 1) for r in range(page.table.rowCount())] == list(CJK)
         assert page.preview_caption.text().startswith("猫 — ")
         out = tmp_path / "预测.csv"
         monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
@@ -273,8 +274,8 @@ def test_the_export_page_marks_every_text(qtbot: QtBot, pseudo: None, tmp_path: 
               "path": "/导出/模型.onnx", "num_images": 12, "images": "12 validation images",
               "metadata": '{"classes": ["猫", "狗", "鸟"]}', "snippet_text": "import onnxruntime"}
     page._done([result])
-    assert page.results.item(0, 0).text().startswith("⟦")  # the reference row is words too
-    assert page.results.item(1, 5).text() == "模型.onnx"
+    assert cell(page.results, 0, 0).startswith("⟦")  # the reference row is words too
+    assert cell(page.results, 1, 5) == "模型.onnx"
     assert "猫" in page.meta_view.toPlainText()
     assert_marked(page, data=CJK)
 
@@ -306,8 +307,8 @@ def test_the_pages_read_in_chinese(qtbot: QtBot, chinese: None, tmp_path: Path) 
     assert train.monitor.plots.loss_plot.getPlotItem().getAxis("bottom").labelText == "轮次"
     assert train.form.advanced.title() == "高级"
     evaluate._show(evaluation())
-    headers = [evaluate.metrics_table.horizontalHeaderItem(c).text() for c in range(5)]
+    headers = [header(evaluate.metrics_table, c).text() for c in range(5)]
     assert headers == ["类别", "精确率", "召回率", "F1 分数", "图像"]
     assert "准确率" in evaluate.summary.text() and "验证集" in evaluate.summary.text()
     assert evaluate.right_tabs.tabText(1) == "校准"
-    assert export.results.horizontalHeaderItem(0).text() == "格式" and export.export_button.text() == "▶ 导出(&X)"
+    assert header(export.results, 0).text() == "格式" and export.export_button.text() == "▶ 导出(&X)"

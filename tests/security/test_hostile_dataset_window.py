@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from desktop_cls.core.data.labeling import JOURNAL, STATE_DIR
 from desktop_cls.gui.shell.main_window import MainWindow
 from tests.conftest import make_tiny_folder
-from tests.gui.conftest import keep_palette, no_unexpected_dialogs, open_and_wait, window  # noqa: F401 - fixtures
+from tests.gui.conftest import keep_palette, no_unexpected_dialogs, open_and_wait, opened, window  # noqa: F401 - fixtures
 from tests.security.conftest import needs_symlinks, tree_snapshot
 
 pytestmark = needs_symlinks
@@ -39,7 +39,7 @@ def test_the_window_opens_a_hostile_dataset_with_a_notice_and_leaves_the_victim_
     open_and_wait(qtbot, window, root)
     qtbot.waitUntil(lambda: window.label_page.workspace is not None)
     assert shown and "is a link" in shown[0] and "kept aside" in shown[0]
-    index = window.state.dataset
+    index = opened(window)
     assert index.counts()["cat"] == 4 and "loop" not in index.classes
     lp = window.label_page
     lp.assign_files("dog", [str(root / "new_0.png")])  # labeling works
