@@ -105,8 +105,6 @@ def test_the_thread_rule_sees_what_it_forbids(tmp_path: Path) -> None:
 GUI_FUNCTIONS_STILL_LONG = {
     "gui/pages/evaluate/evaluate_page.py:__init__": 98,
     "gui/pages/label/label_page.py:__init__": 94,
-    "gui/widgets/image_viewer.py:__init__": 92,
-    "gui/shell/main_window.py:__init__": 91,
     "gui/pages/classify/classify_page.py:__init__": 88,
     "gui/pages/data/dataset_page.py:__init__": 77,
     "gui/pages/train/train_page.py:__init__": 69,

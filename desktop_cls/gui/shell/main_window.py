@@ -69,6 +69,31 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self._closing = False
 
+        self._build_pages()
+        self._build_central()
+        self._build_status_bar()
+        self.menus = WindowMenus(self)
+        self.shortcut_guard = WindowShortcutGuard(self)  # menu shortcuts also work from a text field
+        decorate_actions(self)
+        self._connect_signals()
+        self.sidebar.setCurrentRow(0)
+        screen = self.screen()
+        self.resize(first_window_size(screen.availableGeometry().size()) if screen is not None else PREFERRED)
+        self._restore_geometry()
+        self.autosave = SettingsAutosave(self.save_settings, self)
+        self.state.settings_changed.connect(self.autosave.changed)
+        self._device_pending = False
+        self.use_default_device()
+        self.state.core_ready.connect(self._default_device_when_listed)  # after the Train page lists the GPUs
+        self.interrupted_banner.check()
+        if notice:
+            QTimer.singleShot(0, lambda: QMessageBox.information(self, self.tr("Settings"), notice))
+        if load_core:  # a broken torch install must not take the window down: it is reported
+            self.tasks.start("engine", load_engine, self._on_core_loaded, on_error=lambda m, d: show_error(
+                self, self.tr("PyTorch could not be loaded"), m, d))
+
+    def _build_pages(self) -> None:
+        """The six steps, in order, each a page on the shared state and task runner."""
         self.pages: dict[PageKey, Page] = {}
         self.dataset_page = DatasetPage(self.state, self.tasks)
         self.label_page = LabelPage(self.state, self.tasks)
@@ -81,9 +106,10 @@ class MainWindow(QMainWindow):
                  (PageKey.EVALUATE, self.tr("Evaluate"), self.evaluate_page),
                  (PageKey.CLASSIFY, self.tr("Classify"), self.classify_page),
                  (PageKey.EXPORT, self.tr("Export"), self.export_page)]
-
         self._build_sidebar(order)
 
+    def _build_central(self) -> None:
+        """Sidebar | (page title, the interrupted-run banner, the current page)."""
         self.title_label = QLabel()
         self.title_label.setObjectName("pageTitle")
         f = self.title_label.font()
@@ -102,31 +128,14 @@ class MainWindow(QMainWindow):
         lay.addLayout(right, 1)
         self.setCentralWidget(central)
 
-        self._build_status_bar()
-        self.menus = WindowMenus(self)
-        self.shortcut_guard = WindowShortcutGuard(self)  # menu shortcuts also work from a text field
-        decorate_actions(self)
+    def _connect_signals(self) -> None:
+        """What the window itself follows: badges, the open dataset, tasks' progress, requests from pages."""
         self.state.status_changed.connect(self._set_badge)
         self.state.dataset_changed.connect(self._on_dataset)
         self.tasks.task_progress.connect(self._on_task_progress)
         self.tasks.task_finished.connect(self._on_task_finished)
         self.train_page.monitor.progress_text.connect(self._on_train_progress)
         self.label_page.retrain_requested.connect(self.start_training)
-        self.sidebar.setCurrentRow(0)
-        screen = self.screen()
-        self.resize(first_window_size(screen.availableGeometry().size()) if screen is not None else PREFERRED)
-        self._restore_geometry()
-        self.autosave = SettingsAutosave(self.save_settings, self)
-        self.state.settings_changed.connect(self.autosave.changed)
-        self._device_pending = False
-        self.use_default_device()
-        self.state.core_ready.connect(self._default_device_when_listed)  # after the Train page lists the GPUs
-        self.interrupted_banner.check()
-        if notice:
-            QTimer.singleShot(0, lambda: QMessageBox.information(self, self.tr("Settings"), notice))
-        if load_core:  # a broken torch install must not take the window down: it is reported
-            self.tasks.start("engine", load_engine, self._on_core_loaded, on_error=lambda m, d: show_error(
-                self, self.tr("PyTorch could not be loaded"), m, d))
 
     def _build_sidebar(self, order: list[tuple[PageKey, str, Page]]) -> None:
         """The steps in order, each with its page in the stack, its icon and status badge."""

@@ -99,6 +99,24 @@ class ImageViewer(QDialog):
         self._request = 0
         self._work = TaskRunner(self)  # decoding on the images lane; moving on cancels the picture not started
 
+        self._build_labels()
+        self._build_view()
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.name_label)
+        lay.addWidget(self.caption_label)
+        lay.addWidget(self.view, 1)
+        lay.addWidget(self.path_label)
+        lay.addLayout(self._build_buttons())
+        self._bind_keys()
+        em = self.fontMetrics().horizontalAdvance("M")
+        width, height = em * 70, self.fontMetrics().height() * 40
+        screen = (parent.screen() if parent is not None else self.screen()).availableGeometry()
+        self.resize(min(width, screen.width() * 9 // 10), min(height, screen.height() * 9 // 10))  # small laptops
+
+        self.go(index)
+
+    def _build_labels(self) -> None:
+        """The file's name, its caption (classes, confidence), its path and the zoom status."""
         self.name_label = QLabel()
         self.name_label.setObjectName("viewerName")
         f = self.name_label.font()
@@ -115,6 +133,8 @@ class ImageViewer(QDialog):
         self.status_label = QLabel()
         self.status_label.setObjectName("viewerStatus")
 
+    def _build_view(self) -> None:
+        """The picture in a zoomable, draggable scene that follows the screen's pixel ratio."""
         self.scene = QGraphicsScene(self)
         self.pixmap_item = QGraphicsPixmapItem()
         self.pixmap_item.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
@@ -127,6 +147,8 @@ class ImageViewer(QDialog):
         self.view.zoomed.connect(lambda steps: self.set_zoom(self.zoom * ZOOM_STEP ** steps))
         follow_ratio(self.view, self._ratio_changed)
 
+    def _build_buttons(self) -> QHBoxLayout:
+        """Previous / next, zoom, fit, 100 %, show in folder, close."""
         self.prev_button = _button(self.tr("◀ Previous"), "viewerPrevButton", self.tr("Previous image (Left)"))
         self.prev_button.clicked.connect(lambda: self.go(self.index - 1))
         self.next_button = _button(self.tr("Next ▶"), "viewerNextButton", self.tr("Next image (Right)"))
@@ -151,13 +173,10 @@ class ImageViewer(QDialog):
         row.addWidget(self.status_label, 1)
         row.addWidget(self.reveal_button)
         row.addWidget(close)
-        lay = QVBoxLayout(self)
-        lay.addWidget(self.name_label)
-        lay.addWidget(self.caption_label)
-        lay.addWidget(self.view, 1)
-        lay.addWidget(self.path_label)
-        lay.addLayout(row)
+        return row
 
+    def _bind_keys(self) -> None:
+        """The viewer's keys (the F1 list shows them), working from any child of the viewer."""
         keys = {
             self._previous: ("Left", "PgUp", "Backspace"),
             self._next: ("Right", "PgDown", "Space"),
@@ -173,11 +192,6 @@ class ImageViewer(QDialog):
                 sc = QShortcut(QKeySequence(seq), self)
                 sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
                 sc.activated.connect(slot)
-        em = self.fontMetrics().horizontalAdvance("M")
-        width, height = em * 70, self.fontMetrics().height() * 40
-        screen = (parent.screen() if parent is not None else self.screen()).availableGeometry()
-        self.resize(min(width, screen.width() * 9 // 10), min(height, screen.height() * 9 // 10))  # small laptops
-        self.go(index)
 
     # ---- navigation ----------------------------------------------------------------------------
     def _previous(self) -> None:
