@@ -132,9 +132,67 @@
     return h !== outH ? pass(planes, outW, h, outW, outH, false) : planes;
   }
 
+  // The box of the visible pixels (Pillow's getbbox of the alpha channel) of a picture that has transparent
+  // ones; null when every pixel is opaque. A fully transparent picture keeps its whole canvas.
+  function visibleBox(rgba, w, h) {
+    let lowest = 255, x0 = w, y0 = h, x1 = -1, y1 = -1;
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const a = rgba[(y * w + x) * 4 + 3];
+        if (a < lowest) lowest = a;
+        if (a) {
+          if (x < x0) x0 = x;
+          if (x > x1) x1 = x;
+          if (y < y0) y0 = y;
+          if (y > y1) y1 = y;
+        }
+      }
+    }
+    if (lowest === 255) return null;
+    return x1 < 0 ? [0, 0, w, h] : [x0, y0, x1 + 1, y1 + 1];
+  }
+
+  function crop(planes, w, h, [x0, y0, x1, y1]) {
+    const cw = x1 - x0, ch = y1 - y0, out = new Uint8Array(3 * cw * ch);
+    for (let c = 0; c < 3; c++) {
+      for (let y = 0; y < ch; y++) {
+        const from = c * w * h + (y + y0) * w + x0;
+        out.set(planes.subarray(from, from + cw), c * cw * ch + y * cw);
+      }
+    }
+    return out;
+  }
+
+  // Python's round(): halves go to the even neighbour.
+  function pyRound(v) {
+    const r = Math.round(v);
+    return Math.abs(v - Math.trunc(v)) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+  }
+
+  // The app's network view (core/data/picture_view.py): a picture with transparent pixels is cut to its
+  // visible part, scaled to fit with its shape kept and centred on white; any other picture is stretched.
+  function networkView(rgba, w, h, outW, outH) {
+    const planes = rgbPlanes(rgba, w, h);
+    const box = visibleBox(rgba, w, h);
+    if (box === null) return resize(planes, w, h, outW, outH);
+    const cw = box[2] - box[0], ch = box[3] - box[1];
+    const scale = Math.min(outW / cw, outH / ch);
+    const nw = Math.max(1, pyRound(cw * scale)), nh = Math.max(1, pyRound(ch * scale));
+    const part = resize(crop(planes, w, h, box), cw, ch, nw, nh);
+    const out = new Uint8Array(3 * outW * outH).fill(255);
+    const left = Math.floor((outW - nw) / 2), top = Math.floor((outH - nh) / 2);
+    for (let c = 0; c < 3; c++) {
+      for (let y = 0; y < nh; y++) {
+        const from = c * nw * nh + y * nw;
+        out.set(part.subarray(from, from + nw), c * outW * outH + (y + top) * outW + left);
+      }
+    }
+    return out;
+  }
+
   function modelInput(rgba, w, h) {
     const [outH, outW] = M.input_size;
-    const planes = resize(rgbPlanes(rgba, w, h), w, h, outW, outH);
+    const planes = networkView(rgba, w, h, outW, outH);
     const x = new Float32Array(3 * outH * outW);
     for (let ch = 0; ch < 3; ch++) {
       const m = Math.fround(M.mean[ch]), s = Math.fround(M.std[ch]);

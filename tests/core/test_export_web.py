@@ -46,6 +46,15 @@ def _held_out(root: Path, count: int = 30) -> list[str]:
         h, w = int(rng.integers(5, 90)), int(rng.integers(5, 90))
         arr = np.clip(np.array(colours[name]) + rng.normal(0, 60, (h, w, 3)), 0, 255).astype(np.uint8)
         files.append(str(write_image(root / f"{name}_{i:02d}_{w}x{h}.png", arr)))
+    for i in range(9):  # clip art: a drawing in part of a transparent canvas, which both cut and letterbox
+        name = list(colours)[i % 3]
+        h, w = int(rng.integers(20, 120)), int(rng.integers(20, 120))
+        rgba = np.zeros((h, w, 4), np.uint8)
+        y0, x0 = int(rng.integers(0, h // 2)), int(rng.integers(0, w // 2))
+        y1, x1 = int(rng.integers(y0 + 3, h + 1)), int(rng.integers(x0 + 3, w + 1))
+        rgba[y0:y1, x0:x1, :3] = np.clip(np.array(colours[name]) + rng.normal(0, 60, (y1 - y0, x1 - x0, 3)), 0, 255)
+        rgba[y0:y1, x0:x1, 3] = 255
+        files.append(str(write_image(root / f"{name}_clipart_{i}_{w}x{h}.png", rgba)))
     return files
 
 
