@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from desktop_cls import __version__
 from desktop_cls.cli import evaluate, export, info, predict, runs, scan, serve, start, train, weights
@@ -30,13 +31,22 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _folder_opens_the_window(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
+    """`desktop-cls FOLDER` (what a file manager's "Open with" runs) opens the folder in the window; a
+    command's name wins over a folder of that name."""
+    commands = {name for a in parser._actions if isinstance(a, argparse._SubParsersAction) for name in a.choices}
+    if len(argv) == 1 and not argv[0].startswith("-") and argv[0] not in commands and Path(argv[0]).is_dir():
+        return ["gui", argv[0]]
+    return argv
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command line; the exit code (0, 1 for findings or failed predictions, 2 for a user error,
     130 when interrupted). Messages follow the system language (LANG and friends)."""
     set_language()
     ignore_file_size_signal()
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_folder_opens_the_window(parser, list(sys.argv[1:] if argv is None else argv)))
     if args.command is None:
         args.func = start.cmd_gui
     try:

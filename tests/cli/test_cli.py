@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import csv
 import json
 import os
@@ -197,6 +198,30 @@ def test_gui_without_a_display_is_a_clear_message(capsys: pytest.CaptureFixture[
         monkeypatch.delenv(var, raising=False)
     code = main([])
     assert code == 2 and "no display" in capsys.readouterr().err
+
+
+def test_a_folder_alone_opens_it_in_the_window(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """What a file manager's "Open with" runs; a folder named like a command stays the command."""
+    from desktop_cls.cli import runs, start
+
+    called: list[str] = []
+
+    def gui(args: argparse.Namespace) -> int:
+        called.append(f"window {args.path}")
+        return 0
+
+    def list_runs(args: argparse.Namespace) -> int:
+        called.append("runs command")
+        return 0
+
+    monkeypatch.setattr(start, "cmd_gui", gui)
+    monkeypatch.setattr(runs, "cmd_runs", list_runs)
+    assert main([str(tmp_path)]) == 0 and called == [f"window {tmp_path}"]
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "runs").mkdir()
+    assert main(["runs"]) == 0 and called[-1] == "runs command"
+    with pytest.raises(SystemExit):
+        main([str(tmp_path / "missing")])  # not a folder: argparse's own message
 
 
 def test_train_picks_image_and_batch_size_from_the_data_and_says_why(capsys: pytest.CaptureFixture[str],
