@@ -22,8 +22,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.json:
         print_json(d)
         return 0
-    print(_("accuracy {accuracy:.2%} on {n} {split} images").format(accuracy=d["accuracy"], n=d["num_images"],
-                                                                   split=ev.split))
+    if "cross_validation_folds" in d:
+        print(_("accuracy {accuracy:.2%} by {folds}-fold cross-validation on {n} images: the model learned from all "
+                "of them, so each is scored as predicted by a model that had not").format(
+                accuracy=d["accuracy"], folds=d["cross_validation_folds"], n=d["num_images"]))
+    else:
+        print(_("accuracy {accuracy:.2%} on {n} {split} images").format(accuracy=d["accuracy"], n=d["num_images"],
+                                                                       split=ev.split))
     _print_scores(d)
     print(_("confusion matrix (rows = true, columns = predicted):"))
     for name, row in zip(d["classes"], d["confusion_matrix"], strict=True):

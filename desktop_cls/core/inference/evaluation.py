@@ -14,6 +14,9 @@ from desktop_cls.core.data.image_cache import decode_samples
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
 from desktop_cls.core.i18n import _
+from desktop_cls.core.inference.calibration import softmax
+from desktop_cls.core.inference.cross_validated import SPLIT as CV_SPLIT
+from desktop_cls.core.inference.cross_validated import load_cross_validated
 from desktop_cls.core.inference.metrics import classification_report
 from desktop_cls.core.inference.predictor import Predictor
 
@@ -83,6 +86,28 @@ def samples_for(predictor: Predictor, folder: str | Path) -> tuple[list[Sample],
     return list(idx.samples), "folder", idx.problems
 
 
+def _cross_validated(predictor: Predictor, folder: str | Path, top_k: int) -> Evaluation | None:
+    """A run that learned from every image of FOLDER (few images, cross-validated): its out-of-fold
+    predictions, the only ones on these images made by a model that had not seen them."""
+    run = Path(predictor.source).parent
+    root = Path(folder).expanduser().resolve()
+    if not rd.is_run_dir(run):
+        return None
+    try:
+        info = rd.read_run_info(run)
+    except UserError:
+        return None
+    if info.get("dataset_root") != str(root):
+        return None
+    cv = load_cross_validated(run, root, len(predictor.classes))
+    if cv is None:
+        return None
+    probs = softmax(cv.logits, predictor.temperature)
+    report = classification_report(cv.labels, probs, predictor.classes, top_k=top_k)
+    report["cross_validation_folds"] = cv.folds
+    return Evaluation(report, cv.paths, cv.labels, probs, CV_SPLIT, ())
+
+
 def _map_classes(idx: DatasetIndex, classes: tuple[str, ...]) -> DatasetIndex:
     known = {c: i for i, c in enumerate(classes)}
     unknown = [c for c in idx.classes if c not in known]
@@ -103,6 +128,9 @@ def evaluate(predictor: Predictor, folder: str | Path, top_k: int = 5, progress:
     folder is the run's own dataset (its validation split is used) or any labeled folder whose class
     names match the model's (unknown classes are left out and reported in problems). top_k: the
     top-k accuracy reported. Raises UserError when no labeled image remains; CancelledError on cancel."""
+    learned_all = _cross_validated(predictor, folder, top_k)
+    if learned_all is not None:
+        return learned_all
     samples, split, problems = samples_for(predictor, folder)
     if not samples:
         raise UserError(_("no labeled images to evaluate in {folder}").format(folder=folder))

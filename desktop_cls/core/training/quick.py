@@ -23,6 +23,7 @@ from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import CancelToken, EpochEnd
 from desktop_cls.core.i18n import _
 from desktop_cls.core.inference.calibration import calibrate_logits, softmax
+from desktop_cls.core.inference.cross_validated import save_cross_validated
 from desktop_cls.core.models.architectures import build_model, count_parameters, head_linear, hub_weights_path
 from desktop_cls.core.models.catalog import MODELS
 from desktop_cls.core.models.model_io import ModelMeta, save_native
@@ -85,6 +86,12 @@ def _split(feats_paths: Sequence[str], vectors: np.ndarray, samples: Sequence[Sa
     return vectors[rows], np.array([by_path[feats_paths[i]].label for i in rows], dtype=np.int64)
 
 
+def _cv_order(feats_paths: Sequence[str], samples: Sequence[Sample]) -> list[str]:
+    """The images in the order the cross-validated rows are in: training ones, then validation ones."""
+    split_of = {s.path: s.split for s in samples}
+    return [p for p in feats_paths if split_of[p] == "train"] + [p for p in feats_paths if split_of[p] == "val"]
+
+
 def _cv_folds(y_tr: np.ndarray, y_va: np.ndarray, val_fraction: float) -> int:
     """Cross-validate (returns the folds) when the validation split would be too small to trust."""
     y = np.concatenate([y_tr, y_va])
@@ -123,6 +130,9 @@ class QuickFit:
                          train_images=len(f.y_tr), val_images=len(f.y_va))
         h = _fit_head(self.cfg, f, len(self.index.classes), self.cb)
         extra = _save(self.cfg, self.index, self.run, f, h, self.cb)
+        if h.cv_folds:  # Evaluate shows these: no image is left that the final head has not learned
+            save_cross_validated(self.run, self.index.root, _cv_order(f.paths, self.index.samples), h.y_va, h.z_va,
+                                 h.cv_folds)
         seconds = time.monotonic() - t0
         self._epoch_end(h, seconds, len(f.paths) / max(f.seconds, 1e-9))
         self.life.ended(self.state, seconds, self.problems, facts={
