@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from desktop_cls.core.events import CancelToken
 from desktop_cls.gui.pages.data.data_model import CheckResult, CheckStatus, DataPageModel, DatasetTag
-from desktop_cls.gui.work.tasks import Reporter, Task, TaskRunner
+from desktop_cls.gui.work.tasks import Lane, Reporter, Task, TaskRunner
 
 if TYPE_CHECKING:
     from desktop_cls.core.data.dataset import DatasetIndex
@@ -37,11 +37,11 @@ class BackgroundCheck:
 
             return CheckResult(tag, with_health(index, progress=progress, cancel=cancel))
 
-        if self.tasks is not None:  # named as the folder walk is: quitting does not ask about it
+        if self.tasks is not None:  # named as the folder walk is (quitting does not ask); it gives way to the UI
             self.task = self.tasks.start(
                 "scan", work, on_done=self._done, on_progress=lambda d, t, what: self._progress(tag, d, t, what),
                 on_cancelled=lambda: self._ended(tag, CheckStatus.STOPPED),
-                on_error=lambda message, _details: self._ended(tag, CheckStatus.FAILED, message))
+                on_error=lambda message, _details: self._ended(tag, CheckStatus.FAILED, message), lane=Lane.BACKGROUND)
 
     def cancel(self) -> None:
         """Stop the running check (the user pressed Stop checking, or another folder is opened)."""
