@@ -152,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     w = MainWindow()
     w.resize(1280, 800)
     w.show()
-    w.wait_until_core_loaded()
+    pump(app, until=lambda: w.state.core_loaded, limit_s=300)  # as in the app: the engine loads on a task
     load_before = os.getloadavg()[0]
     ticks = Ticks()
     ticks.start()
