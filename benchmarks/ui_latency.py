@@ -76,7 +76,7 @@ def pump(app: Any, seconds: float = 0.0, until: Callable[[], bool] | None = None
 
 
 def run(app: Any, w: Any, folder: Path, train_s: float, ticks: Ticks, check_limit_s: float) -> dict[str, float]:
-    """The user's session: open, switch pages, scroll the grid, train, while the check runs."""
+    """What a user does: open, switch pages, scroll the grid, train, while the check runs."""
     from desktop_cls.gui.state import PageKey
 
     times: dict[str, float] = {}
