@@ -134,6 +134,29 @@
     </message>
 </context>
 <context>
+    <name>CheckLine</name>
+    <message>
+        <source>Stop checking</source>
+        <translation>停止检查</translation>
+    </message>
+    <message>
+        <source>Stop looking for unreadable images, duplicates and leaks; training does not need the check</source>
+        <translation>停止查找无法读取的图像、重复图像和泄漏；训练不需要这项检查</translation>
+    </message>
+    <message>
+        <source>Still checking: {0} % ({1}). The classes and counts are ready; training does not wait for the check.</source>
+        <translation>仍在检查：{0} %（{1}）。类别和数量已就绪；训练无需等待检查。</translation>
+    </message>
+    <message>
+        <source>The check for unreadable images, duplicates and leaks was stopped: Rescan to run it again.</source>
+        <translation>对无法读取的图像、重复图像和泄漏的检查已停止：重新扫描即可再次运行。</translation>
+    </message>
+    <message>
+        <source>The check for unreadable images, duplicates and leaks failed: {0}</source>
+        <translation>对无法读取的图像、重复图像和泄漏的检查失败：{0}</translation>
+    </message>
+</context>
+<context>
     <name>ClassPanel</name>
     <message>
         <source>Classes</source>
@@ -476,10 +499,6 @@
         <translation>打开文件夹(&amp;O)…</translation>
     </message>
     <message>
-        <source>Choose a folder (Ctrl+O)</source>
-        <translation>选择文件夹 (Ctrl+O)</translation>
-    </message>
-    <message>
         <source>Try the &amp;demo dataset</source>
         <translation>试用示例数据集(&amp;D)</translation>
     </message>
@@ -526,6 +545,10 @@
     <message>
         <source>No dataset yet — drop a folder here, open one with Ctrl+O, or try the demo dataset (600 small images of 10 shapes).</source>
         <translation>还没有数据集 —— 把文件夹拖到这里，按 Ctrl+O 打开一个，或试用示例数据集（10 种形状的 600 张小图像）。</translation>
+    </message>
+    <message>
+        <source>Choose a folder</source>
+        <translation>选择文件夹</translation>
     </message>
     <message>
         <source>Open a dataset folder</source>
@@ -2928,14 +2951,6 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
     <message>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
-    </message>
-    <message>
-        <source>&amp;Open folder…</source>
-        <translation>打开文件夹(&amp;O)…</translation>
-    </message>
-    <message>
-        <source>Try the &amp;demo dataset</source>
-        <translation>试用演示数据集(&amp;D)</translation>
     </message>
     <message>
         <source>Open &amp;recent</source>

@@ -41,7 +41,10 @@ def test_startup_smoke(tmp_path: Path) -> None:
 
 def test_ui_latency_smoke(tmp_path: Path) -> None:
     report = run("ui_latency", tmp_path, "--smoke")
-    assert report["samples"] > 0 and report["max_ms"] >= report["p50_ms"] >= 0
+    overall = report["all"]
+    assert overall["ticks"] > 0 and overall["max_ms"] >= overall["p99_ms"] >= overall["p50_ms"] >= 0
+    assert {"open", "pages", "scroll", "train"} <= set(report["phases"])
+    assert report["train_enabled_s"] <= report["checked_s"]
 
 
 def test_predict_latency_smoke(tmp_path: Path) -> None:

@@ -120,6 +120,16 @@ def open_and_wait(qtbot: QtBot, w: MainWindow, folder: Path) -> None:
     qtbot.waitUntil(lambda: w.state.dataset is not None and w.state.dataset is not before, timeout=30_000)
 
 
+def open_and_check(qtbot: QtBot, w: MainWindow, folder: Path) -> DatasetIndex:
+    """Open a folder and wait for its health check too (training waits for neither): the checked dataset,
+    whose problems the Problems tab lists."""
+    open_and_wait(qtbot, w, folder)
+    model = w.dataset_page.model
+    qtbot.waitUntil(lambda: model.checked is not None and model.index is w.state.dataset, timeout=30_000)
+    assert model.checked is not None
+    return model.checked
+
+
 def set_fast_training(w: MainWindow, epochs: int = 2) -> None:
     tp = w.train_page
     tp.form.model_combo.setCurrentIndex(tp.form.model_combo.findData("simple_cnn"))

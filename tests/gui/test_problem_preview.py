@@ -11,15 +11,15 @@ from PIL import Image
 from pytestqt.qtbot import QtBot
 
 from desktop_cls.gui.shell.main_window import MainWindow
-from tests.gui.conftest import open_and_wait
+from tests.gui.conftest import open_and_check
 
 
 def test_selecting_a_copy_shows_both_images_and_the_difference(qtbot: QtBot, window: MainWindow,
                                                                tiny_folder: Path) -> None:
     shutil.copy(tiny_folder / "cat" / "cat_00.png", tiny_folder / "dog" / "copy.png")
-    open_and_wait(qtbot, window, tiny_folder)
+    checked = open_and_check(qtbot, window, tiny_folder)
     dp = window.dataset_page
-    row = next(i for i, p in enumerate(window.state.dataset.problems) if p.kind == "label_conflict")
+    row = next(i for i, p in enumerate(checked.problems) if p.kind == "label_conflict")
     dp.problems.table.selectRow(row)
     preview = dp.problems.preview
     assert not preview.this_image.pixmap().isNull() and not preview.other_image.pixmap().isNull()
@@ -41,7 +41,7 @@ def test_trashing_many_files_shows_the_count_and_asks(qtbot: QtBot, window: Main
             arr = rng.integers(0, 255, (16, 16, 3), dtype=np.uint8)
             Image.fromarray(arr).save(root / c / f"{i}.png")
             Image.fromarray(arr).save(root / c / f"{i}_copy.png")
-    open_and_wait(qtbot, window, root)
+    checked = open_and_check(qtbot, window, root)
     asked: list[str] = []
 
     def say_no(parent: object, title: str, text: str, *a: object) -> object:
@@ -50,7 +50,7 @@ def test_trashing_many_files_shows_the_count_and_asks(qtbot: QtBot, window: Main
 
     monkeypatch.setattr(QMessageBox, "question", say_no)
     # copies in the same split and those across the random train/val split alike: one of each pair stays
-    n = sum(p.kind in ("duplicate", "leak") for p in window.state.dataset.problems)
+    n = sum(p.kind in ("duplicate", "leak") for p in checked.problems)
     assert n == 80
     window.dataset_page.problems.fix_duplicates.click()
     assert len(asked) == 1 and f"Move {n} files" in asked[0] and f"and {n - 8} more" in asked[0]
@@ -59,24 +59,24 @@ def test_trashing_many_files_shows_the_count_and_asks(qtbot: QtBot, window: Main
 
 def test_a_clean_folder_says_no_problems_were_found_and_offers_no_fix(qtbot: QtBot, window: MainWindow,
                                                                        tiny_folder: Path) -> None:
-    open_and_wait(qtbot, window, tiny_folder)
+    assert not open_and_check(qtbot, window, tiny_folder).problems
     panel = window.dataset_page.problems
-    assert not window.state.dataset.problems
     assert panel.none_found.isVisibleTo(panel) and not panel.table.isVisibleTo(panel)
     assert not panel.preview.isVisibleTo(panel)
     assert not panel.fix_duplicates.isEnabled() and not panel.fix_unreadable.isEnabled()
     assert not panel.undo_fix.isEnabled()  # nothing done yet
     assert not panel.fix_selected.isEnabled() and not panel.move_selected.isEnabled()
     shutil.copy(tiny_folder / "cat" / "cat_00.png", tiny_folder / "cat" / "again.png")
-    open_and_wait(qtbot, window, tiny_folder)
+    open_and_check(qtbot, window, tiny_folder)
     assert panel.table.isVisibleTo(panel) and not panel.none_found.isVisibleTo(panel)
     assert panel.fix_duplicates.isEnabled() and not panel.fix_unreadable.isEnabled()
     assert not panel.fix_selected.isEnabled()
     panel.table.selectRow(0)
     assert panel.fix_selected.isEnabled() and panel.move_selected.isEnabled()
     panel.fix_selected.click()  # a single file: trashed without asking
-    qtbot.waitUntil(lambda: not window.state.dataset.problems)
+    model = window.dataset_page.model
+    qtbot.waitUntil(lambda: model.checked is not None and not model.checked.problems)
     assert panel.undo_fix.isEnabled()  # now there is something to undo
     panel.undo_fix.click()
-    qtbot.waitUntil(lambda: bool(window.state.dataset.problems))
+    qtbot.waitUntil(lambda: model.checked is not None and bool(model.checked.problems))
     assert not panel.undo_fix.isEnabled()

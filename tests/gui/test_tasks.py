@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 from typing import Any
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 
@@ -35,3 +38,33 @@ def test_closures_and_lambdas_are_called_on_the_ui_thread(qtbot: QtBot) -> None:
     assert runner.stop_all()
     qtbot.waitUntil(lambda: not runner.tasks, timeout=10_000)  # the threads' last signals are delivered
     assert ("progress", True) in calls and all(main for _, main in calls), calls
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a thread has its own nice value on Linux")
+def test_background_work_and_the_threads_it_starts_give_way_to_the_ui(qtbot: QtBot) -> None:
+    """A health check on the background lane runs at a lower CPU priority, and so do the decoding threads it
+    starts; the UI thread keeps its own, and the window's interpreter switches threads every millisecond."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from PySide6.QtWidgets import QWidget
+
+    from desktop_cls.gui.work.tasks import BACKGROUND_NICE, SWITCH_INTERVAL_S, Lane, TaskRunner
+
+    def nice() -> int:
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    runner = TaskRunner(owner)
+    ui = nice()
+    seen: list[tuple[int, int]] = []
+
+    def work(progress: Any, cancel: Any) -> tuple[int, int]:
+        with ThreadPoolExecutor(1) as pool:
+            return nice(), pool.submit(nice).result()
+
+    runner.start("check", work, on_done=seen.append, lane=Lane.BACKGROUND)
+    qtbot.waitUntil(lambda: bool(seen), timeout=10_000)
+    assert seen == [(max(ui, BACKGROUND_NICE), max(ui, BACKGROUND_NICE))] and nice() == ui
+    assert sys.getswitchinterval() <= SWITCH_INTERVAL_S
+    assert runner.stop_all()

@@ -231,6 +231,7 @@ def pseudo_failures(tmp_path_factory: pytest.TempPathFactory, qapp: QApplication
         window.open_dataset(data)
         deadline_ok = _wait(lambda: window.state.dataset is not None)
         assert deadline_ok, "the demo dataset did not open"
+        assert _wait(lambda: window.dataset_page.model.checked is not None), "the health check did not end"
         window.dataset_page.tabs.setCurrentIndex(1)
         window.dataset_page.problems.table.selectRow(0)
         for key in window.pages:
@@ -412,7 +413,7 @@ def test_window_in_chinese_then_english(qtbot: QtBot, isolated_user_dirs: Path, 
     assert language("zh_CN") == "zh_CN"
     w = build()
     dp, lp = w.dataset_page, w.label_page
-    assert dp.open_button.text() == "打开文件夹(&O)…"
+    assert dp.buttons["openDatasetButton"].text() == "打开文件夹(&O)…"
     assert dp.tabs.tabText(1) == "问题"
     assert lp.undo_button.text() == "撤销"
     assert dp.path_edit.placeholderText() and re.search(r"[\u4e00-\u9fff]", dp.path_edit.placeholderText())
@@ -423,7 +424,7 @@ def test_window_in_chinese_then_english(qtbot: QtBot, isolated_user_dirs: Path, 
 
     assert language("en") == "en"
     w = build()
-    assert w.dataset_page.open_button.text() == "&Open folder…"
+    assert w.dataset_page.buttons["openDatasetButton"].text() == "&Open folder…"
     assert w.label_page.undo_button.text() == "Undo"
     assert cancel_text() == "Cancel"
 

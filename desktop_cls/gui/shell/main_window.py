@@ -45,8 +45,12 @@ def load_engine(progress: object, cancel: object) -> list[Any]:
     """Imports torch and the core on a task so the window appears first; the devices it found."""
     from desktop_cls.core.devices import list_devices
     from desktop_cls.core.inference import evaluation, export, predictor  # noqa: F401
+    from desktop_cls.core.models.architectures import parameter_count
     from desktop_cls.core.training import trainer  # noqa: F401
 
+    # The first model built on torch's meta device loads its meta kernels (2.7 s here): here, not on the UI
+    # thread when the Train form first describes a model for the dataset just opened.
+    parameter_count("quicknet", 2)
     return list_devices()
 
 

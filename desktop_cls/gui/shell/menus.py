@@ -68,9 +68,8 @@ class WindowMenus(QObject):
     # ---- the menus -----------------------------------------------------------------------------
     def _file_menu(self, menu: QMenu) -> None:
         w = self.window
-        self._add(menu, "openFolderAction", self.tr("&Open folder…"), w.dataset_page.browse,
-                  QKeySequence.StandardKey.Open)
-        self._add(menu, "demoAction", self.tr("Try the &demo dataset"), w.dataset_page.open_demo)
+        for a in (a for a in w.pages[PageKey.DATA].page_actions() if a.in_menu):  # Open folder, demo dataset
+            self._add(menu, a.object_name, a.text, a.slot, QKeySequence(a.shortcut) if a.shortcut else None)
         self.recent_menu = menu.addMenu(self.tr("Open &recent"))
         self.recent_menu.setObjectName("recentFoldersMenu")
         self.recent_menu.aboutToShow.connect(self._fill_recent)

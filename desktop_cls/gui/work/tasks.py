@@ -8,11 +8,16 @@ waits in its lane is never lost, and a newer request never inherits an older one
 A lane is a pool of threads that requests share (Orange's one-thread executor is a lane of one):
 `TASKS` gives each request its own thread (scans, training, evaluation, exports); `CLASSIFIER` runs one
 request at a time, in order, so the loaded model is never used by two at once; `IMAGES` decodes pictures
-for thumbnails and the viewer. Only plain data crosses back, through queued signals.
+for thumbnails and the viewer; `BACKGROUND` runs what nobody waits for (a dataset's health check) at a lower
+CPU priority, so the window and training keep the processor. Only plain data crosses back, through queued
+signals.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
 import threading
 import time
 import traceback
@@ -34,9 +39,33 @@ class Lane(StrEnum):
     TASKS = "tasks"
     CLASSIFIER = "classifier"
     IMAGES = "images"
+    BACKGROUND = "background"  # work nobody waits for (the health check): it gives way to the UI and training
 
 
-LANE_THREADS = {Lane.TASKS: 16, Lane.CLASSIFIER: 1, Lane.IMAGES: 2}
+LANE_THREADS = {Lane.TASKS: 16, Lane.CLASSIFIER: 1, Lane.IMAGES: 2, Lane.BACKGROUND: 2}
+REPORTED_LANES = (Lane.TASKS, Lane.BACKGROUND)  # the window's status bar shows these requests
+BACKGROUND_NICE = 10  # a background request's thread, and the threads and processes it starts, run at this nice
+# How long a worker may hold Python's interpreter lock before the UI thread gets it (Python's default: 5 ms).
+# The UI thread takes the lock again after each call into Qt, hundreds of times a frame: with a health check's
+# decoding threads running, 5 ms waits added up to stalls of 150+ ms while scrolling; 1 ms keeps frames smooth.
+SWITCH_INTERVAL_S = 0.001
+
+
+def give_way() -> None:
+    """Lower this worker thread's CPU priority; the threads and processes it starts inherit it (Linux, where a
+    thread has its own nice value; elsewhere nothing changes). On two cores a health check's decoders otherwise
+    take the CPU from the UI thread: scrolling stalled 200 ms at a time."""
+    if sys.platform.startswith("linux"):
+        tid = threading.get_native_id()
+        with contextlib.suppress(OSError):
+            if os.getpriority(os.PRIO_PROCESS, tid) < BACKGROUND_NICE:
+                os.setpriority(os.PRIO_PROCESS, tid, BACKGROUND_NICE)
+
+
+def share_interpreter_with_ui() -> None:
+    """Called before the first worker thread starts (see SWITCH_INTERVAL_S); never lengthens a shorter one."""
+    if sys.getswitchinterval() > SWITCH_INTERVAL_S:
+        sys.setswitchinterval(SWITCH_INTERVAL_S)
 
 
 class Reporter:
@@ -136,6 +165,8 @@ class _Job(QRunnable):
         self.fn, self.task, self.signals, self.keep_result = fn, task, signals, keep_result
 
     def run(self) -> None:
+        if self.task.lane == Lane.BACKGROUND:
+            give_way()  # this lane's threads do nothing else, so the priority is never given back
         try:
             self._run()
         except RuntimeError:  # the owner (a closed window) was deleted meanwhile: nobody is left to tell
@@ -219,6 +250,7 @@ class TaskRunner(QObject):
 
     def _pool(self, lane: Lane) -> QThreadPool:
         if lane not in self._pools:
+            share_interpreter_with_ui()
             pool = QThreadPool(self)
             pool.setMaxThreadCount(LANE_THREADS[lane])
             pool.setObjectName(f"lane:{lane}")
@@ -237,7 +269,7 @@ class TaskRunner(QObject):
         relay = _Relay(self, task, {"on_done": on_done, "on_error": on_error, "on_progress": on_progress,
                                     "on_cancelled": on_cancelled, "on_event": on_event, "on_ended": on_ended})
         self.tasks.append(task)
-        if lane == Lane.TASKS:
+        if lane in REPORTED_LANES:
             self.task_started.emit(name)
         self._pool(lane).start(_Job(fn, task, relay.signals, keep_result))
         return task
@@ -245,7 +277,7 @@ class TaskRunner(QObject):
     def _forget(self, task: Task) -> None:
         if task in self.tasks:
             self.tasks.remove(task)
-            if task.lane == Lane.TASKS:
+            if task.lane in REPORTED_LANES:
                 self.task_finished.emit(task.name)
 
     def running(self, lane: Lane = Lane.TASKS) -> list[Task]:

@@ -13,8 +13,10 @@ from typing import Any
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPoint, Qt
 from PySide6.QtWidgets import (
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QMenu,
+    QProgressBar,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_cls.core.errors import UserError
+from desktop_cls.gui.pages.data.data_model import CheckStatus, DataPageModel
 from desktop_cls.gui.pages.data.problem_preview import ProblemPreview, confirm_many
 from desktop_cls.gui.state import AppState
 from desktop_cls.gui.widgets.common import button as _button
@@ -77,6 +80,8 @@ class ProblemsPanel(QWidget):
         self.state = state
         self._viewer_owner = viewer_owner or self
         self.index: Any = None
+        self._where: dict[str, Any] = {}  # path -> sample of self.index, made when a problem is first selected
+        self.check = CheckLine()
         self.table = read_only_table(QTableWidget(), "problemTable", self.tr("Problems"),
                                      [self.tr("File"), self.tr("Problem"), self.tr("What to do")], stretch=2)
         self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # a long file name keeps its end
@@ -111,6 +116,7 @@ class ProblemsPanel(QWidget):
         state.dataset_changed.connect(lambda _index: self._update_actions())  # its workspace comes with it
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.check)
         lay.addWidget(self.table, 1)
         lay.addWidget(self.none_found, 1)
         lay.addWidget(self.preview)
@@ -120,8 +126,14 @@ class ProblemsPanel(QWidget):
             fixes.addWidget(b, i // 3, i % 3)
         lay.addLayout(fixes)
 
-    def fill(self, index: Any) -> None:
-        self.index = index
+    def show_model(self, model: DataPageModel) -> None:
+        """The problems found so far, and how far the check is; "none found" only once the check has ended."""
+        self.check.show_status(model)
+        if model.problems_index is not None:
+            self.fill(model.problems_index, final=model.status is CheckStatus.DONE)
+
+    def fill(self, index: Any, final: bool = True) -> None:
+        self.index, self._where = index, {}
         probs = index.problems
         self.table.setRowCount(len(probs))
         for row, p in enumerate(probs):
@@ -136,7 +148,7 @@ class ProblemsPanel(QWidget):
         self.preview.clear()
         self.table.setVisible(bool(probs))
         self.preview.setVisible(bool(probs))  # "select a problem" has nothing to select
-        self.none_found.setVisible(not probs)
+        self.none_found.setVisible(not probs and final)
         kinds = {p.kind for p in probs}
         self.fix_duplicates.setEnabled(bool(kinds & set(copy_kinds(index))))
         self.fix_unreadable.setEnabled(bool(kinds & {"corrupt", "not_image", "too_large"}))
@@ -156,11 +168,17 @@ class ProblemsPanel(QWidget):
         if self.index is None or not rows or rows[0] >= len(self.index.problems):
             self.preview.clear()
             return
-        index = self.index
-        where_text = self.tr("class '{0}', {1} split")
-        where = {s.path: where_text.format(index.classes[s.label], self.tr(str(SPLIT_NAMES.get(s.split, s.split))))
-                 for s in index.samples}
-        self.preview.show_problem(index.problems[rows[0]], lambda path: where.get(path, ""))
+        self.preview.show_problem(self.index.problems[rows[0]], self._where_is)
+
+    def _where_is(self, path: str) -> str:
+        """"class 'cat', training split": worded for the two files a preview shows, not for every sample."""
+        if not self._where and self.index is not None:
+            self._where = {s.path: s for s in self.index.samples}
+        s = self._where.get(path)
+        if s is None:
+            return ""
+        return self.tr("class '{0}', {1} split").format(self.index.classes[s.label],
+                                                        self.tr(str(SPLIT_NAMES.get(s.split, s.split))))
 
     def _change(self, fn: Callable[..., object], *args: Any) -> None:
         change_dataset(self, self.state, fn, *args)
@@ -222,3 +240,43 @@ class ProblemsPanel(QWidget):
             menu.addAction(self.tr("Show in folder")).triggered.connect(
                 lambda _=False: reveal_in_folder(self, item.toolTip()))
         menu.exec(self.table.viewport().mapToGlobal(pos))
+
+
+class CheckLine(QWidget):
+    """"Still checking: 43 % [=====    ] Stop checking" above the problems while the health check runs; what
+    became of the check once it has ended early."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("healthCheckLine")
+        self.label = QLabel()
+        self.label.setObjectName("healthCheckLabel")
+        self.label.setWordWrap(True)
+        self.bar = QProgressBar()
+        self.bar.setObjectName("healthCheckProgress")
+        self.bar.setRange(0, 100)
+        self.bar.setTextVisible(False)
+        self.stop_button = _button(self.tr("Stop checking"), "stopCheckButton",
+                                   self.tr("Stop looking for unreadable images, duplicates and leaks; training "
+                                           "does not need the check"))
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.label, 1)
+        lay.addWidget(self.bar)
+        lay.addWidget(self.stop_button)
+
+    def show_status(self, model: DataPageModel) -> None:
+        running = model.status is CheckStatus.RUNNING
+        self.bar.setVisible(running)
+        self.stop_button.setVisible(running)
+        self.setVisible(model.status in (CheckStatus.RUNNING, CheckStatus.STOPPED, CheckStatus.FAILED))
+        if running:
+            self.bar.setValue(model.percent)
+            self.label.setText(self.tr("Still checking: {0} % ({1}). The classes and counts are ready; training "
+                                       "does not wait for the check.").format(model.percent, model.stage or "…"))
+        elif model.status is CheckStatus.STOPPED:
+            self.label.setText(self.tr("The check for unreadable images, duplicates and leaks was stopped: "
+                                       "Rescan to run it again."))
+        elif model.status is CheckStatus.FAILED:
+            self.label.setText(self.tr("The check for unreadable images, duplicates and leaks failed: {0}").format(
+                model.failure))

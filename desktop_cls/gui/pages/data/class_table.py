@@ -1,0 +1,65 @@
+"""The Data page's class list: each class with its image count and share, the small ones flagged; images dropped
+on a row move into that class (undoable, through the page)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtWidgets import QHeaderView, QProgressBar, QTableWidget, QTableWidgetItem
+
+from desktop_cls.gui.pages.data.data_model import ClassRow
+from desktop_cls.gui.widgets.common import read_only_table
+
+
+class ClassTable(QTableWidget):
+    """One row per class (a dataset has tens, not thousands: a bar widget per row is fine)."""
+
+    files_dropped = Signal(int, list)  # row, file paths
+
+    def __init__(self) -> None:
+        super().__init__(0, 3)
+        # the page's words, under the page's context where they have always been
+        read_only_table(self, "classTable", QCoreApplication.translate("DatasetPage", "Classes"),
+                        [QCoreApplication.translate("DatasetPage", "Class"),
+                         QCoreApplication.translate("DatasetPage", "Images"),
+                         QCoreApplication.translate("DatasetPage", "Share")])
+        self.setAcceptDrops(True)
+        self.viewport().setAcceptDrops(True)
+        self.setDragDropMode(QTableWidget.DragDropMode.DropOnly)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
+        self.setColumnWidth(2, self.fontMetrics().horizontalAdvance("0000 %") + 24)
+
+    def fill(self, rows: list[ClassRow]) -> None:
+        biggest = max((r.images for r in rows), default=0)
+        self.setRowCount(len(rows))
+        for i, r in enumerate(rows):
+            self.setItem(i, 0, QTableWidgetItem(r.name))
+            num = QTableWidgetItem(f"{r.images:,} ⚠" if r.few else f"{r.images:,}")
+            num.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.setItem(i, 1, num)
+            bar = QProgressBar()
+            bar.setRange(0, 1000)
+            bar.setValue(round(1000 * r.share))
+            bar.setFormat(f"{r.share:.0%}")
+            if r.few:
+                bar.setToolTip(QCoreApplication.translate(
+                    "DatasetPage", "Few images compared to the largest class ({0:,}); consider adding images or "
+                    "turning on class weighting").format(biggest))
+            self.setCellWidget(i, 2, bar)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        row = self.rowAt(event.position().toPoint().y())
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if row >= 0 and paths:
+            self.files_dropped.emit(row, paths)
+            event.acceptProposedAction()

@@ -1,0 +1,164 @@
+"""What the Data page decides, without a widget: which dataset it shows, how far that dataset's health check has
+come, whether a check's result belongs to it, and what the class table and thumbnails list.
+
+Opening a folder has two stages. The folder walk (names, classes, counts: all that training needs) is shown at
+once; the health check (decoding, duplicates, leaks) runs after it in the background. Each dataset shown gets a
+new `DatasetTag`, and a check's progress and result carry the tag of the dataset it was started for, so a late
+result for a folder opened before (or for an earlier read of the same folder) is dropped, never shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # only the types: the page is built before the engine is imported
+    from desktop_cls.core.data.dataset import DatasetIndex, Problem
+
+IMBALANCE_RATIO = 3.0
+# Findings that change what training sees: the Data step then needs attention.
+SERIOUS_KINDS = frozenset({"corrupt", "not_image", "empty_class", "too_large", "unreadable"})
+
+
+@dataclass(frozen=True, slots=True)
+class DatasetTag:
+    """One dataset as the page showed it: its folder and which showing it was (the same folder read again
+    is another dataset: its files may have changed)."""
+
+    root: str
+    shown: int
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """A finished health check: the dataset it was started for, and that dataset with the findings added."""
+
+    tag: DatasetTag
+    index: DatasetIndex
+
+
+class CheckStatus(StrEnum):
+    IDLE = "idle"  # nothing shown
+    RUNNING = "running"
+    DONE = "done"
+    STOPPED = "stopped"  # cancelled by the user
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class ClassRow:
+    name: str
+    images: int
+    share: float  # of all images
+    few: bool  # under a third of the largest class
+
+
+class DataPageModel:
+    """The page's state: the dataset it shows (`index`), its health check (`status`, `percent`) and, once the
+    check is done, the checked dataset whose problems the Problems tab lists (`checked`)."""
+
+    def __init__(self) -> None:
+        self.index: DatasetIndex | None = None
+        self.tag: DatasetTag | None = None
+        self.checked: DatasetIndex | None = None
+        self.status = CheckStatus.IDLE
+        self.done = 0
+        self.total = 0
+        self.stage = ""
+        self.failure = ""  # why the check failed
+        self._shown = 0
+
+    # ---- the dataset and its check ---------------------------------------------------------------
+    def show(self, index: DatasetIndex) -> DatasetTag:
+        """A dataset from the folder walk is shown; its check starts now under the returned tag."""
+        self._shown += 1
+        self.index, self.checked = index, None
+        self.tag = DatasetTag(index.root, self._shown)
+        self.status, self.done, self.total, self.stage = CheckStatus.RUNNING, 0, 0, ""
+        return self.tag
+
+    def is_current(self, index: DatasetIndex) -> bool:
+        """Whether this very index is shown and its check has not stopped (re-sent: nothing to do again)."""
+        return index is self.index and self.status in (CheckStatus.RUNNING, CheckStatus.DONE)
+
+    def forget(self) -> None:
+        """Another folder is being read: nothing of this one is shown meanwhile, and its check's reports
+        no longer belong to anything shown."""
+        self.index = self.checked = self.tag = None
+        self.status = CheckStatus.IDLE
+
+    def superseded(self) -> None:
+        """The same folder is read again: the running check's reports no longer belong to what will be shown
+        (a finished check still describes the dataset on screen until the new read arrives)."""
+        self.tag = None
+        if self.status is CheckStatus.RUNNING:
+            self.status = CheckStatus.IDLE
+
+    def progressed(self, tag: DatasetTag, done: int, total: int, stage: str) -> bool:
+        """A check reported progress; False (and ignored) when it is not the shown dataset's."""
+        if tag != self.tag or self.status is not CheckStatus.RUNNING:
+            return False
+        self.done, self.total, self.stage = done, total, stage
+        return True
+
+    def accept(self, result: CheckResult) -> bool:
+        """A check finished; False (and dropped) when its dataset is no longer the one shown."""
+        if result.tag != self.tag or self.status is not CheckStatus.RUNNING:
+            return False
+        self.checked, self.status = result.index, CheckStatus.DONE
+        return True
+
+    def ended(self, tag: DatasetTag, status: CheckStatus, failure: str = "") -> bool:
+        """A check was stopped or failed (saying why); False when it was not the shown dataset's."""
+        if tag != self.tag or self.status is not CheckStatus.RUNNING:
+            return False
+        self.status, self.failure = status, failure
+        return True
+
+    @property
+    def checking(self) -> bool:
+        return self.status is CheckStatus.RUNNING
+
+    @property
+    def percent(self) -> int:
+        """How far the check is, in whole percent (0 until its first report)."""
+        return min(100, 100 * self.done // self.total) if self.total > 0 else 0
+
+    # ---- what the page shows ------------------------------------------------------------------------
+    @property
+    def problems_index(self) -> DatasetIndex | None:
+        """What the Problems tab lists: the checked dataset when the check is done, else the walk's."""
+        return self.checked if self.checked is not None else self.index
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        shown = self.problems_index
+        return shown.problems if shown is not None else ()
+
+    def needs_attention(self) -> bool:
+        """Whether something found so far changes what training sees (the Data step's badge)."""
+        return any(p.kind in SERIOUS_KINDS for p in self.problems)
+
+    def class_rows(self) -> list[ClassRow]:
+        counts = self.index.counts() if self.index is not None else {}
+        total = max(sum(counts.values()), 1)
+        biggest = max(counts.values(), default=0)
+        return [ClassRow(name, n, n / total, bool(biggest) and n * IMBALANCE_RATIO < biggest)
+                for name, n in counts.items()]
+
+    def imbalance(self) -> float | None:
+        """The largest class's images over the smallest's, when that is over IMBALANCE_RATIO."""
+        counts = list(self.index.counts().values()) if self.index is not None else []
+        biggest, smallest = max(counts, default=0), min(counts, default=0)
+        return biggest / max(smallest, 1) if biggest and smallest * IMBALANCE_RATIO < biggest else None
+
+    def thumbnails(self, class_name: str | None) -> list[tuple[str, str]]:
+        """(path, class name) of the images the grid shows: all, or one class's."""
+        if self.index is None:
+            return []
+        names = self.index.classes
+        if class_name is None:
+            return [(s.path, names[s.label]) for s in self.index.samples]
+        label = names.index(class_name) if class_name in names else -1
+        return [(s.path, class_name) for s in self.index.samples if s.label == label]

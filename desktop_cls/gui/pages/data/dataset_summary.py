@@ -1,0 +1,60 @@
+"""The Data page's summary above the class list: how many images and classes, the split and where it comes from,
+and what deserves a look (imbalance, a small validation set, unlabeled images, problems)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication
+
+from desktop_cls.gui.pages.data.data_model import DataPageModel
+
+if TYPE_CHECKING:
+    from desktop_cls.core.data.dataset import DatasetIndex
+
+
+def summary_text(model: DataPageModel) -> str:
+    """Rich text, one fact per line; empty when no dataset is shown. (Translated under the page's context.)"""
+    index = model.index
+    if index is None:
+        return ""
+    splits = {s: len(index.split(s)) for s in ("train", "val", "test")}
+    typical = index.typical_size
+    size = QCoreApplication.translate("DatasetPage", ", typically {0}×{1} px").format(*typical) if typical else ""
+    split = (QCoreApplication.translate("DatasetPage", "Split: {0:,} training, {1:,} validation, {2:,} test")
+             if splits["test"] else
+             QCoreApplication.translate("DatasetPage", "Split: {0:,} training, {1:,} validation"))
+    lines = [QCoreApplication.translate("DatasetPage", "<b>{0:,}</b> images in <b>{1}</b> classes{2}").format(
+                 len(index.samples), len(index.classes), size),
+             split.format(splits["train"], splits["val"], splits["test"]) + split_source(index)]
+    ratio = model.imbalance()
+    if ratio is not None:
+        lines.append(QCoreApplication.translate(
+            "DatasetPage", "⚠ Imbalanced: the largest class has {0:.1f}× the images of the smallest. Class "
+            "weighting (Train → Advanced) compensates.").format(ratio))
+    if splits["test"]:
+        lines.append(QCoreApplication.translate(
+            "DatasetPage", "The test images are kept for the final evaluation: training never sees them."))
+    if splits["val"] and splits["val"] < 50:
+        lines.append(QCoreApplication.translate(
+            "DatasetPage", "⚠ Only {0} validation images: accuracy will be a rough estimate.").format(splits["val"]))
+    if index.unlabeled:
+        lines.append(QCoreApplication.translate(
+            "DatasetPage", "{0:,} unlabeled images lie directly in the folder.").format(len(index.unlabeled)))
+    if model.problems:
+        lines.append(QCoreApplication.translate(
+            "DatasetPage", "<a href='#problems'>{0} problem(s)</a> — see the Problems tab.").format(
+                len(model.problems)))
+    return "<br>".join(lines)
+
+
+def split_source(index: DatasetIndex) -> str:
+    """Where the validation images come from, so a train/ + test/ folder reads as what it is."""
+    if index.layout != "split_folders":
+        return QCoreApplication.translate("DatasetPage", " (random {0:.0%} held out per class)").format(
+            index.val_fraction)
+    if index.val_fraction > 0:
+        return QCoreApplication.translate(
+            "DatasetPage", " (no val/ folder: a random {0:.0%} of train/ per class is held out for "
+            "validation)").format(index.val_fraction)
+    return QCoreApplication.translate("DatasetPage", " (from the train/ and val/ folders)")
