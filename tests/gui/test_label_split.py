@@ -18,18 +18,18 @@ def test_label_page_offers_the_train_classes_and_files_into_train(qtbot: QtBot, 
     assert "3 unlabeled images" in window.dataset_page.summary.text()
     window.show_page("label")
     lp = window.label_page
-    assert lp.queue == ["loose_0.jpg", "loose_1.jpg", "loose_2.jpg"]
+    assert lp.model.queue == ["loose_0.jpg", "loose_1.jpg", "loose_2.jpg"]
     assert lp.workspace.classes() == DIGITS
-    buttons = [lp.class_buttons.itemAt(i).widget() for i in range(lp.class_buttons.count())]
+    buttons = [lp.view.class_buttons.itemAt(i).widget() for i in range(lp.view.class_buttons.count())]
     assert sorted(b.text().split()[-1] for b in buttons) == DIGITS  # no "train", no "test"
-    lp.suggest_panel.suggestions = {"loose_0.jpg": ("2", 0.5), "loose_1.jpg": ("train", 0.6), "loose_2.jpg": ("3", 0.9)}
-    lp.position = 0
+    lp.model.suggestions = {"loose_0.jpg": ("2", 0.5), "loose_1.jpg": ("train", 0.6), "loose_2.jpg": ("3", 0.9)}
+    lp.model.position = 0
     lp.refresh()
     lp.accept_current_suggestion()
     assert (split_root / "train" / "2" / "loose_0.jpg").is_file() and not (split_root / "2").exists()
-    assert lp.current() == "loose_1.jpg"
+    assert lp.model.current() == "loose_1.jpg"
     lp.accept_current_suggestion()  # names a class the page does not offer: said, nothing moves
-    assert "train" in lp.suggestion.text() and (split_root / "loose_1.jpg").is_file()
+    assert "train" in lp.view.suggestion.text() and (split_root / "loose_1.jpg").is_file()
     qtbot.waitUntil(lambda: window.state.dataset is not None and len(window.state.dataset.unlabeled) == 2,
                     timeout=30_000)  # the Data page rescans shortly after labeling
     assert list(window.state.dataset.classes) == DIGITS and window.state.dataset.layout == "split_folders"
