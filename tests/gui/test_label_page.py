@@ -11,8 +11,21 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
+from desktop_cls.core.data.labeling import Workspace
 from desktop_cls.gui.shell.main_window import MainWindow
-from tests.gui.conftest import open_and_wait
+from tests.gui.conftest import open_and_wait, opened
+
+
+def workspace(window: MainWindow) -> Workspace:
+    ws = window.state.workspace
+    assert ws is not None, "no labeling workspace is open"
+    return ws
+
+
+def current(window: MainWindow) -> str:
+    name = window.label_page.model.current()
+    assert name is not None, "no image to label"
+    return name
 
 
 @pytest.fixture
@@ -77,7 +90,7 @@ def test_data_page_one_click_fixes_are_undoable(qtbot: QtBot, window: MainWindow
     shutil.copy(tiny_folder / "cat" / "cat_00.png", tiny_folder / "cat" / "again.png")
     (tiny_folder / "dog" / "broken.png").write_bytes(b"not an image")
     open_and_wait(qtbot, window, tiny_folder)
-    kinds = {p.kind for p in window.state.dataset.problems}
+    kinds = {p.kind for p in opened(window).problems}
     assert "duplicate" in kinds and "not_image" in kinds
     dp = window.dataset_page
     before = window.state.dataset
@@ -88,7 +101,7 @@ def test_data_page_one_click_fixes_are_undoable(qtbot: QtBot, window: MainWindow
     dp.problems.fix_unreadable.click()
     qtbot.waitUntil(lambda: window.state.dataset is not before, timeout=30_000)
     assert not (tiny_folder / "dog" / "broken.png").exists()
-    assert not any(p.kind in ("duplicate", "not_image") for p in window.state.dataset.problems)
+    assert not any(p.kind in ("duplicate", "not_image") for p in opened(window).problems)
     before = window.state.dataset
     dp.problems.undo_fix.click()
     qtbot.waitUntil(lambda: window.state.dataset is not before, timeout=30_000)
@@ -111,7 +124,7 @@ def test_evaluate_gallery_fixes_labels_in_place(qtbot: QtBot, window: MainWindow
     ev.mistakes.view.selectionModel().select(ev.mistakes.model.index(0), QItemSelectionModel.SelectionFlag.Select)
     ev.mistakes.fix_selected("fish")
     assert (tiny_folder / "fish" / Path(first).name).exists() and ev.mistakes.model.rowCount() == n - 1
-    window.state.workspace.undo()
+    workspace(window).undo()
     assert Path(first).exists()
 
 
@@ -128,9 +141,9 @@ def test_drag_images_onto_a_class(qtbot: QtBot, window: MainWindow, with_unlabel
     window.dataset_page._dropped_on_class(0, [str(with_unlabeled / "fish" / "new_0.png")])  # row 0 = 'cat'
     assert (with_unlabeled / "cat" / "new_0.png").exists()
     qtbot.waitUntil(lambda: window.state.dataset is not before, timeout=30_000)
-    window.state.workspace.undo()
-    window.state.workspace.undo()
-    assert sorted(window.state.workspace.unlabeled()) == [f"new_{i}.png" for i in range(4)]
+    workspace(window).undo()
+    workspace(window).undo()
+    assert sorted(workspace(window).unlabeled()) == [f"new_{i}.png" for i in range(4)]
 
 
 def test_empty_trash_button_asks_then_empties(qtbot: QtBot, window: MainWindow, with_unlabeled: Path,
@@ -194,11 +207,11 @@ def test_after_suggest_keys_label_and_enter_accepts(qtbot: QtBot, window: MainWi
     QTest.mouseClick(lp.suggest_panel.suggest_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(lp.model.suggestions) == 4, timeout=60_000)
     assert not lp.suggest_panel.accept_spin.hasFocus()
-    first = lp.model.current()
+    first = current(window)
     QTest.keyClick(window.focusWidget(), Qt.Key.Key_3)
     assert lp.suggest_panel.accept_spin.value() == 90
     assert (with_unlabeled / "fish" / first).exists()
-    second = lp.model.current()
+    second = current(window)
     suggested = lp.model.suggestions[second][0]
     QTest.keyClick(window.focusWidget(), Qt.Key.Key_Return)
     assert (with_unlabeled / suggested / second).exists() and second not in lp.model.queue
@@ -286,11 +299,11 @@ def test_evaluate_gallery_follows_undo_and_redo_of_a_fix(qtbot: QtBot, window: M
     gallery.view.selectionModel().select(gallery.model.index(0), QItemSelectionModel.SelectionFlag.Select)
     gallery.fix_selected("dog")
     assert gallery.model.rowCount() == 1 and "moved to 'dog'" in gallery.label.text()
-    window.state.workspace.undo()
+    workspace(window).undo()
     qtbot.waitUntil(lambda: gallery.model.rowCount() == 2)
     assert gallery.label.text() == normal and gallery.model.items[0][0] == cats[0]
     gallery.show_all_button.click()
     assert gallery.model.rowCount() == 2  # "Show all mistakes" has it too
-    window.state.workspace.redo()
+    workspace(window).redo()
     qtbot.waitUntil(lambda: gallery.model.rowCount() == 1)
     assert "moved to 'dog'" in gallery.label.text()
