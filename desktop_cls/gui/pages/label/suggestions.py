@@ -4,8 +4,9 @@ apply to and whether they may be used is the page model's (label_model)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, Protocol, TypeVar
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -20,11 +21,34 @@ from PySide6.QtWidgets import (
 
 from desktop_cls.core.events import CancelToken
 from desktop_cls.gui.pages.label.label_model import LabelModel, Source, SuggestionResult
+from desktop_cls.gui.state import AppState
 from desktop_cls.gui.widgets.dialogs import show_error
-from desktop_cls.gui.work.tasks import Reporter, Task, TaskFn
+from desktop_cls.gui.work.tasks import Reporter, Task, TaskFn, TaskRunner
 
-if TYPE_CHECKING:
-    from desktop_cls.gui.pages.label.label_page import LabelPage
+T = TypeVar("T")
+
+
+class LabelHost(Protocol):
+    """What the panel needs of the Label page (a Page with its model and workspace)."""
+
+    model: LabelModel
+    state: AppState
+    tasks: TaskRunner | None
+    workspace: Any
+
+    def run_task(self, name: str, fn: TaskFn[T], on_done: Callable[[T], object], *, error_title: str = "",
+                 status: str | None = None, on_error: Callable[[str, str], object] | None = None,
+                 on_cancelled: Callable[[], object] | None = None) -> Task | None: ...
+
+    def busy(self) -> bool: ...
+
+    def refresh(self) -> None: ...
+
+    def changed(self) -> None: ...
+
+    def do(self, fn: Any, *args: Any) -> None: ...
+
+    def keep_focus_on_image(self) -> None: ...
 
 MAX_LISTED = 20  # classes named in the question before accepting
 LIVE_IMAGE_SIZE: int | None = None  # live suggestions: the size of the backbone a quick run would use
@@ -54,7 +78,7 @@ class SuggestionPanel(QWidget):
     """Live suggestions on or off, Suggest labels and Accept above N % (the buttons are the page's declared
     actions), and the work behind them: the page model decides what applies, this panel runs the tasks."""
 
-    def __init__(self, page: LabelPage, suggest_button: QPushButton, accept_button: QPushButton) -> None:
+    def __init__(self, page: LabelHost, suggest_button: QPushButton, accept_button: QPushButton) -> None:
         super().__init__()
         self.page, self.model, self.state = page, page.model, page.state
         self.suggest_button, self.accept_button = suggest_button, accept_button
