@@ -135,7 +135,7 @@ def test_drag_images_onto_a_class(qtbot: QtBot, window: MainWindow, with_unlabel
     mime = lp.view.strip_model.mimeData([lp.view.strip_model.index(0), lp.view.strip_model.index(1)])
     paths = [u.toLocalFile() for u in mime.urls()]
     assert [Path(p).name for p in paths] == ["new_0.png", "new_1.png"]
-    lp.assign_files("fish", paths)  # what a drop on the 'fish' button emits
+    lp.classes.assign_files("fish", paths)  # what a drop on the 'fish' button emits
     assert (with_unlabeled / "fish" / "new_0.png").exists() and (with_unlabeled / "fish" / "new_1.png").exists()
     before = window.state.dataset
     window.dataset_page._dropped_on_class(0, [str(with_unlabeled / "fish" / "new_0.png")])  # row 0 = 'cat'
@@ -231,7 +231,7 @@ def test_a_damaged_labeling_journal_opens_with_a_notice(qtbot: QtBot, window: Ma
     qtbot.waitUntil(lambda: window.label_page.workspace is not None)
     assert shown and "kept aside" in shown[0]
     lp = window.label_page
-    lp.assign_files("cat", [str(with_unlabeled / "new_1.png")])  # labeling works
+    lp.classes.assign_files("cat", [str(with_unlabeled / "new_1.png")])  # labeling works
     assert (with_unlabeled / "cat" / "new_1.png").exists() and lp.workspace.can_undo()
 
 

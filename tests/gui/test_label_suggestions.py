@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from desktop_cls.core.events import CancelToken
-from desktop_cls.gui.pages.label import suggestions
+from desktop_cls.gui.pages.label import label_page, suggestions
 from desktop_cls.gui.pages.label.label_model import SuggestionResult
 from desktop_cls.gui.shell.main_window import MainWindow
 from desktop_cls.gui.work.tasks import Reporter, TaskFn
@@ -65,8 +65,11 @@ def test_accepting_suggestions_for_several_classes_is_one_undo_step(qtbot: QtBot
     assert ws is not None and len(ws.history) == 1
     undo = window.menus.actions["undoAction"]
     qtbot.waitUntil(lambda: "54 images to 3 classes" in undo.text())
+    monkeypatch.setattr(label_page, "LARGE_STEP", 10)  # a step this large is undone in the background
     undo.trigger()  # one Ctrl+Z
-    assert sorted(lp.model.queue) == LOOSE and not ws.can_undo()
+    assert lp.model.moving and not lp.status_line.isHidden()
+    qtbot.waitUntil(lambda: not lp.model.moving, timeout=30_000)
+    assert sorted(lp.model.queue) == LOOSE and not ws.can_undo() and lp.status_line.isHidden()
     assert not any(list((many_loose / c).glob("loose_*.png")) for c in CLASSES)
 
 
@@ -98,8 +101,8 @@ def test_a_suggestion_run_cancels_cleanly(qtbot: QtBot, window: MainWindow, many
     line = lp.status_line
     assert line.isVisible() and not lp.buttons["suggestButton"].isEnabled()
     line.cancel_button.click()
-    qtbot.waitUntil(lambda: not lp.busy(), timeout=10_000)
-    assert stopped.is_set() and not line.isVisible()
+    qtbot.waitUntil(lambda: not lp.busy() and line.isHidden(), timeout=10_000)  # the line goes with the task
+    assert stopped.is_set()
     qtbot.waitUntil(lp.buttons["suggestButton"].isEnabled)  # ready to ask again; nothing half-done is shown
     assert lp.model.suggestions == {} and not lp.buttons["acceptSuggestionsButton"].isEnabled()
     assert sorted(lp.model.queue) == LOOSE

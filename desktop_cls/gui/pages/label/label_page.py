@@ -9,12 +9,11 @@ queue, which suggestions apply and where they came from) is its model's (label_m
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
-from PySide6.QtWidgets import QApplication, QLayout, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QLayout, QVBoxLayout, QWidget
 
 from desktop_cls.gui.pages.label.label_classes import ClassPanel
 from desktop_cls.gui.pages.label.label_model import LabelModel
@@ -26,6 +25,7 @@ from desktop_cls.gui.widgets.dialogs import show_error
 from desktop_cls.gui.work.tasks import TaskRunner, user_message
 
 RESCAN_DELAY_MS = 1500
+LARGE_STEP = 200  # files: a step moving more runs in the background (5,000 take about a second)
 NAV = ("backButton", "skipButton", "trashImageButton")
 
 
@@ -107,13 +107,8 @@ class LabelPage(Page):
 
     def _on_dataset(self, _index: object) -> None:
         if self.state.workspace is not self.workspace:
-            self.workspace = ws = self.state.workspace
-            if ws is not None and ws.recovered:
-                QMessageBox.information(self, self.tr("Labeling recovered"),
-                                        self.tr("The last labeling step was cut short (the app closed); it has "
-                                                "been finished, and you can undo it with Ctrl+Z."))
-            if ws is not None and ws.notices:
-                QMessageBox.information(self, self.tr("Labeling history repaired"), "\n\n".join(ws.notices))
+            self.workspace = self.state.workspace
+            self.classes.tell_repairs()
         self.refresh()
 
     def refresh(self) -> None:
@@ -126,7 +121,7 @@ class LabelPage(Page):
         m = self.model
         m.show(ws.unlabeled(), ws.classes())
         self.view.strip_model.set_items([(str(ws.root / n), m.caption(n)) for n in m.queue])
-        self.view.set_classes(m.classes, self, self.assign_current, self.assign_files,
+        self.view.set_classes(m.classes, self, self.assign_current, self.classes.assign_files,
                               (self.tr("Put this image in '{0}' (key {1}; or drop images here)"),
                                self.tr("Put this image in '{0}' (or drop images here)")))
         self.classes.fill(m.classes, self.state.dataset.counts() if self.state.dataset is not None else {})
@@ -161,9 +156,18 @@ class LabelPage(Page):
         if self.model.go_to(row):
             self._show_current()
 
-    def do(self, fn: Any, *args: Any) -> None:
+    def do(self, fn: Any, *args: Any, large: bool = False) -> None:
+        """Apply a labeling step, one at a time; a large one (thousands of files) moves in the background
+        behind the status line, so the window keeps answering."""
         if self.model.moving:
-            return  # one step at a time: the accepted suggestions are still being moved
+            return
+        if large and self.tasks is not None:
+            self.model.moving = True
+            self.suggest_panel.update_buttons()
+            self.run_task("labeling", lambda progress, cancel: fn(*args), lambda _r: self._moved(),
+                          status=self.tr("Moving images…"), on_error=lambda message, _d: self._moved(message),
+                          on_cancelled=self._moved)
+            return
         try:
             fn(*args)
         except Exception as e:  # a user error or a read-only/full disk is said plainly; a bug goes up
@@ -171,6 +175,12 @@ class LabelPage(Page):
             if message is None:
                 raise
             show_error(self, self.tr("Labeling"), message)
+        self.changed()
+
+    def _moved(self, error: str = "") -> None:
+        self.model.moving = False
+        if error:
+            show_error(self, self.tr("Labeling"), error)
         self.changed()
 
     def changed(self) -> None:
@@ -201,29 +211,20 @@ class LabelPage(Page):
         if name is not None:
             self.do(self.workspace.assign, [name], class_name)
 
-    def assign_files(self, class_name: str, paths: list[str]) -> None:
-        """Images dropped on a class button, from the strip, another page's grid or the file manager."""
-        if self.workspace is None:
-            return
-        inside = [p for p in paths if Path(p).resolve().is_relative_to(self.workspace.root)]
-        if len(inside) < len(paths):
-            show_error(self, self.tr("Only images inside the dataset can be moved"),
-                       self.tr("Use “Import images…” to copy images from elsewhere into the dataset first."))
-        if inside:
-            self.do(self.workspace.assign, inside, class_name)
-
     def trash_current(self) -> None:
         name = self.model.current()
         if name is not None:
             self.do(self.workspace.trash, [name])
 
     def undo(self) -> None:
-        if self.workspace is not None and self.workspace.can_undo():
-            self.do(self.workspace.undo)
+        ws = self.workspace
+        if ws is not None and (op := ws.undo_target()) is not None:
+            self.do(ws.undo, large=len(op.moves) > LARGE_STEP)
 
     def redo(self) -> None:
-        if self.workspace is not None and self.workspace.can_redo():
-            self.do(self.workspace.redo)
+        ws = self.workspace
+        if ws is not None and (op := ws.redo_target()) is not None:
+            self.do(ws.redo, large=len(op.moves) > LARGE_STEP)
 
     def _imported(self) -> None:
         self.refresh()

@@ -46,7 +46,7 @@ class LabelHost(Protocol):
 
     def changed(self) -> None: ...
 
-    def do(self, fn: Any, *args: Any) -> None: ...
+    def do(self, fn: Any, *args: Any, large: bool = False) -> None: ...
 
     def keep_focus_on_image(self) -> None: ...
 
@@ -162,21 +162,8 @@ class SuggestionPanel(QWidget):
         page, plan = self.page, self.model.plan(self.threshold())
         ws = page.workspace
         if ws is not None and not self.model.moving and self.confirm(plan):
-            if page.tasks is None:
-                page.do(ws.assign_groups, plan)
-            else:
-                self.model.moving = True
-                self.update_buttons()
-                page.run_task("accept suggestions", lambda progress, cancel: ws.assign_groups(plan),
-                              lambda _op: self._moved(), status=self.tr("Moving images…"),
-                              on_error=lambda message, _details: self._moved(message), on_cancelled=self._moved)
+            page.do(ws.assign_groups, plan, large=True)
         page.keep_focus_on_image()
-
-    def _moved(self, error: str = "") -> None:
-        self.model.moving = False
-        if error:
-            show_error(self, self.tr("Labeling"), error)
-        self.page.changed()
 
     def confirm(self, plan: dict[str, list[str]]) -> bool:
         """How many images would move to each class; True when the user agrees (one step, one Ctrl+Z)."""
