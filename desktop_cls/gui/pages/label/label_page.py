@@ -44,22 +44,22 @@ class LabelPage(Page):
 
     def page_actions(self) -> list[PageAction]:
         """Buttons of this page; the keys are bound while the page has the focus (the F1 list names them)."""
-        tr = self.tr
-        return [PageAction("backAction", tr("← Back"), lambda: self.go_to(self.model.position - 1), "Left",
-                           tr("Previous image"), button="backButton", in_menu=False),
-                PageAction("skipAction", tr("Skip →"), lambda: self.go_to(self.model.position + 1), "Right",
-                           tr("Next image"), button="skipButton", in_menu=False),
-                PageAction("trashImageAction", tr("Trash"), lambda: self.trash_current(), "Delete",
-                           tr("Move this image to the trash (undoable)"), button="trashImageButton", in_menu=False),
-                PageAction("undoLabelAction", tr("Undo"), lambda: self.undo(), button="undoButton", in_menu=False),
-                PageAction("redoLabelAction", tr("Redo"), lambda: self.redo(), button="redoButton", in_menu=False),
-                PageAction("suggestAction", tr("Suggest labels"), lambda: self.suggest_panel.suggest(),
-                           tip=tr("Let the current model propose a class for every unlabeled image"),
+        return [PageAction("backAction", self.tr("← Back"), lambda: self.go_to(self.model.position - 1), "Left",
+                           self.tr("Previous image"), button="backButton", in_menu=False),
+                PageAction("skipAction", self.tr("Skip →"), lambda: self.go_to(self.model.position + 1), "Right",
+                           self.tr("Next image"), button="skipButton", in_menu=False),
+                PageAction("trashImageAction", self.tr("Trash"), lambda: self.trash_current(), "Delete",
+                           self.tr("Move this image to the trash (undoable)"), button="trashImageButton",
+                           in_menu=False),
+                PageAction("undoLabelAction", self.tr("Undo"), lambda: self.undo(), button="undoButton", in_menu=False),
+                PageAction("redoLabelAction", self.tr("Redo"), lambda: self.redo(), button="redoButton", in_menu=False),
+                PageAction("suggestAction", self.tr("Suggest labels"), lambda: self.suggest_panel.suggest(),
+                           tip=self.tr("Let the current model propose a class for every unlabeled image"),
                            button="suggestButton", in_menu=False),
-                PageAction("acceptSuggestionsAction", tr("Accept suggestions above"),
+                PageAction("acceptSuggestionsAction", self.tr("Accept suggestions above"),
                            lambda: self.suggest_panel.accept(), button="acceptSuggestionsButton", in_menu=False),
-                PageAction("retrainAction", tr("Retrain"), lambda: self.retrain_requested.emit(),
-                           tip=tr("Train again on the labeled images"), button="retrainButton", in_menu=False)]
+                PageAction("retrainAction", self.tr("Retrain"), lambda: self.retrain_requested.emit(),
+                           tip=self.tr("Train again on the labeled images"), button="retrainButton", in_menu=False)]
 
     def build_controls(self) -> QLayout | None:
         b = self.buttons
