@@ -9,8 +9,9 @@ image into "J", however sure it is.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 Suggestions = dict[str, tuple[str, float]]  # file name -> (class, confidence)
 Taken = Literal["taken", "stale", "foreign"]
@@ -54,6 +55,26 @@ class LabelModel:
         """Another folder is being read: nothing of this one is shown."""
         self.queue, self.classes, self.position = [], [], 0
         self.forget_suggestions()
+
+    @staticmethod
+    def taken_away(moves: Iterable[Any] | None) -> set[str] | None:
+        """The loose images a step only took away (labeled into a class that exists, or trashed), or None when
+        it did more (brought images back, made or removed a folder): then the folder is read again. Taking
+        an image away is what each key press does, so it must not list 20,000 files again."""
+        if moves is None:
+            return None
+        gone: set[str] = set()
+        for m in moves:
+            if m.src is None or m.dst is None or "/" not in m.dst:
+                return None
+            if "/" not in m.src:
+                gone.add(m.src)
+        return gone
+
+    def drop(self, gone: set[str]) -> None:
+        """Images labeled or trashed leave the queue; the one after the current takes its place."""
+        self.queue = [n for n in self.queue if n not in gone]
+        self.position = min(self.position, max(len(self.queue) - 1, 0))
 
     def current(self) -> str | None:
         return self.queue[self.position] if 0 <= self.position < len(self.queue) else None

@@ -8,16 +8,17 @@ queue, which suggestions apply and where they came from) is its model's (label_m
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
-from PySide6.QtWidgets import QApplication, QLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLayout, QVBoxLayout, QWidget
 
 from desktop_cls.gui.pages.label.label_classes import ClassPanel
 from desktop_cls.gui.pages.label.label_model import LabelModel
-from desktop_cls.gui.pages.label.label_view import LabelView
+from desktop_cls.gui.pages.label.label_view import LabelView, keep_focus
 from desktop_cls.gui.pages.label.suggestions import SuggestionPanel
 from desktop_cls.gui.pages.page import Page, PageAction
 from desktop_cls.gui.state import AppState
@@ -65,7 +66,7 @@ class LabelPage(Page):
         b = self.buttons
         self.view = LabelView([b[n] for n in NAV], [b["undoButton"], b["redoButton"]])
         self.view.strip.clicked.connect(lambda idx: self.go_to(idx.row()))
-        self.classes = ClassPanel(lambda: self.workspace, self.do, self._imported)
+        self.classes = ClassPanel(lambda: self.workspace, self.do, self.changed)
         self.suggest_panel = SuggestionPanel(self, b["suggestButton"], b["acceptSuggestionsButton"])
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         keys: list[tuple[str, Callable[[], object]]] = [(a.shortcut, a.slot) for a in self.page_actions()
@@ -120,7 +121,8 @@ class LabelPage(Page):
             self.model.forget_suggestions()
         m = self.model
         m.show(ws.unlabeled(), ws.classes())
-        self.view.strip_model.set_items([(str(ws.root / n), m.caption(n)) for n in m.queue])
+        folder = f"{ws.root}{os.sep}"  # not Path: 20,000 Path joins took 0.7 s
+        self.view.strip_model.set_items([(folder + n, m.caption(n)) for n in m.queue])
         self.view.set_classes(m.classes, self, self.assign_current, self.classes.assign_files,
                               (self.tr("Put this image in '{0}' (key {1}; or drop images here)"),
                                self.tr("Put this image in '{0}' (or drop images here)")))
@@ -168,14 +170,15 @@ class LabelPage(Page):
                           status=self.tr("Moving images…"), on_error=lambda message, _d: self._moved(message),
                           on_cancelled=self._moved)
             return
+        step = None
         try:
-            fn(*args)
+            step = fn(*args)
         except Exception as e:  # a user error or a read-only/full disk is said plainly; a bug goes up
             message = user_message(e)
             if message is None:
                 raise
             show_error(self, self.tr("Labeling"), message)
-        self.changed()
+        self.changed(step)
 
     def _moved(self, error: str = "") -> None:
         self.model.moving = False
@@ -183,8 +186,16 @@ class LabelPage(Page):
             show_error(self, self.tr("Labeling"), error)
         self.changed()
 
-    def changed(self) -> None:
-        self.refresh()
+    def changed(self, step: Any = None) -> None:
+        """After a step: images only taken away leave the queue and the strip; otherwise the folder is read again."""
+        gone = LabelModel.taken_away(getattr(step, "moves", None))
+        if gone is None or self.workspace is None:
+            self.refresh()
+        else:
+            self.model.drop(gone)
+            self.view.strip_model.remove_paths({f"{self.workspace.root}{os.sep}{n}" for n in gone})
+            self._show_current()
+            self._update_buttons()
         self.rescan_timer.start()
         if self.suggest_panel.live_check.isChecked():
             self.suggest_panel.suggest()  # a new head on cached features: labelling with a model becomes live
@@ -200,11 +211,7 @@ class LabelPage(Page):
                                                  "press a class key instead.").format(s[0]))
 
     def keep_focus_on_image(self) -> None:
-        """Class keys must label, never type into a field: take the focus back unless the user put it
-        somewhere outside this page meanwhile."""
-        focus = QApplication.focusWidget()
-        if self.isVisible() and (focus is None or focus is self or self.isAncestorOf(focus)):
-            self.setFocus()
+        keep_focus(self)
 
     def assign_current(self, class_name: str) -> None:
         name = self.model.current()
@@ -225,10 +232,6 @@ class LabelPage(Page):
         ws = self.workspace
         if ws is not None and (op := ws.redo_target()) is not None:
             self.do(ws.redo, large=len(op.moves) > LARGE_STEP)
-
-    def _imported(self) -> None:
-        self.refresh()
-        self.rescan_timer.start()
 
     def _rescan(self) -> None:
         """Have the dataset read again a moment after the last change (not on every key press)."""

@@ -11,7 +11,16 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QListView, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop_cls.gui.pages.label.label_keys import class_keys, key_of
 from desktop_cls.gui.widgets.common import ClassDropButton, ScaledImageLabel
@@ -19,6 +28,14 @@ from desktop_cls.gui.widgets.image_viewer import open_viewer
 from desktop_cls.gui.widgets.thumbnails import ThumbnailModel
 
 MAX_CLASS_BUTTONS = 18
+
+
+def keep_focus(page: QWidget) -> None:
+    """Class keys must label, never type into a field: the page takes the focus back unless the user put it
+    somewhere outside the page meanwhile (disabling a focused button hands the focus to the next field)."""
+    focus = QApplication.focusWidget()
+    if page.isVisible() and (focus is None or focus is page or page.isAncestorOf(focus)):
+        page.setFocus()
 
 
 class LabelView(QWidget):

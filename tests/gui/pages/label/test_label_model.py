@@ -70,3 +70,23 @@ def test_the_queue_puts_the_least_sure_first_and_keeps_its_place() -> None:
     assert m.go_to(-3) and m.current() == "d.png"
     m.clear()
     assert m.current() is None and not m.go_to(0) and m.suggestions == {} and m.source is None
+
+
+class Move:
+    def __init__(self, src: str | None, dst: str | None) -> None:
+        self.src, self.dst = src, dst
+
+
+def test_a_step_that_only_takes_images_away_is_followed_without_reading_the_folder() -> None:
+    assert LabelModel.taken_away([Move("a.png", "cat/a.png"), Move("b.png", ".desktop_cls/trash/3/b.png"),
+                                  Move("dog/c.png", "cat/c.png")]) == {"a.png", "b.png"}
+    assert LabelModel.taken_away([Move("cat/a.png", "a.png")]) is None  # undone: an image came back
+    assert LabelModel.taken_away([Move(None, "bird"), Move("a.png", "bird/a.png")]) is None  # a new class
+    assert LabelModel.taken_away(None) is None  # not a step (a class renamed, the trash emptied)
+    m = model_with(["a.png", "b.png", "c.png", "d.png"])
+    m.go_to(1)
+    m.drop({"b.png"})
+    assert m.queue == ["a.png", "c.png", "d.png"] and m.current() == "c.png"  # the next one takes its place
+    m.go_to(2)
+    m.drop({"d.png"})
+    assert m.current() == "c.png"
