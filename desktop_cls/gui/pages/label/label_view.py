@@ -53,6 +53,8 @@ class LabelView(QWidget):
         self.strip_model.configure_view(self.strip)
         self.strip.setFlow(QListView.Flow.LeftToRight)
         self.strip.setWrapping(False)
+        self.strip.setLayoutMode(QListView.LayoutMode.Batched)  # 20,000 rows laid out a batch at a time
+        self.strip.setBatchSize(200)
         self.strip.setFixedHeight(64 + self.fontMetrics().height() * 3)
         self.strip.activated.connect(lambda idx: open_viewer(self, self.strip_model.items, idx.row()))
         self.preview.double_clicked.connect(
