@@ -49,7 +49,7 @@ def core_figures(root: Path, accept: int) -> dict[str, float]:
     names = ws.unlabeled()
     groups = {c: names[i:accept:len(CLASSES)] for i, c in enumerate(CLASSES)}
     out = {"list_unlabeled_s": timed(ws.unlabeled), "assign_groups_s": timed(lambda: ws.assign_groups(groups))}
-    out["undo_s"] = timed(ws.undo)
+    out["engine_undo_s"] = timed(ws.undo)
     assert len(ws.unlabeled()) == len(names)
     return out
 
@@ -118,7 +118,7 @@ def page_figures(root: Path, accept: int) -> dict[str, float]:
     stalls.worst, t = 0.0, time.perf_counter()
     page.undo()
     wait_until(app, lambda: not m.moving)
-    out["undo_s"], out["undo_worst_stall_ms"] = time.perf_counter() - t, stalls.worst
+    out["page_undo_s"], out["undo_worst_stall_ms"] = time.perf_counter() - t, stalls.worst
     page.shutdown()
     tasks.stop_all()
     return out
