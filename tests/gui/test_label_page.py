@@ -44,6 +44,8 @@ def test_label_with_number_keys_undo_and_redo(qtbot: QtBot, window: MainWindow, 
     qtbot.waitUntil(lp.hasFocus)
     QTest.keyClick(lp, Qt.Key.Key_2)  # classes: cat, dog, fish -> 2 = dog
     assert (with_unlabeled / "dog" / "new_0.png").exists() and len(lp.model.queue) == 3
+    strip = lp.view.strip_model  # the labeled image left the strip too, the rest in the queue's order
+    assert [Path(path).name for path, _caption in strip.items] == lp.model.queue and strip.rowCount() == 3
     QTest.keyClick(lp, Qt.Key.Key_Right)
     assert lp.model.current() == "new_2.png"
     QTest.keyClick(lp, Qt.Key.Key_3)
