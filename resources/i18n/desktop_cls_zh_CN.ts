@@ -203,6 +203,26 @@
         <translation>类别（一个类别就是一个文件夹）</translation>
     </message>
     <message>
+        <source>Labeling recovered</source>
+        <translation>标注已恢复</translation>
+    </message>
+    <message>
+        <source>The last labeling step was cut short (the app closed); it has been finished, and you can undo it with Ctrl+Z.</source>
+        <translation>上一次标注操作被中断（应用已关闭）；它现已完成，可以用 Ctrl+Z 撤销。</translation>
+    </message>
+    <message>
+        <source>Labeling history repaired</source>
+        <translation>标注历史已修复</translation>
+    </message>
+    <message>
+        <source>Only images inside the dataset can be moved</source>
+        <translation>只能移动数据集内的图像</translation>
+    </message>
+    <message>
+        <source>Use “Import images…” to copy images from elsewhere into the dataset first.</source>
+        <translation>请先用“导入图像…”把其他位置的图像复制到数据集中。</translation>
+    </message>
+    <message>
         <source>New class</source>
         <translation>新建类别</translation>
     </message>
@@ -1303,6 +1323,30 @@ The file is in:
 <context>
     <name>LabelPage</name>
     <message>
+        <source>← Back</source>
+        <translation>← 返回</translation>
+    </message>
+    <message>
+        <source>Previous image</source>
+        <translation>上一张图像</translation>
+    </message>
+    <message>
+        <source>Skip →</source>
+        <translation>跳过 →</translation>
+    </message>
+    <message>
+        <source>Next image</source>
+        <translation>下一张图像</translation>
+    </message>
+    <message>
+        <source>Trash</source>
+        <translation>移入回收站</translation>
+    </message>
+    <message>
+        <source>Move this image to the trash (undoable)</source>
+        <translation>将这张图像移入回收站（可撤销）</translation>
+    </message>
+    <message>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
@@ -1311,28 +1355,16 @@ The file is in:
         <translation>重做</translation>
     </message>
     <message>
-        <source>Skip →</source>
-        <translation>跳过 →</translation>
+        <source>Suggest labels</source>
+        <translation>建议标签</translation>
     </message>
     <message>
-        <source>Next image (Right arrow)</source>
-        <translation>下一张图像（右方向键）</translation>
+        <source>Let the current model propose a class for every unlabeled image</source>
+        <translation>让当前模型为每张未标注的图像建议一个类别</translation>
     </message>
     <message>
-        <source>← Back</source>
-        <translation>← 返回</translation>
-    </message>
-    <message>
-        <source>Previous image (Left arrow)</source>
-        <translation>上一张图像（左方向键）</translation>
-    </message>
-    <message>
-        <source>Trash</source>
-        <translation>移入回收站</translation>
-    </message>
-    <message>
-        <source>Move this image to the trash (Delete; undoable)</source>
-        <translation>将这张图像移入回收站（Delete 键；可撤销）</translation>
+        <source>Accept suggestions above</source>
+        <translation>接受高于此值的建议</translation>
     </message>
     <message>
         <source>Retrain</source>
@@ -1345,18 +1377,6 @@ The file is in:
     <message>
         <source>No dataset yet — open a folder on the Data page. Images lying directly in the dataset folder (not in a class sub-folder) are listed here for labeling.</source>
         <translation>还没有数据集 —— 请在“数据”页面打开一个文件夹。直接位于数据集文件夹中（不在类别子文件夹里）的图像会列在这里等待标注。</translation>
-    </message>
-    <message>
-        <source>Labeling recovered</source>
-        <translation>标注已恢复</translation>
-    </message>
-    <message>
-        <source>The last labeling step was cut short (the app closed); it has been finished, and you can undo it with Ctrl+Z.</source>
-        <translation>上一次标注操作被中断（应用已关闭）；它现已完成，可以用 Ctrl+Z 撤销。</translation>
-    </message>
-    <message>
-        <source>Labeling history repaired</source>
-        <translation>标注历史已修复</translation>
     </message>
     <message>
         <source>Put this image in &apos;{0}&apos; (key {1}; or drop images here)</source>
@@ -1391,6 +1411,10 @@ The file is in:
         <translation>建议：&lt;b&gt;{0}&lt;/b&gt;（置信度 {1:.0%}）—— 按 Enter 接受</translation>
     </message>
     <message>
+        <source>Moving images…</source>
+        <translation>正在移动图像…</translation>
+    </message>
+    <message>
         <source>Labeling</source>
         <translation>标注</translation>
     </message>
@@ -1398,47 +1422,13 @@ The file is in:
         <source>The suggested class &apos;{0}&apos; is not one of this dataset&apos;s classes; press a class key instead.</source>
         <translation>建议的类别“{0}”不是此数据集的类别；请改按某个类别的按键。</translation>
     </message>
-    <message>
-        <source>Only images inside the dataset can be moved</source>
-        <translation>只能移动数据集内的图像</translation>
-    </message>
-    <message>
-        <source>Use “Import images…” to copy images from elsewhere into the dataset first.</source>
-        <translation>请先用“导入图像…”把其他位置的图像复制到数据集中。</translation>
-    </message>
-    <message>
-        <source>Suggestions failed</source>
-        <translation>建议失败</translation>
-    </message>
-    <message>
-        <source>Nothing to accept</source>
-        <translation>没有可接受的建议</translation>
-    </message>
-    <message>
-        <source>No suggestion is at least {0:.0%} sure.</source>
-        <translation>没有置信度达到 {0:.0%} 的建议。</translation>
-    </message>
-    <message>
-        <source>  {0}: {1} image(s)</source>
-        <translation>  {0}：{1} 张图像</translation>
-    </message>
-    <message>
-        <source>Accept suggestions?</source>
-        <translation>接受建议？</translation>
-    </message>
-    <message>
-        <source>Move {0} image(s):
-{1}
-
-Each class can be undone with Ctrl+Z.</source>
-        <translation>移动 {0} 张图像：
-{1}
-
-每个类别都可以用 Ctrl+Z 撤销。</translation>
-    </message>
 </context>
 <context>
     <name>LabelingUndo</name>
+    <message>
+        <source>move of {n} images to {classes} classes</source>
+        <translation>将 {n} 张图像移到 {classes} 个类别</translation>
+    </message>
     <message>
         <source>move of 1 image to &apos;{name}&apos;</source>
         <translation>将 1 个图像移到“{name}”</translation>
@@ -2382,18 +2372,6 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
 <context>
     <name>SuggestionPanel</name>
     <message>
-        <source>Let the current model propose a class for every unlabeled image</source>
-        <translation>让当前模型为每张未标注的图像建议一个类别</translation>
-    </message>
-    <message>
-        <source>Suggest labels</source>
-        <translation>建议标签</translation>
-    </message>
-    <message>
-        <source>Accept suggestions above</source>
-        <translation>接受高于此值的建议</translation>
-    </message>
-    <message>
         <source>Live suggestions (bundled pretrained model)</source>
         <translation>实时建议（内置预训练模型）</translation>
     </message>
@@ -2404,6 +2382,48 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
     <message>
         <source>With a trained model</source>
         <translation>使用训练好的模型</translation>
+    </message>
+    <message>
+        <source>Suggesting labels…</source>
+        <translation>正在建议标签…</translation>
+    </message>
+    <message>
+        <source>Suggestions failed</source>
+        <translation>建议失败</translation>
+    </message>
+    <message>
+        <source>The model knows the classes {0}, not this dataset&apos;s: train one here first, or choose a run of this dataset.</source>
+        <translation>该模型认识的类别是 {0}，不是此数据集的类别：请先在此训练一个模型，或选择此数据集的一次训练。</translation>
+    </message>
+    <message>
+        <source>Nothing to accept</source>
+        <translation>没有可接受的建议</translation>
+    </message>
+    <message>
+        <source>No suggestion is at least {0:.0%} sure.</source>
+        <translation>没有置信度达到 {0:.0%} 的建议。</translation>
+    </message>
+    <message>
+        <source>  {0}: {1} image(s)</source>
+        <translation>  {0}：{1} 张图像</translation>
+    </message>
+    <message>
+        <source>  and {0} more class(es)</source>
+        <translation>  以及另外 {0} 个类别</translation>
+    </message>
+    <message>
+        <source>Accept suggestions?</source>
+        <translation>接受建议？</translation>
+    </message>
+    <message>
+        <source>Move {0} image(s):
+{1}
+
+One Ctrl+Z puts them all back.</source>
+        <translation>移动 {0} 张图像：
+{1}
+
+按一次 Ctrl+Z 即可全部恢复。</translation>
     </message>
 </context>
 <context>

@@ -245,3 +245,23 @@ def test_listeners_hear_every_change_to_what_undo_and_redo_would_do(dataset: Pat
                      ("assign", None)]
     target = ws.undo_target()
     assert target is not None and target.moves[-1].dst == "dog/cat2.png"
+
+
+def test_many_images_into_several_classes_are_one_step_and_one_undo(dataset: Path) -> None:
+    """Accepting suggestions: every image to its class in one journaled step; one undo puts every file back."""
+    for i in range(40):
+        (dataset / f"s{i:02d}.png").write_bytes(f"s{i}".encode())
+    (dataset / "dog" / "s01.png").write_bytes(b"taken")  # a name clash gets a free name, never an overwrite
+    before = snapshot(dataset)
+    ws = Workspace(dataset)
+    groups = {"cat": [f"s{i:02d}.png" for i in range(0, 40, 2)], "dog": [f"s{i:02d}.png" for i in range(1, 40, 2)],
+              "bird": ["img.png"]}
+    op = ws.assign_groups(groups)
+    assert len(ws.history) == 1 and op.kind == "assign" and "41 image(s) to 3 classes" in op.description
+    assert ws.unlabeled() == ["loose2.jpg"] and (dataset / "bird" / "img.png").is_file()
+    dog = dataset / "dog"
+    assert (dog / "s01 (2).png").read_bytes() == b"s1" and (dog / "s01.png").read_bytes() == b"taken"
+    ws.undo()
+    assert snapshot(dataset) == before and not (dataset / "bird").exists() and not ws.can_undo()
+    ws.redo()
+    assert ws.unlabeled() == ["loose2.jpg"] and Workspace(dataset).can_undo()  # the step survives a restart

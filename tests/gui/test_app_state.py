@@ -70,11 +70,11 @@ def test_suggest_labels_refuses_a_model_trained_on_other_classes(
     open_and_wait(qtbot, window, folder)
     window.state.set_run(str(trained_run[0]))  # cat / dog / fish, trained elsewhere
     lp = window.label_page
-    assert lp.queue, "an unlabeled image to suggest for"
+    assert lp.model.queue, "an unlabeled image to suggest for"
     assert not lp.suggest_panel.suggest_button.isEnabled()
     assert "trained on" in lp.suggest_panel.suggest_button.toolTip()
-    lp.suggest()
-    assert lp.suggest_panel.suggestions == {} and not lp.suggest_panel.accept_button.isEnabled()
+    lp.suggest_panel.suggest()
+    assert lp.model.suggestions == {} and not lp.suggest_panel.accept_button.isEnabled()
 
 
 def test_switching_datasets_shows_nothing_of_the_previous_one(qtbot: QtBot, window: MainWindow,
@@ -89,13 +89,13 @@ def test_switching_datasets_shows_nothing_of_the_previous_one(qtbot: QtBot, wind
     window.train_page.start()
     qtbot.waitUntil(lambda: not window.state.training and window.state.run is not None, timeout=60_000)
     window.show_page("label")
-    assert window.label_page.preview.source() is not None
+    assert window.label_page.view.preview.source() is not None
     assert window.train_page.monitor.log.toPlainText() and window.train_page.monitor.progress.value() > 0
     window.open_dataset(second)  # while it is read, nothing of the first is shown
     dp = window.dataset_page
     assert dp.class_table.rowCount() == 0 and dp.thumb_model.rowCount() == 0 and dp.content.currentIndex() == 0
     lp = window.label_page
-    assert lp.preview.source() is None and lp.caption.text() == ""
+    assert lp.view.preview.source() is None and lp.view.caption.text() == ""
     qtbot.waitUntil(lambda: window.state.dataset is not None and window.state.dataset.root == str(second.resolve()),
                     timeout=30_000)
     assert dp.class_table.rowCount() == 2

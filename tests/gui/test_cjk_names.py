@@ -54,9 +54,9 @@ def test_chinese_class_names_and_path_on_the_data_and_label_pages(qtbot: QtBot, 
     assert sorted(keys.values()) == ["1", "2"] and all(b.text().endswith(n) for n, b in buttons.items())
     assert f"key {keys['猫']}" in buttons["猫"].toolTip() and "'猫'" in buttons["猫"].toolTip()
     assert {lp.classes.class_list.item(i).text() for i in range(lp.classes.class_list.count())} == {"猫 (4)", "狗 (4)"}
-    assert lp.caption.text().startswith("新图像.png")
+    assert lp.view.caption.text().startswith("新图像.png")
 
     w.activateWindow()
     qtbot.waitUntil(lp.hasFocus)
     QTest.keyClick(lp, getattr(Qt.Key, f"Key_{keys['狗']}"))
-    assert (root / "狗" / "新图像.png").is_file() and lp.queue == []
+    assert (root / "狗" / "新图像.png").is_file() and lp.model.queue == []

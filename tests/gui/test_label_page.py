@@ -11,8 +11,21 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
+from desktop_cls.core.data.labeling import Workspace
 from desktop_cls.gui.shell.main_window import MainWindow
-from tests.gui.conftest import open_and_wait
+from tests.gui.conftest import open_and_check, open_and_wait, opened
+
+
+def workspace(window: MainWindow) -> Workspace:
+    ws = window.state.workspace
+    assert ws is not None, "no labeling workspace is open"
+    return ws
+
+
+def current(window: MainWindow) -> str:
+    name = window.label_page.model.current()
+    assert name is not None, "no image to label"
+    return name
 
 
 @pytest.fixture
@@ -26,20 +39,22 @@ def test_label_with_number_keys_undo_and_redo(qtbot: QtBot, window: MainWindow, 
     open_and_wait(qtbot, window, with_unlabeled)
     window.show_page("label")
     lp = window.label_page
-    assert lp.queue == [f"new_{i}.png" for i in range(4)]
+    assert lp.model.queue == [f"new_{i}.png" for i in range(4)]
     window.activateWindow()
     qtbot.waitUntil(lp.hasFocus)
     QTest.keyClick(lp, Qt.Key.Key_2)  # classes: cat, dog, fish -> 2 = dog
-    assert (with_unlabeled / "dog" / "new_0.png").exists() and len(lp.queue) == 3
+    assert (with_unlabeled / "dog" / "new_0.png").exists() and len(lp.model.queue) == 3
+    strip = lp.view.strip_model  # the labeled image left the strip too, the rest in the queue's order
+    assert [Path(path).name for path, _caption in strip.items] == lp.model.queue and strip.rowCount() == 3
     QTest.keyClick(lp, Qt.Key.Key_Right)
-    assert lp.current() == "new_2.png"
+    assert lp.model.current() == "new_2.png"
     QTest.keyClick(lp, Qt.Key.Key_3)
     assert (with_unlabeled / "fish" / "new_2.png").exists()
     QTest.keyClick(lp, Qt.Key.Key_Delete)  # trash (undoable)
-    assert len(lp.queue) == 1
+    assert len(lp.model.queue) == 1
     for _ in range(3):
         QTest.keyClick(lp, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert lp.queue == [f"new_{i}.png" for i in range(4)]
+    assert lp.model.queue == [f"new_{i}.png" for i in range(4)]
     QTest.keyClick(lp, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert (with_unlabeled / "dog" / "new_0.png").exists()
     qtbot.waitUntil(lambda: window.state.dataset is not None and len(window.state.dataset.samples) == 25,
@@ -52,14 +67,17 @@ def test_suggestions_sorted_by_uncertainty_and_accepted(qtbot: QtBot, window: Ma
     open_and_wait(qtbot, window, with_unlabeled)
     window.state.set_run(str(trained_run[0]))
     lp = window.label_page
-    lp.suggest()
-    qtbot.waitUntil(lambda: len(lp.suggest_panel.suggestions) == 4, timeout=60_000)
-    confidences = [lp.suggest_panel.suggestions[n][1] for n in lp.queue]
+    lp.suggest_panel.suggest()
+    qtbot.waitUntil(lambda: len(lp.model.suggestions) == 4, timeout=60_000)
+    confidences = [lp.model.suggestions[n][1] for n in lp.model.queue]
     assert confidences == sorted(confidences)  # least confident first
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     lp.suggest_panel.accept_spin.setValue(50)
-    lp.accept_suggestions()
-    assert lp.queue == [] and all((with_unlabeled / "dog" / f"new_{i}.png").exists() for i in range(4))
+    lp.suggest_panel.accept()  # moved in the background, as one step
+    qtbot.waitUntil(lambda: lp.model.queue == [] and not lp.model.moving, timeout=30_000)
+    assert all((with_unlabeled / "dog" / f"new_{i}.png").exists() for i in range(4))
+    lp.undo()  # one undo puts every image back
+    assert sorted(lp.model.queue) == [f"new_{i}.png" for i in range(4)]
 
 
 def test_shortcuts_do_not_fire_on_other_pages(qtbot: QtBot, window: MainWindow, with_unlabeled: Path) -> None:
@@ -67,14 +85,13 @@ def test_shortcuts_do_not_fire_on_other_pages(qtbot: QtBot, window: MainWindow, 
     window.show_page("train")
     window.train_page.form.epochs_spin.setFocus()
     QTest.keyClick(window.train_page.form.epochs_spin, Qt.Key.Key_2)
-    assert window.label_page.queue == [f"new_{i}.png" for i in range(4)]
+    assert window.label_page.model.queue == [f"new_{i}.png" for i in range(4)]
 
 
 def test_data_page_one_click_fixes_are_undoable(qtbot: QtBot, window: MainWindow, tiny_folder: Path) -> None:
     shutil.copy(tiny_folder / "cat" / "cat_00.png", tiny_folder / "cat" / "again.png")
     (tiny_folder / "dog" / "broken.png").write_bytes(b"not an image")
-    open_and_wait(qtbot, window, tiny_folder)
-    kinds = {p.kind for p in window.state.dataset.problems}
+    kinds = {p.kind for p in open_and_check(qtbot, window, tiny_folder).problems}
     assert "duplicate" in kinds and "not_image" in kinds
     dp = window.dataset_page
     before = window.state.dataset
@@ -85,7 +102,7 @@ def test_data_page_one_click_fixes_are_undoable(qtbot: QtBot, window: MainWindow
     dp.problems.fix_unreadable.click()
     qtbot.waitUntil(lambda: window.state.dataset is not before, timeout=30_000)
     assert not (tiny_folder / "dog" / "broken.png").exists()
-    assert not any(p.kind in ("duplicate", "not_image") for p in window.state.dataset.problems)
+    assert not any(p.kind in ("duplicate", "not_image") for p in opened(window).problems)
     before = window.state.dataset
     dp.problems.undo_fix.click()
     qtbot.waitUntil(lambda: window.state.dataset is not before, timeout=30_000)
@@ -108,7 +125,7 @@ def test_evaluate_gallery_fixes_labels_in_place(qtbot: QtBot, window: MainWindow
     ev.mistakes.view.selectionModel().select(ev.mistakes.model.index(0), QItemSelectionModel.SelectionFlag.Select)
     ev.mistakes.fix_selected("fish")
     assert (tiny_folder / "fish" / Path(first).name).exists() and ev.mistakes.model.rowCount() == n - 1
-    window.state.workspace.undo()
+    workspace(window).undo()
     assert Path(first).exists()
 
 
@@ -116,18 +133,18 @@ def test_drag_images_onto_a_class(qtbot: QtBot, window: MainWindow, with_unlabel
     """Thumbnails carry their files; class buttons and the Data page's class rows take them."""
     open_and_wait(qtbot, window, with_unlabeled)
     lp = window.label_page
-    mime = lp.strip_model.mimeData([lp.strip_model.index(0), lp.strip_model.index(1)])
+    mime = lp.view.strip_model.mimeData([lp.view.strip_model.index(0), lp.view.strip_model.index(1)])
     paths = [u.toLocalFile() for u in mime.urls()]
     assert [Path(p).name for p in paths] == ["new_0.png", "new_1.png"]
-    lp.assign_files("fish", paths)  # what a drop on the 'fish' button emits
+    lp.classes.assign_files("fish", paths)  # what a drop on the 'fish' button emits
     assert (with_unlabeled / "fish" / "new_0.png").exists() and (with_unlabeled / "fish" / "new_1.png").exists()
     before = window.state.dataset
     window.dataset_page._dropped_on_class(0, [str(with_unlabeled / "fish" / "new_0.png")])  # row 0 = 'cat'
     assert (with_unlabeled / "cat" / "new_0.png").exists()
     qtbot.waitUntil(lambda: window.state.dataset is not before, timeout=30_000)
-    window.state.workspace.undo()
-    window.state.workspace.undo()
-    assert sorted(window.state.workspace.unlabeled()) == [f"new_{i}.png" for i in range(4)]
+    workspace(window).undo()
+    workspace(window).undo()
+    assert sorted(workspace(window).unlabeled()) == [f"new_{i}.png" for i in range(4)]
 
 
 def test_empty_trash_button_asks_then_empties(qtbot: QtBot, window: MainWindow, with_unlabeled: Path,
@@ -145,7 +162,7 @@ def test_empty_trash_button_asks_then_empties(qtbot: QtBot, window: MainWindow, 
     lp.classes.empty_trash()
     assert not list(os_trash.iterdir())  # declined: nothing sent
     lp.classes.empty_trash()
-    assert len(list(os_trash.rglob("*.png"))) == 1 and not lp.undo_button.isEnabled()
+    assert len(list(os_trash.rglob("*.png"))) == 1 and not lp.buttons["undoButton"].isEnabled()
 
 
 def test_class_keys_match_digit_class_names() -> None:
@@ -175,7 +192,7 @@ def test_digit_classes_are_labelled_with_their_own_key(qtbot: QtBot, window: Mai
     QTest.keyClick(lp, Qt.Key.Key_0)
     assert (root / "0" / "new_1.png").exists()
     QTest.keyClick(lp, Qt.Key.Key_9)
-    assert (root / "9" / "new_2.png").exists() and lp.queue == []
+    assert (root / "9" / "new_2.png").exists() and lp.model.queue == []
 
 
 def test_after_suggest_keys_label_and_enter_accepts(qtbot: QtBot, window: MainWindow, with_unlabeled: Path,
@@ -189,16 +206,16 @@ def test_after_suggest_keys_label_and_enter_accepts(qtbot: QtBot, window: MainWi
     lp.suggest_panel.suggest_button.setFocus()
     qtbot.waitUntil(lp.suggest_panel.suggest_button.hasFocus)
     QTest.mouseClick(lp.suggest_panel.suggest_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: len(lp.suggest_panel.suggestions) == 4, timeout=60_000)
+    qtbot.waitUntil(lambda: len(lp.model.suggestions) == 4, timeout=60_000)
     assert not lp.suggest_panel.accept_spin.hasFocus()
-    first = lp.current()
+    first = current(window)
     QTest.keyClick(window.focusWidget(), Qt.Key.Key_3)
     assert lp.suggest_panel.accept_spin.value() == 90
     assert (with_unlabeled / "fish" / first).exists()
-    second = lp.current()
-    suggested = lp.suggest_panel.suggestions[second][0]
+    second = current(window)
+    suggested = lp.model.suggestions[second][0]
     QTest.keyClick(window.focusWidget(), Qt.Key.Key_Return)
-    assert (with_unlabeled / suggested / second).exists() and second not in lp.queue
+    assert (with_unlabeled / suggested / second).exists() and second not in lp.model.queue
 
 
 def test_a_damaged_labeling_journal_opens_with_a_notice(qtbot: QtBot, window: MainWindow, with_unlabeled: Path,
@@ -215,7 +232,7 @@ def test_a_damaged_labeling_journal_opens_with_a_notice(qtbot: QtBot, window: Ma
     qtbot.waitUntil(lambda: window.label_page.workspace is not None)
     assert shown and "kept aside" in shown[0]
     lp = window.label_page
-    lp.assign_files("cat", [str(with_unlabeled / "new_1.png")])  # labeling works
+    lp.classes.assign_files("cat", [str(with_unlabeled / "new_1.png")])  # labeling works
     assert (with_unlabeled / "cat" / "new_1.png").exists() and lp.workspace.can_undo()
 
 
@@ -229,11 +246,11 @@ def test_live_suggestions_refresh_after_each_labelled_image(qtbot: QtBot, window
     lp = window.label_page
     assert window.state.run is None  # no trained model needed
     lp.suggest_panel.live_check.setChecked(True)
-    qtbot.waitUntil(lambda: set(lp.suggest_panel.suggestions) == {f"new_{i}.png" for i in range(4)}, timeout=120_000)
-    assert all(label == "dog" for label, _ in lp.suggest_panel.suggestions.values())  # copies of dog images
-    first = lp.current()
+    qtbot.waitUntil(lambda: set(lp.model.suggestions) == {f"new_{i}.png" for i in range(4)}, timeout=120_000)
+    assert all(label == "dog" for label, _ in lp.model.suggestions.values())  # copies of dog images
+    first = lp.model.current()
     lp.assign_current("dog")
-    suggested = lp.suggest_panel
+    suggested = lp.model
     qtbot.waitUntil(lambda: first not in suggested.suggestions and len(suggested.suggestions) == 3, timeout=120_000)
 
 
@@ -283,11 +300,11 @@ def test_evaluate_gallery_follows_undo_and_redo_of_a_fix(qtbot: QtBot, window: M
     gallery.view.selectionModel().select(gallery.model.index(0), QItemSelectionModel.SelectionFlag.Select)
     gallery.fix_selected("dog")
     assert gallery.model.rowCount() == 1 and "moved to 'dog'" in gallery.label.text()
-    window.state.workspace.undo()
+    workspace(window).undo()
     qtbot.waitUntil(lambda: gallery.model.rowCount() == 2)
     assert gallery.label.text() == normal and gallery.model.items[0][0] == cats[0]
     gallery.show_all_button.click()
     assert gallery.model.rowCount() == 2  # "Show all mistakes" has it too
-    window.state.workspace.redo()
+    workspace(window).redo()
     qtbot.waitUntil(lambda: gallery.model.rowCount() == 1)
     assert "moved to 'dog'" in gallery.label.text()

@@ -140,7 +140,7 @@ def test_undo_and_redo_of_a_labeling_move(qtbot: QtBot, window: MainWindow, with
     undo, redo = child(window, QAction, "undoAction"), child(window, QAction, "redoAction")
     assert not undo.isEnabled() and not redo.isEnabled()
     names = ["new_0.png", "new_1.png", "new_2.png"]
-    window.label_page.assign_files("cat", [str(with_unlabeled / n) for n in names])
+    window.label_page.classes.assign_files("cat", [str(with_unlabeled / n) for n in names])
     assert all((with_unlabeled / "cat" / n).exists() for n in names)
     assert undo.isEnabled() and undo.text() == "&Undo move of 3 images to 'cat'" and not redo.isEnabled()
     undo.trigger()
@@ -172,7 +172,7 @@ def test_undo_offers_the_last_step_of_an_earlier_session(qtbot: QtBot, window: M
 def test_ctrl_z_undoes_labeling_but_stays_with_a_text_field(qtbot: QtBot, window: MainWindow,
                                                             with_unlabeled: Path) -> None:
     open_and_wait(qtbot, window, with_unlabeled)
-    window.label_page.assign_files("cat", [str(with_unlabeled / "new_0.png")])
+    window.label_page.classes.assign_files("cat", [str(with_unlabeled / "new_0.png")])
     window.show_page("evaluate")
     edit = window.evaluate_page.model_edit
     window.activateWindow()

@@ -415,7 +415,7 @@ def test_window_in_chinese_then_english(qtbot: QtBot, isolated_user_dirs: Path, 
     dp, lp = w.dataset_page, w.label_page
     assert dp.buttons["openDatasetButton"].text() == "打开文件夹(&O)…"
     assert dp.tabs.tabText(1) == "问题"
-    assert lp.undo_button.text() == "撤销"
+    assert lp.buttons["undoButton"].text() == "撤销"
     assert dp.path_edit.placeholderText() and re.search(r"[\u4e00-\u9fff]", dp.path_edit.placeholderText())
     assert cancel_text() == "取消"  # Qt's own catalogue: standard dialog buttons
     from desktop_cls.core.i18n import current_language
@@ -425,7 +425,7 @@ def test_window_in_chinese_then_english(qtbot: QtBot, isolated_user_dirs: Path, 
     assert language("en") == "en"
     w = build()
     assert w.dataset_page.buttons["openDatasetButton"].text() == "&Open folder…"
-    assert w.label_page.undo_button.text() == "Undo"
+    assert w.label_page.buttons["undoButton"].text() == "Undo"
     assert cancel_text() == "Cancel"
 
 

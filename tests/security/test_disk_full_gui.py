@@ -28,10 +28,10 @@ def test_the_label_page_says_what_is_wrong(qtbot: QtBot, monkeypatch: pytest.Mon
     def assign() -> None:
         raise _read_only()
 
-    page._do(assign)
+    page.do(assign)
     assert shown and "read-only" in shown[0][1] and "/data/cats/a.png" in shown[0][1]
     with pytest.raises(ZeroDivisionError):  # a bug still goes to the crash reporter
-        page._do(lambda: 1 / 0)
+        page.do(lambda: 1 / 0)
 
 
 def test_task_dialogs_say_it_too() -> None:

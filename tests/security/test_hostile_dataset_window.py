@@ -42,6 +42,6 @@ def test_the_window_opens_a_hostile_dataset_with_a_notice_and_leaves_the_victim_
     index = opened(window)
     assert index.counts()["cat"] == 4 and "loop" not in index.classes
     lp = window.label_page
-    lp.assign_files("dog", [str(root / "new_0.png")])  # labeling works
+    lp.classes.assign_files("dog", [str(root / "new_0.png")])  # labeling works
     assert (root / "dog" / "new_0.png").is_file() and not (root / STATE_DIR / JOURNAL).is_symlink()
     assert tree_snapshot(victim) == before

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ from desktop_cls.core.data import labeling_journal, labeling_state
 from desktop_cls.core.data.folder_layout import check_class_name, class_folder, class_folders, is_hidden
 from desktop_cls.core.data.imaging import is_image_name
 from desktop_cls.core.data.labeling_journal import Move, Operation, StepFailed, parse_begin, reason, rollback_tolerant
-from desktop_cls.core.data.labeling_state import JOURNAL, STATE_DIR, TRASH, apply_moves
+from desktop_cls.core.data.labeling_state import JOURNAL, STATE_DIR, TRASH, apply_moves, free_name
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import _
 from desktop_cls.core.storage import append_jsonl, read_jsonl
@@ -241,19 +241,6 @@ class Workspace:
         return op
 
     # ---- planning helpers ----------------------------------------------------------------------
-    def _free(self, folder: str, name: str, taken: set[str]) -> str:
-        stem, dot, ext = name.rpartition(".")
-        if not dot:
-            stem, ext = name, ""
-        candidate = f"{folder}/{name}" if folder else name
-        i = 2
-        while candidate in taken or contained.lexists(self.root, candidate):
-            new = f"{stem} ({i}).{ext}" if ext else f"{stem} ({i})"
-            candidate = f"{folder}/{new}" if folder else new
-            i += 1
-        taken.add(candidate)
-        return candidate
-
     def _existing(self, path: str | Path) -> str:
         r = self.rel(path)
         if not contained.lexists(self.root, r):
@@ -276,24 +263,36 @@ class Workspace:
     def assign(self, paths: Sequence[str | Path], class_name: str) -> Operation:
         """Move images (paths inside the folder) into class_name, creating the class when new; also moves
         images between classes. UserError for an invalid class name or a path outside the folder."""
-        cls = check_class_name(class_name)
+        return self.assign_groups({class_name: paths})
+
+    def assign_groups(self, groups: Mapping[str, Sequence[str | Path]]) -> Operation:
+        """Images into their classes (class -> paths) as ONE step: thousands of accepted suggestions for several
+        classes are undone with one Ctrl+Z. The layout is read once per class and split, not once per image
+        (that made 5,000 images beside 20,000 loose ones take 34 s)."""
         moves: list[Move] = []
         taken: set[str] = set()
-        for p in paths:
-            r = self._existing(p)
-            folder = class_folder(self.root, cls, r)
-            if r.rpartition("/")[0] == folder:
-                continue
-            if not self.abs(folder).is_dir() and Move(None, folder) not in moves:
-                moves.append(Move(None, folder))
-            moves.append(Move(r, self._free(folder, Path(r).name, taken)))
-        return self._run("assign", moves, _("{count} image(s) to '{name}'").format(count=len(paths), name=cls))
+        folders: dict[tuple[str, str], str] = {}  # (class, the image's split folder or "") -> class folder
+        for class_name, paths in groups.items():
+            cls = check_class_name(class_name)
+            for p in paths:
+                r = self._existing(p)
+                split = r.partition("/")[0] if r.count("/") >= 2 else ""
+                if (folder := folders.get((cls, split))) is None:
+                    folder = folders[(cls, split)] = class_folder(self.root, cls, r)
+                    if not self.abs(folder).is_dir():
+                        moves.append(Move(None, folder))
+                if r.rpartition("/")[0] != folder:
+                    moves.append(Move(r, free_name(self.root, folder, Path(r).name, taken)))
+        count, names = sum(map(len, groups.values())), [check_class_name(c) for c in groups]
+        return self._run("assign", moves, _("{count} image(s) to '{name}'").format(count=count, name=names[0])
+                         if len(names) == 1 else _("{count} image(s) to {classes} classes").format(
+                             count=count, classes=len(names)))
 
     def trash(self, paths: Sequence[str | Path]) -> Operation:
         """Into the dataset's own trash (undoable); `empty_trash` later hands it to the OS trash."""
         folder = f"{STATE_DIR}/{TRASH}/{self.next_id}"
         taken: set[str] = set()
-        moves = [Move(r, self._free(folder, Path(r).name, taken)) for r in map(self._existing, paths)]
+        moves = [Move(r, free_name(self.root, folder, Path(r).name, taken)) for r in map(self._existing, paths)]
         return self._run("trash", moves, _("{count} image(s) to the trash").format(count=len(moves)))
 
     def create_class(self, name: str) -> Operation:
@@ -322,7 +321,8 @@ class Workspace:
             if not self.abs(dst := _sibling(src, target)).is_dir():
                 moves.append(Move(None, dst))
             for dirpath, _dirs, files in os.walk(self.abs(src)):
-                moves.extend(Move(self.rel(Path(dirpath) / f), self._free(dst, f, taken)) for f in sorted(files))
+                moves.extend(Move(self.rel(Path(dirpath) / f), free_name(self.root, dst, f, taken))
+                             for f in sorted(files))
             moves.append(Move(src, f"{STATE_DIR}/{TRASH}/{self.next_id}/{src}"))
         return self._run("merge_classes", moves, _("merge '{src}' into '{dst}'").format(src=source, dst=target))
 

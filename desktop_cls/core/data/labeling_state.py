@@ -98,6 +98,22 @@ def _drop(root: Path) -> None:
         held.lock.release()
 
 
+def free_name(root: Path, folder: str, name: str, taken: set[str]) -> str:
+    """folder/name, or folder/'name (2).ext', (3)... when that is on disk or already planned (`taken`, which
+    gets the answer): a step never overwrites, nor plans two files onto one name."""
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        stem, ext = name, ""
+    candidate = f"{folder}/{name}" if folder else name
+    i = 2
+    while candidate in taken or contained.lexists(root, candidate):
+        new = f"{stem} ({i}).{ext}" if ext else f"{stem} ({i})"
+        candidate = f"{folder}/{new}" if folder else new
+        i += 1
+    taken.add(candidate)
+    return candidate
+
+
 def apply_moves(root: Path, moves: Iterable[Move], done: list[Move], tolerant: bool = False) -> None:
     """Carry out moves in order; `done` collects what happened, so a failure can be undone. Every check and
     every move is made relative to the dataset folder without following a link (contained.Refused)."""

@@ -39,6 +39,9 @@ def describe_step(op: Any) -> str:
     n = len(files)
     if op.kind == "assign":
         name = _class_of_file(files[0].dst) if files else _class_of_folder(moves[0].dst or "")
+        classes = len({_class_of_file(m.dst) for m in files if m.dst is not None})
+        if classes > 1:  # accepted suggestions: one step into several classes
+            return translate("LabelingUndo", "move of {n} images to {classes} classes").format(n=n, classes=classes)
         if n == 1:
             return translate("LabelingUndo", "move of 1 image to '{name}'").format(name=name)
         return translate("LabelingUndo", "move of {n} images to '{name}'").format(n=n, name=name)

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from PIL import Image
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QMouseEvent, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
@@ -25,6 +24,8 @@ from desktop_cls.gui.widgets.hidpi import device_ratio, sharp_pixmap
 
 if TYPE_CHECKING:
     import numpy as np
+
+    from desktop_cls.core.data.thumbnail_cache import ThumbnailCache
 
 TableT = TypeVar("TableT", bound=QTableWidget)
 
@@ -122,23 +123,26 @@ def split_with_empty_state(empty_text: str, left: QWidget, right: QWidget,
     return stack, empty
 
 
-def load_thumbnail(path: str, side: int) -> QImage:
-    """Decoded off the UI thread (QImage is safe there); a null QImage when the file is unreadable."""
-    from desktop_cls.core.data.imaging import load_rgb
-    from desktop_cls.core.errors import ImageLoadError
+_thumbnails: dict[Path, ThumbnailCache] = {}  # the cache of each cache folder (the data folder can change)
 
+
+def load_thumbnail(path: str, side: int) -> QImage:
+    """Decoded off the UI thread (QImage is safe there), through the content-keyed disk cache, so a folder
+    opened again is not decoded again; a null QImage when the file is unreadable."""
+    from desktop_cls.core.data.thumbnail_cache import ThumbnailCache
+    from desktop_cls.core.errors import ImageLoadError
+    from desktop_cls.core.storage import user_cache_dir
+
+    folder = user_cache_dir()
+    cache = _thumbnails.get(folder)
+    if cache is None:
+        cache = _thumbnails[folder] = ThumbnailCache(folder / "thumbnails")
     try:
-        im = load_rgb(path, draft_size=(side, side))
+        thumb = cache.thumbnail(path, side)
     except ImageLoadError:
         return QImage()
-    scale = side / max(im.width, im.height)
-    if scale > 1:  # small images (e.g. 32 px) are enlarged so they can be seen
-        im = im.resize((max(1, round(im.width * scale)), max(1, round(im.height * scale))), Image.Resampling.NEAREST)
-    else:
-        im.thumbnail((side, side))
-    data = im.tobytes()
-    qimg = QImage(data, im.width, im.height, 3 * im.width, QImage.Format.Format_RGB888)
-    return qimg.copy()  # own the pixels: `data` dies with this frame
+    qimg = QImage(thumb.rgb, thumb.width, thumb.height, 3 * thumb.width, QImage.Format.Format_RGB888)
+    return qimg.copy()  # own the pixels: `thumb` dies with this frame
 
 
 def qimage_to_rgb(img: QImage) -> np.ndarray:

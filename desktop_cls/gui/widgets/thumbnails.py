@@ -1,6 +1,9 @@
 """A list model of image files whose thumbnails load lazily on a thread pool, with an LRU cache.
 
-Only rows the view asks for are decoded, so a grid over 50,000 images stays smooth.
+Only rows the view asks for are decoded, through core's content-keyed disk cache (a folder opened again is
+not decoded again), so a grid over 100,000 images stays smooth. Scrolling fast asks for thousands of rows
+that are gone a moment later: only the latest MAX_QUEUED requests wait, older ones are cancelled before
+they start, so the rows in sight are never queued behind rows scrolled past.
 """
 
 from __future__ import annotations
@@ -24,9 +27,10 @@ from PySide6.QtWidgets import QListView
 
 from desktop_cls.gui.widgets.common import load_thumbnail
 from desktop_cls.gui.widgets.hidpi import at_ratio, device_pixels, device_ratio, follow_ratio
-from desktop_cls.gui.work.tasks import Lane, TaskRunner
+from desktop_cls.gui.work.tasks import Lane, Task, TaskRunner
 
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
+MAX_QUEUED = 256  # about four screens of thumbnails
 
 
 class ThumbnailModel(QAbstractListModel):
@@ -37,7 +41,7 @@ class ThumbnailModel(QAbstractListModel):
         self._row: dict[str, int] = {}
         self._cache: OrderedDict[str, QPixmap] = OrderedDict()
         self._cache_size = cache_size
-        self._pending: set[str] = set()
+        self._pending: OrderedDict[str, Task] = OrderedDict()  # requested, oldest first
         self._item_size: QSize | None = None
         self._work = TaskRunner(self)  # decoding requests on the images lane; a new list cancels the queued ones
         self.set_ratio(device_ratio())
@@ -65,6 +69,14 @@ class ThumbnailModel(QAbstractListModel):
         self._pending.clear()
         self.endResetModel()
 
+    def remove_paths(self, paths: set[str]) -> None:
+        """These rows leave without a reset: resetting 20,000 rows makes the view lay all of them out again."""
+        for row in sorted((self._row[p] for p in paths if p in self._row), reverse=True):
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self.items[row]
+            self.endRemoveRows()
+        self._row = {p: i for i, (p, _) in enumerate(self.items)}
+
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.items)
 
@@ -86,7 +98,6 @@ class ThumbnailModel(QAbstractListModel):
                 self._cache.move_to_end(path)
                 return pix
             if path not in self._pending:
-                self._pending.add(path)
                 self._load(path)
             return self._placeholder
         return None
@@ -136,11 +147,22 @@ class ThumbnailModel(QAbstractListModel):
         def decode(progress: object, cancel: object) -> QImage:
             return load_thumbnail(path, side)
 
-        self._work.start("thumbnail", decode, lambda image: self._on_loaded(path, image),
-                         on_cancelled=lambda: self._pending.discard(path), lane=Lane.IMAGES)
+        started: list[Task] = []  # the cancelled callback comes queued, after this request was filed
+        task = self._work.start("thumbnail", decode, lambda image: self._on_loaded(path, image),
+                                on_cancelled=lambda: self._forget(path, started[0]), lane=Lane.IMAGES)
+        started.append(task)
+        self._pending[path] = task
+        while len(self._pending) > MAX_QUEUED:  # scrolled past: stop them before they start
+            _old, oldest = self._pending.popitem(last=False)
+            oldest.cancel()
+
+    def _forget(self, path: str, task: Task) -> None:
+        """A cancelled request leaves the queue unless the path was asked for again meanwhile."""
+        if self._pending.get(path) is task:
+            del self._pending[path]
 
     def _on_loaded(self, path: str, image: QImage) -> None:
-        self._pending.discard(path)
+        self._pending.pop(path, None)
         self._cache[path] = self._broken if image.isNull() else self._square(image)
         while len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)

@@ -1,5 +1,6 @@
 """The Label page's class column: the classes with their image counts, and the dialogs that create, rename,
-merge and delete them, import images to label and empty the dataset's trash.
+merge and delete them, import images to label and empty the dataset's trash, images dropped on a class, and
+what opening the folder repaired in its labeling history.
 
 Each change is handed to the page's `do` (it journals the step through core.labeling, refreshes and rescans),
 so this panel holds no labeling state of its own.
@@ -8,6 +9,7 @@ so this panel holds no labeling state of its own.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -23,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_cls.gui.widgets.common import button as _button
-from desktop_cls.gui.widgets.dialogs import ask_item, ask_text
+from desktop_cls.gui.widgets.dialogs import ask_item, ask_text, show_error
 
 IMAGE_PATTERNS = "*.jpg *.jpeg *.png *.bmp *.gif *.tif *.tiff *.webp"
 
@@ -65,6 +67,28 @@ class ClassPanel(QWidget):
         lay.addLayout(row)
         lay.addWidget(importb)
         lay.addWidget(empty)
+
+    def tell_repairs(self) -> None:
+        """What opening the folder had to finish or repair in its labeling history, said once."""
+        ws = self._workspace()
+        if ws is not None and ws.recovered:
+            QMessageBox.information(self, self.tr("Labeling recovered"),
+                                    self.tr("The last labeling step was cut short (the app closed); it has "
+                                            "been finished, and you can undo it with Ctrl+Z."))
+        if ws is not None and ws.notices:
+            QMessageBox.information(self, self.tr("Labeling history repaired"), "\n\n".join(ws.notices))
+
+    def assign_files(self, class_name: str, paths: list[str]) -> None:
+        """Images dropped on a class button, from the strip, another page's grid or the file manager."""
+        ws = self._workspace()
+        if ws is None:
+            return
+        inside = [p for p in paths if Path(p).resolve().is_relative_to(ws.root)]
+        if len(inside) < len(paths):
+            show_error(self, self.tr("Only images inside the dataset can be moved"),
+                       self.tr("Use “Import images…” to copy images from elsewhere into the dataset first."))
+        if inside:
+            self._do(ws.assign, inside, class_name)
 
     def fill(self, classes: list[str], counts: dict[str, int]) -> None:
         """Counts come from the last scan (refreshed shortly after changes): walking every class folder on each

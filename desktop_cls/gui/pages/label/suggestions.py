@@ -1,60 +1,102 @@
-"""The Label page's suggestions: from the chosen run (only when it knows this dataset's classes) or live from
-the bundled pretrained network, and accepting the sure ones. Each set of suggestions remembers the run it came
-from, so a suggestion of another model is never offered under the chosen one."""
+"""The Label page's suggestions: the task that makes them (with the chosen run's model, or live from the bundled
+pretrained network), the panel that asks for them and the question before accepting the sure ones. What they
+apply to and whether they may be used is the page model's (label_model)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
-from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
+from desktop_cls.core.events import CancelToken
+from desktop_cls.gui.pages.label.label_model import LabelModel, Source, SuggestionResult
 from desktop_cls.gui.state import AppState
-from desktop_cls.gui.widgets.common import button
-from desktop_cls.gui.work.tasks import TaskFn
+from desktop_cls.gui.widgets.dialogs import show_error
+from desktop_cls.gui.work.tasks import Reporter, Task, TaskFn, TaskRunner
 
+T = TypeVar("T")
+
+
+class LabelHost(Protocol):
+    """What the panel needs of the Label page (a Page with its model and workspace)."""
+
+    model: LabelModel
+    state: AppState
+    tasks: TaskRunner | None
+    workspace: Any
+
+    def run_task(self, name: str, fn: TaskFn[T], on_done: Callable[[T], object], *, error_title: str = "",
+                 status: str | None = None, on_error: Callable[[str, str], object] | None = None,
+                 on_cancelled: Callable[[], object] | None = None) -> Task | None: ...
+
+    def busy(self) -> bool: ...
+
+    def refresh(self) -> None: ...
+
+    def changed(self) -> None: ...
+
+    def do(self, fn: Any, *args: Any, large: bool = False) -> None: ...
+
+    def keep_focus_on_image(self) -> None: ...
+
+MAX_LISTED = 20  # classes named in the question before accepting
 LIVE_IMAGE_SIZE: int | None = None  # live suggestions: the size of the backbone a quick run would use
 
-Suggestions = dict[str, tuple[str, float]]  # file name -> (class, confidence)
 
+def suggestion_work(model: str | None, root: Path, names: list[str], classes: list[str]) -> TaskFn[SuggestionResult]:
+    """A task that suggests a class for each name, in batches with progress and Cancel: with the run's model,
+    or live (model None; fitted on this folder's labeled images, so its classes are `classes`)."""
 
-def suggestion_work(model: str | None, root: Path, names: list[str]) -> TaskFn[Suggestions]:
-    """A task that suggests a class for each name: with the run's model, or live (model None)."""
-
-    def work(progress: Any, cancel: Any) -> Suggestions:
+    def work(progress: Reporter, cancel: CancelToken) -> SuggestionResult:
         if model is None:
             from desktop_cls.core.training.quick import suggest_labels
 
-            return suggest_labels(root, names, image_size=LIVE_IMAGE_SIZE, progress=progress, cancel=cancel)
+            found = suggest_labels(root, names, image_size=LIVE_IMAGE_SIZE, progress=progress, cancel=cancel)
+            return SuggestionResult(found, tuple(classes))
         from desktop_cls.core.inference.predictor import Predictor
 
-        preds = Predictor.load(model).predict_paths([root / n for n in names], progress=progress, cancel=cancel)
-        return {Path(p.path).name: (p.label, p.confidence) for p in preds if p.label}
+        predictor = Predictor.load(model)
+        preds = predictor.predict_paths([root / n for n in names], progress=progress, cancel=cancel)
+        return SuggestionResult({Path(p.path).name: (p.label, p.confidence) for p in preds if p.label},
+                                tuple(predictor.classes))
 
     return work
 
 
 class SuggestionPanel(QWidget):
-    def __init__(self, state: AppState) -> None:
+    """Live suggestions on or off, Suggest labels and Accept above N % (the buttons are the page's declared
+    actions), and the work behind them: the page model decides what applies, this panel runs the tasks."""
+
+    def __init__(self, page: LabelHost, suggest_button: QPushButton, accept_button: QPushButton) -> None:
         super().__init__()
-        self.state = state
-        self.suggestions: Suggestions = {}
-        self.suggested_by: str | None = None  # the run they came from (None: the live model)
-        self.suggest_tip = self.tr("Let the current model propose a class for every unlabeled image")
-        self.suggest_button = button(self.tr("Suggest labels"), "suggestButton", self.suggest_tip)
+        self.page, self.model, self.state = page, page.model, page.state
+        self.suggest_button, self.accept_button = suggest_button, accept_button
+        self.suggest_tip = suggest_button.toolTip()
+        self._task: Task | None = None  # the latest suggestion request
         self.accept_spin = QDoubleSpinBox()
         self.accept_spin.setObjectName("acceptThresholdSpin")
         self.accept_spin.setRange(50, 100)
         self.accept_spin.setValue(90)
         self.accept_spin.setSuffix(" %")
         self.accept_spin.setDecimals(0)
-        self.accept_button = button(self.tr("Accept suggestions above"), "acceptSuggestionsButton")
         self.live_check = QCheckBox(self.tr("Live suggestions (bundled pretrained model)"))
         self.live_check.setObjectName("liveSuggestCheck")
         self.live_check.setToolTip(self.tr(
             "After each image you label, a new last layer is fitted on the bundled pretrained network's features "
             "of your labelled images (computed once, then cached) and suggests a class for the rest. No trained "
             "model needed."))
+        self.live_check.toggled.connect(lambda on: self.suggest() if on else page.refresh())
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.live_check)
@@ -65,29 +107,75 @@ class SuggestionPanel(QWidget):
         acc.addWidget(self.accept_spin)
         lay.addLayout(acc)
 
-    def refusal(self) -> str | None:
-        """Why the chosen run may not suggest here (its classes are another dataset's), or None."""
-        return None if self.live_check.isChecked() else self.state.run_mismatch()
+    def threshold(self) -> float:
+        return self.accept_spin.value() / 100
 
-    def update_buttons(self, have_images: bool) -> None:
-        refusal = self.refusal()
-        self.suggest_button.setEnabled(bool(self.state.run and have_images and self.state.core_loaded
-                                            and refusal is None))
+    def source(self) -> Source | None:
+        """The model the page would suggest with now: the live one, or the chosen run when it knows these
+        classes (the page model decides)."""
+        ds = self.state.dataset
+        return LabelModel.source_for(ds.root if ds is not None else None, self.state.run, self.live_check.isChecked(),
+                                     self.state.run_mismatch())
+
+    def update_buttons(self) -> None:
+        refusal = None if self.live_check.isChecked() else self.state.run_mismatch()
+        self.suggest_button.setEnabled(bool(self.state.run and self.model.queue and self.state.core_loaded
+                                            and refusal is None and not self.page.busy()))
         self.suggest_button.setToolTip(refusal or self.suggest_tip)
-        self.accept_button.setEnabled(bool(self.suggestions))
+        self.accept_button.setEnabled(bool(self.model.suggestions) and not self.model.moving)
 
-    def forget(self) -> None:
-        self.suggestions, self.suggested_by = {}, None
+    # ---- suggesting ------------------------------------------------------------------------------
+    def suggest(self) -> None:
+        """A class for every unlabeled image, in batches. Asked with the button, the page's status line shows the
+        progress and Cancel; live suggestions follow each key press quietly (a line coming and going would make
+        the page jump; the window's status bar shows their progress)."""
+        source, page = self.source(), self.page
+        if source is None or not self.model.queue or page.tasks is None or not self.state.core_loaded:
+            return
+        work = suggestion_work(source.run, page.workspace.root, list(self.model.queue), list(self.model.classes))
+        page.keep_focus_on_image()  # disabling the focused button would hand the focus to the threshold box
+        self.suggest_button.setEnabled(False)
+        if self._task is not None and self._task.is_running():
+            self._task.cancel()  # a newer labelling state replaces it
+        live = self.live_check.isChecked()
+        self._task = page.run_task("suggestions", work, lambda r: self._suggested(r, source), on_error=self._failed,
+                                   on_cancelled=self.update_buttons,
+                                   status=None if live else self.tr("Suggesting labels…"))
 
-    def of_another_run(self, run: str) -> bool:
-        return bool(self.suggestions) and self.suggested_by != run and not self.live_check.isChecked()
+    def _suggested(self, result: SuggestionResult, source: Source) -> None:
+        if self.model.take(result, source, self.source()) == "foreign":
+            show_error(self, self.tr("Suggestions failed"), self.tr(
+                "The model knows the classes {0}, not this dataset's: train one here first, or choose a run of "
+                "this dataset.").format(", ".join(result.model_classes)))
+        self.page.refresh()
+        self.page.keep_focus_on_image()
 
-    def plan(self, queue: list[str]) -> dict[str, list[str]]:
-        """class -> names of the images whose suggestion is at least as sure as the threshold."""
-        limit = self.accept_spin.value() / 100
-        plan: dict[str, list[str]] = {}
-        for name in queue:
-            s = self.suggestions.get(name)
-            if s and s[1] >= limit:
-                plan.setdefault(s[0], []).append(name)
-        return plan
+    def _failed(self, message: str, details: str) -> None:
+        show_error(self, self.tr("Suggestions failed"), message, details)
+        self.update_buttons()
+        self.page.keep_focus_on_image()
+
+    # ---- accepting -------------------------------------------------------------------------------
+    def accept(self) -> None:
+        """Every image whose suggestion is sure enough goes to its class as ONE undoable step, moved in the
+        background (thousands of files take a second or more; the window keeps answering)."""
+        page, plan = self.page, self.model.plan(self.threshold())
+        ws = page.workspace
+        if ws is not None and not self.model.moving and self.confirm(plan):
+            page.do(ws.assign_groups, plan, large=True)
+        page.keep_focus_on_image()
+
+    def confirm(self, plan: dict[str, list[str]]) -> bool:
+        """How many images would move to each class; True when the user agrees (one step, one Ctrl+Z)."""
+        if not plan:
+            QMessageBox.information(self, self.tr("Nothing to accept"),
+                                    self.tr("No suggestion is at least {0:.0%} sure.").format(self.threshold()))
+            return False
+        line = self.tr("  {0}: {1} image(s)")
+        lines = "\n".join(line.format(cls, len(v)) for cls, v in sorted(plan.items())[:MAX_LISTED])
+        if len(plan) > MAX_LISTED:
+            lines += "\n" + self.tr("  and {0} more class(es)").format(len(plan) - MAX_LISTED)
+        answer = QMessageBox.question(self, self.tr("Accept suggestions?"),
+                                      self.tr("Move {0} image(s):\n{1}\n\nOne Ctrl+Z puts them all back.")
+                                      .format(sum(map(len, plan.values())), lines))
+        return answer == QMessageBox.StandardButton.Yes

@@ -1,0 +1,168 @@
+"""Labeling at scale: the Label page with 20,000 loose images, accepting 5,000 suggestions as one undoable step,
+and thumbnails from the content-keyed disk cache.
+
+    python -m benchmarks.label_scale [--loose 20000] [--accept 5000] [--thumbs 2000] [--json OUT]
+
+Reports the wall time of each step, the longest the UI thread was kept from a 10 ms timer while the accepted
+images (and their undo) moved in the background, and the load average, since the machine is shared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+CLASSES = ("c0", "c1", "c2", "c3", "c4")
+
+
+def write_folder(root: Path, loose: int) -> None:
+    """Five classes of 20 images and `loose` distinct unlabeled 24 px PNGs in the folder itself."""
+    import numpy as np
+    from PIL import Image
+
+    rng = np.random.default_rng(0)
+    for c in CLASSES:
+        (root / c).mkdir(parents=True)
+        for i in range(20):
+            Image.fromarray(rng.integers(0, 255, (24, 24, 3), dtype=np.uint8)).save(root / c / f"{c}_{i}.png")
+    for i in range(loose):
+        Image.fromarray(rng.integers(0, 255, (24, 24, 3), dtype=np.uint8)).save(root / f"loose_{i:06d}.png")
+
+
+def timed(fn: Callable[[], Any]) -> float:
+    t = time.perf_counter()
+    fn()
+    return time.perf_counter() - t
+
+
+def core_figures(root: Path, accept: int) -> dict[str, float]:
+    from desktop_cls.core.data.labeling import Workspace
+
+    ws = Workspace(root)
+    names = ws.unlabeled()
+    groups = {c: names[i:accept:len(CLASSES)] for i, c in enumerate(CLASSES)}
+    out = {"list_unlabeled_s": timed(ws.unlabeled), "assign_groups_s": timed(lambda: ws.assign_groups(groups))}
+    out["engine_undo_s"] = timed(ws.undo)
+    assert len(ws.unlabeled()) == len(names)
+    return out
+
+
+class Stalls:
+    """How late a 10 ms UI-thread timer fires (the longest gap is the longest stall)."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.worst = 0.0
+        self._last = time.perf_counter()
+        self.timer = QTimer()
+        self.timer.setInterval(10)
+        self.timer.timeout.connect(self._tick)
+        self.timer.start()
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.worst = max(self.worst, (now - self._last - 0.010) * 1000)
+        self._last = now
+
+
+def wait_until(app: Any, done: Callable[[], bool], limit_s: float = 600) -> float:
+    t = time.perf_counter()
+    while not done() and time.perf_counter() - t < limit_s:
+        app.processEvents()
+        time.sleep(0.002)
+    return time.perf_counter() - t
+
+
+def page_figures(root: Path, accept: int) -> dict[str, float]:
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from desktop_cls.core.data.dataset import scan
+    from desktop_cls.core.data.labeling import Workspace
+    from desktop_cls.gui.pages.label.label_model import Source
+    from desktop_cls.gui.pages.label.label_page import LabelPage
+    from desktop_cls.gui.settings import Settings
+    from desktop_cls.gui.state import AppState
+    from desktop_cls.gui.work.tasks import TaskRunner
+
+    app = QApplication.instance() or QApplication([])
+    state, tasks = AppState(Settings()), TaskRunner()
+    page = LabelPage(state, tasks)
+    page.resize(1280, 800)
+    page.show()
+    state.workspace, state.dataset = Workspace(root), scan(root, val_fraction=0.0, verify="none")
+    out = {"open_page_s": timed(lambda: page._on_dataset(state.dataset))}
+    app.processEvents()
+    out["label_one_image_s"] = timed(lambda: page.assign_current("c0"))
+    page.undo()
+    m = page.model
+    m.suggestions = {n: (CLASSES[i % len(CLASSES)], 0.95) for i, n in enumerate(m.queue[:accept])}
+    m.source = Source(str(root), None)
+    def yes(*_args: object, **_kwargs: object) -> QMessageBox.StandardButton:
+        return QMessageBox.StandardButton.Yes
+
+    setattr(QMessageBox, "question", yes)  # noqa: B010  (the question before accepting: answered)
+    stalls = Stalls()
+    t = time.perf_counter()
+    page.suggest_panel.accept()
+    wait_until(app, lambda: not m.moving)
+    out["accept_s"], out["accept_worst_stall_ms"] = time.perf_counter() - t, stalls.worst
+    out["accepted"] = float(accept - sum(1 for n in m.queue if n in m.suggestions))
+    stalls.worst, t = 0.0, time.perf_counter()
+    page.undo()
+    wait_until(app, lambda: not m.moving)
+    out["page_undo_s"], out["undo_worst_stall_ms"] = time.perf_counter() - t, stalls.worst
+    page.shutdown()
+    tasks.stop_all()
+    return out
+
+
+def thumbnail_figures(root: Path, n: int, cache_dir: Path) -> dict[str, float]:
+    from desktop_cls.core.data import thumbnail_cache
+    from desktop_cls.core.data.thumbnail_cache import ThumbnailCache
+    from desktop_cls.gui.widgets.thumbnails import ThumbnailModel
+
+    paths = sorted(str(p) for p in root.glob("loose_*.png"))[:n]
+    cold = ThumbnailCache(cache_dir)
+    out = {"thumb_cold_ms": timed(lambda: [cold.thumbnail(p, 128) for p in paths]) * 1000 / len(paths)}
+    thumbnail_cache._digests.clear()
+    warm = ThumbnailCache(cache_dir)  # as after a restart: nothing in memory
+    out["thumb_warm_ms"] = timed(lambda: [warm.thumbnail(p, 128) for p in paths]) * 1000 / len(paths)
+    model = ThumbnailModel(side=96)
+    items = [(f"/images/{i:06d}.png", str(i)) for i in range(100_000)]
+    out["grid_100k_set_items_s"] = timed(lambda: model.set_items(items))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--loose", type=int, default=20_000)
+    ap.add_argument("--accept", type=int, default=5_000)
+    ap.add_argument("--thumbs", type=int, default=2_000)
+    ap.add_argument("--json", type=Path)
+    args = ap.parse_args(argv)
+    tmp = Path(tempfile.mkdtemp(prefix="desktop_cls_label_"))
+    for name in ("DATA", "CONFIG", "CACHE", "LOG"):
+        os.environ[f"DESKTOP_CLS_{name}_DIR"] = str(tmp / name.lower())
+    root = tmp / "ds"
+    results: dict[str, float] = {"write_folder_s": timed(lambda: write_folder(root, args.loose))}
+    results.update(core_figures(root, args.accept))
+    results.update(page_figures(root, args.accept))
+    results.update(thumbnail_figures(root, args.thumbs, tmp / "thumbs"))
+    results["load_1min"] = os.getloadavg()[0]
+    for key, value in results.items():
+        print(f"{key:28s} {value:10.3f}")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,200 @@
+"""Thumbnails decoded once and kept on disk by the file's content, so reopening a folder of 100,000 images
+shows its grid without decoding them again.
+
+An entry is named by the BLAKE2b digest of the image file's bytes and the thumbnail's side: a renamed or moved
+image (labeling moves files) keeps its entry, and a changed one gets a new entry. Entries are written
+atomically and each proves on every read that it belongs where it is read, as the feature cache's do: a tag
+over the format, the digest, the side, the size and the pixels; an entry copied from another image, damaged or
+cut short is a miss and is decoded again. The cache is bounded (`max_bytes`): when it grows past that, the
+entries read least recently go first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import io
+import os
+import threading
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image
+
+from desktop_cls.core.data.imaging import load_rgb
+from desktop_cls.core.errors import ImageLoadError
+from desktop_cls.core.storage import user_cache_dir, write_atomic
+
+THUMB_FORMAT = 1  # bump when the way thumbnails are made or stored changes: every old entry becomes a miss
+DEFAULT_MAX_BYTES = 512 << 20
+MAX_ENTRY_BYTES = 4 << 20  # larger than any thumbnail: a file that size is not an entry
+_MAGIC = b"DCTH"
+_TAG = 32
+_HEADER = len(_MAGIC) + _TAG + 5  # magic, tag, codec (1 byte), width and height (2 bytes each)
+_RAW, _JPEG = 0, 1
+_digests: dict[tuple[str, int, int], str] = {}
+_DIGEST_MEMO = 200_000
+
+
+@dataclass(frozen=True, slots=True)
+class Thumbnail:
+    """RGB pixels, row by row (3 bytes a pixel): plain data that may cross threads."""
+
+    width: int
+    height: int
+    rgb: bytes
+
+
+def file_digest(path: str) -> str:
+    """BLAKE2b of the file's bytes, memoised per (path, size, modification time): an unchanged file is read
+    once per session."""
+    st = os.stat(path)
+    key = (path, st.st_size, st.st_mtime_ns)
+    hit = _digests.get(key)
+    if hit is None:
+        h = hashlib.blake2b(digest_size=20)
+        with open(path, "rb") as f:
+            while chunk := f.read(1 << 20):
+                h.update(chunk)
+        hit = h.hexdigest()
+        if len(_digests) >= _DIGEST_MEMO:
+            _digests.clear()
+        _digests[key] = hit
+    return hit
+
+
+def decode_thumbnail(path: str, side: int) -> Thumbnail:
+    """At most side x side, keeping the aspect ratio (a smaller image keeps its size: `enlarged` shows it);
+    ImageLoadError for a file that cannot be decoded."""
+    im = load_rgb(path, draft_size=(side, side))
+    if im.width > side or im.height > side:
+        im.thumbnail((side, side))
+    return Thumbnail(im.width, im.height, im.tobytes())
+
+
+def enlarged(thumb: Thumbnail, side: int) -> Thumbnail:
+    """A small picture (a 32 px scan) scaled up pixel for pixel to fill side, so it can be seen."""
+    scale = side / max(thumb.width, thumb.height, 1)
+    if scale <= 1:
+        return thumb
+    im = Image.frombytes("RGB", (thumb.width, thumb.height), thumb.rgb)
+    im = im.resize((max(1, round(im.width * scale)), max(1, round(im.height * scale))), Image.Resampling.NEAREST)
+    return Thumbnail(im.width, im.height, im.tobytes())
+
+
+class ThumbnailCache:
+    """Content-keyed thumbnails under the user cache folder; any unreadable entry is just a miss. Safe to use
+    from several decoding threads at once."""
+
+    def __init__(self, root: Path | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+        self.dir = (root or user_cache_dir() / "thumbnails") / f"v{THUMB_FORMAT}"
+        self.max_bytes = max_bytes
+        self._size: int | None = None  # bytes on disk, counted on the first write
+        self._lock = threading.Lock()
+
+    def _path(self, digest: str, side: int) -> Path:
+        return self.dir / digest[:2] / f"{digest}-{side}.thumb"
+
+    @staticmethod
+    def _tag(digest: str, side: int, head: bytes, payload: bytes) -> bytes:
+        h = hashlib.blake2b(digest_size=_TAG, person=b"desktop_cls-thmb")
+        for part in (str(THUMB_FORMAT).encode(), digest.encode(), str(side).encode(), head, payload):
+            h.update(len(part).to_bytes(8, "little"))
+            h.update(part)
+        return h.digest()
+
+    def get(self, digest: str, side: int) -> Thumbnail | None:
+        p = self._path(digest, side)
+        try:
+            if p.stat().st_size > MAX_ENTRY_BYTES:
+                return None
+            raw = p.read_bytes()
+            os.utime(p)  # read lately: evicted last
+        except OSError:
+            return None
+        if len(raw) <= _HEADER or raw[:len(_MAGIC)] != _MAGIC:
+            return None
+        tag, head, payload = raw[4:4 + _TAG], raw[4 + _TAG:_HEADER], raw[_HEADER:]
+        if not hmac.compare_digest(tag, self._tag(digest, side, head, payload)):
+            return None
+        codec, width, height = head[0], int.from_bytes(head[1:3], "little"), int.from_bytes(head[3:5], "little")
+        try:
+            rgb = zlib.decompress(payload) if codec == _RAW else _jpeg_pixels(payload, width, height)
+        except (zlib.error, OSError, ValueError):
+            return None
+        return Thumbnail(width, height, rgb) if len(rgb) == width * height * 3 else None
+
+    def put(self, digest: str, side: int, thumb: Thumbnail) -> None:
+        """Keep a thumbnail: exact pixels for a small picture, JPEG for a reduced photo (a tenth the size)."""
+        if thumb.width >= side or thumb.height >= side:
+            buf = io.BytesIO()
+            Image.frombytes("RGB", (thumb.width, thumb.height), thumb.rgb).save(buf, "JPEG", quality=90)
+            codec, payload = _JPEG, buf.getvalue()
+        else:
+            codec, payload = _RAW, zlib.compress(thumb.rgb, 1)
+        head = bytes([codec]) + thumb.width.to_bytes(2, "little") + thumb.height.to_bytes(2, "little")
+        entry = _MAGIC + self._tag(digest, side, head, payload) + head + payload
+        try:
+            write_atomic(self._path(digest, side), entry, root=self.dir)  # no link below the cache is followed
+        except OSError:
+            return  # a cache is an optimisation: a full disk must not stop the grid
+        with self._lock:
+            self._size = (self._size if self._size is not None else self._count()) + len(entry)
+            if self._size > self.max_bytes:
+                self._size = self._evict(int(self.max_bytes * 0.8))
+
+    def _entries(self) -> list[tuple[float, int, Path]]:
+        """(last read, size, path) of every entry."""
+        found: list[tuple[float, int, Path]] = []
+        try:
+            shards = [e for e in os.scandir(self.dir) if e.is_dir(follow_symlinks=False)]
+        except OSError:
+            return found
+        for shard in shards:
+            try:
+                with os.scandir(shard.path) as it:
+                    for e in it:
+                        if e.is_file(follow_symlinks=False) and e.name.endswith(".thumb"):
+                            st = e.stat(follow_symlinks=False)
+                            found.append((st.st_mtime, st.st_size, Path(e.path)))
+            except OSError:
+                continue
+        return found
+
+    def _count(self) -> int:
+        return sum(size for _t, size, _p in self._entries())
+
+    def _evict(self, target: int) -> int:
+        """Remove the entries read least recently until the cache holds at most `target` bytes; its new size."""
+        entries = sorted(self._entries(), key=lambda e: e[0])
+        total = sum(size for _t, size, _p in entries)
+        for _t, size, p in entries:
+            if total <= target:
+                break
+            try:
+                p.unlink()
+                total -= size
+            except OSError:
+                continue
+        return total
+
+    def thumbnail(self, path: str, side: int) -> Thumbnail:
+        """The file's thumbnail at most side x side (smaller pictures enlarged to fill it): from the cache when
+        it holds one for this content, else decoded and kept. ImageLoadError for an unreadable file."""
+        try:
+            digest = file_digest(path)
+        except OSError as e:
+            raise ImageLoadError(path, "unreadable", str(e.strerror or e)) from None
+        thumb = self.get(digest, side)
+        if thumb is None:
+            thumb = decode_thumbnail(path, side)
+            self.put(digest, side, thumb)
+        return enlarged(thumb, side)
+
+
+def _jpeg_pixels(payload: bytes, width: int, height: int) -> bytes:
+    with Image.open(io.BytesIO(payload), formats=["JPEG"]) as im:
+        if im.size != (width, height):
+            raise ValueError("size")
+        return im.convert("RGB").tobytes()

@@ -1,0 +1,139 @@
+"""What the Label page decides, without a widget: which image is shown, which suggestions apply to it, which
+model suggests and whether its answers belong to the open dataset. Tested without a window.
+
+A set of suggestions remembers where it came from (`Source`: the dataset folder and the run, or the live
+model fitted on this folder). Suggestions of another dataset or run are never offered, and a suggested class
+that is not one of this dataset's classes is never applied: a model trained on letters A–E cannot file an
+image into "J", however sure it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Suggestions = dict[str, tuple[str, float]]  # file name -> (class, confidence)
+Taken = Literal["taken", "stale", "foreign"]
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where suggestions come from: the dataset they were made for and the run (None: the live model)."""
+
+    dataset: str
+    run: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SuggestionResult:
+    """What a suggestion task hands back: the suggestions and the classes of the model that made them."""
+
+    suggestions: Suggestions
+    model_classes: tuple[str, ...]
+
+
+@dataclass
+class LabelModel:
+    queue: list[str] = field(default_factory=list)  # unlabeled file names, in labeling order
+    position: int = 0
+    classes: list[str] = field(default_factory=list)  # the dataset's classes (those a label may go to)
+    suggestions: Suggestions = field(default_factory=dict)
+    source: Source | None = None  # where `suggestions` came from
+    moving: bool = False  # a labeling step runs in the background: no other step starts meanwhile
+
+    # ---- the queue -------------------------------------------------------------------------------
+    def show(self, unlabeled: list[str], classes: list[str]) -> None:
+        """The folder as it is now; with suggestions, the least sure come first (they need a person most)."""
+        self.classes = list(classes)
+        self.queue = list(unlabeled)
+        if self.suggestions:
+            self.queue.sort(key=lambda n: self.suggestions.get(n, ("", 0.0))[1])
+        self.position = min(self.position, max(len(self.queue) - 1, 0))
+
+    def clear(self) -> None:
+        """Another folder is being read: nothing of this one is shown."""
+        self.queue, self.classes, self.position = [], [], 0
+        self.forget_suggestions()
+
+    @staticmethod
+    def taken_away(moves: Iterable[Any] | None) -> set[str] | None:
+        """The loose images a step only took away (labeled into a class that exists, or trashed), or None when
+        it did more (brought images back, made or removed a folder): then the folder is read again. Taking
+        an image away is what each key press does, so it must not list 20,000 files again."""
+        if moves is None:
+            return None
+        gone: set[str] = set()
+        for m in moves:
+            if m.src is None or m.dst is None or "/" not in m.dst:
+                return None
+            if "/" not in m.src:
+                gone.add(m.src)
+        return gone
+
+    def drop(self, gone: set[str]) -> None:
+        """Images labeled or trashed leave the queue; the one after the current takes its place."""
+        self.queue = [n for n in self.queue if n not in gone]
+        self.position = min(self.position, max(len(self.queue) - 1, 0))
+
+    def current(self) -> str | None:
+        return self.queue[self.position] if 0 <= self.position < len(self.queue) else None
+
+    def go_to(self, row: int) -> bool:
+        """Show another image (clamped to the queue); False when there is none."""
+        if not self.queue:
+            return False
+        self.position = max(0, min(row, len(self.queue) - 1))
+        return True
+
+    # ---- where suggestions come from -----------------------------------------------------------------
+    @staticmethod
+    def source_for(dataset: str | None, run: str | None, live: bool, refusal: str | None) -> Source | None:
+        """The model to suggest with: the live one (fitted on this folder), else the chosen run when nothing
+        says it was trained on other classes (`refusal`); None when there is none to use."""
+        if dataset is None:
+            return None
+        if live:
+            return Source(dataset, None)
+        return Source(dataset, run) if run and refusal is None else None
+
+    def take(self, result: SuggestionResult, source: Source, now: Source | None) -> Taken:
+        """Keep a finished task's suggestions when they are still wanted ("stale": `now`, the source the page
+        would use today, is not the one they came from) and the model knows this dataset's classes ("foreign":
+        a model file without a run record says nothing until it has run; its classes must all be this
+        dataset's)."""
+        if now != source:
+            return "stale"
+        if source.run is not None and not set(result.model_classes) <= set(self.classes):
+            return "foreign"
+        self.suggestions, self.source, self.position = dict(result.suggestions), source, 0
+        return "taken"
+
+    def forget_suggestions(self) -> None:
+        self.suggestions, self.source = {}, None
+
+    def stale(self, now: Source | None) -> bool:
+        """Suggestions of another dataset or model than the one the page would use now."""
+        return bool(self.suggestions) and self.source != now
+
+    # ---- which suggestions apply ---------------------------------------------------------------------
+    def suggestion(self, name: str | None) -> tuple[str, float] | None:
+        return self.suggestions.get(name) if name is not None else None
+
+    def applies(self, name: str | None) -> bool:
+        """The suggestion for `name` names one of this dataset's classes."""
+        s = self.suggestion(name)
+        return s is not None and s[0] in self.classes
+
+    def caption(self, name: str) -> str:
+        s = self.suggestions.get(name)
+        return f"{s[0]} {s[1]:.0%}" if s else name
+
+    def plan(self, threshold: float) -> dict[str, list[str]]:
+        """class -> the unlabeled images whose suggestion names that class at least `threshold` sure."""
+        plan: dict[str, list[str]] = {}
+        for name in self.queue:
+            s = self.suggestions.get(name)
+            if s is not None and s[1] >= threshold and s[0] in self.classes:
+                plan.setdefault(s[0], []).append(name)
+        return plan

@@ -1,0 +1,135 @@
+"""The Label page's left side: the image to label (large), what is suggested for it, a button per class (which
+also takes dropped images), the navigation row and the strip of every unlabeled image.
+
+The strip is a virtual list (ThumbnailModel): 20,000 loose images are 20,000 rows of plain data, and only
+the thumbnails in sight are decoded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_cls.gui.pages.label.label_keys import class_keys, key_of
+from desktop_cls.gui.widgets.common import ClassDropButton, ScaledImageLabel
+from desktop_cls.gui.widgets.image_viewer import open_viewer
+from desktop_cls.gui.widgets.thumbnails import ThumbnailModel
+
+MAX_CLASS_BUTTONS = 18
+
+
+def keep_focus(page: QWidget) -> None:
+    """Class keys must label, never type into a field: the page takes the focus back unless the user put it
+    somewhere outside the page meanwhile (disabling a focused button hands the focus to the next field)."""
+    focus = QApplication.focusWidget()
+    if page.isVisible() and (focus is None or focus is page or page.isAncestorOf(focus)):
+        page.setFocus()
+
+
+class LabelView(QWidget):
+    def __init__(self, nav: list[QPushButton], undo: list[QPushButton]) -> None:
+        super().__init__()
+        self.preview = ScaledImageLabel()
+        self.preview.setObjectName("labelPreview")
+        # small enough that the window fits a 1024x640 screen with ten class buttons below it
+        self.preview.setMinimumSize(self.fontMetrics().height() * 8, self.fontMetrics().height() * 8)
+        self.caption = self._centred("labelCaption")
+        self.suggestion = self._centred("labelSuggestion")
+        self.strip_model = ThumbnailModel(side=64)
+        self.strip = QListView()
+        self.strip.setObjectName("labelStrip")
+        self.strip_model.configure_view(self.strip)
+        self.strip.setFlow(QListView.Flow.LeftToRight)
+        self.strip.setWrapping(False)
+        self.strip.setLayoutMode(QListView.LayoutMode.Batched)  # 20,000 rows laid out a batch at a time
+        self.strip.setBatchSize(200)
+        self.strip.setFixedHeight(64 + self.fontMetrics().height() * 3)
+        self.strip.activated.connect(lambda idx: open_viewer(self, self.strip_model.items, idx.row()))
+        self.preview.double_clicked.connect(
+            lambda: open_viewer(self, self.strip_model.items, self.strip.currentIndex().row()))
+        self.class_buttons = QGridLayout()
+        self.keys: dict[str, str] = {}  # key -> class name, see label_keys
+        self.key_shortcuts: list[QShortcut] = []
+        row = QHBoxLayout()
+        for b in nav:
+            row.addWidget(b)
+        row.addStretch(1)
+        for b in undo:
+            row.addWidget(b)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.caption)
+        lay.addWidget(self.preview, 1)
+        lay.addWidget(self.suggestion)
+        lay.addLayout(self.class_buttons)
+        lay.addLayout(row)
+        lay.addWidget(self.strip)
+
+    @staticmethod
+    def _centred(name: str) -> QLabel:
+        label = QLabel()
+        label.setObjectName(name)
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        return label
+
+    def clear(self) -> None:
+        self.preview.clear_image()
+        self.caption.setText("")
+        self.suggestion.setText("")
+        self.strip_model.set_items([])
+
+    def show_image(self, path: str | None, caption: str, suggestion: str, row: int) -> None:
+        """The image to label (None: none left), its caption and suggestion; the strip follows."""
+        if path is None:
+            self.preview.clear_image()
+        else:
+            self.preview.set_image(QPixmap(path))
+            self.strip.setCurrentIndex(self.strip_model.index(row))
+        self.caption.setText(caption)
+        self.suggestion.setText(suggestion)
+
+    def set_classes(self, classes: list[str], keys_on: QWidget, assign: Callable[[str], object],
+                    dropped: Callable[[str, list[str]], object], tips: tuple[str, str]) -> None:
+        """A button per class (the first 18), and a key per class bound on `keys_on` (the page, so the keys
+        work while it has the focus). tips: with a key ({0} class, {1} key) and without ({0})."""
+        while self.class_buttons.count():
+            item = self.class_buttons.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        self._bind_keys(class_keys(classes), keys_on, assign)
+        names_keys = key_of(self.keys)
+        for i, name in enumerate(classes[:MAX_CLASS_BUTTONS]):
+            key = names_keys.get(name)
+            text = name if key is None or key == name.lower() else f"{key}  {name}"
+            tip = tips[0].format(name, key.upper()) if key else tips[1].format(name)
+            b = ClassDropButton(text, name, f"classButton{i}", tip)
+            b.clicked.connect(lambda _=False, n=name: assign(n))
+            b.files_dropped.connect(dropped)
+            self.class_buttons.addWidget(b, i // 3, i % 3)
+
+    def _bind_keys(self, keys: dict[str, str], owner: QWidget, assign: Callable[[str], object]) -> None:
+        """One shortcut per class key; rebuilt only when the classes change."""
+        if keys == self.keys and self.key_shortcuts:
+            return
+        for sc in self.key_shortcuts:
+            sc.setEnabled(False)
+            sc.deleteLater()
+        self.keys = keys
+        self.key_shortcuts = []
+        for key, name in keys.items():
+            sc = QShortcut(QKeySequence(key.upper() if key.isalpha() else key), owner)
+            sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            sc.activated.connect(lambda n=name: assign(n))
+            self.key_shortcuts.append(sc)

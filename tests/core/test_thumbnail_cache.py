@@ -1,0 +1,107 @@
+"""Thumbnails kept on disk by content: decoded once, found again after a move, proven on every read, bounded."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from desktop_cls.core.data import thumbnail_cache as tc
+from desktop_cls.core.data.thumbnail_cache import ThumbnailCache
+from desktop_cls.core.errors import ImageLoadError
+
+
+def picture(path: Path, size: tuple[int, int], seed: int) -> Path:
+    rng = np.random.default_rng(seed)
+    Image.fromarray(rng.integers(0, 255, (size[1], size[0], 3), dtype=np.uint8)).save(path)
+    return path
+
+
+@pytest.fixture
+def counted_decodes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    decoded: list[str] = []
+    real = tc.decode_thumbnail
+
+    def counting(path: str, side: int) -> tc.Thumbnail:
+        decoded.append(Path(path).name)
+        return real(path, side)
+
+    monkeypatch.setattr(tc, "decode_thumbnail", counting)
+    return decoded
+
+
+def test_a_thumbnail_is_decoded_once_and_found_again_by_content(tmp_path: Path, counted_decodes: list[str]) -> None:
+    photo = picture(tmp_path / "photo.png", (300, 200), 0)
+    scan = picture(tmp_path / "scan.png", (16, 16), 1)
+    cache = ThumbnailCache(tmp_path / "cache")
+    big = cache.thumbnail(str(photo), 96)
+    small = cache.thumbnail(str(scan), 96)
+    assert (big.width, big.height) == (96, 64) and len(big.rgb) == 96 * 64 * 3
+    assert (small.width, small.height) == (96, 96)  # a small picture is enlarged pixel for pixel
+    assert small.rgb[:3] == Image.open(scan).convert("RGB").tobytes()[:3]
+    moved = tmp_path / "cat"
+    moved.mkdir()
+    shutil.move(scan, moved / "scan.png")  # labeled: another path, the same content
+    again = ThumbnailCache(tmp_path / "cache")  # as after a restart
+    assert again.thumbnail(str(moved / "scan.png"), 96) == small  # exact pixels for small pictures
+    assert again.thumbnail(str(photo), 96).width == 96
+    assert counted_decodes == ["photo.png", "scan.png"]
+    picture(photo, (300, 200), 2)  # changed content: decoded again
+    again.thumbnail(str(photo), 96)
+    assert counted_decodes[-1] == "photo.png" and len(counted_decodes) == 3
+
+
+def test_an_entry_proves_it_is_the_one_asked_for(tmp_path: Path, counted_decodes: list[str]) -> None:
+    a, b = picture(tmp_path / "a.png", (20, 20), 3), picture(tmp_path / "b.png", (20, 20), 4)
+    cache = ThumbnailCache(tmp_path / "cache")
+    first_a, first_b = cache.thumbnail(str(a), 64), cache.thumbnail(str(b), 64)
+    entry_a = cache._path(tc.file_digest(str(a)), 64)
+    entry_b = cache._path(tc.file_digest(str(b)), 64)
+    entry_a.write_bytes(entry_b.read_bytes())  # swapped in from another image
+    assert cache.thumbnail(str(a), 64) == first_a and counted_decodes.count("a.png") == 2
+    data = bytearray(entry_b.read_bytes())
+    data[-1] ^= 0xFF  # damaged
+    entry_b.write_bytes(bytes(data))
+    assert cache.thumbnail(str(b), 64) == first_b and counted_decodes.count("b.png") == 2
+    entry_b.write_bytes(entry_b.read_bytes()[:30])  # cut short
+    assert cache.get(tc.file_digest(str(b)), 64) is None
+
+
+def test_the_cache_stays_under_its_bound_keeping_what_was_read_lately(tmp_path: Path) -> None:
+    import os
+
+    files = [picture(tmp_path / f"p{i}.png", (40, 40), 10 + i) for i in range(12)]
+    cache = ThumbnailCache(tmp_path / "cache", max_bytes=1 << 62)
+    cache.thumbnail(str(files[0]), 32)
+    one_entry = cache._count()
+    cache.max_bytes = one_entry * 6
+    for i, f in enumerate(files[1:], start=1):
+        cache.thumbnail(str(f), 32)
+        entry = cache._path(tc.file_digest(str(f)), 32)
+        os.utime(entry, (1000 + i, 1000 + i))  # an injected clock: later files were read later
+    first = cache._path(tc.file_digest(str(files[0])), 32)
+    os.utime(first, (5000, 5000))  # the first was read last of all: it stays
+    cache.thumbnail(str(picture(tmp_path / "new.png", (40, 40), 99)), 32)
+    assert cache._count() <= cache.max_bytes
+    assert first.exists() and not cache._path(tc.file_digest(str(files[1])), 32).exists()
+
+
+def test_an_unreadable_file_is_an_image_error_and_a_full_disk_only_a_miss(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    bad = tmp_path / "bad.png"
+    bad.write_bytes(b"not an image")
+    cache = ThumbnailCache(tmp_path / "cache")
+    with pytest.raises(ImageLoadError):
+        cache.thumbnail(str(bad), 32)
+    with pytest.raises(ImageLoadError):
+        cache.thumbnail(str(tmp_path / "gone.png"), 32)
+
+    def full(*_args: object, **_kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(tc, "write_atomic", full)
+    good = picture(tmp_path / "good.png", (20, 20), 5)
+    assert cache.thumbnail(str(good), 32).width == 32  # shown all the same

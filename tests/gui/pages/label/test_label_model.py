@@ -1,0 +1,92 @@
+"""The Label page's decisions, without a window: which suggestions apply, which model they come from, and that
+a model of another dataset's classes never labels this one."""
+
+from __future__ import annotations
+
+from desktop_cls.gui.pages.label.label_model import LabelModel, Source, SuggestionResult
+
+LETTERS = ["A", "B", "C", "D", "E"]
+
+
+def model_with(names: list[str], classes: list[str] = LETTERS) -> LabelModel:
+    m = LabelModel()
+    m.show(names, classes)
+    return m
+
+
+def test_the_source_is_the_live_model_or_a_run_of_these_classes() -> None:
+    assert LabelModel.source_for(None, "/runs/r1", live=False, refusal=None) is None  # no dataset open
+    assert LabelModel.source_for("/ds", "/runs/r1", live=False, refusal=None) == Source("/ds", "/runs/r1")
+    assert LabelModel.source_for("/ds", "/runs/r1", live=True, refusal=None) == Source("/ds", None)
+    assert LabelModel.source_for("/ds", None, live=False, refusal=None) is None  # no model chosen
+    # the chosen run was trained on other classes: nothing suggests (the live model still may)
+    assert LabelModel.source_for("/ds", "/runs/fonts", live=False, refusal="trained on /fonts") is None
+    assert LabelModel.source_for("/ds", "/runs/fonts", live=True, refusal="trained on /fonts") == Source("/ds", None)
+
+
+def test_a_model_that_knows_other_classes_is_refused_even_without_a_run_record() -> None:
+    m = model_with(["a.png", "b.png"])
+    source = Source("/ds", "/models/letters_j.onnx")
+    result = SuggestionResult({"a.png": ("J", 0.99), "b.png": ("A", 0.95)}, ("A", "J"))
+    assert m.take(result, source, now=source) == "foreign"
+    assert m.suggestions == {} and m.plan(0.5) == {}  # "Accept above 90 %" has nothing to accept
+
+
+def test_suggestions_of_another_dataset_or_run_are_dropped() -> None:
+    m = model_with(["a.png"])
+    result = SuggestionResult({"a.png": ("A", 0.9)}, ("A", "B"))
+    assert m.take(result, Source("/old", "/runs/r1"), now=Source("/ds", "/runs/r1")) == "stale"
+    assert m.take(result, Source("/ds", "/runs/r1"), now=Source("/ds", "/runs/r2")) == "stale"
+    assert m.suggestions == {}
+    assert m.take(result, Source("/ds", "/runs/r1"), now=Source("/ds", "/runs/r1")) == "taken"
+    assert not m.stale(Source("/ds", "/runs/r1"))
+    assert m.stale(Source("/ds", "/runs/r2")) and m.stale(None)  # another run chosen, or nothing to use
+
+
+def test_the_plan_takes_sure_suggestions_of_this_datasets_classes_by_class() -> None:
+    names = [f"img_{i}.png" for i in range(6)]
+    m = model_with(names)
+    found = {"img_0.png": ("A", 0.95), "img_1.png": ("B", 0.91), "img_2.png": ("A", 0.89),
+             "img_3.png": ("Z", 0.99), "img_4.png": ("A", 0.90), "gone.png": ("A", 0.99)}  # gone: labeled meanwhile
+    source = Source("/ds", None)
+    assert m.take(SuggestionResult(found, tuple(LETTERS)), source, now=source) == "taken"
+    assert m.plan(0.90) == {"A": ["img_0.png", "img_4.png"], "B": ["img_1.png"]}
+    assert m.plan(0.5)["A"] == ["img_0.png", "img_2.png", "img_4.png"]
+    assert not m.applies("img_3.png") and m.suggestion("img_3.png") == ("Z", 0.99)  # said, never applied
+    assert m.applies("img_0.png") and not m.applies(None)
+
+
+def test_the_queue_puts_the_least_sure_first_and_keeps_its_place() -> None:
+    m = model_with(["a.png", "b.png", "c.png", "d.png"])
+    source = Source("/ds", None)
+    m.take(SuggestionResult({"a.png": ("A", 0.9), "b.png": ("B", 0.4), "c.png": ("C", 0.7)}, tuple(LETTERS)),
+           source, now=source)
+    m.show(["a.png", "b.png", "c.png", "d.png"], LETTERS)
+    assert m.queue == ["d.png", "b.png", "c.png", "a.png"]  # no suggestion counts as 0 % sure
+    assert m.caption("b.png") == "B 40%" and m.caption("d.png") == "d.png"
+    assert m.go_to(10) and m.current() == "a.png"
+    m.show(["d.png", "b.png"], LETTERS)  # two were labeled: the place is kept inside the queue
+    assert m.current() == "b.png"
+    assert m.go_to(-3) and m.current() == "d.png"
+    m.clear()
+    assert m.current() is None and not m.go_to(0) and m.suggestions == {} and m.source is None
+
+
+class Move:
+    def __init__(self, src: str | None, dst: str | None) -> None:
+        self.src, self.dst = src, dst
+
+
+def test_a_step_that_only_takes_images_away_is_followed_without_reading_the_folder() -> None:
+    assert LabelModel.taken_away([Move("a.png", "cat/a.png"), Move("b.png", ".desktop_cls/trash/3/b.png"),
+                                  Move("dog/c.png", "cat/c.png")]) == {"a.png", "b.png"}
+    assert LabelModel.taken_away([Move("cat/a.png", "a.png")]) is None  # undone: an image came back
+    assert LabelModel.taken_away([Move(None, "bird"), Move("a.png", "bird/a.png")]) is None  # a new class
+    assert LabelModel.taken_away(None) is None  # not a step (a class renamed, the trash emptied)
+    m = model_with(["a.png", "b.png", "c.png", "d.png"])
+    m.go_to(1)
+    m.drop({"b.png"})
+    assert m.queue == ["a.png", "c.png", "d.png"] and m.current() == "c.png"  # the next one takes its place
+    m.go_to(2)
+    m.drop({"d.png"})
+    assert m.current() == "c.png"

@@ -1,0 +1,108 @@
+"""Suggest labels at scale on the Label page: a run cancels cleanly, and accepting many suggestions for several
+classes is one undo step that puts every file back. The model is a stand-in: this is about the page."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from desktop_cls.core.events import CancelToken
+from desktop_cls.gui.pages.label import label_page, suggestions
+from desktop_cls.gui.pages.label.label_model import SuggestionResult
+from desktop_cls.gui.shell.main_window import MainWindow
+from desktop_cls.gui.work.tasks import Reporter, TaskFn
+from tests.gui.conftest import open_and_wait
+
+CLASSES = ("cat", "dog", "fish")
+LOOSE = [f"loose_{i:02d}.png" for i in range(60)]
+
+
+@pytest.fixture
+def many_loose(tiny_folder: Path) -> Path:
+    for i, name in enumerate(LOOSE):
+        shutil.copy(tiny_folder / "dog" / f"dog_0{i % 4}.png", tiny_folder / name)
+    return tiny_folder
+
+
+def choose_a_model(window: MainWindow, tmp_path: Path) -> None:
+    model = tmp_path / "model"
+    model.mkdir()
+    window.state.set_run(str(model))
+
+
+def test_accepting_suggestions_for_several_classes_is_one_undo_step(qtbot: QtBot, window: MainWindow,
+                                                                    many_loose: Path, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    def fake_work(model: str | None, root: Path, names: list[str], classes: list[str]) -> TaskFn[SuggestionResult]:
+        def work(progress: Reporter, cancel: CancelToken) -> SuggestionResult:
+            return SuggestionResult({n: (CLASSES[i % 3], 0.95 if i % 10 else 0.5) for i, n in enumerate(names)},
+                                    CLASSES)
+        return work
+
+    monkeypatch.setattr(suggestions, "suggestion_work", fake_work)
+    open_and_wait(qtbot, window, many_loose)
+    choose_a_model(window, tmp_path)
+    lp = window.label_page
+    lp.suggest_panel.suggest()
+    qtbot.waitUntil(lambda: len(lp.model.suggestions) == 60, timeout=10_000)
+    asked: list[str] = []
+
+    def yes(_parent: object, _title: str, text: str, *args: object) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", yes)
+    lp.suggest_panel.accept()  # above 90 %: 54 of the 60, into three classes
+    qtbot.waitUntil(lambda: not lp.model.moving and len(lp.model.queue) == 6, timeout=30_000)
+    assert "Move 54 image(s)" in asked[0]
+    assert sum(len(list((many_loose / c).glob("loose_*.png"))) for c in CLASSES) == 54
+    ws = window.state.workspace
+    assert ws is not None and len(ws.history) == 1
+    undo = window.menus.actions["undoAction"]
+    qtbot.waitUntil(lambda: "54 images to 3 classes" in undo.text())
+    monkeypatch.setattr(label_page, "LARGE_STEP", 10)  # a step this large is undone in the background
+    undo.trigger()  # one Ctrl+Z
+    assert lp.model.moving and not lp.status_line.isHidden()
+    qtbot.waitUntil(lambda: not lp.model.moving, timeout=30_000)
+    assert sorted(lp.model.queue) == LOOSE and not ws.can_undo() and lp.status_line.isHidden()
+    assert not any(list((many_loose / c).glob("loose_*.png")) for c in CLASSES)
+
+
+def test_a_suggestion_run_cancels_cleanly(qtbot: QtBot, window: MainWindow, many_loose: Path, tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    started, stopped = threading.Event(), threading.Event()
+
+    def slow_work(model: str | None, root: Path, names: list[str], classes: list[str]) -> TaskFn[SuggestionResult]:
+        def work(progress: Reporter, cancel: CancelToken) -> SuggestionResult:
+            done = 0
+            while not cancel.is_set():  # batch after batch until cancelled
+                done = min(done + 1, len(names) - 1)
+                progress(done, len(names), "classifying")
+                started.set()
+                cancel_seen = threading.Event()
+                cancel_seen.wait(0.01)
+            stopped.set()
+            cancel.raise_if_set()
+            raise AssertionError("not reached")
+        return work
+
+    monkeypatch.setattr(suggestions, "suggestion_work", slow_work)
+    open_and_wait(qtbot, window, many_loose)
+    choose_a_model(window, tmp_path)
+    window.show_page("label")
+    lp = window.label_page
+    lp.suggest_panel.suggest()
+    qtbot.waitUntil(started.is_set, timeout=10_000)
+    line = lp.status_line
+    assert line.isVisible() and not lp.buttons["suggestButton"].isEnabled()
+    line.cancel_button.click()
+    qtbot.waitUntil(lambda: not lp.busy() and line.isHidden(), timeout=10_000)  # the line goes with the task
+    assert stopped.is_set()
+    qtbot.waitUntil(lp.buttons["suggestButton"].isEnabled)  # ready to ask again; nothing half-done is shown
+    assert lp.model.suggestions == {} and not lp.buttons["acceptSuggestionsButton"].isEnabled()
+    assert sorted(lp.model.queue) == LOOSE

@@ -1,0 +1,87 @@
+"""The thumbnail grid's model at scale: 100,000 rows of plain data, only the rows asked for are decoded, rows
+scrolled past stop waiting, and a folder opened again is not decoded again (core's disk cache)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from pytestqt.qtbot import QtBot
+
+from desktop_cls.core.data import thumbnail_cache
+from desktop_cls.gui.widgets import thumbnails
+from desktop_cls.gui.widgets.thumbnails import ThumbnailModel
+
+
+@pytest.fixture
+def decoded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    names: list[str] = []
+    real = thumbnail_cache.decode_thumbnail
+
+    def counting(path: str, side: int) -> thumbnail_cache.Thumbnail:
+        names.append(Path(path).name)
+        return real(path, side)
+
+    monkeypatch.setattr(thumbnail_cache, "decode_thumbnail", counting)
+    return names
+
+
+def pictures(folder: Path, n: int) -> list[tuple[str, str]]:
+    folder.mkdir()
+    items = []
+    for i in range(n):
+        path = folder / f"p{i}.png"
+        Image.fromarray(np.full((24, 24, 3), i * 20, np.uint8)).save(path)
+        items.append((str(path), path.name))
+    return items
+
+
+def close(model: ThumbnailModel) -> None:
+    """Stop its decoding, then let the finished requests' relays go before the model does (a runner deleted
+    with relays still waiting for their deferred deletion takes the process down)."""
+    model.shutdown()
+    QCoreApplication.sendPostedEvents()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+
+
+def ask(model: ThumbnailModel, rows: range) -> None:
+    for r in rows:
+        model.data(model.index(r), Qt.ItemDataRole.DecorationRole)
+
+
+def test_only_rows_asked_for_are_decoded_and_a_reopened_folder_is_not_decoded_again(
+        qtbot: QtBot, tmp_path: Path, decoded: list[str]) -> None:
+    items = pictures(tmp_path / "pics", 6)
+    model = ThumbnailModel(side=32)
+    model.set_items(items)
+    ask(model, range(3))
+    qtbot.waitUntil(lambda: not model._pending, timeout=10_000)
+    assert sorted(decoded) == ["p0.png", "p1.png", "p2.png"]
+    close(model)
+    again = ThumbnailModel(side=32)  # the folder opened again (a new session's model)
+    again.set_items(items)
+    ask(again, range(6))
+    qtbot.waitUntil(lambda: not again._pending, timeout=10_000)
+    assert sorted(decoded) == ["p0.png", "p1.png", "p2.png", "p3.png", "p4.png", "p5.png"]  # each once
+    close(again)
+
+
+def test_a_hundred_thousand_rows_and_rows_scrolled_past_stop_waiting(qtbot: QtBot, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(thumbnails, "MAX_QUEUED", 50)
+    real = pictures(tmp_path / "pics", 3)
+    items = [(str(tmp_path / "pics" / f"missing_{i}.png"), str(i)) for i in range(100_000)]
+    items[99_999] = real[0]
+    model = ThumbnailModel(side=32)
+    model.set_items(items)
+    assert model.rowCount() == 100_000
+    ask(model, range(0, 100_000, 100))  # a fast scroll from top to bottom, where the real picture is
+    ask(model, range(99_999, 100_000))
+    assert len(model._pending) <= 50 and str(tmp_path / "pics" / "p0.png") in model._pending
+    qtbot.waitUntil(lambda: not model._pending, timeout=20_000)
+    last = model.data(model.index(99_999), Qt.ItemDataRole.DecorationRole)
+    assert last is not model._placeholder and last is not model._broken  # the row in sight was shown
+    close(model)
