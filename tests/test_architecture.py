@@ -104,9 +104,7 @@ def test_the_thread_rule_sees_what_it_forbids(tmp_path: Path) -> None:
 # are being split into build_* steps: the list may only shrink, and none of them may grow.
 GUI_FUNCTIONS_STILL_LONG = {
     "gui/pages/evaluate/evaluate_page.py:__init__": 98,
-    "gui/pages/classify/classify_page.py:__init__": 88,
     "gui/pages/train/train_page.py:__init__": 69,
-    "gui/pages/export/export_page.py:__init__": 68,
     "gui/pages/train/train_form.py:__init__": 43,
 }
 
@@ -129,9 +127,7 @@ def test_gui_functions_read_in_one_screen() -> None:
 # constructor only sets fields and calls Page.build. These predate the rule: the list may only shrink.
 PAGE_MAX_LINES, PAGE_INIT_MAX_LINES = 250, 40
 PAGES_STILL_LONG = {
-    "classify/classify_page.py": 396,
     "evaluate/evaluate_page.py": 349,
-    "export/export_page.py": 335,
     "train/train_page.py": 332,
     "train/train_form.py": 396,
 }

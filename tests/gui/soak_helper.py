@@ -56,7 +56,7 @@ w.show()
 w.wait_until_core_loaded()
 tp, cp = w.train_page, w.classify_page
 w.state.set_run(run_dir)
-wait_for(lambda: cp.model_ready)
+wait_for(lambda: cp.model.loaded)
 w.show_page("data")  # plots and preview update while hidden, as when the user looks at another page
 frames = [QImage(64, 48, QImage.Format.Format_RGB888) for _ in range(2)]
 frames[0].fill(Qt.GlobalColor.red)
@@ -78,7 +78,7 @@ for r in range(WARMUP + rounds):
         if step % (STEPS_PER_EPOCH * 10) == 0:
             tp.monitor.plots.reset()
     tp.monitor.plots.redraw()
-    cp.show_frame(frames[r // 15 % 2])  # the scene changes every 30 s
+    cp.live.show(frames[r // 15 % 2])  # the scene changes every 30 s
     if r % PAINT_EVERY == 0:
         for page in ("train", "classify", "data"):
             w.show_page(page)
@@ -86,11 +86,11 @@ for r in range(WARMUP + rounds):
     app.processEvents()
     if r >= WARMUP and (r - WARMUP) % SAMPLE_EVERY == SAMPLE_EVERY - 1:
         samples.append(sys.getrefcount(None))
-wait_for(lambda: not cp.frame_busy)
+wait_for(lambda: not cp.model.frame_busy)
 elapsed = time.perf_counter() - t0
 samples.append(sys.getrefcount(None))
 print(json.dumps({"seconds_of_use": 2 * rounds, "wall_s": round(elapsed, 2), "none_refs": samples,
-                  "none_drift": samples[-1] - samples[0], "frames_shown": cp.frames_shown,
-                  "frames_classified": cp.frames_classified, "batches": step,
-                  "last_label": cp.last_frame_pred.label if cp.last_frame_pred else None}), flush=True)
+                  "none_drift": samples[-1] - samples[0], "frames_shown": cp.model.frames_shown,
+                  "frames_classified": cp.model.frames_classified, "batches": step,
+                  "last_label": cp.model.last_frame_pred.label if cp.model.last_frame_pred else None}), flush=True)
 w.shutdown()

@@ -111,7 +111,7 @@ def test_a_cancel_pressed_before_a_queued_classification_starts_is_kept(
     run, data = trained_run
     cp = window.classify_page
     window.state.set_run(str(run))
-    qtbot.waitUntil(lambda: cp.model_ready, timeout=60_000)
+    qtbot.waitUntil(lambda: cp.model.loaded, timeout=60_000)
     go, calls = threading.Event(), []
     real = Predictor.predict_paths
 
@@ -124,12 +124,12 @@ def test_a_cancel_pressed_before_a_queued_classification_starts_is_kept(
     cp.classify_paths([str(data / "cat")])
     qtbot.waitUntil(lambda: len(calls) == 1, timeout=10_000)
     cp.classify_paths([str(data / "dog")])  # queued behind the first
-    cp.cancel_button.click()
+    cp.results.cancel_button.click()
     go.set()
-    qtbot.waitUntil(lambda: cp.files_button.isEnabled(), timeout=30_000)
+    qtbot.waitUntil(lambda: cp.buttons["classifyFilesButton"].isEnabled(), timeout=30_000)
     qtbot.wait(200)
     assert len(calls) == 1  # the cancelled request never ran
-    assert cp.predictions == []
+    assert cp.results.predictions == []
 
 
 def test_the_threshold_travels_with_each_request(qtbot: QtBot, window: MainWindow) -> None:
@@ -137,7 +137,7 @@ def test_the_threshold_travels_with_each_request(qtbot: QtBot, window: MainWindo
     request (the classifier's session holds only the loaded model)."""
     cp = window.classify_page
     before = dict(vars(cp.session))
-    cp.threshold_spin.setValue(55)
+    cp.controls.threshold_spin.setValue(55)
     assert vars(cp.session) == before
 
 
@@ -149,14 +149,14 @@ def test_after_a_video_the_preview_does_not_show_an_earlier_image(
     run, data = trained_run
     cp = window.classify_page
     window.state.set_run(str(run))
-    qtbot.waitUntil(lambda: cp.model_ready, timeout=60_000)
+    qtbot.waitUntil(lambda: cp.model.loaded, timeout=60_000)
     cp.classify_paths([str(data / "cat")])
-    qtbot.waitUntil(lambda: len(cp.predictions) == 10, timeout=60_000)
-    assert cp.preview.source() is not None
+    qtbot.waitUntil(lambda: len(cp.results.predictions) == 10, timeout=60_000)
+    assert cp.preview.image.source() is not None
     cp.classify_video(str(write_video(tmp_path / "walk.mp4", [RED, BLUE], frames_each=5, fps=10)))
-    assert cp.preview.source() is None and "cat" not in cp.preview_caption.text()
-    qtbot.waitUntil(lambda: cp.results_stack.currentIndex() == 1, timeout=60_000)
-    assert cp.preview.source() is None
+    assert cp.preview.image.source() is None and "cat" not in cp.preview.caption.text()
+    qtbot.waitUntil(lambda: cp.results.stack.currentIndex() == 1, timeout=60_000)
+    assert cp.preview.image.source() is None
 
 
 def test_open_recent_brings_back_the_folder_and_its_model(qtbot: QtBot, trained_run: tuple[Path, Path],

@@ -8,24 +8,25 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
 from pytestqt.qtbot import QtBot
 
+from desktop_cls.gui.pages.classify.classify_page import ClassifyPage
+from desktop_cls.gui.pages.classify.webcam import FrameSource
 from desktop_cls.gui.shell.main_window import MainWindow
 from tests.gui.conftest import open_and_wait
 
 
-def fake_camera(cp: object) -> object:
-    from desktop_cls.gui.pages.classify.webcam import FrameSource
+class FakeCamera(FrameSource):
+    def describe(self) -> str:
+        return "fake camera"
 
-    class FakeCamera(FrameSource):
-        def describe(self) -> str:
-            return "fake camera"
+    def send(self, rgb: tuple[int, int, int]) -> None:
+        img = QImage(64, 48, QImage.Format.Format_RGB888)
+        img.fill(QColor(*rgb))
+        self.frame_arrived.emit(img)
 
-        def send(self, rgb: tuple[int, int, int]) -> None:
-            img = QImage(64, 48, QImage.Format.Format_RGB888)
-            img.fill(QColor(*rgb))
-            self.frame_arrived.emit(img)
 
+def fake_camera(cp: ClassifyPage) -> FakeCamera:
     source = FakeCamera()
-    cp.webcam.set_source(source)  # type: ignore[attr-defined]
+    cp.live.webcam.set_source(source)
     return source
 
 
@@ -38,18 +39,19 @@ def test_click_key_and_hold_capture_into_classes_undoably(qtbot: QtBot, window: 
     open_and_wait(qtbot, w, tiny_folder)
     w.show_page("classify")
     cp = w.classify_page
-    panel = cp.capture
+    panel = cp.live.capture
     assert not panel.isVisibleTo(cp)  # no camera, no capture buttons
     cam = fake_camera(cp)
     assert panel.isVisibleTo(cp)
     assert [b.text() for b in panel.class_buttons] == ["1  cat (8)", "2  dog (8)", "3  fish (8)"]
-    cam.send((40, 230, 40))  # type: ignore[attr-defined]
+    cam.send((40, 230, 40))
 
     # a click: one frame into 'dog', a new file, one undoable operation
     qtbot.mouseClick(panel.class_buttons[1], Qt.MouseButton.LeftButton)
     new = [n for n in images(tiny_folder / "dog") if n.startswith("capture-")]
     assert len(new) == 1 and len(images(tiny_folder / "dog")) == 9
     ws = w.state.workspace
+    assert ws is not None
     assert ws.describe_undo() == "1 image(s) to 'dog'"
     assert panel.class_buttons[1].text() == "2  dog (9)"
 
@@ -57,7 +59,7 @@ def test_click_key_and_hold_capture_into_classes_undoably(qtbot: QtBot, window: 
     panel.rate_spin.setValue(20)
     qtbot.mousePress(panel.class_buttons[0], Qt.MouseButton.LeftButton)
     for _ in range(4):
-        cam.send((230, 40, 40))  # type: ignore[attr-defined]
+        cam.send((230, 40, 40))
         qtbot.wait(80)
     assert "Recording into 'cat'" in panel.status.text()
     qtbot.mouseRelease(panel.class_buttons[0], Qt.MouseButton.LeftButton)
@@ -74,28 +76,31 @@ def test_click_key_and_hold_capture_into_classes_undoably(qtbot: QtBot, window: 
     # a number key captures into that class, from anywhere in the window
     w.activateWindow()
     qtbot.waitUntil(lambda: w.isActiveWindow(), timeout=5000)
-    cam.send((40, 40, 230))  # type: ignore[attr-defined]
-    qtbot.keyClick(cp.preview, Qt.Key.Key_3)
+    cam.send((40, 40, 230))
+    qtbot.keyClick(cp.preview.image, Qt.Key.Key_3)
     assert len(images(tiny_folder / "fish")) == 9 and ws.describe_undo() == "1 image(s) to 'fish'"
 
     # the Data page reads the folder again shortly after
-    qtbot.waitUntil(lambda: w.state.dataset.counts()["fish"] == 9, timeout=30_000)
-    assert w.state.dataset.counts()["dog"] == 9
+    def count(name: str) -> int:
+        return w.state.dataset.counts()[name] if w.state.dataset is not None else -1
+
+    qtbot.waitUntil(lambda: count("fish") == 9, timeout=30_000)
+    assert count("dog") == 9
 
 
 def test_without_a_dataset_the_panel_says_what_to_do(qtbot: QtBot, window: MainWindow) -> None:
     cp = window.classify_page
     fake_camera(cp)
-    assert cp.capture.class_buttons == [] and "Open a dataset" in cp.capture.heading.text()
+    assert cp.live.capture.class_buttons == [] and "Open a dataset" in cp.live.capture.heading.text()
 
 
 def test_no_frame_yet_captures_nothing(qtbot: QtBot, window: MainWindow, tiny_folder: Path) -> None:
     open_and_wait(qtbot, window, tiny_folder)
     cp = window.classify_page
     fake_camera(cp)
-    cp.capture.latest = None
-    qtbot.mouseClick(cp.capture.class_buttons[0], Qt.MouseButton.LeftButton)
-    assert "No picture yet" in cp.capture.status.text() and len(images(tiny_folder / "cat")) == 8
+    cp.live.capture.latest = None
+    qtbot.mouseClick(cp.live.capture.class_buttons[0], Qt.MouseButton.LeftButton)
+    assert "No picture yet" in cp.live.capture.status.text() and len(images(tiny_folder / "cat")) == 8
 
 
 def test_a_rescan_during_a_burst_does_not_pull_the_button_away(qtbot: QtBot, window: MainWindow,
@@ -104,8 +109,8 @@ def test_a_rescan_during_a_burst_does_not_pull_the_button_away(qtbot: QtBot, win
     open_and_wait(qtbot, w, tiny_folder)
     cp = w.classify_page
     cam = fake_camera(cp)
-    cam.send((230, 40, 40))  # type: ignore[attr-defined]
-    panel = cp.capture
+    cam.send((230, 40, 40))
+    panel = cp.live.capture
     held = panel.class_buttons[0]
     qtbot.mousePress(held, Qt.MouseButton.LeftButton)
     (tiny_folder / "bird").mkdir()  # a new class appears while the button is held...

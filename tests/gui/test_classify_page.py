@@ -3,23 +3,25 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from desktop_cls.gui.pages.classify.classify_page import ClassifyPage
 from desktop_cls.gui.shell.main_window import MainWindow
-from tests.gui.conftest import open_and_wait
+from tests.gui.conftest import cell, open_and_wait
 
 
-def _classified(qtbot: QtBot, window: MainWindow, trained_run: tuple[Path, Path], what: str) -> object:
+def _classified(qtbot: QtBot, window: MainWindow, trained_run: tuple[Path, Path], what: str) -> ClassifyPage:
     run, data = trained_run
     cp = window.classify_page
     window.state.set_run(str(run))
-    qtbot.waitUntil(lambda: cp.model_ready, timeout=60_000)
+    qtbot.waitUntil(lambda: cp.model.loaded, timeout=60_000)
     cp.classify_paths([str(data / what)])
-    qtbot.waitUntil(lambda: len(cp.predictions) == 10 and cp.files_button.isEnabled(),
+    qtbot.waitUntil(lambda: len(cp.results.predictions) == 10 and cp.buttons["classifyFilesButton"].isEnabled(),
                     timeout=60_000)
     return cp
 
@@ -27,21 +29,21 @@ def _classified(qtbot: QtBot, window: MainWindow, trained_run: tuple[Path, Path]
 def test_changing_unknown_below_relabels_the_results_shown(qtbot: QtBot, window: MainWindow,
                                                           trained_run: tuple[Path, Path]) -> None:
     cp = _classified(qtbot, window, trained_run, "dog")
-    before = [p.label for p in cp.predictions]
+    before = [p.label for p in cp.results.predictions]
     assert "unknown" not in before
-    confidences = [p.confidence for p in cp.predictions]
+    confidences = [p.confidence for p in cp.results.predictions]
     cut = sorted(confidences)[len(confidences) // 2]  # half the images fall below it
-    cp.threshold_spin.setValue(cut * 100 + 0.5)
-    t = cp.threshold_spin.value() / 100
-    shown = [cp.table.item(r, 1).text() for r in range(cp.table.rowCount())]
+    cp.controls.threshold_spin.setValue(cut * 100 + 0.5)
+    t = cp.controls.threshold_spin.value() / 100
+    shown = [cell(cp.results.table, r, 1) for r in range(cp.results.table.rowCount())]
     expected = [lab if c >= t else "unknown" for lab, c in zip(before, confidences, strict=True)]
     assert "unknown" in expected and expected != before
     assert shown == expected
-    assert [p.label for p in cp.predictions] == expected
-    row = cp.table.currentRow()
-    assert cp.preview_caption.text().startswith(expected[row])
-    cp.threshold_spin.setValue(0)  # the scores are kept: lowering it gives the classes back
-    assert [cp.table.item(r, 1).text() for r in range(cp.table.rowCount())] == before
+    assert [p.label for p in cp.results.predictions] == expected
+    row = cp.results.table.currentRow()
+    assert cp.preview.caption.text().startswith(expected[row])
+    cp.controls.threshold_spin.setValue(0)  # the scores are kept: lowering it gives the classes back
+    assert [cell(cp.results.table, r, 1) for r in range(cp.results.table.rowCount())] == before
 
 
 def test_save_csv_is_enabled_after_classify_images_and_writes_them(qtbot: QtBot, window: MainWindow,
@@ -52,15 +54,15 @@ def test_save_csv_is_enabled_after_classify_images_and_writes_them(qtbot: QtBot,
     run, data = trained_run
     cp = window.classify_page
     window.state.set_run(str(run))
-    qtbot.waitUntil(lambda: cp.model_ready, timeout=60_000)
+    qtbot.waitUntil(lambda: cp.model.loaded, timeout=60_000)
     files = [str(p) for p in sorted((data / "cat").iterdir())[:3]]
     monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: (files, ""))
-    qtbot.mouseClick(cp.files_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: len(cp.predictions) == 3, timeout=60_000)
-    assert cp.csv_button.isEnabled() and cp.copy_button.isEnabled()
+    qtbot.mouseClick(cp.buttons["classifyFilesButton"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(cp.results.predictions) == 3, timeout=60_000)
+    assert cp.results.csv_button.isEnabled() and cp.results.copy_button.isEnabled()
     out = tmp_path / "predictions.csv"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
-    qtbot.mouseClick(cp.csv_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(cp.results.csv_button, Qt.MouseButton.LeftButton)
     rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))  # spreadsheets want the BOM
     assert [r["path"] for r in rows] == files
     assert all(r["label"] in ("cat", "dog", "fish") for r in rows)
@@ -75,6 +77,7 @@ def test_a_folder_that_fails_to_open_leaves_the_open_dataset_in_the_field(
     open_and_wait(qtbot, window, tiny_folder)
     dp = window.dataset_page
     opened = window.state.dataset
+    assert opened is not None
     no_classes = tmp_path / "no_classes"
     no_classes.mkdir()
     dp.path_edit.setText(str(no_classes))
@@ -90,9 +93,17 @@ def test_file_dialogs_open_in_the_dataset_folder_else_home(qtbot: QtBot, window:
     from PySide6.QtWidgets import QFileDialog
 
     asked: list[str] = []
-    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda _p, _t, start, *a: asked.append(start) or ([], ""))
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda _p, _t, start, *a: asked.append(start) or ("", ""))
-    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda _p, _t, start, *a: asked.append(start) or "")
+
+    def ask(answer: object) -> Callable[..., object]:
+        """A file dialog that notes the folder it opens in and returns `answer` (cancelled)."""
+        def dialog(_parent: object, _title: str, start: str, *_args: object) -> object:
+            asked.append(start)
+            return answer
+        return dialog
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", ask(([], "")))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", ask(("", "")))
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", ask(""))
     cp, ep = window.classify_page, window.evaluate_page
     cp._pick_files()
     assert asked == [str(Path.home())]  # no dataset yet
@@ -102,4 +113,5 @@ def test_file_dialogs_open_in_the_dataset_folder_else_home(qtbot: QtBot, window:
     cp._pick_folder()
     cp._pick_video()
     ep._browse()
+    assert window.state.dataset is not None
     assert asked == [str(window.state.dataset.root)] * 4

@@ -68,8 +68,7 @@ def test_no_page_cuts_a_text_off_at_1024x640(qtbot: QtBot, language_window: Any,
     qtbot.waitUntil(lambda: w.dataset_page.model.checked is not None and w.dataset_page.problems.table.rowCount() >= 2,
                     timeout=30_000)
     w.evaluate_page._show(synthetic_result())
-    w.export_page._dest = tmp_path / "exports"
-    w.export_page._done(fake_results(tmp_path / "exports"))
+    w.export_page.results.show_results(fake_results(tmp_path / "exports"), tmp_path / "exports")
     assert w.width() <= 1024
     clipped = before_data + _walk(w)
     assert not clipped, "\n".join(clipped)

@@ -143,10 +143,10 @@ def test_the_last_dataset_and_model_reopen(qtbot: QtBot, tiny_folder: Path, trai
     w.show()
     w.wait_until_core_loaded()
     w.reopen_last()
-    qtbot.waitUntil(lambda: w.state.dataset is not None and w.classify_page.model_ready,
+    qtbot.waitUntil(lambda: w.state.dataset is not None and w.classify_page.model.loaded,
                     timeout=60_000)
     assert Path(opened(w).root) == tiny_folder.resolve()
-    assert w.classify_page.model_edit.text() == str(trained_run[0])
+    assert w.classify_page.controls.model_edit.text() == str(trained_run[0])
     assert w.classify_page.content.currentIndex() == 1  # Classify is ready, not the empty state
     w.shutdown()
 

@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop_cls.core.inference.export_openvino import openvino_available
 from desktop_cls.gui.shell.main_window import MainWindow
+from tests.gui.conftest import cell, header
 
 
 @pytest.mark.skipif(not openvino_available(), reason="OpenVINO is an optional extra")
@@ -21,27 +22,27 @@ def test_table_compares_formats_with_the_trained_model(qtbot: QtBot, window: Mai
     xp.dest_edit.setText(str(tmp_path / "exports"))
     for fmt, c in xp.checks.items():
         c.setChecked(fmt in ("onnx", "onnx-int8", "openvino"))
-    qtbot.mouseClick(xp.export_button, Qt.MouseButton.LeftButton)
-    assert xp.cancel_button.isVisibleTo(xp)
-    qtbot.waitUntil(lambda: xp.results.rowCount() == 4, timeout=180_000)
-    assert not xp.cancel_button.isVisibleTo(xp) and xp.export_button.isEnabled()
-    col = {xp.results.horizontalHeaderItem(c).text(): c for c in range(xp.results.columnCount())}
-    rows = {xp.results.item(r, 0).text(): r for r in range(4)}
+    qtbot.mouseClick(xp.buttons["exportButton"], Qt.MouseButton.LeftButton)
+    assert xp.status_line.cancel_button.isVisibleTo(xp)
+    qtbot.waitUntil(lambda: xp.results.table.rowCount() == 4, timeout=180_000)
+    assert not xp.status_line.cancel_button.isVisibleTo(xp) and xp.buttons["exportButton"].isEnabled()
+    col = {header(xp.results.table, c).text(): c for c in range(xp.results.table.columnCount())}
+    rows = {cell(xp.results.table, r, 0): r for r in range(4)}
     assert set(rows) == {"trained model (PyTorch, fp32)", "onnx", "onnx-int8", "openvino"}
     for fmt in ("onnx", "onnx-int8", "openvino"):
         r = rows[fmt]
-        assert xp.results.item(r, col["Size"]).text().endswith(("kB", "MB"))
-        assert xp.results.item(r, col["One image"]).text().endswith(" ms")
-        assert xp.results.item(r, col["Agreement"]).text() == "100.0%"
-        assert xp.results.item(r, col["Accuracy"]).text().endswith("%")
-    assert xp.results.item(rows["openvino"], col["File"]).text() == "openvino/model.xml + openvino/model.bin"
-    assert "6 validation images" in xp.measured_label.text()
+        assert cell(xp.results.table, r, col["Size"]).endswith(("kB", "MB"))
+        assert cell(xp.results.table, r, col["One image"]).endswith(" ms")
+        assert cell(xp.results.table, r, col["Agreement"]) == "100.0%"
+        assert cell(xp.results.table, r, col["Accuracy"]).endswith("%")
+    assert cell(xp.results.table, rows["openvino"], col["File"]) == "openvino/model.xml + openvino/model.bin"
+    assert "6 validation images" in xp.results.measured_label.text()
     # each format went to its own folder; the selected row shows its script and its metadata
     assert (tmp_path / "exports" / "onnx-int8" / "model.onnx").is_file()
-    xp.results.selectRow(rows["onnx-int8"])
-    assert "import onnxruntime" in xp.snippet_view.toPlainText()
-    assert "desktop_cls import" not in xp.snippet_view.toPlainText()
-    assert json.loads(xp.meta_view.toPlainText())["format"] == "onnx-int8"
+    xp.results.table.selectRow(rows["onnx-int8"])
+    assert "import onnxruntime" in xp.results.snippet_view.toPlainText()
+    assert "desktop_cls import" not in xp.results.snippet_view.toPlainText()
+    assert json.loads(xp.results.meta_view.toPlainText())["format"] == "onnx-int8"
 
 
 def test_cancel_leaves_no_files(qtbot: QtBot, window: MainWindow, trained_run: tuple[Path, Path],
@@ -53,9 +54,9 @@ def test_cancel_leaves_no_files(qtbot: QtBot, window: MainWindow, trained_run: t
     for fmt, c in xp.checks.items():
         c.setChecked(fmt in ("onnx-int8", "onnx-fp16"))
     xp.export()
-    qtbot.mouseClick(xp.cancel_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: xp.export_button.isEnabled(), timeout=120_000)
-    assert xp.results.rowCount() == 0
+    qtbot.mouseClick(xp.status_line.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: xp.buttons["exportButton"].isEnabled(), timeout=120_000)
+    assert xp.results.table.rowCount() == 0
     leftovers = [p for p in out.rglob("*") if p.is_file()] if out.exists() else []
     assert leftovers == []
 
@@ -66,7 +67,7 @@ def test_serve_box_starts_counts_requests_and_stops(qtbot: QtBot, window: MainWi
 
     xp = window.export_page
     panel = xp.serve_panel
-    xp.details.setCurrentWidget(panel)  # the Serve tab
+    xp.results.details.setCurrentWidget(panel)  # the Serve tab
     xp.model_edit.setText(str(trained_run[0]))
     panel.port_spin.setValue(0)  # a free port
     qtbot.mouseClick(panel.serve_button, Qt.MouseButton.LeftButton)
@@ -92,16 +93,16 @@ def test_web_format_exports_the_page(qtbot: QtBot, window: MainWindow, trained_r
     xp.dest_edit.setText(str(tmp_path / "exports"))
     for fmt, c in xp.checks.items():
         c.setChecked(fmt == "web")
-    qtbot.mouseClick(xp.export_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: xp.results.rowCount() == 2, timeout=180_000)
-    assert xp.results.item(1, 0).text() == "web"
+    qtbot.mouseClick(xp.buttons["exportButton"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: xp.results.table.rowCount() == 2, timeout=180_000)
+    assert cell(xp.results.table, 1, 0) == "web"
     page = tmp_path / "exports" / "model-web"
     assert (page / "index.html").is_file() and (page / "onnxruntime-web" / "runtime.js").is_file()
 
 
 def fake_results(dest: Path) -> list[dict[str, object]]:
     """What the export task hands the page for every format, each in its own folder."""
-    from desktop_cls.gui.pages.export.export_page import SUFFIXES
+    from desktop_cls.gui.pages.export.export_formats import SUFFIXES
 
     out: list[dict[str, object]] = []
     for fmt, suffix in SUFFIXES.items():
@@ -121,12 +122,11 @@ def test_file_column_names_each_format_folder_and_every_row_shows(qtbot: QtBot, 
     window.show_page("export")
     xp = window.export_page
     dest = tmp_path / "exports"
-    xp._dest = dest
-    xp._done(fake_results(dest))
+    xp.results.show_results(fake_results(dest), dest)
     QApplication.processEvents()
-    col = {xp.results.horizontalHeaderItem(c).text(): c for c in range(xp.results.columnCount())}
+    col = {header(xp.results.table, c).text(): c for c in range(xp.results.table.columnCount())}
     rows = 1 + len(fake_results(dest))  # the trained model, then each format
-    files = {xp.results.item(r, 0).text(): xp.results.item(r, col["File"]).text() for r in range(rows)}
+    files = {cell(xp.results.table, r, 0): cell(xp.results.table, r, col["File"]) for r in range(rows)}
     assert files["onnx"] == "onnx/model.onnx" and files["onnx-int8"] == "onnx-int8/model.onnx"
     assert files["openvino"] == "openvino/model.xml + openvino/model.bin"
-    assert xp.results.rowCount() == rows and xp.results.verticalScrollBar().maximum() == 0
+    assert xp.results.table.rowCount() == rows and xp.results.table.verticalScrollBar().maximum() == 0

@@ -140,16 +140,16 @@ def test_classified_images_open_large(qtbot: QtBot, window: MainWindow, trained_
     run, data = trained_run
     cp = window.classify_page
     window.state.set_run(str(run))
-    qtbot.waitUntil(lambda: cp.model_ready, timeout=60_000)
+    qtbot.waitUntil(lambda: cp.model.loaded, timeout=60_000)
     cp.classify_paths([str(data / "cat")])
-    qtbot.waitUntil(lambda: len(cp.predictions) == 10, timeout=60_000)
-    cp.table.setCurrentCell(2, 0)
-    qtbot.keyClick(cp.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(cp.results.predictions) == 10, timeout=60_000)
+    cp.results.table.setCurrentCell(2, 0)
+    qtbot.keyClick(cp.results.table, Qt.Key.Key_Return)
     viewer = opened_viewer(cp)
-    assert viewer.current_path() == cp.predictions[2].path
-    assert viewer.caption_label.text().startswith(f"Predicted: {cp.predictions[2].label}")
+    assert viewer.current_path() == cp.results.predictions[2].path
+    assert viewer.caption_label.text().startswith(f"Predicted: {cp.results.predictions[2].label}")
     viewer.close()
-    qtbot.mouseDClick(cp.preview, Qt.MouseButton.LeftButton)
+    qtbot.mouseDClick(cp.preview.image, Qt.MouseButton.LeftButton)
     viewer = opened_viewer(cp)
-    assert viewer.isVisible() and viewer.current_path() == cp.predictions[2].path
+    assert viewer.isVisible() and viewer.current_path() == cp.results.predictions[2].path
     viewer.close()

@@ -47,20 +47,21 @@ def test_classify_preview_heatmap(qtbot: QtBot, window: MainWindow, trained_run:
     run, data = trained_run
     cp = window.classify_page
     window.state.set_run(str(run))
-    qtbot.waitUntil(lambda: cp.model_ready, timeout=60_000)
+    qtbot.waitUntil(lambda: cp.model.loaded, timeout=60_000)
     cp.classify_paths([str(data / "fish")])
-    qtbot.waitUntil(lambda: len(cp.predictions) == 10, timeout=60_000)
-    cp.heatmap_check.setChecked(True)
-    qtbot.waitUntil(lambda: cp.heatmap_shown == cp.predictions[cp.table.currentRow()].path, timeout=60_000)
+    qtbot.waitUntil(lambda: len(cp.results.predictions) == 10, timeout=60_000)
+    cp.controls.heatmap_check.setChecked(True)
+    qtbot.waitUntil(lambda: cp.model.heatmap_shown == cp.results.predictions[cp.results.table.currentRow()].path,
+                    timeout=60_000)
 
 
 def test_threshold_spin_marks_unknown(qtbot: QtBot, window: MainWindow, trained_run: tuple[Path, Path]) -> None:
     run, data = trained_run
     cp = window.classify_page
     window.state.set_run(str(run))
-    qtbot.waitUntil(lambda: cp.model_ready, timeout=60_000)
-    cp.threshold_spin.setValue(99)
+    qtbot.waitUntil(lambda: cp.model.loaded, timeout=60_000)
+    cp.controls.threshold_spin.setValue(99)
     cp.classify_paths([str(data / "dog")])
-    qtbot.waitUntil(lambda: len(cp.predictions) == 10, timeout=60_000)
-    for p in cp.predictions:
+    qtbot.waitUntil(lambda: len(cp.results.predictions) == 10, timeout=60_000)
+    for p in cp.results.predictions:
         assert (p.label == "unknown") == (p.confidence < 0.99)

@@ -96,22 +96,22 @@ def test_full_flow_train_evaluate_classify_export(qtbot: QtBot, window: MainWind
     assert ev.mistakes.model.rowCount() == cm[1][0]
 
     cp = w.classify_page
-    qtbot.waitUntil(lambda: cp.model_ready, timeout=60_000)
+    qtbot.waitUntil(lambda: cp.model.loaded, timeout=60_000)
     cp.classify_paths([str(data / "cat" / "cat_00.png")])
-    qtbot.waitUntil(lambda: len(cp.predictions) == 1, timeout=60_000)
-    assert cp.preview_caption.text().split(" — ")[0] in ("cat", "dog", "fish")
+    qtbot.waitUntil(lambda: len(cp.results.predictions) == 1, timeout=60_000)
+    assert cp.preview.caption.text().split(" — ")[0] in ("cat", "dog", "fish")
     cp.classify_paths([str(data / "dog")])
-    qtbot.waitUntil(lambda: len(cp.predictions) == 10, timeout=60_000)
-    assert cp.table.rowCount() == 10
+    qtbot.waitUntil(lambda: len(cp.results.predictions) == 10, timeout=60_000)
+    assert cp.results.table.rowCount() == 10
 
     xp = w.export_page
     xp.dest_edit.setText(str(tmp_path / "exports"))
     for fmt, c in xp.checks.items():
         c.setChecked(fmt in ("safetensors", "torchscript", "onnx"))
-    qtbot.mouseClick(xp.export_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: xp.results.rowCount() == 4, timeout=120_000)  # the trained model + 3 exports
-    assert [cell(xp.results, r, 3) for r in range(1, 4)] == ["100.0%"] * 3
-    meta = json.loads(xp.meta_view.toPlainText())
+    qtbot.mouseClick(xp.buttons["exportButton"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: xp.results.table.rowCount() == 4, timeout=120_000)  # the trained model + 3 exports
+    assert [cell(xp.results.table, r, 3) for r in range(1, 4)] == ["100.0%"] * 3
+    meta = json.loads(xp.results.meta_view.toPlainText())
     assert meta["classes"] == ["cat", "dog", "fish"]
 
 
@@ -182,11 +182,11 @@ def test_worker_exception_reaches_the_user(qtbot: QtBot, window: MainWindow, tin
 def test_webcam_without_camera_shows_a_message(qtbot: QtBot, window: MainWindow) -> None:
     cp = window.classify_page
     window.show_page("classify")
-    qtbot.mouseClick(cp.webcam_button, Qt.MouseButton.LeftButton)
-    assert not cp.webcam.running  # no camera on a test machine (Qt Multimedia itself must load)
-    assert cp.webcam.message.isVisible()
-    assert cp.webcam.message.text().startswith("No camera found")
-    assert not cp.webcam_button.isChecked()
+    qtbot.mouseClick(cp.buttons["webcamButton"], Qt.MouseButton.LeftButton)
+    assert not cp.live.webcam.running  # no camera on a test machine (Qt Multimedia itself must load)
+    assert cp.live.webcam.message.isVisible()
+    assert cp.live.webcam.message.text().startswith("No camera found")
+    assert not cp.buttons["webcamButton"].isChecked()
 
 
 def test_webcam_frames_are_dropped_while_the_model_is_busy(qtbot: QtBot, window: MainWindow,
@@ -195,15 +195,15 @@ def test_webcam_frames_are_dropped_while_the_model_is_busy(qtbot: QtBot, window:
 
     cp = window.classify_page
     window.state.set_run(str(trained_run[0]))
-    qtbot.waitUntil(lambda: cp.model_ready, timeout=60_000)
+    qtbot.waitUntil(lambda: cp.model.loaded, timeout=60_000)
     img = QImage(64, 48, QImage.Format.Format_RGB888)
     img.fill(Qt.GlobalColor.red)
     for _ in range(20):
-        cp.show_frame(img)
-    assert cp.frames_shown == 20
-    qtbot.waitUntil(lambda: cp.frames_classified >= 1 and not cp.frame_busy, timeout=30_000)
-    assert cp.frames_classified < 20  # newest frame only: no backlog of queued frames
-    assert cp.last_frame_pred.label in ("cat", "dog", "fish")
+        cp.live.show(img)
+    assert cp.model.frames_shown == 20
+    qtbot.waitUntil(lambda: cp.model.frames_classified >= 1 and not cp.model.frame_busy, timeout=30_000)
+    assert cp.model.frames_classified < 20  # newest frame only: no backlog of queued frames
+    assert cp.model.last_frame_pred.label in ("cat", "dog", "fish")
 
 
 def test_keyboard_navigation(qtbot: QtBot, window: MainWindow) -> None:
@@ -276,14 +276,14 @@ def test_paused_webcam_ignores_new_frames(window: MainWindow) -> None:
 
     cp = window.classify_page
     source = FrameSource()
-    cp.webcam.set_source(source)
+    cp.live.webcam.set_source(source)
     img = QImage(8, 8, QImage.Format.Format_RGB888)
     img.fill(Qt.GlobalColor.blue)
     source.frame_arrived.emit(img)
-    assert cp.frames_shown == 1
-    cp.webcam.pause_button.setChecked(True)
+    assert cp.model.frames_shown == 1
+    cp.live.webcam.pause_button.setChecked(True)
     source.frame_arrived.emit(img)
-    assert cp.frames_shown == 1
+    assert cp.model.frames_shown == 1
 
 
 def test_save_configuration_as_run_file(window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -61,7 +61,7 @@ def test_export_over_an_existing_file_says_what_to_tick(qtbot: QtBot, window: Ma
         check.setChecked(fmt == "safetensors")
     for _ in range(2):
         xp.export()
-        qtbot.waitUntil(lambda: xp.export_button.isEnabled(), timeout=60_000)
+        qtbot.waitUntil(lambda: xp.buttons["exportButton"].isEnabled(), timeout=60_000)
     assert len(shown) == 1 and "already exists" in shown[0]
     assert "--" not in shown[0] and "Replace existing files with the same name" in shown[0]
     assert xp.overwrite_check.text() in shown[0]

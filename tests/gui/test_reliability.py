@@ -39,7 +39,7 @@ def test_gui_refuses_a_pickled_model(qtbot: QtBot, window: MainWindow, trained_r
     window.classify_page.load_model(str(model))
     qtbot.waitUntil(lambda: bool(_error_boxes()), timeout=30_000)
     assert "refused" in _error_boxes()[0].text()
-    assert not marker.exists() and not window.classify_page.model_ready
+    assert not marker.exists() and not window.classify_page.model.loaded
     for b in _error_boxes():
         b.close()
 
@@ -58,7 +58,7 @@ def test_torchscript_asks_before_opening(qtbot: QtBot, window: MainWindow, train
     monkeypatch.setattr(QMessageBox, "question", decline)
     window.classify_page.load_model(res.path)
     assert asked and "code" in asked[0]
-    assert not window.classify_page.model_ready
+    assert not window.classify_page.model.loaded
 
 
 def test_uncaught_errors_are_logged(tmp_path: Path, isolated_user_dirs: Path) -> None:

@@ -219,11 +219,11 @@ def test_the_classify_page_marks_every_text_and_saves_chinese_names(qtbot: QtBot
     qtbot.addWidget(page)
     try:
         page._files_done(predictions(str(tmp_path / "照片")))
-        assert [cell(page.table, r, 1) for r in range(page.table.rowCount())] == list(CJK)
-        assert page.preview_caption.text().startswith("猫 — ")
+        assert [cell(page.results.table, r, 1) for r in range(page.results.table.rowCount())] == list(CJK)
+        assert page.preview.caption.text().startswith("猫 — ")
         out = tmp_path / "预测.csv"
         monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
-        page.csv_button.click()
+        page.results.csv_button.click()
         rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
         assert [r["label"] for r in rows] == list(CJK) and "照片" in rows[0]["path"]
         assert_marked(page, data=CJK)
@@ -273,10 +273,10 @@ def test_the_export_page_marks_every_text(qtbot: QtBot, pseudo: None, tmp_path: 
               "latency_ms": 0.8, "top1_agreement": 1.0, "accuracy": 0.9, "files": ["/导出/模型.onnx"],
               "path": "/导出/模型.onnx", "num_images": 12, "images": "12 validation images",
               "metadata": '{"classes": ["猫", "狗", "鸟"]}', "snippet_text": "import onnxruntime"}
-    page._done([result])
-    assert cell(page.results, 0, 0).startswith("⟦")  # the reference row is words too
-    assert cell(page.results, 1, 5) == "模型.onnx"
-    assert "猫" in page.meta_view.toPlainText()
+    page.results.show_results([result], tmp_path)
+    assert cell(page.results.table, 0, 0).startswith("⟦")  # the reference row is words too
+    assert cell(page.results.table, 1, 5) == "模型.onnx"
+    assert "猫" in page.results.meta_view.toPlainText()
     assert_marked(page, data=CJK)
 
 
@@ -311,4 +311,4 @@ def test_the_pages_read_in_chinese(qtbot: QtBot, chinese: None, tmp_path: Path) 
     assert headers == ["类别", "精确率", "召回率", "F1 分数", "图像"]
     assert "准确率" in evaluate.summary.text() and "验证集" in evaluate.summary.text()
     assert evaluate.right_tabs.tabText(1) == "校准"
-    assert header(export.results, 0).text() == "格式" and export.export_button.text() == "▶ 导出(&X)"
+    assert header(export.results.table, 0).text() == "格式" and export.buttons["exportButton"].text() == "▶ 导出(&X)"

@@ -12,16 +12,17 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
+from desktop_cls.gui.pages.classify.classify_page import ClassifyPage
 from desktop_cls.gui.shell.main_window import MainWindow
 from tests.videos import BLUE, RED, write_video
 
 pytest.importorskip("av")
 
 
-def ready(qtbot: QtBot, window: MainWindow, run: Path) -> object:
+def ready(qtbot: QtBot, window: MainWindow, run: Path) -> ClassifyPage:
     cp = window.classify_page
     window.state.set_run(str(run))
-    qtbot.waitUntil(lambda: cp.model_ready, timeout=60_000)
+    qtbot.waitUntil(lambda: cp.model.loaded, timeout=60_000)
     return cp
 
 
@@ -31,9 +32,9 @@ def test_a_video_is_plotted_over_time_and_saved_as_csv(qtbot: QtBot, window: Mai
     cp = ready(qtbot, window, trained_run[0])
     video = write_video(tmp_path / "walk.mp4", [RED, BLUE], frames_each=10, fps=10)
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(video), ""))
-    qtbot.mouseClick(cp.video_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
-    qtbot.waitUntil(lambda: cp.results_stack.currentIndex() == 1, timeout=60_000)  # type: ignore[attr-defined]
-    panel = cp.video_results
+    qtbot.mouseClick(cp.buttons["classifyVideoButton"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: cp.results.stack.currentIndex() == 1, timeout=60_000)
+    panel = cp.results.video_results
     x, y = panel.class_curve.getData()
     assert len(x) == 20 and x[10] == pytest.approx(1.0)
     assert np.array_equal(y, [0.0] * 10 + [2.0] * 10)  # cat (class 0), then fish (class 2)
@@ -51,7 +52,7 @@ def test_a_video_is_plotted_over_time_and_saved_as_csv(qtbot: QtBot, window: Mai
     assert [r["label"] for r in rows] == ["cat"] * 10 + ["fish"] * 10 and rows[10]["time_s"] == "1.000"
     # classifying images again brings the table back
     cp.classify_paths([str(trained_run[1] / "cat")])
-    assert cp.results_stack.currentIndex() == 0
+    assert cp.results.stack.currentIndex() == 0
 
 
 def test_an_unreadable_video_says_which_and_why(qtbot: QtBot, window: MainWindow, tmp_path: Path,
@@ -59,18 +60,18 @@ def test_an_unreadable_video_says_which_and_why(qtbot: QtBot, window: MainWindow
     cp = ready(qtbot, window, trained_run[0])
     bad = tmp_path / "broken.mp4"
     bad.write_bytes(b"\0not a video" * 50)
-    cp.classify_video(str(bad))  # type: ignore[attr-defined]
-    qtbot.waitUntil(lambda: cp.video_task is None, timeout=30_000)  # type: ignore[attr-defined]
+    cp.classify_video(str(bad))
+    qtbot.waitUntil(lambda: cp.results.video_task is None, timeout=30_000)
     box = next(b for b in window.findChildren(QMessageBox) if b.objectName() == "errorDialog")
     assert "broken.mp4" in box.text() and "video" in box.text()
-    assert cp.video_button.isEnabled() and cp.results_stack.currentIndex() == 0
+    assert cp.buttons["classifyVideoButton"].isEnabled() and cp.results.stack.currentIndex() == 0
 
 
 def test_classifying_a_video_can_be_cancelled(qtbot: QtBot, window: MainWindow, tmp_path: Path,
                                               trained_run: tuple[Path, Path]) -> None:
     cp = ready(qtbot, window, trained_run[0])
     video = write_video(tmp_path / "long.mp4", [RED, BLUE] * 20, frames_each=30, fps=30)
-    cp.classify_video(str(video))  # type: ignore[attr-defined]
-    qtbot.mouseClick(cp.cancel_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
-    qtbot.waitUntil(lambda: cp.video_task is None, timeout=60_000)  # type: ignore[attr-defined]
-    assert cp.results_stack.currentIndex() == 0 and cp.video_button.isEnabled()
+    cp.classify_video(str(video))
+    qtbot.mouseClick(cp.results.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: cp.results.video_task is None, timeout=60_000)
+    assert cp.results.stack.currentIndex() == 0 and cp.buttons["classifyVideoButton"].isEnabled()

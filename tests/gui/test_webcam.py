@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import builtins
 import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
 from desktop_cls.gui.shell.main_window import MainWindow
@@ -31,9 +34,9 @@ def test_a_video_file_reaches_subscribers_frame_by_frame(qtbot: QtBot, tmp_path:
     colours: list[tuple[int, int, int]] = []
     sizes: set[tuple[int, int]] = set()
 
-    def seen(img: object) -> None:
-        sizes.add((img.width(), img.height()))  # type: ignore[attr-defined]
-        c = img.pixelColor(32, 24)  # type: ignore[attr-defined]
+    def seen(img: QImage) -> None:
+        sizes.add((img.width(), img.height()))
+        c = img.pixelColor(32, 24)
         colours.append((c.red(), c.green(), c.blue()))
 
     panel.frame_arrived.connect(seen)
@@ -53,21 +56,23 @@ def test_live_predictions_follow_the_video(qtbot: QtBot, window: MainWindow, tra
     """Red frames are a cat, blue ones a fish: the model sees what the video shows, as it plays."""
     cp = window.classify_page
     window.state.set_run(str(trained_run[0]))
-    qtbot.waitUntil(lambda: cp.model_ready, timeout=60_000)
+    qtbot.waitUntil(lambda: cp.model.loaded, timeout=60_000)
     labels: list[str] = []
-    cp.frame_classified.connect(lambda pred: labels.append(pred.label))
-    assert cp.webcam.play_file(write_video(tmp_path / "clip.mp4", [RED, BLUE], frames_each=30))
-    assert cp.webcam_button.isChecked()  # the button shows what runs, however it was started
-    qtbot.waitUntil(lambda: not cp.webcam.running, timeout=30_000)
-    qtbot.waitUntil(lambda: not cp.frame_busy, timeout=10_000)
-    assert not cp.webcam_button.isChecked()
+    cp.live.classified.connect(lambda pred: labels.append(pred.label))
+    assert cp.live.webcam.play_file(write_video(tmp_path / "clip.mp4", [RED, BLUE], frames_each=30))
+    assert cp.buttons["webcamButton"].isChecked()  # the button shows what runs, however it was started
+    qtbot.waitUntil(lambda: not cp.live.webcam.running, timeout=30_000)
+    qtbot.waitUntil(lambda: not cp.model.frame_busy, timeout=10_000)
+    assert not cp.buttons["webcamButton"].isChecked()
     assert labels and labels[0] == "cat" and labels[-1] == "fish", labels
-    assert cp.frames_shown == cp.webcam.frames_received
-    assert 1 <= cp.frames_classified <= cp.frames_shown
-    shown = cp.preview.source().toImage()  # the last frame, with its prediction drawn on it
+    assert cp.model.frames_shown == cp.live.webcam.frames_received
+    assert 1 <= cp.model.frames_classified <= cp.model.frames_shown
+    pix = cp.preview.image.source()
+    assert pix is not None
+    shown = pix.toImage()  # the last frame, with its prediction drawn on it
     c = shown.pixelColor(shown.width() - 1, shown.height() - 1)
     assert close_to((c.red(), c.green(), c.blue()), BLUE)
-    assert cp.preview_caption.text().startswith("fish")
+    assert cp.preview.caption.text().startswith("fish")
 
 
 def test_pause_freezes_a_video_and_ignores_frames(qtbot: QtBot, tmp_path: Path) -> None:
@@ -135,20 +140,22 @@ def test_missing_multimedia_is_explained_not_dumped(qtbot: QtBot, window: MainWi
                                                      error: ImportError, must_say: str) -> None:
     real_import = builtins.__import__
 
-    def failing_import(name: str, *args: object, **kwargs: object) -> object:
-        if name.startswith("PySide6.QtMultimedia") or (name == "PySide6" and "QtMultimedia" in (args[2] or ())):
+    def failing_import(name: str, globals: Mapping[str, object] | None = None,
+                       locals: Mapping[str, object] | None = None, fromlist: Sequence[str] | None = (),
+                       level: int = 0) -> ModuleType:
+        if name.startswith("PySide6.QtMultimedia") or (name == "PySide6" and "QtMultimedia" in (fromlist or ())):
             raise error
-        return real_import(name, *args, **kwargs)
+        return real_import(name, globals, locals, fromlist or (), level)
 
     monkeypatch.delitem(sys.modules, "PySide6.QtMultimedia", raising=False)
     monkeypatch.setattr(builtins, "__import__", failing_import)
     cp = window.classify_page
     window.show_page("classify")
-    qtbot.mouseClick(cp.webcam_button, Qt.MouseButton.LeftButton)
-    text = cp.webcam.message.text()
-    assert cp.webcam.message.isVisible() and must_say in text
+    qtbot.mouseClick(cp.buttons["webcamButton"], Qt.MouseButton.LeftButton)
+    text = cp.live.webcam.message.text()
+    assert cp.live.webcam.message.isVisible() and must_say in text
     assert "Error" not in text and "shared object" not in text and "No module" not in text
-    assert not cp.webcam_button.isChecked() and not cp.webcam.running
+    assert not cp.buttons["webcamButton"].isChecked() and not cp.live.webcam.running
 
 
 def test_snapshot_saves_the_raw_frame(qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QGridLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
-from desktop_cls.gui.widgets.common import ScaledImageLabel
+from desktop_cls.gui.pages.classify.webcam import draw_caption
+from desktop_cls.gui.widgets.common import ScaledImageLabel, rgb_array_to_qimage
 
 TOP_K = 5
 UNKNOWN = "unknown"  # core.inference.predictor.UNKNOWN (that module imports torch)
@@ -47,6 +48,16 @@ class PredictionPreview(QWidget):
 
     def set_image(self, pix: QPixmap, smooth: bool = True) -> None:
         self.image.set_image(pix, smooth=smooth)
+
+    def show_frame(self, img: QImage, overlay: Any = None, caption: str = "") -> None:
+        """A live frame as it is shown: under the latest heat map overlay when there is one, with the latest
+        prediction drawn on it (the frame itself may be newer than both: the model never holds the video up)."""
+        shown = img.convertToFormat(QImage.Format.Format_RGB888)
+        if overlay is not None:
+            shown = rgb_array_to_qimage(overlay).scaled(shown.size(), Qt.AspectRatioMode.IgnoreAspectRatio)
+        if caption:
+            shown = draw_caption(shown, caption)
+        self.image.set_image(QPixmap.fromImage(shown), smooth=False)
 
     def clear(self, caption: str = "") -> None:
         """Nothing shown: a video's result is a plot, not the image classified before it."""

@@ -20,10 +20,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_cls.gui.pages.classify.classifier_session import ClassifierSession
 from desktop_cls.gui.pages.classify.video_results import VideoResultsPanel
 from desktop_cls.gui.widgets.common import button, home_folder, read_only_table
 from desktop_cls.gui.widgets.dialogs import show_error
-from desktop_cls.gui.work.tasks import Task, TaskRunner
+from desktop_cls.gui.work.tasks import Lane, Task, TaskRunner
 
 UNKNOWN = "unknown"  # core.inference.predictor.UNKNOWN, the label below the threshold (that module imports torch)
 
@@ -42,12 +43,14 @@ class ClassifyResults(QWidget):
         self.predictions: list[Any] = []
         self.start_folder: Callable[[], str] = home_folder  # the page sets its own: the dataset's folder
         self.video_task: Task | None = None
+        self.files_task: Task | None = None  # the latest request for files
         self.table = read_only_table(QTableWidget(), "predictionTable", self.tr("Predictions"),
                                      [self.tr("Image"), self.tr("Predicted class"), self.tr("Confidence")])
         self.progress = QProgressBar()
         self.progress.setObjectName("classifyProgress")
         self.progress.setAccessibleName(self.tr("Classification progress"))
         self.cancel_button = button(self.tr("Cancel"), "cancelClassifyButton", self.tr("Stop classifying"))
+        self.cancel_button.clicked.connect(self.cancel)
         self.csv_button = button(self.tr("Save &CSV…"), "saveCsvButton",
                                  self.tr("One row per image: path, predicted class, confidence"))
         self.csv_button.clicked.connect(self.save_csv)
@@ -74,6 +77,20 @@ class ClassifyResults(QWidget):
         has = bool(self.predictions) and not busy
         self.csv_button.setEnabled(has)
         self.copy_button.setEnabled(has)
+
+    def begin(self) -> None:
+        """Files are being classified: the table empties and the bar is busy until the first report."""
+        self.table.setRowCount(0)
+        self.stack.setCurrentIndex(0)
+        self.progress.setRange(0, 0)
+
+    def show_all(self) -> None:
+        """The predictions are in: the bar full, the table filled and its first row selected."""
+        self.progress.setRange(0, 1)
+        self.progress.setValue(1)
+        self.fill()
+        if self.predictions:
+            self.table.selectRow(0)
 
     def fill(self) -> None:
         self.table.setRowCount(len(self.predictions))
@@ -140,6 +157,35 @@ class ClassifyResults(QWidget):
     def show_progress(self, done: int, total: int) -> None:
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
+
+    # ---- files and folders -------------------------------------------------------------------
+    def classify_files(self, session: ClassifierSession, paths: list[str], threshold: float,
+                       on_done: Callable[[list[Any]], object], on_error: Callable[[str, str], object]) -> None:
+        """A request on the classifier lane with its own cancel token and its own copy of the threshold; a newer
+        one replaces it (its results would land after these), and a cancelled one ends with no predictions."""
+        self.begin()
+        if self.files_task is not None:
+            self.files_task.cancel()
+        files = list(paths)
+
+        def latest(fn: Callable[..., object]) -> Callable[..., None]:
+            def call(*args: Any) -> None:
+                if self.files_task is task:
+                    fn(*args)
+            return call
+
+        task = self.files_task = self.tasks.start(
+            "classify", lambda progress, cancel: session.classify_files(files, threshold, progress, cancel),
+            latest(on_done), latest(on_error), lane=Lane.CLASSIFIER,
+            on_progress=latest(lambda done, total, _what: self.show_progress(done, total)),
+            on_cancelled=latest(lambda: on_done([])))
+
+    def cancel(self) -> None:
+        """Cancel pressed: the files request (its own token: pressed before it started, it never starts) and the
+        video."""
+        for task in (self.files_task, self.video_task):
+            if task is not None:
+                task.cancel()
 
     # ---- video files ---------------------------------------------------------------------------
     def classify_video(self, model: str, path: str, allow_code: bool, threshold: float) -> None:

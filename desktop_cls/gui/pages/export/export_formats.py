@@ -1,0 +1,73 @@
+"""The formats the Export page offers: what each is for, the file each writes, and one check box per format
+(those this copy cannot write are off and say why). Texts keep the page's translation context."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QCheckBox
+
+SUFFIXES = {"safetensors": ".safetensors", "torchscript": ".torchscript", "onnx": ".onnx", "onnx-int8": ".onnx",
+            "onnx-fp16": ".onnx", "openvino": ".xml", "web": "-web"}  # web: a folder
+CHECKED = ("safetensors", "onnx", "onnx-int8")  # ticked at first: the common case and the small CPU file
+translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
+
+
+def format_info() -> dict[str, str]:
+    return {
+        "safetensors": translate("ExportPage", "safetensors + JSON: weights for desktop_cls and any PyTorch code"),
+        "torchscript": translate("ExportPage", "TorchScript: runs in C++ / mobile PyTorch without Python"),
+        "onnx": translate("ExportPage", "ONNX: runs in ONNX Runtime, OpenCV, TensorRT, …"),
+        "onnx-int8": translate("ExportPage", "ONNX int8: about 4× smaller, faster on CPUs; calibrated on your "
+                               "training images"),
+        "onnx-fp16": translate("ExportPage", "ONNX fp16: half the size, for GPUs and accelerators that prefer it"),
+        "openvino": translate("ExportPage", "OpenVINO (.xml + .bin): Intel CPUs, GPUs and NPUs"),
+        "web": translate("ExportPage", "Web page: classifies images and the webcam in any browser, offline "
+                         "(a folder to open or put on a web server)"),
+    }
+
+
+def web_runtime_present() -> bool:
+    """ONNX Runtime Web's files ship with releases; a source checkout fetches them (python dev.py web-runtime)."""
+    from desktop_cls.resources_path import resources_dir
+
+    return (resources_dir() / "web" / "onnxruntime-web" / "VERSION").is_file()
+
+
+def openvino_installed() -> bool:
+    return importlib.util.find_spec("openvino") is not None
+
+
+def export_targets(formats: list[str], dest: Path, name: str) -> dict[str, Path]:
+    """One format: dest/name.ext; several: dest/<format>/name.ext (ONNX variants and sidecars never collide)."""
+    if len(formats) == 1:
+        return {formats[0]: dest / f"{name}{SUFFIXES[formats[0]]}"}
+    return {f: dest / f / f"{name}{SUFFIXES[f]}" for f in formats}
+
+
+def format_checks() -> dict[str, QCheckBox]:
+    """One check box per format; those this copy cannot write are off and say why."""
+    checks: dict[str, QCheckBox] = {}
+    for fmt, text in format_info().items():
+        c = QCheckBox(text)
+        c.setObjectName(f"{fmt.replace('-', '_')}Check")
+        c.setChecked(fmt in CHECKED)
+        checks[fmt] = c
+    if not openvino_installed():
+        ov = checks["openvino"]
+        ov.setChecked(False)
+        ov.setEnabled(False)
+        ov.setToolTip(translate("ExportPage", "OpenVINO is not installed with this copy (pip install openvino); it "
+                                "also reads the ONNX file directly"))
+    if not web_runtime_present():
+        checks["web"].setEnabled(False)
+        checks["web"].setToolTip(translate("ExportPage", "This copy lacks ONNX Runtime Web; in a source checkout run "
+                                           "python dev.py web-runtime"))
+    return checks
+
+
+def chosen(checks: dict[str, QCheckBox]) -> list[str]:
+    """The formats ticked that this copy can write."""
+    return [f for f, c in checks.items() if c.isChecked() and c.isEnabled()]

@@ -1,0 +1,130 @@
+"""The Export page's lower half: the table that answers "which file should I ship?" with numbers (size, the
+latency of one image on this computer, agreement with the trained model, accuracy on the run's held-out
+images), what they were measured on, and below it the selected export's example script and metadata beside
+the Serve box. Texts keep the page's translation context."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QLabel,
+    QPlainTextEdit,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_cls.gui.pages.export.export_results_model import ExportResultsModel
+from desktop_cls.gui.widgets.common import read_only_table
+
+COLUMNS = (QT_TRANSLATE_NOOP("ExportPage", "Format"), QT_TRANSLATE_NOOP("ExportPage", "Size"),
+           QT_TRANSLATE_NOOP("ExportPage", "One image"), QT_TRANSLATE_NOOP("ExportPage", "Agreement"),
+           QT_TRANSLATE_NOOP("ExportPage", "Accuracy"), QT_TRANSLATE_NOOP("ExportPage", "File"))
+AGREEMENT, FILE = 3, len(COLUMNS) - 1
+translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
+
+
+def _text_view(name: str, accessible: str, placeholder: str) -> QPlainTextEdit:
+    view = QPlainTextEdit()
+    view.setObjectName(name)
+    view.setAccessibleName(accessible)
+    view.setReadOnly(True)
+    view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+    view.setPlaceholderText(placeholder)
+    return view
+
+
+class ExportResults(QSplitter):
+    def __init__(self, serve_panel: QWidget) -> None:
+        super().__init__(Qt.Orientation.Vertical)
+        self.model = ExportResultsModel()
+        self.table = read_only_table(QTableWidget(), "exportResults", translate("ExportPage", "Export results"),
+                                     [translate("ExportPage", str(c)) for c in COLUMNS], stretch=FILE)
+        agreement = self.table.horizontalHeaderItem(AGREEMENT)
+        if agreement is not None:
+            agreement.setToolTip(translate("ExportPage", "How often the export picks the same class as the trained "
+                                           "model"))
+        self.table.currentCellChanged.connect(lambda r, _c, _pr, _pc: self.show_details(r))
+        self.measured_label = QLabel(translate("ExportPage", "Each export is compared with the trained model on "
+                                               "the run's held-out images (validation, else test); the figures "
+                                               "appear here."))
+        self.measured_label.setObjectName("exportMeasuredLabel")
+        self.measured_label.setWordWrap(True)
+        self.snippet_view = _text_view("exportSnippet", translate("ExportPage", "Example script"), translate(
+            "ExportPage", "A short script that uses the selected model without desktop_cls is written beside it "
+            "and shown here."))
+        self.meta_view = _text_view("exportMetadata", translate("ExportPage", "Sidecar metadata"), translate(
+            "ExportPage", "The metadata file written beside each model appears here."))
+        self.details = QTabWidget()
+        self.details.setObjectName("exportDetailsTabs")
+        self.details.addTab(self.snippet_view, translate("ExportPage", "Use it elsewhere"))
+        self.details.addTab(self.meta_view, translate("ExportPage", "Metadata (sidecar JSON)"))
+        # a tab beside the files' uses, not a box under the form: the page stays within a 640 px high screen
+        self.details.addTab(serve_panel, translate("ExportPage", "Serve over HTTP"))
+        table_box = QWidget()
+        tl = QVBoxLayout(table_box)
+        tl.setContentsMargins(0, 0, 0, 0)
+        tl.addWidget(self.table, 1)
+        tl.addWidget(self.measured_label)
+        self.addWidget(table_box)
+        self.addWidget(self.details)
+        for pane in (table_box, self.details):  # small screens (640 px high) squeeze the panes, not the window
+            pane.setMinimumHeight(60)
+
+    def show_results(self, results: list[dict[str, Any]], dest: Path) -> None:
+        """The exports just written into `dest`, after the trained model's row; the first export selected."""
+        self.model.set_results(results, dest)
+        rows = self.model.rows(translate("ExportPage", "trained model (PyTorch, fp32)"),
+                               translate("ExportPage", "the run's model"))
+        self.table.setRowCount(len(rows))
+        for r, (cells, d) in enumerate(rows):
+            for c, text in enumerate(cells):
+                self.table.setItem(r, c, self._cell(text, c, d))
+        self.table.resizeColumnsToContents()
+        self._show_all_rows()
+        if results:
+            used, images = self.model.measured_on()
+            self.measured_label.setText(translate(
+                "ExportPage", "Measured on {0}, one image at a time on this computer. Agreement: how often the "
+                "export picks the same class as the trained model.").format(images) if used else translate(
+                "ExportPage", "Verified on random inputs only: {0}.").format(images))
+            self.table.selectRow(1)
+            self.show_details(1)
+
+    @staticmethod
+    def _cell(text: str, column: int, d: dict[str, Any] | None) -> QTableWidgetItem:
+        """A cell; an export's file, agreement warning and quantisation are told in its tool tips."""
+        it = QTableWidgetItem(text)
+        tips = {FILE: "path", AGREEMENT: "warning", 0: "quantization"}
+        if d is not None and column in tips and d.get(tips[column]):
+            it.setToolTip(d[tips[column]])
+        if 1 <= column <= 4:
+            it.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return it
+
+    def _show_all_rows(self) -> None:
+        """Give the table the height of all its rows (one per format and the trained model) where the page
+        has it, taken from the details below."""
+        table, label = self.table, self.measured_label
+        rows = sum(table.rowHeight(r) for r in range(table.rowCount()))
+        need = (table.horizontalHeader().height() + 2 * table.frameWidth() + rows
+                + table.horizontalScrollBar().sizeHint().height() + label.heightForWidth(max(label.width(), 200)) + 8)
+        sizes = self.sizes()
+        total, keep = sum(sizes), self.details.minimumHeight()
+        if total > 0 and sizes[0] < need:
+            self.setSizes([min(need, total - keep), max(keep, total - need)])
+
+    def show_details(self, row: int) -> None:
+        d = self.model.export_at(row)
+        if d is not None:
+            self.meta_view.setPlainText(d["metadata"])
+            self.snippet_view.setPlainText(d["snippet_text"] or translate(
+                "ExportPage", "safetensors is for desktop_cls (desktop-cls predict MODEL IMAGE) and PyTorch code "
+                "that builds the same architecture; pick ONNX or OpenVINO to use the model elsewhere."))

@@ -1,0 +1,62 @@
+"""What the Export page shows of the files it wrote, without a widget: one row for the trained model, then one
+per format with its size, latency, agreement, accuracy and files (relative to the export folder, so several
+formats in their own folders read apart), and which export a selected row means.
+
+Each export is the plain dict the export task returns (ExportResult.to_dict() with the sidecar's and the
+script's text)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+Row = tuple[list[str], dict[str, Any] | None]  # the cells, and the export they show (None: the trained model)
+
+
+def pct(v: float | None) -> str:
+    return "—" if v is None else f"{v:.1%}"
+
+
+def size_text(n: int) -> str:
+    return f"{n / 1e6:.2f} MB" if n >= 100_000 else f"{n / 1e3:.0f} kB"
+
+
+class ExportResultsModel:
+    def __init__(self) -> None:
+        self.exports: list[dict[str, Any]] = []
+        self.dest = Path()  # the folder exported into
+
+    def set_results(self, exports: list[dict[str, Any]], dest: Path) -> None:
+        self.exports, self.dest = list(exports), dest
+
+    def shown_path(self, file: str) -> str:
+        """A file as the user finds it in the export folder: 'onnx-int8/model.onnx', not 'model.onnx'."""
+        path = Path(file)
+        return path.relative_to(self.dest).as_posix() if path.is_relative_to(self.dest) else path.name
+
+    def rows(self, reference: str, reference_file: str) -> list[Row]:
+        """The trained model's row (named `reference`, its file `reference_file`), then one per export; none
+        before the first export."""
+        if not self.exports:
+            return []
+        first = self.exports[0]
+        rows: list[Row] = [([reference, "", f"{first['reference_latency_ms']:.2f} ms", "100 %",
+                             pct(first["reference_accuracy"]), reference_file], None)]
+        for d in self.exports:
+            agree = pct(d["top1_agreement"]) + (" ⚠" if d.get("warning") else "")
+            files = " + ".join(self.shown_path(f) for f in d["files"]) or d["path"]
+            rows.append(([d["format"], size_text(d["size_bytes"]), f"{d['latency_ms']:.2f} ms", agree,
+                          pct(d["accuracy"]), files], d))
+        return rows
+
+    def export_at(self, row: int) -> dict[str, Any] | None:
+        """The export a table row shows (row 0 is the trained model)."""
+        i = row - 1
+        return self.exports[i] if 0 <= i < len(self.exports) else None
+
+    def measured_on(self) -> tuple[bool, str]:
+        """(whether held-out images were used, what they were), or (False, "") before the first export."""
+        if not self.exports:
+            return False, ""
+        first = self.exports[0]
+        return bool(first["num_images"]), str(first["images"])
