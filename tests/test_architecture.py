@@ -103,13 +103,10 @@ def test_the_thread_rule_sees_what_it_forbids(tmp_path: Path) -> None:
 # GUI functions as long as this read in one screen too. The window's constructors below predate the rule and
 # are being split into build_* steps: the list may only shrink, and none of them may grow.
 GUI_FUNCTIONS_STILL_LONG = {
-    "gui/pages/evaluate/evaluate_page.py:__init__": 98,
     "gui/pages/label/label_page.py:__init__": 94,
     "gui/pages/classify/classify_page.py:__init__": 88,
     "gui/pages/data/dataset_page.py:__init__": 77,
-    "gui/pages/train/train_page.py:__init__": 69,
     "gui/pages/export/export_page.py:__init__": 68,
-    "gui/pages/train/train_form.py:__init__": 43,
 }
 
 
@@ -133,11 +130,8 @@ PAGE_MAX_LINES, PAGE_INIT_MAX_LINES = 250, 40
 PAGES_STILL_LONG = {
     "classify/classify_page.py": 396,
     "data/dataset_page.py": 308,
-    "evaluate/evaluate_page.py": 349,
     "export/export_page.py": 335,
     "label/label_page.py": 385,
-    "train/train_page.py": 332,
-    "train/train_form.py": 396,
 }
 
 

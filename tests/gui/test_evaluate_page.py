@@ -15,7 +15,7 @@ def _evaluated(qtbot: QtBot, window: MainWindow, run: Path, data: Path) -> objec
     ev = window.evaluate_page
     ev.folder_edit.setText(str(data))
     ev.evaluate()
-    qtbot.waitUntil(lambda: ev.result is not None, timeout=60_000)
+    qtbot.waitUntil(lambda: ev.model.result is not None, timeout=60_000)
     return ev
 
 
@@ -24,7 +24,7 @@ def test_summary_gives_the_accuracy_training_reported_and_its_epoch(qtbot: QtBot
     run, data = trained_run
     info = read_run_info(run)
     ev = _evaluated(qtbot, window, run, data)
-    text = ev.summary.text()
+    text = ev.metrics.summary.text()
     assert f"Accuracy {info['best_val_accuracy']:.1%}" in text
     assert f"on {info['val_images']} validation images" in text
     assert f"epoch {info['best_epoch']} of {info['epochs_done']}" in text
@@ -94,7 +94,7 @@ def test_a_class_without_images_shows_dashes_and_stays_out_of_the_macro_average(
     d["_curves"], d["_model"] = result.curves(), ""
     ev = window.evaluate_page
     ev._show(d)
-    table = ev.metrics_table
+    table = ev.metrics.table
 
     def cells(row: int) -> list[str]:
         return [table.item(row, c).text() for c in range(5)]

@@ -27,7 +27,7 @@ def test_every_option_has_a_control_named_and_limited_as_declared(form: object) 
     for o in options(TrainConfig):
         if o.level == FILE_ONLY:
             continue
-        w = form.controls[o.key]  # type: ignore[attr-defined]
+        w = form.fields.controls[o.key]  # type: ignore[attr-defined]
         assert w.objectName() == o.widget and w.toolTip().startswith(o.help) and w.accessibleName()
         if not w.isEnabledTo(form) and o.disabled_help:  # greyed out: the tooltip also says why
             assert o.disabled_help in w.toolTip()
@@ -39,7 +39,7 @@ def test_every_option_has_a_control_named_and_limited_as_declared(form: object) 
 def test_the_form_opens_on_the_declared_defaults(form: object) -> None:
     from tests.gui.conftest import choose_method
 
-    assert form.method_combo.currentData() == "auto"  # type: ignore[attr-defined]
+    assert form.method_choice.combo.currentData() == "auto"  # type: ignore[attr-defined]
     choose_method(form, "scratch")  # the declared defaults are a from-scratch run
     cfg = TrainConfig.from_dict(form.current_config_dict())  # type: ignore[attr-defined]
     assert cfg == TrainConfig().replace(epochs=15)  # the form opens on 15 epochs (enough for the demo data)
@@ -47,7 +47,7 @@ def test_the_form_opens_on_the_declared_defaults(form: object) -> None:
 
 def test_greyed_out_options_follow_their_predicate(form: object) -> None:
     form.apply_config(TrainConfig(model="resnet18", pretrained=True, image_size=64))  # type: ignore[attr-defined]
-    check = form.controls["pretrained"]  # type: ignore[attr-defined]
+    check = form.fields.controls["pretrained"]  # type: ignore[attr-defined]
     assert isinstance(check, QCheckBox) and check.isEnabled()
     form.model_combo.setCurrentIndex(form.model_combo.findData("simple_cnn"))  # type: ignore[attr-defined]
     assert not check.isEnabled()

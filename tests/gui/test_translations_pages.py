@@ -182,7 +182,7 @@ def test_the_train_page_marks_every_text(qtbot: QtBot, pseudo: None, tmp_path: P
     page = TrainPage(state, TaskRunner())
     qtbot.addWidget(page)
     page.form.advanced.setChecked(True)
-    page.form.method_combo.setCurrentIndex(page.form.method_combo.findData("custom"))
+    page.form.method_choice.combo.setCurrentIndex(page.form.method_choice.combo.findData("custom"))
     page.monitor.begin(3, None, quick=False)
     page.monitor.event(BatchEnd(1, 2, 4, 2, 0.7, 0.01, 120.0, 30.0, 512.0))
     assert page.monitor.progress_label.text().startswith("⟦Epoch 1/3 · step 2/4")
@@ -201,7 +201,7 @@ def test_the_evaluate_page_marks_every_text_and_shows_chinese_class_names(qtbot:
     shown = [cm.verticalHeaderItem(i).text() for i in range(cm.rowCount())]
     assert shown == list(CJK) and [header(cm, j).text() for j in range(cm.columnCount())] == list(CJK)
     assert "猫" in item_at(cm, 0, 1).toolTip() and "狗" in item_at(cm, 0, 1).toolTip()
-    per_class = [cell(page.metrics_table, r, 0) for r in range(page.metrics_table.rowCount())]
+    per_class = [cell(page.metrics.table, r, 0) for r in range(page.metrics.table.rowCount())]
     assert per_class[:3] == list(CJK)
     page.show_cell(0, 0)
     assert all(caption.startswith("猫 → 猫") for _path, caption in page.mistakes.model.items)
