@@ -50,16 +50,16 @@ class EvaluatePage(Page):
 
     def page_actions(self) -> list[PageAction]:
         """Evaluate is also the Train menu's (Ctrl+E works from any field and any page); the rest are buttons."""
-        tr = self.tr
-        return [PageAction("evaluateAction", tr("&Evaluate the model"), lambda: self.evaluate(), "Ctrl+E",
-                           tr("Score the model on labeled images"), shows_page=True, button="evaluateButton",
-                           button_text=tr("▶ &Evaluate")),
-                PageAction("evalBrowseAction", tr("Folder…"), lambda: self._browse(),
-                           tip=tr("Choose a labeled folder to evaluate on"), button="evalBrowseButton", in_menu=False),
-                PageAction("saveConfusionAction", tr("Save matrix as PNG…"),
+        return [PageAction("evaluateAction", self.tr("&Evaluate the model"), lambda: self.evaluate(), "Ctrl+E",
+                           self.tr("Score the model on labeled images"), shows_page=True, button="evaluateButton",
+                           button_text=self.tr("▶ &Evaluate")),
+                PageAction("evalBrowseAction", self.tr("Folder…"), lambda: self._browse(),
+                           tip=self.tr("Choose a labeled folder to evaluate on"), button="evalBrowseButton",
+                           in_menu=False),
+                PageAction("saveConfusionAction", self.tr("Save matrix as PNG…"),
                            lambda: self._save_png(self.confusion, "confusion-matrix.png"),
                            button="saveConfusionButton", in_menu=False),
-                PageAction("saveMetricsAction", tr("Save metrics as PNG…"),
+                PageAction("saveMetricsAction", self.tr("Save metrics as PNG…"),
                            lambda: self._save_png(self.metrics.table, "metrics.png"),
                            button="saveMetricsButton", in_menu=False)]
 

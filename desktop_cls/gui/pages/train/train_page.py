@@ -45,17 +45,17 @@ class TrainPage(Page):
     def page_actions(self) -> list[PageAction]:
         """The Train menu's commands, and the buttons above the curves. Slots look the method up when triggered (a
         test or a subclass may replace it)."""
-        tr = self.tr
-        return [PageAction("startTrainingAction", tr("&Start training"), lambda: self.start(), "Ctrl+T",
-                           tr("Start training"), shows_page=True, button="trainButton", button_text=tr("▶ &Train")),
-                PageAction("pauseAction", tr("&Pause / resume"), lambda: self.toggle_pause(), "Ctrl+P",
-                           tr("Pause or resume"), button="pauseButton", button_text=tr("Pause")),
-                PageAction("stopAction", tr("S&top"), lambda: self.stop(), "Ctrl+.",
-                           tr("Stop after this batch; the last finished epoch is kept"), button="stopButton",
-                           button_text=tr("Stop")),
-                PageAction("resumeRunAction", tr("Resume a run…"), lambda: self.resume_dialog(),
-                           tip=tr("Continue a stopped run"), button="resumeRunButton", in_menu=False),
-                PageAction("saveConfigAction", tr("Save configuration as run &file…"),
+        return [PageAction("startTrainingAction", self.tr("&Start training"), lambda: self.start(), "Ctrl+T",
+                           self.tr("Start training"), shows_page=True, button="trainButton",
+                           button_text=self.tr("▶ &Train")),
+                PageAction("pauseAction", self.tr("&Pause / resume"), lambda: self.toggle_pause(), "Ctrl+P",
+                           self.tr("Pause or resume"), button="pauseButton", button_text=self.tr("Pause")),
+                PageAction("stopAction", self.tr("S&top"), lambda: self.stop(), "Ctrl+.",
+                           self.tr("Stop after this batch; the last finished epoch is kept"), button="stopButton",
+                           button_text=self.tr("Stop")),
+                PageAction("resumeRunAction", self.tr("Resume a run…"), lambda: self.resume_dialog(),
+                           tip=self.tr("Continue a stopped run"), button="resumeRunButton", in_menu=False),
+                PageAction("saveConfigAction", self.tr("Save configuration as run &file…"),
                            lambda: self.save_config_file())]
 
     def build_controls(self) -> QLayout | None:
