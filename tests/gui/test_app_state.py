@@ -42,7 +42,8 @@ def test_resuming_a_run_of_another_dataset_reports_and_evaluates_its_own(qtbot: 
     w.evaluate()  # Ctrl+E: the run is scored on the images it was trained for
     qtbot.waitUntil(lambda: w.evaluate_page.model.result is not None or bool(errors_shown()), timeout=60_000)
     assert errors_shown() == []
-    assert w.evaluate_page.model.result is not None and set(w.evaluate_page.model.result["classes"]) == {"cat", "dog", "fish"}
+    result = w.evaluate_page.model.result
+    assert result is not None and set(result["classes"]) == {"cat", "dog", "fish"}
     w.shutdown()
 
 

@@ -369,8 +369,8 @@ def test_stop_resume_continue_the_same_curves_and_log(qtbot: QtBot, window: Main
     stop_at = 3
     passed_on = training_task._Events.on_epoch_end
 
-    def stop_after(self: object, e: EpochEnd) -> None:  # on the training's thread, as the epoch ends
-        passed_on(self, e)  # type: ignore[arg-type]
+    def stop_after(self: training_task._Events, e: EpochEnd) -> None:  # on the training's thread, as the epoch ends
+        passed_on(self, e)
         if e.epoch == stop_at and tp.training.task is not None:
             tp.training.task.cancel()
 
@@ -405,7 +405,8 @@ def test_flips_follow_the_data_until_set_and_say_why(qtbot: QtBot, window: MainW
     digits = make_digits_folder(tmp_path / "scans", per_class=3)
     open_and_wait(qtbot, window, digits)
     assert not form.hflip_check.isChecked() and not form.vflip_check.isChecked()
-    assert "digits or letters" in form.flips_follower.hint.text() and not form.flips_follower.use_button.isVisibleTo(form)
+    assert "digits or letters" in form.flips_follower.hint.text()
+    assert not form.flips_follower.use_button.isVisibleTo(form)
     assert form.current_config_dict()["augmentation"]["hflip"] is False
     open_and_wait(qtbot, window, tiny_folder)
     assert form.hflip_check.isChecked() and "mirrored photo" in form.flips_follower.hint.text()

@@ -9,13 +9,14 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from desktop_cls.core.training.config import TrainConfig
+from desktop_cls.gui.pages.train.train_form import TrainForm
 from desktop_cls.gui.shell.main_window import MainWindow
 from tests.conftest import make_tiny_folder
-from tests.gui.conftest import open_and_wait
+from tests.gui.conftest import open_and_wait, opened
 
 
-def pick(form: object, key: str) -> None:
-    combo = form.method_choice.combo  # type: ignore[attr-defined]
+def pick(form: TrainForm, key: str) -> None:
+    combo = form.method_choice.combo
     combo.setCurrentIndex(combo.findData(key))
 
 
@@ -67,6 +68,7 @@ def test_training_in_the_quick_mode_from_the_page(qtbot: QtBot, window: MainWind
     tp.monitor.progress.valueChanged.connect(bar.append)
     qtbot.mouseClick(tp.buttons["trainButton"], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: tp.training.task is None and window.state.run is not None, timeout=180_000)
+    assert window.state.run is not None
     run = Path(window.state.run)
     assert TrainConfig.load(run / "config.json").method == "quick"
     # "Computing image features 10/15…" moves the bar (it stayed at 0 % and jumped to full at the end)
@@ -88,7 +90,7 @@ def test_fine_tune_takes_the_command_lines_epochs_rule_until_the_user_sets_them(
 
     open_and_wait(qtbot, window, tiny_folder)
     form = window.train_page.form
-    n_train = sum(window.state.dataset.counts("train").values())
+    n_train = sum(opened(window).counts("train").values())
     pick(form, "fine-tune")
     assert form.epochs_spin.value() == fine_tune_epochs(n_train) == 10  # few images: the longest fine-tune
     pick(form, "scratch")

@@ -5,24 +5,40 @@ whether it starts pretrained and, until the user sets them, the epochs. The plan
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QComboBox, QLabel
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QSpinBox, QWidget
 
 from desktop_cls.core.models.catalog import PRETRAINED_MODEL
 from desktop_cls.core.training.config import TrainConfig
 from desktop_cls.core.training.methods import AUTO, CUSTOM, FINE_TUNE, QUICK, SCRATCH, method_name
+from desktop_cls.core.training.planner import Plan
+from desktop_cls.gui.pages.train.option_fields import OptionFields
 
-if TYPE_CHECKING:
-    from desktop_cls.gui.pages.train.train_form import TrainForm
+
+class TrainForm(Protocol):
+    """What the method reads and writes of the Train form (train_form.TrainForm)."""
+
+    state: Any  # AppState: the open dataset
+    fields: OptionFields
+    model_combo: QComboBox
+    pretrained_check: QCheckBox
+    epochs_spin: QSpinBox
+    size_follower: Any  # train_suggestions.ImageSizeFollower
+
+    def plan(self, size_open: bool = False, flips_open: bool = False) -> Plan | None:
+        """Core's training plan for the form's settings (None while they are invalid)."""
+
+    def update_enabled(self) -> None:
+        """Grey out what does not apply to the current choices."""
 
 
 class MethodChoice(QObject):
     """`epochs_chosen`: the user set the epochs (or a past run's options were loaded), so the method keeps them."""
 
     def __init__(self, form: TrainForm) -> None:
-        super().__init__(form)
+        super().__init__(form if isinstance(form, QWidget) else None)
         self.form = form
         self.combo = QComboBox()
         self.combo.setObjectName("methodCombo")
