@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     timer.timeout.connect(tick)
     w.train_page.start()
     timer.start()
-    while w.train_page.task is not None:
+    while w.train_page.training.task is not None:
         app.processEvents()
         time.sleep(0.001)
     timer.stop()
