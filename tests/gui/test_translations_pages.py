@@ -302,13 +302,15 @@ def test_the_pages_read_in_chinese(qtbot: QtBot, chinese: None, tmp_path: Path) 
     export = ExportPage(state, TaskRunner())
     for page in (train, evaluate, export):
         qtbot.addWidget(page)
-    assert train.train_button.text() == "▶ 训练(&T)" and train.pause_button.text() == "暂停"
+    assert train.buttons["trainButton"].text() == "▶ 训练(&T)" and train.buttons["pauseButton"].text() == "暂停"
+    assert train.buttons["pauseButton"].toolTip().startswith("暂停或继续")  # the declared action's tip, in Chinese
     assert train.monitor.progress_label.text().startswith("可以在 3 个类别的")
     assert train.monitor.plots.loss_plot.getPlotItem().getAxis("bottom").labelText == "轮次"
     assert train.form.advanced.title() == "高级"
     evaluate._show(evaluation())
-    headers = [header(evaluate.metrics_table, c).text() for c in range(5)]
+    headers = [header(evaluate.metrics.table, c).text() for c in range(5)]
     assert headers == ["类别", "精确率", "召回率", "F1 分数", "图像"]
-    assert "准确率" in evaluate.summary.text() and "验证集" in evaluate.summary.text()
+    assert "准确率" in evaluate.metrics.summary.text() and "验证集" in evaluate.metrics.summary.text()
+    assert evaluate.calibration.ece_label.text().startswith("期望校准误差")
     assert evaluate.right_tabs.tabText(1) == "校准"
     assert header(export.results, 0).text() == "格式" and export.export_button.text() == "▶ 导出(&X)"
