@@ -83,7 +83,7 @@ def run(app: Any, w: Any, folder: Path, train_s: float, ticks: Ticks, check_limi
     ticks.phase = "open"
     t0 = time.perf_counter()
     w.open_dataset(folder)
-    pump(app, until=lambda: w.state.dataset is not None and w.train_page.train_button.isEnabled())
+    pump(app, until=lambda: w.state.dataset is not None and w.train_page.buttons["trainButton"].isEnabled())
     times["train_enabled_s"] = time.perf_counter() - t0
     model = getattr(w.dataset_page, "model", None)  # None: a window that checks before it opens
 
@@ -103,7 +103,7 @@ def run(app: Any, w: Any, folder: Path, train_s: float, ticks: Ticks, check_limi
         pump(app, 0.05)
     ticks.phase = "train"
     tp = w.train_page
-    tp.form.method_combo.setCurrentIndex(tp.form.method_combo.findData("scratch"))
+    tp.form.method_choice.combo.setCurrentIndex(tp.form.method_choice.combo.findData("scratch"))
     tp.form.model_combo.setCurrentIndex(tp.form.model_combo.findData("simple_cnn"))
     tp.form.epochs_spin.setValue(1)
     tp.form.image_size_spin.setValue(16)
@@ -111,9 +111,9 @@ def run(app: Any, w: Any, folder: Path, train_s: float, ticks: Ticks, check_limi
     times["checking_when_training_started"] = float(checking())
     tp.start()
     pump(app, train_s, limit_s=train_s)
-    if tp.task is not None:
+    if tp.training.task is not None:
         tp.stop()
-        pump(app, until=lambda: tp.task is None, limit_s=120)
+        pump(app, until=lambda: tp.training.task is None, limit_s=120)
     ticks.phase = "check"
     pump(app, until=lambda: not checking(), limit_s=check_limit_s)
     times["checked_s"] = time.perf_counter() - t0 if not checking() else float("nan")  # nan: still checking

@@ -74,7 +74,7 @@ def main() -> int:
     w.resize(1280, 800)
     pump()
     w.grab().save(str(out / "train-method-1280x800.png"))  # the automatic method and its reason
-    recipes = tp.form.method_combo
+    recipes = tp.form.method_choice.combo
     recipes.setCurrentIndex(recipes.findData("scratch"))  # the quick mode has no learning rate to search
     tp.find_lr()
     pump(lambda: tp.lr_search.dialog is not None, timeout=240)
@@ -84,18 +84,18 @@ def main() -> int:
     recipes.setCurrentIndex(recipes.findData("auto"))
     tp.form.epochs_spin.setValue(12)
     tp.start()
-    pump(lambda: tp.worker is None, timeout=600)
+    pump(lambda: tp.training.task is None, timeout=600)
     tp.form.advanced.setChecked(True)
     shoot("train", ((1024, 640), (1280, 800), (1920, 1080)))
     w.label_page.suggest()
     pump(lambda: bool(w.label_page.suggestions), timeout=120)
     shoot("label")
     w.evaluate_page.evaluate()
-    pump(lambda: w.evaluate_page.result is not None, timeout=300)
+    pump(lambda: w.evaluate_page.model.result is not None, timeout=300)
     w.evaluate_page.confusion.setCurrentCell(1, 1)
     shoot("evaluate", ((1024, 640), (1280, 800), (1920, 1080)))
     w.evaluate_page.show_cell(-1, -1)
-    if not w.evaluate_page.shown:  # a perfect model: show a correct image instead
+    if not w.evaluate_page.mistakes.shown:  # a perfect model: show a correct image instead
         w.evaluate_page.show_cell(0, 0)
     w.resize(1280, 800)
     pump()
@@ -150,7 +150,7 @@ def main() -> int:
     pump(lambda: w.state.dataset is not None, timeout=300)
     pump()
     w.evaluate_page.evaluate()
-    pump(lambda: w.evaluate_page.result is not None, timeout=300)
+    pump(lambda: w.evaluate_page.model.result is not None, timeout=300)
     cp = w.classify_page
     pump(lambda: cp.model_ready, timeout=120)
     cp.classify_paths([str(data / "ring")])

@@ -32,6 +32,13 @@
     </message>
 </context>
 <context>
+    <name>CalibrationTab</name>
+    <message>
+        <source>Expected calibration error: &lt;b&gt;{0:.1%}&lt;/b&gt; — the average gap between how sure the model is and how often it is right (bars: accuracy per confidence bin; orange: share of images; dashed: perfect).</source>
+        <translation>期望校准误差：&lt;b&gt;{0:.1%}&lt;/b&gt;——模型的把握程度与其实际正确频率之间的平均差距（柱：各置信度区间的准确率；橙色：图像占比；虚线：完美校准）。</translation>
+    </message>
+</context>
+<context>
     <name>CameraSource</name>
     <message>
         <source>Camera error: {0}. Close other programs that use the camera and press Webcam again.</source>
@@ -694,36 +701,12 @@
         <translation>▶ 评估(&amp;E)</translation>
     </message>
     <message>
-        <source>Score the model on labeled images (Ctrl+E)</source>
-        <translation>在已标注的图像上为模型打分（Ctrl+E）</translation>
-    </message>
-    <message>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
         <source>Images</source>
         <translation>图像</translation>
-    </message>
-    <message>
-        <source>Per-class metrics</source>
-        <translation>各类别指标</translation>
-    </message>
-    <message>
-        <source>Class</source>
-        <translation>类别</translation>
-    </message>
-    <message>
-        <source>Precision</source>
-        <translation>精确率</translation>
-    </message>
-    <message>
-        <source>Recall</source>
-        <translation>召回率</translation>
-    </message>
-    <message>
-        <source>F1</source>
-        <translation>F1 分数</translation>
     </message>
     <message>
         <source>Confusion matrix: rows are true classes, columns predicted; select a cell to see its images</source>
@@ -756,6 +739,10 @@
     <message>
         <source>&amp;Evaluate the model</source>
         <translation>评估模型(&amp;E)</translation>
+    </message>
+    <message>
+        <source>Score the model on labeled images</source>
+        <translation>在已标注的图像上为模型打分</translation>
     </message>
     <message>
         <source>Labeled folder (default: test images of {0})</source>
@@ -801,79 +788,11 @@
         <source>Evaluation failed</source>
         <translation>评估失败</translation>
     </message>
-    <message>
-        <source>macro average</source>
-        <translation>宏平均</translation>
-    </message>
-    <message>
-        <source>weighted average</source>
-        <translation>加权平均</translation>
-    </message>
-    <message>
-        <source>Over the {0} classes that have images here; a class without images is left out</source>
-        <translation>按这里有图像的 {0} 个类别计算；没有图像的类别不计入</translation>
-    </message>
     <message numerus="yes">
         <source>%n image(s) of &apos;{0}&apos; predicted as &apos;{1}&apos;</source>
         <translation>
             <numerusform>%n 张“{0}”图像被预测为“{1}”</numerusform>
         </translation>
-    </message>
-    <message>
-        <source>Expected calibration error: &lt;b&gt;{0:.1%}&lt;/b&gt; — the average gap between how sure the model is and how often it is right (bars: accuracy per confidence bin; orange: share of images; dashed: perfect).</source>
-        <translation>期望校准误差：&lt;b&gt;{0:.1%}&lt;/b&gt;——模型的把握程度与其实际正确频率之间的平均差距（柱：各置信度区间的准确率；橙色：图像占比；虚线：完美校准）。</translation>
-    </message>
-    <message>
-        <source>the validation images</source>
-        <translation>验证集图像</translation>
-    </message>
-    <message>
-        <source>the test images</source>
-        <translation>测试集图像</translation>
-    </message>
-    <message>
-        <source>the evaluated images</source>
-        <translation>所评估的图像</translation>
-    </message>
-    <message>
-        <source>No images of &apos;{0}&apos; among {1}: it has no recall, and the macro average leaves it out.</source>
-        <translation>{1}中没有“{0}”的图像：它没有召回率，宏平均也不计入它。</translation>
-    </message>
-    <message>
-        <source>The model did predict it, wrongly each time: those are false positives.</source>
-        <translation>模型确实预测过它，但每次都是错的：这些都是假阳性。</translation>
-    </message>
-    <message>
-        <source>validation images</source>
-        <translation>张验证集图像</translation>
-    </message>
-    <message>
-        <source>test images</source>
-        <translation>张测试集图像</translation>
-    </message>
-    <message>
-        <source>images</source>
-        <translation>张图像</translation>
-    </message>
-    <message>
-        <source>&lt;b&gt;Accuracy {acc:.1%}&lt;/b&gt; on {n:,} {where}</source>
-        <translation>在 {n:,} {where}上 &lt;b&gt;准确率 {acc:.1%}&lt;/b&gt;</translation>
-    </message>
-    <message>
-        <source> · top-{k} accuracy {acc:.1%}</source>
-        <translation> · 前 {k} 个准确率 {acc:.1%}</translation>
-    </message>
-    <message>
-        <source>· model of epoch {0} of {1} (the best on validation, as training reported)</source>
-        <translation>· 第 {0} 个轮次（共 {1} 个）的模型（验证集上最好的，与训练报告一致）</translation>
-    </message>
-    <message>
-        <source>.</source>
-        <translation>。</translation>
-    </message>
-    <message>
-        <source> ⚠ Few images: treat this as a rough estimate.</source>
-        <translation> ⚠ 图像较少：请把结果当作粗略估计。</translation>
     </message>
     <message>
         <source>Save as PNG</source>
@@ -1656,6 +1575,148 @@ The file is in:
     <message>
         <source>Quit desktop_cls?</source>
         <translation>退出 desktop_cls？</translation>
+    </message>
+</context>
+<context>
+    <name>MethodChoice</name>
+    <message>
+        <source>Training method</source>
+        <translation>训练方法</translation>
+    </message>
+    <message>
+        <source>Automatic (recommended)</source>
+        <translation>自动（推荐）</translation>
+    </message>
+    <message>
+        <source>Pretrained network, quick</source>
+        <translation>预训练网络，快速</translation>
+    </message>
+    <message>
+        <source>Pretrained network, fine-tune</source>
+        <translation>预训练网络，微调</translation>
+    </message>
+    <message>
+        <source>From scratch</source>
+        <translation>从头训练</translation>
+    </message>
+    <message>
+        <source>Custom: the model and options below</source>
+        <translation>自定义：使用下面的模型和选项</translation>
+    </message>
+    <message>
+        <source>Quick: a network already trained on a million photos stays as it is and only a new last layer learns your classes, in seconds; the best start with few images. Fine-tune: the same network, then all of it adapts to your images; slower, often better with many images. From scratch: a small network learns everything from your images; good with thousands of small images.</source>
+        <translation>快速模式：一个已在百万张照片上训练好的网络保持不变，只有新的最后一层学习你的类别，只需几秒；图像少时最好的起点。微调：同一个网络，随后整个网络适应你的图像；更慢，图像多时通常更好。从头训练：一个小网络完全从你的图像中学习；适合成千上万张小图像。</translation>
+    </message>
+    <message>
+        <source>Quick: the bundled network, trained on a million photos, stays as it is; only a new last layer learns your classes. Takes seconds, and later re-fits reuse the computed image features.</source>
+        <translation>快速模式：内置网络（已在百万张照片上训练）保持不变；只有新的最后一层学习你的类别。只需几秒，之后重新拟合时会复用已计算的图像特征。</translation>
+    </message>
+    <message>
+        <source>Fine-tune: the new last layer learns first, then the whole bundled network adapts to your images at a gentle learning rate. Minutes on a CPU; often better with many images.</source>
+        <translation>微调：先训练新的最后一层，然后整个内置网络以较小的学习率适应你的图像。在 CPU 上需要几分钟；图像多时通常更好。</translation>
+    </message>
+    <message>
+        <source>From scratch: a small network learns everything from your images. Good with thousands of small images; weak with few.</source>
+        <translation>从头训练：一个小网络完全从你的图像中学习。适合成千上万张小图像；图像少时效果差。</translation>
+    </message>
+    <message>
+        <source>Custom: training uses the model and options below as set.</source>
+        <translation>自定义：训练按下面设置的模型和选项进行。</translation>
+    </message>
+    <message>
+        <source>{reason}. {details}</source>
+        <translation>{reason}。{details}</translation>
+    </message>
+</context>
+<context>
+    <name>MetricsPanel</name>
+    <message>
+        <source>Per-class metrics</source>
+        <translation>各类别指标</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Precision</source>
+        <translation>精确率</translation>
+    </message>
+    <message>
+        <source>Recall</source>
+        <translation>召回率</translation>
+    </message>
+    <message>
+        <source>F1</source>
+        <translation>F1 分数</translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation>图像</translation>
+    </message>
+    <message>
+        <source>macro average</source>
+        <translation>宏平均</translation>
+    </message>
+    <message>
+        <source>weighted average</source>
+        <translation>加权平均</translation>
+    </message>
+    <message>
+        <source>Over the {0} classes that have images here; a class without images is left out</source>
+        <translation>按这里有图像的 {0} 个类别计算；没有图像的类别不计入</translation>
+    </message>
+    <message>
+        <source>the validation images</source>
+        <translation>验证集图像</translation>
+    </message>
+    <message>
+        <source>the test images</source>
+        <translation>测试集图像</translation>
+    </message>
+    <message>
+        <source>the evaluated images</source>
+        <translation>所评估的图像</translation>
+    </message>
+    <message>
+        <source>No images of &apos;{0}&apos; among {1}: it has no recall, and the macro average leaves it out.</source>
+        <translation>{1}中没有“{0}”的图像：它没有召回率，宏平均也不计入它。</translation>
+    </message>
+    <message>
+        <source>The model did predict it, wrongly each time: those are false positives.</source>
+        <translation>模型确实预测过它，但每次都是错的：这些都是假阳性。</translation>
+    </message>
+    <message>
+        <source>validation images</source>
+        <translation>张验证集图像</translation>
+    </message>
+    <message>
+        <source>test images</source>
+        <translation>张测试集图像</translation>
+    </message>
+    <message>
+        <source>images</source>
+        <translation>张图像</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Accuracy {acc:.1%}&lt;/b&gt; on {n:,} {where}</source>
+        <translation>在 {n:,} {where}上 &lt;b&gt;准确率 {acc:.1%}&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source> · top-{k} accuracy {acc:.1%}</source>
+        <translation> · 前 {k} 个准确率 {acc:.1%}</translation>
+    </message>
+    <message>
+        <source>· model of epoch {0} of {1} (the best on validation, as training reported)</source>
+        <translation>· 第 {0} 个轮次（共 {1} 个）的模型（验证集上最好的，与训练报告一致）</translation>
+    </message>
+    <message>
+        <source>.</source>
+        <translation>。</translation>
+    </message>
+    <message>
+        <source> ⚠ Few images: treat this as a rough estimate.</source>
+        <translation> ⚠ 图像较少：请把结果当作粗略估计。</translation>
     </message>
 </context>
 <context>
@@ -2461,54 +2522,6 @@ One Ctrl+Z puts them all back.</source>
         <translation>快速模式没有需要搜索的学习率：只拟合最后一层，一步完成。</translation>
     </message>
     <message>
-        <source>Training method</source>
-        <translation>训练方法</translation>
-    </message>
-    <message>
-        <source>Automatic (recommended)</source>
-        <translation>自动（推荐）</translation>
-    </message>
-    <message>
-        <source>Pretrained network, quick</source>
-        <translation>预训练网络，快速</translation>
-    </message>
-    <message>
-        <source>Pretrained network, fine-tune</source>
-        <translation>预训练网络，微调</translation>
-    </message>
-    <message>
-        <source>From scratch</source>
-        <translation>从头训练</translation>
-    </message>
-    <message>
-        <source>Custom: the model and options below</source>
-        <translation>自定义：使用下面的模型和选项</translation>
-    </message>
-    <message>
-        <source>Quick: a network already trained on a million photos stays as it is and only a new last layer learns your classes, in seconds; the best start with few images. Fine-tune: the same network, then all of it adapts to your images; slower, often better with many images. From scratch: a small network learns everything from your images; good with thousands of small images.</source>
-        <translation>快速模式：一个已在百万张照片上训练好的网络保持不变，只有新的最后一层学习你的类别，只需几秒；图像少时最好的起点。微调：同一个网络，随后整个网络适应你的图像；更慢，图像多时通常更好。从头训练：一个小网络完全从你的图像中学习；适合成千上万张小图像。</translation>
-    </message>
-    <message>
-        <source>Quick: the bundled network, trained on a million photos, stays as it is; only a new last layer learns your classes. Takes seconds, and later re-fits reuse the computed image features.</source>
-        <translation>快速模式：内置网络（已在百万张照片上训练）保持不变；只有新的最后一层学习你的类别。只需几秒，之后重新拟合时会复用已计算的图像特征。</translation>
-    </message>
-    <message>
-        <source>Fine-tune: the new last layer learns first, then the whole bundled network adapts to your images at a gentle learning rate. Minutes on a CPU; often better with many images.</source>
-        <translation>微调：先训练新的最后一层，然后整个内置网络以较小的学习率适应你的图像。在 CPU 上需要几分钟；图像多时通常更好。</translation>
-    </message>
-    <message>
-        <source>From scratch: a small network learns everything from your images. Good with thousands of small images; weak with few.</source>
-        <translation>从头训练：一个小网络完全从你的图像中学习。适合成千上万张小图像；图像少时效果差。</translation>
-    </message>
-    <message>
-        <source>Custom: training uses the model and options below as set.</source>
-        <translation>自定义：训练按下面设置的模型和选项进行。</translation>
-    </message>
-    <message>
-        <source>{reason}. {details}</source>
-        <translation>{reason}。{details}</translation>
-    </message>
-    <message>
         <source> · {0:.2f} M parameters</source>
         <translation> · {0:.2f} M 个参数</translation>
     </message>
@@ -2587,24 +2600,12 @@ One Ctrl+Z puts them all back.</source>
 <context>
     <name>TrainPage</name>
     <message>
-        <source>Training log</source>
-        <translation>训练日志</translation>
-    </message>
-    <message>
         <source>▶ &amp;Train</source>
         <translation>▶ 训练(&amp;T)</translation>
     </message>
     <message>
-        <source>Start training (Ctrl+T)</source>
-        <translation>开始训练（Ctrl+T）</translation>
-    </message>
-    <message>
         <source>Pause</source>
         <translation>暂停</translation>
-    </message>
-    <message>
-        <source>Pause or resume (Ctrl+P)</source>
-        <translation>暂停或继续（Ctrl+P）</translation>
     </message>
     <message>
         <source>Stop</source>
@@ -2707,8 +2708,16 @@ One Ctrl+Z puts them all back.</source>
         <translation>开始训练(&amp;S)</translation>
     </message>
     <message>
+        <source>Start training</source>
+        <translation>开始训练</translation>
+    </message>
+    <message>
         <source>&amp;Pause / resume</source>
         <translation>暂停 / 继续(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Pause or resume</source>
+        <translation>暂停或继续</translation>
     </message>
     <message>
         <source>S&amp;top</source>

@@ -142,6 +142,6 @@ def set_fast_training(w: MainWindow, epochs: int = 2) -> None:
 def choose_method(form: TrainForm, key: str) -> None:
     """Pick the Train form's method ("auto", "quick", "fine-tune", "scratch", "custom"): tests of the options that
     a from-scratch run has (epochs, optimizer, image size) choose it, as the tiny test sets would get quick."""
-    combo = form.method_combo
+    combo = form.method_choice.combo
     combo.setCurrentIndex(combo.findData(key))
     assert combo.currentData() == key

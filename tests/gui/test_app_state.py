@@ -40,9 +40,10 @@ def test_resuming_a_run_of_another_dataset_reports_and_evaluates_its_own(qtbot: 
     assert f"on {its_val} validation images" in w.train_page.monitor.progress_label.text()
     assert w.state.run_dataset() == its_data
     w.evaluate()  # Ctrl+E: the run is scored on the images it was trained for
-    qtbot.waitUntil(lambda: w.evaluate_page.result is not None or bool(errors_shown()), timeout=60_000)
+    qtbot.waitUntil(lambda: w.evaluate_page.model.result is not None or bool(errors_shown()), timeout=60_000)
     assert errors_shown() == []
-    assert w.evaluate_page.result is not None and set(w.evaluate_page.result["classes"]) == {"cat", "dog", "fish"}
+    result = w.evaluate_page.model.result
+    assert result is not None and set(result["classes"]) == {"cat", "dog", "fish"}
     w.shutdown()
 
 
@@ -53,13 +54,13 @@ def test_evaluate_results_of_the_previous_run_are_not_shown_under_the_new_one(
     window.state.set_run(str(run))
     open_and_wait(qtbot, window, data)
     window.evaluate()
-    qtbot.waitUntil(lambda: ep.result is not None, timeout=60_000)
-    assert ep.content.currentIndex() == 1 and ep.metrics_table.rowCount() > 0
+    qtbot.waitUntil(lambda: ep.model.result is not None, timeout=60_000)
+    assert ep.content.currentIndex() == 1 and ep.metrics.table.rowCount() > 0
     newer = Path(shutil.copytree(run, tmp_path / "newer-run"))
     window.state.set_run(str(newer))
     assert ep.model_edit.text() == str(newer)
     assert ep.content.currentIndex() == 0  # the empty state says to evaluate this one
-    assert ep.result is None and ep.metrics_table.rowCount() == 0
+    assert ep.model.result is None and ep.metrics.table.rowCount() == 0
     assert newer.name in ep.empty.label.text()
 
 

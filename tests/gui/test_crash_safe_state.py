@@ -101,11 +101,11 @@ def test_an_interrupted_run_is_offered_and_resumed(qtbot: QtBot, tmp_path: Path)
     assert banner.isVisible() and run.name in banner.label.text() and "after epoch 1" in banner.label.text()
     assert not banner.resume_button.isEnabled()  # until the engine has loaded
     w.wait_until_core_loaded()
-    listed = [w.train_page.runs_list.item(i).text() for i in range(w.train_page.runs_list.count())]
+    listed = [w.train_page.past_runs.runs_list.item(i).text() for i in range(w.train_page.past_runs.runs_list.count())]
     assert any(t.startswith(run.name) for t in listed)
     qtbot.mouseClick(banner.resume_button, Qt.MouseButton.LeftButton)
     assert not banner.isVisible() and w.stack.currentWidget() is w.train_page
-    qtbot.waitUntil(lambda: w.train_page.task is None and rd.read_run_info(run)["status"] != "running",
+    qtbot.waitUntil(lambda: w.train_page.training.task is None and rd.read_run_info(run)["status"] != "running",
                     timeout=120_000)
     assert [r["epoch"] for r in rd.read_metrics(run)] == [1, 2]
     assert rd.run_status(run) != RunStatus.INTERRUPTED

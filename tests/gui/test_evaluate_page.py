@@ -7,15 +7,17 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 
 from desktop_cls.core.run_dir import read_run_info
+from desktop_cls.gui.pages.evaluate.evaluate_page import EvaluatePage
 from desktop_cls.gui.shell.main_window import MainWindow
+from tests.gui.conftest import cell, item_at
 
 
-def _evaluated(qtbot: QtBot, window: MainWindow, run: Path, data: Path) -> object:
+def _evaluated(qtbot: QtBot, window: MainWindow, run: Path, data: Path) -> EvaluatePage:
     window.state.set_run(str(run))
     ev = window.evaluate_page
     ev.folder_edit.setText(str(data))
     ev.evaluate()
-    qtbot.waitUntil(lambda: ev.result is not None, timeout=60_000)
+    qtbot.waitUntil(lambda: ev.model.result is not None, timeout=60_000)
     return ev
 
 
@@ -24,7 +26,7 @@ def test_summary_gives_the_accuracy_training_reported_and_its_epoch(qtbot: QtBot
     run, data = trained_run
     info = read_run_info(run)
     ev = _evaluated(qtbot, window, run, data)
-    text = ev.summary.text()
+    text = ev.metrics.summary.text()
     assert f"Accuracy {info['best_val_accuracy']:.1%}" in text
     assert f"on {info['val_images']} validation images" in text
     assert f"epoch {info['best_epoch']} of {info['epochs_done']}" in text
@@ -94,18 +96,19 @@ def test_a_class_without_images_shows_dashes_and_stays_out_of_the_macro_average(
     d["_curves"], d["_model"] = result.curves(), ""
     ev = window.evaluate_page
     ev._show(d)
-    table = ev.metrics_table
+    table = ev.metrics.table
 
     def cells(row: int) -> list[str]:
-        return [table.item(row, c).text() for c in range(5)]
+        return [cell(table, row, c) for c in range(5)]
 
     assert cells(1) == ["circle", "—", "—", "—", "0"]
     assert cells(2) == ["cross", "0.000", "—", "0.000", "0"]
-    assert "No images of 'circle' among the test images" in table.item(1, 2).toolTip()
-    assert "false positives" in table.item(2, 1).toolTip() and "false positives" not in table.item(1, 1).toolTip()
-    macro = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == "macro average")
-    assert float(table.item(macro, 2).text()) == round(recall_score(y, pred, labels=[0, 3], average="macro"), 3)
-    assert "2 classes" in table.item(macro, 2).toolTip()
+    assert "No images of 'circle' among the test images" in item_at(table, 1, 2).toolTip()
+    assert "false positives" in item_at(table, 2, 1).toolTip()
+    assert "false positives" not in item_at(table, 1, 1).toolTip()
+    macro = next(r for r in range(table.rowCount()) if item_at(table, r, 0).text() == "macro average")
+    assert float(item_at(table, macro, 2).text()) == round(recall_score(y, pred, labels=[0, 3], average="macro"), 3)
+    assert "2 classes" in item_at(table, macro, 2).toolTip()
 
 
 def test_images_placeholder_names_the_split_evaluate_will_score(window: MainWindow, tmp_path: Path) -> None:

@@ -128,8 +128,8 @@ def test_mistakes_and_their_heat_maps_open_large(qtbot: QtBot, window: MainWindo
     ev.mistakes.view.setCurrentIndex(ev.mistakes.model.index(0))
     qtbot.keyClick(ev.mistakes.view, Qt.Key.Key_Return)
     viewer = opened_viewer(ev.mistakes)  # the gallery owns its viewer
-    assert ev.result is not None
-    classes = ev.result["classes"]
+    assert ev.model.result is not None
+    classes = ev.model.result["classes"]
     assert viewer.current_path() == first[0]
     assert viewer.caption_label.text().startswith(f"True class: {classes[first[1]]} · predicted: {classes[first[2]]}")
     assert viewer.image_size() == (300, 200)  # the heat map, not the file

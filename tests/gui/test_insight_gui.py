@@ -32,10 +32,10 @@ def test_evaluate_shows_calibration_curves_and_heatmaps(qtbot: QtBot, window: Ma
     ev = window.evaluate_page
     ev.folder_edit.setText(str(data))
     ev.evaluate()
-    qtbot.waitUntil(lambda: ev.result is not None, timeout=60_000)
-    assert ev.reliability.getPlotItem().items  # bars drawn
+    qtbot.waitUntil(lambda: ev.model.result is not None, timeout=60_000)
+    assert ev.calibration.reliability.getPlotItem().items  # bars drawn
     assert ev.curves.getPlotItem().listDataItems()
-    assert "calibration error" in ev.ece_label.text()
+    assert "calibration error" in ev.calibration.ece_label.text()
     ev.confusion.setCurrentCell(0, 0)  # correct 'cat' images: always some in the gallery
     assert ev.mistakes.model.rowCount() > 0
     ev.mistakes.heatmap_check.setChecked(True)

@@ -118,7 +118,7 @@ def test_evaluate_gallery_fixes_labels_in_place(qtbot: QtBot, window: MainWindow
     ev = window.evaluate_page
     ev.folder_edit.setText(str(tiny_folder))
     ev.evaluate()
-    qtbot.waitUntil(lambda: ev.result is not None, timeout=60_000)
+    qtbot.waitUntil(lambda: ev.model.result is not None, timeout=60_000)
     ev.confusion.setCurrentCell(0, 0)
     n = ev.mistakes.model.rowCount()
     first = ev.mistakes.model.items[0][0]

@@ -74,22 +74,22 @@ def test_full_flow_train_evaluate_classify_export(qtbot: QtBot, window: MainWind
     open_and_wait(qtbot, w, data)
     set_fast_training(w, epochs=2)
     tp = w.train_page
-    qtbot.mouseClick(tp.train_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: tp.task is None and w.state.run is not None, timeout=120_000)
+    qtbot.mouseClick(tp.buttons["trainButton"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: tp.training.task is None and w.state.run is not None, timeout=120_000)
     assert tp.monitor.progress.value() == tp.monitor.progress.maximum()
     tp.monitor.plots.redraw()
     xs, _ = tp.monitor.plots.curve_train_loss.getData()
     assert len(xs) == 2 and len(tp.monitor.plots.curve_val_acc.getData()[0]) == 2
     assert len(tp.monitor.plots.curve_batch.getData()[0]) >= 2
-    assert tp.runs_list.count() == 1
+    assert tp.past_runs.runs_list.count() == 1
 
     ev = w.evaluate_page
     assert ev.model_edit.text() == w.state.run
-    qtbot.mouseClick(ev.eval_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: ev.result is not None, timeout=60_000)
+    qtbot.mouseClick(ev.buttons["evaluateButton"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: ev.model.result is not None, timeout=60_000)
     assert ev.confusion.rowCount() == 3 and ev.confusion.columnCount() == 3
-    assert ev.result is not None
-    cm = ev.result["confusion_matrix"]
+    assert ev.model.result is not None
+    cm = ev.model.result["confusion_matrix"]
     ev.confusion.setCurrentCell(0, 0)
     assert ev.mistakes.model.rowCount() == cm[0][0]
     ev.confusion.setCurrentCell(1, 0)
@@ -123,16 +123,16 @@ def test_pause_resume_and_stop(qtbot: QtBot, window: MainWindow, tiny_folder: Pa
     tp.form.batch_spin.setValue(1)
     with qtbot.waitSignal(tp.monitor.progress_text, timeout=60_000):
         tp.start()
-    assert tp.task is not None and tp.task.pause is not None
-    pause = tp.task.pause
-    qtbot.mouseClick(tp.pause_button, Qt.MouseButton.LeftButton)
-    assert pause.is_paused() and tp.pause_button.text() == "Resume"
-    qtbot.mouseClick(tp.pause_button, Qt.MouseButton.LeftButton)
+    assert tp.training.task is not None and tp.training.task.pause is not None
+    pause = tp.training.task.pause
+    qtbot.mouseClick(tp.buttons["pauseButton"], Qt.MouseButton.LeftButton)
+    assert pause.is_paused() and tp.buttons["pauseButton"].text() == "Resume"
+    qtbot.mouseClick(tp.buttons["pauseButton"], Qt.MouseButton.LeftButton)
     assert not pause.is_paused()
-    qtbot.mouseClick(tp.pause_button, Qt.MouseButton.LeftButton)  # stop while paused must still end
-    qtbot.mouseClick(tp.stop_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: tp.task is None, timeout=60_000)
-    assert tp.train_button.isEnabled() and not tp.stop_button.isEnabled()
+    qtbot.mouseClick(tp.buttons["pauseButton"], Qt.MouseButton.LeftButton)  # stop while paused must still end
+    qtbot.mouseClick(tp.buttons["stopButton"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: tp.training.task is None, timeout=60_000)
+    assert tp.buttons["trainButton"].isEnabled() and not tp.buttons["stopButton"].isEnabled()
     assert "Stopp" in tp.monitor.log.toPlainText()
 
 
@@ -148,7 +148,7 @@ def test_close_while_training_stops_cleanly(qtbot: QtBot, tiny_folder: Path,
     set_fast_training(w, epochs=500)
     with qtbot.waitSignal(w.train_page.monitor.progress_text, timeout=60_000):
         w.train_page.start()
-    task = w.train_page.task
+    task = w.train_page.training.task
     assert task is not None and w.close()
     assert not task.is_running()
     assert not w.tasks.running()
@@ -164,7 +164,7 @@ def test_worker_exception_reaches_the_user(qtbot: QtBot, window: MainWindow, tin
     monkeypatch.setattr(run, "fit", boom)
     open_and_wait(qtbot, window, tiny_folder)
     window.train_page.start()
-    qtbot.waitUntil(lambda: window.train_page.task is None, timeout=30_000)
+    qtbot.waitUntil(lambda: window.train_page.training.task is None, timeout=30_000)
 
     def error_box() -> QMessageBox | None:
         for wd in QApplication.topLevelWidgets():
@@ -221,7 +221,7 @@ def test_ctrl_t_trains_from_the_keyboard(qtbot: QtBot, window: MainWindow, tiny_
     set_fast_training(window, epochs=1)
     QTest.keyClick(window, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
     assert window.stack.currentWidget() is window.train_page
-    qtbot.waitUntil(lambda: window.train_page.task is None and window.state.run is not None, timeout=60_000)
+    qtbot.waitUntil(lambda: window.train_page.training.task is None and window.state.run is not None, timeout=60_000)
 
 
 def test_settings_persist_and_corrupt_file_falls_back(qtbot: QtBot, tiny_folder: Path,
@@ -266,7 +266,7 @@ def test_every_training_option_is_in_the_form(window: MainWindow) -> None:
     tp = window.train_page
     tp.form.apply_config(cfg)
     tp.form.device_combo.setCurrentIndex(tp.form.device_combo.findData("cpu"))
-    assert TrainConfig.from_dict(tp.current_config_dict()) == cfg
+    assert TrainConfig.from_dict(tp.form.current_config_dict()) == cfg
 
 
 def test_paused_webcam_ignores_new_frames(window: MainWindow) -> None:
@@ -309,21 +309,21 @@ def test_image_size_follows_the_data_until_the_user_picks_one(qtbot: QtBot, wind
     assert form.batch_spin.value() == 0 and form.batch_spin.text() == "auto"
     open_and_wait(qtbot, window, make_tiny_folder(tmp_path / "a", size=60, per_class=3))
     assert form.image_size_spin.value() == 64
-    assert "typically 60×60" in form.size_hint.text() and form.use_size_button.isHidden()
+    assert "typically 60×60" in form.size_follower.hint.text() and form.size_follower.use_button.isHidden()
     form.image_size_spin.setValue(40)  # the user's own choice is kept...
     open_and_wait(qtbot, window, make_tiny_folder(tmp_path / "b", size=20, per_class=3))
     assert form.image_size_spin.value() == 40
-    assert form.size_hint.text().startswith("Suggested 32 px") and not form.use_size_button.isHidden()
+    assert form.size_follower.hint.text().startswith("Suggested 32 px") and not form.size_follower.use_button.isHidden()
     window.save_settings()  # what closing the window does
     assert load_settings()[0].image_size_follows_data is False  # ...across restarts too
-    form.use_size_button.click()  # ...until the suggestion is taken
-    assert form.image_size_spin.value() == 32 and form.use_size_button.isHidden()
+    form.size_follower.use_button.click()  # ...until the suggestion is taken
+    assert form.image_size_spin.value() == 32 and form.size_follower.use_button.isHidden()
     form.model_combo.setCurrentIndex(form.model_combo.findData("resnet18"))
     # the automatic method's ImageNet tick (before "From scratch" was chosen) was never the user's: it stays off
     assert not form.pretrained_check.isChecked()
     assert form.image_size_spin.value() == 64  # 20 px images: no point in 224 px from scratch
     form.pretrained_check.setChecked(True)
-    assert form.image_size_spin.value() == 224 and "pretrained" in form.size_hint.text()
+    assert form.image_size_spin.value() == 224 and "pretrained" in form.size_follower.hint.text()
 
 
 def test_class_names_are_not_cut_off_at_1280x800(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
@@ -369,14 +369,14 @@ def test_stop_resume_continue_the_same_curves_and_log(qtbot: QtBot, window: Main
     stop_at = 3
     passed_on = training_task._Events.on_epoch_end
 
-    def stop_after(self: object, e: EpochEnd) -> None:  # on the training's thread, as the epoch ends
-        passed_on(self, e)  # type: ignore[arg-type]
-        if e.epoch == stop_at and tp.task is not None:
-            tp.task.cancel()
+    def stop_after(self: training_task._Events, e: EpochEnd) -> None:  # on the training's thread, as the epoch ends
+        passed_on(self, e)
+        if e.epoch == stop_at and tp.training.task is not None:
+            tp.training.task.cancel()
 
     monkeypatch.setattr(training_task._Events, "on_epoch_end", stop_after)
     tp.start()
-    qtbot.waitUntil(lambda: tp.task is None, timeout=60_000)
+    qtbot.waitUntil(lambda: tp.training.task is None, timeout=60_000)
     monkeypatch.setattr(training_task._Events, "on_epoch_end", passed_on)
     run = w.state.run
     assert run is not None
@@ -385,7 +385,7 @@ def test_stop_resume_continue_the_same_curves_and_log(qtbot: QtBot, window: Main
     assert "Stopped at epoch 3 of 6" in tp.monitor.progress_label.text()
 
     tp.resume(run)
-    qtbot.waitUntil(lambda: tp.task is None, timeout=60_000)
+    qtbot.waitUntil(lambda: tp.training.task is None, timeout=60_000)
     tp.monitor.plots.redraw()
     xs, _ = tp.monitor.plots.curve_train_loss.getData()
     assert list(xs) == [1, 2, 3, 4, 5, 6]
@@ -405,15 +405,16 @@ def test_flips_follow_the_data_until_set_and_say_why(qtbot: QtBot, window: MainW
     digits = make_digits_folder(tmp_path / "scans", per_class=3)
     open_and_wait(qtbot, window, digits)
     assert not form.hflip_check.isChecked() and not form.vflip_check.isChecked()
-    assert "digits or letters" in form.flips_hint.text() and not form.use_flips_button.isVisibleTo(form)
+    assert "digits or letters" in form.flips_follower.hint.text()
+    assert not form.flips_follower.use_button.isVisibleTo(form)
     assert form.current_config_dict()["augmentation"]["hflip"] is False
     open_and_wait(qtbot, window, tiny_folder)
-    assert form.hflip_check.isChecked() and "mirrored photo" in form.flips_hint.text()
+    assert form.hflip_check.isChecked() and "mirrored photo" in form.flips_follower.hint.text()
     form.hflip_check.setChecked(False)  # the user's choice now wins over the data
     open_and_wait(qtbot, window, digits)
     open_and_wait(qtbot, window, tiny_folder)
-    assert not form.hflip_check.isChecked() and form.flips_hint.text().startswith("Suggested")
-    form.use_flips_button.click()
+    assert not form.hflip_check.isChecked() and form.flips_follower.hint.text().startswith("Suggested")
+    form.flips_follower.use_button.click()
     assert form.hflip_check.isChecked()
 
 
@@ -422,7 +423,7 @@ def test_options_that_do_not_apply_are_greyed_out(window: MainWindow) -> None:
 
     form = window.train_page.form
     choose_method(form, "scratch")  # the quick method has no optimizer or epochs at all
-    c = form.controls
+    c = form.fields.controls
     form.advanced.setChecked(True)  # collapsed, a checkable group box disables everything inside
 
     def choose(key: str, value: str) -> None:

@@ -26,7 +26,7 @@ class FakeTask:
 
 def test_paused_training_shows_paused_not_an_eta(window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
     tp = window.train_page
-    tp.task = FakeTask()
+    monkeypatch.setattr(tp.training, "task", FakeTask())  # the page holds a Task; this one only pauses
     tp.monitor.epochs_total = 15
     window.state.set_training(True)
     tp.monitor.event(BatchEnd(epoch=3, step=5, steps_per_epoch=10, global_step=25, loss=1.0, lr=0.1, images_per_s=50.0,
@@ -49,4 +49,4 @@ def test_paused_training_shows_paused_not_an_eta(window: MainWindow, monkeypatch
     window.close()
     assert "Training is running" in asked[1]
     window.state.set_training(False)
-    tp.task = None
+    monkeypatch.setattr(tp.training, "task", None)

@@ -107,7 +107,7 @@ def test_closing_during_work_exits_cleanly_20_times(qtbot: QtBot, tiny_folder: P
             w.export_page.export()
         assert w.close()
         assert not w.tasks.running()
-        assert w.train_page.task is None or not w.train_page.task.is_running()
+        assert w.train_page.training.task is None or not w.train_page.training.task.is_running()
         assert not any(t.is_running() for t in w.tasks.tasks)  # every lane joined: nothing queued or running
         w.deleteLater()
 

@@ -15,7 +15,7 @@ def test_tab_leaves_the_evaluate_metrics_table_in_one_press(qtbot: QtBot, window
     window.show_page("evaluate")
     ev = window.evaluate_page
     ev._show(synthetic_result())
-    table = ev.metrics_table
+    table = ev.metrics.table
     table.setFocus()
     table.setCurrentCell(0, 0)
     QApplication.processEvents()

@@ -10,11 +10,11 @@ from pytestqt.qtbot import QtBot
 
 from desktop_cls.core.training.config import Augmentation, TrainConfig
 from desktop_cls.core.training.options import FILE_ONLY, options
+from desktop_cls.gui.pages.train.train_form import TrainForm
 
 
 @pytest.fixture
-def form(qtbot: QtBot, isolated_user_dirs: Path) -> object:
-    from desktop_cls.gui.pages.train.train_form import TrainForm
+def form(qtbot: QtBot, isolated_user_dirs: Path) -> TrainForm:
     from desktop_cls.gui.settings import Settings
     from desktop_cls.gui.state import AppState
 
@@ -23,39 +23,39 @@ def form(qtbot: QtBot, isolated_user_dirs: Path) -> object:
     return f
 
 
-def test_every_option_has_a_control_named_and_limited_as_declared(form: object) -> None:
+def test_every_option_has_a_control_named_and_limited_as_declared(form: TrainForm) -> None:
     for o in options(TrainConfig):
         if o.level == FILE_ONLY:
             continue
-        w = form.controls[o.key]  # type: ignore[attr-defined]
+        w = form.fields.controls[o.key]
         assert w.objectName() == o.widget and w.toolTip().startswith(o.help) and w.accessibleName()
         if not w.isEnabledTo(form) and o.disabled_help:  # greyed out: the tooltip also says why
             assert o.disabled_help in w.toolTip()
         if isinstance(w, QSpinBox | QDoubleSpinBox):
             assert (w.minimum(), w.maximum()) == pytest.approx((o.lowest_control_value(), o.hi)), o.key
-        assert form.findChild(type(w), o.widget) is w  # type: ignore[attr-defined]
+        assert form.findChild(type(w), o.widget) is w
 
 
-def test_the_form_opens_on_the_declared_defaults(form: object) -> None:
+def test_the_form_opens_on_the_declared_defaults(form: TrainForm) -> None:
     from tests.gui.conftest import choose_method
 
-    assert form.method_combo.currentData() == "auto"  # type: ignore[attr-defined]
+    assert form.method_choice.combo.currentData() == "auto"
     choose_method(form, "scratch")  # the declared defaults are a from-scratch run
-    cfg = TrainConfig.from_dict(form.current_config_dict())  # type: ignore[attr-defined]
+    cfg = TrainConfig.from_dict(form.current_config_dict())
     assert cfg == TrainConfig().replace(epochs=15)  # the form opens on 15 epochs (enough for the demo data)
 
 
-def test_greyed_out_options_follow_their_predicate(form: object) -> None:
-    form.apply_config(TrainConfig(model="resnet18", pretrained=True, image_size=64))  # type: ignore[attr-defined]
-    check = form.controls["pretrained"]  # type: ignore[attr-defined]
+def test_greyed_out_options_follow_their_predicate(form: TrainForm) -> None:
+    form.apply_config(TrainConfig(model="resnet18", pretrained=True, image_size=64))
+    check = form.fields.controls["pretrained"]
     assert isinstance(check, QCheckBox) and check.isEnabled()
-    form.model_combo.setCurrentIndex(form.model_combo.findData("simple_cnn"))  # type: ignore[attr-defined]
+    form.model_combo.setCurrentIndex(form.model_combo.findData("simple_cnn"))
     assert not check.isEnabled()
-    assert form.current_config_dict()["pretrained"] is False  # type: ignore[attr-defined]
+    assert form.current_config_dict()["pretrained"] is False
 
 
-def test_options_without_a_control_survive_a_round_trip(form: object) -> None:
+def test_options_without_a_control_survive_a_round_trip(form: TrainForm) -> None:
     cfg = TrainConfig(cache_memory_mb=512, augmentation=Augmentation(crop_scale_min=0.3))
-    form.apply_config(cfg)  # type: ignore[attr-defined]
-    back = TrainConfig.from_dict(form.current_config_dict())  # type: ignore[attr-defined]
+    form.apply_config(cfg)
+    back = TrainConfig.from_dict(form.current_config_dict())
     assert back.cache_memory_mb == 512 and back.augmentation.crop_scale_min == 0.3

@@ -9,13 +9,14 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from desktop_cls.core.training.config import TrainConfig
+from desktop_cls.gui.pages.train.train_form import TrainForm
 from desktop_cls.gui.shell.main_window import MainWindow
 from tests.conftest import make_tiny_folder
-from tests.gui.conftest import open_and_wait
+from tests.gui.conftest import open_and_wait, opened
 
 
-def pick(form: object, key: str) -> None:
-    combo = form.method_combo  # type: ignore[attr-defined]
+def pick(form: TrainForm, key: str) -> None:
+    combo = form.method_choice.combo
     combo.setCurrentIndex(combo.findData(key))
 
 
@@ -23,10 +24,10 @@ def test_automatic_picks_the_pretrained_quick_mode_for_few_images_and_says_why(q
                                                                                tiny_folder: Path) -> None:
     open_and_wait(qtbot, window, tiny_folder)
     form = window.train_page.form
-    assert form.method_combo.currentData() == "auto"
+    assert form.method_choice.combo.currentData() == "auto"
     assert form.model_combo.currentData() == "efficientnet_lite0" and form.pretrained_check.isChecked()
-    assert "training images per class are few" in form.method_hint.text()
-    assert "only a new last layer" in form.method_hint.text()
+    assert "training images per class are few" in form.method_choice.hint.text()
+    assert "only a new last layer" in form.method_choice.hint.text()
     assert not form.epochs_spin.isEnabled()  # the quick mode has no epochs
     cfg = TrainConfig.from_dict(form.current_config_dict())
     assert (cfg.method, cfg.model, cfg.pretrained, cfg.image_size) == ("quick", "efficientnet_lite0", True, 224)
@@ -39,20 +40,20 @@ def test_each_method_sets_the_model_and_a_hand_picked_model_is_custom(qtbot: QtB
     pick(form, "fine-tune")
     cfg = TrainConfig.from_dict(form.current_config_dict())
     assert (cfg.method, cfg.model, cfg.pretrained) == ("fine-tune", "efficientnet_lite0", True)
-    assert form.epochs_spin.isEnabled() and "whole bundled network adapts" in form.method_hint.text()
+    assert form.epochs_spin.isEnabled() and "whole bundled network adapts" in form.method_choice.hint.text()
     pick(form, "scratch")
     cfg = TrainConfig.from_dict(form.current_config_dict())
     assert (cfg.method, cfg.model, cfg.pretrained) == ("scratch", "quicknet", False)
     pick(form, "quick")
     form.model_combo.setCurrentIndex(form.model_combo.findData("simple_cnn"))
-    assert form.method_combo.currentData() == "custom"
+    assert form.method_choice.combo.currentData() == "custom"
     assert TrainConfig.from_dict(form.current_config_dict()).method == "scratch"
 
 
 def test_a_saved_quick_config_reopens_as_the_quick_method(qtbot: QtBot, window: MainWindow) -> None:
     form = window.train_page.form
     form.apply_config(TrainConfig(model="efficientnet_lite0", pretrained=True, method="quick", image_size=224))
-    assert form.method_combo.currentData() == "quick"
+    assert form.method_choice.combo.currentData() == "quick"
     assert TrainConfig.from_dict(form.current_config_dict()).method == "quick"
 
 
@@ -65,8 +66,9 @@ def test_training_in_the_quick_mode_from_the_page(qtbot: QtBot, window: MainWind
     tp.form.device_combo.setCurrentIndex(tp.form.device_combo.findData("cpu"))
     bar: list[int] = []  # every value the bar takes (set on this thread by the page)
     tp.monitor.progress.valueChanged.connect(bar.append)
-    qtbot.mouseClick(tp.train_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: tp.task is None and window.state.run is not None, timeout=180_000)
+    qtbot.mouseClick(tp.buttons["trainButton"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: tp.training.task is None and window.state.run is not None, timeout=180_000)
+    assert window.state.run is not None
     run = Path(window.state.run)
     assert TrainConfig.load(run / "config.json").method == "quick"
     # "Computing image features 10/15…" moves the bar (it stayed at 0 % and jumped to full at the end)
@@ -77,9 +79,9 @@ def test_training_in_the_quick_mode_from_the_page(qtbot: QtBot, window: MainWind
     assert tp.monitor.plots.lr_plot.isHidden()  # no schedule to draw
     pick(tp.form, "scratch")
     tp.form.epochs_spin.setValue(1)
-    qtbot.mouseClick(tp.train_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(tp.buttons["trainButton"], Qt.MouseButton.LeftButton)
     assert not tp.monitor.plots.lr_plot.isHidden()  # back for a run that has one
-    qtbot.waitUntil(lambda: tp.task is None, timeout=180_000)
+    qtbot.waitUntil(lambda: tp.training.task is None, timeout=180_000)
 
 
 def test_fine_tune_takes_the_command_lines_epochs_rule_until_the_user_sets_them(qtbot: QtBot, window: MainWindow,
@@ -88,7 +90,7 @@ def test_fine_tune_takes_the_command_lines_epochs_rule_until_the_user_sets_them(
 
     open_and_wait(qtbot, window, tiny_folder)
     form = window.train_page.form
-    n_train = sum(window.state.dataset.counts("train").values())
+    n_train = sum(opened(window).counts("train").values())
     pick(form, "fine-tune")
     assert form.epochs_spin.value() == fine_tune_epochs(n_train) == 10  # few images: the longest fine-tune
     pick(form, "scratch")
@@ -117,7 +119,7 @@ def test_the_method_and_whether_the_epochs_follow_it_survive_a_restart(qtbot: Qt
 
     open_and_wait(qtbot, window, tiny_folder)
     form = window.train_page.form
-    assert form.method_combo.currentData() == "auto"
+    assert form.method_choice.combo.currentData() == "auto"
     window.state.settings.last_train_config = form.current_config_dict()  # what starting a training saves
     window.save_settings()
     for method, epochs_set in (("auto", False), ("fine-tune", True)):
@@ -128,7 +130,7 @@ def test_the_method_and_whether_the_epochs_follow_it_survive_a_restart(qtbot: Qt
         again = MainWindow(load_core=False)
         qtbot.addWidget(again, before_close_func=lambda win: win.shutdown())
         again_form = again.train_page.form
-        assert again_form.method_combo.currentData() == method
+        assert again_form.method_choice.combo.currentData() == method
         assert again_form.epochs_follow_method is not epochs_set
         if epochs_set:
             assert again_form.epochs_spin.value() == 7

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from desktop_cls.gui.pages.train.train_plots import TrainingPlots
 
-def _plots(qtbot: QtBot) -> object:
-    from desktop_cls.gui.pages.train.train_plots import TrainingPlots
 
+def _plots(qtbot: QtBot) -> TrainingPlots:
     plots = TrainingPlots()
     qtbot.addWidget(plots)
     plots.resize(800, 500)
@@ -16,17 +18,17 @@ def _plots(qtbot: QtBot) -> object:
     return plots
 
 
-def _x_range(plot: object) -> list[float]:
+def _x_range(plot: Any) -> list[float]:  # a pyqtgraph PlotItem (untyped)
     QApplication.processEvents()
-    return list(plot.getViewBox().viewRange()[0])  # type: ignore[attr-defined]
+    return list(plot.getViewBox().viewRange()[0])
 
 
 def test_the_first_epoch_reads_in_epochs_not_thousandths(qtbot: QtBot) -> None:
     plots = _plots(qtbot)
     for i in range(1, 5):  # the first 4 batches of an epoch of 10 000
-        plots.add_batch(i / 10_000, 1.0 / i, 0.01)  # type: ignore[attr-defined]
-    plots.redraw()  # type: ignore[attr-defined]
-    for plot in (plots.loss_plot, plots.lr_plot):  # type: ignore[attr-defined]
+        plots.add_batch(i / 10_000, 1.0 / i, 0.01)
+    plots.redraw()
+    for plot in (plots.loss_plot, plots.lr_plot):
         axis = plot.getAxis("bottom")
         assert axis.autoSIPrefixScale == 1.0 and "x0.001" not in axis.labelString()
         low, high = _x_range(plot)
@@ -35,11 +37,11 @@ def test_the_first_epoch_reads_in_epochs_not_thousandths(qtbot: QtBot) -> None:
 
 def test_a_one_epoch_run_shows_no_negative_epochs(qtbot: QtBot) -> None:
     plots = _plots(qtbot)
-    plots.add_batch(0.0, 0.5, 0.01)  # type: ignore[attr-defined]
-    plots.add_batch(1.0, 0.5, 0.01)  # type: ignore[attr-defined]
-    plots.add_epoch(1, 0.5, 0.6, 0.8, 0.7)  # type: ignore[attr-defined]
-    plots.redraw()  # type: ignore[attr-defined]
-    for plot in (plots.loss_plot, plots.acc_plot, plots.lr_plot):  # type: ignore[attr-defined]
+    plots.add_batch(0.0, 0.5, 0.01)
+    plots.add_batch(1.0, 0.5, 0.01)
+    plots.add_epoch(1, 0.5, 0.6, 0.8, 0.7)
+    plots.redraw()
+    for plot in (plots.loss_plot, plots.acc_plot, plots.lr_plot):
         low, high = _x_range(plot)
         assert low >= 0 and high >= 1, (low, high)
 
@@ -47,8 +49,8 @@ def test_a_one_epoch_run_shows_no_negative_epochs(qtbot: QtBot) -> None:
 def test_after_the_first_epoch_the_axis_follows_the_curves(qtbot: QtBot) -> None:
     plots = _plots(qtbot)
     for e in range(1, 11):
-        plots.add_batch(float(e), 1.0 / e, 0.01)  # type: ignore[attr-defined]
-        plots.add_epoch(e, 1.0 / e, 1.0 / e, 0.5, 0.5)  # type: ignore[attr-defined]
-    plots.redraw()  # type: ignore[attr-defined]
-    low, high = _x_range(plots.loss_plot)  # type: ignore[attr-defined]
+        plots.add_batch(float(e), 1.0 / e, 0.01)
+        plots.add_epoch(e, 1.0 / e, 1.0 / e, 0.5, 0.5)
+    plots.redraw()
+    low, high = _x_range(plots.loss_plot)
     assert low >= 0 and high >= 10

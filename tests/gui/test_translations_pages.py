@@ -182,7 +182,7 @@ def test_the_train_page_marks_every_text(qtbot: QtBot, pseudo: None, tmp_path: P
     page = TrainPage(state, TaskRunner())
     qtbot.addWidget(page)
     page.form.advanced.setChecked(True)
-    page.form.method_combo.setCurrentIndex(page.form.method_combo.findData("custom"))
+    page.form.method_choice.combo.setCurrentIndex(page.form.method_choice.combo.findData("custom"))
     page.monitor.begin(3, None, quick=False)
     page.monitor.event(BatchEnd(1, 2, 4, 2, 0.7, 0.01, 120.0, 30.0, 512.0))
     assert page.monitor.progress_label.text().startswith("⟦Epoch 1/3 · step 2/4")
@@ -201,7 +201,7 @@ def test_the_evaluate_page_marks_every_text_and_shows_chinese_class_names(qtbot:
     shown = [cm.verticalHeaderItem(i).text() for i in range(cm.rowCount())]
     assert shown == list(CJK) and [header(cm, j).text() for j in range(cm.columnCount())] == list(CJK)
     assert "猫" in item_at(cm, 0, 1).toolTip() and "狗" in item_at(cm, 0, 1).toolTip()
-    per_class = [cell(page.metrics_table, r, 0) for r in range(page.metrics_table.rowCount())]
+    per_class = [cell(page.metrics.table, r, 0) for r in range(page.metrics.table.rowCount())]
     assert per_class[:3] == list(CJK)
     page.show_cell(0, 0)
     assert all(caption.startswith("猫 → 猫") for _path, caption in page.mistakes.model.items)
@@ -302,13 +302,15 @@ def test_the_pages_read_in_chinese(qtbot: QtBot, chinese: None, tmp_path: Path) 
     export = ExportPage(state, TaskRunner())
     for page in (train, evaluate, export):
         qtbot.addWidget(page)
-    assert train.train_button.text() == "▶ 训练(&T)" and train.pause_button.text() == "暂停"
+    assert train.buttons["trainButton"].text() == "▶ 训练(&T)" and train.buttons["pauseButton"].text() == "暂停"
+    assert train.buttons["pauseButton"].toolTip().startswith("暂停或继续")  # the declared action's tip, in Chinese
     assert train.monitor.progress_label.text().startswith("可以在 3 个类别的")
     assert train.monitor.plots.loss_plot.getPlotItem().getAxis("bottom").labelText == "轮次"
     assert train.form.advanced.title() == "高级"
     evaluate._show(evaluation())
-    headers = [header(evaluate.metrics_table, c).text() for c in range(5)]
+    headers = [header(evaluate.metrics.table, c).text() for c in range(5)]
     assert headers == ["类别", "精确率", "召回率", "F1 分数", "图像"]
-    assert "准确率" in evaluate.summary.text() and "验证集" in evaluate.summary.text()
+    assert "准确率" in evaluate.metrics.summary.text() and "验证集" in evaluate.metrics.summary.text()
+    assert evaluate.calibration.ece_label.text().startswith("期望校准误差")
     assert evaluate.right_tabs.tabText(1) == "校准"
     assert header(export.results.table, 0).text() == "格式" and export.buttons["exportButton"].text() == "▶ 导出(&X)"

@@ -84,7 +84,7 @@ def test_the_window_starts_with_a_hostile_settings_folder(qtbot: QtBot, isolated
     qtbot.waitUntil(lambda: bool(notices), timeout=10_000)
     assert "val_fraction" in notices[0]
     assert w.interrupted_banner.run == run and "interrupted" in w.interrupted_banner.label.text()
-    labels = [w.train_page.runs_list.item(i).text() for i in range(w.train_page.runs_list.count())]
+    labels = [w.train_page.past_runs.runs_list.item(i).text() for i in range(w.train_page.past_runs.runs_list.count())]
     assert any(label.startswith("deep") and "damaged" in label for label in labels)
     w.wait_until_core_loaded()
     w.open_dataset(tiny_folder)  # val_fraction "abc" made every Open folder fail silently

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -17,7 +17,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_cls.core.errors import UserError
 from desktop_cls.core.run_list import RunSummary
+from desktop_cls.core.training.config import TrainConfig
+from desktop_cls.gui.widgets.dialogs import show_error
 
 
 class ResumeDialog(QDialog):
@@ -93,3 +96,21 @@ def choose_run_to_resume(parent: QWidget) -> str | None:
 
     dialog = ResumeDialog(resumable_runs(), str(default_runs_dir()), parent)
     return dialog.chosen() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+def resumable_config(parent: QWidget, run: str) -> TrainConfig | None:
+    """The options of a run that can continue here; None after telling the user why it cannot (another window or
+    process trains it, or its config.json is unreadable)."""
+    from desktop_cls.core.run_dir import run_in_use
+
+    translate = QCoreApplication.translate  # the Train page's texts, in its context
+    if run_in_use(Path(run)):
+        show_error(parent, translate("TrainPage", "Cannot resume"), translate(
+            "TrainPage", "{run} is in use: another window or process is training it. Wait for that training to end.")
+            .format(run=run))
+        return None
+    try:
+        return TrainConfig.load(Path(run) / "config.json")
+    except UserError as e:
+        show_error(parent, translate("TrainPage", "Cannot resume"), e.for_gui())
+        return None

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QLabel, QProgressBar
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QGroupBox, QLabel, QProgressBar, QVBoxLayout
 
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import BatchEnd, EpochEnd, Notice, StageChanged
@@ -16,6 +16,7 @@ from desktop_cls.gui.pages.train.train_plots import TrainingPlots
 from desktop_cls.gui.widgets.following_log import FollowingLog
 
 STEPS = 1000  # the bar's range: fine enough for a batch of a long run
+REDRAW_MS = 100  # the curves are redrawn this often, not per batch
 
 
 class RunMonitor(QObject):
@@ -41,6 +42,17 @@ class RunMonitor(QObject):
         self.paused = False
         self._stage_moves_bar = False  # a counted stage moves the bar until the run's first batch
         self._last_batch: BatchEnd | None = None  # shown again when the run is paused or resumed
+        self.redraw_timer = QTimer()  # not a child: this object's event() takes the run's events, not Qt's
+        self.redraw_timer.setInterval(REDRAW_MS)
+        self.redraw_timer.timeout.connect(self.plots.redraw)
+        self.redraw_timer.start()
+
+    def log_box(self) -> QGroupBox:
+        """The log under its title, for the page's layout."""
+        box = QGroupBox(self.tr("Training log"))
+        box.setObjectName("trainLogBox")
+        QVBoxLayout(box).addWidget(self.log)
+        return box
 
     def line(self, text: str) -> None:
         self.log.append_line(text)

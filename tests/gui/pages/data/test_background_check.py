@@ -53,7 +53,7 @@ def test_train_is_enabled_while_the_check_runs_and_the_problems_tab_says_how_far
     page = window.dataset_page
     qtbot.waitUntil(lambda: page.model.percent == 43)
     assert page.model.checking  # the check is still held: nothing of its result is known yet
-    assert window.train_page.train_button.isEnabled()
+    assert window.train_page.buttons["trainButton"].isEnabled()
     assert page.class_table.rowCount() == 3 and page.thumb_model.rowCount() == 24
     line = page.problems.check
     assert line.isVisibleTo(page.problems) and "Still checking: 43 %" in line.label.text()
@@ -73,7 +73,7 @@ def test_stop_checking_keeps_the_dataset_and_says_the_check_was_stopped(
     page.problems.check.stop_button.click()
     qtbot.waitUntil(lambda: page.model.status is CheckStatus.STOPPED)
     assert held.tokens[0].is_set() and window.state.dataset is page.model.index
-    assert "stopped" in page.problems.check.label.text() and window.train_page.train_button.isEnabled()
+    assert "stopped" in page.problems.check.label.text() and window.train_page.buttons["trainButton"].isEnabled()
 
 
 def test_opening_another_folder_stops_its_check(qtbot: QtBot, window: MainWindow, tmp_path: Path,

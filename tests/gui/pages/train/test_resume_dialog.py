@@ -39,7 +39,9 @@ def test_the_resume_dialog_lists_resumable_runs_and_browses_for_others(qtbot: Qt
     qtbot.addWidget(dialog)
     tree = dialog.runs_tree
     assert tree.topLevelItemCount() == 1
-    row = [tree.topLevelItem(0).text(c) for c in range(4)]
+    item = tree.topLevelItem(0)
+    assert item is not None
+    row = [item.text(c) for c in range(4)]
     assert row == ["b-quit", "digits", "3 of 15", "stopped: the app was closed"]
     dialog.accept()
     assert dialog.chosen() == str(quit_run)

@@ -44,7 +44,7 @@ def _cli_plan(folder: Path, *flags: str) -> Any:
 def _window_plan(qtbot: QtBot, idx: Any, method: str = "auto") -> Any:
     form = _form(qtbot)
     form.state.set_dataset(idx)
-    form.method_combo.setCurrentIndex(form.method_combo.findData(method))
+    form.method_choice.combo.setCurrentIndex(form.method_choice.combo.findData(method))
     return form
 
 
@@ -79,11 +79,11 @@ def test_a_requested_image_size_is_planned_alike(qtbot: QtBot, tmp_path: Path) -
     assert cli.method == "scratch"  # 32 px is too small for the pretrained backbone
     form = _window_plan(qtbot, idx)
     form.image_size_spin.setValue(32)  # the user's value: it pins the size and replans
-    assert form.method_combo.currentData() == "auto" and form.model_combo.currentData() == "quicknet"
+    assert form.method_choice.combo.currentData() == "auto" and form.model_combo.currentData() == "quicknet"
     _same(cli, form)
     open_plan, _idx = _cli_plan(idx.root)  # the hint offers the size left open: as without --image-size
     assert form.size_follower.suggestion.value == open_plan.config.image_size == 224
-    form.use_size_button.click()
+    form.size_follower.use_button.click()
     _same(open_plan, form)
 
 
@@ -104,5 +104,5 @@ def test_settings_saved_with_the_earlier_spelling_reopen_the_same_method(qtbot: 
     saved = TrainConfig(model="efficientnet_lite0", pretrained=True).to_dict()
     saved.pop("method")
     form.apply_saved({**saved, "mode": "full"}, method="fine_tune")  # as an earlier version wrote them
-    assert form.method_combo.currentData() == "fine-tune"
+    assert form.method_choice.combo.currentData() == "fine-tune"
     assert TrainConfig.from_dict(form.current_config_dict()).method == "fine-tune"

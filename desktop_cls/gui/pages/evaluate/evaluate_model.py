@@ -1,0 +1,76 @@
+"""What the Evaluate page decides, without widgets: which images Evaluate scores when none are chosen, whether the
+result shown still belongs to the chosen run and those images (its tag), and the evaluation as a task. Tested
+without a window."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from desktop_cls.core.errors import UserError
+from desktop_cls.gui.state import Tag
+
+
+def kept_epoch(model: str) -> tuple[int, int] | None:
+    """(epoch of the saved model, epochs trained) for a run folder, so the accuracy can be matched to training."""
+    from desktop_cls.core import run_dir as rd
+
+    run = Path(model)
+    if not rd.is_run_dir(run):
+        return None
+    try:
+        info = rd.read_run_info(run)
+    except UserError:
+        return None
+    best, done = info.get("best_epoch"), info.get("epochs_done")
+    return (best, done) if isinstance(best, int) and isinstance(done, int) and best > 0 else None
+
+
+def evaluation(model: str, folder: str) -> Any:
+    """The task: score `model` on the labeled images of `folder`; a plain dict (the report, and under "_" keys the
+    samples for the gallery, the curves, the model, the folder and the epoch the model was kept at)."""
+
+    def work(progress: Any, cancel: Any) -> dict[str, Any]:
+        from desktop_cls.core.inference.evaluation import evaluate
+        from desktop_cls.core.inference.predictor import Predictor
+
+        ev = evaluate(Predictor.load(model, allow_code=False), folder, progress=progress, cancel=cancel)
+        d = ev.to_dict()
+        pred = ev.probs.argmax(axis=1) if len(ev.probs) else []
+        d["_samples"] = [(p, int(t), int(k), float(ev.probs[i, k]))
+                         for i, (p, t, k) in enumerate(zip(ev.paths, ev.y_true, pred, strict=True))]
+        d["_curves"] = ev.curves()
+        d["_model"] = model
+        d["_folder"] = folder
+        d["_epoch"] = kept_epoch(model)
+        return d
+
+    return work
+
+
+@dataclass(slots=True)
+class EvaluateModel:
+    """`result`: the evaluation shown (None when none is); `tag`: the (images, model) it was computed for."""
+
+    result: dict[str, Any] | None = None
+    tag: Tag | None = None
+
+    @staticmethod
+    def default_folder(dataset: str | None, run_fits_dataset: bool, run_dataset: str | None) -> str:
+        """The images Evaluate scores when no folder is chosen: the open dataset's, unless the run was trained on
+        other classes; then its own dataset's (a resumed run of another folder is scored where it belongs)."""
+        if dataset is not None and run_fits_dataset:
+            return dataset
+        return run_dataset or dataset or ""
+
+    def shows(self, result: dict[str, Any], folder: str | None, model: str) -> None:
+        self.result, self.tag = result, Tag(folder, model)
+
+    def clear(self) -> None:
+        self.result, self.tag = None, None
+
+    def stale(self, run: str | None, chosen_folder: str, default_folder: str) -> bool:
+        """Whether the result shown is of another model, or (no folder being chosen) of other default images."""
+        shown = self.tag
+        return shown is not None and (shown.run != run or (not chosen_folder and shown.dataset != default_folder))

@@ -1,0 +1,106 @@
+"""The Evaluate page's numbers: the summary (accuracy on how many images of which split, top-k, the epoch the
+model was kept at) and the per-class table with its averages; a class without images shows dashes and says why."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+
+from desktop_cls.gui.widgets.common import read_only_table
+
+FEW_IMAGES = 50  # fewer evaluated images than this: the accuracy is a rough estimate
+NAME_CHARS = 24  # a longer class name is elided rather than widen the window
+
+
+class MetricsPanel(QWidget):
+    def __init__(self, save_button: QPushButton) -> None:
+        super().__init__()
+        self.summary = QLabel()
+        self.summary.setObjectName("evalSummary")
+        self.summary.setWordWrap(True)
+        self.table = read_only_table(QTableWidget(), "metricsTable", self.tr("Per-class metrics"), [
+            self.tr("Class"), self.tr("Precision"), self.tr("Recall"), self.tr("F1"), self.tr("Images")],
+            select_rows=False)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.summary)
+        lay.addWidget(self.table, 1)
+        lay.addWidget(save_button)
+
+    def clear(self) -> None:
+        self.table.setRowCount(0)
+        self.summary.setText("")
+
+    def show_result(self, d: dict[str, Any], kept: tuple[int, int] | None) -> None:
+        """The report's summary and per-class rows, then the macro and weighted averages."""
+        self.summary.setText(self._summary(d, kept))
+        average = {"macro": self.tr("macro average"), "weighted": self.tr("weighted average")}
+        per_class = d["per_class"]
+        rows = list(per_class.items()) + [(average.get(k, k), v) for k, v in d["averages"].items()]
+        present = sum(1 for m in per_class.values() if m["support"])
+        self.table.setRowCount(len(rows))
+        for r, (name, m) in enumerate(rows):
+            self.table.setItem(r, 0, QTableWidgetItem(name))
+            for c, key in enumerate(("precision", "recall", "f1"), 1):
+                it = _figure("—" if m[key] is None else f"{m[key]:.3f}")
+                if r < len(per_class) and not m["support"]:
+                    it.setToolTip(self._absent_tip(name, d["split"], m[key] is not None))
+                elif r >= len(per_class) and present < len(per_class):
+                    it.setToolTip(self.tr("Over the {0} classes that have images here; a class without "
+                                          "images is left out").format(present))
+                self.table.setItem(r, c, it)
+            self.table.setItem(r, 4, _figure(f"{m['support']:,}"))
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """The figures as narrow as they can be, and room for every class name in full beside them."""
+        table = self.table
+        for c in range(1, 5):
+            table.resizeColumnToContents(c)
+        fm = table.fontMetrics()
+        names = max((fm.horizontalAdvance(item.text()) for r in range(table.rowCount())
+                     if (item := table.item(r, 0)) is not None), default=0)
+        names = min(names, fm.averageCharWidth() * NAME_CHARS)
+        figures = sum(table.columnWidth(c) for c in range(1, 5))
+        frame = 2 * table.frameWidth() + table.verticalScrollBar().sizeHint().width()
+        table.setMinimumWidth(names + 16 + figures + frame)
+
+    def _absent_tip(self, name: str, split: str, predicted: bool) -> str:
+        """Why a class's score is a dash (or a plain 0), and that the averages leave it out."""
+        where = {"validation": self.tr("the validation images"), "val": self.tr("the validation images"),
+                 "test": self.tr("the test images")}.get(split, self.tr("the evaluated images"))
+        tip = self.tr("No images of '{0}' among {1}: it has no recall, and the macro average leaves it "
+                      "out.").format(name, where)
+        if predicted:
+            tip += " " + self.tr("The model did predict it, wrongly each time: those are false positives.")
+        return tip
+
+    def _split_words(self, split: str) -> str:
+        return {"validation": self.tr("validation images"), "val": self.tr("validation images"),
+                "test": self.tr("test images")}.get(split, self.tr("images"))
+
+    def _summary(self, d: dict[str, Any], kept: tuple[int, int] | None) -> str:
+        """Accuracy, on how many images of which split, top-k, the epoch of the model and a warning for few images."""
+        n = d["num_images"]
+        where = self._split_words(d["split"])
+        text = self.tr("<b>Accuracy {acc:.1%}</b> on {n:,} {where}").format(acc=d["accuracy"], n=n, where=where)
+        topk = next((k for k in d if k.startswith("top") and k.endswith("_accuracy")), None)
+        if topk:
+            k = topk.removeprefix("top").removesuffix("_accuracy")
+            text += self.tr(" · top-{k} accuracy {acc:.1%}").format(k=k, acc=d[topk])
+        if kept:
+            text += " " + self.tr("· model of epoch {0} of {1} (the best on validation, as training reported)").format(
+                *kept)
+        text += self.tr(".")
+        if n < FEW_IMAGES:
+            text += self.tr(" ⚠ Few images: treat this as a rough estimate.")
+        return text
+
+
+def _figure(text: str) -> QTableWidgetItem:
+    """A number, right-aligned so the digits line up."""
+    it = QTableWidgetItem(text)
+    it.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return it

@@ -1,0 +1,155 @@
+"""The Train form's method (automatic, quick, fine-tune, from scratch or custom): the combo box, the line that says
+what the method does (and for Automatic, what it chose and why), and what a method writes into the form — the model,
+whether it starts pretrained and, until the user sets them, the epochs. The plan itself is core's
+(planner.plan_training, as the command line asks); picking a model by hand makes the method Custom."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QSpinBox, QWidget
+
+from desktop_cls.core.models.catalog import PRETRAINED_MODEL
+from desktop_cls.core.training.config import TrainConfig
+from desktop_cls.core.training.methods import AUTO, CUSTOM, FINE_TUNE, QUICK, SCRATCH, method_name
+from desktop_cls.core.training.planner import Plan
+from desktop_cls.gui.pages.train.option_fields import OptionFields
+
+
+class TrainForm(Protocol):
+    """What the method reads and writes of the Train form (train_form.TrainForm)."""
+
+    state: Any  # AppState: the open dataset
+    fields: OptionFields
+    model_combo: QComboBox
+    pretrained_check: QCheckBox
+    epochs_spin: QSpinBox
+    size_follower: Any  # train_suggestions.ImageSizeFollower
+
+    def plan(self, size_open: bool = False, flips_open: bool = False) -> Plan | None:
+        """Core's training plan for the form's settings (None while they are invalid)."""
+
+    def update_enabled(self) -> None:
+        """Grey out what does not apply to the current choices."""
+
+
+class MethodChoice(QObject):
+    """`epochs_chosen`: the user set the epochs (or a past run's options were loaded), so the method keeps them."""
+
+    def __init__(self, form: TrainForm) -> None:
+        super().__init__(form if isinstance(form, QWidget) else None)
+        self.form = form
+        self.combo = QComboBox()
+        self.combo.setObjectName("methodCombo")
+        self.combo.setAccessibleName(self.tr("Training method"))
+        self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.combo.setMinimumContentsLength(24)
+        for text, key in (
+            (self.tr("Automatic (recommended)"), AUTO),  # short: the line below says what it chose and why
+            (self.tr("Pretrained network, quick"), QUICK),
+            (self.tr("Pretrained network, fine-tune"), FINE_TUNE),
+            (self.tr("From scratch"), SCRATCH),
+            (self.tr("Custom: the model and options below"), CUSTOM),
+        ):
+            self.combo.addItem(text, key)
+        self.combo.setToolTip(self.tr(
+            "Quick: a network already trained on a million photos stays as it is and only a new last layer "
+            "learns your classes, in seconds; the best start with few images. Fine-tune: the same network, then "
+            "all of it adapts to your images; slower, often better with many images. From scratch: a small "
+            "network learns everything from your images; good with thousands of small images."))
+        self.hint = QLabel()
+        self.hint.setObjectName("methodReason")
+        self.hint.setWordWrap(True)
+        self.applying = False  # the method is writing the form: those changes are not the user's
+        self.epochs_chosen = False
+
+    def follow_form(self) -> None:
+        """Follow the form's controls and the open dataset (once the form has made its controls)."""
+        form = self.form
+        form.epochs_spin.valueChanged.connect(self._epochs_edited)
+        self.combo.currentIndexChanged.connect(lambda _i: self.apply())
+        form.state.dataset_changed.connect(lambda _index: self.apply())
+        form.model_combo.currentIndexChanged.connect(lambda _i: self._overridden())
+        form.pretrained_check.toggled.connect(lambda _on: self._overridden())
+
+    def key(self) -> str:
+        return str(self.combo.currentData())
+
+    def _plain_words(self, method: str) -> str:
+        if method == QUICK:
+            return self.tr("Quick: the bundled network, trained on a million photos, stays as it is; only a new last "
+                           "layer learns your classes. Takes seconds, and later re-fits reuse the computed image "
+                           "features.")
+        if method == FINE_TUNE:
+            return self.tr("Fine-tune: the new last layer learns first, then the whole bundled network adapts to "
+                           "your images at a gentle learning rate. Minutes on a CPU; often better with many images.")
+        return self.tr("From scratch: a small network learns everything from your images. Good with thousands of "
+                       "small images; weak with few.")
+
+    def apply(self) -> None:
+        """The plan's model, start and epochs into the controls; its reason under the method."""
+        form = self.form
+        plan = form.plan() if self.key() != CUSTOM else None
+        if plan is None:
+            self.hint.setText(self.tr("Custom: training uses the model and options below as set."))
+            return
+        cfg = plan.config
+        self.applying = True
+        try:
+            form.fields.write("model", cfg.model)
+            form.fields.write_switch("pretrained", cfg.pretrained)
+            form.fields.file_only["method"] = cfg.method
+            if not self.epochs_chosen:
+                form.epochs_spin.setValue(cfg.epochs)
+        finally:
+            self.applying = False
+        form.update_enabled()
+        form.size_follower.suggest()
+        plain = self._plain_words(plan.method)
+        reason = plan.reason("method")
+        self.hint.setText(self.tr("{reason}. {details}").format(
+            reason=reason[:1].upper() + reason[1:], details=plain) if self.key() == AUTO else plain)
+
+    def _epochs_edited(self, _value: int) -> None:
+        if not self.applying:
+            self.epochs_chosen = True
+
+    def _overridden(self) -> None:
+        """The user picked another model by hand: the method becomes Custom, keeping their choice."""
+        if self.applying or self.key() == CUSTOM:
+            return
+        form = self.form
+        plan = form.plan()
+        if plan is not None and (form.model_combo.currentData(), form.pretrained_check.isChecked()) != (
+                plan.config.model, plan.config.pretrained):
+            form.fields.file_only["method"] = SCRATCH  # fine-tune when the user ticks pretrained
+            self.set_key(CUSTOM)
+            form.size_follower.suggest()  # now planned from the user's model, not the method's
+
+    def set_key(self, key: str) -> None:
+        self.combo.blockSignals(True)
+        try:
+            self.combo.setCurrentIndex(self.combo.findData(key))
+        finally:
+            self.combo.blockSignals(False)
+        if key == CUSTOM:
+            self.hint.setText(self.tr("Custom: training uses the model and options below as set."))
+
+    def show_config(self, cfg: TrainConfig) -> None:
+        """A past run's options were loaded: their method, and their epochs kept whatever the method."""
+        self.epochs_chosen = True
+        if cfg.method == "quick" and cfg.model == PRETRAINED_MODEL:
+            self.set_key(QUICK)
+        elif cfg.pretrained and cfg.model == PRETRAINED_MODEL:
+            self.set_key(FINE_TUNE)
+        else:
+            self.set_key(CUSTOM)
+
+    def restore(self, method: str, epochs_follow_method: bool) -> None:
+        """Last session's method; Automatic stays Automatic (not the method it chose last time)."""
+        known = method_name(method)  # "fine_tune": as earlier versions saved it
+        if known is not None and known != CUSTOM:
+            self.epochs_chosen = not epochs_follow_method
+            self.set_key(known)
+            self.apply()

@@ -1,0 +1,117 @@
+"""The Train page's one training request: launch a new run or continue one, pause, stop, and what its end means
+for the app (the run becomes the chosen one, the sidebar's badge, the run shown). Its events go to the RunMonitor;
+the page only follows `running_changed` and `paused_changed`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtWidgets import QWidget
+
+from desktop_cls.core.events import PauseToken
+from desktop_cls.core.training.config import TrainConfig
+from desktop_cls.gui.pages.train.run_monitor import RunMonitor
+from desktop_cls.gui.pages.train.train_model import TrainPageModel
+from desktop_cls.gui.pages.train.training_task import training
+from desktop_cls.gui.state import AppState, Badge, PageKey, RunInfo
+from desktop_cls.gui.widgets.dialogs import show_error
+from desktop_cls.gui.work.tasks import Task, TaskRunner
+
+QUIT_WAIT_MS = 120_000
+
+
+translate = QCoreApplication.translate  # its texts are the Train page's, in its context
+
+
+class TrainingRun(QObject):
+    """`task` is the training request while it runs (None otherwise)."""
+
+    running_changed = Signal(bool)  # a run started; or it ended, its result or failure handled
+    paused_changed = Signal(bool)
+
+    def __init__(self, state: AppState, tasks: TaskRunner, monitor: RunMonitor, model: TrainPageModel,
+                 page: QWidget) -> None:
+        super().__init__(page)
+        self.state, self.tasks, self.monitor, self.model, self.page = state, tasks, monitor, model, page
+        self.task: Task | None = None
+
+    def start(self, cfg: TrainConfig, data: Any) -> None:
+        """A new run of these options on this data (the open dataset's index, or the folder to scan)."""
+        self.state.settings.last_train_config = cfg.to_dict()
+        pause = PauseToken()
+        self._launch(training(cfg.to_dict(), data, pause), pause, cfg.epochs, quick=cfg.method == "quick")
+
+    def resume(self, run: str, cfg: TrainConfig, epochs: int | None = None) -> None:
+        """Continue the run folder `run` (its options are cfg), to `epochs` when given."""
+        pause = PauseToken()
+        self._launch(training(None, None, pause, resume_run=run, epochs=epochs), pause, epochs or cfg.epochs,
+                     resuming=run, quick=cfg.method == "quick")
+
+    def _launch(self, work: Any, pause: PauseToken, epochs: int, resuming: str | None = None,
+                quick: bool = False) -> None:
+        done = self.monitor.begin(epochs, resuming, quick)
+        self.model.started(self.state.tag().dataset, resuming)
+        self.task = self.tasks.start("training", work, self._on_finished, self._on_failed, on_event=self.monitor.event,
+                                     on_ended=self._on_done, pause=pause, keep_result=True)
+        self.state.set_training(True)
+        self.running_changed.emit(True)
+        self.paused_changed.emit(False)
+        if resuming:
+            self.monitor.line(translate("TrainPage", "Continuing run {0} at epoch {1} of {2}…").format(
+                Path(resuming).name, done + 1, epochs))
+        else:
+            ds = self.state.dataset
+            self.monitor.line(translate("TrainPage", "Training started on {0}").format(ds.root) if ds is not None
+                              else translate("TrainPage", "Training started"))
+
+    def toggle_pause(self) -> None:
+        pause = self.task.pause if self.task is not None else None
+        if pause is None:
+            return
+        pausing = not pause.is_paused()
+        (pause.pause if pausing else pause.resume)()
+        self.monitor.line(translate("TrainPage", "Paused (the current batch finishes first)") if pausing
+                          else translate("TrainPage", "Resumed"))
+        self.monitor.set_paused(pausing)
+        self.paused_changed.emit(pausing)
+
+    def is_paused(self) -> bool:
+        return self.task is not None and self.monitor.paused
+
+    def stop(self) -> bool:
+        """Stop after the batch that runs (the last finished epoch is kept); False when no run was going."""
+        if self.task is None:
+            return False
+        self.task.cancel()  # also wakes a paused loop
+        self.monitor.line(translate("TrainPage", "Stopping after this batch…"))
+        return True
+
+    def shutdown(self) -> None:
+        """For closing the window: stop cleanly (the run records that the app was closed) and join the thread."""
+        if self.task is not None:
+            self.task.cancel("quit")
+        self.stop()
+        if self.task is not None:
+            self.task.wait(QUIT_WAIT_MS)
+
+    # ---- how the training ended ----------------------------------------------------------------
+    def _on_finished(self, result: Any) -> None:
+        info = RunInfo.read(result.run_dir)  # the run's own dataset: a resumed run may not be of the open one
+        self.model.finished(info.dataset_root, result.run_dir)
+        self.monitor.finished(result, info.val_images or 0)
+        if result.epochs_done > 0:
+            self.state.set_run(result.run_dir, info)
+            self.state.set_status(PageKey.TRAIN, Badge.DONE)
+
+    def _on_failed(self, message: str, details: str) -> None:
+        self.monitor.failed(message)
+        self.state.set_status(PageKey.TRAIN, Badge.ATTENTION)
+        show_error(self.page, translate("TrainPage", "Training failed"), message, details)
+
+    def _on_done(self) -> None:
+        self.task = None
+        self.state.set_training(False)
+        self.running_changed.emit(False)
+        self.monitor.plots.redraw()
