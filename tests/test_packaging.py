@@ -7,8 +7,12 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from packaging.requirements import Requirement
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -65,7 +69,7 @@ def test_one_version_source() -> None:
     assert desktop_cls.__version__.count(".") == 2
 
 
-def _requirements() -> list[object]:
+def _requirements() -> list[Requirement]:
     tomllib = pytest.importorskip("tomllib")
     from packaging.requirements import Requirement
 
@@ -79,9 +83,8 @@ def test_qt_dependency_ships_multimedia_and_skips_the_none_refcount_bug(python: 
     from packaging.utils import canonicalize_name
 
     env = {"python_version": python, "python_full_version": python + ".0"}
-    active = [r for r in _requirements() if r.marker is None or r.marker.evaluate(env)]  # type: ignore[attr-defined]
-    qt = {canonicalize_name(r.name): r.specifier for r in active  # type: ignore[attr-defined]
-          if canonicalize_name(r.name).startswith("pyside6")}  # type: ignore[attr-defined]
+    active = [r for r in _requirements() if r.marker is None or r.marker.evaluate(env)]
+    qt = {canonicalize_name(r.name): r.specifier for r in active if canonicalize_name(r.name).startswith("pyside6")}
     assert "pyside6-addons" in qt or "pyside6" in qt, qt
     broken = tuple(int(p) for p in python.split(".")) < (3, 12)
     for name, spec in qt.items():

@@ -92,11 +92,12 @@ def keep_palette() -> Iterator[None]:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance()
-    style, palette = app.style().name(), app.palette()  # type: ignore[union-attr]
+    assert isinstance(app, QApplication)
+    style, palette = app.style().name(), app.palette()
     yield
     QGuiApplication.styleHints().unsetColorScheme()
-    app.setStyle(style)  # type: ignore[union-attr]
-    app.setPalette(palette)  # type: ignore[union-attr]
+    app.setStyle(style)
+    app.setPalette(palette)
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from desktop_cls.gui.shell.main_window import MainWindow
+from desktop_cls.gui.widgets.image_viewer import ImageViewer
 from tests.gui.conftest import open_and_wait, opened_viewer
 
 sklearn_images = pytest.importorskip("sklearn.datasets").__file__
@@ -18,8 +19,8 @@ PHOTOS = Path(sklearn_images).parent / "images"  # real photos shipped with scik
 CHINA, FLOWER = PHOTOS / "china.jpg", PHOTOS / "flower.jpg"
 
 
-def _loaded(qtbot: QtBot, viewer: object, size: tuple[int, int]) -> None:
-    qtbot.waitUntil(lambda: viewer.image_size() == size, timeout=10_000)  # type: ignore[attr-defined]
+def _loaded(qtbot: QtBot, viewer: ImageViewer, size: tuple[int, int]) -> None:
+    qtbot.waitUntil(lambda: viewer.image_size() == size, timeout=10_000)
 
 
 def test_viewer_zooms_fits_steps_through_images_and_closes_on_escape(qtbot: QtBot) -> None:

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from desktop_cls.gui.shell.main_window import MainWindow
+from desktop_cls.gui.widgets.confusion_view import ConfusionMatrixView
 from tests.conftest import make_tiny_folder
 from tests.gui.conftest import cell, header, open_and_wait
 
@@ -148,10 +149,10 @@ def test_a_matrix_too_large_for_its_pane_scrolls(qtbot: QtBot, window: MainWindo
     assert cm.verticalScrollBar().maximum() > 0
 
 
-def _matrix_with_long_names(qtbot: QtBot) -> object:
+def _matrix_with_long_names(qtbot: QtBot) -> ConfusionMatrixView:
     from PySide6.QtWidgets import QTableWidgetItem
 
-    from desktop_cls.gui.widgets.confusion_view import HEAT_ROLE, ConfusionMatrixView
+    from desktop_cls.gui.widgets.confusion_view import HEAT_ROLE
 
     view = ConfusionMatrixView()
     qtbot.addWidget(view)
@@ -170,18 +171,18 @@ def test_a_matrix_numbers_its_columns_only_when_names_do_not_fit(qtbot: QtBot) -
     """Both ways of naming the columns, whatever font the machine has: the sizes come from the view's own
     font (its preferred size leaves each column just the width of its counts; a wide pane leaves room)."""
     view = _matrix_with_long_names(qtbot)
-    view.resize(view.sizeHint())  # type: ignore[attr-defined]
+    view.resize(view.sizeHint())
     QApplication.processEvents()
-    columns = [view.horizontalHeaderItem(c).text() for c in range(10)]  # type: ignore[attr-defined]
-    rows = [view.verticalHeaderItem(r).text() for r in range(10)]  # type: ignore[attr-defined]
+    columns = [header(view, c).text() for c in range(10)]
+    rows = [item.text() for r in range(10) if (item := view.verticalHeaderItem(r)) is not None]
     assert columns == [str(c + 1) for c in range(10)]
     assert all(rows[r].startswith(f"{r + 1} ") for r in range(10)), rows
-    assert not view.needs_scrolling()  # type: ignore[attr-defined]
-    view.resize(40 * view.sizeHint().width(), view.sizeHint().height())  # type: ignore[attr-defined]
+    assert not view.needs_scrolling()
+    view.resize(40 * view.sizeHint().width(), view.sizeHint().height())
     QApplication.processEvents()
-    columns = [view.horizontalHeaderItem(c).text() for c in range(10)]  # type: ignore[attr-defined]
+    columns = [header(view, c).text() for c in range(10)]
     assert columns == [f"a_rather_long_class_name_{i}" for i in range(10)]
-    assert view.verticalHeaderItem(0).text() == "a_rather_long_class_name_0"  # type: ignore[attr-defined]
+    assert view.verticalHeaderItem(0).text() == "a_rather_long_class_name_0"
 
 
 def test_the_first_window_fits_the_screens_free_area() -> None:

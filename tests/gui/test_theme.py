@@ -10,14 +10,16 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from desktop_cls.gui.shell.main_window import MainWindow
 from desktop_cls.gui.widgets import colours, theme
+from desktop_cls.gui.widgets.confusion_view import ConfusionMatrixView
 from tests.gui.conftest import child
 from tests.gui.test_evaluate_page import synthetic_result
 
@@ -38,29 +40,31 @@ def _window_colour(w: MainWindow) -> QColor:
     return w.palette().color(QPalette.ColorRole.Window)
 
 
-def _plot_colours(plot: object) -> tuple[str, str, str]:
+def _plot_colours(plot: pg.PlotWidget) -> tuple[str, str, str]:
     """What the plot paints: its background, its bottom axis' line and tick text."""
-    axis = plot.getPlotItem().getAxis("bottom")  # type: ignore[attr-defined]
-    return (plot.backgroundBrush().color().name(), axis.pen().color().name(),  # type: ignore[attr-defined]
+    axis = plot.getPlotItem().getAxis("bottom")
+    return (plot.backgroundBrush().color().name(), axis.pen().color().name(),
             axis.textPen().color().name())
 
 
-def _cell(cm: object, row: int, col: int) -> tuple[QColor, QColor, QColor]:
+def _cell(cm: ConfusionMatrixView, row: int, col: int) -> tuple[QColor, QColor, QColor]:
     """(background, text) the delegate paints a confusion cell with, and the pixel it actually painted."""
-    from PySide6.QtWidgets import QStyleOptionViewItem
+    from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
-    index = cm.model().index(row, col)  # type: ignore[attr-defined]
+    index = cm.model().index(row, col)
     option = QStyleOptionViewItem()
-    option.palette = cm.palette()  # type: ignore[attr-defined]
-    cm.itemDelegate().initStyleOption(option, index)  # type: ignore[attr-defined]
-    rect = cm.visualRect(index)  # type: ignore[attr-defined]
-    pixel = cm.viewport().grab().toImage().pixelColor(rect.left() + 2, rect.top() + 2)  # type: ignore[attr-defined]
+    option.palette = cm.palette()
+    delegate = cm.itemDelegate()
+    assert isinstance(delegate, QStyledItemDelegate)
+    delegate.initStyleOption(option, index)
+    rect = cm.visualRect(index)
+    pixel = cm.viewport().grab().toImage().pixelColor(rect.left() + 2, rect.top() + 2)
     return option.backgroundBrush.color(), option.palette.color(QPalette.ColorRole.Text), pixel
 
 
-def _icon_ink(icon: object) -> float:
+def _icon_ink(icon: QIcon) -> float:
     """Mean lightness of an icon's opaque pixels (its glyph's colour)."""
-    image = icon.pixmap(32, 32).toImage()  # type: ignore[attr-defined]
+    image = icon.pixmap(32, 32).toImage()
     values = [image.pixelColor(x, y).lightness() for x in range(image.width()) for y in range(image.height())
               if image.pixelColor(x, y).alpha() > 200]
     assert values, "the icon drew nothing"
