@@ -135,6 +135,8 @@ def measure(what: str, root: str) -> dict[str, Any]:
         extra["flagged"] = _cleanvision(root)
     extra["seconds"] = time.perf_counter() - t0
     extra["process_cpu_seconds"] = time.process_time()  # imports included
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    extra["worker_cpu_seconds"] = kids.ru_utime + kids.ru_stime  # worker processes, waited for
     extra["load_before"], extra["load_after"] = load, os.getloadavg()[0]
     extra["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     extra["worker_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # largest worker
