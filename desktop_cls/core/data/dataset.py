@@ -12,9 +12,10 @@ import hashlib
 import os
 import random
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -289,15 +290,22 @@ def _unreadable(paths: list[str], verify: str, workers: int | None, progress: Pr
             raise ValueError(f"verify must be none, header or full, not {verify!r}")
         return bad
     todo = [p for p in paths if p not in bad]
+    # a thread pool's map takes no chunks: one task per file was a Future each (memory on 100,000 files) and
+    # a lock handover each; a task per block of files keeps both small
+    blocks = [todo[i:i + 64] for i in range(0, len(todo), 64)]
+    done = 0
     with ThreadPoolExecutor(max_workers=workers or min(16, (os.cpu_count() or 2) * 2)) as pool:
-        for i, prob in enumerate(pool.map(check, todo, chunksize=64), 1):
-            if prob is not None:
-                bad[prob.path] = prob
-            if i % 64 == 0 or i == len(todo):
-                progress(i, len(todo), _("checking images"))
-                if cancel is not None:
-                    cancel.raise_if_set()
+        for found in pool.map(partial(_check_block, check), blocks):
+            bad.update((prob.path, prob) for prob in found)
+            done += 64
+            progress(min(done, len(todo)), len(todo), _("checking images"))
+            if cancel is not None:
+                cancel.raise_if_set()
     return bad
+
+
+def _check_block(check: Callable[[str], Problem | None], paths: list[str]) -> list[Problem]:
+    return [prob for prob in map(check, paths) if prob is not None]
 
 
 def _classes_with_images(root: Path, layout: str, class_names: list[str], counts: Counter[str],

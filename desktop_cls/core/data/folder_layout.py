@@ -174,7 +174,7 @@ def walk_images(class_dir: Path, problems: list[Problem], dataset_root: Path | N
     label-safe: links to folders elsewhere on disk are followed, links up the tree or across classes are not."""
     class_real = os.path.realpath(class_dir)
     root_real = os.path.realpath(dataset_root if dataset_root is not None else class_dir)
-    found: list[tuple[str, list[tuple[str, str]]]] = []
+    found: list[tuple[str, list[str]]] = []
     seen: set[tuple[int, int]] = set()
     stack = [str(class_dir)]
     while stack:
@@ -199,19 +199,19 @@ def walk_images(class_dir: Path, problems: list[Problem], dataset_root: Path | N
             continue
         found.append((d, sorted(files)))
     out: list[str] = []
-    for _folder, files in sorted(found):
-        out.extend(path for _name, path in files)
+    for folder, files in sorted(found):
+        out.extend(os.path.join(folder, f) for f in files)
     return out
 
 
 def _scan_folder(d: str, class_name: str, reals: tuple[str, str], stack: list[str],
-                 problems: list[Problem], stats: FileStats) -> list[tuple[str, str]]:
-    """(name, path) of the images directly in d; sub-folders safe to follow go on the stack, the rest are reported.
+                 problems: list[Problem], stats: FileStats) -> list[str]:
+    """The image names directly in d; sub-folders safe to follow go on the stack, the rest are reported.
 
     reals: the class folder's and the dataset's real paths. Each image is stat()ed once, here; its size
     and mtime go to stats."""
     class_real, root_real = reals
-    files: list[tuple[str, str]] = []
+    files: list[str] = []
     with os.scandir(d) as it:
         for e in it:
             name = e.name
@@ -232,9 +232,8 @@ def _scan_folder(d: str, class_name: str, reals: tuple[str, str], stack: list[st
                 elif (st := _regular_stat(e)) is None:
                     _report_special(e, problems)
                 elif is_image_name(name):
-                    path = e.path
-                    files.append((name, path))
-                    stats[path] = (st.st_size, st.st_mtime_ns)
+                    files.append(name)
+                    stats[e.path] = (st.st_size, st.st_mtime_ns)  # the path walk_images joins
                 else:
                     problems.append(Problem(os.path.join(d, e.name), "unsupported_format",
                                             _("GIF files are not used for training; convert to PNG")))
