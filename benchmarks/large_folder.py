@@ -1,13 +1,18 @@
 """Large folders: how the folder walk and the health check grow with the number of images, next to references.
 
     python -m benchmarks.large_folder [--sizes 10000,30000,100000] [--folder DIR] [--smoke] [--json OUT]
+                                      [--photo] [--peer-python PY] [--skip health,cleanvision]
 
 For each size it writes that many distinct small PNGs (10 classes of drawn shapes on varied backgrounds,
-each image unique by construction) once, then measures, each in a fresh process so peak memory is its own:
+each image unique by construction; ``--photo``: photo-sized JPEGs, 640x480) once, then measures, each in a
+fresh process so peak memory is its own, with the 1-minute load average before and after each figure (the
+machine may be shared: read the ratios, each measured in the same run as its reference):
 
-* ``walk``: a bare ``os.scandir`` walk that stats every file (the reference) and the app's own folder walk
-  (``scan`` with header checks, what ``desktop-cls scan --quick`` and training need);
-* ``health``: the full health check, cold (empty caches), then warm;
+* ``bare_walk``: a bare ``os.scandir`` walk that stats every file (the reference);
+* ``walk_train``: the app's folder walk as training runs it (names, classes, counts, links, empty files);
+* ``walk``: the same with header checks, what ``desktop-cls scan --quick`` runs;
+* ``health``: what ``desktop-cls scan`` runs (the walk decoding every image, then the health check), cold
+  (empty caches), then warm; its peak memory is the command's;
 * ``cleanvision``: Cleanlab's cleanvision (exact + near duplicates) on the same folder, as the peer
   reference: from ``--peer-python`` (an interpreter whose environment has ``pip install cleanvision``; it
   pins its own numpy and pandas, so keep it out of the app's environment), else when importable here.
@@ -58,20 +63,25 @@ def _draw(kind: str, rng: np.random.Generator, side: int) -> np.ndarray:
     return np.clip(img, 0, 255).astype(np.uint8)
 
 
-def write_folder(root: Path, n: int, side: int = 32, seed: int = 0) -> Path:
-    """n distinct images, n / 10 per class; an existing complete folder is reused."""
+def write_folder(root: Path, n: int, side: int = 32, seed: int = 0, photo: bool = False) -> Path:
+    """n distinct images, n / 10 per class (photo: 640x480 JPEGs); an existing complete folder is reused."""
     from PIL import Image
 
     marker = root / ".complete"
-    if marker.is_file() and marker.read_text() == f"{n} {side} {seed}":
+    tag = f"{n} {side} {seed}" + (" photo" if photo else "")
+    if marker.is_file() and marker.read_text() == tag:
         return root
     rng = np.random.default_rng(seed)
     for i in range(n):
         kind = CLASSES[i % len(CLASSES)]
-        path = root / kind / f"{kind}_{i:06d}.png"
+        path = root / kind / f"{kind}_{i:06d}.{'jpg' if photo else 'png'}"
         path.parent.mkdir(parents=True, exist_ok=True)
-        Image.fromarray(_draw(kind, rng, side)).save(path, optimize=False, compress_level=1)
-    marker.write_text(f"{n} {side} {seed}")
+        if photo:  # drawn small, enlarged: the pixel count and file size of a phone picture
+            im = Image.fromarray(_draw(kind, rng, 160)).resize((640, 480), Image.Resampling.BICUBIC)
+            im.save(path, quality=90)
+        else:
+            Image.fromarray(_draw(kind, rng, side)).save(path, optimize=False, compress_level=1)
+    marker.write_text(tag)
     return root
 
 
@@ -98,28 +108,36 @@ def _cleanvision(root: str) -> int:
     return int(flagged.sum())
 
 
+def _copy_findings(found: list[Any]) -> int:
+    return sum(1 for p in found if p.kind in ("duplicate", "near_duplicate", "label_conflict", "leak"))
+
+
 def measure(what: str, root: str) -> dict[str, Any]:
     """Run in a child process: one measurement, its seconds and the child's own peak memory."""
+    load = os.getloadavg()[0]
     t0 = time.perf_counter()
     extra: dict[str, Any] = {}
     if what == "bare_walk":
         extra["files"] = bare_walk(root)
-    elif what == "walk":
+    elif what in ("walk", "walk_train"):
         from desktop_cls.core.data.dataset import scan
 
-        extra["images"] = len(scan(root, verify="header").samples)
+        extra["images"] = len(scan(root, verify="header" if what == "walk" else "none").samples)
     elif what in ("health_cold", "health_warm"):
         from desktop_cls.core.data.dataset import scan
-        from desktop_cls.core.data.health import check_health
+        from desktop_cls.core.data.health import with_health
 
-        index = scan(root, verify="header")
-        t0 = time.perf_counter()  # the walk is measured on its own above
-        found = check_health(index)
-        extra["findings"] = sum(1 for p in found if p.kind in ("duplicate", "near_duplicate", "label_conflict",
-                                                               "leak"))
+        index = scan(root, verify="full")  # what `desktop-cls scan` runs, in its order
+        extra["full_walk_seconds"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        extra["findings"] = _copy_findings(list(with_health(index).problems))
     elif what == "cleanvision":
         extra["flagged"] = _cleanvision(root)
     extra["seconds"] = time.perf_counter() - t0
+    extra["process_cpu_seconds"] = time.process_time()  # imports included
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    extra["worker_cpu_seconds"] = kids.ru_utime + kids.ru_stime  # worker processes, waited for
+    extra["load_before"], extra["load_after"] = load, os.getloadavg()[0]
     extra["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     extra["worker_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # largest worker
     return extra
@@ -144,19 +162,25 @@ def _peer_python(given: str | None) -> str | None:
     return sys.executable
 
 
-def run_size(n: int, base: Path, smoke: bool, peer: str | None) -> dict[str, Any]:
-    root = write_folder(base / f"images-{n}", n)
+def run_size(n: int, base: Path, smoke: bool, peer: str | None, photo: bool = False,
+             skip: frozenset[str] = frozenset()) -> dict[str, Any]:
+    root = write_folder(base / f"{'photos' if photo else 'images'}-{n}", n, photo=photo)
     cache = Path(tempfile.mkdtemp(prefix="desktop_cls_large_cache_"))
     env = dict(os.environ, DESKTOP_CLS_CACHE_DIR=str(cache), DESKTOP_CLS_DATA_DIR=str(cache / "data"))
     row: dict[str, Any] = {"images": n}
-    for what in ("bare_walk", "walk", "health_cold", "health_warm"):
-        row[what] = _child(what, root, env)
-    if peer and not smoke:
+    for what in ("bare_walk", "walk_train", "walk", "bare_walk", "health_cold", "health_warm"):
+        if what.startswith("health") and "health" in skip:
+            continue
+        m = _child(what, root, env)
+        best = row.get(what)  # the reference is walked before and after the app's walks: the faster counts
+        row[what] = m if not isinstance(best, dict) or not m or m["seconds"] < best["seconds"] else best
+    if peer and not smoke and "cleanvision" not in skip:
         row["cleanvision"] = _child("cleanvision", root, env, peer)
     else:
-        row["cleanvision"] = "not run (no --peer-python with cleanvision)"
-    if row.get("bare_walk") and row.get("walk"):
-        row["walk_vs_bare"] = row["walk"]["seconds"] / max(row["bare_walk"]["seconds"], 1e-6)
+        row["cleanvision"] = "not run (no --peer-python with cleanvision, or skipped)"
+    for walk in ("walk", "walk_train"):
+        if row.get("bare_walk") and row.get(walk):
+            row[f"{walk}_vs_bare"] = row[walk]["seconds"] / max(row["bare_walk"]["seconds"], 1e-6)
     cv = row.get("cleanvision")
     if isinstance(cv, dict) and row.get("health_cold"):
         row["health_vs_cleanvision"] = row["health_cold"]["seconds"] / max(cv["seconds"], 1e-6)
@@ -165,12 +189,14 @@ def run_size(n: int, base: Path, smoke: bool, peer: str | None) -> dict[str, Any
 
 def _print(row: dict[str, Any]) -> None:
     parts = [f"{row['images']:>7} images"]
-    for what in ("bare_walk", "walk", "health_cold", "health_warm", "cleanvision"):
+    for what in ("bare_walk", "walk_train", "walk", "health_cold", "health_warm", "cleanvision"):
         m = row.get(what)
         if isinstance(m, dict):
-            parts.append(f"{what} {m['seconds']:.1f} s ({m['peak_rss_mb']:.0f} MB)")
-    if "walk_vs_bare" in row:
-        parts.append(f"walk/bare {row['walk_vs_bare']:.1f}x")
+            parts.append(f"{what} {m['seconds']:.2f} s ({m['peak_rss_mb']:.0f} MB, load {m['load_before']:.1f}"
+                         f"-{m['load_after']:.1f})")
+    for walk in ("walk_train", "walk"):
+        if f"{walk}_vs_bare" in row:
+            parts.append(f"{walk}/bare {row[f'{walk}_vs_bare']:.1f}x")
     if "health_vs_cleanvision" in row:
         parts.append(f"health/cleanvision {row['health_vs_cleanvision']:.2f}x")
     print(" | ".join(parts), flush=True)
@@ -183,6 +209,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--smoke", action="store_true")
     ap.add_argument("--json", type=Path)
     ap.add_argument("--peer-python", help="an interpreter with cleanvision installed (the peer reference)")
+    ap.add_argument("--photo", action="store_true", help="photo-sized JPEGs (640x480) instead of 32 px PNGs")
+    ap.add_argument("--skip", default="", help="comma-separated: health, cleanvision (the long steps)")
     ap.add_argument("--measure", nargs=2, metavar=("WHAT", "FOLDER"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.measure:
@@ -192,7 +220,8 @@ def main(argv: list[str] | None = None) -> int:
     base = args.folder or Path(tempfile.mkdtemp(prefix="desktop_cls_large_"))
     rows = []
     for n in sizes:
-        rows.append(run_size(n, base, args.smoke, _peer_python(args.peer_python)))
+        rows.append(run_size(n, base, args.smoke, _peer_python(args.peer_python), args.photo,
+                             frozenset(filter(None, args.skip.split(",")))))
         _print(rows[-1])
     if args.json:
         args.json.write_text(json.dumps({"rows": rows}, indent=2))

@@ -12,15 +12,16 @@ import hashlib
 import os
 import random
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from PIL import Image
 
-from desktop_cls.core.data.folder_layout import detect_layout, list_labelled
+from desktop_cls.core.data.folder_layout import FileStats, detect_layout, list_labelled
 from desktop_cls.core.data.imaging import MAX_PIXELS, display_path, load_rgb, or_load_error, utf8_name
 from desktop_cls.core.data.problems import Problem
 from desktop_cls.core.errors import ImageLoadError, UserError
@@ -154,31 +155,49 @@ def typical_image_size(paths: Sequence[str], limit: int = 200, workers: int | No
     return ws[len(ws) // 2], hs[len(hs) // 2]
 
 
-def _zero_byte(path: str) -> bool:
+def _zero_byte(path: str, stats: FileStats) -> bool:
+    if path in stats:
+        return stats[path][0] == 0
     try:
         return os.path.getsize(path) == 0
     except OSError:
         return False
 
 
-def fingerprint(root: str, classes: tuple[str, ...], samples: Iterable[Sample]) -> dict[str, Any]:
-    """Identifies the exact files a run saw: relative path, size, mtime and label of each."""
+def _size_mtime(path: str, stats: FileStats | None) -> tuple[int, int]:
+    known = stats.get(path) if stats is not None else None
+    if known is not None:
+        return known
+    try:
+        st = os.stat(path)
+    except OSError:
+        return -1, -1
+    return st.st_size, st.st_mtime_ns
+
+
+def fingerprint(root: str, classes: tuple[str, ...], samples: Iterable[Sample],
+                stats: FileStats | None = None) -> dict[str, Any]:
+    """Identifies the exact files a run saw: relative path, size, mtime and label of each.
+
+    stats: sizes and mtimes the walk just read (the same os.stat answers), so a large folder is not
+    stat()ed twice; files not in it are stat()ed here."""
     h = hashlib.sha256()
     h.update("\n".join(classes).encode())
     n = 0
     total = 0
     prefix = os.path.join(root, "")
+    parts: list[str] = []
     for s in samples:
-        try:
-            st = os.stat(s.path)
-            size, mtime = st.st_size, st.st_mtime_ns
-        except OSError:
-            size, mtime = -1, -1
+        size, mtime = _size_mtime(s.path, stats)
         # the scan's paths start with root: slicing gives relpath's answer at a fraction of its cost
         rel = s.path[len(prefix):] if s.path.startswith(prefix) else os.path.relpath(s.path, root)
-        h.update(f"\0{rel}\0{size}\0{mtime}\0{s.label}\0{s.split}".encode())
+        parts.append(f"\0{rel}\0{size}\0{mtime}\0{s.label}\0{s.split}")
         n += 1
         total += max(size, 0)
+        if len(parts) >= 4096:  # hashed in blocks: the same digest as one update per file, far fewer calls
+            h.update("".join(parts).encode())
+            parts.clear()
+    h.update("".join(parts).encode())
     return {"sha256": h.hexdigest(), "num_files": n, "total_bytes": total, "classes": list(classes)}
 
 
@@ -215,11 +234,12 @@ def scan(
     problems: list[Problem] = []
     layout = detect_layout(root)
     progress(0, 0, _("listing files"))
-    labelled, class_names, unlabeled = list_labelled(root, layout, problems)
+    stats: FileStats = {}
+    labelled, class_names, unlabeled = list_labelled(root, layout, problems, stats)
     if cancel is not None:
         cancel.raise_if_set()
     paths = [p for p, _c, _s in labelled]
-    bad = _unreadable(paths, verify, workers, progress, cancel)
+    bad = _unreadable(paths, verify, workers, progress, cancel, stats)
     problems.extend(bad[p] for p in paths if p in bad)
     good = [(p, c, s) for p, c, s in labelled if p not in bad]
     classes = _classes_with_images(root, layout, class_names, Counter(c for _p, c, _s in good), problems)
@@ -235,7 +255,7 @@ def scan(
     return DatasetIndex(
         root=str(root), layout=layout, classes=classes, samples=samples, problems=tuple(problems),
         unlabeled=tuple(unlabeled), val_fraction=val_fraction,
-        seed=seed, fingerprint=fingerprint(str(root), classes, samples),
+        seed=seed, fingerprint=fingerprint(str(root), classes, samples, stats),
         typical_size=typical_image_size([s.path for s in samples], workers=workers),
     )
 
@@ -260,25 +280,32 @@ def _splits(layout: str, given: list[str], labels: list[int], val_fraction: floa
 
 
 def _unreadable(paths: list[str], verify: str, workers: int | None, progress: ProgressFn,
-                cancel: CancelToken | None) -> dict[str, Problem]:
+                cancel: CancelToken | None, stats: FileStats) -> dict[str, Problem]:
     """Empty files, and with verify 'header' or 'full' the files that fail that check (in parallel:
     PIL releases the GIL while decoding)."""
-    bad = {p: Problem(p, "corrupt", _("the file is empty (0 bytes)")) for p in paths if _zero_byte(p)}
+    bad = {p: Problem(p, "corrupt", _("the file is empty (0 bytes)")) for p in paths if _zero_byte(p, stats)}
     check = {"header": _check_header, "full": _check_decode}.get(verify)
     if check is None:
         if verify != "none":
             raise ValueError(f"verify must be none, header or full, not {verify!r}")
         return bad
     todo = [p for p in paths if p not in bad]
+    # a thread pool's map takes no chunks: one task per file was a Future each (memory on 100,000 files) and
+    # a lock handover each; a task per block of files keeps both small
+    blocks = [todo[i:i + 64] for i in range(0, len(todo), 64)]
+    done = 0
     with ThreadPoolExecutor(max_workers=workers or min(16, (os.cpu_count() or 2) * 2)) as pool:
-        for i, prob in enumerate(pool.map(check, todo, chunksize=64), 1):
-            if prob is not None:
-                bad[prob.path] = prob
-            if i % 64 == 0 or i == len(todo):
-                progress(i, len(todo), _("checking images"))
-                if cancel is not None:
-                    cancel.raise_if_set()
+        for found in pool.map(partial(_check_block, check), blocks):
+            bad.update((prob.path, prob) for prob in found)
+            done += 64
+            progress(min(done, len(todo)), len(todo), _("checking images"))
+            if cancel is not None:
+                cancel.raise_if_set()
     return bad
+
+
+def _check_block(check: Callable[[str], Problem | None], paths: list[str]) -> list[Problem]:
+    return [prob for prob in map(check, paths) if prob is not None]
 
 
 def _classes_with_images(root: Path, layout: str, class_names: list[str], counts: Counter[str],

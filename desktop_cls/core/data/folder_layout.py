@@ -9,6 +9,7 @@ under the wrong class; a name that is not valid UTF-8 is reported and skipped, n
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from desktop_cls.core.data.imaging import display_path, is_image_name, special_file_kind, utf8_name
@@ -21,6 +22,7 @@ IGNORED_NAMES = frozenset({"thumbs.db", "desktop.ini", "__macosx", "$recycle.bin
 VAL_DIR_NAMES = ("val", "valid", "validation")
 SPLIT_DIR_NAMES = frozenset({"train", "test", *VAL_DIR_NAMES})
 Labelled = tuple[str, str, str]  # (path, class name, split)
+FileStats = dict[str, tuple[int, int]]  # path -> (size in bytes, mtime in ns), from the walk's one stat per file
 
 
 def is_hidden(name: str) -> bool:
@@ -43,13 +45,18 @@ def detect_layout(root: Path) -> str:
     return "split_folders" if has_val or class_dirs(root / dirs["train"]) else "class_folders"
 
 
-def list_labelled(root: Path, layout: str, problems: list[Problem]) -> tuple[list[Labelled], list[str], list[str]]:
-    """(path, class name, split) of every image in a class folder, the class names, and the loose images."""
+def list_labelled(root: Path, layout: str, problems: list[Problem],
+                  stats: FileStats | None = None) -> tuple[list[Labelled], list[str], list[str]]:
+    """(path, class name, split) of every image in a class folder, the class names, and the loose images.
+
+    stats, when given, receives each image's size and mtime from the walk's own stat, so the empty-file
+    check and the fingerprint need not stat every file again (on a large folder that was most of the walk).
+    """
     labelled: list[Labelled] = []
     if layout != "split_folders":
         class_names = [c for c in class_dirs(root, problems) if _walkable_class(root, root / c, problems)]
         for cname in class_names:
-            labelled.extend((p, cname, "train") for p in walk_images(root / cname, problems, root))
+            labelled.extend((p, cname, "train") for p in walk_images(root / cname, problems, root, stats))
         return labelled, class_names, _loose_images(root)
     split_dirs = {n.lower(): n for n in class_dirs(root)}
     class_names = [c for c in class_dirs(root / split_dirs["train"], problems)
@@ -65,7 +72,7 @@ def list_labelled(root: Path, layout: str, problems: list[Problem]) -> tuple[lis
                                             name=cname)))
                 continue
             if split_key == "train" or _walkable_class(root, sdir / cname, problems):
-                labelled.extend((p, cname, split_name) for p in walk_images(sdir / cname, problems, root))
+                labelled.extend((p, cname, split_name) for p in walk_images(sdir / cname, problems, root, stats))
     return labelled, class_names, _loose_images(root)
 
 
@@ -161,7 +168,8 @@ def _loose_images(root: Path) -> list[str]:
                       and utf8_name(e.name))
 
 
-def walk_images(class_dir: Path, problems: list[Problem], dataset_root: Path | None = None) -> list[str]:
+def walk_images(class_dir: Path, problems: list[Problem], dataset_root: Path | None = None,
+                stats: FileStats | None = None) -> list[str]:
     """Image files under class_dir in ImageFolder's order (sorted roots, sorted names), loop-safe and
     label-safe: links to folders elsewhere on disk are followed, links up the tree or across classes are not."""
     class_real = os.path.realpath(class_dir)
@@ -181,7 +189,8 @@ def walk_images(class_dir: Path, problems: list[Problem], dataset_root: Path | N
             continue
         seen.add(key)
         try:
-            files = _scan_folder(d, class_dir.name, class_real, root_real, stack, problems)
+            files = _scan_folder(d, class_dir.name, (class_real, root_real), stack, problems,
+                                 {} if stats is None else stats)
         except PermissionError:
             problems.append(Problem(d, "unreadable", _("permission denied; check the folder's permissions")))
             continue
@@ -190,18 +199,23 @@ def walk_images(class_dir: Path, problems: list[Problem], dataset_root: Path | N
             continue
         found.append((d, sorted(files)))
     out: list[str] = []
-    for root, files in sorted(found):
-        out.extend(os.path.join(root, f) for f in files)
+    for folder, files in sorted(found):
+        out.extend(os.path.join(folder, f) for f in files)
     return out
 
 
-def _scan_folder(d: str, class_name: str, class_real: str, root_real: str, stack: list[str],
-                 problems: list[Problem]) -> list[str]:
-    """The image names directly in d; sub-folders safe to follow go on the stack, the rest are reported."""
+def _scan_folder(d: str, class_name: str, reals: tuple[str, str], stack: list[str],
+                 problems: list[Problem], stats: FileStats) -> list[str]:
+    """The image names directly in d; sub-folders safe to follow go on the stack, the rest are reported.
+
+    reals: the class folder's and the dataset's real paths. Each image is stat()ed once, here; its size
+    and mtime go to stats."""
+    class_real, root_real = reals
     files: list[str] = []
     with os.scandir(d) as it:
         for e in it:
-            if is_hidden(e.name) or not _usable_name(e, problems):
+            name = e.name
+            if is_hidden(name) or not _usable_name(e, problems):
                 continue
             try:
                 if e.is_dir(follow_symlinks=True):
@@ -213,12 +227,13 @@ def _scan_folder(d: str, class_name: str, class_real: str, root_real: str, stack
                         problems.append(Problem(sub, "symlink_loop", _(
                             "{why}: not followed, so its images are not counted as '{name}'").format(
                                 why=why, name=class_name)))
-                elif not is_image_name(e.name, extra=True):
+                elif not is_image_name(name, extra=True):
                     continue
-                elif not e.is_file(follow_symlinks=True):
+                elif (st := _regular_stat(e)) is None:
                     _report_special(e, problems)
-                elif is_image_name(e.name):
-                    files.append(e.name)
+                elif is_image_name(name):
+                    files.append(name)
+                    stats[e.path] = (st.st_size, st.st_mtime_ns)  # the path walk_images joins
                 else:
                     problems.append(Problem(os.path.join(d, e.name), "unsupported_format",
                                             _("GIF files are not used for training; convert to PNG")))
@@ -247,6 +262,15 @@ def _usable_name(entry: os.DirEntry[str], problems: list[Problem] | None) -> boo
                    else _("the file name is not valid UTF-8 text; it is left out until it is renamed"))
         problems.append(Problem(display_path(entry.path), "bad_name", message))
     return False
+
+
+def _regular_stat(entry: os.DirEntry[str]) -> os.stat_result | None:
+    """The entry's stat (through a link) when it is a regular file; None for anything else or a broken link."""
+    try:
+        st = entry.stat(follow_symlinks=True)
+    except OSError:
+        return None
+    return st if stat.S_ISREG(st.st_mode) else None
 
 
 def _report_special(entry: os.DirEntry[str], problems: list[Problem]) -> None:

@@ -16,7 +16,8 @@ import hashlib
 import json
 import multiprocessing
 import os
-from collections import Counter, defaultdict
+import threading
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from PIL import Image
 
 from desktop_cls.core.data import similarity
 from desktop_cls.core.data.dataset import DatasetIndex, Problem, Sample
@@ -178,12 +180,45 @@ def _step_done(i: int, total: int, every: int, what: str, progress: ProgressFn, 
             cancel.raise_if_set()
 
 
+class _Decoded:
+    """Decoded pictures (and their JPEG encodings) kept for the proofs in this process, least recently used
+    out first, within a byte budget: each picture takes part in several candidate pairs, and decoding it
+    again for each was half of a proof's time. Keyed by path, size and mtime, so a changed file is read again."""
+
+    def __init__(self, budget: int = 64 << 20) -> None:
+        self.budget, self.used = budget, 0
+        self.items: OrderedDict[tuple[str, int, int], tuple[Image.Image, similarity.Encoding | None]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, path: str) -> tuple[Image.Image, similarity.Encoding | None]:
+        st = os.stat(path)
+        key = (path, st.st_size, st.st_mtime_ns)
+        with self.lock:
+            hit = self.items.get(key)
+            if hit is not None:
+                self.items.move_to_end(key)
+                return hit
+        value = (load_rgb(path), similarity.jpeg_encoding(path))
+        size = value[0].width * value[0].height * 3
+        with self.lock:
+            if key not in self.items and size <= self.budget // 4:
+                self.items[key] = value
+                self.used += size
+                while self.used > self.budget:
+                    _key, (dropped, _enc) = self.items.popitem(last=False)
+                    self.used -= dropped.width * dropped.height * 3
+        return value
+
+
+_DECODED = _Decoded()
+
+
 def _prove(pair: tuple[str, str]) -> float | None:
     """The pair's difference if it is the same picture, else None (unreadable now: not proven)."""
     try:
-        m = similarity.compare(load_rgb(pair[0]), load_rgb(pair[1]),
-                               (similarity.jpeg_encoding(pair[0]), similarity.jpeg_encoding(pair[1])))
-    except ImageLoadError:
+        (a, enc_a), (b, enc_b) = _DECODED.get(pair[0]), _DECODED.get(pair[1])
+        m = similarity.compare(a, b, (enc_a, enc_b))
+    except (ImageLoadError, OSError):
         return None
     return round(m.difference, 4) if m.same else None
 

@@ -45,6 +45,8 @@ def is_image_name(name: str, extra: bool = False) -> bool:
 
 def utf8_name(name: str) -> bool:
     """False for a name the file system handed over with undecodable bytes (not valid UTF-8)."""
+    if name.isascii():  # the common case, answered without encoding (the walk asks once per file)
+        return True
     try:
         name.encode("utf-8")
     except UnicodeEncodeError:

@@ -258,8 +258,11 @@ def _shift_guess(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
 
 def _search(cost: Callable[[float, float, float], float], x0: float,
             start: tuple[float, float, float] = (0.5, 0.5, 1.0)) -> tuple[tuple[float, float, float], float]:
-    """Pattern search over the frame's centre and scale, coarse to fine, giving up early on hopeless pairs."""
+    """Pattern search over the frame's centre and scale, coarse to fine, giving up early on hopeless pairs.
+
+    A step back to a frame already tried is answered from memory (a sixth of the trials, each a resample)."""
     x = list(start)
+    known: dict[tuple[float, ...], float] = {}
     bounds = [(0.5 - MAX_SHIFT, 0.5 + MAX_SHIFT), (0.5 - MAX_SHIFT, 0.5 + MAX_SHIFT),
               (1 - 1.5 * MAX_SHIFT, 1 + 1.5 * MAX_SHIFT)]
     best = x0
@@ -274,7 +277,8 @@ def _search(cost: Callable[[float, float, float], float], x0: float,
                     trial[i] += sign * step
                     if not bounds[i][0] <= trial[i] <= bounds[i][1]:
                         continue
-                    c = cost(*trial)
+                    key = tuple(round(v, 9) for v in trial)
+                    c = known[key] if key in known else known.setdefault(key, cost(*trial))
                     if c < best:
                         best, x, improved = c, trial, True
             if not improved:
