@@ -22,7 +22,9 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
@@ -73,8 +75,8 @@ def venv_python() -> Path:
     return VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 
 
-def run(cmd: list[str], **kw: object) -> int:
-    return subprocess.call([str(c) for c in cmd], **kw)  # type: ignore[call-overload]
+def run(cmd: Sequence[object], **kw: Any) -> int:
+    return subprocess.call([str(c) for c in cmd], **kw)
 
 
 def ensure_system_libraries() -> None:

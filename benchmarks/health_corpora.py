@@ -167,6 +167,7 @@ def _crop(im: Image.Image, rng: random.Random, most: float = 0.05) -> Image.Imag
 def _border(im: Image.Image, rng: random.Random) -> Image.Image:
     pad = max(1, round(min(im.size) * rng.uniform(0.02, 0.05)))
     colour = im.convert("RGB").getpixel((0, 0))
+    assert isinstance(colour, tuple)  # an RGB picture's pixel
     return ImageOps.expand(im.convert("RGB"), border=pad, fill=colour)
 
 

@@ -100,7 +100,7 @@ def bare_walk(root: str) -> int:
 
 
 def _cleanvision(root: str) -> int:
-    from cleanvision import Imagelab  # type: ignore[import-not-found]
+    from cleanvision import Imagelab
 
     lab = Imagelab(data_path=root)
     lab.find_issues({"exact_duplicates": {}, "near_duplicates": {}}, n_jobs=2)
@@ -156,7 +156,7 @@ def _peer_python(given: str | None) -> str | None:
     if given:
         return given
     try:
-        import cleanvision  # type: ignore[import-not-found]  # noqa: F401
+        import cleanvision  # noqa: F401
     except ImportError:
         return None
     return sys.executable
