@@ -1699,6 +1699,10 @@ The file is in:
         <translation>张图像</translation>
     </message>
     <message>
+        <source>&lt;b&gt;Accuracy {acc:.1%}&lt;/b&gt; by {folds}-fold cross-validation on {n:,} images (the model learned from all of them; each is scored by a model that had not)</source>
+        <translation>{folds} 折交叉验证，{n:,} 张图像上 &lt;b&gt;准确率 {acc:.1%}&lt;/b&gt;（模型从所有图像中学习；每张图像的得分来自没有学过它的模型）</translation>
+    </message>
+    <message>
         <source>&lt;b&gt;Accuracy {acc:.1%}&lt;/b&gt; on {n:,} {where}</source>
         <translation>在 {n:,} {where}上 &lt;b&gt;准确率 {acc:.1%}&lt;/b&gt;</translation>
     </message>

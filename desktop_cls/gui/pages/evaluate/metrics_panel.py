@@ -85,7 +85,14 @@ class MetricsPanel(QWidget):
         """Accuracy, on how many images of which split, top-k, the epoch of the model and a warning for few images."""
         n = d["num_images"]
         where = self._split_words(d["split"])
-        text = self.tr("<b>Accuracy {acc:.1%}</b> on {n:,} {where}").format(acc=d["accuracy"], n=n, where=where)
+        folds = d.get("cross_validation_folds")
+        if folds:  # the model learned from every image: each is shown as predicted by a model that had not
+            text = self.tr("<b>Accuracy {acc:.1%}</b> by {folds}-fold cross-validation on {n:,} images (the model "
+                           "learned from all of them; each is scored by a model that had not)").format(
+                    acc=d["accuracy"], folds=folds, n=n)
+            kept = None  # one fit, no epochs to choose from
+        else:
+            text = self.tr("<b>Accuracy {acc:.1%}</b> on {n:,} {where}").format(acc=d["accuracy"], n=n, where=where)
         topk = next((k for k in d if k.startswith("top") and k.endswith("_accuracy")), None)
         if topk:
             k = topk.removeprefix("top").removesuffix("_accuracy")
