@@ -193,6 +193,7 @@ CASES = {  # name -> (backbone, input side, view, mirror images averaged, poolin
     "lite2": ("efficientnet_lite2", 260, "app", False, "avg"),
     "lite2 avgmax": ("efficientnet_lite2", 260, "app", False, "avgmax"),  # the new default
     "lite2 avgmax flip": ("efficientnet_lite2", 260, "app", True, "avgmax"),
+    "lite2 avgmax 320": ("efficientnet_lite2", 320, "app", False, "avgmax"),  # a second scale
 }
 
 
