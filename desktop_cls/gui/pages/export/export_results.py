@@ -87,7 +87,8 @@ class ExportResults(QSplitter):
         for r, (cells, d) in enumerate(rows):
             for c, text in enumerate(cells):
                 self.table.setItem(r, c, self._cell(text, c, d))
-        self.table.resizeColumnsToContents()
+        for c in range(FILE):  # the file column takes the rest (sizing it to its text would stop that)
+            self.table.resizeColumnToContents(c)
         self._show_all_rows()
         if results:
             used, images = self.model.measured_on()

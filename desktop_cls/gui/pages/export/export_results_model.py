@@ -40,7 +40,7 @@ class ExportResultsModel:
         if not self.exports:
             return []
         first = self.exports[0]
-        rows: list[Row] = [([reference, "", f"{first['reference_latency_ms']:.2f} ms", "100 %",
+        rows: list[Row] = [([reference, "", f"{first['reference_latency_ms']:.2f} ms", pct(1.0),
                              pct(first["reference_accuracy"]), reference_file], None)]
         for d in self.exports:
             agree = pct(d["top1_agreement"]) + (" ⚠" if d.get("warning") else "")
