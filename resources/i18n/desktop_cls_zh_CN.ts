@@ -2589,6 +2589,10 @@ One Ctrl+Z puts them all back.</source>
         <translation>停在第 {0} 个轮次（共 {1} 个）</translation>
     </message>
     <message>
+        <source>Finished in {0:.1f} s; {1}.</source>
+        <translation>用 {0:.1f} 秒完成；{1}。</translation>
+    </message>
+    <message>
         <source>Finished {0} epoch(s) in {1:.1f} s; {2}.</source>
         <translation>用 {1:.1f} 秒完成了 {0} 个轮次；{2}。</translation>
     </message>

@@ -81,6 +81,10 @@ def outcome(result: Any, n_val: int) -> tuple[str, str]:
             result.epochs_done, result.epochs, summary)
         head = QCoreApplication.translate("TrainMessages", "Stopped at epoch {0} of {1}").format(
             result.epochs_done, result.epochs)
+    elif result.extra.get("method") == "quick":  # one fit of the head: no epochs to count
+        log = QCoreApplication.translate("TrainMessages", "Finished in {0:.1f} s; {1}.").format(
+            result.train_seconds, summary)
+        head = QCoreApplication.translate("TrainMessages", "Done")
     else:
         log = QCoreApplication.translate("TrainMessages", "Finished {0} epoch(s) in {1:.1f} s; {2}.").format(
             result.epochs_done, result.train_seconds, summary)

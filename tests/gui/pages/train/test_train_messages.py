@@ -1,0 +1,27 @@
+"""The sentences about a finished run: a quick run (one fit, cross-validated) counts no epochs."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from desktop_cls.gui.pages.train.train_messages import outcome
+
+
+def _result(**kw: object) -> SimpleNamespace:
+    base: dict[str, object] = {"best_val_accuracy": 0.862, "extra": {}, "cancelled": False, "epochs_done": 12,
+                               "epochs": 12, "train_seconds": 42.0, "best_epoch": 9, "run_dir": "/runs/r"}
+    return SimpleNamespace(**(base | kw))
+
+
+def test_a_quick_run_reports_its_cross_validation_and_no_epochs() -> None:
+    log, status = outcome(_result(epochs_done=1, epochs=1, train_seconds=4.7,
+                                  extra={"method": "quick", "cv_folds": 5, "val_images": 80}), 16)
+    assert log == ("Finished in 4.7 s; accuracy 86.2% by 5-fold cross-validation on all 80 labelled images "
+                   "(the model learns from all of them).")
+    assert "epoch" not in log and status.startswith("Done — accuracy 86.2%")
+
+
+def test_a_training_loop_reports_its_epochs_and_the_epoch_kept() -> None:
+    log, _ = outcome(_result(), 120)
+    assert log.startswith("Finished 12 epoch(s) in 42.0 s; best validation accuracy 86.2% on 120")
+    assert "(epoch 9, the model kept)" in log
