@@ -152,6 +152,16 @@ def read_run_info(run: Path) -> dict[str, Any]:
     return data
 
 
+def run_info_or_none(path: Path) -> dict[str, Any] | None:
+    """run.json of PATH when it is a readable run folder; None otherwise (a model file, a damaged run)."""
+    if not is_run_dir(path):
+        return None
+    try:
+        return read_run_info(path)
+    except UserError:
+        return None
+
+
 def update_run_info(run: Path, **changes: Any) -> dict[str, Any]:
     p = Path(run) / RUN_INFO
     info = read_run_info(run) if p.is_file() else {}

@@ -91,13 +91,8 @@ def _cross_validated(predictor: Predictor, folder: str | Path, top_k: int) -> Ev
     predictions, the only ones on these images made by a model that had not seen them."""
     run = Path(predictor.source).parent
     root = Path(folder).expanduser().resolve()
-    if not rd.is_run_dir(run):
-        return None
-    try:
-        info = rd.read_run_info(run)
-    except UserError:
-        return None
-    if info.get("dataset_root") != str(root):
+    info = rd.run_info_or_none(run)
+    if info is None or info.get("dataset_root") != str(root):
         return None
     cv = load_cross_validated(run, root, len(predictor.classes))
     if cv is None:

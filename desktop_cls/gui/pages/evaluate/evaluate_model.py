@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from desktop_cls.core.errors import UserError
 from desktop_cls.gui.state import Tag
 
 
@@ -16,12 +15,8 @@ def kept_epoch(model: str) -> tuple[int, int] | None:
     """(epoch of the saved model, epochs trained) for a run folder, so the accuracy can be matched to training."""
     from desktop_cls.core import run_dir as rd
 
-    run = Path(model)
-    if not rd.is_run_dir(run):
-        return None
-    try:
-        info = rd.read_run_info(run)
-    except UserError:
+    info = rd.run_info_or_none(Path(model))
+    if info is None:
         return None
     best, done = info.get("best_epoch"), info.get("epochs_done")
     return (best, done) if isinstance(best, int) and isinstance(done, int) and best > 0 else None
