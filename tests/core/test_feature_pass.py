@@ -4,6 +4,7 @@ measurement, the ETA, the fast engine proven against eager torch, and the time s
 from __future__ import annotations
 
 import copy
+import os
 import threading
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from torch import nn
 from desktop_cls.core.events import CancelledError, CancelToken, Notice
 from desktop_cls.core.training.config import TrainConfig
 from desktop_cls.core.training.embeddings import EAGER_ENGINE, FAST_ENGINE, FeatureExtractor
-from desktop_cls.core.training.feature_pass import Eta, Prefetch, ThreadChoice
+from desktop_cls.core.training.feature_pass import Eta, Prefetch, ThreadChoice, likely_threads
 from desktop_cls.core.training.run import fit
 from tests.conftest import make_tiny_folder
 
@@ -82,6 +83,15 @@ def test_thread_choice_times_each_candidate_then_keeps_the_fastest_and_rechecks(
     assert choice.next() == 2  # the fourth batch re-times the other candidate
     choice.record(2, 16, 1.0)  # the load went away: 16 images/s
     assert choice.next() == 2 and choice.best == 2
+
+
+def test_a_busy_machine_times_one_thread_first() -> None:
+    assert likely_threads(2, load=lambda: float(os.cpu_count() or 1)) == 1
+    assert likely_threads(2, load=lambda: 0.0) == 2
+    choice = ThreadChoice([1, 2], first=2)
+    assert choice.next() == 2
+    choice.record(2, 16, 1.0)
+    assert choice.next() == 1
 
 
 def test_eta_follows_the_measured_rate() -> None:

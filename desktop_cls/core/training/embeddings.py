@@ -23,17 +23,17 @@ from torch import nn
 from desktop_cls.core.data.imaging import load_resized
 from desktop_cls.core.errors import ImageLoadError
 from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
-from desktop_cls.core.i18n import _
+from desktop_cls.core.i18n import N_, _
 from desktop_cls.core.models.architectures import pooled_features
 from desktop_cls.core.models.preprocessing import prepare
 from desktop_cls.core.storage import user_cache_dir, write_atomic_with
-from desktop_cls.core.training.feature_pass import Eta, Prefetch, ThreadChoice
+from desktop_cls.core.training.feature_pass import Eta, Prefetch, ThreadChoice, likely_threads
 
 FEATURE_FORMAT = 3  # bump when the way features are computed or stored changes: every old entry becomes a miss
 # (2: each entry carries a tag binding it to its key and image; 3: transparent pictures cut to their visible
 # part and letterboxed, data/picture_view.py)
-FAST_ENGINE = "torch, BatchNorm folded, channels-last"  # the fastest that agreed here (docs/benchmarks.md)
-EAGER_ENGINE = "torch eager fp32"
+FAST_ENGINE = N_("torch, BatchNorm folded, channels-last")  # the fastest that agreed here (docs/benchmarks.md)
+EAGER_ENGINE = N_("torch eager fp32")
 AGREEMENT_PROBE = 2  # pictures of the first batch computed by both engines
 AGREEMENT_TOLERANCE = 1e-3  # largest difference allowed, relative to the largest feature (folding: ~1e-5)
 _hash_memo: dict[tuple[str, int, int], str] = {}
@@ -219,7 +219,7 @@ def _run_pass(ext: FeatureExtractor, paths: Sequence[str], digests: Sequence[str
               cancel: CancelToken | None, batch_size: int, eta: Eta) -> tuple[float, float, float]:
     """Decode (background) -> network -> cache, batch by batch; returns (decode, network, waited) seconds."""
     chunks = [todo[s:s + batch_size] for s in range(0, len(todo), batch_size)]
-    threads = ThreadChoice([1, torch.get_num_threads()])
+    threads = ThreadChoice([1, torch.get_num_threads()], first=likely_threads(torch.get_num_threads()))
     before = torch.get_num_threads()
     decode_s = network_s = waited = 0.0
     done = 0

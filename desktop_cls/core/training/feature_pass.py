@@ -11,6 +11,7 @@ is timed on real batches and the fastest is kept, re-timed now and then as the l
 from __future__ import annotations
 
 import contextlib
+import os
 import queue
 import threading
 import time
@@ -114,8 +115,11 @@ class ThreadChoice:
     """Which torch thread count runs the next batch: each candidate timed once, then the fastest per
     image, every `recheck` batches the others timed again (the load of a shared machine changes)."""
 
-    def __init__(self, candidates: Sequence[int], recheck: int = 6) -> None:
+    def __init__(self, candidates: Sequence[int], recheck: int = 10, first: int | None = None) -> None:
         self.candidates = sorted(set(max(1, c) for c in candidates)) or [1]
+        if first in self.candidates:  # timed first (the likely best: each timing of a worse one costs a batch)
+            self.candidates.remove(first)
+            self.candidates.insert(0, first)
         self.recheck = recheck
         self.rate: dict[int, float] = {}  # images per second, latest timing of each candidate
         self._batches = 0
@@ -160,3 +164,13 @@ class Eta:
         if left >= 90:
             return _("computing image features, about {minutes:.0f} min left").format(minutes=left / 60)
         return _("computing image features, about {seconds:.0f} s left").format(seconds=left)
+
+
+def likely_threads(most: int, load: Callable[[], float] | None = None) -> int:
+    """The thread count to time first: one when the CPU is already busy (1-minute load at or above its
+    cores), else all of them; ThreadChoice then measures which is right."""
+    try:
+        busy = (load or (lambda: os.getloadavg()[0]))() >= (os.cpu_count() or 1)
+    except OSError:  # no load average on this system
+        busy = False
+    return 1 if busy else most

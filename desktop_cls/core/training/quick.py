@@ -208,7 +208,7 @@ def _features(cfg: TrainConfig, index: DatasetIndex, cb: CallbackList, cancel: C
         cb.notice(_("of which decoding the images {decode:.1f} s (on a background thread, the network waiting "
                     "{waited:.1f} s of it) and the network {network:.1f} s ({engine})").format(
                 decode=feats.decode_seconds, waited=feats.waited_seconds, network=feats.network_seconds,
-                engine=feats.engine))
+                engine=_(feats.engine)))
     problems = [*index.problems, *(Problem(e.path, e.kind, e.message) for e in feats.missing)]
     return _Features(ext, pool, list(feats.paths), feats.computed, cached, feat_s, feats.decode_seconds,
                      feats.network_seconds, feats.engine, x_tr, y_tr, x_va, y_va, problems)
