@@ -258,14 +258,19 @@ def train_default(draw: int, extra: list[str], warm: int = 0) -> dict[str, Any]:
         t0 = time.perf_counter()
         with contextlib.redirect_stderr(err):
             code = cli_main(["train", str(tmp / "train"), "--out", str(run), *extra])
-        timings.append({"seconds": round(time.perf_counter() - t0, 1), "load_after": _load()})
+        seconds = round(time.perf_counter() - t0, 1)
         if code != 0:
             raise RuntimeError(err.getvalue()[-3000:])
+        info = json.loads((run / "run.json").read_text())
+        timings.append({"seconds": seconds, "load_after": _load(), "model": info.get("model"),
+                        **{k: info.get(k) for k in ("feature_seconds", "decode_seconds", "network_seconds",
+                                                    "head_seconds", "features_computed")}})
     seconds = timings[0]["seconds"]
     from desktop_cls.core.inference.predictor import Predictor
 
-    report = evaluate(Predictor.load(run, device="cpu"), tmp / "test")
-    info = json.loads((run / "run.json").read_text())
+    first = tmp / "run0"  # the cold run's model is the one scored
+    report = evaluate(Predictor.load(first, device="cpu"), tmp / "test")
+    info = json.loads((first / "run.json").read_text())
     print(err.getvalue()[-3000:])
     return {"draw": draw, "seconds": seconds, "runs": timings, "test_accuracy": report.report["accuracy"],
             "test_ece": report.report["ece"],
