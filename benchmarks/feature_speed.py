@@ -19,6 +19,7 @@ import json
 import os
 import tempfile
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -103,9 +104,11 @@ def _engines(net: nn.Module, x: torch.Tensor, tmp: Path) -> dict[str, Callable[[
         "torch BN-folded + channels-last (the quick mode before)": torch_run(fast, cl=True),
         "torch BN-folded + channels-last, bf16 autocast": torch_run(fast, cl=True, bf16=True)}
     onnx_file = tmp / "features.onnx"
-    from desktop_cls.core.training.feature_engines import export_features_onnx
-
-    export_features_onnx(fused, onnx_file, SIZE)
+    with warnings.catch_warnings():  # the legacy TorchScript exporter: seconds, where dynamo takes many more
+        warnings.simplefilter("ignore")
+        torch.onnx.export(_Features(fused).eval(), (torch.zeros(1, 3, SIZE, SIZE),), str(onnx_file),
+                          input_names=["input"], output_names=["features"],
+                          dynamic_axes={"input": {0: "batch"}, "features": {0: "batch"}}, dynamo=False)
     import onnxruntime as ort
 
     opts = ort.SessionOptions()

@@ -135,7 +135,7 @@ class Features:
     decode_seconds: float = 0.0  # of the computed ones: reading and decoding the files (background thread)
     network_seconds: float = 0.0  # and running the backbone on them
     waited_seconds: float = 0.0  # the network idle, waiting for decoded pictures
-    engine: str = ""  # what computed them (feature_engines)
+    engine: str = ""  # what computed them (FAST_ENGINE, or EAGER_ENGINE after a disagreement)
 
 
 class FeatureExtractor:
