@@ -21,6 +21,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from desktop_cls.core.data.memory_limits import DECODE_BUDGET, MAX_IMAGE_MB_ENV, decode_cost, max_image_bytes
 from desktop_cls.core.data.picture_view import network_view, reduce_for, visible_on_white
+from desktop_cls.core.data.small_copies import SMALL_COPIES, SmallCopies, is_big, shrink
 from desktop_cls.core.errors import ImageLoadError
 from desktop_cls.core.i18n import N_, _
 
@@ -135,9 +136,10 @@ def decode_rgb(data: bytes, name: str, draft_size: tuple[int, int] | None = None
 
 
 def _decode(source: str | BinaryIO, p: str, draft_size: tuple[int, int] | None, finish: Callable[[Image.Image], T],
-            head: bytes | None = None) -> T:
+            head: bytes | None = None, small: SmallCopies | None = None) -> T:
     """Open, check the header's cost, then decode and `finish` while holding that much of the
-    decode budget (memory_limits), so no number of workers decodes more at once than it allows."""
+    decode budget (memory_limits), so no number of workers decodes more at once than it allows.
+    With `small`, a huge picture is read from its small copy when one was kept (small_copies)."""
     try:
         with Image.open(source) as im:
             _check_header(p, im)
@@ -146,10 +148,18 @@ def _decode(source: str | BinaryIO, p: str, draft_size: tuple[int, int] | None, 
             if draft_size is not None and im.format == "JPEG":
                 side = max(draft_size)
                 im.draft("RGB", (side, side))
+            copies = small if small is not None and draft_size is not None and is_big(im.width, im.height) else None
+            kept = copies.get(p) if copies is not None else None
+            if kept is not None and draft_size is not None:  # decoded before: its small copy, not its pixels
+                with DECODE_BUDGET.hold(decode_cost(kept.width, kept.height, kept.mode)):
+                    return finish(_to_rgb(reduce_for(kept, max(draft_size))))
             with DECODE_BUDGET.hold(decode_cost(im.width, im.height, im.mode)):
                 im.load()
                 upright = ImageOps.exif_transpose(im)
                 upright = upright if upright is not None else im
+                if copies is not None:  # a huge picture: decoded this once, its small copy kept
+                    upright = shrink(upright)
+                    copies.put(p, upright)
                 if draft_size is not None:  # a big PNG, TIFF...: its decode is paid, the rest need not be
                     upright = reduce_for(upright, max(draft_size))
                 rgb = _to_rgb(upright)
@@ -241,7 +251,7 @@ def load_resized(path: str | Path, size: tuple[int, int]) -> np.ndarray:
     """The training/prediction view of a file: H x W x 3 uint8, or ImageLoadError. The full-size
     picture is resized while its memory is still counted in the decode budget."""
     check_file(str(path))
-    return _decode(str(path), str(path), size, lambda im: resize_rgb(im, size))
+    return _decode(str(path), str(path), size, lambda im: resize_rgb(im, size), small=SMALL_COPIES)
 
 
 def or_load_error(fn: Callable[..., T], path: str, *args: object) -> T | ImageLoadError:

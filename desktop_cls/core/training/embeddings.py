@@ -13,7 +13,6 @@ import hmac
 import os
 import time
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,14 +23,19 @@ from torch import nn
 from desktop_cls.core.data.imaging import load_resized
 from desktop_cls.core.errors import ImageLoadError
 from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
-from desktop_cls.core.i18n import _
+from desktop_cls.core.i18n import N_, _
 from desktop_cls.core.models.architectures import pooled_features
 from desktop_cls.core.models.preprocessing import prepare
 from desktop_cls.core.storage import user_cache_dir, write_atomic_with
+from desktop_cls.core.training.feature_pass import Eta, Prefetch, ThreadChoice, likely_threads
 
 FEATURE_FORMAT = 3  # bump when the way features are computed or stored changes: every old entry becomes a miss
 # (2: each entry carries a tag binding it to its key and image; 3: transparent pictures cut to their visible
 # part and letterboxed, data/picture_view.py)
+FAST_ENGINE = N_("torch, BatchNorm folded, channels-last")  # the fastest that agreed here (docs/benchmarks.md)
+EAGER_ENGINE = N_("torch eager fp32")
+AGREEMENT_PROBE = 2  # pictures of the first batch computed by both engines
+AGREEMENT_TOLERANCE = 1e-3  # largest difference allowed, relative to the largest feature (folding: ~1e-5)
 _hash_memo: dict[tuple[str, int, int], str] = {}
 _weights_memo: dict[tuple[str, int, int], str] = {}
 
@@ -128,8 +132,10 @@ class Features:
     vectors: np.ndarray  # N x D float32
     missing: tuple[ImageLoadError, ...]
     computed: int  # how many were not in the cache
-    decode_seconds: float = 0.0  # of the computed ones: reading and decoding the files
+    decode_seconds: float = 0.0  # of the computed ones: reading and decoding the files (background thread)
     network_seconds: float = 0.0  # and running the backbone on them
+    waited_seconds: float = 0.0  # the network idle, waiting for decoded pictures
+    engine: str = ""  # what computed them (FAST_ENGINE, or EAGER_ENGINE after a disagreement)
 
 
 class FeatureExtractor:
@@ -141,10 +147,24 @@ class FeatureExtractor:
         fused = getattr(model, "fused_for_inference", None)  # EfficientNet-Lite: BatchNorm folded, channels-last
         self._fast: nn.Module = fused() if callable(fused) else self.model
         self._channels_last = callable(fused)
+        self.engine_name = FAST_ENGINE if callable(fused) else EAGER_ENGINE
+        self._verified = not callable(fused)  # the fast engine proves itself on its first batch
         self.size = size
         self.mean, self.std = mean, std
         self.device = device
         self.cache = FeatureCache(key, cache_root)
+
+    def _agrees(self, x: torch.Tensor) -> None:
+        """Keep the fast engine only if its features of the first pictures match eager fp32 torch's;
+        otherwise every feature is computed by the eager module (slower, never wrong)."""
+        self._verified = True
+        probe = x[:AGREEMENT_PROBE]
+        ref = pooled_features(self.model, probe.contiguous()).float()
+        got = pooled_features(self._fast, probe).float()
+        scale = float(ref.abs().max().clamp_min(1e-6))
+        diff = float((got - ref).abs().max()) if got.shape == ref.shape else float("inf")
+        if not diff <= AGREEMENT_TOLERANCE * scale:  # also NaN
+            self._fast, self._channels_last, self.engine_name = self.model, False, EAGER_ENGINE
 
     @torch.inference_mode()
     def compute(self, images_u8: torch.Tensor, batch_size: int = 32) -> np.ndarray:
@@ -152,57 +172,82 @@ class FeatureExtractor:
         outs = []
         for i in range(0, images_u8.shape[0], batch_size):
             x = prepare(images_u8[i:i + batch_size], self.device, self.mean, self.std, self._channels_last)
+            if not self._verified:
+                self._agrees(x)
+                x = x if self._channels_last else x.contiguous()
             outs.append(pooled_features(self._fast, x).float().cpu().numpy())
         return np.concatenate(outs) if outs else np.zeros((0, 0), dtype=np.float32)
 
     def features(self, paths: Sequence[str], progress: ProgressFn = no_progress, cancel: CancelToken | None = None,
-                 batch_size: int = 32) -> Features:
-        digests: list[str | None] = []
-        errors: dict[int, ImageLoadError] = {}
-        for i, p in enumerate(paths):
-            try:
-                digests.append(content_hash(p))
-            except OSError as e:
-                digests.append(None)
-                errors[i] = ImageLoadError(p, "unreadable", _("cannot read the file: {error}").format(
-                        error=e.strerror or e))
+                 batch_size: int = 16) -> Features:
+        """Features of the files in input order: cached ones read, the others decoded on a background
+        thread while the network runs (feature_pass), each computed once and cached."""
+        digests, errors = _digests(paths)
         vecs: dict[int, np.ndarray] = {}
         todo: list[int] = []
         for i, d in enumerate(digests):
-            if d is None:
-                continue
-            hit = self.cache.get(d)
+            hit = self.cache.get(d) if d is not None else None
             if hit is not None:
                 vecs[i] = hit
-            else:
+            elif d is not None:
                 todo.append(i)
-        total = len(paths)
-        progress(len(vecs), total, _("computing image features"))
-        decode_s = network_s = 0.0
-        with ThreadPoolExecutor(max_workers=min(8, (os.cpu_count() or 2) + 2)) as pool:
-            for start in range(0, len(todo), batch_size):
-                if cancel is not None:
-                    cancel.raise_if_set()
-                chunk = todo[start:start + batch_size]
-                t0 = time.perf_counter()
-                decoded = list(pool.map(_try_load, [(paths[i], self.size) for i in chunk]))
-                t1 = time.perf_counter()
-                ok = [(i, a) for i, a in zip(chunk, decoded, strict=True) if not isinstance(a, ImageLoadError)]
-                for i, a in zip(chunk, decoded, strict=True):
-                    if isinstance(a, ImageLoadError):
-                        errors[i] = a
-                if ok:
-                    batch = torch.from_numpy(np.stack([a for _i, a in ok])).permute(0, 3, 1, 2).contiguous()
-                    for (i, _a), v in zip(ok, self.compute(batch, batch_size), strict=True):
-                        vecs[i] = v
-                        self.cache.put(digests[i] or "", v)
-                decode_s, network_s = decode_s + t1 - t0, network_s + time.perf_counter() - t1
-                progress(len(vecs) + len(errors), total, _("computing image features"))
+        eta = Eta(len(todo))
+        progress(len(vecs), len(paths), eta.message(0))
+        split = _run_pass(self, paths, digests, todo, vecs, errors, progress, cancel, batch_size, eta)
         order = sorted(vecs)
         dim = next(iter(vecs.values())).shape[0] if vecs else 0
         vectors = np.stack([vecs[i] for i in order]) if order else np.zeros((0, dim), dtype=np.float32)
         return Features(tuple(paths[i] for i in order), vectors, tuple(errors[i] for i in sorted(errors)),
-                        len(todo), decode_s, network_s)
+                        len(todo), *split, engine=self.engine_name)
+
+
+def _digests(paths: Sequence[str]) -> tuple[list[str | None], dict[int, ImageLoadError]]:
+    digests: list[str | None] = []
+    errors: dict[int, ImageLoadError] = {}
+    for i, p in enumerate(paths):
+        try:
+            digests.append(content_hash(p))
+        except OSError as e:
+            digests.append(None)
+            errors[i] = ImageLoadError(p, "unreadable", _("cannot read the file: {error}").format(
+                    error=e.strerror or e))
+    return digests, errors
+
+
+def _run_pass(ext: FeatureExtractor, paths: Sequence[str], digests: Sequence[str | None], todo: list[int],
+              vecs: dict[int, np.ndarray], errors: dict[int, ImageLoadError], progress: ProgressFn,
+              cancel: CancelToken | None, batch_size: int, eta: Eta) -> tuple[float, float, float]:
+    """Decode (background) -> network -> cache, batch by batch; returns (decode, network, waited) seconds."""
+    chunks = [todo[s:s + batch_size] for s in range(0, len(todo), batch_size)]
+    threads = ThreadChoice([1, torch.get_num_threads()], first=likely_threads(torch.get_num_threads()))
+    before = torch.get_num_threads()
+    decode_s = network_s = waited = 0.0
+    done = 0
+    try:
+        with Prefetch(chunks, lambda i: _try_load((paths[i], ext.size)), depth=2, cancel=cancel) as batches:
+            t_wait = time.perf_counter()
+            for b in batches:
+                waited += time.perf_counter() - t_wait
+                decode_s += b.seconds
+                ok = [(i, a) for i, a in zip(b.chunk, b.items, strict=True) if not isinstance(a, ImageLoadError)]
+                errors.update((i, a) for i, a in zip(b.chunk, b.items, strict=True) if isinstance(a, ImageLoadError))
+                n = threads.next()
+                torch.set_num_threads(n)
+                t1 = time.perf_counter()
+                if ok:
+                    batch = torch.from_numpy(np.stack([a for _i, a in ok])).permute(0, 3, 1, 2).contiguous()
+                    for (i, _a), v in zip(ok, ext.compute(batch, batch_size), strict=True):
+                        vecs[i] = v
+                        ext.cache.put(digests[i] or "", v)
+                dt = time.perf_counter() - t1
+                threads.record(n, len(ok), dt)
+                network_s += dt
+                done += len(b.chunk)
+                progress(len(vecs) + len(errors), len(paths), eta.message(done))
+                t_wait = time.perf_counter()
+    finally:
+        torch.set_num_threads(before)
+    return decode_s, network_s, waited
 
 
 def _try_load(args: tuple[str, tuple[int, int]]) -> np.ndarray | ImageLoadError:

@@ -129,6 +129,9 @@ class QuickFit:
         self.life.set_up(parameters=count_parameters(f.ext.model), device=str(device), precision="fp32",
                          train_images=len(f.y_tr), val_images=len(f.y_va))
         h = _fit_head(self.cfg, f, len(self.index.classes), self.cb)
+        self.cb.notice(_("time split: features {features:.1f} s (decoding {decode:.1f} s, network {network:.1f} s), "
+                         "classifier head {head:.1f} s").format(features=f.seconds, decode=f.decode_seconds,
+                                                                 network=f.network_seconds, head=h.seconds))
         extra = _save(self.cfg, self.index, self.run, f, h, self.cb)
         if h.cv_folds:  # Evaluate shows these: no image is left that the final head has not learned
             save_cross_validated(self.run, self.index.root, _cv_order(f.paths, self.index.samples), h.y_va, h.z_va,
@@ -139,6 +142,8 @@ class QuickFit:
             "method": "quick", "pooling": f.pooling.pooling, "pooling_reason": f.pooling.reason,
             "train_images": len(h.y_tr), "val_images": len(h.y_va), "features_computed": f.computed,
             "features_cached": f.cached, "head_seconds": round(h.seconds, 3),
+            "feature_seconds": round(f.seconds, 3), "decode_seconds": round(f.decode_seconds, 3),
+            "network_seconds": round(f.network_seconds, 3), "feature_engine": f.engine,
             "validation": _("{cv_folds}-fold cross-validation").format(cv_folds=h.cv_folds) if h.cv_folds
             else _("held-out split"),
             **({"val_fraction": 0.0} if h.cv_folds else {})})  # Evaluate: no split the model has not seen
@@ -165,6 +170,9 @@ class _Features:
     computed: int
     cached: int
     seconds: float
+    decode_seconds: float
+    network_seconds: float
+    engine: str
     x_tr: np.ndarray
     y_tr: np.ndarray
     x_va: np.ndarray
@@ -207,10 +215,13 @@ def _features(cfg: TrainConfig, index: DatasetIndex, cb: CallbackList, cancel: C
     cb.notice(_("quick mode: features of {count} images computed once ({cached} already in the cache) in "
                 "{seconds:.1f} s").format(count=len(feats.paths), cached=cached, seconds=feat_s))
     if feats.computed:
-        cb.notice(_("of which decoding the images {decode:.1f} s and the network {network:.1f} s").format(
-                decode=feats.decode_seconds, network=feats.network_seconds))
+        cb.notice(_("of which decoding the images {decode:.1f} s (on a background thread, the network waiting "
+                    "{waited:.1f} s of it) and the network {network:.1f} s ({engine})").format(
+                decode=feats.decode_seconds, waited=feats.waited_seconds, network=feats.network_seconds,
+                engine=_(feats.engine)))
     problems = [*index.problems, *(Problem(e.path, e.kind, e.message) for e in feats.missing)]
-    return _Features(ext, pool, list(feats.paths), feats.computed, cached, feat_s, x_tr, y_tr, x_va, y_va, problems)
+    return _Features(ext, pool, list(feats.paths), feats.computed, cached, feat_s, feats.decode_seconds,
+                     feats.network_seconds, feats.engine, x_tr, y_tr, x_va, y_va, problems)
 
 
 def _fit_head(cfg: TrainConfig, f: _Features, num_classes: int, cb: CallbackList) -> _Head:
