@@ -55,13 +55,19 @@ def measured_speeds(path: Path | None = None) -> dict[str, float]:
             if k in SIZES and isinstance(v, (int, float)) and 0.01 < float(v) < 1e5}
 
 
+FALL = 0.25  # how far one slower run pulls the figure down
+
+
 def record_speed(model: str, images_per_s: float, path: Path | None = None) -> None:
-    """Keep a run's measured speed, averaged with the earlier ones (a busy moment does not decide alone)."""
+    """Keep what this computer can do: a faster run raises the figure at once, a slower one (other programs
+    busy, as often) lowers it only by a quarter of the gap, so a busy hour does not move the next training to
+    a weaker backbone."""
     if model not in SIZES or not 0.01 < images_per_s < 1e5:
         return
     speeds = measured_speeds(path)
     old = speeds.get(model)
-    speeds[model] = round(images_per_s if old is None else 0.5 * old + 0.5 * images_per_s, 3)
+    new = images_per_s if old is None or images_per_s >= old else old + FALL * (images_per_s - old)
+    speeds[model] = round(new, 3)
     try:
         target = path or _speed_path()
         target.parent.mkdir(parents=True, exist_ok=True)
