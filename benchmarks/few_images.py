@@ -3,6 +3,7 @@
     python -m benchmarks.few_images [--per-class 5 10 20 50] [--test 500] [--methods auto scratch quick fine-tune]
                                     [--smoke] [--json OUT]
     python -m benchmarks.few_images --spread [--draws 10]   # the quick mode's accuracy over many draws
+    python -m benchmarks.few_images --letters --per-class 20 --methods quick   # letters A-J instead of digits
 
 Data: scikit-learn's handwritten digits (real 8x8 scans, written as 32x32 JPEGs like the other
 benchmarks), N images per class in the training folder and a fixed sample of the other digits as the test
@@ -56,6 +57,22 @@ def write_digits_few(out: Path, per_class: int, test: int, size: int = 32, seed:
             p = out / split / str(d.target[i]) / f"{i:05d}.jpg"
             p.parent.mkdir(parents=True, exist_ok=True)
             im.save(p, format="JPEG", quality=92)
+    return out / "train", out / "test"
+
+
+def write_letters_few(out: Path, per_class: int, test: int, seed: int = 0) -> tuple[Path, Path]:
+    """Letters A-J, one file per typeface of this machine (benchmarks.health_corpora): per_class typefaces of
+    each letter to learn from, up to test // 10 other typefaces of it to test on (never the same face twice)."""
+    import shutil
+
+    from benchmarks.health_corpora import letters
+
+    made = letters(out / "all", per_class + max(1, test // 10), seed=seed)
+    for p in made:
+        i = int(p.stem.rsplit("_", 1)[1])
+        dest = out / ("train" if i < per_class else "test") / p.parent.name / p.name
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(p), dest)
     return out / "train", out / "test"
 
 
@@ -188,6 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--smoke", action="store_true", help="tiny sizes: that it works, never how fast")
     ap.add_argument("--spread", action="store_true", help="quick-mode accuracy over --draws random draws")
     ap.add_argument("--draws", type=int, default=10)
+    ap.add_argument("--letters", action="store_true", help="letters A-J from this machine's typefaces")
     ap.add_argument("--json", type=Path)
     a = ap.parse_args(argv)
     if a.spread:
@@ -205,12 +223,13 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="few_images_") as tmp:
         base = Path(tmp)
         for n in a.per_class:
-            train, test = write_digits_few(base / f"d{n}", n, a.test)
+            write = write_letters_few if a.letters else write_digits_few
+            train, test = write(base / f"d{n}", n, a.test)
             for mode in a.methods:
                 row = {"per_class": n, **run_case(train, test, mode, base / f"run-{n}-{mode}", extra)}
                 rows.append(row)
                 print(json.dumps(row), flush=True)
-        refit = refit_seconds(base, a.refit_images, 32 if a.smoke else 64)
+        refit = refit_seconds(base, a.refit_images, 32 if a.smoke else 64) if a.refit_images else {}
         print(json.dumps(refit), flush=True)
     report = {"machine": platform.processor() or platform.machine(), "threads": torch.get_num_threads(),
               "cpus": os.cpu_count(),

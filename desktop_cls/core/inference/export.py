@@ -79,9 +79,9 @@ class ExportResult:
     def report(self) -> dict[str, Any]:
         """The measured part, also stored in the sidecar JSON."""
         keys = ("num_images", "images", "top1_agreement", "accuracy", "reference_accuracy", "size_bytes",
-                "latency_ms", "reference_latency_ms", "max_abs_diff", "runtime", "quantization")
+                "latency_ms", "reference_latency_ms", "max_abs_diff", "runtime", "quantization", "warning")
         d = self.to_dict()
-        return {k: d[k] for k in keys}
+        return {**{k: d[k] for k in keys}, "agreement_target": AGREEMENT_TARGET}
 
 
 def _sample_inputs(meta: ModelMeta, n: int = 4, seed: int = 0) -> torch.Tensor:
@@ -214,7 +214,9 @@ def _write(fmt: str, model: nn.Module, meta: ModelMeta, staged: Path, images: Ex
 
 def _write_int8(model: nn.Module, meta: ModelMeta, fp32: Path, staged: Path, images: ExportImages,
                 cancel: CancelToken | None) -> str:
-    """Tries the recipes in order and keeps the first that agrees with fp32 on ≥ 99 %, else the best."""
+    """Tries the recipes in order and keeps the first that agrees with fp32 on >= 99 %, else the best.
+
+    Recipes of one calibration method share its ranges (computed once, kept in the staging folder)."""
     prepared = fp32.with_name(".prepared.onnx")
     eo.prepare_for_quantization(fp32, prepared)
     calibration = preprocess(images.calibration, meta)
@@ -224,7 +226,8 @@ def _write_int8(model: nn.Module, meta: ModelMeta, fp32: Path, staged: Path, ima
     for i, recipe in enumerate(eo.INT8_RECIPES):
         _check(cancel)
         candidate = staged.with_name(f".int8-{i}.onnx")
-        eo.write_int8(prepared, meta, calibration, recipe, candidate, cancel)
+        eo.write_int8(prepared, meta, calibration, recipe, candidate, cancel,
+                      ranges=staged.with_name(f".ranges-{recipe.method}.json"))
         agreement = float((run_batched(eo.ort_runner(candidate), x_val).argmax(1) == reference).mean())
         if best is None or agreement > best[0]:
             best = (agreement, recipe, candidate)

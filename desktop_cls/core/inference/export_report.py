@@ -135,9 +135,10 @@ class Fidelity:
     @property
     def warning(self) -> str | None:
         if self.top1_agreement is not None and self.top1_agreement < AGREEMENT_TARGET:
-            return (_("agrees with the trained model on only {top1_agreement:.1%} of {num_images} images; prefer a "
-                      "lossless format for this model").format(
-                    top1_agreement=self.top1_agreement, num_images=self.num_images))
+            return (_("agrees with the trained model on only {top1_agreement:.1%} of {num_images} images, below the "
+                      "{target:.0%} an export should keep; its predictions differ from the trained model's, so "
+                      "prefer a lossless format (onnx) for this model").format(
+                    top1_agreement=self.top1_agreement, num_images=self.num_images, target=AGREEMENT_TARGET))
         return None
 
 
