@@ -120,3 +120,19 @@ def split_root(tmp_path: Path) -> Path:
     for i, src in enumerate(sorted((root / "train" / "7").iterdir())[:3]):
         shutil.copy(src, root / f"loose_{i}.jpg")
     return root
+
+
+@pytest.fixture
+def thumbnail_decodes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the files whose thumbnails were decoded (not found in the cache), in order."""
+    from desktop_cls.core.data import thumbnail_cache
+
+    names: list[str] = []
+    real = thumbnail_cache.decode_thumbnail
+
+    def counting(path: str, side: int) -> thumbnail_cache.Thumbnail:
+        names.append(Path(path).name)
+        return real(path, side)
+
+    monkeypatch.setattr(thumbnail_cache, "decode_thumbnail", counting)
+    return names

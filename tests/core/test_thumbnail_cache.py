@@ -20,20 +20,7 @@ def picture(path: Path, size: tuple[int, int], seed: int) -> Path:
     return path
 
 
-@pytest.fixture
-def counted_decodes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    decoded: list[str] = []
-    real = tc.decode_thumbnail
-
-    def counting(path: str, side: int) -> tc.Thumbnail:
-        decoded.append(Path(path).name)
-        return real(path, side)
-
-    monkeypatch.setattr(tc, "decode_thumbnail", counting)
-    return decoded
-
-
-def test_a_thumbnail_is_decoded_once_and_found_again_by_content(tmp_path: Path, counted_decodes: list[str]) -> None:
+def test_a_thumbnail_is_decoded_once_and_found_again_by_content(tmp_path: Path, thumbnail_decodes: list[str]) -> None:
     photo = picture(tmp_path / "photo.png", (300, 200), 0)
     scan = picture(tmp_path / "scan.png", (16, 16), 1)
     cache = ThumbnailCache(tmp_path / "cache")
@@ -48,24 +35,24 @@ def test_a_thumbnail_is_decoded_once_and_found_again_by_content(tmp_path: Path, 
     again = ThumbnailCache(tmp_path / "cache")  # as after a restart
     assert again.thumbnail(str(moved / "scan.png"), 96) == small  # exact pixels for small pictures
     assert again.thumbnail(str(photo), 96).width == 96
-    assert counted_decodes == ["photo.png", "scan.png"]
+    assert thumbnail_decodes == ["photo.png", "scan.png"]
     picture(photo, (300, 200), 2)  # changed content: decoded again
     again.thumbnail(str(photo), 96)
-    assert counted_decodes[-1] == "photo.png" and len(counted_decodes) == 3
+    assert thumbnail_decodes[-1] == "photo.png" and len(thumbnail_decodes) == 3
 
 
-def test_an_entry_proves_it_is_the_one_asked_for(tmp_path: Path, counted_decodes: list[str]) -> None:
+def test_an_entry_proves_it_is_the_one_asked_for(tmp_path: Path, thumbnail_decodes: list[str]) -> None:
     a, b = picture(tmp_path / "a.png", (20, 20), 3), picture(tmp_path / "b.png", (20, 20), 4)
     cache = ThumbnailCache(tmp_path / "cache")
     first_a, first_b = cache.thumbnail(str(a), 64), cache.thumbnail(str(b), 64)
     entry_a = cache._path(tc.file_digest(str(a)), 64)
     entry_b = cache._path(tc.file_digest(str(b)), 64)
     entry_a.write_bytes(entry_b.read_bytes())  # swapped in from another image
-    assert cache.thumbnail(str(a), 64) == first_a and counted_decodes.count("a.png") == 2
+    assert cache.thumbnail(str(a), 64) == first_a and thumbnail_decodes.count("a.png") == 2
     data = bytearray(entry_b.read_bytes())
     data[-1] ^= 0xFF  # damaged
     entry_b.write_bytes(bytes(data))
-    assert cache.thumbnail(str(b), 64) == first_b and counted_decodes.count("b.png") == 2
+    assert cache.thumbnail(str(b), 64) == first_b and thumbnail_decodes.count("b.png") == 2
     entry_b.write_bytes(entry_b.read_bytes()[:30])  # cut short
     assert cache.get(tc.file_digest(str(b)), 64) is None
 

@@ -11,22 +11,8 @@ from PIL import Image
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from pytestqt.qtbot import QtBot
 
-from desktop_cls.core.data import thumbnail_cache
 from desktop_cls.gui.widgets import thumbnails
 from desktop_cls.gui.widgets.thumbnails import ThumbnailModel
-
-
-@pytest.fixture
-def decoded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    names: list[str] = []
-    real = thumbnail_cache.decode_thumbnail
-
-    def counting(path: str, side: int) -> thumbnail_cache.Thumbnail:
-        names.append(Path(path).name)
-        return real(path, side)
-
-    monkeypatch.setattr(thumbnail_cache, "decode_thumbnail", counting)
-    return names
 
 
 def pictures(folder: Path, n: int) -> list[tuple[str, str]]:
@@ -53,19 +39,19 @@ def ask(model: ThumbnailModel, rows: range) -> None:
 
 
 def test_only_rows_asked_for_are_decoded_and_a_reopened_folder_is_not_decoded_again(
-        qtbot: QtBot, tmp_path: Path, decoded: list[str]) -> None:
+        qtbot: QtBot, tmp_path: Path, thumbnail_decodes: list[str]) -> None:
     items = pictures(tmp_path / "pics", 6)
     model = ThumbnailModel(side=32)
     model.set_items(items)
     ask(model, range(3))
     qtbot.waitUntil(lambda: not model._pending, timeout=10_000)
-    assert sorted(decoded) == ["p0.png", "p1.png", "p2.png"]
+    assert sorted(thumbnail_decodes) == ["p0.png", "p1.png", "p2.png"]
     close(model)
     again = ThumbnailModel(side=32)  # the folder opened again (a new session's model)
     again.set_items(items)
     ask(again, range(6))
     qtbot.waitUntil(lambda: not again._pending, timeout=10_000)
-    assert sorted(decoded) == ["p0.png", "p1.png", "p2.png", "p3.png", "p4.png", "p5.png"]  # each once
+    assert sorted(thumbnail_decodes) == ["p0.png", "p1.png", "p2.png", "p3.png", "p4.png", "p5.png"]  # each once
     close(again)
 
 
