@@ -186,8 +186,6 @@ def digits_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(reason="with the current onnxruntime/onnx releases the best recipe agrees on 97.2 % of the digits "
-                          "(100 % when measured in the previous release); the export warns below 99 %", strict=False)
 def test_int8_on_real_digits_agrees_with_fp32(digits_run: Path, tmp_path: Path) -> None:
     """The issue's bar: ≥ 99 % top-1 agreement with fp32 and accuracy within 1 point, on real images."""
     src = digits_run / "model.safetensors"
