@@ -55,23 +55,25 @@ class RunInfo:
     dataset_root: str | None = None
     classes: tuple[str, ...] = ()
     val_images: int | None = None
+    cross_validated: bool = False  # it learned from every labelled image; Evaluate shows its out-of-fold figures
 
     @classmethod
     def read(cls, path: str) -> RunInfo:
         """Reads only JSON (no torch), so choosing a run never waits for the engine."""
         from desktop_cls.core import run_dir as rd
-        from desktop_cls.core.errors import UserError
+        from desktop_cls.core.inference.cross_validated import CV_FILE
 
         try:
-            info = rd.read_run_info(Path(path)) if rd.is_run_dir(Path(path)) else {}
-        except (UserError, OSError):
+            info = rd.run_info_or_none(Path(path)) or {}
+        except OSError:
             info = {}
         root, classes = info.get("dataset_root"), info.get("classes")
         split = info.get("split") if isinstance(info.get("split"), dict) else {}
         val = info.get("val_images", split.get("val") if isinstance(split, dict) else None)
         return cls(path, root if isinstance(root, str) else None,
                    tuple(str(c) for c in classes) if isinstance(classes, list) else (),
-                   val if isinstance(val, int) and not isinstance(val, bool) else None)
+                   val if isinstance(val, int) and not isinstance(val, bool) else None,
+                   bool(info) and (Path(path) / CV_FILE).is_file())
 
     def trained_on(self, folder: str) -> bool:
         return self.dataset_root is not None and _same_folder(self.dataset_root, folder)

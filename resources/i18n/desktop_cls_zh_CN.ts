@@ -749,6 +749,10 @@
         <translation>已标注的文件夹（默认：{0} 的测试集图像）</translation>
     </message>
     <message>
+        <source>Labeled folder (default: every image of {0}, as cross-validation predicted it)</source>
+        <translation>已标注的文件夹（默认：{0} 的所有图像，按交叉验证的预测）</translation>
+    </message>
+    <message>
         <source>Labeled folder (default: validation images of {0})</source>
         <translation>已标注的文件夹（默认：{0} 的验证集图像）</translation>
     </message>

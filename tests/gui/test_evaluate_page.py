@@ -123,3 +123,21 @@ def test_images_placeholder_names_the_split_evaluate_will_score(window: MainWind
     assert ev.folder_edit.placeholderText() == "Labeled folder (default: test images of digits)"
     window.state.set_dataset(scan(data / "train"))
     assert ev.folder_edit.placeholderText() == "Labeled folder (default: validation images of train)"
+
+
+def test_a_run_that_learned_every_image_names_its_cross_validation(window: MainWindow, tmp_path: Path,
+                                                                  trained_run: tuple[Path, Path]) -> None:
+    import shutil
+
+    from desktop_cls.core.data.dataset import scan
+    from desktop_cls.core.inference.cross_validated import CV_FILE
+
+    run = Path(shutil.copytree(trained_run[0], tmp_path / "run"))
+    window.state.set_dataset(scan(trained_run[1]))
+    window.state.set_run(str(run))
+    text = window.evaluate_page.folder_edit.placeholderText()
+    assert text.startswith("Labeled folder (default: validation images of")
+    (run / CV_FILE).write_text("{}")
+    window.state.set_run(str(run))
+    text = window.evaluate_page.folder_edit.placeholderText()
+    assert text == f"Labeled folder (default: every image of {trained_run[1].name}, as cross-validation predicted it)"

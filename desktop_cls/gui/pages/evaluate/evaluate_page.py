@@ -130,7 +130,10 @@ class EvaluatePage(Page):
         """Name the default images; a result of another model or other default images is not shown as this one's."""
         ds, folder = self.state.dataset, self.default_folder()
         if ds is not None and folder == ds.root:
+            info = self.state.run_info
             text = (self.tr("Labeled folder (default: test images of {0})") if ds.held_out_split() == "test"
+                    else self.tr("Labeled folder (default: every image of {0}, as cross-validation predicted it)")
+                    if info is not None and info.cross_validated
                     else self.tr("Labeled folder (default: validation images of {0})"))
             self.folder_edit.setPlaceholderText(text.format(Path(ds.root).name))
         elif folder:
