@@ -94,8 +94,8 @@ class MetricsPanel(QWidget):
         else:
             text = self.tr("<b>Accuracy {acc:.1%}</b> on {n:,} {where}").format(acc=d["accuracy"], n=n, where=where)
         topk = next((k for k in d if k.startswith("top") and k.endswith("_accuracy")), None)
-        if topk:
-            k = topk.removeprefix("top").removesuffix("_accuracy")
+        k = topk.removeprefix("top").removesuffix("_accuracy") if topk else ""
+        if topk and k.isdigit() and int(k) < len(d["classes"]):  # among all the classes it is always right
             text += self.tr(" · top-{k} accuracy {acc:.1%}").format(k=k, acc=d[topk])
         if kept:
             text += " " + self.tr("· model of epoch {0} of {1} (the best on validation, as training reported)").format(
