@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
 
     from desktop_cls.core.data.dataset import DatasetIndex
+    from desktop_cls.core.data.labeling import Workspace
     from desktop_cls.gui.pages.train.train_form import TrainForm
     from desktop_cls.gui.settings import Settings
     from desktop_cls.gui.shell.main_window import MainWindow
@@ -62,6 +63,13 @@ def header(table: QTableWidget, column: int) -> QTableWidgetItem:
     item = table.horizontalHeaderItem(column)
     assert item is not None, f"no header item {column} in {table.objectName()}"
     return item
+
+
+def opened_workspace(window: MainWindow) -> Workspace:
+    """The open dataset's labeling workspace; failing here when there is none."""
+    ws = window.state.workspace
+    assert ws is not None, "no labeling workspace is open"
+    return ws
 
 
 def opened(window: MainWindow) -> DatasetIndex:

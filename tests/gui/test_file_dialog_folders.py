@@ -56,7 +56,7 @@ def test_save_csv_and_import_images_start_in_the_open_dataset(qtbot: QtBot, wind
     root = tiny_folder.resolve()
     window.classify_page.results.save_csv()
     window.show_page("label")
-    qtbot.waitUntil(lambda: window.label_page.workspace is not None, timeout=30_000)
+    qtbot.waitUntil(lambda: window.state.workspace is not None, timeout=30_000)
     window.label_page.classes.import_images()
     window.evaluate_page._save_png(window.evaluate_page, "matrix.png")
     assert len(asked) == 3 and all(Path(a).resolve() == root or Path(a).resolve().parent == root for a in asked), asked

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop_cls.core.data.labeling import Workspace
 from desktop_cls.gui.shell.main_window import MainWindow
-from tests.gui.conftest import open_and_check, open_and_wait, opened
+from tests.gui.conftest import open_and_check, open_and_wait, opened, opened_workspace
 
 
 def workspace(window: MainWindow) -> Workspace:
@@ -229,11 +229,11 @@ def test_a_damaged_labeling_journal_opens_with_a_notice(qtbot: QtBot, window: Ma
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text, *a, **k: shown.append(text))
     open_and_wait(qtbot, window, with_unlabeled)
-    qtbot.waitUntil(lambda: window.label_page.workspace is not None)
+    qtbot.waitUntil(lambda: window.state.workspace is not None)
     assert shown and "kept aside" in shown[0]
     lp = window.label_page
     lp.classes.assign_files("cat", [str(with_unlabeled / "new_1.png")])  # labeling works
-    assert (with_unlabeled / "cat" / "new_1.png").exists() and lp.workspace.can_undo()
+    assert (with_unlabeled / "cat" / "new_1.png").exists() and opened_workspace(window).can_undo()
 
 
 def test_live_suggestions_refresh_after_each_labelled_image(qtbot: QtBot, window: MainWindow, with_unlabeled: Path,

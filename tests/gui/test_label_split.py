@@ -8,7 +8,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop_cls.gui.shell.main_window import MainWindow
 from desktop_cls.gui.widgets.common import ClassDropButton
-from tests.gui.conftest import open_and_wait, opened
+from tests.gui.conftest import open_and_wait, opened, opened_workspace
 
 DIGITS = [str(d) for d in range(10)]
 
@@ -20,7 +20,7 @@ def test_label_page_offers_the_train_classes_and_files_into_train(qtbot: QtBot, 
     window.show_page("label")
     lp = window.label_page
     assert lp.model.queue == ["loose_0.jpg", "loose_1.jpg", "loose_2.jpg"]
-    assert lp.workspace.classes() == DIGITS
+    assert opened_workspace(window).classes() == DIGITS
     grid = lp.view.class_buttons
     items = [grid.itemAt(i) for i in range(grid.count())]
     buttons = [w for it in items if it is not None and isinstance(w := it.widget(), ClassDropButton)]

@@ -37,7 +37,7 @@ def test_the_window_opens_a_hostile_dataset_with_a_notice_and_leaves_the_victim_
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text, *a, **k: shown.append(text))
     open_and_wait(qtbot, window, root)
-    qtbot.waitUntil(lambda: window.label_page.workspace is not None)
+    qtbot.waitUntil(lambda: window.state.workspace is not None)
     assert shown and "is a link" in shown[0] and "kept aside" in shown[0]
     index = opened(window)
     assert index.counts()["cat"] == 4 and "loop" not in index.classes

@@ -35,7 +35,7 @@ class LabelPage(Page):
 
     def __init__(self, state: AppState, tasks: TaskRunner | None = None) -> None:
         super().__init__(state, tasks, "label")
-        self.workspace: Any = None
+        self._repairs_told: object = None  # the workspace whose repaired history was already reported
         self.model = LabelModel()
         self.rescan_timer = QTimer(self)
         self.rescan_timer.setSingleShot(True)
@@ -66,7 +66,7 @@ class LabelPage(Page):
         b = self.buttons
         self.view = LabelView([b[n] for n in NAV], [b["undoButton"], b["redoButton"]])
         self.view.strip.clicked.connect(lambda idx: self.go_to(idx.row()))
-        self.classes = ClassPanel(lambda: self.workspace, self.do, self.changed)
+        self.classes = ClassPanel(lambda: self.state.workspace, self.do, self.changed)
         self.suggest_panel = SuggestionPanel(self, b["suggestButton"], b["acceptSuggestionsButton"])
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         keys: list[tuple[str, Callable[[], object]]] = [(a.shortcut, a.slot) for a in self.page_actions()
@@ -107,14 +107,14 @@ class LabelPage(Page):
         self._update_buttons()
 
     def _on_dataset(self, _index: object) -> None:
-        if self.state.workspace is not self.workspace:
-            self.workspace = self.state.workspace
+        if self.state.workspace is not self._repairs_told:
+            self._repairs_told = self.state.workspace
             self.classes.tell_repairs()
         self.refresh()
 
     def refresh(self, listing: tuple[list[str], list[str]] | None = None) -> None:
         """Show the folder as it is (its loose images and classes: `listing` when already read)."""
-        ws = self.workspace
+        ws = self.state.workspace
         if ws is None:
             return
         self.show_content()
@@ -132,7 +132,7 @@ class LabelPage(Page):
         self._update_buttons()
 
     def _update_buttons(self) -> None:
-        ws, b = self.workspace, self.buttons
+        ws, b = self.state.workspace, self.buttons
         b["undoButton"].setEnabled(bool(ws and ws.can_undo()))
         b["redoButton"].setEnabled(bool(ws and ws.can_redo()))
         if ws is not None:
@@ -143,13 +143,13 @@ class LabelPage(Page):
         self.suggest_panel.update_buttons()
 
     def _show_current(self) -> None:
-        m, name = self.model, self.model.current()
-        if name is None:
+        m, name, ws = self.model, self.model.current(), self.state.workspace
+        if name is None or ws is None:
             self.view.show_image(None, self.tr("All images are labeled. Import more with “Import images…”, or "
                                                "retrain."), "", 0)
             return
         s = m.suggestion(name)
-        self.view.show_image(str(self.workspace.root / name),
+        self.view.show_image(str(ws.root / name),
                              self.tr("{0}  ({1} of {2} unlabeled)").format(name, m.position + 1, len(m.queue)),
                              self.tr("Suggested: <b>{0}</b> ({1:.0%} sure) — Enter accepts it").format(s[0], s[1])
                              if s else "", m.position)
@@ -164,7 +164,7 @@ class LabelPage(Page):
         behind the status line, so the window keeps answering."""
         if self.model.moving:
             return
-        if large and self.tasks is not None and (ws := self.workspace) is not None:
+        if large and self.tasks is not None and (ws := self.state.workspace) is not None:
             self.model.moving = True
             self.suggest_panel.update_buttons()  # the folder is listed there too: 20,000 names take 0.1-0.2 s
             self.run_task("labeling", lambda progress, cancel: (fn(*args), ws.unlabeled(), ws.classes()),
@@ -190,11 +190,11 @@ class LabelPage(Page):
     def changed(self, step: Any = None, listing: tuple[list[str], list[str]] | None = None) -> None:
         """After a step: images only taken away leave the queue and the strip; otherwise the folder is read again."""
         gone = LabelModel.taken_away(getattr(step, "moves", None))
-        if gone is None or self.workspace is None:
+        if gone is None or self.state.workspace is None:
             self.refresh(listing)
         else:
             self.model.drop(gone)
-            self.view.strip_model.remove_paths({f"{self.workspace.root}{os.sep}{n}" for n in gone})
+            self.view.strip_model.remove_paths({f"{self.state.workspace.root}{os.sep}{n}" for n in gone})
             self._show_current()
             self._update_buttons()
         self.rescan_timer.start()
@@ -215,29 +215,29 @@ class LabelPage(Page):
         keep_focus(self)
 
     def assign_current(self, class_name: str) -> None:
-        name = self.model.current()
-        if name is not None:
-            self.do(self.workspace.assign, [name], class_name)
+        name, ws = self.model.current(), self.state.workspace
+        if name is not None and ws is not None:
+            self.do(ws.assign, [name], class_name)
 
     def trash_current(self) -> None:
-        name = self.model.current()
-        if name is not None:
-            self.do(self.workspace.trash, [name])
+        name, ws = self.model.current(), self.state.workspace
+        if name is not None and ws is not None:
+            self.do(ws.trash, [name])
 
     def undo(self) -> None:
-        ws = self.workspace
+        ws = self.state.workspace
         if ws is not None and (op := ws.undo_target()) is not None:
             self.do(ws.undo, large=len(op.moves) > LARGE_STEP)
 
     def redo(self) -> None:
-        ws = self.workspace
+        ws = self.state.workspace
         if ws is not None and (op := ws.redo_target()) is not None:
             self.do(ws.redo, large=len(op.moves) > LARGE_STEP)
 
     def _rescan(self) -> None:
         """Have the dataset read again a moment after the last change (not on every key press)."""
-        if self.workspace is not None:
-            self.state.files_changed.emit(str(self.workspace.root))
+        if self.state.workspace is not None:
+            self.state.files_changed.emit(str(self.state.workspace.root))
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

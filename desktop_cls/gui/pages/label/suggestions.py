@@ -29,12 +29,11 @@ T = TypeVar("T")
 
 
 class LabelHost(Protocol):
-    """What the panel needs of the Label page (a Page with its model and workspace)."""
+    """What the panel needs of the Label page (a Page with its model; the workspace is the app state's)."""
 
     model: LabelModel
     state: AppState
     tasks: TaskRunner | None
-    workspace: Any
 
     def run_task(self, name: str, fn: TaskFn[T], on_done: Callable[[T], object], *, error_title: str = "",
                  status: str | None = None, on_error: Callable[[str, str], object] | None = None,
@@ -130,9 +129,10 @@ class SuggestionPanel(QWidget):
         progress and Cancel; live suggestions follow each key press quietly (a line coming and going would make
         the page jump; the window's status bar shows their progress)."""
         source, page = self.source(), self.page
-        if source is None or not self.model.queue or page.tasks is None or not self.state.core_loaded:
+        ws = self.state.workspace
+        if source is None or ws is None or not self.model.queue or page.tasks is None or not self.state.core_loaded:
             return
-        work = suggestion_work(source.run, page.workspace.root, list(self.model.queue), list(self.model.classes))
+        work = suggestion_work(source.run, ws.root, list(self.model.queue), list(self.model.classes))
         page.keep_focus_on_image()  # disabling the focused button would hand the focus to the threshold box
         self.suggest_button.setEnabled(False)
         if self._task is not None and self._task.is_running():
@@ -160,7 +160,7 @@ class SuggestionPanel(QWidget):
         """Every image whose suggestion is sure enough goes to its class as ONE undoable step, moved in the
         background (thousands of files take a second or more; the window keeps answering)."""
         page, plan = self.page, self.model.plan(self.threshold())
-        ws = page.workspace
+        ws = self.state.workspace
         if ws is not None and not self.model.moving and self.confirm(plan):
             page.do(ws.assign_groups, plan, large=True)
         page.keep_focus_on_image()

@@ -129,6 +129,7 @@ class TrainPage(Page):
             self.monitor.line(self.tr(
                 "Configuration saved to {path}; run it with: desktop-cls train --config {path} DATASET")
                       .format(path=path))
+
     # ---- runs ----------------------------------------------------------------------------------
     def refresh_runs(self) -> None:
         self.past_runs.refresh()
