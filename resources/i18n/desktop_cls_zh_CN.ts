@@ -2158,6 +2158,68 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
     </message>
 </context>
 <context>
+    <name>QuickFitSummary</name>
+    <message>
+        <source>Each class, hardest first (more pictures of the hardest help most):</source>
+        <translation>各类别，最难的在前（为最难的类别多加图片最有帮助）：</translation>
+    </message>
+    <message>
+        <source>Quick mode</source>
+        <translation>快速模式</translation>
+    </message>
+    <message>
+        <source>The pretrained network computes each image&apos;s features once, then the last layer is fitted to them in one step. There are no epochs to plot: the result appears here when it is done.</source>
+        <translation>预训练网络为每张图像计算一次特征，然后一步拟合最后一层。没有可绘制的轮次：完成后结果显示在这里。</translation>
+    </message>
+    <message>
+        <source>{0}: {1:.0%} right</source>
+        <translation>{0}：{1:.0%} 正确</translation>
+    </message>
+    <message>
+        <source>… and {0} more on the Evaluate page</source>
+        <translation>……另有 {0} 个见“评估”页</translation>
+    </message>
+</context>
+<context>
+    <name>QuickSummary</name>
+    <message>
+        <source>No accuracy: no image was left to validate</source>
+        <translation>无准确率：没有留出可用于验证的图像</translation>
+    </message>
+    <message>
+        <source>Accuracy {0:.1%}</source>
+        <translation>准确率 {0:.1%}</translation>
+    </message>
+    <message>
+        <source>Measured by {folds}-fold cross-validation on all {n} labelled images: each is predicted by a model that did not learn it. The saved model learns from all of them.</source>
+        <translation>由全部 {n} 张已标注图像上的 {folds} 折交叉验证测得：每张图像都由未学习过它的模型预测。保存的模型学习了全部图像。</translation>
+    </message>
+    <message>
+        <source>Measured on {n} validation images the model did not learn from.</source>
+        <translation>在模型未学习过的 {n} 张验证图像上测得。</translation>
+    </message>
+    <message>
+        <source>image features</source>
+        <translation>图像特征</translation>
+    </message>
+    <message>
+        <source>fitting the last layer</source>
+        <translation>拟合最后一层</translation>
+    </message>
+    <message>
+        <source>loading and saving</source>
+        <translation>加载与保存</translation>
+    </message>
+    <message>
+        <source>{total:.1f} s in all: features of {computed} images computed, {cached} read from the cache (decoding {decode:.1f} s ran alongside the network&apos;s {network:.1f} s).</source>
+        <translation>共 {total:.1f} 秒：计算了 {computed} 张图像的特征，{cached} 张读自缓存（解码 {decode:.1f} 秒与网络的 {network:.1f} 秒同时进行）。</translation>
+    </message>
+    <message>
+        <source>The last layer&apos;s strength, C = {0:g}, was chosen by cross-validation.</source>
+        <translation>最后一层的强度 C = {0:g} 由交叉验证选定。</translation>
+    </message>
+</context>
+<context>
     <name>Restart</name>
     <message>
         <source>Restart desktop_cls?</source>
@@ -2571,6 +2633,10 @@ One Ctrl+Z puts them all back.</source>
     <message>
         <source> · best so far</source>
         <translation> · 目前最好</translation>
+    </message>
+    <message>
+        <source>Last layer fitted in one step: train loss {train_loss:.3f}, accuracy {train_acc:.1%} · validation loss {val_loss:.3f}, accuracy {val_acc} · {seconds:.1f} s</source>
+        <translation>最后一层一步拟合完成：训练损失 {train_loss:.3f}，准确率 {train_acc:.1%} · 验证损失 {val_loss:.3f}，准确率 {val_acc} · {seconds:.1f} 秒</translation>
     </message>
     <message>
         <source>accuracy {acc:.1%} by {folds}-fold cross-validation on all {n} labelled images (the model learns from all of them)</source>

@@ -76,11 +76,15 @@ def test_training_in_the_quick_mode_from_the_page(qtbot: QtBot, window: MainWind
     # 5 per class are validated by cross-validation on all 15 images, not by the 5 of the validation split
     assert "5-fold cross-validation on all 15 labelled images" in tp.monitor.progress_label.text()
     assert (run / "model.safetensors").is_file()
-    assert tp.monitor.plots.lr_plot.isHidden()  # no schedule to draw
+    # one step, no epochs: the summary stands where the curves would be single points
+    summary = tp.monitor.quick_summary
+    assert tp.monitor.view.currentWidget() is summary
+    assert summary.headline.text().startswith("Accuracy ") and "5-fold cross-validation" in summary.measured.text()
+    assert summary.class_grid.rowCount() >= 1 and summary.bar.parts  # the classes and where the time went
     pick(tp.form, "scratch")
     tp.form.epochs_spin.setValue(1)
     qtbot.mouseClick(tp.buttons["trainButton"], Qt.MouseButton.LeftButton)
-    assert not tp.monitor.plots.lr_plot.isHidden()  # back for a run that has one
+    assert tp.monitor.view.currentWidget() is tp.monitor.plots  # back for a run that has epochs
     qtbot.waitUntil(lambda: tp.training.task is None, timeout=180_000)
 
 

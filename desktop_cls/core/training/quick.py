@@ -79,6 +79,14 @@ def _loss_acc(z: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     return loss, float((z.argmax(1) == y).mean())
 
 
+def class_accuracy(z: np.ndarray, y: np.ndarray, num_classes: int) -> list[float | None]:
+    """Each class's share of its validated images predicted right (None: none validated), for the Train page's
+    summary of a quick run: which classes need more pictures."""
+    right = np.bincount(y[z.argmax(1) == y], minlength=num_classes) if len(y) else np.zeros(num_classes)
+    seen = np.bincount(y, minlength=num_classes)
+    return [float(right[k] / seen[k]) if seen[k] else None for k in range(num_classes)]
+
+
 def _split(feats_paths: Sequence[str], vectors: np.ndarray, samples: Sequence[Sample], split: str
            ) -> tuple[np.ndarray, np.ndarray]:
     by_path = {s.path: s for s in samples}
@@ -148,8 +156,10 @@ class QuickFit:
             else _("held-out split"),
             **({"val_fraction": 0.0} if h.cv_folds else {})})  # Evaluate: no split the model has not seen
         return self.life.result(self.state, 1, seconds, self.problems, extra={
-            "method": "quick", "features_computed": f.computed, "features_cached": f.cached,
-            "head_seconds": h.seconds, "val_images": len(h.y_va), "cv_folds": h.cv_folds, **extra})
+            "method": "quick", "model": self.cfg.model, "features_computed": f.computed, "features_cached": f.cached,
+            "feature_seconds": f.seconds, "decode_seconds": f.decode_seconds, "network_seconds": f.network_seconds,
+            "head_seconds": h.seconds, "head_c": h.c, "val_images": len(h.y_va), "cv_folds": h.cv_folds,
+            "class_accuracy": class_accuracy(h.z_va, h.y_va, len(self.index.classes)), **extra})
 
     def _epoch_end(self, h: _Head, seconds: float, images_per_s: float) -> None:
         """The head's fit as the run's one epoch, through the callbacks (MetricsLog writes metrics.jsonl)."""
@@ -190,6 +200,7 @@ class _Head:
     y_va: np.ndarray
     cv_folds: int
     seconds: float
+    c: float | None = None  # the strength chosen by cross-validation, where it was chosen
 
 
 def _features(cfg: TrainConfig, index: DatasetIndex, cb: CallbackList, cancel: CancelToken,
@@ -230,7 +241,7 @@ def _fit_head(cfg: TrainConfig, f: _Features, num_classes: int, cb: CallbackList
     t_head = time.monotonic()
     x_tr, y_tr, y_va = f.x_tr, f.y_tr, f.y_va
     cv_folds = _cv_folds(f.y_tr, f.y_va, cfg.val_fraction)
-    cv_logits = None
+    cv_logits, chosen_c = None, None
     if cv_folds:  # few images: every one of them trains the final head, each is validated by one that did not
         x_tr, y_tr = np.concatenate([f.x_tr, f.x_va]), np.concatenate([f.y_tr, f.y_va])
         y_va = y_tr
@@ -240,7 +251,7 @@ def _fit_head(cfg: TrainConfig, f: _Features, num_classes: int, cb: CallbackList
     if cv_folds and f.pooling.pooling != "max":  # pictures, not scans: standardised features, C chosen by CV
         fit = fit_head_cv(x_tr, y_tr, num_classes, STANDARDISED_C_GRID, folds=cv_folds, seed=cfg.seed,
                           standardise=True)
-        weight, bias, cv_logits = fit.weight, fit.bias, fit.cv_logits
+        weight, bias, cv_logits, chosen_c = fit.weight, fit.bias, fit.cv_logits, float(fit.c)
         cb.notice(_("head strength C = {c:g}: the lowest cross-validated loss of {tried}").format(
                 c=fit.c, tried=", ".join(f"{c:g}" for c in STANDARDISED_C_GRID)))
     else:
@@ -249,7 +260,7 @@ def _fit_head(cfg: TrainConfig, f: _Features, num_classes: int, cb: CallbackList
         weight, bias = fit_linear_head(x_tr, y_tr, num_classes, c=cfg.head_c)
     z_va = cv_logits if cv_logits is not None else head_logits(f.x_va, weight, bias)
     return _Head(weight, bias, head_logits(x_tr, weight, bias), y_tr, z_va, y_va, cv_folds,
-                 time.monotonic() - t_head)
+                 time.monotonic() - t_head, chosen_c)
 
 
 def _save(cfg: TrainConfig, index: DatasetIndex, run: Path, f: _Features, h: _Head, cb: CallbackList

@@ -7,11 +7,19 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QGroupBox, QLabel, QProgressBar, QVBoxLayout
+from PySide6.QtWidgets import QGroupBox, QLabel, QProgressBar, QStackedWidget, QVBoxLayout
 
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import BatchEnd, EpochEnd, Notice, StageChanged
-from desktop_cls.gui.pages.train.train_messages import batch_status, epoch_line, outcome, stage_status, window_progress
+from desktop_cls.gui.pages.train.quick_summary import QuickFitSummary
+from desktop_cls.gui.pages.train.train_messages import (
+    batch_status,
+    epoch_line,
+    outcome,
+    quick_fit_line,
+    stage_status,
+    window_progress,
+)
 from desktop_cls.gui.pages.train.train_plots import TrainingPlots
 from desktop_cls.gui.widgets.following_log import FollowingLog
 
@@ -25,6 +33,11 @@ class RunMonitor(QObject):
     def __init__(self) -> None:
         super().__init__()
         self.plots = TrainingPlots()
+        self.quick_summary = QuickFitSummary()
+        self.view = QStackedWidget()  # the curves, or for a quick run (one step, no epochs) its summary
+        self.view.setObjectName("runView")
+        self.view.addWidget(self.plots)
+        self.view.addWidget(self.quick_summary)
         self.progress = QProgressBar()
         self.progress.setObjectName("trainProgress")
         self.progress.setAccessibleName(self.tr("Training progress"))
@@ -39,6 +52,7 @@ class RunMonitor(QObject):
         self.log.setPlaceholderText(self.tr("Messages from training appear here: each epoch's loss and accuracy, "
                                             "the choices made for you and any warnings."))
         self.epochs_total = 0
+        self.quick = False  # the run fits its last layer in one step: no epochs, no curves
         self.paused = False
         self._stage_moves_bar = False  # a counted stage moves the bar until the run's first batch
         self._last_batch: BatchEnd | None = None  # shown again when the run is paused or resumed
@@ -67,15 +81,17 @@ class RunMonitor(QObject):
         """Nothing of a run: another dataset is open."""
         self.plots.reset()
         self.plots.redraw()
+        self.view.setCurrentWidget(self.plots)
         self.log.clear()
         self.progress.setValue(0)
 
     def begin(self, epochs: int, resuming: str | None, quick: bool) -> int:
         """A fresh log and fresh curves per run; a resumed run starts from its own earlier epochs (how many)."""
         self.plots.reset()
-        self.plots.show_learning_rate(not quick)
+        self.view.setCurrentWidget(self.quick_summary if quick else self.plots)
+        self.quick_summary.show_running()
         self.log.clear()
-        self.epochs_total, self.paused, self._last_batch = epochs, False, None
+        self.epochs_total, self.paused, self._last_batch, self.quick = epochs, False, None, quick
         self.progress.setRange(0, STEPS)
         done = self._replay_history(Path(resuming), epochs) if resuming else 0
         self.progress.setValue(round(STEPS * done / max(epochs, 1)))
@@ -99,8 +115,9 @@ class RunMonitor(QObject):
             self._batch(e)
         elif isinstance(e, EpochEnd):
             self.plots.add_epoch(e.epoch, e.train_loss, e.val_loss, e.train_accuracy, e.val_accuracy)
-            self.line(epoch_line(e.epoch, e.epochs, e.train_loss, e.train_accuracy, e.val_loss, e.val_accuracy,
-                                 e.seconds, e.is_best))
+            self.line(quick_fit_line(e.train_loss, e.train_accuracy, e.val_loss, e.val_accuracy, e.seconds)
+                      if self.quick else epoch_line(e.epoch, e.epochs, e.train_loss, e.train_accuracy, e.val_loss,
+                                                    e.val_accuracy, e.seconds, e.is_best))
         elif isinstance(e, StageChanged):
             text, value = stage_status(e, self.progress.maximum())
             self.progress_label.setText(text)
@@ -126,6 +143,8 @@ class RunMonitor(QObject):
         total = max(result.epochs, 1)
         self.progress.setValue(round(self.progress.maximum() * min(result.epochs_done, total) / total)
                                if result.cancelled else self.progress.maximum())
+        if result.extra.get("method") == "quick" and not result.cancelled:
+            self.quick_summary.show_result(result)
         log, status = outcome(result, val_images)
         self.line(log)
         self.progress_label.setText(status)

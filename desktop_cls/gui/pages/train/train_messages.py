@@ -63,6 +63,15 @@ def epoch_line(epoch: int, epochs: int, train_loss: float, train_acc: float, val
     return line + (QCoreApplication.translate("TrainMessages", " · best so far") if is_best else "")
 
 
+def quick_fit_line(train_loss: float, train_acc: float, val_loss: float, val_acc: float, seconds: float) -> str:
+    """The quick run's one step in the log: there is no epoch 1 of 1 to speak of."""
+    val = QCoreApplication.translate("TrainMessages", "n/a") if math.isnan(val_acc) else f"{val_acc:.1%}"
+    return QCoreApplication.translate(
+        "TrainMessages", "Last layer fitted in one step: train loss {train_loss:.3f}, accuracy {train_acc:.1%} · "
+        "validation loss {val_loss:.3f}, accuracy {val_acc} · {seconds:.1f} s").format(
+        train_loss=train_loss, train_acc=train_acc, val_loss=val_loss, val_acc=val, seconds=seconds)
+
+
 def outcome(result: Any, n_val: int) -> tuple[str, str]:
     """(log line, status line) for a finished or stopped run (core FitResult)."""
     acc = result.best_val_accuracy

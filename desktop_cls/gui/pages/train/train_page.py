@@ -82,7 +82,7 @@ class TrainPage(Page):
             ll.addLayout(top)
         ll.addWidget(self.monitor.progress)
         ll.addWidget(self.monitor.progress_label)
-        ll.addWidget(self.monitor.plots, 3)
+        ll.addWidget(self.monitor.view, 3)
         bottom = QSplitter(Qt.Orientation.Horizontal)
         bottom.addWidget(self.monitor.log_box())
         bottom.addWidget(self.past_runs)

@@ -1,0 +1,54 @@
+"""A quick run's summary on the Train page: what it says comes from the run's own figures."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from desktop_cls.core.training.fit_result import FitResult
+from desktop_cls.core.training.quick import class_accuracy
+from desktop_cls.gui.pages.train.quick_summary import CLASSES_SHOWN, summary_view
+
+
+def _result(extra: dict[str, object], classes: tuple[str, ...] = ("cat", "dog", "owl"), acc: float | None = 0.8,
+            seconds: float = 10.0) -> FitResult:
+    return FitResult(run_dir="run", classes=classes, epochs=1, epochs_done=1, best_val_accuracy=acc, best_epoch=1,
+                     train_seconds=seconds, extra={"method": "quick", **extra})
+
+
+def test_class_accuracy_counts_each_class_s_validated_images() -> None:
+    z = np.array([[2, 0, 0], [0, 2, 0], [2, 0, 0], [0, 0, 1]], dtype=float)  # predicted 0, 1, 0, 2
+    y = np.array([0, 1, 1, 0])
+    assert class_accuracy(z, y, 3) == [0.5, 0.5, None]  # owl was never validated: no figure, not 0 %
+
+
+def test_the_hardest_classes_come_first_and_unscored_ones_are_left_out() -> None:
+    view = summary_view(_result({"cv_folds": 5, "val_images": 60, "class_accuracy": [0.9, 0.6, None]}))
+    assert view.classes == [("dog", 0.6), ("cat", 0.9)] and view.more_classes == 0
+    assert view.headline == "Accuracy 80.0%"
+    assert "5-fold cross-validation on all 60 labelled images" in view.measured
+
+
+def test_a_held_out_split_is_named_as_such() -> None:
+    view = summary_view(_result({"cv_folds": 0, "val_images": 40, "class_accuracy": [1.0, 1.0, 1.0]}))
+    assert "40 validation images" in view.measured and "cross-validation" not in view.measured
+
+
+def test_many_classes_show_the_hardest_and_count_the_rest() -> None:
+    classes = tuple(f"c{i}" for i in range(CLASSES_SHOWN + 3))
+    accs = [i / 20 for i in range(len(classes))]
+    view = summary_view(_result({"class_accuracy": accs}, classes=classes))
+    assert [name for name, _a in view.classes] == list(classes[:CLASSES_SHOWN]) and view.more_classes == 3
+
+
+def test_the_time_bar_splits_the_run_s_seconds_and_never_goes_negative() -> None:
+    view = summary_view(_result({"feature_seconds": 7.0, "head_seconds": 1.0, "decode_seconds": 2.5,
+                                 "network_seconds": 6.5, "features_computed": 20, "features_cached": 5,
+                                 "head_c": 0.1}, seconds=10.0))
+    assert [round(s, 6) for _l, s, _c in view.parts] == [7.0, 1.0, 2.0]
+    assert "C = 0.1" in view.time_line and "20 images computed, 5 read from the cache" in view.time_line
+    clock_skew = summary_view(_result({"feature_seconds": 7.0, "head_seconds": 4.0}, seconds=10.0))
+    assert [s for _l, s, _c in clock_skew.parts] == [7.0, 4.0]  # no negative "loading and saving" part
+
+
+def test_no_accuracy_is_said_plainly() -> None:
+    assert summary_view(_result({}, acc=None)).headline.startswith("No accuracy")
