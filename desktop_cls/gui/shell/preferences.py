@@ -55,7 +55,22 @@ class PreferencesDialog(QDialog):
         self.setObjectName("preferencesDialog")
         self.setWindowTitle(self.tr("Preferences"))
         self._filling = False
+        self._add_choices()
+        form = QFormLayout()
+        form.addRow(self.tr("&Language:"), self.language_combo)
+        form.addRow(self.tr("&Theme:"), self.theme_combo)
+        form.addRow(self.tr("Default &device:"), self.device_combo)
+        self._add_data_folder_row(form)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(buttons)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 55)
+        self.state.core_ready.connect(self.refresh)
 
+    def _add_choices(self) -> None:
+        """Language, theme and default device: combo boxes that take effect as they change."""
         self.language_combo = QComboBox()
         self.language_combo.setObjectName("languageCombo")
         self.language_combo.addItem(self.tr("System"), "system")
@@ -73,6 +88,9 @@ class PreferencesDialog(QDialog):
         self.device_combo.setToolTip(self.tr("The device the Train form starts on; each run can still choose "
                                              "another"))
         self.device_combo.currentIndexChanged.connect(self._device_changed)
+
+    def _add_data_folder_row(self, form: QFormLayout) -> None:
+        """Where new runs, models and caches go: the folder, Choose…, Use the default, and what a change does."""
         self.folder_edit = QLineEdit()
         self.folder_edit.setObjectName("dataFolderEdit")
         self.folder_edit.setReadOnly(True)
@@ -89,22 +107,10 @@ class PreferencesDialog(QDialog):
         folder_note = QLabel(self.tr("New runs and models are saved here, caches in its “cache” folder. "
                                      "Runs already made stay where they are."))
         folder_note.setWordWrap(True)
-
-        form = QFormLayout()
-        form.addRow(self.tr("&Language:"), self.language_combo)
-        form.addRow(self.tr("&Theme:"), self.theme_combo)
-        form.addRow(self.tr("Default &device:"), self.device_combo)
         folder_label = QLabel(self.tr("Data &folder:"))
         folder_label.setBuddy(choose)  # a row of several widgets gets no buddy by itself: Alt+F needs one
         form.addRow(folder_label, folder_row)
         form.addRow("", folder_note)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        lay = QVBoxLayout(self)
-        lay.addLayout(form)
-        lay.addWidget(buttons)
-        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 55)
-        self.state.core_ready.connect(self.refresh)
 
     def refresh(self) -> None:
         """Show the settings as they are now (the View menu or a restart may have changed them)."""

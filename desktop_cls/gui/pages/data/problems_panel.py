@@ -96,7 +96,12 @@ class ProblemsPanel(QWidget):
         self.none_found.setWordWrap(True)
         self.none_found.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.none_found.hide()
+        self._add_fixes()
+        state.dataset_changed.connect(lambda _index: self._update_actions())  # its workspace comes with it
+        self._lay_out()
 
+    def _add_fixes(self) -> None:
+        """The one-click fixes under the table; each acts on the open dataset's workspace (undoable)."""
         self.fix_duplicates = _button(self.tr("Trash duplicate copies"), "trashDuplicatesButton",
                                       self.tr("Keep one image of each duplicate set; the others go to the trash "
                                               "(undoable)"))
@@ -113,7 +118,9 @@ class ProblemsPanel(QWidget):
         self.move_selected.clicked.connect(self._move_selected)
         self.undo_fix = _button(self.tr("Undo"), "undoFixButton", self.tr("Undo the last change to the dataset"))
         self.undo_fix.clicked.connect(self._undo)
-        state.dataset_changed.connect(lambda _index: self._update_actions())  # its workspace comes with it
+
+    def _lay_out(self) -> None:
+        """The check's line, the table (or "none found"), the evidence, then the fixes in two rows."""
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.check)

@@ -31,43 +31,33 @@ class TrainingPlots(QWidget):
         pg.setConfigOptions(antialias=True)
         self._batches_dirty = self._epochs_dirty = False
         self.reset()
-        self.loss_plot = themed_plot(pg.PlotWidget(title="Loss"))
-        self.loss_plot.setObjectName("lossPlot")
-        self.loss_plot.setAccessibleName("Loss plot")
-        self.loss_plot.setLabel("bottom", "epoch")
-        self.acc_plot = themed_plot(pg.PlotWidget(title="Accuracy"))
-        self.acc_plot.setObjectName("accuracyPlot")
-        self.acc_plot.setAccessibleName("Accuracy plot")
-        self.acc_plot.setLabel("bottom", "epoch")
+        self.loss_plot = self._plot("lossPlot", self.tr("Loss"), self.tr("Loss plot"))
+        self.acc_plot = self._plot("accuracyPlot", self.tr("Accuracy"), self.tr("Accuracy plot"))
         self.acc_plot.setYRange(0, 1)
-        self.lr_plot = themed_plot(pg.PlotWidget(title="Learning rate"))
-        self.lr_plot.setObjectName("lrPlot")
-        self.lr_plot.setLabel("bottom", "epoch")
-        for p in (self.loss_plot, self.acc_plot, self.lr_plot):
-            # epochs are epochs: no "(x0.001)" scaling during the first one, and none before 0
-            p.getAxis("bottom").enableAutoSIPrefix(False)
-            p.getViewBox().setLimits(xMin=0)
-            p.showGrid(x=True, y=True, alpha=0.2)
-            p.getPlotItem().setClipToView(True)
-            p.getPlotItem().setDownsampling(auto=True, mode="peak")
+        self.lr_plot = self._plot("lrPlot", self.tr("Learning rate"), self.tr("Learning-rate plot"))
         self._add_curves()
         self.compare_curves: list[Any] = []
-
-        # the words in the user's language: titles, axes, legend names
-        for plot, title, accessible in ((self.loss_plot, self.tr("Loss"), self.tr("Loss plot")),
-                                        (self.acc_plot, self.tr("Accuracy"), self.tr("Accuracy plot")),
-                                        (self.lr_plot, self.tr("Learning rate"), self.tr("Learning-rate plot"))):
-            plot.setTitle(title)
-            plot.setAccessibleName(accessible)
-            plot.setLabel("bottom", self.tr("epoch"))
-        for curve, name in ((self.curve_batch, self.tr("train (smoothed)")), (self.curve_train_loss, self.tr("train")),
-                            (self.curve_val_loss, self.tr("validation")), (self.curve_train_acc, self.tr("train")),
-                            (self.curve_val_acc, self.tr("validation"))):
-            curve.opts["name"] = name  # what the legend shows
         self.loss_legend = PlotLegend(self.loss_plot, "lossLegend")
         self.acc_legend = PlotLegend(self.acc_plot, "accuracyLegend")
         self.loss_legend.sync()
         self.acc_legend.sync()
+        self._lay_out()
+
+    def _plot(self, name: str, title: str, accessible: str) -> pg.PlotWidget:
+        """A plot over epochs: no "(x0.001)" scaling during the first one, and none before 0."""
+        plot = themed_plot(pg.PlotWidget(title=title))
+        plot.setObjectName(name)
+        plot.setAccessibleName(accessible)
+        plot.setLabel("bottom", self.tr("epoch"))
+        plot.getAxis("bottom").enableAutoSIPrefix(False)
+        plot.getViewBox().setLimits(xMin=0)
+        plot.showGrid(x=True, y=True, alpha=0.2)
+        plot.getPlotItem().setClipToView(True)
+        plot.getPlotItem().setDownsampling(auto=True, mode="peak")
+        return plot
+
+    def _lay_out(self) -> None:
+        """Loss and accuracy side by side with their legends, the learning rate in a strip below."""
         pl = QGridLayout(self)
         pl.setContentsMargins(0, 0, 0, 0)
         pl.addWidget(with_legend(self.loss_plot, self.loss_legend), 0, 0)
@@ -79,14 +69,15 @@ class TrainingPlots(QWidget):
 
     def _add_curves(self) -> None:
         """Loss and accuracy per epoch (train and validation), the smoothed batch loss, the learning rate."""
-        self.curve_batch = self.loss_plot.plot(name="train (smoothed)", pen=pg.mkPen(TEAL, width=1))
-        self.curve_train_loss = self.loss_plot.plot(name="train", pen=pg.mkPen(BLUE, width=2), symbol="o",
+        train, validation = self.tr("train"), self.tr("validation")
+        self.curve_batch = self.loss_plot.plot(name=self.tr("train (smoothed)"), pen=pg.mkPen(TEAL, width=1))
+        self.curve_train_loss = self.loss_plot.plot(name=train, pen=pg.mkPen(BLUE, width=2), symbol="o",
                                                     symbolSize=6)
-        self.curve_val_loss = self.loss_plot.plot(name="validation", pen=pg.mkPen(ORANGE, width=2),
+        self.curve_val_loss = self.loss_plot.plot(name=validation, pen=pg.mkPen(ORANGE, width=2),
                                                   symbol="s", symbolSize=6)
-        self.curve_train_acc = self.acc_plot.plot(name="train", pen=pg.mkPen(BLUE, width=2), symbol="o",
+        self.curve_train_acc = self.acc_plot.plot(name=train, pen=pg.mkPen(BLUE, width=2), symbol="o",
                                                   symbolSize=6)
-        self.curve_val_acc = self.acc_plot.plot(name="validation", pen=pg.mkPen(ORANGE, width=2),
+        self.curve_val_acc = self.acc_plot.plot(name=validation, pen=pg.mkPen(ORANGE, width=2),
                                                 symbol="s", symbolSize=6)
         self.curve_lr = self.lr_plot.plot(pen=pg.mkPen(GREEN, width=2))
         for curve, colour in ((self.curve_train_loss, BLUE), (self.curve_val_loss, ORANGE),
@@ -106,10 +97,6 @@ class TrainingPlots(QWidget):
         self._ema: float | None = None
         self._batches_dirty = self._epochs_dirty = True
         self._first_epoch_range: bool | None = None  # whether the x axis was last set to the first epoch
-
-    def show_learning_rate(self, shown: bool) -> None:
-        """The quick mode fits its head in one go, with no schedule: an empty plot would only puzzle."""
-        self.lr_plot.setVisible(shown)
 
     def mark_dirty(self) -> None:
         self._batches_dirty = self._epochs_dirty = True
