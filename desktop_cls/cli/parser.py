@@ -19,6 +19,11 @@ from desktop_cls.core.storage import ignore_file_size_signal, is_write_failure, 
 
 def build_parser() -> argparse.ArgumentParser:
     """Every sub-command, in the order --help lists them."""
+    return _parser_and_commands()[0]
+
+
+def _parser_and_commands() -> tuple[argparse.ArgumentParser, frozenset[str]]:
+    """The parser and its sub-commands' names (a bare folder argument must not shadow one)."""
     p = argparse.ArgumentParser(prog="desktop-cls",
                                 description=_("Train, evaluate and use image classifiers offline."))
     p.add_argument("--version", action="version", version=f"desktop-cls {__version__}")
@@ -28,13 +33,12 @@ def build_parser() -> argparse.ArgumentParser:
                 start.add_demo_data_parser, info.add_models_parser, info.add_devices_parser, runs.add_parser,
                 weights.add_parser, start.add_gui_parser):
         add(sub)
-    return p
+    return p, frozenset(sub.choices)
 
 
-def _folder_opens_the_window(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
+def _folder_opens_the_window(commands: frozenset[str], argv: list[str]) -> list[str]:
     """`desktop-cls FOLDER` (what a file manager's "Open with" runs) opens the folder in the window; a
     command's name wins over a folder of that name."""
-    commands = {name for a in parser._actions if isinstance(a, argparse._SubParsersAction) for name in a.choices}
     if len(argv) == 1 and not argv[0].startswith("-") and argv[0] not in commands and Path(argv[0]).is_dir():
         return ["gui", argv[0]]
     return argv
@@ -45,8 +49,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     130 when interrupted). Messages follow the system language (LANG and friends)."""
     set_language()
     ignore_file_size_signal()
-    parser = build_parser()
-    args = parser.parse_args(_folder_opens_the_window(parser, list(sys.argv[1:] if argv is None else argv)))
+    parser, commands = _parser_and_commands()
+    args = parser.parse_args(_folder_opens_the_window(commands, list(sys.argv[1:] if argv is None else argv)))
     if args.command is None:
         args.func = start.cmd_gui
     try:
