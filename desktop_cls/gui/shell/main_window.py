@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_cls.core.models.catalog import MODELS
 from desktop_cls.gui.autosave import SettingsAutosave
 from desktop_cls.gui.pages.classify.classify_page import ClassifyPage
 from desktop_cls.gui.pages.data.dataset_page import DatasetPage
@@ -29,7 +30,7 @@ from desktop_cls.gui.pages.export.export_page import ExportPage
 from desktop_cls.gui.pages.label.label_page import LabelPage
 from desktop_cls.gui.pages.page import Page
 from desktop_cls.gui.pages.train.train_page import TrainPage
-from desktop_cls.gui.settings import Settings, load_settings, save_settings
+from desktop_cls.gui.settings import Settings, load_settings, settings_snapshot, write_settings_snapshot
 from desktop_cls.gui.shell.first_size import PREFERRED, first_window_size
 from desktop_cls.gui.shell.interrupted_runs import InterruptedRunBanner
 from desktop_cls.gui.shell.menus import WindowMenus
@@ -41,6 +42,10 @@ from desktop_cls.gui.widgets.icons import SidebarIcons, decorate_actions
 from desktop_cls.gui.work.tasks import TaskRunner
 
 
+def first_torchvision_model() -> str:
+    return next(m.name for m in MODELS.values() if m.torchvision)
+
+
 def load_engine(progress: object, cancel: object) -> list[Any]:
     """Imports torch and the core on a task so the window appears first; the devices it found."""
     from desktop_cls.core.devices import list_devices
@@ -48,10 +53,19 @@ def load_engine(progress: object, cancel: object) -> list[Any]:
     from desktop_cls.core.models.architectures import parameter_count
     from desktop_cls.core.training import trainer  # noqa: F401
 
-    # The first model built on torch's meta device loads its meta kernels (2.7 s here): here, not on the UI
-    # thread when the Train form first describes a model for the dataset just opened.
+    # The first model built on torch's meta device loads its meta kernels (2.7 s here), and the first torchvision
+    # one imports torchvision's model zoo (0.27 s): here, not on the UI thread when the Train form first
+    # describes a model for the dataset just opened or the model the user picked.
     parameter_count("quicknet", 2)
+    parameter_count(first_torchvision_model(), 2)
     return list_devices()
+
+
+def write_settings_quietly(snapshot: tuple[Path, dict[str, Any]]) -> None:
+    """A settings file that cannot be written (a full or read-only disk) must not stop the window: the settings
+    stay in memory and the next change tries again."""
+    with contextlib.suppress(OSError):
+        write_settings_snapshot(snapshot)
 
 
 # Work the app starts by itself and simply redoes next time: closing interrupts it without asking.
@@ -84,7 +98,7 @@ class MainWindow(QMainWindow):
         screen = self.screen()
         self.resize(first_window_size(screen.availableGeometry().size()) if screen is not None else PREFERRED)
         self._restore_geometry()
-        self.autosave = SettingsAutosave(self.save_settings, self)
+        self.autosave = SettingsAutosave(self._settings_snapshot, write_settings_quietly, self.tasks, self)
         self.state.settings_changed.connect(self.autosave.changed)
         self._device_pending = False
         self.use_default_device()
@@ -295,12 +309,16 @@ class MainWindow(QMainWindow):
             with contextlib.suppress(ValueError, TypeError):
                 self.restoreGeometry(QByteArray.fromHex(s.window_geometry.encode()))
 
-    def save_settings(self) -> None:
+    def _settings_snapshot(self) -> tuple[Path, dict[str, Any]]:
+        """What the settings file gets, as plain data (the write happens on the settings lane)."""
         s = self.state.settings
         s.window_geometry = bytes(self.saveGeometry().toHex().data()).decode()
         self.train_page.remember_options()
-        with contextlib.suppress(OSError):
-            save_settings(s)
+        return settings_snapshot(s)
+
+    def save_settings(self) -> None:
+        """Write the settings here and now (closing the window): after any write still on the lane."""
+        self.autosave.write_now()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
