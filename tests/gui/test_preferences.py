@@ -78,7 +78,8 @@ def test_preferences_round_trip(qtbot: QtBot, window: MainWindow, isolated_user_
     dialog.refresh()
     assert dialog.theme_combo.currentData() == "light"
     dialog.default_button.click()
-    assert storage.default_runs_dir() == isolated_user_dirs / "data" / "runs" and saved_settings(again).data_folder == ""
+    assert storage.default_runs_dir() == isolated_user_dirs / "data" / "runs"
+    assert saved_settings(again).data_folder == ""
     dialog.close()
     again.shutdown()
 
