@@ -54,6 +54,7 @@ class ThumbnailModel(QAbstractListModel):
         self._send.setInterval(0)
         self._send.timeout.connect(self._dispatch)
         self.batches = 0  # requests sent (each decodes up to BATCH thumbnails)
+        self.decoded = 0  # thumbnails that came back from them
         self._item_size: QSize | None = None
         self._work = TaskRunner(self)  # decoding requests on the images lane; a new list cancels the queued ones
         self.set_ratio(device_ratio())
@@ -196,6 +197,7 @@ class ThumbnailModel(QAbstractListModel):
 
     def _on_batch(self, task: Task, paths: list[str], done: list[tuple[str, QImage]]) -> None:
         """One call and one repaint for the whole batch."""
+        self.decoded += len(done)
         fresh = [(p, image) for p, image in done if self._pending.get(p) is task or p not in self._cache]
         rows = [r for r in (self._store(path, image, task) for path, image in fresh) if r is not None]
         self._forget(task, paths)
