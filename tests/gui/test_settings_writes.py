@@ -86,3 +86,4 @@ def test_a_change_pending_at_quit_is_written(qtbot: QtBot, tiny_folder: Path) ->
     settings, notice = load_settings()
     assert notice is None and settings.last_train_config["epochs"] == 9
     w.close()
+

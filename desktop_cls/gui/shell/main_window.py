@@ -68,6 +68,8 @@ def write_settings_quietly(snapshot: tuple[Path, dict[str, Any]]) -> None:
         write_settings_snapshot(snapshot)
 
 
+PROGRESS_MS = 200  # the status bar's progress is redrawn at most this often
+
 # Work the app starts by itself and simply redoes next time: closing interrupts it without asking.
 RECOMPUTABLE_TASKS = frozenset({"scan", "heatmaps", "suggestions", "learning-rate finder", "evaluate", "engine"})
 
@@ -232,6 +234,11 @@ class MainWindow(QMainWindow):
         self.task_progress.setObjectName("statusProgress")
         self.task_progress.setMaximumWidth(self.fontMetrics().horizontalAdvance("M") * 16)
         self.task_progress.setVisible(False)
+        self._progress: tuple[int, int, str] | None = None  # the latest report, not shown yet
+        self.progress_timer = QTimer(self)
+        self.progress_timer.setSingleShot(True)
+        self.progress_timer.setInterval(PROGRESS_MS)
+        self.progress_timer.timeout.connect(self._show_progress)
         sb.addWidget(self.dataset_status)
         sb.addWidget(QLabel("·"))
         sb.addWidget(self.device_status)
@@ -289,16 +296,30 @@ class MainWindow(QMainWindow):
         self.state.core_ready.emit()
 
     def _on_task_progress(self, name: str, done: int, total: int, what: str) -> None:
+        """Shown at once, then at most every PROGRESS_MS: a progress bar repaints itself on the spot for each new
+        value, and a scan, a health check and the thumbnails each report up to 20 times a second."""
+        self._progress = (done, total, what)
+        if not self.progress_timer.isActive():
+            self._show_progress()
+            self.progress_timer.start()
+
+    def _show_progress(self) -> None:
+        if self._progress is None:
+            return
+        (done, total, what), self._progress = self._progress, None
         self.task_status.setText(what)
         self.task_progress.setVisible(True)
         self.task_progress.setMaximum(max(total, 1))
         self.task_progress.setValue(min(done, max(total, 1)))
 
     def _on_train_progress(self, text: str, done: int, total: int) -> None:
-        self._on_task_progress("training", done, total, text)
+        """At once: the training monitor paces its own reports, and Pause must show "paused" when pressed."""
+        self._progress = (done, total, text)
+        self._show_progress()
 
     def _on_task_finished(self, name: str) -> None:
         if not self.tasks.running() and not self.state.training:
+            self._progress = None  # a report still waiting for its turn belongs to work that has ended
             self.task_status.setText("")
             self.task_progress.setVisible(False)
 
