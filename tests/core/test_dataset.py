@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -144,3 +145,24 @@ def test_classes_really_named_train_and_test_stay_classes(tmp_path: Path) -> Non
             write_image(root / name / f"{i}.png", PIX)
     idx = scan(root, val_fraction=0.0)
     assert idx.layout == "class_folders" and idx.classes == ("test", "train")
+
+
+def test_class_counts_are_counted_once_per_index() -> None:
+    """The window asks for them several times per change; each count of 100,000 samples cost its UI thread 30 ms."""
+    from desktop_cls.core.data.dataset import DatasetIndex, Sample
+
+    class CountedSamples(tuple[Sample, ...]):
+        reads = 0
+
+        def __iter__(self) -> Iterator[Sample]:
+            CountedSamples.reads += 1
+            return super().__iter__()
+
+    samples = CountedSamples([Sample("a", 0, "train"), Sample("b", 1, "val"), Sample("c", 1, "train"),
+                              Sample("d", 1, "test")])
+    index = DatasetIndex(root="/x", layout="class_folders", classes=("cat", "dog"), samples=samples)
+    assert index.counts() == {"cat": 1, "dog": 3}
+    assert index.counts("train") == {"cat": 1, "dog": 1} and index.counts("val") == {"cat": 0, "dog": 1}
+    assert index.counts("nowhere") == {"cat": 0, "dog": 0}
+    index.counts()["cat"] = 99  # a caller's copy: the index keeps its own
+    assert index.counts() == {"cat": 1, "dog": 3} and CountedSamples.reads == 1

@@ -103,7 +103,12 @@ def test_a_cache_entry_is_not_synced_but_an_empty_one_is_a_miss(tmp_path: Path, 
 
     synced: list[int] = []
     real_fsync = contained.os.fsync
-    monkeypatch.setattr(contained.os, "fsync", lambda fd: synced.append(fd) or real_fsync(fd))
+
+    def recording(fd: int) -> None:
+        synced.append(fd)
+        real_fsync(fd)
+
+    monkeypatch.setattr(contained.os, "fsync", recording)
     a = picture(tmp_path / "a.png", (20, 20), 5)
     cache = ThumbnailCache(tmp_path / "cache")
     first = cache.thumbnail(str(a), 64)
