@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QDoubleSpinBox, QLineEdit, QSpinBox, QWidget
-
-from desktop_cls.gui.work.tasks import Lane, Task, TaskRunner
 
 DELAY_MS = 500
 D = TypeVar("D")
@@ -51,16 +49,28 @@ class OrderedWrites(Generic[D]):
             return True
 
 
-class SettingsAutosave(QObject):
-    """snapshot() runs on the UI thread and returns plain data; write(data) runs on the settings lane."""
+class Pending(Protocol):
+    """A write handed to a worker (a work.tasks.Task)."""
 
-    def __init__(self, snapshot: Callable[[], Any], write: Callable[[Any], object], tasks: TaskRunner,
+    def is_running(self) -> bool: ...
+
+    def wait(self, ms: int = 30_000) -> bool: ...
+
+
+# hand_over(write, ended): run write() on a worker, then ended() on the UI thread (the window uses its settings lane)
+HandOver = Callable[[Callable[[], object], Callable[[], object]], Pending]
+
+
+class SettingsAutosave(QObject):
+    """snapshot() runs on the UI thread and returns plain data; write(data) runs where hand_over puts it."""
+
+    def __init__(self, snapshot: Callable[[], Any], write: Callable[[Any], object], hand_over: HandOver,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._snapshot = snapshot
         self.order: OrderedWrites[Any] = OrderedWrites(write)
-        self._tasks = tasks
-        self._in_flight: list[Task] = []
+        self._hand_over = hand_over
+        self._in_flight: list[Pending] = []
         self.writes = 0
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -75,21 +85,17 @@ class SettingsAutosave(QObject):
             self._timer.start()
 
     def flush(self) -> None:
-        """Snapshot now and hand the write to the settings lane."""
+        """Snapshot now and hand the write over to a worker."""
         self._timer.stop()
         self.writes += 1
         data, number = self._snapshot(), self.order.ask()
         order = self.order
-
-        def write(progress: object, cancel: object) -> bool:
-            return order.write(number, data)
-
-        started: list[Task] = []
-        task = self._tasks.start("settings", write, lane=Lane.SETTINGS, on_ended=lambda: self._ended(started[0]))
+        started: list[Pending] = []
+        task = self._hand_over(lambda: order.write(number, data), lambda: self._ended(started[0]))
         started.append(task)
         self._in_flight.append(task)
 
-    def _ended(self, task: Task) -> None:
+    def _ended(self, task: Pending) -> None:
         if task in self._in_flight:
             self._in_flight.remove(task)
 

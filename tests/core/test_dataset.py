@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from concurrent.futures import Executor
 from pathlib import Path
 
 import numpy as np
@@ -166,3 +167,40 @@ def test_class_counts_are_counted_once_per_index() -> None:
     assert index.counts("nowhere") == {"cat": 0, "dog": 0}
     index.counts()["cat"] = 99  # a caller's copy: the index keeps its own
     assert index.counts() == {"cat": 1, "dog": 3} and CountedSamples.reads == 1
+
+
+def test_many_headers_are_read_in_worker_processes_in_the_callers_language(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reading headers is mostly Python: threads held the interpreter lock the window's UI thread needs. The
+    processes describe problems as the app would (its language, not the system's)."""
+    from desktop_cls.core.data import dataset
+    from desktop_cls.core.i18n import current_language, set_language
+
+    root = make_tiny_folder(tmp_path / "data")
+    (root / "cat" / "broken.png").write_bytes(b"not a picture at all")
+    before = current_language()
+    try:
+        set_language("zh_CN")
+        in_threads = scan(root, verify="header").problems
+        pools: list[str] = []
+        real = dataset.reading_pool
+
+        def recording(items: int, from_items: int, threads: int) -> Executor:
+            pool = real(items, from_items, threads)
+            pools.append(type(pool).__name__)
+            return pool
+
+        monkeypatch.setattr(dataset, "reading_pool", recording)
+        monkeypatch.setattr(dataset, "_PROCESS_FILES", 1)
+        in_processes = scan(root, verify="header").problems
+    finally:
+        set_language(before)
+    assert pools == ["ProcessPoolExecutor"]
+    assert [(p.path, p.kind, p.message) for p in in_processes] == [(p.path, p.kind, p.message) for p in in_threads]
+    assert len(in_threads) == 1 and in_threads[0].path.endswith("broken.png")
+    set_language("en")
+    try:
+        english = scan(root, verify="header").problems[0].message
+    finally:
+        set_language(before)
+    assert english != in_processes[0].message  # the processes spoke the caller's language, not the system's

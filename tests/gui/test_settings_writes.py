@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop_cls.gui.autosave import OrderedWrites, SettingsAutosave
 from desktop_cls.gui.shell.main_window import MainWindow
-from desktop_cls.gui.work.tasks import TaskRunner
+from desktop_cls.gui.work.tasks import Lane, Task, TaskRunner
 
 
 def test_an_older_snapshot_never_overwrites_a_newer_one() -> None:
@@ -37,7 +38,11 @@ def test_the_ui_thread_hands_the_write_over_and_never_waits_for_it(qtbot: QtBot)
 
     state = {"value": "a"}
     runner = TaskRunner()
-    autosave = SettingsAutosave(lambda: state["value"], slow_write, runner, runner)
+
+    def on_a_worker(write: Callable[[], object], ended: Callable[[], object]) -> Task:
+        return runner.start("settings", lambda progress, cancel: write(), lane=Lane.SETTINGS, on_ended=ended)
+
+    autosave = SettingsAutosave(lambda: state["value"], slow_write, on_a_worker, runner)
     autosave.changed(now=True)  # the write blocks on its lane: the UI thread goes on
     state["value"] = "b"
     autosave.changed(now=True)

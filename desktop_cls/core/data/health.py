@@ -32,6 +32,7 @@ from desktop_cls.core.data import similarity
 from desktop_cls.core.data.dataset import DatasetIndex, Problem, Sample
 from desktop_cls.core.data.folder_layout import class_folder
 from desktop_cls.core.data.imaging import load_rgb, or_load_error
+from desktop_cls.core.data.processes import reading_pool
 from desktop_cls.core.errors import ImageLoadError
 from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
 from desktop_cls.core.i18n import N_, _
@@ -175,9 +176,7 @@ def _hash_pool(images: int) -> Executor:
     """Worker processes for many images, threads for a few. Reading a small picture is mostly Python (PIL's
     plugins, the hashes' small numpy steps), so threads hold the interpreter lock: in the window, four of them
     kept the UI thread waiting for it, and scrolling a 100,000-image grid stalled 0.3-1 s at a time."""
-    if images >= _PROCESS_IMAGES and (os.cpu_count() or 1) > 1:
-        return ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=multiprocessing.get_context("spawn"))
-    return ThreadPoolExecutor(max_workers=_WORKERS)
+    return reading_pool(images, _PROCESS_IMAGES, _WORKERS)
 
 
 def _step_done(i: int, total: int, every: int, what: str, progress: ProgressFn, cancel: CancelToken | None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +40,7 @@ from desktop_cls.gui.shell.shortcuts import WindowShortcutGuard
 from desktop_cls.gui.state import AppState, Badge, PageKey
 from desktop_cls.gui.widgets.dialogs import show_error
 from desktop_cls.gui.widgets.icons import SidebarIcons, decorate_actions
-from desktop_cls.gui.work.tasks import TaskRunner
+from desktop_cls.gui.work.tasks import Lane, Task, TaskRunner
 
 
 def first_torchvision_model() -> str:
@@ -100,7 +101,7 @@ class MainWindow(QMainWindow):
         screen = self.screen()
         self.resize(first_window_size(screen.availableGeometry().size()) if screen is not None else PREFERRED)
         self._restore_geometry()
-        self.autosave = SettingsAutosave(self._settings_snapshot, write_settings_quietly, self.tasks, self)
+        self.autosave = SettingsAutosave(self._settings_snapshot, write_settings_quietly, self._write_on_lane, self)
         self.state.settings_changed.connect(self.autosave.changed)
         self._device_pending = False
         self.use_default_device()
@@ -336,6 +337,9 @@ class MainWindow(QMainWindow):
         s.window_geometry = bytes(self.saveGeometry().toHex().data()).decode()
         self.train_page.remember_options()
         return settings_snapshot(s)
+
+    def _write_on_lane(self, write: Callable[[], object], ended: Callable[[], object]) -> Task:
+        return self.tasks.start("settings", lambda progress, cancel: write(), lane=Lane.SETTINGS, on_ended=ended)
 
     def save_settings(self) -> None:
         """Write the settings here and now (closing the window): after any write still on the lane."""
