@@ -17,7 +17,7 @@ import torch
 from desktop_cls.core import run_dir as rd
 from desktop_cls.core.data.folder_layout import is_hidden as _hidden
 from desktop_cls.core.data.frames import resize_frames
-from desktop_cls.core.data.imaging import is_image_name, load_resized, or_load_error
+from desktop_cls.core.data.imaging import is_image_name, load_resized, load_resized_all, or_load_error
 from desktop_cls.core.data.processes import reading_pool
 from desktop_cls.core.devices import resolve_device
 from desktop_cls.core.errors import ImageLoadError, ModelFileError, UserError
@@ -251,10 +251,6 @@ class Predictor:
 Decoded = list[np.ndarray | ImageLoadError]
 
 
-def _decode_chunk(paths: list[str], size: tuple[int, int]) -> Decoded:
-    return [or_load_error(load_resized, p, size) for p in paths]
-
-
 def decoded_chunks(chunks: list[list[str]], size: tuple[int, int], cancel: CancelToken | None) -> Iterator[Decoded]:
     """Each chunk's pictures, decoded ahead of the model. From _PROCESS_FILES files in worker processes
     (core.data.processes): decoding small pictures is mostly Python, and threads doing it held the interpreter
@@ -265,7 +261,7 @@ def decoded_chunks(chunks: list[list[str]], size: tuple[int, int], cancel: Cance
 
         def submit(chunk: list[str]) -> list[Future[Any]]:
             if whole:
-                return [pool.submit(_decode_chunk, chunk, size)]
+                return [pool.submit(load_resized_all, chunk, size)]
             return [pool.submit(or_load_error, load_resized, f, size) for f in chunk]
 
         depth = (os.cpu_count() or 1) if whole else 1
