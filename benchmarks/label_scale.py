@@ -1,7 +1,8 @@
 """Labeling at scale: the Label page with 20,000 loose images, accepting 5,000 suggestions as one undoable step,
 and thumbnails from the content-keyed disk cache.
 
-    python -m benchmarks.label_scale [--loose 20000] [--accept 5000] [--thumbs 2000] [--json OUT]
+    python -m benchmarks.label_scale [--loose 20000] [--accept 5000] [--thumbs 2000] [--suggest | --only-suggest]
+                                     [--cancel-after 2000] [--json OUT]
 
 Reports the wall time of each step, the longest the UI thread was kept from a 10 ms timer while the accepted
 images (and their undo) moved in the background, and the load average, since the machine is shared.
@@ -124,6 +125,64 @@ def page_figures(root: Path, accept: int) -> dict[str, float]:
     return out
 
 
+def suggest_figures(root: Path, cancel_after: int) -> dict[str, float]:
+    """*Suggest labels* from the Label page on every loose image with a small trained model: its time, its
+    progress reports, the longest UI stall meanwhile; then a second request cancelled after `cancel_after`
+    images, and how long the Cancel took to end it."""
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_cls.core.data.dataset import scan
+    from desktop_cls.core.data.labeling import Workspace
+    from desktop_cls.core.training.config import TrainConfig
+    from desktop_cls.core.training.run import fit
+    from desktop_cls.gui.pages.label.label_page import LabelPage
+    from desktop_cls.gui.settings import Settings
+    from desktop_cls.gui.state import AppState
+    from desktop_cls.gui.work.tasks import TaskRunner
+
+    app = QApplication.instance() or QApplication([])
+    cfg = TrainConfig(model="simple_cnn", epochs=1, batch_size=16, image_size=24, device="cpu", val_fraction=0.2)
+    out: dict[str, float] = {"train_tiny_model_s": 0.0}
+    t = time.perf_counter()
+    run = fit(cfg, root).run_dir
+    out["train_tiny_model_s"] = time.perf_counter() - t
+    state, tasks = AppState(Settings()), TaskRunner()
+    page = LabelPage(state, tasks)
+    page.resize(1280, 800)
+    page.show()
+    state.core_loaded = True
+    state.workspace, state.dataset = Workspace(root), scan(root, val_fraction=0.0, verify="none")
+    page._on_dataset(state.dataset)
+    state.set_run(str(run))
+    app.processEvents()
+    m, panel = page.model, page.suggest_panel
+    reports: list[int] = []
+
+    def reported(name: str, done: int, _total: int, _what: str) -> None:
+        if name == "suggestions":
+            reports.append(done)
+
+    tasks.task_progress.connect(reported)
+    stalls, t = Stalls(), time.perf_counter()
+    panel.suggest()
+    wait_until(app, lambda: panel._task is not None and not panel._task.is_running() and len(m.suggestions) > 0)
+    out["suggest_s"], out["suggest_worst_stall_ms"] = time.perf_counter() - t, stalls.worst
+    out["suggested"], out["queue"] = float(len(m.suggestions)), float(len(m.queue))
+    out["progress_reports"] = float(len(reports))
+    reports.clear()
+    panel.suggest()
+    wait_until(app, lambda: bool(reports) and reports[-1] >= cancel_after)
+    stalls.worst, t = 0.0, time.perf_counter()
+    task = panel._task
+    page.cancel_task()  # the status line's Cancel
+    wait_until(app, lambda: task is None or not task.is_running())
+    out["cancel_after_images"] = float(reports[-1] if reports else 0)
+    out["cancel_to_end_s"], out["cancel_worst_stall_ms"] = time.perf_counter() - t, stalls.worst
+    page.shutdown()
+    tasks.stop_all()
+    return out
+
+
 def thumbnail_figures(root: Path, n: int, cache_dir: Path) -> dict[str, float]:
     from desktop_cls.core.data import thumbnail_cache
     from desktop_cls.core.data.thumbnail_cache import ThumbnailCache
@@ -146,6 +205,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--loose", type=int, default=20_000)
     ap.add_argument("--accept", type=int, default=5_000)
     ap.add_argument("--thumbs", type=int, default=2_000)
+    ap.add_argument("--suggest", action="store_true", help="also time Suggest labels on every loose image")
+    ap.add_argument("--cancel-after", type=int, default=2_000, help="images suggested before the timed Cancel")
+    ap.add_argument("--only-suggest", action="store_true", help="only the folder and Suggest labels")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args(argv)
     tmp = Path(tempfile.mkdtemp(prefix="desktop_cls_label_"))
@@ -153,9 +215,14 @@ def main(argv: list[str] | None = None) -> int:
         os.environ[f"DESKTOP_CLS_{name}_DIR"] = str(tmp / name.lower())
     root = tmp / "ds"
     results: dict[str, float] = {"write_folder_s": timed(lambda: write_folder(root, args.loose))}
-    results.update(core_figures(root, args.accept))
-    results.update(page_figures(root, args.accept))
-    results.update(thumbnail_figures(root, args.thumbs, tmp / "thumbs"))
+    load_before = os.getloadavg()[0]
+    if args.suggest or args.only_suggest:
+        results.update(suggest_figures(root, args.cancel_after))
+    if not args.only_suggest:
+        results.update(core_figures(root, args.accept))
+        results.update(page_figures(root, args.accept))
+        results.update(thumbnail_figures(root, args.thumbs, tmp / "thumbs"))
+    results["load_1min_before"] = load_before
     results["load_1min"] = os.getloadavg()[0]
     for key, value in results.items():
         print(f"{key:28s} {value:10.3f}")

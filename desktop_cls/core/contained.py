@@ -268,10 +268,11 @@ def append(root: str | Path, rel: str | Path, data: bytes, fresh_line: bool = Fa
         os.close(fd)
 
 
-def write_atomic_with(root: str | Path, rel: str | Path, writer: Callable[[Path], object]) -> None:
+def write_atomic_with(root: str | Path, rel: str | Path, writer: Callable[[Path], object], sync: bool = True) -> None:
     """Readers see the old file or the new one, never half of one: a fresh temporary file beside the target
     (created exclusively, so never an existing link) is filled by `writer`, fsynced and renamed over root/rel
-    (which replaces a link there instead of writing through it)."""
+    (which replaces a link there instead of writing through it). sync=False skips the fsync, for a cache whose
+    entries check themselves: after a power cut such an entry may be empty, never another file's bytes."""
     with entry(root, rel, create_parents=True) as (fd, name):
         tmp = f".{Path(name).name}.{secrets.token_hex(4)}.tmp"
         tmp_arg = tmp if fd is not None else str(Path(name).with_name(tmp))
@@ -279,11 +280,12 @@ def write_atomic_with(root: str | Path, rel: str | Path, writer: Callable[[Path]
                          dir_fd=fd))
         try:
             writer(_path_for(root, rel, fd, tmp_arg))
-            out = os.open(tmp_arg, os.O_RDONLY | _NOFOLLOW | _CLOEXEC | _BINARY, dir_fd=fd)
-            try:
-                os.fsync(out)
-            finally:
-                os.close(out)
+            if sync:
+                out = os.open(tmp_arg, os.O_RDONLY | _NOFOLLOW | _CLOEXEC | _BINARY, dir_fd=fd)
+                try:
+                    os.fsync(out)
+                finally:
+                    os.close(out)
             os.replace(tmp_arg, name, src_dir_fd=fd, dst_dir_fd=fd)
         except BaseException:
             with contextlib.suppress(OSError):

@@ -38,6 +38,10 @@ class ImageLoadError(UserError):
         self.kind = kind
         self.message = message
 
+    def __reduce__(self) -> tuple[type[ImageLoadError], tuple[str, str, str]]:
+        """Rebuilt from its three fields when it comes back from a worker process (the health check's readers)."""
+        return type(self), (self.path, self.kind, self.message)
+
 
 class ModelFileError(UserError):
     """A model file that is missing, malformed, unsafe or does not match its metadata."""

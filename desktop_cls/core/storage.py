@@ -20,13 +20,15 @@ from desktop_cls.core.i18n import N_, _
 APP_NAME = "desktop_cls"
 
 
-def write_atomic(path: Path, data: bytes, root: Path | None = None) -> None:
+def write_atomic(path: Path, data: bytes, root: Path | None = None, *, sync: bool = True) -> None:
     """Readers see the old file or the new one, never half of one. No link below `root` (default: the
-    file's own folder) is followed: a link in the file's place is replaced, never written through."""
-    write_atomic_with(path, lambda tmp: tmp.write_bytes(data), root)
+    file's own folder) is followed: a link in the file's place is replaced, never written through.
+    sync=False: no fsync (contained.write_atomic_with), for cache entries that check themselves."""
+    write_atomic_with(path, lambda tmp: tmp.write_bytes(data), root, sync=sync)
 
 
-def write_atomic_with(path: Path, writer: Callable[[Path], object], root: Path | None = None) -> None:
+def write_atomic_with(path: Path, writer: Callable[[Path], object], root: Path | None = None, *,
+                      sync: bool = True) -> None:
     """Atomic write for libraries that insist on writing to a path themselves (torch.save, onnx).
 
     A full disk, a file-size limit (EFBIG), a read-only folder or a refused permission raise
@@ -34,7 +36,7 @@ def write_atomic_with(path: Path, writer: Callable[[Path], object], root: Path |
     the half-written temporary file is gone."""
     try:
         base, rel = _inside(path, root)
-        contained.write_atomic_with(base, rel, writer)
+        contained.write_atomic_with(base, rel, writer, sync)
     except OSError as e:
         raise as_write_error(e, Path(path)) from None
 

@@ -1,24 +1,76 @@
 """Settings written as they change, so a crash or power cut loses at most the last change.
 
 Recent folders and runs are written at once; edits that come in bursts (typing in a field, dragging the
-window) are written once they pause for DELAY_MS. Each write is atomic (core.storage.write_json): a
-reader, or the next start after a crash, sees the old file or the new one.
+window) are written once they pause for DELAY_MS. The UI thread only takes a snapshot of the settings (plain
+data); the file is written on the settings lane, because an atomic write with its sync waited up to 0.5 s on
+a busy disk, and the window froze meanwhile. Each write is atomic (core.storage.write_json): a reader, or the
+next start after a crash, sees the old file or the new one. Writes land in the order they were asked for
+(OrderedWrites), and quitting writes the last state itself, after the lane is done.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
+from typing import Any, Generic, Protocol, TypeVar
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QDoubleSpinBox, QLineEdit, QSpinBox, QWidget
 
 DELAY_MS = 500
+D = TypeVar("D")
+
+
+class OrderedWrites(Generic[D]):
+    """Snapshots numbered on the UI thread, written on any thread: a snapshot older than one already written,
+    or than one asked for since (it follows and carries newer settings), is skipped, so an earlier state never
+    overwrites a later one. Asking never waits for a write in progress (the lock is held only by writers)."""
+
+    def __init__(self, write: Callable[[D], object]) -> None:
+        self._write = write
+        self._lock = threading.Lock()
+        self._asked = 0  # only the UI thread changes it; an int is read and set whole under the interpreter lock
+        self._written = 0
+        self.skipped = 0
+
+    def ask(self) -> int:
+        """The number of the next snapshot (UI thread)."""
+        self._asked += 1
+        return self._asked
+
+    def write(self, number: int, data: D) -> bool:
+        """Write snapshot `number` unless a newer one was written or is on its way; True when written."""
+        with self._lock:
+            if number <= self._written or number < self._asked:
+                self.skipped += 1
+                return False
+            self._write(data)
+            self._written = number
+            return True
+
+
+class Pending(Protocol):
+    """A write handed to a worker (a work.tasks.Task)."""
+
+    def is_running(self) -> bool: ...
+
+    def wait(self, ms: int = 30_000) -> bool: ...
+
+
+# hand_over(write, ended): run write() on a worker, then ended() on the UI thread (the window uses its settings lane)
+HandOver = Callable[[Callable[[], object], Callable[[], object]], Pending]
 
 
 class SettingsAutosave(QObject):
-    def __init__(self, save: Callable[[], None], parent: QObject | None = None) -> None:
+    """snapshot() runs on the UI thread and returns plain data; write(data) runs where hand_over puts it."""
+
+    def __init__(self, snapshot: Callable[[], Any], write: Callable[[Any], object], hand_over: HandOver,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._save = save
+        self._snapshot = snapshot
+        self.order: OrderedWrites[Any] = OrderedWrites(write)
+        self._hand_over = hand_over
+        self._in_flight: list[Pending] = []
         self.writes = 0
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -33,13 +85,35 @@ class SettingsAutosave(QObject):
             self._timer.start()
 
     def flush(self) -> None:
+        """Snapshot now and hand the write over to a worker."""
         self._timer.stop()
         self.writes += 1
-        self._save()
+        data, number = self._snapshot(), self.order.ask()
+        order = self.order
+        started: list[Pending] = []
+        task = self._hand_over(lambda: order.write(number, data), lambda: self._ended(started[0]))
+        started.append(task)
+        self._in_flight.append(task)
+
+    def _ended(self, task: Pending) -> None:
+        if task in self._in_flight:
+            self._in_flight.remove(task)
+
+    def write_now(self) -> None:
+        """Write the current settings on this thread (quitting; a test that needs the file at once): it waits
+        for a write in progress, and no older snapshot lands after it."""
+        self._timer.stop()
+        self.writes += 1
+        data, number = self._snapshot(), self.order.ask()
+        self.order.write(number, data)
 
     def pending(self) -> bool:
-        return self._timer.isActive()
+        """A change not yet on disk: waiting for its burst to pause, or its write still on the lane."""
+        return self._timer.isActive() or any(t.is_running() for t in self._in_flight)
 
+    def wait_written(self, ms: int = 30_000) -> bool:
+        """Wait until the writes handed to the lane so far have ended (a burst still waiting is not started)."""
+        return all(t.wait(ms) for t in list(self._in_flight))
 
 
 def on_any_edit(root: QWidget, edited: Callable[..., object]) -> None:

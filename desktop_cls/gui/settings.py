@@ -7,6 +7,7 @@ default on its own.
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 from dataclasses import asdict, dataclass, field, fields
@@ -168,6 +169,16 @@ def saved_split(s: Settings) -> tuple[float, int]:
     return (float(val) if ok_val else cfg.val_fraction), (int(seed) if ok_seed else cfg.seed)
 
 
+def settings_snapshot(s: Settings, path: Path | None = None) -> tuple[Path, dict[str, Any]]:
+    """(where, what) to write, as plain data taken now: the write may happen later, on another thread."""
+    return path or settings_path(), copy.deepcopy({"schema_version": SCHEMA_VERSION, **asdict(s)})
+
+
+def write_settings_snapshot(snapshot: tuple[Path, dict[str, Any]]) -> None:
+    """Atomic (temp + sync + rename): the file is the old settings or the new ones, never half of them."""
+    path, data = snapshot
+    write_json(path, data)
+
+
 def save_settings(s: Settings, path: Path | None = None) -> None:
-    data = {"schema_version": SCHEMA_VERSION, **asdict(s)}
-    write_json(path or settings_path(), data)
+    write_settings_snapshot(settings_snapshot(s, path))

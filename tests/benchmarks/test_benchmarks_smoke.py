@@ -47,6 +47,24 @@ def test_ui_latency_smoke(tmp_path: Path) -> None:
     assert report["train_enabled_s"] <= report["checked_s"]
 
 
+def test_grid_scroll_smoke(tmp_path: Path) -> None:
+    report = run("grid_scroll", tmp_path, "--smoke")
+    assert report["rows"] >= 200 and report["peak_rss_mb"] > 0 and "scroll" in report["phases"]
+    assert report["decoded"] >= 1 and report["batches"] >= 1
+
+
+def test_settings_write_smoke(tmp_path: Path) -> None:
+    report = run("settings_write", tmp_path, "--changes", "3")
+    assert report["written_on_ui_thread"]["max_ms"] >= report["written_on_ui_thread"]["median_ms"] > 0
+    assert report["handed_to_lane"]["median_ms"] > 0
+
+
+def test_label_suggest_smoke(tmp_path: Path) -> None:
+    report = run("label_scale", tmp_path, "--loose", "120", "--only-suggest", "--cancel-after", "10")
+    assert report["suggested"] == report["queue"] == 120 and report["progress_reports"] >= 1
+    assert report["cancel_to_end_s"] >= 0
+
+
 def test_predict_latency_smoke(tmp_path: Path) -> None:
     report = run("predict_latency", tmp_path, "--smoke", "--device", "cpu")
     assert {r["backend"] for r in report["rows"]} == {"torch", "onnx"}

@@ -46,6 +46,16 @@ def test_simple_cnn_matches_the_seed_parameter_count() -> None:
     assert parameter_count("simple_cnn", 10) == 62006
 
 
+def test_a_parameter_count_asked_again_builds_no_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Train form asks each time a model or a dataset is chosen, on the UI thread."""
+    from desktop_cls.core.models import architectures
+
+    parameter_count.cache_clear()
+    first = parameter_count("resnet18", 7, 224)
+    monkeypatch.setattr(architectures, "build_model", lambda *_a, **_k: pytest.fail("built again"))
+    assert parameter_count("resnet18", 7, 224) == first == count_parameters(build_model("resnet18", 7))
+
+
 def test_pretrained_without_weights_gives_offline_message(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr(torch.hub, "get_dir", lambda: str(tmp_path / "hub"))
     with pytest.raises(UserError, match="not on this computer"):

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from concurrent.futures import Executor
 from pathlib import Path
 
 import numpy as np
@@ -144,3 +146,61 @@ def test_classes_really_named_train_and_test_stay_classes(tmp_path: Path) -> Non
             write_image(root / name / f"{i}.png", PIX)
     idx = scan(root, val_fraction=0.0)
     assert idx.layout == "class_folders" and idx.classes == ("test", "train")
+
+
+def test_class_counts_are_counted_once_per_index() -> None:
+    """The window asks for them several times per change; each count of 100,000 samples cost its UI thread 30 ms."""
+    from desktop_cls.core.data.dataset import DatasetIndex, Sample
+
+    class CountedSamples(tuple[Sample, ...]):
+        reads = 0
+
+        def __iter__(self) -> Iterator[Sample]:
+            CountedSamples.reads += 1
+            return super().__iter__()
+
+    samples = CountedSamples([Sample("a", 0, "train"), Sample("b", 1, "val"), Sample("c", 1, "train"),
+                              Sample("d", 1, "test")])
+    index = DatasetIndex(root="/x", layout="class_folders", classes=("cat", "dog"), samples=samples)
+    assert index.counts() == {"cat": 1, "dog": 3}
+    assert index.counts("train") == {"cat": 1, "dog": 1} and index.counts("val") == {"cat": 0, "dog": 1}
+    assert index.counts("nowhere") == {"cat": 0, "dog": 0}
+    index.counts()["cat"] = 99  # a caller's copy: the index keeps its own
+    assert index.counts() == {"cat": 1, "dog": 3} and CountedSamples.reads == 1
+
+
+def test_many_headers_are_read_in_worker_processes_in_the_callers_language(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reading headers is mostly Python: threads held the interpreter lock the window's UI thread needs. The
+    processes describe problems as the app would (its language, not the system's)."""
+    from desktop_cls.core.data import dataset
+    from desktop_cls.core.i18n import current_language, set_language
+
+    root = make_tiny_folder(tmp_path / "data")
+    (root / "cat" / "broken.png").write_bytes(b"not a picture at all")
+    before = current_language()
+    try:
+        set_language("zh_CN")
+        in_threads = scan(root, verify="header").problems
+        pools: list[str] = []
+        real = dataset.reading_pool
+
+        def recording(items: int, from_items: int, threads: int) -> Executor:
+            pool = real(items, from_items, threads)
+            pools.append(type(pool).__name__)
+            return pool
+
+        monkeypatch.setattr(dataset, "reading_pool", recording)
+        monkeypatch.setattr(dataset, "_PROCESS_FILES", 1)
+        in_processes = scan(root, verify="header").problems
+    finally:
+        set_language(before)
+    assert pools == ["ProcessPoolExecutor"]
+    assert [(p.path, p.kind, p.message) for p in in_processes] == [(p.path, p.kind, p.message) for p in in_threads]
+    assert len(in_threads) == 1 and in_threads[0].path.endswith("broken.png")
+    set_language("en")
+    try:
+        english = scan(root, verify="header").problems[0].message
+    finally:
+        set_language(before)
+    assert english != in_processes[0].message  # the processes spoke the caller's language, not the system's

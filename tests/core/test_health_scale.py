@@ -3,9 +3,11 @@ number of candidate pairs, so the number of pixel proofs grows with the folder, 
 
 from __future__ import annotations
 
+from concurrent.futures import Executor
 from pathlib import Path
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from desktop_cls.core.data import health, similarity
@@ -56,3 +58,28 @@ def test_proofs_reuse_decoded_pictures_and_notice_a_changed_file(tmp_path: Path)
     small = health._Decoded(budget=4 * 24 * 24 * 3)
     small.get(a), small.get(b)
     assert small.used <= small.budget
+
+
+def test_many_images_are_read_in_worker_processes_with_the_same_hashes(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reading small pictures is mostly Python: in threads it held the interpreter lock the window's UI thread
+    needs, so from _PROCESS_IMAGES on the reading happens in worker processes, with the same results."""
+    paths = _near_identical(tmp_path / "a", 6)
+    broken = tmp_path / "a" / "c" / "broken.png"
+    broken.write_bytes(b"not a picture")
+    samples = [Sample(p, 0, "train") for p in [*paths, str(broken)]]
+    in_threads, thread_problems = health.compute_hashes(samples, str(tmp_path / "threads"))
+    pools: list[str] = []
+    real = health._hash_pool
+
+    def recording(images: int) -> Executor:
+        pool = real(images)
+        pools.append(type(pool).__name__)
+        return pool
+
+    monkeypatch.setattr(health, "_hash_pool", recording)
+    monkeypatch.setattr(health, "_PROCESS_IMAGES", 1)
+    in_processes, process_problems = health.compute_hashes(samples, str(tmp_path / "processes"))
+    assert pools == ["ProcessPoolExecutor"]
+    assert in_processes == in_threads and len(in_processes) == 6
+    assert [p.path for p in process_problems] == [p.path for p in thread_problems] == [str(broken)]

@@ -221,3 +221,39 @@ def test_export_measures_on_test_images_and_says_so_when_a_run_has_no_validation
     assert images.count == 6 and images.description.startswith("6 test images of ")
     assert scan(data).held_out_split() == "test"  # what Evaluate scores by default, too
     assert scan(data / "train").held_out_split() == "val"
+
+
+def test_many_files_are_decoded_in_worker_processes_with_the_same_predictions(
+        trained_run: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Decoding small pictures is mostly Python: in threads it held the interpreter lock the window's UI thread
+    needs while the Label page suggested labels, so from _PROCESS_FILES on it happens in worker processes."""
+    from concurrent.futures import Executor
+
+    from desktop_cls.core.events import CancelledError, CancelToken
+    from desktop_cls.core.inference import predictor as pr
+
+    run, data = trained_run
+    bad = tmp_path / "bad.png"
+    bad.write_bytes(b"nope")
+    inputs = [data / "cat", bad, data / "dog" / "dog_01.png"]
+    pred = Predictor.load(run)
+    in_threads = pred.predict_paths(inputs, batch_size=4)
+    pools: list[str] = []
+    real = pr.reading_pool
+
+    def recording(items: int, from_items: int, threads: int) -> Executor:
+        pool = real(items, from_items, threads)
+        pools.append(type(pool).__name__)
+        return pool
+
+    monkeypatch.setattr(pr, "reading_pool", recording)
+    monkeypatch.setattr(pr, "_PROCESS_FILES", 1)
+    in_processes = pred.predict_paths(inputs, batch_size=4)
+    assert pools == ["ProcessPoolExecutor"]
+    assert [(p.path, p.label, p.error) for p in in_processes] == [(p.path, p.label, p.error) for p in in_threads]
+    assert [p.confidence for p in in_processes] == pytest.approx([p.confidence for p in in_threads], abs=1e-6)
+    assert in_processes[10].error and len(in_processes) == 12
+    cancel = CancelToken()
+    cancel.set()
+    with pytest.raises(CancelledError):
+        pred.predict_paths(inputs, batch_size=4, cancel=cancel)

@@ -92,3 +92,28 @@ def test_an_unreadable_file_is_an_image_error_and_a_full_disk_only_a_miss(tmp_pa
     monkeypatch.setattr(tc, "write_atomic", full)
     good = picture(tmp_path / "good.png", (20, 20), 5)
     assert cache.thumbnail(str(good), 32).width == 32  # shown all the same
+
+
+def test_a_cache_entry_is_not_synced_but_an_empty_one_is_a_miss(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                  thumbnail_decodes: list[str]) -> None:
+    """The sync took most of the thumbnail lane's time; an entry torn by a power cut (empty: its data never
+    reached the disk) checks itself and is decoded again. Files that matter are still synced."""
+    from desktop_cls.core import contained
+    from desktop_cls.core.storage import write_atomic
+
+    synced: list[int] = []
+    real_fsync = contained.os.fsync
+
+    def recording(fd: int) -> None:
+        synced.append(fd)
+        real_fsync(fd)
+
+    monkeypatch.setattr(contained.os, "fsync", recording)
+    a = picture(tmp_path / "a.png", (20, 20), 5)
+    cache = ThumbnailCache(tmp_path / "cache")
+    first = cache.thumbnail(str(a), 64)
+    assert synced == []
+    cache._path(tc.file_digest(str(a)), 64).write_bytes(b"")  # what a power cut can leave
+    assert cache.thumbnail(str(a), 64) == first and thumbnail_decodes == ["a.png", "a.png"]
+    write_atomic(tmp_path / "settings.json", b"{}")
+    assert len(synced) == 1

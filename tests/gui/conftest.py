@@ -39,10 +39,12 @@ def opened_viewer(owner: QWidget) -> ImageViewer:
     return viewer
 
 
-def saved_settings() -> Settings:
-    """The settings as they are on disk now (the app writes each change as it happens)."""
+def saved_settings(window: MainWindow) -> Settings:
+    """The settings on disk once the writes WINDOW has handed to its settings lane have ended (each change is
+    handed over as it happens; a burst still waiting to pause is not forced out)."""
     from desktop_cls.gui.settings import load_settings
 
+    assert window.autosave.wait_written(30_000), "a settings write did not end"
     settings, notice = load_settings()
     assert notice is None
     return settings

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
 from pytestqt.qtbot import QtBot
@@ -120,3 +121,17 @@ def test_a_rescan_during_a_burst_does_not_pull_the_button_away(qtbot: QtBot, win
     assert panel.recording is None and not panel.burst_timer.isActive()
     qtbot.waitUntil(lambda: len(panel.class_buttons) == 4, timeout=5000)
     assert panel.class_buttons[0].text() == "1  bird (0)" and panel.class_buttons[1].text() == "2  cat (9)"
+
+
+def test_opening_a_dataset_counts_its_classes_from_the_index_not_the_folders(
+        qtbot: QtBot, window: MainWindow, tiny_folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Listing every class folder on the UI thread took a second with 100,000 images."""
+    from desktop_cls.gui.pages.classify import capture_panel
+
+    def listed(_panel: object, name: str) -> int:
+        raise AssertionError(f"class folder {name} listed on the UI thread")
+
+    monkeypatch.setattr(capture_panel.CapturePanel, "_count", listed)
+    open_and_wait(qtbot, window, tiny_folder)
+    panel = window.classify_page.live.capture
+    assert panel.counts == {"cat": 8, "dog": 8, "fish": 8}

@@ -62,6 +62,7 @@ def test_a_change_is_on_disk_before_the_window_closes(qtbot: QtBot, window: Main
     from desktop_cls.gui.settings import settings_path
 
     open_and_wait(qtbot, window, tiny_folder)
+    assert window.autosave.wait_written()  # handed to the settings lane at once (no burst timer to wait for)
     on_disk = json.loads(settings_path().read_text(encoding="utf-8"))
     assert on_disk["recent_folders"][0] == str(tiny_folder.resolve())  # written at once, not at close
     window.train_page.form.epochs_spin.setValue(11)

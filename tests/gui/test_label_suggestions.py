@@ -106,3 +106,36 @@ def test_a_suggestion_run_cancels_cleanly(qtbot: QtBot, window: MainWindow, many
     qtbot.waitUntil(lp.buttons["suggestButton"].isEnabled)  # ready to ask again; nothing half-done is shown
     assert lp.model.suggestions == {} and not lp.buttons["acceptSuggestionsButton"].isEnabled()
     assert sorted(lp.model.queue) == LOOSE
+
+
+def test_arriving_suggestions_do_not_list_the_folder_again(qtbot: QtBot, window: MainWindow, many_loose: Path,
+                                                            tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """They change the captions and the order, not the files: listing 20,000 files again on the UI thread added
+    to the stall as they arrived."""
+    from desktop_cls.core.data.labeling import Workspace
+
+    def fake_work(model: str | None, root: Path, names: list[str], classes: list[str]) -> TaskFn[SuggestionResult]:
+        def work(progress: Reporter, cancel: CancelToken) -> SuggestionResult:
+            return SuggestionResult({n: (CLASSES[i % 3], (i + 1) / 100) for i, n in enumerate(names)}, CLASSES)
+        return work
+
+    monkeypatch.setattr(suggestions, "suggestion_work", fake_work)
+    open_and_wait(qtbot, window, many_loose)
+    choose_a_model(window, tmp_path)
+    lp = window.label_page
+    qtbot.waitUntil(lambda: len(lp.model.queue) == 60)
+    listed: list[str] = []
+    real = Workspace.unlabeled
+
+    def listing(ws: Workspace) -> list[str]:
+        listed.append("listed")
+        return real(ws)
+
+    monkeypatch.setattr(Workspace, "unlabeled", listing)
+    lp.suggest_panel.suggest()
+    qtbot.waitUntil(lambda: len(lp.model.suggestions) == 60, timeout=10_000)
+    assert listed == []
+    sure = [lp.model.suggestions[n][1] for n in lp.model.queue]
+    assert sure == sorted(sure)  # the least sure first, as after a full refresh
+    captions = [lp.view.strip_model.items[r][1] for r in range(60)]
+    assert captions[0] == f"{lp.model.suggestions[lp.model.queue[0]][0]} 1%"

@@ -68,13 +68,13 @@ def test_language_choice_is_saved_and_a_restart_offered(window: MainWindow, monk
 
     monkeypatch.setattr(QProcess, "startDetached", start)
     child(window, QAction, "languageZh").trigger()
-    assert saved_settings().language == "zh_CN" and len(offered) == 1
+    assert saved_settings(window).language == "zh_CN" and len(offered) == 1
     assert started == [] and window.isVisible()  # "Later": nothing restarts
     child(window, QAction, "languageZh").trigger()  # the language in use already: nothing to offer
     assert len(offered) == 1
     answer[0] = True
     child(window, QAction, "languageEn").trigger()
-    assert saved_settings().language == "en" and len(offered) == 2
+    assert saved_settings(window).language == "en" and len(offered) == 2
     assert started == [restart.restart_command()] and started[0][0] == sys.executable
     assert not window.isVisible()  # closed as Quit closes it, then started again
 
@@ -100,7 +100,7 @@ def test_restart_waits_for_the_answer_about_a_running_training(window: MainWindo
     child(window, QAction, "languageZh").trigger()
     window.state.training = False
     assert asked and "Training is running" in asked[0]
-    assert started == [] and window.isVisible() and saved_settings().language == "zh_CN"
+    assert started == [] and window.isVisible() and saved_settings(window).language == "zh_CN"
 
 
 def test_restart_box_says_restart_now_or_later(qtbot: QtBot) -> None:
@@ -128,10 +128,10 @@ def test_theme_actions_change_the_palette_and_save_the_setting(window: MainWindo
     from desktop_cls.gui.widgets.theme import is_dark
 
     child(window, QAction, "themeDark").trigger()
-    assert is_dark() and saved_settings().theme == "dark"
+    assert is_dark() and saved_settings(window).theme == "dark"
     assert child(window, QAction, "themeDark").isChecked()
     child(window, QAction, "themeLight").trigger()
-    assert not is_dark() and saved_settings().theme == "light"
+    assert not is_dark() and saved_settings(window).theme == "light"
     assert not child(window, QAction, "themeDark").isChecked()
 
 

@@ -59,11 +59,11 @@ def test_preferences_round_trip(qtbot: QtBot, window: MainWindow, isolated_user_
     chosen = isolated_user_dirs / "elsewhere"
     assert dialog.set_data_folder(str(chosen))
     assert storage.default_runs_dir() == chosen / "runs" and dialog.folder_edit.text() == str(chosen)
-    saved = saved_settings()  # written as each one changed, not only on a clean exit
+    saved = saved_settings(window)  # written as each one changed, not only on a clean exit
     assert (saved.theme, saved.default_device, saved.data_folder) == ("dark", "cpu", str(chosen))
     dialog.close()  # the language is applied, and the restart offered, once, on closing
     assert offered == ["restart?"] and child(window, QAction, "languageZh").isChecked()
-    assert saved_settings().language == "zh_CN"
+    assert saved_settings(window).language == "zh_CN"
     window.shutdown()
 
     storage.set_data_folder(None)
@@ -78,7 +78,8 @@ def test_preferences_round_trip(qtbot: QtBot, window: MainWindow, isolated_user_
     dialog.refresh()
     assert dialog.theme_combo.currentData() == "light"
     dialog.default_button.click()
-    assert storage.default_runs_dir() == isolated_user_dirs / "data" / "runs" and saved_settings().data_folder == ""
+    assert storage.default_runs_dir() == isolated_user_dirs / "data" / "runs"
+    assert saved_settings(again).data_folder == ""
     dialog.close()
     again.shutdown()
 

@@ -20,7 +20,7 @@ def pictures(folder: Path, n: int) -> list[tuple[str, str]]:
     items = []
     for i in range(n):
         path = folder / f"p{i}.png"
-        Image.fromarray(np.full((24, 24, 3), i * 20, np.uint8)).save(path)
+        Image.fromarray(np.full((24, 24, 3), i * 20 % 256, np.uint8)).save(path)  # distinct for n < 64
         items.append((str(path), path.name))
     return items
 
@@ -70,4 +70,23 @@ def test_a_hundred_thousand_rows_and_rows_scrolled_past_stop_waiting(qtbot: QtBo
     qtbot.waitUntil(lambda: not model._pending, timeout=20_000)
     last = model.data(model.index(99_999), Qt.ItemDataRole.DecorationRole)
     assert last is not model._placeholder and last is not model._broken  # the row in sight was shown
+    close(model)
+
+
+def test_the_rows_one_paint_asks_for_come_back_in_batches(qtbot: QtBot, tmp_path: Path,
+                                                           thumbnail_decodes: list[str]) -> None:
+    """A request, a queued call and a repaint per BATCH thumbnails, not per thumbnail."""
+    items = pictures(tmp_path / "pics", 40)
+    model = ThumbnailModel(side=32)
+    model.set_items(items)
+    repaints: list[tuple[int, int]] = []
+    model.dataChanged.connect(lambda first, last, _roles: repaints.append((first.row(), last.row())))
+    ask(model, range(40))  # what one paint of a screen of rows does
+    qtbot.waitUntil(lambda: not model._pending, timeout=20_000)
+    batches = -(-40 // thumbnails.BATCH)
+    assert model.batches == batches and len(repaints) == batches
+    assert sorted(thumbnail_decodes) == sorted(name for _, name in items)  # each decoded once
+    shown = [model.data(model.index(r), Qt.ItemDataRole.DecorationRole) for r in range(40)]
+    assert all(pix is not model._placeholder and pix is not model._broken for pix in shown)
+    assert {r for first, last in repaints for r in range(first, last + 1)} == set(range(40))
     close(model)

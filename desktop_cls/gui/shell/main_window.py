@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_cls.core.models.catalog import MODELS
 from desktop_cls.gui.autosave import SettingsAutosave
 from desktop_cls.gui.pages.classify.classify_page import ClassifyPage
 from desktop_cls.gui.pages.data.dataset_page import DatasetPage
@@ -29,7 +31,7 @@ from desktop_cls.gui.pages.export.export_page import ExportPage
 from desktop_cls.gui.pages.label.label_page import LabelPage
 from desktop_cls.gui.pages.page import Page
 from desktop_cls.gui.pages.train.train_page import TrainPage
-from desktop_cls.gui.settings import Settings, load_settings, save_settings
+from desktop_cls.gui.settings import Settings, load_settings, settings_snapshot, write_settings_snapshot
 from desktop_cls.gui.shell.first_size import PREFERRED, first_window_size
 from desktop_cls.gui.shell.interrupted_runs import InterruptedRunBanner
 from desktop_cls.gui.shell.menus import WindowMenus
@@ -38,7 +40,11 @@ from desktop_cls.gui.shell.shortcuts import WindowShortcutGuard
 from desktop_cls.gui.state import AppState, Badge, PageKey
 from desktop_cls.gui.widgets.dialogs import show_error
 from desktop_cls.gui.widgets.icons import SidebarIcons, decorate_actions
-from desktop_cls.gui.work.tasks import TaskRunner
+from desktop_cls.gui.work.tasks import Lane, Task, TaskRunner
+
+
+def first_torchvision_model() -> str:
+    return next(m.name for m in MODELS.values() if m.torchvision)
 
 
 def load_engine(progress: object, cancel: object) -> list[Any]:
@@ -48,11 +54,22 @@ def load_engine(progress: object, cancel: object) -> list[Any]:
     from desktop_cls.core.models.architectures import parameter_count
     from desktop_cls.core.training import trainer  # noqa: F401
 
-    # The first model built on torch's meta device loads its meta kernels (2.7 s here): here, not on the UI
-    # thread when the Train form first describes a model for the dataset just opened.
+    # The first model built on torch's meta device loads its meta kernels (2.7 s here), and the first torchvision
+    # one imports torchvision's model zoo (0.27 s): here, not on the UI thread when the Train form first
+    # describes a model for the dataset just opened or the model the user picked.
     parameter_count("quicknet", 2)
+    parameter_count(first_torchvision_model(), 2)
     return list_devices()
 
+
+def write_settings_quietly(snapshot: tuple[Path, dict[str, Any]]) -> None:
+    """A settings file that cannot be written (a full or read-only disk) must not stop the window: the settings
+    stay in memory and the next change tries again."""
+    with contextlib.suppress(OSError):
+        write_settings_snapshot(snapshot)
+
+
+PROGRESS_MS = 200  # the status bar's progress is redrawn at most this often
 
 # Work the app starts by itself and simply redoes next time: closing interrupts it without asking.
 RECOMPUTABLE_TASKS = frozenset({"scan", "heatmaps", "suggestions", "learning-rate finder", "evaluate", "engine"})
@@ -84,7 +101,7 @@ class MainWindow(QMainWindow):
         screen = self.screen()
         self.resize(first_window_size(screen.availableGeometry().size()) if screen is not None else PREFERRED)
         self._restore_geometry()
-        self.autosave = SettingsAutosave(self.save_settings, self)
+        self.autosave = SettingsAutosave(self._settings_snapshot, write_settings_quietly, self._write_on_lane, self)
         self.state.settings_changed.connect(self.autosave.changed)
         self._device_pending = False
         self.use_default_device()
@@ -218,6 +235,11 @@ class MainWindow(QMainWindow):
         self.task_progress.setObjectName("statusProgress")
         self.task_progress.setMaximumWidth(self.fontMetrics().horizontalAdvance("M") * 16)
         self.task_progress.setVisible(False)
+        self._progress: tuple[int, int, str] | None = None  # the latest report, not shown yet
+        self.progress_timer = QTimer(self)
+        self.progress_timer.setSingleShot(True)
+        self.progress_timer.setInterval(PROGRESS_MS)
+        self.progress_timer.timeout.connect(self._show_progress)
         sb.addWidget(self.dataset_status)
         sb.addWidget(QLabel("·"))
         sb.addWidget(self.device_status)
@@ -275,16 +297,30 @@ class MainWindow(QMainWindow):
         self.state.core_ready.emit()
 
     def _on_task_progress(self, name: str, done: int, total: int, what: str) -> None:
+        """Shown at once, then at most every PROGRESS_MS: a progress bar repaints itself on the spot for each new
+        value, and a scan, a health check and the thumbnails each report up to 20 times a second."""
+        self._progress = (done, total, what)
+        if not self.progress_timer.isActive():
+            self._show_progress()
+            self.progress_timer.start()
+
+    def _show_progress(self) -> None:
+        if self._progress is None:
+            return
+        (done, total, what), self._progress = self._progress, None
         self.task_status.setText(what)
         self.task_progress.setVisible(True)
         self.task_progress.setMaximum(max(total, 1))
         self.task_progress.setValue(min(done, max(total, 1)))
 
     def _on_train_progress(self, text: str, done: int, total: int) -> None:
-        self._on_task_progress("training", done, total, text)
+        """At once: the training monitor paces its own reports, and Pause must show "paused" when pressed."""
+        self._progress = (done, total, text)
+        self._show_progress()
 
     def _on_task_finished(self, name: str) -> None:
         if not self.tasks.running() and not self.state.training:
+            self._progress = None  # a report still waiting for its turn belongs to work that has ended
             self.task_status.setText("")
             self.task_progress.setVisible(False)
 
@@ -295,12 +331,19 @@ class MainWindow(QMainWindow):
             with contextlib.suppress(ValueError, TypeError):
                 self.restoreGeometry(QByteArray.fromHex(s.window_geometry.encode()))
 
-    def save_settings(self) -> None:
+    def _settings_snapshot(self) -> tuple[Path, dict[str, Any]]:
+        """What the settings file gets, as plain data (the write happens on the settings lane)."""
         s = self.state.settings
         s.window_geometry = bytes(self.saveGeometry().toHex().data()).decode()
         self.train_page.remember_options()
-        with contextlib.suppress(OSError):
-            save_settings(s)
+        return settings_snapshot(s)
+
+    def _write_on_lane(self, write: Callable[[], object], ended: Callable[[], object]) -> Task:
+        return self.tasks.start("settings", lambda progress, cancel: write(), lane=Lane.SETTINGS, on_ended=ended)
+
+    def save_settings(self) -> None:
+        """Write the settings here and now (closing the window): after any write still on the lane."""
+        self.autosave.write_now()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

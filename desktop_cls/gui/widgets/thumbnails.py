@@ -4,6 +4,10 @@ Only rows the view asks for are decoded, through core's content-keyed disk cache
 not decoded again), so a grid over 100,000 images stays smooth. Scrolling fast asks for thousands of rows
 that are gone a moment later: only the latest MAX_QUEUED requests wait, older ones are cancelled before
 they start, so the rows in sight are never queued behind rows scrolled past.
+
+The rows a paint asks for are decoded in batches of BATCH, one request each, and each batch comes back to the
+UI thread as one call with one repaint: a request per thumbnail (its relay, its queued calls, its repaint)
+added up to stalls while scrolling fast under load.
 """
 
 from __future__ import annotations
@@ -20,17 +24,20 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QSize,
     Qt,
+    QTimer,
     QUrl,
 )
 from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import QListView
 
+from desktop_cls.core.events import CancelToken
 from desktop_cls.gui.widgets.common import load_thumbnail
 from desktop_cls.gui.widgets.hidpi import at_ratio, device_pixels, device_ratio, follow_ratio
 from desktop_cls.gui.work.tasks import Lane, Task, TaskRunner
 
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
 MAX_QUEUED = 256  # about four screens of thumbnails
+BATCH = 16  # thumbnails decoded by one request and handed back together
 
 
 class ThumbnailModel(QAbstractListModel):
@@ -41,7 +48,13 @@ class ThumbnailModel(QAbstractListModel):
         self._row: dict[str, int] = {}
         self._cache: OrderedDict[str, QPixmap] = OrderedDict()
         self._cache_size = cache_size
-        self._pending: OrderedDict[str, Task] = OrderedDict()  # requested, oldest first
+        self._pending: OrderedDict[str, Task | None] = OrderedDict()  # requested, oldest first; None: not sent yet
+        self._send = QTimer(self)  # the rows one paint asks for leave together, once the paint is over
+        self._send.setSingleShot(True)
+        self._send.setInterval(0)
+        self._send.timeout.connect(self._dispatch)
+        self.batches = 0  # requests sent (each decodes up to BATCH thumbnails)
+        self.decoded = 0  # thumbnails that came back from them
         self._item_size: QSize | None = None
         self._work = TaskRunner(self)  # decoding requests on the images lane; a new list cancels the queued ones
         self.set_ratio(device_ratio())
@@ -142,34 +155,63 @@ class ThumbnailModel(QAbstractListModel):
         return at_ratio(canvas, self.ratio)
 
     def _load(self, path: str) -> None:
-        side = self._pixels
-
-        def decode(progress: object, cancel: object) -> QImage:
-            return load_thumbnail(path, side)
-
-        started: list[Task] = []  # the cancelled callback comes queued, after this request was filed
-        task = self._work.start("thumbnail", decode, lambda image: self._on_loaded(path, image),
-                                on_cancelled=lambda: self._forget(path, started[0]), lane=Lane.IMAGES)
-        started.append(task)
-        self._pending[path] = task
+        self._pending[path] = None
+        self._send.start()
         while len(self._pending) > MAX_QUEUED:  # scrolled past: stop them before they start
             _old, oldest = self._pending.popitem(last=False)
-            oldest.cancel()
+            if oldest is not None:
+                oldest.cancel()  # its batch: the rest of it was asked for at the same time, so as long ago
 
-    def _forget(self, path: str, task: Task) -> None:
-        """A cancelled request leaves the queue unless the path was asked for again meanwhile."""
-        if self._pending.get(path) is task:
-            del self._pending[path]
+    def _dispatch(self) -> None:
+        """Send the rows asked for since the last paint, newest first (the lane takes requests in order)."""
+        waiting = [p for p, task in self._pending.items() if task is None]
+        waiting.reverse()
+        for start in range(0, len(waiting), BATCH):
+            self._decode(waiting[start:start + BATCH])
 
-    def _on_loaded(self, path: str, image: QImage) -> None:
-        self._pending.pop(path, None)
+    def _decode(self, paths: list[str]) -> None:
+        side = self._pixels
+
+        def decode(progress: object, cancel: CancelToken) -> list[tuple[str, QImage]]:
+            done = []
+            for path in paths:
+                if cancel.is_set():  # scrolled past or a new list: what is done still comes back
+                    break
+                done.append((path, load_thumbnail(path, side)))
+            return done
+
+        started: list[Task] = []  # the callbacks come queued, after this request was filed
+        task = self._work.start("thumbnails", decode, lambda done: self._on_batch(started[0], paths, done),
+                                on_cancelled=lambda: self._forget(started[0], paths), lane=Lane.IMAGES,
+                                keep_result=True)
+        started.append(task)
+        self.batches += 1
+        for path in paths:
+            self._pending[path] = task
+
+    def _forget(self, task: Task, paths: list[str]) -> None:
+        """Paths a cancelled request did not decode leave the queue unless asked for again meanwhile."""
+        for path in paths:
+            if path in self._pending and self._pending[path] is task:
+                del self._pending[path]
+
+    def _on_batch(self, task: Task, paths: list[str], done: list[tuple[str, QImage]]) -> None:
+        """One call and one repaint for the whole batch."""
+        self.decoded += len(done)
+        fresh = [(p, image) for p, image in done if self._pending.get(p) is task or p not in self._cache]
+        rows = [r for r in (self._store(path, image, task) for path, image in fresh) if r is not None]
+        self._forget(task, paths)
+        if rows:
+            self.dataChanged.emit(self.index(min(rows)), self.index(max(rows)), [Qt.ItemDataRole.DecorationRole])
+
+    def _store(self, path: str, image: QImage, task: Task | None) -> int | None:
+        """Cache one decoded picture; its row, or None when it is no longer listed."""
+        if task is None or self._pending.get(path) is task:
+            self._pending.pop(path, None)
         self._cache[path] = self._broken if image.isNull() else self._square(image)
         while len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
-        row = self._row.get(path)
-        if row is not None:
-            idx = self.index(row)
-            self.dataChanged.emit(idx, idx, [Qt.ItemDataRole.DecorationRole])
+        return self._row.get(path)
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         base = super().flags(index)
@@ -186,7 +228,9 @@ class ThumbnailModel(QAbstractListModel):
 
     def set_override(self, path: str, image: QImage) -> None:
         """Show this picture (e.g. a heatmap overlay, at any size) for a path instead of its file's thumbnail."""
-        self._on_loaded(path, image)
+        row = self._store(path, image, None)
+        if row is not None:
+            self.dataChanged.emit(self.index(row), self.index(row), [Qt.ItemDataRole.DecorationRole])
 
     def drop_cached(self) -> None:
         """Forget every cached picture so the next paint reloads plain thumbnails."""

@@ -9,8 +9,8 @@ A lane is a pool of threads that requests share (Orange's one-thread executor is
 `TASKS` gives each request its own thread (scans, training, evaluation, exports); `CLASSIFIER` runs one
 request at a time, in order, so the loaded model is never used by two at once; `IMAGES` decodes pictures
 for thumbnails and the viewer; `BACKGROUND` runs what nobody waits for (a dataset's health check) at a lower
-CPU priority, so the window and training keep the processor. Only plain data crosses back, through queued
-signals.
+CPU priority, so the window and training keep the processor; `SETTINGS` writes the settings file, one write at
+a time. Only plain data crosses back, through queued signals.
 """
 
 from __future__ import annotations
@@ -40,9 +40,10 @@ class Lane(StrEnum):
     CLASSIFIER = "classifier"
     IMAGES = "images"
     BACKGROUND = "background"  # work nobody waits for (the health check): it gives way to the UI and training
+    SETTINGS = "settings"  # the settings file's writes, one at a time and in order, never on the UI thread
 
 
-LANE_THREADS = {Lane.TASKS: 16, Lane.CLASSIFIER: 1, Lane.IMAGES: 2, Lane.BACKGROUND: 2}
+LANE_THREADS = {Lane.TASKS: 16, Lane.CLASSIFIER: 1, Lane.IMAGES: 2, Lane.BACKGROUND: 2, Lane.SETTINGS: 1}
 REPORTED_LANES = (Lane.TASKS, Lane.BACKGROUND)  # the window's status bar shows these requests
 BACKGROUND_NICE = 10  # a background request's thread, and the threads and processes it starts, run at this nice
 # How long a worker may hold Python's interpreter lock before the UI thread gets it (Python's default: 5 ms).
