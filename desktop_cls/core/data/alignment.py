@@ -101,11 +101,10 @@ def box_cost(grid: Grid, box: Box) -> float:
     sampled, inside = grid.sample(box)
     bv = sampled.ravel()
     if inside is not grid.full:
-        n = int(np.count_nonzero(inside))
-        if n < MIN_OVERLAP * inside.size:
+        if np.count_nonzero(inside) < MIN_OVERLAP * inside.size:
             return float("inf")
-        av, bv = grid.a[inside], sampled[inside]
-        return _guide(*_unclipped(av, bv, ((av >= 250) ^ (bv >= 250)) | ((av <= 5) ^ (bv <= 5)), n))
+        av, bv = grid.a[inside].ravel(), sampled[inside].ravel()  # a colour grid: every channel of each cell
+        return _guide(*_unclipped(av, bv, ((av >= 250) ^ (bv >= 250)) | ((av <= 5) ^ (bv <= 5)), av.size))
     clipped = (grid.a_bright ^ (bv >= 250)) | (grid.a_dark ^ (bv <= 5))
     av, bv, n = _unclipped(grid.flat, bv, clipped, bv.size)
     if av is not grid.flat:
