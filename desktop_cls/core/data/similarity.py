@@ -64,6 +64,9 @@ def descriptor(im: Image.Image) -> bytes:
 def jpeg_encoding(path: str) -> Encoding | None:
     """How a JPEG file was encoded (read from its header), else None."""
     try:
+        with open(path, "rb") as f:
+            if not f.read(3).startswith(b"\xff\xd8\xff"):  # what Pillow knows a JPEG by: no header to parse
+                return None
         with Image.open(path) as im:
             tables = getattr(im, "quantization", None)
             if not isinstance(im, JpegImagePlugin.JpegImageFile) or not tables:
