@@ -64,10 +64,17 @@ class Grid:
         self.ends = (float(self.xt[0]), float(self.xt[-1]), float(self.yt[0]), float(self.yt[-1]))
         self.full = _all(self.gh, self.gw)  # the whole grid covered
         self.seen: dict[Box, Sample] = {}
-        self.flat = self.a.ravel()  # what the guide needs of a whenever the frame covers the whole grid
-        self.a_bright, self.a_dark = self.flat >= 250, self.flat <= 5
-        self.a_centred = self.flat - self.flat.mean()  # as in _guide
-        self.a_energy = float(self.a_centred @ self.a_centred)
+        self.costs: dict[Box, float] = {}
+        self.flat = self.a.ravel()
+        self._whole: tuple[np.ndarray, np.ndarray, np.ndarray, float] | None = None
+
+    def whole(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+        """What the guide needs of a whenever a frame covers the whole grid: its clipped cells, its centred values
+        and their energy (worked out once, on the first such frame)."""
+        if self._whole is None:
+            centred = self.flat - self.flat.mean()  # as in _guide
+            self._whole = self.flat >= 250, self.flat <= 5, centred, float(centred @ centred)
+        return self._whole
 
     def _covered(self, box: Box) -> np.ndarray:
         """Which grid cells the frame's picture covers (the frame may reach past the picture's edges)."""
@@ -116,6 +123,13 @@ def _unclipped(av: np.ndarray, bv: np.ndarray, clipped: np.ndarray, n: int) -> t
 
 def box_cost(grid: Grid, box: Box) -> float:
     """Residual of the least-squares gain and offset (no clipping: a guide, not the verdict)."""
+    known = grid.costs.get(box)
+    if known is None:
+        known = grid.costs[box] = _box_cost(grid, box)
+    return known
+
+
+def _box_cost(grid: Grid, box: Box) -> float:
     sampled, inside = grid.sample(box)
     bv = sampled.ravel()
     if inside is not grid.full:
@@ -123,12 +137,12 @@ def box_cost(grid: Grid, box: Box) -> float:
             return float("inf")
         av, bv = grid.a[inside].ravel(), sampled[inside].ravel()  # a colour grid: every channel of each cell
         return _guide(*_unclipped(av, bv, ((av >= 250) ^ (bv >= 250)) | ((av <= 5) ^ (bv <= 5)), av.size))
-    clipped = (grid.a_bright ^ (bv >= 250)) | (grid.a_dark ^ (bv <= 5))
-    av, bv, n = _unclipped(grid.flat, bv, clipped, bv.size)
+    bright, dark, centred, energy = grid.whole()
+    av, bv, n = _unclipped(grid.flat, bv, (bright ^ (bv >= 250)) | (dark ^ (bv <= 5)), bv.size)
     if av is not grid.flat:
         return _guide(av, bv, n)
     bc = bv - bv.sum() / n  # a over the whole grid: its part is worked out once per grid
-    return _left(grid.a_energy, float(bc @ bc), float(grid.a_centred @ bc), n)
+    return _left(energy, float(bc @ bc), float(centred @ bc), n)
 
 
 @dataclass(frozen=True)
