@@ -70,3 +70,28 @@ def test_candidate_search_is_remembered_for_the_same_descriptors(tmp_path: Path,
     d[0] = 255 - d[0]
     with pytest.raises(AssertionError, match="searched again"):
         similarity.cached_candidate_pairs(d, cache)
+
+
+def _drawn(fill: tuple[int, int, int], shift: int = 0) -> Image.Image:
+    rng = np.random.default_rng(3)
+    arr = np.full((32, 32, 3), 235, dtype=np.float32)
+    yy, xx = np.mgrid[:32, :32]
+    arr[(yy - 16) ** 2 + (xx - 15 - shift) ** 2 <= 81] = fill
+    arr[4:9, 20:28] = (60, 60, 60)
+    return Image.fromarray(np.clip(arr + rng.normal(0, 4, arr.shape), 0, 255).astype(np.uint8))
+
+
+def test_the_same_shape_in_other_colours_is_not_aligned_but_a_brighter_colour_copy_is(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    red, blue = _drawn((200, 40, 40)), _drawn((40, 40, 200))
+    searched: list[float] = []
+    search = similarity.search
+
+    def counted(*args: object, **kw: object) -> object:
+        searched.append(1.0)
+        return search(*args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(similarity, "search", counted)
+    m = similarity.compare(red, blue)
+    assert not m.same and m.difference > similarity.HOPELESS and not searched, m  # alike in gray, not in colour
+    assert similarity.compare(red, ImageEnhance.Brightness(red).enhance(1.2)).same and searched
