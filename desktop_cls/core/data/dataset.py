@@ -21,7 +21,7 @@ from typing import Any
 
 from PIL import Image
 
-from desktop_cls.core.data.folder_layout import FileStats, detect_layout, list_labelled
+from desktop_cls.core.data.folder_layout import Files, detect_layout, list_labelled
 from desktop_cls.core.data.imaging import MAX_PIXELS, display_path, load_rgb, or_load_error, utf8_name
 from desktop_cls.core.data.problems import Problem
 from desktop_cls.core.errors import ImageLoadError, UserError
@@ -155,50 +155,47 @@ def typical_image_size(paths: Sequence[str], limit: int = 200, workers: int | No
     return ws[len(ws) // 2], hs[len(hs) // 2]
 
 
-def _zero_byte(path: str, stats: FileStats) -> bool:
-    if path in stats:
-        return stats[path][0] == 0
-    try:
-        return os.path.getsize(path) == 0
-    except OSError:
-        return False
+def fingerprint(root: str, classes: tuple[str, ...], samples: Iterable[Sample]) -> dict[str, Any]:
+    """Identifies the exact files a run saw: relative path, size, mtime and label of each (each file stat()ed)."""
+    samples = list(samples)
+    return _digest(root, classes, _stat_files([s.path for s in samples]), [s.label for s in samples],
+                   [s.split for s in samples])
 
 
-def _size_mtime(path: str, stats: FileStats | None) -> tuple[int, int]:
-    known = stats.get(path) if stats is not None else None
-    if known is not None:
-        return known
-    try:
-        st = os.stat(path)
-    except OSError:
-        return -1, -1
-    return st.st_size, st.st_mtime_ns
-
-
-def fingerprint(root: str, classes: tuple[str, ...], samples: Iterable[Sample],
-                stats: FileStats | None = None) -> dict[str, Any]:
-    """Identifies the exact files a run saw: relative path, size, mtime and label of each.
-
-    stats: sizes and mtimes the walk just read (the same os.stat answers), so a large folder is not
-    stat()ed twice; files not in it are stat()ed here."""
+def _digest(root: str, classes: tuple[str, ...], files: Files, labels: list[int], splits: list[str]) -> dict[str, Any]:
+    """fingerprint's answer from the walk's columns (its sizes and mtimes: a large folder is not stat()ed
+    twice), built in bulk: the same digest as one f"\0{rel}\0{size}\0{mtime}\0{label}\0{split}" per file."""
     h = hashlib.sha256()
     h.update("\n".join(classes).encode())
-    n = 0
-    total = 0
     prefix = os.path.join(root, "")
-    parts: list[str] = []
-    for s in samples:
-        size, mtime = _size_mtime(s.path, stats)
+    for start in range(0, len(files), _BLOCK):
+        cut = slice(start, start + _BLOCK)
+        paths = files.paths[cut]
+        row: list[str] = [""] * (5 * len(paths))  # per file: rel, size, mtime, label, split
         # the scan's paths start with root: slicing gives relpath's answer at a fraction of its cost
-        rel = s.path[len(prefix):] if s.path.startswith(prefix) else os.path.relpath(s.path, root)
-        parts.append(f"\0{rel}\0{size}\0{mtime}\0{s.label}\0{s.split}")
-        n += 1
-        total += max(size, 0)
-        if len(parts) >= 4096:  # hashed in blocks: the same digest as one update per file, far fewer calls
-            h.update("".join(parts).encode())
-            parts.clear()
-    h.update("".join(parts).encode())
-    return {"sha256": h.hexdigest(), "num_files": n, "total_bytes": total, "classes": list(classes)}
+        row[0::5] = [q[len(prefix):] if q.startswith(prefix) else os.path.relpath(q, root) for q in paths]
+        row[1::5] = map(str, files.sizes[cut])
+        row[2::5] = map(str, files.mtimes[cut])
+        row[3::5] = map(str, labels[cut])
+        row[4::5] = splits[cut]
+        h.update(("\0" + "\0".join(row)).encode())
+    total = sum(size for size in files.sizes if size > 0)
+    return {"sha256": h.hexdigest(), "num_files": len(files), "total_bytes": total, "classes": list(classes)}
+
+
+_BLOCK = 8192  # files hashed per update: few calls, and a bounded text per call
+
+
+def _stat_files(paths: list[str]) -> Files:
+    files = Files()
+    for path in paths:
+        try:
+            st = os.stat(path)
+        except OSError:
+            files.add(path, -1, -1)
+            continue
+        files.add(path, st.st_size, st.st_mtime_ns)
+    return files
 
 
 def scan(
@@ -234,29 +231,26 @@ def scan(
     problems: list[Problem] = []
     layout = detect_layout(root)
     progress(0, 0, _("listing files"))
-    stats: FileStats = {}
-    labelled, class_names, unlabeled = list_labelled(root, layout, problems, stats)
+    files, class_names, unlabeled = list_labelled(root, layout, problems)
     if cancel is not None:
         cancel.raise_if_set()
-    paths = [p for p, _c, _s in labelled]
-    bad = _unreadable(paths, verify, workers, progress, cancel, stats)
-    problems.extend(bad[p] for p in paths if p in bad)
-    good = [(p, c, s) for p, c, s in labelled if p not in bad]
-    classes = _classes_with_images(root, layout, class_names, Counter(c for _p, c, _s in good), problems)
+    bad = _unreadable(files, verify, workers, progress, cancel)
+    if bad:
+        problems.extend(bad[p] for p in files.paths if p in bad)
+        files = files.reordered([i for i, p in enumerate(files.paths) if p not in bad])
+    classes = _classes_with_images(root, layout, class_names, Counter(files.classes), problems)
     if not classes:
         hint = (" " + _("It has images directly inside: put them in one sub-folder per class, or label them "
                         "on the Label page.") if unlabeled else "")
         raise UserError(_("no classes found in {folder}: expected one sub-folder of images per class.").format(
             folder=root) + hint)
-    cidx = {c: i for i, c in enumerate(classes)}
-    labels = [cidx[c] for _p, c, _s in good]
-    splits, val_fraction = _splits(layout, [s for _p, _c, s in good], labels, val_fraction, seed)
-    samples = tuple(Sample(p, lab, sp) for (p, _c, _s), lab, sp in zip(good, labels, splits, strict=True))
+    labels = list(map({c: i for i, c in enumerate(classes)}.__getitem__, files.classes))
+    splits, val_fraction = _splits(layout, files.splits, labels, val_fraction, seed)
     return DatasetIndex(
-        root=str(root), layout=layout, classes=classes, samples=samples, problems=tuple(problems),
-        unlabeled=tuple(unlabeled), val_fraction=val_fraction,
-        seed=seed, fingerprint=fingerprint(str(root), classes, samples, stats),
-        typical_size=typical_image_size([s.path for s in samples], workers=workers),
+        root=str(root), layout=layout, classes=classes, samples=tuple(map(Sample, files.paths, labels, splits)),
+        problems=tuple(problems), unlabeled=tuple(unlabeled), val_fraction=val_fraction,
+        seed=seed, fingerprint=_digest(str(root), classes, files, labels, splits),
+        typical_size=typical_image_size(files.paths, workers=workers),
     )
 
 
@@ -279,11 +273,13 @@ def _splits(layout: str, given: list[str], labels: list[int], val_fraction: floa
     return out, val_fraction
 
 
-def _unreadable(paths: list[str], verify: str, workers: int | None, progress: ProgressFn,
-                cancel: CancelToken | None, stats: FileStats) -> dict[str, Problem]:
+def _unreadable(files: Files, verify: str, workers: int | None, progress: ProgressFn,
+                cancel: CancelToken | None) -> dict[str, Problem]:
     """Empty files, and with verify 'header' or 'full' the files that fail that check (in parallel:
     PIL releases the GIL while decoding)."""
-    bad = {p: Problem(p, "corrupt", _("the file is empty (0 bytes)")) for p in paths if _zero_byte(p, stats)}
+    paths = files.paths
+    bad = {p: Problem(p, "corrupt", _("the file is empty (0 bytes)"))
+           for p, size in zip(paths, files.sizes, strict=True) if size == 0} if 0 in files.sizes else {}
     check = {"header": _check_header, "full": _check_decode}.get(verify)
     if check is None:
         if verify != "none":

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import os
 import stat
+from dataclasses import dataclass, field
+from itertools import compress
+from operator import attrgetter, itemgetter
 from pathlib import Path
+from typing import TypeVar
 
-from desktop_cls.core.data.imaging import display_path, is_image_name, special_file_kind, utf8_name
+from desktop_cls.core.data.imaging import IMG_EXTENSIONS, display_path, is_image_name, special_file_kind, utf8_name
 from desktop_cls.core.data.problems import Problem
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import _
@@ -21,8 +25,45 @@ from desktop_cls.core.names import name_problem, normal_name
 IGNORED_NAMES = frozenset({"thumbs.db", "desktop.ini", "__macosx", "$recycle.bin", "@eadir"})
 VAL_DIR_NAMES = ("val", "valid", "validation")
 SPLIT_DIR_NAMES = frozenset({"train", "test", *VAL_DIR_NAMES})
-Labelled = tuple[str, str, str]  # (path, class name, split)
-FileStats = dict[str, tuple[int, int]]  # path -> (size in bytes, mtime in ns), from the walk's one stat per file
+T = TypeVar("T")
+_SIZE, _MTIME, _MODE = attrgetter("st_size"), attrgetter("st_mtime_ns"), attrgetter("st_mode")
+
+
+@dataclass(slots=True)
+class Files:
+    """A walk's image files in columns, one list per field: a large folder has 100,000 files, and an object
+    per file was a large part of walking it; columns are filled, filtered and hashed in bulk."""
+
+    paths: list[str] = field(default_factory=list)
+    sizes: list[int] = field(default_factory=list)  # bytes, from the walk's one stat per file
+    mtimes: list[int] = field(default_factory=list)  # ns, the same stat
+    classes: list[str] = field(default_factory=list)  # class name of each file (filled by list_labelled)
+    splits: list[str] = field(default_factory=list)  # the split folder each came from (train without one)
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def add(self, path: str, size: int, mtime: int) -> None:
+        self.paths.append(path)
+        self.sizes.append(size)
+        self.mtimes.append(mtime)
+
+    def extend(self, other: Files, class_name: str | None = None, split: str | None = None) -> None:
+        """other's files after these; class_name and split label every one of them when given."""
+        self.paths += other.paths
+        self.sizes += other.sizes
+        self.mtimes += other.mtimes
+        self.classes += [class_name] * len(other) if class_name is not None else other.classes
+        self.splits += [split] * len(other) if split is not None else other.splits
+
+    def reordered(self, order: list[int]) -> Files:
+        """The files picked (and ordered) by index."""
+        return Files(_pick(self.paths, order), _pick(self.sizes, order), _pick(self.mtimes, order),
+                     _pick(self.classes, order), _pick(self.splits, order))
+
+
+def _pick(column: list[T], order: list[int]) -> list[T]:
+    return list(map(column.__getitem__, order)) if column else []
 
 
 def is_hidden(name: str) -> bool:
@@ -45,18 +86,15 @@ def detect_layout(root: Path) -> str:
     return "split_folders" if has_val or class_dirs(root / dirs["train"]) else "class_folders"
 
 
-def list_labelled(root: Path, layout: str, problems: list[Problem],
-                  stats: FileStats | None = None) -> tuple[list[Labelled], list[str], list[str]]:
-    """(path, class name, split) of every image in a class folder, the class names, and the loose images.
-
-    stats, when given, receives each image's size and mtime from the walk's own stat, so the empty-file
-    check and the fingerprint need not stat every file again (on a large folder that was most of the walk).
-    """
-    labelled: list[Labelled] = []
+def list_labelled(root: Path, layout: str, problems: list[Problem]) -> tuple[Files, list[str], list[str]]:
+    """Every image in a class folder (path, size, mtime, class name, split), the class names, and the loose
+    images. Sizes and mtimes come from the walk's own stat, so the empty-file check and the fingerprint
+    need not stat every file again (on a large folder that was most of the walk)."""
+    labelled = Files()
     if layout != "split_folders":
         class_names = [c for c in class_dirs(root, problems) if _walkable_class(root, root / c, problems)]
         for cname in class_names:
-            labelled.extend((p, cname, "train") for p in walk_images(root / cname, problems, root, stats))
+            labelled.extend(walk_images(root / cname, problems, root), cname, "train")
         return labelled, class_names, _loose_images(root)
     split_dirs = {n.lower(): n for n in class_dirs(root)}
     class_names = [c for c in class_dirs(root / split_dirs["train"], problems)
@@ -72,7 +110,7 @@ def list_labelled(root: Path, layout: str, problems: list[Problem],
                                             name=cname)))
                 continue
             if split_key == "train" or _walkable_class(root, sdir / cname, problems):
-                labelled.extend((p, cname, split_name) for p in walk_images(sdir / cname, problems, root, stats))
+                labelled.extend(walk_images(sdir / cname, problems, root), cname, split_name)
     return labelled, class_names, _loose_images(root)
 
 
@@ -168,13 +206,12 @@ def _loose_images(root: Path) -> list[str]:
                       and utf8_name(e.name))
 
 
-def walk_images(class_dir: Path, problems: list[Problem], dataset_root: Path | None = None,
-                stats: FileStats | None = None) -> list[str]:
+def walk_images(class_dir: Path, problems: list[Problem], dataset_root: Path | None = None) -> Files:
     """Image files under class_dir in ImageFolder's order (sorted roots, sorted names), loop-safe and
     label-safe: links to folders elsewhere on disk are followed, links up the tree or across classes are not."""
     class_real = os.path.realpath(class_dir)
     root_real = os.path.realpath(dataset_root if dataset_root is not None else class_dir)
-    found: list[tuple[str, list[str]]] = []
+    found: list[tuple[str, Files]] = []
     seen: set[tuple[int, int]] = set()
     stack = [str(class_dir)]
     while stack:
@@ -189,57 +226,132 @@ def walk_images(class_dir: Path, problems: list[Problem], dataset_root: Path | N
             continue
         seen.add(key)
         try:
-            files = _scan_folder(d, class_dir.name, (class_real, root_real), stack, problems,
-                                 {} if stats is None else stats)
+            found.append((d, _scan_folder(d, class_dir.name, (class_real, root_real), stack, problems)))
         except PermissionError:
             problems.append(Problem(d, "unreadable", _("permission denied; check the folder's permissions")))
-            continue
         except OSError as e:
             problems.append(Problem(d, "unreadable", str(e)))
-            continue
-        found.append((d, sorted(files)))
-    out: list[str] = []
-    for folder, files in sorted(found):
-        out.extend(os.path.join(folder, f) for f in files)
+    out = Files()
+    for _d, files in sorted(found, key=itemgetter(0)):
+        out.extend(files)
     return out
 
 
 def _scan_folder(d: str, class_name: str, reals: tuple[str, str], stack: list[str],
-                 problems: list[Problem], stats: FileStats) -> list[str]:
-    """The image names directly in d; sub-folders safe to follow go on the stack, the rest are reported.
+                 problems: list[Problem]) -> Files:
+    """The images directly in d, sorted by name; sub-folders safe to follow go on the stack, the rest are reported.
 
-    reals: the class folder's and the dataset's real paths. Each image is stat()ed once, here; its size
-    and mtime go to stats."""
-    class_real, root_real = reals
-    files: list[str] = []
+    reals: the class folder's and the dataset's real paths. Each image is stat()ed once, here. The plain
+    case (a visible, UTF-8, image-named regular file) is decided in bulk for the whole folder, without an
+    object per entry; every other entry takes the careful path one by one, in the order the folder lists them."""
+    names = os.listdir(d)
+    plain = _plain_names(names)
+    candidates = sorted(names if plain is None else compress(names, plain))  # ImageFolder's order
+    prefix = os.path.join(d, "")
+    paths = list(map(prefix.__add__, candidates))
+    stats, complete = _stats(d, paths, candidates)
+    odd = set() if plain is None else {n for n, ok in zip(names, plain, strict=True) if not ok}
+    if not complete or not all(map(stat.S_ISREG, set(map(_MODE, stats)))):
+        regular = [st is not None and stat.S_ISREG(st.st_mode) for st in stats]
+        odd.update(n for n, ok in zip(candidates, regular, strict=True) if not ok)
+        stats, paths = list(compress(stats, regular)), list(compress(paths, regular))
+    files = Files(paths, list(map(_SIZE, stats)), list(map(_MTIME, stats)))
+    return _add_odd(files, d, odd, class_name, reals, stack, problems) if odd else files
+
+
+def _add_odd(files: Files, d: str, odd: set[str], class_name: str, reals: tuple[str, str], stack: list[str],
+             problems: list[Problem]) -> Files:
+    """files plus what the careful path makes of the odd names, in the order the folder lists them."""
+    late = Files()  # images the careful path found plain after all (the folder changed meanwhile)
     with os.scandir(d) as it:
         for e in it:
-            name = e.name
-            if is_hidden(name) or not _usable_name(e, problems):
-                continue
-            try:
-                if e.is_dir(follow_symlinks=True):
-                    sub = os.path.join(d, e.name)
-                    why = _link_leaves_class(sub, class_real, root_real) if e.is_symlink() else None
-                    if why is None:
-                        stack.append(sub)
-                    else:
-                        problems.append(Problem(sub, "symlink_loop", _(
-                            "{why}: not followed, so its images are not counted as '{name}'").format(
-                                why=why, name=class_name)))
-                elif not is_image_name(name, extra=True):
-                    continue
-                elif (st := _regular_stat(e)) is None:
-                    _report_special(e, problems)
-                elif is_image_name(name):
-                    files.append(name)
-                    stats[e.path] = (st.st_size, st.st_mtime_ns)  # the path walk_images joins
-                else:
-                    problems.append(Problem(os.path.join(d, e.name), "unsupported_format",
-                                            _("GIF files are not used for training; convert to PNG")))
-            except OSError:
-                continue
-    return files
+            if e.name in odd and (st := _odd_entry(e, d, class_name, reals, stack, problems)) is not None:
+                late.add(e.path, st.st_size, st.st_mtime_ns)
+    if not late.paths:
+        return files
+    files.extend(late)
+    return files.reordered(sorted(range(len(files)), key=files.paths.__getitem__))
+
+
+def _stats(d: str, paths: list[str], names: list[str]) -> tuple[list[os.stat_result | None], bool]:
+    """Each file's stat through a link, None where that fails (a broken link, a file gone meanwhile), and
+    whether none failed."""
+    if os.name == "nt":  # the folder listing carries them: no call per file
+        with os.scandir(d) as it:
+            entries = {e.name: e for e in it}
+        stats = [_stat_or_none(entries[n]) if n in entries else None for n in names]
+    else:
+        try:
+            return list(map(os.stat, paths)), True
+        except OSError:
+            stats = [_stat_or_none(p) for p in paths]
+    return stats, all(st is not None for st in stats)
+
+
+def _plain_names(names: list[str]) -> list[bool] | None:
+    """Per name: visible, valid UTF-8 and a training image's extension; None when every name is. Decided for
+    the whole folder at once first (one lower() and a count per extension over the joined names): a check
+    name by name was a large part of walking 100,000 files."""
+    joined = "\0".join(names) + "\0"
+    low = joined.lower()
+    if _all_image_names(low, len(names)) and not low.startswith(".") and "\0." not in low and utf8_name(joined):
+        return None  # no name is hidden (an ignored name has no image extension)
+    lows = [n.lower() for n in names]
+    return [low.endswith(IMG_EXTENSIONS) and not is_hidden(n) and utf8_name(n)
+            for n, low in zip(names, lows, strict=True)]
+
+
+def _all_image_names(low: str, count: int) -> bool:
+    """Does each of the `count` NUL-ended names in `low` end in an image extension? Each name ends in at most
+    one "<extension>NUL", so the counts add up to `count` exactly when all do; a folder usually holds one
+    or two formats, so this stops after a count or two."""
+    found = 0
+    for ending in _ENDINGS:
+        found += low.count(ending)
+        if found == count:
+            return True
+    return count == 0
+
+
+_ENDINGS = tuple(ext + "\0" for ext in IMG_EXTENSIONS)
+
+
+def _stat_or_none(item: str | os.DirEntry[str]) -> os.stat_result | None:
+    try:
+        return item.stat() if isinstance(item, os.DirEntry) else os.stat(item)
+    except OSError:
+        return None
+
+
+def _odd_entry(e: os.DirEntry[str], d: str, class_name: str, reals: tuple[str, str], stack: list[str],
+               problems: list[Problem]) -> os.stat_result | None:
+    """One entry that is not a plain image: a folder to follow (or a link not to), a file to skip or report.
+    Returns the stat of an image that turned out plain after all (changed since the bulk check)."""
+    name = e.name
+    if is_hidden(name) or not _usable_name(e, problems):
+        return None
+    try:
+        if e.is_dir(follow_symlinks=True):
+            sub = os.path.join(d, e.name)
+            why = _link_leaves_class(sub, *reals) if e.is_symlink() else None
+            if why is None:
+                stack.append(sub)
+            else:
+                problems.append(Problem(sub, "symlink_loop", _(
+                    "{why}: not followed, so its images are not counted as '{name}'").format(
+                        why=why, name=class_name)))
+        elif not is_image_name(name, extra=True):
+            return None
+        elif (st := _regular_stat(e)) is None:
+            _report_special(e, problems)
+        elif is_image_name(name):
+            return st
+        else:
+            problems.append(Problem(os.path.join(d, e.name), "unsupported_format",
+                                    _("GIF files are not used for training; convert to PNG")))
+    except OSError:
+        return None
+    return None
 
 
 def _link_leaves_class(link: str, class_real: str, root_real: str) -> str | None:
