@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from desktop_cls.core.data import folder_layout
+from desktop_cls.core.data import dataset, folder_walk
 from desktop_cls.core.data.dataset import fingerprint, scan, stratified_split
 from desktop_cls.core.data.folder_layout import IGNORED_NAMES, is_hidden
 from desktop_cls.core.data.imaging import IMG_EXTENSIONS, is_image_name, utf8_name
@@ -43,6 +43,11 @@ def test_fingerprint_is_the_digest_earlier_runs_recorded(tmp_path: Path) -> None
     assert idx.fingerprint["num_files"] == len(idx.samples)
     assert idx.fingerprint["total_bytes"] == sum(r[1] for r in rows)
     assert fingerprint(idx.root, idx.classes, idx.samples) == idx.fingerprint  # stat()ing each file agrees
+    outside = write_image(tmp_path / "elsewhere" / "o.png", PIX)  # a path not under root: relpath's answer
+    extra = (*idx.samples[:2], type(idx.samples[0])(str(outside), 1, "test"))
+    st = os.stat(outside)
+    rows = [*rows[:2], (os.path.relpath(outside, idx.root), st.st_size, st.st_mtime_ns, 1, "test")]
+    assert fingerprint(idx.root, idx.classes, extra)["sha256"] == _per_file_digest(idx.root, idx.classes, rows)
 
 
 @pytest.mark.parametrize("names", [
@@ -54,7 +59,7 @@ def test_fingerprint_is_the_digest_earlier_runs_recorded(tmp_path: Path) -> None
 ])
 def test_bulk_name_check_agrees_with_the_per_name_check(names: list[str]) -> None:
     want = [is_image_name(n) and not is_hidden(n) and utf8_name(n) for n in names]
-    got = folder_layout._plain_names(names)
+    got = folder_walk._plain_names(names)
     assert (got if got is not None else [True] * len(names)) == want
 
 
@@ -80,6 +85,14 @@ def test_odd_entries_beside_plain_images_are_handled_as_before(tmp_path: Path) -
     assert {("broken.png", "not_a_file"), ("pipe.png", "not_a_file"), ("anim.gif", "unsupported_format")} <= kinds
 
 
+def test_windows_branch_reads_the_listing_s_stats(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_tiny_folder(tmp_path / "d", per_class=3)
+    (root / "cat" / "broken.png").symlink_to(tmp_path / "missing.png")
+    expected = scan(root, val_fraction=0.0, verify="none")
+    monkeypatch.setattr(folder_walk, "_WINDOWS", True)
+    assert scan(root, val_fraction=0.0, verify="none") == expected
+
+
 def test_each_folder_is_sorted_like_imagefolder(tmp_path: Path) -> None:
     root = tmp_path / "d"
     names = [f"{random.Random(i).random():.6f}.png" for i in range(40)] + ["B.png", "a.png", "_.png"]
@@ -103,3 +116,14 @@ def test_split_is_the_seeded_shuffle_it_always_was() -> None:
         for i in idx[:round(len(idx) * 0.2)]:
             expected[i] = "val"
     assert splits == expected
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 3, 8, 9, 255, 256, 257, 3000])
+def test_inlined_shuffle_draws_as_random_shuffle(n: int) -> None:
+    for seed in (0, 1, 12345):
+        ours, theirs = list(range(n)), list(range(n))
+        mine, ref = random.Random(seed), random.Random(seed)
+        dataset._shuffle(ours, mine)
+        ref.shuffle(theirs)
+        assert ours == theirs
+        assert mine.random() == ref.random()  # and it left the generator where shuffle leaves it

@@ -8,20 +8,25 @@ class is reported (`symlink_loop`) and not followed, so no image is counted unde
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
+import gc
 import os
 import random
+import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import repeat
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
+import numpy as np
 from PIL import Image
 
-from desktop_cls.core.data.folder_layout import Files, detect_layout, list_labelled
+from desktop_cls.core.data.folder_layout import detect_layout, list_labelled
+from desktop_cls.core.data.folder_walk import Files, digest, stat_files
 from desktop_cls.core.data.imaging import MAX_PIXELS, display_path, load_rgb, or_load_error, utf8_name
 from desktop_cls.core.data.problems import Problem
 from desktop_cls.core.errors import ImageLoadError, UserError
@@ -32,8 +37,10 @@ __all__ = ["DatasetIndex", "Problem", "Sample", "fingerprint", "labeled_folder",
            "typical_image_size"]
 
 
-@dataclass(frozen=True, slots=True)
-class Sample:
+class Sample(NamedTuple):
+    """One image of a dataset. A named tuple, not a dataclass: a scan makes one per image, 100,000 on a large
+    folder, and a tuple is made in C (see _samples) where a frozen dataclass runs __init__ for each."""
+
     path: str
     label: int
     split: str  # train | val | test
@@ -91,20 +98,32 @@ class DatasetIndex:
 def stratified_split(labels: list[int], val_fraction: float, seed: int) -> list[str]:
     """Per class, a seeded shuffle puts round(n * val_fraction) samples (at least one when n >= 2) in val."""
     splits = ["train"] * len(labels)
-    if val_fraction <= 0:
+    if val_fraction <= 0 or not labels:
         return splits
     rng = random.Random(seed)
-    by_class: dict[int, list[int]] = {}
-    for i, lab in enumerate(labels):
-        by_class.setdefault(lab, []).append(i)
-    for lab in sorted(by_class):
-        idx = by_class[lab]
-        rng.shuffle(idx)
+    ordered = np.argsort(np.asarray(labels), kind="stable")  # each class's indices in order, class by class
+    cuts = np.flatnonzero(np.diff(np.asarray(labels)[ordered])) + 1
+    for group in np.split(ordered, cuts):
+        idx = group.tolist()
+        _shuffle(idx, rng)
         n = len(idx)
         n_val = 0 if n < 2 else max(1, min(n - 1, round(n * val_fraction)))
         for i in idx[:n_val]:
             splits[i] = "val"
     return splits
+
+
+def _shuffle(x: list[int], rng: random.Random) -> None:
+    """rng.shuffle(x) with its draws inlined: the same calls to getrandbits in the same order, so the same
+    order for a seed as ever (tests/core/test_walk_bulk.py checks it), at half the cost per element."""
+    getrandbits = rng.getrandbits
+    for i in reversed(range(1, len(x))):
+        n = i + 1
+        k = n.bit_length()
+        j = getrandbits(k)
+        while j >= n:
+            j = getrandbits(k)
+        x[i], x[j] = x[j], x[i]
 
 
 def _decode_problem(path: str, draft_size: tuple[int, int] | None = None) -> Problem | None:
@@ -132,7 +151,9 @@ def _header_size(path: str) -> tuple[int, int] | None:
     try:
         with Image.open(path) as im:
             w, h = im.size
-            rotated = im.getexif().get(0x0112, 1) in (5, 6, 7, 8)  # EXIF orientation: turned 90 degrees
+            # a PNG's getexif() decodes the whole picture to look for EXIF after the pixels: only the header's
+            exif = im.getexif() if im.format != "PNG" or "exif" in im.info else {}
+            rotated = exif.get(0x0112, 1) in (5, 6, 7, 8)  # EXIF orientation: turned 90 degrees
             return (h, w) if rotated else (w, h)
     except Exception:
         return None
@@ -158,44 +179,8 @@ def typical_image_size(paths: Sequence[str], limit: int = 200, workers: int | No
 def fingerprint(root: str, classes: tuple[str, ...], samples: Iterable[Sample]) -> dict[str, Any]:
     """Identifies the exact files a run saw: relative path, size, mtime and label of each (each file stat()ed)."""
     samples = list(samples)
-    return _digest(root, classes, _stat_files([s.path for s in samples]), [s.label for s in samples],
+    return digest(root, classes, stat_files([s.path for s in samples]), [s.label for s in samples],
                    [s.split for s in samples])
-
-
-def _digest(root: str, classes: tuple[str, ...], files: Files, labels: list[int], splits: list[str]) -> dict[str, Any]:
-    """fingerprint's answer from the walk's columns (its sizes and mtimes: a large folder is not stat()ed
-    twice), built in bulk: the same digest as one f"\0{rel}\0{size}\0{mtime}\0{label}\0{split}" per file."""
-    h = hashlib.sha256()
-    h.update("\n".join(classes).encode())
-    prefix = os.path.join(root, "")
-    for start in range(0, len(files), _BLOCK):
-        cut = slice(start, start + _BLOCK)
-        paths = files.paths[cut]
-        row: list[str] = [""] * (5 * len(paths))  # per file: rel, size, mtime, label, split
-        # the scan's paths start with root: slicing gives relpath's answer at a fraction of its cost
-        row[0::5] = [q[len(prefix):] if q.startswith(prefix) else os.path.relpath(q, root) for q in paths]
-        row[1::5] = map(str, files.sizes[cut])
-        row[2::5] = map(str, files.mtimes[cut])
-        row[3::5] = map(str, labels[cut])
-        row[4::5] = splits[cut]
-        h.update(("\0" + "\0".join(row)).encode())
-    total = sum(size for size in files.sizes if size > 0)
-    return {"sha256": h.hexdigest(), "num_files": len(files), "total_bytes": total, "classes": list(classes)}
-
-
-_BLOCK = 8192  # files hashed per update: few calls, and a bounded text per call
-
-
-def _stat_files(paths: list[str]) -> Files:
-    files = Files()
-    for path in paths:
-        try:
-            st = os.stat(path)
-        except OSError:
-            files.add(path, -1, -1)
-            continue
-        files.add(path, st.st_size, st.st_mtime_ns)
-    return files
 
 
 def scan(
@@ -247,11 +232,41 @@ def scan(
     labels = list(map({c: i for i, c in enumerate(classes)}.__getitem__, files.classes))
     splits, val_fraction = _splits(layout, files.splits, labels, val_fraction, seed)
     return DatasetIndex(
-        root=str(root), layout=layout, classes=classes, samples=tuple(map(Sample, files.paths, labels, splits)),
+        root=str(root), layout=layout, classes=classes, samples=_samples(files.paths, labels, splits),
         problems=tuple(problems), unlabeled=tuple(unlabeled), val_fraction=val_fraction,
-        seed=seed, fingerprint=_digest(str(root), classes, files, labels, splits),
+        seed=seed, fingerprint=digest(str(root), classes, files, labels, splits),
         typical_size=typical_image_size(files.paths, workers=workers),
     )
+
+
+def _samples(paths: list[str], labels: list[int], splits: list[str]) -> tuple[Sample, ...]:
+    """Sample(path, label, split) for each, made without a Python call per sample (tuple.__new__ from C)."""
+    with gc_paused():
+        return tuple(map(tuple.__new__, repeat(Sample), zip(paths, labels, splits, strict=True)))
+
+
+_gc_lock = threading.Lock()
+_gc_holders = [0, False]  # how many paused it, and whether it was on before the first
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cycle collector off while many objects that all live on are made at once (Mercurial's `nogc`):
+    it runs after every 700 new containers and looks at each again as it ages, which was an eighth of a
+    100,000-image scan. Reference counting still frees everything else meanwhile; nested and concurrent
+    pauses turn it back on once, when the last ends, and only when it was on before."""
+    with _gc_lock:
+        if _gc_holders[0] == 0:
+            _gc_holders[1] = gc.isenabled()
+            gc.disable()
+        _gc_holders[0] += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_holders[0] -= 1
+            if _gc_holders[0] == 0 and _gc_holders[1]:
+                gc.enable()
 
 
 def _splits(layout: str, given: list[str], labels: list[int], val_fraction: float,
