@@ -127,3 +127,23 @@ def test_inlined_shuffle_draws_as_random_shuffle(n: int) -> None:
         ref.shuffle(theirs)
         assert ours == theirs
         assert mine.random() == ref.random()  # and it left the generator where shuffle leaves it
+
+
+def test_collector_pause_nests_and_restores_what_it_found() -> None:
+    import gc
+
+    was = gc.isenabled()
+    try:
+        gc.enable()
+        with dataset.gc_paused():
+            assert not gc.isenabled()
+            with dataset.gc_paused():
+                assert not gc.isenabled()
+            assert not gc.isenabled()  # the outer pause still holds
+        assert gc.isenabled()
+        gc.disable()  # someone else turned it off: a pause must not turn it on
+        with dataset.gc_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        (gc.enable if was else gc.disable)()
