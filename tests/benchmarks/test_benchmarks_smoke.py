@@ -107,6 +107,7 @@ def test_large_folder_smoke(tmp_path: Path) -> None:
     assert row["bare_walk"]["files"] >= row["images"] == row["walk"]["images"] == 60
     assert row["health_cold"]["findings"] == 0  # distinct by construction: any copy found is a false finding
     assert row["walk"]["peak_rss_mb"] > 0
+    assert row["walk_train"]["cpu_seconds"] > 0 and row["walk_train_cpu_vs_bare"] > 0
 
 
 def test_serve_smoke(tmp_path: Path) -> None:

@@ -8,20 +8,26 @@ class is reported (`symlink_loop`) and not followed, so no image is counted unde
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
+import gc
 import os
 import random
+import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property, partial
+from itertools import repeat
+from operator import attrgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
+import numpy as np
 from PIL import Image
 
-from desktop_cls.core.data.folder_layout import FileStats, detect_layout, list_labelled
+from desktop_cls.core.data.folder_layout import detect_layout, list_labelled
+from desktop_cls.core.data.folder_walk import Files, digest, stat_files
 from desktop_cls.core.data.imaging import MAX_PIXELS, display_path, load_rgb, or_load_error, utf8_name
 from desktop_cls.core.data.problems import Problem
 from desktop_cls.core.data.processes import reading_pool
@@ -33,8 +39,10 @@ __all__ = ["DatasetIndex", "Problem", "Sample", "fingerprint", "labeled_folder",
            "typical_image_size"]
 
 
-@dataclass(frozen=True, slots=True)
-class Sample:
+class Sample(NamedTuple):
+    """One image of a dataset. A named tuple, not a dataclass: a scan makes one per image, 100,000 on a large
+    folder, and a tuple is made in C (see _samples) where a frozen dataclass runs __init__ for each."""
+
     path: str
     label: int
     split: str  # train | val | test
@@ -74,7 +82,7 @@ class DatasetIndex:
     def _split_counts(self) -> dict[str, Counter[int]]:
         """Label counts per split, and over all splits (_ALL_SPLITS); kept in the instance's dict."""
         by_split: dict[str, Counter[int]] = {_ALL_SPLITS: Counter()}
-        for (split, label), n in Counter((s.split, s.label) for s in self.samples).items():
+        for (split, label), n in Counter(map(attrgetter("split", "label"), self.samples)).items():
             by_split.setdefault(split, Counter())[label] += n
             by_split[_ALL_SPLITS][label] += n
         return by_split
@@ -107,20 +115,32 @@ class DatasetIndex:
 def stratified_split(labels: list[int], val_fraction: float, seed: int) -> list[str]:
     """Per class, a seeded shuffle puts round(n * val_fraction) samples (at least one when n >= 2) in val."""
     splits = ["train"] * len(labels)
-    if val_fraction <= 0:
+    if val_fraction <= 0 or not labels:
         return splits
     rng = random.Random(seed)
-    by_class: dict[int, list[int]] = {}
-    for i, lab in enumerate(labels):
-        by_class.setdefault(lab, []).append(i)
-    for lab in sorted(by_class):
-        idx = by_class[lab]
-        rng.shuffle(idx)
+    ordered = np.argsort(np.asarray(labels), kind="stable")  # each class's indices in order, class by class
+    cuts = np.flatnonzero(np.diff(np.asarray(labels)[ordered])) + 1
+    for group in np.split(ordered, cuts):
+        idx = group.tolist()
+        _shuffle(idx, rng)
         n = len(idx)
         n_val = 0 if n < 2 else max(1, min(n - 1, round(n * val_fraction)))
         for i in idx[:n_val]:
             splits[i] = "val"
     return splits
+
+
+def _shuffle(x: list[int], rng: random.Random) -> None:
+    """rng.shuffle(x) with its draws inlined: the same calls to getrandbits in the same order, so the same
+    order for a seed as ever (tests/core/test_walk_bulk.py checks it), at half the cost per element."""
+    getrandbits = rng.getrandbits
+    for i in reversed(range(1, len(x))):
+        n = i + 1
+        k = n.bit_length()
+        j = getrandbits(k)
+        while j >= n:
+            j = getrandbits(k)
+        x[i], x[j] = x[j], x[i]
 
 
 def _decode_problem(path: str, draft_size: tuple[int, int] | None = None) -> Problem | None:
@@ -148,7 +168,9 @@ def _header_size(path: str) -> tuple[int, int] | None:
     try:
         with Image.open(path) as im:
             w, h = im.size
-            rotated = im.getexif().get(0x0112, 1) in (5, 6, 7, 8)  # EXIF orientation: turned 90 degrees
+            # a PNG's getexif() decodes the whole picture to look for EXIF after the pixels: only the header's
+            exif = im.getexif() if im.format != "PNG" or "exif" in im.info else {}
+            rotated = exif.get(0x0112, 1) in (5, 6, 7, 8)  # EXIF orientation: turned 90 degrees
             return (h, w) if rotated else (w, h)
     except Exception:
         return None
@@ -171,50 +193,11 @@ def typical_image_size(paths: Sequence[str], limit: int = 200, workers: int | No
     return ws[len(ws) // 2], hs[len(hs) // 2]
 
 
-def _zero_byte(path: str, stats: FileStats) -> bool:
-    if path in stats:
-        return stats[path][0] == 0
-    try:
-        return os.path.getsize(path) == 0
-    except OSError:
-        return False
-
-
-def _size_mtime(path: str, stats: FileStats | None) -> tuple[int, int]:
-    known = stats.get(path) if stats is not None else None
-    if known is not None:
-        return known
-    try:
-        st = os.stat(path)
-    except OSError:
-        return -1, -1
-    return st.st_size, st.st_mtime_ns
-
-
-def fingerprint(root: str, classes: tuple[str, ...], samples: Iterable[Sample],
-                stats: FileStats | None = None) -> dict[str, Any]:
-    """Identifies the exact files a run saw: relative path, size, mtime and label of each.
-
-    stats: sizes and mtimes the walk just read (the same os.stat answers), so a large folder is not
-    stat()ed twice; files not in it are stat()ed here."""
-    h = hashlib.sha256()
-    h.update("\n".join(classes).encode())
-    n = 0
-    total = 0
-    prefix = os.path.join(root, "")
-    parts: list[str] = []
-    for s in samples:
-        size, mtime = _size_mtime(s.path, stats)
-        # the scan's paths start with root: slicing gives relpath's answer at a fraction of its cost
-        rel = s.path[len(prefix):] if s.path.startswith(prefix) else os.path.relpath(s.path, root)
-        parts.append(f"\0{rel}\0{size}\0{mtime}\0{s.label}\0{s.split}")
-        n += 1
-        total += max(size, 0)
-        if len(parts) >= 4096:  # hashed in blocks: the same digest as one update per file, far fewer calls
-            h.update("".join(parts).encode())
-            parts.clear()
-    h.update("".join(parts).encode())
-    return {"sha256": h.hexdigest(), "num_files": n, "total_bytes": total, "classes": list(classes)}
+def fingerprint(root: str, classes: tuple[str, ...], samples: Iterable[Sample]) -> dict[str, Any]:
+    """Identifies the exact files a run saw: relative path, size, mtime and label of each (each file stat()ed)."""
+    samples = list(samples)
+    return digest(root, classes, stat_files([s.path for s in samples]), [s.label for s in samples],
+                   [s.split for s in samples])
 
 
 def scan(
@@ -250,32 +233,59 @@ def scan(
     problems: list[Problem] = []
     layout = detect_layout(root)
     progress(0, 0, _("listing files"))
-    stats: FileStats = {}
-    labelled, class_names, unlabeled = list_labelled(root, layout, problems, stats)
+    files, class_names, unlabeled = list_labelled(root, layout, problems)
     if cancel is not None:
         cancel.raise_if_set()
-    paths = [p for p, _c, _s in labelled]
-    bad = _unreadable(paths, verify, workers, progress, cancel, stats)
-    problems.extend(bad[p] for p in paths if p in bad)
-    good = [(p, c, s) for p, c, s in labelled if p not in bad]
-    classes = _classes_with_images(root, layout, class_names, Counter(c for _p, c, _s in good), problems)
+    bad = _unreadable(files, verify, workers, progress, cancel)
+    if bad:
+        problems.extend(bad[p] for p in files.paths if p in bad)
+        files = files.reordered([i for i, p in enumerate(files.paths) if p not in bad])
+    classes = _classes_with_images(root, layout, class_names, Counter(files.classes), problems)
     if not classes:
         hint = (" " + _("It has images directly inside: put them in one sub-folder per class, or label them "
                         "on the Label page.") if unlabeled else "")
         raise UserError(_("no classes found in {folder}: expected one sub-folder of images per class.").format(
             folder=root) + hint)
-    cidx = {c: i for i, c in enumerate(classes)}
-    labels = [cidx[c] for _p, c, _s in good]
-    splits, val_fraction = _splits(layout, [s for _p, _c, s in good], labels, val_fraction, seed)
-    samples = tuple(Sample(p, lab, sp) for (p, _c, _s), lab, sp in zip(good, labels, splits, strict=True))
+    labels = list(map({c: i for i, c in enumerate(classes)}.__getitem__, files.classes))
+    splits, val_fraction = _splits(layout, files.splits, labels, val_fraction, seed)
     index = DatasetIndex(
-        root=str(root), layout=layout, classes=classes, samples=samples, problems=tuple(problems),
-        unlabeled=tuple(unlabeled), val_fraction=val_fraction,
-        seed=seed, fingerprint=fingerprint(str(root), classes, samples, stats),
-        typical_size=typical_image_size([s.path for s in samples], workers=workers),
+        root=str(root), layout=layout, classes=classes, samples=_samples(files.paths, labels, splits),
+        problems=tuple(problems), unlabeled=tuple(unlabeled), val_fraction=val_fraction,
+        seed=seed, fingerprint=digest(str(root), classes, files, labels, splits),
+        typical_size=typical_image_size(files.paths, workers=workers),
     )
     index.counts()  # counted here, on the scanning thread, not by the window's first look
     return index
+
+
+def _samples(paths: list[str], labels: list[int], splits: list[str]) -> tuple[Sample, ...]:
+    """Sample(path, label, split) for each, made without a Python call per sample (tuple.__new__ from C)."""
+    with gc_paused():
+        return tuple(map(tuple.__new__, repeat(Sample), zip(paths, labels, splits, strict=True)))
+
+
+_gc_lock = threading.Lock()
+_gc_holders = [0, False]  # how many paused it, and whether it was on before the first
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cycle collector off while many objects that all live on are made at once (Mercurial's `nogc`):
+    it runs after every 700 new containers and looks at each again as it ages, which was an eighth of a
+    100,000-image scan. Reference counting still frees everything else meanwhile; nested and concurrent
+    pauses turn it back on once, when the last ends, and only when it was on before."""
+    with _gc_lock:
+        if _gc_holders[0] == 0:
+            _gc_holders[1] = gc.isenabled()
+            gc.disable()
+        _gc_holders[0] += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_holders[0] -= 1
+            if _gc_holders[0] == 0 and _gc_holders[1]:
+                gc.enable()
 
 
 def _splits(layout: str, given: list[str], labels: list[int], val_fraction: float,
@@ -297,11 +307,13 @@ def _splits(layout: str, given: list[str], labels: list[int], val_fraction: floa
     return out, val_fraction
 
 
-def _unreadable(paths: list[str], verify: str, workers: int | None, progress: ProgressFn,
-                cancel: CancelToken | None, stats: FileStats) -> dict[str, Problem]:
+def _unreadable(files: Files, verify: str, workers: int | None, progress: ProgressFn,
+                cancel: CancelToken | None) -> dict[str, Problem]:
     """Empty files, and with verify 'header' or 'full' the files that fail that check (in parallel:
     PIL releases the GIL while decoding)."""
-    bad = {p: Problem(p, "corrupt", _("the file is empty (0 bytes)")) for p in paths if _zero_byte(p, stats)}
+    paths = files.paths
+    bad = {p: Problem(p, "corrupt", _("the file is empty (0 bytes)"))
+           for p, size in zip(paths, files.sizes, strict=True) if size == 0} if 0 in files.sizes else {}
     check = {"header": _check_header, "full": _check_decode}.get(verify)
     if check is None:
         if verify != "none":

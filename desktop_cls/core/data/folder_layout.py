@@ -9,25 +9,18 @@ under the wrong class; a name that is not valid UTF-8 is reported and skipped, n
 from __future__ import annotations
 
 import os
-import stat
 from pathlib import Path
 
-from desktop_cls.core.data.imaging import display_path, is_image_name, special_file_kind, utf8_name
+from desktop_cls.core.data.folder_walk import IGNORED_NAMES, Files, is_hidden, usable_name, walk_images
+from desktop_cls.core.data.imaging import display_path, is_image_name, utf8_name
 from desktop_cls.core.data.problems import Problem
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import _
 from desktop_cls.core.names import name_problem, normal_name
 
-IGNORED_NAMES = frozenset({"thumbs.db", "desktop.ini", "__macosx", "$recycle.bin", "@eadir"})
 VAL_DIR_NAMES = ("val", "valid", "validation")
 SPLIT_DIR_NAMES = frozenset({"train", "test", *VAL_DIR_NAMES})
-Labelled = tuple[str, str, str]  # (path, class name, split)
-FileStats = dict[str, tuple[int, int]]  # path -> (size in bytes, mtime in ns), from the walk's one stat per file
-
-
-def is_hidden(name: str) -> bool:
-    """Dot files and the system's own (Thumbs.db, __MACOSX, ...): never a class, a sample or an input."""
-    return name.startswith(".") or name.lower() in IGNORED_NAMES
+__all__ = ["IGNORED_NAMES", "Files", "detect_layout", "is_hidden", "list_labelled", "walk_images"]
 
 
 def detect_layout(root: Path) -> str:
@@ -45,18 +38,15 @@ def detect_layout(root: Path) -> str:
     return "split_folders" if has_val or class_dirs(root / dirs["train"]) else "class_folders"
 
 
-def list_labelled(root: Path, layout: str, problems: list[Problem],
-                  stats: FileStats | None = None) -> tuple[list[Labelled], list[str], list[str]]:
-    """(path, class name, split) of every image in a class folder, the class names, and the loose images.
-
-    stats, when given, receives each image's size and mtime from the walk's own stat, so the empty-file
-    check and the fingerprint need not stat every file again (on a large folder that was most of the walk).
-    """
-    labelled: list[Labelled] = []
+def list_labelled(root: Path, layout: str, problems: list[Problem]) -> tuple[Files, list[str], list[str]]:
+    """Every image in a class folder (path, size, mtime, class name, split), the class names, and the loose
+    images. Sizes and mtimes come from the walk's own stat, so the empty-file check and the fingerprint
+    need not stat every file again (on a large folder that was most of the walk)."""
+    labelled = Files()
     if layout != "split_folders":
         class_names = [c for c in class_dirs(root, problems) if _walkable_class(root, root / c, problems)]
         for cname in class_names:
-            labelled.extend((p, cname, "train") for p in walk_images(root / cname, problems, root, stats))
+            labelled.extend(walk_images(root / cname, problems, root), cname, "train")
         return labelled, class_names, _loose_images(root)
     split_dirs = {n.lower(): n for n in class_dirs(root)}
     class_names = [c for c in class_dirs(root / split_dirs["train"], problems)
@@ -72,7 +62,7 @@ def list_labelled(root: Path, layout: str, problems: list[Problem],
                                             name=cname)))
                 continue
             if split_key == "train" or _walkable_class(root, sdir / cname, problems):
-                labelled.extend((p, cname, split_name) for p in walk_images(sdir / cname, problems, root, stats))
+                labelled.extend(walk_images(sdir / cname, problems, root), cname, split_name)
     return labelled, class_names, _loose_images(root)
 
 
@@ -136,7 +126,7 @@ def class_dirs(root: Path, problems: list[Problem] | None = None) -> list[str]:
     """The visible sub-folders of root, sorted (ImageFolder's class order)."""
     try:
         with os.scandir(root) as it:
-            names = sorted(e.name for e in it if e.is_dir() and not is_hidden(e.name) and _usable_name(e, problems))
+            names = sorted(e.name for e in it if e.is_dir() and not is_hidden(e.name) and usable_name(e, problems))
     except OSError as e:
         raise UserError(_("cannot read folder {folder}: {reason}").format(folder=root, reason=e)) from None
     return _distinct(root, names, problems)
@@ -166,117 +156,3 @@ def _loose_images(root: Path) -> list[str]:
         return sorted(os.path.join(root, e.name) for e in it
                       if e.is_file() and not is_hidden(e.name) and is_image_name(e.name, extra=True)
                       and utf8_name(e.name))
-
-
-def walk_images(class_dir: Path, problems: list[Problem], dataset_root: Path | None = None,
-                stats: FileStats | None = None) -> list[str]:
-    """Image files under class_dir in ImageFolder's order (sorted roots, sorted names), loop-safe and
-    label-safe: links to folders elsewhere on disk are followed, links up the tree or across classes are not."""
-    class_real = os.path.realpath(class_dir)
-    root_real = os.path.realpath(dataset_root if dataset_root is not None else class_dir)
-    found: list[tuple[str, list[str]]] = []
-    seen: set[tuple[int, int]] = set()
-    stack = [str(class_dir)]
-    while stack:
-        d = stack.pop()
-        try:
-            st = os.stat(d)
-        except OSError:
-            continue
-        key = (st.st_dev, st.st_ino)
-        if key in seen:
-            problems.append(Problem(d, "symlink_loop", _("folder already visited through a link; skipped")))
-            continue
-        seen.add(key)
-        try:
-            files = _scan_folder(d, class_dir.name, (class_real, root_real), stack, problems,
-                                 {} if stats is None else stats)
-        except PermissionError:
-            problems.append(Problem(d, "unreadable", _("permission denied; check the folder's permissions")))
-            continue
-        except OSError as e:
-            problems.append(Problem(d, "unreadable", str(e)))
-            continue
-        found.append((d, sorted(files)))
-    out: list[str] = []
-    for folder, files in sorted(found):
-        out.extend(os.path.join(folder, f) for f in files)
-    return out
-
-
-def _scan_folder(d: str, class_name: str, reals: tuple[str, str], stack: list[str],
-                 problems: list[Problem], stats: FileStats) -> list[str]:
-    """The image names directly in d; sub-folders safe to follow go on the stack, the rest are reported.
-
-    reals: the class folder's and the dataset's real paths. Each image is stat()ed once, here; its size
-    and mtime go to stats."""
-    class_real, root_real = reals
-    files: list[str] = []
-    with os.scandir(d) as it:
-        for e in it:
-            name = e.name
-            if is_hidden(name) or not _usable_name(e, problems):
-                continue
-            try:
-                if e.is_dir(follow_symlinks=True):
-                    sub = os.path.join(d, e.name)
-                    why = _link_leaves_class(sub, class_real, root_real) if e.is_symlink() else None
-                    if why is None:
-                        stack.append(sub)
-                    else:
-                        problems.append(Problem(sub, "symlink_loop", _(
-                            "{why}: not followed, so its images are not counted as '{name}'").format(
-                                why=why, name=class_name)))
-                elif not is_image_name(name, extra=True):
-                    continue
-                elif (st := _regular_stat(e)) is None:
-                    _report_special(e, problems)
-                elif is_image_name(name):
-                    files.append(name)
-                    stats[e.path] = (st.st_size, st.st_mtime_ns)  # the path walk_images joins
-                else:
-                    problems.append(Problem(os.path.join(d, e.name), "unsupported_format",
-                                            _("GIF files are not used for training; convert to PNG")))
-            except OSError:
-                continue
-    return files
-
-
-def _link_leaves_class(link: str, class_real: str, root_real: str) -> str | None:
-    """Why a folder link inside a class must not be followed, or None: a link up to the class folder or one
-    of its ancestors, or over into another folder of the dataset, would count other classes' images here."""
-    target = os.path.realpath(link)
-    if os.path.commonpath([target, class_real]) == target:
-        return _("link to {target}, a folder that holds this class folder").format(target=target)
-    if os.path.commonpath([target, root_real]) == root_real and os.path.commonpath([target, class_real]) != class_real:
-        return _("link into {folder} of this dataset").format(folder=os.path.relpath(target, root_real))
-    return None
-
-
-def _usable_name(entry: os.DirEntry[str], problems: list[Problem] | None) -> bool:
-    """A name that is not valid UTF-8 is named (with \\xNN for its bad bytes) and skipped, not fatal."""
-    if utf8_name(entry.name):
-        return True
-    if problems is not None:
-        message = (_("the folder name is not valid UTF-8 text; it is left out until it is renamed") if entry.is_dir()
-                   else _("the file name is not valid UTF-8 text; it is left out until it is renamed"))
-        problems.append(Problem(display_path(entry.path), "bad_name", message))
-    return False
-
-
-def _regular_stat(entry: os.DirEntry[str]) -> os.stat_result | None:
-    """The entry's stat (through a link) when it is a regular file; None for anything else or a broken link."""
-    try:
-        st = entry.stat(follow_symlinks=True)
-    except OSError:
-        return None
-    return st if stat.S_ISREG(st.st_mode) else None
-
-
-def _report_special(entry: os.DirEntry[str], problems: list[Problem]) -> None:
-    try:
-        what = special_file_kind(entry.stat(follow_symlinks=True).st_mode) or _("not a regular file")
-    except OSError:
-        what = _("a broken link")
-    problems.append(Problem(entry.path, "not_a_file", _("{what}, not an image file; it is left out").format(
-        what=what)))

@@ -99,8 +99,19 @@ def test_typical_size_is_the_median_and_honours_exif_rotation(tmp_path: Path) ->
     p = tmp_path / "turned.jpg"
     im.save(p, exif=exif)
     assert typical_image_size([str(p)]) == (20, 80)
+    png = tmp_path / "turned.png"
+    im.save(png, exif=exif)  # Pillow writes the EXIF chunk before the pixels: the header tells
+    assert typical_image_size([str(png)]) == (20, 80)
     assert typical_image_size([]) is None
     assert typical_image_size([str(tmp_path / "missing.png")]) is None
+
+
+def test_typical_size_reads_headers_without_decoding(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PIL import PngImagePlugin
+
+    paths = [str(write_image(tmp_path / f"{i}.png", np.zeros((30, 40, 3), np.uint8))) for i in range(3)]
+    monkeypatch.setattr(PngImagePlugin.PngImageFile, "load", lambda self: pytest.fail("decoded " + self.filename))
+    assert typical_image_size(paths, workers=1) == (40, 30)
 
 
 def test_scan_reports_the_typical_size(tiny_folder: Path) -> None:
