@@ -4,6 +4,7 @@ real pictures is measured in docs/benchmarks.md, not here)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -69,7 +70,7 @@ def test_each_block_is_measured_alone_against_the_float_reference() -> None:
     noise = {"stem": 0.5, "block": 0.1}
     quantized: list[list[str]] = []
 
-    def quantize_only(nodes: list[str]) -> object:
+    def quantize_only(nodes: list[str]) -> Callable[[np.ndarray], np.ndarray]:
         quantized.append(nodes)
         return lambda _x: reference + noise[nodes[0]]
 
@@ -106,3 +107,4 @@ def test_the_export_keeps_the_most_sensitive_blocks_in_float(trained_run: tuple[
     assert kept_weights and kept_weights <= float_weights
     assert {"QuantizeLinear", "DequantizeLinear"} <= {n.op_type for n in out.graph.node}  # the rest is int8
     assert "most sensitive blocks" in recipe.describe(kept) and kept[0] in recipe.describe(kept)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fp32.onnx", "prepared.onnx", "q.onnx"]  # no probe, no ranges

@@ -200,8 +200,8 @@ def write_int8(prepared: Path, meta: ModelMeta, calibration: np.ndarray, recipe:
 
     proto = onnx.load(str(prepared))
     exclude = float_nodes(proto, recipe.in_float)
-    ranges = ranges if ranges is not None else tmp.with_name(f".ranges-{recipe.method}.json")
-    quantize = functools.partial(_quantize, prepared, calibration, recipe, ranges, cancel)
+    own = tmp.with_name(f".{tmp.stem}-ranges.json")  # the ranges of this call only, when none are shared
+    quantize = functools.partial(_quantize, prepared, calibration, recipe, ranges or own, cancel)
     kept: tuple[str, ...] = ()
     if recipe.sensitive_share > 0:
         quantize(tmp, exclude=exclude)  # calibrates (once per method); the probes below reuse the ranges
@@ -218,6 +218,7 @@ def write_int8(prepared: Path, meta: ModelMeta, calibration: np.ndarray, recipe:
         exclude += [n for b in kept for n in groups[b]]
         probe.unlink(missing_ok=True)
     quantize(tmp, exclude=exclude)
+    own.unlink(missing_ok=True)
     proto = onnx.load(str(tmp))
     set_metadata(proto, meta, "onnx-int8")
     onnx.save(proto, str(tmp))
