@@ -222,21 +222,21 @@ def _write_int8(model: nn.Module, meta: ModelMeta, fp32: Path, staged: Path, ima
     calibration = preprocess(images.calibration, meta)
     x_val = preprocess(images.validation, meta)
     reference = _torch_logits(model, x_val).argmax(1)
-    best: tuple[float, eo.Int8Recipe, Path] | None = None
+    best: tuple[float, str, Path] | None = None
     for i, recipe in enumerate(eo.INT8_RECIPES):
         _check(cancel)
         candidate = staged.with_name(f".int8-{i}.onnx")
-        eo.write_int8(prepared, meta, calibration, recipe, candidate, cancel,
-                      ranges=staged.with_name(f".ranges-{recipe.method}.json"))
+        sensitive = eo.write_int8(prepared, meta, calibration, recipe, candidate, cancel,
+                                  ranges=staged.with_name(f".ranges-{recipe.method}.json"))
         agreement = float((run_batched(eo.ort_runner(candidate), x_val).argmax(1) == reference).mean())
         if best is None or agreement > best[0]:
-            best = (agreement, recipe, candidate)
+            best = (agreement, recipe.describe(tuple(sensitive or ())), candidate)
         if agreement >= AGREEMENT_TARGET:
             break
     assert best is not None
     os.replace(best[2], staged)
     return _("static int8 (QDQ): {method} on {count} training images").format(
-            method=best[1].describe(), count=images.calibration.shape[0])
+            method=best[1], count=images.calibration.shape[0])
 
 
 def _torch_logits(model: nn.Module, x: np.ndarray) -> np.ndarray:

@@ -1,0 +1,76 @@
+"""Which blocks of a network to keep in float when it is quantized to int8, chosen by measurement.
+
+Quantizing a whole EfficientNet costs a mean logit error of about 0.1, spread over the network: no
+calibration method, no 16-bit weights or activations alone removes it (docs/benchmarks.md, export). The
+error is not spread evenly, though: the first blocks (the stem at full resolution and the first
+bottlenecks) and the first block of each stage (its wide-ranged bottleneck output) cost several times
+what the others do. So each block is quantized alone, its logit error on a few calibration images is
+measured, and the most sensitive blocks stay in float. A block is kept whole (its convolutions,
+activations and residual addition), so no extra quantize/dequantize pair is added inside it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from desktop_cls.core.events import CancelToken
+
+WEIGHTED = frozenset({"Conv", "ConvTranspose", "Gemm", "MatMul"})
+
+Quantizer = Callable[[list[str]], Callable[[np.ndarray], np.ndarray]]
+"""Quantizes only the given nodes (everything else float) and returns the model's runner."""
+
+
+def _block_of_weight(name: str) -> str:
+    """`_blocks.3._expand_conv.weight` -> `_blocks.3`, `features.4.1.conv.weight` -> `features.4`,
+    `_conv_stem.weight` -> `_conv_stem`: the prefix through the first index, else the layer itself."""
+    parts = name.split(".")
+    for i, part in enumerate(parts[:-1]):
+        if re.fullmatch(r"\d+", part):
+            return ".".join(parts[:i + 1])
+    return ".".join(parts[:-1]) or name
+
+
+def blocks(proto: Any, head: Sequence[str] = ()) -> dict[str, list[str]]:
+    """Block name -> its nodes, in graph order. A node with weights belongs to its weight's block; any
+    other node (activation, residual addition) to the block of the node that made its first input.
+    Nodes in `head` are left out (the head has its own rule)."""
+    inits = {i.name for i in proto.graph.initializer}
+    owner: dict[str, str] = {}  # tensor -> block that produced it
+    out: dict[str, list[str]] = {}
+    skip = set(head)
+    for node in proto.graph.node:
+        weights = [i for i in node.input[1:] if i in inits]
+        if node.op_type in WEIGHTED and weights:
+            block = _block_of_weight(weights[0])
+        else:
+            block = next((owner[i] for i in node.input if i in owner), node.name)
+        for o in node.output:
+            owner[o] = block
+        if node.name not in skip:
+            out.setdefault(block, []).append(node.name)
+    return out
+
+
+def block_errors(groups: Mapping[str, list[str]], quantize_only: Quantizer, x: np.ndarray,
+                 reference: np.ndarray, cancel: CancelToken | None = None) -> dict[str, float]:
+    """Mean |logit error| of the model with only that block in int8, per block."""
+    errors: dict[str, float] = {}
+    for name, nodes in groups.items():
+        if cancel is not None:
+            cancel.raise_if_set()
+        got = quantize_only(list(nodes))(x)
+        errors[name] = float(np.abs(got - reference).mean())
+    return errors
+
+
+def most_sensitive(errors: Mapping[str, float], share: float) -> list[str]:
+    """The `share` of the blocks (rounded up) whose own int8 error is largest, most sensitive first;
+    blocks that cost nothing measurable are never kept."""
+    ranked = sorted((b for b in errors if errors[b] > 0), key=lambda b: -errors[b])
+    return ranked[:math.ceil(share * len(errors))]
