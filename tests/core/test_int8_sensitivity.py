@@ -81,6 +81,10 @@ def test_each_block_is_measured_alone_against_the_float_reference() -> None:
     token.set()
     with pytest.raises(CancelledError):
         sens.block_errors({"stem": ["stem"]}, quantize_only, x, reference, token)
+    reports: list[tuple[int, int]] = []
+    sens.block_errors({"stem": ["stem"], "block": ["block"]}, quantize_only, x, reference,
+                      progress=lambda done, total: reports.append((done, total)))
+    assert reports == [(0, 2), (1, 2)]  # said before each block's quantization, which takes the time
 
 
 def test_the_export_keeps_the_most_sensitive_blocks_in_float(trained_run: tuple[Path, Path],
@@ -108,3 +112,34 @@ def test_the_export_keeps_the_most_sensitive_blocks_in_float(trained_run: tuple[
     assert {"QuantizeLinear", "DequantizeLinear"} <= {n.op_type for n in out.graph.node}  # the rest is int8
     assert "most sensitive blocks" in recipe.describe(kept) and kept[0] in recipe.describe(kept)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fp32.onnx", "prepared.onnx", "q.onnx"]  # no probe, no ranges
+
+
+def test_a_second_recipe_reuses_the_blocks_measured_errors(trained_run: tuple[Path, Path], tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The measurement is most of an int8 export's time: the fallback recipe (a larger share in float)
+    ranks the same errors again instead of quantizing every block a second time."""
+    import torch
+
+    from desktop_cls.core.inference.export_report import gather_images, preprocess
+    from desktop_cls.core.models.model_io import load_native
+
+    model, meta = load_native(trained_run[0] / "model.safetensors")
+    fp32, prepared = tmp_path / "fp32.onnx", tmp_path / "prepared.onnx"
+    x = preprocess(gather_images(trained_run[0] / "model.safetensors", meta).calibration, meta)
+    eo.write_fp32(model.float().eval(), meta, torch.from_numpy(x[:2]), fp32)
+    eo.prepare_for_quantization(fp32, prepared)
+    measured: list[int] = []
+    real = sens.block_errors
+
+    def counted(*args: object, **kwargs: object) -> dict[str, float]:
+        measured.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sens, "block_errors", counted)
+    errors: dict[str, float] = {}
+    quarter = eo.write_int8(prepared, meta, x, eo.Int8Recipe(True, "MinMax", ("head",), 0.25), tmp_path / "a.onnx",
+                            errors=errors)
+    half = eo.write_int8(prepared, meta, x, eo.Int8Recipe(True, "MinMax", ("head",), 0.5), tmp_path / "b.onnx",
+                         errors=errors)
+    assert measured == [1] and errors
+    assert half[:len(quarter)] == quarter and len(half) >= len(quarter)  # the same ranking, a larger share

@@ -162,7 +162,7 @@ def export_model(source: str | Path, fmt: str, out: str | Path, overwrite: bool 
     try:
         staged = staging / dest.name
         progress(1, 4, _("writing {fmt}").format(fmt=fmt))
-        quantization = _write(fmt, model, meta, staged, images, cancel)
+        quantization = _write(fmt, model, meta, staged, images, cancel, progress)
         progress(2, 4, _("verifying in its own runtime"))
         result = _verify_and_measure(fmt, model, meta, staged, images, quantization, cancel)
         progress(3, 4, _("measuring latency"))
@@ -188,7 +188,7 @@ def _check(cancel: CancelToken | None) -> None:
 
 
 def _write(fmt: str, model: nn.Module, meta: ModelMeta, staged: Path, images: ExportImages,
-           cancel: CancelToken | None) -> str | None:
+           cancel: CancelToken | None, progress: ProgressFn = no_progress) -> str | None:
     """Writes the model file(s) into the staging folder; returns how it was quantized (int8)."""
     if fmt == "safetensors":
         save_native(model, meta, staged)
@@ -208,12 +208,12 @@ def _write(fmt: str, model: nn.Module, meta: ModelMeta, staged: Path, images: Ex
     elif fmt == "openvino":
         write_ir(fp32, meta, staged)
     else:
-        return _write_int8(model, meta, fp32, staged, images, cancel)
+        return _write_int8(model, meta, fp32, staged, images, cancel, progress)
     return None
 
 
 def _write_int8(model: nn.Module, meta: ModelMeta, fp32: Path, staged: Path, images: ExportImages,
-                cancel: CancelToken | None) -> str:
+                cancel: CancelToken | None, progress: ProgressFn = no_progress) -> str:
     """Tries the recipes in order and keeps the first that agrees with fp32 on >= 99 %, else the best.
 
     Recipes of one calibration method share its ranges (computed once, kept in the staging folder)."""
@@ -223,11 +223,18 @@ def _write_int8(model: nn.Module, meta: ModelMeta, fp32: Path, staged: Path, ima
     x_val = preprocess(images.validation, meta)
     reference = _torch_logits(model, x_val).argmax(1)
     best: tuple[float, str, Path] | None = None
+    errors: dict[str, dict[str, float]] = {}  # per calibration method: each block's int8 error, measured once
+
+    def measured(done: int, total: int) -> None:
+        progress(done, total, _("int8: measuring what 8 bits cost each block of the network, {done} of {total}").format(
+            done=done, total=total))
+
     for i, recipe in enumerate(eo.INT8_RECIPES):
         _check(cancel)
         candidate = staged.with_name(f".int8-{i}.onnx")
         sensitive = eo.write_int8(prepared, meta, calibration, recipe, candidate, cancel,
-                                  ranges=staged.with_name(f".ranges-{recipe.method}.json"))
+                                  ranges=staged.with_name(f".ranges-{recipe.method}.json"),
+                                  errors=errors.setdefault(recipe.method, {}), progress=measured)
         agreement = float((run_batched(eo.ort_runner(candidate), x_val).argmax(1) == reference).mean())
         if best is None or agreement > best[0]:
             best = (agreement, recipe.describe(tuple(sensitive or ())), candidate)

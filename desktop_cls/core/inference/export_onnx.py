@@ -191,11 +191,15 @@ def _quantize(prepared: Path, calibration: np.ndarray, recipe: Int8Recipe, range
 
 
 def write_int8(prepared: Path, meta: ModelMeta, calibration: np.ndarray, recipe: Int8Recipe, tmp: Path,
-               cancel: CancelToken | None = None, ranges: Path | None = None) -> tuple[str, ...]:
+               cancel: CancelToken | None = None, ranges: Path | None = None, errors: dict[str, float] | None = None,
+               progress: Callable[[int, int], None] | None = None) -> tuple[str, ...]:
     """Static QDQ quantization: int8 weights, uint8 activations with ranges from the calibration images.
     Returns the blocks the sensitivity measurement kept in float (none unless the recipe asks for it).
 
-    ranges: a file the calibrated ranges are kept in, so recipes of the same method calibrate once."""
+    ranges: a file the calibrated ranges are kept in, so recipes of the same method calibrate once.
+    errors: each block's measured int8 error under these ranges, filled by the first recipe that measures
+    them and reused by the next (the measurement is most of an int8 export's minutes); progress: blocks
+    measured of all."""
     import onnx
 
     proto = onnx.load(str(prepared))
@@ -213,7 +217,10 @@ def write_int8(prepared: Path, meta: ModelMeta, calibration: np.ndarray, recipe:
             return ort_runner(probe)
 
         sample = calibration[:SENSITIVITY_IMAGES]
-        errors = sens.block_errors(groups, quantize_only, sample, ort_runner(prepared)(sample), cancel)
+        errors = {} if errors is None else errors
+        if not errors:
+            errors.update(sens.block_errors(groups, quantize_only, sample, ort_runner(prepared)(sample), cancel,
+                                            progress))
         kept = tuple(sens.most_sensitive(errors, recipe.sensitive_share))
         exclude += [n for b in kept for n in groups[b]]
         probe.unlink(missing_ok=True)

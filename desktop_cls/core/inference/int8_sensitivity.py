@@ -58,12 +58,16 @@ def blocks(proto: Any, head: Sequence[str] = ()) -> dict[str, list[str]]:
 
 
 def block_errors(groups: Mapping[str, list[str]], quantize_only: Quantizer, x: np.ndarray,
-                 reference: np.ndarray, cancel: CancelToken | None = None) -> dict[str, float]:
-    """Mean |logit error| of the model with only that block in int8, per block."""
+                 reference: np.ndarray, cancel: CancelToken | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> dict[str, float]:
+    """Mean |logit error| of the model with only that block in int8, per block. Each block is a
+    quantization of its own (seconds each on a big network): progress says how many are measured."""
     errors: dict[str, float] = {}
-    for name, nodes in groups.items():
+    for done, (name, nodes) in enumerate(groups.items()):
         if cancel is not None:
             cancel.raise_if_set()
+        if progress is not None:
+            progress(done, len(groups))
         got = quantize_only(list(nodes))(x)
         errors[name] = float(np.abs(got - reference).mean())
     return errors
