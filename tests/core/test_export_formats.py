@@ -145,10 +145,28 @@ def test_int8_without_images_says_where_to_get_them(trained_run: tuple[Path, Pat
         export_model(bare / "m.safetensors", "onnx-int8", tmp_path / "q")
     assert "--data" in err.value.cli_fix and "Data page" in err.value.gui_fix  # each interface its own words
     res = export_model(bare / "m.safetensors", "onnx-int8", tmp_path / "q", data=data)
-    assert res.num_images == 30 and "not a held-out split" in res.images
+    # 30 images the model learned: int8 is measured on 15 and calibrated on the other 15, never the same ones
+    assert res.num_images == 15 and "the other half" in res.images and "not a held-out split" in res.images
     # the lossless formats still export, verified on random inputs, and say why accuracy is missing
     plain = export_model(bare / "m.safetensors", "onnx", tmp_path / "p")
     assert plain.num_images == 0 and plain.accuracy is None and "not in a run folder" in plain.images
+
+
+def test_a_folder_the_model_learned_is_halved_for_int8(trained_run: tuple[Path, Path], tmp_path: Path) -> None:
+    """No held-out split (a bare model, or a quick run that learned every image): int8 calibrates on one half
+    and is measured on the other, each holding every class."""
+    from desktop_cls.core.inference import export_report
+    from desktop_cls.core.models.model_io import read_meta
+
+    run, data = trained_run
+    bare = tmp_path / "bare"
+    bare.mkdir()
+    shutil.copy(run / "model.safetensors", bare / "m.safetensors")
+    meta = read_meta(run / "model.json")
+    measured, calibration, what = export_report._splits(bare / "m.safetensors", meta, data)
+    assert len(measured) + len(calibration) == 30 and not {s.path for s in measured} & {s.path for s in calibration}
+    assert {s.label for s in measured} == {s.label for s in calibration} == set(range(len(meta.classes)))
+    assert "the other half" in what
 
 
 @needs_openvino

@@ -25,6 +25,7 @@ from desktop_cls.core.models.preprocessing import prepare
 
 MAX_CALIBRATION = 300
 MAX_VALIDATION = 2000
+MIN_HALF = 10  # a folder the model learned is split in two for int8 from twice this many images
 AGREEMENT_TARGET = 0.99
 
 Runner = Callable[[np.ndarray], np.ndarray]
@@ -78,8 +79,11 @@ def _splits(model_file: Path, meta: ModelMeta, data: str | Path | None) -> tuple
                 return val, train, _("validation images of {root}").format(root=root)
             if idx.split("test"):  # no validation split (cross-validated, or none held out): test/ instead
                 return idx.split("test"), train, _("test images of {root}").format(root=root)
-    folder = labeled_folder(root, meta.classes)
-    samples = list(folder.samples)
+    samples = list(labeled_folder(root, meta.classes).samples)
+    if len(samples) >= 2 * MIN_HALF:  # alternate images (each class's in turn): int8 is not measured on its own
+        return samples[1::2], samples[0::2], _(  # calibration images, which would flatter its agreement
+            "half of the images of {root}; int8 calibrates on the other half (not a held-out split: the model "
+            "may have learned them)").format(root=root)
     return samples, samples, _("images of {root} (not a held-out split)").format(root=root)
 
 
