@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import threading
@@ -122,7 +123,7 @@ def test_a_lane_never_grows_past_its_size_and_runs_its_jobs_in_order() -> None:
     order: list[int] = []
     finished = threading.Event()
     for i in range(20):
-        lane.submit(lambda i=i: order.append(i))
+        lane.submit(functools.partial(order.append, i))
     lane.submit(finished.set)
     assert finished.wait(10)
     assert order == list(range(20)) and lane.threads() == 1

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_cls.gui.state import AppState
-from desktop_cls.gui.widgets.common import EmptyState, split_with_empty_state
+from desktop_cls.gui.widgets.common import EmptyState, show_progress, split_with_empty_state
 from desktop_cls.gui.widgets.common import button as _button
 from desktop_cls.gui.widgets.dialogs import show_error
 from desktop_cls.gui.work.tasks import Task, TaskFn, TaskRunner
@@ -113,8 +113,7 @@ class StatusLine(QWidget):
         if what:
             self.label.setText(what[:1].upper() + what[1:])
         if total:
-            self.bar.setRange(0, total)
-            self.bar.setValue(done)
+            show_progress(self.bar, done, total)
 
 
 class Page(QWidget):
