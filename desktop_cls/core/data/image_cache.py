@@ -10,8 +10,8 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +19,8 @@ import torch
 
 from desktop_cls.core.app_files import AppFileError, read_app_json
 from desktop_cls.core.data.dataset import Problem, Sample
-from desktop_cls.core.data.imaging import load_resized
+from desktop_cls.core.data.imaging import load_resized, load_resized_all
+from desktop_cls.core.data.processes import CHUNKS_PER_WORKER, bounded_map, reading_pool, reading_workers
 from desktop_cls.core.errors import ImageLoadError
 from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
 from desktop_cls.core.i18n import _
@@ -33,12 +34,8 @@ class DecodedImages:
     paths: list[str]
 
 
-def _decode_one(args: tuple[str, tuple[int, int]]) -> np.ndarray | ImageLoadError:
-    path, size = args
-    try:
-        return load_resized(path, size)
-    except ImageLoadError as e:
-        return e
+_PROCESS_FILES = 5000  # files from which they are decoded in worker processes (as the predictor's)
+_CHUNK = 32  # files per request
 
 
 def cache_key(samples: Sequence[Sample], size: tuple[int, int]) -> str:
@@ -89,8 +86,15 @@ def decode_samples(
     problems: list[Problem] = []
     nworkers = workers or min(32, (os.cpu_count() or 2) + 2)
     done = 0
-    with ThreadPoolExecutor(max_workers=nworkers) as pool:
-        results = pool.map(_decode_one, [(s.path, size) for s in samples], chunksize=32)
+    paths = [s.path for s in samples]
+    chunks = [paths[i:i + _CHUNK] for i in range(0, n, _CHUNK)]
+    ahead = CHUNKS_PER_WORKER * reading_workers(n, _PROCESS_FILES, nworkers)
+    # from _PROCESS_FILES in worker processes: decoding small pictures is mostly Python, and threads doing it
+    # held the interpreter lock the window's UI thread waits for while a large folder trained; a few chunks
+    # handed out at a time (Executor.map made a Future per file, 30,000 in one loop holding that lock)
+    with reading_pool(n, _PROCESS_FILES, nworkers) as pool:
+        per_chunk = bounded_map(pool, partial(load_resized_all, size=size), chunks, 1, ahead)
+        results = (r for chunk in per_chunk for r in chunk)
         for i, r in enumerate(results):
             if isinstance(r, ImageLoadError):
                 problems.append(Problem(r.path, r.kind, r.message))
