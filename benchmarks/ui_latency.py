@@ -144,6 +144,8 @@ def main(argv: list[str] | None = None) -> int:
     folder = args.folder or tmp / "large"
     if not folder.exists():
         write_large_folder(folder, images)
+    elif args.folder:  # a folder given: report what it holds, not the default count
+        images = sum(1 for _ in folder.glob("*/*.png"))
 
     from PySide6.QtWidgets import QApplication
 
