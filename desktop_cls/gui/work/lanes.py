@@ -12,6 +12,7 @@ never waits behind another while the lane has room, as in a thread pool, and the
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import queue
 import threading
@@ -56,8 +57,15 @@ class LaneWorkers:
             self._jobs.put(None)
 
     def _start_thread(self) -> None:
-        """Start a thread already counted (in threads and waiting)."""
-        threading.Thread(target=self._work, name=f"lane:{self.name}", daemon=True).start()
+        """Start a thread already counted (in threads and waiting); if the system refuses one, uncount it (a
+        worker that asked for it still runs its own job; submit passes the error on)."""
+        try:
+            threading.Thread(target=self._work, name=f"lane:{self.name}", daemon=True).start()
+        except RuntimeError:
+            with self._lock:
+                self._threads -= 1
+                self._waiting -= 1
+            raise
 
     def _work(self) -> None:
         if self._on_thread_start is not None:
@@ -74,7 +82,8 @@ class LaneWorkers:
                     self._threads += 1
                     self._waiting += 1
             if grow:  # the next request finds a thread waiting, started here rather than on the UI thread
-                self._start_thread()
+                with contextlib.suppress(RuntimeError):  # no thread to spare: the lane grows with the next job
+                    self._start_thread()
             try:
                 job()
             except Exception:  # a job reports its own errors; one that escapes must not end the lane
