@@ -67,8 +67,10 @@ def main(argv: list[str] | None = None) -> int:
 
     from PySide6.QtWidgets import QApplication
 
+    from desktop_cls.gui.shell.app import paint_on_the_ui_thread
     from desktop_cls.gui.shell.main_window import MainWindow
 
+    paint_on_the_ui_thread()  # as the app does before its QApplication
     app = QApplication.instance() or QApplication([])
     w = MainWindow()
     w.resize(1280, 800)

@@ -144,11 +144,15 @@ def main(argv: list[str] | None = None) -> int:
     folder = args.folder or tmp / "large"
     if not folder.exists():
         write_large_folder(folder, images)
+    elif args.folder:  # a folder given: report what it holds, not the default count
+        images = sum(1 for _ in folder.glob("*/*.png"))
 
     from PySide6.QtWidgets import QApplication
 
+    from desktop_cls.gui.shell.app import paint_on_the_ui_thread
     from desktop_cls.gui.shell.main_window import MainWindow
 
+    paint_on_the_ui_thread()  # as the app does before its QApplication
     app = QApplication.instance() or QApplication([])
     w = MainWindow()
     w.resize(1280, 800)

@@ -1,10 +1,9 @@
 """Decoding a dataset once into memory: the pictures land in the trainer's layout in order, unreadable
-files are left out with their labels, and no more than a bounded number of tasks waits unread."""
+files are left out with their labels (the bound on tasks waiting unread is processes.bounded_map's, tested
+with the health check's)."""
 
 from __future__ import annotations
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -34,28 +33,3 @@ def test_decoded_pictures_keep_order_and_labels_around_an_unreadable_file(tmp_pa
     for j in (0, 69, 70, 148):
         want = load_resized(kept[j].path, (8, 8)).transpose(2, 0, 1)
         assert np.array_equal(decoded.images[j].numpy(), want)
-
-
-def test_results_come_in_order_with_a_bounded_number_waiting() -> None:
-    lock = threading.Lock()
-    submitted = [0]
-    consumed = 0
-    most = 0
-
-    def work(x: int) -> int:
-        return x * x
-
-    class Counting(ThreadPoolExecutor):
-        def submit(self, fn, /, *args, **kwargs):
-            with lock:
-                submitted[0] += 1
-            return super().submit(fn, *args, **kwargs)
-
-    out = []
-    with Counting(max_workers=4) as pool:
-        for r in image_cache._in_order(pool, work, list(range(100)), ahead=5):
-            consumed += 1
-            most = max(most, submitted[0] - consumed)
-            out.append(r)
-    assert out == [x * x for x in range(100)]
-    assert most <= 5

@@ -3,8 +3,9 @@ number of candidate pairs, so the number of pixel proofs grows with the folder, 
 
 from __future__ import annotations
 
-from concurrent.futures import Executor
+from concurrent.futures import Executor, Future
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -83,3 +84,41 @@ def test_many_images_are_read_in_worker_processes_with_the_same_hashes(tmp_path:
     assert pools == ["ProcessPoolExecutor"]
     assert in_processes == in_threads and len(in_processes) == 6
     assert [p.path for p in process_problems] == [p.path for p in thread_problems] == [str(broken)]
+
+
+class _CountingPool(Executor):
+    """Runs each chunk at once and counts chunks handed out and not yet read back (the most at any time)."""
+
+    def __init__(self) -> None:
+        self.handed = self.read = self.most = 0
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+        pool = self
+
+        class Counted(Future[Any]):
+            def result(self, timeout: float | None = None) -> Any:
+                pool.read += 1
+                return super().result(timeout)
+
+        future = Counted()
+        future.set_result(fn(*args, **kwargs))
+        self.handed += 1
+        self.most = max(self.most, self.handed - self.read)
+        return future
+
+
+def test_reading_hands_out_a_bounded_number_of_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The check's result loop hands its workers a few chunks at a time (CHUNKS_PER_WORKER each), not all of them
+    up front: Executor.map submitted 6,000 chunks for 100,000 images in one loop holding the interpreter lock
+    the window's UI thread needed, with the same hashes in the same order."""
+    from desktop_cls.core.data.processes import CHUNKS_PER_WORKER, bounded_map
+
+    paths = _near_identical(tmp_path / "a", 80)
+    samples = [Sample(p, 0, "train") for p in paths]
+    pool = _CountingPool()
+    monkeypatch.setattr(health, "_hash_pool", lambda images: pool)
+    monkeypatch.setattr(health, "_WORKERS", 1)
+    hashes, problems = health.compute_hashes(samples, str(tmp_path / "cache"))
+    assert len(hashes) == 80 and not problems
+    assert pool.handed == 5 and pool.most <= CHUNKS_PER_WORKER  # 80 images in chunks of 16, two out at a time
+    assert list(bounded_map(_CountingPool(), str, range(10), 3, 2)) == [str(i) for i in range(10)]

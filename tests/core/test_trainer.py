@@ -203,9 +203,33 @@ def test_disk_cache_makes_the_second_run_skip_decoding(tiny_folder: Path, tmp_pa
     def no_decode(*a: object) -> None:
         raise AssertionError("decoded again despite a warm cache")
 
-    monkeypatch.setattr(image_cache, "_decode_one", no_decode)
+    monkeypatch.setattr(image_cache, "load_resized_all", no_decode)
     second = fit(cfg, data, out=tmp_path / "b")
     assert first.history[0]["train_loss"] == pytest.approx(second.history[0]["train_loss"], rel=1e-5)
+
+
+def test_many_images_are_decoded_for_training_in_worker_processes(tiny_folder: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Decoding small pictures is mostly Python: threads doing it held the interpreter lock the window's UI
+    thread needs while a large folder trained. From _PROCESS_FILES on they are decoded in worker processes (a
+    few chunks handed out at a time), to the same pixels."""
+    from desktop_cls.core.data import image_cache
+
+    samples = scan(tiny_folder).samples
+    in_threads, _ = image_cache.decode_samples(samples, (16, 16))
+    pools: list[str] = []
+    real = image_cache.reading_pool
+
+    def recording(*args: int) -> object:
+        pool = real(*args)
+        pools.append(type(pool).__name__)
+        return pool
+
+    monkeypatch.setattr(image_cache, "reading_pool", recording)
+    monkeypatch.setattr(image_cache, "_PROCESS_FILES", 1)
+    in_processes, _ = image_cache.decode_samples(samples, (16, 16))
+    assert pools == ["ProcessPoolExecutor"]
+    assert in_processes.paths == in_threads.paths and torch.equal(in_processes.images, in_threads.images)
 
 
 def test_unreadable_image_found_while_training_is_skipped(tiny_folder: Path, tmp_path: Path) -> None:

@@ -159,3 +159,22 @@ def test_a_declared_action_becomes_the_pages_button_and_build_runs_the_steps_in_
     assert go.toolTip().startswith("Do it (") and "G" in go.toolTip()
     page.buttons["goButton"].click()
     assert calls[-1] == "go"
+
+
+def test_a_burst_of_progress_redraws_the_status_line_once(qtbot: QtBot, page: Page) -> None:
+    """The bar repaints itself on the spot for each new value (about 5 ms each on the Label page while it suggested
+    labels): the first report shows at once, the latest one when PROGRESS_MS is over, none after the task ended."""
+    line = page.status_line
+    drawn: list[int] = []
+    line.bar.valueChanged.connect(drawn.append)
+    line.start("Suggesting…")
+    for done in range(1, 51):
+        line.progress(done, 100, f"suggested {done}")
+    assert drawn == [1] and line.label.text() == "Suggested 1"
+    qtbot.waitUntil(lambda: drawn == [1, 50])
+    assert line.label.text() == "Suggested 50"
+    line.progress(60, 100, "suggested 60")
+    line.progress(70, 100, "suggested 70")
+    line.setVisible(False)  # the task ended before the pause was over
+    qtbot.waitUntil(lambda: not line._timer.isActive())  # its pause is over: the waiting report was dropped
+    assert drawn == [1, 50, 60]

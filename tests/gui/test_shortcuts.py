@@ -113,3 +113,30 @@ def test_the_shortcut_list_names_each_key_once_in_chinese(qtbot: QtBot, isolated
     finally:
         install_language("en")
         QLocale.setDefault(before)
+
+
+def test_the_guard_sees_the_focused_widgets_events_not_the_whole_apps(qtbot: QtBot, window: MainWindow) -> None:
+    """A filter on the application ran Python (and took the interpreter lock) for every event the window
+    handled; the guard follows the focus instead, the one widget a ShortcutOverride goes to."""
+    from PySide6.QtCore import QCoreApplication, QObject
+
+    from desktop_cls.gui.shell.shortcuts import WindowShortcutGuard
+
+    seen: list[QObject] = []
+
+    class Counting(WindowShortcutGuard):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            seen.append(watched)
+            return super().eventFilter(watched, event)
+
+    guard = Counting(window)
+    window.show_page("export")
+    name = window.export_page.name_edit
+    _focus(qtbot, window, name)
+    assert guard.watched is name
+    other = window.evaluate_page  # not the focus: its events pass no Python filter
+    for _ in range(20):
+        QCoreApplication.sendEvent(other, QEvent(QEvent.Type.User))
+    assert other not in seen
+    QCoreApplication.sendEvent(name, QEvent(QEvent.Type.User))
+    assert seen and seen[-1] is name  # the filter does run where it watches

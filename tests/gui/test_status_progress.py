@@ -18,3 +18,36 @@ def test_bursts_of_task_progress_redraw_the_status_bar_once(qtbot: QtBot, window
     assert drawn == [1] and window.task_status.text() == "reading 1"
     qtbot.waitUntil(lambda: drawn == [1, 50])
     assert window.task_status.text() == "reading 50"
+
+
+def test_a_progress_report_is_painted_with_the_next_frame_not_on_the_spot(qtbot: QtBot) -> None:
+    """QProgressBar.setValue repaints at once, and with it the rest of the window waiting to be painted (the
+    thumbnail grid, in a profile): show_progress leaves the painting to the event loop's next frame."""
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QProgressBar
+
+    from desktop_cls.gui.widgets.common import show_progress
+
+    bar = QProgressBar()
+    qtbot.addWidget(bar)
+    bar.setRange(0, 100)
+    bar.show()
+    qtbot.waitExposed(bar)
+    painted: list[int] = []
+
+    class Paints(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                painted.append(bar.value())
+            return False
+
+    paints = Paints()
+    bar.installEventFilter(paints)
+    bar.update()
+    qtbot.waitUntil(lambda: bool(painted))  # its first frame is on screen
+    painted.clear()
+    bar.setValue(10)
+    assert painted == [10]  # what Qt does: painted inside the call
+    show_progress(bar, 20, 100)
+    assert painted == [10] and bar.value() == 20
+    qtbot.waitUntil(lambda: painted[-1:] == [20])  # the next frame paints it

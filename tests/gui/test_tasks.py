@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import threading
@@ -68,3 +69,62 @@ def test_background_work_and_the_threads_it_starts_give_way_to_the_ui(qtbot: QtB
     assert seen == [(max(ui, BACKGROUND_NICE), max(ui, BACKGROUND_NICE))] and nice() == ui
     assert sys.getswitchinterval() <= SWITCH_INTERVAL_S
     assert runner.stop_all()
+
+
+def test_a_request_is_handed_to_a_waiting_thread_not_a_new_one(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Starting a request is a queue put on the UI thread: the lane's threads are started by its workers (a
+    spare kept waiting), so overlapping requests still run side by side, up to the lane's size, and the UI
+    thread never waits for a thread to start or for a pool's lock (a page switch once waited 1.7 s there)."""
+    from PySide6.QtWidgets import QWidget
+
+    from desktop_cls.gui.work.tasks import LANE_THREADS, Lane, TaskRunner
+
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    runner = TaskRunner(owner)
+    first: list[int] = []
+    runner.start("first", lambda progress, cancel: 1, on_done=first.append)  # the lane's first thread
+    qtbot.waitUntil(lambda: first == [1], timeout=10_000)
+
+    starters: list[bool] = []
+    real_start = threading.Thread.start
+
+    def recording_start(thread: threading.Thread) -> None:
+        starters.append(threading.current_thread() is threading.main_thread())
+        real_start(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", recording_start)
+    release = threading.Event()
+    running: list[str] = []
+
+    def blocking(name: str) -> Any:
+        def work(progress: Any, cancel: Any) -> str:
+            running.append(name)
+            release.wait(10)
+            return name
+        return work
+
+    done: list[str] = []
+    for name in ("a", "b", "c"):
+        runner.start(name, blocking(name), on_done=done.append)
+    qtbot.waitUntil(lambda: len(running) == 3, timeout=10_000)  # all three at once: none waits behind another
+    release.set()
+    qtbot.waitUntil(lambda: sorted(done) == ["a", "b", "c"], timeout=10_000)
+    assert starters and not any(starters), "the UI thread started a thread for a request"
+    assert runner.lane_threads(Lane.TASKS) <= LANE_THREADS[Lane.TASKS]
+    assert runner.stop_all()
+
+
+def test_a_lane_never_grows_past_its_size_and_runs_its_jobs_in_order() -> None:
+    """The classifier's lane of one runs requests one at a time, in the order they came."""
+    from desktop_cls.gui.work.lanes import LaneWorkers
+
+    lane = LaneWorkers("one", 1)
+    order: list[int] = []
+    finished = threading.Event()
+    for i in range(20):
+        lane.submit(functools.partial(order.append, i))
+    lane.submit(finished.set)
+    assert finished.wait(10)
+    assert order == list(range(20)) and lane.threads() == 1
+    lane.close()

@@ -30,7 +30,7 @@ from desktop_cls.core.data.folder_layout import detect_layout, list_labelled
 from desktop_cls.core.data.folder_walk import Files, digest, stat_files
 from desktop_cls.core.data.imaging import MAX_PIXELS, display_path, load_rgb, or_load_error, utf8_name
 from desktop_cls.core.data.problems import Problem
-from desktop_cls.core.data.processes import reading_pool
+from desktop_cls.core.data.processes import CHUNKS_PER_WORKER, bounded_map, reading_pool, reading_workers
 from desktop_cls.core.errors import ImageLoadError, UserError
 from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
 from desktop_cls.core.i18n import _
@@ -324,8 +324,10 @@ def _unreadable(files: Files, verify: str, workers: int | None, progress: Progre
     # a lock handover each; a task per block of files keeps both small
     blocks = [todo[i:i + 64] for i in range(0, len(todo), 64)]
     done = 0
-    with reading_pool(len(todo), _PROCESS_FILES, workers or min(16, (os.cpu_count() or 2) * 2)) as pool:
-        for found in pool.map(partial(_check_block, check), blocks):
+    threads = workers or min(16, (os.cpu_count() or 2) * 2)
+    ahead = CHUNKS_PER_WORKER * reading_workers(len(todo), _PROCESS_FILES, threads)
+    with reading_pool(len(todo), _PROCESS_FILES, threads) as pool:
+        for found in bounded_map(pool, partial(_check_block, check), blocks, 1, ahead):
             bad.update((prob.path, prob) for prob in found)
             done += 64
             progress(min(done, len(todo)), len(todo), _("checking images"))

@@ -32,7 +32,7 @@ from desktop_cls.core.data import similarity
 from desktop_cls.core.data.dataset import DatasetIndex, Problem, Sample
 from desktop_cls.core.data.folder_layout import class_folder
 from desktop_cls.core.data.imaging import load_rgb, or_load_error
-from desktop_cls.core.data.processes import reading_pool
+from desktop_cls.core.data.processes import CHUNKS_PER_WORKER, bounded_map, reading_pool, reading_workers
 from desktop_cls.core.errors import ImageLoadError
 from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
 from desktop_cls.core.i18n import N_, _
@@ -160,7 +160,8 @@ def compute_hashes(samples: list[Sample], root: str, progress: ProgressFn = no_p
             todo.append(s.path)
     problems: list[Problem] = []
     with _hash_pool(len(todo)) as pool:
-        results = pool.map(partial(or_load_error, hash_image), todo, chunksize=16)
+        results = bounded_map(pool, partial(or_load_error, hash_image), todo, 16,
+                              CHUNKS_PER_WORKER * reading_workers(len(todo), _PROCESS_IMAGES, _WORKERS))
         for i, (path, result) in enumerate(zip(todo, results, strict=True), 1):
             if isinstance(result, ImageLoadError):
                 problems.append(Problem(path, result.kind, result.message))
@@ -260,7 +261,9 @@ def proven_near_pairs(firsts: list[str], hashes: dict[str, ImageHash], root: str
     pool: Executor = (ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=multiprocessing.get_context("spawn"))
                       if processes else ThreadPoolExecutor(max_workers=_WORKERS))
     with pool:
-        results = pool.map(prove, [(firsts[a], firsts[b]) for a, b in todo], chunksize=64 if processes else 8)
+        workers = (os.cpu_count() or 1) if processes else _WORKERS
+        results = bounded_map(pool, prove, [(firsts[a], firsts[b]) for a, b in todo], 64 if processes else 8,
+                              CHUNKS_PER_WORKER * workers)
         for i, ((a, b), verdict) in enumerate(zip(todo, results, strict=True), 1):
             verdicts[(a, b)] = verdict
             cache.data[cache.key(hashes[firsts[a]], hashes[firsts[b]])] = verdict

@@ -9,26 +9,22 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections import deque
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import TypeVar
 
 import numpy as np
 import torch
 
 from desktop_cls.core.app_files import AppFileError, read_app_json
 from desktop_cls.core.data.dataset import Problem, Sample
-from desktop_cls.core.data.imaging import load_resized
+from desktop_cls.core.data.imaging import load_resized, load_resized_all
+from desktop_cls.core.data.processes import CHUNKS_PER_WORKER, bounded_map, reading_pool, reading_workers
 from desktop_cls.core.errors import ImageLoadError
 from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
 from desktop_cls.core.i18n import _
 from desktop_cls.core.storage import user_cache_dir, write_atomic_with, write_json
-
-T = TypeVar("T")
-R = TypeVar("R")
 
 
 @dataclass
@@ -38,12 +34,8 @@ class DecodedImages:
     paths: list[str]
 
 
-def _decode_one(args: tuple[str, tuple[int, int]]) -> np.ndarray | ImageLoadError:
-    path, size = args
-    try:
-        return load_resized(path, size)
-    except ImageLoadError as e:
-        return e
+_PROCESS_FILES = 5000  # files from which they are decoded in worker processes (as the predictor's)
+_CHUNK = 32  # files per request
 
 
 def cache_key(samples: Sequence[Sample], size: tuple[int, int]) -> str:
@@ -89,23 +81,34 @@ def decode_samples(
             return hit
     n = len(samples)
     h, w = size
-    out = np.empty((n, 3, h, w), dtype=np.uint8)  # the trainer's layout: each picture lands where it stays
+    # the trainer's layout: each picture lands where it stays (a permuted and a compacted copy of them all
+    # were the peak of a large folder's memory)
+    out = np.empty((n, 3, h, w), dtype=np.uint8)
     ok = np.zeros(n, dtype=bool)
     problems: list[Problem] = []
     nworkers = workers or min(32, (os.cpu_count() or 2) + 2)
-    blocks = [[(s.path, size) for s in samples[i:i + _BLOCK]] for i in range(0, n, _BLOCK)]
-    with ThreadPoolExecutor(max_workers=nworkers) as pool:
-        for b, results in enumerate(_in_order(pool, _decode_block, blocks, ahead=2 * nworkers)):
-            for i, r in enumerate(results, start=b * _BLOCK):
-                if isinstance(r, ImageLoadError):
-                    problems.append(Problem(r.path, r.kind, r.message))
-                else:
-                    out[i] = r.transpose(2, 0, 1)
-                    ok[i] = True
-            progress(min(n, (b + 1) * _BLOCK), n, _("decoding images"))
-            if cancel is not None and cancel.is_set():
-                pool.shutdown(wait=False, cancel_futures=True)
-                cancel.raise_if_set()
+    done = 0
+    paths = [s.path for s in samples]
+    chunks = [paths[i:i + _CHUNK] for i in range(0, n, _CHUNK)]
+    ahead = CHUNKS_PER_WORKER * reading_workers(n, _PROCESS_FILES, nworkers)
+    # from _PROCESS_FILES in worker processes: decoding small pictures is mostly Python, and threads doing it
+    # held the interpreter lock the window's UI thread waits for while a large folder trained; a few chunks
+    # handed out at a time (Executor.map made a Future per file, 30,000 in one loop holding that lock)
+    with reading_pool(n, _PROCESS_FILES, nworkers) as pool:
+        per_chunk = bounded_map(pool, partial(load_resized_all, size=size), chunks, 1, ahead)
+        results = (r for chunk in per_chunk for r in chunk)
+        for i, r in enumerate(results):
+            if isinstance(r, ImageLoadError):
+                problems.append(Problem(r.path, r.kind, r.message))
+            else:
+                out[i] = r.transpose(2, 0, 1)
+                ok[i] = True
+            done += 1
+            if done % 64 == 0 or done == n:
+                progress(done, n, _("decoding images"))
+                if cancel is not None and cancel.is_set():
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    cancel.raise_if_set()
     keep = np.flatnonzero(ok)
     images = torch.from_numpy(out if len(keep) == n else out[keep])  # a copy only when a file was left out
     kept = [samples[int(i)] for i in keep]
@@ -114,28 +117,6 @@ def decode_samples(
     if cdir is not None:
         _write_disk_cache(cdir, key, decoded, problems)
     return decoded, problems
-
-
-# Pictures decoded per task. Decoding used to be one task per picture, all submitted at once (a Future
-# each, 100,000 on a large folder) into an N x H x W x 3 array that was then permuted into a second one
-# and compacted into a third: three times the pictures' bytes at the peak. Now blocks, a bounded number
-# in flight, straight into the final layout.
-_BLOCK = 64
-
-
-def _decode_block(block: list[tuple[str, tuple[int, int]]]) -> list[np.ndarray | ImageLoadError]:
-    return [_decode_one(item) for item in block]
-
-
-def _in_order(pool: ThreadPoolExecutor, fn: Callable[[T], R], items: Sequence[T], ahead: int) -> Iterator[R]:
-    """pool.map's results in order, with at most `ahead` tasks submitted and not yet consumed (pool.map
-    submits every task at once and keeps each finished result until it is read)."""
-    pending: deque[Future[R]] = deque(pool.submit(fn, item) for item in items[:ahead])
-    for item in items[ahead:]:
-        yield pending.popleft().result()
-        pending.append(pool.submit(fn, item))
-    while pending:
-        yield pending.popleft().result()
 
 
 def _write_disk_cache(cdir: Path, key: str, d: DecodedImages, problems: list[Problem]) -> None:

@@ -111,6 +111,18 @@ def start_language() -> tuple[Settings, str | None]:
     return settings, notice
 
 
+PAINT_THREADS_FROM_CORES = 8  # Qt's painting threads (a quarter of the cores) are kept from this many cores on
+
+
+def paint_on_the_ui_thread(cores: int | None = None) -> None:
+    """Before the QApplication: with few cores, Qt paints on the UI thread alone. Its raster engine hands parts
+    of a large fill or pixmap to a pool of a quarter of the cores (one thread on two cores) and waits for them:
+    with the cores busy (a health check, training) the UI thread waited there while scrolling the grid, about a
+    tenth of its painting time in a profile. On 8 cores and more the pool has two threads and is kept."""
+    if (cores if cores is not None else os.cpu_count() or 1) < PAINT_THREADS_FROM_CORES:
+        os.environ.setdefault("QT_NO_GUI_THREADPOOL", "1")
+
+
 def run_app(path: str | None = None, first_start: str | None = None) -> int:
     """The GUI's one entry point: `python -m desktop_cls`, the CLI's `gui` command and the bundle all land here."""
     from PySide6.QtCore import QCoreApplication, QTimer
@@ -125,6 +137,7 @@ def run_app(path: str | None = None, first_start: str | None = None) -> int:
     ignore_file_size_signal()
     setup_logging()
     install_exception_hooks()
+    paint_on_the_ui_thread()
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     settings, notice = start_language()

@@ -38,6 +38,7 @@ from desktop_cls.gui.shell.menus import WindowMenus
 from desktop_cls.gui.shell.preferences import apply_data_folder
 from desktop_cls.gui.shell.shortcuts import WindowShortcutGuard
 from desktop_cls.gui.state import AppState, Badge, PageKey
+from desktop_cls.gui.widgets.common import show_progress
 from desktop_cls.gui.widgets.dialogs import show_error
 from desktop_cls.gui.widgets.icons import SidebarIcons, decorate_actions
 from desktop_cls.gui.work.tasks import Lane, Task, TaskRunner
@@ -310,8 +311,7 @@ class MainWindow(QMainWindow):
         (done, total, what), self._progress = self._progress, None
         self.task_status.setText(what)
         self.task_progress.setVisible(True)
-        self.task_progress.setMaximum(max(total, 1))
-        self.task_progress.setValue(min(done, max(total, 1)))
+        show_progress(self.task_progress, min(done, max(total, 1)), max(total, 1))
 
     def _on_train_progress(self, text: str, done: int, total: int) -> None:
         """At once: the training monitor paces its own reports, and Pause must show "paused" when pressed."""

@@ -9,6 +9,7 @@ field, so typing is never taken over.
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QWidget
@@ -27,13 +28,27 @@ def _is_command(event: QKeyEvent) -> bool:
 
 
 class WindowShortcutGuard(QObject):
-    """Event filter on the application: a ShortcutOverride for one of window's own shortcuts is
-    refused on the field's behalf, so the shortcut fires."""
+    """Event filter on the widget that has the focus (a ShortcutOverride goes to it): one for the window's own
+    shortcuts is refused on the field's behalf, so the shortcut fires. A filter on the whole application ran
+    Python for every event the app handled (a tenth of the UI thread's busy time while a large folder was
+    checked), and each call waited for the interpreter lock the workers held."""
 
     def __init__(self, window: QWidget) -> None:
         super().__init__(window)
         self.window = window
-        QApplication.instance().installEventFilter(self)  # type: ignore[union-attr]
+        self.watched: QWidget | None = None
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        app.focusChanged.connect(self._follow_focus)
+        self._follow_focus(None, app.focusWidget())
+
+    def _follow_focus(self, old: QWidget | None, new: QWidget | None) -> None:
+        if self.watched is not None and shiboken6.isValid(self.watched):
+            self.watched.removeEventFilter(self)
+        self.watched = None
+        if new is not None and new.window() is self.window:
+            new.installEventFilter(self)
+            self.watched = new
 
     def sequences(self) -> set[str]:
         out: set[str] = set()

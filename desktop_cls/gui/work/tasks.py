@@ -1,11 +1,11 @@
-"""The one way the window runs work in the background, and the only module that creates threads.
+"""The one way the window runs work in the background; with work.lanes, the only code that creates threads.
 
 `TaskRunner.start(name, fn, ...)` runs fn(progress=..., cancel=...) as one request on a lane and reports
 through callbacks that run on the UI thread: progress (throttled), core events (stage / batch / epoch),
 result, error, cancelled. Every request gets its own cancel token, so a Cancel pressed while it still
 waits in its lane is never lost, and a newer request never inherits an older one's Cancel.
 
-A lane is a pool of threads that requests share (Orange's one-thread executor is a lane of one):
+A lane is a set of long-lived threads fed by a queue (work.lanes; Orange's one-thread executor is a lane of one):
 `TASKS` gives each request its own thread (scans, training, evaluation, exports); `CLASSIFIER` runs one
 request at a time, in order, so the loaded model is never used by two at once; `IMAGES` decodes pictures
 for thumbnails and the viewer; `BACKGROUND` runs what nobody waits for (a dataset's health check) at a lower
@@ -16,6 +16,7 @@ a time. Only plain data crosses back, through queued signals.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sys
 import threading
@@ -25,11 +26,12 @@ from collections.abc import Callable
 from enum import StrEnum
 from typing import Any, Protocol, TypeVar
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import CancelledError, CancelToken, PauseToken
 from desktop_cls.core.storage import is_write_failure, write_problem
+from desktop_cls.gui.work.lanes import LaneWorkers
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
@@ -160,14 +162,13 @@ class Task:
         return self._ended.wait(ms / 1000)
 
 
-class _Job(QRunnable):
+class _Job:
+    """One request as its lane runs it: a plain callable, so handing it to the lane is a queue put."""
+
     def __init__(self, fn: TaskFn[Any], task: Task, signals: _Signals, keep_result: bool) -> None:
-        super().__init__()
         self.fn, self.task, self.signals, self.keep_result = fn, task, signals, keep_result
 
-    def run(self) -> None:
-        if self.task.lane == Lane.BACKGROUND:
-            give_way()  # this lane's threads do nothing else, so the priority is never given back
+    def __call__(self) -> None:
         try:
             self._run()
         except RuntimeError:  # the owner (a closed window) was deleted meanwhile: nobody is left to tell
@@ -237,6 +238,11 @@ class _Relay(QObject):
         self.deleteLater()
 
 
+def _close_lanes(lanes: dict[Lane, LaneWorkers], *_: object) -> None:
+    for workers in lanes.values():
+        workers.close()
+
+
 class TaskRunner(QObject):
     """Owns the lanes of a window (or of a widget that decodes images) so closing can stop and join them."""
 
@@ -247,16 +253,20 @@ class TaskRunner(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.tasks: list[Task] = []
-        self._pools: dict[Lane, QThreadPool] = {}
+        self._lanes: dict[Lane, LaneWorkers] = {}
+        self.destroyed.connect(functools.partial(_close_lanes, self._lanes))  # their threads end with the runner
 
-    def _pool(self, lane: Lane) -> QThreadPool:
-        if lane not in self._pools:
+    def _lane(self, lane: Lane) -> LaneWorkers:
+        if lane not in self._lanes:
             share_interpreter_with_ui()
-            pool = QThreadPool(self)
-            pool.setMaxThreadCount(LANE_THREADS[lane])
-            pool.setObjectName(f"lane:{lane}")
-            self._pools[lane] = pool
-        return self._pools[lane]
+            # the background lane's threads do nothing else, so their lower priority is never given back
+            self._lanes[lane] = LaneWorkers(lane.value, LANE_THREADS[lane],
+                                            give_way if lane == Lane.BACKGROUND else None)
+        return self._lanes[lane]
+
+    def lane_threads(self, lane: Lane) -> int:
+        """How many threads the lane has now (it grows up to LANE_THREADS as requests overlap)."""
+        return self._lanes[lane].threads() if lane in self._lanes else 0
 
     def start(self, name: str, fn: TaskFn[T], on_done: Callable[[T], object] | None = None,
               on_error: Callable[[str, str], object] | None = None,
@@ -272,7 +282,7 @@ class TaskRunner(QObject):
         self.tasks.append(task)
         if lane in REPORTED_LANES:
             self.task_started.emit(name)
-        self._pool(lane).start(_Job(fn, task, relay.signals, keep_result))
+        self._lane(lane).submit(_Job(fn, task, relay.signals, keep_result))
         return task
 
     def _forget(self, task: Task) -> None:
@@ -290,9 +300,9 @@ class TaskRunner(QObject):
                 t.cancel()
 
     def stop_all(self, timeout_ms: int = 60_000) -> bool:
-        for t in list(self.tasks):
+        """Cancel every request and wait for them all to end (queued ones end at once, as cancelled)."""
+        tasks = list(self.tasks)
+        for t in tasks:
             t.cancel()
-        ok = True
-        for pool in self._pools.values():
-            ok = pool.waitForDone(timeout_ms) and ok
-        return ok
+        deadline = time.monotonic() + timeout_ms / 1000
+        return all(t._ended.wait(max(0.0, deadline - time.monotonic())) for t in tasks)
