@@ -122,6 +122,17 @@ def window(qtbot: QtBot, isolated_user_dirs: Path) -> Iterator[MainWindow]:
     w.wait_until_core_loaded()
     yield w
     w.shutdown()
+    _close_message_boxes()
+
+
+def _close_message_boxes() -> None:
+    """A message box a test left open (an error the test did not look at) is closed with its window: the next
+    test's window would otherwise find it among the top-level widgets and take it for its own."""
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    for w in QApplication.topLevelWidgets():
+        if isinstance(w, QMessageBox) and w.isVisible():
+            w.close()
 
 
 def open_and_wait(qtbot: QtBot, w: MainWindow, folder: Path) -> None:
