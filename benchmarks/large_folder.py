@@ -137,9 +137,10 @@ def _best_of(fn: Any, repeats: int) -> tuple[Any, float, float]:
 def measure(what: str, root: str) -> dict[str, Any]:
     """Run in a child process: one measurement, its seconds and the child's own peak memory.
 
-    The app's modules are imported before the clock starts: a walk row is the walk, not the imports."""
-    from desktop_cls.core.data.dataset import scan
-
+    The app's modules are imported before the clock starts: a walk row is the walk, not the imports. The peer's
+    interpreter (cleanvision) has none of them."""
+    if what != "cleanvision":
+        from desktop_cls.core.data.dataset import scan
     if what.startswith("health"):
         from desktop_cls.core.data.health import with_health
     load = os.getloadavg()[0]
