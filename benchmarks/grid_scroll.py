@@ -21,7 +21,7 @@ from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from benchmarks.ui_latency import Ticks, pump, summary, write_large_folder
+from benchmarks.ui_latency import Ticks, print_stalls, pump, summary, write_large_folder
 
 
 def peak_rss_mb() -> float:
@@ -99,11 +99,7 @@ def main(argv: list[str] | None = None) -> int:
           f"after {opened_s:.1f} s; scrolled {figures['scroll_range_px']:,} px in {args.steps} steps over "
           f"{figures['scroll_s']:.1f} s: {figures['decoded']:,} thumbnails decoded in {figures['batches']:,} "
           f"batches; peak RSS {own:,.0f} MB; check running: {checking}")
-    for name, s in report["phases"].items():
-        print(f"  {name:<7} p99 {s['p99_ms']:7.1f} ms  max {s['max_ms']:7.1f} ms  "
-              f"stalls>100ms {s['stalls_over_100ms']:3d}  over {s['ticks']} ticks")
-    for late, phase, at in report["worst"]:
-        print(f"  stall {late:7.1f} ms in {phase} at {at:6.1f} s")
+    print_stalls(list(report["phases"].items()), report["worst"])
     if args.json:
         args.json.write_text(json.dumps(report, indent=2))
     return 0

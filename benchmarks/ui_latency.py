@@ -170,14 +170,19 @@ def main(argv: list[str] | None = None) -> int:
                               "worst": sorted(ticks.worst, reverse=True)[:10]}
     print(f"{images:,} images, 1-min load {load_before:.1f} -> {report['load_1min_after']:.1f}: Train enabled after "
           f"{times['train_enabled_s']:.1f} s, check done after {times['checked_s']:.1f} s")
-    for name, s in [("all", report["all"]), *report["phases"].items()]:
-        print(f"  {name:<7} p99 {s['p99_ms']:7.1f} ms  max {s['max_ms']:7.1f} ms  "
-              f"stalls>100ms {s['stalls_over_100ms']:3d}  over {s['ticks']} ticks")
-    for late, phase, at in report["worst"]:
-        print(f"  stall {late:7.1f} ms in {phase} at {at:6.1f} s")
+    print_stalls([("all", report["all"]), *report["phases"].items()], report["worst"])
     if args.json:
         args.json.write_text(json.dumps(report, indent=2))
     return 0
+
+
+def print_stalls(phases: list[tuple[str, dict[str, Any]]], worst: list[tuple[float, str, float]]) -> None:
+    """Each phase's p99, max and count of stalls over 100 ms, then the worst stalls with when they came."""
+    for name, s in phases:
+        print(f"  {name:<7} p99 {s['p99_ms']:7.1f} ms  max {s['max_ms']:7.1f} ms  "
+              f"stalls>100ms {s['stalls_over_100ms']:3d}  over {s['ticks']} ticks")
+    for late, phase, at in worst:
+        print(f"  stall {late:7.1f} ms in {phase} at {at:6.1f} s")
 
 
 if __name__ == "__main__":
