@@ -136,3 +136,21 @@ def thumbnail_decodes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(thumbnail_cache, "decode_thumbnail", counting)
     return names
+
+
+def reading_in_processes(monkeypatch: pytest.MonkeyPatch, module: Any) -> list[str]:
+    """Make `module` read even a few files in worker processes (its _PROCESS_FILES threshold at 1) and record the
+    kind of each pool its reading_pool makes: the returned list fills as the code under test reads."""
+    from concurrent.futures import Executor
+
+    pools: list[str] = []
+    real = module.reading_pool
+
+    def recording(items: int, from_items: int, threads: int) -> Executor:
+        pool = real(items, from_items, threads)
+        pools.append(type(pool).__name__)
+        return pool
+
+    monkeypatch.setattr(module, "reading_pool", recording)
+    monkeypatch.setattr(module, "_PROCESS_FILES", 1)
+    return pools

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from concurrent.futures import Executor
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +10,7 @@ from torchvision.datasets import ImageFolder
 
 from desktop_cls.core.data.dataset import scan, stratified_split
 from desktop_cls.core.errors import UserError
-from tests.conftest import make_tiny_folder, write_image
+from tests.conftest import make_tiny_folder, reading_in_processes, write_image
 
 PIX = np.full((6, 6, 3), 120, dtype=np.uint8)
 
@@ -182,16 +181,7 @@ def test_many_headers_are_read_in_worker_processes_in_the_callers_language(tmp_p
     try:
         set_language("zh_CN")
         in_threads = scan(root, verify="header").problems
-        pools: list[str] = []
-        real = dataset.reading_pool
-
-        def recording(items: int, from_items: int, threads: int) -> Executor:
-            pool = real(items, from_items, threads)
-            pools.append(type(pool).__name__)
-            return pool
-
-        monkeypatch.setattr(dataset, "reading_pool", recording)
-        monkeypatch.setattr(dataset, "_PROCESS_FILES", 1)
+        pools = reading_in_processes(monkeypatch, dataset)
         in_processes = scan(root, verify="header").problems
     finally:
         set_language(before)

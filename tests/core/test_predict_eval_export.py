@@ -17,6 +17,7 @@ from desktop_cls.core.inference.metrics import classification_report, confusion_
 from desktop_cls.core.inference.predictor import Predictor
 from desktop_cls.core.models.model_io import load_native
 from desktop_cls.core.models.weight_files import load_state_dict_file
+from tests.conftest import reading_in_processes
 
 
 def test_metrics_by_hand() -> None:
@@ -227,7 +228,6 @@ def test_many_files_are_decoded_in_worker_processes_with_the_same_predictions(
         trained_run: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Decoding small pictures is mostly Python: in threads it held the interpreter lock the window's UI thread
     needs while the Label page suggested labels, so from _PROCESS_FILES on it happens in worker processes."""
-    from concurrent.futures import Executor
 
     from desktop_cls.core.events import CancelledError, CancelToken
     from desktop_cls.core.inference import predictor as pr
@@ -238,16 +238,7 @@ def test_many_files_are_decoded_in_worker_processes_with_the_same_predictions(
     inputs = [data / "cat", bad, data / "dog" / "dog_01.png"]
     pred = Predictor.load(run)
     in_threads = pred.predict_paths(inputs, batch_size=4)
-    pools: list[str] = []
-    real = pr.reading_pool
-
-    def recording(items: int, from_items: int, threads: int) -> Executor:
-        pool = real(items, from_items, threads)
-        pools.append(type(pool).__name__)
-        return pool
-
-    monkeypatch.setattr(pr, "reading_pool", recording)
-    monkeypatch.setattr(pr, "_PROCESS_FILES", 1)
+    pools = reading_in_processes(monkeypatch, pr)
     in_processes = pred.predict_paths(inputs, batch_size=4)
     assert pools == ["ProcessPoolExecutor"]
     assert [(p.path, p.label, p.error) for p in in_processes] == [(p.path, p.label, p.error) for p in in_threads]
