@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from pytestqt.qtbot import QtBot
 
 from desktop_cls.core.training.fit_result import FitResult
 from desktop_cls.core.training.quick import class_accuracy
@@ -52,3 +53,16 @@ def test_the_time_bar_splits_the_run_s_seconds_and_never_goes_negative() -> None
 
 def test_no_accuracy_is_said_plainly() -> None:
     assert summary_view(_result({}, acc=None)).headline.startswith("No accuracy")
+
+
+def test_another_dataset_takes_the_quick_summary_away(qtbot: QtBot) -> None:
+    """The summary belongs to the run of the dataset before: opening another shows the (empty) curves again."""
+    from desktop_cls.gui.pages.train.run_monitor import RunMonitor
+
+    monitor = RunMonitor()
+    qtbot.addWidget(monitor.view)
+    monitor.begin(1, None, quick=True)
+    monitor.quick_summary.show_result(_result({"cv_folds": 5, "val_images": 60, "class_accuracy": [0.9, 0.6, None]}))
+    assert monitor.view.currentWidget() is monitor.quick_summary
+    monitor.clear()
+    assert monitor.view.currentWidget() is monitor.plots
