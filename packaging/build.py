@@ -16,10 +16,23 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DIST = ROOT / "dist" / "desktop-cls"
+# the measured bundle is 4.3 GB (CUDA build of torch) plus PyInstaller's work folder; leave room for the self-test
+NEEDED_BYTES = 6 * 1024**3
 
 
 def folder_size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
+
+
+def room_problem(folder: Path, needed: int = NEEDED_BYTES) -> str | None:
+    """Say up front when the disk cannot hold the bundle: PyInstaller fails half-way with a traceback, and the
+    full disk then breaks whatever else runs beside it."""
+    free = shutil.disk_usage(folder).free
+    if free >= needed:
+        return None
+    return (f"refusing to build: the bundle needs about {needed / 1024**3:.0f} GB free next to {folder}, and "
+            f"{free / 1024**3:.1f} GB is free; free some space (old dist/ and build/ folders, pip caches) and "
+            "build again")
 
 
 def self_test(exe: Path) -> int:
@@ -70,6 +83,11 @@ def main() -> int:
     broken = broken_qt_binding()
     if broken:  # the bundle would carry the crash to every user
         print(f"refusing to build: {broken}", file=sys.stderr)
+        return 1
+    shutil.rmtree(DIST, ignore_errors=True)  # a previous bundle is rebuilt anyway; its space counts as free
+    no_room = room_problem(ROOT)
+    if no_room:
+        print(no_room, file=sys.stderr)
         return 1
     if shutil.which("pyinstaller") is None and subprocess.call(
             [sys.executable, "-m", "PyInstaller", "--version"], stdout=subprocess.DEVNULL) != 0:

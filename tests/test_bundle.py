@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -32,14 +34,27 @@ def test_self_test_flag_runs_from_source() -> None:
     assert "bundled EfficientNet-Lite0 quick run" in r.stdout  # the backbone shipped with the app was used
 
 
-def test_the_window_starts_in_the_system_language() -> None:
-    """The same check the bundle's build runs on the built app, here on the sources."""
+def build_script() -> Any:
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("build", REPO / "packaging" / "build.py")
     assert spec is not None and spec.loader is not None
     build = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(build)
+    return build
+
+
+def test_the_build_refuses_up_front_when_the_disk_cannot_hold_the_bundle(tmp_path: Path) -> None:
+    build = build_script()
+    free = shutil.disk_usage(tmp_path).free
+    assert build.room_problem(tmp_path, needed=free // 2) is None
+    problem = build.room_problem(tmp_path, needed=free + 10 * 1024**3)
+    assert problem is not None and str(tmp_path) in problem and "free some space" in problem
+
+
+def test_the_window_starts_in_the_system_language() -> None:
+    """The same check the bundle's build runs on the built app, here on the sources."""
+    build = build_script()
     env = dict(os.environ, PYTHONPATH=str(REPO))
     zh = build.window_language([sys.executable, "-m", "desktop_cls", "gui"], "zh_CN.UTF-8", env)
     en = build.window_language([sys.executable, "-m", "desktop_cls", "gui"], "C.UTF-8", env)
