@@ -128,3 +128,30 @@ def test_a_lane_never_grows_past_its_size_and_runs_its_jobs_in_order() -> None:
     assert finished.wait(10)
     assert order == list(range(20)) and lane.threads() == 1
     lane.close()
+
+
+def test_the_status_bar_hears_of_progress_only_from_requests_whose_end_it_hears_of(qtbot: QtBot) -> None:
+    """Classifying a folder runs on the classifier lane, which never says task_finished: its progress reached
+    the status bar and stayed there ("classifying 100%") on every page long after the run had ended."""
+    from PySide6.QtWidgets import QWidget
+
+    from desktop_cls.gui.work.tasks import Lane, TaskRunner
+
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    runner = TaskRunner(owner)
+    reported: list[str] = []
+    ended: list[str] = []
+    runner.task_progress.connect(lambda name, *_: reported.append(name))
+    runner.task_finished.connect(ended.append)
+    done: list[str] = []
+
+    def work(progress: Any, cancel: Any) -> str:
+        progress(1, 1, "working")
+        return "ok"
+
+    for lane in Lane:
+        runner.start(lane.value, work, on_done=done.append, on_progress=lambda *_: None, lane=lane)
+    qtbot.waitUntil(lambda: len(done) == len(Lane) and not runner.tasks, timeout=10_000)
+    assert reported and set(reported) <= set(ended)  # what was shown was taken down again
+    assert runner.stop_all()

@@ -212,7 +212,8 @@ class _Relay(QObject):
 
     @Slot(int, int, str)
     def progressed(self, done: int, total: int, what: str) -> None:
-        self.runner.task_progress.emit(self.task.name, done, total, what)
+        if self.task.lane in REPORTED_LANES:  # the status bar clears only what it was told ended (task_finished)
+            self.runner.task_progress.emit(self.task.name, done, total, what)
         self._call("on_progress", done, total, what)
 
     @Slot(object)
