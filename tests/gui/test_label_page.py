@@ -67,10 +67,12 @@ def test_suggestions_sorted_by_uncertainty_and_accepted(qtbot: QtBot, window: Ma
     open_and_wait(qtbot, window, with_unlabeled)
     window.state.set_run(str(trained_run[0]))
     lp = window.label_page
+    shown = lp.model.current()
     lp.suggest_panel.suggest()
     qtbot.waitUntil(lambda: len(lp.model.suggestions) == 4, timeout=60_000)
-    confidences = [lp.model.suggestions[n][1] for n in lp.model.queue]
-    assert confidences == sorted(confidences)  # least confident first
+    assert lp.model.current() == shown and lp.model.position == 0  # the image on screen stays on screen
+    confidences = [lp.model.suggestions[n][1] for n in lp.model.queue[1:]]
+    assert confidences == sorted(confidences)  # the others: least confident first
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     lp.suggest_panel.accept_spin.setValue(50)
     lp.suggest_panel.accept()  # moved in the background, as one step

@@ -44,11 +44,20 @@ class LabelModel:
 
     # ---- the queue -------------------------------------------------------------------------------
     def show(self, unlabeled: list[str], classes: list[str]) -> None:
-        """The folder as it is now; with suggestions, the least sure come first (they need a person most)."""
+        """The folder as it is now; with suggestions, the least sure come first (they need a person most).
+        The image on screen stays on screen, at its place: suggestions arrive while the user reads it (the live
+        model refits after each key), and a key pressed a moment later must label the image that was seen."""
+        shown = self.current()
         self.classes = list(classes)
         self.queue = list(unlabeled)
         if self.suggestions:
             self.queue.sort(key=lambda n: self.suggestions.get(n, ("", 0.0))[1])
+        if shown in self.queue and self.suggestions:  # kept at its place; the others in their new order
+            self.queue.remove(shown)
+            self.position = min(self.position, len(self.queue))
+            self.queue.insert(self.position, shown)
+        elif shown in self.queue:  # the folder's order: followed where it went
+            self.position = self.queue.index(shown)
         self.position = min(self.position, max(len(self.queue) - 1, 0))
 
     def clear(self) -> None:
@@ -106,7 +115,7 @@ class LabelModel:
             return "stale"
         if source.run is not None and not set(result.model_classes) <= set(self.classes):
             return "foreign"
-        self.suggestions, self.source, self.position = dict(result.suggestions), source, 0
+        self.suggestions, self.source = dict(result.suggestions), source
         return "taken"
 
     def forget_suggestions(self) -> None:

@@ -57,7 +57,7 @@ def test_the_plan_takes_sure_suggestions_of_this_datasets_classes_by_class() -> 
 
 
 def test_the_queue_puts_the_least_sure_first_and_keeps_its_place() -> None:
-    m = model_with(["a.png", "b.png", "c.png", "d.png"])
+    m = LabelModel()  # suggestions that arrive before an image is on screen order the whole queue
     source = Source("/ds", None)
     m.take(SuggestionResult({"a.png": ("A", 0.9), "b.png": ("B", 0.4), "c.png": ("C", 0.7)}, tuple(LETTERS)),
            source, now=source)
@@ -90,3 +90,23 @@ def test_a_step_that_only_takes_images_away_is_followed_without_reading_the_fold
     m.go_to(2)
     m.drop({"d.png"})
     assert m.current() == "c.png"
+
+
+def test_arriving_suggestions_never_change_the_image_on_screen() -> None:
+    """The live model refits after each key and its suggestions arrive a few seconds later: they used to reorder
+    the queue and show its first image, so a key pressed just then labeled an image the user had not seen."""
+    m = model_with(["a.png", "b.png", "c.png", "d.png"])
+    source = Source("/ds", None)
+    assert m.current() == "a.png"
+    m.take(SuggestionResult({"a.png": ("A", 0.9), "b.png": ("B", 0.4), "c.png": ("C", 0.7)}, tuple(LETTERS)),
+           source, now=source)
+    m.show(list(m.queue), LETTERS)  # what the page does with them
+    assert m.current() == "a.png" and m.position == 0
+    assert m.queue == ["a.png", "d.png", "b.png", "c.png"]  # the others: least sure first
+    m.go_to(2)
+    m.take(SuggestionResult({"b.png": ("B", 0.99), "c.png": ("C", 0.1)}, tuple(LETTERS)), source, now=source)
+    m.show(list(m.queue), LETTERS)
+    assert m.current() == "b.png" and m.queue.index("b.png") == 2  # the strip does not move under it either
+    m.forget_suggestions()
+    m.show(["0.png", "a.png", "b.png", "c.png", "d.png"], LETTERS)  # the folder's order: followed where it went
+    assert m.current() == "b.png"
