@@ -147,6 +147,7 @@ def test_int8_without_images_says_where_to_get_them(trained_run: tuple[Path, Pat
     res = export_model(bare / "m.safetensors", "onnx-int8", tmp_path / "q", data=data)
     # 30 images the model learned: int8 is measured on 15 and calibrated on the other 15, never the same ones
     assert res.num_images == 15 and "the other half" in res.images and "not a held-out split" in res.images
+    assert res.images.startswith("15 images of ")  # the count reads as a sentence ("15 half of the images" did not)
     # the lossless formats still export, verified on random inputs, and say why accuracy is missing
     plain = export_model(bare / "m.safetensors", "onnx", tmp_path / "p")
     assert plain.num_images == 0 and plain.accuracy is None and "not in a run folder" in plain.images

@@ -82,8 +82,8 @@ def _splits(model_file: Path, meta: ModelMeta, data: str | Path | None) -> tuple
     samples = list(labeled_folder(root, meta.classes).samples)
     if len(samples) >= 2 * MIN_HALF:  # alternate images (each class's in turn): int8 is not measured on its own
         return samples[1::2], samples[0::2], _(  # calibration images, which would flatter its agreement
-            "half of the images of {root}; int8 calibrates on the other half (not a held-out split: the model "
-            "may have learned them)").format(root=root)
+            "images of {root}, one in two; int8 calibrates on the other half (not a held-out split: the model "
+            "may have learned them)").format(root=root)  # read after a count: "46 images of …"
     return samples, samples, _("images of {root} (not a held-out split)").format(root=root)
 
 
