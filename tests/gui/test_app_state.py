@@ -62,6 +62,9 @@ def test_evaluate_results_of_the_previous_run_are_not_shown_under_the_new_one(
     assert ep.content.currentIndex() == 0  # the empty state says to evaluate this one
     assert ep.model.result is None and ep.metrics.table.rowCount() == 0
     assert newer.name in ep.empty.label.text()
+    newest = Path(shutil.copytree(run, tmp_path / "newest-run"))  # another run trained before evaluating
+    window.state.set_run(str(newest))
+    assert newest.name in ep.empty.label.text() and newer.name not in ep.empty.label.text()
 
 
 def test_suggest_labels_refuses_a_model_trained_on_other_classes(

@@ -46,6 +46,7 @@ class EvaluatePage(Page):
         self.calibration = CalibrationTab()
         self.curves = curves_plot()
         self.curves_legend = PlotLegend(self.curves, "curvesLegend")
+        self.taken_down: str | None = None  # the run whose results were taken down (the empty state names it)
         self.build()
 
     def page_actions(self) -> list[PageAction]:
@@ -141,8 +142,11 @@ class EvaluatePage(Page):
                                                         "on, in {0})").format(Path(folder).name))
         shown, run = self.model.tag, self.state.run
         if shown is not None and self.model.stale(run, self.folder_edit.text().strip(), folder):
-            self.clear_result(self.tr("The results shown were of {old}. Press Evaluate (Ctrl+E) to score {new}.")
-                              .format(old=Path(shown.run or "").name, new=Path(run or "").name))
+            self.taken_down = Path(shown.run or "").name
+            self.clear_result("")
+        if self.taken_down is not None and self.model.tag is None:  # each new run is named, not only the first
+            self.empty.set_text(self.tr("The results shown were of {old}. Press Evaluate (Ctrl+E) to score {new}.")
+                                .format(old=self.taken_down, new=Path(run or "").name))
 
     def clear_result(self, why: str) -> None:
         self.model.clear()
@@ -189,6 +193,7 @@ class EvaluatePage(Page):
         samples, curves, kept = d.pop("_samples"), d.pop("_curves"), d.pop("_epoch", None)
         model_path = d.pop("_model")
         self.model.shows(d, d.pop("_folder", None), model_path)
+        self.taken_down = None
         classes = d["classes"]
         self.metrics.show_result(d, kept)
         self._show_confusion(classes, d["confusion_matrix"])
