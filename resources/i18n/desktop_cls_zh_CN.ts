@@ -765,6 +765,10 @@
         <translation>之前显示的是 {old} 的结果。按“评估”（Ctrl+E）为 {new} 评分。</translation>
     </message>
     <message>
+        <source>No evaluation yet — press Evaluate (Ctrl+E) to score {run}: accuracy, the confusion matrix and the misclassified images.</source>
+        <translation>还没有评估——点击“评估”（Ctrl+E）为 {run} 打分：准确率、混淆矩阵和错误预测的图像。</translation>
+    </message>
+    <message>
         <source>Labeled folder to evaluate on</source>
         <translation>用于评估的已标注文件夹</translation>
     </message>

@@ -51,7 +51,9 @@ def test_evaluate_results_of_the_previous_run_are_not_shown_under_the_new_one(
         qtbot: QtBot, window: MainWindow, trained_run: tuple[Path, Path], tmp_path: Path) -> None:
     run, data = trained_run
     ep = window.evaluate_page
+    assert "train a model" in ep.empty.label.text()
     window.state.set_run(str(run))
+    assert "train a model" not in ep.empty.label.text() and run.name in ep.empty.label.text()  # one is there
     open_and_wait(qtbot, window, data)
     window.evaluate()
     qtbot.waitUntil(lambda: ep.model.result is not None, timeout=60_000)

@@ -108,8 +108,7 @@ class EvaluatePage(Page):
         right.addTab(self.mistakes, self.tr("Images"))
         right.addTab(self.calibration, self.tr("Calibration"))
         right.addTab(with_legend(self.curves, self.curves_legend), self.tr("Curves"))
-        self.set_body(self.tr("No evaluation yet — train a model on the Train page, then press Evaluate to see "
-                              "accuracy, the confusion matrix and the misclassified images."), left, right, top=top)
+        self.set_body(self.waiting_text(None), left, right, top=top)
 
     def connect_state(self) -> None:
         self.state.run_changed.connect(self._on_run)
@@ -147,6 +146,16 @@ class EvaluatePage(Page):
         if self.taken_down is not None and self.model.tag is None:  # each new run is named, not only the first
             self.empty.set_text(self.tr("The results shown were of {old}. Press Evaluate (Ctrl+E) to score {new}.")
                                 .format(old=self.taken_down, new=Path(run or "").name))
+        elif self.model.tag is None:
+            self.empty.set_text(self.waiting_text(run))
+
+    def waiting_text(self, run: str | None) -> str:
+        """The empty state before any result: what to press, or (no model yet) what to do first."""
+        if run:  # a model is there (reopened, or just trained): no need to train one
+            return self.tr("No evaluation yet — press Evaluate (Ctrl+E) to score {run}: accuracy, the confusion "
+                           "matrix and the misclassified images.").format(run=Path(run).name)
+        return self.tr("No evaluation yet — train a model on the Train page, then press Evaluate to see "
+                       "accuracy, the confusion matrix and the misclassified images.")
 
     def clear_result(self, why: str) -> None:
         self.model.clear()
