@@ -87,6 +87,23 @@ def parts(rel: str | Path) -> list[str]:
     return items
 
 
+def relative(root: Path, path: str | Path) -> str:
+    """path (absolute, or relative to root) as a path relative to root: its folder resolved, its own name kept
+    (a link is moved, not followed). Behind a link that leads out of root it is Refused, naming the link: the
+    path reads as inside the folder, and "not inside the dataset folder" alone left the user puzzled."""
+    p = Path(path)
+    p = p if p.is_absolute() else root / p
+    try:
+        return (p.parent.resolve() / p.name).relative_to(root).as_posix()
+    except ValueError:
+        lexical, at = Path(os.path.normpath(p.parent)), root
+        for name in lexical.relative_to(root).parts if lexical.is_relative_to(root) else ():
+            at = at / name
+            if at.is_symlink():
+                raise Refused(at) from None
+        raise UserError(_("{path} is not inside the dataset folder {root}").format(path=path, root=root)) from None
+
+
 def is_link(st: os.stat_result) -> bool:
     return stat.S_ISLNK(st.st_mode) or bool(getattr(st, "st_file_attributes", 0) & _REPARSE_POINT)
 

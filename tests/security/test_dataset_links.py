@@ -198,3 +198,19 @@ def test_an_image_that_is_a_link_is_trashed_as_a_link_and_its_target_kept(
     assert ws.empty_trash() == 1 and handed  # the step's folder goes to the OS trash, without the link in it:
     assert not any(os.path.islink(os.path.join(d, n)) for h in handed for d, ds, fs in os.walk(h) for n in ds + fs)
     assert not os.path.lexists(dataset / "dog" / "linked.png") and tree_snapshot(victim) == before
+
+
+@needs_symlinks
+def test_an_image_behind_a_class_folder_link_is_refused_naming_the_link(dataset: Path, victim: Path) -> None:
+    """A class folder that is a link to the user's own folder: its images are read, never moved. The refusal
+    names the link ("…/outdir is a link"): "…/outdir/cat0.png is not inside the dataset folder …/ds" read as
+    a contradiction, since the path shown starts with the dataset folder."""
+    os.symlink(victim, dataset / "outdir")
+    before = tree_snapshot(victim)
+    ws = Workspace(dataset)
+    with pytest.raises(UserError, match="is a link") as err:
+        ws.assign([dataset / "outdir" / "cat0.png"], "dog")
+    assert str(dataset / "outdir") in str(err.value) and "not inside" not in str(err.value)
+    with pytest.raises(UserError, match="not inside the dataset folder"):  # truly elsewhere: said as before
+        ws.assign([victim / "cat0.png"], "dog")
+    assert tree_snapshot(victim) == before and not (dataset / "dog" / "cat0.png").exists()

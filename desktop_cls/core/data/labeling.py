@@ -91,13 +91,7 @@ class Workspace:
     # ---- paths ---------------------------------------------------------------------------------
     def rel(self, path: str | Path) -> str:
         """path relative to the root; its folder is resolved, its own name kept (a link is moved, not followed)."""
-        p = Path(path)
-        p = p if p.is_absolute() else self.root / p
-        try:
-            return (p.parent.resolve() / p.name).relative_to(self.root).as_posix()
-        except ValueError:
-            raise UserError(_("{path} is not inside the dataset folder {root}").format(
-                    path=path, root=self.root)) from None
+        return contained.relative(self.root, path)
 
     def abs(self, rel: str) -> Path:
         return self.root / rel
