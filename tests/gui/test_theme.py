@@ -296,3 +296,38 @@ def test_an_unchecked_item_in_a_list_can_be_seen(qtbot: QtBot, qapp: QApplicatio
     ratio = max(contrast(image.pixelColor(x, y), base) for x in range(row.left(), row.left() + row.height())
                 for y in range(row.top(), row.bottom() + 1))
     assert ratio >= 3.0, ratio
+
+
+def test_the_problems_link_of_the_data_summary_follows_a_theme_switch(qtbot: QtBot, window: MainWindow,
+                                                                     tiny_folder: Path) -> None:
+    """A rich-text link takes its colour from the palette when its text is read: after a switch to dark, the
+    "N problem(s)" link stayed light-theme blue on the dark window, all but unreadable."""
+    from tests.gui.conftest import open_and_check
+
+    (tiny_folder / "cat" / "broken.png").write_bytes(b"not an image")
+    theme.apply_theme("light")
+    open_and_check(qtbot, window, tiny_folder)
+    label = window.dataset_page.summary
+    assert "#problems" in label.text()
+    window.resize(1280, 800)
+    window.show_page("data")
+    qtbot.waitExposed(window)
+
+    def link_pixels() -> set[str]:
+        """The colours painted in the label that are one of the two palettes' link colours (the underline's)."""
+        image = label.grab().toImage()
+        links = {theme.light_palette().color(QPalette.ColorRole.Link).name(),
+                 theme.dark_palette().color(QPalette.ColorRole.Link).name()}
+        return {c for c in (image.pixelColor(x, y).name() for x in range(image.width())
+                            for y in range(image.height())) if c in links}
+
+    assert link_pixels() == {qapp_link("light")}
+    theme.apply_theme("dark")
+    qtbot.waitUntil(lambda: label.palette().color(QPalette.ColorRole.Link).name() == qapp_link("dark"))
+    qtbot.wait(50)  # the label's own handling of the change, should it come later
+    assert link_pixels() == {qapp_link("dark")}
+
+
+def qapp_link(scheme: str) -> str:
+    palette = theme.dark_palette() if scheme == "dark" else theme.light_palette()
+    return palette.color(QPalette.ColorRole.Link).name()

@@ -34,6 +34,7 @@ from desktop_cls.gui.settings import saved_split
 from desktop_cls.gui.state import AppState, Badge, PageKey
 from desktop_cls.gui.widgets.dialogs import show_error
 from desktop_cls.gui.widgets.image_viewer import open_viewer
+from desktop_cls.gui.widgets.theme import follow_palette
 from desktop_cls.gui.widgets.thumbnails import ThumbnailModel
 from desktop_cls.gui.work.tasks import TaskRunner
 
@@ -85,6 +86,9 @@ class DatasetPage(Page):
         self.summary = QLabel()
         self.summary.setObjectName("datasetSummary")
         self.summary.setWordWrap(True)
+        # a link takes its colour when the text is read: after a theme switch, dark blue on the dark window
+        follow_palette(self.summary, lambda: (self.summary.clear(), self.summary.setText(summary_text(self.model))),
+                       now=False)
         self.class_table = ClassTable()
         self.class_table.files_dropped.connect(self._dropped_on_class)
         self.class_table.itemSelectionChanged.connect(self._class_selected)
