@@ -86,9 +86,7 @@ class DatasetPage(Page):
         self.summary = QLabel()
         self.summary.setObjectName("datasetSummary")
         self.summary.setWordWrap(True)
-        # a link takes its colour when the text is read: after a theme switch, dark blue on the dark window
-        follow_palette(self.summary, lambda: (self.summary.clear(), self.summary.setText(summary_text(self.model))),
-                       now=False)
+        follow_palette(self.summary, self._read_summary_again, now=False)
         self.class_table = ClassTable()
         self.class_table.files_dropped.connect(self._dropped_on_class)
         self.class_table.itemSelectionChanged.connect(self._class_selected)
@@ -211,6 +209,12 @@ class DatasetPage(Page):
         self.tabs.setTabText(1, self.tr("Problems ({0})").format(n) if n else self.tr("Problems"))
         self.summary.setText(summary_text(self.model))
         self.state.set_status(PageKey.DATA, Badge.ATTENTION if self.model.needs_attention() else Badge.DONE)
+
+    def _read_summary_again(self) -> None:
+        """A link takes its colour when the text is read: after a theme switch it kept the old one (dark blue on
+        the dark window). The same text set again is ignored, hence the clear."""
+        self.summary.clear()
+        self.summary.setText(summary_text(self.model))
 
     def _fill_thumbnails(self) -> None:
         self.thumb_model.set_items(self.model.thumbnails(self.class_filter.currentData()))
