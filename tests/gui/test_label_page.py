@@ -310,3 +310,16 @@ def test_evaluate_gallery_follows_undo_and_redo_of_a_fix(qtbot: QtBot, window: M
     workspace(window).redo()
     qtbot.waitUntil(lambda: gallery.model.rowCount() == 1)
     assert "moved to 'dog'" in gallery.label.text()
+
+
+def test_the_sidebar_says_label_needs_attention_while_loose_images_wait(qtbot: QtBot, window: MainWindow,
+                                                                        with_unlabeled: Path) -> None:
+    """The path of steps shows "! Label" while images wait for a class and "✓ Label" once none does; it said
+    nothing at all, so twelve loose images in the folder went unnoticed until the Label page was opened."""
+    status = window.sidebar_icons.status
+    assert status.get("label", "none") == "none"  # no dataset: no badge
+    open_and_wait(qtbot, window, with_unlabeled)
+    assert status["label"] == "attention"
+    workspace(window).assign([f"new_{i}.png" for i in range(4)], "dog")
+    window.label_page.changed()
+    qtbot.waitUntil(lambda: status["label"] == "done")

@@ -21,7 +21,7 @@ from desktop_cls.gui.pages.label.label_model import LabelModel
 from desktop_cls.gui.pages.label.label_view import LabelView, keep_focus
 from desktop_cls.gui.pages.label.suggestions import SuggestionPanel
 from desktop_cls.gui.pages.page import Page, PageAction
-from desktop_cls.gui.state import AppState
+from desktop_cls.gui.state import AppState, Badge, PageKey
 from desktop_cls.gui.widgets.dialogs import show_error
 from desktop_cls.gui.work.tasks import TaskRunner, user_message
 
@@ -37,6 +37,7 @@ class LabelPage(Page):
         super().__init__(state, tasks, "label")
         self._repairs_told: object = None  # the workspace whose repaired history was already reported
         self.model = LabelModel()
+        self._badge = Badge.NONE  # the sidebar's badge for this step, as last said
         self.rescan_timer = QTimer(self)
         self.rescan_timer.setSingleShot(True)
         self.rescan_timer.setInterval(RESCAN_DELAY_MS)
@@ -133,6 +134,10 @@ class LabelPage(Page):
 
     def _update_buttons(self) -> None:
         ws, b = self.state.workspace, self.buttons
+        badge = Badge.NONE if ws is None else Badge.ATTENTION if self.model.queue else Badge.DONE
+        if badge != self._badge:  # the sidebar's "! Label" while loose images wait; redrawn only when it changes
+            self._badge = badge
+            self.state.set_status(PageKey.LABEL, badge)
         b["undoButton"].setEnabled(bool(ws and ws.can_undo()))
         b["redoButton"].setEnabled(bool(ws and ws.can_redo()))
         if ws is not None:
