@@ -4,6 +4,9 @@ Train form describing a model the user picked does not freeze the window."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 
@@ -46,3 +49,35 @@ def test_what_the_engine_loaded_is_frozen_out_of_the_cycle_collector(monkeypatch
         assert gc.isenabled() == was_on
     finally:
         gc.unfreeze()  # the other tests' objects go back where they were
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="torch's libraries are loaded early on Linux")
+def test_preloading_loads_libtorch_without_importing_torch() -> None:
+    """Loading libtorch keeps the interpreter lock throughout (0.25-0.9 s): it happens before the window, and only
+    the library loads there, not torch's seconds of Python."""
+    code = ("import sys; from desktop_cls.gui.shell.engine import preload_torch_libraries; "
+            "preload_torch_libraries(); maps = open('/proc/self/maps').read(); "
+            "print('libtorch_cpu.so' in maps, 'torch' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert out.stdout.split() == ["True", "False"]
+
+
+def test_the_app_loads_torchs_libraries_before_it_builds_the_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_cls.gui.shell import app, engine, main_window
+
+    order: list[str] = []
+
+    class Built(Exception):
+        pass
+
+    def window(*args: object, **kwargs: object) -> None:
+        order.append("window")
+        raise Built
+
+    monkeypatch.setattr(engine, "preload_torch_libraries", lambda: order.append("libraries"))
+    monkeypatch.setattr(main_window, "MainWindow", window)
+    for quiet in ("setup_logging", "install_exception_hooks", "ignore_file_size_signal"):
+        monkeypatch.setattr(app, quiet, lambda: None)
+    with pytest.raises(Built):
+        app.run_app()
+    assert order == ["libraries", "window"]

@@ -129,7 +129,7 @@ def run_app(path: str | None = None, first_start: str | None = None) -> int:
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from desktop_cls.gui.shell import restart
+    from desktop_cls.gui.shell import engine, restart
     from desktop_cls.gui.shell.main_window import MainWindow
     from desktop_cls.gui.widgets.theme import apply_theme
     from desktop_cls.resources_path import resource
@@ -157,6 +157,7 @@ def run_app(path: str | None = None, first_start: str | None = None) -> int:
     icon = resource("icon.svg")
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
+    engine.preload_torch_libraries()  # its lock-holding part before the window shows, not in the window's first seconds
     window = MainWindow(settings)
     apply_theme(settings.theme)  # before the first paint: no flash of the other scheme
     window.show()
