@@ -4,10 +4,19 @@ Train form describing a model the user picked does not freeze the window."""
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
+from collections.abc import Iterator
 
 import pytest
+
+
+@pytest.fixture(autouse=True)
+def unfrozen() -> Iterator[None]:
+    """Loading the engine freezes every object there is out of the cycle collector: the other tests' go back."""
+    yield
+    gc.unfreeze()
 
 
 def test_the_engine_task_builds_a_meta_model_and_a_torchvision_one(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -31,8 +40,6 @@ def test_what_the_engine_loaded_is_frozen_out_of_the_cycle_collector(monkeypatch
     """A full collection walked every object of torch, torchvision and Qt in one step that keeps the interpreter
     lock (0.2-0.5 s, on whichever thread it fell, the window's included): once the engine has loaded, those are
     in the collector's permanent generation, and the collector is on again as before."""
-    import gc
-
     import torch
 
     from desktop_cls.core.models import architectures
@@ -40,15 +47,12 @@ def test_what_the_engine_loaded_is_frozen_out_of_the_cycle_collector(monkeypatch
 
     monkeypatch.setattr(architectures, "parameter_count", lambda *args, **kwargs: 0)
     was_on = gc.isenabled()
-    try:
-        engine.load_engine(None, None)
-        walked = {id(o) for o in gc.get_objects()}  # what a full collection walks: the permanent generation is not
-        assert id(torch.nn.Module) not in walked
-        assert id(vars(torch.nn.Module)) not in walked
-        assert gc.get_freeze_count() > 0
-        assert gc.isenabled() == was_on
-    finally:
-        gc.unfreeze()  # the other tests' objects go back where they were
+    engine.load_engine(None, None)
+    walked = {id(o) for o in gc.get_objects()}  # what a full collection walks: the permanent generation is not
+    assert id(torch.nn.Module) not in walked
+    assert id(vars(torch.nn.Module)) not in walked
+    assert gc.get_freeze_count() > 0
+    assert gc.isenabled() == was_on
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="torch's libraries are loaded early on Linux")
