@@ -4,13 +4,25 @@ Train form describing a model the user picked does not freeze the window."""
 
 from __future__ import annotations
 
+import gc
+import subprocess
+import sys
+from collections.abc import Iterator
+
 import pytest
+
+
+@pytest.fixture(autouse=True)
+def unfrozen() -> Iterator[None]:
+    """Loading the engine freezes every object there is out of the cycle collector: the other tests' go back."""
+    yield
+    gc.unfreeze()
 
 
 def test_the_engine_task_builds_a_meta_model_and_a_torchvision_one(monkeypatch: pytest.MonkeyPatch) -> None:
     from desktop_cls.core.models import architectures
     from desktop_cls.core.models.catalog import MODELS
-    from desktop_cls.gui.shell import main_window
+    from desktop_cls.gui.shell import engine
 
     built: list[str] = []
 
@@ -19,6 +31,57 @@ def test_the_engine_task_builds_a_meta_model_and_a_torchvision_one(monkeypatch: 
         return 0
 
     monkeypatch.setattr(architectures, "parameter_count", count)
-    main_window.load_engine(None, None)
+    engine.load_engine(None, None)
     assert "quicknet" in built
     assert any(MODELS[name].torchvision for name in built)
+
+
+def test_what_the_engine_loaded_is_frozen_out_of_the_cycle_collector(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A full collection walked every object of torch, torchvision and Qt in one step that keeps the interpreter
+    lock (0.2-0.5 s, on whichever thread it fell, the window's included): once the engine has loaded, those are
+    in the collector's permanent generation, and the collector is on again as before."""
+    import torch
+
+    from desktop_cls.core.models import architectures
+    from desktop_cls.gui.shell import engine
+
+    monkeypatch.setattr(architectures, "parameter_count", lambda *args, **kwargs: 0)
+    was_on = gc.isenabled()
+    engine.load_engine(None, None)
+    walked = {id(o) for o in gc.get_objects()}  # what a full collection walks: the permanent generation is not
+    assert id(torch.nn.Module) not in walked
+    assert id(vars(torch.nn.Module)) not in walked
+    assert gc.get_freeze_count() > 0
+    assert gc.isenabled() == was_on
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="torch's libraries are loaded early on Linux")
+def test_preloading_loads_libtorch_without_importing_torch() -> None:
+    """Loading libtorch keeps the interpreter lock throughout (0.25-0.9 s): it happens before the window, and only
+    the library loads there, not torch's seconds of Python."""
+    code = ("import sys; from desktop_cls.gui.shell.engine import preload_torch_libraries; "
+            "preload_torch_libraries(); maps = open('/proc/self/maps').read(); "
+            "print('libtorch_cpu.so' in maps, 'torch' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert out.stdout.split() == ["True", "False"]
+
+
+def test_the_app_loads_torchs_libraries_before_it_builds_the_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_cls.gui.shell import app, engine, main_window
+
+    order: list[str] = []
+
+    class Built(Exception):
+        pass
+
+    def window(*args: object, **kwargs: object) -> None:
+        order.append("window")
+        raise Built
+
+    monkeypatch.setattr(engine, "preload_torch_libraries", lambda: order.append("libraries"))
+    monkeypatch.setattr(main_window, "MainWindow", window)
+    for quiet in ("setup_logging", "install_exception_hooks", "ignore_file_size_signal"):
+        monkeypatch.setattr(app, quiet, lambda: None)
+    with pytest.raises(Built):
+        app.run_app()
+    assert order == ["libraries", "window"]

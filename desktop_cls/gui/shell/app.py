@@ -17,6 +17,8 @@ from desktop_cls.core import i18n
 from desktop_cls.core.storage import ignore_file_size_signal, user_log_dir
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
     from desktop_cls.gui.settings import Settings
 
 # Kept in step with pyproject.toml: these take a reference from None on every Qt call that returns
@@ -123,16 +125,29 @@ def paint_on_the_ui_thread(cores: int | None = None) -> None:
         os.environ.setdefault("QT_NO_GUI_THREADPOOL", "1")
 
 
+def name_app(app: QApplication) -> None:
+    """The names, version and icon the desktop shows for the app."""
+    from PySide6.QtGui import QIcon
+
+    from desktop_cls.resources_path import resource
+
+    app.setApplicationName("desktop_cls")
+    app.setOrganizationName("desktop_cls")
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("desktop-cls")  # resources/desktop-cls.desktop: Wayland finds the icon by it
+    icon = resource("icon.svg")
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+
+
 def run_app(path: str | None = None, first_start: str | None = None) -> int:
     """The GUI's one entry point: `python -m desktop_cls`, the CLI's `gui` command and the bundle all land here."""
     from PySide6.QtCore import QCoreApplication, QTimer
-    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from desktop_cls.gui.shell import restart
+    from desktop_cls.gui.shell import engine, restart
     from desktop_cls.gui.shell.main_window import MainWindow
     from desktop_cls.gui.widgets.theme import apply_theme
-    from desktop_cls.resources_path import resource
 
     ignore_file_size_signal()
     setup_logging()
@@ -150,13 +165,8 @@ def run_app(path: str | None = None, first_start: str | None = None) -> int:
     if broken:  # pyproject excludes it; someone installed it by hand
         logging.getLogger("desktop_cls").warning(broken)
         print(f"warning: {broken}", file=sys.stderr)
-    app.setApplicationName("desktop_cls")
-    app.setOrganizationName("desktop_cls")
-    app.setApplicationVersion(__version__)
-    app.setDesktopFileName("desktop-cls")  # resources/desktop-cls.desktop: Wayland finds the icon by it
-    icon = resource("icon.svg")
-    if icon.exists():
-        app.setWindowIcon(QIcon(str(icon)))
+    name_app(app)
+    engine.preload_torch_libraries()  # its lock-holding part before the window shows, not in the window's first seconds
     window = MainWindow(settings)
     apply_theme(settings.theme)  # before the first paint: no flash of the other scheme
     window.show()

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_cls.core.models.catalog import MODELS
 from desktop_cls.gui.autosave import SettingsAutosave
 from desktop_cls.gui.pages.classify.classify_page import ClassifyPage
 from desktop_cls.gui.pages.data.dataset_page import DatasetPage
@@ -32,6 +31,7 @@ from desktop_cls.gui.pages.label.label_page import LabelPage
 from desktop_cls.gui.pages.page import Page
 from desktop_cls.gui.pages.train.train_page import TrainPage
 from desktop_cls.gui.settings import Settings, load_settings, settings_snapshot, write_settings_snapshot
+from desktop_cls.gui.shell.engine import load_engine
 from desktop_cls.gui.shell.first_size import PREFERRED, first_window_size
 from desktop_cls.gui.shell.interrupted_runs import InterruptedRunBanner
 from desktop_cls.gui.shell.menus import WindowMenus
@@ -42,25 +42,6 @@ from desktop_cls.gui.widgets.common import show_progress
 from desktop_cls.gui.widgets.dialogs import show_error
 from desktop_cls.gui.widgets.icons import SidebarIcons, decorate_actions
 from desktop_cls.gui.work.tasks import Lane, Task, TaskRunner
-
-
-def first_torchvision_model() -> str:
-    return next(m.name for m in MODELS.values() if m.torchvision)
-
-
-def load_engine(progress: object, cancel: object) -> list[Any]:
-    """Imports torch and the core on a task so the window appears first; the devices it found."""
-    from desktop_cls.core.devices import list_devices
-    from desktop_cls.core.inference import evaluation, export, predictor  # noqa: F401
-    from desktop_cls.core.models.architectures import parameter_count
-    from desktop_cls.core.training import trainer  # noqa: F401
-
-    # The first model built on torch's meta device loads its meta kernels (2.7 s here), and the first torchvision
-    # one imports torchvision's model zoo (0.27 s): here, not on the UI thread when the Train form first
-    # describes a model for the dataset just opened or the model the user picked.
-    parameter_count("quicknet", 2)
-    parameter_count(first_torchvision_model(), 2)
-    return list_devices()
 
 
 def write_settings_quietly(snapshot: tuple[Path, dict[str, Any]]) -> None:

@@ -44,8 +44,9 @@ class ThumbnailModel(QAbstractListModel):
     def __init__(self, side: int = 96, cache_size: int = 2000, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.side = side
-        self.items: list[tuple[str, str]] = []  # (path, caption)
-        self._row: dict[str, int] = {}
+        self.items: Sequence[tuple[str, str]] = []  # (path, caption); any sequence, read row by row
+        self._row: dict[str, int] | None = {}  # path -> row of every item; None: not made since the last reset
+        self._asked: dict[str, int] = {}  # the row each waiting thumbnail was asked for
         self._cache: OrderedDict[str, QPixmap] = OrderedDict()
         self._cache_size = cache_size
         self._pending: OrderedDict[str, Task | None] = OrderedDict()  # requested, oldest first; None: not sent yet
@@ -74,21 +75,34 @@ class ThumbnailModel(QAbstractListModel):
         pix.setDevicePixelRatio(self.ratio)
         return pix
 
-    def set_items(self, items: list[tuple[str, str]]) -> None:
+    def set_items(self, items: Sequence[tuple[str, str]]) -> None:
+        """Show ITEMS. Nothing here goes through all of them (a dataset of 100,000 images arrives on the UI thread):
+        rows are read as the view asks for them, and the path -> row map is made only if something needs it."""
         self.beginResetModel()
         self.items = items
-        self._row = {p: i for i, (p, _) in enumerate(items)}
+        self._row = None
+        self._asked.clear()
         self._work.cancel_lane(Lane.IMAGES)
         self._pending.clear()
         self.endResetModel()
 
+    def _rows(self) -> dict[str, int]:
+        """Every item's row by path (made on first need: removing rows, an override picture)."""
+        if self._row is None:
+            self._row = {p: i for i, (p, _) in enumerate(self.items)}
+        return self._row
+
     def remove_paths(self, paths: set[str]) -> None:
         """These rows leave without a reset: resetting 20,000 rows makes the view lay all of them out again."""
-        for row in sorted((self._row[p] for p in paths if p in self._row), reverse=True):
+        rows = self._rows()
+        items = self.items if isinstance(self.items, list) else list(self.items)
+        self.items = items
+        for row in sorted((rows[p] for p in paths if p in rows), reverse=True):
             self.beginRemoveRows(QModelIndex(), row, row)
-            del self.items[row]
+            del items[row]
             self.endRemoveRows()
-        self._row = {p: i for i, (p, _) in enumerate(self.items)}
+        self._row = None
+        self._asked.clear()
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.items)
@@ -111,6 +125,7 @@ class ThumbnailModel(QAbstractListModel):
                 self._cache.move_to_end(path)
                 return pix
             if path not in self._pending:
+                self._asked[path] = index.row()
                 self._load(path)
             return self._placeholder
         return None
@@ -158,7 +173,8 @@ class ThumbnailModel(QAbstractListModel):
         self._pending[path] = None
         self._send.start()
         while len(self._pending) > MAX_QUEUED:  # scrolled past: stop them before they start
-            _old, oldest = self._pending.popitem(last=False)
+            old, oldest = self._pending.popitem(last=False)
+            self._asked.pop(old, None)
             if oldest is not None:
                 oldest.cancel()  # its batch: the rest of it was asked for at the same time, so as long ago
 
@@ -194,24 +210,27 @@ class ThumbnailModel(QAbstractListModel):
         for path in paths:
             if path in self._pending and self._pending[path] is task:
                 del self._pending[path]
+                self._asked.pop(path, None)
 
     def _on_batch(self, task: Task, paths: list[str], done: list[tuple[str, QImage]]) -> None:
         """One call and one repaint for the whole batch."""
         self.decoded += len(done)
         fresh = [(p, image) for p, image in done if self._pending.get(p) is task or p not in self._cache]
-        rows = [r for r in (self._store(path, image, task) for path, image in fresh) if r is not None]
+        rows = [r for r in (self._store(path, image, task, self._asked.pop(path, None)) for path, image in fresh)
+                if r is not None]
         self._forget(task, paths)
         if rows:
             self.dataChanged.emit(self.index(min(rows)), self.index(max(rows)), [Qt.ItemDataRole.DecorationRole])
 
-    def _store(self, path: str, image: QImage, task: Task | None) -> int | None:
-        """Cache one decoded picture; its row, or None when it is no longer listed."""
+    def _store(self, path: str, image: QImage, task: Task | None, row: int | None) -> int | None:
+        """Cache one decoded picture; ROW when it still shows PATH there, else None (the picture is cached and
+        shown when its row is painted again)."""
         if task is None or self._pending.get(path) is task:
             self._pending.pop(path, None)
         self._cache[path] = self._broken if image.isNull() else self._square(image)
         while len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
-        return self._row.get(path)
+        return row if row is not None and row < len(self.items) and self.items[row][0] == path else None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         base = super().flags(index)
@@ -228,7 +247,7 @@ class ThumbnailModel(QAbstractListModel):
 
     def set_override(self, path: str, image: QImage) -> None:
         """Show this picture (e.g. a heatmap overlay, at any size) for a path instead of its file's thumbnail."""
-        row = self._store(path, image, None)
+        row = self._store(path, image, None, self._rows().get(path))
         if row is not None:
             self.dataChanged.emit(self.index(row), self.index(row), [Qt.ItemDataRole.DecorationRole])
 

@@ -9,12 +9,13 @@ result for a folder opened before (or for an earlier read of the same folder) is
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 if TYPE_CHECKING:  # only the types: the page is built before the engine is imported
-    from desktop_cls.core.data.dataset import DatasetIndex, Problem
+    from desktop_cls.core.data.dataset import DatasetIndex, Problem, Sample
 
 IMBALANCE_RATIO = 3.0
 # Findings that change what training sees: the Data step then needs attention.
@@ -153,12 +154,35 @@ class DataPageModel:
         biggest, smallest = max(counts, default=0), min(counts, default=0)
         return biggest / max(smallest, 1) if biggest and smallest * IMBALANCE_RATIO < biggest else None
 
-    def thumbnails(self, class_name: str | None) -> list[tuple[str, str]]:
+    def thumbnails(self, class_name: str | None) -> Sequence[tuple[str, str]]:
         """(path, class name) of the images the grid shows: all, or one class's."""
         if self.index is None:
             return []
         names = self.index.classes
         if class_name is None:
-            return [(s.path, names[s.label]) for s in self.index.samples]
+            return SampleCaptions(self.index.samples, names)
         label = names.index(class_name) if class_name in names else -1
         return [(s.path, class_name) for s in self.index.samples if s.label == label]
+
+
+class SampleCaptions(Sequence[tuple[str, str]]):
+    """(path, class name) of every sample, made row by row as the grid asks: a list of them made when a dataset
+    arrives was a pass over all its samples on the UI thread (70 ms at 100,000 images)."""
+
+    def __init__(self, samples: Sequence[Sample], names: Sequence[str]) -> None:
+        self._samples, self._names = samples, names
+
+    def __len__(self) -> int:
+        return len(self._samples)
+
+    @overload
+    def __getitem__(self, row: int) -> tuple[str, str]: ...
+
+    @overload
+    def __getitem__(self, rows: slice) -> list[tuple[str, str]]: ...
+
+    def __getitem__(self, row: int | slice) -> tuple[str, str] | list[tuple[str, str]]:
+        if isinstance(row, slice):
+            return [(s.path, self._names[s.label]) for s in self._samples[row]]
+        sample = self._samples[row]
+        return sample.path, self._names[sample.label]

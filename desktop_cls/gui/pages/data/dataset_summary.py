@@ -18,7 +18,7 @@ def summary_text(model: DataPageModel) -> str:
     index = model.index
     if index is None:
         return ""
-    splits = {s: len(index.split(s)) for s in ("train", "val", "test")}
+    splits = {s: index.split_size(s) for s in ("train", "val", "test")}
     typical = index.typical_size
     size = QCoreApplication.translate("DatasetPage", ", typically {0}×{1} px").format(*typical) if typical else ""
     split = (QCoreApplication.translate("DatasetPage", "Split: {0:,} training, {1:,} validation, {2:,} test")

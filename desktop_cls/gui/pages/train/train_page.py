@@ -171,7 +171,7 @@ class TrainPage(Page):
                 "No training yet — choose a dataset on the Data page, then press "
                 "Train (about 15 s on the demo data)."))
             return
-        n_train, n_val = len(ds.split("train")), len(ds.split("val"))
+        n_train, n_val = ds.split_size("train"), ds.split_size("val")
         self.monitor.progress_label.setText(self.tr(
             "Ready to train on {0:,} images in {1} classes ({2:,} for validation)"
             " — press Train (Ctrl+T).").format(n_train, len(ds.classes), n_val))

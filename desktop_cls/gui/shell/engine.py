@@ -1,0 +1,63 @@
+"""Loading the engine (torch, torchvision and the core) on a task once the window shows, and keeping what it
+loaded out of the cycle collector's way."""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import gc
+import importlib.util
+import sys
+from pathlib import Path
+from typing import Any
+
+from desktop_cls.core.models.catalog import MODELS
+
+
+def first_torchvision_model() -> str:
+    return next(m.name for m in MODELS.values() if m.torchvision)
+
+
+def load_engine(progress: object, cancel: object) -> list[Any]:
+    """Imports torch and the core on a task so the window appears first; the devices it found.
+
+    What it loads is then frozen out of the cycle collector (`gc.freeze`): with Qt, torch and torchvision loaded
+    the process holds about 350,000 objects the collector tracks, and each full collection walked all of them
+    in one step that keeps the interpreter lock, 0.2-0.5 s here, on whichever thread it fell (the window's
+    included): the UI thread could run no Python meanwhile. From here on a full collection walks only what was
+    made later. The collector is paused while loading, as the loading made five such collections."""
+    from desktop_cls.core.data.dataset import gc_paused
+
+    with gc_paused():
+        from desktop_cls.core.devices import list_devices
+        from desktop_cls.core.inference import evaluation, export, predictor  # noqa: F401
+        from desktop_cls.core.models.architectures import parameter_count
+        from desktop_cls.core.training import trainer  # noqa: F401
+
+        # The first model built on torch's meta device loads its meta kernels (2.7 s here), and the first
+        # torchvision one imports torchvision's model zoo (0.27 s): here, not on the UI thread when the Train form
+        # first describes a model for the dataset just opened or the model the user picked.
+        parameter_count("quicknet", 2)
+        parameter_count(first_torchvision_model(), 2)
+        devices = list_devices()
+        gc.freeze()
+    return devices
+
+
+def preload_torch_libraries() -> None:
+    """Load torch's shared libraries (libtorch and what it links) on this thread, before the window exists.
+
+    Loading a shared library runs its static initialisers inside one call that keeps the interpreter lock, by
+    any route (import, ctypes): libtorch's took 0.25 s on a quiet machine and 0.9 s at a load of 10, and from the
+    engine task that was a freeze of the window just shown. Here it is start-up time before the first paint; the
+    rest of torch's import (seconds of Python, which hands the lock round) stays on the engine task. Where the
+    libraries are not found as expected (another platform, another layout) nothing is loaded early."""
+    if not sys.platform.startswith("linux"):
+        return
+    spec = importlib.util.find_spec("torch")  # finds the package without running it
+    if spec is None or spec.origin is None:
+        return
+    library = Path(spec.origin).parent / "lib" / "libtorch_python.so"
+    if library.is_file():
+        with contextlib.suppress(OSError):  # torch's own import then loads them, finding its CUDA libraries itself
+            ctypes.CDLL(str(library))
