@@ -139,3 +139,20 @@ def test_a_recipe_that_does_not_grow_is_never_judged(prepared: tuple[Path, Model
 def test_the_shipped_recipe_grows_from_a_quarter_to_at_most_half() -> None:
     (recipe,) = eo.INT8_RECIPES
     assert recipe.sensitive_share == 0.25 and recipe.grow_to == 0.5
+
+
+def test_the_recipe_is_not_judged_on_the_images_it_calibrated_on() -> None:
+    """A folder too small to halve calibrates on its measurement images: there the agreement would
+    flatter every candidate, so the export keeps the first share instead of growing on it."""
+    import torch
+
+    from desktop_cls.core.inference import export as export_mod
+    from desktop_cls.core.inference.export_report import ExportImages
+
+    a = torch.zeros((4, 3, 8, 8), dtype=torch.uint8)
+    b = a.clone()
+    b[0, 0, 0, 0] = 1
+    labels = np.zeros(4, dtype=np.int64)
+    assert export_mod._same_images(ExportImages(a, labels, a.clone(), "same"))
+    assert not export_mod._same_images(ExportImages(a, labels, b, "other images"))
+    assert not export_mod._same_images(ExportImages(a, labels, a[:2], "fewer"))
