@@ -71,8 +71,7 @@ def _fake_quantizer(monkeypatch: pytest.MonkeyPatch, agreement_of: dict[int, flo
     tried: list[int] = []
 
     def write_int8(prepared: Path, meta: object, calibration: np.ndarray, recipe: eo.Int8Recipe, tmp: Path,
-                   cancel: object = None, ranges: Path | None = None, errors: object = None,
-                   progress: object = None) -> None:
+                   cancel: object = None, ranges: Path | None = None, search: object = None) -> None:
         tried.append(int(tmp.stem.rsplit("-", 1)[1]))
         shutil.copyfile(prepared, tmp)
 

@@ -136,10 +136,10 @@ def test_a_second_recipe_reuses_the_blocks_measured_errors(trained_run: tuple[Pa
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(sens, "block_errors", counted)
-    errors: dict[str, float] = {}
+    search = eo.Int8Search()
     quarter = eo.write_int8(prepared, meta, x, eo.Int8Recipe(True, "MinMax", ("head",), 0.25), tmp_path / "a.onnx",
-                            errors=errors)
+                            search=search)
     half = eo.write_int8(prepared, meta, x, eo.Int8Recipe(True, "MinMax", ("head",), 0.5), tmp_path / "b.onnx",
-                         errors=errors)
-    assert measured == [1] and errors
+                         search=search)
+    assert measured == [1] and search.errors
     assert half[:len(quarter)] == quarter and len(half) >= len(quarter)  # the same ranking, a larger share

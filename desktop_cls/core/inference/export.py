@@ -13,6 +13,7 @@ import os
 import shutil
 import time
 import warnings
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -216,7 +217,9 @@ def _write_int8(model: nn.Module, meta: ModelMeta, fp32: Path, staged: Path, ima
                 cancel: CancelToken | None, progress: ProgressFn = no_progress) -> str:
     """Tries the recipes in order and keeps the first that agrees with fp32 on >= 99 %, else the best.
 
-    Recipes of one calibration method share its ranges (computed once, kept in the staging folder)."""
+    Recipes of one calibration method share its ranges (computed once, kept in the staging folder) and
+    each block's measured error. A growing recipe is judged on the validation images, never on the
+    calibration ones (when they are the same few images, it keeps its first share and does not grow)."""
     prepared = fp32.with_name(".prepared.onnx")
     eo.prepare_for_quantization(fp32, prepared)
     calibration = preprocess(images.calibration, meta)
@@ -225,25 +228,46 @@ def _write_int8(model: nn.Module, meta: ModelMeta, fp32: Path, staged: Path, ima
     best: tuple[float, str, Path] | None = None
     errors: dict[str, dict[str, float]] = {}  # per calibration method: each block's int8 error, measured once
 
-    def measured(done: int, total: int) -> None:
-        progress(done, total, _("int8: measuring what 8 bits cost each block of the network, {done} of {total}").format(
-            done=done, total=total))
+    def agreement(path: Path) -> float:
+        return float((run_batched(eo.ort_runner(path), x_val).argmax(1) == reference).mean())
 
     for i, recipe in enumerate(eo.INT8_RECIPES):
         _check(cancel)
         candidate = staged.with_name(f".int8-{i}.onnx")
+        search = eo.Int8Search(None if _same_images(images) else agreement, errors=errors.setdefault(recipe.method, {}),
+                               measured=_said_measured(progress), grown=_said_grown(progress))
         sensitive = eo.write_int8(prepared, meta, calibration, recipe, candidate, cancel,
-                                  ranges=staged.with_name(f".ranges-{recipe.method}.json"),
-                                  errors=errors.setdefault(recipe.method, {}), progress=measured)
-        agreement = float((run_batched(eo.ort_runner(candidate), x_val).argmax(1) == reference).mean())
-        if best is None or agreement > best[0]:
-            best = (agreement, recipe.describe(tuple(sensitive or ())), candidate)
-        if agreement >= AGREEMENT_TARGET:
+                                  ranges=staged.with_name(f".ranges-{recipe.method}.json"), search=search)
+        agreed = agreement(candidate)
+        if best is None or agreed > best[0]:
+            best = (agreed, recipe.describe(tuple(sensitive or ())), candidate)
+        if agreed >= AGREEMENT_TARGET:
             break
     assert best is not None
     os.replace(best[2], staged)
     return _("static int8 (QDQ): {method} on {count} training images").format(
             method=best[1], count=images.calibration.shape[0])
+
+
+def _same_images(images: ExportImages) -> bool:
+    """A folder too small to halve calibrates on the images it is measured on."""
+    return images.validation.shape == images.calibration.shape and bool(torch.equal(images.validation,
+                                                                                    images.calibration))
+
+
+def _said_measured(progress: ProgressFn) -> Callable[[int, int], None]:
+    def measured(done: int, total: int) -> None:
+        progress(done, total, _("int8: measuring what 8 bits cost each block of the network, {done} of {total}").format(
+            done=done, total=total))
+    return measured
+
+
+def _said_grown(progress: ProgressFn) -> Callable[[int, int, int, float], None]:
+    def grown(step: int, steps: int, kept: int, agreed: float) -> None:
+        text = _("int8: with {kept} blocks in float it agrees with the trained model on {agreed:.1%} of the "
+                 "validation images (target {target:.0%}), step {step} of at most {steps}")
+        progress(step, steps, text.format(kept=kept, agreed=agreed, target=AGREEMENT_TARGET, step=step, steps=steps))
+    return grown
 
 
 def _torch_logits(model: nn.Module, x: np.ndarray) -> np.ndarray:

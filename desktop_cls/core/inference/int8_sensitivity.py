@@ -6,7 +6,9 @@ error is not spread evenly, though: the first blocks (the stem at full resolutio
 bottlenecks) and the first block of each stage (its wide-ranged bottleneck output) cost several times
 what the others do. So each block is quantized alone, its logit error on a few calibration images is
 measured, and the most sensitive blocks stay in float. A block is kept whole (its convolutions,
-activations and residual addition), so no extra quantize/dequantize pair is added inside it.
+activations and residual addition), so no extra quantize/dequantize pair is added inside it. Where the
+error is spread thinly (digits: docs/benchmarks.md), `grow` adds one more block at a time in the measured
+order until the agreement with fp32 on held-out images reaches the target.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -78,3 +81,45 @@ def most_sensitive(errors: Mapping[str, float], share: float) -> list[str]:
     blocks that cost nothing measurable are never kept."""
     ranked = sorted((b for b in errors if errors[b] > 0), key=lambda b: -errors[b])
     return ranked[:math.ceil(share * len(errors))]
+
+
+@dataclass(frozen=True, slots=True)
+class Growth:
+    """What the adaptive search settled on: the blocks kept in float (most sensitive first), their
+    agreement with fp32 on the judging images, and how many quantizations it took to find them."""
+
+    kept: tuple[str, ...]
+    agreement: float
+    steps: int
+
+
+GrowthProgress = Callable[[int, int, int, float], None]
+"""(step, most steps, blocks kept in float, their agreement): said after each step is judged."""
+
+
+def grow(errors: Mapping[str, float], first: int, bound: int, agreement_with: Callable[[list[str]], float],
+         target: float, progress: GrowthProgress | None = None, cancel: CancelToken | None = None) -> Growth:
+    """Keeps the `first` most sensitive blocks in float, then one more at a time in the order of their
+    measured errors (ranked once, never measured again), until `agreement_with(kept)` reaches the target
+    or `bound` blocks are kept: a model whose error sits in a few blocks stays mostly int8, one whose
+    error is spread pays only for the blocks it needs. Below the target at the bound, the agreeing
+    best is returned (the fewest blocks among equals). `agreement_with` quantizes and judges one
+    candidate; it must judge on images the ranges were not calibrated on, or the stop flatters it."""
+    ranked = most_sensitive(errors, 1.0)
+    bound = min(bound, len(ranked))
+    first = min(first, bound)
+    steps = bound - first + 1
+    best: Growth | None = None
+    for step, count in enumerate(range(first, bound + 1), start=1):
+        if cancel is not None:
+            cancel.raise_if_set()
+        kept = ranked[:count]
+        agreement = agreement_with(list(kept))
+        if progress is not None:
+            progress(step, steps, count, agreement)
+        if best is None or agreement > best.agreement:
+            best = Growth(tuple(kept), agreement, step)
+        if agreement >= target:
+            return Growth(tuple(kept), agreement, step)
+    assert best is not None
+    return Growth(best.kept, best.agreement, steps)
