@@ -2,6 +2,49 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AcceptDialog</name>
+    <message>
+        <source>Accept suggestions?</source>
+        <translation>接受建议？</translation>
+    </message>
+    <message>
+        <source>Images to move</source>
+        <translation>要移动的图像</translation>
+    </message>
+    <message>
+        <source>These images are at least {0:.0%} sure to belong to the class under each one. Untick any the model got wrong (click its box, or select several and press Untick selected); the ticked ones move, and one Ctrl+Z puts them all back.</source>
+        <translation>这些图像属于其下方所示类别的把握至少为 {0:.0%}。取消勾选模型判断错误的图像（点击其复选框，或选中多张后点击“取消勾选所选”）；勾选的图像将被移动，按一次 Ctrl+Z 即可全部撤回。</translation>
+    </message>
+    <message>
+        <source>Tick all</source>
+        <translation>全部勾选</translation>
+    </message>
+    <message>
+        <source>Untick selected</source>
+        <translation>取消勾选所选</translation>
+    </message>
+    <message>
+        <source>Tick selected</source>
+        <translation>勾选所选</translation>
+    </message>
+    <message>
+        <source>Untick all</source>
+        <translation>全部取消勾选</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s) of {0} ticked</source>
+        <translation>
+            <numerusform>已勾选 {0} 张中的 %n 张</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Move %n image(s)</source>
+        <translation>
+            <numerusform>移动 %n 张图像</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>App</name>
     <message>
         <source>PySide6 {version} has a bug that crashes this app after about 20 minutes on Python {python}. Install another version: {command}</source>
@@ -2515,8 +2558,20 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>每标注一张图像，就在内置预训练网络提取的已标注图像特征（只计算一次，之后缓存）上拟合一个新的最后一层，并为其余图像建议类别。无需训练好的模型。</translation>
     </message>
     <message>
-        <source>With a trained model</source>
-        <translation>使用训练好的模型</translation>
+        <source>Shows the images whose suggestion (live or from the trained model) is at least this sure, with their suggested classes; untick any, and the rest move into their classes as one undoable step</source>
+        <translation>显示建议把握（实时或来自训练好的模型）至少达到此值的图像及其建议类别；取消勾选任意图像后，其余图像将作为一个可撤销的步骤移入各自的类别</translation>
+    </message>
+    <message>
+        <source>Suggest a class for each unlabeled image:</source>
+        <translation>为每张未标注图像建议一个类别：</translation>
+    </message>
+    <message>
+        <source>or once, with the chosen run&apos;s trained model:</source>
+        <translation>或使用所选运行的训练好的模型建议一次：</translation>
+    </message>
+    <message>
+        <source>Then, for the suggestions shown (live or from a model):</source>
+        <translation>然后，对于显示的建议（实时或来自模型）：</translation>
     </message>
     <message>
         <source>Suggesting labels…</source>
@@ -2537,28 +2592,6 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
     <message>
         <source>No suggestion is at least {0:.0%} sure.</source>
         <translation>没有置信度达到 {0:.0%} 的建议。</translation>
-    </message>
-    <message>
-        <source>  {0}: {1} image(s)</source>
-        <translation>  {0}：{1} 张图像</translation>
-    </message>
-    <message>
-        <source>  and {0} more class(es)</source>
-        <translation>  以及另外 {0} 个类别</translation>
-    </message>
-    <message>
-        <source>Accept suggestions?</source>
-        <translation>接受建议？</translation>
-    </message>
-    <message>
-        <source>Move {0} image(s):
-{1}
-
-One Ctrl+Z puts them all back.</source>
-        <translation>移动 {0} 张图像：
-{1}
-
-按一次 Ctrl+Z 即可全部恢复。</translation>
     </message>
 </context>
 <context>
