@@ -2065,6 +2065,10 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>链接循环</translation>
     </message>
     <message>
+        <source>link</source>
+        <translation>链接</translation>
+    </message>
+    <message>
         <source>unknown class</source>
         <translation>未知类别</translation>
     </message>
