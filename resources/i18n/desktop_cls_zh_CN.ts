@@ -877,40 +877,72 @@
         <translation>文件</translation>
     </message>
     <message>
-        <source>safetensors + JSON: weights for desktop_cls and any PyTorch code</source>
-        <translation>safetensors + JSON：供 desktop_cls 和任何 PyTorch 代码使用的权重</translation>
-    </message>
-    <message>
-        <source>TorchScript: runs in C++ / mobile PyTorch without Python</source>
-        <translation>TorchScript：无需 Python，可在 C++ / 移动端 PyTorch 中运行</translation>
-    </message>
-    <message>
-        <source>ONNX: runs in ONNX Runtime, OpenCV, TensorRT, …</source>
-        <translation>ONNX：可在 ONNX Runtime、OpenCV、TensorRT 等中运行</translation>
-    </message>
-    <message>
-        <source>ONNX int8: about 4× smaller, faster on CPUs; calibrated on your training images</source>
-        <translation>ONNX int8：约小 4 倍，在 CPU 上更快；用你的训练集图像校准</translation>
-    </message>
-    <message>
-        <source>ONNX fp16: half the size, for GPUs and accelerators that prefer it</source>
-        <translation>ONNX fp16：大小减半，适合偏好它的 GPU 和加速器</translation>
-    </message>
-    <message>
-        <source>OpenVINO (.xml + .bin): Intel CPUs, GPUs and NPUs</source>
-        <translation>OpenVINO（.xml + .bin）：Intel CPU、GPU 和 NPU</translation>
-    </message>
-    <message>
-        <source>Web page: classifies images and the webcam in any browser, offline (a folder to open or put on a web server)</source>
-        <translation>网页：在任意浏览器中离线对图像和摄像头画面分类（一个可直接打开或放到网站服务器上的文件夹）</translation>
-    </message>
-    <message>
         <source>Model to export</source>
         <translation>要导出的模型</translation>
     </message>
     <message>
         <source>Run folder (train a model first)</source>
         <translation>训练记录文件夹（请先训练一个模型）</translation>
+    </message>
+    <message>
+        <source>safetensors + JSON</source>
+        <translation>safetensors + JSON</translation>
+    </message>
+    <message>
+        <source>TorchScript</source>
+        <translation>TorchScript</translation>
+    </message>
+    <message>
+        <source>ONNX</source>
+        <translation>ONNX</translation>
+    </message>
+    <message>
+        <source>ONNX int8</source>
+        <translation>ONNX int8</translation>
+    </message>
+    <message>
+        <source>ONNX fp16</source>
+        <translation>ONNX fp16</translation>
+    </message>
+    <message>
+        <source>OpenVINO (.xml + .bin)</source>
+        <translation>OpenVINO（.xml + .bin）</translation>
+    </message>
+    <message>
+        <source>Web page</source>
+        <translation>网页</translation>
+    </message>
+    <message>
+        <source>weights for desktop_cls and any PyTorch code</source>
+        <translation>供 desktop_cls 和任何 PyTorch 代码使用的权重</translation>
+    </message>
+    <message>
+        <source>runs in C++ / mobile PyTorch without Python</source>
+        <translation>无需 Python，可在 C++ / 移动端 PyTorch 中运行</translation>
+    </message>
+    <message>
+        <source>runs in ONNX Runtime, OpenCV, TensorRT, …</source>
+        <translation>可在 ONNX Runtime、OpenCV、TensorRT 等中运行</translation>
+    </message>
+    <message>
+        <source>about 4× smaller, faster on CPUs; calibrated on your training images</source>
+        <translation>约小 4 倍，在 CPU 上更快；用你的训练集图像校准</translation>
+    </message>
+    <message>
+        <source>half the size, for GPUs and accelerators that prefer it</source>
+        <translation>大小减半，适合偏好它的 GPU 和加速器</translation>
+    </message>
+    <message>
+        <source>Intel CPUs, GPUs and NPUs</source>
+        <translation>Intel CPU、GPU 和 NPU</translation>
+    </message>
+    <message>
+        <source>classifies images and the webcam in any browser, offline (a folder to open or put on a web server)</source>
+        <translation>在任意浏览器中离线对图像和摄像头画面分类（一个可直接打开或放到网站服务器上的文件夹）</translation>
+    </message>
+    <message>
+        <source>{0}: {1}</source>
+        <translation>{0}：{1}</translation>
     </message>
     <message>
         <source>OpenVINO is not installed with this copy (pip install openvino); it also reads the ONNX file directly</source>
@@ -965,10 +997,6 @@
         <translation>通过 HTTP 提供服务</translation>
     </message>
     <message>
-        <source>reading the held-out images</source>
-        <translation>正在读取留出的图像</translation>
-    </message>
-    <message>
         <source>Example script</source>
         <translation>示例脚本</translation>
     </message>
@@ -999,6 +1027,10 @@
     <message>
         <source>Metadata (sidecar JSON)</source>
         <translation>元数据（JSON）</translation>
+    </message>
+    <message>
+        <source>Measured on {0}, one image at a time on this computer.</source>
+        <translation>在 {0} 上测量，在本机上逐张图像运行。</translation>
     </message>
     <message>
         <source>Model</source>
@@ -1041,14 +1073,6 @@
         <translation>请至少勾选一种格式。</translation>
     </message>
     <message>
-        <source>exporting {0}</source>
-        <translation>正在导出 {0}</translation>
-    </message>
-    <message>
-        <source>export done</source>
-        <translation>导出完成</translation>
-    </message>
-    <message>
         <source>Exporting…</source>
         <translation>正在导出…</translation>
     </message>
@@ -1065,16 +1089,36 @@
         <translation>训练记录中的模型</translation>
     </message>
     <message>
-        <source>Measured on {0}, one image at a time on this computer. Agreement: how often the export picks the same class as the trained model.</source>
-        <translation>在 {0} 上测量，在本机上逐张图像运行。一致率：导出的模型与训练的模型选出相同类别的频率。</translation>
-    </message>
-    <message>
         <source>Verified on random inputs only: {0}.</source>
         <translation>仅用随机输入验证：{0}。</translation>
     </message>
     <message>
         <source>safetensors is for desktop_cls (desktop-cls predict MODEL IMAGE) and PyTorch code that builds the same architecture; pick ONNX or OpenVINO to use the model elsewhere.</source>
         <translation>safetensors 供 desktop_cls（desktop-cls predict MODEL IMAGE）和构建相同架构的 PyTorch 代码使用；要在别处使用模型，请选择 ONNX 或 OpenVINO。</translation>
+    </message>
+    <message>
+        <source>about {0:.0f} min left</source>
+        <translation>约剩 {0:.0f} 分钟</translation>
+    </message>
+    <message>
+        <source>about {0:.0f} s left</source>
+        <translation>约剩 {0:.0f} 秒</translation>
+    </message>
+    <message>
+        <source>Reading the held-out images</source>
+        <translation>正在读取留出的图像</translation>
+    </message>
+    <message>
+        <source>Export done</source>
+        <translation>导出完成</translation>
+    </message>
+    <message>
+        <source>Exporting {name} ({i} of {n})</source>
+        <translation>正在导出 {name}（第 {i} 个，共 {n} 个）</translation>
+    </message>
+    <message>
+        <source>{0} · {1}</source>
+        <translation>{0} · {1}</translation>
     </message>
 </context>
 <context>
