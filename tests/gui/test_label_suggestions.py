@@ -194,3 +194,35 @@ def test_accept_is_grouped_under_both_kinds_of_suggestion(qtbot: QtBot, window: 
     heading = panel.findChild(QLabel, "acceptHeading")
     assert heading is not None and "live" in heading.text()
     assert "live" in panel.accept_button.toolTip()
+
+
+def test_the_real_question_opens_modal_and_its_move_button_files_the_images(qtbot: QtBot, window: MainWindow,
+                                                                            many_loose: Path, tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    def fake_work(model: str | None, root: Path, names: list[str], classes: list[str]) -> TaskFn[SuggestionResult]:
+        def work(progress: Reporter, cancel: CancelToken) -> SuggestionResult:
+            return SuggestionResult({n: ("cat", 0.99) for n in names[:5]}, CLASSES)
+        return work
+
+    monkeypatch.setattr(suggestions, "suggestion_work", fake_work)
+    open_and_wait(qtbot, window, many_loose)
+    choose_a_model(window, tmp_path)
+    lp = window.label_page
+    lp.suggest_panel.suggest()
+    qtbot.waitUntil(lambda: len(lp.model.suggestions) == 5, timeout=10_000)
+    seen: list[str] = []
+
+    def press_move() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, AcceptDialog)
+        seen.append(dialog.count.text())
+        dialog.move_button.click()
+
+    QTimer.singleShot(0, press_move)
+    lp.suggest_panel.accept()
+    qtbot.waitUntil(lambda: not lp.model.moving and len(lp.model.queue) == 55, timeout=30_000)
+    assert seen == ["5 image(s) of 5 ticked"]
+    assert len(list((many_loose / "cat").glob("loose_*.png"))) == 5

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDoubleSpinBox,
@@ -189,4 +190,5 @@ class SuggestionPanel(QWidget):
                                     self.tr("No suggestion is at least {0:.0%} sure.").format(self.threshold()))
             return {}
         dialog = AcceptDialog(self, Path(ws.root), plan, self.model.suggestions, self.threshold())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # its thumbnails go with it
         return dialog.chosen() if dialog.exec() == AcceptDialog.DialogCode.Accepted else {}
