@@ -12,8 +12,8 @@
         <translation>要移动的图像</translation>
     </message>
     <message>
-        <source>These images are at least {0:.0%} sure to belong to the class under each one. Untick any the model got wrong (click its box, or select several and press Untick selected); the ticked ones move, and one Ctrl+Z puts them all back.</source>
-        <translation>这些图像属于其下方所示类别的把握至少为 {0:.0%}。取消勾选模型判断错误的图像（点击其复选框，或选中多张后点击“取消勾选所选”）；勾选的图像将被移动，按一次 Ctrl+Z 即可全部撤回。</translation>
+        <source>These images are at least {0:.0%} sure to belong to the class under each one. Untick any the model got wrong (click its box, or select several and press Untick selected; double-click one to see it large); the ticked ones move, and one Ctrl+Z puts them all back.</source>
+        <translation>这些图像属于其下方所示类别的把握至少为 {0:.0%}。取消勾选模型判断错误的图像（点击其复选框，或选中多张后点击“取消勾选所选”；双击可查看大图）；勾选的图像将被移动，按一次 Ctrl+Z 即可全部撤回。</translation>
     </message>
     <message>
         <source>Tick all</source>

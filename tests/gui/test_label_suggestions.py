@@ -17,6 +17,7 @@ from desktop_cls.gui.pages.label import label_page, suggestions
 from desktop_cls.gui.pages.label.accept_dialog import AcceptDialog
 from desktop_cls.gui.pages.label.label_model import SuggestionResult
 from desktop_cls.gui.shell.main_window import MainWindow
+from desktop_cls.gui.widgets.image_viewer import viewer_of
 from desktop_cls.gui.work.tasks import Reporter, TaskFn
 from tests.gui.conftest import open_and_wait
 
@@ -174,6 +175,10 @@ def test_the_question_shows_each_image_and_moves_only_the_ticked(qtbot: QtBot, w
         model.setData(first, Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole)
         model.setData(model.index(1), Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole)
         assert dialog.move_button.text() == "Move 52 image(s)"
+        dialog.view.doubleClicked.emit(model.index(3))  # seen large, in the viewer every grid uses
+        viewer = viewer_of(dialog)
+        assert viewer is not None and viewer.isVisible()
+        viewer.close()
         return AcceptDialog.DialogCode.Accepted
 
     monkeypatch.setattr(AcceptDialog, "exec", untick_two)

@@ -12,6 +12,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QListView, QPushButton, QVBoxLayout
 
 from desktop_cls.gui.widgets.common import button
+from desktop_cls.gui.widgets.image_viewer import open_viewer
 from desktop_cls.gui.widgets.thumbnails import PATH_ROLE, ThumbnailModel
 
 Plan = dict[str, list[str]]  # class -> file names (relative to the dataset folder)
@@ -72,9 +73,12 @@ class AcceptDialog(QDialog):
         self.view.setAccessibleName(self.tr("Images to move"))
         self.model.configure_view(self.view)
         self.view.setDragEnabled(False)
+        # seen large on a double-click (not on Enter: that is the dialog's Move button)
+        self.view.doubleClicked.connect(lambda idx: open_viewer(self, self.model.items, idx.row()))
         intro = QLabel(self.tr("These images are at least {0:.0%} sure to belong to the class under each one. "
                                "Untick any the model got wrong (click its box, or select several and press "
-                               "Untick selected); the ticked ones move, and one Ctrl+Z puts them all back.")
+                               "Untick selected; double-click one to see it large); the ticked ones move, and one "
+                               "Ctrl+Z puts them all back.")
                        .format(threshold))
         intro.setWordWrap(True)
         self.count = QLabel()
