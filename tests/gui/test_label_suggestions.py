@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from desktop_cls.core.events import CancelToken
@@ -201,7 +202,7 @@ def test_accept_is_grouped_under_both_kinds_of_suggestion(qtbot: QtBot, window: 
     assert "live" in panel.accept_button.toolTip()
 
 
-def test_the_real_question_opens_modal_and_its_move_button_files_the_images(qtbot: QtBot, window: MainWindow,
+def test_the_real_question_opens_modal_and_enter_files_the_images(qtbot: QtBot, window: MainWindow,
                                                                             many_loose: Path, tmp_path: Path,
                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     from PySide6.QtCore import QTimer
@@ -220,13 +221,20 @@ def test_the_real_question_opens_modal_and_its_move_button_files_the_images(qtbo
     qtbot.waitUntil(lambda: len(lp.model.suggestions) == 5, timeout=10_000)
     seen: list[str] = []
 
-    def press_move() -> None:
+    def press_enter() -> None:
+        """Enter moves the images wherever the focus is (a tool button must not take it)."""
         dialog = QApplication.activeModalWidget()
         assert isinstance(dialog, AcceptDialog)
         seen.append(dialog.count.text())
-        dialog.move_button.click()
+        tick_all = dialog.findChild(QPushButton, "tickAllButton")
+        assert tick_all is not None
+        tick_all.setFocus()
+        QTest.keyClick(tick_all, Qt.Key.Key_Return)
+        if dialog.isVisible():  # Enter did not answer: close it so the test fails instead of waiting
+            seen.append("still open")
+            dialog.reject()
 
-    QTimer.singleShot(0, press_move)
+    QTimer.singleShot(0, press_enter)
     lp.suggest_panel.accept()
     qtbot.waitUntil(lambda: not lp.model.moving and len(lp.model.queue) == 55, timeout=30_000)
     assert seen == ["5 image(s) of 5 ticked"]

@@ -87,7 +87,6 @@ class AcceptDialog(QDialog):
         self.move_button = QPushButton()  # its text says how many: _update_count
         self.buttons.addButton(self.move_button, QDialogButtonBox.ButtonRole.AcceptRole)
         self.move_button.setObjectName("moveSuggestedButton")
-        self.move_button.setDefault(True)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
@@ -95,6 +94,7 @@ class AcceptDialog(QDialog):
         lay.addWidget(self.view, 1)
         lay.addLayout(self._tools())
         lay.addWidget(self.buttons)
+        self.move_button.setDefault(True)  # once in the dialog: a button outside one has no dialog to be default of
         self.model.ticks_changed.connect(self._update_count)
         self._update_count()
         self.resize(self.fontMetrics().averageCharWidth() * 100, self.fontMetrics().height() * 36)
@@ -107,6 +107,7 @@ class AcceptDialog(QDialog):
                                  (self.tr("Tick selected"), "tickSelectedButton", lambda: self._pick(True)),
                                  (self.tr("Untick all"), "untickAllButton", lambda: self._tick(None, False))]:
             b = button(text, name)
+            b.setAutoDefault(False)  # Enter stays Move, wherever the focus is
             b.clicked.connect(slot)
             tools.addWidget(b)
         tools.addStretch(1)
