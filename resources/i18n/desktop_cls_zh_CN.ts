@@ -2,6 +2,49 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AcceptDialog</name>
+    <message>
+        <source>Accept suggestions?</source>
+        <translation>接受建议？</translation>
+    </message>
+    <message>
+        <source>Images to move</source>
+        <translation>要移动的图像</translation>
+    </message>
+    <message>
+        <source>These images are at least {0:.0%} sure to belong to the class under each one. Untick any the model got wrong (click its box, or select several and press Untick selected; double-click one to see it large); the ticked ones move, and one Ctrl+Z puts them all back.</source>
+        <translation>这些图像属于其下方所示类别的把握至少为 {0:.0%}。取消勾选模型判断错误的图像（点击其复选框，或选中多张后点击“取消勾选所选”；双击可查看大图）；勾选的图像将被移动，按一次 Ctrl+Z 即可全部撤回。</translation>
+    </message>
+    <message>
+        <source>Tick all</source>
+        <translation>全部勾选</translation>
+    </message>
+    <message>
+        <source>Untick selected</source>
+        <translation>取消勾选所选</translation>
+    </message>
+    <message>
+        <source>Tick selected</source>
+        <translation>勾选所选</translation>
+    </message>
+    <message>
+        <source>Untick all</source>
+        <translation>全部取消勾选</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s) of {0} ticked</source>
+        <translation>
+            <numerusform>已勾选 {0} 张中的 %n 张</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Move %n image(s)</source>
+        <translation>
+            <numerusform>移动 %n 张图像</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>App</name>
     <message>
         <source>PySide6 {version} has a bug that crashes this app after about 20 minutes on Python {python}. Install another version: {command}</source>
@@ -834,40 +877,72 @@
         <translation>文件</translation>
     </message>
     <message>
-        <source>safetensors + JSON: weights for desktop_cls and any PyTorch code</source>
-        <translation>safetensors + JSON：供 desktop_cls 和任何 PyTorch 代码使用的权重</translation>
-    </message>
-    <message>
-        <source>TorchScript: runs in C++ / mobile PyTorch without Python</source>
-        <translation>TorchScript：无需 Python，可在 C++ / 移动端 PyTorch 中运行</translation>
-    </message>
-    <message>
-        <source>ONNX: runs in ONNX Runtime, OpenCV, TensorRT, …</source>
-        <translation>ONNX：可在 ONNX Runtime、OpenCV、TensorRT 等中运行</translation>
-    </message>
-    <message>
-        <source>ONNX int8: about 4× smaller, faster on CPUs; calibrated on your training images</source>
-        <translation>ONNX int8：约小 4 倍，在 CPU 上更快；用你的训练集图像校准</translation>
-    </message>
-    <message>
-        <source>ONNX fp16: half the size, for GPUs and accelerators that prefer it</source>
-        <translation>ONNX fp16：大小减半，适合偏好它的 GPU 和加速器</translation>
-    </message>
-    <message>
-        <source>OpenVINO (.xml + .bin): Intel CPUs, GPUs and NPUs</source>
-        <translation>OpenVINO（.xml + .bin）：Intel CPU、GPU 和 NPU</translation>
-    </message>
-    <message>
-        <source>Web page: classifies images and the webcam in any browser, offline (a folder to open or put on a web server)</source>
-        <translation>网页：在任意浏览器中离线对图像和摄像头画面分类（一个可直接打开或放到网站服务器上的文件夹）</translation>
-    </message>
-    <message>
         <source>Model to export</source>
         <translation>要导出的模型</translation>
     </message>
     <message>
         <source>Run folder (train a model first)</source>
         <translation>训练记录文件夹（请先训练一个模型）</translation>
+    </message>
+    <message>
+        <source>safetensors + JSON</source>
+        <translation>safetensors + JSON</translation>
+    </message>
+    <message>
+        <source>TorchScript</source>
+        <translation>TorchScript</translation>
+    </message>
+    <message>
+        <source>ONNX</source>
+        <translation>ONNX</translation>
+    </message>
+    <message>
+        <source>ONNX int8</source>
+        <translation>ONNX int8</translation>
+    </message>
+    <message>
+        <source>ONNX fp16</source>
+        <translation>ONNX fp16</translation>
+    </message>
+    <message>
+        <source>OpenVINO (.xml + .bin)</source>
+        <translation>OpenVINO（.xml + .bin）</translation>
+    </message>
+    <message>
+        <source>Web page</source>
+        <translation>网页</translation>
+    </message>
+    <message>
+        <source>weights for desktop_cls and any PyTorch code</source>
+        <translation>供 desktop_cls 和任何 PyTorch 代码使用的权重</translation>
+    </message>
+    <message>
+        <source>runs in C++ / mobile PyTorch without Python</source>
+        <translation>无需 Python，可在 C++ / 移动端 PyTorch 中运行</translation>
+    </message>
+    <message>
+        <source>runs in ONNX Runtime, OpenCV, TensorRT, …</source>
+        <translation>可在 ONNX Runtime、OpenCV、TensorRT 等中运行</translation>
+    </message>
+    <message>
+        <source>about 4× smaller, faster on CPUs; calibrated on your training images</source>
+        <translation>约小 4 倍，在 CPU 上更快；用你的训练集图像校准</translation>
+    </message>
+    <message>
+        <source>half the size, for GPUs and accelerators that prefer it</source>
+        <translation>大小减半，适合偏好它的 GPU 和加速器</translation>
+    </message>
+    <message>
+        <source>Intel CPUs, GPUs and NPUs</source>
+        <translation>Intel CPU、GPU 和 NPU</translation>
+    </message>
+    <message>
+        <source>classifies images and the webcam in any browser, offline (a folder to open or put on a web server)</source>
+        <translation>在任意浏览器中离线对图像和摄像头画面分类（一个可直接打开或放到网站服务器上的文件夹）</translation>
+    </message>
+    <message>
+        <source>{0}: {1}</source>
+        <translation>{0}：{1}</translation>
     </message>
     <message>
         <source>OpenVINO is not installed with this copy (pip install openvino); it also reads the ONNX file directly</source>
@@ -922,10 +997,6 @@
         <translation>通过 HTTP 提供服务</translation>
     </message>
     <message>
-        <source>reading the held-out images</source>
-        <translation>正在读取留出的图像</translation>
-    </message>
-    <message>
         <source>Example script</source>
         <translation>示例脚本</translation>
     </message>
@@ -956,6 +1027,10 @@
     <message>
         <source>Metadata (sidecar JSON)</source>
         <translation>元数据（JSON）</translation>
+    </message>
+    <message>
+        <source>Measured on {0}, one image at a time on this computer.</source>
+        <translation>在 {0} 上测量，在本机上逐张图像运行。</translation>
     </message>
     <message>
         <source>Model</source>
@@ -998,14 +1073,6 @@
         <translation>请至少勾选一种格式。</translation>
     </message>
     <message>
-        <source>exporting {0}</source>
-        <translation>正在导出 {0}</translation>
-    </message>
-    <message>
-        <source>export done</source>
-        <translation>导出完成</translation>
-    </message>
-    <message>
         <source>Exporting…</source>
         <translation>正在导出…</translation>
     </message>
@@ -1022,16 +1089,36 @@
         <translation>训练记录中的模型</translation>
     </message>
     <message>
-        <source>Measured on {0}, one image at a time on this computer. Agreement: how often the export picks the same class as the trained model.</source>
-        <translation>在 {0} 上测量，在本机上逐张图像运行。一致率：导出的模型与训练的模型选出相同类别的频率。</translation>
-    </message>
-    <message>
         <source>Verified on random inputs only: {0}.</source>
         <translation>仅用随机输入验证：{0}。</translation>
     </message>
     <message>
         <source>safetensors is for desktop_cls (desktop-cls predict MODEL IMAGE) and PyTorch code that builds the same architecture; pick ONNX or OpenVINO to use the model elsewhere.</source>
         <translation>safetensors 供 desktop_cls（desktop-cls predict MODEL IMAGE）和构建相同架构的 PyTorch 代码使用；要在别处使用模型，请选择 ONNX 或 OpenVINO。</translation>
+    </message>
+    <message>
+        <source>about {0:.0f} min left</source>
+        <translation>约剩 {0:.0f} 分钟</translation>
+    </message>
+    <message>
+        <source>about {0:.0f} s left</source>
+        <translation>约剩 {0:.0f} 秒</translation>
+    </message>
+    <message>
+        <source>Reading the held-out images</source>
+        <translation>正在读取留出的图像</translation>
+    </message>
+    <message>
+        <source>Export done</source>
+        <translation>导出完成</translation>
+    </message>
+    <message>
+        <source>Exporting {name} ({i} of {n})</source>
+        <translation>正在导出 {name}（第 {i} 个，共 {n} 个）</translation>
+    </message>
+    <message>
+        <source>{0} · {1}</source>
+        <translation>{0} · {1}</translation>
     </message>
 </context>
 <context>
@@ -2022,6 +2109,10 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>链接循环</translation>
     </message>
     <message>
+        <source>link</source>
+        <translation>链接</translation>
+    </message>
+    <message>
         <source>unknown class</source>
         <translation>未知类别</translation>
     </message>
@@ -2515,8 +2606,20 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>每标注一张图像，就在内置预训练网络提取的已标注图像特征（只计算一次，之后缓存）上拟合一个新的最后一层，并为其余图像建议类别。无需训练好的模型。</translation>
     </message>
     <message>
-        <source>With a trained model</source>
-        <translation>使用训练好的模型</translation>
+        <source>Shows the images whose suggestion (live or from the trained model) is at least this sure, with their suggested classes; untick any, and the rest move into their classes as one undoable step</source>
+        <translation>显示建议把握（实时或来自训练好的模型）至少达到此值的图像及其建议类别；取消勾选任意图像后，其余图像将作为一个可撤销的步骤移入各自的类别</translation>
+    </message>
+    <message>
+        <source>Suggest a class for each unlabeled image:</source>
+        <translation>为每张未标注图像建议一个类别：</translation>
+    </message>
+    <message>
+        <source>or once, with the chosen run&apos;s trained model:</source>
+        <translation>或使用所选运行的训练好的模型建议一次：</translation>
+    </message>
+    <message>
+        <source>Then, for the suggestions shown (live or from a model):</source>
+        <translation>然后，对于显示的建议（实时或来自模型）：</translation>
     </message>
     <message>
         <source>Suggesting labels…</source>
@@ -2537,28 +2640,6 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
     <message>
         <source>No suggestion is at least {0:.0%} sure.</source>
         <translation>没有置信度达到 {0:.0%} 的建议。</translation>
-    </message>
-    <message>
-        <source>  {0}: {1} image(s)</source>
-        <translation>  {0}：{1} 张图像</translation>
-    </message>
-    <message>
-        <source>  and {0} more class(es)</source>
-        <translation>  以及另外 {0} 个类别</translation>
-    </message>
-    <message>
-        <source>Accept suggestions?</source>
-        <translation>接受建议？</translation>
-    </message>
-    <message>
-        <source>Move {0} image(s):
-{1}
-
-One Ctrl+Z puts them all back.</source>
-        <translation>移动 {0} 张图像：
-{1}
-
-按一次 Ctrl+Z 即可全部恢复。</translation>
     </message>
 </context>
 <context>

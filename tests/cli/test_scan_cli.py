@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -39,3 +40,21 @@ def test_fail_on_refuses_unknown_kinds_and_quick_health_kinds(capsys: pytest.Cap
     assert code == EXIT_USER_ERROR and "drop --quick" in err
     code, _, _ = run_cli(capsys, "scan", tiny_folder, "--quick", "--fail-on", "corrupt")
     assert code == 0
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink") or os.name == "nt", reason="needs POSIX symlinks")
+def test_scan_names_a_class_folder_linked_from_outside(capsys: pytest.CaptureFixture[str], tiny_folder: Path,
+                                                       tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    shutil.copytree(tiny_folder / "cat", elsewhere)
+    os.symlink(elsewhere, tiny_folder / "outdir")
+    code, out, _ = run_cli(capsys, "scan", tiny_folder, "--fail-on", "link")
+    assert code == EXIT_FINDINGS
+    line = next(x for x in out.splitlines() if "[link]" in x)
+    assert str(tiny_folder / "outdir") in line and str(elsewhere) in line and "never moves" in line
+    shutil.copy(tiny_folder / "cat" / "cat_00.png", tiny_folder / "cat" / "real_copy.png")
+    os.symlink(tiny_folder / "cat" / "cat_01.png", tiny_folder / "cat" / "linked.png")
+    _, out, _ = run_cli(capsys, "scan", tiny_folder, "--json")
+    kinds = {(Path(p["path"]).name, p["kind"]) for p in json.loads(out)["problems"]}
+    assert ("linked.png", "link") in kinds and ("linked.png", "duplicate") not in kinds
+    assert ("real_copy.png", "duplicate") in kinds or ("cat_00.png", "duplicate") in kinds  # still found

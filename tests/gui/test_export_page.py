@@ -24,22 +24,23 @@ def test_table_compares_formats_with_the_trained_model(qtbot: QtBot, window: Mai
         c.setChecked(fmt in ("onnx", "onnx-int8", "openvino"))
     qtbot.mouseClick(xp.buttons["exportButton"], Qt.MouseButton.LeftButton)
     assert xp.status_line.cancel_button.isVisibleTo(xp)
-    qtbot.waitUntil(lambda: xp.results.table.rowCount() == 4, timeout=180_000)
-    assert not xp.status_line.cancel_button.isVisibleTo(xp) and xp.buttons["exportButton"].isEnabled()
+    qtbot.waitUntil(xp.buttons["exportButton"].isEnabled, timeout=180_000)
+    assert not xp.status_line.cancel_button.isVisibleTo(xp) and xp.results.table.rowCount() == 4
     col = {header(xp.results.table, c).text(): c for c in range(xp.results.table.columnCount())}
     rows = {cell(xp.results.table, r, 0): r for r in range(4)}
-    assert set(rows) == {"trained model (PyTorch, fp32)", "onnx", "onnx-int8", "openvino"}
-    for fmt in ("onnx", "onnx-int8", "openvino"):
+    assert set(rows) == {"trained model (PyTorch, fp32)", "ONNX", "ONNX int8", "OpenVINO (.xml + .bin)"}
+    for fmt in ("ONNX", "ONNX int8", "OpenVINO (.xml + .bin)"):
         r = rows[fmt]
         assert cell(xp.results.table, r, col["Size"]).endswith(("kB", "MB"))
         assert cell(xp.results.table, r, col["One image"]).endswith(" ms")
         assert cell(xp.results.table, r, col["Agreement"]) == "100.0%"
         assert cell(xp.results.table, r, col["Accuracy"]).endswith("%")
-    assert cell(xp.results.table, rows["openvino"], col["File"]) == "openvino/model.xml + openvino/model.bin"
+    openvino = cell(xp.results.table, rows["OpenVINO (.xml + .bin)"], col["File"])
+    assert openvino == "openvino/model.xml + openvino/model.bin"
     assert "6 validation images" in xp.results.measured_label.text()
     # each format went to its own folder; the selected row shows its script and its metadata
     assert (tmp_path / "exports" / "onnx-int8" / "model.onnx").is_file()
-    xp.results.table.selectRow(rows["onnx-int8"])
+    xp.results.table.selectRow(rows["ONNX int8"])
     assert "import onnxruntime" in xp.results.snippet_view.toPlainText()
     assert "desktop_cls import" not in xp.results.snippet_view.toPlainText()
     assert json.loads(xp.results.meta_view.toPlainText())["format"] == "onnx-int8"
@@ -94,8 +95,8 @@ def test_web_format_exports_the_page(qtbot: QtBot, window: MainWindow, trained_r
     for fmt, c in xp.checks.items():
         c.setChecked(fmt == "web")
     qtbot.mouseClick(xp.buttons["exportButton"], Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: xp.results.table.rowCount() == 2, timeout=180_000)
-    assert cell(xp.results.table, 1, 0) == "web"
+    qtbot.waitUntil(xp.buttons["exportButton"].isEnabled, timeout=180_000)
+    assert xp.results.table.rowCount() == 2 and cell(xp.results.table, 1, 0) == "Web page"
     page = tmp_path / "exports" / "model-web"
     assert (page / "index.html").is_file() and (page / "onnxruntime-web" / "runtime.js").is_file()
 
@@ -127,6 +128,6 @@ def test_file_column_names_each_format_folder_and_every_row_shows(qtbot: QtBot, 
     col = {header(xp.results.table, c).text(): c for c in range(xp.results.table.columnCount())}
     rows = 1 + len(fake_results(dest))  # the trained model, then each format
     files = {cell(xp.results.table, r, 0): cell(xp.results.table, r, col["File"]) for r in range(rows)}
-    assert files["onnx"] == "onnx/model.onnx" and files["onnx-int8"] == "onnx-int8/model.onnx"
-    assert files["openvino"] == "openvino/model.xml + openvino/model.bin"
+    assert files["ONNX"] == "onnx/model.onnx" and files["ONNX int8"] == "onnx-int8/model.onnx"
+    assert files["OpenVINO (.xml + .bin)"] == "openvino/model.xml + openvino/model.bin"
     assert xp.results.table.rowCount() == rows and xp.results.table.verticalScrollBar().maximum() == 0

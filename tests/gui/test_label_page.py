@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from desktop_cls.core.data.labeling import Workspace
+from desktop_cls.gui.pages.label.accept_dialog import AcceptDialog
 from desktop_cls.gui.shell.main_window import MainWindow
 from tests.gui.conftest import open_and_check, open_and_wait, opened, opened_workspace
 
@@ -73,7 +74,7 @@ def test_suggestions_sorted_by_uncertainty_and_accepted(qtbot: QtBot, window: Ma
     assert lp.model.current() == shown and lp.model.position == 0  # the image on screen stays on screen
     confidences = [lp.model.suggestions[n][1] for n in lp.model.queue[1:]]
     assert confidences == sorted(confidences)  # the others: least confident first
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(AcceptDialog, "exec", lambda _self: AcceptDialog.DialogCode.Accepted)
     lp.suggest_panel.accept_spin.setValue(50)
     lp.suggest_panel.accept()  # moved in the background, as one step
     qtbot.waitUntil(lambda: lp.model.queue == [] and not lp.model.moving, timeout=30_000)

@@ -8,13 +8,17 @@ import threading
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from desktop_cls.core.events import CancelToken
 from desktop_cls.gui.pages.label import label_page, suggestions
+from desktop_cls.gui.pages.label.accept_dialog import AcceptDialog
 from desktop_cls.gui.pages.label.label_model import SuggestionResult
 from desktop_cls.gui.shell.main_window import MainWindow
+from desktop_cls.gui.widgets.image_viewer import viewer_of
 from desktop_cls.gui.work.tasks import Reporter, TaskFn
 from tests.gui.conftest import open_and_wait
 
@@ -52,14 +56,14 @@ def test_accepting_suggestions_for_several_classes_is_one_undo_step(qtbot: QtBot
     qtbot.waitUntil(lambda: len(lp.model.suggestions) == 60, timeout=10_000)
     asked: list[str] = []
 
-    def yes(_parent: object, _title: str, text: str, *args: object) -> QMessageBox.StandardButton:
-        asked.append(text)
-        return QMessageBox.StandardButton.Yes
+    def yes(dialog: AcceptDialog) -> int:
+        asked.append(dialog.move_button.text())
+        return AcceptDialog.DialogCode.Accepted
 
-    monkeypatch.setattr(QMessageBox, "question", yes)
+    monkeypatch.setattr(AcceptDialog, "exec", yes)
     lp.suggest_panel.accept()  # above 90 %: 54 of the 60, into three classes
     qtbot.waitUntil(lambda: not lp.model.moving and len(lp.model.queue) == 6, timeout=30_000)
-    assert "Move 54 image(s)" in asked[0]
+    assert asked == ["Move 54 image(s)"]
     assert sum(len(list((many_loose / c).glob("loose_*.png"))) for c in CLASSES) == 54
     ws = window.state.workspace
     assert ws is not None and len(ws.history) == 1
@@ -139,3 +143,99 @@ def test_arriving_suggestions_do_not_list_the_folder_again(qtbot: QtBot, window:
     assert sure == sorted(sure)  # the least sure first, as after a full refresh
     captions = [lp.view.strip_model.items[r][1] for r in range(60)]
     assert captions[0] == f"{lp.model.suggestions[lp.model.queue[0]][0]} 1%"
+
+
+def test_the_question_shows_each_image_and_moves_only_the_ticked(qtbot: QtBot, window: MainWindow,
+                                                                 many_loose: Path, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The evidence before many files move: one row per image, captioned with its class and confidence, in one
+    virtual grid (no widget per image); unticked images stay where they are, and the rest is one step."""
+    def fake_work(model: str | None, root: Path, names: list[str], classes: list[str]) -> TaskFn[SuggestionResult]:
+        def work(progress: Reporter, cancel: CancelToken) -> SuggestionResult:
+            return SuggestionResult({n: (CLASSES[i % 3], 0.95 if i % 10 else 0.5) for i, n in enumerate(names)},
+                                    CLASSES)
+        return work
+
+    monkeypatch.setattr(suggestions, "suggestion_work", fake_work)
+    open_and_wait(qtbot, window, many_loose)
+    choose_a_model(window, tmp_path)
+    lp = window.label_page
+    lp.suggest_panel.suggest()
+    qtbot.waitUntil(lambda: len(lp.model.suggestions) == 60, timeout=10_000)
+    seen: list[AcceptDialog] = []
+
+    def untick_two(dialog: AcceptDialog) -> int:
+        seen.append(dialog)
+        model = dialog.model
+        assert model.rowCount() == 54 and dialog.view.model() is model
+        captions = {model.items[r][1] for r in range(model.rowCount())}
+        assert captions == {"cat 95%", "dog 95%", "fish 95%"}
+        first = model.index(0)
+        assert model.data(first, Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+        assert model.flags(first) & Qt.ItemFlag.ItemIsUserCheckable
+        model.setData(first, Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole)
+        model.setData(model.index(1), Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole)
+        assert dialog.move_button.text() == "Move 52 image(s)"
+        dialog.view.doubleClicked.emit(model.index(3))  # seen large, in the viewer every grid uses
+        viewer = viewer_of(dialog)
+        assert viewer is not None and viewer.isVisible()
+        viewer.close()
+        return AcceptDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(AcceptDialog, "exec", untick_two)
+    lp.suggest_panel.accept()
+    qtbot.waitUntil(lambda: not lp.model.moving and len(lp.model.queue) == 8, timeout=30_000)
+    kept = {Path(p).name for p in seen[0].model.unticked}
+    assert len(kept) == 2 and kept <= set(lp.model.queue)  # the unticked images stay unlabeled
+    assert sum(len(list((many_loose / c).glob("loose_*.png"))) for c in CLASSES) == 52
+    ws = window.state.workspace
+    assert ws is not None and len(ws.history) == 1
+
+
+def test_accept_is_grouped_under_both_kinds_of_suggestion(qtbot: QtBot, window: MainWindow) -> None:
+    """The accept button applies to live suggestions too, so it is not filed under "with a trained model"."""
+    panel = window.label_page.suggest_panel
+    texts = [w.text() for w in panel.findChildren(QLabel)]
+    assert "With a trained model" not in texts
+    heading = panel.findChild(QLabel, "acceptHeading")
+    assert heading is not None and "live" in heading.text()
+    assert "live" in panel.accept_button.toolTip()
+
+
+def test_the_real_question_opens_modal_and_enter_files_the_images(qtbot: QtBot, window: MainWindow,
+                                                                            many_loose: Path, tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    def fake_work(model: str | None, root: Path, names: list[str], classes: list[str]) -> TaskFn[SuggestionResult]:
+        def work(progress: Reporter, cancel: CancelToken) -> SuggestionResult:
+            return SuggestionResult({n: ("cat", 0.99) for n in names[:5]}, CLASSES)
+        return work
+
+    monkeypatch.setattr(suggestions, "suggestion_work", fake_work)
+    open_and_wait(qtbot, window, many_loose)
+    choose_a_model(window, tmp_path)
+    lp = window.label_page
+    lp.suggest_panel.suggest()
+    qtbot.waitUntil(lambda: len(lp.model.suggestions) == 5, timeout=10_000)
+    seen: list[str] = []
+
+    def press_enter() -> None:
+        """Enter moves the images wherever the focus is (a tool button must not take it)."""
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, AcceptDialog)
+        seen.append(dialog.count.text())
+        tick_all = dialog.findChild(QPushButton, "tickAllButton")
+        assert tick_all is not None
+        tick_all.setFocus()
+        QTest.keyClick(tick_all, Qt.Key.Key_Return)
+        if dialog.isVisible():  # Enter did not answer: close it so the test fails instead of waiting
+            seen.append("still open")
+            dialog.reject()
+
+    QTimer.singleShot(0, press_enter)
+    lp.suggest_panel.accept()
+    qtbot.waitUntil(lambda: not lp.model.moving and len(lp.model.queue) == 55, timeout=30_000)
+    assert seen == ["5 image(s) of 5 ticked"]
+    assert len(list((many_loose / "cat").glob("loose_*.png"))) == 5

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from desktop_cls.core.data.folder_walk import IGNORED_NAMES, Files, is_hidden, usable_name, walk_images
+from desktop_cls.core.data.folder_walk import IGNORED_NAMES, Files, is_hidden, link_problem, usable_name, walk_images
 from desktop_cls.core.data.imaging import display_path, is_image_name, utf8_name
 from desktop_cls.core.data.problems import Problem
 from desktop_cls.core.errors import UserError
@@ -69,7 +69,7 @@ def list_labelled(root: Path, layout: str, problems: list[Problem]) -> tuple[Fil
 def _walkable_class(root: Path, class_dir: Path, problems: list[Problem]) -> bool:
     """A class folder that is a link up the tree (`cats -> ..`, `-> /`) or into the dataset would count
     images twice or pull in a whole disk: it is reported and left out. A link to a folder elsewhere is
-    followed, as ImageFolder does."""
+    followed, as ImageFolder does, and reported too (`link`): nothing is moved or written through it."""
     if not os.path.islink(class_dir):
         return True
     target, root_real = os.path.realpath(class_dir), os.path.realpath(root)
@@ -78,6 +78,7 @@ def _walkable_class(root: Path, class_dir: Path, problems: list[Problem]) -> boo
     elif os.path.commonpath([target, root_real]) == root_real:
         why = _("link into {folder} of this dataset").format(folder=os.path.relpath(target, root_real))
     else:
+        problems.append(link_problem(str(class_dir), target, root_real, class_dir.name))
         return True
     problems.append(Problem(str(class_dir), "symlink_loop", _("{why}: not followed, so the class '{name}' is left "
                                                               "out").format(why=why, name=class_dir.name)))

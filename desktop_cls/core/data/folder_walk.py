@@ -138,15 +138,15 @@ def _add_odd(files: Files, d: str, odd: set[str], class_name: str, reals: tuple[
 
 
 def _stats(d: str, paths: list[str], names: list[str]) -> tuple[list[os.stat_result | None], bool]:
-    """Each file's stat through a link, None where that fails (a broken link, a file gone meanwhile), and
-    whether none failed."""
+    """Each file's own stat (a link's, not its target's: links take the careful path, which reports them), None
+    where that fails (a file gone meanwhile), and whether none failed."""
     if _WINDOWS:  # the folder listing carries them there: no call per file
         with os.scandir(d) as it:
             entries = {e.name: e for e in it}
         stats = [_stat_or_none(entries[n]) if n in entries else None for n in names]
     else:
         try:
-            return list(map(os.stat, paths)), True
+            return list(map(os.lstat, paths)), True
         except OSError:
             stats = [_stat_or_none(p) for p in paths]
     return stats, all(st is not None for st in stats)
@@ -181,8 +181,9 @@ _ENDINGS = tuple(ext + "\0" for ext in IMG_EXTENSIONS)
 
 
 def _stat_or_none(item: str | os.DirEntry[str]) -> os.stat_result | None:
+    """The entry's own stat, not its target's: a link is not a plain image (the careful path reports it)."""
     try:
-        return item.stat() if isinstance(item, os.DirEntry) else os.stat(item)
+        return item.stat(follow_symlinks=False) if isinstance(item, os.DirEntry) else os.lstat(item)
     except OSError:
         return None
 
@@ -200,6 +201,8 @@ def _odd_entry(e: os.DirEntry[str], d: str, class_name: str, reals: tuple[str, s
             why = _link_leaves_class(sub, *reals) if e.is_symlink() else None
             if why is None:
                 stack.append(sub)
+                if e.is_symlink() and not _inside(os.path.realpath(sub), reals[1]):
+                    problems.append(link_problem(sub, os.path.realpath(sub), reals[1], class_name))
             else:
                 problems.append(Problem(sub, "symlink_loop", _(
                     "{why}: not followed, so its images are not counted as '{name}'").format(
@@ -209,6 +212,8 @@ def _odd_entry(e: os.DirEntry[str], d: str, class_name: str, reals: tuple[str, s
         elif (st := _regular_stat(e)) is None:
             _report_special(e, problems)
         elif is_image_name(name):
+            if e.is_symlink():
+                problems.append(link_problem(e.path, os.path.realpath(e.path), reals[1]))
             return st
         else:
             problems.append(Problem(os.path.join(d, e.name), "unsupported_format",
@@ -227,6 +232,28 @@ def _link_leaves_class(link: str, class_real: str, root_real: str) -> str | None
     if os.path.commonpath([target, root_real]) == root_real and os.path.commonpath([target, class_real]) != class_real:
         return _("link into {folder} of this dataset").format(folder=os.path.relpath(target, root_real))
     return None
+
+
+def _inside(target: str, root_real: str) -> bool:
+    return os.path.commonpath([target, root_real]) == root_real
+
+
+def link_problem(path: str, target: str, root_real: str, folder_of: str | None = None) -> Problem:
+    """A class folder or an image that is a link, read through (as ImageFolder does) and said so: the app never
+    moves, trashes or writes through a link, so the user should know which ones there are and where they lead.
+    folder_of: for a folder link, the class its images are read as."""
+    inside = _inside(target, root_real)
+    if folder_of is not None:
+        message = _("a link to {target}, outside the dataset: read as class '{name}', but the app never moves, "
+                    "trashes or writes through it. If not meant, replace the link with a real folder, or remove it")
+    elif inside:
+        message = _("a link to {target}, the same file (not a copy): read twice, so it weighs double; the app "
+                    "never moves, trashes or writes through it. If not meant, remove the link")
+    else:
+        message = _("a link to {target}, outside the dataset: read through, but the app never moves, trashes or "
+                    "writes through it. If not meant, replace the link with a copy of the image, or remove it")
+    shown = os.path.relpath(target, root_real) if inside else target
+    return Problem(path, "link", message.format(target=shown, name=folder_of))
 
 
 def usable_name(entry: os.DirEntry[str], problems: list[Problem] | None) -> bool:

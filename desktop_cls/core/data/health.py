@@ -41,7 +41,7 @@ from desktop_cls.core.storage import user_cache_dir, write_json
 IMBALANCE_RATIO = 3.0
 TOO_SMALL_PX = 16
 PROBLEM_KINDS = ("corrupt", "not_image", "too_large", "unreadable", "missing", "unsupported_format",
-                 "symlink_loop", "unknown_class", "empty_class", "duplicate", "near_duplicate",
+                 "symlink_loop", "link", "unknown_class", "empty_class", "duplicate", "near_duplicate",
                  "label_conflict", "leak", "imbalance", "too_small")
 COPY_KINDS = ("duplicate", "near_duplicate", "label_conflict", "leak")
 _VERDICTS = similarity.RULES
@@ -305,7 +305,10 @@ def copy_findings(index: DatasetIndex, hashes: dict[str, ImageHash], usable: Ite
     for p in usable:
         groups[hashes[p].pixels].append(p)
     found: list[Finding] = []
-    for members in groups.values():
+    def place(path: str) -> tuple[int, str]:
+        return by_path[path].label, by_path[path].split
+
+    for members in (distinct_files(m, place) for m in groups.values()):
         found.extend(_closest_relation(index, by_path, other, [(m, None) for m in members[:i]])
                      for i, other in enumerate(members[1:], 1))
     firsts = [m[0] for m in groups.values()]
@@ -314,6 +317,30 @@ def copy_findings(index: DatasetIndex, hashes: dict[str, ImageHash], usable: Ite
         partners[b].append((firsts[a], difference))
     found.extend(_closest_relation(index, by_path, firsts[b], copies) for b, copies in sorted(partners.items()))
     return found
+
+
+def distinct_files(paths: list[str], place: Callable[[str], object] = lambda _p: None) -> list[str]:
+    """The paths less those that are a link to an earlier one's file in the same place (`place`: its class and
+    split), or the file an earlier link there leads to (the same inode): the scan reports a link as a link, and
+    calling it a duplicate of its own target would be a false claim (trashing the "copy" only removes the link).
+    The same file in another class or split stays a conflict or a leak: it is one, whether copied or linked.
+    Two hard links are two names in the folder and stay duplicates. Only groups of identical pixels get here."""
+    if len(paths) < 2:
+        return paths
+    seen: dict[tuple[int, int, object], bool] = {}  # (inode, place) -> whether a link led there
+    kept = []
+    for path in paths:
+        try:
+            st, link = os.stat(path), os.path.islink(path)
+        except OSError:
+            kept.append(path)
+            continue
+        key = (st.st_dev, st.st_ino, place(path))
+        if key in seen and (link or seen[key]):
+            continue
+        seen[key] = seen.get(key, False) or link
+        kept.append(path)
+    return kept
 
 
 def _closest_relation(index: DatasetIndex, by_path: dict[str, Sample], path: str,

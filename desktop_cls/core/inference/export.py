@@ -52,6 +52,9 @@ RUNTIMES = {"safetensors": "PyTorch", "torchscript": "PyTorch (TorchScript)", "o
             "onnx-int8": "ONNX Runtime", "onnx-fp16": "ONNX Runtime", "openvino": "OpenVINO"}
 
 
+STAGES = 4  # export_model reports its stages as n of STAGES; finer steps (int8's blocks) come between
+
+
 @dataclass(frozen=True)
 class ExportResult:
     format: str
@@ -148,7 +151,7 @@ def export_model(source: str | Path, fmt: str, out: str | Path, overwrite: bool 
                 path=src, suffix=src.suffix))
     dest = _destination(src, fmt, out, overwrite)
     t0 = time.perf_counter()
-    progress(0, 4, _("loading the model"))
+    progress(0, STAGES, _("loading the model"))
     model, meta = load_native(src)
     model = model.float().eval()
     if images is None:
@@ -162,11 +165,11 @@ def export_model(source: str | Path, fmt: str, out: str | Path, overwrite: bool 
     staging = new_staging(dest)
     try:
         staged = staging / dest.name
-        progress(1, 4, _("writing {fmt}").format(fmt=fmt))
+        progress(1, STAGES, _("writing {fmt}").format(fmt=fmt))
         quantization = _write(fmt, model, meta, staged, images, cancel, progress)
-        progress(2, 4, _("verifying in its own runtime"))
+        progress(2, STAGES, _("verifying in its own runtime"))
         result = _verify_and_measure(fmt, model, meta, staged, images, quantization, cancel)
-        progress(3, 4, _("measuring latency"))
+        progress(3, STAGES, _("measuring latency"))
         text = snippet_text(fmt, dest)
         if text is not None:
             write_atomic(snippet_path(staged), text.encode("utf-8"))
@@ -176,7 +179,7 @@ def export_model(source: str | Path, fmt: str, out: str | Path, overwrite: bool 
         replace_as_unit(_final_files(fmt, staged), dest.parent, staging)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    progress(4, 4, _("export done"))
+    progress(STAGES, STAGES, _("export done"))
     files = tuple(str(dest.parent / f.name) for f in _final_files(fmt, dest)[:2 if fmt == "openvino" else 1])
     return ExportResult(**{**result.to_dict(), "path": str(dest), "sidecar": str(sidecar_path(dest)),
                            "files": files, "seconds": time.perf_counter() - t0,

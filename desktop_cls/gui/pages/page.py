@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtGui import QKeySequence
@@ -75,6 +75,8 @@ class StatusLine(QWidget):
         self.setObjectName(f"{name}StatusLine")
         self.label = QLabel()
         self.label.setObjectName(f"{name}ProgressLabel")
+        self.label.setWordWrap(True)  # a long step ("Exporting ONNX int8 (2 of 3): …, 2 min left") takes a second
+        # line instead of widening the window past a small screen
         self.bar = QProgressBar()
         self.bar.setObjectName(f"{name}Progress")
         # translate(): PySide's self.tr would look this up under the page class's name
@@ -82,7 +84,7 @@ class StatusLine(QWidget):
                                      "Button")
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(self.label)
+        lay.addWidget(self.label, 3)
         lay.addWidget(self.bar, 1)
         lay.addWidget(self.cancel_button)
         self.setVisible(False)
@@ -175,10 +177,12 @@ class Page(QWidget):
 
     def run_task(self, name: str, fn: TaskFn[T], on_done: Callable[[T], object], *, error_title: str = "",
                  status: str | None = None, on_error: Callable[[str, str], object] | None = None,
-                 on_cancelled: Callable[[], object] | None = None) -> Task | None:
+                 on_cancelled: Callable[[], object] | None = None,
+                 on_event: Callable[[Any], object] | None = None) -> Task | None:
         """Run fn on a worker thread; with `status`, the status line shows it with its progress and Cancel, and
         starting another such task cancels it (its on_cancelled is then not called: it was replaced, not stopped).
-        A failure goes to on_error(message, details), or else shows an error box titled `error_title`."""
+        A failure goes to on_error(message, details), or else shows an error box titled `error_title`; what fn
+        passes to progress.event(e) goes to on_event while this is the latest task."""
         if self.tasks is None:
             return None
         shown = status is not None
@@ -213,8 +217,12 @@ class Page(QWidget):
             if latest() and on_cancelled is not None:
                 on_cancelled()
 
+        def event(e: Any) -> None:
+            if on_event is not None and (not shown or generation == self._generation):
+                on_event(e)
+
         task = self.tasks.start(name, fn, on_done=done, on_error=failed, on_cancelled=cancelled,
-                                on_progress=self.status_line.progress if shown else None)
+                                on_progress=self.status_line.progress if shown else None, on_event=event)
         if shown:
             self._task = task
         return task

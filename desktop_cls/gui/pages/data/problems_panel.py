@@ -41,6 +41,7 @@ PROBLEM_NAMES = {
     "missing": QT_TRANSLATE_NOOP("ProblemsPanel", "missing"),
     "unsupported_format": QT_TRANSLATE_NOOP("ProblemsPanel", "unsupported format"),
     "symlink_loop": QT_TRANSLATE_NOOP("ProblemsPanel", "link loop"),
+    "link": QT_TRANSLATE_NOOP("ProblemsPanel", "link"),
     "unknown_class": QT_TRANSLATE_NOOP("ProblemsPanel", "unknown class"),
     "empty_class": QT_TRANSLATE_NOOP("ProblemsPanel", "empty class"),
     "duplicate": QT_TRANSLATE_NOOP("ProblemsPanel", "duplicate"),

@@ -15,18 +15,37 @@ CHECKED = ("safetensors", "onnx", "onnx-int8")  # ticked at first: the common ca
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
 
 
-def format_info() -> dict[str, str]:
+def format_names() -> dict[str, str]:
+    """Each format's name as people call it: the check boxes, the progress line and the results table use it."""
     return {
-        "safetensors": translate("ExportPage", "safetensors + JSON: weights for desktop_cls and any PyTorch code"),
-        "torchscript": translate("ExportPage", "TorchScript: runs in C++ / mobile PyTorch without Python"),
-        "onnx": translate("ExportPage", "ONNX: runs in ONNX Runtime, OpenCV, TensorRT, …"),
-        "onnx-int8": translate("ExportPage", "ONNX int8: about 4× smaller, faster on CPUs; calibrated on your "
-                               "training images"),
-        "onnx-fp16": translate("ExportPage", "ONNX fp16: half the size, for GPUs and accelerators that prefer it"),
-        "openvino": translate("ExportPage", "OpenVINO (.xml + .bin): Intel CPUs, GPUs and NPUs"),
-        "web": translate("ExportPage", "Web page: classifies images and the webcam in any browser, offline "
-                         "(a folder to open or put on a web server)"),
+        "safetensors": translate("ExportPage", "safetensors + JSON"),
+        "torchscript": translate("ExportPage", "TorchScript"),
+        "onnx": translate("ExportPage", "ONNX"),
+        "onnx-int8": translate("ExportPage", "ONNX int8"),
+        "onnx-fp16": translate("ExportPage", "ONNX fp16"),
+        "openvino": translate("ExportPage", "OpenVINO (.xml + .bin)"),
+        "web": translate("ExportPage", "Web page"),
     }
+
+
+def format_name(fmt: str) -> str:
+    """The name of a format id ("onnx-int8" -> "ONNX int8"); an unknown id as it is."""
+    return format_names().get(fmt, fmt)
+
+
+def format_info() -> dict[str, str]:
+    """Each format's check box text: its name and what it is for."""
+    uses = {
+        "safetensors": translate("ExportPage", "weights for desktop_cls and any PyTorch code"),
+        "torchscript": translate("ExportPage", "runs in C++ / mobile PyTorch without Python"),
+        "onnx": translate("ExportPage", "runs in ONNX Runtime, OpenCV, TensorRT, …"),
+        "onnx-int8": translate("ExportPage", "about 4× smaller, faster on CPUs; calibrated on your training images"),
+        "onnx-fp16": translate("ExportPage", "half the size, for GPUs and accelerators that prefer it"),
+        "openvino": translate("ExportPage", "Intel CPUs, GPUs and NPUs"),
+        "web": translate("ExportPage", "classifies images and the webcam in any browser, offline (a folder to open "
+                         "or put on a web server)"),
+    }
+    return {fmt: translate("ExportPage", "{0}: {1}").format(name, uses[fmt]) for fmt, name in format_names().items()}
 
 
 def web_runtime_present() -> bool:

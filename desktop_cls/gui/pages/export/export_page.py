@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QUrl
+from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from desktop_cls.gui.pages.export.export_formats import chosen, export_targets, format_checks
+from desktop_cls.gui.pages.export.export_formats import chosen, export_targets, format_checks, format_name
+from desktop_cls.gui.pages.export.export_progress import ExportProgress, FormatExported
 from desktop_cls.gui.pages.export.export_results import ExportResults
 from desktop_cls.gui.pages.export.serve_panel import ServePanel
 from desktop_cls.gui.pages.page import Page, PageAction
@@ -129,8 +130,10 @@ class ExportPage(Page):
         self.state.settings_changed.emit(True)
         self.buttons["exportButton"].setEnabled(False)
         # the File column shows each file relative to dest (format subfolders included)
+        self.results.show_results([], dest)  # the last export's rows go; each new one comes as it is verified
         self.run_task("export", work, lambda results: self._done(results, dest), status=self.tr("Exporting…"),
-                      on_error=self._failed, on_cancelled=self._finish)
+                      on_error=self._failed, on_cancelled=self._finish,
+                      on_event=lambda e: self.results.add_result(e.result) if isinstance(e, FormatExported) else None)
 
     def _finish(self) -> None:
         self.buttons["exportButton"].setEnabled(True)
@@ -151,22 +154,25 @@ class ExportPage(Page):
 
 def _export_all(model: str, targets: dict[str, Path], overwrite: bool, progress: Any,
                 cancel: Any) -> list[dict[str, Any]]:
-    """On the worker: measure once, then write, verify and measure each format; plain dicts come back."""
-    from desktop_cls.core.inference.export import export_model, measurement_images
+    """On the worker: measure once, then write, verify and measure each format; each format's plain dict goes to
+    the page as soon as it is verified (FormatExported), and all of them come back at the end."""
+    from desktop_cls.core.inference.export import STAGES, export_model, measurement_images
     from desktop_cls.core.inference.export_web import export_web
 
-    translate = QCoreApplication.translate
-    progress(0, len(targets) + 1, translate("ExportPage", "reading the held-out images"))
+    steps = ExportProgress([format_name(f) for f in targets], STAGES, progress)
+    steps.reading()
     images = measurement_images(model, cancel=cancel)
     out = []
     for i, (fmt, target) in enumerate(targets.items()):
         cancel.raise_if_set()
-        progress(i + 1, len(targets) + 1, translate("ExportPage", "exporting {0}").format(fmt))
-        res = export_web(model, target, overwrite=overwrite, images=images, cancel=cancel) if fmt == "web" \
-            else export_model(model, fmt, target, overwrite=overwrite, images=images, cancel=cancel)
+        steps.begin(i)
+        res = export_web(model, target, overwrite=overwrite, images=images, progress=steps, cancel=cancel) \
+            if fmt == "web" else export_model(model, fmt, target, overwrite=overwrite, images=images,
+                                              progress=steps, cancel=cancel)
         d = res.to_dict()
         d["metadata"] = Path(res.sidecar).read_text(encoding="utf-8")
         d["snippet_text"] = Path(res.snippet).read_text(encoding="utf-8") if res.snippet else ""
         out.append(d)
-    progress(len(targets) + 1, len(targets) + 1, translate("ExportPage", "export done"))
+        progress.event(FormatExported(d))
+    steps.done()
     return out

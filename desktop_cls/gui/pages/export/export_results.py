@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_cls.gui.pages.export.export_formats import format_name
 from desktop_cls.gui.pages.export.export_results_model import ExportResultsModel
 from desktop_cls.gui.widgets.common import read_only_table
 
@@ -28,6 +29,7 @@ COLUMNS = (QT_TRANSLATE_NOOP("ExportPage", "Format"), QT_TRANSLATE_NOOP("ExportP
            QT_TRANSLATE_NOOP("ExportPage", "One image"), QT_TRANSLATE_NOOP("ExportPage", "Agreement"),
            QT_TRANSLATE_NOOP("ExportPage", "Accuracy"), QT_TRANSLATE_NOOP("ExportPage", "File"))
 AGREEMENT, FILE = 3, len(COLUMNS) - 1
+MIN_ROWS = 2  # the trained model and a format stay in sight however small the window
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
 
 
@@ -75,14 +77,27 @@ class ExportResults(QSplitter):
         tl.addWidget(self.measured_label)
         self.addWidget(table_box)
         self.addWidget(self.details)
-        for pane in (table_box, self.details):  # small screens (640 px high) squeeze the panes, not the window
-            pane.setMinimumHeight(60)
+        # small screens (640 px high) squeeze the details to their tabs (the handle brings them back), not the
+        # window, and not the table: squeezed to its header, it hid every finished format. The table's pane
+        # has the table's minimum and the line under it, so the two never overlap.
+        self.details.setMinimumHeight(self.details.tabBar().sizeHint().height() + 4)
+        self.table.setMinimumHeight(self._rows_height(MIN_ROWS))
+        self.setCollapsible(0, False)
 
     def show_results(self, results: list[dict[str, Any]], dest: Path) -> None:
         """The exports just written into `dest`, after the trained model's row; the first export selected."""
         self.model.set_results(results, dest)
+        self._fill(select=True)
+
+    def add_result(self, result: dict[str, Any]) -> None:
+        """One format verified: its row appears now, before the other formats are done; the first is selected."""
+        self.model.add(result)
+        self._fill(select=len(self.model.exports) == 1)
+
+    def _fill(self, select: bool) -> None:
+        results = self.model.exports
         rows = self.model.rows(translate("ExportPage", "trained model (PyTorch, fp32)"),
-                               translate("ExportPage", "the run's model"))
+                               translate("ExportPage", "the run's model"), format_name)
         self.table.setRowCount(len(rows))
         for r, (cells, d) in enumerate(rows):
             for c, text in enumerate(cells):
@@ -93,11 +108,12 @@ class ExportResults(QSplitter):
         if results:
             used, images = self.model.measured_on()
             self.measured_label.setText(translate(
-                "ExportPage", "Measured on {0}, one image at a time on this computer. Agreement: how often the "
-                "export picks the same class as the trained model.").format(images) if used else translate(
+                "ExportPage", "Measured on {0}, one image at a time on this computer.").format(images) if used
+                else translate(
                 "ExportPage", "Verified on random inputs only: {0}.").format(images))
-            self.table.selectRow(1)
-            self.show_details(1)
+            if select:
+                self.table.selectRow(1)
+                self.show_details(1)
 
     @staticmethod
     def _cell(text: str, column: int, d: dict[str, Any] | None) -> QTableWidgetItem:
@@ -109,6 +125,12 @@ class ExportResults(QSplitter):
         if 1 <= column <= 4:
             it.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return it
+
+    def _rows_height(self, rows: int) -> int:
+        """The table's height showing its header and `rows` rows."""
+        table = self.table
+        return (table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth()
+                + rows * table.verticalHeader().defaultSectionSize())
 
     def _show_all_rows(self) -> None:
         """Give the table the height of all its rows (one per format and the trained model) where the page

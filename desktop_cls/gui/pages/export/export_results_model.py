@@ -7,6 +7,7 @@ script's text)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -34,9 +35,13 @@ class ExportResultsModel:
         path = Path(file)
         return path.relative_to(self.dest).as_posix() if path.is_relative_to(self.dest) else path.name
 
-    def rows(self, reference: str, reference_file: str) -> list[Row]:
-        """The trained model's row (named `reference`, its file `reference_file`), then one per export; none
-        before the first export."""
+    def add(self, export: dict[str, Any]) -> None:
+        """One more format, verified while the others are still being written."""
+        self.exports.append(export)
+
+    def rows(self, reference: str, reference_file: str, name: Callable[[str], str] = str) -> list[Row]:
+        """The trained model's row (named `reference`, its file `reference_file`), then one per export with its
+        format's name (`name` of its id); none before the first export."""
         if not self.exports:
             return []
         first = self.exports[0]
@@ -45,7 +50,7 @@ class ExportResultsModel:
         for d in self.exports:
             agree = pct(d["top1_agreement"]) + (" ⚠" if d.get("warning") else "")
             files = " + ".join(self.shown_path(f) for f in d["files"]) or d["path"]
-            rows.append(([d["format"], size_text(d["size_bytes"]), f"{d['latency_ms']:.2f} ms", agree,
+            rows.append(([name(d["format"]), size_text(d["size_bytes"]), f"{d['latency_ms']:.2f} ms", agree,
                           pct(d["accuracy"]), files], d))
         return rows
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDoubleSpinBox,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_cls.core.events import CancelToken
+from desktop_cls.gui.pages.label.accept_dialog import AcceptDialog
 from desktop_cls.gui.pages.label.label_model import LabelModel, Source, SuggestionResult
 from desktop_cls.gui.state import AppState
 from desktop_cls.gui.widgets.dialogs import show_error
@@ -49,7 +51,6 @@ class LabelHost(Protocol):
 
     def keep_focus_on_image(self) -> None: ...
 
-MAX_LISTED = 20  # classes named in the question before accepting
 LIVE_IMAGE_SIZE: int | None = None  # live suggestions: the size of the backbone a quick run would use
 
 
@@ -96,15 +97,28 @@ class SuggestionPanel(QWidget):
             "of your labelled images (computed once, then cached) and suggests a class for the rest. No trained "
             "model needed."))
         self.live_check.toggled.connect(lambda on: self.suggest() if on else page.refresh())
+        accept_button.setToolTip(self.tr(
+            "Shows the images whose suggestion (live or from the trained model) is at least this sure, with their "
+            "suggested classes; untick any, and the rest move into their classes as one undoable step"))
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self._heading(self.tr("Suggest a class for each unlabeled image:"), "suggestHeading"))
         lay.addWidget(self.live_check)
-        lay.addWidget(QLabel(self.tr("With a trained model")))
+        lay.addWidget(self._heading(self.tr("or once, with the chosen run's trained model:"), "modelHeading"))
         lay.addWidget(self.suggest_button)
+        lay.addWidget(self._heading(self.tr("Then, for the suggestions shown (live or from a model):"),
+                                    "acceptHeading"))
         acc = QHBoxLayout()
         acc.addWidget(self.accept_button)
         acc.addWidget(self.accept_spin)
         lay.addLayout(acc)
+
+    @staticmethod
+    def _heading(text: str, name: str) -> QLabel:
+        label = QLabel(text)
+        label.setObjectName(name)
+        label.setWordWrap(True)
+        return label
 
     def threshold(self) -> float:
         return self.accept_spin.value() / 100
@@ -163,21 +177,18 @@ class SuggestionPanel(QWidget):
         background (thousands of files take a second or more; the window keeps answering)."""
         page, plan = self.page, self.model.plan(self.threshold())
         ws = self.state.workspace
-        if ws is not None and not self.model.moving and self.confirm(plan):
-            page.do(ws.assign_groups, plan, large=True)
+        if ws is not None and not self.model.moving and (chosen := self.confirm(plan)):
+            page.do(ws.assign_groups, chosen, large=True)
         page.keep_focus_on_image()
 
-    def confirm(self, plan: dict[str, list[str]]) -> bool:
-        """How many images would move to each class; True when the user agrees (one step, one Ctrl+Z)."""
-        if not plan:
+    def confirm(self, plan: dict[str, list[str]]) -> dict[str, list[str]]:
+        """The images that would move, shown (thumbnail, suggested class, how sure), each ticked; what the user
+        leaves ticked, or {} when nothing is to move (one step, one Ctrl+Z)."""
+        ws = self.state.workspace
+        if not plan or ws is None:
             QMessageBox.information(self, self.tr("Nothing to accept"),
                                     self.tr("No suggestion is at least {0:.0%} sure.").format(self.threshold()))
-            return False
-        line = self.tr("  {0}: {1} image(s)")
-        lines = "\n".join(line.format(cls, len(v)) for cls, v in sorted(plan.items())[:MAX_LISTED])
-        if len(plan) > MAX_LISTED:
-            lines += "\n" + self.tr("  and {0} more class(es)").format(len(plan) - MAX_LISTED)
-        answer = QMessageBox.question(self, self.tr("Accept suggestions?"),
-                                      self.tr("Move {0} image(s):\n{1}\n\nOne Ctrl+Z puts them all back.")
-                                      .format(sum(map(len, plan.values())), lines))
-        return answer == QMessageBox.StandardButton.Yes
+            return {}
+        dialog = AcceptDialog(self, Path(ws.root), plan, self.model.suggestions, self.threshold())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # its thumbnails go with it
+        return dialog.chosen() if dialog.exec() == AcceptDialog.DialogCode.Accepted else {}
