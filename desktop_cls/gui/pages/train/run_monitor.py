@@ -109,6 +109,20 @@ class RunMonitor(QObject):
             self.line(text)
         return min(int(rows[-1]["epoch"]), epochs) if rows else 0
 
+    def show_saved(self, result: Any, val_images: int) -> None:
+        """A run that ended before (chosen after a restart, or from Past runs): its curves and log from its folder,
+        and its outcome, as the page showed them when it ended."""
+        self.plots.reset()
+        self.log.clear()
+        self.epochs_total, self.paused, self._last_batch = result.epochs, False, None
+        self.quick = result.extra.get("method") == "quick"
+        self.view.setCurrentWidget(self.quick_summary if self.quick else self.plots)
+        self.progress.setRange(0, STEPS)
+        if not self.quick:
+            self._replay_history(Path(result.run_dir), result.epochs)
+        self.plots.redraw()
+        self.finished(result, val_images)
+
     def event(self, e: object) -> None:  # type: ignore[override]
         """One event of the training (QObject.event is not used for Qt events here: this object gets none)."""
         if isinstance(e, BatchEnd):

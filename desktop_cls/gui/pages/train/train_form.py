@@ -197,7 +197,8 @@ class TrainForm(QWidget):
         return not self.method_choice.epochs_chosen
 
     def apply_saved(self, saved: dict[str, Any], size_follows_data: bool = True,
-                    flips_follow_data: bool = True, method: str = "", epochs_follow_method: bool = False) -> None:
+                    flips_follow_data: bool = True, method: str = "", epochs_follow_method: bool = False,
+                    method_folder: str = "") -> None:
         """Last session's options; image size, flips and epochs keep following the data and the method
         unless the user set them, and Automatic stays Automatic (not the method it chose last time)."""
         if not saved:
@@ -209,7 +210,7 @@ class TrainForm(QWidget):
         self.apply_config(cfg)
         self.size_follower.pinned = not size_follows_data  # first: a size set by hand is part of the plan
         self.flips_follower.pinned = not flips_follow_data
-        self.method_choice.restore(method, epochs_follow_method)
+        self.method_choice.restore(method, epochs_follow_method, method_folder)
         self.size_follower.suggest()
         self.flips_follower.suggest()
 
