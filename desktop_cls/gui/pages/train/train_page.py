@@ -66,7 +66,7 @@ class TrainPage(Page):
             row.addWidget(self.buttons[name])
         self.form.find_lr_button.clicked.connect(self.find_lr)
         self.lr_search.message.connect(self.monitor.line)
-        self.past_runs.comparisons_changed.connect(self.monitor.plots.set_comparisons)
+        self.past_runs.comparisons_changed.connect(self.monitor.compare)
         self.past_runs.run_chosen.connect(self._use_run)
         self.training.running_changed.connect(self._on_running)
         self.training.paused_changed.connect(
