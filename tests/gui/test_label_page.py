@@ -323,3 +323,27 @@ def test_the_sidebar_says_label_needs_attention_while_loose_images_wait(qtbot: Q
     workspace(window).assign([f"new_{i}.png" for i in range(4)], "dog")
     window.label_page.changed()
     qtbot.waitUntil(lambda: status["label"] == "done")
+
+
+def test_with_every_image_labeled_what_cannot_act_is_greyed_and_the_next_step_is_said(
+        qtbot: QtBot, window: MainWindow, with_unlabeled: Path) -> None:
+    open_and_wait(qtbot, window, with_unlabeled)
+    window.show_page("label")
+    lp, view = window.label_page, window.label_page.view
+    assert lp.buttons["skipButton"].isEnabled() and view.strip.isVisibleTo(lp)
+    QTest.keyClick(lp, Qt.Key.Key_2)
+    assert view.class_buttons.itemAt(0).widget().isEnabled()  # type: ignore[union-attr]
+    workspace(window).assign([f"new_{i}.png" for i in range(1, 4)], "dog")
+    lp.changed()
+    assert lp.model.queue == []
+    for name in ("backButton", "skipButton", "trashImageButton", "acceptSuggestionsButton"):
+        assert not lp.buttons[name].isEnabled(), name
+    buttons = [view.class_buttons.itemAt(i).widget() for i in range(view.class_buttons.count())]
+    assert len(buttons) == 3 and not any(b.isEnabled() for b in buttons if b is not None)
+    assert not any(sc.isEnabled() for sc in view.key_shortcuts)  # the class keys too
+    assert not view.strip.isVisibleTo(lp)
+    assert view.caption.text() == "All images are labeled" and "train a model" in view.preview.text()
+    assert lp.buttons["retrainButton"].isEnabled()  # what the next step is
+    QTest.keyClick(lp, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # an image waits again: all comes back
+    assert lp.model.queue and lp.buttons["skipButton"].isEnabled() and view.strip.isVisibleTo(lp)
+    assert all(sc.isEnabled() for sc in view.key_shortcuts)
