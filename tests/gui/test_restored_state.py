@@ -83,3 +83,18 @@ def test_a_reopened_quick_run_shows_its_summary_not_empty_curves(qtbot: QtBot) -
     assert monitor.view.currentWidget() is monitor.quick_summary
     assert monitor.quick_summary.headline.text() == "Accuracy 75.0%"
     assert monitor.progress_label.text().startswith("Done") and monitor.progress.value() == monitor.progress.maximum()
+
+
+def test_a_run_of_another_dataset_is_not_shown_under_the_open_one(qtbot: QtBot, window: MainWindow,
+                                                                   trained_run: tuple[Path, Path],
+                                                                   tiny_folder: Path) -> None:
+    from tests.gui.conftest import open_and_wait
+
+    run, data = trained_run
+    open_and_wait(qtbot, window, tiny_folder)
+    monitor = window.train_page.monitor
+    window.state.set_run(str(run))
+    assert monitor.plots.epochs == [] and "Ready to train" in monitor.progress_label.text()
+    open_and_wait(qtbot, window, data)  # its own dataset: choosing it again shows it
+    window.state.set_run(str(run))
+    assert monitor.plots.epochs == [1, 2, 3, 4]

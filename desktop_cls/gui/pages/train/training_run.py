@@ -107,8 +107,11 @@ class TrainingRun(QObject):
         result = saved_result(Path(run)) if Path(run).is_dir() else None
         if result is None:
             return  # an exported model file, or a run with no saved epoch: nothing of a run to show
-        info = self.state.run_info
-        self.model.finished(info.dataset_root if info is not None else None, run)
+        info, open_dataset = self.state.run_info, self.state.tag().dataset
+        trained_on = info.dataset_root if info is not None else None
+        if open_dataset is not None and trained_on != open_dataset:
+            return  # another dataset's run is not shown under the open one's name
+        self.model.finished(trained_on, run)
         self.monitor.show_saved(result, (info.val_images or 0) if info is not None else 0)
 
     # ---- how the training ended ----------------------------------------------------------------
