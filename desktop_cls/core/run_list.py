@@ -39,7 +39,8 @@ class RunSummary:
         return self.status.resumable and self.has_checkpoint and not self.quick and not self.in_use
 
 
-def _config(run: Path) -> dict[str, Any]:
+def run_config(run: Path) -> dict[str, Any]:
+    """The run's config.json as a dict ({} when it cannot be read)."""
     try:
         data = read_app_json(run / rd.CONFIG)
     except (OSError, ValueError, UserError):
@@ -65,7 +66,7 @@ def summarize(run: Path) -> RunSummary:
     except (UserError, OSError) as e:
         info, problem = {}, str(e)
     status = rd.run_status(run, info) if info else RunStatus.DAMAGED
-    cfg = _config(run)
+    cfg = run_config(run)
     acc = info.get("best_val_accuracy")
     epochs = cfg.get("epochs")
     stopped_by = info.get("stopped_by") if status is RunStatus.STOPPED else None

@@ -25,6 +25,7 @@ MAX_RECENT = 10
 DEVICE_PATTERN = re.compile(r"auto|cpu|mps|cuda:\d+")
 HEX_PATTERN = re.compile(r"(?:[0-9a-fA-F]{2}){0,65536}")  # saveGeometry()/saveState() as hex
 SETTINGS_MAX_BYTES = 4 * 1024 * 1024
+RUN_STEPS = ("evaluate", "classify", "export")  # the steps done with a run, remembered per run
 
 
 @dataclass
@@ -44,6 +45,14 @@ class Settings:
     theme: str = "system"  # "system", "light" or "dark"
     default_device: str = "auto"  # the Train form starts on it: "auto", "cpu", "mps" or "cuda:N"
     data_folder: str = ""  # runs, models and caches; "" is the platform's folder (core.storage)
+    run_steps: dict[str, list[str]] = field(default_factory=dict)  # run -> the steps done with it ("evaluate", …)
+    train_choice_folder: str = ""  # the dataset the Train form's method and epochs were chosen for
+
+    def mark_step(self, run: str, step: str, done: bool) -> None:
+        """Whether `step` was done with `run`, kept for the recent runs only (the sidebar's badges after a restart)."""
+        steps = [s for s in self.run_steps.get(run, []) if s != step] + ([step] if done else [])
+        kept = {r: v for r, v in self.run_steps.items() if r in self.recent_runs and r != run}
+        self.run_steps = {**kept, **({run: steps} if steps else {})}
 
     def remember_folder(self, path: str) -> None:
         self.recent_folders = _push(self.recent_folders, path)
@@ -122,6 +131,11 @@ def _field_problem(name: str, value: Any) -> str | None:
     if name in ("window_geometry", "window_state"):
         if not isinstance(value, str) or not HEX_PATTERN.fullmatch(value):
             return translate("Settings", "'{0}' must be text").format(name)
+        return None
+    if name == "run_steps":
+        if not isinstance(value, dict) or not all(
+                isinstance(v, list) and all(s in RUN_STEPS for s in v) for v in value.values()):
+            return translate("Settings", "'{0}' must map runs to steps done").format(name)
         return None
     if name == "last_train_config":
         return None if isinstance(value, dict) else translate("Settings", "'{0}' must be an object").format(name)

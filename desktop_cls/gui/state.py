@@ -39,6 +39,9 @@ class Badge(StrEnum):
     NONE = "none"
 
 
+RUN_STEP_PAGES = (PageKey.EVALUATE, PageKey.CLASSIFY, PageKey.EXPORT)  # steps done with a model: badges per run
+
+
 @dataclass(frozen=True, slots=True)
 class Tag:
     """What a result was computed from: the dataset folder and the run (or model file)."""
@@ -157,6 +160,18 @@ class AppState(QObject):
         self.settings.remember_run(path)
         self.settings_changed.emit(True)
         self.run_changed.emit(path)
+        self._show_run_steps(path)
+
+    def _show_run_steps(self, run: str) -> None:
+        """The badges of the steps that follow a model: Train is done when the chosen run has a model, and
+        Evaluate, Classify and Export when they were done with this run (also in an earlier session)."""
+        from desktop_cls.core.run_dir import MODEL
+
+        has_model = Path(run).is_file() or (Path(run) / MODEL).is_file()
+        self.status_changed.emit(PageKey.TRAIN, Badge.DONE if has_model else Badge.NONE)
+        done = self.settings.run_steps.get(run, [])
+        for step in RUN_STEP_PAGES:
+            self.status_changed.emit(step, Badge.DONE if step.value in done else Badge.NONE)
 
     def last_run_of(self, folder: str) -> str | None:
         """The most recent run that was trained on this folder and still exists."""
@@ -166,6 +181,9 @@ class AppState(QObject):
         return None
 
     def set_status(self, page: PageKey, badge: Badge) -> None:
+        if page in RUN_STEP_PAGES and self.run is not None:  # remembered with the run, for the next start
+            self.settings.mark_step(self.run, page.value, badge == Badge.DONE)
+            self.settings_changed.emit(False)
         self.status_changed.emit(page, badge)
 
     def set_training(self, on: bool) -> None:

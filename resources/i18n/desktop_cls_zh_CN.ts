@@ -402,12 +402,6 @@
         <source>TorchScript files contain program code. Open it only if you trust where it came from.</source>
         <translation>TorchScript 文件包含程序代码。只有在信任其来源时才打开。</translation>
     </message>
-    <message numerus="yes">
-        <source>Model ready: %n class(es)</source>
-        <translation>
-            <numerusform>模型已就绪：%n 个类别</numerusform>
-        </translation>
-    </message>
     <message>
         <source>Classification failed</source>
         <translation>分类失败</translation>
@@ -1401,22 +1395,6 @@ The file is in:
         <translation>将这张图像放入“{0}”（也可以把图像拖到这里）</translation>
     </message>
     <message>
-        <source>Undo {0} (Ctrl+Z)</source>
-        <translation>撤销{0} (Ctrl+Z)</translation>
-    </message>
-    <message>
-        <source>Nothing to undo</source>
-        <translation>没有可撤销的操作</translation>
-    </message>
-    <message>
-        <source>Redo {0} (Ctrl+Shift+Z)</source>
-        <translation>重做{0} (Ctrl+Shift+Z)</translation>
-    </message>
-    <message>
-        <source>All images are labeled. Import more with “Import images…”, or retrain.</source>
-        <translation>所有图像都已标注。可以用“导入图像…”导入更多图像，或重新训练。</translation>
-    </message>
-    <message>
         <source>{0}  ({1} of {2} unlabeled)</source>
         <translation>{0}  （未标注图像中的第 {1} 张，共 {2} 张）</translation>
     </message>
@@ -1435,6 +1413,33 @@ The file is in:
     <message>
         <source>The suggested class &apos;{0}&apos; is not one of this dataset&apos;s classes; press a class key instead.</source>
         <translation>建议的类别“{0}”不是此数据集的类别；请改按某个类别的按键。</translation>
+    </message>
+</context>
+<context>
+    <name>LabelView</name>
+    <message>
+        <source>All images are labeled</source>
+        <translation>所有图像都已标注</translation>
+    </message>
+    <message>
+        <source>Next: train a model on them — press Retrain, or Train on the Train page (Ctrl+T).
+
+To label more, copy images in with “Import images…”: they wait here for a class.</source>
+        <translation>下一步：用它们训练一个模型——按“重新训练”，或在“训练”页上按“训练”(Ctrl+T)。
+
+要标注更多图像，请用“导入图像…”把图像复制进来：它们会在这里等待分类。</translation>
+    </message>
+    <message>
+        <source>Undo {0} (Ctrl+Z)</source>
+        <translation>撤销{0} (Ctrl+Z)</translation>
+    </message>
+    <message>
+        <source>Nothing to undo</source>
+        <translation>没有可撤销的操作</translation>
+    </message>
+    <message>
+        <source>Redo {0} (Ctrl+Shift+Z)</source>
+        <translation>重做{0} (Ctrl+Shift+Z)</translation>
     </message>
 </context>
 <context>
@@ -1911,6 +1916,10 @@ The file is in:
         <translation>训练记录：勾选以比较</translation>
     </message>
     <message>
+        <source>No runs yet — each training is kept here: check runs to compare their accuracy curves, double-click one to use its model.</source>
+        <translation>还没有训练记录——每次训练都会保存在这里：勾选记录可比较它们的准确率曲线，双击一条即可使用它的模型。</translation>
+    </message>
+    <message>
         <source>in use</source>
         <translation>使用中</translation>
     </message>
@@ -1928,6 +1937,16 @@ The file is in:
     <message>
         <source>Confidence of choice {0}</source>
         <translation>第 {0} 个候选的置信度</translation>
+    </message>
+    <message numerus="yes">
+        <source>Model ready: %n class(es)</source>
+        <translation>
+            <numerusform>模型已就绪：%n 个类别</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Drop an image here, or press “Classify images…” to choose some: the class it sees appears here with the confidence of each likely class. “Classify a folder…” lists every image of a folder on the right; “Webcam” classifies live.</source>
+        <translation>把图像拖到这里，或按“分类图像…”选择图像：识别出的类别会显示在这里，并附上每个可能类别的置信度。“分类文件夹…”会在右侧列出文件夹中的每张图像；“摄像头”可实时分类。</translation>
     </message>
     <message>
         <source>Cannot read this image: {0}</source>
@@ -2387,6 +2406,10 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
 <context>
     <name>RunMonitor</name>
     <message>
+        <source>Loss and accuracy appear here when training starts: a point per epoch for the training and the validation images, and the learning rate below them. Check past runs to compare their accuracy curves.</source>
+        <translation>开始训练后，损失和准确率会显示在这里：训练图像和验证图像每轮各一个点，下方是学习率。勾选训练记录可比较它们的准确率曲线。</translation>
+    </message>
+    <message>
         <source>Training progress</source>
         <translation>训练进度</translation>
     </message>
@@ -2499,6 +2522,10 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
     <message>
         <source>&apos;{0}&apos; must be a list of paths</source>
         <translation>“{0}”必须是路径列表</translation>
+    </message>
+    <message>
+        <source>&apos;{0}&apos; must map runs to steps done</source>
+        <translation>“{0}”必须把训练记录映射到已完成的步骤</translation>
     </message>
     <message>
         <source>&apos;{0}&apos; must be an object</source>

@@ -115,3 +115,20 @@ def test_file_dialogs_open_in_the_dataset_folder_else_home(qtbot: QtBot, window:
     ep._browse()
     assert window.state.dataset is not None
     assert asked == [str(window.state.dataset.root)] * 4
+
+
+def test_a_ready_model_teaches_how_to_classify_and_shows_no_empty_bars(qtbot: QtBot, window: MainWindow,
+                                                                      trained_run: tuple[Path, Path]) -> None:
+    run, data = trained_run
+    cp = window.classify_page
+    preview = cp.preview
+    assert all(bar.isHidden() for _name, bar in preview.bars)  # nothing to rank before a model, either
+    window.state.set_run(str(run))
+    qtbot.waitUntil(lambda: cp.model.loaded, timeout=60_000)
+    assert not preview.hint.isHidden() and "Drop an image here" in preview.hint.text()
+    assert "Classify a folder" in preview.hint.text() and "Webcam" in preview.hint.text()
+    assert all(bar.isHidden() for _name, bar in preview.bars)
+    cp.classify_paths([str(next((data / "cat").iterdir()))])
+    qtbot.waitUntil(lambda: len(cp.results.predictions) == 1, timeout=60_000)
+    shown = [bar for _name, bar in preview.bars if not bar.isHidden()]
+    assert preview.hint.isHidden() and 1 <= len(shown) <= 3  # never more bars than the model's three classes

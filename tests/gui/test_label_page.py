@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop_cls.core.data.labeling import Workspace
 from desktop_cls.gui.pages.label.accept_dialog import AcceptDialog
+from desktop_cls.gui.pages.label.label_page import LabelPage
 from desktop_cls.gui.shell.main_window import MainWindow
 from tests.gui.conftest import open_and_check, open_and_wait, opened, opened_workspace
 
@@ -324,3 +325,34 @@ def test_the_sidebar_says_label_needs_attention_while_loose_images_wait(qtbot: Q
     workspace(window).assign([f"new_{i}.png" for i in range(4)], "dog")
     window.label_page.changed()
     qtbot.waitUntil(lambda: status["label"] == "done")
+
+
+def class_buttons(page: LabelPage) -> list[QWidget]:
+    """The Label page's class buttons as laid out now (replaced ones may await deletion)."""
+    grid = page.view.class_buttons
+    items = (grid.itemAt(i) for i in range(grid.count()))
+    return [w for item in items if item is not None and (w := item.widget()) is not None]
+
+
+def test_with_every_image_labeled_what_cannot_act_is_greyed_and_the_next_step_is_said(
+        qtbot: QtBot, window: MainWindow, with_unlabeled: Path) -> None:
+    open_and_wait(qtbot, window, with_unlabeled)
+    window.show_page("label")
+    lp, view = window.label_page, window.label_page.view
+    assert lp.buttons["skipButton"].isEnabled() and view.strip.isVisibleTo(lp)
+    QTest.keyClick(lp, Qt.Key.Key_2)
+    assert all(b.isEnabled() for b in class_buttons(lp))
+    workspace(window).assign([f"new_{i}.png" for i in range(1, 4)], "dog")
+    lp.changed()
+    assert lp.model.queue == []
+    for name in ("backButton", "skipButton", "trashImageButton", "acceptSuggestionsButton"):
+        assert not lp.buttons[name].isEnabled(), name
+    buttons = class_buttons(lp)
+    assert len(buttons) == 3 and not any(b.isEnabled() for b in buttons)
+    assert not any(sc.isEnabled() for sc in view.key_shortcuts)  # the class keys too
+    assert not view.strip.isVisibleTo(lp)
+    assert view.caption.text() == "All images are labeled" and "train a model" in view.preview.text()
+    assert lp.buttons["retrainButton"].isEnabled()  # what the next step is
+    QTest.keyClick(lp, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # an image waits again: all comes back
+    assert lp.model.queue and lp.buttons["skipButton"].isEnabled() and view.strip.isVisibleTo(lp)
+    assert all(sc.isEnabled() for sc in view.key_shortcuts)

@@ -35,6 +35,7 @@ def test_plot_legends_sit_beside_the_curves_not_on_them(qtbot: QtBot, window: Ma
     window.resize(1280, 800)
     tp = window.train_page
     window.show_page("train")
+    tp.monitor.begin(2, None, False)  # the curves show once a run starts (before, a line says what will appear)
     QApplication.processEvents()
     pairs = [(tp.monitor.plots.loss_plot, tp.monitor.plots.loss_legend, ["train (smoothed)", "train", "validation"]),
              (tp.monitor.plots.acc_plot, tp.monitor.plots.acc_legend, ["train", "validation"])]

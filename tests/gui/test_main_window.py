@@ -312,6 +312,8 @@ def test_image_size_follows_the_data_until_the_user_picks_one(qtbot: QtBot, wind
     assert "typically 60×60" in form.size_follower.hint.text() and form.size_follower.use_button.isHidden()
     form.image_size_spin.setValue(40)  # the user's own choice is kept...
     open_and_wait(qtbot, window, make_tiny_folder(tmp_path / "b", size=20, per_class=3))
+    assert form.method_choice.combo.currentData() == "auto"  # another dataset: the method is chosen for it again
+    choose_method(form, "scratch")
     assert form.image_size_spin.value() == 40
     assert form.size_follower.hint.text().startswith("Suggested 32 px") and not form.size_follower.use_button.isHidden()
     window.save_settings()  # what closing the window does

@@ -152,6 +152,8 @@ class QuickFit:
             "features_cached": f.cached, "head_seconds": round(h.seconds, 3),
             "feature_seconds": round(f.seconds, 3), "decode_seconds": round(f.decode_seconds, 3),
             "network_seconds": round(f.network_seconds, 3), "feature_engine": f.engine,
+            "cv_folds": h.cv_folds, "head_c": h.c,  # the Train page's summary of the run, read back after a restart
+            "class_accuracy": class_accuracy(h.z_va, h.y_va, len(self.index.classes)),
             "validation": _("{cv_folds}-fold cross-validation").format(cv_folds=h.cv_folds) if h.cv_folds
             else _("held-out split"),
             **({"val_fraction": 0.0} if h.cv_folds else {})})  # Evaluate: no split the model has not seen

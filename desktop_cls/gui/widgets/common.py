@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QMouseEvent, QPixmap, QResizeEvent
+from PySide6.QtCore import QMargins, Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QMouseEvent, QPaintEvent, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
+    QGroupBox,
     QHeaderView,
     QLabel,
     QProgressBar,
@@ -16,6 +17,9 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSplitter,
     QStackedWidget,
+    QStyle,
+    QStyleOptionGroupBox,
+    QStylePainter,
     QTableWidget,
     QVBoxLayout,
     QWidget,
@@ -214,3 +218,38 @@ class ScaledImageLabel(QLabel):
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         self.double_clicked.emit()
         event.accept()
+
+
+class CollapsibleGroup(QGroupBox):
+    """A checkable group that holds one body: ticked, the body in a frame; unticked, the title alone, with no empty
+    frame under it (a collapsed group box still draws its frame and margins)."""
+
+    def __init__(self, title: str) -> None:
+        super().__init__(title)
+        self.setCheckable(True)
+        self.setChecked(False)
+        self._layout = QVBoxLayout(self)
+        self._margins = self._layout.contentsMargins()  # the style's, for when it is open
+        self.toggled.connect(self._show)
+
+    def set_body(self, body: QWidget) -> None:
+        self._layout.addWidget(body)
+        self._show(self.isChecked())
+
+    def _show(self, on: bool) -> None:
+        for i in range(self._layout.count()):
+            item = self._layout.itemAt(i)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.setVisible(on)
+        self._layout.setContentsMargins(self._margins if on else QMargins(0, 0, 0, 0))
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """Closed: the check box and title only, as QGroupBox paints them, without the frame."""
+        if self.isChecked():
+            super().paintEvent(event)
+            return
+        option = QStyleOptionGroupBox()
+        self.initStyleOption(option)
+        option.subControls = QStyle.SubControl.SC_GroupBoxCheckBox | QStyle.SubControl.SC_GroupBoxLabel
+        QStylePainter(self).drawComplexControl(QStyle.ComplexControl.CC_GroupBox, option)

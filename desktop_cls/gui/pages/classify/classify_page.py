@@ -112,7 +112,7 @@ class ClassifyPage(Page):
     def _loaded(self, info: dict[str, Any]) -> None:
         pending = self.model.model_loaded()
         self.show_content()
-        self.preview.caption.setText(self.tr("Model ready: %n class(es)", "", len(info["classes"])))
+        self.preview.show_waiting(len(info["classes"]))
         self._set_busy(False)
         if pending:
             self.classify_paths(pending)

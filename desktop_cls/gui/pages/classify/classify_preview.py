@@ -39,19 +39,41 @@ class PredictionPreview(QWidget):
             bars.addWidget(name, i, 0)
             bars.addWidget(bar, i, 1)
             self.bars.append((name, bar))
+        self.hint = QLabel()  # what to do, until there is something to show
+        self.hint.setObjectName("classifyHint")
+        self.hint.setWordWrap(True)
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.above = QVBoxLayout()  # the live video's controls go here
         lay = QVBoxLayout(self)
         lay.addLayout(self.above)
+        lay.addWidget(self.hint, 1)
         lay.addWidget(self.image, 1)
         lay.addWidget(self.caption)
         lay.addLayout(bars)
+        self.clear()  # no bars until there is a result
+
+    def show_waiting(self, classes: int) -> None:
+        """A model is ready, nothing is classified yet: how to give it an image, and no bars (nothing to rank)."""
+        self.clear(self.tr("Model ready: %n class(es)", "", classes))
+        self.hint.setText(self.tr(
+            "Drop an image here, or press “Classify images…” to choose some: the class it sees appears here with "
+            "the confidence of each likely class. “Classify a folder…” lists every image of a folder on the right; "
+            "“Webcam” classifies live."))
+        self._waiting(True)
+
+    def _waiting(self, on: bool) -> None:
+        """The hint in the image's place, or the image."""
+        self.hint.setVisible(on)
+        self.image.setVisible(not on)
 
     def set_image(self, pix: QPixmap, smooth: bool = True) -> None:
+        self._waiting(False)
         self.image.set_image(pix, smooth=smooth)
 
     def show_frame(self, img: QImage, overlay: Any = None, caption: str = "") -> None:
         """A live frame as it is shown: under the latest heat map overlay when there is one, with the latest
         prediction drawn on it (the frame itself may be newer than both: the model never holds the video up)."""
+        self._waiting(False)
         shown = img.convertToFormat(QImage.Format.Format_RGB888)
         if overlay is not None:
             shown = rgb_array_to_qimage(overlay).scaled(shown.size(), Qt.AspectRatioMode.IgnoreAspectRatio)
@@ -62,6 +84,7 @@ class PredictionPreview(QWidget):
     def clear(self, caption: str = "") -> None:
         """Nothing shown: a video's result is a plot, not the image classified before it."""
         self.image.clear_image()
+        self._waiting(False)
         self.caption.setText(caption)
         for name, bar in self.bars:
             name.setText("")
@@ -69,6 +92,7 @@ class PredictionPreview(QWidget):
 
     def show_prediction(self, p: Any) -> None:
         """A core Prediction: its class and confidence, and the bars of its top classes."""
+        self._waiting(False)
         if p.label is None:
             self.caption.setText(self.tr("Cannot read this image: {0}").format(p.error))
         else:

@@ -133,25 +133,18 @@ class LabelPage(Page):
         self._update_buttons()
 
     def _update_buttons(self) -> None:
-        ws, b = self.state.workspace, self.buttons
+        ws = self.state.workspace
         badge = Badge.NONE if ws is None else Badge.ATTENTION if self.model.queue else Badge.DONE
         if badge != self._badge:  # the sidebar's "! Label" while loose images wait; redrawn only when it changes
             self._badge = badge
             self.state.set_status(PageKey.LABEL, badge)
-        b["undoButton"].setEnabled(bool(ws and ws.can_undo()))
-        b["redoButton"].setEnabled(bool(ws and ws.can_redo()))
-        if ws is not None:
-            b["undoButton"].setToolTip(self.tr("Undo {0} (Ctrl+Z)").format(ws.describe_undo()) if ws.can_undo()
-                                       else self.tr("Nothing to undo"))
-            b["redoButton"].setToolTip(self.tr("Redo {0} (Ctrl+Shift+Z)").format(ws.describe_redo())
-                                       if ws.can_redo() else "")
+        self.view.show_history(ws)
         self.suggest_panel.update_buttons()
 
     def _show_current(self) -> None:
         m, name, ws = self.model, self.model.current(), self.state.workspace
+        self.view.set_labeling(name is not None and ws is not None)  # nothing left: what cannot act is greyed
         if name is None or ws is None:
-            self.view.show_image(None, self.tr("All images are labeled. Import more with “Import images…”, or "
-                                               "retrain."), "", 0)
             return
         s = m.suggestion(name)
         self.view.show_image(str(ws.root / name),

@@ -8,6 +8,7 @@ the thumbnails in sight are decoded.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
@@ -26,6 +27,9 @@ from desktop_cls.gui.pages.label.label_keys import class_keys, key_of
 from desktop_cls.gui.widgets.common import ClassDropButton, ScaledImageLabel
 from desktop_cls.gui.widgets.image_viewer import open_viewer
 from desktop_cls.gui.widgets.thumbnails import ThumbnailModel
+
+if TYPE_CHECKING:
+    from desktop_cls.core.data.labeling import Workspace
 
 MAX_CLASS_BUTTONS = 18
 
@@ -59,6 +63,8 @@ class LabelView(QWidget):
         self.strip.activated.connect(lambda idx: open_viewer(self, self.strip_model.items, idx.row()))
         self.preview.double_clicked.connect(
             lambda: open_viewer(self, self.strip_model.items, self.strip.currentIndex().row()))
+        self.preview.setWordWrap(True)  # what to do next, when no image is left to label
+        self.nav, self.undo = nav, undo
         self.class_buttons = QGridLayout()
         self.keys: dict[str, str] = {}  # key -> class name, see label_keys
         self.key_shortcuts: list[QShortcut] = []
@@ -98,6 +104,35 @@ class LabelView(QWidget):
             self.strip.setCurrentIndex(self.strip_model.index(row))
         self.caption.setText(caption)
         self.suggestion.setText(suggestion)
+
+    def set_labeling(self, on: bool) -> None:
+        """Off when no image is left to label: the class buttons and keys, Back, Skip and Trash cannot act, the strip
+        is empty; the image's place says what to do next."""
+        for i in range(self.class_buttons.count()):
+            item = self.class_buttons.itemAt(i)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.setEnabled(on)
+        for sc in self.key_shortcuts:
+            sc.setEnabled(on)
+        for b in self.nav:
+            b.setEnabled(on)
+        self.strip.setVisible(on)
+        if not on:
+            self.show_image(None, self.tr("All images are labeled"), "", 0)
+            self.preview.setText(self.tr(
+                "Next: train a model on them — press Retrain, or Train on the Train page (Ctrl+T).\n\nTo label "
+                "more, copy images in with “Import images…”: they wait here for a class."))
+
+    def show_history(self, ws: Workspace | None) -> None:
+        """Undo and Redo, each saying what it would undo or redo."""
+        undo, redo = self.undo
+        undo.setEnabled(bool(ws and ws.can_undo()))
+        redo.setEnabled(bool(ws and ws.can_redo()))
+        if ws is not None:
+            undo.setToolTip(self.tr("Undo {0} (Ctrl+Z)").format(ws.describe_undo()) if ws.can_undo()
+                            else self.tr("Nothing to undo"))
+            redo.setToolTip(self.tr("Redo {0} (Ctrl+Shift+Z)").format(ws.describe_redo()) if ws.can_redo() else "")
 
     def set_classes(self, classes: list[str], keys_on: QWidget, assign: Callable[[str], object],
                     dropped: Callable[[str, list[str]], object], tips: tuple[str, str]) -> None:

@@ -135,7 +135,7 @@ class SuggestionPanel(QWidget):
         self.suggest_button.setEnabled(bool(self.state.run and self.model.queue and self.state.core_loaded
                                             and refusal is None and not self.page.busy()))
         self.suggest_button.setToolTip(refusal or self.suggest_tip)
-        self.accept_button.setEnabled(bool(self.model.suggestions) and not self.model.moving)
+        self.accept_button.setEnabled(bool(self.model.suggestions and self.model.queue) and not self.model.moving)
 
     # ---- suggesting ------------------------------------------------------------------------------
     def suggest(self) -> None:

@@ -63,15 +63,25 @@ class MethodChoice(QObject):
         self.hint.setWordWrap(True)
         self.applying = False  # the method is writing the form: those changes are not the user's
         self.epochs_chosen = False
+        self.folder = ""  # the dataset the method and epochs were chosen for ("": not known)
 
     def follow_form(self) -> None:
         """Follow the form's controls and the open dataset (once the form has made its controls)."""
         form = self.form
         form.epochs_spin.valueChanged.connect(self._epochs_edited)
         self.combo.currentIndexChanged.connect(lambda _i: self.apply())
-        form.state.dataset_changed.connect(lambda _index: self.apply())
+        form.state.dataset_changed.connect(self._dataset_opened)
         form.model_combo.currentIndexChanged.connect(lambda _i: self._overridden())
         form.pretrained_check.toggled.connect(lambda _on: self._overridden())
+
+    def _dataset_opened(self, index: Any) -> None:
+        """Another dataset gets the automatic choice again (what suits one folder rarely suits the next); the same
+        one, reopened, keeps what the user chose for it."""
+        if self.folder and self.folder != index.root and (self.key() != AUTO or self.epochs_chosen):
+            self.epochs_chosen = False
+            self.set_key(AUTO)
+        self.folder = index.root
+        self.apply()
 
     def key(self) -> str:
         return str(self.combo.currentData())
@@ -146,8 +156,10 @@ class MethodChoice(QObject):
         else:
             self.set_key(CUSTOM)
 
-    def restore(self, method: str, epochs_follow_method: bool) -> None:
-        """Last session's method; Automatic stays Automatic (not the method it chose last time)."""
+    def restore(self, method: str, epochs_follow_method: bool, folder: str = "") -> None:
+        """Last session's method, chosen for the dataset `folder`; Automatic stays Automatic (not the method it
+        chose last time)."""
+        self.folder = folder
         known = method_name(method)  # "fine_tune": as earlier versions saved it
         if known is not None and known != CUSTOM:
             self.epochs_chosen = not epochs_follow_method

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGroupBox, QListWidget, QListWidgetItem, QVBoxLayout
+from PySide6.QtWidgets import QGroupBox, QLabel, QListWidget, QListWidgetItem, QVBoxLayout
 
 if TYPE_CHECKING:
     from desktop_cls.core.run_list import RunSummary
@@ -31,7 +31,15 @@ class PastRuns(QGroupBox):
         self.runs_list.itemChanged.connect(lambda _i: self._compare())
         self.runs_list.itemDoubleClicked.connect(
             lambda item: self.run_chosen.emit(item.data(Qt.ItemDataRole.UserRole)))
-        QVBoxLayout(self).addWidget(self.runs_list)
+        self.empty = QLabel(self.tr("No runs yet — each training is kept here: check runs to compare their "
+                                    "accuracy curves, double-click one to use its model."))
+        self.empty.setObjectName("pastRunsEmpty")
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.empty)
+        lay.addWidget(self.runs_list)
+        self.runs_list.hide()
 
     def refresh(self) -> None:
         from desktop_cls.core.run_list import run_summaries
@@ -53,6 +61,8 @@ class PastRuns(QGroupBox):
             item.setCheckState(Qt.CheckState.Checked if run.path in checked else Qt.CheckState.Unchecked)
             rl.addItem(item)
         rl.blockSignals(False)
+        rl.setVisible(rl.count() > 0)
+        self.empty.setVisible(rl.count() == 0)
         self._compare()
 
     def _label(self, run: RunSummary) -> str:

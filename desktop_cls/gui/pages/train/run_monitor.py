@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QGroupBox, QLabel, QProgressBar, QStackedWidget, QVBoxLayout
 
 from desktop_cls.core.errors import UserError
@@ -34,8 +34,15 @@ class RunMonitor(QObject):
         super().__init__()
         self.plots = TrainingPlots()
         self.quick_summary = QuickFitSummary()
+        self.empty = QLabel(self.tr("Loss and accuracy appear here when training starts: a point per epoch for the "
+                                    "training and the validation images, and the learning rate below them. Check "
+                                    "past runs to compare their accuracy curves."))
+        self.empty.setObjectName("runViewEmpty")
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.view = QStackedWidget()  # the curves, or for a quick run (one step, no epochs) its summary
         self.view.setObjectName("runView")
+        self.view.addWidget(self.empty)  # before any run: what will appear
         self.view.addWidget(self.plots)
         self.view.addWidget(self.quick_summary)
         self.progress = QProgressBar()
@@ -81,9 +88,15 @@ class RunMonitor(QObject):
         """Nothing of a run: another dataset is open."""
         self.plots.reset()
         self.plots.redraw()
-        self.view.setCurrentWidget(self.plots)
+        self.view.setCurrentWidget(self.plots if self.plots.compare_curves else self.empty)
         self.log.clear()
         self.progress.setValue(0)
+
+    def compare(self, runs: list[Any]) -> None:
+        """Past runs' accuracy curves, checked to compare: on the plots, which show even before any run."""
+        self.plots.set_comparisons(runs)
+        if runs and self.view.currentWidget() is self.empty:
+            self.view.setCurrentWidget(self.plots)
 
     def begin(self, epochs: int, resuming: str | None, quick: bool) -> int:
         """A fresh log and fresh curves per run; a resumed run starts from its own earlier epochs (how many)."""
@@ -108,6 +121,20 @@ class RunMonitor(QObject):
         for text in (self.tr("Run {0}").format(run), *self.plots.replay(rows, epochs)):
             self.line(text)
         return min(int(rows[-1]["epoch"]), epochs) if rows else 0
+
+    def show_saved(self, result: Any, val_images: int) -> None:
+        """A run that ended before (chosen after a restart, or from Past runs): its curves and log from its folder,
+        and its outcome, as the page showed them when it ended."""
+        self.plots.reset()
+        self.log.clear()
+        self.epochs_total, self.paused, self._last_batch = result.epochs, False, None
+        self.quick = result.extra.get("method") == "quick"
+        self.view.setCurrentWidget(self.quick_summary if self.quick else self.plots)
+        self.progress.setRange(0, STEPS)
+        if not self.quick:
+            self._replay_history(Path(result.run_dir), result.epochs)
+        self.plots.redraw()
+        self.finished(result, val_images)
 
     def event(self, e: object) -> None:  # type: ignore[override]
         """One event of the training (QObject.event is not used for Qt events here: this object gets none)."""

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QSpinBox,
@@ -30,6 +29,7 @@ from desktop_cls.gui.pages.train.method_choice import MethodChoice
 from desktop_cls.gui.pages.train.option_fields import OptionFields
 from desktop_cls.gui.pages.train.train_suggestions import FlipsFollower, ImageSizeFollower
 from desktop_cls.gui.state import AppState
+from desktop_cls.gui.widgets.common import CollapsibleGroup
 from desktop_cls.gui.widgets.common import button as _button
 
 FORM_START = {"epochs": 15}  # the form opens on more epochs than the library default (enough for the demo data)
@@ -63,7 +63,7 @@ class TrainForm(QWidget):
         self.size_follower = ImageSizeFollower(self)
         self.flips_follower = FlipsFollower(self)
         self.method_choice = MethodChoice(self)
-        self.advanced = QGroupBox(self.tr("Advanced"))
+        self.advanced = CollapsibleGroup(self.tr("Advanced"))
         self._build()
         self._connect()
         self._model_changed()
@@ -75,13 +75,9 @@ class TrainForm(QWidget):
         self.model_info.setObjectName("modelDescription")
         self.find_lr_button.setAccessibleName(self.tr("Find a learning rate"))
         self.advanced.setObjectName("advancedGroup")
-        self.advanced.setCheckable(True)
-        self.advanced.setChecked(False)
         adv_body = QWidget()
         adv_body.setLayout(self._rows(ADVANCED))
-        adv_body.setVisible(False)
-        self.advanced.toggled.connect(adv_body.setVisible)
-        QVBoxLayout(self.advanced).addWidget(adv_body)
+        self.advanced.set_body(adv_body)
         fl = QVBoxLayout(self)
         method = QFormLayout()
         method.addRow(self.tr("Method"), self.method_choice.combo)
@@ -197,7 +193,8 @@ class TrainForm(QWidget):
         return not self.method_choice.epochs_chosen
 
     def apply_saved(self, saved: dict[str, Any], size_follows_data: bool = True,
-                    flips_follow_data: bool = True, method: str = "", epochs_follow_method: bool = False) -> None:
+                    flips_follow_data: bool = True, method: str = "", epochs_follow_method: bool = False,
+                    method_folder: str = "") -> None:
         """Last session's options; image size, flips and epochs keep following the data and the method
         unless the user set them, and Automatic stays Automatic (not the method it chose last time)."""
         if not saved:
@@ -209,7 +206,7 @@ class TrainForm(QWidget):
         self.apply_config(cfg)
         self.size_follower.pinned = not size_follows_data  # first: a size set by hand is part of the plan
         self.flips_follower.pinned = not flips_follow_data
-        self.method_choice.restore(method, epochs_follow_method)
+        self.method_choice.restore(method, epochs_follow_method, method_folder)
         self.size_follower.suggest()
         self.flips_follower.suggest()
 

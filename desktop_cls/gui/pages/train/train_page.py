@@ -66,7 +66,7 @@ class TrainPage(Page):
             row.addWidget(self.buttons[name])
         self.form.find_lr_button.clicked.connect(self.find_lr)
         self.lr_search.message.connect(self.monitor.line)
-        self.past_runs.comparisons_changed.connect(self.monitor.plots.set_comparisons)
+        self.past_runs.comparisons_changed.connect(self.monitor.compare)
         self.past_runs.run_chosen.connect(self._use_run)
         self.training.running_changed.connect(self._on_running)
         self.training.paused_changed.connect(
@@ -104,7 +104,7 @@ class TrainPage(Page):
         self.state.dataset_changed.connect(lambda _i: self._on_dataset())
         s = self.state.settings
         self.form.apply_saved(s.last_train_config, s.image_size_follows_data, s.flips_follow_data, s.train_method,
-                              s.epochs_follow_method)
+                              s.epochs_follow_method, s.train_choice_folder)
         self._set_running(False)
         self.refresh_runs()
         self._show_idle_status()
@@ -117,6 +117,7 @@ class TrainPage(Page):
         s.image_size_follows_data = self.form.size_follows_data
         s.flips_follow_data = self.form.flips_follow_data
         s.train_method, s.epochs_follow_method = self.form.method, self.form.epochs_follow_method
+        s.train_choice_folder = self.form.method_choice.folder
 
     def use_device(self, device: str) -> bool:
         """Train on this device when the form lists it; False when it does not (yet: GPUs come with the core)."""

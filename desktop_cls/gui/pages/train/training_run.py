@@ -36,6 +36,7 @@ class TrainingRun(QObject):
         super().__init__(page)
         self.state, self.tasks, self.monitor, self.model, self.page = state, tasks, monitor, model, page
         self.task: Task | None = None
+        state.run_changed.connect(self.show_saved)
 
     def start(self, cfg: TrainConfig, data: Any) -> None:
         """A new run of these options on this data (the open dataset's index, or the folder to scan)."""
@@ -95,6 +96,23 @@ class TrainingRun(QObject):
         self.stop()
         if self.task is not None:
             self.task.wait(QUIT_WAIT_MS)
+
+    def show_saved(self, run: str) -> None:
+        """The chosen run's curves, log and outcome, read from its folder (after a restart the page shows the run
+        the app reopened); never over a run that is going, nor again over the one just shown."""
+        if self.task is not None or (self.model.shown is not None and self.model.shown.run == run):
+            return
+        from desktop_cls.core.run_outcome import saved_result
+
+        result = saved_result(Path(run)) if Path(run).is_dir() else None
+        if result is None:
+            return  # an exported model file, or a run with no saved epoch: nothing of a run to show
+        info, open_dataset = self.state.run_info, self.state.tag().dataset
+        trained_on = info.dataset_root if info is not None else None
+        if open_dataset is not None and trained_on != open_dataset:
+            return  # another dataset's run is not shown under the open one's name
+        self.model.finished(trained_on, run)
+        self.monitor.show_saved(result, (info.val_images or 0) if info is not None else 0)
 
     # ---- how the training ended ----------------------------------------------------------------
     def _on_finished(self, result: Any) -> None:
