@@ -1,5 +1,5 @@
 """The look-alike candidate search: the same pairs as comparing every pair, for a fraction of the comparisons,
-in this process or in worker processes, and remembered for a rescan."""
+in this process (a coarse grid) or in worker processes (a finer one), and remembered for a rescan."""
 
 from __future__ import annotations
 
@@ -51,8 +51,9 @@ def test_the_grid_finds_the_same_pairs_as_every_pair_for_a_fraction_of_the_compa
     assert not any(i < 5 or j < 5 for i, j in found)
     per_picture = np.bincount(np.array(found).ravel(), minlength=len(d))
     assert per_picture.max() <= 6 * candidates.CANDIDATES_PER_IMAGE  # its own 6, and those that chose it
-    # every pair once would be n(n-1)/2; pictures of far-apart contrast or shape are never compared
-    assert sum(compared) < 0.3 * len(d) * (len(d) - 1) / 2
+    # every pair once would be n(n-1)/2 (the search before compared n^2); pictures of far-apart contrast or shape
+    # are never compared
+    assert sum(compared) < 0.5 * len(d) * (len(d) - 1) / 2
 
 
 def test_other_thresholds_and_tiny_folders() -> None:

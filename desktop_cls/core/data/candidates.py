@@ -8,7 +8,7 @@ CANDIDATES_PER_IMAGE most similar ones (ties: the earlier picture), so the proof
 
 Two unit vectors at cosine c are sqrt(2 - 2c) apart, and so are their projections on any direction at most
 that far apart. The pictures are put on a grid: the logarithm of contrast in steps of log(CANDIDATE_CONTRAST),
-and the projections on the descriptors' two principal directions in steps of that distance. A pair of
+and the projections on the descriptors' first principal directions in steps of that distance. A pair of
 candidates lies in one cell or in two neighbouring ones, so each cell is compared with itself and its
 neighbours only, each pair once, in blocks (matrix products): the same candidates as comparing every pair,
 for a fraction of the work (a tenth at 100,000 drawn pictures). Pictures that all look alike share one cell
@@ -45,9 +45,10 @@ _COLUMNS = 8192  # ... and its most columns: a block's similarities stay within 
 _PROCESS_DESCRIPTORS = 20000  # pictures from which searching in worker processes repays starting them
 _BATCH = 1 << 16  # candidate pairs merged at once
 _MARGIN = 1.001  # cells a little wider than the distances they stand for: rounding never splits a pair further
-# the 13 neighbouring cells after a cell in the grid's order (the 13 before it compare with it from their side)
-_AXES = 3  # principal directions the grid splits, besides contrast
-_FORWARD = [step for step in itertools.product((-1, 0, 1), repeat=1 + _AXES) if step > (0,) * (1 + _AXES)]
+# principal directions the grid splits besides contrast: finer cells compare fewer pairs in smaller blocks, which
+# pays on one thread a process; with the numerical library's two threads, small blocks mostly wait (measured)
+_AXES_IN_PROCESSES = 3
+_AXES_HERE = 1
 
 Pairs = list[tuple[int, int]]
 
@@ -70,25 +71,30 @@ class Grid:
     neighbours: np.ndarray
 
 
-def grid(x: np.ndarray, log_norm: np.ndarray, min_cosine: float) -> Grid:
-    """Cells of log-contrast and of the projections on the two principal directions (any two directions would
-    keep the result exact; these split the pictures most)."""
+def _forward(dims: int) -> np.ndarray:
+    """The neighbouring cells after a cell in the grid's order (those before it compare with it from their side)."""
+    return np.array([step for step in itertools.product((-1, 0, 1), repeat=dims) if step > (0,) * dims])
+
+
+def grid(x: np.ndarray, log_norm: np.ndarray, min_cosine: float, axes: int) -> Grid:
+    """Cells of log-contrast and of the projections on the first `axes` principal directions (any directions
+    would keep the result exact; these split the pictures most)."""
     live = np.flatnonzero(np.abs(x).sum(axis=1) > 0)
     sample = x[live[:: max(1, len(live) // 20000)]].astype(np.float64)
     sample -= sample.mean(axis=0) if len(sample) else 0.0
-    axes = np.linalg.eigh(sample.T @ sample)[1][:, :-_AXES - 1:-1].T.astype(np.float32)  # the largest
+    directions = np.linalg.eigh(sample.T @ sample)[1][:, :-axes - 1:-1].T.astype(np.float32)  # the largest
     reach = np.sqrt(max(2 - 2 * min_cosine, 1e-6)) * _MARGIN
     coords = np.column_stack([np.floor(log_norm[live] / (np.log(CANDIDATE_CONTRAST) * _MARGIN)),
-                              np.floor(x[live] @ axes.T / reach)]).astype(np.int64)
+                              np.floor(x[live] @ directions.T / reach)]).astype(np.int64)
     if not len(live):
-        return Grid(live, np.zeros(1, np.int64), np.zeros((0, len(_FORWARD)), np.int64))
+        return Grid(live, np.zeros(1, np.int64), np.zeros((0, len(_forward(1 + axes))), np.int64))
     coords -= coords.min(axis=0) - 1  # a step either way never leaves the grid, so keys never wrap
     size = coords.max(axis=0) + 2
     place = np.cumprod(np.append(size[1:], 1)[::-1])[::-1]  # a cell's key: its coordinates in mixed radix
     keys = coords @ place
     by_cell = np.argsort(keys, kind="stable")
     cell_keys, starts = np.unique(keys[by_cell], return_index=True)
-    steps = np.array(_FORWARD) @ place
+    steps = _forward(1 + axes) @ place
     wanted = cell_keys[:, None] + steps[None, :]
     found = np.minimum(np.searchsorted(cell_keys, wanted), len(cell_keys) - 1)
     neighbours = np.where(cell_keys[found] == wanted, found, -1)
@@ -237,9 +243,10 @@ def candidate_pairs(descriptors: np.ndarray, min_cosine: float = CANDIDATE_COSIN
     if k <= 0:
         return []
     x, log_norm = _prepared(descriptors)
-    g = grid(x, log_norm, min_cosine)
+    processes = compared is None and worth_processes(n, _PROCESS_DESCRIPTORS)
+    g = grid(x, log_norm, min_cosine, _AXES_IN_PROCESSES if processes else _AXES_HERE)
     nearest = Nearest(n, k)
-    if compared is None and worth_processes(n, _PROCESS_DESCRIPTORS):
+    if processes:
         _in_processes(descriptors, g, min_cosine, nearest, progress)
         return nearest.pairs()
     parts = _parts(g, 16)
