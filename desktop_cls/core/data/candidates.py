@@ -11,8 +11,9 @@ that far apart. The pictures are put on a grid: the logarithm of contrast in ste
 and the projections on the descriptors' first principal directions in steps of that distance. A pair of
 candidates lies in one cell or in two neighbouring ones, so each cell is compared with itself and its
 neighbours only, each pair once, in blocks (matrix products): the same candidates as comparing every pair,
-for a fraction of the work (a tenth at 100,000 drawn pictures). Pictures that all look alike share one cell
-and are still compared pair by pair; what each one nominates stays bounded.
+for a fraction of the work (at 100,000 drawn pictures, a seventh of the similarities that comparing every
+picture with every other computed). Pictures that all look alike share one cell and are still compared pair by
+pair: the work still grows with the square of such a folder; what each picture nominates stays bounded.
 """
 
 from __future__ import annotations
