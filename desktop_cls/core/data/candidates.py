@@ -44,6 +44,7 @@ SEARCH = "grid 1"  # how the candidates are found: part of the cache key, so a c
 _BLOCK = 256  # rows of a block
 _COLUMNS = 8192  # ... and its most columns: a block's similarities stay within a few MB
 _PROCESS_DESCRIPTORS = 20000  # pictures from which searching in worker processes repays starting them
+_MOST_WORKERS = 4  # each holds the unit descriptors (57 MB at 100,000) and is sent the raw ones with each part
 _BATCH = 1 << 16  # candidate pairs merged at once
 _MARGIN = 1.001  # cells a little wider than the distances they stand for: rounding never splits a pair further
 # principal directions the grid splits besides contrast: finer cells compare fewer pairs in smaller blocks, which
@@ -221,7 +222,7 @@ def _search_part(descriptors: np.ndarray, g: Grid, min_cosine: float, k: int, ce
 
 def _in_processes(descriptors: np.ndarray, g: Grid, min_cosine: float, nearest: Nearest,
                   progress: ProgressFn) -> None:
-    workers = os.cpu_count() or 1
+    workers = min(os.cpu_count() or 1, _MOST_WORKERS)
     parts = _parts(g, 2 * workers)
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
                              initializer=one_thread_each, initargs=(current_language(),)) as pool:
