@@ -48,7 +48,7 @@ _MOST_WORKERS = 4  # each holds the unit descriptors (57 MB at 100,000) and is s
 _BATCH = 1 << 16  # candidate pairs merged at once
 _MARGIN = 1.001  # cells a little wider than the distances they stand for: rounding never splits a pair further
 # principal directions the grid splits besides contrast: finer cells compare fewer pairs in smaller blocks, which
-# pays on one thread a process; with the numerical library's two threads, small blocks mostly wait (measured)
+# pays on one thread a process; with the numerical library's own threads, small blocks mostly wait (measured)
 _AXES_IN_PROCESSES = 3
 _AXES_HERE = 1
 
@@ -222,6 +222,7 @@ def _search_part(descriptors: np.ndarray, g: Grid, min_cosine: float, k: int, ce
 
 def _in_processes(descriptors: np.ndarray, g: Grid, min_cosine: float, nearest: Nearest,
                   progress: ProgressFn) -> None:
+    """Runs of cells of about equal work, two a worker, each worker on one core; their candidates merged here."""
     workers = min(os.cpu_count() or 1, _MOST_WORKERS)
     parts = _parts(g, 2 * workers)
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
