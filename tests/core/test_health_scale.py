@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from desktop_cls.core.data import health, similarity
+from desktop_cls.core.data import candidates, health
 from desktop_cls.core.data.dataset import Sample
 
 
@@ -43,7 +43,7 @@ def test_a_folder_of_near_identical_pictures_needs_a_bounded_number_of_proofs(tm
 
     found = health.proven_near_pairs(paths, hashes, str(tmp_path), prove=counting_prove)
     # every pair looks alike (n * (n - 1) / 2 = 1770 of them); only each image's nearest few are proven
-    assert 0 < len(proved) <= similarity.CANDIDATES_PER_IMAGE * n < n * (n - 1) // 2
+    assert 0 < len(proved) <= candidates.CANDIDATES_PER_IMAGE * n < n * (n - 1) // 2
     assert len(set(proved)) == len(proved) == len(found)
     nominated = {i for pair in found for i in pair}
     assert len(nominated) == n  # each picture still has its copies looked for

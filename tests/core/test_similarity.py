@@ -1,5 +1,5 @@
 """The proof of "same picture" on single pairs: what it forgives (re-encoding, clipping brightness) and what
-it does not (another shade), and that the candidate search is remembered for a rescan."""
+it does not (another shade)."""
 
 from __future__ import annotations
 
@@ -51,25 +51,6 @@ def test_brightening_that_clips_is_the_same_picture_and_another_shade_is_not() -
     stronger = ImageEnhance.Contrast(im).enhance(2.0)  # twice the contrast: another rendering, not a copy
     m = similarity.compare(im, stronger)
     assert not m.same and m.gain > similarity.MAX_GAIN, m
-
-
-def test_candidate_search_is_remembered_for_the_same_descriptors(tmp_path: Path,
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    rng = np.random.default_rng(0)
-    d = rng.integers(0, 255, (40, 144)).astype(np.uint8)
-    d[20:30] = d[:10]
-    cache = tmp_path / "c.json"
-    first = similarity.cached_candidate_pairs(d, cache)
-    assert {(i, i + 20) for i in range(10)} <= set(first)
-
-    def no_search(*args: object, **kw: object) -> list[tuple[int, int]]:
-        raise AssertionError("searched again")
-
-    monkeypatch.setattr(similarity, "candidate_pairs", no_search)
-    assert similarity.cached_candidate_pairs(d, cache) == first
-    d[0] = 255 - d[0]
-    with pytest.raises(AssertionError, match="searched again"):
-        similarity.cached_candidate_pairs(d, cache)
 
 
 def _drawn(fill: tuple[int, int, int], shift: int = 0) -> Image.Image:

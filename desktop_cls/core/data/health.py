@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from desktop_cls.core.data import similarity
+from desktop_cls.core.data import candidates, similarity
 from desktop_cls.core.data.dataset import DatasetIndex, Problem, Sample
 from desktop_cls.core.data.folder_layout import class_folder
 from desktop_cls.core.data.imaging import load_rgb, or_load_error
@@ -246,7 +246,7 @@ def proven_near_pairs(firsts: list[str], hashes: dict[str, ImageHash], root: str
     if len(firsts) < 2:
         return {}
     desc = np.array([np.frombuffer(bytes.fromhex(hashes[p].descriptor), dtype=np.uint8) for p in firsts])
-    pairs = similarity.cached_candidate_pairs(desc, _cache_file(root, ".candidates"), progress)
+    pairs = candidates.cached_candidate_pairs(desc, _cache_file(root, ".candidates"), progress)
     cache = VerdictCache(root)
     verdicts: dict[tuple[int, int], float | None] = {}
     todo = []

@@ -32,6 +32,16 @@ def reading_pool(items: int, from_items: int, threads: int) -> Executor:
     return ThreadPoolExecutor(max_workers=threads)
 
 
+def one_thread_each(language: str) -> None:
+    """A worker process's start for numerical work: its matrix products run on one thread, as the workers already
+    share the cores and the numerical library's own threads on top of them mostly wait for each other (twice the
+    CPU time on 2 busy cores, measured). It must run before the worker imports numpy, which reads these once: so
+    it lives here, in a module that does not import numpy."""
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[name] = "1"
+    set_language(language)
+
+
 def reading_workers(items: int, from_items: int, threads: int) -> int:
     """How many workers `reading_pool` with the same arguments runs."""
     return (os.cpu_count() or 1) if worth_processes(items, from_items) else threads

@@ -2,10 +2,10 @@
 
 A descriptor (a blurred 12x12 grayscale thumbnail) only nominates candidates: many different small
 pictures on plain backgrounds share a hash or a thumbnail, so pairs are nominated by shape (cosine of
-the mean-centred thumbnails) among pictures of similar contrast. Each candidate pair is then proven on
-the pixels: both pictures are resampled with the same antialiasing filter onto one grid a little
-coarser than the smaller picture (up to 64 px), the frame of one is aligned on the other (a search over
-its centre and scale with square pixels, so resizing, small crops and borders line up, or the whole
+the mean-centred thumbnails) among pictures of similar contrast (core/data/candidates.py finds them). Each
+candidate pair is then proven on the pixels: both pictures are resampled with the same antialiasing filter
+onto one grid a little coarser than the smaller picture (up to 64 px), the frame of one is aligned on the
+other (a search over its centre and scale with square pixels, so resizing, small crops and borders line up, or the whole
 frame stretched for a resize to another shape), brightness and contrast are fitted (a gain within
 MAX_GAIN either way and an offset, clipping allowed for: a small change, not another shade), and what
 is left, lightly smoothed, must be small everywhere: over the whole picture and in each of its 16
@@ -16,22 +16,15 @@ borderline pair is left out rather than flagged.
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import hashlib
 import io
-import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 from PIL import Image, ImageFilter, JpegImagePlugin
 
 from desktop_cls.core.data.alignment import GRID_SCALE, MAX_SHIFT, MIN_OVERLAP, Box, Frame, Grid, box_cost, search
-from desktop_cls.core.events import ProgressFn, no_progress
-from desktop_cls.core.i18n import _
-from desktop_cls.core.storage import write_atomic
 
 THUMB = 12  # descriptor side
 SMOOTH = 0.7  # px on the grid: the residual is smoothed this much (resampling differs most in the finest detail)
@@ -40,9 +33,6 @@ SEARCH_BLUR = 1.2  # px: the alignment is searched on blurred pictures, so thin 
 MAX_GAIN = 1.4  # a brightness/contrast change of at most this factor either way is "the same picture"
 MAX_DIFFERENCE = 0.075  # residual RMS / picture contrast over the whole overlap
 MAX_TILE_DIFFERENCE = 0.2  # ... and in the worst of the 4x4 tiles (a local change is a different picture)
-CANDIDATE_COSINE = 0.9  # descriptors at least this similar in shape are compared ...
-CANDIDATE_CONTRAST = 2.0  # ... when their contrasts are within this factor
-CANDIDATES_PER_IMAGE = 6
 # The guide at the start of the alignment, in gray and then in colour, above this: not worth aligning. Planted
 # copies of every kind start below 0.41 in gray, below 0.44 in colour (the 210 of the three corpora of
 # benchmarks/health_findings.py; those found below 0.18); most distinct look-alikes start above, in colour nine
@@ -74,65 +64,6 @@ def jpeg_encoding(path: str) -> Encoding | None:
             return im.mode, dict(tables), JpegImagePlugin.get_sampling(im)
     except (OSError, ValueError, SyntaxError):
         return None
-
-
-def _unit(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    x = rows.astype(np.float32)
-    x -= x.mean(axis=1, keepdims=True)
-    norm = np.linalg.norm(x, axis=1, keepdims=True)
-    return np.divide(x, norm, out=np.zeros_like(x), where=norm > 1e-3), norm[:, 0]
-
-
-def candidate_pairs(descriptors: np.ndarray, min_cosine: float = CANDIDATE_COSINE,
-                    per_image: int = CANDIDATES_PER_IMAGE, block: int = 256,
-                    progress: ProgressFn = no_progress) -> list[tuple[int, int]]:
-    """(i, j), i < j: each image's nearest descriptors at or above min_cosine among pictures of similar
-    contrast (brute force, in blocks). Flat pictures have no shape and nominate nothing (exact copies are
-    found by their pixels)."""
-    x, norm = _unit(descriptors)
-    n = len(x)
-    k = min(per_image, n - 1)
-    out: set[tuple[int, int]] = set()
-    if k <= 0:
-        return []
-    log_norm = np.log(np.maximum(norm, 1e-3)).astype(np.float32)
-    too_far = np.float32(np.log(CANDIDATE_CONTRAST))
-    for lo in range(0, n, block):
-        hi = min(lo + block, n)
-        sims = x[lo:hi] @ x.T
-        sims[np.arange(hi - lo), np.arange(lo, hi)] = -1.0
-        r, c = np.nonzero(sims >= min_cosine)  # few: the rest of the row is never sorted
-        keep = np.abs(log_norm[lo + r] - log_norm[c]) <= too_far
-        r, c = r[keep], c[keep]
-        order = np.lexsort((-sims[r, c], r))
-        r, c = r[order], c[order]
-        first = np.searchsorted(r, r, side="left")  # each row's best k
-        top = np.arange(len(r)) - first < k
-        for i, j in zip((r[top] + lo).tolist(), c[top].tolist(), strict=True):
-            out.add((min(i, j), max(i, j)))
-        if lo // block % 16 == 15 or hi == n:
-            progress(hi, n, _("finding look-alike pictures"))
-    return sorted(out)
-
-
-def cached_candidate_pairs(descriptors: np.ndarray, cache: Path,
-                           progress: ProgressFn = no_progress) -> list[tuple[int, int]]:
-    """candidate_pairs, remembered in the cache file for the same descriptors in the same order: a rescan of an
-    unchanged folder skips the all-pairs search (tens of seconds for 50,000 images)."""
-    h = hashlib.sha1(f"{CANDIDATE_COSINE} {CANDIDATE_CONTRAST} {CANDIDATES_PER_IMAGE} {descriptors.shape}".encode())
-    h.update(np.ascontiguousarray(descriptors).tobytes())
-    key = h.hexdigest()
-    try:
-        raw = json.loads(cache.read_text(encoding="utf-8"))
-        flat = raw["pairs"] if raw.get("key") == key else None
-        if isinstance(flat, list) and len(flat) % 2 == 0 and all(type(v) is int for v in flat):
-            return list(zip(flat[::2], flat[1::2], strict=True))
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        pass
-    pairs = candidate_pairs(descriptors, progress=progress)
-    with contextlib.suppress(OSError):  # a cache is an optimisation
-        write_atomic(cache, json.dumps({"key": key, "pairs": [v for p in pairs for v in p]}).encode("utf-8"))
-    return pairs
 
 
 @dataclass(frozen=True, slots=True)
