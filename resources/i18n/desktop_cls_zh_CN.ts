@@ -2215,8 +2215,16 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>加载与保存</translation>
     </message>
     <message>
-        <source>{total:.1f} s in all: features of {computed} images computed, {cached} read from the cache (decoding {decode:.1f} s ran alongside the network&apos;s {network:.1f} s).</source>
-        <translation>共 {total:.1f} 秒：计算了 {computed} 张图像的特征，{cached} 张读自缓存（解码 {decode:.1f} 秒与网络的 {network:.1f} 秒同时进行）。</translation>
+        <source>{total:.1f} s in all: the features of all {cached} pictures came from the cache (kept from an earlier run), so no picture was read again.</source>
+        <translation>共 {total:.1f} 秒：全部 {cached} 张图片的特征都来自缓存（上次运行时保存），因此没有重新读取任何图片。</translation>
+    </message>
+    <message>
+        <source>{total:.1f} s in all: the network computed the features of {computed} pictures in {network:.1f} s (reading the pictures, {decode:.1f} s, ran at the same time){from_cache}.</source>
+        <translation>共 {total:.1f} 秒：网络用 {network:.1f} 秒计算了 {computed} 张图片的特征（读取图片用了 {decode:.1f} 秒，与之同时进行）{from_cache}。</translation>
+    </message>
+    <message>
+        <source>; {0} more came from the cache</source>
+        <translation>；另有 {0} 张来自缓存</translation>
     </message>
     <message>
         <source>The last layer&apos;s strength, C = {0:g}, was chosen by cross-validation.</source>

@@ -272,7 +272,7 @@ def _save(cfg: TrainConfig, index: DatasetIndex, run: Path, f: _Features, h: _He
         head.bias.copy_(torch.from_numpy(h.bias))
     temperature, extra = 1.0, {}
     if cfg.calibrate and len(h.y_va):
-        cal = calibrate_logits(h.z_va, h.y_va)
+        cal = calibrate_logits(h.z_va, h.y_va, cross_validated=bool(h.cv_folds))
         cb.notice(cal.message())
         if cal.applied:
             temperature = cal.temperature
