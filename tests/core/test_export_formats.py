@@ -148,6 +148,8 @@ def test_int8_without_images_says_where_to_get_them(trained_run: tuple[Path, Pat
     # 30 images the model learned: int8 is measured on 15 and calibrated on the other 15, never the same ones
     assert res.num_images == 15 and "the other half" in res.images and "not a held-out split" in res.images
     assert res.images.startswith("15 images of ")  # the count reads as a sentence ("15 half of the images" did not)
+    fp32 = export_model(bare / "m.safetensors", "onnx", tmp_path / "f", data=data)  # no int8: no calibration talk
+    assert fp32.images.startswith("15 images of ") and "int8" not in fp32.images and "calibrat" not in fp32.images
     # the lossless formats still export, verified on random inputs, and say why accuracy is missing
     plain = export_model(bare / "m.safetensors", "onnx", tmp_path / "p")
     assert plain.num_images == 0 and plain.accuracy is None and "not in a run folder" in plain.images
@@ -164,10 +166,10 @@ def test_a_folder_the_model_learned_is_halved_for_int8(trained_run: tuple[Path, 
     bare.mkdir()
     shutil.copy(run / "model.safetensors", bare / "m.safetensors")
     meta = read_meta(run / "model.json")
-    measured, calibration, what = export_report._splits(bare / "m.safetensors", meta, data)
+    measured, calibration, what, int8_note = export_report._splits(bare / "m.safetensors", meta, data)
     assert len(measured) + len(calibration) == 30 and not {s.path for s in measured} & {s.path for s in calibration}
     assert {s.label for s in measured} == {s.label for s in calibration} == set(range(len(meta.classes)))
-    assert "the other half" in what
+    assert "the other half" in int8_note and "int8" not in what
 
 
 @needs_openvino

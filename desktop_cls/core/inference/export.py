@@ -277,9 +277,10 @@ def _verify_and_measure(fmt: str, model: nn.Module, meta: ModelMeta, staged: Pat
     size = sum(p.stat().st_size for p in [staged] + ([bin_path(staged)] if fmt == "openvino" else []))
     agreement = fid.top1_agreement if fid.top1_agreement is not None else sample_agree
     return ExportResult(fmt, str(staged), "", size, True, diff, agreement, 0.0, num_images=fid.num_images,
-                        images=images.description, accuracy=fid.accuracy, reference_accuracy=fid.reference_accuracy,
-                        latency_ms=latency, reference_latency_ms=ref_latency, runtime=RUNTIMES[fmt],
-                        quantization=quantization, warning=fid.warning)
+                        images=images.described_for(fmt), accuracy=fid.accuracy,
+                        reference_accuracy=fid.reference_accuracy, latency_ms=latency,
+                        reference_latency_ms=ref_latency, runtime=RUNTIMES[fmt], quantization=quantization,
+                        warning=fid.warning)
 
 
 def _export_torchscript(model: nn.Module, meta: ModelMeta, dest: Path) -> None:
