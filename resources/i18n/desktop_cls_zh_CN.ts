@@ -1833,6 +1833,21 @@ The file is in:
     </message>
 </context>
 <context>
+    <name>PauseControl</name>
+    <message>
+        <source>Pause or resume ({0} or {1})</source>
+        <translation>暂停或继续（{0} 或 {1}）</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+</context>
+<context>
     <name>PredictionPreview</name>
     <message>
         <source>Image being classified</source>
@@ -2457,6 +2472,10 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>缩略图和列表</translation>
     </message>
     <message>
+        <source>Train page, while training</source>
+        <translation>训练页，训练进行时</translation>
+    </message>
+    <message>
         <source>Put the image in a class (a class named 0 … 9 or A … Z has its own key)</source>
         <translation>将图像放入类别（名为 0 … 9 或 A … Z 的类别使用自己的按键）</translation>
     </message>
@@ -2475,6 +2494,10 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
     <message>
         <source>Capture one frame into a class</source>
         <translation>将一帧捕获到类别</translation>
+    </message>
+    <message>
+        <source>Pause or resume training (also Train → Pause / resume)</source>
+        <translation>暂停或继续训练（也可用 训练 → 暂停 / 继续）</translation>
     </message>
     <message>
         <source>Open a thumbnail, mistake, problem or result in the image viewer</source>
@@ -2788,10 +2811,6 @@ One Ctrl+Z puts them all back.</source>
     <message>
         <source>Resumed</source>
         <translation>已继续</translation>
-    </message>
-    <message>
-        <source>Resume</source>
-        <translation>继续</translation>
     </message>
     <message>
         <source>&amp;Start training</source>
