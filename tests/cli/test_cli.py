@@ -364,7 +364,9 @@ def test_train_with_no_options_picks_the_pretrained_quick_mode_for_few_images_an
     assert "pretrained backbone, quick mode: 6 training images per class are few" in err
     # only what the quick method does: no epochs, no flips, and no validation share to raise under cross-validation
     assert "no epochs: the quick method" in err and "no flips: the quick method" in err and "last layer fitted" in err
-    for contradiction in ("the usual start", "Horizontal flip on", "--hflip", "epoch 1/1", "validation share"):
+    assert "24 images in 3 classes, each validated by 5-fold cross-validation" in err  # not "18 train, 6 validation"
+    for contradiction in ("the usual start", "Horizontal flip on", "--hflip", "epoch 1/1", "validation share",
+                          " train, "):
         assert contradiction not in err
     saved = json.loads((tmp_path / "r" / "config.json").read_text())
     assert (saved["model"], saved["method"], saved["pretrained"]) == ("efficientnet_lite0", "quick", True)

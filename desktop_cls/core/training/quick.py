@@ -102,8 +102,13 @@ def _cv_order(feats_paths: Sequence[str], samples: Sequence[Sample]) -> list[str
 
 def _cv_folds(y_tr: np.ndarray, y_va: np.ndarray, val_fraction: float) -> int:
     """Cross-validate (returns the folds) when the validation split would be too small to trust."""
-    y = np.concatenate([y_tr, y_va])
-    counts = np.bincount(y)
+    return cv_folds_for_counts(np.bincount(np.concatenate([y_tr, y_va])), val_fraction)
+
+
+def cv_folds_for_counts(labelled_per_class: Sequence[int] | np.ndarray, val_fraction: float) -> int:
+    """The folds a quick run cross-validates with, from the labelled images per class (train and validation
+    together); 0: it keeps the held-out split. The command line says so before the run, from the same rule."""
+    counts = np.asarray(labelled_per_class)
     counts = counts[counts > 0]
     if val_fraction <= 0 or len(counts) < 2 or int(np.median(counts)) > CV_PER_CLASS:
         return 0
