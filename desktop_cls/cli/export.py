@@ -4,6 +4,7 @@ web page (ONNX Runtime Web), verified and measured against the trained model bef
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from desktop_cls.cli.output import print_json
@@ -21,8 +22,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.format == "web":
         result = export_web(args.model, args.out, overwrite=args.overwrite, data=args.data, progress=pr.progress)
     else:
-        result = export_model(args.model, args.format, args.out, overwrite=args.overwrite, data=args.data,
-                              progress=pr.progress)
+        result = export_model(args.model, args.format, model_file(args.out, args.format), overwrite=args.overwrite,
+                              data=args.data, progress=pr.progress)
     pr.line("")
     if args.json:
         print_json(result.to_dict())
@@ -30,6 +31,18 @@ def cmd_export(args: argparse.Namespace) -> int:
         for line in _report(args.format, result):
             print(line)
     return 0
+
+
+def model_file(out: str, fmt: str) -> Path:
+    """Where --out puts the model: a folder (one that exists, or a name without an extension, made here) gets
+    model.<extension> inside it, as the window's Export page names it; a file name is used as it is."""
+    from desktop_cls.core.inference.export import FORMATS as SUFFIXES
+
+    path = Path(out).expanduser()
+    if path.is_dir() or (not path.exists() and path.suffix == ""):
+        path.mkdir(parents=True, exist_ok=True)
+        return path / f"model{SUFFIXES[fmt]}"
+    return path
 
 
 def _report(fmt: str, result: Any) -> list[str]:
@@ -66,7 +79,10 @@ def add_parser(sub: Any) -> None:
                    help=_("onnx-int8: quantized, calibrated on training images; onnx-fp16: half precision; "
                           "openvino: an OpenVINO .xml + .bin pair; web: a folder with a page that classifies "
                           "images and the webcam in any browser, offline"))
-    x.add_argument("--out", required=True, metavar="FILE", help=_("the model file (for web: the folder)"))
+    x.add_argument("--out", required=True, metavar="PATH", help=_(
+        "a folder to write into (an existing one, or a name without an extension, which is created): the model goes "
+        "in as model.onnx (or the format's extension) with its metadata model.json and an example script; or a file "
+        "name with the format's extension; for web: the folder. Existing files are kept unless --overwrite"))
     x.add_argument("--data", metavar="DIR", help=_("labeled folder to calibrate and measure on (default: the "
                                                    "run's own dataset, whose validation images give the figures)"))
     x.add_argument("--overwrite", action="store_true")

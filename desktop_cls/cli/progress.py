@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from desktop_cls.core.events import EpochEnd, describe_epoch
+from desktop_cls.core.events import EpochEnd, describe_epoch, describe_quick_fit
 from desktop_cls.core.i18n import _
 
 
@@ -15,6 +15,7 @@ class Progress:
     def __init__(self, quiet: bool = False) -> None:
         self.tty = sys.stderr.isatty()
         self.quiet = quiet
+        self.quick = False  # the run is a quick one: its single "epoch" is the last layer's fit
         self._last_stage = ""
 
     def _bar(self, text: str) -> None:
@@ -52,7 +53,7 @@ class Progress:
                           epoch=e.epoch, loss=e.loss, speed=e.images_per_s, eta=e.eta_s))
 
     def on_epoch_end(self, e: EpochEnd) -> None:
-        self.line(describe_epoch(e))
+        self.line(describe_quick_fit(e) if self.quick else describe_epoch(e))
 
     def on_notice(self, e: Any) -> None:
         self.line(_("warning: {message}").format(message=e.message) if e.level == "warning" else e.message)

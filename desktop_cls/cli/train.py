@@ -69,8 +69,20 @@ def _config_and_data(args: argparse.Namespace, pr: Progress, distributed: bool) 
 
 def _describe_plan(cfg: Any, idx: Any) -> str:
     test = len(idx.split("test"))
-    text = _("{images} images in {classes} classes: {train} train, {val} validation").format(
-        images=len(idx.samples), classes=len(idx.classes), train=len(idx.split("train")), val=len(idx.split("val")))
+    labelled = len(idx.split("train")) + len(idx.split("val"))
+    folds = 0
+    if cfg.method == "quick":  # few images: no split, every one is validated by cross-validation
+        from desktop_cls.core.training.quick import cv_folds_for_counts
+
+        train, val = idx.counts("train"), idx.counts("val")
+        folds = cv_folds_for_counts([train.get(c, 0) + val.get(c, 0) for c in idx.classes], cfg.val_fraction)
+    if folds:
+        text = _("{images} images in {classes} classes, each validated by {folds}-fold cross-validation").format(
+            images=labelled, classes=len(idx.classes), folds=folds)
+    else:
+        text = _("{images} images in {classes} classes: {train} train, {val} validation").format(
+            images=len(idx.samples), classes=len(idx.classes), train=len(idx.split("train")),
+            val=len(idx.split("val")))
     if test:
         text += _(", {n} test (not used for training)").format(n=test)
     text += _("; model {model}").format(model=cfg.model)

@@ -73,6 +73,10 @@ def plan_from_args(cfg: Any, args: argparse.Namespace, idx: Any, distributed: bo
 
 def say_plan(plan: Any, pr: Progress) -> None:
     """Each choice the planner made, with its reason (the flips with the flags that override them)."""
+    from desktop_cls.core.training.config import QUICK
+
+    quick = plan.config.method == QUICK
+    pr.quick = quick  # its one fit is no epoch: said in its own words
     for d in plan.decisions:
         if d.chosen and d.key not in ("batch_size", "pooling"):  # the run itself says how it pools
-            pr.line(d.reason + (_(" (--hflip / --no-hflip to choose)") if d.key == "flips" else ""))
+            pr.line(d.reason + (_(" (--hflip / --no-hflip to choose)") if d.key == "flips" and not quick else ""))

@@ -106,6 +106,14 @@ def describe_epoch(e: EpochEnd) -> str:
             + (_(" · best so far") if e.is_best else ""))
 
 
+def describe_quick_fit(e: EpochEnd) -> str:
+    """The quick method's one fit in its own words: it has no epochs, only a last layer fitted in one step."""
+    val = _("n/a") if math.isnan(e.val_accuracy) else f"{e.val_accuracy:.1%}"
+    return _("last layer fitted in {seconds:.1f} s: accuracy {train_accuracy:.1%} on the images it learned from, "
+             "{val} on images it did not learn from").format(seconds=e.seconds, train_accuracy=e.train_accuracy,
+                                                               val=val)
+
+
 @dataclass(frozen=True, slots=True)
 class StageChanged:
     """Coarse phases before/after the epochs (loading images, building model, saving)."""

@@ -1929,6 +1929,21 @@ To label more, copy images in with “Import images…”: they wait here for a 
     </message>
 </context>
 <context>
+    <name>PauseControl</name>
+    <message>
+        <source>Pause or resume ({0} or {1})</source>
+        <translation>暂停或继续（{0} 或 {1}）</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+</context>
+<context>
     <name>PredictionPreview</name>
     <message>
         <source>Image being classified</source>
@@ -2325,8 +2340,16 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>加载与保存</translation>
     </message>
     <message>
-        <source>{total:.1f} s in all: features of {computed} images computed, {cached} read from the cache (decoding {decode:.1f} s ran alongside the network&apos;s {network:.1f} s).</source>
-        <translation>共 {total:.1f} 秒：计算了 {computed} 张图像的特征，{cached} 张读自缓存（解码 {decode:.1f} 秒与网络的 {network:.1f} 秒同时进行）。</translation>
+        <source>{total:.1f} s in all: the features of all {cached} pictures came from the cache (kept from an earlier run), so no picture was read again.</source>
+        <translation>共 {total:.1f} 秒：全部 {cached} 张图片的特征都来自缓存（上次运行时保存），因此没有重新读取任何图片。</translation>
+    </message>
+    <message>
+        <source>{total:.1f} s in all: the network computed the features of {computed} pictures in {network:.1f} s (reading the pictures, {decode:.1f} s, ran at the same time){from_cache}.</source>
+        <translation>共 {total:.1f} 秒：网络用 {network:.1f} 秒计算了 {computed} 张图片的特征（读取图片用了 {decode:.1f} 秒，与之同时进行）{from_cache}。</translation>
+    </message>
+    <message>
+        <source>; {0} more came from the cache</source>
+        <translation>；另有 {0} 张来自缓存</translation>
     </message>
     <message>
         <source>The last layer&apos;s strength, C = {0:g}, was chosen by cross-validation.</source>
@@ -2567,6 +2590,10 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>缩略图和列表</translation>
     </message>
     <message>
+        <source>Train page, while training</source>
+        <translation>训练页，训练进行时</translation>
+    </message>
+    <message>
         <source>Put the image in a class (a class named 0 … 9 or A … Z has its own key)</source>
         <translation>将图像放入类别（名为 0 … 9 或 A … Z 的类别使用自己的按键）</translation>
     </message>
@@ -2585,6 +2612,10 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
     <message>
         <source>Capture one frame into a class</source>
         <translation>将一帧捕获到类别</translation>
+    </message>
+    <message>
+        <source>Pause or resume training (also Train → Pause / resume)</source>
+        <translation>暂停或继续训练（也可用 训练 → 暂停 / 继续）</translation>
     </message>
     <message>
         <source>Open a thumbnail, mistake, problem or result in the image viewer</source>
@@ -2888,10 +2919,6 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
     <message>
         <source>Resumed</source>
         <translation>已继续</translation>
-    </message>
-    <message>
-        <source>Resume</source>
-        <translation>继续</translation>
     </message>
     <message>
         <source>&amp;Start training</source>

@@ -79,12 +79,31 @@ def test_export_int8_reports_its_cost_as_json_and_text(capsys: pytest.CaptureFix
     for key in ("accuracy", "reference_accuracy", "size_bytes", "latency_ms", "reference_latency_ms", "snippet"):
         assert d[key] is not None, key
     assert Path(d["snippet"]).is_file() and d["size_bytes"] == Path(d["path"]).stat().st_size
-    code, out, _ = run_cli(capsys, "export", run, "--format", "openvino", "--out", tmp_path / "ov" / "m")
+    code, out, _ = run_cli(capsys, "export", run, "--format", "openvino", "--out", tmp_path / "m.xml")
     assert code == 0
     assert "m.xml + " in out and "m.bin" in out and "top-1 agreement with the trained model 100.0%" in out
     assert "ms in OpenVINO" in out and "m_example.py" in out
     code, _, err = run_cli(capsys, "export", run, "--format", "onnx-int8", "--out", tmp_path / "q.onnx")
     assert code == 2 and "already exists" in err
+
+
+def test_export_out_names_a_folder_to_write_into_and_never_overwrites_it(capsys: pytest.CaptureFixture[str],
+                                                                         trained_run: tuple[Path, Path],
+                                                                         tmp_path: Path) -> None:
+    """--out PATH without an extension (or an existing folder) is where the files go, not their name's stem; an
+    ONNX export does not talk about int8 calibration."""
+    run, _ = trained_run
+    target = tmp_path / "x" / "cli_export"
+    code, out, _ = run_cli(capsys, "export", run, "--format", "onnx", "--out", target)
+    assert code == 0 and sorted(f.name for f in target.iterdir()) == ["model.json", "model.onnx", "model_example.py"]
+    assert sorted(f.name for f in target.parent.iterdir()) == ["cli_export"] and "int8" not in out
+    before = (target / "model.onnx").read_bytes()
+    code, _, err = run_cli(capsys, "export", run, "--format", "onnx", "--out", target)
+    assert code == 2 and "already exists" in err and (target / "model.onnx").read_bytes() == before
+    existing = tmp_path / "exports.v2"  # an existing folder, whatever its name looks like
+    existing.mkdir()
+    code, _, _ = run_cli(capsys, "export", run, "--format", "torchscript", "--out", existing)
+    assert code == 0 and (existing / "model.torchscript").is_file() and (existing / "model.json").is_file()
 
 
 def test_resume_via_cli(capsys: pytest.CaptureFixture[str], tiny_folder: Path, tmp_path: Path) -> None:
@@ -343,6 +362,12 @@ def test_train_with_no_options_picks_the_pretrained_quick_mode_for_few_images_an
     code, out, err = run_cli(capsys, "train", tiny_folder, "--out", tmp_path / "r", "--image-size", "64", "--json")
     assert code == 0, err
     assert "pretrained backbone, quick mode: 6 training images per class are few" in err
+    # only what the quick method does: no epochs, no flips, and no validation share to raise under cross-validation
+    assert "no epochs: the quick method" in err and "no flips: the quick method" in err and "last layer fitted" in err
+    assert "24 images in 3 classes, each validated by 5-fold cross-validation" in err  # not "18 train, 6 validation"
+    for contradiction in ("the usual start", "Horizontal flip on", "--hflip", "epoch 1/1", "validation share",
+                          " train, "):
+        assert contradiction not in err
     saved = json.loads((tmp_path / "r" / "config.json").read_text())
     assert (saved["model"], saved["method"], saved["pretrained"]) == ("efficientnet_lite0", "quick", True)
     code, out, _ = run_cli(capsys, "predict", tmp_path / "r", tiny_folder / "dog", "--json")

@@ -131,3 +131,44 @@ def test_or_load_error_keeps_each_files_outcome(tmp_path: Path) -> None:
     assert isinstance(out[1], ImageLoadError) and out[1].kind == "not_image"
     with pytest.raises(ValueError):  # only image errors are caught
         or_load_error(lambda p: int(p), "x")
+
+
+def test_a_truncated_file_is_explained_in_the_user_s_language_with_pillow_s_words_as_detail(tmp_path: Path) -> None:
+    """Pillow's "image file is truncated" reached the Chinese window untranslated ("无法解码：image file is
+    truncated"); the reason is ours and translated, Pillow's text only a detail."""
+    from desktop_cls.core import i18n
+
+    buf = io.BytesIO()
+    Image.fromarray(np.random.default_rng(0).integers(0, 255, (64, 64, 3), dtype=np.uint8)).save(buf, "JPEG")
+    p = tmp_path / "t.jpg"
+    p.write_bytes(buf.getvalue()[: len(buf.getvalue()) // 2])
+    with pytest.raises(ImageLoadError) as e:
+        load_rgb(p)
+    assert e.value.message.startswith("cannot decode: the file ends too early") and "truncated" in e.value.message
+    i18n.set_language("zh_CN")
+    try:
+        with pytest.raises(ImageLoadError) as zh:
+            load_rgb(p)
+    finally:
+        i18n.set_language("en")
+    reason = zh.value.message.split("（")[0]
+    assert reason.startswith("无法解码：") and "truncated" not in reason and "文件" in reason
+
+
+@pytest.mark.parametrize(("error", "words"), [
+    (OSError("image file is truncated (3 bytes not processed)"), "ends too early"),
+    (EOFError(), "ends too early"),
+    (OSError("cannot identify image file 'x.png'"), "not a picture this app can read"),
+    (ValueError("Decompression bomb: too many pixels"), "far too large"),
+    (OSError("cannot write mode P;4 as JPEG"), "cannot read (an unusual colour format"),
+    (OSError("unsupported BMP compression (7)"), "cannot read (an unusual colour format"),
+    (SyntaxError("broken PNG file"), "damaged"),
+    (OSError("broken data stream when reading image file"), "damaged"),
+    (MemoryError(), "not enough memory"),
+    (KeyError("zzz"), "could not be read"),
+])
+def test_library_errors_become_plain_reasons_with_the_raw_text_kept(error: BaseException, words: str) -> None:
+    from desktop_cls.core.data.decode_reasons import plain_decode_reason
+
+    text = plain_decode_reason(error)
+    assert words in text and text.endswith(f"(detail: {str(error) or type(error).__name__})")

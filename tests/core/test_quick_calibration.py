@@ -29,7 +29,7 @@ def test_the_fitted_temperature_is_used_by_evaluate_and_the_exports(tmp_path: Pa
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[int] = []
 
-    def calibrate(z: np.ndarray, y: np.ndarray) -> CalibrationResult:
+    def calibrate(z: np.ndarray, y: np.ndarray, cross_validated: bool = False) -> CalibrationResult:
         seen.append(len(y))  # the cross-validated logits of every labelled image
         return CalibrationResult(True, len(y), FITTED, 0.2, 0.05)
 
@@ -60,3 +60,13 @@ def test_the_fitted_temperature_is_used_by_evaluate_and_the_exports(tmp_path: Pa
     np.testing.assert_allclose(onnx_predictor.probabilities(decoded.images), expected, atol=1e-4)
     with torch.inference_mode():
         assert onnx_predictor.logits(decoded.images[:1]).shape == (1, 3)
+
+
+def test_too_few_cross_validated_images_ask_for_more_images_not_a_larger_validation_share() -> None:
+    """Cross-validation already validates every labelled image: raising the validation share changes nothing."""
+    from desktop_cls.core.inference.calibration import calibrate_logits
+
+    z, y = np.zeros((90, 3)), np.arange(90) % 3
+    cross = calibrate_logits(z, y, cross_validated=True).message()
+    assert "90 labelled images, all of them already cross-validated" in cross and "validation share" not in cross
+    assert "raise the validation share" in calibrate_logits(z, y).message()

@@ -60,8 +60,17 @@ def test_the_cache_is_reused_and_survives_relabelling(folder: Path, tmp_path: Pa
     assert n == 18 and first.extra["features_cached"] == 0
     moved = sorted((folder / "cat").iterdir())[0]
     shutil.move(moved, folder / "dog" / moved.name)  # the user relabels an image
-    second = fit(quick_cfg(), folder, out=tmp_path / "r2")
+    notices: list[str] = []
+
+    class Notices:
+        def on_notice(self, e: object) -> None:
+            notices.append(str(getattr(e, "message", "")))
+
+    second = fit(quick_cfg(), folder, out=tmp_path / "r2", callbacks=[Notices()])
     assert second.extra["features_computed"] == 0 and second.extra["features_cached"] == 18
+    # said as it is: not "features of 18 images computed once (18 already in the cache)", no 0.0 s split
+    assert "quick mode: the features of all 18 images came from the cache" in "\n".join(notices)
+    assert not [n for n in notices if "computed once" in n or "decoding" in n or "network 0.0" in n]
 
 
 def test_the_cache_is_invalidated_by_content_size_and_weights(folder: Path, tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
 
 from desktop_cls.core.events import BatchEnd, CancelToken, PauseToken
 from desktop_cls.gui.shell.main_window import MainWindow
@@ -49,4 +50,39 @@ def test_paused_training_shows_paused_not_an_eta(window: MainWindow, monkeypatch
     window.close()
     assert "Training is running" in asked[1]
     window.state.set_training(False)
+    monkeypatch.setattr(tp.training, "task", None)
+
+
+def test_space_pauses_and_resumes_a_run_but_types_in_a_text_field(qtbot: QtBot, window: MainWindow,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """UX.md: "Space pause". Only while a run goes, never from a text field, and the button's tip says so."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QLineEdit
+
+    tp = window.train_page
+    button = tp.buttons["pauseButton"]
+    assert "Space" in button.toolTip() and "Ctrl+P" in button.toolTip()
+    assert not tp.pause_control.shortcut.isEnabled()  # no run: Space is the focused control's own
+    monkeypatch.setattr(tp.training, "task", FakeTask())
+    tp.training.running_changed.emit(True)
+    window.show_page("train")
+    window.activateWindow()
+    target = button  # focused, as after a click on it: Space pauses once (not the shortcut and a click)
+    target.setEnabled(True)
+    target.setFocus()
+    qtbot.waitUntil(target.hasFocus)
+    QTest.keyClick(target, Qt.Key.Key_Space)
+    assert tp.is_paused() and button.text() == "Resume"
+    field = QLineEdit(tp)  # the form is greyed out while training; a field of the page itself
+    field.show()
+    field.setFocus()
+    qtbot.waitUntil(field.hasFocus)
+    QTest.keyClick(field, Qt.Key.Key_Space)
+    assert tp.is_paused()  # typed into the field, not a resume
+    target.setFocus()
+    qtbot.waitUntil(target.hasFocus)
+    QTest.keyClick(target, Qt.Key.Key_Space)
+    assert not tp.is_paused() and button.text() == "Pause"
+    tp.training.running_changed.emit(False)
     monkeypatch.setattr(tp.training, "task", None)

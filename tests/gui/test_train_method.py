@@ -50,6 +50,21 @@ def test_each_method_sets_the_model_and_a_hand_picked_model_is_custom(qtbot: QtB
     assert TrainConfig.from_dict(form.current_config_dict()).method == "scratch"
 
 
+def test_the_quick_method_says_it_uses_no_flips_and_greys_them_out(qtbot: QtBot, window: MainWindow,
+                                                                   tiny_folder: Path) -> None:
+    """The quick method computes features of each image as it is: a flips hint saying "Horizontal flip on"
+    there contradicted it. Switching to a method that trains the network brings the data's reason back."""
+    open_and_wait(qtbot, window, tiny_folder)
+    form = window.train_page.form
+    form.advanced.setChecked(True)  # a collapsed Advanced group greys out everything in it
+    pick(form, "quick")
+    hint = form.flips_follower.hint.text()
+    assert hint.startswith("no flips: the quick method") and not form.flips_follower.use_button.isVisibleTo(form)
+    assert not form.hflip_check.isEnabled() and not form.vflip_check.isEnabled()
+    pick(form, "scratch")
+    assert not form.flips_follower.hint.text().startswith("no flips") and form.hflip_check.isEnabled()
+
+
 def test_a_saved_quick_config_reopens_as_the_quick_method(qtbot: QtBot, window: MainWindow) -> None:
     form = window.train_page.form
     form.apply_config(TrainConfig(model="efficientnet_lite0", pretrained=True, method="quick", image_size=224))

@@ -54,3 +54,20 @@ def test_after_the_first_epoch_the_axis_follows_the_curves(qtbot: QtBot) -> None
     plots.redraw()
     low, high = _x_range(plots.loss_plot)
     assert low >= 0 and high >= 10
+
+
+def test_the_learning_rate_axis_labels_fit_its_short_strip_and_read_as_rates(qtbot: QtBot) -> None:
+    """The empty strip showed 0.2, 0.4, 0.6 and 0.8 on top of each other: only labels with a line of room between
+    them are kept, none at an edge, and rates read as rates."""
+    from desktop_cls.gui.widgets.rate_axis import RateAxis, rate_text
+
+    plots = TrainingPlots()
+    qtbot.addWidget(plots)
+    axis = plots.lr_plot.getAxis("left")
+    assert isinstance(axis, RateAxis)
+    line = axis._line_height()
+    for size, low, high in ((4 * line, 0.0, 1.0), (4 * line, 0.0, 1e-3), (12 * line, 0.0, 1e-3)):
+        values = [v for _spacing, level in axis.tickValues(low, high, size) for v in level]
+        assert 1 <= len(values) <= size / (2.5 * line), (size, values)
+        assert all(low < v < high for v in values)  # a label on an edge is cut in half
+    assert [rate_text(v) for v in (0.0005, 0.00025, 0.001, 0.0)] == ["5e-4", "2.5e-4", "1e-3", "0"]

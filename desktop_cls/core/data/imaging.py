@@ -19,6 +19,7 @@ from typing import BinaryIO, TypeVar
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from desktop_cls.core.data.decode_reasons import plain_decode_reason
 from desktop_cls.core.data.memory_limits import DECODE_BUDGET, MAX_IMAGE_MB_ENV, decode_cost, max_image_bytes
 from desktop_cls.core.data.picture_view import network_view, reduce_for, visible_on_white
 from desktop_cls.core.data.small_copies import SMALL_COPIES, SmallCopies, is_big, shrink
@@ -182,11 +183,9 @@ def _decode(source: str | BinaryIO, p: str, draft_size: tuple[int, int] | None, 
         raise ImageLoadError(p, "too_large", bomb_message(str(e))) from None
     except (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError, KeyError, ZeroDivisionError,
             MemoryError, RuntimeError, AttributeError, struct.error) as e:
-        reason = str(e) or type(e).__name__
-        raise ImageLoadError(p, "corrupt", _("cannot decode: {reason}").format(reason=reason)) from None
+        raise ImageLoadError(p, "corrupt", _("cannot decode: {reason}").format(reason=plain_decode_reason(e))) from None
     except Exception as e:  # a decoder bug on hostile bytes: still only our documented error comes out
-        raise ImageLoadError(p, "corrupt", _("cannot decode: {name}: {error}").format(
-                name=type(e).__name__, error=e)) from None
+        raise ImageLoadError(p, "corrupt", _("cannot decode: {reason}").format(reason=plain_decode_reason(e))) from None
 
 
 def _check_header(p: str, im: Image.Image) -> None:

@@ -34,8 +34,14 @@ class CalibrationResult:
     ece_before: float = float("nan")
     ece_after: float = float("nan")
     reason: str = ""
+    cross_validated: bool = False  # the logits were out-of-fold ones of every labelled image, not a split's
 
     def message(self) -> str:
+        if self.applied and self.cross_validated:
+            return (_("confidences calibrated on the cross-validated predictions of {images} images: temperature "
+                      "{temperature:.2f}, calibration error {ece_before:.1%} -> {ece_after:.1%}").format(
+                images=self.images, temperature=self.temperature, ece_before=self.ece_before,
+                ece_after=self.ece_after))
         if self.applied:
             return (_("confidences calibrated on {images} validation images: temperature {temperature:.2f}, "
                       "calibration error {ece_before:.1%} -> {ece_after:.1%}").format(
@@ -123,25 +129,37 @@ def reliability_bins(y_true: np.ndarray, probs: np.ndarray, bins: int = 10) -> d
     return out
 
 
-def calibrate_logits(z: np.ndarray, y: np.ndarray, min_images: int = MIN_CALIBRATION_IMAGES) -> CalibrationResult:
+def calibrate_logits(z: np.ndarray, y: np.ndarray, min_images: int = MIN_CALIBRATION_IMAGES,
+                     cross_validated: bool = False) -> CalibrationResult:
     """The temperature for validation logits z and labels y, or why none is trustworthy: too few images,
-    or a fit that ran to the edge of its search range. Every training recipe calibrates through here."""
+    or a fit that ran to the edge of its search range. Every training recipe calibrates through here.
+    cross_validated: z are out-of-fold logits of every labelled image, so no validation share can add any."""
     from desktop_cls.core.inference.metrics import expected_calibration_error
 
     n = len(y)
     if n < min_images:
-        return CalibrationResult(False, n, reason=(
-            _("{count} validation image(s) are too few to fit it reliably (at least {min_images} are needed; with "
-              "fewer, the measured accuracy itself is uncertain by more than 10 points). Add images or raise the "
-              "validation share to calibrate").format(count=n, min_images=min_images)))
+        return CalibrationResult(False, n, reason=_too_few(n, min_images, cross_validated),
+                                 cross_validated=cross_validated)
     t = fit_temperature(z, y)
     before = expected_calibration_error(y, softmax(z))
     after = expected_calibration_error(y, softmax(z, t))
     if not LO_T * 1.01 < t < HI_T / 1.01:
         return CalibrationResult(False, n, t, before, after, reason=(
             _("the fit on {count} validation images ran to the edge of the range (temperature {temperature:.2f}), so "
-              "it is not trustworthy; confidences are left as the model gives them").format(count=n, temperature=t)))
-    return CalibrationResult(True, n, t, before, after)
+              "it is not trustworthy; confidences are left as the model gives them").format(count=n, temperature=t)),
+            cross_validated=cross_validated)
+    return CalibrationResult(True, n, t, before, after, cross_validated=cross_validated)
+
+
+def _too_few(n: int, min_images: int, cross_validated: bool) -> str:
+    """Why n images cannot calibrate, with the fix that applies: more images, or (with a split) a larger share."""
+    if cross_validated:
+        return _("{count} labelled images, all of them already cross-validated, are too few to fit it reliably (at "
+                 "least {min_images} are needed; with fewer, the measured accuracy itself is uncertain by more than "
+                 "10 points). Add images to calibrate").format(count=n, min_images=min_images)
+    return _("{count} validation image(s) are too few to fit it reliably (at least {min_images} are needed; with "
+             "fewer, the measured accuracy itself is uncertain by more than 10 points). Add images or raise the "
+             "validation share to calibrate").format(count=n, min_images=min_images)
 
 
 def calibrate_run(run: Path, batches: Iterable[tuple[torch.Tensor, torch.Tensor]], device: torch.device,

@@ -36,6 +36,7 @@ from desktop_cls.core.inference.export_report import (
     preprocess,
     run_batched,
     single_image_latency_ms,
+    torch_latency_ms,
 )
 from desktop_cls.core.inference.export_snippets import snippet_path, snippet_text
 from desktop_cls.core.inference.export_staging import new_staging, replace_as_unit
@@ -299,14 +300,14 @@ def _verify_and_measure(fmt: str, model: nn.Module, meta: ModelMeta, staged: Pat
     fid: Fidelity = fidelity(_torch_logits(model, x_val), run_batched(loaded.run_prepared, x_val), images.labels)
     x1 = preprocess(samples[:1], meta)
     latency = single_image_latency_ms(loaded.run_prepared, x1)
-    with torch.inference_mode():
-        ref_latency = single_image_latency_ms(lambda b: model(torch.from_numpy(b)).numpy(), x1)
+    ref_latency = torch_latency_ms(model, x1)
     size = sum(p.stat().st_size for p in [staged] + ([bin_path(staged)] if fmt == "openvino" else []))
     agreement = fid.top1_agreement if fid.top1_agreement is not None else sample_agree
     return ExportResult(fmt, str(staged), "", size, True, diff, agreement, 0.0, num_images=fid.num_images,
-                        images=images.description, accuracy=fid.accuracy, reference_accuracy=fid.reference_accuracy,
-                        latency_ms=latency, reference_latency_ms=ref_latency, runtime=RUNTIMES[fmt],
-                        quantization=quantization, warning=fid.warning)
+                        images=images.described_for(fmt), accuracy=fid.accuracy,
+                        reference_accuracy=fid.reference_accuracy, latency_ms=latency,
+                        reference_latency_ms=ref_latency, runtime=RUNTIMES[fmt], quantization=quantization,
+                        warning=fid.warning)
 
 
 def _export_torchscript(model: nn.Module, meta: ModelMeta, dest: Path) -> None:

@@ -40,10 +40,17 @@ class ExportImages:
     labels: np.ndarray
     calibration: torch.Tensor
     description: str  # "250 validation images of /data/digits", or why there are none
+    int8_note: str = ""  # what int8 calibrates on, where that needs saying: only an int8 export's report says it
 
     @property
     def count(self) -> int:
         return int(self.validation.shape[0])
+
+    def described_for(self, fmt: str) -> str:
+        """The images in a format's report: the calibration note only where int8 is what is exported."""
+        if fmt == "onnx-int8" and self.int8_note:
+            return _("{images}; {int8_note}").format(images=self.description, int8_note=self.int8_note)
+        return self.description
 
 
 def no_images(meta: ModelMeta, why: str) -> ExportImages:
@@ -59,38 +66,39 @@ def _pick(samples: list[Sample], limit: int, seed: int = 0) -> list[Sample]:
     return [samples[i] for i in sorted(order)]
 
 
-def _splits(model_file: Path, meta: ModelMeta, data: str | Path | None) -> tuple[list[Sample], list[Sample], str]:
-    """(validation, calibration, what they are) from the run's dataset, or from `data` when given; without
-    images, the third item says why."""
+def _splits(model_file: Path, meta: ModelMeta, data: str | Path | None
+            ) -> tuple[list[Sample], list[Sample], str, str]:
+    """(validation, calibration, what they are, what int8 calibrates on where it needs saying) from the run's
+    dataset, or from `data` when given; without images, the third item says why."""
     run = Path(model_file).parent
     info = rd.read_run_info(run) if rd.is_run_dir(run) else {}
     root_s = str(Path(data).expanduser().resolve()) if data is not None else info.get("dataset_root")
     if not root_s:
-        return [], [], _("no validation images: the model is not in a run folder (choose a dataset folder)")
+        return [], [], _("no validation images: the model is not in a run folder (choose a dataset folder)"), ""
     root = Path(root_s)
     if not root.is_dir():
-        return [], [], _("no validation images: the dataset folder {root} is not there any more").format(root=root)
+        return [], [], _("no validation images: the dataset folder {root} is not there any more").format(root=root), ""
     if root_s == info.get("dataset_root"):
         idx = scan(root, val_fraction=float(info.get("val_fraction", 0.2)), seed=int(info.get("seed", 0)))
         if list(idx.classes) == list(meta.classes):
             val = idx.split("val")
             train = idx.split("train")
             if val:
-                return val, train, _("validation images of {root}").format(root=root)
+                return val, train, _("validation images of {root}").format(root=root), ""
             if idx.split("test"):  # no validation split (cross-validated, or none held out): test/ instead
-                return idx.split("test"), train, _("test images of {root}").format(root=root)
+                return idx.split("test"), train, _("test images of {root}").format(root=root), ""
     samples = list(labeled_folder(root, meta.classes).samples)
     if len(samples) >= 2 * MIN_HALF:  # alternate images (each class's in turn): int8 is not measured on its own
         return samples[1::2], samples[0::2], _(  # calibration images, which would flatter its agreement
-            "images of {root}, one in two; int8 calibrates on the other half (not a held-out split: the model "
-            "may have learned them)").format(root=root)  # read after a count: "46 images of …"
-    return samples, samples, _("images of {root} (not a held-out split)").format(root=root)
+            "images of {root}, one in two (not a held-out split: the model may have learned them)").format(
+            root=root), _("int8 calibrates on the other half")  # read after a count: "46 images of …"
+    return samples, samples, _("images of {root} (not a held-out split)").format(root=root), ""
 
 
 def gather_images(model_file: Path, meta: ModelMeta, data: str | Path | None = None,
                   progress: ProgressFn = no_progress, cancel: CancelToken | None = None) -> ExportImages:
     """Decoded once and shared by every format exported in one go."""
-    val, train, what = _splits(model_file, meta, data)
+    val, train, what, int8_note = _splits(model_file, meta, data)
     if not val:
         return no_images(meta, what)
     v, _skipped = decode_samples(_pick(val, MAX_VALIDATION), meta.input_size, progress=progress, cancel=cancel)
@@ -98,7 +106,7 @@ def gather_images(model_file: Path, meta: ModelMeta, data: str | Path | None = N
     c, _skipped = decode_samples(calib, meta.input_size, progress=progress, cancel=cancel) if calib else (v, [])
     if v.images.shape[0] == 0:
         return no_images(meta, _("no readable {what}").format(what=what))
-    return ExportImages(v.images, v.labels.numpy(), c.images, f"{v.images.shape[0]} {what}")
+    return ExportImages(v.images, v.labels.numpy(), c.images, f"{v.images.shape[0]} {what}", int8_note)
 
 
 def preprocess(images_u8: torch.Tensor, meta: ModelMeta) -> np.ndarray:
@@ -155,3 +163,25 @@ def fidelity(reference_logits: np.ndarray, logits: np.ndarray, labels: np.ndarra
         raise UserError(_("the exported model gave {what} outputs on the validation images").format(what=what))
     ref, got = reference_logits.argmax(1), logits.argmax(1)
     return Fidelity(n, float((ref == got).mean()), float((got == labels).mean()), float((ref == labels).mean()))
+
+
+def torch_latency_ms(model: torch.nn.Module, x1: np.ndarray) -> float:
+    """The trained model's one-image time in PyTorch: the best of its usual thread count and one thread.
+
+    On a busy 2-core CPU two threads' hand-offs cost more than one image's work: an EfficientNet-Lite2 measured
+    5,325 ms per image on two threads and 63 ms on one, in the same process a moment apart, which made the
+    exports look twenty times faster than the model they came from. Warm-up runs are never timed (see
+    single_image_latency_ms); the best, as there, measures the model rather than the machine's other work."""
+    def run(b: np.ndarray) -> np.ndarray:
+        return model(torch.from_numpy(b)).numpy()
+
+    before = torch.get_num_threads()
+    with torch.inference_mode():
+        best = single_image_latency_ms(run, x1)
+        if before > 1:
+            torch.set_num_threads(1)
+            try:
+                best = min(best, single_image_latency_ms(run, x1))
+            finally:
+                torch.set_num_threads(before)
+    return best

@@ -105,6 +105,10 @@ def _method(base: TrainConfig, wishes: Wishes, data: DataFacts | None, weights: 
 
 
 def _epochs(method: Method, wishes: Wishes, base: TrainConfig, data: DataFacts | None) -> Decision:
+    if method.name == QUICK or (method.name == CUSTOM and base.method == QUICK):  # the value stays for a switch
+        n = wishes.epochs if wishes.epochs is not None else base.epochs if wishes.as_written else PLANNED_EPOCHS
+        return Decision("epochs", n, _("no epochs: the quick method computes each image's features once and fits "
+                                       "only the last layer, in one step"))
     if wishes.epochs is not None:
         return Decision("epochs", wishes.epochs, _("{n} epochs, as set").format(n=wishes.epochs), chosen=False)
     if wishes.as_written:
@@ -126,13 +130,20 @@ def _image_size(cfg: TrainConfig, wishes: Wishes, data: DataFacts | None, model_
 
 
 def _flips(cfg: TrainConfig, wishes: Wishes, data: DataFacts | None) -> tuple[Decision, tuple[bool, bool]]:
+    """The flips and why; in the quick method they are kept (for a switch of method) but said to be unused."""
     if wishes.hflip is not None or wishes.vflip is not None or wishes.as_written:
         aug = cfg.augmentation
         flips = (aug.hflip if wishes.hflip is None else wishes.hflip, aug.vflip if wishes.vflip is None
                  else wishes.vflip)
-        return Decision("flips", flips, _("flips as set"), chosen=False), flips
-    choice = choose_flips(data.classes if data is not None else (), data.root if data is not None else "")
-    return Decision("flips", (choice.hflip, choice.vflip), choice.reason), (choice.hflip, choice.vflip)
+        decision = Decision("flips", flips, _("flips as set"), chosen=False)
+    else:
+        choice = choose_flips(data.classes if data is not None else (), data.root if data is not None else "")
+        flips = (choice.hflip, choice.vflip)
+        decision = Decision("flips", flips, choice.reason)
+    if cfg.method == QUICK:
+        decision = Decision("flips", flips, _("no flips: the quick method computes each image's features once, "
+                                              "as the image is (flips help when the whole network trains)"))
+    return decision, flips
 
 
 def _batch(cfg: TrainConfig) -> Decision:

@@ -102,8 +102,13 @@ def _cv_order(feats_paths: Sequence[str], samples: Sequence[Sample]) -> list[str
 
 def _cv_folds(y_tr: np.ndarray, y_va: np.ndarray, val_fraction: float) -> int:
     """Cross-validate (returns the folds) when the validation split would be too small to trust."""
-    y = np.concatenate([y_tr, y_va])
-    counts = np.bincount(y)
+    return cv_folds_for_counts(np.bincount(np.concatenate([y_tr, y_va])), val_fraction)
+
+
+def cv_folds_for_counts(labelled_per_class: Sequence[int] | np.ndarray, val_fraction: float) -> int:
+    """The folds a quick run cross-validates with, from the labelled images per class (train and validation
+    together); 0: it keeps the held-out split. The command line says so before the run, from the same rule."""
+    counts = np.asarray(labelled_per_class)
     counts = counts[counts > 0]
     if val_fraction <= 0 or len(counts) < 2 or int(np.median(counts)) > CV_PER_CLASS:
         return 0
@@ -139,7 +144,9 @@ class QuickFit:
         h = _fit_head(self.cfg, f, len(self.index.classes), self.cb)
         self.cb.notice(_("time split: features {features:.1f} s (decoding {decode:.1f} s, network {network:.1f} s), "
                          "classifier head {head:.1f} s").format(features=f.seconds, decode=f.decode_seconds,
-                                                                 network=f.network_seconds, head=h.seconds))
+                                                                 network=f.network_seconds, head=h.seconds)
+                       if f.computed else _("time split: features {features:.1f} s (all from the cache), classifier "
+                                            "head {head:.1f} s").format(features=f.seconds, head=h.seconds))
         extra = _save(self.cfg, self.index, self.run, f, h, self.cb)
         if h.cv_folds:  # Evaluate shows these: no image is left that the final head has not learned
             save_cross_validated(self.run, self.index.root, _cv_order(f.paths, self.index.samples), h.y_va, h.z_va,
@@ -225,9 +232,12 @@ def _features(cfg: TrainConfig, index: DatasetIndex, cb: CallbackList, cancel: C
     cached = len(samples) - feats.computed
     if feats.computed >= SPEED_SAMPLE:  # this computer's speed, for the next automatic choice of backbone
         record_speed(cfg.model, feats.computed / max(feat_s, 1e-9))
-    cb.notice(_("quick mode: features of {count} images computed once ({cached} already in the cache) in "
-                "{seconds:.1f} s").format(count=len(feats.paths), cached=cached, seconds=feat_s))
-    if feats.computed:
+    if not feats.computed:  # a re-fit: "computed once (all already in the cache)" contradicted itself
+        cb.notice(_("quick mode: the features of all {count} images came from the cache ({seconds:.1f} s)").format(
+            count=len(feats.paths), seconds=feat_s))
+    else:
+        cb.notice(_("quick mode: features of {computed} images computed in {seconds:.1f} s ({cached} more came "
+                    "from the cache)").format(computed=feats.computed, cached=cached, seconds=feat_s))
         cb.notice(_("of which decoding the images {decode:.1f} s (on a background thread, the network waiting "
                     "{waited:.1f} s of it) and the network {network:.1f} s ({engine})").format(
                 decode=feats.decode_seconds, waited=feats.waited_seconds, network=feats.network_seconds,
@@ -274,7 +284,7 @@ def _save(cfg: TrainConfig, index: DatasetIndex, run: Path, f: _Features, h: _He
         head.bias.copy_(torch.from_numpy(h.bias))
     temperature, extra = 1.0, {}
     if cfg.calibrate and len(h.y_va):
-        cal = calibrate_logits(h.z_va, h.y_va)
+        cal = calibrate_logits(h.z_va, h.y_va, cross_validated=bool(h.cv_folds))
         cb.notice(cal.message())
         if cal.applied:
             temperature = cal.temperature

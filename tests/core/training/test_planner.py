@@ -22,6 +22,18 @@ def test_few_small_scans_get_the_quick_method_at_the_backbones_size_with_max_poo
     assert "are few" in plan.reason("method")
 
 
+def test_the_quick_method_is_not_said_to_train_epochs_or_flip_images() -> None:
+    """It fits one layer on features computed once: "15 epochs" and "Horizontal flip on" contradicted that."""
+    quick = plan_training(TrainConfig(), Wishes(), DataFacts({"a": 20, "b": 20}, (96, 96), ("a", "b"), "/clip"),
+                          weights_available=True)
+    assert quick.method == "quick"
+    assert quick.reason("epochs").startswith("no epochs") and quick.reason("flips").startswith("no flips")
+    set_epochs = plan_training(TrainConfig(), Wishes(method="quick", epochs=7), SCANS, weights_available=True)
+    assert set_epochs.reason("epochs").startswith("no epochs") and set_epochs.config.epochs == 7
+    scratch = plan_training(TrainConfig(), Wishes(), MANY_SCANS, weights_available=True)
+    assert "the usual start" in scratch.reason("epochs") and not scratch.reason("flips").startswith("no flips")
+
+
 def test_a_small_requested_size_keeps_the_backbone_out() -> None:
     plan = plan_training(TrainConfig(), Wishes(image_size=32), SCANS, weights_available=True)
     assert (plan.method, plan.config.model, plan.config.image_size) == ("scratch", "quicknet", 32)

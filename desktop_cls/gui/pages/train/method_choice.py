@@ -26,6 +26,7 @@ class TrainForm(Protocol):
     pretrained_check: QCheckBox
     epochs_spin: QSpinBox
     size_follower: Any  # train_suggestions.ImageSizeFollower
+    flips_follower: Any  # train_suggestions.FlipsFollower: its hint says whether the method uses flips
 
     def plan(self, size_open: bool = False, flips_open: bool = False) -> Plan | None:
         """Core's training plan for the form's settings (None while they are invalid)."""
@@ -116,6 +117,7 @@ class MethodChoice(QObject):
             self.applying = False
         form.update_enabled()
         form.size_follower.suggest()
+        form.flips_follower.suggest()
         plain = self._plain_words(plan.method)
         reason = plan.reason("method")
         self.hint.setText(self.tr("{reason}. {details}").format(
@@ -136,6 +138,7 @@ class MethodChoice(QObject):
             form.fields.file_only["method"] = SCRATCH  # fine-tune when the user ticks pretrained
             self.set_key(CUSTOM)
             form.size_follower.suggest()  # now planned from the user's model, not the method's
+            form.flips_follower.suggest()
 
     def set_key(self, key: str) -> None:
         self.combo.blockSignals(True)

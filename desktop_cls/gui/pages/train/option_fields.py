@@ -17,7 +17,11 @@ from desktop_cls.core.training.options import FILE_ONLY, KEEP, Option, options, 
 from desktop_cls.gui.widgets.option_controls import changed_signal, make_control, read_control, write_control
 
 W = TypeVar("W", bound=QWidget)
-QUICK_UNUSED = {"epochs", "batch_size", "lr", "freeze_epochs", "backbone_lr_factor"}
+# the quick method fits one layer on features computed once from each image as it is: no epochs, no batches, no
+# learning rate, and no augmentation
+QUICK_UNUSED = {"epochs", "batch_size", "lr", "freeze_epochs", "backbone_lr_factor", "augmentation.hflip",
+                "augmentation.vflip", "augmentation.random_resized_crop", "augmentation.rotation_degrees",
+                "augmentation.color_jitter"}
 
 
 class OptionFields:
@@ -71,8 +75,8 @@ class OptionFields:
         return unflatten(values)
 
     def update_enabled(self) -> bool:
-        """Grey out what does not apply to the current choices; True in the quick mode (it has no epochs, batches
-        or learning rate)."""
+        """Grey out what does not apply to the current choices; True in the quick mode (it has no epochs, batches,
+        learning rate or augmentation)."""
         values = self.raw_values()
         values.update(self.held)
         quick = values.get("method") == QUICK

@@ -64,12 +64,22 @@ def _time_parts(result: Any) -> list[tuple[str, float, tuple[int, int, int]]]:
 
 
 def _time_line(result: Any) -> str:
+    """The seconds in plain words; how reading the pictures and the network shared the time only when pictures were
+    read (a re-fit from the cache reads none)."""
     extra = result.extra
-    line = QCoreApplication.translate(
-        "QuickSummary", "{total:.1f} s in all: features of {computed} images computed, {cached} read from the "
-        "cache (decoding {decode:.1f} s ran alongside the network's {network:.1f} s).").format(
-        total=result.train_seconds, computed=extra.get("features_computed", 0), cached=extra.get("features_cached", 0),
-        decode=float(extra.get("decode_seconds", 0.0)), network=float(extra.get("network_seconds", 0.0)))
+    computed, cached = int(extra.get("features_computed") or 0), int(extra.get("features_cached") or 0)
+    total = result.train_seconds
+    if not computed:
+        line = QCoreApplication.translate(
+            "QuickSummary", "{total:.1f} s in all: the features of all {cached} pictures came from the cache (kept "
+            "from an earlier run), so no picture was read again.").format(total=total, cached=cached)
+    else:
+        line = QCoreApplication.translate(
+            "QuickSummary", "{total:.1f} s in all: the network computed the features of {computed} pictures in "
+            "{network:.1f} s (reading the pictures, {decode:.1f} s, ran at the same time){from_cache}.").format(
+            total=total, computed=computed, network=float(extra.get("network_seconds", 0.0)),
+            decode=float(extra.get("decode_seconds", 0.0)), from_cache=QCoreApplication.translate(
+                "QuickSummary", "; {0} more came from the cache").format(cached) if cached else "")
     if extra.get("head_c") is not None:
         line += " " + QCoreApplication.translate(
             "QuickSummary", "The last layer's strength, C = {0:g}, was chosen by cross-validation.").format(

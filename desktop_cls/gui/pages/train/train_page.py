@@ -16,6 +16,7 @@ from desktop_cls.gui.pages.train.config_file import save_run_config
 from desktop_cls.gui.pages.train.form_scroll import FormScroll
 from desktop_cls.gui.pages.train.lr_search import LearningRateSearch
 from desktop_cls.gui.pages.train.past_runs import PastRuns
+from desktop_cls.gui.pages.train.pause_control import PauseControl
 from desktop_cls.gui.pages.train.resume_dialog import choose_run_to_resume, resumable_config
 from desktop_cls.gui.pages.train.run_monitor import RunMonitor
 from desktop_cls.gui.pages.train.train_form import TrainForm, apply_default_device
@@ -69,8 +70,7 @@ class TrainPage(Page):
         self.past_runs.comparisons_changed.connect(self.monitor.compare)
         self.past_runs.run_chosen.connect(self._use_run)
         self.training.running_changed.connect(self._on_running)
-        self.training.paused_changed.connect(
-            lambda paused: self.buttons["pauseButton"].setText(self.tr("Resume") if paused else self.tr("Pause")))
+        self.pause_control = PauseControl(self, self.training, lambda: self.toggle_pause(), self.buttons["pauseButton"])
         return row
 
     def build_body(self, top: QLayout | None) -> None:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QGridLayout, QWidget
 from desktop_cls.gui.pages.train.train_messages import epoch_line
 from desktop_cls.gui.widgets.insight_views import PlotLegend, with_legend
 from desktop_cls.gui.widgets.plot_theme import BLUE, GREEN, ORANGE, SERIES, TEAL, themed_plot
+from desktop_cls.gui.widgets.rate_axis import RateAxis
 
 SMOOTHING = 0.9
 
@@ -34,7 +35,8 @@ class TrainingPlots(QWidget):
         self.loss_plot = self._plot("lossPlot", self.tr("Loss"), self.tr("Loss plot"))
         self.acc_plot = self._plot("accuracyPlot", self.tr("Accuracy"), self.tr("Accuracy plot"))
         self.acc_plot.setYRange(0, 1)
-        self.lr_plot = self._plot("lrPlot", self.tr("Learning rate"), self.tr("Learning-rate plot"))
+        self.lr_plot = self._plot("lrPlot", self.tr("Learning rate"), self.tr("Learning-rate plot"),
+                                  axes={"left": RateAxis()})  # few labels in its short strip, written as rates
         self._add_curves()
         self.compare_curves: list[Any] = []
         self.loss_legend = PlotLegend(self.loss_plot, "lossLegend")
@@ -43,9 +45,10 @@ class TrainingPlots(QWidget):
         self.acc_legend.sync()
         self._lay_out()
 
-    def _plot(self, name: str, title: str, accessible: str) -> pg.PlotWidget:
+    def _plot(self, name: str, title: str, accessible: str, axes: dict[str, pg.AxisItem] | None = None
+              ) -> pg.PlotWidget:
         """A plot over epochs: no "(x0.001)" scaling during the first one, and none before 0."""
-        plot = themed_plot(pg.PlotWidget(title=title))
+        plot = themed_plot(pg.PlotWidget(title=title, axisItems=axes))
         plot.setObjectName(name)
         plot.setAccessibleName(accessible)
         plot.setLabel("bottom", self.tr("epoch"))

@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSpinBox, QWidget
 
 from desktop_cls.core.training.choices import Choice, FlipChoice, choose_flips, choose_image_size
-from desktop_cls.core.training.config import TrainConfig
+from desktop_cls.core.training.config import QUICK, TrainConfig
 from desktop_cls.core.training.planner import Plan
 from desktop_cls.gui.widgets.common import button
 
@@ -153,6 +153,7 @@ class FlipsFollower(_FollowsData):
         self.use_button.setAccessibleName(self.tr("Use the suggested flips"))
         self.use_button.setToolTip(self.tr("Set the flips to the suggestion"))
         self.suggestion: FlipChoice = choose_flips(())
+        self.unused = False  # the quick method: no flips whatever is ticked, and the hint says so
         form.hflip_check.toggled.connect(self.edited)
         form.vflip_check.toggled.connect(self.edited)
 
@@ -161,12 +162,15 @@ class FlipsFollower(_FollowsData):
         if plan is not None:
             aug = plan.config.augmentation
             self.suggestion = FlipChoice(aug.hflip, aug.vflip, plan.reason("flips"))
+            self.unused = plan.config.method == QUICK
 
     def take_suggestion(self) -> None:
         self.form.hflip_check.setChecked(self.suggestion.hflip)
         self.form.vflip_check.setChecked(self.suggestion.vflip)
 
     def matches(self) -> bool:
+        if self.unused:  # nothing to offer: the reason says flips are not used
+            return True
         c, f = self.suggestion, self.form
         return (f.hflip_check.isChecked(), f.vflip_check.isChecked()) == (c.hflip, c.vflip)
 
