@@ -401,20 +401,29 @@ def test_stop_resume_continue_the_same_curves_and_log(qtbot: QtBot, window: Main
 def test_flips_follow_the_data_until_set_and_say_why(qtbot: QtBot, window: MainWindow, tmp_path: Path,
                                                      tiny_folder: Path) -> None:
     from tests.conftest import make_digits_folder
+    from tests.gui.conftest import choose_method
 
     form = window.train_page.form
     form.advanced.setChecked(True)
     digits = make_digits_folder(tmp_path / "scans", per_class=3)
     open_and_wait(qtbot, window, digits)
+    assert "quick method" in form.flips_follower.hint.text()  # the automatic choice here: no flips at all
+
+    def open_to_train_whole_network(folder: Path) -> None:
+        """Flips matter when the whole network trains; each newly opened dataset gets the automatic method back."""
+        open_and_wait(qtbot, window, folder)
+        choose_method(form, "scratch")
+
+    open_to_train_whole_network(digits)
     assert not form.hflip_check.isChecked() and not form.vflip_check.isChecked()
     assert "digits or letters" in form.flips_follower.hint.text()
     assert not form.flips_follower.use_button.isVisibleTo(form)
     assert form.current_config_dict()["augmentation"]["hflip"] is False
-    open_and_wait(qtbot, window, tiny_folder)
+    open_to_train_whole_network(tiny_folder)
     assert form.hflip_check.isChecked() and "mirrored photo" in form.flips_follower.hint.text()
     form.hflip_check.setChecked(False)  # the user's choice now wins over the data
-    open_and_wait(qtbot, window, digits)
-    open_and_wait(qtbot, window, tiny_folder)
+    open_to_train_whole_network(digits)
+    open_to_train_whole_network(tiny_folder)
     assert not form.hflip_check.isChecked() and form.flips_follower.hint.text().startswith("Suggested")
     form.flips_follower.use_button.click()
     assert form.hflip_check.isChecked()

@@ -66,7 +66,7 @@ def test_no_accuracy_is_said_plainly() -> None:
 
 
 def test_another_dataset_takes_the_quick_summary_away(qtbot: QtBot) -> None:
-    """The summary belongs to the run of the dataset before: opening another shows the (empty) curves again."""
+    """The summary belongs to the run of the dataset before: opening another shows the empty state again."""
     from desktop_cls.gui.pages.train.run_monitor import RunMonitor
 
     monitor = RunMonitor()
@@ -75,4 +75,4 @@ def test_another_dataset_takes_the_quick_summary_away(qtbot: QtBot) -> None:
     monitor.quick_summary.show_result(_result({"cv_folds": 5, "val_images": 60, "class_accuracy": [0.9, 0.6, None]}))
     assert monitor.view.currentWidget() is monitor.quick_summary
     monitor.clear()
-    assert monitor.view.currentWidget() is monitor.plots
+    assert monitor.view.currentWidget() is monitor.empty
