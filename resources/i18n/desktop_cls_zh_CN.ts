@@ -1661,6 +1661,10 @@ To label more, copy images in with “Import images…”: they wait here for a 
         <translation>{folder}：{images:,} 个图像，{classes} 个类别</translation>
     </message>
     <message>
+        <source>{folder} — desktop_cls</source>
+        <translation>{folder} — desktop_cls</translation>
+    </message>
+    <message>
         <source>Training is paused. Quit anyway? It stops and keeps its last finished epoch; you can resume it later.</source>
         <translation>训练已暂停。仍要退出吗？训练会停止并保留最后完成的轮次，之后可以继续训练。</translation>
     </message>

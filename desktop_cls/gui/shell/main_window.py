@@ -268,6 +268,8 @@ class MainWindow(QMainWindow):
             return
         self.dataset_status.setText(self.tr("{folder}: {images:,} images, {classes} classes").format(
             folder=Path(ds.root).name, images=len(ds.samples), classes=len(ds.classes)))
+        # the taskbar and the window switcher name the dataset, as an editor names its document
+        self.setWindowTitle(self.tr("{folder} — desktop_cls").format(folder=Path(ds.root).name))
 
     def _on_core_loaded(self, devices: object) -> None:
         if self.state.core_loaded:
