@@ -93,11 +93,16 @@ def test_unreadable_files_raise_our_error(tmp_path: Path, kind: str, content: by
     assert e.value.kind in (kind, "not_image", "corrupt")
 
 
-def test_truncated_jpeg_is_corrupt(tmp_path: Path) -> None:
+def truncated_jpeg(p: Path) -> Path:
+    """A JPEG cut in half, as an interrupted copy leaves it."""
     buf = io.BytesIO()
     Image.fromarray(np.random.default_rng(0).integers(0, 255, (64, 64, 3), dtype=np.uint8)).save(buf, "JPEG")
-    p = tmp_path / "t.jpg"
     p.write_bytes(buf.getvalue()[: len(buf.getvalue()) // 2])
+    return p
+
+
+def test_truncated_jpeg_is_corrupt(tmp_path: Path) -> None:
+    p = truncated_jpeg(tmp_path / "t.jpg")
     with pytest.raises(ImageLoadError) as e:
         load_rgb(p)
     assert e.value.kind == "corrupt"
@@ -138,10 +143,7 @@ def test_a_truncated_file_is_explained_in_the_user_s_language_with_pillow_s_word
     truncated"); the reason is ours and translated, Pillow's text only a detail."""
     from desktop_cls.core import i18n
 
-    buf = io.BytesIO()
-    Image.fromarray(np.random.default_rng(0).integers(0, 255, (64, 64, 3), dtype=np.uint8)).save(buf, "JPEG")
-    p = tmp_path / "t.jpg"
-    p.write_bytes(buf.getvalue()[: len(buf.getvalue()) // 2])
+    p = truncated_jpeg(tmp_path / "t.jpg")
     with pytest.raises(ImageLoadError) as e:
         load_rgb(p)
     assert e.value.message.startswith("cannot decode: the file ends too early") and "truncated" in e.value.message

@@ -17,6 +17,7 @@ from desktop_cls.core.events import CancelToken
 from desktop_cls.gui.pages.label import label_page, suggestions
 from desktop_cls.gui.pages.label.accept_dialog import AcceptDialog
 from desktop_cls.gui.pages.label.label_model import SuggestionResult
+from desktop_cls.gui.pages.label.label_page import LabelPage
 from desktop_cls.gui.shell.main_window import MainWindow
 from desktop_cls.gui.widgets.image_viewer import viewer_of
 from desktop_cls.gui.work.tasks import Reporter, TaskFn
@@ -39,9 +40,9 @@ def choose_a_model(window: MainWindow, tmp_path: Path) -> None:
     window.state.set_run(str(model))
 
 
-def test_accepting_suggestions_for_several_classes_is_one_undo_step(qtbot: QtBot, window: MainWindow,
-                                                                    many_loose: Path, tmp_path: Path,
-                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def suggest_for_all(qtbot: QtBot, window: MainWindow, many_loose: Path, tmp_path: Path,
+                    monkeypatch: pytest.MonkeyPatch) -> LabelPage:
+    """A model's suggestions for all 60 loose images: 90 % of them at 95 %, the rest at 50 %."""
     def fake_work(model: str | None, root: Path, names: list[str], classes: list[str]) -> TaskFn[SuggestionResult]:
         def work(progress: Reporter, cancel: CancelToken) -> SuggestionResult:
             return SuggestionResult({n: (CLASSES[i % 3], 0.95 if i % 10 else 0.5) for i, n in enumerate(names)},
@@ -54,6 +55,13 @@ def test_accepting_suggestions_for_several_classes_is_one_undo_step(qtbot: QtBot
     lp = window.label_page
     lp.suggest_panel.suggest()
     qtbot.waitUntil(lambda: len(lp.model.suggestions) == 60, timeout=10_000)
+    return lp
+
+
+def test_accepting_suggestions_for_several_classes_is_one_undo_step(qtbot: QtBot, window: MainWindow,
+                                                                    many_loose: Path, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    lp = suggest_for_all(qtbot, window, many_loose, tmp_path, monkeypatch)
     asked: list[str] = []
 
     def yes(dialog: AcceptDialog) -> int:
@@ -150,18 +158,7 @@ def test_the_question_shows_each_image_and_moves_only_the_ticked(qtbot: QtBot, w
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """The evidence before many files move: one row per image, captioned with its class and confidence, in one
     virtual grid (no widget per image); unticked images stay where they are, and the rest is one step."""
-    def fake_work(model: str | None, root: Path, names: list[str], classes: list[str]) -> TaskFn[SuggestionResult]:
-        def work(progress: Reporter, cancel: CancelToken) -> SuggestionResult:
-            return SuggestionResult({n: (CLASSES[i % 3], 0.95 if i % 10 else 0.5) for i, n in enumerate(names)},
-                                    CLASSES)
-        return work
-
-    monkeypatch.setattr(suggestions, "suggestion_work", fake_work)
-    open_and_wait(qtbot, window, many_loose)
-    choose_a_model(window, tmp_path)
-    lp = window.label_page
-    lp.suggest_panel.suggest()
-    qtbot.waitUntil(lambda: len(lp.model.suggestions) == 60, timeout=10_000)
+    lp = suggest_for_all(qtbot, window, many_loose, tmp_path, monkeypatch)
     seen: list[AcceptDialog] = []
 
     def untick_two(dialog: AcceptDialog) -> int:
