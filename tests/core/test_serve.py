@@ -4,6 +4,7 @@ clients that vanish, and needs a token off loopback. The server runs in-process 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import json
 import re
@@ -29,11 +30,26 @@ from desktop_cls.core.serving.server import RunningServer, check_binding
 @pytest.fixture(scope="module")
 def served(trained_run: tuple[Path, Path]) -> Iterator[tuple[RunningServer, Path, Path]]:
     run, data = trained_run
-    server = RunningServer(ServedModel.open(run), "127.0.0.1", 0,
-                           ServeSettings(max_body_bytes=200_000, body_timeout_s=0.5))
+    with _serving(run, ServeSettings(max_body_bytes=200_000)) as server:
+        yield server, run, data
+
+
+@contextlib.contextmanager
+def _serving(run: Path, settings: ServeSettings) -> Iterator[RunningServer]:
+    """A server with the default upload timeout unless a test asks for a short one: a short timeout shared by
+    every test turned a slow (busy) machine's ordinary upload into a 408."""
+    server = RunningServer(ServedModel.open(run), "127.0.0.1", 0, settings)
     server.start()
-    yield server, run, data
-    server.stop()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def _prediction(response: httpx.Response) -> dict[str, Any]:
+    body = response.json()
+    assert "prediction" in body, f"{response.status_code}: {body}"
+    return body["prediction"]
 
 
 def _client(server: RunningServer) -> httpx.Client:
@@ -45,7 +61,7 @@ def test_answers_equal_predict_on_every_file(served: tuple[RunningServer, Path, 
     files = expand_inputs([data])
     expected = {p.path: p for p in Predictor.load(run, device="cpu").predict_paths(files, top_k=3)}
     with _client(server) as c:
-        singles = [c.post("/predict", content=Path(f).read_bytes()).json()["prediction"] for f in files]
+        singles = [_prediction(c.post("/predict", content=Path(f).read_bytes())) for f in files]
         batch = c.post("/predict/batch", files=[("files", (f, Path(f).read_bytes())) for f in files]).json()
     assert len(batch["predictions"]) == len(files)
     for f, one, many in zip(files, singles, batch["predictions"], strict=True):
@@ -145,10 +161,10 @@ def test_client_closing_mid_upload_leaves_the_server_serving(served: tuple[Runni
         assert c.post("/predict", content=png).json()["prediction"]["label"] == "dog"
 
 
-def test_slow_client_gets_408(served: tuple[RunningServer, Path, Path]) -> None:
-    server, _run, _data = served
+def test_slow_client_gets_408(trained_run: tuple[Path, Path]) -> None:
     head = b"POST /predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n\r\n"
-    answer = _raw(server, head, b"x" * 10, close=False)  # then nothing more: the server's timeout answers
+    with _serving(trained_run[0], ServeSettings(body_timeout_s=0.5)) as server:
+        answer = _raw(server, head, b"x" * 10, close=False)  # then nothing more: the server's timeout answers
     status, _sep, rest = answer.partition(b"\r\n")
     assert b" 408 " in status
     assert json.loads(rest.split(b"\r\n\r\n", 1)[1])["error"]["code"] == "too_slow"
