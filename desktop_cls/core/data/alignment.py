@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageFilter
 
+from desktop_cls.core.data.picture_memo import MEMO
+
 MAX_SIDE = 64  # comparison resolution cap
 GRID_SCALE = 1.0  # the grid is this share of the smaller picture's size
 MAX_SHIFT = 0.12  # how far the aligned frame's centre may move (share of the frame); its scale 1.5x as far
@@ -45,6 +47,23 @@ def _all(h: int, w: int) -> np.ndarray:
     return out
 
 
+def _on_grid(a: Image.Image, gw: int, gh: int, radius: float) -> np.ndarray:
+    """a blurred by radius (px of a), resampled onto a gw x gh grid (read-only: shared by its pairs)."""
+    if radius:
+        a = a.filter(ImageFilter.GaussianBlur(radius))
+    out = np.asarray(a.resize((gw, gh), Image.Resampling.BILINEAR), dtype=np.float32)
+    out.flags.writeable = False
+    return out
+
+
+def _padded(b: Image.Image, pad: int, radius: float) -> Image.Image:
+    """b blurred by radius, its edge pixels repeated pad times on every side (np.pad's "edge", faster)."""
+    if radius:
+        b = b.filter(ImageFilter.GaussianBlur(radius))
+    rows, cols = _edge(b.height, pad), _edge(b.width, pad)
+    return Image.fromarray(np.take(np.take(np.asarray(b), rows, axis=0), cols, axis=1))
+
+
 class Grid:
     """b, padded, resampled onto a's comparison grid through any frame (antialiased, as a is)."""
 
@@ -52,14 +71,13 @@ class Grid:
         side = max(8, min(MAX_SIDE, round(GRID_SCALE * max(b.size)), max(b.size)))
         scale = side / max(a.size)
         self.gw, self.gh = max(4, round(a.width * scale)), max(4, round(a.height * scale))
-        if blur:  # the same blur on the grid: each picture blurred in proportion to its own size
-            a = a.filter(ImageFilter.GaussianBlur(blur * max(a.size) / side))
-            b = b.filter(ImageFilter.GaussianBlur(blur * max(b.size) / side))
-        self.a = np.asarray(a.resize((self.gw, self.gh), Image.Resampling.BILINEAR), dtype=np.float32)
+        # the same blur on the grid: each picture blurred in proportion to its own size
+        self.a = MEMO.get(a, ("grid", self.gw, self.gh, blur * max(a.size) / side),
+                          lambda: _on_grid(a, self.gw, self.gh, blur * max(a.size) / side))
         self.bw, self.bh = b.size
         self.pad = int(np.ceil(0.3 * max(b.size))) + 2
-        rows, cols = _edge(self.bh, self.pad), _edge(self.bw, self.pad)  # np.pad's "edge", a quarter of its time
-        self.b = Image.fromarray(np.take(np.take(np.asarray(b), rows, axis=0), cols, axis=1))
+        self.b = MEMO.get(b, ("padded", self.pad, blur * max(b.size) / side),
+                          lambda: _padded(b, self.pad, blur * max(b.size) / side))
         self.xt, self.yt = _cells(self.gw), _cells(self.gh)  # where each grid column (row) samples the frame
         self.ends = (float(self.xt[0]), float(self.xt[-1]), float(self.yt[0]), float(self.yt[-1]))
         self.full = _all(self.gh, self.gw)  # the whole grid covered

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from desktop_cls.core.data import candidates, similarity
+from desktop_cls.core.data import candidates, picture_memo, similarity
 from desktop_cls.core.data.dataset import DatasetIndex, Problem, Sample
 from desktop_cls.core.data.folder_layout import class_folder
 from desktop_cls.core.data.imaging import load_rgb, or_load_error
@@ -271,6 +271,7 @@ def proven_near_pairs(firsts: list[str], hashes: dict[str, ImageHash], root: str
             _step_done(i, len(todo), 16, _("comparing look-alike images"), progress, cancel,
                        partial(_stop, cache, pool))
     cache.save()
+    picture_memo.MEMO.clear()  # proofs in this process (threads) kept steps of its pictures
     return {pair: d for pair, d in verdicts.items() if d is not None}
 
 

@@ -25,6 +25,7 @@ import numpy as np
 from PIL import Image, ImageFilter, JpegImagePlugin
 
 from desktop_cls.core.data.alignment import GRID_SCALE, MAX_SHIFT, MIN_OVERLAP, Box, Frame, Grid, box_cost, search
+from desktop_cls.core.data.picture_memo import MEMO, converted
 
 THUMB = 12  # descriptor side
 SMOOTH = 0.7  # px on the grid: the residual is smoothed this much (resampling differs most in the finest detail)
@@ -154,7 +155,8 @@ def _shift_guess(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
     """Where b's content sits relative to a's (share of the frame), from their cross-correlation: the start
     of the search, whose basin on thin strokes is narrower than its first step."""
     h, w = a.shape
-    corr = np.fft.irfft2(np.conj(np.fft.rfft2(a - a.sum() / a.size)) * np.fft.rfft2(b - b.sum() / b.size), s=a.shape)
+    spectrum = MEMO.get(a, ("spectrum",), lambda: np.conj(np.fft.rfft2(a - a.sum() / a.size)))  # a: a kept grid
+    corr = np.fft.irfft2(spectrum * np.fft.rfft2(b - b.sum() / b.size), s=a.shape)
     ys, xs = _shifts(h), _shifts(w)
     iy, ix = divmod(int(np.argmax(corr[ys[:, None], xs[None, :]])), len(xs))
     ty, tx = int(ys[iy]), int(xs[ix])
@@ -224,7 +226,7 @@ def compare(a: Image.Image, b: Image.Image, encodings: tuple[Encoding | None, En
     """
     if a.width * a.height < b.width * b.height:
         return _flipped(compare(b, a, (encodings[1], encodings[0])))
-    grid = Grid(a.convert("L"), b.convert("L"), blur=SEARCH_BLUR)
+    grid = Grid(converted(a, "L"), converted(b, "L"), blur=SEARCH_BLUR)
     norm = np.sqrt(a.width * a.height / (b.width * b.height))
     frame = Frame(a.width / b.width / norm, a.height / b.height / norm)
     stretched: Box = (0.0, 0.0, 1.0, 1.0)  # a resize to another shape: the whole frame, stretched
@@ -236,7 +238,7 @@ def compare(a: Image.Image, b: Image.Image, encodings: tuple[Encoding | None, En
     gain, _offset = _fit(grid.a[inside], seen[inside])
     if not 1 / (1.3 * MAX_GAIN) <= gain <= 1.3 * MAX_GAIN:  # another shade: not worth aligning
         return Match(start_cost, start_cost, float(inside.mean()), frame.box(*start_at), gain)
-    ca, cb = a.convert("RGB"), b.convert("RGB")
+    ca, cb = converted(a, "RGB"), converted(b, "RGB")
     colour = box_cost(Grid(ca, cb, blur=SEARCH_BLUR), frame.box(*start_at))
     if colour > HOPELESS:  # the same shapes in other colours: as far apart as the shapes of distinct pictures
         return Match(colour, colour, 1.0, frame.box(*start_at), gain)
