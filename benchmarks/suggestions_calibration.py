@@ -27,6 +27,7 @@ are right (precision; over all draws pooled as right / moved too).
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import time
@@ -84,7 +85,7 @@ def ece(conf: np.ndarray, right: np.ndarray, bins: int = 15) -> float:
     """Top-label calibration error of the confidence shown, the binning of core.inference.metrics."""
     edges = np.linspace(0, 1, bins + 1)
     total = 0.0
-    for lo, hi in zip(edges[:-1], edges[1:], strict=True):
+    for lo, hi in itertools.pairwise(edges):
         m = (conf > lo) & (conf <= hi)
         if m.any():
             total += m.mean() * abs(right[m].mean() - conf[m].mean())
