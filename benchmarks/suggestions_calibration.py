@@ -41,24 +41,25 @@ from benchmarks.real_pictures import _rows, case_features, load_manifest
 
 PER_CLASS = (3, 5, 10, 20)
 FEATURES = "lite2 avgmax"
-Suggest = Callable[[np.ndarray, np.ndarray, int, np.ndarray], tuple[np.ndarray, np.ndarray]]
+Shown = tuple[np.ndarray, np.ndarray, float]  # class index and confidence of each loose picture, the most shown
+Suggest = Callable[[np.ndarray, np.ndarray, int, np.ndarray], Shown]
 
 
 def _load() -> float:
     return round(os.getloadavg()[0], 1) if hasattr(os, "getloadavg") else float("nan")
 
 
-def live_before(x: np.ndarray, y: np.ndarray, k: int, x_loose: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def live_before(x: np.ndarray, y: np.ndarray, k: int, x_loose: np.ndarray) -> Shown:
     from desktop_cls.core.inference.calibration import softmax
     from desktop_cls.core.training.embeddings import head_logits
     from desktop_cls.core.training.linear_head import STANDARDISED_C_GRID, fit_head_cv
 
     fit = fit_head_cv(x, y, k, STANDARDISED_C_GRID, standardise=True)
     p = softmax(head_logits(x_loose, fit.weight, fit.bias))
-    return p.argmax(1), p.max(1)
+    return p.argmax(1), p.max(1), float("nan")  # not capped
 
 
-def quick_model(x: np.ndarray, y: np.ndarray, k: int, x_loose: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def quick_model(x: np.ndarray, y: np.ndarray, k: int, x_loose: np.ndarray) -> Shown:
     from desktop_cls.core.inference.calibration import calibrate_logits, softmax
     from desktop_cls.core.training.embeddings import head_logits
     from desktop_cls.core.training.linear_head import STANDARDISED_C_GRID, fit_head_cv
@@ -68,13 +69,14 @@ def quick_model(x: np.ndarray, y: np.ndarray, k: int, x_loose: np.ndarray) -> tu
     if fit.cv_logits is not None and (cal := calibrate_logits(fit.cv_logits, y, cross_validated=True)).applied:
         t = cal.temperature
     p = softmax(head_logits(x_loose, fit.weight, fit.bias), t)
-    return p.argmax(1), p.max(1)
+    return p.argmax(1), p.max(1), float("nan")  # not capped
 
 
-def live_now(x: np.ndarray, y: np.ndarray, k: int, x_loose: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def live_now(x: np.ndarray, y: np.ndarray, k: int, x_loose: np.ndarray) -> Shown:
     from desktop_cls.core.training.live_suggestions import fit_suggester
 
-    return fit_suggester(x, y, k, pooling="avgmax").suggest(x_loose)
+    suggester = fit_suggester(x, y, k, pooling="avgmax")
+    return (*suggester.suggest(x_loose), suggester.check.ceiling)
 
 
 SUGGESTERS: dict[str, Suggest] = {"live, before": live_before, "quick run's model": quick_model,
@@ -101,7 +103,8 @@ def _cases(m: dict[str, Any]) -> dict[str, tuple[int, int]]:
 def run_case(m: dict[str, Any], files: list[str], feats: np.ndarray, per_class: int, labelled_classes: int,
              threshold: float) -> dict[str, dict[str, list[float]]]:
     te, y_te = _rows(m, files, m["test"])
-    out: dict[str, dict[str, list[float]]] = {s: {"accuracy": [], "ece": [], "moved": [], "right": []}
+    out: dict[str, dict[str, list[float]]] = {s: {"accuracy": [], "ece": [], "moved": [], "right": [],
+                                                  "ceiling": []}
                                               for s in SUGGESTERS}
     for d, draw in enumerate(m["draws"]):
         rng = np.random.default_rng(100 + d)
@@ -109,7 +112,7 @@ def run_case(m: dict[str, Any], files: list[str], feats: np.ndarray, per_class: 
                 for i, c in enumerate(m["classes"])}
         tr, y_tr = _rows(m, files, part)
         for name, suggest in SUGGESTERS.items():
-            label, conf = suggest(feats[tr], y_tr, labelled_classes, feats[te])
+            label, conf, ceiling = suggest(feats[tr], y_tr, labelled_classes, feats[te])
             right = label == y_te
             sure = conf >= threshold
             r = out[name]
@@ -117,6 +120,7 @@ def run_case(m: dict[str, Any], files: list[str], feats: np.ndarray, per_class: 
             r["ece"].append(ece(conf, right))
             r["moved"].append(int(sure.sum()))
             r["right"].append(int((sure & right).sum()))
+            r["ceiling"].append(ceiling)
     return out
 
 
@@ -127,13 +131,15 @@ def _pm(values: list[float], scale: float = 100.0, digits: int = 1) -> str:
 
 def table(results: dict[str, Any], threshold: float) -> str:
     lines = [f"| labelled | suggester | accuracy | ECE | moved at ≥ {threshold:.0%} (of 250) | precision of those "
-             "(mean ± sd; pooled) |", "|---|---|---:|---:|---:|---:|"]
+             "(mean ± sd; pooled) | surest shown |",
+             "|---|---|---:|---:|---:|---:|---:|"]
     for case, by in results["cases"].items():
         for name, r in by.items():
             prec = [ri / mi for ri, mi in zip(r["right"], r["moved"], strict=True) if mi]
             pooled = f"{sum(r['right'])}/{sum(r['moved'])}" if sum(r["moved"]) else "–"
             lines.append(f"| {case} | {name} | {_pm(r['accuracy'])} % | {_pm(r['ece'])} % | "
-                         f"{_pm(r['moved'], 1.0)} | {(_pm(prec) + ' %') if prec else '–'}; {pooled} |")
+                         f"{_pm(r['moved'], 1.0)} | {(_pm(prec) + ' %') if prec else '–'}; {pooled} | "
+                         f"{(_pm(r['ceiling']) + ' %') if not np.isnan(r['ceiling']).any() else '–'} |")
     return "\n".join(lines)
 
 
