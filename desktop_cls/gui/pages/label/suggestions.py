@@ -93,7 +93,8 @@ class SuggestionPanel(QWidget):
         self.live_check.setToolTip(self.tr(
             "After each image you label, a new last layer is fitted on the bundled pretrained network's features "
             "of your labelled images (computed once, then cached) and suggests a class for the rest. No trained "
-            "model needed."))
+            "model needed. A suggestion is never shown surer than the labelled images, each predicted by a model "
+            "that did not learn it, show it to be."))
         self.live_check.toggled.connect(lambda on: self.suggest() if on else page.refresh())
         accept_button.setToolTip(self.tr(
             "Shows the images whose suggestion (live or from the trained model) is at least this sure, with their "
