@@ -55,7 +55,7 @@ def test_a_confidence_is_capped_by_the_precision_measured_at_it() -> None:
     assert check.honest(np.array([0.96]))[0] == pytest.approx(10 / 11)  # what the 0.99s earned, not more
     assert check.ceiling < 0.92
     assert check.note(0.95) and check.note(0.9) == ""
-    assert "20 labelled images" in check.note(0.95)
+    assert "20 labelled images" in check.note(0.95) and "90%" in check.note(0.95)  # 90.9 % rounded down
 
 
 @pytest.mark.parametrize("seed", range(5))

@@ -16,6 +16,7 @@ Torch-free: the Label page keeps the check of the suggestions it shows and asks 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,7 +68,7 @@ class PrecisionCheck:
         return _("No suggestion is shown as {threshold:.0%} sure yet: checked on the {count} labelled images (each "
                  "predicted by a model that did not learn it), the suggestions were right too rarely, or on too "
                  "few images, to support more than {cap:.0%}. Label more images to raise it.").format(
-            threshold=threshold, count=self.labelled, cap=self.ceiling)
+            threshold=threshold, count=self.labelled, cap=math.floor(self.ceiling * 100) / 100)  # 85.7 %: "85 %"
 
 
 def precision_check(oof_logits: np.ndarray | None, labels: np.ndarray, temperature: float = 1.0,
