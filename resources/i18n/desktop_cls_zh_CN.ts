@@ -2664,8 +2664,8 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>实时建议（内置预训练模型）</translation>
     </message>
     <message>
-        <source>After each image you label, a new last layer is fitted on the bundled pretrained network&apos;s features of your labelled images (computed once, then cached) and suggests a class for the rest. No trained model needed.</source>
-        <translation>每标注一张图像，就在内置预训练网络提取的已标注图像特征（只计算一次，之后缓存）上拟合一个新的最后一层，并为其余图像建议类别。无需训练好的模型。</translation>
+        <source>After each image you label, a new last layer is fitted on the bundled pretrained network&apos;s features of your labelled images (computed once, then cached) and suggests a class for the rest. No trained model needed. A suggestion is never shown surer than the labelled images, each predicted by a model that did not learn it, show it to be.</source>
+        <translation>每标注一张图像，就在内置预训练网络提取的已标注图像特征（只计算一次，之后缓存）上拟合一个新的最后一层，并为其余图像建议类别。无需训练好的模型。建议显示的确定程度从不超过已标注图像（每张由没有学过它的模型预测）所能证明的程度。</translation>
     </message>
     <message>
         <source>Shows the images whose suggestion (live or from the trained model) is at least this sure, with their suggested classes; untick any, and the rest move into their classes as one undoable step</source>

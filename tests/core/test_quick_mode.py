@@ -176,19 +176,6 @@ def test_few_images_are_cross_validated_and_all_train_the_final_head(folder: Pat
     assert info["validation"] == "held-out split" and info["val_images"] == 36
 
 
-def test_live_suggestions_from_the_labelled_images(tmp_path: Path) -> None:
-    from desktop_cls.core.training.quick import suggest_labels
-
-    data = make_tiny_folder(tmp_path / "d", per_class=5, size=24)
-    for i in range(2):
-        shutil.copy(data / "fish" / f"fish_0{i}.png", data / f"loose_{i}.png")
-    got = suggest_labels(data, ["loose_0.png", "loose_1.png"], image_size=SIZE)
-    assert set(got) == {"loose_0.png", "loose_1.png"}
-    assert all(label == "fish" and 0 < conf <= 1 for label, conf in got.values())
-    only_one_class = make_tiny_folder(tmp_path / "one", classes=("cat",), per_class=3, size=24)
-    assert suggest_labels(only_one_class, [], image_size=SIZE) == {}
-
-
 def test_small_scans_are_max_pooled_and_photos_averaged(folder: Path, tmp_path: Path) -> None:
     import json
 

@@ -236,3 +236,34 @@ def test_the_real_question_opens_modal_and_enter_files_the_images(qtbot: QtBot, 
     qtbot.waitUntil(lambda: not lp.model.moving and len(lp.model.queue) == 55, timeout=30_000)
     assert seen == ["5 image(s) of 5 ticked"]
     assert len(list((many_loose / "cat").glob("loose_*.png"))) == 5
+
+
+def test_too_few_labels_say_why_no_suggestion_is_sure(qtbot: QtBot, window: MainWindow, many_loose: Path,
+                                                       tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Suggestions that could not be checked (a class with one labelled image) are shown at most 50 % sure; the
+    page says why beside Accept above 90 %, and Accept moves nothing."""
+    import numpy as np
+
+    from desktop_cls.core.inference.sure_suggestions import precision_check
+
+    def fake_work(model: str | None, root: Path, names: list[str], classes: list[str]) -> TaskFn[SuggestionResult]:
+        def work(progress: Reporter, cancel: CancelToken) -> SuggestionResult:
+            check = precision_check(None, np.array([0, 1, 2]))
+            return SuggestionResult({n: ("cat", 0.5) for n in names}, CLASSES, check)
+        return work
+
+    monkeypatch.setattr(suggestions, "suggestion_work", fake_work)
+    told: list[str] = []
+    monkeypatch.setattr(suggestions.QMessageBox, "information", lambda _parent, _title, text: told.append(text))
+    open_and_wait(qtbot, window, many_loose)
+    choose_a_model(window, tmp_path)
+    lp = window.label_page
+    panel = lp.suggest_panel
+    lp.suggest_panel.suggest()
+    qtbot.waitUntil(lambda: len(lp.model.suggestions) == 60, timeout=10_000)
+    note = panel.findChild(QLabel, "sureNote")
+    assert note is not None and not note.isHidden() and "2 labelled images" in note.text()
+    panel.accept()
+    assert told == [note.text()] and len(lp.model.queue) == 60
+    panel.accept_spin.setValue(50)  # as sure as the check allows: nothing left to explain
+    assert note.isHidden()

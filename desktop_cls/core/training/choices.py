@@ -2,7 +2,7 @@
 reason the user sees (image size, batch size, flips, quick-mode pooling): `choose_*` returns the value;
 planner.plan_training puts them together with the method (methods.py) for the CLI and the window
 alike. (A "suggestion" is something else: a class proposed for an unlabelled image on the Label page, see
-quick.suggest_labels; a "recommended" value is one the user applies themselves, such as the learning-rate
+live_suggestions.suggest_labels; a "recommended" value is one the user applies themselves, such as the learning-rate
 finder's.)
 
 Torch-free: the app chooses an image size as soon as a folder is scanned, before torch has loaded.

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from desktop_cls.core.inference.sure_suggestions import PrecisionCheck
 
 Suggestions = dict[str, tuple[str, float]]  # file name -> (class, confidence)
 Taken = Literal["taken", "stale", "foreign"]
@@ -31,6 +34,7 @@ class SuggestionResult:
 
     suggestions: Suggestions
     model_classes: tuple[str, ...]
+    check: PrecisionCheck | None = None  # how sure the suggestions may be, and why not surer (None: not checked)
 
 
 @dataclass
@@ -40,6 +44,7 @@ class LabelModel:
     classes: list[str] = field(default_factory=list)  # the dataset's classes (those a label may go to)
     suggestions: Suggestions = field(default_factory=dict)
     source: Source | None = None  # where `suggestions` came from
+    check: PrecisionCheck | None = None  # the check behind their confidences, when they were checked
     moving: bool = False  # a labeling step runs in the background: no other step starts meanwhile
 
     # ---- the queue -------------------------------------------------------------------------------
@@ -115,11 +120,15 @@ class LabelModel:
             return "stale"
         if source.run is not None and not set(result.model_classes) <= set(self.classes):
             return "foreign"
-        self.suggestions, self.source = dict(result.suggestions), source
+        self.suggestions, self.source, self.check = dict(result.suggestions), source, result.check
         return "taken"
 
     def forget_suggestions(self) -> None:
-        self.suggestions, self.source = {}, None
+        self.suggestions, self.source, self.check = {}, None, None
+
+    def why_not_sure(self, threshold: float) -> str:
+        """Why no suggestion can reach `threshold` ("" when some can, or nothing was checked): too few labels."""
+        return self.check.note(threshold) if self.check is not None and self.suggestions else ""
 
     def stale(self, now: Source | None) -> bool:
         """Suggestions of another dataset or model than the one the page would use now."""

@@ -60,16 +60,14 @@ def suggestion_work(model: str | None, root: Path, names: list[str], classes: li
 
     def work(progress: Reporter, cancel: CancelToken) -> SuggestionResult:
         if model is None:
-            from desktop_cls.core.training.quick import suggest_labels
+            from desktop_cls.core.training.live_suggestions import suggest_labels
 
-            found = suggest_labels(root, names, image_size=LIVE_IMAGE_SIZE, progress=progress, cancel=cancel)
-            return SuggestionResult(found, tuple(classes))
-        from desktop_cls.core.inference.predictor import Predictor
+            live = suggest_labels(root, names, image_size=LIVE_IMAGE_SIZE, progress=progress, cancel=cancel)
+            return SuggestionResult(live.suggestions, tuple(classes), live.check)
+        from desktop_cls.core.inference.sure_suggestions import model_suggestions
 
-        predictor = Predictor.load(model)
-        preds = predictor.predict_paths([root / n for n in names], progress=progress, cancel=cancel)
-        return SuggestionResult({Path(p.path).name: (p.label, p.confidence) for p in preds if p.label},
-                                tuple(predictor.classes))
+        made = model_suggestions(model, root, names, progress=progress, cancel=cancel)
+        return SuggestionResult(made.suggestions, made.classes, made.check)
 
     return work
 
@@ -95,7 +93,8 @@ class SuggestionPanel(QWidget):
         self.live_check.setToolTip(self.tr(
             "After each image you label, a new last layer is fitted on the bundled pretrained network's features "
             "of your labelled images (computed once, then cached) and suggests a class for the rest. No trained "
-            "model needed."))
+            "model needed. A suggestion is never shown surer than the labelled images, each predicted by a model "
+            "that did not learn it, show it to be."))
         self.live_check.toggled.connect(lambda on: self.suggest() if on else page.refresh())
         accept_button.setToolTip(self.tr(
             "Shows the images whose suggestion (live or from the trained model) is at least this sure, with their "
@@ -112,6 +111,10 @@ class SuggestionPanel(QWidget):
         acc.addWidget(self.accept_button)
         acc.addWidget(self.accept_spin)
         lay.addLayout(acc)
+        self.sure_note = self._heading("", "sureNote")  # why no suggestion is that sure yet: too few labels
+        self.sure_note.hide()
+        lay.addWidget(self.sure_note)
+        self.accept_spin.valueChanged.connect(lambda _value: self.update_buttons())
 
     @staticmethod
     def _heading(text: str, name: str) -> QLabel:
@@ -136,6 +139,9 @@ class SuggestionPanel(QWidget):
                                             and refusal is None and not self.page.busy()))
         self.suggest_button.setToolTip(refusal or self.suggest_tip)
         self.accept_button.setEnabled(bool(self.model.suggestions and self.model.queue) and not self.model.moving)
+        note = self.model.why_not_sure(self.threshold())
+        self.sure_note.setText(note)
+        self.sure_note.setVisible(bool(note))
 
     # ---- suggesting ------------------------------------------------------------------------------
     def suggest(self) -> None:
@@ -186,8 +192,9 @@ class SuggestionPanel(QWidget):
         leaves ticked, or {} when nothing is to move (one step, one Ctrl+Z)."""
         ws = self.state.workspace
         if not plan or ws is None:
-            QMessageBox.information(self, self.tr("Nothing to accept"),
-                                    self.tr("No suggestion is at least {0:.0%} sure.").format(self.threshold()))
+            why = self.model.why_not_sure(self.threshold())
+            QMessageBox.information(self, self.tr("Nothing to accept"), why or self.tr(
+                "No suggestion is at least {0:.0%} sure.").format(self.threshold()))
             return {}
         dialog = AcceptDialog(self, Path(ws.root), plan, self.model.suggestions, self.threshold())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # its thumbnails go with it
