@@ -663,10 +663,6 @@
         <translation>划分：训练集 {0:,}，验证集 {1:,}</translation>
     </message>
     <message>
-        <source>&lt;b&gt;{0:,}&lt;/b&gt; images in &lt;b&gt;{1}&lt;/b&gt; classes{2}</source>
-        <translation>&lt;b&gt;{0:,}&lt;/b&gt; 张图像，共 &lt;b&gt;{1}&lt;/b&gt; 个类别{2}</translation>
-    </message>
-    <message>
         <source>⚠ Imbalanced: the largest class has {0:.1f}× the images of the smallest. Class weighting (Train → Advanced) compensates.</source>
         <translation>⚠ 类别不平衡：最大类别的图像数是最小类别的 {0:.1f} 倍。类别加权（训练 → 高级）可以弥补。</translation>
     </message>
@@ -683,8 +679,8 @@
         <translation>有 {0:,} 张未标注的图像直接位于该文件夹中。</translation>
     </message>
     <message>
-        <source>&lt;a href=&apos;#problems&apos;&gt;{0} problem(s)&lt;/a&gt; — see the Problems tab.</source>
-        <translation>&lt;a href=&apos;#problems&apos;&gt;{0} 个问题&lt;/a&gt; —— 请查看“问题”标签页。</translation>
+        <source>{0} — see the Problems tab.</source>
+        <translation>{0} —— 请查看“问题”标签页。</translation>
     </message>
     <message>
         <source> (random {0:.0%} held out per class)</source>
@@ -1633,6 +1629,22 @@ To label more, copy images in with “Import images…”: they wait here for a 
         <translation>步骤</translation>
     </message>
     <message>
+        <source>{folder}: {images}, {classes}</source>
+        <translation>{folder}：{images}，{classes}</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln image(s)</source>
+        <translation>
+            <numerusform>%Ln 张图像</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n class(es)</source>
+        <translation>
+            <numerusform>%n 个类别</numerusform>
+        </translation>
+    </message>
+    <message>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
@@ -1655,10 +1667,6 @@ To label more, copy images in with “Import images…”: they wait here for a 
     <message>
         <source>needs attention</source>
         <translation>需要处理</translation>
-    </message>
-    <message>
-        <source>{folder}: {images:,} images, {classes} classes</source>
-        <translation>{folder}：{images:,} 个图像，{classes} 个类别</translation>
     </message>
     <message>
         <source>{folder} — desktop_cls</source>
@@ -2431,6 +2439,21 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
     </message>
 </context>
 <context>
+    <name>RunCounts</name>
+    <message numerus="yes">
+        <source>Finished %n epoch(s) in {0:.1f} s; {1}.</source>
+        <translation>
+            <numerusform>用 {0:.1f} 秒完成了 %n 个轮次；{1}。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Stopped after {0} of %n epoch(s); {1}. Resume it from “Resume a run…”.</source>
+        <translation>
+            <numerusform>在第 {0} 个轮次（共 %n 个）后停止；{1}。可以通过“继续训练…”接着训练。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>RunMonitor</name>
     <message>
         <source>Loss and accuracy appear here when training starts: a point per epoch for the training and the validation images, and the learning rate below them. Check past runs to compare their accuracy curves.</source>
@@ -2705,6 +2728,31 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
     </message>
 </context>
 <context>
+    <name>SummaryCounts</name>
+    <message>
+        <source>{images} in {classes}</source>
+        <translation>{images}，共 {classes}</translation>
+    </message>
+    <message numerus="yes">
+        <source>&lt;b&gt;%Ln&lt;/b&gt; image(s)</source>
+        <translation>
+            <numerusform>&lt;b&gt;%Ln&lt;/b&gt; 张图像</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>&lt;b&gt;%n&lt;/b&gt; class(es)</source>
+        <translation>
+            <numerusform>&lt;b&gt;%n&lt;/b&gt; 个类别</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>&lt;a href=&apos;#problems&apos;&gt;%n problem(s)&lt;/a&gt;</source>
+        <translation>
+            <numerusform>&lt;a href=&apos;#problems&apos;&gt;%n 个问题&lt;/a&gt;</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>TrainForm</name>
     <message>
         <source>Automatic (GPU if present)</source>
@@ -2798,20 +2846,12 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>没有验证集图像</translation>
     </message>
     <message>
-        <source>Stopped after {0} of {1} epochs; {2}. Resume it from “Resume a run…”.</source>
-        <translation>在第 {0} 个轮次（共 {1} 个）后停止；{2}。可以通过“继续训练…”接着训练。</translation>
-    </message>
-    <message>
         <source>Stopped at epoch {0} of {1}</source>
         <translation>停在第 {0} 个轮次（共 {1} 个）</translation>
     </message>
     <message>
         <source>Finished in {0:.1f} s; {1}.</source>
         <translation>用 {0:.1f} 秒完成；{1}。</translation>
-    </message>
-    <message>
-        <source>Finished {0} epoch(s) in {1:.1f} s; {2}.</source>
-        <translation>用 {1:.1f} 秒完成了 {0} 个轮次；{2}。</translation>
     </message>
     <message>
         <source>Done</source>
@@ -3065,9 +3105,11 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
-    <message>
-        <source>{0}: {1} frames classified over {2:.1f} s</source>
-        <translation>{0}：在 {2:.1f} 秒内分类了 {1} 帧</translation>
+    <message numerus="yes">
+        <source>{0}: %n frame(s) classified over {1:.1f} s</source>
+        <translation>
+            <numerusform>{0}：在 {1:.1f} 秒内分类了 %n 帧</numerusform>
+        </translation>
     </message>
     <message>
         <source>Only {0} of the {1} frames this file announces could be decoded: it looks truncated or damaged, and the rest was not classified.</source>

@@ -10,7 +10,7 @@ pytest.importorskip("PySide6")
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QObject
-    from PySide6.QtWidgets import QTableWidget, QTableWidgetItem, QWidget
+    from PySide6.QtWidgets import QApplication, QTableWidget, QTableWidgetItem, QWidget
     from pytestqt.qtbot import QtBot
 
     from desktop_cls.core.data.dataset import DatasetIndex
@@ -167,3 +167,12 @@ def choose_method(form: TrainForm, key: str) -> None:
     combo = form.method_choice.combo
     combo.setCurrentIndex(combo.findData(key))
     assert combo.currentData() == key
+
+
+@pytest.fixture(scope="session", autouse=True)
+def english_catalogue(qapp: QApplication) -> None:
+    """The window in English as the app starts it: with the English catalogue, whose plural forms turn
+    "%n image(s)" into "1 image" and "2 images" (without it Qt shows the source text)."""
+    from desktop_cls.gui.shell.language import install_language
+
+    install_language("en")

@@ -266,8 +266,9 @@ class MainWindow(QMainWindow):
         ds = self.state.dataset
         if ds is None:
             return
-        self.dataset_status.setText(self.tr("{folder}: {images:,} images, {classes} classes").format(
-            folder=Path(ds.root).name, images=len(ds.samples), classes=len(ds.classes)))
+        self.dataset_status.setText(self.tr("{folder}: {images}, {classes}").format(
+            folder=Path(ds.root).name, images=self.tr("%Ln image(s)", "", len(ds.samples)),
+            classes=self.tr("%n class(es)", "", len(ds.classes))))
         # the taskbar and the window switcher name the dataset, as an editor names its document
         self.setWindowTitle(self.tr("{folder} — desktop_cls").format(folder=Path(ds.root).name))
 
