@@ -35,8 +35,9 @@ class TrainingPlots(QWidget):
         self.loss_plot = self._plot("lossPlot", self.tr("Loss"), self.tr("Loss plot"))
         self.acc_plot = self._plot("accuracyPlot", self.tr("Accuracy"), self.tr("Accuracy plot"))
         self.acc_plot.setYRange(0, 1)
+        self.lr_axis = RateAxis()  # few labels in its short strip, written as rates
         self.lr_plot = self._plot("lrPlot", self.tr("Learning rate"), self.tr("Learning-rate plot"),
-                                  axes={"left": RateAxis()})  # few labels in its short strip, written as rates
+                                  axes={"left": self.lr_axis})
         self._add_curves()
         self.compare_curves: list[Any] = []
         self.loss_legend = PlotLegend(self.loss_plot, "lossLegend")
@@ -112,6 +113,8 @@ class TrainingPlots(QWidget):
             self._batches_dirty = False
             self.curve_batch.setData(np.asarray(self.batch_x), np.asarray(self.batch_loss))
             self.curve_lr.setData(np.asarray(self.batch_x), np.asarray(self.batch_lr))
+            if not self.batch_lr:
+                self.lr_axis.refresh()  # cleared: no rate to label
         if not self._epochs_dirty:
             return
         self._epochs_dirty = False
