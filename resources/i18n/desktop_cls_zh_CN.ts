@@ -265,12 +265,20 @@
         <translation>标注历史已修复</translation>
     </message>
     <message>
-        <source>Only images inside the dataset can be moved</source>
-        <translation>只能移动数据集内的图像</translation>
+        <source>Images not imported</source>
+        <translation>图像未导入</translation>
     </message>
     <message>
-        <source>Use “Import images…” to copy images from elsewhere into the dataset first.</source>
-        <translation>请先用“导入图像…”把其他位置的图像复制到数据集中。</translation>
+        <source>Cannot copy into {0}: {1}</source>
+        <translation>无法复制到 {0}：{1}</translation>
+    </message>
+    <message>
+        <source>Only image files can be imported</source>
+        <translation>只能导入图像文件</translation>
+    </message>
+    <message>
+        <source>Left out (not image files): {0}</source>
+        <translation>已略过（不是图像文件）：{0}</translation>
     </message>
     <message>
         <source>New class</source>
@@ -1413,6 +1421,10 @@ The file is in:
 </context>
 <context>
     <name>LabelView</name>
+    <message>
+        <source>No image waits for a class. Drop images here to put them in &apos;{0}&apos;</source>
+        <translation>没有等待分类的图像。把图像拖到这里即可放入 &apos;{0}&apos;</translation>
+    </message>
     <message>
         <source>All images are labeled</source>
         <translation>所有图像都已标注</translation>

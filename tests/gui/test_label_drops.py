@@ -1,0 +1,73 @@
+"""With every image labeled, the Label page's class buttons are greyed for clicks yet still take images dropped
+on them (Qt hands no drop to a disabled widget): from the dataset they move into the class, from elsewhere
+they are copied in, in one step that Ctrl+Z undoes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from desktop_cls.gui.shell.main_window import MainWindow
+from desktop_cls.gui.widgets.common import ClassDropButton
+from tests.conftest import write_image
+from tests.gui.conftest import open_and_wait, opened_workspace
+
+
+def _buttons(window: MainWindow) -> dict[str, ClassDropButton]:
+    grid = window.label_page.view.class_buttons
+    items = (grid.itemAt(i) for i in range(grid.count()))
+    return {w.class_name: w for item in items if item is not None
+            and isinstance(w := item.widget(), ClassDropButton)}
+
+
+def _drop(button: ClassDropButton, paths: list[Path]) -> bool:
+    """What the window does with a drop from the file manager: enter, then drop (accepted or not)."""
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    actions = Qt.DropAction.CopyAction | Qt.DropAction.MoveAction
+    enter = QDragEnterEvent(QPoint(5, 5), actions, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(button, enter)
+    if not enter.isAccepted():
+        return False
+    drop = QDropEvent(QPointF(5, 5), actions, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(button, drop)
+    return drop.isAccepted()
+
+
+def test_a_fully_labeled_dataset_still_takes_images_dropped_on_a_class(qtbot: QtBot, window: MainWindow,
+                                                                      tiny_folder: Path, tmp_path: Path) -> None:
+    open_and_wait(qtbot, window, tiny_folder)  # every image has a class
+    window.show_page("label")
+    lp = window.label_page
+    assert lp.model.queue == []
+    buttons = _buttons(window)
+    fish = buttons["fish"]
+    assert fish.isEnabled() and fish.acceptDrops() and not fish.labeling  # greyed for clicks, open to drops
+    assert "Drop images here" in fish.toolTip() and fish.focusPolicy() == Qt.FocusPolicy.NoFocus
+    qtbot.mouseClick(fish, Qt.MouseButton.LeftButton)  # a click has nothing to label
+    assert not opened_workspace(window).can_undo()
+
+    cat = sorted((tiny_folder / "cat").iterdir())[0]
+    outside = write_image(tmp_path / "elsewhere" / "new.png", np.full((16, 16, 3), 90, np.uint8))
+    assert _drop(fish, [cat, outside])
+    assert (tiny_folder / "fish" / cat.name).exists() and not cat.exists()
+    assert (tiny_folder / "fish" / "new.png").exists() and outside.exists()  # a copy; the original stays
+    opened_workspace(window).undo()  # one step: the move back, the copy out of the class
+    assert cat.exists() and not (tiny_folder / "fish" / "new.png").exists()
+
+
+def test_a_labeling_class_button_reads_as_before(qtbot: QtBot, window: MainWindow, tiny_folder: Path) -> None:
+    """An image waiting for a class: the buttons label on click and take the focus as any button."""
+    write_image(tiny_folder / "loose.png", np.full((16, 16, 3), 30, np.uint8))
+    open_and_wait(qtbot, window, tiny_folder)
+    window.show_page("label")
+    dog = _buttons(window)["dog"]
+    assert dog.labeling and dog.focusPolicy() == Qt.FocusPolicy.StrongFocus and "Drop images here" not in dog.toolTip()
+    qtbot.mouseClick(dog, Qt.MouseButton.LeftButton)
+    assert (tiny_folder / "dog" / "loose.png").exists()
+    assert not _buttons(window)["dog"].labeling  # nothing left: greyed again
