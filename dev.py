@@ -334,7 +334,8 @@ def cmd_translations(args: list[str]) -> int:
     py = ensure_venv(True)
     bindir = py.parent
     # English is the source language; its catalogue holds only the plural forms ("%n image(s)" -> "1 image")
-    catalogues = [(lang, []) for lang in TRANSLATED] + [("en", ["-pluralonly", "-target-language", "en"])]
+    catalogues: list[tuple[str, list[str]]] = [(lang, []) for lang in TRANSLATED]
+    catalogues.append(("en", ["-pluralonly", "-target-language", "en"]))
     for lang, only in catalogues:
         ts = ROOT / GUI_TS.format(lang=lang)
         ts.parent.mkdir(parents=True, exist_ok=True)

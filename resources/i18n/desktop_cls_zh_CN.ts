@@ -466,18 +466,6 @@
         <translation>预测结果</translation>
     </message>
     <message>
-        <source>Image</source>
-        <translation>图像</translation>
-    </message>
-    <message>
-        <source>Predicted class</source>
-        <translation>预测类别</translation>
-    </message>
-    <message>
-        <source>Confidence</source>
-        <translation>置信度</translation>
-    </message>
-    <message>
         <source>Classification progress</source>
         <translation>分类进度</translation>
     </message>
@@ -504,14 +492,6 @@
     <message>
         <source>Copy each image into a sub-folder named after its predicted class</source>
         <translation>把每张图像复制到以其预测类别命名的子文件夹中</translation>
-    </message>
-    <message>
-        <source>error: {0}</source>
-        <translation>错误：{0}</translation>
-    </message>
-    <message>
-        <source>unknown</source>
-        <translation>未知</translation>
     </message>
     <message>
         <source>Save predictions</source>
@@ -1994,6 +1974,29 @@ To label more, copy images in with “Import images…”: they wait here for a 
     <message>
         <source>unknown</source>
         <translation>未知</translation>
+    </message>
+</context>
+<context>
+    <name>PredictionTableModel</name>
+    <message>
+        <source>Image</source>
+        <translation>图像</translation>
+    </message>
+    <message>
+        <source>Predicted class</source>
+        <translation>预测类别</translation>
+    </message>
+    <message>
+        <source>Confidence</source>
+        <translation>置信度</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>error: {0}</source>
+        <translation>错误：{0}</translation>
     </message>
 </context>
 <context>
