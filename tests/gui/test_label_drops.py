@@ -36,6 +36,7 @@ def _drop(button: ClassDropButton, paths: list[Path]) -> bool:
         return False
     drop = QDropEvent(QPointF(5, 5), actions, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(button, drop)
+    assert drop.dropAction() == Qt.DropAction.CopyAction  # a "move" would let a file manager delete its file
     return drop.isAccepted()
 
 

@@ -140,7 +140,8 @@ class ClassDropButton(QPushButton):
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls():
-            event.acceptProposedAction()
+            event.setDropAction(Qt.DropAction.CopyAction)  # never "moved": a file manager would delete its file
+            event.accept()
             self._drag_over(True)
 
     def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
@@ -151,7 +152,8 @@ class ClassDropButton(QPushButton):
         paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
         if paths:
             self.files_dropped.emit(self.class_name, paths)
-            event.acceptProposedAction()
+            event.setDropAction(Qt.DropAction.CopyAction)
+            event.accept()
 
 
 class EmptyState(QWidget):
