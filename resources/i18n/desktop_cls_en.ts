@@ -147,6 +147,20 @@
         </translation>
     </message>
     <message numerus="yes">
+        <source>⚠ Only %n validation image(s): accuracy will be a rough estimate.</source>
+        <translation>
+            <numerusform>⚠ Only %n validation image: accuracy will be a rough estimate.</numerusform>
+            <numerusform>⚠ Only %n validation images: accuracy will be a rough estimate.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln unlabeled image(s) lie directly in the folder.</source>
+        <translation>
+            <numerusform>%Ln unlabeled image lies directly in the folder.</numerusform>
+            <numerusform>%Ln unlabeled images lie directly in the folder.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>&lt;a href=&apos;#problems&apos;&gt;%n problem(s)&lt;/a&gt;</source>
         <translation>
             <numerusform>&lt;a href=&apos;#problems&apos;&gt;%n problem&lt;/a&gt;</numerusform>

@@ -659,14 +659,6 @@
         <translation>测试集图像留作最终评估：训练时从不使用它们。</translation>
     </message>
     <message>
-        <source>⚠ Only {0} validation images: accuracy will be a rough estimate.</source>
-        <translation>⚠ 验证集只有 {0} 张图像：准确率只是粗略估计。</translation>
-    </message>
-    <message>
-        <source>{0:,} unlabeled images lie directly in the folder.</source>
-        <translation>有 {0:,} 张未标注的图像直接位于该文件夹中。</translation>
-    </message>
-    <message>
         <source>{0} — see the Problems tab.</source>
         <translation>{0} —— 请查看“问题”标签页。</translation>
     </message>
@@ -2758,6 +2750,18 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <source>&lt;b&gt;%n&lt;/b&gt; class(es)</source>
         <translation>
             <numerusform>&lt;b&gt;%n&lt;/b&gt; 个类别</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>⚠ Only %n validation image(s): accuracy will be a rough estimate.</source>
+        <translation>
+            <numerusform>⚠ 验证集只有 %n 张图像：准确率只是粗略估计。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln unlabeled image(s) lie directly in the folder.</source>
+        <translation>
+            <numerusform>有 %Ln 张未标注的图像直接位于该文件夹中。</numerusform>
         </translation>
     </message>
     <message numerus="yes">

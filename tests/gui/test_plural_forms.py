@@ -48,6 +48,8 @@ def test_english_counts_in_the_singular_and_the_plural(language: Any) -> None:
     assert counts.images_in_classes(1, 1) == "<b>1</b> image in <b>1</b> class"
     assert counts.images_in_classes(12000, 2) == "<b>12,000</b> images in <b>2</b> classes"
     assert counts.problems(0).endswith(">0 problems</a>") and counts.problems(1).endswith(">1 problem</a>")
+    assert counts.unlabeled(1) == "1 unlabeled image lies directly in the folder."  # the verb agrees too
+    assert counts.unlabeled(2) == "2 unlabeled images lie directly in the folder."
 
 
 def test_chinese_has_one_form_for_every_number(language: Any) -> None:

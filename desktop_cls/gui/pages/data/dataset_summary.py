@@ -21,6 +21,12 @@ class SummaryCounts(QObject):
         return self.tr("{images} in {classes}").format(images=self.tr("<b>%Ln</b> image(s)", "", images),
                                                        classes=self.tr("<b>%n</b> class(es)", "", classes))
 
+    def few_validation(self, n: int) -> str:
+        return self.tr("⚠ Only %n validation image(s): accuracy will be a rough estimate.", "", n)
+
+    def unlabeled(self, n: int) -> str:
+        return self.tr("%Ln unlabeled image(s) lie directly in the folder.", "", n)
+
     def problems(self, n: int) -> str:
         return self.tr("<a href='#problems'>%n problem(s)</a>", "", n)
 
@@ -47,11 +53,9 @@ def summary_text(model: DataPageModel) -> str:
         lines.append(QCoreApplication.translate(
             "DatasetPage", "The test images are kept for the final evaluation: training never sees them."))
     if splits["val"] and splits["val"] < 50:
-        lines.append(QCoreApplication.translate(
-            "DatasetPage", "⚠ Only {0} validation images: accuracy will be a rough estimate.").format(splits["val"]))
+        lines.append(SummaryCounts().few_validation(splits["val"]))
     if index.unlabeled:
-        lines.append(QCoreApplication.translate(
-            "DatasetPage", "{0:,} unlabeled images lie directly in the folder.").format(len(index.unlabeled)))
+        lines.append(SummaryCounts().unlabeled(len(index.unlabeled)))
     if model.problems:
         lines.append(QCoreApplication.translate(
             "DatasetPage", "{0} — see the Problems tab.").format(SummaryCounts().problems(len(model.problems))))
