@@ -14,7 +14,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, QSize, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
-from desktop_cls.gui.widgets.hidpi import device_ratio
+from desktop_cls.gui.widgets.hidpi import device_ratio, follow_ratio
 from desktop_cls.gui.widgets.thumbnails import ThumbnailModel
 
 UNKNOWN = "unknown"  # core.inference.predictor.UNKNOWN, the label below the threshold (that module imports torch)
@@ -107,6 +107,7 @@ def prediction_view(model: PredictionTableModel, accessible_name: str) -> QTable
     header = view.horizontalHeader()
     header.setSectionResizeMode(PredictionTableModel.IMAGE, QHeaderView.ResizeMode.Stretch)
     header.setResizeContentsPrecision(200)  # sizing a column to its contents reads 200 rows, not all of them
+    follow_ratio(view, model.thumbs.set_ratio)  # sharp again on a screen with another scaling
     if device_ratio(view) != model.thumbs.ratio:
         model.thumbs.set_ratio(device_ratio(view))
     return view
