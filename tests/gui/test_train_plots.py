@@ -91,7 +91,22 @@ def test_an_empty_learning_rate_plot_shows_no_made_up_rate(qtbot: QtBot) -> None
     for i in range(1, 4):
         plots.add_batch(i / 10, 1.0, 0.01 * i)
     plots.redraw()
-    assert labels() and all(0.005 < v < 0.035 for v in labels())
+    assert labels() and all(0 < v < 0.035 for v in labels())
     plots.reset()
     plots.redraw()
     assert labels() == []
+
+
+def test_a_constant_learning_rate_is_labelled_at_its_own_scale(qtbot: QtBot) -> None:
+    """A flat rate (a constant schedule, or a run of one batch) has no span of its own: pyqtgraph kept a span of 1
+    around it, and 3e-3 was labelled "2e-1". The axis runs from 0 to just above the largest rate."""
+    plots = _plots(qtbot)
+    axis = plots.lr_plot.getAxis("left")
+    for i in range(1, 6):
+        plots.add_batch(i / 10, 1.0, 3e-3)
+    plots.redraw()
+    QApplication.processEvents()
+    low, high = plots.lr_plot.getViewBox().viewRange()[1]
+    assert low <= 0 and 3e-3 < high < 4e-3
+    values = [v for _spacing, level in axis.tickValues(low, high, 8 * axis._line_height()) for v in level]
+    assert values and all(0 <= v <= 3.5e-3 for v in values)
