@@ -72,3 +72,18 @@ def test_a_labeling_class_button_reads_as_before(qtbot: QtBot, window: MainWindo
     qtbot.mouseClick(dog, Qt.MouseButton.LeftButton)
     assert (tiny_folder / "dog" / "loose.png").exists()
     assert not _buttons(window)["dog"].labeling  # nothing left: greyed again
+
+
+def test_a_greyed_class_button_looks_like_a_disabled_one(qtbot: QtBot) -> None:
+    """It cannot be disabled (no drop would reach it), so it paints itself as one; while a drag is over it, it
+    shows as a button that acts."""
+    greyed, disabled, active = (ClassDropButton("2  fish", "fish", f"b{i}") for i in range(3))
+    for b in (greyed, disabled, active):
+        qtbot.addWidget(b)
+        b.resize(160, 32)
+    greyed.set_labeling(False, "drop here")
+    disabled.setEnabled(False)
+    assert greyed.grab().toImage() == disabled.grab().toImage()
+    assert greyed.grab().toImage() != active.grab().toImage()
+    greyed.dragged_over = True
+    assert greyed.grab().toImage() == active.grab().toImage()
