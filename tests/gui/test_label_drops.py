@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop_cls.gui.shell.main_window import MainWindow
@@ -25,17 +25,20 @@ def _buttons(window: MainWindow) -> dict[str, ClassDropButton]:
             and isinstance(w := item.widget(), ClassDropButton)}
 
 
-def _drop(button: ClassDropButton, paths: list[Path]) -> bool:
-    """What the window does with a drop from the file manager: enter, then drop (accepted or not)."""
+def _drop(target: QWidget, paths: list[Path]) -> bool:
+    """What the window does with a drop from the file manager: enter, then drop (accepted or not). Shift held: the
+    move a file manager proposes then (as X11 does by default), which must be taken as a copy."""
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
-    actions = Qt.DropAction.CopyAction | Qt.DropAction.MoveAction
-    enter = QDragEnterEvent(QPoint(5, 5), actions, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
-    QApplication.sendEvent(button, enter)
+    actions, shift = Qt.DropAction.CopyAction | Qt.DropAction.MoveAction, Qt.KeyboardModifier.ShiftModifier
+    enter = QDragEnterEvent(QPoint(5, 5), actions, mime, Qt.MouseButton.LeftButton, shift)
+    assert enter.proposedAction() == Qt.DropAction.MoveAction
+    QApplication.sendEvent(target, enter)
     if not enter.isAccepted():
         return False
-    drop = QDropEvent(QPointF(5, 5), actions, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
-    QApplication.sendEvent(button, drop)
+    assert enter.dropAction() == Qt.DropAction.CopyAction
+    drop = QDropEvent(QPointF(5, 5), actions, mime, Qt.MouseButton.LeftButton, shift)
+    QApplication.sendEvent(target, drop)
     assert drop.dropAction() == Qt.DropAction.CopyAction  # a "move" would let a file manager delete its file
     return drop.isAccepted()
 
@@ -87,3 +90,12 @@ def test_a_greyed_class_button_looks_like_a_disabled_one(qtbot: QtBot) -> None:
     assert greyed.grab().toImage() != active.grab().toImage()
     greyed.dragged_over = True
     assert greyed.grab().toImage() == active.grab().toImage()
+
+
+def test_a_folder_dropped_on_the_window_or_the_classify_page_is_taken_as_a_copy(
+        qtbot: QtBot, window: MainWindow, tiny_folder: Path) -> None:
+    """Opening or classifying a dropped folder reads it; the file manager must not be told it was moved."""
+    assert _drop(window, [tiny_folder])
+    qtbot.waitUntil(lambda: window.state.dataset is not None, timeout=30_000)
+    window.show_page("classify")
+    assert _drop(window.classify_page, [tiny_folder / "cat"])

@@ -90,6 +90,13 @@ def read_only_table(table: TableT, name: str, accessible_name: str, headers: Seq
     return table
 
 
+def accept_as_copy(event: QDropEvent) -> None:
+    """Take a drag or drop as a copy: the app reads or copies what is dropped, never takes it away, and a source
+    told "moved" (a file manager) may delete its original."""
+    event.setDropAction(Qt.DropAction.CopyAction)
+    event.accept()
+
+
 class ClassDropButton(QPushButton):
     """A class button that also takes images dropped on it (from any thumbnail grid or the file manager).
 
@@ -140,8 +147,7 @@ class ClassDropButton(QPushButton):
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls():
-            event.setDropAction(Qt.DropAction.CopyAction)  # never "moved": a file manager would delete its file
-            event.accept()
+            accept_as_copy(event)
             self._drag_over(True)
 
     def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
@@ -152,8 +158,7 @@ class ClassDropButton(QPushButton):
         paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
         if paths:
             self.files_dropped.emit(self.class_name, paths)
-            event.setDropAction(Qt.DropAction.CopyAction)
-            event.accept()
+            accept_as_copy(event)
 
 
 class EmptyState(QWidget):

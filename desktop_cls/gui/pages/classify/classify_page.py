@@ -20,6 +20,7 @@ from desktop_cls.gui.pages.classify.heat_maps import HeatMaps
 from desktop_cls.gui.pages.classify.live_classifier import LiveClassifier
 from desktop_cls.gui.pages.page import Page, PageAction
 from desktop_cls.gui.state import AppState, Badge, PageKey
+from desktop_cls.gui.widgets.common import accept_as_copy
 from desktop_cls.gui.widgets.dialogs import show_error
 from desktop_cls.gui.widgets.image_viewer import open_viewer
 from desktop_cls.gui.work.tasks import Lane, TaskRunner
@@ -211,16 +212,16 @@ class ClassifyPage(Page):
     # ---- drag and drop -------------------------------------------------------------------------
     def dragEnterEvent(self, event: Any) -> None:
         if event.mimeData().hasUrls():
-            event.acceptProposedAction()
+            accept_as_copy(event)
 
     def dropEvent(self, event: Any) -> None:
         paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
         if len(paths) == 1 and Path(paths[0]).suffix.lower() in _video_suffixes():
             self.classify_video(paths[0])
-            event.acceptProposedAction()
+            accept_as_copy(event)
         elif paths:
             self.classify_paths(paths)
-            event.acceptProposedAction()
+            accept_as_copy(event)
 
     # ---- webcam --------------------------------------------------------------------------------
     def _toggle_webcam(self) -> None:
