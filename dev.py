@@ -333,10 +333,13 @@ def cmd_translations(args: list[str]) -> int:
     """Refresh the catalogues from the sources (new strings appear untranslated) and compile them."""
     py = ensure_venv(True)
     bindir = py.parent
-    for lang in TRANSLATED:
+    # English is the source language; its catalogue holds only the plural forms ("%n image(s)" -> "1 image")
+    catalogues: list[tuple[str, list[str]]] = [(lang, []) for lang in TRANSLATED]
+    catalogues.append(("en", ["-pluralonly", "-target-language", "en"]))
+    for lang, only in catalogues:
         ts = ROOT / GUI_TS.format(lang=lang)
         ts.parent.mkdir(parents=True, exist_ok=True)
-        if run([bindir / "pyside6-lupdate", *gui_sources(), "-ts", ts, "-no-obsolete", "-locations", "none",
+        if run([bindir / "pyside6-lupdate", *gui_sources(), "-ts", ts, "-no-obsolete", "-locations", "none", *only,
                 # no guesses from other contexts' texts: an entry is translated by a person or not at all
                 "-disable-heuristic", "sametext", "-disable-heuristic", "similartext", "-silent"], cwd=ROOT) != 0:
             return 1

@@ -11,7 +11,7 @@ from typing import Any
 from desktop_cls.cli.output import EXIT_FINDINGS, print_json, refuse_existing
 from desktop_cls.cli.progress import Progress
 from desktop_cls.core.errors import UserError
-from desktop_cls.core.i18n import N_, _
+from desktop_cls.core.i18n import N_, _, ngettext
 from desktop_cls.core.names import for_terminal as shown
 
 MODEL_HELP = N_("run folder or exported model file")
@@ -47,7 +47,8 @@ def cmd_predict(args: argparse.Namespace) -> int:
     if args.csv:
         refuse_existing(args.csv, args.overwrite)
         write_predictions_csv(Path(args.csv), preds)
-        pr.line(_("wrote {n} predictions to {path}").format(n=len(preds), path=Path(args.csv)))
+        pr.line(ngettext("wrote {n} prediction to {path}", "wrote {n} predictions to {path}", len(preds)).format(
+            n=len(preds), path=Path(args.csv)))
     if args.json:
         print_json([p.to_dict() for p in preds])
     elif not args.csv:

@@ -10,7 +10,7 @@ from typing import Any
 from desktop_cls.cli.output import EXIT_FINDINGS, print_json
 from desktop_cls.cli.progress import Progress
 from desktop_cls.core.errors import UserError
-from desktop_cls.core.i18n import _
+from desktop_cls.core.i18n import _, ngettext
 
 HEALTH_ONLY_KINDS = frozenset({"duplicate", "near_duplicate", "label_conflict", "leak", "imbalance", "too_small"})
 
@@ -26,7 +26,8 @@ def fail_on_kinds(text: str | None) -> set[str]:
         return set(PROBLEM_KINDS)
     unknown = sorted(kinds - set(PROBLEM_KINDS))
     if unknown:
-        raise UserError(_("--fail-on: unknown kind(s) {kinds}; choose from any, {choices}").format(
+        raise UserError(ngettext("--fail-on: unknown kind {kinds}; choose from any, {choices}",
+                                  "--fail-on: unknown kinds {kinds}; choose from any, {choices}", len(unknown)).format(
             kinds=", ".join(unknown), choices=", ".join(PROBLEM_KINDS)))
     return kinds
 
@@ -68,8 +69,9 @@ def cmd_scan(args: argparse.Namespace) -> int:
 
 def _print_report(idx: Any, s: dict[str, Any]) -> None:
     layout = _("split folders") if idx.layout == "split_folders" else _("class folders")
-    line = _("{root}: {images} images in {classes} classes ({layout})").format(
-        root=idx.root, images=s["num_images"], classes=len(idx.classes), layout=layout)
+    line = _("{root}: {images} in {classes} ({layout})").format(
+        root=idx.root, images=ngettext("{n} image", "{n} images", s["num_images"]).format(n=s["num_images"]),
+        classes=ngettext("{n} class", "{n} classes", len(idx.classes)).format(n=len(idx.classes)), layout=layout)
     if idx.typical_size:
         line += _(", typically {width}×{height} px").format(width=idx.typical_size[0], height=idx.typical_size[1])
     print(line)
@@ -79,9 +81,11 @@ def _print_report(idx: Any, s: dict[str, Any]) -> None:
         print(f"  {name:<24} {n:>7}  {bar}")
     print(_("split: {train} train, {val} validation, {test} test").format(**s["splits"]) + _split_source(idx))
     if s["unlabeled"]:
-        print(_("{n} unlabeled image(s) directly in the folder (not used for training)").format(n=s["unlabeled"]))
+        print(ngettext("{n} unlabeled image directly in the folder (not used for training)",
+                       "{n} unlabeled images directly in the folder (not used for training)", s["unlabeled"]).format(
+            n=s["unlabeled"]))
     if idx.problems:
-        print(_("{n} problem(s):").format(n=len(idx.problems)))
+        print(ngettext("{n} problem:", "{n} problems:", len(idx.problems)).format(n=len(idx.problems)))
         for p in idx.problems:
             print(f"  [{p.kind}] {p.path}: {p.message}")
 

@@ -265,12 +265,20 @@
         <translation>标注历史已修复</translation>
     </message>
     <message>
-        <source>Only images inside the dataset can be moved</source>
-        <translation>只能移动数据集内的图像</translation>
+        <source>Images not imported</source>
+        <translation>图像未导入</translation>
     </message>
     <message>
-        <source>Use “Import images…” to copy images from elsewhere into the dataset first.</source>
-        <translation>请先用“导入图像…”把其他位置的图像复制到数据集中。</translation>
+        <source>Cannot copy into {0}: {1}</source>
+        <translation>无法复制到 {0}：{1}</translation>
+    </message>
+    <message>
+        <source>Only image files can be imported</source>
+        <translation>只能导入图像文件</translation>
+    </message>
+    <message>
+        <source>Left out (not image files): {0}</source>
+        <translation>已略过（不是图像文件）：{0}</translation>
     </message>
     <message>
         <source>New class</source>
@@ -458,18 +466,6 @@
         <translation>预测结果</translation>
     </message>
     <message>
-        <source>Image</source>
-        <translation>图像</translation>
-    </message>
-    <message>
-        <source>Predicted class</source>
-        <translation>预测类别</translation>
-    </message>
-    <message>
-        <source>Confidence</source>
-        <translation>置信度</translation>
-    </message>
-    <message>
         <source>Classification progress</source>
         <translation>分类进度</translation>
     </message>
@@ -496,14 +492,6 @@
     <message>
         <source>Copy each image into a sub-folder named after its predicted class</source>
         <translation>把每张图像复制到以其预测类别命名的子文件夹中</translation>
-    </message>
-    <message>
-        <source>error: {0}</source>
-        <translation>错误：{0}</translation>
-    </message>
-    <message>
-        <source>unknown</source>
-        <translation>未知</translation>
     </message>
     <message>
         <source>Save predictions</source>
@@ -663,10 +651,6 @@
         <translation>划分：训练集 {0:,}，验证集 {1:,}</translation>
     </message>
     <message>
-        <source>&lt;b&gt;{0:,}&lt;/b&gt; images in &lt;b&gt;{1}&lt;/b&gt; classes{2}</source>
-        <translation>&lt;b&gt;{0:,}&lt;/b&gt; 张图像，共 &lt;b&gt;{1}&lt;/b&gt; 个类别{2}</translation>
-    </message>
-    <message>
         <source>⚠ Imbalanced: the largest class has {0:.1f}× the images of the smallest. Class weighting (Train → Advanced) compensates.</source>
         <translation>⚠ 类别不平衡：最大类别的图像数是最小类别的 {0:.1f} 倍。类别加权（训练 → 高级）可以弥补。</translation>
     </message>
@@ -675,16 +659,8 @@
         <translation>测试集图像留作最终评估：训练时从不使用它们。</translation>
     </message>
     <message>
-        <source>⚠ Only {0} validation images: accuracy will be a rough estimate.</source>
-        <translation>⚠ 验证集只有 {0} 张图像：准确率只是粗略估计。</translation>
-    </message>
-    <message>
-        <source>{0:,} unlabeled images lie directly in the folder.</source>
-        <translation>有 {0:,} 张未标注的图像直接位于该文件夹中。</translation>
-    </message>
-    <message>
-        <source>&lt;a href=&apos;#problems&apos;&gt;{0} problem(s)&lt;/a&gt; — see the Problems tab.</source>
-        <translation>&lt;a href=&apos;#problems&apos;&gt;{0} 个问题&lt;/a&gt; —— 请查看“问题”标签页。</translation>
+        <source>{0} — see the Problems tab.</source>
+        <translation>{0} —— 请查看“问题”标签页。</translation>
     </message>
     <message>
         <source> (random {0:.0%} held out per class)</source>
@@ -1418,6 +1394,10 @@ The file is in:
 <context>
     <name>LabelView</name>
     <message>
+        <source>No image waits for a class. Drop images here to put them in &apos;{0}&apos;</source>
+        <translation>没有等待分类的图像。把图像拖到这里即可放入 &apos;{0}&apos;</translation>
+    </message>
+    <message>
         <source>All images are labeled</source>
         <translation>所有图像都已标注</translation>
     </message>
@@ -1633,6 +1613,22 @@ To label more, copy images in with “Import images…”: they wait here for a 
         <translation>步骤</translation>
     </message>
     <message>
+        <source>{folder}: {images}, {classes}</source>
+        <translation>{folder}：{images}，{classes}</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln image(s)</source>
+        <translation>
+            <numerusform>%Ln 张图像</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n class(es)</source>
+        <translation>
+            <numerusform>%n 个类别</numerusform>
+        </translation>
+    </message>
+    <message>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
@@ -1655,10 +1651,6 @@ To label more, copy images in with “Import images…”: they wait here for a 
     <message>
         <source>needs attention</source>
         <translation>需要处理</translation>
-    </message>
-    <message>
-        <source>{folder}: {images:,} images, {classes} classes</source>
-        <translation>{folder}：{images:,} 个图像，{classes} 个类别</translation>
     </message>
     <message>
         <source>{folder} — desktop_cls</source>
@@ -1974,6 +1966,29 @@ To label more, copy images in with “Import images…”: they wait here for a 
     <message>
         <source>unknown</source>
         <translation>未知</translation>
+    </message>
+</context>
+<context>
+    <name>PredictionTableModel</name>
+    <message>
+        <source>Image</source>
+        <translation>图像</translation>
+    </message>
+    <message>
+        <source>Predicted class</source>
+        <translation>预测类别</translation>
+    </message>
+    <message>
+        <source>Confidence</source>
+        <translation>置信度</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>error: {0}</source>
+        <translation>错误：{0}</translation>
     </message>
 </context>
 <context>
@@ -2431,6 +2446,21 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
     </message>
 </context>
 <context>
+    <name>RunCounts</name>
+    <message numerus="yes">
+        <source>Finished %n epoch(s) in {0:.1f} s; {1}.</source>
+        <translation>
+            <numerusform>用 {0:.1f} 秒完成了 %n 个轮次；{1}。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Stopped after {0} of %n epoch(s); {1}. Resume it from “Resume a run…”.</source>
+        <translation>
+            <numerusform>在第 {0} 个轮次（共 %n 个）后停止；{1}。可以通过“继续训练…”接着训练。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>RunMonitor</name>
     <message>
         <source>Loss and accuracy appear here when training starts: a point per epoch for the training and the validation images, and the learning rate below them. Check past runs to compare their accuracy curves.</source>
@@ -2705,6 +2735,43 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
     </message>
 </context>
 <context>
+    <name>SummaryCounts</name>
+    <message>
+        <source>{images} in {classes}</source>
+        <translation>{images}，共 {classes}</translation>
+    </message>
+    <message numerus="yes">
+        <source>&lt;b&gt;%Ln&lt;/b&gt; image(s)</source>
+        <translation>
+            <numerusform>&lt;b&gt;%Ln&lt;/b&gt; 张图像</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>&lt;b&gt;%n&lt;/b&gt; class(es)</source>
+        <translation>
+            <numerusform>&lt;b&gt;%n&lt;/b&gt; 个类别</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>⚠ Only %n validation image(s): accuracy will be a rough estimate.</source>
+        <translation>
+            <numerusform>⚠ 验证集只有 %n 张图像：准确率只是粗略估计。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln unlabeled image(s) lie directly in the folder.</source>
+        <translation>
+            <numerusform>有 %Ln 张未标注的图像直接位于该文件夹中。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>&lt;a href=&apos;#problems&apos;&gt;%n problem(s)&lt;/a&gt;</source>
+        <translation>
+            <numerusform>&lt;a href=&apos;#problems&apos;&gt;%n 个问题&lt;/a&gt;</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>TrainForm</name>
     <message>
         <source>Automatic (GPU if present)</source>
@@ -2798,20 +2865,12 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>没有验证集图像</translation>
     </message>
     <message>
-        <source>Stopped after {0} of {1} epochs; {2}. Resume it from “Resume a run…”.</source>
-        <translation>在第 {0} 个轮次（共 {1} 个）后停止；{2}。可以通过“继续训练…”接着训练。</translation>
-    </message>
-    <message>
         <source>Stopped at epoch {0} of {1}</source>
         <translation>停在第 {0} 个轮次（共 {1} 个）</translation>
     </message>
     <message>
         <source>Finished in {0:.1f} s; {1}.</source>
         <translation>用 {0:.1f} 秒完成；{1}。</translation>
-    </message>
-    <message>
-        <source>Finished {0} epoch(s) in {1:.1f} s; {2}.</source>
-        <translation>用 {1:.1f} 秒完成了 {0} 个轮次；{2}。</translation>
     </message>
     <message>
         <source>Done</source>
@@ -3065,9 +3124,11 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
-    <message>
-        <source>{0}: {1} frames classified over {2:.1f} s</source>
-        <translation>{0}：在 {2:.1f} 秒内分类了 {1} 帧</translation>
+    <message numerus="yes">
+        <source>{0}: %n frame(s) classified over {1:.1f} s</source>
+        <translation>
+            <numerusform>{0}：在 {1:.1f} 秒内分类了 %n 帧</numerusform>
+        </translation>
     </message>
     <message>
         <source>Only {0} of the {1} frames this file announces could be decoded: it looks truncated or damaged, and the rest was not classified.</source>

@@ -35,7 +35,7 @@ def test_fail_on_gates_on_the_listed_kinds_only(capsys: pytest.CaptureFixture[st
 def test_fail_on_refuses_unknown_kinds_and_quick_health_kinds(capsys: pytest.CaptureFixture[str],
                                                               tiny_folder: Path) -> None:
     code, _, err = run_cli(capsys, "scan", tiny_folder, "--fail-on", "duplicates")
-    assert code == EXIT_USER_ERROR and "unknown kind(s) duplicates" in err and "near_duplicate" in err
+    assert code == EXIT_USER_ERROR and "unknown kind duplicates" in err and "near_duplicate" in err
     code, _, err = run_cli(capsys, "scan", tiny_folder, "--quick", "--fail-on", "near_duplicate")
     assert code == EXIT_USER_ERROR and "drop --quick" in err
     code, _, _ = run_cli(capsys, "scan", tiny_folder, "--quick", "--fail-on", "corrupt")

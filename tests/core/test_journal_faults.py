@@ -43,7 +43,7 @@ def test_emptied_trash_is_not_offered_for_undo_after_a_restart(dataset: Path, tm
     ws.trash([dataset / "cat" / "cat1.png"])
     ws.empty_trash()
     ws2 = Workspace(dataset)  # restart
-    assert ws2.describe_undo().startswith("1 image(s) to 'dog'")
+    assert ws2.describe_undo().startswith("1 image to 'dog'")
     ws2.undo()
     assert (dataset / "cat" / "cat0.png").exists()
     assert Workspace(dataset).notices == []
@@ -60,7 +60,7 @@ def test_undo_of_a_vanished_file_says_so_and_the_dataset_still_opens(dataset: Pa
         ws2.undo()
     assert snapshot(dataset) == before
     for w in (ws2, Workspace(dataset), Workspace(dataset)):  # history consistent, now and after restarts
-        assert w.describe_undo().startswith("1 image(s) to 'dog'") and w.notices == []
+        assert w.describe_undo().startswith("1 image to 'dog'") and w.notices == []
     ws3 = Workspace(dataset)
     ws3.undo()
     assert (dataset / "cat" / "cat0.png").exists() and not ws3.can_undo()
@@ -144,7 +144,7 @@ def test_interrupted_step_that_cannot_be_finished_is_rolled_back_once(dataset: P
     ws2 = Workspace(dataset)
     assert len(ws2.notices) == 1 and "rolled back" in ws2.notices[0]
     assert (dataset / "cat" / "cat1.png").exists() and not (dataset / "dog" / "cat1.png").exists()
-    assert ws2.describe_undo().startswith("1 image(s)")
+    assert ws2.describe_undo().startswith("1 image ")
     assert Workspace(dataset).notices == []  # marked: not tried again
 
 
@@ -170,9 +170,9 @@ def test_a_damaged_journal_never_blocks_opening(dataset: Path, garbage: bytes) -
     if ws2.notices:  # set aside with a message; the folder is usable
         assert "kept aside" in ws2.notices[0] and list((dataset / STATE_DIR).glob(f"{JOURNAL}.damaged-*"))
     else:
-        assert ws2.describe_undo().startswith("1 image(s)")
+        assert ws2.describe_undo().startswith("1 image ")
     ws2.assign([dataset / "cat" / "cat1.png"], "dog")
-    assert Workspace(dataset).describe_undo().startswith("1 image(s)")
+    assert Workspace(dataset).describe_undo().startswith("1 image ")
 
 
 def test_torn_last_journal_line_loses_only_itself(dataset: Path) -> None:
@@ -210,4 +210,4 @@ def test_an_unreadable_journal_is_set_aside_with_a_notice(dataset: Path) -> None
     assert len(ws.notices) == 1 and "kept aside" in ws.notices[0] and not ws.can_undo()
     assert list((dataset / STATE_DIR).glob(f"{JOURNAL}.damaged-*"))
     ws.assign([dataset / "cat" / "cat1.png"], "dog")
-    assert Workspace(dataset).describe_undo().startswith("1 image(s)")
+    assert Workspace(dataset).describe_undo().startswith("1 image ")

@@ -257,7 +257,7 @@ def test_many_images_into_several_classes_are_one_step_and_one_undo(dataset: Pat
     groups = {"cat": [f"s{i:02d}.png" for i in range(0, 40, 2)], "dog": [f"s{i:02d}.png" for i in range(1, 40, 2)],
               "bird": ["img.png"]}
     op = ws.assign_groups(groups)
-    assert len(ws.history) == 1 and op.kind == "assign" and "41 image(s) to 3 classes" in op.description
+    assert len(ws.history) == 1 and op.kind == "assign" and "41 images to 3 classes" in op.description
     assert ws.unlabeled() == ["loose2.jpg"] and (dataset / "bird" / "img.png").is_file()
     dog = dataset / "dog"
     assert (dog / "s01 (2).png").read_bytes() == b"s1" and (dog / "s01.png").read_bytes() == b"taken"

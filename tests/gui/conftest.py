@@ -10,7 +10,7 @@ pytest.importorskip("PySide6")
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QObject
-    from PySide6.QtWidgets import QTableWidget, QTableWidgetItem, QWidget
+    from PySide6.QtWidgets import QApplication, QTableView, QTableWidget, QTableWidgetItem, QWidget
     from pytestqt.qtbot import QtBot
 
     from desktop_cls.core.data.dataset import DatasetIndex
@@ -57,8 +57,15 @@ def item_at(table: QTableWidget, row: int, column: int) -> QTableWidgetItem:
     return item
 
 
-def cell(table: QTableWidget, row: int, column: int) -> str:
-    return item_at(table, row, column).text()
+def cell(table: QTableWidget | QTableView, row: int, column: int) -> str:
+    """A cell's text, of a table of items or a view of a model (a missing cell fails here, naming it)."""
+    from PySide6.QtWidgets import QTableWidget
+
+    if isinstance(table, QTableWidget):
+        return item_at(table, row, column).text()
+    index = table.model().index(row, column)
+    assert index.isValid(), f"no cell ({row}, {column}) in {table.objectName()}"
+    return str(index.data() or "")
 
 
 def header(table: QTableWidget, column: int) -> QTableWidgetItem:
@@ -167,3 +174,12 @@ def choose_method(form: TrainForm, key: str) -> None:
     combo = form.method_choice.combo
     combo.setCurrentIndex(combo.findData(key))
     assert combo.currentData() == key
+
+
+@pytest.fixture(scope="session", autouse=True)
+def english_catalogue(qapp: QApplication) -> None:
+    """The window in English as the app starts it: with the English catalogue, whose plural forms turn
+    "%n image(s)" into "1 image" and "2 images" (without it Qt shows the source text)."""
+    from desktop_cls.gui.shell.language import install_language
+
+    install_language("en")

@@ -53,7 +53,7 @@ def test_click_key_and_hold_capture_into_classes_undoably(qtbot: QtBot, window: 
     assert len(new) == 1 and len(images(tiny_folder / "dog")) == 9
     ws = w.state.workspace
     assert ws is not None
-    assert ws.describe_undo() == "1 image(s) to 'dog'"
+    assert ws.describe_undo() == "1 image to 'dog'"
     assert panel.class_buttons[1].text() == "2  dog (9)"
 
     # hold: a burst at the chosen rate, all of it one operation
@@ -65,7 +65,7 @@ def test_click_key_and_hold_capture_into_classes_undoably(qtbot: QtBot, window: 
     assert "Recording into 'cat'" in panel.status.text()
     qtbot.mouseRelease(panel.class_buttons[0], Qt.MouseButton.LeftButton)
     burst = [n for n in images(tiny_folder / "cat") if n.startswith("capture-")]
-    assert len(burst) >= 3 and ws.describe_undo() == f"{len(burst)} image(s) to 'cat'"
+    assert len(burst) >= 3 and ws.describe_undo() == f"{len(burst)} images to 'cat'"
     assert not [n for n in images(tiny_folder) if n.startswith("capture-")]  # none left unlabeled
 
     # undo takes the whole burst back out of the class (nothing deleted: they become unlabeled)
@@ -79,7 +79,7 @@ def test_click_key_and_hold_capture_into_classes_undoably(qtbot: QtBot, window: 
     qtbot.waitUntil(lambda: w.isActiveWindow(), timeout=5000)
     cam.send((40, 40, 230))
     qtbot.keyClick(cp.preview.image, Qt.Key.Key_3)
-    assert len(images(tiny_folder / "fish")) == 9 and ws.describe_undo() == "1 image(s) to 'fish'"
+    assert len(images(tiny_folder / "fish")) == 9 and ws.describe_undo() == "1 image to 'fish'"
 
     # the Data page reads the folder again shortly after
     def count(name: str) -> int:

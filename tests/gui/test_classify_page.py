@@ -35,15 +35,15 @@ def test_changing_unknown_below_relabels_the_results_shown(qtbot: QtBot, window:
     cut = sorted(confidences)[len(confidences) // 2]  # half the images fall below it
     cp.controls.threshold_spin.setValue(cut * 100 + 0.5)
     t = cp.controls.threshold_spin.value() / 100
-    shown = [cell(cp.results.table, r, 1) for r in range(cp.results.table.rowCount())]
+    shown = [cell(cp.results.table, r, 1) for r in range(cp.results.model.rowCount())]
     expected = [lab if c >= t else "unknown" for lab, c in zip(before, confidences, strict=True)]
     assert "unknown" in expected and expected != before
     assert shown == expected
     assert [p.label for p in cp.results.predictions] == expected
-    row = cp.results.table.currentRow()
+    row = cp.results.table.currentIndex().row()
     assert cp.preview.caption.text().startswith(expected[row])
     cp.controls.threshold_spin.setValue(0)  # the scores are kept: lowering it gives the classes back
-    assert [cell(cp.results.table, r, 1) for r in range(cp.results.table.rowCount())] == before
+    assert [cell(cp.results.table, r, 1) for r in range(cp.results.model.rowCount())] == before
 
 
 def test_save_csv_is_enabled_after_classify_images_and_writes_them(qtbot: QtBot, window: MainWindow,

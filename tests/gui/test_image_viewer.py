@@ -144,7 +144,7 @@ def test_classified_images_open_large(qtbot: QtBot, window: MainWindow, trained_
     qtbot.waitUntil(lambda: cp.model.loaded, timeout=60_000)
     cp.classify_paths([str(data / "cat")])
     qtbot.waitUntil(lambda: len(cp.results.predictions) == 10, timeout=60_000)
-    cp.results.table.setCurrentCell(2, 0)
+    cp.results.table.setCurrentIndex(cp.results.model.index(2, 0))
     qtbot.keyClick(cp.results.table, Qt.Key.Key_Return)
     viewer = opened_viewer(cp)
     assert viewer.current_path() == cp.results.predictions[2].path

@@ -51,8 +51,8 @@ def test_classify_preview_heatmap(qtbot: QtBot, window: MainWindow, trained_run:
     cp.classify_paths([str(data / "fish")])
     qtbot.waitUntil(lambda: len(cp.results.predictions) == 10, timeout=60_000)
     cp.controls.heatmap_check.setChecked(True)
-    qtbot.waitUntil(lambda: cp.model.heatmap_shown == cp.results.predictions[cp.results.table.currentRow()].path,
-                    timeout=60_000)
+    row = cp.results.table.currentIndex().row()
+    qtbot.waitUntil(lambda: cp.model.heatmap_shown == cp.results.predictions[row].path, timeout=60_000)
 
 
 def test_threshold_spin_marks_unknown(qtbot: QtBot, window: MainWindow, trained_run: tuple[Path, Path]) -> None:

@@ -71,7 +71,7 @@ def test_accepting_suggestions_for_several_classes_is_one_undo_step(qtbot: QtBot
     monkeypatch.setattr(AcceptDialog, "exec", yes)
     lp.suggest_panel.accept()  # above 90 %: 54 of the 60, into three classes
     qtbot.waitUntil(lambda: not lp.model.moving and len(lp.model.queue) == 6, timeout=30_000)
-    assert asked == ["Move 54 image(s)"]
+    assert asked == ["Move 54 images"]
     assert sum(len(list((many_loose / c).glob("loose_*.png"))) for c in CLASSES) == 54
     ws = window.state.workspace
     assert ws is not None and len(ws.history) == 1
@@ -172,7 +172,7 @@ def test_the_question_shows_each_image_and_moves_only_the_ticked(qtbot: QtBot, w
         assert model.flags(first) & Qt.ItemFlag.ItemIsUserCheckable
         model.setData(first, Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole)
         model.setData(model.index(1), Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole)
-        assert dialog.move_button.text() == "Move 52 image(s)"
+        assert dialog.move_button.text() == "Move 52 images"
         dialog.view.doubleClicked.emit(model.index(3))  # seen large, in the viewer every grid uses
         viewer = viewer_of(dialog)
         assert viewer is not None and viewer.isVisible()
@@ -234,7 +234,7 @@ def test_the_real_question_opens_modal_and_enter_files_the_images(qtbot: QtBot, 
     QTimer.singleShot(0, press_enter)
     lp.suggest_panel.accept()
     qtbot.waitUntil(lambda: not lp.model.moving and len(lp.model.queue) == 55, timeout=30_000)
-    assert seen == ["5 image(s) of 5 ticked"]
+    assert seen == ["5 images of 5 ticked"]
     assert len(list((many_loose / "cat").glob("loose_*.png"))) == 5
 
 

@@ -103,7 +103,7 @@ def test_full_flow_train_evaluate_classify_export(qtbot: QtBot, window: MainWind
     assert cp.preview.caption.text().split(" — ")[0] in ("cat", "dog", "fish")
     cp.classify_paths([str(data / "dog")])
     qtbot.waitUntil(lambda: len(cp.results.predictions) == 10, timeout=60_000)
-    assert cp.results.table.rowCount() == 10
+    assert cp.results.model.rowCount() == 10
 
     xp = w.export_page
     xp.dest_edit.setText(str(tmp_path / "exports"))

@@ -34,7 +34,7 @@ def test_the_reopened_run_is_shown_with_its_curves_outcome_and_badges(
     assert monitor.view.currentWidget() is monitor.plots
     status = monitor.progress_label.text()
     assert status.startswith("Done") and str(run) in status and "Ready to train" not in status
-    assert "Finished 4 epoch(s)" in monitor.log.toPlainText()
+    assert "Finished 4 epochs" in monitor.log.toPlainText()
     badges = w.sidebar_icons.status
     assert badges[PageKey.TRAIN] == "done" and badges[PageKey.EVALUATE] == "done"
     assert badges[PageKey.EXPORT] == "none" and badges[PageKey.CLASSIFY] == "none"

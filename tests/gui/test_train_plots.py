@@ -65,9 +65,48 @@ def test_the_learning_rate_axis_labels_fit_its_short_strip_and_read_as_rates(qtb
     qtbot.addWidget(plots)
     axis = plots.lr_plot.getAxis("left")
     assert isinstance(axis, RateAxis)
+    plots.add_batch(0.1, 1.0, 1e-3)
+    plots.redraw()
     line = axis._line_height()
     for size, low, high in ((4 * line, 0.0, 1.0), (4 * line, 0.0, 1e-3), (12 * line, 0.0, 1e-3)):
         values = [v for _spacing, level in axis.tickValues(low, high, size) for v in level]
         assert 1 <= len(values) <= size / (2.5 * line), (size, values)
         assert all(low < v < high for v in values)  # a label on an edge is cut in half
     assert [rate_text(v) for v in (0.0005, 0.00025, 0.001, 0.0)] == ["5e-4", "2.5e-4", "1e-3", "0"]
+
+
+def test_an_empty_learning_rate_plot_shows_no_made_up_rate(qtbot: QtBot) -> None:
+    """Before any training pyqtgraph's default range 0-1 read as a rate of "8e-1": no labels until a rate is
+    plotted, and none again once the plots are cleared for another run."""
+    plots = _plots(qtbot)
+    axis = plots.lr_plot.getAxis("left")
+    line = axis._line_height()
+
+    def labels() -> list[float]:
+        QApplication.processEvents()
+        low, high = plots.lr_plot.getViewBox().viewRange()[1]
+        return [v for _spacing, level in axis.tickValues(low, high, 8 * line) for v in level]
+
+    assert labels() == []
+    for i in range(1, 4):
+        plots.add_batch(i / 10, 1.0, 0.01 * i)
+    plots.redraw()
+    assert labels() and all(0 < v < 0.035 for v in labels())
+    plots.reset()
+    plots.redraw()
+    assert labels() == []
+
+
+def test_a_constant_learning_rate_is_labelled_at_its_own_scale(qtbot: QtBot) -> None:
+    """A flat rate (a constant schedule, or a run of one batch) has no span of its own: pyqtgraph kept a span of 1
+    around it, and 3e-3 was labelled "2e-1". The axis runs from 0 to just above the largest rate."""
+    plots = _plots(qtbot)
+    axis = plots.lr_plot.getAxis("left")
+    for i in range(1, 6):
+        plots.add_batch(i / 10, 1.0, 3e-3)
+    plots.redraw()
+    QApplication.processEvents()
+    low, high = plots.lr_plot.getViewBox().viewRange()[1]
+    assert low <= 0 and 3e-3 < high < 4e-3
+    values = [v for _spacing, level in axis.tickValues(low, high, 8 * axis._line_height()) for v in level]
+    assert values and all(0 <= v <= 3.5e-3 for v in values)

@@ -219,7 +219,7 @@ def test_the_classify_page_marks_every_text_and_saves_chinese_names(qtbot: QtBot
     qtbot.addWidget(page)
     try:
         page._files_done(predictions(str(tmp_path / "照片")))
-        assert [cell(page.results.table, r, 1) for r in range(page.results.table.rowCount())] == list(CJK)
+        assert [cell(page.results.table, r, 1) for r in range(page.results.model.rowCount())] == list(CJK)
         assert page.preview.caption.text().startswith("猫 — ")
         out = tmp_path / "预测.csv"
         monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))

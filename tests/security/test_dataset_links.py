@@ -131,7 +131,7 @@ def test_a_second_writer_gets_a_read_only_workspace_with_a_message(dataset: Path
     finally:
         other.release()
     ws2 = Workspace(dataset)
-    assert not ws2.read_only and ws2.describe_undo().startswith("1 image(s)")
+    assert not ws2.read_only and ws2.describe_undo().startswith("1 image ")
 
 
 def test_two_workspaces_of_one_process_share_the_writer_lock(dataset: Path) -> None:

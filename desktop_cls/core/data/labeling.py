@@ -28,7 +28,7 @@ from desktop_cls.core.data.imaging import is_image_name
 from desktop_cls.core.data.labeling_journal import Move, Operation, StepFailed, parse_begin, reason, rollback_tolerant
 from desktop_cls.core.data.labeling_state import JOURNAL, STATE_DIR, TRASH, apply_moves, free_name
 from desktop_cls.core.errors import UserError
-from desktop_cls.core.i18n import _
+from desktop_cls.core.i18n import _, ngettext
 from desktop_cls.core.storage import append_jsonl, read_jsonl
 
 __all__ = ["JOURNAL", "STATE_DIR", "TRASH", "Workspace"]
@@ -278,8 +278,9 @@ class Workspace:
                 if r.rpartition("/")[0] != folder:
                     moves.append(Move(r, free_name(self.root, folder, Path(r).name, taken)))
         count, names = sum(map(len, groups.values())), [check_class_name(c) for c in groups]
-        return self._run("assign", moves, _("{count} image(s) to '{name}'").format(count=count, name=names[0])
-                         if len(names) == 1 else _("{count} image(s) to {classes} classes").format(
+        return self._run("assign", moves, ngettext("{count} image to '{name}'", "{count} images to '{name}'",
+                                                   count).format(count=count, name=names[0])
+                         if len(names) == 1 else _("{count} images to {classes} classes").format(
                              count=count, classes=len(names)))
 
     def trash(self, paths: Sequence[str | Path]) -> Operation:
@@ -287,7 +288,8 @@ class Workspace:
         folder = f"{STATE_DIR}/{TRASH}/{self.next_id}"
         taken: set[str] = set()
         moves = [Move(r, free_name(self.root, folder, Path(r).name, taken)) for r in map(self._existing, paths)]
-        return self._run("trash", moves, _("{count} image(s) to the trash").format(count=len(moves)))
+        return self._run("trash", moves, ngettext("{count} image to the trash", "{count} images to the trash",
+                                                  len(moves)).format(count=len(moves)))
 
     def create_class(self, name: str) -> Operation:
         """An empty class folder; UserError when the name is invalid or taken."""

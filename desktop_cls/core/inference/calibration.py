@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from desktop_cls.core.i18n import _
+from desktop_cls.core.i18n import _, ngettext
 
 # Fewer validation images than this and the temperature is not fitted. A model's accuracy measured on
 # n images is uncertain by about ±1.96·sqrt(p(1-p)/n): ±16 points on 24 images at 80 % accuracy, more
@@ -157,9 +157,12 @@ def _too_few(n: int, min_images: int, cross_validated: bool) -> str:
         return _("{count} labelled images, all of them already cross-validated, are too few to fit it reliably (at "
                  "least {min_images} are needed; with fewer, the measured accuracy itself is uncertain by more than "
                  "10 points). Add images to calibrate").format(count=n, min_images=min_images)
-    return _("{count} validation image(s) are too few to fit it reliably (at least {min_images} are needed; with "
-             "fewer, the measured accuracy itself is uncertain by more than 10 points). Add images or raise the "
-             "validation share to calibrate").format(count=n, min_images=min_images)
+    return ngettext("{count} validation image is too few to fit it reliably (at least {min_images} are needed; "
+                    "with fewer, the measured accuracy itself is uncertain by more than 10 points). Add images or "
+                    "raise the validation share to calibrate",
+                    "{count} validation images are too few to fit it reliably (at least {min_images} are needed; "
+                    "with fewer, the measured accuracy itself is uncertain by more than 10 points). Add images or "
+                    "raise the validation share to calibrate", n).format(count=n, min_images=min_images)
 
 
 def calibrate_run(run: Path, batches: Iterable[tuple[torch.Tensor, torch.Tensor]], device: torch.device,

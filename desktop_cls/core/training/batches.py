@@ -12,7 +12,7 @@ from desktop_cls.core.data.dataset import Problem, Sample
 from desktop_cls.core.data.image_cache import StreamingImages, available_memory_bytes, decode_samples, estimate_bytes
 from desktop_cls.core.devices import free_memory_bytes
 from desktop_cls.core.events import CancelToken, ProgressFn
-from desktop_cls.core.i18n import N_, _
+from desktop_cls.core.i18n import N_, _, ngettext
 from desktop_cls.core.training.config import TrainConfig
 
 
@@ -132,7 +132,9 @@ def build_source(samples: Sequence[Sample], size: tuple[int, int], device: torch
     decoded, probs = decode_samples(samples, size, progress=progress, cancel=cancel,
                                     disk_cache=cfg.cache_images == "disk")
     if probs:
-        notice(_("{count} {name} image(s) could not be read and are left out, e.g. {path}: {message}").format(
+        notice(ngettext("{count} {name} image could not be read and is left out: {path}: {message}",
+                        "{count} {name} images could not be read and are left out, e.g. {path}: {message}",
+                        len(probs)).format(
                 count=len(probs), name=name, path=probs[0].path, message=probs[0].message), "warning")
     images = decoded.images
     if device.type == "cuda" and images.numel() < free_memory_bytes(device) // 3:

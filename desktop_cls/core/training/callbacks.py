@@ -20,7 +20,7 @@ from torch import nn
 from desktop_cls.core import run_dir as rd
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import BaseCallback, BatchEnd, EpochEnd, Notice, StageChanged
-from desktop_cls.core.i18n import _
+from desktop_cls.core.i18n import _, ngettext
 from desktop_cls.core.models.model_io import ModelMeta, save_native
 from desktop_cls.core.storage import append_jsonl, write_atomic
 from desktop_cls.core.training.checkpoint import (
@@ -195,4 +195,6 @@ class EarlyStopping(LoopCallback):
         since = self.loop.state.since_best
         if self.patience > 0 and since >= self.patience:
             self.loop.stopped_early = True
-            self.loop.notice(_("stopped early: no validation improvement for {since} epochs").format(since=since))
+            self.loop.notice(ngettext("stopped early: no validation improvement for {since} epoch",
+                                      "stopped early: no validation improvement for {since} epochs", since).format(
+                since=since))

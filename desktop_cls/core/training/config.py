@@ -13,7 +13,7 @@ from typing import Any
 
 from desktop_cls.core.app_files import AppFileError, loads_bounded, read_app_bytes
 from desktop_cls.core.errors import UserError
-from desktop_cls.core.i18n import N_, _
+from desktop_cls.core.i18n import N_, _, ngettext
 from desktop_cls.core.training.options import BASIC, FILE_ONLY, Values, check_all, flatten, nested, option
 
 OPTIMIZERS = ("sgd", "adam", "adamw")
@@ -262,13 +262,15 @@ class TrainConfig:
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(data) - known - {"schema_version"})
         if unknown:
-            raise UserError(_("unknown training option(s): {unknown}").format(unknown=', '.join(unknown)))
+            raise UserError(ngettext("unknown training option: {unknown}", "unknown training options: {unknown}",
+                                     len(unknown)).format(unknown=', '.join(unknown)))
         kw = {k: v for k, v in data.items() if k in known}
         if isinstance(kw.get("augmentation"), dict):
             aug_known = {f.name for f in fields(Augmentation)}
             aug_unknown = sorted(set(kw["augmentation"]) - aug_known)
             if aug_unknown:
-                raise UserError(_("unknown augmentation option(s): {names}").format(
+                raise UserError(ngettext("unknown augmentation option: {names}",
+                                         "unknown augmentation options: {names}", len(aug_unknown)).format(
                         names=', '.join(aug_unknown)))
             kw["augmentation"] = Augmentation(**kw["augmentation"])
         try:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from torch import nn
 
 from desktop_cls.core.events import EpochEnd
-from desktop_cls.core.i18n import _
+from desktop_cls.core.i18n import _, ngettext
 from desktop_cls.core.models.architectures import head_linear
 from desktop_cls.core.training.callbacks import Loop, LoopCallback
 
@@ -49,8 +49,11 @@ class FineTune(LoopCallback):
         super().on_fit_start(loop)
         self._set_frozen(loop.state.epoch < self.freeze_epochs)  # explicit: a resumed optimizer keeps lr_scale
         if self.frozen:
-            loop.notice(_("fine-tune: the new last layer learns alone for {freeze_epochs} epoch(s), then the whole "
-                          "network at {backbone_lr_factor:g}x the learning rate for its pretrained layers").format(
+            loop.notice(ngettext(
+                "fine-tune: the new last layer learns alone for {freeze_epochs} epoch, then the whole network at "
+                "{backbone_lr_factor:g}x the learning rate for its pretrained layers",
+                "fine-tune: the new last layer learns alone for {freeze_epochs} epochs, then the whole network at "
+                "{backbone_lr_factor:g}x the learning rate for its pretrained layers", self.freeze_epochs).format(
                     freeze_epochs=self.freeze_epochs, backbone_lr_factor=self.backbone_lr_factor))
 
     def on_epoch_end(self, event: EpochEnd) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from desktop_cls.core.i18n import _
+from desktop_cls.core.i18n import _, ngettext
 from desktop_cls.core.models.catalog import bundled_weights_available
 from desktop_cls.core.training.choices import choose_flips, choose_image_size, choose_pooling
 from desktop_cls.core.training.config import TrainConfig
@@ -110,15 +110,19 @@ def _epochs(method: Method, wishes: Wishes, base: TrainConfig, data: DataFacts |
         return Decision("epochs", n, _("no epochs: the quick method computes each image's features once and fits "
                                        "only the last layer, in one step"))
     if wishes.epochs is not None:
-        return Decision("epochs", wishes.epochs, _("{n} epochs, as set").format(n=wishes.epochs), chosen=False)
+        return Decision("epochs", wishes.epochs, _as_set(wishes.epochs), chosen=False)
     if wishes.as_written:
-        return Decision("epochs", base.epochs, _("{n} epochs, as set").format(n=base.epochs), chosen=False)
+        return Decision("epochs", base.epochs, _as_set(base.epochs), chosen=False)
     if method.name == FINE_TUNE:
         n = fine_tune_epochs(sum(data.train_counts.values()) if data is not None else 10**6)
         return Decision("epochs", n, _("{n} epochs: a pretrained network needs few, and more when the images "
                                        "are few").format(n=n))
     return Decision("epochs", PLANNED_EPOCHS, _("{n} epochs: the usual start (set Epochs to train longer or "
                                                 "shorter)").format(n=PLANNED_EPOCHS))
+
+
+def _as_set(n: int) -> str:
+    return ngettext("{n} epoch, as set", "{n} epochs, as set", n).format(n=n)
 
 
 def _image_size(cfg: TrainConfig, wishes: Wishes, data: DataFacts | None, model_changed: bool) -> Decision:

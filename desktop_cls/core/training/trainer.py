@@ -19,7 +19,7 @@ from desktop_cls.core.data.dataset import DatasetIndex, Problem, Sample
 from desktop_cls.core.devices import resolve_device
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import CancelToken, EpochEnd, PauseToken
-from desktop_cls.core.i18n import _
+from desktop_cls.core.i18n import _, ngettext
 from desktop_cls.core.models.architectures import count_parameters
 from desktop_cls.core.models.model_io import ModelMeta
 from desktop_cls.core.training.auto_batch import auto_batch_size
@@ -215,8 +215,10 @@ class Trainer:
         if meter.seen == 0:
             raise UserError(_("no training batch could be formed: add images or lower the batch size"))
         if isinstance(train_src, StreamBatches) and train_src.skipped:
-            self.cb.notice(_("{n} image(s) could not be read this epoch and were skipped "
-                             "(files changed while training?)").format(n=train_src.skipped), "warning")
+            self.cb.notice(ngettext("{n} image could not be read this epoch and was skipped (files changed while "
+                                    "training?)", "{n} images could not be read this epoch and were skipped (files "
+                                    "changed while training?)", train_src.skipped).format(n=train_src.skipped),
+                           "warning")
             train_src.skipped = 0
         loss_sum, correct, seen = meter.loss_sum, meter.correct, meter.seen
         if self.dist is not None:

@@ -1,5 +1,8 @@
 """The window's language: our .qm catalogue plus Qt's own (standard dialogs), and the engine's gettext.
 
+English is the source language, but its catalogue holds the plural forms of the texts that count something
+(Qt's numerus: `tr("%n image(s)", "", n)` reads "1 image" / "2 images" only through a translator).
+
 One call, `install_language`, sets all three, so the GUI's strings, the buttons of Qt's standard
 dialogs and the messages that come from the engine agree.
 """
@@ -44,9 +47,13 @@ def install_language(choice: str | None) -> str:
             app.removeTranslator(translator)
     _installed.clear()
     i18n.set_language(language)
-    if language != "en" and app is not None:
+    if app is not None:
         qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-        for name, folder in ((f"qtbase_{language}", qt_dir), (f"desktop_cls_{language}", str(resource("i18n")))):
+        # English needs a catalogue too, for its plural forms only: "%n image(s)" -> "1 image", "2 images"
+        catalogues = [(f"desktop_cls_{language}", str(resource("i18n")))]
+        if language != "en":
+            catalogues.insert(0, (f"qtbase_{language}", qt_dir))
+        for name, folder in catalogues:
             translator = QTranslator(app)
             if translator.load(name, folder):
                 app.installTranslator(translator)

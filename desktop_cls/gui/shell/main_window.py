@@ -38,7 +38,7 @@ from desktop_cls.gui.shell.menus import WindowMenus
 from desktop_cls.gui.shell.preferences import apply_data_folder
 from desktop_cls.gui.shell.shortcuts import WindowShortcutGuard
 from desktop_cls.gui.state import AppState, Badge, PageKey
-from desktop_cls.gui.widgets.common import show_progress
+from desktop_cls.gui.widgets.common import accept_as_copy, show_progress
 from desktop_cls.gui.widgets.dialogs import show_error
 from desktop_cls.gui.widgets.icons import SidebarIcons, decorate_actions
 from desktop_cls.gui.work.tasks import Lane, Task, TaskRunner
@@ -266,8 +266,9 @@ class MainWindow(QMainWindow):
         ds = self.state.dataset
         if ds is None:
             return
-        self.dataset_status.setText(self.tr("{folder}: {images:,} images, {classes} classes").format(
-            folder=Path(ds.root).name, images=len(ds.samples), classes=len(ds.classes)))
+        self.dataset_status.setText(self.tr("{folder}: {images}, {classes}").format(
+            folder=Path(ds.root).name, images=self.tr("%Ln image(s)", "", len(ds.samples)),
+            classes=self.tr("%n class(es)", "", len(ds.classes))))
         # the taskbar and the window switcher name the dataset, as an editor names its document
         self.setWindowTitle(self.tr("{folder} — desktop_cls").format(folder=Path(ds.root).name))
 
@@ -372,11 +373,11 @@ class MainWindow(QMainWindow):
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         urls = event.mimeData().urls()
         if urls and urls[0].isLocalFile() and Path(urls[0].toLocalFile()).is_dir():
-            event.acceptProposedAction()
+            accept_as_copy(event)
 
     def dropEvent(self, event: QDropEvent) -> None:
         urls = event.mimeData().urls()
         if urls:
             self.open_dataset(urls[0].toLocalFile())
-            event.acceptProposedAction()
+            accept_as_copy(event)
 

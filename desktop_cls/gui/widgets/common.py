@@ -6,8 +6,18 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import QMargins, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QMouseEvent, QPaintEvent, QPixmap, QResizeEvent
+from PySide6.QtCore import QMargins, QPoint, Qt, Signal
+from PySide6.QtGui import (
+    QDragEnterEvent,
+    QDragLeaveEvent,
+    QDropEvent,
+    QImage,
+    QMouseEvent,
+    QPaintEvent,
+    QPalette,
+    QPixmap,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QGroupBox,
     QHeaderView,
@@ -18,6 +28,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QStyle,
+    QStyleOptionButton,
     QStyleOptionGroupBox,
     QStylePainter,
     QTableWidget,
@@ -79,8 +90,19 @@ def read_only_table(table: TableT, name: str, accessible_name: str, headers: Seq
     return table
 
 
+def accept_as_copy(event: QDropEvent) -> None:
+    """Take a drag or drop as a copy: the app reads or copies what is dropped, never takes it away, and a source
+    told "moved" (a file manager) may delete its original."""
+    event.setDropAction(Qt.DropAction.CopyAction)
+    event.accept()
+
+
 class ClassDropButton(QPushButton):
-    """A class button that also takes images dropped on it (from any thumbnail grid or the file manager)."""
+    """A class button that also takes images dropped on it (from any thumbnail grid or the file manager).
+
+    With no image left to label a click has nothing to put in the class: `set_labeling(False)` greys the button
+    and ignores clicks, yet leaves it enabled, since Qt hands no drop to a disabled widget and dropping images on
+    a class still brings them into it. While a drag is over it, it shows as it does when it can act."""
 
     files_dropped = Signal(str, list)  # class name, file paths
 
@@ -91,16 +113,52 @@ class ClassDropButton(QPushButton):
         self.setAccessibleName(text)
         self.setToolTip(tip)
         self.setAcceptDrops(True)
+        self.labeling = True
+        self.dragged_over = False
+        self._tip = tip
+
+    def set_labeling(self, on: bool, drop_tip: str) -> None:
+        """Whether a click labels; when it cannot, the tip and the accessible description say what a drop does."""
+        self.labeling = on
+        self.setToolTip(self._tip if on else drop_tip)
+        self.setAccessibleDescription("" if on else drop_tip)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus if on else Qt.FocusPolicy.NoFocus)
+        if not on and self.hasFocus():
+            self.clearFocus()
+        self.update()
+
+    def hitButton(self, pos: QPoint) -> bool:
+        return self.labeling and super().hitButton(pos)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if self.labeling or self.dragged_over:
+            super().paintEvent(event)
+            return
+        option = QStyleOptionButton()
+        self.initStyleOption(option)
+        option.state &= ~QStyle.StateFlag.State_Enabled  # the greyed look of a button that cannot act
+        option.state &= ~QStyle.StateFlag.State_MouseOver
+        option.palette.setCurrentColorGroup(QPalette.ColorGroup.Disabled)
+        QStylePainter(self).drawControl(QStyle.ControlElement.CE_PushButton, option)
+
+    def _drag_over(self, on: bool) -> None:
+        self.dragged_over = on
+        self.update()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls():
-            event.acceptProposedAction()
+            accept_as_copy(event)
+            self._drag_over(True)
+
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
+        self._drag_over(False)
 
     def dropEvent(self, event: QDropEvent) -> None:
+        self._drag_over(False)
         paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
         if paths:
             self.files_dropped.emit(self.class_name, paths)
-            event.acceptProposedAction()
+            accept_as_copy(event)
 
 
 class EmptyState(QWidget):

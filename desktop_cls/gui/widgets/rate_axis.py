@@ -1,6 +1,8 @@
 """The learning-rate plot's value axis: a rate is a small number read by its order of magnitude, and its strip is
 short. pyqtgraph's axis put four or five labels ("0.2 0.4 0.6 0.8", scaled by an SI prefix) into it, on top of each
-other; this one shows only as many as fit with room between them (at most three), written as rates are ("5e-4")."""
+other; this one shows only as many as fit with room between them (at most three), written as rates are ("5e-4").
+An empty plot has no rate to read: its axis shows no labels (pyqtgraph's default range 0-1 put a made-up "8e-1"
+on the Train page before any training)."""
 
 from __future__ import annotations
 
@@ -34,10 +36,22 @@ class RateAxis(pg.AxisItem):
         font = self.style.get("tickFont") or QApplication.font()
         return QFontMetricsF(font).height()
 
+    def _has_data(self) -> bool:
+        """Whether the plot this axis belongs to shows any finite value (a view of empty curves has no y bounds)."""
+        view = self.linkedView()
+        return view is None or view.childrenBounds()[1] is not None
+
+    def refresh(self) -> None:
+        """Draw the labels again: a plot emptied without a change of range keeps its old picture otherwise."""
+        self.picture = None
+        self.update()
+
     def tickValues(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, list[float]]]:
         """One level of pyqtgraph's ticks: the finest whose labels fit the height (size) with room between them,
         else the coarsest thinned to fit, keeping the largest rate; never the minor ticks, whose labels fell
         between the others, and none so near an edge that its label would be cut off."""
+        if not self._has_data():
+            return []
         line = self._line_height()
         room = max(1, min(MOST_LABELS, int(size / (LINES_PER_LABEL * line))))
         margin = (maxVal - minVal) * 0.5 * line / max(size, 1.0)

@@ -20,6 +20,7 @@ from desktop_cls.gui.pages.classify.heat_maps import HeatMaps
 from desktop_cls.gui.pages.classify.live_classifier import LiveClassifier
 from desktop_cls.gui.pages.page import Page, PageAction
 from desktop_cls.gui.state import AppState, Badge, PageKey
+from desktop_cls.gui.widgets.common import accept_as_copy
 from desktop_cls.gui.widgets.dialogs import show_error
 from desktop_cls.gui.widgets.image_viewer import open_viewer
 from desktop_cls.gui.work.tasks import Lane, TaskRunner
@@ -44,7 +45,7 @@ class ClassifyPage(Page):
         self.results = ClassifyResults(tasks, self.run_task)
         self.heat_maps = HeatMaps(tasks, self.session, self.model, self.preview, self._classify_failed)
         self.live = LiveClassifier(state, tasks, self.session, self.model, self.preview, heatmap=self.controls.heatmap,
-                                   shown_label=self.results.shown_label, on_error=self._classify_failed)
+                                   shown_label=self.results.model.shown_label, on_error=self._classify_failed)
         self.build()
 
     def page_actions(self) -> list[PageAction]:
@@ -83,12 +84,12 @@ class ClassifyPage(Page):
         c = self.controls
         c.model_edit.editingFinished.connect(lambda: self.load_model(c.model_edit.text()))
         c.threshold_spin.valueChanged.connect(self._threshold_changed)
-        c.heatmap_check.toggled.connect(lambda _on: self._show_row(self.results.table.currentRow()))
+        c.heatmap_check.toggled.connect(lambda _on: self._show_row(self.results.table.currentIndex().row()))
         self.live.running_changed.connect(self._webcam_running)
         table = self.results.table
-        table.currentCellChanged.connect(lambda r, _c, _pr, _pc: self._show_row(r))
+        table.selectionModel().currentRowChanged.connect(lambda current, _previous: self._show_row(current.row()))
         table.activated.connect(lambda idx: self.view_result(idx.row()))  # double-click or Enter
-        self.preview.image.double_clicked.connect(lambda: self.view_result(table.currentRow()))
+        self.preview.image.double_clicked.connect(lambda: self.view_result(table.currentIndex().row()))
         self.results.busy.connect(self._set_busy)
         self.results.video_done.connect(lambda: self.state.set_status(PageKey.CLASSIFY, Badge.DONE))
         self.state.run_changed.connect(self.load_model)
@@ -164,7 +165,7 @@ class ClassifyPage(Page):
         self.preview.show_prediction(p)
         if self.controls.heatmap() and p.label is not None:
             self.heat_maps.request(p.path, lambda path: self.controls.heatmap() and self.model.heatmap_fits(
-                self.results.predictions, self.results.table.currentRow(), path))
+                self.results.predictions, self.results.table.currentIndex().row(), path))
 
     def view_result(self, row: int) -> None:
         """The classified images large (the heat map of the one shown, when on); not the live camera."""
@@ -182,7 +183,7 @@ class ClassifyPage(Page):
             return
         self.results.predictions = self.model.relabel(self.results.predictions)
         self.results.relabel()
-        row = self.results.table.currentRow()
+        row = self.results.table.currentIndex().row()
         if 0 <= row < len(self.results.predictions) and not self.live.running():
             self.preview.show_prediction(self.results.predictions[row])
 
@@ -211,16 +212,16 @@ class ClassifyPage(Page):
     # ---- drag and drop -------------------------------------------------------------------------
     def dragEnterEvent(self, event: Any) -> None:
         if event.mimeData().hasUrls():
-            event.acceptProposedAction()
+            accept_as_copy(event)
 
     def dropEvent(self, event: Any) -> None:
         paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
         if len(paths) == 1 and Path(paths[0]).suffix.lower() in _video_suffixes():
             self.classify_video(paths[0])
-            event.acceptProposedAction()
+            accept_as_copy(event)
         elif paths:
             self.classify_paths(paths)
-            event.acceptProposedAction()
+            accept_as_copy(event)
 
     # ---- webcam --------------------------------------------------------------------------------
     def _toggle_webcam(self) -> None:
@@ -238,4 +239,5 @@ class ClassifyPage(Page):
     def shutdown(self) -> None:
         self.live.run(False)
         self.results.cancel()
+        self.results.model.shutdown()  # the thumbnails' decoding requests
         self.tasks.cancel_lane(Lane.CLASSIFIER)  # the window's stop_all joins the lane

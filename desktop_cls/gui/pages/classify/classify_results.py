@@ -7,26 +7,23 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QMessageBox,
     QProgressBar,
     QStackedWidget,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop_cls.gui.pages.classify.classifier_session import ClassifierSession
+from desktop_cls.gui.pages.classify.prediction_table import THUMB_LINES, PredictionTableModel, prediction_view
 from desktop_cls.gui.pages.classify.video_results import VideoResultsPanel
-from desktop_cls.gui.widgets.common import button, home_folder, read_only_table
+from desktop_cls.gui.widgets.common import button, home_folder
 from desktop_cls.gui.widgets.dialogs import show_error
 from desktop_cls.gui.work.tasks import Lane, Task, TaskRunner
-
-UNKNOWN = "unknown"  # core.inference.predictor.UNKNOWN, the label below the threshold (that module imports torch)
 
 
 class ClassifyResults(QWidget):
@@ -44,8 +41,8 @@ class ClassifyResults(QWidget):
         self.start_folder: Callable[[], str] = home_folder  # the page sets its own: the dataset's folder
         self.video_task: Task | None = None
         self.files_task: Task | None = None  # the latest request for files
-        self.table = read_only_table(QTableWidget(), "predictionTable", self.tr("Predictions"),
-                                     [self.tr("Image"), self.tr("Predicted class"), self.tr("Confidence")])
+        self.model = PredictionTableModel(round(self.fontMetrics().height() * THUMB_LINES), self)
+        self.table = prediction_view(self.model, self.tr("Predictions"))
         self.progress = QProgressBar()
         self.progress.setObjectName("classifyProgress")
         self.progress.setAccessibleName(self.tr("Classification progress"))
@@ -80,7 +77,7 @@ class ClassifyResults(QWidget):
 
     def begin(self) -> None:
         """Files are being classified: the table empties and the bar is busy until the first report."""
-        self.table.setRowCount(0)
+        self.model.set_predictions([])
         self.stack.setCurrentIndex(0)
         self.progress.setRange(0, 0)
 
@@ -93,29 +90,14 @@ class ClassifyResults(QWidget):
             self.table.selectRow(0)
 
     def fill(self) -> None:
-        self.table.setRowCount(len(self.predictions))
-        for r, p in enumerate(self.predictions):
-            name = QTableWidgetItem(Path(p.path).name)
-            name.setToolTip(p.path)
-            self.table.setItem(r, 0, name)
-            self.table.setItem(r, 1, QTableWidgetItem(self.shown_label(p.label) if p.label
-                                                      else self.tr("error: {0}").format(p.error)))
-            conf = QTableWidgetItem(f"{p.confidence:.1%}" if p.label else "")
-            conf.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            self.table.setItem(r, 2, conf)
-        self.table.resizeColumnToContents(1)
-        self.table.resizeColumnToContents(2)
+        self.model.set_predictions(self.predictions)
+        self.table.resizeColumnToContents(PredictionTableModel.LABEL)
+        self.table.resizeColumnToContents(PredictionTableModel.CONFIDENCE)
 
     def relabel(self) -> None:
-        """The classes again after the threshold changed (the scores stay)."""
-        for r, p in enumerate(self.predictions):
-            item = self.table.item(r, 1)
-            if item is not None and p.label is not None:
-                item.setText(self.shown_label(p.label))
-
-    def shown_label(self, label: str) -> str:
-        """A class name as it is, 'unknown' in the user's language (the CSV keeps the identifier)."""
-        return self.tr("unknown") if label == UNKNOWN else label
+        """The classes again after the threshold changed (the scores stay; the page replaced the predictions)."""
+        self.model.predictions = self.predictions
+        self.model.relabel()
 
     def save_csv(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Save predictions"),

@@ -79,8 +79,8 @@ class VideoResultsPanel(QWidget):
         self.class_curve.setData(vp.times, vp.class_index.astype(np.float64))
         self.confidence_curve.setData(vp.times, vp.confidence)
         duration = float(vp.times[-1]) if len(vp.times) else 0.0
-        title = self.tr("{0}: {1} frames classified over {2:.1f} s").format(Path(vp.path).name, len(vp.frames),
-                                                                             duration)
+        title = self.tr("{0}: %n frame(s) classified over {1:.1f} s", "", len(vp.frames)).format(
+            Path(vp.path).name, duration)
         if vp.incomplete:  # a truncated file just ends; the count it announced tells
             title += "\n" + self.tr("Only {0} of the {1} frames this file announces could be decoded: it looks "
                                     "truncated or damaged, and the rest was not classified.").format(

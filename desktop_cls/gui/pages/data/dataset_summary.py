@@ -5,12 +5,30 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QObject
 
 from desktop_cls.gui.pages.data.data_model import DataPageModel
 
 if TYPE_CHECKING:
     from desktop_cls.core.data.dataset import DatasetIndex
+
+
+class SummaryCounts(QObject):
+    """The summary's counts in the plural form each number needs ("1 class", "3 classes"; one form in Chinese).
+    lupdate marks a plural form (%n) only in a class's tr(), so they are methods here."""
+
+    def images_in_classes(self, images: int, classes: int) -> str:
+        return self.tr("{images} in {classes}").format(images=self.tr("<b>%Ln</b> image(s)", "", images),
+                                                       classes=self.tr("<b>%n</b> class(es)", "", classes))
+
+    def few_validation(self, n: int) -> str:
+        return self.tr("⚠ Only %n validation image(s): accuracy will be a rough estimate.", "", n)
+
+    def unlabeled(self, n: int) -> str:
+        return self.tr("%Ln unlabeled image(s) lie directly in the folder.", "", n)
+
+    def problems(self, n: int) -> str:
+        return self.tr("<a href='#problems'>%n problem(s)</a>", "", n)
 
 
 def summary_text(model: DataPageModel) -> str:
@@ -24,8 +42,7 @@ def summary_text(model: DataPageModel) -> str:
     split = (QCoreApplication.translate("DatasetPage", "Split: {0:,} training, {1:,} validation, {2:,} test")
              if splits["test"] else
              QCoreApplication.translate("DatasetPage", "Split: {0:,} training, {1:,} validation"))
-    lines = [QCoreApplication.translate("DatasetPage", "<b>{0:,}</b> images in <b>{1}</b> classes{2}").format(
-                 len(index.samples), len(index.classes), size),
+    lines = [SummaryCounts().images_in_classes(len(index.samples), len(index.classes)) + size,
              split.format(splits["train"], splits["val"], splits["test"]) + split_source(index)]
     ratio = model.imbalance()
     if ratio is not None:
@@ -36,15 +53,12 @@ def summary_text(model: DataPageModel) -> str:
         lines.append(QCoreApplication.translate(
             "DatasetPage", "The test images are kept for the final evaluation: training never sees them."))
     if splits["val"] and splits["val"] < 50:
-        lines.append(QCoreApplication.translate(
-            "DatasetPage", "⚠ Only {0} validation images: accuracy will be a rough estimate.").format(splits["val"]))
+        lines.append(SummaryCounts().few_validation(splits["val"]))
     if index.unlabeled:
-        lines.append(QCoreApplication.translate(
-            "DatasetPage", "{0:,} unlabeled images lie directly in the folder.").format(len(index.unlabeled)))
+        lines.append(SummaryCounts().unlabeled(len(index.unlabeled)))
     if model.problems:
         lines.append(QCoreApplication.translate(
-            "DatasetPage", "<a href='#problems'>{0} problem(s)</a> — see the Problems tab.").format(
-                len(model.problems)))
+            "DatasetPage", "{0} — see the Problems tab.").format(SummaryCounts().problems(len(model.problems))))
     return "<br>".join(lines)
 
 

@@ -79,16 +79,35 @@ class ClassPanel(QWidget):
             QMessageBox.information(self, self.tr("Labeling history repaired"), "\n\n".join(ws.notices))
 
     def assign_files(self, class_name: str, paths: list[str]) -> None:
-        """Images dropped on a class button, from the strip, another page's grid or the file manager."""
+        """Images dropped on a class button, from the strip, another page's grid or the file manager. Those in the
+        dataset move into the class; image files from elsewhere are copied in first (the originals stay where they
+        are) and the copies go into the class in the same step, which Ctrl+Z undoes."""
         ws = self._workspace()
         if ws is None:
             return
         inside = [p for p in paths if Path(p).resolve().is_relative_to(ws.root)]
-        if len(inside) < len(paths):
-            show_error(self, self.tr("Only images inside the dataset can be moved"),
-                       self.tr("Use “Import images…” to copy images from elsewhere into the dataset first."))
-        if inside:
-            self._do(ws.assign, inside, class_name)
+        outside = [p for p in paths if not Path(p).resolve().is_relative_to(ws.root)]
+        try:
+            copies = self._copy_in(outside, ws.root)
+        except OSError as e:
+            show_error(self, self.tr("Images not imported"), self.tr("Cannot copy into {0}: {1}").format(ws.root, e))
+            return
+        if inside or copies:
+            self._do(ws.assign, inside + copies, class_name)
+
+    def _copy_in(self, paths: list[str], root: Path) -> list[str]:
+        """Copies of the image files among PATHS in the dataset's folder (a free name each); what is not an image
+        file (a folder, a document) is named and left out."""
+        from desktop_cls.core.data.imaging import IMG_EXTENSIONS
+        from desktop_cls.core.storage import copy_into
+
+        images = [p for p in paths if Path(p).suffix.lower() in IMG_EXTENSIONS and Path(p).is_file()]
+        taken = set(images)
+        left_out = [Path(p).name for p in paths if p not in taken]
+        if left_out:
+            show_error(self, self.tr("Only image files can be imported"),
+                       self.tr("Left out (not image files): {0}").format(", ".join(left_out[:8])))
+        return [str(copy_into(p, root)) for p in images]
 
     def fill(self, classes: list[str], counts: dict[str, int]) -> None:
         """Counts come from the last scan (refreshed shortly after changes): walking every class folder on each

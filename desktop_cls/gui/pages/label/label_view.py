@@ -107,12 +107,14 @@ class LabelView(QWidget):
 
     def set_labeling(self, on: bool) -> None:
         """Off when no image is left to label: the class buttons and keys, Back, Skip and Trash cannot act, the strip
-        is empty; the image's place says what to do next."""
+        is empty; the image's place says what to do next. The class buttons are greyed but still take images
+        dropped on them."""
         for i in range(self.class_buttons.count()):
             item = self.class_buttons.itemAt(i)
             widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.setEnabled(on)
+            if isinstance(widget, ClassDropButton):
+                widget.set_labeling(on, self.tr("No image waits for a class. Drop images here to put them in "
+                                                "'{0}'").format(widget.class_name))
         for sc in self.key_shortcuts:
             sc.setEnabled(on)
         for b in self.nav:

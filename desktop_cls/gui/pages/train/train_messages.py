@@ -8,9 +8,21 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QObject
 
 from desktop_cls.core.events import BatchEnd, StageChanged
+
+
+class RunCounts(QObject):
+    """The sentences that count something, in the plural form the number needs ("1 epoch", "3 epochs"; one form
+    in Chinese). lupdate marks a plural form (%n) only in a class's tr(), so they are methods here."""
+
+    def finished(self, epochs: int, seconds: float, summary: str) -> str:
+        return self.tr("Finished %n epoch(s) in {0:.1f} s; {1}.", "", epochs).format(seconds, summary)
+
+    def stopped(self, done: int, epochs: int, summary: str) -> str:
+        return self.tr("Stopped after {0} of %n epoch(s); {1}. Resume it from “Resume a run…”.", "",
+                       epochs).format(done, summary)
 
 
 def fmt_seconds(s: float) -> str:
@@ -85,9 +97,7 @@ def outcome(result: Any, n_val: int) -> tuple[str, str]:
         "kept)").format(acc=acc, n=n_val, epoch=result.best_epoch) if acc is not None
         else QCoreApplication.translate("TrainMessages", "no validation images"))
     if result.cancelled:
-        log = QCoreApplication.translate(
-            "TrainMessages", "Stopped after {0} of {1} epochs; {2}. Resume it from “Resume a run…”.").format(
-            result.epochs_done, result.epochs, summary)
+        log = RunCounts().stopped(result.epochs_done, result.epochs, summary)
         head = QCoreApplication.translate("TrainMessages", "Stopped at epoch {0} of {1}").format(
             result.epochs_done, result.epochs)
     elif result.extra.get("method") == "quick":  # one fit of the head: no epochs to count
@@ -95,8 +105,7 @@ def outcome(result: Any, n_val: int) -> tuple[str, str]:
             result.train_seconds, summary)
         head = QCoreApplication.translate("TrainMessages", "Done")
     else:
-        log = QCoreApplication.translate("TrainMessages", "Finished {0} epoch(s) in {1:.1f} s; {2}.").format(
-            result.epochs_done, result.train_seconds, summary)
+        log = RunCounts().finished(result.epochs_done, result.train_seconds, summary)
         head = QCoreApplication.translate("TrainMessages", "Done")
     status = QCoreApplication.translate("TrainMessages", "{outcome} — {summary}. Run saved in {run}").format(
         outcome=head, summary=summary, run=result.run_dir)

@@ -35,8 +35,9 @@ class TrainingPlots(QWidget):
         self.loss_plot = self._plot("lossPlot", self.tr("Loss"), self.tr("Loss plot"))
         self.acc_plot = self._plot("accuracyPlot", self.tr("Accuracy"), self.tr("Accuracy plot"))
         self.acc_plot.setYRange(0, 1)
+        self.lr_axis = RateAxis()  # few labels in its short strip, written as rates
         self.lr_plot = self._plot("lrPlot", self.tr("Learning rate"), self.tr("Learning-rate plot"),
-                                  axes={"left": RateAxis()})  # few labels in its short strip, written as rates
+                                  axes={"left": self.lr_axis})
         self._add_curves()
         self.compare_curves: list[Any] = []
         self.loss_legend = PlotLegend(self.loss_plot, "lossLegend")
@@ -100,6 +101,7 @@ class TrainingPlots(QWidget):
         self._ema: float | None = None
         self._batches_dirty = self._epochs_dirty = True
         self._first_epoch_range: bool | None = None  # whether the x axis was last set to the first epoch
+        self._lr_top: float | None = None  # the largest rate plotted, which tops the rate axis
 
     def mark_dirty(self) -> None:
         self._batches_dirty = self._epochs_dirty = True
@@ -111,7 +113,9 @@ class TrainingPlots(QWidget):
         if self._batches_dirty:
             self._batches_dirty = False
             self.curve_batch.setData(np.asarray(self.batch_x), np.asarray(self.batch_loss))
-            self.curve_lr.setData(np.asarray(self.batch_x), np.asarray(self.batch_lr))
+            rates = np.asarray(self.batch_lr, dtype=float)
+            self.curve_lr.setData(np.asarray(self.batch_x), rates)
+            self._fit_rates(rates)
         if not self._epochs_dirty:
             return
         self._epochs_dirty = False
@@ -120,6 +124,20 @@ class TrainingPlots(QWidget):
         self.curve_val_loss.setData(ep, _finite(self.val_loss))
         self.curve_train_acc.setData(ep, np.asarray(self.train_acc))
         self.curve_val_acc.setData(ep, _finite(self.val_acc))
+
+    def _fit_rates(self, rates: np.ndarray) -> None:
+        """The rate axis from 0 to the largest rate. A flat schedule (a constant rate, a single batch) has no span
+        of its own, and pyqtgraph kept its default one around it: a rate of 3e-3 was labelled "2e-1"."""
+        finite = rates[np.isfinite(rates)]
+        top = float(finite.max()) if len(finite) else 0.0
+        if top == self._lr_top:
+            return
+        self._lr_top = top
+        if top > 0:
+            self.lr_plot.setYRange(0, top, padding=0.08)
+        else:  # cleared for another run: no rate to label
+            self.lr_plot.enableAutoRange(axis="y")
+            self.lr_axis.refresh()
 
     def _fit_first_epoch(self) -> None:
         """Until the curves pass epoch 1 the x axis shows 0 to 1 (the part of the first epoch done, and a

@@ -23,5 +23,5 @@ def test_a_quick_run_reports_its_cross_validation_and_no_epochs() -> None:
 
 def test_a_training_loop_reports_its_epochs_and_the_epoch_kept() -> None:
     log, _ = outcome(_result(), 120)
-    assert log.startswith("Finished 12 epoch(s) in 42.0 s; best validation accuracy 86.2% on 120")
+    assert log.startswith("Finished 12 epochs in 42.0 s; best validation accuracy 86.2% on 120")
     assert "(epoch 9, the model kept)" in log

@@ -1,0 +1,181 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en">
+<context>
+    <name>AcceptDialog</name>
+    <message numerus="yes">
+        <source>%n image(s) of {0} ticked</source>
+        <translation>
+            <numerusform>%n image of {0} ticked</numerusform>
+            <numerusform>%n images of {0} ticked</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Move %n image(s)</source>
+        <translation>
+            <numerusform>Move %n image</numerusform>
+            <numerusform>Move %n images</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>CapturePanel</name>
+    <message numerus="yes">
+        <source>Recording into &apos;{0}&apos;: %n frame(s)…</source>
+        <translation>
+            <numerusform>Recording into &apos;{0}&apos;: %n frame…</numerusform>
+            <numerusform>Recording into &apos;{0}&apos;: %n frames…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Added %n image(s) to &apos;{0}&apos;.</source>
+        <translation>
+            <numerusform>Added %n image to &apos;{0}&apos;.</numerusform>
+            <numerusform>Added %n images to &apos;{0}&apos;.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ClassifyResults</name>
+    <message numerus="yes">
+        <source>Copied %n image(s) into {0} (existing files were kept; name clashes got a number).</source>
+        <translation>
+            <numerusform>Copied %n image into {0} (existing files were kept; name clashes got a number).</numerusform>
+            <numerusform>Copied %n images into {0} (existing files were kept; name clashes got a number).</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>EvaluatePage</name>
+    <message numerus="yes">
+        <source>%n image(s) of &apos;{0}&apos; predicted as &apos;{1}&apos;</source>
+        <translation>
+            <numerusform>%n image of &apos;{0}&apos; predicted as &apos;{1}&apos;</numerusform>
+            <numerusform>%n images of &apos;{0}&apos; predicted as &apos;{1}&apos;</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message numerus="yes">
+        <source>%Ln image(s)</source>
+        <translation>
+            <numerusform>%Ln image</numerusform>
+            <numerusform>%Ln images</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n class(es)</source>
+        <translation>
+            <numerusform>%n class</numerusform>
+            <numerusform>%n classes</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>MistakesGallery</name>
+    <message numerus="yes">
+        <source>%n misclassified image(s), most confident mistakes first</source>
+        <translation>
+            <numerusform>%n misclassified image, most confident mistakes first</numerusform>
+            <numerusform>%n misclassified images, most confident mistakes first</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s) of &apos;{0}&apos; predicted as &apos;{1}&apos;</source>
+        <translation>
+            <numerusform>%n image of &apos;{0}&apos; predicted as &apos;{1}&apos;</numerusform>
+            <numerusform>%n images of &apos;{0}&apos; predicted as &apos;{1}&apos;</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s) moved to the trash — Ctrl+Z on the Label page undoes it; evaluate again to update the numbers</source>
+        <translation>
+            <numerusform>%n image moved to the trash — Ctrl+Z on the Label page undoes it; evaluate again to update the numbers</numerusform>
+            <numerusform>%n images moved to the trash — Ctrl+Z on the Label page undoes it; evaluate again to update the numbers</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s) moved to &apos;{0}&apos; — Ctrl+Z on the Label page undoes it; evaluate again to update the numbers</source>
+        <translation>
+            <numerusform>%n image moved to &apos;{0}&apos; — Ctrl+Z on the Label page undoes it; evaluate again to update the numbers</numerusform>
+            <numerusform>%n images moved to &apos;{0}&apos; — Ctrl+Z on the Label page undoes it; evaluate again to update the numbers</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>PredictionPreview</name>
+    <message numerus="yes">
+        <source>Model ready: %n class(es)</source>
+        <translation>
+            <numerusform>Model ready: %n class</numerusform>
+            <numerusform>Model ready: %n classes</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>RunCounts</name>
+    <message numerus="yes">
+        <source>Finished %n epoch(s) in {0:.1f} s; {1}.</source>
+        <translation>
+            <numerusform>Finished %n epoch in {0:.1f} s; {1}.</numerusform>
+            <numerusform>Finished %n epochs in {0:.1f} s; {1}.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Stopped after {0} of %n epoch(s); {1}. Resume it from “Resume a run…”.</source>
+        <translation>
+            <numerusform>Stopped after {0} of %n epoch; {1}. Resume it from “Resume a run…”.</numerusform>
+            <numerusform>Stopped after {0} of %n epochs; {1}. Resume it from “Resume a run…”.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>SummaryCounts</name>
+    <message numerus="yes">
+        <source>&lt;b&gt;%Ln&lt;/b&gt; image(s)</source>
+        <translation>
+            <numerusform>&lt;b&gt;%Ln&lt;/b&gt; image</numerusform>
+            <numerusform>&lt;b&gt;%Ln&lt;/b&gt; images</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>&lt;b&gt;%n&lt;/b&gt; class(es)</source>
+        <translation>
+            <numerusform>&lt;b&gt;%n&lt;/b&gt; class</numerusform>
+            <numerusform>&lt;b&gt;%n&lt;/b&gt; classes</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>⚠ Only %n validation image(s): accuracy will be a rough estimate.</source>
+        <translation>
+            <numerusform>⚠ Only %n validation image: accuracy will be a rough estimate.</numerusform>
+            <numerusform>⚠ Only %n validation images: accuracy will be a rough estimate.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln unlabeled image(s) lie directly in the folder.</source>
+        <translation>
+            <numerusform>%Ln unlabeled image lies directly in the folder.</numerusform>
+            <numerusform>%Ln unlabeled images lie directly in the folder.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>&lt;a href=&apos;#problems&apos;&gt;%n problem(s)&lt;/a&gt;</source>
+        <translation>
+            <numerusform>&lt;a href=&apos;#problems&apos;&gt;%n problem&lt;/a&gt;</numerusform>
+            <numerusform>&lt;a href=&apos;#problems&apos;&gt;%n problems&lt;/a&gt;</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>VideoResultsPanel</name>
+    <message numerus="yes">
+        <source>{0}: %n frame(s) classified over {1:.1f} s</source>
+        <translation>
+            <numerusform>{0}: %n frame classified over {1:.1f} s</numerusform>
+            <numerusform>{0}: %n frames classified over {1:.1f} s</numerusform>
+        </translation>
+    </message>
+</context>
+</TS>
