@@ -18,6 +18,8 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QItemSelection,
+    QItemSelectionModel,
     QMimeData,
     QModelIndex,
     QObject,
@@ -27,7 +29,7 @@ from PySide6.QtCore import (
     QTimer,
     QUrl,
 )
-from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
+from PySide6.QtGui import QColor, QImage, QPainter, QPixmap, QRegion
 from PySide6.QtWidgets import QListView
 
 from desktop_cls.core.events import CancelToken
@@ -38,6 +40,35 @@ from desktop_cls.gui.work.tasks import Lane, Task, TaskRunner
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
 MAX_QUEUED = 256  # about four screens of thumbnails
 BATCH = 16  # thumbnails decoded by one request and handed back together
+SMALL_SELECTION = 256  # rows whose own rectangles a selection change repaints; more: the rows in sight
+
+
+class ThumbnailGrid(QListView):
+    """The view of a ThumbnailModel (see `configure_view`), whose selection changes cost the rows in sight."""
+
+    def selectAll(self) -> None:
+        """Every row as one range. Qt's list view goes through the rows looking for hidden ones, asking the model
+        for its row count at each (a Python call): Ctrl+A on 100,000 thumbnails. A grid hides none."""
+        model, chosen = self.model(), self.selectionModel()
+        if model is None or chosen is None or self.selectionMode() not in (
+                QListView.SelectionMode.ExtendedSelection, QListView.SelectionMode.MultiSelection):
+            super().selectAll()
+            return
+        rows = model.rowCount(self.rootIndex())
+        if rows:
+            everything = QItemSelection(model.index(0, 0, self.rootIndex()), model.index(rows - 1, 0, self.rootIndex()))
+            chosen.select(everything, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+
+    def visualRegionForSelection(self, selection: QItemSelection) -> QRegion:
+        """What a selection change repaints. Qt's own goes through every row selected or unselected, asking the
+        model for its row count four times a row (in Python here): Ctrl+A on 100,000 thumbnails, or clearing
+        that selection, kept the UI thread 0.3 s. A big change repaints the viewport, all that can show it."""
+        rows = 0
+        for i in range(selection.size()):
+            rows += selection.at(i).height()
+            if rows > SMALL_SELECTION:
+                return QRegion(self.viewport().rect())
+        return super().visualRegionForSelection(selection)
 
 
 class ThumbnailModel(QAbstractListModel):
