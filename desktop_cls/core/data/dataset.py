@@ -101,7 +101,7 @@ class DatasetIndex:
     @cached_property
     def _label_order(self) -> tuple[np.ndarray, np.ndarray]:
         """The samples' positions sorted by label (stable), and where each label's run starts (one more at the end)."""
-        labels = np.fromiter(map(attrgetter("label"), self.samples), dtype=np.int64, count=len(self.samples))
+        labels = np.array([s.label for s in self.samples], dtype=np.int64)  # a loop that hands the lock round
         order = np.argsort(labels, kind="stable")
         return order, np.searchsorted(labels[order], np.arange(len(self.classes) + 1))
 
