@@ -10,7 +10,8 @@ still going, as a user would click. To see where a stall comes from, run it unde
 and read the main thread's stacks outside the event loop's wait. Without pausing the process (py-spy's samples
 do, and a paused process stalls more): `--watchdog FILE` writes every thread's stack whenever the UI thread
 misses 80 ms (faulthandler's own thread writes it, without the interpreter lock: a thread not waiting on a queue,
-a lock or a sleep may be the one holding it), and each cycle collection over 10 ms with its thread. Each stall
+a lock or a sleep may be the one holding it), each cycle collection over 10 ms and each module imported, with
+their threads. Each stall
 also reports the UI thread's CPU time and the process's during the gap: UI thread busy = its own work; UI thread
 idle while the process ran = it waited for the lock; both idle = the machine gave the process no CPU.
 """
@@ -22,6 +23,7 @@ import faulthandler
 import gc
 import json
 import os
+import sys
 import tempfile
 import threading
 import time
@@ -65,9 +67,17 @@ class Ticks:
         self.timer.timeout.connect(self.tick)
         self.dumps = watchdog.open("w") if watchdog is not None else None
         self.collections: list[tuple[float, int, str, float]] = []  # (at s, generation, thread, ms) of long ones
+        self.imports: list[tuple[float, str, str]] = []  # (at s, thread, module) of each import once ticking
         self._collecting = 0.0
+        self.running = False
         if self.dumps is not None:
             gc.callbacks.append(self._collected)
+            sys.addaudithook(self._imported)  # for the rest of the process: a benchmark's own
+
+    def _imported(self, event: str, args: tuple[Any, ...]) -> None:
+        """Each module imported while the ticks run, with its thread (loading a module keeps the lock a while)."""
+        if event == "import" and self.running:
+            self.imports.append((time.perf_counter() - self.t0, threading.current_thread().name, str(args[0])))
 
     def _collected(self, phase: str, info: dict[str, int]) -> None:
         """Each cycle collection over 10 ms: when, which generation, on which thread (it keeps the lock)."""
@@ -96,15 +106,19 @@ class Ticks:
     def start(self) -> None:
         self.t0 = self.last = time.perf_counter()
         self.cpu = (time.thread_time(), time.process_time())
+        self.running = True
         self.timer.start()
 
     def stop(self) -> None:
         self.timer.stop()
+        self.running = False
         if self.dumps is not None:
             faulthandler.cancel_dump_traceback_later()
             gc.callbacks.remove(self._collected)
             for at, generation, thread, ms in self.collections:
                 self.dumps.write(f"collection of generation {generation} at {at:.2f} s on {thread}: {ms:.0f} ms\n")
+            for at, thread, module in self.imports:
+                self.dumps.write(f"import of {module} at {at:.3f} s on {thread}\n")
             self.dumps.close()
 
 
