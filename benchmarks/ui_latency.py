@@ -7,15 +7,25 @@ A stall is the gap between two ticks beyond the 10 ms interval. Targets (issue "
 as soon as the folder walk ends, no stall over 100 ms in any phase. The phases run while the health check is
 still going, as a user would click. To see where a stall comes from, run it under py-spy:
     py-spy record --threads --format raw -r 250 -o ui.txt -- python -m benchmarks.ui_latency
-and read the main thread's stacks outside the event loop's wait.
+and read the main thread's stacks outside the event loop's wait. Without pausing the process (py-spy's samples
+do, and a paused process stalls more): `--watchdog FILE` writes every thread's stack whenever the UI thread
+misses 80 ms (faulthandler's own thread writes it, without the interpreter lock: a thread not waiting on a queue,
+a lock or a sleep may be the one holding it), each cycle collection over 10 ms and each module imported, with
+their threads. Each stall
+also reports the UI thread's CPU time and the process's during the gap: UI thread busy = its own work; UI thread
+idle while the process ran = it waited for the lock; both idle = the machine gave the process no CPU.
 """
 
 from __future__ import annotations
 
 import argparse
+import faulthandler
+import gc
 import json
 import os
+import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -24,6 +34,7 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 STALL_MS = 100.0
+WATCHDOG_S = 0.080  # the UI thread this late: every thread's stack is written
 
 
 def write_large_folder(root: Path, images: int) -> Path:
@@ -39,30 +50,76 @@ def write_large_folder(root: Path, images: int) -> Path:
 
 
 class Ticks:
-    """A 10 ms timer on the UI thread; each tick's lateness is filed under the phase that was running."""
+    """A 10 ms timer on the UI thread; each tick's lateness is filed under the phase that was running. A stall is
+    kept with the UI thread's CPU milliseconds and the process's during it (see the module's docstring)."""
 
-    def __init__(self) -> None:
+    def __init__(self, watchdog: Path | None = None) -> None:
         from PySide6.QtCore import QTimer
 
         self.phase = "start"
         self.late: dict[str, list[float]] = {}
-        self.worst: list[tuple[float, str, float]] = []  # (lateness ms, phase, seconds since start)
+        # (lateness ms, phase, seconds since start, UI thread CPU ms, process CPU ms during the gap)
+        self.worst: list[tuple[float, str, float, float, float]] = []
         self.t0 = self.last = time.perf_counter()
+        self.cpu = (time.thread_time(), time.process_time())
         self.timer = QTimer()
         self.timer.setInterval(10)
         self.timer.timeout.connect(self.tick)
+        self.dumps = watchdog.open("w") if watchdog is not None else None
+        self.collections: list[tuple[float, int, str, float]] = []  # (at s, generation, thread, ms) of long ones
+        self.imports: list[tuple[float, str, str]] = []  # (at s, thread, module) of each import once ticking
+        self._collecting = 0.0
+        self.running = False
+        if self.dumps is not None:
+            gc.callbacks.append(self._collected)
+            sys.addaudithook(self._imported)  # for the rest of the process: a benchmark's own
+
+    def _imported(self, event: str, args: tuple[Any, ...]) -> None:
+        """Each module imported while the ticks run, with its thread (loading a module keeps the lock a while)."""
+        if event == "import" and self.running:
+            self.imports.append((time.perf_counter() - self.t0, threading.current_thread().name, str(args[0])))
+
+    def _collected(self, phase: str, info: dict[str, int]) -> None:
+        """Each cycle collection over 10 ms: when, which generation, on which thread (it keeps the lock)."""
+        now = time.perf_counter()
+        if phase == "start":
+            self._collecting = now
+        elif now - self._collecting > 0.010:
+            self.collections.append((self._collecting - self.t0, info["generation"], threading.current_thread().name,
+                                     (now - self._collecting) * 1000))
 
     def tick(self) -> None:
-        now = time.perf_counter()
+        now, cpu = time.perf_counter(), (time.thread_time(), time.process_time())
         late = max(0.0, (now - self.last) - 0.010) * 1000
-        self.last = now
+        ui_ms, process_ms = ((b - a) * 1000 for a, b in zip(self.cpu, cpu, strict=True))
+        self.last, self.cpu = now, cpu
         self.late.setdefault(self.phase, []).append(late)
         if late > STALL_MS:
-            self.worst.append((late, self.phase, now - self.t0))
+            self.worst.append((late, self.phase, now - self.t0, ui_ms, process_ms))
+        if self.dumps is not None:
+            if late > WATCHDOG_S * 1000 - 10:  # the dump above this line (if any) belongs to this gap
+                self.dumps.write(f"=== {late:.0f} ms late in {self.phase} at {now - self.t0:.2f} s: UI thread CPU "
+                                 f"{ui_ms:.0f} ms, process CPU {process_ms:.0f} ms\n\n")
+            self.dumps.flush()
+            faulthandler.dump_traceback_later(WATCHDOG_S, file=self.dumps)  # re-armed: it fires after a gap
 
     def start(self) -> None:
         self.t0 = self.last = time.perf_counter()
+        self.cpu = (time.thread_time(), time.process_time())
+        self.running = True
         self.timer.start()
+
+    def stop(self) -> None:
+        self.timer.stop()
+        self.running = False
+        if self.dumps is not None:
+            faulthandler.cancel_dump_traceback_later()
+            gc.callbacks.remove(self._collected)
+            for at, generation, thread, ms in self.collections:
+                self.dumps.write(f"collection of generation {generation} at {at:.2f} s on {thread}: {ms:.0f} ms\n")
+            for at, thread, module in self.imports:
+                self.dumps.write(f"import of {module} at {at:.3f} s on {thread}\n")
+            self.dumps.close()
 
 
 def pump(app: Any, seconds: float = 0.0, until: Callable[[], bool] | None = None, limit_s: float = 600.0) -> float:
@@ -136,6 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--check-limit-s", type=float, default=900.0, help="wait at most this long for the check")
     ap.add_argument("--smoke", action="store_true")
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--watchdog", type=Path, help="write every thread's stack here when the UI thread misses 80 ms")
     args = ap.parse_args(argv)
     tmp = Path(tempfile.mkdtemp(prefix="desktop_cls_ui_"))
     for name in ("DATA", "CONFIG", "CACHE", "LOG"):
@@ -159,10 +217,10 @@ def main(argv: list[str] | None = None) -> int:
     w.show()
     pump(app, until=lambda: w.state.core_loaded, limit_s=300)  # as in the app: the engine loads on a task
     load_before = os.getloadavg()[0]
-    ticks = Ticks()
+    ticks = Ticks(args.watchdog)
     ticks.start()
     times = run(app, w, folder, 1.0 if args.smoke else args.train_s, ticks, args.check_limit_s)
-    ticks.timer.stop()
+    ticks.stop()
     w.shutdown()
     report: dict[str, Any] = {"images": images, "load_1min_before": load_before, "load_1min_after": os.getloadavg()[0],
                               **times, "all": summary([x for v in ticks.late.values() for x in v]),
@@ -176,13 +234,15 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def print_stalls(phases: list[tuple[str, dict[str, Any]]], worst: list[tuple[float, str, float]]) -> None:
-    """Each phase's p99, max and count of stalls over 100 ms, then the worst stalls with when they came."""
+def print_stalls(phases: list[tuple[str, dict[str, Any]]], worst: list[tuple[float, str, float, float, float]]) -> None:
+    """Each phase's p99, max and count of stalls over 100 ms, then the worst stalls with when they came and the
+    CPU the UI thread and the process had meanwhile."""
     for name, s in phases:
         print(f"  {name:<7} p99 {s['p99_ms']:7.1f} ms  max {s['max_ms']:7.1f} ms  "
               f"stalls>100ms {s['stalls_over_100ms']:3d}  over {s['ticks']} ticks")
-    for late, phase, at in worst:
-        print(f"  stall {late:7.1f} ms in {phase} at {at:6.1f} s")
+    for late, phase, at, ui_ms, process_ms in worst:
+        print(f"  stall {late:7.1f} ms in {phase} at {at:6.1f} s (CPU: UI thread {ui_ms:.0f} ms, "
+              f"process {process_ms:.0f} ms)")
 
 
 if __name__ == "__main__":

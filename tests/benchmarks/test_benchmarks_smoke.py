@@ -47,6 +47,17 @@ def test_ui_latency_smoke(tmp_path: Path) -> None:
     assert report["train_enabled_s"] <= report["checked_s"]
 
 
+def test_ui_latency_watchdog_smoke(tmp_path: Path) -> None:
+    """The watchdog's file is written (stacks only when the UI thread missed 80 ms, so maybe none here)."""
+    run("ui_latency", tmp_path, "--smoke", "--watchdog", str(tmp_path / "stacks.txt"))
+    assert (tmp_path / "stacks.txt").is_file()
+
+
+def test_data_clicks_smoke(tmp_path: Path) -> None:
+    report = run("data_clicks", tmp_path, "--smoke")
+    assert report["ms"]["grid: Ctrl+A"] >= 0 and "viewer from the grid (again)" in report["ms"]
+
+
 def test_grid_scroll_smoke(tmp_path: Path) -> None:
     report = run("grid_scroll", tmp_path, "--smoke")
     assert report["rows"] >= 200 and report["peak_rss_mb"] > 0 and "scroll" in report["phases"]

@@ -3,6 +3,7 @@ scrolled past stop waiting, and a folder opened again is not decoded again (core
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -89,4 +90,29 @@ def test_the_rows_one_paint_asks_for_come_back_in_batches(qtbot: QtBot, tmp_path
     shown = [model.data(model.index(r), Qt.ItemDataRole.DecorationRole) for r in range(40)]
     assert all(pix is not model._placeholder and pix is not model._broken for pix in shown)
     assert {r for first, last in repaints for r in range(first, last + 1)} == set(range(40))
+    close(model)
+
+
+class CountedList(list[tuple[str, str]]):
+    """Rows that count the passes over all of them (a map of every path is one)."""
+
+    passes = 0
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        CountedList.passes += 1
+        return super().__iter__()
+
+
+def test_a_row_removed_where_the_caller_says_costs_no_pass_over_the_rows(qtbot: QtBot) -> None:
+    """The Label page labels the image on screen with each key: its row leaves without mapping 20,000 paths."""
+    model = ThumbnailModel(side=16)
+    rows = CountedList((f"/loose/{i:05d}.png", "") for i in range(20_000))
+    model.set_items(rows)
+    CountedList.passes = 0
+    model.remove_paths({"/loose/00500.png"}, near=500)
+    model.remove_paths({"/loose/00501.png"}, near=502)  # next to the hint (the queue moved on by one)
+    assert CountedList.passes == 0
+    assert model.rowCount() == 19_998 and model.items[500][0] == "/loose/00502.png"
+    model.remove_paths({"/loose/09000.png"}, near=3)  # not where it was said to be: still found
+    assert CountedList.passes == 1 and all(path != "/loose/09000.png" for path, _ in model.items[8990:9010])
     close(model)

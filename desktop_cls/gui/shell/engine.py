@@ -26,7 +26,7 @@ def load_engine(progress: object, cancel: object) -> list[Any]:
     in one step that keeps the interpreter lock, 0.2-0.5 s here, on whichever thread it fell (the window's
     included): the UI thread could run no Python meanwhile. From here on a full collection walks only what was
     made later. The collector is paused while loading, as the loading made five such collections."""
-    from desktop_cls.core.data.dataset import gc_paused
+    from desktop_cls.core.data.collector import gc_paused
 
     with gc_paused():
         from desktop_cls.core.devices import list_devices

@@ -35,7 +35,7 @@ class BackgroundCheck:
         def work(progress: Reporter, cancel: CancelToken) -> CheckResult:
             from desktop_cls.core.data.health import with_health
 
-            return CheckResult(tag, with_health(index, progress=progress, cancel=cancel))
+            return CheckResult(tag, with_health(index, progress=progress, cancel=cancel).prepare())
 
         if self.tasks is not None:  # named as the folder walk is (quitting does not ask); it gives way to the UI
             self.task = self.tasks.start(

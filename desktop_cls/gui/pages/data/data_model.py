@@ -15,6 +15,8 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, overload
 
 if TYPE_CHECKING:  # only the types: the page is built before the engine is imported
+    import numpy as np
+
     from desktop_cls.core.data.dataset import DatasetIndex, Problem, Sample
 
 IMBALANCE_RATIO = 3.0
@@ -155,25 +157,28 @@ class DataPageModel:
         return biggest / max(smallest, 1) if biggest and smallest * IMBALANCE_RATIO < biggest else None
 
     def thumbnails(self, class_name: str | None) -> Sequence[tuple[str, str]]:
-        """(path, class name) of the images the grid shows: all, or one class's."""
+        """(path, class name) of the images the grid shows: all, or one class's. Read row by row as the grid asks,
+        through each class's positions grouped on the thread that made the index: nothing here passes over every
+        sample (a filter list of 100,000 samples was made on the UI thread at each choice of class)."""
         if self.index is None:
             return []
         names = self.index.classes
         if class_name is None:
             return SampleCaptions(self.index.samples, names)
         label = names.index(class_name) if class_name in names else -1
-        return [(s.path, class_name) for s in self.index.samples if s.label == label]
+        return SampleCaptions(self.index.samples, names, self.index.positions(label))
 
 
 class SampleCaptions(Sequence[tuple[str, str]]):
-    """(path, class name) of every sample, made row by row as the grid asks: a list of them made when a dataset
-    arrives was a pass over all its samples on the UI thread (70 ms at 100,000 images)."""
+    """(path, class name) of every sample, or of the samples at POSITIONS, made row by row as the grid asks: a list
+    of them made when a dataset arrives was a pass over all its samples on the UI thread (70 ms at 100,000)."""
 
-    def __init__(self, samples: Sequence[Sample], names: Sequence[str]) -> None:
-        self._samples, self._names = samples, names
+    def __init__(self, samples: Sequence[Sample], names: Sequence[str],
+                 positions: Sequence[int] | np.ndarray | None = None) -> None:
+        self._samples, self._names, self._positions = samples, names, positions
 
     def __len__(self) -> int:
-        return len(self._samples)
+        return len(self._samples) if self._positions is None else len(self._positions)
 
     @overload
     def __getitem__(self, row: int) -> tuple[str, str]: ...
@@ -183,6 +188,6 @@ class SampleCaptions(Sequence[tuple[str, str]]):
 
     def __getitem__(self, row: int | slice) -> tuple[str, str] | list[tuple[str, str]]:
         if isinstance(row, slice):
-            return [(s.path, self._names[s.label]) for s in self._samples[row]]
-        sample = self._samples[row]
+            return [self[i] for i in range(*row.indices(len(self)))]
+        sample = self._samples[row if self._positions is None else int(self._positions[row])]
         return sample.path, self._names[sample.label]

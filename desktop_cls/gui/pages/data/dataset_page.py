@@ -33,9 +33,9 @@ from desktop_cls.gui.pages.page import Page, PageAction
 from desktop_cls.gui.settings import saved_split
 from desktop_cls.gui.state import AppState, Badge, PageKey
 from desktop_cls.gui.widgets.dialogs import show_error
-from desktop_cls.gui.widgets.image_viewer import open_viewer
+from desktop_cls.gui.widgets.image_viewer import MappedItems, open_viewer
 from desktop_cls.gui.widgets.theme import follow_palette
-from desktop_cls.gui.widgets.thumbnails import ThumbnailModel
+from desktop_cls.gui.widgets.thumbnails import ThumbnailGrid, ThumbnailModel
 from desktop_cls.gui.work.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -95,7 +95,7 @@ class DatasetPage(Page):
         self.class_filter.setAccessibleName(self.tr("Show images of class"))
         self.class_filter.currentIndexChanged.connect(self._fill_thumbnails)
         self.thumb_model = ThumbnailModel(side=96)
-        self.thumbs = QListView()
+        self.thumbs = ThumbnailGrid()
         self.thumbs.setObjectName("thumbnailGrid")
         self.thumbs.setAccessibleName(self.tr("Thumbnails"))
         self.thumb_model.configure_view(self.thumbs)
@@ -158,7 +158,8 @@ class DatasetPage(Page):
         def work(progress: Any, cancel: Any) -> Any:
             from desktop_cls.core.data.dataset import scan
 
-            return scan(path, val_fraction=val, seed=seed, verify="header", progress=progress, cancel=cancel)
+            index = scan(path, val_fraction=val, seed=seed, verify="header", progress=progress, cancel=cancel)
+            return index.prepare()  # what the window asks of it, worked out here rather than on the UI thread
 
         self.run_task("scan", work, self.state.set_dataset, status=self.tr("Reading folder…"),
                       on_error=self._scan_failed, on_cancelled=self._restore_path)
@@ -230,9 +231,9 @@ class DatasetPage(Page):
             change_dataset(self, self.state, ws.assign, paths, index.classes[row])
 
     def view_thumbnail(self, row: int) -> None:
+        """The grid's images in the viewer, captioned one by one as it shows them."""
         caption = self.tr("Class: {0}")
-        items = [(path, caption.format(cls)) for path, cls in self.thumb_model.items]
-        open_viewer(self, items, row)
+        open_viewer(self, MappedItems(self.thumb_model.items, lambda item: (item[0], caption.format(item[1]))), row)
 
     def shutdown(self) -> None:
         self.check.cancel()

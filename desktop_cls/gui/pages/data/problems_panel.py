@@ -30,7 +30,7 @@ from desktop_cls.gui.state import AppState
 from desktop_cls.gui.widgets.common import button as _button
 from desktop_cls.gui.widgets.common import read_only_table
 from desktop_cls.gui.widgets.dialogs import ask_item, show_error
-from desktop_cls.gui.widgets.image_viewer import open_viewer, reveal_available, reveal_in_folder
+from desktop_cls.gui.widgets.image_viewer import MappedItems, open_viewer, reveal_available, reveal_in_folder
 
 # What the table calls each kind of core.data.health finding (marked here, translated when shown).
 PROBLEM_NAMES = {
@@ -81,7 +81,6 @@ class ProblemsPanel(QWidget):
         self.state = state
         self._viewer_owner = viewer_owner or self
         self.index: Any = None
-        self._where: dict[str, Any] = {}  # path -> sample of self.index, made when a problem is first selected
         self.check = CheckLine()
         self.table = read_only_table(QTableWidget(), "problemTable", self.tr("Problems"),
                                      [self.tr("File"), self.tr("Problem"), self.tr("What to do")], stretch=2)
@@ -141,15 +140,14 @@ class ProblemsPanel(QWidget):
             self.fill(model.problems_index, final=model.status is CheckStatus.DONE)
 
     def fill(self, index: Any, final: bool = True) -> None:
-        self.index, self._where = index, {}
+        self.index = index
         probs = index.problems
         self.table.setRowCount(len(probs))
         for row, p in enumerate(probs):
             f = QTableWidgetItem(Path(p.path).name)
             f.setToolTip(p.path)
             self.table.setItem(row, 0, f)
-            kind = PROBLEM_NAMES.get(p.kind)
-            self.table.setItem(row, 1, QTableWidgetItem(self.tr(str(kind)) if kind else p.kind.replace("_", " ")))
+            self.table.setItem(row, 1, QTableWidgetItem(self._kind_name(p.kind)))
             self.table.setItem(row, 2, QTableWidgetItem(p.message))
         self.table.resizeColumnsToContents()  # file names and problems in full, as far as the width allows
         self.table.setColumnWidth(0, min(self.table.columnWidth(0), max(160, self.table.viewport().width() * 2 // 5)))
@@ -161,6 +159,10 @@ class ProblemsPanel(QWidget):
         self.fix_duplicates.setEnabled(bool(kinds & set(copy_kinds(index))))
         self.fix_unreadable.setEnabled(bool(kinds & {"corrupt", "not_image", "too_large"}))
         self._update_actions()
+
+    def _kind_name(self, kind: str) -> str:
+        name = PROBLEM_NAMES.get(kind)
+        return self.tr(str(name)) if name else kind.replace("_", " ")
 
     def _update_actions(self) -> None:
         """What acts on a selection waits for one; Undo, for something to undo."""
@@ -179,12 +181,12 @@ class ProblemsPanel(QWidget):
         self.preview.show_problem(self.index.problems[rows[0]], self._where_is)
 
     def _where_is(self, path: str) -> str:
-        """"class 'cat', training split": worded for the two files a preview shows, not for every sample."""
-        if not self._where and self.index is not None:
-            self._where = {s.path: s for s in self.index.samples}
-        s = self._where.get(path)
-        if s is None:
+        """"class 'cat', training split": worded for the two files a preview shows, not for every sample (found through
+        the index's path map, made on the thread that made the index)."""
+        at = self.index.position(path) if self.index is not None else None
+        if at is None:
             return ""
+        s = self.index.samples[at]
         return self.tr("class '{0}', {1} split").format(self.index.classes[s.label],
                                                         self.tr(str(SPLIT_NAMES.get(s.split, s.split))))
 
@@ -229,13 +231,11 @@ class ProblemsPanel(QWidget):
             self._change(ws.undo)
 
     def view_problem(self, row: int) -> None:
-        """Problem files in the viewer (a file manager may not exist here: nothing is launched)."""
-        items = []
-        for r in range(self.table.rowCount()):
-            f, kind, what = (self.table.item(r, c) for c in range(3))
-            if f is not None:
-                items.append((f.toolTip(), f"{kind.text() if kind else ''}: {what.text() if what else ''}"))
-        open_viewer(self._viewer_owner, items, row)
+        """Problem files in the viewer (a file manager may not exist here: nothing is launched), each captioned as the
+        viewer shows it: thousands of problems are not read out of the table first."""
+        if self.index is not None:
+            open_viewer(self._viewer_owner, MappedItems(self.index.problems, lambda p: (
+                p.path, f"{self._kind_name(p.kind)}: {p.message}")), row)
 
     def _menu(self, pos: QPoint) -> None:
         row = self.table.rowAt(pos.y())

@@ -14,7 +14,7 @@ from desktop_cls.gui.state import AppState
 from desktop_cls.gui.widgets.common import button, rgb_array_to_qimage
 from desktop_cls.gui.widgets.dialogs import show_error
 from desktop_cls.gui.widgets.image_viewer import open_viewer
-from desktop_cls.gui.widgets.thumbnails import ThumbnailModel
+from desktop_cls.gui.widgets.thumbnails import ThumbnailGrid, ThumbnailModel
 from desktop_cls.gui.work.tasks import TaskRunner
 
 HEATMAP_LIMIT = 60
@@ -48,7 +48,7 @@ class MistakesGallery(QWidget):
         self.label.setObjectName("galleryLabel")
         self.label.setWordWrap(True)
         self.model = ThumbnailModel(side=96)
-        self.view = QListView()
+        self.view = ThumbnailGrid()
         self.view.setObjectName("misclassifiedGallery")
         self.view.setAccessibleName(self.tr("Misclassified images"))
         self.model.configure_view(self.view)

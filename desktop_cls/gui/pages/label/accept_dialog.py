@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QListView, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from desktop_cls.gui.widgets.common import button
 from desktop_cls.gui.widgets.image_viewer import open_viewer
-from desktop_cls.gui.widgets.thumbnails import PATH_ROLE, ThumbnailModel
+from desktop_cls.gui.widgets.thumbnails import PATH_ROLE, ThumbnailGrid, ThumbnailModel
 
 Plan = dict[str, list[str]]  # class -> file names (relative to the dataset folder)
 
@@ -68,7 +68,7 @@ class AcceptDialog(QDialog):
         names = sorted((n for v in plan.values() for n in v), key=lambda n: (suggestions[n][0], suggestions[n][1], n))
         self._name = {str(root / n): n for n in names}
         self.model.set_items([(str(root / n), f"{suggestions[n][0]} {suggestions[n][1]:.0%}") for n in names])
-        self.view = QListView()
+        self.view = ThumbnailGrid()
         self.view.setObjectName("acceptSuggestionsGrid")
         self.view.setAccessibleName(self.tr("Images to move"))
         self.model.configure_view(self.view)

@@ -86,8 +86,12 @@ class LabelModel:
         return gone
 
     def drop(self, gone: set[str]) -> None:
-        """Images labeled or trashed leave the queue; the one after the current takes its place."""
-        self.queue = [n for n in self.queue if n not in gone]
+        """Images labeled or trashed leave the queue; the one after the current takes its place. A key press takes
+        the image on screen: it leaves by its place, without a pass over the whole queue."""
+        if len(gone) == 1 and self.current() in gone:
+            del self.queue[self.position]
+        else:
+            self.queue = [n for n in self.queue if n not in gone]
         self.position = min(self.position, max(len(self.queue) - 1, 0))
 
     def current(self) -> str | None:

@@ -191,8 +191,9 @@ class LabelPage(Page):
         if gone is None or self.state.workspace is None:
             self.refresh(listing)
         else:
+            near = self.model.position  # the image labeled was on screen: its row is here, or next to it
             self.model.drop(gone)
-            self.view.strip_model.remove_paths({f"{self.state.workspace.root}{os.sep}{n}" for n in gone})
+            self.view.strip_model.remove_paths({f"{self.state.workspace.root}{os.sep}{n}" for n in gone}, near)
             self._show_current()
             self._update_buttons()
         self.rescan_timer.start()

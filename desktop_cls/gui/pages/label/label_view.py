@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from desktop_cls.gui.pages.label.label_keys import class_keys, key_of
 from desktop_cls.gui.widgets.common import ClassDropButton, ScaledImageLabel
 from desktop_cls.gui.widgets.image_viewer import open_viewer
-from desktop_cls.gui.widgets.thumbnails import ThumbnailModel
+from desktop_cls.gui.widgets.thumbnails import ThumbnailGrid, ThumbnailModel
 
 if TYPE_CHECKING:
     from desktop_cls.core.data.labeling import Workspace
@@ -52,7 +52,7 @@ class LabelView(QWidget):
         self.caption = self._centred("labelCaption")
         self.suggestion = self._centred("labelSuggestion")
         self.strip_model = ThumbnailModel(side=64)
-        self.strip = QListView()
+        self.strip = ThumbnailGrid()
         self.strip.setObjectName("labelStrip")
         self.strip_model.configure_view(self.strip)
         self.strip.setFlow(QListView.Flow.LeftToRight)

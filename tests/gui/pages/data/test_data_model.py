@@ -84,5 +84,5 @@ def test_class_rows_flag_small_classes_and_the_grid_filters_by_class() -> None:
     assert [(r.name, r.images, r.few) for r in rows] == [("c0", 4, False), ("c1", 1, True)]
     assert rows[0].share == 0.8
     assert model.imbalance() == 4.0
-    assert model.thumbnails("c1") == [("/a/c1/0.png", "c1")]
-    assert len(model.thumbnails(None)) == 5 and model.thumbnails("nope") == []
+    assert list(model.thumbnails("c1")) == [("/a/c1/0.png", "c1")]
+    assert len(model.thumbnails(None)) == 5 and list(model.thumbnails("nope")) == []

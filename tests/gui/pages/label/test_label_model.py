@@ -3,6 +3,8 @@ a model of another dataset's classes never labels this one."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from desktop_cls.gui.pages.label.label_model import LabelModel, Source, SuggestionResult
 
 LETTERS = ["A", "B", "C", "D", "E"]
@@ -110,3 +112,23 @@ def test_arriving_suggestions_never_change_the_image_on_screen() -> None:
     m.forget_suggestions()
     m.show(["0.png", "a.png", "b.png", "c.png", "d.png"], LETTERS)  # the folder's order: followed where it went
     assert m.current() == "b.png"
+
+
+def test_the_image_on_screen_leaves_the_queue_by_its_place() -> None:
+    """A key press labels the image on screen: with 20,000 loose images a pass over the queue at each key was
+    the UI thread's; the image leaves by its position, and images taken from elsewhere still leave."""
+
+    class Counted(list[str]):
+        passes = 0
+
+        def __iter__(self) -> Iterator[str]:
+            Counted.passes += 1
+            return super().__iter__()
+
+    m = model_with([])
+    m.queue = Counted(f"{i:05d}.png" for i in range(20_000))
+    m.go_to(700)
+    m.drop({"00700.png"})
+    assert Counted.passes == 0 and m.current() == "00701.png" and len(m.queue) == 19_999
+    m.drop({"00701.png", "09000.png"})  # a step that took more (a drop of several files): a pass is fine
+    assert m.current() == "00702.png" and "09000.png" not in m.queue
