@@ -122,3 +122,9 @@ def test_reading_hands_out_a_bounded_number_of_chunks(tmp_path: Path, monkeypatc
     assert len(hashes) == 80 and not problems
     assert pool.handed == 5 and pool.most <= CHUNKS_PER_WORKER  # 80 images in chunks of 16, two out at a time
     assert list(bounded_map(_CountingPool(), str, range(10), 3, 2)) == [str(i) for i in range(10)]
+
+
+def test_an_image_hash_is_one_object_for_the_collector() -> None:
+    """A check holds one hash per image; without slots each also had a __dict__ that full collections walk."""
+    h = health.ImageHash("p", "d", 1, 2)
+    assert not hasattr(h, "__dict__")

@@ -63,8 +63,8 @@ class Finding(Problem):
         return d
 
 
-@dataclass(frozen=True)
-class ImageHash:
+@dataclass(frozen=True, slots=True)
+class ImageHash:  # slots: one object each (30,000 of them are walked by each full collection)
     pixels: str  # sha1 of the decoded RGB pixels and their shape
     descriptor: str  # blurred 12x12 grayscale thumbnail, hex: nominates look-alike candidates
     width: int
