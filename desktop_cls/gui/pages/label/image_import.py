@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QObject
 
 from desktop_cls.core.events import CancelToken
 from desktop_cls.gui.work.tasks import Reporter, TaskFn
@@ -32,23 +32,23 @@ def import_work(workspace: Any, paths: Sequence[str], class_name: str | None,
     return work
 
 
-def import_report(result: Any) -> tuple[str, str] | None:
-    """(title, message) when the user must hear about the import: files left out (each named with why), or a
-    Cancel (how many were copied, and that they stay); None when every file came in."""
-    translate = QCoreApplication.translate
-    copied = len(result.imported)
-    if not result.not_imported and not result.cancelled:
-        return None
-    lines = [translate("ImageImport", "%n image(s) imported.", "", copied)]
-    if result.cancelled:
-        lines.append(translate("ImageImport", "Cancelled before the other files were copied. The images "
-                               "imported stay in the dataset; Ctrl+Z takes them out again."))
-    if result.not_imported:
-        lines.append(translate("ImageImport", "Not imported:"))
-        lines += [f"• {Path(n.path).name}: {n.why}" for n in result.not_imported[:SHOWN_FILES]]
-        more = len(result.not_imported) - SHOWN_FILES
-        if more > 0:
-            lines.append(translate("ImageImport", "…and %n more file(s).", "", more))
-    title = (translate("ImageImport", "Some files were not imported") if result.not_imported
-             else translate("ImageImport", "Import cancelled"))
-    return title, "\n".join(lines)
+class ImportReport(QObject):
+    """The words after an import (a QObject for tr(): its counts take their plural form)."""
+
+    def text(self, result: Any) -> tuple[str, str] | None:
+        """(title, message) when the user must hear about the import: files left out (each named with why), or a
+        Cancel (the images copied stay); None when every file came in."""
+        if not result.not_imported and not result.cancelled:
+            return None
+        lines = [self.tr("%n image(s) imported.", "", len(result.imported))]
+        if result.cancelled:
+            lines.append(self.tr("Cancelled before the other files were copied. The images imported stay in the "
+                                 "dataset; Ctrl+Z takes them out again."))
+        if result.not_imported:
+            lines.append(self.tr("Not imported:"))
+            lines += [f"• {Path(n.path).name}: {n.why}" for n in result.not_imported[:SHOWN_FILES]]
+            more = len(result.not_imported) - SHOWN_FILES
+            if more > 0:
+                lines.append(self.tr("…and %n more file(s).", "", more))
+        title = self.tr("Some files were not imported") if result.not_imported else self.tr("Import cancelled")
+        return title, "\n".join(lines)

@@ -16,7 +16,7 @@ from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import QLayout, QMessageBox, QVBoxLayout, QWidget
 
-from desktop_cls.gui.pages.label.image_import import import_report, import_work
+from desktop_cls.gui.pages.label.image_import import ImportReport, import_work
 from desktop_cls.gui.pages.label.label_classes import ClassPanel
 from desktop_cls.gui.pages.label.label_model import LabelModel
 from desktop_cls.gui.pages.label.label_view import LabelView, keep_focus
@@ -195,7 +195,7 @@ class LabelPage(Page):
     def _imported(self, done: tuple[Any, list[str], list[str]]) -> None:
         result, listing = done[0], (done[1], done[2])
         self._moved("", listing)
-        report = import_report(result)
+        report = ImportReport().text(result)
         if report is not None:  # a box that does not block: the window goes on while it is read
             box = show_error(self, *report)
             if not result.not_imported:  # only cancelled, as the user asked: nothing went wrong
