@@ -56,7 +56,7 @@
     </message>
 </context>
 <context>
-    <name>ImportReport</name>
+    <name>ImageImport</name>
     <message numerus="yes">
         <source>%n image(s) imported.</source>
         <translation>

@@ -1095,6 +1095,41 @@
     </message>
 </context>
 <context>
+    <name>ImageImport</name>
+    <message>
+        <source>Importing images…</source>
+        <translation>正在导入图像…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s) imported.</source>
+        <translation>
+            <numerusform>已导入 %n 张图像。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cancelled before the other files were copied. The images imported stay in the dataset; Ctrl+Z takes them out again.</source>
+        <translation>已在复制其余文件之前取消。已导入的图像保留在数据集中；按 Ctrl+Z 可再次移除。</translation>
+    </message>
+    <message>
+        <source>Not imported:</source>
+        <translation>未导入：</translation>
+    </message>
+    <message numerus="yes">
+        <source>…and %n more file(s).</source>
+        <translation>
+            <numerusform>……以及另外 %n 个文件。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Some files were not imported</source>
+        <translation>部分文件未导入</translation>
+    </message>
+    <message>
+        <source>Import cancelled</source>
+        <translation>导入已取消</translation>
+    </message>
+</context>
+<context>
     <name>ImageSizeFollower</name>
     <message>
         <source>Set the image size to the suggestion</source>
@@ -1208,37 +1243,6 @@ The file is in:
     <message>
         <source> (fit)</source>
         <translation>（适应窗口）</translation>
-    </message>
-</context>
-<context>
-    <name>ImportReport</name>
-    <message numerus="yes">
-        <source>%n image(s) imported.</source>
-        <translation>
-            <numerusform>已导入 %n 张图像。</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Cancelled before the other files were copied. The images imported stay in the dataset; Ctrl+Z takes them out again.</source>
-        <translation>已在复制其余文件之前取消。已导入的图像保留在数据集中；按 Ctrl+Z 可再次移除。</translation>
-    </message>
-    <message>
-        <source>Not imported:</source>
-        <translation>未导入：</translation>
-    </message>
-    <message numerus="yes">
-        <source>…and %n more file(s).</source>
-        <translation>
-            <numerusform>……以及另外 %n 个文件。</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Some files were not imported</source>
-        <translation>部分文件未导入</translation>
-    </message>
-    <message>
-        <source>Import cancelled</source>
-        <translation>导入已取消</translation>
     </message>
 </context>
 <context>
@@ -1400,10 +1404,6 @@ The file is in:
     <message>
         <source>Labeling</source>
         <translation>标注</translation>
-    </message>
-    <message>
-        <source>Importing images…</source>
-        <translation>正在导入图像…</translation>
     </message>
     <message>
         <source>The suggested class &apos;{0}&apos; is not one of this dataset&apos;s classes; press a class key instead.</source>

@@ -11,8 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QMessageBox
 
 from desktop_cls.core.events import CancelToken
+from desktop_cls.gui.widgets.dialogs import show_error
 from desktop_cls.gui.work.tasks import Reporter, TaskFn
 
 SHOWN_FILES = 10  # files named in the message; the rest are counted
@@ -32,10 +34,37 @@ def import_work(workspace: Any, paths: Sequence[str], class_name: str | None,
     return work
 
 
-class ImportReport(QObject):
-    """The words after an import (a QObject for tr(): its counts take their plural form)."""
+class ImageImport(QObject):
+    """Starts an import on the Label page's status line and says how it went. The page's `model.moving` keeps
+    other steps out meanwhile; `step_ended` shows the folder as the import left it."""
 
-    def text(self, result: Any) -> tuple[str, str] | None:
+    def __init__(self, page: Any) -> None:
+        super().__init__(page)
+        self.page = page
+
+    def start(self, paths: list[str], class_name: str | None = None, inside: list[str] | None = None) -> None:
+        """Copy images from elsewhere into the dataset (into class_name when given; `inside`, images already in
+        it, go into that class in the same step)."""
+        page = self.page
+        ws = page.state.workspace
+        if ws is None or page.model.moving or not paths or page.tasks is None:
+            return
+        page.model.moving = True
+        page.run_task("import", import_work(ws, paths, class_name, inside or []), self._done,
+                      status=self.tr("Importing images…"), on_error=lambda message, _d: page.step_ended(message),
+                      on_cancelled=page.step_ended, keep_result=True)
+        page.suggest_panel.update_buttons()  # no suggestions while the folder changes under them
+
+    def _done(self, done: tuple[Any, list[str], list[str]]) -> None:
+        result = done[0]
+        self.page.step_ended("", (done[1], done[2]))
+        report = self.report(result)
+        if report is not None:  # a box that does not block: the window goes on while it is read
+            box = show_error(self.page, *report)
+            if not result.not_imported:  # only cancelled, as the user asked: nothing went wrong
+                box.setIcon(QMessageBox.Icon.Information)
+
+    def report(self, result: Any) -> tuple[str, str] | None:
         """(title, message) when the user must hear about the import: files left out (each named with why), or a
         Cancel (the images copied stay); None when every file came in."""
         if not result.not_imported and not result.cancelled:
