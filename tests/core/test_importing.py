@@ -153,3 +153,23 @@ def test_a_read_only_folder_copies_nothing(tmp_path: Path) -> None:
     with pytest.raises(UserError, match="labeling is off"):
         import_images(ws, _photos(tmp_path / "camera", ["a.png"]))
     assert not (root / STATE_DIR).exists()
+
+
+def test_a_link_where_a_copy_would_land_is_never_written_through(tmp_path: Path) -> None:
+    """A shared dataset may hold links: a link named like the import takes no bytes (the copy gets a free name),
+    and a class folder that is a link refuses the step, with nothing changed and no copy left behind."""
+    from desktop_cls.core.errors import UserError
+
+    root = make_tiny_folder(tmp_path / "data")
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "keep.png").write_bytes(b"mine")
+    (root / "a.png").symlink_to(victim / "keep.png")
+    src = _photos(tmp_path / "camera", ["a.png"])
+    result = import_images(Workspace(root), src)
+    assert result.imported == ("a (2).png",) and (victim / "keep.png").read_bytes() == b"mine"
+    (root / "elsewhere").symlink_to(victim, target_is_directory=True)
+    with pytest.raises(UserError):
+        import_images(Workspace(root), src, "elsewhere")
+    assert sorted(p.name for p in victim.iterdir()) == ["keep.png"]
+    assert not list((root / STATE_DIR / TRASH).rglob("*.png"))

@@ -171,17 +171,18 @@ def import_images(ws: Workspace, paths: Sequence[str], class_name: str | None = 
 def _file_copies(ws: Workspace, staging: str, staged: list[str], cls: str | None,
                  inside: Sequence[str]) -> Operation:
     """One journaled step: the copies out of the trash into place, and `inside` into the class. When it cannot
-    be made, the copies (the app's own) are removed and nothing else has changed."""
-    taken: set[str] = set()
-    moves = ws.plan_assign({cls: inside}, taken) if cls is not None and inside else []
-    dest = class_folder(ws.root, cls) if cls is not None else ""
-    if dest and not contained.is_dir(ws.root, dest) and Move(None, dest) not in moves:
-        moves.insert(0, Move(None, dest))
-    moves += [Move(rel, free_name(ws.root, dest, rel.rpartition("/")[2], taken)) for rel in staged]
-    n = len(staged) + len(inside)
-    words = (ngettext("{count} image imported into '{name}'", "{count} images imported into '{name}'", n)
-             if cls is not None else ngettext("{count} image imported", "{count} images imported", n))
+    be planned or made (a link on the way, a file gone), the copies (the app's own) are removed and nothing else
+    has changed."""
     try:
+        taken: set[str] = set()
+        moves = ws.plan_assign({cls: inside}, taken) if cls is not None and inside else []
+        dest = class_folder(ws.root, cls) if cls is not None else ""
+        if dest and not contained.is_dir(ws.root, dest) and Move(None, dest) not in moves:
+            moves.insert(0, Move(None, dest))
+        moves += [Move(rel, free_name(ws.root, dest, rel.rpartition("/")[2], taken)) for rel in staged]
+        n = len(staged) + len(inside)
+        words = (ngettext("{count} image imported into '{name}'", "{count} images imported into '{name}'", n)
+                 if cls is not None else ngettext("{count} image imported", "{count} images imported", n))
         return ws.step(KIND, moves, words.format(count=n, name=cls))
     finally:
         _remove_staging(ws.root, staging)
