@@ -1097,6 +1097,14 @@
 <context>
     <name>ImageImport</name>
     <message>
+        <source>Images not imported</source>
+        <translation>图像未导入</translation>
+    </message>
+    <message>
+        <source>Another labeling step is still running (see the status line); import the images again when it has finished. Nothing was copied.</source>
+        <translation>另一个标注步骤仍在进行（见状态行）；请在它完成后再次导入这些图像。未复制任何文件。</translation>
+    </message>
+    <message>
         <source>Importing images…</source>
         <translation>正在导入图像…</translation>
     </message>

@@ -92,3 +92,15 @@ def test_images_dropped_on_a_class_from_elsewhere_come_in_the_background(
     assert undo.text() == "&Undo import of 4 images into 'fish'"  # one step: the copies and the move
     undo.trigger()
     assert Path(inside).exists() and not (tiny_folder / "fish" / "p0.png").exists()
+
+
+def test_an_import_asked_while_another_step_runs_is_said_not_dropped(qtbot: QtBot, window: MainWindow,
+                                                                      tiny_folder: Path, tmp_path: Path) -> None:
+    srcs = _photos(tmp_path / "camera", 1)
+    open_and_wait(qtbot, window, tiny_folder)
+    lp = window.label_page
+    lp.model.moving = True  # a large move or another import runs in the background
+    lp.classes.assign_files("fish", srcs)
+    told = _boxes()
+    assert told and "Nothing was copied" in told[0].text() and not (tiny_folder / "fish" / "p0.png").exists()
+    lp.model.moving = False

@@ -47,7 +47,12 @@ class ImageImport(QObject):
         it, go into that class in the same step)."""
         page = self.page
         ws = page.state.workspace
-        if ws is None or page.model.moving or not paths or page.tasks is None:
+        if ws is None or not paths or page.tasks is None:
+            return
+        if page.model.moving:  # said, not dropped quietly: the user would take them for imported
+            show_error(page, self.tr("Images not imported"), self.tr(
+                "Another labeling step is still running (see the status line); import the images again when it "
+                "has finished. Nothing was copied."))
             return
         page.model.moving = True
         page.run_task("import", import_work(ws, paths, class_name, inside or []), self._done,
