@@ -56,6 +56,23 @@
     </message>
 </context>
 <context>
+    <name>ImageImport</name>
+    <message numerus="yes">
+        <source>%n image(s) imported.</source>
+        <translation>
+            <numerusform>%n image imported.</numerusform>
+            <numerusform>%n images imported.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>…and %n more file(s).</source>
+        <translation>
+            <numerusform>…and %n more file.</numerusform>
+            <numerusform>…and %n more files.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message numerus="yes">
         <source>%Ln image(s)</source>

@@ -265,22 +265,6 @@
         <translation>标注历史已修复</translation>
     </message>
     <message>
-        <source>Images not imported</source>
-        <translation>图像未导入</translation>
-    </message>
-    <message>
-        <source>Cannot copy into {0}: {1}</source>
-        <translation>无法复制到 {0}：{1}</translation>
-    </message>
-    <message>
-        <source>Only image files can be imported</source>
-        <translation>只能导入图像文件</translation>
-    </message>
-    <message>
-        <source>Left out (not image files): {0}</source>
-        <translation>已略过（不是图像文件）：{0}</translation>
-    </message>
-    <message>
         <source>New class</source>
         <translation>新建类别</translation>
     </message>
@@ -1111,6 +1095,49 @@
     </message>
 </context>
 <context>
+    <name>ImageImport</name>
+    <message>
+        <source>Images not imported</source>
+        <translation>图像未导入</translation>
+    </message>
+    <message>
+        <source>Another labeling step is still running (see the status line); import the images again when it has finished. Nothing was copied.</source>
+        <translation>另一个标注步骤仍在进行（见状态行）；请在它完成后再次导入这些图像。未复制任何文件。</translation>
+    </message>
+    <message>
+        <source>Importing images…</source>
+        <translation>正在导入图像…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s) imported.</source>
+        <translation>
+            <numerusform>已导入 %n 张图像。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cancelled before the other files were copied. The images imported stay in the dataset; Ctrl+Z takes them out again.</source>
+        <translation>已在复制其余文件之前取消。已导入的图像保留在数据集中；按 Ctrl+Z 可再次移除。</translation>
+    </message>
+    <message>
+        <source>Not imported:</source>
+        <translation>未导入：</translation>
+    </message>
+    <message numerus="yes">
+        <source>…and %n more file(s).</source>
+        <translation>
+            <numerusform>……以及另外 %n 个文件。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Some files were not imported</source>
+        <translation>部分文件未导入</translation>
+    </message>
+    <message>
+        <source>Import cancelled</source>
+        <translation>导入已取消</translation>
+    </message>
+</context>
+<context>
     <name>ImageSizeFollower</name>
     <message>
         <source>Set the image size to the suggestion</source>
@@ -1459,6 +1486,22 @@ To label more, copy images in with “Import images…”: they wait here for a 
     <message>
         <source>deletion of class &apos;{name}&apos;</source>
         <translation>删除类别“{name}”</translation>
+    </message>
+    <message>
+        <source>import of 1 image into &apos;{name}&apos;</source>
+        <translation>将 1 个图像导入“{name}”</translation>
+    </message>
+    <message>
+        <source>import of {n} images into &apos;{name}&apos;</source>
+        <translation>将 {n} 个图像导入“{name}”</translation>
+    </message>
+    <message>
+        <source>import of 1 image</source>
+        <translation>导入 1 个图像</translation>
+    </message>
+    <message>
+        <source>import of {n} images</source>
+        <translation>导入 {n} 个图像</translation>
     </message>
     <message>
         <source>&amp;Undo</source>

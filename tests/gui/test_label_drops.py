@@ -59,6 +59,7 @@ def test_a_fully_labeled_dataset_still_takes_images_dropped_on_a_class(qtbot: Qt
     cat = sorted((tiny_folder / "cat").iterdir())[0]
     outside = write_image(tmp_path / "elsewhere" / "new.png", np.full((16, 16, 3), 90, np.uint8))
     assert _drop(fish, [cat, outside])
+    qtbot.waitUntil(lambda: not window.label_page.model.moving, timeout=30_000)  # copied in the background
     assert (tiny_folder / "fish" / cat.name).exists() and not cat.exists()
     assert (tiny_folder / "fish" / "new.png").exists() and outside.exists()  # a copy; the original stays
     opened_workspace(window).undo()  # one step: the move back, the copy out of the class

@@ -162,11 +162,14 @@ def test_a_counted_stage_moves_the_bar_until_the_batches_take_over(qtbot: QtBot)
     from desktop_cls.gui.pages.train.run_monitor import RunMonitor
 
     m = RunMonitor()
-    m.begin(4, None, quick=False)  # a fresh run: stages move the bar until the first batch
+    m.begin(1, None, quick=True)  # a quick run: its features are most of the run, and move the bar
     m.event(StageChanged("computing image features", 96, 200))
     assert m.progress.value() == 480 and m.progress_label.text() == "Computing image features 96/200…"
     m.event(StageChanged("saving"))  # no count: the bar stays
     assert m.progress.value() == 480
+    m.begin(4, None, quick=False)  # a loop run: loading comes before the epochs the bar counts, so it runs busy
+    m.event(StageChanged("loading images", 200, 200))
+    assert m.progress.maximum() == 0 and m.progress_label.text() == "Loading images 200/200…"
     m.event(BatchEnd(epoch=2, step=5, steps_per_epoch=10, global_step=15, loss=1.0, lr=0.1, images_per_s=50.0,
                  eta_s=10.0, gpu_memory_mb=0.0))
     assert m.progress.value() == 375  # 1.5 of 4 epochs: the per-batch progress as before

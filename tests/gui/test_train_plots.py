@@ -110,3 +110,25 @@ def test_a_constant_learning_rate_is_labelled_at_its_own_scale(qtbot: QtBot) -> 
     assert low <= 0 and 3e-3 < high < 4e-3
     values = [v for _spacing, level in axis.tickValues(low, high, 8 * axis._line_height()) for v in level]
     assert values and all(0 <= v <= 3.5e-3 for v in values)
+
+
+def test_a_one_batch_run_shows_its_single_rate_and_loss(qtbot: QtBot) -> None:
+    """A line needs two points: a run of one batch drew nothing on the rate strip. A few points carry symbols; a
+    long curve goes back to a plain line (thousands of symbols would cost frames)."""
+    plots = _plots(qtbot)
+    plots.add_batch(1.0, 0.7, 3e-3)
+    plots.redraw()
+    QApplication.processEvents()
+    for curve in (plots.curve_lr, plots.curve_batch):
+        assert curve.opts["symbol"] is not None
+        xs, ys = curve.scatter.getData()
+        assert list(xs) == [1.0] and len(ys) == 1
+    assert plots.curve_lr.scatter.getData()[1][0] == 3e-3
+    for i in range(2, 200):
+        plots.add_batch(i / 100, 0.5, 3e-3)
+    plots.redraw()
+    assert plots.curve_lr.opts["symbol"] is None and plots.curve_batch.opts["symbol"] is None
+    plots.reset()
+    plots.add_batch(0.5, 0.5, 1e-3)  # the next run starts with a single point again
+    plots.redraw()
+    assert plots.curve_lr.opts["symbol"] is not None

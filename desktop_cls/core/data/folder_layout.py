@@ -106,6 +106,12 @@ def class_folders(root: Path, name: str) -> list[str]:
     return [f"{s}/{name}" for s in splits if s.lower() == "train" or (root / s / name).is_dir()]
 
 
+def sibling(folder: str, name: str) -> str:
+    """The folder `name` next to `folder` (relative paths): a class renamed in a split stays in that split."""
+    head = folder.rpartition("/")[0]
+    return f"{head}/{name}" if head else name
+
+
 def check_class_name(name: str) -> str:
     """The name as a class folder's, or UserError: one plain name, and none the scanner skips."""
     name = name.strip()

@@ -23,7 +23,7 @@ from typing import Any
 
 from desktop_cls.core import contained
 from desktop_cls.core.data import labeling_journal, labeling_state
-from desktop_cls.core.data.folder_layout import check_class_name, class_folder, class_folders, is_hidden
+from desktop_cls.core.data.folder_layout import check_class_name, class_folder, class_folders, is_hidden, sibling
 from desktop_cls.core.data.imaging import is_image_name
 from desktop_cls.core.data.labeling_journal import Move, Operation, StepFailed, parse_begin, reason, rollback_tolerant
 from desktop_cls.core.data.labeling_state import JOURNAL, STATE_DIR, TRASH, apply_moves, free_name
@@ -263,8 +263,16 @@ class Workspace:
         """Images into their classes (class -> paths) as ONE step: thousands of accepted suggestions for several
         classes are undone with one Ctrl+Z. The layout is read once per class and split, not once per image
         (that made 5,000 images beside 20,000 loose ones take 34 s)."""
+        moves = self.plan_assign(groups, set())
+        count, names = sum(map(len, groups.values())), [check_class_name(c) for c in groups]
+        return self._run("assign", moves, ngettext("{count} image to '{name}'", "{count} images to '{name}'",
+                                                   count).format(count=count, name=names[0])
+                         if len(names) == 1 else _("{count} images to {classes} classes").format(
+                             count=count, classes=len(names)))
+
+    def plan_assign(self, groups: Mapping[str, Sequence[str | Path]], taken: set[str]) -> list[Move]:
+        """The moves that file images into their classes (names in `taken` count as used, and get the new ones)."""
         moves: list[Move] = []
-        taken: set[str] = set()
         folders: dict[tuple[str, str], str] = {}  # (class, the image's split folder or "") -> class folder
         for class_name, paths in groups.items():
             cls = check_class_name(class_name)
@@ -277,11 +285,11 @@ class Workspace:
                         moves.append(Move(None, folder))
                 if r.rpartition("/")[0] != folder:
                     moves.append(Move(r, free_name(self.root, folder, Path(r).name, taken)))
-        count, names = sum(map(len, groups.values())), [check_class_name(c) for c in groups]
-        return self._run("assign", moves, ngettext("{count} image to '{name}'", "{count} images to '{name}'",
-                                                   count).format(count=count, name=names[0])
-                         if len(names) == 1 else _("{count} images to {classes} classes").format(
-                             count=count, classes=len(names)))
+        return moves
+
+    def step(self, kind: str, moves: list[Move], description: str) -> Operation:
+        """A step planned elsewhere (core.data.importing), journaled and undoable as any other."""
+        return self._run(kind, moves, description)
 
     def trash(self, paths: Sequence[str | Path]) -> Operation:
         """Into the dataset's own trash (undoable); `empty_trash` later hands it to the OS trash."""
@@ -301,9 +309,9 @@ class Workspace:
     def rename_class(self, old: str, new: str) -> Operation:
         """UserError when old does not exist or new is invalid or taken (merge the two instead)."""
         srcs, new = self._class_dirs(old), check_class_name(new)
-        if any(self.abs(_sibling(src, new)).exists() for src in srcs):  # in any split: a merge, not a rename
+        if any(self.abs(sibling(src, new)).exists() for src in srcs):  # in any split: a merge, not a rename
             raise UserError(_("a class '{name}' already exists; merge the two classes instead").format(name=new))
-        return self._run("rename_class", [Move(src, _sibling(src, new)) for src in srcs],
+        return self._run("rename_class", [Move(src, sibling(src, new)) for src in srcs],
                          _("rename '{src}' to '{dst}'").format(src=old, dst=new))
 
     def merge_classes(self, source: str, target: str) -> Operation:
@@ -314,7 +322,7 @@ class Workspace:
         taken: set[str] = set()
         moves = []
         for src in srcs:  # each split's images stay in their split
-            if not self.abs(dst := _sibling(src, target)).is_dir():
+            if not self.abs(dst := sibling(src, target)).is_dir():
                 moves.append(Move(None, dst))
             for dirpath, _dirs, files in os.walk(self.abs(src)):
                 moves.extend(Move(self.rel(Path(dirpath) / f), free_name(self.root, dst, f, taken))
@@ -381,14 +389,11 @@ class Workspace:
         if self.read_only:
             raise UserError(self.read_only)
         count = labeling_state.empty_trash(self.root)
-        # steps that moved files into the trash can be neither undone nor redone any more (the journal says so)
-        gone = sorted(i for i, op in self.ops.items() if any(STATE_DIR in (m.dst or "") for m in op.moves))
+        # steps that moved files into the trash can be neither undone nor redone any more (the journal says so),
+        # nor can an undone step that takes files out of it (an import, whose undo put its copies there)
+        gone = sorted(i for i, op in self.ops.items() if any(STATE_DIR in (m.dst or "") or (
+            i in self.redo_stack and STATE_DIR in (m.src or "")) for m in op.moves))
         if gone:
             self._append({"type": "forget", "ids": gone})
             self._forget(set(gone))
         return count
-
-
-def _sibling(folder: str, name: str) -> str:  # the folder `name` next to `folder`: in the same split
-    head = folder.rpartition("/")[0]
-    return f"{head}/{name}" if head else name

@@ -178,11 +178,12 @@ class Page(QWidget):
     def run_task(self, name: str, fn: TaskFn[T], on_done: Callable[[T], object], *, error_title: str = "",
                  status: str | None = None, on_error: Callable[[str, str], object] | None = None,
                  on_cancelled: Callable[[], object] | None = None,
-                 on_event: Callable[[Any], object] | None = None) -> Task | None:
+                 on_event: Callable[[Any], object] | None = None, keep_result: bool = False) -> Task | None:
         """Run fn on a worker thread; with `status`, the status line shows it with its progress and Cancel, and
         starting another such task cancels it (its on_cancelled is then not called: it was replaced, not stopped).
         A failure goes to on_error(message, details), or else shows an error box titled `error_title`; what fn
-        passes to progress.event(e) goes to on_event while this is the latest task."""
+        passes to progress.event(e) goes to on_event while this is the latest task. With keep_result, what fn
+        returns after a Cancel still goes to on_done (work that stops part way and says how far it got)."""
         if self.tasks is None:
             return None
         shown = status is not None
@@ -222,7 +223,8 @@ class Page(QWidget):
                 on_event(e)
 
         task = self.tasks.start(name, fn, on_done=done, on_error=failed, on_cancelled=cancelled,
-                                on_progress=self.status_line.progress if shown else None, on_event=event)
+                                on_progress=self.status_line.progress if shown else None, on_event=event,
+                                keep_result=keep_result)
         if shown:
             self._task = task
         return task

@@ -45,6 +45,8 @@ def describe_step(op: Any) -> str:
         if n == 1:
             return translate("LabelingUndo", "move of 1 image to '{name}'").format(name=name)
         return translate("LabelingUndo", "move of {n} images to '{name}'").format(n=n, name=name)
+    if op.kind == "import":
+        return _describe_import(files)
     if op.kind == "trash":
         if n == 1:
             return translate("LabelingUndo", "move of 1 image to the trash")
@@ -60,6 +62,20 @@ def describe_step(op: Any) -> str:
     if op.kind == "delete_class" and files:
         return translate("LabelingUndo", "deletion of class '{name}'").format(name=_class_of_folder(files[0].src))
     return str(op.description)
+
+
+def _describe_import(files: list[Any]) -> str:
+    """Images copied in: undoing it puts the copies into the dataset's trash."""
+    translate = QCoreApplication.translate
+    n, into = len(files), {_class_of_file(m.dst) for m in files if "/" in m.dst}
+    if len(into) == 1:
+        name = next(iter(into))
+        if n == 1:
+            return translate("LabelingUndo", "import of 1 image into '{name}'").format(name=name)
+        return translate("LabelingUndo", "import of {n} images into '{name}'").format(n=n, name=name)
+    if n == 1:
+        return translate("LabelingUndo", "import of 1 image")
+    return translate("LabelingUndo", "import of {n} images").format(n=n)
 
 
 def redo_keys() -> list[QKeySequence]:

@@ -25,19 +25,21 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_cls.gui.widgets.common import button as _button
-from desktop_cls.gui.widgets.dialogs import ask_item, ask_text, show_error
+from desktop_cls.gui.widgets.dialogs import ask_item, ask_text
 
-IMAGE_PATTERNS = "*.jpg *.jpeg *.png *.bmp *.gif *.tif *.tiff *.webp"
+IMAGE_PATTERNS = "*.jpg *.jpeg *.png *.bmp *.tif *.tiff *.webp *.ppm *.pgm"  # what training reads
 
 
 class ClassPanel(QWidget):
-    def __init__(self, workspace: Callable[[], Any], do: Callable[..., None], imported: Callable[[], None]) -> None:
+    def __init__(self, workspace: Callable[[], Any], do: Callable[..., None],
+                 import_files: Callable[[list[str], str | None, list[str]], None]) -> None:
         """workspace() gives the open dataset's core.labeling.Workspace (or None); do(fn, *args) applies a change;
-        imported() is called after images were copied in."""
+        import_files(paths, class or None, images of the dataset for that class) copies images in, in the
+        background."""
         super().__init__()
         self._workspace = workspace
         self._do = do
-        self._imported = imported
+        self._import = import_files
         self.class_list = QListWidget()
         self.class_list.setObjectName("labelClassList")
         self.class_list.setAccessibleName(self.tr("Classes"))
@@ -80,34 +82,18 @@ class ClassPanel(QWidget):
 
     def assign_files(self, class_name: str, paths: list[str]) -> None:
         """Images dropped on a class button, from the strip, another page's grid or the file manager. Those in the
-        dataset move into the class; image files from elsewhere are copied in first (the originals stay where they
-        are) and the copies go into the class in the same step, which Ctrl+Z undoes."""
+        dataset move into the class; files from elsewhere are copied in first (the originals stay where they are,
+        in the background with progress and Cancel) and the copies go into the class in the same step, which
+        Ctrl+Z undoes."""
         ws = self._workspace()
         if ws is None:
             return
         inside = [p for p in paths if Path(p).resolve().is_relative_to(ws.root)]
         outside = [p for p in paths if not Path(p).resolve().is_relative_to(ws.root)]
-        try:
-            copies = self._copy_in(outside, ws.root)
-        except OSError as e:
-            show_error(self, self.tr("Images not imported"), self.tr("Cannot copy into {0}: {1}").format(ws.root, e))
-            return
-        if inside or copies:
-            self._do(ws.assign, inside + copies, class_name)
-
-    def _copy_in(self, paths: list[str], root: Path) -> list[str]:
-        """Copies of the image files among PATHS in the dataset's folder (a free name each); what is not an image
-        file (a folder, a document) is named and left out."""
-        from desktop_cls.core.data.imaging import IMG_EXTENSIONS
-        from desktop_cls.core.storage import copy_into
-
-        images = [p for p in paths if Path(p).suffix.lower() in IMG_EXTENSIONS and Path(p).is_file()]
-        taken = set(images)
-        left_out = [Path(p).name for p in paths if p not in taken]
-        if left_out:
-            show_error(self, self.tr("Only image files can be imported"),
-                       self.tr("Left out (not image files): {0}").format(", ".join(left_out[:8])))
-        return [str(copy_into(p, root)) for p in images]
+        if outside:
+            self._import(outside, class_name, inside)
+        elif inside:
+            self._do(ws.assign, inside, class_name)
 
     def fill(self, classes: list[str], counts: dict[str, int]) -> None:
         """Counts come from the last scan (refreshed shortly after changes): walking every class folder on each
@@ -168,13 +154,12 @@ class ClassPanel(QWidget):
             self._do(ws.empty_trash)
 
     def import_images(self) -> None:
+        """Copies of the chosen images wait in the dataset folder for a class (the user's originals stay where they
+        are); the copying runs in the background, and the import is one step Ctrl+Z undoes."""
         ws = self._workspace()
         if ws is None:
             return
         files, _ = QFileDialog.getOpenFileNames(self, self.tr("Images to label"), str(ws.root),
                                                 self.tr("Images ({0})").format(IMAGE_PATTERNS))
-        from desktop_cls.core.storage import copy_into
-
-        for f in files:  # copies: the user's originals stay where they are; no link in the dataset is followed
-            copy_into(f, ws.root)
-        self._imported()
+        if files:
+            self._import(files, None, [])

@@ -16,6 +16,7 @@ from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import QLayout, QVBoxLayout, QWidget
 
+from desktop_cls.gui.pages.label.image_import import ImageImport
 from desktop_cls.gui.pages.label.label_classes import ClassPanel
 from desktop_cls.gui.pages.label.label_model import LabelModel
 from desktop_cls.gui.pages.label.label_view import LabelView, keep_focus
@@ -67,7 +68,7 @@ class LabelPage(Page):
         b = self.buttons
         self.view = LabelView([b[n] for n in NAV], [b["undoButton"], b["redoButton"]])
         self.view.strip.clicked.connect(lambda idx: self.go_to(idx.row()))
-        self.classes = ClassPanel(lambda: self.state.workspace, self.do, self.changed)
+        self.classes = ClassPanel(lambda: self.state.workspace, self.do, ImageImport(self).start)  # (in the background)
         self.suggest_panel = SuggestionPanel(self, b["suggestButton"], b["acceptSuggestionsButton"])
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         keys: list[tuple[str, Callable[[], object]]] = [(a.shortcut, a.slot) for a in self.page_actions()
@@ -166,8 +167,8 @@ class LabelPage(Page):
             self.model.moving = True
             self.suggest_panel.update_buttons()  # the folder is listed there too: 20,000 names take 0.1-0.2 s
             self.run_task("labeling", lambda progress, cancel: (fn(*args), ws.unlabeled(), ws.classes()),
-                          lambda r: self._moved("", r[1:]), status=self.tr("Moving images…"),
-                          on_error=lambda message, _d: self._moved(message), on_cancelled=self._moved)
+                          lambda r: self.step_ended("", r[1:]), status=self.tr("Moving images…"),
+                          on_error=lambda message, _d: self.step_ended(message), on_cancelled=self.step_ended)
             return
         step = None
         try:
@@ -179,7 +180,8 @@ class LabelPage(Page):
             show_error(self, self.tr("Labeling"), message)
         self.changed(step)
 
-    def _moved(self, error: str = "", listing: tuple[list[str], list[str]] | None = None) -> None:
+    def step_ended(self, error: str = "", listing: tuple[list[str], list[str]] | None = None) -> None:
+        """A step that ran in the background (a large move, an import) is over: say why it failed, show the folder."""
         self.model.moving = False
         if error:
             show_error(self, self.tr("Labeling"), error)

@@ -146,14 +146,30 @@ class RunMonitor(QObject):
                       if self.quick else epoch_line(e.epoch, e.epochs, e.train_loss, e.train_accuracy, e.val_loss,
                                                     e.val_accuracy, e.seconds, e.is_best))
         elif isinstance(e, StageChanged):
-            text, value = stage_status(e, self.progress.maximum())
-            self.progress_label.setText(text)
-            if value is not None and self._stage_moves_bar:
-                self.progress.setValue(value)
+            self._stage(e)
         elif isinstance(e, Notice):
             self.line(("⚠ " if e.level == "warning" else "") + e.message)
 
+    def _stage(self, e: StageChanged) -> None:
+        """A quick run's counted stage (its image features) is most of the run: it moves the bar. A loop run's
+        (loading its images) comes before the epochs the bar counts: up to its count the bar read "99 %" as the
+        run began (at once on a second run, its images cached), so it runs busy; the line says how far."""
+        text, value = stage_status(e, STEPS)
+        self.progress_label.setText(text)
+        if value is None or not self._stage_moves_bar:
+            return
+        if self.quick:
+            self.progress.setValue(value)
+        else:
+            self.progress.setRange(0, 0)
+
+    def _counting(self) -> None:
+        """The bar counts the run's steps again (after a busy stage)."""
+        if self.progress.maximum() != STEPS:
+            self.progress.setRange(0, STEPS)
+
     def _batch(self, e: BatchEnd) -> None:
+        self._counting()
         self._stage_moves_bar, x = False, e.epoch - 1 + e.step / e.steps_per_epoch
         self.plots.add_batch(x, e.loss, e.lr)
         self.progress.setValue(min(round(STEPS * x / max(self.epochs_total, 1)), STEPS - 1))
@@ -168,6 +184,7 @@ class RunMonitor(QObject):
     def finished(self, result: Any, val_images: int) -> None:
         """A stopped run shows how far it got (3 of 6 epochs is half way), not a full bar."""
         total = max(result.epochs, 1)
+        self._counting()
         self.progress.setValue(round(self.progress.maximum() * min(result.epochs_done, total) / total)
                                if result.cancelled else self.progress.maximum())
         if result.extra.get("method") == "quick" and not result.cancelled:
@@ -177,5 +194,6 @@ class RunMonitor(QObject):
         self.progress_label.setText(status)
 
     def failed(self, message: str) -> None:
+        self._counting()
         self.line(self.tr("Training failed: {0}").format(message))
         self.progress_label.setText(self.tr("Training failed: {0}").format(message))

@@ -19,6 +19,7 @@ from desktop_cls.gui.widgets.plot_theme import BLUE, GREEN, ORANGE, SERIES, TEAL
 from desktop_cls.gui.widgets.rate_axis import RateAxis
 
 SMOOTHING = 0.9
+FEW_POINTS = 12  # a batch curve with no more points than this marks each one: a lone point has no line to draw
 
 
 def _finite(values: list[float]) -> np.ndarray:
@@ -88,6 +89,20 @@ class TrainingPlots(QWidget):
                               (self.curve_train_acc, BLUE), (self.curve_val_acc, ORANGE)):
             curve.setSymbolBrush(colour)  # pyqtgraph's navy-on-white symbols vanish on one theme or the other
             curve.setSymbolPen(colour)
+        self._marked: dict[int, bool] = {}  # id(curve) -> whether its points carry symbols now
+
+    def _mark_few(self, curve: Any, colour: Any, points: int) -> None:
+        """Symbols on a batch curve while it has few points (a one-batch run's single rate is otherwise invisible:
+        a line needs two points); off again once it is a curve, where thousands of symbols would cost frames."""
+        few = 0 < points <= FEW_POINTS
+        if self._marked.get(id(curve)) == few:
+            return
+        self._marked[id(curve)] = few
+        curve.setSymbol("o" if few else None)
+        if few:
+            curve.setSymbolSize(5)
+            curve.setSymbolBrush(colour)
+            curve.setSymbolPen(colour)
 
     def reset(self) -> None:
         self.batch_x: list[float] = []
@@ -115,6 +130,8 @@ class TrainingPlots(QWidget):
             self.curve_batch.setData(np.asarray(self.batch_x), np.asarray(self.batch_loss))
             rates = np.asarray(self.batch_lr, dtype=float)
             self.curve_lr.setData(np.asarray(self.batch_x), rates)
+            self._mark_few(self.curve_batch, TEAL, len(self.batch_x))
+            self._mark_few(self.curve_lr, GREEN, len(self.batch_x))
             self._fit_rates(rates)
         if not self._epochs_dirty:
             return

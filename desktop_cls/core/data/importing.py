@@ -1,0 +1,197 @@
+"""Copying images from elsewhere into a dataset, as one labeling step that Ctrl+Z undoes.
+
+The copies are first made in a folder of the dataset's own trash (DATASET/.desktop_cls/trash/import-…/), each
+atomically (a temporary file, then os.replace) under a free name; then one journaled step moves them to where
+they belong: the dataset folder (unlabeled) or a class. So:
+- undoing an import puts the copies back into the dataset's trash (the user's originals were never touched),
+  redo brings them back, and *Empty trash* hands them to the system trash as any other deleted image;
+- a crash while copying leaves copies only in the dataset's trash; one during the step is finished or rolled
+  back on opening, as any step;
+- Cancel stops between files (or within a large one): what was copied stays and is the step, so the folder is
+  as if those files had been chosen; one Ctrl+Z takes them out.
+
+A name read from outside is one file name, never a path: separators, control characters and a leading dot (a
+hidden file nobody would see) are replaced, and a name already taken gets " (2)". A file that cannot be copied
+is named with the reason; a full or read-only disk stops the import (every later file would fail the same way).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from desktop_cls.core import contained
+from desktop_cls.core.data.folder_layout import check_class_name, class_folder
+from desktop_cls.core.data.folder_walk import is_hidden
+from desktop_cls.core.data.imaging import is_image_name
+from desktop_cls.core.data.labeling import Workspace
+from desktop_cls.core.data.labeling_journal import Move, Operation, reason
+from desktop_cls.core.data.labeling_state import STATE_DIR, TRASH, free_name, stamp
+from desktop_cls.core.errors import UserError
+from desktop_cls.core.events import CancelledError, CancelToken, ProgressFn, no_progress
+from desktop_cls.core.i18n import _, ngettext
+from desktop_cls.core.storage import is_write_failure, write_problem
+
+CHUNK = 1 << 20  # bytes read at a time: Cancel is seen within a large file too
+KIND = "import"
+_UNSAFE = set('/\\:*?"<>|')
+MAX_NAME_BYTES = 200
+
+
+@dataclass(frozen=True, slots=True)
+class NotImported:
+    """A file that was not copied in, and why (one line for the user)."""
+
+    path: str
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    """What an import did: the copies' paths in the dataset, what was left out, whether Cancel stopped it."""
+
+    imported: tuple[str, ...]
+    not_imported: tuple[NotImported, ...]
+    cancelled: bool
+    requested: int
+    step: Operation | None
+
+
+class _Unreadable(Exception):
+    def __init__(self, cause: OSError) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+
+
+def safe_name(name: str) -> str:
+    """A file name from outside as one plain, visible name of the dataset: no separator or control character,
+    no leading dot, not one the scanner skips, short enough for every file system; the extension is kept."""
+    clean = "".join("_" if c in _UNSAFE or ord(c) < 32 or ord(c) == 127 else c for c in name).strip()
+    stem, dot, ext = clean.rpartition(".")
+    if not dot:
+        stem, ext = clean, ""
+    stem = stem.lstrip(". ") or "image"  # a leading dot would hide the image from every listing
+    while len(stem.encode("utf-8")) > MAX_NAME_BYTES:
+        stem = stem[:-1]
+    out = f"{stem}.{ext}" if ext else stem
+    return out if not is_hidden(out) else f"image {out}"
+
+
+def refusal(root: Path, src: str) -> str | None:
+    """Why src cannot be imported (not an image file, a folder, already in the dataset), or None."""
+    p = Path(src)
+    if p.is_dir():
+        return _("a folder: choose or drop the images in it")
+    if not is_image_name(p.name):
+        return _("not an image file the app can train on (JPEG, PNG, BMP, TIFF, WebP, PPM or PGM)")
+    if not p.is_file():
+        return _("not found, or not a regular file")
+    with contextlib.suppress(OSError, ValueError):
+        if p.resolve().is_relative_to(root):
+            return _("already in the dataset")
+    return None
+
+
+def copy_one(src: str, root: Path, rel: str, cancel: CancelToken | None) -> None:
+    """Copy src to root/rel atomically (a temporary file renamed into place, no link followed); _Unreadable when
+    the source cannot be read, CancelledError when Cancel comes during a large file (nothing is left then)."""
+    try:
+        source = open(src, "rb")  # noqa: SIM115 - closed below; read errors are told apart from write errors
+    except OSError as e:
+        raise _Unreadable(e) from None
+    with source:
+        contained.write_atomic_with(root, rel, lambda tmp: _pour(source, tmp, cancel))
+    with contextlib.suppress(OSError, ValueError, NotImplementedError), contained.entry(root, rel) as (fd, name):
+        st = os.stat(src)  # the photo keeps its date, as a file manager's copy does
+        os.utime(name, ns=(st.st_atime_ns, st.st_mtime_ns), dir_fd=fd, follow_symlinks=False)
+
+
+def _pour(source: BinaryIO, tmp: Path, cancel: CancelToken | None) -> None:
+    with open(tmp, "wb") as out:
+        while True:
+            if cancel is not None and cancel.is_set():
+                raise CancelledError()
+            try:
+                chunk = source.read(CHUNK)
+            except OSError as e:
+                raise _Unreadable(e) from None
+            if not chunk:
+                return
+            out.write(chunk)
+
+
+def import_images(ws: Workspace, paths: Sequence[str], class_name: str | None = None, inside: Sequence[str] = (),
+                  progress: ProgressFn = no_progress, cancel: CancelToken | None = None) -> ImportResult:
+    """Copy the image files among `paths` into the dataset (into `class_name` when given) and, in the same step,
+    file `inside` (images already in the dataset) into that class. UserError when the folder cannot be labeled
+    or the class name is not one; StepFailed (nothing changed) when the step itself cannot be made."""
+    if ws.read_only:
+        raise UserError(ws.read_only)
+    cls = check_class_name(class_name) if class_name is not None else None
+    staging = f"{STATE_DIR}/{TRASH}/{KIND}-{stamp()}-{secrets.token_hex(3)}"
+    staged: list[str] = []
+    left: list[NotImported] = []
+    cancelled, taken = False, set[str]()
+    for i, src in enumerate(paths):
+        if cancel is not None and cancel.is_set():
+            cancelled = True
+            break
+        progress(i, len(paths), _("copying {name} ({done:,} of {total:,})").format(
+            name=Path(src).name, done=i + 1, total=len(paths)))
+        why = refusal(ws.root, src)
+        if why is None:
+            rel = free_name(ws.root, staging, safe_name(Path(src).name), taken)
+            try:
+                copy_one(src, ws.root, rel, cancel)
+                staged.append(rel)
+                continue
+            except CancelledError:
+                cancelled = True
+                break
+            except _Unreadable as e:
+                why = _("cannot be read: {reason}").format(reason=reason(e.cause))
+            except OSError as e:
+                if is_write_failure(e):  # the disk is full or read-only: every later file would fail too
+                    left.extend(NotImported(p, write_problem(e, ws.root)) for p in paths[i:])
+                    break
+                why = reason(e)
+        left.append(NotImported(src, why))
+    progress(len(paths), len(paths), "")
+    step = _file_copies(ws, staging, staged, cls, inside) if staged or inside else None
+    copies = set(staged)
+    return ImportResult(tuple(m.dst for m in step.moves if m.src in copies and m.dst) if step else (),
+                        tuple(left), cancelled, len(paths), step)
+
+
+def _file_copies(ws: Workspace, staging: str, staged: list[str], cls: str | None,
+                 inside: Sequence[str]) -> Operation:
+    """One journaled step: the copies out of the trash into place, and `inside` into the class. When it cannot
+    be planned or made (a link on the way, a file gone), the copies (the app's own) are removed and nothing else
+    has changed."""
+    try:
+        taken: set[str] = set()
+        moves = ws.plan_assign({cls: inside}, taken) if cls is not None and inside else []
+        dest = class_folder(ws.root, cls) if cls is not None else ""
+        if dest and not contained.is_dir(ws.root, dest) and Move(None, dest) not in moves:
+            moves.insert(0, Move(None, dest))
+        moves += [Move(rel, free_name(ws.root, dest, rel.rpartition("/")[2], taken)) for rel in staged]
+        n = len(staged) + len(inside)
+        words = (ngettext("{count} image imported into '{name}'", "{count} images imported into '{name}'", n)
+                 if cls is not None else ngettext("{count} image imported", "{count} images imported", n))
+        return ws.step(KIND, moves, words.format(count=n, name=cls))
+    finally:
+        _remove_staging(ws.root, staging)
+
+
+def _remove_staging(root: Path, staging: str) -> None:
+    """What is left in the staging folder after the step (all of it when the step failed) is the app's own
+    copies: removed, and the folder with them; an undo makes it again."""
+    with contextlib.suppress(OSError, ValueError):
+        if contained.is_dir(root, staging):
+            contained.remove_files(root, staging, lambda _name: True)
+            contained.rmdir(root, staging)
