@@ -1413,10 +1413,6 @@ The file is in:
         <source>Labeling</source>
         <translation>标注</translation>
     </message>
-    <message>
-        <source>The suggested class &apos;{0}&apos; is not one of this dataset&apos;s classes; press a class key instead.</source>
-        <translation>建议的类别“{0}”不是此数据集的类别；请改按某个类别的按键。</translation>
-    </message>
 </context>
 <context>
     <name>LabelView</name>
@@ -2767,6 +2763,10 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
     <message>
         <source>The model knows the classes {0}, not this dataset&apos;s: train one here first, or choose a run of this dataset.</source>
         <translation>该模型认识的类别是 {0}，不是此数据集的类别：请先在此训练一个模型，或选择此数据集的一次训练。</translation>
+    </message>
+    <message>
+        <source>The suggested class &apos;{0}&apos; is not one of this dataset&apos;s classes; press a class key instead.</source>
+        <translation>建议的类别“{0}”不是此数据集的类别；请改按某个类别的按键。</translation>
     </message>
     <message>
         <source>Nothing to accept</source>

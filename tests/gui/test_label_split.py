@@ -28,10 +28,10 @@ def test_label_page_offers_the_train_classes_and_files_into_train(qtbot: QtBot, 
     lp.model.suggestions = {"loose_0.jpg": ("2", 0.5), "loose_1.jpg": ("train", 0.6), "loose_2.jpg": ("3", 0.9)}
     lp.model.position = 0
     lp.refresh()
-    lp.accept_current_suggestion()
+    lp.suggest_panel.accept_current()
     assert (split_root / "train" / "2" / "loose_0.jpg").is_file() and not (split_root / "2").exists()
     assert lp.model.current() == "loose_1.jpg"
-    lp.accept_current_suggestion()  # names a class the page does not offer: said, nothing moves
+    lp.suggest_panel.accept_current()  # names a class the page does not offer: said, nothing moves
     assert "train" in lp.view.suggestion.text() and (split_root / "loose_1.jpg").is_file()
     qtbot.waitUntil(lambda: window.state.dataset is not None and len(window.state.dataset.unlabeled) == 2,
                     timeout=30_000)  # the Data page rescans shortly after labeling

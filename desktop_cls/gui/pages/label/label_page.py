@@ -73,7 +73,8 @@ class LabelPage(Page):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         keys: list[tuple[str, Callable[[], object]]] = [(a.shortcut, a.slot) for a in self.page_actions()
                                                         if a.shortcut]
-        for key, fn in [*keys, ("Return", self.accept_current_suggestion), ("Enter", self.accept_current_suggestion)]:
+        accept = self.suggest_panel.accept_current
+        for key, fn in [*keys, ("Return", accept), ("Enter", accept)]:
             sc = QShortcut(QKeySequence(key), self)  # only while the Label page has the focus; Ctrl+Z is the
             sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)  # Edit menu's (shell/labeling_undo)
             sc.activated.connect(fn)
@@ -201,16 +202,6 @@ class LabelPage(Page):
         self.rescan_timer.start()
         if self.suggest_panel.live_check.isChecked():
             self.suggest_panel.suggest()  # a new head on cached features: labelling with a model becomes live
-
-    def accept_current_suggestion(self) -> None:
-        """Enter files the current image into its suggested class; one not offered here is said, not made."""
-        name, m = self.model.current(), self.model
-        s = m.suggestion(name)
-        if s is not None and m.applies(name):
-            self.assign_current(s[0])
-        elif s is not None:
-            self.view.suggestion.setText(self.tr("The suggested class '{0}' is not one of this dataset's classes; "
-                                                 "press a class key instead.").format(s[0]))
 
     def keep_focus_on_image(self) -> None:
         keep_focus(self)

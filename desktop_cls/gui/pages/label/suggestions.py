@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from desktop_cls.core.events import CancelToken
 from desktop_cls.gui.pages.label.accept_dialog import AcceptDialog
 from desktop_cls.gui.pages.label.label_model import LabelModel, Source, SuggestionResult
+from desktop_cls.gui.pages.label.label_view import LabelView
 from desktop_cls.gui.state import AppState
 from desktop_cls.gui.widgets.dialogs import show_error
 from desktop_cls.gui.work.tasks import Reporter, Task, TaskFn, TaskRunner
@@ -36,6 +37,7 @@ class LabelHost(Protocol):
     model: LabelModel
     state: AppState
     tasks: TaskRunner | None
+    view: LabelView
 
     def run_task(self, name: str, fn: TaskFn[T], on_done: Callable[[T], object], *, error_title: str = "",
                  status: str | None = None, on_error: Callable[[str, str], object] | None = None,
@@ -50,6 +52,8 @@ class LabelHost(Protocol):
     def do(self, fn: Any, *args: Any, large: bool = False) -> None: ...
 
     def keep_focus_on_image(self) -> None: ...
+
+    def assign_current(self, class_name: str) -> None: ...
 
 LIVE_IMAGE_SIZE: int | None = None  # live suggestions: the size of the backbone a quick run would use
 
@@ -178,6 +182,16 @@ class SuggestionPanel(QWidget):
         self.page.keep_focus_on_image()
 
     # ---- accepting -------------------------------------------------------------------------------
+    def accept_current(self) -> None:
+        """Enter files the image on screen into its suggested class; one not offered here is said, not made."""
+        name, m = self.model.current(), self.model
+        s = m.suggestion(name)
+        if s is not None and m.applies(name):
+            self.page.assign_current(s[0])
+        elif s is not None:
+            self.page.view.suggestion.setText(self.tr("The suggested class '{0}' is not one of this dataset's "
+                                                      "classes; press a class key instead.").format(s[0]))
+
     def accept(self) -> None:
         """Every image whose suggestion is sure enough goes to its class as ONE undoable step, moved in the
         background (thousands of files take a second or more; the window keeps answering)."""
