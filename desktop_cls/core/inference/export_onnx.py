@@ -26,7 +26,7 @@ from torch import nn
 from desktop_cls.core.events import CancelToken
 from desktop_cls.core.i18n import _
 from desktop_cls.core.inference import int8_sensitivity as sens
-from desktop_cls.core.inference.export_report import AGREEMENT_TARGET
+from desktop_cls.core.inference.export_report import BOUND_TARGET
 from desktop_cls.core.models.model_io import ModelMeta
 
 INPUT_NAME = "input"
@@ -92,7 +92,7 @@ class Int8Recipe:
     method: str  # MinMax | Percentile | Entropy
     in_float: tuple[str, ...] = ("head",)  # parts of FLOAT_PARTS kept in float32
     sensitive_share: float = 0.0  # and this share of the blocks, the most sensitive by measurement
-    grow_to: float = 0.0  # and then one more at a time, up to this share, until fp32's agreement is met
+    grow_to: float = 0.0  # and then one more at a time, up to this share, until fp32's agreement is shown
 
     def describe(self, sensitive: tuple[str, ...] = ()) -> str:
         """sensitive: the blocks the measurement kept in float (named, most sensitive first)."""
@@ -196,7 +196,7 @@ def _quantize(prepared: Path, calibration: np.ndarray, recipe: Int8Recipe, range
                         extra_options={"CalibStridedMinMax": 1})  # one batch at a time (any calibrator)
 
 
-Judge = Callable[[Path], float]
+Judge = Callable[[Path], sens.Agreement]
 """A candidate int8 file -> its top-1 agreement with fp32 on images it was not calibrated on."""
 
 
@@ -205,13 +205,15 @@ class Int8Search:
     """How write_int8 chooses the blocks it keeps in float, past a fixed share: `judge` scores each
     candidate, `grown` hears each step, `errors` holds each block's measured int8 error under these
     ranges (filled by the first call that measures them, reused by the next: the measurement is most
-    of an int8 export's minutes), `measured` hears the blocks measured of all."""
+    of an int8 export's minutes), `measured` hears the blocks measured of all, `settled` receives what
+    a search that grew settled on (its agreement and whether its lower bound reached `target`)."""
 
     judge: Judge | None = None
-    target: float = AGREEMENT_TARGET
+    target: float = BOUND_TARGET
     errors: dict[str, float] = field(default_factory=dict)
     measured: Callable[[int, int], None] | None = None
     grown: sens.GrowthProgress | None = None
+    settled: list[sens.Growth] = field(default_factory=list)
 
 
 def write_int8(prepared: Path, meta: ModelMeta, calibration: np.ndarray, recipe: Int8Recipe, tmp: Path,
@@ -222,7 +224,8 @@ def write_int8(prepared: Path, meta: ModelMeta, calibration: np.ndarray, recipe:
 
     ranges: a file the calibrated ranges are kept in, so recipes of the same method calibrate once.
     A recipe that grows (grow_to above its share) and a search with a judge keep adding the next most
-    sensitive block in float until the judge's agreement reaches the target or grow_to is reached."""
+    sensitive block in float until the lower bound of the judge's agreement reaches the target or grow_to
+    is reached."""
     import onnx
 
     search = search or Int8Search()
@@ -277,7 +280,7 @@ def _grow(quantize: Callable[..., None], groups: dict[str, list[str]], exclude: 
     def candidate(count: int) -> Path:
         return tmp.with_name(f".{tmp.stem}-k{count}.onnx")
 
-    def agreement_with(kept: list[str]) -> float:
+    def agreement_with(kept: list[str]) -> sens.Agreement:
         quantize(candidate(len(kept)), exclude=exclude + [n for b in kept for n in groups[b]])
         return judge(candidate(len(kept)))
 
@@ -286,6 +289,7 @@ def _grow(quantize: Callable[..., None], groups: dict[str, list[str]], exclude: 
         growth = sens.grow(search.errors, math.ceil(recipe.sensitive_share * count),
                            math.ceil(recipe.grow_to * count), agreement_with, search.target, search.grown, cancel)
         os.replace(candidate(len(growth.kept)), tmp)
+        search.settled.append(growth)
     finally:
         for k in range(count + 1):
             candidate(k).unlink(missing_ok=True)
