@@ -108,19 +108,20 @@ class Int8Recipe:
         return _("{recipe}; kept in float: {parts}").format(recipe=text, parts=", ".join(kept)) if kept else text
 
 
-# Tried in order; the first that agrees with fp32 on >= 99 % of the validation images is kept, else the best.
+# Tried in order; the first whose agreement with fp32 is enough (see below) is kept, else the best.
 # Measured on real pictures (docs/benchmarks.md, export): the classifier head in int8 costs most (its
 # input puts average- and max-pooled features on one scale, and its output is re-quantized); what is left
 # is spread over the network but several times larger in a few blocks (the stem and first bottlenecks,
 # the first block of each stage), so the most sensitive quarter of the blocks stays in float as well
 # (99.2 % on 250 held-out pictures, at 1.5x the fp32 model's speed). On digits the quarter falls short
 # (98.7 %) and the error left is spread thinly, so the recipe grows: one more block in float at a time, in
-# the measured order, judged on validation images, up to half of the blocks. It stops when the judged
+# the measured order, judged on validation images, up to 60 % of the blocks (on digits 11 of 18, the fewest
+# that agree on 99 % of 1,297 further digits; short of the target there, that bound ships). It stops when the judged
 # agreement's one-sided 95 % lower bound reaches 98 % (99.3 % of 300 images), not when the share touches
 # 99 %: that stop held on the judged images only (98.2 % and 98.4 % on further digits and pictures). Single
 # convolutions in float do not help (their input and output are still quantized); depthwise convolutions
 # in float are worse.
-INT8_RECIPES = (Int8Recipe(True, "MinMax", ("head",), 0.25, grow_to=0.5),)
+INT8_RECIPES = (Int8Recipe(True, "MinMax", ("head",), 0.25, grow_to=0.6),)
 
 
 def float_nodes(proto: Any, parts: tuple[str, ...]) -> list[str]:
