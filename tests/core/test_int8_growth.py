@@ -186,3 +186,36 @@ def test_the_report_says_how_many_images_chose_the_blocks_and_what_they_promise(
     short = export_mod._judged(sens.Growth(("b", "f"), of300(297), 3, False))
     assert "99.0%" in short and "97.5%" in short and "short of the 98%" in short
     assert export_mod._judged(None) == ""  # a recipe that did not grow says nothing it did not measure
+
+
+def test_the_shipped_recipe_calibrates_with_the_moving_average_of_min_max(monkeypatch: pytest.MonkeyPatch,
+                                                                          tmp_path: Path) -> None:
+    """Measured steadier than plain min-max (docs/benchmarks.md): what onnxruntime is asked for."""
+    import onnxruntime.quantization as ortq
+
+    asked: dict[str, object] = {}
+    monkeypatch.setattr(ortq, "quantize_static", lambda *a, **kw: asked.update(kw))
+    (recipe,) = eo.INT8_RECIPES
+    eo._quantize(tmp_path / "m.onnx", np.zeros((2, 3, 8, 8), np.float32), recipe, tmp_path / "r.json", None,
+                 tmp_path / "q.onnx")
+    assert asked["calibrate_method"] == ortq.CalibrationMethod.MinMax
+    assert asked["extra_options"] == {"CalibStridedMinMax": 1, "CalibMovingAverage": True}
+    assert eo.calibration_options(eo.Int8Recipe(True, "MinMax")) == {"CalibStridedMinMax": 1}
+    assert recipe.calibration != eo.Int8Recipe(True, "MinMax").calibration  # never sharing one cached range file
+    assert "minmax (moving average)" in recipe.describe()
+
+
+def test_moving_average_ranges_are_narrower_than_the_extremes(prepared: tuple[Path, ModelMeta, np.ndarray],
+                                                              tmp_path: Path) -> None:
+    """onnxruntime applies it: each activation's range is the mean of the batches' ranges, inside the extremes."""
+    import json
+
+    model, _meta, x = prepared
+    width: dict[bool, dict[str, float]] = {}
+    for moving in (False, True):
+        recipe = eo.Int8Recipe(True, "MinMax", moving_average=moving)
+        eo._quantize(model, x[:32], recipe, tmp_path / f"r{moving}.json", None, tmp_path / f"q{moving}.onnx")
+        data = json.loads((tmp_path / f"r{moving}.json").read_text())["data"]  # onnxruntime's calibration cache
+        width[moving] = {k: v["highest"]["data"][0] - v["lowest"]["data"][0] for k, v in data.items()}
+    widths = [(width[True][k], width[False][k]) for k in width[False]]
+    assert all(m <= e + 1e-6 for m, e in widths) and any(m < e - 1e-6 for m, e in widths)

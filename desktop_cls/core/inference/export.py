@@ -243,10 +243,11 @@ def _write_int8(model: nn.Module, meta: ModelMeta, fp32: Path, staged: Path, ima
     for i, recipe in enumerate(eo.INT8_RECIPES):
         _check(cancel)
         candidate = staged.with_name(f".int8-{i}.onnx")
-        search = eo.Int8Search(None if _same_images(images) else agreement, errors=errors.setdefault(recipe.method, {}),
-                               measured=_said_measured(progress), grown=_said_grown(progress))
+        search = eo.Int8Search(None if _same_images(images) else agreement,
+                               errors=errors.setdefault(recipe.calibration, {}), measured=_said_measured(progress),
+                               grown=_said_grown(progress))
         sensitive = eo.write_int8(prepared, meta, calibration, recipe, candidate, cancel,
-                                  ranges=staged.with_name(f".ranges-{recipe.method}.json"), search=search)
+                                  ranges=staged.with_name(f".ranges-{recipe.calibration}.json"), search=search)
         growth = search.settled[-1] if search.settled else None
         agreed = growth.agreement if growth is not None else agreement(candidate)
         if best is None or agreed.share > best[0].share:

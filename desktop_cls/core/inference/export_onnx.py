@@ -93,6 +93,12 @@ class Int8Recipe:
     in_float: tuple[str, ...] = ("head",)  # parts of FLOAT_PARTS kept in float32
     sensitive_share: float = 0.0  # and this share of the blocks, the most sensitive by measurement
     grow_to: float = 0.0  # and then one more at a time, up to this share, until fp32's agreement is shown
+    moving_average: bool = False  # MinMax: each range the mean of the calibration batches' extremes, not their extreme
+
+    @property
+    def calibration(self) -> str:
+        """What its ranges depend on: recipes that share it share one calibration."""
+        return f"{self.method}-moving-average" if self.moving_average else self.method
 
     def describe(self, sensitive: tuple[str, ...] = ()) -> str:
         """sensitive: the blocks the measurement kept in float (named, most sensitive first)."""
@@ -104,7 +110,10 @@ class Int8Recipe:
         if sensitive:
             kept.append(_("the {count} most sensitive blocks ({names})").format(
                 count=len(sensitive), names=", ".join(sensitive)))
-        text = text.format(method=self.method.lower())
+        method = self.method.lower()
+        if self.moving_average:
+            method = _("{method} (moving average)").format(method=method)
+        text = text.format(method=method)
         return _("{recipe}; kept in float: {parts}").format(recipe=text, parts=", ".join(kept)) if kept else text
 
 
@@ -121,7 +130,7 @@ class Int8Recipe:
 # 99 %: that stop held on the judged images only (98.2 % and 98.4 % on further digits and pictures). Single
 # convolutions in float do not help (their input and output are still quantized); depthwise convolutions
 # in float are worse.
-INT8_RECIPES = (Int8Recipe(True, "MinMax", ("head",), 0.25, grow_to=0.6),)
+INT8_RECIPES = (Int8Recipe(True, "MinMax", ("head",), 0.25, grow_to=0.6, moving_average=True),)
 
 
 def float_nodes(proto: Any, parts: tuple[str, ...]) -> list[str]:
@@ -197,7 +206,16 @@ def _quantize(prepared: Path, calibration: np.ndarray, recipe: Int8Recipe, range
                         calibrate_method=getattr(CalibrationMethod, recipe.method),
                         nodes_to_exclude=exclude, nodes_to_quantize=include,
                         calibration_providers=["CPUExecutionProvider"], calibration_cache_path=ranges,
-                        extra_options={"CalibStridedMinMax": 1})  # one batch at a time (any calibrator)
+                        extra_options=calibration_options(recipe))
+
+
+def calibration_options(recipe: Int8Recipe) -> dict[str, Any]:
+    """onnxruntime's extra_options for a recipe: one batch at a time (any calibrator), and the moving average
+    of the batches' min-max ranges where the recipe asks for it."""
+    options: dict[str, Any] = {"CalibStridedMinMax": 1}
+    if recipe.moving_average:
+        options["CalibMovingAverage"] = True
+    return options
 
 
 Judge = Callable[[Path], sens.Agreement]
