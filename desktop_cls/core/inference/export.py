@@ -233,7 +233,7 @@ def _write_int8(model: nn.Module, meta: ModelMeta, fp32: Path, staged: Path, ima
     calibration = preprocess(images.calibration, meta)
     x_val = preprocess(images.validation, meta)
     reference = _torch_logits(model, x_val).argmax(1)
-    best: tuple[sens.Agreement, str, Path] | None = None
+    best: tuple[sens.Agreement, str, Path, sens.Growth | None] | None = None
     errors: dict[str, dict[str, float]] = {}  # per calibration method: each block's int8 error, measured once
 
     def agreement(path: Path) -> sens.Agreement:
@@ -251,13 +251,13 @@ def _write_int8(model: nn.Module, meta: ModelMeta, fp32: Path, staged: Path, ima
         growth = search.settled[-1] if search.settled else None
         agreed = growth.agreement if growth is not None else agreement(candidate)
         if best is None or agreed.share > best[0].share:
-            best = (agreed, recipe.describe(tuple(sensitive or ())) + _judged(growth), candidate)
+            best = (agreed, recipe.describe(tuple(sensitive or ())), candidate, growth)
         if growth.met if growth is not None else agreed.share >= AGREEMENT_TARGET:
             break
     assert best is not None
     os.replace(best[2], staged)
     return _("static int8 (QDQ): {method} on {count} training images").format(
-            method=best[1], count=images.calibration.shape[0])
+            method=best[1], count=images.calibration.shape[0]) + _judged(best[3])
 
 
 def _judged(growth: sens.Growth | None) -> str:
