@@ -26,9 +26,12 @@ from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
 from desktop_cls.core.i18n import _
 from desktop_cls.core.inference import export_onnx as eo
+from desktop_cls.core.inference import int8_sensitivity as sens
 from desktop_cls.core.inference.export_openvino import bin_path, write_ir
 from desktop_cls.core.inference.export_report import (
     AGREEMENT_TARGET,
+    BOUND_CONFIDENCE,
+    BOUND_TARGET,
     ExportImages,
     Fidelity,
     fidelity,
@@ -219,7 +222,8 @@ def _write(fmt: str, model: nn.Module, meta: ModelMeta, staged: Path, images: Ex
 
 def _write_int8(model: nn.Module, meta: ModelMeta, fp32: Path, staged: Path, images: ExportImages,
                 cancel: CancelToken | None, progress: ProgressFn = no_progress) -> str:
-    """Tries the recipes in order and keeps the first that agrees with fp32 on >= 99 %, else the best.
+    """Tries the recipes in order and keeps the first whose agreement with fp32 is shown (a growing recipe:
+    its lower bound reaches BOUND_TARGET) or observed (one that does not grow) to be enough, else the best.
 
     Recipes of one calibration method share its ranges (computed once, kept in the staging folder) and
     each block's measured error. A growing recipe is judged on the validation images, never on the
@@ -229,28 +233,45 @@ def _write_int8(model: nn.Module, meta: ModelMeta, fp32: Path, staged: Path, ima
     calibration = preprocess(images.calibration, meta)
     x_val = preprocess(images.validation, meta)
     reference = _torch_logits(model, x_val).argmax(1)
-    best: tuple[float, str, Path] | None = None
+    best: tuple[sens.Agreement, str, Path, sens.Growth | None] | None = None
     errors: dict[str, dict[str, float]] = {}  # per calibration method: each block's int8 error, measured once
 
-    def agreement(path: Path) -> float:
-        return float((run_batched(eo.ort_runner(path), x_val).argmax(1) == reference).mean())
+    def agreement(path: Path) -> sens.Agreement:
+        same = run_batched(eo.ort_runner(path), x_val).argmax(1) == reference
+        return sens.Agreement(int(same.sum()), int(same.size))
 
     for i, recipe in enumerate(eo.INT8_RECIPES):
         _check(cancel)
         candidate = staged.with_name(f".int8-{i}.onnx")
-        search = eo.Int8Search(None if _same_images(images) else agreement, errors=errors.setdefault(recipe.method, {}),
-                               measured=_said_measured(progress), grown=_said_grown(progress))
+        search = eo.Int8Search(None if _same_images(images) else agreement,
+                               errors=errors.setdefault(recipe.calibration, {}), measured=_said_measured(progress),
+                               grown=_said_grown(progress))
         sensitive = eo.write_int8(prepared, meta, calibration, recipe, candidate, cancel,
-                                  ranges=staged.with_name(f".ranges-{recipe.method}.json"), search=search)
-        agreed = agreement(candidate)
-        if best is None or agreed > best[0]:
-            best = (agreed, recipe.describe(tuple(sensitive or ())), candidate)
-        if agreed >= AGREEMENT_TARGET:
+                                  ranges=staged.with_name(f".ranges-{recipe.calibration}.json"), search=search)
+        growth = search.settled[-1] if search.settled else None
+        agreed = growth.agreement if growth is not None else agreement(candidate)
+        if best is None or agreed.share > best[0].share:
+            best = (agreed, recipe.describe(tuple(sensitive or ())), candidate, growth)
+        if growth.met if growth is not None else agreed.share >= AGREEMENT_TARGET:
             break
     assert best is not None
     os.replace(best[2], staged)
     return _("static int8 (QDQ): {method} on {count} training images").format(
-            method=best[1], count=images.calibration.shape[0])
+            method=best[1], count=images.calibration.shape[0]) + _judged(best[3])
+
+
+def _judged(growth: sens.Growth | None) -> str:
+    """What the choice of float blocks was measured on, and what that measurement can promise."""
+    if growth is None:
+        return ""
+    a = growth.agreement
+    text = _("; blocks chosen on {images} validation images: {share:.1%} agree with the trained model, so at "
+             "least {bound:.1%} of further images will ({confidence:.0%} confidence)") if growth.met else \
+        _("; blocks chosen on {images} validation images: {share:.1%} agree with the trained model, so at "
+          "least {bound:.1%} of further images will ({confidence:.0%} confidence), short of the {target:.0%} "
+          "asked even with the most blocks allowed in float")
+    return text.format(images=a.images, share=a.share, bound=a.lower_bound(), confidence=BOUND_CONFIDENCE,
+                       target=BOUND_TARGET)
 
 
 def _same_images(images: ExportImages) -> bool:
@@ -266,11 +287,13 @@ def _said_measured(progress: ProgressFn) -> Callable[[int, int], None]:
     return measured
 
 
-def _said_grown(progress: ProgressFn) -> Callable[[int, int, int, float], None]:
-    def grown(step: int, steps: int, kept: int, agreed: float) -> None:
-        text = _("int8: with {kept} blocks in float it agrees with the trained model on {agreed:.1%} of the "
-                 "validation images (target {target:.0%}), step {step} of at most {steps}")
-        progress(step, steps, text.format(kept=kept, agreed=agreed, target=AGREEMENT_TARGET, step=step, steps=steps))
+def _said_grown(progress: ProgressFn) -> sens.GrowthProgress:
+    def grown(step: int, steps: int, kept: int, agreed: sens.Agreement) -> None:
+        text = _("int8: with {kept} blocks in float it agrees with the trained model on {agreed:.1%} of {images} "
+                 "validation images, so on at least {bound:.1%} of further ones (target {target:.0%}), step {step} "
+                 "of at most {steps}")
+        progress(step, steps, text.format(kept=kept, agreed=agreed.share, images=agreed.images,
+                                          bound=agreed.lower_bound(), target=BOUND_TARGET, step=step, steps=steps))
     return grown
 
 

@@ -8,7 +8,7 @@ what the others do. So each block is quantized alone, its logit error on a few c
 measured, and the most sensitive blocks stay in float. A block is kept whole (its convolutions,
 activations and residual addition), so no extra quantize/dequantize pair is added inside it. Where the
 error is spread thinly (digits: docs/benchmarks.md), `grow` adds one more block at a time in the measured
-order until the agreement with fp32 on held-out images reaches the target.
+order until the agreement with fp32 on held-out images is shown, with 95 % confidence, to reach the target.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from desktop_cls.core.events import CancelToken
+from desktop_cls.core.inference.export_report import agreement_lower_bound
 
 WEIGHTED = frozenset({"Conv", "ConvTranspose", "Gemm", "MatMul"})
 
@@ -84,42 +85,61 @@ def most_sensitive(errors: Mapping[str, float], share: float) -> list[str]:
 
 
 @dataclass(frozen=True, slots=True)
+class Agreement:
+    """How many of the judging images a candidate gives fp32's class: the count, not just the share, so
+    that what it promises for further images (its lower bound) can be said."""
+
+    agreed: int
+    images: int
+
+    @property
+    def share(self) -> float:
+        return self.agreed / self.images if self.images else 0.0
+
+    def lower_bound(self) -> float:
+        """At least this share agrees on further images (one-sided Wilson bound, BOUND_CONFIDENCE)."""
+        return agreement_lower_bound(self.agreed, self.images)
+
+
+@dataclass(frozen=True, slots=True)
 class Growth:
     """What the adaptive search settled on: the blocks kept in float (most sensitive first), their
-    agreement with fp32 on the judging images, and how many quantizations it took to find them."""
+    agreement with fp32 on the judging images, how many quantizations it took to find them, and whether
+    that agreement's lower bound reached the target (else the search stopped at its bound)."""
 
     kept: tuple[str, ...]
-    agreement: float
+    agreement: Agreement
     steps: int
+    met: bool
 
 
-GrowthProgress = Callable[[int, int, int, float], None]
+GrowthProgress = Callable[[int, int, int, Agreement], None]
 """(step, most steps, blocks kept in float, their agreement): said after each step is judged."""
 
 
-def grow(errors: Mapping[str, float], first: int, bound: int, agreement_with: Callable[[list[str]], float],
+def grow(errors: Mapping[str, float], first: int, bound: int, agreement_with: Callable[[list[str]], Agreement],
          target: float, progress: GrowthProgress | None = None, cancel: CancelToken | None = None) -> Growth:
     """Keeps the `first` most sensitive blocks in float, then one more at a time in the order of their
-    measured errors (ranked once, never measured again), until `agreement_with(kept)` reaches the target
-    or `bound` blocks are kept: a model whose error sits in a few blocks stays mostly int8, one whose
-    error is spread pays only for the blocks it needs. Below the target at the bound, the agreeing
-    best is returned (the fewest blocks among equals). `agreement_with` quantizes and judges one
-    candidate; it must judge on images the ranges were not calibrated on, or the stop flatters it."""
+    measured errors (ranked once, never measured again), until the lower bound of `agreement_with(kept)`
+    reaches the target or `bound` blocks are kept: a model whose error sits in a few blocks stays mostly
+    int8, one whose error is spread pays only for the blocks it needs. The stop asks for a lower bound,
+    not the observed share, because a share of a few hundred images moves by a point between neighbouring
+    candidates while the error falls steadily: stopping at the first share that touches the target picked
+    the luckiest candidate, not a good one. For the same reason, below the target at the bound the
+    candidate at the bound (the smallest error) is kept, not the one that happened to agree most.
+    `agreement_with` quantizes and judges one candidate; it must judge on images the ranges were not
+    calibrated on, or the stop flatters it."""
     ranked = most_sensitive(errors, 1.0)
     bound = min(bound, len(ranked))
     first = min(first, bound)
     steps = bound - first + 1
-    best: Growth | None = None
     for step, count in enumerate(range(first, bound + 1), start=1):
         if cancel is not None:
             cancel.raise_if_set()
-        kept = ranked[:count]
+        kept = tuple(ranked[:count])
         agreement = agreement_with(list(kept))
         if progress is not None:
             progress(step, steps, count, agreement)
-        if best is None or agreement > best.agreement:
-            best = Growth(tuple(kept), agreement, step)
-        if agreement >= target:
-            return Growth(tuple(kept), agreement, step)
-    assert best is not None
-    return Growth(best.kept, best.agreement, steps)
+        if agreement.lower_bound() >= target:
+            return Growth(kept, agreement, step, True)
+    return Growth(kept, agreement, steps, False)
