@@ -80,16 +80,7 @@ def install_exception_hooks() -> None:
         details = "".join(traceback.format_exception(exc_type, exc, tb))
         log.error("uncaught exception\n%s", details)
         try:
-            from PySide6.QtCore import QCoreApplication, QTimer
-            from PySide6.QtWidgets import QApplication
-
-            from desktop_cls.gui.widgets.dialogs import show_error
-
-            app = QApplication.instance()
-            if app is not None:
-                title = QCoreApplication.translate("App", "Unexpected error")
-                QTimer.singleShot(0, lambda: show_error(QApplication.activeWindow(), title,
-                                                        f"{exc_type.__name__}: {exc}", details))
+            show_uncaught(exc)
         except Exception:
             pass
 
@@ -100,6 +91,23 @@ def install_exception_hooks() -> None:
             report(args.exc_type, args.exc_value, args.exc_traceback)
 
     threading.excepthook = thread_hook
+
+
+def show_uncaught(exc: BaseException) -> None:
+    """The error box for an error nothing caught: a user error as its plain sentence, a bug as a plain sentence with
+    the traceback folded away (never "ValueError: ..." as the message)."""
+    from PySide6.QtCore import QCoreApplication, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_cls.gui.widgets.dialogs import show_error
+    from desktop_cls.gui.work.tasks import describe_failure
+
+    if QApplication.instance() is None:
+        return
+    message, details = describe_failure(exc, log=False)
+    title = (QCoreApplication.translate("App", "Unexpected error") if details else
+             QCoreApplication.translate("App", "Cannot continue"))
+    QTimer.singleShot(0, lambda: show_error(QApplication.activeWindow(), title, message, details))
 
 
 def start_language() -> tuple[Settings, str | None]:

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from enum import StrEnum
 from typing import Any, Protocol, TypeVar
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import CancelledError, CancelToken, PauseToken
@@ -118,14 +118,23 @@ def user_message(e: BaseException) -> str | None:
     return None
 
 
-def describe_failure(e: Exception) -> tuple[str, str]:
-    """(message, details) for the error dialog: a user error is one line; anything else is logged with
-    its traceback, which the dialog folds away."""
+def bug_message() -> str:
+    """What an error box says for a bug: a sentence, never an exception's class name (that and the traceback go
+    in the folded details)."""
+    return QCoreApplication.translate("Tasks", "Something went wrong inside desktop_cls: a bug, not a problem with "
+                                      "your data. What you made is kept; the details below say what happened "
+                                      "(they are also in the log file).")
+
+
+def describe_failure(e: BaseException, log: bool = True) -> tuple[str, str]:
+    """(message, details) for the error dialog: a user error is its plain sentence alone; anything else is a bug,
+    logged (unless log is False: the caller did) with its traceback, which the dialog folds away."""
     message = user_message(e)
     if message is not None:
         return message, ""
-    log_exception(e)
-    return f"{type(e).__name__}: {e}", traceback.format_exc()
+    if log:
+        log_exception(e)
+    return bug_message(), "".join(traceback.format_exception(e))
 
 
 def log_exception(e: BaseException) -> None:

@@ -1,7 +1,12 @@
 """The Train form's method (automatic, quick, fine-tune, from scratch or custom): the combo box, the line that says
 what the method does (and for Automatic, what it chose and why), and what a method writes into the form — the model,
 whether it starts pretrained and, until the user sets them, the epochs. The plan itself is core's
-(planner.plan_training, as the command line asks); picking a model by hand makes the method Custom."""
+(planner.plan_training, as the command line asks); picking a model by hand makes the method Custom.
+
+Custom trains the whole network (a fine-tune when it starts from ImageNet weights), so every option below applies;
+only options loaded from a quick run whose backbone is not a bundled one keep the quick mode there, and the line
+under the method says so. The form never holds a combination the engine refuses: a model the quick mode cannot use
+turns it into whole-network training, with a note."""
 
 from __future__ import annotations
 
@@ -10,7 +15,8 @@ from typing import Any, Protocol
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QSpinBox, QWidget
 
-from desktop_cls.core.models.catalog import PRETRAINED_MODEL
+from desktop_cls.core.errors import UserError
+from desktop_cls.core.models.catalog import MODELS
 from desktop_cls.core.training.config import TrainConfig
 from desktop_cls.core.training.methods import AUTO, CUSTOM, FINE_TUNE, QUICK, SCRATCH, method_name
 from desktop_cls.core.training.planner import Plan
@@ -70,7 +76,8 @@ class MethodChoice(QObject):
         """Follow the form's controls and the open dataset (once the form has made its controls)."""
         form = self.form
         form.epochs_spin.valueChanged.connect(self._epochs_edited)
-        self.combo.currentIndexChanged.connect(lambda _i: self.apply())
+        self.combo.currentIndexChanged.connect(lambda _i: self._chosen())
+        self.combo.activated.connect(self._picked_again)
         form.state.dataset_changed.connect(self._dataset_opened)
         form.model_combo.currentIndexChanged.connect(lambda _i: self._overridden())
         form.pretrained_check.toggled.connect(lambda _on: self._overridden())
@@ -103,7 +110,7 @@ class MethodChoice(QObject):
         form = self.form
         plan = form.plan() if self.key() != CUSTOM else None
         if plan is None:
-            self.hint.setText(self.tr("Custom: training uses the model and options below as set."))
+            self.show_custom()
             return
         cfg = plan.config
         self.applying = True
@@ -127,18 +134,73 @@ class MethodChoice(QObject):
         if not self.applying:
             self.epochs_chosen = True
 
+    def _chosen(self) -> None:
+        """The user picked a method. Custom then trains the whole network with the options below (a quick mode left
+        by the method before would grey out the epochs and refuse most models)."""
+        if self.key() == CUSTOM:
+            self.form.fields.file_only["method"] = SCRATCH  # a fine-tune when the model starts pretrained
+            self.form.update_enabled()
+            self.form.size_follower.suggest()
+            self.form.flips_follower.suggest()
+        self.apply()
+
+    def _picked_again(self, _index: int) -> None:
+        """Custom picked again while it shows a loaded quick run's mode: the whole network trains (as the line
+        under it offers)."""
+        if self.key() == CUSTOM and self.form.fields.file_only.get("method") == QUICK:
+            self._chosen()
+
     def _overridden(self) -> None:
-        """The user picked another model by hand: the method becomes Custom, keeping their choice."""
-        if self.applying or self.key() == CUSTOM:
+        """The user picked another model (or start) by hand: the method becomes Custom, keeping their choice, and
+        says why; in Custom's quick mode a model it cannot use switches to whole-network training."""
+        if self.applying:
             return
         form = self.form
+        if self.key() == CUSTOM:
+            self._keep_valid()
+            return
         plan = form.plan()
         if plan is not None and (form.model_combo.currentData(), form.pretrained_check.isChecked()) != (
                 plan.config.model, plan.config.pretrained):
             form.fields.file_only["method"] = SCRATCH  # fine-tune when the user ticks pretrained
             self.set_key(CUSTOM)
+            form.update_enabled()
             form.size_follower.suggest()  # now planned from the user's model, not the method's
             form.flips_follower.suggest()
+            self.show_custom(self.tr("The method is now Custom, because you chose the model by hand."))
+
+    def _keep_valid(self) -> None:
+        """Custom in the quick mode (a loaded quick run's options) with a model or start it cannot use: the whole
+        network trains instead, and the line under the method says so."""
+        form = self.form
+        if form.fields.file_only.get("method") != QUICK:
+            self.show_custom()
+            return
+        try:
+            TrainConfig.from_dict(form.fields.config_values())
+        except UserError:
+            form.fields.file_only["method"] = SCRATCH
+            form.update_enabled()
+            form.size_follower.suggest()
+            form.flips_follower.suggest()
+            self.show_custom(self.tr("The quick mode needs a network that starts from ImageNet weights, so the "
+                                     "whole network trains now."))
+            return
+        self.show_custom()
+
+    def show_custom(self, note: str = "") -> None:
+        """The line under Custom: which mode it trains in, with `note` (why the form changed) first."""
+        form = self.form
+        model = MODELS[form.model_combo.currentData() or "quicknet"].name
+        if form.fields.file_only.get("method") == QUICK:
+            text = self.tr("Custom, quick mode (as in the loaded options): {0} stays as it is and only a new last "
+                           "layer learns, so epochs, batch size, learning rate and augmentation are not used. "
+                           "Choose Custom again to train the whole network.").format(model)
+        else:
+            text = self.tr("Custom: the whole {0} network trains with the options below, from ImageNet weights (a "
+                           "fine-tune) when that box is ticked, else from random weights. For the quick mode, choose "
+                           "“Pretrained network, quick”.").format(model)
+        self.hint.setText(f"{note} {text}" if note else text)
 
     def set_key(self, key: str) -> None:
         self.combo.blockSignals(True)
@@ -147,14 +209,16 @@ class MethodChoice(QObject):
         finally:
             self.combo.blockSignals(False)
         if key == CUSTOM:
-            self.hint.setText(self.tr("Custom: training uses the model and options below as set."))
+            self.show_custom()
 
     def show_config(self, cfg: TrainConfig) -> None:
-        """A past run's options were loaded: their method, and their epochs kept whatever the method."""
+        """A past run's options were loaded: their method, and their epochs kept whatever the method. The quick and
+        fine-tune methods keep a bundled backbone; other quick runs stay Custom in the quick mode."""
         self.epochs_chosen = True
-        if cfg.method == "quick" and cfg.model == PRETRAINED_MODEL:
+        bundled = MODELS[cfg.model].bundled_weights
+        if cfg.method == QUICK and bundled:
             self.set_key(QUICK)
-        elif cfg.pretrained and cfg.model == PRETRAINED_MODEL:
+        elif cfg.method == FINE_TUNE and bundled:
             self.set_key(FINE_TUNE)
         else:
             self.set_key(CUSTOM)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.models.catalog import MODELS
 from desktop_cls.core.training.config import TrainConfig
-from desktop_cls.core.training.methods import CUSTOM, SCRATCH
+from desktop_cls.core.training.methods import CUSTOM, FINE_TUNE, QUICK, SCRATCH
 from desktop_cls.core.training.options import ADVANCED, BASIC, flatten
 from desktop_cls.core.training.planner import DataFacts, Plan, Wishes, plan_training
 from desktop_cls.gui.pages.train.method_choice import MethodChoice
@@ -138,7 +138,8 @@ class TrainForm(QWidget):
         None while the options do not form a valid configuration."""
         pinned_size = self.size_follower.pinned and not size_open
         pinned_flips = self.flips_follower.pinned and not flips_open
-        wishes = Wishes(method=self.method_choice.key(),
+        method = self.method_choice.key()
+        wishes = Wishes(method=method, model=self._kept_model(method),
                         image_size=self.image_size_spin.value() if pinned_size else None,
                         epochs=self.epochs_spin.value() if self.method_choice.epochs_chosen else None,
                         hflip=self.hflip_check.isChecked() if pinned_flips else None,
@@ -152,6 +153,12 @@ class TrainForm(QWidget):
             return plan_training(base, wishes, DataFacts.of(ds) if ds is not None else None)
         except UserError:
             return None
+
+    def _kept_model(self, method: str) -> str | None:
+        """The model the quick and fine-tune methods keep: a bundled backbone shown (Automatic's choice, a loaded
+        run's); None lets the method choose."""
+        info = MODELS.get(self.model_combo.currentData() or "")
+        return info.name if method in (QUICK, FINE_TUNE) and info is not None and info.bundled_weights else None
 
     def _model_changed(self) -> None:
         self.update_enabled()
