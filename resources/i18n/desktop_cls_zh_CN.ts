@@ -59,6 +59,10 @@
         <translation>意外错误</translation>
     </message>
     <message>
+        <source>Cannot continue</source>
+        <translation>无法继续</translation>
+    </message>
+    <message>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
@@ -1755,8 +1759,20 @@ To label more, copy images in with “Import images…”: they wait here for a 
         <translation>从头训练：一个小网络完全从你的图像中学习。适合成千上万张小图像；图像少时效果差。</translation>
     </message>
     <message>
-        <source>Custom: training uses the model and options below as set.</source>
-        <translation>自定义：训练按下面设置的模型和选项进行。</translation>
+        <source>The method is now Custom, because you chose the model by hand.</source>
+        <translation>方法已改为“自定义”，因为你手动选择了模型。</translation>
+    </message>
+    <message>
+        <source>The quick mode needs a network that starts from ImageNet weights, so the whole network trains now.</source>
+        <translation>快速模式需要从 ImageNet 权重开始的网络，因此现在改为训练整个网络。</translation>
+    </message>
+    <message>
+        <source>Custom, quick mode (as in the loaded options): {0} stays as it is and only a new last layer learns, so epochs, batch size, learning rate and augmentation are not used. Choose Custom again to train the whole network.</source>
+        <translation>自定义，快速模式（与载入的选项相同）：{0} 保持不变，只训练新的最后一层，因此不使用轮数、批大小、学习率和数据增强。再次选择“自定义”即可训练整个网络。</translation>
+    </message>
+    <message>
+        <source>Custom: the whole {0} network trains with the options below, from ImageNet weights (a fine-tune) when that box is ticked, else from random weights. For the quick mode, choose “Pretrained network, quick”.</source>
+        <translation>自定义：用下面的选项训练整个 {0} 网络；勾选该项时从 ImageNet 权重开始（微调），否则从随机权重开始。要用快速模式，请选择“预训练网络，快速”。</translation>
     </message>
     <message>
         <source>{reason}. {details}</source>
@@ -2812,6 +2828,13 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>
             <numerusform>&lt;a href=&apos;#problems&apos;&gt;%n 个问题&lt;/a&gt;</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>Tasks</name>
+    <message>
+        <source>Something went wrong inside desktop_cls: a bug, not a problem with your data. What you made is kept; the details below say what happened (they are also in the log file).</source>
+        <translation>desktop_cls 内部出错：这是程序缺陷，不是你的数据有问题。你的成果都已保留；下面的详细信息说明了发生的情况（日志文件中也有记录）。</translation>
     </message>
 </context>
 <context>

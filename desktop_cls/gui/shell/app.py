@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import logging.handlers
 import os
@@ -79,10 +80,8 @@ def install_exception_hooks() -> None:
     def report(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         details = "".join(traceback.format_exception(exc_type, exc, tb))
         log.error("uncaught exception\n%s", details)
-        try:
+        with contextlib.suppress(Exception):  # the box is a courtesy: reporting must never raise
             show_uncaught(exc)
-        except Exception:
-            pass
 
     sys.excepthook = report
 

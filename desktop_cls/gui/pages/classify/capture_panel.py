@@ -254,7 +254,7 @@ class CapturePanel(QWidget):
         try:
             op = ws.undo()
         except UserError as e:
-            show_error(self, self.tr("Cannot undo"), str(e))
+            show_error(self, self.tr("Cannot undo"), e.for_gui())
             return
         self.status.setText(self.tr("Undone: {0}").format(op.description.removeprefix("undo ")))
         self.counts = {c: self._count(c) for c in self.counts}

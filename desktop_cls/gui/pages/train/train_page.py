@@ -113,10 +113,7 @@ class TrainPage(Page):
     def remember_options(self) -> None:
         """Into the settings: the form's options and whether size and flips still follow the data."""
         s = self.state.settings
-        try:
-            s.last_train_config = self.form.current_config_dict()
-        except UserError:  # options that do not form a training yet (Train says why): the last valid ones stay
-            pass
+        s.last_train_config = self.form.current_config_dict()
         s.image_size_follows_data = self.form.size_follows_data
         s.flips_follow_data = self.form.flips_follow_data
         s.train_method, s.epochs_follow_method = self.form.method, self.form.epochs_follow_method
