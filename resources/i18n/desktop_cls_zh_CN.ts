@@ -1771,8 +1771,20 @@ To label more, copy images in with “Import images…”: they wait here for a 
         <translation>自定义，快速模式（与载入的选项相同）：{0} 保持不变，只训练新的最后一层，因此不使用轮数、批大小、学习率和数据增强。再次选择“自定义”即可训练整个网络。</translation>
     </message>
     <message>
-        <source>Custom: the whole {0} network trains with the options below, from ImageNet weights (a fine-tune) when that box is ticked, else from random weights. For the quick mode, choose “Pretrained network, quick”.</source>
-        <translation>自定义：用下面的选项训练整个 {0} 网络；勾选该项时从 ImageNet 权重开始（微调），否则从随机权重开始。要用快速模式，请选择“预训练网络，快速”。</translation>
+        <source>Custom: the whole {0} network is fine-tuned from its ImageNet weights, with the options below.</source>
+        <translation>自定义：从 ImageNet 权重开始，用下面的选项微调整个 {0} 网络。</translation>
+    </message>
+    <message>
+        <source>Custom: the whole {0} network trains from the weights file set under Advanced, with the options below.</source>
+        <translation>自定义：从“高级”中设置的权重文件开始，用下面的选项训练整个 {0} 网络。</translation>
+    </message>
+    <message>
+        <source>Custom: the whole {0} network trains from random weights, with the options below.</source>
+        <translation>自定义：从随机权重开始，用下面的选项训练整个 {0} 网络。</translation>
+    </message>
+    <message>
+        <source>For the quick mode, choose “Pretrained network, quick” as the method.</source>
+        <translation>要用快速模式，请把方法选为“预训练网络，快速”。</translation>
     </message>
     <message>
         <source>{reason}. {details}</source>

@@ -56,10 +56,11 @@ def test_custom_after_automatic_trains_the_whole_network_and_any_model_is_accept
     pick(form, "custom")
     assert form.epochs_spin.isEnabled() and form.batch_spin.isEnabled()
     assert TrainConfig.from_dict(form.current_config_dict()).method == "fine-tune"  # lite0 starts pretrained
-    assert "whole efficientnet_lite0 network trains" in form.method_choice.hint.text()
+    assert "whole EfficientNet-Lite0 network is fine-tuned" in form.method_choice.hint.text()
     choose_model(form, "simple_cnn")
     cfg = check_consistent(form, window)
     assert (cfg.method, cfg.model, cfg.pretrained) == ("scratch", "simple_cnn", False)
+    assert "whole Simple CNN (LeNet-style) network trains from random weights" in form.method_choice.hint.text()
     window.train_page.remember_options()  # what made the error box: saving the options as they changed
     assert window.state.settings.last_train_config["model"] == "simple_cnn"
 

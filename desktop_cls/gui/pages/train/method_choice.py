@@ -189,17 +189,26 @@ class MethodChoice(QObject):
         self.show_custom()
 
     def show_custom(self, note: str = "") -> None:
-        """The line under Custom: which mode it trains in, with `note` (why the form changed) first."""
+        """The line under Custom: which mode it trains in and where the network starts, with `note` (why the form
+        changed) first."""
         form = self.form
-        model = MODELS[form.model_combo.currentData() or "quicknet"].name
+        model = form.model_combo.currentText()
+        values = form.fields.config_values()
         if form.fields.file_only.get("method") == QUICK:
             text = self.tr("Custom, quick mode (as in the loaded options): {0} stays as it is and only a new last "
                            "layer learns, so epochs, batch size, learning rate and augmentation are not used. "
                            "Choose Custom again to train the whole network.").format(model)
         else:
-            text = self.tr("Custom: the whole {0} network trains with the options below, from ImageNet weights (a "
-                           "fine-tune) when that box is ticked, else from random weights. For the quick mode, choose "
-                           "“Pretrained network, quick”.").format(model)
+            if values.get("pretrained"):
+                text = self.tr("Custom: the whole {0} network is fine-tuned from its ImageNet weights, with the "
+                               "options below.").format(model)
+            elif values.get("weights_file"):
+                text = self.tr("Custom: the whole {0} network trains from the weights file set under Advanced, with "
+                               "the options below.").format(model)
+            else:
+                text = self.tr("Custom: the whole {0} network trains from random weights, with the options "
+                               "below.").format(model)
+            text += " " + self.tr("For the quick mode, choose “Pretrained network, quick” as the method.")
         self.hint.setText(f"{note} {text}" if note else text)
 
     def set_key(self, key: str) -> None:
