@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from desktop_cls.core.errors import UserError
@@ -123,8 +123,14 @@ def test_an_uncaught_user_error_shows_its_sentence_without_a_class_name(qtbot: Q
     from desktop_cls.gui.shell import app
 
     shown: list[tuple[str, str, str]] = []
-    monkeypatch.setattr("desktop_cls.gui.widgets.dialogs.show_error",
-                        lambda _parent, title, message, details="": shown.append((title, message, details)))
+    owners: list[object] = []
+
+    def show_error(parent: object, title: str, message: str, details: str = "") -> None:
+        owners.append(parent)
+        shown.append((title, message, details))
+
+    monkeypatch.setattr("desktop_cls.gui.widgets.dialogs.show_error", show_error)
+    monkeypatch.setattr(QApplication, "activeWindow", staticmethod(lambda: None))  # no window has the focus
     try:
         raise UserError("the quick mode trains a last layer on a pretrained backbone")
     except UserError as e:
@@ -138,4 +144,5 @@ def test_an_uncaught_user_error_shows_its_sentence_without_a_class_name(qtbot: Q
     assert user == "the quick mode trains a last layer on a pretrained backbone" and user_details == ""
     assert "Error" not in user + bug and "bug" in bug
     assert "ValueError: an internal mistake" in bug_details  # the class name only in the folded details
+    assert owners == [window, window]  # owned by the window, so nothing drops the box while it shows
     assert not [w for w in window.findChildren(QMessageBox) if w.isVisible()]

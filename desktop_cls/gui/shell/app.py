@@ -18,7 +18,7 @@ from desktop_cls.core import i18n
 from desktop_cls.core.storage import ignore_file_size_signal, user_log_dir
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QWidget
 
     from desktop_cls.gui.settings import Settings
 
@@ -106,7 +106,16 @@ def show_uncaught(exc: BaseException) -> None:
     message, details = describe_failure(exc, log=False)
     title = (QCoreApplication.translate("App", "Unexpected error") if details else
              QCoreApplication.translate("App", "Cannot continue"))
-    QTimer.singleShot(0, lambda: show_error(QApplication.activeWindow(), title, message, details))
+    QTimer.singleShot(0, lambda: show_error(_owner(), title, message, details))
+
+
+def _owner() -> QWidget | None:
+    """The window an error box belongs to: the active one, else the main window. A box without an owner was
+    dropped at once when nothing held it (no window was active: a start-up error, a window manager without focus)."""
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    shown = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMainWindow) and w.isVisible()]
+    return QApplication.activeWindow() or (shown[0] if shown else None)
 
 
 def start_language() -> tuple[Settings, str | None]:
