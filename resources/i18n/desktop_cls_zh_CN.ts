@@ -1958,6 +1958,13 @@ To label more, copy images in with “Import images…”: they wait here for a 
     </message>
 </context>
 <context>
+    <name>OptionFields</name>
+    <message>
+        <source>Not used by the quick mode: it computes each image&apos;s features once and fits only the last layer, in one step. Choose another method to train the whole network.</source>
+        <translation>快速模式不使用此项：它只对每张图像计算一次特征，并一步拟合最后一层。要训练整个网络，请选择其他方法。</translation>
+    </message>
+</context>
+<context>
     <name>Page</name>
     <message>
         <source>Cancel</source>

@@ -40,6 +40,7 @@ def check_consistent(form: TrainForm, window: MainWindow) -> TrainConfig:
     plan_training(cfg, Wishes(method="custom", as_written=True), DataFacts.of(opened(window)))
     quick = cfg.method == "quick"
     assert form.epochs_spin.isEnabled() == (not quick) and form.batch_spin.isEnabled() == (not quick)
+    assert ("Not used by the quick mode" in form.epochs_spin.toolTip()) == quick  # greyed out, and says why
     hint = form.method_choice.hint.text()
     if form.method_choice.key() == "custom":
         assert ("quick mode" in hint and "not used" in hint) if quick else "whole" in hint

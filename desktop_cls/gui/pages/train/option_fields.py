@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QCheckBox, QWidget
 
 from desktop_cls.core.training.config import TrainConfig
@@ -82,9 +83,11 @@ class OptionFields:
         quick = values.get("method") == QUICK
         for key, w in self.controls.items():
             opt = self.options[key]
-            on = opt.enabled(values) and not (quick and key in QUICK_UNUSED)
+            unused = quick and key in QUICK_UNUSED
+            on = opt.enabled(values) and not unused
+            why = opt.disabled_help if not opt.enabled(values) else _quick_unused() if unused else ""
             w.setEnabled(on)
-            w.setToolTip(opt.help if on or not opt.disabled_help else f"{opt.help}\n\n{opt.disabled_help}")
+            w.setToolTip(opt.help if on or not why else f"{opt.help}\n\n{why}")
             if opt.value_when_disabled is KEEP or not isinstance(w, QCheckBox):
                 continue
             if not on and key not in self.held:
@@ -93,6 +96,13 @@ class OptionFields:
             elif on and key in self.held:
                 _write_quietly(w, opt, self.held.pop(key))
         return quick
+
+
+def _quick_unused() -> str:
+    """Why a greyed-out option does not apply in the quick mode (its tooltip adds it)."""
+    return QCoreApplication.translate("OptionFields", "Not used by the quick mode: it computes each image's "
+                                      "features once and fits only the last layer, in one step. Choose another "
+                                      "method to train the whole network.")
 
 
 def _write_quietly(w: QWidget, opt: Option, value: Any) -> None:
