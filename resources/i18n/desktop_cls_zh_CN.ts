@@ -2852,6 +2852,10 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
 <context>
     <name>Tasks</name>
     <message>
+        <source>Something went wrong inside desktop_cls: {0}. This is a bug, not a problem with your data, and what you made is kept; the details below say what happened (they are also in the log file).</source>
+        <translation>desktop_cls 内部出错：{0}。这是程序缺陷，不是你的数据有问题，你的成果都已保留；下面的详细信息说明了发生的情况（日志文件中也有记录）。</translation>
+    </message>
+    <message>
         <source>Something went wrong inside desktop_cls: a bug, not a problem with your data. What you made is kept; the details below say what happened (they are also in the log file).</source>
         <translation>desktop_cls 内部出错：这是程序缺陷，不是你的数据有问题。你的成果都已保留；下面的详细信息说明了发生的情况（日志文件中也有记录）。</translation>
     </message>

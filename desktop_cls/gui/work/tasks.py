@@ -118,9 +118,14 @@ def user_message(e: BaseException) -> str | None:
     return None
 
 
-def bug_message() -> str:
-    """What an error box says for a bug: a sentence, never an exception's class name (that and the traceback go
-    in the folded details)."""
+def bug_message(e: BaseException | None = None) -> str:
+    """What an error box says for a bug: a sentence with the error's own first line (a CUDA "out of memory" helps the
+    user), never its class name; that and the traceback go in the folded details."""
+    first = str(e).strip().splitlines()[0] if e is not None and str(e).strip() else ""
+    if first:
+        return QCoreApplication.translate("Tasks", "Something went wrong inside desktop_cls: {0}. This is a bug, not a "
+                                          "problem with your data, and what you made is kept; the details below say "
+                                          "what happened (they are also in the log file).").format(first.rstrip("."))
     return QCoreApplication.translate("Tasks", "Something went wrong inside desktop_cls: a bug, not a problem with "
                                       "your data. What you made is kept; the details below say what happened "
                                       "(they are also in the log file).")
@@ -134,7 +139,7 @@ def describe_failure(e: BaseException, log: bool = True) -> tuple[str, str]:
         return message, ""
     if log:
         log_exception(e)
-    return bug_message(), "".join(traceback.format_exception(e))
+    return bug_message(e), "".join(traceback.format_exception(e))
 
 
 def log_exception(e: BaseException) -> None:
