@@ -147,3 +147,18 @@ def test_an_uncaught_user_error_shows_its_sentence_without_a_class_name(qtbot: Q
     assert "ValueError: an internal mistake" in bug_details  # the class name only in the folded details
     assert owners == [window, window]  # owned by the window, so nothing drops the box while it shows
     assert not [w for w in window.findChildren(QMessageBox) if w.isVisible()]
+
+
+def test_the_image_size_offer_shows_all_of_its_lines(qtbot: QtBot, window: MainWindow, tiny_folder: Path) -> None:
+    """Beside its Use button, in the form's narrow column, the wrapped offer was cut to "Suggested 224 px: the
+    bundled"."""
+    open_and_wait(qtbot, window, tiny_folder)
+    window.resize(1280, 800)
+    window.show_page("train")
+    form = window.train_page.form
+    pick(form, "fine-tune")
+    form.image_size_spin.setValue(64)  # set by hand: the hint offers the suggestion with a Use button
+    hint = form.size_follower.hint
+    qtbot.waitUntil(lambda: hint.isVisible() and hint.text().startswith("Suggested"))
+    qtbot.wait(50)
+    assert hint.height() >= hint.heightForWidth(hint.width())

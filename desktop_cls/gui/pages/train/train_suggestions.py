@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, Protocol
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSpinBox, QWidget
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QSpinBox, QVBoxLayout, QWidget
 
 from desktop_cls.core.training.choices import Choice, FlipChoice, choose_flips, choose_image_size
 from desktop_cls.core.training.config import QUICK, TrainConfig
@@ -51,10 +51,12 @@ class _FollowsData(QObject):
         self.pinned = False  # True once the user sets the control: a new dataset then only suggests
         self._writing = False
 
-    def row(self) -> QHBoxLayout:
-        row = QHBoxLayout()
-        row.addWidget(self.hint, 1)
-        row.addWidget(self.use_button)
+    def row(self) -> QVBoxLayout:
+        """The hint with its Use button below it: beside it, in the form's narrow column, the wrapped hint was cut
+        to its first two lines ("Suggested 224 px: the bundled")."""
+        row = QVBoxLayout()
+        row.addWidget(self.hint)
+        row.addWidget(self.use_button, 0, Qt.AlignmentFlag.AlignLeft)
         return row
 
     @contextmanager
