@@ -103,6 +103,11 @@ def test_a_loaded_quick_run_on_a_torchvision_backbone_leaves_the_quick_mode_with
     form.apply_config(TrainConfig(model="resnet18", pretrained=True, method="quick", image_size=64))
     assert form.method_choice.key() == "custom" and not form.epochs_spin.isEnabled()
     check_consistent(form, window)
+    combo = form.method_choice.combo
+    assert "Choose Custom again" in form.method_choice.hint.text()
+    combo.activated.emit(combo.currentIndex())  # as the hint offers: Custom picked again trains the whole network
+    assert TrainConfig.from_dict(form.current_config_dict()).method == "fine-tune" and form.epochs_spin.isEnabled()
+    form.apply_config(TrainConfig(model="resnet18", pretrained=True, method="quick", image_size=64))
     choose_model(form, "simple_cnn")  # the quick mode cannot use it
     cfg = check_consistent(form, window)
     assert cfg.method == "scratch" and form.epochs_spin.isEnabled()
