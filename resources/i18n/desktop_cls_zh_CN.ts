@@ -618,9 +618,11 @@
         <source>Cannot open this folder</source>
         <translation>无法打开此文件夹</translation>
     </message>
-    <message>
-        <source>All classes ({0:,} images)</source>
-        <translation>所有类别（{0:,} 张图像）</translation>
+    <message numerus="yes">
+        <source>All classes (%Ln image(s))</source>
+        <translation>
+            <numerusform>所有类别（%Ln 张图像）</numerusform>
+        </translation>
     </message>
     <message>
         <source>Few images compared to the largest class ({0:,}); consider adding images or turning on class weighting</source>

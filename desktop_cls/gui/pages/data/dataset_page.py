@@ -196,7 +196,7 @@ class DatasetPage(Page):
         self.class_table.fill(self.model.class_rows())
         self.class_filter.blockSignals(True)
         self.class_filter.clear()
-        self.class_filter.addItem(self.tr("All classes ({0:,} images)").format(len(index.samples)))
+        self.class_filter.addItem(self.tr("All classes (%Ln image(s))", "", len(index.samples)))
         for name, n in index.counts().items():
             self.class_filter.addItem(f"{name} ({n:,})", name)  # data: a class name and its count
         self.class_filter.blockSignals(False)
