@@ -66,9 +66,8 @@ def choose_image_size(model: str, typical: tuple[int, int] | None, pretrained: b
     if side <= size:
         return Choice(size, _("{size} px: your images are small ({images}), so this keeps all their detail").format(
                 size=size, images=describe_size(typical)))
-    return Choice(size, _("{size} px: your images are {images}; {size} px keeps {model} fast (raise it for fine "
-                          "detail, at the cost of time)").format(
-            size=size, images=describe_size(typical), model=model))
+    return Choice(size, _("{size} px: your images are {images}; {size} px keeps this small network fast (raise it "
+                          "for fine detail, at the cost of time)").format(size=size, images=describe_size(typical)))
 
 
 def _pow2_floor(n: float) -> int:

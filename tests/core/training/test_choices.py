@@ -30,7 +30,7 @@ GiB = 1 << 30
     ("quicknet", (28, 28), False, 32, "small"),
     ("quicknet", (64, 60), False, 64, "small"),
     ("quicknet", (640, 480), False, 128, "640×480"),
-    ("simple_cnn", (640, 480), False, 64, "keeps simple_cnn fast"),
+    ("simple_cnn", (640, 480), False, 64, "keeps this small network fast"),
     ("quicknet", None, False, 32, "usual size"),
     ("resnet18", (100, 90), False, 96, "no detail"),
     ("resnet18", (40, 40), False, 64, "40×40"),
@@ -42,6 +42,7 @@ def test_image_size_follows_the_images(model: str, typical: tuple[int, int] | No
     c = choose_image_size(model, typical, pretrained)
     assert c.value == size
     assert c.reason.startswith(f"{size} px") and words in c.reason
+    assert model not in c.reason  # a reason is read by people: no identifier
 
 
 def test_batch_size_on_cpu_is_the_reference_batch() -> None:
