@@ -27,7 +27,6 @@ are right (precision; over all draws pooled as right / moved too).
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 import os
 import time
@@ -38,6 +37,7 @@ from typing import Any
 import numpy as np
 
 from benchmarks.real_pictures import _rows, case_features, load_manifest
+from desktop_cls.core.inference.metrics import calibration_error
 
 PER_CLASS = (3, 5, 10, 20)
 FEATURES = "lite2 avgmax"
@@ -83,17 +83,6 @@ SUGGESTERS: dict[str, Suggest] = {"live, before": live_before, "quick run's mode
                                   "live, now": live_now}
 
 
-def ece(conf: np.ndarray, right: np.ndarray, bins: int = 15) -> float:
-    """Top-label calibration error of the confidence shown, the binning of core.inference.metrics."""
-    edges = np.linspace(0, 1, bins + 1)
-    total = 0.0
-    for lo, hi in itertools.pairwise(edges):
-        m = (conf > lo) & (conf <= hi)
-        if m.any():
-            total += m.mean() * abs(right[m].mean() - conf[m].mean())
-    return float(total)
-
-
 def _cases(m: dict[str, Any]) -> dict[str, tuple[int, int]]:
     """name -> (labelled per class, classes labelled)."""
     n = len(m["classes"])
@@ -117,7 +106,7 @@ def run_case(m: dict[str, Any], files: list[str], feats: np.ndarray, per_class: 
             sure = conf >= threshold
             r = out[name]
             r["accuracy"].append(float(right.mean()))
-            r["ece"].append(ece(conf, right))
+            r["ece"].append(calibration_error(conf, right))
             r["moved"].append(int(sure.sum()))
             r["right"].append(int((sure & right).sum()))
             r["ceiling"].append(ceiling)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
 
@@ -183,3 +183,16 @@ def english_catalogue(qapp: QApplication) -> None:
     from desktop_cls.gui.shell.language import install_language
 
     install_language("en")
+
+
+@pytest.fixture
+def language() -> Iterator[Any]:
+    """install_language for the test; English again afterwards, so other tests see the source texts."""
+    from PySide6.QtCore import QLocale
+
+    from desktop_cls.gui.shell.language import install_language
+
+    before = QLocale()
+    yield install_language
+    install_language("en")
+    QLocale.setDefault(before)

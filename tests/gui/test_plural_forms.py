@@ -6,29 +6,17 @@ from __future__ import annotations
 
 import subprocess
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-import pytest
-from PySide6.QtCore import QCoreApplication, QLocale
+from PySide6.QtCore import QCoreApplication
 
 from tests.gui.test_translations import _tool
 
 REPO = Path(__file__).resolve().parents[2]
 EN_TS = REPO / "resources" / "i18n" / "desktop_cls_en.ts"
 ZH_TS = REPO / "resources" / "i18n" / "desktop_cls_zh_CN.ts"
-
-
-@pytest.fixture
-def language() -> Iterator[Any]:
-    from desktop_cls.gui.shell.language import install_language
-
-    before = QLocale()
-    yield install_language
-    install_language("en")
-    QLocale.setDefault(before)
 
 
 def _move(n: int) -> str:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QModelIndex, Qt, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QModelIndex, Qt, QTranslator
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -387,17 +387,6 @@ def test_pending_contexts_are_still_pending() -> None:
 
 
 # ---- the window in zh_CN and in English -----------------------------------------------------------
-@pytest.fixture
-def language() -> Iterator[Any]:
-    """install_language for the test; English again afterwards, so other tests see the source texts."""
-    from desktop_cls.gui.shell.language import install_language
-
-    before = QLocale()
-    yield install_language
-    install_language("en")
-    QLocale.setDefault(before)
-
-
 def test_window_in_chinese_then_english(qtbot: QtBot, isolated_user_dirs: Path, language: Any) -> None:
     from desktop_cls.gui.shell.main_window import MainWindow
 

@@ -67,14 +67,18 @@ def expected_calibration_error(y_true: np.ndarray, probs: np.ndarray, bins: int 
     """Top-label ECE over equal-width confidence bins (lo, hi], the binning of scikit-learn's calibration_curve."""
     if len(y_true) == 0:
         return float("nan")
-    conf = probs.max(axis=1)
-    correct = probs.argmax(axis=1) == y_true
+    return calibration_error(probs.max(axis=1), probs.argmax(axis=1) == y_true, bins)
+
+
+def calibration_error(confidence: np.ndarray, correct: np.ndarray, bins: int = 15) -> float:
+    """The same for confidences as shown (a suggestion's may be capped below its probability) and whether each
+    was right."""
     edges = np.linspace(0, 1, bins + 1)
     ece = 0.0
     for lo, hi in itertools.pairwise(edges):
-        m = (conf > lo) & (conf <= hi)
+        m = (confidence > lo) & (confidence <= hi)
         if m.any():
-            ece += m.mean() * abs(correct[m].mean() - conf[m].mean())
+            ece += m.mean() * abs(correct[m].mean() - confidence[m].mean())
     return float(ece)
 
 

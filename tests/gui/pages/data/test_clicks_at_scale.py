@@ -5,13 +5,12 @@ Work is counted, not timed: a 20,000-sample index made of names only (no image f
 
 from __future__ import annotations
 
-import threading
-import traceback
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from desktop_cls.core.data.dataset import DatasetIndex, Problem, Sample
+from tests.gui.pages.data.watched import Watched, watched
 
 if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
@@ -21,32 +20,6 @@ if TYPE_CHECKING:
 SAMPLES = 20_000
 CLASSES = 8
 FEW = SAMPLES // 20  # what "the rows in sight" may read at most, with room for a second paint
-
-
-class Watched(tuple[Any, ...]):
-    """A tuple that notes, on the UI thread, every pass over all of it (with where it was made) and every item read."""
-
-    passes: list[str]
-    read: int
-
-    def __iter__(self) -> Any:
-        if threading.current_thread() is threading.main_thread():
-            self.passes.append("".join(traceback.format_stack(limit=7)[:-1]))
-        return super().__iter__()
-
-    def __getitem__(self, key: Any) -> Any:
-        if threading.current_thread() is threading.main_thread():
-            self.read += 1
-        return super().__getitem__(key)
-
-    def reset(self) -> None:
-        self.passes, self.read = [], 0
-
-
-def watched(items: Any) -> Watched:
-    out = Watched(items)
-    out.reset()
-    return out
 
 
 def large_index(problems: int = 0) -> tuple[DatasetIndex, Watched, Watched]:
@@ -61,10 +34,6 @@ def large_index(problems: int = 0) -> tuple[DatasetIndex, Watched, Watched]:
     samples.reset()
     found.reset()
     return index, samples, found
-
-
-def passes_told(samples: Watched) -> str:
-    return f"{len(samples.passes)} passes:\n" + "\n".join(samples.passes)
 
 
 def test_positions_group_each_class_in_sample_order() -> None:
@@ -90,7 +59,7 @@ def test_choosing_a_class_and_all_classes_again_reads_the_rows_in_sight(
     page.class_filter.setCurrentIndex(0)
     qtbot.wait(20)
     assert grid.rowCount() == SAMPLES and grid.items[-1] == (samples[-1][0], index.classes[samples[-1][1]])
-    assert samples.passes == [], passes_told(samples)
+    assert samples.passes == [], samples.told()
     assert samples.read < FEW
 
 
@@ -112,7 +81,7 @@ def test_the_viewer_opened_from_the_grid_reads_the_pictures_it_shows(
     assert viewer.caption_label.text() == page.tr("Class: {0}").format("class5")
     assert len(viewer.items) == SAMPLES // CLASSES
     viewer.close()
-    assert samples.passes == [], passes_told(samples)
+    assert samples.passes == [], samples.told()
     assert samples.read < 20
 
 
@@ -172,5 +141,5 @@ def test_a_problem_looked_at_or_opened_reads_its_own_rows(
     viewer = opened_viewer(window.dataset_page)
     assert viewer.current_path() == problems[3].path and len(viewer.items) == len(problems)
     viewer.close()
-    assert samples.passes == [] and problems.passes == [], passes_told(samples) + passes_told(problems)
+    assert samples.passes == [] and problems.passes == [], samples.told() + problems.told()
     assert samples.read < 10 and problems.read < 10 and cells[0] < 10

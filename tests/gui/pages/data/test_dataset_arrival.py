@@ -4,15 +4,13 @@ map of every path (a 200 ms stall when a 100,000-image folder opened)."""
 
 from __future__ import annotations
 
-import threading
-import traceback
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 
-from desktop_cls.core.data.dataset import Sample
+from tests.gui.pages.data.watched import watched
 
 if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
@@ -22,39 +20,20 @@ if TYPE_CHECKING:
 COPIES = 200  # the tiny folder's 24 images listed this many times: far more rows than a screen shows
 
 
-class WatchedSamples(tuple[Sample, ...]):
-    """A dataset's samples that note, on the UI thread, every pass over all of them (with where it was made)
-    and every row read. Reading the rows in sight is what a virtual view does; a pass is not."""
-
-    passes: list[str]
-    rows_read: int
-
-    def __iter__(self) -> Any:
-        if threading.current_thread() is threading.main_thread():
-            self.passes.append("".join(traceback.format_stack(limit=7)[:-1]))
-        return super().__iter__()
-
-    def __getitem__(self, key: Any) -> Any:
-        if threading.current_thread() is threading.main_thread():
-            self.rows_read += 1
-        return super().__getitem__(key)
-
-
 def test_a_new_dataset_costs_the_ui_thread_no_pass_over_its_samples(
         qtbot: QtBot, window: MainWindow, tiny_folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from desktop_cls.core.data.dataset import scan
 
     index = scan(tiny_folder, verify="none")
-    samples = WatchedSamples(index.samples * COPIES)
-    samples.passes, samples.rows_read = [], 0
-    watched = replace(index, samples=samples)
-    watched.counts()  # as the scanning thread does
+    samples = watched(index.samples * COPIES)
+    arrived = replace(index, samples=samples)
+    arrived.counts()  # as the scanning thread does
     samples.passes.clear()
     monkeypatch.setattr(window.dataset_page.check, "tasks", None)  # the check has its own thread: not this test's
-    window.state.set_dataset(watched)
+    window.state.set_dataset(arrived)
     grid = window.dataset_page.thumb_model
     qtbot.wait(50)  # the grid paints the rows in sight
     assert grid.rowCount() == len(samples)
     assert grid.data(grid.index(len(samples) - 1)) == index.classes[index.samples[-1].label]
-    assert samples.passes == [], f"{len(samples.passes)} passes:\n" + "\n".join(samples.passes)
-    assert samples.rows_read < len(samples) // 4
+    assert samples.passes == [], samples.told()
+    assert samples.read < len(samples) // 4
