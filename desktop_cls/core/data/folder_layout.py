@@ -85,15 +85,17 @@ def _walkable_class(root: Path, class_dir: Path, problems: list[Problem]) -> boo
     return False
 
 
-def class_folder(root: Path, name: str, image: str | None = None) -> str:
+def class_folder(root: Path, name: str, image: str | None = None, layout: str | None = None,
+                 train: str | None = None) -> str:
     """Class `name`'s folder relative to root: <name>, or with split folders train/<name>, or for an image
-    already in split/<class>/ (a relabelled test image stays a test image) split/<name>."""
-    if detect_layout(root) != "split_folders":
+    already in split/<class>/ (a relabelled test image stays a test image) split/<name>. `layout` and the train
+    folder's name when known: finding them lists the folder, 20,000 loose images and all."""
+    if (layout or detect_layout(root)) != "split_folders":
         return name
     parts = image.split("/") if image else []
     if len(parts) >= 3 and parts[0].lower() in SPLIT_DIR_NAMES:
         return f"{parts[0]}/{name}" if name else parts[0]
-    train = {n.lower(): n for n in class_dirs(root)}["train"]
+    train = train or {n.lower(): n for n in class_dirs(root)}["train"]
     return f"{train}/{name}" if name else train
 
 

@@ -23,10 +23,10 @@ from typing import Any
 
 from desktop_cls.core import contained
 from desktop_cls.core.data import labeling_journal, labeling_state
-from desktop_cls.core.data.folder_layout import check_class_name, class_folder, class_folders, is_hidden, sibling
+from desktop_cls.core.data.folder_layout import check_class_name, class_folders, is_hidden, sibling
 from desktop_cls.core.data.imaging import is_image_name
 from desktop_cls.core.data.labeling_journal import Move, Operation, StepFailed, parse_begin, reason, rollback_tolerant
-from desktop_cls.core.data.labeling_state import JOURNAL, STATE_DIR, TRASH, apply_moves, free_name
+from desktop_cls.core.data.labeling_state import JOURNAL, STATE_DIR, TRASH, FolderShape, apply_moves, free_name
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import _, ngettext
 from desktop_cls.core.storage import append_jsonl, read_jsonl
@@ -62,6 +62,7 @@ class Workspace:
         # called (no arguments, on the changing thread) when what undo/redo would do changes: the Edit menu
         self.listeners: list[Callable[[], None]] = []
         self.read_only = ""  # why labeling is off in this folder (another app labels it, a control file...)
+        self.shape = FolderShape(self.root)  # layout and classes as last read: a key press lists no folder
         self._locked = False
         self._open_state()
         self._replay()
@@ -97,12 +98,19 @@ class Workspace:
         return self.root / rel
 
     def classes(self) -> list[str]:
-        return sorted(e.name for e in os.scandir(self.abs(class_folder(self.root, ""))) if e.is_dir()
-                      and not is_hidden(e.name))
+        """The class folders as last read (this app's own steps keep them up to date; `reread` for others')."""
+        return self.shape.classes()
 
     def unlabeled(self) -> list[str]:
         return sorted(e.name for e in os.scandir(self.root) if e.is_file() and is_image_name(e.name, extra=True)
                       and not is_hidden(e.name))
+
+    def reread(self) -> tuple[list[str], list[str]]:
+        """The loose images and classes as they are on disk now, changes from outside the app included (it lists
+        the folder: run it off the UI thread)."""
+        started = self.next_id
+        classes = self.shape.read(started, lambda: self.next_id)[2]
+        return self.unlabeled(), classes
 
     # ---- journal -------------------------------------------------------------------------------
     def _append(self, record: dict[str, Any]) -> None:
@@ -157,7 +165,7 @@ class Workspace:
 
     def _recover(self, op: Operation, target: int | None) -> None:
         try:
-            self._apply(op.moves, [], tolerant=True)
+            apply_moves(self.root, op.moves, [], tolerant=True)
         except Exception as e:
             rollback_tolerant(self.root, op.moves)
             self._append({"type": "abort", "id": op.id, "recovered": True})
@@ -179,6 +187,7 @@ class Workspace:
 
     def _account(self, op: Operation, target: int | None) -> None:
         self.ops[op.id] = op
+        self.shape.after(op, self.ops)
         if op.kind == "undo" and target is not None:
             if self.history and self.history[-1] == target:
                 self.history.pop()
@@ -202,20 +211,11 @@ class Workspace:
         for listener in list(self.listeners):
             listener()
 
-    def _apply(self, moves: tuple[Move, ...], done: list[Move], tolerant: bool = False) -> None:
-        """Carry out moves in order inside the folder, never through a link (labeling_state.apply_moves)."""
-        apply_moves(self.root, moves, done, tolerant)
-
-    def _rollback(self, done: list[Move]) -> None:
-        for m in reversed(done):
-            with contextlib.suppress(OSError, ValueError):
-                self._apply((m.inverse(),), [])
-
     def _run(self, kind: str, moves: list[Move], description: str, target: int | None = None) -> Operation:
         """Journal the intent, move the files, commit; a step that fails half-way is rolled back."""
         if not moves:
             raise UserError(_("nothing to do"))
-        op = Operation(self.next_id, kind, tuple(moves), description)
+        op = Operation(self.next_id, kind, tuple(moves), description, target)
         self.next_id += 1
         rec: dict[str, Any] = {"type": "begin", "id": op.id, "kind": kind, "description": description,
                                "moves": [m.to_list() for m in moves]}
@@ -224,9 +224,9 @@ class Workspace:
         self._append(rec)  # write-ahead: the intent is on disk before any file moves
         done: list[Move] = []
         try:
-            self._apply(op.moves, done)
+            apply_moves(self.root, op.moves, done)  # in order, never through a link
         except (OSError, ValueError, UserError) as e:
-            self._rollback(done)
+            labeling_state.roll_back(self.root, done)
             self._append({"type": "abort", "id": op.id})
             raise StepFailed(_("{description} could not be done: {reason}. Nothing was changed.").format(
                     description=description, reason=reason(e)), e) from None
@@ -244,7 +244,7 @@ class Workspace:
         return r
 
     def _class_dir(self, name: str) -> str:
-        folder = class_folder(self.root, check_class_name(name))
+        folder = self.shape.folder(check_class_name(name))
         if not self.abs(folder).is_dir():
             raise UserError(_("there is no class '{name}' in {root}").format(name=name, root=self.root))
         return folder
@@ -280,7 +280,7 @@ class Workspace:
                 r = self._existing(p)
                 split = r.partition("/")[0] if r.count("/") >= 2 else ""
                 if (folder := folders.get((cls, split))) is None:
-                    folder = folders[(cls, split)] = class_folder(self.root, cls, r)
+                    folder = folders[(cls, split)] = self.shape.folder(cls, r)
                     if not self.abs(folder).is_dir():
                         moves.append(Move(None, folder))
                 if r.rpartition("/")[0] != folder:
@@ -302,7 +302,7 @@ class Workspace:
     def create_class(self, name: str) -> Operation:
         """An empty class folder; UserError when the name is invalid or taken."""
         cls = check_class_name(name)
-        if self.abs(folder := class_folder(self.root, cls)).exists():
+        if self.abs(folder := self.shape.folder(cls)).exists():
             raise UserError(_("a class '{name}' already exists").format(name=cls))
         return self._run("create_class", [Move(None, folder)], _("new class '{name}'").format(name=cls))
 
@@ -317,7 +317,7 @@ class Workspace:
     def merge_classes(self, source: str, target: str) -> Operation:
         """All images of `source` move into `target`; the emptied folder goes to the trash."""
         srcs, target = self._class_dirs(source), self._class_dir(target).rpartition("/")[2]
-        if srcs[0] == class_folder(self.root, target):
+        if srcs[0] == self.shape.folder(target):
             raise UserError(_("choose two different classes to merge"))
         taken: set[str] = set()
         moves = []
@@ -389,10 +389,7 @@ class Workspace:
         if self.read_only:
             raise UserError(self.read_only)
         count = labeling_state.empty_trash(self.root)
-        # steps that moved files into the trash can be neither undone nor redone any more (the journal says so),
-        # nor can an undone step that takes files out of it (an import, whose undo put its copies there)
-        gone = sorted(i for i, op in self.ops.items() if any(STATE_DIR in (m.dst or "") or (
-            i in self.redo_stack and STATE_DIR in (m.src or "")) for m in op.moves))
+        gone = labeling_state.trash_steps(self.ops, self.redo_stack)  # the journal says they are gone
         if gone:
             self._append({"type": "forget", "ids": gone})
             self._forget(set(gone))

@@ -33,6 +33,7 @@ class Operation:
     kind: str
     moves: tuple[Move, ...]
     description: str
+    target: int | None = None  # the step an undo or redo reverses or repeats
 
 
 class StepFailed(UserError):
@@ -62,7 +63,7 @@ def parse_begin(rec: dict[str, Any]) -> tuple[Operation, int | None] | None:
                 and all(x is None or _safe_rel(x) for x in m)):
             return None
         parsed.append(Move(m[0], m[1]))
-    return Operation(op_id, kind, tuple(parsed), str(rec.get("description", ""))), target
+    return Operation(op_id, kind, tuple(parsed), str(rec.get("description", "")), target), target
 
 
 def reason(e: BaseException) -> str:

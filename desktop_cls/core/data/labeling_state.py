@@ -15,13 +15,15 @@ import contextlib
 import datetime as _dt
 import os
 import stat
+import threading
 import weakref
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from desktop_cls.core import contained
-from desktop_cls.core.data.labeling_journal import Move
+from desktop_cls.core.data.folder_layout import class_folder, detect_layout, is_hidden
+from desktop_cls.core.data.labeling_journal import Move, Operation
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import _
 from desktop_cls.core.run_lock import FolderLock
@@ -30,7 +32,7 @@ STATE_DIR = ".desktop_cls"
 JOURNAL = "journal.jsonl"
 TRASH = "trash"
 LOCK = "lock"
-
+FILE_STEPS = frozenset({"assign", "trash", "import"})  # kinds of step that move image files, never a folder
 
 
 @dataclass
@@ -98,6 +100,63 @@ def _drop(root: Path) -> None:
         held.lock.release()
 
 
+class FolderShape:
+    """A dataset's layout and class folders as last read, so a key press need not list the dataset folder again
+    (20,000 loose images there made each one ~10 ms). Steps that only move image files keep it; any other step
+    forgets it (read again when next asked); `read` (off the UI thread) reads it afresh for outside changes."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._lock = threading.Lock()
+        self._known: tuple[str, str, list[str]] | None = None  # (layout, the classes' folder, classes)
+        self.reads = 0  # how often the folder was listed for it: tests count work with it
+
+    def folder(self, name: str, image: str | None = None) -> str:
+        """class_folder, without listing the dataset folder when its shape is known."""
+        layout, base, _classes = self._get()
+        return class_folder(self.root, name, image, layout, base)
+
+    def classes(self) -> list[str]:
+        return list(self._get()[2])
+
+    def _get(self) -> tuple[str, str, list[str]]:
+        known = self._known
+        return known if known is not None else self.read(None, lambda: 0)
+
+    def read(self, started: int | None, steps: Callable[[], int]) -> tuple[str, str, list[str]]:
+        """List the folder's shape now; kept unless a step began since `started` (then that step's view wins)."""
+        self.reads += 1
+        layout = detect_layout(self.root)
+        base = class_folder(self.root, "", layout=layout)
+        with os.scandir(self.root / base) as it:
+            known = (layout, base, sorted(e.name for e in it if e.is_dir() and not is_hidden(e.name)))
+        with self._lock:
+            if started is None or started == steps():
+                self._known = known
+        return known
+
+    def after(self, op: Operation, ops: Mapping[int, Operation]) -> None:
+        """A step was made: the shape is forgotten (read again when next asked) unless the step moved files only."""
+        if not files_only(op, ops):
+            with self._lock:
+                self._known = None
+
+
+def files_only(op: Operation, ops: Mapping[int, Operation]) -> bool:
+    """Whether a step (an undo or redo: the step it reverses or repeats) moved image files only, no folder: then
+    its moves say all that changed in the dataset's layout and loose images (nothing needs listing)."""
+    target = ops.get(op.target) if op.target is not None else None
+    kind = target.kind if target is not None else op.kind
+    return kind in FILE_STEPS and all(m.src is not None and m.dst is not None for m in op.moves)
+
+
+def trash_steps(ops: Mapping[int, Operation], redo_stack: Sequence[int]) -> list[int]:
+    """Steps that can be neither undone nor redone once the trash is emptied: those that moved files into it, and
+    an undone step that takes files out of it (an import, whose undo put its copies there)."""
+    return sorted(i for i, op in ops.items() if any(STATE_DIR in (m.dst or "") or (
+        i in redo_stack and STATE_DIR in (m.src or "")) for m in op.moves))
+
+
 def free_name(root: Path, folder: str, name: str, taken: set[str]) -> str:
     """folder/name, or folder/'name (2).ext', (3)... when that is on disk or already planned (`taken`, which
     gets the answer): a step never overwrites, nor plans two files onto one name."""
@@ -138,6 +197,13 @@ def apply_moves(root: Path, moves: Iterable[Move], done: list[Move], tolerant: b
                 raise FileNotFoundError(_("{path} no longer exists").format(path=root / m.src))
             contained.rename(root, m.src, m.dst, parents=True)
             done.append(m)
+
+
+def roll_back(root: Path, done: list[Move]) -> None:
+    """Undo the moves of a step that failed half-way, latest first (what cannot be put back stays)."""
+    for m in reversed(done):
+        with contextlib.suppress(OSError, ValueError):
+            apply_moves(root, (m.inverse(),), [])
 
 
 def empty_trash(root: Path) -> int:

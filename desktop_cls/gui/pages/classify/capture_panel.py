@@ -18,7 +18,6 @@ from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, Qt,
 from PySide6.QtGui import QImage, QKeySequence, QShortcut
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
-from desktop_cls.core.data.folder_layout import class_folder
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.storage import unique_destination, write_atomic
 from desktop_cls.gui.widgets.common import button
@@ -157,7 +156,7 @@ class CapturePanel(QWidget):
 
     def _count(self, name: str) -> int:
         try:
-            folder = self.workspace.abs(class_folder(self.workspace.root, name))
+            folder = self.workspace.abs(self.workspace.shape.folder(name))  # (its layout known: no listing)
             return sum(1 for e in os.scandir(folder) if e.is_file())
         except OSError:
             return 0

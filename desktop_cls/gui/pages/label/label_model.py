@@ -9,9 +9,12 @@ image into "J", however sure it is.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
+
+from desktop_cls.core.data.labeling_journal import Operation
+from desktop_cls.core.data.labeling_state import files_only
 
 if TYPE_CHECKING:
     from desktop_cls.core.inference.sure_suggestions import PrecisionCheck
@@ -71,19 +74,23 @@ class LabelModel:
         self.forget_suggestions()
 
     @staticmethod
-    def taken_away(moves: Iterable[Any] | None) -> set[str] | None:
-        """The loose images a step only took away (labeled into a class that exists, or trashed), or None when
-        it did more (brought images back, made or removed a folder): then the folder is read again. Taking
-        an image away is what each key press does, so it must not list 20,000 files again."""
-        if moves is None:
+    def changes(step: Any, ops: Mapping[int, Any]) -> tuple[set[str], list[str]] | None:
+        """(the loose images a step took away, those it brought back) when it moved image files only (labeled,
+        trashed, imported, or such a step undone); None when it did more (made, renamed or removed a folder) or
+        is not a step: then the folder is read again. A key press is such a step: it must not list 20,000 files."""
+        if not isinstance(step, Operation) or not files_only(step, ops):
             return None
-        gone: set[str] = set()
-        for m in moves:
-            if m.src is None or m.dst is None or "/" not in m.dst:
-                return None
-            if "/" not in m.src:
-                gone.add(m.src)
-        return gone
+        pairs = [(m.src, m.dst) for m in step.moves if m.src is not None and m.dst is not None]  # (all, files only)
+        gone = {src for src, _dst in pairs if "/" not in src}
+        return gone, [dst for _src, dst in pairs if "/" not in dst and dst not in gone]
+
+    def listing(self, gone: set[str], back: list[str]) -> tuple[list[str], list[str]]:
+        """The loose images and classes once `gone` left and `back` came (the page's own step: nothing is read)."""
+        return sorted([n for n in self.queue if n not in gone] + back), self.classes  # the folder's order
+
+    def holds(self, unlabeled: list[str], classes: list[str]) -> bool:
+        """Whether a listing of the folder says what the page shows already (then nothing is redrawn)."""
+        return classes == self.classes and len(unlabeled) == len(self.queue) and set(unlabeled) == set(self.queue)
 
     def drop(self, gone: set[str]) -> None:
         """Images labeled or trashed leave the queue; the one after the current takes its place. A key press takes

@@ -12,10 +12,11 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import QLayout, QVBoxLayout, QWidget
 
+from desktop_cls.gui.pages.label.folder_reread import FolderReread
 from desktop_cls.gui.pages.label.image_import import ImageImport
 from desktop_cls.gui.pages.label.label_classes import ClassPanel
 from desktop_cls.gui.pages.label.label_model import LabelModel
@@ -26,7 +27,6 @@ from desktop_cls.gui.state import AppState, Badge, PageKey
 from desktop_cls.gui.widgets.dialogs import show_error
 from desktop_cls.gui.work.tasks import TaskRunner, user_message
 
-RESCAN_DELAY_MS = 1500
 LARGE_STEP = 200  # files: a step moving more runs in the background (5,000 take about a second)
 NAV = ("backButton", "skipButton", "trashImageButton")
 
@@ -39,10 +39,7 @@ class LabelPage(Page):
         self._repairs_told: object = None  # the workspace whose repaired history was already reported
         self.model = LabelModel()
         self._badge = Badge.NONE  # the sidebar's badge for this step, as last said
-        self.rescan_timer = QTimer(self)
-        self.rescan_timer.setSingleShot(True)
-        self.rescan_timer.setInterval(RESCAN_DELAY_MS)
-        self.rescan_timer.timeout.connect(self._rescan)
+        self.reread = FolderReread(self)  # outside changes are read off the UI thread
         self.build()
 
     def page_actions(self) -> list[PageAction]:
@@ -110,13 +107,20 @@ class LabelPage(Page):
         self._update_buttons()
 
     def _on_dataset(self, _index: object) -> None:
+        """A folder just opened is listed as it opens; the open one read again (after labeling) is listed off the
+        UI thread, the page meanwhile showing what its own steps left (and the new counts)."""
         if self.state.workspace is not self._repairs_told:
             self._repairs_told = self.state.workspace
             self.classes.tell_repairs()
-        self.refresh()
+            self.refresh()
+            return
+        self.refresh((self.model.queue, self.model.classes) if self.model.stale(self.suggest_panel.source()) else None,
+                     keep=True)
+        self.reread.start()
 
-    def refresh(self, listing: tuple[list[str], list[str]] | None = None) -> None:
-        """Show the folder as it is (its loose images and classes: `listing` when already read)."""
+    def refresh(self, listing: tuple[list[str], list[str]] | None = None, keep: bool = False) -> None:
+        """Show the folder as it is (its loose images and classes: `listing` when already read; with `keep` and
+        no listing, the queue as the page's steps left it, only the class counts anew)."""
         ws = self.state.workspace
         if ws is None:
             return
@@ -124,6 +128,10 @@ class LabelPage(Page):
         if self.model.stale(self.suggest_panel.source()):
             self.model.forget_suggestions()
         m = self.model
+        if keep and listing is None:
+            self.classes.fill(m.classes, self.state.dataset.counts() if self.state.dataset is not None else {})
+            self._update_buttons()
+            return
         m.show(*(listing or (ws.unlabeled(), ws.classes())))
         folder = f"{ws.root}{os.sep}"  # not Path: 20,000 Path joins took 0.7 s
         self.view.strip_model.set_items([(folder + n, m.caption(n)) for n in m.queue])
@@ -189,17 +197,22 @@ class LabelPage(Page):
         self.changed(listing=listing)
 
     def changed(self, step: Any = None, listing: tuple[list[str], list[str]] | None = None) -> None:
-        """After a step: images only taken away leave the queue and the strip; otherwise the folder is read again."""
-        gone = LabelModel.taken_away(getattr(step, "moves", None))
-        if gone is None or self.state.workspace is None:
+        """After a step: images only taken away leave the queue and the strip; images only brought back (an undo)
+        join the queue; otherwise the folder is read again. The journaled step says which: nothing is listed."""
+        ws = self.state.workspace
+        moved = LabelModel.changes(step, ws.ops if ws is not None else {})
+        if moved is None or ws is None:
             self.refresh(listing)
+        elif moved[1]:
+            self.refresh(self.model.listing(*moved))
         else:
+            gone = moved[0]
             near = self.model.position  # the image labeled was on screen: its row is here, or next to it
             self.model.drop(gone)
-            self.view.strip_model.remove_paths({f"{self.state.workspace.root}{os.sep}{n}" for n in gone}, near)
+            self.view.strip_model.remove_paths({f"{ws.root}{os.sep}{n}" for n in gone}, near)
             self._show_current()
             self._update_buttons()
-        self.rescan_timer.start()
+        self.reread.timer.start()
         if self.suggest_panel.live_check.isChecked():
             self.suggest_panel.suggest()  # a new head on cached features: labelling with a model becomes live
 
@@ -225,11 +238,6 @@ class LabelPage(Page):
         ws = self.state.workspace
         if ws is not None and (op := ws.redo_target()) is not None:
             self.do(ws.redo, large=len(op.moves) > LARGE_STEP)
-
-    def _rescan(self) -> None:
-        """Have the dataset read again a moment after the last change (not on every key press)."""
-        if self.state.workspace is not None:
-            self.state.files_changed.emit(str(self.state.workspace.root))
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

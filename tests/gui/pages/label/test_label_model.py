@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from desktop_cls.core.data.labeling_journal import Move, Operation
 from desktop_cls.gui.pages.label.label_model import LabelModel, Source, SuggestionResult
 
 LETTERS = ["A", "B", "C", "D", "E"]
@@ -74,17 +75,23 @@ def test_the_queue_puts_the_least_sure_first_and_keeps_its_place() -> None:
     assert m.current() is None and not m.go_to(0) and m.suggestions == {} and m.source is None
 
 
-class Move:
-    def __init__(self, src: str | None, dst: str | None) -> None:
-        self.src, self.dst = src, dst
+def step(kind: str, *moves: tuple[str | None, str | None], target: int | None = None) -> Operation:
+    return Operation(9, kind, tuple(Move(*m) for m in moves), "", target)
 
 
-def test_a_step_that_only_takes_images_away_is_followed_without_reading_the_folder() -> None:
-    assert LabelModel.taken_away([Move("a.png", "cat/a.png"), Move("b.png", ".desktop_cls/trash/3/b.png"),
-                                  Move("dog/c.png", "cat/c.png")]) == {"a.png", "b.png"}
-    assert LabelModel.taken_away([Move("cat/a.png", "a.png")]) is None  # undone: an image came back
-    assert LabelModel.taken_away([Move(None, "bird"), Move("a.png", "bird/a.png")]) is None  # a new class
-    assert LabelModel.taken_away(None) is None  # not a step (a class renamed, the trash emptied)
+def test_a_step_that_only_moves_images_is_followed_without_reading_the_folder() -> None:
+    ops = {1: step("assign", ("a.png", "cat/a.png")), 2: step("create_class", (None, "bird"))}
+    assert LabelModel.changes(step("assign", ("a.png", "cat/a.png"), ("dog/c.png", "cat/c.png")), ops) == (
+        {"a.png"}, [])
+    assert LabelModel.changes(step("trash", ("b.png", ".desktop_cls/trash/3/b.png")), ops) == ({"b.png"}, [])
+    assert LabelModel.changes(step("undo", ("cat/a.png", "a.png"), target=1), ops) == (set(), ["a.png"])
+    assert LabelModel.changes(step("assign", (None, "bird"), ("a.png", "bird/a.png")), ops) is None  # a new class
+    assert LabelModel.changes(step("delete_class", ("cat", ".desktop_cls/trash/3/cat")), ops) is None  # a folder
+    assert LabelModel.changes(step("undo", ("bird", None), target=2), ops) is None
+    assert LabelModel.changes(None, ops) is None  # not a step (the trash emptied)
+    m = model_with(["a.png", "c.png"])
+    assert m.listing({"c.png"}, ["b.png"]) == (["a.png", "b.png"], LETTERS)  # in the folder's order
+    assert m.holds(["c.png", "a.png"], LETTERS) and not m.holds(["a.png"], LETTERS)
     m = model_with(["a.png", "b.png", "c.png", "d.png"])
     m.go_to(1)
     m.drop({"b.png"})
