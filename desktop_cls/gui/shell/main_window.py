@@ -41,6 +41,7 @@ from desktop_cls.gui.state import AppState, Badge, PageKey
 from desktop_cls.gui.widgets.common import accept_as_copy, show_progress
 from desktop_cls.gui.widgets.dialogs import show_error
 from desktop_cls.gui.widgets.icons import SidebarIcons, decorate_actions
+from desktop_cls.gui.widgets.thumbnail_drag import from_the_app
 from desktop_cls.gui.work.tasks import Lane, Task, TaskRunner
 
 
@@ -371,12 +372,14 @@ class MainWindow(QMainWindow):
 
     # ---- drag and drop -------------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if from_the_app(event.mimeData()):  # thumbnails dragged over the window: images, not a folder to open
+            return
         urls = event.mimeData().urls()
         if urls and urls[0].isLocalFile() and Path(urls[0].toLocalFile()).is_dir():
             accept_as_copy(event)
 
     def dropEvent(self, event: QDropEvent) -> None:
-        urls = event.mimeData().urls()
+        urls = [] if from_the_app(event.mimeData()) else event.mimeData().urls()
         if urls:
             self.open_dataset(urls[0].toLocalFile())
             accept_as_copy(event)

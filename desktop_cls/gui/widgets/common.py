@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_cls.gui.widgets.hidpi import device_ratio, sharp_pixmap
+from desktop_cls.gui.widgets.thumbnail_drag import carries_files, dropped_paths
 
 if TYPE_CHECKING:
     import numpy as np
@@ -146,7 +147,7 @@ class ClassDropButton(QPushButton):
         self.update()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if event.mimeData().hasUrls():
+        if carries_files(event.mimeData()):
             accept_as_copy(event)
             self._drag_over(True)
 
@@ -155,7 +156,7 @@ class ClassDropButton(QPushButton):
 
     def dropEvent(self, event: QDropEvent) -> None:
         self._drag_over(False)
-        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        paths = dropped_paths(event.mimeData())
         if paths:
             self.files_dropped.emit(self.class_name, paths)
             accept_as_copy(event)

@@ -23,6 +23,7 @@ from desktop_cls.gui.state import AppState, Badge, PageKey
 from desktop_cls.gui.widgets.common import accept_as_copy
 from desktop_cls.gui.widgets.dialogs import show_error
 from desktop_cls.gui.widgets.image_viewer import open_viewer
+from desktop_cls.gui.widgets.thumbnail_drag import carries_files, dropped_paths
 from desktop_cls.gui.work.tasks import Lane, TaskRunner
 
 FILE_BUTTONS = ("classifyFilesButton", "classifyFolderButton", "classifyVideoButton")  # off while one runs
@@ -211,11 +212,11 @@ class ClassifyPage(Page):
 
     # ---- drag and drop -------------------------------------------------------------------------
     def dragEnterEvent(self, event: Any) -> None:
-        if event.mimeData().hasUrls():
+        if carries_files(event.mimeData()):
             accept_as_copy(event)
 
     def dropEvent(self, event: Any) -> None:
-        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        paths = dropped_paths(event.mimeData())
         if len(paths) == 1 and Path(paths[0]).suffix.lower() in _video_suffixes():
             self.classify_video(paths[0])
             accept_as_copy(event)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QHeaderView, QProgressBar, QTableWidget, QTableWid
 
 from desktop_cls.gui.pages.data.data_model import ClassRow
 from desktop_cls.gui.widgets.common import read_only_table
+from desktop_cls.gui.widgets.thumbnail_drag import carries_files, dropped_paths
 
 
 class ClassTable(QTableWidget):
@@ -50,16 +51,16 @@ class ClassTable(QTableWidget):
             self.setCellWidget(i, 2, bar)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if event.mimeData().hasUrls():
+        if carries_files(event.mimeData()):
             event.acceptProposedAction()
 
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        if event.mimeData().hasUrls():
+        if carries_files(event.mimeData()):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
         row = self.rowAt(event.position().toPoint().y())
-        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        paths = dropped_paths(event.mimeData())
         if row >= 0 and paths:
             self.files_dropped.emit(row, paths)
             event.acceptProposedAction()
