@@ -102,6 +102,7 @@ class AppState(QObject):
     def __init__(self, settings: Settings) -> None:
         super().__init__()
         self.settings = settings
+        self.moving_files = False  # a labeling step or an import runs on a worker thread: no other starts (one writer)
         self.dataset: DatasetIndex | None = None
         self.run: str | None = None
         self.run_info: RunInfo | None = None

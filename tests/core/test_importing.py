@@ -93,11 +93,12 @@ def test_what_cannot_be_imported_is_named_with_the_reason(tmp_path: Path) -> Non
     doc = tmp_path / "camera" / "notes.txt"
     doc.write_text("x")
     inside = str(next((root / "cat").iterdir()))
-    result = import_images(Workspace(root), [str(tmp_path / "camera"), str(doc), inside, *good,
+    (tmp_path / "camera link").symlink_to(tmp_path / "camera", target_is_directory=True)  # a folder link: not entered
+    result = import_images(Workspace(root), [str(tmp_path / "camera link"), str(doc), inside, *good,
                                              str(tmp_path / "gone.png")])
     why = {Path(n.path).name: n.why for n in result.not_imported}
-    assert result.imported == ("ok.png",) and set(why) == {"camera", "notes.txt", Path(inside).name, "gone.png"}
-    assert "folder" in why["camera"] and "not an image" in why["notes.txt"]
+    assert result.imported == ("ok.png",) and set(why) == {"camera link", "notes.txt", Path(inside).name, "gone.png"}
+    assert "folder" in why["camera link"] and "not an image" in why["notes.txt"]
     assert "already in the dataset" in why[Path(inside).name] and "not found" in why["gone.png"]
 
 
@@ -173,3 +174,21 @@ def test_a_link_where_a_copy_would_land_is_never_written_through(tmp_path: Path)
         import_images(Workspace(root), src, "elsewhere")
     assert sorted(p.name for p in victim.iterdir()) == ["keep.png"]
     assert not list((root / STATE_DIR / TRASH).rglob("*.png"))
+
+
+def test_a_folder_brings_the_files_in_it_and_names_what_is_not_an_image(tmp_path: Path) -> None:
+    root = make_tiny_folder(tmp_path / "data")
+    trip = tmp_path / "trip"
+    _photos(trip, ["b.png", "a.png"])
+    _photos(trip / "day 2", ["a.png"])  # the same name: a new one in the class, nothing overwritten
+    (trip / "notes.txt").write_text("not a picture")
+    (trip / ".hidden").mkdir()
+    _photos(trip / ".hidden", ["secret.png"])
+    (trip / "link").symlink_to(tmp_path / "data", target_is_directory=True)  # never entered
+    ws = Workspace(root)
+    result = import_images(ws, [str(trip)], "cat")
+    assert sorted(result.imported) == ["cat/a (2).png", "cat/a.png", "cat/b.png"]
+    assert [Path(n.path).name for n in result.not_imported] == ["notes.txt"]  # (the link: not entered, not named)
+    assert ws.describe_undo() == "3 images imported into 'cat'"
+    ws.undo()
+    assert not (root / "cat" / "a.png").exists() and (trip / "a.png").is_file()  # the originals stay

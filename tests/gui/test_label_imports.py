@@ -99,8 +99,8 @@ def test_an_import_asked_while_another_step_runs_is_said_not_dropped(qtbot: QtBo
     srcs = _photos(tmp_path / "camera", 1)
     open_and_wait(qtbot, window, tiny_folder)
     lp = window.label_page
-    lp.model.moving = True  # a large move or another import runs in the background
+    window.state.moving_files = True  # a large move or another import (of any page) runs in the background
     lp.classes.assign_files("fish", srcs)
     told = _boxes()
     assert told and "Nothing was copied" in told[0].text() and not (tiny_folder / "fish" / "p0.png").exists()
-    lp.model.moving = False
+    window.state.moving_files = False

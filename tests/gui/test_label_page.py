@@ -144,7 +144,7 @@ def test_drag_images_onto_a_class(qtbot: QtBot, window: MainWindow, with_unlabel
     lp.classes.assign_files("fish", paths)  # what a drop on the 'fish' button emits
     assert (with_unlabeled / "fish" / "new_0.png").exists() and (with_unlabeled / "fish" / "new_1.png").exists()
     before = window.state.dataset
-    window.dataset_page._dropped_on_class(0, [str(with_unlabeled / "fish" / "new_0.png")])  # row 0 = 'cat'
+    window.dataset_page.class_drop.dropped(0, [str(with_unlabeled / "fish" / "new_0.png")])  # row 0 = 'cat'
     assert (with_unlabeled / "cat" / "new_0.png").exists()
     qtbot.waitUntil(lambda: window.state.dataset is not before, timeout=30_000)
     workspace(window).undo()

@@ -10,6 +10,7 @@ they belong: the dataset folder (unlabeled) or a class. So:
 - Cancel stops between files (or within a large one): what was copied stays and is the step, so the folder is
   as if those files had been chosen; one Ctrl+Z takes them out.
 
+A folder among the paths brings the files in it and its sub-folders (hidden ones and links to folders left out).
 A name read from outside is one file name, never a path: separators, control characters and a leading dot (a
 hidden file nobody would see) are replaced, and a name already taken gets " (2)". A file that cannot be copied
 is named with the reason; a full or read-only disk stops the import (every later file would fail the same way).
@@ -26,7 +27,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from desktop_cls.core import contained
-from desktop_cls.core.data.folder_layout import check_class_name, class_folder
+from desktop_cls.core.data.folder_layout import check_class_name
 from desktop_cls.core.data.folder_walk import is_hidden
 from desktop_cls.core.data.imaging import is_image_name
 from desktop_cls.core.data.labeling import Workspace
@@ -97,6 +98,23 @@ def refusal(root: Path, src: str) -> str | None:
     return None
 
 
+def files_in(paths: Sequence[str], cancel: CancelToken | None = None) -> list[str]:
+    """The files to import: each path given, and for a folder the files in it and its sub-folders in name order
+    (hidden ones left out; a link to a folder is not entered, and refused as a folder), so dropping a folder of
+    photos imports its photos and names what else it held."""
+    out: list[str] = []
+    for p in paths:
+        if not os.path.isdir(p) or os.path.islink(p):
+            out.append(p)
+            continue
+        for folder, dirs, files in os.walk(p):  # (os.walk enters no folder link)
+            if cancel is not None and cancel.is_set():
+                break
+            dirs[:] = sorted(d for d in dirs if not is_hidden(d))
+            out += [os.path.join(folder, f) for f in sorted(files) if not is_hidden(f)]
+    return out
+
+
 def copy_one(src: str, root: Path, rel: str, cancel: CancelToken | None) -> None:
     """Copy src to root/rel atomically (a temporary file renamed into place, no link followed); _Unreadable when
     the source cannot be read, CancelledError when Cancel comes during a large file (nothing is left then)."""
@@ -133,6 +151,7 @@ def import_images(ws: Workspace, paths: Sequence[str], class_name: str | None = 
     if ws.read_only:
         raise UserError(ws.read_only)
     cls = check_class_name(class_name) if class_name is not None else None
+    paths = files_in(paths, cancel)
     staging = f"{STATE_DIR}/{TRASH}/{KIND}-{stamp()}-{secrets.token_hex(3)}"
     staged: list[str] = []
     left: list[NotImported] = []
@@ -176,7 +195,7 @@ def _file_copies(ws: Workspace, staging: str, staged: list[str], cls: str | None
     try:
         taken: set[str] = set()
         moves = ws.plan_assign({cls: inside}, taken) if cls is not None and inside else []
-        dest = class_folder(ws.root, cls) if cls is not None else ""
+        dest = ws.shape.folder(cls) if cls is not None else ""
         if dest and not contained.is_dir(ws.root, dest) and Move(None, dest) not in moves:
             moves.insert(0, Move(None, dest))
         moves += [Move(rel, free_name(ws.root, dest, rel.rpartition("/")[2], taken)) for rel in staged]

@@ -25,10 +25,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_cls.gui.pages.data.background_check import BackgroundCheck
+from desktop_cls.gui.pages.data.class_drop import ClassDrop
 from desktop_cls.gui.pages.data.class_table import ClassTable
 from desktop_cls.gui.pages.data.data_model import DataPageModel
 from desktop_cls.gui.pages.data.dataset_summary import summary_text
-from desktop_cls.gui.pages.data.problems_panel import ProblemsPanel, change_dataset
+from desktop_cls.gui.pages.data.problems_panel import ProblemsPanel
 from desktop_cls.gui.pages.page import Page, PageAction
 from desktop_cls.gui.settings import saved_split
 from desktop_cls.gui.state import AppState, Badge, PageKey
@@ -88,7 +89,8 @@ class DatasetPage(Page):
         self.summary.setWordWrap(True)
         follow_palette(self.summary, self._read_summary_again, now=False)
         self.class_table = ClassTable()
-        self.class_table.files_dropped.connect(self._dropped_on_class)
+        self.class_drop = ClassDrop(self)  # moved in, or imported from elsewhere in the background
+        self.class_table.files_dropped.connect(self.class_drop.dropped)
         self.class_table.itemSelectionChanged.connect(self._class_selected)
         self.class_filter = QComboBox()
         self.class_filter.setObjectName("thumbnailClassFilter")
@@ -148,6 +150,8 @@ class DatasetPage(Page):
 
     def open_folder(self, path: str) -> None:
         """Stage one, the folder walk: what training needs. The check of the folder open before stops."""
+        if self.class_drop.holds(path):  # read once the import running in it is over
+            return
         path = str(Path(path).expanduser())
         self.path_edit.setText(path)
         self.check.cancel()
@@ -224,11 +228,6 @@ class DatasetPage(Page):
         rows = {i.row() for i in self.class_table.selectedIndexes()}
         if len(rows) == 1:
             self.class_filter.setCurrentIndex(next(iter(rows)) + 1)
-
-    def _dropped_on_class(self, row: int, paths: list[str]) -> None:
-        ws, index = self.state.workspace, self.model.index
-        if ws is not None and index is not None and row < len(index.classes):
-            change_dataset(self, self.state, ws.assign, paths, index.classes[row])
 
     def view_thumbnail(self, row: int) -> None:
         """The grid's images in the viewer, captioned one by one as it shows them."""

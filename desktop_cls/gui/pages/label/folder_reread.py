@@ -33,6 +33,17 @@ class FolderReread(QObject):
         if ws is not None:
             self.page.state.files_changed.emit(str(ws.root))
 
+    def dataset_read(self) -> None:
+        """The open dataset was read again: the page keeps the queue its steps left (the class counts are new)
+        and the folder is listed off the UI thread."""
+        page = self.page
+        if page.model.stale(page.suggest_panel.source()):  # (suggestions of another model go)
+            page.refresh((page.model.queue, page.model.classes))
+        else:
+            page.classes.fill(page.model.classes, page.state.dataset.counts() if page.state.dataset else {})
+            page.update_buttons()
+        self.start()
+
     def start(self) -> None:
         """List the folder on a worker thread; show what it found when no step came meanwhile and it differs."""
         page, ws = self.page, self.page.state.workspace

@@ -16,8 +16,8 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import QLayout, QVBoxLayout, QWidget
 
+from desktop_cls.gui.pages.image_import import ImageImport
 from desktop_cls.gui.pages.label.folder_reread import FolderReread
-from desktop_cls.gui.pages.label.image_import import ImageImport
 from desktop_cls.gui.pages.label.label_classes import ClassPanel
 from desktop_cls.gui.pages.label.label_model import LabelModel
 from desktop_cls.gui.pages.label.label_view import LabelView, keep_focus
@@ -65,7 +65,8 @@ class LabelPage(Page):
         b = self.buttons
         self.view = LabelView([b[n] for n in NAV], [b["undoButton"], b["redoButton"]])
         self.view.strip.clicked.connect(lambda idx: self.go_to(idx.row()))
-        self.classes = ClassPanel(lambda: self.state.workspace, self.do, ImageImport(self).start)  # (in the background)
+        importer = ImageImport(self, self.step_ended, self._moving)  # (in the background)
+        self.classes = ClassPanel(lambda: self.state.workspace, self.do, importer.start)
         self.suggest_panel = SuggestionPanel(self, b["suggestButton"], b["acceptSuggestionsButton"])
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         keys: list[tuple[str, Callable[[], object]]] = [(a.shortcut, a.slot) for a in self.page_actions()
@@ -97,30 +98,26 @@ class LabelPage(Page):
         """Another folder is being read: nothing of the open one (its image, its suggestions) stays on screen."""
         self.model.clear()
         self.view.clear()
-        self._update_buttons()
+        self.update_buttons()
 
     def _on_run(self) -> None:
         """Suggestions of another model are not this one's: they go."""
         if self.model.stale(self.suggest_panel.source()):
             self.model.forget_suggestions()
             self.refresh()
-        self._update_buttons()
+        self.update_buttons()
 
     def _on_dataset(self, _index: object) -> None:
-        """A folder just opened is listed as it opens; the open one read again (after labeling) is listed off the
-        UI thread, the page meanwhile showing what its own steps left (and the new counts)."""
-        if self.state.workspace is not self._repairs_told:
-            self._repairs_told = self.state.workspace
-            self.classes.tell_repairs()
-            self.refresh()
+        """A folder just opened is listed as it opens; the open one read again is listed off the UI thread."""
+        if self.state.workspace is self._repairs_told:
+            self.reread.dataset_read()
             return
-        self.refresh((self.model.queue, self.model.classes) if self.model.stale(self.suggest_panel.source()) else None,
-                     keep=True)
-        self.reread.start()
+        self._repairs_told = self.state.workspace
+        self.classes.tell_repairs()
+        self.refresh()
 
-    def refresh(self, listing: tuple[list[str], list[str]] | None = None, keep: bool = False) -> None:
-        """Show the folder as it is (its loose images and classes: `listing` when already read; with `keep` and
-        no listing, the queue as the page's steps left it, only the class counts anew)."""
+    def refresh(self, listing: tuple[list[str], list[str]] | None = None) -> None:
+        """Show the folder as it is (its loose images and classes: `listing` when already read)."""
         ws = self.state.workspace
         if ws is None:
             return
@@ -128,10 +125,6 @@ class LabelPage(Page):
         if self.model.stale(self.suggest_panel.source()):
             self.model.forget_suggestions()
         m = self.model
-        if keep and listing is None:
-            self.classes.fill(m.classes, self.state.dataset.counts() if self.state.dataset is not None else {})
-            self._update_buttons()
-            return
         m.show(*(listing or (ws.unlabeled(), ws.classes())))
         folder = f"{ws.root}{os.sep}"  # not Path: 20,000 Path joins took 0.7 s
         self.view.strip_model.set_items([(folder + n, m.caption(n)) for n in m.queue])
@@ -140,9 +133,9 @@ class LabelPage(Page):
                                self.tr("Put this image in '{0}' (or drop images here)")))
         self.classes.fill(m.classes, self.state.dataset.counts() if self.state.dataset is not None else {})
         self._show_current()
-        self._update_buttons()
+        self.update_buttons()
 
-    def _update_buttons(self) -> None:
+    def update_buttons(self) -> None:
         ws = self.state.workspace
         badge = Badge.NONE if ws is None else Badge.ATTENTION if self.model.queue else Badge.DONE
         if badge != self._badge:  # the sidebar's "! Label" while loose images wait; redrawn only when it changes
@@ -170,11 +163,10 @@ class LabelPage(Page):
     def do(self, fn: Any, *args: Any, large: bool = False) -> None:
         """Apply a labeling step, one at a time; a large one (thousands of files) moves in the background
         behind the status line, so the window keeps answering."""
-        if self.model.moving:
+        if self.model.moving or self.state.moving_files:
             return
         if large and self.tasks is not None and (ws := self.state.workspace) is not None:
-            self.model.moving = True
-            self.suggest_panel.update_buttons()  # the folder is listed there too: 20,000 names take 0.1-0.2 s
+            self._moving()
             self.run_task("labeling", lambda progress, cancel: (fn(*args), ws.unlabeled(), ws.classes()),
                           lambda r: self.step_ended("", r[1:]), status=self.tr("Moving images…"),
                           on_error=lambda message, _d: self.step_ended(message), on_cancelled=self.step_ended)
@@ -191,7 +183,7 @@ class LabelPage(Page):
 
     def step_ended(self, error: str = "", listing: tuple[list[str], list[str]] | None = None) -> None:
         """A step that ran in the background (a large move, an import) is over: say why it failed, show the folder."""
-        self.model.moving = False
+        self.model.moving = self.state.moving_files = False
         if error:
             show_error(self, self.tr("Labeling"), error)
         self.changed(listing=listing)
@@ -211,10 +203,15 @@ class LabelPage(Page):
             self.model.drop(gone)
             self.view.strip_model.remove_paths({f"{ws.root}{os.sep}{n}" for n in gone}, near)
             self._show_current()
-            self._update_buttons()
+            self.update_buttons()
         self.reread.timer.start()
         if self.suggest_panel.live_check.isChecked():
             self.suggest_panel.suggest()  # a new head on cached features: labelling with a model becomes live
+
+    def _moving(self) -> None:
+        """A step runs on a worker thread: no other starts, no suggestions while the folder changes under them."""
+        self.model.moving = self.state.moving_files = True
+        self.suggest_panel.update_buttons()
 
     def keep_focus_on_image(self) -> None:
         keep_focus(self)

@@ -1,12 +1,13 @@
-"""Images copied in from elsewhere (*Import images…*, or dropped on a class button) as a request on the page's
-status line: the copying runs on a worker thread with its progress and Cancel (2,000 photos from a slow disk
-froze the window when it ran on the UI thread), and core.data.importing makes it one undoable step. Cancel keeps
-what was copied, as a file manager's copy does; one Ctrl+Z takes it out again.
+"""Images copied in from elsewhere (*Import images…*, dropped on a Label page class button or on a Data page class
+row) as a request on the page's status line: the copying runs on a worker thread with its progress and Cancel
+(2,000 photos from a slow disk froze the window when it ran on the UI thread), and core.data.importing makes it
+one undoable step. Cancel keeps what was copied, as a file manager's copy does; one Ctrl+Z takes it out again.
+A dropped folder brings the files in it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,13 +35,18 @@ def import_work(workspace: Any, paths: Sequence[str], class_name: str | None,
     return work
 
 
-class ImageImport(QObject):
-    """Starts an import on the Label page's status line and says how it went. The page's `model.moving` keeps
-    other steps out meanwhile; `step_ended` shows the folder as the import left it."""
+Listing = tuple[list[str], list[str]]  # the folder's loose images and classes, as the import left them
 
-    def __init__(self, page: Any) -> None:
+
+class ImageImport(QObject):
+    """Starts an import on a page's status line and says how it went. The app state's `moving_files` keeps other
+    labeling steps out meanwhile (one writer per dataset); `ended(error, listing)` is called once it is over,
+    however it ends; `started` when it begins."""
+
+    def __init__(self, page: Any, ended: Callable[[str, Listing | None], object],
+                 started: Callable[[], object] = lambda: None) -> None:
         super().__init__(page)
-        self.page = page
+        self.page, self._ended, self._started = page, ended, started
 
     def start(self, paths: list[str], class_name: str | None = None, inside: list[str] | None = None) -> None:
         """Copy images from elsewhere into the dataset (into class_name when given; `inside`, images already in
@@ -49,20 +55,31 @@ class ImageImport(QObject):
         ws = page.state.workspace
         if ws is None or not paths or page.tasks is None:
             return
-        if page.model.moving:  # said, not dropped quietly: the user would take them for imported
-            show_error(page, self.tr("Images not imported"), self.tr(
-                "Another labeling step is still running (see the status line); import the images again when it "
-                "has finished. Nothing was copied."))
+        if self.refused_while_busy():
             return
-        page.model.moving = True
+        page.state.moving_files = True
         page.run_task("import", import_work(ws, paths, class_name, inside or []), self._done,
-                      status=self.tr("Importing images…"), on_error=lambda message, _d: page.step_ended(message),
-                      on_cancelled=page.step_ended, keep_result=True)
-        page.suggest_panel.update_buttons()  # no suggestions while the folder changes under them
+                      status=self.tr("Importing images…"), on_error=lambda message, _d: self._end(message),
+                      on_cancelled=self._end, keep_result=True)  # (a Cancel ends in _done: what was copied stays)
+        self._started()
+
+    def refused_while_busy(self) -> bool:
+        """True, and said, when another labeling step runs (said, not dropped quietly: the user would take the
+        images for imported)."""
+        if not self.page.state.moving_files:
+            return False
+        show_error(self.page, self.tr("Images not imported"), self.tr(
+            "Another labeling step is still running (see the status line); import the images again when it "
+            "has finished. Nothing was copied."))
+        return True
+
+    def _end(self, error: str = "", listing: Listing | None = None) -> None:
+        self.page.state.moving_files = False
+        self._ended(error, listing)
 
     def _done(self, done: tuple[Any, list[str], list[str]]) -> None:
         result = done[0]
-        self.page.step_ended("", (done[1], done[2]))
+        self._end("", (done[1], done[2]))
         report = self.report(result)
         if report is not None:  # a box that does not block: the window goes on while it is read
             box = show_error(self.page, *report)
