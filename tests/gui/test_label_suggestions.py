@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from desktop_cls.core.events import CancelToken
-from desktop_cls.gui.pages.label import label_page, suggestions
+from desktop_cls.gui.pages import labeling_step
+from desktop_cls.gui.pages.label import suggestions
 from desktop_cls.gui.pages.label.accept_dialog import AcceptDialog
 from desktop_cls.gui.pages.label.label_model import SuggestionResult
 from desktop_cls.gui.pages.label.label_page import LabelPage
@@ -77,7 +78,7 @@ def test_accepting_suggestions_for_several_classes_is_one_undo_step(qtbot: QtBot
     assert ws is not None and len(ws.history) == 1
     undo = window.menus.actions["undoAction"]
     qtbot.waitUntil(lambda: "54 images to 3 classes" in undo.text())
-    monkeypatch.setattr(label_page, "LARGE_STEP", 10)  # a step this large is undone in the background
+    monkeypatch.setattr(labeling_step, "LARGE_STEP", 10)  # a step this large is undone in the background
     undo.trigger()  # one Ctrl+Z
     assert lp.model.moving and not lp.status_line.isHidden()
     qtbot.waitUntil(lambda: not lp.model.moving, timeout=30_000)

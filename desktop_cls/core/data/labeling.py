@@ -28,14 +28,11 @@ from desktop_cls.core.data.imaging import is_image_name
 from desktop_cls.core.data.labeling_journal import Move, Operation, StepFailed, parse_begin, reason, rollback_tolerant
 from desktop_cls.core.data.labeling_state import JOURNAL, STATE_DIR, TRASH, FolderShape, apply_moves, free_name
 from desktop_cls.core.errors import UserError
+from desktop_cls.core.events import CancelledError
 from desktop_cls.core.i18n import _, ngettext
 from desktop_cls.core.storage import append_jsonl, read_jsonl
 
 __all__ = ["JOURNAL", "STATE_DIR", "TRASH", "Workspace"]
-
-
-def _int(value: Any) -> int | None:
-    return value if type(value) is int else None
 
 
 class Workspace:
@@ -63,6 +60,7 @@ class Workspace:
         self.listeners: list[Callable[[], None]] = []
         self.read_only = ""  # why labeling is off in this folder (another app labels it, a control file...)
         self.shape = FolderShape(self.root)  # layout and classes as last read: a key press lists no folder
+        self.watch: labeling_state.Watch | None = None  # told of each move of the steps (set on a worker thread)
         self._locked = False
         self._open_state()
         self._replay()
@@ -149,14 +147,14 @@ class Workspace:
                     continue
                 pending[parsed[0].id] = parsed
                 self.next_id = max(self.next_id, parsed[0].id + 1)
-            elif kind in ("commit", "abort") and _int(rec.get("id")) in pending:
+            elif kind in ("commit", "abort") and labeling_journal.int_or_none(rec.get("id")) in pending:
                 op, target = pending.pop(rec["id"])
                 if kind == "commit":
                     labeling_journal.trim(self.history, dropped)
                     labeling_journal.trim(self.redo_stack, dropped)
                     self._account(op, target)
             elif kind == "forget" and isinstance(rec.get("ids"), list):
-                dropped.update(i for i in rec["ids"] if _int(i) is not None)
+                dropped.update(i for i in rec["ids"] if labeling_journal.int_or_none(i) is not None)
             elif kind != "commit":  # (a commit whose begin was skipped is expected)
                 self.skipped_records += 1
         if dropped:
@@ -224,10 +222,12 @@ class Workspace:
         self._append(rec)  # write-ahead: the intent is on disk before any file moves
         done: list[Move] = []
         try:
-            apply_moves(self.root, op.moves, done)  # in order, never through a link
-        except (OSError, ValueError, UserError) as e:
+            apply_moves(self.root, op.moves, done, watch=self.watch)  # in order, never through a link
+        except (OSError, ValueError, UserError, CancelledError) as e:
             labeling_state.roll_back(self.root, done)
             self._append({"type": "abort", "id": op.id})
+            if isinstance(e, CancelledError):
+                raise
             raise StepFailed(_("{description} could not be done: {reason}. Nothing was changed.").format(
                     description=description, reason=reason(e)), e) from None
         self._append({"type": "commit", "id": op.id})

@@ -44,6 +44,11 @@ class StepFailed(UserError):
         self.cause = cause
 
 
+def int_or_none(value: Any) -> int | None:
+    """A journal record's id as written (an int, not a bool or text), or None."""
+    return value if type(value) is int else None
+
+
 def _safe_rel(path: Any) -> bool:
     """A journal path must stay inside the dataset: relative, no '..', no NUL, no drive."""
     return (isinstance(path, str) and bool(path) and not path.startswith(("/", "\\")) and "\x00" not in path

@@ -17,7 +17,7 @@ import os
 import stat
 import threading
 import weakref
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +33,9 @@ JOURNAL = "journal.jsonl"
 TRASH = "trash"
 LOCK = "lock"
 FILE_STEPS = frozenset({"assign", "trash", "import"})  # kinds of step that move image files, never a folder
+# Told (moves done, moves in all) before each move of a step: a worker thread shows its progress, and stops it by
+# raising core.events.CancelledError (the step is then rolled back: nothing changed).
+Watch = Callable[[int, int], None]
 
 
 @dataclass
@@ -173,10 +176,14 @@ def free_name(root: Path, folder: str, name: str, taken: set[str]) -> str:
     return candidate
 
 
-def apply_moves(root: Path, moves: Iterable[Move], done: list[Move], tolerant: bool = False) -> None:
+def apply_moves(root: Path, moves: Sequence[Move], done: list[Move], tolerant: bool = False,
+                watch: Watch | None = None) -> None:
     """Carry out moves in order; `done` collects what happened, so a failure can be undone. Every check and
-    every move is made relative to the dataset folder without following a link (contained.Refused)."""
-    for m in moves:
+    every move is made relative to the dataset folder without following a link (contained.Refused). `watch`
+    is told before each move."""
+    for i, m in enumerate(moves):
+        if watch is not None:
+            watch(i, len(moves))
         if m.src is None and m.dst is not None:
             if not contained.is_dir(root, m.dst):
                 if contained.lexists(root, m.dst):

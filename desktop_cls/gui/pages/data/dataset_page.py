@@ -28,6 +28,7 @@ from desktop_cls.gui.pages.data.background_check import BackgroundCheck
 from desktop_cls.gui.pages.data.class_drop import ClassDrop
 from desktop_cls.gui.pages.data.class_table import ClassTable
 from desktop_cls.gui.pages.data.data_model import DataPageModel
+from desktop_cls.gui.pages.data.dataset_steps import DatasetSteps
 from desktop_cls.gui.pages.data.dataset_summary import summary_text
 from desktop_cls.gui.pages.data.problems_panel import ProblemsPanel
 from desktop_cls.gui.pages.page import Page, PageAction
@@ -89,7 +90,8 @@ class DatasetPage(Page):
         self.summary.setWordWrap(True)
         follow_palette(self.summary, self._read_summary_again, now=False)
         self.class_table = ClassTable()
-        self.class_drop = ClassDrop(self)  # moved in, or imported from elsewhere in the background
+        self.steps = DatasetSteps(self)  # its changes to the dataset: many files move in the background
+        self.class_drop = ClassDrop(self)  # moved in, or imported from elsewhere
         self.class_table.files_dropped.connect(self.class_drop.dropped)
         self.class_table.itemSelectionChanged.connect(self._class_selected)
         self.class_filter = QComboBox()
@@ -104,7 +106,7 @@ class DatasetPage(Page):
         self.thumbs.setLayoutMode(QListView.LayoutMode.Batched)
         self.thumbs.setBatchSize(200)
         self.thumbs.activated.connect(lambda idx: self.view_thumbnail(idx.row()))  # double-click or Enter
-        self.problems = ProblemsPanel(self.state, viewer_owner=self)
+        self.problems = ProblemsPanel(self.state, self.steps.change, viewer_owner=self)
         self.problems.check.stop_button.clicked.connect(self.check.cancel)
         return top
 
@@ -135,6 +137,8 @@ class DatasetPage(Page):
             self.open_folder(self.state.dataset.root)
 
     def open_demo(self) -> None:
+        if self.steps.mover.refused_while_busy():  # (its task would take the status line from the step)
+            return
         target = Path(tempfile.gettempdir()) / "desktop_cls_demo"
         what = self.tr("Generating the demo dataset")
 
@@ -150,7 +154,7 @@ class DatasetPage(Page):
 
     def open_folder(self, path: str) -> None:
         """Stage one, the folder walk: what training needs. The check of the folder open before stops."""
-        if self.class_drop.holds(path):  # read once the import running in it is over
+        if self.steps.holds(path):  # read once the step running is over
             return
         path = str(Path(path).expanduser())
         self.path_edit.setText(path)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPoint, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QPoint, Qt
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -23,13 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_cls.core.errors import UserError
 from desktop_cls.gui.pages.data.data_model import CheckStatus, DataPageModel
 from desktop_cls.gui.pages.data.problem_preview import ProblemPreview, confirm_many
 from desktop_cls.gui.state import AppState
 from desktop_cls.gui.widgets.common import button as _button
 from desktop_cls.gui.widgets.common import read_only_table
-from desktop_cls.gui.widgets.dialogs import ask_item, show_error
+from desktop_cls.gui.widgets.dialogs import ask_item
 from desktop_cls.gui.widgets.image_viewer import MappedItems, open_viewer, reveal_available, reveal_in_folder
 
 # What the table calls each kind of core.data.health finding (marked here, translated when shown).
@@ -56,16 +55,6 @@ SPLIT_NAMES = {"train": QT_TRANSLATE_NOOP("ProblemsPanel", "training"),
                "test": QT_TRANSLATE_NOOP("ProblemsPanel", "test")}
 
 
-def change_dataset(parent: QWidget, state: AppState, fn: Callable[..., object], *args: Any) -> None:
-    """Apply one workspace change (move, trash, undo), say why when it is refused, and have the folder read again."""
-    try:
-        fn(*args)
-    except UserError as e:
-        show_error(parent, QCoreApplication.translate("ProblemsPanel", "Cannot change the dataset"), e.for_gui())
-    if state.dataset is not None:
-        state.files_changed.emit(state.dataset.root)
-
-
 def copy_kinds(index: Any) -> tuple[str, ...]:
     """The findings "Trash duplicate copies" thins out. With class folders the validation images are drawn
     at random, and drawn again when files change: a copy across train and validation ('leak') is a
@@ -75,9 +64,11 @@ def copy_kinds(index: Any) -> tuple[str, ...]:
 
 
 class ProblemsPanel(QWidget):
-    def __init__(self, state: AppState, viewer_owner: QWidget | None = None) -> None:
-        """viewer_owner: whose image viewer shows the files (the page's, so one viewer serves the whole page)."""
+    def __init__(self, state: AppState, change: Callable[..., None], viewer_owner: QWidget | None = None) -> None:
+        """change(fn, *args, files=n) makes a step of the workspace (the page's: in the background when large);
+        viewer_owner: whose image viewer shows the files (the page's, so one viewer serves the whole page)."""
         super().__init__()
+        self._change = change
         self.state = state
         self._viewer_owner = viewer_owner or self
         self.index: Any = None
@@ -190,16 +181,13 @@ class ProblemsPanel(QWidget):
         return self.tr("class '{0}', {1} split").format(self.index.classes[s.label],
                                                         self.tr(str(SPLIT_NAMES.get(s.split, s.split))))
 
-    def _change(self, fn: Callable[..., object], *args: Any) -> None:
-        change_dataset(self, self.state, fn, *args)
-
     def _trash_kinds(self, kinds: tuple[str, ...]) -> None:
         ws = self.state.workspace
         if ws is None or self.index is None:
             return
         paths = sorted({p.path for p in self.index.problems if p.kind in kinds and Path(p.path).is_file()})
         if paths and confirm_many(self, paths, len(self.index.samples)):
-            self._change(ws.trash, paths)
+            self._change(ws.trash, paths, files=len(paths))
 
     def selected_files(self) -> list[str]:
         paths = []
@@ -214,7 +202,7 @@ class ProblemsPanel(QWidget):
         paths = self.selected_files()
         size = len(self.index.samples) if self.index is not None else 0
         if ws is not None and paths and confirm_many(self, paths, size):
-            self._change(ws.trash, paths)
+            self._change(ws.trash, paths, files=len(paths))
 
     def _move_selected(self) -> None:
         ws = self.state.workspace
@@ -223,12 +211,12 @@ class ProblemsPanel(QWidget):
             return
         name, ok = ask_item(self, self.tr("Move to class"), self.tr("Class:"), list(self.index.classes))
         if ok:
-            self._change(ws.assign, paths, name)
+            self._change(ws.assign, paths, name, files=len(paths))
 
     def _undo(self) -> None:
         ws = self.state.workspace
-        if ws is not None and ws.can_undo():
-            self._change(ws.undo)
+        if ws is not None and (op := ws.undo_target()) is not None:
+            self._change(ws.undo, files=len(op.moves))
 
     def view_problem(self, row: int) -> None:
         """Problem files in the viewer (a file manager may not exist here: nothing is launched), each captioned as the

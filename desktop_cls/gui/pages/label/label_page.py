@@ -22,12 +22,12 @@ from desktop_cls.gui.pages.label.label_classes import ClassPanel
 from desktop_cls.gui.pages.label.label_model import LabelModel
 from desktop_cls.gui.pages.label.label_view import LabelView, keep_focus
 from desktop_cls.gui.pages.label.suggestions import SuggestionPanel
+from desktop_cls.gui.pages.labeling_step import BackgroundStep, is_large
 from desktop_cls.gui.pages.page import Page, PageAction
 from desktop_cls.gui.state import AppState, Badge, PageKey
 from desktop_cls.gui.widgets.dialogs import show_error
 from desktop_cls.gui.work.tasks import TaskRunner, user_message
 
-LARGE_STEP = 200  # files: a step moving more runs in the background (5,000 take about a second)
 NAV = ("backButton", "skipButton", "trashImageButton")
 
 
@@ -66,6 +66,8 @@ class LabelPage(Page):
         self.view = LabelView([b[n] for n in NAV], [b["undoButton"], b["redoButton"]])
         self.view.strip.clicked.connect(lambda idx: self.go_to(idx.row()))
         importer = ImageImport(self, self.step_ended, self._moving)  # (in the background)
+        self.mover = BackgroundStep(self, self.step_ended, lambda: self.step_ended(
+            listing=(list(self.model.queue), list(self.model.classes))), self._moving)  # (rolled back: as it was)
         self.classes = ClassPanel(lambda: self.state.workspace, self.do, importer.start)
         self.suggest_panel = SuggestionPanel(self, b["suggestButton"], b["acceptSuggestionsButton"])
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -165,11 +167,8 @@ class LabelPage(Page):
         behind the status line, so the window keeps answering."""
         if self.model.moving or self.state.moving_files:
             return
-        if large and self.tasks is not None and (ws := self.state.workspace) is not None:
-            self._moving()
-            self.run_task("labeling", lambda progress, cancel: (fn(*args), ws.unlabeled(), ws.classes()),
-                          lambda r: self.step_ended("", r[1:]), status=self.tr("Moving images…"),
-                          on_error=lambda message, _d: self.step_ended(message), on_cancelled=self.step_ended)
+        if large and self.mover.can_run():
+            self.mover.start(fn, *args)
             return
         step = None
         try:
@@ -229,12 +228,12 @@ class LabelPage(Page):
     def undo(self) -> None:
         ws = self.state.workspace
         if ws is not None and (op := ws.undo_target()) is not None:
-            self.do(ws.undo, large=len(op.moves) > LARGE_STEP)
+            self.do(ws.undo, large=is_large(len(op.moves)))
 
     def redo(self) -> None:
         ws = self.state.workspace
         if ws is not None and (op := ws.redo_target()) is not None:
-            self.do(ws.redo, large=len(op.moves) > LARGE_STEP)
+            self.do(ws.redo, large=is_large(len(op.moves)))
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
