@@ -79,6 +79,21 @@
     </message>
 </context>
 <context>
+    <name>BackgroundStep</name>
+    <message>
+        <source>Moving images…</source>
+        <translation>正在移动图像…</translation>
+    </message>
+    <message>
+        <source>Dataset not changed</source>
+        <translation>数据集未更改</translation>
+    </message>
+    <message>
+        <source>Another labeling step is still running (see the status line); try again when it has finished. Nothing was changed.</source>
+        <translation>另一个标注步骤仍在进行（见状态行）；请在它完成后再试。未做任何更改。</translation>
+    </message>
+</context>
+<context>
     <name>CalibrationTab</name>
     <message>
         <source>Expected calibration error: &lt;b&gt;{0:.1%}&lt;/b&gt; — the average gap between how sure the model is and how often it is right (bars: accuracy per confidence bin; orange: share of images; dashed: perfect).</source>
@@ -1410,10 +1425,6 @@ The file is in:
     <message>
         <source>Suggested: &lt;b&gt;{0}&lt;/b&gt; ({1:.0%} sure) — Enter accepts it</source>
         <translation>建议：&lt;b&gt;{0}&lt;/b&gt;（置信度 {1:.0%}）—— 按 Enter 接受</translation>
-    </message>
-    <message>
-        <source>Moving images…</source>
-        <translation>正在移动图像…</translation>
     </message>
     <message>
         <source>Labeling</source>

@@ -24,7 +24,7 @@ class DatasetSteps(QObject):
     def __init__(self, page: Any) -> None:
         super().__init__(page)
         self.page = page
-        self.mover = BackgroundStep(page, self._ended, lambda: self._ended("", None))
+        self.mover = BackgroundStep(page, self._ended, self._rolled_back)
         self.importer = ImageImport(page, self._ended)
         self.running = False  # a step or an import runs in the background
         self.waiting = ""  # the folder asked to be read meanwhile ("" when none)
@@ -72,6 +72,13 @@ class DatasetSteps(QObject):
             self.page.state.files_changed.emit(folder)  # the folder asked for meanwhile (another, maybe)
         else:
             self._read_again()  # the counts and thumbnails as the step left them
+
+    def _rolled_back(self) -> None:
+        """A Cancel put everything back: only a reading asked for meanwhile is made."""
+        self.running = False
+        folder, self.waiting = self.waiting, ""
+        if folder:
+            self.page.state.files_changed.emit(folder)
 
     def _read_again(self) -> None:
         ws = self.page.state.workspace
