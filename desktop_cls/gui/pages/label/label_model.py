@@ -84,6 +84,10 @@ class LabelModel:
         gone = {src for src, _dst in pairs if "/" not in src}
         return gone, [dst for _src, dst in pairs if "/" not in dst and dst not in gone]
 
+    def as_shown(self) -> tuple[list[str], list[str]]:
+        """The loose images and classes as shown: what a step that failed or was cancelled (rolled back) left."""
+        return list(self.queue), list(self.classes)
+
     def listing(self, gone: set[str], back: list[str]) -> tuple[list[str], list[str]]:
         """The loose images and classes once `gone` left and `back` came (the page's own step: nothing is read)."""
         return sorted([n for n in self.queue if n not in gone] + back), self.classes  # the folder's order

@@ -66,8 +66,8 @@ class LabelPage(Page):
         self.view = LabelView([b[n] for n in NAV], [b["undoButton"], b["redoButton"]])
         self.view.strip.clicked.connect(lambda idx: self.go_to(idx.row()))
         importer = ImageImport(self, self.step_ended, self._moving)  # (in the background)
-        self.mover = BackgroundStep(self, self.step_ended, lambda: self.step_ended(
-            listing=(list(self.model.queue), list(self.model.classes))), self._moving)  # (rolled back: as it was)
+        self.mover = BackgroundStep(self, lambda err, got: self.step_ended(err, got or self.model.as_shown()),
+                                    lambda: self.step_ended(listing=self.model.as_shown()), self._moving)
         self.classes = ClassPanel(lambda: self.state.workspace, self.do, importer.start)
         self.suggest_panel = SuggestionPanel(self, b["suggestButton"], b["acceptSuggestionsButton"])
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -178,7 +178,7 @@ class LabelPage(Page):
             if message is None:
                 raise
             show_error(self, self.tr("Labeling"), message)
-        self.changed(step)
+        self.changed(step, None if step is not None else self.model.as_shown())  # (failed: rolled back)
 
     def step_ended(self, error: str = "", listing: tuple[list[str], list[str]] | None = None) -> None:
         """A step that ran in the background (a large move, an import) is over: say why it failed, show the folder."""

@@ -16,6 +16,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
+from desktop_cls.gui.pages.label import label_page
 from tests.gui.conftest import open_and_wait, opened_workspace
 
 if TYPE_CHECKING:
@@ -117,3 +118,18 @@ def test_a_listing_older_than_a_step_is_not_shown(qtbot: QtBot, window: MainWind
     lp.reread.start()  # (the listing it makes now is newer than the step: it agrees with the page)
     qtbot.wait(200)
     assert "loose_00000.png" not in lp.model.queue and len(lp.model.queue) == LOOSE - 1
+
+
+def test_a_failed_step_lists_no_folder(qtbot: QtBot, window: MainWindow, crowded: Path, listings: Listings,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A step that fails is rolled back: the page keeps what it showed (the worker-thread look catches the rest)."""
+    said: list[str] = []
+    monkeypatch.setattr(label_page, "show_error", lambda _parent, _title, message, *a: said.append(message))
+    open_and_wait(qtbot, window, crowded)
+    window.show_page("label")
+    lp, ws = window.label_page, opened_workspace(window)
+    shown = lp.model.as_shown()
+    listings.seen.clear()
+    lp.do(ws.assign, ["loose_00000.png"], "no/class")  # an invalid class name: refused
+    assert said and listings.seen == [], listings.told()
+    assert lp.model.as_shown() == shown and (crowded / "loose_00000.png").is_file()
