@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 import os
 import random
+import struct
+from array import array
 from pathlib import Path
 
 import numpy as np
@@ -20,18 +22,25 @@ from tests.conftest import make_tiny_folder, write_image
 PIX = np.full((6, 6, 3), 90, dtype=np.uint8)
 
 
-def _per_file_digest(root: str, classes: tuple[str, ...], rows: list[tuple[str, int, int, int, str]]) -> str:
-    """The fingerprint as it was first written: one line per file, hashed as it comes."""
-    h = hashlib.sha256()
-    h.update("\n".join(classes).encode())
-    for rel, size, mtime, label, split in rows:
-        h.update(f"\0{rel}\0{size}\0{mtime}\0{label}\0{split}".encode())
+def _plain_digest(root: str, classes: tuple[str, ...], rows: list[tuple[str, int, int, int, str]]) -> str:
+    """The fingerprint's definition (version 2) written out file by file: classes, count, each relative path
+    after a NUL, sizes, mtimes and labels as little-endian int64, each split before a NUL."""
+    h = hashlib.sha256(b"dataset fingerprint 2\0")
+    h.update(struct.pack("<q", len(classes)) + "".join(c + "\0" for c in classes).encode())
+    h.update(struct.pack("<q", len(rows)))
+    h.update("".join("\0" + rel for rel, *_rest in rows).encode())
+    for column in (1, 2, 3):
+        h.update(b"".join(struct.pack("<q", row[column]) for row in rows))
+    h.update("".join(row[4] + "\0" for row in rows).encode())
     return h.hexdigest()
 
 
-def test_fingerprint_is_the_digest_earlier_runs_recorded(tmp_path: Path) -> None:
+@pytest.mark.parametrize("block", [3, 16384])  # paths hashed in several blocks, or in one
+def test_fingerprint_is_its_definition(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block: int) -> None:
+    monkeypatch.setattr(folder_walk, "_BLOCK", block)
     root = make_tiny_folder(tmp_path / "d", per_class=5)
     write_image(root / "cat" / "deeper" / "z.png", PIX)
+    write_image(root / "dog" / "caf\u00e9.png", PIX)
     (root / "dog" / "empty.png").write_bytes(b"")
     idx = scan(root, val_fraction=0.4, seed=3, verify="none")
     rows = []
@@ -39,7 +48,8 @@ def test_fingerprint_is_the_digest_earlier_runs_recorded(tmp_path: Path) -> None
         st = os.stat(s.path)
         rows.append((os.path.relpath(s.path, idx.root), st.st_size, st.st_mtime_ns, s.label, s.split))
     assert {s.split for s in idx.samples} == {"train", "val"}
-    assert idx.fingerprint["sha256"] == _per_file_digest(idx.root, idx.classes, rows)
+    assert idx.fingerprint["sha256"] == _plain_digest(idx.root, idx.classes, rows)
+    assert idx.fingerprint["version"] == folder_walk.FINGERPRINT_VERSION == 2
     assert idx.fingerprint["num_files"] == len(idx.samples)
     assert idx.fingerprint["total_bytes"] == sum(r[1] for r in rows)
     assert fingerprint(idx.root, idx.classes, idx.samples) == idx.fingerprint  # stat()ing each file agrees
@@ -47,7 +57,21 @@ def test_fingerprint_is_the_digest_earlier_runs_recorded(tmp_path: Path) -> None
     extra = (*idx.samples[:2], type(idx.samples[0])(str(outside), 1, "test"))
     st = os.stat(outside)
     rows = [*rows[:2], (os.path.relpath(outside, idx.root), st.st_size, st.st_mtime_ns, 1, "test")]
-    assert fingerprint(idx.root, idx.classes, extra)["sha256"] == _per_file_digest(idx.root, idx.classes, rows)
+    assert fingerprint(idx.root, idx.classes, extra)["sha256"] == _plain_digest(idx.root, idx.classes, rows)
+
+
+def test_fingerprint_definition_is_pinned() -> None:
+    # the digest a run records must not drift with the code: a change needs a new FINGERPRINT_VERSION
+    files = folder_walk.Files(["/data/a/1.png", "/data/b/x/2.jpg", "/data/b/caf\u00e9.png"], array("q", [10, 0, -1]),
+                              array("q", [1_700_000_000_123_456_789, 5, -1]))
+    got = folder_walk.digest("/data", ("a", "b"), files, [0, 1, 1], ["train", "val", "test"])
+    rows = [("a/1.png", 10, 1_700_000_000_123_456_789, 0, "train"), ("b/x/2.jpg", 0, 5, 1, "val"),
+            ("b/caf\u00e9.png", -1, -1, 1, "test")]
+    assert got["sha256"] == _plain_digest("/data", ("a", "b"), rows) == PINNED
+    assert (got["num_files"], got["total_bytes"], got["classes"]) == (3, 10, ["a", "b"])
+
+
+PINNED = "cf7ff0f0177ef627694435f28800be68e3d9b7bea81cd1a7959df0cabbb6c5d0"
 
 
 @pytest.mark.parametrize("names", [
