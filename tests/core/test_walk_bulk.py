@@ -171,3 +171,31 @@ def test_collector_pause_nests_and_restores_what_it_found() -> None:
         assert not gc.isenabled()
     finally:
         (gc.enable if was else gc.disable)()
+
+
+def test_the_walk_sets_off_no_cycle_collection(tmp_path: Path) -> None:
+    # each folder's stat results count as new objects: 1,500 of them set off young collections (a fifth of
+    # walking 100,000 files, with the middle and full ones they lead to) unless the collector is paused
+    import gc
+
+    for i in range(1500):
+        (tmp_path / "c" / f"{i:04d}.png").parent.mkdir(exist_ok=True)
+        (tmp_path / "c" / f"{i:04d}.png").write_bytes(b"x")
+    started: list[int] = []
+
+    def watch(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            started.append(info["generation"])
+
+    was, threshold = gc.isenabled(), gc.get_threshold()
+    gc.enable()
+    gc.set_threshold(700, 10, 10)
+    gc.collect()
+    gc.callbacks.append(watch)
+    try:
+        files = folder_walk.walk_images(tmp_path / "c", [], tmp_path)
+    finally:
+        gc.callbacks.remove(watch)
+        gc.set_threshold(*threshold)
+        (gc.enable if was else gc.disable)()
+    assert len(files) == 1500 and started == []
