@@ -199,3 +199,19 @@ def test_the_walk_sets_off_no_cycle_collection(tmp_path: Path) -> None:
         gc.set_threshold(*threshold)
         (gc.enable if was else gc.disable)()
     assert len(files) == 1500 and started == []
+
+
+def test_counts_made_from_the_columns_are_the_samples_counts(tmp_path: Path) -> None:
+    from collections import Counter
+
+    flat = make_tiny_folder(tmp_path / "flat", per_class=7)
+    split = tmp_path / "split"
+    make_tiny_folder(split / "train", per_class=6)
+    make_tiny_folder(split / "test", classes=("cat", "fish"), per_class=2)
+    (flat / "dog" / "empty.png").write_bytes(b"")  # left out: counted neither way
+    for root in (flat, split):
+        idx = scan(root, val_fraction=0.3, seed=5, verify="none")
+        for part in (None, "train", "val", "test"):
+            c = Counter(s.label for s in idx.samples if part is None or s.split == part)
+            assert idx.counts(part) == {name: c[i] for i, name in enumerate(idx.classes)}
+        assert idx.split_size("val") > 0

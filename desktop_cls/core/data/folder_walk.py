@@ -317,12 +317,12 @@ def digest(root: str, classes: tuple[str, ...], files: Files, labels: list[int],
     digests never match version 2's; the fingerprint says its version, so a comparison can tell (see
     training.resume_state)."""
     h = hashlib.sha256(b"dataset fingerprint 2\0")
-    h.update(len(classes).to_bytes(8, "little") + "".join(c + "\0" for c in classes).encode())
+    h.update(len(classes).to_bytes(8, "little") + "\0".join([*classes, ""]).encode())  # each name, then a NUL
     h.update(len(files).to_bytes(8, "little"))
     _hash_paths(h, root, files.paths)
     for column in (files.sizes, files.mtimes, _ints(labels)):
         h.update(column.tobytes() if sys.byteorder == "little" else _swapped(column))
-    h.update("".join(sp + "\0" for sp in splits).encode())
+    h.update("\0".join([*splits, ""]).encode())
     total = sum(files.sizes) + files.sizes.count(-1)  # a file that could not be stat()ed counts -1: as 0
     return {"sha256": h.hexdigest(), "version": FINGERPRINT_VERSION, "num_files": len(files), "total_bytes": total,
             "classes": list(classes)}
