@@ -153,8 +153,9 @@ def stratified_split(labels: list[int], val_fraction: float, seed: int) -> list[
     if val_fraction <= 0 or not labels:
         return splits
     rng = random.Random(seed)
-    ordered = np.argsort(np.asarray(labels), kind="stable")  # each class's indices in order, class by class
-    cuts = np.flatnonzero(np.diff(np.asarray(labels)[ordered])) + 1
+    column = np.asarray(labels)
+    ordered = np.argsort(column, kind="stable")  # each class's indices in order, class by class
+    cuts = np.flatnonzero(np.diff(column[ordered])) + 1
     for group in np.split(ordered, cuts):
         idx = group.tolist()
         _shuffle(idx, rng)

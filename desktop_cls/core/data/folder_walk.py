@@ -16,10 +16,12 @@ import sys
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import compress
+from itertools import compress, repeat
 from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any, TypeVar
+
+import numpy as np
 
 from desktop_cls.core.data.collector import gc_paused
 from desktop_cls.core.data.imaging import IMG_EXTENSIONS, display_path, is_image_name, special_file_kind, utf8_name
@@ -321,24 +323,25 @@ def digest(root: str, classes: tuple[str, ...], files: Files, labels: list[int],
     h.update(len(files).to_bytes(8, "little"))
     _hash_paths(h, root, files.paths)
     for column in (files.sizes, files.mtimes, _ints(labels)):
-        h.update(column.tobytes() if sys.byteorder == "little" else _swapped(column))
+        h.update(column if sys.byteorder == "little" else _swapped(column))
     h.update("\0".join([*splits, ""]).encode())
-    total = sum(files.sizes) + files.sizes.count(-1)  # a file that could not be stat()ed counts -1: as 0
+    sizes = np.frombuffer(files.sizes, dtype=np.int64)  # the column's own memory, summed without an int a file
+    total = int(sizes.sum()) + int(np.count_nonzero(sizes == -1))  # a file that could not be stat()ed counts -1: as 0
     return {"sha256": h.hexdigest(), "version": FINGERPRINT_VERSION, "num_files": len(files), "total_bytes": total,
             "classes": list(classes)}
 
 
 def _hash_paths(h: Any, root: str, paths: list[str]) -> None:
-    """Each path relative to root, after a NUL, in blocks: one join, and one cut of the root's prefix per block
-    where every path is under root (the walk's always are), else relpath per path."""
-    lead = ("\0" + os.path.join(root, "")).encode()
+    """Each path relative to root, after a NUL, in blocks: where every path of a block is under root (the walk's
+    always are) its root's prefix is cut off, else relpath per path. Cutting in one map was half the time of
+    str.replace over the joined text, which searches again from each match."""
+    lead = os.path.join(root, "")
     for start in range(0, len(paths), _BLOCK):
         block = paths[start:start + _BLOCK]
-        text = ("\0" + "\0".join(block)).encode()
-        if text.count(lead) == len(block):  # no path holds a NUL: each cut is a path's start
-            h.update(text.replace(lead, b"\0"))
-        else:
-            h.update("".join("\0" + os.path.relpath(q, root) for q in block).encode())
+        rel = list(map(str.removeprefix, block, repeat(lead)))
+        if sum(map(len, rel)) + len(lead) * len(block) != sum(map(len, block)):  # a path not under root
+            rel = [os.path.relpath(q, root) for q in block]
+        h.update(("\0" + "\0".join(rel)).encode() if rel else b"")
 
 
 def _swapped(column: array[int]) -> bytes:
