@@ -90,9 +90,8 @@ def walk_images(class_dir: Path, problems: list[Problem], dataset_root: Path | N
     found: list[tuple[str, Files]] = []
     seen: set[tuple[int, int]] = set()
     stack = [str(class_dir)]
-    with gc_paused():  # see _stats
-        while stack:
-            _walk_one(stack.pop(), class_dir.name, (class_real, root_real), stack, seen, found, problems)
+    while stack:
+        _walk_one(stack.pop(), class_dir.name, (class_real, root_real), stack, seen, found, problems)
     out = Files()
     for _d, files in sorted(found, key=itemgetter(0)):
         out.extend(files)
@@ -112,7 +111,8 @@ def _walk_one(d: str, class_name: str, reals: tuple[str, str], stack: list[str],
         return
     seen.add(key)
     try:
-        found.append((d, _scan_folder(d, class_name, reals, stack, problems)))
+        with gc_paused():  # one folder at a time, see _stats
+            found.append((d, _scan_folder(d, class_name, reals, stack, problems)))
     except PermissionError:
         problems.append(Problem(d, "unreadable", _("permission denied; check the folder's permissions")))
     except OSError as e:
@@ -159,9 +159,10 @@ def _stats(d: str, paths: list[str], names: list[str]) -> tuple[list[os.stat_res
     """Each file's own stat (a link's, not its target's: links take the careful path, which reports them), None
     where that fails (a file gone meanwhile), and whether none failed.
 
-    The walk runs with the cycle collector paused: a folder's 10,000 stat results count as new objects though
+    Each folder is walked with the cycle collector paused: its 10,000 stat results count as new objects though
     none can hold a cycle, and with the collector on they set off 130 young collections, a dozen middle ones
-    and a full one over a 100,000-file walk (a fifth of its time); they are freed with their folder."""
+    and a full one over a 100,000-file walk (a fifth of its time); they are freed with their folder, and the
+    collector runs again between folders."""
     if _WINDOWS:  # the folder listing carries them there: no call per file
         with os.scandir(d) as it:
             entries = {e.name: e for e in it}
