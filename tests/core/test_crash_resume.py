@@ -118,3 +118,18 @@ def test_files_deleted_during_streaming_training_are_skipped_and_reported(data: 
     res = fit(cfg, idx, out=tmp_path / "run", callbacks=[DeleteAfterFirstEpoch()])
     assert res.epochs_done == 3
     assert any("could not be read" in n and "skipped" in n for n in notices)
+
+
+def test_a_fingerprint_of_an_earlier_version_is_compared_by_its_counts(tmp_path: Path) -> None:
+    from desktop_cls.core.data.dataset import scan
+    from desktop_cls.core.training.resume_state import dataset_changed
+
+    now = scan(make_tiny_folder(tmp_path / "d", per_class=3), verify="none").fingerprint
+    v1 = {"sha256": "recorded by version 1", "num_files": now["num_files"], "total_bytes": now["total_bytes"],
+          "classes": now["classes"]}  # version 1 wrote no "version"
+    assert not dataset_changed(now, dict(now))
+    assert dataset_changed(now, {**now, "sha256": "other"})
+    assert not dataset_changed(v1, now)  # the same files: a run started before an update resumes quietly
+    assert dataset_changed({**v1, "num_files": now["num_files"] + 1}, now)
+    assert dataset_changed({**v1, "total_bytes": 1}, now)
+    assert dataset_changed({}, now)  # a checkpoint without a fingerprint

@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 import os
 import random
+import struct
+from array import array
 from pathlib import Path
 
 import numpy as np
@@ -20,18 +22,25 @@ from tests.conftest import make_tiny_folder, write_image
 PIX = np.full((6, 6, 3), 90, dtype=np.uint8)
 
 
-def _per_file_digest(root: str, classes: tuple[str, ...], rows: list[tuple[str, int, int, int, str]]) -> str:
-    """The fingerprint as it was first written: one line per file, hashed as it comes."""
-    h = hashlib.sha256()
-    h.update("\n".join(classes).encode())
-    for rel, size, mtime, label, split in rows:
-        h.update(f"\0{rel}\0{size}\0{mtime}\0{label}\0{split}".encode())
+def _plain_digest(root: str, classes: tuple[str, ...], rows: list[tuple[str, int, int, int, str]]) -> str:
+    """The fingerprint's definition (version 2) written out file by file: classes, count, each relative path
+    after a NUL, sizes, mtimes and labels as little-endian int64, each split before a NUL."""
+    h = hashlib.sha256(b"dataset fingerprint 2\0")
+    h.update(struct.pack("<q", len(classes)) + "".join(c + "\0" for c in classes).encode())
+    h.update(struct.pack("<q", len(rows)))
+    h.update("".join("\0" + rel for rel, *_rest in rows).encode())
+    for column in (1, 2, 3):
+        h.update(b"".join(struct.pack("<q", row[column]) for row in rows))
+    h.update("".join(row[4] + "\0" for row in rows).encode())
     return h.hexdigest()
 
 
-def test_fingerprint_is_the_digest_earlier_runs_recorded(tmp_path: Path) -> None:
+@pytest.mark.parametrize("block", [3, 16384])  # paths hashed in several blocks, or in one
+def test_fingerprint_is_its_definition(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block: int) -> None:
+    monkeypatch.setattr(folder_walk, "_BLOCK", block)
     root = make_tiny_folder(tmp_path / "d", per_class=5)
     write_image(root / "cat" / "deeper" / "z.png", PIX)
+    write_image(root / "dog" / "caf\u00e9.png", PIX)
     (root / "dog" / "empty.png").write_bytes(b"")
     idx = scan(root, val_fraction=0.4, seed=3, verify="none")
     rows = []
@@ -39,7 +48,8 @@ def test_fingerprint_is_the_digest_earlier_runs_recorded(tmp_path: Path) -> None
         st = os.stat(s.path)
         rows.append((os.path.relpath(s.path, idx.root), st.st_size, st.st_mtime_ns, s.label, s.split))
     assert {s.split for s in idx.samples} == {"train", "val"}
-    assert idx.fingerprint["sha256"] == _per_file_digest(idx.root, idx.classes, rows)
+    assert idx.fingerprint["sha256"] == _plain_digest(idx.root, idx.classes, rows)
+    assert idx.fingerprint["version"] == folder_walk.FINGERPRINT_VERSION == 2
     assert idx.fingerprint["num_files"] == len(idx.samples)
     assert idx.fingerprint["total_bytes"] == sum(r[1] for r in rows)
     assert fingerprint(idx.root, idx.classes, idx.samples) == idx.fingerprint  # stat()ing each file agrees
@@ -47,7 +57,21 @@ def test_fingerprint_is_the_digest_earlier_runs_recorded(tmp_path: Path) -> None
     extra = (*idx.samples[:2], type(idx.samples[0])(str(outside), 1, "test"))
     st = os.stat(outside)
     rows = [*rows[:2], (os.path.relpath(outside, idx.root), st.st_size, st.st_mtime_ns, 1, "test")]
-    assert fingerprint(idx.root, idx.classes, extra)["sha256"] == _per_file_digest(idx.root, idx.classes, rows)
+    assert fingerprint(idx.root, idx.classes, extra)["sha256"] == _plain_digest(idx.root, idx.classes, rows)
+
+
+def test_fingerprint_definition_is_pinned() -> None:
+    # the digest a run records must not drift with the code: a change needs a new FINGERPRINT_VERSION
+    files = folder_walk.Files(["/data/a/1.png", "/data/b/x/2.jpg", "/data/b/caf\u00e9.png"], array("q", [10, 0, -1]),
+                              array("q", [1_700_000_000_123_456_789, 5, -1]))
+    got = folder_walk.digest("/data", ("a", "b"), files, [0, 1, 1], ["train", "val", "test"])
+    rows = [("a/1.png", 10, 1_700_000_000_123_456_789, 0, "train"), ("b/x/2.jpg", 0, 5, 1, "val"),
+            ("b/caf\u00e9.png", -1, -1, 1, "test")]
+    assert got["sha256"] == _plain_digest("/data", ("a", "b"), rows) == PINNED
+    assert (got["num_files"], got["total_bytes"], got["classes"]) == (3, 10, ["a", "b"])
+
+
+PINNED = "cf7ff0f0177ef627694435f28800be68e3d9b7bea81cd1a7959df0cabbb6c5d0"
 
 
 @pytest.mark.parametrize("names", [
@@ -147,3 +171,47 @@ def test_collector_pause_nests_and_restores_what_it_found() -> None:
         assert not gc.isenabled()
     finally:
         (gc.enable if was else gc.disable)()
+
+
+def test_the_walk_sets_off_no_cycle_collection(tmp_path: Path) -> None:
+    # each folder's stat results count as new objects: 1,500 of them set off young collections (a fifth of
+    # walking 100,000 files, with the middle and full ones they lead to) unless the collector is paused
+    import gc
+
+    for i in range(1500):
+        (tmp_path / "c" / f"{i:04d}.png").parent.mkdir(exist_ok=True)
+        (tmp_path / "c" / f"{i:04d}.png").write_bytes(b"x")
+    started: list[int] = []
+
+    def watch(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            started.append(info["generation"])
+
+    was, threshold = gc.isenabled(), gc.get_threshold()
+    gc.enable()
+    gc.set_threshold(700, 10, 10)
+    gc.collect()
+    gc.callbacks.append(watch)
+    try:
+        files = folder_walk.walk_images(tmp_path / "c", [], tmp_path)
+    finally:
+        gc.callbacks.remove(watch)
+        gc.set_threshold(*threshold)
+        (gc.enable if was else gc.disable)()
+    assert len(files) == 1500 and started == []
+
+
+def test_counts_made_from_the_columns_are_the_samples_counts(tmp_path: Path) -> None:
+    from collections import Counter
+
+    flat = make_tiny_folder(tmp_path / "flat", per_class=7)
+    split = tmp_path / "split"
+    make_tiny_folder(split / "train", per_class=6)
+    make_tiny_folder(split / "test", classes=("cat", "fish"), per_class=2)
+    (flat / "dog" / "empty.png").write_bytes(b"")  # left out: counted neither way
+    for root in (flat, split):
+        idx = scan(root, val_fraction=0.3, seed=5, verify="none")
+        for part in (None, "train", "val", "test"):
+            c = Counter(s.label for s in idx.samples if part is None or s.split == part)
+            assert idx.counts(part) == {name: c[i] for i, name in enumerate(idx.classes)}
+        assert idx.split_size("val") > 0

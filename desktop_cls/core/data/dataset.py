@@ -112,11 +112,7 @@ class DatasetIndex:
     @cached_property
     def _split_counts(self) -> dict[str, Counter[int]]:
         """Label counts per split, and over all splits (_ALL_SPLITS); kept in the instance's dict."""
-        by_split: dict[str, Counter[int]] = {_ALL_SPLITS: Counter()}
-        for (split, label), n in Counter(map(attrgetter("split", "label"), self.samples)).items():
-            by_split.setdefault(split, Counter())[label] += n
-            by_split[_ALL_SPLITS][label] += n
-        return by_split
+        return _count_splits(map(attrgetter("split", "label"), self.samples))
 
     def without(self, paths: Iterable[str], problems: Iterable[Problem] = ()) -> DatasetIndex:
         """The same index minus samples that turned out unreadable, with their problems added."""
@@ -143,14 +139,23 @@ class DatasetIndex:
         }
 
 
+def _count_splits(pairs: Iterable[tuple[str, int]]) -> dict[str, Counter[int]]:
+    by_split: dict[str, Counter[int]] = {_ALL_SPLITS: Counter()}
+    for (split, label), n in Counter(pairs).items():
+        by_split.setdefault(split, Counter())[label] += n
+        by_split[_ALL_SPLITS][label] += n
+    return by_split
+
+
 def stratified_split(labels: list[int], val_fraction: float, seed: int) -> list[str]:
     """Per class, a seeded shuffle puts round(n * val_fraction) samples (at least one when n >= 2) in val."""
     splits = ["train"] * len(labels)
     if val_fraction <= 0 or not labels:
         return splits
     rng = random.Random(seed)
-    ordered = np.argsort(np.asarray(labels), kind="stable")  # each class's indices in order, class by class
-    cuts = np.flatnonzero(np.diff(np.asarray(labels)[ordered])) + 1
+    column = np.asarray(labels)
+    ordered = np.argsort(column, kind="stable")  # each class's indices in order, class by class
+    cuts = np.flatnonzero(np.diff(column[ordered])) + 1
     for group in np.split(ordered, cuts):
         idx = group.tolist()
         _shuffle(idx, rng)
@@ -165,13 +170,16 @@ def _shuffle(x: list[int], rng: random.Random) -> None:
     """rng.shuffle(x) with its draws inlined: the same calls to getrandbits in the same order, so the same
     order for a seed as ever (tests/core/test_walk_bulk.py checks it), at half the cost per element."""
     getrandbits = rng.getrandbits
-    for i in reversed(range(1, len(x))):
-        n = i + 1
-        k = n.bit_length()
-        j = getrandbits(k)
-        while j >= n:
+    top = len(x) - 1  # i runs down to 1, j drawn in [0, i] with (i + 1).bit_length() bits: the same k for a run of i
+    while top >= 1:
+        k = (top + 1).bit_length()
+        low = (1 << (k - 1)) - 1  # the smallest i drawn with k bits
+        for i in range(top, low - 1, -1):
             j = getrandbits(k)
-        x[i], x[j] = x[j], x[i]
+            while j > i:
+                j = getrandbits(k)
+            x[i], x[j] = x[j], x[i]
+        top = low - 1
 
 
 def _decode_problem(path: str, draft_size: tuple[int, int] | None = None) -> Problem | None:
@@ -207,6 +215,10 @@ def _header_size(path: str) -> tuple[int, int] | None:
         return None
 
 
+def _header_sizes(paths: list[str]) -> list[tuple[int, int] | None]:
+    return [_header_size(p) for p in paths]
+
+
 def typical_image_size(paths: Sequence[str], limit: int = 200, workers: int | None = None) -> tuple[int, int] | None:
     """Median width and height over an evenly spaced sample, read from file headers only.
 
@@ -215,8 +227,10 @@ def typical_image_size(paths: Sequence[str], limit: int = 200, workers: int | No
     if not paths:
         return None
     sample = list(paths[:: max(1, len(paths) // limit)])[:limit]
-    with ThreadPoolExecutor(max_workers=workers or min(8, (os.cpu_count() or 2) * 2)) as pool:
-        sizes = [s for s in pool.map(_header_size, sample) if s is not None]
+    threads = min(len(sample), workers or min(8, (os.cpu_count() or 2) * 2))
+    with ThreadPoolExecutor(max_workers=threads) as pool:  # threads for a cold disk; one task each, not a Future a file
+        sizes = [s for part in pool.map(_header_sizes, [sample[i::threads] for i in range(threads)])
+                 for s in part if s is not None]
     if not sizes:
         return None
     ws = sorted(w for w, _h in sizes)
@@ -285,7 +299,8 @@ def scan(
         seed=seed, fingerprint=digest(str(root), classes, files, labels, splits),
         typical_size=typical_image_size(files.paths, workers=workers),
     )
-    index.counts()  # counted here, on the scanning thread, not by the window's first look
+    # counted here, on the scanning thread, not by the window's first look; from the columns (zip's one tuple)
+    index.__dict__["_split_counts"] = _count_splits(zip(splits, labels, strict=True))  # as the cached property
     return index
 
 

@@ -74,8 +74,16 @@ def restore_checkpoint(run: Path, step: TrainStep, classes: Sequence[str], finge
     s.history = [r for r in rows if int(r.get("epoch", 0)) <= s.epoch]
     if is_main and len(s.history) != len(rows):
         write_atomic(run / rd.METRICS, "".join(json.dumps(r) + "\n" for r in s.history).encode(), root=run)
-    old_fp = json.loads(ck.get("fingerprint", "{}"))
-    return s, old_fp.get("sha256") != fingerprint.get("sha256")
+    return s, dataset_changed(json.loads(ck.get("fingerprint", "{}")), fingerprint)
+
+
+def dataset_changed(before: Mapping[str, Any], now: Mapping[str, Any]) -> bool:
+    """Whether the files differ from what a checkpoint recorded. Fingerprints of one version compare by digest;
+    one written by an earlier version (a run started before an update) by what both versions count the same
+    way (files, bytes, classes), rather than reporting every such run's dataset as changed."""
+    if before.get("version", 1) == now.get("version", 1):
+        return before.get("sha256") != now.get("sha256")
+    return any(before.get(k) != now.get(k) for k in ("num_files", "total_bytes", "classes"))
 
 
 def resumable_run(run: Path, epochs: int | None = None) -> tuple[TrainConfig, DatasetIndex]:
