@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import collections
 import shutil
+import sys
 from pathlib import Path
+from types import FrameType
 
 import numpy as np
 import pytest
@@ -89,9 +92,12 @@ def test_an_unreadable_file_is_an_image_error_and_a_full_disk_only_a_miss(tmp_pa
     def full(*_args: object, **_kwargs: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(tc, "write_atomic", full)
+    from desktop_cls.core import contained
+
+    monkeypatch.setattr(contained.os, "write", full)
     good = picture(tmp_path / "good.png", (20, 20), 5)
     assert cache.thumbnail(str(good), 32).width == 32  # shown all the same
+    assert [p.name for p in cache.dir.rglob("*") if p.is_file()] == []  # no entry, no temporary file left
 
 
 def test_a_cache_entry_is_not_synced_but_an_empty_one_is_a_miss(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -117,3 +123,72 @@ def test_a_cache_entry_is_not_synced_but_an_empty_one_is_a_miss(tmp_path: Path, 
     assert cache.thumbnail(str(a), 64) == first and thumbnail_decodes == ["a.png", "a.png"]
     write_atomic(tmp_path / "settings.json", b"{}")
     assert len(synced) == 1
+
+
+def test_a_small_picture_is_enlarged_as_pillows_nearest_resize_does(tmp_path: Path) -> None:
+    rng = np.random.default_rng(7)
+    for width, height, side in ((32, 32, 96), (24, 17, 96), (1, 5, 96), (50, 33, 96), (95, 3, 96), (40, 41, 192),
+                                (7, 13, 144), (33, 32, 100)):
+        pixels = rng.integers(0, 255, (height, width, 3), dtype=np.uint8)
+        scale = side / max(width, height)
+        expected = Image.fromarray(pixels).resize((max(1, round(width * scale)), max(1, round(height * scale))),
+                                                  Image.Resampling.NEAREST)
+        got = tc.enlarged(tc.Thumbnail(width, height, pixels.tobytes()), side)
+        assert (got.width, got.height) == expected.size and got.rgb == expected.tobytes(), (width, height, side)
+
+
+def outside_the_decoder(fn: object) -> collections.Counter[str]:
+    """The Python calls fn() makes on this thread outside image decoding (load_rgb and Pillow under it), by
+    function: what a thumbnail costs besides its pixels."""
+    from desktop_cls.core.data import imaging
+
+    decoder, inside, calls = imaging.load_rgb.__code__, 0, collections.Counter[str]()
+
+    def profile(frame: FrameType, event: str, _arg: object) -> None:
+        nonlocal inside
+        if event not in ("call", "return"):
+            return
+        if frame.f_code is decoder:
+            inside += 1 if event == "call" else -1
+        elif event == "call" and not inside:
+            calls[f"{Path(frame.f_code.co_filename).name}:{frame.f_code.co_name}"] += 1
+
+    sys.setprofile(profile)
+    try:
+        fn()  # type: ignore[operator]
+    finally:
+        sys.setprofile(None)
+    return calls
+
+
+def test_a_thumbnail_costs_few_python_calls_besides_its_decoding(tmp_path: Path) -> None:
+    """While a large folder is checked, the images lane's threads take the interpreter lock in turns with the UI
+    thread, so what a thumbnail costs them besides its pixels is counted: the digest, the entry looked up, the
+    enlargement and the entry written were 290 Python calls a thumbnail (pathlib's path objects, Pillow's resize, a
+    write through path objects) and 130 for one read from the cache; now about 50 and 10, path objects once per
+    request of 16, never per thumbnail."""
+    pictures = [str(picture(tmp_path / f"p{i}.png", (32, 32), 20 + i)) for i in range(65)]
+    cache = ThumbnailCache(tmp_path / "cache")
+    cache.thumbnails(pictures[:1], 96)  # the first entry counts the cache's size: once per session
+
+    def requests() -> None:
+        tc.forget_digests()  # each file read for its digest, as in a new session
+        for start in range(1, 65, 16):
+            assert all(isinstance(t, tc.Thumbnail) for _p, t in cache.thumbnails(pictures[start:start + 16], 96))
+
+    decoded, found = outside_the_decoder(requests), outside_the_decoder(requests)
+    assert sum(decoded.values()) <= 64 * 60, decoded.most_common(20)
+    assert sum(found.values()) <= 64 * 12, found.most_common(20)
+    for calls in (decoded, found):
+        assert sum(n for where, n in calls.items() if where.startswith("pathlib.py")) <= 4 * 30, calls.most_common(20)
+
+
+def test_a_link_in_a_shards_place_is_not_written_through(tmp_path: Path) -> None:
+    scan = str(picture(tmp_path / "scan.png", (16, 16), 8))
+    cache = ThumbnailCache(tmp_path / "cache")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    cache.dir.mkdir(parents=True)
+    (cache.dir / tc.file_digest(scan)[:2]).symlink_to(outside, target_is_directory=True)
+    assert cache.thumbnail(scan, 32).width == 32  # shown all the same: the entry is only not kept
+    assert list(outside.iterdir()) == []

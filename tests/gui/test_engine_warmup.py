@@ -36,6 +36,19 @@ def test_the_engine_task_builds_a_meta_model_and_a_torchvision_one(monkeypatch: 
     assert any(MODELS[name].torchvision for name in built)
 
 
+def test_the_engine_task_loads_the_health_checks_modules(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not the check's thread, beside the UI thread, when the first folder is checked."""
+    import desktop_cls.core.data as data
+    from desktop_cls.core.models import architectures
+    from desktop_cls.gui.shell import engine
+
+    monkeypatch.setattr(architectures, "parameter_count", lambda *args, **kwargs: 0)
+    monkeypatch.delitem(sys.modules, "desktop_cls.core.data.health", raising=False)
+    monkeypatch.delattr(data, "health", raising=False)
+    engine.load_engine(None, None)
+    assert "desktop_cls.core.data.health" in sys.modules
+
+
 def test_what_the_engine_loaded_is_frozen_out_of_the_cycle_collector(monkeypatch: pytest.MonkeyPatch) -> None:
     """A full collection walked every object of torch, torchvision and Qt in one step that keeps the interpreter
     lock (0.2-0.5 s, on whichever thread it fell, the window's included): once the engine has loaded, those are

@@ -115,6 +115,49 @@ def test_a_request_is_handed_to_a_waiting_thread_not_a_new_one(qtbot: QtBot, mon
     assert runner.stop_all()
 
 
+def test_image_requests_run_one_at_a_time_while_background_work_runs(qtbot: QtBot) -> None:
+    """While the health check runs (background lane), its thread and its worker processes already compete with the
+    UI thread: the images lane then decodes on one thread, one fewer to take the interpreter lock in turns with
+    the UI thread. Without background work its requests run side by side again."""
+    from PySide6.QtWidgets import QWidget
+
+    from desktop_cls.gui.work.tasks import GATE, Lane, TaskRunner
+
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    window, grid = TaskRunner(owner), TaskRunner(owner)  # the grid has its own runner, as in the app
+    check_done, release = threading.Event(), threading.Event()
+    running: list[str] = []
+    done: list[str] = []
+
+    def image(name: str) -> Any:
+        def work(progress: Any, cancel: Any) -> str:
+            running.append(name)
+            release.wait(10)
+            return name
+        return work
+
+    window.start("check", lambda progress, cancel: check_done.wait(10), lane=Lane.BACKGROUND)
+    qtbot.waitUntil(lambda: GATE.background == 1, timeout=10_000)
+    for name in ("a", "b"):
+        grid.start(name, image(name), on_done=done.append, lane=Lane.IMAGES)
+    qtbot.waitUntil(lambda: len(running) == 1, timeout=10_000)
+    qtbot.wait(300)
+    assert len(running) == 1  # the second waits for the first
+    release.set()
+    qtbot.waitUntil(lambda: sorted(done) == ["a", "b"], timeout=10_000)
+    check_done.set()
+    qtbot.waitUntil(lambda: GATE.background == 0, timeout=10_000)
+    release.clear()
+    running.clear()
+    for name in ("c", "d"):
+        grid.start(name, image(name), on_done=done.append, lane=Lane.IMAGES)
+    qtbot.waitUntil(lambda: len(running) == 2, timeout=10_000)  # side by side again
+    release.set()
+    qtbot.waitUntil(lambda: len(done) == 4, timeout=10_000)
+    assert window.stop_all() and grid.stop_all()
+
+
 def test_a_lane_never_grows_past_its_size_and_runs_its_jobs_in_order() -> None:
     """The classifier's lane of one runs requests one at a time, in the order they came."""
     from desktop_cls.gui.work.lanes import LaneWorkers

@@ -102,3 +102,24 @@ def test_a_model_file_cannot_ask_for_a_huge_input(tmp_path: Path, side: int, tra
         read_meta(p)
     monkeypatch.setenv(MAX_SIDE_ENV, str(side))
     assert read_meta(p).input_size == (side, side)
+
+
+def test_a_decode_that_fits_takes_a_few_python_calls_to_hold_its_share() -> None:
+    """Each thumbnail's decode holds its share of the budget, on a thread that takes the interpreter lock in turns
+    with the UI thread: 14 calls into Python per hold before, 4 now."""
+    import sys
+
+    budget, calls = DecodeBudget(100), [0]
+
+    def hold() -> None:
+        with budget.hold(10):
+            pass
+
+    def profile(_frame: object, event: str, _arg: object) -> None:
+        calls[0] += event == "call"
+
+    hold()
+    sys.setprofile(profile)
+    hold()
+    sys.setprofile(None)
+    assert calls[0] <= 1 + 5 and budget.used == 0

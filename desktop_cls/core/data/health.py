@@ -11,9 +11,7 @@ pixel hashes, so a rescan of an unchanged folder reads no image.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import json
 import multiprocessing
 import os
 import threading
@@ -31,12 +29,18 @@ from PIL import Image
 from desktop_cls.core.data import candidates, picture_memo, similarity
 from desktop_cls.core.data.dataset import DatasetIndex, Problem, Sample
 from desktop_cls.core.data.folder_layout import class_folder
-from desktop_cls.core.data.imaging import load_rgb, or_load_error
-from desktop_cls.core.data.processes import CHUNKS_PER_WORKER, bounded_map, reading_pool, reading_workers
+from desktop_cls.core.data.health_cache import HashCache, ImageHash, VerdictCache, cache_file, hash_row
+from desktop_cls.core.data.imaging import load_rgb
+from desktop_cls.core.data.processes import (
+    CHUNKS_PER_WORKER,
+    bounded_chunks,
+    bounded_map,
+    reading_pool,
+    reading_workers,
+)
 from desktop_cls.core.errors import ImageLoadError
 from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
 from desktop_cls.core.i18n import N_, _
-from desktop_cls.core.storage import user_cache_dir, write_json
 
 IMBALANCE_RATIO = 3.0
 TOO_SMALL_PX = 16
@@ -47,6 +51,7 @@ COPY_KINDS = ("duplicate", "near_duplicate", "label_conflict", "leak")
 _VERDICTS = similarity.RULES
 _WORKERS = min(16, (os.cpu_count() or 2) + 2)
 _PROCESS_PAIRS = 2000  # candidate pairs from which proving them in worker processes repays starting those
+_CHUNK = 32  # images a worker reads per request: the result loop and the pool's own thread take steps per chunk
 _PROCESS_IMAGES = 2000  # images to read from which worker processes repay starting them (about a second)
 SPLIT_WORDS = {"train": N_("training"), "val": N_("validation"), "test": N_("test")}
 
@@ -63,14 +68,6 @@ class Finding(Problem):
         return d
 
 
-@dataclass(frozen=True, slots=True)
-class ImageHash:  # slots: one object each (30,000 of them are walked by each full collection)
-    pixels: str  # sha1 of the decoded RGB pixels and their shape
-    descriptor: str  # blurred 12x12 grayscale thumbnail, hex: nominates look-alike candidates
-    width: int
-    height: int
-
-
 def hash_image(path: str) -> ImageHash:
     im = load_rgb(path)
     arr = np.asarray(im)
@@ -79,98 +76,30 @@ def hash_image(path: str) -> ImageHash:
     return ImageHash(h.hexdigest(), similarity.descriptor(im).hex(), im.width, im.height)
 
 
-def _cache_file(root: str, suffix: str) -> Path:
-    return user_cache_dir() / "hashes" / f"{hashlib.sha1(root.encode()).hexdigest()[:16]}{suffix}.json"
-
-
-class HashCache:
-    """path -> (size, mtime_ns, hash), one JSON file per dataset folder in the user cache."""
-
-    def __init__(self, root: str) -> None:
-        self.path = _cache_file(root, "")
-        try:
-            self.data: dict[str, list[object]] = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            self.data = {}
-        self.dirty = False
-
-    def get(self, path: str) -> ImageHash | None:
-        entry = self.data.get(path)
-        if not isinstance(entry, list) or len(entry) != 6:  # other lengths: an older format, hashed again
-            return None
-        try:
-            st = os.stat(path)
-        except OSError:
-            return None
-        size, mtime, pix, desc, w, h = entry
-        if size != st.st_size or mtime != st.st_mtime_ns:
-            return None
-        return ImageHash(str(pix), str(desc), int(w), int(h))  # type: ignore[call-overload]
-
-    def put(self, path: str, value: ImageHash) -> None:
-        try:
-            st = os.stat(path)
-        except OSError:
-            return
-        self.data[path] = [st.st_size, st.st_mtime_ns, value.pixels, value.descriptor, value.width, value.height]
-        self.dirty = True
-
-    def save(self) -> None:
-        if self.dirty:
-            with contextlib.suppress(OSError):  # a cache is an optimisation
-                write_json(self.path, self.data)
-
-
-class VerdictCache:
-    """(pixel hash, pixel hash) -> difference of the aligned pair, or None when not the same picture.
-
-    Keyed by content, so renaming or moving files keeps the verdicts; thrown away when the rules change.
-    """
-
-    def __init__(self, root: str) -> None:
-        self.path = _cache_file(root, ".pairs")
-        try:
-            raw = json.loads(self.path.read_text(encoding="utf-8"))
-            self.data: dict[str, float | None] = raw["pairs"] if raw.get("rules") == _VERDICTS else {}
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            self.data = {}
-        self.dirty = False
-
-    @staticmethod
-    def key(a: ImageHash, b: ImageHash) -> str:
-        return "|".join(sorted((a.pixels, b.pixels)))
-
-    def save(self) -> None:
-        if self.dirty:
-            with contextlib.suppress(OSError):
-                write_json(self.path, {"rules": _VERDICTS, "pairs": self.data})
-
-
 def compute_hashes(samples: list[Sample], root: str, progress: ProgressFn = no_progress,
                    cancel: CancelToken | None = None) -> tuple[dict[str, ImageHash], list[Problem]]:
-    """Each readable sample's hashes (from the cache when the file is unchanged); a problem per unreadable one."""
+    """Each readable sample's hashes (from the cache when the file is unchanged); a problem per unreadable one.
+    The results come back a chunk at a time and are stored a chunk at a time (`HashCache.add`): this loop runs
+    in the window's process, beside its UI thread."""
     cache = HashCache(root)
     hashes: dict[str, ImageHash] = {}
-    todo = []
-    for s in samples:
+    todo = [] if cache.data else [s.path for s in samples]  # a first check: nothing to look up
+    for s in samples if cache.data else ():
         cached = cache.get(s.path)
         if cached is not None:
             hashes[s.path] = cached
         else:
             todo.append(s.path)
-    problems: list[Problem] = []
+    errors: list[ImageLoadError] = []
+    what = _("reading images")
     with _hash_pool(len(todo)) as pool:
-        results = bounded_map(pool, partial(or_load_error, hash_image), todo, 16,
-                              CHUNKS_PER_WORKER * reading_workers(len(todo), _PROCESS_IMAGES, _WORKERS))
-        for i, (path, result) in enumerate(zip(todo, results, strict=True), 1):
-            if isinstance(result, ImageLoadError):
-                problems.append(Problem(path, result.kind, result.message))
-            else:
-                hashes[path] = result
-                cache.put(path, result)
-            _step_done(i, len(todo), 32, _("reading images"), progress, cancel, partial(_stop, cache, pool))
+        chunks = bounded_chunks(pool, partial(hash_row, hash_image), todo, _CHUNK,
+                                CHUNKS_PER_WORKER * reading_workers(len(todo), _PROCESS_IMAGES, _WORKERS))
+        for start, rows in zip(range(0, len(todo), _CHUNK), chunks, strict=True):
+            cache.add(todo[start:start + _CHUNK], rows, hashes, errors)
+            _step_done(start + len(rows), len(todo), _CHUNK * 2, what, progress, cancel, partial(_stop, cache, pool))
     cache.save()
-    return hashes, problems
+    return hashes, [Problem(e.path, e.kind, e.message) for e in errors]
 
 
 def _hash_pool(images: int) -> Executor:
@@ -182,7 +111,8 @@ def _hash_pool(images: int) -> Executor:
 
 def _step_done(i: int, total: int, every: int, what: str, progress: ProgressFn, cancel: CancelToken | None,
                save: Callable[[], None]) -> None:
-    """Progress every `every` items; on cancel the cache keeps the work done so far before it stops."""
+    """Progress every `every` items (i counts them, by ones or by chunks of a divisor of `every`); on cancel the
+    cache keeps the work done so far before it stops."""
     if i % every == 0 or i == total:
         progress(i, total, what)
         if cancel is not None and cancel.is_set():
@@ -246,8 +176,8 @@ def proven_near_pairs(firsts: list[str], hashes: dict[str, ImageHash], root: str
     if len(firsts) < 2:
         return {}
     desc = np.array([np.frombuffer(bytes.fromhex(hashes[p].descriptor), dtype=np.uint8) for p in firsts])
-    pairs = candidates.cached_candidate_pairs(desc, _cache_file(root, ".candidates"), progress)
-    cache = VerdictCache(root)
+    pairs = candidates.cached_candidate_pairs(desc, cache_file(root, ".candidates"), progress)
+    cache = VerdictCache(root, _VERDICTS)
     verdicts: dict[tuple[int, int], float | None] = {}
     todo = []
     for a, b in pairs:

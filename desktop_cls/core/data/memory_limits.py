@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 MAX_IMAGE_MB_ENV = "DESKTOP_CLS_MAX_IMAGE_MB"
 DECODE_MEMORY_MB_ENV = "DESKTOP_CLS_DECODE_MEMORY_MB"
@@ -63,25 +61,45 @@ def decode_cost(width: int, height: int, mode: str) -> int:
 
 
 class DecodeBudget:
-    """Bytes of decoding in flight across all threads; hold() waits until its share is free."""
+    """Bytes of decoding in flight across all threads; hold() waits until its share is free. A decode that fits
+    takes four calls into Python here, where a generator, a condition's predicate and its notify took 14: a
+    thumbnail's decoding thread takes the interpreter lock in turns with the UI thread."""
 
     def __init__(self, total: int) -> None:
         self.total = total
         self.used = 0
-        self._free = threading.Condition()
+        self.waiting = 0  # threads waiting for their share
+        self._lock = threading.Lock()
+        self._free = threading.Condition(self._lock)
 
-    @contextmanager
-    def hold(self, cost: int) -> Iterator[None]:
-        cost = min(max(cost, 0), self.total)  # one image alone may always run (its own limit was checked)
-        with self._free:
-            self._free.wait_for(lambda: self.used + cost <= self.total)
-            self.used += cost
-        try:
-            yield
-        finally:
-            with self._free:
-                self.used -= cost
-                self._free.notify_all()
+    def hold(self, cost: int) -> _Held:
+        """A context that holds `cost` bytes of the budget while it is entered."""
+        return _Held(self, min(max(cost, 0), self.total))  # one image alone may always run (its limit was checked)
+
+
+class _Held:
+    __slots__ = ("budget", "cost")
+
+    def __init__(self, budget: DecodeBudget, cost: int) -> None:
+        self.budget, self.cost = budget, cost
+
+    def __enter__(self) -> None:
+        b = self.budget
+        with b._lock:
+            while b.used + self.cost > b.total:
+                b.waiting += 1
+                try:
+                    b._free.wait()
+                finally:
+                    b.waiting -= 1
+            b.used += self.cost
+
+    def __exit__(self, *_exc: object) -> None:
+        b = self.budget
+        with b._lock:
+            b.used -= self.cost
+            if b.waiting:
+                b._free.notify_all()
 
 
 DECODE_BUDGET = DecodeBudget(_mb_env(DECODE_MEMORY_MB_ENV, DEFAULT_DECODE_MEMORY_MB))

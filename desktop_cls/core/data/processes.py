@@ -51,13 +51,21 @@ def bounded_map(pool: Executor, fn: Callable[[T], R], items: Sequence[T], chunks
     """fn over items, results in order, `chunksize` items a task and at most `ahead` tasks handed out and not yet
     read back. `Executor.map` hands out every chunk at once (6,000 for a 100,000-image health check): one loop
     holding the interpreter lock that long, and a Future for each; here each result read hands out one more."""
+    for chunk in bounded_chunks(pool, fn, items, chunksize, ahead):
+        yield from chunk
+
+
+def bounded_chunks(pool: Executor, fn: Callable[[T], R], items: Sequence[T], chunksize: int,
+                   ahead: int) -> Iterator[list[R]]:
+    """bounded_map, a chunk's results at a time (items[i:i + chunksize] for i = 0, chunksize, ...): a caller in the
+    window's process stores a chunk in one step instead of a step per item."""
     pending: deque[Future[list[R]]] = deque()
     for start in range(0, len(items), chunksize):
         pending.append(pool.submit(_map_chunk, fn, items[start:start + chunksize]))
         if len(pending) >= ahead:
-            yield from pending.popleft().result()
+            yield pending.popleft().result()
     while pending:
-        yield from pending.popleft().result()
+        yield pending.popleft().result()
 
 
 def _map_chunk(fn: Callable[[T], R], chunk: Sequence[T]) -> list[R]:

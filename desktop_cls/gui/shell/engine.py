@@ -25,10 +25,15 @@ def load_engine(progress: object, cancel: object) -> list[Any]:
     the process holds about 350,000 objects the collector tracks, and each full collection walked all of them
     in one step that keeps the interpreter lock, 0.2-0.5 s here, on whichever thread it fell (the window's
     included): the UI thread could run no Python meanwhile. From here on a full collection walks only what was
-    made later. The collector is paused while loading, as the loading made five such collections."""
+    made later. The collector is paused while loading, as the loading made five such collections.
+
+    The health check's modules load here too: the check's thread imported them when the first folder was
+    checked, and their classes (each dataclass compiles its methods, keeping the lock) held the UI thread up
+    while it switched pages (a stall of 120 ms at 3 s, load 6)."""
     from desktop_cls.core.data.collector import gc_paused
 
     with gc_paused():
+        from desktop_cls.core.data import health  # noqa: F401  (see below)
         from desktop_cls.core.devices import list_devices
         from desktop_cls.core.inference import evaluation, export, predictor  # noqa: F401
         from desktop_cls.core.models.architectures import parameter_count

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -205,6 +205,13 @@ _thumbnails: dict[Path, ThumbnailCache] = {}  # the cache of each cache folder (
 def load_thumbnail(path: str, side: int) -> QImage:
     """Decoded off the UI thread (QImage is safe there), through the content-keyed disk cache, so a folder
     opened again is not decoded again; a null QImage when the file is unreadable."""
+    return load_thumbnails([path], side)[0][1]
+
+
+def load_thumbnails(paths: Sequence[str], side: int,
+                    stop: Callable[[], bool] | None = None) -> list[tuple[str, QImage]]:
+    """load_thumbnail for each path, until `stop()` says so (what is done comes back): one request of the grid.
+    Its cache entries are written together, and its imports and cache are looked up once, not per picture."""
     from desktop_cls.core.data.thumbnail_cache import ThumbnailCache
     from desktop_cls.core.errors import ImageLoadError
     from desktop_cls.core.storage import user_cache_dir
@@ -213,12 +220,14 @@ def load_thumbnail(path: str, side: int) -> QImage:
     cache = _thumbnails.get(folder)
     if cache is None:
         cache = _thumbnails[folder] = ThumbnailCache(folder / "thumbnails")
-    try:
-        thumb = cache.thumbnail(path, side)
-    except ImageLoadError:
-        return QImage()
-    qimg = QImage(thumb.rgb, thumb.width, thumb.height, 3 * thumb.width, QImage.Format.Format_RGB888)
-    return qimg.copy()  # own the pixels: `thumb` dies with this frame
+    rgb888 = QImage.Format.Format_RGB888
+    done = []
+    for path, thumb in cache.thumbnails(paths, side, stop):
+        if isinstance(thumb, ImageLoadError):
+            done.append((path, QImage()))
+        else:  # copied: the image owns its pixels, as `thumb` goes
+            done.append((path, QImage(thumb.rgb, thumb.width, thumb.height, 3 * thumb.width, rgb888).copy()))
+    return done
 
 
 def qimage_to_rgb(img: QImage) -> np.ndarray:

@@ -32,7 +32,7 @@ from PySide6.QtGui import QColor, QDrag, QImage, QPainter, QPixmap, QRegion
 from PySide6.QtWidgets import QListView
 
 from desktop_cls.core.events import CancelToken
-from desktop_cls.gui.widgets.common import load_thumbnail
+from desktop_cls.gui.widgets.common import load_thumbnails
 from desktop_cls.gui.widgets.hidpi import at_ratio, device_pixels, device_ratio, follow_ratio
 from desktop_cls.gui.widgets.thumbnail_drag import SelectionDrag
 from desktop_cls.gui.work.tasks import Lane, Task, TaskRunner
@@ -256,12 +256,7 @@ class ThumbnailModel(QAbstractListModel):
         side = self._pixels
 
         def decode(progress: object, cancel: CancelToken) -> list[tuple[str, QImage]]:
-            done = []
-            for path in paths:
-                if cancel.is_set():  # scrolled past or a new list: what is done still comes back
-                    break
-                done.append((path, load_thumbnail(path, side)))
-            return done
+            return load_thumbnails(paths, side, cancel.is_set)  # scrolled past or a new list: what is done comes back
 
         started: list[Task] = []  # the callbacks come queued, after this request was filed
         task = self._work.start("thumbnails", decode, lambda done: self._on_batch(started[0], paths, done),

@@ -8,9 +8,10 @@ waits in its lane is never lost, and a newer request never inherits an older one
 A lane is a set of long-lived threads fed by a queue (work.lanes; Orange's one-thread executor is a lane of one):
 `TASKS` gives each request its own thread (scans, training, evaluation, exports); `CLASSIFIER` runs one
 request at a time, in order, so the loaded model is never used by two at once; `IMAGES` decodes pictures
-for thumbnails and the viewer; `BACKGROUND` runs what nobody waits for (a dataset's health check) at a lower
-CPU priority, so the window and training keep the processor; `SETTINGS` writes the settings file, one write at
-a time. Only plain data crosses back, through queued signals.
+for thumbnails and the viewer (one request at a time while the background lane runs: `LaneGate`);
+`BACKGROUND` runs what nobody waits for (a dataset's health check) at a lower CPU priority, so the window and
+training keep the processor; `SETTINGS` writes the settings file, one write at a time. Only plain data
+crosses back, through queued signals.
 """
 
 from __future__ import annotations
@@ -176,6 +177,42 @@ class Task:
         return self._ended.wait(ms / 1000)
 
 
+class LaneGate:
+    """While a request runs on the background lane (in any runner), the images lane runs one request at a time.
+
+    The health check's thread stores what its worker processes read while they keep both cores busy; with
+    the images lane's two threads storing thumbnails beside it, four threads took the interpreter lock in turns
+    with the UI thread, and scrolling once waited 127 ms for it. One decoding thread then is fewer turns; alone,
+    the lane decodes on both threads (a photo's pixels decode without the lock)."""
+
+    def __init__(self) -> None:
+        self.background = 0  # background requests running now
+        self._count = threading.Lock()
+        self._one_image = threading.Lock()
+
+    def enter(self, lane: Lane) -> Callable[[], None]:
+        """Called before a request of `lane` runs (it may wait here); returns what to call once it has run."""
+        if lane == Lane.BACKGROUND:
+            with self._count:
+                self.background += 1
+            return self._background_done
+        if lane == Lane.IMAGES and self.background:
+            self._one_image.acquire()
+            return self._one_image.release
+        return _nothing
+
+    def _background_done(self) -> None:
+        with self._count:
+            self.background -= 1
+
+
+def _nothing() -> None:
+    pass
+
+
+GATE = LaneGate()  # one for the process: the grids' runners are not the window's
+
+
 class _Job:
     """One request as its lane runs it: a plain callable, so handing it to the lane is a queue put."""
 
@@ -183,11 +220,13 @@ class _Job:
         self.fn, self.task, self.signals, self.keep_result = fn, task, signals, keep_result
 
     def __call__(self) -> None:
+        leave = GATE.enter(self.task.lane)
         try:
             self._run()
         except RuntimeError:  # the owner (a closed window) was deleted meanwhile: nobody is left to tell
             pass
         finally:
+            leave()
             self.task._ended.set()
 
     def _run(self) -> None:
