@@ -16,6 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
 
+from desktop_cls.core.data.labeling_journal import Operation
 from desktop_cls.core.data.labeling_state import class_step
 from desktop_cls.gui.pages.label.label_model import LabelModel
 
@@ -49,7 +50,7 @@ class FolderReread(QObject):
         page, ws = self.page, self.page.state.workspace
         ops = ws.ops if ws is not None else {}
         moved = LabelModel.changes(step, ops)
-        if ws is not None and listing is None and moved is None and step is not None and class_step(step, ops):
+        if ws is not None and listing is None and isinstance(step, Operation) and class_step(step, ops):
             listing = self._after_class_step(ws)
         if moved is None or ws is None:
             page.refresh(listing)

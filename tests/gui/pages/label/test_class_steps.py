@@ -128,13 +128,13 @@ def test_cancel_rolls_a_merge_back(qtbot: QtBot, window: MainWindow, tiny_folder
     real = labeling_step.step_work
 
     def cancelled_half_way(workspace: Any, fn: Any, args: Any, what: str) -> Any:
-        work = real(workspace, fn, args, what)
+        work: Any = real(workspace, fn, args, what)
 
         def run(*, progress: Any, cancel: Any) -> Any:
             def at(done: int, total: int, text: str) -> None:
                 told.append((done, total))
                 if done == 4:
-                    cancel.set()  # as the Cancel button does, with four images moved
+                    cancel.set()  # as the Cancel button does, four moves in (the fifth goes on)
                 progress(done, total, text)
             return work(progress=at, cancel=cancel)
         return run
