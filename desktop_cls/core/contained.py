@@ -209,11 +209,11 @@ def is_dir(root: str | Path, rel: str | Path) -> bool:
 
 
 def is_empty_dir(root: str | Path, rel: str | Path) -> bool:
-    """A real folder with nothing in it."""
+    """A real folder with nothing in it (told by its first entry: a full folder is not listed)."""
     items = parts(rel)
     try:
-        with folder(root, items) as fd:
-            return not os.listdir(fd if fd is not None else Path(root).joinpath(*items))
+        with folder(root, items) as fd, os.scandir(fd if fd is not None else Path(root).joinpath(*items)) as it:
+            return next(it, None) is None
     except (FileNotFoundError, Refused, NotADirectoryError):
         return False
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from desktop_cls.core import contained
 from desktop_cls.core.data import labeling_journal, labeling_state
-from desktop_cls.core.data.folder_layout import check_class_name, class_folders, is_hidden, sibling
+from desktop_cls.core.data.folder_layout import check_class_name, is_hidden, sibling
 from desktop_cls.core.data.imaging import is_image_name
 from desktop_cls.core.data.labeling_journal import Move, Operation, StepFailed, parse_begin, reason, rollback_tolerant
 from desktop_cls.core.data.labeling_state import JOURNAL, STATE_DIR, TRASH, FolderShape, apply_moves, free_name
@@ -107,7 +107,7 @@ class Workspace:
         """The loose images and classes as they are on disk now, changes from outside the app included (it lists
         the folder: run it off the UI thread)."""
         started = self.next_id
-        classes = self.shape.read(started, lambda: self.next_id)[2]
+        classes = self.shape.read(started, lambda: self.next_id).classes
         return self.unlabeled(), classes
 
     # ---- journal -------------------------------------------------------------------------------
@@ -250,8 +250,9 @@ class Workspace:
         return folder
 
     def _class_dirs(self, name: str) -> list[str]:
-        """The class's folder in every split (train/ first): renaming, merging or deleting a class acts on all."""
-        return [self._class_dir(name), *class_folders(self.root, check_class_name(name))[1:]]
+        """The class's folder in every split (train/ first): renaming, merging or deleting a class acts on all.
+        (The layout is the shape's, as for a key press: a class step lists no folder on the thread that asks.)"""
+        return [self._class_dir(name), *self.shape.class_folders(check_class_name(name))[1:]]
 
     # ---- operations ----------------------------------------------------------------------------
     def assign(self, paths: Sequence[str | Path], class_name: str) -> Operation:

@@ -22,7 +22,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop_cls.core import contained
-from desktop_cls.core.data.folder_layout import class_folder, detect_layout, is_hidden
+from desktop_cls.core.data.folder_layout import (
+    SPLIT_DIR_NAMES,
+    class_dirs,
+    class_folder,
+    detect_layout,
+    is_hidden,
+)
 from desktop_cls.core.data.labeling_journal import Move, Operation
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import _
@@ -33,6 +39,7 @@ JOURNAL = "journal.jsonl"
 TRASH = "trash"
 LOCK = "lock"
 FILE_STEPS = frozenset({"assign", "trash", "import"})  # kinds of step that move image files, never a folder
+CLASS_STEPS = frozenset({"create_class", "rename_class", "merge_classes", "delete_class"})  # never a loose image
 # Told (moves done, moves in all) before each move of a step: a worker thread shows its progress, and stops it by
 # raising core.events.CancelledError (the step is then rolled back: nothing changed).
 Watch = Callable[[int, int], None]
@@ -105,52 +112,114 @@ def _drop(root: Path) -> None:
 
 class FolderShape:
     """A dataset's layout and class folders as last read, so a key press need not list the dataset folder again
-    (20,000 loose images there made each one ~10 ms). Steps that only move image files keep it; any other step
-    forgets it (read again when next asked); `read` (off the UI thread) reads it afresh for outside changes."""
+    (20,000 loose images there made each one ~10 ms). Steps that only move image files keep it; a class step (new,
+    renamed, merged, deleted class, or its undo) updates its classes from the folders it made, moved or removed;
+    a step after which the layout itself may have changed forgets it (read again when next asked, best off the UI
+    thread); `read` (off the UI thread) reads it afresh for outside changes."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self._lock = threading.Lock()
-        self._known: tuple[str, str, list[str]] | None = None  # (layout, the classes' folder, classes)
+        self._known: _Shape | None = None
         self.reads = 0  # how often the folder was listed for it: tests count work with it
 
     def folder(self, name: str, image: str | None = None) -> str:
         """class_folder, without listing the dataset folder when its shape is known."""
-        layout, base, _classes = self._get()
-        return class_folder(self.root, name, image, layout, base)
+        known = self._get()
+        return class_folder(self.root, name, image, known.layout, known.base)
+
+    def class_folders(self, name: str) -> list[str]:
+        """folder_layout.class_folders without listing the dataset folder: the class's folder in train/ first,
+        then in each other split where it is (one stat each)."""
+        known = self._get()
+        if known.layout != "split_folders":
+            return [name]
+        return [f"{known.base}/{name}", *(f"{s}/{name}" for s in known.splits
+                                          if s != known.base and contained.is_dir(self.root, f"{s}/{name}"))]
 
     def classes(self) -> list[str]:
-        return list(self._get()[2])
+        return list(self._get().classes)
 
-    def _get(self) -> tuple[str, str, list[str]]:
+    def kept(self) -> list[str] | None:
+        """The classes when the shape is known (nothing is listed for them), else None."""
+        known = self._known
+        return list(known.classes) if known is not None else None
+
+    def _get(self) -> _Shape:
         known = self._known
         return known if known is not None else self.read(None, lambda: 0)
 
-    def read(self, started: int | None, steps: Callable[[], int]) -> tuple[str, str, list[str]]:
+    def read(self, started: int | None, steps: Callable[[], int]) -> _Shape:
         """List the folder's shape now; kept unless a step began since `started` (then that step's view wins)."""
         self.reads += 1
         layout = detect_layout(self.root)
         base = class_folder(self.root, "", layout=layout)
+        splits = sorted(n for n in class_dirs(self.root) if n.lower() in SPLIT_DIR_NAMES) \
+            if layout == "split_folders" else []
         with os.scandir(self.root / base) as it:
-            known = (layout, base, sorted(e.name for e in it if e.is_dir() and not is_hidden(e.name)))
+            known = _Shape(layout, base, sorted(e.name for e in it if e.is_dir() and not is_hidden(e.name)), splits)
         with self._lock:
             if started is None or started == steps():
                 self._known = known
         return known
 
     def after(self, op: Operation, ops: Mapping[int, Operation]) -> None:
-        """A step was made: the shape is forgotten (read again when next asked) unless the step moved files only."""
-        if not files_only(op, ops):
-            with self._lock:
-                self._known = None
+        """A step was made: the shape is kept when it moved files only, follows a class step, and is forgotten
+        otherwise (read again when next asked)."""
+        if files_only(op, ops):
+            return
+        with self._lock:
+            known = self._known
+            self._known = _follow(self.root, known, op.moves) if known is not None and class_step(op, ops) else None
+
+
+@dataclass(frozen=True)
+class _Shape:
+    layout: str  # folder_layout.detect_layout's answer
+    base: str  # the folder holding the classes: "" or the train folder
+    classes: list[str]
+    splits: list[str]  # with split folders, their names (train, val, test as spelled on disk)
+
+
+def _follow(root: Path, known: _Shape, moves: Sequence[Move]) -> _Shape | None:
+    """The shape after a class step's folder moves, or None when the layout itself may have changed (then it is
+    read again): classes that look like split folders (train beside val or test), or split folders left without
+    a class in train/ (train/ and test/ are then two classes)."""
+    names = set(known.classes)
+    for m in moves:
+        src = m.src if m.src is not None and m.src.rpartition("/")[0] == known.base else None
+        dst = m.dst if m.dst is not None and m.dst.rpartition("/")[0] == known.base else None
+        if any(end is not None and is_hidden(end.rpartition("/")[2]) for end in (src, dst)) or (
+                known.base and any(end is not None and "/" not in end for end in (m.src, m.dst))):
+            return None  # (a step planned in another layout, undone in this one: read again rather than guessed)
+        if src is not None and not (m.dst is None and contained.is_dir(root, src)):  # (a folder not empty stays)
+            names.discard(src.rpartition("/")[2])
+        if dst is not None:
+            names.add(dst.rpartition("/")[2])
+    tops = {n.lower() for n in names}
+    if known.layout == "split_folders" and not names:
+        return None
+    if known.layout != "split_folders" and "train" in tops and tops & (SPLIT_DIR_NAMES - {"train"}) \
+            and tops <= SPLIT_DIR_NAMES:
+        return None
+    return _Shape(known.layout, known.base, sorted(names), known.splits)
 
 
 def files_only(op: Operation, ops: Mapping[int, Operation]) -> bool:
     """Whether a step (an undo or redo: the step it reverses or repeats) moved image files only, no folder: then
     its moves say all that changed in the dataset's layout and loose images (nothing needs listing)."""
+    return _kind(op, ops) in FILE_STEPS and all(m.src is not None and m.dst is not None for m in op.moves)
+
+
+def class_step(op: Operation, ops: Mapping[int, Operation]) -> bool:
+    """Whether a step (an undo or redo: the step it reverses or repeats) made, renamed, merged or deleted a class:
+    it moved class folders and the files inside them, never a loose image (those need no listing after it)."""
+    return _kind(op, ops) in CLASS_STEPS
+
+
+def _kind(op: Operation, ops: Mapping[int, Operation]) -> str:
     target = ops.get(op.target) if op.target is not None else None
-    kind = target.kind if target is not None else op.kind
-    return kind in FILE_STEPS and all(m.src is not None and m.dst is not None for m in op.moves)
+    return target.kind if target is not None else op.kind
 
 
 def trash_steps(ops: Mapping[int, Operation], redo_stack: Sequence[int]) -> list[int]:

@@ -1,16 +1,26 @@
 """The Label page's view of the dataset folder, kept up to date without listing the folder on the UI thread.
 
 The page's own steps tell it what moved (each is journaled: a key press takes one image out of the queue), so a
-key press costs the same beside 20 loose images as beside 20,000. Changes made outside the app are found by
-reading the folder again on a worker thread a moment after the dataset was read again; that listing replaces
-the page's only when no step was made since it began (a step made meanwhile is newer than what it saw).
+key press costs the same beside 20 loose images as beside 20,000. A class step (new, renamed, merged, deleted
+class, or its undo) moves no loose image, and the engine's FolderShape follows its class folders; where it
+cannot tell (the layout itself may have changed) the folder is listed on a worker thread. Changes made outside
+the app are found by reading the folder again on a worker thread a moment after the dataset was read again; that
+listing replaces the page's only when no step was made since it began (a step made meanwhile is newer than what
+it saw).
 """
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
+
+from desktop_cls.core.data.labeling_journal import Operation
+from desktop_cls.core.data.labeling_state import class_step
+from desktop_cls.gui.pages.label.label_model import LabelModel
+
+Listing = tuple[list[str], list[str]]  # the folder's loose images and classes
 
 RESCAN_DELAY_MS = 1500
 
@@ -32,6 +42,36 @@ class FolderReread(QObject):
         ws = self.page.state.workspace
         if ws is not None:
             self.page.state.files_changed.emit(str(ws.root))
+
+    def follow(self, step: Any, listing: Listing | None) -> None:
+        """After a step: images only taken away leave the queue and the strip; images only brought back (an undo)
+        join the queue; a class step leaves the queue and takes the engine's classes; otherwise the folder is
+        read again (`listing` when it was already, on a worker thread)."""
+        page, ws = self.page, self.page.state.workspace
+        ops = ws.ops if ws is not None else {}
+        moved = LabelModel.changes(step, ops)
+        if ws is not None and listing is None and isinstance(step, Operation) and class_step(step, ops):
+            listing = self._after_class_step(ws)
+        if moved is None or ws is None:
+            page.refresh(listing)
+        elif moved[1]:
+            page.refresh(page.model.listing(*moved))
+        else:
+            gone = moved[0]
+            near = page.model.position  # the image labeled was on screen: its row is here, or next to it
+            page.model.drop(gone)
+            page.view.strip_model.remove_paths({f"{ws.root}{os.sep}{n}" for n in gone}, near)
+            page.show_current()
+            page.update_buttons()
+
+    def _after_class_step(self, ws: Any) -> Listing:
+        """The loose images as shown and the classes as the engine's shape followed the step; when it could not
+        (the layout may have changed) they are listed on a worker thread, and shown as they were meanwhile."""
+        classes = ws.shape.kept()
+        if classes is None:
+            self.start()
+            return self.page.model.as_shown()
+        return list(self.page.model.queue), classes
 
     def dataset_read(self) -> None:
         """The open dataset was read again: the page keeps the queue its steps left (the class counts are new)

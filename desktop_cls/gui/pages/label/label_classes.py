@@ -32,14 +32,17 @@ IMAGE_PATTERNS = "*.jpg *.jpeg *.png *.bmp *.tif *.tiff *.webp *.ppm *.pgm"  # w
 
 class ClassPanel(QWidget):
     def __init__(self, workspace: Callable[[], Any], do: Callable[..., None],
-                 import_files: Callable[[list[str], str | None, list[str]], None]) -> None:
-        """workspace() gives the open dataset's core.labeling.Workspace (or None); do(fn, *args) applies a change;
-        import_files(paths, class or None, images of the dataset for that class) copies images in, in the
-        background."""
+                 import_files: Callable[[list[str], str | None, list[str]], None],
+                 busy: Callable[[], bool] = lambda: False) -> None:
+        """workspace() gives the open dataset's core.labeling.Workspace (or None); do(fn, *args, large=False)
+        applies a change (large: in the background); import_files(paths, class or None, images of the dataset for
+        that class) copies images in, in the background; busy() says, when true, that another step runs (a class
+        change asked for then is refused with the reason before any question)."""
         super().__init__()
         self._workspace = workspace
         self._do = do
         self._import = import_files
+        self._busy = busy
         self.class_list = QListWidget()
         self.class_list.setObjectName("labelClassList")
         self.class_list.setAccessibleName(self.tr("Classes"))
@@ -106,7 +109,9 @@ class ClassPanel(QWidget):
 
     def _pick_class(self, title: str, exclude: str | None = None) -> str | None:
         ws = self._workspace()
-        classes = [c for c in ws.classes() if c != exclude] if ws is not None else []
+        if ws is None or (exclude is None and self._busy()):
+            return None
+        classes = [c for c in ws.classes() if c != exclude]  # (as the engine's steps left them: nothing listed)
         if not classes:
             return None
         item = self.class_list.currentItem()  # the class selected in the list is the one meant
@@ -117,7 +122,7 @@ class ClassPanel(QWidget):
 
     def new_class(self) -> None:
         ws = self._workspace()
-        if ws is None:
+        if ws is None or self._busy():
             return
         name, ok = ask_text(self, self.tr("New class"), self.tr("Name of the new class:"))
         if ok and name.strip():
@@ -134,18 +139,18 @@ class ClassPanel(QWidget):
         src = self._pick_class(self.tr("Merge which class?"))
         if src:
             dst = self._pick_class(self.tr("Merge '{0}' into…").format(src), exclude=src)
-            if dst:
-                self._do(self._workspace().merge_classes, src, dst)
+            if dst:  # every image of src moves: in the background (its size is known only by walking it)
+                self._do(self._workspace().merge_classes, src, dst, large=True)
 
     def delete_class(self) -> None:
         name = self._pick_class(self.tr("Delete which class? (its folder goes to the trash; Ctrl+Z brings it "
                                         "back)"))
-        if name:
+        if name:  # one folder moved per split, however many images it holds
             self._do(self._workspace().delete_class, name)
 
     def empty_trash(self) -> None:
         ws = self._workspace()
-        if ws is None:
+        if ws is None or self._busy():  # (a step running may be moving files into the trash)
             return
         answer = QMessageBox.question(self, self.tr("Empty the trash?"),
                                       self.tr("Images and classes deleted here go to your system trash, and those "

@@ -68,7 +68,8 @@ class LabelPage(Page):
         importer = ImageImport(self, self.step_ended, self._moving)  # (in the background)
         self.mover = BackgroundStep(self, lambda err, got: self.step_ended(err, got or self.model.as_shown()),
                                     lambda: self.step_ended(listing=self.model.as_shown()), self._moving)
-        self.classes = ClassPanel(lambda: self.state.workspace, self.do, importer.start)
+        self.classes = ClassPanel(lambda: self.state.workspace, self.do, importer.start,
+                                  self.mover.refused_while_busy)  # (a class change is refused while a step runs)
         self.suggest_panel = SuggestionPanel(self, b["suggestButton"], b["acceptSuggestionsButton"])
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         keys: list[tuple[str, Callable[[], object]]] = [(a.shortcut, a.slot) for a in self.page_actions()
@@ -134,7 +135,7 @@ class LabelPage(Page):
                               (self.tr("Put this image in '{0}' (key {1}; or drop images here)"),
                                self.tr("Put this image in '{0}' (or drop images here)")))
         self.classes.fill(m.classes, self.state.dataset.counts() if self.state.dataset is not None else {})
-        self._show_current()
+        self.show_current()
         self.update_buttons()
 
     def update_buttons(self) -> None:
@@ -146,7 +147,7 @@ class LabelPage(Page):
         self.view.show_history(ws)
         self.suggest_panel.update_buttons()
 
-    def _show_current(self) -> None:
+    def show_current(self) -> None:
         m, name, ws = self.model, self.model.current(), self.state.workspace
         self.view.set_labeling(name is not None and ws is not None)  # nothing left: what cannot act is greyed
         if name is None or ws is None:
@@ -160,7 +161,7 @@ class LabelPage(Page):
     # ---- labeling ------------------------------------------------------------------------------
     def go_to(self, row: int) -> None:
         if self.model.go_to(row):
-            self._show_current()
+            self.show_current()
 
     def do(self, fn: Any, *args: Any, large: bool = False) -> None:
         """Apply a labeling step, one at a time; a large one (thousands of files) moves in the background
@@ -188,21 +189,9 @@ class LabelPage(Page):
         self.changed(listing=listing)
 
     def changed(self, step: Any = None, listing: tuple[list[str], list[str]] | None = None) -> None:
-        """After a step: images only taken away leave the queue and the strip; images only brought back (an undo)
-        join the queue; otherwise the folder is read again. The journaled step says which: nothing is listed."""
-        ws = self.state.workspace
-        moved = LabelModel.changes(step, ws.ops if ws is not None else {})
-        if moved is None or ws is None:
-            self.refresh(listing)
-        elif moved[1]:
-            self.refresh(self.model.listing(*moved))
-        else:
-            gone = moved[0]
-            near = self.model.position  # the image labeled was on screen: its row is here, or next to it
-            self.model.drop(gone)
-            self.view.strip_model.remove_paths({f"{ws.root}{os.sep}{n}" for n in gone}, near)
-            self._show_current()
-            self.update_buttons()
+        """After a step: the page follows what it moved (reread.follow: no folder is listed for a step of its own),
+        the dataset is read again a moment later, and live suggestions are made afresh."""
+        self.reread.follow(step, listing)
         self.reread.timer.start()
         if self.suggest_panel.live_check.isChecked():
             self.suggest_panel.suggest()  # a new head on cached features: labelling with a model becomes live

@@ -6,11 +6,8 @@ Work is counted, not timed: the loose images are hard links of one small picture
 from __future__ import annotations
 
 import os
-import threading
-import traceback
-from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 from PySide6.QtCore import Qt
@@ -18,52 +15,12 @@ from PySide6.QtTest import QTest
 
 from desktop_cls.gui.pages.label import label_page
 from tests.gui.conftest import open_and_wait, opened_workspace
+from tests.gui.pages.label.conftest import LOOSE, Listings
 
 if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
 
     from desktop_cls.gui.shell.main_window import MainWindow
-
-LOOSE = 2_000
-
-
-class Listings:
-    """The dataset folder listed on the UI thread (os.scandir, os.listdir; a listing by descriptor counts too),
-    with where it was asked for. (A class folder made a moment ago may be listed to count its images.)"""
-
-    def __init__(self) -> None:
-        self.seen: list[str] = []
-        self.root = ""
-
-    def told(self) -> str:
-        return f"{len(self.seen)} listings:\n" + "\n".join(self.seen)
-
-
-@pytest.fixture
-def listings(monkeypatch: pytest.MonkeyPatch) -> Iterator[Listings]:
-    found = Listings()
-
-    def counted(real: Any) -> Any:
-        def listing(path: Any = ".", *args: Any) -> Any:
-            if threading.current_thread() is threading.main_thread() and (
-                    not isinstance(path, str | Path) or os.path.realpath(path) == found.root):
-                found.seen.append(f"{path}\n" + "".join(traceback.format_stack(limit=8)[:-1]))
-            return real(path, *args)
-        return listing
-
-    monkeypatch.setattr(os, "scandir", counted(os.scandir))
-    monkeypatch.setattr(os, "listdir", counted(os.listdir))
-    yield found
-
-
-@pytest.fixture
-def crowded(tiny_folder: Path, listings: Listings) -> Path:
-    listings.root = os.path.realpath(tiny_folder)
-    picture = tiny_folder / "dog" / "dog_00.png"
-    for i in range(LOOSE):
-        os.link(picture, tiny_folder / f"loose_{i:05d}.png")
-    return tiny_folder
-
 
 def test_a_key_press_and_its_undo_list_no_folder(qtbot: QtBot, window: MainWindow, crowded: Path,
                                                  listings: Listings) -> None:

@@ -1,0 +1,63 @@
+"""Counting the Label page's work at scale: the dataset folder listed on the UI thread, beside thousands of loose
+images (hard links of one small picture)."""
+
+from __future__ import annotations
+
+import os
+import threading
+import traceback
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+LOOSE = 2_000
+
+
+class Listings:
+    """The dataset folder listed on the UI thread (os.scandir, os.listdir; a listing by descriptor counts too unless
+    the system names its folder), with where it was asked for. (Another folder, such as a class folder made a
+    moment ago, may be listed.)"""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+        self.root = ""
+
+    def told(self) -> str:
+        return f"{len(self.seen)} listings:\n" + "\n".join(self.seen)
+
+
+@pytest.fixture
+def listings(monkeypatch: pytest.MonkeyPatch) -> Iterator[Listings]:
+    found = Listings()
+
+    def counted(real: Any) -> Any:
+        def listing(path: Any = ".", *args: Any) -> Any:
+            if threading.current_thread() is threading.main_thread() and _folder(path) in (found.root, None):
+                found.seen.append(f"{path}\n" + "".join(traceback.format_stack(limit=8)[:-1]))
+            return real(path, *args)
+        return listing
+
+    monkeypatch.setattr(os, "scandir", counted(os.scandir))
+    monkeypatch.setattr(os, "listdir", counted(os.listdir))
+    yield found
+
+
+@pytest.fixture
+def crowded(tiny_folder: Path, listings: Listings) -> Path:
+    listings.root = os.path.realpath(tiny_folder)
+    picture = tiny_folder / "dog" / "dog_00.png"
+    for i in range(LOOSE):
+        os.link(picture, tiny_folder / f"loose_{i:05d}.png")
+    return tiny_folder
+
+
+def _folder(path: Any) -> str | None:
+    """The folder listed (one listed by descriptor, where the system names it), or None when it cannot be told."""
+    if isinstance(path, str | Path):
+        return os.path.realpath(path)
+    try:
+        return os.readlink(f"/proc/self/fd/{path}")
+    except (OSError, TypeError):
+        return None
