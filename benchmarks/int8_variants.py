@@ -1,7 +1,7 @@
 """int8 variants of one trained run side by side: size, one-image latency, agreement on judged and further images.
 
     python -m benchmarks.int8_variants RUN --calibrate DIR --judge DIR --check DIR [--counts 0 6 9 14]
-        [--method MinMax] [--min-max] [--json OUT]
+        [--method MinMax] [--min-max] [--static-only] [--json OUT]
     python -m benchmarks.int8_variants --pictures-folders OUT [--draw 0]   # the real-pictures folders, no model
 
 One calibration (the exporter's: moving-average min-max unless --min-max, or --method Percentile/Entropy) and
@@ -71,7 +71,7 @@ def with_int8_weights(src: Path, dest: Path, nodes: set[str] | None) -> Path:
 
 
 def variants(run: Path, calibrate: Path, judge: Path, check: Path, counts: list[int], method: str,
-             moving_average: bool, work: Path) -> dict[str, Any]:
+             moving_average: bool, work: Path, static_only: bool = False) -> dict[str, Any]:
     meta = read_meta(sidecar_path(run / "model.safetensors"))
     model, _meta = load_native(run / "model.safetensors")
     model = model.float().eval()
@@ -110,9 +110,12 @@ def variants(run: Path, calibrate: Path, judge: Path, check: Path, counts: list[
         static = work / f"static{k}.onnx"
         quantize(static, exclude=floats)
         rows[f"static {k}"] = measure(static, sets, x1)
-        rows[f"static {k}, float blocks' weights int8"] = measure(
-            with_int8_weights(static, work / f"static{k}w.onnx", set(floats)), sets, x1)
+        if not static_only:
+            rows[f"static {k}, float blocks' weights int8"] = measure(
+                with_int8_weights(static, work / f"static{k}w.onnx", set(floats)), sets, x1)
         print(json.dumps({k: rows[k] for k in list(rows)[-2:]}), flush=True)
+    if static_only:
+        return out
     rows["weight-only int8"] = measure(with_int8_weights(prepared, work / "wo.onnx", None), sets, x1)
     rows["weight-only int8, head weights float"] = measure(
         with_int8_weights(prepared, work / "wo_head.onnx", set(proto_nodes(proto)) - set(head)), sets, x1)
@@ -148,6 +151,7 @@ def main() -> None:
     ap.add_argument("--counts", type=int, nargs="+", default=[0, 6, 9])
     ap.add_argument("--method", default="MinMax", choices=("MinMax", "Percentile", "Entropy"))
     ap.add_argument("--min-max", action="store_true", help="the batches' extreme ranges, not their moving average")
+    ap.add_argument("--static-only", action="store_true", help="only fp32, fp16 and static int8 (calibration methods)")
     ap.add_argument("--pictures-folders", type=Path)
     ap.add_argument("--draw", type=int, default=0)
     ap.add_argument("--json", type=Path)
@@ -160,7 +164,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="int8-variants-"))
     try:
         result = variants(a.run, a.calibrate, a.judge, a.check, a.counts, a.method,
-                          a.method == "MinMax" and not a.min_max, work)
+                          a.method == "MinMax" and not a.min_max, work, a.static_only)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     text = json.dumps(result, indent=1)
