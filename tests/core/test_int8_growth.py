@@ -158,6 +158,7 @@ def test_a_recipe_that_does_not_grow_is_never_judged(prepared: tuple[Path, Model
 def test_the_shipped_recipe_grows_from_a_quarter_to_at_most_60_percent() -> None:
     (recipe,) = eo.INT8_RECIPES
     assert recipe.sensitive_share == 0.25 and recipe.grow_to == 0.6 and recipe.method == "MinMax"
+    assert recipe.under_fp16  # and never to a file as large as the fp16 export (pictures: 14 blocks, 13.96 MB)
 
 
 def test_the_recipe_is_not_judged_on_the_images_it_calibrated_on() -> None:
@@ -219,3 +220,18 @@ def test_moving_average_ranges_are_narrower_than_the_extremes(prepared: tuple[Pa
         width[moving] = {k: v["highest"]["data"][0] - v["lowest"]["data"][0] for k, v in data.items()}
     widths = [(width[True][k], width[False][k]) for k in width[False]]
     assert all(m <= e + 1e-6 for m, e in widths) and any(m < e - 1e-6 for m, e in widths)
+
+
+def test_growth_under_fp16_stops_before_the_file_is_as_large_as_the_fp16_one(
+        prepared: tuple[Path, ModelMeta, np.ndarray], tmp_path: Path) -> None:
+    """Never met, the growth runs to its bound: with under_fp16 that bound is the size of the fp16 file."""
+    from dataclasses import replace
+
+    model, meta, x = prepared
+    recipe = eo.Int8Recipe(True, "MinMax", ("head",), 0.01, grow_to=1.0, under_fp16=True)
+    capped = eo.Int8Search(lambda p: of300(0))
+    kept = eo.write_int8(model, meta, x, recipe, tmp_path / "capped.onnx", search=capped)
+    free = eo.Int8Search(lambda p: of300(0), errors=capped.errors)
+    everything = eo.write_int8(model, meta, x, replace(recipe, under_fp16=False), tmp_path / "all.onnx", search=free)
+    assert len(kept) < len(everything) == len(capped.errors)
+    assert (tmp_path / "capped.onnx").stat().st_size < model.stat().st_size / 2 < (tmp_path / "all.onnx").stat().st_size

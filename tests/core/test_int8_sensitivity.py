@@ -50,6 +50,23 @@ def test_a_block_is_its_weights_prefix_with_its_activations_and_residual_add() -
     assert set(sens.blocks(proto)) == {"_conv_stem", "_blocks.0", "_conv_head", "_fc"}
 
 
+def test_a_blocks_float_bytes_are_its_layers_weights() -> None:
+    proto = _graph()
+    sizes = sens.weight_bytes(proto, sens.blocks(proto, eo.float_nodes(proto, ("head",))))
+    assert sizes == {"_conv_stem": 4 * 12, "_blocks.0": 4 * (36 + 16), "_conv_head": 4 * 32}  # biases and head not
+
+
+def test_growth_fits_the_most_sensitive_blocks_first_into_the_size_budget() -> None:
+    sizes = {"a": 100, "b": 10, "c": 50}
+    assert sens.fitting(["a", "b", "c"], sizes, 99) == 0  # the next block is never skipped for a smaller one
+    assert sens.fitting(["a", "b", "c"], sizes, 109) == 1
+    assert sens.fitting(["a", "b", "c"], sizes, 110) == 2
+    assert sens.fitting(["a", "b", "c"], sizes, float("inf")) == 3
+    # the fp16 file is half the fp32 one; each byte kept in float adds 3/4 of a byte to the int8 file
+    assert eo.float_budget(1000, 200) == pytest.approx(400) and eo.float_budget(1000, 600) == 0.0
+    assert 200 + 0.75 * eo.float_budget(1000, 200) == pytest.approx(1000 / 2)
+
+
 @pytest.mark.parametrize(("weight", "block"), [("_blocks.12._expand_conv.weight", "_blocks.12"),
                                                ("features.4.1.block.0.0.weight", "features.4"),
                                                ("_conv_stem.weight", "_conv_stem"), ("w0", "w0")])

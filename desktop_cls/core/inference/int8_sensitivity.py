@@ -84,6 +84,24 @@ def most_sensitive(errors: Mapping[str, float], share: float) -> list[str]:
     return ranked[:math.ceil(share * len(errors))]
 
 
+def weight_bytes(proto: Any, groups: Mapping[str, list[str]]) -> dict[str, int]:
+    """Bytes of float32 weights each block's layers hold: what keeping the block in float costs the file
+    (3/4 of it more than in int8)."""
+    sizes = {i.name: 4 * math.prod(i.dims) for i in proto.graph.initializer if i.data_type == 1}  # FLOAT
+    weights = {n.name: n.input[1] for n in proto.graph.node if n.op_type in WEIGHTED and len(n.input) > 1}
+    return {b: sum(sizes.get(weights.get(n, ""), 0) for n in nodes) for b, nodes in groups.items()}
+
+
+def fitting(ranked: Sequence[str], sizes: Mapping[str, int], budget: float) -> int:
+    """How many of the ranked blocks, most sensitive first, fit in `budget` bytes of float weights."""
+    total = 0
+    for count, block in enumerate(ranked):
+        total += sizes.get(block, 0)
+        if total > budget:
+            return count
+    return len(ranked)
+
+
 @dataclass(frozen=True, slots=True)
 class Agreement:
     """How many of the judging images a candidate gives fp32's class: the count, not just the share, so
