@@ -214,7 +214,12 @@ def test_a_stopped_emptying_leaves_the_rest_and_their_steps(dataset: Path, tmp_p
     os_trash = tmp_path / "os_trash"
     os_trash.mkdir()
     sent: list[str] = []
-    monkeypatch.setattr(send2trash, "send2trash", lambda p: sent.append(p) or shutil.move(p, os_trash))
+
+    def send(path: str) -> None:
+        sent.append(path)
+        shutil.move(path, os_trash)
+
+    monkeypatch.setattr(send2trash, "send2trash", send)
     ws = Workspace(dataset)
     ws.trash([dataset / "cat" / "cat0.png"])
     ws.trash([dataset / "cat" / "cat1.png"])

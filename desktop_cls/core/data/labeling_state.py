@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import os
-import stat
 import threading
 import weakref
 from collections.abc import Callable, Mapping, Sequence
