@@ -316,14 +316,6 @@
         <translation>删除哪个类别？（其文件夹会移入回收站；Ctrl+Z 可以恢复）</translation>
     </message>
     <message>
-        <source>Empty the trash?</source>
-        <translation>清空回收站？</translation>
-    </message>
-    <message>
-        <source>Images and classes deleted here go to your system trash, and those deletions can no longer be undone in desktop_cls.</source>
-        <translation>在这里删除的图像和类别会移到系统回收站，这些删除将无法再在 desktop_cls 中撤销。</translation>
-    </message>
-    <message>
         <source>Images to label</source>
         <translation>要标注的图像</translation>
     </message>
@@ -3167,6 +3159,25 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
     <message>
         <source>{0} (val)</source>
         <translation>{0}（验证集）</translation>
+    </message>
+</context>
+<context>
+    <name>TrashEmptying</name>
+    <message>
+        <source>Empty the trash?</source>
+        <translation>清空回收站？</translation>
+    </message>
+    <message>
+        <source>Images and classes deleted here go to your system trash, and those deletions can no longer be undone in desktop_cls.</source>
+        <translation>在这里删除的图像和类别会移到系统回收站，这些删除将无法再在 desktop_cls 中撤销。</translation>
+    </message>
+    <message>
+        <source>Emptying the trash…</source>
+        <translation>正在清空回收站…</translation>
+    </message>
+    <message>
+        <source>Trash not emptied</source>
+        <translation>回收站未清空</translation>
     </message>
 </context>
 <context>

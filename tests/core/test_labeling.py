@@ -205,6 +205,38 @@ def test_empty_trash_hands_files_to_the_os_trash(dataset: Path, tmp_path: Path,
     assert not ws.can_undo() and ws.can_redo()  # trashed work can no longer be undone; the assign can be redone
 
 
+def test_a_stopped_emptying_leaves_the_rest_and_their_steps(dataset: Path, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    import send2trash
+
+    os_trash = tmp_path / "os_trash"
+    os_trash.mkdir()
+    sent: list[str] = []
+
+    def send(path: str) -> None:
+        sent.append(path)
+        shutil.move(path, os_trash)
+
+    monkeypatch.setattr(send2trash, "send2trash", send)
+    ws = Workspace(dataset)
+    ws.trash([dataset / "cat" / "cat0.png"])
+    ws.trash([dataset / "cat" / "cat1.png"])
+    ws.delete_class("dog")
+    told: list[tuple[int, int]] = []
+    assert ws.empty_trash(stop=lambda: len(told) == 1, told=lambda done, total: told.append((done, total))) == 1
+    assert told == [(1, 3)] and len(sent) == 1  # stopped after the first of three items
+    left = sorted(p.name for p in (dataset / STATE_DIR / "trash").iterdir())
+    assert len(left) == 2 and (dataset / STATE_DIR / "trash" / left[1] / "dog").is_dir()
+    assert len(ws.history) == 2
+    ws.undo()  # the steps whose files stayed can still be undone...
+    ws.undo()
+    assert (dataset / "dog").is_dir() and (dataset / "cat" / "cat1.png").is_file()
+    assert not ws.can_undo()  # ...the one whose file went cannot
+    assert not (dataset / "cat" / "cat0.png").exists()
+
+
 def test_copy_into_folders_never_overwrites(tmp_path: Path) -> None:
     from desktop_cls.core.storage import copy_into_folders
 

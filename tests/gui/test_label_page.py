@@ -164,9 +164,10 @@ def test_empty_trash_button_asks_then_empties(qtbot: QtBot, window: MainWindow, 
     lp.trash_current()
     answers = iter([QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes])
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: next(answers))
-    lp.classes.empty_trash()
-    assert not list(os_trash.iterdir())  # declined: nothing sent
-    lp.classes.empty_trash()
+    lp.trash.start()
+    assert not list(os_trash.iterdir()) and not window.state.moving_files  # declined: nothing sent, nothing started
+    lp.trash.start()
+    qtbot.waitUntil(lambda: not window.state.moving_files, timeout=30_000)  # (in the background)
     assert len(list(os_trash.rglob("*.png"))) == 1 and not lp.buttons["undoButton"].isEnabled()
 
 

@@ -22,11 +22,11 @@ from pathlib import Path
 from typing import Any
 
 from desktop_cls.core import contained
-from desktop_cls.core.data import labeling_journal, labeling_state
+from desktop_cls.core.data import labeling_journal, labeling_state, labeling_trash
 from desktop_cls.core.data.folder_layout import check_class_name, is_hidden, sibling
 from desktop_cls.core.data.imaging import is_image_name
 from desktop_cls.core.data.labeling_journal import Move, Operation, StepFailed, parse_begin, reason, rollback_tolerant
-from desktop_cls.core.data.labeling_state import JOURNAL, STATE_DIR, TRASH, FolderShape, apply_moves, free_name
+from desktop_cls.core.data.labeling_state import JOURNAL, STATE_DIR, TRASH, FolderShape, Watch, apply_moves, free_name
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import CancelledError
 from desktop_cls.core.i18n import _, ngettext
@@ -60,7 +60,7 @@ class Workspace:
         self.listeners: list[Callable[[], None]] = []
         self.read_only = ""  # why labeling is off in this folder (another app labels it, a control file...)
         self.shape = FolderShape(self.root)  # layout and classes as last read: a key press lists no folder
-        self.watch: labeling_state.Watch | None = None  # told of each move of the steps (set on a worker thread)
+        self.watch: Watch | None = None  # told of each move of the steps (set on a worker thread)
         self._locked = False
         self._open_state()
         self._replay()
@@ -384,14 +384,15 @@ class Workspace:
     def describe_redo(self) -> str:
         return self.ops[self.redo_stack[-1]].description if self.redo_stack else ""
 
-    def empty_trash(self) -> int:
-        """Hand the dataset's trash to the OS trash (not undoable here); returns the files sent. Nothing outside
-        the dataset is ever handed over (labeling_state.empty_trash)."""
+    def empty_trash(self, stop: Callable[[], bool] = lambda: False, told: Watch | None = None) -> int:
+        """Hand the dataset's trash to the OS trash (not undoable here); returns the entries sent. `stop` and `told`
+        let a worker thread stop it between items (what is left stays, and so do its steps) and show its progress.
+        Nothing outside the dataset is ever handed over (labeling_trash)."""
         if self.read_only:
             raise UserError(self.read_only)
-        count = labeling_state.empty_trash(self.root)
-        gone = labeling_state.trash_steps(self.ops, self.redo_stack)  # the journal says they are gone
+        emptied = labeling_trash.empty_trash(self.root, stop, told)
+        gone = labeling_trash.trash_steps(self.ops, self.redo_stack, emptied.left)  # the journal says they are gone
         if gone:
             self._append({"type": "forget", "ids": gone})
             self._forget(set(gone))
-        return count
+        return emptied.files

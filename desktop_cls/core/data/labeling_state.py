@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import os
-import stat
 import threading
 import weakref
 from collections.abc import Callable, Mapping, Sequence
@@ -222,13 +221,6 @@ def _kind(op: Operation, ops: Mapping[int, Operation]) -> str:
     return target.kind if target is not None else op.kind
 
 
-def trash_steps(ops: Mapping[int, Operation], redo_stack: Sequence[int]) -> list[int]:
-    """Steps that can be neither undone nor redone once the trash is emptied: those that moved files into it, and
-    an undone step that takes files out of it (an import, whose undo put its copies there)."""
-    return sorted(i for i, op in ops.items() if any(STATE_DIR in (m.dst or "") or (
-        i in redo_stack and STATE_DIR in (m.src or "")) for m in op.moves))
-
-
 def free_name(root: Path, folder: str, name: str, taken: set[str]) -> str:
     """folder/name, or folder/'name (2).ext', (3)... when that is on disk or already planned (`taken`, which
     gets the answer): a step never overwrites, nor plans two files onto one name."""
@@ -280,50 +272,6 @@ def roll_back(root: Path, done: list[Move]) -> None:
     for m in reversed(done):
         with contextlib.suppress(OSError, ValueError):
             apply_moves(root, (m.inverse(),), [])
-
-
-def empty_trash(root: Path) -> int:
-    """Hand each item of the dataset's own trash to the OS trash; returns the files sent. Only a real trash
-    folder inside a real .desktop_cls is emptied, and each item is checked (no link on the way) right before
-    it is handed over, so nothing outside the dataset ever reaches the OS trash."""
-    rel = f"{STATE_DIR}/{TRASH}"
-    if not contained.is_dir(root, rel):
-        return 0
-    from send2trash import send2trash
-
-    count = 0
-    with contained.folder(root, contained.parts(rel)) as fd:
-        names = sorted(os.listdir(fd if fd is not None else root / rel))
-    for name in names:
-        st = contained.lstat(root, f"{rel}/{name}")
-        if st is None:
-            continue
-        count += _count_files(root / rel / name) if stat.S_ISDIR(st.st_mode) and not contained.is_link(st) else 1
-        _remove_links(root, f"{rel}/{name}", st)  # links go themselves: no OS trash ever sees (or follows) one
-        if contained.is_link(st):
-            continue
-        with contextlib.suppress(FileNotFoundError):
-            contained.lstat(root, f"{rel}/{name}")  # Refused if a folder on the way became a link meanwhile
-            send2trash(str(root / rel / name))
-    return count
-
-
-def _remove_links(root: Path, rel: str, st: os.stat_result) -> None:
-    """Delete every link at or under root/rel (the links themselves; what they point to is never touched)."""
-    if contained.is_link(st):
-        parent, _sep, name = rel.rpartition("/")
-        contained.remove_files(root, parent, lambda n: n == name)
-        return
-    if not stat.S_ISDIR(st.st_mode):
-        return
-    for dirpath, dirs, files in os.walk(root / rel):  # os.walk lists a folder link among dirs, never enters it
-        links = {n for n in dirs + files if os.path.islink(os.path.join(dirpath, n))}
-        if links:
-            contained.remove_files(root, Path(dirpath).relative_to(root).as_posix(), links.__contains__)
-
-
-def _count_files(folder: Path) -> int:
-    return sum(len(sub) + len(files) for _dirs, sub, files in os.walk(folder))  # os.walk follows no folder link
 
 
 def check_moves(root: Path, moves: list[Move]) -> None:

@@ -1,6 +1,6 @@
 """The Label page's class column: the classes with their image counts, and the dialogs that create, rename,
-merge and delete them, import images to label and empty the dataset's trash, images dropped on a class, and
-what opening the folder repaired in its labeling history.
+merge and delete them, import images to label, the button that empties the dataset's trash (trash_emptying),
+images dropped on a class, and what opening the folder repaired in its labeling history.
 
 Each change is handed to the page's `do` (it journals the step through core.labeling, refreshes and rescans),
 so this panel holds no labeling state of its own.
@@ -33,11 +33,12 @@ IMAGE_PATTERNS = "*.jpg *.jpeg *.png *.bmp *.tif *.tiff *.webp *.ppm *.pgm"  # w
 class ClassPanel(QWidget):
     def __init__(self, workspace: Callable[[], Any], do: Callable[..., None],
                  import_files: Callable[[list[str], str | None, list[str]], None],
-                 busy: Callable[[], bool] = lambda: False) -> None:
+                 empty_trash: Callable[[], object], busy: Callable[[], bool] = lambda: False) -> None:
         """workspace() gives the open dataset's core.labeling.Workspace (or None); do(fn, *args, large=False)
         applies a change (large: in the background); import_files(paths, class or None, images of the dataset for
-        that class) copies images in, in the background; busy() says, when true, that another step runs (a class
-        change asked for then is refused with the reason before any question)."""
+        that class) copies images in, in the background; empty_trash() asks, then empties the dataset's trash in
+        the background; busy() says, when true, that another step runs (a class change asked for then is refused
+        with the reason before any question)."""
         super().__init__()
         self._workspace = workspace
         self._do = do
@@ -58,7 +59,7 @@ class ClassPanel(QWidget):
         empty = _button(self.tr("Empty trash…"), "emptyTrashButton",
                         self.tr("Send the dataset's trash to the system trash (the last chance to undo is before "
                                 "this)"))
-        empty.clicked.connect(self.empty_trash)
+        empty.clicked.connect(lambda: empty_trash())
         importb = _button(self.tr("Import images…"), "importImagesButton",
                           self.tr("Copy images into the dataset to label them"))
         importb.clicked.connect(self.import_images)
@@ -147,16 +148,6 @@ class ClassPanel(QWidget):
                                         "back)"))
         if name:  # one folder moved per split, however many images it holds
             self._do(self._workspace().delete_class, name)
-
-    def empty_trash(self) -> None:
-        ws = self._workspace()
-        if ws is None or self._busy():  # (a step running may be moving files into the trash)
-            return
-        answer = QMessageBox.question(self, self.tr("Empty the trash?"),
-                                      self.tr("Images and classes deleted here go to your system trash, and those "
-                                              "deletions can no longer be undone in desktop_cls."))
-        if answer == QMessageBox.StandardButton.Yes:
-            self._do(ws.empty_trash)
 
     def import_images(self) -> None:
         """Copies of the chosen images wait in the dataset folder for a class (the user's originals stay where they

@@ -22,6 +22,7 @@ from desktop_cls.gui.pages.label.label_classes import ClassPanel
 from desktop_cls.gui.pages.label.label_model import LabelModel
 from desktop_cls.gui.pages.label.label_view import LabelView, keep_focus
 from desktop_cls.gui.pages.label.suggestions import SuggestionPanel
+from desktop_cls.gui.pages.label.trash_emptying import TrashEmptying
 from desktop_cls.gui.pages.labeling_step import BackgroundStep, is_large
 from desktop_cls.gui.pages.page import Page, PageAction
 from desktop_cls.gui.state import AppState, Badge, PageKey
@@ -68,7 +69,8 @@ class LabelPage(Page):
         importer = ImageImport(self, self.step_ended, self._moving)  # (in the background)
         self.mover = BackgroundStep(self, lambda err, got: self.step_ended(err, got or self.model.as_shown()),
                                     lambda: self.step_ended(listing=self.model.as_shown()), self._moving)
-        self.classes = ClassPanel(lambda: self.state.workspace, self.do, importer.start,
+        self.trash = TrashEmptying(self, self.mover.refused_while_busy, self._moving)  # (in the background)
+        self.classes = ClassPanel(lambda: self.state.workspace, self.do, importer.start, self.trash.start,
                                   self.mover.refused_while_busy)  # (a class change is refused while a step runs)
         self.suggest_panel = SuggestionPanel(self, b["suggestButton"], b["acceptSuggestionsButton"])
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
