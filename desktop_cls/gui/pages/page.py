@@ -178,9 +178,11 @@ class Page(QWidget):
     def run_task(self, name: str, fn: TaskFn[T], on_done: Callable[[T], object], *, error_title: str = "",
                  status: str | None = None, on_error: Callable[[str, str], object] | None = None,
                  on_cancelled: Callable[[], object] | None = None,
-                 on_event: Callable[[Any], object] | None = None, keep_result: bool = False) -> Task | None:
+                 on_event: Callable[[Any], object] | None = None, keep_result: bool = False,
+                 on_ended: Callable[[], object] | None = None) -> Task | None:
         """Run fn on a worker thread; with `status`, the status line shows it with its progress and Cancel, and
-        starting another such task cancels it (its on_cancelled is then not called: it was replaced, not stopped).
+        starting another such task cancels it (its on_cancelled is then not called: it was replaced, not stopped;
+        on_ended is: it is called last however the task ended, for state the task holds).
         A failure goes to on_error(message, details), or else shows an error box titled `error_title`; what fn
         passes to progress.event(e) goes to on_event while this is the latest task. With keep_result, what fn
         returns after a Cancel still goes to on_done (work that stops part way and says how far it got)."""
@@ -203,9 +205,14 @@ class Page(QWidget):
             self._task = None
             return True
 
+        def ended() -> None:
+            if on_ended is not None:
+                on_ended()
+
         def done(result: T) -> None:
             latest()
             on_done(result)
+            ended()
 
         def failed(message: str, details: str) -> None:
             latest()
@@ -213,10 +220,12 @@ class Page(QWidget):
                 on_error(message, details)
             else:
                 show_error(self, error_title, message, details)
+            ended()
 
         def cancelled() -> None:
             if latest() and on_cancelled is not None:
                 on_cancelled()
+            ended()
 
         def event(e: Any) -> None:
             if on_event is not None and (not shown or generation == self._generation):

@@ -106,3 +106,25 @@ def test_a_small_drop_moves_at_once(qtbot: QtBot, window: MainWindow, tiny_folde
     assert drop_on_row(window, "fish", few)
     assert moves.on_ui == [True] and not window.state.moving_files
     assert all((tiny_folder / "fish" / p.name).is_file() for p in few)
+
+
+def test_a_step_replaced_on_the_status_line_still_lets_steps_run_again(qtbot: QtBot, window: MainWindow,
+                                                                      tiny_folder: Path, moves: Gate,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A newer status-line task cancels the step without calling its on_cancelled (it was replaced, not
+    stopped): the step must still give back the one-writer flag, or every later step is refused."""
+    open_and_wait(qtbot, window, tiny_folder)
+    page, ws = window.dataset_page, opened_workspace(window)
+    step = Gate()
+    monkeypatch.setattr(ws, "assign", step.wrap(ws.assign))
+    cats = sorted((tiny_folder / "cat").glob("*.png"))
+    assert drop_on_row(window, "fish", cats)
+    qtbot.waitUntil(lambda: step.on_ui == [False])
+    results: list[str] = []
+    page.run_task("other", lambda progress, cancel: "other", results.append, status="Something else…")
+    step.open.set()  # the step sees the Cancel its replacement sent, and is rolled back
+    qtbot.waitUntil(lambda: not window.state.moving_files and results == ["other"], timeout=30_000)
+    assert all(p.is_file() for p in cats) and not ws.can_undo()
+    few = cats[:2]
+    assert drop_on_row(window, "fish", few)  # and the next step runs
+    assert all((tiny_folder / "fish" / p.name).is_file() for p in few) and not boxes()
