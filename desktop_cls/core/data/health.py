@@ -169,13 +169,18 @@ def _stop(cache: VerdictCache | HashCache, pool: Executor) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
 
 
+def descriptor_rows(paths: list[str], hashes: dict[str, ImageHash]) -> np.ndarray:
+    """The pictures' descriptors, one row each."""
+    return np.array([np.frombuffer(bytes.fromhex(hashes[p].descriptor), dtype=np.uint8) for p in paths])
+
+
 def proven_near_pairs(firsts: list[str], hashes: dict[str, ImageHash], root: str,
                       progress: ProgressFn = no_progress, cancel: CancelToken | None = None,
                       prove: Callable[[tuple[str, str]], float | None] = _prove) -> dict[tuple[int, int], float]:
     """Candidate pairs among the distinct pictures, each proven (or not) by comparing the pixels."""
     if len(firsts) < 2:
         return {}
-    desc = np.array([np.frombuffer(bytes.fromhex(hashes[p].descriptor), dtype=np.uint8) for p in firsts])
+    desc = descriptor_rows(firsts, hashes)
     pairs = candidates.cached_candidate_pairs(desc, cache_file(root, ".candidates"), progress)
     cache = VerdictCache(root, _VERDICTS)
     verdicts: dict[tuple[int, int], float | None] = {}
