@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import os
 import tempfile
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 
@@ -65,6 +67,9 @@ class Ticker:
         self.longest = COLLECTIONS.longest = 0.0
 
 
+REPORT: dict[str, Any] = {"steps": {}}
+
+
 def step(ticker: Ticker, name: str, fn: Callable[[], Any]) -> Any:
     ticker.reset()
     start = time.perf_counter()
@@ -73,6 +78,8 @@ def step(ticker: Ticker, name: str, fn: Callable[[], Any]) -> Any:
     time.sleep(0.003)  # the ticker's last wait ends
     print(f"{name:<34} {wall * 1000:9.1f} ms  longest wait for the lock {ticker.longest * 1000:6.1f} ms, "
           f"longest collection {COLLECTIONS.longest * 1000:6.1f} ms", flush=True)
+    REPORT["steps"][name] = {"ms": round(wall * 1000, 1), "longest_wait_ms": round(ticker.longest * 1000, 1),
+                             "longest_collection_ms": round(COLLECTIONS.longest * 1000, 1)}
     return out
 
 
@@ -80,6 +87,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--folder", required=True)
     ap.add_argument("--cache", help="the check's cache folder (default: a fresh temporary one)")
+    ap.add_argument("--json", help="write the figures here")
     args = ap.parse_args()
     os.environ["DESKTOP_CLS_CACHE_DIR"] = args.cache or tempfile.mkdtemp(prefix="health-lock-")
     import numpy as np
@@ -88,6 +96,7 @@ def main() -> None:
     from desktop_cls.core.data.dataset import scan
     from desktop_cls.core.data.health_cache import HashCache, VerdictCache, cache_file
 
+    REPORT.update(load=os.getloadavg()[0], folder=args.folder)
     print(os.getloadavg()[0], "load;", args.folder)
     t = Ticker()
     index = step(t, "scan (training walk)", lambda: scan(args.folder))
@@ -113,6 +122,7 @@ def main() -> None:
     pairs = step(t, "candidates, searched and written", lambda: candidates.cached_candidate_pairs(desc, where))
     again = step(t, "candidates, read", lambda: candidates.cached_candidate_pairs(desc, where))
     assert again == pairs
+    REPORT.update(images=len(samples), pairs=len(pairs), candidate_cache_bytes=where.stat().st_size)
     print(f"{len(pairs):,} candidate pairs; candidate cache {where.stat().st_size / 1e6:.1f} MB")
     verdicts = VerdictCache(root, health._VERDICTS)
     keys = step(t, "verdict keys", lambda: [verdicts.key(hashes[firsts[a]], hashes[firsts[b]]) for a, b in pairs])
@@ -127,6 +137,8 @@ def main() -> None:
     step(t, "too small", lambda: health._too_small(usable, hashes))
     step(t, "imbalance", lambda: health._imbalance(index, usable))
     t.stop = True
+    if args.json:
+        Path(args.json).write_text(json.dumps(REPORT, indent=1))
 
 
 if __name__ == "__main__":
