@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
@@ -119,6 +120,19 @@ def test_large_folder_smoke(tmp_path: Path) -> None:
     assert row["health_cold"]["findings"] == 0  # distinct by construction: any copy found is a false finding
     assert row["walk"]["peak_rss_mb"] > 0
     assert row["walk_train"]["cpu_seconds"] > 0 and row["walk_train_cpu_vs_bare"] > 0
+
+
+def test_health_lock_smoke(tmp_path: Path) -> None:
+    from PIL import Image
+
+    rng = np.random.default_rng(0)
+    for i in range(12):
+        folder = tmp_path / "images" / f"c{i % 2}"
+        folder.mkdir(parents=True, exist_ok=True)
+        Image.fromarray(rng.integers(0, 256, (16, 16, 3), np.uint8)).save(folder / f"{i}.png")
+    report = run("health_lock", tmp_path, "--folder", str(tmp_path / "images"), "--cache", str(tmp_path / "c"))
+    assert report["images"] == 12 and report["candidate_cache_bytes"] > 0
+    assert {"candidates, read", "hash cache read", "descriptor array"} <= set(report["steps"])
 
 
 def test_serve_smoke(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ in this process (a coarse grid) or in worker processes (a finer one), and rememb
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -87,14 +88,14 @@ def test_candidate_search_is_remembered_for_the_same_descriptors_and_search(tmp_
     def no_search(*args: object, **kw: object) -> list[tuple[int, int]]:
         raise AssertionError("searched again")
 
-    monkeypatch.setattr(candidates, "candidate_pairs", no_search)
+    monkeypatch.setattr(candidates, "candidate_array", no_search)
     assert candidates.cached_candidate_pairs(d, cache) == first
     monkeypatch.setattr(candidates, "SEARCH", "another search")  # its result may differ: not taken from the cache
     with pytest.raises(AssertionError, match="searched again"):
         candidates.cached_candidate_pairs(d, cache)
     monkeypatch.undo()
     d[0] = 255 - d[0]
-    monkeypatch.setattr(candidates, "candidate_pairs", no_search)
+    monkeypatch.setattr(candidates, "candidate_array", no_search)
     with pytest.raises(AssertionError, match="searched again"):
         candidates.cached_candidate_pairs(d, cache)
 
@@ -110,3 +111,69 @@ def test_pairs_are_each_unordered_pair_once_in_order() -> None:
     want = np.unique(np.column_stack([np.minimum(rows, others), np.maximum(rows, others)]), axis=0)
     assert nearest.pairs() == [(int(x), int(y)) for x, y in want]
     assert all(isinstance(x, int) for x in nearest.pairs()[0])
+
+
+class Counted(np.ndarray):
+    """An array that records how many values each `tolist` made Python objects (one call of C code each)."""
+
+    sizes: list[int] = []  # noqa: RUF012 - one record for the test that sets it
+
+    def tolist(self) -> Any:
+        Counted.sizes.append(self.size)
+        return super().tolist()
+
+
+def test_the_cached_pairs_become_python_objects_a_bounded_slice_a_call(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """In the window's process one call of C code keeps the interpreter lock throughout: the pairs are stored as
+    an array (no JSON document of the whole cache) and made tuples _SLICE pairs a call, searched or read."""
+    n = 50_000
+    a = np.arange(n - 1)
+    rows = np.column_stack([np.repeat(a, 3), np.minimum(np.repeat(a, 3) + np.tile([1, 2, 3], n - 1), n - 1)])
+    rows = np.unique(rows[rows[:, 1] > rows[:, 0]], axis=0)  # about 150,000 pairs, each once, in order
+    monkeypatch.setattr(candidates, "candidate_array", lambda *a, **kw: rows.view(Counted))
+    read = candidates.read_pairs
+    monkeypatch.setattr(candidates, "read_pairs", lambda *a: None if (r := read(*a)) is None else r.view(Counted))
+    d = np.zeros((n, 144), np.uint8)
+    cache = tmp_path / "c.json"
+    for _ in range(2):  # searched, then read back
+        Counted.sizes = []
+        found = candidates.cached_candidate_pairs(d, cache)
+        assert found[:3] == [(0, 1), (0, 2), (0, 3)] and len(found) == len(rows)
+        assert Counted.sizes and max(Counted.sizes) <= candidates._SLICE < len(rows)
+        assert sum(Counted.sizes) == rows.size
+    assert cache.stat().st_size <= 8 * len(rows) + 256  # two int32 a pair
+    assert not cache.read_bytes().lstrip().startswith(b"{")
+
+
+def test_an_older_or_damaged_candidate_cache_is_searched_again_and_replaced(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cache from before (one JSON document), a damaged one, one holding pairs that cannot be, and an array of
+    Python objects (never unpickled) are each a cache miss: the search runs again and its result is stored."""
+    import io
+    import json
+
+    d = look_alikes(60)
+    cache = tmp_path / "c.json"
+    want = candidates.cached_candidate_pairs(d, cache)
+    good = cache.read_bytes()
+    head = good[:good.index(b"\n", len(candidates._MAGIC)) + 1]
+    objects = io.BytesIO()
+    np.save(objects, np.array([[0, 1]], dtype=object), allow_pickle=True)
+    bad_pairs = io.BytesIO()
+    np.save(bad_pairs, np.array([[3, 2]], dtype=np.int32))
+    searches: list[int] = []
+    search = candidates.candidate_array
+
+    def counted_search(*args: object, **kw: object) -> np.ndarray:
+        searches.append(1)
+        return search(*args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(candidates, "candidate_array", counted_search)
+    for stored in (json.dumps({"key": "x", "pairs": [0, 1]}).encode(), good[:len(good) // 2],
+                   head + bad_pairs.getvalue(), head + objects.getvalue(), b""):
+        cache.write_bytes(stored)
+        assert candidates.cached_candidate_pairs(d, cache) == want
+        assert cache.read_bytes() == good
+    assert len(searches) == 5
+    assert candidates.cached_candidate_pairs(d, cache) == want and len(searches) == 5

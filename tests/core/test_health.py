@@ -109,7 +109,7 @@ def test_imbalance_and_tiny_images_and_cached_rescan(tmp_path: Path, monkeypatch
         raise AssertionError("rehashed an unchanged file")
 
     monkeypatch.setattr(health, "hash_image", no_hashing)
-    monkeypatch.setattr(health.candidates, "candidate_pairs", no_hashing)
+    monkeypatch.setattr(health.candidates, "candidate_array", no_hashing)
     again = with_health(scan(tmp_path / "ds"))
     assert {(p.kind, Path(p.path).name) for p in again.problems} == kinds
 

@@ -217,3 +217,29 @@ def test_the_check_caches_are_read_and_written_a_slice_at_a_time(tmp_path: Path,
     write_json(verdicts.path, {"rules": {"rules": 1}, "pairs": verdicts.data})
     assert HashCache(str(tmp_path)).data == rows
     assert VerdictCache(str(tmp_path), {"rules": 1}).data == verdicts.data
+
+
+def test_descriptors_are_decoded_a_bounded_number_a_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One array made of 100,000 small ones is one call of C code that keeps the interpreter lock (20-30 ms, the
+    window's UI thread waiting): descriptors are decoded _ROWS at a time, the same rows as one at a time."""
+    from desktop_cls.core.data.health_cache import ImageHash
+
+    rng = np.random.default_rng(1)
+    paths = [f"/d/{i}.png" for i in range(10)]
+    hashes = {p: ImageHash(f"{i:040x}", rng.integers(0, 256, 144, np.uint8).tobytes().hex(), 8, 8)
+              for i, p in enumerate(paths)}
+    want = np.array([np.frombuffer(bytes.fromhex(hashes[p].descriptor), np.uint8) for p in paths])
+    calls: list[int] = []
+    real = np.frombuffer
+
+    def frombuffer(data: bytes, *args: Any, **kwargs: Any) -> np.ndarray:
+        calls.append(len(data) // 144)
+        return real(data, *args, **kwargs)
+
+    monkeypatch.setattr(health, "_ROWS", 3)
+    monkeypatch.setattr(health.np, "frombuffer", frombuffer)
+    got = health.descriptor_rows(paths, hashes)
+    monkeypatch.undo()
+    assert calls == [3, 3, 3, 1]
+    assert got.dtype == np.uint8 and np.array_equal(got, want)
+    assert health.descriptor_rows([], hashes).shape[0] == 0

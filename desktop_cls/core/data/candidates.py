@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import itertools
-import json
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator
@@ -46,6 +46,8 @@ _COLUMNS = 8192  # ... and its most columns: a block's similarities stay within 
 _PROCESS_DESCRIPTORS = 20000  # pictures from which searching in worker processes repays starting them
 _MOST_WORKERS = 4  # each holds the unit descriptors (57 MB at 100,000) and is sent the raw ones with each part
 _BATCH = 1 << 16  # candidate pairs merged at once
+_SLICE = 1 << 14  # pairs made Python objects in one call (about a millisecond holding the interpreter lock)
+_MAGIC = b"desktop_cls candidate pairs 2\n"  # then the search's key, a line, then the pairs as a .npy array
 _MARGIN = 1.001  # cells a little wider than the distances they stand for: rounding never splits a pair further
 # principal directions the grid splits besides contrast: finer cells compare fewer pairs in smaller blocks, which
 # pays on one thread a process; with the numerical library's own threads, small blocks mostly wait (measured)
@@ -136,7 +138,7 @@ class Nearest:
         rows, others, sims = rows[keep], others[keep], sims[keep]
         if not len(rows):
             return
-        touched = np.unique(rows)
+        touched = distinct(rows)
         kept = self.others[touched] >= 0
         rows = np.concatenate([np.repeat(touched, self.k)[kept.ravel()], rows])
         others = np.concatenate([self.others[touched][kept], others])
@@ -155,13 +157,35 @@ class Nearest:
         rows, slots = np.nonzero(self.others >= 0)
         return rows, self.others[rows, slots], self.sims[rows, slots]
 
-    def pairs(self) -> Pairs:
+    def array(self) -> np.ndarray:
+        """The candidate pairs (a, b), a < b, each once, in order: one row each."""
         rows, others, _sims = self.filled()
         n = np.int64(max(self.sims.shape[0], 1))
-        # one int64 a pair: a 1-D unique sorts it as (a, b) would, and keeps the interpreter lock a tenth as long
-        # as unique over rows (130-150 ms at 30,000 pictures in one step: a stall in the window)
-        both = np.unique(np.minimum(rows, others).astype(np.int64) * n + np.maximum(rows, others))
-        return list(zip((both // n).tolist(), (both % n).tolist(), strict=True))
+        # one int64 a pair, sorted as (a, b) would be: unique over rows kept the interpreter lock 130-150 ms at
+        # 30,000 pictures in one step (a stall in the window)
+        both = distinct(np.minimum(rows, others).astype(np.int64) * n + np.maximum(rows, others))
+        return np.column_stack([both // n, both % n])
+
+    def pairs(self) -> Pairs:
+        return pair_list(self.array())
+
+
+def distinct(x: np.ndarray) -> np.ndarray:
+    """np.unique of integers, sorted: numpy's own (a hash table from numpy 2.3) keeps the interpreter lock
+    throughout, 40-68 ms over the 600,000 candidates of 100,000 pictures; its sort lets go of the lock, and the
+    mask of repeats is a few short passes."""
+    x = np.sort(x)
+    return x[np.append(True, x[1:] != x[:-1])] if len(x) else x
+
+
+def pair_list(rows: np.ndarray) -> Pairs:
+    """Rows (a, b) as tuples of Python ints, _SLICE rows a call: one call for 300,000 pairs (100,000 pictures)
+    keeps the interpreter lock tens of ms, and the window's UI thread waits for it."""
+    out: Pairs = []
+    for i in range(0, len(rows), _SLICE):
+        part = rows[i:i + _SLICE]
+        out.extend(zip(part[:, 0].tolist(), part[:, 1].tolist(), strict=True))
+    return out
 
 
 def _blocks(g: Grid, cell: int) -> Iterator[tuple[int, int, np.ndarray]]:
@@ -244,39 +268,75 @@ def candidate_pairs(descriptors: np.ndarray, min_cosine: float = CANDIDATE_COSIN
     contrast. Flat pictures have no shape and nominate nothing (exact copies are found by their pixels).
     From _PROCESS_DESCRIPTORS pictures on, runs of cells are searched in worker processes.
     compared(n): told how many pairs each block compared (tests; the search then stays in this process)."""
+    return pair_list(candidate_array(descriptors, min_cosine, per_image, progress, compared))
+
+
+def candidate_array(descriptors: np.ndarray, min_cosine: float = CANDIDATE_COSINE,
+                    per_image: int = CANDIDATES_PER_IMAGE, progress: ProgressFn = no_progress,
+                    compared: Callable[[int], None] | None = None) -> np.ndarray:
+    """candidate_pairs as rows of an array."""
     n = len(descriptors)
     k = min(per_image, n - 1)
     if k <= 0:
-        return []
+        return np.zeros((0, 2), np.int64)
     x, log_norm = _prepared(descriptors)
     processes = compared is None and worth_processes(n, _PROCESS_DESCRIPTORS)
     g = grid(x, log_norm, min_cosine, _AXES_IN_PROCESSES if processes else _AXES_HERE)
     nearest = Nearest(n, k)
     if processes:
         _in_processes(descriptors, g, min_cosine, nearest, progress)
-        return nearest.pairs()
+        return nearest.array()
     parts = _parts(g, 16)
     for i, cells in enumerate(parts, 1):
         search_cells(x, log_norm, g, cells, min_cosine, nearest, compared)
         progress(i, len(parts), _("finding look-alike pictures"))
-    return nearest.pairs()
+    return nearest.array()
 
 
 def cached_candidate_pairs(descriptors: np.ndarray, cache: Path, progress: ProgressFn = no_progress) -> Pairs:
     """candidate_pairs, remembered in the cache file for the same descriptors in the same order: a rescan of an
-    unchanged folder skips the search."""
+    unchanged folder skips the search. The file holds the pairs as a .npy array (2.4 MB at 100,000 pictures),
+    read and written in calls that each keep the interpreter lock briefly: one JSON document (10 MB) was one
+    call of the JSON library for the whole file."""
     h = hashlib.sha1(f"{SEARCH} {CANDIDATE_COSINE} {CANDIDATE_CONTRAST} {CANDIDATES_PER_IMAGE} "
                      f"{descriptors.shape}".encode())
-    h.update(np.ascontiguousarray(descriptors).tobytes())
-    key = h.hexdigest()
+    h.update(np.ascontiguousarray(descriptors).data)  # no copy; hashlib lets go of the lock for large buffers
+    key = h.hexdigest().encode()
+    rows = read_pairs(cache, key, len(descriptors))
+    if rows is None:
+        rows = candidate_array(descriptors, progress=progress)
+        with contextlib.suppress(OSError):  # a cache is an optimisation
+            write_pairs(cache, key, rows)
+    return pair_list(rows)
+
+
+def write_pairs(path: Path, key: bytes, rows: np.ndarray) -> None:
+    """The pairs under their search's key, written atomically."""
+    out = io.BytesIO()
+    out.write(_MAGIC + key + b"\n")
+    np.save(out, rows.astype(np.int32 if len(rows) and rows.max() < 2**31 else np.int64), allow_pickle=False)
+    write_atomic(path, out.getvalue())
+
+
+def read_pairs(path: Path, key: bytes, n: int) -> np.ndarray | None:
+    """The cached pairs of this key among n pictures, or None: no file, another key, an older format (a JSON
+    document, recomputed and then replaced) or anything that is not each pair (a, b), 0 <= a < b < n, once in
+    order. Never unpickled."""
     try:
-        raw = json.loads(cache.read_text(encoding="utf-8"))
-        flat = raw["pairs"] if raw.get("key") == key else None
-        if isinstance(flat, list) and len(flat) % 2 == 0 and all(type(v) is int for v in flat):
-            return list(zip(flat[::2], flat[1::2], strict=True))
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        pass
-    pairs = candidate_pairs(descriptors, progress=progress)
-    with contextlib.suppress(OSError):  # a cache is an optimisation
-        write_atomic(cache, json.dumps({"key": key, "pairs": [v for p in pairs for v in p]}).encode("utf-8"))
-    return pairs
+        data = path.read_bytes()
+    except OSError:
+        return None
+    head = _MAGIC + key + b"\n"
+    if not data.startswith(head):
+        return None
+    try:
+        rows = np.load(io.BytesIO(data[len(head):]), allow_pickle=False)
+    except (ValueError, OSError, EOFError):
+        return None
+    if rows.dtype.kind != "i" or rows.ndim != 2 or rows.shape[1] != 2:
+        return None
+    a, b = rows[:, 0].astype(np.int64), rows[:, 1].astype(np.int64)
+    code = a * max(n, 1) + b
+    if len(rows) and not (a.min() >= 0 and (b > a).all() and b.max() < n and (np.diff(code) > 0).all()):
+        return None
+    return rows

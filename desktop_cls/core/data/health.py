@@ -52,6 +52,7 @@ _VERDICTS = similarity.RULES
 _WORKERS = min(16, (os.cpu_count() or 2) + 2)
 _PROCESS_PAIRS = 2000  # candidate pairs from which proving them in worker processes repays starting those
 _CHUNK = 32  # images a worker reads per request: the result loop and the pool's own thread take steps per chunk
+_ROWS = 4096  # descriptors decoded in one call
 _PROCESS_IMAGES = 2000  # images to read from which worker processes repay starting them (about a second)
 SPLIT_WORDS = {"train": N_("training"), "val": N_("validation"), "test": N_("test")}
 
@@ -169,13 +170,21 @@ def _stop(cache: VerdictCache | HashCache, pool: Executor) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
 
 
+def descriptor_rows(paths: list[str], hashes: dict[str, ImageHash]) -> np.ndarray:
+    """The pictures' descriptors, one row each, decoded _ROWS at a time: one array made of 100,000 small ones is
+    one call of C code that keeps the interpreter lock 20-30 ms, the window's UI thread waiting."""
+    parts = [np.frombuffer(bytes.fromhex("".join([hashes[p].descriptor for p in paths[i:i + _ROWS]])), np.uint8)
+             for i in range(0, len(paths), _ROWS)]
+    return np.concatenate(parts).reshape(len(paths), -1) if parts else np.zeros((0, 0), np.uint8)
+
+
 def proven_near_pairs(firsts: list[str], hashes: dict[str, ImageHash], root: str,
                       progress: ProgressFn = no_progress, cancel: CancelToken | None = None,
                       prove: Callable[[tuple[str, str]], float | None] = _prove) -> dict[tuple[int, int], float]:
     """Candidate pairs among the distinct pictures, each proven (or not) by comparing the pixels."""
     if len(firsts) < 2:
         return {}
-    desc = np.array([np.frombuffer(bytes.fromhex(hashes[p].descriptor), dtype=np.uint8) for p in firsts])
+    desc = descriptor_rows(firsts, hashes)
     pairs = candidates.cached_candidate_pairs(desc, cache_file(root, ".candidates"), progress)
     cache = VerdictCache(root, _VERDICTS)
     verdicts: dict[tuple[int, int], float | None] = {}
