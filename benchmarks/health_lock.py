@@ -106,16 +106,17 @@ def main() -> None:
     cache.dirty = True
     step(t, "hash cache write", cache.save)
     usable = step(t, "usable paths", lambda: [s.path for s in samples if s.path in hashes])
-    groups: dict[str, list[str]] = {}
-
-    def group() -> None:
+    def group() -> list[str]:  # each picture's first file
+        if hasattr(health, "_pixel_groups"):
+            return list(health._pixel_groups(usable, hashes)[0].values())
+        groups: dict[str, list[str]] = {}  # the same step before it had a name
         for p in usable:
-            groups.setdefault(hashes[p].pixels, []).append(p)
+            groups.setdefault(hashes[p][0], []).append(p)
+        return [m[0] for m in groups.values()]
 
-    step(t, "groups by pixels", group)
-    firsts = [m[0] for m in groups.values()]
+    firsts = step(t, "groups by pixels", group)
     rows = getattr(health, "descriptor_rows", None) or (  # the same step before it had a name
-        lambda fs, hs: np.array([np.frombuffer(bytes.fromhex(hs[p].descriptor), dtype=np.uint8) for p in fs]))
+        lambda fs, hs: np.array([np.frombuffer(bytes.fromhex(hs[p][1]), dtype=np.uint8) for p in fs]))
     desc = step(t, "descriptor array", lambda: rows(firsts, hashes))
     where = cache_file(root, ".candidates")
     where.unlink(missing_ok=True)

@@ -29,7 +29,17 @@ from PIL import Image
 from desktop_cls.core.data import candidates, picture_memo, similarity
 from desktop_cls.core.data.dataset import DatasetIndex, Problem, Sample
 from desktop_cls.core.data.folder_layout import class_folder
-from desktop_cls.core.data.health_cache import HashCache, ImageHash, VerdictCache, cache_file, hash_row
+from desktop_cls.core.data.health_cache import (
+    DESCRIPTOR,
+    HEIGHT,
+    PIXELS,
+    WIDTH,
+    HashCache,
+    ImageHash,
+    VerdictCache,
+    cache_file,
+    hash_row,
+)
 from desktop_cls.core.data.imaging import load_rgb
 from desktop_cls.core.data.processes import (
     CHUNKS_PER_WORKER,
@@ -74,7 +84,7 @@ def hash_image(path: str) -> ImageHash:
     arr = np.asarray(im)
     h = hashlib.sha1(f"{arr.shape}".encode())
     h.update(arr.tobytes())
-    return ImageHash(h.hexdigest(), similarity.descriptor(im).hex(), im.width, im.height)
+    return h.hexdigest(), similarity.descriptor(im).hex(), im.width, im.height
 
 
 def compute_hashes(samples: list[Sample], root: str, progress: ProgressFn = no_progress,
@@ -173,7 +183,7 @@ def _stop(cache: VerdictCache | HashCache, pool: Executor) -> None:
 def descriptor_rows(paths: list[str], hashes: dict[str, ImageHash]) -> np.ndarray:
     """The pictures' descriptors, one row each, decoded _ROWS at a time: one array made of 100,000 small ones is
     one call of C code that keeps the interpreter lock 20-30 ms, the window's UI thread waiting."""
-    parts = [np.frombuffer(bytes.fromhex("".join([hashes[p].descriptor for p in paths[i:i + _ROWS]])), np.uint8)
+    parts = [np.frombuffer(bytes.fromhex("".join([hashes[p][DESCRIPTOR] for p in paths[i:i + _ROWS]])), np.uint8)
              for i in range(0, len(paths), _ROWS)]
     return np.concatenate(parts).reshape(len(paths), -1) if parts else np.zeros((0, 0), np.uint8)
 
@@ -241,22 +251,37 @@ def copy_findings(index: DatasetIndex, hashes: dict[str, ImageHash], usable: Ite
                   progress: ProgressFn = no_progress, cancel: CancelToken | None = None) -> list[Finding]:
     """Exact copies (same pixels), then proven near copies among the rest; each file reported once."""
     by_path = {s.path: s for s in index.samples}
-    groups: dict[str, list[str]] = defaultdict(list)
-    for p in usable:
-        groups[hashes[p].pixels].append(p)
+    first, copies = _pixel_groups(usable, hashes)
     found: list[Finding] = []
     def place(path: str) -> tuple[int, str]:
         return by_path[path].label, by_path[path].split
 
-    for members in (distinct_files(m, place) for m in groups.values()):
+    for members in (distinct_files(copies[pixels], place) for pixels in first if pixels in copies):
         found.extend(_closest_relation(index, by_path, other, [(m, None) for m in members[:i]])
                      for i, other in enumerate(members[1:], 1))
-    firsts = [m[0] for m in groups.values()]
+    firsts = list(first.values())
     partners: dict[int, list[tuple[str, float | None]]] = defaultdict(list)
     for (a, b), difference in sorted(proven_near_pairs(firsts, hashes, index.root, progress, cancel).items()):
         partners[b].append((firsts[a], difference))
     found.extend(_closest_relation(index, by_path, firsts[b], copies) for b, copies in sorted(partners.items()))
     return found
+
+
+def _pixel_groups(usable: Iterable[str], hashes: dict[str, ImageHash]) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """Each distinct picture's first file (by pixel hash, in the order first seen), and the files of each picture
+    found more than once, the first included. A list per picture, most of them of one file, was 100,000 objects
+    the cycle collector walked at each full collection, one step that keeps the interpreter lock."""
+    first: dict[str, str] = {}
+    copies: dict[str, list[str]] = {}
+    for p in usable:
+        pixels = hashes[p][PIXELS]
+        if pixels not in first:
+            first[pixels] = p
+        elif pixels in copies:
+            copies[pixels].append(p)
+        else:
+            copies[pixels] = [first[pixels], p]
+    return first, copies
 
 
 def distinct_files(paths: list[str], place: Callable[[str], object] = lambda _p: None) -> list[str]:
@@ -309,8 +334,8 @@ def check_health(index: DatasetIndex, progress: ProgressFn = no_progress,
 
 def _too_small(usable: list[str], hashes: dict[str, ImageHash]) -> list[Problem]:
     return [Problem(p, "too_small", _("only {width}x{height} pixels; it carries little to learn from").format(
-                width=hashes[p].width, height=hashes[p].height))
-            for p in usable if min(hashes[p].width, hashes[p].height) < TOO_SMALL_PX]
+                width=hashes[p][WIDTH], height=hashes[p][HEIGHT]))
+            for p in usable if min(hashes[p][WIDTH], hashes[p][HEIGHT]) < TOO_SMALL_PX]
 
 
 def _imbalance(index: DatasetIndex, usable: list[str]) -> list[Problem]:

@@ -16,27 +16,25 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from desktop_cls.core.errors import ImageLoadError
 from desktop_cls.core.storage import user_cache_dir, write_atomic
 
 JSON_SLICE = 500  # entries encoded per call: each keeps the interpreter lock for its whole length (about 1 ms)
-Row = list[object]  # a hash cache row: size, mtime_ns, pixels, descriptor, width, height
+Row = tuple[int, int, str, str, int, int]  # a hash cache row: size, mtime_ns, pixels, descriptor, width, height
 
 
-@dataclass(frozen=True, slots=True)
-class ImageHash:  # slots: one object each (30,000 of them are walked by each full collection)
-    pixels: str  # sha1 of the decoded RGB pixels and their shape
-    descriptor: str  # blurred 12x12 grayscale thumbnail, hex: nominates look-alike candidates
-    width: int
-    height: int
-
-    def __reduce__(self) -> tuple[type[ImageHash], tuple[str, str, int, int]]:
-        """Pickled as its four fields: the dataclass's own way calls six Python functions per hash to unpickle."""
-        return ImageHash, (self.pixels, self.descriptor, self.width, self.height)
+# An image's hashes: a plain tuple, read with the names below. Each full pass of the cycle collector walks every
+# object it tracks in one step that keeps the interpreter lock, the window's UI thread waiting; it stops tracking a
+# tuple of strings and ints the first time it sees it, but only a tuple itself, not a NamedTuple or any class's
+# instance: one hash object and one list (cache row) per image were 65-165 ms a full pass at 100,000 images.
+ImageHash = tuple[str, str, int, int]
+PIXELS: Final = 0  # sha1 of the decoded RGB pixels and their shape, hex
+DESCRIPTOR: Final = 1  # blurred 12x12 grayscale thumbnail, hex: nominates look-alike candidates
+WIDTH: Final = 2
+HEIGHT: Final = 3
 
 
 def cache_file(root: str, suffix: str) -> Path:
@@ -77,20 +75,33 @@ def _save(path: Path, text: str) -> None:
         write_atomic(path, text.encode("utf-8"))
 
 
+def _rows(parts: list[Any]) -> dict[str, Row]:
+    """The hash cache's entries, each row a tuple (JSON gives lists): a tuple of strings and ints is untracked by
+    the cycle collector the first time it sees it, a list is walked by every full collection for as long as the
+    cache lives. Converted a part (JSON_SLICE entries) at a time, in Python, which hands the interpreter lock
+    round; an entry that is no row (an older format) is left out, so its file is hashed again."""
+    data: dict[str, Row] = {}
+    for part in parts:
+        if not isinstance(part, dict):
+            raise ValueError("not a cache")
+        data.update({path: tuple(row) for path, row in part.items() if type(row) is list})
+    return data
+
+
 class HashCache:
-    """path -> [size, mtime_ns, pixels, descriptor, width, height], one JSON file per dataset folder."""
+    """path -> (size, mtime_ns, pixels, descriptor, width, height), one JSON file per dataset folder."""
 
     def __init__(self, root: str) -> None:
         self.path = cache_file(root, "")
         try:
-            self.data: dict[str, list[object]] = _merged(read_lines(self.path))
+            self.data: dict[str, Row] = _rows(read_lines(self.path))
         except (OSError, ValueError):
             self.data = {}
         self.dirty = False
 
     def get(self, path: str) -> ImageHash | None:
         entry = self.data.get(path)
-        if not isinstance(entry, list) or len(entry) != 6:  # other lengths: an older format, hashed again
+        if entry is None or len(entry) != 6:  # other lengths: an older format, hashed again
             return None
         try:
             st = os.stat(path)
@@ -99,14 +110,14 @@ class HashCache:
         size, mtime, pix, desc, w, h = entry
         if size != st.st_size or mtime != st.st_mtime_ns:
             return None
-        return ImageHash(str(pix), str(desc), int(w), int(h))  # type: ignore[call-overload]
+        return str(pix), str(desc), int(w), int(h)
 
     def put(self, path: str, value: ImageHash) -> None:
         try:
             st = os.stat(path)
         except OSError:
             return
-        self.data[path] = [st.st_size, st.st_mtime_ns, value.pixels, value.descriptor, value.width, value.height]
+        self.data[path] = (st.st_size, st.st_mtime_ns, *value)
         self.dirty = True
 
     def add(self, paths: Sequence[str], rows: Sequence[Row | ImageLoadError],
@@ -119,7 +130,7 @@ class HashCache:
                 problems.append(row)
             else:
                 data[path] = row
-                hashes[path] = ImageHash(*row[2:])  # type: ignore[arg-type]
+                hashes[path] = row[2:]  # a plain tuple: see ImageHash
         self.dirty = True
 
     def save(self) -> None:
@@ -139,7 +150,7 @@ def hash_row(hash_image: Callable[[str], ImageHash], path: str) -> Row | ImageLo
     except ImageLoadError as e:
         return e
     size, mtime = (st.st_size, st.st_mtime_ns) if st is not None else (-1, -1)  # there now, not a moment ago: no match
-    return [size, mtime, h.pixels, h.descriptor, h.width, h.height]
+    return (size, mtime, *h)
 
 
 class VerdictCache:
@@ -161,7 +172,7 @@ class VerdictCache:
 
     @staticmethod
     def key(a: ImageHash, b: ImageHash) -> str:
-        return "|".join(sorted((a.pixels, b.pixels)))
+        return "|".join(sorted((a[PIXELS], b[PIXELS])))
 
     def save(self) -> None:
         if self.dirty:
