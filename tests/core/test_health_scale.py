@@ -168,6 +168,33 @@ def test_the_check_keeps_no_per_image_object_the_cycle_collector_walks(tmp_path:
     assert not any(gc.is_tracked(x) for x in [*hashes.values(), *cache.data.values()])
 
 
+def test_reading_the_hash_cache_keeps_one_part_of_lists_alive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """JSON gives each row as a list: made all at once, the whole file's (100,000) lived long enough to trigger
+    full collections of their own while the cache was read. Each part becomes tuples before the next is parsed."""
+    import gc
+
+    from desktop_cls.core.data import health_cache
+    from desktop_cls.core.data.health_cache import HashCache
+
+    monkeypatch.setenv("DESKTOP_CLS_CACHE_DIR", str(tmp_path / "cache"))
+    rows = {f"/big/{i:05d}.png": (i, i, f"{i:040x}", "ab", 32, 32) for i in range(200)}
+    path = HashCache(str(tmp_path)).path
+    path.parent.mkdir(parents=True)
+    path.write_text(health_cache.json_lines(rows, per=20), encoding="utf-8")
+    lists: list[int] = []
+    real = json.loads
+
+    def loads(text: str) -> Any:
+        lists.append(sum(type(o) is list for o in gc.get_objects()))  # before this part is parsed
+        return real(text)
+
+    monkeypatch.setattr(health_cache.json, "loads", loads)
+    gc.collect()
+    again = HashCache(str(tmp_path))
+    assert again.data == rows and len(lists) == 10
+    assert max(lists) - lists[0] <= 20 + 5  # one part's rows at most, not all 200
+
+
 def python_calls(fn: Any) -> int:
     """Python calls fn() makes on this thread."""
     calls = 0

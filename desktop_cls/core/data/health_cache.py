@@ -50,14 +50,15 @@ def json_lines(data: Mapping[str, object], per: int = JSON_SLICE) -> str:
                    for i in range(0, len(items), per))
 
 
-def read_lines(path: Path) -> list[Any]:
-    """The JSON values of a cache file, one a line (`json_lines`), each parsed in one short call; an older file's
-    one pretty-printed value (its lines are not values) parsed whole."""
+def read_lines(path: Path, each: Callable[[Any], Any] = lambda value: value) -> list[Any]:
+    """The JSON values of a cache file, one a line (`json_lines`), each parsed in one short call and passed through
+    `each` before the next is parsed; an older file's one pretty-printed value (its lines are not values) parsed
+    whole."""
     text = path.read_text(encoding="utf-8")
     try:
-        return [json.loads(line) for line in text.splitlines() if line]
+        return [each(json.loads(line)) for line in text.splitlines() if line]
     except ValueError:
-        return [json.loads(text)]
+        return [each(json.loads(text))]
 
 
 def _merged(parts: list[Any]) -> dict[str, Any]:
@@ -75,17 +76,15 @@ def _save(path: Path, text: str) -> None:
         write_atomic(path, text.encode("utf-8"))
 
 
-def _rows(parts: list[Any]) -> dict[str, Row]:
-    """The hash cache's entries, each row a tuple (JSON gives lists): a tuple of strings and ints is untracked by
-    the cycle collector the first time it sees it, a list is walked by every full collection for as long as the
-    cache lives. Converted a part (JSON_SLICE entries) at a time, in Python, which hands the interpreter lock
-    round; an entry that is no row (an older format) is left out, so its file is hashed again."""
-    data: dict[str, Row] = {}
-    for part in parts:
-        if not isinstance(part, dict):
-            raise ValueError("not a cache")
-        data.update({path: tuple(row) for path, row in part.items() if type(row) is list})
-    return data
+def _rows(part: Any) -> dict[str, Row]:
+    """One part of the hash cache (JSON_SLICE entries), each row a tuple (JSON gives lists): a tuple of strings and
+    ints is untracked by the cycle collector the first time it sees it, a list is walked by every full collection
+    for as long as it lives. Converted as each part is parsed, so a part's lists at most live at once (all the
+    file's, 100,000, made full collections of their own); an entry that is no row (an older format) is left out,
+    so its file is hashed again."""
+    if not isinstance(part, dict):
+        raise ValueError("not a cache")
+    return {path: tuple(row) for path, row in part.items() if type(row) is list}
 
 
 class HashCache:
@@ -94,7 +93,7 @@ class HashCache:
     def __init__(self, root: str) -> None:
         self.path = cache_file(root, "")
         try:
-            self.data: dict[str, Row] = _rows(read_lines(self.path))
+            self.data: dict[str, Row] = _merged(read_lines(self.path, _rows))
         except (OSError, ValueError):
             self.data = {}
         self.dirty = False
