@@ -205,14 +205,9 @@ class Page(QWidget):
             self._task = None
             return True
 
-        def ended() -> None:
-            if on_ended is not None:
-                on_ended()
-
         def done(result: T) -> None:
             latest()
             on_done(result)
-            ended()
 
         def failed(message: str, details: str) -> None:
             latest()
@@ -220,18 +215,17 @@ class Page(QWidget):
                 on_error(message, details)
             else:
                 show_error(self, error_title, message, details)
-            ended()
 
         def cancelled() -> None:
             if latest() and on_cancelled is not None:
                 on_cancelled()
-            ended()
 
         def event(e: Any) -> None:
             if on_event is not None and (not shown or generation == self._generation):
                 on_event(e)
 
-        task = self.tasks.start(name, fn, on_done=done, on_error=failed, on_cancelled=cancelled,
+        task = self.tasks.start(name, fn, on_done=_then(done, on_ended), on_error=_then(failed, on_ended),
+                                on_cancelled=_then(cancelled, on_ended),
                                 on_progress=self.status_line.progress if shown else None, on_event=event,
                                 keep_result=keep_result)
         if shown:
@@ -259,3 +253,14 @@ class Page(QWidget):
     def shutdown(self) -> None:
         """The window is closing: stop what this page runs outside the shared task runner (its own threads,
         thumbnail loaders, the camera). The runner's tasks are stopped by the window."""
+
+
+def _then(first: Callable[..., object], after: Callable[[], object] | None) -> Callable[..., None]:
+    """first(*args), then after() when given: a task's end, however it came."""
+
+    def both(*args: Any) -> None:
+        first(*args)
+        if after is not None:
+            after()
+
+    return both
