@@ -47,7 +47,6 @@ class ImageImport(QObject):
                  started: Callable[[], object] = lambda: None) -> None:
         super().__init__(page)
         self.page, self._ended, self._started = page, ended, started
-        self._over = True  # whether the import last started has been told of its end
 
     def start(self, paths: list[str], class_name: str | None = None, inside: list[str] | None = None) -> None:
         """Copy images from elsewhere into the dataset (into class_name when given; `inside`, images already in
@@ -59,10 +58,9 @@ class ImageImport(QObject):
         if self.refused_while_busy():
             return
         page.state.moving_files = True
-        self._over = False
         page.run_task("import", import_work(ws, paths, class_name, inside or []), self._done,
                       status=self.tr("Importing images…"), on_error=lambda message, _d: self._end(message),
-                      on_cancelled=self._end, on_ended=self._replaced,
+                      on_cancelled=self._end, on_replaced=self._end,
                       keep_result=True)  # (a Cancel ends in _done: what was copied stays)
         self._started()
 
@@ -77,14 +75,8 @@ class ImageImport(QObject):
         return True
 
     def _end(self, error: str = "", listing: Listing | None = None) -> None:
-        self._over = True
         self.page.state.moving_files = False
         self._ended(error, listing)
-
-    def _replaced(self) -> None:
-        """A newer status-line task cancelled the import: it is over all the same (steps may run again)."""
-        if not self._over:
-            self._end()
 
     def _done(self, done: tuple[Any, list[str], list[str]]) -> None:
         result = done[0]

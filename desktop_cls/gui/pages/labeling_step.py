@@ -51,7 +51,6 @@ class BackgroundStep(QObject):
                  cancelled: Callable[[], object], started: Callable[[], object] = lambda: None) -> None:
         super().__init__(page)
         self.page, self._ended, self._cancelled, self._started = page, ended, cancelled, started
-        self._over = True  # whether the step last started has been told of its end
 
     def can_run(self) -> bool:
         """Whether a step can go to the background here (the page has a task runner, a dataset is open)."""
@@ -61,13 +60,12 @@ class BackgroundStep(QObject):
         """Run fn(*args), a step of the open dataset's Workspace, on a worker thread."""
         page = self.page
         page.state.moving_files = True
-        self._over = False
         self._started()
         what = self.tr("Moving images…")
         page.run_task("labeling", step_work(page.state.workspace, fn, args, what),
                       lambda listing: self._end("", listing), status=what,
                       on_error=lambda message, _d: self._end(message), on_cancelled=self._rolled_back,
-                      on_ended=self._replaced,  # (a newer status-line task cancelled it: rolled back too)
+                      on_replaced=self._rolled_back,  # (a newer status-line task cancelled it: rolled back too)
                       keep_result=True)  # (a Cancel after the step was made: its listing still comes)
 
     def refused_while_busy(self) -> bool:
@@ -80,15 +78,9 @@ class BackgroundStep(QObject):
         return True
 
     def _end(self, error: str, listing: Listing | None = None) -> None:
-        self._over = True
         self.page.state.moving_files = False
         self._ended(error, listing)
 
     def _rolled_back(self) -> None:
-        self._over = True
         self.page.state.moving_files = False
         self._cancelled()
-
-    def _replaced(self) -> None:
-        if not self._over:
-            self._rolled_back()

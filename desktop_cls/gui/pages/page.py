@@ -179,10 +179,10 @@ class Page(QWidget):
                  status: str | None = None, on_error: Callable[[str, str], object] | None = None,
                  on_cancelled: Callable[[], object] | None = None,
                  on_event: Callable[[Any], object] | None = None, keep_result: bool = False,
-                 on_ended: Callable[[], object] | None = None) -> Task | None:
+                 on_replaced: Callable[[], object] | None = None) -> Task | None:
         """Run fn on a worker thread; with `status`, the status line shows it with its progress and Cancel, and
-        starting another such task cancels it (its on_cancelled is then not called: it was replaced, not stopped;
-        on_ended is: it is called last however the task ended, for state the task holds).
+        starting another such task cancels it (then on_replaced is called instead of on_cancelled: the newer task
+        has the status line, but a task that holds state, such as the one-writer flag, must still give it back).
         A failure goes to on_error(message, details), or else shows an error box titled `error_title`; what fn
         passes to progress.event(e) goes to on_event while this is the latest task. With keep_result, what fn
         returns after a Cancel still goes to on_done (work that stops part way and says how far it got)."""
@@ -217,15 +217,17 @@ class Page(QWidget):
                 show_error(self, error_title, message, details)
 
         def cancelled() -> None:
-            if latest() and on_cancelled is not None:
-                on_cancelled()
+            if latest():
+                if on_cancelled is not None:
+                    on_cancelled()
+            elif on_replaced is not None:
+                on_replaced()
 
         def event(e: Any) -> None:
             if on_event is not None and (not shown or generation == self._generation):
                 on_event(e)
 
-        task = self.tasks.start(name, fn, on_done=_then(done, on_ended), on_error=_then(failed, on_ended),
-                                on_cancelled=_then(cancelled, on_ended),
+        task = self.tasks.start(name, fn, on_done=done, on_error=failed, on_cancelled=cancelled,
                                 on_progress=self.status_line.progress if shown else None, on_event=event,
                                 keep_result=keep_result)
         if shown:
@@ -253,14 +255,3 @@ class Page(QWidget):
     def shutdown(self) -> None:
         """The window is closing: stop what this page runs outside the shared task runner (its own threads,
         thumbnail loaders, the camera). The runner's tasks are stopped by the window."""
-
-
-def _then(first: Callable[..., object], after: Callable[[], object] | None) -> Callable[..., None]:
-    """first(*args), then after() when given: a task's end, however it came."""
-
-    def both(*args: Any) -> None:
-        first(*args)
-        if after is not None:
-            after()
-
-    return both

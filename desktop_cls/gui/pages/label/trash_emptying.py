@@ -38,7 +38,6 @@ class TrashEmptying(QObject):
     def __init__(self, page: Any, refused: Callable[[], bool], started: Callable[[], object]) -> None:
         super().__init__(page)
         self.page, self._refused, self._started = page, refused, started
-        self._over = True  # whether the emptying last started has been told of its end
 
     def start(self) -> None:
         page = self.page
@@ -51,23 +50,16 @@ class TrashEmptying(QObject):
         if answer != QMessageBox.StandardButton.Yes or self._refused():
             return
         self._started()
-        self._over = False
         what = self.tr("Emptying the trash…")
         page.run_task("emptyTrash", emptying_work(ws, what), lambda _files: self._end(), status=what,
                       on_error=lambda message, _d: self._end(message), on_cancelled=self._end,
-                      on_ended=self._replaced,
+                      on_replaced=self._end,
                       keep_result=True)  # (a Cancel part way: what was handed over is told to the journal)
 
     def _end(self, error: str = "") -> None:
         """Over, however it ended: steps may run again, and the undo buttons follow the history it changed."""
-        self._over = True
         page = self.page
         page.model.moving = page.state.moving_files = False
         if error:
             show_error(page, self.tr("Trash not emptied"), error)
         page.update_buttons()
-
-    def _replaced(self) -> None:
-        """A newer status-line task cancelled it: over all the same (steps may run again)."""
-        if not self._over:
-            self._end()
