@@ -40,6 +40,20 @@ class Gate:
         return gated
 
 
+def held_drop(qtbot: QtBot, window: MainWindow, tiny_folder: Path,
+              monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Gate, list[Path]]:
+    """The cat images (8: more than the threshold) dropped on the fish row, their step held at a gate on its
+    worker thread: (the workspace, the gate, the images)."""
+    open_and_wait(qtbot, window, tiny_folder)
+    ws = opened_workspace(window)
+    step = Gate()
+    monkeypatch.setattr(ws, "assign", step.wrap(ws.assign))
+    cats = sorted((tiny_folder / "cat").glob("*.png"))
+    assert drop_on_row(window, "fish", cats)
+    qtbot.waitUntil(lambda: step.on_ui == [False])
+    return ws, step, cats
+
+
 @pytest.fixture
 def moves(monkeypatch: pytest.MonkeyPatch) -> Gate:
     """Every file move of the labeling engine, counted by thread."""
@@ -52,13 +66,8 @@ def moves(monkeypatch: pytest.MonkeyPatch) -> Gate:
 def test_a_large_drop_moves_on_a_worker_thread_as_one_undoable_step(qtbot: QtBot, window: MainWindow,
                                                                     tiny_folder: Path, moves: Gate,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    open_and_wait(qtbot, window, tiny_folder)
-    page, ws = window.dataset_page, opened_workspace(window)
-    step = Gate()
-    monkeypatch.setattr(ws, "assign", step.wrap(ws.assign))
-    cats = sorted((tiny_folder / "cat").glob("*.png"))  # 8: more than the threshold
-    assert drop_on_row(window, "fish", cats)
-    qtbot.waitUntil(lambda: step.on_ui == [False])  # the step runs on a worker thread...
+    page = window.dataset_page
+    ws, step, cats = held_drop(qtbot, window, tiny_folder, monkeypatch)  # the step runs on a worker thread...
     assert all(p.is_file() for p in cats) and window.state.moving_files  # ...while the UI thread went on
     assert page.status_line.isVisible() and page.status_line.cancel_button.isEnabled()
     before = opened(window)
@@ -85,13 +94,8 @@ def test_a_large_drop_moves_on_a_worker_thread_as_one_undoable_step(qtbot: QtBot
 
 def test_cancel_rolls_a_large_move_back(qtbot: QtBot, window: MainWindow, tiny_folder: Path, moves: Gate,
                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    open_and_wait(qtbot, window, tiny_folder)
-    page, ws = window.dataset_page, opened_workspace(window)
-    step = Gate()
-    monkeypatch.setattr(ws, "assign", step.wrap(ws.assign))
-    cats = sorted((tiny_folder / "cat").glob("*.png"))
-    assert drop_on_row(window, "fish", cats)
-    qtbot.waitUntil(lambda: step.on_ui == [False])
+    page = window.dataset_page
+    ws, step, cats = held_drop(qtbot, window, tiny_folder, monkeypatch)
     page.status_line.cancel_button.click()
     step.open.set()  # the step begins, sees the Cancel before its first move, and is rolled back
     qtbot.waitUntil(lambda: not window.state.moving_files, timeout=30_000)
@@ -113,13 +117,8 @@ def test_a_step_replaced_on_the_status_line_still_lets_steps_run_again(qtbot: Qt
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """A newer status-line task cancels the step without calling its on_cancelled (it was replaced, not
     stopped): the step must still give back the one-writer flag, or every later step is refused."""
-    open_and_wait(qtbot, window, tiny_folder)
-    page, ws = window.dataset_page, opened_workspace(window)
-    step = Gate()
-    monkeypatch.setattr(ws, "assign", step.wrap(ws.assign))
-    cats = sorted((tiny_folder / "cat").glob("*.png"))
-    assert drop_on_row(window, "fish", cats)
-    qtbot.waitUntil(lambda: step.on_ui == [False])
+    page = window.dataset_page
+    ws, step, cats = held_drop(qtbot, window, tiny_folder, monkeypatch)
     results: list[str] = []
     page.run_task("other", lambda progress, cancel: "other", results.append, status="Something else…")
     step.open.set()  # the step sees the Cancel its replacement sent, and is rolled back
