@@ -12,6 +12,17 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 
+def held(name: str, running: list[str], release: threading.Event) -> Any:
+    """A request's work that says it runs (appends name to running), then waits for release."""
+
+    def work(progress: Any, cancel: Any) -> str:
+        running.append(name)
+        release.wait(10)
+        return name
+
+    return work
+
+
 def test_closures_and_lambdas_are_called_on_the_ui_thread(qtbot: QtBot) -> None:
     from PySide6.QtWidgets import QWidget
 
@@ -97,16 +108,9 @@ def test_a_request_is_handed_to_a_waiting_thread_not_a_new_one(qtbot: QtBot, mon
     release = threading.Event()
     running: list[str] = []
 
-    def blocking(name: str) -> Any:
-        def work(progress: Any, cancel: Any) -> str:
-            running.append(name)
-            release.wait(10)
-            return name
-        return work
-
     done: list[str] = []
     for name in ("a", "b", "c"):
-        runner.start(name, blocking(name), on_done=done.append)
+        runner.start(name, held(name, running, release), on_done=done.append)
     qtbot.waitUntil(lambda: len(running) == 3, timeout=10_000)  # all three at once: none waits behind another
     release.set()
     qtbot.waitUntil(lambda: sorted(done) == ["a", "b", "c"], timeout=10_000)
@@ -130,17 +134,10 @@ def test_image_requests_run_one_at_a_time_while_background_work_runs(qtbot: QtBo
     running: list[str] = []
     done: list[str] = []
 
-    def image(name: str) -> Any:
-        def work(progress: Any, cancel: Any) -> str:
-            running.append(name)
-            release.wait(10)
-            return name
-        return work
-
     window.start("check", lambda progress, cancel: check_done.wait(10), lane=Lane.BACKGROUND)
     qtbot.waitUntil(lambda: GATE.background == 1, timeout=10_000)
     for name in ("a", "b"):
-        grid.start(name, image(name), on_done=done.append, lane=Lane.IMAGES)
+        grid.start(name, held(name, running, release), on_done=done.append, lane=Lane.IMAGES)
     qtbot.waitUntil(lambda: len(running) == 1, timeout=10_000)
     qtbot.wait(300)
     assert len(running) == 1  # the second waits for the first
@@ -151,7 +148,7 @@ def test_image_requests_run_one_at_a_time_while_background_work_runs(qtbot: QtBo
     release.clear()
     running.clear()
     for name in ("c", "d"):
-        grid.start(name, image(name), on_done=done.append, lane=Lane.IMAGES)
+        grid.start(name, held(name, running, release), on_done=done.append, lane=Lane.IMAGES)
     qtbot.waitUntil(lambda: len(running) == 2, timeout=10_000)  # side by side again
     release.set()
     qtbot.waitUntil(lambda: len(done) == 4, timeout=10_000)
