@@ -268,3 +268,37 @@ def test_too_few_labels_say_why_no_suggestion_is_sure(qtbot: QtBot, window: Main
     assert told == [note.text()] and len(lp.model.queue) == 60
     panel.accept_spin.setValue(50)  # as sure as the check allows: nothing left to explain
     assert note.isHidden()
+
+
+@pytest.mark.parametrize("live", [False, True])
+def test_suggestions_can_be_asked_for_once_the_engine_has_loaded(qtbot: QtBot, many_loose: Path, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch, live: bool) -> None:
+    """The app reopens the last dataset and run while the engine still loads in the background: once it has
+    loaded, Suggest labels is usable at once, and live suggestions ticked meanwhile are made, with nothing else
+    touched (Skip, the threshold box)."""
+    asked: list[str | None] = []
+
+    def fake_work(model: str | None, root: Path, names: list[str], classes: list[str]) -> TaskFn[SuggestionResult]:
+        asked.append(model)
+
+        def work(progress: Reporter, cancel: CancelToken) -> SuggestionResult:
+            return SuggestionResult({n: ("dog", 0.6) for n in names}, CLASSES)
+        return work
+
+    monkeypatch.setattr(suggestions, "suggestion_work", fake_work)
+    w = MainWindow(load_core=False)
+    qtbot.addWidget(w, before_close_func=lambda win: win.shutdown())
+    w.show()
+    open_and_wait(qtbot, w, many_loose)
+    choose_a_model(w, tmp_path)
+    lp = w.label_page
+    qtbot.waitUntil(lambda: len(lp.model.queue) == 60)
+    lp.suggest_panel.live_check.setChecked(live)
+    lp.go_to(1)  # Skip
+    assert not lp.buttons["suggestButton"].isEnabled() and asked == []  # no engine yet
+    w.wait_until_core_loaded()
+    if live:
+        assert asked == [None]
+        qtbot.waitUntil(lambda: len(lp.model.suggestions) == 60, timeout=10_000)
+    else:
+        assert lp.buttons["suggestButton"].isEnabled() and asked == []

@@ -97,6 +97,7 @@ class LabelPage(Page):
         self.state.dataset_changed.connect(self._on_dataset)
         self.state.dataset_opening.connect(lambda _folder: self._forget_shown())
         self.state.run_changed.connect(lambda _run: self._on_run())
+        self.state.core_ready.connect(self.suggest_panel.core_ready)  # the engine loads after a restored dataset
 
     # ---- state ---------------------------------------------------------------------------------
     def _forget_shown(self) -> None:

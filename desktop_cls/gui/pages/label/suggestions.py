@@ -147,6 +147,13 @@ class SuggestionPanel(QWidget):
         self.sure_note.setText(note)
         self.sure_note.setVisible(bool(note))
 
+    def core_ready(self) -> None:
+        """The engine has loaded (after the window showed, often after the last dataset and run reopened): Suggest
+        labels can work now, and live suggestions ticked meanwhile are made."""
+        self.update_buttons()
+        if self.live_check.isChecked():
+            self.suggest()
+
     # ---- suggesting ------------------------------------------------------------------------------
     def suggest(self) -> None:
         """A class for every unlabeled image, in batches. Asked with the button, the page's status line shows the
