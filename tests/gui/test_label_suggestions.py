@@ -302,3 +302,34 @@ def test_suggestions_can_be_asked_for_once_the_engine_has_loaded(qtbot: QtBot, m
         qtbot.waitUntil(lambda: len(lp.model.suggestions) == 60, timeout=10_000)
     else:
         assert lp.buttons["suggestButton"].isEnabled() and asked == []
+
+
+def test_the_strip_is_least_sure_first_but_for_the_image_on_screen_which_says_why(
+        qtbot: QtBot, window: MainWindow, many_loose: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Suggestions arrive while an image is on screen: it keeps its place (a key pressed then labels what was seen),
+    the page says why it is out of the announced order, and once the user moves on the strip is in that order."""
+    def fake_work(model: str | None, root: Path, names: list[str], classes: list[str]) -> TaskFn[SuggestionResult]:
+        def work(progress: Reporter, cancel: CancelToken) -> SuggestionResult:
+            return SuggestionResult({n: ("dog", 0.99 if i == 0 else 0.3 + i / 100) for i, n in enumerate(names)},
+                                    CLASSES)
+        return work
+
+    monkeypatch.setattr(suggestions, "suggestion_work", fake_work)
+    open_and_wait(qtbot, window, many_loose)
+    choose_a_model(window, tmp_path)
+    lp = window.label_page
+    qtbot.waitUntil(lambda: len(lp.model.queue) == 60)
+    shown = lp.model.current()
+    lp.suggest_panel.suggest()
+    qtbot.waitUntil(lambda: len(lp.model.suggestions) == 60, timeout=10_000)
+
+    def captions() -> list[str]:
+        return [lp.view.strip_model.items[r][1] for r in range(lp.view.strip_model.rowCount())]
+
+    assert lp.model.current() == shown and captions()[:2] == ["dog 99%", "dog 31%"]
+    assert "keeps its place" in lp.view.suggestion.text()
+    lp.buttons["skipButton"].click()
+    assert captions() == sorted(captions(), key=lambda c: int(c.split()[1].rstrip("%")))
+    assert captions()[-1] == "dog 99%" and lp.view.strip.currentIndex().row() == lp.model.position == 0
+    assert lp.model.suggestion(lp.model.current()) == ("dog", 0.31)
+    assert "keeps its place" not in lp.view.suggestion.text()
