@@ -68,7 +68,7 @@ def suggestion_work(model: str | None, root: Path, names: list[str], classes: li
 
             live = suggest_labels(root, names, image_size=LIVE_IMAGE_SIZE, progress=progress, cancel=cancel)
             return SuggestionResult(live.suggestions, tuple(classes), live.check)
-        from desktop_cls.core.inference.sure_suggestions import model_suggestions
+        from desktop_cls.core.inference.run_suggestions import model_suggestions
 
         made = model_suggestions(model, root, names, progress=progress, cancel=cancel)
         return SuggestionResult(made.suggestions, made.classes, made.check)
