@@ -333,3 +333,44 @@ def test_the_strip_is_least_sure_first_but_for_the_image_on_screen_which_says_wh
     assert captions()[-1] == "dog 99%" and lp.view.strip.currentIndex().row() == lp.model.position == 0
     assert lp.model.suggestion(lp.model.current()) == ("dog", 0.31)
     assert "keeps its place" not in lp.view.suggestion.text()
+
+
+def test_suggestions_nothing_could_check_are_never_ticked(qtbot: QtBot, window: MainWindow, many_loose: Path,
+                                                           tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A model of another folder whose suggestions no labelled image could check (its folder changed since it was
+    trained): the page says why beside Accept above, and the images it would move are shown, none of them ticked."""
+    from desktop_cls.core.inference.sure_suggestions import unchecked
+
+    why = "The model learned from /elsewhere, which has changed since it was trained"
+
+    def fake_work(model: str | None, root: Path, names: list[str], classes: list[str]) -> TaskFn[SuggestionResult]:
+        def work(progress: Reporter, cancel: CancelToken) -> SuggestionResult:
+            return SuggestionResult({n: ("cat", 0.5) for n in names}, CLASSES, unchecked(why))
+        return work
+
+    monkeypatch.setattr(suggestions, "suggestion_work", fake_work)
+    open_and_wait(qtbot, window, many_loose)
+    choose_a_model(window, tmp_path)
+    lp = window.label_page
+    panel = lp.suggest_panel
+    panel.suggest()
+    qtbot.waitUntil(lambda: len(lp.model.suggestions) == 60, timeout=10_000)
+    note = panel.findChild(QLabel, "sureNote")
+    assert note is not None and not note.isHidden() and note.text() == why
+    seen: list[str] = []
+
+    def tick_two(dialog: AcceptDialog) -> int:
+        intro = dialog.findChild(QLabel, "acceptSuggestionsIntro")
+        assert intro is not None and "none is ticked" in intro.text()
+        seen.append(dialog.count.text())
+        assert not dialog.move_button.isEnabled()
+        for row in (0, 1):
+            dialog.model.setData(dialog.model.index(row), Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
+        return AcceptDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(AcceptDialog, "exec", tick_two)
+    panel.accept_spin.setValue(50)
+    panel.accept()
+    qtbot.waitUntil(lambda: not lp.model.moving and len(lp.model.queue) == 58, timeout=30_000)
+    assert seen == ["0 images of 60 ticked"]
+    assert len(list((many_loose / "cat").glob("loose_*.png"))) == 2

@@ -166,6 +166,11 @@ class LabelModel:
         """Why no suggestion can reach `threshold` ("" when some can, or nothing was checked): too few labels."""
         return self.check.note(threshold) if self.check is not None and self.suggestions else ""
 
+    def checked(self) -> bool:
+        """Whether the suggestions' confidences were checked on labelled images (or are those of a run validated on
+        a held-out split: no check); unchecked ones are never ticked to move without the user."""
+        return self.check is None or self.check.checked
+
     def stale(self, now: Source | None) -> bool:
         """Suggestions of another dataset or model than the one the page would use now."""
         return bool(self.suggestions) and self.source != now

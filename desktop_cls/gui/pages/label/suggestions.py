@@ -217,6 +217,7 @@ class SuggestionPanel(QWidget):
             QMessageBox.information(self, self.tr("Nothing to accept"), why or self.tr(
                 "No suggestion is at least {0:.0%} sure.").format(self.threshold()))
             return {}
-        dialog = AcceptDialog(self, Path(ws.root), plan, self.model.suggestions, self.threshold())
+        dialog = AcceptDialog(self, Path(ws.root), plan, self.model.suggestions, self.threshold(),
+                              self.model.checked())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # its thumbnails go with it
         return dialog.chosen() if dialog.exec() == AcceptDialog.DialogCode.Accepted else {}
