@@ -16,6 +16,10 @@
         <translation>这些图像属于其下方所示类别的把握至少为 {0:.0%}。取消勾选模型判断错误的图像（点击其复选框，或选中多张后点击“取消勾选所选”；双击可查看大图）；勾选的图像将被移动，按一次 Ctrl+Z 即可全部撤回。</translation>
     </message>
     <message>
+        <source>No labelled image could check how often these suggestions are right, so none is ticked. Tick only those you have looked at and found right (click its box, or select several and press Tick selected; double-click one to see it large); the ticked ones move, and one Ctrl+Z puts them all back.</source>
+        <translation>没有已标注图像能检验这些建议的正确率，因此一张也没有勾选。请只勾选你看过并确认正确的图像（点击其复选框，或选中多张后点击“勾选所选”；双击可查看大图）；勾选的图像将被移动，按一次 Ctrl+Z 即可全部撤回。</translation>
+    </message>
+    <message>
         <source>Tick all</source>
         <translation>全部勾选</translation>
     </message>
@@ -1409,6 +1413,10 @@ The file is in:
     <message>
         <source>Put this image in &apos;{0}&apos; (or drop images here)</source>
         <translation>将这张图像放入“{0}”（也可以把图像拖到这里）</translation>
+    </message>
+    <message>
+        <source>It keeps its place while it is on screen; the others are least sure first.</source>
+        <translation>正在显示的这张图像保持原位；其余图像按把握从低到高排列。</translation>
     </message>
     <message>
         <source>{0}  ({1} of {2} unlabeled)</source>

@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from desktop_cls.core.inference.calibration import CalibrationResult, softmax
-from desktop_cls.core.inference.sure_suggestions import UNCHECKED, model_suggestions, precision_check
+from desktop_cls.core.inference.run_suggestions import model_suggestions
+from desktop_cls.core.inference.sure_suggestions import UNCHECKED, precision_check
 from desktop_cls.core.training import live_suggestions
 from desktop_cls.core.training.embeddings import head_logits
 from desktop_cls.core.training.linear_head import STANDARDISED_C_GRID, fit_head_cv
@@ -142,6 +143,12 @@ def test_a_quick_runs_suggestions_are_checked_on_its_cross_validated_predictions
     made = model_suggestions(run, data, ["loose.png"])
     assert made.check is not None and made.check.labelled == 18
     assert made.suggestions["loose.png"][0] == "dog" and made.suggestions["loose.png"][1] <= 19 / 20
-    elsewhere = make_tiny_folder(tmp_path / "other", per_class=2, size=24)
+    elsewhere = make_tiny_folder(tmp_path / "other", per_class=2, size=24, seed=5)  # pictures it never learned
     shutil.copy(data / "loose.png", elsewhere / "loose.png")
-    assert model_suggestions(run, elsewhere, ["loose.png"]).check is None  # not the run's own images
+    there = model_suggestions(run, elsewhere, ["loose.png"])  # checked on those: its predictions are held out
+    assert there.check is not None and there.check.labelled == 6 and there.suggestions["loose.png"][1] <= 7 / 8
+    copy = tmp_path / "copy"  # its own pictures under another folder: checked on their out-of-fold logits
+    shutil.copytree(data, copy)
+    again = model_suggestions(run, copy, ["loose.png"])
+    assert again.check is not None and again.check.labelled == 18
+    assert again.suggestions == made.suggestions

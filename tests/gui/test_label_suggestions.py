@@ -268,3 +268,109 @@ def test_too_few_labels_say_why_no_suggestion_is_sure(qtbot: QtBot, window: Main
     assert told == [note.text()] and len(lp.model.queue) == 60
     panel.accept_spin.setValue(50)  # as sure as the check allows: nothing left to explain
     assert note.isHidden()
+
+
+@pytest.mark.parametrize("live", [False, True])
+def test_suggestions_can_be_asked_for_once_the_engine_has_loaded(qtbot: QtBot, many_loose: Path, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch, live: bool) -> None:
+    """The app reopens the last dataset and run while the engine still loads in the background: once it has
+    loaded, Suggest labels is usable at once, and live suggestions ticked meanwhile are made, with nothing else
+    touched (Skip, the threshold box)."""
+    asked: list[str | None] = []
+
+    def fake_work(model: str | None, root: Path, names: list[str], classes: list[str]) -> TaskFn[SuggestionResult]:
+        asked.append(model)
+
+        def work(progress: Reporter, cancel: CancelToken) -> SuggestionResult:
+            return SuggestionResult({n: ("dog", 0.6) for n in names}, CLASSES)
+        return work
+
+    monkeypatch.setattr(suggestions, "suggestion_work", fake_work)
+    w = MainWindow(load_core=False)
+    qtbot.addWidget(w, before_close_func=lambda win: win.shutdown())
+    w.show()
+    open_and_wait(qtbot, w, many_loose)
+    choose_a_model(w, tmp_path)
+    lp = w.label_page
+    qtbot.waitUntil(lambda: len(lp.model.queue) == 60)
+    lp.suggest_panel.live_check.setChecked(live)
+    lp.go_to(1)  # Skip
+    assert not lp.buttons["suggestButton"].isEnabled() and asked == []  # no engine yet
+    w.wait_until_core_loaded()
+    if live:
+        assert asked == [None]
+        qtbot.waitUntil(lambda: len(lp.model.suggestions) == 60, timeout=10_000)
+    else:
+        assert lp.buttons["suggestButton"].isEnabled() and asked == []
+
+
+def test_the_strip_is_least_sure_first_but_for_the_image_on_screen_which_says_why(
+        qtbot: QtBot, window: MainWindow, many_loose: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Suggestions arrive while an image is on screen: it keeps its place (a key pressed then labels what was seen),
+    the page says why it is out of the announced order, and once the user moves on the strip is in that order."""
+    def fake_work(model: str | None, root: Path, names: list[str], classes: list[str]) -> TaskFn[SuggestionResult]:
+        def work(progress: Reporter, cancel: CancelToken) -> SuggestionResult:
+            return SuggestionResult({n: ("dog", 0.99 if i == 0 else 0.3 + i / 100) for i, n in enumerate(names)},
+                                    CLASSES)
+        return work
+
+    monkeypatch.setattr(suggestions, "suggestion_work", fake_work)
+    open_and_wait(qtbot, window, many_loose)
+    choose_a_model(window, tmp_path)
+    lp = window.label_page
+    qtbot.waitUntil(lambda: len(lp.model.queue) == 60)
+    shown = lp.model.current()
+    lp.suggest_panel.suggest()
+    qtbot.waitUntil(lambda: len(lp.model.suggestions) == 60, timeout=10_000)
+
+    def captions() -> list[str]:
+        return [lp.view.strip_model.items[r][1] for r in range(lp.view.strip_model.rowCount())]
+
+    assert lp.model.current() == shown and captions()[:2] == ["dog 99%", "dog 31%"]
+    assert "keeps its place" in lp.view.suggestion.text()
+    lp.buttons["skipButton"].click()
+    assert captions() == sorted(captions(), key=lambda c: int(c.split()[1].rstrip("%")))
+    assert captions()[-1] == "dog 99%" and lp.view.strip.currentIndex().row() == lp.model.position == 0
+    assert lp.model.suggestion(lp.model.current()) == ("dog", 0.31)
+    assert "keeps its place" not in lp.view.suggestion.text()
+
+
+def test_suggestions_nothing_could_check_are_never_ticked(qtbot: QtBot, window: MainWindow, many_loose: Path,
+                                                           tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A model of another folder whose suggestions no labelled image could check (its folder changed since it was
+    trained): the page says why beside Accept above, and the images it would move are shown, none of them ticked."""
+    from desktop_cls.core.inference.sure_suggestions import unchecked
+
+    why = "The model learned from /elsewhere, which has changed since it was trained"
+
+    def fake_work(model: str | None, root: Path, names: list[str], classes: list[str]) -> TaskFn[SuggestionResult]:
+        def work(progress: Reporter, cancel: CancelToken) -> SuggestionResult:
+            return SuggestionResult({n: ("cat", 0.5) for n in names}, CLASSES, unchecked(why))
+        return work
+
+    monkeypatch.setattr(suggestions, "suggestion_work", fake_work)
+    open_and_wait(qtbot, window, many_loose)
+    choose_a_model(window, tmp_path)
+    lp = window.label_page
+    panel = lp.suggest_panel
+    panel.suggest()
+    qtbot.waitUntil(lambda: len(lp.model.suggestions) == 60, timeout=10_000)
+    note = panel.findChild(QLabel, "sureNote")
+    assert note is not None and not note.isHidden() and note.text() == why
+    seen: list[str] = []
+
+    def tick_two(dialog: AcceptDialog) -> int:
+        intro = dialog.findChild(QLabel, "acceptSuggestionsIntro")
+        assert intro is not None and "none is ticked" in intro.text()
+        seen.append(dialog.count.text())
+        assert not dialog.move_button.isEnabled()
+        for row in (0, 1):
+            dialog.model.setData(dialog.model.index(row), Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
+        return AcceptDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(AcceptDialog, "exec", tick_two)
+    panel.accept_spin.setValue(50)
+    panel.accept()
+    qtbot.waitUntil(lambda: not lp.model.moving and len(lp.model.queue) == 58, timeout=30_000)
+    assert seen == ["0 images of 60 ticked"]
+    assert len(list((many_loose / "cat").glob("loose_*.png"))) == 2

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
-import os
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ import torch
 from torch import nn
 
 from desktop_cls.core.data.imaging import load_resized
+from desktop_cls.core.data.same_content import content_hash, file_digest
 from desktop_cls.core.errors import ImageLoadError
 from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
 from desktop_cls.core.i18n import N_, _
@@ -36,34 +36,14 @@ FAST_ENGINE = N_("torch, BatchNorm folded, channels-last")  # the fastest that a
 EAGER_ENGINE = N_("torch eager fp32")
 AGREEMENT_PROBE = 2  # pictures of the first batch computed by both engines
 AGREEMENT_TOLERANCE = 1e-3  # largest difference allowed, relative to the largest feature (folding: ~1e-5)
-_hash_memo: dict[tuple[str, int, int], str] = {}
 _weights_memo: dict[tuple[str, int, int], str] = {}
-
-
-def _digest(path: str | Path, length: int) -> str:
-    h = hashlib.blake2b()
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()[:length]
-
-
-def content_hash(path: str) -> str:
-    """BLAKE2b of the file's bytes; memoised per (path, size, mtime) so an unchanged file is read once."""
-    st = os.stat(path)
-    memo_key = (path, st.st_size, st.st_mtime_ns)
-    hit = _hash_memo.get(memo_key)
-    if hit is None:
-        hit = _digest(path, 40)
-        _hash_memo[memo_key] = hit
-    return hit
 
 
 def weights_digest(path: Path) -> str:
     st = path.stat()
     memo_key = (str(path), st.st_size, st.st_mtime_ns)
     if memo_key not in _weights_memo:
-        _weights_memo[memo_key] = _digest(path, 16)
+        _weights_memo[memo_key] = file_digest(path, 16)
     return _weights_memo[memo_key]
 
 

@@ -19,7 +19,7 @@ Plan = dict[str, list[str]]  # class -> file names (relative to the dataset fold
 
 
 class TickedThumbnails(ThumbnailModel):
-    """Thumbnails that each carry a tick; only the unticked are remembered (all start ticked)."""
+    """Thumbnails that each carry a tick; only the unticked are remembered."""
 
     ticks_changed = Signal()
 
@@ -55,10 +55,11 @@ class TickedThumbnails(ThumbnailModel):
 
 
 class AcceptDialog(QDialog):
-    """The sure suggestions as a grid of ticked thumbnails captioned "class NN %"; chosen() is what stays ticked."""
+    """The sure suggestions as a grid of thumbnails captioned "class NN %", each ticked when they were checked
+    (`checked`); chosen() is what is ticked when the user answers."""
 
     def __init__(self, parent: Any, root: Path, plan: Plan, suggestions: dict[str, tuple[str, float]],
-                 threshold: float) -> None:
+                 threshold: float, checked: bool = True) -> None:
         super().__init__(parent)
         self.setObjectName("acceptSuggestionsDialog")
         self.setWindowTitle(self.tr("Accept suggestions?"))
@@ -75,11 +76,18 @@ class AcceptDialog(QDialog):
         self.view.setDragEnabled(False)
         # seen large on a double-click (not on Enter: that is the dialog's Move button)
         self.view.doubleClicked.connect(lambda idx: open_viewer(self, self.model.items, idx.row()))
-        intro = QLabel(self.tr("These images are at least {0:.0%} sure to belong to the class under each one. "
-                               "Untick any the model got wrong (click its box, or select several and press "
-                               "Untick selected; double-click one to see it large); the ticked ones move, and one "
-                               "Ctrl+Z puts them all back.")
+        if not checked:  # nothing showed how often these are right: the user picks each
+            self.model.unticked.update(p for p, _c in self.model.items)
+        intro = QLabel((self.tr("These images are at least {0:.0%} sure to belong to the class under each one. "
+                                "Untick any the model got wrong (click its box, or select several and press "
+                                "Untick selected; double-click one to see it large); the ticked ones move, and one "
+                                "Ctrl+Z puts them all back.") if checked else
+                        self.tr("No labelled image could check how often these suggestions are right, so none is "
+                                "ticked. Tick only those you have looked at and found right (click its box, or "
+                                "select several and press Tick selected; double-click one to see it large); the "
+                                "ticked ones move, and one Ctrl+Z puts them all back."))
                        .format(threshold))
+        intro.setObjectName("acceptSuggestionsIntro")
         intro.setWordWrap(True)
         self.count = QLabel()
         self.count.setObjectName("acceptSuggestionsCount")

@@ -9,6 +9,7 @@ image into "J", however sure it is.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -54,12 +55,13 @@ class LabelModel:
     def show(self, unlabeled: list[str], classes: list[str]) -> None:
         """The folder as it is now; with suggestions, the least sure come first (they need a person most).
         The image on screen stays on screen, at its place: suggestions arrive while the user reads it (the live
-        model refits after each key), and a key pressed a moment later must label the image that was seen."""
+        model refits after each key), and a key pressed a moment later must label the image that was seen. Out of
+        the order it stays until the user moves on (`go_to`), and the page says why it is there."""
         shown = self.current()
         self.classes = list(classes)
         self.queue = list(unlabeled)
         if self.suggestions:
-            self.queue.sort(key=lambda n: self.suggestions.get(n, ("", 0.0))[1])
+            self.queue.sort(key=self.sureness)
         if shown in self.queue and self.suggestions:  # kept at its place; the others in their new order
             self.queue.remove(shown)
             self.position = min(self.position, len(self.queue))
@@ -109,11 +111,30 @@ class LabelModel:
         return self.queue[self.position] if 0 <= self.position < len(self.queue) else None
 
     def go_to(self, row: int) -> bool:
-        """Show another image (clamped to the queue); False when there is none."""
+        """Show another image (clamped to the queue); False when there is none. The image left, when it kept its
+        place out of the least-sure-first order while on screen (`out_of_order`), goes to its place in it now."""
         if not self.queue:
             return False
-        self.position = max(0, min(row, len(self.queue) - 1))
+        row = max(0, min(row, len(self.queue) - 1))
+        if row != self.position and self.out_of_order():
+            target, left = self.queue[row], self.queue.pop(self.position)
+            bisect.insort(self.queue, left, key=self.sureness)
+            row = self.queue.index(target)
+        self.position = row
         return True
+
+    def sureness(self, name: str) -> float:
+        """How sure the suggestion for `name` is (none: 0, so it comes first)."""
+        return self.suggestions.get(name, ("", 0.0))[1]
+
+    def out_of_order(self) -> bool:
+        """Whether the image on screen is out of the least-sure-first order: it kept its place when suggestions
+        arrived (`show`) and keeps it until the user moves on (`go_to`)."""
+        name, p, q = self.current(), self.position, self.queue
+        if name is None or not self.suggestions:
+            return False
+        sure = self.sureness(name)
+        return (p > 0 and self.sureness(q[p - 1]) > sure) or (p + 1 < len(q) and self.sureness(q[p + 1]) < sure)
 
     # ---- where suggestions come from -----------------------------------------------------------------
     @staticmethod
@@ -144,6 +165,11 @@ class LabelModel:
     def why_not_sure(self, threshold: float) -> str:
         """Why no suggestion can reach `threshold` ("" when some can, or nothing was checked): too few labels."""
         return self.check.note(threshold) if self.check is not None and self.suggestions else ""
+
+    def checked(self) -> bool:
+        """Whether the suggestions' confidences were checked on labelled images (or are those of a run validated on
+        a held-out split: no check); unchecked ones are never ticked to move without the user."""
+        return self.check is None or self.check.checked
 
     def stale(self, now: Source | None) -> bool:
         """Suggestions of another dataset or model than the one the page would use now."""

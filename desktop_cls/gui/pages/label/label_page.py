@@ -97,6 +97,7 @@ class LabelPage(Page):
         self.state.dataset_changed.connect(self._on_dataset)
         self.state.dataset_opening.connect(lambda _folder: self._forget_shown())
         self.state.run_changed.connect(lambda _run: self._on_run())
+        self.state.core_ready.connect(self.suggest_panel.core_ready)  # the engine loads after a restored dataset
 
     # ---- state ---------------------------------------------------------------------------------
     def _forget_shown(self) -> None:
@@ -131,14 +132,18 @@ class LabelPage(Page):
             self.model.forget_suggestions()
         m = self.model
         m.show(*(listing or (ws.unlabeled(), ws.classes())))
-        folder = f"{ws.root}{os.sep}"  # not Path: 20,000 Path joins took 0.7 s
-        self.view.strip_model.set_items([(folder + n, m.caption(n)) for n in m.queue])
+        self._fill_strip()
         self.view.set_classes(m.classes, self, self.assign_current, self.classes.assign_files,
                               (self.tr("Put this image in '{0}' (key {1}; or drop images here)"),
                                self.tr("Put this image in '{0}' (or drop images here)")))
         self.classes.fill(m.classes, self.state.dataset.counts() if self.state.dataset is not None else {})
         self.show_current()
         self.update_buttons()
+
+    def _fill_strip(self) -> None:
+        if (ws := self.state.workspace) is not None:
+            folder = f"{ws.root}{os.sep}"  # not Path: 20,000 Path joins took 0.7 s
+            self.view.strip_model.set_items([(folder + n, self.model.caption(n)) for n in self.model.queue])
 
     def update_buttons(self) -> None:
         ws = self.state.workspace
@@ -155,14 +160,19 @@ class LabelPage(Page):
         if name is None or ws is None:
             return
         s = m.suggestion(name)
+        said = self.tr("Suggested: <b>{0}</b> ({1:.0%} sure) — Enter accepts it").format(s[0], s[1]) if s else ""
+        if s and m.out_of_order():  # it kept its place when the suggestions came, so that no key labels another
+            said += "<br>" + self.tr("It keeps its place while it is on screen; the others are least sure first.")
         self.view.show_image(str(ws.root / name),
                              self.tr("{0}  ({1} of {2} unlabeled)").format(name, m.position + 1, len(m.queue)),
-                             self.tr("Suggested: <b>{0}</b> ({1:.0%} sure) — Enter accepts it").format(s[0], s[1])
-                             if s else "", m.position)
+                             said, m.position)
 
     # ---- labeling ------------------------------------------------------------------------------
     def go_to(self, row: int) -> None:
+        out_of_order = self.model.out_of_order()  # the image left goes to its place in the order
         if self.model.go_to(row):
+            if out_of_order:
+                self._fill_strip()
             self.show_current()
 
     def do(self, fn: Any, *args: Any, large: bool = False) -> None:

@@ -68,7 +68,7 @@ def suggestion_work(model: str | None, root: Path, names: list[str], classes: li
 
             live = suggest_labels(root, names, image_size=LIVE_IMAGE_SIZE, progress=progress, cancel=cancel)
             return SuggestionResult(live.suggestions, tuple(classes), live.check)
-        from desktop_cls.core.inference.sure_suggestions import model_suggestions
+        from desktop_cls.core.inference.run_suggestions import model_suggestions
 
         made = model_suggestions(model, root, names, progress=progress, cancel=cancel)
         return SuggestionResult(made.suggestions, made.classes, made.check)
@@ -147,6 +147,13 @@ class SuggestionPanel(QWidget):
         self.sure_note.setText(note)
         self.sure_note.setVisible(bool(note))
 
+    def core_ready(self) -> None:
+        """The engine has loaded (after the window showed, often after the last dataset and run reopened): Suggest
+        labels can work now, and live suggestions ticked meanwhile are made."""
+        self.update_buttons()
+        if self.live_check.isChecked():
+            self.suggest()
+
     # ---- suggesting ------------------------------------------------------------------------------
     def suggest(self) -> None:
         """A class for every unlabeled image, in batches. Asked with the button, the page's status line shows the
@@ -210,6 +217,7 @@ class SuggestionPanel(QWidget):
             QMessageBox.information(self, self.tr("Nothing to accept"), why or self.tr(
                 "No suggestion is at least {0:.0%} sure.").format(self.threshold()))
             return {}
-        dialog = AcceptDialog(self, Path(ws.root), plan, self.model.suggestions, self.threshold())
+        dialog = AcceptDialog(self, Path(ws.root), plan, self.model.suggestions, self.threshold(),
+                              self.model.checked())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # its thumbnails go with it
         return dialog.chosen() if dialog.exec() == AcceptDialog.DialogCode.Accepted else {}

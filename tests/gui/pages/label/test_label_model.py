@@ -112,10 +112,11 @@ def test_arriving_suggestions_never_change_the_image_on_screen() -> None:
     m.show(list(m.queue), LETTERS)  # what the page does with them
     assert m.current() == "a.png" and m.position == 0
     assert m.queue == ["a.png", "d.png", "b.png", "c.png"]  # the others: least sure first
-    m.go_to(2)
+    m.go_to(2)  # (a.png, left, goes to its place in the order: b.png is second now)
+    assert m.current() == "b.png" and m.position == 1
     m.take(SuggestionResult({"b.png": ("B", 0.99), "c.png": ("C", 0.1)}, tuple(LETTERS)), source, now=source)
     m.show(list(m.queue), LETTERS)
-    assert m.current() == "b.png" and m.queue.index("b.png") == 2  # the strip does not move under it either
+    assert m.current() == "b.png" and m.queue.index("b.png") == 1  # the strip does not move under it either
     m.forget_suggestions()
     m.show(["0.png", "a.png", "b.png", "c.png", "d.png"], LETTERS)  # the folder's order: followed where it went
     assert m.current() == "b.png"
@@ -139,3 +140,20 @@ def test_the_image_on_screen_leaves_the_queue_by_its_place() -> None:
     assert Counted.passes == 0 and m.current() == "00701.png" and len(m.queue) == 19_999
     m.drop({"00701.png", "09000.png"})  # a step that took more (a drop of several files): a pass is fine
     assert m.current() == "00702.png" and "09000.png" not in m.queue
+
+
+def test_the_image_kept_out_of_order_goes_to_its_place_once_left() -> None:
+    """Suggestions sort the queue least sure first, but the image on screen keeps its place (a key pressed as they
+    arrive labels what was seen): it is the one image out of the order, and only until the user moves on."""
+    m = model_with(["a.png", "b.png", "c.png", "d.png"])
+    source = Source("/ds", None)
+    m.take(SuggestionResult({"a.png": ("A", 0.99), "b.png": ("B", 0.4), "c.png": ("C", 0.7), "d.png": ("D", 0.5)},
+                            tuple(LETTERS)), source, now=source)
+    m.show(list(m.queue), LETTERS)
+    assert m.queue == ["a.png", "b.png", "d.png", "c.png"] and m.current() == "a.png" and m.out_of_order()
+    assert m.go_to(0) and m.out_of_order()  # still on it
+    assert m.go_to(1) and m.current() == "b.png"  # Skip: the next image as the strip showed it
+    assert m.queue == ["b.png", "d.png", "c.png", "a.png"] and m.position == 0 and not m.out_of_order()
+    assert m.go_to(3) and m.current() == "a.png" and not m.out_of_order()  # in its place now
+    m.forget_suggestions()
+    assert not m.out_of_order()
