@@ -356,7 +356,7 @@ class Workspace:
         return self._revisit("redo", list(target.moves), target)
 
     def _revisit(self, kind: str, moves: list[Move], target: Operation) -> Operation:
-        """Undo or redo; a file gone for good takes the step off the list, one in the way is for the user."""
+        """Undo or redo; a step that can never be done (for_good) leaves the list, a file in the way is for the user."""
         step, gone, in_the_way, failed = labeling_journal.revisit_words(kind)
         try:
             labeling_state.check_moves(self.root, moves)
@@ -364,7 +364,7 @@ class Workspace:
         except (OSError, StepFailed) as e:
             cause = e.cause if isinstance(e, StepFailed) else e
             what = {"step": target.description, "reason": reason(cause)}
-            if isinstance(cause, FileNotFoundError):
+            if labeling_journal.for_good(cause):  # (a file gone, a link on the way: no retry can do it)
                 self._append({"type": "forget", "ids": [target.id]})
                 self._forget({target.id})
                 raise UserError(gone.format(**what)) from None

@@ -82,6 +82,14 @@ def reason(e: BaseException) -> str:
     return str(e) or type(e).__name__
 
 
+def for_good(cause: BaseException) -> bool:
+    """Whether an undo or redo that failed for `cause` can never be done: a file it moves is gone, or a link lies
+    on its way (a hand-edited or planted journal step through a link: the app never writes through one). Such a
+    step leaves the list, so it does not block every step before it."""
+    link = isinstance(cause, contained.Refused) and cause.found == contained.LINK
+    return link or isinstance(cause, FileNotFoundError)
+
+
 def revisit_words(kind: str) -> tuple[str, str, str, str]:
     """Undo's or redo's words as whole sentences, so each language words them its own way: the step's name,
     a file gone for good, a file in the way, any other failure (placeholders {step} and {reason})."""
