@@ -58,7 +58,7 @@ def test_what_cannot_take_the_demo_data_is_named_and_left_alone(case: str, tmp_p
             (elsewhere / "keep.txt").write_text("mine")
         os.symlink(elsewhere, out)
     before = sorted(p.name for p in tmp_path.rglob("*"))
-    with pytest.raises(UserError, match="out is (a file|a link|not empty)"):
+    with pytest.raises(UserError, match=r"out is (a file|a link|not empty)"):
         make_demo_dataset(out, images_per_class=1, image_size=16, classes=CLASSES)
     assert main(["demo-data", str(out)]) == EXIT_USER_ERROR
     assert "Traceback" not in capsys.readouterr().err
