@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from desktop_cls.cli.output import print_json
+from desktop_cls.cli.output import print_json, say
 from desktop_cls.cli.predict import MODEL_HELP, add_open_args, load_predictor
 from desktop_cls.cli.progress import Progress
 from desktop_cls.core.i18n import _
@@ -23,33 +23,33 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print_json(d)
         return 0
     if "cross_validation_folds" in d:
-        print(_("accuracy {accuracy:.2%} by {folds}-fold cross-validation on {n} images: the model learned from all "
-                "of them, so each is scored as predicted by a model that had not").format(
-                accuracy=d["accuracy"], folds=d["cross_validation_folds"], n=d["num_images"]))
+        say(_("accuracy {accuracy:.2%} by {folds}-fold cross-validation on {n} images: the model learned from all "
+              "of them, so each is scored as predicted by a model that had not").format(
+              accuracy=d["accuracy"], folds=d["cross_validation_folds"], n=d["num_images"]))
     else:
-        print(_("accuracy {accuracy:.2%} on {n} {split} images").format(accuracy=d["accuracy"], n=d["num_images"],
-                                                                       split=ev.split))
+        say(_("accuracy {accuracy:.2%} on {n} {split} images").format(accuracy=d["accuracy"], n=d["num_images"],
+                                                                     split=ev.split))
     _print_scores(d)
-    print(_("confusion matrix (rows = true, columns = predicted):"))
+    say(_("confusion matrix (rows = true, columns = predicted):"))
     for name, row in zip(d["classes"], d["confusion_matrix"], strict=True):
-        print(f"  {name:<20} " + " ".join(f"{v:>5}" for v in row))
+        say(f"  {name:<20} " + " ".join(f"{v:>5}" for v in row))
     if d["misclassified"]:
-        print(_("{n} misclassified, most confident first:").format(n=len(d["misclassified"])))
+        say(_("{n} misclassified, most confident first:").format(n=len(d["misclassified"])))
         for m in d["misclassified"][:10]:
-            print(f"  {m['path']}: {m['true']} -> {m['predicted']} ({m['confidence']:.0%})")
+            say(f"  {m['path']}: {m['true']} -> {m['predicted']} ({m['confidence']:.0%})")
     return 0
 
 
 def _print_scores(d: dict[str, Any]) -> None:
     """The per-class table, then its averages ('macro avg', 'weighted avg')."""
     name, precision, recall, f1, support = _("class"), _("precision"), _("recall"), _("f1"), _("support")
-    print(f"{name:<24}{precision:>10}{recall:>10}{f1:>10}{support:>9}")
+    say(f"{name:<24}{precision:>10}{recall:>10}{f1:>10}{support:>9}")
     rows = [*d["per_class"].items(), *((_("{average} avg").format(average=a), r) for a, r in d["averages"].items())]
     for name, r in rows:
-        print(f"{name:<24}{_score(r['precision'])}{_score(r['recall'])}{_score(r['f1'])}{r['support']:>9}")
+        say(f"{name:<24}{_score(r['precision'])}{_score(r['recall'])}{_score(r['f1'])}{r['support']:>9}")
     if any(r["support"] == 0 for r in d["per_class"].values()):
-        print(_("— : no images of that class among these images, so no recall; such a class is left out of "
-                "the macro average"))
+        say(_("— : no images of that class among these images, so no recall; such a class is left out of "
+              "the macro average"))
 
 
 def _score(value: float | None) -> str:

@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from desktop_cls.cli.output import print_json
+from desktop_cls.cli.output import print_json, say
 from desktop_cls.cli.progress import Progress
 from desktop_cls.core.i18n import _
 
@@ -29,7 +29,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         print_json(result.to_dict())
     else:
         for line in _report(args.format, result):
-            print(line)
+            say(line)
     return 0
 
 

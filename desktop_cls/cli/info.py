@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from desktop_cls.cli.output import print_json
+from desktop_cls.cli.output import print_json, say
 from desktop_cls.core.i18n import _
 
 
@@ -20,7 +20,7 @@ def cmd_models(args: argparse.Namespace) -> int:
         return 0
     for r in rows:
         params = _("{millions:>7.2f}M params").format(millions=r["parameters"] / 1e6)
-        print(f"{r['name']:<20}{params}  {r['default_image_size']:>4}px  {_(r['description'])}")
+        say(f"{r['name']:<20}{params}  {r['default_image_size']:>4}px  {_(r['description'])}")
     return 0
 
 
@@ -32,7 +32,7 @@ def cmd_devices(args: argparse.Namespace) -> int:
         print_json([{"id": d.id, "name": d.name, "memory_mb": d.memory_mb} for d in devs])
         return 0
     for d in devs:
-        print(f"{d.id:<8} {d.name}" + (f" ({d.memory_mb:,} MB)" if d.memory_mb else ""))
+        say(f"{d.id:<8} {d.name}" + (f" ({d.memory_mb:,} MB)" if d.memory_mb else ""))
     return 0
 
 

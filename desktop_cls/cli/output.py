@@ -10,6 +10,7 @@ from typing import Any
 
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import _
+from desktop_cls.core.names import for_terminal
 
 EXIT_FINDINGS = 1  # scan --fail-on: a finding of a listed kind
 EXIT_USER_ERROR = 2
@@ -25,6 +26,13 @@ def clean(obj: Any) -> Any:
     if isinstance(obj, list | tuple):
         return [clean(v) for v in obj]
     return obj
+
+
+def say(text: str, flush: bool = False) -> None:
+    """One line of a command's report on stdout, its control, invisible and bidi characters escaped: the paths and
+    names in it come from folders and model files, and a file named with terminal escapes must not set the
+    window title, clear the screen or fake a line."""
+    print(for_terminal(text), flush=flush)
 
 
 def print_json(obj: Any) -> None:

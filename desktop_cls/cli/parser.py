@@ -14,6 +14,7 @@ from desktop_cls.cli import evaluate, export, info, predict, runs, scan, serve, 
 from desktop_cls.cli.output import EXIT_INTERRUPTED, EXIT_USER_ERROR
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import _, set_language
+from desktop_cls.core.names import for_terminal
 from desktop_cls.core.storage import ignore_file_size_signal, is_write_failure, write_problem
 
 
@@ -56,12 +57,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except UserError as e:
-        sys.stderr.write(_("desktop-cls: error: {message}").format(message=e.for_cli()) + "\n")
+        sys.stderr.write(_("desktop-cls: error: {message}").format(message=for_terminal(e.for_cli())) + "\n")
         return EXIT_USER_ERROR
     except OSError as e:
         if not is_write_failure(e):
             raise
-        sys.stderr.write(_("desktop-cls: error: {message}").format(message=write_problem(e)) + "\n")
+        sys.stderr.write(_("desktop-cls: error: {message}").format(message=for_terminal(write_problem(e))) + "\n")
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         sys.stderr.write(_("desktop-cls: interrupted") + "\n")

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from desktop_cls.cli.output import EXIT_FINDINGS, print_json, refuse_existing
+from desktop_cls.cli.output import EXIT_FINDINGS, print_json, refuse_existing, say
 from desktop_cls.cli.progress import Progress
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import N_, _, ngettext
@@ -54,11 +54,11 @@ def cmd_predict(args: argparse.Namespace) -> int:
     elif not args.csv:
         for p in preds:
             if p.error:
-                print(_("{path}: error: {error}").format(path=shown(p.path), error=shown(p.error)))
+                say(_("{path}: error: {error}").format(path=shown(p.path), error=shown(p.error)))
             else:  # names from a model file or a folder: escaped, so they cannot drive the terminal
                 others = ", ".join(f"{shown(lab)} {prob:.0%}" for lab, prob in p.top_k[1:])
-                print(f"{shown(p.path)}: {shown(p.label or '')} ({p.confidence:.1%})"
-                      + (f"  [{others}]" if others else ""))
+                say(f"{shown(p.path)}: {shown(p.label or '')} ({p.confidence:.1%})"
+                    + (f"  [{others}]" if others else ""))
     return 1 if preds and all(p.error for p in preds) else 0
 
 
@@ -76,12 +76,12 @@ def _predict_video(args: argparse.Namespace, predictor: Any, video: str, pr: Pro
     if args.json:
         print_json(vp.to_dict())
     elif not args.csv:
-        print(_("{video}: {n} frames classified ({fps:.3g} frames/s)").format(video=video, n=len(vp.frames),
-                                                                              fps=vp.fps))
+        say(_("{video}: {n} frames classified ({fps:.3g} frames/s)").format(video=video, n=len(vp.frames),
+                                                                            fps=vp.fps))
         for seg in vp.segments():
-            print(_("  {start:8.2f} – {end:8.2f} s  {label:<20} {frames:>6} frames, mean confidence "
-                    "{confidence:.0%}").format(start=seg["start_s"], end=seg["end_s"], label=shown(seg["label"]),
-                                               frames=seg["frames"], confidence=seg["mean_confidence"]))
+            say(_("  {start:8.2f} – {end:8.2f} s  {label:<20} {frames:>6} frames, mean confidence "
+                  "{confidence:.0%}").format(start=seg["start_s"], end=seg["end_s"], label=shown(seg["label"]),
+                                             frames=seg["frames"], confidence=seg["mean_confidence"]))
     if vp.incomplete:  # a truncated file ends without an error: say so, and do not exit 0
         sys.stderr.write(_("desktop-cls: warning: {message}").format(message=shown(vp.shortfall_message())) + "\n")
         return EXIT_FINDINGS
@@ -102,7 +102,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"path": args.image, "label": label, "confidence": conf, "method": ex.method, "out": str(out)})
     else:
-        print(_("{image}: {label} ({confidence:.1%}); {method} heatmap written to {out}").format(
+        say(_("{image}: {label} ({confidence:.1%}); {method} heatmap written to {out}").format(
             image=shown(args.image), label=shown(label), confidence=conf, method=ex.method, out=out))
     return 0
 

@@ -7,10 +7,12 @@ from typing import Any
 
 from desktop_cls.core.events import EpochEnd, describe_epoch, describe_quick_fit
 from desktop_cls.core.i18n import _
+from desktop_cls.core.names import for_terminal
 
 
 class Progress:
-    """Progress on stderr: a redrawn bar on a terminal, occasional plain lines otherwise."""
+    """Progress on stderr: a redrawn bar on a terminal, occasional plain lines otherwise. What it shows names files
+    and classes, so its control characters are escaped (cli.output.say)."""
 
     def __init__(self, quiet: bool = False) -> None:
         self.tty = sys.stderr.isatty()
@@ -22,7 +24,7 @@ class Progress:
         if self.quiet:
             return
         if self.tty:
-            sys.stderr.write("\r\033[K" + text[:150])
+            sys.stderr.write("\r\033[K" + for_terminal(text)[:150])
             sys.stderr.flush()
 
     def line(self, text: str) -> None:
@@ -30,7 +32,7 @@ class Progress:
             return
         if self.tty:
             sys.stderr.write("\r\033[K")
-        sys.stderr.write(text + "\n")
+        sys.stderr.write(for_terminal(text) + "\n")
         sys.stderr.flush()
 
     def progress(self, done: int, total: int, what: str) -> None:

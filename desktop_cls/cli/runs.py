@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from desktop_cls.cli.output import print_json
+from desktop_cls.cli.output import print_json, say
 from desktop_cls.core.i18n import _
 from desktop_cls.core.names import for_terminal as shown
 
@@ -30,21 +30,21 @@ def cmd_runs(args: argparse.Namespace) -> int:
         print_json(rows)
         return 0
     if not rows:
-        print(_("no training runs yet (desktop-cls train FOLDER starts one)"))
+        say(_("no training runs yet (desktop-cls train FOLDER starts one)"))
     for r in rows:
         acc = f"{r['best_val_accuracy']:.1%}" if r["best_val_accuracy"] is not None else "—"
         status = RunStatus(r["status"])
-        print(_("{name:<36} {status:<12} {model:<18} epochs {epochs:<4} accuracy {accuracy:<7} {run}").format(
+        say(_("{name:<36} {status:<12} {model:<18} epochs {epochs:<4} accuracy {accuracy:<7} {run}").format(
             name=shown(Path(r["run"]).name), status=status_text(status, r["stopped_by"]),
             model=shown(r["model"] or "?"), epochs=r["epochs_done"], accuracy=acc, run=shown(r["run"])))
         if r.get("problem"):
-            print("    " + _("damaged: {problem}").format(problem=shown(r["problem"])))
+            say("    " + _("damaged: {problem}").format(problem=shown(r["problem"])))
         if status is RunStatus.INTERRUPTED:
             then = (_("Continue it with: {command}").format(command=r["resume"]) if r["resume"]
                     else _("It stopped before its first epoch finished; there is nothing to resume."))
-            print("    " + _("interrupted: its process is gone (a crash or power cut).") + " " + then)
+            say("    " + _("interrupted: its process is gone (a crash or power cut).") + " " + then)
         elif r["resume"]:
-            print("    " + _("Continue it with: {command}").format(command=r["resume"]))
+            say("    " + _("Continue it with: {command}").format(command=r["resume"]))
     return 0
 
 

@@ -7,7 +7,7 @@ import sys
 from collections import Counter
 from typing import Any
 
-from desktop_cls.cli.output import EXIT_FINDINGS, print_json
+from desktop_cls.cli.output import EXIT_FINDINGS, print_json, say
 from desktop_cls.cli.progress import Progress
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import _, ngettext
@@ -74,20 +74,20 @@ def _print_report(idx: Any, s: dict[str, Any]) -> None:
         classes=ngettext("{n} class", "{n} classes", len(idx.classes)).format(n=len(idx.classes)), layout=layout)
     if idx.typical_size:
         line += _(", typically {width}×{height} px").format(width=idx.typical_size[0], height=idx.typical_size[1])
-    print(line)
+    say(line)
     biggest = max(s["counts"].values())
     for name, n in s["counts"].items():
         bar = "#" * max(1, round(30 * n / biggest)) if biggest else ""
-        print(f"  {name:<24} {n:>7}  {bar}")
-    print(_("split: {train} train, {val} validation, {test} test").format(**s["splits"]) + _split_source(idx))
+        say(f"  {name:<24} {n:>7}  {bar}")
+    say(_("split: {train} train, {val} validation, {test} test").format(**s["splits"]) + _split_source(idx))
     if s["unlabeled"]:
-        print(ngettext("{n} unlabeled image directly in the folder (not used for training)",
-                       "{n} unlabeled images directly in the folder (not used for training)", s["unlabeled"]).format(
+        say(ngettext("{n} unlabeled image directly in the folder (not used for training)",
+                     "{n} unlabeled images directly in the folder (not used for training)", s["unlabeled"]).format(
             n=s["unlabeled"]))
     if idx.problems:
-        print(ngettext("{n} problem:", "{n} problems:", len(idx.problems)).format(n=len(idx.problems)))
+        say(ngettext("{n} problem:", "{n} problems:", len(idx.problems)).format(n=len(idx.problems)))
         for p in idx.problems:
-            print(f"  [{p.kind}] {p.path}: {p.message}")
+            say(f"  [{p.kind}] {p.path}: {p.message}")
 
 
 def _split_source(idx: Any) -> str:

@@ -7,6 +7,7 @@ import os
 import sys
 from typing import Any
 
+from desktop_cls.cli.output import say
 from desktop_cls.cli.predict import MODEL_HELP
 from desktop_cls.core.i18n import _
 
@@ -24,13 +25,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
                              body_timeout_s=args.timeout, max_batch=args.max_batch)
     server = RunningServer(model, args.host, args.port, settings)
     info = server.start()
-    print(_("serving {model} ({runtime}: {reason})").format(model=info.model_id, runtime=info.runtime,
-                                                          reason=info.runtime_reason))
+    say(_("serving {model} ({runtime}: {reason})").format(model=info.model_id, runtime=info.runtime,
+                                                        reason=info.runtime_reason))
     if info.token_required:
-        print(_("every request except /health and /docs must send 'Authorization: Bearer TOKEN'"))
-    print(_("try: {curl}").format(curl=info.curl_example()))
-    print(_("API documentation: {url}/docs").format(url=info.url))
-    print(_("listening on {url} (Ctrl+C stops)").format(url=info.url), flush=True)
+        say(_("every request except /health and /docs must send 'Authorization: Bearer TOKEN'"))
+    say(_("try: {curl}").format(curl=info.curl_example()))
+    say(_("API documentation: {url}/docs").format(url=info.url))
+    say(_("listening on {url} (Ctrl+C stops)").format(url=info.url), flush=True)
     try:
         server.wait()
     except KeyboardInterrupt:

@@ -7,6 +7,7 @@ import os
 import sys
 from typing import Any
 
+from desktop_cls.cli.output import say
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import _
 
@@ -28,7 +29,7 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     from desktop_cls.core.data.demo_data import make_demo_dataset
 
     out = make_demo_dataset(args.dir)
-    print(_("demo dataset written to {folder}").format(folder=out))
+    say(_("demo dataset written to {folder}").format(folder=out))
     return 0
 
 

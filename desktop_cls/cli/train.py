@@ -7,7 +7,7 @@ import argparse
 import signal
 from typing import Any
 
-from desktop_cls.cli.output import EXIT_INTERRUPTED, print_json
+from desktop_cls.cli.output import EXIT_INTERRUPTED, print_json, say
 from desktop_cls.cli.progress import Progress
 from desktop_cls.cli.train_options import add_option_flags, plan_from_args, say_plan, train_config
 from desktop_cls.core.errors import UserError
@@ -126,8 +126,8 @@ def cmd_lr_find(args: argparse.Namespace) -> int:
     if args.json:
         print_json(res.to_dict())
     else:
-        print(_("recommended learning rate: {lr:.2e} (tried {lo:.0e} to {hi:.0e}, {steps} steps); "
-                "use it with: desktop-cls train {folder} --lr {short:.2g}").format(
+        say(_("recommended learning rate: {lr:.2e} (tried {lo:.0e} to {hi:.0e}, {steps} steps); "
+              "use it with: desktop-cls train {folder} --lr {short:.2g}").format(
             lr=res.recommended_lr, lo=res.lrs[0], hi=res.lrs[-1], steps=len(res.lrs), folder=args.dir,
             short=res.recommended_lr))
     return 0

@@ -8,6 +8,7 @@ an AppFileError naming the file, the limit and how to raise it, before anything 
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -43,15 +44,21 @@ def read_app_bytes(path: str | Path, limit: int | None = None, follow_links: boo
     """The bytes of a regular file of at most `limit` bytes (max_file_bytes() by default).
 
     Opened non-blocking (a FIFO returns at once instead of waiting for a writer) and, with
-    follow_links=False, without following a link at the last component (ELOOP, an OSError). The type
-    and size are checked on the open descriptor, so a file swapped after a check cannot slip through.
+    follow_links=False, without following a link at the last component (AppFileError saying it is a link). The
+    type and size are checked on the open descriptor, so a file swapped after a check cannot slip through.
     FileNotFoundError and other OSErrors pass through unchanged."""
     path = Path(path)
     limit = max_file_bytes() if limit is None else limit
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     if not follow_links:
         flags |= getattr(os, "O_NOFOLLOW", 0)
-    fd = os.open(path, flags)
+    try:
+        fd = os.open(path, flags)
+    except OSError as e:
+        if not follow_links and e.errno in (errno.ELOOP, errno.EMLINK) and os.path.islink(path):
+            raise AppFileError(_("{path} is a link; the app reads its own files there, never through a link, so it "
+                                 "was not read").format(path=path)) from None
+        raise
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):

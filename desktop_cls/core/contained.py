@@ -41,6 +41,7 @@ _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 _BINARY = getattr(os, "O_BINARY", 0)
 _REPARSE_POINT = 0x400  # FILE_ATTRIBUTE_REPARSE_POINT: Windows links and junctions
+_WINDOWS_NAMES = os.name == "nt"  # '\\' separates and a drive starts a path; elsewhere both are name characters
 
 
 LINK, NOT_FOLDER, NOT_FILE = "link", "not_folder", "not_file"  # what Refused found
@@ -78,10 +79,12 @@ def found(st: os.stat_result, want_dir: bool) -> str | None:
 
 
 def parts(rel: str | Path) -> list[str]:
-    """The components of a relative path; ValueError for an absolute one, '..', '.', an empty one or NUL."""
-    text = str(rel).replace("\\", "/") if not isinstance(rel, Path) else rel.as_posix()
+    """The components of a relative path ('/'-separated; '\\' too on Windows only: elsewhere it is a character of a
+    real name, a\\x.png is not a/x.png); ValueError for an absolute one, '..', '.', an empty one or NUL."""
+    text = rel.as_posix() if isinstance(rel, Path) else str(rel)
+    text = text.replace("\\", "/") if _WINDOWS_NAMES else text
     items = text.split("/")
-    if (not text or text.startswith("/") or PureWindowsPath(text).drive or "\x00" in text
+    if (not text or text.startswith("/") or (_WINDOWS_NAMES and PureWindowsPath(text).drive) or "\x00" in text
             or any(p in ("", ".", "..") for p in items)):
         raise ValueError(_("{path} is not a path inside the folder").format(path=rel))
     return items

@@ -195,10 +195,13 @@ def _metrics_row(row: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def list_runs(base: Path | None = None) -> list[Path]:
+    """The run folders under base, newest first: those with a config.json and a run.json of any kind, so a run
+    whose run.json is a link, a device or a folder is listed (as damaged, saying why), not left out."""
     root = base or default_runs_dir()
     if not root.is_dir():
         return []
-    return sorted((p for p in root.iterdir() if is_run_dir(p)), key=_mtime, reverse=True)
+    return sorted((p for p in root.iterdir() if (p / CONFIG).is_file() and os.path.lexists(p / RUN_INFO)),
+                  key=_mtime, reverse=True)
 
 
 def _mtime(p: Path) -> float:

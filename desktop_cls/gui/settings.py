@@ -1,12 +1,14 @@
 """App settings: a schema-versioned JSON file under the user config folder.
 
 A corrupt or newer-version file falls back to defaults (the caller shows the notice) and is kept
-aside as settings.json.bad instead of being overwritten silently; a single bad field falls back to its
+aside as settings.json.bad (then settings.json.bad-2, -3...: an earlier one is never overwritten; the
+newest MAX_BAD_COPIES are kept) instead of being overwritten silently; a single bad field falls back to its
 default on its own.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import os
 import re
@@ -26,6 +28,7 @@ DEVICE_PATTERN = re.compile(r"auto|cpu|mps|cuda:\d+")
 HEX_PATTERN = re.compile(r"(?:[0-9a-fA-F]{2}){0,65536}")  # saveGeometry()/saveState() as hex
 SETTINGS_MAX_BYTES = 4 * 1024 * 1024
 RUN_STEPS = ("evaluate", "classify", "export")  # the steps done with a run, remembered per run
+MAX_BAD_COPIES = 5  # unreadable settings files kept aside; older ones go when another is set aside
 
 
 @dataclass
@@ -104,13 +107,37 @@ def load_settings(path: Path | None = None) -> tuple[Settings, str | None]:
 
 
 def _set_aside(p: Path, e: Exception) -> str:
-    backup = p.with_name(p.name + ".bad")
+    """Rename the unreadable file to the next free backup name (the link itself, when it is one: never followed);
+    the oldest backups beyond MAX_BAD_COPIES go. Returns the notice naming where it is."""
+    backups = _backups(p)
+    number = max(backups, default=0) + 1
+    backup = p.with_name(f"{p.name}.bad" if number == 1 else f"{p.name}.bad-{number}")
     try:
-        os.replace(p, backup)
+        if os.path.lexists(backup):  # (appeared meanwhile: never replaced)
+            raise FileExistsError(backup)
+        os.rename(p, backup)
     except OSError:
         backup = p
+    else:
+        for old in sorted(backups)[:max(0, len(backups) + 1 - MAX_BAD_COPIES)]:
+            with contextlib.suppress(OSError):
+                os.unlink(backups[old])
     return translate("Settings", "Your settings file could not be read ({0}); defaults are "
                      "used. The old file is at {1}.").format(e, backup)
+
+
+def _backups(p: Path) -> dict[int, Path]:
+    """The unreadable settings files set aside beside p, by number (settings.json.bad is 1)."""
+    try:
+        names = os.listdir(p.parent)
+    except OSError:
+        return {}
+    found = {1: p.with_name(f"{p.name}.bad")} if f"{p.name}.bad" in names else {}
+    for name in names:
+        tail = name.removeprefix(f"{p.name}.bad-")
+        if tail != name and tail.isascii() and tail.isdigit() and len(tail) < 10:
+            found[int(tail)] = p.with_name(name)
+    return found
 
 
 def _field_problem(name: str, value: Any) -> str | None:

@@ -3187,6 +3187,10 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <source>Trash not emptied</source>
         <translation>回收站未清空</translation>
     </message>
+    <message>
+        <source>Trash emptied</source>
+        <translation>回收站已清空</translation>
+    </message>
 </context>
 <context>
     <name>VideoFileSource</name>

@@ -58,3 +58,16 @@ def test_scan_names_a_class_folder_linked_from_outside(capsys: pytest.CaptureFix
     kinds = {(Path(p["path"]).name, p["kind"]) for p in json.loads(out)["problems"]}
     assert ("linked.png", "link") in kinds and ("linked.png", "duplicate") not in kinds
     assert ("real_copy.png", "duplicate") in kinds or ("cat_00.png", "duplicate") in kinds  # still found
+
+
+@pytest.mark.skipif(os.name == "nt", reason="Windows names cannot hold control characters")
+def test_file_names_cannot_drive_the_terminal(capsys: pytest.CaptureFixture[str], tiny_folder: Path) -> None:
+    """A file named with terminal escapes (set the title, clear the screen) or a newline (a faked line) is shown
+    escaped in the report, in progress lines and in an error message."""
+    (tiny_folder / "dog" / "z\x1b]0;PWNED\x07\x1b[2J.jpg").write_bytes(b"not a jpeg")
+    (tiny_folder / "dog" / "x.jpg\n  [fake] all images are fine: .jpg").write_bytes(b"not a jpeg")
+    code, out, err = run_cli(capsys, "scan", tiny_folder, "--quick")
+    assert code == 0 and "z\\x1b]0;PWNED\\x07\\x1b[2J.jpg" in out and "x.jpg\\n  [fake]" in out
+    assert not any(c in out + err for c in "\x1b\x07") and "\n  [fake]" not in out
+    code, _, err = run_cli(capsys, "scan", tiny_folder / "gone\x1b[2J")
+    assert code == EXIT_USER_ERROR and "gone\\x1b[2J" in err and "\x1b" not in err

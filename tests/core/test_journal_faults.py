@@ -66,6 +66,28 @@ def test_undo_of_a_vanished_file_says_so_and_the_dataset_still_opens(dataset: Pa
     assert (dataset / "cat" / "cat0.png").exists() and not ws3.can_undo()
 
 
+@pytest.mark.skipif(os.name == "nt" or not hasattr(os, "symlink"), reason="needs POSIX symlinks")
+def test_a_journal_step_through_a_link_leaves_the_undo_list_and_older_steps_undo(dataset: Path,
+                                                                                 tmp_path: Path) -> None:
+    """A hand-edited step whose path runs through a link can never be undone (nothing is written through a link):
+    its undo says so and takes it off the list, instead of blocking the undo of every step before it."""
+    outside = tmp_path / "outside"
+    (outside / "sub").mkdir(parents=True)
+    os.symlink(outside, dataset / "evil")
+    Workspace(dataset).assign([dataset / "cat" / "cat0.png"], "dog")
+    for rec in ({"type": "begin", "id": 9, "kind": "delete_class", "description": "remove evil/sub",
+                 "moves": [["evil/sub", None]]}, {"type": "commit", "id": 9}):
+        append_jsonl(journal(dataset), rec)
+    ws = Workspace(dataset)
+    assert ws.describe_undo() == "remove evil/sub"
+    with pytest.raises(UserError, match=r"can no longer be undone: .*evil is a link.*taken off the undo list"):
+        ws.undo()
+    assert os.listdir(outside) == ["sub"] and os.listdir(outside / "sub") == []  # nothing made or moved there
+    assert Workspace(dataset).describe_undo().startswith("1 image to 'dog'")  # after a restart too
+    ws.undo()
+    assert (dataset / "cat" / "cat0.png").exists() and not ws.can_undo()
+
+
 def test_undo_blocked_by_a_file_that_came_back_changes_nothing(dataset: Path) -> None:
     ws = Workspace(dataset)
     ws.assign([dataset / "cat" / f"cat{i}.png" for i in range(3)], "dog")

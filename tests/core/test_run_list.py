@@ -3,8 +3,11 @@ the command line and the window list."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from desktop_cls.core import run_dir as rd
 from desktop_cls.core.run_list import resumable_runs, run_summaries
@@ -48,3 +51,19 @@ def test_a_run_stopped_by_quitting_is_listed_as_stopped_and_resumable(tmp_path: 
     assert status_text(quit_run.status, quit_run.stopped_by) == "stopped: the app was closed"
     assert rows["e-damaged"].status is RunStatus.DAMAGED
     assert [s.name for s in resumable_runs(tmp_path)] == ["b-quit"]  # no checkpoint, quick: nothing to continue
+
+
+@pytest.mark.skipif(os.name == "nt" or not hasattr(os, "symlink"), reason="needs POSIX symlinks")
+def test_a_run_whose_run_json_is_a_link_or_not_a_file_is_listed_as_damaged_saying_why(tmp_path: Path) -> None:
+    """A run folder from someone else with run.json a link to /dev/zero (or a folder) is listed, as damaged and
+    with the reason, not silently left out; nothing is read through the link."""
+    fake_run(tmp_path, "ok", status="completed", epochs_done=15)
+    for name, make in (("zero", lambda p: os.symlink(os.devnull, p)), ("folder", lambda p: p.mkdir())):
+        run = fake_run(tmp_path, name, status="completed")
+        (run / rd.RUN_INFO).unlink()
+        make(run / rd.RUN_INFO)
+    rows = {s.name: s for s in run_summaries(tmp_path)}
+    assert sorted(rows) == ["folder", "ok", "zero"]
+    assert rows["zero"].status is RunStatus.DAMAGED and "run.json is a link" in (rows["zero"].problem or "")
+    assert rows["folder"].status is RunStatus.DAMAGED and "not a regular file" in (rows["folder"].problem or "")
+    assert rows["ok"].status is RunStatus.FINISHED

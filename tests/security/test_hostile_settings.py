@@ -90,3 +90,19 @@ def test_the_window_starts_with_a_hostile_settings_folder(qtbot: QtBot, isolated
     w.open_dataset(tiny_folder)  # val_fraction "abc" made every Open folder fail silently
     qtbot.waitUntil(lambda: w.state.dataset is not None, timeout=30_000)
     w.shutdown()
+
+
+def test_each_unreadable_settings_file_is_kept_aside_none_overwritten(tmp_path: Path) -> None:
+    """A second unreadable settings file does not replace the first one's backup: each gets its own name, the
+    newest MAX_BAD_COPIES are kept, and the notice names where the file went."""
+    from desktop_cls.gui.settings import MAX_BAD_COPIES
+
+    p = tmp_path / "settings.json"
+    for i in range(1, MAX_BAD_COPIES + 3):
+        _write(p, f"{{ damaged {i}")
+        s, notice = load_settings(p)
+        name = "settings.json.bad" if i == 1 else f"settings.json.bad-{i}"
+        assert s == Settings() and notice is not None and name in notice and not p.exists()
+        assert (tmp_path / name).read_text() == f"{{ damaged {i}"
+    kept = sorted(os.listdir(tmp_path))
+    assert kept == sorted(f"settings.json.bad-{i}" for i in range(3, MAX_BAD_COPIES + 3))

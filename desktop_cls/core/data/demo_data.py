@@ -6,8 +6,8 @@ import io
 import json
 import os
 import random
+import secrets
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -83,18 +83,22 @@ def draw_shape(kind: str, size: int, rng: random.Random) -> Image.Image:
 
 def make_demo_dataset(folder: str | Path, images_per_class: int | None = None,
                       image_size: int | None = None, classes: list[str] | None = None) -> Path:
-    """Write the demo dataset (one sub-folder per class). Refuses to touch a non-empty folder."""
+    """Write the demo dataset (one sub-folder per class) into a new folder, or an empty one (kept as it is: its
+    permissions and its place, a mount point say, do not change). UserError naming the folder for anything else:
+    a folder with files, a file, a link."""
     out = Path(folder).expanduser()
-    if out.exists() and any(out.iterdir()):
-        raise UserError(_("{folder} is not empty; choose a new or empty folder for the demo data").format(folder=out))
+    existing = _usable_destination(out)
     recipe = load_recipe()
     n = images_per_class or int(recipe["images_per_class"])
     size = image_size or int(recipe["image_size"])
     names = classes or list(recipe["classes"])
     rng = random.Random(int(recipe["seed"]))
-    try:  # built beside the destination and renamed into place: a full disk leaves nothing half-written
+    # built in a hidden folder (inside an empty destination, else beside it) and renamed into place: a full disk
+    # leaves nothing half-written. Made with os.mkdir, so it gets the usual permissions, not a temp folder's 0700
+    staging = (out if existing else out.parent) / f".{out.name}.demo-{secrets.token_hex(4)}"
+    try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.demo-", dir=out.parent))
+        os.mkdir(staging)
     except OSError as e:
         raise as_write_error(e, out) from None
     try:
@@ -106,11 +110,35 @@ def make_demo_dataset(folder: str | Path, images_per_class: int | None = None,
                 buf = io.BytesIO()
                 im.save(buf, format="PNG")
                 write_atomic(cdir / f"{cname}_{i:04d}.png", buf.getvalue())
-        if out.exists():
-            out.rmdir()  # empty, as checked above
-        os.replace(staging, out)
+        if existing:
+            for cname in names:
+                os.rename(staging / cname, out / cname)
+        else:
+            os.rename(staging, out)
     except OSError as e:
         raise as_write_error(e, out) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return out
+
+
+def _usable_destination(out: Path) -> bool:
+    """Whether out is an existing empty folder (False: nothing there yet); UserError naming it and the fix when
+    it cannot take the demo data."""
+    if out.is_symlink():
+        raise UserError(_("{folder} is a link (to {target}); the demo data is written only into a real folder: give "
+                          "that folder itself, or a new one").format(folder=out, target=os.readlink(out)))
+    if not out.exists():
+        return False
+    if not out.is_dir():
+        raise UserError(_("{folder} is a file, not a folder; choose a new or empty folder for the demo data").format(
+            folder=out))
+    try:
+        with os.scandir(out) as it:
+            full = next(it, None) is not None
+    except OSError as e:
+        raise UserError(_("{folder} cannot be read ({reason}); choose a new or empty folder for the demo data").format(
+            folder=out, reason=e.strerror or e)) from None
+    if full:
+        raise UserError(_("{folder} is not empty; choose a new or empty folder for the demo data").format(folder=out))
+    return True

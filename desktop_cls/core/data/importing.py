@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from desktop_cls.core import contained
+from desktop_cls.core.data import tree_walk
 from desktop_cls.core.data.folder_layout import check_class_name
 from desktop_cls.core.data.folder_walk import is_hidden
 from desktop_cls.core.data.imaging import is_image_name
@@ -107,7 +108,7 @@ def files_in(paths: Sequence[str], cancel: CancelToken | None = None) -> list[st
         if not os.path.isdir(p) or os.path.islink(p):
             out.append(p)
             continue
-        for folder, dirs, files in os.walk(p):  # (os.walk enters no folder link)
+        for folder, dirs, files in tree_walk.walk(p):  # (enters no folder link; TooDeep past its depth)
             if cancel is not None and cancel.is_set():
                 break
             dirs[:] = sorted(d for d in dirs if not is_hidden(d))

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_cls.core import contained
-from desktop_cls.core.data import labeling_journal, labeling_state, labeling_trash
+from desktop_cls.core.data import labeling_journal, labeling_state, labeling_trash, tree_walk
 from desktop_cls.core.data.folder_layout import check_class_name, is_hidden, sibling
 from desktop_cls.core.data.imaging import is_image_name
 from desktop_cls.core.data.labeling_journal import Move, Operation, StepFailed, parse_begin, reason, rollback_tolerant
@@ -325,9 +325,8 @@ class Workspace:
         for src in srcs:  # each split's images stay in their split
             if not self.abs(dst := sibling(src, target)).is_dir():
                 moves.append(Move(None, dst))
-            for dirpath, _dirs, files in os.walk(self.abs(src)):
-                moves.extend(Move(self.rel(Path(dirpath) / f), free_name(self.root, dst, f, taken))
-                             for f in sorted(files))
+            moves.extend(Move(f, free_name(self.root, dst, f.rpartition("/")[2], taken))
+                         for f in tree_walk.files_under(self.root, src))  # (TooDeep past its depth)
             moves.append(Move(src, f"{STATE_DIR}/{TRASH}/{self.next_id}/{src}"))
         return self._run("merge_classes", moves, _("merge '{src}' into '{dst}'").format(src=source, dst=target))
 
@@ -357,7 +356,7 @@ class Workspace:
         return self._revisit("redo", list(target.moves), target)
 
     def _revisit(self, kind: str, moves: list[Move], target: Operation) -> Operation:
-        """Undo or redo; a file gone for good takes the step off the list, one in the way is for the user."""
+        """Undo or redo; a step that can never be done (for_good) leaves the list, a file in the way is for the user."""
         step, gone, in_the_way, failed = labeling_journal.revisit_words(kind)
         try:
             labeling_state.check_moves(self.root, moves)
@@ -365,7 +364,7 @@ class Workspace:
         except (OSError, StepFailed) as e:
             cause = e.cause if isinstance(e, StepFailed) else e
             what = {"step": target.description, "reason": reason(cause)}
-            if isinstance(cause, FileNotFoundError):
+            if labeling_journal.for_good(cause):  # (a file gone, a link on the way: no retry can do it)
                 self._append({"type": "forget", "ids": [target.id]})
                 self._forget({target.id})
                 raise UserError(gone.format(**what)) from None
@@ -391,6 +390,7 @@ class Workspace:
         if self.read_only:
             raise UserError(self.read_only)
         emptied = labeling_trash.empty_trash(self.root, stop, told)
+        self.notices += emptied.notes  # (an item too deep to walk was deleted for good: said to the user)
         gone = labeling_trash.trash_steps(self.ops, self.redo_stack, emptied.left)  # the journal says they are gone
         if gone:
             self._append({"type": "forget", "ids": gone})

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
-from pathlib import Path, PureWindowsPath
+from pathlib import Path
 from typing import Any
 
 from desktop_cls.core import contained
@@ -15,7 +15,8 @@ from desktop_cls.core.i18n import _
 
 @dataclass(frozen=True)
 class Move:
-    """src -> dst, relative to the dataset root. src None: create folder dst; dst None: remove empty src."""
+    """src -> dst, relative to the dataset root and written with "/" on every system (core.contained.parts). src
+    None: create folder dst; dst None: remove empty src."""
 
     src: str | None
     dst: str | None
@@ -50,9 +51,13 @@ def int_or_none(value: Any) -> int | None:
 
 
 def _safe_rel(path: Any) -> bool:
-    """A journal path must stay inside the dataset: relative, no '..', no NUL, no drive."""
-    return (isinstance(path, str) and bool(path) and not path.startswith(("/", "\\")) and "\x00" not in path
-            and ".." not in path.replace("\\", "/").split("/") and not PureWindowsPath(path).drive)
+    """A journal path must stay inside the dataset: relative, no '..', no NUL, no drive, as core.contained reads it
+    on this system (the one check is the one acted on: a\\x.png on Linux names that file, never a/x.png). The app
+    writes '/' between names on every system, so a journal written on Windows reads the same here."""
+    try:
+        return isinstance(path, str) and bool(contained.parts(path))
+    except ValueError:
+        return False
 
 
 def parse_begin(rec: dict[str, Any]) -> tuple[Operation, int | None] | None:
@@ -75,6 +80,14 @@ def reason(e: BaseException) -> str:
     if isinstance(e, OSError) and e.strerror and e.filename:
         return f"{e.strerror}: {e.filename}"
     return str(e) or type(e).__name__
+
+
+def for_good(cause: BaseException) -> bool:
+    """Whether an undo or redo that failed for `cause` can never be done: a file it moves is gone, or a link lies
+    on its way (a hand-edited or planted journal step through a link: the app never writes through one). Such a
+    step leaves the list, so it does not block every step before it."""
+    link = isinstance(cause, contained.Refused) and cause.found == contained.LINK
+    return link or isinstance(cause, FileNotFoundError)
 
 
 def revisit_words(kind: str) -> tuple[str, str, str, str]:

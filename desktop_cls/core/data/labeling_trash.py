@@ -5,7 +5,8 @@ It is not a journaled step and cannot be rolled back, so a worker thread may sto
 what it did not reach stays in the trash, and the steps that moved files there stay undoable. Nothing outside
 the dataset is ever handed over: the trash must be a real folder inside a real .desktop_cls, every link in an
 item is deleted itself (never followed, never handed to the OS trash), and each item is checked (no link on the
-way) right before it goes.
+way) right before it goes. An item nested too deep to be walked for links (tree_walk.MAX_DEPTH: a folder from someone
+else can nest endlessly) is deleted for good instead, one folder at a time, and `notes` says so.
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from desktop_cls.core import contained
+from desktop_cls.core.data import tree_walk
 from desktop_cls.core.data.labeling_journal import Operation
 from desktop_cls.core.data.labeling_state import STATE_DIR, TRASH, Watch
+from desktop_cls.core.i18n import _
 
 TRASH_DIR = f"{STATE_DIR}/{TRASH}"
 
@@ -31,6 +34,7 @@ class Emptied:
 
     files: int = 0
     left: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # for the user: items deleted for good, not handed over
 
 
 def empty_trash(root: Path, stop: Callable[[], bool] = lambda: False, told: Watch | None = None) -> Emptied:
@@ -42,7 +46,7 @@ def empty_trash(root: Path, stop: Callable[[], bool] = lambda: False, told: Watc
         names = sorted(os.listdir(fd if fd is not None else root / TRASH_DIR))
     emptied = Emptied()
     for i, name in enumerate(names):
-        sent = None if stop() else _empty_item(root, f"{TRASH_DIR}/{name}", stop)
+        sent = None if stop() else _empty_item(root, f"{TRASH_DIR}/{name}", stop, emptied.notes)
         if sent is None:
             emptied.left = names[i:]
             break
@@ -52,8 +56,9 @@ def empty_trash(root: Path, stop: Callable[[], bool] = lambda: False, told: Watc
     return emptied
 
 
-def _empty_item(root: Path, rel: str, stop: Callable[[], bool]) -> int | None:
-    """Hand root/rel to the OS trash, its links deleted first; the entries it held, or None when stopped first."""
+def _empty_item(root: Path, rel: str, stop: Callable[[], bool], notes: list[str]) -> int | None:
+    """Hand root/rel to the OS trash, its links deleted first; the entries it held, or None when stopped first.
+    A tree too deep to walk is deleted for good (its links deleted themselves, never followed), said in `notes`."""
     from send2trash import send2trash
 
     st = contained.lstat(root, rel)  # Refused if a folder on the way is a link
@@ -63,7 +68,14 @@ def _empty_item(root: Path, rel: str, stop: Callable[[], bool]) -> int | None:
         _remove_links(root, {rel.rpartition("/")[0]: {rel.rpartition("/")[2]}})
         return 1
     links: dict[str, set[str]] = {}
-    count = _look(root, rel, links, stop) if stat.S_ISDIR(st.st_mode) else 1  # a folder: the entries it holds
+    try:
+        count = _look(root, rel, links, stop) if stat.S_ISDIR(st.st_mode) else 1  # a folder: the entries it holds
+    except tree_walk.TooDeep as e:
+        count = tree_walk.remove_tree(root, rel) - 1  # (the entries it held, as for the others)
+        notes.append(_("{path}, in this dataset's trash, held folders nested more than {depth} deep: too deep to be "
+                       "checked for links before going to the system trash, so it was deleted for good").format(
+                           path=e.top, depth=e.depth))
+        return count
     if count is None:
         return None
     _remove_links(root, links)  # no OS trash ever sees (or follows) a link
@@ -74,10 +86,10 @@ def _empty_item(root: Path, rel: str, stop: Callable[[], bool]) -> int | None:
 
 
 def _look(root: Path, rel: str, links: dict[str, set[str]], stop: Callable[[], bool]) -> int | None:
-    """The entries under root/rel, the links among them gathered by folder (os.walk lists a folder link among the
+    """The entries under root/rel, the links among them gathered by folder (the walk lists a folder link among the
     folders and never enters it); None when `stop` came first."""
     count = 0
-    for dirpath, dirs, files in os.walk(root / rel):
+    for dirpath, dirs, files in tree_walk.walk(root / rel):  # (TooDeep past its depth)
         if stop():
             return None
         count += len(dirs) + len(files)

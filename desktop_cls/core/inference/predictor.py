@@ -15,6 +15,7 @@ import numpy as np
 import torch
 
 from desktop_cls.core import run_dir as rd
+from desktop_cls.core.data import tree_walk
 from desktop_cls.core.data.folder_layout import is_hidden as _hidden
 from desktop_cls.core.data.frames import resize_frames
 from desktop_cls.core.data.imaging import is_image_name, load_resized, load_resized_all, or_load_error
@@ -282,7 +283,7 @@ def expand_inputs(inputs: Iterable[str | Path]) -> list[str]:
     for item in inputs:
         p = Path(item).expanduser()
         if p.is_dir():
-            for root, dirs, names in os.walk(p):
+            for root, dirs, names in tree_walk.walk(p):  # (bounded: TooDeep past its depth)
                 dirs[:] = sorted(d for d in dirs if not _hidden(d))
                 files.extend(os.path.join(root, n) for n in sorted(names)
                              if not _hidden(n) and is_image_name(n, extra=True))

@@ -51,15 +51,21 @@ class TrashEmptying(QObject):
             return
         self._started()
         what = self.tr("Emptying the trash…")
-        page.run_task("emptyTrash", emptying_work(ws, what), lambda _files: self._end(), status=what,
-                      on_error=lambda message, _d: self._end(message), on_cancelled=self._end,
-                      on_replaced=self._end,
+        known = len(ws.notices)  # what emptying adds (an item deleted for good) is said at the end
+
+        def told() -> None:
+            self._end(notes=ws.notices[known:])
+
+        page.run_task("emptyTrash", emptying_work(ws, what), lambda _files: told(), status=what,
+                      on_error=lambda message, _d: self._end(message), on_cancelled=told, on_replaced=told,
                       keep_result=True)  # (a Cancel part way: what was handed over is told to the journal)
 
-    def _end(self, error: str = "") -> None:
+    def _end(self, error: str = "", notes: list[str] | None = None) -> None:
         """Over, however it ended: steps may run again, and the undo buttons follow the history it changed."""
         page = self.page
         page.model.moving = page.state.moving_files = False
         if error:
             show_error(page, self.tr("Trash not emptied"), error)
+        elif notes:
+            QMessageBox.information(page, self.tr("Trash emptied"), "\n\n".join(notes))
         page.update_buttons()
