@@ -218,7 +218,8 @@ def test_the_classify_page_marks_every_text_and_saves_chinese_names(qtbot: QtBot
     page = ClassifyPage(page_state(tmp_path), TaskRunner())
     qtbot.addWidget(page)
     try:
-        page._files_done(predictions(str(tmp_path / "照片")))
+        page._files_batch(predictions(str(tmp_path / "照片")))
+        page._files_ended(True)
         assert [cell(page.results.table, r, 1) for r in range(page.results.model.rowCount())] == list(CJK)
         assert page.preview.caption.text().startswith("猫 — ")
         out = tmp_path / "预测.csv"
