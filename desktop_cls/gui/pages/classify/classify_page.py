@@ -99,7 +99,8 @@ class ClassifyPage(Page):
         allow_code = Path(path).suffix.lower() in (".torchscript", ".ts")
         if allow_code and not trust_code(self):
             return
-        self.model.loading()
+        if self.model.loading(path):  # another model: what the last one made is not this one's
+            self._forget_results()
         self._set_busy(False)
         session = self.session
         self.tasks.start("load model", lambda progress, cancel: session.load(path, allow_code),
@@ -108,10 +109,18 @@ class ClassifyPage(Page):
     def _loaded(self, info: dict[str, Any]) -> None:
         pending = self.model.model_loaded()
         self.show_content()
-        self.preview.show_waiting(len(info["classes"]))
+        if not self.results.predictions:  # the same model again (the field was left) keeps its results shown
+            self.preview.show_waiting(len(info["classes"]))
         self._set_busy(False)
         if pending:
             self.classify_paths(pending)
+
+    def _forget_results(self) -> None:
+        """The rows, the heat map and the preview of another model go; Save CSV and Copy with them."""
+        self.results.clear()
+        self.heat_maps.forget()
+        if not self.live.running():
+            self.preview.clear()
 
     def _classify_failed(self, message: str, details: str) -> None:
         show_error(self, self.tr("Classification failed"), message, details)

@@ -93,6 +93,17 @@ class ClassifyResults(QWidget):
             self.table.resizeColumnToContents(PredictionTableModel.CONFIDENCE)
             self.table.selectRow(0)
 
+    def clear(self) -> None:
+        """Another model is used now: what the last one made goes (a request still running is stopped and
+        its late rows dropped); the files the user saved or copied stay where they are."""
+        self.cancel()
+        self.files_task = None
+        self.predictions = []
+        self.model.set_predictions([])
+        self.stack.setCurrentIndex(0)
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+
     def show_all(self) -> None:
         """The predictions are in: the bar full, the table filled and its first row selected."""
         self.progress.setRange(0, 1)

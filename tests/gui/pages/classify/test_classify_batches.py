@@ -1,14 +1,17 @@
 """A folder's rows appear batch by batch while it is classified (the image classified before leaves the preview
-at once), and Cancel keeps the rows already in.
+at once), Cancel keeps the rows already in, and another model's results never stay under the new model's name.
 
 A stand-in model hands its batches on only when the test lets it, so nothing here depends on how fast it runs."""
 
 from __future__ import annotations
 
+import csv
+import shutil
 import threading
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -82,3 +85,32 @@ def test_cancel_keeps_the_rows_classified_so_far(qtbot: QtBot, window: MainWindo
     assert len(cp.results.predictions) == 2
     assert cp.results.csv_button.isEnabled() and not cp.results.cancel_button.isEnabled()
 
+
+def test_another_model_clears_the_results_of_the_last_one(qtbot: QtBot, window: MainWindow,
+                                                           trained_run: tuple[Path, Path], tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    run, data = trained_run
+    other = tmp_path / "other_run"
+    shutil.copytree(run, other)
+    cp = window.classify_page
+    window.state.set_run(str(run))
+    qtbot.waitUntil(lambda: cp.model.loaded, timeout=60_000)
+    cp.classify_paths([str(data / "cat")])
+    qtbot.waitUntil(lambda: cp.results.model.rowCount() == 10 and cp.buttons["classifyFolderButton"].isEnabled(),
+                    timeout=60_000)
+    saved = tmp_path / "predictions.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(saved), ""))
+    cp.results.save_csv()
+    cp.load_model(str(run))  # the same model again (the field was left): its rows stay
+    qtbot.waitUntil(lambda: cp.model.loaded, timeout=60_000)
+    assert cp.results.model.rowCount() == 10 and cp.results.csv_button.isEnabled()
+    window.state.set_run(str(other))
+    qtbot.waitUntil(lambda: cp.model.loaded, timeout=60_000)
+    assert cp.controls.model_path() == str(other)
+    assert cp.results.model.rowCount() == 0 and cp.results.predictions == []
+    assert not cp.results.csv_button.isEnabled() and not cp.results.copy_button.isEnabled()
+    assert cp.preview.image.source() is None and "Model ready" in cp.preview.caption.text()
+    assert cp.heat_maps.pictures == {}
+    assert len(list(csv.DictReader(saved.open(encoding="utf-8-sig")))) == 10  # what the user saved stays
