@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_cls.gui.pages.export.export_formats import chosen, export_targets, format_checks, format_name
-from desktop_cls.gui.pages.export.export_progress import ExportProgress, FormatExported
+from desktop_cls.gui.pages.export.export_progress import ExportBegun, ExportProgress, FormatExported
 from desktop_cls.gui.pages.export.export_results import ExportResults
 from desktop_cls.gui.pages.export.serve_panel import ServePanel
 from desktop_cls.gui.pages.page import Page, PageAction
@@ -129,11 +129,17 @@ class ExportPage(Page):
         self.state.settings.last_export_dir = str(dest)
         self.state.settings_changed.emit(True)
         self.buttons["exportButton"].setEnabled(False)
-        # the File column shows each file relative to dest (format subfolders included)
-        self.results.show_results([], dest)  # the last export's rows go; each new one comes as it is verified
+
+        def event(e: object) -> None:
+            """The last export's rows go once this one may go (a refusal keeps them); each new one comes as it is
+            verified, its files relative to dest."""
+            if isinstance(e, ExportBegun):
+                self.results.show_results([], dest)
+            elif isinstance(e, FormatExported):
+                self.results.add_result(e.result)
+
         self.run_task("export", work, lambda results: self._done(results, dest), status=self.tr("Exporting…"),
-                      on_error=self._failed, on_cancelled=self._finish,
-                      on_event=lambda e: self.results.add_result(e.result) if isinstance(e, FormatExported) else None)
+                      on_error=self._failed, on_cancelled=self._finish, on_event=event)
 
     def _finish(self) -> None:
         self.buttons["exportButton"].setEnabled(True)
@@ -157,8 +163,10 @@ def _export_all(model: str, targets: dict[str, Path], overwrite: bool, progress:
     """On the worker: measure once, then write, verify and measure each format; each format's plain dict goes to
     the page as soon as it is verified (FormatExported), and all of them come back at the end."""
     from desktop_cls.core.inference.export import STAGES, export_model, measurement_images
-    from desktop_cls.core.inference.export_web import export_web
+    from desktop_cls.core.inference.export_web import check_destinations, export_web
 
+    check_destinations(model, targets, overwrite)  # refused before anything is read, written or cleared
+    progress.event(ExportBegun())
     steps = ExportProgress([format_name(f) for f in targets], STAGES, progress)
     steps.reading()
     images = measurement_images(model, cancel=cancel)
