@@ -269,7 +269,7 @@ def test_the_export_page_marks_every_text(qtbot: QtBot, pseudo: None, tmp_path: 
 
     page = ExportPage(page_state(tmp_path), TaskRunner())
     qtbot.addWidget(page)
-    page._run_changed(str(tmp_path / "训练记录"))
+    page._show_model(str(tmp_path / "训练记录"))
     result = {"reference_latency_ms": 1.5, "reference_accuracy": 0.9, "format": "onnx", "size_bytes": 200_000,
               "latency_ms": 0.8, "top1_agreement": 1.0, "accuracy": 0.9, "files": ["/导出/模型.onnx"],
               "path": "/导出/模型.onnx", "num_images": 12, "images": "12 validation images",

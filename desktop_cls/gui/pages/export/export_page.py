@@ -92,14 +92,19 @@ class ExportPage(Page):
         self.set_column(self.results, self.hint, *([top] if top is not None else []), buttons)
 
     def connect_state(self) -> None:
-        self.state.run_changed.connect(self._run_changed)
+        self.state.run_changed.connect(self._show_model)
+        self.model_edit.editingFinished.connect(lambda: self._show_model(self.model_edit.text().strip()))
         self.state.core_ready.connect(lambda: self.buttons["exportButton"].setEnabled(True))
         self.buttons["exportButton"].setEnabled(self.state.core_loaded)
 
-    def _run_changed(self, path: str) -> None:
+    def _show_model(self, path: str) -> None:
+        """Another model chosen (a new run, or a path typed): the line above says what is exported from it, and
+        the rows, figures, script and metadata of another model's exports go until this one is exported."""
         self.model_edit.setText(path)
         self.hint.setText(self.tr("Exports the best epoch of {0}. Each file is checked against the trained model "
                                   "before it is reported done.").format(Path(path).name))
+        if self.results.model.made_from_other(path):
+            self.results.clear()
 
     def _browse(self) -> None:
         path = QFileDialog.getExistingDirectory(self, self.tr("Export into"), self.dest_edit.text())
@@ -132,13 +137,15 @@ class ExportPage(Page):
 
         def event(e: object) -> None:
             """The last export's rows go once this one may go (a refusal keeps them); each new one comes as it is
-            verified, its files relative to dest."""
+            verified, its files relative to dest. None shows once another model was chosen."""
+            if model != self.model_edit.text().strip():
+                return
             if isinstance(e, ExportBegun):
-                self.results.show_results([], dest)
+                self.results.show_results([], dest, model)
             elif isinstance(e, FormatExported):
                 self.results.add_result(e.result)
 
-        self.run_task("export", work, lambda results: self._done(results, dest), status=self.tr("Exporting…"),
+        self.run_task("export", work, lambda results: self._done(results, dest, model), status=self.tr("Exporting…"),
                       on_error=self._failed, on_cancelled=self._finish, on_event=event)
 
     def _finish(self) -> None:
@@ -148,10 +155,11 @@ class ExportPage(Page):
         self._finish()
         show_error(self, self.tr("Export failed"), message, details)
 
-    def _done(self, results: list[dict[str, Any]], dest: Path) -> None:
+    def _done(self, results: list[dict[str, Any]], dest: Path, model: str) -> None:
         self._finish()
-        self.results.show_results(results, dest)
-        self.state.set_status(PageKey.EXPORT, Badge.DONE)
+        if model == self.model_edit.text().strip():  # not after another model was chosen meanwhile (its step
+            self.results.show_results(results, dest, model)  # is not done by this export either)
+            self.state.set_status(PageKey.EXPORT, Badge.DONE)
 
     def shutdown(self) -> None:
         self.serve_panel.shutdown()

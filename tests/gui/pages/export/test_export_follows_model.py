@@ -1,0 +1,58 @@
+"""The Export page shows the exports of the model chosen only: another run (or another path typed) takes the last
+model's rows, figures, script and metadata away until it is exported itself."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from desktop_cls.gui.pages.export import export_page
+from desktop_cls.gui.pages.export.export_progress import ExportBegun, FormatExported
+from desktop_cls.gui.shell.main_window import MainWindow
+from tests.gui.pages.export.test_export_results_model import _export
+
+
+def _exported(qtbot: QtBot, window: MainWindow, dest: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An export of the model chosen as the export task reports it (each format as it is verified, all at the end)."""
+    def export_all(_model: str, _targets: Any, _overwrite: bool, progress: Any, _cancel: Any) -> list[Any]:
+        out = [_export("onnx", [str(dest / "onnx" / "model.onnx")], metadata='{"format": "onnx"}',
+                       snippet_text="import onnxruntime")]
+        progress.event(ExportBegun())
+        for d in out:
+            progress.event(FormatExported(d))
+        return out
+
+    monkeypatch.setattr(export_page, "_export_all", export_all)
+    xp = window.export_page
+    xp.dest_edit.setText(str(dest))
+    xp.export()
+    qtbot.waitUntil(lambda: xp.buttons["exportButton"].isEnabled() and xp.results.table.rowCount() == 2)
+    assert "import onnxruntime" in xp.results.snippet_view.toPlainText()
+    assert "6 validation images" in xp.results.measured_label.text()
+
+
+def test_another_run_takes_the_last_models_results_away(qtbot: QtBot, window: MainWindow,
+                                                        trained_run: tuple[Path, Path], tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    run = trained_run[0]
+    other = tmp_path / "other_run"
+    shutil.copytree(run, other)
+    xp = window.export_page
+    window.state.set_run(str(run))
+    _exported(qtbot, window, tmp_path / "exports", monkeypatch)
+    window.state.set_run(str(run))  # the same run again: its exports stay
+    assert xp.results.table.rowCount() == 2
+    window.state.set_run(str(other))
+    assert xp.model_edit.text() == str(other) and other.name in xp.hint.text()
+    assert xp.results.table.rowCount() == 0
+    assert "6 validation images" not in xp.results.measured_label.text()
+    assert xp.results.snippet_view.toPlainText() == "" and xp.results.meta_view.toPlainText() == ""
+    _exported(qtbot, window, tmp_path / "exports2", monkeypatch)
+    xp.model_edit.setText(str(run))  # a path typed into the field
+    xp.model_edit.editingFinished.emit()
+    assert xp.results.table.rowCount() == 0 and run.name in xp.hint.text()
+
