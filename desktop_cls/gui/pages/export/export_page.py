@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QCoreApplication, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -28,9 +28,11 @@ from desktop_cls.gui.pages.export.export_progress import ExportBegun, ExportProg
 from desktop_cls.gui.pages.export.export_results import ExportResults
 from desktop_cls.gui.pages.export.serve_panel import ServePanel
 from desktop_cls.gui.pages.page import Page, PageAction
-from desktop_cls.gui.state import AppState, Badge, PageKey
+from desktop_cls.gui.state import AppState, Badge, PageKey, RunInfo
 from desktop_cls.gui.widgets.dialogs import show_error
 from desktop_cls.gui.work.tasks import TaskRunner
+
+translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
 
 
 class ExportPage(Page):
@@ -86,7 +88,7 @@ class ExportPage(Page):
         for name in ("exportButton", "openExportFolderButton"):
             buttons.addWidget(self.buttons[name])
         buttons.addStretch(1)
-        self.hint = QLabel(self.tr("No model yet — train one on the Train page; the best epoch is exported."))
+        self.hint = QLabel(exported_what(""))
         self.hint.setObjectName("exportHint")
         self.hint.setWordWrap(True)
         self.set_column(self.results, self.hint, *([top] if top is not None else []), buttons)
@@ -101,8 +103,7 @@ class ExportPage(Page):
         """Another model chosen (a new run, or a path typed): the line above says what is exported from it, and
         the rows, figures, script and metadata of another model's exports go until this one is exported."""
         self.model_edit.setText(path)
-        self.hint.setText(self.tr("Exports the best epoch of {0}. Each file is checked against the trained model "
-                                  "before it is reported done.").format(Path(path).name))
+        self.hint.setText(exported_what(path))
         if self.results.model.made_from_other(path):
             self.results.clear()
 
@@ -164,6 +165,23 @@ class ExportPage(Page):
     def shutdown(self) -> None:
         self.serve_panel.shutdown()
         super().shutdown()
+
+
+def exported_what(model: str) -> str:
+    """The line above the form: what is exported from the model chosen, in the words of how it was made (the quick
+    method fits a last layer in one step: it has no epochs to choose the best of)."""
+    if not model:
+        return translate("ExportPage", "No model yet — train one on the Train page, then export it here.")
+    name = Path(model).name
+    if RunInfo.read(model).quick:
+        return translate("ExportPage", "Exports {0}, made by the quick method (a last layer fitted in one step, so "
+                         "there are no epochs to choose from). Each file is checked against the trained model "
+                         "before it is reported done.").format(name)
+    if Path(model).is_file():
+        return translate("ExportPage", "Exports the model file {0}. Each file is checked against it before it is "
+                         "reported done.").format(name)
+    return translate("ExportPage", "Exports the best epoch of {0}. Each file is checked against the trained model "
+                     "before it is reported done.").format(name)
 
 
 def _export_all(model: str, targets: dict[str, Path], overwrite: bool, progress: Any,

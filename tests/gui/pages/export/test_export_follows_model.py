@@ -1,8 +1,10 @@
 """The Export page shows the exports of the model chosen only: another run (or another path typed) takes the last
-model's rows, figures, script and metadata away until it is exported itself."""
+model's rows, figures, script and metadata away until it is exported itself, and the line above names what is
+exported in the words of how the run was made."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -55,4 +57,21 @@ def test_another_run_takes_the_last_models_results_away(qtbot: QtBot, window: Ma
     xp.model_edit.setText(str(run))  # a path typed into the field
     xp.model_edit.editingFinished.emit()
     assert xp.results.table.rowCount() == 0 and run.name in xp.hint.text()
+
+
+def test_the_line_above_says_what_is_exported_by_how_the_run_was_made(window: MainWindow,
+                                                                      trained_run: tuple[Path, Path],
+                                                                      tmp_path: Path) -> None:
+    run = trained_run[0]
+    quick = tmp_path / "quick_run"
+    shutil.copytree(run, quick)
+    info = json.loads((quick / "run.json").read_text(encoding="utf-8"))
+    (quick / "run.json").write_text(json.dumps({**info, "method": "quick"}), encoding="utf-8")
+    xp = window.export_page
+    window.state.set_run(str(run))
+    assert xp.hint.text().startswith(f"Exports the best epoch of {run.name}.")
+    window.state.set_run(str(quick))
+    assert "quick method" in xp.hint.text() and "epoch of" not in xp.hint.text()
+    window.state.set_run(str(run / "model.safetensors"))  # a model file: no run, no epochs
+    assert xp.hint.text().startswith("Exports the model file model.safetensors.")
 
