@@ -104,19 +104,6 @@ class ClassifyResults(QWidget):
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
 
-    def show_all(self) -> None:
-        """The predictions are in: the bar full, the table filled and its first row selected."""
-        self.progress.setRange(0, 1)
-        self.progress.setValue(1)
-        self.fill()
-        if self.predictions:
-            self.table.selectRow(0)
-
-    def fill(self) -> None:
-        self.model.set_predictions(self.predictions)
-        self.table.resizeColumnToContents(PredictionTableModel.LABEL)
-        self.table.resizeColumnToContents(PredictionTableModel.CONFIDENCE)
-
     def relabel(self, how: Callable[[list[Any]], list[Any]]) -> Any:
         """The classes again after the threshold changed (the scores stay): `how` relabels the predictions.
         Returns the prediction of the row selected, or None."""
