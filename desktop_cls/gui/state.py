@@ -59,6 +59,7 @@ class RunInfo:
     classes: tuple[str, ...] = ()
     val_images: int | None = None
     cross_validated: bool = False  # it learned from every labelled image; Evaluate shows its out-of-fold figures
+    quick: bool = False  # made by the quick method: a last layer fitted in one step, no epochs
 
     @classmethod
     def read(cls, path: str) -> RunInfo:
@@ -76,7 +77,7 @@ class RunInfo:
         return cls(path, root if isinstance(root, str) else None,
                    tuple(str(c) for c in classes) if isinstance(classes, list) else (),
                    val if isinstance(val, int) and not isinstance(val, bool) else None,
-                   bool(info) and (Path(path) / CV_FILE).is_file())
+                   bool(info) and (Path(path) / CV_FILE).is_file(), info.get("method") == "quick")
 
     def trained_on(self, folder: str) -> bool:
         return self.dataset_root is not None and _same_folder(self.dataset_root, folder)

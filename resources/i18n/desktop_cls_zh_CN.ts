@@ -896,8 +896,8 @@
         <translation>可在 ONNX Runtime、OpenCV、TensorRT 等中运行</translation>
     </message>
     <message>
-        <source>about 4× smaller, faster on CPUs; calibrated on your training images</source>
-        <translation>约小 4 倍，在 CPU 上更快；用你的训练集图像校准</translation>
+        <source>2–4× smaller (the layers int8 would change most stay in float), faster on CPUs; calibrated on your training images</source>
+        <translation>小 2–4 倍（int8 改变最大的几层保持浮点），在 CPU 上更快；用你的训练集图像校准</translation>
     </message>
     <message>
         <source>half the size, for GPUs and accelerators that prefer it</source>
@@ -1016,10 +1016,6 @@
         <translation>文件夹</translation>
     </message>
     <message>
-        <source>No model yet — train one on the Train page; the best epoch is exported.</source>
-        <translation>还没有模型——请在“训练”页训练一个；导出的是最好的轮次。</translation>
-    </message>
-    <message>
         <source>Exports the best epoch of {0}. Each file is checked against the trained model before it is reported done.</source>
         <translation>导出 {0} 最好的轮次。每个文件在报告完成前都会与训练的模型核对。</translation>
     </message>
@@ -1050,6 +1046,18 @@
     <message>
         <source>Export failed</source>
         <translation>导出失败</translation>
+    </message>
+    <message>
+        <source>No model yet — train one on the Train page, then export it here.</source>
+        <translation>还没有模型——请先在“训练”页训练一个，然后在这里导出。</translation>
+    </message>
+    <message>
+        <source>Exports {0}, made by the quick method (a last layer fitted in one step, so there are no epochs to choose from). Each file is checked against the trained model before it is reported done.</source>
+        <translation>导出 {0}，它由快速模式训练（一步拟合最后一层，因此没有可供选择的轮次）。每个文件在报告完成前都会与训练的模型核对。</translation>
+    </message>
+    <message>
+        <source>Exports the model file {0}. Each file is checked against it before it is reported done.</source>
+        <translation>导出模型文件 {0}。每个文件在报告完成前都会与它核对。</translation>
     </message>
     <message>
         <source>trained model (PyTorch, fp32)</source>

@@ -136,6 +136,27 @@ def test_export_never_overwrites_silently(trained_run: tuple[Path, Path], tmp_pa
     assert target.read_bytes() == b"keep me"
 
 
+def test_formats_exported_together_are_refused_before_anything_is_read_or_written(
+        trained_run: tuple[Path, Path], tmp_path: Path) -> None:
+    """The second format's file is there: the check says so before the first format is written, and the
+    same check passes once replacing is allowed."""
+    from desktop_cls.core.inference.export_web import check_destinations
+
+    run, _ = trained_run
+    targets = {"safetensors": tmp_path / "safetensors" / "m.safetensors", "onnx": tmp_path / "onnx" / "m.onnx",
+               "web": tmp_path / "m-web"}
+    targets["onnx"].parent.mkdir()
+    targets["onnx"].write_bytes(b"keep me")
+    with pytest.raises(UserError, match=r"m\.onnx already exists"):
+        check_destinations(run, targets)
+    assert not targets["safetensors"].parent.exists() and targets["onnx"].read_bytes() == b"keep me"
+    check_destinations(run, targets, overwrite=True)
+    (targets["web"] / "index.html").parent.mkdir()
+    (targets["web"] / "index.html").write_text("mine")
+    with pytest.raises(UserError, match="m-web already exists and is not empty"):
+        check_destinations(run, {"web": targets["web"]})
+
+
 def test_torchscript_needs_explicit_trust(trained_run: tuple[Path, Path], tmp_path: Path) -> None:
     run, _ = trained_run
     res = export_model(run, "torchscript", tmp_path / "m")

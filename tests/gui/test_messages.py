@@ -59,12 +59,26 @@ def test_export_over_an_existing_file_says_what_to_tick(qtbot: QtBot, window: Ma
     xp.dest_edit.setText(str(tmp_path / "exports"))
     for fmt, check in xp.checks.items():
         check.setChecked(fmt == "safetensors")
+    rows: list[int] = []
     for _ in range(2):
         xp.export()
         qtbot.waitUntil(lambda: xp.buttons["exportButton"].isEnabled(), timeout=60_000)
+        rows.append(xp.results.table.rowCount())
     assert len(shown) == 1 and "already exists" in shown[0]
     assert "--" not in shown[0] and "Replace existing files with the same name" in shown[0]
     assert xp.overwrite_check.text() in shown[0]
+    assert rows == [2, 2]  # refused before anything went: the last export's rows stay
+    # two formats, the second's file there: refused before the first is written
+    xp.checks["onnx"].setChecked(True)
+    xp.name_edit.setText("other")
+    taken = tmp_path / "exports" / "onnx" / "other.onnx"
+    taken.parent.mkdir()
+    taken.write_bytes(b"keep me")
+    xp.export()
+    qtbot.waitUntil(lambda: xp.buttons["exportButton"].isEnabled() and len(shown) == 2, timeout=60_000)
+    assert "other.onnx already exists" in shown[1] and taken.read_bytes() == b"keep me"
+    assert not (tmp_path / "exports" / "safetensors" / "other.safetensors").exists()
+    assert xp.results.table.rowCount() == 2
 
 
 def test_cli_keeps_its_flags(capsys: pytest.CaptureFixture[str], trained_run: tuple[Path, Path],

@@ -218,7 +218,8 @@ def test_the_classify_page_marks_every_text_and_saves_chinese_names(qtbot: QtBot
     page = ClassifyPage(page_state(tmp_path), TaskRunner())
     qtbot.addWidget(page)
     try:
-        page._files_done(predictions(str(tmp_path / "照片")))
+        page._files_batch(predictions(str(tmp_path / "照片")))
+        page._files_ended(True)
         assert [cell(page.results.table, r, 1) for r in range(page.results.model.rowCount())] == list(CJK)
         assert page.preview.caption.text().startswith("猫 — ")
         out = tmp_path / "预测.csv"
@@ -268,7 +269,7 @@ def test_the_export_page_marks_every_text(qtbot: QtBot, pseudo: None, tmp_path: 
 
     page = ExportPage(page_state(tmp_path), TaskRunner())
     qtbot.addWidget(page)
-    page._run_changed(str(tmp_path / "训练记录"))
+    page._show_model(str(tmp_path / "训练记录"))
     result = {"reference_latency_ms": 1.5, "reference_accuracy": 0.9, "format": "onnx", "size_bytes": 200_000,
               "latency_ms": 0.8, "top1_agreement": 1.0, "accuracy": 0.9, "files": ["/导出/模型.onnx"],
               "path": "/导出/模型.onnx", "num_images": 12, "images": "12 validation images",

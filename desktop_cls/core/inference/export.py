@@ -127,6 +127,12 @@ def _destination(src: Path, fmt: str, out: str | Path, overwrite: bool) -> Path:
     return dest
 
 
+def check_destination(source: str | Path, fmt: str, out: str | Path, overwrite: bool = False) -> Path:
+    """Where export_model would write `fmt` for `out`, or the UserError it would raise about that place (files
+    already there, the source itself, a wrong extension), found before anything is read or written."""
+    return _destination(resolve_model_path(source), fmt, out, overwrite)
+
+
 def _final_files(fmt: str, dest: Path) -> list[Path]:
     files = [dest] + ([bin_path(dest)] if fmt == "openvino" else [])
     if snippet_text(fmt, dest) is not None:

@@ -15,13 +15,14 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
 from desktop_cls.core.i18n import _
-from desktop_cls.core.inference.export import ExportResult, export_model
+from desktop_cls.core.inference.export import ExportResult, check_destination, export_model
 from desktop_cls.core.inference.export_report import ExportImages
 from desktop_cls.core.inference.predictor import resolve_model_path
 from desktop_cls.core.storage import write_atomic
@@ -52,6 +53,17 @@ def _web_destination(out: str | Path, overwrite: bool) -> Path:
                         cli_fix=_("choose another name, or add --overwrite to replace it"),
                         gui_fix=_("choose another name, or tick “Replace existing files with the same name”"))
     return dest
+
+
+def check_destinations(source: str | Path, targets: Mapping[str, str | Path], overwrite: bool = False) -> None:
+    """Raises the UserError the export of `source` into any of `targets` (format -> file, or folder for "web")
+    would raise about where it writes, before anything is read or written: formats exported together are
+    refused before the first of them is written, and a window keeps what it shows until the export can go."""
+    for fmt, out in targets.items():
+        if fmt == "web":
+            _web_destination(out, overwrite)
+        else:
+            check_destination(source, fmt, out, overwrite)
 
 
 def _pillow_major() -> int:

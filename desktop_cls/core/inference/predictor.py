@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import warnings
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -217,22 +217,28 @@ class Predictor:
 
     def predict_paths(self, inputs: Iterable[str | Path], top_k: int = 5, batch_size: int = 64,
                       progress: ProgressFn = no_progress, cancel: CancelToken | None = None,
-                      threshold: float = 0.0) -> list[Prediction]:
+                      threshold: float = 0.0,
+                      on_batch: Callable[[list[Prediction]], None] | None = None) -> list[Prediction]:
         """Classify files and folders (searched recursively), in the order given.
 
         top_k: classes listed per image; threshold: below this confidence the label is None ('unknown').
         An unreadable file gets a Prediction with its error instead of stopping the batch. progress is
-        called from this thread; cancel raises CancelledError between chunks of batch_size files."""
+        called from this thread; cancel raises CancelledError between chunks of batch_size files; on_batch,
+        from this thread too, receives each chunk's predictions as soon as they are made (a window shows
+        them before the folder is done)."""
         files = expand_inputs(inputs)
         size = self.meta.input_size
         results: list[Prediction] = []
         chunks = [files[i:i + batch_size] for i in range(0, len(files), batch_size)]
         if len(files) == 1:  # one picture: starting a thread pool would cost more than decoding it
-            results = self._predict_decoded(files, [or_load_error(load_resized, files[0], size)], top_k, threshold)
-            progress(1, 1, _("classifying"))
-            return results
-        for ci, (chunk, decoded) in enumerate(zip(chunks, decoded_chunks(chunks, size, cancel), strict=True)):
-            results.extend(self._predict_decoded(chunk, decoded, top_k, threshold))
+            chunks_done: Iterable[Decoded] = [[or_load_error(load_resized, files[0], size)]]
+        else:
+            chunks_done = decoded_chunks(chunks, size, cancel)
+        for ci, (chunk, decoded) in enumerate(zip(chunks, chunks_done, strict=True)):
+            made = self._predict_decoded(chunk, decoded, top_k, threshold)
+            results.extend(made)
+            if on_batch is not None:
+                on_batch(made)
             progress(min((ci + 1) * batch_size, len(files)), len(files), _("classifying"))
         return results
 

@@ -138,6 +138,19 @@ class ThumbnailModel(QAbstractListModel):
         self._pending.clear()
         self.endResetModel()
 
+    def append_items(self, items: Sequence[tuple[str, str]]) -> None:
+        """More rows after the last, without a reset (a folder's results arrive a batch at a time): the rows
+        shown, the thumbnails asked for and the view's selection keep their places."""
+        if not items:
+            return
+        start = len(self.items)
+        self.beginInsertRows(QModelIndex(), start, start + len(items) - 1)
+        rows = self.items if isinstance(self.items, list) else list(self.items)
+        rows.extend(items)
+        self.items = rows
+        self._row = None  # made again on need
+        self.endInsertRows()
+
     def _rows(self) -> dict[str, int]:
         """Every item's row by path (made on first need: removing rows, an override picture)."""
         if self._row is None:

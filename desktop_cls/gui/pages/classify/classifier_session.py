@@ -5,9 +5,18 @@ never a field the window writes while a request reads it)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from desktop_cls.core.events import CancelToken, ProgressFn
+
+
+@dataclass(frozen=True, slots=True)
+class FilesClassified:
+    """One batch of a request's files, classified (core Prediction objects: plain data), sent on as it is made."""
+
+    predictions: tuple[Any, ...]
 
 
 class ClassifierSession:
@@ -32,10 +41,15 @@ class ClassifierSession:
             raise UserError(QCoreApplication.translate("ClassifierWorker", "No model loaded: open one first."))
         return self.predictor
 
-    def classify_files(self, paths: list[str], threshold: float, progress: ProgressFn,
-                       cancel: CancelToken) -> list[Any]:
+    def classify_files(self, paths: list[str], threshold: float, progress: ProgressFn, cancel: CancelToken,
+                       on_batch: Callable[[FilesClassified], None] | None = None) -> list[Any]:
+        """Every file's Prediction; on_batch receives them batch by batch (about 32 files) as they are made."""
+        def batch(preds: list[Any]) -> None:
+            if on_batch is not None:
+                on_batch(FilesClassified(tuple(preds)))
+
         return list(self._model().predict_paths(paths, top_k=5, batch_size=32, cancel=cancel, progress=progress,
-                                                threshold=threshold))
+                                                threshold=threshold, on_batch=batch))
 
     def explain_path(self, path: str) -> Any:
         """The heat map over the file at its size (H x W x 3 uint8)."""

@@ -3,6 +3,8 @@ file. Each returns plain values (empty when the user cancels); the texts keep th
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
@@ -22,8 +24,20 @@ def ask_folder(parent: QWidget, start: str) -> str:
     return QFileDialog.getExistingDirectory(parent, translate("ClassifyPage", "Folder to classify"), start)
 
 
-def ask_video(parent: QWidget, start: str, suffixes: frozenset[str]) -> str:
-    pattern = " ".join(f"*{s}" for s in sorted(suffixes))
+def video_suffixes() -> frozenset[str]:
+    """The video files the engine reads (imported when asked: the page is made before the engine loads)."""
+    from desktop_cls.core.data.video import VIDEO_SUFFIXES
+
+    return VIDEO_SUFFIXES
+
+
+def is_video(path: str) -> bool:
+    """Whether a dropped file is a video (classified over time) rather than an image."""
+    return Path(path).suffix.lower() in video_suffixes()
+
+
+def ask_video(parent: QWidget, start: str) -> str:
+    pattern = " ".join(f"*{s}" for s in sorted(video_suffixes()))
     path, _ = QFileDialog.getOpenFileName(parent, translate("ClassifyPage", "Video to classify"), start,
                                           translate("ClassifyPage", "Videos ({0})").format(pattern))
     return path

@@ -13,6 +13,7 @@ from typing import Any
 class ClassifyModel:
     def __init__(self) -> None:
         self.loaded = False  # a model is loaded on the classifier lane and answers requests
+        self.model_path = ""  # the model asked for last: the results shown were made by it
         self.pending_files: list[str] | None = None  # asked for before the model was ready
         self.threshold = 0.0  # predictions less confident than this are 'unknown' (0 = off)
         self.frame_busy = False  # a camera frame is being classified: newer frames are shown, not queued
@@ -23,9 +24,12 @@ class ClassifyModel:
         self.heatmap_shown = ""  # the file whose heat map the preview shows
 
     # ---- the model -----------------------------------------------------------------------------
-    def loading(self) -> None:
-        """A model is being (re)loaded: until it is, requests wait."""
+    def loading(self, path: str) -> bool:
+        """A model is being (re)loaded: until it is, requests wait. True when it is another model than the one
+        the results shown were made by (they are not this model's: the page lets them go)."""
         self.loaded = False
+        other, self.model_path = path != self.model_path, path
+        return other
 
     def load_failed(self) -> None:
         self.loaded = False

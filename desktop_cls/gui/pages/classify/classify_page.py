@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLayout
 
 from desktop_cls.gui.pages.classify.classifier_session import ClassifierSession
 from desktop_cls.gui.pages.classify.classify_controls import ClassifyControls
-from desktop_cls.gui.pages.classify.classify_dialogs import ask_folder, ask_images, ask_video, trust_code
+from desktop_cls.gui.pages.classify.classify_dialogs import ask_folder, ask_images, ask_video, is_video, trust_code
 from desktop_cls.gui.pages.classify.classify_model import ClassifyModel
 from desktop_cls.gui.pages.classify.classify_preview import PredictionPreview
 from desktop_cls.gui.pages.classify.classify_results import ClassifyResults
@@ -27,12 +27,6 @@ from desktop_cls.gui.widgets.thumbnail_drag import carries_files, dropped_paths
 from desktop_cls.gui.work.tasks import Lane, TaskRunner
 
 FILE_BUTTONS = ("classifyFilesButton", "classifyFolderButton", "classifyVideoButton")  # off while one runs
-
-
-def _video_suffixes() -> frozenset[str]:
-    from desktop_cls.core.data.video import VIDEO_SUFFIXES
-
-    return VIDEO_SUFFIXES
 
 
 class ClassifyPage(Page):
@@ -105,7 +99,8 @@ class ClassifyPage(Page):
         allow_code = Path(path).suffix.lower() in (".torchscript", ".ts")
         if allow_code and not trust_code(self):
             return
-        self.model.loading()
+        if self.model.loading(path):  # another model: what the last one made is not this one's
+            self._forget_results()
         self._set_busy(False)
         session = self.session
         self.tasks.start("load model", lambda progress, cancel: session.load(path, allow_code),
@@ -114,10 +109,18 @@ class ClassifyPage(Page):
     def _loaded(self, info: dict[str, Any]) -> None:
         pending = self.model.model_loaded()
         self.show_content()
-        self.preview.show_waiting(len(info["classes"]))
+        if not self.results.predictions:  # the same model again (the field was left) keeps its results shown
+            self.preview.show_waiting(len(info["classes"]))
         self._set_busy(False)
         if pending:
             self.classify_paths(pending)
+
+    def _forget_results(self) -> None:
+        """The rows, the heat map and the preview of another model go; Save CSV and Copy with them."""
+        self.results.clear()
+        self.heat_maps.forget()
+        if not self.live.running():
+            self.preview.clear()
 
     def _classify_failed(self, message: str, details: str) -> None:
         show_error(self, self.tr("Classification failed"), message, details)
@@ -145,15 +148,21 @@ class ClassifyPage(Page):
                 self.load_model(self.controls.model_path())
             return
         self._set_busy(True)
-        self.results.classify_files(self.session, paths, self.model.threshold, self._files_done, self._classify_failed)
+        if not self.live.running():
+            self.preview.clear()  # the image classified before is not one of these
+        self.results.classify_files(self.session, paths, self.model.threshold, self._files_batch, self._files_ended,
+                                    self._classify_failed)
 
-    def _files_done(self, preds: list[Any]) -> None:
-        self.results.predictions = self.model.relabel(preds)
-        self._set_busy(False)  # after the results are in: Save CSV and Copy follow them
-        self.results.show_all()
-        if self.results.predictions:
-            self._show_row(0)
-        self.state.set_status(PageKey.CLASSIFY, Badge.DONE)
+    def _files_batch(self, preds: list[Any]) -> None:
+        """A batch is in: its rows appear now (under the threshold set now); the first row selected shows it."""
+        self.results.add(self.model.relabel(preds))
+
+    def _files_ended(self, finished: bool) -> None:
+        """All in, or cancelled (the rows classified so far stay): Save CSV and Copy follow the rows."""
+        if finished:
+            self.results.show_progress(1, 1)
+            self.state.set_status(PageKey.CLASSIFY, Badge.DONE)
+        self._set_busy(False)
 
     def _show_row(self, row: int) -> None:
         preds = self.results.predictions
@@ -180,13 +189,9 @@ class ClassifyPage(Page):
     def _threshold_changed(self, value: float) -> None:
         """New requests carry the new threshold, and results already shown are relabelled from their scores."""
         self.model.set_threshold(value)
-        if not self.results.predictions:
-            return
-        self.results.predictions = self.model.relabel(self.results.predictions)
-        self.results.relabel()
-        row = self.results.table.currentIndex().row()
-        if 0 <= row < len(self.results.predictions) and not self.live.running():
-            self.preview.show_prediction(self.results.predictions[row])
+        shown = self.results.relabel(self.model.relabel)
+        if shown is not None and not self.live.running():
+            self.preview.show_prediction(shown)
 
     def _set_busy(self, busy: bool) -> None:
         self.results.set_busy(busy)
@@ -195,7 +200,7 @@ class ClassifyPage(Page):
 
     # ---- video files ---------------------------------------------------------------------------
     def _pick_video(self) -> None:
-        path = ask_video(self, self.start_folder(), _video_suffixes())
+        path = ask_video(self, self.start_folder())
         if path:
             self.classify_video(path)
 
@@ -217,7 +222,7 @@ class ClassifyPage(Page):
 
     def dropEvent(self, event: Any) -> None:
         paths = dropped_paths(event.mimeData())
-        if len(paths) == 1 and Path(paths[0]).suffix.lower() in _video_suffixes():
+        if len(paths) == 1 and is_video(paths[0]):
             self.classify_video(paths[0])
             accept_as_copy(event)
         elif paths:

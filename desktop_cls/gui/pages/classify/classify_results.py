@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_cls.gui.pages.classify.classifier_session import ClassifierSession
+from desktop_cls.gui.pages.classify.classifier_session import ClassifierSession, FilesClassified
 from desktop_cls.gui.pages.classify.prediction_table import THUMB_LINES, PredictionTableModel, prediction_view
 from desktop_cls.gui.pages.classify.video_results import VideoResultsPanel
 from desktop_cls.gui.widgets.common import button, home_folder
@@ -77,27 +77,43 @@ class ClassifyResults(QWidget):
 
     def begin(self) -> None:
         """Files are being classified: the table empties and the bar is busy until the first report."""
+        self.predictions = []
         self.model.set_predictions([])
         self.stack.setCurrentIndex(0)
         self.progress.setRange(0, 0)
 
-    def show_all(self) -> None:
-        """The predictions are in: the bar full, the table filled and its first row selected."""
-        self.progress.setRange(0, 1)
-        self.progress.setValue(1)
-        self.fill()
-        if self.predictions:
+    def add(self, predictions: list[Any]) -> None:
+        """A batch classified: its rows after the others (the first batch's first row selected); the rows in
+        sight and the row the user selected stay where they are."""
+        first = not self.predictions
+        self.predictions.extend(predictions)
+        self.model.append(predictions)
+        if first and self.predictions:
+            self.table.resizeColumnToContents(PredictionTableModel.LABEL)
+            self.table.resizeColumnToContents(PredictionTableModel.CONFIDENCE)
             self.table.selectRow(0)
 
-    def fill(self) -> None:
-        self.model.set_predictions(self.predictions)
-        self.table.resizeColumnToContents(PredictionTableModel.LABEL)
-        self.table.resizeColumnToContents(PredictionTableModel.CONFIDENCE)
+    def clear(self) -> None:
+        """Another model is used now: what the last one made goes (a request still running is stopped and
+        its late rows dropped); the files the user saved or copied stay where they are."""
+        self.cancel()
+        self.files_task = None
+        self.predictions = []
+        self.model.set_predictions([])
+        self.stack.setCurrentIndex(0)
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
 
-    def relabel(self) -> None:
-        """The classes again after the threshold changed (the scores stay; the page replaced the predictions)."""
-        self.model.predictions = self.predictions
+    def relabel(self, how: Callable[[list[Any]], list[Any]]) -> Any:
+        """The classes again after the threshold changed (the scores stay): `how` relabels the predictions.
+        Returns the prediction of the row selected, or None."""
+        if not self.predictions:
+            return None
+        self.predictions = how(self.predictions)
+        self.model.predictions = list(self.predictions)  # its own list: batches are appended to it
         self.model.relabel()
+        row = self.table.currentIndex().row()
+        return self.predictions[row] if 0 <= row < len(self.predictions) else None
 
     def save_csv(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Save predictions"),
@@ -142,9 +158,12 @@ class ClassifyResults(QWidget):
 
     # ---- files and folders -------------------------------------------------------------------
     def classify_files(self, session: ClassifierSession, paths: list[str], threshold: float,
-                       on_done: Callable[[list[Any]], object], on_error: Callable[[str, str], object]) -> None:
-        """A request on the classifier lane with its own cancel token and its own copy of the threshold; a newer
-        one replaces it (its results would land after these), and a cancelled one ends with no predictions."""
+                       on_batch: Callable[[list[Any]], object], on_ended: Callable[[bool], object],
+                       on_error: Callable[[str, str], object]) -> None:
+        """A request on the classifier lane with its own cancel token and its own copy of the threshold. Its
+        predictions come batch by batch to on_batch (plain data from the worker, a batch at a time); then
+        on_ended(True), or on_ended(False) when it was cancelled or failed (the rows classified so far stay;
+        a failure then goes to on_error). A newer request replaces it: the older one's late batches are dropped."""
         self.begin()
         if self.files_task is not None:
             self.files_task.cancel()
@@ -156,11 +175,18 @@ class ClassifyResults(QWidget):
                     fn(*args)
             return call
 
+        def work(progress: Any, cancel: Any) -> list[Any]:
+            return session.classify_files(files, threshold, progress, cancel, on_batch=progress.event)
+
+        def failed(message: str, details: str) -> None:
+            on_ended(False)
+            on_error(message, details)
+
         task = self.files_task = self.tasks.start(
-            "classify", lambda progress, cancel: session.classify_files(files, threshold, progress, cancel),
-            latest(on_done), latest(on_error), lane=Lane.CLASSIFIER,
+            "classify", work, latest(lambda _preds: on_ended(True)), latest(failed), lane=Lane.CLASSIFIER,
             on_progress=latest(lambda done, total, _what: self.show_progress(done, total)),
-            on_cancelled=latest(lambda: on_done([])))
+            on_cancelled=latest(lambda: on_ended(False)),
+            on_event=latest(lambda e: on_batch(list(e.predictions)) if isinstance(e, FilesClassified) else None))
 
     def cancel(self) -> None:
         """Cancel pressed: the files request (its own token: pressed before it started, it never starts) and the

@@ -33,3 +33,8 @@ class HeatMaps:
             self.model.heatmap_shown = path
             self.pictures = {path: rgb_array_to_qimage(picture)}
             self.preview.set_image(QPixmap.fromImage(self.pictures[path]))
+
+    def forget(self) -> None:
+        """Another model is used: the heat maps of the last one go (one still on its way is not shown)."""
+        self.pictures = {}
+        self.model.heatmap_shown = ""

@@ -30,16 +30,27 @@ class PredictionTableModel(QAbstractTableModel):
 
     def __init__(self, thumb_side: int, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.predictions: Sequence[Any] = []
+        self.predictions: list[Any] = []  # its own list: rows are appended to it
         self.thumbs = ThumbnailModel(side=thumb_side, cache_size=500, parent=self)
         self.thumbs.dataChanged.connect(self._thumbnails_arrived)
         self._headers = (self.tr("Image"), self.tr("Predicted class"), self.tr("Confidence"))
 
     def set_predictions(self, predictions: Sequence[Any]) -> None:
         self.beginResetModel()
-        self.predictions = predictions
+        self.predictions = list(predictions)
         self.thumbs.set_items([(p.path, "") for p in predictions])
         self.endResetModel()
+
+    def append(self, predictions: Sequence[Any]) -> None:
+        """A batch more after the last row, without a reset: the rows in sight, the row selected and the
+        thumbnails being decoded stay."""
+        if not predictions:
+            return
+        start = len(self.predictions)
+        self.beginInsertRows(QModelIndex(), start, start + len(predictions) - 1)
+        self.predictions.extend(predictions)
+        self.thumbs.append_items([(p.path, "") for p in predictions])
+        self.endInsertRows()
 
     def relabel(self) -> None:
         """The class column again (the threshold changed; the predictions were replaced in place)."""

@@ -39,7 +39,9 @@ def format_info() -> dict[str, str]:
         "safetensors": translate("ExportPage", "weights for desktop_cls and any PyTorch code"),
         "torchscript": translate("ExportPage", "runs in C++ / mobile PyTorch without Python"),
         "onnx": translate("ExportPage", "runs in ONNX Runtime, OpenCV, TensorRT, …"),
-        "onnx-int8": translate("ExportPage", "about 4× smaller, faster on CPUs; calibrated on your training images"),
+        # 2-4x: the layers int8 would change most stay in float, and never so many that the file reaches fp16's half
+        "onnx-int8": translate("ExportPage", "2–4× smaller (the layers int8 would change most stay in float), faster "
+                               "on CPUs; calibrated on your training images"),
         "onnx-fp16": translate("ExportPage", "half the size, for GPUs and accelerators that prefer it"),
         "openvino": translate("ExportPage", "Intel CPUs, GPUs and NPUs"),
         "web": translate("ExportPage", "classifies images and the webcam in any browser, offline (a folder to open "

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QCoreApplication, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -24,13 +24,15 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_cls.gui.pages.export.export_formats import chosen, export_targets, format_checks, format_name
-from desktop_cls.gui.pages.export.export_progress import ExportProgress, FormatExported
+from desktop_cls.gui.pages.export.export_progress import ExportBegun, ExportProgress, FormatExported
 from desktop_cls.gui.pages.export.export_results import ExportResults
 from desktop_cls.gui.pages.export.serve_panel import ServePanel
 from desktop_cls.gui.pages.page import Page, PageAction
-from desktop_cls.gui.state import AppState, Badge, PageKey
+from desktop_cls.gui.state import AppState, Badge, PageKey, RunInfo
 from desktop_cls.gui.widgets.dialogs import show_error
 from desktop_cls.gui.work.tasks import TaskRunner
+
+translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
 
 
 class ExportPage(Page):
@@ -86,20 +88,24 @@ class ExportPage(Page):
         for name in ("exportButton", "openExportFolderButton"):
             buttons.addWidget(self.buttons[name])
         buttons.addStretch(1)
-        self.hint = QLabel(self.tr("No model yet — train one on the Train page; the best epoch is exported."))
+        self.hint = QLabel(exported_what(""))
         self.hint.setObjectName("exportHint")
         self.hint.setWordWrap(True)
         self.set_column(self.results, self.hint, *([top] if top is not None else []), buttons)
 
     def connect_state(self) -> None:
-        self.state.run_changed.connect(self._run_changed)
+        self.state.run_changed.connect(self._show_model)
+        self.model_edit.editingFinished.connect(lambda: self._show_model(self.model_edit.text().strip()))
         self.state.core_ready.connect(lambda: self.buttons["exportButton"].setEnabled(True))
         self.buttons["exportButton"].setEnabled(self.state.core_loaded)
 
-    def _run_changed(self, path: str) -> None:
+    def _show_model(self, path: str) -> None:
+        """Another model chosen (a new run, or a path typed): the line above says what is exported from it, and
+        the rows, figures, script and metadata of another model's exports go until this one is exported."""
         self.model_edit.setText(path)
-        self.hint.setText(self.tr("Exports the best epoch of {0}. Each file is checked against the trained model "
-                                  "before it is reported done.").format(Path(path).name))
+        self.hint.setText(exported_what(path))
+        if self.results.model.made_from_other(path):
+            self.results.clear()
 
     def _browse(self) -> None:
         path = QFileDialog.getExistingDirectory(self, self.tr("Export into"), self.dest_edit.text())
@@ -129,11 +135,19 @@ class ExportPage(Page):
         self.state.settings.last_export_dir = str(dest)
         self.state.settings_changed.emit(True)
         self.buttons["exportButton"].setEnabled(False)
-        # the File column shows each file relative to dest (format subfolders included)
-        self.results.show_results([], dest)  # the last export's rows go; each new one comes as it is verified
-        self.run_task("export", work, lambda results: self._done(results, dest), status=self.tr("Exporting…"),
-                      on_error=self._failed, on_cancelled=self._finish,
-                      on_event=lambda e: self.results.add_result(e.result) if isinstance(e, FormatExported) else None)
+
+        def event(e: object) -> None:
+            """The last export's rows go once this one may go (a refusal keeps them); each new one comes as it is
+            verified, its files relative to dest. None shows once another model was chosen."""
+            if model != self.model_edit.text().strip():
+                return
+            if isinstance(e, ExportBegun):
+                self.results.show_results([], dest, model)
+            elif isinstance(e, FormatExported):
+                self.results.add_result(e.result)
+
+        self.run_task("export", work, lambda results: self._done(results, dest, model), status=self.tr("Exporting…"),
+                      on_error=self._failed, on_cancelled=self._finish, on_event=event)
 
     def _finish(self) -> None:
         self.buttons["exportButton"].setEnabled(True)
@@ -142,14 +156,32 @@ class ExportPage(Page):
         self._finish()
         show_error(self, self.tr("Export failed"), message, details)
 
-    def _done(self, results: list[dict[str, Any]], dest: Path) -> None:
+    def _done(self, results: list[dict[str, Any]], dest: Path, model: str) -> None:
         self._finish()
-        self.results.show_results(results, dest)
-        self.state.set_status(PageKey.EXPORT, Badge.DONE)
+        if model == self.model_edit.text().strip():  # not after another model was chosen meanwhile (its step
+            self.results.show_results(results, dest, model)  # is not done by this export either)
+            self.state.set_status(PageKey.EXPORT, Badge.DONE)
 
     def shutdown(self) -> None:
         self.serve_panel.shutdown()
         super().shutdown()
+
+
+def exported_what(model: str) -> str:
+    """The line above the form: what is exported from the model chosen, in the words of how it was made (the quick
+    method fits a last layer in one step: it has no epochs to choose the best of)."""
+    if not model:
+        return translate("ExportPage", "No model yet — train one on the Train page, then export it here.")
+    name = Path(model).name
+    if RunInfo.read(model).quick:
+        return translate("ExportPage", "Exports {0}, made by the quick method (a last layer fitted in one step, so "
+                         "there are no epochs to choose from). Each file is checked against the trained model "
+                         "before it is reported done.").format(name)
+    if Path(model).is_file():
+        return translate("ExportPage", "Exports the model file {0}. Each file is checked against it before it is "
+                         "reported done.").format(name)
+    return translate("ExportPage", "Exports the best epoch of {0}. Each file is checked against the trained model "
+                     "before it is reported done.").format(name)
 
 
 def _export_all(model: str, targets: dict[str, Path], overwrite: bool, progress: Any,
@@ -157,8 +189,10 @@ def _export_all(model: str, targets: dict[str, Path], overwrite: bool, progress:
     """On the worker: measure once, then write, verify and measure each format; each format's plain dict goes to
     the page as soon as it is verified (FormatExported), and all of them come back at the end."""
     from desktop_cls.core.inference.export import STAGES, export_model, measurement_images
-    from desktop_cls.core.inference.export_web import export_web
+    from desktop_cls.core.inference.export_web import check_destinations, export_web
 
+    check_destinations(model, targets, overwrite)  # refused before anything is read, written or cleared
+    progress.event(ExportBegun())
     steps = ExportProgress([format_name(f) for f in targets], STAGES, progress)
     steps.reading()
     images = measurement_images(model, cancel=cancel)

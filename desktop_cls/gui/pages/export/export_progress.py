@@ -20,6 +20,11 @@ translate = QCoreApplication.translate  # lupdate reads translate("Context", "te
 
 
 @dataclass(frozen=True, slots=True)
+class ExportBegun:
+    """Every destination is free (or may be replaced): the export goes on, and the last one's rows can go."""
+
+
+@dataclass(frozen=True, slots=True)
 class FormatExported:
     """One format written and verified (the plain dict the page shows as a row)."""
 

@@ -43,6 +43,11 @@ def _text_view(name: str, accessible: str, placeholder: str) -> QPlainTextEdit:
     return view
 
 
+def _not_measured() -> str:
+    return translate("ExportPage", "Each export is compared with the trained model on the run's held-out images "
+                     "(validation, else test); the figures appear here.")
+
+
 class ExportResults(QSplitter):
     def __init__(self, serve_panel: QWidget) -> None:
         super().__init__(Qt.Orientation.Vertical)
@@ -54,9 +59,7 @@ class ExportResults(QSplitter):
             agreement.setToolTip(translate("ExportPage", "How often the export picks the same class as the trained "
                                            "model"))
         self.table.currentCellChanged.connect(lambda r, _c, _pr, _pc: self.show_details(r))
-        self.measured_label = QLabel(translate("ExportPage", "Each export is compared with the trained model on "
-                                               "the run's held-out images (validation, else test); the figures "
-                                               "appear here."))
+        self.measured_label = QLabel(_not_measured())
         self.measured_label.setObjectName("exportMeasuredLabel")
         self.measured_label.setWordWrap(True)
         self.snippet_view = _text_view("exportSnippet", translate("ExportPage", "Example script"), translate(
@@ -84,10 +87,15 @@ class ExportResults(QSplitter):
         self.table.setMinimumHeight(self._rows_height(MIN_ROWS))
         self.setCollapsible(0, False)
 
-    def show_results(self, results: list[dict[str, Any]], dest: Path) -> None:
-        """The exports just written into `dest`, after the trained model's row; the first export selected."""
-        self.model.set_results(results, dest)
+    def show_results(self, results: list[dict[str, Any]], dest: Path, source: str = "") -> None:
+        """The exports of `source` just written into `dest`, after the trained model's row; the first export
+        selected."""
+        self.model.set_results(results, dest, source)
         self._fill(select=True)
+
+    def clear(self) -> None:
+        """Nothing exported from the model now chosen: no rows, no figures, no script or metadata of another."""
+        self.show_results([], Path())
 
     def add_result(self, result: dict[str, Any]) -> None:
         """One format verified: its row appears now, before the other formats are done; the first is selected."""
@@ -105,15 +113,19 @@ class ExportResults(QSplitter):
         for c in range(FILE):  # the file column takes the rest (sizing it to its text would stop that)
             self.table.resizeColumnToContents(c)
         self._show_all_rows()
-        if results:
-            used, images = self.model.measured_on()
-            self.measured_label.setText(translate(
-                "ExportPage", "Measured on {0}, one image at a time on this computer.").format(images) if used
-                else translate(
-                "ExportPage", "Verified on random inputs only: {0}.").format(images))
-            if select:
-                self.table.selectRow(1)
-                self.show_details(1)
+        if not results:  # none yet: the figures, script and metadata of the last ones go with their rows
+            self.measured_label.setText(_not_measured())
+            self.snippet_view.clear()
+            self.meta_view.clear()
+            return
+        used, images = self.model.measured_on()
+        self.measured_label.setText(translate(
+            "ExportPage", "Measured on {0}, one image at a time on this computer.").format(images) if used
+            else translate(
+            "ExportPage", "Verified on random inputs only: {0}.").format(images))
+        if select:
+            self.table.selectRow(1)
+            self.show_details(1)
 
     @staticmethod
     def _cell(text: str, column: int, d: dict[str, Any] | None) -> QTableWidgetItem:

@@ -26,9 +26,14 @@ class ExportResultsModel:
     def __init__(self) -> None:
         self.exports: list[dict[str, Any]] = []
         self.dest = Path()  # the folder exported into
+        self.source = ""  # the model they were exported from ("" when unknown)
 
-    def set_results(self, exports: list[dict[str, Any]], dest: Path) -> None:
-        self.exports, self.dest = list(exports), dest
+    def set_results(self, exports: list[dict[str, Any]], dest: Path, source: str = "") -> None:
+        self.exports, self.dest, self.source = list(exports), dest, source
+
+    def made_from_other(self, model: str) -> bool:
+        """Whether exports are shown that were made from another model than `model` (they go when it changes)."""
+        return bool(self.exports) and self.source != model
 
     def shown_path(self, file: str) -> str:
         """A file as the user finds it in the export folder: 'onnx-int8/model.onnx', not 'model.onnx'."""

@@ -18,7 +18,7 @@ def test_files_asked_for_before_the_model_is_ready_wait_for_it_once() -> None:
     assert m.model_loaded() == ["b.png", "c"]
     assert m.model_loaded() is None  # handed over once
     assert m.ask_files(["d.png"]) and m.pending_files is None
-    m.loading()
+    m.loading("run")
     assert not m.ask_files(["e.png"]) and m.pending_files == ["e.png"]
     m.load_failed()
     assert not m.loaded and m.pending_files == ["e.png"]
@@ -57,3 +57,11 @@ def test_a_heat_map_belongs_to_the_row_shown_only() -> None:
     assert m.heatmap_fits(preds, 1, "b.png")
     assert not m.heatmap_fits(preds, 0, "b.png")  # the user moved on before it arrived
     assert not m.heatmap_fits(preds, 2, "b.png") and not m.heatmap_fits([], 0, "a.png")
+
+
+def test_loading_another_model_says_the_results_shown_are_not_its() -> None:
+    m = ClassifyModel()
+    assert m.loading("runs/a")  # the first model: nothing shown was made by it
+    m.model_loaded()
+    assert not m.loading("runs/a")  # the same one again (the field left, a reload): the rows are its own
+    assert m.loading("runs/b") and m.model_path == "runs/b" and not m.loaded

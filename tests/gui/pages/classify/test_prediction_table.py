@@ -46,8 +46,7 @@ def test_each_result_shows_its_image_as_a_thumbnail(qtbot: QtBot, tmp_path: Path
     path = tmp_path / "red.png"
     Image.fromarray(np.full((40, 30, 3), (230, 20, 20), np.uint8)).save(path)
     results = _results(qtbot)
-    results.predictions = [_prediction(str(path)), _prediction(str(tmp_path / "gone.png"), None)]
-    results.show_all()
+    results.add([_prediction(str(path)), _prediction(str(tmp_path / "gone.png"), None)])
     model = results.model
     first = model.index(0, PredictionTableModel.IMAGE)
     assert model.data(first) == "red.png" and model.data(first, Qt.ItemDataRole.ToolTipRole) == str(path)
@@ -70,9 +69,8 @@ def test_ten_thousand_results_decode_only_the_rows_in_sight(qtbot: QtBot, tmp_pa
     for i in range(40):
         Image.fromarray(np.full((24, 24, 3), i * 6, np.uint8)).save(folder / f"p{i}.png")
     results = _results(qtbot)
-    results.predictions = [_prediction(str(folder / f"p{i % 40}.png")) if i < 40 else
-                           _prediction(str(folder / f"missing{i}.png")) for i in range(10_000)]
-    results.show_all()
+    results.add([_prediction(str(folder / f"p{i % 40}.png")) if i < 40 else
+                 _prediction(str(folder / f"missing{i}.png")) for i in range(10_000)])
     assert results.model.rowCount() == 10_000 and results.table.currentIndex().row() == 0
     qtbot.waitUntil(lambda: results.model.thumbs.decoded > 0 and not results.model.thumbs._pending, timeout=10_000)
     shown = results.table.viewport().height() // results.table.rowHeight(0) + 2
