@@ -743,6 +743,14 @@
         <translation>曲线</translation>
     </message>
     <message>
+        <source>The model is now {new}: the results of the previous model, {old}, were cleared. Press Evaluate (Ctrl+E) to score {new}.</source>
+        <translation>现在的模型是 {new}：之前模型 {old} 的结果已清除。按“评估”（Ctrl+E）为 {new} 评分。</translation>
+    </message>
+    <message>
+        <source>The results of {run} were on other images and were cleared. Press Evaluate (Ctrl+E) to score it on {folder}.</source>
+        <translation>{run} 的结果是在其他图像上得到的，已清除。按“评估”（Ctrl+E）在 {folder} 上为它评分。</translation>
+    </message>
+    <message>
         <source>No evaluation yet — train a model on the Train page, then press Evaluate to see accuracy, the confusion matrix and the misclassified images.</source>
         <translation>还没有评估——请先在“训练”页训练一个模型，然后点击“评估”，查看准确率、混淆矩阵和错误预测的图像。</translation>
     </message>
@@ -769,10 +777,6 @@
     <message>
         <source>Labeled folder (default: the images the model was trained on, in {0})</source>
         <translation>已标注文件夹（默认：模型训练所用的图像，位于 {0}）</translation>
-    </message>
-    <message>
-        <source>The results shown were of {old}. Press Evaluate (Ctrl+E) to score {new}.</source>
-        <translation>之前显示的是 {old} 的结果。按“评估”（Ctrl+E）为 {new} 评分。</translation>
     </message>
     <message>
         <source>No evaluation yet — press Evaluate (Ctrl+E) to score {run}: accuracy, the confusion matrix and the misclassified images.</source>
