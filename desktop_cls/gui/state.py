@@ -20,6 +20,7 @@ from desktop_cls.gui.settings import Settings
 if TYPE_CHECKING:  # only the types: the app starts before the engine is imported
     from desktop_cls.core.data.dataset import DatasetIndex
     from desktop_cls.core.data.labeling import Workspace
+    from desktop_cls.core.training.planner import Plan
 
 
 class PageKey(StrEnum):
@@ -98,6 +99,7 @@ class AppState(QObject):
     training_changed = Signal(bool)
     settings_changed = Signal(bool)  # True: write now (recent lists); False: once the burst of edits pauses
     files_changed = Signal(str)  # dataset folder whose files a page changed (labeling): read it again
+    plan_changed = Signal()  # the Train form's plan changed: what a run would do (how it validates)
 
     def __init__(self, settings: Settings) -> None:
         super().__init__()
@@ -110,6 +112,7 @@ class AppState(QObject):
         self.training = False
         self.devices: list[Any] = []
         self.workspace: Workspace | None = None  # of the open dataset
+        self._plan: tuple[str | None, Plan | None] = (None, None)  # (dataset folder, core's plan for it)
 
     def tag(self) -> Tag:
         return Tag(self.dataset.root if self.dataset is not None else None, self.run)
@@ -130,6 +133,18 @@ class AppState(QObject):
             "AppState", "The model {run} was trained on {folder}, whose classes are not this dataset's: train "
             "one here first, or choose a run of this dataset.").format(
             run=Path(info.path).name, folder=info.dataset_root or "?")
+
+    def set_plan(self, dataset: str | None, plan: Plan | None) -> None:
+        """The Train form's plan for `dataset` (core's planner: what pressing Train would do), for every page that
+        says what a run does with the images; None while the form's options do not make one."""
+        if (dataset, plan) != self._plan:
+            self._plan = (dataset, plan)
+            self.plan_changed.emit()
+
+    def plan_for(self, dataset: str | None) -> Plan | None:
+        """The plan a run on `dataset` would follow (None: none made for it yet)."""
+        folder, plan = self._plan
+        return plan if dataset is not None and folder == dataset else None
 
     def begin_opening(self, folder: str) -> None:
         """Another folder is being read: pages stop showing the open one's content until it arrives."""

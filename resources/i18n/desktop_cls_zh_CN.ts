@@ -660,6 +660,14 @@
         <translation>{0} —— 请查看“问题”标签页。</translation>
     </message>
     <message>
+        <source>Validation: {0}-fold cross-validation on all {1:,} labelled images ({2:,} test images kept apart). With this few per class the quick method holds none out: its model learns from all of them.</source>
+        <translation>验证：在全部 {1:,} 张已标注图像上做 {0} 折交叉验证（{2:,} 张测试集图像单独保留）。每个类别的图像这么少时，快速方法不留出验证集：模型从所有图像中学习。</translation>
+    </message>
+    <message>
+        <source>Validation: {0}-fold cross-validation on all {1:,} labelled images. With this few per class the quick method holds none out: its model learns from all of them.</source>
+        <translation>验证：在全部 {1:,} 张已标注图像上做 {0} 折交叉验证。每个类别的图像这么少时，快速方法不留出验证集：模型从所有图像中学习。</translation>
+    </message>
+    <message>
         <source> (random {0:.0%} held out per class)</source>
         <translation>（每个类别随机留出 {0:.0%}）</translation>
     </message>
@@ -3032,6 +3040,10 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
     <message>
         <source>No training yet — choose a dataset on the Data page, then press Train (about 15 s on the demo data).</source>
         <translation>还没有训练——请在“数据”页选择一个数据集，然后点击“训练”（演示数据约需 15 秒）。</translation>
+    </message>
+    <message>
+        <source>Ready to train on all {0:,} labelled images in {1} classes, accuracy by {2}-fold cross-validation — press Train (Ctrl+T).</source>
+        <translation>可以在 {1} 个类别的全部 {0:,} 张已标注图像上训练，准确率由 {2} 折交叉验证衡量——点击“训练”（Ctrl+T）。</translation>
     </message>
     <message>
         <source>Ready to train on {0:,} images in {1} classes ({2:,} for validation) — press Train (Ctrl+T).</source>

@@ -40,6 +40,9 @@ class TrainForm(Protocol):
     def update_enabled(self) -> None:
         """Grey out what does not apply to the current choices."""
 
+    def publish_plan(self) -> None:
+        """Tell the app state the plan (what a run would do) after a change of method."""
+
 
 class MethodChoice(QObject):
     """`epochs_chosen`: the user set the epochs (or a past run's options were loaded), so the method keeps them."""
@@ -129,6 +132,7 @@ class MethodChoice(QObject):
         reason = plan.reason("method")
         self.hint.setText(self.tr("{reason}. {details}").format(
             reason=reason[:1].upper() + reason[1:], details=plain) if self.key() == AUTO else plain)
+        form.publish_plan()
 
     def _epochs_edited(self, _value: int) -> None:
         if not self.applying:
@@ -210,6 +214,7 @@ class MethodChoice(QObject):
                                "below.").format(model)
             text += " " + self.tr("For the quick mode, choose “Pretrained network, quick” as the method.")
         self.hint.setText(f"{note} {text}" if note else text)
+        form.publish_plan()
 
     def set_key(self, key: str) -> None:
         self.combo.blockSignals(True)
