@@ -2007,6 +2007,24 @@ To label more, copy images in with “Import images…”: they wait here for a 
         <translation>还没有训练记录——每次训练都会保存在这里：勾选记录可比较它们的准确率曲线，双击一条即可使用它的模型。</translation>
     </message>
     <message>
+        <source>Runs of {0}, the open dataset</source>
+        <translation>{0}（已打开的数据集）的训练记录</translation>
+    </message>
+    <message>
+        <source>Runs of {0}</source>
+        <translation>{0} 的训练记录</translation>
+    </message>
+    <message>
+        <source>Runs of an unknown dataset</source>
+        <translation>数据集未知的训练记录</translation>
+    </message>
+    <message>
+        <source>{run}
+Trained on {folder}</source>
+        <translation>{run}
+训练所用数据集：{folder}</translation>
+    </message>
+    <message>
         <source>in use</source>
         <translation>使用中</translation>
     </message>

@@ -129,9 +129,8 @@ class TrainPage(Page):
     def save_config_file(self) -> None:
         path = save_run_config(self, self.form.current_config_dict(), self.start_folder())
         if path:
-            self.monitor.line(self.tr(
-                "Configuration saved to {path}; run it with: desktop-cls train --config {path} DATASET")
-                      .format(path=path))
+            self.monitor.line(self.tr("Configuration saved to {path}; run it with: desktop-cls train --config "
+                                      "{path} DATASET").format(path=path))
 
     # ---- runs ----------------------------------------------------------------------------------
     def refresh_runs(self) -> None:
@@ -150,6 +149,7 @@ class TrainPage(Page):
         """Another dataset: the last run's curves, log and progress go when they belong to the one before."""
         if self.model.dataset_changed(self.training.task is not None, self.state.tag().dataset):
             self.monitor.clear()
+        self.past_runs.show_for(self.state.tag().dataset)  # its runs first
         self._update_enabled()
         self._show_idle_status()
 
