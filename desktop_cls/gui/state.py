@@ -178,6 +178,24 @@ class AppState(QObject):
         self.run_changed.emit(path)
         self._show_run_steps(path)
 
+    def offer_run(self, path: str, info: RunInfo, stopped: bool) -> bool:
+        """A run ended with a model. A finished one becomes the chosen run; a stopped one (broken off half way)
+        only when no model of its dataset is chosen: an experiment the user stopped never quietly replaces the model
+        Evaluate, Classify and Export use (the user can still pick it in Past runs). Whether it was chosen."""
+        if stopped and self.holds_model_of(info, other_than=path):
+            return False
+        self.set_run(path, info)
+        return True
+
+    def holds_model_of(self, info: RunInfo, other_than: str) -> bool:
+        """Whether the chosen run is another one, still has its model and was trained on info's dataset."""
+        from desktop_cls.core.run_dir import MODEL
+
+        run, chosen = self.run, self.run_info
+        if run is None or chosen is None or info.dataset_root is None or _same_folder(run, other_than):
+            return False
+        return (Path(run).is_file() or (Path(run) / MODEL).is_file()) and chosen.trained_on(info.dataset_root)
+
     def _show_run_steps(self, run: str) -> None:
         """The badges of the steps that follow a model: Train is done when the chosen run has a model, and
         Evaluate, Classify and Export when they were done with this run (also in an earlier session)."""

@@ -3144,6 +3144,14 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>将在这一批之后停止…</translation>
     </message>
     <message>
+        <source>Evaluate, Classify and Export still use {current}: a stopped run does not replace the model. Double-click {run} in Past runs to use it.</source>
+        <translation>“评估”“分类”和“导出”仍在使用 {current}：已停止的训练不会替换当前模型。若要使用它，请在“训练记录”中双击 {run}。</translation>
+    </message>
+    <message>
+        <source>Evaluate, Classify and Export still use {current}. &lt;a href=&apos;#use&apos;&gt;Use this stopped run instead&lt;/a&gt;</source>
+        <translation>“评估”“分类”和“导出”仍在使用 {current}。&lt;a href=&apos;#use&apos;&gt;改用这次已停止的训练&lt;/a&gt;</translation>
+    </message>
+    <message>
         <source>Training failed</source>
         <translation>训练失败</translation>
     </message>
