@@ -31,7 +31,6 @@ from desktop_cls.gui.pages.train.train_suggestions import FlipsFollower, ImageSi
 from desktop_cls.gui.state import AppState
 from desktop_cls.gui.widgets.common import CollapsibleGroup
 from desktop_cls.gui.widgets.common import button as _button
-from desktop_cls.gui.widgets.option_controls import changed_signal
 
 FORM_START = {"epochs": 15}  # the form opens on more epochs than the library default (enough for the demo data)
 # add_devices appends the GPUs; the texts are translated where the combo is built
@@ -94,7 +93,6 @@ class TrainForm(QWidget):
         self.size_follower.pinned_changed.connect(self.method_choice.apply)  # a size set by hand can change it
         self.state.dataset_changed.connect(lambda _index: self.size_follower.suggest())
         self.state.dataset_changed.connect(lambda _index: self.flips_follower.suggest())
-        changed_signal(self.fields.controls["val_fraction"]).connect(lambda *_: self.publish_plan())
         self.flips_follower.update_hint()
         self.method_choice.follow_form()
 
@@ -155,11 +153,6 @@ class TrainForm(QWidget):
             return plan_training(base, wishes, DataFacts.of(ds) if ds is not None else None)
         except UserError:
             return None
-
-    def publish_plan(self) -> None:
-        """The plan into the app state: the Data page and the Train page's ready line say what a run would do."""
-        ds = self.state.dataset
-        self.state.set_plan(ds.root if ds is not None else None, self.plan())
 
     def _kept_model(self, method: str) -> str | None:
         """The model the quick and fine-tune methods keep: a bundled backbone shown (Automatic's choice, a loaded
