@@ -63,19 +63,14 @@ def _config_and_data(args: argparse.Namespace, pr: Progress, distributed: bool) 
     idx = scan(args.dir, val_fraction=cfg.val_fraction, seed=cfg.seed, verify="none", progress=pr.progress)
     plan = plan_from_args(cfg, args, idx, distributed)
     say_plan(plan, pr)
-    pr.line(_describe_plan(plan.config, idx))
+    pr.line(_describe_plan(plan, idx))
     return plan.config, idx
 
 
-def _describe_plan(cfg: Any, idx: Any) -> str:
+def _describe_plan(plan: Any, idx: Any) -> str:
+    cfg, folds = plan.config, plan.cv_folds  # few images in the quick method: no split, cross-validation
     test = len(idx.split("test"))
     labelled = len(idx.split("train")) + len(idx.split("val"))
-    folds = 0
-    if cfg.method == "quick":  # few images: no split, every one is validated by cross-validation
-        from desktop_cls.core.training.quick import cv_folds_for_counts
-
-        train, val = idx.counts("train"), idx.counts("val")
-        folds = cv_folds_for_counts([train.get(c, 0) + val.get(c, 0) for c in idx.classes], cfg.val_fraction)
     if folds:
         text = _("{images} images in {classes} classes, each validated by {folds}-fold cross-validation").format(
             images=labelled, classes=len(idx.classes), folds=folds)

@@ -78,5 +78,6 @@ def say_plan(plan: Any, pr: Progress) -> None:
     quick = plan.config.method == QUICK
     pr.quick = quick  # its one fit is no epoch: said in its own words
     for d in plan.decisions:
-        if d.chosen and d.key not in ("batch_size", "pooling"):  # the run itself says how it pools
+        # the run itself says how it pools; the line after the plan says how it validates
+        if d.chosen and d.key not in ("batch_size", "pooling", "validation"):
             pr.line(d.reason + (_(" (--hflip / --no-hflip to choose)") if d.key == "flips" and not quick else ""))

@@ -20,6 +20,7 @@ from desktop_cls.gui.settings import Settings
 if TYPE_CHECKING:  # only the types: the app starts before the engine is imported
     from desktop_cls.core.data.dataset import DatasetIndex
     from desktop_cls.core.data.labeling import Workspace
+    from desktop_cls.core.training.planner import Plan
 
 
 class PageKey(StrEnum):
@@ -99,6 +100,7 @@ class AppState(QObject):
     training_changed = Signal(bool)
     settings_changed = Signal(bool)  # True: write now (recent lists); False: once the burst of edits pauses
     files_changed = Signal(str)  # dataset folder whose files a page changed (labeling): read it again
+    plan_changed = Signal()  # the Train form's plan changed: what a run would do (how it validates)
 
     def __init__(self, settings: Settings) -> None:
         super().__init__()
@@ -111,6 +113,7 @@ class AppState(QObject):
         self.training = False
         self.devices: list[Any] = []
         self.workspace: Workspace | None = None  # of the open dataset
+        self._plan: tuple[str | None, Plan | None] = (None, None)  # (dataset folder, core's plan for it)
 
     def tag(self) -> Tag:
         return Tag(self.dataset.root if self.dataset is not None else None, self.run)
@@ -131,6 +134,18 @@ class AppState(QObject):
             "AppState", "The model {run} was trained on {folder}, whose classes are not this dataset's: train "
             "one here first, or choose a run of this dataset.").format(
             run=Path(info.path).name, folder=info.dataset_root or "?")
+
+    def set_plan(self, dataset: str | None, plan: Plan | None) -> None:
+        """The Train form's plan for `dataset` (core's planner: what pressing Train would do), for every page that
+        says what a run does with the images; None while the form's options do not make one."""
+        if (dataset, plan) != self._plan:
+            self._plan = (dataset, plan)
+            self.plan_changed.emit()
+
+    def plan_for(self, dataset: str | None) -> Plan | None:
+        """The plan a run on `dataset` would follow (None: none made for it yet)."""
+        folder, plan = self._plan
+        return plan if dataset is not None and folder == dataset else None
 
     def begin_opening(self, folder: str) -> None:
         """Another folder is being read: pages stop showing the open one's content until it arrives."""
@@ -163,6 +178,24 @@ class AppState(QObject):
         self.settings_changed.emit(True)
         self.run_changed.emit(path)
         self._show_run_steps(path)
+
+    def offer_run(self, path: str, info: RunInfo, stopped: bool) -> bool:
+        """A run ended with a model. A finished one becomes the chosen run; a stopped one (broken off half way)
+        only when no model of its dataset is chosen: an experiment the user stopped never quietly replaces the model
+        Evaluate, Classify and Export use (the user can still pick it in Past runs). Whether it was chosen."""
+        if stopped and self.holds_model_of(info, other_than=path):
+            return False
+        self.set_run(path, info)
+        return True
+
+    def holds_model_of(self, info: RunInfo, other_than: str) -> bool:
+        """Whether the chosen run is another one, still has its model and was trained on info's dataset."""
+        from desktop_cls.core.run_dir import MODEL
+
+        run, chosen = self.run, self.run_info
+        if run is None or chosen is None or info.dataset_root is None or _same_folder(run, other_than):
+            return False
+        return (Path(run).is_file() or (Path(run) / MODEL).is_file()) and chosen.trained_on(info.dataset_root)
 
     def _show_run_steps(self, run: str) -> None:
         """The badges of the steps that follow a model: Train is done when the chosen run has a model, and

@@ -664,6 +664,14 @@
         <translation>{0} —— 请查看“问题”标签页。</translation>
     </message>
     <message>
+        <source>Validation: {0}-fold cross-validation on all {1:,} labelled images ({2:,} test images kept apart). With this few per class the quick method holds none out: its model learns from all of them.</source>
+        <translation>验证：在全部 {1:,} 张已标注图像上做 {0} 折交叉验证（{2:,} 张测试集图像单独保留）。每个类别的图像这么少时，快速方法不留出验证集：模型从所有图像中学习。</translation>
+    </message>
+    <message>
+        <source>Validation: {0}-fold cross-validation on all {1:,} labelled images. With this few per class the quick method holds none out: its model learns from all of them.</source>
+        <translation>验证：在全部 {1:,} 张已标注图像上做 {0} 折交叉验证。每个类别的图像这么少时，快速方法不留出验证集：模型从所有图像中学习。</translation>
+    </message>
+    <message>
         <source> (random {0:.0%} held out per class)</source>
         <translation>（每个类别随机留出 {0:.0%}）</translation>
     </message>
@@ -747,6 +755,14 @@
         <translation>曲线</translation>
     </message>
     <message>
+        <source>The model is now {new}: the results of the previous model, {old}, were cleared. Press Evaluate (Ctrl+E) to score {new}.</source>
+        <translation>现在的模型是 {new}：之前模型 {old} 的结果已清除。按“评估”（Ctrl+E）为 {new} 评分。</translation>
+    </message>
+    <message>
+        <source>The results of {run} were on other images and were cleared. Press Evaluate (Ctrl+E) to score it on {folder}.</source>
+        <translation>{run} 的结果是在其他图像上得到的，已清除。按“评估”（Ctrl+E）在 {folder} 上为它评分。</translation>
+    </message>
+    <message>
         <source>No evaluation yet — train a model on the Train page, then press Evaluate to see accuracy, the confusion matrix and the misclassified images.</source>
         <translation>还没有评估——请先在“训练”页训练一个模型，然后点击“评估”，查看准确率、混淆矩阵和错误预测的图像。</translation>
     </message>
@@ -773,10 +789,6 @@
     <message>
         <source>Labeled folder (default: the images the model was trained on, in {0})</source>
         <translation>已标注文件夹（默认：模型训练所用的图像，位于 {0}）</translation>
-    </message>
-    <message>
-        <source>The results shown were of {old}. Press Evaluate (Ctrl+E) to score {new}.</source>
-        <translation>之前显示的是 {old} 的结果。按“评估”（Ctrl+E）为 {new} 评分。</translation>
     </message>
     <message>
         <source>No evaluation yet — press Evaluate (Ctrl+E) to score {run}: accuracy, the confusion matrix and the misclassified images.</source>
@@ -2011,6 +2023,24 @@ To label more, copy images in with “Import images…”: they wait here for a 
         <translation>还没有训练记录——每次训练都会保存在这里：勾选记录可比较它们的准确率曲线，双击一条即可使用它的模型。</translation>
     </message>
     <message>
+        <source>Runs of {0}, the open dataset</source>
+        <translation>{0}（已打开的数据集）的训练记录</translation>
+    </message>
+    <message>
+        <source>Runs of {0}</source>
+        <translation>{0} 的训练记录</translation>
+    </message>
+    <message>
+        <source>Runs of an unknown dataset</source>
+        <translation>数据集未知的训练记录</translation>
+    </message>
+    <message>
+        <source>{run}
+Trained on {folder}</source>
+        <translation>{run}
+训练所用数据集：{folder}</translation>
+    </message>
+    <message>
         <source>in use</source>
         <translation>使用中</translation>
     </message>
@@ -3046,6 +3076,10 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>还没有训练——请在“数据”页选择一个数据集，然后点击“训练”（演示数据约需 15 秒）。</translation>
     </message>
     <message>
+        <source>Ready to train on all {0:,} labelled images in {1} classes, accuracy by {2}-fold cross-validation — press Train (Ctrl+T).</source>
+        <translation>可以在 {1} 个类别的全部 {0:,} 张已标注图像上训练，准确率由 {2} 折交叉验证衡量——点击“训练”（Ctrl+T）。</translation>
+    </message>
+    <message>
         <source>Ready to train on {0:,} images in {1} classes ({2:,} for validation) — press Train (Ctrl+T).</source>
         <translation>可以在 {1} 个类别的 {0:,} 张图像上训练（其中 {2:,} 张用于验证集）——点击“训练”（Ctrl+T）。</translation>
     </message>
@@ -3124,6 +3158,14 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
     <message>
         <source>Stopping after this batch…</source>
         <translation>将在这一批之后停止…</translation>
+    </message>
+    <message>
+        <source>Evaluate, Classify and Export still use {current}: a stopped run does not replace the model. Double-click {run} in Past runs to use it.</source>
+        <translation>“评估”“分类”和“导出”仍在使用 {current}：已停止的训练不会替换当前模型。若要使用它，请在“训练记录”中双击 {run}。</translation>
+    </message>
+    <message>
+        <source>Evaluate, Classify and Export still use {current}. &lt;a href=&apos;#use&apos;&gt;Use this stopped run instead&lt;/a&gt;</source>
+        <translation>“评估”“分类”和“导出”仍在使用 {current}。&lt;a href=&apos;#use&apos;&gt;改用这次已停止的训练&lt;/a&gt;</translation>
     </message>
     <message>
         <source>Training failed</source>

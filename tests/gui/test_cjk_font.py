@@ -68,9 +68,54 @@ def test_the_families_qt_resolves_cover_the_shipped_chinese(qapp: object, app_fo
     text = shown_chinese()
     if not any(any(qt_covers(f, ch) for ch in "中文简体") for f in han_families()):
         pytest.skip("no font with Chinese glyphs is installed (python3 dev.py installs one on Debian/Ubuntu)")
+    latin = QFontInfo(QGuiApplication.font()).family()
     prefer_covering_font()
     font = QGuiApplication.font()
+    assert QFontInfo(font).family() == latin  # the English text keeps its font: Chinese is only the fallback
     families = [QFontInfo(font).family(), *font.families()]  # the first as resolved (not the alias)
     missing = [ch for ch in text if not any(qt_covers(f, ch) for f in families)]
     assert not missing, (f"no family of {families} has a glyph for {''.join(missing)}: install a Simplified "
                          "Chinese font (e.g. fonts-wqy-microhei or fonts-noto-cjk)")
+
+
+def test_the_chinese_family_is_a_fallback_after_the_resolved_one_not_after_an_alias(
+        qapp: object, app_font: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The application font's first family is often the alias "Sans Serif", which no installed font is named:
+    in a list of families Qt skips it, so with the Chinese family next every English text, its quotes and "…"
+    were drawn in the Chinese font. The family the alias resolves to comes first (fake font database: nothing
+    here depends on the fonts installed)."""
+    from PySide6.QtGui import QFont, QGuiApplication
+
+    from desktop_cls.gui.shell import cjk_font
+
+    glyphs = {"DejaVu Sans": set(), **GLYPHS}
+    monkeypatch.setattr(cjk_font, "resolved_family", lambda _font: "DejaVu Sans")
+    monkeypatch.setattr(cjk_font, "han_families", lambda: ["M PLUS 1p", "WenQuanYi Micro Hei"])
+    monkeypatch.setattr(cjk_font, "qt_covers", lambda family, text: set(text) <= glyphs.get(family, set()))
+    font = QFont(QGuiApplication.font())
+    font.setFamilies(["Sans Serif"])
+    QGuiApplication.setFont(font)
+
+    assert cjk_font.prefer_covering_font("注估简体中文") == "WenQuanYi Micro Hei"
+    assert QGuiApplication.font().families() == ["DejaVu Sans", "Sans Serif", "WenQuanYi Micro Hei"]
+
+
+def test_a_resolved_family_that_covers_the_chinese_gets_no_fallback(
+        qapp: object, app_font: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    from desktop_cls.gui.shell import cjk_font
+
+    monkeypatch.setattr(cjk_font, "resolved_family", lambda _font: "Droid Sans Fallback")
+    monkeypatch.setattr(cjk_font, "qt_covers", covers)
+    before = QGuiApplication.font().families()
+    assert cjk_font.prefer_covering_font("注估简体中文") is None
+    assert QGuiApplication.font().families() == before
+
+
+def test_the_fallback_list_keeps_each_family_once() -> None:
+    from desktop_cls.gui.shell.cjk_font import with_fallback
+
+    assert with_fallback(["DejaVu Sans"], "DejaVu Sans", "Noto Sans CJK SC") == ["DejaVu Sans", "Noto Sans CJK SC"]
+    assert with_fallback(["Sans Serif", "Noto Sans CJK SC"], "Cantarell", "Noto Sans CJK SC") == [
+        "Cantarell", "Sans Serif", "Noto Sans CJK SC"]

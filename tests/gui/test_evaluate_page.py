@@ -141,3 +141,23 @@ def test_a_run_that_learned_every_image_names_its_cross_validation(window: MainW
     window.state.set_run(str(run))
     text = window.evaluate_page.folder_edit.placeholderText()
     assert text == f"Labeled folder (default: every image of {trained_run[1].name}, as cross-validation predicted it)"
+
+
+def test_the_empty_page_names_the_new_model_and_never_results_that_are_not_shown(window: MainWindow,
+                                                                                  tmp_path: Path) -> None:
+    """Choosing another run takes its predecessor's results down: the page says the model changed and whose
+    results went, not "the results shown were of …" over an empty page; going back says what Evaluate does."""
+    first, second = str(tmp_path / "run-first"), str(tmp_path / "run-second")
+    ev = window.evaluate_page
+    window.state.set_run(first)
+    d = synthetic_result(n_classes=3)
+    d["_model"], d["_folder"] = first, ev.default_folder()
+    ev._show(d)
+    assert ev.model.result is not None
+
+    window.state.set_run(second)
+    assert ev.model.result is None
+    assert ev.empty.label.text() == ("The model is now run-second: the results of the previous model, run-first, were "
+                               "cleared. Press Evaluate (Ctrl+E) to score run-second.")
+    window.state.set_run(first)
+    assert ev.empty.label.text().startswith("No evaluation yet — press Evaluate (Ctrl+E) to score run-first")

@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop_cls.gui.shell.main_window import MainWindow
 from tests.conftest import make_tiny_folder
-from tests.gui.conftest import cell, child, open_and_wait, set_fast_training
+from tests.gui.conftest import cell, child, choose_method, open_and_wait, set_fast_training
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -483,7 +483,11 @@ def test_train_and_test_folders_read_as_splits_in_the_app(qtbot: QtBot, window: 
     assert index.classes == tuple(str(i) for i in range(10))  # not two classes "test" and "train"
     assert len(index.split("test")) == 20 and len(index.split("val")) == 10
     text = window.dataset_page.summary.text()
-    assert "no val/ folder" in text and "kept for the final evaluation" in text
+    assert "kept for the final evaluation" in text
+    choose_method(window.train_page.form, "quick")  # 5 per class: cross-validated on all 50 labelled
+    assert "on all 50 labelled images (20 test images kept apart)" in window.dataset_page.summary.text()
+    choose_method(window.train_page.form, "fine-tune")  # holds a share of train/ out
+    assert "no val/ folder" in window.dataset_page.summary.text()
 
 
 def test_a_task_is_quiet_when_its_window_was_deleted_while_it_ran(qtbot: QtBot,

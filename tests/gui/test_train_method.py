@@ -26,7 +26,7 @@ def test_automatic_picks_the_pretrained_quick_mode_for_few_images_and_says_why(q
     form = window.train_page.form
     assert form.method_choice.combo.currentData() == "auto"
     assert form.model_combo.currentData() == "efficientnet_lite0" and form.pretrained_check.isChecked()
-    assert "training images per class are few" in form.method_choice.hint.text()
+    assert "labelled images per class are few" in form.method_choice.hint.text()  # all learn: cross-validated
     assert "only a new last layer" in form.method_choice.hint.text()
     assert not form.epochs_spin.isEnabled()  # the quick mode has no epochs
     cfg = TrainConfig.from_dict(form.current_config_dict())

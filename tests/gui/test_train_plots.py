@@ -132,3 +132,21 @@ def test_a_one_batch_run_shows_its_single_rate_and_loss(qtbot: QtBot) -> None:
     plots.add_batch(0.5, 0.5, 1e-3)  # the next run starts with a single point again
     plots.redraw()
     assert plots.curve_lr.opts["symbol"] is not None
+
+
+def test_the_rate_strip_at_its_smallest_labels_two_round_rates(qtbot: QtBot) -> None:
+    """A warm-up rising to 2.4e-3 (the fine-tune the tester paused): the strip had room for one label, a lone "2e-3"
+    with nothing to read the scale against; with two, the finer tick level alone gave "5e-4, 1.5e-3" (pyqtgraph's
+    finer levels leave out the coarser ones' ticks). Now: 1e-3 and 2e-3."""
+    plots = TrainingPlots()
+    qtbot.addWidget(plots)
+    plots.resize(820, 300)  # smaller than the window ever makes it: the strip keeps its minimum height
+    plots.show()
+    for i in range(1, 8):
+        plots.add_batch(i / 3, 1.4, 3e-3 * i / 9)
+    plots.redraw()
+    QApplication.processEvents()
+    axis = plots.lr_plot.getAxis("left")
+    low, high = plots.lr_plot.getViewBox().viewRange()[1]
+    values = [v for _spacing, level in axis.tickValues(low, high, axis.geometry().height()) for v in level]
+    assert values == [1e-3, 2e-3]

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+import statistics
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -207,3 +208,31 @@ def choose_pooling(typical: tuple[int, int] | None, model: str) -> PoolingChoice
                                       ).format(size=describe_size(typical)))
     return PoolingChoice("avg", _("features averaged over the image, as the ImageNet weights were trained "
                                   "for photos"))
+
+
+CV_PER_CLASS = 50  # at or below this many labelled images per class, a quick run validates by cross-validation
+CV_FOLDS = 5
+
+
+def cv_folds_for_counts(labelled_per_class: Iterable[int], val_fraction: float) -> int:
+    """The folds a quick run cross-validates with, from the labelled images per class (train and validation
+    together); 0: it keeps the held-out split. The plan (and so the window and the command line) says so before the
+    run, and the quick run itself decides by it."""
+    counts = [int(n) for n in labelled_per_class if n > 0]
+    if val_fraction <= 0 or len(counts) < 2 or int(statistics.median(counts)) > CV_PER_CLASS:
+        return 0
+    return min(CV_FOLDS, min(counts)) if min(counts) >= 2 else 0
+
+
+def choose_validation(train: int, val: int, folds: int) -> Choice:
+    """How the run measures its accuracy, for `train` training and `val` validation images (per the split) when
+    a quick run cross-validates with `folds` (0: it does not)."""
+    if folds:
+        return Choice(folds, _("accuracy by {folds}-fold cross-validation on all {images} labelled images: with "
+                               "{limit} or fewer per class a held-out validation split is too small to trust, and "
+                               "the model learns from all of them").format(folds=folds, images=train + val,
+                                                                           limit=CV_PER_CLASS))
+    if not val:
+        return Choice(0, _("no validation images: accuracy is reported on training images only"))
+    return Choice(0, _("accuracy on {val} held-out validation images; the model learns from the other {train}")
+                  .format(val=val, train=train))

@@ -1,5 +1,5 @@
 """One training planner for the command line and the window: what the user set, plus the dataset, gives
-the plan (method, model, image size, epochs, batch, flips, pooling), each decision with its reason.
+the plan (method, model, image size, epochs, batch, flips, pooling, validation), each decision with its reason.
 
 Both front ends describe "what the user set" as `Wishes` (None: left open) and show the plan's reasons;
 neither decides anything itself, so the two cannot drift apart. Torch-free: the window plans as soon as a
@@ -9,12 +9,18 @@ folder is scanned.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from desktop_cls.core.i18n import _, ngettext
 from desktop_cls.core.models.catalog import bundled_weights_available
-from desktop_cls.core.training.choices import choose_flips, choose_image_size, choose_pooling
+from desktop_cls.core.training.choices import (
+    choose_flips,
+    choose_image_size,
+    choose_pooling,
+    choose_validation,
+    cv_folds_for_counts,
+)
 from desktop_cls.core.training.config import TrainConfig
 from desktop_cls.core.training.methods import (
     AUTO,
@@ -41,11 +47,22 @@ class DataFacts:
     typical_size: tuple[int, int] | None
     classes: tuple[str, ...]
     root: str
+    val_counts: Mapping[str, int] = field(default_factory=dict)
 
     @classmethod
     def of(cls, index: Any) -> DataFacts:
         """From a scanned DatasetIndex (core.data.dataset)."""
-        return cls(dict(index.counts("train")), index.typical_size, tuple(index.classes), str(index.root))
+        return cls(dict(index.counts("train")), index.typical_size, tuple(index.classes), str(index.root),
+                   dict(index.counts("val")))
+
+    def labelled_counts(self) -> dict[str, int]:
+        """Training and validation images per class (the test images stay out of every run)."""
+        return {c: self.train_counts.get(c, 0) + self.val_counts.get(c, 0)
+                for c in dict.fromkeys([*self.classes, *self.train_counts, *self.val_counts])}
+
+    def cv_folds(self, val_fraction: float) -> int:
+        """The folds a quick run on this data cross-validates with (0: it keeps the held-out split)."""
+        return cv_folds_for_counts(self.labelled_counts().values(), val_fraction)
 
 
 @dataclass(frozen=True)
@@ -64,7 +81,7 @@ class Wishes:
 
 @dataclass(frozen=True)
 class Decision:
-    key: str  # method | image_size | epochs | batch_size | flips | pooling
+    key: str  # method | image_size | epochs | batch_size | flips | pooling | validation
     value: Any
     reason: str
     chosen: bool = True  # False: the user set it; the reason then only says so
@@ -78,6 +95,12 @@ class Plan:
 
     def reason(self, key: str) -> str:
         return next((d.reason for d in self.decisions if d.key == key), "")
+
+    @property
+    def cv_folds(self) -> int:
+        """The folds the run cross-validates with: every labelled image trains the model and is validated by a
+        model that did not learn it (0: the run validates on its held-out split)."""
+        return next((int(d.value) for d in self.decisions if d.key == "validation"), 0)
 
     def chosen_reasons(self) -> list[str]:
         """The reasons of what the planner chose (not what the user set), in order."""
@@ -101,6 +124,9 @@ def _method(base: TrainConfig, wishes: Wishes, data: DataFacts | None, weights: 
     if data is None:
         return method_for(QUICK, reason=_("pretrained backbone, quick mode: the best start with few images; open a "
                                           "dataset to have the choice made from it"))
+    if data.cv_folds(base.val_fraction):  # so few that a quick run would learn from every labelled image
+        return choose_method(data.labelled_counts(), data.typical_size, weights, requested_size=wishes.image_size,
+                             all_labelled=True)
     return choose_method(dict(data.train_counts), data.typical_size, weights, requested_size=wishes.image_size)
 
 
@@ -160,6 +186,14 @@ def _batch(cfg: TrainConfig) -> Decision:
                                        "that fits"))
 
 
+def _validation(cfg: TrainConfig, data: DataFacts) -> Decision:
+    """How the run measures accuracy: a quick run on few images cross-validates (quick.QuickFit, by the same
+    rule), any other keeps the held-out split."""
+    train, val = sum(data.train_counts.values()), sum(data.val_counts.values())
+    choice = choose_validation(train, val, data.cv_folds(cfg.val_fraction) if cfg.method == QUICK else 0)
+    return Decision("validation", choice.value, choice.reason)
+
+
 def plan_training(base: TrainConfig, wishes: Wishes, data: DataFacts | None,
                   weights_available: bool | None = None) -> Plan:
     """The options to train with: base (the defaults, a saved file, or the form's other options) with the
@@ -181,6 +215,8 @@ def plan_training(base: TrainConfig, wishes: Wishes, data: DataFacts | None,
     if cfg.method == QUICK:
         pooling = choose_pooling(data.typical_size if data is not None else None, cfg.model)
         decisions.append(Decision("pooling", pooling.pooling, pooling.reason))
+    if data is not None:
+        decisions.append(_validation(cfg, data))
     return Plan(cfg.validate(), method.name, tuple(decisions))
 
 

@@ -29,7 +29,7 @@ from desktop_cls.core.models.catalog import MODELS
 from desktop_cls.core.models.model_io import ModelMeta, save_native
 from desktop_cls.core.training.backbone_choice import record_speed
 from desktop_cls.core.training.callbacks import CallbackList, MetricsLog
-from desktop_cls.core.training.choices import PoolingChoice, choose_pooling
+from desktop_cls.core.training.choices import PoolingChoice, choose_pooling, cv_folds_for_counts
 from desktop_cls.core.training.config import TrainConfig
 from desktop_cls.core.training.embeddings import (
     FeatureExtractor,
@@ -43,8 +43,6 @@ from desktop_cls.core.training.fit_result import FitResult, TrainState
 from desktop_cls.core.training.lifecycle import RunLifecycle
 from desktop_cls.core.training.linear_head import STANDARDISED_C_GRID, fit_head_cv
 
-CV_PER_CLASS = 50  # at or below this many labelled images per class, validate by cross-validation
-CV_FOLDS = 5
 SPEED_SAMPLE = 16  # images: fewer time the start-up more than the backbone
 
 
@@ -102,17 +100,7 @@ def _cv_order(feats_paths: Sequence[str], samples: Sequence[Sample]) -> list[str
 
 def _cv_folds(y_tr: np.ndarray, y_va: np.ndarray, val_fraction: float) -> int:
     """Cross-validate (returns the folds) when the validation split would be too small to trust."""
-    return cv_folds_for_counts(np.bincount(np.concatenate([y_tr, y_va])), val_fraction)
-
-
-def cv_folds_for_counts(labelled_per_class: Sequence[int] | np.ndarray, val_fraction: float) -> int:
-    """The folds a quick run cross-validates with, from the labelled images per class (train and validation
-    together); 0: it keeps the held-out split. The command line says so before the run, from the same rule."""
-    counts = np.asarray(labelled_per_class)
-    counts = counts[counts > 0]
-    if val_fraction <= 0 or len(counts) < 2 or int(np.median(counts)) > CV_PER_CLASS:
-        return 0
-    return int(min(CV_FOLDS, counts.min())) if counts.min() >= 2 else 0
+    return cv_folds_for_counts(np.bincount(np.concatenate([y_tr, y_va])).tolist(), val_fraction)
 
 
 class QuickFit:

@@ -5,15 +5,21 @@ a Japanese font (M PLUS, IPA) that can be one without the simplified-only charac
 shows empty boxes ("□注", "□体中文"). So at start-up the characters the app actually shows in Chinese
 (its zh_CN catalogues and the language menu's "简体中文") are checked, glyph by glyph, against the
 installed families, and the first one that covers them all (a Simplified Chinese family first) is put
-after the application font's own family: Qt then takes Chinese from it and everything else as before.
+after the family the application font resolves to: Qt then takes Chinese from it and everything else as before.
+(The resolved family, not the font's first name: that is often the alias "Sans Serif", which Qt skips in a list of
+families, so the Chinese family would draw the English text too, with full-width quotes and "…" as "⋯".)
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from desktop_cls.resources_path import resource
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QFont
 
 # Families made for Simplified Chinese, best first; any other installed family that covers the text
 # is the last resort (Droid Sans Fallback, a Traditional or Japanese font that happens to have them).
@@ -76,19 +82,35 @@ def han_families() -> list[str]:
     return [f for f in QFontDatabase.families() if any(w in QFontDatabase.writingSystems(f) for w in chinese)]
 
 
+def resolved_family(font: QFont) -> str:
+    """The installed family Qt draws font's text with (its first family may be an alias such as "Sans Serif",
+    which only the system's own fallback resolves)."""
+    from PySide6.QtGui import QFontInfo
+
+    return QFontInfo(font).family()
+
+
+def with_fallback(families: Sequence[str], resolved: str, chosen: str) -> list[str]:
+    """The application font's families with `chosen` as the fallback for what they lack. The family Qt resolved
+    comes first: an alias first ("Sans Serif") is no installed family, so Qt would skip it and draw everything
+    (Latin, quotes, "…") with the next family, the Chinese one."""
+    return [resolved, *(f for f in families if f not in (resolved, chosen)), chosen]
+
+
 def prefer_covering_font(text: str | None = None) -> str | None:
-    """Put the family that covers text (default: all the app's Chinese) after the application font's
-    families, unless they already cover it. Returns the family added, or None."""
-    from PySide6.QtGui import QFontInfo, QGuiApplication
+    """Put the family that covers text (default: all the app's Chinese) after the family the application font
+    resolves to, unless that one already covers it. Returns the family added, or None."""
+    from PySide6.QtGui import QGuiApplication
 
     text = shown_chinese() if text is None else text
     font = QGuiApplication.font()
     families = list(font.families()) or [font.family()]
-    if qt_covers(QFontInfo(font).family(), text):
+    resolved = resolved_family(font)
+    if qt_covers(resolved, text):
         return None
     chosen = choose_family(text, han_families(), qt_covers)
     if chosen is None or chosen in families:
         return None
-    font.setFamilies([*families, chosen])
+    font.setFamilies(with_fallback(families, resolved, chosen))
     QGuiApplication.setFont(font)
     return chosen

@@ -47,17 +47,21 @@ class RateAxis(pg.AxisItem):
         self.update()
 
     def tickValues(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, list[float]]]:
-        """One level of pyqtgraph's ticks: the finest whose labels fit the height (size) with room between them,
-        else the coarsest thinned to fit, keeping the largest rate; never the minor ticks, whose labels fell
-        between the others, and none so near an edge that its label would be cut off."""
+        """The ticks of the finest of pyqtgraph's levels whose labels fit the height (size) with room between them,
+        else the coarsest thinned to fit, keeping the largest rate; never the minor ticks alone, and none so near an
+        edge that its label would be cut off. (pyqtgraph's finer levels leave out the coarser levels' values: taken
+        alone, the level of 5e-4 labelled "5e-4, 1.5e-3" without the 1e-3 and 2e-3 between them.)"""
         if not self._has_data():
             return []
         line = self._line_height()
         room = max(1, min(MOST_LABELS, int(size / (LINES_PER_LABEL * line))))
         margin = (maxVal - minVal) * 0.5 * line / max(size, 1.0)
-        levels = [(spacing, [v for v in values if minVal + margin <= v <= maxVal - margin])
-                  for spacing, values in super().tickValues(minVal, maxVal, size)]
-        levels = [(spacing, values) for spacing, values in levels if values]
+        levels: list[tuple[float, list[float]]] = []
+        shown: list[float] = []
+        for spacing, values in super().tickValues(minVal, maxVal, size):
+            shown = sorted([*shown, *(v for v in values if minVal + margin <= v <= maxVal - margin)])
+            if shown:
+                levels.append((spacing, shown))
         if not levels:
             return []
         fitting = [level for level in levels if len(level[1]) <= room]

@@ -76,3 +76,41 @@ def test_the_plan_asks_the_one_weights_check_when_not_told(monkeypatch: pytest.M
 
     monkeypatch.setattr(planner, "bundled_weights_available", lambda: False)
     assert plan_training(TrainConfig(), Wishes(), PHOTOS).method == "scratch"
+
+
+def test_few_labelled_images_per_class_are_cross_validated_and_all_learned_from() -> None:
+    """24 training and 6 validation digits per class: the quick run cross-validates on all 120 and its model
+    learns from all of them, so the plan says so (the pages once said "24 for validation" and "24 training images
+    per class are few")."""
+    digits = DataFacts({c: 24 for c in "0123"}, (32, 32), tuple("0123"), "/data/digits", {c: 6 for c in "0123"})
+    plan = plan_training(TrainConfig(), Wishes(), digits, weights_available=True)
+    assert plan.method == "quick" and plan.cv_folds == 5
+    assert "30 labelled images per class are few" in plan.reason("method")
+    assert plan.reason("validation").startswith("accuracy by 5-fold cross-validation on all 120 labelled images")
+    fine_tune = plan_training(TrainConfig(), Wishes(method="fine-tune"), digits, weights_available=True)
+    assert fine_tune.cv_folds == 0  # only the quick run cross-validates: a fine-tune keeps its split
+    assert fine_tune.reason("validation") == ("accuracy on 24 held-out validation images; the model learns from "
+                                              "the other 96")
+
+
+def test_more_than_fifty_labelled_per_class_keep_the_held_out_split() -> None:
+    many = DataFacts({"a": 48, "b": 48}, (32, 32), ("a", "b"), "/data/ab", {"a": 12, "b": 12})
+    plan = plan_training(TrainConfig(), Wishes(), many, weights_available=True)
+    assert plan.method == "quick" and plan.cv_folds == 0
+    assert "48 training images per class are few" in plan.reason("method")
+    no_split = plan_training(TrainConfig(val_fraction=0.0), Wishes(), SCANS, weights_available=True)
+    assert no_split.cv_folds == 0  # no validation share asked for: nothing to cross-validate instead
+
+
+def test_the_plan_and_the_quick_run_share_one_cross_validation_rule() -> None:
+    import numpy as np
+
+    from desktop_cls.core.training import quick
+    from desktop_cls.core.training.choices import cv_folds_for_counts
+
+    assert cv_folds_for_counts([40, 60], 0.2) == 5  # the median (50) decides, as numpy's did
+    assert cv_folds_for_counts([40, 62], 0.2) == 0
+    assert cv_folds_for_counts([3, 30, 30], 0.2) == 3  # no more folds than the smallest class has images
+    assert cv_folds_for_counts([1, 30, 30], 0.2) == 0 and cv_folds_for_counts([30], 0.2) == 0
+    y_tr, y_va = np.repeat([0, 1, 2], 8), np.repeat([0, 1, 2], 2)
+    assert quick._cv_folds(y_tr, y_va, 0.2) == cv_folds_for_counts([10, 10, 10], 0.2) == 5

@@ -124,6 +124,7 @@ class DatasetPage(Page):
         self.state.files_changed.connect(self.open_folder)  # the Label page moved files: read the folder again
         self.state.dataset_opening.connect(self._forget_shown)
         self.state.dataset_changed.connect(self._show_dataset)
+        self.state.plan_changed.connect(lambda: self.summary.setText(self._summary_text()))
 
     # ---- actions -----------------------------------------------------------------------------------
     def browse(self) -> None:
@@ -216,14 +217,18 @@ class DatasetPage(Page):
         self.problems.show_model(self.model)
         n = len(self.model.problems)
         self.tabs.setTabText(1, self.tr("Problems ({0})").format(n) if n else self.tr("Problems"))
-        self.summary.setText(summary_text(self.model))
+        self.summary.setText(self._summary_text())
         self.state.set_status(PageKey.DATA, Badge.ATTENTION if self.model.needs_attention() else Badge.DONE)
 
     def _read_summary_again(self) -> None:
         """A link takes its colour when the text is read: after a theme switch it kept the old one (dark blue on
         the dark window). The same text set again is ignored, hence the clear."""
         self.summary.clear()
-        self.summary.setText(summary_text(self.model))
+        self.summary.setText(self._summary_text())
+
+    def _summary_text(self) -> str:
+        index = self.model.index  # its validation as the Train page's plan would do it
+        return summary_text(self.model, self.state.plan_for(index.root) if index is not None else None)
 
     def _fill_thumbnails(self) -> None:
         self.thumb_model.set_items(self.model.thumbnails(self.class_filter.currentData()))

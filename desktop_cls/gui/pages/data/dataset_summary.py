@@ -11,6 +11,7 @@ from desktop_cls.gui.pages.data.data_model import DataPageModel
 
 if TYPE_CHECKING:
     from desktop_cls.core.data.dataset import DatasetIndex
+    from desktop_cls.core.training.planner import Plan
 
 
 class SummaryCounts(QObject):
@@ -31,19 +32,19 @@ class SummaryCounts(QObject):
         return self.tr("<a href='#problems'>%n problem(s)</a>", "", n)
 
 
-def summary_text(model: DataPageModel) -> str:
-    """Rich text, one fact per line; empty when no dataset is shown. (Translated under the page's context.)"""
+def summary_text(model: DataPageModel, plan: Plan | None = None) -> str:
+    """Rich text, one fact per line; empty when no dataset is shown. `plan`: core's plan of the Train page's
+    method for this dataset, which says whether a run holds validation images out or cross-validates on all of
+    them. (Translated under the page's context.)"""
     index = model.index
     if index is None:
         return ""
     splits = {s: index.split_size(s) for s in ("train", "val", "test")}
     typical = index.typical_size
     size = QCoreApplication.translate("DatasetPage", ", typically {0}×{1} px").format(*typical) if typical else ""
-    split = (QCoreApplication.translate("DatasetPage", "Split: {0:,} training, {1:,} validation, {2:,} test")
-             if splits["test"] else
-             QCoreApplication.translate("DatasetPage", "Split: {0:,} training, {1:,} validation"))
+    folds = plan.cv_folds if plan is not None else 0
     lines = [SummaryCounts().images_in_classes(len(index.samples), len(index.classes)) + size,
-             split.format(splits["train"], splits["val"], splits["test"]) + split_source(index)]
+             cross_validation(splits, folds) if folds else split_line(splits) + split_source(index)]
     ratio = model.imbalance()
     if ratio is not None:
         lines.append(QCoreApplication.translate(
@@ -52,7 +53,7 @@ def summary_text(model: DataPageModel) -> str:
     if splits["test"]:
         lines.append(QCoreApplication.translate(
             "DatasetPage", "The test images are kept for the final evaluation: training never sees them."))
-    if splits["val"] and splits["val"] < 50:
+    if splits["val"] and splits["val"] < 50 and not folds:
         lines.append(SummaryCounts().few_validation(splits["val"]))
     if index.unlabeled:
         lines.append(SummaryCounts().unlabeled(len(index.unlabeled)))
@@ -60,6 +61,24 @@ def summary_text(model: DataPageModel) -> str:
         lines.append(QCoreApplication.translate(
             "DatasetPage", "{0} — see the Problems tab.").format(SummaryCounts().problems(len(model.problems))))
     return "<br>".join(lines)
+
+
+def split_line(splits: dict[str, int]) -> str:
+    split = (QCoreApplication.translate("DatasetPage", "Split: {0:,} training, {1:,} validation, {2:,} test")
+             if splits["test"] else
+             QCoreApplication.translate("DatasetPage", "Split: {0:,} training, {1:,} validation"))
+    return split.format(splits["train"], splits["val"], splits["test"])
+
+
+def cross_validation(splits: dict[str, int], folds: int) -> str:
+    """The split line when the planned run (the quick method, few images per class) holds nothing out."""
+    text = (QCoreApplication.translate(
+        "DatasetPage", "Validation: {0}-fold cross-validation on all {1:,} labelled images ({2:,} test images kept "
+        "apart). With this few per class the quick method holds none out: its model learns from all of them.")
+        if splits["test"] else QCoreApplication.translate(
+        "DatasetPage", "Validation: {0}-fold cross-validation on all {1:,} labelled images. With this few per class "
+        "the quick method holds none out: its model learns from all of them."))
+    return text.format(folds, splits["train"] + splits["val"], splits["test"])
 
 
 def split_source(index: DatasetIndex) -> str:

@@ -46,10 +46,12 @@ def evaluation(model: str, folder: str) -> Any:
 
 @dataclass(slots=True)
 class EvaluateModel:
-    """`result`: the evaluation shown (None when none is); `tag`: the (images, model) it was computed for."""
+    """`result`: the evaluation shown (None when none is); `tag`: the (images, model) it was computed for;
+    `taken_down`: the tag of the last result taken down because it no longer fitted (the empty page says why)."""
 
     result: dict[str, Any] | None = None
     tag: Tag | None = None
+    taken_down: Tag | None = None
 
     @staticmethod
     def default_folder(dataset: str | None, run_fits_dataset: bool, run_dataset: str | None) -> str:
@@ -60,7 +62,11 @@ class EvaluateModel:
         return run_dataset or dataset or ""
 
     def shows(self, result: dict[str, Any], folder: str | None, model: str) -> None:
-        self.result, self.tag = result, Tag(folder, model)
+        self.result, self.tag, self.taken_down = result, Tag(folder, model), None
+
+    def take_down(self) -> None:
+        """The result shown no longer fits (stale): it goes, and what it was of is kept for `why_empty`."""
+        self.taken_down, self.result, self.tag = self.tag, None, None
 
     def clear(self) -> None:
         self.result, self.tag = None, None
@@ -69,3 +75,14 @@ class EvaluateModel:
         """Whether the result shown is of another model, or (no folder being chosen) of other default images."""
         shown = self.tag
         return shown is not None and (shown.run != run or (not chosen_folder and shown.dataset != default_folder))
+
+    def why_empty(self, run: str | None, folder: str) -> str:
+        """Why no result is shown, for the empty page: "model" (the result taken down was of another model than
+        `run`), "images" (of `run` on other images than `folder`), "" (none was taken down, or the one taken down
+        would fit again: the page just says what Evaluate does)."""
+        gone = self.taken_down
+        if self.tag is not None or gone is None or not run:
+            return ""
+        if gone.run != run:
+            return "model"
+        return "images" if folder and gone.dataset != folder else ""

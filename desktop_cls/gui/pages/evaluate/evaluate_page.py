@@ -46,7 +46,6 @@ class EvaluatePage(Page):
         self.calibration = CalibrationTab()
         self.curves = curves_plot()
         self.curves_legend = PlotLegend(self.curves, "curvesLegend")
-        self.taken_down: str | None = None  # the run whose results were taken down (the empty state names it)
         self.build()
 
     def page_actions(self) -> list[PageAction]:
@@ -139,15 +138,24 @@ class EvaluatePage(Page):
         elif folder:
             self.folder_edit.setPlaceholderText(self.tr("Labeled folder (default: the images the model was trained "
                                                         "on, in {0})").format(Path(folder).name))
-        shown, run = self.model.tag, self.state.run
-        if shown is not None and self.model.stale(run, self.folder_edit.text().strip(), folder):
-            self.taken_down = Path(shown.run or "").name
+        run = self.state.run
+        if self.model.tag is not None and self.model.stale(run, self.folder_edit.text().strip(), folder):
+            self.model.take_down()
             self.clear_result("")
-        if self.taken_down is not None and self.model.tag is None:  # each new run is named, not only the first
-            self.empty.set_text(self.tr("The results shown were of {old}. Press Evaluate (Ctrl+E) to score {new}.")
-                                .format(old=self.taken_down, new=Path(run or "").name))
-        elif self.model.tag is None:
-            self.empty.set_text(self.waiting_text(run))
+        if self.model.tag is None:
+            self.empty.set_text(self.empty_text(run, self.folder_edit.text().strip() or folder))
+
+    def empty_text(self, run: str | None, folder: str) -> str:
+        """What the page says with no result: why the last one went (another model, other images), or what to do."""
+        why, gone = self.model.why_empty(run, folder), self.model.taken_down
+        if why == "model" and gone is not None:
+            return self.tr("The model is now {new}: the results of the previous model, {old}, were cleared. Press "
+                           "Evaluate (Ctrl+E) to score {new}.").format(new=Path(run or "").name,
+                                                                       old=Path(gone.run or "").name)
+        if why == "images":
+            return self.tr("The results of {run} were on other images and were cleared. Press Evaluate (Ctrl+E) to "
+                           "score it on {folder}.").format(run=Path(run or "").name, folder=Path(folder).name)
+        return self.waiting_text(run)
 
     def waiting_text(self, run: str | None) -> str:
         """The empty state before any result: what to press, or (no model yet) what to do first."""
@@ -202,7 +210,6 @@ class EvaluatePage(Page):
         samples, curves, kept = d.pop("_samples"), d.pop("_curves"), d.pop("_epoch", None)
         model_path = d.pop("_model")
         self.model.shows(d, d.pop("_folder", None), model_path)
-        self.taken_down = None
         classes = d["classes"]
         self.metrics.show_result(d, kept)
         self._show_confusion(classes, d["confusion_matrix"])

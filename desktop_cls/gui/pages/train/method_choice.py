@@ -21,6 +21,7 @@ from desktop_cls.core.training.config import TrainConfig
 from desktop_cls.core.training.methods import AUTO, CUSTOM, FINE_TUNE, QUICK, SCRATCH, method_name
 from desktop_cls.core.training.planner import Plan
 from desktop_cls.gui.pages.train.option_fields import OptionFields
+from desktop_cls.gui.widgets.option_controls import changed_signal
 
 
 class TrainForm(Protocol):
@@ -81,6 +82,7 @@ class MethodChoice(QObject):
         form.state.dataset_changed.connect(self._dataset_opened)
         form.model_combo.currentIndexChanged.connect(lambda _i: self._overridden())
         form.pretrained_check.toggled.connect(lambda _on: self._overridden())
+        changed_signal(form.fields.controls["val_fraction"]).connect(lambda *_: self.publish_plan())
 
     def _dataset_opened(self, index: Any) -> None:
         """Another dataset gets the automatic choice again (what suits one folder rarely suits the next); the same
@@ -90,6 +92,11 @@ class MethodChoice(QObject):
             self.set_key(AUTO)
         self.folder = index.root
         self.apply()
+
+    def publish_plan(self) -> None:
+        """The plan into the app state: the Data page and the Train page's ready line say what a run would do."""
+        ds = self.form.state.dataset
+        self.form.state.set_plan(ds.root if ds is not None else None, self.form.plan())
 
     def key(self) -> str:
         return str(self.combo.currentData())
@@ -129,6 +136,7 @@ class MethodChoice(QObject):
         reason = plan.reason("method")
         self.hint.setText(self.tr("{reason}. {details}").format(
             reason=reason[:1].upper() + reason[1:], details=plain) if self.key() == AUTO else plain)
+        self.publish_plan()
 
     def _epochs_edited(self, _value: int) -> None:
         if not self.applying:
@@ -210,6 +218,7 @@ class MethodChoice(QObject):
                                "below.").format(model)
             text += " " + self.tr("For the quick mode, choose “Pretrained network, quick” as the method.")
         self.hint.setText(f"{note} {text}" if note else text)
+        self.publish_plan()
 
     def set_key(self, key: str) -> None:
         self.combo.blockSignals(True)

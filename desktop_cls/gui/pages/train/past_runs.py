@@ -1,4 +1,8 @@
-"""The Train page's list of past runs: check runs to compare their curves, double-click one to use it."""
+"""The Train page's list of past runs: check runs to compare their curves, double-click one to use it.
+
+Runs are grouped by the dataset they were trained on, the open dataset's first; a group is headed by its folder's
+name when there is more than one. A label too long for the list is shortened in the middle (its accuracy and status
+stay in view) and shown whole in its tooltip."""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QGroupBox, QLabel, QListWidget, QListWidgetItem, QVBoxLayout
 
 if TYPE_CHECKING:
@@ -28,9 +33,12 @@ class PastRuns(QGroupBox):
         self.runs_list = QListWidget()
         self.runs_list.setObjectName("pastRunsList")
         self.runs_list.setAccessibleName(self.tr("Past runs: check to compare"))
+        self.runs_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # no status behind it
+        self.runs_list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.summaries: list[RunSummary] = []  # as last read from the runs folder, newest first
+        self.dataset: str | None = None  # the open dataset: its runs come first
         self.runs_list.itemChanged.connect(lambda _i: self._compare())
-        self.runs_list.itemDoubleClicked.connect(
-            lambda item: self.run_chosen.emit(item.data(Qt.ItemDataRole.UserRole)))
+        self.runs_list.itemDoubleClicked.connect(self._chosen)
         self.empty = QLabel(self.tr("No runs yet — each training is kept here: check runs to compare their "
                                     "accuracy curves, double-click one to use its model."))
         self.empty.setObjectName("pastRunsEmpty")
@@ -42,34 +50,74 @@ class PastRuns(QGroupBox):
         self.runs_list.hide()
 
     def refresh(self) -> None:
+        """Read the runs folder again (after a run ended)."""
         from desktop_cls.core.run_list import run_summaries
 
+        self.summaries = run_summaries(newest=MAX_RUNS_LISTED)
+        self._fill()
+
+    def show_for(self, dataset: str | None) -> None:
+        """Another dataset is open: its runs come first (the runs read last time, regrouped)."""
+        if dataset != self.dataset:
+            self.dataset = dataset
+            self._fill()
+
+    def _fill(self) -> None:
         rl = self.runs_list
         checked = {rl.item(i).data(Qt.ItemDataRole.UserRole) for i in range(rl.count())
                    if rl.item(i).checkState() == Qt.CheckState.Checked}
         rl.blockSignals(True)
         rl.clear()
-        for run in run_summaries(newest=MAX_RUNS_LISTED):
-            item = QListWidgetItem(self._label(run))
-            if run.in_use:
-                item.setToolTip(self.tr("Another window or process is training this run right now; it cannot be "
-                                        "resumed until that training ends."))
-            elif run.problem:
-                item.setToolTip(run.problem)  # why a damaged run cannot be read
-            item.setData(Qt.ItemDataRole.UserRole, run.path)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if run.path in checked else Qt.CheckState.Unchecked)
-            rl.addItem(item)
+        groups = group_by_dataset(self.summaries, self.dataset)
+        for folder, runs in groups:
+            if len(groups) > 1:
+                rl.addItem(self._header(folder))
+            for run in runs:
+                rl.addItem(self._item(run, run.path in checked))
         rl.blockSignals(False)
         rl.setVisible(rl.count() > 0)
         self.empty.setVisible(rl.count() == 0)
         self._compare()
 
+    def _header(self, folder: str | None) -> QListWidgetItem:
+        """A group's heading: the dataset its runs were trained on (not a run: nothing to check or choose)."""
+        name, is_open = Path(folder).name if folder else "", folder is not None and folder == _folder(self.dataset)
+        text = (self.tr("Runs of {0}, the open dataset").format(name) if is_open
+                else self.tr("Runs of {0}").format(name) if folder else self.tr("Runs of an unknown dataset"))
+        item = QListWidgetItem(text)
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        item.setToolTip(folder or "")
+        font = QFont(item.font())
+        font.setBold(True)
+        item.setFont(font)
+        return item
+
+    def _item(self, run: RunSummary, checked: bool) -> QListWidgetItem:
+        item = QListWidgetItem(self._label(run))
+        if run.in_use:
+            item.setToolTip(self.tr("Another window or process is training this run right now; it cannot be "
+                                    "resumed until that training ends."))
+        elif run.problem:
+            item.setToolTip(run.problem)  # why a damaged run cannot be read
+        else:  # the whole label, however narrow the list
+            item.setToolTip(self.tr("{run}\nTrained on {folder}").format(run=item.text(), folder=run.dataset)
+                            if run.dataset else item.text())
+        item.setData(Qt.ItemDataRole.UserRole, run.path)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        return item
+
+    def _chosen(self, item: QListWidgetItem) -> None:
+        run = item.data(Qt.ItemDataRole.UserRole)
+        if isinstance(run, str):  # a run, not a group's heading
+            self.run_chosen.emit(run)
+
     def _label(self, run: RunSummary) -> str:
-        """Name, model, best accuracy, and the status unless the run finished (a stopped run is not done)."""
+        """Name, model (unless the name ends with it), best accuracy, and the status unless the run finished (a
+        stopped run is not done)."""
         from desktop_cls.core.run_status import RunStatus, status_text
 
-        parts = [run.name, run.model or "?"]
+        parts = [run.name] if run.model and run.name.endswith("-" + run.model) else [run.name, run.model or "?"]
         if run.best_val_accuracy is not None:
             parts.append(f"{run.best_val_accuracy:.1%}")
         if run.status is not RunStatus.FINISHED:
@@ -89,3 +137,17 @@ class PastRuns(QGroupBox):
                         if r.get("val_accuracy") is not None]
                 runs.append((item.text(), [r["epoch"] for r in rows], [r["val_accuracy"] for r in rows]))
         self.comparisons_changed.emit(runs)
+
+
+def group_by_dataset(runs: list[RunSummary], open_dataset: str | None) -> list[tuple[str | None, list[RunSummary]]]:
+    """(dataset folder, its runs) with the open dataset's group first, then the others by their newest run; the
+    runs keep their order (newest first)."""
+    groups: dict[str | None, list[RunSummary]] = {}
+    for run in runs:
+        groups.setdefault(_folder(run.dataset), []).append(run)
+    first = _folder(open_dataset)
+    return sorted(groups.items(), key=lambda group: group[0] != first or first is None)
+
+
+def _folder(path: str | None) -> str | None:
+    return str(Path(path)) if path else None

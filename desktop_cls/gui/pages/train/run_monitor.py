@@ -3,6 +3,7 @@ training's events (stage / batch / epoch / notice) and its end; the page only la
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +62,7 @@ class RunMonitor(QObject):
         self.epochs_total = 0
         self.quick = False  # the run fits its last layer in one step: no epochs, no curves
         self.paused = False
+        self.outcome = ""  # the status line of the run that ended
         self._stage_moves_bar = False  # a counted stage moves the bar until the run's first batch
         self._last_batch: BatchEnd | None = None  # shown again when the run is paused or resumed
         self.redraw_timer = QTimer()  # not a child: this object's event() takes the run's events, not Qt's
@@ -91,6 +93,7 @@ class RunMonitor(QObject):
         self.view.setCurrentWidget(self.plots if self.plots.compare_curves else self.empty)
         self.log.clear()
         self.progress.setValue(0)
+        self.progress_label.setTextFormat(Qt.TextFormat.AutoText)  # no offer of a run that is not shown
 
     def compare(self, runs: list[Any]) -> None:
         """Past runs' accuracy curves, checked to compare: on the plots, which show even before any run."""
@@ -104,6 +107,7 @@ class RunMonitor(QObject):
         self.view.setCurrentWidget(self.quick_summary if quick else self.plots)
         self.quick_summary.show_running()
         self.log.clear()
+        self.progress_label.setTextFormat(Qt.TextFormat.AutoText)
         self.epochs_total, self.paused, self._last_batch, self.quick = epochs, False, None, quick
         self.progress.setRange(0, STEPS)
         done = self._replay_history(Path(resuming), epochs) if resuming else 0
@@ -191,7 +195,14 @@ class RunMonitor(QObject):
             self.quick_summary.show_result(result)
         log, status = outcome(result, val_images)
         self.line(log)
+        self.outcome = status
+        self.progress_label.setTextFormat(Qt.TextFormat.AutoText)
         self.progress_label.setText(status)
+
+    def offer(self, rich: str) -> None:
+        """Rich text (a link to act on) after the outcome in the status line; "" takes it away."""
+        self.progress_label.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.AutoText)
+        self.progress_label.setText(f"{html.escape(self.outcome)}<br>{rich}" if rich else self.outcome)
 
     def failed(self, message: str) -> None:
         self._counting()

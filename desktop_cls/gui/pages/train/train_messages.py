@@ -6,11 +6,15 @@ Plain functions of the engine's events (frozen dataclasses of numbers), in the u
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QObject
 
 from desktop_cls.core.events import BatchEnd, StageChanged
+
+if TYPE_CHECKING:
+    from desktop_cls.core.data.dataset import DatasetIndex
+    from desktop_cls.core.training.planner import Plan
 
 
 class RunCounts(QObject):
@@ -110,3 +114,16 @@ def outcome(result: Any, n_val: int) -> tuple[str, str]:
     status = QCoreApplication.translate("TrainMessages", "{outcome} — {summary}. Run saved in {run}").format(
         outcome=head, summary=summary, run=result.run_dir)
     return log, status
+
+
+def ready_text(dataset: DatasetIndex, plan: Plan | None) -> str:
+    """The line before a run: what pressing Train would do with the open dataset, as core's plan has it (a quick
+    run on few images learns from every labelled image and cross-validates; any other holds validation out)."""
+    train, val, classes = dataset.split_size("train"), dataset.split_size("val"), len(dataset.classes)
+    if plan is not None and plan.cv_folds:
+        return QCoreApplication.translate(
+            "TrainPage", "Ready to train on all {0:,} labelled images in {1} classes, accuracy by {2}-fold "
+            "cross-validation — press Train (Ctrl+T).").format(train + val, classes, plan.cv_folds)
+    return QCoreApplication.translate(
+        "TrainPage", "Ready to train on {0:,} images in {1} classes ({2:,} for validation) — press Train "
+        "(Ctrl+T).").format(train, classes, val)

@@ -20,6 +20,7 @@ from desktop_cls.gui.pages.train.pause_control import PauseControl
 from desktop_cls.gui.pages.train.resume_dialog import choose_run_to_resume, resumable_config
 from desktop_cls.gui.pages.train.run_monitor import RunMonitor
 from desktop_cls.gui.pages.train.train_form import TrainForm, apply_default_device
+from desktop_cls.gui.pages.train.train_messages import ready_text
 from desktop_cls.gui.pages.train.train_model import Readiness, TrainPageModel
 from desktop_cls.gui.pages.train.training_run import TrainingRun
 from desktop_cls.gui.state import AppState
@@ -102,6 +103,7 @@ class TrainPage(Page):
         they are edited."""
         self.state.core_ready.connect(self._on_core_ready)
         self.state.dataset_changed.connect(lambda _i: self._on_dataset())
+        self.state.plan_changed.connect(self._show_idle_status)  # another method may validate otherwise
         s = self.state.settings
         self.form.apply_saved(s.last_train_config, s.image_size_follows_data, s.flips_follow_data, s.train_method,
                               s.epochs_follow_method, s.train_choice_folder)
@@ -127,9 +129,8 @@ class TrainPage(Page):
     def save_config_file(self) -> None:
         path = save_run_config(self, self.form.current_config_dict(), self.start_folder())
         if path:
-            self.monitor.line(self.tr(
-                "Configuration saved to {path}; run it with: desktop-cls train --config {path} DATASET")
-                      .format(path=path))
+            self.monitor.line(self.tr("Configuration saved to {path}; run it with: desktop-cls train --config "
+                                      "{path} DATASET").format(path=path))
 
     # ---- runs ----------------------------------------------------------------------------------
     def refresh_runs(self) -> None:
@@ -148,6 +149,7 @@ class TrainPage(Page):
         """Another dataset: the last run's curves, log and progress go when they belong to the one before."""
         if self.model.dataset_changed(self.training.task is not None, self.state.tag().dataset):
             self.monitor.clear()
+        self.past_runs.show_for(self.state.tag().dataset)  # its runs first
         self._update_enabled()
         self._show_idle_status()
 
@@ -172,10 +174,7 @@ class TrainPage(Page):
                 "No training yet — choose a dataset on the Data page, then press "
                 "Train (about 15 s on the demo data)."))
             return
-        n_train, n_val = ds.split_size("train"), ds.split_size("val")
-        self.monitor.progress_label.setText(self.tr(
-            "Ready to train on {0:,} images in {1} classes ({2:,} for validation)"
-            " — press Train (Ctrl+T).").format(n_train, len(ds.classes), n_val))
+        self.monitor.progress_label.setText(ready_text(ds, self.state.plan_for(ds.root)))
 
     def _set_running(self, running: bool) -> None:
         self.buttons["pauseButton"].setEnabled(running)

@@ -70,7 +70,9 @@ class TrainingPlots(QWidget):
         pl.addWidget(self.lr_plot, 1, 0, 1, 2)
         pl.setRowStretch(0, 3)
         pl.setRowStretch(1, 1)
-        self.lr_plot.setMinimumHeight(self.fontMetrics().height() * 8)  # room for its title, ticks and axis label
+        # room for its title, the epoch axis and two rate labels a line apart (at 8 lines it had room for one: a lone
+        # "2e-3" with nothing to read the scale against)
+        self.lr_plot.setMinimumHeight(self.fontMetrics().height() * 11)
 
     def _add_curves(self) -> None:
         """Loss and accuracy per epoch (train and validation), the smoothed batch loss, the learning rate."""

@@ -1,9 +1,11 @@
 """The Train page's one training request: launch a new run or continue one, pause, stop, and what its end means
-for the app (the run becomes the chosen one, the sidebar's badge, the run shown). Its events go to the RunMonitor;
+for the app (a finished run becomes the chosen one, a stopped one only when no model of its dataset is chosen, else
+it is offered; the sidebar's badge, the run shown). Its events go to the RunMonitor;
 the page only follows `running_changed` and `paused_changed`."""
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +38,9 @@ class TrainingRun(QObject):
         super().__init__(page)
         self.state, self.tasks, self.monitor, self.model, self.page = state, tasks, monitor, model, page
         self.task: Task | None = None
+        self.kept_back: str | None = None  # a stopped run that did not replace the chosen model (offered instead)
         state.run_changed.connect(self.show_saved)
+        monitor.progress_label.linkActivated.connect(lambda _link: self.use_kept_back())
 
     def start(self, cfg: TrainConfig, data: Any) -> None:
         """A new run of these options on this data (the open dataset's index, or the folder to scan)."""
@@ -53,6 +57,7 @@ class TrainingRun(QObject):
     def _launch(self, work: Any, pause: PauseToken, epochs: int, resuming: str | None = None,
                 quick: bool = False) -> None:
         done = self.monitor.begin(epochs, resuming, quick)
+        self.kept_back = None
         self.model.started(self.state.tag().dataset, resuming)
         self.task = self.tasks.start("training", work, self._on_finished, self._on_failed, on_event=self.monitor.event,
                                      on_ended=self._on_done, pause=pause, keep_result=True)
@@ -119,9 +124,31 @@ class TrainingRun(QObject):
         info = RunInfo.read(result.run_dir)  # the run's own dataset: a resumed run may not be of the open one
         self.model.finished(info.dataset_root, result.run_dir)
         self.monitor.finished(result, info.val_images or 0)
-        if result.epochs_done > 0:
-            self.state.set_run(result.run_dir, info)
+        if result.epochs_done > 0 and self.state.offer_run(result.run_dir, info, stopped=result.cancelled):
             self.state.set_status(PageKey.TRAIN, Badge.DONE)
+        elif result.epochs_done > 0:
+            self._offer_kept_back(result.run_dir)
+
+    def _offer_kept_back(self, run: str) -> None:
+        """The stopped run is not the model now: say which one is, and offer to use the stopped one."""
+        self.kept_back = run
+        current = Path(self.state.run or "").name
+        self.monitor.line(translate("TrainPage", "Evaluate, Classify and Export still use {current}: a stopped run "
+                                    "does not replace the model. Double-click {run} in Past runs to use it.").format(
+            current=current, run=Path(run).name))
+        self.monitor.offer(translate("TrainPage", "Evaluate, Classify and Export still use {current}. "
+                                     "<a href='#use'>Use this stopped run instead</a>").format(
+            current=html.escape(current)))
+
+    def use_kept_back(self) -> None:
+        """The user took up the offer: the stopped run becomes the chosen one."""
+        run, self.kept_back = self.kept_back, None
+        if run is not None and self.task is None:
+            self.state.set_run(run)
+            self.state.set_status(PageKey.TRAIN, Badge.DONE)
+            self.monitor.offer("")
+            self.monitor.line(translate("TrainPage", "Using run {0} for evaluation, classification and export")
+                              .format(run))
 
     def _on_failed(self, message: str, details: str) -> None:
         self.monitor.failed(message)

@@ -44,3 +44,18 @@ def test_the_kept_epoch_is_read_from_a_run_folder_only(tmp_path: Path) -> None:
     assert kept_epoch(str(run)) is None  # no epoch was kept (a quick run)
     (run / RUN_INFO).write_text("not json", encoding="utf-8")
     assert kept_epoch(str(run)) is None
+
+
+def test_the_empty_page_says_why_the_result_went() -> None:
+    model = EvaluateModel()
+    assert model.why_empty("/runs/1", "/data/a") == ""  # nothing was shown: what Evaluate does
+    model.shows({"accuracy": 0.9}, "/data/a", "/runs/1")
+    assert model.why_empty("/runs/1", "/data/a") == ""  # a result is shown
+    model.take_down()
+    assert model.tag is None and model.result is None and model.taken_down == Tag("/data/a", "/runs/1")
+    assert model.why_empty("/runs/2", "/data/a") == "model"  # another model was chosen
+    assert model.why_empty("/runs/1", "/data/b") == "images"  # the same model, other images
+    assert model.why_empty("/runs/1", "/data/a") == ""  # back to what it was of: nothing to explain
+    assert model.why_empty(None, "/data/a") == ""
+    model.shows({"accuracy": 0.8}, "/data/a", "/runs/2")
+    assert model.taken_down is None  # a new result: the one taken down is forgotten

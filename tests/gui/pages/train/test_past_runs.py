@@ -1,0 +1,76 @@
+"""Past runs name the dataset each run was trained on (the open dataset's runs first, under headings when runs of
+several datasets are listed), and a label too long for the list keeps its accuracy and status in view."""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from desktop_cls.core.storage import default_runs_dir
+from desktop_cls.gui.pages.train.past_runs import PastRuns, group_by_dataset
+from tests.core.test_run_list import fake_run
+
+
+def _runs(qtbot: QtBot) -> PastRuns:
+    base = default_runs_dir()
+    for age, (name, data, acc) in enumerate([("20261207-051545-efficientnet_lite2", "/data/clipart", 0.85),
+                                             ("20261207-051246-quicknet", "/data/digits", 0.708),
+                                             ("20261207-050638-quicknet", "/data/digits", 0.958)]):
+        run = fake_run(base, name, status="stopped" if acc < 0.8 else "finished", epochs_done=3,
+                       best_val_accuracy=acc, dataset_root=data,
+                       model="efficientnet_lite2" if "lite2" in name else "quicknet")
+        os.utime(run, (1e9 - age, 1e9 - age))  # newest first, in this order
+    runs = PastRuns()
+    qtbot.addWidget(runs)
+    runs.refresh()
+    return runs
+
+
+def _texts(runs: PastRuns) -> list[str]:
+    rl = runs.runs_list
+    return [rl.item(i).text() for i in range(rl.count())]
+
+
+def test_runs_are_grouped_by_their_dataset_the_open_ones_first(qtbot: QtBot) -> None:
+    runs = _runs(qtbot)
+    runs.show_for("/data/digits")
+    assert _texts(runs) == ["Runs of digits, the open dataset",
+                            "20261207-051246-quicknet · 70.8% · stopped",  # the model is in the name: not again
+                            "20261207-050638-quicknet · 95.8%",
+                            "Runs of clipart",
+                            "20261207-051545-efficientnet_lite2 · 85.0%"]
+    rl = runs.runs_list
+    heading = rl.item(0)
+    assert not heading.flags() & Qt.ItemFlag.ItemIsUserCheckable and heading.data(Qt.ItemDataRole.UserRole) is None
+    chosen: list[str] = []
+    runs.run_chosen.connect(chosen.append)
+    rl.itemDoubleClicked.emit(heading)
+    rl.itemDoubleClicked.emit(rl.item(1))
+    assert chosen == [str(default_runs_dir() / "20261207-051246-quicknet")]  # a heading is no run to use
+    assert rl.item(1).toolTip().endswith("Trained on /data/digits")
+
+    rl.item(4).setCheckState(Qt.CheckState.Checked)
+    runs.show_for("/data/clipart")  # another dataset opened: regrouped, still checked
+    assert _texts(runs)[:2] == ["Runs of clipart, the open dataset", "20261207-051545-efficientnet_lite2 · 85.0%"]
+    assert rl.item(1).checkState() == Qt.CheckState.Checked
+
+
+def test_runs_of_one_dataset_need_no_heading(qtbot: QtBot) -> None:
+    runs = _runs(qtbot)
+    digits = [r for r in runs.summaries if r.dataset == "/data/digits"]
+    assert group_by_dataset(digits, None) == [("/data/digits", digits)]
+    assert [folder for folder, _ in group_by_dataset(runs.summaries, None)] == [
+        "/data/clipart", "/data/digits"]  # none open: the newest run's dataset first
+
+
+def test_a_long_label_is_shortened_in_the_middle_not_hidden_behind_a_scrollbar(qtbot: QtBot) -> None:
+    runs = _runs(qtbot)
+    rl = runs.runs_list
+    runs.resize(220, 200)
+    runs.show()
+    qtbot.waitExposed(runs)
+    assert rl.fontMetrics().horizontalAdvance(rl.item(1).text()) > rl.viewport().width()
+    assert not rl.horizontalScrollBar().isVisible()
+    assert rl.textElideMode() == Qt.TextElideMode.ElideMiddle  # "…" in the name; accuracy and status stay

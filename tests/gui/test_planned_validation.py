@@ -1,0 +1,41 @@
+"""The Data and Train pages say how a run will measure accuracy as core's plan has it: with few images per class
+the quick method cross-validates on every labelled image and its model learns from all of them, so neither page
+speaks of a held-out validation split (nor of "24 validation images") that the run will not use."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from desktop_cls.gui.shell.main_window import MainWindow
+from tests.conftest import make_tiny_folder
+from tests.gui.conftest import choose_method, open_and_wait
+
+
+def test_few_images_per_class_read_as_cross_validated_on_both_pages(qtbot: QtBot, window: MainWindow,
+                                                                    tmp_path: Path) -> None:
+    folder = make_tiny_folder(tmp_path / "digits", ("0", "1", "2", "3"), per_class=30)  # 24 + 6 per class
+    open_and_wait(qtbot, window, folder)
+    form, ready = window.train_page.form, window.train_page.monitor.progress_label
+    summary = window.dataset_page.summary
+    choose_method(form, "quick")
+    assert window.state.plan_for(str(folder)) is not None
+    qtbot.waitUntil(lambda: "Validation: 5-fold cross-validation on all 120 labelled images" in summary.text(),
+                    timeout=30_000)  # (the summary also waits for the folder's health check)
+    assert "Split:" not in summary.text() and "Only 24 validation images" not in summary.text()
+    assert ready.text() == ("Ready to train on all 120 labelled images in 4 classes, accuracy by 5-fold "
+                            "cross-validation — press Train (Ctrl+T).")
+
+    choose_method(form, "fine-tune")  # a fine-tune holds its validation images out: the pages say the split
+    assert "Split: 96 training, 24 validation" in summary.text() and "Only 24 validation images" in summary.text()
+    assert ready.text() == "Ready to train on 96 images in 4 classes (24 for validation) — press Train (Ctrl+T)."
+
+
+def test_the_plan_names_its_dataset(window: MainWindow) -> None:
+    """A plan made for one folder is never read as another's (the pages ask for the folder they show)."""
+    state = window.state
+    plan = window.train_page.form.plan()
+    state.set_plan("/data/a", plan)
+    assert state.plan_for("/data/a") is plan
+    assert state.plan_for("/data/b") is None and state.plan_for(None) is None
