@@ -26,7 +26,11 @@ METRICS = "metrics.jsonl"
 LAST = "checkpoints/last.pt"
 BEST = "checkpoints/best.pt"
 MODEL = "model.safetensors"
+MODEL_INFO = "model.json"  # the model file's sidecar (models.model_io.sidecar_path)
 PROBLEMS = "problems.json"
+TENSORBOARD = "tensorboard"  # the TensorBoard events folder (training.tensorboard_log)
+_FOLDERS = ("checkpoints", TENSORBOARD)
+RUN_FILES = (LOCK_NAME, CONFIG, RUN_INFO, METRICS, PROBLEMS, MODEL, MODEL_INFO, *_FOLDERS, LAST, BEST)
 
 
 _held: dict[Path, RunLock] = {}  # run folders this process trains in, each with its OS lock
@@ -80,16 +84,17 @@ def claim_run(run: Path) -> Path:
 
 def check_run_files(run: Path) -> None:
     """A run folder from someone else may hold links in place of its own files (`.lock`, metrics.jsonl,
-    checkpoints/ -> a file or folder of the user's): training in it would truncate, append to or write
-    the link's target. The first such file is refused with contained.Refused, before anything is written."""
-    for rel in (LOCK_NAME, CONFIG, RUN_INFO, METRICS, PROBLEMS, MODEL, "checkpoints", LAST, BEST):
+    checkpoints/ or tensorboard/ -> a file or folder of the user's): training in it would truncate, append to
+    or write the link's target. The first such file is refused with contained.Refused, before anything is
+    written. RUN_FILES holds every name training writes in a run (a test trains one and compares)."""
+    for rel in RUN_FILES:
         try:
             st = contained.lstat(run, rel)
         except contained.Refused:
             raise
         except OSError:
             continue
-        wrong = contained.found(st, want_dir=rel == "checkpoints") if st is not None else None
+        wrong = contained.found(st, want_dir=rel in _FOLDERS) if st is not None else None
         if wrong is not None:
             raise contained.Refused(Path(run) / rel, wrong)
 
