@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_cls.core import contained
-from desktop_cls.core.app_files import AppFileError, read_app_json
+from desktop_cls.core.app_files import AppFileError, number_field, read_app_json
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import _
 from desktop_cls.core.run_lock import LOCK_NAME, RunLock
@@ -157,6 +157,15 @@ def read_run_info(run: Path) -> dict[str, Any]:
     return data
 
 
+def run_split(run: Path, info: dict[str, Any], val_fraction: float = 0.2, seed: int = 0) -> tuple[float, int]:
+    """The validation share and the seed run.json records (the defaults given when absent), which scan needs
+    to split the run's dataset as it was split; UserError naming run.json and the field when one was edited
+    into something else ("abc", NaN, 1e400, out of range)."""
+    p = Path(run) / RUN_INFO
+    return (float(number_field(p, info, "val_fraction", val_fraction, 0.0, 0.99)),
+            int(number_field(p, info, "seed", seed, 0, 2**31 - 1, whole=True)))
+
+
 def run_info_or_none(path: Path) -> dict[str, Any] | None:
     """run.json of PATH when it is a readable run folder; None otherwise (a model file, a damaged run)."""
     if not is_run_dir(path):
@@ -258,8 +267,8 @@ def owner_is_gone(info: dict[str, Any]) -> bool:
     """True only when it can be told: the run names a process on this computer that no longer runs.
     Runs from other computers (a shared folder) or from before pids were recorded count as alive."""
     pid = info.get("pid")
-    if not isinstance(pid, int) or info.get("host") != socket.gethostname():
-        return False
+    if not isinstance(pid, int) or not 0 < pid < 2**31 or info.get("host") != socket.gethostname():
+        return False  # os.kill(-1, 0) would ask about every process, a pid past 2**31 raise OverflowError
     if not _pid_alive(pid):
         return True
     started = info.get("pid_started")
