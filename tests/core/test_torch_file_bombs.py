@@ -1,7 +1,8 @@
 """A small torch file must not make the app allocate far more than its size: torch unpacks each zip entry
 whole, compressed ones too, so a 1 MB .pt with one deflated gigabyte asked for that gigabyte before any check.
 Every place a torch file is opened (predict, train --weights, a resumed run's checkpoint, a TorchScript model)
-refuses a compressed entry, or entries claiming more than the file, with one message naming the file.
+refuses compressed entries that would unpack to many times the file, or entries claiming more than the file,
+with one message naming the file; TorchScript's own compressed code still loads.
 
 The files here unpack to 4 MB: the refusal is told from the zip directory, whatever the size."""
 
@@ -12,22 +13,21 @@ import struct
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 import torch
 
 from desktop_cls.core.errors import ModelFileError
 from desktop_cls.core.inference.predictor import Predictor
-from desktop_cls.core.models.weight_files import load_state_dict_file, torch_load_safe
+from desktop_cls.core.models.weight_files import check_torch_zip, load_state_dict_file, torch_load_safe
 from desktop_cls.core.training.checkpoint import load_checkpoint
 from tests.cli.test_cli import run_cli
 
 
-def _deflated(path: Path, obj: Any = None) -> Path:
-    """A torch.save file whose entries are rewritten deflate-compressed (torch still reads it)."""
+def _deflated(path: Path) -> Path:
+    """A torch.save file of 4 MB of zeros whose entries are rewritten deflate-compressed (torch still reads it)."""
     plain = path.with_name("plain.pt")
-    torch.save({"w": torch.zeros(2**20)} if obj is None else obj, plain)
+    torch.save({"w": torch.zeros(2**20)}, plain)
     with zipfile.ZipFile(plain) as z, zipfile.ZipFile(path, "w") as out:
         for info in z.infolist():
             out.writestr(info.filename, z.read(info.filename), compress_type=zipfile.ZIP_DEFLATED)
@@ -58,7 +58,8 @@ LOADERS: dict[str, Callable[[Path], object]] = {"torch_load_safe": torch_load_sa
 def test_a_compressed_entry_is_refused_before_torch_unpacks_it(tmp_path: Path, where: str) -> None:
     bomb = _deflated(tmp_path / "bomb.pt")
     assert bomb.stat().st_size < 64 * 1024
-    with pytest.raises(ModelFileError, match=r"bomb\.pt: its entry \S+ is compressed"):
+    with pytest.raises(ModelFileError, match=r"bomb\.pt: its compressed entries \(such as \S+\) would unpack to "
+                                             r"4\d{6} bytes, more than 16 times the file's"):
         LOADERS[where](bomb)
 
 
@@ -81,17 +82,22 @@ def test_predict_with_a_bomb_model_says_so_in_one_line(capsys: pytest.CaptureFix
     shutil.copyfile(run / "model.json", tmp_path / "bomb.json")
     image = next(p for p in data.rglob("*.png"))
     code, _out, err = run_cli(capsys, "predict", bomb, image)
-    assert code == 2 and "is compressed" in err and "Traceback" not in err
+    assert code == 2 and "would unpack to" in err and "Traceback" not in err
 
 
-@pytest.mark.filterwarnings("ignore:`torch.jit.save` is deprecated:FutureWarning")
-def test_a_compressed_torchscript_file_is_refused_too(tmp_path: Path, trained_run: tuple[Path, Path]) -> None:
+@pytest.mark.filterwarnings("ignore:`torch.jit.save` is deprecated:FutureWarning",
+                            "ignore:`torch.jit.script` is deprecated:FutureWarning")
+def test_a_torchscript_bomb_is_refused_and_its_own_compressed_code_is_not(tmp_path: Path,
+                                                                          trained_run: tuple[Path, Path]) -> None:
     plain = tmp_path / "plain.torchscript"
-    torch.jit.save(torch.jit.script(torch.nn.Linear(2, 2)), str(plain))
+    torch.jit.save(torch.jit.script(torch.nn.Linear(1024, 1024)), str(plain))  # 4 MB of weights
+    assert any(i.compress_type != zipfile.ZIP_STORED for i in zipfile.ZipFile(plain).infolist())  # its code
+    check_torch_zip(plain)
     bomb = tmp_path / "bomb.torchscript"
     with zipfile.ZipFile(plain) as z, zipfile.ZipFile(bomb, "w") as out:
         for info in z.infolist():
-            out.writestr(info.filename, z.read(info.filename), compress_type=zipfile.ZIP_DEFLATED)
+            data = bytes(len(z.read(info.filename))) if "/data/" in info.filename else z.read(info.filename)
+            out.writestr(info.filename, data, compress_type=zipfile.ZIP_DEFLATED)
     shutil.copyfile(trained_run[0] / "model.json", tmp_path / "bomb.json")
-    with pytest.raises(ModelFileError, match="is compressed"):
+    with pytest.raises(ModelFileError, match="would unpack to"):
         Predictor.load(bomb, device="cpu", allow_code=True)

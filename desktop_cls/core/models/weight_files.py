@@ -57,15 +57,17 @@ def torch_load_safe(path: Path) -> Any:
 
 
 _ZIP_MAGIC = b"PK\x03\x04"  # how torch itself tells its zip format from the older one
+UNPACK_RATIO = 16  # compressed entries may unpack to this many times the file's size (TorchScript's code: ~3)
 
 
 def check_torch_zip(path: Path) -> None:
-    """Refuse a torch zip file (a .pt, a checkpoint, a TorchScript file) that could make torch allocate more than
-    its own size before any other check: torch reads each entry whole into memory at its unpacked size, and it
-    unpacks compressed entries, so a 1 MB file holding one deflated gigabyte asks for that gigabyte. torch itself
-    writes every entry uncompressed, so a compressed entry, or entries adding up to more than the file, are
-    refused with ModelFileError. Files in torch's older non-zip format are left to torch (they are read in
-    step with the file). The zip directory is read as torch reads it: the last one in the file."""
+    """Refuse a torch zip file (a .pt, a checkpoint, a TorchScript file) that could make torch allocate far more
+    than its own size before any other check: torch reads each entry whole into memory at its unpacked size, and
+    it unpacks compressed entries, so a 1 MB file holding one deflated gigabyte asked for that gigabyte. torch.save
+    writes every entry uncompressed (torch.jit.save compresses only its code, a few times over), so ModelFileError
+    for compressed entries that would unpack to more than UNPACK_RATIO times the file, or uncompressed ones that
+    claim more than the file holds. Files in torch's older non-zip format are left to torch (they are read in step
+    with the file). The zip directory is read as torch reads it: the last one in the file."""
     with open(path, "rb") as f:
         if f.read(len(_ZIP_MAGIC)) != _ZIP_MAGIC:
             return
@@ -76,12 +78,14 @@ def check_torch_zip(path: Path) -> None:
         except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as e:
             raise ModelFileError(_("cannot read {path}: its zip directory is damaged ({error})").format(
                     path=path, error=_first_line(e))) from None
-    packed = next((e.filename for e in entries if e.compress_type != zipfile.ZIP_STORED), None)
-    if packed is not None:
-        raise ModelFileError(_("refused to open {path}: its entry {name} is compressed, which PyTorch never writes; "
-                               "unpacking it could take far more memory than the file's size. Save the weights "
-                               "again with torch.save").format(path=path, name=packed))
-    claimed = sum(max(e.file_size, e.compress_size) for e in entries)
+    packed = [e for e in entries if e.compress_type != zipfile.ZIP_STORED]
+    unpacked = sum(e.file_size for e in packed)
+    if unpacked > UNPACK_RATIO * size:
+        raise ModelFileError(_("refused to open {path}: its compressed entries (such as {name}) would unpack to "
+                               "{claimed} bytes, more than {ratio} times the file's {size}; the file is damaged or "
+                               "made to exhaust memory. PyTorch's own files are not packed like this").format(
+                path=path, name=packed[0].filename, claimed=unpacked, ratio=UNPACK_RATIO, size=size))
+    claimed = sum(max(e.file_size, e.compress_size) for e in entries if e.compress_type == zipfile.ZIP_STORED)
     if claimed > size:
         raise ModelFileError(_("refused to open {path}: its entries claim {claimed} bytes, more than the file's "
                                "{size}; the file is damaged or made to exhaust memory").format(
