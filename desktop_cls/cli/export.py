@@ -85,6 +85,7 @@ def add_parser(sub: Any) -> None:
         "name with the format's extension; for web: the folder. Existing files are kept unless --overwrite"))
     x.add_argument("--data", metavar="DIR", help=_("labeled folder to calibrate and measure on (default: the "
                                                    "run's own dataset, whose validation images give the figures)"))
-    x.add_argument("--overwrite", action="store_true")
+    x.add_argument("--overwrite", action="store_true", help=_(
+        "replace the existing files that have the names the export writes; no other file is removed"))
     x.add_argument("--json", action="store_true")
     x.set_defaults(func=cmd_export)

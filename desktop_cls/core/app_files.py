@@ -3,16 +3,21 @@ they may come from someone else: a shared run folder, a model from a forum, a sy
 
 Such a file may be a FIFO (an open() that never returns), a link to /dev/zero (a read without end), a
 gigabyte of text or JSON nested a million deep (RecursionError). One reader refuses all of these with
-an AppFileError naming the file, the limit and how to raise it, before anything is parsed.
+an AppFileError naming the file, the limit and how to raise it, before anything is parsed. A number read
+from such a file goes through number_field: "abc", NaN or 1e400 where a seed belongs is one message naming
+the file and the field, never a ValueError or OverflowError from int() or float().
 """
 
 from __future__ import annotations
 
 import errno
 import json
+import math
 import os
 import re
+import reprlib
 import stat
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -117,3 +122,18 @@ def loads_bounded(data: bytes | str, source: str | Path, max_depth: int = MAX_JS
 def read_app_json(path: str | Path, limit: int | None = None, follow_links: bool = True) -> Any:
     """read_app_bytes + loads_bounded: the parsed JSON, or AppFileError / OSError."""
     return loads_bounded(read_app_bytes(path, limit, follow_links), path)
+
+
+def number_field(source: str | Path, data: Mapping[str, Any], key: str, default: float, lo: float, hi: float,
+                 whole: bool = False) -> Any:
+    """data[key] (`default` when it is absent) when it is a number from lo to hi, an int when `whole`; infinite
+    only where a bound is. Else AppFileError naming `source`, the field and what it must be."""
+    value = data.get(key, default)
+    fits = (isinstance(value, int | float) and not isinstance(value, bool) and not math.isnan(value)
+            and lo <= value <= hi and (isinstance(value, int) or not whole))
+    if fits:
+        return value
+    shown = reprlib.repr(value)  # bounded: a long string or list is cut short
+    what = (_("a whole number from {lo} to {hi}") if whole else _("a number from {lo} to {hi}")).format(lo=lo, hi=hi)
+    raise AppFileError(_("{path}: “{field}” must be {what}, not {value}; the file was edited or damaged").format(
+        path=source, field=key, what=what, value=shown))

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_cls.core import contained
-from desktop_cls.core.app_files import AppFileError, read_app_json
+from desktop_cls.core.app_files import AppFileError, number_field, read_app_json
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import _
 from desktop_cls.core.run_lock import LOCK_NAME, RunLock
@@ -26,7 +26,11 @@ METRICS = "metrics.jsonl"
 LAST = "checkpoints/last.pt"
 BEST = "checkpoints/best.pt"
 MODEL = "model.safetensors"
+MODEL_INFO = "model.json"  # the model file's sidecar (models.model_io.sidecar_path)
 PROBLEMS = "problems.json"
+TENSORBOARD = "tensorboard"  # the TensorBoard events folder (training.tensorboard_log)
+_FOLDERS = ("checkpoints", TENSORBOARD)
+RUN_FILES = (LOCK_NAME, CONFIG, RUN_INFO, METRICS, PROBLEMS, MODEL, MODEL_INFO, *_FOLDERS, LAST, BEST)
 
 
 _held: dict[Path, RunLock] = {}  # run folders this process trains in, each with its OS lock
@@ -80,16 +84,17 @@ def claim_run(run: Path) -> Path:
 
 def check_run_files(run: Path) -> None:
     """A run folder from someone else may hold links in place of its own files (`.lock`, metrics.jsonl,
-    checkpoints/ -> a file or folder of the user's): training in it would truncate, append to or write
-    the link's target. The first such file is refused with contained.Refused, before anything is written."""
-    for rel in (LOCK_NAME, CONFIG, RUN_INFO, METRICS, PROBLEMS, MODEL, "checkpoints", LAST, BEST):
+    checkpoints/ or tensorboard/ -> a file or folder of the user's): training in it would truncate, append to
+    or write the link's target. The first such file is refused with contained.Refused, before anything is
+    written. RUN_FILES holds every name training writes in a run (a test trains one and compares)."""
+    for rel in RUN_FILES:
         try:
             st = contained.lstat(run, rel)
         except contained.Refused:
             raise
         except OSError:
             continue
-        wrong = contained.found(st, want_dir=rel == "checkpoints") if st is not None else None
+        wrong = contained.found(st, want_dir=rel in _FOLDERS) if st is not None else None
         if wrong is not None:
             raise contained.Refused(Path(run) / rel, wrong)
 
@@ -150,6 +155,15 @@ def read_run_info(run: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise UserError(_("{path} is malformed").format(path=p))
     return data
+
+
+def run_split(run: Path, info: dict[str, Any], val_fraction: float = 0.2, seed: int = 0) -> tuple[float, int]:
+    """The validation share and the seed run.json records (the defaults given when absent), which scan needs
+    to split the run's dataset as it was split; UserError naming run.json and the field when one was edited
+    into something else ("abc", NaN, 1e400, out of range)."""
+    p = Path(run) / RUN_INFO
+    return (float(number_field(p, info, "val_fraction", val_fraction, 0.0, 0.99)),
+            int(number_field(p, info, "seed", seed, 0, 2**31 - 1, whole=True)))
 
 
 def run_info_or_none(path: Path) -> dict[str, Any] | None:
@@ -256,8 +270,8 @@ def owner_is_gone(info: dict[str, Any]) -> bool:
     """True only when it can be told: the run names a process on this computer that no longer runs.
     Runs from other computers (a shared folder) or from before pids were recorded count as alive."""
     pid = info.get("pid")
-    if not isinstance(pid, int) or info.get("host") != socket.gethostname():
-        return False
+    if not isinstance(pid, int) or not 0 < pid < 2**31 or info.get("host") != socket.gethostname():
+        return False  # os.kill(-1, 0) would ask about every process, a pid past 2**31 raise OverflowError
     if not _pid_alive(pid):
         return True
     started = info.get("pid_started")

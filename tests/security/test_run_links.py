@@ -1,12 +1,15 @@
 """A run folder from someone else (a classmate's run, a synced share) never makes training truncate,
-append to or write a file outside it: `.lock`, metrics.jsonl and checkpoints/ as links are refused up front
-with one message; the shared writers (storage.write_atomic, append_jsonl) never write through a link."""
+append to or write a file outside it: `.lock`, metrics.jsonl, checkpoints/, tensorboard/ and the run's other
+files as links are refused up front with one message; the shared writers (storage.write_atomic, append_jsonl)
+never write through a link."""
 
 from __future__ import annotations
 
 import os
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
+from typing import cast
 
 import pytest
 
@@ -42,13 +45,13 @@ def test_cli_train_out_with_a_lock_link_gives_one_message(capsys: pytest.Capture
     assert tree_snapshot(victim) == before
 
 
-@pytest.mark.parametrize("name", [rd.LOCK_NAME, rd.METRICS, "checkpoints"])
+@pytest.mark.parametrize("name", [rd.LOCK_NAME, rd.METRICS, "checkpoints", rd.TENSORBOARD, rd.MODEL_INFO])
 def test_resume_of_a_run_with_a_control_file_link_is_refused(capsys: pytest.CaptureFixture[str],
                                                              trained_run: tuple[Path, Path], tmp_path: Path,
                                                              victim: Path, name: str) -> None:
     run = tmp_path / "shared_run"
     shutil.copytree(trained_run[0], run, symlinks=True)
-    target = victim / "Documents" if name == "checkpoints" else victim / ".bashrc"
+    target = victim / "Documents" if name in ("checkpoints", rd.TENSORBOARD) else victim / ".bashrc"
     if (run / name).is_dir():
         shutil.rmtree(run / name)
     else:
@@ -57,6 +60,42 @@ def test_resume_of_a_run_with_a_control_file_link_is_refused(capsys: pytest.Capt
     before = tree_snapshot(victim)
     code, _out, err = run_cli(capsys, "train", "--resume", run, "--epochs", "5")
     assert code != 0 and f"{name} is a link" in err and "Traceback" not in err
+    assert tree_snapshot(victim) == before
+
+
+def test_resume_of_a_run_with_a_file_in_place_of_its_tensorboard_folder_is_refused(
+        capsys: pytest.CaptureFixture[str], trained_run: tuple[Path, Path], tmp_path: Path) -> None:
+    run = tmp_path / "shared_run"
+    shutil.copytree(trained_run[0], run, symlinks=True)
+    shutil.rmtree(run / rd.TENSORBOARD, ignore_errors=True)
+    (run / rd.TENSORBOARD).write_bytes(b"notes")
+    code, _out, err = run_cli(capsys, "train", "--resume", run, "--epochs", "5")
+    assert code != 0 and "tensorboard is not a folder" in err and "Traceback" not in err
+    assert (run / rd.TENSORBOARD).read_bytes() == b"notes"
+
+
+def test_every_name_training_writes_in_a_run_is_checked_before_a_resume(trained_run: tuple[Path, Path]) -> None:
+    run = trained_run[0]
+    written = {p.relative_to(run).as_posix() for p in run.rglob("*")}
+    events = {n for n in written if n.startswith(rd.TENSORBOARD + "/")}  # new names at every start
+    assert written - events <= set(rd.RUN_FILES) | {rd.LOCK_NAME}
+
+
+def test_the_tensorboard_callback_itself_never_writes_through_a_link(
+        tmp_path: Path, victim: Path) -> None:
+    from desktop_cls.core.training.callbacks import Loop
+    from desktop_cls.core.training.fit_result import TrainState
+    from desktop_cls.core.training.tensorboard_log import TensorBoardCallback
+
+    run = tmp_path / "run"
+    run.mkdir()
+    os.symlink(victim / "Documents", run / rd.TENSORBOARD)
+    before = tree_snapshot(victim)
+    loop = cast(Loop, SimpleNamespace(run=run, state=TrainState(epoch=2), resumed=True))
+    callback = TensorBoardCallback()
+    with pytest.raises(contained.Refused, match="tensorboard is a link"):
+        callback.on_fit_start(loop)
+    callback.close()
     assert tree_snapshot(victim) == before
 
 

@@ -74,7 +74,8 @@ def samples_for(predictor: Predictor, folder: str | Path) -> tuple[list[Sample],
     if rd.is_run_dir(run):
         info = rd.read_run_info(run)
         if info.get("dataset_root") == str(root) and info.get("layout", "class_folders") == "class_folders":
-            idx = scan(root, val_fraction=float(info.get("val_fraction", 0.2)), seed=int(info.get("seed", 0)))
+            val_fraction, seed = rd.run_split(run, info)
+            idx = scan(root, val_fraction=val_fraction, seed=seed)
             if list(idx.classes) == list(predictor.classes) and idx.split("val"):
                 return idx.split("val"), "validation", idx.problems
     idx = scan(root, val_fraction=0.0)

@@ -86,7 +86,8 @@ def _splits(model_file: Path, meta: ModelMeta, data: str | Path | None
     if not root.is_dir():
         return [], [], _("no validation images: the dataset folder {root} is not there any more").format(root=root), ""
     if root_s == info.get("dataset_root"):
-        idx = scan(root, val_fraction=float(info.get("val_fraction", 0.2)), seed=int(info.get("seed", 0)))
+        val_fraction, seed = rd.run_split(run, info)
+        idx = scan(root, val_fraction=val_fraction, seed=seed)
         if list(idx.classes) == list(meta.classes):
             val = idx.split("val")
             train = idx.split("train")

@@ -11,21 +11,23 @@ network request.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import shutil
-import tempfile
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
+from desktop_cls.core import contained
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
 from desktop_cls.core.i18n import _
 from desktop_cls.core.inference.export import ExportResult, check_destination, export_model
 from desktop_cls.core.inference.export_report import ExportImages
+from desktop_cls.core.inference.export_staging import new_staging, replace_as_unit
 from desktop_cls.core.inference.predictor import resolve_model_path
-from desktop_cls.core.storage import write_atomic
+from desktop_cls.core.storage import write_atomic, write_problem
 from desktop_cls.resources_path import resources_dir
 
 RUNTIME_FILES = ("ort.wasm.bundle.min.mjs", "ort-wasm-simd-threaded.wasm", "VERSION", "LICENSE")
@@ -45,13 +47,16 @@ def web_runtime_dir() -> Path:
 
 
 def _web_destination(out: str | Path, overwrite: bool) -> Path:
+    """The folder `out` (a link to a folder is followed: the folder is the user's choice, as a path with a
+    link in it is); UserError when it is something else, or holds files and `overwrite` is not given."""
     dest = Path(out).expanduser()
-    if dest.exists() and not dest.is_dir():
-        raise UserError(_("{path} is a file; the web export is a folder").format(path=dest))
+    if os.path.lexists(dest) and not dest.is_dir():
+        raise UserError(_("{path} is not a folder; the web export is a folder").format(path=dest))
     if dest.is_dir() and any(dest.iterdir()) and not overwrite:
         raise UserError(_("{path} already exists and is not empty").format(path=dest),
-                        cli_fix=_("choose another name, or add --overwrite to replace it"),
-                        gui_fix=_("choose another name, or tick “Replace existing files with the same name”"))
+                        cli_fix=_("choose another folder, or add --overwrite to replace the files of the same names "
+                                  "in it (nothing else there is touched)"),
+                        gui_fix=_("choose another folder, or tick “Replace existing files with the same name”"))
     return dest
 
 
@@ -99,14 +104,14 @@ def _write_page(staging: Path, runtime: Path, title: str) -> None:
 def export_web(source: str | Path, out: str | Path, overwrite: bool = False, data: str | Path | None = None,
                images: ExportImages | None = None, progress: ProgressFn = no_progress,
                cancel: CancelToken | None = None) -> ExportResult:
-    """The folder `out` with the page, the verified ONNX model and the runtime; nothing left behind on failure."""
+    """The folder `out` with the page, the verified ONNX model and the runtime. Everything is built in a hidden
+    staging folder inside `out`, then each file replaces the one of its name (atomically, one by one); no other
+    file in `out` is touched. Nothing is left behind on failure (a folder this call made is removed again)."""
     runtime = web_runtime_dir()
     dest = _web_destination(out, overwrite)
     src = resolve_model_path(source)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.export-", dir=dest.parent))
-    staging.chmod(0o755)  # mkdtemp's 0700 would hide the page from a web server running as another user
-    old = dest.parent / f".{dest.name}.replaced"
+    made = not dest.is_dir()
+    staging = new_staging(dest / PAGE_FILES[0])  # inside dest: every move is a rename on one file system
     try:
         result = export_model(src, "onnx", staging / "model.onnx", data=data, images=images, progress=progress,
                               cancel=cancel)
@@ -114,15 +119,50 @@ def export_web(source: str | Path, out: str | Path, overwrite: bool = False, dat
         _write_page(staging, runtime, title)
         if cancel is not None:
             cancel.raise_if_set()
-        if dest.exists():
-            os.replace(dest, old)
-        os.replace(staging, dest)
-    finally:
+        written = _move_in(staging, dest, Path(result.snippet).name if result.snippet else None)
+    except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
-        shutil.rmtree(old, ignore_errors=True)
+        if made:
+            with contextlib.suppress(OSError):
+                dest.rmdir()  # only when empty: whatever appeared there meanwhile stays
+        raise
+    shutil.rmtree(staging, ignore_errors=True)
     files = tuple(str(dest / n) for n in (*PAGE_FILES, "model.onnx", "model.js", "model.json",
                                          "onnxruntime-web/runtime.js"))
-    size = sum(p.stat().st_size for p in dest.rglob("*") if p.is_file())
+    size = sum(st.st_size for rel in written if (st := contained.lstat(dest, rel)) is not None)
     snippet = str(dest / Path(result.snippet).name) if result.snippet else None
     return replace(result, format="web", path=str(dest / "index.html"), sidecar=str(dest / "model.json"),
                    files=files, size_bytes=size, snippet=snippet)
+
+
+def _move_in(staging: Path, dest: Path, snippet: str | None) -> list[str]:
+    """Each file in staging over the file of its name in dest (a link there is replaced, never followed; a link
+    on the way, such as onnxruntime-web/, is refused): the runtime first, then the model with its metadata last
+    (export_staging.replace_as_unit), then model.js, and the page last. Returns the names moved in. Every place is
+    checked before the first move, so a folder in a file's place changes nothing."""
+    rels = sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file())
+    unit = ["model.onnx", *([snippet] if snippet else []), "model.json"]
+    last = ["model.js", PAGE_FILES[0]]
+    first = [r for r in rels if r not in unit and r not in last]
+    for rel in rels:
+        st = contained.lstat(dest, rel)
+        if st is not None and contained.found(st, want_dir=False) == contained.NOT_FILE:
+            raise UserError(_("{path} is in the way: the web export writes a file of that name, and a folder or "
+                              "special file is there. Nothing was changed").format(path=dest / rel),
+                            cli_fix=_("choose another folder for --out, or move it away"),
+                            gui_fix=_("choose another folder, or move it away"))
+    at = dest
+    try:
+        for rel in first:
+            at = dest / rel
+            contained.rename(dest, f"{staging.name}/{rel}", rel, parents=True, replace=True)
+        at = dest / "model.onnx"
+        replace_as_unit([staging / n for n in unit], dest, staging)
+        for rel in last:
+            at = dest / rel
+            contained.rename(dest, f"{staging.name}/{rel}", rel, replace=True)
+    except UserError:  # a link on the way (contained.Refused), a full disk (storage.WriteError)
+        raise
+    except OSError as e:
+        raise UserError(write_problem(e, at)) from None
+    return rels

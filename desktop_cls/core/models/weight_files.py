@@ -1,11 +1,14 @@
 """Reading weight files the user picked without running code from them: safetensors, or torch files
-opened with weights_only=True."""
+opened with weights_only=True, after their zip directory has shown they cannot ask for more memory than
+their own size."""
 
 from __future__ import annotations
 
+import os
 import pickle
 import re
 import warnings
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -31,11 +34,13 @@ def _plain_state(obj: Any, path: Path) -> dict[str, torch.Tensor]:
 
 
 def torch_load_safe(path: Path) -> Any:
-    """torch.load restricted to tensors and plain containers: a file that needs code is refused."""
+    """torch.load restricted to tensors and plain containers: a file that needs code is refused, and so is
+    one whose entries would unpack to more than the file holds (check_torch_zip)."""
     try:
         if Path(path).stat().st_size == 0:
             raise ModelFileError(_("cannot read {path}: the file is empty (0 bytes; was its saving cut short?)").format(
                     path=path))
+        check_torch_zip(path)
         return torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as e:
         # torch's own text suggests weights_only=False, which is exactly what must not be done here
@@ -49,6 +54,42 @@ def torch_load_safe(path: Path) -> Any:
     except (OSError, RuntimeError, EOFError, ValueError) as e:
         raise ModelFileError(_("cannot read {path}: {error}").format(
                 path=path, error=_first_line(e))) from None
+
+
+_ZIP_MAGIC = b"PK\x03\x04"  # how torch itself tells its zip format from the older one
+UNPACK_RATIO = 16  # compressed entries may unpack to this many times the file's size (TorchScript's code: ~3)
+
+
+def check_torch_zip(path: Path) -> None:
+    """Refuse a torch zip file (a .pt, a checkpoint, a TorchScript file) that could make torch allocate far more
+    than its own size before any other check: torch reads each entry whole into memory at its unpacked size, and
+    it unpacks compressed entries, so a 1 MB file holding one deflated gigabyte asked for that gigabyte. torch.save
+    writes every entry uncompressed (torch.jit.save compresses only its code, a few times over), so ModelFileError
+    for compressed entries that would unpack to more than UNPACK_RATIO times the file, or uncompressed ones that
+    claim more than the file holds. Files in torch's older non-zip format are left to torch (they are read in step
+    with the file). The zip directory is read as torch reads it: the last one in the file."""
+    with open(path, "rb") as f:
+        if f.read(len(_ZIP_MAGIC)) != _ZIP_MAGIC:
+            return
+        size = os.fstat(f.fileno()).st_size
+        try:
+            with zipfile.ZipFile(f) as z:
+                entries = z.infolist()
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as e:
+            raise ModelFileError(_("cannot read {path}: its zip directory is damaged ({error})").format(
+                    path=path, error=_first_line(e))) from None
+    packed = [e for e in entries if e.compress_type != zipfile.ZIP_STORED]
+    unpacked = sum(e.file_size for e in packed)
+    if unpacked > UNPACK_RATIO * size:
+        raise ModelFileError(_("refused to open {path}: its compressed entries (such as {name}) would unpack to "
+                               "{claimed} bytes, more than {ratio} times the file's {size}; the file is damaged or "
+                               "made to exhaust memory. PyTorch's own files are not packed like this").format(
+                path=path, name=packed[0].filename, claimed=unpacked, ratio=UNPACK_RATIO, size=size))
+    claimed = sum(max(e.file_size, e.compress_size) for e in entries if e.compress_type == zipfile.ZIP_STORED)
+    if claimed > size:
+        raise ModelFileError(_("refused to open {path}: its entries claim {claimed} bytes, more than the file's "
+                               "{size}; the file is damaged or made to exhaust memory").format(
+                path=path, claimed=claimed, size=size))
 
 
 def _first_line(e: BaseException) -> str:

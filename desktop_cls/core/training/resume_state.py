@@ -12,6 +12,7 @@ import torch
 
 from desktop_cls.core import contained
 from desktop_cls.core import run_dir as rd
+from desktop_cls.core.app_files import AppFileError, loads_bounded, number_field
 from desktop_cls.core.data.dataset import DatasetIndex, scan
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import _
@@ -20,6 +21,9 @@ from desktop_cls.core.training.checkpoint import load_checkpoint
 from desktop_cls.core.training.config import TrainConfig
 from desktop_cls.core.training.fit_result import TrainState
 from desktop_cls.core.training.step import TrainStep
+
+MAX_EPOCHS = 10_000_000  # a checkpoint's epoch counters (the options allow 10,000 epochs)
+MAX_BATCH = 1 << 20  # a checkpoint's batch sizes (the options allow 8,192)
 
 
 def checkpoint_state(step: TrainStep, state: TrainState, classes: Sequence[str],
@@ -55,26 +59,45 @@ def restore_checkpoint(run: Path, step: TrainStep, classes: Sequence[str], finge
     ck = load_checkpoint(run / rd.LAST)
     if list(ck["classes"]) != list(classes):
         raise UserError(_("cannot resume {run}: the dataset's classes changed ({before} -> {after})").format(
-                run=run, before=", ".join(ck["classes"]), after=", ".join(classes)))
+                run=run, before=", ".join(map(str, ck["classes"])), after=", ".join(classes)))
     try:
         step.model.load_state_dict(ck["model"])
         step.optimizer.load_state_dict(ck["optimizer"])
-    except (RuntimeError, ValueError, KeyError) as e:
+        if ck.get("scaler"):
+            step.scaler.load_state_dict(ck["scaler"])
+    except (RuntimeError, ValueError, KeyError, TypeError, AttributeError, IndexError) as e:
         raise UserError(_("cannot resume {run}: the checkpoint does not fit this model ({error})").format(
                 run=run, error=e)) from None
-    if ck.get("scaler"):
-        step.scaler.load_state_dict(ck["scaler"])
-    s = TrainState(
-        epoch=int(ck["epoch"]), best_val_accuracy=ck.get("best_val_accuracy"),
-        best_metric=float(ck.get("best_metric", -math.inf)),
-        best_val_loss=float(ck.get("best_val_loss", math.inf)), best_epoch=int(ck.get("best_epoch", 0)),
-        since_best=int(ck.get("since_best", 0)), batch_size=int(ck.get("batch_size", step.cfg.batch_size)),
-        auto_batch=int(ck.get("auto_batch", 0)))
+    s = _loop_state(run / rd.LAST, ck, step.cfg.batch_size)
     rows = rd.read_metrics(run)
     s.history = [r for r in rows if int(r.get("epoch", 0)) <= s.epoch]
     if is_main and len(s.history) != len(rows):
         write_atomic(run / rd.METRICS, "".join(json.dumps(r) + "\n" for r in s.history).encode(), root=run)
-    return s, dataset_changed(json.loads(ck.get("fingerprint", "{}")), fingerprint)
+    return s, dataset_changed(_fingerprint(ck.get("fingerprint")), fingerprint)
+
+
+def _loop_state(path: Path, ck: Mapping[str, Any], batch_size: int) -> TrainState:
+    """The loop state a checkpoint holds, each number checked (a checkpoint may come from someone else):
+    AppFileError naming the file and the field instead of a ValueError from int() or float()."""
+    def whole(key: str, default: int, hi: int = MAX_EPOCHS) -> int:
+        return int(number_field(path, ck, key, default, 0, hi, whole=True))
+
+    accuracy = ck.get("best_val_accuracy")
+    return TrainState(
+        epoch=whole("epoch", 0), best_epoch=whole("best_epoch", 0), since_best=whole("since_best", 0),
+        best_val_accuracy=None if accuracy is None else float(number_field(path, ck, "best_val_accuracy", 0, 0, 1)),
+        best_metric=float(number_field(path, ck, "best_metric", -math.inf, -math.inf, math.inf)),
+        best_val_loss=float(number_field(path, ck, "best_val_loss", math.inf, 0, math.inf)),
+        batch_size=whole("batch_size", batch_size, MAX_BATCH), auto_batch=whole("auto_batch", 0, MAX_BATCH))
+
+
+def _fingerprint(text: object) -> dict[str, Any]:
+    """The dataset fingerprint a checkpoint recorded; one that cannot be read counts as a changed dataset."""
+    try:
+        data = loads_bounded(text, "fingerprint") if isinstance(text, str | bytes) else None
+    except AppFileError:
+        data = None
+    return data if isinstance(data, dict) else {"unreadable": True}
 
 
 def dataset_changed(before: Mapping[str, Any], now: Mapping[str, Any]) -> bool:
@@ -106,6 +129,5 @@ def resumable_run(run: Path, epochs: int | None = None) -> tuple[TrainConfig, Da
     if not isinstance(root, str) or not Path(root).is_dir():
         raise UserError(_("the dataset of {run} is no longer at {root}; move it back to resume").format(
                 run=run, root=root))
-    index = scan(root, val_fraction=float(info.get("val_fraction", cfg.val_fraction)),
-                 seed=int(info.get("seed", cfg.seed)))
-    return cfg, index
+    val_fraction, seed = rd.run_split(run, info, cfg.val_fraction, cfg.seed)
+    return cfg, scan(root, val_fraction=val_fraction, seed=seed)

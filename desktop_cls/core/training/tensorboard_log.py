@@ -2,17 +2,27 @@
 
 Importing tensorboard takes about a second, so a background thread imports it and writes the
 scalars; training never waits for it.
+
+A run folder may come from someone else, its tensorboard/ a link to a folder of the user's: the folder is
+made (or checked) without following a link before training starts, and the writer is handed the folder's
+descriptor (Linux), not its name, so the events file lands in the run whatever happens to the name meanwhile.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import math
+import os
 import queue
+import sys
 import threading
 from pathlib import Path
+from typing import Any
 
+from desktop_cls.core import contained
 from desktop_cls.core.events import BatchEnd, EpochEnd
+from desktop_cls.core.run_dir import TENSORBOARD
 from desktop_cls.core.training.callbacks import Loop, LoopCallback
 
 
@@ -28,34 +38,35 @@ class TensorBoardCallback(LoopCallback):
     def __init__(self) -> None:
         self._queue: queue.Queue[tuple[str, float, int, bool] | None] = queue.Queue()
         self._thread: threading.Thread | None = None
+        self._stopped = False  # the thread took the stop item
 
     def on_fit_start(self, loop: Loop) -> None:
         super().on_fit_start(loop)
+        contained.mkdir(loop.run, TENSORBOARD)  # Refused (one message) for a link or a file in its place
         purge_step = loop.state.epoch + 1 if loop.resumed else None
-        self._thread = threading.Thread(target=self._write, args=(loop.run / "tensorboard", purge_step),
+        self._thread = threading.Thread(target=self._write, args=(loop.run, purge_step),
                                         name="tensorboard", daemon=True)
         self._thread.start()
 
     def on_fit_end(self, loop: Loop) -> None:
         self.close()
 
-    def _write(self, log_dir: Path, purge_step: int | None) -> None:
-        try:
+    def _write(self, run: Path, purge_step: int | None) -> None:
+        with contextlib.suppress(Exception):  # a broken tensorboard install or a full disk must not break training
             from torch.utils.tensorboard import SummaryWriter
 
-            writer = SummaryWriter(log_dir=str(log_dir), purge_step=purge_step)
-        except Exception:  # a broken tensorboard install must not break training
-            while self._queue.get() is not None:
-                pass
-            return
-        while True:
-            item = self._queue.get()
-            if item is None:
-                break
+            with contained.folder(run, [TENSORBOARD]) as fd:  # held open while the writer writes
+                self._drain(SummaryWriter(log_dir=str(_log_dir(run, fd)), purge_step=purge_step))
+        while not self._stopped:  # the writer failed: take what is queued until the stop
+            self._stopped = self._queue.get() is None
+
+    def _drain(self, writer: Any) -> None:
+        while (item := self._queue.get()) is not None:
             tag, value, step, flush = item
             writer.add_scalar(tag, value, step)
             if flush:
                 writer.flush()
+        self._stopped = True
         writer.close()
 
     def on_batch_end(self, e: BatchEnd) -> None:
@@ -76,3 +87,12 @@ class TensorBoardCallback(LoopCallback):
         self._queue.put(None)  # stop
         self._thread.join(timeout_s)
         self._thread = None
+
+
+def _log_dir(run: Path, fd: int | None) -> Path:
+    """The checked folder run/tensorboard: on Linux through its descriptor (the writer opens its events file
+    by path again at every flush, and a name swapped for a link meanwhile would be followed)."""
+    by_fd = f"/proc/self/fd/{fd}"
+    if fd is not None and sys.platform.startswith("linux") and os.path.isdir(by_fd):
+        return Path(by_fd)
+    return run / TENSORBOARD
