@@ -7,7 +7,6 @@ findings and Cancel live on the Problems tab.
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -140,7 +139,10 @@ class DatasetPage(Page):
     def open_demo(self) -> None:
         if self.steps.mover.refused_while_busy():  # (its task would take the status line from the step)
             return
-        target = Path(tempfile.gettempdir()) / "desktop_cls_demo"
+        from desktop_cls.core.storage import user_data_dir
+
+        # the user's own data folder, never the shared temp folder: another account could put a folder there
+        target = user_data_dir() / "demo-dataset"
         what = self.tr("Generating the demo dataset")
 
         def make(progress: Any, cancel: Any) -> str:
