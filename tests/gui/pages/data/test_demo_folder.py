@@ -28,6 +28,7 @@ def test_the_demo_is_made_in_the_users_data_folder(qtbot: QtBot, window: MainWin
     planted = Path(tempfile.gettempdir()) / "desktop_cls_demo"
     window.dataset_page.open_demo()
     qtbot.waitUntil(lambda: window.state.dataset is not None, timeout=30_000)
-    assert made and made[0].parent == user_data_dir()
-    assert Path(window.state.dataset.root).resolve() == made[0].resolve()
-    assert Path(window.state.dataset.root).resolve() != planted.resolve()
+    opened = window.state.dataset
+    assert opened is not None and made and made[0].parent == user_data_dir()
+    assert Path(opened.root).resolve() == made[0].resolve()
+    assert Path(opened.root).resolve() != planted.resolve()
