@@ -28,9 +28,10 @@ BEST = "checkpoints/best.pt"
 MODEL = "model.safetensors"
 MODEL_INFO = "model.json"  # the model file's sidecar (models.model_io.sidecar_path)
 PROBLEMS = "problems.json"
+TRAINED_ON = "trained_on.bin"  # the content digests of the pictures the run trained on (inference/trained_on)
 TENSORBOARD = "tensorboard"  # the TensorBoard events folder (training.tensorboard_log)
 _FOLDERS = ("checkpoints", TENSORBOARD)
-RUN_FILES = (LOCK_NAME, CONFIG, RUN_INFO, METRICS, PROBLEMS, MODEL, MODEL_INFO, *_FOLDERS, LAST, BEST)
+RUN_FILES = (LOCK_NAME, CONFIG, RUN_INFO, METRICS, PROBLEMS, MODEL, MODEL_INFO, TRAINED_ON, *_FOLDERS, LAST, BEST)
 
 
 _held: dict[Path, RunLock] = {}  # run folders this process trains in, each with its OS lock

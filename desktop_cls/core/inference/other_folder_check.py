@@ -22,12 +22,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from desktop_cls.core.data.dataset import DatasetIndex, scan
+from desktop_cls.core.data.dataset import scan
 from desktop_cls.core.data.same_content import same_content
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
 from desktop_cls.core.i18n import _
 from desktop_cls.core.inference.sure_suggestions import UNCHECKED, PrecisionCheck, checked_on, unchecked
+from desktop_cls.core.inference.trained_on import folder_as_trained
 
 if TYPE_CHECKING:
     from desktop_cls.core.inference.predictor import Predictor
@@ -51,50 +52,12 @@ def learned_pictures(run: Path, info: Mapping[str, Any], num_classes: int,
     split and seed reproduce it), with the run's out-of-fold logits; None when that cannot be told."""
     from desktop_cls.core.inference.cross_validated import load_cross_validated
 
-    root, before = info.get("dataset_root"), info.get("dataset_fingerprint")
-    if not isinstance(root, str) or not isinstance(before, dict) or not Path(root).is_dir():
-        return None
-    index = _as_trained(run, info, root, before, cancel)
+    index = folder_as_trained(run, info, cancel)
     if index is None:
         return None
     cv = load_cross_validated(run, Path(index.root), num_classes)
     oof = {} if cv is None else dict(zip(cv.paths, cv.logits, strict=True))
     return Learned(index.root, [s.path for s in index.samples], oof)
-
-
-def _as_trained(run: Path, info: Mapping[str, Any], root: str, before: Mapping[str, Any],
-                cancel: CancelToken | None) -> DatasetIndex | None:
-    """The run's folder indexed as the run indexed it, when its fingerprint (which holds each picture's split) is
-    the one recorded: every picture as it was trained; None when any was added, removed or changed since."""
-    for fraction in _split_fractions(run, info):
-        try:
-            index = scan(root, val_fraction=fraction, seed=int(info.get("seed", 0)), cancel=cancel)
-        except (UserError, ValueError, TypeError):
-            return None
-        now = index.fingerprint
-        if (before.get("version"), before.get("sha256")) == (now.get("version"), now.get("sha256")):
-            return index
-    return None
-
-
-def _split_fractions(run: Path, info: Mapping[str, Any]) -> list[float]:
-    """The validation fractions the run's split may have had: its record's, and its options' (a quick run that
-    cross-validated records 0, every picture learned, but split as its options said when it was fingerprinted)."""
-    from desktop_cls.core import run_dir as rd
-    from desktop_cls.core.app_files import AppFileError, read_app_json
-
-    fractions = [info.get("val_fraction", 0.2)]
-    try:
-        options = read_app_json(run / rd.CONFIG, follow_links=False)
-    except (OSError, AppFileError):
-        options = None
-    if isinstance(options, dict):
-        fractions.append(options.get("val_fraction"))
-    found: list[float] = []
-    for f in fractions:
-        if isinstance(f, (int, float)) and 0 <= f < 1 and float(f) not in found:
-            found.append(float(f))
-    return found
 
 
 def labelled_pictures(folder: Path, cancel: CancelToken | None = None) -> list[tuple[str, str]]:

@@ -116,6 +116,7 @@ class Features:
     network_seconds: float = 0.0  # and running the backbone on them
     waited_seconds: float = 0.0  # the network idle, waiting for decoded pictures
     engine: str = ""  # what computed them (FAST_ENGINE, or EAGER_ENGINE after a disagreement)
+    digests: tuple[str, ...] = ()  # each file's content digest (same_content.content_hash), as paths
 
 
 class FeatureExtractor:
@@ -178,7 +179,7 @@ class FeatureExtractor:
         dim = next(iter(vecs.values())).shape[0] if vecs else 0
         vectors = np.stack([vecs[i] for i in order]) if order else np.zeros((0, dim), dtype=np.float32)
         return Features(tuple(paths[i] for i in order), vectors, tuple(errors[i] for i in sorted(errors)),
-                        len(todo), *split, engine=self.engine_name)
+                        len(todo), *split, engine=self.engine_name, digests=tuple(digests[i] or "" for i in order))
 
 
 def _digests(paths: Sequence[str]) -> tuple[list[str | None], dict[int, ImageLoadError]]:

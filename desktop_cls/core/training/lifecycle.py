@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,28 @@ class RunLifecycle:
             "seed": index.seed, "dataset_fingerprint": index.fingerprint,
             "split": {sp: len(index.split(sp)) for sp in ("train", "val", "test")}, **rd.process_owner(),
         })
+
+    def trains_on(self, digests: Sequence[str], fingerprint: Mapping[str, Any] | None = None) -> None:
+        """Record the content digests of the pictures the run learns (inference/trained_on), so that it is never
+        scored on a copy of one. A resume (FINGERPRINT: its folder now) adds them to the run's record; a run that has
+        none (trained by an earlier version, or its record damaged) gets one only when its folder is as it was when
+        the run started: otherwise what its earlier epochs learned cannot be told, and it is left without."""
+        if not self.is_main:
+            return
+        from desktop_cls.core.inference.trained_on import RecordRefused, read_trained_on, save_trained_on
+
+        before = None
+        if fingerprint is not None:
+            try:
+                before = read_trained_on(self.run)
+            except RecordRefused:
+                before = None
+            if before is None:
+                started = rd.read_run_info(self.run).get("dataset_fingerprint")
+                if not isinstance(started, dict) or any(started.get(k) != fingerprint.get(k)
+                                                        for k in ("version", "sha256")):
+                    return
+        save_trained_on(self.run, digests, also=before)
 
     def settle_dead_run(self) -> None:
         """Called with the run's lock held: a RUNNING status left by a process that died is INTERRUPTED

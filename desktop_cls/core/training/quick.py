@@ -98,6 +98,12 @@ def _cv_order(feats_paths: Sequence[str], samples: Sequence[Sample]) -> list[str
     return [p for p in feats_paths if split_of[p] == "train"] + [p for p in feats_paths if split_of[p] == "val"]
 
 
+def _learned_digests(f: _Features, samples: Sequence[Sample], cv_folds: int) -> list[str]:
+    """The content digests of the pictures the head learned: the training ones; with cross-validation, all."""
+    split_of = {s.path: s.split for s in samples}
+    return [d for p, d in zip(f.paths, f.digests, strict=True) if cv_folds or split_of[p] == "train"]
+
+
 def _cv_folds(y_tr: np.ndarray, y_va: np.ndarray, val_fraction: float) -> int:
     """Cross-validate (returns the folds) when the validation split would be too small to trust."""
     return cv_folds_for_counts(np.bincount(np.concatenate([y_tr, y_va])).tolist(), val_fraction)
@@ -139,6 +145,7 @@ class QuickFit:
         if h.cv_folds:  # Evaluate shows these: no image is left that the final head has not learned
             save_cross_validated(self.run, self.index.root, _cv_order(f.paths, self.index.samples), h.y_va, h.z_va,
                                  h.cv_folds)
+        self.life.trains_on(_learned_digests(f, self.index.samples, h.cv_folds))  # hashed for the feature cache
         seconds = time.monotonic() - t0
         self._epoch_end(h, seconds, len(f.paths) / max(f.seconds, 1e-9))
         self.life.ended(self.state, seconds, self.problems, facts={
@@ -185,6 +192,7 @@ class _Features:
     x_va: np.ndarray
     y_va: np.ndarray
     problems: list[Problem]
+    digests: list[str]  # content digests, as paths
 
 
 @dataclass
@@ -232,7 +240,7 @@ def _features(cfg: TrainConfig, index: DatasetIndex, cb: CallbackList, cancel: C
                 engine=_(feats.engine)))
     problems = [*index.problems, *(Problem(e.path, e.kind, e.message) for e in feats.missing)]
     return _Features(ext, pool, list(feats.paths), feats.computed, cached, feat_s, feats.decode_seconds,
-                     feats.network_seconds, feats.engine, x_tr, y_tr, x_va, y_va, problems)
+                     feats.network_seconds, feats.engine, x_tr, y_tr, x_va, y_va, problems, list(feats.digests))
 
 
 def _fit_head(cfg: TrainConfig, f: _Features, num_classes: int, cb: CallbackList) -> _Head:

@@ -20,6 +20,7 @@ from desktop_cls.core.devices import resolve_device
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import CancelToken, EpochEnd, PauseToken
 from desktop_cls.core.i18n import _, ngettext
+from desktop_cls.core.inference.trained_on import content_digests
 from desktop_cls.core.models.architectures import count_parameters
 from desktop_cls.core.models.model_io import ModelMeta
 from desktop_cls.core.training.auto_batch import auto_batch_size
@@ -264,6 +265,7 @@ class Trainer:
             train_samples, val_samples = self.dist.shard(train_samples), self.dist.shard_exact(val_samples)
         if not train_samples:
             raise UserError(_("no training images: every class needs at least one readable image"))
+        self._note_pictures(self.data.split("train"))
         self.cb.stage(_("loading images"), 0, len(train_samples) + len(val_samples))
         train_src = self._source(train_samples, _("training"))
         val_src = self._source(val_samples, _("validation")) if val_samples else None
@@ -286,6 +288,12 @@ class Trainer:
             self.cb.notice(skipped)
         self._announce(len(train_src), len(val_src) if val_src else 0)
         return train_src, val_src
+
+    def _note_pictures(self, samples: list[Sample]) -> None:
+        """Record the pictures the run learns (every process's, by the main one; a resume adds to the record)."""
+        if self.is_main:
+            digests = content_digests([s.path for s in samples], lambda d, t, w: self.cb.stage(w, d, t), self.cancel)
+            self.life.trains_on(digests, self.data.fingerprint if self.resumed else None)
 
     def _source(self, samples: list[Sample], name: str) -> Batches:
         """The batches of one split; name ('training', 'validation', translated) is shown with its progress."""
