@@ -159,3 +159,21 @@ def test_same_content_compares_bytes_not_names(tmp_path: Path, monkeypatch: pyte
     monkeypatch.setattr(sc, "content_hash", unreadable_w)  # w.png could be y.png: they cannot be told apart
     assert same_content(mine, [str(b / "renamed.png"), str(b / "w.png")]) == {
         str(a / "x.png"): str(b / "renamed.png"), str(a / "y.png"): UNREADABLE}
+
+
+def test_once_its_folder_changed_the_pictures_it_recorded_tell_what_it_learned(tmp_path: Path,
+                                                                            learned: Path) -> None:
+    from desktop_cls.core.data.same_content import content_hash
+    from desktop_cls.core.inference.trained_on import RECORD, save_trained_on
+
+    info = trained_on(learned, tmp_path / "run", oof=False)
+    save_trained_on(tmp_path / "run", [content_hash(str(p)) for p in learned.rglob("*.png")])  # as training does
+    other = other_folder(tmp_path, learned)
+    shutil.move(learned / "dog" / "dog_03.png", other / "dog" / "moved_dog.png")  # the folder changed since
+    model = StandIn("cat", 0.95)
+    check = other_folder_check(model, tmp_path / "run", info, other)  # type: ignore[arg-type]
+    assert sorted(Path(p).name for p in model.asked) == sorted(f"{c}_0{i}.png" for c in CLASSES for i in range(2))
+    assert check.checked and check.labelled == 6  # the three copies and the moved picture: left out
+    (tmp_path / "run" / RECORD).write_bytes(b"not a record")  # damaged: nothing tells, and the check says why
+    check = other_folder_check(StandIn(), tmp_path / "run", info, other)  # type: ignore[arg-type]
+    assert not check.checked and "was not read" in check.note(0.9)

@@ -8,9 +8,11 @@ other names. So the pictures it learned are listed from its folder, which must s
 trained (its fingerprint: a picture removed or changed since could be one of these), and matched by their bytes
 (data/same_content): a labelled picture the model learned is checked by that picture's out-of-fold prediction
 where the run kept one (a quick run on few images), else it is left out; the others are predicted (a seeded
-sample of MAX_CHECKED at most). Where nothing can tell which pictures the model learned (no run record; its
-folder gone or changed), or no labelled picture is left to check on, nothing is checked: each suggestion is
-shown at most UNCHECKED sure, and the check says why (the Label page shows it beside *Accept above*).
+sample of MAX_CHECKED at most). Once its folder has changed, the content digests the run recorded of the pictures
+it trained on (trained_on) tell them instead: each labelled picture it learned is left out. Where nothing can tell
+which pictures the model learned (no run record; its folder gone or changed and no record of its own), or no
+labelled picture is left to check on, nothing is checked: each suggestion is shown at most UNCHECKED sure, and
+the check says why (the Label page shows it beside *Accept above*).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
 from desktop_cls.core.i18n import _
 from desktop_cls.core.inference.sure_suggestions import UNCHECKED, PrecisionCheck, checked_on, unchecked
-from desktop_cls.core.inference.trained_on import folder_as_trained
+from desktop_cls.core.inference.trained_on import RecordRefused, TrainedOn, folder_as_trained, read_trained_on
 
 if TYPE_CHECKING:
     from desktop_cls.core.inference.predictor import Predictor
@@ -78,14 +80,15 @@ def other_folder_check(predictor: Predictor, run: Path, info: Mapping[str, Any] 
                            "more than {cap:.0%} sure. Train a model on this folder to check them.").format(
             cap=UNCHECKED))
     progress(0, 0, _("finding the images the model learned"))
-    learned = learned_pictures(run, info, len(predictor.classes), cancel)
-    if learned is None:
-        return unchecked(_("The model learned from {folder}, which has changed since it was trained (or is gone), so "
-                           "which of this folder's labelled images it learned cannot be told: its suggestions cannot "
-                           "be checked here, and none is shown as more than {cap:.0%} sure. Train a model on this "
-                           "folder to check them.").format(folder=info.get("dataset_root"), cap=UNCHECKED))
     labelled = labelled_pictures(folder, cancel)
-    twins = same_content([p for p, _c in labelled], learned.paths, cancel)
+    learned, refused = _learned_among(run, info, [p for p, _c in labelled], len(predictor.classes), cancel)
+    if learned is None:
+        return unchecked(" ".join([_(
+            "The model learned from {folder}, which has changed since it was trained (or is gone), so which of this "
+            "folder's labelled images it learned cannot be told: its suggestions cannot be checked here, and none is "
+            "shown as more than {cap:.0%} sure. Train a model on this folder to check them.").format(
+            folder=info.get("dataset_root"), cap=UNCHECKED), *([refused] if refused else [])]))
+    twins = learned.twins
     conf: list[float] = []
     right: list[bool] = []
     for path, name in labelled:  # pictures it learned, predicted before it learned them (out of fold)
@@ -111,6 +114,31 @@ def other_folder_check(predictor: Predictor, run: Path, info: Mapping[str, Any] 
                            "sure. Label a few images here to check them.").format(folder=learned.folder,
                                                                                   cap=UNCHECKED))
     return checked_on(np.array(conf), np.array(right), len(conf))
+
+
+@dataclass(frozen=True)
+class _Twins:
+    twins: dict[str, str]  # each labelled picture the run learned -> that picture in its folder ("": by its record)
+    oof: dict[str, np.ndarray]  # as Learned's
+    folder: str  # the folder it learned from
+
+
+def _learned_among(run: Path, info: Mapping[str, Any], labelled: list[str], num_classes: int,
+                   cancel: CancelToken | None) -> tuple[_Twins | None, str]:
+    """Which labelled pictures the run learned: matched to its folder's when that is as trained (their out-of-fold
+    logits then count), else by the digests it recorded (trained_on); None when neither can tell, with why its
+    record was refused, if it was."""
+    learned = learned_pictures(run, info, num_classes, cancel)
+    if learned is not None:
+        return _Twins(same_content(labelled, learned.paths, cancel), learned.oof, learned.folder), ""
+    try:
+        digests = read_trained_on(run)
+    except RecordRefused as e:
+        return None, str(e)
+    if digests is None:
+        return None, ""
+    seen = TrainedOn(digests=digests).learned_among(labelled, cancel)
+    return _Twins(dict.fromkeys(seen, ""), {}, str(info.get("dataset_root"))), ""
 
 
 def _softmax(logits: np.ndarray, temperature: float) -> np.ndarray:
