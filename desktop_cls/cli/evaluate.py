@@ -29,6 +29,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     else:
         say(_("accuracy {accuracy:.2%} on {n} {split} images").format(accuracy=d["accuracy"], n=d["num_images"],
                                                                      split=ev.split))
+    if ev.note:  # the pictures it learned that were left out, or that the score may include them
+        say(ev.note)
     _print_scores(d)
     say(_("confusion matrix (rows = true, columns = predicted):"))
     for name, row in zip(d["classes"], d["confusion_matrix"], strict=True):

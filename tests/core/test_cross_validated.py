@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from desktop_cls.core.errors import UserError
 from desktop_cls.core.inference.cross_validated import CV_FILE, load_cross_validated
 from desktop_cls.core.inference.evaluation import evaluate
 from desktop_cls.core.inference.predictor import Predictor
@@ -18,9 +19,9 @@ from tests.conftest import make_tiny_folder, write_image
 from tests.core.test_quick_mode import quick_cfg
 
 
-def _noise_folder(root: Path, per_class: int = 6) -> Path:
+def _noise_folder(root: Path, per_class: int = 6, seed: int = 3) -> Path:
     """Labels a linear head can memorise but not predict: the seen images score 100 %, unseen ones do not."""
-    rng = np.random.default_rng(3)
+    rng = np.random.default_rng(seed)
     for c in ("a", "b", "c"):
         for i in range(per_class):
             write_image(root / c / f"{c}_{i}.png", rng.integers(0, 256, (24, 24, 3), dtype=np.uint8))
@@ -47,11 +48,14 @@ def test_evaluating_on_its_own_dataset_shows_the_cross_validated_figure(noise_ru
     assert len(ev.misclassified()) == round(18 * (1 - ev.report["accuracy"]))
 
 
-def test_another_folder_is_evaluated_the_usual_way(noise_run: tuple[Path, Path], tmp_path: Path) -> None:
+def test_a_copy_of_its_folder_holds_only_pictures_it_learned(noise_run: tuple[Path, Path], tmp_path: Path) -> None:
     run, data = noise_run
-    other = shutil.copytree(data, tmp_path / "copy")
-    ev = evaluate(Predictor.load(run, device="cpu"), other)
-    assert ev.split == "folder" and ev.report["num_images"] == 18
+    other = shutil.copytree(data, tmp_path / "copy")  # scored, it said 100 % of pictures it had learned
+    with pytest.raises(UserError, match=r"every labeled image .* is one the model learned from"):
+        evaluate(Predictor.load(run, device="cpu"), other)
+    fresh = _noise_folder(tmp_path / "fresh", per_class=2, seed=9)  # pictures it never saw: scored the usual way
+    ev = evaluate(Predictor.load(run, device="cpu"), fresh)
+    assert ev.split == "folder" and ev.report["num_images"] == 6 and ev.left_out == 0 and ev.note == ""
 
 
 def test_images_moved_or_deleted_since_training_are_left_out(noise_run: tuple[Path, Path], tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from desktop_cls.core.inference.metrics import classification_report, confusion_
 from desktop_cls.core.inference.predictor import Predictor
 from desktop_cls.core.models.model_io import load_native
 from desktop_cls.core.models.weight_files import load_state_dict_file
-from tests.conftest import reading_in_processes
+from tests.conftest import make_tiny_folder, reading_in_processes
 
 
 def test_metrics_by_hand() -> None:
@@ -93,12 +93,10 @@ def test_evaluate_uses_the_validation_split_of_the_training_folder(trained_run: 
 
 
 def test_evaluate_on_another_folder_with_a_foreign_class(trained_run: tuple[Path, Path], tmp_path: Path) -> None:
-    run, data = trained_run
-    other = tmp_path / "other"
-    shutil.copytree(data / "cat", other / "cat")
-    shutil.copytree(data / "dog", other / "wolf")
+    run, _data = trained_run
+    other = make_tiny_folder(tmp_path / "other", classes=("cat", "wolf"), per_class=10, seed=5)  # never seen
     ev = evaluate(Predictor.load(run), other)
-    assert ev.split == "folder" and ev.report["num_images"] == 10
+    assert ev.split == "folder" and ev.report["num_images"] == 10 and ev.left_out == 0
     assert any(p.kind == "unknown_class" for p in ev.problems)
     mis = ev.misclassified()
     assert all(m["true"] == "cat" for m in mis)

@@ -161,3 +161,22 @@ def test_the_empty_page_names_the_new_model_and_never_results_that_are_not_shown
                                "cleared. Press Evaluate (Ctrl+E) to score run-second.")
     window.state.set_run(first)
     assert ev.empty.label.text().startswith("No evaluation yet — press Evaluate (Ctrl+E) to score run-first")
+
+
+def test_the_summary_says_which_pictures_it_learned_were_left_out(qtbot: QtBot, window: MainWindow,
+                                                                 trained_run: tuple[Path, Path],
+                                                                 tmp_path: Path) -> None:
+    """A folder holding copies of training pictures under other names: they are not scored, and the page says so."""
+    import shutil
+
+    from desktop_cls.core.data.dataset import scan
+    from tests.conftest import make_tiny_folder
+
+    run, data = trained_run
+    info = read_run_info(run)
+    other = make_tiny_folder(tmp_path / "other", per_class=2, seed=7)
+    train = scan(data, val_fraction=info["val_fraction"], seed=info["seed"]).split("train")
+    for i, s in enumerate(train[:3]):
+        shutil.copy(s.path, other / Path(s.path).parent.name / f"copy {i}.png")
+    text = _evaluated(qtbot, window, run, other).metrics.summary.text()
+    assert "on 6 images" in text and "3 images the model learned from were left out" in text

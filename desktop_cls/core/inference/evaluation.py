@@ -1,4 +1,8 @@
-"""Evaluate a model on its validation split or any labeled folder: metrics, confusion, mistakes."""
+"""Evaluate a model on its validation split or any labeled folder: metrics, confusion, mistakes.
+
+On any images but its own validation split, the pictures the model learned from are left out by their content
+(a folder copied from the one it trained on holds them under other names: scoring them overstated its accuracy),
+and the evaluation says how many (trained_on); where that cannot be told, it says the score may include them."""
 
 from __future__ import annotations
 
@@ -13,12 +17,13 @@ from desktop_cls.core.data.dataset import DatasetIndex, Problem, Sample, labeled
 from desktop_cls.core.data.image_cache import decode_samples
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
-from desktop_cls.core.i18n import _
+from desktop_cls.core.i18n import _, ngettext
 from desktop_cls.core.inference.calibration import softmax
 from desktop_cls.core.inference.cross_validated import SPLIT as CV_SPLIT
 from desktop_cls.core.inference.cross_validated import load_cross_validated
 from desktop_cls.core.inference.metrics import classification_report
 from desktop_cls.core.inference.predictor import Predictor
+from desktop_cls.core.inference.trained_on import trained_on
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,8 @@ class Evaluation:
     probs: np.ndarray
     split: str
     problems: tuple[Problem, ...]
+    left_out: int = 0  # images of the folder the model learned from (copies of its training pictures), not scored
+    note: str = ""  # what the score leaves out, or that it may include pictures the model learned
 
     def curves(self) -> dict[str, Any]:
         """Reliability diagram bins, per-class precision-recall curves, and ROC for two classes."""
@@ -54,6 +61,8 @@ class Evaluation:
         d["split"] = self.split
         d["misclassified"] = self.misclassified()[:max_misclassified]
         d["problems"] = [p.to_dict() for p in self.problems]
+        d["learned_left_out"] = self.left_out
+        d["note"] = self.note
         return d
 
     def misclassified(self) -> list[dict[str, Any]]:
@@ -122,16 +131,48 @@ def evaluate(predictor: Predictor, folder: str | Path, top_k: int = 5, progress:
     """Metrics, confusion matrix and mistakes of predictor on folder.
 
     folder is the run's own dataset (its validation split is used) or any labeled folder whose class
-    names match the model's (unknown classes are left out and reported in problems). top_k: the
-    top-k accuracy reported. Raises UserError when no labeled image remains; CancelledError on cancel."""
+    names match the model's (unknown classes are left out and reported in problems). Images the model
+    learned from (copies of its training pictures, by content) are left out, counted in left_out and said in
+    note. top_k: the top-k accuracy reported. Raises UserError when no labeled image remains (or every one is
+    a picture the model learned); CancelledError on cancel."""
     learned_all = _cross_validated(predictor, folder, top_k)
     if learned_all is not None:
         return learned_all
     samples, split, problems = samples_for(predictor, folder)
     if not samples:
         raise UserError(_("no labeled images to evaluate in {folder}").format(folder=folder))
+    left_out, note = 0, ""
+    if split != "validation":  # its own validation split holds no picture it learned; any other folder may
+        samples, left_out, note = _unlearned(predictor, samples, folder, progress, cancel)
     decoded, bad = decode_samples(samples, predictor.meta.input_size, progress=progress, cancel=cancel)
     probs = predictor.probabilities(decoded.images)
     y = decoded.labels.numpy()
     report = classification_report(y, probs, predictor.classes, top_k=top_k)
-    return Evaluation(report, tuple(decoded.paths), y, probs, split, tuple(problems) + tuple(bad))
+    return Evaluation(report, tuple(decoded.paths), y, probs, split, tuple(problems) + tuple(bad), left_out, note)
+
+
+def _unlearned(predictor: Predictor, samples: list[Sample], folder: str | Path, progress: ProgressFn,
+               cancel: CancelToken | None) -> tuple[list[Sample], int, str]:
+    """The samples that are not copies of a picture the model learned (by content, whatever their names), how many
+    were left out and what the score should say about it. UserError when every one was."""
+    run = Path(predictor.source).parent
+    progress(0, 0, _("finding the images the model learned from"))
+    learned = trained_on(run, rd.run_info_or_none(run), cancel)
+    notes = [learned.refused] if learned.refused else []
+    if not learned.known:
+        notes.append(_("Which of these images the model learned from cannot be told ({why}), so the score may "
+                       "include pictures it learned.").format(why=learned.unknown))
+        return samples, 0, " ".join(notes)
+    seen = learned.learned_among([s.path for s in samples], cancel)
+    kept = [s for s in samples if s.path not in seen]
+    if not kept:
+        raise UserError(_("every labeled image in {folder} is one the model learned from (a copy of one of its "
+                          "training pictures), so none can show how well it does on pictures it has not seen").format(
+                            folder=folder),
+                        cli_fix=_("evaluate it on images it was not trained on"),
+                        gui_fix=_("choose a folder of images it was not trained on"))
+    if seen:
+        notes.append(ngettext("{n} image the model learned from was left out (a copy of one of its training "
+                              "pictures).", "{n} images the model learned from were left out (copies of its "
+                              "training pictures).", len(seen)).format(n=len(seen)))
+    return kept, len(samples) - len(kept), " ".join(notes)

@@ -1,8 +1,10 @@
 """The Evaluate page's numbers: the summary (accuracy on how many images of which split, top-k, the epoch the
-model was kept at) and the per-class table with its averages; a class without images shows dashes and says why."""
+model was kept at, the pictures it learned that were left out) and the per-class table with its averages; a class
+without images shows dashes and says why."""
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -103,6 +105,8 @@ class MetricsPanel(QWidget):
         text += self.tr(".")
         if n < FEW_IMAGES:
             text += self.tr(" ⚠ Few images: treat this as a rough estimate.")
+        if d.get("note"):  # the engine's words (translated there): pictures it learned, left out or maybe not
+            text += "<br>" + html.escape(d["note"])
         return text
 
 
