@@ -38,11 +38,11 @@ def cmd_devices(args: argparse.Namespace) -> int:
 
 def add_models_parser(sub: Any) -> None:
     m = sub.add_parser("models", help=_("list the available models"))
-    m.add_argument("--json", action="store_true")
+    m.add_argument("--json", action="store_true", help=_("print the result as JSON"))
     m.set_defaults(func=cmd_models)
 
 
 def add_devices_parser(sub: Any) -> None:
     dv = sub.add_parser("devices", help=_("list CPU and GPUs usable for training"))
-    dv.add_argument("--json", action="store_true")
+    dv.add_argument("--json", action="store_true", help=_("print the result as JSON"))
     dv.set_defaults(func=cmd_devices)
