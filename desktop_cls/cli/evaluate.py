@@ -17,18 +17,17 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     pr = Progress()
     ev = evaluate(load_predictor(args), args.dir, top_k=args.top_k, progress=pr.progress)
-    pr.line("")
+    pr.end()
     d = ev.to_dict()
     if args.json:
         print_json(d)
         return 0
     if "cross_validation_folds" in d:
         say(_("accuracy {accuracy:.2%} by {folds}-fold cross-validation on {n} images: the model learned from all "
-              "of them, so each is scored as predicted by a model that had not").format(
+              "of them, so each is scored as predicted by a model that had not learned it").format(
               accuracy=d["accuracy"], folds=d["cross_validation_folds"], n=d["num_images"]))
     else:
-        say(_("accuracy {accuracy:.2%} on {n} {split} images").format(accuracy=d["accuracy"], n=d["num_images"],
-                                                                     split=ev.split))
+        say(_summary(ev.split).format(accuracy=d["accuracy"], n=d["num_images"]))
     if ev.note:  # the pictures it learned that were left out, or that the score may include them
         say(ev.note)
     _print_scores(d)
@@ -40,6 +39,15 @@ def cmd_eval(args: argparse.Namespace) -> int:
         for m in d["misclassified"][:10]:
             say(f"  {m['path']}: {m['true']} -> {m['predicted']} ({m['confidence']:.0%})")
     return 0
+
+
+def _summary(split: str) -> str:
+    """The accuracy sentence for the images scored, whole per case so that each translates as a sentence."""
+    if split in ("validation", "val"):
+        return _("accuracy {accuracy:.2%} on {n} validation images")
+    if split == "test":
+        return _("accuracy {accuracy:.2%} on {n} test images")
+    return _("accuracy {accuracy:.2%} on {n} images of the folder")
 
 
 def _print_scores(d: dict[str, Any]) -> None:
@@ -62,8 +70,10 @@ def _score(value: float | None) -> str:
 def add_parser(sub: Any) -> None:
     e = sub.add_parser("eval", help=_("accuracy, per-class scores and confusion matrix on a labeled folder"))
     e.add_argument("model", help=_(MODEL_HELP))
-    e.add_argument("dir")
-    e.add_argument("--top-k", type=int, default=5)
-    e.add_argument("--json", action="store_true")
+    e.add_argument("dir", help=_("labeled folder: the run's own dataset (its validation images are scored), a "
+                                 "folder with test/ or val/, or any folder with one subfolder per class"))
+    e.add_argument("--top-k", type=int, default=5,
+                   help=_("also report how often the true class is among the K likeliest (default 5)"))
+    e.add_argument("--json", action="store_true", help=_("print the result as JSON"))
     add_open_args(e)
     e.set_defaults(func=cmd_eval)

@@ -24,7 +24,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     else:
         result = export_model(args.model, args.format, model_file(args.out, args.format), overwrite=args.overwrite,
                               data=args.data, progress=pr.progress)
-    pr.line("")
+    pr.end()
     if args.json:
         print_json(result.to_dict())
     else:
@@ -87,5 +87,5 @@ def add_parser(sub: Any) -> None:
                                                    "run's own dataset, whose validation images give the figures)"))
     x.add_argument("--overwrite", action="store_true", help=_(
         "replace the existing files that have the names the export writes; no other file is removed"))
-    x.add_argument("--json", action="store_true")
+    x.add_argument("--json", action="store_true", help=_("print the result as JSON"))
     x.set_defaults(func=cmd_export)

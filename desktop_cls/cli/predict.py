@@ -21,7 +21,8 @@ def add_open_args(sp: argparse.ArgumentParser) -> None:
     """How a model file is opened: --trust-torchscript (TorchScript files are programs) and --device."""
     sp.add_argument("--trust-torchscript", action="store_true",
                     help=_("allow opening TorchScript files (they contain code: only from sources you trust)"))
-    sp.add_argument("--device", choices=["auto", "cpu", "cuda", "mps"], default="auto")
+    sp.add_argument("--device", choices=["auto", "cpu", "cuda", "mps"], default="auto",
+                    help=_("where the model runs (default auto: a GPU when there is one)"))
 
 
 def load_predictor(args: argparse.Namespace) -> Any:
@@ -43,7 +44,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
     if videos:
         return _predict_video(args, predictor, videos[0], pr)
     preds = predictor.predict_paths(args.paths, top_k=args.top_k, progress=pr.progress, threshold=args.threshold)
-    pr.line("")
+    pr.end()
     if args.csv:
         refuse_existing(args.csv, args.overwrite)
         write_predictions_csv(Path(args.csv), preds)
@@ -69,7 +70,7 @@ def _predict_video(args: argparse.Namespace, predictor: Any, video: str, pr: Pro
     if args.csv:
         refuse_existing(args.csv, args.overwrite)
     vp = predict_video(predictor, video, every=args.every, threshold=args.threshold, progress=pr.progress)
-    pr.line("")
+    pr.end()
     if args.csv:
         n = vp.write_csv(Path(args.csv))
         pr.line(_("wrote {n} frame predictions to {path}").format(n=n, path=args.csv))
@@ -108,13 +109,17 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def add_predict_parser(sub: Any) -> None:
-    pr = sub.add_parser("predict", help=_("classify image files or folders, or a video frame by frame"))
+    pr = sub.add_parser("predict", help=_("classify image files or folders, or a video frame by frame"),
+                        epilog=_("Exit status: 0 when at least one image was classified (an unreadable file is "
+                                 "reported on its own line or row and does not stop the others), 1 when every "
+                                 "file failed, 2 for a usage error such as a missing model or path."))
     pr.add_argument("model", help=_(MODEL_HELP))
-    pr.add_argument("paths", nargs="+", metavar="PATH")
-    pr.add_argument("--top-k", type=int, default=3)
+    pr.add_argument("paths", nargs="+", metavar="PATH", help=_("image files, folders of images, or one video file"))
+    pr.add_argument("--top-k", type=int, default=3, help=_("how many of the likeliest classes to list (default 3)"))
     out = pr.add_mutually_exclusive_group()
-    out.add_argument("--json", action="store_true")
-    out.add_argument("--csv", metavar="FILE")
+    out.add_argument("--json", action="store_true", help=_("print the predictions as JSON"))
+    out.add_argument("--csv", metavar="FILE", help=_("write the predictions to a CSV file (one row per image, or "
+                                                     "per frame of a video) instead of printing them"))
     pr.add_argument("--overwrite", action="store_true", help=_("replace an existing CSV file"))
     pr.add_argument("--threshold", type=float, default=0.0,
                     help=_("below this confidence (0-1) the label is 'unknown'"))
@@ -126,10 +131,10 @@ def add_predict_parser(sub: Any) -> None:
 
 def add_explain_parser(sub: Any) -> None:
     xp = sub.add_parser("explain", help=_("heatmap of the image regions behind a prediction (Grad-CAM)"))
-    xp.add_argument("model")
-    xp.add_argument("image")
-    xp.add_argument("--out", required=True, metavar="FILE.png")
-    xp.add_argument("--overwrite", action="store_true")
-    xp.add_argument("--json", action="store_true")
+    xp.add_argument("model", help=_(MODEL_HELP))
+    xp.add_argument("image", help=_("the image to explain"))
+    xp.add_argument("--out", required=True, metavar="FILE.png", help=_("where to write the heatmap picture"))
+    xp.add_argument("--overwrite", action="store_true", help=_("replace an existing FILE.png"))
+    xp.add_argument("--json", action="store_true", help=_("print the result as JSON"))
     add_open_args(xp)
     xp.set_defaults(func=cmd_explain)

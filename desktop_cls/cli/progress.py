@@ -19,6 +19,7 @@ class Progress:
         self.quiet = quiet
         self.quick = False  # the run is a quick one: its single "epoch" is the last layer's fit
         self._last_stage = ""
+        self._drawn = False  # a bar is on the terminal's last line
 
     def _bar(self, text: str) -> None:
         if self.quiet:
@@ -26,12 +27,22 @@ class Progress:
         if self.tty:
             sys.stderr.write("\r\033[K" + for_terminal(text)[:150])
             sys.stderr.flush()
+            self._drawn = True
+
+    def end(self) -> None:
+        """Clears the bar, if one is drawn, so that what follows starts on a clean line; prints nothing else (a
+        blank line here opened the error of every command that printed one)."""
+        if self._drawn:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+            self._drawn = False
 
     def line(self, text: str) -> None:
         if self.quiet:
             return
         if self.tty:
             sys.stderr.write("\r\033[K")
+            self._drawn = False
         sys.stderr.write(for_terminal(text) + "\n")
         sys.stderr.flush()
 

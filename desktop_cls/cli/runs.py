@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_cls.cli.output import print_json, say
+from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import _
 from desktop_cls.core.names import for_terminal as shown
 
@@ -25,7 +26,10 @@ def run_rows(base: Path | None = None) -> list[dict[str, Any]]:
 def cmd_runs(args: argparse.Namespace) -> int:
     from desktop_cls.core.run_status import RunStatus, status_text
 
-    rows = run_rows(Path(args.dir).expanduser() if args.dir else None)
+    base = Path(args.dir).expanduser() if args.dir else None
+    if base is not None and not base.is_dir():
+        raise UserError(_("folder not found: {folder}").format(folder=base))
+    rows = run_rows(base)
     if args.json:
         print_json(rows)
         return 0
@@ -51,5 +55,5 @@ def cmd_runs(args: argparse.Namespace) -> int:
 def add_parser(sub: Any) -> None:
     r = sub.add_parser("runs", help=_("list training runs, newest first, and how to resume interrupted ones"))
     r.add_argument("--dir", help=_("folder holding the runs (default: the app's runs folder)"))
-    r.add_argument("--json", action="store_true")
+    r.add_argument("--json", action="store_true", help=_("print the runs as JSON"))
     r.set_defaults(func=cmd_runs)

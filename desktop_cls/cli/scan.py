@@ -55,7 +55,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
         from desktop_cls.core.data.health import with_health
 
         idx = with_health(idx, progress=pr.progress)
-    pr.line("")
+    pr.end()
     s = idx.summary()
     if args.json:
         print_json({"classes": s["classes"], "counts": s["counts"], "num_images": s["num_images"],
@@ -103,10 +103,12 @@ def _split_source(idx: Any) -> str:
 
 def add_parser(sub: Any) -> None:
     s = sub.add_parser("scan", help=_("list classes, counts and problems of an image folder"))
-    s.add_argument("dir")
-    s.add_argument("--json", action="store_true")
-    s.add_argument("--val-split", type=float, default=0.2)
-    s.add_argument("--seed", type=int, default=0)
+    s.add_argument("dir", help=_("the image folder: one subfolder per class, or train/, val/ and test/ folders"))
+    s.add_argument("--json", action="store_true", help=_("print the result as JSON"))
+    s.add_argument("--val-split", type=float, default=0.2,
+                   help=_("share of each class set aside for validation, as training would (default 0.2)"))
+    s.add_argument("--seed", type=int, default=0,
+                   help=_("which images the validation share draws, as training's --seed (default 0)"))
     s.add_argument("--quick", action="store_true",
                    help=_("check file headers only: no decoding, no duplicate or health checks"))
     s.add_argument("--fail-on", metavar="KINDS",

@@ -56,5 +56,6 @@ def add_parser(sub: Any) -> None:
                     help=_("most images that go through the model together (default 32)"))
     sp.add_argument("--trust-torchscript", action="store_true",
                     help=_("allow opening TorchScript files (they contain code: only from sources you trust)"))
-    sp.add_argument("--device", choices=["auto", "cpu", "cuda", "mps"], default="cpu")
+    sp.add_argument("--device", choices=["auto", "cpu", "cuda", "mps"], default="cpu",
+                    help=_("where the model runs (default cpu; auto: a GPU when there is one)"))
     sp.set_defaults(func=cmd_serve)

@@ -35,7 +35,7 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
 def add_demo_data_parser(sub: Any) -> None:
     d = sub.add_parser("demo-data", help=_("write the built-in demo dataset into a new folder"))
-    d.add_argument("dir")
+    d.add_argument("dir", help=_("the new folder to write the images into"))
     d.set_defaults(func=cmd_demo_data)
 
 

@@ -117,7 +117,7 @@ def cmd_lr_find(args: argparse.Namespace) -> int:
     say_plan(plan, pr)
     cfg = plan.config
     res = find_lr(cfg, idx, steps=args.steps, progress=pr.progress)
-    pr.line("")
+    pr.end()
     if args.json:
         print_json(res.to_dict())
     else:
@@ -130,7 +130,8 @@ def cmd_lr_find(args: argparse.Namespace) -> int:
 
 def add_train_parser(sub: Any) -> None:
     t = sub.add_parser("train", help=_("train a model on a folder (one sub-folder per class)"))
-    t.add_argument("dir", nargs="?")
+    t.add_argument("dir", nargs="?", help=_("the image folder: one subfolder per class, or train/, val/ and test/ "
+                                            "folders (not needed with --resume)"))
     t.add_argument("--out", help=_("run folder to create (default: under the user data folder)"))
     t.add_argument("--resume", metavar="RUN", help=_("continue a stopped run"))
     t.add_argument("--config", metavar="FILE", help=_("training options saved as JSON (from the app)"))
@@ -143,15 +144,16 @@ def add_train_parser(sub: Any) -> None:
                    help=explain_methods().replace("%", "%%"))
     # the earlier name of --method (and its fine_tune spelling), kept so existing scripts still run
     t.add_argument("--mode", dest="method", choices=[*methods, "fine_tune"], default=None, help=argparse.SUPPRESS)
-    t.add_argument("--json", action="store_true")
+    t.add_argument("--json", action="store_true", help=_("print the result as JSON"))
     t.set_defaults(func=cmd_train)
 
 
 def add_lr_find_parser(sub: Any) -> None:
     lf = sub.add_parser("lr-find", help=_("find a good learning rate with a short range test"))
-    lf.add_argument("dir")
+    lf.add_argument("dir", help=_("the image folder, as for train"))
     lf.add_argument("--config", metavar="FILE", help=_("training options saved as JSON (from the app)"))
-    lf.add_argument("--steps", type=int, default=100)
+    lf.add_argument("--steps", type=int, default=100,
+                    help=_("training steps the test takes, from a tiny learning rate to a large one (default 100)"))
     add_option_flags(lf)
-    lf.add_argument("--json", action="store_true")
+    lf.add_argument("--json", action="store_true", help=_("print the result as JSON"))
     lf.set_defaults(func=cmd_lr_find)

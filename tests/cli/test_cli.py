@@ -322,12 +322,12 @@ def test_train_on_digits_turns_flips_off_and_says_why(capsys: pytest.CaptureFixt
     code, _, err = run_cli(capsys, "train", data, "--out", run, "--model", "simple_cnn", "--epochs", "1",
                            "--image-size", "16", "--device", "cpu", "--no-calibrate")
     assert code == 0, err
-    assert "Flips off: the classes look like digits or letters" in err
+    assert "flips off: the classes look like digits or letters" in err
     assert json.loads((run / "config.json").read_text())["augmentation"]["hflip"] is False
     run2 = tmp_path / "run2"
     code, _, err = run_cli(capsys, "train", data, "--out", run2, "--model", "simple_cnn", "--epochs", "1",
                            "--image-size", "16", "--device", "cpu", "--no-calibrate", "--hflip")
-    assert code == 0 and "Flips off" not in err  # an explicit flag wins over the data's default
+    assert code == 0 and "flips off" not in err  # an explicit flag wins over the data's default
     assert json.loads((run2 / "config.json").read_text())["augmentation"]["hflip"] is True
 
 
@@ -365,7 +365,7 @@ def test_train_with_no_options_picks_the_pretrained_quick_mode_for_few_images_an
     # only what the quick method does: no epochs, no flips, and no validation share to raise under cross-validation
     assert "no epochs: the quick method" in err and "no flips: the quick method" in err and "last layer fitted" in err
     assert "24 images in 3 classes, each validated by 5-fold cross-validation" in err  # not "18 train, 6 validation"
-    for contradiction in ("the usual start", "Horizontal flip on", "--hflip", "epoch 1/1", "validation share",
+    for contradiction in ("the usual start", "horizontal flip on", "--hflip", "epoch 1/1", "validation share",
                           " train, "):
         assert contradiction not in err
     saved = json.loads((tmp_path / "r" / "config.json").read_text())

@@ -36,9 +36,9 @@ from desktop_cls.core.inference.export_report import (
     Fidelity,
     fidelity,
     gather_images,
+    latency_ms,
     preprocess,
     run_batched,
-    single_image_latency_ms,
     torch_latency_ms,
 )
 from desktop_cls.core.inference.export_snippets import snippet_path, snippet_text
@@ -328,7 +328,7 @@ def _verify_and_measure(fmt: str, model: nn.Module, meta: ModelMeta, staged: Pat
     x_val = preprocess(images.validation, meta)
     fid: Fidelity = fidelity(_torch_logits(model, x_val), run_batched(loaded.run_prepared, x_val), images.labels)
     x1 = preprocess(samples[:1], meta)
-    latency = single_image_latency_ms(loaded.run_prepared, x1)
+    latency = latency_ms(loaded.run_prepared, x1)  # timed as the trained model is: same threads, warm-up, runs
     ref_latency = torch_latency_ms(model, x1)
     size = sum(p.stat().st_size for p in [staged] + ([bin_path(staged)] if fmt == "openvino" else []))
     agreement = fid.top1_agreement if fid.top1_agreement is not None else sample_agree

@@ -185,23 +185,31 @@ def fidelity(reference_logits: np.ndarray, logits: np.ndarray, labels: np.ndarra
     return Fidelity(n, float((ref == got).mean()), float((got == labels).mean()), float((ref == labels).mean()))
 
 
-def torch_latency_ms(model: torch.nn.Module, x1: np.ndarray) -> float:
-    """The trained model's one-image time in PyTorch: the best of its usual thread count and one thread.
+def latency_ms(runner: Runner, x1: np.ndarray) -> float:
+    """One image's time through runner: the best of PyTorch's usual thread count and one thread.
 
-    On a busy 2-core CPU two threads' hand-offs cost more than one image's work: an EfficientNet-Lite2 measured
-    5,325 ms per image on two threads and 63 ms on one, in the same process a moment apart, which made the
-    exports look twenty times faster than the model they came from. Warm-up runs are never timed (see
-    single_image_latency_ms); the best, as there, measures the model rather than the machine's other work."""
-    def run(b: np.ndarray) -> np.ndarray:
-        return model(torch.from_numpy(b)).numpy()
-
+    The exported model and the trained one are both timed here, so the comparison is fair: the same thread
+    choices, the same warm-up and the best of the same runs (single_image_latency_ms). On a busy 2-core CPU two
+    threads' hand-offs cost more than one image's work: an EfficientNet-Lite2 measured 5,325 ms per image on two
+    threads and 63 ms on one, in the same process a moment apart. Timing only one side at one thread made the
+    exports look twenty times faster than the model they came from, and timing only the other side made a
+    safetensors export, the trained model's own file, look six times slower than itself. ONNX Runtime and
+    OpenVINO keep their own thread pools, which the thread setting does not change."""
     before = torch.get_num_threads()
     with torch.inference_mode():
-        best = single_image_latency_ms(run, x1)
+        best = single_image_latency_ms(runner, x1)
         if before > 1:
             torch.set_num_threads(1)
             try:
-                best = min(best, single_image_latency_ms(run, x1))
+                best = min(best, single_image_latency_ms(runner, x1))
             finally:
                 torch.set_num_threads(before)
     return best
+
+
+def torch_latency_ms(model: torch.nn.Module, x1: np.ndarray) -> float:
+    """The trained model's one-image time in PyTorch, measured as its exports are (latency_ms)."""
+    def run(b: np.ndarray) -> np.ndarray:
+        return model(torch.from_numpy(b)).numpy()
+
+    return latency_ms(run, x1)

@@ -36,9 +36,9 @@ MODELS: dict[str, ModelInfo] = {m.name: m for m in (
                                       "best start with few images per class"), 224, bundled_weights=True,
               mean=(0.5, 0.5, 0.5),
               std=(0.5, 0.5, 0.5)),
-    ModelInfo("efficientnet_lite1", N_("Pretrained EfficientNet-Lite1 (ImageNet weights bundled); wider and deeper "
-                                      "than Lite0, at 240 px"), 240, bundled_weights=True, mean=(0.5, 0.5, 0.5),
-              std=(0.5, 0.5, 0.5)),
+    ModelInfo("efficientnet_lite1", N_("Pretrained EfficientNet-Lite1 (ImageNet weights from a separate "
+                                      "package); wider and deeper than Lite0, at 240 px"), 240, bundled_weights=True,
+              mean=(0.5, 0.5, 0.5), std=(0.5, 0.5, 0.5)),
     ModelInfo("efficientnet_lite2", N_("Pretrained EfficientNet-Lite2 (ImageNet weights bundled); the most accurate "
                                       "features for real pictures, at 260 px, about twice Lite0's time"), 260,
               bundled_weights=True, mean=(0.5, 0.5, 0.5), std=(0.5, 0.5, 0.5)),

@@ -22,6 +22,7 @@ import numpy as np
 import torch
 
 from desktop_cls.core.data.imaging import decode_rgb, resize_rgb
+from desktop_cls.core.errors import ImageLoadError
 from desktop_cls.core.i18n import _
 from desktop_cls.core.inference.predictor import Prediction, Predictor, resolve_model_path
 from desktop_cls.core.models.model_io import sidecar_path
@@ -142,9 +143,17 @@ class ServedModel:
 
     def decode(self, data: bytes, name: str) -> np.ndarray:
         """Upload bytes -> H x W x 3 uint8 at the model's input size, exactly as `predict` reads a file.
-        Raises ImageLoadError."""
+        Raises ImageLoadError, whose advice for content that is no picture fits an upload: a file's advice
+        (remove it or fix its extension) means nothing to a client that sent bytes."""
         size = self.predictor.meta.input_size
-        return resize_rgb(decode_rgb(data, name, draft_size=size), size)
+        try:
+            rgb = decode_rgb(data, name, draft_size=size)
+        except ImageLoadError as e:
+            if e.kind != "not_image":
+                raise
+            raise ImageLoadError(e.path, e.kind, _("not an image (unknown content); send the bytes of an image "
+                                                   "file, such as a JPEG or PNG")) from None
+        return resize_rgb(rgb, size)
 
     def probabilities(self, images: Sequence[np.ndarray]) -> np.ndarray:
         """Calibrated class probabilities of decoded images (one model call for the whole batch)."""

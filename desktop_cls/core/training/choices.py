@@ -166,19 +166,19 @@ def choose_flips(classes: Sequence[str], folder: str = "") -> FlipChoice:
     digit_words = len(names) >= 2 and {n.lower() for n in names} <= DIGIT_WORDS
     folder_words = set(_words(Path(folder).name)) if folder else set()
     if single or digit_words:
-        return FlipChoice(False, False, _("Flips off: the classes look like digits or letters ({examples}), and a "
+        return FlipChoice(False, False, _("flips off: the classes look like digits or letters ({examples}), and a "
                                           "mirrored character is another one or none").format(
                 examples=_examples(names)))
     if folder_words & GLYPH_FOLDER_WORDS:
-        return FlipChoice(False, False, _("Flips off: the folder name ('{name}') says digits, letters or text, which "
+        return FlipChoice(False, False, _("flips off: the folder name ('{name}') says digits, letters or text, which "
                                           "a mirror turns into other characters").format(
                 name=Path(folder).name))
     directional = [n for n in names if set(_words(n)) & DIRECTION_WORDS]
     if directional:
-        return FlipChoice(False, False, _("Flips off: a mirror swaps left and right, and classes such as {examples} "
+        return FlipChoice(False, False, _("flips off: a mirror swaps left and right, and classes such as {examples} "
                                           "depend on it").format(
                 examples=_examples(directional)))
-    return FlipChoice(True, False, _("Horizontal flip on: a mirrored photo shows the same thing (turn it off if left "
+    return FlipChoice(True, False, _("horizontal flip on: a mirrored photo shows the same thing (turn it off if left "
                                      "and right matter, as for text or arrows)"))
 
 

@@ -71,7 +71,8 @@ def _cuda_index(device: str) -> str | None:
 @dataclass(frozen=True)
 class Augmentation:
     hflip: bool = option(True, N_("Horizontal flip"),
-        N_("Random flips, crops and colour changes of training images so the model does not memorise them"),
+        N_("Randomly mirror training images left to right, so the model does not memorise which way they face "
+           "(off for digits, letters and other classes that a mirror changes)"),
         row=N_("Augmentation"), widget="hflipCheck")
     vflip: bool = option(False, N_("Vertical flip"),
         N_("Random vertical flips (for images with no 'up', such as microscopy or satellite images)"),

@@ -99,9 +99,10 @@ class Option:
 
     def range_text(self) -> str:
         """'between 8 and 1024', or 'above 0 and at most 10' for an open lower end."""
+        lo, hi = _number(self.lo), _number(self.hi)
         if self.lo_open:
-            return _("above {lo:g} and at most {hi:g}").format(lo=self.lo, hi=self.hi)
-        return _("between {lo:g} and {hi:g}").format(lo=self.lo, hi=self.hi)
+            return _("above {lo} and at most {hi}").format(lo=lo, hi=hi)
+        return _("between {lo} and {hi}").format(lo=lo, hi=hi)
 
     def lowest_control_value(self) -> float:
         """The smallest value a control may show: lo, or one step of its last decimal above an open lo."""
@@ -130,8 +131,8 @@ class Option:
                 option=what, value=value, choices=", ".join(choices))
         if self.lo is not None and self.hi is not None and not (
                 (self.lo < value if self.lo_open else self.lo <= value) and value <= self.hi):
-            return _("{option} must be {range}, not {value:g}").format(option=what, range=self.range_text(),
-                                                                       value=value)
+            return _("{option} must be {range}, not {value}").format(option=what, range=self.range_text(),
+                                                                     value=_number(value))
         if self.check is not None and not choices:
             return self.check(value)
         return None
@@ -212,6 +213,13 @@ def _plain_kind(hint: Any) -> tuple[type, bool]:
     if args and len(args) < len(typing.get_args(hint)):
         return args[0], True
     return hint, False
+
+
+def _number(value: float | None) -> str:
+    """A limit as written: whole numbers in full (a seed's 2147483647, not 2.14748e+09), others short (1e-06)."""
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 def flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
