@@ -48,7 +48,8 @@ def run_config(run: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _epochs_done(run: Path, info: dict[str, Any]) -> int:
+def epochs_done(run: Path, info: dict[str, Any]) -> int:
+    """The epochs a run has finished: run.json's count, or the last epoch its metrics log holds."""
     done = info.get("epochs_done")
     if isinstance(done, int):
         return done
@@ -74,7 +75,7 @@ def summarize(run: Path) -> RunSummary:
         path=str(run), status=status, stopped_by=stopped_by if isinstance(stopped_by, str) else None,
         model=str(info.get("model") or cfg.get("model") or "") or None,
         dataset=str(info["dataset_root"]) if isinstance(info.get("dataset_root"), str) else None,
-        epochs_done=_epochs_done(run, info), epochs=epochs if isinstance(epochs, int) else None,
+        epochs_done=epochs_done(run, info), epochs=epochs if isinstance(epochs, int) else None,
         best_val_accuracy=acc if isinstance(acc, float) and math.isfinite(acc) else None,
         quick="quick" in (cfg.get("method"), cfg.get("mode")), in_use=rd.run_in_use(run),
         has_checkpoint=(run / rd.LAST).is_file(), problem=problem)

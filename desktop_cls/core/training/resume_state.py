@@ -16,7 +16,7 @@ from desktop_cls.core.app_files import AppFileError, loads_bounded, number_field
 from desktop_cls.core.data.dataset import DatasetIndex, scan
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import _
-from desktop_cls.core.storage import write_atomic
+from desktop_cls.core.storage import write_atomic, write_json
 from desktop_cls.core.training.checkpoint import load_checkpoint
 from desktop_cls.core.training.config import TrainConfig
 from desktop_cls.core.training.fit_result import TrainState
@@ -109,6 +109,34 @@ def dataset_changed(before: Mapping[str, Any], now: Mapping[str, Any]) -> bool:
     return any(before.get(k) != now.get(k) for k in ("num_files", "total_bytes", "classes"))
 
 
+def _check_epochs_left(run: Path, info: dict[str, Any], total: int, total_given: bool) -> None:
+    """UserError when resuming would train nothing: a finished run without a new, larger total of epochs,
+    or a total no larger than the epochs already done (the run would only save its model again)."""
+    from desktop_cls.core.run_list import epochs_done
+    from desktop_cls.core.run_status import RunStatus
+
+    done = epochs_done(run, info)
+    if rd.run_status(run, info) is RunStatus.FINISHED and (not total_given or total <= done):
+        raise UserError(_("{run} finished all {done} epochs").format(run=run, done=done),
+                        cli_fix=_("to train it further give --epochs N above {done}").format(done=done),
+                        gui_fix=_("to train it further, start a new run"))
+    if total <= done:
+        raise UserError(_("{run} has already trained {done} epochs, and {total} asks for no more").format(
+                run=run, done=done, total=total),
+                        cli_fix=_("give --epochs N above {done}, or leave --epochs out").format(done=done),
+                        gui_fix=_("resume it without changing its number of epochs"))
+
+
+def save_epochs(run: Path, epochs: int) -> None:
+    """Record in config.json the total of epochs a resume trains to (only that field changes, atomically),
+    so the run's files say what it did."""
+    from desktop_cls.core.app_files import read_app_json
+
+    data = read_app_json(run / rd.CONFIG)
+    if isinstance(data, dict) and data.get("epochs") != epochs:
+        write_json(run / rd.CONFIG, {**data, "epochs": epochs}, root=run)
+
+
 def resumable_run(run: Path, epochs: int | None = None) -> tuple[TrainConfig, DatasetIndex]:
     """The options (with a new total of epochs, if given) and the dataset, scanned again with the run's
     split, of a run folder that can be resumed; UserError saying why when it cannot."""
@@ -122,9 +150,10 @@ def resumable_run(run: Path, epochs: int | None = None) -> tuple[TrainConfig, Da
         raise UserError(_("{run} has no checkpoint yet (it stopped before finishing an epoch); start a new run").format(
                 run=run))
     cfg = TrainConfig.load(run / rd.CONFIG)
+    info = rd.read_run_info(run)
+    _check_epochs_left(run, info, cfg.epochs if epochs is None else epochs, epochs is not None)
     if epochs is not None:
         cfg = cfg.replace(epochs=epochs)
-    info = rd.read_run_info(run)
     root = info.get("dataset_root")
     if not isinstance(root, str) or not Path(root).is_dir():
         raise UserError(_("the dataset of {run} is no longer at {root}; move it back to resume").format(
