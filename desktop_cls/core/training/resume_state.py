@@ -16,7 +16,7 @@ from desktop_cls.core.app_files import AppFileError, loads_bounded, number_field
 from desktop_cls.core.data.dataset import DatasetIndex, scan
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import _
-from desktop_cls.core.storage import write_atomic, write_json
+from desktop_cls.core.storage import write_atomic
 from desktop_cls.core.training.checkpoint import load_checkpoint
 from desktop_cls.core.training.config import TrainConfig
 from desktop_cls.core.training.fit_result import TrainState
@@ -125,16 +125,6 @@ def _check_epochs_left(run: Path, info: dict[str, Any], total: int, total_given:
                 run=run, done=done, total=total),
                         cli_fix=_("give --epochs N above {done}, or leave --epochs out").format(done=done),
                         gui_fix=_("resume it without changing its number of epochs"))
-
-
-def save_epochs(run: Path, epochs: int) -> None:
-    """Record in config.json the total of epochs a resume trains to (only that field changes, atomically),
-    so the run's files say what it did."""
-    from desktop_cls.core.app_files import read_app_json
-
-    data = read_app_json(run / rd.CONFIG)
-    if isinstance(data, dict) and data.get("epochs") != epochs:
-        write_json(run / rd.CONFIG, {**data, "epochs": epochs}, root=run)
 
 
 def resumable_run(run: Path, epochs: int | None = None) -> tuple[TrainConfig, DatasetIndex]:

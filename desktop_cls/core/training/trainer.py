@@ -15,6 +15,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from desktop_cls.core import run_dir as rd
 from desktop_cls.core.data.dataset import DatasetIndex, Problem, Sample
 from desktop_cls.core.devices import resolve_device
 from desktop_cls.core.errors import UserError
@@ -33,7 +34,7 @@ from desktop_cls.core.training.fine_tune import FineTune
 from desktop_cls.core.training.fit_result import FitResult, TrainState
 from desktop_cls.core.training.lifecycle import RunLifecycle
 from desktop_cls.core.training.optim import class_weights, epoch_seed
-from desktop_cls.core.training.resume_state import checkpoint_state, restore_checkpoint, save_epochs
+from desktop_cls.core.training.resume_state import checkpoint_state, restore_checkpoint
 from desktop_cls.core.training.schedule import lr_multiplier
 from desktop_cls.core.training.step import TrainStep
 from desktop_cls.core.training.tensorboard_log import TensorBoardCallback, tensorboard_available
@@ -254,7 +255,7 @@ class Trainer:
                                                          is_main=self.is_main)
         self.resumed = True
         if self.is_main:
-            save_epochs(self.run, self.cfg.epochs)
+            rd.update_config(self.run, epochs=self.cfg.epochs)  # the run's files say what it did
         if dataset_changed:
             self.cb.notice(_("the dataset changed since this run started (files added, removed or edited); "
                              "training continues on the files as they are now"), "warning")
