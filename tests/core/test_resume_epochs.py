@@ -63,9 +63,13 @@ def test_a_finished_run_continues_to_a_larger_total_keeping_its_best_model(tmp_p
     assert checkpoint_epoch(run / rd.BEST) == res.best_epoch
 
 
-def test_a_total_no_larger_than_the_epochs_done_is_refused(tmp_path: Path) -> None:
+def test_a_total_below_the_epochs_done_is_refused(tmp_path: Path) -> None:
     run = _stopped_run(tmp_path)
+    resume(run, epochs=2)  # finished at 2
+    run.joinpath(rd.RUN_INFO).write_text(json.dumps({**rd.read_run_info(run), "status": "stopped"}))
     with pytest.raises(UserError) as e:
         resume(run, epochs=1)
-    assert "already trained 1 epochs" in str(e.value)
-    assert _config(run)["epochs"] == 6 and rd.read_run_info(run)["status"] == "stopped"
+    assert "already trained 2 epochs, more than 1" in str(e.value)
+    assert _config(run)["epochs"] == 2 and rd.read_run_info(run)["status"] == "stopped"
+    assert resume(run, epochs=2).epochs_done == 2  # a stopped run ended where it is: it only finishes
+    assert rd.read_run_info(run)["status"] == "finished"
