@@ -16,7 +16,8 @@ def run_rows(base: Path | None = None) -> list[dict[str, Any]]:
     from desktop_cls.core.run_list import run_summaries
 
     return [{"run": s.path, "status": s.status.value, "stopped_by": s.stopped_by, "model": s.model,
-             "dataset": s.dataset, "epochs_done": s.epochs_done, "epochs": s.epochs,
+             "dataset": s.dataset, "quick": s.quick,
+             "epochs_done": None if s.quick else s.epochs_done, "epochs": s.epochs,
              "best_val_accuracy": s.best_val_accuracy,
              "resume": f"desktop-cls train --resume {s.path}" if s.resumable else None,
              **({"problem": s.problem} if s.problem else {})}
@@ -38,9 +39,10 @@ def cmd_runs(args: argparse.Namespace) -> int:
     for r in rows:
         acc = f"{r['best_val_accuracy']:.1%}" if r["best_val_accuracy"] is not None else "—"
         status = RunStatus(r["status"])
-        say(_("{name:<36} {status:<12} {model:<18} epochs {epochs:<4} accuracy {accuracy:<7} {run}").format(
+        epochs = _("quick fit") if r["quick"] else _("epochs {n}").format(n=r["epochs_done"])
+        say(_("{name:<36} {status:<12} {model:<18} {epochs:<11} accuracy {accuracy:<7} {run}").format(
             name=shown(Path(r["run"]).name), status=status_text(status, r["stopped_by"]),
-            model=shown(r["model"] or "?"), epochs=r["epochs_done"], accuracy=acc, run=shown(r["run"])))
+            model=shown(r["model"] or "?"), epochs=epochs, accuracy=acc, run=shown(r["run"])))
         if r.get("problem"):
             say("    " + _("damaged: {problem}").format(problem=shown(r["problem"])))
         if status is RunStatus.INTERRUPTED:

@@ -11,7 +11,7 @@ from desktop_cls.cli.output import EXIT_INTERRUPTED, print_json, say
 from desktop_cls.cli.progress import Progress
 from desktop_cls.cli.train_options import add_option_flags, plan_from_args, say_plan, train_config
 from desktop_cls.core.errors import UserError
-from desktop_cls.core.i18n import _
+from desktop_cls.core.i18n import _, ngettext
 
 
 def cmd_train(args: argparse.Namespace) -> int:
@@ -61,10 +61,29 @@ def _config_and_data(args: argparse.Namespace, pr: Progress, distributed: bool) 
     cfg = train_config(args)
     # no header check here: decoding for training reports every unreadable file anyway
     idx = scan(args.dir, val_fraction=cfg.val_fraction, seed=cfg.seed, verify="none", progress=pr.progress)
+    if not distributed:  # every process of a torchrun run would check (and cache) the same files at once
+        idx = _health_checked(idx, args.dir, pr)
     plan = plan_from_args(cfg, args, idx, distributed)
     say_plan(plan, pr)
     pr.line(_describe_plan(plan, idx))
     return plan.config, idx
+
+
+def _health_checked(idx: Any, folder: str, pr: Progress) -> Any:
+    """The index with what `scan` finds (copies across classes, leaks, tiny images, imbalance) added, so the
+    run's problems.json records them; said in one warning line. Training goes on: these are for the user to
+    judge. The check's hashes are cached, so a second run on the same folder checks in moments."""
+    from collections import Counter
+
+    from desktop_cls.core.data.health import with_health
+
+    idx = with_health(idx, progress=pr.progress)
+    if idx.problems:
+        kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(Counter(p.kind for p in idx.problems).items()))
+        pr.line(ngettext("warning: the dataset has {n} problem ({kinds}); see it with: desktop-cls scan {folder}",
+                         "warning: the dataset has {n} problems ({kinds}); see them with: desktop-cls scan {folder}",
+                         len(idx.problems)).format(n=len(idx.problems), kinds=kinds, folder=folder))
+    return idx
 
 
 def _describe_plan(plan: Any, idx: Any) -> str:

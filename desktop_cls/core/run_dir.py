@@ -185,6 +185,14 @@ def update_run_info(run: Path, **changes: Any) -> dict[str, Any]:
     return info
 
 
+def update_config(run: Path, **changes: Any) -> None:
+    """Change only these fields of config.json (atomically), so the run's options say what it did: a resume's
+    new total of epochs, the quick method's resolved choices."""
+    data = read_app_json(Path(run) / CONFIG)
+    if isinstance(data, dict) and any(data.get(k) != v for k, v in changes.items()):
+        write_json(Path(run) / CONFIG, {**data, **changes}, root=Path(run))
+
+
 def read_metrics(run: Path) -> list[dict[str, Any]]:
     """Each epoch's row of metrics.jsonl that makes sense: an int epoch, and numbers (or null) for the
     rest. A row a crash or an editor left behind (`"epoch": null`, a string loss) is skipped on its own,

@@ -22,7 +22,7 @@ class RunSummary:
     model: str | None
     dataset: str | None  # the folder it trained on
     epochs_done: int
-    epochs: int | None  # the total it was set to run (None: config.json unreadable)
+    epochs: int | None  # the total it was set to run (None: a quick run has none; config.json unreadable)
     best_val_accuracy: float | None
     quick: bool  # the quick method: one fit, nothing to continue
     in_use: bool  # a live process trains it now
@@ -48,7 +48,8 @@ def run_config(run: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _epochs_done(run: Path, info: dict[str, Any]) -> int:
+def epochs_done(run: Path, info: dict[str, Any]) -> int:
+    """The epochs a run has finished: run.json's count, or the last epoch its metrics log holds."""
     done = info.get("epochs_done")
     if isinstance(done, int):
         return done
@@ -68,15 +69,16 @@ def summarize(run: Path) -> RunSummary:
     status = rd.run_status(run, info) if info else RunStatus.DAMAGED
     cfg = run_config(run)
     acc = info.get("best_val_accuracy")
-    epochs = cfg.get("epochs")
+    quick = "quick" in (cfg.get("method"), cfg.get("mode"))
+    epochs = None if quick else cfg.get("epochs")  # a quick run's config.json keeps an unused default
     stopped_by = info.get("stopped_by") if status is RunStatus.STOPPED else None
     return RunSummary(
         path=str(run), status=status, stopped_by=stopped_by if isinstance(stopped_by, str) else None,
         model=str(info.get("model") or cfg.get("model") or "") or None,
         dataset=str(info["dataset_root"]) if isinstance(info.get("dataset_root"), str) else None,
-        epochs_done=_epochs_done(run, info), epochs=epochs if isinstance(epochs, int) else None,
+        epochs_done=epochs_done(run, info), epochs=epochs if isinstance(epochs, int) else None,
         best_val_accuracy=acc if isinstance(acc, float) and math.isfinite(acc) else None,
-        quick="quick" in (cfg.get("method"), cfg.get("mode")), in_use=rd.run_in_use(run),
+        quick=quick, in_use=rd.run_in_use(run),
         has_checkpoint=(run / rd.LAST).is_file(), problem=problem)
 
 

@@ -215,3 +215,25 @@ def test_a_model_file_with_an_unknown_pooling_is_refused(folder: Path, tmp_path:
     sidecar.write_text(json.dumps({**meta, "pooling": "median"}))
     with pytest.raises(ModelFileError, match="pooling"):
         Predictor.load(res.run_dir, device="cpu")
+
+
+def test_a_quick_runs_files_say_what_it_did(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """config.json once kept head_c 1.0 though the run chose another, and flips the run never used; run.json's
+    split said 12 train / 3 validation beside val_fraction 0.0 and every image training the head."""
+    import json
+
+    from desktop_cls.core.training import quick
+
+    monkeypatch.setattr(quick, "STANDARDISED_C_GRID", (0.03,))  # the strength chosen is not the option's 1.0
+    photos = make_tiny_folder(tmp_path / "photos", per_class=5, size=120)  # averaged features: C is chosen
+    res = fit(quick_cfg(), photos, out=tmp_path / "run")
+    run = Path(res.run_dir)
+    info = json.loads((run / "run.json").read_text())
+    saved = json.loads((run / "config.json").read_text())
+    assert info["cv_folds"] and info["head_c"] is not None and saved["head_c"] == info["head_c"] == 0.03
+    aug = saved["augmentation"]
+    assert not (aug["hflip"] or aug["vflip"] or aug["random_resized_crop"]) and aug["rotation_degrees"] == 0
+    assert info["split"] == {"train": 15, "val": 0, "test": 0} and info["train_images"] == 15
+    assert info["val_fraction"] == 0.0
+    assert TrainConfig.load(run / "config.json").head_c == info["head_c"]
+    assert Predictor.load(run, device="cpu").classes == ("cat", "dog", "fish")

@@ -67,3 +67,22 @@ def test_a_run_whose_run_json_is_a_link_or_not_a_file_is_listed_as_damaged_sayin
     assert rows["zero"].status is RunStatus.DAMAGED and "run.json is a link" in (rows["zero"].problem or "")
     assert rows["folder"].status is RunStatus.DAMAGED and "not a regular file" in (rows["folder"].problem or "")
     assert rows["ok"].status is RunStatus.FINISHED
+
+
+def test_a_quick_run_reports_no_epochs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A quick run's config.json keeps the unused default of 15 epochs; it was once listed as "epochs 1 of 15"."""
+    import json
+
+    from desktop_cls.cli.runs import cmd_runs
+
+    fake_run(tmp_path, "quick", status="finished", method="quick", epochs_done=1, best_val_accuracy=0.9)
+    fake_run(tmp_path, "full", status="finished", epochs=4, epochs_done=4, best_val_accuracy=0.9)
+    rows = {s.name: s for s in run_summaries(tmp_path)}
+    assert rows["quick"].epochs is None and rows["full"].epochs == 4
+    cmd_runs(type("Args", (), {"dir": str(tmp_path), "json": True})())
+    listed = {Path(r["run"]).name: r for r in json.loads(capsys.readouterr().out)}
+    assert (listed["quick"]["epochs_done"], listed["quick"]["epochs"], listed["quick"]["quick"]) == (None, None, True)
+    assert (listed["full"]["epochs_done"], listed["full"]["epochs"]) == (4, 4)
+    cmd_runs(type("Args", (), {"dir": str(tmp_path), "json": False})())
+    lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines() if line.strip()}
+    assert "epochs" not in lines["quick"] and "quick fit" in lines["quick"] and "epochs 4" in lines["full"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -109,6 +109,13 @@ def _cv_folds(y_tr: np.ndarray, y_va: np.ndarray, val_fraction: float) -> int:
     return cv_folds_for_counts(np.bincount(np.concatenate([y_tr, y_va])).tolist(), val_fraction)
 
 
+def as_run(cfg: TrainConfig) -> TrainConfig:
+    """The options as a quick run uses them, for its config.json: no augmentation (each image's features are
+    computed once, as the image is). The planner keeps the flips in the options for a switch of method."""
+    return replace(cfg, augmentation=replace(cfg.augmentation, hflip=False, vflip=False, random_resized_crop=False,
+                                             rotation_degrees=0.0, color_jitter=0.0))
+
+
 class QuickFit:
     """One quick run: features (cached) -> linear head -> calibration -> the whole network saved as the run's
     model. It goes through the run's lifecycle and the loop's MetricsLog callback as a full training does,
@@ -116,7 +123,7 @@ class QuickFit:
 
     def __init__(self, cfg: TrainConfig, index: DatasetIndex, run: Path, callbacks: Sequence[Any],
                  cancel: CancelToken) -> None:
-        self.cfg, self.index, self.run, self.cancel = cfg, index, run, cancel
+        self.cfg, self.index, self.run, self.cancel = as_run(cfg), index, run, cancel
         self.state = TrainState()
         self.problems: list[Problem] = list(index.problems)
         self.life = RunLifecycle(run, index.classes)
@@ -148,6 +155,8 @@ class QuickFit:
         self.life.trains_on(_learned_digests(f, self.index.samples, h.cv_folds))  # hashed for the feature cache
         seconds = time.monotonic() - t0
         self._epoch_end(h, seconds, len(f.paths) / max(f.seconds, 1e-9))
+        if h.c is not None:  # config.json says the strength the run chose, not the unused option
+            rd.update_config(self.run, head_c=h.c)
         self.life.ended(self.state, seconds, self.problems, facts={
             "method": "quick", "pooling": f.pooling.pooling, "pooling_reason": f.pooling.reason,
             "train_images": len(h.y_tr), "val_images": len(h.y_va), "features_computed": f.computed,
@@ -158,7 +167,8 @@ class QuickFit:
             "class_accuracy": class_accuracy(h.z_va, h.y_va, len(self.index.classes)),
             "validation": _("{cv_folds}-fold cross-validation").format(cv_folds=h.cv_folds) if h.cv_folds
             else _("held-out split"),
-            **({"val_fraction": 0.0} if h.cv_folds else {})})  # Evaluate: no split the model has not seen
+            **({"val_fraction": 0.0, "split": {"train": len(h.y_tr), "val": 0, "test": len(self.index.split("test"))}}
+               if h.cv_folds else {})})  # Evaluate: no split the model has not seen; every image trained the head
         return self.life.result(self.state, 1, seconds, self.problems, extra={
             "method": "quick", "model": self.cfg.model, "features_computed": f.computed, "features_cached": f.cached,
             "feature_seconds": f.seconds, "decode_seconds": f.decode_seconds, "network_seconds": f.network_seconds,

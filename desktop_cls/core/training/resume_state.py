@@ -109,6 +109,25 @@ def dataset_changed(before: Mapping[str, Any], now: Mapping[str, Any]) -> bool:
     return any(before.get(k) != now.get(k) for k in ("num_files", "total_bytes", "classes"))
 
 
+def _check_epochs_left(run: Path, info: dict[str, Any], total: int, total_given: bool) -> None:
+    """UserError when resuming would contradict the run's files: a finished run without a new, larger total
+    of epochs (it would train nothing, or retrain to its old total), or a total below the epochs already done.
+    A stopped run resumed to exactly its epochs done only finishes (its best model files repaired, if need be)."""
+    from desktop_cls.core.run_list import epochs_done
+    from desktop_cls.core.run_status import RunStatus
+
+    done = epochs_done(run, info)
+    if rd.run_status(run, info) is RunStatus.FINISHED and (not total_given or total <= done):
+        raise UserError(_("{run} finished all {done} epochs").format(run=run, done=done),
+                        cli_fix=_("to train it further give --epochs N above {done}").format(done=done),
+                        gui_fix=_("to train it further, start a new run"))
+    if total < done:
+        raise UserError(_("{run} has already trained {done} epochs, more than {total}").format(
+                run=run, done=done, total=total),
+                        cli_fix=_("give --epochs {done} or more, or leave --epochs out").format(done=done),
+                        gui_fix=_("resume it without changing its number of epochs"))
+
+
 def resumable_run(run: Path, epochs: int | None = None) -> tuple[TrainConfig, DatasetIndex]:
     """The options (with a new total of epochs, if given) and the dataset, scanned again with the run's
     split, of a run folder that can be resumed; UserError saying why when it cannot."""
@@ -122,12 +141,14 @@ def resumable_run(run: Path, epochs: int | None = None) -> tuple[TrainConfig, Da
         raise UserError(_("{run} has no checkpoint yet (it stopped before finishing an epoch); start a new run").format(
                 run=run))
     cfg = TrainConfig.load(run / rd.CONFIG)
+    info = rd.read_run_info(run)
+    total = cfg.epochs if epochs is None else epochs
     if epochs is not None:
         cfg = cfg.replace(epochs=epochs)
-    info = rd.read_run_info(run)
     root = info.get("dataset_root")
     if not isinstance(root, str) or not Path(root).is_dir():
         raise UserError(_("the dataset of {run} is no longer at {root}; move it back to resume").format(
                 run=run, root=root))
     val_fraction, seed = rd.run_split(run, info, cfg.val_fraction, cfg.seed)
+    _check_epochs_left(run, info, total, epochs is not None)
     return cfg, scan(root, val_fraction=val_fraction, seed=seed)

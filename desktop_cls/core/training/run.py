@@ -63,7 +63,7 @@ def fit(
             from desktop_cls.core.training.quick import QuickFit
 
             quick = QuickFit(cfg, index, run, callbacks, cancel)
-            _start(quick.life, cfg, index, run)
+            _start(quick.life, quick.cfg, index, run)
             return _guarded(quick, resume=False)
         trainer = Trainer(cfg, index, run, callbacks, cancel, pause or PauseToken(), distributed, clock)
         _start(trainer.life, cfg, index, run)

@@ -15,6 +15,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from desktop_cls.core import run_dir as rd
 from desktop_cls.core.data.dataset import DatasetIndex, Problem, Sample
 from desktop_cls.core.devices import resolve_device
 from desktop_cls.core.errors import UserError
@@ -254,6 +255,8 @@ class Trainer:
         self.state, dataset_changed = restore_checkpoint(self.run, self.step, self.classes, self.data.fingerprint,
                                                          is_main=self.is_main)
         self.resumed = True
+        if self.is_main:
+            rd.update_config(self.run, epochs=self.cfg.epochs)  # the run's files say what it did
         if dataset_changed:
             self.cb.notice(_("the dataset changed since this run started (files added, removed or edited); "
                              "training continues on the files as they are now"), "warning")
