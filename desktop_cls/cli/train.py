@@ -69,14 +69,23 @@ def _config_and_data(args: argparse.Namespace, pr: Progress, distributed: bool) 
     return plan.config, idx
 
 
+CHECK_BEFORE_TRAINING = 10_000  # images; over it `train` leaves the check to `scan`
+
+
 def _health_checked(idx: Any, folder: str, pr: Progress) -> Any:
     """The index with what `scan` finds (copies across classes, leaks, tiny images, imbalance) added, so the
     run's problems.json records them; said in one warning line. Training goes on: these are for the user to
-    judge. The check's hashes are cached, so a second run on the same folder checks in moments."""
+    judge. The check's hashes are cached, so a second run on the same folder checks in moments. A folder over
+    CHECK_BEFORE_TRAINING images is not checked first (the check decodes every image: minutes at 100,000, before
+    training even starts); one line says how to check it."""
     from collections import Counter
 
     from desktop_cls.core.data.health import with_health
 
+    if len(idx.samples) > CHECK_BEFORE_TRAINING:
+        pr.line(_("{n:,} images: not checked for problems before training (copies across classes, tiny images); "
+                  "check them with: desktop-cls scan {folder}").format(n=len(idx.samples), folder=folder))
+        return idx
     idx = with_health(idx, progress=pr.progress)
     if idx.problems:
         kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(Counter(p.kind for p in idx.problems).items()))
