@@ -98,7 +98,7 @@ def test_the_command_line_prints_the_note(tiny_run: tuple[Path, Path], tmp_path:
     other = with_copies(tmp_path, data)
     assert main(["eval", str(run), str(other), "--device", "cpu"]) == 0
     out = capsys.readouterr().out
-    assert "on 10 folder images" in out and "4 images the model learned from were left out" in out
+    assert "on 10 images of the folder" in out and "4 images the model learned from were left out" in out
     assert main(["eval", str(run), str(other), "--device", "cpu", "--json"]) == 0
     d = json.loads(capsys.readouterr().out)
     assert d["learned_left_out"] == 4 and d["num_images"] == 10 and "left out" in d["note"]

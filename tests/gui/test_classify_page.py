@@ -58,8 +58,9 @@ def test_save_csv_is_enabled_after_classify_images_and_writes_them(qtbot: QtBot,
     files = [str(p) for p in sorted((data / "cat").iterdir())[:3]]
     monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: (files, ""))
     qtbot.mouseClick(cp.buttons["classifyFilesButton"], Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: len(cp.results.predictions) == 3, timeout=60_000)
-    assert cp.results.csv_button.isEnabled() and cp.results.copy_button.isEnabled()
+    # rows arrive batch by batch; Save CSV and Copy come when the request has ended, not with its last row
+    qtbot.waitUntil(lambda: len(cp.results.predictions) == 3 and cp.results.csv_button.isEnabled(), timeout=60_000)
+    assert cp.results.copy_button.isEnabled()
     out = tmp_path / "predictions.csv"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
     qtbot.mouseClick(cp.results.csv_button, Qt.MouseButton.LeftButton)
