@@ -157,7 +157,8 @@ def test_after_a_video_the_preview_does_not_show_an_earlier_image(
     window.state.set_run(str(run))
     qtbot.waitUntil(lambda: cp.model.loaded, timeout=60_000)
     cp.classify_paths([str(data / "cat")])
-    qtbot.waitUntil(lambda: len(cp.results.predictions) == 10, timeout=60_000)
+    qtbot.waitUntil(lambda: len(cp.results.predictions) == 10 and cp.buttons["classifyFolderButton"].isEnabled(),
+                    timeout=60_000)  # rows stream in; the request has ended when the buttons come back
     assert cp.preview.image.source() is not None
     cp.classify_video(str(write_video(tmp_path / "walk.mp4", [RED, BLUE], frames_each=5, fps=10)))
     assert cp.preview.image.source() is None and "cat" not in cp.preview.caption.text()

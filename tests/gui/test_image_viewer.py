@@ -143,7 +143,8 @@ def test_classified_images_open_large(qtbot: QtBot, window: MainWindow, trained_
     window.state.set_run(str(run))
     qtbot.waitUntil(lambda: cp.model.loaded, timeout=60_000)
     cp.classify_paths([str(data / "cat")])
-    qtbot.waitUntil(lambda: len(cp.results.predictions) == 10, timeout=60_000)
+    qtbot.waitUntil(lambda: len(cp.results.predictions) == 10 and cp.buttons["classifyFolderButton"].isEnabled(),
+                    timeout=60_000)  # rows stream in; the request has ended when the buttons come back
     cp.results.table.setCurrentIndex(cp.results.model.index(2, 0))
     qtbot.keyClick(cp.results.table, Qt.Key.Key_Return)
     viewer = opened_viewer(cp)

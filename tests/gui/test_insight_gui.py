@@ -49,7 +49,8 @@ def test_classify_preview_heatmap(qtbot: QtBot, window: MainWindow, trained_run:
     window.state.set_run(str(run))
     qtbot.waitUntil(lambda: cp.model.loaded, timeout=60_000)
     cp.classify_paths([str(data / "fish")])
-    qtbot.waitUntil(lambda: len(cp.results.predictions) == 10, timeout=60_000)
+    qtbot.waitUntil(lambda: len(cp.results.predictions) == 10 and cp.buttons["classifyFolderButton"].isEnabled(),
+                    timeout=60_000)  # rows stream in; the request has ended when the buttons come back
     cp.controls.heatmap_check.setChecked(True)
     row = cp.results.table.currentIndex().row()
     qtbot.waitUntil(lambda: cp.model.heatmap_shown == cp.results.predictions[row].path, timeout=60_000)
@@ -62,6 +63,7 @@ def test_threshold_spin_marks_unknown(qtbot: QtBot, window: MainWindow, trained_
     qtbot.waitUntil(lambda: cp.model.loaded, timeout=60_000)
     cp.controls.threshold_spin.setValue(99)
     cp.classify_paths([str(data / "dog")])
-    qtbot.waitUntil(lambda: len(cp.results.predictions) == 10, timeout=60_000)
+    qtbot.waitUntil(lambda: len(cp.results.predictions) == 10 and cp.buttons["classifyFolderButton"].isEnabled(),
+                    timeout=60_000)  # rows stream in; the request has ended when the buttons come back
     for p in cp.results.predictions:
         assert (p.label == "unknown") == (p.confidence < 0.99)

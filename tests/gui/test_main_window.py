@@ -99,10 +99,12 @@ def test_full_flow_train_evaluate_classify_export(qtbot: QtBot, window: MainWind
     cp = w.classify_page
     qtbot.waitUntil(lambda: cp.model.loaded, timeout=60_000)
     cp.classify_paths([str(data / "cat" / "cat_00.png")])
-    qtbot.waitUntil(lambda: len(cp.results.predictions) == 1, timeout=60_000)
+    qtbot.waitUntil(lambda: len(cp.results.predictions) == 1 and cp.buttons["classifyFolderButton"].isEnabled(),
+                    timeout=60_000)  # rows stream in; the request has ended when the buttons come back
     assert cp.preview.caption.text().split(" — ")[0] in ("cat", "dog", "fish")
     cp.classify_paths([str(data / "dog")])
-    qtbot.waitUntil(lambda: len(cp.results.predictions) == 10, timeout=60_000)
+    qtbot.waitUntil(lambda: len(cp.results.predictions) == 10 and cp.buttons["classifyFolderButton"].isEnabled(),
+                    timeout=60_000)  # rows stream in; the request has ended when the buttons come back
     assert cp.results.model.rowCount() == 10
 
     xp = w.export_page
