@@ -275,10 +275,8 @@ def test_cancel_is_heard_within_a_calibration(trained_run: tuple[Path, Path], tm
     assert list(tmp_path.iterdir()) == []
 
 
-def test_the_pytorch_reference_time_is_the_best_of_its_threads_and_leaves_them_as_they_were(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    """On a busy 2-core CPU two threads took 5,325 ms an image and one 63 ms: the CLI reported the first against
-    ONNX Runtime's 38 ms. The measurement itself (warm-up untimed, best of the runs) is the shared one."""
+def _clock_by_threads(monkeypatch: pytest.MonkeyPatch, many: float, one: float) -> list[int]:
+    """A single-image clock that depends on torch's thread count alone; returns the counts it was asked at."""
     import torch
 
     from desktop_cls.core.inference import export_report
@@ -287,9 +285,21 @@ def test_the_pytorch_reference_time_is_the_best_of_its_threads_and_leaves_them_a
 
     def measured(runner: object, x1: np.ndarray) -> float:
         seen.append(torch.get_num_threads())
-        return 5325.0 if torch.get_num_threads() > 1 else 63.0
+        return many if torch.get_num_threads() > 1 else one
 
     monkeypatch.setattr(export_report, "single_image_latency_ms", measured)
+    return seen
+
+
+def test_the_pytorch_reference_time_is_the_best_of_its_threads_and_leaves_them_as_they_were(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a busy 2-core CPU two threads took 5,325 ms an image and one 63 ms: the CLI reported the first against
+    ONNX Runtime's 38 ms. The measurement itself (warm-up untimed, best of the runs) is the shared one."""
+    import torch
+
+    from desktop_cls.core.inference import export_report
+
+    seen = _clock_by_threads(monkeypatch, many=5325.0, one=63.0)
     before = torch.get_num_threads()
     torch.set_num_threads(2)
     try:
@@ -308,15 +318,8 @@ def test_an_export_is_timed_as_the_trained_model_is(monkeypatch: pytest.MonkeyPa
     same figure."""
     import torch
 
-    from desktop_cls.core.inference import export_report
 
-    seen: list[int] = []
-
-    def measured(runner: object, x1: np.ndarray) -> float:
-        seen.append(torch.get_num_threads())
-        return 195.0 if torch.get_num_threads() > 1 else 32.0
-
-    monkeypatch.setattr(export_report, "single_image_latency_ms", measured)
+    seen = _clock_by_threads(monkeypatch, many=195.0, one=32.0)
     before = torch.get_num_threads()
     torch.set_num_threads(2)
     try:

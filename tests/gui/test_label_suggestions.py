@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,16 @@ CLASSES = ("cat", "dog", "fish")
 LOOSE = [f"loose_{i:02d}.png" for i in range(60)]
 
 
+def suggest_with(monkeypatch: pytest.MonkeyPatch, made: Callable[[list[str]], dict[str, tuple[str, float]]]) -> None:
+    """The model's suggestions are `made(names)` of the loose images' names (no model runs)."""
+    def fake_work(model: str | None, root: Path, names: list[str], classes: list[str]) -> TaskFn[SuggestionResult]:
+        def work(progress: Reporter, cancel: CancelToken) -> SuggestionResult:
+            return SuggestionResult(made(names), CLASSES)
+        return work
+
+    monkeypatch.setattr(suggestions, "suggestion_work", fake_work)
+
+
 @pytest.fixture
 def many_loose(tiny_folder: Path) -> Path:
     for i, name in enumerate(LOOSE):
@@ -44,13 +55,7 @@ def choose_a_model(window: MainWindow, tmp_path: Path) -> None:
 def suggest_for_all(qtbot: QtBot, window: MainWindow, many_loose: Path, tmp_path: Path,
                     monkeypatch: pytest.MonkeyPatch) -> LabelPage:
     """A model's suggestions for all 60 loose images: 90 % of them at 95 %, the rest at 50 %."""
-    def fake_work(model: str | None, root: Path, names: list[str], classes: list[str]) -> TaskFn[SuggestionResult]:
-        def work(progress: Reporter, cancel: CancelToken) -> SuggestionResult:
-            return SuggestionResult({n: (CLASSES[i % 3], 0.95 if i % 10 else 0.5) for i, n in enumerate(names)},
-                                    CLASSES)
-        return work
-
-    monkeypatch.setattr(suggestions, "suggestion_work", fake_work)
+    suggest_with(monkeypatch, lambda names: {n: (CLASSES[i % 3], 0.95 if i % 10 else 0.5) for i, n in enumerate(names)})
     open_and_wait(qtbot, window, many_loose)
     choose_a_model(window, tmp_path)
     lp = window.label_page
@@ -127,12 +132,7 @@ def test_arriving_suggestions_do_not_list_the_folder_again(qtbot: QtBot, window:
     to the stall as they arrived."""
     from desktop_cls.core.data.labeling import Workspace
 
-    def fake_work(model: str | None, root: Path, names: list[str], classes: list[str]) -> TaskFn[SuggestionResult]:
-        def work(progress: Reporter, cancel: CancelToken) -> SuggestionResult:
-            return SuggestionResult({n: (CLASSES[i % 3], (i + 1) / 100) for i, n in enumerate(names)}, CLASSES)
-        return work
-
-    monkeypatch.setattr(suggestions, "suggestion_work", fake_work)
+    suggest_with(monkeypatch, lambda names: {n: (CLASSES[i % 3], (i + 1) / 100) for i, n in enumerate(names)})
     open_and_wait(qtbot, window, many_loose)
     choose_a_model(window, tmp_path)
     lp = window.label_page
@@ -206,12 +206,7 @@ def test_the_real_question_opens_modal_and_enter_files_the_images(qtbot: QtBot, 
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    def fake_work(model: str | None, root: Path, names: list[str], classes: list[str]) -> TaskFn[SuggestionResult]:
-        def work(progress: Reporter, cancel: CancelToken) -> SuggestionResult:
-            return SuggestionResult({n: ("cat", 0.99) for n in names[:5]}, CLASSES)
-        return work
-
-    monkeypatch.setattr(suggestions, "suggestion_work", fake_work)
+    suggest_with(monkeypatch, lambda names: {n: ("cat", 0.99) for n in names[:5]})
     open_and_wait(qtbot, window, many_loose)
     choose_a_model(window, tmp_path)
     lp = window.label_page
@@ -308,13 +303,8 @@ def test_the_strip_is_least_sure_first_but_for_the_image_on_screen_which_says_wh
         qtbot: QtBot, window: MainWindow, many_loose: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Suggestions arrive while an image is on screen: it keeps its place (a key pressed then labels what was seen),
     the page says why it is out of the announced order, and once the user moves on the strip is in that order."""
-    def fake_work(model: str | None, root: Path, names: list[str], classes: list[str]) -> TaskFn[SuggestionResult]:
-        def work(progress: Reporter, cancel: CancelToken) -> SuggestionResult:
-            return SuggestionResult({n: ("dog", 0.99 if i == 0 else 0.3 + i / 100) for i, n in enumerate(names)},
-                                    CLASSES)
-        return work
-
-    monkeypatch.setattr(suggestions, "suggestion_work", fake_work)
+    suggest_with(monkeypatch, lambda names: {n: ("dog", 0.99 if i == 0 else 0.3 + i / 100)
+                                             for i, n in enumerate(names)})
     open_and_wait(qtbot, window, many_loose)
     choose_a_model(window, tmp_path)
     lp = window.label_page
