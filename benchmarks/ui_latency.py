@@ -9,9 +9,8 @@ still going, as a user would click. To see where a stall comes from, run it unde
     py-spy record --threads --format raw -r 250 -o ui.txt -- python -m benchmarks.ui_latency
 and read the main thread's stacks outside the event loop's wait. Without pausing the process (py-spy's samples
 do, and a paused process stalls more): `--watchdog FILE` writes every thread's stack whenever the UI thread
-misses 80 ms (faulthandler's own thread writes it, without the interpreter lock: a thread not waiting on a queue,
-a lock or a sleep may be the one holding it), each cycle collection over 10 ms and each module imported, with
-their threads. Each stall
+misses 80 ms (benchmarks.stall_watchdog: how late the watchdog itself got the interpreter lock says whether a
+thread kept it), each cycle collection over 10 ms and each module imported, with their threads. Each stall
 also reports the UI thread's CPU time and the process's during the gap: UI thread busy = its own work; UI thread
 idle while the process ran = it waited for the lock; both idle = the machine gave the process no CPU.
 """
@@ -19,7 +18,6 @@ idle while the process ran = it waited for the lock; both idle = the machine gav
 from __future__ import annotations
 
 import argparse
-import faulthandler
 import gc
 import json
 import os
@@ -29,7 +27,10 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from benchmarks.stall_watchdog import StallWatchdog
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -65,7 +66,11 @@ class Ticks:
         self.timer = QTimer()
         self.timer.setInterval(10)
         self.timer.timeout.connect(self.tick)
-        self.dumps = watchdog.open("w") if watchdog is not None else None
+        self.dumps: StallWatchdog | None = None
+        if watchdog is not None:
+            from benchmarks.stall_watchdog import StallWatchdog
+
+            self.dumps = StallWatchdog(watchdog.open("w"), WATCHDOG_S)
         self.collections: list[tuple[float, int, str, float]] = []  # (at s, generation, thread, ms) of long ones
         self.imports: list[tuple[float, str, str]] = []  # (at s, thread, module) of each import once ticking
         self._collecting = 0.0
@@ -100,26 +105,27 @@ class Ticks:
             if late > WATCHDOG_S * 1000 - 10:  # the dump above this line (if any) belongs to this gap
                 self.dumps.write(f"=== {late:.0f} ms late in {self.phase} at {now - self.t0:.2f} s: UI thread CPU "
                                  f"{ui_ms:.0f} ms, process CPU {process_ms:.0f} ms\n\n")
-            self.dumps.flush()
-            faulthandler.dump_traceback_later(WATCHDOG_S, file=self.dumps)  # re-armed: it fires after a gap
+            self.dumps.beat()
 
     def start(self) -> None:
         self.t0 = self.last = time.perf_counter()
         self.cpu = (time.thread_time(), time.process_time())
         self.running = True
+        if self.dumps is not None:
+            self.dumps.start()
         self.timer.start()
 
     def stop(self) -> None:
         self.timer.stop()
         self.running = False
         if self.dumps is not None:
-            faulthandler.cancel_dump_traceback_later()
+            self.dumps.stop()
             gc.callbacks.remove(self._collected)
             for at, generation, thread, ms in self.collections:
                 self.dumps.write(f"collection of generation {generation} at {at:.2f} s on {thread}: {ms:.0f} ms\n")
             for at, thread, module in self.imports:
                 self.dumps.write(f"import of {module} at {at:.3f} s on {thread}\n")
-            self.dumps.close()
+            self.dumps.out.close()
 
 
 def pump(app: Any, seconds: float = 0.0, until: Callable[[], bool] | None = None, limit_s: float = 600.0) -> float:
