@@ -19,6 +19,7 @@ import torch
 
 from desktop_cls.core.errors import ModelFileError
 from desktop_cls.core.inference.predictor import Predictor
+from desktop_cls.core.models import weight_files
 from desktop_cls.core.models.weight_files import check_torch_zip, load_state_dict_file, torch_load_safe
 from desktop_cls.core.training.checkpoint import load_checkpoint
 from tests.cli.test_cli import run_cli
@@ -101,3 +102,47 @@ def test_a_torchscript_bomb_is_refused_and_its_own_compressed_code_is_not(tmp_pa
     shutil.copyfile(trained_run[0] / "model.json", tmp_path / "bomb.json")
     with pytest.raises(ModelFileError, match="would unpack to"):
         Predictor.load(bomb, device="cpu", allow_code=True)
+
+
+def _legacy(path: Path, state: dict[str, torch.Tensor]) -> Path:
+    torch.save(state, path, _use_new_zipfile_serialization=False)
+    assert not path.read_bytes().startswith(b"PK")
+    return path
+
+
+def _legacy_claiming_more(path: Path) -> Path:
+    """A file in torch's older format, 4 floats of data, whose pickle says its storage holds 2**30 of them (4 GB):
+    torch allocates what the pickle says before it reads the data."""
+    data = _legacy(path, {"w": torch.zeros(4)}).read_bytes()
+    assert data.count(b"K\x04Nt") == 1  # the storage's element count (BININT1 4), its view (None), the tuple
+    path.write_bytes(data.replace(b"K\x04Nt", b"J" + struct.pack("<i", 2**30) + b"Nt"))
+    return path
+
+
+@pytest.mark.parametrize("where", list(LOADERS))
+def test_an_old_format_file_claiming_more_than_it_holds_is_refused_before_torch_reads_it(
+        tmp_path: Path, where: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    bomb = _legacy_claiming_more(tmp_path / "bomb.pt")
+
+    def reached(*_a: object, **_k: object) -> None:
+        raise AssertionError("torch.load was reached")
+
+    monkeypatch.setattr(torch, "load", reached)
+    with pytest.raises(ModelFileError, match=r"bomb\.pt: its tensors claim 4,294,967,296 bytes, more than the "
+                                             r"file's \d+"):
+        LOADERS[where](bomb)
+
+
+def test_an_old_format_file_torch_wrote_still_loads(tmp_path: Path) -> None:
+    x = torch.arange(10.0)
+    state = {"a": x, "view": x[2:5], "half": torch.ones(3, dtype=torch.half), "long": torch.arange(4),
+             "bool": torch.zeros(2, dtype=torch.bool)}
+    loaded = load_state_dict_file(_legacy(tmp_path / "old.pth", state))
+    assert {k: v.tolist() for k, v in loaded.items()} == {k: v.tolist() for k, v in state.items()}
+
+
+def test_a_torch_file_over_the_size_limit_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    torch.save({"w": torch.zeros(1024)}, tmp_path / "big.pt")
+    monkeypatch.setattr(weight_files, "MAX_TORCH_FILE_BYTES", 1024)
+    with pytest.raises(ModelFileError, match=r"big\.pt: it is [\d,]+ bytes, over the 1,024-byte limit"):
+        load_state_dict_file(tmp_path / "big.pt")

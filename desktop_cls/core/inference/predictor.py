@@ -26,7 +26,7 @@ from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
 from desktop_cls.core.i18n import _
 from desktop_cls.core.models.model_io import ModelMeta, load_native, read_meta, sidecar_path
 from desktop_cls.core.models.preprocessing import eval_logits, prepare
-from desktop_cls.core.models.weight_files import WEIGHT_SUFFIXES, check_torch_zip
+from desktop_cls.core.models.weight_files import WEIGHT_SUFFIXES, check_torch_file
 
 TORCHSCRIPT_SUFFIXES = (".torchscript", ".ts")
 UNKNOWN = "unknown"
@@ -146,7 +146,7 @@ class Predictor:
                     gui_fix=_("then open it on the Classify page, which asks first; or use the run folder or its "
                               ".safetensors model here"))
             try:
-                check_torch_zip(p)  # a zip like a .pt: no entry may unpack to more than the file holds
+                check_torch_file(p)  # bounded like a .pt: no entry may unpack to more than the file holds
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore", FutureWarning)
                     ts = torch.jit.load(str(p), map_location=dev)
