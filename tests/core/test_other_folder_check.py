@@ -177,3 +177,25 @@ def test_once_its_folder_changed_the_pictures_it_recorded_tell_what_it_learned(t
     (tmp_path / "run" / RECORD).write_bytes(b"not a record")  # damaged: nothing tells, and the check says why
     check = other_folder_check(StandIn(), tmp_path / "run", info, other)  # type: ignore[arg-type]
     assert not check.checked and "was not read" in check.note(0.9)
+
+
+def test_a_copy_of_a_picture_it_held_out_is_predicted_when_it_recorded_what_it_trained_on(tmp_path: Path,
+                                                                                         learned: Path) -> None:
+    """With its folder as trained, the run's record (trained_on.bin) says which of its pictures it trained on: a
+    copy of one of its validation pictures was never learned, so it checks the suggestions like any other."""
+    from desktop_cls.core.data.same_content import content_hash
+    from desktop_cls.core.inference.trained_on import save_trained_on
+
+    info = trained_on(learned, tmp_path / "run", oof=False)
+    index = scan(learned, val_fraction=0.2, seed=0)
+    save_trained_on(tmp_path / "run", [content_hash(s.path) for s in index.samples if s.split == "train"])
+    held_out = next(Path(s.path) for s in index.samples if s.split == "val")
+    trained = next(Path(s.path) for s in index.samples if s.split == "train")
+    other = make_tiny_folder(tmp_path / "other", per_class=2, size=12, seed=7)
+    shutil.copy(held_out, other / held_out.parent.name / "copy_of_held_out.png")
+    shutil.copy(trained, other / trained.parent.name / "copy_of_trained.png")
+    model = StandIn("cat", 0.95)
+    check = other_folder_check(model, tmp_path / "run", info, other)  # type: ignore[arg-type]
+    asked = {Path(p).name for p in model.asked}
+    assert "copy_of_held_out.png" in asked and "copy_of_trained.png" not in asked
+    assert check.checked and check.labelled == 7

@@ -6,13 +6,14 @@ suggestions instead, each predicted by the run's model. Such a prediction is hel
 learn that picture, and a folder made by copying pictures (or a whole folder) holds pictures it learned under
 other names. So the pictures it learned are listed from its folder, which must still be exactly as it was
 trained (its fingerprint: a picture removed or changed since could be one of these), and matched by their bytes
-(data/same_content): a labelled picture the model learned is checked by that picture's out-of-fold prediction
-where the run kept one (a quick run on few images), else it is left out; the others are predicted (a seeded
-sample of MAX_CHECKED at most). Once its folder has changed, the content digests the run recorded of the pictures
-it trained on (trained_on) tell them instead: each labelled picture it learned is left out. Where nothing can tell
-which pictures the model learned (no run record; its folder gone or changed and no record of its own), or no
-labelled picture is left to check on, nothing is checked: each suggestion is shown at most UNCHECKED sure, and
-the check says why (the Label page shows it beside *Accept above*).
+(data/same_content); of those, only the ones the run recorded training on count when it kept that record
+(trained_on: a picture of its held-out split was never learned). A labelled picture the model learned is checked
+by that picture's out-of-fold prediction where the run kept one (a quick run on few images), else it is left out;
+the others are predicted (a seeded sample of MAX_CHECKED at most). Once its folder has changed, the content
+digests the run recorded of the pictures it trained on (trained_on) tell them instead: each labelled picture it
+learned is left out. Where nothing can tell which pictures the model learned (no run record; its folder gone or
+changed and no record of its own), or no labelled picture is left to check on, nothing is checked: each
+suggestion is shown at most UNCHECKED sure, and the check says why (the Label page shows it beside *Accept above*).
 """
 
 from __future__ import annotations
@@ -126,17 +127,22 @@ class _Twins:
 def _learned_among(run: Path, info: Mapping[str, Any], labelled: list[str], num_classes: int,
                    cancel: CancelToken | None) -> tuple[_Twins | None, str]:
     """Which labelled pictures the run learned: matched to its folder's when that is as trained (their out-of-fold
-    logits then count), else by the digests it recorded (trained_on); None when neither can tell, with why its
-    record was refused, if it was."""
+    logits then count), only those among them it recorded training on when it kept that record (a copy of a picture
+    of its held-out split was never learned: it is predicted); else by the digests it recorded (trained_on); None
+    when neither can tell, with why its record was refused, if it was."""
     learned = learned_pictures(run, info, num_classes, cancel)
-    if learned is not None:
-        return _Twins(same_content(labelled, learned.paths, cancel), learned.oof, learned.folder), ""
     try:
-        digests = read_trained_on(run)
+        digests, refused = read_trained_on(run), ""
     except RecordRefused as e:
-        return None, str(e)
+        digests, refused = None, str(e)
+    if learned is not None:
+        twins = same_content(labelled, learned.paths, cancel)
+        if digests is not None:  # of its folder's pictures, those it trained on (not its held-out ones)
+            trained = TrainedOn(digests=digests).learned_among(list(twins), cancel)
+            twins = {p: twin for p, twin in twins.items() if p in trained}
+        return _Twins(twins, learned.oof, learned.folder), ""
     if digests is None:
-        return None, ""
+        return None, refused
     seen = TrainedOn(digests=digests).learned_among(labelled, cancel)
     return _Twins(dict.fromkeys(seen, ""), {}, str(info.get("dataset_root"))), ""
 
