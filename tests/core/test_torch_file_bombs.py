@@ -146,3 +146,12 @@ def test_a_torch_file_over_the_size_limit_is_refused(tmp_path: Path, monkeypatch
     monkeypatch.setattr(weight_files, "MAX_TORCH_FILE_BYTES", 1024)
     with pytest.raises(ModelFileError, match=r"big\.pt: it is [\d,]+ bytes, over the 1,024-byte limit"):
         load_state_dict_file(tmp_path / "big.pt")
+
+
+def test_an_old_format_pickle_is_stepped_through_a_bounded_number_of_steps(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    old = _legacy(tmp_path / "old.pth", {f"w{i}": torch.zeros(1) for i in range(20)})
+    monkeypatch.setattr(weight_files, "MAX_PICKLE_OPS", 100)
+    with pytest.raises(ModelFileError, match=r"old\.pth: its pickle runs past 100 steps, far more than any "
+                                             r"weights file.s"):
+        load_state_dict_file(old)

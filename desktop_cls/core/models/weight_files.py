@@ -112,28 +112,29 @@ def check_torch_zip(path: Path) -> None:
 
 
 LEGACY_MAGIC = 0x1950A86A20F9469CFC6C  # the number the older format's first pickle holds (torch.serialization)
+MAX_PICKLE_OPS = 2_000_000  # steps of one pickle stepped through (~36 a tensor: EfficientNet-Lite0 takes 10,696)
 
 
 def check_torch_legacy(path: Path) -> None:
     """Refuse a file in torch's older non-zip format whose tensors claim more bytes than the file holds: torch
-    allocates each storage at the size its pickle claims before reading any of its bytes, so a few hundred bytes
-    asked for a terabyte. The pickles are stepped through opcode by opcode (pickletools, which runs nothing) on a
-    memory map (a length read from the file never allocates more than the file), keeping only the storage
-    claims; a file that is not in that format at all is left to torch, which refuses it."""
+    allocates each storage at the size its pickle claims before reading any of its bytes, so a 368-byte file asked
+    for 4 GB. The pickles are stepped through opcode by opcode (pickletools, which runs nothing; MAX_PICKLE_OPS at
+    most) on a memory map (a length read from the file never allocates more than the file), keeping only the
+    storage claims; a file that is not in that format at all is left to torch, which refuses it."""
     size = os.stat(path).st_size
     if size == 0:
         return
     with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
         try:
-            if _pickle_values(m)[-1:] != [LEGACY_MAGIC]:
+            if _pickle_values(m, path)[-1:] != [LEGACY_MAGIC]:
                 return  # not torch's older format: torch says what it is
         except (ValueError, EOFError):
             return
         try:
             for _header in range(2):  # the format's version, then the saving machine's sizes
-                _pickle_values(m)
+                _pickle_values(m, path)
             claims: dict[object, int] = {}
-            _pickle_values(m, lambda pid: claims.setdefault(*_storage_claim(pid, path)))
+            _pickle_values(m, path, lambda pid: claims.setdefault(*_storage_claim(pid, path)))
         except (ValueError, EOFError) as e:
             raise ModelFileError(_("cannot read {path}: it is not a PyTorch file, or it is damaged ({error})").format(
                     path=path, error=_first_line(e))) from None
@@ -154,13 +155,16 @@ _VALUE_OPS = frozenset({"INT", "BININT", "BININT1", "BININT2", "LONG", "LONG1", 
                         "NEWTRUE", "NEWFALSE", "BINBYTES", "SHORT_BINBYTES", "BINBYTES8", "FLOAT", "BINFLOAT"})
 
 
-def _pickle_values(f: Any, on_persistent_id: Any = None) -> list[object]:
+def _pickle_values(f: Any, path: Path, on_persistent_id: Any = None) -> list[object]:
     """Step through one pickle from f's position to its STOP without running it; the stack at its STOP, with
     the values a persistent id is made of (numbers, strings, globals as "module name", tuples) and a placeholder
     for anything else. on_persistent_id(pid) for each persistent id. ValueError for a damaged pickle."""
     stack: list[object] = []
     memo: dict[object, object] = {}
-    for op, arg, _pos in pickletools.genops(f):
+    for step, (op, arg, _pos) in enumerate(pickletools.genops(f)):  # (a length past the map's end: ValueError)
+        if step > MAX_PICKLE_OPS:
+            raise ModelFileError(_("refused to open {path}: its pickle runs past {steps:,} steps, far more than any "
+                                   "weights file's").format(path=path, steps=MAX_PICKLE_OPS))
         name = op.name
         if name == "STOP":
             break  # (its value left on the stack)
