@@ -279,11 +279,11 @@ def _indicator_contrast(qtbot: QtBot, qapp: QApplication, box: QAbstractButton) 
                for y in range(rect.top(), rect.bottom() + 1))
 
 
-def test_a_dark_platform_palette_under_fusion_keeps_check_boxes_visible(monkeypatch: pytest.MonkeyPatch,
-                                                                         qapp: QApplication,
-                                                                         qtbot: QtBot) -> None:
+def test_a_dark_platform_palette_under_fusion_keeps_check_boxes_and_links_visible(
+        monkeypatch: pytest.MonkeyPatch, qapp: QApplication, qtbot: QtBot) -> None:
     """A Linux desktop that turns dark itself (its GTK theme, its portal) keeps Fusion and hands Qt a dark
-    palette: Fusion's own outline of an unchecked box reads at under 2:1 there, so it gets ours too."""
+    palette: Fusion's own outline of an unchecked box reads at under 2:1 there, so it gets ours too; and its
+    link colours, kept from the light palette, read at 3.5:1, so they get ours."""
     from PySide6.QtCore import QObject, Signal
     from PySide6.QtWidgets import QCheckBox, QRadioButton
 
@@ -308,7 +308,8 @@ def test_a_dark_platform_palette_under_fusion_keeps_check_boxes_visible(monkeypa
     platform = QPalette(QColor(50, 50, 50))  # what Qt's GTK theme hands over for Adwaita-dark
     for role, rgb in ((QPalette.ColorRole.Base, (50, 50, 50)), (QPalette.ColorRole.Text, (255, 255, 255)),
                       (QPalette.ColorRole.WindowText, (255, 255, 255)),
-                      (QPalette.ColorRole.ButtonText, (255, 255, 255))):
+                      (QPalette.ColorRole.ButtonText, (255, 255, 255)),
+                      (QPalette.ColorRole.Link, (48, 140, 198)), (QPalette.ColorRole.LinkVisited, (255, 0, 255))):
         platform.setColor(role, QColor(*rgb))
     monkeypatch.setattr(theme, "QGuiApplication", Gui)
     monkeypatch.setattr(theme, "platform_palette", lambda: platform)
@@ -321,6 +322,9 @@ def test_a_dark_platform_palette_under_fusion_keeps_check_boxes_visible(monkeypa
     for box in (QCheckBox("Advanced"), QRadioButton("Adam")):
         ratio = _indicator_contrast(qtbot, qapp, box)
         assert ratio >= 3.0, (type(box).__name__, ratio)
+    window = qapp.palette().color(QPalette.ColorRole.Window)
+    for role in (QPalette.ColorRole.Link, QPalette.ColorRole.LinkVisited):  # "1 problem" on the Data page
+        assert colours.contrast(qapp.palette().color(role), window) >= 4.5, role
 
 
 def test_an_unchecked_item_in_a_list_can_be_seen(qtbot: QtBot, qapp: QApplication) -> None:
