@@ -2613,6 +2613,14 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
     </message>
 </context>
 <context>
+    <name>Sentences</name>
+    <message>
+        <source>{0} {1}</source>
+        <comment>two sentences in a row</comment>
+        <translation>{0}{1}</translation>
+    </message>
+</context>
+<context>
     <name>ServePanel</name>
     <message>
         <source>Serve over HTTP (this computer only)</source>

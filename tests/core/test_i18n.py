@@ -275,3 +275,15 @@ def test_set_language_without_a_choice_follows_the_environment(monkeypatch: pyte
     assert i18n.set_language(None) == "zh_CN" and i18n._("export done") == "导出完成"
     monkeypatch.setenv("LANG", "C")
     assert i18n.set_language(None) == "en" and i18n._("export done") == "export done"
+
+
+@pytest.mark.parametrize(("model", "typical"), [("quicknet", (459, 438)), ("resnet18", (100, 100))])
+def test_the_image_size_reason_reads_as_one_chinese_sentence(model: str, typical: tuple[int, int]) -> None:
+    """"your images are {images}" with images = "typically 459×438" read "你的图像为 通常为 459×438" (the
+    verb twice) on the Train form; the size description carries the verb in Chinese."""
+    from desktop_cls.core.training.choices import choose_image_size
+
+    i18n.set_language("zh_CN")
+    reason = choose_image_size(model, typical).reason
+    w, h = typical
+    assert f"你的图像通常为 {w}×{h}；" in reason and "为 通常为" not in reason

@@ -61,3 +61,20 @@ def test_no_message_leaves_the_plural_to_the_reader() -> None:
     with POT.open("rb") as f:
         ids = [m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f) if m.id]
     assert [i for i in ids if "(s)" in i or "(es)" in i] == []
+
+
+def test_the_images_an_export_is_measured_on_read_in_the_reader_s_word_order(
+        language: None, trained_run: tuple[Path, Path]) -> None:
+    """Chinese puts the count after the folder ("/d 的 6 张验证集图像"): a count written before the translated
+    description read "6 /d 的验证集图像" on the Export page."""
+    from desktop_cls.core.inference.export_report import gather_images
+    from desktop_cls.core.models.model_io import read_meta
+
+    run, data = trained_run
+    meta = read_meta(run / "model.json")
+    i18n.set_language("zh_CN")
+    images = gather_images(run / "model.safetensors", meta)
+    assert images.count > 1 and images.description == f"{data.resolve()} 的 {images.count} 张验证集图像"
+    i18n.set_language("en")
+    images = gather_images(run / "model.safetensors", meta)
+    assert images.description == f"{images.count} validation images of {data.resolve()}"

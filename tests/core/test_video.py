@@ -71,6 +71,23 @@ def test_bad_videos_give_a_clear_message(tmp_path: Path, make: object, needle: s
     assert path.name in str(e.value)
 
 
+@pytest.mark.parametrize("content", [b"this is not a video" * 10, b""])
+def test_a_file_that_is_no_video_is_explained_in_the_user_s_language(tmp_path: Path, content: bytes) -> None:
+    """FFmpeg's English ("[Errno 1094995529] Invalid data found when processing input: '…'") stood in the middle
+    of the Chinese sentence, with its number and the path a second time; it is now a detail at the end."""
+    from desktop_cls.core import i18n
+
+    path = tmp_path / "junk.mp4"
+    path.write_bytes(content)
+    i18n.set_language("zh_CN")
+    with pytest.raises(UserError) as e:
+        list(iter_frames(path))
+    message = str(e.value)
+    said, _sep, detail = message.partition("（详情：")
+    assert said.startswith(f"无法将 {path} 作为视频读取") and "Invalid data" not in said and "Errno" not in said
+    assert detail == "Invalid data found when processing input）" and message.count(str(path)) == 1
+
+
 def test_a_video_with_zero_frames_says_so(tmp_path: Path) -> None:
     """A transport stream cut after its headers: a video stream is declared, no frame can be decoded."""
     import av

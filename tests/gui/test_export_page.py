@@ -68,7 +68,7 @@ def test_serve_box_starts_counts_requests_and_stops(qtbot: QtBot, window: MainWi
 
     xp = window.export_page
     panel = xp.serve_panel
-    xp.results.details.setCurrentWidget(panel)  # the Serve tab
+    xp.results.details.setCurrentIndex(xp.results.details.count() - 1)  # the Serve tab
     xp.model_edit.setText(str(trained_run[0]))
     panel.port_spin.setValue(0)  # a free port
     qtbot.mouseClick(panel.serve_button, Qt.MouseButton.LeftButton)
@@ -131,3 +131,24 @@ def test_file_column_names_each_format_folder_and_every_row_shows(qtbot: QtBot, 
     assert files["ONNX"] == "onnx/model.onnx" and files["ONNX int8"] == "onnx-int8/model.onnx"
     assert files["OpenVINO (.xml + .bin)"] == "openvino/model.xml + openvino/model.bin"
     assert xp.results.table.rowCount() == rows and xp.results.table.verticalScrollBar().maximum() == 0
+
+
+def test_the_serve_tab_scrolls_rather_than_drawing_its_rows_over_each_other(qtbot: QtBot,
+                                                                           window: MainWindow) -> None:
+    """On a 1280x800 screen (less a desktop bar and the title bar) the pane under the table is little more than
+    its tab bar: the Serve box's rows (port, address, curl line, request count) were squeezed into it and drawn
+    over each other. The box keeps its size and scrolls."""
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    window.resize(1280, 720)
+    window.show_page("export")
+    details = window.export_page.results.details
+    details.setCurrentIndex(details.count() - 1)  # Serve over HTTP
+    for _ in range(3):
+        QApplication.processEvents()
+    panel = window.export_page.serve_panel
+    assert panel.isVisible() and details.height() < panel.minimumSizeHint().height() + details.tabBar().height()
+    squeezed = [w.objectName() or type(w).__name__ for w in [panel, *panel.findChildren(QWidget)]
+                if w.isVisible() and w.height() < w.minimumSizeHint().height()
+                and not w.objectName().startswith("qt_")]  # a spin box's own line edit is its business
+    assert not squeezed, squeezed

@@ -14,7 +14,7 @@ import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QAbstractButton, QApplication
 from pytestqt.qtbot import QtBot
 
 from desktop_cls.gui.shell.main_window import MainWindow
@@ -253,25 +253,78 @@ def test_view_menu_theme_actions_repaint_the_plots_and_menus_have_icons(window: 
 @pytest.mark.parametrize("scheme", ["dark", "light"])
 def test_an_unchecked_check_box_can_be_seen(qtbot: QtBot, qapp: QApplication, scheme: str) -> None:
     """Its outline reads at 3:1 on the window in both schemes (Fusion's own nearly vanished on dark)."""
-    from PySide6.QtWidgets import QCheckBox, QRadioButton, QStyle, QStyleOptionButton
-
-    from desktop_cls.gui.widgets.colours import contrast
+    from PySide6.QtWidgets import QCheckBox, QRadioButton
 
     theme.apply_theme(scheme)
     for box in (QCheckBox("Advanced"), QRadioButton("Adam")):
-        qtbot.addWidget(box)
-        box.setPalette(qapp.palette())
-        box.resize(box.sizeHint())
-        image = box.grab().toImage()
-        option = QStyleOptionButton()
-        option.initFrom(box)
-        element = (QStyle.SubElement.SE_CheckBoxIndicator if isinstance(box, QCheckBox)
-                   else QStyle.SubElement.SE_RadioButtonIndicator)
-        rect = box.style().subElementRect(element, option, box)
-        window = qapp.palette().color(QPalette.ColorRole.Window)
-        ratio = max(contrast(image.pixelColor(x, y), window) for x in range(rect.left(), rect.right() + 1)
-                    for y in range(rect.top(), rect.bottom() + 1))
+        ratio = _indicator_contrast(qtbot, qapp, box)
         assert ratio >= 3.0, (scheme, type(box).__name__, ratio)
+
+
+def _indicator_contrast(qtbot: QtBot, qapp: QApplication, box: QAbstractButton) -> float:
+    """The strongest contrast with the window colour inside an unchecked box's indicator."""
+    from PySide6.QtWidgets import QCheckBox, QStyle, QStyleOptionButton
+
+    qtbot.addWidget(box)
+    box.setPalette(qapp.palette())
+    box.resize(box.sizeHint())
+    image = box.grab().toImage()
+    option = QStyleOptionButton()
+    option.initFrom(box)
+    element = (QStyle.SubElement.SE_CheckBoxIndicator if isinstance(box, QCheckBox)
+               else QStyle.SubElement.SE_RadioButtonIndicator)
+    rect = box.style().subElementRect(element, option, box)
+    window = qapp.palette().color(QPalette.ColorRole.Window)
+    return max(colours.contrast(image.pixelColor(x, y), window) for x in range(rect.left(), rect.right() + 1)
+               for y in range(rect.top(), rect.bottom() + 1))
+
+
+def test_a_dark_platform_palette_under_fusion_keeps_check_boxes_and_links_visible(
+        monkeypatch: pytest.MonkeyPatch, qapp: QApplication, qtbot: QtBot) -> None:
+    """A Linux desktop that turns dark itself (its GTK theme, its portal) keeps Fusion and hands Qt a dark
+    palette: Fusion's own outline of an unchecked box reads at under 2:1 there, so it gets ours too; and its
+    link colours, kept from the light palette, read at 3.5:1, so they get ours."""
+    from PySide6.QtCore import QObject, Signal
+    from PySide6.QtWidgets import QCheckBox, QRadioButton
+
+    from desktop_cls.gui.widgets.indicator_style import style_name
+
+    class Hints(QObject):
+        colorSchemeChanged = Signal(Qt.ColorScheme)
+
+        def colorScheme(self) -> Qt.ColorScheme:
+            return Qt.ColorScheme.Dark  # the desktop is dark
+
+        def setColorScheme(self, scheme: Qt.ColorScheme) -> None:
+            pass
+
+    hints = Hints()
+
+    class Gui:
+        @staticmethod
+        def styleHints() -> Hints:
+            return hints
+
+    platform = QPalette(QColor(50, 50, 50))  # what Qt's GTK theme hands over for Adwaita-dark
+    for role, rgb in ((QPalette.ColorRole.Base, (50, 50, 50)), (QPalette.ColorRole.Text, (255, 255, 255)),
+                      (QPalette.ColorRole.WindowText, (255, 255, 255)),
+                      (QPalette.ColorRole.ButtonText, (255, 255, 255)),
+                      (QPalette.ColorRole.Link, (48, 140, 198)), (QPalette.ColorRole.LinkVisited, (255, 0, 255))):
+        platform.setColor(role, QColor(*rgb))
+    monkeypatch.setattr(theme, "QGuiApplication", Gui)
+    monkeypatch.setattr(theme, "platform_palette", lambda: platform)
+    monkeypatch.setattr(theme._State, "following_system", False)
+    qapp.setStyle("Fusion")  # the platform's own style on Linux
+    monkeypatch.setattr(theme._State, "native_style", None)
+    assert theme.apply_theme("system") == "dark"
+    assert style_name(qapp.style()).lower() == "fusion"  # the native look stays
+    assert qapp.palette().color(QPalette.ColorRole.Window) == QColor(50, 50, 50)  # and the platform's palette
+    for box in (QCheckBox("Advanced"), QRadioButton("Adam")):
+        ratio = _indicator_contrast(qtbot, qapp, box)
+        assert ratio >= 3.0, (type(box).__name__, ratio)
+    window = qapp.palette().color(QPalette.ColorRole.Window)
+    for role in (QPalette.ColorRole.Link, QPalette.ColorRole.LinkVisited):  # "1 problem" on the Data page
+        assert colours.contrast(qapp.palette().color(role), window) >= 4.5, role
 
 
 def test_an_unchecked_item_in_a_list_can_be_seen(qtbot: QtBot, qapp: QApplication) -> None:

@@ -53,13 +53,22 @@ def _open(path: Path) -> Any:
     try:
         container = av.open(str(path), "r")
     except (av.FFmpegError, OSError, ValueError) as e:
-        raise UserError(_("cannot read {path} as a video ({error}); is it a video file, and is it "
-                          "complete?").format(
-                path=path, error=str(e).splitlines()[0] if str(e) else type(e).__name__)) from None
+        raise UserError(_unreadable(path, e, av)) from None
     if not container.streams.video:
         container.close()
         raise UserError(_("{path} has no video stream (audio only?); choose a file with pictures").format(path=path))
     return container
+
+
+def _unreadable(path: Path, error: BaseException, av: Any) -> str:
+    """Why FFmpeg could not open PATH, in the user's words: its own English ("[Errno 1094995529] Invalid data
+    found when processing input: '…'") only as a detail at the end, without the number and the path again."""
+    detail = getattr(error, "strerror", None) or (str(error).splitlines() or [type(error).__name__])[0]
+    if isinstance(error, av.InvalidDataError):  # junk, an empty file, a file cut off before its headers
+        return _("cannot read {path} as a video: it is not a video file, or it is damaged or incomplete; choose "
+                 "another file (detail: {detail})").format(path=path, detail=detail)
+    return _("cannot read {path} as a video ({error}); is it a video file, and is it complete?").format(
+        path=path, error=detail)
 
 
 def video_info(path: str | Path) -> VideoInfo:

@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import torch
@@ -19,7 +20,7 @@ from desktop_cls.core.data.dataset import Sample, labeled_folder, scan
 from desktop_cls.core.data.image_cache import decode_samples
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
-from desktop_cls.core.i18n import _
+from desktop_cls.core.i18n import _, ngettext
 from desktop_cls.core.models.model_io import ModelMeta
 from desktop_cls.core.models.preprocessing import prepare
 
@@ -73,18 +74,51 @@ def _pick(samples: list[Sample], limit: int, seed: int = 0) -> list[Sample]:
     return [samples[i] for i in sorted(order)]
 
 
+class Described(NamedTuple):
+    """What the measured images are, alone ("validation images of /d") and with their count, as one sentence
+    a translator can put in order ("/d 的 18 张验证集图像"): a count put before a description cannot be."""
+
+    alone: str
+    counted: Callable[[int], str]
+
+
+def _why(text: str) -> Described:
+    """No images: the reason, whatever the count."""
+    return Described(text, lambda n: text)
+
+
+def _described(kind: str, root: Path) -> Described:
+    if kind == "val":
+        return Described(_("validation images of {root}").format(root=root), lambda n: ngettext(
+            "{n} validation image of {root}", "{n} validation images of {root}", n).format(n=n, root=root))
+    if kind == "test":
+        return Described(_("test images of {root}").format(root=root), lambda n: ngettext(
+            "{n} test image of {root}", "{n} test images of {root}", n).format(n=n, root=root))
+    if kind == "half":
+        return Described(_("images of {root}, one in two (not a held-out split: the model may have learned them)"
+                           ).format(root=root), lambda n: ngettext(
+            "{n} image of {root}, one in two (not a held-out split: the model may have learned it)",
+            "{n} images of {root}, one in two (not a held-out split: the model may have learned them)", n
+        ).format(n=n, root=root))
+    return Described(_("images of {root} (not a held-out split)").format(root=root), lambda n: ngettext(
+        "{n} image of {root} (not a held-out split)", "{n} images of {root} (not a held-out split)", n
+    ).format(n=n, root=root))
+
+
 def _splits(model_file: Path, meta: ModelMeta, data: str | Path | None
-            ) -> tuple[list[Sample], list[Sample], str, str]:
+            ) -> tuple[list[Sample], list[Sample], Described, str]:
     """(validation, calibration, what they are, what int8 calibrates on where it needs saying) from the run's
     dataset, or from `data` when given; without images, the third item says why."""
     run = Path(model_file).parent
     info = rd.read_run_info(run) if rd.is_run_dir(run) else {}
     root_s = str(Path(data).expanduser().resolve()) if data is not None else info.get("dataset_root")
     if not root_s:
-        return [], [], _("no validation images: the model is not in a run folder (choose a dataset folder)"), ""
+        return [], [], _why(_(
+            "no validation images: the model is not in a run folder (choose a dataset folder)")), ""
     root = Path(root_s)
     if not root.is_dir():
-        return [], [], _("no validation images: the dataset folder {root} is not there any more").format(root=root), ""
+        return [], [], _why(_(
+            "no validation images: the dataset folder {root} is not there any more").format(root=root)), ""
     if root_s == info.get("dataset_root"):
         val_fraction, seed = rd.run_split(run, info)
         idx = scan(root, val_fraction=val_fraction, seed=seed)
@@ -92,15 +126,14 @@ def _splits(model_file: Path, meta: ModelMeta, data: str | Path | None
             val = idx.split("val")
             train = idx.split("train")
             if val:
-                return val, train, _("validation images of {root}").format(root=root), ""
+                return val, train, _described("val", root), ""
             if idx.split("test"):  # no validation split (cross-validated, or none held out): test/ instead
-                return idx.split("test"), train, _("test images of {root}").format(root=root), ""
+                return idx.split("test"), train, _described("test", root), ""
     samples = list(labeled_folder(root, meta.classes).samples)
     if len(samples) >= 2 * MIN_HALF:  # alternate images (each class's in turn): int8 is not measured on its own
-        return samples[1::2], samples[0::2], _(  # calibration images, which would flatter its agreement
-            "images of {root}, one in two (not a held-out split: the model may have learned them)").format(
-            root=root), _("int8 calibrates on the other half")  # read after a count: "46 images of …"
-    return samples, samples, _("images of {root} (not a held-out split)").format(root=root), ""
+        return samples[1::2], samples[0::2], _described("half", root), _(  # calibration images, which would
+            "int8 calibrates on the other half")  # flatter its agreement; read after "46 images of …"
+    return samples, samples, _described("all", root), ""
 
 
 def gather_images(model_file: Path, meta: ModelMeta, data: str | Path | None = None,
@@ -108,13 +141,13 @@ def gather_images(model_file: Path, meta: ModelMeta, data: str | Path | None = N
     """Decoded once and shared by every format exported in one go."""
     val, train, what, int8_note = _splits(model_file, meta, data)
     if not val:
-        return no_images(meta, what)
+        return no_images(meta, what.alone)
     v, _skipped = decode_samples(_pick(val, MAX_VALIDATION), meta.input_size, progress=progress, cancel=cancel)
     calib = _pick(train, MAX_CALIBRATION, seed=1)
     c, _skipped = decode_samples(calib, meta.input_size, progress=progress, cancel=cancel) if calib else (v, [])
     if v.images.shape[0] == 0:
-        return no_images(meta, _("no readable {what}").format(what=what))
-    return ExportImages(v.images, v.labels.numpy(), c.images, f"{v.images.shape[0]} {what}", int8_note)
+        return no_images(meta, _("no readable {what}").format(what=what.alone))
+    return ExportImages(v.images, v.labels.numpy(), c.images, what.counted(int(v.images.shape[0])), int8_note)
 
 
 def agreement_lower_bound(agreed: int, images: int, confidence: float = BOUND_CONFIDENCE) -> float:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import QMargins, QPoint, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QMargins, QPoint, Qt, Signal
 from PySide6.QtGui import (
     QDragEnterEvent,
     QDragLeaveEvent,
@@ -45,6 +45,16 @@ if TYPE_CHECKING:
     from desktop_cls.core.data.thumbnail_cache import ThumbnailCache
 
 TableT = TypeVar("TableT", bound=QTableWidget)
+
+
+def sentences(*parts: str) -> str:
+    """Sentences in a row as the language writes them: English puts a space between two, Chinese none (a
+    space after "。" shows as a gap). Empty parts are left out."""
+    text = ""
+    for part in filter(None, parts):
+        text = QCoreApplication.translate(
+            "Sentences", "{0} {1}", "two sentences in a row").format(text, part) if text else part
+    return text
 
 
 def button(text: str, name: str, tip: str = "") -> QPushButton:

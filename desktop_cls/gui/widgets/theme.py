@@ -22,6 +22,7 @@ from desktop_cls.gui.widgets.colours import contrast
 from desktop_cls.gui.widgets.indicator_style import VisibleIndicatorStyle, style_name
 
 THEMES = ("system", "light", "dark")
+MIN_TEXT_CONTRAST = 4.5  # WCAG AA for text
 
 
 class ThemeNotifier(QObject):
@@ -112,15 +113,41 @@ def _show(dark: bool) -> None:
     wanted = Qt.ColorScheme.Dark if dark else Qt.ColorScheme.Light
     native = QGuiApplication.styleHints().colorScheme() == wanted  # the platform says it shows this scheme
     if native:
-        if style_name(app.style()) != _State.native_style:
-            app.setStyle(_State.native_style)
-        app.setPalette(QPalette())  # back to the platform's palette
+        _native_style(app)
+        app.setPalette(_readable_links(platform_palette()) if dark else platform_palette())
         native = is_dark(app.palette()) == dark  # a style without a dark look (Windows 10) keeps a light one
     if not native:
         if not isinstance(app.style(), VisibleIndicatorStyle):
             app.setStyle(VisibleIndicatorStyle())  # Fusion, with check boxes that show on a dark palette
         app.setPalette(dark_palette() if dark else light_palette())
     theme_changes().changed.emit(dark)
+
+
+def platform_palette() -> QPalette:
+    """The platform's own palette (what an application palette set earlier hides)."""
+    return QPalette()
+
+
+def _readable_links(palette: QPalette) -> QPalette:
+    """A dark platform palette may keep the light one's link blue (Qt's GTK theme: #308cc6, 3.5:1 on its
+    window): a link that reads under 4.5:1 on the window or the base takes our dark palette's colour."""
+    ours = dark_palette()
+    backgrounds = (palette.color(QPalette.ColorRole.Window), palette.color(QPalette.ColorRole.Base))
+    for role in (QPalette.ColorRole.Link, QPalette.ColorRole.LinkVisited):
+        if min(contrast(palette.color(role), bg) for bg in backgrounds) < MIN_TEXT_CONTRAST:
+            palette.setColor(role, ours.color(role))
+    return palette
+
+
+def _native_style(app: QApplication) -> None:
+    """The platform's style again. Where that is Fusion (Linux desktops), Fusion with visible indicators: the
+    same look, but a dark platform palette hides Fusion's own check box outlines as it hides ours."""
+    native = _State.native_style or ""
+    if native.lower() == "fusion":
+        if not isinstance(app.style(), VisibleIndicatorStyle):
+            app.setStyle(VisibleIndicatorStyle())
+    elif style_name(app.style()) != native:
+        app.setStyle(native)
 
 
 def _follow_system() -> None:

@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
-from desktop_cls.gui.widgets.common import read_only_table
+from desktop_cls.gui.widgets.common import read_only_table, sentences
 
 FEW_IMAGES = 50  # fewer evaluated images than this: the accuracy is a rough estimate
 NAME_CHARS = 24  # a longer class name is elided rather than widen the window
@@ -76,7 +76,7 @@ class MetricsPanel(QWidget):
         tip = self.tr("No images of '{0}' among {1}: it has no recall, and the macro average leaves it "
                       "out.").format(name, where)
         if predicted:
-            tip += " " + self.tr("The model did predict it, wrongly each time: those are false positives.")
+            tip = sentences(tip, self.tr("The model did predict it, wrongly each time: those are false positives."))
         return tip
 
     def _split_words(self, split: str) -> str:

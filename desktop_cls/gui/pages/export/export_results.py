@@ -11,8 +11,10 @@ from typing import Any
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
+    QFrame,
     QLabel,
     QPlainTextEdit,
+    QScrollArea,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -71,8 +73,14 @@ class ExportResults(QSplitter):
         self.details.setObjectName("exportDetailsTabs")
         self.details.addTab(self.snippet_view, translate("ExportPage", "Use it elsewhere"))
         self.details.addTab(self.meta_view, translate("ExportPage", "Metadata (sidecar JSON)"))
-        # a tab beside the files' uses, not a box under the form: the page stays within a 640 px high screen
-        self.details.addTab(serve_panel, translate("ExportPage", "Serve over HTTP"))
+        # a tab beside the files' uses, not a box under the form: the page stays within a 640 px high screen;
+        # in a pane lower than the box, the box scrolls (squeezed, its rows were drawn over each other)
+        serve_tab = QScrollArea()
+        serve_tab.setObjectName("serveTab")
+        serve_tab.setWidgetResizable(True)
+        serve_tab.setFrameShape(QFrame.Shape.NoFrame)
+        serve_tab.setWidget(serve_panel)
+        self.details.addTab(serve_tab, translate("ExportPage", "Serve over HTTP"))
         table_box = QWidget()
         tl = QVBoxLayout(table_box)
         tl.setContentsMargins(0, 0, 0, 0)

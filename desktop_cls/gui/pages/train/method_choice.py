@@ -21,6 +21,7 @@ from desktop_cls.core.training.config import TrainConfig
 from desktop_cls.core.training.methods import AUTO, CUSTOM, FINE_TUNE, QUICK, SCRATCH, method_name
 from desktop_cls.core.training.planner import Plan
 from desktop_cls.gui.pages.train.option_fields import OptionFields
+from desktop_cls.gui.widgets.common import sentences
 from desktop_cls.gui.widgets.option_controls import changed_signal
 
 
@@ -216,8 +217,8 @@ class MethodChoice(QObject):
             else:
                 text = self.tr("Custom: the whole {0} network trains from random weights, with the options "
                                "below.").format(model)
-            text += " " + self.tr("For the quick mode, choose “Pretrained network, quick” as the method.")
-        self.hint.setText(f"{note} {text}" if note else text)
+            text = sentences(text, self.tr("For the quick mode, choose “Pretrained network, quick” as the method."))
+        self.hint.setText(sentences(note, text))
         self.publish_plan()
 
     def set_key(self, key: str) -> None:

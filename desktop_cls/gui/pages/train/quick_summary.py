@@ -12,6 +12,7 @@ from PySide6.QtCore import QCoreApplication, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
+from desktop_cls.gui.widgets.common import sentences
 from desktop_cls.gui.widgets.plot_theme import BLUE, GREY, ORANGE
 
 CLASSES_SHOWN = 8  # the hardest ones; the Evaluate page has them all
@@ -81,9 +82,9 @@ def _time_line(result: Any) -> str:
             decode=float(extra.get("decode_seconds", 0.0)), from_cache=QCoreApplication.translate(
                 "QuickSummary", "; {0} more came from the cache").format(cached) if cached else "")
     if extra.get("head_c") is not None:
-        line += " " + QCoreApplication.translate(
+        line = sentences(line, QCoreApplication.translate(
             "QuickSummary", "The last layer's strength, C = {0:g}, was chosen by cross-validation.").format(
-            extra["head_c"])
+            extra["head_c"]))
     return line
 
 

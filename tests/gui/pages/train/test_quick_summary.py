@@ -76,3 +76,19 @@ def test_another_dataset_takes_the_quick_summary_away(qtbot: QtBot) -> None:
     assert monitor.view.currentWidget() is monitor.quick_summary
     monitor.clear()
     assert monitor.view.currentWidget() is monitor.empty
+
+
+def test_sentences_in_a_row_read_without_a_gap_in_chinese(qapp: object) -> None:
+    """English puts a space between two sentences; after "。" it showed as a gap ("进行）。 最后一层")."""
+    from desktop_cls.gui.shell.language import install_language
+
+    extra: dict[str, object] = {"feature_seconds": 7.0, "head_seconds": 1.0, "decode_seconds": 2.5,
+                                "network_seconds": 6.5, "features_computed": 20, "head_c": 1.0}
+    install_language("zh_CN")
+    try:
+        line = summary_view(_result(extra, seconds=10.0)).time_line
+    finally:
+        install_language("en")
+    assert "。 " not in line and "）。最后一层的强度 C = 1" in line, line
+    english = summary_view(_result(extra, seconds=10.0)).time_line
+    assert "same time). The last layer's strength, C = 1," in english
