@@ -169,6 +169,7 @@ def run_app(path: str | None = None, first_start: str | None = None) -> int:
     setup_logging()
     install_exception_hooks()
     paint_on_the_ui_thread()
+    engine.load_triton_before_qt()  # before Qt's platform theme loads the graphics driver's LLVM
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     settings, notice = start_language()

@@ -66,3 +66,22 @@ def preload_torch_libraries() -> None:
     if library.is_file():
         with contextlib.suppress(OSError):  # torch's own import then loads them, finding its CUDA libraries itself
             ctypes.CDLL(str(library))
+
+
+def load_triton_before_qt() -> None:
+    """Load triton's compiler library before Qt starts, where torch's build brings triton (CUDA builds on Linux).
+
+    On a GTK desktop (GNOME and its kin) Qt's platform theme brings in the graphics driver's LLVM (Mesa's
+    libLLVM) for every symbol to see. Triton carries its own LLVM; when torch imported it later (its compiler
+    front end loads on the first model built, in the engine task) triton's start-up code ran against the
+    driver's LLVM and the app died with a segmentation fault before the user could do anything. Loaded first,
+    triton's library keeps its own LLVM. It costs about 0.2 s of start-up; nothing happens without triton."""
+    if not sys.platform.startswith("linux"):
+        return
+    spec = importlib.util.find_spec("triton")  # finds the package without running it
+    if spec is None or spec.origin is None:
+        return
+    library = Path(spec.origin).parent / "_C" / "libtriton.so"
+    if library.is_file():
+        with contextlib.suppress(OSError):  # another layout: torch's import loads it as before
+            ctypes.CDLL(str(library))
