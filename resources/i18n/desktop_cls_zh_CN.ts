@@ -536,6 +536,15 @@
     </message>
 </context>
 <context>
+    <name>ConfusionMatrixView</name>
+    <message numerus="yes">
+        <source>%n image(s) of &apos;{0}&apos; predicted as &apos;{1}&apos;</source>
+        <translation>
+            <numerusform>%n 张“{0}”图像被预测为“{1}”</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>DatasetPage</name>
     <message>
         <source>Dataset folder</source>
@@ -821,12 +830,6 @@
     <message>
         <source>Evaluation failed</source>
         <translation>评估失败</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n image(s) of &apos;{0}&apos; predicted as &apos;{1}&apos;</source>
-        <translation>
-            <numerusform>%n 张“{0}”图像被预测为“{1}”</numerusform>
-        </translation>
     </message>
     <message>
         <source>Save as PNG</source>

@@ -197,3 +197,49 @@ def test_the_first_start_folder_opens_only_when_there_is_nothing_to_reopen(
     assert w.state.dataset is not None
     assert Path(w.state.dataset.root) == (tiny_folder if has_last else demo).resolve()
     w.shutdown()
+
+
+def held_evaluation(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """The Evaluate page's evaluations wait for the returned event before they start (so the test can change the
+    app state while one runs)."""
+    from desktop_cls.gui.pages.evaluate import evaluate_page
+
+    go, real = threading.Event(), evaluate_page.evaluation
+
+    def held(model: str, folder: str) -> Any:
+        work = real(model, folder)
+
+        def wait_then_work(progress: Any, cancel: Any) -> Any:
+            assert go.wait(60), "the test never let the evaluation go"
+            return work(progress, cancel)
+
+        return wait_then_work
+
+    monkeypatch.setattr(evaluate_page, "evaluation", held)
+    return go
+
+
+@pytest.mark.parametrize("change", ["dataset", "run"])
+def test_an_evaluation_that_ends_after_the_state_moved_on_is_not_shown_as_the_new_ones(
+        qtbot: QtBot, window: MainWindow, trained_run: tuple[Path, Path], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, change: str) -> None:
+    run, data = trained_run
+    go = held_evaluation(monkeypatch)
+    open_and_wait(qtbot, window, data)
+    window.state.set_run(str(run))
+    ep = window.evaluate_page
+    window.evaluate()
+    assert ep.busy()
+    if change == "dataset":  # the same classes in another folder: the run scores it by default
+        open_and_wait(qtbot, window, make_tiny_folder(tmp_path / "other", per_class=10, seed=5))
+    else:  # a run that ended meanwhile is chosen
+        window.state.set_run(str(shutil.copytree(run, tmp_path / "newer-run")))
+    go.set()
+    qtbot.waitUntil(lambda: not ep.busy(), timeout=60_000)
+    assert ep.model.result is None and ep.metrics.table.rowCount() == 0 and ep.content.currentIndex() == 0
+    assert ("other images" if change == "dataset" else "results of the previous model") in ep.empty.label.text()
+    assert errors_shown() == []
+    window.evaluate()  # evaluated again, it is shown
+    qtbot.waitUntil(lambda: ep.model.result is not None, timeout=60_000)
+    assert ep.content.currentIndex() == 1
+

@@ -113,11 +113,11 @@ def test_show_in_folder_says_so_when_no_file_manager_opens(qtbot: QtBot, monkeyp
 
 
 def test_mistakes_and_their_heat_maps_open_large(qtbot: QtBot, window: MainWindow) -> None:
-    from tests.gui.test_evaluate_page import synthetic_result
+    from tests.gui.test_evaluate_page import show_result, synthetic_result
 
     ev = window.evaluate_page
     window.show_page("evaluate")
-    ev._show(synthetic_result())
+    show_result(ev, synthetic_result())
     QApplication.processEvents()
     first = ev.mistakes.shown[0]
     heat = QImage(300, 200, QImage.Format.Format_RGB888)
