@@ -243,3 +243,21 @@ def test_an_evaluation_that_ends_after_the_state_moved_on_is_not_shown_as_the_ne
     qtbot.waitUntil(lambda: ep.model.result is not None, timeout=60_000)
     assert ep.content.currentIndex() == 1
 
+
+def test_opening_another_folder_closes_the_error_boxes_and_viewer_of_the_one_before(
+        qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    from tests.gui.conftest import opened_viewer
+
+    first = make_tiny_folder(tmp_path / "first", per_class=4)
+    second = make_tiny_folder(tmp_path / "second", classes=("x", "y"), per_class=4)
+    open_and_wait(qtbot, window, first)
+    window.dataset_page.open_folder(str(tmp_path / "missing"))
+    qtbot.waitUntil(lambda: bool(errors_shown()), timeout=30_000)
+    assert f"{first} is still open" in errors_shown()[0]
+    qtbot.waitUntil(lambda: window.dataset_page.thumb_model.rowCount() > 0, timeout=30_000)  # shown again
+    window.dataset_page.view_thumbnail(0)
+    viewer = opened_viewer(window.dataset_page)
+    assert viewer.isVisible() and str(first) in viewer.items[0][0]
+    open_and_wait(qtbot, window, second)
+    assert errors_shown() == []  # it named the folder open before, which is not open any more
+    assert not viewer.isVisible()  # it stepped through the images of the folder before
