@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from desktop_cls.gui.shell.main_window import MainWindow
@@ -261,3 +261,40 @@ def test_opening_another_folder_closes_the_error_boxes_and_viewer_of_the_one_bef
     open_and_wait(qtbot, window, second)
     assert errors_shown() == []  # it named the folder open before, which is not open any more
     assert not viewer.isVisible()  # it stepped through the images of the folder before
+
+
+@pytest.mark.parametrize("step", ["large move", "import"])
+def test_a_labeling_step_that_ends_after_another_folder_opened_lists_nothing_of_its_folder(
+        qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str) -> None:
+    import numpy as np
+
+    from desktop_cls.gui.pages import image_import
+
+    first = make_tiny_folder(tmp_path / "first", per_class=2)
+    for i in range(3):
+        write_image(first / f"loose{i}.png", np.full((16, 16, 3), 20 * i, np.uint8))
+    second = make_tiny_folder(tmp_path / "second", classes=("x", "y"), per_class=2)
+    write_image(second / "its_own.png", np.full((16, 16, 3), 9, np.uint8))
+    elsewhere = write_image(tmp_path / "camera" / "new.png", np.full((16, 16, 3), 99, np.uint8))
+    go, real_import = threading.Event(), image_import.import_work
+
+    def held_import(*args: Any) -> Any:
+        work = real_import(*args)
+        return lambda **kw: go.wait(30) and work(**kw)
+
+    monkeypatch.setattr(image_import, "import_work", held_import)
+    open_and_wait(qtbot, window, first)
+    window.show_page("label")
+    lp, ws = window.label_page, window.state.workspace
+    assert ws is not None
+    if step == "import":
+        monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(elsewhere)], ""))
+        lp.classes.import_images()  # copied in the background
+    else:  # thousands of images into a class: a step on a worker thread
+        lp.do(lambda names, cls: go.wait(30) and ws.assign(names, cls), ["loose0.png"], "cat", large=True)
+    assert window.state.moving_files
+    open_and_wait(qtbot, window, second)
+    go.set()
+    qtbot.waitUntil(lambda: not window.state.moving_files, timeout=30_000)
+    assert list(lp.model.queue) == ["its_own.png"] and lp.model.classes == ["x", "y"]
+    assert lp.model.current() == "its_own.png"
