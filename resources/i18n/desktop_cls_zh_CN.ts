@@ -3087,12 +3087,20 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>可以在 {1} 个类别的 {0:,} 张图像上训练（其中 {2:,} 张用于验证集）——点击“训练”（Ctrl+T）。</translation>
     </message>
     <message>
+        <source>Reading {0}… Train waits until it is open.</source>
+        <translation>正在读取 {0}… 读取完成后才能训练。</translation>
+    </message>
+    <message>
         <source>Not ready yet</source>
         <translation>尚未就绪</translation>
     </message>
     <message>
         <source>PyTorch is still loading; try again in a few seconds.</source>
         <translation>PyTorch 仍在加载；请几秒后再试。</translation>
+    </message>
+    <message>
+        <source>{0} is still being read; press Train again once it is open.</source>
+        <translation>仍在读取 {0}；读取完成后请再次按“训练”。</translation>
     </message>
     <message>
         <source>No dataset</source>

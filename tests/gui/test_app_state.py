@@ -298,3 +298,36 @@ def test_a_labeling_step_that_ends_after_another_folder_opened_lists_nothing_of_
     qtbot.waitUntil(lambda: not window.state.moving_files, timeout=30_000)
     assert list(lp.model.queue) == ["its_own.png"] and lp.model.classes == ["x", "y"]
     assert lp.model.current() == "its_own.png"
+
+
+def test_train_waits_for_the_folder_being_read_instead_of_training_the_one_before(
+        qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_cls.core.data import dataset
+
+    first = make_tiny_folder(tmp_path / "first", per_class=4)
+    second = make_tiny_folder(tmp_path / "second", classes=("x", "y"), per_class=4)
+    open_and_wait(qtbot, window, first)
+    go, real_scan = threading.Event(), dataset.scan
+
+    def held_scan(path: Any, *args: Any, **kwargs: Any) -> Any:
+        if Path(path) == second:
+            assert go.wait(30), "the test never let the folder be read"
+        return real_scan(path, *args, **kwargs)
+
+    monkeypatch.setattr(dataset, "scan", held_scan)
+    window.open_dataset(second)  # the Data and Label pages show nothing of the first meanwhile
+    tp = window.train_page
+    train = tp.buttons["trainButton"]
+    assert not train.isEnabled() and f"Reading {second}" in train.toolTip()
+    assert f"Reading {second}" in tp.monitor.progress_label.text()
+    window.start_training()  # Ctrl+T: said, not a run of the folder open before
+    assert not window.state.training
+    assert any(f"{second} is still being read" in text for text in errors_shown())
+    go.set()
+    qtbot.waitUntil(lambda: window.state.dataset is not None and window.state.dataset.root == str(second),
+                    timeout=30_000)
+    assert train.isEnabled() and "Ready to train" in tp.monitor.progress_label.text()
+    window.dataset_page.open_folder(str(tmp_path / "missing"))  # a folder that does not open: Train is back
+    qtbot.waitUntil(lambda: any("Cannot open" in b.windowTitle() for b in QApplication.topLevelWidgets()
+                                if isinstance(b, QMessageBox) and b.isVisible()), timeout=30_000)
+    assert train.isEnabled() and window.state.opening is None
