@@ -1968,6 +1968,10 @@ To label more, copy images in with “Import images…”: they wait here for a 
         <source>Open the dataset on the Data page first.</source>
         <translation>请先在“数据”页打开数据集。</translation>
     </message>
+    <message>
+        <source>Another labeling step is still running (see the status line); try again when it has finished. Nothing was changed.</source>
+        <translation>另一个标注步骤仍在进行（见状态行）；请在它完成后再试。未做任何更改。</translation>
+    </message>
     <message numerus="yes">
         <source>%n image(s) moved to the trash — Ctrl+Z on the Label page undoes it; evaluate again to update the numbers</source>
         <translation>

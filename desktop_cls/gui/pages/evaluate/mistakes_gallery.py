@@ -140,6 +140,11 @@ class MistakesGallery(QWidget):
         if ws is None or not paths:
             show_error(self, self.tr("Cannot fix labels"), self.tr("Open the dataset on the Data page first."))
             return
+        if self.state.moving_files:  # one writer: a step on a worker thread is moving files of this dataset
+            show_error(self, self.tr("Cannot fix labels"), self.tr(
+                "Another labeling step is still running (see the status line); try again when it has finished. "
+                "Nothing was changed."))
+            return
         try:
             step = ws.trash(paths) if class_name is None else ws.assign(paths, class_name)
         except UserError as e:
