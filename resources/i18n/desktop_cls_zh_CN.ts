@@ -183,6 +183,10 @@
             <numerusform>正在录制到“{0}”：%n 帧…</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Another labeling step is still running: the captured images wait among the unlabeled ones (the Label page files them).</source>
+        <translation>另一个标注步骤仍在进行：拍摄的图像留在未标注的图像中（可在“标注”页归类）。</translation>
+    </message>
     <message numerus="yes">
         <source>Added %n image(s) to &apos;{0}&apos;.</source>
         <translation>
@@ -196,6 +200,10 @@
     <message>
         <source>{0}. The captured images are kept among the unlabeled ones.</source>
         <translation>{0}。拍摄的图像保留在未标注图像中。</translation>
+    </message>
+    <message>
+        <source>Another labeling step is still running; undo when it has finished.</source>
+        <translation>另一个标注步骤仍在进行；请在它完成后再撤销。</translation>
     </message>
     <message>
         <source>Cannot undo</source>
