@@ -1575,6 +1575,10 @@ To label more, copy images in with “Import images…”: they wait here for a 
         <translation>正在寻找学习率…</translation>
     </message>
     <message>
+        <source>Learning-rate search stopped: another folder is being opened. Press Find… again for it.</source>
+        <translation>学习率搜索已停止：正在打开另一个文件夹。请为它再按一次“查找…”。</translation>
+    </message>
+    <message>
         <source>Suggested learning rate: {0:.2g}</source>
         <translation>建议的学习率：{0:.2g}</translation>
     </message>
