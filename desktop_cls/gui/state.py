@@ -163,6 +163,12 @@ class AppState(QObject):
         if self.dataset is not None:
             self.dataset_changed.emit(self.dataset)
 
+    def reread_dataset(self) -> None:
+        """A page changed the open dataset's files a moment ago: whoever shows it reads it again; not once another
+        folder is being opened (reading this one again would cancel that one and bring this one back)."""
+        if self.workspace is not None and self.opening is None:
+            self.files_changed.emit(str(self.workspace.root))
+
     def set_dataset(self, index: DatasetIndex) -> None:
         from desktop_cls.core.data.labeling import Workspace
         from desktop_cls.core.errors import UserError

@@ -331,3 +331,36 @@ def test_train_waits_for_the_folder_being_read_instead_of_training_the_one_befor
     qtbot.waitUntil(lambda: any("Cannot open" in b.windowTitle() for b in QApplication.topLevelWidgets()
                                 if isinstance(b, QMessageBox) and b.isVisible()), timeout=30_000)
     assert train.isEnabled() and window.state.opening is None
+
+
+def test_the_reading_again_after_a_label_goes_to_the_folder_being_opened_not_back_to_the_labelled_one(
+        qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A key press on the Label page has the folder read again a moment later; another folder opened within that
+    moment (one that takes long to read) stays the one opened."""
+    import numpy as np
+
+    from desktop_cls.core.data import dataset
+
+    first = make_tiny_folder(tmp_path / "first", per_class=2)
+    write_image(first / "loose.png", np.full((16, 16, 3), 20, np.uint8))
+    second = make_tiny_folder(tmp_path / "second", classes=("x", "y"), per_class=2)
+    open_and_wait(qtbot, window, first)
+    window.show_page("label")
+    lp = window.label_page
+    lp.assign_current("cat")
+    assert lp.reread.timer.isActive()  # the folder is read again once the labelling pauses
+    go, real_scan = threading.Event(), dataset.scan
+
+    def held_scan(path: Any, *args: Any, **kwargs: Any) -> Any:
+        if Path(path) == second:
+            assert go.wait(30), "the test never let the folder be read"
+        return real_scan(path, *args, **kwargs)
+
+    monkeypatch.setattr(dataset, "scan", held_scan)
+    window.open_dataset(second)
+    lp.reread.timer.stop()
+    lp.reread.timer.timeout.emit()  # the moment has passed while the second folder is still being read
+    go.set()
+    qtbot.waitUntil(lambda: not window.dataset_page.busy(), timeout=30_000)
+    assert window.state.dataset is not None and window.state.dataset.root == str(second)
+    assert window.dataset_page.path_edit.text() == str(second)
