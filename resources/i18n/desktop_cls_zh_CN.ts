@@ -555,14 +555,6 @@
 <context>
     <name>DatasetPage</name>
     <message>
-        <source>Dataset folder</source>
-        <translation>数据集文件夹</translation>
-    </message>
-    <message>
-        <source>Folder with one sub-folder of images per class</source>
-        <translation>每个类别一个图像子文件夹的文件夹</translation>
-    </message>
-    <message>
         <source>&amp;Open folder…</source>
         <translation>打开文件夹(&amp;O)…</translation>
     </message>
@@ -1140,6 +1132,17 @@
     <message>
         <source>Suggested: {0}</source>
         <translation>建议：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>FolderField</name>
+    <message>
+        <source>Dataset folder</source>
+        <translation>数据集文件夹</translation>
+    </message>
+    <message>
+        <source>Folder with one sub-folder of images per class</source>
+        <translation>每个类别一个图像子文件夹的文件夹</translation>
     </message>
 </context>
 <context>

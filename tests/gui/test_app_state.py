@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -364,3 +365,26 @@ def test_the_reading_again_after_a_label_goes_to_the_folder_being_opened_not_bac
     qtbot.waitUntil(lambda: not window.dataset_page.busy(), timeout=30_000)
     assert window.state.dataset is not None and window.state.dataset.root == str(second)
     assert window.dataset_page.path_edit.text() == str(second)
+
+
+def test_a_reading_that_ends_never_replaces_a_path_the_user_is_typing(qtbot: QtBot, window: MainWindow,
+                                                                      tmp_path: Path) -> None:
+    first = make_tiny_folder(tmp_path / "first", per_class=2)
+    open_and_wait(qtbot, window, first)
+    dp = window.dataset_page
+    field = dp.path_edit
+    window.activateWindow()
+    field.setFocus()
+    qtbot.waitUntil(field.hasFocus)
+    field.selectAll()
+    qtbot.keyClicks(field, str(tmp_path / "sec"))  # half typed when the folder open is read again (after a label)
+    before = window.state.dataset
+    window.state.files_changed.emit(str(first))
+    qtbot.waitUntil(lambda: window.state.dataset is not before and not dp.busy(), timeout=30_000)
+    assert field.text() == str(tmp_path / "sec")
+    qtbot.keyClicks(field, "ond")
+    second = make_tiny_folder(tmp_path / "second", classes=("x", "y"), per_class=2)
+    qtbot.keyClick(field, Qt.Key.Key_Return)  # given: the field names what opens from now on
+    qtbot.waitUntil(lambda: window.state.dataset is not None and window.state.dataset.root == str(second),
+                    timeout=30_000)
+    assert field.text() == str(second) and not field.typing()
