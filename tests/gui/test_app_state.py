@@ -388,3 +388,17 @@ def test_a_reading_that_ends_never_replaces_a_path_the_user_is_typing(qtbot: QtB
     qtbot.waitUntil(lambda: window.state.dataset is not None and window.state.dataset.root == str(second),
                     timeout=30_000)
     assert field.text() == str(second) and not field.typing()
+
+
+def test_the_folder_read_leaves_the_selection_made_in_its_field_to_type_over(qtbot: QtBot, window: MainWindow,
+                                                                             tmp_path: Path) -> None:
+    first = make_tiny_folder(tmp_path / "first", per_class=2)
+    field = window.dataset_page.path_edit
+    window.activateWindow()
+    field.setFocus()
+    qtbot.waitUntil(field.hasFocus)
+    field.setText(str(first))
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    field.selectAll()  # Ctrl+A to type the next path, before the first one is read
+    qtbot.waitUntil(lambda: window.state.dataset is not None and not window.dataset_page.busy(), timeout=30_000)
+    assert field.selectedText() == str(first)  # typing now replaces it, not adds to it

@@ -32,6 +32,7 @@ class FolderField(QLineEdit):
         return self.hasFocus() and self.isModified()
 
     def show_folder(self, path: str) -> None:
-        """Name `path` (the folder open, or being opened), unless the user is typing another."""
-        if not self.typing():
+        """Name `path` (the folder open, or being opened), unless the user is typing another. The name it shows
+        already is left alone: set again, it dropped the selection the user had just made to type over it."""
+        if not self.typing() and self.text() != path:
             self.setText(path)
