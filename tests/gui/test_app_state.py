@@ -295,6 +295,7 @@ def test_a_labeling_step_that_ends_after_another_folder_opened_lists_nothing_of_
         lp.do(lambda names, cls: go.wait(30) and ws.assign(names, cls), ["loose0.png"], "cat", large=True)
     assert window.state.moving_files
     open_and_wait(qtbot, window, second)
+    qtbot.waitUntil(lambda: list(lp.model.queue) == ["its_own.png"], timeout=30_000)  # (listed off the UI thread)
     go.set()
     qtbot.waitUntil(lambda: not window.state.moving_files, timeout=30_000)
     assert list(lp.model.queue) == ["its_own.png"] and lp.model.classes == ["x", "y"]
@@ -348,6 +349,7 @@ def test_the_reading_again_after_a_label_goes_to_the_folder_being_opened_not_bac
     open_and_wait(qtbot, window, first)
     window.show_page("label")
     lp = window.label_page
+    qtbot.waitUntil(lambda: lp.model.current() == "loose.png", timeout=30_000)  # (listed off the UI thread)
     lp.assign_current("cat")
     assert lp.reread.timer.isActive()  # the folder is read again once the labelling pauses
     go, real_scan = threading.Event(), dataset.scan
