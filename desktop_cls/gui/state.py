@@ -94,6 +94,7 @@ def _same_folder(a: str, b: str) -> bool:
 class AppState(QObject):
     dataset_opening = Signal(str)  # a different folder is being read: what showed the open one goes
     dataset_changed = Signal(object)  # DatasetIndex (also re-sent when opening another folder failed)
+    opening_ended = Signal()  # the folder being read did not open (it failed, or was cancelled): `opening` is None
     run_changed = Signal(str)  # run folder or model file
     core_ready = Signal()
     status_changed = Signal(object, object)  # PageKey, Badge
@@ -107,6 +108,7 @@ class AppState(QObject):
         self.settings = settings
         self.moving_files = False  # a labeling step or an import runs on a worker thread: no other starts (one writer)
         self.dataset: DatasetIndex | None = None
+        self.opening: str | None = None  # another folder being read: `dataset` is still the one before until it is in
         self.run: str | None = None
         self.run_info: RunInfo | None = None
         self.core_loaded = False
@@ -149,13 +151,23 @@ class AppState(QObject):
 
     def begin_opening(self, folder: str) -> None:
         """Another folder is being read: pages stop showing the open one's content until it arrives."""
+        self.opening = None  # the open one read again (or back to it before the other arrived): it stays open
         if self.dataset is None or not _same_folder(self.dataset.root, folder):
+            self.opening = folder
             self.dataset_opening.emit(folder)
 
     def opening_failed(self) -> None:
         """The folder could not be read: the dataset that was open is still open, shown again."""
+        self.opening = None
+        self.opening_ended.emit()
         if self.dataset is not None:
             self.dataset_changed.emit(self.dataset)
+
+    def reread_dataset(self) -> None:
+        """A page changed the open dataset's files a moment ago: whoever shows it reads it again; not once another
+        folder is being opened (reading this one again would cancel that one and bring this one back)."""
+        if self.workspace is not None and self.opening is None:
+            self.files_changed.emit(str(self.workspace.root))
 
     def set_dataset(self, index: DatasetIndex) -> None:
         from desktop_cls.core.data.labeling import Workspace
@@ -166,7 +178,7 @@ class AppState(QObject):
                 self.workspace = Workspace(index.root)
             except UserError:
                 self.workspace = None
-        self.dataset = index
+        self.dataset, self.opening = index, None
         self.settings.remember_folder(index.root)
         self.settings_changed.emit(True)
         self.dataset_changed.emit(index)

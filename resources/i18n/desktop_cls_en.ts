@@ -46,22 +46,22 @@
     </message>
 </context>
 <context>
+    <name>ConfusionMatrixView</name>
+    <message numerus="yes">
+        <source>%n image(s) of &apos;{0}&apos; predicted as &apos;{1}&apos;</source>
+        <translation>
+            <numerusform>%n image of &apos;{0}&apos; predicted as &apos;{1}&apos;</numerusform>
+            <numerusform>%n images of &apos;{0}&apos; predicted as &apos;{1}&apos;</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>DatasetPage</name>
     <message numerus="yes">
         <source>All classes (%Ln image(s))</source>
         <translation>
             <numerusform>All classes (%Ln image)</numerusform>
             <numerusform>All classes (%Ln images)</numerusform>
-        </translation>
-    </message>
-</context>
-<context>
-    <name>EvaluatePage</name>
-    <message numerus="yes">
-        <source>%n image(s) of &apos;{0}&apos; predicted as &apos;{1}&apos;</source>
-        <translation>
-            <numerusform>%n image of &apos;{0}&apos; predicted as &apos;{1}&apos;</numerusform>
-            <numerusform>%n images of &apos;{0}&apos; predicted as &apos;{1}&apos;</numerusform>
         </translation>
     </message>
 </context>

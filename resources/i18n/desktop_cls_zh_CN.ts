@@ -183,6 +183,10 @@
             <numerusform>正在录制到“{0}”：%n 帧…</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Another labeling step is still running: the captured images wait among the unlabeled ones (the Label page files them).</source>
+        <translation>另一个标注步骤仍在进行：拍摄的图像留在未标注的图像中（可在“标注”页归类）。</translation>
+    </message>
     <message numerus="yes">
         <source>Added %n image(s) to &apos;{0}&apos;.</source>
         <translation>
@@ -196,6 +200,10 @@
     <message>
         <source>{0}. The captured images are kept among the unlabeled ones.</source>
         <translation>{0}。拍摄的图像保留在未标注图像中。</translation>
+    </message>
+    <message>
+        <source>Another labeling step is still running; undo when it has finished.</source>
+        <translation>另一个标注步骤仍在进行；请在它完成后再撤销。</translation>
     </message>
     <message>
         <source>Cannot undo</source>
@@ -536,15 +544,16 @@
     </message>
 </context>
 <context>
+    <name>ConfusionMatrixView</name>
+    <message numerus="yes">
+        <source>%n image(s) of &apos;{0}&apos; predicted as &apos;{1}&apos;</source>
+        <translation>
+            <numerusform>%n 张“{0}”图像被预测为“{1}”</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>DatasetPage</name>
-    <message>
-        <source>Dataset folder</source>
-        <translation>数据集文件夹</translation>
-    </message>
-    <message>
-        <source>Folder with one sub-folder of images per class</source>
-        <translation>每个类别一个图像子文件夹的文件夹</translation>
-    </message>
     <message>
         <source>&amp;Open folder…</source>
         <translation>打开文件夹(&amp;O)…</translation>
@@ -821,12 +830,6 @@
     <message>
         <source>Evaluation failed</source>
         <translation>评估失败</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n image(s) of &apos;{0}&apos; predicted as &apos;{1}&apos;</source>
-        <translation>
-            <numerusform>%n 张“{0}”图像被预测为“{1}”</numerusform>
-        </translation>
     </message>
     <message>
         <source>Save as PNG</source>
@@ -1129,6 +1132,17 @@
     <message>
         <source>Suggested: {0}</source>
         <translation>建议：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>FolderField</name>
+    <message>
+        <source>Dataset folder</source>
+        <translation>数据集文件夹</translation>
+    </message>
+    <message>
+        <source>Folder with one sub-folder of images per class</source>
+        <translation>每个类别一个图像子文件夹的文件夹</translation>
     </message>
 </context>
 <context>
@@ -1564,6 +1578,10 @@ To label more, copy images in with “Import images…”: they wait here for a 
         <translation>正在寻找学习率…</translation>
     </message>
     <message>
+        <source>Learning-rate search stopped: another folder is being opened. Press Find… again for it.</source>
+        <translation>学习率搜索已停止：正在打开另一个文件夹。请为它再按一次“查找…”。</translation>
+    </message>
+    <message>
         <source>Suggested learning rate: {0:.2g}</source>
         <translation>建议的学习率：{0:.2g}</translation>
     </message>
@@ -1964,6 +1982,10 @@ To label more, copy images in with “Import images…”: they wait here for a 
     <message>
         <source>Open the dataset on the Data page first.</source>
         <translation>请先在“数据”页打开数据集。</translation>
+    </message>
+    <message>
+        <source>Another labeling step is still running (see the status line); try again when it has finished. Nothing was changed.</source>
+        <translation>另一个标注步骤仍在进行（见状态行）；请在它完成后再试。未做任何更改。</translation>
     </message>
     <message numerus="yes">
         <source>%n image(s) moved to the trash — Ctrl+Z on the Label page undoes it; evaluate again to update the numbers</source>
@@ -3092,12 +3114,20 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>可以在 {1} 个类别的 {0:,} 张图像上训练（其中 {2:,} 张用于验证集）——点击“训练”（Ctrl+T）。</translation>
     </message>
     <message>
+        <source>Reading {0}… Train waits until it is open.</source>
+        <translation>正在读取 {0}… 读取完成后才能训练。</translation>
+    </message>
+    <message>
         <source>Not ready yet</source>
         <translation>尚未就绪</translation>
     </message>
     <message>
         <source>PyTorch is still loading; try again in a few seconds.</source>
         <translation>PyTorch 仍在加载；请几秒后再试。</translation>
+    </message>
+    <message>
+        <source>{0} is still being read; press Train again once it is open.</source>
+        <translation>仍在读取 {0}；读取完成后请再次按“训练”。</translation>
     </message>
     <message>
         <source>No dataset</source>

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from desktop_cls.gui.shell.main_window import MainWindow
@@ -197,3 +198,209 @@ def test_the_first_start_folder_opens_only_when_there_is_nothing_to_reopen(
     assert w.state.dataset is not None
     assert Path(w.state.dataset.root) == (tiny_folder if has_last else demo).resolve()
     w.shutdown()
+
+
+def held_evaluation(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """The Evaluate page's evaluations wait for the returned event before they start (so the test can change the
+    app state while one runs)."""
+    from desktop_cls.gui.pages.evaluate import evaluate_page
+
+    go, real = threading.Event(), evaluate_page.evaluation
+
+    def held(model: str, folder: str) -> Any:
+        work = real(model, folder)
+
+        def wait_then_work(progress: Any, cancel: Any) -> Any:
+            assert go.wait(60), "the test never let the evaluation go"
+            return work(progress, cancel)
+
+        return wait_then_work
+
+    monkeypatch.setattr(evaluate_page, "evaluation", held)
+    return go
+
+
+@pytest.mark.parametrize("change", ["dataset", "run"])
+def test_an_evaluation_that_ends_after_the_state_moved_on_is_not_shown_as_the_new_ones(
+        qtbot: QtBot, window: MainWindow, trained_run: tuple[Path, Path], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, change: str) -> None:
+    run, data = trained_run
+    go = held_evaluation(monkeypatch)
+    open_and_wait(qtbot, window, data)
+    window.state.set_run(str(run))
+    ep = window.evaluate_page
+    window.evaluate()
+    assert ep.busy()
+    if change == "dataset":  # the same classes in another folder: the run scores it by default
+        open_and_wait(qtbot, window, make_tiny_folder(tmp_path / "other", per_class=10, seed=5))
+    else:  # a run that ended meanwhile is chosen
+        window.state.set_run(str(shutil.copytree(run, tmp_path / "newer-run")))
+    go.set()
+    qtbot.waitUntil(lambda: not ep.busy(), timeout=60_000)
+    assert ep.model.result is None and ep.metrics.table.rowCount() == 0 and ep.content.currentIndex() == 0
+    assert ("other images" if change == "dataset" else "results of the previous model") in ep.empty.label.text()
+    assert errors_shown() == []
+    window.evaluate()  # evaluated again, it is shown
+    qtbot.waitUntil(lambda: ep.model.result is not None, timeout=60_000)
+    assert ep.content.currentIndex() == 1
+
+
+def test_opening_another_folder_closes_the_error_boxes_and_viewer_of_the_one_before(
+        qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    from tests.gui.conftest import opened_viewer
+
+    first = make_tiny_folder(tmp_path / "first", per_class=4)
+    second = make_tiny_folder(tmp_path / "second", classes=("x", "y"), per_class=4)
+    open_and_wait(qtbot, window, first)
+    window.dataset_page.open_folder(str(tmp_path / "missing"))
+    qtbot.waitUntil(lambda: bool(errors_shown()), timeout=30_000)
+    assert f"{first} is still open" in errors_shown()[0]
+    qtbot.waitUntil(lambda: window.dataset_page.thumb_model.rowCount() > 0, timeout=30_000)  # shown again
+    window.dataset_page.view_thumbnail(0)
+    viewer = opened_viewer(window.dataset_page)
+    assert viewer.isVisible() and str(first) in viewer.items[0][0]
+    open_and_wait(qtbot, window, second)
+    assert errors_shown() == []  # it named the folder open before, which is not open any more
+    assert not viewer.isVisible()  # it stepped through the images of the folder before
+
+
+@pytest.mark.parametrize("step", ["large move", "import"])
+def test_a_labeling_step_that_ends_after_another_folder_opened_lists_nothing_of_its_folder(
+        qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str) -> None:
+    import numpy as np
+
+    from desktop_cls.gui.pages import image_import
+
+    first = make_tiny_folder(tmp_path / "first", per_class=2)
+    for i in range(3):
+        write_image(first / f"loose{i}.png", np.full((16, 16, 3), 20 * i, np.uint8))
+    second = make_tiny_folder(tmp_path / "second", classes=("x", "y"), per_class=2)
+    write_image(second / "its_own.png", np.full((16, 16, 3), 9, np.uint8))
+    elsewhere = write_image(tmp_path / "camera" / "new.png", np.full((16, 16, 3), 99, np.uint8))
+    go, real_import = threading.Event(), image_import.import_work
+
+    def held_import(*args: Any) -> Any:
+        work = real_import(*args)
+        return lambda **kw: go.wait(30) and work(**kw)
+
+    monkeypatch.setattr(image_import, "import_work", held_import)
+    open_and_wait(qtbot, window, first)
+    window.show_page("label")
+    lp, ws = window.label_page, window.state.workspace
+    assert ws is not None
+    if step == "import":
+        monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(elsewhere)], ""))
+        lp.classes.import_images()  # copied in the background
+    else:  # thousands of images into a class: a step on a worker thread
+        lp.do(lambda names, cls: go.wait(30) and ws.assign(names, cls), ["loose0.png"], "cat", large=True)
+    assert window.state.moving_files
+    open_and_wait(qtbot, window, second)
+    qtbot.waitUntil(lambda: list(lp.model.queue) == ["its_own.png"], timeout=30_000)  # (listed off the UI thread)
+    go.set()
+    qtbot.waitUntil(lambda: not window.state.moving_files, timeout=30_000)
+    assert list(lp.model.queue) == ["its_own.png"] and lp.model.classes == ["x", "y"]
+    assert lp.model.current() == "its_own.png"
+
+
+def test_train_waits_for_the_folder_being_read_instead_of_training_the_one_before(
+        qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_cls.core.data import dataset
+
+    first = make_tiny_folder(tmp_path / "first", per_class=4)
+    second = make_tiny_folder(tmp_path / "second", classes=("x", "y"), per_class=4)
+    open_and_wait(qtbot, window, first)
+    go, real_scan = threading.Event(), dataset.scan
+
+    def held_scan(path: Any, *args: Any, **kwargs: Any) -> Any:
+        if Path(path) == second:
+            assert go.wait(30), "the test never let the folder be read"
+        return real_scan(path, *args, **kwargs)
+
+    monkeypatch.setattr(dataset, "scan", held_scan)
+    window.open_dataset(second)  # the Data and Label pages show nothing of the first meanwhile
+    tp = window.train_page
+    train = tp.buttons["trainButton"]
+    assert not train.isEnabled() and f"Reading {second}" in train.toolTip()
+    assert f"Reading {second}" in tp.monitor.progress_label.text()
+    window.start_training()  # Ctrl+T: said, not a run of the folder open before
+    assert not window.state.training
+    assert any(f"{second} is still being read" in text for text in errors_shown())
+    go.set()
+    qtbot.waitUntil(lambda: window.state.dataset is not None and window.state.dataset.root == str(second),
+                    timeout=30_000)
+    assert train.isEnabled() and "Ready to train" in tp.monitor.progress_label.text()
+    window.dataset_page.open_folder(str(tmp_path / "missing"))  # a folder that does not open: Train is back
+    qtbot.waitUntil(lambda: any("Cannot open" in b.windowTitle() for b in QApplication.topLevelWidgets()
+                                if isinstance(b, QMessageBox) and b.isVisible()), timeout=30_000)
+    assert train.isEnabled() and window.state.opening is None
+
+
+def test_the_reading_again_after_a_label_goes_to_the_folder_being_opened_not_back_to_the_labelled_one(
+        qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A key press on the Label page has the folder read again a moment later; another folder opened within that
+    moment (one that takes long to read) stays the one opened."""
+    import numpy as np
+
+    from desktop_cls.core.data import dataset
+
+    first = make_tiny_folder(tmp_path / "first", per_class=2)
+    write_image(first / "loose.png", np.full((16, 16, 3), 20, np.uint8))
+    second = make_tiny_folder(tmp_path / "second", classes=("x", "y"), per_class=2)
+    open_and_wait(qtbot, window, first)
+    window.show_page("label")
+    lp = window.label_page
+    qtbot.waitUntil(lambda: lp.model.current() == "loose.png", timeout=30_000)  # (listed off the UI thread)
+    lp.assign_current("cat")
+    assert lp.reread.timer.isActive()  # the folder is read again once the labelling pauses
+    go, real_scan = threading.Event(), dataset.scan
+
+    def held_scan(path: Any, *args: Any, **kwargs: Any) -> Any:
+        if Path(path) == second:
+            assert go.wait(30), "the test never let the folder be read"
+        return real_scan(path, *args, **kwargs)
+
+    monkeypatch.setattr(dataset, "scan", held_scan)
+    window.open_dataset(second)
+    lp.reread.timer.stop()
+    lp.reread.timer.timeout.emit()  # the moment has passed while the second folder is still being read
+    go.set()
+    qtbot.waitUntil(lambda: not window.dataset_page.busy(), timeout=30_000)
+    assert window.state.dataset is not None and window.state.dataset.root == str(second)
+    assert window.dataset_page.path_edit.text() == str(second)
+
+
+def test_a_reading_that_ends_never_replaces_a_path_the_user_is_typing(qtbot: QtBot, window: MainWindow,
+                                                                      tmp_path: Path) -> None:
+    first = make_tiny_folder(tmp_path / "first", per_class=2)
+    open_and_wait(qtbot, window, first)
+    dp = window.dataset_page
+    field = dp.path_edit
+    window.activateWindow()
+    field.setFocus()
+    qtbot.waitUntil(field.hasFocus)
+    field.selectAll()
+    qtbot.keyClicks(field, str(tmp_path / "sec"))  # half typed when the folder open is read again (after a label)
+    before = window.state.dataset
+    window.state.files_changed.emit(str(first))
+    qtbot.waitUntil(lambda: window.state.dataset is not before and not dp.busy(), timeout=30_000)
+    assert field.text() == str(tmp_path / "sec")
+    qtbot.keyClicks(field, "ond")
+    second = make_tiny_folder(tmp_path / "second", classes=("x", "y"), per_class=2)
+    qtbot.keyClick(field, Qt.Key.Key_Return)  # given: the field names what opens from now on
+    qtbot.waitUntil(lambda: window.state.dataset is not None and window.state.dataset.root == str(second),
+                    timeout=30_000)
+    assert field.text() == str(second) and not field.typing()
+
+
+def test_the_folder_read_leaves_the_selection_made_in_its_field_to_type_over(qtbot: QtBot, window: MainWindow,
+                                                                             tmp_path: Path) -> None:
+    first = make_tiny_folder(tmp_path / "first", per_class=2)
+    field = window.dataset_page.path_edit
+    window.activateWindow()
+    field.setFocus()
+    qtbot.waitUntil(field.hasFocus)
+    field.setText(str(first))
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    field.selectAll()  # Ctrl+A to type the next path, before the first one is read
+    qtbot.waitUntil(lambda: window.state.dataset is not None and not window.dataset_page.busy(), timeout=30_000)
+    assert field.selectedText() == str(first)  # typing now replaces it, not adds to it

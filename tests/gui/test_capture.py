@@ -135,3 +135,30 @@ def test_opening_a_dataset_counts_its_classes_from_the_index_not_the_folders(
     open_and_wait(qtbot, window, tiny_folder)
     panel = window.classify_page.live.capture
     assert panel.counts == {"cat": 8, "dog": 8, "fish": 8}
+
+
+def test_a_capture_waits_unlabeled_while_a_labeling_step_moves_files(qtbot: QtBot, window: MainWindow,
+                                                                     tiny_folder: Path) -> None:
+    """One writer per dataset: while a large step runs on a worker thread, captured frames are kept but not filed
+    (two steps at once interleaved their records in the journal), and Undo capture waits too."""
+    import threading
+
+    open_and_wait(qtbot, window, tiny_folder)
+    cp = window.classify_page
+    panel = cp.live.capture
+    cam = fake_camera(cp)
+    cam.send((40, 230, 40))
+    panel.capture_one("dog")  # filed: there is something to undo
+    ws, go = window.state.workspace, threading.Event()
+    assert ws is not None
+    window.label_page.do(lambda: go.wait(30) and ws.trash([str(tiny_folder / "cat" / "cat_00.png")]), large=True)
+    assert window.state.moving_files
+    panel.capture_one("fish")
+    waiting = [n for n in images(tiny_folder) if n.startswith("capture-")]
+    assert len(waiting) == 1 and "still running" in panel.status.text()
+    assert len(images(tiny_folder / "fish")) == 8
+    panel.undo()
+    assert len([n for n in images(tiny_folder / "dog") if n.startswith("capture-")]) == 1  # not undone meanwhile
+    go.set()
+    qtbot.waitUntil(lambda: not window.state.moving_files, timeout=30_000)
+    assert ws.describe_undo() == "1 image to the trash"

@@ -53,7 +53,7 @@ def _walk(window: MainWindow) -> list[str]:
 
 @pytest.mark.parametrize("language_window", ["en", "zh_CN"], indirect=True)
 def test_no_page_cuts_a_text_off_at_1024x640(qtbot: QtBot, language_window: Any, tmp_path: Path) -> None:
-    from tests.gui.test_evaluate_page import synthetic_result
+    from tests.gui.test_evaluate_page import show_result, synthetic_result
     from tests.gui.test_export_page import fake_results
 
     w = language_window
@@ -67,7 +67,7 @@ def test_no_page_cuts_a_text_off_at_1024x640(qtbot: QtBot, language_window: Any,
     w.dataset_page.tabs.setCurrentIndex(1)  # the Problems tab, with a duplicate and a file that is no image
     qtbot.waitUntil(lambda: w.dataset_page.model.checked is not None and w.dataset_page.problems.table.rowCount() >= 2,
                     timeout=30_000)
-    w.evaluate_page._show(synthetic_result())
+    show_result(w.evaluate_page, synthetic_result())
     w.export_page.results.show_results(fake_results(tmp_path / "exports"), tmp_path / "exports")
     assert w.width() <= 1024
     clipped = before_data + _walk(w)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from pytestqt.qtbot import QtBot
 
@@ -60,13 +61,20 @@ def synthetic_result(n_classes: int = 10, per_class: int = 12, seed: int = 0) ->
     return d
 
 
+def show_result(page: Any, d: dict[str, object]) -> None:
+    """Hand the Evaluate page a result as its task would: of the images it scores now (a result of other images,
+    or of another model than its own, is taken down as it arrives)."""
+    d.setdefault("_folder", page.folder_edit.text().strip() or page.default_folder())
+    page._show(d)
+
+
 def test_ten_by_ten_confusion_matrix_fills_its_pane_without_scrolling(qtbot: QtBot, window: MainWindow) -> None:
     from PySide6.QtWidgets import QApplication
 
     window.resize(1280, 800)
     window.show_page("evaluate")
     ev = window.evaluate_page
-    ev._show(synthetic_result())
+    show_result(ev, synthetic_result())
     QApplication.processEvents()
     cm = ev.confusion
     assert cm.rowCount() == cm.columnCount() == 10
@@ -95,7 +103,7 @@ def test_a_class_without_images_shows_dashes_and_stays_out_of_the_macro_average(
     d["_samples"] = [(p, int(t), int(k), 0.925) for p, t, k in zip(paths, y, pred, strict=True)]
     d["_curves"], d["_model"] = result.curves(), ""
     ev = window.evaluate_page
-    ev._show(d)
+    show_result(ev, d)
     table = ev.metrics.table
 
     def cells(row: int) -> list[str]:

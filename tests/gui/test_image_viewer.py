@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -112,12 +113,12 @@ def test_show_in_folder_says_so_when_no_file_manager_opens(qtbot: QtBot, monkeyp
     assert warnings and str(CHINA.parent) in warnings[0]
 
 
-def test_mistakes_and_their_heat_maps_open_large(qtbot: QtBot, window: MainWindow) -> None:
-    from tests.gui.test_evaluate_page import synthetic_result
+def test_mistakes_and_their_heat_maps_open_large(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    from tests.gui.test_evaluate_page import show_result, synthetic_result
 
     ev = window.evaluate_page
     window.show_page("evaluate")
-    ev._show(synthetic_result())
+    show_result(ev, synthetic_result())
     QApplication.processEvents()
     first = ev.mistakes.shown[0]
     heat = QImage(300, 200, QImage.Format.Format_RGB888)
@@ -134,10 +135,12 @@ def test_mistakes_and_their_heat_maps_open_large(qtbot: QtBot, window: MainWindo
     assert viewer.current_path() == first[0]
     assert viewer.caption_label.text().startswith(f"True class: {classes[first[1]]} · predicted: {classes[first[2]]}")
     assert viewer.image_size() == (300, 200)  # the heat map, not the file
-    viewer.close()
+    window.state.set_run(str(tmp_path / "another-run"))  # the result is taken down: its mistakes go from sight
+    assert ev.model.result is None and not viewer.isVisible()
 
 
-def test_classified_images_open_large(qtbot: QtBot, window: MainWindow, trained_run: tuple[Path, Path]) -> None:
+def test_classified_images_open_large(qtbot: QtBot, window: MainWindow, trained_run: tuple[Path, Path],
+                                      tmp_path: Path) -> None:
     run, data = trained_run
     cp = window.classify_page
     window.state.set_run(str(run))
@@ -147,11 +150,12 @@ def test_classified_images_open_large(qtbot: QtBot, window: MainWindow, trained_
                     timeout=60_000)  # rows stream in; the request has ended when the buttons come back
     cp.results.table.setCurrentIndex(cp.results.model.index(2, 0))
     qtbot.keyClick(cp.results.table, Qt.Key.Key_Return)
-    viewer = opened_viewer(cp)
+    viewer = opened_viewer(cp.results)  # the results own their viewer
     assert viewer.current_path() == cp.results.predictions[2].path
     assert viewer.caption_label.text().startswith(f"Predicted: {cp.results.predictions[2].label}")
     viewer.close()
     qtbot.mouseDClick(cp.preview.image, Qt.MouseButton.LeftButton)
-    viewer = opened_viewer(cp)
+    viewer = opened_viewer(cp.results)
     assert viewer.isVisible() and viewer.current_path() == cp.results.predictions[2].path
-    viewer.close()
+    window.state.set_run(str(shutil.copytree(run, tmp_path / "another-run")))  # its predictions go from sight
+    assert cp.results.predictions == [] and not viewer.isVisible()

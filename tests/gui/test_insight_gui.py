@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from desktop_cls.gui.shell.main_window import MainWindow
+from tests.conftest import make_tiny_folder
 from tests.gui.conftest import open_and_wait, set_fast_training
 
 
@@ -67,3 +70,29 @@ def test_threshold_spin_marks_unknown(qtbot: QtBot, window: MainWindow, trained_
                     timeout=60_000)  # rows stream in; the request has ended when the buttons come back
     for p in cp.results.predictions:
         assert (p.label == "unknown") == (p.confidence < 0.99)
+
+
+def test_opening_another_folder_stops_the_learning_rate_search_of_the_one_before(
+        qtbot: QtBot, window: MainWindow, tiny_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rate found is the folder's it was searched on: it is not offered for the folder opened meanwhile."""
+    import threading
+
+    from desktop_cls.core.training import lr_finder
+
+    go, real = threading.Event(), lr_finder.find_lr
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        assert go.wait(30), "the test never let the search go"
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(lr_finder, "find_lr", held)
+    open_and_wait(qtbot, window, tiny_folder)
+    set_fast_training(window)
+    tp = window.train_page
+    qtbot.mouseClick(tp.form.find_lr_button, Qt.MouseButton.LeftButton)
+    assert tp.busy() and not tp.form.find_lr_button.isEnabled()
+    window.open_dataset(make_tiny_folder(tmp_path / "other", classes=("x", "y"), per_class=8))
+    go.set()
+    qtbot.waitUntil(lambda: not tp.busy(), timeout=60_000)
+    assert tp.lr_search.dialog is None and "another folder" in tp.monitor.log.toPlainText()
+    qtbot.waitUntil(lambda: tp.form.find_lr_button.isEnabled(), timeout=30_000)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop_cls.core.data.labeling import Workspace
@@ -314,6 +314,33 @@ def test_evaluate_gallery_follows_undo_and_redo_of_a_fix(qtbot: QtBot, window: M
     workspace(window).redo()
     qtbot.waitUntil(lambda: gallery.model.rowCount() == 1)
     assert "moved to 'dog'" in gallery.label.text()
+
+
+def test_the_evaluate_gallery_fixes_no_label_while_a_labeling_step_moves_files(qtbot: QtBot, window: MainWindow,
+                                                                              tiny_folder: Path) -> None:
+    """One writer per dataset: a fix in the gallery while a large step runs on a worker thread is said and not made
+    (two steps at once interleaved their records in the journal)."""
+    import threading
+
+    from PySide6.QtCore import QItemSelectionModel
+
+    open_and_wait(qtbot, window, tiny_folder)
+    ws, go = workspace(window), threading.Event()
+    cats, dogs = sorted((tiny_folder / "cat").iterdir()), sorted((tiny_folder / "dog").iterdir())
+    window.label_page.do(lambda: go.wait(30) and ws.assign([str(dogs[0])], "fish"), large=True)
+    assert window.state.moving_files
+    gallery = window.evaluate_page.mistakes
+    gallery.set_result(["cat", "dog", "fish"], [(str(cats[0]), 0, 1, 0.9)], "")
+    gallery.view.selectionModel().select(gallery.model.index(0), QItemSelectionModel.SelectionFlag.Select)
+    gallery.fix_selected("dog")
+    assert cats[0].exists() and gallery.model.rowCount() == 1
+    told = [w.text() for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+    assert any("Another labeling step is still running" in t for t in told)
+    go.set()
+    qtbot.waitUntil(lambda: not window.state.moving_files, timeout=30_000)
+    gallery.view.selectionModel().select(gallery.model.index(0), QItemSelectionModel.SelectionFlag.Select)
+    gallery.fix_selected("dog")  # once the step is over
+    assert (tiny_folder / "dog" / cats[0].name).exists()
 
 
 def test_the_sidebar_says_label_needs_attention_while_loose_images_wait(qtbot: QtBot, window: MainWindow,

@@ -30,7 +30,7 @@ def test_window_shrinks_to_fit_a_1024x640_screen_with_ten_classes(qtbot: QtBot, 
 
 
 def test_plot_legends_sit_beside_the_curves_not_on_them(qtbot: QtBot, window: MainWindow) -> None:
-    from tests.gui.test_evaluate_page import DEMO_CLASSES, synthetic_result
+    from tests.gui.test_evaluate_page import DEMO_CLASSES, show_result, synthetic_result
 
     window.resize(1280, 800)
     tp = window.train_page
@@ -45,7 +45,7 @@ def test_plot_legends_sit_beside_the_curves_not_on_them(qtbot: QtBot, window: Ma
         assert legend.isVisible() and not plot.geometry().intersects(legend.geometry())
     ev = window.evaluate_page
     window.show_page("evaluate")
-    ev._show(synthetic_result())
+    show_result(ev, synthetic_result())
     ev.right_tabs.setCurrentIndex(2)
     QApplication.processEvents()
     assert ev.curves.getPlotItem().legend is None
@@ -99,12 +99,12 @@ def test_portrait_thumbnails_keep_their_two_line_captions(qtbot: QtBot, tmp_path
 
 def test_ten_by_ten_confusion_matrix_fits_its_pane_at_1024x640(qtbot: QtBot, window: MainWindow) -> None:
     """On a small laptop screen the matrix shrinks its font and numbers its columns instead of scrolling."""
-    from tests.gui.test_evaluate_page import DEMO_CLASSES, synthetic_result
+    from tests.gui.test_evaluate_page import DEMO_CLASSES, show_result, synthetic_result
 
     window.resize(1024, 640 - TITLE_BAR)
     window.show_page("evaluate")
     ev = window.evaluate_page
-    ev._show(synthetic_result())
+    show_result(ev, synthetic_result())
     QApplication.processEvents()
     cm = ev.confusion
     assert cm.rowCount() == cm.columnCount() == 10
@@ -133,7 +133,7 @@ def test_ten_by_ten_confusion_matrix_fits_its_pane_at_1024x640(qtbot: QtBot, win
 
 
 def test_a_matrix_too_large_for_its_pane_scrolls(qtbot: QtBot, window: MainWindow) -> None:
-    from tests.gui.test_evaluate_page import synthetic_result
+    from tests.gui.test_evaluate_page import show_result, synthetic_result
 
     window.resize(1024, 640 - TITLE_BAR)
     window.show_page("evaluate")
@@ -143,7 +143,7 @@ def test_a_matrix_too_large_for_its_pane_scrolls(qtbot: QtBot, window: MainWindo
     result["classes"] = classes
     result["confusion_matrix"] = [[5 if i == j else 0 for j in range(40)] for i in range(40)]
     result["per_class"] = {c: {"precision": 1.0, "recall": 1.0, "f1": 1.0, "support": 5} for c in classes}
-    ev._show(result)
+    show_result(ev, result)
     QApplication.processEvents()
     cm = ev.confusion
     assert cm.needs_scrolling() and cm.font_scale == min(cm.font_scale, 0.7)

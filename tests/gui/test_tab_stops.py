@@ -10,11 +10,11 @@ from desktop_cls.gui.shell.main_window import MainWindow
 
 
 def test_tab_leaves_the_evaluate_metrics_table_in_one_press(qtbot: QtBot, window: MainWindow) -> None:
-    from tests.gui.test_evaluate_page import synthetic_result
+    from tests.gui.test_evaluate_page import show_result, synthetic_result
 
     window.show_page("evaluate")
     ev = window.evaluate_page
-    ev._show(synthetic_result())
+    show_result(ev, synthetic_result())
     table = ev.metrics.table
     table.setFocus()
     table.setCurrentCell(0, 0)

@@ -21,7 +21,7 @@ from desktop_cls.gui.shell.main_window import MainWindow
 from desktop_cls.gui.widgets import colours, theme
 from desktop_cls.gui.widgets.confusion_view import ConfusionMatrixView
 from tests.gui.conftest import child
-from tests.gui.test_evaluate_page import synthetic_result
+from tests.gui.test_evaluate_page import show_result, synthetic_result
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -76,7 +76,7 @@ def test_light_dark_light_at_run_time_repaints_window_plots_matrix_and_icons(qtb
     window.resize(1280, 800)
     ev = window.evaluate_page
     window.show_page("evaluate")
-    ev._show(synthetic_result())
+    show_result(ev, synthetic_result())
     cm, loss = ev.confusion, window.train_page.monitor.plots.loss_plot
     icon_item = window.sidebar.item(2)  # Train: no badge, not selected
     seen: dict[str, list[tuple[object, ...]]] = {}

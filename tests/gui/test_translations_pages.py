@@ -33,6 +33,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.conftest import make_tiny_folder
 from tests.gui.conftest import cell, header, item_at
+from tests.gui.test_evaluate_page import show_result
 
 CJK = ("猫", "狗", "鸟")
 # Texts that are data or names, not words to translate.
@@ -196,7 +197,7 @@ def test_the_evaluate_page_marks_every_text_and_shows_chinese_class_names(qtbot:
 
     page = EvaluatePage(page_state(tmp_path), TaskRunner())
     qtbot.addWidget(page)
-    page._show(evaluation())
+    show_result(page, evaluation())
     cm = page.confusion
     shown = [cm.verticalHeaderItem(i).text() for i in range(cm.rowCount())]
     assert shown == list(CJK) and [header(cm, j).text() for j in range(cm.columnCount())] == list(CJK)
@@ -308,7 +309,7 @@ def test_the_pages_read_in_chinese(qtbot: QtBot, chinese: None, tmp_path: Path) 
     assert train.monitor.progress_label.text().startswith("可以在 3 个类别的")
     assert train.monitor.plots.loss_plot.getPlotItem().getAxis("bottom").labelText == "轮次"
     assert train.form.advanced.title() == "高级"
-    evaluate._show(evaluation())
+    show_result(evaluate, evaluation())
     headers = [header(evaluate.metrics.table, c).text() for c in range(5)]
     assert headers == ["类别", "精确率", "召回率", "F1 分数", "图像"]
     assert "准确率" in evaluate.metrics.summary.text() and "验证集" in evaluate.metrics.summary.text()

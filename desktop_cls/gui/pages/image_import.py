@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMessageBox
 
 from desktop_cls.core.events import CancelToken
+from desktop_cls.gui.pages.labeling_step import listing_if_open
 from desktop_cls.gui.widgets.dialogs import show_error
 from desktop_cls.gui.work.tasks import Reporter, TaskFn
 
@@ -47,6 +48,7 @@ class ImageImport(QObject):
                  started: Callable[[], object] = lambda: None) -> None:
         super().__init__(page)
         self.page, self._ended, self._started = page, ended, started
+        self._workspace: Any = None  # the dataset's Workspace the images go into
 
     def start(self, paths: list[str], class_name: str | None = None, inside: list[str] | None = None) -> None:
         """Copy images from elsewhere into the dataset (into class_name when given; `inside`, images already in
@@ -58,6 +60,7 @@ class ImageImport(QObject):
         if self.refused_while_busy():
             return
         page.state.moving_files = True
+        self._workspace = ws
         page.run_task("import", import_work(ws, paths, class_name, inside or []), self._done,
                       status=self.tr("Importing images…"), on_error=lambda message, _d: self._end(message),
                       on_cancelled=self._end, on_replaced=self._end,
@@ -76,7 +79,7 @@ class ImageImport(QObject):
 
     def _end(self, error: str = "", listing: Listing | None = None) -> None:
         self.page.state.moving_files = False
-        self._ended(error, listing)
+        self._ended(error, listing_if_open(self.page.state, self._workspace, listing))
 
     def _done(self, done: tuple[Any, list[str], list[str]]) -> None:
         result = done[0]

@@ -25,6 +25,12 @@ def is_large(files: int) -> bool:
     return files > LARGE_STEP
 
 
+def listing_if_open(state: Any, workspace: Any, listing: Listing | None) -> Listing | None:
+    """The listing a step of `workspace` made, while that dataset is still the open one; None once another folder
+    was opened meanwhile (its loose images and classes are not the open dataset's)."""
+    return listing if state.workspace is workspace else None
+
+
 def step_work(workspace: Any, fn: Callable[..., object], args: tuple[Any, ...], what: str) -> TaskFn[Listing]:
     """The request: the step, told of each move (progress; a Cancel stops it), then the folder's listing."""
 
@@ -51,6 +57,7 @@ class BackgroundStep(QObject):
                  cancelled: Callable[[], object], started: Callable[[], object] = lambda: None) -> None:
         super().__init__(page)
         self.page, self._ended, self._cancelled, self._started = page, ended, cancelled, started
+        self._workspace: Any = None  # the dataset's Workspace the step runs on
 
     def can_run(self) -> bool:
         """Whether a step can go to the background here (the page has a task runner, a dataset is open)."""
@@ -60,9 +67,10 @@ class BackgroundStep(QObject):
         """Run fn(*args), a step of the open dataset's Workspace, on a worker thread."""
         page = self.page
         page.state.moving_files = True
+        self._workspace = page.state.workspace
         self._started()
         what = self.tr("Moving images…")
-        page.run_task("labeling", step_work(page.state.workspace, fn, args, what),
+        page.run_task("labeling", step_work(self._workspace, fn, args, what),
                       lambda listing: self._end("", listing), status=what,
                       on_error=lambda message, _d: self._end(message), on_cancelled=self._rolled_back,
                       on_replaced=self._rolled_back,  # (a newer status-line task cancelled it: rolled back too)
@@ -79,7 +87,7 @@ class BackgroundStep(QObject):
 
     def _end(self, error: str, listing: Listing | None = None) -> None:
         self.page.state.moving_files = False
-        self._ended(error, listing)
+        self._ended(error, listing_if_open(self.page.state, self._workspace, listing))
 
     def _rolled_back(self) -> None:
         self.page.state.moving_files = False

@@ -39,8 +39,9 @@ from desktop_cls.gui.shell.preferences import apply_data_folder
 from desktop_cls.gui.shell.shortcuts import WindowShortcutGuard
 from desktop_cls.gui.state import AppState, Badge, PageKey
 from desktop_cls.gui.widgets.common import accept_as_copy, show_progress
-from desktop_cls.gui.widgets.dialogs import show_error
+from desktop_cls.gui.widgets.dialogs import close_errors, show_error
 from desktop_cls.gui.widgets.icons import SidebarIcons, decorate_actions
+from desktop_cls.gui.widgets.image_viewer import close_viewer
 from desktop_cls.gui.widgets.thumbnail_drag import from_the_app
 from desktop_cls.gui.work.tasks import Lane, Task, TaskRunner
 
@@ -136,6 +137,7 @@ class MainWindow(QMainWindow):
         """What the window itself follows: badges, the open dataset, tasks' progress, requests from pages."""
         self.state.status_changed.connect(self._set_badge)
         self.state.dataset_changed.connect(self._on_dataset)
+        self.state.dataset_opening.connect(lambda _folder: self._close_windows_of_dataset())
         self.tasks.task_progress.connect(self._on_task_progress)
         self.tasks.task_finished.connect(self._on_task_finished)
         self.train_page.monitor.progress_text.connect(self._on_train_progress)
@@ -272,6 +274,12 @@ class MainWindow(QMainWindow):
             classes=self.tr("%n class(es)", "", len(ds.classes))))
         # the taskbar and the window switcher name the dataset, as an editor names its document
         self.setWindowTitle(self.tr("{folder} — desktop_cls").format(folder=Path(ds.root).name))
+
+    def _close_windows_of_dataset(self) -> None:
+        """Another folder opens: the error boxes and the image viewers over the window spoke of the one before."""
+        close_errors(self)
+        for owner in (self.dataset_page, self.label_page.view):
+            close_viewer(owner)
 
     def _on_core_loaded(self, devices: object) -> None:
         if self.state.core_loaded:

@@ -83,7 +83,7 @@ class _HeatDelegate(QStyledItemDelegate):
 
 
 class ConfusionMatrixView(QTableWidget):
-    """Rows are true classes, columns predicted; items carry HEAT_ROLE, set by whoever fills them."""
+    """Rows are true classes, columns predicted; each count's item carries its share of the row (HEAT_ROLE)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(0, 0, parent)
@@ -111,6 +111,19 @@ class ConfusionMatrixView(QTableWidget):
                     self.setHorizontalHeaderItem(i, item)
                 else:
                     self.setVerticalHeaderItem(i, item)
+        self.fit()
+
+    def show_counts(self, classes: list[str], cm: list[list[int]]) -> None:
+        """Counts per (true, predicted) pair, each cell coloured by its share of the true class's images."""
+        self.set_classes(classes)
+        for i, row in enumerate(cm):
+            total = max(sum(row), 1)
+            for j, v in enumerate(row):
+                it = QTableWidgetItem(str(v))
+                it.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                it.setData(HEAT_ROLE, v / total)  # coloured from the palette when painted
+                it.setToolTip(self.tr("%n image(s) of '{0}' predicted as '{1}'", "", v).format(classes[i], classes[j]))
+                self.setItem(i, j, it)
         self.fit()
 
     # ---- sizing -------------------------------------------------------------------------------

@@ -25,6 +25,12 @@ def show_error(parent: QWidget | None, title: str, message: str, details: str = 
     return box
 
 
+def close_errors(window: QWidget) -> None:
+    """Close the error boxes shown over WINDOW (they are its children): they spoke of a dataset that is no longer
+    open ("… is still open" named the one before; a bad file named one of its files)."""
+    for box in window.findChildren(QMessageBox, "errorDialog"):
+        box.close()
+
 
 TITLE_BAR_EXTRAS = 120  # px a window manager's title bar keeps for the window's icon and its buttons
 

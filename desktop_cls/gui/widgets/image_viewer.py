@@ -332,6 +332,13 @@ def viewer_of(owner: QWidget) -> ImageViewer | None:
     return viewer if viewer is not None and shiboken6.isValid(viewer) else None
 
 
+def close_viewer(owner: QWidget) -> None:
+    """Close OWNER's viewer, if open: what it steps through is gone (another dataset opened)."""
+    viewer = viewer_of(owner)
+    if viewer is not None:
+        viewer.close()
+
+
 def open_viewer(owner: QWidget, items: Sequence[tuple[str, str]], index: int,
                 pictures: Mapping[str, QImage] | None = None) -> ImageViewer | None:
     """Show items[index] in OWNER's viewer (one per page, reused); None when there is nothing to show."""

@@ -234,6 +234,10 @@ class CapturePanel(QWidget):
             QTimer.singleShot(0, self.refresh)  # after the button's release handler has returned
         if name is None or not files or self.workspace is None:
             return
+        if self.state.moving_files:  # one writer: a step on a worker thread is moving this dataset's files
+            self.status.setText(self.tr("Another labeling step is still running: the captured images wait among "
+                                        "the unlabeled ones (the Label page files them)."))
+            return
         try:
             self.workspace.assign(files, name)
         except UserError as e:
@@ -249,6 +253,9 @@ class CapturePanel(QWidget):
     def undo(self) -> None:
         ws = self.workspace
         if ws is None or not ws.can_undo():
+            return
+        if self.state.moving_files:  # (one writer, as above)
+            self.status.setText(self.tr("Another labeling step is still running; undo when it has finished."))
             return
         try:
             op = ws.undo()

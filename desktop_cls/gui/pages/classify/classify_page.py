@@ -184,7 +184,7 @@ class ClassifyPage(Page):
             return
         items = [(p.path, self.tr("Predicted: {0} ({1:.1%})").format(p.label, p.confidence) if p.label
                   else self.tr("Cannot read this image: {0}").format(p.error)) for p in preds]
-        open_viewer(self, items, row, self.heat_maps.pictures if self.controls.heatmap() else None)
+        open_viewer(self.results, items, row, self.heat_maps.pictures if self.controls.heatmap() else None)
 
     def _threshold_changed(self, value: float) -> None:
         """New requests carry the new threshold, and results already shown are relabelled from their scores."""

@@ -23,6 +23,7 @@ from desktop_cls.gui.pages.classify.prediction_table import THUMB_LINES, Predict
 from desktop_cls.gui.pages.classify.video_results import VideoResultsPanel
 from desktop_cls.gui.widgets.common import button, home_folder
 from desktop_cls.gui.widgets.dialogs import show_error
+from desktop_cls.gui.widgets.image_viewer import close_viewer
 from desktop_cls.gui.work.tasks import Lane, Task, TaskRunner
 
 
@@ -95,8 +96,10 @@ class ClassifyResults(QWidget):
 
     def clear(self) -> None:
         """Another model is used now: what the last one made goes (a request still running is stopped and
-        its late rows dropped); the files the user saved or copied stay where they are."""
+        its late rows dropped, and the viewer stepping through them closes); the files the user saved or copied stay
+        where they are."""
         self.cancel()
+        close_viewer(self)
         self.files_task = None
         self.predictions = []
         self.model.set_predictions([])

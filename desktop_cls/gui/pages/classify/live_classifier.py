@@ -61,8 +61,7 @@ class LiveClassifier(QObject):
 
     def _rescan_dataset(self) -> None:
         """Captured images changed the dataset: whoever shows it reads it again (as after labeling)."""
-        if self.state.workspace is not None:
-            self.state.files_changed.emit(str(self.state.workspace.root))
+        self.state.reread_dataset()
 
     def show(self, img: QImage) -> None:
         """Display a frame with the latest prediction drawn on it; classify it only when the model is idle."""

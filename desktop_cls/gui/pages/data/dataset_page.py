@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLayout,
-    QLineEdit,
     QListView,
     QTabWidget,
     QVBoxLayout,
@@ -29,6 +28,7 @@ from desktop_cls.gui.pages.data.class_table import ClassTable
 from desktop_cls.gui.pages.data.data_model import DataPageModel
 from desktop_cls.gui.pages.data.dataset_steps import DatasetSteps
 from desktop_cls.gui.pages.data.dataset_summary import summary_text
+from desktop_cls.gui.pages.data.folder_field import FolderField
 from desktop_cls.gui.pages.data.problems_panel import ProblemsPanel
 from desktop_cls.gui.pages.page import Page, PageAction
 from desktop_cls.gui.settings import saved_split
@@ -74,11 +74,7 @@ class DatasetPage(Page):
 
     # ---- how the page is made ----------------------------------------------------------------------
     def build_controls(self) -> QLayout:
-        self.path_edit = QLineEdit()
-        self.path_edit.setObjectName("datasetPathEdit")
-        self.path_edit.setAccessibleName(self.tr("Dataset folder"))
-        self.path_edit.setPlaceholderText(self.tr("Folder with one sub-folder of images per class"))
-        self.path_edit.returnPressed.connect(lambda: self.open_folder(self.path_edit.text()))
+        self.path_edit = FolderField(self.open_folder)  # the folder open, or the one the user is typing
         self.buttons["rescanButton"].setEnabled(False)
         top = QHBoxLayout()
         top.addWidget(self.path_edit, 1)
@@ -160,7 +156,7 @@ class DatasetPage(Page):
         if self.steps.holds(path):  # read once the step running is over
             return
         path = str(Path(path).expanduser())
-        self.path_edit.setText(path)
+        self.path_edit.show_folder(path)
         self.check.cancel()
         self.model.superseded()
         self.state.begin_opening(path)
@@ -178,7 +174,7 @@ class DatasetPage(Page):
     # ---- showing -------------------------------------------------------------------------------------
     def _restore_path(self) -> None:
         """The field names the dataset that is open, not a folder that failed to open or was cancelled."""
-        self.path_edit.setText(self.state.dataset.root if self.state.dataset is not None else "")
+        self.path_edit.show_folder(self.state.dataset.root if self.state.dataset is not None else "")
         self.empty.set_text(self.empty_text)
         self.state.opening_failed()  # whoever cleared for the new folder shows the open one again
 
@@ -201,7 +197,7 @@ class DatasetPage(Page):
         """The walk's dataset: classes, counts and thumbnails now; its check starts (unless it is this one's)."""
         if not self.model.is_current(index):
             self.check.start(index)  # stage two: the model shows it from now on
-        self.path_edit.setText(index.root)
+        self.path_edit.show_folder(index.root)
         self.buttons["rescanButton"].setEnabled(True)
         self.show_content()
         self.class_table.fill(self.model.class_rows())

@@ -76,6 +76,12 @@ class EvaluateModel:
         shown = self.tag
         return shown is not None and (shown.run != run or (not chosen_folder and shown.dataset != default_folder))
 
+    def moved_on(self, model: str, folder: str) -> bool:
+        """Whether the result shown is of another model or other images than the page would score now: the dataset
+        or the run changed while it was computed."""
+        shown = self.tag
+        return shown is not None and (shown.run != model or shown.dataset != folder)
+
     def why_empty(self, run: str | None, folder: str) -> str:
         """Why no result is shown, for the empty page: "model" (the result taken down was of another model than
         `run`), "images" (of `run` on other images than `folder`), "" (none was taken down, or the one taken down

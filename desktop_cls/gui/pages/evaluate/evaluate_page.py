@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QSplitter,
     QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -29,7 +28,7 @@ from desktop_cls.gui.pages.evaluate.metrics_panel import MetricsPanel
 from desktop_cls.gui.pages.evaluate.mistakes_gallery import MistakesGallery
 from desktop_cls.gui.pages.page import Page, PageAction
 from desktop_cls.gui.state import AppState, Badge, PageKey
-from desktop_cls.gui.widgets.confusion_view import HEAT_ROLE, ConfusionMatrixView
+from desktop_cls.gui.widgets.confusion_view import ConfusionMatrixView
 from desktop_cls.gui.widgets.dialogs import show_error
 from desktop_cls.gui.widgets.insight_views import PlotLegend, curves_plot, draw_curves, with_legend
 from desktop_cls.gui.work.tasks import TaskRunner
@@ -205,33 +204,26 @@ class EvaluatePage(Page):
         show_error(self, self.tr("Evaluation failed"), message, details)
 
     def _show(self, d: dict[str, Any]) -> None:
-        """An evaluation's result (the task's dict; its "_" keys are taken out) on every tab, tagged."""
+        """An evaluation's result (the task's dict; its "_" keys are taken out) on every tab, tagged; not when
+        another dataset or model was chosen while it ran (it would be shown under their names)."""
         self._update_enabled()
         samples, curves, kept = d.pop("_samples"), d.pop("_curves"), d.pop("_epoch", None)
         model_path = d.pop("_model")
         self.model.shows(d, d.pop("_folder", None), model_path)
+        folder = self.folder_edit.text().strip() or self.default_folder()
+        if self.model.moved_on(self.model_edit.text().strip() or (self.state.run or ""), folder):
+            self.model.take_down()
+            self.clear_result(self.empty_text(self.state.run, folder))
+            return
         classes = d["classes"]
         self.metrics.show_result(d, kept)
-        self._show_confusion(classes, d["confusion_matrix"])
+        self.confusion.show_counts(classes, d["confusion_matrix"])
         self.calibration.show_result(curves["reliability"], d.get("ece"))
         draw_curves(self.curves, curves)
         self.curves_legend.sync()
         self.show_content()
         self.mistakes.set_result(classes, samples, model_path)
         self.state.set_status(PageKey.EVALUATE, Badge.DONE)
-
-    def _show_confusion(self, classes: list[str], cm: list[list[int]]) -> None:
-        """Counts per (true, predicted) pair, each cell coloured by its share of the true class's images."""
-        self.confusion.set_classes(classes)
-        for i, row in enumerate(cm):
-            total = max(sum(row), 1)
-            for j, v in enumerate(row):
-                it = QTableWidgetItem(str(v))
-                it.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                it.setData(HEAT_ROLE, v / total)  # coloured from the palette when painted
-                it.setToolTip(self.tr("%n image(s) of '{0}' predicted as '{1}'", "", v).format(classes[i], classes[j]))
-                self.confusion.setItem(i, j, it)
-        self.confusion.fit()
 
     def show_cell(self, row: int, col: int) -> None:
         """Fill the gallery with the images of one confusion cell (all mistakes when row < 0)."""

@@ -13,7 +13,7 @@ from desktop_cls.core.errors import UserError
 from desktop_cls.gui.state import AppState
 from desktop_cls.gui.widgets.common import button, rgb_array_to_qimage
 from desktop_cls.gui.widgets.dialogs import show_error
-from desktop_cls.gui.widgets.image_viewer import open_viewer
+from desktop_cls.gui.widgets.image_viewer import close_viewer, open_viewer
 from desktop_cls.gui.widgets.thumbnails import ThumbnailGrid, ThumbnailModel
 from desktop_cls.gui.work.tasks import TaskRunner
 
@@ -71,6 +71,8 @@ class MistakesGallery(QWidget):
         lay.addWidget(self.view, 1)
 
     def set_result(self, classes: list[str], samples: list[Sample], model_path: str) -> None:
+        """Another evaluation (or none: the last was taken down); the viewer of the last one's mistakes closes."""
+        close_viewer(self)
         self.classes, self.samples, self.model_path = list(classes), samples, model_path
         self._evaluated, self._fixes = list(samples), {}
         self._listen(self.state.workspace)
@@ -139,6 +141,11 @@ class MistakesGallery(QWidget):
         paths = self.selected_paths()
         if ws is None or not paths:
             show_error(self, self.tr("Cannot fix labels"), self.tr("Open the dataset on the Data page first."))
+            return
+        if self.state.moving_files:  # one writer: a step on a worker thread is moving files of this dataset
+            show_error(self, self.tr("Cannot fix labels"), self.tr(
+                "Another labeling step is still running (see the status line); try again when it has finished. "
+                "Nothing was changed."))
             return
         try:
             step = ws.trash(paths) if class_name is None else ws.assign(paths, class_name)

@@ -39,9 +39,7 @@ class FolderReread(QObject):
 
     def _rescan(self) -> None:
         """Have the dataset read again a moment after the last change (not on every key press)."""
-        ws = self.page.state.workspace
-        if ws is not None:
-            self.page.state.files_changed.emit(str(ws.root))
+        self.page.state.reread_dataset()
 
     def follow(self, step: Any, listing: Listing | None) -> None:
         """After a step: images only taken away leave the queue and the strip; images only brought back (an undo)

@@ -1,5 +1,6 @@
 """The Train form's Find… button: a short learning-rate range test in the background, then a dialog that
-shows the curve and offers the suggested rate for the form."""
+shows the curve and offers the suggested rate for the form. Another folder opened meanwhile stops it: the rate it
+would find is the folder's before, not the one the form now trains."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from PySide6.QtCore import QObject, Signal
 from desktop_cls.gui.pages.page import Page
 from desktop_cls.gui.pages.train.train_form import TrainForm
 from desktop_cls.gui.widgets.dialogs import show_error
+from desktop_cls.gui.work.tasks import Task
 
 
 class LearningRateSearch(QObject):
@@ -22,6 +24,8 @@ class LearningRateSearch(QObject):
         self.form = form
         self.page = page
         self.dialog: Any = None  # the LrFinderDialog of the last search
+        self.task: Task | None = None  # the search under way
+        page.state.dataset_opening.connect(lambda _folder: self._stop_for_another_folder())
 
     def start(self, cfg: Any, data: Any) -> None:
         """cfg: a validated TrainConfig; data: the scanned index or the folder to scan."""
@@ -33,8 +37,15 @@ class LearningRateSearch(QObject):
 
         self.form.set_lr_search_running(True)
         self.message.emit(self.tr("Finding a learning rate (a short test run)…"))
-        self.page.run_task("learning-rate finder", work, self._found, status=self.tr("Finding a learning rate…"),
-                           on_error=self._failed, on_cancelled=lambda: self.form.set_lr_search_running(False))
+        self.task = self.page.run_task(
+            "learning-rate finder", work, self._found, status=self.tr("Finding a learning rate…"),
+            on_error=self._failed, on_cancelled=lambda: self.form.set_lr_search_running(False))
+
+    def _stop_for_another_folder(self) -> None:
+        if self.task is not None and self.task.is_running():
+            self.task.cancel()
+            self.message.emit(self.tr("Learning-rate search stopped: another folder is being opened. Press Find… "
+                                      "again for it."))
 
     def _found(self, result: dict[str, Any]) -> None:
         from desktop_cls.gui.widgets.insight_views import LrFinderDialog

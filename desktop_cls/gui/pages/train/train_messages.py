@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QCoreApplication, QObject
 
 from desktop_cls.core.events import BatchEnd, StageChanged
+from desktop_cls.gui.pages.train.train_model import Readiness
 
 if TYPE_CHECKING:
     from desktop_cls.core.data.dataset import DatasetIndex
@@ -127,3 +128,36 @@ def ready_text(dataset: DatasetIndex, plan: Plan | None) -> str:
     return QCoreApplication.translate(
         "TrainPage", "Ready to train on {0:,} images in {1} classes ({2:,} for validation) — press Train "
         "(Ctrl+T).").format(train, classes, val)
+
+
+def idle_text(dataset: DatasetIndex | None, plan: Plan | None, opening: str | None) -> str:
+    """The line before any run: what pressing Train would do, or what it waits for."""
+    if opening is not None:
+        return QCoreApplication.translate("TrainPage", "Reading {0}… Train waits until it is open.").format(opening)
+    if dataset is None:
+        return QCoreApplication.translate("TrainPage", "No training yet — choose a dataset on the Data page, then "
+                                          "press Train (about 15 s on the demo data).")
+    return ready_text(dataset, plan)
+
+
+def readiness_tip(ready: Readiness, opening: str | None, start_tip: str) -> str:
+    """The Train button's tooltip: what pressing it does (`start_tip`), or what stands in its way."""
+    return {Readiness.LOADING: QCoreApplication.translate("TrainPage", "PyTorch is still loading…"),
+            Readiness.OPENING: QCoreApplication.translate("TrainPage", "Reading {0}… Train waits until it is open.")
+            .format(opening),
+            Readiness.NO_DATASET: QCoreApplication.translate("TrainPage", "Open a dataset on the Data page first"),
+            }.get(ready, start_tip)
+
+
+def not_ready(ready: Readiness, opening: str | None) -> tuple[str, str] | None:
+    """(title, message) when Train is pressed before it can start; None when it can (or a run is going)."""
+    if ready == Readiness.LOADING:
+        return (QCoreApplication.translate("TrainPage", "Not ready yet"),
+                QCoreApplication.translate("TrainPage", "PyTorch is still loading; try again in a few seconds."))
+    if ready == Readiness.OPENING:
+        return (QCoreApplication.translate("TrainPage", "Not ready yet"), QCoreApplication.translate(
+            "TrainPage", "{0} is still being read; press Train again once it is open.").format(opening))
+    if ready == Readiness.NO_DATASET:
+        return (QCoreApplication.translate("TrainPage", "No dataset"),
+                QCoreApplication.translate("TrainPage", "Open a dataset folder on the Data page first."))
+    return None

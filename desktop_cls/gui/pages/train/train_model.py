@@ -15,6 +15,7 @@ class Readiness(StrEnum):
 
     RUNNING = "running"  # a run is going: Train waits for it to end
     LOADING = "loading"  # the engine (PyTorch) is still loading
+    OPENING = "opening"  # another folder is being read: the dataset open until it is in is not the one to train
     NO_DATASET = "no_dataset"
     READY = "ready"
 
@@ -27,11 +28,13 @@ class TrainPageModel:
     shown: Tag | None = None
 
     @staticmethod
-    def readiness(running: bool, core_loaded: bool, dataset: str | None) -> Readiness:
+    def readiness(running: bool, core_loaded: bool, dataset: str | None, opening: str | None = None) -> Readiness:
         if running:
             return Readiness.RUNNING
         if not core_loaded:
             return Readiness.LOADING
+        if opening is not None:
+            return Readiness.OPENING
         return Readiness.NO_DATASET if dataset is None else Readiness.READY
 
     def started(self, dataset: str | None, resuming: str | None) -> None:

@@ -20,7 +20,7 @@ from desktop_cls.gui.pages.train.pause_control import PauseControl
 from desktop_cls.gui.pages.train.resume_dialog import choose_run_to_resume, resumable_config
 from desktop_cls.gui.pages.train.run_monitor import RunMonitor
 from desktop_cls.gui.pages.train.train_form import TrainForm, apply_default_device
-from desktop_cls.gui.pages.train.train_messages import ready_text
+from desktop_cls.gui.pages.train.train_messages import idle_text, not_ready, readiness_tip
 from desktop_cls.gui.pages.train.train_model import Readiness, TrainPageModel
 from desktop_cls.gui.pages.train.training_run import TrainingRun
 from desktop_cls.gui.state import AppState
@@ -103,6 +103,8 @@ class TrainPage(Page):
         they are edited."""
         self.state.core_ready.connect(self._on_core_ready)
         self.state.dataset_changed.connect(lambda _i: self._on_dataset())
+        self.state.dataset_opening.connect(lambda _folder: self._follow_opening())
+        self.state.opening_ended.connect(self._follow_opening)
         self.state.plan_changed.connect(self._show_idle_status)  # another method may validate otherwise
         s = self.state.settings
         self.form.apply_saved(s.last_train_config, s.image_size_follows_data, s.flips_follow_data, s.train_method,
@@ -153,28 +155,27 @@ class TrainPage(Page):
         self._update_enabled()
         self._show_idle_status()
 
+    def _follow_opening(self) -> None:
+        """Another folder is being read (Train waits for it), or it did not open (Train is back)."""
+        self._update_enabled()
+        self._show_idle_status()
+
     def _readiness(self) -> Readiness:
-        return self.model.readiness(self.training.task is not None, self.state.core_loaded, self.state.tag().dataset)
+        return self.model.readiness(self.training.task is not None, self.state.core_loaded, self.state.tag().dataset,
+                                    self.state.opening)
 
     def _update_enabled(self) -> None:
         ready = self._readiness()
-        train = self.buttons["trainButton"]
-        train.setEnabled(ready == Readiness.READY)
-        train.setToolTip(self.tr("PyTorch is still loading…") if ready == Readiness.LOADING else
-                         self.tr("Open a dataset on the Data page first") if ready == Readiness.NO_DATASET
-                         else self._start_tip)
+        self.buttons["trainButton"].setEnabled(ready == Readiness.READY)
+        self.buttons["trainButton"].setToolTip(readiness_tip(ready, self.state.opening, self._start_tip))
 
     def _show_idle_status(self) -> None:
         """The status line before any run: what pressing Train will do, or what is missing."""
         ds = self.state.dataset
         if self.model.shows_outcome_for(self.training.task is not None, self.state.tag().dataset):
             return  # a run is going, or the line shows the outcome of a run on this dataset
-        if ds is None:
-            self.monitor.progress_label.setText(self.tr(
-                "No training yet — choose a dataset on the Data page, then press "
-                "Train (about 15 s on the demo data)."))
-            return
-        self.monitor.progress_label.setText(ready_text(ds, self.state.plan_for(ds.root)))
+        plan = self.state.plan_for(ds.root) if ds is not None else None
+        self.monitor.progress_label.setText(idle_text(ds, plan, self.state.opening))
 
     def _set_running(self, running: bool) -> None:
         self.buttons["pauseButton"].setEnabled(running)
@@ -199,10 +200,8 @@ class TrainPage(Page):
 
         The scanned index is reused when its split matches the options; otherwise the folder is rescanned."""
         ready = self._readiness()
-        if ready == Readiness.LOADING:
-            show_error(self, self.tr("Not ready yet"), self.tr("PyTorch is still loading; try again in a few seconds."))
-        elif ready == Readiness.NO_DATASET:
-            show_error(self, self.tr("No dataset"), self.tr("Open a dataset folder on the Data page first."))
+        if (refusal := not_ready(ready, self.state.opening)) is not None:
+            show_error(self, *refusal)
         if ready != Readiness.READY or self.state.dataset is None:
             return None
         try:
