@@ -94,7 +94,7 @@ def test_the_label_page_asks_for_training_through_its_signal(qtbot: QtBot, windo
     window.show_page("label")
     with qtbot.waitSignal(window.label_page.retrain_requested, timeout=1000):
         window.label_page.buttons["retrainButton"].click()
-    assert started == [True] and window.stack.currentWidget() is window.train_page
+    assert started == [True] and window.stack.current_page() is window.train_page
     window.label_page.retrain_requested.emit()  # the window listens to the signal, not to the button
     assert started == [True, True]
 
