@@ -362,8 +362,8 @@
         <translation>选择一个或多个图像文件</translation>
     </message>
     <message>
-        <source>Classify a &amp;folder…</source>
-        <translation>分类文件夹(&amp;F)…</translation>
+        <source>Classify a f&amp;older…</source>
+        <translation>分类文件夹(&amp;O)…</translation>
     </message>
     <message>
         <source>Every image in a folder</source>
@@ -719,8 +719,8 @@
         <translation>选择用于评估的已标注文件夹</translation>
     </message>
     <message>
-        <source>▶ &amp;Evaluate</source>
-        <translation>▶ 评估(&amp;E)</translation>
+        <source>▶ Ev&amp;aluate</source>
+        <translation>▶ 评估(&amp;A)</translation>
     </message>
     <message>
         <source>Model</source>
@@ -3024,8 +3024,8 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
 <context>
     <name>TrainPage</name>
     <message>
-        <source>▶ &amp;Train</source>
-        <translation>▶ 训练(&amp;T)</translation>
+        <source>▶ T&amp;rain</source>
+        <translation>▶ 训练(&amp;R)</translation>
     </message>
     <message>
         <source>Pause</source>

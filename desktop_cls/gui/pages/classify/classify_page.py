@@ -48,7 +48,7 @@ class ClassifyPage(Page):
         return [
             PageAction("classifyFilesAction", self.tr("Classify &images…"), lambda: self._pick_files(),
                        tip=self.tr("Pick one or more image files"), button="classifyFilesButton", in_menu=False),
-            PageAction("classifyFolderAction", self.tr("Classify a &folder…"), lambda: self._pick_folder(),
+            PageAction("classifyFolderAction", self.tr("Classify a f&older…"), lambda: self._pick_folder(),
                        tip=self.tr("Every image in a folder"), button="classifyFolderButton", in_menu=False),
             PageAction("classifyVideoAction", self.tr("Classify a vi&deo…"), lambda: self._pick_video(),
                        tip=self.tr("The top class of every frame of a video file, over time"),
