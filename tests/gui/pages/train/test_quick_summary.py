@@ -76,3 +76,25 @@ def test_another_dataset_takes_the_quick_summary_away(qtbot: QtBot) -> None:
     assert monitor.view.currentWidget() is monitor.quick_summary
     monitor.clear()
     assert monitor.view.currentWidget() is monitor.empty
+
+
+def test_on_a_short_pane_the_summary_scrolls_instead_of_pressing_its_lines_together(qtbot: QtBot) -> None:
+    """A 1366x768 screen at 150 %: the Train page's pane for the summary is short. Every line keeps the height
+    its words need at its width, each class's bar its own height, and the rest scrolls."""
+    from PySide6.QtWidgets import QApplication, QProgressBar
+
+    from desktop_cls.gui.pages.train.quick_summary import QuickFitSummary
+
+    summary = QuickFitSummary()
+    qtbot.addWidget(summary)
+    summary.show_result(_result({"cv_folds": 5, "val_images": 93, "class_accuracy": [0.97, 1.0, 1.0],
+                                 "feature_seconds": 11.9, "head_seconds": 1.6, "features_computed": 93},
+                                seconds=15.7))
+    summary.resize(summary.fontMetrics().horizontalAdvance("x") * 60, summary.fontMetrics().height() * 8)
+    summary.show()
+    QApplication.processEvents()
+    for label in (summary.measured, summary.classes_title, summary.legend, summary.time_line):
+        assert label.height() >= label.heightForWidth(label.width()), label.text()
+    bars = summary.findChildren(QProgressBar)
+    assert len(bars) == 3 and all(b.height() >= b.minimumSizeHint().height() for b in bars)
+    assert summary.verticalScrollBar().maximum() > 0 and summary.horizontalScrollBar().maximum() == 0
