@@ -87,3 +87,21 @@ def test_tab_scrolls_each_control_of_a_page_into_sight(qtbot: QtBot, window: Mai
         qtbot.keyClick(focused, Qt.Key.Key_Tab)
         QApplication.processEvents()
     assert seen >= 10 and lowest > 0  # the page did scroll down to the lower controls
+
+
+def test_the_export_formats_wrap_their_words_instead_of_widening_the_page(qtbot: QtBot, window: MainWindow,
+                                                                         tmp_path: Path) -> None:
+    """Each format's check box named the format and said what it is for in one line (780 px for ONNX int8):
+    the Export page scrolled sideways on a laptop at 150 %. The words beside the box wrap now."""
+    from PySide6.QtWidgets import QLabel
+
+    _fill_pages(qtbot, window, tmp_path)
+    window.resize(SCREEN_W, SCREEN_H - TITLE_BAR)
+    window.show_page("export")
+    QApplication.processEvents()
+    area = window.stack.current_area()
+    assert area is not None and area.horizontalScrollBar().maximum() == 0
+    for fmt, check in window.export_page.checks.items():
+        use = window.export_page.findChild(QLabel, f"{fmt.replace('-', '_')}Use")
+        assert use is not None and use.text() == check.accessibleDescription() and use.isEnabled() == check.isEnabled()
+        assert use.height() >= use.heightForWidth(use.width()), fmt  # every wrapped line shows

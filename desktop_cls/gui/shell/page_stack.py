@@ -17,6 +17,16 @@ from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QApplication, QFrame, QScrollArea, QStackedWidget, QWidget
 
 
+def _least(page: QWidget, width: int) -> QSize:
+    """The least size PAGE can be drawn at when WIDTH is offered: its layout's minimum, taller where words that wrap
+    need more lines at that width (the minimum alone counts each wrapped label's shortest height)."""
+    need = page.minimumSizeHint().expandedTo(page.minimumSize())
+    layout = page.layout()
+    if layout is not None and layout.hasHeightForWidth():
+        need.setHeight(max(need.height(), layout.totalMinimumHeightForWidth(max(width, need.width()))))
+    return need
+
+
 class PageArea(QScrollArea):
     """One page: as large as the window gives, never smaller than its layout's minimum, scrolling the rest.
 
@@ -35,11 +45,13 @@ class PageArea(QScrollArea):
         page = self.widget()
         if page is None:
             return
-        need = page.minimumSizeHint().expandedTo(page.minimumSize())
         room = self.maximumViewportSize()  # the viewport without scroll bars
         bar_w = self.verticalScrollBar().sizeHint().width()
         bar_h = self.horizontalScrollBar().sizeHint().height()
+        need = _least(page, room.width())
         tall = need.height() > room.height()
+        if tall:  # the vertical bar takes some width: wrapped words may need another line
+            need = _least(page, room.width() - bar_w)
         wide = need.width() > room.width() - (bar_w if tall else 0)
         tall = tall or (wide and need.height() > room.height() - bar_h)
         size = QSize(max(need.width(), room.width() - (bar_w if tall else 0)),
