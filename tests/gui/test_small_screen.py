@@ -105,3 +105,17 @@ def test_the_export_formats_wrap_their_words_instead_of_widening_the_page(qtbot:
         use = window.export_page.findChild(QLabel, f"{fmt.replace('-', '_')}Use")
         assert use is not None and use.text() == check.accessibleDescription() and use.isEnabled() == check.isEnabled()
         assert use.height() >= use.heightForWidth(use.width()), fmt  # every wrapped line shows
+
+
+def test_the_classify_buttons_sit_under_its_options_so_the_page_never_scrolls_sideways(
+        qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    """Scrolling down is expected on such a screen; sideways, the options and the five buttons in one row hid
+    the Webcam button behind the right edge and squeezed the model field to four letters."""
+    _fill_pages(qtbot, window, tmp_path)
+    window.resize(SCREEN_W, SCREEN_H - TITLE_BAR)
+    window.show_page("classify")
+    QApplication.processEvents()
+    area = window.stack.current_area()
+    assert area is not None and area.horizontalScrollBar().maximum() == 0
+    model_edit = window.classify_page.controls.model_edit
+    assert model_edit.width() >= model_edit.sizeHint().width()
