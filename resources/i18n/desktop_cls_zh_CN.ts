@@ -2753,6 +2753,10 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>训练页，训练进行时</translation>
     </message>
     <message>
+        <source>Any page, while its task runs</source>
+        <translation>任意页面，其任务进行时</translation>
+    </message>
+    <message>
         <source>Put the image in a class (a class named 0 … 9 or A … Z has its own key)</source>
         <translation>将图像放入类别（名为 0 … 9 或 A … Z 的类别使用自己的按键）</translation>
     </message>
@@ -2775,6 +2779,10 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
     <message>
         <source>Pause or resume training (also Train → Pause / resume)</source>
         <translation>暂停或继续训练（也可用 训练 → 暂停 / 继续）</translation>
+    </message>
+    <message>
+        <source>Cancel the task whose progress the page shows</source>
+        <translation>取消页面上显示进度的任务</translation>
     </message>
     <message>
         <source>Open a thumbnail, mistake, problem or result in the image viewer</source>
