@@ -370,8 +370,8 @@
         <translation>选择一个或多个图像文件</translation>
     </message>
     <message>
-        <source>Classify a &amp;folder…</source>
-        <translation>分类文件夹(&amp;F)…</translation>
+        <source>Classify a f&amp;older…</source>
+        <translation>分类文件夹(&amp;O)…</translation>
     </message>
     <message>
         <source>Every image in a folder</source>
@@ -728,8 +728,8 @@
         <translation>选择用于评估的已标注文件夹</translation>
     </message>
     <message>
-        <source>▶ &amp;Evaluate</source>
-        <translation>▶ 评估(&amp;E)</translation>
+        <source>▶ Ev&amp;aluate</source>
+        <translation>▶ 评估(&amp;A)</translation>
     </message>
     <message>
         <source>Model</source>
@@ -2783,6 +2783,10 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>训练页，训练进行时</translation>
     </message>
     <message>
+        <source>Any page, while its task runs</source>
+        <translation>任意页面，其任务进行时</translation>
+    </message>
+    <message>
         <source>Put the image in a class (a class named 0 … 9 or A … Z has its own key)</source>
         <translation>将图像放入类别（名为 0 … 9 或 A … Z 的类别使用自己的按键）</translation>
     </message>
@@ -2805,6 +2809,10 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
     <message>
         <source>Pause or resume training (also Train → Pause / resume)</source>
         <translation>暂停或继续训练（也可用 训练 → 暂停 / 继续）</translation>
+    </message>
+    <message>
+        <source>Cancel the task whose progress the page shows</source>
+        <translation>取消页面上显示进度的任务</translation>
     </message>
     <message>
         <source>Open a thumbnail, mistake, problem or result in the image viewer</source>
@@ -3054,8 +3062,8 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
 <context>
     <name>TrainPage</name>
     <message>
-        <source>▶ &amp;Train</source>
-        <translation>▶ 训练(&amp;T)</translation>
+        <source>▶ T&amp;rain</source>
+        <translation>▶ 训练(&amp;R)</translation>
     </message>
     <message>
         <source>Pause</source>

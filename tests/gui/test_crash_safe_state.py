@@ -105,7 +105,7 @@ def test_an_interrupted_run_is_offered_and_resumed(qtbot: QtBot, tmp_path: Path)
     listed = [w.train_page.past_runs.runs_list.item(i).text() for i in range(w.train_page.past_runs.runs_list.count())]
     assert any(t.startswith(run.name) for t in listed)
     qtbot.mouseClick(banner.resume_button, Qt.MouseButton.LeftButton)
-    assert not banner.isVisible() and w.stack.currentWidget() is w.train_page
+    assert not banner.isVisible() and w.stack.current_page() is w.train_page
     qtbot.waitUntil(lambda: w.train_page.training.task is None and rd.read_run_info(run)["status"] != "running",
                     timeout=120_000)
     assert [r["epoch"] for r in rd.read_metrics(run)] == [1, 2]

@@ -223,7 +223,7 @@ def test_ctrl_t_trains_from_the_keyboard(qtbot: QtBot, window: MainWindow, tiny_
     open_and_wait(qtbot, window, tiny_folder)
     set_fast_training(window, epochs=1)
     QTest.keyClick(window, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
-    assert window.stack.currentWidget() is window.train_page
+    assert window.stack.current_page() is window.train_page
     qtbot.waitUntil(lambda: window.train_page.training.task is None and window.state.run is not None, timeout=60_000)
 
 

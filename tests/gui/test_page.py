@@ -94,7 +94,7 @@ def test_the_label_page_asks_for_training_through_its_signal(qtbot: QtBot, windo
     window.show_page("label")
     with qtbot.waitSignal(window.label_page.retrain_requested, timeout=1000):
         window.label_page.buttons["retrainButton"].click()
-    assert started == [True] and window.stack.currentWidget() is window.train_page
+    assert started == [True] and window.stack.current_page() is window.train_page
     window.label_page.retrain_requested.emit()  # the window listens to the signal, not to the button
     assert started == [True, True]
 
@@ -178,3 +178,24 @@ def test_a_burst_of_progress_redraws_the_status_line_once(qtbot: QtBot, page: Pa
     line.setVisible(False)  # the task ended before the pause was over
     qtbot.waitUntil(lambda: not line._timer.isActive())  # its pause is over: the waiting report was dropped
     assert drawn == [1, 50, 60]
+
+
+def test_escape_cancels_the_task_the_status_line_shows(qtbot: QtBot, page: Page) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QKeySequence
+
+    results: list[str] = []
+
+    def waits(progress: Any, cancel: Any) -> str:
+        while not cancel.is_set():
+            threading.Event().wait(0.01)
+        return "stopped"
+
+    page.run_task("slow", waits, results.append, status="Working…", on_cancelled=lambda: results.append("cancelled"))
+    qtbot.waitUntil(page.status_line.isVisible, timeout=10_000)
+    cancel = page.status_line.cancel_button
+    assert cancel.shortcut() == QKeySequence(Qt.Key.Key_Escape)
+    page.window().activateWindow()
+    page.setFocus()
+    qtbot.keyClick(page, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: results == ["cancelled"], timeout=10_000)

@@ -64,7 +64,7 @@ def test_ctrl_e_evaluates_with_the_focus_in_a_line_edit(qtbot: QtBot, window: Ma
     name = window.export_page.name_edit
     _focus(qtbot, window, name)
     QTest.keyClick(name, Qt.Key.Key_E, CTRL)
-    assert calls == ["evaluate", "evaluate"] and window.stack.currentWidget() is window.evaluate_page
+    assert calls == ["evaluate", "evaluate"] and window.stack.current_page() is window.evaluate_page
 
 
 def test_page_switch_and_train_keys_work_from_a_spin_box(qtbot: QtBot, window: MainWindow, tiny_folder: Path,
@@ -77,7 +77,7 @@ def test_page_switch_and_train_keys_work_from_a_spin_box(qtbot: QtBot, window: M
     spin = window.train_page.form.epochs_spin
     _focus(qtbot, window, spin)
     QTest.keyClick(spin, Qt.Key.Key_4, CTRL)
-    assert window.stack.currentWidget() is window.evaluate_page
+    assert window.stack.current_page() is window.evaluate_page
 
 
 def test_typing_and_editing_keys_stay_with_the_field(qtbot: QtBot, window: MainWindow) -> None:
@@ -87,7 +87,7 @@ def test_typing_and_editing_keys_stay_with_the_field(qtbot: QtBot, window: MainW
     QTest.keyClicks(edit, "run 2")
     QTest.keyClick(edit, Qt.Key.Key_A, CTRL)  # select all, not a window action
     QTest.keyClick(edit, Qt.Key.Key_X, CTRL)
-    assert edit.text() == "" and window.stack.currentWidget() is window.evaluate_page
+    assert edit.text() == "" and window.stack.current_page() is window.evaluate_page
     QTest.keyClick(edit, Qt.Key.Key_Z, CTRL)  # the field's own undo
     assert edit.text() == "run 2"
 

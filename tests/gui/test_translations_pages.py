@@ -304,7 +304,7 @@ def test_the_pages_read_in_chinese(qtbot: QtBot, chinese: None, tmp_path: Path) 
     export = ExportPage(state, TaskRunner())
     for page in (train, evaluate, export):
         qtbot.addWidget(page)
-    assert train.buttons["trainButton"].text() == "▶ 训练(&T)" and train.buttons["pauseButton"].text() == "暂停"
+    assert train.buttons["trainButton"].text() == "▶ 训练(&R)" and train.buttons["pauseButton"].text() == "暂停"
     assert train.buttons["pauseButton"].toolTip().startswith("暂停或继续")  # the declared action's tip, in Chinese
     assert train.monitor.progress_label.text().startswith("可以在 3 个类别的")
     assert train.monitor.plots.loss_plot.getPlotItem().getAxis("bottom").labelText == "轮次"

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -82,6 +82,8 @@ class StatusLine(QWidget):
         # translate(): PySide's self.tr would look this up under the page class's name
         self.cancel_button = _button(QCoreApplication.translate("Page", "Cancel"), f"cancel{name[:1].upper()}{name[1:]}"
                                      "Button")
+        # Esc cancels, as in a dialog: a shortcut of a visible button only, so it is the shown page's running task
+        self.cancel_button.setShortcut(QKeySequence(Qt.Key.Key_Escape))
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.label, 3)

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QProgressBar,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -35,6 +34,7 @@ from desktop_cls.gui.shell.engine import load_engine
 from desktop_cls.gui.shell.first_size import PREFERRED, first_window_size
 from desktop_cls.gui.shell.interrupted_runs import InterruptedRunBanner
 from desktop_cls.gui.shell.menus import WindowMenus
+from desktop_cls.gui.shell.page_stack import PageStack
 from desktop_cls.gui.shell.preferences import apply_data_folder
 from desktop_cls.gui.shell.shortcuts import WindowShortcutGuard
 from desktop_cls.gui.state import AppState, Badge, PageKey
@@ -148,7 +148,7 @@ class MainWindow(QMainWindow):
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
         self.sidebar.setAccessibleName(self.tr("Steps"))
-        self.stack = QStackedWidget()
+        self.stack = PageStack()
         self._keys: list[PageKey] = []
         self._titles: dict[PageKey, str] = {}
         for key, title, page in order:
@@ -158,7 +158,7 @@ class MainWindow(QMainWindow):
             item = QListWidgetItem(title)
             item.setData(Qt.ItemDataRole.UserRole, key)
             self.sidebar.addItem(item)
-            self.stack.addWidget(page)
+            self.stack.add_page(page)
         self.sidebar.currentRowChanged.connect(self._show_row)
         sf = self.sidebar.font()
         sf.setPointSizeF(sf.pointSizeF() * 1.2)

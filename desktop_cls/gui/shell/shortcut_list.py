@@ -45,6 +45,7 @@ VIEWER = str(QT_TRANSLATE_NOOP("ShortcutList", "Image viewer"))
 WEBCAM = QT_TRANSLATE_NOOP("ShortcutList", "Classify page, webcam")
 ANYWHERE = QT_TRANSLATE_NOOP("ShortcutList", "Thumbnails and lists")
 TRAIN = QT_TRANSLATE_NOOP("ShortcutList", "Train page, while training")
+TASK = QT_TRANSLATE_NOOP("ShortcutList", "Any page, while its task runs")
 
 PAGE_KEYS: tuple[PageKey, ...] = (
     PageKey(LABEL, QT_TRANSLATE_NOOP("ShortcutList", "Put the image in a class (a class named 0 … 9 or A … Z "
@@ -55,6 +56,7 @@ PAGE_KEYS: tuple[PageKey, ...] = (
     PageKey(WEBCAM, QT_TRANSLATE_NOOP("ShortcutList", "Capture one frame into a class"), shown="1 … 9"),
     PageKey(TRAIN, QT_TRANSLATE_NOOP("ShortcutList", "Pause or resume training (also Train → Pause / resume)"),
             ("Space",)),
+    PageKey(TASK, QT_TRANSLATE_NOOP("ShortcutList", "Cancel the task whose progress the page shows"), shown="Esc"),
     PageKey(ANYWHERE, QT_TRANSLATE_NOOP("ShortcutList", "Open a thumbnail, mistake, problem or result in the "
                                                         "image viewer"), ("Return",)),
     PageKey(VIEWER, QT_TRANSLATE_NOOP("ShortcutList", "Previous / next image"), ("Left", "Right")),

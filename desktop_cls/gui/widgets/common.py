@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -20,6 +20,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QGroupBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QProgressBar,
@@ -64,6 +65,15 @@ def button(text: str, name: str, tip: str = "") -> QPushButton:
     b.setAccessibleName(text.replace("&", "").rstrip("…"))
     b.setToolTip(tip)
     return b
+
+
+def left_row(widgets: Iterable[QWidget]) -> QHBoxLayout:
+    """The widgets side by side from the left, the rest of the row empty."""
+    row = QHBoxLayout()
+    for w in widgets:
+        row.addWidget(w)
+    row.addStretch(1)
+    return row
 
 
 def show_progress(bar: QProgressBar, done: int, total: int) -> None:

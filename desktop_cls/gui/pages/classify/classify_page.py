@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QHBoxLayout, QLayout
+from PySide6.QtWidgets import QLayout, QVBoxLayout
 
 from desktop_cls.gui.pages.classify.classifier_session import ClassifierSession
 from desktop_cls.gui.pages.classify.classify_controls import ClassifyControls
@@ -20,7 +20,7 @@ from desktop_cls.gui.pages.classify.heat_maps import HeatMaps
 from desktop_cls.gui.pages.classify.live_classifier import LiveClassifier
 from desktop_cls.gui.pages.page import Page, PageAction
 from desktop_cls.gui.state import AppState, Badge, PageKey
-from desktop_cls.gui.widgets.common import accept_as_copy
+from desktop_cls.gui.widgets.common import accept_as_copy, left_row
 from desktop_cls.gui.widgets.dialogs import show_error
 from desktop_cls.gui.widgets.image_viewer import open_viewer
 from desktop_cls.gui.widgets.thumbnail_drag import carries_files, dropped_paths
@@ -48,7 +48,7 @@ class ClassifyPage(Page):
         return [
             PageAction("classifyFilesAction", self.tr("Classify &images…"), lambda: self._pick_files(),
                        tip=self.tr("Pick one or more image files"), button="classifyFilesButton", in_menu=False),
-            PageAction("classifyFolderAction", self.tr("Classify a &folder…"), lambda: self._pick_folder(),
+            PageAction("classifyFolderAction", self.tr("Classify a f&older…"), lambda: self._pick_folder(),
                        tip=self.tr("Every image in a folder"), button="classifyFolderButton", in_menu=False),
             PageAction("classifyVideoAction", self.tr("Classify a vi&deo…"), lambda: self._pick_video(),
                        tip=self.tr("The top class of every frame of a video file, over time"),
@@ -57,12 +57,11 @@ class ClassifyPage(Page):
                        tip=self.tr("Live classification from a camera"), button="webcamButton", in_menu=False)]
 
     def build_controls(self) -> QLayout:
-        """The model, the unknown threshold, the heat map, then the command buttons."""
+        """The model, the threshold and the heat map; the command buttons under them (one row was too wide)."""
         self.buttons["webcamButton"].setCheckable(True)
-        top = QHBoxLayout()
-        top.addWidget(self.controls, 1)
-        for b in self.buttons.values():
-            top.addWidget(b)
+        top = QVBoxLayout()
+        top.addWidget(self.controls)
+        top.addLayout(left_row(self.buttons.values()))
         return top
 
     def build_body(self, top: QLayout | None) -> None:

@@ -7,7 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -48,6 +49,7 @@ class ClassifyResults(QWidget):
         self.progress.setObjectName("classifyProgress")
         self.progress.setAccessibleName(self.tr("Classification progress"))
         self.cancel_button = button(self.tr("Cancel"), "cancelClassifyButton", self.tr("Stop classifying"))
+        self.cancel_button.setShortcut(QKeySequence(Qt.Key.Key_Escape))  # Esc stops, as the pages' progress lines do
         self.cancel_button.clicked.connect(self.cancel)
         self.csv_button = button(self.tr("Save &CSV…"), "saveCsvButton",
                                  self.tr("One row per image: path, predicted class, confidence"))

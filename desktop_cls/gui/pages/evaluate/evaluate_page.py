@@ -51,7 +51,7 @@ class EvaluatePage(Page):
         """Evaluate is also the Train menu's (Ctrl+E works from any field and any page); the rest are buttons."""
         return [PageAction("evaluateAction", self.tr("&Evaluate the model"), lambda: self.evaluate(), "Ctrl+E",
                            self.tr("Score the model on labeled images"), shows_page=True, button="evaluateButton",
-                           button_text=self.tr("▶ &Evaluate")),
+                           button_text=self.tr("▶ Ev&aluate")),
                 PageAction("evalBrowseAction", self.tr("Folder…"), lambda: self._browse(),
                            tip=self.tr("Choose a labeled folder to evaluate on"), button="evalBrowseButton",
                            in_menu=False),

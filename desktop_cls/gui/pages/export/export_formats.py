@@ -6,8 +6,8 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QCheckBox
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel
 
 SUFFIXES = {"safetensors": ".safetensors", "torchscript": ".torchscript", "onnx": ".onnx", "onnx-int8": ".onnx",
             "onnx-fp16": ".onnx", "openvino": ".xml", "web": "-web"}  # web: a folder
@@ -33,9 +33,9 @@ def format_name(fmt: str) -> str:
     return format_names().get(fmt, fmt)
 
 
-def format_info() -> dict[str, str]:
-    """Each format's check box text: its name and what it is for."""
-    uses = {
+def format_uses() -> dict[str, str]:
+    """What each format is for: the words beside its check box (which names the format)."""
+    return {
         "safetensors": translate("ExportPage", "weights for desktop_cls and any PyTorch code"),
         "torchscript": translate("ExportPage", "runs in C++ / mobile PyTorch without Python"),
         "onnx": translate("ExportPage", "runs in ONNX Runtime, OpenCV, TensorRT, …"),
@@ -47,7 +47,6 @@ def format_info() -> dict[str, str]:
         "web": translate("ExportPage", "classifies images and the webcam in any browser, offline (a folder to open "
                          "or put on a web server)"),
     }
-    return {fmt: translate("ExportPage", "{0}: {1}").format(name, uses[fmt]) for fmt, name in format_names().items()}
 
 
 def web_runtime_present() -> bool:
@@ -69,11 +68,14 @@ def export_targets(formats: list[str], dest: Path, name: str) -> dict[str, Path]
 
 
 def format_checks() -> dict[str, QCheckBox]:
-    """One check box per format; those this copy cannot write are off and say why."""
+    """One check box per format, named by the format (what it is for in its description, and beside it: see
+    `format_grid`); those this copy cannot write are off and say why."""
     checks: dict[str, QCheckBox] = {}
-    for fmt, text in format_info().items():
-        c = QCheckBox(text)
+    uses = format_uses()
+    for fmt, name in format_names().items():
+        c = QCheckBox(name)
         c.setObjectName(f"{fmt.replace('-', '_')}Check")
+        c.setAccessibleDescription(uses[fmt])
         c.setChecked(fmt in CHECKED)
         checks[fmt] = c
     if not openvino_installed():
@@ -87,6 +89,24 @@ def format_checks() -> dict[str, QCheckBox]:
         checks["web"].setToolTip(translate("ExportPage", "This copy lacks ONNX Runtime Web; in a source checkout run "
                                            "python dev.py web-runtime"))
     return checks
+
+
+def format_grid(checks: dict[str, QCheckBox]) -> QGridLayout:
+    """Each check box with what its format is for beside it, in words that wrap: one sentence on a check box was
+    as wide as the sentence (780 px for ONNX int8), wider than a laptop at 150 % text size leaves the page."""
+    grid = QGridLayout()
+    grid.setColumnStretch(1, 1)
+    uses = format_uses()
+    for row, (fmt, check) in enumerate(checks.items()):
+        use = QLabel(uses[fmt])
+        use.setObjectName(f"{fmt.replace('-', '_')}Use")
+        use.setTextFormat(Qt.TextFormat.PlainText)
+        use.setWordWrap(True)
+        use.setEnabled(check.isEnabled())
+        use.setToolTip(check.toolTip())
+        grid.addWidget(check, row, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(use, row, 1, Qt.AlignmentFlag.AlignTop)
+    return grid
 
 
 def chosen(checks: dict[str, QCheckBox]) -> list[str]:

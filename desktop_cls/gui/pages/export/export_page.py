@@ -20,10 +20,15 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QLineEdit,
-    QVBoxLayout,
 )
 
-from desktop_cls.gui.pages.export.export_formats import chosen, export_targets, format_checks, format_name
+from desktop_cls.gui.pages.export.export_formats import (
+    chosen,
+    export_targets,
+    format_checks,
+    format_grid,
+    format_name,
+)
 from desktop_cls.gui.pages.export.export_progress import ExportBegun, ExportProgress, FormatExported
 from desktop_cls.gui.pages.export.export_results import ExportResults
 from desktop_cls.gui.pages.export.serve_panel import ServePanel
@@ -68,10 +73,7 @@ class ExportPage(Page):
         self.overwrite_check.setObjectName("overwriteCheck")
         form = QFormLayout()
         form.addRow(self.tr("Model"), self.model_edit)
-        fmts = QVBoxLayout()
-        for c in self.checks.values():
-            fmts.addWidget(c)
-        form.addRow(self.tr("Formats"), fmts)
+        form.addRow(self.tr("Formats"), format_grid(self.checks))
         dest = QHBoxLayout()
         dest.addWidget(self.dest_edit, 1)
         dest.addWidget(self.buttons["exportBrowseButton"])

@@ -10,7 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
-from PySide6.QtWidgets import QGridLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QProgressBar, QScrollArea, QVBoxLayout, QWidget
 
 from desktop_cls.gui.widgets.common import sentences
 from desktop_cls.gui.widgets.plot_theme import BLUE, GREY, ORANGE
@@ -117,12 +117,16 @@ class TimeSplitBar(QWidget):
         painter.end()
 
 
-class QuickFitSummary(QWidget):
-    """Shown instead of the curves for a quick run: a note while it runs, the summary when it is done."""
+class QuickFitSummary(QScrollArea):
+    """Shown instead of the curves for a quick run: a note while it runs, the summary when it is done. It scrolls
+    when the window is short (a small screen at a large text size) rather than pressing its lines onto each other."""
 
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("quickSummary")
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setWidgetResizable(True)  # as wide as the pane; as tall as its wrapped lines need at that width
         self.headline = QLabel()
         self.headline.setObjectName("quickHeadline")
         font = self.headline.font()
@@ -141,7 +145,8 @@ class QuickFitSummary(QWidget):
         self.show_running()
 
     def _lay_out(self) -> None:
-        column = QVBoxLayout(self)
+        inner = QWidget()
+        column = QVBoxLayout(inner)
         for label in (self.headline, self.measured, self.classes_title):
             column.addWidget(label)
         column.addLayout(self.class_grid)
@@ -149,6 +154,7 @@ class QuickFitSummary(QWidget):
         column.addWidget(self.legend)
         column.addWidget(self.time_line)
         column.addStretch(1)
+        self.setWidget(inner)
 
     def show_running(self) -> None:
         """While the quick run computes its features: what it does, and why no curves are drawn."""

@@ -49,7 +49,7 @@ class TrainPage(Page):
         test or a subclass may replace it)."""
         return [PageAction("startTrainingAction", self.tr("&Start training"), lambda: self.start(), "Ctrl+T",
                            self.tr("Start training"), shows_page=True, button="trainButton",
-                           button_text=self.tr("▶ &Train")),
+                           button_text=self.tr("▶ T&rain")),
                 PageAction("pauseAction", self.tr("&Pause / resume"), lambda: self.toggle_pause(), "Ctrl+P",
                            self.tr("Pause or resume"), button="pauseButton", button_text=self.tr("Pause")),
                 PageAction("stopAction", self.tr("S&top"), lambda: self.stop(), "Ctrl+.",

@@ -86,6 +86,18 @@ def test_cancel_keeps_the_rows_classified_so_far(qtbot: QtBot, window: MainWindo
     assert cp.results.csv_button.isEnabled() and not cp.results.cancel_button.isEnabled()
 
 
+def test_escape_stops_classifying_a_folder(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    cp, _gated = _gated_page(window, first=2)  # two rows, then it waits until cancelled
+    window.show_page("classify")
+    cp.classify_paths([str(tmp_path / f"img{i}.png") for i in range(6)])
+    qtbot.waitUntil(lambda: cp.results.model.rowCount() == 2)
+    window.activateWindow()
+    cp.results.table.setFocus()
+    qtbot.keyClick(cp.results.table, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: cp.buttons["classifyFolderButton"].isEnabled())
+    assert len(cp.results.predictions) == 2 and not cp.results.cancel_button.isEnabled()
+
+
 def test_another_model_clears_the_results_of_the_last_one(qtbot: QtBot, window: MainWindow,
                                                            trained_run: tuple[Path, Path], tmp_path: Path,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:

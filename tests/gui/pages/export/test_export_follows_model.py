@@ -80,8 +80,8 @@ def test_the_int8_box_promises_no_more_than_the_recipe_gives() -> None:
     """The most sensitive layers stay in float, up to a file as large as fp16's (half of fp32): 2-4x smaller, not
     "about 4x" (a digits model measured 6.01 MB against ONNX's 13.62 MB)."""
     from desktop_cls.core.inference.export_onnx import INT8_RECIPES
-    from desktop_cls.gui.pages.export.export_formats import format_info
+    from desktop_cls.gui.pages.export.export_formats import format_uses
 
-    text = format_info()["onnx-int8"]
+    text = format_uses()["onnx-int8"]
     assert "2–4× smaller" in text and "stay in float" in text and "about 4×" not in text
     assert all(r.in_float and r.under_fp16 for r in INT8_RECIPES)  # what the words say

@@ -3,7 +3,7 @@ fractions (int8 calibration, block by block), and a bar that only moves forward.
 
 from __future__ import annotations
 
-from desktop_cls.gui.pages.export.export_formats import format_info, format_name
+from desktop_cls.gui.pages.export.export_formats import format_checks, format_name, format_uses
 from desktop_cls.gui.pages.export.export_progress import UNITS, ExportProgress
 
 
@@ -34,8 +34,8 @@ def test_progress_names_formats_and_tells_the_time_left_from_fractions() -> None
     assert values == sorted(values) and shown[-1][:2] == (3 * UNITS, 3 * UNITS)
 
 
-def test_format_names_are_the_check_boxes_names() -> None:
-    info = format_info()
+def test_format_names_are_the_check_boxes_names(qapp: object) -> None:
+    checks, uses = format_checks(), format_uses()
     for fmt in ("safetensors", "torchscript", "onnx", "onnx-int8", "onnx-fp16", "openvino", "web"):
-        assert info[fmt].startswith(format_name(fmt) + ": ")
+        assert checks[fmt].text() == format_name(fmt) and checks[fmt].accessibleDescription() == uses[fmt]
     assert format_name("onnx-int8") == "ONNX int8" and format_name("torchscript") == "TorchScript"

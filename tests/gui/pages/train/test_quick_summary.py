@@ -92,3 +92,25 @@ def test_sentences_in_a_row_read_without_a_gap_in_chinese(qapp: object) -> None:
     assert "。 " not in line and "）。最后一层的强度 C = 1" in line, line
     english = summary_view(_result(extra, seconds=10.0)).time_line
     assert "same time). The last layer's strength, C = 1," in english
+
+
+def test_on_a_short_pane_the_summary_scrolls_instead_of_pressing_its_lines_together(qtbot: QtBot) -> None:
+    """A 1366x768 screen at 150 %: the Train page's pane for the summary is short. Every line keeps the height
+    its words need at its width, each class's bar its own height, and the rest scrolls."""
+    from PySide6.QtWidgets import QApplication, QProgressBar
+
+    from desktop_cls.gui.pages.train.quick_summary import QuickFitSummary
+
+    summary = QuickFitSummary()
+    qtbot.addWidget(summary)
+    summary.show_result(_result({"cv_folds": 5, "val_images": 93, "class_accuracy": [0.97, 1.0, 1.0],
+                                 "feature_seconds": 11.9, "head_seconds": 1.6, "features_computed": 93},
+                                seconds=15.7))
+    summary.resize(summary.fontMetrics().horizontalAdvance("x") * 60, summary.fontMetrics().height() * 8)
+    summary.show()
+    QApplication.processEvents()
+    for label in (summary.measured, summary.classes_title, summary.legend, summary.time_line):
+        assert label.height() >= label.heightForWidth(label.width()), label.text()
+    bars = summary.findChildren(QProgressBar)
+    assert len(bars) == 3 and all(b.height() >= b.minimumSizeHint().height() for b in bars)
+    assert summary.verticalScrollBar().maximum() > 0 and summary.horizontalScrollBar().maximum() == 0

@@ -1,0 +1,77 @@
+"""The keyboard focus can be seen: on the sidebar's selected step, on an unselected thumbnail, on a check box.
+
+Fusion draws the focus as the selection colour at a third of its strength, which vanished on the selected
+sidebar step: Tab into the sidebar showed no focus anywhere."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtGui import QColor, QImage, QPalette
+from PySide6.QtWidgets import QApplication, QLineEdit, QListWidget, QStyle, QVBoxLayout, QWidget
+from pytestqt.qtbot import QtBot
+
+from desktop_cls.gui.widgets.colours import contrast
+from desktop_cls.gui.widgets.indicator_style import MIN_CONTRAST, VisibleIndicatorStyle
+from desktop_cls.gui.widgets.theme import dark_palette, light_palette
+
+
+@pytest.fixture
+def style(qapp: Any) -> Iterator[QStyle]:
+    made = VisibleIndicatorStyle()
+    yield made
+
+
+def _list(qtbot: QtBot, style: QStyle, palette: QPalette) -> tuple[QWidget, QLineEdit, QListWidget]:
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    view, other = QListWidget(holder), QLineEdit(holder)  # the other takes the focus away
+    view.setStyle(style)
+    view.setPalette(palette)
+    lay = QVBoxLayout(holder)
+    lay.addWidget(view)
+    lay.addWidget(other)
+    for text in ("one", "two", "three"):
+        view.addItem(text)
+        view.item(view.count() - 1).setSizeHint(QSize(160, 48))  # the words stay far from the top and bottom edges
+    holder.resize(200, 240)
+    holder.show()
+    holder.activateWindow()
+    qtbot.waitExposed(holder)
+    return holder, other, view
+
+
+def _strongest_change(before: QImage, after: QImage, rect: QRect, against: QColor) -> float:
+    """Of the pixels along RECT's top and bottom edges (3 pixels deep, away from its words) that the focus
+    changed, the highest contrast with AGAINST (1 when none changed)."""
+    best = 1.0
+    rows = [*range(rect.top(), rect.top() + 3), *range(rect.bottom() - 2, rect.bottom() + 1)]
+    for y in rows:
+        for x in range(rect.left(), rect.right() + 1):
+            if before.pixel(x, y) != after.pixel(x, y):
+                best = max(best, contrast(after.pixelColor(x, y), against))
+    return best
+
+
+@pytest.mark.parametrize("dark", [False, True])
+@pytest.mark.parametrize("selected", [True, False])
+def test_the_focused_item_has_a_frame_that_reads_at_3_to_1(qtbot: QtBot, style: QStyle, dark: bool,
+                                                            selected: bool) -> None:
+    palette = dark_palette() if dark else light_palette()
+    _holder, other, view = _list(qtbot, style, palette)
+    view.setCurrentRow(1)
+    if not selected:
+        view.clearSelection()
+    other.setFocus(Qt.FocusReason.TabFocusReason)
+    QApplication.processEvents()
+    before = view.viewport().grab().toImage()
+    view.setFocus(Qt.FocusReason.TabFocusReason)
+    QApplication.processEvents()
+    assert view.hasFocus()
+    after = view.viewport().grab().toImage()
+    rect = view.visualItemRect(view.item(1))
+    ground = palette.color(QPalette.ColorRole.Highlight if selected else QPalette.ColorRole.Base)
+    assert _strongest_change(before, after, rect, ground) >= MIN_CONTRAST
