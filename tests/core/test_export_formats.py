@@ -152,7 +152,11 @@ def test_a_failed_export_leaves_no_file(trained_run: tuple[Path, Path], tmp_path
     out = tmp_path / "out"
     with pytest.raises(Exception, match="model"):
         export_model(trained_run[0], "openvino", out / "m")
-    assert list(out.iterdir()) == []  # not the .xml, not the .bin, not a staging folder
+    assert not out.exists()  # not the .xml, not the .bin, not a staging folder, nor the folder made for them
+    out.mkdir()
+    with pytest.raises(Exception, match="model"):
+        export_model(trained_run[0], "openvino", out / "m")
+    assert list(out.iterdir()) == []  # a folder that was there stays, empty as it was
 
 
 def test_a_cancelled_export_leaves_no_file(trained_run: tuple[Path, Path], tmp_path: Path) -> None:
