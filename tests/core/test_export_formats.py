@@ -136,6 +136,18 @@ def test_lossless_formats_also_get_a_report_and_a_snippet(trained_run: tuple[Pat
     assert run_snippet(str(res.snippet), images) == ref
 
 
+def test_the_metadata_names_the_dataset_folder_not_its_path_on_this_computer(trained_run: tuple[Path, Path],
+                                                                            tmp_path: Path) -> None:
+    """The sidecar travels with the model: its report says which folder it was measured on by name, while the
+    result on this computer (the CLI's lines, the Export page) gives the whole path."""
+    run, data = trained_run
+    res = export_model(run, "onnx", tmp_path / "m")
+    assert str(data) in res.images
+    text = Path(res.sidecar).read_text(encoding="utf-8")
+    assert str(data) not in text and str(data.parent) not in text
+    assert json.loads(text)["report"]["images"] == res.images.replace(str(data), data.name)
+
+
 def test_safetensors_has_no_stand_alone_snippet(trained_run: tuple[Path, Path], tmp_path: Path) -> None:
     res = export_model(trained_run[0], "safetensors", tmp_path / "m")
     assert res.snippet is None and {p.name for p in tmp_path.iterdir()} == {"m.safetensors", "m.json"}

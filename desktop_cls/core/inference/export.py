@@ -185,7 +185,8 @@ def export_model(source: str | Path, fmt: str, out: str | Path, overwrite: bool 
         text = snippet_text(fmt, dest)
         if text is not None:
             write_atomic(snippet_path(staged), text.encode("utf-8"))
-        md = meta.to_dict(fmt, report=result.report(), runtime=RUNTIMES[fmt])
+        report = {**result.report(), "images": images.shared(result.images)}  # no path of this computer
+        md = meta.to_dict(fmt, report=report, runtime=RUNTIMES[fmt])
         write_json(sidecar_path(staged), md)
         _check(cancel)
         replace_as_unit(_final_files(fmt, staged), dest.parent, staging)
