@@ -106,6 +106,13 @@ def test_export_out_names_a_folder_to_write_into_and_never_overwrites_it(capsys:
     assert code == 0 and (existing / "model.torchscript").is_file() and (existing / "model.json").is_file()
 
 
+def test_a_wrong_extension_is_one_plain_sentence(capsys: pytest.CaptureFixture[str], trained_run: tuple[Path, Path],
+                                                tmp_path: Path) -> None:
+    code, _, err = run_cli(capsys, "export", trained_run[0], "--format", "onnx", "--out", tmp_path / "m.pt")
+    assert code == 2 and "onnx models are .onnx files; m.pt has another extension" in err
+    assert not (tmp_path / "m.pt").exists()
+
+
 def test_a_failed_export_leaves_no_folder_behind(capsys: pytest.CaptureFixture[str], trained_run: tuple[Path, Path],
                                                  tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """--out names a new folder: it is made only for a verified model, never left empty by an export that failed."""

@@ -112,7 +112,7 @@ def _destination(src: Path, fmt: str, out: str | Path, overwrite: bool) -> Path:
     if dest.suffix == "":
         dest = dest.with_suffix(FORMATS[fmt])
     elif dest.suffix.lower() not in (FORMATS[fmt], *ALSO_ACCEPTED.get(fmt, ())):
-        raise UserError(_("a {fmt} model is a {extension} file; {name} has another extension").format(
+        raise UserError(_("{fmt} models are {extension} files; {name} has another extension").format(
                 fmt=fmt, extension=FORMATS[fmt], name=dest.name))
     if dest.resolve() == src.resolve():
         raise UserError(_("the export would replace its own source model; choose another file name"))
