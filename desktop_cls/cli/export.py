@@ -34,13 +34,13 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def model_file(out: str, fmt: str) -> Path:
-    """Where --out puts the model: a folder (one that exists, or a name without an extension, made here) gets
-    model.<extension> inside it, as the window's Export page names it; a file name is used as it is."""
+    """Where --out puts the model: a folder (one that exists, or a name without an extension, which the export
+    makes once it has a verified model to put there) gets model.<extension> inside it, as the window's Export page
+    names it; a file name is used as it is."""
     from desktop_cls.core.inference.export import FORMATS as SUFFIXES
 
     path = Path(out).expanduser()
     if path.is_dir() or (not path.exists() and path.suffix == ""):
-        path.mkdir(parents=True, exist_ok=True)
         return path / f"model{SUFFIXES[fmt]}"
     return path
 

@@ -106,6 +106,30 @@ def test_export_out_names_a_folder_to_write_into_and_never_overwrites_it(capsys:
     assert code == 0 and (existing / "model.torchscript").is_file() and (existing / "model.json").is_file()
 
 
+def test_a_wrong_extension_is_one_plain_sentence(capsys: pytest.CaptureFixture[str], trained_run: tuple[Path, Path],
+                                                tmp_path: Path) -> None:
+    code, _, err = run_cli(capsys, "export", trained_run[0], "--format", "onnx", "--out", tmp_path / "m.pt")
+    assert code == 2 and "onnx models are .onnx files; m.pt has another extension" in err
+    assert not (tmp_path / "m.pt").exists()
+
+
+def test_a_failed_export_leaves_no_folder_behind(capsys: pytest.CaptureFixture[str], trained_run: tuple[Path, Path],
+                                                 tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--out names a new folder: it is made only for a verified model, never left empty by an export that failed."""
+    from desktop_cls.core.errors import UserError
+    from desktop_cls.core.inference import export as export_mod
+
+    code, _, err = run_cli(capsys, "export", tmp_path / "no_run", "--format", "onnx", "--out", tmp_path / "a" / "b")
+    assert code == 2 and "model not found" in err and not (tmp_path / "a").exists()
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise UserError("the onnx export did not reproduce the model")
+
+    monkeypatch.setattr(export_mod, "_verify_and_measure", refuse)
+    code, _, err = run_cli(capsys, "export", trained_run[0], "--format", "onnx", "--out", tmp_path / "c" / "d")
+    assert code == 2 and "did not reproduce" in err and not (tmp_path / "c").exists()
+
+
 def test_resume_via_cli(capsys: pytest.CaptureFixture[str], tiny_folder: Path, tmp_path: Path) -> None:
     run = tmp_path / "run"
     assert run_cli(capsys, "train", tiny_folder, "--out", run, "--method", "scratch", "--epochs", "1",

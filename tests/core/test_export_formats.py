@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import CancelledError, CancelToken
@@ -30,15 +31,46 @@ WITHOUT_DESKTOP_CLS = ("import runpy, sys; sys.modules['desktop_cls'] = None; sc
 
 
 def run_snippet(snippet: str, images: list[Path]) -> dict[str, str]:
+    return {path: said.split(" (")[0] for path, said in snippet_lines(snippet, images).items()}
+
+
+def snippet_lines(snippet: str, images: list[Path]) -> dict[str, str]:
+    """What the script says of each image: "label (confidence%)"."""
     env = {"PATH": "/usr/bin:/bin", "HOME": str(Path(snippet).parent)}  # no PYTHONPATH: not our tree
     proc = subprocess.run([sys.executable, "-c", WITHOUT_DESKTOP_CLS, snippet, *map(str, images)],
                           capture_output=True, text=True, timeout=300, env=env, cwd=Path(snippet).parent)
     assert proc.returncode == 0, proc.stderr
-    out = {}
-    for line in proc.stdout.splitlines():
-        path, rest = line.rsplit(": ", 1)
-        out[path] = rest.split(" (")[0]
-    return out
+    return dict(line.rsplit(": ", 1) for line in proc.stdout.splitlines())
+
+
+def pictures_in_other_modes(folder: Path) -> list[Path]:
+    """Clip art and scans as they come: a blue square on a transparent canvas whose hidden pixels are red, the
+    same as a palette PNG, and a 16-bit greyscale scan."""
+    rgba = np.zeros((24, 40, 4), dtype=np.uint8)
+    rgba[..., 0] = 230  # red, but fully transparent: the network must not see it
+    rgba[6:18, 14:26] = (40, 40, 230, 255)
+    folder.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(rgba, "RGBA").save(folder / "clip_art.png")
+    palette = Image.fromarray(rgba[..., :3], "RGB").quantize(4)
+    palette.save(folder / "palette.png", transparency=int(np.asarray(palette)[0, 0]))  # red's index hidden
+    Image.fromarray((np.arange(16 * 16).reshape(16, 16) * 100).astype(np.uint16)).save(folder / "scan16.png")
+    return sorted(folder.iterdir())
+
+
+def test_the_script_sees_transparent_and_16_bit_pictures_as_the_app_does(trained_run: tuple[Path, Path],
+                                                                         tmp_path: Path) -> None:
+    run, _data = trained_run
+    res = export_model(run, "onnx", tmp_path / "export" / "model")
+    images = pictures_in_other_modes(tmp_path / "pictures")
+    app = Predictor.load(run).predict_paths(images)
+    said = snippet_lines(str(res.snippet), images)
+    for p in app:
+        label, confidence = said[p.path].removesuffix("%)").split(" (")
+        assert label == p.label, p.path
+        assert abs(float(confidence) - 100 * p.confidence) <= 0.051, p.path
+    assert [p.label for p in app][:2] == ["fish", "fish"]  # the visible blue square, not the hidden red
+    meta = json.loads(Path(res.sidecar).read_text())
+    assert "transparent" in meta["transparency"] and "white" in meta["transparency"]
 
 
 @pytest.mark.parametrize("fmt", DEPLOYABLE)
@@ -104,6 +136,18 @@ def test_lossless_formats_also_get_a_report_and_a_snippet(trained_run: tuple[Pat
     assert run_snippet(str(res.snippet), images) == ref
 
 
+def test_the_metadata_names_the_dataset_folder_not_its_path_on_this_computer(trained_run: tuple[Path, Path],
+                                                                            tmp_path: Path) -> None:
+    """The sidecar travels with the model: its report says which folder it was measured on by name, while the
+    result on this computer (the CLI's lines, the Export page) gives the whole path."""
+    run, data = trained_run
+    res = export_model(run, "onnx", tmp_path / "m")
+    assert str(data) in res.images
+    text = Path(res.sidecar).read_text(encoding="utf-8")
+    assert str(data) not in text and str(data.parent) not in text
+    assert json.loads(text)["report"]["images"] == res.images.replace(str(data), data.name)
+
+
 def test_safetensors_has_no_stand_alone_snippet(trained_run: tuple[Path, Path], tmp_path: Path) -> None:
     res = export_model(trained_run[0], "safetensors", tmp_path / "m")
     assert res.snippet is None and {p.name for p in tmp_path.iterdir()} == {"m.safetensors", "m.json"}
@@ -120,7 +164,11 @@ def test_a_failed_export_leaves_no_file(trained_run: tuple[Path, Path], tmp_path
     out = tmp_path / "out"
     with pytest.raises(Exception, match="model"):
         export_model(trained_run[0], "openvino", out / "m")
-    assert list(out.iterdir()) == []  # not the .xml, not the .bin, not a staging folder
+    assert not out.exists()  # not the .xml, not the .bin, not a staging folder, nor the folder made for them
+    out.mkdir()
+    with pytest.raises(Exception, match="model"):
+        export_model(trained_run[0], "openvino", out / "m")
+    assert list(out.iterdir()) == []  # a folder that was there stays, empty as it was
 
 
 def test_a_cancelled_export_leaves_no_file(trained_run: tuple[Path, Path], tmp_path: Path) -> None:

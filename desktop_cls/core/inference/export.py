@@ -112,7 +112,7 @@ def _destination(src: Path, fmt: str, out: str | Path, overwrite: bool) -> Path:
     if dest.suffix == "":
         dest = dest.with_suffix(FORMATS[fmt])
     elif dest.suffix.lower() not in (FORMATS[fmt], *ALSO_ACCEPTED.get(fmt, ())):
-        raise UserError(_("a {fmt} model is a {extension} file; {name} has another extension").format(
+        raise UserError(_("{fmt} models are {extension} files; {name} has another extension").format(
                 fmt=fmt, extension=FORMATS[fmt], name=dest.name))
     if dest.resolve() == src.resolve():
         raise UserError(_("the export would replace its own source model; choose another file name"))
@@ -172,7 +172,9 @@ def export_model(source: str | Path, fmt: str, out: str | Path, overwrite: bool 
                         cli_fix=_("name the dataset folder with --data DIR"),
                         gui_fix=_("open the run's dataset on the Data page, then export again"))
     _check(cancel)
+    made = _missing_folders(dest.parent)
     staging = new_staging(dest)
+    done = False
     try:
         staged = staging / dest.name
         progress(1, STAGES, _("writing {fmt}").format(fmt=fmt))
@@ -183,17 +185,39 @@ def export_model(source: str | Path, fmt: str, out: str | Path, overwrite: bool 
         text = snippet_text(fmt, dest)
         if text is not None:
             write_atomic(snippet_path(staged), text.encode("utf-8"))
-        md = meta.to_dict(fmt, report=result.report(), runtime=RUNTIMES[fmt])
+        report = {**result.report(), "images": images.shared(result.images)}  # no path of this computer
+        md = meta.to_dict(fmt, report=report, runtime=RUNTIMES[fmt])
         write_json(sidecar_path(staged), md)
         _check(cancel)
         replace_as_unit(_final_files(fmt, staged), dest.parent, staging)
+        done = True
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        if not done:
+            _remove_empty(made)
     progress(STAGES, STAGES, _("export done"))
     files = tuple(str(dest.parent / f.name) for f in _final_files(fmt, dest)[:2 if fmt == "openvino" else 1])
     return ExportResult(**{**result.to_dict(), "path": str(dest), "sidecar": str(sidecar_path(dest)),
                            "files": files, "seconds": time.perf_counter() - t0,
                            "snippet": str(snippet_path(dest)) if text is not None else None})
+
+
+def _missing_folders(folder: Path) -> list[Path]:
+    """The folders the export will make for `folder` to exist, innermost first."""
+    missing: list[Path] = []
+    while not os.path.lexists(folder) and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    return missing
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    """A failed or cancelled export leaves nothing behind, not even the folders it made for its files."""
+    for f in folders:
+        try:
+            f.rmdir()
+        except OSError:
+            return
 
 
 def _check(cancel: CancelToken | None) -> None:

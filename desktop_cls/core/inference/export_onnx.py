@@ -37,7 +37,8 @@ def _metadata_props(meta: ModelMeta, fmt: str) -> dict[str, str]:
     md = meta.to_dict(fmt)
     return {"desktop_cls": json.dumps(md), "classes": json.dumps(md["classes"]),
             "input_size": json.dumps(md["input_size"]), "mean": json.dumps(md["mean"]),
-            "std": json.dumps(md["std"]), "resize": md["resize"], "model": md["model"]}
+            "std": json.dumps(md["std"]), "resize": md["resize"], "transparency": md["transparency"],
+            "model": md["model"]}
 
 
 def set_metadata(proto: Any, meta: ModelMeta, fmt: str) -> None:

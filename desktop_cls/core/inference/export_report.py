@@ -49,6 +49,7 @@ class ExportImages:
     calibration: torch.Tensor
     description: str  # "250 validation images of /data/digits", or why there are none
     int8_note: str = ""  # what int8 calibrates on, where that needs saying: only an int8 export's report says it
+    folder: str = ""  # the dataset folder the description names, as a path on this computer
 
     @property
     def count(self) -> int:
@@ -61,10 +62,16 @@ class ExportImages:
         return self.description
 
 
-def no_images(meta: ModelMeta, why: str) -> ExportImages:
+    def shared(self, text: str) -> str:
+        """text as the metadata that travels with the model says it: the dataset folder by its name, not by its
+        path on this computer (the user's home, how they sort their folders)."""
+        return text.replace(self.folder, Path(self.folder).name) if self.folder else text
+
+
+def no_images(meta: ModelMeta, why: str, folder: str = "") -> ExportImages:
     h, w = meta.input_size
     empty = torch.zeros((0, 3, h, w), dtype=torch.uint8)
-    return ExportImages(empty, np.zeros(0, dtype=np.int64), empty, why)
+    return ExportImages(empty, np.zeros(0, dtype=np.int64), empty, why, folder=folder)
 
 
 def _pick(samples: list[Sample], limit: int, seed: int = 0) -> list[Sample]:
@@ -80,29 +87,30 @@ class Described(NamedTuple):
 
     alone: str
     counted: Callable[[int], str]
+    folder: str = ""  # the dataset folder named in them, as a path on this computer
 
 
-def _why(text: str) -> Described:
+def _why(text: str, folder: str = "") -> Described:
     """No images: the reason, whatever the count."""
-    return Described(text, lambda n: text)
+    return Described(text, lambda n: text, folder)
 
 
 def _described(kind: str, root: Path) -> Described:
     if kind == "val":
         return Described(_("validation images of {root}").format(root=root), lambda n: ngettext(
-            "{n} validation image of {root}", "{n} validation images of {root}", n).format(n=n, root=root))
+            "{n} validation image of {root}", "{n} validation images of {root}", n).format(n=n, root=root), str(root))
     if kind == "test":
         return Described(_("test images of {root}").format(root=root), lambda n: ngettext(
-            "{n} test image of {root}", "{n} test images of {root}", n).format(n=n, root=root))
+            "{n} test image of {root}", "{n} test images of {root}", n).format(n=n, root=root), str(root))
     if kind == "half":
         return Described(_("images of {root}, one in two (not a held-out split: the model may have learned them)"
                            ).format(root=root), lambda n: ngettext(
             "{n} image of {root}, one in two (not a held-out split: the model may have learned it)",
             "{n} images of {root}, one in two (not a held-out split: the model may have learned them)", n
-        ).format(n=n, root=root))
+        ).format(n=n, root=root), str(root))
     return Described(_("images of {root} (not a held-out split)").format(root=root), lambda n: ngettext(
         "{n} image of {root} (not a held-out split)", "{n} images of {root} (not a held-out split)", n
-    ).format(n=n, root=root))
+    ).format(n=n, root=root), str(root))
 
 
 def _splits(model_file: Path, meta: ModelMeta, data: str | Path | None
@@ -118,7 +126,7 @@ def _splits(model_file: Path, meta: ModelMeta, data: str | Path | None
     root = Path(root_s)
     if not root.is_dir():
         return [], [], _why(_(
-            "no validation images: the dataset folder {root} is not there any more").format(root=root)), ""
+            "no validation images: the dataset folder {root} is not there any more").format(root=root), str(root)), ""
     if root_s == info.get("dataset_root"):
         val_fraction, seed = rd.run_split(run, info)
         idx = scan(root, val_fraction=val_fraction, seed=seed)
@@ -141,13 +149,14 @@ def gather_images(model_file: Path, meta: ModelMeta, data: str | Path | None = N
     """Decoded once and shared by every format exported in one go."""
     val, train, what, int8_note = _splits(model_file, meta, data)
     if not val:
-        return no_images(meta, what.alone)
+        return no_images(meta, what.alone, what.folder)
     v, _skipped = decode_samples(_pick(val, MAX_VALIDATION), meta.input_size, progress=progress, cancel=cancel)
     calib = _pick(train, MAX_CALIBRATION, seed=1)
     c, _skipped = decode_samples(calib, meta.input_size, progress=progress, cancel=cancel) if calib else (v, [])
     if v.images.shape[0] == 0:
-        return no_images(meta, _("no readable {what}").format(what=what.alone))
-    return ExportImages(v.images, v.labels.numpy(), c.images, what.counted(int(v.images.shape[0])), int8_note)
+        return no_images(meta, _("no readable {what}").format(what=what.alone), what.folder)
+    return ExportImages(v.images, v.labels.numpy(), c.images, what.counted(int(v.images.shape[0])), int8_note,
+                        what.folder)
 
 
 def agreement_lower_bound(agreed: int, images: int, confidence: float = BOUND_CONFIDENCE) -> float:

@@ -1,7 +1,9 @@
 """A short script written next to each exported model: how to use it elsewhere, without desktop_cls.
 
-The preprocessing it spells out is the one the sidecar JSON describes and the app uses (RGB, stretched
-to input_size with bilinear resampling, scaled to [0, 1], normalised by mean/std, NCHW float32).
+The preprocessing it spells out is the one the sidecar JSON describes and the app uses (imaging and
+picture_view): upright, RGB at 8 bits per channel; a picture with transparent pixels cut to its visible part
+and letterboxed on white, any other stretched to input_size with bilinear resampling; scaled to [0, 1],
+normalised by mean/std, NCHW float32.
 File names enter the script as Python literals (repr), never as code: `--out` may be any name.
 """
 
@@ -29,14 +31,39 @@ META = json.loads((HERE / {sidecar_literal}).read_text(encoding="utf-8"))  # cla
 
 
 def preprocess(path):
-    """RGB, stretched to the model's input size, scaled to [0, 1], normalised, as 1 x 3 x H x W float32."""
+    """The picture as the app shows it to the network, as 1 x 3 x H x W float32: upright (EXIF), 8 bits per
+    channel (16-bit samples / 257), RGB; with transparent pixels, cut to its visible part and centred on white
+    (shape kept), else stretched to the input size; scaled to [0, 1] and normalised."""
     height, width = META["input_size"]
     with Image.open(path) as im:
-        im = ImageOps.exif_transpose(im).convert("RGB").resize((width, height), Image.Resampling.BILINEAR)
+        im = ImageOps.exif_transpose(im)
+        if im.mode.startswith("I;16") or im.mode == "I":
+            im = Image.fromarray(((np.asarray(im).astype(np.int64).clip(0, 65535) + 128) // 257).astype(np.uint8))
+        if im.mode == "P" and "transparency" in im.info:
+            im = im.convert("RGBA")
+        if im.mode in ("RGBA", "LA", "PA"):
+            im = visible_on_white(im.convert("RGBA"), width, height)
+        im = im.convert("RGB")
+        if im.size != (width, height):
+            im = im.resize((width, height), Image.Resampling.BILINEAR)
     x = np.asarray(im, dtype=np.float32) / 255.0
     x = (x - np.array(META["mean"], dtype=np.float32)) / np.array(META["std"], dtype=np.float32)
     return x.transpose(2, 0, 1)[None]
 
+
+def visible_on_white(rgba, width, height):
+    """Over white; with transparent pixels, the box of the visible ones scaled to fit width x height (bilinear,
+    shape kept) and centred on a white canvas (the sidecar's "transparency")."""
+    alpha = rgba.getchannel("A")
+    rgb = Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba).convert("RGB")
+    if alpha.getextrema()[0] == 255:
+        return rgb
+    rgb = rgb.crop(alpha.getbbox() or (0, 0, rgba.width, rgba.height))
+    scale = min(width / rgb.width, height / rgb.height)
+    size = max(1, round(rgb.width * scale)), max(1, round(rgb.height * scale))
+    canvas = Image.new("RGB", (width, height), (255, 255, 255))
+    canvas.paste(rgb.resize(size, Image.Resampling.BILINEAR), ((width - size[0]) // 2, (height - size[1]) // 2))
+    return canvas
 '''
 
 _RUNTIMES = {

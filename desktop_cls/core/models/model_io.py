@@ -25,7 +25,13 @@ from desktop_cls.core.names import checked_name
 from desktop_cls.core.storage import write_atomic, write_json
 
 SCHEMA_VERSION = 1
-INPUT_LAYOUT = "NCHW float32 RGB, scaled to [0,1], then (x - mean) / std per channel"
+INPUT_LAYOUT = ("NCHW float32 RGB, upright (EXIF orientation applied), 8 bits per channel (16-bit samples / 257), "
+                "scaled to [0,1], then (x - mean) / std per channel")
+# How every desktop_cls consumer (predict, the app, serve, the web page, the example scripts) shows a picture with
+# transparent pixels to the network (core.data.picture_view), whatever the model.
+TRANSPARENCY = ("a picture with transparent pixels is composited on white, cut to the bounding box of its non-zero "
+                "alpha, scaled to fit input_size with its shape kept (bilinear) and centred on a white canvas; "
+                "any other picture is resized as 'resize' says")
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,7 @@ class ModelMeta:
             "mean": list(self.mean),
             "std": list(self.std),
             "resize": self.resize,
+            "transparency": TRANSPARENCY,
             "input_layout": INPUT_LAYOUT,
             "input_name": "input",
             "output": "logits (apply softmax(logits / temperature) for probabilities)",
