@@ -204,7 +204,7 @@ def test_the_evaluate_page_marks_every_text_and_shows_chinese_class_names(qtbot:
     per_class = [cell(page.metrics.table, r, 0) for r in range(page.metrics.table.rowCount())]
     assert per_class[:3] == list(CJK)
     page.show_cell(0, 0)
-    assert all(caption.startswith("猫 → 猫") for _path, caption in page.mistakes.model.items)
+    assert all(caption.startswith("猫\n→ 猫") for _path, caption in page.mistakes.model.items)
     assert_marked(page, data=CJK)
 
 
