@@ -1016,7 +1016,7 @@
     </message>
     <message>
         <source>Measured on {0}, one image at a time on this computer.</source>
-        <translation>在 {0} 上测量，在本机上逐张图像运行。</translation>
+        <translation>在 {0}上测量，在本机上逐张图像运行。</translation>
     </message>
     <message>
         <source>Model</source>
@@ -1914,11 +1914,11 @@ To label more, copy images in with “Import images…”: they wait here for a 
     </message>
     <message>
         <source>&lt;b&gt;Accuracy {acc:.1%}&lt;/b&gt; by {folds}-fold cross-validation on {n:,} images (the model learned from all of them; each is scored by a model that had not)</source>
-        <translation>{folds} 折交叉验证，{n:,} 张图像上 &lt;b&gt;准确率 {acc:.1%}&lt;/b&gt;（模型从所有图像中学习；每张图像的得分来自没有学过它的模型）</translation>
+        <translation>{folds} 折交叉验证，{n:,} 张图像上的&lt;b&gt;准确率为 {acc:.1%}&lt;/b&gt;（模型从所有图像中学习；每张图像的得分来自没有学过它的模型）</translation>
     </message>
     <message>
         <source>&lt;b&gt;Accuracy {acc:.1%}&lt;/b&gt; on {n:,} {where}</source>
-        <translation>在 {n:,} {where}上 &lt;b&gt;准确率 {acc:.1%}&lt;/b&gt;</translation>
+        <translation>在 {n:,} {where}上的&lt;b&gt;准确率为 {acc:.1%}&lt;/b&gt;</translation>
     </message>
     <message>
         <source> · top-{k} accuracy {acc:.1%}</source>
@@ -1934,7 +1934,7 @@ To label more, copy images in with “Import images…”: they wait here for a 
     </message>
     <message>
         <source> ⚠ Few images: treat this as a rough estimate.</source>
-        <translation> ⚠ 图像较少：请把结果当作粗略估计。</translation>
+        <translation>⚠ 图像较少：请把结果当作粗略估计。</translation>
     </message>
 </context>
 <context>

@@ -105,16 +105,17 @@ def no_unexpected_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def keep_palette() -> Iterator[None]:
     """Theme tests change the application's palette: put it back for the tests after them."""
-    from PySide6.QtGui import QGuiApplication
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtGui import QGuiApplication, QPalette
+    from PySide6.QtWidgets import QApplication, QToolTip
 
     app = QApplication.instance()
     assert isinstance(app, QApplication)
-    style, palette = app.style().name(), app.palette()
+    style, palette, tips = app.style().name(), app.palette(), QPalette(QToolTip.palette())
     yield
     QGuiApplication.styleHints().unsetColorScheme()
     app.setStyle(style)
     app.setPalette(palette)
+    QToolTip.setPalette(tips)
 
 
 @pytest.fixture

@@ -385,3 +385,13 @@ def test_with_every_image_labeled_what_cannot_act_is_greyed_and_the_next_step_is
     QTest.keyClick(lp, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # an image waits again: all comes back
     assert lp.model.queue and lp.buttons["skipButton"].isEnabled() and view.strip.isVisibleTo(lp)
     assert all(sc.isEnabled() for sc in view.key_shortcuts)
+
+
+def test_an_empty_class_shows_its_count_as_the_others_do(qtbot: QtBot, window: MainWindow, tiny_folder: Path) -> None:
+    (tiny_folder / "bird").mkdir()  # a class without images yet
+    open_and_check(qtbot, window, tiny_folder)
+    listed = window.label_page.classes.class_list
+    qtbot.waitUntil(lambda: listed.count() == 4, timeout=30_000)
+    texts = {listed.item(i).data(Qt.ItemDataRole.UserRole): listed.item(i).text() for i in range(listed.count())}
+    assert texts["bird"] == "bird (0)"
+    assert all(text.startswith(f"{name} (") and text.endswith(")") for name, text in texts.items()), texts

@@ -14,7 +14,7 @@ import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
-from PySide6.QtWidgets import QAbstractButton, QApplication
+from PySide6.QtWidgets import QAbstractButton, QApplication, QToolTip
 from pytestqt.qtbot import QtBot
 
 from desktop_cls.gui.shell.main_window import MainWindow
@@ -29,11 +29,12 @@ REPO = Path(__file__).resolve().parents[2]
 @pytest.fixture(autouse=True)
 def restore_theme(qapp: QApplication) -> Iterator[None]:
     """Tests after these see the palette and style they would have seen without them."""
-    palette, style = QPalette(qapp.palette()), qapp.style().name()
+    palette, style, tips = QPalette(qapp.palette()), qapp.style().name(), QPalette(QToolTip.palette())
     yield
     theme._State.choice = "system"
     qapp.setStyle(style)
     qapp.setPalette(palette)
+    QToolTip.setPalette(tips)  # apply_theme gives tooltips the theme's colours
 
 
 def _window_colour(w: MainWindow) -> QColor:

@@ -116,3 +116,21 @@ def test_a_row_removed_where_the_caller_says_costs_no_pass_over_the_rows(qtbot: 
     model.remove_paths({"/loose/09000.png"}, near=3)  # not where it was said to be: still found
     assert CountedList.passes == 1 and all(path != "/loose/09000.png" for path, _ in model.items[8990:9010])
     close(model)
+
+
+def test_a_tile_has_room_for_two_caption_lines_of_chinese(qtbot: QtBot) -> None:
+    """Class names in Chinese are drawn from a fallback font whose lines may be taller than the font's own: a tile
+    sized by the font's lines cut off the second line of '建筑物\\n→ mountain 60%'."""
+    from PySide6.QtGui import QTextLayout
+    from PySide6.QtWidgets import QListView
+
+    view = QListView()
+    qtbot.addWidget(view)
+    model = ThumbnailModel(side=96)
+    model.configure_view(view)
+    layout = QTextLayout("建筑物", view.font())
+    layout.beginLayout()
+    line = layout.createLine()
+    layout.endLayout()
+    assert view.gridSize().height() >= 96 + 2 * line.height() + 8
+    close(model)

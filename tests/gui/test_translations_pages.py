@@ -205,7 +205,7 @@ def test_the_evaluate_page_marks_every_text_and_shows_chinese_class_names(qtbot:
     per_class = [cell(page.metrics.table, r, 0) for r in range(page.metrics.table.rowCount())]
     assert per_class[:3] == list(CJK)
     page.show_cell(0, 0)
-    assert all(caption.startswith("猫 → 猫") for _path, caption in page.mistakes.model.items)
+    assert all(caption.startswith("猫\n→ 猫") for _path, caption in page.mistakes.model.items)
     assert_marked(page, data=CJK)
 
 
@@ -316,3 +316,37 @@ def test_the_pages_read_in_chinese(qtbot: QtBot, chinese: None, tmp_path: Path) 
     assert evaluate.calibration.ece_label.text().startswith("期望校准误差")
     assert evaluate.right_tabs.tabText(1) == "校准"
     assert header(export.results.table, 0).text() == "格式" and export.buttons["exportButton"].text() == "▶ 导出(&X)"
+
+
+HAN_GAP = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef] +[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]|[。：；] ")
+
+
+def gap_in(html: str) -> str | None:
+    """A space between two Chinese characters, or after a full stop, as the text reads (markup left out): a gap in
+    a Chinese sentence."""
+    found = HAN_GAP.search(re.sub(r"<[^>]+>", "", html))
+    return found.group() if found else None
+
+
+def test_chinese_sentences_read_without_gaps_between_their_parts(qtbot: QtBot, chinese: None,
+                                                                 tmp_path: Path) -> None:
+    """'在 18 张验证集图像上 准确率' and '在 … 的 12 张验证集图像 上测量' read with a gap where the parts meet."""
+    from desktop_cls.gui.pages.evaluate.evaluate_page import EvaluatePage
+    from desktop_cls.gui.pages.export.export_page import ExportPage
+    from desktop_cls.gui.work.tasks import TaskRunner
+
+    state = page_state(tmp_path)
+    evaluate, export = EvaluatePage(state, TaskRunner()), ExportPage(state, TaskRunner())
+    for page in (evaluate, export):
+        qtbot.addWidget(page)
+    for d in (evaluation(), {**evaluation(), "split": "cross-validation", "cross_validation_folds": 5}):
+        evaluate._show(d)
+        summary = evaluate.metrics.summary.text()
+        assert "准确率" in summary and gap_in(summary) is None, summary
+    result = {"reference_latency_ms": 1.5, "reference_accuracy": 0.9, "format": "onnx", "size_bytes": 200_000,
+              "latency_ms": 0.8, "top1_agreement": 1.0, "accuracy": 0.9, "files": ["/导出/模型.onnx"],
+              "path": "/导出/模型.onnx", "num_images": 12, "images": "/data 的 12 张验证集图像",  # as core says it
+              "metadata": "{}", "snippet_text": ""}
+    export.results.show_results([result], tmp_path)
+    measured = export.results.measured_label.text()
+    assert "上测量" in measured and gap_in(measured) is None, measured

@@ -60,11 +60,14 @@ def test_an_unreadable_video_says_which_and_why(qtbot: QtBot, window: MainWindow
     cp = ready(qtbot, window, trained_run[0])
     bad = tmp_path / "broken.mp4"
     bad.write_bytes(b"\0not a video" * 50)
+    cp.live.webcam.show_problem("No camera found. Connect a camera and press Webcam again.")  # tried before
     cp.classify_video(str(bad))
     qtbot.waitUntil(lambda: cp.results.video_task is None, timeout=30_000)
     box = next(b for b in window.findChildren(QMessageBox) if b.objectName() == "errorDialog")
     assert "broken.mp4" in box.text() and "video" in box.text()
     assert cp.buttons["classifyVideoButton"].isEnabled() and cp.results.stack.currentIndex() == 0
+    # only what is true now: no line naming the failed file, no older camera message
+    assert cp.preview.caption.text() == "" and cp.live.webcam.message.isHidden()
 
 
 def test_classifying_a_video_can_be_cancelled(qtbot: QtBot, window: MainWindow, tmp_path: Path,
@@ -75,3 +78,4 @@ def test_classifying_a_video_can_be_cancelled(qtbot: QtBot, window: MainWindow, 
     qtbot.mouseClick(cp.results.cancel_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: cp.results.video_task is None, timeout=60_000)
     assert cp.results.stack.currentIndex() == 0 and cp.buttons["classifyVideoButton"].isEnabled()
+    assert cp.preview.caption.text() == ""  # no plot of long.mp4 comes

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QToolTip, QWidget
 
 from desktop_cls.gui.widgets.colours import contrast
 from desktop_cls.gui.widgets.indicator_style import VisibleIndicatorStyle, style_name
@@ -120,6 +120,7 @@ def _show(dark: bool) -> None:
         if not isinstance(app.style(), VisibleIndicatorStyle):
             app.setStyle(VisibleIndicatorStyle())  # Fusion, with check boxes that show on a dark palette
         app.setPalette(dark_palette() if dark else light_palette())
+    _tooltips_follow(app, dark)
     theme_changes().changed.emit(dark)
 
 
@@ -137,6 +138,19 @@ def _readable_links(palette: QPalette) -> QPalette:
         if min(contrast(palette.color(role), bg) for bg in backgrounds) < MIN_TEXT_CONTRAST:
             palette.setColor(role, ours.color(role))
     return palette
+
+
+def _tooltips_follow(app: QApplication, dark: bool) -> None:
+    """Tooltips in the palette just set. Qt gives its tooltips a palette of their own, the platform theme's
+    (Qt's GTK theme: light yellow with black text), which the application's palette does not reach: a dark
+    window showed light yellow tooltips. In the dark, a light tooltip takes our dark palette's colours."""
+    palette = QPalette(app.palette())
+    base, text = QPalette.ColorRole.ToolTipBase, QPalette.ColorRole.ToolTipText
+    if dark and palette.color(base).lightness() >= 128:
+        ours = dark_palette()
+        for role in (base, text):
+            palette.setColor(role, ours.color(role))
+    QToolTip.setPalette(palette)
 
 
 def _native_style(app: QApplication) -> None:

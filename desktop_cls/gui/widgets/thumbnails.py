@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Sequence
+from math import ceil
 from typing import Any
 
 from PySide6.QtCore import (
@@ -28,7 +29,7 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QColor, QDrag, QImage, QPainter, QPixmap, QRegion
+from PySide6.QtGui import QColor, QDrag, QFont, QFontMetrics, QImage, QPainter, QPixmap, QRegion, QTextLayout
 from PySide6.QtWidgets import QListView
 
 from desktop_cls.core.events import CancelToken
@@ -42,6 +43,16 @@ MAX_QUEUED = 256  # about four screens of thumbnails
 BATCH = 16  # thumbnails decoded by one request and handed back together
 SMALL_SELECTION = 256  # rows whose own rectangles a selection change repaints; more: the rows in sight
 NEAR_ROWS = 4  # rows either side of a removal's hint looked at before mapping every path
+
+
+def caption_line_height(font: QFont) -> int:
+    """The height of a caption line that holds Chinese too (class names often are): drawn from a fallback font,
+    a Chinese line is taller than the font's own lines, and a tile sized by those lost its second line."""
+    layout = QTextLayout("Ag国", font)
+    layout.beginLayout()
+    line = layout.createLine()
+    layout.endLayout()
+    return max(QFontMetrics(font).height(), ceil(line.height()))
 
 
 class ThumbnailGrid(QListView):
@@ -214,7 +225,7 @@ class ThumbnailModel(QAbstractListModel):
         """Icon grid sized for this model's thumbnails, with room for one line of caption."""
         view.setViewMode(QListView.ViewMode.IconMode)
         view.setIconSize(QSize(self.side, self.side))
-        grid = QSize(self.side + 40, self.side + view.fontMetrics().height() * 2 + 8)
+        grid = QSize(self.side + 40, self.side + caption_line_height(view.font()) * 2 + 8)
         view.setGridSize(grid)
         self._item_size = grid - QSize(4, 4)
         view.setResizeMode(QListView.ResizeMode.Adjust)

@@ -211,8 +211,9 @@ class ClassifyPage(Page):
             return
         allow_code = Path(model).suffix.lower() in (".torchscript", ".ts")  # agreed to when it was opened
         self.show_content()
+        self.live.webcam.hide_problem()  # a camera's trouble is not this video's
         self.preview.clear(self.tr("Video: {0}").format(Path(path).name))
-        self.results.classify_video(model, path, allow_code, self.model.threshold)
+        self.results.classify_video(model, path, allow_code, self.model.threshold, on_stopped=self.preview.clear)
 
     # ---- drag and drop -------------------------------------------------------------------------
     def dragEnterEvent(self, event: Any) -> None:

@@ -42,6 +42,7 @@ class ClassifyResults(QWidget):
         self.predictions: list[Any] = []
         self.start_folder: Callable[[], str] = home_folder  # the page sets its own: the dataset's folder
         self.video_task: Task | None = None
+        self._video_stopped: Callable[[], object] = lambda: None  # the video's request ended without a result
         self.files_task: Task | None = None  # the latest request for files
         self.model = PredictionTableModel(round(self.fontMetrics().height() * THUMB_LINES), self)
         self.table = prediction_view(self.model, self.tr("Predictions"))
@@ -201,8 +202,11 @@ class ClassifyResults(QWidget):
                 task.cancel()
 
     # ---- video files ---------------------------------------------------------------------------
-    def classify_video(self, model: str, path: str, allow_code: bool, threshold: float) -> None:
-        """Every frame through the model in a background task; the result is a plot over time and a CSV."""
+    def classify_video(self, model: str, path: str, allow_code: bool, threshold: float,
+                       on_stopped: Callable[[], object]) -> None:
+        """Every frame through the model in a background task; the result is a plot over time and a CSV.
+        ON_STOPPED: it failed or was cancelled (no plot comes)."""
+        self._video_stopped = on_stopped
 
         def work(progress: Any, cancel: Any) -> Any:
             from desktop_cls.core.inference.predictor import Predictor
@@ -215,13 +219,17 @@ class ClassifyResults(QWidget):
         self.busy.emit(True)
         self.video_task = self.tasks.start("video", work, on_done=self._video_done, on_error=self._video_failed,
                                            on_progress=lambda d, t, _w: self.show_progress(d, t),
-                                           on_cancelled=self._video_ended)
+                                           on_cancelled=self._video_cancelled)
 
     def _video_ended(self) -> None:
         self.video_task = None
         self.busy.emit(False)
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
+
+    def _video_cancelled(self) -> None:
+        self._video_ended()
+        self._video_stopped()
 
     def _video_done(self, result: Any) -> None:
         self._video_ended()
@@ -232,4 +240,5 @@ class ClassifyResults(QWidget):
 
     def _video_failed(self, message: str, details: str) -> None:
         self._video_ended()
+        self._video_stopped()
         show_error(self, self.tr("Cannot classify this video"), message, details)

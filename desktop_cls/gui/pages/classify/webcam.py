@@ -287,6 +287,10 @@ class LiveVideoPanel(QWidget):
         self.message.setText(message)
         self.message.setVisible(True)
 
+    def hide_problem(self) -> None:
+        """The message goes: what it said is not what the page does now (a video file classified instead)."""
+        self.message.setVisible(False)
+
     def _release(self) -> None:
         self._no_picture.stop()
         source, self.source = self.source, None

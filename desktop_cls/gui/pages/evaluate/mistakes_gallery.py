@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QListView, QMenu, QVBoxLayout, QWidget
 
@@ -21,6 +21,21 @@ HEATMAP_LIMIT = 60
 VIEWER_HEATMAP_SIDE = 1600  # px: heat maps kept for the viewer are at most this large
 
 Sample = tuple[str, int, int, float]  # path, true class, predicted class, confidence
+CAPTION_MARGIN = 12  # px of a tile's width the delegate keeps around its caption
+
+
+class MistakesModel(ThumbnailModel):
+    """Tiles whose tooltips give the file and the full caption (the tile's may shorten long class names)."""
+
+    def __init__(self, side: int) -> None:
+        super().__init__(side=side)
+        self.full: dict[str, str] = {}  # path -> caption with the class names unshortened
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole and index.isValid():
+            path = self.items[index.row()][0]
+            return f"{path}\n{self.full[path]}" if path in self.full else path
+        return super().data(index, role)
 
 
 class MistakesGallery(QWidget):
@@ -47,7 +62,7 @@ class MistakesGallery(QWidget):
         self.label = QLabel(self.tr("Misclassified images, most confident mistakes first"))
         self.label.setObjectName("galleryLabel")
         self.label.setWordWrap(True)
-        self.model = ThumbnailModel(side=96)
+        self.model = MistakesModel(side=96)
         self.view = ThumbnailGrid()
         self.view.setObjectName("misclassifiedGallery")
         self.view.setAccessibleName(self.tr("Misclassified images"))
@@ -120,7 +135,17 @@ class MistakesGallery(QWidget):
                                .format(classes[row], classes[col]))
         chosen.sort(key=lambda s: -s[3])
         self.shown = chosen
-        self.model.set_items([(path, f"{classes[t]} → {classes[k]} {conf:.0%}") for path, t, k, conf in chosen])
+        self.model.full = {path: f"{classes[t]} → {classes[k]} {conf:.0%}" for path, t, k, conf in chosen}
+        self.model.set_items([(path, self._caption(classes[t], classes[k], conf)) for path, t, k, conf in chosen])
+
+    def _caption(self, true: str, predicted: str, confidence: float) -> str:
+        """The true class on one line, the predicted one and the confidence on the next, each name shortened on
+        its own to the tile's width: one line elided as a whole hid the predicted class behind a long true one."""
+        metrics, width = self.view.fontMetrics(), self.view.gridSize().width() - CAPTION_MARGIN
+        after = f" {confidence:.0%}"
+        room = width - metrics.horizontalAdvance("→ " + after)
+        elide = Qt.TextElideMode.ElideRight
+        return f"{metrics.elidedText(true, elide, width)}\n→ {metrics.elidedText(predicted, elide, room)}{after}"
 
     def selected_paths(self) -> list[str]:
         return [self.model.items[i.row()][0] for i in self.view.selectedIndexes()]

@@ -78,7 +78,7 @@ class FolderReread(QObject):
         if page.model.stale(page.suggest_panel.source()):  # (suggestions of another model go)
             page.refresh((page.model.queue, page.model.classes))
         else:
-            page.classes.fill(page.model.classes, page.state.dataset.counts() if page.state.dataset else {})
+            page.classes.fill(page.model.classes, page.state.dataset.counts() if page.state.dataset else None)
             page.update_buttons()
         self.start()
 

@@ -99,12 +99,14 @@ class ClassPanel(QWidget):
         elif inside:
             self._do(ws.assign, inside, class_name)
 
-    def fill(self, classes: list[str], counts: dict[str, int]) -> None:
+    def fill(self, classes: list[str], counts: dict[str, int] | None) -> None:
         """Counts come from the last scan (refreshed shortly after changes): walking every class folder on each
-        key press would stall the window on large datasets."""
+        key press would stall the window on large datasets. A class the scan did not count has no images (the
+        dataset leaves empty classes out): it shows 0 like the others show theirs. COUNTS None: nothing scanned,
+        the names alone."""
         self.class_list.clear()
         for name in classes:
-            item = QListWidgetItem(f"{name} ({counts[name]})" if name in counts else name)
+            item = QListWidgetItem(name if counts is None else f"{name} ({counts.get(name, 0)})")
             item.setData(Qt.ItemDataRole.UserRole, name)
             self.class_list.addItem(item)
 

@@ -136,7 +136,7 @@ class LabelPage(Page):
         self.view.set_classes(m.classes, self, self.assign_current, self.classes.assign_files,
                               (self.tr("Put this image in '{0}' (key {1}; or drop images here)"),
                                self.tr("Put this image in '{0}' (or drop images here)")))
-        self.classes.fill(m.classes, self.state.dataset.counts() if self.state.dataset is not None else {})
+        self.classes.fill(m.classes, self.state.dataset.counts() if self.state.dataset is not None else None)
         self.show_current()
         self.update_buttons()
 
