@@ -340,7 +340,7 @@ def test_chinese_sentences_read_without_gaps_between_their_parts(qtbot: QtBot, c
     for page in (evaluate, export):
         qtbot.addWidget(page)
     for d in (evaluation(), {**evaluation(), "split": "cross-validation", "cross_validation_folds": 5}):
-        evaluate._show(d)
+        show_result(evaluate, d)
         summary = evaluate.metrics.summary.text()
         assert "准确率" in summary and gap_in(summary) is None, summary
     result = {"reference_latency_ms": 1.5, "reference_accuracy": 0.9, "format": "onnx", "size_bytes": 200_000,
