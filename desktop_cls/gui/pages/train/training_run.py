@@ -86,6 +86,18 @@ class TrainingRun(QObject):
     def is_paused(self) -> bool:
         return self.task is not None and self.monitor.paused
 
+    def quit_question(self) -> str:
+        """What quitting now does to the run: a run of epochs keeps its last finished one; a quick run (one step, no
+        epochs) saves nothing until it has fitted its last layer."""
+        if self.monitor.quick:
+            return translate("TrainPage", "A quick run is going. Quit anyway? It stops unfinished and saves no model; "
+                             "you can train it again later.")
+        if self.is_paused():
+            return translate("TrainPage", "Training is paused. Quit anyway? It stops and keeps its last finished "
+                             "epoch; you can resume it later.")
+        return translate("TrainPage", "Training is running. Quit anyway? Training stops cleanly and keeps its last "
+                         "finished epoch; you can resume it later.")
+
     def stop(self) -> bool:
         """Stop after the batch that runs (the last finished epoch is kept); False when no run was going."""
         if self.task is None:
