@@ -2622,6 +2622,10 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>训练记录 {0}</translation>
     </message>
     <message>
+        <source>Trained on {folder}, not on the folder open now: {outcome}</source>
+        <translation>在 {folder} 上训练，而不是当前打开的文件夹：{outcome}</translation>
+    </message>
+    <message>
         <source>Training failed: {0}</source>
         <translation>训练失败：{0}</translation>
     </message>

@@ -135,7 +135,9 @@ class TrainingRun(QObject):
     def _on_finished(self, result: Any) -> None:
         info = RunInfo.read(result.run_dir)  # the run's own dataset: a resumed run may not be of the open one
         self.model.finished(info.dataset_root, result.run_dir)
-        self.monitor.finished(result, info.val_images or 0)
+        trained_on, open_dataset = info.dataset_root, self.state.tag().dataset  # another may be open now: say which
+        self.monitor.finished(result, info.val_images or 0, trained_on if None not in (trained_on, open_dataset)
+                              and trained_on != open_dataset else None)
         if result.epochs_done > 0 and self.state.offer_run(result.run_dir, info, stopped=result.cancelled):
             self.state.set_status(PageKey.TRAIN, Badge.DONE)
         elif result.epochs_done > 0:
