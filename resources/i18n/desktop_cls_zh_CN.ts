@@ -1751,14 +1751,6 @@ To label more, copy images in with “Import images…”: they wait here for a 
         <translation>{folder} — desktop_cls</translation>
     </message>
     <message>
-        <source>Training is paused. Quit anyway? It stops and keeps its last finished epoch; you can resume it later.</source>
-        <translation>训练已暂停。仍要退出吗？训练会停止并保留最后完成的轮次，之后可以继续训练。</translation>
-    </message>
-    <message>
-        <source>Training is running. Quit anyway? Training stops cleanly and keeps its last finished epoch; you can resume it later.</source>
-        <translation>训练正在进行。仍要退出吗？训练会干净地停止并保留最后完成的轮次，之后可以继续训练。</translation>
-    </message>
-    <message>
         <source>The task “{task}” is still running. Quit anyway? It is cancelled unfinished.</source>
         <translation>任务“{task}”仍在运行。仍要退出吗？它会被取消，不会完成。</translation>
     </message>
@@ -2630,6 +2622,10 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>训练记录 {0}</translation>
     </message>
     <message>
+        <source>Trained on {folder}, not on the folder open now: {outcome}</source>
+        <translation>在 {folder} 上训练，而不是当前打开的文件夹：{outcome}</translation>
+    </message>
+    <message>
         <source>Training failed: {0}</source>
         <translation>训练失败：{0}</translation>
     </message>
@@ -3200,6 +3196,18 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
     <message>
         <source>Paused (the current batch finishes first)</source>
         <translation>已暂停（当前这一批会先完成）</translation>
+    </message>
+    <message>
+        <source>A quick run is going. Quit anyway? It stops unfinished and saves no model; you can train it again later.</source>
+        <translation>快速训练正在进行。仍要退出吗？它会在完成前停止，不保存模型，之后可以重新训练。</translation>
+    </message>
+    <message>
+        <source>Training is paused. Quit anyway? It stops and keeps its last finished epoch; you can resume it later.</source>
+        <translation>训练已暂停。仍要退出吗？训练会停止并保留最后完成的轮次，之后可以继续训练。</translation>
+    </message>
+    <message>
+        <source>Training is running. Quit anyway? Training stops cleanly and keeps its last finished epoch; you can resume it later.</source>
+        <translation>训练正在进行。仍要退出吗？训练会干净地停止并保留最后完成的轮次，之后可以继续训练。</translation>
     </message>
     <message>
         <source>Stopping after this batch…</source>

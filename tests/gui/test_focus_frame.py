@@ -75,3 +75,37 @@ def test_the_focused_item_has_a_frame_that_reads_at_3_to_1(qtbot: QtBot, style: 
     rect = view.visualItemRect(view.item(1))
     ground = palette.color(QPalette.ColorRole.Highlight if selected else QPalette.ColorRole.Base)
     assert _strongest_change(before, after, rect, ground) >= MIN_CONTRAST
+
+
+@pytest.mark.parametrize("dark", [False, True])
+def test_the_focused_cell_of_the_confusion_matrix_has_a_frame_that_reads_on_its_colour(
+        qtbot: QtBot, style: QStyle, dark: bool) -> None:
+    """A correct-class cell is coloured with the selection blue: a frame in that blue all but vanished on it."""
+    from desktop_cls.gui.widgets.confusion_view import ConfusionMatrixView, cell_colours
+
+    palette = dark_palette() if dark else light_palette()
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    view, other = ConfusionMatrixView(holder), QLineEdit(holder)
+    view.setStyle(style)
+    view.setPalette(palette)
+    lay = QVBoxLayout(holder)
+    lay.addWidget(view)
+    lay.addWidget(other)
+    holder.resize(360, 260)
+    holder.show()
+    holder.activateWindow()
+    qtbot.waitExposed(holder)
+    view.show_counts(["cat", "dog"], [[10, 0], [1, 9]])
+    view.setCurrentCell(0, 0)
+    view.clearSelection()
+    other.setFocus(Qt.FocusReason.TabFocusReason)
+    QApplication.processEvents()
+    before = view.viewport().grab().toImage()
+    view.setFocus(Qt.FocusReason.TabFocusReason)
+    QApplication.processEvents()
+    assert view.hasFocus()
+    after = view.viewport().grab().toImage()
+    rect = view.visualRect(view.model().index(0, 0))
+    ground = cell_colours(1.0, True, palette)[0]  # the strongest blue: every image of the class is right
+    assert _strongest_change(before, after, rect, ground) >= MIN_CONTRAST

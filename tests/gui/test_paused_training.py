@@ -86,3 +86,23 @@ def test_space_pauses_and_resumes_a_run_but_types_in_a_text_field(qtbot: QtBot, 
     assert not tp.is_paused() and button.text() == "Pause"
     tp.training.running_changed.emit(False)
     monkeypatch.setattr(tp.training, "task", None)
+
+
+def test_the_quit_question_for_a_quick_run_speaks_of_no_epochs(window: MainWindow,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """A quick run fits its last layer in one step: quitting keeps no "last finished epoch", it saves nothing."""
+    tp = window.train_page
+    monkeypatch.setattr(tp.training, "task", FakeTask())
+    monkeypatch.setattr(tp.monitor, "quick", True)
+    window.state.set_training(True)
+    asked: list[str] = []
+
+    def question(_parent: object, _title: str, text: str, *args: object) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    window.close()
+    assert asked and "epoch" not in asked[0] and "quick run" in asked[0] and "saves no model" in asked[0]
+    window.state.set_training(False)
+    monkeypatch.setattr(tp.training, "task", None)

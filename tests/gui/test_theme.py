@@ -385,3 +385,39 @@ def test_the_problems_link_of_the_data_summary_follows_a_theme_switch(qtbot: QtB
 def qapp_link(scheme: str) -> str:
     palette = theme.dark_palette() if scheme == "dark" else theme.light_palette()
     return palette.color(QPalette.ColorRole.Link).name()
+
+
+@pytest.mark.parametrize("scheme", [Qt.ColorScheme.Light, Qt.ColorScheme.Dark])
+def test_a_linux_desktop_that_reports_its_scheme_keeps_fusion_with_the_visible_focus_frame(
+        monkeypatch: pytest.MonkeyPatch, qapp: QApplication, scheme: Qt.ColorScheme) -> None:
+    """Where the platform's style is Fusion and it shows the scheme itself (a GNOME desktop, light or dark), the
+    app keeps that look but with its own Fusion: the solid focus frame and outlined check boxes, not Fusion's
+    faint ones."""
+    from PySide6.QtCore import QObject, Signal
+
+    from desktop_cls.gui.widgets.indicator_style import VisibleIndicatorStyle
+
+    class Hints(QObject):
+        colorSchemeChanged = Signal(Qt.ColorScheme)
+
+        def colorScheme(self) -> Qt.ColorScheme:
+            return scheme
+
+        def setColorScheme(self, _scheme: Qt.ColorScheme) -> None:
+            pass
+
+    hints = Hints()
+
+    class Gui:
+        @staticmethod
+        def styleHints() -> Hints:
+            return hints
+
+    monkeypatch.setattr(theme, "QGuiApplication", Gui)
+    monkeypatch.setattr(theme, "platform_palette", lambda: (  # what the desktop hands over
+        theme.dark_palette() if scheme == Qt.ColorScheme.Dark else theme.light_palette()))
+    monkeypatch.setattr(theme._State, "following_system", False)
+    qapp.setStyle("Fusion")  # the platform's own style on Linux
+    monkeypatch.setattr(theme._State, "native_style", None)
+    assert theme.apply_theme("system") == ("dark" if scheme == Qt.ColorScheme.Dark else "light")
+    assert isinstance(qapp.style(), VisibleIndicatorStyle)

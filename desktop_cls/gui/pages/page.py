@@ -96,6 +96,11 @@ class StatusLine(QWidget):
         self._timer.setInterval(PROGRESS_MS)
         self._timer.timeout.connect(self._show)
 
+    def escape_cancels(self, on: bool) -> None:
+        """Whether Esc is this Cancel's: not while another Cancel of the page takes it (two buttons with one shortcut
+        would leave Esc pressing neither)."""
+        self.cancel_button.setShortcut(QKeySequence(Qt.Key.Key_Escape) if on else QKeySequence())
+
     def start(self, text: str) -> None:
         self._latest = None  # a report still waiting belongs to the task this one replaces
         self.label.setText(text)

@@ -352,12 +352,8 @@ class MainWindow(QMainWindow):
         user_work = [t for t in self.tasks.running() if t.name not in RECOMPUTABLE_TASKS]
         busy = self.state.training or bool(user_work)
         if busy and not self._closing:
-            if self.state.training and self.train_page.is_paused():
-                text = self.tr("Training is paused. Quit anyway? It stops and keeps its last finished epoch; you "
-                               "can resume it later.")
-            elif self.state.training:
-                text = self.tr("Training is running. Quit anyway? Training stops cleanly and keeps its last "
-                               "finished epoch; you can resume it later.")
+            if self.state.training:
+                text = self.train_page.training.quit_question()
             else:
                 text = self.tr("The task “{task}” is still running. Quit anyway? It is cancelled "
                                "unfinished.").format(task=user_work[0].name)

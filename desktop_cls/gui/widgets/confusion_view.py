@@ -80,6 +80,9 @@ class _HeatDelegate(QStyledItemDelegate):
         background, text = cell_colours(float(fraction), index.row() == index.column(), option.palette)
         option.backgroundBrush = QBrush(background)
         option.palette.setColor(QPalette.ColorRole.Text, text)
+        # the ground the focus frame is drawn on: the style picks a frame colour that reads on it (the selection
+        # blue of an unselected frame all but vanished on a correct-class cell, coloured with that blue)
+        option.palette.setColor(QPalette.ColorRole.Base, background)
 
 
 class ConfusionMatrixView(QTableWidget):

@@ -154,8 +154,9 @@ def _tooltips_follow(app: QApplication, dark: bool) -> None:
 
 
 def _native_style(app: QApplication) -> None:
-    """The platform's style again. Where that is Fusion (Linux desktops), Fusion with visible indicators: the
-    same look, but a dark platform palette hides Fusion's own check box outlines as it hides ours."""
+    """The platform's style again. Where that is Fusion (Linux desktops), Fusion with visible indicators and focus
+    frame: the same look, but a dark platform palette hides Fusion's own check box outlines as it hides ours, and
+    its focus frame is faint in either scheme."""
     native = _State.native_style or ""
     if native.lower() == "fusion":
         if not isinstance(app.style(), VisibleIndicatorStyle):

@@ -194,6 +194,7 @@ class ClassifyPage(Page):
 
     def _set_busy(self, busy: bool) -> None:
         self.results.set_busy(busy)
+        self.status_line.escape_cancels(not busy)  # Esc stops the folder first, a second Esc the progress line's task
         for name in FILE_BUTTONS:
             self.buttons[name].setEnabled(not busy)
 

@@ -185,8 +185,9 @@ class RunMonitor(QObject):
         self.progress_label.setText(batch_status(e, self.epochs_total, self.paused))
         self.progress_text.emit(window_progress(e, self.epochs_total, self.paused), self.progress.value(), STEPS)
 
-    def finished(self, result: Any, val_images: int) -> None:
-        """A stopped run shows how far it got (3 of 6 epochs is half way), not a full bar."""
+    def finished(self, result: Any, val_images: int, trained_on: str | None = None) -> None:
+        """A stopped run shows how far it got (3 of 6 epochs is half way), not a full bar. trained_on: the folder
+        the run trained on when another one is open now (the outcome names it)."""
         total = max(result.epochs, 1)
         self._counting()
         self.progress.setValue(round(self.progress.maximum() * min(result.epochs_done, total) / total)
@@ -194,6 +195,9 @@ class RunMonitor(QObject):
         if result.extra.get("method") == "quick" and not result.cancelled:
             self.quick_summary.show_result(result)
         log, status = outcome(result, val_images)
+        if trained_on is not None:
+            status = self.tr("Trained on {folder}, not on the folder open now: {outcome}").format(
+                folder=trained_on, outcome=status)
         self.line(log)
         self.outcome = status
         self.progress_label.setTextFormat(Qt.TextFormat.AutoText)

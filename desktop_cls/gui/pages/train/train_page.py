@@ -149,8 +149,6 @@ class TrainPage(Page):
 
     def _on_dataset(self) -> None:
         """Another dataset: the last run's curves, log and progress go when they belong to the one before."""
-        if self.model.dataset_changed(self.training.task is not None, self.state.tag().dataset):
-            self.monitor.clear()
         self.past_runs.show_for(self.state.tag().dataset)  # its runs first
         self._update_enabled()
         self._show_idle_status()
@@ -170,10 +168,13 @@ class TrainPage(Page):
         self.buttons["trainButton"].setToolTip(readiness_tip(ready, self.state.opening, self._start_tip))
 
     def _show_idle_status(self) -> None:
-        """The status line before any run: what pressing Train will do, or what is missing."""
-        ds = self.state.dataset
-        if self.model.shows_outcome_for(self.training.task is not None, self.state.tag().dataset):
+        """The status line before any run: what pressing Train will do, or what is missing. The curves, log and
+        progress of another dataset's run (one that ended after this one was opened) go with its outcome."""
+        ds, running = self.state.dataset, self.training.task is not None
+        if self.model.shows_outcome_for(running, self.state.tag().dataset):
             return  # a run is going, or the line shows the outcome of a run on this dataset
+        if self.model.dataset_changed(running, self.state.tag().dataset):
+            self.monitor.clear()  # it is under Past runs, with its dataset's
         plan = self.state.plan_for(ds.root) if ds is not None else None
         self.monitor.progress_label.setText(idle_text(ds, plan, self.state.opening))
 

@@ -86,6 +86,18 @@ class TrainingRun(QObject):
     def is_paused(self) -> bool:
         return self.task is not None and self.monitor.paused
 
+    def quit_question(self) -> str:
+        """What quitting now does to the run: a run of epochs keeps its last finished one; a quick run (one step, no
+        epochs) saves nothing until it has fitted its last layer."""
+        if self.monitor.quick:
+            return translate("TrainPage", "A quick run is going. Quit anyway? It stops unfinished and saves no model; "
+                             "you can train it again later.")
+        if self.is_paused():
+            return translate("TrainPage", "Training is paused. Quit anyway? It stops and keeps its last finished "
+                             "epoch; you can resume it later.")
+        return translate("TrainPage", "Training is running. Quit anyway? Training stops cleanly and keeps its last "
+                         "finished epoch; you can resume it later.")
+
     def stop(self) -> bool:
         """Stop after the batch that runs (the last finished epoch is kept); False when no run was going."""
         if self.task is None:
@@ -123,7 +135,9 @@ class TrainingRun(QObject):
     def _on_finished(self, result: Any) -> None:
         info = RunInfo.read(result.run_dir)  # the run's own dataset: a resumed run may not be of the open one
         self.model.finished(info.dataset_root, result.run_dir)
-        self.monitor.finished(result, info.val_images or 0)
+        trained_on, open_dataset = info.dataset_root, self.state.tag().dataset  # another may be open now: say which
+        self.monitor.finished(result, info.val_images or 0, trained_on if None not in (trained_on, open_dataset)
+                              and trained_on != open_dataset else None)
         if result.epochs_done > 0 and self.state.offer_run(result.run_dir, info, stopped=result.cancelled):
             self.state.set_status(PageKey.TRAIN, Badge.DONE)
         elif result.epochs_done > 0:

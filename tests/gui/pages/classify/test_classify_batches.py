@@ -98,6 +98,27 @@ def test_escape_stops_classifying_a_folder(qtbot: QtBot, window: MainWindow, tmp
     assert len(cp.results.predictions) == 2 and not cp.results.cancel_button.isEnabled()
 
 
+def test_escape_stops_the_folder_first_while_a_model_also_loads(qtbot: QtBot, window: MainWindow,
+                                                               tmp_path: Path) -> None:
+    """Both Cancels show (the progress line's, for a model loading, and the folder's): Esc stops the folder
+    classification, then a second Esc the progress line's task, one at a time, never neither."""
+    cp, _gated = _gated_page(window, first=2)
+    window.show_page("classify")
+    cp.classify_paths([str(tmp_path / f"img{i}.png") for i in range(6)])
+    qtbot.waitUntil(lambda: cp.results.model.rowCount() == 2)
+    cp.status_line.start("Loading the model…")  # as a model loading on the page's progress line shows it
+    line_cancels: list[bool] = []
+    cp.status_line.cancel_button.clicked.connect(lambda: line_cancels.append(True))
+    window.activateWindow()
+    cp.results.table.setFocus()
+    qtbot.keyClick(cp.results.table, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: cp.buttons["classifyFolderButton"].isEnabled())
+    assert len(cp.results.predictions) == 2 and not line_cancels
+    qtbot.keyClick(cp.results.table, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: bool(line_cancels))  # a shortcut clicks its button a moment later
+    cp.status_line.setVisible(False)
+
+
 def test_another_model_clears_the_results_of_the_last_one(qtbot: QtBot, window: MainWindow,
                                                            trained_run: tuple[Path, Path], tmp_path: Path,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
