@@ -236,9 +236,11 @@ def test_an_evaluation_that_ends_after_the_state_moved_on_is_not_shown_as_the_ne
     else:  # a run that ended meanwhile is chosen
         window.state.set_run(str(shutil.copytree(run, tmp_path / "newer-run")))
     go.set()
-    qtbot.waitUntil(lambda: not ep.busy(), timeout=60_000)
+    why = "other images" if change == "dataset" else "results of the previous model"
+    # (the task stops running a moment before its result is handed to the page: wait for what the page says)
+    qtbot.waitUntil(lambda: why in ep.empty.label.text(), timeout=60_000)
+    assert not ep.busy()
     assert ep.model.result is None and ep.metrics.table.rowCount() == 0 and ep.content.currentIndex() == 0
-    assert ("other images" if change == "dataset" else "results of the previous model") in ep.empty.label.text()
     assert errors_shown() == []
     window.evaluate()  # evaluated again, it is shown
     qtbot.waitUntil(lambda: ep.model.result is not None, timeout=60_000)
