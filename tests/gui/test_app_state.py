@@ -370,7 +370,7 @@ def test_the_reading_again_after_a_label_goes_to_the_folder_being_opened_not_bac
     qtbot.waitUntil(lambda: window.state.dataset is not None and window.state.dataset.root == str(second),
                     timeout=30_000)
     qtbot.waitUntil(lambda: not window.dataset_page.busy(), timeout=30_000)
-    assert window.state.dataset.root == str(second)
+    assert window.state.dataset is not None and window.state.dataset.root == str(second)
     assert window.dataset_page.path_edit.text() == str(second)
 
 
