@@ -3070,8 +3070,8 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>停止</translation>
     </message>
     <message>
-        <source>Stop after this batch; the last finished epoch is kept</source>
-        <translation>在这一批之后停止；保留最后完成的轮次</translation>
+        <source>Stop after this batch; a run of epochs keeps its last finished one, a quick run saves no model</source>
+        <translation>在这一批之后停止；按轮次训练的保留最后完成的轮次，快速训练不保存模型</translation>
     </message>
     <message>
         <source>Resume a run…</source>

@@ -102,6 +102,7 @@ def test_model_health_and_offline_docs(served: tuple[RunningServer, Path, Path])
         model = c.get("/model").json()
         assert model["classes"] == ["cat", "dog", "fish"] and model["input_size"] == [16, 16]
         assert "val_accuracy" in model["metrics"]
+        assert "white" in model["transparency"]  # the server composites transparent pictures as the app does
         assert c.get("/health").json()["status"] == "ok"
         docs = c.get("/docs").text
         assert "/predict/batch" in docs and "<script" not in docs and "cdn" not in docs.lower()

@@ -25,7 +25,7 @@ from desktop_cls.core.data.imaging import decode_rgb, resize_rgb
 from desktop_cls.core.errors import ImageLoadError
 from desktop_cls.core.i18n import _
 from desktop_cls.core.inference.predictor import Prediction, Predictor, resolve_model_path
-from desktop_cls.core.models.model_io import sidecar_path
+from desktop_cls.core.models.model_io import TRANSPARENCY, sidecar_path
 from desktop_cls.core.models.preprocessing import prepare
 
 Runner = Callable[[np.ndarray], np.ndarray]  # normalised N x 3 x H x W float32 -> N x C logits
@@ -174,6 +174,7 @@ class ServedModel:
         meta = self.predictor.meta
         return {"id": self.id, "architecture": meta.model, "classes": list(meta.classes),
                 "input_size": list(meta.input_size), "mean": list(meta.mean), "std": list(meta.std),
-                "resize": meta.resize, "temperature": meta.temperature, "calibrated": meta.temperature != 1.0,
+                "resize": meta.resize, "transparency": TRANSPARENCY,
+                "temperature": meta.temperature, "calibrated": meta.temperature != 1.0,
                 "runtime": self.choice.runtime, "runtime_reason": self.choice.reason,
                 "runtime_timings_ms": self.choice.timings_ms, "metrics": self.metrics}
