@@ -2017,6 +2017,10 @@ To label more, copy images in with “Import images…”: they wait here for a 
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
+    <message>
+        <source>Reading {0}…</source>
+        <translation>正在读取 {0}…</translation>
+    </message>
 </context>
 <context>
     <name>PastRuns</name>

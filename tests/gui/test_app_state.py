@@ -409,3 +409,42 @@ def test_the_folder_read_leaves_the_selection_made_in_its_field_to_type_over(qtb
     field.selectAll()  # Ctrl+A to type the next path, before the first one is read
     qtbot.waitUntil(lambda: window.state.dataset is not None and not window.dataset_page.busy(), timeout=30_000)
     assert field.selectedText() == str(first)  # typing now replaces it, not adds to it
+
+
+def test_undo_while_another_folder_is_read_leaves_the_open_one_alone(
+        qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl+Z after opening another folder undoes nothing in the folder that is going; the Label page offers
+    nothing of it meanwhile."""
+    import numpy as np
+    from PySide6.QtGui import QAction
+
+    from desktop_cls.core.data import dataset
+    from tests.gui.conftest import child
+
+    first = make_tiny_folder(tmp_path / "first", per_class=4)
+    write_image(first / "loose.png", np.full((16, 16, 3), 200, np.uint8))
+    second = make_tiny_folder(tmp_path / "second", classes=("x", "y"), per_class=4)
+    open_and_wait(qtbot, window, first)
+    window.show_page("label")
+    lp, undo = window.label_page, child(window, QAction, "undoAction")
+    lp.assign_current("dog")
+    assert (first / "dog" / "loose.png").is_file() and undo.isEnabled()
+    go, real = threading.Event(), dataset.scan
+
+    def held_scan(*args: Any, **kw: Any) -> Any:
+        go.wait(10)
+        return real(*args, **kw)
+
+    monkeypatch.setattr(dataset, "scan", held_scan)
+    window.open_dataset(second)
+    assert window.state.opening is not None
+    assert not undo.isEnabled()
+    undo.trigger()
+    lp.undo()  # the page's own Undo button refuses as well
+    assert (first / "dog" / "loose.png").is_file() and not (first / "loose.png").exists()
+    assert lp.content.currentIndex() == 0 and "Reading" in lp.empty.label.text()
+    assert not lp.buttons["undoButton"].isEnabled()
+    go.set()
+    qtbot.waitUntil(lambda: window.state.dataset is not None and window.state.dataset.root == str(second.resolve()),
+                    timeout=30_000)
+    assert lp.content.currentIndex() == 1 and not undo.isEnabled()  # the second folder has nothing to undo

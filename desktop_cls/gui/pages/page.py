@@ -162,6 +162,7 @@ class Page(QWidget):
                  top: QLayout | None = None) -> None:
         """[top controls] / status line / (empty state | left and right): the same skeleton on every page."""
         self.content, self.empty = split_with_empty_state(empty_text, left, right, stretch)
+        self._empty_text = empty_text
         lay = QVBoxLayout(self)
         if top is not None:
             lay.addLayout(top)
@@ -181,6 +182,16 @@ class Page(QWidget):
 
     def show_content(self, on: bool = True) -> None:
         self.content.setCurrentIndex(1 if on else 0)
+
+    def show_reading(self, folder: str) -> None:
+        """Another folder is being read: the empty state says which, instead of the open one's content."""
+        self.empty.set_text(QCoreApplication.translate("Page", "Reading {0}…").format(folder))  # (not self.tr)
+        self.show_content(False)
+
+    def reading_over(self, show: bool) -> None:
+        """The folder being read did not open: the empty state's own text again, and the content when `show`."""
+        self.empty.set_text(self._empty_text)
+        self.show_content(show)
 
     def run_task(self, name: str, fn: TaskFn[T], on_done: Callable[[T], object], *, error_title: str = "",
                  status: str | None = None, on_error: Callable[[str, str], object] | None = None,

@@ -108,6 +108,8 @@ class LabelingUndo(QObject):
         self._listener = self._history_changed.emit
         self._history_changed.connect(self.update)
         state.dataset_changed.connect(lambda _index: self._follow())
+        state.dataset_opening.connect(lambda _folder: self.update())  # nothing of the folder that is going
+        state.opening_ended.connect(self.update)
         self._follow()
 
     def _follow(self) -> None:
@@ -122,7 +124,9 @@ class LabelingUndo(QObject):
         self.update()
 
     def update(self) -> None:
-        ws = self._workspace
+        """Name the steps of the open dataset's journal; none while another folder is read (a Ctrl+Z then must
+        not change the folder the user is leaving)."""
+        ws = self._workspace if self.state.opening is None else None
         undo = ws.undo_target() if ws is not None else None
         redo = ws.redo_target() if ws is not None else None
         self.undo_action.setEnabled(undo is not None)

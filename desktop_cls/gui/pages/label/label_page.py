@@ -95,16 +95,19 @@ class LabelPage(Page):
 
     def connect_state(self) -> None:
         self.state.dataset_changed.connect(self._on_dataset)
-        self.state.dataset_opening.connect(lambda _folder: self._forget_shown())
+        self.state.dataset_opening.connect(self._forget_shown)
+        self.state.opening_ended.connect(lambda: self.reading_over(self.state.workspace is not None))
         self.state.run_changed.connect(lambda _run: self._on_run())
         self.state.core_ready.connect(self.suggest_panel.core_ready)  # the engine loads after a restored dataset
 
     # ---- state ---------------------------------------------------------------------------------
-    def _forget_shown(self) -> None:
-        """Another folder is being read: nothing of the open one (its image, its suggestions) stays on screen."""
+    def _forget_shown(self, folder: str) -> None:
+        """Another folder is being read: nothing of the open one (its image, classes, suggestions, history) stays
+        on screen, and no step acts on it (`do` refuses) until the new one is in."""
         self.model.clear()
         self.view.clear()
         self.update_buttons()
+        self.show_reading(folder)
 
     def _on_run(self) -> None:
         """Suggestions of another model are not this one's: they go."""
@@ -125,7 +128,7 @@ class LabelPage(Page):
     def refresh(self, listing: tuple[list[str], list[str]] | None = None) -> None:
         """Show the folder as it is (its loose images and classes: `listing` when already read)."""
         ws = self.state.workspace
-        if ws is None:
+        if ws is None or self.state.opening is not None:  # (a listing of the folder that is going comes late)
             return
         self.show_content()
         if self.model.stale(self.suggest_panel.source()):
@@ -146,7 +149,7 @@ class LabelPage(Page):
             self.view.strip_model.set_items([(folder + n, self.model.caption(n)) for n in self.model.queue])
 
     def update_buttons(self) -> None:
-        ws = self.state.workspace
+        ws = self.state.workspace if self.state.opening is None else None  # (another folder is being read)
         badge = Badge.NONE if ws is None else Badge.ATTENTION if self.model.queue else Badge.DONE
         if badge != self._badge:  # the sidebar's "! Label" while loose images wait; redrawn only when it changes
             self._badge = badge
@@ -178,8 +181,8 @@ class LabelPage(Page):
     def do(self, fn: Any, *args: Any, large: bool = False) -> None:
         """Apply a labeling step, one at a time; a large one (thousands of files) moves in the background
         behind the status line, so the window keeps answering."""
-        if self.model.moving or self.state.moving_files:
-            return
+        if self.model.moving or self.state.moving_files or self.state.opening is not None:
+            return  # (one step at a time; none on a folder that is going)
         if large and self.mover.can_run():
             self.mover.start(fn, *args)
             return
