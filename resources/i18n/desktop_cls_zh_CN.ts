@@ -166,6 +166,14 @@
         <translation>单击：拍一帧到“{0}”。按住：录制直到松开。</translation>
     </message>
     <message>
+        <source>Recording stopped: another folder is being opened. {0}</source>
+        <translation>录制已停止：正在打开另一个文件夹。{0}</translation>
+    </message>
+    <message>
+        <source>Another folder is being opened: capture again once it is open.</source>
+        <translation>正在打开另一个文件夹：打开后再拍摄。</translation>
+    </message>
+    <message>
         <source>No picture yet: start the webcam (or a video) first.</source>
         <translation>还没有画面：请先打开摄像头（或视频）。</translation>
     </message>

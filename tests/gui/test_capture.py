@@ -162,3 +162,48 @@ def test_a_capture_waits_unlabeled_while_a_labeling_step_moves_files(qtbot: QtBo
     go.set()
     qtbot.waitUntil(lambda: not window.state.moving_files, timeout=30_000)
     assert ws.describe_undo() == "1 image to the trash"
+
+
+def test_a_burst_stops_and_files_its_frames_when_another_folder_is_opened(
+        qtbot: QtBot, window: MainWindow, tiny_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Frames recorded for a folder are all filed in it, in its class; the burst ends, saying why, as soon as
+    another folder begins to open, and no capture (or its undo) acts on the folder that is going."""
+    import threading
+    from typing import Any
+
+    from desktop_cls.core.data import dataset
+    from tests.conftest import make_tiny_folder
+
+    second = make_tiny_folder(tmp_path / "second", classes=("x", "y"), per_class=4)
+    w = window
+    open_and_wait(qtbot, w, tiny_folder)
+    w.show_page("classify")
+    panel = w.classify_page.live.capture
+    cam = fake_camera(w.classify_page)
+    cam.send((230, 40, 40))
+    panel.start_burst("cat")
+    panel._burst_tick()  # two frames so far, written among the first folder's unlabeled images
+    assert len(panel.pending) == 2
+    go, real = threading.Event(), dataset.scan
+
+    def held_scan(*args: Any, **kw: Any) -> Any:
+        go.wait(10)
+        return real(*args, **kw)
+
+    monkeypatch.setattr(dataset, "scan", held_scan)
+    w.dataset_page.open_folder(str(second))  # (a folder dropped on the window: the Classify page stays)
+    assert w.classify_page.isVisible()
+    assert panel.recording is None and not panel.burst_timer.isActive()
+    assert len([n for n in images(tiny_folder / "cat") if n.startswith("capture-")]) == 2
+    assert not [n for n in images(tiny_folder) if n.startswith("capture-")]  # none left unlabeled
+    assert "another folder" in panel.status.text()
+    assert not panel.undo_button.isEnabled()
+    panel.capture_one("dog")  # a key pressed meanwhile: nothing is written into the folder that is going
+    assert "being opened" in panel.status.text()
+    assert not [n for n in images(tiny_folder / "dog") if n.startswith("capture-")]
+    assert not [n for n in images(tiny_folder) if n.startswith("capture-")]
+    go.set()
+    qtbot.waitUntil(lambda: w.state.dataset is not None and w.state.dataset.root == str(second.resolve()),
+                    timeout=30_000)
+    panel.end_burst()  # the button released after the switch
+    assert not [p for p in second.rglob("capture-*")]

@@ -88,6 +88,8 @@ class CapturePanel(QWidget):
         lay.addLayout(row)
         lay.addWidget(self.status)
         state.dataset_changed.connect(lambda _index: self.refresh())
+        state.dataset_opening.connect(lambda _folder: self._another_folder())
+        state.opening_ended.connect(self._update_buttons)
         self.refresh()
 
     # ---- classes -------------------------------------------------------------------------------
@@ -166,7 +168,7 @@ class CapturePanel(QWidget):
         for i, (b, name) in enumerate(zip(self.class_buttons, self.counts, strict=False)):
             key = f"{i + 1}  " if i < 9 else ""
             b.setText(f"{key}{name} ({self.counts[name]})")
-        self.undo_button.setEnabled(bool(ws is not None and ws.can_undo()))
+        self.undo_button.setEnabled(bool(ws is not None and self.state.opening is None and ws.can_undo()))
 
     def _sync_shortcuts(self) -> None:
         for sc in self._shortcuts:
@@ -180,6 +182,16 @@ class CapturePanel(QWidget):
         super().hideEvent(event)
         self._sync_shortcuts()
         self.end_burst()
+
+    def _another_folder(self) -> None:
+        """Another folder begins to open: a burst under way ends now, its frames filed in the class of the folder
+        they were written into (the line says why it stopped); no capture nor undo acts on that folder until the
+        other one is open."""
+        if self.recording is not None:
+            self.end_burst()
+            self.status.setText(self.tr("Recording stopped: another folder is being opened. {0}").format(
+                self.status.text()))
+        self._update_buttons()
 
     # ---- frames --------------------------------------------------------------------------------
     def set_frame(self, img: QImage) -> None:
@@ -202,6 +214,9 @@ class CapturePanel(QWidget):
         """The first frame now; more at the chosen rate until end_burst (the button's release)."""
         if self.recording is not None:
             self.end_burst()
+        if self.state.opening is not None:  # frames written now would land in the folder that is going
+            self.status.setText(self.tr("Another folder is being opened: capture again once it is open."))
+            return
         if self.latest is None:
             self.status.setText(self.tr("No picture yet: start the webcam (or a video) first."))
             return
@@ -252,7 +267,7 @@ class CapturePanel(QWidget):
 
     def undo(self) -> None:
         ws = self.workspace
-        if ws is None or not ws.can_undo():
+        if ws is None or not ws.can_undo() or self.state.opening is not None:  # (not in the folder that is going)
             return
         if self.state.moving_files:  # (one writer, as above)
             self.status.setText(self.tr("Another labeling step is still running; undo when it has finished."))
