@@ -448,3 +448,32 @@ def test_undo_while_another_folder_is_read_leaves_the_open_one_alone(
     qtbot.waitUntil(lambda: window.state.dataset is not None and window.state.dataset.root == str(second.resolve()),
                     timeout=30_000)
     assert lp.content.currentIndex() == 1 and not undo.isEnabled()  # the second folder has nothing to undo
+
+
+def test_the_label_page_shows_the_open_folder_again_when_another_one_is_cancelled(
+        qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy as np
+    from PySide6.QtGui import QAction
+
+    from desktop_cls.core.data import dataset
+    from tests.gui.conftest import child
+
+    first = make_tiny_folder(tmp_path / "first", per_class=4)
+    write_image(first / "loose.png", np.full((16, 16, 3), 200, np.uint8))
+    write_image(first / "loose2.png", np.full((16, 16, 3), 100, np.uint8))
+    open_and_wait(qtbot, window, first)
+    lp, undo = window.label_page, child(window, QAction, "undoAction")
+    lp.assign_current("dog")
+    go, real = threading.Event(), dataset.scan
+
+    def held_scan(*args: Any, **kw: Any) -> Any:
+        go.wait(10)
+        return real(*args, **kw)
+
+    monkeypatch.setattr(dataset, "scan", held_scan)
+    window.open_dataset(make_tiny_folder(tmp_path / "second", per_class=4))
+    assert lp.content.currentIndex() == 0 and not undo.isEnabled()
+    window.dataset_page.cancel_task()
+    go.set()
+    qtbot.waitUntil(lambda: window.state.opening is None and lp.model.current() == "loose2.png", timeout=30_000)
+    assert lp.content.currentIndex() == 1 and undo.isEnabled() and "No dataset yet" in lp.empty.label.text()
