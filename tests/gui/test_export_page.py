@@ -152,3 +152,36 @@ def test_the_serve_tab_scrolls_rather_than_drawing_its_rows_over_each_other(qtbo
                 if w.isVisible() and w.height() < w.minimumSizeHint().height()
                 and not w.objectName().startswith("qt_")]  # a spin box's own line edit is its business
     assert not squeezed, squeezed
+
+
+def test_the_results_stay_readable_during_an_export_at_1024x640(qtbot: QtBot, window: MainWindow,
+                                                                 tmp_path: Path) -> None:
+    """With the status line of an export showing and a line under the table that wraps, the line sits below the
+    table's rows, the details show a few lines under their tabs, and the page scrolls for the rest."""
+    from PySide6.QtWidgets import QApplication
+
+    window.resize(1024, 640 - 40)
+    window.show_page("export")
+    xp = window.export_page
+    xp.status_line.start("Exporting…")
+    xp.status_line.setVisible(True)
+    res, label = xp.results, xp.results.measured_label
+    dest = tmp_path / "exports"
+    results = fake_results(dest)
+    images = "46 validation images"
+    while label.fontMetrics().horizontalAdvance(images) < 2 * label.width():  # a line that wraps, whatever the font
+        images += ", 46 validation images"
+    for r in results:
+        r["images"] = images
+    res.show_results(results, dest)
+    for _ in range(3):
+        QApplication.processEvents()
+    table = res.table
+    table_bottom = table.mapTo(xp, table.rect().bottomLeft()).y()
+    assert label.mapTo(xp, label.rect().topLeft()).y() > table_bottom
+    assert label.height() >= label.heightForWidth(label.width()) > label.fontMetrics().height()
+    assert table.height() >= table.minimumHeight()
+    view = res.snippet_view
+    assert view.viewport().height() >= 3 * view.fontMetrics().lineSpacing()
+    area = window.stack.current_area()
+    assert area is not None and area.widget() is xp and area.verticalScrollBar().maximum() > 0

@@ -252,3 +252,27 @@ def test_a_small_heat_map_fills_its_tile_like_a_thumbnail(qtbot: QtBot) -> None:
         xs, ys = [p[0] for p in opaque], [p[1] for p in opaque]
         assert (max(xs) - min(xs) + 1, max(ys) - min(ys) + 1) == (width, height)
     model.shutdown()
+
+
+def test_the_label_page_needs_no_sideways_scrolling_on_a_1366x768_screen_at_150_percent(
+        qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    """1366x768 at 150 % leaves a 911 px wide window: the Label page's buttons sit three and two a row (in one row
+    they made its columns too wide), and every one of them stays in sight."""
+    from PySide6.QtWidgets import QPushButton
+
+    data = make_tiny_folder(tmp_path / "ten", classes=tuple(f"class_{i}" for i in range(10)), per_class=2)
+    (data / "loose.png").write_bytes((data / "class_0" / sorted(p.name for p in (data / "class_0").iterdir())[0])
+                                     .read_bytes())
+    open_and_wait(qtbot, window, data)
+    window.resize(911, 768 * 2 // 3 - TITLE_BAR)
+    window.show_page("label")
+    for _ in range(3):
+        QApplication.processEvents()
+    area = window.stack.current_area()
+    assert area is not None and area.widget() is window.label_page
+    assert area.horizontalScrollBar().maximum() == 0, (window.label_page.minimumSizeHint(), area.viewport().width())
+    buttons = [b for b in window.label_page.findChildren(QPushButton) if b.isVisible()]
+    assert len(buttons) >= 10 + 5
+    for b in buttons:
+        left = b.mapTo(area.viewport(), b.rect().topLeft()).x()
+        assert left >= 0 and left + b.width() <= area.viewport().width(), b.objectName()

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QObject, Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QFrame,
@@ -32,6 +32,7 @@ COLUMNS = (QT_TRANSLATE_NOOP("ExportPage", "Format"), QT_TRANSLATE_NOOP("ExportP
            QT_TRANSLATE_NOOP("ExportPage", "Accuracy"), QT_TRANSLATE_NOOP("ExportPage", "File"))
 AGREEMENT, FILE = 3, len(COLUMNS) - 1
 MIN_ROWS = 2  # the trained model and a format stay in sight however small the window
+DETAIL_LINES = 3  # and as many lines of the selected export's script or metadata
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
 
 
@@ -88,12 +89,42 @@ class ExportResults(QSplitter):
         tl.addWidget(self.measured_label)
         self.addWidget(table_box)
         self.addWidget(self.details)
-        # small screens (640 px high) squeeze the details to their tabs (the handle brings them back), not the
-        # window, and not the table: squeezed to its header, it hid every finished format. The table's pane
-        # has the table's minimum and the line under it, so the two never overlap.
-        self.details.setMinimumHeight(self.details.tabBar().sizeHint().height() + 4)
+        # on small screens (640 px high) the table keeps all its rows (squeezed to its header, it hid every
+        # finished format) and the details a few lines under their tabs (squeezed to the tabs, they showed
+        # nothing); the page scrolls for the rest. The table's pane has the rows and the line under it at its
+        # width, so the two never overlap however many lines the line wraps to.
+        self.details.setMinimumHeight(self._details_height(DETAIL_LINES))
         self.table.setMinimumHeight(self._rows_height(MIN_ROWS))
+        self.table_box = table_box
+        table_box.installEventFilter(self)
         self.setCollapsible(0, False)
+        self.setCollapsible(1, False)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table_box and event.type() == QEvent.Type.Resize:
+            self._fit_table_box()
+        return super().eventFilter(watched, event)
+
+    def _fit_table_box(self) -> None:
+        """The table's pane as high as all the table's rows (one per format and the trained model; at least two)
+        and the line under it wrapped at the pane's width: a splitter asks its panes for their minimum only, which
+        counted a wrapped line as one line. Where the window is lower, the page scrolls."""
+        box, table, label = self.table_box, self.table, self.measured_label
+        layout = box.layout()
+        spacing = layout.spacing() if layout is not None else 0
+        rows = sum(table.rowHeight(r) for r in range(table.rowCount()))
+        rows = max(rows, MIN_ROWS * table.verticalHeader().defaultSectionSize())
+        need = (table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth() + rows
+                + table.horizontalScrollBar().sizeHint().height() + max(spacing, 0)
+                + label.heightForWidth(max(box.width(), 1)))
+        if box.minimumHeight() != need:
+            box.setMinimumHeight(need)
+
+    def _details_height(self, lines: int) -> int:
+        """The details' height showing their tabs and `lines` lines of the script or metadata."""
+        view = self.snippet_view
+        return (self.details.tabBar().sizeHint().height() + 2 * view.frameWidth() + 12
+                + lines * view.fontMetrics().lineSpacing())
 
     def show_results(self, results: list[dict[str, Any]], dest: Path, source: str = "") -> None:
         """The exports of `source` just written into `dest`, after the trained model's row; the first export
@@ -120,9 +151,9 @@ class ExportResults(QSplitter):
                 self.table.setItem(r, c, self._cell(text, c, d))
         for c in range(FILE):  # the file column takes the rest (sizing it to its text would stop that)
             self.table.resizeColumnToContents(c)
-        self._show_all_rows()
         if not results:  # none yet: the figures, script and metadata of the last ones go with their rows
             self.measured_label.setText(_not_measured())
+            self._fit_table_box()
             self.snippet_view.clear()
             self.meta_view.clear()
             return
@@ -131,6 +162,7 @@ class ExportResults(QSplitter):
             "ExportPage", "Measured on {0}, one image at a time on this computer.").format(images) if used
             else translate(
             "ExportPage", "Verified on random inputs only: {0}.").format(images))
+        self._fit_table_box()
         if select:
             self.table.selectRow(1)
             self.show_details(1)
@@ -151,18 +183,6 @@ class ExportResults(QSplitter):
         table = self.table
         return (table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth()
                 + rows * table.verticalHeader().defaultSectionSize())
-
-    def _show_all_rows(self) -> None:
-        """Give the table the height of all its rows (one per format and the trained model) where the page
-        has it, taken from the details below."""
-        table, label = self.table, self.measured_label
-        rows = sum(table.rowHeight(r) for r in range(table.rowCount()))
-        need = (table.horizontalHeader().height() + 2 * table.frameWidth() + rows
-                + table.horizontalScrollBar().sizeHint().height() + label.heightForWidth(max(label.width(), 200)) + 8)
-        sizes = self.sizes()
-        total, keep = sum(sizes), self.details.minimumHeight()
-        if total > 0 and sizes[0] < need:
-            self.setSizes([min(need, total - keep), max(keep, total - need)])
 
     def show_details(self, row: int) -> None:
         d = self.model.export_at(row)

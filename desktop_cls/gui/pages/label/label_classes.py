@@ -15,7 +15,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFileDialog,
-    QHBoxLayout,
+    QGridLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -67,10 +67,10 @@ class ClassPanel(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(QLabel(self.tr("Classes (a class is a folder)")))
         lay.addWidget(self.class_list, 1)
-        row = QHBoxLayout()
-        for b in (new_cls, rename, merge, delete):
-            row.addWidget(b)
-        lay.addLayout(row)
+        grid = QGridLayout()  # two a row: four in one row made the column too wide for a 1366x768 screen at 150 %
+        for i, b in enumerate((new_cls, rename, merge, delete)):
+            grid.addWidget(b, i // 2, i % 2)
+        lay.addLayout(grid)
         lay.addWidget(importb)
         lay.addWidget(empty)
 

@@ -15,7 +15,6 @@ from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QListView,
     QPushButton,
@@ -68,12 +67,9 @@ class LabelView(QWidget):
         self.class_buttons = QGridLayout()
         self.keys: dict[str, str] = {}  # key -> class name, see label_keys
         self.key_shortcuts: list[QShortcut] = []
-        row = QHBoxLayout()
-        for b in nav:
-            row.addWidget(b)
-        row.addStretch(1)
-        for b in undo:
-            row.addWidget(b)
+        row = QGridLayout()  # three a row, as the class buttons: five in one row made the column too wide for a
+        for i, b in enumerate([*nav, *undo]):  # 1366x768 screen at 150 %
+            row.addWidget(b, i // 3, i % 3)
         lay = QVBoxLayout(self)
         lay.addWidget(self.caption)
         lay.addWidget(self.preview, 1)
