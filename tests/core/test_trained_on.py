@@ -168,8 +168,10 @@ def test_a_hostile_record_is_refused_with_a_message_and_the_folder_answers(
 def test_an_oversized_record_is_refused_before_it_is_read(tiny_run: tuple[Path, Path], tmp_path: Path,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     run, data = tiny_run
-    monkeypatch.setenv("DESKTOP_CLS_MAX_FILE_MB", "0.001")  # about 1 KB
-    save_trained_on(run, [f"{i:040x}" for i in range(100)])  # a well-formed record of 2 KB
+    limit = 2 * (run / "model.json").stat().st_size  # the run's other files stay readable
+    monkeypatch.setenv("DESKTOP_CLS_MAX_FILE_MB", str(limit / 2**20))
+    save_trained_on(run, [f"{i:040x}" for i in range(limit // 10)])  # a well-formed record, 2-4 times the limit
+    assert (run / "trained_on.bin").stat().st_size > limit
     with pytest.raises(RecordRefused, match="DESKTOP_CLS_MAX_FILE_MB"):
         read_trained_on(run)
     shutil.rmtree(data / "fish")  # and the folder no longer tells either
