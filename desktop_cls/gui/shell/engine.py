@@ -57,15 +57,7 @@ def preload_torch_libraries() -> None:
     engine task that was a freeze of the window just shown. Here it is start-up time before the first paint; the
     rest of torch's import (seconds of Python, which hands the lock round) stays on the engine task. Where the
     libraries are not found as expected (another platform, another layout) nothing is loaded early."""
-    if not sys.platform.startswith("linux"):
-        return
-    spec = importlib.util.find_spec("torch")  # finds the package without running it
-    if spec is None or spec.origin is None:
-        return
-    library = Path(spec.origin).parent / "lib" / "libtorch_python.so"
-    if library.is_file():
-        with contextlib.suppress(OSError):  # torch's own import then loads them, finding its CUDA libraries itself
-            ctypes.CDLL(str(library))
+    _load_library_early("torch", "lib/libtorch_python.so")
 
 
 def load_triton_before_qt() -> None:
@@ -76,12 +68,19 @@ def load_triton_before_qt() -> None:
     front end loads on the first model built, in the engine task) triton's start-up code ran against the
     driver's LLVM and the app died with a segmentation fault before the user could do anything. Loaded first,
     triton's library keeps its own LLVM. It costs about 0.2 s of start-up; nothing happens without triton."""
+    _load_library_early("triton", "_C/libtriton.so")
+
+
+def _load_library_early(package: str, library: str) -> None:
+    """Load `library` (a path inside `package`) on Linux, before the import that would load it; where the package
+    or the file is not found as expected (another platform, another layout) nothing is loaded early, and the
+    package's own import loads it as before."""
     if not sys.platform.startswith("linux"):
         return
-    spec = importlib.util.find_spec("triton")  # finds the package without running it
+    spec = importlib.util.find_spec(package)  # finds the package without running it
     if spec is None or spec.origin is None:
         return
-    library = Path(spec.origin).parent / "_C" / "libtriton.so"
-    if library.is_file():
-        with contextlib.suppress(OSError):  # another layout: torch's import loads it as before
-            ctypes.CDLL(str(library))
+    path = Path(spec.origin).parent / library
+    if path.is_file():
+        with contextlib.suppress(OSError):
+            ctypes.CDLL(str(path))
