@@ -30,6 +30,31 @@ def child(parent: QObject, kind: type[Found], name: str) -> Found:
     return found
 
 
+def desktop_scheme(monkeypatch: pytest.MonkeyPatch, scheme: Any) -> None:
+    """The theme module sees a desktop that reports `scheme` (a Qt.ColorScheme) and ignores the app's requests."""
+    from PySide6.QtCore import QObject, Qt, Signal
+
+    from desktop_cls.gui.widgets import theme
+
+    class Hints(QObject):
+        colorSchemeChanged = Signal(Qt.ColorScheme)
+
+        def colorScheme(self) -> Qt.ColorScheme:
+            return scheme
+
+        def setColorScheme(self, _scheme: Qt.ColorScheme) -> None:
+            pass
+
+    hints = Hints()
+
+    class Gui:
+        @staticmethod
+        def styleHints() -> Hints:
+            return hints
+
+    monkeypatch.setattr(theme, "QGuiApplication", Gui)
+
+
 def opened_viewer(owner: QWidget) -> ImageViewer:
     """The viewer OWNER opened; failing here when it opened none."""
     from desktop_cls.gui.widgets.image_viewer import viewer_of

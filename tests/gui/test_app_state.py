@@ -220,6 +220,21 @@ def held_evaluation(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
     return go
 
 
+def held_reading(monkeypatch: pytest.MonkeyPatch, folder: Path | None = None) -> threading.Event:
+    """Reading `folder` (any folder when None) waits, off the UI thread, until the Event returned is set."""
+    from desktop_cls.core.data import dataset
+
+    go, real = threading.Event(), dataset.scan
+
+    def held_scan(path: Any, *args: Any, **kwargs: Any) -> Any:
+        if folder is None or Path(path) == folder:
+            assert go.wait(30), "the test never let the folder be read"
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(dataset, "scan", held_scan)
+    return go
+
+
 @pytest.mark.parametrize("change", ["dataset", "run"])
 def test_an_evaluation_that_ends_after_the_state_moved_on_is_not_shown_as_the_new_ones(
         qtbot: QtBot, window: MainWindow, trained_run: tuple[Path, Path], tmp_path: Path,
@@ -306,19 +321,11 @@ def test_a_labeling_step_that_ends_after_another_folder_opened_lists_nothing_of_
 
 def test_train_waits_for_the_folder_being_read_instead_of_training_the_one_before(
         qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from desktop_cls.core.data import dataset
 
     first = make_tiny_folder(tmp_path / "first", per_class=4)
     second = make_tiny_folder(tmp_path / "second", classes=("x", "y"), per_class=4)
     open_and_wait(qtbot, window, first)
-    go, real_scan = threading.Event(), dataset.scan
-
-    def held_scan(path: Any, *args: Any, **kwargs: Any) -> Any:
-        if Path(path) == second:
-            assert go.wait(30), "the test never let the folder be read"
-        return real_scan(path, *args, **kwargs)
-
-    monkeypatch.setattr(dataset, "scan", held_scan)
+    go = held_reading(monkeypatch, second)
     window.open_dataset(second)  # the Data and Label pages show nothing of the first meanwhile
     tp = window.train_page
     train = tp.buttons["trainButton"]
@@ -343,7 +350,6 @@ def test_the_reading_again_after_a_label_goes_to_the_folder_being_opened_not_bac
     moment (one that takes long to read) stays the one opened."""
     import numpy as np
 
-    from desktop_cls.core.data import dataset
 
     first = make_tiny_folder(tmp_path / "first", per_class=2)
     write_image(first / "loose.png", np.full((16, 16, 3), 20, np.uint8))
@@ -354,14 +360,7 @@ def test_the_reading_again_after_a_label_goes_to_the_folder_being_opened_not_bac
     qtbot.waitUntil(lambda: lp.model.current() == "loose.png", timeout=30_000)  # (listed off the UI thread)
     lp.assign_current("cat")
     assert lp.reread.timer.isActive()  # the folder is read again once the labelling pauses
-    go, real_scan = threading.Event(), dataset.scan
-
-    def held_scan(path: Any, *args: Any, **kwargs: Any) -> Any:
-        if Path(path) == second:
-            assert go.wait(30), "the test never let the folder be read"
-        return real_scan(path, *args, **kwargs)
-
-    monkeypatch.setattr(dataset, "scan", held_scan)
+    go = held_reading(monkeypatch, second)
     window.open_dataset(second)
     lp.reread.timer.stop()
     lp.reread.timer.timeout.emit()  # the moment has passed while the second folder is still being read
@@ -418,7 +417,6 @@ def test_undo_while_another_folder_is_read_leaves_the_open_one_alone(
     import numpy as np
     from PySide6.QtGui import QAction
 
-    from desktop_cls.core.data import dataset
     from tests.gui.conftest import child
 
     first = make_tiny_folder(tmp_path / "first", per_class=4)
@@ -429,13 +427,7 @@ def test_undo_while_another_folder_is_read_leaves_the_open_one_alone(
     lp, undo = window.label_page, child(window, QAction, "undoAction")
     lp.assign_current("dog")
     assert (first / "dog" / "loose.png").is_file() and undo.isEnabled()
-    go, real = threading.Event(), dataset.scan
-
-    def held_scan(*args: Any, **kw: Any) -> Any:
-        go.wait(10)
-        return real(*args, **kw)
-
-    monkeypatch.setattr(dataset, "scan", held_scan)
+    go = held_reading(monkeypatch)
     window.open_dataset(second)
     assert window.state.opening is not None
     assert not undo.isEnabled()
@@ -455,7 +447,6 @@ def test_the_label_page_shows_the_open_folder_again_when_another_one_is_cancelle
     import numpy as np
     from PySide6.QtGui import QAction
 
-    from desktop_cls.core.data import dataset
     from tests.gui.conftest import child
 
     first = make_tiny_folder(tmp_path / "first", per_class=4)
@@ -464,13 +455,7 @@ def test_the_label_page_shows_the_open_folder_again_when_another_one_is_cancelle
     open_and_wait(qtbot, window, first)
     lp, undo = window.label_page, child(window, QAction, "undoAction")
     lp.assign_current("dog")
-    go, real = threading.Event(), dataset.scan
-
-    def held_scan(*args: Any, **kw: Any) -> Any:
-        go.wait(10)
-        return real(*args, **kw)
-
-    monkeypatch.setattr(dataset, "scan", held_scan)
+    go = held_reading(monkeypatch)
     window.open_dataset(make_tiny_folder(tmp_path / "second", per_class=4))
     assert lp.content.currentIndex() == 0 and not undo.isEnabled()
     window.dataset_page.cancel_task()

@@ -20,7 +20,7 @@ from pytestqt.qtbot import QtBot
 from desktop_cls.gui.shell.main_window import MainWindow
 from desktop_cls.gui.widgets import colours, theme
 from desktop_cls.gui.widgets.confusion_view import ConfusionMatrixView
-from tests.gui.conftest import child
+from tests.gui.conftest import child, desktop_scheme
 from tests.gui.test_evaluate_page import show_result, synthetic_result
 
 REPO = Path(__file__).resolve().parents[2]
@@ -285,34 +285,17 @@ def test_a_dark_platform_palette_under_fusion_keeps_check_boxes_and_links_visibl
     """A Linux desktop that turns dark itself (its GTK theme, its portal) keeps Fusion and hands Qt a dark
     palette: Fusion's own outline of an unchecked box reads at under 2:1 there, so it gets ours too; and its
     link colours, kept from the light palette, read at 3.5:1, so they get ours."""
-    from PySide6.QtCore import QObject, Signal
     from PySide6.QtWidgets import QCheckBox, QRadioButton
 
     from desktop_cls.gui.widgets.indicator_style import style_name
 
-    class Hints(QObject):
-        colorSchemeChanged = Signal(Qt.ColorScheme)
-
-        def colorScheme(self) -> Qt.ColorScheme:
-            return Qt.ColorScheme.Dark  # the desktop is dark
-
-        def setColorScheme(self, scheme: Qt.ColorScheme) -> None:
-            pass
-
-    hints = Hints()
-
-    class Gui:
-        @staticmethod
-        def styleHints() -> Hints:
-            return hints
-
+    desktop_scheme(monkeypatch, Qt.ColorScheme.Dark)
     platform = QPalette(QColor(50, 50, 50))  # what Qt's GTK theme hands over for Adwaita-dark
     for role, rgb in ((QPalette.ColorRole.Base, (50, 50, 50)), (QPalette.ColorRole.Text, (255, 255, 255)),
                       (QPalette.ColorRole.WindowText, (255, 255, 255)),
                       (QPalette.ColorRole.ButtonText, (255, 255, 255)),
                       (QPalette.ColorRole.Link, (48, 140, 198)), (QPalette.ColorRole.LinkVisited, (255, 0, 255))):
         platform.setColor(role, QColor(*rgb))
-    monkeypatch.setattr(theme, "QGuiApplication", Gui)
     monkeypatch.setattr(theme, "platform_palette", lambda: platform)
     monkeypatch.setattr(theme._State, "following_system", False)
     qapp.setStyle("Fusion")  # the platform's own style on Linux
@@ -393,27 +376,10 @@ def test_a_linux_desktop_that_reports_its_scheme_keeps_fusion_with_the_visible_f
     """Where the platform's style is Fusion and it shows the scheme itself (a GNOME desktop, light or dark), the
     app keeps that look but with its own Fusion: the solid focus frame and outlined check boxes, not Fusion's
     faint ones."""
-    from PySide6.QtCore import QObject, Signal
 
     from desktop_cls.gui.widgets.indicator_style import VisibleIndicatorStyle
 
-    class Hints(QObject):
-        colorSchemeChanged = Signal(Qt.ColorScheme)
-
-        def colorScheme(self) -> Qt.ColorScheme:
-            return scheme
-
-        def setColorScheme(self, _scheme: Qt.ColorScheme) -> None:
-            pass
-
-    hints = Hints()
-
-    class Gui:
-        @staticmethod
-        def styleHints() -> Hints:
-            return hints
-
-    monkeypatch.setattr(theme, "QGuiApplication", Gui)
+    desktop_scheme(monkeypatch, scheme)
     monkeypatch.setattr(theme, "platform_palette", lambda: (  # what the desktop hands over
         theme.dark_palette() if scheme == Qt.ColorScheme.Dark else theme.light_palette()))
     monkeypatch.setattr(theme._State, "following_system", False)

@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import QObject, QPoint, Qt, Signal
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QLabel, QToolTip
 from pytestqt.qtbot import QtBot
 
 from desktop_cls.gui.widgets import colours, theme
+from tests.gui.conftest import desktop_scheme
 
 BASE, TEXT = QPalette.ColorRole.ToolTipBase, QPalette.ColorRole.ToolTipText
 
@@ -61,26 +62,10 @@ def test_tooltips_are_dark_on_a_dark_platform_palette_with_light_tooltips(monkey
                                                                           qtbot: QtBot, qapp: QApplication) -> None:
     """A dark GTK desktop: the platform's palette is dark, its tooltip roles the light yellow ones."""
 
-    class Hints(QObject):
-        colorSchemeChanged = Signal(Qt.ColorScheme)
-
-        def colorScheme(self) -> Qt.ColorScheme:
-            return Qt.ColorScheme.Dark
-
-        def setColorScheme(self, scheme: Qt.ColorScheme) -> None:
-            pass
-
-    hints = Hints()
-
-    class Gui:
-        @staticmethod
-        def styleHints() -> Hints:
-            return hints
-
+    desktop_scheme(monkeypatch, Qt.ColorScheme.Dark)
     platform = QPalette(QColor(50, 50, 50))
     platform.setColor(BASE, QColor(255, 255, 220))
     platform.setColor(TEXT, QColor(0, 0, 0))
-    monkeypatch.setattr(theme, "QGuiApplication", Gui)
     monkeypatch.setattr(theme, "platform_palette", lambda: QPalette(platform))
     monkeypatch.setattr(theme._State, "following_system", False)
     assert theme.apply_theme("system") == "dark"
