@@ -2000,6 +2000,14 @@ To label more, copy images in with “Import images…”: they wait here for a 
         </translation>
     </message>
     <message>
+        <source>{0} is being opened: no label is fixed in the folder that is going. Nothing was changed.</source>
+        <translation>正在打开 {0}：不会在即将关闭的文件夹中修正标签。未做任何更改。</translation>
+    </message>
+    <message>
+        <source>These images were evaluated while another folder was open, not {0}: evaluate again to fix labels here. Nothing was changed.</source>
+        <translation>这些图像是在打开另一个文件夹（而不是 {0}）时评估的：请重新评估后再在此修正标签。未做任何更改。</translation>
+    </message>
+    <message>
         <source>computing heat maps</source>
         <translation>正在计算热力图</translation>
     </message>

@@ -462,3 +462,35 @@ def test_the_label_page_shows_the_open_folder_again_when_another_one_is_cancelle
     go.set()
     qtbot.waitUntil(lambda: window.state.opening is None and lp.model.current() == "loose2.png", timeout=30_000)
     assert lp.content.currentIndex() == 1 and undo.isEnabled() and "No dataset yet" in lp.empty.label.text()
+
+
+def test_the_evaluate_gallery_fixes_no_label_while_another_folder_opens_nor_in_the_folder_opened_after(
+        qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One writer, and only in the open folder: a mistake moved to its class while another folder is being read
+    would land in the folder that is going; once the other folder is open, the images evaluated before are not its."""
+    from PySide6.QtCore import QItemSelectionModel
+
+    first = make_tiny_folder(tmp_path / "first", per_class=4)
+    second = make_tiny_folder(tmp_path / "second", classes=("cat", "dog"), per_class=4)
+    open_and_wait(qtbot, window, first)
+    cat = sorted((first / "cat").iterdir())[0]
+    gallery = window.evaluate_page.mistakes
+    gallery.set_result(["cat", "dog", "fish"], [(str(cat), 0, 1, 0.9)], "")
+
+    def fix() -> None:
+        gallery.view.selectionModel().select(gallery.model.index(0), QItemSelectionModel.SelectionFlag.Select)
+        gallery.fix_selected("dog")
+
+    go = held_reading(monkeypatch, second)
+    window.open_dataset(second)
+    assert window.state.opening is not None
+    fix()
+    assert cat.exists() and not (first / "dog" / cat.name).exists() and gallery.model.rowCount() == 1
+    assert any(f"{second} is being opened" in text for text in errors_shown())
+    go.set()
+    qtbot.waitUntil(lambda: window.state.dataset is not None and window.state.dataset.root == str(second),
+                    timeout=30_000)
+    fix()  # the result shown was evaluated while the first folder was open
+    assert cat.exists() and not (first / "dog" / cat.name).exists()
+    assert sorted(p.name for p in second.iterdir()) == ["cat", "dog"]
+    assert any("evaluated while another folder was open" in text for text in errors_shown())

@@ -167,10 +167,8 @@ class MistakesGallery(QWidget):
         if ws is None or not paths:
             show_error(self, self.tr("Cannot fix labels"), self.tr("Open the dataset on the Data page first."))
             return
-        if self.state.moving_files:  # one writer: a step on a worker thread is moving files of this dataset
-            show_error(self, self.tr("Cannot fix labels"), self.tr(
-                "Another labeling step is still running (see the status line); try again when it has finished. "
-                "Nothing was changed."))
+        if (why := self._why_not_now(ws)) is not None:
+            show_error(self, self.tr("Cannot fix labels"), why)
             return
         try:
             step = ws.trash(paths) if class_name is None else ws.assign(paths, class_name)
@@ -189,6 +187,21 @@ class MistakesGallery(QWidget):
                            "update the numbers", "", len(gone)).format(class_name)
         self.label.setText(text)
         self._fixes[step.id] = (gone, text)
+
+    def _why_not_now(self, ws: Any) -> str | None:
+        """Why no label may be fixed now (None: it may). One writer per dataset, and only the open one: not while a
+        step on a worker thread moves its files, nor while another folder is being opened (the open one is going),
+        nor in a folder opened after these images were evaluated."""
+        if self.state.moving_files:
+            return self.tr("Another labeling step is still running (see the status line); try again when it has "
+                           "finished. Nothing was changed.")
+        if self.state.opening is not None:
+            return self.tr("{0} is being opened: no label is fixed in the folder that is going. Nothing was "
+                           "changed.").format(self.state.opening)
+        if self._workspace is not ws:
+            return self.tr("These images were evaluated while another folder was open, not {0}: evaluate again "
+                           "to fix labels here. Nothing was changed.").format(ws.root)
+        return None
 
     def _toggle_heatmaps(self, on: bool) -> None:
         if not on:
