@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
-from desktop_cls.gui.settings import Settings
+from desktop_cls.gui.settings import MAX_RECENT, Settings
 
 if TYPE_CHECKING:  # only the types: the app starts before the engine is imported
     from desktop_cls.core.data.dataset import DatasetIndex
@@ -116,6 +116,11 @@ class AppState(QObject):
         self.devices: list[Any] = []
         self.workspace: Workspace | None = None  # of the open dataset
         self._plan: tuple[str | None, Plan | None] = (None, None)  # (dataset folder, core's plan for it)
+        self._waiting: list[tuple[str, RunInfo, bool]] = []  # (run, info, stopped): ended for a folder not open
+
+    def folder_in_view(self) -> str | None:
+        """The folder the pages are for: the one being opened, else the open one."""
+        return self.opening if self.opening is not None else self.dataset.root if self.dataset is not None else None
 
     def tag(self) -> Tag:
         return Tag(self.dataset.root if self.dataset is not None else None, self.run)
@@ -162,6 +167,7 @@ class AppState(QObject):
         self.opening_ended.emit()
         if self.dataset is not None:
             self.dataset_changed.emit(self.dataset)
+            self._offer_waiting(self.dataset.root)
 
     def reread_dataset(self) -> None:
         """A page changed the open dataset's files a moment ago: whoever shows it reads it again; not once another
@@ -182,6 +188,7 @@ class AppState(QObject):
         self.settings.remember_folder(index.root)
         self.settings_changed.emit(True)
         self.dataset_changed.emit(index)
+        self._offer_waiting(index.root)
 
     def set_run(self, path: str, info: RunInfo | None = None) -> None:
         self.run = path
@@ -191,14 +198,52 @@ class AppState(QObject):
         self.run_changed.emit(path)
         self._show_run_steps(path)
 
-    def offer_run(self, path: str, info: RunInfo, stopped: bool) -> bool:
+    def offer_run(self, path: str, info: RunInfo, stopped: bool, started_on: str | None = None) -> bool:
         """A run ended with a model. A finished one becomes the chosen run; a stopped one (broken off half way)
         only when no model of its dataset is chosen: an experiment the user stopped never quietly replaces the model
-        Evaluate, Classify and Export use (the user can still pick it in Past runs). Whether it was chosen."""
+        Evaluate, Classify and Export use (the user can still pick it in Past runs). Whether it was chosen.
+
+        `started_on`: the folder open when the run started. When the user has opened another one since, a run of
+        a third folder does not become the model of the folder now open: it waits for its own (waits_for)."""
+        if self._left_behind(info, started_on):
+            self._waiting.append((path, info, stopped))
+            self._list_behind_chosen(path)
+            return False
         if stopped and self.holds_model_of(info, other_than=path):
             return False
         self.set_run(path, info)
         return True
+
+    def waits_for(self, run: str) -> str | None:
+        """The folder a run that ended meanwhile waits for (None: it waits for none): it becomes the chosen run
+        when that folder is opened again."""
+        return next((info.dataset_root for path, info, _ in self._waiting if path == run), None)
+
+    def _left_behind(self, info: RunInfo, started_on: str | None) -> bool:
+        """Whether another folder was opened while the run trained, and the pages now are not for the run's
+        folder, nor was their chosen model of it (a newer run of that folder may replace an older one)."""
+        now, root = self.folder_in_view(), info.dataset_root
+        if now is None or root is None or _same_folder(root, now):
+            return False
+        if started_on is not None and _same_folder(started_on, now):
+            return False  # a run of another folder that the user resumed here, and stayed
+        return self.run_info is None or not self.run_info.trained_on(root)
+
+    def _list_behind_chosen(self, path: str) -> None:
+        """Among the recent runs ahead of the older ones of its folder (reopening that folder offers it), but
+        behind the chosen run, which stays the model a restart reopens."""
+        runs = [r for r in self.settings.recent_runs if r != path]
+        at = 1 if runs and runs[0] == self.run else 0
+        self.settings.recent_runs = [*runs[:at], path, *runs[at:]][:MAX_RECENT]
+        self.settings_changed.emit(True)
+
+    def _offer_waiting(self, folder: str) -> None:
+        """The folder is open: the runs that ended for it while it was not are offered, in the order they ended."""
+        mine = [w for w in self._waiting if w[1].trained_on(folder)]
+        self._waiting = [w for w in self._waiting if w not in mine]
+        for path, info, stopped in mine:
+            if Path(path).exists():
+                self.offer_run(path, info, stopped, started_on=folder)
 
     def holds_model_of(self, info: RunInfo, other_than: str) -> bool:
         """Whether the chosen run is another one, still has its model and was trained on info's dataset."""

@@ -42,3 +42,66 @@ def test_a_run_of_the_folder_before_says_so_and_leaves_with_the_open_folders_pla
     state.plan_changed.emit()  # the open folder's plan: what pressing Train would do with it
     assert "flowers" not in tp.monitor.progress_label.text() and len(tp.monitor.plots.epochs) == 0
     assert tp.monitor.log.toPlainText() == ""
+
+
+def _with_model(name: str, folder: Path) -> Path:
+    run = fake_run(default_runs_dir(), name, dataset_root=str(folder))
+    (run / MODEL).write_bytes(b"weights")
+    return run
+
+
+def test_a_run_of_the_folder_before_waits_for_it_instead_of_becoming_the_open_folders_model(
+        window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The run is saved and listed, but Evaluate, Classify, Export and the Label page's suggestions of the folder
+    open now keep their model; the run becomes the model when its own folder is open again."""
+    from desktop_cls.core.events import PauseToken
+
+    first, second = (make_tiny_folder(tmp_path / name, per_class=3) for name in ("flowers", "birds"))
+    theirs = str(_with_model("20261207-080000-quick", second))
+    run = str(_with_model("20261207-090000-fine-tune", first))
+    tp, state = window.train_page, window.state
+    state.set_dataset(scan(first))
+    with monkeypatch.context() as m:  # a run going on the first folder (the page holds a Task; this one waits)
+        m.setattr(tp.training.tasks, "start", lambda *a, **k: FakeTask())
+        tp.training._launch(None, PauseToken(), 3)
+    state.set_dataset(scan(second))  # the user opens another folder, and its model, while it trains
+    state.set_run(theirs)
+    tp.training._on_finished(FitResult(run_dir=run, classes=("cat", "dog", "fish"), epochs=3, epochs_done=3,
+                                       best_val_accuracy=0.5, best_epoch=1, train_seconds=3.0))
+    tp.training._on_done()
+    assert state.run == theirs and window.evaluate_page.model_edit.text() == theirs
+    assert state.run_dataset() == str(second)
+    assert state.settings.recent_runs[:2] == [theirs, run]  # a restart reopens the model as it was left
+    assert state.last_run_of(str(first)) == run  # Open recent → flowers offers it
+    assert "becomes the model when" in tp.monitor.log.toPlainText()
+    state.set_dataset(scan(first))  # flowers open again (from the Data page too)
+    assert state.run == run and window.evaluate_page.model_edit.text() == run
+
+
+def test_a_run_waits_for_its_folder_while_another_is_being_opened_and_is_chosen_when_that_fails(
+        tmp_path: Path) -> None:
+    from desktop_cls.gui.settings import Settings
+    from desktop_cls.gui.state import AppState, RunInfo
+
+    first, second = (make_tiny_folder(tmp_path / name, per_class=3) for name in ("flowers", "birds"))
+    run = str(_with_model("20261207-090000-fine-tune", first))
+    state = AppState(Settings())
+    state.set_dataset(scan(first))
+    state.begin_opening(str(second))  # the folder open is going
+    assert not state.offer_run(run, RunInfo.read(run), stopped=False, started_on=str(first))
+    assert state.run is None and state.waits_for(run) == str(first)
+    state.opening_failed()  # the first folder stays open after all: its run is its model
+    assert state.run == run and state.waits_for(run) is None
+
+
+def test_a_run_of_another_folder_resumed_here_is_chosen_as_before(tmp_path: Path) -> None:
+    """The user resumed a run of another folder with this one open and stayed: it is the model they asked for."""
+    from desktop_cls.gui.settings import Settings
+    from desktop_cls.gui.state import AppState, RunInfo
+
+    first, second = (make_tiny_folder(tmp_path / name, per_class=3) for name in ("flowers", "birds"))
+    run = str(_with_model("20261207-090000-fine-tune", first))
+    state = AppState(Settings())
+    state.set_dataset(scan(second))
+    assert state.offer_run(run, RunInfo.read(run), stopped=False, started_on=state.folder_in_view())
+    assert state.run == run

@@ -1,6 +1,7 @@
 """The Train page's one training request: launch a new run or continue one, pause, stop, and what its end means
 for the app (a finished run becomes the chosen one, a stopped one only when no model of its dataset is chosen, else
-it is offered; the sidebar's badge, the run shown). Its events go to the RunMonitor;
+it is offered; a run whose folder the user left while it trained waits for that folder; the sidebar's badge, the run
+shown). Its events go to the RunMonitor;
 the page only follows `running_changed` and `paused_changed`."""
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ class TrainingRun(QObject):
         self.state, self.tasks, self.monitor, self.model, self.page = state, tasks, monitor, model, page
         self.task: Task | None = None
         self.kept_back: str | None = None  # a stopped run that did not replace the chosen model (offered instead)
+        self.started_on: str | None = None  # the folder open when the run started
         state.run_changed.connect(self.show_saved)
         monitor.progress_label.linkActivated.connect(lambda _link: self.use_kept_back())
 
@@ -57,7 +59,7 @@ class TrainingRun(QObject):
     def _launch(self, work: Any, pause: PauseToken, epochs: int, resuming: str | None = None,
                 quick: bool = False) -> None:
         done = self.monitor.begin(epochs, resuming, quick)
-        self.kept_back = None
+        self.kept_back, self.started_on = None, self.state.folder_in_view()
         self.model.started(self.state.tag().dataset, resuming)
         self.task = self.tasks.start("training", work, self._on_finished, self._on_failed, on_event=self.monitor.event,
                                      on_ended=self._on_done, pause=pause, keep_result=True)
@@ -138,9 +140,16 @@ class TrainingRun(QObject):
         trained_on, open_dataset = info.dataset_root, self.state.tag().dataset  # another may be open now: say which
         self.monitor.finished(result, info.val_images or 0, trained_on if None not in (trained_on, open_dataset)
                               and trained_on != open_dataset else None)
-        if result.epochs_done > 0 and self.state.offer_run(result.run_dir, info, stopped=result.cancelled):
+        if result.epochs_done <= 0:
+            return
+        if self.state.offer_run(result.run_dir, info, stopped=result.cancelled, started_on=self.started_on):
             self.state.set_status(PageKey.TRAIN, Badge.DONE)
-        elif result.epochs_done > 0:
+        elif (folder := self.state.waits_for(result.run_dir)) is not None:
+            self.monitor.line(translate("TrainPage", "Run {run} is kept under Past runs. It was trained on {folder}, "
+                                        "not on the folder open now, so it becomes the model when {folder} is open "
+                                        "again (double-click it in Past runs to use it now).").format(
+                run=Path(result.run_dir).name, folder=folder))
+        else:
             self._offer_kept_back(result.run_dir)
 
     def _offer_kept_back(self, run: str) -> None:
