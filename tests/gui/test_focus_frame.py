@@ -11,7 +11,15 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPalette
-from PySide6.QtWidgets import QApplication, QLineEdit, QListWidget, QStyle, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QLineEdit,
+    QListWidget,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from desktop_cls.gui.widgets.colours import contrast
@@ -25,23 +33,43 @@ def style(qapp: Any) -> Iterator[QStyle]:
     yield made
 
 
-def _list(qtbot: QtBot, style: QStyle, palette: QPalette) -> tuple[QWidget, QLineEdit, QListWidget]:
+def _held(qtbot: QtBot, style: QStyle, palette: QPalette, view: QAbstractItemView,
+          size: QSize) -> tuple[QWidget, QLineEdit]:
+    """VIEW in a shown window of SIZE (returned: keep it, or the view goes with it), drawn with STYLE and PALETTE,
+    above a field that can take the focus away (returned)."""
     holder = QWidget()
     qtbot.addWidget(holder)
-    view, other = QListWidget(holder), QLineEdit(holder)  # the other takes the focus away
+    other = QLineEdit(holder)
+    view.setParent(holder)
     view.setStyle(style)
     view.setPalette(palette)
     lay = QVBoxLayout(holder)
     lay.addWidget(view)
     lay.addWidget(other)
-    for text in ("one", "two", "three"):
-        view.addItem(text)
-        view.item(view.count() - 1).setSizeHint(QSize(160, 48))  # the words stay far from the top and bottom edges
-    holder.resize(200, 240)
+    holder.resize(size)
     holder.show()
     holder.activateWindow()
     qtbot.waitExposed(holder)
-    return holder, other, view
+    return holder, other
+
+
+def _list(qtbot: QtBot, style: QStyle, palette: QPalette) -> tuple[QWidget, QLineEdit, QListWidget]:
+    view = QListWidget()
+    for text in ("one", "two", "three"):
+        view.addItem(text)
+        view.item(view.count() - 1).setSizeHint(QSize(160, 48))  # the words stay far from the top and bottom edges
+    return (*_held(qtbot, style, palette, view, QSize(200, 240)), view)
+
+
+def _focus_taken_in(view: QAbstractItemView, other: QLineEdit) -> tuple[QImage, QImage]:
+    """The view's viewport before and after the focus comes to it by Tab from OTHER."""
+    other.setFocus(Qt.FocusReason.TabFocusReason)
+    QApplication.processEvents()
+    before = view.viewport().grab().toImage()
+    view.setFocus(Qt.FocusReason.TabFocusReason)
+    QApplication.processEvents()
+    assert view.hasFocus()
+    return before, view.viewport().grab().toImage()
 
 
 def _strongest_change(before: QImage, after: QImage, rect: QRect, against: QColor) -> float:
@@ -65,13 +93,7 @@ def test_the_focused_item_has_a_frame_that_reads_at_3_to_1(qtbot: QtBot, style: 
     view.setCurrentRow(1)
     if not selected:
         view.clearSelection()
-    other.setFocus(Qt.FocusReason.TabFocusReason)
-    QApplication.processEvents()
-    before = view.viewport().grab().toImage()
-    view.setFocus(Qt.FocusReason.TabFocusReason)
-    QApplication.processEvents()
-    assert view.hasFocus()
-    after = view.viewport().grab().toImage()
+    before, after = _focus_taken_in(view, other)
     rect = view.visualItemRect(view.item(1))
     ground = palette.color(QPalette.ColorRole.Highlight if selected else QPalette.ColorRole.Base)
     assert _strongest_change(before, after, rect, ground) >= MIN_CONTRAST
@@ -84,28 +106,12 @@ def test_the_focused_cell_of_the_confusion_matrix_has_a_frame_that_reads_on_its_
     from desktop_cls.gui.widgets.confusion_view import ConfusionMatrixView, cell_colours
 
     palette = dark_palette() if dark else light_palette()
-    holder = QWidget()
-    qtbot.addWidget(holder)
-    view, other = ConfusionMatrixView(holder), QLineEdit(holder)
-    view.setStyle(style)
-    view.setPalette(palette)
-    lay = QVBoxLayout(holder)
-    lay.addWidget(view)
-    lay.addWidget(other)
-    holder.resize(360, 260)
-    holder.show()
-    holder.activateWindow()
-    qtbot.waitExposed(holder)
+    view = ConfusionMatrixView()
+    _holder, other = _held(qtbot, style, palette, view, QSize(360, 260))
     view.show_counts(["cat", "dog"], [[10, 0], [1, 9]])
     view.setCurrentCell(0, 0)
     view.clearSelection()
-    other.setFocus(Qt.FocusReason.TabFocusReason)
-    QApplication.processEvents()
-    before = view.viewport().grab().toImage()
-    view.setFocus(Qt.FocusReason.TabFocusReason)
-    QApplication.processEvents()
-    assert view.hasFocus()
-    after = view.viewport().grab().toImage()
+    before, after = _focus_taken_in(view, other)
     rect = view.visualRect(view.model().index(0, 0))
     ground = cell_colours(1.0, True, palette)[0]  # the strongest blue: every image of the class is right
     assert _strongest_change(before, after, rect, ground) >= MIN_CONTRAST

@@ -3,11 +3,14 @@ question speaks of a paused run, not a running one."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from desktop_cls.core.events import BatchEnd, CancelToken, PauseToken
+from desktop_cls.gui.pages.train.train_page import TrainPage
 from desktop_cls.gui.shell.main_window import MainWindow
 
 
@@ -25,17 +28,20 @@ class FakeTask:
         return True
 
 
-def test_paused_training_shows_paused_not_an_eta(window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def training(window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> Iterator[TrainPage]:
+    """The Train page as it is while a run goes (the page holds a Task; this one only pauses, cancels and waits);
+    no run afterwards, so the window closes without asking."""
     tp = window.train_page
-    monkeypatch.setattr(tp.training, "task", FakeTask())  # the page holds a Task; this one only pauses
-    tp.monitor.epochs_total = 15
+    monkeypatch.setattr(tp.training, "task", FakeTask())
     window.state.set_training(True)
-    tp.monitor.event(BatchEnd(epoch=3, step=5, steps_per_epoch=10, global_step=25, loss=1.0, lr=0.1, images_per_s=50.0,
-                          eta_s=255.0, gpu_memory_mb=0.0))
-    assert "ETA" in tp.monitor.progress_label.text() and "ETA" in window.task_status.text()
-    tp.toggle_pause()
-    assert "ETA" not in tp.monitor.progress_label.text() and "paused" in tp.monitor.progress_label.text()
-    assert "ETA" not in window.task_status.text() and "paused" in window.task_status.text()
+    yield tp
+    window.state.set_training(False)
+    monkeypatch.setattr(tp.training, "task", None)
+
+
+def quit_questions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The texts of the quit questions asked from now on, each answered No (the window stays)."""
     asked: list[str] = []
 
     def question(_parent: object, _title: str, text: str, *args: object) -> QMessageBox.StandardButton:
@@ -43,14 +49,26 @@ def test_paused_training_shows_paused_not_an_eta(window: MainWindow, monkeypatch
         return QMessageBox.StandardButton.No
 
     monkeypatch.setattr(QMessageBox, "question", question)
+    return asked
+
+
+def test_paused_training_shows_paused_not_an_eta(window: MainWindow, training: TrainPage,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    tp = training
+    tp.monitor.epochs_total = 15
+    tp.monitor.event(BatchEnd(epoch=3, step=5, steps_per_epoch=10, global_step=25, loss=1.0, lr=0.1, images_per_s=50.0,
+                          eta_s=255.0, gpu_memory_mb=0.0))
+    assert "ETA" in tp.monitor.progress_label.text() and "ETA" in window.task_status.text()
+    tp.toggle_pause()
+    assert "ETA" not in tp.monitor.progress_label.text() and "paused" in tp.monitor.progress_label.text()
+    assert "ETA" not in window.task_status.text() and "paused" in window.task_status.text()
+    asked = quit_questions(monkeypatch)
     window.close()
     assert asked and "paused" in asked[0] and "running" not in asked[0]
     tp.toggle_pause()  # resumed: the ETA is back
     assert "ETA" in tp.monitor.progress_label.text() and "ETA" in window.task_status.text()
     window.close()
     assert "Training is running" in asked[1]
-    window.state.set_training(False)
-    monkeypatch.setattr(tp.training, "task", None)
 
 
 def test_space_pauses_and_resumes_a_run_but_types_in_a_text_field(qtbot: QtBot, window: MainWindow,
@@ -88,21 +106,10 @@ def test_space_pauses_and_resumes_a_run_but_types_in_a_text_field(qtbot: QtBot, 
     monkeypatch.setattr(tp.training, "task", None)
 
 
-def test_the_quit_question_for_a_quick_run_speaks_of_no_epochs(window: MainWindow,
+def test_the_quit_question_for_a_quick_run_speaks_of_no_epochs(window: MainWindow, training: TrainPage,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """A quick run fits its last layer in one step: quitting keeps no "last finished epoch", it saves nothing."""
-    tp = window.train_page
-    monkeypatch.setattr(tp.training, "task", FakeTask())
-    monkeypatch.setattr(tp.monitor, "quick", True)
-    window.state.set_training(True)
-    asked: list[str] = []
-
-    def question(_parent: object, _title: str, text: str, *args: object) -> QMessageBox.StandardButton:
-        asked.append(text)
-        return QMessageBox.StandardButton.No
-
-    monkeypatch.setattr(QMessageBox, "question", question)
+    monkeypatch.setattr(training.monitor, "quick", True)
+    asked = quit_questions(monkeypatch)
     window.close()
     assert asked and "epoch" not in asked[0] and "quick run" in asked[0] and "saves no model" in asked[0]
-    window.state.set_training(False)
-    monkeypatch.setattr(tp.training, "task", None)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop_cls.gui.shell.main_window import MainWindow
@@ -21,6 +22,23 @@ def _fill_pages(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
     open_and_wait(qtbot, window, data)
 
 
+@pytest.fixture
+def small(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> MainWindow:
+    """The window with a dataset of ten classes open, at the laptop's size."""
+    _fill_pages(qtbot, window, tmp_path)
+    window.resize(SCREEN_W, SCREEN_H - TITLE_BAR)
+    return window
+
+
+def _shown(window: MainWindow, key: str) -> QScrollArea:
+    """Show the page; the scroll area it is shown in."""
+    window.show_page(key)
+    QApplication.processEvents()
+    area = window.stack.current_area()
+    assert area is not None, key
+    return area
+
+
 def test_the_window_can_shrink_to_a_laptop_screen_at_150_percent(qtbot: QtBot, window: MainWindow,
                                                                tmp_path: Path) -> None:
     _fill_pages(qtbot, window, tmp_path)
@@ -31,18 +49,14 @@ def test_the_window_can_shrink_to_a_laptop_screen_at_150_percent(qtbot: QtBot, w
         assert hint.width() <= SCREEN_W and hint.height() <= SCREEN_H - TITLE_BAR, (key, hint)
 
 
-def test_a_page_larger_than_the_window_keeps_its_room_and_scrolls(qtbot: QtBot, window: MainWindow,
-                                                                 tmp_path: Path) -> None:
-    _fill_pages(qtbot, window, tmp_path)
-    window.resize(SCREEN_W, SCREEN_H - TITLE_BAR)
+def test_a_page_larger_than_the_window_keeps_its_room_and_scrolls(small: MainWindow) -> None:
+    window = small
     scrolled = []
     for key, page in window.pages.items():
-        window.show_page(key)
-        QApplication.processEvents()
+        area = _shown(window, key)
         need = page.minimumSizeHint()
         assert page.width() >= need.width() and page.height() >= need.height(), (key, page.size(), need)
-        area = window.stack.current_area()
-        assert area is not None and area.widget() is page
+        assert area.widget() is page
         view = area.viewport().size()
         assert area.verticalScrollBar().maximum() >= page.height() - view.height(), key  # all of it reachable
         assert area.horizontalScrollBar().maximum() >= page.width() - view.width(), key
@@ -52,10 +66,8 @@ def test_a_page_larger_than_the_window_keeps_its_room_and_scrolls(qtbot: QtBot, 
     window.resize(1280, 800)
     QApplication.processEvents()
     for key in window.pages:  # on a roomy screen nothing scrolls
-        window.show_page(key)
-        QApplication.processEvents()
-        area = window.stack.current_area()
-        assert area is not None and area.verticalScrollBar().maximum() == 0, key
+        area = _shown(window, key)
+        assert area.verticalScrollBar().maximum() == 0, key
         assert area.horizontalScrollBar().maximum() == 0, key
 
 
@@ -65,16 +77,12 @@ def _in_sight(widget: QWidget, viewport: QWidget) -> bool:
     return 0 <= rect.top() < viewport.height() and rect.right() > 0 and rect.left() < viewport.width()
 
 
-def test_tab_scrolls_each_control_of_a_page_into_sight(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+def test_tab_scrolls_each_control_of_a_page_into_sight(qtbot: QtBot, small: MainWindow) -> None:
     """A keyboard user on a small screen sees where the focus went: every Tab stop of the Export page (the
     tallest) is scrolled into the window as Tab reaches it."""
-    _fill_pages(qtbot, window, tmp_path)
-    window.resize(SCREEN_W, SCREEN_H - TITLE_BAR)
-    window.show_page("export")
+    window = small
     window.activateWindow()
-    QApplication.processEvents()
-    page, area = window.export_page, window.stack.current_area()
-    assert area is not None
+    page, area = window.export_page, _shown(window, "export")
     page.model_edit.setFocus(Qt.FocusReason.TabFocusReason)
     seen, lowest = 0, 0
     for _ in range(40):
@@ -89,33 +97,23 @@ def test_tab_scrolls_each_control_of_a_page_into_sight(qtbot: QtBot, window: Mai
     assert seen >= 10 and lowest > 0  # the page did scroll down to the lower controls
 
 
-def test_the_export_formats_wrap_their_words_instead_of_widening_the_page(qtbot: QtBot, window: MainWindow,
-                                                                         tmp_path: Path) -> None:
+def test_the_export_formats_wrap_their_words_instead_of_widening_the_page(small: MainWindow) -> None:
     """Each format's check box named the format and said what it is for in one line (780 px for ONNX int8):
     the Export page scrolled sideways on a laptop at 150 %. The words beside the box wrap now."""
     from PySide6.QtWidgets import QLabel
 
-    _fill_pages(qtbot, window, tmp_path)
-    window.resize(SCREEN_W, SCREEN_H - TITLE_BAR)
-    window.show_page("export")
-    QApplication.processEvents()
-    area = window.stack.current_area()
-    assert area is not None and area.horizontalScrollBar().maximum() == 0
+    window = small
+    assert _shown(window, "export").horizontalScrollBar().maximum() == 0
     for fmt, check in window.export_page.checks.items():
         use = window.export_page.findChild(QLabel, f"{fmt.replace('-', '_')}Use")
         assert use is not None and use.text() == check.accessibleDescription() and use.isEnabled() == check.isEnabled()
         assert use.height() >= use.heightForWidth(use.width()), fmt  # every wrapped line shows
 
 
-def test_the_classify_buttons_sit_under_its_options_so_the_page_never_scrolls_sideways(
-        qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+def test_the_classify_buttons_sit_under_its_options_so_the_page_never_scrolls_sideways(small: MainWindow) -> None:
     """Scrolling down is expected on such a screen; sideways, the options and the five buttons in one row hid
     the Webcam button behind the right edge and squeezed the model field to four letters."""
-    _fill_pages(qtbot, window, tmp_path)
-    window.resize(SCREEN_W, SCREEN_H - TITLE_BAR)
-    window.show_page("classify")
-    QApplication.processEvents()
-    area = window.stack.current_area()
-    assert area is not None and area.horizontalScrollBar().maximum() == 0
+    window = small
+    assert _shown(window, "classify").horizontalScrollBar().maximum() == 0
     model_edit = window.classify_page.controls.model_edit
     assert model_edit.width() >= model_edit.sizeHint().width()
