@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from desktop_cls.core.run_dir import read_run_info
@@ -188,3 +189,27 @@ def test_the_summary_says_which_pictures_it_learned_were_left_out(qtbot: QtBot, 
         shutil.copy(s.path, other / Path(s.path).parent.name / f"copy {i}.png")
     text = _evaluated(qtbot, window, run, other).metrics.summary.text()
     assert "on 6 images" in text and "3 images the model learned from were left out" in text
+
+
+def test_heat_maps_asked_for_one_result_are_not_shown_on_the_next(window: MainWindow,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Heat maps are computed in the background with the model of the result shown; evaluated again meanwhile (another
+    run, the same images), the late ones are not laid over the new result's tiles: that one's are made anew."""
+    import numpy as np
+
+    ev = window.evaluate_page
+    gallery = ev.mistakes
+    show_result(ev, synthetic_result())
+    asked: list[Any] = []
+    with monkeypatch.context() as m:  # (no model to compute them with: the test hands them over)
+        m.setattr(gallery.tasks, "start", lambda _name, _work, on_done, **_kw: asked.append(on_done))
+        gallery.heatmap_check.setChecked(True)
+        first = gallery.shown[0][0]
+        show_result(ev, synthetic_result(seed=1))  # evaluated again while they were computed
+    assert len(asked) == 2  # the box stays on: the new result's heat maps are asked for
+    red = np.zeros((8, 8, 3), np.uint8)
+    red[..., 0] = 255
+    asked[0]([(first, red)])  # the first result's arrive late
+    assert gallery.heatmap_pictures == {}
+    asked[1]([(first, red)])
+    assert first in gallery.heatmap_pictures

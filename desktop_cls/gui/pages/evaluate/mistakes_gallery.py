@@ -58,6 +58,7 @@ class MistakesGallery(QWidget):
         self.shown: list[Sample] = []
         self.model_path = ""
         self.heatmap_pictures: dict[str, QImage] = {}  # large overlays for the viewer, by path
+        self._result_id = 0  # which result the heat maps on their way were asked for
 
         self.label = QLabel(self.tr("Misclassified images, most confident mistakes first"))
         self.label.setObjectName("galleryLabel")
@@ -86,13 +87,19 @@ class MistakesGallery(QWidget):
         lay.addWidget(self.view, 1)
 
     def set_result(self, classes: list[str], samples: list[Sample], model_path: str) -> None:
-        """Another evaluation (or none: the last was taken down); the viewer of the last one's mistakes closes."""
+        """Another evaluation (or none: the last was taken down); the viewer of the last one's mistakes closes, and
+        the last model's heat maps go (those still on their way are not shown); shown, they are made anew."""
         close_viewer(self)
         self.classes, self.samples, self.model_path = list(classes), samples, model_path
         self._evaluated, self._fixes = list(samples), {}
         self._listen(self.state.workspace)
-        self.heatmap_pictures = {}
+        self._result_id += 1
+        if self.heatmap_pictures:
+            self.heatmap_pictures = {}
+            self.model.drop_cached()
         self.show_cell(-1, -1)
+        if self.heatmap_check.isChecked():
+            self._toggle_heatmaps(True)
 
     def _listen(self, workspace: Any) -> None:
         if self._workspace is not None and self._listener in self._workspace.listeners:
@@ -229,11 +236,12 @@ class MistakesGallery(QWidget):
                 progress(i + 1, len(paths), what)
             return out
 
-        self.tasks.start("heatmaps", work, on_done=self._heatmaps_done,
+        result = self._result_id
+        self.tasks.start("heatmaps", work, on_done=lambda overlays: self._heatmaps_done(overlays, result),
                          on_error=lambda m, d: show_error(self, self.tr("Heat maps failed"), m, d))
 
-    def _heatmaps_done(self, overlays: list[tuple[str, Any]]) -> None:
-        if not self.heatmap_check.isChecked():
+    def _heatmaps_done(self, overlays: list[tuple[str, Any]], result: int) -> None:
+        if not self.heatmap_check.isChecked() or result != self._result_id:  # (another result is shown now)
             return
         for path, picture in overlays:
             full = rgb_array_to_qimage(picture)
