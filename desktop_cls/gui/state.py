@@ -117,6 +117,7 @@ class AppState(QObject):
         self.workspace: Workspace | None = None  # of the open dataset
         self._plan: tuple[str | None, Plan | None] = (None, None)  # (dataset folder, core's plan for it)
         self._waiting: list[tuple[str, RunInfo, bool]] = []  # (run, info, stopped): ended for a folder not open
+        self._run_for: tuple[str, str] | None = None  # (folder, run): the run to choose once that folder is open
 
     def folder_in_view(self) -> str | None:
         """The folder the pages are for: the one being opened, else the open one."""
@@ -157,13 +158,15 @@ class AppState(QObject):
     def begin_opening(self, folder: str) -> None:
         """Another folder is being read: pages stop showing the open one's content until it arrives."""
         self.opening = None  # the open one read again (or back to it before the other arrived): it stays open
+        if self._run_for is not None and not _same_folder(self._run_for[0], folder):
+            self._run_for = None  # another folder than the one whose model was to come with it
         if self.dataset is None or not _same_folder(self.dataset.root, folder):
             self.opening = folder
             self.dataset_opening.emit(folder)
 
     def opening_failed(self) -> None:
         """The folder could not be read: the dataset that was open is still open, shown again."""
-        self.opening = None
+        self.opening, self._run_for = None, None
         self.opening_ended.emit()
         if self.dataset is not None:
             self.dataset_changed.emit(self.dataset)
@@ -188,7 +191,18 @@ class AppState(QObject):
         self.settings.remember_folder(index.root)
         self.settings_changed.emit(True)
         self.dataset_changed.emit(index)
+        run_for, self._run_for = self._run_for, None
+        if run_for is not None and _same_folder(run_for[0], index.root) and Path(run_for[1]).exists():
+            self.set_run(run_for[1])
         self._offer_waiting(index.root)
+
+    def choose_run_when_open(self, folder: str, run: str) -> None:
+        """`run` becomes the chosen run once `folder` is open (at once when it is): not while it is being read, nor
+        when it does not open, nor once another folder is opened instead."""
+        if self.opening is None and self.dataset is not None and _same_folder(self.dataset.root, folder):
+            self.set_run(run)
+        else:
+            self._run_for = (folder, run)
 
     def set_run(self, path: str, info: RunInfo | None = None) -> None:
         self.run = path
@@ -242,7 +256,7 @@ class AppState(QObject):
         mine = [w for w in self._waiting if w[1].trained_on(folder)]
         self._waiting = [w for w in self._waiting if w not in mine]
         for path, info, stopped in mine:
-            if Path(path).exists():
+            if path != self.run and Path(path).exists():  # (Open recent may have chosen it already)
                 self.offer_run(path, info, stopped, started_on=folder)
 
     def holds_model_of(self, info: RunInfo, other_than: str) -> bool:

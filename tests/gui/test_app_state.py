@@ -494,3 +494,34 @@ def test_the_evaluate_gallery_fixes_no_label_while_another_folder_opens_nor_in_t
     assert cat.exists() and not (first / "dog" / cat.name).exists()
     assert sorted(p.name for p in second.iterdir()) == ["cat", "dog"]
     assert any("evaluated while another folder was open" in text for text in errors_shown())
+
+
+def test_open_recent_chooses_the_folders_model_once_the_folder_is_open_not_when_it_never_opens(
+        qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """File → Open recent brings a folder and its last model; a reading cancelled (or failed) left the folder open
+    before with the other folder's model: Evaluate, Classify and Export scored it with a model of another dataset."""
+    from desktop_cls.core.run_dir import MODEL
+    from desktop_cls.core.storage import default_runs_dir
+    from tests.core.test_run_list import fake_run
+
+    first = make_tiny_folder(tmp_path / "first", per_class=3)
+    second = make_tiny_folder(tmp_path / "second", classes=("x", "y"), per_class=3)
+    its, theirs = (str(fake_run(default_runs_dir(), name, dataset_root=str(folder)))
+                   for name, folder in (("first-run", first), ("second-run", second)))
+    for run in (its, theirs):
+        (Path(run) / MODEL).write_bytes(b"weights")
+    state = window.state
+    state.settings.recent_runs = [its]
+    open_and_wait(qtbot, window, second)
+    state.set_run(theirs)
+    go = held_reading(monkeypatch, first)
+    window.open_recent(str(first))
+    assert state.run == theirs  # not while the first folder is read
+    window.dataset_page.cancel_task()
+    go.set()
+    qtbot.waitUntil(lambda: state.opening is None and not window.dataset_page.busy(), timeout=30_000)
+    assert state.dataset is not None and state.dataset.root == str(second)
+    assert state.run == theirs
+    window.open_recent(str(first))
+    qtbot.waitUntil(lambda: state.dataset is not None and state.dataset.root == str(first), timeout=30_000)
+    assert state.run == its

@@ -198,11 +198,12 @@ class MainWindow(QMainWindow):
             self.state.set_run(s.recent_runs[0])
 
     def open_recent(self, folder: str) -> None:
-        """A folder and the last model trained on it (File → Open recent, and the start)."""
+        """A folder and the last model trained on it (File → Open recent, and the start), chosen once the folder is
+        open: a folder that does not open leaves the model of the one still open alone."""
         self.open_dataset(folder)
         run = self.state.last_run_of(folder)
         if run is not None:
-            self.state.set_run(run)
+            self.state.choose_run_when_open(folder, run)
 
     def wait_until_core_loaded(self) -> None:
         """For scripts and tests: import the core on this thread and mark it loaded."""
