@@ -292,6 +292,12 @@ class AppState(QObject):
             self.settings_changed.emit(False)
         self.status_changed.emit(page, badge)
 
+    def step_done_with(self, page: PageKey, model: str) -> None:
+        """A step that follows a model (Evaluate, Classify, Export) was done with `model`: its badge, remembered with
+        the chosen run, says done only when that model is the chosen run (one typed in a page's field is not)."""
+        if self.run is not None and model and _same_folder(model, self.run):
+            self.set_status(page, Badge.DONE)
+
     def set_training(self, on: bool) -> None:
         self.training = on
         self.training_changed.emit(on)

@@ -213,3 +213,25 @@ def test_heat_maps_asked_for_one_result_are_not_shown_on_the_next(window: MainWi
     assert gallery.heatmap_pictures == {}
     asked[1]([(first, red)])
     assert first in gallery.heatmap_pictures
+
+
+def test_a_model_typed_in_the_field_is_not_marked_evaluated_as_the_chosen_run(window: MainWindow,
+                                                                            tmp_path: Path) -> None:
+    """The sidebar's ✓ Evaluate is remembered with the chosen run: scoring another model typed in the page's field
+    marked the chosen run as evaluated (for good: it is saved with the run)."""
+    from desktop_cls.core.storage import default_runs_dir
+    from desktop_cls.gui.state import PageKey
+    from tests.core.test_run_list import fake_run
+
+    run = str(fake_run(default_runs_dir(), "chosen-run"))
+    typed = tmp_path / "someone-elses.dcls"
+    typed.write_bytes(b"a model file")
+    ev, state = window.evaluate_page, window.state
+    state.set_run(run)
+    ev.model_edit.setText(str(typed))
+    show_result(ev, {**synthetic_result(), "_model": str(typed)})
+    assert ev.model.result is not None  # shown: it is the typed model's
+    assert window.sidebar_icons.status[PageKey.EVALUATE] == "none" and run not in state.settings.run_steps
+    ev.model_edit.setText(run)
+    show_result(ev, {**synthetic_result(), "_model": run})
+    assert window.sidebar_icons.status[PageKey.EVALUATE] == "done" and state.settings.run_steps[run] == ["evaluate"]

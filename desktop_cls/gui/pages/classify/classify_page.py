@@ -19,7 +19,7 @@ from desktop_cls.gui.pages.classify.classify_results import ClassifyResults
 from desktop_cls.gui.pages.classify.heat_maps import HeatMaps
 from desktop_cls.gui.pages.classify.live_classifier import LiveClassifier
 from desktop_cls.gui.pages.page import Page, PageAction
-from desktop_cls.gui.state import AppState, Badge, PageKey
+from desktop_cls.gui.state import AppState, PageKey
 from desktop_cls.gui.widgets.common import accept_as_copy, left_row
 from desktop_cls.gui.widgets.dialogs import show_error
 from desktop_cls.gui.widgets.image_viewer import open_viewer
@@ -85,7 +85,7 @@ class ClassifyPage(Page):
         table.activated.connect(lambda idx: self.view_result(idx.row()))  # double-click or Enter
         self.preview.image.double_clicked.connect(lambda: self.view_result(table.currentIndex().row()))
         self.results.busy.connect(self._set_busy)
-        self.results.video_done.connect(lambda: self.state.set_status(PageKey.CLASSIFY, Badge.DONE))
+        self.results.video_done.connect(lambda: self.state.step_done_with(PageKey.CLASSIFY, self.model.model_path))
         self.state.run_changed.connect(self.load_model)
         self.state.core_ready.connect(lambda: self.load_model(self.state.run) if self.state.run else None)
 
@@ -160,7 +160,7 @@ class ClassifyPage(Page):
         """All in, or cancelled (the rows classified so far stay): Save CSV and Copy follow the rows."""
         if finished:
             self.results.show_progress(1, 1)
-            self.state.set_status(PageKey.CLASSIFY, Badge.DONE)
+            self.state.step_done_with(PageKey.CLASSIFY, self.model.model_path)
         self._set_busy(False)
 
     def _show_row(self, row: int) -> None:

@@ -27,7 +27,7 @@ from desktop_cls.gui.pages.evaluate.evaluate_model import EvaluateModel, evaluat
 from desktop_cls.gui.pages.evaluate.metrics_panel import MetricsPanel
 from desktop_cls.gui.pages.evaluate.mistakes_gallery import MistakesGallery
 from desktop_cls.gui.pages.page import Page, PageAction
-from desktop_cls.gui.state import AppState, Badge, PageKey
+from desktop_cls.gui.state import AppState, PageKey
 from desktop_cls.gui.widgets.confusion_view import ConfusionMatrixView
 from desktop_cls.gui.widgets.dialogs import show_error
 from desktop_cls.gui.widgets.insight_views import PlotLegend, curves_plot, draw_curves, with_legend
@@ -223,7 +223,7 @@ class EvaluatePage(Page):
         self.curves_legend.sync()
         self.show_content()
         self.mistakes.set_result(classes, samples, model_path)
-        self.state.set_status(PageKey.EVALUATE, Badge.DONE)
+        self.state.step_done_with(PageKey.EVALUATE, model_path)
 
     def show_cell(self, row: int, col: int) -> None:
         """Fill the gallery with the images of one confusion cell (all mistakes when row < 0)."""

@@ -33,7 +33,7 @@ from desktop_cls.gui.pages.export.export_progress import ExportBegun, ExportProg
 from desktop_cls.gui.pages.export.export_results import ExportResults
 from desktop_cls.gui.pages.export.serve_panel import ServePanel
 from desktop_cls.gui.pages.page import Page, PageAction
-from desktop_cls.gui.state import AppState, Badge, PageKey, RunInfo
+from desktop_cls.gui.state import AppState, PageKey, RunInfo
 from desktop_cls.gui.widgets.dialogs import show_error
 from desktop_cls.gui.work.tasks import TaskRunner
 
@@ -162,7 +162,7 @@ class ExportPage(Page):
         self._finish()
         if model == self.model_edit.text().strip():  # not after another model was chosen meanwhile (its step
             self.results.show_results(results, dest, model)  # is not done by this export either)
-            self.state.set_status(PageKey.EXPORT, Badge.DONE)
+            self.state.step_done_with(PageKey.EXPORT, model)
 
     def shutdown(self) -> None:
         self.serve_panel.shutdown()
