@@ -2717,8 +2717,8 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>停止服务</translation>
     </message>
     <message>
-        <source>{0} (runtime: {1}) — API documentation at {0}/docs</source>
-        <translation>{0}（运行时：{1}）— API 文档见 {0}/docs</translation>
+        <source>{0} serves {2} (runtime: {1}) — API documentation at {0}/docs</source>
+        <translation>{0} 正在提供 {2}（运行时：{1}）— API 文档见 {0}/docs</translation>
     </message>
     <message>
         <source>Stopping…</source>

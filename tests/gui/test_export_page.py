@@ -185,3 +185,25 @@ def test_the_results_stay_readable_during_an_export_at_1024x640(qtbot: QtBot, wi
     assert view.viewport().height() >= 3 * view.fontMetrics().lineSpacing()
     area = window.stack.current_area()
     assert area is not None and area.widget() is xp and area.verticalScrollBar().maximum() > 0
+
+
+def test_the_serve_box_names_the_model_it_serves_after_another_is_chosen(
+        window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The server answers with the model it was started with; a model chosen afterwards (a run that ended) is not
+    the one served, and the address line says which one is."""
+    from collections.abc import Callable
+    from types import SimpleNamespace
+
+    panel = window.export_page.serve_panel
+    window.state.set_run(str(tmp_path / "served-run"))
+    started: list[Callable[[object], None]] = []
+    with monkeypatch.context() as m:  # (no server: the test hands over what starting one answers)
+        m.setattr(panel.tasks, "start", lambda _name, _work, on_done, **_kw: started.append(on_done))
+        panel.toggle()
+    window.state.set_run(str(tmp_path / "newer-run"))  # chosen while the server starts
+    url = "http://127.0.0.1:8765"
+    started[0](SimpleNamespace(port=8765, url=url, runtime="onnxruntime", curl_example=lambda: f"curl {url}"))
+    text = panel.address_label.text()
+    assert url in text and "served-run" in text and "newer-run" not in text
+    panel.timer.stop()
+    panel.port = None  # (nothing to stop at the window's close)

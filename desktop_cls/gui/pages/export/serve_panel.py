@@ -9,6 +9,7 @@ the server object; this box knows it by its port.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
@@ -84,16 +85,18 @@ class ServePanel(QGroupBox):
             return start_in_background(model, port=port)
 
         self._set_busy(self.tr("Starting…"))
-        self.tasks.start("serve", work, self._started, on_error=self._failed)
+        self.tasks.start("serve", work, lambda info: self._started(info, model), on_error=self._failed)
 
-    def _started(self, info: Any) -> None:
+    def _started(self, info: Any, model: str) -> None:
+        """Serving: the address names the model it answers with (the page may choose another one meanwhile, which
+        is served only once this server is stopped and started again)."""
         self._busy = False
         self.port = int(info.port)
         self.serve_button.setEnabled(True)
         self.serve_button.setText(self.tr("Stop serving"))
         self.port_spin.setEnabled(False)
-        self.address_label.setText(self.tr("{0} (runtime: {1}) — API documentation at {0}/docs").format(
-            info.url, info.runtime))
+        self.address_label.setText(self.tr("{0} serves {2} (runtime: {1}) — API documentation at {0}/docs").format(
+            info.url, info.runtime, Path(model).name))
         self.curl_edit.setText(info.curl_example())
         self._refresh_count()
         self.timer.start()
