@@ -207,6 +207,8 @@ class AppState(QObject):
     def set_run(self, path: str, info: RunInfo | None = None) -> None:
         self.run = path
         self.run_info = info if info is not None else RunInfo.read(path)
+        if (root := self.run_info.dataset_root) is not None:  # a model of that folder is chosen: none waits for it
+            self._waiting = [w for w in self._waiting if not w[1].trained_on(root)]
         self.settings.remember_run(path)
         self.settings_changed.emit(True)
         self.run_changed.emit(path)

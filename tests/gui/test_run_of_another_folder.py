@@ -105,3 +105,21 @@ def test_a_run_of_another_folder_resumed_here_is_chosen_as_before(tmp_path: Path
     state.set_dataset(scan(second))
     assert state.offer_run(run, RunInfo.read(run), stopped=False, started_on=state.folder_in_view())
     assert state.run == run
+
+
+def test_a_run_of_its_folder_chosen_meanwhile_is_not_replaced_by_the_waiting_one(tmp_path: Path) -> None:
+    """The user picked a run of that folder in Past runs after the other one ended: reopening the folder keeps it."""
+    from desktop_cls.gui.settings import Settings
+    from desktop_cls.gui.state import AppState, RunInfo
+
+    first, second = (make_tiny_folder(tmp_path / name, per_class=3) for name in ("flowers", "birds"))
+    older, run = (str(_with_model(name, first)) for name in ("20261207-080000-quick", "20261207-090000-fine-tune"))
+    state = AppState(Settings())
+    state.set_dataset(scan(first))
+    state.set_dataset(scan(second))
+    assert not state.offer_run(run, RunInfo.read(run), stopped=False, started_on=str(first))
+    assert state.waits_for(run) == str(first)
+    state.set_run(older)  # double-clicked in Past runs
+    assert state.waits_for(run) is None
+    state.set_dataset(scan(first))
+    assert state.run == older
