@@ -142,6 +142,13 @@ class LabelView(QWidget):
             if widget is not None:
                 widget.deleteLater()
         self._bind_keys(class_keys(classes), keys_on, assign)
+        if not classes:  # a pile of unlabeled images: the first step is a class
+            hint = QLabel(self.tr("No classes yet: press “New class…” (on the right) for each kind of image; "
+                                  "then a key per class files the image shown."))
+            hint.setObjectName("noClassesHint")
+            hint.setWordWrap(True)
+            hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.class_buttons.addWidget(hint, 0, 0)
         names_keys = key_of(self.keys)
         for i, name in enumerate(classes[:MAX_CLASS_BUTTONS]):
             key = names_keys.get(name)

@@ -1,0 +1,62 @@
+"""A pile of unlabeled images, no class folder yet: it opens, the pages say what to do first, and labeling it works."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QLabel
+from pytestqt.qtbot import QtBot
+
+from desktop_cls.core.data.dataset import scan
+from desktop_cls.core.errors import UserError
+from desktop_cls.gui.shell.main_window import MainWindow
+from tests.gui.conftest import open_and_wait, opened, opened_workspace
+
+
+@pytest.fixture
+def pile(tiny_folder: Path, tmp_path: Path) -> Path:
+    """Six images lying directly in a folder, as they came off a camera: no sub-folder at all."""
+    folder = tmp_path / "pile"
+    folder.mkdir()
+    for i, path in enumerate(sorted(tiny_folder.glob("*/*_0[01].png"))):
+        shutil.copy(path, folder / f"img_{i:04d}.png")
+    return folder
+
+
+def test_the_engine_reads_a_pile_as_a_dataset_without_classes_only_when_asked(pile: Path) -> None:
+    with pytest.raises(UserError, match="label them on the Label page"):
+        scan(pile)  # training, the command line: nothing to learn from
+    index = scan(pile, unlabeled_only=True)
+    assert index.classes == () and index.samples == () and len(index.unlabeled) == 6
+
+
+def test_live_suggestions_wait_quietly_until_a_pile_has_classes(pile: Path) -> None:
+    from desktop_cls.core.training.live_suggestions import suggest_labels
+
+    assert suggest_labels(pile, ["img_0000.png"]).suggestions == {}  # no error: the page says nothing yet
+
+
+def test_a_pile_opens_and_its_first_class_is_made_on_the_label_page(qtbot: QtBot, window: MainWindow,
+                                                                      pile: Path) -> None:
+    open_and_wait(qtbot, window, pile)
+    assert opened(window).classes == ()
+    assert "Label page" in window.dataset_page.summary.text()  # the Data page says where to go
+    assert not window.train_page.buttons["trainButton"].isEnabled()
+    assert "Label page" in window.train_page.buttons["trainButton"].toolTip()
+    window.show_page("label")
+    lp = window.label_page
+    assert len(lp.model.queue) == 6
+    hint = lp.findChild(QLabel, "noClassesHint")
+    assert hint is not None and "New class" in hint.text()
+    lp.do(opened_workspace(window).create_class, "cat")  # as New class… does
+    qtbot.waitUntil(lambda: lp.model.classes == ["cat"], timeout=10_000)
+    window.activateWindow()
+    qtbot.waitUntil(lp.hasFocus)
+    QTest.keyClick(lp, Qt.Key.Key_1)
+    assert (pile / "cat" / "img_0000.png").exists() and len(lp.model.queue) == 5
+    qtbot.waitUntil(lambda: len(opened(window).samples) == 1, timeout=30_000)  # read again: one class now
+    assert opened(window).classes == ("cat",)
