@@ -1480,6 +1480,14 @@ The file is in:
 <context>
     <name>LabelView</name>
     <message>
+        <source>{0} cannot be read as an image (damaged, cut short or not a picture).
+
+Delete moves it to the dataset&apos;s trash; → skips it.</source>
+        <translation>{0} 无法作为图像读取（已损坏、不完整或不是图片）。
+
+按 Delete 把它移到数据集回收站；按 → 跳过它。</translation>
+    </message>
+    <message>
         <source>No image waits for a class. Drop images here to put them in &apos;{0}&apos;</source>
         <translation>没有等待分类的图像。把图像拖到这里即可放入 &apos;{0}&apos;</translation>
     </message>

@@ -60,3 +60,18 @@ def test_a_pile_opens_and_its_first_class_is_made_on_the_label_page(qtbot: QtBot
     assert (pile / "cat" / "img_0000.png").exists() and len(lp.model.queue) == 5
     qtbot.waitUntil(lambda: len(opened(window).samples) == 1, timeout=30_000)  # read again: one class now
     assert opened(window).classes == ("cat",)
+
+
+def test_a_file_that_is_not_a_picture_is_said_so_instead_of_showing_the_one_before(qtbot: QtBot, window: MainWindow,
+                                                                                   pile: Path) -> None:
+    (pile / "img_0001.png").write_bytes((pile / "img_0001.png").read_bytes()[:40])  # cut short, as a failed copy
+    open_and_wait(qtbot, window, pile)
+    window.show_page("label")
+    lp = window.label_page
+    preview = lp.view.preview
+    assert lp.model.current() == "img_0000.png" and preview.source() is not None
+    QTest.keyClick(lp, Qt.Key.Key_Right)
+    assert lp.model.current() == "img_0001.png"
+    assert preview.pixmap().isNull() and "img_0001.png cannot be read" in preview.text()
+    QTest.keyClick(lp, Qt.Key.Key_Right)  # the next picture shows again
+    assert not preview.pixmap().isNull() and preview.text() == ""

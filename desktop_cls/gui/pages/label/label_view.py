@@ -8,6 +8,7 @@ the thumbnails in sight are decoded.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -96,10 +97,20 @@ class LabelView(QWidget):
         if path is None:
             self.preview.clear_image()
         else:
-            self.preview.set_image(QPixmap(path))
+            self._show_picture(path, QPixmap(path))
             self.strip.setCurrentIndex(self.strip_model.index(row))
         self.caption.setText(caption)
         self.suggestion.setText(suggestion)
+
+    def _show_picture(self, path: str, pixmap: QPixmap) -> None:
+        """The picture, or what to do with a file that is not one: the picture before must not stay on screen
+        under this file's name."""
+        if not pixmap.isNull():
+            self.preview.set_image(pixmap)
+            return
+        self.preview.clear_image()
+        self.preview.setText(self.tr("{0} cannot be read as an image (damaged, cut short or not a picture).\n\n"
+                                     "Delete moves it to the dataset's trash; → skips it.").format(Path(path).name))
 
     def set_labeling(self, on: bool) -> None:
         """Off when no image is left to label: the class buttons and keys, Back, Skip and Trash cannot act, the strip
