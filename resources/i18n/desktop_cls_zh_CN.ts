@@ -1480,6 +1480,10 @@ The file is in:
 <context>
     <name>LabelView</name>
     <message>
+        <source>Opening {0}…</source>
+        <translation>正在打开 {0}…</translation>
+    </message>
+    <message>
         <source>{0} cannot be read as an image (damaged, cut short or not a picture).
 
 Delete moves it to the dataset&apos;s trash; → skips it.</source>

@@ -75,3 +75,42 @@ def test_a_file_that_is_not_a_picture_is_said_so_instead_of_showing_the_one_befo
     assert preview.pixmap().isNull() and "img_0001.png cannot be read" in preview.text()
     QTest.keyClick(lp, Qt.Key.Key_Right)  # the next picture shows again
     assert not preview.pixmap().isNull() and preview.text() == ""
+
+
+def test_a_photo_is_opened_off_the_ui_thread_at_the_screens_size(qtbot: QtBot, window: MainWindow,
+                                                                  pile: Path) -> None:
+    from PIL import Image
+
+    Image.new("RGB", (2400, 1800), (200, 120, 40)).save(pile / "img_0001.png")  # 4.3 MP, a camera's picture
+    open_and_wait(qtbot, window, pile)
+    window.show_page("label")
+    lp = window.label_page
+    preview = lp.view.preview
+    QTest.keyClick(lp, Qt.Key.Key_Right)
+    assert lp.model.current() == "img_0001.png"
+    assert preview.source() is None and "Opening img_0001.png" in preview.text()  # not decoded on this thread
+    qtbot.waitUntil(lambda: preview.source() is not None, timeout=10_000)
+    picture = preview.source()
+    assert picture is not None
+    screen = preview.screen().availableSize() * preview.devicePixelRatioF()
+    assert picture.width() <= screen.width() and picture.height() <= screen.height()
+    assert abs(picture.width() / picture.height() - 4 / 3) < 0.01  # shrunk, not cut
+
+
+def test_a_photo_passed_over_before_it_opened_never_replaces_the_next_picture(qtbot: QtBot, window: MainWindow,
+                                                                              pile: Path) -> None:
+    from PIL import Image
+
+    Image.new("RGB", (2400, 1800), (200, 120, 40)).save(pile / "img_0001.png")
+    open_and_wait(qtbot, window, pile)
+    window.show_page("label")
+    lp = window.label_page
+    QTest.keyClick(lp, Qt.Key.Key_Right)
+    QTest.keyClick(lp, Qt.Key.Key_Right)  # on to img_0002 before the photo arrived
+    assert lp.model.current() == "img_0002.png"
+    small = lp.view.preview.source()
+    assert small is not None and small.width() < 100
+    work = lp.view._work  # the photo's decoding ended (cancelled, or done and dropped)
+    qtbot.waitUntil(lambda: not work.tasks, timeout=10_000)
+    qtbot.wait(0)  # (and anything it posted to this thread has been handled)
+    assert lp.view.preview.source() is small

@@ -11,8 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QImage, QImageReader, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QGridLayout,
@@ -27,11 +27,23 @@ from desktop_cls.gui.pages.label.label_keys import class_keys, key_of
 from desktop_cls.gui.widgets.common import ClassDropButton, ScaledImageLabel
 from desktop_cls.gui.widgets.image_viewer import open_viewer
 from desktop_cls.gui.widgets.thumbnails import ThumbnailGrid, ThumbnailModel
+from desktop_cls.gui.work.tasks import Lane, TaskRunner
 
 if TYPE_CHECKING:
     from desktop_cls.core.data.labeling import Workspace
 
 MAX_CLASS_BUTTONS = 18
+LARGE_PICTURE = 1_000_000  # pixels: a larger picture (a photo) is decoded off the UI thread (12 MP took 0.5 s on it)
+
+
+def read_picture(path: str, limit: QSize) -> QImage:
+    """The picture at no more than `limit` device pixels (a JPEG is decoded at that size, not whole and then shrunk);
+    a null image when the file is not one."""
+    reader = QImageReader(path)
+    size = reader.size()
+    if size.isValid() and (size.width() > limit.width() or size.height() > limit.height()):
+        reader.setScaledSize(size.scaled(limit, Qt.AspectRatioMode.KeepAspectRatio))
+    return reader.read()
 
 
 def keep_focus(page: QWidget) -> None:
@@ -64,6 +76,8 @@ class LabelView(QWidget):
         self.preview.double_clicked.connect(
             lambda: open_viewer(self, self.strip_model.items, self.strip.currentIndex().row()))
         self.preview.setWordWrap(True)  # what to do next, when no image is left to label
+        self._work = TaskRunner(self)  # large pictures are decoded on the images lane
+        self._shown = ""  # the file the preview is for: a decoded picture of another that arrives late is dropped
         self.nav, self.undo = nav, undo
         self.class_buttons = QGridLayout()
         self.keys: dict[str, str] = {}  # key -> class name, see label_keys
@@ -87,6 +101,7 @@ class LabelView(QWidget):
         return label
 
     def clear(self) -> None:
+        self._shown = ""
         self.preview.clear_image()
         self.caption.setText("")
         self.suggestion.setText("")
@@ -95,12 +110,37 @@ class LabelView(QWidget):
     def show_image(self, path: str | None, caption: str, suggestion: str, row: int) -> None:
         """The image to label (None: none left), its caption and suggestion; the strip follows."""
         if path is None:
+            self._shown = ""
             self.preview.clear_image()
         else:
-            self._show_picture(path, QPixmap(path))
+            self._load(path)
             self.strip.setCurrentIndex(self.strip_model.index(row))
         self.caption.setText(caption)
         self.suggestion.setText(suggestion)
+
+    def _load(self, path: str) -> None:
+        """A small picture at once; a large one (a photo) on a worker thread, the preview empty meanwhile (never the
+        picture before under this file's name), at no more than the screen's size."""
+        self._shown = path
+        self._work.cancel_lane(Lane.IMAGES)  # one passed over is not decoded
+        size = QImageReader(path).size()  # the header only
+        if size.width() * size.height() <= LARGE_PICTURE:
+            self._show_picture(path, QPixmap(path))
+            return
+        self.preview.clear_image()
+        self.preview.setText(self.tr("Opening {0}…").format(Path(path).name))
+        screen = self.screen().availableSize() * self.devicePixelRatioF()
+
+        def arrived(image: QImage) -> None:
+            if path == self._shown:  # (not one passed over meanwhile)
+                self._show_picture(path, QPixmap.fromImage(image))
+
+        self._work.start("preview", lambda progress, cancel: read_picture(path, screen), arrived,
+                         on_error=lambda _message, _details: arrived(QImage()), lane=Lane.IMAGES)
+
+    def shutdown(self) -> None:
+        self._work.stop_all(5000)
+        self.strip_model.shutdown()
 
     def _show_picture(self, path: str, pixmap: QPixmap) -> None:
         """The picture, or what to do with a file that is not one: the picture before must not stay on screen
