@@ -114,3 +114,21 @@ def test_a_photo_passed_over_before_it_opened_never_replaces_the_next_picture(qt
     qtbot.waitUntil(lambda: not work.tasks, timeout=10_000)
     qtbot.wait(0)  # (and anything it posted to this thread has been handled)
     assert lp.view.preview.source() is small
+
+
+def test_a_class_made_to_label_into_is_not_a_mistake_while_images_wait(pile: Path) -> None:
+    from desktop_cls.gui.pages.data.data_model import DataPageModel
+
+    for name in ("cat", "dog"):
+        (pile / name).mkdir()
+    (pile / "img_0000.png").rename(pile / "cat" / "img_0000.png")
+    model = DataPageModel()
+    model.index = scan(pile, unlabeled_only=True)
+    (empty,) = model.problems
+    assert empty.kind == "empty_class" and "'dog' has no images yet" in empty.message
+    assert "Label page" in empty.message and not model.needs_attention()  # no "!" on Data while labeling
+    for loose in pile.glob("*.png"):
+        loose.rename(pile / "cat" / loose.name)
+    model.index = scan(pile, unlabeled_only=True)  # nothing waits any more: an empty class is worth a look
+    (empty,) = model.problems
+    assert "add images or remove the folder" in empty.message and model.needs_attention()

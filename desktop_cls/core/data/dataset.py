@@ -287,7 +287,7 @@ def scan(
     if bad:
         problems.extend(bad[p] for p in files.paths if p in bad)
         files = files.reordered([i for i, p in enumerate(files.paths) if p not in bad])
-    classes = _classes_with_images(root, layout, class_names, Counter(files.classes), problems)
+    classes = _classes_with_images(root, layout, class_names, Counter(files.classes), problems, bool(unlabeled))
     if not classes and not (unlabeled_only and unlabeled):
         hint = (" " + _("It has images directly inside: put them in one sub-folder per class, or label them "
                         "on the Label page.") if unlabeled else "")
@@ -366,13 +366,15 @@ def _check_block(check: Callable[[str], Problem | None], paths: list[str]) -> li
 
 
 def _classes_with_images(root: Path, layout: str, class_names: list[str], counts: Counter[str],
-                         problems: list[Problem]) -> tuple[str, ...]:
-    """The classes with at least one readable image; each empty one becomes a problem."""
+                         problems: list[Problem], waiting: bool) -> tuple[str, ...]:
+    """The classes with at least one readable image; each empty one becomes a problem (waiting: to label into)."""
     for c in class_names:
         if counts.get(c, 0) == 0:
             where = root / "train" / c if layout == "split_folders" else root / c
-            problems.append(Problem(str(where), "empty_class", _(
-                "class '{name}' has no readable images and is left out; add images or remove the folder").format(
+            problems.append(Problem(str(where), "empty_class", (_(
+                "class '{name}' has no images yet; label some into it on the Label page (training leaves it out "
+                "until then)") if waiting else _(
+                "class '{name}' has no readable images and is left out; add images or remove the folder")).format(
                     name=c)))
     return tuple(c for c in class_names if counts.get(c, 0) > 0)
 
