@@ -132,3 +132,22 @@ def test_a_class_made_to_label_into_is_not_a_mistake_while_images_wait(pile: Pat
     model.index = scan(pile, unlabeled_only=True)  # nothing waits any more: an empty class is worth a look
     (empty,) = model.problems
     assert "add images or remove the folder" in empty.message and model.needs_attention()
+
+
+def test_the_class_counts_follow_each_key_press(qtbot: QtBot, window: MainWindow, pile: Path) -> None:
+    open_and_wait(qtbot, window, pile)
+    window.show_page("label")
+    lp = window.label_page
+    for name in ("cat", "dog"):
+        lp.do(opened_workspace(window).create_class, name)
+    qtbot.waitUntil(lambda: lp.model.classes == ["cat", "dog"], timeout=10_000)
+    qtbot.waitUntil(lambda: opened(window).classes == () and lp.classes.class_list.count() == 2, timeout=10_000)
+    lp.reread.timer.setInterval(60_000)  # the folder is not read again meanwhile: the counts are the page's own
+    window.activateWindow()
+    qtbot.waitUntil(lp.hasFocus)
+    for key in (Qt.Key.Key_1, Qt.Key.Key_1, Qt.Key.Key_2):
+        QTest.keyClick(lp, key)
+    shown = [lp.classes.class_list.item(row).text() for row in range(2)]
+    assert shown == ["cat (2)", "dog (1)"]
+    QTest.keyClick(lp, Qt.Key.Key_Delete)  # the trash is no class
+    assert [lp.classes.class_list.item(row).text() for row in range(2)] == shown
