@@ -611,8 +611,8 @@
         <translation>问题</translation>
     </message>
     <message>
-        <source>No dataset yet — drop a folder here, open one with Ctrl+O, or try the demo dataset (600 small images of 10 shapes).</source>
-        <translation>还没有数据集 —— 把文件夹拖到这里，按 Ctrl+O 打开一个，或试用示例数据集（10 种形状的 600 张小图像）。</translation>
+        <source>No dataset yet — drop a folder here (one sub-folder per class, or images to label all in one folder), open one with Ctrl+O, or try the demo dataset (600 small images of 10 shapes).</source>
+        <translation>还没有数据集 —— 把文件夹拖到这里（每个类别一个子文件夹，或把待标注的图像都放在一个文件夹里），按 Ctrl+O 打开一个，或试用示例数据集（10 种形状的 600 张小图像）。</translation>
     </message>
     <message>
         <source>Choose a folder</source>
@@ -671,6 +671,10 @@
     <message>
         <source>⚠ Imbalanced: the largest class has {0:.1f}× the images of the smallest. Class weighting (Train → Advanced) compensates.</source>
         <translation>⚠ 类别不平衡：最大类别的图像数是最小类别的 {0:.1f} 倍。类别加权（训练 → 高级）可以弥补。</translation>
+    </message>
+    <message>
+        <source>No classes yet: create them on the Label page (Ctrl+2) and label a few images per class there.</source>
+        <translation>还没有类别：请在“标注”页（Ctrl+2）新建类别，并为每个类别标注几张图像。</translation>
     </message>
     <message>
         <source>The test images are kept for the final evaluation: training never sees them.</source>
@@ -1149,8 +1153,8 @@
         <translation>数据集文件夹</translation>
     </message>
     <message>
-        <source>Folder with one sub-folder of images per class</source>
-        <translation>每个类别一个图像子文件夹的文件夹</translation>
+        <source>Folder of images: one sub-folder per class, or all in one folder to label</source>
+        <translation>图像文件夹：每个类别一个子文件夹，或全部放在一个文件夹里待标注</translation>
     </message>
 </context>
 <context>
@@ -1476,6 +1480,18 @@ The file is in:
 <context>
     <name>LabelView</name>
     <message>
+        <source>Opening {0}…</source>
+        <translation>正在打开 {0}…</translation>
+    </message>
+    <message>
+        <source>{0} cannot be read as an image (damaged, cut short or not a picture).
+
+Delete moves it to the dataset&apos;s trash; → skips it.</source>
+        <translation>{0} 无法作为图像读取（已损坏、不完整或不是图片）。
+
+按 Delete 把它移到数据集回收站；按 → 跳过它。</translation>
+    </message>
+    <message>
         <source>No image waits for a class. Drop images here to put them in &apos;{0}&apos;</source>
         <translation>没有等待分类的图像。把图像拖到这里即可放入 &apos;{0}&apos;</translation>
     </message>
@@ -1502,6 +1518,10 @@ To label more, copy images in with “Import images…”: they wait here for a 
     <message>
         <source>Redo {0} (Ctrl+Shift+Z)</source>
         <translation>重做{0} (Ctrl+Shift+Z)</translation>
+    </message>
+    <message>
+        <source>No classes yet: press “New class…” (on the right) for each kind of image; then a key per class files the image shown.</source>
+        <translation>还没有类别：为每种图像按一次右侧的“新建类别…”；之后按每个类别的按键即可归类当前显示的图像。</translation>
     </message>
 </context>
 <context>
@@ -3142,6 +3162,10 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>正在读取 {0}… 读取完成后才能训练。</translation>
     </message>
     <message>
+        <source>Label some images on the Label page first</source>
+        <translation>请先在“标注”页标注一些图像</translation>
+    </message>
+    <message>
         <source>Not ready yet</source>
         <translation>尚未就绪</translation>
     </message>
@@ -3160,6 +3184,14 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
     <message>
         <source>Open a dataset folder on the Data page first.</source>
         <translation>请先在“数据”页打开一个数据集文件夹。</translation>
+    </message>
+    <message>
+        <source>No classes yet</source>
+        <translation>还没有类别</translation>
+    </message>
+    <message>
+        <source>No classes yet: the images lie directly in the folder. On the Label page (Ctrl+2) press “New class…” for each class, then label a few images per class; then press Train.</source>
+        <translation>还没有类别：图像都直接放在文件夹里。请在“标注”页（Ctrl+2）为每个类别按“新建类别…”，为每个类别标注几张图像，然后按“训练”。</translation>
     </message>
     <message>
         <source>Check the training options</source>

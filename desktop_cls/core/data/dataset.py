@@ -253,6 +253,7 @@ def scan(
     progress: ProgressFn = no_progress,
     cancel: CancelToken | None = None,
     workers: int | None = None,
+    unlabeled_only: bool = False,
 ) -> DatasetIndex:
     """Index `folder`: one sub-folder per class (or train/val/test folders of class folders).
 
@@ -261,7 +262,8 @@ def scan(
     unreadable files become problems and are left out of the samples. progress(done, total, what) is
     called from this thread; cancel stops it with CancelledError. workers: threads that check files.
 
-    Raises UserError when the folder is missing, is not a folder, or holds no class with a readable image.
+    Raises UserError when the folder is missing, is not a folder, or holds no class with a readable image
+    (unlabeled_only: unless images lie directly inside, a pile to label, which is an index without classes).
     """
     root = Path(folder).expanduser()
     if not root.exists():
@@ -285,8 +287,8 @@ def scan(
     if bad:
         problems.extend(bad[p] for p in files.paths if p in bad)
         files = files.reordered([i for i, p in enumerate(files.paths) if p not in bad])
-    classes = _classes_with_images(root, layout, class_names, Counter(files.classes), problems)
-    if not classes:
+    classes = _classes_with_images(root, layout, class_names, Counter(files.classes), problems, bool(unlabeled))
+    if not classes and not (unlabeled_only and unlabeled):
         hint = (" " + _("It has images directly inside: put them in one sub-folder per class, or label them "
                         "on the Label page.") if unlabeled else "")
         raise UserError(_("no classes found in {folder}: expected one sub-folder of images per class.").format(
@@ -364,13 +366,15 @@ def _check_block(check: Callable[[str], Problem | None], paths: list[str]) -> li
 
 
 def _classes_with_images(root: Path, layout: str, class_names: list[str], counts: Counter[str],
-                         problems: list[Problem]) -> tuple[str, ...]:
-    """The classes with at least one readable image; each empty one becomes a problem."""
+                         problems: list[Problem], waiting: bool) -> tuple[str, ...]:
+    """The classes with at least one readable image; each empty one becomes a problem (waiting: to label into)."""
     for c in class_names:
         if counts.get(c, 0) == 0:
             where = root / "train" / c if layout == "split_folders" else root / c
-            problems.append(Problem(str(where), "empty_class", _(
-                "class '{name}' has no readable images and is left out; add images or remove the folder").format(
+            problems.append(Problem(str(where), "empty_class", (_(
+                "class '{name}' has no images yet; label some into it on the Label page (training leaves it out "
+                "until then)") if waiting else _(
+                "class '{name}' has no readable images and is left out; add images or remove the folder")).format(
                     name=c)))
     return tuple(c for c in class_names if counts.get(c, 0) > 0)
 

@@ -95,7 +95,7 @@ def suggest_labels(root: str | Path, names: Sequence[str], image_size: int | Non
     from desktop_cls.core.training.backbone_choice import choose_backbone
 
     root = Path(root)
-    index = scan(root, val_fraction=0.0, verify="none")
+    index = scan(root, val_fraction=0.0, verify="none", unlabeled_only=True)  # (a pile: no class yet)
     labeled = list(index.samples)
     if len({s.label for s in labeled}) < 2:
         return LiveSuggestions()

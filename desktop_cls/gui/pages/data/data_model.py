@@ -140,8 +140,10 @@ class DataPageModel:
         return shown.problems if shown is not None else ()
 
     def needs_attention(self) -> bool:
-        """Whether something found so far changes what training sees (the Data step's badge)."""
-        return any(p.kind in SERIOUS_KINDS for p in self.problems)
+        """Whether something found so far changes what training sees (the Data step's badge); a class still empty
+        while loose images wait to be labeled is labeling under way, which the Label step's badge shows."""
+        waiting = self.index is not None and bool(self.index.unlabeled)
+        return any(p.kind in SERIOUS_KINDS and not (waiting and p.kind == "empty_class") for p in self.problems)
 
     def class_rows(self) -> list[ClassRow]:
         counts = self.index.counts() if self.index is not None else {}

@@ -58,8 +58,9 @@ class DatasetPage(Page):
         self.model = DataPageModel()  # the dataset shown, its health check and what the page decides
         self.check = BackgroundCheck(tasks, self.model, lambda: self.problems.check.show_status(self.model),
                                      self._show_problems)
-        self.empty_text = self.tr("No dataset yet — drop a folder here, open one with Ctrl+O, "
-                                  "or try the demo dataset (600 small images of 10 shapes).")
+        self.empty_text = self.tr("No dataset yet — drop a folder here (one sub-folder per class, or images to "
+                                  "label all in one folder), open one with Ctrl+O, or try the demo dataset (600 "
+                                  "small images of 10 shapes).")
         self.build()
 
     def page_actions(self) -> list[PageAction]:
@@ -165,7 +166,8 @@ class DatasetPage(Page):
         def work(progress: Any, cancel: Any) -> Any:
             from desktop_cls.core.data.dataset import scan
 
-            index = scan(path, val_fraction=val, seed=seed, verify="header", progress=progress, cancel=cancel)
+            index = scan(path, val_fraction=val, seed=seed, verify="header", progress=progress, cancel=cancel,
+                         unlabeled_only=True)
             return index.prepare()  # what the window asks of it, worked out here rather than on the UI thread
 
         self.run_task("scan", work, self.state.set_dataset, status=self.tr("Reading folder…"),

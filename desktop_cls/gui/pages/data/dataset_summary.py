@@ -39,6 +39,10 @@ def summary_text(model: DataPageModel, plan: Plan | None = None) -> str:
     index = model.index
     if index is None:
         return ""
+    if not index.classes:  # a pile of unlabeled images: what it needs before anything else
+        return SummaryCounts().unlabeled(len(index.unlabeled)) + "<br>" + QCoreApplication.translate(
+            "DatasetPage", "No classes yet: create them on the Label page (Ctrl+2) and label a few images per "
+            "class there.")
     splits = {s: index.split_size(s) for s in ("train", "val", "test")}
     typical = index.typical_size
     size = QCoreApplication.translate("DatasetPage", ", typically {0}×{1} px").format(*typical) if typical else ""

@@ -20,7 +20,7 @@ class FolderField(QLineEdit):
         self._open_folder = open_folder
         self.setObjectName("datasetPathEdit")
         self.setAccessibleName(self.tr("Dataset folder"))
-        self.setPlaceholderText(self.tr("Folder with one sub-folder of images per class"))
+        self.setPlaceholderText(self.tr("Folder of images: one sub-folder per class, or all in one folder to label"))
         self.returnPressed.connect(self._entered)
 
     def _entered(self) -> None:

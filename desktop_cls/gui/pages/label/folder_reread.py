@@ -25,6 +25,16 @@ Listing = tuple[list[str], list[str]]  # the folder's loose images and classes
 RESCAN_DELAY_MS = 1500
 
 
+def _filed(step: Operation, classes: set[str]) -> dict[str, int]:
+    """How many loose images the step moved into each class's folder (`cat/x.png`, `train/cat/x.png`)."""
+    filed: dict[str, int] = {}
+    for m in step.moves:
+        parts = m.dst.split("/") if m.src is not None and m.dst is not None and "/" not in m.src else []
+        if 2 <= len(parts) <= 3 and not parts[0].startswith(".") and parts[-2] in classes:
+            filed[parts[-2]] = filed.get(parts[-2], 0) + 1
+    return filed
+
+
 class FolderReread(QObject):
     """Asks the Data page to read the folder again after the last step (`timer`), and re-lists the loose images
     and classes off the UI thread when a dataset arrives (`start`)."""
@@ -56,6 +66,7 @@ class FolderReread(QObject):
             page.refresh(page.model.listing(*moved))
         else:
             gone = moved[0]
+            page.classes.add(_filed(step, set(page.model.classes)))
             near = page.model.position  # the image labeled was on screen: its row is here, or next to it
             page.model.drop(gone)
             page.view.strip_model.remove_paths({f"{ws.root}{os.sep}{n}" for n in gone}, near)

@@ -45,6 +45,7 @@ class ClassPanel(QWidget):
         self._import = import_files
         self._busy = busy
         self.class_list = QListWidget()
+        self._counts: dict[str, int] | None = None  # as shown: the last scan's, plus what the page filed since
         self.class_list.setObjectName("labelClassList")
         self.class_list.setAccessibleName(self.tr("Classes"))
         new_cls = _button(self.tr("&New class…"), "newClassButton")
@@ -105,10 +106,23 @@ class ClassPanel(QWidget):
         dataset leaves empty classes out): it shows 0 like the others show theirs. COUNTS None: nothing scanned,
         the names alone."""
         self.class_list.clear()
+        self._counts = None if counts is None else {name: counts.get(name, 0) for name in classes}
         for name in classes:
-            item = QListWidgetItem(name if counts is None else f"{name} ({counts.get(name, 0)})")
+            item = QListWidgetItem(name if self._counts is None else f"{name} ({self._counts[name]})")
             item.setData(Qt.ItemDataRole.UserRole, name)
             self.class_list.addItem(item)
+
+    def add(self, filed: dict[str, int]) -> None:
+        """Images the page's own step filed into classes: their counts go up now, not when the folder is next read
+        (a moment after the last key, so a run of key presses left every count where it was)."""
+        if self._counts is None:
+            return
+        for row in range(self.class_list.count()):
+            item = self.class_list.item(row)
+            name = item.data(Qt.ItemDataRole.UserRole)
+            if filed.get(name):
+                self._counts[name] += filed[name]
+                item.setText(f"{name} ({self._counts[name]})")
 
     def _pick_class(self, title: str, exclude: str | None = None) -> str | None:
         ws = self._workspace()

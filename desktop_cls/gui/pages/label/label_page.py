@@ -247,4 +247,4 @@ class LabelPage(Page):
         return QSize(800, 600)
 
     def shutdown(self) -> None:
-        self.view.strip_model.shutdown()
+        self.view.shutdown()

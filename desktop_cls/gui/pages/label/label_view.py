@@ -8,10 +8,11 @@ the thumbnails in sight are decoded.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QImage, QImageReader, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QGridLayout,
@@ -26,11 +27,23 @@ from desktop_cls.gui.pages.label.label_keys import class_keys, key_of
 from desktop_cls.gui.widgets.common import ClassDropButton, ScaledImageLabel
 from desktop_cls.gui.widgets.image_viewer import open_viewer
 from desktop_cls.gui.widgets.thumbnails import ThumbnailGrid, ThumbnailModel
+from desktop_cls.gui.work.tasks import Lane, TaskRunner
 
 if TYPE_CHECKING:
     from desktop_cls.core.data.labeling import Workspace
 
 MAX_CLASS_BUTTONS = 18
+LARGE_PICTURE = 1_000_000  # pixels: a larger picture (a photo) is decoded off the UI thread (12 MP took 0.5 s on it)
+
+
+def read_picture(path: str, limit: QSize) -> QImage:
+    """The picture at no more than `limit` device pixels (a JPEG is decoded at that size, not whole and then shrunk);
+    a null image when the file is not one."""
+    reader = QImageReader(path)
+    size = reader.size()
+    if size.isValid() and (size.width() > limit.width() or size.height() > limit.height()):
+        reader.setScaledSize(size.scaled(limit, Qt.AspectRatioMode.KeepAspectRatio))
+    return reader.read()
 
 
 def keep_focus(page: QWidget) -> None:
@@ -63,6 +76,8 @@ class LabelView(QWidget):
         self.preview.double_clicked.connect(
             lambda: open_viewer(self, self.strip_model.items, self.strip.currentIndex().row()))
         self.preview.setWordWrap(True)  # what to do next, when no image is left to label
+        self._work = TaskRunner(self)  # large pictures are decoded on the images lane
+        self._shown = ""  # the file the preview is for: a decoded picture of another that arrives late is dropped
         self.nav, self.undo = nav, undo
         self.class_buttons = QGridLayout()
         self.keys: dict[str, str] = {}  # key -> class name, see label_keys
@@ -86,6 +101,7 @@ class LabelView(QWidget):
         return label
 
     def clear(self) -> None:
+        self._shown = ""
         self.preview.clear_image()
         self.caption.setText("")
         self.suggestion.setText("")
@@ -94,12 +110,47 @@ class LabelView(QWidget):
     def show_image(self, path: str | None, caption: str, suggestion: str, row: int) -> None:
         """The image to label (None: none left), its caption and suggestion; the strip follows."""
         if path is None:
+            self._shown = ""
             self.preview.clear_image()
         else:
-            self.preview.set_image(QPixmap(path))
+            self._load(path)
             self.strip.setCurrentIndex(self.strip_model.index(row))
         self.caption.setText(caption)
         self.suggestion.setText(suggestion)
+
+    def _load(self, path: str) -> None:
+        """A small picture at once; a large one (a photo) on a worker thread, the preview empty meanwhile (never the
+        picture before under this file's name), at no more than the screen's size."""
+        self._shown = path
+        self._work.cancel_lane(Lane.IMAGES)  # one passed over is not decoded
+        size = QImageReader(path).size()  # the header only
+        if size.width() * size.height() <= LARGE_PICTURE:
+            self._show_picture(path, QPixmap(path))
+            return
+        self.preview.clear_image()
+        self.preview.setText(self.tr("Opening {0}…").format(Path(path).name))
+        screen = self.screen().availableSize() * self.devicePixelRatioF()
+
+        def arrived(image: QImage) -> None:
+            if path == self._shown:  # (not one passed over meanwhile)
+                self._show_picture(path, QPixmap.fromImage(image))
+
+        self._work.start("preview", lambda progress, cancel: read_picture(path, screen), arrived,
+                         on_error=lambda _message, _details: arrived(QImage()), lane=Lane.IMAGES)
+
+    def shutdown(self) -> None:
+        self._work.stop_all(5000)
+        self.strip_model.shutdown()
+
+    def _show_picture(self, path: str, pixmap: QPixmap) -> None:
+        """The picture, or what to do with a file that is not one: the picture before must not stay on screen
+        under this file's name."""
+        if not pixmap.isNull():
+            self.preview.set_image(pixmap)
+            return
+        self.preview.clear_image()
+        self.preview.setText(self.tr("{0} cannot be read as an image (damaged, cut short or not a picture).\n\n"
+                                     "Delete moves it to the dataset's trash; → skips it.").format(Path(path).name))
 
     def set_labeling(self, on: bool) -> None:
         """Off when no image is left to label: the class buttons and keys, Back, Skip and Trash cannot act, the strip
@@ -142,6 +193,13 @@ class LabelView(QWidget):
             if widget is not None:
                 widget.deleteLater()
         self._bind_keys(class_keys(classes), keys_on, assign)
+        if not classes:  # a pile of unlabeled images: the first step is a class
+            hint = QLabel(self.tr("No classes yet: press “New class…” (on the right) for each kind of image; "
+                                  "then a key per class files the image shown."))
+            hint.setObjectName("noClassesHint")
+            hint.setWordWrap(True)
+            hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.class_buttons.addWidget(hint, 0, 0)
         names_keys = key_of(self.keys)
         for i, name in enumerate(classes[:MAX_CLASS_BUTTONS]):
             key = names_keys.get(name)

@@ -173,7 +173,8 @@ class TrainForm(QWidget):
         if self.state.core_loaded:
             from desktop_cls.core.models.architectures import parameter_count
 
-            n = len(self.state.dataset.classes) if self.state.dataset is not None else 10
+            n = len(self.state.dataset.classes) if self.state.dataset is not None else 0
+            n = n or 10  # (none yet, as in a pile of unlabeled images: the count for ten)
             text += self.tr(" · {0:.2f} M parameters").format(parameter_count(info.name, n,
                                                                                info.default_image_size) / 1e6)
         self.model_info.setText(text)

@@ -137,7 +137,7 @@ def idle_text(dataset: DatasetIndex | None, plan: Plan | None, opening: str | No
     if dataset is None:
         return QCoreApplication.translate("TrainPage", "No training yet — choose a dataset on the Data page, then "
                                           "press Train (about 15 s on the demo data).")
-    return ready_text(dataset, plan)
+    return ready_text(dataset, plan) if dataset.classes else no_classes_text()
 
 
 def readiness_tip(ready: Readiness, opening: str | None, start_tip: str) -> str:
@@ -146,6 +146,7 @@ def readiness_tip(ready: Readiness, opening: str | None, start_tip: str) -> str:
             Readiness.OPENING: QCoreApplication.translate("TrainPage", "Reading {0}… Train waits until it is open.")
             .format(opening),
             Readiness.NO_DATASET: QCoreApplication.translate("TrainPage", "Open a dataset on the Data page first"),
+            Readiness.NO_CLASSES: QCoreApplication.translate("TrainPage", "Label some images on the Label page first"),
             }.get(ready, start_tip)
 
 
@@ -160,4 +161,13 @@ def not_ready(ready: Readiness, opening: str | None) -> tuple[str, str] | None:
     if ready == Readiness.NO_DATASET:
         return (QCoreApplication.translate("TrainPage", "No dataset"),
                 QCoreApplication.translate("TrainPage", "Open a dataset folder on the Data page first."))
+    if ready == Readiness.NO_CLASSES:
+        return (QCoreApplication.translate("TrainPage", "No classes yet"), no_classes_text())
     return None
+
+
+def no_classes_text() -> str:
+    """What a pile of unlabeled images needs before it can train."""
+    return QCoreApplication.translate(
+        "TrainPage", "No classes yet: the images lie directly in the folder. On the Label page (Ctrl+2) press "
+        "“New class…” for each class, then label a few images per class; then press Train.")

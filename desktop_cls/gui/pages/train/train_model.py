@@ -17,6 +17,7 @@ class Readiness(StrEnum):
     LOADING = "loading"  # the engine (PyTorch) is still loading
     OPENING = "opening"  # another folder is being read: the dataset open until it is in is not the one to train
     NO_DATASET = "no_dataset"
+    NO_CLASSES = "no_classes"  # a pile of unlabeled images: nothing to learn until some are labeled
     READY = "ready"
 
 
@@ -28,14 +29,17 @@ class TrainPageModel:
     shown: Tag | None = None
 
     @staticmethod
-    def readiness(running: bool, core_loaded: bool, dataset: str | None, opening: str | None = None) -> Readiness:
+    def readiness(running: bool, core_loaded: bool, dataset: str | None, opening: str | None = None,
+                  classes: int = 1) -> Readiness:
         if running:
             return Readiness.RUNNING
         if not core_loaded:
             return Readiness.LOADING
         if opening is not None:
             return Readiness.OPENING
-        return Readiness.NO_DATASET if dataset is None else Readiness.READY
+        if dataset is None:
+            return Readiness.NO_DATASET
+        return Readiness.READY if classes else Readiness.NO_CLASSES
 
     def started(self, dataset: str | None, resuming: str | None) -> None:
         """A run starts (or continues `resuming`) on `dataset`: from now on the page shows it."""

@@ -14,6 +14,7 @@ def test_train_waits_for_a_running_run_then_the_engine_then_a_dataset() -> None:
     assert readiness(False, True, "/data/a") == Readiness.READY
     assert readiness(False, True, "/data/a", opening="/data/b") == Readiness.OPENING  # not the one read before
     assert readiness(False, True, None, opening="/data/b") == Readiness.OPENING
+    assert readiness(False, True, "/data/pile", classes=0) == Readiness.NO_CLASSES  # nothing labeled yet
 
 
 def test_a_finished_run_of_another_dataset_is_cleared_when_the_dataset_changes() -> None:

@@ -1,0 +1,153 @@
+"""A pile of unlabeled images, no class folder yet: it opens, the pages say what to do first, and labeling it works."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QLabel
+from pytestqt.qtbot import QtBot
+
+from desktop_cls.core.data.dataset import scan
+from desktop_cls.core.errors import UserError
+from desktop_cls.gui.shell.main_window import MainWindow
+from tests.gui.conftest import open_and_wait, opened, opened_workspace
+
+
+@pytest.fixture
+def pile(tiny_folder: Path, tmp_path: Path) -> Path:
+    """Six images lying directly in a folder, as they came off a camera: no sub-folder at all."""
+    folder = tmp_path / "pile"
+    folder.mkdir()
+    for i, path in enumerate(sorted(tiny_folder.glob("*/*_0[01].png"))):
+        shutil.copy(path, folder / f"img_{i:04d}.png")
+    return folder
+
+
+def test_the_engine_reads_a_pile_as_a_dataset_without_classes_only_when_asked(pile: Path) -> None:
+    with pytest.raises(UserError, match="label them on the Label page"):
+        scan(pile)  # training, the command line: nothing to learn from
+    index = scan(pile, unlabeled_only=True)
+    assert index.classes == () and index.samples == () and len(index.unlabeled) == 6
+
+
+def test_live_suggestions_wait_quietly_until_a_pile_has_classes(pile: Path) -> None:
+    from desktop_cls.core.training.live_suggestions import suggest_labels
+
+    assert suggest_labels(pile, ["img_0000.png"]).suggestions == {}  # no error: the page says nothing yet
+
+
+def test_a_pile_opens_and_its_first_class_is_made_on_the_label_page(qtbot: QtBot, window: MainWindow,
+                                                                      pile: Path) -> None:
+    open_and_wait(qtbot, window, pile)
+    assert opened(window).classes == ()
+    assert "Label page" in window.dataset_page.summary.text()  # the Data page says where to go
+    assert not window.train_page.buttons["trainButton"].isEnabled()
+    assert "Label page" in window.train_page.buttons["trainButton"].toolTip()
+    window.show_page("label")
+    lp = window.label_page
+    assert len(lp.model.queue) == 6
+    hint = lp.findChild(QLabel, "noClassesHint")
+    assert hint is not None and "New class" in hint.text()
+    lp.do(opened_workspace(window).create_class, "cat")  # as New class… does
+    qtbot.waitUntil(lambda: lp.model.classes == ["cat"], timeout=10_000)
+    window.activateWindow()
+    qtbot.waitUntil(lp.hasFocus)
+    QTest.keyClick(lp, Qt.Key.Key_1)
+    assert (pile / "cat" / "img_0000.png").exists() and len(lp.model.queue) == 5
+    qtbot.waitUntil(lambda: len(opened(window).samples) == 1, timeout=30_000)  # read again: one class now
+    assert opened(window).classes == ("cat",)
+
+
+def test_a_file_that_is_not_a_picture_is_said_so_instead_of_showing_the_one_before(qtbot: QtBot, window: MainWindow,
+                                                                                   pile: Path) -> None:
+    (pile / "img_0001.png").write_bytes((pile / "img_0001.png").read_bytes()[:40])  # cut short, as a failed copy
+    open_and_wait(qtbot, window, pile)
+    window.show_page("label")
+    lp = window.label_page
+    preview = lp.view.preview
+    assert lp.model.current() == "img_0000.png" and preview.source() is not None
+    QTest.keyClick(lp, Qt.Key.Key_Right)
+    assert lp.model.current() == "img_0001.png"
+    assert preview.pixmap().isNull() and "img_0001.png cannot be read" in preview.text()
+    QTest.keyClick(lp, Qt.Key.Key_Right)  # the next picture shows again
+    assert not preview.pixmap().isNull() and preview.text() == ""
+
+
+def test_a_photo_is_opened_off_the_ui_thread_at_the_screens_size(qtbot: QtBot, window: MainWindow,
+                                                                  pile: Path) -> None:
+    from PIL import Image
+
+    Image.new("RGB", (2400, 1800), (200, 120, 40)).save(pile / "img_0001.png")  # 4.3 MP, a camera's picture
+    open_and_wait(qtbot, window, pile)
+    window.show_page("label")
+    lp = window.label_page
+    preview = lp.view.preview
+    QTest.keyClick(lp, Qt.Key.Key_Right)
+    assert lp.model.current() == "img_0001.png"
+    assert preview.source() is None and "Opening img_0001.png" in preview.text()  # not decoded on this thread
+    qtbot.waitUntil(lambda: preview.source() is not None, timeout=10_000)
+    picture = preview.source()
+    assert picture is not None
+    screen = preview.screen().availableSize() * preview.devicePixelRatioF()
+    assert picture.width() <= screen.width() and picture.height() <= screen.height()
+    assert abs(picture.width() / picture.height() - 4 / 3) < 0.01  # shrunk, not cut
+
+
+def test_a_photo_passed_over_before_it_opened_never_replaces_the_next_picture(qtbot: QtBot, window: MainWindow,
+                                                                              pile: Path) -> None:
+    from PIL import Image
+
+    Image.new("RGB", (2400, 1800), (200, 120, 40)).save(pile / "img_0001.png")
+    open_and_wait(qtbot, window, pile)
+    window.show_page("label")
+    lp = window.label_page
+    QTest.keyClick(lp, Qt.Key.Key_Right)
+    QTest.keyClick(lp, Qt.Key.Key_Right)  # on to img_0002 before the photo arrived
+    assert lp.model.current() == "img_0002.png"
+    small = lp.view.preview.source()
+    assert small is not None and small.width() < 100
+    work = lp.view._work  # the photo's decoding ended (cancelled, or done and dropped)
+    qtbot.waitUntil(lambda: not work.tasks, timeout=10_000)
+    qtbot.wait(0)  # (and anything it posted to this thread has been handled)
+    assert lp.view.preview.source() is small
+
+
+def test_a_class_made_to_label_into_is_not_a_mistake_while_images_wait(pile: Path) -> None:
+    from desktop_cls.gui.pages.data.data_model import DataPageModel
+
+    for name in ("cat", "dog"):
+        (pile / name).mkdir()
+    (pile / "img_0000.png").rename(pile / "cat" / "img_0000.png")
+    model = DataPageModel()
+    model.index = scan(pile, unlabeled_only=True)
+    (empty,) = model.problems
+    assert empty.kind == "empty_class" and "'dog' has no images yet" in empty.message
+    assert "Label page" in empty.message and not model.needs_attention()  # no "!" on Data while labeling
+    for loose in pile.glob("*.png"):
+        loose.rename(pile / "cat" / loose.name)
+    model.index = scan(pile, unlabeled_only=True)  # nothing waits any more: an empty class is worth a look
+    (empty,) = model.problems
+    assert "add images or remove the folder" in empty.message and model.needs_attention()
+
+
+def test_the_class_counts_follow_each_key_press(qtbot: QtBot, window: MainWindow, pile: Path) -> None:
+    open_and_wait(qtbot, window, pile)
+    window.show_page("label")
+    lp = window.label_page
+    for name in ("cat", "dog"):
+        lp.do(opened_workspace(window).create_class, name)
+    qtbot.waitUntil(lambda: lp.model.classes == ["cat", "dog"], timeout=10_000)
+    qtbot.waitUntil(lambda: opened(window).classes == () and lp.classes.class_list.count() == 2, timeout=10_000)
+    lp.reread.timer.setInterval(60_000)  # the folder is not read again meanwhile: the counts are the page's own
+    window.activateWindow()
+    qtbot.waitUntil(lp.hasFocus)
+    for key in (Qt.Key.Key_1, Qt.Key.Key_1, Qt.Key.Key_2):
+        QTest.keyClick(lp, key)
+    shown = [lp.classes.class_list.item(row).text() for row in range(2)]
+    assert shown == ["cat (2)", "dog (1)"]
+    QTest.keyClick(lp, Qt.Key.Key_Delete)  # the trash is no class
+    assert [lp.classes.class_list.item(row).text() for row in range(2)] == shown
