@@ -57,17 +57,23 @@ class Prediction:
 
 
 def resolve_model_path(path: str | Path) -> Path:
-    """A run folder resolves to its model.safetensors; a file is used as given."""
+    """A run folder resolves to its model.safetensors; a file is used as given. Either must be a regular file
+    (ModelFileError otherwise): a FIFO there would keep the library that opens it waiting for ever."""
     p = Path(path).expanduser()
     if not p.exists():
         raise UserError(_("model not found: {path}").format(path=p))
     if p.is_dir():
-        if (p / rd.MODEL).is_file():
-            return p / rd.MODEL
-        if rd.is_run_dir(p):
-            raise UserError(_("{path} has no trained model yet: it finished no epoch").format(path=p))
-        raise UserError(_("{path} is a folder but not a training run (no {file} inside)").format(
-                path=p, file=rd.MODEL))
+        if not os.path.lexists(p / rd.MODEL):
+            if rd.is_run_dir(p):
+                raise UserError(_("{path} has no trained model yet: it finished no epoch").format(path=p))
+            raise UserError(_("{path} is a folder but not a training run (no {file} inside)").format(
+                    path=p, file=rd.MODEL))
+        p = p / rd.MODEL
+        if not p.exists():
+            raise UserError(_("model not found: {path}").format(path=p))
+    if not p.is_file():
+        raise ModelFileError(_("{path} is not a regular file (a device, pipe or folder); it was not read").format(
+                path=p))
     return p
 
 
