@@ -26,7 +26,7 @@ from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
 from desktop_cls.core.i18n import _
 from desktop_cls.core.models.model_io import ModelMeta, load_native, read_meta, sidecar_path
 from desktop_cls.core.models.preprocessing import eval_logits, prepare
-from desktop_cls.core.models.weight_files import WEIGHT_SUFFIXES, check_torch_file
+from desktop_cls.core.models.weight_files import MAX_TORCH_FILE_BYTES, WEIGHT_SUFFIXES, check_torch_file
 
 TORCHSCRIPT_SUFFIXES = (".torchscript", ".ts")
 UNKNOWN = "unknown"
@@ -78,22 +78,39 @@ def resolve_model_path(path: str | Path) -> Path:
 
 
 def check_onnx_external_data(path: Path) -> None:
-    """ONNX tensors stored in external files must stay inside the model's folder."""
+    """ONNX tensors stored in external files must stay inside the model's folder, in regular files; the model
+    file and the data its tensors claim are held to the weight files' size limit (ONNX Runtime allocates what a
+    tensor claims, and a sparse file claims gigabytes in a few bytes of a tar)."""
     import onnx
 
+    _check_model_size(path, os.stat(path).st_size)
     try:
         model = onnx.load(str(path), load_external_data=False)
     except Exception as e:
         raise ModelFileError(_("cannot read ONNX model {path}: {error}").format(path=path, error=e)) from None
-    base = path.resolve().parent
+    base, claimed = path.resolve().parent, 0
     for t in model.graph.initializer:
         if t.data_location == onnx.TensorProto.EXTERNAL:
-            loc = next((e.value for e in t.external_data if e.key == "location"), "")
+            data = {e.key: e.value for e in t.external_data}
+            loc = data.get("location", "")
             target = (base / loc).resolve()
             if os.path.isabs(loc) or base not in target.parents:
                 raise ModelFileError(_("refused {path}: tensor '{name}' points to data outside the model's folder "
                                        "({loc})").format(
                         path=path, name=t.name, loc=loc))
+            if not target.is_file():
+                raise ModelFileError(_("{path} is not a regular file (a device, pipe or folder); it was not read")
+                                     .format(path=target))
+            length = data.get("length", "")
+            claimed += int(length) if length.isdigit() else target.stat().st_size
+            _check_model_size(target, claimed)
+
+
+def _check_model_size(path: Path, size: int) -> None:
+    if size > MAX_TORCH_FILE_BYTES:
+        raise ModelFileError(_("refused to open {path}: it is {size:,} bytes, over the {limit:,}-byte limit for "
+                               "weight files (no model this app trains needs a file that large)").format(
+                path=path, size=size, limit=MAX_TORCH_FILE_BYTES))
 
 
 def _onnx_session(p: Path, dev: torch.device) -> Any:
