@@ -10,6 +10,7 @@ from typing import Any
 from desktop_cls.cli.output import print_json, say
 from desktop_cls.cli.progress import Progress
 from desktop_cls.core.i18n import _
+from desktop_cls.core.names import for_shell
 
 FORMATS = ("safetensors", "torchscript", "onnx", "onnx-int8", "onnx-fp16", "openvino", "web")
 
@@ -66,7 +67,7 @@ def _report(fmt: str, result: Any) -> list[str]:
         lines.append(_("open {page} in a browser (works offline, from file:// or any static web server)").format(
             page=result.path))
     elif result.snippet:
-        lines.append(_("use it elsewhere: python {snippet} IMAGE").format(snippet=result.snippet))
+        lines.append(_("use it elsewhere: python {snippet} IMAGE").format(snippet=for_shell(result.snippet)))
     if result.warning:
         lines.append(_("warning: {message}").format(message=result.warning))
     return lines

@@ -9,6 +9,7 @@ from typing import Any
 from desktop_cls.cli.output import print_json, say
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import _
+from desktop_cls.core.names import for_shell
 from desktop_cls.core.names import for_terminal as shown
 
 
@@ -19,7 +20,7 @@ def run_rows(base: Path | None = None) -> list[dict[str, Any]]:
              "dataset": s.dataset, "quick": s.quick,
              "epochs_done": None if s.quick else s.epochs_done, "epochs": s.epochs,
              "best_val_accuracy": s.best_val_accuracy,
-             "resume": f"desktop-cls train --resume {s.path}" if s.resumable else None,
+             "resume": f"desktop-cls train --resume {for_shell(s.path)}" if s.resumable else None,
              **({"problem": s.problem} if s.problem else {})}
             for s in run_summaries(base)]
 

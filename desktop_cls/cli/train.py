@@ -12,6 +12,7 @@ from desktop_cls.cli.progress import Progress
 from desktop_cls.cli.train_options import add_option_flags, plan_from_args, say_plan, train_config
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import _, ngettext
+from desktop_cls.core.names import for_shell
 
 
 def cmd_train(args: argparse.Namespace) -> int:
@@ -84,14 +85,14 @@ def _health_checked(idx: Any, folder: str, pr: Progress) -> Any:
 
     if len(idx.samples) > CHECK_BEFORE_TRAINING:
         pr.line(_("{n:,} images: not checked for problems before training (copies across classes, tiny images); "
-                  "check them with: desktop-cls scan {folder}").format(n=len(idx.samples), folder=folder))
+                  "check them with: desktop-cls scan {folder}").format(n=len(idx.samples), folder=for_shell(folder)))
         return idx
     idx = with_health(idx, progress=pr.progress)
     if idx.problems:
         kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(Counter(p.kind for p in idx.problems).items()))
         pr.line(ngettext("warning: the dataset has {n} problem ({kinds}); see it with: desktop-cls scan {folder}",
                          "warning: the dataset has {n} problems ({kinds}); see them with: desktop-cls scan {folder}",
-                         len(idx.problems)).format(n=len(idx.problems), kinds=kinds, folder=folder))
+                         len(idx.problems)).format(n=len(idx.problems), kinds=kinds, folder=for_shell(folder)))
     return idx
 
 
@@ -129,7 +130,7 @@ def _report(args: argparse.Namespace, result: Any, pr: Progress) -> int:
             text += _("; best validation accuracy {accuracy:.1%}").format(accuracy=acc)
         pr.line(text)
     if result.cancelled:
-        pr.line(_("stopped; continue with: desktop-cls train --resume {run}").format(run=result.run_dir))
+        pr.line(_("stopped; continue with: desktop-cls train --resume {run}").format(run=for_shell(result.run_dir)))
         return EXIT_INTERRUPTED
     return 0
 
@@ -151,7 +152,7 @@ def cmd_lr_find(args: argparse.Namespace) -> int:
     else:
         say(_("recommended learning rate: {lr:.2e} (tried {lo:.0e} to {hi:.0e}, {steps} steps); "
               "use it with: desktop-cls train {folder} --lr {short:.2g}").format(
-            lr=res.recommended_lr, lo=res.lrs[0], hi=res.lrs[-1], steps=len(res.lrs), folder=args.dir,
+            lr=res.recommended_lr, lo=res.lrs[0], hi=res.lrs[-1], steps=len(res.lrs), folder=for_shell(args.dir),
             short=res.recommended_lr))
     return 0
 

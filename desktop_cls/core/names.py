@@ -4,11 +4,15 @@ Such a name becomes a folder (Copy into class folders, a new class on the Label 
 terminal output. One rule, checked where a name is loaded and again where it is used: it is a single
 path component in NFC form, of bounded length, without separators, `..`, control, zero-width or
 bidirectional-override characters. Output helpers keep a valid but hostile-looking name inert: control
-characters are escaped on a terminal, and a CSV cell never starts a spreadsheet formula.
+characters are escaped on a terminal, a CSV cell never starts a spreadsheet formula, and a path in a
+command the app suggests stays one word when the command is pasted into a shell.
 """
 
 from __future__ import annotations
 
+import os
+import shlex
+import subprocess
 import unicodedata
 
 from desktop_cls.core.i18n import _
@@ -77,3 +81,10 @@ def csv_cell(text: str) -> str:
     """A cell a spreadsheet shows as text: a leading = + - @ (or tab/CR/LF) would start a formula
     (=HYPERLINK(...)), so such a cell gets a leading apostrophe, as spreadsheets themselves do."""
     return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def for_shell(path: str | os.PathLike[str]) -> str:
+    """`path` as one word of a command the user may copy into a shell: a folder named `x $(rm -rf ~); y` stays
+    a name, never a command (POSIX shell quoting; on Windows, double quotes as cmd.exe reads them)."""
+    text = os.fspath(path)
+    return subprocess.list2cmdline([text]) if os.name == "nt" else shlex.quote(text)

@@ -85,3 +85,12 @@ def test_one_cycle_warms_up_then_anneals() -> None:
 def test_step_schedule_drops_by_gamma() -> None:
     cfg = TrainConfig(epochs=10, schedule="step", step_size=3, step_gamma=0.5)
     assert lr_multiplier(cfg, 2.9) == 1.0 and lr_multiplier(cfg, 3.0) == 0.5 and lr_multiplier(cfg, 6.5) == 0.25
+
+
+@pytest.mark.parametrize("model", ["quicknet", "simple_cnn", "vgg_net"])
+def test_a_weights_file_for_a_model_without_pretrained_layers_is_refused(model: str) -> None:
+    """`train --weights FILE --model quicknet` (or such a saved config) trained from random weights without a word:
+    these networks load no weights file, whatever the file holds."""
+    with pytest.raises(UserError, match=f"{model} starts from random weights"):
+        TrainConfig(model=model, weights_file="w.pth").validate()
+    TrainConfig(model="resnet18", weights_file="w.pth").validate()

@@ -85,3 +85,12 @@ def test_a_pid_no_process_can_have_is_not_asked_about() -> None:
     here = socket.gethostname()
     assert not rd.owner_is_gone({"pid": 2**40, "host": here})  # os.kill raised OverflowError
     assert not rd.owner_is_gone({"pid": -1, "host": here})  # os.kill(-1, 0) asks about every process
+
+
+def test_a_checkpoint_whose_stored_options_nest_200_000_deep_is_a_message(
+        capsys: pytest.CaptureFixture[str], trained_run: tuple[Path, Path], tmp_path: Path) -> None:
+    """The options are JSON text inside the checkpoint: json.loads raised RecursionError through `train --resume`."""
+    run = _copy(trained_run, tmp_path)
+    _edit_checkpoint(run, config="[" * 200_000 + "]" * 200_000)
+    code, _out, err = run_cli(capsys, "train", "--resume", run, "--epochs", "5", "--device", "cpu")
+    assert code == 2 and "last.pt nests JSON deeper than 64 levels" in err and "Traceback" not in err

@@ -100,3 +100,32 @@ def test_a_fifo_model_json_does_not_hang_predict(tmp_path: Path, trained_run: tu
     assert main(["predict", str(model), str(next((data / "cat").iterdir()))]) == 2
     err = capsys.readouterr().err
     assert "not a regular file" in err and "Traceback" not in err
+
+
+@posix_only
+def test_a_model_file_that_is_a_fifo_or_a_device_is_refused_before_any_library_opens_it(
+        tmp_path: Path, trained_run: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    """onnx.load waited for ever on a FIFO named model.onnx; a run whose model.safetensors is a FIFO or a
+    link to /dev/zero was said to have "finished no epoch"."""
+    import shutil
+
+    from desktop_cls.cli import main
+    from desktop_cls.core.errors import ModelFileError
+    from desktop_cls.core.inference.predictor import resolve_model_path
+
+    run, data = trained_run
+    exported = tmp_path / "exported"
+    exported.mkdir()
+    shutil.copy(run / "model.json", exported / "model.json")
+    os.mkfifo(exported / "model.onnx")
+    with pytest.raises(ModelFileError, match=r"model\.onnx is not a regular file"):
+        resolve_model_path(exported / "model.onnx")
+    image = str(next((data / "cat").iterdir()))
+    for name, make in (("fifo", os.mkfifo), ("zero", lambda p: p.symlink_to("/dev/zero"))):
+        copy = tmp_path / name
+        shutil.copytree(run, copy, ignore=shutil.ignore_patterns(".lock", "model.safetensors"))
+        make(copy / "model.safetensors")
+        assert main(["predict", str(copy), image]) == 2
+        err = capsys.readouterr().err
+        assert "model.safetensors is not a regular file" in err and "no epoch" not in err
+        assert "Traceback" not in err

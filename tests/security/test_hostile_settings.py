@@ -106,3 +106,37 @@ def test_each_unreadable_settings_file_is_kept_aside_none_overwritten(tmp_path: 
         assert (tmp_path / name).read_text() == f"{{ damaged {i}"
     kept = sorted(os.listdir(tmp_path))
     assert kept == sorted(f"settings.json.bad-{i}" for i in range(3, MAX_BAD_COPIES + 3))
+
+
+@pytest.mark.skipif(os.name != "posix", reason="FIFOs and links to a shell start file are POSIX")
+@pytest.mark.parametrize("kind", ["link", "fifo"])
+def test_a_log_file_that_is_a_link_or_a_fifo_is_never_written_through(isolated_user_dirs: Path, tmp_path: Path,
+                                                                       kind: str) -> None:
+    """The log was opened for appending by name: a link there (to ~/.bashrc, say) got every log line, file names
+    from datasets included, and a FIFO kept the window from starting (opening it waits for a reader)."""
+    import logging
+
+    from desktop_cls.gui.shell.app import APP_LOG_HANDLER, setup_logging
+
+    bashrc = tmp_path / "victim" / ".bashrc"
+    bashrc.parent.mkdir()
+    bashrc.write_text("export PATH=$PATH\n")
+    log = isolated_user_dirs / "log" / "desktop_cls.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    reader = None
+    if kind == "link":
+        log.symlink_to(bashrc)
+    else:
+        os.mkfifo(log)
+        reader = os.open(log, os.O_RDONLY | os.O_NONBLOCK)  # (so that the unfixed open does not wait for ever)
+    root = logging.getLogger("desktop_cls")
+    try:
+        assert setup_logging() == ""  # the log goes to stderr; the start goes on
+        root.info("$(touch PWNED)")
+    finally:
+        for h in [h for h in root.handlers if h.get_name() == APP_LOG_HANDLER]:
+            root.removeHandler(h)
+            h.close()
+        if reader is not None:
+            os.close(reader)
+    assert bashrc.read_text() == "export PATH=$PATH\n"

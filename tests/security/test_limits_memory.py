@@ -123,3 +123,42 @@ def test_a_decode_that_fits_takes_a_few_python_calls_to_hold_its_share() -> None
     hold()
     sys.setprofile(None)
     assert calls[0] <= 1 + 5 and budget.used == 0
+
+
+def _onnx_with_external(folder: Path, floats: int) -> Path:
+    """A 100-byte model.onnx whose one tensor lives in w.bin (a sparse file: no disk used), `floats` long."""
+    import onnx
+    from onnx import TensorProto, helper
+
+    w = TensorProto(name="W", data_type=TensorProto.FLOAT, dims=[floats], data_location=TensorProto.EXTERNAL)
+    for key, value in (("location", "w.bin"), ("offset", "0"), ("length", str(4 * floats))):
+        w.external_data.add(key=key, value=value)
+    graph = helper.make_graph([helper.make_node("Identity", ["W"], ["Y"])], "g", [],
+                              [helper.make_tensor_value_info("Y", TensorProto.FLOAT, [floats])], [w])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    onnx.save_model(model, str(folder / "model.onnx"))
+    with open(folder / "w.bin", "wb") as f:
+        f.truncate(4 * floats)
+    return folder / "model.onnx"
+
+
+def test_an_onnx_model_cannot_make_the_runtime_allocate_what_its_data_file_claims(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 100-byte model.onnx beside a sparse 16 GB data file (a tar keeps it sparse) made ONNX Runtime allocate
+    the 16 GB when the model was opened; a sparse model.onnx itself was read whole by onnx.load. Both are held to
+    the weight files' limit (here lowered to 1 MB), before either library opens them."""
+    from desktop_cls.core.inference import predictor
+
+    monkeypatch.setattr(predictor, "MAX_TORCH_FILE_BYTES", 1 << 20)
+    small = tmp_path / "small"
+    small.mkdir()
+    predictor.check_onnx_external_data(_onnx_with_external(small, 1000))  # 4 KB of data: fine
+    big = tmp_path / "big"
+    big.mkdir()
+    with pytest.raises(ModelFileError, match="over the 1,048,576-byte limit"):
+        predictor.check_onnx_external_data(_onnx_with_external(big, 1 << 19))  # 2 MB claimed
+    sparse = tmp_path / "sparse.onnx"
+    with open(sparse, "wb") as f:
+        f.truncate(2 << 20)
+    with pytest.raises(ModelFileError, match="over the 1,048,576-byte limit"):
+        predictor.check_onnx_external_data(sparse)

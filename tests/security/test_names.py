@@ -140,3 +140,27 @@ def test_predict_csv_and_terminal_output_are_inert(tmp_path: Path, trained_run: 
     assert main(["predict", str(model), str(escape)]) == 0
     out = capsys.readouterr().out
     assert "clear\\x1b[2Jscreen\\r.png" in out and "\x1b" not in out and "\r" not in out
+
+
+def test_a_command_the_cli_suggests_keeps_a_hostile_folder_name_one_word(tmp_path: Path,
+                                                                        trained_run: tuple[Path, Path],
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """`runs` said "Continue it with: desktop-cls train --resume …/x $(touch PWNED); y" for a run folder of that
+    name: pasted into a shell, the suggestion ran the folder's command."""
+    import os
+    import shlex
+
+    from desktop_cls.cli import main
+
+    base = tmp_path / "runs"
+    run = base / "x $(touch PWNED); y 'z'"
+    shutil.copytree(trained_run[0], run, ignore=shutil.ignore_patterns(".lock"))
+    info = json.loads((run / "run.json").read_text(encoding="utf-8"))
+    info.update(status="interrupted", pid=2**22 + 12345, host=os.uname().nodename)
+    (run / "run.json").write_text(json.dumps(info), encoding="utf-8")
+    wanted = ["desktop-cls", "train", "--resume", str(run)]
+    assert main(["runs", "--dir", str(base), "--json"]) == 0
+    assert shlex.split(json.loads(capsys.readouterr().out)[0]["resume"]) == wanted
+    assert main(["runs", "--dir", str(base)]) == 0
+    command = capsys.readouterr().out.split("Continue it with: ", 1)[1].strip()
+    assert shlex.split(command) == wanted

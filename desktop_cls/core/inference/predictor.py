@@ -26,7 +26,7 @@ from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
 from desktop_cls.core.i18n import _
 from desktop_cls.core.models.model_io import ModelMeta, load_native, read_meta, sidecar_path
 from desktop_cls.core.models.preprocessing import eval_logits, prepare
-from desktop_cls.core.models.weight_files import WEIGHT_SUFFIXES, check_torch_file
+from desktop_cls.core.models.weight_files import MAX_TORCH_FILE_BYTES, WEIGHT_SUFFIXES, check_torch_file
 
 TORCHSCRIPT_SUFFIXES = (".torchscript", ".ts")
 UNKNOWN = "unknown"
@@ -57,37 +57,60 @@ class Prediction:
 
 
 def resolve_model_path(path: str | Path) -> Path:
-    """A run folder resolves to its model.safetensors; a file is used as given."""
+    """A run folder resolves to its model.safetensors; a file is used as given. Either must be a regular file
+    (ModelFileError otherwise): a FIFO there would keep the library that opens it waiting for ever."""
     p = Path(path).expanduser()
     if not p.exists():
         raise UserError(_("model not found: {path}").format(path=p))
     if p.is_dir():
-        if (p / rd.MODEL).is_file():
-            return p / rd.MODEL
-        if rd.is_run_dir(p):
-            raise UserError(_("{path} has no trained model yet: it finished no epoch").format(path=p))
-        raise UserError(_("{path} is a folder but not a training run (no {file} inside)").format(
-                path=p, file=rd.MODEL))
+        if not os.path.lexists(p / rd.MODEL):
+            if rd.is_run_dir(p):
+                raise UserError(_("{path} has no trained model yet: it finished no epoch").format(path=p))
+            raise UserError(_("{path} is a folder but not a training run (no {file} inside)").format(
+                    path=p, file=rd.MODEL))
+        p = p / rd.MODEL
+        if not p.exists():
+            raise UserError(_("model not found: {path}").format(path=p))
+    if not p.is_file():
+        raise ModelFileError(_("{path} is not a regular file (a device, pipe or folder); it was not read").format(
+                path=p))
     return p
 
 
 def check_onnx_external_data(path: Path) -> None:
-    """ONNX tensors stored in external files must stay inside the model's folder."""
+    """ONNX tensors stored in external files must stay inside the model's folder, in regular files; the model
+    file and the data its tensors claim are held to the weight files' size limit (ONNX Runtime allocates what a
+    tensor claims, and a sparse file claims gigabytes in a few bytes of a tar)."""
     import onnx
 
+    _check_model_size(path, os.stat(path).st_size)
     try:
         model = onnx.load(str(path), load_external_data=False)
     except Exception as e:
         raise ModelFileError(_("cannot read ONNX model {path}: {error}").format(path=path, error=e)) from None
-    base = path.resolve().parent
+    base, claimed = path.resolve().parent, 0
     for t in model.graph.initializer:
         if t.data_location == onnx.TensorProto.EXTERNAL:
-            loc = next((e.value for e in t.external_data if e.key == "location"), "")
+            data = {e.key: e.value for e in t.external_data}
+            loc = data.get("location", "")
             target = (base / loc).resolve()
             if os.path.isabs(loc) or base not in target.parents:
                 raise ModelFileError(_("refused {path}: tensor '{name}' points to data outside the model's folder "
                                        "({loc})").format(
                         path=path, name=t.name, loc=loc))
+            if not target.is_file():
+                raise ModelFileError(_("{path} is not a regular file (a device, pipe or folder); it was not read")
+                                     .format(path=target))
+            length = data.get("length", "")
+            claimed += int(length) if length.isdigit() else target.stat().st_size
+            _check_model_size(target, claimed)
+
+
+def _check_model_size(path: Path, size: int) -> None:
+    if size > MAX_TORCH_FILE_BYTES:
+        raise ModelFileError(_("refused to open {path}: it is {size:,} bytes, over the {limit:,}-byte limit for "
+                               "weight files (no model this app trains needs a file that large)").format(
+                path=path, size=size, limit=MAX_TORCH_FILE_BYTES))
 
 
 def _onnx_session(p: Path, dev: torch.device) -> Any:

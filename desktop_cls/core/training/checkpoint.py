@@ -11,7 +11,7 @@ from typing import Any
 
 import torch
 
-from desktop_cls.core.app_files import AppFileError, read_app_json
+from desktop_cls.core.app_files import MAX_JSON_DEPTH, AppFileError, json_depth_exceeds, read_app_json
 from desktop_cls.core.errors import ModelFileError, UserError
 from desktop_cls.core.i18n import _
 from desktop_cls.core.models.weight_files import torch_load_safe
@@ -91,6 +91,9 @@ def load_checkpoint(path: Path) -> dict[str, Any]:
     if not isinstance(data["classes"], list | tuple):
         raise ModelFileError(_("{path}: classes must be a list").format(path=path))
     if isinstance(data["config"], str):
+        if json_depth_exceeds(data["config"]):  # (json.loads would raise RecursionError)
+            raise ModelFileError(_("{path} nests JSON deeper than {depth} levels; it was not read").format(
+                    path=path, depth=MAX_JSON_DEPTH))
         try:
             data["config"] = json.loads(data["config"])
         except json.JSONDecodeError:

@@ -248,6 +248,10 @@ class TrainConfig:
                               "{model} is not set to start pretrained (choose efficientnet_lite0, whose weights come "
                               "with the app, with pretrained on)").format(
                     model=self.model))
+        if self.weights_file and not _has_imagenet_weights({"model": self.model}):
+            raise UserError(_("invalid training option: {model} starts from random weights and loads no weights file; "
+                              "leave the weights file out, or choose a model that starts pretrained (such as "
+                              "efficientnet_lite0 or resnet18)").format(model=self.model))
         return self
 
     def to_dict(self) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from desktop_cls import __version__
-from desktop_cls.core import i18n
+from desktop_cls.core import contained, i18n
 from desktop_cls.core.storage import ignore_file_size_signal, user_log_dir
 
 if TYPE_CHECKING:
@@ -49,14 +49,17 @@ APP_LOG_HANDLER = "desktop_cls-app-log"
 
 
 def setup_logging() -> str:
-    """The log file's path, or "" when the log folder cannot be written (read-only, full, a file):
-    then the log goes to stderr and the app starts all the same."""
+    """The log file's path, or "" when the log folder cannot be written (read-only, full, a file) or the log
+    file is a link, a FIFO or a device: then the log goes to stderr and the app starts all the same."""
     log_dir = user_log_dir()
     log_file = log_dir / "desktop_cls.log"
     path: Path | None = log_file
     handler: logging.Handler
     try:
         log_dir.mkdir(parents=True, exist_ok=True)
+        # a link, FIFO or device in the log's place is refused (contained.Refused), never appended through; a
+        # FIFO kept the window from starting
+        os.close(contained.open_regular(log_dir, log_file.name, os.O_WRONLY | os.O_APPEND | os.O_CREAT))
         handler = logging.handlers.RotatingFileHandler(log_file, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
     except OSError as e:
         from PySide6.QtCore import QCoreApplication
