@@ -1,7 +1,8 @@
 """The export's stand-alone script decodes every picture as `predict` does: a big JPEG at the reduced scale the
 app asks of the decoder, a picture over 16 megapixels reduced by the app's whole factors first, float and
-16-bit TIFFs converted to 8 bits the app's way. The pictures are real (scikit-learn's handwritten digits, laid
-side by side and upscaled past the threshold), the model is the shared tiny run."""
+16-bit TIFFs converted to 8 bits the app's way, CMYK and 1-bit pictures made RGB. The pictures are real
+(scikit-learn's handwritten digits, laid side by side and upscaled past the threshold), the model is the
+shared tiny run."""
 
 from __future__ import annotations
 
@@ -81,6 +82,8 @@ def pictures(folder: Path) -> list[Path]:
     measured[0, :5] = np.nan  # no data
     Image.fromarray(measured, "F").save(folder / "digits_float.tif")
     Image.fromarray(digits(16, 16, 11).astype(np.uint16) * 250).save(folder / "digits_16_bit.tif")
+    Image.fromarray(colour_digits(16, 16, 12)).convert("CMYK").save(folder / "digits_cmyk.jpg")  # print, reduced
+    Image.fromarray(digits(16, 16, 15) > 127).save(folder / "digits_1_bit.tif")  # fax, bi-level scan
     return sorted(folder.iterdir())
 
 
@@ -107,7 +110,8 @@ def test_the_script_sees_every_picture_as_predict_does(trained_run: tuple[Path, 
     res = export_model(run, "onnx", tmp_path / "export" / "model")
     images = pictures_in_other_modes(tmp_path / "small") + pictures(tmp_path / "pictures")
     kinds = {p.name: header(p) for p in images}
-    assert kinds["digits_float.tif"][0] == "F" and kinds["digits_16_bit.tif"][0].startswith("I;16")
+    assert [kinds[f"digits_{kind}"][0] for kind in ("float.tif", "cmyk.jpg", "1_bit.tif")] == ["F", "CMYK", "1"]
+    assert kinds["digits_16_bit.tif"][0].startswith("I;16")
     big = [size for name, (_mode, size) in kinds.items() if name.startswith(("big", "panorama"))]
     assert len(big) == 3 and all(w * h > REDUCE_ABOVE_PIXELS for w, h in big)
     views, probs = script_view(Path(str(res.snippet)), images, tmp_path / "views.npz")
