@@ -149,7 +149,9 @@ def _decode(source: str | BinaryIO, p: str, draft_size: tuple[int, int] | None, 
             if draft_size is not None and im.format == "JPEG":
                 side = max(draft_size)
                 im.draft("RGB", (side, side))
-            copies = small if small is not None and draft_size is not None and is_big(im.width, im.height) else None
+            # read for a size: a huge picture is first shrunk to its small copy's pixels, kept or not
+            big = draft_size is not None and is_big(im.width, im.height)
+            copies = small if big else None
             kept = copies.get(p) if copies is not None else None
             if kept is not None and draft_size is not None:  # decoded before: its small copy, not its pixels
                 with DECODE_BUDGET.hold(decode_cost(kept.width, kept.height, kept.mode)):
@@ -158,9 +160,10 @@ def _decode(source: str | BinaryIO, p: str, draft_size: tuple[int, int] | None, 
                 im.load()
                 upright = ImageOps.exif_transpose(im)
                 upright = upright if upright is not None else im
-                if copies is not None:  # a huge picture: decoded this once, its small copy kept
+                if big:  # a huge picture: the same small copy whether one is kept (predict) or not (serve)
                     upright = shrink(upright)
-                    copies.put(p, upright)
+                    if copies is not None:  # decoded this once
+                        copies.put(p, upright)
                 if draft_size is not None:  # a big PNG, TIFF...: its decode is paid, the rest need not be
                     upright = reduce_for(upright, max(draft_size))
                 rgb = _to_rgb(upright)

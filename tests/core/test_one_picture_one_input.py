@@ -1,0 +1,78 @@
+"""One picture, one network input: `predict` (a file, its small copy kept), `serve` (an upload, nothing kept),
+a heat map and a thumbnail read a huge picture alike. The picture is real clip art (a dove from openclipart);
+the thresholds for huge pictures are lowered so that a 3x copy of it stands in for a 13,000 px drawing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from desktop_cls.core.data import imaging, picture_view, small_copies
+from desktop_cls.core.data.imaging import decode_rgb, load_resized, load_rgb, resize_rgb
+from desktop_cls.core.data.small_copies import SmallCopies
+from desktop_cls.core.data.thumbnail_cache import decode_thumbnail
+
+DOVE = Path("/usr/share/openclipart/png/animals/birds/dove_symbol.png")  # grey and alpha, 318 x 390
+SIZE = (32, 32)
+
+
+@pytest.fixture
+def copies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> SmallCopies:
+    """The dove is small, its 3x copy (954 x 1170) huge."""
+    monkeypatch.setattr(small_copies, "REDUCE_ABOVE_PIXELS", 500_000)
+    monkeypatch.setattr(picture_view, "REDUCE_ABOVE_PIXELS", 500_000)
+    monkeypatch.setattr(small_copies, "SMALL_SIDE", 128)
+    cache = SmallCopies(tmp_path / "small")
+    monkeypatch.setattr(imaging, "SMALL_COPIES", cache)
+    return cache
+
+
+def dove() -> tuple[np.ndarray, np.ndarray]:
+    """The dove's grey levels and where it is visible (alpha >= 128)."""
+    if not DOVE.is_file():
+        pytest.skip("openclipart-png is not installed")
+    with Image.open(DOVE) as im:
+        la = np.asarray(im.convert("LA"))
+    return la[..., 0].copy(), la[..., 1] >= 128
+
+
+def test_an_upload_of_a_huge_picture_is_the_file_predict_reads(tmp_path: Path, copies: SmallCopies) -> None:
+    """`serve` decodes an upload with nothing kept; `predict` keeps the small copy of a huge file and reads it the
+    next time. All three give the network the same pixels, and the thumbnail still looks like the picture."""
+    dove()  # or skipped
+    with Image.open(DOVE) as im:
+        big = im.resize((im.width * 3, im.height * 3), Image.Resampling.NEAREST)
+    path = tmp_path / "dove_x3.png"
+    big.save(path, compress_level=1)
+    served = resize_rgb(decode_rgb(path.read_bytes(), "upload.png", draft_size=SIZE), SIZE)
+    first = load_resized(path, SIZE)
+    assert copies.get(str(path)) is not None  # decoded once, its small copy kept
+    again = load_resized(path, SIZE)
+    assert np.array_equal(first, served) and np.array_equal(again, served)
+    thumb = decode_thumbnail(str(path), 64)
+    whole = load_rgb(path)  # every pixel, nothing reduced
+    whole.thumbnail((64, 64))
+    assert (thumb.width, thumb.height) == whole.size
+    seen = np.frombuffer(thumb.rgb, np.uint8).reshape(thumb.height, thumb.width, 3).astype(int)
+    assert np.abs(seen - np.asarray(whole, int)).mean() < 8  # thin lines a little lighter, as in any reduction
+
+
+def test_a_heat_map_explains_the_picture_predict_classifies(trained_run: tuple[Path, Path], tmp_path: Path) -> None:
+    """`predict --explain` reads the file as `predict` does (a JPEG decoded at the reduced scale the input size
+    allows), so the confidence it prints is the one `predict` gives."""
+    from desktop_cls.core.inference.explain import explain_file
+    from desktop_cls.core.inference.predictor import Predictor
+
+    sklearn = pytest.importorskip("sklearn.datasets")
+    scans = sklearn.load_digits().images[:16]  # 8 x 8 handwritten digits, 4 x 4 of them side by side
+    sheet = np.rint(scans.reshape(4, 4, 8, 8).transpose(0, 2, 1, 3).reshape(32, 32) * (255 / 16)).astype(np.uint8)
+    path = tmp_path / "digits.jpg"
+    Image.fromarray(np.stack([sheet, 255 - sheet, sheet // 2], axis=-1)).resize((256, 256)).save(path, quality=90)
+    predictor = Predictor.load(trained_run[0])
+    [predicted] = predictor.predict_paths([path], top_k=len(predictor.classes))
+    _explanation, label, confidence, overlay = explain_file(predictor, str(path))
+    assert overlay.shape == (256, 256, 3)
+    assert abs(confidence - dict(predicted.top_k)[label]) < 1e-6
