@@ -57,8 +57,8 @@ def upscaled(arr: np.ndarray, size: tuple[int, int], mode: str | None = None) ->
 
 
 def pictures_in_other_modes(folder: Path) -> list[Path]:
-    """A blue square on a transparent canvas whose hidden pixels are red, the same as a palette PNG, and a
-    16-bit greyscale scan."""
+    """A blue square on a transparent canvas whose hidden pixels are red, the same as a palette PNG and as an RGB
+    PNG whose red is its transparent colour, and 16-bit and 8-bit greyscale scans, also with a transparent grey."""
     rgba = np.zeros((24, 40, 4), dtype=np.uint8)
     rgba[..., 0] = 230  # red, but fully transparent: the network must not see it
     rgba[6:18, 14:26] = (40, 40, 230, 255)
@@ -66,7 +66,11 @@ def pictures_in_other_modes(folder: Path) -> list[Path]:
     Image.fromarray(rgba, "RGBA").save(folder / "clip_art.png")
     palette = Image.fromarray(rgba[..., :3], "RGB").quantize(4)
     palette.save(folder / "palette.png", transparency=int(np.asarray(palette)[0, 0]))  # red's index hidden
-    Image.fromarray((np.arange(16 * 16).reshape(16, 16) * 100).astype(np.uint16)).save(folder / "scan16.png")
+    Image.fromarray(rgba[..., :3], "RGB").save(folder / "rgb_key.png", transparency=(230, 0, 0))
+    scan = (np.arange(16 * 16).reshape(16, 16) * 100).astype(np.uint16)
+    Image.fromarray(scan).save(folder / "scan16.png")
+    Image.fromarray(scan).save(folder / "scan16_key.png", transparency=int(scan[0, 0]))  # one corner hidden
+    Image.fromarray(digits(16, 16, 14)).save(folder / "scan8_key.png", transparency=0)  # the paper hidden
     return sorted(folder.iterdir())
 
 
@@ -104,12 +108,14 @@ def script_view(script: Path, images: list[Path], out: Path) -> tuple[list[np.nd
 
 def test_the_script_sees_every_picture_as_predict_does(trained_run: tuple[Path, Path], tmp_path: Path) -> None:
     """Clip art and scans as they come (a blue square on a transparent canvas whose hidden pixels are red, the
-    same as a palette PNG, a 16-bit scan), and big and deep pictures: the script shows the network the very
-    pixels `predict` does and gets its probabilities."""
+    same as a palette PNG and with red as its transparent colour, scans with and without a transparent grey),
+    and big and deep pictures: the script shows the network the very pixels `predict` does and gets its
+    probabilities."""
     run, _data = trained_run
     res = export_model(run, "onnx", tmp_path / "export" / "model")
     images = pictures_in_other_modes(tmp_path / "small") + pictures(tmp_path / "pictures")
     kinds = {p.name: header(p) for p in images}
+    assert [kinds[f"scan{kind}_key.png"][0][:4] for kind in ("16", "8")] == ["I;16", "L"]
     assert [kinds[f"digits_{kind}"][0] for kind in ("float.tif", "cmyk.jpg", "1_bit.tif")] == ["F", "CMYK", "1"]
     assert kinds["digits_16_bit.tif"][0].startswith("I;16")
     big = [size for name, (_mode, size) in kinds.items() if name.startswith(("big", "panorama"))]
@@ -123,7 +129,7 @@ def test_the_script_sees_every_picture_as_predict_does(trained_run: tuple[Path, 
         assert p.error is None, p.error
         for label, probability in p.top_k:
             app_probs[i, classes.index(label)] = probability
-    assert [p.label for p in app][:2] == ["fish", "fish"]  # the visible blue square, not the hidden red
+    assert [p.label for p in app][:3] == ["fish"] * 3  # the visible blue square, not the hidden red
     assert (probs.argmax(1) == app_probs.argmax(1)).all()
     # the same pixels (below); only the runtimes' float32 arithmetic differs (torch against onnxruntime)
     assert np.abs(probs - app_probs).max() <= 1e-5

@@ -1,6 +1,8 @@
 """One picture, one network input: `predict` (a file, its small copy kept), `serve` (an upload, nothing kept),
-a heat map and a thumbnail read a huge picture alike. The picture is real clip art (a dove from openclipart);
-the thresholds for huge pictures are lowered so that a 3x copy of it stands in for a 13,000 px drawing."""
+a heat map and a thumbnail read a huge picture alike; a picture with a transparent colour (PNG tRNS) is
+transparency at any size, as an alpha channel is. The picture is real clip art (a dove from openclipart); the
+thresholds for huge pictures are lowered so that the dove is small and a 3x copy of it stands in for a
+13,000 px drawing."""
 
 from __future__ import annotations
 
@@ -37,6 +39,53 @@ def dove() -> tuple[np.ndarray, np.ndarray]:
     with Image.open(DOVE) as im:
         la = np.asarray(im.convert("LA"))
     return la[..., 0].copy(), la[..., 1] >= 128
+
+
+def keyed_doves(folder: Path, scale: int = 1) -> dict[str, Path]:
+    """The dove with a transparent colour, as 8-bit grey, RGB and 16-bit grey PNGs, and the same pictures with
+    an alpha channel instead ('alpha_grey', 'alpha_rgb')."""
+    grey, visible = dove()
+    if scale > 1:
+        grey, visible = (np.kron(a, np.ones((scale, scale), a.dtype)) for a in (grey, visible))
+    grey |= 1  # odd grey levels only (a change nobody sees): the even level 0 is free to be transparent
+    key = 0
+    grey[~visible] = key
+    alpha = np.where(visible, 255, 0).astype(np.uint8)
+    rgb = np.stack([grey, grey // 2, 255 - grey], axis=-1)
+    rgb[~visible] = (255, 0, 255)  # magenta, which the dove never is (its red would be 0)
+    folder.mkdir(parents=True, exist_ok=True)
+    out = {name: folder / f"{name}.png" for name in ("grey", "rgb", "grey16", "alpha_grey", "alpha_rgb")}
+    Image.fromarray(grey, "L").save(out["grey"], transparency=key, compress_level=1)
+    Image.fromarray(rgb, "RGB").save(out["rgb"], transparency=(255, 0, 255), compress_level=1)
+    Image.fromarray(grey.astype(np.uint16) * 257).save(out["grey16"], transparency=key * 257)
+    Image.fromarray(np.stack([grey, alpha], axis=-1), "LA").save(out["alpha_grey"], compress_level=1)
+    Image.fromarray(np.dstack([rgb, alpha]), "RGBA").save(out["alpha_rgb"], compress_level=1)
+    return out
+
+
+def test_a_transparent_colour_is_transparency_as_an_alpha_channel_is(tmp_path: Path) -> None:
+    """A small clip-art PNG whose background is one transparent colour is cut to its visible part and letterboxed
+    on white, exactly as the same picture with an alpha channel: the colour itself is never seen."""
+    doves = keyed_doves(tmp_path)
+    with Image.open(doves["grey16"]) as im:
+        assert im.mode.startswith("I;16") and "transparency" in im.info
+    for keyed, same in (("grey", "alpha_grey"), ("rgb", "alpha_rgb"), ("grey16", "alpha_grey")):
+        assert np.array_equal(load_resized(doves[keyed], SIZE), load_resized(doves[same], SIZE)), keyed
+    view = load_resized(doves["rgb"], SIZE)
+    assert (view[:, 0] == 255).all() and (view[:, -1] == 255).all()  # a tall dove: white bars left and right
+    thumb = np.asarray(load_rgb(doves["rgb"]))
+    assert not ((thumb == (255, 0, 255)).all(axis=-1)).any()  # the thumbnail shows white, not magenta
+
+
+def test_a_transparent_colour_looks_the_same_small_and_huge(tmp_path: Path, copies: SmallCopies) -> None:
+    """A huge picture is reduced before it is seen; its transparent colour must survive that as it does in a
+    small one, so both are the same dove letterboxed on white."""
+    small, huge = keyed_doves(tmp_path / "small"), keyed_doves(tmp_path / "huge", scale=3)
+    for name in ("grey", "rgb"):
+        a = load_resized(small[name], SIZE).astype(int)
+        b = load_resized(huge[name], SIZE).astype(int)
+        assert np.abs(a - b).mean() < 4, name
+        assert np.array_equal(b, load_resized(huge[f"alpha_{name}"], SIZE).astype(int)), name
 
 
 def test_an_upload_of_a_huge_picture_is_the_file_predict_reads(tmp_path: Path, copies: SmallCopies) -> None:

@@ -4,7 +4,8 @@ The preprocessing it spells out is the one the sidecar JSON describes and `predi
 picture_view, small_copies), step for step, so that it gives the app's pixels: a JPEG decoded at a reduced
 scale (draft), a picture over REDUCE_ABOVE_PIXELS reduced by a whole factor first, 16-bit samples / 257 and
 float samples stretched from their lowest to their highest value; upright, RGB at 8 bits per channel; a
-picture with transparent pixels cut to its visible part and letterboxed on white, any other stretched to
+picture with transparent pixels (an alpha channel or a transparent colour, whatever its size) cut to its
+visible part and letterboxed on white, any other stretched to
 input_size with bilinear resampling; scaled to [0, 1], normalised by mean/std, NCHW float32. The app's
 constants for big pictures are written into the script; they are the same for every model, so the sidecar
 does not carry them.
@@ -37,6 +38,7 @@ MODEL = HERE / {model_literal}
 META = json.loads((HERE / {sidecar_literal}).read_text(encoding="utf-8"))  # classes and preprocessing
 # How the app decodes very big pictures: over BIG pixels, reduced by a whole factor before the resize
 BIG, KEEP_SIDE, MARGIN = {big}, {keep_side}, {margin}
+ALPHA = ("RGBA", "LA", "PA", "RGBa", "La")  # modes with an alpha channel; others may have a transparent colour
 
 
 def preprocess(path):
@@ -52,9 +54,9 @@ def preprocess(path):
         im = shrink_big(ImageOps.exif_transpose(im), side)
     if im.mode.startswith("I;16") or im.mode in ("I", "F"):
         im = to_8_bits(im)
-    if im.mode == "P":
-        im = im.convert("RGBA" if "transparency" in im.info else "RGB")
-    if im.mode in ("RGBA", "LA", "PA", "RGBa", "La"):
+    if "transparency" in im.info and im.mode not in ALPHA:  # a transparent colour (PNG, GIF) is transparency
+        im = im.convert("RGBA")
+    if im.mode in ALPHA:
         im = visible_on_white(im.convert("RGBA"), width, height)
     im = im.convert("RGB")
     if im.size != (width, height):
@@ -69,19 +71,24 @@ def shrink_big(im, side):
     to at least KEEP_SIDE px on its shorter side when it has twice that, then, if still over BIG pixels, to at
     least MARGIN x side. Smaller pictures are left as they are."""
     if im.width * im.height > BIG and min(im.size) >= 2 * KEEP_SIDE:
-        im = reduce_by(im, min(im.size) // KEEP_SIDE, colour_key=True)
+        im = reduce_by(im, min(im.size) // KEEP_SIDE)
     if im.width * im.height > BIG:
-        im = reduce_by(im, min(im.size) // (MARGIN * side), colour_key=False)
+        im = reduce_by(im, min(im.size) // (MARGIN * side))
     return im
 
 
-def reduce_by(im, factor, colour_key):
-    """im.reduce(factor), palette and 1-bit pictures (and with colour_key, a transparent colour) made RGB(A)
-    first; a mode reduce does not take (16-bit) is left to the final resize."""
+def reduce_by(im, factor):
+    """im.reduce(factor): a picture with a transparent colour made RGBA first (averaging would lose the colour),
+    palette and 1-bit pictures made RGB; a 16-bit one with a transparent colour, or in a mode reduce does not
+    take, is left to the final resize."""
     if factor < 2:
         return im
-    if im.mode in ("P", "1") or (colour_key and "transparency" in im.info):
-        im = im.convert("RGBA" if "transparency" in im.info else "RGB")
+    if "transparency" in im.info and im.mode not in ALPHA:
+        if im.mode not in ("1", "L", "P", "RGB"):
+            return im
+        im = im.convert("RGBA")
+    elif im.mode in ("P", "1"):
+        im = im.convert("RGB")
     try:
         return im.reduce(factor)
     except ValueError:
@@ -90,14 +97,19 @@ def reduce_by(im, factor, colour_key):
 
 def to_8_bits(im):
     """Deep samples to 8-bit grey: integers (16-bit scans) by the bit depth, value / 257, so 65535 is white;
-    floats stretched from the picture's lowest value (black) to its highest (white)."""
-    a = np.asarray(im)
+    floats stretched from the picture's lowest value (black) to its highest (white). A transparent grey level
+    (16-bit PNG) becomes an alpha channel."""
+    raw = np.asarray(im)
     if im.mode == "F":
-        lo, hi = float(np.nanmin(a)), float(np.nanmax(a))
-        a = np.nan_to_num((a - lo) / (hi - lo) * 255.0 if hi > lo else np.zeros_like(a)).clip(0, 255)
+        lo, hi = float(np.nanmin(raw)), float(np.nanmax(raw))
+        a = np.nan_to_num((raw - lo) / (hi - lo) * 255.0 if hi > lo else np.zeros_like(raw)).clip(0, 255)
     else:
-        a = (a.astype(np.int64).clip(0, 65535) + 128) // 257
-    return Image.fromarray(a.astype(np.uint8))
+        a = (raw.astype(np.int64).clip(0, 65535) + 128) // 257
+    grey = Image.fromarray(a.astype(np.uint8))
+    key = im.info.get("transparency")
+    if im.mode != "F" and isinstance(key, int):
+        return Image.merge("LA", (grey, Image.fromarray(np.where(raw == key, 0, 255).astype(np.uint8))))
+    return grey
 
 
 def visible_on_white(rgba, width, height):
