@@ -1,11 +1,12 @@
 """One picture, one network input: `predict` (a file, its small copy kept), `serve` (an upload, nothing kept),
 a heat map and a thumbnail read a huge picture alike; a picture with a transparent colour (PNG tRNS) is
-transparency at any size, as an alpha channel is. The picture is real clip art (a dove from openclipart); the
-thresholds for huge pictures are lowered so that the dove is small and a 3x copy of it stands in for a
-13,000 px drawing."""
+transparency at any size, as an alpha channel is; a model asking for a resize nothing applies is refused. The
+picture is real clip art (a dove from openclipart); the thresholds for huge pictures are lowered so that the
+dove is small and a 3x copy of it stands in for a 13,000 px drawing."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +17,8 @@ from desktop_cls.core.data import imaging, picture_view, small_copies
 from desktop_cls.core.data.imaging import decode_rgb, load_resized, load_rgb, resize_rgb
 from desktop_cls.core.data.small_copies import SmallCopies
 from desktop_cls.core.data.thumbnail_cache import decode_thumbnail
+from desktop_cls.core.errors import ModelFileError
+from desktop_cls.core.models.model_io import ModelMeta, read_meta
 
 DOVE = Path("/usr/share/openclipart/png/animals/birds/dove_symbol.png")  # grey and alpha, 318 x 390
 SIZE = (32, 32)
@@ -107,6 +110,20 @@ def test_an_upload_of_a_huge_picture_is_the_file_predict_reads(tmp_path: Path, c
     assert (thumb.width, thumb.height) == whole.size
     seen = np.frombuffer(thumb.rgb, np.uint8).reshape(thumb.height, thumb.width, 3).astype(int)
     assert np.abs(seen - np.asarray(whole, int)).mean() < 8  # thin lines a little lighter, as in any reduction
+
+
+def test_a_model_that_asks_for_center_crop_is_refused_naming_the_file_and_the_fix(tmp_path: Path) -> None:
+    """Nothing applies a centre crop: a model from elsewhere that asks for one would be shown stretched pictures
+    it never learnt from, so it is refused with what to do, not silently misread."""
+    meta = ModelMeta("resnet18", ("cat", "dog"), 16, (16, 16))
+    sidecar = tmp_path / "their_model.json"
+    sidecar.write_text(json.dumps({**meta.to_dict(), "resize": "center_crop"}), encoding="utf-8")
+    with pytest.raises(ModelFileError) as refused:
+        read_meta(sidecar)
+    message = str(refused.value)
+    assert str(sidecar) in message and "center_crop" in message and '"stretch"' in message
+    sidecar.write_text(json.dumps(meta.to_dict()), encoding="utf-8")
+    assert read_meta(sidecar).resize == "stretch"
 
 
 def test_a_heat_map_explains_the_picture_predict_classifies(trained_run: tuple[Path, Path], tmp_path: Path) -> None:
