@@ -11,7 +11,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image
 
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import CancelledError, CancelToken
@@ -41,36 +40,6 @@ def snippet_lines(snippet: str, images: list[Path]) -> dict[str, str]:
                           capture_output=True, text=True, timeout=300, env=env, cwd=Path(snippet).parent)
     assert proc.returncode == 0, proc.stderr
     return dict(line.rsplit(": ", 1) for line in proc.stdout.splitlines())
-
-
-def pictures_in_other_modes(folder: Path) -> list[Path]:
-    """Clip art and scans as they come: a blue square on a transparent canvas whose hidden pixels are red, the
-    same as a palette PNG, and a 16-bit greyscale scan."""
-    rgba = np.zeros((24, 40, 4), dtype=np.uint8)
-    rgba[..., 0] = 230  # red, but fully transparent: the network must not see it
-    rgba[6:18, 14:26] = (40, 40, 230, 255)
-    folder.mkdir(parents=True, exist_ok=True)
-    Image.fromarray(rgba, "RGBA").save(folder / "clip_art.png")
-    palette = Image.fromarray(rgba[..., :3], "RGB").quantize(4)
-    palette.save(folder / "palette.png", transparency=int(np.asarray(palette)[0, 0]))  # red's index hidden
-    Image.fromarray((np.arange(16 * 16).reshape(16, 16) * 100).astype(np.uint16)).save(folder / "scan16.png")
-    return sorted(folder.iterdir())
-
-
-def test_the_script_sees_transparent_and_16_bit_pictures_as_the_app_does(trained_run: tuple[Path, Path],
-                                                                         tmp_path: Path) -> None:
-    run, _data = trained_run
-    res = export_model(run, "onnx", tmp_path / "export" / "model")
-    images = pictures_in_other_modes(tmp_path / "pictures")
-    app = Predictor.load(run).predict_paths(images)
-    said = snippet_lines(str(res.snippet), images)
-    for p in app:
-        label, confidence = said[p.path].removesuffix("%)").split(" (")
-        assert label == p.label, p.path
-        assert abs(float(confidence) - 100 * p.confidence) <= 0.051, p.path
-    assert [p.label for p in app][:2] == ["fish", "fish"]  # the visible blue square, not the hidden red
-    meta = json.loads(Path(res.sidecar).read_text())
-    assert "transparent" in meta["transparency"] and "white" in meta["transparency"]
 
 
 @pytest.mark.parametrize("fmt", DEPLOYABLE)

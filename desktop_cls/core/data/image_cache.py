@@ -39,7 +39,7 @@ _CHUNK = 32  # files per request
 
 
 def cache_key(samples: Sequence[Sample], size: tuple[int, int]) -> str:
-    h = hashlib.sha256(f"v2:{size[0]}x{size[1]}".encode())  # v2: picture_view
+    h = hashlib.sha256(f"v3:{size[0]}x{size[1]}".encode())  # v2: picture_view; v3: transparent colours
     for s in samples:
         try:
             st = os.stat(s.path)

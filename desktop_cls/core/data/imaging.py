@@ -21,7 +21,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from desktop_cls.core.data.decode_reasons import plain_decode_reason
 from desktop_cls.core.data.memory_limits import DECODE_BUDGET, MAX_IMAGE_MB_ENV, decode_cost, max_image_bytes
-from desktop_cls.core.data.picture_view import network_view, reduce_for, visible_on_white
+from desktop_cls.core.data.picture_view import ALPHA_MODES, colour_keyed, network_view, reduce_for, visible_on_white
 from desktop_cls.core.data.small_copies import SMALL_COPIES, SmallCopies, is_big, shrink
 from desktop_cls.core.errors import ImageLoadError
 from desktop_cls.core.i18n import N_, _
@@ -94,25 +94,36 @@ def _gray16(arr: np.ndarray) -> np.ndarray:
 
 
 def _to_rgb(im: Image.Image) -> Image.Image:
-    """Convert any PIL mode to 8-bit RGB the way a person would expect it to look."""
+    """Convert any PIL mode to 8-bit RGB the way a person would expect it to look. Transparency, an alpha
+    channel or a transparent colour (PNG tRNS, GIF), shows white, its visible part marked (picture_view)."""
     mode = im.mode
-    if mode == "RGB":
-        return im
     if mode.startswith("I;16") or mode in ("I", "F"):
-        arr = np.asarray(im)
-        if mode == "F":
-            lo, hi = float(np.nanmin(arr)), float(np.nanmax(arr))
-            scaled = (arr - lo) / (hi - lo) * 255.0 if hi > lo else np.zeros_like(arr)
-            gray = np.nan_to_num(scaled).clip(0, 255).astype(np.uint8)
-        else:  # 'I;16*' and 'I' (PIL's mode for 16-bit PNG/TIFF grayscale): 16 bits deep
-            gray = _gray16(arr)
-        return Image.fromarray(np.stack([gray] * 3, axis=-1), "RGB")
-    if mode == "P":
+        return _deep_to_rgb(im)
+    if colour_keyed(im) or mode == "P":
         im = im.convert("RGBA") if "transparency" in im.info else im.convert("RGB")
         mode = im.mode
-    if mode in ("RGBA", "LA", "PA", "RGBa", "La"):
+    if mode == "RGB":
+        return im
+    if mode in ALPHA_MODES:
         return visible_on_white(im.convert("RGBA"))  # and where the visible part is (picture_view)
     return im.convert("RGB")
+
+
+def _deep_to_rgb(im: Image.Image) -> Image.Image:
+    """16-bit and 32-bit grey by the bit depth (value / 257), float from its lowest to its highest value; a
+    transparent grey level (16-bit PNG tRNS) is transparency, which Pillow's own conversion would clip away."""
+    arr = np.asarray(im)
+    if im.mode == "F":
+        lo, hi = float(np.nanmin(arr)), float(np.nanmax(arr))
+        scaled = (arr - lo) / (hi - lo) * 255.0 if hi > lo else np.zeros_like(arr)
+        gray = np.nan_to_num(scaled).clip(0, 255).astype(np.uint8)
+    else:  # 'I;16*' and 'I' (PIL's mode for 16-bit PNG/TIFF grayscale): 16 bits deep
+        gray = _gray16(arr)
+    key = im.info.get("transparency")
+    if im.mode != "F" and isinstance(key, int) and not isinstance(key, bool):
+        alpha = np.where(arr == key, 0, 255).astype(np.uint8)
+        return visible_on_white(Image.fromarray(np.stack([gray] * 3 + [alpha], axis=-1), "RGBA"))
+    return Image.fromarray(np.stack([gray] * 3, axis=-1), "RGB")
 
 
 def load_rgb(path: str | Path, draft_size: tuple[int, int] | None = None) -> Image.Image:
@@ -149,7 +160,9 @@ def _decode(source: str | BinaryIO, p: str, draft_size: tuple[int, int] | None, 
             if draft_size is not None and im.format == "JPEG":
                 side = max(draft_size)
                 im.draft("RGB", (side, side))
-            copies = small if small is not None and draft_size is not None and is_big(im.width, im.height) else None
+            # read for a size: a huge picture is first shrunk to its small copy's pixels, kept or not
+            big = draft_size is not None and is_big(im.width, im.height)
+            copies = small if big else None
             kept = copies.get(p) if copies is not None else None
             if kept is not None and draft_size is not None:  # decoded before: its small copy, not its pixels
                 with DECODE_BUDGET.hold(decode_cost(kept.width, kept.height, kept.mode)):
@@ -158,9 +171,10 @@ def _decode(source: str | BinaryIO, p: str, draft_size: tuple[int, int] | None, 
                 im.load()
                 upright = ImageOps.exif_transpose(im)
                 upright = upright if upright is not None else im
-                if copies is not None:  # a huge picture: decoded this once, its small copy kept
+                if big:  # a huge picture: the same small copy whether one is kept (predict) or not (serve)
                     upright = shrink(upright)
-                    copies.put(p, upright)
+                    if copies is not None:  # decoded this once
+                        copies.put(p, upright)
                 if draft_size is not None:  # a big PNG, TIFF...: its decode is paid, the rest need not be
                     upright = reduce_for(upright, max(draft_size))
                 rgb = _to_rgb(upright)

@@ -22,18 +22,40 @@ REDUCE_MARGIN = 2  # keep at least twice the target side before the final antial
 REDUCE_ABOVE_PIXELS = 16_000_000
 
 
-def reduce_for(im: Image.Image, side: int) -> Image.Image:
-    """An integer-factor reduction of a very big picture that keeps both sides at least REDUCE_MARGIN x side
-    (or the image as it is)."""
-    factor = min(im.width, im.height) // max(1, side * REDUCE_MARGIN)
-    if factor < 2 or im.width * im.height <= REDUCE_ABOVE_PIXELS:
+ALPHA_MODES = ("RGBA", "LA", "PA", "RGBa", "La")  # modes with an alpha channel of their own
+KEYABLE_MODES = ("1", "L", "P", "RGB")  # modes whose transparent colour Pillow's convert("RGBA") honours
+
+
+def colour_keyed(im: Image.Image) -> bool:
+    """A picture with a transparent colour instead of an alpha channel (PNG tRNS on RGB, grey or palette; GIF):
+    transparency all the same, cut and letterboxed like any other (and whatever its size)."""
+    return "transparency" in im.info and im.mode not in ALPHA_MODES
+
+
+def reduced(im: Image.Image, factor: int) -> Image.Image:
+    """im.reduce(factor) (a box filter), or im as it is. Reduce averages samples, which a palette index has
+    not (made RGB first) and after which a transparent colour would no longer match its pixels (made RGBA
+    first; a deep picture with one, which Pillow cannot make RGBA faithfully, is left whole)."""
+    if factor < 2:
         return im
-    if im.mode in ("P", "1"):  # reduce averages samples: a palette index has none to average
-        im = im.convert("RGBA" if "transparency" in im.info else "RGB")
+    if colour_keyed(im):
+        if im.mode not in KEYABLE_MODES:
+            return im
+        im = im.convert("RGBA")
+    elif im.mode in ("P", "1"):
+        im = im.convert("RGB")
     try:
         return im.reduce(factor)
     except ValueError:  # a mode reduce does not take (16-bit, ...): the final resize does it all
         return im
+
+
+def reduce_for(im: Image.Image, side: int) -> Image.Image:
+    """An integer-factor reduction of a very big picture that keeps both sides at least REDUCE_MARGIN x side
+    (or the image as it is)."""
+    if im.width * im.height <= REDUCE_ABOVE_PIXELS:
+        return im
+    return reduced(im, min(im.width, im.height) // max(1, side * REDUCE_MARGIN))
 
 
 def visible_on_white(rgba: Image.Image) -> Image.Image:

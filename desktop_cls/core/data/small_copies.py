@@ -23,11 +23,11 @@ from pathlib import Path
 
 from PIL import Image
 
-from desktop_cls.core.data.picture_view import REDUCE_ABOVE_PIXELS
+from desktop_cls.core.data.picture_view import REDUCE_ABOVE_PIXELS, reduced
 from desktop_cls.core.storage import user_cache_dir, write_atomic_with
 
 SMALL_SIDE = 1024  # px on the shorter side, at least: 2x the largest input size the quick mode uses
-FORMAT = b"desktop_cls-small-copy-v1"
+FORMAT = b"desktop_cls-small-copy-v2"  # v2: a 16-bit picture with a transparent grey is not kept
 TAG_BYTES = 32
 _digests: dict[tuple[str, int, int], str] = {}
 
@@ -39,15 +39,7 @@ def is_big(width: int, height: int) -> bool:
 
 def shrink(im: Image.Image) -> Image.Image:
     """The small copy's pixels: an integer-factor box reduction keeping SMALL_SIDE on the shorter side."""
-    factor = min(im.width, im.height) // SMALL_SIDE
-    if factor < 2:
-        return im
-    if im.mode in ("P", "1") or "transparency" in im.info:  # a palette index has no average; a colour key
-        im = im.convert("RGBA" if "transparency" in im.info else "RGB")  # would be lost by the reduction
-    try:
-        return im.reduce(factor)
-    except ValueError:  # a mode reduce does not take (16-bit, ...): kept as it is
-        return im
+    return reduced(im, min(im.width, im.height) // SMALL_SIDE)
 
 
 class SmallCopies:

@@ -31,7 +31,8 @@ from desktop_cls.core.data.imaging import load_rgb
 from desktop_cls.core.errors import ImageLoadError
 from desktop_cls.core.storage import user_cache_dir
 
-THUMB_FORMAT = 1  # bump when the way thumbnails are made or stored changes: every old entry becomes a miss
+THUMB_FORMAT = 2  # bump when the way thumbnails are made or stored changes: every old entry becomes a miss
+# (2: a transparent colour shows white; a huge picture shrunk as for the network first)
 DEFAULT_MAX_BYTES = 512 << 20
 MAX_ENTRY_BYTES = 4 << 20  # larger than any thumbnail: a file that size is not an entry
 _MAGIC = b"DCTH"

@@ -137,10 +137,10 @@ def overlay(rgb: np.ndarray, heatmap: np.ndarray, alpha: float = 0.45) -> np.nda
 
 def explain_file(predictor: object, path: str) -> tuple[Explanation, str, float, np.ndarray]:
     """(explanation, label, confidence, overlay at the file's own size) for one image file."""
-    from desktop_cls.core.data.imaging import load_rgb, resize_rgb
+    from desktop_cls.core.data.imaging import load_resized, load_rgb
 
     original = np.asarray(load_rgb(path))
-    small = resize_rgb(load_rgb(path), predictor.meta.input_size)  # type: ignore[attr-defined]
+    small = load_resized(path, predictor.meta.input_size)  # type: ignore[attr-defined]  # as predict reads it
     ex = explain_image(predictor, small)
     x_u8 = torch.from_numpy(np.array(small)).permute(2, 0, 1)[None].contiguous()
     probs = predictor.probabilities(x_u8)[0]  # type: ignore[attr-defined]

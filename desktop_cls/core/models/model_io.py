@@ -115,8 +115,13 @@ class ModelMeta:
         mean = _numbers(d, "mean", IMAGENET_MEAN, -10.0, 10.0)
         std = _numbers(d, "std", IMAGENET_STD, 1e-3, 10.0)
         resize = d.get("resize", "stretch")
-        if resize not in ("stretch", "center_crop"):
-            raise ValueError(_("'resize' must be 'stretch' or 'center_crop'"))
+        if resize == "center_crop":  # never written by desktop_cls: its crop (what share, which sides) is unknown
+            raise ValueError(_("'resize' is 'center_crop', which desktop_cls does not apply: it stretches every "
+                               "picture to the input size, so a model that learnt from cropped pictures would be "
+                               "shown different ones. Retrain the model with desktop_cls, or set \"resize\" to "
+                               "\"stretch\" in this file if it learnt from stretched pictures"))
+        if resize != "stretch":
+            raise ValueError(_("'resize' must be 'stretch'"))
         temp = d.get("temperature", 1.0)
         if not _in_range(temp, MIN_TEMPERATURE, MAX_TEMPERATURE):
             raise ValueError(_("'temperature' must be a number between {lo:g} and {hi:g}").format(

@@ -29,9 +29,10 @@ from desktop_cls.core.models.preprocessing import prepare
 from desktop_cls.core.storage import user_cache_dir, write_atomic_with
 from desktop_cls.core.training.feature_pass import Eta, Prefetch, ThreadChoice, likely_threads
 
-FEATURE_FORMAT = 3  # bump when the way features are computed or stored changes: every old entry becomes a miss
+FEATURE_FORMAT = 4  # bump when the way features are computed or stored changes: every old entry becomes a miss
 # (2: each entry carries a tag binding it to its key and image; 3: transparent pictures cut to their visible
-# part and letterboxed, data/picture_view.py)
+# part and letterboxed, data/picture_view.py; 4: a transparent colour (PNG tRNS) is
+# transparency, data/imaging.py)
 FAST_ENGINE = N_("torch, BatchNorm folded, channels-last")  # the fastest that agreed here (docs/benchmarks.md)
 EAGER_ENGINE = N_("torch eager fp32")
 AGREEMENT_PROBE = 2  # pictures of the first batch computed by both engines
