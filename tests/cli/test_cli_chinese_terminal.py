@@ -1,0 +1,79 @@
+"""The command line in Chinese on a terminal: argparse's own texts are translated too, and help, usage and
+tables are laid out by terminal columns (a Chinese character takes two)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from desktop_cls.cli import main
+from desktop_cls.cli.terminal_text import pad, width, wrap
+from desktop_cls.core import i18n
+
+
+@pytest.fixture
+def chinese(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    monkeypatch.setenv("COLUMNS", "80")
+    yield
+    i18n.set_language("en")
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    try:
+        code = main(list(args))
+    except SystemExit as e:  # argparse's own exits: --help, a usage error
+        code = int(e.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_argparse_errors_are_in_chinese(chinese: None, capsys: pytest.CaptureFixture[str]) -> None:
+    """A usage error printed English "usage:" and "error: the following arguments are required" to a Chinese user."""
+    code, _, err = run_cli(capsys, "scan")
+    assert code == 2
+    assert err.startswith("用法：desktop-cls scan") and "desktop-cls scan：错误：缺少以下必需参数：dir" in err
+    assert "usage" not in err and "error" not in err
+    code, _, err = run_cli(capsys, "train", "--device", "tpu")
+    assert code == 2 and "参数 --device：无效的选择：'tpu'" in err and "invalid choice" not in err
+
+
+def test_help_is_chinese_and_fits_the_terminal(chinese: None, capsys: pytest.CaptureFixture[str]) -> None:
+    """argparse wrapped by characters, so a Chinese help line took up to twice the terminal's 80 columns."""
+    code, out, _ = run_cli(capsys, "train", "--help")
+    assert code == 0
+    assert "显示此帮助信息并退出" in out and "位置参数" in out
+    for word in ("usage:", "options:", "show this help"):
+        assert word not in out
+    assert max(width(line) for line in out.splitlines()) <= 80
+
+
+def test_usage_lines_up_under_a_chinese_prefix(chinese: None, capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run_cli(capsys, "export", "--help")
+    first, second = out.splitlines()[:2]
+    assert first.startswith("用法：desktop-cls export [")
+    indent = len(second) - len(second.lstrip(" "))
+    assert indent == width("用法：desktop-cls export ")
+
+
+def test_english_help_stays_english(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("LANGUAGE", "en")
+    code, out, _ = run_cli(capsys, "scan", "--help")
+    assert code == 0 and out.startswith("usage: desktop-cls scan") and "show this help message and exit" in out
+
+
+def test_wrap_counts_columns_and_keeps_closing_marks_on_their_line() -> None:
+    text = "图像会缩放为这个尺寸的正方形。越大保留的细节越多，耗时也越多；默认跟随你的图像 [在 8 和 1024 之间]"
+    lines = wrap(text, 20)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    assert all(width(line) <= 20 for line in lines)
+    assert not any(line[0] in "，。；）" for line in lines)
+    assert wrap("one two three", 7) == ["one two", "three"]
+
+
+def test_pad_counts_wide_characters_twice() -> None:
+    assert pad("数字0", 8) == "数字0   " and width(pad("数字0", 8)) == 8
+    assert pad("12", 5, right=True) == "   12"
