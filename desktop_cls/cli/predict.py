@@ -10,6 +10,7 @@ from typing import Any
 
 from desktop_cls.cli.output import EXIT_FINDINGS, print_json, refuse_existing, say
 from desktop_cls.cli.progress import Progress
+from desktop_cls.cli.terminal_text import pad
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import N_, _, ngettext
 from desktop_cls.core.names import for_terminal as shown
@@ -80,8 +81,8 @@ def _predict_video(args: argparse.Namespace, predictor: Any, video: str, pr: Pro
         say(_("{video}: {n} frames classified ({fps:.3g} frames/s)").format(video=video, n=len(vp.frames),
                                                                             fps=vp.fps))
         for seg in vp.segments():
-            say(_("  {start:8.2f} – {end:8.2f} s  {label:<20} {frames:>6} frames, mean confidence "
-                  "{confidence:.0%}").format(start=seg["start_s"], end=seg["end_s"], label=shown(seg["label"]),
+            say(_("  {start:8.2f} – {end:8.2f} s  {label} {frames:>6} frames, mean confidence "
+                  "{confidence:.0%}").format(start=seg["start_s"], end=seg["end_s"], label=pad(shown(seg["label"]), 20),
                                              frames=seg["frames"], confidence=seg["mean_confidence"]))
     if vp.incomplete:  # a truncated file ends without an error: say so, and do not exit 0
         sys.stderr.write(_("desktop-cls: warning: {message}").format(message=shown(vp.shortfall_message())) + "\n")

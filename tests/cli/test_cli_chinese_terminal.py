@@ -4,6 +4,7 @@ tables are laid out by terminal columns (a Chinese character takes two)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -77,3 +78,23 @@ def test_wrap_counts_columns_and_keeps_closing_marks_on_their_line() -> None:
 def test_pad_counts_wide_characters_twice() -> None:
     assert pad("数字0", 8) == "数字0   " and width(pad("数字0", 8)) == 8
     assert pad("12", 5, right=True) == "   12"
+
+
+def test_tables_line_up_with_chinese_class_names(chinese: None, capsys: pytest.CaptureFixture[str],
+                                                 tmp_path: Path) -> None:
+    """Names were padded by characters, so a row named 数字0 stood three columns right of the others."""
+    from desktop_cls.cli.evaluate import _print_scores
+    from tests.conftest import make_tiny_folder
+
+    folder = make_tiny_folder(tmp_path / "data", classes=("数字零", "cat"), per_class=3)
+    code, out, _ = run_cli(capsys, "scan", str(folder), "--quick")
+    rows = [line for line in out.splitlines() if line.startswith("  ") and "#" in line]
+    assert code == 0 and len(rows) == 2
+    assert len({width(line.split("#")[0]) for line in rows}) == 1
+
+    i18n.set_language()
+    scores = {"precision": 1.0, "recall": 1.0, "f1": 1.0, "support": 3}
+    _print_scores({"per_class": {"数字零": scores, "cat": scores}, "averages": {"macro": scores, "weighted": scores}})
+    lines = capsys.readouterr().out.splitlines()
+    assert len({width(line) for line in lines}) == 1, lines  # every column ends where its header does
+    assert lines[-2].startswith("宏平均") and lines[-1].startswith("加权平均")
