@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from desktop_cls.cli.output import print_json, say
+from desktop_cls.cli.output import number_in, print_json, say
 from desktop_cls.cli.predict import MODEL_HELP, add_open_args, load_predictor
 from desktop_cls.cli.progress import Progress
 from desktop_cls.cli.terminal_text import pad
@@ -80,7 +80,7 @@ def add_parser(sub: Any) -> None:
     e.add_argument("model", help=_(MODEL_HELP))
     e.add_argument("dir", help=_("labeled folder: the run's own dataset (its validation images are scored), a "
                                  "folder with test/ or val/, or any folder with one subfolder per class"))
-    e.add_argument("--top-k", type=int, default=5,
+    e.add_argument("--top-k", type=number_in(int, 1, 1000), default=5,
                    help=_("also report how often the true class is among the K likeliest (default 5)"))
     e.add_argument("--json", action="store_true", help=_("print the result as JSON"))
     add_open_args(e)

@@ -98,3 +98,26 @@ def test_tables_line_up_with_chinese_class_names(chinese: None, capsys: pytest.C
     lines = capsys.readouterr().out.splitlines()
     assert len({width(line) for line in lines}) == 1, lines  # every column ends where its header does
     assert lines[-2].startswith("宏平均") and lines[-1].startswith("加权平均")
+
+
+@pytest.mark.parametrize("args", [
+    ("predict", "run", "a.png", "--threshold", "5"), ("predict", "run", "a.png", "--threshold", "nan"),
+    ("predict", "run", "a.png", "--top-k", "0"), ("predict", "run", "a.png", "--every", "0"),
+    ("eval", "run", "dir", "--top-k", "-3"), ("serve", "run", "--port", "99999"), ("serve", "run", "--max-batch", "0"),
+    ("serve", "run", "--timeout", "-1"), ("lr-find", "dir", "--steps", "0"),
+])
+def test_numbers_out_of_range_are_usage_errors_that_say_the_range(chinese: None, capsys: pytest.CaptureFixture[str],
+                                                                  args: tuple[str, ...]) -> None:
+    """--threshold 5 quietly labelled every image 'unknown'; --port 99999 failed late with an OverflowError and a
+    wrong guess that the port was taken."""
+    code, out, err = run_cli(capsys, *args)
+    assert code == 2 and out == ""
+    assert f"参数 {args[-2]}：必须在 " in err and f"而不是 {args[-1]}" in err, err
+
+
+def test_numbers_in_range_pass(capsys: pytest.CaptureFixture[str]) -> None:
+    from desktop_cls.cli.parser import build_parser
+
+    args = build_parser().parse_args(["predict", "run", "a.png", "--threshold", "1.0", "--top-k", "2"])
+    assert args.threshold == 1.0 and args.top_k == 2
+    assert build_parser().parse_args(["serve", "run", "--port", "0"]).port == 0
