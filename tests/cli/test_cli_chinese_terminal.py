@@ -121,3 +121,31 @@ def test_numbers_in_range_pass(capsys: pytest.CaptureFixture[str]) -> None:
     args = build_parser().parse_args(["predict", "run", "a.png", "--threshold", "1.0", "--top-k", "2"])
     assert args.threshold == 1.0 and args.top_k == 2
     assert build_parser().parse_args(["serve", "run", "--port", "0"]).port == 0
+
+
+def test_chinese_errors_read_as_chinese_sentences(chinese: None, capsys: pytest.CaptureFixture[str],
+                                                  tmp_path: Path) -> None:
+    """Before: "轮次 (epochs)必须…", "…子文件夹。 它里面…", "训练配置 不是有效的 JSON", "[Errno 2] No such file…"."""
+    from tests.conftest import make_tiny_folder
+
+    data = make_tiny_folder(tmp_path / "data", per_class=2)
+    code, _, err = run_cli(capsys, "train", str(data), "--epochs", "0")
+    assert code == 2 and "轮次（epochs）必须在 1 和 10000 之间，而不是 0" in err
+    missing = tmp_path / "missing.json"
+    code, _, err = run_cli(capsys, "train", str(data), "--config", str(missing))
+    assert code == 2 and f"{missing} 不存在" in err and "Errno" not in err
+    broken = tmp_path / "broken.json"
+    broken.write_text("{bad", encoding="utf-8")
+    code, _, err = run_cli(capsys, "train", str(data), "--config", str(broken))
+    assert code == 2 and f"错误：{broken} 不是有效的 JSON" in err and "训练配置" not in err
+    code, _, err = run_cli(capsys, "train", str(data / "cat"))
+    assert code == 2 and "子文件夹。它里面直接放着图像" in err
+
+
+def test_the_export_measurement_sentence_reads_after_a_note(chinese: None) -> None:
+    """"在…的 80 张图像（…）；int8 在另一半上校准上：" put 上 after the note."""
+    i18n.set_language()
+    sentence = i18n._("on {images}: top-1 agreement with the trained model {agreement:.1%}, accuracy {accuracy:.1%} "
+                      "(trained model {reference:.1%})")
+    said = sentence.format(images="80 张图像；int8 在另一半上校准", agreement=1, accuracy=1, reference=1)
+    assert "校准上" not in said and said.startswith("衡量所用图像：80 张图像")
