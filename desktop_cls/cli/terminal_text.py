@@ -76,6 +76,12 @@ class HelpFormatter(argparse.HelpFormatter):
     def _fill_text(self, text: str, columns: int, indent: str) -> str:
         return "\n".join(indent + line for line in wrap(text, columns - len(indent)))
 
+    def format_help(self) -> str:
+        """argparse ends every section's heading with ":"; after a Chinese heading that is "："."""
+        lines = super().format_help().split("\n")
+        return "\n".join(line[:-1] + "：" if line.endswith(":") and not line.startswith(" ")
+                         and width(line) > len(line) else line for line in lines)
+
     def _format_usage(self, usage: str | None, actions: Iterable[argparse.Action],
                       groups: Iterable[argparse._MutuallyExclusiveGroup], prefix: str | None) -> str:
         shown = argparse._("usage: ") if prefix is None else prefix  # type: ignore[attr-defined]

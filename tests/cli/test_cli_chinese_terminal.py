@@ -46,7 +46,7 @@ def test_help_is_chinese_and_fits_the_terminal(chinese: None, capsys: pytest.Cap
     """argparse wrapped by characters, so a Chinese help line took up to twice the terminal's 80 columns."""
     code, out, _ = run_cli(capsys, "train", "--help")
     assert code == 0
-    assert "显示此帮助信息并退出" in out and "位置参数" in out
+    assert "显示此帮助信息并退出" in out and "\n位置参数：\n" in out and "\n训练选项：\n" in out
     for word in ("usage:", "options:", "show this help"):
         assert word not in out
     assert max(width(line) for line in out.splitlines()) <= 80
