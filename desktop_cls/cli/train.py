@@ -57,7 +57,10 @@ def _config_and_data(args: argparse.Namespace, pr: Progress, distributed: bool) 
     if not args.dir:
         raise UserError(_("train needs a dataset folder (or --resume RUN)"))
     from desktop_cls.core.data.dataset import scan
+    from desktop_cls.core.run_dir import refuse_used_out
 
+    if args.out is not None:
+        refuse_used_out(args.out)
     cfg = train_config(args)
     # no header check here: decoding for training reports every unreadable file anyway
     idx = scan(args.dir, val_fraction=cfg.val_fraction, seed=cfg.seed, verify="none", progress=pr.progress)
