@@ -149,3 +149,11 @@ def test_the_export_measurement_sentence_reads_after_a_note(chinese: None) -> No
                       "(trained model {reference:.1%})")
     said = sentence.format(images="80 张图像；int8 在另一半上校准", agreement=1, accuracy=1, reference=1)
     assert "校准上" not in said and said.startswith("衡量所用图像：80 张图像")
+
+
+def test_one_chinese_word_for_backbone() -> None:
+    """Two words for one thing ("预训练主干网络…；EfficientNet-Lite0：…最佳骨干网络" in one line of train's plan)."""
+    from desktop_cls.core.i18n import locale_dir
+
+    po = (locale_dir() / "zh_CN" / "LC_MESSAGES" / "desktop_cls.po").read_text(encoding="utf-8")
+    assert "主干网络" in po and "骨干网络" not in po
