@@ -9,6 +9,7 @@ from typing import Any
 
 from desktop_cls.cli.output import number_in, say
 from desktop_cls.cli.predict import MODEL_HELP
+from desktop_cls.cli.progress import Progress
 from desktop_cls.core.i18n import _
 
 
@@ -19,6 +20,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     token = args.token or os.environ.get("DESKTOP_CLS_TOKEN") or None
     check_binding(args.host, token)  # before the slow model load
+    # said first: the load (and with --runtime auto, ONNX Runtime's export and check) can take minutes
+    Progress().line(_("opening {model}; the server starts when it is ready...").format(model=args.model))
     model = ServedModel.open(args.model, device=args.device, runtime=args.runtime,
                              allow_code=args.trust_torchscript)
     settings = ServeSettings(token=token, max_body_bytes=args.max_body_mb * 1_000_000,
