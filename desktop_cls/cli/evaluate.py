@@ -6,9 +6,10 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from desktop_cls.cli.output import print_json, say
+from desktop_cls.cli.output import number_in, print_json, say
 from desktop_cls.cli.predict import MODEL_HELP, add_open_args, load_predictor
 from desktop_cls.cli.progress import Progress
+from desktop_cls.cli.terminal_text import pad
 from desktop_cls.core.i18n import _
 
 
@@ -33,7 +34,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     _print_scores(d)
     say(_("confusion matrix (rows = true, columns = predicted):"))
     for name, row in zip(d["classes"], d["confusion_matrix"], strict=True):
-        say(f"  {name:<20} " + " ".join(f"{v:>5}" for v in row))
+        say(f"  {pad(name, 20)} " + " ".join(f"{v:>5}" for v in row))
     if d["misclassified"]:
         say(_("{n} misclassified, most confident first:").format(n=len(d["misclassified"])))
         for m in d["misclassified"][:10]:
@@ -53,13 +54,20 @@ def _summary(split: str) -> str:
 def _print_scores(d: dict[str, Any]) -> None:
     """The per-class table, then its averages ('macro avg', 'weighted avg')."""
     name, precision, recall, f1, support = _("class"), _("precision"), _("recall"), _("f1"), _("support")
-    say(f"{name:<24}{precision:>10}{recall:>10}{f1:>10}{support:>9}")
-    rows = [*d["per_class"].items(), *((_("{average} avg").format(average=a), r) for a, r in d["averages"].items())]
+    say(pad(name, 24) + "".join(pad(h, w, right=True) for h, w in ((precision, 10), (recall, 10), (f1, 10),
+                                                                    (support, 9))))
+    rows = [*d["per_class"].items(), *((_average_name(a), r) for a, r in d["averages"].items())]
     for name, r in rows:
-        say(f"{name:<24}{_score(r['precision'])}{_score(r['recall'])}{_score(r['f1'])}{r['support']:>9}")
+        say(f"{pad(name, 24)}{_score(r['precision'])}{_score(r['recall'])}{_score(r['f1'])}{r['support']:>9}")
     if any(r["support"] == 0 for r in d["per_class"].values()):
         say(_("— : no images of that class among these images, so no recall; such a class is left out of "
               "the macro average"))
+
+
+def _average_name(average: str) -> str:
+    """'macro avg' and 'weighted avg' translated whole (a translated "avg" after the English word read "macro 平均")."""
+    names = {"macro": _("macro avg"), "weighted": _("weighted avg")}
+    return names.get(average, average)
 
 
 def _score(value: float | None) -> str:
@@ -72,7 +80,7 @@ def add_parser(sub: Any) -> None:
     e.add_argument("model", help=_(MODEL_HELP))
     e.add_argument("dir", help=_("labeled folder: the run's own dataset (its validation images are scored), a "
                                  "folder with test/ or val/, or any folder with one subfolder per class"))
-    e.add_argument("--top-k", type=int, default=5,
+    e.add_argument("--top-k", type=number_in(int, 1, 1000), default=5,
                    help=_("also report how often the true class is among the K likeliest (default 5)"))
     e.add_argument("--json", action="store_true", help=_("print the result as JSON"))
     add_open_args(e)

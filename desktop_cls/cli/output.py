@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import math
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +41,21 @@ def print_json(obj: Any) -> None:
     """With --json, stdout carries this one line of JSON and nothing else (progress goes to stderr)."""
     sys.stdout.write(json.dumps(clean(obj), ensure_ascii=False) + "\n")
     sys.stdout.flush()
+
+
+def number_in(kind: type[int] | type[float], low: float, high: float) -> Callable[[str], Any]:
+    """An argparse type: a number of `kind` from `low` to `high`; anything else (NaN included) is a usage error that
+    says the range, instead of a value that quietly does something odd (a --threshold of 5 made every image
+    "unknown")."""
+    def parse(text: str) -> Any:
+        value = kind(text)  # a ValueError: argparse's own "invalid int value: 'x'"
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(_("must be between {low} and {high}, not {value}").format(
+                low=kind(low), high=kind(high), value=text))
+        return value
+
+    parse.__name__ = kind.__name__
+    return parse
 
 
 def refuse_existing(out: str | Path, overwrite: bool) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 from desktop_cls import __version__
 from desktop_cls.cli import evaluate, export, info, predict, runs, scan, serve, start, train, weights
 from desktop_cls.cli.output import EXIT_INTERRUPTED, EXIT_USER_ERROR
+from desktop_cls.cli.terminal_text import ArgumentParser, translate_argparse
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import _, set_language
 from desktop_cls.core.names import for_terminal
@@ -25,8 +26,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _parser_and_commands() -> tuple[argparse.ArgumentParser, frozenset[str]]:
     """The parser and its sub-commands' names (a bare folder argument must not shadow one)."""
-    p = argparse.ArgumentParser(prog="desktop-cls",
-                                description=_("Train, evaluate and use image classifiers offline."))
+    translate_argparse()
+    p = ArgumentParser(prog="desktop-cls",
+                       description=_("Train, evaluate and use image classifiers offline."))
     p.add_argument("--version", action="version", version=f"desktop-cls {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     for add in (scan.add_parser, train.add_train_parser, evaluate.add_parser, predict.add_predict_parser,

@@ -8,8 +8,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from desktop_cls.cli.output import EXIT_FINDINGS, print_json, refuse_existing, say
+from desktop_cls.cli.output import EXIT_FINDINGS, number_in, print_json, refuse_existing, say
 from desktop_cls.cli.progress import Progress
+from desktop_cls.cli.terminal_text import pad
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import N_, _, ngettext
 from desktop_cls.core.names import for_terminal as shown
@@ -80,8 +81,8 @@ def _predict_video(args: argparse.Namespace, predictor: Any, video: str, pr: Pro
         say(_("{video}: {n} frames classified ({fps:.3g} frames/s)").format(video=video, n=len(vp.frames),
                                                                             fps=vp.fps))
         for seg in vp.segments():
-            say(_("  {start:8.2f} – {end:8.2f} s  {label:<20} {frames:>6} frames, mean confidence "
-                  "{confidence:.0%}").format(start=seg["start_s"], end=seg["end_s"], label=shown(seg["label"]),
+            say(_("  {start:8.2f} – {end:8.2f} s  {label} {frames:>6} frames, mean confidence "
+                  "{confidence:.0%}").format(start=seg["start_s"], end=seg["end_s"], label=pad(shown(seg["label"]), 20),
                                              frames=seg["frames"], confidence=seg["mean_confidence"]))
     if vp.incomplete:  # a truncated file ends without an error: say so, and do not exit 0
         sys.stderr.write(_("desktop-cls: warning: {message}").format(message=shown(vp.shortfall_message())) + "\n")
@@ -115,15 +116,16 @@ def add_predict_parser(sub: Any) -> None:
                                  "file failed, 2 for a usage error such as a missing model or path."))
     pr.add_argument("model", help=_(MODEL_HELP))
     pr.add_argument("paths", nargs="+", metavar="PATH", help=_("image files, folders of images, or one video file"))
-    pr.add_argument("--top-k", type=int, default=3, help=_("how many of the likeliest classes to list (default 3)"))
+    pr.add_argument("--top-k", type=number_in(int, 1, 1000), default=3,
+                    help=_("how many of the likeliest classes to list (default 3)"))
     out = pr.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help=_("print the predictions as JSON"))
     out.add_argument("--csv", metavar="FILE", help=_("write the predictions to a CSV file (one row per image, or "
                                                      "per frame of a video) instead of printing them"))
     pr.add_argument("--overwrite", action="store_true", help=_("replace an existing CSV file"))
-    pr.add_argument("--threshold", type=float, default=0.0,
+    pr.add_argument("--threshold", type=number_in(float, 0, 1), default=0.0,
                     help=_("below this confidence (0-1) the label is 'unknown'"))
-    pr.add_argument("--every", type=int, default=1, metavar="N",
+    pr.add_argument("--every", type=number_in(int, 1, 1_000_000), default=1, metavar="N",
                     help=_("video: classify every N-th frame (default 1: every frame)"))
     add_open_args(pr)
     pr.set_defaults(func=cmd_predict)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_cls.cli.output import print_json, say
+from desktop_cls.cli.terminal_text import pad
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import _
 from desktop_cls.core.names import for_shell
@@ -41,9 +42,9 @@ def cmd_runs(args: argparse.Namespace) -> int:
         acc = f"{r['best_val_accuracy']:.1%}" if r["best_val_accuracy"] is not None else "—"
         status = RunStatus(r["status"])
         epochs = _("quick fit") if r["quick"] else _("epochs {n}").format(n=r["epochs_done"])
-        say(_("{name:<36} {status:<12} {model:<18} {epochs:<11} accuracy {accuracy:<7} {run}").format(
-            name=shown(Path(r["run"]).name), status=status_text(status, r["stopped_by"]),
-            model=shown(r["model"] or "?"), epochs=epochs, accuracy=acc, run=shown(r["run"])))
+        say(_("{name} {status} {model} {epochs} accuracy {accuracy} {run}").format(
+            name=pad(shown(Path(r["run"]).name), 36), status=pad(status_text(status, r["stopped_by"]), 12),
+            model=pad(shown(r["model"] or "?"), 18), epochs=pad(epochs, 11), accuracy=pad(acc, 7), run=shown(r["run"])))
         if r.get("problem"):
             say("    " + _("damaged: {problem}").format(problem=shown(r["problem"])))
         if status is RunStatus.INTERRUPTED:

@@ -9,6 +9,7 @@ from typing import Any
 
 from desktop_cls.cli.output import EXIT_FINDINGS, print_json, say
 from desktop_cls.cli.progress import Progress
+from desktop_cls.cli.terminal_text import pad
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import _, ngettext
 
@@ -78,7 +79,7 @@ def _print_report(idx: Any, s: dict[str, Any]) -> None:
     biggest = max(s["counts"].values())
     for name, n in s["counts"].items():
         bar = "#" * max(1, round(30 * n / biggest)) if biggest else ""
-        say(f"  {name:<24} {n:>7}  {bar}")
+        say(f"  {pad(name, 24)} {n:>7}  {bar}")
     say(_("split: {train} train, {val} validation, {test} test").format(**s["splits"]) + _split_source(idx))
     if s["unlabeled"]:
         say(ngettext("{n} unlabeled image directly in the folder (not used for training)",

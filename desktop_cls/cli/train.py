@@ -7,7 +7,7 @@ import argparse
 import signal
 from typing import Any
 
-from desktop_cls.cli.output import EXIT_INTERRUPTED, print_json, say
+from desktop_cls.cli.output import EXIT_INTERRUPTED, number_in, print_json, say
 from desktop_cls.cli.progress import Progress
 from desktop_cls.cli.train_options import add_option_flags, plan_from_args, say_plan, train_config
 from desktop_cls.core.errors import UserError
@@ -58,7 +58,10 @@ def _config_and_data(args: argparse.Namespace, pr: Progress, distributed: bool) 
     if not args.dir:
         raise UserError(_("train needs a dataset folder (or --resume RUN)"))
     from desktop_cls.core.data.dataset import scan
+    from desktop_cls.core.run_dir import refuse_used_out
 
+    if args.out is not None:
+        refuse_used_out(args.out)
     cfg = train_config(args)
     # no header check here: decoding for training reports every unreadable file anyway
     idx = scan(args.dir, val_fraction=cfg.val_fraction, seed=cfg.seed, verify="none", progress=pr.progress)
@@ -181,7 +184,7 @@ def add_lr_find_parser(sub: Any) -> None:
     lf = sub.add_parser("lr-find", help=_("find a good learning rate with a short range test"))
     lf.add_argument("dir", help=_("the image folder, as for train"))
     lf.add_argument("--config", metavar="FILE", help=_("training options saved as JSON (from the app)"))
-    lf.add_argument("--steps", type=int, default=100,
+    lf.add_argument("--steps", type=number_in(int, 2, 100_000), default=100,
                     help=_("training steps the test takes, from a tiny learning rate to a large one (default 100)"))
     add_option_flags(lf)
     lf.add_argument("--json", action="store_true", help=_("print the result as JSON"))

@@ -8,6 +8,7 @@ from typing import Any
 
 from desktop_cls.cli.output import print_json, say
 from desktop_cls.cli.progress import Progress
+from desktop_cls.cli.terminal_text import pad
 from desktop_cls.core.i18n import _
 
 
@@ -32,7 +33,7 @@ def cmd_weights(args: argparse.Namespace) -> int:
         return 0
     for r in rows:
         state = _("present") if r.present else _("not downloaded")
-        say(f"{r.model:<20} {state:<15} {r.path}")
+        say(f"{pad(r.model, 20)} {pad(state, 15)} {r.path}")
     if not all(r.present for r in rows):
         say(_("get one with: desktop-cls weights download MODEL (or weights import FILE --model MODEL)"))
     return 0

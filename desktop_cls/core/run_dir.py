@@ -38,15 +38,22 @@ _held: dict[Path, RunLock] = {}  # run folders this process trains in, each with
 _created: set[Path] = set()  # run folders this process made (removed again if the start fails)
 
 
+def refuse_used_out(out: str | Path) -> Path:
+    """`out` as a path; UserError when it exists and is not an empty folder (an earlier run must not be
+    overwritten). The command line asks before it scans the data, so the refusal comes first, not after the plan."""
+    p = Path(out).expanduser()
+    if p.exists() and (not p.is_dir() or _has_files(p)):
+        raise UserError(_("{path} already exists and is not empty").format(path=p),
+                        cli_fix=_("choose a new folder for --out, or continue that run with --resume"),
+                        gui_fix=_("choose a new folder, or continue that run with “Resume a run…”"))
+    return p
+
+
 def new_run_dir(out: str | Path | None, model: str) -> Path:
     """A fresh folder, locked for this process (see `release_run`). An existing non-empty --out is
     refused so no earlier run is overwritten; two runs started at once never share a folder."""
     if out is not None:
-        p = Path(out).expanduser()
-        if p.exists() and (not p.is_dir() or _has_files(p)):
-            raise UserError(_("{path} already exists and is not empty").format(path=p),
-                            cli_fix=_("choose a new folder for --out, or continue that run with --resume"),
-                            gui_fix=_("choose a new folder, or continue that run with “Resume a run…”"))
+        p = refuse_used_out(out)
         created = not p.exists()
         p.mkdir(parents=True, exist_ok=True)
         p = p.resolve()

@@ -57,3 +57,19 @@ def test_export_web_reports_the_page(capsys: pytest.CaptureFixture[str], trained
     out = capsys.readouterr().out
     assert code == 0 and "index.html in a browser" in out
     assert (tmp_path / "page" / "index.html").is_file()
+
+
+def test_serve_says_it_is_opening_the_model_before_the_slow_load(capsys: pytest.CaptureFixture[str],
+                                                                 monkeypatch: pytest.MonkeyPatch,
+                                                                 tmp_path: Path) -> None:
+    """Nothing was printed until the server was ready, minutes later with --runtime auto on a busy machine."""
+    from desktop_cls.core.errors import UserError
+    from desktop_cls.core.serving.runtime import ServedModel
+
+    def slow_open(*args: object, **kwargs: object) -> None:
+        assert f"opening {tmp_path / 'run'}" in capsys.readouterr().err  # said before the load starts
+        raise UserError("stop here")
+
+    monkeypatch.setattr(ServedModel, "open", slow_open)
+    assert main(["serve", str(tmp_path / "run")]) == 2
+    assert "stop here" in capsys.readouterr().err

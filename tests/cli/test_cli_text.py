@@ -120,3 +120,18 @@ def test_models_says_whether_each_backbone_has_its_weights_here_and_what_the_cou
     rows = {r["name"]: r for r in json.loads(out)}
     assert rows["efficientnet_lite1"]["weights_installed"] is False and rows["efficientnet_lite0"]["weights_installed"]
     assert rows["efficientnet_lite0"]["parameters_for_classes"] == 10 and "weights_installed" not in rows["resnet18"]
+
+
+def test_a_used_out_folder_is_refused_before_the_plan_is_printed(capsys: pytest.CaptureFixture[str],
+                                                                  tmp_path: Path) -> None:
+    """The refusal came after five lines of plan (and the folder's scan), which read as if training had begun."""
+    from tests.conftest import make_tiny_folder
+
+    data = make_tiny_folder(tmp_path / "data", per_class=2)
+    used = tmp_path / "run"
+    used.mkdir()
+    (used / "mine.txt").write_text("keep", encoding="utf-8")
+    code, out, err = run_cli(capsys, "train", data, "--out", used)
+    assert code == 2 and out == ""
+    assert err.startswith("desktop-cls: error: ") and "already exists and is not empty" in err, err
+    assert (used / "mine.txt").read_text(encoding="utf-8") == "keep"

@@ -289,10 +289,12 @@ def scan(
         files = files.reordered([i for i, p in enumerate(files.paths) if p not in bad])
     classes = _classes_with_images(root, layout, class_names, Counter(files.classes), problems, bool(unlabeled))
     if not classes and not (unlabeled_only and unlabeled):
-        hint = (" " + _("It has images directly inside: put them in one sub-folder per class, or label them "
-                        "on the Label page.") if unlabeled else "")
-        raise UserError(_("no classes found in {folder}: expected one sub-folder of images per class.").format(
-            folder=root) + hint)
+        message = _("no classes found in {folder}: expected one sub-folder of images per class.").format(folder=root)
+        if unlabeled:  # two sentences, joined as the language joins them (no space after "。")
+            message = _("{sentence} {next}").format(sentence=message, next=_(
+                "It has images directly inside: put them in one sub-folder per class, or label them "
+                "on the Label page."))
+        raise UserError(message)
     labels = list(map({c: i for i, c in enumerate(classes)}.__getitem__, files.classes))
     splits, val_fraction = _splits(layout, files.splits, labels, val_fraction, seed)
     index = DatasetIndex(

@@ -284,9 +284,10 @@ class TrainConfig:
             raise UserError(_("invalid training options: {error}").format(error=e)) from None
 
     @classmethod
-    def from_json(cls, text: str | bytes) -> TrainConfig:
+    def from_json(cls, text: str | bytes, source: str | Path | None = None) -> TrainConfig:
+        """source: the file the text came from, named in an error instead of "the training configuration"."""
         try:
-            data = loads_bounded(text, _("the training configuration"))
+            data = loads_bounded(text, source if source is not None else _("the training configuration"))
         except AppFileError as e:  # invalid JSON or nested too deep, said with its reason
             raise UserError(str(e)) from None
         if not isinstance(data, dict):
@@ -297,10 +298,14 @@ class TrainConfig:
     def load(cls, path: str | Path) -> TrainConfig:
         p = Path(path)
         try:
-            return cls.from_json(read_app_bytes(p))
+            return cls.from_json(read_app_bytes(p), source=p)
+        except FileNotFoundError:
+            raise UserError(_("{path} does not exist; check the file's name and folder").format(path=p)) from None
         except OSError as e:
-            raise UserError(_("cannot read {path}: {error}").format(path=p, error=e)) from None
+            raise UserError(_("cannot read {path}: {error}").format(path=p, error=e.strerror or e)) from None
         except UserError as e:
+            if str(p) in str(e):  # the JSON's own error already names the file
+                raise
             raise UserError(_("{path}: {error}").format(path=p, error=e)) from None
 
     def replace(self, **changes: Any) -> TrainConfig:

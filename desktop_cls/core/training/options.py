@@ -119,7 +119,7 @@ class Option:
         """What is wrong with value for this option, in words a user can act on; None when it is fine."""
         what = self.label.lower()
         if what != self.key.replace("_", " "):  # (in another language the identifier is always added)
-            what += f" ({self.key})"
+            what = _("{option} ({key})").format(option=what, key=self.key)
         if value is None:
             return None if self.optional else _("{option} must be set").format(option=what)
         if not _is_kind(value, self.kind):
