@@ -51,8 +51,10 @@ def read_app_bytes(path: str | Path, limit: int | None = None, follow_links: boo
     Opened non-blocking (a FIFO returns at once instead of waiting for a writer) and, with
     follow_links=False, without following a link at the last component (AppFileError saying it is a link). The
     type and size are checked on the open descriptor, so a file swapped after a check cannot slip through.
-    FileNotFoundError and other OSErrors pass through unchanged."""
+    A `limit` given is the caller's own, fixed: its message does not offer DESKTOP_CLS_MAX_FILE_MB, which would
+    not raise it. FileNotFoundError and other OSErrors pass through unchanged."""
     path = Path(path)
+    fixed = limit is not None
     limit = max_file_bytes() if limit is None else limit
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     if not follow_links:
@@ -70,20 +72,23 @@ def read_app_bytes(path: str | Path, limit: int | None = None, follow_links: boo
             raise AppFileError(_("{path} is not a regular file (a device, pipe or folder); it was not read").format(
                 path=path))
         if st.st_size > limit:
-            raise AppFileError(_too_large(path, limit))
+            raise AppFileError(_too_large(path, limit, fixed))
         chunks: list[bytes] = []
         size = 0
         while chunk := os.read(fd, min(1 << 20, limit + 1 - size)):
             chunks.append(chunk)
             size += len(chunk)
             if size > limit:  # grew while we read it
-                raise AppFileError(_too_large(path, limit))
+                raise AppFileError(_too_large(path, limit, fixed))
         return b"".join(chunks)
     finally:
         os.close(fd)
 
 
-def _too_large(path: Path, limit: int) -> str:
+def _too_large(path: Path, limit: int, fixed: bool) -> str:
+    if fixed:
+        return _("{path} is larger than {mb:g} MB, the most a file of its kind may be; it was not read").format(
+            path=path, mb=limit / 1024 / 1024)
     return _("{path} is larger than {mb:g} MB, the limit for the app's own files; set {env} to a larger "
              "number of MB if the file is genuine").format(path=path, mb=limit / 1024 / 1024, env=MAX_FILE_MB_ENV)
 

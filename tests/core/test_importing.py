@@ -184,11 +184,12 @@ def test_a_folder_brings_the_files_in_it_and_names_what_is_not_an_image(tmp_path
     (trip / "notes.txt").write_text("not a picture")
     (trip / ".hidden").mkdir()
     _photos(trip / ".hidden", ["secret.png"])
-    (trip / "link").symlink_to(tmp_path / "data", target_is_directory=True)  # never entered
+    (trip / "link").symlink_to(tmp_path / "data", target_is_directory=True)  # never entered, and named
     ws = Workspace(root)
     result = import_images(ws, [str(trip)], "cat")
     assert sorted(result.imported) == ["cat/a (2).png", "cat/a.png", "cat/b.png"]
-    assert [Path(n.path).name for n in result.not_imported] == ["notes.txt"]  # (the link: not entered, not named)
+    assert [Path(n.path).name for n in result.not_imported] == ["link", "notes.txt"]
+    assert "a link to the folder" in result.not_imported[0].why
     assert ws.describe_undo() == "3 images imported into 'cat'"
     ws.undo()
     assert not (root / "cat" / "a.png").exists() and (trip / "a.png").is_file()  # the originals stay

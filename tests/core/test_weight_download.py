@@ -158,3 +158,25 @@ def test_train_pretrained_without_weights_names_the_command(hub: Path) -> None:
 
     with pytest.raises(UserError, match="desktop-cls weights download mobilenet_v3_small"):
         build_model("mobilenet_v3_small", 3, pretrained=True)
+
+
+def test_a_link_planted_at_a_temporary_name_in_the_cache_is_never_written_through(
+        tmp_path: Path, server: str, hub: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """torch's cache may be shared or synced: a link planted where the temporary file used to go (a name made of
+    the file's name and the process id, easy to guess) took the downloaded or imported bytes into its target."""
+    import os
+
+    victim = tmp_path / "victim"
+    victim.write_bytes(b"the user's own file")
+    hub.mkdir(parents=True)
+    w = serve(tmp_path, server, hub, monkeypatch, PAYLOAD, hashlib.sha256(PAYLOAD).hexdigest()[:8])
+    (hub / f".{w.file_name}.{os.getpid()}.part").symlink_to(victim)
+    assert wd.download_weights("mobilenet_v3_small") == w.path and w.path.read_bytes() == PAYLOAD
+    assert not w.path.is_symlink() and victim.read_bytes() == b"the user's own file"
+    src, prefix = real_weights_file(tmp_path)
+    w2 = wd.OfficialWeights("mobilenet_v3_small", f"https://example.invalid/mobilenet_v3_small-{prefix}.pth",
+                            hub / f"mobilenet_v3_small-{prefix}.pth")
+    monkeypatch.setattr(wd, "official_weights", lambda model: w2)
+    (hub / f".{w2.file_name}.{os.getpid()}.part").symlink_to(victim)
+    assert wd.import_weights("mobilenet_v3_small", src).read_bytes() == src.read_bytes()
+    assert not w2.path.is_symlink() and victim.read_bytes() == b"the user's own file"

@@ -104,3 +104,25 @@ def test_an_import_asked_while_another_step_runs_is_said_not_dropped(qtbot: QtBo
     told = _boxes()
     assert told and "Nothing was copied" in told[0].text() and not (tiny_folder / "fish" / "p0.png").exists()
     window.state.moving_files = False
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "symlink"), reason="needs symbolic links")
+def test_a_dropped_folder_holding_a_link_names_it_where_it_names_other_refused_files(
+        qtbot: QtBot, window: MainWindow, tiny_folder: Path, tmp_path: Path) -> None:
+    """A folder from someone else with `photo.png -> ~/secret.txt`: the link is not copied (its bytes would end up
+    in a dataset that may be shared), and the box that names a text file left out names it too, with its target."""
+    secret = tmp_path / "home" / "secret.txt"
+    secret.parent.mkdir()
+    secret.write_text("my secret")
+    trip = tmp_path / "trip"
+    _photos(trip, 2)
+    (trip / "photo.png").symlink_to(secret)
+    open_and_wait(qtbot, window, tiny_folder)
+    window.show_page("label")
+    lp = window.label_page
+    lp.classes.assign_files("fish", [str(trip)])
+    qtbot.waitUntil(lambda: not lp.model.moving, timeout=30_000)
+    assert (tiny_folder / "fish" / "p1.png").is_file() and not (tiny_folder / "fish" / "photo.png").exists()
+    told = _boxes()
+    assert told and "2 images imported" in told[0].text()
+    assert f"photo.png: a link to {secret}" in told[0].text()

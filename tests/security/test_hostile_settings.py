@@ -59,6 +59,16 @@ def test_deeply_nested_settings_give_defaults_and_a_notice(tmp_path: Path) -> No
     assert s == Settings() and notice is not None and "nests JSON deeper" in notice
 
 
+def test_an_oversized_settings_file_is_set_aside_with_advice_that_works(tmp_path: Path) -> None:
+    """Settings have a fixed 4 MB limit: the notice named DESKTOP_CLS_MAX_FILE_MB, which does not raise it."""
+    big = {"schema_version": SCHEMA_VERSION, "last_export_dir": "x" * (5 * 1024 * 1024)}
+    s, notice = load_settings(_write(tmp_path / "settings.json", big))
+    assert s == Settings() and notice is not None
+    assert "DESKTOP_CLS_MAX_FILE_MB" not in notice
+    assert str(tmp_path / "settings.json") in notice and "4 MB" in notice
+    assert str(tmp_path / "settings.json.bad") in notice and (tmp_path / "settings.json.bad").is_file()
+
+
 def test_the_window_starts_with_a_hostile_settings_folder(qtbot: QtBot, isolated_user_dirs: Path,
                                                           tiny_folder: Path,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,18 +10,23 @@ they belong: the dataset folder (unlabeled) or a class. So:
 - Cancel stops between files (or within a large one): what was copied stays and is the step, so the folder is
   as if those files had been chosen; one Ctrl+Z takes them out.
 
-A folder among the paths brings the files in it and its sub-folders (hidden ones and links to folders left out).
-A name read from outside is one file name, never a path: separators, control characters and a leading dot (a
-hidden file nobody would see) are replaced, and a name already taken gets " (2)". A file that cannot be copied
+A folder among the paths brings the files in it and its sub-folders (hidden ones left out). A link is never
+copied nor entered, whether in a dropped folder or dropped itself: the folder may come from someone else (a zip, a
+tar or a git clone keeps links), and `photo.jpg -> ~/.ssh/id_rsa` would put the user's key into a dataset that may
+be shared. Each link left out is named with where it points, among the files not imported. A name read from
+outside is one file name, never a path: separators, control characters and a leading dot (a hidden file nobody
+would see) are replaced, and a name already taken gets " (2)". A file that cannot be copied
 is named with the reason; a full or read-only disk stops the import (every later file would fail the same way).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import secrets
-from collections.abc import Sequence
+import stat
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -84,9 +89,30 @@ def safe_name(name: str) -> str:
     return out if not is_hidden(out) else f"image {out}"
 
 
+def is_link(path: str) -> bool:
+    """A symbolic link (or a Windows junction): never copied nor entered by an import."""
+    return os.path.islink(path) or bool(getattr(os.path, "isjunction", lambda _p: False)(path))
+
+
+def link_refusal(src: str, imported: Collection[str] = ()) -> str:
+    """Why the link src is not imported, naming where it points: `imported` holds the real paths of the other
+    files to import, so a link to one of them (inside a dropped folder, say) is said to be among them."""
+    target = os.path.realpath(src)  # (through every link on the way: this is where the bytes are)
+    if os.path.isdir(target):
+        return _("a link to the folder {target}: links are never followed; to import its pictures, choose or drop "
+                 "that folder itself").format(target=target)
+    if target in imported:
+        return _("a link to {target}, which is itself among the files to import: links are never copied").format(
+            target=target)
+    return _("a link to {target}: links are never copied, so no file from elsewhere on this computer ends up in "
+             "the dataset; if it is a picture you want, choose or drop that file itself").format(target=target)
+
+
 def refusal(root: Path, src: str) -> str | None:
-    """Why src cannot be imported (not an image file, a folder, already in the dataset), or None."""
+    """Why src cannot be imported (a link, not an image file, a folder, already in the dataset), or None."""
     p = Path(src)
+    if is_link(src):
+        return link_refusal(src)
     if p.is_dir():
         return _("a folder: choose or drop the images in it")
     if not is_image_name(p.name):
@@ -101,17 +127,19 @@ def refusal(root: Path, src: str) -> str | None:
 
 def files_in(paths: Sequence[str], cancel: CancelToken | None = None) -> list[str]:
     """The files to import: each path given, and for a folder the files in it and its sub-folders in name order
-    (hidden ones left out; a link to a folder is not entered, and refused as a folder), so dropping a folder of
+    (hidden ones left out; a link to a folder is listed, to be refused, and not entered), so dropping a folder of
     photos imports its photos and names what else it held."""
     out: list[str] = []
     for p in paths:
-        if not os.path.isdir(p) or os.path.islink(p):
+        if not os.path.isdir(p) or is_link(p):
             out.append(p)
             continue
         for folder, dirs, files in tree_walk.walk(p):  # (enters no folder link; TooDeep past its depth)
             if cancel is not None and cancel.is_set():
                 break
             dirs[:] = sorted(d for d in dirs if not is_hidden(d))
+            out += [os.path.join(folder, d) for d in dirs if is_link(os.path.join(folder, d))]
+            dirs[:] = [d for d in dirs if not is_link(os.path.join(folder, d))]
             out += [os.path.join(folder, f) for f in sorted(files) if not is_hidden(f)]
     return out
 
@@ -119,15 +147,28 @@ def files_in(paths: Sequence[str], cancel: CancelToken | None = None) -> list[st
 def copy_one(src: str, root: Path, rel: str, cancel: CancelToken | None) -> None:
     """Copy src to root/rel atomically (a temporary file renamed into place, no link followed); _Unreadable when
     the source cannot be read, CancelledError when Cancel comes during a large file (nothing is left then)."""
-    try:
-        source = open(src, "rb")  # noqa: SIM115 - closed below; read errors are told apart from write errors
-    except OSError as e:
-        raise _Unreadable(e) from None
+    source = _open_source(src)
     with source:
+        st = os.fstat(source.fileno())  # the photo keeps its date, as a file manager's copy does
         contained.write_atomic_with(root, rel, lambda tmp: _pour(source, tmp, cancel))
     with contextlib.suppress(OSError, ValueError, NotImplementedError), contained.entry(root, rel) as (fd, name):
-        st = os.stat(src)  # the photo keeps its date, as a file manager's copy does
         os.utime(name, ns=(st.st_atime_ns, st.st_mtime_ns), dir_fd=fd, follow_symlinks=False)
+
+
+def _open_source(src: str) -> BinaryIO:
+    """src opened for reading, never through a link at its name (one may have been put there since it was
+    checked) and only when it is a regular file (a FIFO would block); _Unreadable otherwise."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(src, flags | getattr(os, "O_CLOEXEC", 0))
+    except OSError as e:
+        raise _Unreadable(e) from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise _Unreadable(OSError(errno.EINVAL, _("not a regular file"), src))
+    if hasattr(os, "set_blocking"):
+        os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
 
 
 def _pour(source: BinaryIO, tmp: Path, cancel: CancelToken | None) -> None:
@@ -156,14 +197,18 @@ def import_images(ws: Workspace, paths: Sequence[str], class_name: str | None = 
     staging = f"{STATE_DIR}/{TRASH}/{KIND}-{stamp()}-{secrets.token_hex(3)}"
     staged: list[str] = []
     left: list[NotImported] = []
-    cancelled, taken = False, set[str]()
+    cancelled, taken, real = False, set[str](), None
     for i, src in enumerate(paths):
         if cancel is not None and cancel.is_set():
             cancelled = True
             break
         progress(i, len(paths), _("copying {name} ({done:,} of {total:,})").format(
             name=Path(src).name, done=i + 1, total=len(paths)))
-        why = refusal(ws.root, src)
+        if is_link(src):  # (never copied: see link_refusal)
+            real = _real_paths(paths) if real is None else real
+            why: str | None = link_refusal(src, real)
+        else:
+            why = refusal(ws.root, src)
         if why is None:
             rel = free_name(ws.root, staging, safe_name(Path(src).name), taken)
             try:
@@ -186,6 +231,12 @@ def import_images(ws: Workspace, paths: Sequence[str], class_name: str | None = 
     copies = set(staged)
     return ImportResult(tuple(m.dst for m in step.moves if m.src in copies and m.dst) if step else (),
                         tuple(left), cancelled, len(paths), step)
+
+
+def _real_paths(paths: Sequence[str]) -> set[str]:
+    """Where the files among `paths` that are not links are, every link on the way resolved (as link_refusal
+    resolves a link's target); made when the import meets its first link."""
+    return {os.path.realpath(p) for p in paths if not is_link(p)}
 
 
 def _file_copies(ws: Workspace, staging: str, staged: list[str], cls: str | None,

@@ -3,13 +3,14 @@ file they already have, into torch's hub cache, where `--pretrained` looks for t
 
 Every file that lands in the cache has the SHA-256 prefix its official name carries (torch.hub's check_hash
 rule: `resnet18-f37072fd.pth` must hash to f37072fd…), is written to a temporary file beside it and moved
-into place in one step, so a cut connection, a cancel or a wrong file leaves nothing behind.
+into place in one step, so a cut connection, a cancel or a wrong file leaves nothing behind. The temporary file
+gets a fresh random name and is created exclusively, never through a link (storage.write_atomic_with): the cache
+may be shared or synced, and a link planted at a name that can be guessed would take the bytes elsewhere.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import shutil
 import urllib.error
@@ -23,6 +24,7 @@ from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
 from desktop_cls.core.i18n import _
 from desktop_cls.core.models.catalog import MODELS
+from desktop_cls.core.storage import write_atomic_with
 
 CHUNK = 1 << 16
 TIMEOUT_S = 30.0
@@ -101,10 +103,6 @@ def _check_hash(path: Path, w: OfficialWeights, what: str) -> None:
                                                                want=prefix))
 
 
-def _temp_beside(path: Path) -> Path:
-    return path.with_name(f".{path.name}.{os.getpid()}.part")
-
-
 def _offline(w: OfficialWeights, reason: object) -> WeightsOfflineError:
     return WeightsOfflineError(_(
         "cannot download the {model} weights: no connection to {host} ({reason}). On a computer that is online, "
@@ -151,19 +149,14 @@ def download_weights(model: str, progress: ProgressFn = no_progress, cancel: Can
     w = official_weights(model)
     if w.present:
         return w.path
-    w.path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _temp_beside(w.path)
-    try:
+
+    def fill(tmp: Path) -> None:  # tmp: created exclusively a moment ago, fsynced and renamed into place after
         with open(tmp, "wb") as f:
             for chunk in _chunks(w.url, w, progress, cancel, timeout):
                 f.write(chunk)
-            f.flush()
-            os.fsync(f.fileno())
         _check_hash(tmp, w, _("the downloaded file"))
-        os.replace(tmp, w.path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+
+    write_atomic_with(w.path, fill)
     return w.path
 
 
@@ -180,15 +173,12 @@ def import_weights(model: str, source: str | Path, progress: ProgressFn = no_pro
     progress(1, 3, _("copying into the cache"))
     if w.present and w.path.samefile(src):
         return w.path
-    w.path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _temp_beside(w.path)
-    try:
+
+    def fill(tmp: Path) -> None:
         shutil.copyfile(src, tmp)
         _check_hash(tmp, w, _("the copy"))
-        os.replace(tmp, w.path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+
+    write_atomic_with(w.path, fill)
     progress(3, 3, _("done"))
     return w.path
 
