@@ -241,3 +241,26 @@ def test_too_few_validation_images_leave_the_logits_uncalibrated() -> None:
     z_many, y_many = rng.normal(size=(400, 3)) * 4, rng.integers(0, 3, 400)
     z_many[np.arange(400), y_many] += 6.0
     assert calibrate_logits(z_many, y_many).applied
+
+
+def test_a_temperature_that_would_raise_the_shown_calibration_error_is_not_applied() -> None:
+    """The fit minimises the loss; the app shows the calibration error. Logits whose labels were drawn from their own
+    softmax are calibrated already: a fit that would raise their error is left out and says why, while
+    overconfident logits (the same, times 3) are still calibrated, and every applied fit lowers the error."""
+    import numpy as np
+
+    from desktop_cls.core.inference.calibration import calibrate_logits, softmax
+
+    outcomes = set()
+    for seed in range(12):
+        rng = np.random.default_rng(seed)
+        z = rng.normal(size=(300, 4)) * 2
+        y = np.array([rng.choice(4, p=p) for p in softmax(z)])
+        own = calibrate_logits(z, y)
+        assert own.applied == (own.ece_after < own.ece_before)
+        if not own.applied:
+            assert own.already_calibrated and "already as well calibrated" in own.message()
+        outcomes.add(own.applied)
+        sharp = calibrate_logits(z * 3, y)
+        assert sharp.applied and sharp.ece_after < sharp.ece_before and sharp.temperature > 2
+    assert outcomes == {True, False}  # both cases met: the rule was tested, not assumed

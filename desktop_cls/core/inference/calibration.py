@@ -35,6 +35,7 @@ class CalibrationResult:
     ece_after: float = float("nan")
     reason: str = ""
     cross_validated: bool = False  # the logits were out-of-fold ones of every labelled image, not a split's
+    already_calibrated: bool = False  # not applied because the model's own confidences are as good: nothing to fix
 
     def message(self) -> str:
         if self.applied and self.cross_validated:
@@ -148,6 +149,12 @@ def calibrate_logits(z: np.ndarray, y: np.ndarray, min_images: int = MIN_CALIBRA
             _("the fit on {count} validation images ran to the edge of the range (temperature {temperature:.2f}), so "
               "it is not trustworthy; confidences are left as the model gives them").format(count=n, temperature=t)),
             cross_validated=cross_validated)
+    if not after < before:  # the fit lowers the loss but not the error the app shows: keep the model's own
+        return CalibrationResult(False, n, t, before, after, reason=_(
+            "the model's own confidences are already as well calibrated on {count} images (calibration error "
+            "{ece_before:.1%}; the fitted temperature {temperature:.2f} would give {ece_after:.1%}), so they are "
+            "left as they are").format(count=n, ece_before=before, temperature=t, ece_after=after),
+            cross_validated=cross_validated, already_calibrated=True)
     return CalibrationResult(True, n, t, before, after, cross_validated=cross_validated)
 
 

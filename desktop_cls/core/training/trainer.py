@@ -344,7 +344,7 @@ class Trainer:
         cal = calibrate_run(self.run, val_src.batches(256, None, drop_lone=False), self.device,
                             self.step.mean, self.step.std)
         if cal.images:
-            self.cb.notice(cal.message(), "info" if cal.applied else "warning")
+            self.cb.notice(cal.message(), "info" if cal.applied or cal.already_calibrated else "warning")
 
     def _finish(self, total: float) -> FitResult:
         """Write problems.json and the final run.json; the FitResult the caller gets."""
