@@ -2075,8 +2075,16 @@ Trained on {folder}</source>
 训练所用数据集：{folder}</translation>
     </message>
     <message>
+        <source>Evaluate, Classify and Export use this run&apos;s model.</source>
+        <translation>评估、分类和导出使用此训练记录的模型。</translation>
+    </message>
+    <message>
         <source>in use</source>
         <translation>使用中</translation>
+    </message>
+    <message>
+        <source>chosen model</source>
+        <translation>当前选用的模型</translation>
     </message>
     <message>
         <source>Another window or process is training this run right now; it cannot be resumed until that training ends.</source>
