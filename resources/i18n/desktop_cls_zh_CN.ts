@@ -3593,6 +3593,10 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>没有最近的训练记录</translation>
     </message>
     <message>
+        <source>{run} (trained on {folder})</source>
+        <translation>{run}（训练所用数据集：{folder}）</translation>
+    </message>
+    <message>
         <source>Open a model</source>
         <translation>打开模型</translation>
     </message>
