@@ -2729,6 +2729,10 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>{0} 正在提供 {2}（运行时：{1}）— API 文档见 {0}/docs</translation>
     </message>
     <message>
+        <source>The model chosen above, {0}, is not the one served: stop and start serving to serve it.</source>
+        <translation>上面选用的模型 {0} 不是正在提供服务的模型：先停止服务再开始服务即可改用它。</translation>
+    </message>
+    <message>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
