@@ -2004,6 +2004,10 @@ To label more, copy images in with “Import images…”: they wait here for a 
         <translation>正在打开 {0}：不会在即将关闭的文件夹中修正标签。未做任何更改。</translation>
     </message>
     <message>
+        <source>These images are in {0}, not in the open folder {1}: open {0} to fix their labels. Nothing was changed.</source>
+        <translation>这些图片位于 {0}，不在当前打开的文件夹 {1} 中：请打开 {0} 再修正它们的标签。未做任何更改。</translation>
+    </message>
+    <message>
         <source>These images were evaluated while another folder was open, not {0}: evaluate again to fix labels here. Nothing was changed.</source>
         <translation>这些图像是在打开另一个文件夹（而不是 {0}）时评估的：请重新评估后再在此修正标签。未做任何更改。</translation>
     </message>
