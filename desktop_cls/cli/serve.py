@@ -16,10 +16,11 @@ from desktop_cls.core.i18n import _
 def cmd_serve(args: argparse.Namespace) -> int:
     from desktop_cls.core.serving.app import ServeSettings
     from desktop_cls.core.serving.runtime import ServedModel
-    from desktop_cls.core.serving.server import RunningServer, check_binding
+    from desktop_cls.core.serving.server import RunningServer, check_binding, check_port_free
 
     token = args.token or os.environ.get("DESKTOP_CLS_TOKEN") or None
     check_binding(args.host, token)  # before the slow model load
+    check_port_free(args.host, args.port)
     # said first: the load (and with --runtime auto, ONNX Runtime's export and check) can take minutes
     Progress().line(_("opening {model}; the server starts when it is ready...").format(model=args.model))
     model = ServedModel.open(args.model, device=args.device, runtime=args.runtime,

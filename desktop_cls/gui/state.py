@@ -182,6 +182,7 @@ class AppState(QObject):
         from desktop_cls.core.data.labeling import Workspace
         from desktop_cls.core.errors import UserError
 
+        another = self.dataset is None or not _same_folder(self.dataset.root, index.root)
         if self.workspace is None or str(self.workspace.root) != index.root:
             try:
                 self.workspace = Workspace(index.root)
@@ -194,7 +195,16 @@ class AppState(QObject):
         run_for, self._run_for = self._run_for, None
         if run_for is not None and _same_folder(run_for[0], index.root) and Path(run_for[1]).exists():
             self.set_run(run_for[1])
+        elif another and self._chosen_of_another_folder(index.root) and (own := self.last_run_of(index.root)):
+            self.set_run(own)
         self._offer_waiting(index.root)
+
+    def _chosen_of_another_folder(self, folder: str) -> bool:
+        """Whether no model is chosen, or the chosen run was trained on another folder than `folder` (a model file,
+        which knows no folder, is the user's choice and stays): opened from the Data page too, a folder comes with
+        its own last run, also one that waited for it before a restart."""
+        info = self.run_info
+        return info is None or (info.dataset_root is not None and not info.trained_on(folder))
 
     def choose_run_when_open(self, folder: str, run: str) -> None:
         """`run` becomes the chosen run once `folder` is open (at once when it is): not while it is being read, nor

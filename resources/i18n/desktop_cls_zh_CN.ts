@@ -2024,6 +2024,10 @@ To label more, copy images in with “Import images…”: they wait here for a 
         <translation>正在打开 {0}：不会在即将关闭的文件夹中修正标签。未做任何更改。</translation>
     </message>
     <message>
+        <source>These images are in {0}, not in the open folder {1}: open {0} to fix their labels. Nothing was changed.</source>
+        <translation>这些图片位于 {0}，不在当前打开的文件夹 {1} 中：请打开 {0} 再修正它们的标签。未做任何更改。</translation>
+    </message>
+    <message>
         <source>These images were evaluated while another folder was open, not {0}: evaluate again to fix labels here. Nothing was changed.</source>
         <translation>这些图像是在打开另一个文件夹（而不是 {0}）时评估的：请重新评估后再在此修正标签。未做任何更改。</translation>
     </message>
@@ -2095,8 +2099,16 @@ Trained on {folder}</source>
 训练所用数据集：{folder}</translation>
     </message>
     <message>
+        <source>Evaluate, Classify and Export use this run&apos;s model.</source>
+        <translation>评估、分类和导出使用此训练记录的模型。</translation>
+    </message>
+    <message>
         <source>in use</source>
         <translation>使用中</translation>
+    </message>
+    <message>
+        <source>chosen model</source>
+        <translation>当前选用的模型</translation>
     </message>
     <message>
         <source>Another window or process is training this run right now; it cannot be resumed until that training ends.</source>
@@ -2739,6 +2751,10 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
     <message>
         <source>{0} serves {2} (runtime: {1}) — API documentation at {0}/docs</source>
         <translation>{0} 正在提供 {2}（运行时：{1}）— API 文档见 {0}/docs</translation>
+    </message>
+    <message>
+        <source>The model chosen above, {0}, is not the one served: stop and start serving to serve it.</source>
+        <translation>上面选用的模型 {0} 不是正在提供服务的模型：先停止服务再开始服务即可改用它。</translation>
     </message>
     <message>
         <source>Stopping…</source>
@@ -3615,6 +3631,10 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
     <message>
         <source>No recent runs</source>
         <translation>没有最近的训练记录</translation>
+    </message>
+    <message>
+        <source>{run} (trained on {folder})</source>
+        <translation>{run}（训练所用数据集：{folder}）</translation>
     </message>
     <message>
         <source>Open a model</source>

@@ -226,3 +226,19 @@ def test_multipart_upload_is_split_in_memory() -> None:
     body.write(b'--XyZ\r\nContent-Disposition: form-data; name="note"\r\n\r\nhi\r\n--XyZ--\r\n')
     parts = split_multipart(body.getvalue(), "multipart/form-data; boundary=XyZ", max_files=4)
     assert [(p.name, p.data) for p in parts] == [("a.png", b"\x89PNG one"), ("b.png", b"two\r\n--not-the-boundary")]
+
+
+def test_a_port_in_use_is_said_before_the_model_is_opened_in_each_front_ends_words(tmp_path: Path) -> None:
+    """The Export page's Serve box waited for the model (and its checks) before saying the port was taken, then
+    asked for a command-line flag; the port is tried first, and each front end names its own way out."""
+    from desktop_cls.core.serving.server import start_in_background
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        with pytest.raises(UserError) as raised:  # no model there: it was never opened
+            start_in_background(str(tmp_path / "no-such-run"), port=port)
+    assert str(port) in str(raised.value)
+    assert "Port box" in raised.value.for_gui() and "--port" not in raised.value.for_gui()
+    assert "--port" in raised.value.for_cli()

@@ -207,3 +207,27 @@ def test_the_serve_box_names_the_model_it_serves_after_another_is_chosen(
     assert url in text and "served-run" in text and "newer-run" not in text
     panel.timer.stop()
     panel.port = None  # (nothing to stop at the window's close)
+
+
+def test_while_one_model_is_served_the_serve_box_says_another_was_chosen_and_how_to_serve_it(
+        window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The address line named the served model, but nothing beside the newly chosen one said it was not served."""
+    from collections.abc import Callable
+    from types import SimpleNamespace
+
+    panel = window.export_page.serve_panel
+    window.state.set_run(str(tmp_path / "served-run"))
+    started: list[Callable[[object], None]] = []
+    with monkeypatch.context() as m:  # (no server: the test hands over what starting one answers)
+        m.setattr(panel.tasks, "start", lambda _name, _work, on_done, **_kw: started.append(on_done))
+        panel.toggle()
+    url = "http://127.0.0.1:8765"
+    started[0](SimpleNamespace(port=8765, url=url, runtime="onnxruntime", curl_example=lambda: f"curl {url}"))
+    assert panel.other_model_label.isHidden()  # the served model is the chosen one
+    window.state.set_run(str(tmp_path / "newer-run"))  # another folder opened, or a run picked in Past runs
+    note = panel.other_model_label
+    assert not note.isHidden() and "newer-run" in note.text() and "stop and start" in note.text()
+    window.state.set_run(str(tmp_path / "served-run"))
+    assert note.isHidden()
+    panel.timer.stop()
+    panel.port = None  # (nothing to stop at the window's close)

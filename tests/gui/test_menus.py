@@ -268,3 +268,22 @@ def test_undo_names_the_class_also_in_split_folders(tmp_path: Path) -> None:
     assert describe_step(ws.rename_class("bird", "owl")) == "renaming of 'bird' to 'owl'"
     assert describe_step(ws.merge_classes("dog", "cat")) == "merge of 'dog' into 'cat'"
     assert describe_step(ws.delete_class("owl")) == "deletion of class 'owl'"
+
+
+def test_recent_runs_say_the_folder_each_was_trained_on_and_which_one_is_in_use(window: MainWindow) -> None:
+    """A list of full run paths said neither which folder a run belongs to nor which run the pages use now."""
+    from desktop_cls.core.storage import default_runs_dir
+    from tests.core.test_run_list import fake_run
+
+    flowers = fake_run(default_runs_dir(), "20261207-090000-quick", dataset_root="/data/flowers")
+    birds = fake_run(default_runs_dir(), "20261207-080000-quick", dataset_root="/data/birds")
+    window.state.settings.recent_runs = [str(flowers), str(birds)]
+    window.state.set_run(str(birds))
+    menus = window.menus
+    menus._fill_recent_runs()
+    actions = menus.recent_runs_menu.actions()
+    assert [a.text() for a in actions] == ["20261207-080000-quick (trained on birds)",
+                                           "20261207-090000-quick (trained on flowers)"]
+    assert [a.isChecked() for a in actions] == [True, False] and actions[1].toolTip() == str(flowers)
+    actions[1].trigger()
+    assert window.state.run == str(flowers)

@@ -123,3 +123,41 @@ def test_a_run_of_its_folder_chosen_meanwhile_is_not_replaced_by_the_waiting_one
     assert state.waits_for(run) is None
     state.set_dataset(scan(first))
     assert state.run == older
+
+
+def test_a_folder_opened_from_the_data_page_comes_with_its_own_last_run_also_after_a_restart(tmp_path: Path) -> None:
+    """The run that waited for its folder is not remembered across a restart: opening that folder (Open folder, the
+    path field, a drop) still makes its last run the model, not the run of the folder open before."""
+    from desktop_cls.gui.settings import Settings
+    from desktop_cls.gui.state import AppState
+
+    first, second = (make_tiny_folder(tmp_path / name, per_class=3) for name in ("flowers", "birds"))
+    mine, theirs = str(_with_model("20261207-090000-quick", first)), str(_with_model("20261207-080000-quick", second))
+    state = AppState(Settings(recent_folders=[str(second)], recent_runs=[theirs, mine]))  # as a restart finds them
+    state.set_dataset(scan(second))
+    state.set_run(theirs)
+    state.set_dataset(scan(first))
+    assert state.run == mine and state.run_dataset() == str(first)
+    state.set_run(theirs)  # the user picks the other folder's run in Past runs: reading this folder again keeps it
+    state.set_dataset(scan(first))
+    assert state.run == theirs
+
+
+def test_a_model_file_or_a_run_chosen_for_the_folder_being_opened_stays(tmp_path: Path) -> None:
+    from desktop_cls.gui.settings import Settings
+    from desktop_cls.gui.state import AppState
+
+    first, second = (make_tiny_folder(tmp_path / name, per_class=3) for name in ("flowers", "birds"))
+    mine, theirs = str(_with_model("20261207-090000-quick", first)), str(_with_model("20261207-080000-quick", second))
+    exported = tmp_path / "model.onnx"
+    exported.write_bytes(b"onnx")
+    state = AppState(Settings(recent_runs=[theirs, mine]))
+    state.set_run(str(exported))  # File → Open model: a file knows no folder, and it is the user's choice
+    state.set_dataset(scan(first))
+    assert state.run == str(exported)
+    restarted = AppState(Settings(recent_folders=[str(first)], recent_runs=[theirs, mine]))
+    restarted.begin_opening(str(first))  # a restart reopens the folder and the model as it was left
+    restarted.set_run(theirs)
+    restarted.choose_run_when_open(str(first), theirs)
+    restarted.set_dataset(scan(first))
+    assert restarted.run == theirs

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import secrets
+import socket
 import threading
 import time
 from dataclasses import dataclass, replace
@@ -40,6 +41,24 @@ def check_binding(host: str, token: str | None) -> None:
                         cli_fix=_("add --token TOKEN (for example --token {example}), or leave out --host to serve "
                                   "on 127.0.0.1 only").format(example=secrets.token_urlsafe(16)),
                         gui_fix=_("set a token, or serve on 127.0.0.1 only"))
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Before the slow model load: a port another program already listens on is said at once, not after it."""
+    if port == 0:  # any free port
+        return
+    address = host.strip("[]")
+    try:
+        with socket.create_server((address, port), family=socket.AF_INET6 if ":" in address else socket.AF_INET):
+            pass
+    except OSError as e:
+        raise port_in_use(host, port) from e
+
+
+def port_in_use(host: str, port: int) -> UserError:
+    return UserError(_("could not serve on {host} port {port}: another program may be using it").format(
+        host=host, port=port), cli_fix=_("choose another with --port"),
+        gui_fix=_("choose another port in the Port box (0 picks a free one)"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +96,7 @@ class RunningServer:
                                 h11_max_incomplete_event_size=64 * 1024)
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name="serve", daemon=True)
-        self.host = host
+        self.host, self.requested_port = host, port
 
     def start(self, timeout_s: float = 30.0) -> ServerInfo:
         """Start serving; raises UserError when the address cannot be bound."""
@@ -85,8 +104,7 @@ class RunningServer:
         deadline = time.monotonic() + timeout_s
         while not self._server.started:
             if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise UserError(_("could not serve on {host}: the port may be in use; choose another with "
-                                  "--port").format(host=self.host))
+                raise port_in_use(self.host, self.requested_port)
             time.sleep(0.02)
         return self.info()
 
@@ -121,6 +139,7 @@ def start_in_background(source: str, host: str = DEFAULT_HOST, port: int = DEFAU
                         device: str = "cpu") -> ServerInfo:
     """Open the model, start serving it, and return where (the model load takes seconds: not on a UI thread)."""
     check_binding(host, token)
+    check_port_free(host, port)
     server = RunningServer(ServedModel.open(source, device=device), host, port, ServeSettings(token=token))
     info = server.start()
     with _background_lock:

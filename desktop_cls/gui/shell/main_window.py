@@ -196,6 +196,8 @@ class MainWindow(QMainWindow):
             self.open_dataset(recent[0])
         if s.recent_runs and Path(s.recent_runs[0]).exists():  # the model as it was left, whatever it was
             self.state.set_run(s.recent_runs[0])
+            if recent:  # (also once the folder is in: not replaced by that folder's last run)
+                self.state.choose_run_when_open(recent[0], s.recent_runs[0])
 
     def open_recent(self, folder: str) -> None:
         """A folder and the last model trained on it (File → Open recent, and the start), chosen once the folder is

@@ -187,9 +187,20 @@ class WindowMenus(QObject):
         runs = [r for r in self.state.settings.recent_runs if Path(r).exists()]
         if not runs:
             self.recent_runs_menu.addAction(self.tr("No recent runs")).setEnabled(False)
-        for r in runs:
-            a = self.recent_runs_menu.addAction(r.replace("&", "&&"))
+        for r in runs:  # the folder each was trained on, and which one the pages use now (a path said neither)
+            a = self.recent_runs_menu.addAction(self._run_label(r).replace("&", "&&"))
+            a.setToolTip(r)
+            a.setCheckable(True)
+            a.setChecked(r == self.state.run)
             a.triggered.connect(lambda _=False, p=r: self.state.set_run(p))
+        self.recent_runs_menu.setToolTipsVisible(True)
+
+    def _run_label(self, run: str) -> str:
+        from desktop_cls.gui.state import RunInfo
+
+        root = RunInfo.read(run).dataset_root
+        return self.tr("{run} (trained on {folder})").format(run=Path(run).name, folder=Path(root).name) if root \
+            else Path(run).name
 
     def open_model(self) -> None:
         from desktop_cls.core.storage import default_runs_dir

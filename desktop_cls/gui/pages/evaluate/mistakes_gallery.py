@@ -3,6 +3,7 @@ confident first; labels fixed in place from the context menu; Grad-CAM heat maps
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -174,7 +175,7 @@ class MistakesGallery(QWidget):
         if ws is None or not paths:
             show_error(self, self.tr("Cannot fix labels"), self.tr("Open the dataset on the Data page first."))
             return
-        if (why := self._why_not_now(ws)) is not None:
+        if (why := self._why_not_now(ws, paths)) is not None:
             show_error(self, self.tr("Cannot fix labels"), why)
             return
         try:
@@ -195,7 +196,7 @@ class MistakesGallery(QWidget):
         self.label.setText(text)
         self._fixes[step.id] = (gone, text)
 
-    def _why_not_now(self, ws: Any) -> str | None:
+    def _why_not_now(self, ws: Any, paths: list[str]) -> str | None:
         """Why no label may be fixed now (None: it may). One writer per dataset, and only the open one: not while a
         step on a worker thread moves its files, nor while another folder is being opened (the open one is going),
         nor in a folder opened after these images were evaluated."""
@@ -205,6 +206,9 @@ class MistakesGallery(QWidget):
         if self.state.opening is not None:
             return self.tr("{0} is being opened: no label is fixed in the folder that is going. Nothing was "
                            "changed.").format(self.state.opening)
+        if (folder := _folder_outside(paths, str(ws.root), self.state.run_dataset())) is not None:
+            return self.tr("These images are in {0}, not in the open folder {1}: open {0} to fix their labels. "
+                           "Nothing was changed.").format(folder, ws.root)
         if self._workspace is not ws:
             return self.tr("These images were evaluated while another folder was open, not {0}: evaluate again "
                            "to fix labels here. Nothing was changed.").format(ws.root)
@@ -259,3 +263,18 @@ class MistakesGallery(QWidget):
         items = [(path, self.tr("True class: {0} · predicted: {1} ({2:.0%})").format(classes[t], classes[k], conf))
                  for path, t, k, conf in self.shown]
         open_viewer(self, items, row, self.heatmap_pictures if self.heatmap_check.isChecked() else None)
+
+
+def _folder_outside(paths: list[str], root: str, run_dataset: str | None) -> str | None:
+    """The dataset folder the images are in when some are not in the open one (the chosen run's own folder when they
+    are there, else the folder above their class folder); None when all are in the open folder."""
+    def inside(path: str, folder: str) -> bool:
+        try:
+            return Path(path).resolve().is_relative_to(Path(folder).resolve())
+        except OSError:
+            return False
+
+    outside = next((p for p in paths if not inside(p, root)), None)
+    if outside is None:
+        return None
+    return run_dataset if run_dataset is not None and inside(outside, run_dataset) else str(Path(outside).parent.parent)

@@ -106,6 +106,7 @@ class ExportPage(Page):
         the rows, figures, script and metadata of another model's exports go until this one is exported."""
         self.model_edit.setText(path)
         self.hint.setText(exported_what(path))
+        self.serve_panel.model_changed(path)
         if self.results.model.made_from_other(path):
             self.results.clear()
 

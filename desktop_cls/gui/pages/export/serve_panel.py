@@ -45,6 +45,11 @@ class ServePanel(QGroupBox):
         self.address_label = QLabel(self.tr("Not serving"))
         self.address_label.setObjectName("serveAddressLabel")
         self.address_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.other_model_label = QLabel("")  # the page chose another model than the one being served
+        self.other_model_label.setObjectName("serveOtherModelLabel")
+        self.other_model_label.setWordWrap(True)
+        self.other_model_label.hide()
+        self._served = ""  # the model the running server answers with
         self.curl_edit = QLineEdit()
         self.curl_edit.setObjectName("serveCurlEdit")
         self.curl_edit.setAccessibleName(self.tr("Example request"))
@@ -57,6 +62,7 @@ class ServePanel(QGroupBox):
         row = QHBoxLayout()
         row.addWidget(self.port_spin)
         row.addWidget(self.serve_button)
+        row.addWidget(self.other_model_label, 1)  # beside the button that serves it: seen without scrolling
         row.addStretch(1)
         form = QFormLayout(self)
         form.addRow(self.tr("Port"), row)
@@ -98,8 +104,17 @@ class ServePanel(QGroupBox):
         self.address_label.setText(self.tr("{0} serves {2} (runtime: {1}) — API documentation at {0}/docs").format(
             info.url, info.runtime, Path(model).name))
         self.curl_edit.setText(info.curl_example())
+        self._served = model
+        self.model_changed(self._model().strip())
         self._refresh_count()
         self.timer.start()
+
+    def model_changed(self, model: str) -> None:
+        """The page's model changed: while another one is served, say so and how to serve the new one."""
+        other = self.port is not None and bool(model) and Path(model) != Path(self._served)
+        self.other_model_label.setText(self.tr("The model chosen above, {0}, is not the one served: stop and start "
+                                               "serving to serve it.").format(Path(model).name) if other else "")
+        self.other_model_label.setVisible(other)
 
     def _stop(self) -> None:
         port = self.port
@@ -120,6 +135,7 @@ class ServePanel(QGroupBox):
         self.serve_button.setText(self.tr("Start serving"))
         self.port_spin.setEnabled(True)
         self.address_label.setText(self.tr("Not serving"))
+        self.model_changed("")
         self.curl_edit.clear()
         self.count_label.setText(self.tr("{0} requests answered").format(count))
 

@@ -37,6 +37,7 @@ class PastRuns(QGroupBox):
         self.runs_list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.summaries: list[RunSummary] = []  # as last read from the runs folder, newest first
         self.dataset: str | None = None  # the open dataset: its runs come first
+        self.chosen: str | None = None  # the run Evaluate, Classify and Export use: marked in the list
         self.runs_list.itemChanged.connect(lambda _i: self._compare())
         self.runs_list.itemDoubleClicked.connect(self._chosen)
         self.empty = QLabel(self.tr("No runs yet — each training is kept here: check runs to compare their "
@@ -60,6 +61,12 @@ class PastRuns(QGroupBox):
         """Another dataset is open: its runs come first (the runs read last time, regrouped)."""
         if dataset != self.dataset:
             self.dataset = dataset
+            self._fill()
+
+    def show_chosen(self, run: str | None) -> None:
+        """Another run became the model the other pages use: the list says which one it is."""
+        if run != self.chosen:
+            self.chosen = run
             self._fill()
 
     def _fill(self) -> None:
@@ -103,6 +110,11 @@ class PastRuns(QGroupBox):
             item.setToolTip(self.tr("{run}\nTrained on {folder}").format(run=item.text(), folder=run.dataset)
                             if run.dataset else item.text())
         item.setData(Qt.ItemDataRole.UserRole, run.path)
+        if _same(run.path, self.chosen):
+            font = QFont(item.font())
+            font.setBold(True)
+            item.setFont(font)
+            item.setToolTip(self.tr("Evaluate, Classify and Export use this run's model.") + "\n" + item.toolTip())
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
         item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
         return item
@@ -124,6 +136,8 @@ class PastRuns(QGroupBox):
             parts.append(status_text(run.status, run.stopped_by))
         if run.in_use:
             parts.append(self.tr("in use"))
+        if _same(run.path, self.chosen):
+            parts.append(self.tr("chosen model"))
         return " · ".join(parts)
 
     def _compare(self) -> None:
@@ -151,3 +165,12 @@ def group_by_dataset(runs: list[RunSummary], open_dataset: str | None) -> list[t
 
 def _folder(path: str | None) -> str | None:
     return str(Path(path)) if path else None
+
+
+def _same(run: str, chosen: str | None) -> bool:
+    if chosen is None:
+        return False
+    try:
+        return run == chosen or Path(run).resolve() == Path(chosen).resolve()
+    except OSError:
+        return False

@@ -70,6 +70,7 @@ class TrainPage(Page):
         self.lr_search.message.connect(self.monitor.line)
         self.past_runs.comparisons_changed.connect(self.monitor.compare)
         self.past_runs.run_chosen.connect(self._use_run)
+        self.state.run_changed.connect(self.past_runs.show_chosen)
         self.training.running_changed.connect(self._on_running)
         self.pause_control = PauseControl(self, self.training, lambda: self.toggle_pause(), self.buttons["pauseButton"])
         return row

@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop_cls.core.storage import default_runs_dir
 from desktop_cls.gui.pages.train.past_runs import PastRuns, group_by_dataset
+from desktop_cls.gui.shell.main_window import MainWindow
 from tests.core.test_run_list import fake_run
 
 
@@ -74,3 +75,22 @@ def test_a_long_label_is_shortened_in_the_middle_not_hidden_behind_a_scrollbar(q
     assert rl.fontMetrics().horizontalAdvance(rl.item(1).text()) > rl.viewport().width()
     assert not rl.horizontalScrollBar().isVisible()
     assert rl.textElideMode() == Qt.TextElideMode.ElideMiddle  # "…" in the name; accuracy and status stay
+
+
+def test_the_run_the_other_pages_use_is_marked_and_the_mark_follows_the_choice(window: MainWindow) -> None:
+    """After a run of another folder waited, or the user picked one, the list says which run Evaluate, Classify and
+    Export use (it said nothing: every run looked alike)."""
+    base = default_runs_dir()
+    for name, data in [("20261207-051545-efficientnet_lite2", "/data/clipart"), ("20261207-050638-quicknet",
+                                                                                 "/data/digits")]:
+        fake_run(base, name, status="finished", epochs_done=3, best_val_accuracy=0.9, dataset_root=data,
+                 model=name.rsplit("-", 1)[1])
+    page, state = window.train_page, window.state
+    page.refresh_runs()
+    state.set_run(str(base / "20261207-050638-quicknet"))
+    texts = _texts(page.past_runs)
+    marked = [t for t in texts if "chosen model" in t]
+    assert marked == ["20261207-050638-quicknet · 90.0% · chosen model"]
+    state.set_run(str(base / "20261207-051545-efficientnet_lite2"))
+    assert [t for t in _texts(page.past_runs) if "chosen model" in t] == [
+        "20261207-051545-efficientnet_lite2 · 90.0% · chosen model"]
