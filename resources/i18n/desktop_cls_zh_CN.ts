@@ -1619,6 +1619,47 @@ To label more, copy images in with “Import images…”: they wait here for a 
     </message>
 </context>
 <context>
+    <name>LiveLine</name>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Stop computing suggestions (unticks live suggestions)</source>
+        <translation>停止计算建议（取消勾选实时建议）</translation>
+    </message>
+    <message>
+        <source>Computing suggestions…</source>
+        <translation>正在计算建议…</translation>
+    </message>
+    <message>
+        <source>Computing suggestions… {0} of {1} images</source>
+        <translation>正在计算建议… 第 {0} 张，共 {1} 张图像</translation>
+    </message>
+    <message numerus="yes">
+        <source>Suggestions ready for %n unlabeled image(s)</source>
+        <translation>
+            <numerusform>已为 %n 张未标注图像生成建议</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No unlabeled image left to suggest a class for</source>
+        <translation>没有剩余的未标注图像需要建议类别</translation>
+    </message>
+    <message>
+        <source>Suggestions start once two classes have labelled images</source>
+        <translation>两个类别都有已标注图像后才会开始给出建议</translation>
+    </message>
+    <message>
+        <source>Suggestions start once the engine has loaded</source>
+        <translation>引擎加载完成后开始给出建议</translation>
+    </message>
+    <message>
+        <source>Suggestions failed; untick and tick the box to try again</source>
+        <translation>建议失败；取消勾选再重新勾选即可重试</translation>
+    </message>
+</context>
+<context>
     <name>LiveVideoPanel</name>
     <message>
         <source>Camera</source>
