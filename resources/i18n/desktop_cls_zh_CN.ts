@@ -1816,6 +1816,10 @@ To label more, copy images in with “Import images…”: they wait here for a 
         <translation>需要处理</translation>
     </message>
     <message>
+        <source>{0}, {1} to label</source>
+        <translation>{0}，待标注 {1} 张</translation>
+    </message>
+    <message>
         <source>{folder} — desktop_cls</source>
         <translation>{folder} — desktop_cls</translation>
     </message>

@@ -151,3 +151,24 @@ def test_the_class_counts_follow_each_key_press(qtbot: QtBot, window: MainWindow
     assert shown == ["cat (2)", "dog (1)"]
     QTest.keyClick(lp, Qt.Key.Key_Delete)  # the trash is no class
     assert [lp.classes.class_list.item(row).text() for row in range(2)] == shown
+
+
+def test_the_status_bar_counts_every_class_and_follows_each_key_press(qtbot: QtBot, window: MainWindow,
+                                                                      pile: Path) -> None:
+    """"pile: 1 image, 1 class" while five classes existed: the summary counted the last scan, which leaves
+    empty classes out and is read again only a moment after the last key. It now says what the Label page shows."""
+    open_and_wait(qtbot, window, pile)
+    window.show_page("label")
+    lp = window.label_page
+    loose = len(lp.model.queue)
+    assert loose > 3
+    for name in ("cat", "dog", "fish"):
+        lp.do(opened_workspace(window).create_class, name)
+    qtbot.waitUntil(lambda: lp.classes.class_list.count() == 3, timeout=10_000)
+    qtbot.waitUntil(lambda: "3 classes" in window.dataset_status.text(), timeout=10_000)
+    assert f"0 images, 3 classes, {loose} to label" in window.dataset_status.text()
+    lp.reread.timer.setInterval(60_000)  # the folder is not read again meanwhile: the counts are the page's own
+    window.activateWindow()
+    qtbot.waitUntil(lp.hasFocus)
+    QTest.keyClick(lp, Qt.Key.Key_1)
+    assert f"1 image, 3 classes, {loose - 1} to label" in window.dataset_status.text()

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QGridLayout,
@@ -31,6 +31,8 @@ IMAGE_PATTERNS = "*.jpg *.jpeg *.png *.bmp *.tif *.tiff *.webp *.ppm *.pgm"  # w
 
 
 class ClassPanel(QWidget):
+    counted = Signal()  # the counts shown changed (a scan, or the page's own step): the window's summary follows
+
     def __init__(self, workspace: Callable[[], Any], do: Callable[..., None],
                  import_files: Callable[[list[str], str | None, list[str]], None],
                  empty_trash: Callable[[], object], busy: Callable[[], bool] = lambda: False) -> None:
@@ -111,6 +113,11 @@ class ClassPanel(QWidget):
             item = QListWidgetItem(name if self._counts is None else f"{name} ({self._counts[name]})")
             item.setData(Qt.ItemDataRole.UserRole, name)
             self.class_list.addItem(item)
+        self.counted.emit()
+
+    def counts(self) -> dict[str, int] | None:
+        """Images per class as the list shows them (every class, empty ones too); None before a scan."""
+        return None if self._counts is None else dict(self._counts)
 
     def add(self, filed: dict[str, int]) -> None:
         """Images the page's own step filed into classes: their counts go up now, not when the folder is next read
@@ -123,6 +130,7 @@ class ClassPanel(QWidget):
             if filed.get(name):
                 self._counts[name] += filed[name]
                 item.setText(f"{name} ({self._counts[name]})")
+        self.counted.emit()
 
     def _pick_class(self, title: str, exclude: str | None = None) -> str | None:
         ws = self._workspace()
