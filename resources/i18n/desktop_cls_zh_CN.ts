@@ -292,6 +292,14 @@
         <translation>类别（一个类别就是一个文件夹）</translation>
     </message>
     <message>
+        <source>No class yet: make one with “New class…”</source>
+        <translation>还没有类别：请用“新建类别…”创建一个</translation>
+    </message>
+    <message>
+        <source>Merging needs a second class to merge into</source>
+        <translation>合并需要另一个可并入的类别</translation>
+    </message>
+    <message>
         <source>Labeling recovered</source>
         <translation>标注已恢复</translation>
     </message>

@@ -172,3 +172,28 @@ def test_the_status_bar_counts_every_class_and_follows_each_key_press(qtbot: QtB
     qtbot.waitUntil(lp.hasFocus)
     QTest.keyClick(lp, Qt.Key.Key_1)
     assert f"1 image, 3 classes, {loose - 1} to label" in window.dataset_status.text()
+
+
+def test_rename_merge_and_delete_are_off_with_the_reason_until_there_are_classes_to_act_on(
+        qtbot: QtBot, window: MainWindow, pile: Path) -> None:
+    from PySide6.QtWidgets import QPushButton
+
+    open_and_wait(qtbot, window, pile)
+    window.show_page("label")
+    lp = window.label_page
+
+    def button(name: str) -> QPushButton:
+        found = lp.classes.findChild(QPushButton, name)
+        assert found is not None
+        return found
+
+    rename, merge, delete = (button(n) for n in ("renameClassButton", "mergeClassButton", "deleteClassButton"))
+    qtbot.waitUntil(lambda: not rename.isEnabled(), timeout=10_000)
+    assert not merge.isEnabled() and not delete.isEnabled()
+    assert all("New class" in b.toolTip() for b in (rename, merge, delete))
+    lp.do(opened_workspace(window).create_class, "cat")
+    qtbot.waitUntil(rename.isEnabled, timeout=10_000)
+    assert delete.isEnabled() and "trash" in delete.toolTip()
+    assert not merge.isEnabled() and "second class" in merge.toolTip()
+    lp.do(opened_workspace(window).create_class, "dog")
+    qtbot.waitUntil(merge.isEnabled, timeout=10_000)

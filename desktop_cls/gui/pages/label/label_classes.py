@@ -76,6 +76,15 @@ class ClassPanel(QWidget):
         lay.addLayout(grid)
         lay.addWidget(importb)
         lay.addWidget(empty)
+        self._class_buttons = ((rename, 1, ""), (merge, 2, ""), (delete, 1, delete.toolTip()))
+        self._enable_class_buttons(0)
+
+    def _enable_class_buttons(self, classes: int) -> None:
+        """Rename and Delete need a class, Merge two (one to merge into): otherwise off, the tooltip says why."""
+        for b, needed, tip in self._class_buttons:
+            b.setEnabled(classes >= needed)
+            b.setToolTip(tip if classes >= needed else self.tr("No class yet: make one with “New class…”")
+                         if classes == 0 else self.tr("Merging needs a second class to merge into"))
 
     def tell_repairs(self) -> None:
         """What opening the folder had to finish or repair in its labeling history, said once."""
@@ -108,6 +117,7 @@ class ClassPanel(QWidget):
         dataset leaves empty classes out): it shows 0 like the others show theirs. COUNTS None: nothing scanned,
         the names alone."""
         self.class_list.clear()
+        self._enable_class_buttons(len(classes))
         self._counts = None if counts is None else {name: counts.get(name, 0) for name in classes}
         for name in classes:
             item = QListWidgetItem(name if self._counts is None else f"{name} ({self._counts[name]})")
