@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 from desktop_cls.core.data.dataset import scan
 from desktop_cls.core.errors import UserError
 from desktop_cls.gui.shell.main_window import MainWindow
-from tests.gui.conftest import open_and_wait, opened, opened_workspace
+from tests.gui.conftest import open_and_check, open_and_wait, opened, opened_workspace
 
 
 @pytest.fixture
@@ -197,3 +197,21 @@ def test_rename_merge_and_delete_are_off_with_the_reason_until_there_are_classes
     assert not merge.isEnabled() and "second class" in merge.toolTip()
     lp.do(opened_workspace(window).create_class, "dog")
     qtbot.waitUntil(merge.isEnabled, timeout=10_000)
+
+
+def test_a_broken_image_waiting_for_a_class_is_listed_on_the_problems_tab_with_its_fix(
+        qtbot: QtBot, window: MainWindow, pile: Path) -> None:
+    """A loose file that is no picture showed only as a pink thumbnail: the check reads the loose images too and
+    lists it like an unreadable file in a class, and "Trash unreadable files" moves it (undoable)."""
+    (pile / "img_9999.png").write_bytes(b"\x89PNG\r\n\x1a\n cut short")
+    (pile / "notes.jpg").write_bytes(b"not an image")
+    checked = open_and_check(qtbot, window, pile)
+    unreadable = {Path(p.path).name: p.kind for p in checked.problems if p.kind in ("corrupt", "not_image")}
+    assert set(unreadable) == {"img_9999.png", "notes.jpg"}
+    panel = window.dataset_page.problems
+    assert panel.fix_unreadable.isEnabled()
+    before = window.state.dataset
+    panel.fix_unreadable.click()
+    qtbot.waitUntil(lambda: window.state.dataset is not before, timeout=30_000)
+    assert not (pile / "img_9999.png").exists() and not (pile / "notes.jpg").exists()
+    assert (pile / "img_0000.png").exists()
