@@ -2045,6 +2045,14 @@ To label more, copy images in with “Import images…”: they wait here for a 
         <translation>移到类别</translation>
     </message>
     <message>
+        <source>{0} (labelled)</source>
+        <translation>{0}（当前标注）</translation>
+    </message>
+    <message>
+        <source>{0} (predicted)</source>
+        <translation>{0}（模型预测）</translation>
+    </message>
+    <message>
         <source>Move to trash</source>
         <translation>移到回收站</translation>
     </message>

@@ -235,3 +235,28 @@ def test_a_model_typed_in_the_field_is_not_marked_evaluated_as_the_chosen_run(wi
     ev.model_edit.setText(run)
     show_result(ev, {**synthetic_result(), "_model": run})
     assert window.sidebar_icons.status[PageKey.EVALUATE] == "done" and state.settings.run_steps[run] == ["evaluate"]
+
+
+def test_move_to_class_marks_the_labelled_class_off_and_the_predicted_one(window: MainWindow) -> None:
+    """The menu listed every class alike: the class the image already has (a move that changes nothing) and the one
+    the model saw (the likely fix) were not told apart."""
+    from PySide6.QtCore import QItemSelectionModel
+    from PySide6.QtWidgets import QMenu
+
+    ev = window.evaluate_page
+    gallery = ev.mistakes
+    show_result(ev, synthetic_result())
+    path, true, predicted, _conf = gallery.shown[0]
+    row = next(i for i, item in enumerate(gallery.model.items) if item[0] == path)
+    gallery.view.selectionModel().select(gallery.model.index(row, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect)
+    menu = gallery.fix_menu()
+    assert menu is not None
+    move = menu.actions()[0].menu()
+    assert isinstance(move, QMenu)
+    actions = {a.text(): a for a in move.actions()}
+    classes = gallery.classes
+    labelled, guessed = f"{classes[true]} (labelled)", f"{classes[predicted]} (predicted)"
+    assert labelled in actions and not actions[labelled].isEnabled()
+    assert guessed in actions and actions[guessed].isEnabled()
+    others = [a for t, a in actions.items() if t not in (labelled, guessed)]
+    assert len(others) == len(classes) - 2 and all(a.isEnabled() for a in others)
