@@ -736,10 +736,6 @@
         <translation>已标注的文件夹</translation>
     </message>
     <message>
-        <source>Labeled folder (default: the dataset&apos;s validation images)</source>
-        <translation>已标注的文件夹（默认：数据集的验证集图像）</translation>
-    </message>
-    <message>
         <source>Folder…</source>
         <translation>文件夹…</translation>
     </message>
@@ -804,16 +800,36 @@
         <translation>在已标注的图像上为模型打分</translation>
     </message>
     <message>
+        <source>Default: the dataset&apos;s validation images</source>
+        <translation>默认：数据集的验证集图像</translation>
+    </message>
+    <message>
         <source>Labeled folder (default: test images of {0})</source>
         <translation>已标注的文件夹（默认：{0} 的测试集图像）</translation>
+    </message>
+    <message>
+        <source>Default: test images of {0}</source>
+        <translation>默认：{0} 的测试集图像</translation>
+    </message>
+    <message>
+        <source>Default: all of {0}, cross-validated</source>
+        <translation>默认：{0} 全部（交叉验证）</translation>
     </message>
     <message>
         <source>Labeled folder (default: every image of {0}, as cross-validation predicted it)</source>
         <translation>已标注的文件夹（默认：{0} 的所有图像，按交叉验证的预测）</translation>
     </message>
     <message>
+        <source>Default: validation images of {0}</source>
+        <translation>默认：{0} 的验证集图像</translation>
+    </message>
+    <message>
         <source>Labeled folder (default: validation images of {0})</source>
         <translation>已标注的文件夹（默认：{0} 的验证集图像）</translation>
+    </message>
+    <message>
+        <source>Default: the model&apos;s training images</source>
+        <translation>默认：模型训练所用的图像</translation>
     </message>
     <message>
         <source>Labeled folder (default: the images the model was trained on, in {0})</source>

@@ -129,9 +129,10 @@ def test_images_placeholder_names_the_split_evaluate_will_score(window: MainWind
     make_tiny_folder(data / "test", per_class=2, seed=5)
     ev = window.evaluate_page
     window.state.set_dataset(scan(data))
-    assert ev.folder_edit.placeholderText() == "Labeled folder (default: test images of digits)"
+    assert ev.folder_edit.placeholderText() == "Default: test images of digits"
+    assert ev.folder_edit.toolTip() == "Labeled folder (default: test images of digits)"
     window.state.set_dataset(scan(data / "train"))
-    assert ev.folder_edit.placeholderText() == "Labeled folder (default: validation images of train)"
+    assert ev.folder_edit.placeholderText() == "Default: validation images of train"
 
 
 def test_a_run_that_learned_every_image_names_its_cross_validation(window: MainWindow, tmp_path: Path,
@@ -145,10 +146,12 @@ def test_a_run_that_learned_every_image_names_its_cross_validation(window: MainW
     window.state.set_dataset(scan(trained_run[1]))
     window.state.set_run(str(run))
     text = window.evaluate_page.folder_edit.placeholderText()
-    assert text.startswith("Labeled folder (default: validation images of")
+    assert text.startswith("Default: validation images of")
     (run / CV_FILE).write_text("{}")
     window.state.set_run(str(run))
-    text = window.evaluate_page.folder_edit.placeholderText()
+    field = window.evaluate_page.folder_edit
+    assert field.placeholderText() == f"Default: all of {trained_run[1].name}, cross-validated"
+    text = field.toolTip()
     assert text == f"Labeled folder (default: every image of {trained_run[1].name}, as cross-validation predicted it)"
 
 
