@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -115,8 +116,11 @@ class SuggestionPanel(QWidget):
         lay.addWidget(self.suggest_button)
         lay.addWidget(self._heading(self.tr("Then, for the suggestions shown (live or from a model):"),
                                     "acceptHeading"))
-        acc = QHBoxLayout()
-        acc.addWidget(self.accept_button)
+        acc = QHBoxLayout()  # the box as wide as its "100 %", the button the rest: its words never touch its edges
+        self.accept_spin.setSizePolicy(QSizePolicy.Policy.Fixed, self.accept_spin.sizePolicy().verticalPolicy())
+        pad = 2 * accept_button.fontMetrics().averageCharWidth()
+        accept_button.setMinimumWidth(accept_button.sizeHint().width() + pad)
+        acc.addWidget(self.accept_button, 1)
         acc.addWidget(self.accept_spin)
         lay.addLayout(acc)
         self.sure_note = self._heading("", "sureNote")  # why no suggestion is that sure yet: too few labels
