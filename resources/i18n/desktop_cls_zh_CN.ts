@@ -963,6 +963,10 @@
         <translation>在任意浏览器中离线对图像和摄像头画面分类（一个可直接打开或放到网站服务器上的文件夹）</translation>
     </message>
     <message>
+        <source>{0}. Not available: {1}</source>
+        <translation>{0}。不可用：{1}</translation>
+    </message>
+    <message>
         <source>{0}: {1}</source>
         <translation>{0}：{1}</translation>
     </message>
