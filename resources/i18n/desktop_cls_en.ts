@@ -83,6 +83,16 @@
     </message>
 </context>
 <context>
+    <name>LiveLine</name>
+    <message numerus="yes">
+        <source>Suggestions ready for %n unlabeled image(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message numerus="yes">
         <source>%Ln image(s)</source>
