@@ -547,6 +547,20 @@
         </translation>
     </message>
     <message>
+        <source>Not copied:</source>
+        <translation>未复制：</translation>
+    </message>
+    <message numerus="yes">
+        <source>…and %n more file(s).</source>
+        <translation>
+            <numerusform>……以及另外 %n 个文件。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Some images were not copied</source>
+        <translation>部分图像未复制</translation>
+    </message>
+    <message>
         <source>Copy failed</source>
         <translation>复制失败</translation>
     </message>
