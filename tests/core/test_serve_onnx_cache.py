@@ -22,9 +22,9 @@ def exports(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     made: list[Path] = []
     real = eo.write_fp32
 
-    def counted(model: Any, meta: Any, example: Any, tmp: Path) -> None:
+    def counted(model: Any, meta: Any, example: Any, tmp: Path, legacy_first: bool = False) -> None:
         made.append(tmp)
-        real(model, meta, example, tmp)
+        real(model, meta, example, tmp, legacy_first)
 
     monkeypatch.setattr(eo, "write_fp32", counted)
     return made
@@ -81,3 +81,35 @@ def test_a_cached_export_that_is_a_link_is_not_read(trained_run: tuple[Path, Pat
     assert len(exports) == before + 1
     assert not cache_path(sha).is_symlink()  # replaced, never written through
     assert elsewhere.read_bytes()  # its target is kept
+
+
+def test_serve_exports_with_the_faster_exporter_and_falls_back_to_the_other(
+        trained_run: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Serve checks its export against torch before use, so it takes the legacy exporter first (8-10x faster at
+    start-up); a file the user exports keeps the dynamo exporter first. Either falls back to the other."""
+    run, _data = trained_run
+    tried: list[str] = []
+    real = {"legacy": eo._export_legacy, "dynamo": eo._export_dynamo}
+
+    def exporter(name: str, fails: bool) -> Any:
+        def export(model: Any, example: Any, tmp: Path) -> None:
+            tried.append(name)
+            if fails:
+                raise RuntimeError(f"{name} cannot export this")
+            real[name](model, example, tmp)
+        return export
+
+    monkeypatch.setattr(eo, "_export_legacy", exporter("legacy", fails=False))
+    monkeypatch.setattr(eo, "_export_dynamo", exporter("dynamo", fails=True))
+    p = Predictor.load(run)
+    assert runtime._export(p)[:2] and tried == ["legacy"]
+    tried.clear()
+    monkeypatch.setattr(eo, "_export_legacy", exporter("legacy", fails=True))
+    monkeypatch.setattr(eo, "_export_dynamo", exporter("dynamo", fails=False))
+    assert runtime._export(p) and tried == ["legacy", "dynamo"]
+    tried.clear()  # a file the user exports: the dynamo exporter first
+    example = np.zeros((2, 3, *p.meta.input_size), dtype=np.float32)
+    import torch
+
+    eo.write_fp32(p.backend.float().eval(), p.meta, torch.from_numpy(example), tmp_path / "exported.onnx")
+    assert tried == ["dynamo"]

@@ -118,7 +118,7 @@ def _export(predictor: Predictor) -> bytes:
                       meta.mean, meta.std)
     with tempfile.TemporaryDirectory(prefix="desktop-cls-serve-") as tmp:
         path = Path(tmp) / "model.onnx"
-        eo.write_fp32(model.cpu(), meta, example, path)
+        eo.write_fp32(model.cpu(), meta, example, path, legacy_first=True)  # checked against torch before use
         return path.read_bytes()
 
 
