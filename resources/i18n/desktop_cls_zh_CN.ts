@@ -1783,6 +1783,10 @@ To label more, copy images in with “Import images…”: they wait here for a 
         <translation>任务“{task}”仍在运行。仍要退出吗？它会被取消，不会完成。</translation>
     </message>
     <message>
+        <source>Quit anyway?</source>
+        <translation>仍要退出吗？</translation>
+    </message>
+    <message>
         <source>Quit desktop_cls?</source>
         <translation>退出 desktop_cls？</translation>
     </message>
@@ -2767,6 +2771,10 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
     <message>
         <source>Serving failed</source>
         <translation>服务失败</translation>
+    </message>
+    <message>
+        <source>A model is being served at {0}; quitting stops it.</source>
+        <translation>正在 {0} 提供模型服务；退出会停止服务。</translation>
     </message>
 </context>
 <context>

@@ -231,3 +231,45 @@ def test_while_one_model_is_served_the_serve_box_says_another_was_chosen_and_how
     assert note.isHidden()
     panel.timer.stop()
     panel.port = None  # (nothing to stop at the window's close)
+
+
+def test_quitting_while_a_model_is_served_asks_first_and_names_the_address(
+        window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Closing the window stopped the server without a word; now it asks, as it does during training."""
+    from collections.abc import Callable
+    from types import SimpleNamespace
+
+    from PySide6.QtWidgets import QMessageBox
+
+    import desktop_cls.core.serving.server as server
+
+    panel = window.export_page.serve_panel
+    window.state.set_run(str(tmp_path / "served-run"))
+    started: list[Callable[[object], None]] = []
+    with monkeypatch.context() as m:  # (no server: the test hands over what starting one answers)
+        m.setattr(panel.tasks, "start", lambda _name, _work, on_done, **_kw: started.append(on_done))
+        panel.toggle()
+    url = "http://127.0.0.1:8765"
+    started[0](SimpleNamespace(port=8765, url=url, runtime="onnxruntime", curl_example=lambda: f"curl {url}"))
+    panel.timer.stop()
+    asked: list[str] = []
+    answer = [QMessageBox.StandardButton.No]
+
+    def question(_parent: object, _title: str, text: str, *args: object) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return answer[0]
+
+    stopped: list[int] = []
+
+    def stop(port: int) -> int:
+        stopped.append(port)
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    monkeypatch.setattr(server, "stop_in_background", stop)
+    window.show()
+    assert not window.close()  # No: the window stays and the server goes on
+    assert asked and f"served at {url}; quitting stops it" in asked[0]
+    assert panel.port == 8765 and not stopped
+    answer[0] = QMessageBox.StandardButton.Yes
+    assert window.close() and stopped == [8765] and panel.port is None

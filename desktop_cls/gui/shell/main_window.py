@@ -353,13 +353,16 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         user_work = [t for t in self.tasks.running() if t.name not in RECOMPUTABLE_TASKS]
-        busy = self.state.training or bool(user_work)
-        if busy and not self._closing:
+        serving = self.export_page.serve_panel.quit_question()
+        if (self.state.training or user_work or serving) and not self._closing:
             if self.state.training:
                 text = self.train_page.training.quit_question()
-            else:
+            elif user_work:
                 text = self.tr("The task “{task}” is still running. Quit anyway? It is cancelled "
                                "unfinished.").format(task=user_work[0].name)
+            else:
+                text = self.tr("Quit anyway?")
+            text = f"{serving}\n\n{text}" if serving else text
             answer = QMessageBox.question(
                 self, self.tr("Quit desktop_cls?"), text,
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)

@@ -50,6 +50,7 @@ class ServePanel(QGroupBox):
         self.other_model_label.setWordWrap(True)
         self.other_model_label.hide()
         self._served = ""  # the model the running server answers with
+        self.url = ""  # the running server's address
         self.curl_edit = QLineEdit()
         self.curl_edit.setObjectName("serveCurlEdit")
         self.curl_edit.setAccessibleName(self.tr("Example request"))
@@ -105,6 +106,7 @@ class ServePanel(QGroupBox):
             info.url, info.runtime, Path(model).name))
         self.curl_edit.setText(info.curl_example())
         self._served = model
+        self.url = str(info.url)
         self.model_changed(self._model().strip())
         self._refresh_count()
         self.timer.start()
@@ -131,6 +133,7 @@ class ServePanel(QGroupBox):
     def _stopped(self, count: int) -> None:
         self._busy = False
         self.port = None
+        self.url = ""
         self.serve_button.setEnabled(True)
         self.serve_button.setText(self.tr("Start serving"))
         self.port_spin.setEnabled(True)
@@ -156,6 +159,12 @@ class ServePanel(QGroupBox):
         from desktop_cls.core.serving.server import requests_served  # loaded already: the server runs
 
         self.count_label.setText(self.tr("{0} requests answered").format(requests_served(self.port)))
+
+    def quit_question(self) -> str:
+        """What quitting now does to the server (joins the window's quit question); "" when nothing is served."""
+        if self.port is None:
+            return ""
+        return self.tr("A model is being served at {0}; quitting stops it.").format(self.url)
 
     def shutdown(self) -> None:
         """Stop the server when the window closes (waits for it: called at exit)."""
