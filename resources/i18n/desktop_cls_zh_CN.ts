@@ -2717,6 +2717,14 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>在 127.0.0.1 上为其他程序响应 POST /predict</translation>
     </message>
     <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Give up starting: the server does not start</source>
+        <translation>放弃启动：服务器不会启动</translation>
+    </message>
+    <message>
         <source>Not serving</source>
         <translation>未在服务</translation>
     </message>
@@ -2745,8 +2753,8 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>请先训练一个模型，或输入训练记录文件夹的路径。</translation>
     </message>
     <message>
-        <source>Starting…</source>
-        <translation>正在启动…</translation>
+        <source>Starting to serve {0}…</source>
+        <translation>正在启动 {0} 的服务…</translation>
     </message>
     <message>
         <source>Stop serving</source>

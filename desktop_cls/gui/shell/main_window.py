@@ -307,7 +307,7 @@ class MainWindow(QMainWindow):
         (done, total, what), self._progress = self._progress, None
         self.task_status.setText(what)
         self.task_progress.setVisible(True)
-        show_progress(self.task_progress, min(done, max(total, 1)), max(total, 1))
+        show_progress(self.task_progress, min(done, max(total, 0)), max(total, 0))  # total 0: busy, amount unknown
 
     def _on_train_progress(self, text: str, done: int, total: int) -> None:
         """At once: the training monitor paces its own reports, and Pause must show "paused" when pressed."""
