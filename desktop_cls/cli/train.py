@@ -90,7 +90,7 @@ def _health_checked(idx: Any, folder: str, pr: Progress) -> Any:
         pr.line(_("{n:,} images: not checked for problems before training (copies across classes, tiny images); "
                   "check them with: desktop-cls scan {folder}").format(n=len(idx.samples), folder=for_shell(folder)))
         return idx
-    idx = with_health(idx, progress=pr.progress)
+    idx = with_health(idx, progress=pr.progress, loose=False)  # images not in a class are not trained on
     if idx.problems:
         kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(Counter(p.kind for p in idx.problems).items()))
         pr.line(ngettext("warning: the dataset has {n} problem ({kinds}); see it with: desktop-cls scan {folder}",

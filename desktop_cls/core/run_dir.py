@@ -249,10 +249,10 @@ def _mtime(p: Path) -> float:
 
 def process_owner() -> dict[str, Any]:
     """The fields run.json records about the process writing it."""
-    return {"pid": os.getpid(), "host": socket.gethostname(), "pid_started": _process_started(os.getpid())}
+    return {"pid": os.getpid(), "host": socket.gethostname(), "pid_started": process_started(os.getpid())}
 
 
-def _process_started(pid: int) -> int | None:
+def process_started(pid: int) -> int | None:
     """When the process started (clock ticks after boot, Linux): tells a reused pid from the original."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
@@ -291,7 +291,7 @@ def owner_is_gone(info: dict[str, Any]) -> bool:
     if not _pid_alive(pid):
         return True
     started = info.get("pid_started")
-    return isinstance(started, int) and _process_started(pid) not in (None, started)  # pid reused
+    return isinstance(started, int) and process_started(pid) not in (None, started)  # pid reused
 
 
 def run_status(run: Path, info: dict[str, Any] | None = None) -> RunStatus:

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import platformdirs
 
 from desktop_cls.core import contained
 from desktop_cls.core.app_files import AppFileError, loads_bounded, read_app_bytes
 from desktop_cls.core.errors import UserError
+from desktop_cls.core.events import CancelledError, CancelToken
 from desktop_cls.core.i18n import N_, _
 
 APP_NAME = "desktop_cls"
@@ -208,7 +211,8 @@ def copy_into_folders(items: list[tuple[str, str]], dest: Path) -> list[tuple[st
     """Copy each (file, folder name) to dest/folder/, renaming on collisions; returns (source, copy).
 
     Folder names come from a model file: each must be one plain name (UserError otherwise, before anything
-    is copied), and no link inside dest is followed."""
+    is copied), and no link inside dest is followed. A source that is a link (or not a regular file) is not
+    copied: NotCopied names it, and the items before it are copied."""
     check_folder_names(folder for _src, folder in items)
     return [(src, str(copy_into(src, Path(dest), folder))) for src, folder in items]
 
@@ -221,19 +225,100 @@ def check_folder_names(names: Iterable[str]) -> None:
                               "/, \\, .. or control characters); nothing was copied").format(name=name[:80]))
 
 
+class Unreadable(Exception):
+    """The source of a copy cannot be read (a link, a FIFO, a read error): `cause` is the OSError. A failure to
+    write the copy stays an OSError, so a caller can tell a bad source from a full disk."""
+
+    def __init__(self, cause: OSError) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+
+
+class NotCopied(UserError):
+    """A source image that copy_into leaves out (a link, not a regular file, unreadable): one line naming why."""
+
+    def __init__(self, path: str, why: str) -> None:
+        super().__init__(why)
+        self.path, self.why = path, why
+
+
+def is_link(path: str | Path) -> bool:
+    """A symbolic link (or a Windows junction): never copied nor entered when copying out of a user's folder."""
+    return os.path.islink(path) or bool(getattr(os.path, "isjunction", lambda _p: False)(path))
+
+
 def copy_into(src: str | Path, dest: Path, folder: str = "") -> Path:
     """Copy src into dest/folder/ (created when missing) under a free name; no link inside dest is followed,
-    and a link or file already there is never written through. Returns the copy's path."""
-    import shutil
+    and a link or file already there is never written through. Returns the copy's path.
 
+    src itself is never a link: the images may be a folder from someone else, and `x.jpg -> ~/private.jpg`
+    would put the user's file into the sorted folder; NotCopied then names the link and where it points."""
+    src = str(src)
+    if is_link(src):
+        raise NotCopied(src, link_not_copied(src))
     dest = Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
     if folder:
         contained.mkdir(dest, folder)
     name = _free_name(dest, folder, Path(src).name)
     rel = f"{folder}/{name}" if folder else name
-    contained.write_atomic_with(dest, rel, lambda p: shutil.copy2(src, p))
+    try:
+        copy_file(src, dest, rel)
+    except Unreadable as e:
+        if e.cause.errno == errno.ELOOP:  # a link put in its place since the check above
+            raise NotCopied(src, link_not_copied(src)) from None
+        raise NotCopied(src, _("cannot be read: {reason}").format(reason=e.cause.strerror or e.cause)) from None
     return dest / rel
+
+
+def link_not_copied(src: str) -> str:
+    """Why the link src is not copied, naming where it points (every link on the way resolved)."""
+    return _("a link to {target}: links are never copied, so no file from elsewhere on this computer ends up "
+             "among the copies; if it is a picture you want, copy that file itself").format(
+        target=os.path.realpath(src))
+
+
+def copy_file(src: str, root: Path, rel: str, cancel: CancelToken | None = None, chunk: int = 1 << 20) -> None:
+    """Copy the bytes of src to root/rel atomically (a temporary file renamed into place, no link below root
+    followed), keeping its dates. src is opened without following a link at its name and must be a regular
+    file (a FIFO would block): Unreadable otherwise, or on a read error; CancelledError when Cancel comes
+    during a large file (nothing is left then)."""
+    source = open_source(src)
+    with source:
+        st = os.fstat(source.fileno())  # the photo keeps its date, as a file manager's copy does
+        contained.write_atomic_with(root, rel, lambda tmp: _pour(source, tmp, cancel, chunk))
+    with contextlib.suppress(OSError, ValueError, NotImplementedError), contained.entry(root, rel) as (fd, name):
+        os.utime(name, ns=(st.st_atime_ns, st.st_mtime_ns), dir_fd=fd, follow_symlinks=False)
+
+
+def open_source(src: str) -> BinaryIO:
+    """src opened for reading, never through a link at its name (one may have been put there since it was
+    checked) and only when it is a regular file (a FIFO would block); Unreadable otherwise."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(src, flags | getattr(os, "O_CLOEXEC", 0))
+    except OSError as e:
+        raise Unreadable(e) from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise Unreadable(OSError(errno.EINVAL, _("not a regular file"), src))
+    if hasattr(os, "set_blocking"):
+        os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
+
+
+def _pour(source: BinaryIO, tmp: Path, cancel: CancelToken | None, chunk: int) -> None:
+    with open(tmp, "wb") as out:
+        while True:
+            if cancel is not None and cancel.is_set():
+                raise CancelledError()
+            try:
+                data = source.read(chunk)
+            except OSError as e:
+                raise Unreadable(e) from None
+            if not data:
+                return
+            out.write(data)
 
 
 def _free_name(root: Path, folder: str, name: str) -> str:

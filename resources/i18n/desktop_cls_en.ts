@@ -44,6 +44,13 @@
             <numerusform>Copied %n images into {0} (existing files were kept; name clashes got a number).</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>…and %n more file(s).</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>ConfusionMatrixView</name>
@@ -79,6 +86,16 @@
         <translation>
             <numerusform>…and %n more file.</numerusform>
             <numerusform>…and %n more files.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>LiveLine</name>
+    <message numerus="yes">
+        <source>Suggestions ready for %n unlabeled image(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
         </translation>
     </message>
 </context>

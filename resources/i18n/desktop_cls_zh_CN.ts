@@ -292,6 +292,14 @@
         <translation>类别（一个类别就是一个文件夹）</translation>
     </message>
     <message>
+        <source>No class yet: make one with “New class…”</source>
+        <translation>还没有类别：请用“新建类别…”创建一个</translation>
+    </message>
+    <message>
+        <source>Merging needs a second class to merge into</source>
+        <translation>合并需要另一个可并入的类别</translation>
+    </message>
+    <message>
         <source>Labeling recovered</source>
         <translation>标注已恢复</translation>
     </message>
@@ -539,6 +547,20 @@
         </translation>
     </message>
     <message>
+        <source>Not copied:</source>
+        <translation>未复制：</translation>
+    </message>
+    <message numerus="yes">
+        <source>…and %n more file(s).</source>
+        <translation>
+            <numerusform>……以及另外 %n 个文件。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Some images were not copied</source>
+        <translation>部分图像未复制</translation>
+    </message>
+    <message>
         <source>Copy failed</source>
         <translation>复制失败</translation>
     </message>
@@ -728,10 +750,6 @@
         <translation>已标注的文件夹</translation>
     </message>
     <message>
-        <source>Labeled folder (default: the dataset&apos;s validation images)</source>
-        <translation>已标注的文件夹（默认：数据集的验证集图像）</translation>
-    </message>
-    <message>
         <source>Folder…</source>
         <translation>文件夹…</translation>
     </message>
@@ -796,16 +814,36 @@
         <translation>在已标注的图像上为模型打分</translation>
     </message>
     <message>
+        <source>Default: the dataset&apos;s validation images</source>
+        <translation>默认：数据集的验证集图像</translation>
+    </message>
+    <message>
         <source>Labeled folder (default: test images of {0})</source>
         <translation>已标注的文件夹（默认：{0} 的测试集图像）</translation>
+    </message>
+    <message>
+        <source>Default: test images of {0}</source>
+        <translation>默认：{0} 的测试集图像</translation>
+    </message>
+    <message>
+        <source>Default: all of {0}, cross-validated</source>
+        <translation>默认：{0} 全部（交叉验证）</translation>
     </message>
     <message>
         <source>Labeled folder (default: every image of {0}, as cross-validation predicted it)</source>
         <translation>已标注的文件夹（默认：{0} 的所有图像，按交叉验证的预测）</translation>
     </message>
     <message>
+        <source>Default: validation images of {0}</source>
+        <translation>默认：{0} 的验证集图像</translation>
+    </message>
+    <message>
         <source>Labeled folder (default: validation images of {0})</source>
         <translation>已标注的文件夹（默认：{0} 的验证集图像）</translation>
+    </message>
+    <message>
+        <source>Default: the model&apos;s training images</source>
+        <translation>默认：模型训练所用的图像</translation>
     </message>
     <message>
         <source>Labeled folder (default: the images the model was trained on, in {0})</source>
@@ -937,6 +975,10 @@
     <message>
         <source>classifies images and the webcam in any browser, offline (a folder to open or put on a web server)</source>
         <translation>在任意浏览器中离线对图像和摄像头画面分类（一个可直接打开或放到网站服务器上的文件夹）</translation>
+    </message>
+    <message>
+        <source>{0}. Not available: {1}</source>
+        <translation>{0}。不可用：{1}</translation>
     </message>
     <message>
         <source>{0}: {1}</source>
@@ -1619,6 +1661,47 @@ To label more, copy images in with “Import images…”: they wait here for a 
     </message>
 </context>
 <context>
+    <name>LiveLine</name>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Stop computing suggestions (unticks live suggestions)</source>
+        <translation>停止计算建议（取消勾选实时建议）</translation>
+    </message>
+    <message>
+        <source>Computing suggestions…</source>
+        <translation>正在计算建议…</translation>
+    </message>
+    <message>
+        <source>Computing suggestions… {0} of {1} images</source>
+        <translation>正在计算建议… 第 {0} 张，共 {1} 张图像</translation>
+    </message>
+    <message numerus="yes">
+        <source>Suggestions ready for %n unlabeled image(s)</source>
+        <translation>
+            <numerusform>已为 %n 张未标注图像生成建议</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No unlabeled image left to suggest a class for</source>
+        <translation>没有剩余的未标注图像需要建议类别</translation>
+    </message>
+    <message>
+        <source>Suggestions start once two classes have labelled images</source>
+        <translation>两个类别都有已标注图像后才会开始给出建议</translation>
+    </message>
+    <message>
+        <source>Suggestions start once the engine has loaded</source>
+        <translation>引擎加载完成后开始给出建议</translation>
+    </message>
+    <message>
+        <source>Suggestions failed; untick and tick the box to try again</source>
+        <translation>建议失败；取消勾选再重新勾选即可重试</translation>
+    </message>
+</context>
+<context>
     <name>LiveVideoPanel</name>
     <message>
         <source>Camera</source>
@@ -1773,6 +1856,10 @@ To label more, copy images in with “Import images…”: they wait here for a 
     <message>
         <source>needs attention</source>
         <translation>需要处理</translation>
+    </message>
+    <message>
+        <source>{0}, {1} to label</source>
+        <translation>{0}，待标注 {1} 张</translation>
     </message>
     <message>
         <source>{folder} — desktop_cls</source>
@@ -1994,6 +2081,14 @@ To label more, copy images in with “Import images…”: they wait here for a 
     <message>
         <source>Move to class</source>
         <translation>移到类别</translation>
+    </message>
+    <message>
+        <source>{0} (labelled)</source>
+        <translation>{0}（当前标注）</translation>
+    </message>
+    <message>
+        <source>{0} (predicted)</source>
+        <translation>{0}（模型预测）</translation>
     </message>
     <message>
         <source>Move to trash</source>

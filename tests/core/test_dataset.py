@@ -172,7 +172,7 @@ def test_many_headers_are_read_in_worker_processes_in_the_callers_language(tmp_p
                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     """Reading headers is mostly Python: threads held the interpreter lock the window's UI thread needs. The
     processes describe problems as the app would (its language, not the system's)."""
-    from desktop_cls.core.data import dataset
+    from desktop_cls.core.data import file_checks
     from desktop_cls.core.i18n import current_language, set_language
 
     root = make_tiny_folder(tmp_path / "data")
@@ -181,7 +181,7 @@ def test_many_headers_are_read_in_worker_processes_in_the_callers_language(tmp_p
     try:
         set_language("zh_CN")
         in_threads = scan(root, verify="header").problems
-        pools = reading_in_processes(monkeypatch, dataset)
+        pools = reading_in_processes(monkeypatch, file_checks)
         in_processes = scan(root, verify="header").problems
     finally:
         set_language(before)

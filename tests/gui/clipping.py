@@ -1,5 +1,5 @@
-"""Find texts the window cuts off: labels, buttons, combo boxes, group boxes, tabs and table headers whose
-text is wider than the room they are given (measured with the widget's own font metrics)."""
+"""Find texts the window cuts off: labels, buttons, combo boxes, fields' placeholders, group boxes, tabs and
+table headers whose text is wider than the room they are given (measured with the widget's own font metrics)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QStyle,
     QStyleOptionComboBox,
     QTabBar,
@@ -63,6 +64,17 @@ def _combo(w: QComboBox) -> str | None:
     text = max((w.itemText(i) for i in range(w.count())), key=w.fontMetrics().horizontalAdvance)
     need = w.fontMetrics().horizontalAdvance(text)
     return f"combo {w.objectName() or text!r}: {text!r} needs {need} px, has {room}" if need > room + SLACK else None
+
+
+def _placeholder(w: QLineEdit) -> str | None:
+    """An empty field's placeholder says what it takes (or what it does when left empty): all of it must show."""
+    text = w.placeholderText()
+    if not text or w.text():
+        return None
+    need = w.fontMetrics().horizontalAdvance(text)
+    margins = w.textMargins()
+    room = w.contentsRect().width() - margins.left() - margins.right() - 4  # the frame's and the text's own 2 px
+    return f"placeholder {w.objectName() or text!r}: needs {need} px, has {room}" if need > room + SLACK else None
 
 
 def _group(w: QGroupBox) -> str | None:
@@ -120,6 +132,8 @@ def clipped_texts(root: QWidget) -> list[str]:
             found.append(_button(w) or "")
         elif isinstance(w, QComboBox):
             found.append(_combo(w) or "")
+        elif isinstance(w, QLineEdit):
+            found.append(_placeholder(w) or "")
         elif isinstance(w, QGroupBox):
             found.append(_group(w) or "")
         elif isinstance(w, QTabBar):

@@ -72,3 +72,45 @@ def test_no_page_cuts_a_text_off_at_1024x640(qtbot: QtBot, language_window: Any,
     assert w.width() <= 1024
     clipped = before_data + _walk(w)
     assert not clipped, "\n".join(clipped)
+
+
+@pytest.mark.parametrize("language_window", ["en", "zh_CN"], indirect=True)
+def test_the_evaluate_images_placeholder_fits_for_a_cross_validated_run(language_window: Any, tmp_path: Path,
+                                                                       trained_run: tuple[Path, Path]) -> None:
+    """"…as cross-validation pred…": the longest of the Images field's placeholders was cut off at 1280 px. Each
+    fits at 1024 px now; the whole sentence is the field's tooltip."""
+    from desktop_cls.core.data.dataset import scan
+    from desktop_cls.core.inference.cross_validated import CV_FILE
+
+    w = language_window
+    w.resize(1024, 640 - TITLE_BAR)
+    run = Path(shutil.copytree(trained_run[0], tmp_path / "run"))
+    (run / CV_FILE).write_text("{}")
+    w.state.set_dataset(scan(trained_run[1]))
+    w.state.set_run(str(run))
+    w.show_page("evaluate")
+    for _ in range(3):
+        QApplication.processEvents()
+    field = w.evaluate_page.folder_edit
+    clipped = [c for c in clipped_texts(w.evaluate_page) if "placeholder" in c]
+    assert not clipped, "\n".join(clipped)
+    assert trained_run[1].name in field.placeholderText() and trained_run[1].name in field.toolTip()
+
+
+@pytest.mark.parametrize("language_window", ["en", "zh_CN"], indirect=True)
+def test_accept_suggestions_above_keeps_room_around_its_words(qtbot: QtBot, language_window: Any,
+                                                             tmp_path: Path) -> None:
+    """"接受高于此值的建议" filled its button edge to edge beside a threshold box wider than its "100 %": the button
+    now keeps a margin beyond its bare fit at the smallest window, and the box is only as wide as it needs."""
+    w = language_window
+    w.resize(1024, 640 - TITLE_BAR)
+    open_and_wait(qtbot, w, make_tiny_folder(tmp_path / "data", per_class=2))
+    w.show_page("label")
+    for _ in range(3):
+        QApplication.processEvents()
+    panel = w.label_page.suggest_panel
+    button, spin = panel.accept_button, panel.accept_spin
+    room = button.width() - button.fontMetrics().horizontalAdvance(button.text())
+    assert room >= (button.sizeHint().width() - button.fontMetrics().horizontalAdvance(button.text())
+                    + 2 * button.fontMetrics().averageCharWidth())
+    assert spin.width() <= spin.sizeHint().width()

@@ -129,9 +129,10 @@ def test_images_placeholder_names_the_split_evaluate_will_score(window: MainWind
     make_tiny_folder(data / "test", per_class=2, seed=5)
     ev = window.evaluate_page
     window.state.set_dataset(scan(data))
-    assert ev.folder_edit.placeholderText() == "Labeled folder (default: test images of digits)"
+    assert ev.folder_edit.placeholderText() == "Default: test images of digits"
+    assert ev.folder_edit.toolTip() == "Labeled folder (default: test images of digits)"
     window.state.set_dataset(scan(data / "train"))
-    assert ev.folder_edit.placeholderText() == "Labeled folder (default: validation images of train)"
+    assert ev.folder_edit.placeholderText() == "Default: validation images of train"
 
 
 def test_a_run_that_learned_every_image_names_its_cross_validation(window: MainWindow, tmp_path: Path,
@@ -145,10 +146,12 @@ def test_a_run_that_learned_every_image_names_its_cross_validation(window: MainW
     window.state.set_dataset(scan(trained_run[1]))
     window.state.set_run(str(run))
     text = window.evaluate_page.folder_edit.placeholderText()
-    assert text.startswith("Labeled folder (default: validation images of")
+    assert text.startswith("Default: validation images of")
     (run / CV_FILE).write_text("{}")
     window.state.set_run(str(run))
-    text = window.evaluate_page.folder_edit.placeholderText()
+    field = window.evaluate_page.folder_edit
+    assert field.placeholderText() == f"Default: all of {trained_run[1].name}, cross-validated"
+    text = field.toolTip()
     assert text == f"Labeled folder (default: every image of {trained_run[1].name}, as cross-validation predicted it)"
 
 
@@ -235,3 +238,28 @@ def test_a_model_typed_in_the_field_is_not_marked_evaluated_as_the_chosen_run(wi
     ev.model_edit.setText(run)
     show_result(ev, {**synthetic_result(), "_model": run})
     assert window.sidebar_icons.status[PageKey.EVALUATE] == "done" and state.settings.run_steps[run] == ["evaluate"]
+
+
+def test_move_to_class_marks_the_labelled_class_off_and_the_predicted_one(window: MainWindow) -> None:
+    """The menu listed every class alike: the class the image already has (a move that changes nothing) and the one
+    the model saw (the likely fix) were not told apart."""
+    from PySide6.QtCore import QItemSelectionModel
+    from PySide6.QtWidgets import QMenu
+
+    ev = window.evaluate_page
+    gallery = ev.mistakes
+    show_result(ev, synthetic_result())
+    path, true, predicted, _conf = gallery.shown[0]
+    row = next(i for i, item in enumerate(gallery.model.items) if item[0] == path)
+    gallery.view.selectionModel().select(gallery.model.index(row, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect)
+    menu = gallery.fix_menu()
+    assert menu is not None
+    move = menu.actions()[0].menu()
+    assert isinstance(move, QMenu)
+    actions = {a.text(): a for a in move.actions()}
+    classes = gallery.classes
+    labelled, guessed = f"{classes[true]} (labelled)", f"{classes[predicted]} (predicted)"
+    assert labelled in actions and not actions[labelled].isEnabled()
+    assert guessed in actions and actions[guessed].isEnabled()
+    others = [a for t, a in actions.items() if t not in (labelled, guessed)]
+    assert len(others) == len(classes) - 2 and all(a.isEnabled() for a in others)

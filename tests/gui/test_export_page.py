@@ -233,6 +233,37 @@ def test_while_one_model_is_served_the_serve_box_says_another_was_chosen_and_how
     panel.port = None  # (nothing to stop at the window's close)
 
 
+def test_the_results_columns_keep_their_widths_when_an_export_starts(window: MainWindow, tmp_path: Path) -> None:
+    """An export starting takes the last rows down: the columns then shrank to their headers ("Size", "Format"),
+    and grew back as rows came, so the table jumped twice."""
+    from desktop_cls.gui.pages.export.export_results import FILE
+
+    results = window.export_page.results
+    window.show()
+    results.show_results(fake_results(tmp_path / "exports"), tmp_path / "exports")
+    widths = [results.table.columnWidth(c) for c in range(FILE)]
+    results.show_results([], tmp_path / "exports", "run")  # as ExportBegun does
+    assert results.table.rowCount() == 0
+    assert [results.table.columnWidth(c) for c in range(FILE)] == widths
+
+
+def test_a_format_this_copy_cannot_write_says_why_beside_it(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QLabel, QWidget
+
+    from desktop_cls.gui.pages.export import export_formats
+
+    monkeypatch.setattr(export_formats, "web_runtime_present", lambda: False)
+    checks = export_formats.format_checks()
+    box = QWidget()
+    qtbot.addWidget(box)
+    box.setLayout(export_formats.format_grid(checks))
+    use = box.findChild(QLabel, "webUse")
+    assert use is not None and not checks["web"].isEnabled()
+    assert "ONNX Runtime Web" in use.text() and "Not available" in use.text()
+    onnx = box.findChild(QLabel, "onnxUse")
+    assert onnx is not None and "Not available" not in onnx.text()
+
+
 def test_quitting_while_a_model_is_served_asks_first_and_names_the_address(
         window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Closing the window stopped the server without a word; now it asks, as it does during training."""

@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 from desktop_cls.core.data.dataset import scan
 from desktop_cls.core.errors import UserError
 from desktop_cls.gui.shell.main_window import MainWindow
-from tests.gui.conftest import open_and_wait, opened, opened_workspace
+from tests.gui.conftest import open_and_check, open_and_wait, opened, opened_workspace
 
 
 @pytest.fixture
@@ -151,3 +151,67 @@ def test_the_class_counts_follow_each_key_press(qtbot: QtBot, window: MainWindow
     assert shown == ["cat (2)", "dog (1)"]
     QTest.keyClick(lp, Qt.Key.Key_Delete)  # the trash is no class
     assert [lp.classes.class_list.item(row).text() for row in range(2)] == shown
+
+
+def test_the_status_bar_counts_every_class_and_follows_each_key_press(qtbot: QtBot, window: MainWindow,
+                                                                      pile: Path) -> None:
+    """"pile: 1 image, 1 class" while five classes existed: the summary counted the last scan, which leaves
+    empty classes out and is read again only a moment after the last key. It now says what the Label page shows."""
+    open_and_wait(qtbot, window, pile)
+    window.show_page("label")
+    lp = window.label_page
+    loose = len(lp.model.queue)
+    assert loose > 3
+    for name in ("cat", "dog", "fish"):
+        lp.do(opened_workspace(window).create_class, name)
+    qtbot.waitUntil(lambda: lp.classes.class_list.count() == 3, timeout=10_000)
+    qtbot.waitUntil(lambda: "3 classes" in window.dataset_status.text(), timeout=10_000)
+    assert f"0 images, 3 classes, {loose} to label" in window.dataset_status.text()
+    lp.reread.timer.setInterval(60_000)  # the folder is not read again meanwhile: the counts are the page's own
+    window.activateWindow()
+    qtbot.waitUntil(lp.hasFocus)
+    QTest.keyClick(lp, Qt.Key.Key_1)
+    assert f"1 image, 3 classes, {loose - 1} to label" in window.dataset_status.text()
+
+
+def test_rename_merge_and_delete_are_off_with_the_reason_until_there_are_classes_to_act_on(
+        qtbot: QtBot, window: MainWindow, pile: Path) -> None:
+    from PySide6.QtWidgets import QPushButton
+
+    open_and_wait(qtbot, window, pile)
+    window.show_page("label")
+    lp = window.label_page
+
+    def button(name: str) -> QPushButton:
+        found = lp.classes.findChild(QPushButton, name)
+        assert found is not None
+        return found
+
+    rename, merge, delete = (button(n) for n in ("renameClassButton", "mergeClassButton", "deleteClassButton"))
+    qtbot.waitUntil(lambda: not rename.isEnabled(), timeout=10_000)
+    assert not merge.isEnabled() and not delete.isEnabled()
+    assert all("New class" in b.toolTip() for b in (rename, merge, delete))
+    lp.do(opened_workspace(window).create_class, "cat")
+    qtbot.waitUntil(rename.isEnabled, timeout=10_000)
+    assert delete.isEnabled() and "trash" in delete.toolTip()
+    assert not merge.isEnabled() and "second class" in merge.toolTip()
+    lp.do(opened_workspace(window).create_class, "dog")
+    qtbot.waitUntil(merge.isEnabled, timeout=10_000)
+
+
+def test_a_broken_image_waiting_for_a_class_is_listed_on_the_problems_tab_with_its_fix(
+        qtbot: QtBot, window: MainWindow, pile: Path) -> None:
+    """A loose file that is no picture showed only as a pink thumbnail: the check reads the loose images too and
+    lists it like an unreadable file in a class, and "Trash unreadable files" moves it (undoable)."""
+    (pile / "img_9999.png").write_bytes(b"\x89PNG\r\n\x1a\n cut short")
+    (pile / "notes.jpg").write_bytes(b"not an image")
+    checked = open_and_check(qtbot, window, pile)
+    unreadable = {Path(p.path).name: p.kind for p in checked.problems if p.kind in ("corrupt", "not_image")}
+    assert set(unreadable) == {"img_9999.png", "notes.jpg"}
+    panel = window.dataset_page.problems
+    assert panel.fix_unreadable.isEnabled()
+    before = window.state.dataset
+    panel.fix_unreadable.click()
+    qtbot.waitUntil(lambda: window.state.dataset is not before, timeout=30_000)
+    assert not (pile / "img_9999.png").exists() and not (pile / "notes.jpg").exists()
+    assert (pile / "img_0000.png").exists()

@@ -364,3 +364,42 @@ def test_suggestions_nothing_could_check_are_never_ticked(qtbot: QtBot, window: 
     qtbot.waitUntil(lambda: not lp.model.moving and len(lp.model.queue) == 58, timeout=30_000)
     assert seen == ["0 images of 60 ticked"]
     assert len(list((many_loose / "cat").glob("loose_*.png"))) == 2
+
+
+def test_live_suggestions_show_their_progress_on_the_page_cancel_and_say_when_ready(
+        qtbot: QtBot, window: MainWindow, many_loose: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ticking the box starts minutes of feature computing: a line under the box counts the images (not only the
+    window's status bar), its Cancel stops the work and unticks the box, and it says when suggestions are ready."""
+    release = threading.Event()
+    stopped = threading.Event()
+
+    def live_work(model: str | None, root: Path, names: list[str], classes: list[str]) -> TaskFn[SuggestionResult]:
+        def work(progress: Reporter, cancel: CancelToken) -> SuggestionResult:
+            progress(12, len(names), "features")
+            while not release.is_set():
+                if cancel.is_set():
+                    stopped.set()
+                    cancel.raise_if_set()
+                threading.Event().wait(0.01)
+            return SuggestionResult({n: ("dog", 0.6) for n in names}, CLASSES)
+        return work
+
+    monkeypatch.setattr(suggestions, "suggestion_work", live_work)
+    window.show()
+    open_and_wait(qtbot, window, many_loose)
+    window.show_page("label")
+    lp = window.label_page
+    panel = lp.suggest_panel
+    line = panel.findChild(QLabel, "liveProgress")
+    cancel = panel.findChild(QPushButton, "liveCancel")
+    assert line is not None and cancel is not None and not line.isVisible()
+    panel.live_check.setChecked(True)
+    qtbot.waitUntil(lambda: "12 of 60" in line.text(), timeout=10_000)
+    assert line.isVisible() and cancel.isVisible()
+    cancel.click()
+    qtbot.waitUntil(stopped.is_set, timeout=10_000)
+    assert not panel.live_check.isChecked() and not line.isVisible()
+    release.set()
+    panel.live_check.setChecked(True)
+    qtbot.waitUntil(lambda: len(lp.model.suggestions) == 60, timeout=10_000)
+    assert line.isVisible() and "ready" in line.text() and "60" in line.text() and not cancel.isVisible()

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from desktop_cls.core import contained
+from desktop_cls.core import contained, storage
 from desktop_cls.core.errors import UserError
-from desktop_cls.core.storage import copy_into, copy_into_folders
+from desktop_cls.core.storage import NotCopied, copy_into, copy_into_folders
 from tests.security.conftest import needs_symlinks, tree_snapshot
 
 
@@ -48,3 +48,39 @@ def test_a_class_folder_or_file_that_is_a_link_in_the_destination_is_never_writt
     copied = copy_into(src, dest)  # into the folder itself: a free name beside the link
     assert copied.name == "img (2).png" and copied.read_bytes() == b"png"
     assert tree_snapshot(victim) == before
+
+
+@needs_symlinks
+def test_a_source_image_that_is_a_link_is_not_copied_and_is_named_with_its_target(tmp_path: Path, victim: Path) -> None:
+    """Images from someone else's folder: `x.jpg -> ~/secret.txt` must not put the user's file among the copies."""
+    images = tmp_path / "theirs"
+    images.mkdir()
+    (images / "real.png").write_bytes(b"png")
+    os.symlink(victim / "secret.txt", images / "x.jpg")
+    dest = tmp_path / "out"
+    with pytest.raises(NotCopied) as caught:
+        copy_into_folders([(str(images / "x.jpg"), "cat")], dest)
+    assert caught.value.path == str(images / "x.jpg")
+    assert str(victim / "secret.txt") in caught.value.why and "link" in caught.value.why
+    assert not (dest / "cat").exists() or not any((dest / "cat").iterdir())
+    assert copy_into_folders([(str(images / "real.png"), "cat")], dest)[0][1] == str(dest / "cat" / "real.png")
+    assert b"my secret" not in b"".join(p.read_bytes() for p in dest.rglob("*") if p.is_file())
+
+
+@needs_symlinks
+def test_a_link_swapped_in_after_the_check_is_not_read(tmp_path: Path, victim: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    src = tmp_path / "x.jpg"
+    os.symlink(victim / "secret.txt", src)
+    monkeypatch.setattr(storage, "is_link", lambda _p: False)  # as if it became a link just after the check
+    with pytest.raises(NotCopied, match="link"):
+        copy_into(src, tmp_path / "out", "cat")
+    assert not any((tmp_path / "out" / "cat").iterdir())
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_fifo_among_the_images_is_not_read(tmp_path: Path) -> None:
+    fifo = tmp_path / "x.jpg"
+    os.mkfifo(fifo)  # reading it would block the copy for ever
+    with pytest.raises(NotCopied, match="not a regular file"):
+        copy_into(fifo, tmp_path / "out", "cat")

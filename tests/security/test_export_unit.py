@@ -52,3 +52,50 @@ def test_staging_folders_of_killed_exports_are_removed(tmp_path: Path, trained_r
         (d / "m.safetensors").write_bytes(b"half")
     export_model(run, "safetensors", tmp_path / "m.safetensors", data=data)
     assert not dead.exists() and live.exists()
+
+
+def test_a_staging_folder_whose_pid_was_reused_is_removed_and_only_that_pattern(
+        tmp_path: Path, trained_run: tuple[Path, Path]) -> None:
+    """A restarted app often gets the pid of the one killed mid-export: the folder's start time tells them apart.
+    Nothing that is not a staging folder of this exact pattern is touched, and no link is followed."""
+    from desktop_cls.core.inference.export import export_model
+    from desktop_cls.core.run_dir import process_started
+
+    run, data = trained_run
+    me, started = os.getpid(), process_started(os.getpid())
+    assert started is not None
+    reused = tmp_path / f".m.safetensors.export-{me}.{started + 1}-abc"  # this pid, another process's start
+    mine = tmp_path / f".m.safetensors.export-{me}.{started}-def"
+    odd = tmp_path / f".m.safetensors.export-{2**22 + 999}x-ghi"  # not the pattern: left alone
+    outside = tmp_path / "outside"
+    for d in (reused, mine, odd, outside):
+        d.mkdir()
+        (d / "keep").write_bytes(b"x")
+    link = tmp_path / f".m.safetensors.export-{2**22 + 998}-jkl"
+    link.symlink_to(outside, target_is_directory=True)
+    export_model(run, "safetensors", tmp_path / "m.safetensors", data=data)
+    assert not reused.exists()
+    assert mine.exists() and odd.exists() and link.is_symlink() and (outside / "keep").exists()
+    assert [p.name for p in tmp_path.iterdir() if ".export-" in p.name and p not in (mine, odd, link)] == []
+
+
+def test_verifying_reports_progress_that_moves(tmp_path: Path, trained_run: tuple[Path, Path],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Between "verifying" and "measuring latency" the export reports each batch of validation images it ran
+    (first through the trained model, then through the export), so a bar does not sit still for minutes."""
+    from desktop_cls.core.inference import export
+
+    monkeypatch.setattr(export, "VERIFY_BATCH", 1, raising=False)
+    said: list[tuple[int, int, str]] = []
+    run, data = trained_run
+    export.export_model(run, "safetensors", tmp_path / "m.safetensors", data=data,
+                        progress=lambda d, t, w: said.append((d, t, w)))
+    stages = [i for i, (_d, t, _w) in enumerate(said) if t == export.STAGES]
+    begin = next(i for i in stages if said[i][0] == 2)
+    end = next(i for i in stages if said[i][0] == 3)
+    fine = said[begin + 1:end]
+    assert len(fine) >= 4
+    assert all(t != export.STAGES for _d, t, _w in fine)
+    fractions = [d / t for d, t, _w in fine]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0 and fractions[0] < 0.5
+    assert any("of" in w for _d, _t, w in fine)

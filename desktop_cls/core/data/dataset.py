@@ -8,33 +8,29 @@ class is reported (`symlink_loop`) and not followed, so no image is counted unde
 
 from __future__ import annotations
 
-import os
 import random
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cached_property, partial
+from functools import cached_property
 from itertools import repeat
 from operator import attrgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
-from PIL import Image
 
 from desktop_cls.core.data.collector import gc_paused
+from desktop_cls.core.data.file_checks import typical_image_size, unreadable
 from desktop_cls.core.data.folder_layout import detect_layout, list_labelled
-from desktop_cls.core.data.folder_walk import Files, digest, stat_files
-from desktop_cls.core.data.imaging import MAX_PIXELS, display_path, load_rgb, or_load_error, utf8_name
+from desktop_cls.core.data.folder_walk import digest, stat_files
+from desktop_cls.core.data.imaging import display_path, utf8_name
 from desktop_cls.core.data.problems import Problem
-from desktop_cls.core.data.processes import CHUNKS_PER_WORKER, bounded_map, reading_pool, reading_workers
-from desktop_cls.core.errors import ImageLoadError, UserError
+from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
 from desktop_cls.core.i18n import _
 
-__all__ = ["DatasetIndex", "Problem", "Sample", "fingerprint", "labeled_folder", "scan", "stratified_split",
-           "typical_image_size"]
+__all__ = ["DatasetIndex", "Problem", "Sample", "fingerprint", "labeled_folder", "scan", "stratified_split"]
 
 
 class Sample(NamedTuple):
@@ -47,7 +43,6 @@ class Sample(NamedTuple):
 
 
 _ALL_SPLITS = "*"
-_PROCESS_FILES = 5000  # files whose headers are read in worker processes (core.data.processes), not threads
 
 
 @dataclass(frozen=True)
@@ -182,62 +177,6 @@ def _shuffle(x: list[int], rng: random.Random) -> None:
         top = low - 1
 
 
-def _decode_problem(path: str, draft_size: tuple[int, int] | None = None) -> Problem | None:
-    """The file's problem when it does not decode (the one way every check decides), else None."""
-    err = or_load_error(load_rgb, path, draft_size)
-    return Problem(path, err.kind, err.message) if isinstance(err, ImageLoadError) else None
-
-
-def _check_header(path: str) -> Problem | None:
-    try:
-        with Image.open(path) as im:
-            if im.width * im.height > MAX_PIXELS:
-                return Problem(path, "too_large", _("{width}x{height} pixels is over the limit").format(
-                    width=im.width, height=im.height))
-        return None
-    except Exception:
-        return _decode_problem(path)  # the header did not parse: decoding tells why (or that it is fine)
-
-
-def _check_decode(path: str) -> Problem | None:
-    return _decode_problem(path, (64, 64))
-
-
-def _header_size(path: str) -> tuple[int, int] | None:
-    try:
-        with Image.open(path) as im:
-            w, h = im.size
-            # a PNG's getexif() decodes the whole picture to look for EXIF after the pixels: only the header's
-            exif = im.getexif() if im.format != "PNG" or "exif" in im.info else {}
-            rotated = exif.get(0x0112, 1) in (5, 6, 7, 8)  # EXIF orientation: turned 90 degrees
-            return (h, w) if rotated else (w, h)
-    except Exception:
-        return None
-
-
-def _header_sizes(paths: list[str]) -> list[tuple[int, int] | None]:
-    return [_header_size(p) for p in paths]
-
-
-def typical_image_size(paths: Sequence[str], limit: int = 200, workers: int | None = None) -> tuple[int, int] | None:
-    """Median width and height over an evenly spaced sample, read from file headers only.
-
-    The default training image size is chosen from it; 200 headers take milliseconds on any folder.
-    """
-    if not paths:
-        return None
-    sample = list(paths[:: max(1, len(paths) // limit)])[:limit]
-    threads = min(len(sample), workers or min(8, (os.cpu_count() or 2) * 2))
-    with ThreadPoolExecutor(max_workers=threads) as pool:  # threads for a cold disk; one task each, not a Future a file
-        sizes = [s for part in pool.map(_header_sizes, [sample[i::threads] for i in range(threads)])
-                 for s in part if s is not None]
-    if not sizes:
-        return None
-    ws = sorted(w for w, _h in sizes)
-    hs = sorted(h for _w, h in sizes)
-    return ws[len(ws) // 2], hs[len(hs) // 2]
-
-
 def fingerprint(root: str, classes: tuple[str, ...], samples: Iterable[Sample]) -> dict[str, Any]:
     """Identifies the exact files a run saw: relative path, size, mtime and label of each (each file stat()ed)."""
     samples = list(samples)
@@ -265,6 +204,35 @@ def scan(
     Raises UserError when the folder is missing, is not a folder, or holds no class with a readable image
     (unlabeled_only: unless images lie directly inside, a pile to label, which is an index without classes).
     """
+    root = _folder_to_scan(folder, val_fraction)
+    problems: list[Problem] = []
+    layout = detect_layout(root)
+    progress(0, 0, _("listing files"))
+    files, class_names, unlabeled = list_labelled(root, layout, problems)
+    if cancel is not None:
+        cancel.raise_if_set()
+    bad = unreadable(files, verify, workers, progress, cancel)
+    if bad:
+        problems.extend(bad[p] for p in files.paths if p in bad)
+        files = files.reordered([i for i, p in enumerate(files.paths) if p not in bad])
+    classes = _classes_with_images(root, layout, class_names, Counter(files.classes), problems, bool(unlabeled))
+    if not classes and not (unlabeled_only and unlabeled):
+        raise _no_classes(root, bool(unlabeled))
+    labels = list(map({c: i for i, c in enumerate(classes)}.__getitem__, files.classes))
+    splits, val_fraction = _splits(layout, files.splits, labels, val_fraction, seed)
+    index = DatasetIndex(
+        root=str(root), layout=layout, classes=classes, samples=_samples(files.paths, labels, splits),
+        problems=tuple(problems), unlabeled=tuple(unlabeled), val_fraction=val_fraction,
+        seed=seed, fingerprint=digest(str(root), classes, files, labels, splits),
+        typical_size=typical_image_size(files.paths, workers=workers),
+    )
+    # counted here, on the scanning thread, not by the window's first look; from the columns (zip's one tuple)
+    index.__dict__["_split_counts"] = _count_splits(zip(splits, labels, strict=True))  # as the cached property
+    return index
+
+
+def _folder_to_scan(folder: str | Path, val_fraction: float) -> Path:
+    """The folder resolved, or a UserError that says what to point to instead."""
     root = Path(folder).expanduser()
     if not root.exists():
         raise UserError(_("folder not found: {folder}").format(folder=root))
@@ -277,35 +245,16 @@ def scan(
     if not utf8_name(str(root)):
         raise UserError(_("the folder path {folder} is not valid UTF-8 text; rename it").format(
             folder=display_path(str(root))))
-    problems: list[Problem] = []
-    layout = detect_layout(root)
-    progress(0, 0, _("listing files"))
-    files, class_names, unlabeled = list_labelled(root, layout, problems)
-    if cancel is not None:
-        cancel.raise_if_set()
-    bad = _unreadable(files, verify, workers, progress, cancel)
-    if bad:
-        problems.extend(bad[p] for p in files.paths if p in bad)
-        files = files.reordered([i for i, p in enumerate(files.paths) if p not in bad])
-    classes = _classes_with_images(root, layout, class_names, Counter(files.classes), problems, bool(unlabeled))
-    if not classes and not (unlabeled_only and unlabeled):
-        message = _("no classes found in {folder}: expected one sub-folder of images per class.").format(folder=root)
-        if unlabeled:  # two sentences, joined as the language joins them (no space after "。")
-            message = _("{sentence} {next}").format(sentence=message, next=_(
-                "It has images directly inside: put them in one sub-folder per class, or label them "
-                "on the Label page."))
-        raise UserError(message)
-    labels = list(map({c: i for i, c in enumerate(classes)}.__getitem__, files.classes))
-    splits, val_fraction = _splits(layout, files.splits, labels, val_fraction, seed)
-    index = DatasetIndex(
-        root=str(root), layout=layout, classes=classes, samples=_samples(files.paths, labels, splits),
-        problems=tuple(problems), unlabeled=tuple(unlabeled), val_fraction=val_fraction,
-        seed=seed, fingerprint=digest(str(root), classes, files, labels, splits),
-        typical_size=typical_image_size(files.paths, workers=workers),
-    )
-    # counted here, on the scanning thread, not by the window's first look; from the columns (zip's one tuple)
-    index.__dict__["_split_counts"] = _count_splits(zip(splits, labels, strict=True))  # as the cached property
-    return index
+    return root
+
+
+def _no_classes(root: Path, unlabeled: bool) -> UserError:
+    """No class has a readable image; with images directly inside, also how to give them classes."""
+    message = _("no classes found in {folder}: expected one sub-folder of images per class.").format(folder=root)
+    if unlabeled:  # two sentences, joined as the language joins them (no space after "。")
+        message = _("{sentence} {next}").format(sentence=message, next=_(
+            "It has images directly inside: put them in one sub-folder per class, or label them on the Label page."))
+    return UserError(message)
 
 
 def _samples(paths: list[str], labels: list[int], splits: list[str]) -> tuple[Sample, ...]:
@@ -331,40 +280,6 @@ def _splits(layout: str, given: list[str], labels: list[int], val_fraction: floa
     for i, sp in zip(train, held, strict=True):
         out[i] = sp
     return out, val_fraction
-
-
-def _unreadable(files: Files, verify: str, workers: int | None, progress: ProgressFn,
-                cancel: CancelToken | None) -> dict[str, Problem]:
-    """Empty files, and with verify 'header' or 'full' the files that fail that check (in parallel:
-    PIL releases the GIL while decoding)."""
-    paths = files.paths
-    bad = {p: Problem(p, "corrupt", _("the file is empty (0 bytes)"))
-           for p, size in zip(paths, files.sizes, strict=True) if size == 0} if 0 in files.sizes else {}
-    check = {"header": _check_header, "full": _check_decode}.get(verify)
-    if check is None:
-        if verify != "none":
-            raise ValueError(f"verify must be none, header or full, not {verify!r}")
-        return bad
-    todo = [p for p in paths if p not in bad]
-    # a thread pool's map takes no chunks: one task per file was a Future each (memory on 100,000 files) and
-    # a lock handover each; a task per block of files keeps both small
-    blocks = [todo[i:i + 64] for i in range(0, len(todo), 64)]
-    done = 0
-    threads = workers or min(16, (os.cpu_count() or 2) * 2)
-    ahead = CHUNKS_PER_WORKER * reading_workers(len(todo), _PROCESS_FILES, threads)
-    with reading_pool(len(todo), _PROCESS_FILES, threads) as pool:
-        for found in bounded_map(pool, partial(_check_block, check), blocks, 1, ahead):
-            bad.update((prob.path, prob) for prob in found)
-            done += 64
-            progress(min(done, len(todo)), len(todo), _("checking images"))
-            if cancel is not None and cancel.is_set():
-                pool.shutdown(wait=False, cancel_futures=True)  # the blocks not started are dropped
-                cancel.raise_if_set()
-    return bad
-
-
-def _check_block(check: Callable[[str], Problem | None], paths: list[str]) -> list[Problem]:
-    return [prob for prob in map(check, paths) if prob is not None]
 
 
 def _classes_with_images(root: Path, layout: str, class_names: list[str], counts: Counter[str],

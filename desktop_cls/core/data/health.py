@@ -321,12 +321,15 @@ def _closest_relation(index: DatasetIndex, by_path: dict[str, Sample], path: str
 
 
 def check_health(index: DatasetIndex, progress: ProgressFn = no_progress,
-                 cancel: CancelToken | None = None) -> list[Problem]:
+                 cancel: CancelToken | None = None, loose: bool = True) -> list[Problem]:
     """Findings for a scanned dataset, in addition to the scan's own problems: files that cannot be read,
     exact and proven near copies (the same picture under two classes, across train/validation/test, or
     twice in one class), tiny images and class imbalance. Hashes and verdicts are cached (see the module).
+    With `loose`, the images not in a class yet are read too, and the unreadable ones are reported (the Label
+    page would show them as broken, one at a time); they take part in nothing else.
     progress is called from this thread; cancel raises CancelledError."""
-    hashes, problems = compute_hashes(list(index.samples), index.root, progress, cancel)
+    waiting = [Sample(p, -1, "") for p in index.unlabeled] if loose else []
+    hashes, problems = compute_hashes([*index.samples, *waiting], index.root, progress, cancel)
     usable = [s.path for s in index.samples if s.path in hashes]
     return [*problems, *copy_findings(index, hashes, usable, progress, cancel), *_too_small(usable, hashes),
             *_imbalance(index, usable)]
@@ -353,8 +356,8 @@ def _imbalance(index: DatasetIndex, usable: list[str]) -> list[Problem]:
 
 
 def with_health(index: DatasetIndex, progress: ProgressFn = no_progress,
-                cancel: CancelToken | None = None) -> DatasetIndex:
+                cancel: CancelToken | None = None, loose: bool = True) -> DatasetIndex:
     """The index with health findings added; unreadable files found while hashing are left out."""
-    found = check_health(index, progress, cancel)
+    found = check_health(index, progress, cancel, loose)
     unreadable = {p.path for p in found if p.kind in ("corrupt", "not_image", "too_large", "unreadable", "missing")}
     return index.without(unreadable, found)

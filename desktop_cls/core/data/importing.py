@@ -22,14 +22,11 @@ is named with the reason; a full or read-only disk stops the import (every later
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
 import secrets
-import stat
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 from desktop_cls.core import contained
 from desktop_cls.core.data import tree_walk
@@ -42,7 +39,7 @@ from desktop_cls.core.data.labeling_state import STATE_DIR, TRASH, free_name, st
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import CancelledError, CancelToken, ProgressFn, no_progress
 from desktop_cls.core.i18n import _, ngettext
-from desktop_cls.core.storage import is_write_failure, write_problem
+from desktop_cls.core.storage import Unreadable, copy_file, is_link, is_write_failure, write_problem
 
 CHUNK = 1 << 20  # bytes read at a time: Cancel is seen within a large file too
 KIND = "import"
@@ -69,12 +66,6 @@ class ImportResult:
     step: Operation | None
 
 
-class _Unreadable(Exception):
-    def __init__(self, cause: OSError) -> None:
-        super().__init__(str(cause))
-        self.cause = cause
-
-
 def safe_name(name: str) -> str:
     """A file name from outside as one plain, visible name of the dataset: no separator or control character,
     no leading dot, not one the scanner skips, short enough for every file system; the extension is kept."""
@@ -87,11 +78,6 @@ def safe_name(name: str) -> str:
         stem = stem[:-1]
     out = f"{stem}.{ext}" if ext else stem
     return out if not is_hidden(out) else f"image {out}"
-
-
-def is_link(path: str) -> bool:
-    """A symbolic link (or a Windows junction): never copied nor entered by an import."""
-    return os.path.islink(path) or bool(getattr(os.path, "isjunction", lambda _p: False)(path))
 
 
 def link_refusal(src: str, imported: Collection[str] = ()) -> str:
@@ -145,44 +131,9 @@ def files_in(paths: Sequence[str], cancel: CancelToken | None = None) -> list[st
 
 
 def copy_one(src: str, root: Path, rel: str, cancel: CancelToken | None) -> None:
-    """Copy src to root/rel atomically (a temporary file renamed into place, no link followed); _Unreadable when
-    the source cannot be read, CancelledError when Cancel comes during a large file (nothing is left then)."""
-    source = _open_source(src)
-    with source:
-        st = os.fstat(source.fileno())  # the photo keeps its date, as a file manager's copy does
-        contained.write_atomic_with(root, rel, lambda tmp: _pour(source, tmp, cancel))
-    with contextlib.suppress(OSError, ValueError, NotImplementedError), contained.entry(root, rel) as (fd, name):
-        os.utime(name, ns=(st.st_atime_ns, st.st_mtime_ns), dir_fd=fd, follow_symlinks=False)
-
-
-def _open_source(src: str) -> BinaryIO:
-    """src opened for reading, never through a link at its name (one may have been put there since it was
-    checked) and only when it is a regular file (a FIFO would block); _Unreadable otherwise."""
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-    try:
-        fd = os.open(src, flags | getattr(os, "O_CLOEXEC", 0))
-    except OSError as e:
-        raise _Unreadable(e) from None
-    if not stat.S_ISREG(os.fstat(fd).st_mode):
-        os.close(fd)
-        raise _Unreadable(OSError(errno.EINVAL, _("not a regular file"), src))
-    if hasattr(os, "set_blocking"):
-        os.set_blocking(fd, True)
-    return os.fdopen(fd, "rb")
-
-
-def _pour(source: BinaryIO, tmp: Path, cancel: CancelToken | None) -> None:
-    with open(tmp, "wb") as out:
-        while True:
-            if cancel is not None and cancel.is_set():
-                raise CancelledError()
-            try:
-                chunk = source.read(CHUNK)
-            except OSError as e:
-                raise _Unreadable(e) from None
-            if not chunk:
-                return
-            out.write(chunk)
+    """Copy src to root/rel atomically (storage.copy_file: no link followed, at the source or below root);
+    Unreadable when the source cannot be read, CancelledError when Cancel comes during a large file."""
+    copy_file(src, root, rel, cancel, CHUNK)
 
 
 def import_images(ws: Workspace, paths: Sequence[str], class_name: str | None = None, inside: Sequence[str] = (),
@@ -218,7 +169,7 @@ def import_images(ws: Workspace, paths: Sequence[str], class_name: str | None = 
             except CancelledError:
                 cancelled = True
                 break
-            except _Unreadable as e:
+            except Unreadable as e:
                 why = _("cannot be read: {reason}").format(reason=reason(e.cause))
             except OSError as e:
                 if is_write_failure(e):  # the disk is full or read-only: every later file would fail too

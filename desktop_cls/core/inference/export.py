@@ -57,6 +57,8 @@ RUNTIMES = {"safetensors": "PyTorch", "torchscript": "PyTorch (TorchScript)", "o
 
 
 STAGES = 4  # export_model reports its stages as n of STAGES; finer steps (int8's blocks) come between
+FINE = 1000  # a verification's moving progress: thousandths of its stage (never STAGES, which names a stage)
+VERIFY_BATCH = 16  # images per batch when verifying: small enough that the bar moves every few seconds
 
 
 @dataclass(frozen=True)
@@ -180,8 +182,7 @@ def export_model(source: str | Path, fmt: str, out: str | Path, overwrite: bool 
         progress(1, STAGES, _("writing {fmt}").format(fmt=fmt))
         quantization = _write(fmt, model, meta, staged, images, cancel, progress)
         progress(2, STAGES, _("verifying in its own runtime"))
-        result = _verify_and_measure(fmt, model, meta, staged, images, quantization, cancel)
-        progress(3, STAGES, _("measuring latency"))
+        result = _verify_and_measure(fmt, model, meta, staged, images, quantization, cancel, progress)
         text = snippet_text(fmt, dest)
         if text is not None:
             write_atomic(snippet_path(staged), text.encode("utf-8"))
@@ -327,13 +328,27 @@ def _said_grown(progress: ProgressFn) -> sens.GrowthProgress:
     return grown
 
 
-def _torch_logits(model: nn.Module, x: np.ndarray) -> np.ndarray:
+def _torch_logits(model: nn.Module, x: np.ndarray, batch: int = 64,
+                  ran: Callable[[int], None] | None = None) -> np.ndarray:
     with torch.inference_mode():
-        return run_batched(lambda b: model(torch.from_numpy(b)).numpy(), x)
+        return run_batched(lambda b: model(torch.from_numpy(b)).numpy(), x, batch, ran)
+
+
+def _said_verified(progress: ProgressFn, cancel: CancelToken | None, n: int, second: bool) -> Callable[[int], None]:
+    """Progress through the validation images, run first by the trained model and then by the export (each
+    half of the verifying stage), as FINE parts of it; a cancel is seen after each batch."""
+    text = _("verifying in its own runtime: image {done} of {total}") if second else \
+        _("verifying: the trained model on image {done} of {total}")
+
+    def ran(done: int) -> None:
+        _check(cancel)
+        progress(round(FINE * (done + n * second) / (2 * n)), FINE, text.format(done=done, total=n))
+    return ran
 
 
 def _verify_and_measure(fmt: str, model: nn.Module, meta: ModelMeta, staged: Path, images: ExportImages,
-                        quantization: str | None, cancel: CancelToken | None) -> ExportResult:
+                        quantization: str | None, cancel: CancelToken | None,
+                        progress: ProgressFn = no_progress) -> ExportResult:
     if fmt != "safetensors":
         write_json(sidecar_path(staged), meta.to_dict(fmt))  # Predictor.load reads it
     loaded = Predictor.load(staged, device="cpu", allow_code=True)
@@ -350,7 +365,11 @@ def _verify_and_measure(fmt: str, model: nn.Module, meta: ModelMeta, staged: Pat
         raise UserError(_("the {fmt} export gives non-finite outputs; nothing was written").format(fmt=fmt))
     _check(cancel)
     x_val = preprocess(images.validation, meta)
-    fid: Fidelity = fidelity(_torch_logits(model, x_val), run_batched(loaded.run_prepared, x_val), images.labels)
+    n = len(x_val)
+    reference_val = _torch_logits(model, x_val, VERIFY_BATCH, _said_verified(progress, cancel, n, False))
+    got_val = run_batched(loaded.run_prepared, x_val, VERIFY_BATCH, _said_verified(progress, cancel, n, True))
+    fid: Fidelity = fidelity(reference_val, got_val, images.labels)
+    progress(3, STAGES, _("measuring latency"))
     x1 = preprocess(samples[:1], meta)
     latency = latency_ms(loaded.run_prepared, x1)  # timed as the trained model is: same threads, warm-up, runs
     ref_latency = torch_latency_ms(model, x1)

@@ -334,14 +334,16 @@ def _grow(quantize: Callable[..., None], groups: dict[str, list[str]], exclude: 
     return growth.kept
 
 
-def ort_session(path: Path) -> Any:
-    """A CPU session that does not spin idle threads (they would take the cores decoding images)."""
+def ort_session(path: Path | bytes) -> Any:
+    """A CPU session that does not spin idle threads (they would take the cores decoding images); from a
+    file, or from a model's bytes."""
     import onnxruntime as ort
 
     opts = ort.SessionOptions()
     opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
     opts.log_severity_level = 3
-    return ort.InferenceSession(str(path), sess_options=opts, providers=["CPUExecutionProvider"])
+    return ort.InferenceSession(path if isinstance(path, bytes) else str(path), sess_options=opts,
+                                providers=["CPUExecutionProvider"])
 
 
 def ort_runner(path: Path) -> Callable[[np.ndarray], np.ndarray]:

@@ -175,8 +175,14 @@ def preprocess(images_u8: torch.Tensor, meta: ModelMeta) -> np.ndarray:
     return prepare(images_u8, torch.device("cpu"), meta.mean, meta.std).numpy()
 
 
-def run_batched(runner: Runner, x: np.ndarray, batch: int = 64) -> np.ndarray:
-    outs = [runner(x[i:i + batch]) for i in range(0, len(x), batch)]
+def run_batched(runner: Runner, x: np.ndarray, batch: int = 64,
+                ran: Callable[[int], None] | None = None) -> np.ndarray:
+    """runner over x in batches; ran(images done so far) after each batch (a verification's moving progress)."""
+    outs = []
+    for i in range(0, len(x), batch):
+        outs.append(runner(x[i:i + batch]))
+        if ran is not None:
+            ran(min(i + batch, len(x)))
     return np.concatenate(outs) if outs else np.zeros((0, 0), dtype=np.float32)
 
 

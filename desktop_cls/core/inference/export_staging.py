@@ -6,7 +6,9 @@ metadata is therefore moved into the staging folder *before* anything is replace
 replace fails; the new metadata comes last. Whatever instant the swap stops at, the destination holds
 a model with its own metadata or a model without metadata (refused on load: "metadata file missing"),
 never a model with another model's class names. Staging folders carry the pid of the process that made
-them, so the next export removes those a killed export left behind.
+them and when it started (a restarted app often gets the pid of the one killed before it), so the next
+export to that folder removes those a killed export left behind: only folders of that exact pattern, never
+through a link.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from desktop_cls.core.run_dir import owner_is_gone
+from desktop_cls.core.run_dir import owner_is_gone, process_started
 from desktop_cls.core.storage import as_write_error
 
 _MARK = ".export-"
@@ -30,7 +32,9 @@ def new_staging(dest: Path) -> Path:
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
         clean_stale_staging(dest.parent)
-        return Path(tempfile.mkdtemp(prefix=f".{dest.name}{_MARK}{os.getpid()}-", dir=dest.parent))
+        started = process_started(os.getpid())
+        tag = f"{os.getpid()}" if started is None else f"{os.getpid()}.{started}"
+        return Path(tempfile.mkdtemp(prefix=f".{dest.name}{_MARK}{tag}-", dir=dest.parent))
     except OSError as e:
         raise as_write_error(e, dest) from None
 
@@ -46,8 +50,11 @@ def clean_stale_staging(folder: Path) -> list[Path]:
     for e in entries:
         if not (e.name.startswith(".") and _MARK in e.name) or not e.is_dir(follow_symlinks=False):
             continue
-        pid_text = e.name.rsplit(_MARK, 1)[1].split("-", 1)[0]
-        if pid_text.isdigit() and owner_is_gone({"pid": int(pid_text), "host": host}):
+        pid_text, _dot, started = e.name.rsplit(_MARK, 1)[1].split("-", 1)[0].partition(".")
+        if not pid_text.isdigit() or not (started.isdigit() or not started):
+            continue
+        owner = {"pid": int(pid_text), "host": host, "pid_started": int(started) if started else None}
+        if owner_is_gone(owner):
             shutil.rmtree(e.path, ignore_errors=True)
             removed.append(Path(e.path))
     return removed

@@ -1,14 +1,21 @@
 """The model behind `desktop-cls serve`: opened like `desktop-cls predict` opens it, then moved to the
 fastest runtime that gives the same answers.
 
-A run folder's torch model is also exported to ONNX in memory at start-up; ONNX Runtime serves it only
-when its logits agree with torch's on a check batch (every top-1 the same, logits within 1e-4 relative)
-and it is faster on that batch. Otherwise torch serves, as `predict` does. Calibration (the run's fitted
-temperature) and the top-k are applied exactly as `predict` applies them.
+A run folder's torch model is also exported to ONNX at start-up; ONNX Runtime serves it only when its
+logits agree with torch's on a check batch (every top-1 the same, logits within 1e-4 relative) and it is
+faster on that batch. Otherwise torch serves, as `predict` does. Calibration (the run's fitted temperature)
+and the top-k are applied exactly as `predict` applies them.
+
+The export takes a minute on a busy laptop, so an export that passed the check is kept in the user's cache
+folder (serve-onnx/, named by the model file's SHA-256; written atomically, never read through a link) and
+the next start of the same model uses it. A cached file is checked like a fresh export at every start: one
+that fails to load or to agree is ignored and exported again. The cache is the user's, not the run folder's:
+a run folder may come from someone else, and a file there would be theirs.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import tempfile
@@ -27,9 +34,13 @@ from desktop_cls.core.i18n import _
 from desktop_cls.core.inference.predictor import Prediction, Predictor, resolve_model_path
 from desktop_cls.core.models.model_io import TRANSPARENCY, sidecar_path
 from desktop_cls.core.models.preprocessing import prepare
+from desktop_cls.core.storage import Unreadable, open_source, user_cache_dir, write_atomic
 
 Runner = Callable[[np.ndarray], np.ndarray]  # normalised N x 3 x H x W float32 -> N x C logits
 CHECK_BATCH = 8
+CACHE_DIR = "serve-onnx"  # under the user's cache folder
+CACHE_KEPT = 8  # cached exports kept (the newest); each is about the size of its model
+MAX_CACHED_BYTES = 1 << 30
 
 
 @dataclass(frozen=True)
@@ -41,29 +52,64 @@ class RuntimeChoice:
     timings_ms: dict[str, float] = field(default_factory=dict)
 
 
-def model_id(path: Path) -> str:
-    """The run's (or file's) name and the first 12 hex digits of the model file's SHA-256: two servers of
-    the same model give the same id, a retrained model another."""
+def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
+    return digest.hexdigest()
+
+
+def model_id(path: Path, sha256: str | None = None) -> str:
+    """The run's (or file's) name and the first 12 hex digits of the model file's SHA-256: two servers of
+    the same model give the same id, a retrained model another."""
     name = path.parent.name if path.name == "model.safetensors" else path.stem
-    return f"{name}@{digest.hexdigest()[:12]}"
+    return f"{name}@{(sha256 or file_sha256(path))[:12]}"
 
 
-def _best_ms(runner: Runner, x: np.ndarray, repeats: int = 5) -> float:
-    runner(x)
-    best = float("inf")
+def cache_path(sha256: str) -> Path:
+    return user_cache_dir() / CACHE_DIR / f"{sha256}.onnx"
+
+
+def _read_cached(sha256: str) -> bytes | None:
+    """The cached export of the model with this SHA-256, or None (none, a link, not a regular file, too big)."""
+    try:
+        with open_source(str(cache_path(sha256))) as f:
+            data = f.read(MAX_CACHED_BYTES + 1)
+    except (Unreadable, OSError):
+        return None
+    return data if len(data) <= MAX_CACHED_BYTES else None
+
+
+def _write_cached(sha256: str, data: bytes) -> None:
+    """Keep a verified export for the next start (best effort: a full disk only costs the next start time);
+    only the newest CACHE_KEPT exports stay."""
+    path = cache_path(sha256)
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, data, path.parent, sync=False)
+        old = sorted((p for p in path.parent.glob("*.onnx") if p.is_file() and not p.is_symlink()),
+                     key=lambda p: p.stat().st_mtime, reverse=True)[CACHE_KEPT:]
+        for p in old:
+            p.unlink()
+
+
+def _best_ms(runner: Runner, x: np.ndarray, repeats: int = 5, budget_s: float = 1.0) -> float:
+    """The best of up to `repeats` timed calls (the runner has already run once: the check warmed it up),
+    stopping after budget_s: a model that takes seconds a batch is timed once, not five times."""
+    best, spent = float("inf"), 0.0
     for _i in range(repeats):
         t0 = time.perf_counter()
         runner(x)
-        best = min(best, time.perf_counter() - t0)
+        took = time.perf_counter() - t0
+        best, spent = min(best, took), spent + took
+        if spent >= budget_s:
+            break
     return best * 1e3
 
 
-def _onnx_runner(predictor: Predictor) -> Runner:
-    """The torch model exported to ONNX (in a temporary folder removed at once) on ONNX Runtime."""
+def _export(predictor: Predictor) -> bytes:
+    """The torch model exported to ONNX (in a temporary folder removed at once), as bytes."""
     from desktop_cls.core.inference import export_onnx as eo
 
     model = predictor.backend.float().eval()
@@ -73,13 +119,42 @@ def _onnx_runner(predictor: Predictor) -> Runner:
     with tempfile.TemporaryDirectory(prefix="desktop-cls-serve-") as tmp:
         path = Path(tmp) / "model.onnx"
         eo.write_fp32(model.cpu(), meta, example, path)
-        sess = eo.ort_session(path)
+        return path.read_bytes()
+
+
+def _onnx_runner(data: bytes) -> Runner:
+    """An ONNX model's bytes on ONNX Runtime."""
+    from desktop_cls.core.inference import export_onnx as eo
+
+    sess = eo.ort_session(data)
     name = sess.get_inputs()[0].name
     return lambda x: np.asarray(sess.run(None, {name: x})[0], dtype=np.float32)
 
 
-def choose_runtime(predictor: Predictor, prefer: str = "auto") -> tuple[Runner, RuntimeChoice]:
-    """prefer: 'auto' (ONNX Runtime when verified and faster), 'torch' or 'onnxruntime' (when verified)."""
+def _agreement(ref: np.ndarray, got: np.ndarray) -> tuple[bool, float]:
+    """Whether ONNX Runtime's logits agree with torch's on the check batch, and the largest difference."""
+    diff = float(np.abs(ref - got).max()) if ref.shape == got.shape else float("inf")
+    ok = ref.shape == got.shape and bool((ref.argmax(1) == got.argmax(1)).all()) \
+        and diff <= 1e-4 * (1.0 + float(np.abs(ref).max()))
+    return ok, diff
+
+
+def _cached_runner(sha256: str, x: np.ndarray, ref: np.ndarray) -> tuple[Runner, np.ndarray] | None:
+    """The cached export on ONNX Runtime and its check-batch logits, when there is one that loads and agrees."""
+    data = _read_cached(sha256) if sha256 else None
+    if data is None:
+        return None
+    try:
+        runner = _onnx_runner(data)
+        got = runner(x)
+    except Exception:  # a damaged file: exported again
+        return None
+    return (runner, got) if _agreement(ref, got)[0] else None
+
+
+def choose_runtime(predictor: Predictor, prefer: str = "auto", sha256: str = "") -> tuple[Runner, RuntimeChoice]:
+    """prefer: 'auto' (ONNX Runtime when verified and faster), 'torch' or 'onnxruntime' (when verified).
+    sha256: the model file's, naming its cached export (none when empty)."""
     torch_runner: Runner = predictor.run_prepared
     if predictor.kind != "torch":
         return torch_runner, RuntimeChoice(predictor.kind, _("the model file is already a {kind} model").format(
@@ -92,15 +167,23 @@ def choose_runtime(predictor: Predictor, prefer: str = "auto") -> tuple[Runner, 
     sample = torch.randint(0, 256, (CHECK_BATCH, 3, *meta.input_size), generator=g, dtype=torch.uint8)
     x = prepare(sample, torch.device("cpu"), meta.mean, meta.std).numpy()
     try:
-        onnx_runner = _onnx_runner(predictor)
-        ref, got = torch_runner(x), onnx_runner(x)
+        ref = torch_runner(x)
+        cached = _cached_runner(sha256, x, ref)
+        if cached is None:
+            data = _export(predictor)
+            onnx_runner = _onnx_runner(data)
+            got = onnx_runner(x)
+        else:
+            onnx_runner, got = cached
     except Exception as e:  # an architecture the exporter cannot handle: torch serves
         return torch_runner, RuntimeChoice("torch", _("ONNX export failed ({error}); PyTorch serves").format(
             error=str(e).splitlines()[0] if str(e) else type(e).__name__))
-    diff = float(np.abs(ref - got).max())
-    if not ((ref.argmax(1) == got.argmax(1)).all() and diff <= 1e-4 * (1.0 + float(np.abs(ref).max()))):
+    ok, diff = _agreement(ref, got)
+    if not ok:
         return torch_runner, RuntimeChoice("torch", _("ONNX Runtime differs from PyTorch by {diff:.1e} on the "
                                                       "check batch; PyTorch serves").format(diff=diff))
+    if cached is None and sha256:
+        _write_cached(sha256, data)
     timings = {"torch": _best_ms(torch_runner, x), "onnxruntime": _best_ms(onnx_runner, x)}
     if prefer == "onnxruntime" or timings["onnxruntime"] < timings["torch"]:
         return onnx_runner, RuntimeChoice("onnxruntime", _("ONNX Runtime agrees with PyTorch (max logit difference "
@@ -122,11 +205,12 @@ def _run_info(model_file: Path) -> dict[str, Any]:
 class ServedModel:
     """A model ready for requests: bytes -> calibrated top-k, the way `predict` gives them."""
 
-    def __init__(self, predictor: Predictor, runner: Runner, choice: RuntimeChoice, model_file: Path) -> None:
+    def __init__(self, predictor: Predictor, runner: Runner, choice: RuntimeChoice, model_file: Path,
+                 sha256: str | None = None) -> None:
         self.predictor = predictor
         self.runner = runner
         self.choice = choice
-        self.id = model_id(model_file)
+        self.id = model_id(model_file, sha256)
         self.metrics = _run_info(model_file)
 
     @classmethod
@@ -134,8 +218,9 @@ class ServedModel:
              allow_code: bool = False) -> ServedModel:
         model_file = resolve_model_path(source)
         predictor = Predictor.load(source, device=device, allow_code=allow_code)
-        runner, choice = choose_runtime(predictor, runtime)
-        return cls(predictor, runner, choice, model_file)
+        sha256 = file_sha256(model_file)
+        runner, choice = choose_runtime(predictor, runtime, sha256)
+        return cls(predictor, runner, choice, model_file, sha256)
 
     @property
     def classes(self) -> tuple[str, ...]:

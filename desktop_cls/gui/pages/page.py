@@ -197,8 +197,10 @@ class Page(QWidget):
                  status: str | None = None, on_error: Callable[[str, str], object] | None = None,
                  on_cancelled: Callable[[], object] | None = None,
                  on_event: Callable[[Any], object] | None = None, keep_result: bool = False,
-                 on_replaced: Callable[[], object] | None = None) -> Task | None:
-        """Run fn on a worker thread; with `status`, the status line shows it with its progress and Cancel, and
+                 on_replaced: Callable[[], object] | None = None,
+                 on_progress: Callable[[int, int, str], object] | None = None) -> Task | None:
+        """Run fn on a worker thread; with `status`, the status line shows it with its progress and Cancel (without,
+        on_progress may show the progress elsewhere on the page), and
         starting another such task cancels it (then on_replaced is called instead of on_cancelled: the newer task
         has the status line, but a task that holds state, such as the one-writer flag, must still give it back).
         A failure goes to on_error(message, details), or else shows an error box titled `error_title`; what fn
@@ -246,7 +248,7 @@ class Page(QWidget):
                 on_event(e)
 
         task = self.tasks.start(name, fn, on_done=done, on_error=failed, on_cancelled=cancelled,
-                                on_progress=self.status_line.progress if shown else None, on_event=event,
+                                on_progress=self.status_line.progress if shown else on_progress, on_event=event,
                                 keep_result=keep_result)
         if shown:
             self._task = task

@@ -142,6 +142,7 @@ class MainWindow(QMainWindow):
         self.tasks.task_finished.connect(self._on_task_finished)
         self.train_page.monitor.progress_text.connect(self._on_train_progress)
         self.label_page.retrain_requested.connect(self.start_training)
+        self.label_page.classes.counted.connect(self._on_dataset)
 
     def _build_sidebar(self, order: list[tuple[PageKey, str, Page]]) -> None:
         """The steps in order, each with its page in the stack, its icon and status badge."""
@@ -268,13 +269,18 @@ class MainWindow(QMainWindow):
         said = {Badge.DONE: self.tr("done"), Badge.ATTENTION: self.tr("needs attention")}.get(status)
         item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{self._titles[key]}: {said}" if said else None)
 
-    def _on_dataset(self, index: object) -> None:
-        ds = self.state.dataset
+    def _on_dataset(self, _index: object = None) -> None:
+        """The status bar's summary: what the Label page shows (every class, empty ones too; its own steps at
+        once), else the scan's (which leaves empty classes out and is read again only a moment after a step)."""
+        ds, lp = self.state.dataset, self.label_page
         if ds is None:
             return
-        self.dataset_status.setText(self.tr("{folder}: {images}, {classes}").format(
-            folder=Path(ds.root).name, images=self.tr("%Ln image(s)", "", len(ds.samples)),
-            classes=self.tr("%n class(es)", "", len(ds.classes))))
+        shown = lp.classes.counts() if lp.model.classes else None
+        images, classes = (sum(shown.values()), len(shown)) if shown else (len(ds.samples), len(ds.classes))
+        text = self.tr("{folder}: {images}, {classes}").format(folder=Path(ds.root).name, classes=self.tr(
+            "%n class(es)", "", classes), images=self.tr("%Ln image(s)", "", images))
+        loose = len(lp.model.queue)
+        self.dataset_status.setText(text if not loose else self.tr("{0}, {1} to label").format(text, loose))
         # the taskbar and the window switcher name the dataset, as an editor names its document
         self.setWindowTitle(self.tr("{folder} — desktop_cls").format(folder=Path(ds.root).name))
 

@@ -10,7 +10,8 @@ import torch
 from PIL import Image
 
 from desktop_cls.core import devices
-from desktop_cls.core.data.dataset import scan, typical_image_size
+from desktop_cls.core.data.dataset import scan
+from desktop_cls.core.data.file_checks import typical_image_size
 from desktop_cls.core.models.architectures import build_model
 from desktop_cls.core.training.auto_batch import activation_bytes_per_image, auto_batch_size
 from desktop_cls.core.training.choices import (

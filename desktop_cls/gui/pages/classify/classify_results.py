@@ -27,6 +27,8 @@ from desktop_cls.gui.widgets.dialogs import show_error
 from desktop_cls.gui.widgets.image_viewer import close_viewer
 from desktop_cls.gui.work.tasks import Lane, Task, TaskRunner
 
+SHOWN = 10  # skipped files named in the message; the rest are counted
+
 
 class ClassifyResults(QWidget):
     """Holds the predictions shown (core Prediction objects) and everything done with them."""
@@ -141,20 +143,31 @@ class ClassifyResults(QWidget):
             return
         items = [(p.path, p.label) for p in self.predictions if p.label]
 
-        def work(progress: Any, cancel: Any) -> int:
-            from desktop_cls.core.storage import check_folder_names, copy_into_folders
+        def work(progress: Any, cancel: Any) -> tuple[int, list[Any]]:
+            from desktop_cls.core.storage import NotCopied, check_folder_names, copy_into_folders
 
             check_folder_names(label for _path, label in items)  # a model file's class names: before any copy
+            skipped: list[Any] = []
             for i, item in enumerate(items):  # one at a time: Cancel stops between two files
                 cancel.raise_if_set()
                 progress(i, len(items), "")
-                copy_into_folders([item], Path(dest))
-            return len(items)
+                try:
+                    copy_into_folders([item], Path(dest))
+                except NotCopied as e:  # a link among the images (or a FIFO): named below, the others copied
+                    skipped.append(e)
+            return len(items) - len(skipped), skipped
 
-        def done(n: int) -> None:
-            QMessageBox.information(self, self.tr("Copied"), self.tr(
-                "Copied %n image(s) into {0} (existing files were kept; name clashes got a number).", "", n)
-                .format(dest))
+        def done(result: tuple[int, list[Any]]) -> None:
+            n, skipped = result
+            text = self.tr("Copied %n image(s) into {0} (existing files were kept; name clashes got a number).",
+                           "", n).format(dest)
+            if not skipped:
+                QMessageBox.information(self, self.tr("Copied"), text)
+                return
+            lines = [text, self.tr("Not copied:"), *[f"• {Path(e.path).name}: {e.why}" for e in skipped[:SHOWN]]]
+            if len(skipped) > SHOWN:
+                lines.append(self.tr("…and %n more file(s).", "", len(skipped) - SHOWN))
+            show_error(self, self.tr("Some images were not copied"), "\n".join(lines))
 
         self.run_task("copy", work, done, error_title=self.tr("Copy failed"), status=self.tr("Copying images…"))
 

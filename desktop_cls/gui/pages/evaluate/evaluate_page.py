@@ -69,7 +69,7 @@ class EvaluatePage(Page):
         self.model_edit.setPlaceholderText(self.tr("Run folder or exported model (train one first)"))
         self.folder_edit.setObjectName("evalFolderEdit")
         self.folder_edit.setAccessibleName(self.tr("Labeled folder"))
-        self.folder_edit.setPlaceholderText(self.tr("Labeled folder (default: the dataset's validation images)"))
+        self.folder_edit.setPlaceholderText(self.tr("Default: the dataset's validation images"))
         self.metrics = MetricsPanel(self.buttons["saveMetricsButton"])
         self.confusion.setObjectName("confusionView")
         self.confusion.setAccessibleName(self.tr("Confusion matrix: rows are true classes, columns predicted; "
@@ -124,19 +124,28 @@ class EvaluatePage(Page):
         return self.model.default_folder(ds.root if ds is not None else None, self.state.run_mismatch() is None,
                                          self.state.run_dataset())
 
+    def _hint(self, short: str, full: str, name: str) -> None:
+        """What the field scores when left empty: short enough to fit (the label before it says Images), in full
+        as its tooltip."""
+        self.folder_edit.setPlaceholderText(short.format(name))
+        self.folder_edit.setToolTip(full.format(name))
+
     def _follow_state(self) -> None:
         """Name the default images; a result of another model or other default images is not shown as this one's."""
         ds, folder = self.state.dataset, self.default_folder()
         if ds is not None and folder == ds.root:
             info = self.state.run_info
-            text = (self.tr("Labeled folder (default: test images of {0})") if ds.held_out_split() == "test"
-                    else self.tr("Labeled folder (default: every image of {0}, as cross-validation predicted it)")
-                    if info is not None and info.cross_validated
-                    else self.tr("Labeled folder (default: validation images of {0})"))
-            self.folder_edit.setPlaceholderText(text.format(Path(ds.root).name))
+            hint = ((self.tr("Default: test images of {0}"), self.tr("Labeled folder (default: test images of {0})"))
+                    if ds.held_out_split() == "test" else
+                    (self.tr("Default: all of {0}, cross-validated"),
+                     self.tr("Labeled folder (default: every image of {0}, as cross-validation predicted it)"))
+                    if info is not None and info.cross_validated else
+                    (self.tr("Default: validation images of {0}"),
+                     self.tr("Labeled folder (default: validation images of {0})")))
+            self._hint(*hint, Path(ds.root).name)
         elif folder:
-            self.folder_edit.setPlaceholderText(self.tr("Labeled folder (default: the images the model was trained "
-                                                        "on, in {0})").format(Path(folder).name))
+            self._hint(self.tr("Default: the model's training images"), self.tr(
+                "Labeled folder (default: the images the model was trained on, in {0})"), Path(folder).name)
         run = self.state.run
         if self.model.tag is not None and self.model.stale(run, self.folder_edit.text().strip(), folder):
             self.model.take_down()

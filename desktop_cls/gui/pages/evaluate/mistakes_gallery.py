@@ -159,15 +159,28 @@ class MistakesGallery(QWidget):
         return [self.model.items[i.row()][0] for i in self.view.selectedIndexes()]
 
     def _menu(self, pos: Any) -> None:
-        """Fix labels in place: move the selected images to the right class, or to the trash (undoable)."""
-        if not self.classes or not self.selected_paths():
-            return
+        if (menu := self.fix_menu()) is not None:
+            menu.exec(self.view.viewport().mapToGlobal(pos))
+
+    def fix_menu(self) -> QMenu | None:
+        """Fix labels in place: move the selected images to the right class, or to the trash (undoable). The class
+        the selected images are labelled with is marked and off (a move there changes nothing), the one the model
+        predicted for them marked (the likely fix)."""
+        paths = set(self.selected_paths())
+        if not self.classes or not paths:
+            return None
+        chosen = [s for s in self.shown if s[0] in paths]
+        labelled, predicted = {s[1] for s in chosen}, {s[2] for s in chosen}
         menu = QMenu(self)
         move = menu.addMenu(self.tr("Move to class"))
-        for cls in self.classes:
-            move.addAction(cls).triggered.connect(lambda _=False, c=cls: self.fix_selected(c))
+        for i, cls in enumerate(self.classes):
+            text = self.tr("{0} (labelled)").format(cls) if labelled == {i} else \
+                self.tr("{0} (predicted)").format(cls) if predicted == {i} else cls
+            action = move.addAction(text)
+            action.setEnabled(labelled != {i})
+            action.triggered.connect(lambda _=False, c=cls: self.fix_selected(c))
         menu.addAction(self.tr("Move to trash")).triggered.connect(lambda _=False: self.fix_selected(None))
-        menu.exec(self.view.viewport().mapToGlobal(pos))
+        return menu
 
     def fix_selected(self, class_name: str | None) -> None:
         ws = self.state.workspace

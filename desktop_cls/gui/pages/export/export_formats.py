@@ -98,7 +98,9 @@ def format_grid(checks: dict[str, QCheckBox]) -> QGridLayout:
     grid.setColumnStretch(1, 1)
     uses = format_uses()
     for row, (fmt, check) in enumerate(checks.items()):
-        use = QLabel(uses[fmt])
+        # a format this copy cannot write says why in the words beside it, not only in a tooltip
+        use = QLabel(uses[fmt] if check.isEnabled() or not check.toolTip() else translate(
+            "ExportPage", "{0}. Not available: {1}").format(uses[fmt], check.toolTip()))
         use.setObjectName(f"{fmt.replace('-', '_')}Use")
         use.setTextFormat(Qt.TextFormat.PlainText)
         use.setWordWrap(True)

@@ -149,8 +149,8 @@ class ExportResults(QSplitter):
         for r, (cells, d) in enumerate(rows):
             for c, text in enumerate(cells):
                 self.table.setItem(r, c, self._cell(text, c, d))
-        for c in range(FILE):  # the file column takes the rest (sizing it to its text would stop that)
-            self.table.resizeColumnToContents(c)
+        for c in range(FILE if rows else 0):  # the file column takes the rest (sizing it to its text would stop that)
+            self.table.resizeColumnToContents(c)  # no rows (an export starts): the columns keep their widths
         if not results:  # none yet: the figures, script and metadata of the last ones go with their rows
             self.measured_label.setText(_not_measured())
             self._fit_table_box()

@@ -66,9 +66,10 @@ class FolderReread(QObject):
             page.refresh(page.model.listing(*moved))
         else:
             gone = moved[0]
-            page.classes.add(_filed(step, set(page.model.classes)))
+            filed = _filed(step, set(page.model.classes))
             near = page.model.position  # the image labeled was on screen: its row is here, or next to it
             page.model.drop(gone)
+            page.classes.add(filed)  # after the drop: the window's summary counts the images left to label too
             page.view.strip_model.remove_paths({f"{ws.root}{os.sep}{n}" for n in gone}, near)
             page.show_current()
             page.update_buttons()

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QGridLayout,
@@ -31,6 +31,8 @@ IMAGE_PATTERNS = "*.jpg *.jpeg *.png *.bmp *.tif *.tiff *.webp *.ppm *.pgm"  # w
 
 
 class ClassPanel(QWidget):
+    counted = Signal()  # the counts shown changed (a scan, or the page's own step): the window's summary follows
+
     def __init__(self, workspace: Callable[[], Any], do: Callable[..., None],
                  import_files: Callable[[list[str], str | None, list[str]], None],
                  empty_trash: Callable[[], object], busy: Callable[[], bool] = lambda: False) -> None:
@@ -74,6 +76,15 @@ class ClassPanel(QWidget):
         lay.addLayout(grid)
         lay.addWidget(importb)
         lay.addWidget(empty)
+        self._class_buttons = ((rename, 1, ""), (merge, 2, ""), (delete, 1, delete.toolTip()))
+        self._enable_class_buttons(0)
+
+    def _enable_class_buttons(self, classes: int) -> None:
+        """Rename and Delete need a class, Merge two (one to merge into): otherwise off, the tooltip says why."""
+        for b, needed, tip in self._class_buttons:
+            b.setEnabled(classes >= needed)
+            b.setToolTip(tip if classes >= needed else self.tr("No class yet: make one with “New class…”")
+                         if classes == 0 else self.tr("Merging needs a second class to merge into"))
 
     def tell_repairs(self) -> None:
         """What opening the folder had to finish or repair in its labeling history, said once."""
@@ -106,11 +117,17 @@ class ClassPanel(QWidget):
         dataset leaves empty classes out): it shows 0 like the others show theirs. COUNTS None: nothing scanned,
         the names alone."""
         self.class_list.clear()
+        self._enable_class_buttons(len(classes))
         self._counts = None if counts is None else {name: counts.get(name, 0) for name in classes}
         for name in classes:
             item = QListWidgetItem(name if self._counts is None else f"{name} ({self._counts[name]})")
             item.setData(Qt.ItemDataRole.UserRole, name)
             self.class_list.addItem(item)
+        self.counted.emit()
+
+    def counts(self) -> dict[str, int] | None:
+        """Images per class as the list shows them (every class, empty ones too); None before a scan."""
+        return None if self._counts is None else dict(self._counts)
 
     def add(self, filed: dict[str, int]) -> None:
         """Images the page's own step filed into classes: their counts go up now, not when the folder is next read
@@ -123,6 +140,7 @@ class ClassPanel(QWidget):
             if filed.get(name):
                 self._counts[name] += filed[name]
                 item.setText(f"{name} ({self._counts[name]})")
+        self.counted.emit()
 
     def _pick_class(self, title: str, exclude: str | None = None) -> str | None:
         ws = self._workspace()

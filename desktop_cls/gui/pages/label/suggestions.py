@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -41,7 +42,8 @@ class LabelHost(Protocol):
 
     def run_task(self, name: str, fn: TaskFn[T], on_done: Callable[[T], object], *, error_title: str = "",
                  status: str | None = None, on_error: Callable[[str, str], object] | None = None,
-                 on_cancelled: Callable[[], object] | None = None) -> Task | None: ...
+                 on_cancelled: Callable[[], object] | None = None,
+                 on_progress: Callable[[int, int, str], object] | None = None) -> Task | None: ...
 
     def busy(self) -> bool: ...
 
@@ -86,6 +88,7 @@ class SuggestionPanel(QWidget):
         self.suggest_button, self.accept_button = suggest_button, accept_button
         self.suggest_tip = suggest_button.toolTip()
         self._task: Task | None = None  # the latest suggestion request
+        self._task_live = False  # whether it is a live one (unticking the box stops it)
         self.accept_spin = QDoubleSpinBox()
         self.accept_spin.setObjectName("acceptThresholdSpin")
         self.accept_spin.setRange(50, 100)
@@ -99,7 +102,8 @@ class SuggestionPanel(QWidget):
             "of your labelled images (computed once, then cached) and suggests a class for the rest. No trained "
             "model needed. A suggestion is never shown surer than the labelled images, each predicted by a model "
             "that did not learn it, show it to be."))
-        self.live_check.toggled.connect(lambda on: self.suggest() if on else page.refresh())
+        self.live_check.toggled.connect(self._live_toggled)
+        self.live_line = LiveLine(self.live_check)
         accept_button.setToolTip(self.tr(
             "Shows the images whose suggestion (live or from the trained model) is at least this sure, with their "
             "suggested classes; untick any, and the rest move into their classes as one undoable step"))
@@ -107,12 +111,16 @@ class SuggestionPanel(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self._heading(self.tr("Suggest a class for each unlabeled image:"), "suggestHeading"))
         lay.addWidget(self.live_check)
+        lay.addWidget(self.live_line)
         lay.addWidget(self._heading(self.tr("or once, with the chosen run's trained model:"), "modelHeading"))
         lay.addWidget(self.suggest_button)
         lay.addWidget(self._heading(self.tr("Then, for the suggestions shown (live or from a model):"),
                                     "acceptHeading"))
-        acc = QHBoxLayout()
-        acc.addWidget(self.accept_button)
+        acc = QHBoxLayout()  # the box as wide as its "100 %", the button the rest: its words never touch its edges
+        self.accept_spin.setSizePolicy(QSizePolicy.Policy.Fixed, self.accept_spin.sizePolicy().verticalPolicy())
+        pad = 2 * accept_button.fontMetrics().averageCharWidth()
+        accept_button.setMinimumWidth(accept_button.sizeHint().width() + pad)
+        acc.addWidget(self.accept_button, 1)
         acc.addWidget(self.accept_spin)
         lay.addLayout(acc)
         self.sure_note = self._heading("", "sureNote")  # why no suggestion is that sure yet: too few labels
@@ -161,19 +169,38 @@ class SuggestionPanel(QWidget):
         the page jump; the window's status bar shows their progress)."""
         source, page = self.source(), self.page
         ws = self.state.workspace
+        live = self.live_check.isChecked()
         if source is None or ws is None or not self.model.queue or page.tasks is None or not self.state.core_loaded:
+            if live:
+                self.live_line.waiting(bool(self.model.queue), self.state.core_loaded)
             return
         work = suggestion_work(source.run, ws.root, list(self.model.queue), list(self.model.classes))
         page.keep_focus_on_image()  # disabling the focused button would hand the focus to the threshold box
         self.suggest_button.setEnabled(False)
         if self._task is not None and self._task.is_running():
             self._task.cancel()  # a newer labelling state replaces it
-        live = self.live_check.isChecked()
         self._task = page.run_task("suggestions", work, lambda r: self._suggested(r, source), on_error=self._failed,
                                    on_cancelled=self.update_buttons,
-                                   status=None if live else self.tr("Suggesting labels…"))
+                                   status=None if live else self.tr("Suggesting labels…"),
+                                   on_progress=self.live_line.progress if live else None)
+        self._task_live = live
+        if live:
+            self.live_line.started()
+
+    def _live_toggled(self, on: bool) -> None:
+        """Ticked: suggestions are made, their progress shown under the box; unticked (also by its Cancel): the
+        live request under way stops and the page shows the images without them."""
+        self.live_line.setVisible(on)
+        if on:
+            self.suggest()
+            return
+        if self._task is not None and self._task.is_running() and self._task_live:
+            self._task.cancel()
+        self.page.refresh()
 
     def _suggested(self, result: SuggestionResult, source: Source) -> None:
+        if source.run is None and self.live_check.isChecked():
+            self.live_line.ready(len(result.suggestions))
         if self.model.take(result, source, self.source()) == "foreign":
             show_error(self, self.tr("Suggestions failed"), self.tr(
                 "The model knows the classes {0}, not this dataset's: train one here first, or choose a run of "
@@ -184,6 +211,7 @@ class SuggestionPanel(QWidget):
         self.page.keep_focus_on_image()
 
     def _failed(self, message: str, details: str) -> None:
+        self.live_line.failed()
         show_error(self, self.tr("Suggestions failed"), message, details)
         self.update_buttons()
         self.page.keep_focus_on_image()
@@ -221,3 +249,55 @@ class SuggestionPanel(QWidget):
                               self.model.checked())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # its thumbnails go with it
         return dialog.chosen() if dialog.exec() == AcceptDialog.DialogCode.Accepted else {}
+
+
+class LiveLine(QWidget):
+    """Under the live box while it is ticked: what live suggestions are doing ("Computing suggestions… 120 of 300
+    images", with Cancel, which unticks the box) and when they are ready. It stays while the box is ticked, so
+    the page does not jump as each key press makes them afresh."""
+
+    def __init__(self, box: QCheckBox) -> None:
+        super().__init__()
+        self.setObjectName("liveLine")
+        self.box = box
+        self.text = QLabel()
+        self.text.setObjectName("liveProgress")
+        self.text.setWordWrap(True)
+        self.cancel = QPushButton(self.tr("Cancel"))
+        self.cancel.setObjectName("liveCancel")
+        self.cancel.setToolTip(self.tr("Stop computing suggestions (unticks live suggestions)"))
+        self.cancel.clicked.connect(lambda: box.setChecked(False))
+        keep = self.cancel.sizePolicy()
+        keep.setRetainSizeWhenHidden(True)  # showing or hiding Cancel moves nothing
+        self.cancel.setSizePolicy(keep)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.text, 1)
+        lay.addWidget(self.cancel)
+        self.setVisible(False)
+
+    def _say(self, text: str, working: bool) -> None:
+        self.text.setText(text)
+        self.cancel.setVisible(working)
+
+    def started(self) -> None:
+        self._say(self.tr("Computing suggestions…"), True)
+
+    def progress(self, done: int, total: int, _what: str) -> None:
+        if total > 0:
+            self._say(self.tr("Computing suggestions… {0} of {1} images").format(done, total), True)
+
+    def ready(self, suggested: int) -> None:
+        if suggested:
+            self._say(self.tr("Suggestions ready for %n unlabeled image(s)", "", suggested), False)
+        else:
+            self._say(self.tr("Suggestions start once two classes have labelled images"), False)
+
+    def waiting(self, has_images: bool, engine: bool) -> None:
+        if not engine:
+            self._say(self.tr("Suggestions start once the engine has loaded"), False)
+        elif not has_images:
+            self._say(self.tr("No unlabeled image left to suggest a class for"), False)
+
+    def failed(self) -> None:
+        self._say(self.tr("Suggestions failed; untick and tick the box to try again"), False)

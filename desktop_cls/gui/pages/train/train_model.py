@@ -6,8 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from desktop_cls.gui.state import Tag
+
+if TYPE_CHECKING:
+    from desktop_cls.core.data.dataset import DatasetIndex
 
 
 class Readiness(StrEnum):
@@ -29,8 +33,9 @@ class TrainPageModel:
     shown: Tag | None = None
 
     @staticmethod
-    def readiness(running: bool, core_loaded: bool, dataset: str | None, opening: str | None = None,
-                  classes: int = 1) -> Readiness:
+    def readiness(running: bool, core_loaded: bool, dataset: DatasetIndex | None, opening: str | None = None
+                  ) -> Readiness:
+        """dataset: the open one (None: none is); opening: the folder being read instead, if any."""
         if running:
             return Readiness.RUNNING
         if not core_loaded:
@@ -39,7 +44,7 @@ class TrainPageModel:
             return Readiness.OPENING
         if dataset is None:
             return Readiness.NO_DATASET
-        return Readiness.READY if classes else Readiness.NO_CLASSES
+        return Readiness.READY if dataset.classes else Readiness.NO_CLASSES
 
     def started(self, dataset: str | None, resuming: str | None) -> None:
         """A run starts (or continues `resuming`) on `dataset`: from now on the page shows it."""

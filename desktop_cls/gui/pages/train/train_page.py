@@ -160,9 +160,8 @@ class TrainPage(Page):
         self._show_idle_status()
 
     def _readiness(self) -> Readiness:
-        ds = self.state.dataset
-        return self.model.readiness(self.training.task is not None, self.state.core_loaded, self.state.tag().dataset,
-                                    self.state.opening, len(ds.classes) if ds is not None else 1)
+        return self.model.readiness(self.training.task is not None, self.state.core_loaded, self.state.dataset,
+                                    self.state.opening)
 
     def _update_enabled(self) -> None:
         ready = self._readiness()

@@ -7,14 +7,19 @@ from desktop_cls.gui.state import Tag
 
 
 def test_train_waits_for_a_running_run_then_the_engine_then_a_dataset() -> None:
+    from types import SimpleNamespace
+    from typing import Any
+
     readiness = TrainPageModel.readiness
-    assert readiness(True, True, "/data/a") == Readiness.RUNNING
-    assert readiness(False, False, "/data/a") == Readiness.LOADING
+    a: Any = SimpleNamespace(root="/data/a", classes=("cat", "dog"))
+    pile: Any = SimpleNamespace(root="/data/pile", classes=())
+    assert readiness(True, True, a) == Readiness.RUNNING
+    assert readiness(False, False, a) == Readiness.LOADING
     assert readiness(False, True, None) == Readiness.NO_DATASET
-    assert readiness(False, True, "/data/a") == Readiness.READY
-    assert readiness(False, True, "/data/a", opening="/data/b") == Readiness.OPENING  # not the one read before
+    assert readiness(False, True, a) == Readiness.READY
+    assert readiness(False, True, a, opening="/data/b") == Readiness.OPENING  # not the one read before
     assert readiness(False, True, None, opening="/data/b") == Readiness.OPENING
-    assert readiness(False, True, "/data/pile", classes=0) == Readiness.NO_CLASSES  # nothing labeled yet
+    assert readiness(False, True, pile) == Readiness.NO_CLASSES  # nothing labeled yet
 
 
 def test_a_finished_run_of_another_dataset_is_cleared_when_the_dataset_changes() -> None:

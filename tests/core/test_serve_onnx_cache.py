@@ -1,0 +1,83 @@
+"""`desktop-cls serve` keeps the ONNX export it verified: a second start of the same model does not export
+again, and a cached file that is damaged, tampered with or a link is not used."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from desktop_cls.core.inference import export_onnx as eo
+from desktop_cls.core.inference.predictor import Predictor
+from desktop_cls.core.serving import runtime
+from desktop_cls.core.serving.runtime import ServedModel, cache_path, file_sha256
+
+
+@pytest.fixture
+def exports(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Each torch -> ONNX export made, counted."""
+    made: list[Path] = []
+    real = eo.write_fp32
+
+    def counted(model: Any, meta: Any, example: Any, tmp: Path) -> None:
+        made.append(tmp)
+        real(model, meta, example, tmp)
+
+    monkeypatch.setattr(eo, "write_fp32", counted)
+    return made
+
+
+def _start(run: Path) -> ServedModel:
+    return ServedModel.open(run, runtime="onnxruntime")  # (whichever is faster does not matter here)
+
+
+def test_a_second_start_uses_the_verified_export_and_does_not_export_again(
+        trained_run: tuple[Path, Path], exports: list[Path]) -> None:
+    run, _data = trained_run
+    first = _start(run)
+    assert first.choice.runtime == "onnxruntime" and len(exports) == 1
+    sha = file_sha256(run / "model.safetensors")
+    assert cache_path(sha).is_file()
+    second = _start(run)
+    assert second.choice.runtime == "onnxruntime" and len(exports) == 1  # no second export
+    x = np.random.default_rng(0).standard_normal((3, 3, 16, 16)).astype(np.float32)
+    assert np.allclose(first.runner(x), second.runner(x), atol=1e-5)
+
+
+def test_a_tampered_or_damaged_cached_export_is_not_used(trained_run: tuple[Path, Path], exports: list[Path],
+                                                         tmp_path: Path) -> None:
+    run, _data = trained_run
+    sha = file_sha256(run / "model.safetensors")
+    _start(run)
+    other = tmp_path / "other.onnx"  # a valid ONNX model that gives other answers: its weights changed
+    p = Predictor.load(run)
+    for t in p.backend.parameters():
+        t.data.mul_(-1.0)
+    other.write_bytes(runtime._export(p))
+    for bad in (b"not an onnx model", other.read_bytes()):
+        cache_path(sha).write_bytes(bad)
+        before = len(exports)
+        served = _start(run)
+        assert len(exports) == before + 1  # the cached file was ignored: exported and checked again
+        assert served.choice.runtime == "onnxruntime"
+        assert cache_path(sha).read_bytes() != bad  # and replaced by the verified export
+
+
+@pytest.mark.skipif(os.name == "nt", reason="needs POSIX symlinks")
+def test_a_cached_export_that_is_a_link_is_not_read(trained_run: tuple[Path, Path], exports: list[Path],
+                                                    tmp_path: Path) -> None:
+    run, _data = trained_run
+    sha = file_sha256(run / "model.safetensors")
+    _start(run)
+    elsewhere = tmp_path / "elsewhere.onnx"
+    elsewhere.write_bytes(cache_path(sha).read_bytes())
+    cache_path(sha).unlink()
+    os.symlink(elsewhere, cache_path(sha))
+    before = len(exports)
+    _start(run)
+    assert len(exports) == before + 1
+    assert not cache_path(sha).is_symlink()  # replaced, never written through
+    assert elsewhere.read_bytes()  # its target is kept
