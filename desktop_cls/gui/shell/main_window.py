@@ -363,11 +363,9 @@ class MainWindow(QMainWindow):
         if (self.state.training or user_work or serving) and not self._closing:
             if self.state.training:
                 text = self.train_page.training.quit_question()
-            elif user_work:
-                text = self.tr("The task “{task}” is still running. Quit anyway? It is cancelled "
-                               "unfinished.").format(task=user_work[0].name)
             else:
-                text = self.tr("Quit anyway?")
+                text = self.tr("The task “{task}” is still running. Quit anyway? It is cancelled unfinished.").format(
+                    task=user_work[0].name) if user_work else self.tr("Quit anyway?")
             text = f"{serving}\n\n{text}" if serving else text
             answer = QMessageBox.question(
                 self, self.tr("Quit desktop_cls?"), text,
