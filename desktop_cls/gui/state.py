@@ -192,6 +192,8 @@ class AppState(QObject):
         self.settings.remember_folder(index.root)
         self.settings_changed.emit(True)
         self.dataset_changed.emit(index)
+        if self.run is not None:  # the chosen run may be of this folder or of another
+            self._show_train_step()
         run_for, self._run_for = self._run_for, None
         if run_for is not None and _same_folder(run_for[0], index.root) and Path(run_for[1]).exists():
             self.set_run(run_for[1])
@@ -281,15 +283,23 @@ class AppState(QObject):
         return (Path(run).is_file() or (Path(run) / MODEL).is_file()) and chosen.trained_on(info.dataset_root)
 
     def _show_run_steps(self, run: str) -> None:
-        """The badges of the steps that follow a model: Train is done when the chosen run has a model, and
-        Evaluate, Classify and Export when they were done with this run (also in an earlier session)."""
-        from desktop_cls.core.run_dir import MODEL
-
-        has_model = Path(run).is_file() or (Path(run) / MODEL).is_file()
-        self.status_changed.emit(PageKey.TRAIN, Badge.DONE if has_model else Badge.NONE)
+        """The badges of the steps that follow a model: Train (see _show_train_step), and Evaluate, Classify and
+        Export when they were done with this run (also in an earlier session)."""
+        self._show_train_step()
         done = self.settings.run_steps.get(run, [])
         for step in RUN_STEP_PAGES:
             self.status_changed.emit(step, Badge.DONE if step.value in done else Badge.NONE)
+
+    def _show_train_step(self) -> None:
+        """Train is done when the chosen run has a model of the open folder: a run trained on another folder is no
+        model of this one (a model file, which knows no folder, is the user's choice and counts)."""
+        from desktop_cls.core.run_dir import MODEL
+
+        run, info = self.run, self.run_info
+        done = run is not None and (Path(run).is_file() or (Path(run) / MODEL).is_file())
+        if done and info is not None and self.dataset is not None and info.dataset_root is not None:
+            done = info.trained_on(self.dataset.root)
+        self.status_changed.emit(PageKey.TRAIN, Badge.DONE if done else Badge.NONE)
 
     def last_run_of(self, folder: str) -> str | None:
         """The most recent run that was trained on this folder and still exists."""

@@ -1870,6 +1870,10 @@ To label more, copy images in with “Import images…”: they wait here for a 
         <translation>任务“{task}”仍在运行。仍要退出吗？它会被取消，不会完成。</translation>
     </message>
     <message>
+        <source>Quit anyway?</source>
+        <translation>仍要退出吗？</translation>
+    </message>
+    <message>
         <source>Quit desktop_cls?</source>
         <translation>退出 desktop_cls？</translation>
     </message>
@@ -2808,6 +2812,14 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>在 127.0.0.1 上为其他程序响应 POST /predict</translation>
     </message>
     <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Give up starting: the server does not start</source>
+        <translation>放弃启动：服务器不会启动</translation>
+    </message>
+    <message>
         <source>Not serving</source>
         <translation>未在服务</translation>
     </message>
@@ -2836,8 +2848,8 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>请先训练一个模型，或输入训练记录文件夹的路径。</translation>
     </message>
     <message>
-        <source>Starting…</source>
-        <translation>正在启动…</translation>
+        <source>Starting to serve {0}…</source>
+        <translation>正在启动 {0} 的服务…</translation>
     </message>
     <message>
         <source>Stop serving</source>
@@ -2862,6 +2874,10 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
     <message>
         <source>Serving failed</source>
         <translation>服务失败</translation>
+    </message>
+    <message>
+        <source>A model is being served at {0}; quitting stops it.</source>
+        <translation>正在 {0} 提供模型服务；退出会停止服务。</translation>
     </message>
 </context>
 <context>

@@ -262,3 +262,109 @@ def test_a_format_this_copy_cannot_write_says_why_beside_it(qtbot: QtBot, monkey
     assert "ONNX Runtime Web" in use.text() and "Not available" in use.text()
     onnx = box.findChild(QLabel, "onnxUse")
     assert onnx is not None and "Not available" not in onnx.text()
+
+
+def test_quitting_while_a_model_is_served_asks_first_and_names_the_address(
+        window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Closing the window stopped the server without a word; now it asks, as it does during training."""
+    from collections.abc import Callable
+    from types import SimpleNamespace
+
+    from PySide6.QtWidgets import QMessageBox
+
+    import desktop_cls.core.serving.server as server
+
+    panel = window.export_page.serve_panel
+    window.state.set_run(str(tmp_path / "served-run"))
+    started: list[Callable[[object], None]] = []
+    with monkeypatch.context() as m:  # (no server: the test hands over what starting one answers)
+        m.setattr(panel.tasks, "start", lambda _name, _work, on_done, **_kw: started.append(on_done))
+        panel.toggle()
+    url = "http://127.0.0.1:8765"
+    started[0](SimpleNamespace(port=8765, url=url, runtime="onnxruntime", curl_example=lambda: f"curl {url}"))
+    panel.timer.stop()
+    asked: list[str] = []
+    answer = [QMessageBox.StandardButton.No]
+
+    def question(_parent: object, _title: str, text: str, *args: object) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return answer[0]
+
+    stopped: list[int] = []
+
+    def stop(port: int) -> int:
+        stopped.append(port)
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    monkeypatch.setattr(server, "stop_in_background", stop)
+    window.show()
+    assert not window.close()  # No: the window stays and the server goes on
+    assert asked and f"served at {url}; quitting stops it" in asked[0]
+    assert panel.port == 8765 and not stopped
+    answer[0] = QMessageBox.StandardButton.Yes
+    assert window.close() and stopped == [8765] and panel.port is None
+
+
+def test_starting_to_serve_shows_in_the_status_bar_and_cancel_means_no_server(
+        qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Opening and checking the model took a minute with nothing in the status bar and no way back; now the start
+    is a named, busy task there, and Cancel gives it up: no server starts once the model is open."""
+    import threading
+
+    import desktop_cls.core.serving.server as server
+
+    opened, release, listening = threading.Event(), threading.Event(), []
+
+    def slow_open(source: str, device: str = "cpu") -> object:
+        opened.set()
+        release.wait(30)
+        return object()
+
+    class Server:  # what would listen: recorded, never started here
+        def __init__(self, *args: object) -> None:
+            listening.append(args)
+
+    monkeypatch.setattr(server.ServedModel, "open", staticmethod(slow_open))
+    monkeypatch.setattr(server, "RunningServer", Server)
+    panel = window.export_page.serve_panel
+    window.state.set_run(str(tmp_path / "slow-run"))
+    panel.port_spin.setValue(0)
+    qtbot.mouseClick(panel.serve_button, Qt.MouseButton.LeftButton)
+    assert opened.wait(30)
+    qtbot.waitUntil(lambda: "Starting to serve slow-run" in window.task_status.text())
+    assert window.task_progress.isVisibleTo(window) and window.task_progress.maximum() == 0  # busy
+    assert not panel.cancel_button.isHidden() and not panel.serve_button.isEnabled()
+    panel.cancel_button.click()
+    assert panel.address_label.text() == "Not serving" and panel.serve_button.isEnabled()
+    assert panel.cancel_button.isHidden() and panel.serve_button.text() == "Start serving"
+    release.set()  # the model finishes opening after the Cancel
+    qtbot.waitUntil(lambda: not window.tasks.running() and window.task_status.text() == "")
+    assert listening == [] and panel.port is None and panel.address_label.text() == "Not serving"
+
+
+def test_a_server_that_came_up_after_its_start_was_cancelled_is_stopped_unseen(
+        window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The model was open and the server listening just before Cancel reached it: the box stays Not serving and
+    that server is stopped, not left answering on a port nobody shows."""
+    from collections.abc import Callable
+    from types import SimpleNamespace
+
+    panel = window.export_page.serve_panel
+    window.state.set_run(str(tmp_path / "served-run"))
+    started: list[tuple[str, Callable[[object], None] | None]] = []
+
+    def start(name: str, _work: object, on_done: Callable[[object], None] | None = None, **_kw: object) -> object:
+        started.append((name, on_done))
+        return SimpleNamespace(cancel=lambda reason="user": None)
+
+    with monkeypatch.context() as m:  # (no server: the test hands over what starting one answers)
+        m.setattr(panel.tasks, "start", start)
+        panel.toggle()
+        panel.cancel_start()
+        url = "http://127.0.0.1:8765"
+        on_done = started[0][1]
+        assert on_done is not None
+        on_done(SimpleNamespace(port=8765, url=url, runtime="onnxruntime", curl_example=lambda: f"curl {url}"))
+    assert panel.port is None and panel.address_label.text() == "Not serving"
+    assert [name for name, _ in started] == ["serve", "serve-stop"]

@@ -98,3 +98,22 @@ def test_a_run_of_another_dataset_is_not_shown_under_the_open_one(qtbot: QtBot, 
     open_and_wait(qtbot, window, data)  # its own dataset: choosing it again shows it
     window.state.set_run(str(run))
     assert monitor.plots.epochs == [1, 2, 3, 4]
+
+
+def test_the_train_badge_is_done_only_for_a_model_of_the_open_folder(qtbot: QtBot, window: MainWindow,
+                                                                       trained_run: tuple[Path, Path],
+                                                                       tiny_folder: Path, tmp_path: Path) -> None:
+    """With a run of another folder chosen, Train showed done for an open folder that has no model of its own."""
+    from tests.gui.conftest import open_and_wait
+
+    run, data = trained_run
+    badges = window.sidebar_icons.status
+    open_and_wait(qtbot, window, tiny_folder)
+    window.state.set_run(str(run))  # trained on `data`, not on the open folder
+    assert badges[PageKey.TRAIN] == "none"
+    open_and_wait(qtbot, window, data)  # its own folder: now it is that folder's model
+    assert window.state.run == str(run) and badges[PageKey.TRAIN] == "done"
+    model_file = tmp_path / "picked.dcls"
+    model_file.write_bytes(b"a model file")
+    window.state.set_run(str(model_file))  # a model file knows no folder: the user's choice is a model
+    assert badges[PageKey.TRAIN] == "done"

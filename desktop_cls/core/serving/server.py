@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from desktop_cls.core.errors import UserError
+from desktop_cls.core.events import CancelToken
 from desktop_cls.core.i18n import _
 from desktop_cls.core.serving.app import ServeSettings, ServeStats, create_app
 from desktop_cls.core.serving.runtime import ServedModel
@@ -136,11 +137,15 @@ _background_lock = threading.Lock()
 
 
 def start_in_background(source: str, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, token: str | None = None,
-                        device: str = "cpu") -> ServerInfo:
-    """Open the model, start serving it, and return where (the model load takes seconds: not on a UI thread)."""
+                        device: str = "cpu", cancel: CancelToken | None = None) -> ServerInfo:
+    """Open the model, start serving it, and return where (the model load takes seconds: not on a UI thread).
+    A cancel set while the model opens raises CancelledError before anything listens."""
     check_binding(host, token)
     check_port_free(host, port)
-    server = RunningServer(ServedModel.open(source, device=device), host, port, ServeSettings(token=token))
+    model = ServedModel.open(source, device=device)
+    if cancel is not None:
+        cancel.raise_if_set()
+    server = RunningServer(model, host, port, ServeSettings(token=token))
     info = server.start()
     with _background_lock:
         _background[info.port] = server

@@ -313,7 +313,7 @@ class MainWindow(QMainWindow):
         (done, total, what), self._progress = self._progress, None
         self.task_status.setText(what)
         self.task_progress.setVisible(True)
-        show_progress(self.task_progress, min(done, max(total, 1)), max(total, 1))
+        show_progress(self.task_progress, min(done, max(total, 0)), max(total, 0))  # total 0: busy, amount unknown
 
     def _on_train_progress(self, text: str, done: int, total: int) -> None:
         """At once: the training monitor paces its own reports, and Pause must show "paused" when pressed."""
@@ -359,13 +359,14 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         user_work = [t for t in self.tasks.running() if t.name not in RECOMPUTABLE_TASKS]
-        busy = self.state.training or bool(user_work)
-        if busy and not self._closing:
+        serving = self.export_page.serve_panel.quit_question()
+        if (self.state.training or user_work or serving) and not self._closing:
             if self.state.training:
                 text = self.train_page.training.quit_question()
             else:
-                text = self.tr("The task “{task}” is still running. Quit anyway? It is cancelled "
-                               "unfinished.").format(task=user_work[0].name)
+                text = self.tr("The task “{task}” is still running. Quit anyway? It is cancelled unfinished.").format(
+                    task=user_work[0].name) if user_work else self.tr("Quit anyway?")
+            text = f"{serving}\n\n{text}" if serving else text
             answer = QMessageBox.question(
                 self, self.tr("Quit desktop_cls?"), text,
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)

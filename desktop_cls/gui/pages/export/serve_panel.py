@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLine
 
 from desktop_cls.gui.widgets.common import button as _button
 from desktop_cls.gui.widgets.dialogs import show_error
-from desktop_cls.gui.work.tasks import TaskRunner
+from desktop_cls.gui.work.tasks import Task, TaskRunner
 
 DEFAULT_PORT = 8765
 
@@ -42,6 +42,11 @@ class ServePanel(QGroupBox):
         self.serve_button = _button(self.tr("Start serving"), "serveButton",
                                     self.tr("Answer POST /predict on 127.0.0.1 for other programs"))
         self.serve_button.clicked.connect(self.toggle)
+        self.cancel_button = _button(self.tr("Cancel"), "serveCancelButton",
+                                     self.tr("Give up starting: the server does not start"))
+        self.cancel_button.clicked.connect(self.cancel_start)
+        self.cancel_button.hide()
+        self._start_id = 0  # which start the callbacks belong to: a cancelled start's are dropped
         self.address_label = QLabel(self.tr("Not serving"))
         self.address_label.setObjectName("serveAddressLabel")
         self.address_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -50,6 +55,8 @@ class ServePanel(QGroupBox):
         self.other_model_label.setWordWrap(True)
         self.other_model_label.hide()
         self._served = ""  # the model the running server answers with
+        self._starting: Task | None = None  # the start under way
+        self.url = ""  # the running server's address
         self.curl_edit = QLineEdit()
         self.curl_edit.setObjectName("serveCurlEdit")
         self.curl_edit.setAccessibleName(self.tr("Example request"))
@@ -62,6 +69,7 @@ class ServePanel(QGroupBox):
         row = QHBoxLayout()
         row.addWidget(self.port_spin)
         row.addWidget(self.serve_button)
+        row.addWidget(self.cancel_button)
         row.addWidget(self.other_model_label, 1)  # beside the button that serves it: seen without scrolling
         row.addStretch(1)
         form = QFormLayout(self)
@@ -83,20 +91,46 @@ class ServePanel(QGroupBox):
         if not model:
             show_error(self, self.tr("No model"), self.tr("Train a model first, or type the path of a run folder."))
             return
-        port = self.port_spin.value()
+        port, what = self.port_spin.value(), self.tr("Starting to serve {0}…").format(Path(model).name)
 
         def work(progress: Any, cancel: Any) -> Any:
             from desktop_cls.core.serving.server import start_in_background
 
-            return start_in_background(model, port=port)
+            progress(0, 0, what)  # the status bar names it, busy: opening and checking the model takes a while
+            return start_in_background(model, port=port, cancel=cancel)
 
-        self._set_busy(self.tr("Starting…"))
-        self.tasks.start("serve", work, lambda info: self._started(info, model), on_error=self._failed)
+        self._start_id += 1
+        sid = self._start_id
+        self._set_busy(what)
+        self.cancel_button.show()
+        self._starting = self.tasks.start(
+            "serve", work, lambda info: self._started(info, model) if sid == self._start_id else self._discard(info),
+            on_error=lambda m, d: self._failed(m, d) if sid == self._start_id else None, keep_result=True)
+
+    def cancel_start(self) -> None:
+        """Give up the start: the box is ready again at once; the model may go on opening in the background, and
+        then no server starts (one that started all the same is stopped: _discard)."""
+        if self._starting is None:
+            return
+        self._starting.cancel()
+        self._starting, self._start_id = None, self._start_id + 1
+        self._busy = False
+        self.cancel_button.hide()
+        self.serve_button.setEnabled(True)
+        self.address_label.setText(self.tr("Not serving"))
+
+    def _discard(self, info: Any) -> None:
+        """A cancelled start whose server came up before it saw the cancel: stopped, unseen."""
+        from desktop_cls.core.serving.server import stop_in_background
+
+        port = int(info.port)
+        self.tasks.start("serve-stop", lambda progress, cancel: stop_in_background(port))
 
     def _started(self, info: Any, model: str) -> None:
         """Serving: the address names the model it answers with (the page may choose another one meanwhile, which
         is served only once this server is stopped and started again)."""
-        self._busy = False
+        self._busy, self._starting = False, None
+        self.cancel_button.hide()
         self.port = int(info.port)
         self.serve_button.setEnabled(True)
         self.serve_button.setText(self.tr("Stop serving"))
@@ -105,6 +139,7 @@ class ServePanel(QGroupBox):
             info.url, info.runtime, Path(model).name))
         self.curl_edit.setText(info.curl_example())
         self._served = model
+        self.url = str(info.url)
         self.model_changed(self._model().strip())
         self._refresh_count()
         self.timer.start()
@@ -131,6 +166,7 @@ class ServePanel(QGroupBox):
     def _stopped(self, count: int) -> None:
         self._busy = False
         self.port = None
+        self.url = ""
         self.serve_button.setEnabled(True)
         self.serve_button.setText(self.tr("Start serving"))
         self.port_spin.setEnabled(True)
@@ -140,7 +176,8 @@ class ServePanel(QGroupBox):
         self.count_label.setText(self.tr("{0} requests answered").format(count))
 
     def _failed(self, message: str, details: str) -> None:
-        self._busy = False
+        self._busy, self._starting = False, None
+        self.cancel_button.hide()
         self.serve_button.setEnabled(True)
         self.address_label.setText(self.tr("Not serving") if self.port is None else self.address_label.text())
         show_error(self, self.tr("Serving failed"), message, details)
@@ -156,6 +193,12 @@ class ServePanel(QGroupBox):
         from desktop_cls.core.serving.server import requests_served  # loaded already: the server runs
 
         self.count_label.setText(self.tr("{0} requests answered").format(requests_served(self.port)))
+
+    def quit_question(self) -> str:
+        """What quitting now does to the server (joins the window's quit question); "" when nothing is served."""
+        if self.port is None:
+            return ""
+        return self.tr("A model is being served at {0}; quitting stops it.").format(self.url)
 
     def shutdown(self) -> None:
         """Stop the server when the window closes (waits for it: called at exit)."""

@@ -143,8 +143,8 @@ class TrainingRun(QObject):
         if result.epochs_done <= 0:
             return
         if self.state.offer_run(result.run_dir, info, stopped=result.cancelled, started_on=self.started_on):
-            self.state.set_status(PageKey.TRAIN, Badge.DONE)
-        elif (folder := self.state.waits_for(result.run_dir)) is not None:
+            return  # chosen (its Train badge says whether it is a model of the open folder)
+        if (folder := self.state.waits_for(result.run_dir)) is not None:
             self.monitor.line(translate("TrainPage", "Run {run} is kept under Past runs. It was trained on {folder}, "
                                         "not on the folder open now, so it becomes the model when {folder} is open "
                                         "again (double-click it in Past runs to use it now).").format(
@@ -167,8 +167,7 @@ class TrainingRun(QObject):
         """The user took up the offer: the stopped run becomes the chosen one."""
         run, self.kept_back = self.kept_back, None
         if run is not None and self.task is None:
-            self.state.set_run(run)
-            self.state.set_status(PageKey.TRAIN, Badge.DONE)
+            self.state.set_run(run)  # (and the Train badge says whether it is a model of the open folder)
             self.monitor.offer("")
             self.monitor.line(translate("TrainPage", "Using run {0} for evaluation, classification and export")
                               .format(run))
