@@ -46,9 +46,9 @@
     </message>
     <message numerus="yes">
         <source>…and %n more file(s).</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>…and %n more file.</numerusform>
+            <numerusform>…and %n more files.</numerusform>
         </translation>
     </message>
 </context>
@@ -93,9 +93,9 @@
     <name>LiveLine</name>
     <message numerus="yes">
         <source>Suggestions ready for %n unlabeled image(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Suggestions ready for %n unlabeled image</numerusform>
+            <numerusform>Suggestions ready for %n unlabeled images</numerusform>
         </translation>
     </message>
 </context>
