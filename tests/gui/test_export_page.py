@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -187,22 +189,32 @@ def test_the_results_stay_readable_during_an_export_at_1024x640(qtbot: QtBot, wi
     assert area is not None and area.widget() is xp and area.verticalScrollBar().maximum() > 0
 
 
+def start_serving(panel: Any, monkeypatch: pytest.MonkeyPatch) -> Callable[[], str]:
+    """Press Serve with no server behind it; the returned call hands over what starting one answers (its URL)."""
+    from types import SimpleNamespace
+
+    started: list[Callable[[object], None]] = []
+    with monkeypatch.context() as m:
+        m.setattr(panel.tasks, "start", lambda _name, _work, on_done, **_kw: started.append(on_done))
+        panel.toggle()
+    url = "http://127.0.0.1:8765"
+
+    def answer() -> str:
+        started[0](SimpleNamespace(port=8765, url=url, runtime="onnxruntime", curl_example=lambda: f"curl {url}"))
+        return url
+    return answer
+
+
 def test_the_serve_box_names_the_model_it_serves_after_another_is_chosen(
         window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The server answers with the model it was started with; a model chosen afterwards (a run that ended) is not
     the one served, and the address line says which one is."""
-    from collections.abc import Callable
-    from types import SimpleNamespace
 
     panel = window.export_page.serve_panel
     window.state.set_run(str(tmp_path / "served-run"))
-    started: list[Callable[[object], None]] = []
-    with monkeypatch.context() as m:  # (no server: the test hands over what starting one answers)
-        m.setattr(panel.tasks, "start", lambda _name, _work, on_done, **_kw: started.append(on_done))
-        panel.toggle()
+    answer = start_serving(panel, monkeypatch)
     window.state.set_run(str(tmp_path / "newer-run"))  # chosen while the server starts
-    url = "http://127.0.0.1:8765"
-    started[0](SimpleNamespace(port=8765, url=url, runtime="onnxruntime", curl_example=lambda: f"curl {url}"))
+    url = answer()
     text = panel.address_label.text()
     assert url in text and "served-run" in text and "newer-run" not in text
     panel.timer.stop()
@@ -212,17 +224,11 @@ def test_the_serve_box_names_the_model_it_serves_after_another_is_chosen(
 def test_while_one_model_is_served_the_serve_box_says_another_was_chosen_and_how_to_serve_it(
         window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The address line named the served model, but nothing beside the newly chosen one said it was not served."""
-    from collections.abc import Callable
-    from types import SimpleNamespace
 
     panel = window.export_page.serve_panel
     window.state.set_run(str(tmp_path / "served-run"))
-    started: list[Callable[[object], None]] = []
-    with monkeypatch.context() as m:  # (no server: the test hands over what starting one answers)
-        m.setattr(panel.tasks, "start", lambda _name, _work, on_done, **_kw: started.append(on_done))
-        panel.toggle()
-    url = "http://127.0.0.1:8765"
-    started[0](SimpleNamespace(port=8765, url=url, runtime="onnxruntime", curl_example=lambda: f"curl {url}"))
+    answer = start_serving(panel, monkeypatch)
+    answer()
     assert panel.other_model_label.isHidden()  # the served model is the chosen one
     window.state.set_run(str(tmp_path / "newer-run"))  # another folder opened, or a run picked in Past runs
     note = panel.other_model_label
@@ -267,8 +273,6 @@ def test_a_format_this_copy_cannot_write_says_why_beside_it(qtbot: QtBot, monkey
 def test_quitting_while_a_model_is_served_asks_first_and_names_the_address(
         window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Closing the window stopped the server without a word; now it asks, as it does during training."""
-    from collections.abc import Callable
-    from types import SimpleNamespace
 
     from PySide6.QtWidgets import QMessageBox
 
@@ -276,12 +280,7 @@ def test_quitting_while_a_model_is_served_asks_first_and_names_the_address(
 
     panel = window.export_page.serve_panel
     window.state.set_run(str(tmp_path / "served-run"))
-    started: list[Callable[[object], None]] = []
-    with monkeypatch.context() as m:  # (no server: the test hands over what starting one answers)
-        m.setattr(panel.tasks, "start", lambda _name, _work, on_done, **_kw: started.append(on_done))
-        panel.toggle()
-    url = "http://127.0.0.1:8765"
-    started[0](SimpleNamespace(port=8765, url=url, runtime="onnxruntime", curl_example=lambda: f"curl {url}"))
+    url = start_serving(panel, monkeypatch)()
     panel.timer.stop()
     asked: list[str] = []
     answer = [QMessageBox.StandardButton.No]
@@ -347,7 +346,6 @@ def test_a_server_that_came_up_after_its_start_was_cancelled_is_stopped_unseen(
         window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The model was open and the server listening just before Cancel reached it: the box stays Not serving and
     that server is stopped, not left answering on a port nobody shows."""
-    from collections.abc import Callable
     from types import SimpleNamespace
 
     panel = window.export_page.serve_panel
