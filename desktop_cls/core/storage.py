@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import json
 import os
 import stat
@@ -329,3 +330,12 @@ def _free_name(root: Path, folder: str, name: str) -> str:
         if not contained.lexists(root, f"{folder}/{candidate}" if folder else candidate):
             return candidate
     raise FileExistsError(f"no free name for {root / folder / name}")
+
+
+def sha256_of(path: Path) -> str:
+    """The file's SHA-256 in hex, read in 1 MB blocks (model and weight files run to hundreds of MB)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()

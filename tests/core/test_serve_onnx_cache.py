@@ -13,7 +13,8 @@ import pytest
 from desktop_cls.core.inference import export_onnx as eo
 from desktop_cls.core.inference.predictor import Predictor
 from desktop_cls.core.serving import runtime
-from desktop_cls.core.serving.runtime import ServedModel, cache_path, file_sha256
+from desktop_cls.core.serving.runtime import ServedModel, cache_path
+from desktop_cls.core.storage import sha256_of
 
 
 @pytest.fixture
@@ -39,7 +40,7 @@ def test_a_second_start_uses_the_verified_export_and_does_not_export_again(
     run, _data = trained_run
     first = _start(run)
     assert first.choice.runtime == "onnxruntime" and len(exports) == 1
-    sha = file_sha256(run / "model.safetensors")
+    sha = sha256_of(run / "model.safetensors")
     assert cache_path(sha).is_file()
     second = _start(run)
     assert second.choice.runtime == "onnxruntime" and len(exports) == 1  # no second export
@@ -50,7 +51,7 @@ def test_a_second_start_uses_the_verified_export_and_does_not_export_again(
 def test_a_tampered_or_damaged_cached_export_is_not_used(trained_run: tuple[Path, Path], exports: list[Path],
                                                          tmp_path: Path) -> None:
     run, _data = trained_run
-    sha = file_sha256(run / "model.safetensors")
+    sha = sha256_of(run / "model.safetensors")
     _start(run)
     other = tmp_path / "other.onnx"  # a valid ONNX model that gives other answers: its weights changed
     p = Predictor.load(run)
@@ -70,7 +71,7 @@ def test_a_tampered_or_damaged_cached_export_is_not_used(trained_run: tuple[Path
 def test_a_cached_export_that_is_a_link_is_not_read(trained_run: tuple[Path, Path], exports: list[Path],
                                                     tmp_path: Path) -> None:
     run, _data = trained_run
-    sha = file_sha256(run / "model.safetensors")
+    sha = sha256_of(run / "model.safetensors")
     _start(run)
     elsewhere = tmp_path / "elsewhere.onnx"
     elsewhere.write_bytes(cache_path(sha).read_bytes())

@@ -10,7 +10,6 @@ may be shared or synced, and a link planted at a name that can be guessed would 
 
 from __future__ import annotations
 
-import hashlib
 import re
 import shutil
 import urllib.error
@@ -24,7 +23,7 @@ from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
 from desktop_cls.core.i18n import _
 from desktop_cls.core.models.catalog import MODELS
-from desktop_cls.core.storage import write_atomic_with
+from desktop_cls.core.storage import sha256_of, write_atomic_with
 
 CHUNK = 1 << 16
 TIMEOUT_S = 30.0
@@ -82,14 +81,6 @@ def missing_weights_message(model: str) -> str:
              "`desktop-cls weights download {model}` (needs the internet once), import a copy you already have "
              "with `desktop-cls weights import FILE --model {model}`, or train from scratch."
              ).format(model=model, path=w.path)
-
-
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _check_hash(path: Path, w: OfficialWeights, what: str) -> None:

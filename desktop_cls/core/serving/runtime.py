@@ -16,7 +16,6 @@ a run folder may come from someone else, and a file there would be theirs.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import tempfile
 import time
@@ -34,7 +33,7 @@ from desktop_cls.core.i18n import _
 from desktop_cls.core.inference.predictor import Prediction, Predictor, resolve_model_path
 from desktop_cls.core.models.model_io import TRANSPARENCY, sidecar_path
 from desktop_cls.core.models.preprocessing import prepare
-from desktop_cls.core.storage import Unreadable, open_source, user_cache_dir, write_atomic
+from desktop_cls.core.storage import Unreadable, open_source, sha256_of, user_cache_dir, write_atomic
 
 Runner = Callable[[np.ndarray], np.ndarray]  # normalised N x 3 x H x W float32 -> N x C logits
 CHECK_BATCH = 8
@@ -52,19 +51,11 @@ class RuntimeChoice:
     timings_ms: dict[str, float] = field(default_factory=dict)
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def model_id(path: Path, sha256: str | None = None) -> str:
     """The run's (or file's) name and the first 12 hex digits of the model file's SHA-256: two servers of
     the same model give the same id, a retrained model another."""
     name = path.parent.name if path.name == "model.safetensors" else path.stem
-    return f"{name}@{(sha256 or file_sha256(path))[:12]}"
+    return f"{name}@{(sha256 or sha256_of(path))[:12]}"
 
 
 def cache_path(sha256: str) -> Path:
@@ -218,7 +209,7 @@ class ServedModel:
              allow_code: bool = False) -> ServedModel:
         model_file = resolve_model_path(source)
         predictor = Predictor.load(source, device=device, allow_code=allow_code)
-        sha256 = file_sha256(model_file)
+        sha256 = sha256_of(model_file)
         runner, choice = choose_runtime(predictor, runtime, sha256)
         return cls(predictor, runner, choice, model_file, sha256)
 
