@@ -25,14 +25,22 @@ Listing = tuple[list[str], list[str]]  # the folder's loose images and classes
 RESCAN_DELAY_MS = 1500
 
 
-def _filed(step: Operation, classes: set[str]) -> dict[str, int]:
-    """How many loose images the step moved into each class's folder (`cat/x.png`, `train/cat/x.png`)."""
-    filed: dict[str, int] = {}
+def _class_of(path: str | None, classes: set[str]) -> str | None:
+    """The class whose folder holds `path` (`cat/x.png`, `train/cat/x.png`); None for a loose image or the trash."""
+    parts = path.split("/") if path is not None else []
+    return parts[-2] if 2 <= len(parts) <= 3 and not parts[0].startswith(".") and parts[-2] in classes else None
+
+
+def _moved(step: Operation, classes: set[str]) -> dict[str, int]:
+    """How many images the step moved into (+) or out of (-) each class's folder: a label, its undo, its redo."""
+    moved: dict[str, int] = {}
     for m in step.moves:
-        parts = m.dst.split("/") if m.src is not None and m.dst is not None and "/" not in m.src else []
-        if 2 <= len(parts) <= 3 and not parts[0].startswith(".") and parts[-2] in classes:
-            filed[parts[-2]] = filed.get(parts[-2], 0) + 1
-    return filed
+        src, dst = _class_of(m.src, classes), _class_of(m.dst, classes)
+        if src != dst:
+            for name, n in ((src, -1), (dst, 1)):
+                if name is not None:
+                    moved[name] = moved.get(name, 0) + n
+    return moved
 
 
 class FolderReread(QObject):
@@ -62,14 +70,14 @@ class FolderReread(QObject):
             listing = self._after_class_step(ws)
         if moved is None or ws is None:
             page.refresh(listing)
-        elif moved[1]:
+        elif moved[1]:  # (an undo brought images back: the counts of the classes they left go down now)
             page.refresh(page.model.listing(*moved))
+            page.classes.add(_moved(step, set(page.model.classes)))
         else:
             gone = moved[0]
-            filed = _filed(step, set(page.model.classes))
             near = page.model.position  # the image labeled was on screen: its row is here, or next to it
-            page.model.drop(gone)
-            page.classes.add(filed)  # after the drop: the window's summary counts the images left to label too
+            page.model.drop(gone)  # (first: the window's summary counts the images left to label too)
+            page.classes.add(_moved(step, set(page.model.classes)))
             page.view.strip_model.remove_paths({f"{ws.root}{os.sep}{n}" for n in gone}, near)
             page.show_current()
             page.update_buttons()
@@ -90,7 +98,7 @@ class FolderReread(QObject):
         if page.model.stale(page.suggest_panel.source()):  # (suggestions of another model go)
             page.refresh((page.model.queue, page.model.classes))
         else:
-            page.classes.fill(page.model.classes, page.state.dataset.counts() if page.state.dataset else None)
+            page.classes.fill(page.model.classes, page.state.dataset)
             page.update_buttons()
         self.start()
 

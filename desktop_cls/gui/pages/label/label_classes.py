@@ -48,6 +48,8 @@ class ClassPanel(QWidget):
         self._busy = busy
         self.class_list = QListWidget()
         self._counts: dict[str, int] | None = None  # as shown: the last scan's, plus what the page filed since
+        self._scanned: Any = None  # the scan (DatasetIndex) the counts come from
+        self._since: dict[str, int] = {}  # images the page's steps moved into (+) or out of (-) each class since
         self.class_list.setObjectName("labelClassList")
         self.class_list.setAccessibleName(self.tr("Classes"))
         new_cls = _button(self.tr("&New class…"), "newClassButton")
@@ -111,14 +113,19 @@ class ClassPanel(QWidget):
         elif inside:
             self._do(ws.assign, inside, class_name)
 
-    def fill(self, classes: list[str], counts: dict[str, int] | None) -> None:
-        """Counts come from the last scan (refreshed shortly after changes): walking every class folder on each
-        key press would stall the window on large datasets. A class the scan did not count has no images (the
-        dataset leaves empty classes out): it shows 0 like the others show theirs. COUNTS None: nothing scanned,
-        the names alone."""
+    def fill(self, classes: list[str], scanned: Any = None) -> None:
+        """Counts come from the last scan of the folder (`scanned`, its DatasetIndex; read again shortly after
+        changes): walking every class folder on each key press would stall the window on large datasets. What the
+        page's own steps moved since that scan (`add`) stays counted until the next scan has it. A class the scan
+        did not count has no images (the dataset leaves empty classes out): it shows 0 like the others show
+        theirs. `scanned` None: nothing scanned, the names alone."""
+        if scanned is not self._scanned:
+            self._scanned, self._since = scanned, {}
         self.class_list.clear()
         self._enable_class_buttons(len(classes))
-        self._counts = None if counts is None else {name: counts.get(name, 0) for name in classes}
+        counts = scanned.counts() if scanned is not None else None
+        self._counts = None if counts is None else {
+            name: max(0, counts.get(name, 0) + self._since.get(name, 0)) for name in classes}
         for name in classes:
             item = QListWidgetItem(name if self._counts is None else f"{name} ({self._counts[name]})")
             item.setData(Qt.ItemDataRole.UserRole, name)
@@ -129,16 +136,19 @@ class ClassPanel(QWidget):
         """Images per class as the list shows them (every class, empty ones too); None before a scan."""
         return None if self._counts is None else dict(self._counts)
 
-    def add(self, filed: dict[str, int]) -> None:
-        """Images the page's own step filed into classes: their counts go up now, not when the folder is next read
-        (a moment after the last key, so a run of key presses left every count where it was)."""
+    def add(self, moved: dict[str, int]) -> None:
+        """Images the page's own step moved into (+) or out of (-) classes (a label, its undo or redo): the counts
+        follow now, not when the folder is next read (a moment after the last key, so a run of key presses, or an
+        undo after it, left every count where the last scan had it)."""
         if self._counts is None:
             return
+        for name, n in moved.items():
+            self._since[name] = self._since.get(name, 0) + n
         for row in range(self.class_list.count()):
             item = self.class_list.item(row)
             name = item.data(Qt.ItemDataRole.UserRole)
-            if filed.get(name):
-                self._counts[name] += filed[name]
+            if moved.get(name):
+                self._counts[name] = max(0, self._counts[name] + moved[name])
                 item.setText(f"{name} ({self._counts[name]})")
         self.counted.emit()
 

@@ -1,0 +1,93 @@
+"""The Label page's class keys stay with their classes while the user labels, and the class counts follow every
+step at once (an undo too), not only when the folder is read again."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from pytestqt.qtbot import QtBot
+
+from desktop_cls.gui.pages.label.label_keys import KeyMemory, class_keys
+from desktop_cls.gui.shell.main_window import MainWindow
+from desktop_cls.gui.widgets.common import ClassDropButton
+from tests.gui.conftest import open_and_wait, opened_workspace
+
+
+@pytest.fixture
+def with_unlabeled(tiny_folder: Path) -> Path:
+    for i in range(6):
+        shutil.copy(tiny_folder / "dog" / f"dog_0{i % 4}.png", tiny_folder / f"new_{i}.png")
+    return tiny_folder
+
+
+def captions(window: MainWindow) -> dict[str, str]:
+    """Class -> the caption of its button (the key shown before the name)."""
+    grid = window.label_page.view.class_buttons
+    buttons = [item.widget() for item in (grid.itemAt(i) for i in range(grid.count())) if item is not None]
+    return {b.class_name: b.text() for b in buttons if isinstance(b, ClassDropButton)}
+
+
+def test_a_class_made_later_takes_the_next_free_key_and_the_others_keep_theirs() -> None:
+    memory = KeyMemory()
+    assert memory.keys("/data", ["cat", "dog", "fish"]) == {"1": "cat", "2": "dog", "3": "fish"}
+    assert memory.keys("/data", ["ant", "cat", "dog", "fish"]) == {"1": "cat", "2": "dog", "3": "fish", "4": "ant"}
+    assert class_keys(["ant", "cat", "dog", "fish"])["1"] == "ant"  # (a fresh start numbers in class order)
+    renamed = memory.keys("/data", ["ant", "dog", "fish", "kitty"])  # cat renamed: its key goes with the new name
+    assert renamed == {"1": "kitty", "2": "dog", "3": "fish", "4": "ant"}
+    merged = memory.keys("/data", ["ant", "fish", "kitty"])  # dog merged away or deleted: its key is free again
+    assert merged == {"1": "kitty", "3": "fish", "4": "ant"}
+    assert memory.keys("/data", ["ant", "bee", "fish", "kitty"])["2"] == "bee"
+    assert memory.keys("/other", ["b", "a"]) == {"b": "b", "a": "a"}  # another folder: its own keys
+    assert memory.keys("/data", ["ant", "bee", "fish", "kitty", "z"])["z"] == "z"  # a letter class: its letter
+
+
+def test_keys_do_not_renumber_when_a_class_is_added_before_the_others(qtbot: QtBot, window: MainWindow,
+                                                                      with_unlabeled: Path) -> None:
+    open_and_wait(qtbot, window, with_unlabeled)
+    window.show_page("label")
+    lp = window.label_page
+    window.activateWindow()
+    qtbot.waitUntil(lp.hasFocus)
+    QTest.keyClick(lp, Qt.Key.Key_1)  # classes: cat, dog, fish -> 1 = cat
+    assert (with_unlabeled / "cat" / "new_0.png").exists()
+    lp.do(opened_workspace(window).create_class, "ant")  # as New class… does; "ant" sorts first
+    qtbot.waitUntil(lambda: "ant" in lp.model.classes, timeout=10_000)
+    assert captions(window) == {"ant": "4  ant", "cat": "1  cat", "dog": "2  dog", "fish": "3  fish"}
+    QTest.keyClick(lp, Qt.Key.Key_1)  # muscle memory: still cat
+    assert (with_unlabeled / "cat" / "new_1.png").exists() and not (with_unlabeled / "ant" / "new_1.png").exists()
+    QTest.keyClick(lp, Qt.Key.Key_4)
+    assert (with_unlabeled / "ant" / "new_2.png").exists()
+    lp.do(opened_workspace(window).rename_class, "cat", "kitty")  # its key goes with it
+    qtbot.waitUntil(lambda: "kitty" in lp.model.classes, timeout=10_000)
+    assert captions(window)["kitty"] == "1  kitty" and captions(window)["ant"] == "4  ant"
+    QTest.keyClick(lp, Qt.Key.Key_1)
+    assert (with_unlabeled / "kitty" / "new_3.png").exists()
+
+
+def test_the_counts_are_right_at_once_after_an_undo_of_a_burst_of_labels(qtbot: QtBot, window: MainWindow,
+                                                                        with_unlabeled: Path) -> None:
+    open_and_wait(qtbot, window, with_unlabeled)
+    window.show_page("label")
+    lp = window.label_page
+    lp.reread.timer.setInterval(3_600_000)  # the folder is not read again meanwhile: the page's own counts show
+    window.activateWindow()
+    qtbot.waitUntil(lp.hasFocus)
+    before = lp.classes.counts()
+    assert before is not None
+    for key in (Qt.Key.Key_1, Qt.Key.Key_1, Qt.Key.Key_2):
+        QTest.keyClick(lp, key)
+    after_burst = lp.classes.counts()
+    assert after_burst == {**before, "cat": before["cat"] + 2, "dog": before["dog"] + 1}
+    QTest.keyClick(lp, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # the dog label goes
+    assert lp.classes.counts() == {**before, "cat": before["cat"] + 2}
+    QTest.keyClick(lp, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert lp.classes.counts() == {**before, "cat": before["cat"] + 1}
+    item = lp.classes.class_list.item(lp.model.classes.index("cat"))
+    assert item.text() == f"cat ({before['cat'] + 1})"
+    QTest.keyClick(lp, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert lp.classes.counts() == {**before, "cat": before["cat"] + 2}  # and a redo
+    assert lp.reread.timer.isActive()  # (the folder is still read again later, as after any step)
