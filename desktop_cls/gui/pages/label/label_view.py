@@ -36,14 +36,21 @@ MAX_CLASS_BUTTONS = 18
 LARGE_PICTURE = 1_000_000  # pixels: a larger picture (a photo) is decoded off the UI thread (12 MP took 0.5 s on it)
 
 
-def read_picture(path: str, limit: QSize) -> QImage:
-    """The picture at no more than `limit` device pixels (a JPEG is decoded at that size, not whole and then shrunk);
-    a null image when the file is not one."""
-    reader = QImageReader(path)
-    size = reader.size()
-    if size.isValid() and (size.width() > limit.width() or size.height() > limit.height()):
-        reader.setScaledSize(size.scaled(limit, Qt.AspectRatioMode.KeepAspectRatio))
-    return reader.read()
+def read_picture(path: str, limit: QSize) -> QImage | str:
+    """The picture as the app decodes it for the model (core's decoder, as the thumbnails: EXIF orientation applied,
+    the pixel and memory limits kept) at no more than `limit` device pixels; why not (the decoder's words) when the
+    file cannot be shown. Plain pixels only: it runs on a worker thread for a large picture."""
+    from desktop_cls.core.data.thumbnail_cache import decode_thumbnail
+    from desktop_cls.core.errors import ImageLoadError
+
+    try:
+        thumb = decode_thumbnail(path, max(limit.width(), limit.height(), 1))
+    except ImageLoadError as e:
+        return e.message
+    image = QImage(thumb.rgb, thumb.width, thumb.height, 3 * thumb.width, QImage.Format.Format_RGB888).copy()
+    if image.width() > limit.width() or image.height() > limit.height():  # (a picture taller than the screen)
+        image = image.scaled(limit, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+    return image
 
 
 def keep_focus(page: QWidget) -> None:
@@ -120,38 +127,40 @@ class LabelView(QWidget):
         self.suggestion.setText(suggestion)
 
     def _load(self, path: str) -> None:
-        """A small picture at once; a large one (a photo) on a worker thread, the preview empty meanwhile (never the
-        picture before under this file's name), at no more than the screen's size."""
+        """A small picture at once; a large one (a photo), or one whose size its header does not say, on a worker
+        thread, the preview empty meanwhile (never the picture before under this file's name), at no more than the
+        screen's size. Either way through the app's own decoder (read_picture)."""
         self._shown = path
         self._work.cancel_lane(Lane.IMAGES)  # one passed over is not decoded
         size = QImageReader(path).size()  # the header only
-        if size.width() * size.height() <= LARGE_PICTURE:
-            self._show_picture(path, QPixmap(path))
+        screen = self.screen().availableSize() * self.devicePixelRatioF()
+        if size.isValid() and size.width() * size.height() <= LARGE_PICTURE:
+            self._show_picture(path, read_picture(path, screen))
             return
         self.preview.clear_image()
         self.preview.setText(self.tr("Opening {0}…").format(Path(path).name))
-        screen = self.screen().availableSize() * self.devicePixelRatioF()
 
-        def arrived(image: QImage) -> None:
+        def arrived(picture: QImage | str) -> None:
             if path == self._shown:  # (not one passed over meanwhile)
-                self._show_picture(path, QPixmap.fromImage(image))
+                self._show_picture(path, picture)
 
         self._work.start("preview", lambda progress, cancel: read_picture(path, screen), arrived,
-                         on_error=lambda _message, _details: arrived(QImage()), lane=Lane.IMAGES)
+                         on_error=lambda message, _details: arrived(message), lane=Lane.IMAGES)
 
     def shutdown(self) -> None:
         self._work.stop_all(5000)
         self.strip_model.shutdown()
 
-    def _show_picture(self, path: str, pixmap: QPixmap) -> None:
-        """The picture, or what to do with a file that is not one: the picture before must not stay on screen
-        under this file's name."""
-        if not pixmap.isNull():
-            self.preview.set_image(pixmap)
+    def _show_picture(self, path: str, picture: QImage | str) -> None:
+        """The picture, or why the file cannot be shown and what to do with it: the picture before must not stay on
+        screen under this file's name."""
+        if isinstance(picture, QImage) and not picture.isNull():
+            self.preview.set_image(QPixmap.fromImage(picture))
             return
         self.preview.clear_image()
-        self.preview.setText(self.tr("{0} cannot be read as an image (damaged, cut short or not a picture).\n\n"
-                                     "Delete moves it to the dataset's trash; → skips it.").format(Path(path).name))
+        reason = picture if isinstance(picture, str) and picture else self.tr("not a picture")
+        self.preview.setText(self.tr("{0} cannot be read as an image: {1}.\n\nDelete moves it to the dataset's "
+                                     "trash; → skips it.").format(Path(path).name, reason.rstrip(".")))
 
     def set_labeling(self, on: bool) -> None:
         """Off when no image is left to label: the class buttons and keys, Back, Skip and Trash cannot act, the strip
