@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # only the types: the page is built before the engine is impo
     from desktop_cls.core.data.dataset import DatasetIndex, Problem, Sample
 
 IMBALANCE_RATIO = 3.0
+LOOSE = "\0unlabeled"  # the thumbnails' choice of the images lying loose in the folder (no folder name has a NUL)
 # Findings that change what training sees: the Data step then needs attention.
 SERIOUS_KINDS = frozenset({"corrupt", "not_image", "empty_class", "too_large", "unreadable"})
 
@@ -158,12 +159,15 @@ class DataPageModel:
         biggest, smallest = max(counts, default=0), min(counts, default=0)
         return biggest / max(smallest, 1) if biggest and smallest * IMBALANCE_RATIO < biggest else None
 
-    def thumbnails(self, class_name: str | None) -> Sequence[tuple[str, str]]:
-        """(path, class name) of the images the grid shows: all, or one class's. Read row by row as the grid asks,
-        through each class's positions grouped on the thread that made the index: nothing here passes over every
-        sample (a filter list of 100,000 samples was made on the UI thread at each choice of class)."""
+    def thumbnails(self, class_name: str | None, loose: str = "") -> Sequence[tuple[str, str]]:
+        """(path, class name) of the images the grid shows: all, or one class's, or (LOOSE) those waiting for a class,
+        each captioned `loose`. Read row by row as the grid asks, through each class's positions grouped on the
+        thread that made the index: nothing here passes over every sample (a filter list of 100,000 samples was made
+        on the UI thread at each choice of class)."""
         if self.index is None:
             return []
+        if class_name == LOOSE:  # (a pile's are all the images it has)
+            return LooseCaptions(self.index.unlabeled, loose)
         names = self.index.classes
         if class_name is None:
             return SampleCaptions(self.index.samples, names)
@@ -193,3 +197,24 @@ class SampleCaptions(Sequence[tuple[str, str]]):
             return [self[i] for i in range(*row.indices(len(self)))]
         sample = self._samples[row if self._positions is None else int(self._positions[row])]
         return sample.path, self._names[sample.label]
+
+
+class LooseCaptions(Sequence[tuple[str, str]]):
+    """(path, CAPTION) of each loose image, made row by row as the grid asks (20,000 of them in a pile)."""
+
+    def __init__(self, paths: Sequence[str], caption: str) -> None:
+        self._paths, self._caption = paths, caption
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+    @overload
+    def __getitem__(self, row: int) -> tuple[str, str]: ...
+
+    @overload
+    def __getitem__(self, rows: slice) -> list[tuple[str, str]]: ...
+
+    def __getitem__(self, row: int | slice) -> tuple[str, str] | list[tuple[str, str]]:
+        if isinstance(row, slice):
+            return [(path, self._caption) for path in self._paths[row]]
+        return self._paths[row], self._caption

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import QSignalBlocker
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (
 from desktop_cls.gui.pages.data.background_check import BackgroundCheck
 from desktop_cls.gui.pages.data.class_drop import ClassDrop
 from desktop_cls.gui.pages.data.class_table import ClassTable
-from desktop_cls.gui.pages.data.data_model import DataPageModel
+from desktop_cls.gui.pages.data.data_model import LOOSE, DataPageModel
 from desktop_cls.gui.pages.data.dataset_steps import DatasetSteps
 from desktop_cls.gui.pages.data.dataset_summary import summary_text
 from desktop_cls.gui.pages.data.folder_field import FolderField
@@ -203,12 +204,14 @@ class DatasetPage(Page):
         self.buttons["rescanButton"].setEnabled(True)
         self.show_content()
         self.class_table.fill(self.model.class_rows())
-        self.class_filter.blockSignals(True)
-        self.class_filter.clear()
-        self.class_filter.addItem(self.tr("All classes (%Ln image(s))", "", len(index.samples)))
-        for name, n in index.counts().items():
-            self.class_filter.addItem(f"{name} ({n:,})", name)  # data: a class name and its count
-        self.class_filter.blockSignals(False)
+        with QSignalBlocker(self.class_filter):
+            self.class_filter.clear()
+            if index.classes or not index.unlabeled:  # (a pile has no class: its loose images are all it shows)
+                self.class_filter.addItem(self.tr("All classes (%Ln image(s))", "", len(index.samples)))
+            for name, n in index.counts().items():
+                self.class_filter.addItem(f"{name} ({n:,})", name)  # data: a class name and its count
+            if index.unlabeled:  # the images waiting for a class on the Label page
+                self.class_filter.addItem(self.tr("Not labeled yet (%Ln image(s))", "", len(index.unlabeled)), LOOSE)
         self._fill_thumbnails()
         self._show_problems()
 
@@ -231,11 +234,10 @@ class DatasetPage(Page):
         return summary_text(self.model, self.state.plan_for(index.root) if index is not None else None)
 
     def _fill_thumbnails(self) -> None:
-        self.thumb_model.set_items(self.model.thumbnails(self.class_filter.currentData()))
+        self.thumb_model.set_items(self.model.thumbnails(self.class_filter.currentData(), self.tr("not labeled yet")))
 
     def _class_selected(self) -> None:
-        rows = {i.row() for i in self.class_table.selectedIndexes()}
-        if len(rows) == 1:
+        if len(rows := {i.row() for i in self.class_table.selectedIndexes()}) == 1:
             self.class_filter.setCurrentIndex(next(iter(rows)) + 1)
 
     def view_thumbnail(self, row: int) -> None:
