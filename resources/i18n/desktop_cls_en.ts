@@ -71,6 +71,13 @@
             <numerusform>All classes (%Ln images)</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>Not labeled yet (%Ln image(s))</source>
+        <translation>
+            <numerusform>Not labeled yet (%Ln image)</numerusform>
+            <numerusform>Not labeled yet (%Ln images)</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>ImageImport</name>

@@ -674,6 +674,12 @@
             <numerusform>所有类别（%Ln 张图像）</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>Not labeled yet (%Ln image(s))</source>
+        <translation>
+            <numerusform>尚未标注（%Ln 张图像）</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Few images compared to the largest class ({0:,}); consider adding images or turning on class weighting</source>
         <translation>与最大的类别（{0:,}）相比图像很少；请考虑添加图像或启用类别加权</translation>
@@ -729,6 +735,10 @@
     <message>
         <source>Problems ({0})</source>
         <translation>问题（{0}）</translation>
+    </message>
+    <message>
+        <source>not labeled yet</source>
+        <translation>尚未标注</translation>
     </message>
     <message>
         <source>Class: {0}</source>
@@ -1526,10 +1536,14 @@ The file is in:
         <translation>正在打开 {0}…</translation>
     </message>
     <message>
-        <source>{0} cannot be read as an image (damaged, cut short or not a picture).
+        <source>not a picture</source>
+        <translation>不是图片</translation>
+    </message>
+    <message>
+        <source>{0} cannot be read as an image: {1}.
 
 Delete moves it to the dataset&apos;s trash; → skips it.</source>
-        <translation>{0} 无法作为图像读取（已损坏、不完整或不是图片）。
+        <translation>{0} 无法作为图像读取：{1}。
 
 按 Delete 把它移到数据集回收站；按 → 跳过它。</translation>
     </message>
