@@ -91,3 +91,25 @@ def test_the_counts_are_right_at_once_after_an_undo_of_a_burst_of_labels(qtbot: 
     QTest.keyClick(lp, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert lp.classes.counts() == {**before, "cat": before["cat"] + 2}  # and a redo
     assert lp.reread.timer.isActive()  # (the folder is still read again later, as after any step)
+
+
+def test_the_counts_follow_a_class_renamed_deleted_and_brought_back(qtbot: QtBot, window: MainWindow,
+                                                                    with_unlabeled: Path) -> None:
+    open_and_wait(qtbot, window, with_unlabeled)
+    window.show_page("label")
+    lp = window.label_page
+    lp.reread.timer.setInterval(3_600_000)  # the folder is not read again meanwhile: the page's own counts show
+    ws = opened_workspace(window)
+    lp.assign_current("cat")
+    before = lp.classes.counts()
+    assert before is not None
+    lp.do(ws.rename_class, "cat", "kitty")
+    assert lp.classes.counts() == {"dog": before["dog"], "fish": before["fish"], "kitty": before["cat"]}
+    lp.do(ws.delete_class, "dog")
+    assert lp.classes.counts() == {"fish": before["fish"], "kitty": before["cat"]}
+    lp.undo()  # dog comes back from the trash with its images
+    assert lp.classes.counts() == {"dog": before["dog"], "fish": before["fish"], "kitty": before["cat"]}
+    lp.undo()  # and cat its name
+    assert lp.classes.counts() == before
+    texts = [lp.classes.class_list.item(i).text() for i in range(lp.classes.class_list.count())]
+    assert texts == [f"{name} ({before[name]})" for name in ("cat", "dog", "fish")]

@@ -17,7 +17,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer
 
 from desktop_cls.core.data.labeling_journal import Operation
-from desktop_cls.core.data.labeling_state import class_step
+from desktop_cls.core.data.labeling_state import TRASH, class_step
 from desktop_cls.gui.pages.label.label_model import LabelModel
 
 Listing = tuple[list[str], list[str]]  # the folder's loose images and classes
@@ -41,6 +41,26 @@ def _moved(step: Operation, classes: set[str]) -> dict[str, int]:
                 if name is not None:
                     moved[name] = moved.get(name, 0) + n
     return moved
+
+
+def _folder_key(path: str, names: set[str]) -> str | None:
+    """What a class folder the step moved is counted under: its class (`cat`, `train/cat`), or where the trash keeps
+    it (`.desktop_cls/trash/7/cat` -> `trash:7:cat`, the same for every split); None for anything else."""
+    parts = path.split("/")
+    if parts[0].startswith("."):
+        return f"trash:{parts[2]}:{parts[-1]}" if len(parts) >= 4 and parts[1] == TRASH else None
+    return parts[-1] if len(parts) <= 2 and parts[-1] in names else None
+
+
+def _carried(step: Operation, names: set[str]) -> list[tuple[str, str]]:
+    """The class folders the step moved whole (renamed, deleted, brought back from the trash): (from, to) keys."""
+    pairs: list[tuple[str, str]] = []
+    for m in step.moves:
+        src = _folder_key(m.src, names) if m.src is not None else None
+        dst = _folder_key(m.dst, names) if m.dst is not None else None
+        if src is not None and dst is not None and src != dst and (src, dst) not in pairs:
+            pairs.append((src, dst))
+    return pairs
 
 
 class FolderReread(QObject):
@@ -68,6 +88,10 @@ class FolderReread(QObject):
         moved = LabelModel.changes(step, ops)
         if ws is not None and listing is None and isinstance(step, Operation) and class_step(step, ops):
             listing = self._after_class_step(ws)
+            names = set(page.model.classes) | set(listing[1])  # (before and after the step)
+            page.classes.add(_moved(step, names))  # a class's images go with it when renamed, deleted, brought back
+            for src, dst in _carried(step, names):
+                page.classes.carry(src, dst)
         if moved is None or ws is None:
             page.refresh(listing)
         elif moved[1]:  # (an undo brought images back: the counts of the classes they left go down now)

@@ -152,6 +152,16 @@ class ClassPanel(QWidget):
                 item.setText(f"{name} ({self._counts[name]})")
         self.counted.emit()
 
+    def carry(self, src: str, dst: str) -> None:
+        """A class folder moved whole (renamed, to the trash, back): its images are counted where it went until the
+        next scan (`src`, `dst`: a class or a place in the trash, as folder_reread names them)."""
+        if self._counts is None:
+            return
+        n = self._counts[src] if src in self._counts else self._since.get(src, 0)
+        self._since[src] = self._since.get(src, 0) - n
+        self._since[dst] = self._since.get(dst, 0) + n
+        self._counts.pop(src, None)
+
     def _pick_class(self, title: str, exclude: str | None = None) -> str | None:
         ws = self._workspace()
         if ws is None or (exclude is None and self._busy()):
