@@ -82,9 +82,8 @@ def _health_checked(idx: Any, folder: str, pr: Progress) -> Any:
     judge. The check's hashes are cached, so a second run on the same folder checks in moments. A folder over
     CHECK_BEFORE_TRAINING images is not checked first (the check decodes every image: minutes at 100,000, before
     training even starts); one line says how to check it."""
-    from collections import Counter
-
     from desktop_cls.core.data.health import with_health
+    from desktop_cls.core.data.problems import kinds_counted
 
     if len(idx.samples) > CHECK_BEFORE_TRAINING:
         pr.line(_("{n:,} images: not checked for problems before training (copies across classes, tiny images); "
@@ -92,7 +91,7 @@ def _health_checked(idx: Any, folder: str, pr: Progress) -> Any:
         return idx
     idx = with_health(idx, progress=pr.progress, loose=False)  # images not in a class are not trained on
     if idx.problems:
-        kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(Counter(p.kind for p in idx.problems).items()))
+        kinds = kinds_counted(p.kind for p in idx.problems)
         pr.line(ngettext("warning: the dataset has {n} problem ({kinds}); see it with: desktop-cls scan {folder}",
                          "warning: the dataset has {n} problems ({kinds}); see them with: desktop-cls scan {folder}",
                          len(idx.problems)).format(n=len(idx.problems), kinds=kinds, folder=for_shell(folder)))
