@@ -38,7 +38,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if d["misclassified"]:
         say(_("{n} misclassified, most confident first:").format(n=len(d["misclassified"])))
         for m in d["misclassified"][:10]:
-            say(f"  {m['path']}: {m['true']} -> {m['predicted']} ({m['confidence']:.0%})")
+            say("  " + _("{path}: {true} -> {predicted} ({confidence:.0%})").format(
+                path=m["path"], true=m["true"], predicted=m["predicted"], confidence=m["confidence"]))
     return 0
 
 

@@ -29,7 +29,9 @@ def _parser_and_commands() -> tuple[argparse.ArgumentParser, frozenset[str]]:
     translate_argparse()
     p = ArgumentParser(prog="desktop-cls",
                        description=_("Train, evaluate and use image classifiers offline."))
-    p.add_argument("--version", action="version", version=f"desktop-cls {__version__}")
+    # argparse before 3.12 gives --version its help in English, without looking it up
+    p.add_argument("--version", action="version", version=f"desktop-cls {__version__}",
+                   help=_("show program's version number and exit"))
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     for add in (scan.add_parser, train.add_train_parser, evaluate.add_parser, predict.add_predict_parser,
                 export.add_parser, serve.add_parser, train.add_lr_find_parser, predict.add_explain_parser,
@@ -61,6 +63,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as e:
         sys.stderr.write(_("desktop-cls: error: {message}").format(message=for_terminal(e.for_cli())) + "\n")
         return EXIT_USER_ERROR
+    except BrokenPipeError:  # output piped into head & co. (before OSError, which it is one of)
+        sys.stderr.close()
+        return 0
     except OSError as e:
         if not is_write_failure(e):
             raise
@@ -69,6 +74,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write(_("desktop-cls: interrupted") + "\n")
         return EXIT_INTERRUPTED
-    except BrokenPipeError:  # output piped into head & co.
-        sys.stderr.close()
-        return 0

@@ -12,7 +12,7 @@ from desktop_cls.cli.output import EXIT_FINDINGS, number_in, print_json, refuse_
 from desktop_cls.cli.progress import Progress
 from desktop_cls.cli.terminal_text import pad
 from desktop_cls.core.errors import UserError
-from desktop_cls.core.i18n import N_, _, ngettext
+from desktop_cls.core.i18n import N_, _, join_list, ngettext
 from desktop_cls.core.names import for_terminal as shown
 
 MODEL_HELP = N_("run folder or exported model file")
@@ -57,11 +57,20 @@ def cmd_predict(args: argparse.Namespace) -> int:
         for p in preds:
             if p.error:
                 say(_("{path}: error: {error}").format(path=shown(p.path), error=shown(p.error)))
-            else:  # names from a model file or a folder: escaped, so they cannot drive the terminal
-                others = ", ".join(f"{shown(lab)} {prob:.0%}" for lab, prob in p.top_k[1:])
-                say(f"{shown(p.path)}: {shown(p.label or '')} ({p.confidence:.1%})"
-                    + (f"  [{others}]" if others else ""))
+            else:
+                say(_prediction_line(p, args.threshold))
     return 1 if preds and all(p.error for p in preds) else 0
+
+
+def _prediction_line(p: Any, threshold: float) -> str:
+    """"path: label (confidence)  [the next likeliest]" in the user's language; below --threshold the label is
+    the word "unknown" in that language (CSV and JSON keep the machine value "unknown"). Names from a model file
+    or a folder are escaped, so they cannot drive the terminal."""
+    below = bool(p.top_k) and p.top_k[0][1] < threshold
+    label = _("unknown") if below else shown(p.label or "")
+    line = _("{path}: {label} ({confidence:.1%})").format(path=shown(p.path), label=label, confidence=p.confidence)
+    others = join_list(f"{shown(lab)} {prob:.0%}" for lab, prob in p.top_k[1:])
+    return line + ("  " + _("[{others}]").format(others=others) if others else "")
 
 
 def _predict_video(args: argparse.Namespace, predictor: Any, video: str, pr: Progress) -> int:
@@ -81,13 +90,19 @@ def _predict_video(args: argparse.Namespace, predictor: Any, video: str, pr: Pro
         say(_("{video}: {n} frames classified ({fps:.3g} frames/s)").format(video=video, n=len(vp.frames),
                                                                             fps=vp.fps))
         for seg in vp.segments():
+            label = pad(_segment_label(seg["label"], vp.classes), 20)
             say(_("  {start:8.2f} – {end:8.2f} s  {label} {frames:>6} frames, mean confidence "
-                  "{confidence:.0%}").format(start=seg["start_s"], end=seg["end_s"], label=pad(shown(seg["label"]), 20),
+                  "{confidence:.0%}").format(start=seg["start_s"], end=seg["end_s"], label=label,
                                              frames=seg["frames"], confidence=seg["mean_confidence"]))
     if vp.incomplete:  # a truncated file ends without an error: say so, and do not exit 0
         sys.stderr.write(_("desktop-cls: warning: {message}").format(message=shown(vp.shortfall_message())) + "\n")
         return EXIT_FINDINGS
     return 0
+
+
+def _segment_label(label: str, classes: Any) -> str:
+    """A segment's class, or "unknown" in the user's language for frames below --threshold."""
+    return _("unknown") if label == "unknown" and label not in classes else shown(label)
 
 
 def cmd_explain(args: argparse.Namespace) -> int:

@@ -50,7 +50,8 @@ def cmd_runs(args: argparse.Namespace) -> int:
         if status is RunStatus.INTERRUPTED:
             then = (_("Continue it with: {command}").format(command=r["resume"]) if r["resume"]
                     else _("It stopped before its first epoch finished; there is nothing to resume."))
-            say("    " + _("interrupted: its process is gone (a crash or power cut).") + " " + then)
+            say("    " + _("{sentence} {next}").format(  # as the language joins sentences (no space after "。")
+                sentence=_("interrupted: its process is gone (a crash or power cut)."), next=then))
         elif r["resume"]:
             say("    " + _("Continue it with: {command}").format(command=r["resume"]))
     return 0

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections import Counter
 from typing import Any
 
 from desktop_cls.cli.output import EXIT_FINDINGS, print_json, say
 from desktop_cls.cli.progress import Progress
 from desktop_cls.cli.terminal_text import pad
+from desktop_cls.core.data.problems import kinds_counted, problem_name
 from desktop_cls.core.errors import UserError
-from desktop_cls.core.i18n import _, ngettext
+from desktop_cls.core.i18n import _, join_list, ngettext
 
 HEALTH_ONLY_KINDS = frozenset({"duplicate", "near_duplicate", "label_conflict", "leak", "imbalance", "too_small"})
 
@@ -27,17 +27,17 @@ def fail_on_kinds(text: str | None) -> set[str]:
         return set(PROBLEM_KINDS)
     unknown = sorted(kinds - set(PROBLEM_KINDS))
     if unknown:
-        raise UserError(ngettext("--fail-on: unknown kind {kinds}; choose from any, {choices}",
-                                  "--fail-on: unknown kinds {kinds}; choose from any, {choices}", len(unknown)).format(
-            kinds=", ".join(unknown), choices=", ".join(PROBLEM_KINDS)))
+        raise UserError(ngettext("--fail-on: unknown kind {kinds}; choose from {choices}",
+                                  "--fail-on: unknown kinds {kinds}; choose from {choices}", len(unknown)).format(
+            kinds=join_list(unknown), choices=join_list(("any", *PROBLEM_KINDS))))
     return kinds
 
 
 def _exit_code(idx: Any, fail_on: set[str]) -> int:
-    tripped = Counter(p.kind for p in idx.problems if p.kind in fail_on)
+    tripped = [p.kind for p in idx.problems if p.kind in fail_on]
     if not tripped:
         return 0
-    found = ", ".join(f"{n} {k}" for k, n in sorted(tripped.items()))
+    found = kinds_counted(tripped)
     sys.stderr.write(_("desktop-cls: scan found {findings} (--fail-on)").format(findings=found) + "\n")
     return EXIT_FINDINGS
 
@@ -48,7 +48,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
     fail_on = fail_on_kinds(args.fail_on)
     if args.quick and fail_on & HEALTH_ONLY_KINDS:
         raise UserError(_("--fail-on {kinds} needs the full scan: drop --quick").format(
-            kinds=", ".join(sorted(fail_on & HEALTH_ONLY_KINDS))))
+            kinds=join_list(sorted(fail_on & HEALTH_ONLY_KINDS))))
     pr = Progress()
     idx = scan(args.dir, val_fraction=args.val_split, seed=args.seed, verify="header" if args.quick else "full",
                progress=pr.progress)
@@ -88,7 +88,8 @@ def _print_report(idx: Any, s: dict[str, Any]) -> None:
     if idx.problems:
         say(ngettext("{n} problem:", "{n} problems:", len(idx.problems)).format(n=len(idx.problems)))
         for p in idx.problems:
-            say(f"  [{p.kind}] {p.path}: {p.message}")
+            say("  " + _("[{kind}] {path}: {message}").format(kind=problem_name(p.kind), path=p.path,
+                                                               message=p.message))
 
 
 def _split_source(idx: Any) -> str:

@@ -48,19 +48,21 @@ def pad(text: str, columns: int, right: bool = False) -> str:
 # a run of narrow non-space characters (a word, a path), one wide character, or a run of spaces
 _TOKENS = re.compile(r"[ \t\n]+|[^\s\u1100-\uffff]+|.", re.S)
 _NO_LINE_START = set("，。、；：！？）》」』】,.;:!?)]%")
+_NO_LINE_END = set("（《「『【“‘")
 
 
 def wrap(text: str, columns: int) -> list[str]:
     """`text` in lines of at most `columns` columns, broken at spaces or between Chinese characters; a closing
-    mark such as "，" or "）" never starts a line (the character before it moves down with it). A word longer
-    than a line stands alone on its line."""
+    mark such as "，" or "）" never starts a line (the character before it moves down with it), nor does an
+    opening one such as "（" end a line (it moves down). A word longer than a line stands alone on its line."""
     lines: list[list[str]] = [[]]
     for token in _TOKENS.findall(" ".join(text.split())):
         line = lines[-1]
         if token == " " and not line:
             continue
         if line and token != " " and width("".join(line).rstrip() + token) > columns:
-            carried = [line.pop()] if token[0] in _NO_LINE_START and len(line) > 1 else []
+            moves = token[0] in _NO_LINE_START or line[-1] in _NO_LINE_END
+            carried = [line.pop()] if moves and len(line) > 1 else []
             lines.append(carried)
         lines[-1].append(token)
     return [joined for joined in ("".join(line).strip() for line in lines) if joined]
@@ -96,3 +98,10 @@ class ArgumentParser(argparse.ArgumentParser):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", HelpFormatter)
         super().__init__(*args, **kwargs)
+
+    def _check_value(self, action: argparse.Action, value: Any) -> None:
+        """argparse's "invalid choice" with the choices listed as the language lists them (it joins with ", ")."""
+        if action.choices is not None and value not in action.choices:
+            choices = i18n.join_list(repr(c) for c in action.choices)
+            message = argparse._("invalid choice: %(value)r (choose from %(choices)s)")  # type: ignore[attr-defined]
+            raise argparse.ArgumentError(action, message % {"value": value, "choices": choices})

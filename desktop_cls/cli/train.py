@@ -9,7 +9,7 @@ from typing import Any
 
 from desktop_cls.cli.output import EXIT_INTERRUPTED, number_in, print_json, say
 from desktop_cls.cli.progress import Progress
-from desktop_cls.cli.train_options import add_option_flags, plan_from_args, say_plan, train_config
+from desktop_cls.cli.train_options import LR_FIND_OPTIONS, add_option_flags, plan_from_args, say_plan, train_config
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import _, ngettext
 from desktop_cls.core.names import for_shell
@@ -82,9 +82,8 @@ def _health_checked(idx: Any, folder: str, pr: Progress) -> Any:
     judge. The check's hashes are cached, so a second run on the same folder checks in moments. A folder over
     CHECK_BEFORE_TRAINING images is not checked first (the check decodes every image: minutes at 100,000, before
     training even starts); one line says how to check it."""
-    from collections import Counter
-
     from desktop_cls.core.data.health import with_health
+    from desktop_cls.core.data.problems import kinds_counted
 
     if len(idx.samples) > CHECK_BEFORE_TRAINING:
         pr.line(_("{n:,} images: not checked for problems before training (copies across classes, tiny images); "
@@ -92,7 +91,7 @@ def _health_checked(idx: Any, folder: str, pr: Progress) -> Any:
         return idx
     idx = with_health(idx, progress=pr.progress, loose=False)  # images not in a class are not trained on
     if idx.problems:
-        kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(Counter(p.kind for p in idx.problems).items()))
+        kinds = kinds_counted(p.kind for p in idx.problems)
         pr.line(ngettext("warning: the dataset has {n} problem ({kinds}); see it with: desktop-cls scan {folder}",
                          "warning: the dataset has {n} problems ({kinds}); see them with: desktop-cls scan {folder}",
                          len(idx.problems)).format(n=len(idx.problems), kinds=kinds, folder=for_shell(folder)))
@@ -146,7 +145,7 @@ def cmd_lr_find(args: argparse.Namespace) -> int:
     cfg = train_config(args)
     idx = scan(args.dir, val_fraction=cfg.val_fraction, seed=cfg.seed, progress=pr.progress)
     plan = plan_from_args(cfg, args, idx, method="custom")  # the model as set; size and flips from the data
-    say_plan(plan, pr)
+    say_plan(plan, pr, left_out=("epochs",))
     cfg = plan.config
     res = find_lr(cfg, idx, steps=args.steps, progress=pr.progress)
     pr.end()
@@ -186,6 +185,6 @@ def add_lr_find_parser(sub: Any) -> None:
     lf.add_argument("--config", metavar="FILE", help=_("training options saved as JSON (from the app)"))
     lf.add_argument("--steps", type=number_in(int, 2, 100_000), default=100,
                     help=_("training steps the test takes, from a tiny learning rate to a large one (default 100)"))
-    add_option_flags(lf)
+    add_option_flags(lf, only=LR_FIND_OPTIONS)
     lf.add_argument("--json", action="store_true", help=_("print the result as JSON"))
     lf.set_defaults(func=cmd_lr_find)

@@ -26,15 +26,25 @@ def train_config(args: argparse.Namespace) -> Any:
     return TrainConfig.from_dict(unflatten({**flatten(cfg.to_dict()), **given}))
 
 
-def add_option_flags(sp: argparse.ArgumentParser) -> None:
-    """One flag per declared training option (core.training.options): basic ones first."""
+# The options lr-find's range test reads (core.training.lr_finder: the model, its optimizer, one training step,
+# the split): the schedule, the epochs, early stopping, calibration and the rest belong to a whole run only.
+LR_FIND_OPTIONS = frozenset({
+    "model", "batch_size", "device", "image_size", "pretrained", "optimizer", "momentum", "nesterov", "weight_decay",
+    "label_smoothing", "grad_clip", "val_fraction", "seed", "augmentation.hflip", "augmentation.vflip",
+    "augmentation.random_resized_crop", "augmentation.rotation_degrees", "augmentation.color_jitter", "precision",
+    "channels_last", "weights_file", "download_weights", "backbone_lr_factor"})
+
+
+def add_option_flags(sp: argparse.ArgumentParser, only: frozenset[str] | None = None) -> None:
+    """One flag per declared training option (core.training.options): basic ones first; with `only`, the
+    options of those keys alone."""
     from desktop_cls.core.training.config import TrainConfig
     from desktop_cls.core.training.options import BASIC, FILE_ONLY, options
 
     groups = {BASIC: sp.add_argument_group(_("training options")),
               "advanced": sp.add_argument_group(_("advanced training options"))}
     for o in options(TrainConfig):
-        if o.level == FILE_ONLY:
+        if o.level == FILE_ONLY or (only is not None and o.key not in only):
             continue
         limits = f" [{o.range_text()}]" if o.lo is not None and o.hi is not None else ""
         kw: dict[str, Any] = {"dest": o.name, "default": None, "help": (_(o.help) + limits).replace("%", "%%")}
@@ -58,7 +68,7 @@ def wishes(args: argparse.Namespace, distributed: bool = False, method: str | No
     chosen = method_name(method or getattr(args, "method", None) or AUTO) or AUTO
     if chosen == AUTO and (args.config or args.model or args.pretrained is not None or args.weights_file):
         chosen = CUSTOM  # the user chose the model: respect it
-    return Wishes(method=chosen, model=args.model, image_size=args.image_size, epochs=args.epochs,
+    return Wishes(method=chosen, model=args.model, image_size=args.image_size, epochs=getattr(args, "epochs", None),
                   hflip=getattr(args, "hflip", None), vflip=getattr(args, "vflip", None), distributed=distributed,
                   as_written=bool(args.config))
 
@@ -71,13 +81,14 @@ def plan_from_args(cfg: Any, args: argparse.Namespace, idx: Any, distributed: bo
     return plan_training(cfg, wishes(args, distributed, method), DataFacts.of(idx))
 
 
-def say_plan(plan: Any, pr: Progress) -> None:
-    """Each choice the planner made, with its reason (the flips with the flags that override them)."""
+def say_plan(plan: Any, pr: Progress, left_out: tuple[str, ...] = ()) -> None:
+    """Each choice the planner made, with its reason (the flips with the flags that override them); the
+    decisions in `left_out` are not said (lr-find trains no epochs)."""
     from desktop_cls.core.training.config import QUICK
 
     quick = plan.config.method == QUICK
     pr.quick = quick  # its one fit is no epoch: said in its own words
     for d in plan.decisions:
         # the run itself says how it pools; the line after the plan says how it validates
-        if d.chosen and d.key not in ("batch_size", "pooling", "validation"):
+        if d.chosen and d.key not in ("batch_size", "pooling", "validation", *left_out):
             pr.line(d.reason + (_(" (--hflip / --no-hflip to choose)") if d.key == "flips" and not quick else ""))

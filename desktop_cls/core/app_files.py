@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_cls.core.errors import UserError
-from desktop_cls.core.i18n import _
+from desktop_cls.core.i18n import N_, _
 
 MAX_FILE_MB_ENV = "DESKTOP_CLS_MAX_FILE_MB"
 DEFAULT_MAX_FILE_MB = 64  # a model.json of 100,000 long class names is ~25 MB; a journal of 16k steps ~4 MB
@@ -120,8 +120,29 @@ def loads_bounded(data: bytes | str, source: str | Path, max_depth: int = MAX_JS
     except RecursionError:
         raise AppFileError(_("{path} nests JSON deeper than {depth} levels; it was not read").format(
             path=source, depth=max_depth)) from None
-    except (ValueError, UnicodeDecodeError) as e:
-        raise AppFileError(_("{path} is not valid JSON: {error}").format(path=source, error=e)) from None
+    except json.JSONDecodeError as e:
+        raise AppFileError(_("{path} is not valid JSON: {problem} at line {line}, column {column}").format(
+            path=source, problem=json_problem(e.msg), line=e.lineno, column=e.colno)) from None
+    except ValueError:  # UnicodeDecodeError: bytes that are not UTF-8 (nor UTF-16/32)
+        raise AppFileError(_("{path} is not valid JSON: it is not UTF-8 text").format(path=source)) from None
+
+
+# json's reasons (its `msg`, in English), in words that translate; others read as "unexpected text"
+_JSON_PROBLEMS = {
+    "Expecting value": N_("a value is missing or misspelt"),
+    "Expecting property name enclosed in double quotes": N_("a name in double quotes was expected"),
+    "Expecting ',' delimiter": N_("a comma is missing"),
+    "Expecting ':' delimiter": N_("a colon is missing"),
+    "Extra data": N_("there is more text after the end"),
+    "Unterminated string starting at": N_("a text in quotes is not closed"),
+    "Invalid control character at": N_("a text in quotes has a control character"),
+}
+
+
+def json_problem(msg: str) -> str:
+    """What json.JSONDecodeError's `msg` says, in the user's language."""
+    problem = _JSON_PROBLEMS.get(msg)
+    return _(problem) if problem else _("unexpected text")
 
 
 def read_app_json(path: str | Path, limit: int | None = None, follow_links: bool = True) -> Any:

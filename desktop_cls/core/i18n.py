@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gettext as _gettext
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 DOMAIN = "desktop_cls"
@@ -87,3 +88,12 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def N_(message: str) -> str:
     """Mark a module-level text for extraction; translate it with `_` where it is shown."""
     return message
+
+
+def join_list(items: Iterable[str]) -> str:
+    """Items of a list in a sentence, as the language separates them: English "a, b, c", Chinese "a、b、c"
+    (the way "{sentence} {next}" joins sentences)."""
+    text = ""
+    for item in items:
+        text = _("{list}, {item}").format(list=text, item=item) if text else item
+    return text

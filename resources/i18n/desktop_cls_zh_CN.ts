@@ -1537,7 +1537,7 @@ The file is in:
     </message>
     <message>
         <source>not a picture</source>
-        <translation>不是图片</translation>
+        <translation>不是图像</translation>
     </message>
     <message>
         <source>{0} cannot be read as an image: {1}.
@@ -2138,7 +2138,7 @@ To label more, copy images in with “Import images…”: they wait here for a 
     </message>
     <message>
         <source>These images are in {0}, not in the open folder {1}: open {0} to fix their labels. Nothing was changed.</source>
-        <translation>这些图片位于 {0}，不在当前打开的文件夹 {1} 中：请打开 {0} 再修正它们的标签。未做任何更改。</translation>
+        <translation>这些图像位于 {0}，不在当前打开的文件夹 {1} 中：请打开 {0} 再修正它们的标签。未做任何更改。</translation>
     </message>
     <message>
         <source>These images were evaluated while another folder was open, not {0}: evaluate again to fix labels here. Nothing was changed.</source>
@@ -2438,70 +2438,6 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
 <context>
     <name>ProblemsPanel</name>
     <message>
-        <source>corrupt</source>
-        <translation>已损坏</translation>
-    </message>
-    <message>
-        <source>not an image</source>
-        <translation>不是图像</translation>
-    </message>
-    <message>
-        <source>too large</source>
-        <translation>过大</translation>
-    </message>
-    <message>
-        <source>unreadable</source>
-        <translation>无法读取</translation>
-    </message>
-    <message>
-        <source>missing</source>
-        <translation>缺失</translation>
-    </message>
-    <message>
-        <source>unsupported format</source>
-        <translation>不支持的格式</translation>
-    </message>
-    <message>
-        <source>link loop</source>
-        <translation>链接循环</translation>
-    </message>
-    <message>
-        <source>link</source>
-        <translation>链接</translation>
-    </message>
-    <message>
-        <source>unknown class</source>
-        <translation>未知类别</translation>
-    </message>
-    <message>
-        <source>empty class</source>
-        <translation>空类别</translation>
-    </message>
-    <message>
-        <source>duplicate</source>
-        <translation>重复图像</translation>
-    </message>
-    <message>
-        <source>near duplicate</source>
-        <translation>近似重复</translation>
-    </message>
-    <message>
-        <source>label conflict</source>
-        <translation>标签冲突</translation>
-    </message>
-    <message>
-        <source>leak</source>
-        <translation>数据泄漏</translation>
-    </message>
-    <message>
-        <source>imbalance</source>
-        <translation>类别不平衡</translation>
-    </message>
-    <message>
-        <source>too small</source>
-        <translation>过小</translation>
-    </message>
-    <message>
         <source>training</source>
         <translation>训练集</translation>
     </message>
@@ -2613,7 +2549,7 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
     <name>QuickFitSummary</name>
     <message>
         <source>Each class, hardest first (more pictures of the hardest help most):</source>
-        <translation>各类别，最难的在前（为最难的类别多加图片最有帮助）：</translation>
+        <translation>各类别，最难的在前（为最难的类别多加图像最有帮助）：</translation>
     </message>
     <message>
         <source>Quick mode</source>
@@ -2664,11 +2600,11 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
     </message>
     <message>
         <source>{total:.1f} s in all: the features of all {cached} pictures came from the cache (kept from an earlier run), so no picture was read again.</source>
-        <translation>共 {total:.1f} 秒：全部 {cached} 张图片的特征都来自缓存（上次运行时保存），因此没有重新读取任何图片。</translation>
+        <translation>共 {total:.1f} 秒：全部 {cached} 张图像的特征都来自缓存（上次运行时保存），因此没有重新读取任何图像。</translation>
     </message>
     <message>
         <source>{total:.1f} s in all: the network computed the features of {computed} pictures in {network:.1f} s (reading the pictures, {decode:.1f} s, ran at the same time){from_cache}.</source>
-        <translation>共 {total:.1f} 秒：网络用 {network:.1f} 秒计算了 {computed} 张图片的特征（读取图片用了 {decode:.1f} 秒，与之同时进行）{from_cache}。</translation>
+        <translation>共 {total:.1f} 秒：网络用 {network:.1f} 秒计算了 {computed} 张图像的特征（读取图像用了 {decode:.1f} 秒，与之同时进行）{from_cache}。</translation>
     </message>
     <message>
         <source>; {0} more came from the cache</source>

@@ -20,8 +20,8 @@
     },
     zh: {
       title: "图像分类器", loading: "正在加载模型…",
-      ready: "就绪：{n} 个类别。全部在此浏览器中运行，图片不会离开这台电脑。",
-      drop: "将图片拖放到这里，或点击选择", cameraOn: "打开摄像头", cameraOff: "关闭摄像头",
+      ready: "就绪：{n} 个类别。全部在此浏览器中运行，图像不会离开这台电脑。",
+      drop: "将图像拖放到这里，或点击选择", cameraOn: "打开摄像头", cameraOff: "关闭摄像头",
       cameraError: "无法打开摄像头：{error}", notImage: "{name}：此浏览器无法读取该图像",
       failed: "无法加载模型：{error}",
     },

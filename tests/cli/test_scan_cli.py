@@ -24,7 +24,7 @@ def test_fail_on_gates_on_the_listed_kinds_only(capsys: pytest.CaptureFixture[st
     shutil.copy(tiny_folder / "cat" / "cat_00.png", tiny_folder / "cat" / "copy.png")
     (tiny_folder / "dog" / "broken.jpg").write_bytes(b"not a jpeg")
     code, out, err = run_cli(capsys, "scan", tiny_folder, "--json", "--fail-on", "duplicate,not_image")
-    assert code == EXIT_FINDINGS and "1 duplicate, 1 not_image" in err
+    assert code == EXIT_FINDINGS and "1 duplicate, 1 not an image" in err  # the kinds in words
     assert {p["kind"] for p in json.loads(out)["problems"]} == {"duplicate", "not_image"}  # stdout stays JSON
     code, _, _ = run_cli(capsys, "scan", tiny_folder, "--fail-on", "leak,label_conflict")
     assert code == 0

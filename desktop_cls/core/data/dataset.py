@@ -28,7 +28,7 @@ from desktop_cls.core.data.imaging import display_path, utf8_name
 from desktop_cls.core.data.problems import Problem
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
-from desktop_cls.core.i18n import _
+from desktop_cls.core.i18n import _, join_list
 
 __all__ = ["DatasetIndex", "Problem", "Sample", "fingerprint", "labeled_folder", "scan", "stratified_split"]
 
@@ -307,7 +307,7 @@ def labeled_folder(folder: str | Path, classes: tuple[str, ...] | None = None,
     unknown = [c for c in idx.classes if c not in classes]
     if not mapping:
         raise UserError(_("none of the classes in {folder} ({classes}) are known to the model ({known})").format(
-            folder=folder, classes=", ".join(idx.classes), known=", ".join(classes)))
+            folder=folder, classes=join_list(idx.classes), known=join_list(classes)))
     probs = [Problem(str(Path(idx.root) / c), "unknown_class",
                      _("class '{name}' is not one the model knows; its images are left out").format(name=c))
              for c in unknown]

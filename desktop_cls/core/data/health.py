@@ -41,6 +41,7 @@ from desktop_cls.core.data.health_cache import (
     hash_row,
 )
 from desktop_cls.core.data.imaging import load_rgb
+from desktop_cls.core.data.problems import PROBLEM_NAMES
 from desktop_cls.core.data.processes import (
     CHUNKS_PER_WORKER,
     bounded_chunks,
@@ -54,9 +55,7 @@ from desktop_cls.core.i18n import N_, _
 
 IMBALANCE_RATIO = 3.0
 TOO_SMALL_PX = 16
-PROBLEM_KINDS = ("corrupt", "not_image", "too_large", "unreadable", "missing", "unsupported_format",
-                 "symlink_loop", "link", "unknown_class", "empty_class", "duplicate", "near_duplicate",
-                 "label_conflict", "leak", "imbalance", "too_small")
+PROBLEM_KINDS = tuple(PROBLEM_NAMES)  # every kind a scan reports
 COPY_KINDS = ("duplicate", "near_duplicate", "label_conflict", "leak")
 _VERDICTS = similarity.RULES
 _WORKERS = min(16, (os.cpu_count() or 2) + 2)

@@ -3,8 +3,28 @@ for a copy the file it copies). The scan, the health check, training and evaluat
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
+
+from desktop_cls.core.i18n import N_, _, join_list
+
+# Every kind of finding, with what people call it (the kind itself stays the machine value: JSON, --fail-on).
+PROBLEM_NAMES = {
+    "corrupt": N_("corrupt"), "not_image": N_("not an image"), "too_large": N_("too large"),
+    "unreadable": N_("unreadable"), "missing": N_("missing"), "unsupported_format": N_("unsupported format"),
+    "symlink_loop": N_("link loop"), "link": N_("link"), "unknown_class": N_("unknown class"),
+    "empty_class": N_("empty class"), "duplicate": N_("duplicate"), "near_duplicate": N_("near duplicate"),
+    "label_conflict": N_("label conflict"), "leak": N_("leak"), "imbalance": N_("imbalance"),
+    "too_small": N_("too small"),
+}
+
+
+def problem_name(kind: str) -> str:
+    """A finding's kind in the user's language ("not_image" -> "not an image"); an unknown kind in words."""
+    name = PROBLEM_NAMES.get(kind)
+    return _(name) if name else kind.replace("_", " ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,3 +39,9 @@ class Problem:
         if self.duplicate_of is not None:
             d["duplicate_of"] = self.duplicate_of
         return d
+
+
+def kinds_counted(kinds: Iterable[str]) -> str:
+    """How many findings of each kind, in the user's words ("1 corrupt, 2 duplicate"), kinds in name order."""
+    counts = Counter(kinds)
+    return join_list(_("{n} {kind}").format(n=n, kind=problem_name(k)) for k, n in sorted(counts.items()))

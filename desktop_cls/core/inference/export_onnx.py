@@ -24,7 +24,7 @@ import torch
 from torch import nn
 
 from desktop_cls.core.events import CancelToken
-from desktop_cls.core.i18n import _
+from desktop_cls.core.i18n import _, join_list
 from desktop_cls.core.inference import int8_sensitivity as sens
 from desktop_cls.core.inference.export_report import BOUND_TARGET
 from desktop_cls.core.models.model_io import ModelMeta
@@ -122,12 +122,12 @@ class Int8Recipe:
         kept = [parts[p] for p in self.in_float]
         if sensitive:
             kept.append(_("the {count} most sensitive blocks ({names})").format(
-                count=len(sensitive), names=", ".join(sensitive)))
+                count=len(sensitive), names=join_list(sensitive)))
         method = self.method.lower()
         if self.moving_average:
             method = _("{method} (moving average)").format(method=method)
         text = text.format(method=method)
-        return _("{recipe}; kept in float: {parts}").format(recipe=text, parts=", ".join(kept)) if kept else text
+        return _("{recipe}; kept in float: {parts}").format(recipe=text, parts=join_list(kept)) if kept else text
 
 
 # Tried in order; the first whose agreement with fp32 is enough (see below) is kept, else the best.

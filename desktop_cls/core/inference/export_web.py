@@ -22,7 +22,7 @@ from pathlib import Path
 from desktop_cls.core import contained
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
-from desktop_cls.core.i18n import _
+from desktop_cls.core.i18n import _, join_list
 from desktop_cls.core.inference.export import ExportResult, check_destination, export_model
 from desktop_cls.core.inference.export_report import ExportImages
 from desktop_cls.core.inference.export_staging import new_staging, replace_as_unit
@@ -40,7 +40,7 @@ def web_runtime_dir() -> Path:
     missing = [f for f in RUNTIME_FILES if not (folder / f).is_file()]
     if missing:
         raise UserError(_("the web export needs ONNX Runtime Web, which this installation lacks ({files})").format(
-            files=", ".join(missing)),
+            files=join_list(missing)),
                         cli_fix=_("in a source checkout run: python dev.py web-runtime"),
                         gui_fix=_("in a source checkout run: python dev.py web-runtime; released builds include it"))
     return folder

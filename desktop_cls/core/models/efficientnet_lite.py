@@ -15,7 +15,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from desktop_cls.core.errors import UserError
-from desktop_cls.core.i18n import _
+from desktop_cls.core.i18n import _, join_list
 from desktop_cls.core.models.catalog import bundled_weights_path
 
 FEATURES = 1280  # width of the pooled features the head sees
@@ -121,7 +121,7 @@ class EfficientNetLite0(nn.Module):
         super().__init__()
         if pooling not in POOLINGS:
             raise UserError(_("unknown pooling {pooling!r}; choose one of: {choices}").format(
-                pooling=pooling, choices=", ".join(POOLINGS)))
+                pooling=pooling, choices=join_list(POOLINGS)))
         self.pooling = pooling
         self._conv_stem = _conv(3, 32, 3, stride=2)
         self._bn0 = _bn(32)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
-from desktop_cls.core.i18n import _
+from desktop_cls.core.i18n import _, join_list
 from desktop_cls.core.models.catalog import MODELS
 from desktop_cls.core.storage import sha256_of, write_atomic_with
 
@@ -65,7 +65,7 @@ def official_weights(model: str) -> OfficialWeights:
     """The DEFAULT weights of torchvision's weights API for this backbone (its URL and hashed file name)."""
     if model not in MODELS or not MODELS[model].torchvision:
         raise UserError(_("{model} has no official weights to download; choose one of: {models}").format(
-            model=model, models=", ".join(downloadable_models())))
+            model=model, models=join_list(downloadable_models())))
     import torch
     import torchvision
 

@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
 from desktop_cls.core.errors import ImageLoadError
@@ -63,7 +65,29 @@ class ServeStats:
 
 
 def problem_response(p: RequestProblem, headers: dict[str, str] | None = None) -> JSONResponse:
+    """The server's one error shape: {"error": {"code": a stable word for programs, "message": for people}}."""
     return JSONResponse({"error": {"code": p.code, "message": p.message}}, status_code=p.status, headers=headers)
+
+
+def http_problem(request: Request, status: int, detail: str) -> RequestProblem:
+    """Starlette's own refusals (an unknown path, a method a path does not take) in the shape and language of
+    the server's other errors, instead of its English {"detail": "Not Found"}."""
+    where = {"method": request.method, "path": request.url.path}
+    if status == 404:
+        return RequestProblem(404, "not_found", _("nothing answers at {path}; the server's paths are listed at "
+                                                  "/docs").format(**where))
+    if status == 405:
+        return RequestProblem(405, "method_not_allowed", _("{path} does not take {method} requests; see /docs "
+                                                           "for how to call it").format(**where))
+    return RequestProblem(status, f"http_{status}", detail)
+
+
+def invalid_request(e: RequestValidationError) -> RequestProblem:
+    """A query parameter out of its range or not a number (FastAPI's validation), named with its value."""
+    first = e.errors()[0] if e.errors() else {}
+    name = str(first.get("loc", ("", "?"))[-1])
+    return RequestProblem(422, "invalid_parameter", _("the query parameter {name}={value} is not allowed; see /docs "
+                                                      "for its range").format(name=name, value=first.get("input")))
 
 
 def _check_access(request: Request, settings: ServeSettings) -> JSONResponse | None:
@@ -115,6 +139,14 @@ def create_app(model: ServedModel, settings: ServeSettings, stats: ServeStats | 
     @app.exception_handler(RequestProblem)
     async def on_problem(_request: Request, p: RequestProblem) -> JSONResponse:
         return problem_response(p)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def on_http(request: Request, e: StarletteHTTPException) -> JSONResponse:
+        return problem_response(http_problem(request, e.status_code, str(e.detail)), headers=dict(e.headers or {}))
+
+    @app.exception_handler(RequestValidationError)
+    async def on_invalid(_request: Request, e: RequestValidationError) -> JSONResponse:
+        return problem_response(invalid_request(e))
 
     app.state.decoding = decoding
     _add_routes(app, model, settings, batcher, counters)

@@ -13,7 +13,7 @@ from typing import Any
 
 from desktop_cls.core.app_files import AppFileError, loads_bounded, read_app_bytes
 from desktop_cls.core.errors import UserError
-from desktop_cls.core.i18n import N_, _, ngettext
+from desktop_cls.core.i18n import N_, _, join_list, ngettext
 from desktop_cls.core.training.options import BASIC, FILE_ONLY, Values, check_all, flatten, nested, option
 
 OPTIMIZERS = ("sgd", "adam", "adamw")
@@ -65,7 +65,7 @@ def _compiler_available(values: Values) -> bool:
 def _cuda_index(device: str) -> str | None:
     if re.fullmatch(r"cuda:\d+", device):
         return None
-    return _("device '{device}' must be one of {choices}").format(device=device, choices=", ".join(DEVICES))
+    return _("device '{device}' must be one of {choices}").format(device=device, choices=join_list(DEVICES))
 
 
 @dataclass(frozen=True)

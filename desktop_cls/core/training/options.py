@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from desktop_cls.core.errors import UserError
-from desktop_cls.core.i18n import N_, _
+from desktop_cls.core.i18n import N_, _, join_list
 
 BASIC, ADVANCED, FILE_ONLY = "basic", "advanced", "file"  # FILE_ONLY: in config files only (no flag, no control)
 KEEP: Any = type("Keep", (), {"__repr__": lambda self: "KEEP"})()  # a greyed-out control keeps its value
@@ -128,7 +128,7 @@ class Option:
         choices = self.choice_list()
         if choices and value not in choices and not (self.check is not None and self.check(value) is None):
             return _("{option} '{value}' is unknown; choose one of {choices}").format(
-                option=what, value=value, choices=", ".join(choices))
+                option=what, value=value, choices=join_list(choices))
         if self.lo is not None and self.hi is not None and not (
                 (self.lo < value if self.lo_open else self.lo <= value) and value <= self.hi):
             return _("{option} must be {range}, not {value}").format(option=what, range=self.range_text(),

@@ -21,7 +21,7 @@ from desktop_cls.core.data.dataset import DatasetIndex, Problem, Sample
 from desktop_cls.core.devices import resolve_device
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import CancelToken, EpochEnd
-from desktop_cls.core.i18n import _
+from desktop_cls.core.i18n import _, join_list
 from desktop_cls.core.inference.calibration import calibrate_logits, softmax
 from desktop_cls.core.inference.cross_validated import save_cross_validated
 from desktop_cls.core.models.architectures import build_model, count_parameters, head_linear, hub_weights_path
@@ -271,7 +271,7 @@ def _fit_head(cfg: TrainConfig, f: _Features, num_classes: int, cb: CallbackList
                           standardise=True)
         weight, bias, cv_logits, chosen_c = fit.weight, fit.bias, fit.cv_logits, float(fit.c)
         cb.notice(_("head strength C = {c:g}: the lowest cross-validated loss of {tried}").format(
-                c=fit.c, tried=", ".join(f"{c:g}" for c in STANDARDISED_C_GRID)))
+                c=fit.c, tried=join_list(f"{c:g}" for c in STANDARDISED_C_GRID)))
     else:
         if cv_folds:
             cv_logits = cross_validated_logits(x_tr, y_tr, num_classes, cv_folds, c=cfg.head_c, seed=cfg.seed)

@@ -15,7 +15,7 @@ from desktop_cls.core import run_dir as rd
 from desktop_cls.core.app_files import AppFileError, loads_bounded, number_field
 from desktop_cls.core.data.dataset import DatasetIndex, scan
 from desktop_cls.core.errors import UserError
-from desktop_cls.core.i18n import _
+from desktop_cls.core.i18n import _, join_list
 from desktop_cls.core.storage import write_atomic
 from desktop_cls.core.training.checkpoint import load_checkpoint
 from desktop_cls.core.training.config import TrainConfig
@@ -59,7 +59,7 @@ def restore_checkpoint(run: Path, step: TrainStep, classes: Sequence[str], finge
     ck = load_checkpoint(run / rd.LAST)
     if list(ck["classes"]) != list(classes):
         raise UserError(_("cannot resume {run}: the dataset's classes changed ({before} -> {after})").format(
-                run=run, before=", ".join(map(str, ck["classes"])), after=", ".join(classes)))
+                run=run, before=join_list(map(str, ck["classes"])), after=join_list(classes)))
     try:
         step.model.load_state_dict(ck["model"])
         step.optimizer.load_state_dict(ck["optimizer"])

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_cls.core.data.problems import problem_name
 from desktop_cls.gui.pages.data.data_model import CheckStatus, DataPageModel
 from desktop_cls.gui.pages.data.problem_preview import ProblemPreview, confirm_many
 from desktop_cls.gui.state import AppState
@@ -31,25 +32,6 @@ from desktop_cls.gui.widgets.common import read_only_table
 from desktop_cls.gui.widgets.dialogs import ask_item
 from desktop_cls.gui.widgets.image_viewer import MappedItems, open_viewer, reveal_available, reveal_in_folder
 
-# What the table calls each kind of core.data.health finding (marked here, translated when shown).
-PROBLEM_NAMES = {
-    "corrupt": QT_TRANSLATE_NOOP("ProblemsPanel", "corrupt"),
-    "not_image": QT_TRANSLATE_NOOP("ProblemsPanel", "not an image"),
-    "too_large": QT_TRANSLATE_NOOP("ProblemsPanel", "too large"),
-    "unreadable": QT_TRANSLATE_NOOP("ProblemsPanel", "unreadable"),
-    "missing": QT_TRANSLATE_NOOP("ProblemsPanel", "missing"),
-    "unsupported_format": QT_TRANSLATE_NOOP("ProblemsPanel", "unsupported format"),
-    "symlink_loop": QT_TRANSLATE_NOOP("ProblemsPanel", "link loop"),
-    "link": QT_TRANSLATE_NOOP("ProblemsPanel", "link"),
-    "unknown_class": QT_TRANSLATE_NOOP("ProblemsPanel", "unknown class"),
-    "empty_class": QT_TRANSLATE_NOOP("ProblemsPanel", "empty class"),
-    "duplicate": QT_TRANSLATE_NOOP("ProblemsPanel", "duplicate"),
-    "near_duplicate": QT_TRANSLATE_NOOP("ProblemsPanel", "near duplicate"),
-    "label_conflict": QT_TRANSLATE_NOOP("ProblemsPanel", "label conflict"),
-    "leak": QT_TRANSLATE_NOOP("ProblemsPanel", "leak"),
-    "imbalance": QT_TRANSLATE_NOOP("ProblemsPanel", "imbalance"),
-    "too_small": QT_TRANSLATE_NOOP("ProblemsPanel", "too small"),
-}
 SPLIT_NAMES = {"train": QT_TRANSLATE_NOOP("ProblemsPanel", "training"),
                "val": QT_TRANSLATE_NOOP("ProblemsPanel", "validation"),
                "test": QT_TRANSLATE_NOOP("ProblemsPanel", "test")}
@@ -152,8 +134,7 @@ class ProblemsPanel(QWidget):
         self._update_actions()
 
     def _kind_name(self, kind: str) -> str:
-        name = PROBLEM_NAMES.get(kind)
-        return self.tr(str(name)) if name else kind.replace("_", " ")
+        return problem_name(kind)  # core's names: the CLI's scan says the same words
 
     def _update_actions(self) -> None:
         """What acts on a selection waits for one; Undo, for something to undo."""
