@@ -33,6 +33,12 @@ IMG_EXTENSIONS: tuple[str, ...] = (".jpg", ".jpeg", ".png", ".ppm", ".bmp", ".pg
 # Read when predicting a file the user names; not collected as training samples (ImageFolder parity).
 EXTRA_EXTENSIONS: tuple[str, ...] = (".gif",)
 
+# Bump whenever the pixels decoded from some file change: every cache of decoded pixels or of what is computed
+# from them (the decoded images, the health check's hashes) is keyed by it, so its older entries become misses.
+# 2: picture_view (transparent pictures cut and letterboxed); 3: a transparent colour is transparency at any size.
+# (Features, thumbnails and small copies have formats of their own: bump those too when they are affected.)
+DECODER_VERSION = 3
+
 MAX_PIXELS = 100_000_000  # ~10k x 10k: far above any photo, far below a decompression bomb's claim
 
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
