@@ -266,6 +266,17 @@ def resize_rgb(im: Image.Image, size: tuple[int, int]) -> np.ndarray:
     return np.asarray(im, dtype=np.uint8)
 
 
+def resize_array(arr: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """The network's view of a picture in memory (H x W grey, x 3 RGB or x 4 RGBA, uint8: a video frame), as
+    `load_resized` sees the same pixels saved as a PNG: a huge one reduced by the same whole factors first, one
+    with transparent pixels cut to its visible part and letterboxed on white; H x W x 3 uint8."""
+    im = Image.fromarray(np.ascontiguousarray(arr))
+    with DECODE_BUDGET.hold(decode_cost(im.width, im.height, im.mode)):
+        if is_big(im.width, im.height):
+            im = shrink(im)
+        return resize_rgb(_to_rgb(reduce_for(im, max(size))), size)
+
+
 def load_resized(path: str | Path, size: tuple[int, int]) -> np.ndarray:
     """The training/prediction view of a file: H x W x 3 uint8, or ImageLoadError. The full-size
     picture is resized while its memory is still counted in the decode budget."""
