@@ -320,6 +320,15 @@
     }
   }
 
+  // A file's RGBA pixels as this browser decodes them, and whether it is a JPEG (by content, as the app tells).
+  async function decoded(file) {
+    const bitmap = await createImageBitmap(file, { colorSpaceConversion: "none", premultiplyAlpha: "none" });
+    const head = new Uint8Array(await file.slice(0, 3).arrayBuffer());
+    const jpeg = head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff;
+    return { rgba: pixels(bitmap, bitmap.width, bitmap.height), w: bitmap.width, h: bitmap.height, jpeg };
+  }
+  window.desktopClsDecoded = decoded;  // to check the page against the app
+
   async function classifyFile(file) {
     const row = document.createElement("div");
     row.className = "row";
@@ -328,12 +337,9 @@
     row.append(img, result);
     document.getElementById("results").prepend(row);
     try {
-      const bitmap = await createImageBitmap(file, { colorSpaceConversion: "none", premultiplyAlpha: "none" });
+      const pic = await decoded(file);
       img.src = URL.createObjectURL(file);
-      const head = new Uint8Array(await file.slice(0, 3).arrayBuffer());
-      const jpeg = head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff;  // by content, as the app tells
-      const top = await classify(pixels(bitmap, bitmap.width, bitmap.height), bitmap.width, bitmap.height,
-        Math.min(3, M.classes.length), jpeg);
+      const top = await classify(pic.rgba, pic.w, pic.h, Math.min(3, M.classes.length), pic.jpeg);
       renderTop(result, top);
       window.desktopClsResults.push({ name: file.name, label: top[0].label, confidence: top[0].probability, top_k: top });
     } catch (e) {

@@ -1,7 +1,8 @@
 """The exported web page prepares a picture as the app does: its JavaScript, run by Node on the pixels a browser
 decodes, gives the very pixels `load_resized` does for a picture over 16 megapixels (reduced by the app's whole
 factors, Pillow's reduce ported exactly), with or without transparency; a JPEG, which the app decodes at a reduced
-scale (draft), is reduced by the same factor, which brings the page within a level or two of the app."""
+scale (draft), is reduced by the same factor, which brings the page within a level of the app. In headless
+Chromium (where installed) the same holds from the files, with the browser's own decoder."""
 
 from __future__ import annotations
 
@@ -97,3 +98,68 @@ def test_the_page_reduces_a_jpeg_as_the_app_s_decoder_does(tmp_path: Path) -> No
     reduced = np.abs(_page_view(tmp_path, picture, size, jpeg=True).astype(int) - want)
     full = np.abs(_page_view(tmp_path, picture, size, jpeg=False).astype(int) - want)
     assert reduced.mean() < full.mean() / 2 and reduced.max() <= 1  # without: 0.47 on average, up to 2
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+DRIVER = shutil.which("chromedriver")
+
+# a file's bytes (base64) decoded by the browser as the page decodes a dropped file, then the model's pixels
+IN_BROWSER = """
+const [b64, name, done] = arguments;
+const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+window.desktopClsDecoded(new File([bytes], name)).then((p) => {
+  const planes = window.desktopClsModelPixels(p.rgba, p.w, p.h, p.jpeg);
+  let text = "";
+  for (const v of planes) text += String.fromCharCode(v);
+  done(btoa(text));
+}).catch((e) => done("error: " + e));
+"""
+
+
+def _in_chromium(tmp_path: Path, pictures: list[Path], size: tuple[int, int]) -> list[np.ndarray]:
+    """What the page, opened in headless Chromium (no runtime: the model never loads), shows the model of each."""
+    import base64
+
+    from tests.core.test_export_web import _browser
+
+    page = tmp_path / "page"
+    (page / "onnxruntime-web").mkdir(parents=True)
+    for name in ("index.html", "app.js"):
+        shutil.copyfile(resources_dir() / "web" / name, page / name)
+    model = {"classes": ["a", "b"], "input_size": list(size), "mean": [0.5] * 3, "std": [0.25] * 3,
+             "temperature": 1.0, **decoding_rules()}
+    (page / "model.js").write_text(f"window.DESKTOP_CLS_MODEL = {json.dumps(model)};\n", encoding="utf-8")
+    (page / "onnxruntime-web" / "runtime.js").write_text("window.DESKTOP_CLS_ORT = {};\n", encoding="utf-8")
+    driver = _browser("en-US")
+    try:
+        driver.set_script_timeout(240)
+        driver.get((page / "index.html").as_uri())
+        out = []
+        for p in pictures:
+            got = driver.execute_async_script(IN_BROWSER, base64.b64encode(p.read_bytes()).decode("ascii"), p.name)
+            assert not got.startswith("error"), got
+            out.append(np.frombuffer(base64.b64decode(got), np.uint8).reshape(3, *size).transpose(1, 2, 0))
+        return out
+    finally:
+        driver.quit()
+
+
+@pytest.mark.skipif(CHROMIUM is None or DRIVER is None, reason="no headless Chromium (Debian: chromium, driver)")
+def test_chromium_s_own_decode_gives_the_app_s_pixels(tmp_path: Path) -> None:
+    """The page in a real browser, on files: its decoder, canvas and the ported steps give `load_resized`'s pixels
+    (a JPEG within a level, as its draft is only approached)."""
+    big = tmp_path / "big.png"
+    Image.fromarray(np.ascontiguousarray(_soft_clip_art(4103, 4201)[..., :3])).save(big, compress_level=9)
+    rng = np.random.default_rng(5)
+    photo = tmp_path / "photo.jpg"
+    Image.fromarray(rng.integers(0, 256, (60, 80, 3), np.uint8)).resize((1600, 1200), Image.Resampling.BICUBIC).save(
+        photo, quality=92)
+    soft = tmp_path / "soft.png"  # clip art with every level of transparency, through the browser's canvas
+    rgba = _soft_clip_art(300, 400)
+    rgba[..., 3] = np.where(rgba[..., 3] == 255, rng.integers(1, 256, rgba.shape[:2]), rgba[..., 3])
+    Image.fromarray(rgba).save(soft)
+    size = (40, 56)
+    page_big, page_photo, page_soft = _in_chromium(tmp_path, [big, photo, soft], size)
+    assert np.array_equal(page_big, load_resized(big, size))
+    assert np.array_equal(page_soft, load_resized(soft, size))
+    assert np.abs(page_photo.astype(int) - load_resized(photo, size).astype(int)).max() <= 1  # the JPEG: see above
