@@ -8,6 +8,9 @@
 // (antialiased, fixed-point, two passes in Pillow's order) ported exactly, float32 normalisation with
 // the model's mean and std, then softmax(logits / temperature). The results therefore match
 // `desktop-cls predict` on the same pixels; the pixels themselves come from the browser's decoder.
+// A picture over 16 megapixels is first reduced by the app's whole factors (Pillow's reduce, ported exactly);
+// a JPEG, which the app decodes at a reduced scale (Pillow's draft), is reduced by the same factor here, the
+// closest a browser's full-size decode comes to it.
 "use strict";
 (function () {
   const MESSAGES = {
@@ -132,6 +135,68 @@
     return h !== outH ? pass(planes, outW, h, outW, outH, false) : planes;
   }
 
+  // Pillow's division_UINT32: 2^32 / (256 n) in single precision, truncated.
+  function multiplier(n) {
+    return Math.trunc(Math.fround(4294967296 / Math.fround(256 * n)));
+  }
+
+  // Pillow's MULDIV255: v * a / 255, rounded as its RGBA -> RGBa conversion does.
+  function premultiplied(v, a) {
+    const tmp = v * a + 128;
+    return ((tmp >> 8) + tmp) >> 8;
+  }
+
+  // Pillow's Image.reduce(f) of RGBA pixels: on premultiplied alpha (RGBa), each f x f box (the last column's
+  // and row's: what is left of theirs) summed and divided in Pillow's fixed point, then back to RGBA.
+  function reduceRGBA(rgba, w, h, f) {
+    const ow = Math.ceil(w / f), oh = Math.ceil(h / f), out = new Uint8Array(ow * oh * 4);
+    const sums = new Float64Array(4);
+    for (let oy = 0; oy < oh; oy++) {
+      const y0 = oy * f, y1 = Math.min(y0 + f, h);
+      for (let ox = 0; ox < ow; ox++) {
+        const x0 = ox * f, x1 = Math.min(x0 + f, w), n = (x1 - x0) * (y1 - y0), m = multiplier(n);
+        sums.fill(Math.floor(n / 2));
+        for (let y = y0; y < y1; y++) {
+          for (let i = (y * w + x0) * 4, end = (y * w + x1) * 4; i < end; i += 4) {
+            const a = rgba[i + 3];
+            sums[0] += premultiplied(rgba[i], a);
+            sums[1] += premultiplied(rgba[i + 1], a);
+            sums[2] += premultiplied(rgba[i + 2], a);
+            sums[3] += a;
+          }
+        }
+        const o = (oy * ow + ox) * 4, a = Math.floor(sums[3] * m / 16777216);
+        for (let c = 0; c < 3; c++) {
+          const v = Math.floor(sums[c] * m / 16777216);
+          out[o + c] = a === 255 || a === 0 ? v : Math.min(255, Math.floor(255 * v / a));
+        }
+        out[o + 3] = a;
+      }
+    }
+    return { rgba: out, w: ow, h: oh };
+  }
+
+  // The scale Pillow's JPEG draft decodes at for the app's request (the model's larger side, squared).
+  function draftScale(w, h) {
+    const side = Math.max(...M.input_size), scale = Math.min(Math.floor(w / side), Math.floor(h / side));
+    return [8, 4, 2].find((s) => scale >= s) || 1;
+  }
+
+  // The pixels the app decodes for the model (core/data/imaging.py): a JPEG at its draft scale, then a picture
+  // over REDUCE_ABOVE_PIXELS shrunk to its small copy (core/data/small_copies.py) and reduced to a few times
+  // the model's size (core/data/picture_view.py), each by a whole factor.
+  function decodedForModel(rgba, w, h, jpeg) {
+    const R = M.reduce, side = Math.max(...M.input_size);
+    let pic = { rgba, w, h };
+    const by = (f) => { if (f >= 2) pic = reduceRGBA(pic.rgba, pic.w, pic.h, f); };
+    if (jpeg) by(draftScale(w, h));
+    if (pic.w * pic.h > R.above_pixels && Math.min(pic.w, pic.h) >= 2 * R.small_side) {
+      by(Math.floor(Math.min(pic.w, pic.h) / R.small_side));
+    }
+    if (pic.w * pic.h > R.above_pixels) by(Math.floor(Math.min(pic.w, pic.h) / Math.max(1, side * R.margin)));
+    return pic;
+  }
+
   // The box of the visible pixels (Pillow's getbbox of the alpha channel) of a picture that has transparent
   // ones; null when every pixel is opaque. A fully transparent picture keeps its whole canvas.
   function visibleBox(rgba, w, h) {
@@ -190,9 +255,18 @@
     return out;
   }
 
-  function modelInput(rgba, w, h) {
+  // The model's view of decoded RGBA pixels: RGB planes, 3 x H x W uint8 (as `load_resized` gives them).
+  function modelPixels(rgba, w, h, jpeg) {
     const [outH, outW] = M.input_size;
-    const planes = networkView(rgba, w, h, outW, outH);
+    const pic = decodedForModel(rgba, w, h, jpeg);
+    return networkView(pic.rgba, pic.w, pic.h, outW, outH);
+  }
+  window.desktopClsModelPixels = modelPixels;  // to check the page against the app
+  window.desktopClsReduce = reduceRGBA;
+
+  function modelInput(rgba, w, h, jpeg) {
+    const [outH, outW] = M.input_size;
+    const planes = modelPixels(rgba, w, h, jpeg);
     const x = new Float32Array(3 * outH * outW);
     for (let ch = 0; ch < 3; ch++) {
       const m = Math.fround(M.mean[ch]), s = Math.fround(M.std[ch]);
@@ -204,10 +278,10 @@
     return x;
   }
 
-  async function classify(rgba, w, h, k) {
+  async function classify(rgba, w, h, k, jpeg) {
     const [outH, outW] = M.input_size;
     const ort = window.desktopClsOrt;
-    const input = new ort.Tensor("float32", modelInput(rgba, w, h), [1, 3, outH, outW]);
+    const input = new ort.Tensor("float32", modelInput(rgba, w, h, jpeg), [1, 3, outH, outW]);
     const out = await session.run({ [session.inputNames[0]]: input });
     const logits = Array.from(out[session.outputNames[0]].data, (z) => z / M.temperature);
     const top = Math.max(...logits);
@@ -246,6 +320,15 @@
     }
   }
 
+  // A file's RGBA pixels as this browser decodes them, and whether it is a JPEG (by content, as the app tells).
+  async function decoded(file) {
+    const bitmap = await createImageBitmap(file, { colorSpaceConversion: "none", premultiplyAlpha: "none" });
+    const head = new Uint8Array(await file.slice(0, 3).arrayBuffer());
+    const jpeg = head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff;
+    return { rgba: pixels(bitmap, bitmap.width, bitmap.height), w: bitmap.width, h: bitmap.height, jpeg };
+  }
+  window.desktopClsDecoded = decoded;  // to check the page against the app
+
   async function classifyFile(file) {
     const row = document.createElement("div");
     row.className = "row";
@@ -254,10 +337,9 @@
     row.append(img, result);
     document.getElementById("results").prepend(row);
     try {
-      const bitmap = await createImageBitmap(file, { colorSpaceConversion: "none", premultiplyAlpha: "none" });
+      const pic = await decoded(file);
       img.src = URL.createObjectURL(file);
-      const top = await classify(pixels(bitmap, bitmap.width, bitmap.height), bitmap.width, bitmap.height,
-        Math.min(3, M.classes.length));
+      const top = await classify(pic.rgba, pic.w, pic.h, Math.min(3, M.classes.length), pic.jpeg);
       renderTop(result, top);
       window.desktopClsResults.push({ name: file.name, label: top[0].label, confidence: top[0].probability, top_k: top });
     } catch (e) {
@@ -294,7 +376,7 @@
       if (!stream) return;
       if (video.videoWidth > 0) {
         const top = await classify(pixels(video, video.videoWidth, video.videoHeight), video.videoWidth,
-          video.videoHeight, Math.min(3, M.classes.length));
+          video.videoHeight, Math.min(3, M.classes.length), false);
         renderTop(document.getElementById("liveResult"), top);
       }
       requestAnimationFrame(loop);

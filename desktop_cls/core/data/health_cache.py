@@ -7,6 +7,10 @@ stored as it comes (`HashCache.add`), and the files are JSON objects of 500 entr
 and read in one short call of the JSON library's C code (`json_lines`, `read_lines`): the pretty-printing
 encoder is Python, about 30 calls per image, and a whole file in one call keeps the lock throughout (a
 30,000-image hash cache: 90 ms to write, 53 ms to read, as CPU time).
+
+The hash cache's first line names the decoder its hashes were made with (imaging.DECODER_VERSION): a file of
+another (or of none, older) is thrown away, so a change of decoding (a transparent colour now transparency)
+changes the hashes of files that did not change themselves.
 """
 
 from __future__ import annotations
@@ -19,11 +23,13 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
+from desktop_cls.core.data.imaging import DECODER_VERSION
 from desktop_cls.core.errors import ImageLoadError
 from desktop_cls.core.storage import user_cache_dir, write_atomic
 
 JSON_SLICE = 500  # entries encoded per call: each keeps the interpreter lock for its whole length (about 1 ms)
 Row = tuple[int, int, str, str, int, int]  # a hash cache row: size, mtime_ns, pixels, descriptor, width, height
+DECODED: Final = {"decoder": DECODER_VERSION}  # the hash cache's first line
 
 
 # An image's hashes: a plain tuple, read with the names below. Each full pass of the cycle collector walks every
@@ -87,13 +93,28 @@ def _rows(part: Any) -> dict[str, Row]:
     return {path: tuple(row) for path, row in part.items() if type(row) is list}
 
 
+def _read_rows(path: Path) -> dict[str, Row]:
+    """The rows of a hash cache file made with this decoder (its first line DECODED); {} for another's or an
+    older file's (a single pretty-printed object, or lines of rows without the decoder line)."""
+    head: list[Any] = []
+
+    def each(part: Any) -> dict[str, Row]:
+        if not head:  # the first value read (the whole file's, when it is not one value a line)
+            head.append(part)
+            return {}
+        return _rows(part)
+
+    parts = read_lines(path, each)
+    return _merged(parts) if head == [DECODED] else {}
+
+
 class HashCache:
     """path -> (size, mtime_ns, pixels, descriptor, width, height), one JSON file per dataset folder."""
 
     def __init__(self, root: str) -> None:
         self.path = cache_file(root, "")
         try:
-            self.data: dict[str, Row] = _merged(read_lines(self.path, _rows))
+            self.data: dict[str, Row] = _read_rows(self.path)
         except (OSError, ValueError):
             self.data = {}
         self.dirty = False
@@ -134,7 +155,7 @@ class HashCache:
 
     def save(self) -> None:
         if self.dirty:
-            _save(self.path, json_lines(self.data))
+            _save(self.path, json.dumps(DECODED) + "\n" + json_lines(self.data))
 
 
 def hash_row(hash_image: Callable[[str], ImageHash], path: str) -> Row | ImageLoadError:

@@ -19,7 +19,7 @@ import torch
 
 from desktop_cls.core.app_files import AppFileError, read_app_json
 from desktop_cls.core.data.dataset import Problem, Sample
-from desktop_cls.core.data.imaging import load_resized, load_resized_all
+from desktop_cls.core.data.imaging import DECODER_VERSION, load_resized, load_resized_all
 from desktop_cls.core.data.processes import CHUNKS_PER_WORKER, bounded_map, reading_pool, reading_workers
 from desktop_cls.core.errors import ImageLoadError
 from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
@@ -39,7 +39,7 @@ _CHUNK = 32  # files per request
 
 
 def cache_key(samples: Sequence[Sample], size: tuple[int, int]) -> str:
-    h = hashlib.sha256(f"v3:{size[0]}x{size[1]}".encode())  # v2: picture_view; v3: transparent colours
+    h = hashlib.sha256(f"v{DECODER_VERSION}:{size[0]}x{size[1]}".encode())
     for s in samples:
         try:
             st = os.stat(s.path)

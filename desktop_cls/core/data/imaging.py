@@ -33,6 +33,12 @@ IMG_EXTENSIONS: tuple[str, ...] = (".jpg", ".jpeg", ".png", ".ppm", ".bmp", ".pg
 # Read when predicting a file the user names; not collected as training samples (ImageFolder parity).
 EXTRA_EXTENSIONS: tuple[str, ...] = (".gif",)
 
+# Bump whenever the pixels decoded from some file change: every cache of decoded pixels or of what is computed
+# from them (the decoded images, the health check's hashes) is keyed by it, so its older entries become misses.
+# 2: picture_view (transparent pictures cut and letterboxed); 3: a transparent colour is transparency at any size.
+# (Features, thumbnails and small copies have formats of their own: bump those too when they are affected.)
+DECODER_VERSION = 3
+
 MAX_PIXELS = 100_000_000  # ~10k x 10k: far above any photo, far below a decompression bomb's claim
 
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
@@ -258,6 +264,17 @@ def resize_rgb(im: Image.Image, size: tuple[int, int]) -> np.ndarray:
     if im.size != (w, h):
         im = im.resize((w, h), Image.Resampling.BILINEAR)
     return np.asarray(im, dtype=np.uint8)
+
+
+def resize_array(arr: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """The network's view of a picture in memory (H x W grey, x 3 RGB or x 4 RGBA, uint8: a video frame), as
+    `load_resized` sees the same pixels saved as a PNG: a huge one reduced by the same whole factors first, one
+    with transparent pixels cut to its visible part and letterboxed on white; H x W x 3 uint8."""
+    im = Image.fromarray(np.ascontiguousarray(arr))
+    with DECODE_BUDGET.hold(decode_cost(im.width, im.height, im.mode)):
+        if is_big(im.width, im.height):
+            im = shrink(im)
+        return resize_rgb(_to_rgb(reduce_for(im, max(size))), size)
 
 
 def load_resized(path: str | Path, size: tuple[int, int]) -> np.ndarray:

@@ -96,9 +96,15 @@ def check_frame_size(path: Path, width: int, height: int) -> None:
             env=MAX_FRAME_MB_ENV))
 
 
+def _has_alpha(frame: Any) -> bool:
+    return any(c.is_alpha for c in frame.format.components)
+
+
 def iter_frames(path: str | Path, every: int = 1, cancel: CancelToken | None = None
                 ) -> Iterator[tuple[int, float, np.ndarray]]:
-    """(frame number, time in seconds, H x W x 3 uint8 RGB) for every `every`-th frame, in order.
+    """(frame number, time in seconds, H x W x 3 uint8 RGB) for every `every`-th frame, in order; H x W x 4 RGBA
+    for a frame with an alpha channel (PNG, QuickTime Animation, FFV1, ProRes 4444...), which is transparency
+    as in a picture file: its visible part is what the network sees (frames.resize_frames).
 
     A file that turns out damaged part-way ends with a UserError naming it and the frame reached.
     """
@@ -123,7 +129,7 @@ def iter_frames(path: str | Path, every: int = 1, cancel: CancelToken | None = N
                     cancel.raise_if_set()
                 if n % every == 0:
                     t = float((frame.pts - start) * base) if frame.pts is not None else n / fps
-                    yield n, max(0.0, t), frame.to_ndarray(format="rgb24")
+                    yield n, max(0.0, t), frame.to_ndarray(format="rgba" if _has_alpha(frame) else "rgb24")
                 n += 1
         except av.FFmpegError as e:
             raise UserError(_("{path} is damaged after frame {count} ({error}); the frames before it "

@@ -20,6 +20,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from desktop_cls.core import contained
+from desktop_cls.core.data.picture_view import REDUCE_ABOVE_PIXELS, REDUCE_MARGIN
+from desktop_cls.core.data.small_copies import SMALL_SIDE
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
 from desktop_cls.core.i18n import _, join_list
@@ -79,6 +81,12 @@ def _pillow_major() -> int:
     return int(PIL.__version__.split(".")[0])
 
 
+def decoding_rules() -> dict[str, object]:
+    """What the page needs to see a picture as the app does: the resize's pass order, the whole-factor reductions."""
+    return {"vertical_pass_first_rule": _pillow_major() >= 13,
+            "reduce": {"above_pixels": REDUCE_ABOVE_PIXELS, "small_side": SMALL_SIDE, "margin": REDUCE_MARGIN}}
+
+
 def _write_page(staging: Path, runtime: Path, title: str) -> None:
     """Page, model.js and runtime.js into the staging folder next to the verified model.onnx/model.json."""
     page = resources_dir() / "web"
@@ -86,8 +94,7 @@ def _write_page(staging: Path, runtime: Path, title: str) -> None:
         shutil.copyfile(page / name, staging / name)
     meta = json.loads((staging / "model.json").read_text(encoding="utf-8"))
     model = {"title": title, "classes": meta["classes"], "input_size": meta["input_size"], "mean": meta["mean"],
-             "std": meta["std"], "temperature": meta.get("temperature", 1.0),
-             "vertical_pass_first_rule": _pillow_major() >= 13,
+             "std": meta["std"], "temperature": meta.get("temperature", 1.0), **decoding_rules(),
              "onnx": base64.b64encode((staging / "model.onnx").read_bytes()).decode("ascii")}
     write_atomic(staging / "model.js", ("window.DESKTOP_CLS_MODEL = " + json.dumps(model) + ";\n").encode("utf-8"))
     ort = staging / "onnxruntime-web"
