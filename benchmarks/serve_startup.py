@@ -15,9 +15,8 @@ from typing import Any
 
 T0 = time.perf_counter()
 from desktop_cls.core.inference import export_onnx as eo  # noqa: E402  (the imports are timed)
-from desktop_cls.core.inference.predictor import Predictor, resolve_model_path  # noqa: E402
+from desktop_cls.core.inference.predictor import Predictor  # noqa: E402
 from desktop_cls.core.serving import runtime as rt  # noqa: E402
-from desktop_cls.core.storage import sha256_of  # noqa: E402
 
 IMPORTS_S = time.perf_counter() - T0
 
@@ -41,7 +40,7 @@ def main(run: str) -> None:
     predictor = Predictor.load(run, device="cpu")
     spent["Predictor.load"] = time.perf_counter() - t
     t = time.perf_counter()
-    sha = sha256_of(resolve_model_path(run))
+    sha = rt.cache_key(predictor)
     _runner, choice = rt.choose_runtime(predictor, "auto", sha)
     spent["choose_runtime (all of the above but load)"] = time.perf_counter() - t
     spent["total"] = time.perf_counter() - T0

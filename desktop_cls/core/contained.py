@@ -17,7 +17,8 @@ link is ever followed:
 A link (or a file where a folder must be) on the way raises Refused, which is both an OSError (so
 the callers' "the step failed, roll it back" paths handle it) and a UserError (one clear message).
 A final component is never followed either: a rename moves a link itself, an atomic write replaces
-it, and an append or lock-file open refuses it.
+it, and an append or lock-file open refuses it, and a file with another name (a hard link, which a tar
+keeps and may point at a file anywhere on the disk) too: writing in place would write to that other file.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ _REPARSE_POINT = 0x400  # FILE_ATTRIBUTE_REPARSE_POINT: Windows links and juncti
 _WINDOWS_NAMES = os.name == "nt"  # '\\' separates and a drive starts a path; elsewhere both are name characters
 
 
-LINK, NOT_FOLDER, NOT_FILE = "link", "not_folder", "not_file"  # what Refused found
+LINK, NOT_FOLDER, NOT_FILE, HARD_LINK = "link", "not_folder", "not_file", "hard_link"  # what Refused found
 
 
 class Refused(UserError, OSError):
@@ -57,6 +58,10 @@ class Refused(UserError, OSError):
         elif found == NOT_FILE:
             message = _("{path} is not a regular file (a link, a pipe or a device); the app never writes to one in "
                         "a folder from someone else. Nothing was changed there")
+        elif found == HARD_LINK:
+            message = _("{path} has another name (a hard link): it is the same file as one elsewhere, maybe outside "
+                        "this folder, so the app never writes to it. Nothing was changed; delete it, or replace it "
+                        "with a copy of itself, then try again")
         else:
             message = _("{path} is a link; a folder from someone else may hold links to your own files, so the app "
                         "never writes through one. Nothing was changed there")
@@ -69,13 +74,13 @@ class Refused(UserError, OSError):
         return UserError.__str__(self)
 
 
-def found(st: os.stat_result, want_dir: bool) -> str | None:
-    """What is wrong with an entry that should be a real folder (or a regular file), or None."""
+def found(st: os.stat_result, want_dir: bool, in_place: bool = False) -> str | None:
+    """What is wrong with an entry that should be a real folder (or a regular file, written `in_place`: one name)."""
     if is_link(st):
         return LINK
     if want_dir != stat.S_ISDIR(st.st_mode) or (not want_dir and not stat.S_ISREG(st.st_mode)):
         return NOT_FOLDER if want_dir else NOT_FILE
-    return None
+    return HARD_LINK if in_place and not want_dir and st.st_nlink > 1 else None
 
 
 def parts(rel: str | Path) -> list[str]:
@@ -240,24 +245,16 @@ def rename(root: str | Path, src: str | Path, dst: str | Path, parents: bool = F
     taken unless `replace`; missing folders above dst are created when `parents`."""
     with entry(root, src) as (sfd, sname), entry(root, dst, create_parents=parents) as (dfd, dname):
         os.lstat(sname, dir_fd=sfd)  # FileNotFoundError naming the file when it is gone
-        if not replace and _lexists_at(dname, dfd):
+        if not replace and _lstat_or_none(dname, dfd) is not None:
             raise FileExistsError(errno.EEXIST, _("a file is in the way"), str(Path(root) / dst))
         (os.replace if replace else os.rename)(sname, dname, src_dir_fd=sfd, dst_dir_fd=dfd)
 
 
-def _lexists_at(name: str, fd: int | None) -> bool:
-    try:
-        os.lstat(name, dir_fd=fd)
-    except FileNotFoundError:
-        return False
-    return True
-
-
 def open_regular(root: str | Path, rel: str | Path, flags: int, create_parents: bool = False) -> int:
     """A descriptor of the regular file root/rel opened with `flags` (O_CREAT allowed); Refused for a link,
-    a FIFO, a device or a folder, which are never opened for writing (a FIFO would block)."""
+    a FIFO, a device or a folder (a FIFO would block), and, for writing, a file with another name (a hard link)."""
     with entry(root, rel, create_parents) as (fd, name):
-        if fd is None and _lexists_at(name, None) and is_link(os.lstat(name)):
+        if fd is None and (st := _lstat_or_none(name, None)) is not None and is_link(st):
             raise Refused(name)
         try:
             out = os.open(name, flags | _NOFOLLOW | _NONBLOCK | _CLOEXEC | _BINARY, 0o666, dir_fd=fd)
@@ -266,9 +263,9 @@ def open_regular(root: str | Path, rel: str | Path, flags: int, create_parents: 
             if st is not None and (is_link(st) or not stat.S_ISREG(st.st_mode)):
                 raise Refused(Path(root) / rel, LINK if is_link(st) else NOT_FILE) from None
             raise
-    if not stat.S_ISREG(os.fstat(out).st_mode):
+    if wrong := found(os.fstat(out), False, in_place=bool(flags & (os.O_WRONLY | os.O_RDWR))):
         os.close(out)
-        raise Refused(Path(root) / rel, NOT_FILE)
+        raise Refused(Path(root) / rel, wrong)
     if _NONBLOCK and sys.platform != "win32":
         os.set_blocking(out, True)
     return out

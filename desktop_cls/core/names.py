@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import shlex
-import subprocess
 import unicodedata
 
 from desktop_cls.core.i18n import _
@@ -83,8 +82,15 @@ def csv_cell(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def for_shell(path: str | os.PathLike[str]) -> str:
+def for_shell(path: str | os.PathLike[str], windows: bool = os.name == "nt") -> str:
     """`path` as one word of a command the user may copy into a shell: a folder named `x $(rm -rf ~); y` stays
-    a name, never a command (POSIX shell quoting; on Windows, double quotes as cmd.exe reads them)."""
+    a name, never a command. POSIX: shell quoting. Windows: always in double quotes, which cmd.exe reads `& | < >
+    ^` in as text (quoting only names with a space let `a&calc` run calc), with PowerShell's `$`, backtick and
+    typographic double quotes (which close a string there) escaped by a backtick; backslashes that end the name
+    doubled, so that they do not escape the closing quote."""
     text = os.fspath(path)
-    return subprocess.list2cmdline([text]) if os.name == "nt" else shlex.quote(text)
+    if not windows:
+        return shlex.quote(text)
+    body = "".join("`" + c if c in "`$\u201c\u201d\u201e" else c for c in text)
+    kept = body.rstrip("\\")
+    return '"' + kept + "\\" * (2 * (len(body) - len(kept))) + '"'

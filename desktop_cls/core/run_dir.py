@@ -102,7 +102,8 @@ def check_run_files(run: Path) -> None:
             raise
         except OSError:
             continue
-        wrong = contained.found(st, want_dir=rel in _FOLDERS) if st is not None else None
+        in_place = rel in (LOCK_NAME, METRICS)  # written in place: a second name (hard link) would be written too
+        wrong = contained.found(st, want_dir=rel in _FOLDERS, in_place=in_place) if st is not None else None
         if wrong is not None:
             raise contained.Refused(Path(run) / rel, wrong)
 

@@ -746,6 +746,21 @@
     </message>
 </context>
 <context>
+    <name>Dialogs</name>
+    <message>
+        <source>the picture could not be encoded</source>
+        <translation>图像无法编码</translation>
+    </message>
+    <message>
+        <source>Picture not saved</source>
+        <translation>图像未保存</translation>
+    </message>
+    <message>
+        <source>Cannot write {0}: {1}</source>
+        <translation>无法写入 {0}：{1}</translation>
+    </message>
+</context>
+<context>
     <name>EvaluatePage</name>
     <message>
         <source>Model to evaluate</source>
@@ -1756,14 +1771,6 @@ To label more, copy images in with “Import images…”: they wait here for a 
     <message>
         <source>PNG images (*.png)</source>
         <translation>PNG 图像 (*.png)</translation>
-    </message>
-    <message>
-        <source>Snapshot not saved</source>
-        <translation>快照未保存</translation>
-    </message>
-    <message>
-        <source>Cannot write {0}: choose another folder.</source>
-        <translation>无法写入 {0}：请选择其他文件夹。</translation>
     </message>
     <message>
         <source>This app may not use the camera. Allow it in the system settings (Privacy → Camera), then press Webcam again.</source>

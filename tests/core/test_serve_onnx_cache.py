@@ -13,8 +13,7 @@ import pytest
 from desktop_cls.core.inference import export_onnx as eo
 from desktop_cls.core.inference.predictor import Predictor
 from desktop_cls.core.serving import runtime
-from desktop_cls.core.serving.runtime import ServedModel, cache_path
-from desktop_cls.core.storage import sha256_of
+from desktop_cls.core.serving.runtime import ServedModel, cache_key, cache_path
 
 
 @pytest.fixture
@@ -40,7 +39,7 @@ def test_a_second_start_uses_the_verified_export_and_does_not_export_again(
     run, _data = trained_run
     first = _start(run)
     assert first.choice.runtime == "onnxruntime" and len(exports) == 1
-    sha = sha256_of(run / "model.safetensors")
+    sha = cache_key(Predictor.load(run))
     assert cache_path(sha).is_file()
     second = _start(run)
     assert second.choice.runtime == "onnxruntime" and len(exports) == 1  # no second export
@@ -51,7 +50,7 @@ def test_a_second_start_uses_the_verified_export_and_does_not_export_again(
 def test_a_tampered_or_damaged_cached_export_is_not_used(trained_run: tuple[Path, Path], exports: list[Path],
                                                          tmp_path: Path) -> None:
     run, _data = trained_run
-    sha = sha256_of(run / "model.safetensors")
+    sha = cache_key(Predictor.load(run))
     _start(run)
     other = tmp_path / "other.onnx"  # a valid ONNX model that gives other answers: its weights changed
     p = Predictor.load(run)
@@ -71,7 +70,7 @@ def test_a_tampered_or_damaged_cached_export_is_not_used(trained_run: tuple[Path
 def test_a_cached_export_that_is_a_link_is_not_read(trained_run: tuple[Path, Path], exports: list[Path],
                                                     tmp_path: Path) -> None:
     run, _data = trained_run
-    sha = sha256_of(run / "model.safetensors")
+    sha = cache_key(Predictor.load(run))
     _start(run)
     elsewhere = tmp_path / "elsewhere.onnx"
     elsewhere.write_bytes(cache_path(sha).read_bytes())
@@ -114,3 +113,35 @@ def test_serve_exports_with_the_faster_exporter_and_falls_back_to_the_other(
 
     eo.write_fp32(p.backend.float().eval(), p.meta, torch.from_numpy(example), tmp_path / "exported.onnx")
     assert tried == ["dynamo"]
+
+
+def test_a_model_file_swapped_after_loading_never_files_its_export_under_another_model(
+        trained_run: tuple[Path, Path], exports: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A shared folder's model file changed between its loading and the hash that keyed the cache: the export of
+    the model loaded (here one that agrees with the user's on the check batch, as a model with a hidden trigger
+    would) was filed under the user's own model, whose next start then served it without exporting."""
+    import shutil
+
+    from safetensors.torch import save_file
+
+    run, _data = trained_run
+    shared = tmp_path / "shared"
+    shutil.copytree(run, shared)
+    p = Predictor.load(shared)
+    for t in p.backend.parameters():
+        t.data.add_(1e-7)  # another model, which the check batch cannot tell from the user's
+    save_file({k: v.contiguous() for k, v in p.backend.state_dict().items()}, str(shared / "model.safetensors"))
+    real_load, swapped = Predictor.load, list[bool]()
+
+    def load_then_swap(source: Any, **kw: Any) -> Predictor:
+        loaded = real_load(source, **kw)
+        if not swapped:  # the other user puts a copy of the user's own model in place, once
+            shutil.copyfile(run / "model.safetensors", shared / "model.safetensors")
+            swapped.append(True)
+        return loaded
+
+    monkeypatch.setattr(runtime.Predictor, "load", load_then_swap)
+    _start(shared)
+    before = len(exports)
+    _start(run)  # the user's own model
+    assert len(exports) == before + 1  # exported and checked itself: not served from the other model's export

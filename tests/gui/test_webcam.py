@@ -4,6 +4,7 @@ camera uses, so the frame path is tested on every machine, camera or not."""
 from __future__ import annotations
 
 import builtins
+import os
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -197,3 +198,33 @@ def test_a_camera_that_sends_nothing_is_pointed_out(qtbot: QtBot, monkeypatch: p
     assert "No picture from Test camera" in panel.message.text() and panel.running
     source.frame_arrived.emit(QImage(4, 4, QImage.Format.Format_RGB888))
     assert not panel.message.isVisible()
+
+
+@pytest.mark.skipif(os.name == "nt", reason="needs POSIX links")
+@pytest.mark.parametrize("kind", ["link", "hard link"])
+def test_a_snapshot_saved_over_a_link_replaces_it_and_keeps_the_other_file(
+        qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str) -> None:
+    """The save dialog's "Replace?" in a folder from someone else, where snap.png is a link or a second name of
+    the user's ~/.bashrc: QImage.save opened the name and wrote the picture over ~/.bashrc."""
+    from PySide6.QtGui import QImage
+    from PySide6.QtWidgets import QFileDialog
+
+    from desktop_cls.gui.pages.classify.webcam import FrameSource, LiveVideoPanel
+
+    bashrc = tmp_path / "home" / ".bashrc"
+    bashrc.parent.mkdir()
+    bashrc.write_text("export PATH=$PATH\n")
+    target = tmp_path / "shared" / "snap.png"
+    target.parent.mkdir()
+    target.symlink_to(bashrc) if kind == "link" else os.link(bashrc, target)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    panel = LiveVideoPanel()
+    qtbot.addWidget(panel)
+    source = FrameSource()
+    panel.set_source(source)
+    img = QImage(12, 10, QImage.Format.Format_RGB888)
+    img.fill(Qt.GlobalColor.red)
+    source.frame_arrived.emit(img)
+    panel.save_snapshot()
+    assert bashrc.read_text() == "export PATH=$PATH\n"
+    assert not target.is_symlink() and QImage(str(target)).width() == 12

@@ -119,7 +119,7 @@ def test_each_unreadable_settings_file_is_kept_aside_none_overwritten(tmp_path: 
 
 
 @pytest.mark.skipif(os.name != "posix", reason="FIFOs and links to a shell start file are POSIX")
-@pytest.mark.parametrize("kind", ["link", "fifo"])
+@pytest.mark.parametrize("kind", ["link", "hard link", "fifo"])
 def test_a_log_file_that_is_a_link_or_a_fifo_is_never_written_through(isolated_user_dirs: Path, tmp_path: Path,
                                                                        kind: str) -> None:
     """The log was opened for appending by name: a link there (to ~/.bashrc, say) got every log line, file names
@@ -136,6 +136,8 @@ def test_a_log_file_that_is_a_link_or_a_fifo_is_never_written_through(isolated_u
     reader = None
     if kind == "link":
         log.symlink_to(bashrc)
+    elif kind == "hard link":  # a second name of the same file: appending there appends to ~/.bashrc
+        os.link(bashrc, log)
     else:
         os.mkfifo(log)
         reader = os.open(log, os.O_RDONLY | os.O_NONBLOCK)  # (so that the unfixed open does not wait for ever)

@@ -164,3 +164,17 @@ def test_a_command_the_cli_suggests_keeps_a_hostile_folder_name_one_word(tmp_pat
     assert main(["runs", "--dir", str(base)]) == 0
     command = capsys.readouterr().out.split("Continue it with: ", 1)[1].strip()
     assert shlex.split(command) == wanted
+
+
+@pytest.mark.parametrize(("name", "word"), [
+    ("C:\\runs\\a&calc", '"C:\\runs\\a&calc"'),  # was a&calc unquoted: cmd.exe ran calc
+    ("C:\\runs\\x|calc>o", '"C:\\runs\\x|calc>o"'),
+    ("C:\\runs\\x $(calc)", '"C:\\runs\\x `$(calc)"'),  # was "x $(calc)": PowerShell ran calc inside the quotes
+    ("C:\\runs\\x \u201d; calc; \u201c", '"C:\\runs\\x `\u201d; calc; `\u201c"'),  # PowerShell closes a string at ”
+    ("C:\\runs\\a`b", '"C:\\runs\\a``b"'),
+    ("C:\\my runs\\", '"C:\\my runs\\\\"'),  # the closing quote is not escaped by the name's last backslash
+])
+def test_a_windows_command_keeps_a_hostile_folder_name_one_word_in_cmd_and_powershell(name: str, word: str) -> None:
+    from desktop_cls.core.names import for_shell
+
+    assert for_shell(name, windows=True) == word

@@ -66,7 +66,7 @@ def set_aside_control_files(root: Path) -> list[str]:
             st = contained.lstat(root, rel)
         except OSError:
             break  # .desktop_cls itself could not be used: already reported
-        if st is None or contained.found(st, want_dir) is None:
+        if st is None or contained.found(st, want_dir, in_place=True) is None:  # the lock: one name only
             continue
         aside = f"{rel}.not-used-{stamp()}"
         try:
@@ -75,8 +75,9 @@ def set_aside_control_files(root: Path) -> list[str]:
             raise UserError(_("{path} is a link or is not what the app keeps there, and it could not be moved aside "
                               "({reason}); labeling in this folder is off until it is removed").format(
                                   path=root / rel, reason=e)) from None
-        notices.append(_("{path} was a link or not what the app keeps there; the app never follows links in a folder "
-                         "it writes to, so it was renamed {name} and left untouched").format(
+        notices.append(_("{path} was a link, another name of a file elsewhere (a hard link) or not what the app keeps "
+                         "there; the app never writes through one in a folder it writes to, so it was renamed {name} "
+                         "and left untouched").format(
                              path=root / rel, name=Path(aside).name))
     return notices
 
@@ -295,5 +296,5 @@ def check_moves(root: Path, moves: list[Move]) -> None:
 def journal_problem(root: Path) -> contained.Refused | None:
     """Why the journal must not be read or appended to (a link, a FIFO, a folder...), or None."""
     st = contained.lstat(root, f"{STATE_DIR}/{JOURNAL}")
-    wrong = contained.found(st, want_dir=False) if st is not None else None
+    wrong = contained.found(st, want_dir=False, in_place=True) if st is not None else None
     return contained.Refused(root / STATE_DIR / JOURNAL, wrong) if wrong is not None else None

@@ -7,15 +7,22 @@ to get it instead of failing obscurely.
 from __future__ import annotations
 
 import json
+import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from xml.parsers import expat
 
 import numpy as np
 
+from desktop_cls.core.app_files import AppFileError, read_app_bytes
 from desktop_cls.core.errors import ModelFileError, UserError
 from desktop_cls.core.i18n import _
 from desktop_cls.core.models.model_io import ModelMeta
+from desktop_cls.core.models.weight_files import MAX_TORCH_FILE_BYTES
+
+MAX_XML_DEPTH = 64  # an IR nests 6 deep (net, layers, layer, output, port, dim); its rt_info a few more
 
 # CPUs with bf16 units would otherwise run the fp32 IR in bf16 and drift from the trained model.
 FP32_CONFIG = {"INFERENCE_PRECISION_HINT": "f32"}
@@ -51,12 +58,71 @@ def bin_path(xml: Path) -> Path:
     return Path(xml).with_suffix(".bin")
 
 
-def compile_ir(xml: Path) -> Any:
-    """A CPU-compiled model; raises ModelFileError naming the file when it cannot be read."""
-    ov = _openvino()
-    if not bin_path(xml).is_file():
+class _Refused(Exception):
+    pass
+
+
+def check_ir(xml: Path) -> None:
+    """An IR from someone else is bounded before OpenVINO opens it (ModelFileError naming the file): the .xml
+    within the app files' size limit, nested at most MAX_XML_DEPTH deep and without a DOCTYPE (no entities to
+    expand); the .bin a regular file within the weight files' limit (OpenVINO reads the sizes the .xml claims
+    from it: a sparse 4 GB .bin, a few bytes in a tar, took 4 GB of memory)."""
+    try:
+        data = read_app_bytes(xml)
+    except AppFileError as e:
+        raise ModelFileError(str(e)) from None
+    except OSError as e:
+        raise ModelFileError(_("cannot load OpenVINO model {xml}: {error}").format(xml=xml, error=e)) from None
+    try:
+        st = os.stat(bin_path(xml))
+    except FileNotFoundError:
         raise ModelFileError(_("{xml}: its weights file {name} is missing (keep the .xml and the .bin "
-                               "together)").format(xml=xml, name=bin_path(xml).name))
+                               "together)").format(xml=xml, name=bin_path(xml).name)) from None
+    except OSError as e:
+        raise ModelFileError(_("cannot load OpenVINO model {xml}: {error}").format(xml=xml, error=e)) from None
+    if not stat.S_ISREG(st.st_mode):
+        raise ModelFileError(_("{path} is not a regular file (a device, pipe or folder); it was not read").format(
+            path=bin_path(xml)))
+    if st.st_size > MAX_TORCH_FILE_BYTES:
+        raise ModelFileError(_("refused to open {path}: it is {size:,} bytes, over the {limit:,}-byte limit for "
+                               "weight files (no model this app trains needs a file that large)").format(
+                path=bin_path(xml), size=st.st_size, limit=MAX_TORCH_FILE_BYTES))
+    _check_xml(xml, data)
+
+
+def _check_xml(xml: Path, data: bytes) -> None:
+    depth = 0
+
+    def start(*_args: object) -> None:
+        nonlocal depth
+        depth += 1
+        if depth > MAX_XML_DEPTH:
+            raise _Refused(_("{path} nests XML deeper than {depth} levels; it was not read").format(
+                path=xml, depth=MAX_XML_DEPTH))
+
+    def end(*_args: object) -> None:
+        nonlocal depth
+        depth -= 1
+
+    def doctype(*_args: object) -> None:
+        raise _Refused(_("{path} declares a DOCTYPE, which no OpenVINO model has (it may define entities that "
+                         "expand to gigabytes); it was not read").format(path=xml))
+
+    parser = expat.ParserCreate()
+    parser.StartElementHandler, parser.EndElementHandler = start, end
+    parser.StartDoctypeDeclHandler = doctype
+    try:
+        parser.Parse(data, True)
+    except _Refused as e:
+        raise ModelFileError(str(e)) from None
+    except expat.ExpatError as e:
+        raise ModelFileError(_("cannot load OpenVINO model {xml}: {error}").format(xml=xml, error=e)) from None
+
+
+def compile_ir(xml: Path) -> Any:
+    """A CPU-compiled model; raises ModelFileError naming the file when it cannot be read or is refused."""
+    ov = _openvino()
+    check_ir(xml)
     try:
         return ov.Core().compile_model(str(xml), "CPU", FP32_CONFIG)
     except Exception as e:

@@ -7,7 +7,9 @@ faster on that batch. Otherwise torch serves, as `predict` does. Calibration (th
 and the top-k are applied exactly as `predict` applies them.
 
 The export takes a minute on a busy laptop, so an export that passed the check is kept in the user's cache
-folder (serve-onnx/, named by the model file's SHA-256; written atomically, never read through a link) and
+folder (serve-onnx/, named by a SHA-256 of the model as loaded: its metadata and every tensor it holds, never
+the file, which a shared folder could change between its loading and its hashing; written atomically, never
+read through a link) and
 the next start of the same model uses it. A cached file is checked like a fresh export at every start: one
 that fails to load or to agree is ignored and exported again. The cache is the user's, not the run folder's:
 a run folder may come from someone else, and a file there would be theirs.
@@ -16,6 +18,7 @@ a run folder may come from someone else, and a file there would be theirs.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import tempfile
 import time
@@ -56,6 +59,18 @@ def model_id(path: Path, sha256: str | None = None) -> str:
     the same model give the same id, a retrained model another."""
     name = path.parent.name if path.name == "model.safetensors" else path.stem
     return f"{name}@{(sha256 or sha256_of(path))[:12]}"
+
+
+def cache_key(predictor: Predictor) -> str:
+    """The cached export's name: a SHA-256 of the torch model in memory (its metadata, then each tensor's name,
+    type, shape and bytes). The file is not hashed again: it may have changed since it was loaded, and the export
+    of one model would then be filed, and later served, as another's."""
+    meta = {k: v for k, v in predictor.meta.to_dict().items() if k != "created"}  # (the time of this call)
+    h = hashlib.sha256(json.dumps(meta, sort_keys=True, default=str).encode())
+    for name, t in sorted(predictor.backend.state_dict().items()):
+        h.update(f"\0{name}\0{t.dtype}\0{tuple(t.shape)}\0".encode())
+        h.update(t.detach().cpu().contiguous().reshape(-1).view(torch.uint8).numpy())
+    return h.hexdigest()
 
 
 def cache_path(sha256: str) -> Path:
@@ -145,7 +160,7 @@ def _cached_runner(sha256: str, x: np.ndarray, ref: np.ndarray) -> tuple[Runner,
 
 def choose_runtime(predictor: Predictor, prefer: str = "auto", sha256: str = "") -> tuple[Runner, RuntimeChoice]:
     """prefer: 'auto' (ONNX Runtime when verified and faster), 'torch' or 'onnxruntime' (when verified).
-    sha256: the model file's, naming its cached export (none when empty)."""
+    sha256: the model's cache_key, naming its cached export (none when empty)."""
     torch_runner: Runner = predictor.run_prepared
     if predictor.kind != "torch":
         return torch_runner, RuntimeChoice(predictor.kind, _("the model file is already a {kind} model").format(
@@ -210,7 +225,8 @@ class ServedModel:
         model_file = resolve_model_path(source)
         predictor = Predictor.load(source, device=device, allow_code=allow_code)
         sha256 = sha256_of(model_file)
-        runner, choice = choose_runtime(predictor, runtime, sha256)
+        key = cache_key(predictor) if predictor.kind == "torch" else ""
+        runner, choice = choose_runtime(predictor, runtime, key)
         return cls(predictor, runner, choice, model_file, sha256)
 
     @property

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
-from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice
+from PySide6.QtGui import QFont, QFontMetrics, QImage
 from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox, QWidget
+
+from desktop_cls.core.storage import write_atomic
 
 
 def show_error(parent: QWidget | None, title: str, message: str, details: str = "") -> QMessageBox:
@@ -71,3 +75,21 @@ def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> 
     fit_title(dialog)
     ok = dialog.exec() == QDialog.DialogCode.Accepted
     return dialog.textValue(), ok
+
+
+def save_image(parent: QWidget | None, image: QImage, path: str) -> bool:
+    """`image` in `path` (its format from the suffix), written atomically: a link or a second name (hard link) of
+    another file there is replaced, never written through (QImage.save opened the name and truncated what it
+    found), and a failed write keeps the old file. An error box names the file when it cannot be written."""
+    data = QByteArray()
+    buf = QBuffer(data)
+    buf.open(QIODevice.OpenModeFlag.WriteOnly)
+    try:
+        if not image.save(buf, (Path(path).suffix.lstrip(".") or "png").upper()):  # type: ignore[call-overload]
+            raise OSError(QCoreApplication.translate("Dialogs", "the picture could not be encoded"))
+        write_atomic(Path(path), bytes(data.data()))
+    except OSError as e:
+        show_error(parent, QCoreApplication.translate("Dialogs", "Picture not saved"),
+                   QCoreApplication.translate("Dialogs", "Cannot write {0}: {1}").format(path, e))
+        return False
+    return True

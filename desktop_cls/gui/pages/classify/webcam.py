@@ -329,11 +329,9 @@ class LiveVideoPanel(QWidget):
             return
         if not Path(path).suffix:
             path += ".png"  # Qt picks the format from the suffix
-        if not self.last_image.save(path):
-            from desktop_cls.gui.widgets.dialogs import show_error
+        from desktop_cls.gui.widgets.dialogs import save_image
 
-            show_error(self, self.tr("Snapshot not saved"), self.tr("Cannot write {0}: choose another folder.")
-                       .format(path), "")
+        save_image(self, self.last_image, path)
 
     # ---- cameras -------------------------------------------------------------------------------
     def _refresh_cameras(self) -> list[Any]:

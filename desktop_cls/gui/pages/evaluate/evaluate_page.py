@@ -29,7 +29,7 @@ from desktop_cls.gui.pages.evaluate.mistakes_gallery import MistakesGallery
 from desktop_cls.gui.pages.page import Page, PageAction
 from desktop_cls.gui.state import AppState, PageKey
 from desktop_cls.gui.widgets.confusion_view import ConfusionMatrixView
-from desktop_cls.gui.widgets.dialogs import show_error
+from desktop_cls.gui.widgets.dialogs import save_image, show_error
 from desktop_cls.gui.widgets.insight_views import PlotLegend, curves_plot, draw_curves, with_legend
 from desktop_cls.gui.work.tasks import TaskRunner
 
@@ -242,7 +242,7 @@ class EvaluatePage(Page):
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Save as PNG"), str(Path(self.start_folder()) / default),
                                               self.tr("PNG images (*.png)"))
         if path:
-            widget.grab().save(path, "PNG")
+            save_image(self, widget.grab().toImage(), path)
 
     def shutdown(self) -> None:
         self.mistakes.model.shutdown()

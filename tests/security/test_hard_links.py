@@ -1,0 +1,86 @@
+"""Hard links: a tar keeps them (and may make one to a file elsewhere on the disk, such as the user's own
+~/.bashrc when it is unpacked at home), `cp -al` makes folders of them, and on a shared machine anyone may
+link a file of theirs into a folder. A hard link is not a link to lstat: it is the same file under a second
+name. So whatever the app writes *in place* (an append, a lock file's process id) must refuse a file that has
+more than one name; what it writes atomically (temp file + rename) replaces the name and never touches the
+other one."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from desktop_cls.core import contained
+from desktop_cls.core import run_dir as rd
+from desktop_cls.core.data.labeling import JOURNAL, STATE_DIR, Workspace
+from desktop_cls.core.run_lock import FolderLock, RunLock
+from desktop_cls.core.storage import append_jsonl, write_json
+from tests.cli.test_cli import run_cli
+from tests.security.conftest import tree_snapshot
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "link") or os.name == "nt", reason="needs POSIX hard links")
+
+
+def test_an_append_or_a_lock_never_writes_to_a_file_with_another_name(tmp_path: Path, victim: Path) -> None:
+    run = tmp_path / "run"
+    run.mkdir()
+    os.link(victim / ".bashrc", run / rd.METRICS)
+    os.link(victim / "thesis.docx", run / rd.LOCK_NAME)
+    before = tree_snapshot(victim)
+    with pytest.raises(contained.Refused, match=r"metrics\.jsonl has another name \(a hard link\)"):
+        append_jsonl(run / rd.METRICS, {"epoch": 1}, root=run)
+    with pytest.raises(contained.Refused, match=r"\.lock has another name"):
+        RunLock(run).acquire()  # it truncated the file and wrote the process id into it
+    out = tmp_path / "out"  # `train --out OUT` where OUT holds only such a lock
+    out.mkdir()
+    os.link(victim / "thesis.docx", out / rd.LOCK_NAME)
+    with pytest.raises(contained.Refused, match=r"\.lock has another name"):
+        rd.new_run_dir(out, "m")
+    assert not rd.run_in_use(run)  # reading it is no harm
+    write_json(run / rd.METRICS, {"replaced": True}, root=run)  # an atomic write replaces the name only
+    assert tree_snapshot(victim) == before and (victim / ".bashrc").read_text() == "export PATH=$PATH\n"
+
+
+def test_a_dataset_lock_and_journal_with_another_name_are_set_aside(dataset: Path, victim: Path) -> None:
+    other = victim / "other_dataset"  # another dataset of the user's, with a labeling history of its own
+    shutil.copytree(dataset, other)
+    Workspace(other).assign([other / "cat" / "cat0.png"], "dog")
+    (dataset / STATE_DIR).mkdir()
+    os.link(other / STATE_DIR / JOURNAL, dataset / STATE_DIR / JOURNAL)
+    os.link(victim / ".bashrc", dataset / STATE_DIR / "lock")
+    before = tree_snapshot(victim)
+    ws = Workspace(dataset)
+    assert not ws.read_only
+    assert any("lock" in n and "another name" in n for n in ws.notices), ws.notices
+    assert any(JOURNAL in n and "another name" in n for n in ws.notices), ws.notices
+    ws.assign([dataset / "cat" / "cat1.png"], "dog")  # labeling works, with a fresh journal and lock
+    ws.undo()
+    assert tree_snapshot(victim) == before
+    assert (dataset / "cat" / "cat1.png").is_file()
+
+
+def test_a_folder_lock_left_with_another_name_is_refused_not_truncated(tmp_path: Path, victim: Path) -> None:
+    root = tmp_path / "ds"
+    (root / STATE_DIR).mkdir(parents=True)
+    os.link(victim / "secret.txt", root / STATE_DIR / "lock")
+    before = tree_snapshot(victim)
+    with pytest.raises(contained.Refused, match="another name"):
+        FolderLock(root, f"{STATE_DIR}/lock").try_acquire()
+    assert tree_snapshot(victim) == before
+
+
+@pytest.mark.parametrize("name", [rd.LOCK_NAME, rd.METRICS])
+def test_resume_of_a_run_whose_control_file_has_another_name_is_refused(
+        capsys: pytest.CaptureFixture[str], trained_run: tuple[Path, Path], tmp_path: Path, victim: Path,
+        name: str) -> None:
+    run = tmp_path / "shared_run"
+    shutil.copytree(trained_run[0], run, symlinks=True)
+    (run / name).unlink(missing_ok=True)
+    os.link(victim / ".bashrc", run / name)
+    before = tree_snapshot(victim)
+    code, _out, err = run_cli(capsys, "train", "--resume", run, "--epochs", "5")
+    assert code != 0 and f"{name} has another name" in err and "Traceback" not in err
+    assert tree_snapshot(victim) == before
