@@ -21,7 +21,7 @@ def unfrozen() -> Iterator[None]:
 
 def test_the_engine_task_builds_a_meta_model_and_a_torchvision_one(monkeypatch: pytest.MonkeyPatch) -> None:
     from desktop_cls.core.models import architectures
-    from desktop_cls.core.models.catalog import MODELS
+    from desktop_cls.core.models.catalog import MODELS, PRETRAINED_MODEL
     from desktop_cls.gui.shell import engine
 
     built: list[str] = []
@@ -32,7 +32,7 @@ def test_the_engine_task_builds_a_meta_model_and_a_torchvision_one(monkeypatch: 
 
     monkeypatch.setattr(architectures, "parameter_count", count)
     engine.load_engine(None, None)
-    assert "quicknet" in built
+    assert "quicknet" in built and PRETRAINED_MODEL in built  # (the quick method's backbone for few images)
     assert any(MODELS[name].torchvision for name in built)
 
 
