@@ -308,7 +308,12 @@ def test_a_labeling_step_syncs_its_write_ahead_record_only(dataset: Path, monkey
     ws.assign([dataset / "cat" / "cat0.png"], "dog")  # the first step also makes the state folder and lock
     synced: list[int] = []
     real_fsync = os.fsync
-    monkeypatch.setattr(contained.os, "fsync", lambda fd: (synced.append(fd), real_fsync(fd))[1])
+
+    def fsync(fd: int) -> None:
+        synced.append(fd)
+        real_fsync(fd)
+
+    monkeypatch.setattr(contained.os, "fsync", fsync)
     ws.assign([dataset / "cat" / "cat1.png"], "dog")
     assert len(synced) == 1
 
