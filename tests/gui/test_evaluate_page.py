@@ -281,3 +281,15 @@ def test_the_curves_are_drawn_when_their_tab_is_shown_not_with_each_result(windo
     ev.right_tabs.setCurrentWidget(ev.mistakes)
     ev.right_tabs.setCurrentIndex(2)
     assert ev.curves.getPlotItem().listDataItems() == []
+
+
+def test_the_reliability_diagram_is_drawn_when_its_tab_is_shown(window: MainWindow) -> None:
+    ev = window.evaluate_page
+    window.show_page("evaluate")
+    ev.right_tabs.setCurrentWidget(ev.mistakes)
+    show_result(ev, synthetic_result())
+    plot = ev.calibration.reliability.getPlotItem()
+    assert not any(type(i).__name__ == "BarGraphItem" for i in plot.items)
+    assert "calibration error" in ev.calibration.ece_label.text()  # the words at once
+    ev.right_tabs.setCurrentWidget(ev.calibration)
+    assert sum(type(i).__name__ == "BarGraphItem" for i in plot.items) == 2
