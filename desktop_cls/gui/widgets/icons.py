@@ -80,9 +80,10 @@ class SidebarIcons(QObject):
     def set_status(self, key: str, status: str) -> None:
         """Only that step's icon is drawn again, and only when its status changed (each icon is a few glyphs
         painted on the UI thread: a run chosen set four badges, which redrew all six icons four times)."""
-        if self.status.get(key, "none") == status:
-            return
+        before = self.status.get(key, "none")
         self.status[key] = status
+        if before == status:
+            return
         pal = self.sidebar.palette()
         for row in range(self.sidebar.count()):
             item = self.sidebar.item(row)
