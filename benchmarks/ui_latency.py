@@ -54,7 +54,7 @@ class Ticks:
     """A 10 ms timer on the UI thread; each tick's lateness is filed under the phase that was running. A stall is
     kept with the UI thread's CPU milliseconds and the process's during it (see the module's docstring)."""
 
-    def __init__(self, watchdog: Path | None = None) -> None:
+    def __init__(self, watchdog: Path | None = None, late_s: float = WATCHDOG_S) -> None:
         from PySide6.QtCore import QTimer
 
         self.phase = "start"
@@ -67,10 +67,11 @@ class Ticks:
         self.timer.setInterval(10)
         self.timer.timeout.connect(self.tick)
         self.dumps: StallWatchdog | None = None
+        self.late_s = late_s  # a gap this long gets every thread's stack (with --watchdog)
         if watchdog is not None:
             from benchmarks.stall_watchdog import StallWatchdog
 
-            self.dumps = StallWatchdog(watchdog.open("w"), WATCHDOG_S)
+            self.dumps = StallWatchdog(watchdog.open("w"), late_s)
         self.collections: list[tuple[float, int, str, float]] = []  # (at s, generation, thread, ms) of long ones
         self.imports: list[tuple[float, str, str]] = []  # (at s, thread, module) of each import once ticking
         self._collecting = 0.0
@@ -102,7 +103,7 @@ class Ticks:
         if late > STALL_MS:
             self.worst.append((late, self.phase, now - self.t0, ui_ms, process_ms))
         if self.dumps is not None:
-            if late > WATCHDOG_S * 1000 - 10:  # the dump above this line (if any) belongs to this gap
+            if late > self.late_s * 1000 - 10:  # the dump above this line (if any) belongs to this gap
                 self.dumps.write(f"=== {late:.0f} ms late in {self.phase} at {now - self.t0:.2f} s: UI thread CPU "
                                  f"{ui_ms:.0f} ms, process CPU {process_ms:.0f} ms\n\n")
             self.dumps.beat()

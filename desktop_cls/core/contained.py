@@ -278,9 +278,9 @@ def _lstat_or_none(name: str, fd: int | None) -> os.stat_result | None:
         return None
 
 
-def append(root: str | Path, rel: str | Path, data: bytes, fresh_line: bool = False) -> None:
-    """Append data to the regular file root/rel (created when missing) and fsync; with `fresh_line`, a
-    file whose last byte is not a newline gets one first (a torn line stays one lost record)."""
+def append(root: str | Path, rel: str | Path, data: bytes, fresh_line: bool = False, sync: bool = True) -> None:
+    """Append data to the regular file root/rel (created when missing) and fsync it unless sync=False; with
+    `fresh_line`, a file whose last byte is not a newline gets one first (a torn line stays one lost record)."""
     fd = open_regular(root, rel, os.O_RDWR | os.O_APPEND | os.O_CREAT)
     try:
         end = os.fstat(fd).st_size
@@ -289,7 +289,8 @@ def append(root: str | Path, rel: str | Path, data: bytes, fresh_line: bool = Fa
             if os.read(fd, 1) != b"\n":
                 data = b"\n" + data
         os.write(fd, data)
-        os.fsync(fd)
+        if sync:
+            os.fsync(fd)
     finally:
         os.close(fd)
 

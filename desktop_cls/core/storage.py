@@ -109,12 +109,14 @@ def write_json(path: Path, obj: Any, root: Path | None = None) -> None:
     write_atomic(path, (json.dumps(obj, indent=2, ensure_ascii=False) + "\n").encode("utf-8"), root)
 
 
-def append_jsonl(path: Path, obj: Any, root: Path | None = None) -> None:
+def append_jsonl(path: Path, obj: Any, root: Path | None = None, sync: bool = True) -> None:
     """One line per call, always starting on a fresh line: a torn last line from a kill stays one lost
     record (skipped by read_jsonl) instead of swallowing the next one. A link or a special file in the
-    file's place (or a link below `root`) is refused, never appended to."""
+    file's place (or a link below `root`) is refused, never appended to. sync=False: not fsynced now, for a
+    record whose loss a reader repairs."""
     base, rel = _inside(path, root)
-    contained.append(base, rel, (json.dumps(obj, ensure_ascii=False) + "\n").encode("utf-8"), fresh_line=True)
+    contained.append(base, rel, (json.dumps(obj, ensure_ascii=False) + "\n").encode("utf-8"), fresh_line=True,
+                     sync=sync)
 
 
 def read_jsonl(path: Path, follow_links: bool = True) -> list[dict[str, Any]]:

@@ -54,6 +54,15 @@ def test_ui_latency_watchdog_smoke(tmp_path: Path) -> None:
     assert (tmp_path / "stacks.txt").is_file()
 
 
+def test_ui_session_smoke(tmp_path: Path) -> None:
+    """Its folder's data and label steps on a small generated folder, each action's ticks and the watchdog's file."""
+    report = run("ui_session", tmp_path, "--smoke", "--watchdog", str(tmp_path / "stacks.txt"))
+    actions = {r["action"]: r for r in report["actions"]}
+    assert {"open the folder", "scroll the grid", "label: number key", "label: rename a class"} <= set(actions)
+    assert all(r["ticks"] > 0 and r["max_ms"] >= 0 for r in actions.values())
+    assert (tmp_path / "stacks.txt").is_file()
+
+
 def test_data_clicks_smoke(tmp_path: Path) -> None:
     report = run("data_clicks", tmp_path, "--smoke")
     assert report["ms"]["grid: Ctrl+A"] >= 0 and "viewer from the grid (again)" in report["ms"]

@@ -297,3 +297,35 @@ def test_many_images_into_several_classes_are_one_step_and_one_undo(dataset: Pat
     assert snapshot(dataset) == before and not (dataset / "bird").exists() and not ws.can_undo()
     ws.redo()
     assert ws.unlabeled() == ["loose2.jpg"] and Workspace(dataset).can_undo()  # the step survives a restart
+
+
+def test_a_labeling_step_syncs_its_write_ahead_record_only(dataset: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A key press runs on the UI thread: its step fsyncs the journal once (the intent, before any file moves),
+    not a second time for the commit, which a crash may lose (the next test: the step is then finished)."""
+    import desktop_cls.core.contained as contained
+
+    ws = Workspace(dataset)
+    ws.assign([dataset / "cat" / "cat0.png"], "dog")  # the first step also makes the state folder and lock
+    synced: list[int] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        synced.append(fd)
+        real_fsync(fd)
+
+    monkeypatch.setattr(contained.os, "fsync", fsync)
+    ws.assign([dataset / "cat" / "cat1.png"], "dog")
+    assert len(synced) == 1
+
+
+def test_a_commit_lost_in_a_crash_leaves_the_step_done_and_undoable(dataset: Path) -> None:
+    ws = Workspace(dataset)
+    ws.assign([dataset / "cat" / "cat0.png"], "dog")
+    journal = dataset / STATE_DIR / "journal.jsonl"
+    lines = journal.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert '"commit"' in lines[-1]
+    journal.write_text("".join(lines[:-1]), encoding="utf-8")  # the unsynced commit never reached the disk
+    ws2 = Workspace(dataset)
+    assert ws2.recovered == 1 and (dataset / "dog" / "cat0.png").exists()
+    ws2.undo()
+    assert (dataset / "cat" / "cat0.png").exists() and not (dataset / "dog" / "cat0.png").exists()

@@ -21,7 +21,8 @@ def unfrozen() -> Iterator[None]:
 
 def test_the_engine_task_builds_a_meta_model_and_a_torchvision_one(monkeypatch: pytest.MonkeyPatch) -> None:
     from desktop_cls.core.models import architectures
-    from desktop_cls.core.models.catalog import MODELS
+    from desktop_cls.core.models.catalog import MODELS, PRETRAINED_MODEL
+    from desktop_cls.core.training.backbone_choice import BY_ACCURACY, installed
     from desktop_cls.gui.shell import engine
 
     built: list[str] = []
@@ -32,7 +33,8 @@ def test_the_engine_task_builds_a_meta_model_and_a_torchvision_one(monkeypatch: 
 
     monkeypatch.setattr(architectures, "parameter_count", count)
     engine.load_engine(None, None)
-    assert "quicknet" in built
+    assert "quicknet" in built and PRETRAINED_MODEL in built  # (the quick method's backbones for few images)
+    assert all(name in built for name in BY_ACCURACY if installed(name))
     assert any(MODELS[name].torchvision for name in built)
 
 

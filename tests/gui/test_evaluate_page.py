@@ -263,3 +263,33 @@ def test_move_to_class_marks_the_labelled_class_off_and_the_predicted_one(window
     assert guessed in actions and actions[guessed].isEnabled()
     others = [a for t, a in actions.items() if t not in (labelled, guessed)]
     assert len(others) == len(classes) - 2 and all(a.isEnabled() for a in others)
+
+
+def test_the_curves_are_drawn_when_their_tab_is_shown_not_with_each_result(window: MainWindow) -> None:
+    """Ten classes' precision-recall curves are UI-thread work: a result shown on the Images tab draws none;
+    the Curves tab draws the latest result's (a result shown while it is open draws at once)."""
+    ev = window.evaluate_page
+    ev.right_tabs.setCurrentWidget(ev.mistakes)
+    show_result(ev, synthetic_result())
+    show_result(ev, synthetic_result(n_classes=3, seed=1))
+    assert ev.curves.getPlotItem().listDataItems() == []
+    ev.right_tabs.setCurrentIndex(2)
+    assert len(ev.curves.getPlotItem().listDataItems()) == 3 and len(ev.curves_legend.entries()) == 3
+    show_result(ev, synthetic_result())
+    assert len(ev.curves.getPlotItem().listDataItems()) == 10
+    ev.clear_result("")
+    ev.right_tabs.setCurrentWidget(ev.mistakes)
+    ev.right_tabs.setCurrentIndex(2)
+    assert ev.curves.getPlotItem().listDataItems() == []
+
+
+def test_the_reliability_diagram_is_drawn_when_its_tab_is_shown(window: MainWindow) -> None:
+    ev = window.evaluate_page
+    window.show_page("evaluate")
+    ev.right_tabs.setCurrentWidget(ev.mistakes)
+    show_result(ev, synthetic_result())
+    plot = ev.calibration.reliability.getPlotItem()
+    assert not any(type(i).__name__ == "BarGraphItem" for i in plot.items)
+    assert "calibration error" in ev.calibration.ece_label.text()  # the words at once
+    ev.right_tabs.setCurrentWidget(ev.calibration)
+    assert sum(type(i).__name__ == "BarGraphItem" for i in plot.items) == 2

@@ -36,7 +36,10 @@ def test_evaluate_shows_calibration_curves_and_heatmaps(qtbot: QtBot, window: Ma
     ev.folder_edit.setText(str(data))
     ev.evaluate()
     qtbot.waitUntil(lambda: ev.model.result is not None, timeout=60_000)
+    window.show_page("evaluate")
+    ev.right_tabs.setCurrentWidget(ev.calibration)  # the diagram is drawn when its tab is shown
     assert ev.calibration.reliability.getPlotItem().items  # bars drawn
+    ev.right_tabs.setCurrentIndex(2)  # the curves are drawn when their tab is shown
     assert ev.curves.getPlotItem().listDataItems()
     assert "calibration error" in ev.calibration.ece_label.text()
     ev.confusion.setCurrentCell(0, 0)  # correct 'cat' images: always some in the gallery

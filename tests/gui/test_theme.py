@@ -387,3 +387,32 @@ def test_a_linux_desktop_that_reports_its_scheme_keeps_fusion_with_the_visible_f
     monkeypatch.setattr(theme._State, "native_style", None)
     assert theme.apply_theme("system") == ("dark" if scheme == Qt.ColorScheme.Dark else "light")
     assert isinstance(qapp.style(), VisibleIndicatorStyle)
+
+
+def test_a_step_status_redraws_only_that_steps_icon_and_only_when_it_changed(qapp: object,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sidebar icon is a few glyphs painted on the UI thread: choosing a run sets four badges at once."""
+    from PySide6.QtWidgets import QListWidget, QListWidgetItem
+
+    from desktop_cls.gui.widgets import icons
+
+    sidebar = QListWidget()
+    for key in ("data", "label", "train"):
+        item = QListWidgetItem(key)
+        item.setData(Qt.ItemDataRole.UserRole, key)
+        sidebar.addItem(item)
+    side = icons.SidebarIcons(sidebar)
+    drawn: list[tuple[str, str]] = []
+    real = icons.page_icon
+
+    def page_icon(key: str, status: str = "none", palette: object = None) -> object:
+        drawn.append((key, status))
+        return real(key, status, palette)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(icons, "page_icon", page_icon)
+    side.set_status("train", "done")
+    side.set_status("train", "done")
+    side.set_status("data", "none")  # (as it was)
+    assert drawn == [("train", "done")]
+    side.refresh()  # a palette change still redraws all, with their badges
+    assert drawn[1:] == [("data", "none"), ("label", "none"), ("train", "done")]

@@ -111,14 +111,14 @@ class Workspace:
         return self.unlabeled(), classes
 
     # ---- journal -------------------------------------------------------------------------------
-    def _append(self, record: dict[str, Any]) -> None:
+    def _append(self, record: dict[str, Any], sync: bool = True) -> None:
         """Journal one record; the first write makes the state folder and takes the writer lock."""
         if self.read_only:
             raise UserError(self.read_only)
         if not self._locked:
             contained.mkdir(self.root, STATE_DIR)
             self._take_lock()
-        append_jsonl(self.journal, record, root=self.root)
+        append_jsonl(self.journal, record, root=self.root, sync=sync)
 
     def _replay(self) -> None:
         """Rebuild history from the journal. Never raises: opening a dataset must not depend on it."""
@@ -230,7 +230,9 @@ class Workspace:
                 raise
             raise StepFailed(_("{description} could not be done: {reason}. Nothing was changed.").format(
                     description=description, reason=reason(e)), e) from None
-        self._append({"type": "commit", "id": op.id})
+        # not fsynced (a key press waited for two syncs on the UI thread): a commit lost to a crash leaves a
+        # begin whose moves are all done, and opening the folder finishes it (_recover), to the same result
+        self._append({"type": "commit", "id": op.id}, sync=False)
         self._account(op, target)
         return op
 

@@ -12,6 +12,7 @@ Torch-free: the window asks before torch has loaded.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import json
 from dataclasses import dataclass
@@ -76,7 +77,9 @@ def record_speed(model: str, images_per_s: float, path: Path | None = None) -> N
         pass  # a figure for next time: a read-only cache must not fail the run
 
 
+@functools.cache
 def installed(model: str) -> bool:
+    """Looked up once a process (the Train form's plan asks on the UI thread, several times a click)."""
     return importlib.util.find_spec(PACKAGES[model]) is not None
 
 

@@ -78,8 +78,17 @@ class SidebarIcons(QObject):
         follow_palette(sidebar, self.refresh)
 
     def set_status(self, key: str, status: str) -> None:
+        """Only that step's icon is drawn again, and only when its status changed (each icon is a few glyphs
+        painted on the UI thread: a run chosen set four badges, which redrew all six icons four times)."""
+        before = self.status.get(key, "none")
         self.status[key] = status
-        self.refresh()
+        if before == status:
+            return
+        pal = self.sidebar.palette()
+        for row in range(self.sidebar.count()):
+            item = self.sidebar.item(row)
+            if str(item.data(Qt.ItemDataRole.UserRole)) == key:
+                item.setIcon(page_icon(key, status, pal))
 
     def refresh(self) -> None:
         pal = self.sidebar.palette()

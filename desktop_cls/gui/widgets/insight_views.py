@@ -149,3 +149,28 @@ def draw_curves(p: pg.PlotWidget, curves: dict[str, Any]) -> None:
     for i, (name, c) in enumerate(curves["pr"].items()):
         p.plot(c["recall"], c["precision"], pen=pg.mkPen(PALETTE[i % len(PALETTE)], width=2),
                name=translate("InsightViews", "{0} (AP {1:.2f})").format(name, c["average_precision"]))
+
+
+class CurvesOnShow:
+    """Curves drawn when their tab is shown rather than when a result comes in: ten classes' precision-recall
+    curves kept the UI thread about 100 ms, for a tab many never open. `legend` follows what is drawn."""
+
+    def __init__(self, plot: pg.PlotWidget, legend: Any, tabs: Any, tab: QWidget) -> None:
+        self.plot, self.legend, self.tabs, self.tab = plot, legend, tabs, tab
+        self.pending: dict[str, Any] | None = None
+        tabs.currentChanged.connect(lambda _i: self._draw_if_shown())
+
+    def show(self, curves: dict[str, Any]) -> None:
+        self.plot.clear()
+        self.pending = curves
+        self._draw_if_shown()
+
+    def clear(self) -> None:
+        self.pending = None
+        self.plot.clear()
+
+    def _draw_if_shown(self) -> None:
+        if self.pending is not None and self.tabs.currentWidget() is self.tab:
+            curves, self.pending = self.pending, None
+            draw_curves(self.plot, curves)
+            self.legend.sync()

@@ -30,7 +30,7 @@ from desktop_cls.gui.pages.page import Page, PageAction
 from desktop_cls.gui.state import AppState, PageKey
 from desktop_cls.gui.widgets.confusion_view import ConfusionMatrixView
 from desktop_cls.gui.widgets.dialogs import save_image, show_error
-from desktop_cls.gui.widgets.insight_views import PlotLegend, curves_plot, draw_curves, with_legend
+from desktop_cls.gui.widgets.insight_views import CurvesOnShow, PlotLegend, curves_plot, with_legend
 from desktop_cls.gui.work.tasks import TaskRunner
 
 
@@ -105,7 +105,8 @@ class EvaluatePage(Page):
         right.setObjectName("evaluateTabs")
         right.addTab(self.mistakes, self.tr("Images"))
         right.addTab(self.calibration, self.tr("Calibration"))
-        right.addTab(with_legend(self.curves, self.curves_legend), self.tr("Curves"))
+        right.addTab(curves_tab := with_legend(self.curves, self.curves_legend), self.tr("Curves"))
+        self.curves_on_show = CurvesOnShow(self.curves, self.curves_legend, right, curves_tab)
         self.set_body(self.waiting_text(None), left, right, top=top)
 
     def connect_state(self) -> None:
@@ -178,7 +179,7 @@ class EvaluatePage(Page):
         self.metrics.clear()
         self.confusion.set_classes([])
         self.calibration.clear()
-        self.curves.clear()
+        self.curves_on_show.clear()
         self.mistakes.set_result([], [], "")
         self.empty.set_text(why)
         self.show_content(False)
@@ -228,8 +229,7 @@ class EvaluatePage(Page):
         self.metrics.show_result(d, kept)
         self.confusion.show_counts(classes, d["confusion_matrix"])
         self.calibration.show_result(curves["reliability"], d.get("ece"))
-        draw_curves(self.curves, curves)
-        self.curves_legend.sync()
+        self.curves_on_show.show(curves)
         self.show_content()
         self.mistakes.set_result(classes, samples, model_path)
         self.state.step_done_with(PageKey.EVALUATE, model_path)

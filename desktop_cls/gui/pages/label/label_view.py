@@ -33,7 +33,9 @@ if TYPE_CHECKING:
     from desktop_cls.core.data.labeling import Workspace
 
 MAX_CLASS_BUTTONS = 18
-LARGE_PICTURE = 1_000_000  # pixels: a larger picture (a photo) is decoded off the UI thread (12 MP took 0.5 s on it)
+# pixels: a larger picture is decoded off the UI thread (12 MP took 0.5 s on it; a 0.9 MP clip-art PNG 20-47 ms,
+# half a key press's 50 ms, at a load of 7 on 2 cores); 500 x 500 took 5-16 ms
+LARGE_PICTURE = 250_000
 
 
 def read_picture(path: str, limit: QSize) -> QImage | str:

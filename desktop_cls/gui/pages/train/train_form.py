@@ -29,7 +29,7 @@ from desktop_cls.gui.pages.train.method_choice import MethodChoice
 from desktop_cls.gui.pages.train.option_fields import OptionFields
 from desktop_cls.gui.pages.train.train_suggestions import FlipsFollower, ImageSizeFollower
 from desktop_cls.gui.state import AppState
-from desktop_cls.gui.widgets.common import CollapsibleGroup
+from desktop_cls.gui.widgets.common import CollapsibleGroup, TurnCache
 from desktop_cls.gui.widgets.common import button as _button
 
 FORM_START = {"epochs": 15}  # the form opens on more epochs than the library default (enough for the demo data)
@@ -45,6 +45,7 @@ class TrainForm(QWidget):
     def __init__(self, state: AppState) -> None:
         super().__init__()
         self.state = state
+        self._plans = TurnCache()
         devices = [(self.tr(text), value) for text, value in DEVICE_ITEMS]
         self.fields = OptionFields(FORM_START, devices, self.update_enabled)
         self.model_combo = self.fields.control("model", QComboBox)
@@ -148,9 +149,9 @@ class TrainForm(QWidget):
         values = self.fields.config_values()
         if wishes.method != CUSTOM:  # the method sets the model, its start and the mode
             values.update(method=SCRATCH, pretrained=False)
-        try:
-            base = TrainConfig.from_dict(values)
-            return plan_training(base, wishes, DataFacts.of(ds) if ds is not None else None)
+        try:  # asked 4-7 times by the slots of one click: planned once per event-loop turn
+            return self._plans.get((wishes, repr(values), id(ds)), lambda: plan_training(
+                TrainConfig.from_dict(values), wishes, DataFacts.of(ds) if ds is not None else None), keep=ds)
         except UserError:
             return None
 
