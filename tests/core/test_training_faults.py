@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import torch
@@ -117,3 +118,34 @@ def test_a_refused_resume_leaves_the_run_as_it_was(data: Path, tmp_path: Path) -
     with pytest.raises(UserError, match="refused"):
         resume(run, epochs=3)
     assert rd.read_run_info(run) == before
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc to see open descriptors")
+def test_a_failed_save_holds_no_descriptor_on_its_deleted_temporary_file(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Real torch.save(obj, path) keeps its file open in the error it raises; while that error lived the deleted
+    temporary file still took its space, so a full disk stayed full and run.json could not say the run stopped."""
+    from desktop_cls.core.training import checkpoint
+
+    def save_until_full(obj: object, f: Any) -> None:
+        handle = open(f, "wb") if isinstance(f, str | Path) else f  # noqa: SIM115  # like torch: kept in the error
+        handle.write(b"x" * 1000)
+        err = RuntimeError("[enforce fail at inline_container.cc:672] . unexpected pos 576 vs 534")
+        err.args += (handle,)
+        raise err
+
+    def open_temporary_files() -> list[str]:
+        targets = []
+        for fd in Path("/proc/self/fd").iterdir():
+            try:
+                targets.append(os.readlink(fd))
+            except OSError:
+                continue
+        return [t for t in targets if t.endswith(".tmp (deleted)") and str(tmp_path) in t]
+
+    monkeypatch.setattr(torch, "save", save_until_full)
+    monkeypatch.setattr(checkpoint, "free_bytes", lambda _p: 10)
+    with pytest.raises(UserError, match="the disk is full") as caught:
+        checkpoint.save_checkpoint(tmp_path / "last.pt", {"model": torch.zeros(4)})
+    assert caught.value is not None and open_temporary_files() == []
+    assert list(tmp_path.iterdir()) == []

@@ -50,7 +50,7 @@ def save_checkpoint(path: Path, state: dict[str, Any], root: Path | None = None)
     payload = dict(state)
     payload["checkpoint_version"] = CHECKPOINT_VERSION
     try:
-        write_atomic_with(path, lambda p: torch.save(payload, p), root)
+        write_atomic_with(path, lambda p: _save_closing(payload, p), root)
     except (OSError, RuntimeError) as e:
         needed = 2 * (path.stat().st_size if path.is_file() else _tensor_bytes(payload)) + 2**20
         if is_disk_full(e) or _free_or_zero(path.parent) < needed:
@@ -58,6 +58,14 @@ def save_checkpoint(path: Path, state: dict[str, Any], root: Path | None = None)
         reason = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         raise UserError(_("saving {path} failed: {reason}. The previous checkpoint is intact.").format(
                 path=path, reason=reason)) from None
+
+
+def _save_closing(payload: dict[str, Any], path: Path) -> None:
+    """torch.save into a file this function closes, failed or not: torch.save(obj, path) keeps its own descriptor
+    open in the error's traceback, so the deleted temporary file of a failed save went on filling the disk until the
+    error was gone, and the run could not even say in run.json that it had stopped."""
+    with open(path, "wb") as f:
+        torch.save(payload, f)
 
 
 def _free_or_zero(folder: Path) -> int:
