@@ -149,3 +149,32 @@ def test_a_failed_save_holds_no_descriptor_on_its_deleted_temporary_file(tmp_pat
         checkpoint.save_checkpoint(tmp_path / "last.pt", {"model": torch.zeros(4)})
     assert caught.value is not None and open_temporary_files() == []
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_dataset_folder_gone_since_its_scan_is_named_and_leaves_no_failed_run(data: Path, tmp_path: Path) -> None:
+    """The window trains on the folder it scanned; deleted or unmounted since, that is said as such (not "none of
+    the training images could be read"), and no failed run is left behind."""
+    from desktop_cls.core.data.dataset import scan
+
+    index = scan(data)
+    shutil.rmtree(data)
+    with pytest.raises(UserError, match=r"folder .* is no longer there .*nothing more was trained") as caught:
+        fit(TrainConfig(model="simple_cnn", epochs=1, batch_size=2, image_size=16), index, out=tmp_path / "run")
+    assert str(data) in str(caught.value) and not (tmp_path / "run").exists()
+
+
+def test_a_dataset_folder_removed_while_training_reads_it_is_named(data: Path, tmp_path: Path) -> None:
+    """Deleted (or unmounted) between two epochs: the run ends saying the folder is gone, not that no batch could
+    be formed, and the epoch it finished is kept."""
+
+    class RemoveAfterFirstEpoch:
+        def on_epoch_end(self, event: object) -> None:
+            if data.exists():
+                shutil.rmtree(data)
+
+    run = tmp_path / "run"
+    with pytest.raises(UserError, match=r"the dataset folder .* is no longer there"):
+        fit(TrainConfig(model="simple_cnn", epochs=3, batch_size=2, image_size=16, cache_images="off"), data, out=run,
+            callbacks=[RemoveAfterFirstEpoch()])
+    assert "no longer there" in rd.read_run_info(run)["error"]
+    assert load_checkpoint(run / rd.LAST)["epoch"] == 1
