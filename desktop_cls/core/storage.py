@@ -90,6 +90,12 @@ def write_problem(e: OSError, path: str | Path | None = None) -> str:
     return _("cannot write {path}: {reason}; {fix}").format(path=where, reason=_(reason), fix=_(fix))
 
 
+def write_reason(e: OSError) -> str:
+    """Why a write failed, in the user's words ("the disk is full"), without the file or the fix."""
+    reason = _WRITE_REASONS.get(e.errno or 0, (None, None))[0]
+    return _(reason) if reason is not None else str(e.strerror or e)
+
+
 def is_write_failure(e: BaseException) -> bool:
     """An OSError a user can act on (full disk, size limit, read-only, permissions), not a bug."""
     return isinstance(e, OSError) and (e.errno or 0) in _WRITE_REASONS
