@@ -178,3 +178,22 @@ def test_a_dataset_folder_removed_while_training_reads_it_is_named(data: Path, t
             callbacks=[RemoveAfterFirstEpoch()])
     assert "no longer there" in rd.read_run_info(run)["error"]
     assert load_checkpoint(run / rd.LAST)["epoch"] == 1
+
+
+def test_a_file_size_limit_inside_torch_save_is_named_not_torchs_unexpected_pos(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """ulimit -f: the write fails with EFBIG, which torch turns into "unexpected pos 2011008 vs 2010900"."""
+    from desktop_cls.core.storage import WriteError
+    from desktop_cls.core.training import checkpoint
+
+    def save_past_the_limit(obj: object, f: Any) -> None:
+        try:
+            raise OSError(errno.EFBIG, "File too large")
+        except OSError:
+            raise RuntimeError("[enforce fail at inline_container.cc:672] . unexpected pos 2011008 vs 2010900") from None
+
+    monkeypatch.setattr(torch, "save", save_past_the_limit)
+    monkeypatch.setattr(checkpoint, "free_bytes", lambda _p: 10**12)
+    with pytest.raises(WriteError, match=r"last\.pt: the file would be larger than this system allows") as caught:
+        checkpoint.save_checkpoint(tmp_path / "last.pt", {"model": torch.zeros(4)})
+    assert caught.value.errno == errno.EFBIG and list(tmp_path.iterdir()) == []

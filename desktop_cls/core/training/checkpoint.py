@@ -15,7 +15,7 @@ from desktop_cls.core.app_files import MAX_JSON_DEPTH, AppFileError, json_depth_
 from desktop_cls.core.errors import ModelFileError, UserError
 from desktop_cls.core.i18n import _
 from desktop_cls.core.models.weight_files import torch_load_safe
-from desktop_cls.core.storage import write_atomic_with
+from desktop_cls.core.storage import as_write_error, is_write_failure, write_atomic_with
 
 CHECKPOINT_VERSION = 1
 
@@ -53,8 +53,11 @@ def save_checkpoint(path: Path, state: dict[str, Any], root: Path | None = None)
         write_atomic_with(path, lambda p: _save_closing(payload, p), root)
     except (OSError, RuntimeError) as e:
         needed = 2 * (path.stat().st_size if path.is_file() else _tensor_bytes(payload)) + 2**20
-        if is_disk_full(e) or _free_or_zero(path.parent) < needed:
+        system = _os_error_in(e)  # torch wraps the file's own error (EFBIG: ulimit -f) in "unexpected pos"
+        if is_disk_full(system or e) or _free_or_zero(path.parent) < needed:
             raise disk_full_error(path, needed) from None
+        if system is not None and is_write_failure(system):
+            raise as_write_error(system, path) from None
         reason = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         raise UserError(_("saving {path} failed: {reason}. The previous checkpoint is intact.").format(
                 path=path, reason=reason)) from None
@@ -66,6 +69,16 @@ def _save_closing(payload: dict[str, Any], path: Path) -> None:
     error was gone, and the run could not even say in run.json that it had stopped."""
     with open(path, "wb") as f:
         torch.save(payload, f)
+
+
+def _os_error_in(e: BaseException) -> OSError | None:
+    """e, or the OSError it was raised while handling (a few levels at most)."""
+    seen: BaseException | None = e
+    for _level in range(4):
+        if seen is None or isinstance(seen, OSError):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 def _free_or_zero(folder: Path) -> int:
