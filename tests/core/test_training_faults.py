@@ -190,7 +190,7 @@ def test_a_file_size_limit_inside_torch_save_is_named_not_torchs_unexpected_pos(
         try:
             raise OSError(errno.EFBIG, "File too large")
         except OSError:
-            raise RuntimeError("[enforce fail at inline_container.cc:672] . unexpected pos 2011008 vs 2010900") from None
+            raise RuntimeError("[enforce fail at inline_container.cc:672] . unexpected pos 2011 vs 2010") from None
 
     monkeypatch.setattr(torch, "save", save_past_the_limit)
     monkeypatch.setattr(checkpoint, "free_bytes", lambda _p: 10**12)
