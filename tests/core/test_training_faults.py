@@ -197,3 +197,12 @@ def test_a_file_size_limit_inside_torch_save_is_named_not_torchs_unexpected_pos(
     with pytest.raises(WriteError, match=r"last\.pt: the file would be larger than this system allows") as caught:
         checkpoint.save_checkpoint(tmp_path / "last.pt", {"model": torch.zeros(4)})
     assert caught.value.errno == errno.EFBIG and list(tmp_path.iterdir()) == []
+
+
+def test_a_full_disk_at_the_first_save_does_not_offer_a_resume(data: Path, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing was saved yet, so "resume the run (the previous checkpoint is intact)" pointed at nothing."""
+    fill_disk_on_save(monkeypatch, 1, OSError(errno.ENOSPC, "No space left on device"))
+    with pytest.raises(UserError, match=r"the disk is full: free \d+ MB on .* and train again \(no epoch"):
+        fit(TrainConfig(model="simple_cnn", epochs=2, batch_size=2, image_size=16), data, out=tmp_path / "run")
+    assert not (tmp_path / "run" / rd.LAST).exists()

@@ -32,6 +32,10 @@ def disk_full_error(path: Path, needed: int) -> DiskFull:
     """'the disk is full: free N MB and resume', N from what the save needs and what is free now."""
     folder = Path(path).parent
     mb = max(1, math.ceil((needed - _free_or_zero(folder)) / 2**20))
+    resumable = any(p.is_file() for p in (Path(path), folder / "last.pt", folder / "checkpoints" / "last.pt"))
+    if not resumable:  # the first epoch's save: there is nothing to resume from
+        return DiskFull(_("the disk is full: free {mb} MB on {folder} and train again (no epoch had been saved "
+                          "yet, so there is nothing to resume)").format(mb=mb, folder=folder))
     return DiskFull(_("the disk is full: free {mb} MB on {folder} and resume the run (the previous checkpoint is "
                       "intact)").format(mb=mb, folder=folder))
 
