@@ -5,6 +5,8 @@ command, turn a UserError into one line on stderr and an exit code. No sub-comma
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -64,7 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(_("desktop-cls: error: {message}").format(message=for_terminal(e.for_cli())) + "\n")
         return EXIT_USER_ERROR
     except BrokenPipeError:  # output piped into head & co. (before OSError, which it is one of)
-        sys.stderr.close()
+        _quiet_stdout()
         return 0
     except OSError as e:
         if not is_write_failure(e):
@@ -74,3 +76,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write(_("desktop-cls: interrupted") + "\n")
         return EXIT_INTERRUPTED
+
+
+def _quiet_stdout() -> None:
+    """The reader of stdout has gone: what is still buffered goes nowhere, instead of a second BrokenPipeError
+    when Python flushes stdout on its way out."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)

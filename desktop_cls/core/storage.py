@@ -50,10 +50,18 @@ def _inside(path: Path, root: Path | None) -> tuple[Path, str]:
     missing (it is the caller's choice); below it, contained creates folders without following links."""
     path = Path(path)
     if root is None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        _make_folder(path.parent)
         return path.parent, path.name
-    Path(root).mkdir(parents=True, exist_ok=True)
+    _make_folder(Path(root))
     return Path(root), path.relative_to(root).as_posix()
+
+
+def _make_folder(folder: Path) -> None:
+    """mkdir -p; a file in the folder's place is ENOTDIR (mkdir's "File exists" names no fix)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError as e:
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), e.filename) from None
 
 
 class WriteError(UserError, OSError):
@@ -68,6 +76,8 @@ _WRITE_REASONS = {
     errno.EROFS: (N_("the disk or folder is read-only"), N_("choose a folder you can write to")),
     errno.EACCES: (N_("permission denied"), N_("choose a folder you can write to")),
     errno.EPERM: (N_("permission denied"), N_("choose a folder you can write to")),
+    errno.ENOTDIR: (N_("a file stands where one of its folders should be"),
+                    N_("move that file away or choose another folder")),
 }
 
 
@@ -78,6 +88,12 @@ def write_problem(e: OSError, path: str | Path | None = None) -> str:
     if reason is None or fix is None:
         return _("cannot write {path}: {reason}").format(path=where, reason=e.strerror or e)
     return _("cannot write {path}: {reason}; {fix}").format(path=where, reason=_(reason), fix=_(fix))
+
+
+def write_reason(e: OSError) -> str:
+    """Why a write failed, in the user's words ("the disk is full"), without the file or the fix."""
+    reason = _WRITE_REASONS.get(e.errno or 0, (None, None))[0]
+    return _(reason) if reason is not None else str(e.strerror or e)
 
 
 def is_write_failure(e: BaseException) -> bool:

@@ -14,8 +14,10 @@ import threading
 from collections.abc import Callable
 from typing import Any, Generic, Protocol, TypeVar
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QDoubleSpinBox, QLineEdit, QSpinBox, QWidget
+
+from desktop_cls.core.storage import WriteError, write_problem
 
 DELAY_MS = 500
 D = TypeVar("D")
@@ -62,13 +64,21 @@ HandOver = Callable[[Callable[[], object], Callable[[], object]], Pending]
 
 
 class SettingsAutosave(QObject):
-    """snapshot() runs on the UI thread and returns plain data; write(data) runs where hand_over puts it."""
+    """snapshot() runs on the UI thread and returns plain data; write(data) runs where hand_over puts it.
+
+    A write that fails (a full or read-only disk, a file where the settings folder belongs) does not stop the
+    window: the settings stay in memory, the next change tries again, and `problem` says which file could not be
+    written and why (once per new problem; an empty text once a write works again)."""
+
+    problem = Signal(str)
 
     def __init__(self, snapshot: Callable[[], Any], write: Callable[[Any], object], hand_over: HandOver,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._snapshot = snapshot
-        self.order: OrderedWrites[Any] = OrderedWrites(write)
+        self._failure = ""  # set by the writing thread, read on the UI thread (a str is swapped whole)
+        self._shown = ""
+        self.order: OrderedWrites[Any] = OrderedWrites(lambda data: self._try(write, data))
         self._hand_over = hand_over
         self._in_flight: list[Pending] = []
         self.writes = 0
@@ -95,9 +105,20 @@ class SettingsAutosave(QObject):
         started.append(task)
         self._in_flight.append(task)
 
+    def _try(self, write: Callable[[Any], object], data: Any) -> None:
+        try:
+            write(data)
+        except OSError as e:
+            self._failure = str(e) if isinstance(e, WriteError) else write_problem(e)
+        else:
+            self._failure = ""
+
     def _ended(self, task: Pending) -> None:
         if task in self._in_flight:
             self._in_flight.remove(task)
+        if self._failure != self._shown:
+            self._shown = self._failure
+            self.problem.emit(self._failure)
 
     def write_now(self) -> None:
         """Write the current settings on this thread (quitting; a test that needs the file at once): it waits

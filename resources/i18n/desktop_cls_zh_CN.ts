@@ -2303,6 +2303,21 @@ Trained on {folder}</source>
     </message>
 </context>
 <context>
+    <name>Preferences</name>
+    <message>
+        <source>Your settings could not be saved: {problem}. The app goes on with them and tries again at the next change.</source>
+        <translation>无法保存您的设置：{problem}。应用会继续使用这些设置，并在下次更改时再次尝试保存。</translation>
+    </message>
+    <message>
+        <source>Settings not saved</source>
+        <translation>设置未保存</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+</context>
+<context>
     <name>PreferencesDialog</name>
     <message>
         <source>The data folder {folder} cannot be used ({reason}); new runs go to {default} this time. Choose another folder in Preferences, or connect the disk it is on.</source>

@@ -345,3 +345,30 @@ def test_an_export_is_timed_as_the_trained_model_is(monkeypatch: pytest.MonkeyPa
         torch.set_num_threads(before)
     assert seen == [2, 1, 2, 1]  # the export, then the trained model: each at both thread counts
     assert result.latency_ms == result.reference_latency_ms == 32.0
+
+
+@pytest.mark.parametrize("named", [False, True])
+def test_a_full_disk_names_the_file_asked_for_and_keeps_the_old_export(trained_run: tuple[Path, Path],
+                                                                        tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch,
+                                                                        named: bool) -> None:
+    """onnx reported a full disk with no file at all ("cannot write a file"), the others named the hidden staging
+    copy; the message names the model file the user asked for, and the export already there is untouched."""
+    import errno
+
+    from desktop_cls.core.storage import as_write_error
+
+    (tmp_path / "m").mkdir()
+    first = export_model(trained_run[0], "onnx", tmp_path / "m")
+    before = {p.name: p.read_bytes() for p in (tmp_path / "m").iterdir()}
+
+    def full(path: Path, obj: object, root: Path | None = None) -> None:
+        e = OSError(errno.ENOSPC, "No space left on device")
+        raise as_write_error(e, path) if named else e
+
+    monkeypatch.setattr(export_mod, "write_json", full)
+    with pytest.raises(OSError) as caught:
+        export_model(trained_run[0], "onnx", tmp_path / "m", overwrite=True)
+    message = str(caught.value)
+    assert message.startswith(f"cannot write {first.path}: the disk is full") and ".export-" not in message
+    assert {p.name: p.read_bytes() for p in (tmp_path / "m").iterdir()} == before

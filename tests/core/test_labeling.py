@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import random
@@ -329,3 +330,41 @@ def test_a_commit_lost_in_a_crash_leaves_the_step_done_and_undoable(dataset: Pat
     assert ws2.recovered == 1 and (dataset / "dog" / "cat0.png").exists()
     ws2.undo()
     assert (dataset / "cat" / "cat0.png").exists() and not (dataset / "dog" / "cat0.png").exists()
+
+
+@pytest.mark.parametrize("err", [errno.EACCES, errno.EROFS])
+def test_a_folder_that_cannot_be_changed_refuses_with_its_name_and_moves_nothing(
+        dataset: Path, monkeypatch: pytest.MonkeyPatch, err: int) -> None:
+    """A read-only dataset (a DVD, a read-only mount, someone else's folder): "cannot write .desktop_cls" named
+    neither the folder nor a way out."""
+    from desktop_cls.core import contained
+
+    def refused(root: object, rel: object) -> None:
+        raise OSError(err, os.strerror(err), ".desktop_cls")
+
+    monkeypatch.setattr(contained, "mkdir", refused)
+    ws = Workspace(dataset)
+    before = snapshot(dataset)
+    with pytest.raises(UserError) as caught:
+        ws.assign(["img.png"], "cat")
+    message = str(caught.value)
+    assert str(dataset) in message and "nothing was moved" in message and "copy it somewhere you can write" in message
+    assert snapshot(dataset) == before and not ws.can_undo()
+
+
+def test_a_full_disk_while_journaling_moves_nothing_and_keeps_the_journal(
+        dataset: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_cls.core.data import labeling
+
+    ws = Workspace(dataset)
+    ws.assign(["img.png"], "cat")
+    journal = (dataset / STATE_DIR / "journal.jsonl").read_bytes()
+    before = snapshot(dataset)
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", "journal.jsonl")
+
+    monkeypatch.setattr(labeling, "append_jsonl", full)
+    with pytest.raises(UserError, match=r"cannot be changed \(the disk is full\); nothing was moved"):
+        ws.assign(["loose2.jpg"], "dog")
+    assert snapshot(dataset) == before and (dataset / STATE_DIR / "journal.jsonl").read_bytes() == journal

@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import torch
@@ -117,3 +118,91 @@ def test_a_refused_resume_leaves_the_run_as_it_was(data: Path, tmp_path: Path) -
     with pytest.raises(UserError, match="refused"):
         resume(run, epochs=3)
     assert rd.read_run_info(run) == before
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc to see open descriptors")
+def test_a_failed_save_holds_no_descriptor_on_its_deleted_temporary_file(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Real torch.save(obj, path) keeps its file open in the error it raises; while that error lived the deleted
+    temporary file still took its space, so a full disk stayed full and run.json could not say the run stopped."""
+    from desktop_cls.core.training import checkpoint
+
+    def save_until_full(obj: object, f: Any) -> None:
+        handle = open(f, "wb") if isinstance(f, str | Path) else f  # noqa: SIM115  # like torch: kept in the error
+        handle.write(b"x" * 1000)
+        err = RuntimeError("[enforce fail at inline_container.cc:672] . unexpected pos 576 vs 534")
+        err.args += (handle,)
+        raise err
+
+    def open_temporary_files() -> list[str]:
+        targets = []
+        for fd in Path("/proc/self/fd").iterdir():
+            try:
+                targets.append(os.readlink(fd))
+            except OSError:
+                continue
+        return [t for t in targets if t.endswith(".tmp (deleted)") and str(tmp_path) in t]
+
+    monkeypatch.setattr(torch, "save", save_until_full)
+    monkeypatch.setattr(checkpoint, "free_bytes", lambda _p: 10)
+    with pytest.raises(UserError, match="the disk is full") as caught:
+        checkpoint.save_checkpoint(tmp_path / "last.pt", {"model": torch.zeros(4)})
+    assert caught.value is not None and open_temporary_files() == []
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_dataset_folder_gone_since_its_scan_is_named_and_leaves_no_failed_run(data: Path, tmp_path: Path) -> None:
+    """The window trains on the folder it scanned; deleted or unmounted since, that is said as such (not "none of
+    the training images could be read"), and no failed run is left behind."""
+    from desktop_cls.core.data.dataset import scan
+
+    index = scan(data)
+    shutil.rmtree(data)
+    with pytest.raises(UserError, match=r"folder .* is no longer there .*nothing more was trained") as caught:
+        fit(TrainConfig(model="simple_cnn", epochs=1, batch_size=2, image_size=16), index, out=tmp_path / "run")
+    assert str(data) in str(caught.value) and not (tmp_path / "run").exists()
+
+
+def test_a_dataset_folder_removed_while_training_reads_it_is_named(data: Path, tmp_path: Path) -> None:
+    """Deleted (or unmounted) between two epochs: the run ends saying the folder is gone, not that no batch could
+    be formed, and the epoch it finished is kept."""
+
+    class RemoveAfterFirstEpoch:
+        def on_epoch_end(self, event: object) -> None:
+            if data.exists():
+                shutil.rmtree(data)
+
+    run = tmp_path / "run"
+    with pytest.raises(UserError, match=r"the dataset folder .* is no longer there"):
+        fit(TrainConfig(model="simple_cnn", epochs=3, batch_size=2, image_size=16, cache_images="off"), data, out=run,
+            callbacks=[RemoveAfterFirstEpoch()])
+    assert "no longer there" in rd.read_run_info(run)["error"]
+    assert load_checkpoint(run / rd.LAST)["epoch"] == 1
+
+
+def test_a_file_size_limit_inside_torch_save_is_named_not_torchs_unexpected_pos(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """ulimit -f: the write fails with EFBIG, which torch turns into "unexpected pos 2011008 vs 2010900"."""
+    from desktop_cls.core.storage import WriteError
+    from desktop_cls.core.training import checkpoint
+
+    def save_past_the_limit(obj: object, f: Any) -> None:
+        try:
+            raise OSError(errno.EFBIG, "File too large")
+        except OSError:
+            raise RuntimeError("[enforce fail at inline_container.cc:672] . unexpected pos 2011 vs 2010") from None
+
+    monkeypatch.setattr(torch, "save", save_past_the_limit)
+    monkeypatch.setattr(checkpoint, "free_bytes", lambda _p: 10**12)
+    with pytest.raises(WriteError, match=r"last\.pt: the file would be larger than this system allows") as caught:
+        checkpoint.save_checkpoint(tmp_path / "last.pt", {"model": torch.zeros(4)})
+    assert caught.value.errno == errno.EFBIG and list(tmp_path.iterdir()) == []
+
+
+def test_a_full_disk_at_the_first_save_does_not_offer_a_resume(data: Path, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing was saved yet, so "resume the run (the previous checkpoint is intact)" pointed at nothing."""
+    fill_disk_on_save(monkeypatch, 1, OSError(errno.ENOSPC, "No space left on device"))
+    with pytest.raises(UserError, match=r"the disk is full: free \d+ MB on .* and train again \(no epoch"):
+        fit(TrainConfig(model="simple_cnn", epochs=2, batch_size=2, image_size=16), data, out=tmp_path / "run")
+    assert not (tmp_path / "run" / rd.LAST).exists()

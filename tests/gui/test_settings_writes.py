@@ -92,3 +92,34 @@ def test_a_change_pending_at_quit_is_written(qtbot: QtBot, tiny_folder: Path) ->
     assert notice is None and settings.last_train_config["epochs"] == 9
     w.close()
 
+
+
+def test_settings_that_cannot_be_written_are_said_once_and_cleared_when_they_can(
+        qtbot: QtBot, window: MainWindow, tiny_folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file where the settings folder belongs (or a full, read-only disk): the window goes on, says which file
+    it cannot write and the fix, once, and the word in the status bar goes once a write works again."""
+    import shutil
+
+    from desktop_cls.gui.settings import settings_path
+    from desktop_cls.gui.shell import preferences
+
+    warnings: list[str] = []
+    monkeypatch.setattr(preferences.QMessageBox, "warning", lambda _parent, _title, text: warnings.append(text))
+    folder = settings_path().parent
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.write_text("not a folder", encoding="utf-8")
+    window.open_dataset(str(tiny_folder))
+    qtbot.waitUntil(lambda: window.state.dataset is not None, timeout=60_000)
+    qtbot.waitUntil(lambda: window.settings_status.text() != "", timeout=30_000)
+    assert window.settings_status.text() == "Settings not saved"
+    tip = window.settings_status.toolTip()
+    assert str(settings_path()) in tip and "move that file away or choose another folder" in tip
+    window.autosave.changed(now=True)  # the same problem again: no second message
+    assert window.autosave.wait_written()
+    qtbot.wait(50)
+    assert len(warnings) == 1 and warnings[0] == tip
+    assert folder.read_text(encoding="utf-8") == "not a folder"  # the file in the way is left alone
+    folder.unlink()
+    window.autosave.changed(now=True)
+    qtbot.waitUntil(lambda: window.settings_status.text() == "", timeout=30_000)
+    assert json.loads(settings_path().read_text(encoding="utf-8"))["recent_folders"][0] == str(tiny_folder.resolve())

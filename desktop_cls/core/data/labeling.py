@@ -115,10 +115,11 @@ class Workspace:
         """Journal one record; the first write makes the state folder and takes the writer lock."""
         if self.read_only:
             raise UserError(self.read_only)
-        if not self._locked:
-            contained.mkdir(self.root, STATE_DIR)
-            self._take_lock()
-        append_jsonl(self.journal, record, root=self.root, sync=sync)
+        with labeling_state.said_unwritable(self.root):
+            if not self._locked:
+                contained.mkdir(self.root, STATE_DIR)
+                self._take_lock()
+            append_jsonl(self.journal, record, root=self.root, sync=sync)
 
     def _replay(self) -> None:
         """Rebuild history from the journal. Never raises: opening a dataset must not depend on it."""

@@ -16,7 +16,7 @@ import datetime as _dt
 import os
 import threading
 import weakref
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +32,7 @@ from desktop_cls.core.data.labeling_journal import Move, Operation
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import _
 from desktop_cls.core.run_lock import FolderLock
+from desktop_cls.core.storage import is_write_failure, write_reason
 
 STATE_DIR = ".desktop_cls"
 JOURNAL = "journal.jsonl"
@@ -298,3 +299,17 @@ def journal_problem(root: Path) -> contained.Refused | None:
     st = contained.lstat(root, f"{STATE_DIR}/{JOURNAL}")
     wrong = contained.found(st, want_dir=False, in_place=True) if st is not None else None
     return contained.Refused(root / STATE_DIR / JOURNAL, wrong) if wrong is not None else None
+
+
+@contextlib.contextmanager
+def said_unwritable(root: Path) -> Iterator[None]:
+    """A folder the user cannot write to (read-only disk, no permission, full) refuses a step before any file
+    moves, naming the folder and the way out, instead of a bare "cannot write .desktop_cls"."""
+    try:
+        yield
+    except OSError as e:
+        if not is_write_failure(e):
+            raise
+        raise UserError(_("{root} cannot be changed ({reason}); nothing was moved. Labeling sorts the images inside "
+                          "this folder: copy it somewhere you can write to, or get permission to change it").format(
+            root=root, reason=write_reason(e))) from None

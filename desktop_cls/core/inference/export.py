@@ -46,7 +46,7 @@ from desktop_cls.core.inference.export_staging import new_staging, replace_as_un
 from desktop_cls.core.inference.predictor import Predictor, resolve_model_path
 from desktop_cls.core.models.model_io import ModelMeta, load_native, read_meta, save_native, sidecar_path
 from desktop_cls.core.models.preprocessing import prepare
-from desktop_cls.core.storage import write_atomic, write_json
+from desktop_cls.core.storage import as_write_error, is_write_failure, write_atomic, write_json
 
 FORMATS = {"safetensors": ".safetensors", "torchscript": ".torchscript", "onnx": ".onnx",
            "onnx-int8": ".onnx", "onnx-fp16": ".onnx", "openvino": ".xml"}
@@ -192,6 +192,10 @@ def export_model(source: str | Path, fmt: str, out: str | Path, overwrite: bool 
         _check(cancel)
         replace_as_unit(_final_files(fmt, staged), dest.parent, staging)
         done = True
+    except OSError as e:  # name the file asked for, not the hidden staging copy (or no file at all: onnx)
+        if not is_write_failure(e):
+            raise
+        raise as_write_error(OSError(e.errno, e.strerror or str(e)), dest) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         if not done:

@@ -15,7 +15,7 @@ from desktop_cls.core.app_files import MAX_JSON_DEPTH, AppFileError, json_depth_
 from desktop_cls.core.errors import ModelFileError, UserError
 from desktop_cls.core.i18n import _
 from desktop_cls.core.models.weight_files import torch_load_safe
-from desktop_cls.core.storage import write_atomic_with
+from desktop_cls.core.storage import as_write_error, is_write_failure, write_atomic_with
 
 CHECKPOINT_VERSION = 1
 
@@ -32,6 +32,10 @@ def disk_full_error(path: Path, needed: int) -> DiskFull:
     """'the disk is full: free N MB and resume', N from what the save needs and what is free now."""
     folder = Path(path).parent
     mb = max(1, math.ceil((needed - _free_or_zero(folder)) / 2**20))
+    resumable = any(p.is_file() for p in (Path(path), folder / "last.pt", folder / "checkpoints" / "last.pt"))
+    if not resumable:  # the first epoch's save: there is nothing to resume from
+        return DiskFull(_("the disk is full: free {mb} MB on {folder} and train again (no epoch had been saved "
+                          "yet, so there is nothing to resume)").format(mb=mb, folder=folder))
     return DiskFull(_("the disk is full: free {mb} MB on {folder} and resume the run (the previous checkpoint is "
                       "intact)").format(mb=mb, folder=folder))
 
@@ -50,14 +54,35 @@ def save_checkpoint(path: Path, state: dict[str, Any], root: Path | None = None)
     payload = dict(state)
     payload["checkpoint_version"] = CHECKPOINT_VERSION
     try:
-        write_atomic_with(path, lambda p: torch.save(payload, p), root)
+        write_atomic_with(path, lambda p: _save_closing(payload, p), root)
     except (OSError, RuntimeError) as e:
         needed = 2 * (path.stat().st_size if path.is_file() else _tensor_bytes(payload)) + 2**20
-        if is_disk_full(e) or _free_or_zero(path.parent) < needed:
+        system = _os_error_in(e)  # torch wraps the file's own error (EFBIG: ulimit -f) in "unexpected pos"
+        if is_disk_full(system or e) or _free_or_zero(path.parent) < needed:
             raise disk_full_error(path, needed) from None
+        if system is not None and is_write_failure(system):
+            raise as_write_error(system, path) from None
         reason = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         raise UserError(_("saving {path} failed: {reason}. The previous checkpoint is intact.").format(
                 path=path, reason=reason)) from None
+
+
+def _save_closing(payload: dict[str, Any], path: Path) -> None:
+    """torch.save into a file this function closes, failed or not: torch.save(obj, path) keeps its own descriptor
+    open in the error's traceback, so the deleted temporary file of a failed save went on filling the disk until the
+    error was gone, and the run could not even say in run.json that it had stopped."""
+    with open(path, "wb") as f:
+        torch.save(payload, f)
+
+
+def _os_error_in(e: BaseException) -> OSError | None:
+    """e, or the OSError it was raised while handling (a few levels at most)."""
+    seen: BaseException | None = e
+    for _level in range(4):
+        if seen is None or isinstance(seen, OSError):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 def _free_or_zero(folder: Path) -> int:

@@ -53,6 +53,9 @@ def fit(
         raise UserError(_("the quick mode fits a last layer on cached features in seconds on one process; "
                           "run it without torchrun (torchrun is for the full training)"))
     index = data if isinstance(data, DatasetIndex) else scan(data, val_fraction=cfg.val_fraction, seed=cfg.seed)
+    gone = folder_gone(index.root)  # scanned earlier, then moved, deleted or unmounted: no run folder for it
+    if gone is not None:
+        raise gone
     if distributed is not None:
         run = distributed.agree_on_run_dir(lambda: rd.new_run_dir(out, cfg.model))
     else:
@@ -64,10 +67,10 @@ def fit(
 
             quick = QuickFit(cfg, index, run, callbacks, cancel)
             _start(quick.life, quick.cfg, index, run)
-            return _guarded(quick, resume=False)
+            return _guarded(quick, index.root, resume=False)
         trainer = Trainer(cfg, index, run, callbacks, cancel, pause or PauseToken(), distributed, clock)
         _start(trainer.life, cfg, index, run)
-        return _guarded(trainer, resume=False)
+        return _guarded(trainer, index.root, resume=False)
     finally:
         rd.release_run(run)
 
@@ -106,14 +109,15 @@ def resume(
         RunLifecycle(run, ()).settle_dead_run()
         cfg, index = resumable_run(run, epochs)
         trainer = Trainer(cfg, index, run, callbacks, cancel or CancelToken(), pause or PauseToken(), distributed)
-        return _guarded(trainer, resume=True)
+        return _guarded(trainer, index.root, resume=True)
     finally:
         rd.release_run(run)
 
 
-def _guarded(trainer: Trainer | QuickFit, resume: bool) -> FitResult:
+def _guarded(trainer: Trainer | QuickFit, root: str, resume: bool) -> FitResult:
     """Run the training; a cancel before its end is recorded as STOPPED, an error as FAILED or INTERRUPTED
-    (a full disk, a kill), by the run's one lifecycle."""
+    (a full disk, a kill), by the run's one lifecycle. An error once the dataset folder `root` has gone is
+    that folder's absence."""
     life = trainer.life
     try:
         return trainer.fit(resume=resume)
@@ -125,7 +129,16 @@ def _guarded(trainer: Trainer | QuickFit, resume: bool) -> FitResult:
             raise
         if not resume:
             life.started = True  # a new run's folder is the run's from the start
-        err = life.failed(e)
+        gone = folder_gone(root) if isinstance(e, UserError | OSError) else None
+        err = life.failed(gone or e)  # the images went with their folder: say that, not "no batch could be formed"
         if err is e:
             raise
         raise err from None
+
+
+def folder_gone(root: str) -> UserError | None:
+    """The error to show when the dataset folder has gone since it was scanned, else None."""
+    if Path(root).is_dir():
+        return None
+    return UserError(_("the dataset folder {path} is no longer there (moved, deleted or its disk removed); "
+                       "nothing more was trained. Put it back, or open the folder where it is now").format(path=root))

@@ -35,7 +35,7 @@ from desktop_cls.gui.shell.first_size import PREFERRED, first_window_size
 from desktop_cls.gui.shell.interrupted_runs import InterruptedRunBanner
 from desktop_cls.gui.shell.menus import WindowMenus
 from desktop_cls.gui.shell.page_stack import PageStack
-from desktop_cls.gui.shell.preferences import apply_data_folder
+from desktop_cls.gui.shell.preferences import apply_data_folder, show_settings_problem
 from desktop_cls.gui.shell.shortcuts import WindowShortcutGuard
 from desktop_cls.gui.state import AppState, Badge, PageKey
 from desktop_cls.gui.widgets.common import accept_as_copy, show_progress
@@ -44,14 +44,6 @@ from desktop_cls.gui.widgets.icons import SidebarIcons, decorate_actions
 from desktop_cls.gui.widgets.image_viewer import close_viewer
 from desktop_cls.gui.widgets.thumbnail_drag import from_the_app
 from desktop_cls.gui.work.tasks import Lane, Task, TaskRunner
-
-
-def write_settings_quietly(snapshot: tuple[Path, dict[str, Any]]) -> None:
-    """A settings file that cannot be written (a full or read-only disk) must not stop the window: the settings
-    stay in memory and the next change tries again."""
-    with contextlib.suppress(OSError):
-        write_settings_snapshot(snapshot)
-
 
 PROGRESS_MS = 200  # the status bar's progress is redrawn at most this often
 
@@ -85,7 +77,9 @@ class MainWindow(QMainWindow):
         screen = self.screen()
         self.resize(first_window_size(screen.availableGeometry().size()) if screen is not None else PREFERRED)
         self._restore_geometry()
-        self.autosave = SettingsAutosave(self._settings_snapshot, write_settings_quietly, self._write_on_lane, self)
+        self.autosave = SettingsAutosave(self._settings_snapshot, lambda snap: write_settings_snapshot(snap),
+                                         self._write_on_lane, self)
+        self.autosave.problem.connect(lambda text: show_settings_problem(self.settings_status, text))
         self.state.settings_changed.connect(self.autosave.changed)
         self._device_pending = False
         self.use_default_device()
@@ -232,6 +226,9 @@ class MainWindow(QMainWindow):
         sb.addWidget(self.dataset_status)
         sb.addWidget(QLabel("·"))
         sb.addWidget(self.device_status)
+        self.settings_status = QLabel("")
+        self.settings_status.setObjectName("settingsStatus")
+        sb.addPermanentWidget(self.settings_status)
         sb.addPermanentWidget(self.task_status)
         sb.addPermanentWidget(self.task_progress)
 

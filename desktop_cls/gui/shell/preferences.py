@@ -44,6 +44,18 @@ def apply_data_folder(settings: Settings) -> str | None:
         folder=folder, reason=problem, default=storage.default_data_dir())
 
 
+def show_settings_problem(label: QLabel, problem: str) -> None:
+    """The settings could not be written (or can again, `problem` empty): a short word in the status bar, the
+    file and the fix in its tooltip and, the first time it happens, in a message the user cannot miss."""
+    full = QCoreApplication.translate("Preferences", "Your settings could not be saved: {problem}. The app goes on "
+                                      "with them and tries again at the next change.").format(problem=problem)
+    first = not label.text()
+    label.setText(QCoreApplication.translate("Preferences", "Settings not saved") if problem else "")
+    label.setToolTip(full if problem else "")
+    if problem and first:
+        QMessageBox.warning(label.window(), QCoreApplication.translate("Preferences", "Settings"), full)
+
+
 class PreferencesDialog(QDialog):
     """`menus` is the window's WindowMenus (its choose_language / choose_theme)."""
 
