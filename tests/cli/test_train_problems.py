@@ -21,7 +21,7 @@ def test_train_warns_of_label_conflicts_and_records_them(capsys: pytest.CaptureF
                  "--image-size", "16", "--epochs", "1"])
     err = capsys.readouterr().err
     assert code == 0
-    assert "label_conflict" in err and f"desktop-cls scan {data}" in err  # once never mentioned
+    assert "1 label conflict" in err and f"desktop-cls scan {data}" in err  # once never mentioned
     kinds = {p["kind"] for p in json.loads((out / rd.PROBLEMS).read_text())}
     assert "label_conflict" in kinds  # once []
 

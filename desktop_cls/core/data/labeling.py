@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_cls.core import contained
-from desktop_cls.core.data import labeling_journal, labeling_state, labeling_trash, tree_walk
+from desktop_cls.core.data import labeling_journal, labeling_state, labeling_trash
 from desktop_cls.core.data.folder_layout import check_class_name, is_hidden, sibling
 from desktop_cls.core.data.imaging import is_image_name
 from desktop_cls.core.data.labeling_journal import Move, Operation, StepFailed, parse_begin, reason, rollback_tolerant
@@ -323,14 +323,7 @@ class Workspace:
         srcs, target = self._class_dirs(source), self._class_dir(target).rpartition("/")[2]
         if srcs[0] == self.shape.folder(target):
             raise UserError(_("choose two different classes to merge"))
-        taken: set[str] = set()
-        moves = []
-        for src in srcs:  # each split's images stay in their split
-            if not self.abs(dst := sibling(src, target)).is_dir():
-                moves.append(Move(None, dst))
-            moves.extend(Move(f, free_name(self.root, dst, f.rpartition("/")[2], taken))
-                         for f in tree_walk.files_under(self.root, src))  # (TooDeep past its depth)
-            moves.append(Move(src, f"{STATE_DIR}/{TRASH}/{self.next_id}/{src}"))
+        moves = labeling_state.merge_moves(self.root, srcs, target, f"{STATE_DIR}/{TRASH}/{self.next_id}")
         return self._run("merge_classes", moves, _("merge '{src}' into '{dst}'").format(src=source, dst=target))
 
     def delete_class(self, name: str) -> Operation:

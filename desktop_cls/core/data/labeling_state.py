@@ -21,12 +21,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop_cls.core import contained
+from desktop_cls.core.data import tree_walk
 from desktop_cls.core.data.folder_layout import (
     SPLIT_DIR_NAMES,
     class_dirs,
     class_folder,
     detect_layout,
     is_hidden,
+    sibling,
 )
 from desktop_cls.core.data.labeling_journal import Move, Operation
 from desktop_cls.core.errors import UserError
@@ -237,6 +239,20 @@ def free_name(root: Path, folder: str, name: str, taken: set[str]) -> str:
         i += 1
     taken.add(candidate)
     return candidate
+
+
+def merge_moves(root: Path, srcs: Sequence[str], target: str, trash: str) -> list[Move]:
+    """The moves that merge class folders `srcs` (one per split) into the class `target`: each split's images
+    stay in their split, under a free name; each emptied folder goes into `trash` (the step's trash folder)."""
+    taken: set[str] = set()
+    moves: list[Move] = []
+    for src in srcs:
+        if not (root / (dst := sibling(src, target))).is_dir():
+            moves.append(Move(None, dst))
+        moves.extend(Move(f, free_name(root, dst, f.rpartition("/")[2], taken))
+                     for f in tree_walk.files_under(root, src))  # (TooDeep past its depth)
+        moves.append(Move(src, f"{trash}/{src}"))
+    return moves
 
 
 def apply_moves(root: Path, moves: Sequence[Move], done: list[Move], tolerant: bool = False,
