@@ -57,6 +57,8 @@ PROGRESS_MS = 200  # the status bar's progress is redrawn at most this often
 
 # Work the app starts by itself and simply redoes next time: closing interrupts it without asking.
 RECOMPUTABLE_TASKS = frozenset({"scan", "heatmaps", "suggestions", "learning-rate finder", "evaluate", "engine"})
+# Quitting never waits for these: loading torch cannot stop midway (seconds on a busy machine) and writes nothing.
+UNWAITED_AT_QUIT = frozenset({"engine"})
 
 
 class MainWindow(QMainWindow):
@@ -87,7 +89,6 @@ class MainWindow(QMainWindow):
         self._restore_geometry()
         self.autosave = SettingsAutosave(self._settings_snapshot, write_settings_quietly, self._write_on_lane, self)
         self.state.settings_changed.connect(self.autosave.changed)
-        self._device_pending = False
         self.use_default_device()
         self.state.core_ready.connect(self._default_device_when_listed)  # after the Train page lists the GPUs
         self.interrupted_banner.check()
@@ -257,10 +258,9 @@ class MainWindow(QMainWindow):
 
     # ---- reactions -----------------------------------------------------------------------------
     def _show_row(self, row: int) -> None:
-        if row < 0:
-            return
-        self.stack.setCurrentIndex(row)
-        self.title_label.setText(self._titles[self._keys[row]])
+        if row >= 0:
+            self.stack.setCurrentIndex(row)
+            self.title_label.setText(self._titles[self._keys[row]])
 
     def _set_badge(self, key: PageKey, status: Badge) -> None:
         row = self._keys.index(key)
@@ -381,7 +381,7 @@ class MainWindow(QMainWindow):
         self._closing = True
         for page in self.pages.values():  # each stops its own threads: the camera, training, thumbnails
             page.shutdown()
-        self.tasks.stop_all()
+        self.tasks.stop_all(unwaited=UNWAITED_AT_QUIT)
         self.save_settings()
 
     # ---- drag and drop -------------------------------------------------------------------------

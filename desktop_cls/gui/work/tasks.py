@@ -353,10 +353,11 @@ class TaskRunner(QObject):
             if t.lane == lane:
                 t.cancel()
 
-    def stop_all(self, timeout_ms: int = 60_000) -> bool:
-        """Cancel every request and wait for them all to end (queued ones end at once, as cancelled)."""
+    def stop_all(self, timeout_ms: int = 60_000, unwaited: frozenset[str] = frozenset()) -> bool:
+        """Cancel every request and wait for them all to end (queued ones end at once, as cancelled). Requests
+        named in `unwaited` are cancelled and not waited for: work that cannot stop midway and writes nothing."""
         tasks = list(self.tasks)
         for t in tasks:
             t.cancel()
         deadline = time.monotonic() + timeout_ms / 1000
-        return all(t._ended.wait(max(0.0, deadline - time.monotonic())) for t in tasks)
+        return all(t._ended.wait(max(0.0, deadline - time.monotonic())) for t in tasks if t.name not in unwaited)
