@@ -2876,6 +2876,10 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>服务失败</translation>
     </message>
     <message>
+        <source>Serving {0} is starting; quitting cancels it.</source>
+        <translation>正在启动 {0} 的服务；退出会取消启动。</translation>
+    </message>
+    <message>
         <source>A model is being served at {0}; quitting stops it.</source>
         <translation>正在 {0} 提供模型服务；退出会停止服务。</translation>
     </message>

@@ -212,7 +212,6 @@ class MainWindow(QMainWindow):
     def wait_until_core_loaded(self) -> None:
         """For scripts and tests: import the core on this thread and mark it loaded."""
         from desktop_cls.core.devices import list_devices
-
         self._on_core_loaded(list_devices())
 
     # ---- layout pieces -------------------------------------------------------------------------
@@ -358,8 +357,9 @@ class MainWindow(QMainWindow):
             self.autosave.changed()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        user_work = [t for t in self.tasks.running() if t.name not in RECOMPUTABLE_TASKS]
-        serving = self.export_page.serve_panel.quit_question()
+        serve = self.export_page.serve_panel  # its question covers its start
+        user_work = [t for t in self.tasks.running() if t.name not in RECOMPUTABLE_TASKS and t is not serve.starting()]
+        serving = serve.quit_question()
         if (self.state.training or user_work or serving) and not self._closing:
             if self.state.training:
                 text = self.train_page.training.quit_question()
