@@ -74,6 +74,10 @@
         <source>Unsupported PySide6</source>
         <translation>不受支持的 PySide6</translation>
     </message>
+    <message>
+        <source>desktop_cls is already open (process {0}) and does not answer. Switch to its window, or close it and start again.</source>
+        <translation>desktop_cls 已经打开（进程 {0}），但没有响应。请切换到它的窗口，或关闭它后重新启动。</translation>
+    </message>
 </context>
 <context>
     <name>AppState</name>
