@@ -74,6 +74,10 @@
         <source>Unsupported PySide6</source>
         <translation>不受支持的 PySide6</translation>
     </message>
+    <message>
+        <source>desktop_cls is already open (process {0}) and does not answer. Switch to its window, or close it and start again.</source>
+        <translation>desktop_cls 已经打开（进程 {0}），但没有响应。请切换到它的窗口，或关闭它后重新启动。</translation>
+    </message>
 </context>
 <context>
     <name>AppState</name>
@@ -2846,6 +2850,10 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
     <message>
         <source>Serving failed</source>
         <translation>服务失败</translation>
+    </message>
+    <message>
+        <source>Serving {0} is starting; quitting cancels it.</source>
+        <translation>正在启动 {0} 的服务；退出会取消启动。</translation>
     </message>
     <message>
         <source>A model is being served at {0}; quitting stops it.</source>

@@ -305,10 +305,10 @@ def test_quitting_while_a_model_is_served_asks_first_and_names_the_address(
     assert window.close() and stopped == [8765] and panel.port is None
 
 
-def test_starting_to_serve_shows_in_the_status_bar_and_cancel_means_no_server(
-        qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Opening and checking the model took a minute with nothing in the status bar and no way back; now the start
-    is a named, busy task there, and Cancel gives it up: no server starts once the model is open."""
+def slow_serve_start(qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                     ) -> tuple[Any, list[tuple[object, ...]]]:
+    """Press Serve on a model that opens only once the returned event is set; (that event, the servers that would
+    have listened)."""
     import threading
 
     import desktop_cls.core.serving.server as server
@@ -332,14 +332,44 @@ def test_starting_to_serve_shows_in_the_status_bar_and_cancel_means_no_server(
     qtbot.mouseClick(panel.serve_button, Qt.MouseButton.LeftButton)
     assert opened.wait(30)
     qtbot.waitUntil(lambda: "Starting to serve slow-run" in window.task_status.text())
+    return release, listening
+
+
+def test_starting_to_serve_shows_in_the_status_bar_and_cancel_means_no_server(
+        qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Opening and checking the model took a minute with nothing in the status bar and no way back; now the start
+    is a named, busy task there, and Cancel gives it up: no server starts once the model is open. The status bar
+    kept "Starting to serve…" until the model had opened; it clears at the Cancel."""
+    panel = window.export_page.serve_panel
+    release, listening = slow_serve_start(qtbot, window, tmp_path, monkeypatch)
     assert window.task_progress.isVisibleTo(window) and window.task_progress.maximum() == 0  # busy
     assert not panel.cancel_button.isHidden() and not panel.serve_button.isEnabled()
     panel.cancel_button.click()
     assert panel.address_label.text() == "Not serving" and panel.serve_button.isEnabled()
     assert panel.cancel_button.isHidden() and panel.serve_button.text() == "Start serving"
+    assert window.task_status.text() == "" and not window.task_progress.isVisibleTo(window)  # at once
     release.set()  # the model finishes opening after the Cancel
-    qtbot.waitUntil(lambda: not window.tasks.running() and window.task_status.text() == "")
+    qtbot.waitUntil(lambda: all(not t.is_running() for t in window.tasks.tasks))
+    assert window.task_status.text() == ""
     assert listening == [] and panel.port is None and panel.address_label.text() == "Not serving"
+
+
+def test_quitting_while_serving_starts_says_the_start_is_cancelled(
+        qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The quit question spoke of a task called "serve"; it says what quitting does to the server starting."""
+    from tests.gui.test_paused_training import quit_questions
+
+    release, listening = slow_serve_start(qtbot, window, tmp_path, monkeypatch)
+    asked = quit_questions(monkeypatch)
+    try:
+        assert not window.close()  # No: the window stays and the start goes on
+        assert asked == ["Serving slow-run is starting; quitting cancels it.\n\nQuit anyway?"]
+        assert window.export_page.serve_panel.starting() is not None
+    finally:
+        window.export_page.serve_panel.cancel_start()
+        release.set()
+    qtbot.waitUntil(lambda: all(not t.is_running() for t in window.tasks.tasks))
+    assert listening == []
 
 
 def test_a_server_that_came_up_after_its_start_was_cancelled_is_stopped_unseen(
@@ -354,7 +384,7 @@ def test_a_server_that_came_up_after_its_start_was_cancelled_is_stopped_unseen(
 
     def start(name: str, _work: object, on_done: Callable[[object], None] | None = None, **_kw: object) -> object:
         started.append((name, on_done))
-        return SimpleNamespace(cancel=lambda reason="user": None)
+        return SimpleNamespace(cancel=lambda reason="user": None, is_running=lambda: True, let_go=False, lane=None)
 
     with monkeypatch.context() as m:  # (no server: the test hands over what starting one answers)
         m.setattr(panel.tasks, "start", start)

@@ -49,6 +49,8 @@ PROGRESS_MS = 200  # the status bar's progress is redrawn at most this often
 
 # Work the app starts by itself and simply redoes next time: closing interrupts it without asking.
 RECOMPUTABLE_TASKS = frozenset({"scan", "heatmaps", "suggestions", "learning-rate finder", "evaluate", "engine"})
+# Quitting never waits for these: loading torch cannot stop midway (seconds on a busy machine) and writes nothing.
+UNWAITED_AT_QUIT = frozenset({"engine"})
 
 
 class MainWindow(QMainWindow):
@@ -81,7 +83,6 @@ class MainWindow(QMainWindow):
                                          self._write_on_lane, self)
         self.autosave.problem.connect(lambda text: show_settings_problem(self.settings_status, text))
         self.state.settings_changed.connect(self.autosave.changed)
-        self._device_pending = False
         self.use_default_device()
         self.state.core_ready.connect(self._default_device_when_listed)  # after the Train page lists the GPUs
         self.interrupted_banner.check()
@@ -205,7 +206,6 @@ class MainWindow(QMainWindow):
     def wait_until_core_loaded(self) -> None:
         """For scripts and tests: import the core on this thread and mark it loaded."""
         from desktop_cls.core.devices import list_devices
-
         self._on_core_loaded(list_devices())
 
     # ---- layout pieces -------------------------------------------------------------------------
@@ -254,10 +254,9 @@ class MainWindow(QMainWindow):
 
     # ---- reactions -----------------------------------------------------------------------------
     def _show_row(self, row: int) -> None:
-        if row < 0:
-            return
-        self.stack.setCurrentIndex(row)
-        self.title_label.setText(self._titles[self._keys[row]])
+        if row >= 0:
+            self.stack.setCurrentIndex(row)
+            self.title_label.setText(self._titles[self._keys[row]])
 
     def _set_badge(self, key: PageKey, status: Badge) -> None:
         row = self._keys.index(key)
@@ -355,8 +354,9 @@ class MainWindow(QMainWindow):
             self.autosave.changed()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        user_work = [t for t in self.tasks.running() if t.name not in RECOMPUTABLE_TASKS]
-        serving = self.export_page.serve_panel.quit_question()
+        serve = self.export_page.serve_panel  # its question covers its start
+        user_work = [t for t in self.tasks.running() if t.name not in RECOMPUTABLE_TASKS and t is not serve.starting()]
+        serving = serve.quit_question()
         if (self.state.training or user_work or serving) and not self._closing:
             if self.state.training:
                 text = self.train_page.training.quit_question()
@@ -378,7 +378,7 @@ class MainWindow(QMainWindow):
         self._closing = True
         for page in self.pages.values():  # each stops its own threads: the camera, training, thumbnails
             page.shutdown()
-        self.tasks.stop_all()
+        self.tasks.stop_all(unwaited=UNWAITED_AT_QUIT)
         self.save_settings()
 
     # ---- drag and drop -------------------------------------------------------------------------

@@ -60,6 +60,9 @@ def restart_app(window: QWidget) -> bool:
     open (the user kept a running training) or the new process could not be started."""
     if not window.close():
         return False
+    from desktop_cls.gui.shell.single_instance import release_held
+
+    release_held()  # the new process is the app from now on, not a second start handing over to this one
     program, arguments = restart_command()
     started, _pid = QProcess.startDetached(program, arguments, os.getcwd())
     return bool(started)

@@ -161,6 +161,7 @@ class Task:
         self.lane = lane
         self.token = CancelToken()
         self.pause = pause
+        self.let_go = False  # cancelled and no longer shown nor asked about (TaskRunner.let_go); it may still run
         self._ended = threading.Event()
 
     def cancel(self, reason: str = "user") -> None:
@@ -265,8 +266,8 @@ class _Relay(QObject):
 
     @Slot(int, int, str)
     def progressed(self, done: int, total: int, what: str) -> None:
-        if self.task.lane in REPORTED_LANES:  # the status bar clears only what it was told ended (task_finished)
-            self.runner.task_progress.emit(self.task.name, done, total, what)
+        if self.task.lane in REPORTED_LANES and not self.task.let_go:  # the status bar clears only what it was
+            self.runner.task_progress.emit(self.task.name, done, total, what)  # told ended (task_finished)
         self._call("on_progress", done, total, what)
 
     @Slot(object)
@@ -342,21 +343,33 @@ class TaskRunner(QObject):
     def _forget(self, task: Task) -> None:
         if task in self.tasks:
             self.tasks.remove(task)
-            if task.lane in REPORTED_LANES:
+            if task.lane in REPORTED_LANES and not task.let_go:
                 self.task_finished.emit(task.name)
 
+    def let_go(self, task: Task) -> None:
+        """Cancel a request the user gave up, and count it as ended at once although its thread may go on a while
+        (opening a model cannot stop midway): the status bar clears, and quitting does not ask about it."""
+        task.cancel()
+        if task.let_go or not task.is_running():
+            return
+        task.let_go = True
+        if task.lane in REPORTED_LANES:
+            self.task_finished.emit(task.name)
+
     def running(self, lane: Lane = Lane.TASKS) -> list[Task]:
-        return [t for t in self.tasks if t.lane == lane and t.is_running()]
+        """The requests queued or running on `lane`, but those let go."""
+        return [t for t in self.tasks if t.lane == lane and t.is_running() and not t.let_go]
 
     def cancel_lane(self, lane: Lane) -> None:
         for t in list(self.tasks):
             if t.lane == lane:
                 t.cancel()
 
-    def stop_all(self, timeout_ms: int = 60_000) -> bool:
-        """Cancel every request and wait for them all to end (queued ones end at once, as cancelled)."""
+    def stop_all(self, timeout_ms: int = 60_000, unwaited: frozenset[str] = frozenset()) -> bool:
+        """Cancel every request and wait for them all to end (queued ones end at once, as cancelled). Requests
+        named in `unwaited` are cancelled and not waited for: work that cannot stop midway and writes nothing."""
         tasks = list(self.tasks)
         for t in tasks:
             t.cancel()
         deadline = time.monotonic() + timeout_ms / 1000
-        return all(t._ended.wait(max(0.0, deadline - time.monotonic())) for t in tasks)
+        return all(t._ended.wait(max(0.0, deadline - time.monotonic())) for t in tasks if t.name not in unwaited)

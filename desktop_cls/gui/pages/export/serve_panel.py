@@ -56,6 +56,7 @@ class ServePanel(QGroupBox):
         self.other_model_label.hide()
         self._served = ""  # the model the running server answers with
         self._starting: Task | None = None  # the start under way
+        self._starting_model = ""  # the model it opens
         self.url = ""  # the running server's address
         self.curl_edit = QLineEdit()
         self.curl_edit.setObjectName("serveCurlEdit")
@@ -103,6 +104,7 @@ class ServePanel(QGroupBox):
         sid = self._start_id
         self._set_busy(what)
         self.cancel_button.show()
+        self._starting_model = model
         self._starting = self.tasks.start(
             "serve", work, lambda info: self._started(info, model) if sid == self._start_id else self._discard(info),
             on_error=lambda m, d: self._failed(m, d) if sid == self._start_id else None, keep_result=True)
@@ -112,7 +114,7 @@ class ServePanel(QGroupBox):
         then no server starts (one that started all the same is stopped: _discard)."""
         if self._starting is None:
             return
-        self._starting.cancel()
+        self.tasks.let_go(self._starting)  # the status bar stops saying "Starting to serve…" at once
         self._starting, self._start_id = None, self._start_id + 1
         self._busy = False
         self.cancel_button.hide()
@@ -195,10 +197,17 @@ class ServePanel(QGroupBox):
         self.count_label.setText(self.tr("{0} requests answered").format(requests_served(self.port)))
 
     def quit_question(self) -> str:
-        """What quitting now does to the server (joins the window's quit question); "" when nothing is served."""
+        """What quitting now does to the server (joins the window's quit question); "" when nothing is served nor
+        starting."""
+        if self._starting is not None:
+            return self.tr("Serving {0} is starting; quitting cancels it.").format(Path(self._starting_model).name)
         if self.port is None:
             return ""
         return self.tr("A model is being served at {0}; quitting stops it.").format(self.url)
+
+    def starting(self) -> Task | None:
+        """The serve start under way (its quit question is this box's), or None."""
+        return self._starting
 
     def shutdown(self) -> None:
         """Stop the server when the window closes (waits for it: called at exit)."""
