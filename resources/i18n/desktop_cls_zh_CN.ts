@@ -2275,6 +2275,18 @@ Trained on {folder}</source>
         <translation>把图像拖到这里，或按“分类图像…”选择图像：识别出的类别会显示在这里，并附上每个可能类别的置信度。“分类文件夹…”会在右侧列出文件夹中的每张图像；“摄像头”可实时分类。</translation>
     </message>
     <message>
+        <source>Opening {0}…</source>
+        <translation>正在打开 {0}…</translation>
+    </message>
+    <message>
+        <source>not a picture</source>
+        <translation>不是图像</translation>
+    </message>
+    <message>
+        <source>{0} cannot be read as an image: {1}.</source>
+        <translation>{0} 无法作为图像读取：{1}。</translation>
+    </message>
+    <message>
         <source>Cannot read this image: {0}</source>
         <translation>无法读取此图像：{0}</translation>
     </message>

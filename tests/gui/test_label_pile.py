@@ -148,8 +148,8 @@ def test_a_photo_passed_over_before_it_opened_never_replaces_the_next_picture(qt
     assert lp.model.current() == "img_0002.png"
     small = lp.view.preview.source()
     assert small is not None and small.width() < 100
-    work = lp.view._work  # the photo's decoding ended (cancelled, or done and dropped)
-    qtbot.waitUntil(lambda: not work.tasks, timeout=10_000)
+    pictures = lp.view._pictures  # the photo's decoding ended (cancelled, or done and dropped)
+    qtbot.waitUntil(lambda: not pictures.pending(), timeout=10_000)
     qtbot.wait(0)  # (and anything it posted to this thread has been handled)
     assert lp.view.preview.source() is small
 

@@ -252,13 +252,15 @@ def load_thumbnails(paths: Sequence[str], side: int,
 
 
 def qimage_to_rgb(img: QImage) -> np.ndarray:
-    """H x W x 3 uint8 copy of a QImage (any format): how a webcam frame reaches the model."""
+    """H x W x 3 uint8 copy of a QImage (any format); H x W x 4 (RGBA, not premultiplied) for one with an alpha
+    channel, whose transparency the engine shows as it does a file's: how a webcam or video frame reaches the model."""
     import numpy as np
 
-    rgb = img.convertToFormat(QImage.Format.Format_RGB888)
+    channels = 4 if img.hasAlphaChannel() else 3
+    rgb = img.convertToFormat(QImage.Format.Format_RGBA8888 if channels == 4 else QImage.Format.Format_RGB888)
     w, h, stride = rgb.width(), rgb.height(), rgb.bytesPerLine()
     buf = np.frombuffer(rgb.constBits(), dtype=np.uint8, count=stride * h).reshape(h, stride)
-    return buf[:, : w * 3].reshape(h, w, 3).copy()
+    return buf[:, : w * channels].reshape(h, w, channels).copy()
 
 
 def rgb_array_to_qimage(arr: object) -> QImage:

@@ -58,13 +58,14 @@ class ClassifierSession:
         return explain_file(self._model(), path)[3]
 
     def classify_frame(self, frame: Any, heatmap: bool, threshold: float) -> tuple[Any, Any]:
-        """(Prediction, heat map overlay or None) for one camera frame."""
+        """(Prediction, heat map overlay or None) for one camera frame (H x W x 3, or 4 with transparency: the
+        overlay is drawn over it as it is shown, on white, as a file's is)."""
         predictor = self._model()
         pred = predictor.predict_arrays([frame], top_k=3, threshold=threshold)[0]
         if not heatmap:
             return pred, None
-        from desktop_cls.core.data.frames import resize_frame
+        from desktop_cls.core.data.frames import frame_to_rgb, resize_frame
         from desktop_cls.core.inference.explain import explain_image, overlay
 
         small = resize_frame(frame, predictor.meta.input_size)
-        return pred, overlay(frame, explain_image(predictor, small).heatmap)
+        return pred, overlay(frame_to_rgb(frame), explain_image(predictor, small).heatmap)

@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QLayout, QVBoxLayout
 
 from desktop_cls.gui.pages.classify.classifier_session import ClassifierSession
@@ -168,9 +167,7 @@ class ClassifyPage(Page):
         if not 0 <= row < len(preds) or self.live.running():
             return
         p = preds[row]
-        pix = QPixmap(p.path)
-        if not pix.isNull():
-            self.preview.set_image(pix)
+        self.preview.show_file(p.path)  # as the model saw it, a photo off the UI thread
         self.preview.show_prediction(p)
         if self.controls.heatmap() and p.label is not None:
             self.heat_maps.request(p.path, lambda path: self.controls.heatmap() and self.model.heatmap_fits(
@@ -247,4 +244,5 @@ class ClassifyPage(Page):
         self.live.run(False)
         self.results.cancel()
         self.results.model.shutdown()  # the thumbnails' decoding requests
+        self.preview.shutdown()  # and the preview's
         self.tasks.cancel_lane(Lane.CLASSIFIER)  # the window's stop_all joins the lane

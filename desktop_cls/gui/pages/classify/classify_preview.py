@@ -1,7 +1,10 @@
-"""The Classify page's preview: the image (or live frame), the prediction in large type and the top-k bars."""
+"""The Classify page's preview: the image (or live frame), the prediction in large type and the top-k bars. A
+classified file is shown as the model saw it (core's decoder, a photo off the UI thread: picture_loading); a picture
+that arrives after the preview moved on (another row, a video, a live frame, a heat map) is dropped."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -10,6 +13,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QProgressBar, QVBoxLayout, QW
 
 from desktop_cls.gui.pages.classify.webcam import draw_caption
 from desktop_cls.gui.widgets.common import ScaledImageLabel, rgb_array_to_qimage
+from desktop_cls.gui.widgets.picture_loading import PictureLoader, screen_limit
 
 TOP_K = 5
 UNKNOWN = "unknown"  # core.inference.predictor.UNKNOWN (that module imports torch)
@@ -22,6 +26,8 @@ class PredictionPreview(QWidget):
         self.image.setObjectName("classifyPreview")
         self.image.setAccessibleName(self.tr("Image being classified"))
         self.image.setMinimumSize(self.fontMetrics().height() * 12, self.fontMetrics().height() * 12)
+        self.image.setWordWrap(True)  # why a file cannot be shown
+        self._pictures = PictureLoader(self)  # a classified file's picture, a large one on the images lane
         self.caption = QLabel()
         self.caption.setObjectName("predictionLabel")
         self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -67,12 +73,31 @@ class PredictionPreview(QWidget):
         self.image.setVisible(not on)
 
     def set_image(self, pix: QPixmap, smooth: bool = True) -> None:
+        """A picture made here (a heat map): a file's picture still on its way is not shown over it."""
+        self._pictures.forget()
         self._waiting(False)
         self.image.set_image(pix, smooth=smooth)
+
+    def show_file(self, path: str) -> None:
+        """A classified file's picture as the model saw it, at no more than the screen's size; a large one is decoded
+        off the UI thread, the image's place saying so meanwhile (never the picture before under this file)."""
+        self._waiting(False)
+        if not self._pictures.load(path, screen_limit(self), lambda picture: self._show_picture(path, picture)):
+            self.image.clear_image()
+            self.image.setText(self.tr("Opening {0}…").format(Path(path).name))
+
+    def _show_picture(self, path: str, picture: QImage | str) -> None:
+        if isinstance(picture, QImage) and not picture.isNull():
+            self.image.set_image(QPixmap.fromImage(picture))
+            return
+        self.image.clear_image()
+        reason = picture if isinstance(picture, str) and picture else self.tr("not a picture")
+        self.image.setText(self.tr("{0} cannot be read as an image: {1}.").format(Path(path).name, reason.rstrip(".")))
 
     def show_frame(self, img: QImage, overlay: Any = None, caption: str = "") -> None:
         """A live frame as it is shown: under the latest heat map overlay when there is one, with the latest
         prediction drawn on it (the frame itself may be newer than both: the model never holds the video up)."""
+        self._pictures.forget()
         self._waiting(False)
         shown = img.convertToFormat(QImage.Format.Format_RGB888)
         if overlay is not None:
@@ -82,7 +107,8 @@ class PredictionPreview(QWidget):
         self.image.set_image(QPixmap.fromImage(shown), smooth=False)
 
     def clear(self, caption: str = "") -> None:
-        """Nothing shown: a video's result is a plot, not the image classified before it."""
+        """Nothing shown: a video's result is a plot, not the image classified before it (nor one on its way)."""
+        self._pictures.forget()
         self.image.clear_image()
         self._waiting(False)
         self.caption.setText(caption)
@@ -108,3 +134,6 @@ class PredictionPreview(QWidget):
             else:
                 name.setText("")
                 bar.setVisible(False)
+
+    def shutdown(self) -> None:
+        self._pictures.shutdown()

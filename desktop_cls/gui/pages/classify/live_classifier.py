@@ -23,6 +23,16 @@ from desktop_cls.gui.work.tasks import Lane, TaskRunner
 FRAME_SIDE = 320  # frames are classified at most this large: the model resizes them anyway
 
 
+def frame_for_model(img: QImage) -> Any:
+    """A frame as the model is handed it: at most FRAME_SIDE a side, shrunk smoothly (a nearest-pixel shrink kept
+    every n-th pixel, so fine detail the file path averages came out as stripes or noise), its transparency kept
+    (the engine cuts and letterboxes it as it does a video file's frame): H x W x 3 or 4 uint8."""
+    if max(img.width(), img.height()) > FRAME_SIDE:
+        img = img.scaled(FRAME_SIDE, FRAME_SIDE, Qt.AspectRatioMode.KeepAspectRatio,
+                         Qt.TransformationMode.SmoothTransformation)
+    return qimage_to_rgb(img)
+
+
 class LiveClassifier(QObject):
     classified = Signal(object)  # Prediction of a camera or video frame
     running_changed = Signal(bool)  # a source started or stopped, however it was started or stopped
@@ -66,9 +76,7 @@ class LiveClassifier(QObject):
     def show(self, img: QImage) -> None:
         """Display a frame with the latest prediction drawn on it; classify it only when the model is idle."""
         if self.model.frame_arrived():
-            small = img.scaled(FRAME_SIDE, FRAME_SIDE, Qt.AspectRatioMode.KeepAspectRatio) \
-                if img.width() > FRAME_SIDE else img
-            session, frame = self.session, qimage_to_rgb(small)  # the request's own copies
+            session, frame = self.session, frame_for_model(img)  # the request's own copies
             heatmap, threshold = self.heatmap(), self.model.threshold
             self.tasks.start("frame", lambda progress, cancel: session.classify_frame(frame, heatmap, threshold),
                              lambda result: self._done(*result), self.on_error, on_ended=self.model.frame_ended,

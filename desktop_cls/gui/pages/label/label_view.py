@@ -11,8 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QImage, QImageReader, QKeySequence, QPixmap, QShortcut
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QGridLayout,
@@ -26,33 +26,13 @@ from PySide6.QtWidgets import (
 from desktop_cls.gui.pages.label.label_keys import KeyMemory, key_of
 from desktop_cls.gui.widgets.common import ClassDropButton, ScaledImageLabel
 from desktop_cls.gui.widgets.image_viewer import open_viewer
+from desktop_cls.gui.widgets.picture_loading import PictureLoader, screen_limit
 from desktop_cls.gui.widgets.thumbnails import ThumbnailGrid, ThumbnailModel
-from desktop_cls.gui.work.tasks import Lane, TaskRunner
 
 if TYPE_CHECKING:
     from desktop_cls.core.data.labeling import Workspace
 
 MAX_CLASS_BUTTONS = 18
-# pixels: a larger picture is decoded off the UI thread (12 MP took 0.5 s on it; a 0.9 MP clip-art PNG 20-47 ms,
-# half a key press's 50 ms, at a load of 7 on 2 cores); 500 x 500 took 5-16 ms
-LARGE_PICTURE = 250_000
-
-
-def read_picture(path: str, limit: QSize) -> QImage | str:
-    """The picture as the app decodes it for the model (core's decoder, as the thumbnails: EXIF orientation applied,
-    the pixel and memory limits kept) at no more than `limit` device pixels; why not (the decoder's words) when the
-    file cannot be shown. Plain pixels only: it runs on a worker thread for a large picture."""
-    from desktop_cls.core.data.thumbnail_cache import decode_thumbnail
-    from desktop_cls.core.errors import ImageLoadError
-
-    try:
-        thumb = decode_thumbnail(path, max(limit.width(), limit.height(), 1))
-    except ImageLoadError as e:
-        return e.message
-    image = QImage(thumb.rgb, thumb.width, thumb.height, 3 * thumb.width, QImage.Format.Format_RGB888).copy()
-    if image.width() > limit.width() or image.height() > limit.height():  # (a picture taller than the screen)
-        image = image.scaled(limit, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
-    return image
 
 
 def keep_focus(page: QWidget) -> None:
@@ -85,8 +65,7 @@ class LabelView(QWidget):
         self.preview.double_clicked.connect(
             lambda: open_viewer(self, self.strip_model.items, self.strip.currentIndex().row()))
         self.preview.setWordWrap(True)  # what to do next, when no image is left to label
-        self._work = TaskRunner(self)  # large pictures are decoded on the images lane
-        self._shown = ""  # the file the preview is for: a decoded picture of another that arrives late is dropped
+        self._pictures = PictureLoader(self)  # large pictures are decoded on the images lane
         self.nav, self.undo = nav, undo
         self.class_buttons = QGridLayout()
         self.keys: dict[str, str] = {}  # key -> class name, see label_keys
@@ -111,7 +90,7 @@ class LabelView(QWidget):
         return label
 
     def clear(self) -> None:
-        self._shown = ""
+        self._pictures.forget()
         self.preview.clear_image()
         self.caption.setText("")
         self.suggestion.setText("")
@@ -120,7 +99,7 @@ class LabelView(QWidget):
     def show_image(self, path: str | None, caption: str, suggestion: str, row: int) -> None:
         """The image to label (None: none left), its caption and suggestion; the strip follows."""
         if path is None:
-            self._shown = ""
+            self._pictures.forget()
             self.preview.clear_image()
         else:
             self._load(path)
@@ -131,26 +110,13 @@ class LabelView(QWidget):
     def _load(self, path: str) -> None:
         """A small picture at once; a large one (a photo), or one whose size its header does not say, on a worker
         thread, the preview empty meanwhile (never the picture before under this file's name), at no more than the
-        screen's size. Either way through the app's own decoder (read_picture)."""
-        self._shown = path
-        self._work.cancel_lane(Lane.IMAGES)  # one passed over is not decoded
-        size = QImageReader(path).size()  # the header only
-        screen = self.screen().availableSize() * self.devicePixelRatioF()
-        if size.isValid() and size.width() * size.height() <= LARGE_PICTURE:
-            self._show_picture(path, read_picture(path, screen))
-            return
-        self.preview.clear_image()
-        self.preview.setText(self.tr("Opening {0}…").format(Path(path).name))
-
-        def arrived(picture: QImage | str) -> None:
-            if path == self._shown:  # (not one passed over meanwhile)
-                self._show_picture(path, picture)
-
-        self._work.start("preview", lambda progress, cancel: read_picture(path, screen), arrived,
-                         on_error=lambda message, _details: arrived(message), lane=Lane.IMAGES)
+        screen's size. Either way through the app's own decoder (picture_loading)."""
+        if not self._pictures.load(path, screen_limit(self), lambda picture: self._show_picture(path, picture)):
+            self.preview.clear_image()
+            self.preview.setText(self.tr("Opening {0}…").format(Path(path).name))
 
     def shutdown(self) -> None:
-        self._work.stop_all(5000)
+        self._pictures.shutdown()
         self.strip_model.shutdown()
 
     def _show_picture(self, path: str, picture: QImage | str) -> None:
