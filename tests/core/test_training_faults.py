@@ -206,3 +206,18 @@ def test_a_full_disk_at_the_first_save_does_not_offer_a_resume(data: Path, tmp_p
     with pytest.raises(UserError, match=r"the disk is full: free \d+ MB on .* and train again \(no epoch"):
         fit(TrainConfig(model="simple_cnn", epochs=2, batch_size=2, image_size=16), data, out=tmp_path / "run")
     assert not (tmp_path / "run" / rd.LAST).exists()
+
+
+@pytest.mark.parametrize(("after", "said"), [(1, "nothing to resume"), (2, "previous checkpoint is intact")])
+def test_a_failed_save_only_says_the_previous_checkpoint_is_intact_when_there_is_one(
+        data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, after: int, said: str) -> None:
+    """Not a full disk (torch.save failing for its own reason): at the first epoch no checkpoint was there to keep."""
+    from desktop_cls.core.training import checkpoint
+
+    monkeypatch.setattr(checkpoint, "free_bytes", lambda _p: 10**12)
+    fill_disk_on_save(monkeypatch, after, RuntimeError("serialization failed"))
+    with pytest.raises(UserError, match="serialization failed") as caught:
+        fit(TrainConfig(model="simple_cnn", epochs=2, batch_size=2, image_size=16), data,
+            out=tmp_path / "run")
+    assert said in str(caught.value)
+    assert ("intact" in str(caught.value)) == (after > 1)

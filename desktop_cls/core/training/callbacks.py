@@ -29,6 +29,7 @@ from desktop_cls.core.training.checkpoint import (
     disk_full_error,
     is_disk_full,
     save_checkpoint,
+    save_failed_error,
     sidecar_epoch,
 )
 from desktop_cls.core.training.fit_result import TrainState
@@ -159,8 +160,7 @@ class SaveCheckpoints(LoopCallback):
             save_checkpoint(path, state, root=self.loop.run)
         except (DiskFull, OSError) as e:
             if not isinstance(e, DiskFull) and not is_disk_full(e):
-                raise UserError(_("saving {path} failed: {error}. The previous checkpoint is intact.").format(
-                        path=path, error=e)) from None
+                raise save_failed_error(path, e) from None
             self.loop.notice(_("could not save the checkpoint {name}: the disk is full; the previous one is kept. "
                                "Free some disk space.").format(name=name), "warning")
             raise e if isinstance(e, DiskFull) else disk_full_error(path, 2**20) from None

@@ -32,12 +32,26 @@ def disk_full_error(path: Path, needed: int) -> DiskFull:
     """'the disk is full: free N MB and resume', N from what the save needs and what is free now."""
     folder = Path(path).parent
     mb = max(1, math.ceil((needed - _free_or_zero(folder)) / 2**20))
-    resumable = any(p.is_file() for p in (Path(path), folder / "last.pt", folder / "checkpoints" / "last.pt"))
-    if not resumable:  # the first epoch's save: there is nothing to resume from
+    if not _resumable(path):  # the first epoch's save: there is nothing to resume from
         return DiskFull(_("the disk is full: free {mb} MB on {folder} and train again (no epoch had been saved "
                           "yet, so there is nothing to resume)").format(mb=mb, folder=folder))
     return DiskFull(_("the disk is full: free {mb} MB on {folder} and resume the run (the previous checkpoint is "
                       "intact)").format(mb=mb, folder=folder))
+
+
+def save_failed_error(path: Path, reason: object) -> UserError:
+    """'saving X failed: why', and what is left: the previous checkpoint, or (at the first save) nothing to resume."""
+    if _resumable(path):
+        return UserError(_("saving {path} failed: {reason}. The previous checkpoint is intact.").format(
+                path=path, reason=reason))
+    return UserError(_("saving {path} failed: {reason}. No epoch had been saved yet, so there is nothing to resume: "
+                       "fix the problem and train again.").format(path=path, reason=reason))
+
+
+def _resumable(path: Path) -> bool:
+    """A checkpoint of an earlier epoch is there: the file itself, or the run's last.pt."""
+    folder = Path(path).parent
+    return any(p.is_file() for p in (Path(path), folder / "last.pt", folder / "checkpoints" / "last.pt"))
 
 
 def is_disk_full(e: BaseException) -> bool:
@@ -63,8 +77,7 @@ def save_checkpoint(path: Path, state: dict[str, Any], root: Path | None = None)
         if system is not None and is_write_failure(system):
             raise as_write_error(system, path) from None
         reason = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-        raise UserError(_("saving {path} failed: {reason}. The previous checkpoint is intact.").format(
-                path=path, reason=reason)) from None
+        raise save_failed_error(path, reason) from None
 
 
 def _save_closing(payload: dict[str, Any], path: Path) -> None:
