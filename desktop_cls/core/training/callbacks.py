@@ -18,7 +18,6 @@ import torch
 from torch import nn
 
 from desktop_cls.core import run_dir as rd
-from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import BaseCallback, BatchEnd, EpochEnd, Notice, StageChanged
 from desktop_cls.core.i18n import _, ngettext
 from desktop_cls.core.models.model_io import ModelMeta, save_native
