@@ -123,3 +123,21 @@ def test_settings_that_cannot_be_written_are_said_once_and_cleared_when_they_can
     window.autosave.changed(now=True)
     qtbot.waitUntil(lambda: window.settings_status.text() == "", timeout=30_000)
     assert json.loads(settings_path().read_text(encoding="utf-8"))["recent_folders"][0] == str(tiny_folder.resolve())
+
+
+def test_a_cache_folder_that_cannot_be_written_is_said_once_with_the_folder_and_the_fix(
+        qtbot: QtBot, isolated_user_dirs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """XDG_CACHE_HOME on a file (or a read-only disk): thumbnails and features were silently never kept."""
+    from desktop_cls.core.storage import user_cache_dir
+
+    blocker = isolated_user_dirs / "not-a-folder"
+    blocker.write_text("a file", encoding="utf-8")
+    monkeypatch.setenv("DESKTOP_CLS_CACHE_DIR", str(blocker / "desktop_cls"))
+    window = MainWindow(load_core=False)
+    qtbot.addWidget(window, before_close_func=lambda win: win.shutdown())
+    qtbot.waitUntil(lambda: window.cache_status.text() != "", timeout=30_000)
+    assert window.cache_status.text() == "No cache"
+    tip = window.cache_status.toolTip()
+    assert str(user_cache_dir()) in tip and "choose a data folder in Preferences" in tip
+    assert blocker.read_text(encoding="utf-8") == "a file"
+

@@ -35,7 +35,7 @@ from desktop_cls.gui.shell.first_size import PREFERRED, first_window_size
 from desktop_cls.gui.shell.interrupted_runs import InterruptedRunBanner
 from desktop_cls.gui.shell.menus import WindowMenus
 from desktop_cls.gui.shell.page_stack import PageStack
-from desktop_cls.gui.shell.preferences import apply_data_folder, show_settings_problem
+from desktop_cls.gui.shell.preferences import apply_data_folder, show_settings_problem, watch_cache_folder
 from desktop_cls.gui.shell.shortcuts import WindowShortcutGuard
 from desktop_cls.gui.state import AppState, Badge, PageKey
 from desktop_cls.gui.widgets.common import accept_as_copy, show_progress
@@ -229,6 +229,7 @@ class MainWindow(QMainWindow):
         self.settings_status = QLabel("")
         self.settings_status.setObjectName("settingsStatus")
         sb.addPermanentWidget(self.settings_status)
+        self.cache_status = watch_cache_folder(sb, self.tasks)
         sb.addPermanentWidget(self.task_status)
         sb.addPermanentWidget(self.task_progress)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QComboBox,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QStatusBar,
     QVBoxLayout,
 )
 
@@ -28,6 +30,7 @@ from desktop_cls.core import storage
 from desktop_cls.gui.settings import Settings
 from desktop_cls.gui.shell.language import LANGUAGE_NAMES
 from desktop_cls.gui.widgets.theme import THEMES
+from desktop_cls.gui.work.tasks import Lane, TaskRunner
 
 
 def apply_data_folder(settings: Settings) -> str | None:
@@ -54,6 +57,30 @@ def show_settings_problem(label: QLabel, problem: str) -> None:
     label.setToolTip(full if problem else "")
     if problem and first:
         QMessageBox.warning(label.window(), QCoreApplication.translate("Preferences", "Settings"), full)
+
+
+def watch_cache_folder(bar: QStatusBar, tasks: TaskRunner) -> QLabel:
+    """The cache folder (thumbnails, image features) cannot be written (XDG_CACHE_HOME on a file, a read-only
+    disk): the caches quietly did nothing and the app was slower. Tried once, off the UI thread (it may be a
+    network folder); when it fails, a word in the status bar with the folder and the fix in its tooltip."""
+    label = QLabel("")
+    label.setObjectName("cacheStatus")
+    bar.addPermanentWidget(label)
+    folder = storage.user_cache_dir()
+
+    def show(problem: str | None) -> None:
+        if not problem or not shiboken6.isValid(label):
+            return
+        label.setText(QCoreApplication.translate("Preferences", "No cache"))
+        label.setToolTip(QCoreApplication.translate(
+            "Preferences", "The cache folder {folder} cannot be written ({reason}), so thumbnails and image features "
+            "are worked out again each time and the app is slower. Make that folder writable (on Linux, "
+            "XDG_CACHE_HOME says where it is) or choose a data folder in Preferences, then restart the app.").format(
+            folder=folder, reason=problem))
+
+    # the settings lane: the app's own files, one request at a time, not shown as the user's work
+    tasks.start("cache folder", lambda progress, cancel: storage.writable_problem(folder), show, lane=Lane.SETTINGS)
+    return label
 
 
 class PreferencesDialog(QDialog):
