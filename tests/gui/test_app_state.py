@@ -533,3 +533,17 @@ def test_open_recent_chooses_the_folders_model_once_the_folder_is_open_not_when_
     window.open_recent(str(first))
     qtbot.waitUntil(lambda: state.dataset is not None and state.dataset.root == str(first), timeout=30_000)
     assert state.run == its
+
+
+def test_rescanning_the_open_folder_after_it_was_deleted_says_it_is_gone_and_what_to_do(
+        qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    """It read "folder not found: X … X is still open", as if X were both missing and open."""
+    folder = make_tiny_folder(tmp_path / "gone", per_class=4)
+    open_and_wait(qtbot, window, folder)
+    shutil.rmtree(folder)
+    window.dataset_page.rescan()
+    qtbot.waitUntil(lambda: bool(errors_shown()), timeout=30_000)
+    text = errors_shown()[0]
+    assert f"The folder {folder} is gone: it was moved or deleted" in text
+    assert "Open it again where it is now, or choose another folder" in text
+    assert "still open" not in text and "not found" not in text

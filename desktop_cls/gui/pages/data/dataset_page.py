@@ -29,7 +29,7 @@ from desktop_cls.gui.pages.data.class_table import ClassTable
 from desktop_cls.gui.pages.data.data_model import LOOSE, DataPageModel
 from desktop_cls.gui.pages.data.dataset_steps import DatasetSteps
 from desktop_cls.gui.pages.data.dataset_summary import summary_text
-from desktop_cls.gui.pages.data.folder_field import FolderField
+from desktop_cls.gui.pages.data.folder_field import FolderField, failure_text, read_folder
 from desktop_cls.gui.pages.data.problems_panel import ProblemsPanel
 from desktop_cls.gui.pages.page import Page, PageAction
 from desktop_cls.gui.settings import saved_split
@@ -161,18 +161,12 @@ class DatasetPage(Page):
         self.path_edit.show_folder(path)
         self.check.cancel()
         self.model.superseded()
+        open_root = self.state.dataset.root if self.state.dataset is not None else None
         self.state.begin_opening(path)
-        val, seed = saved_split(self.state.settings)
-
-        def work(progress: Any, cancel: Any) -> Any:
-            from desktop_cls.core.data.dataset import scan
-
-            index = scan(path, val_fraction=val, seed=seed, verify="header", progress=progress, cancel=cancel,
-                         unlabeled_only=True)
-            return index.prepare()  # what the window asks of it, worked out here rather than on the UI thread
-
-        self.run_task("scan", work, self.state.set_dataset, status=self.tr("Reading folder…"),
-                      on_error=self._scan_failed, on_cancelled=self._restore_path)
+        split = saved_split(self.state.settings)
+        self.run_task("scan", lambda progress, cancel: read_folder(path, open_root, split, progress, cancel),
+                      self.state.set_dataset, status=self.tr("Reading folder…"), on_error=self._scan_failed,
+                      on_cancelled=self._restore_path)
 
     # ---- showing -------------------------------------------------------------------------------------
     def _restore_path(self) -> None:
@@ -192,8 +186,7 @@ class DatasetPage(Page):
 
     def _scan_failed(self, message: str, details: str) -> None:
         self._restore_path()
-        if self.state.dataset is not None:
-            message += "\n\n" + self.tr("{0} is still open.").format(self.state.dataset.root)
+        message = failure_text(message, self.state.dataset.root if self.state.dataset is not None else None)
         show_error(self, self.tr("Cannot open this folder"), message, details)
 
     def _show_dataset(self, index: DatasetIndex) -> None:

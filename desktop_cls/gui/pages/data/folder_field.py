@@ -3,13 +3,50 @@
 A reading that ends names its folder in the field, but never over a path the user is typing: the rescan after a
 label, or a folder that took long to read, replaced a path half typed, and the rest of it was typed after the
 other folder's path.
+
+The folder walk the page starts (`read_folder`) and what a failed one says (`failure_text`) are here too: the open
+folder read again and gone since (deleted, moved, its disk unplugged) is said as such, not as "folder not found:
+X … X is still open".
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QLineEdit
+
+from desktop_cls.core.errors import UserError
+
+if TYPE_CHECKING:
+    from desktop_cls.core.data.dataset import DatasetIndex
+
+
+def gone_text(folder: str) -> str:
+    return QCoreApplication.translate(
+        "DatasetPage", "The folder {0} is gone: it was moved or deleted, or its disk is no longer connected.\n\n"
+        "Open it again where it is now, or choose another folder.").format(folder)
+
+
+def read_folder(path: str, open_root: str | None, split: tuple[float, int], progress: Any, cancel: Any) -> DatasetIndex:
+    """The Data page's folder walk, on its worker thread. The open folder (`open_root`) read again and no longer
+    there raises gone_text: looked at here, not on the UI thread, where a network folder's answer may be slow."""
+    from desktop_cls.core.data.dataset import scan
+
+    if open_root is not None and Path(path) == Path(open_root) and not Path(path).exists():
+        raise UserError(gone_text(open_root))
+    index = scan(path, val_fraction=split[0], seed=split[1], verify="header", progress=progress, cancel=cancel,
+                 unlabeled_only=True)
+    return index.prepare()  # what the window asks of it, worked out here rather than on the UI thread
+
+
+def failure_text(message: str, open_root: str | None) -> str:
+    """A folder did not open: why, and which dataset is still open (none said when that one is the folder gone)."""
+    if open_root is None or message == gone_text(open_root):
+        return message
+    return message + "\n\n" + QCoreApplication.translate("DatasetPage", "{0} is still open.").format(open_root)
 
 
 class FolderField(QLineEdit):
