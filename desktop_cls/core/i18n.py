@@ -97,3 +97,8 @@ def join_list(items: Iterable[str]) -> str:
     for item in items:
         text = _("{list}, {item}").format(list=text, item=item) if text else item
     return text
+
+
+def quoted(name: str) -> str:
+    """A name the user gave (a class, a folder) in quotes, as the language writes them: English 'cat', Chinese “cat”."""
+    return _("'{name}'").format(name=name)

@@ -665,6 +665,14 @@
         <translation>正在读取 {0}…</translation>
     </message>
     <message>
+        <source>The folder {0} is gone: it was moved or deleted, or its disk is no longer connected.
+
+Open it again where it is now, or choose another folder.</source>
+        <translation>文件夹 {0} 已不在了：它被移动或删除了，或者它所在的磁盘已断开连接。
+
+请在它现在所在的位置重新打开它，或选择另一个文件夹。</translation>
+    </message>
+    <message>
         <source>{0} is still open.</source>
         <translation>{0} 仍处于打开状态。</translation>
     </message>
@@ -2331,6 +2339,14 @@ Trained on {folder}</source>
     <message>
         <source>Settings</source>
         <translation>设置</translation>
+    </message>
+    <message>
+        <source>No cache</source>
+        <translation>无缓存</translation>
+    </message>
+    <message>
+        <source>The cache folder {folder} cannot be written ({reason}), so thumbnails and image features are worked out again each time and the app is slower. Make that folder writable (on Linux, XDG_CACHE_HOME says where it is) or choose a data folder in Preferences, then restart the app.</source>
+        <translation>无法写入缓存文件夹 {folder}（{reason}），因此每次都要重新生成缩略图和图像特征，应用会变慢。请让该文件夹可写（在 Linux 上，XDG_CACHE_HOME 指定它的位置），或在首选项中选择一个数据文件夹，然后重新启动应用。</translation>
     </message>
 </context>
 <context>

@@ -78,3 +78,14 @@ def test_the_images_an_export_is_measured_on_read_in_the_reader_s_word_order(
     i18n.set_language("en")
     images = gather_images(run / "model.safetensors", meta)
     assert images.description == f"{images.count} validation images of {data.resolve()}"
+
+
+def test_class_names_in_a_chinese_message_are_quoted_as_chinese_quotes_them(language: None) -> None:
+    """The flips' reason listed the classes as '0'、'1'、'2' in Chinese: English quotes beside a Chinese comma."""
+    from desktop_cls.core.training.choices import choose_flips
+
+    i18n.set_language("zh_CN")
+    reason = choose_flips(["0", "1", "2", "3"]).reason
+    assert "“0”、“1”、“2”" in reason and "'" not in reason
+    i18n.set_language("en")
+    assert "'0', '1', '2'" in choose_flips(["0", "1", "2", "3"]).reason

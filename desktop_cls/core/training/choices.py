@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop_cls.core.i18n import _, join_list
+from desktop_cls.core.i18n import _, join_list, quoted
 from desktop_cls.core.models.catalog import MODELS
 
 REFERENCE_BATCH = 32  # the batch the default learning rates were tuned for
@@ -154,7 +154,7 @@ def _words(text: str) -> list[str]:
 
 
 def _examples(classes: Sequence[str]) -> str:
-    shown = join_list(f"'{c}'" for c in list(classes)[:3])
+    shown = join_list(quoted(c) for c in list(classes)[:3])
     return shown + (" …" if len(classes) > 3 else "")
 
 
