@@ -64,6 +64,31 @@ def preload_torch_libraries() -> None:
     _load_library_early("torch", "lib/libtorch_python.so")
 
 
+def quicker_pyside_import_check() -> None:
+    """Make PySide's look at each module imported read the file's bytes, not the module's source through inspect.
+
+    After PySide6 loads, each module imported is checked for the word "PySide6" in its source (its switchable
+    features); by `inspect.getsource`, which files every line of every module in `linecache` for the rest of the
+    process. The engine's import of torch and torchvision put 1,850 files and 1.1 million lines there: about 95 MB
+    held for nothing, and CPU the engine task took while the window had just shown. The answer stays the same
+    (the word in the file); modules without a .py file are asked the original way. Nothing happens where PySide's
+    check is not found (another PySide version)."""
+    feature = sys.modules.get("shibokensupport.feature")
+    original = getattr(feature, "_mod_uses_pyside", None)
+    if feature is None or original is None or getattr(original, "reads_bytes", False):
+        return
+
+    def uses_pyside(module: object) -> bool:
+        path = getattr(module, "__file__", None)
+        if isinstance(path, str) and path.endswith(".py"):
+            with contextlib.suppress(OSError):
+                return b"PySide6" in Path(path).read_bytes()
+        return bool(original(module))
+
+    uses_pyside.reads_bytes = True  # type: ignore[attr-defined]
+    feature._mod_uses_pyside = uses_pyside  # type: ignore[attr-defined]
+
+
 def load_triton_before_qt() -> None:
     """Load triton's compiler library before Qt starts, where torch's build brings triton (CUDA builds on Linux).
 
