@@ -77,9 +77,9 @@ def main(argv: list[str] | None = None) -> int:
     ticks.stop()
     w.shutdown()
     stalls = sorted(ticks.worst, reverse=True)
-    report: dict[str, Any] = {"load_1min_before": load_before, "load_1min_after": os.getloadavg()[0], "window_shown_s": shown_s,
-              "engine_loaded_s": loaded_at[0] if loaded_at else None,
-              "phases": {k: _summary(v) for k, v in ticks.late.items()}, "worst": stalls[:10]}
+    report: dict[str, Any] = {"load_1min_before": load_before, "load_1min_after": os.getloadavg()[0],
+                              "window_shown_s": shown_s, "engine_loaded_s": loaded_at[0] if loaded_at else None,
+                              "phases": {k: _summary(v) for k, v in ticks.late.items()}, "worst": stalls[:10]}
     print(f"1-min load {load_before:.1f} -> {report['load_1min_after']:.1f}; window shown after {shown_s:.2f} s, "
           f"engine loaded {report['engine_loaded_s'] or float('nan'):.1f} s after that")
     for name, s in report["phases"].items():
