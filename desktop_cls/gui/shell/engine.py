@@ -8,8 +8,11 @@ import ctypes
 import gc
 import importlib.util
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, QTimer
 
 from desktop_cls.core.models.catalog import MODELS
 
@@ -51,6 +54,38 @@ def load_engine(progress: object, cancel: object) -> list[Any]:
         devices = list_devices()
         gc.freeze()
     return devices
+
+
+# A window that is never painted (built hidden) still loads the engine after this long.
+UNPAINTED_START_MS = 1000
+
+
+class AfterFirstPaint(QObject):
+    """Calls `start` once, when the event loop is next free after `window` was first painted (or after
+    UNPAINTED_START_MS when it is not painted by then).
+
+    The engine task imported torch from the moment the window was built: on a loaded two-core machine its thread
+    took the CPU and the interpreter lock while the UI thread laid out and painted the window for the first
+    time (40-50 ms of the UI thread's own work), and that first frame came 130-350 ms late in every run of
+    benchmarks/startup_stalls.py."""
+
+    def __init__(self, window: QObject, start: Callable[[], object]) -> None:
+        super().__init__(window)
+        self._start = start
+        self._started = False
+        window.installEventFilter(self)
+        QTimer.singleShot(UNPAINTED_START_MS, self, self._start_once)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and not self._started:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self, self._start_once)
+        return False
+
+    def _start_once(self) -> None:
+        if not self._started:
+            self._started = True
+            self._start()
 
 
 def preload_torch_libraries() -> None:
