@@ -66,8 +66,8 @@ class AfterFirstPaint(QObject):
 
     The engine task imported torch from the moment the window was built: on a loaded two-core machine its thread
     took the CPU and the interpreter lock while the UI thread laid out and painted the window for the first
-    time (40-50 ms of the UI thread's own work), and that first frame came 130-350 ms late in every run of
-    benchmarks/startup_stalls.py."""
+    time (30-50 ms of the UI thread's own work), and that first frame came 105-350 ms late in 9 of 10 runs of
+    benchmarks/startup_stalls.py (load 3-10)."""
 
     def __init__(self, window: QObject, start: Callable[[], object]) -> None:
         super().__init__(window)
