@@ -68,6 +68,7 @@ class Ticks:
         self.timer.timeout.connect(self.tick)
         self.dumps: StallWatchdog | None = None
         self.late_s = late_s  # a gap this long gets every thread's stack (with --watchdog)
+        self.stall_ms = STALL_MS  # a gap this late is kept in `worst`
         if watchdog is not None:
             from benchmarks.stall_watchdog import StallWatchdog
 
@@ -100,7 +101,7 @@ class Ticks:
         ui_ms, process_ms = ((b - a) * 1000 for a, b in zip(self.cpu, cpu, strict=True))
         self.last, self.cpu = now, cpu
         self.late.setdefault(self.phase, []).append(late)
-        if late > STALL_MS:
+        if late > self.stall_ms:
             self.worst.append((late, self.phase, now - self.t0, ui_ms, process_ms))
         if self.dumps is not None:
             if late > self.late_s * 1000 - 10:  # the dump above this line (if any) belongs to this gap

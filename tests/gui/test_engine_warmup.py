@@ -8,6 +8,7 @@ import gc
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -93,10 +94,27 @@ def test_the_app_loads_torchs_libraries_before_it_builds_the_window(monkeypatch:
         order.append("window")
         raise Built
 
+    monkeypatch.setattr(engine, "quicker_pyside_import_check", lambda: order.append("pyside check"))
     monkeypatch.setattr(engine, "preload_torch_libraries", lambda: order.append("libraries"))
     monkeypatch.setattr(main_window, "MainWindow", window)
     for quiet in ("setup_logging", "install_exception_hooks", "ignore_file_size_signal"):
         monkeypatch.setattr(app, quiet, lambda: None)
     with pytest.raises(Built):
         app.run_app()
-    assert order == ["libraries", "window"]
+    assert order == ["pyside check", "libraries", "window"]
+
+
+def test_pysides_check_of_each_import_reads_the_file_and_keeps_no_source(tmp_path: Path) -> None:
+    """PySide looked for "PySide6" in each imported module's source through inspect, which kept every line of
+    every module in linecache (1.1 million lines, about 95 MB, once torch was loaded): the same answer now comes
+    from the file's bytes, and nothing is kept."""
+    (tmp_path / "uses_qt.py").write_text("import PySide6.QtCore\n")
+    (tmp_path / "plain_module.py").write_text("VALUE = 1\n")
+    code = ("import sys, linecache; import PySide6.QtCore; from desktop_cls.gui.shell.engine import "
+            "quicker_pyside_import_check; quicker_pyside_import_check(); quicker_pyside_import_check(); "
+            f"sys.path.insert(0, {str(tmp_path)!r}); import uses_qt, plain_module; "
+            "features = sys.modules['shibokensupport.feature'].pyside_feature_dict; "
+            "print(features['uses_qt'], features['plain_module'], "
+            "any(name.endswith(('uses_qt.py', 'plain_module.py')) for name in linecache.cache))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert out.stdout.split() == ["0", "-1", "False"]

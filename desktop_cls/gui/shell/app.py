@@ -172,6 +172,7 @@ def run_app(path: str | None = None, first_start: str | None = None) -> NoReturn
     from desktop_cls.gui.shell.main_window import MainWindow
     from desktop_cls.gui.widgets.theme import apply_theme
 
+    engine.quicker_pyside_import_check()  # before the window's modules and the engine task's torch are imported
     ignore_file_size_signal()
     setup_logging()
     install_exception_hooks()

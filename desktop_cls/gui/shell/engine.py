@@ -8,8 +8,11 @@ import ctypes
 import gc
 import importlib.util
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, QTimer
 
 from desktop_cls.core.models.catalog import MODELS
 
@@ -53,6 +56,38 @@ def load_engine(progress: object, cancel: object) -> list[Any]:
     return devices
 
 
+# A window that is never painted (built hidden) still loads the engine after this long.
+UNPAINTED_START_MS = 1000
+
+
+class AfterFirstPaint(QObject):
+    """Calls `start` once, when the event loop is next free after `window` was first painted (or after
+    UNPAINTED_START_MS when it is not painted by then).
+
+    The engine task imported torch from the moment the window was built: on a loaded two-core machine its thread
+    took the CPU and the interpreter lock while the UI thread laid out and painted the window for the first
+    time (30-50 ms of the UI thread's own work), and that first frame came 105-350 ms late in 9 of 10 runs of
+    benchmarks/startup_stalls.py (load 3-10)."""
+
+    def __init__(self, window: QObject, start: Callable[[], object]) -> None:
+        super().__init__(window)
+        self._start = start
+        self._started = False
+        window.installEventFilter(self)
+        QTimer.singleShot(UNPAINTED_START_MS, self, self._start_once)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and not self._started:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self, self._start_once)
+        return False
+
+    def _start_once(self) -> None:
+        if not self._started:
+            self._started = True
+            self._start()
+
+
 def preload_torch_libraries() -> None:
     """Load torch's shared libraries (libtorch and what it links) on this thread, before the window exists.
 
@@ -62,6 +97,31 @@ def preload_torch_libraries() -> None:
     rest of torch's import (seconds of Python, which hands the lock round) stays on the engine task. Where the
     libraries are not found as expected (another platform, another layout) nothing is loaded early."""
     _load_library_early("torch", "lib/libtorch_python.so")
+
+
+def quicker_pyside_import_check() -> None:
+    """Make PySide's look at each module imported read the file's bytes, not the module's source through inspect.
+
+    After PySide6 loads, each module imported is checked for the word "PySide6" in its source (its switchable
+    features); by `inspect.getsource`, which files every line of every module in `linecache` for the rest of the
+    process. The engine's import of torch and torchvision put 1,850 files and 1.1 million lines there: about 95 MB
+    held for nothing, and CPU the engine task took while the window had just shown. The answer stays the same
+    (the word in the file); modules without a .py file are asked the original way. Nothing happens where PySide's
+    check is not found (another PySide version)."""
+    feature = sys.modules.get("shibokensupport.feature")
+    original = getattr(feature, "_mod_uses_pyside", None)
+    if feature is None or original is None or getattr(original, "reads_bytes", False):
+        return
+
+    def uses_pyside(module: object) -> bool:
+        path = getattr(module, "__file__", None)
+        if isinstance(path, str) and path.endswith(".py"):
+            with contextlib.suppress(OSError):
+                return b"PySide6" in Path(path).read_bytes()
+        return bool(original(module))
+
+    uses_pyside.reads_bytes = True  # type: ignore[attr-defined]
+    feature._mod_uses_pyside = uses_pyside  # type: ignore[attr-defined]
 
 
 def load_triton_before_qt() -> None:

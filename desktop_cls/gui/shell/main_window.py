@@ -30,7 +30,7 @@ from desktop_cls.gui.pages.label.label_page import LabelPage
 from desktop_cls.gui.pages.page import Page
 from desktop_cls.gui.pages.train.train_page import TrainPage
 from desktop_cls.gui.settings import Settings, load_settings, settings_snapshot, write_settings_snapshot
-from desktop_cls.gui.shell.engine import load_engine
+from desktop_cls.gui.shell.engine import AfterFirstPaint, load_engine
 from desktop_cls.gui.shell.first_size import PREFERRED, first_window_size
 from desktop_cls.gui.shell.interrupted_runs import InterruptedRunBanner
 from desktop_cls.gui.shell.menus import WindowMenus
@@ -88,9 +88,10 @@ class MainWindow(QMainWindow):
         self.interrupted_banner.check()
         if notice:
             QTimer.singleShot(0, lambda: QMessageBox.information(self, self.tr("Settings"), notice))
-        if load_core:  # a broken torch install must not take the window down: it is reported
-            self.tasks.start("engine", load_engine, self._on_core_loaded, on_error=lambda m, d: show_error(
-                self, self.tr("PyTorch could not be loaded"), m, d))
+        if load_core:  # once the window is painted; a broken torch install must not take the window down: reported
+            self.engine_start = AfterFirstPaint(self, lambda: self.tasks.start(
+                "engine", load_engine, self._on_core_loaded, on_error=lambda m, d: show_error(
+                    self, self.tr("PyTorch could not be loaded"), m, d)))
 
     def _build_pages(self) -> None:
         """The six steps, in order, each a page on the shared state and task runner."""
