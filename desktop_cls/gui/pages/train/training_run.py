@@ -113,7 +113,10 @@ class TrainingRun(QObject):
         if self.task is not None:
             self.task.cancel("quit")
         self.stop()
-        if self.task is not None:
+        if self.task is not None:  # the wait holds the UI thread (a batch can take many seconds): say why first
+            self.monitor.progress_text.emit(translate(
+                "TrainPage", "Stopping training: the current batch finishes, then the app closes…"), 0, 0)
+            self.monitor.progress_label.window().repaint()
             self.task.wait(QUIT_WAIT_MS)
 
     def show_saved(self, run: str) -> None:
