@@ -3385,8 +3385,8 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>将在这一批之后停止…</translation>
     </message>
     <message>
-        <source>Stopping training: the current batch finishes, then the app closes…</source>
-        <translation>正在停止训练：当前批次完成后应用将关闭…</translation>
+        <source>Stopping training…</source>
+        <translation>正在停止训练…</translation>
     </message>
     <message>
         <source>Run {run} is kept under Past runs. It was trained on {folder}, not on the folder open now, so it becomes the model when {folder} is open again (double-click it in Past runs to use it now).</source>
