@@ -3401,6 +3401,10 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>将在这一批之后停止…</translation>
     </message>
     <message>
+        <source>Stopping training…</source>
+        <translation>正在停止训练…</translation>
+    </message>
+    <message>
         <source>Run {run} is kept under Past runs. It was trained on {folder}, not on the folder open now, so it becomes the model when {folder} is open again (double-click it in Past runs to use it now).</source>
         <translation>训练 {run} 已保存在“训练记录”中。它是在 {folder} 上训练的，而不是当前打开的文件夹，因此再次打开 {folder} 时它才会成为所用的模型（若要现在使用，请在“训练记录”中双击它）。</translation>
     </message>

@@ -3,6 +3,7 @@ step at once (an undo too), not only when the folder is read again."""
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -113,3 +114,28 @@ def test_the_counts_follow_a_class_renamed_deleted_and_brought_back(qtbot: QtBot
     assert lp.classes.counts() == before
     texts = [lp.classes.class_list.item(i).text() for i in range(lp.classes.class_list.count())]
     assert texts == [f"{name} ({before[name]})" for name in ("cat", "dog", "fish")]
+
+
+def test_a_read_of_the_folder_that_began_before_a_label_does_not_take_its_count_back(
+        qtbot: QtBot, window: MainWindow, with_unlabeled: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    open_and_wait(qtbot, window, with_unlabeled)
+    window.show_page("label")
+    lp = window.label_page
+    lp.reread.timer.setInterval(3_600_000)
+    asked: list[str] = []
+    monkeypatch.setattr(window.state, "reread_dataset", lambda: asked.append("read"))
+    before = lp.classes.counts()
+    read_before = window.state.dataset
+    assert before is not None and read_before is not None
+    lp.reread.timer.timeout.emit()  # a moment after a step: the folder is read again (a slow read begins)
+    assert asked == ["read"]
+    lp.assign_current("cat")  # meanwhile a label: the read may have listed cat's folder before the image came
+    assert lp.classes.counts() == {**before, "cat": before["cat"] + 1}
+    window.state.set_dataset(dataclasses.replace(read_before))  # that read lands: it has not seen the label
+    assert lp.classes.counts() == {**before, "cat": before["cat"] + 1}
+    item = lp.classes.class_list.item(lp.model.classes.index("cat"))
+    assert item.text() == f"cat ({before['cat'] + 1})"
+    assert lp.reread.timer.isActive()  # (the folder is read again after the label, and that read counts)
+    lp.reread.timer.timeout.emit()
+    window.state.set_dataset(dataclasses.replace(read_before, samples=read_before.samples[:1]))
+    assert lp.classes.counts() == dict.fromkeys(before, 0) | {read_before.classes[read_before.samples[0].label]: 1}

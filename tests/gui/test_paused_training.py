@@ -113,3 +113,19 @@ def test_the_quit_question_for_a_quick_run_speaks_of_no_epochs(window: MainWindo
     asked = quit_questions(monkeypatch)
     window.close()
     assert asked and "epoch" not in asked[0] and "quick run" in asked[0] and "saves no model" in asked[0]
+
+
+def test_quitting_says_that_training_is_stopping_before_the_window_waits_for_it(
+        window: MainWindow, training: TrainPage, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Quitting waits for the batch that runs (many seconds on a busy CPU) with the UI thread held: the status bar
+    says why before, not the ETA of a run that is ending."""
+    tp = training
+    tp.monitor.epochs_total = 10
+    tp.monitor.event(BatchEnd(epoch=2, step=1, steps_per_epoch=3, global_step=4, loss=1.0, lr=0.1, images_per_s=1.0,
+                          eta_s=263.0, gpu_memory_mb=0.0))
+    assert "ETA" in window.task_status.text()
+    shown_while_waiting: list[str] = []
+    monkeypatch.setattr(tp.training.task, "wait", lambda ms=0: shown_while_waiting.append(window.task_status.text()))
+    tp.training.shutdown()
+    assert len(shown_while_waiting) == 1
+    assert "Stopping training" in shown_while_waiting[0] and "ETA" not in shown_while_waiting[0]

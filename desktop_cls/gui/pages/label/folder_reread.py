@@ -74,10 +74,20 @@ class FolderReread(QObject):
         self.timer.setSingleShot(True)
         self.timer.setInterval(RESCAN_DELAY_MS)
         self.timer.timeout.connect(self._rescan)
+        self._asked: tuple[Any, int] | None = None  # (workspace, its next step's id) when a read was last asked
 
     def _rescan(self) -> None:
         """Have the dataset read again a moment after the last change (not on every key press)."""
+        ws = self.page.state.workspace
+        self._asked = (ws, ws.next_id) if ws is not None else None
         self.page.state.reread_dataset()
+
+    def _missed_a_step(self) -> bool:
+        """Whether a step was made after the read just landed was asked for: that read may have listed a class
+        folder before the step's images came (or after they left), so its counts are not newer than the page's;
+        the step asked for another read, whose counts will be."""
+        ws = self.page.state.workspace
+        return self._asked is not None and self._asked[0] is ws and ws is not None and ws.next_id != self._asked[1]
 
     def follow(self, step: Any, listing: Listing | None) -> None:
         """After a step: images only taken away leave the queue and the strip; images only brought back (an undo)
@@ -122,7 +132,7 @@ class FolderReread(QObject):
         if page.model.stale(page.suggest_panel.source()):  # (suggestions of another model go)
             page.refresh((page.model.queue, page.model.classes))
         else:
-            page.classes.fill(page.model.classes, page.state.dataset)
+            page.classes.fill(page.model.classes, page.classes.scanned if self._missed_a_step() else page.state.dataset)
             page.update_buttons()
         self.start()
 

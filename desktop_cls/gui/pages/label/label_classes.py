@@ -132,6 +132,11 @@ class ClassPanel(QWidget):
             self.class_list.addItem(item)
         self.counted.emit()
 
+    @property
+    def scanned(self) -> Any:
+        """The scan (DatasetIndex) the counts shown start from; None before one."""
+        return self._scanned
+
     def counts(self) -> dict[str, int] | None:
         """Images per class as the list shows them (every class, empty ones too); None before a scan."""
         return None if self._counts is None else dict(self._counts)

@@ -41,6 +41,7 @@ class ResumeDialog(QDialog):
         self.runs_tree.addTopLevelItems(items)
         for column in range(4):
             self.runs_tree.resizeColumnToContents(column)
+        self._fit_columns()
         if items:
             self.runs_tree.setCurrentItem(items[0])
         self.runs_tree.itemDoubleClicked.connect(lambda _item, _col: self.accept())
@@ -60,6 +61,13 @@ class ResumeDialog(QDialog):
                                         "folder.")))
         layout.addWidget(self.runs_tree)
         layout.addWidget(buttons)
+
+    def _fit_columns(self) -> None:
+        """Open wide enough for every column (a run's name, dataset, epochs, status), up to most of the screen."""
+        tree = self.runs_tree
+        wanted = tree.header().length() + 2 * tree.frameWidth() + tree.verticalScrollBar().sizeHint().width()
+        screen = self.screen().availableGeometry().width() if self.screen() is not None else wanted
+        tree.setMinimumWidth(min(wanted, screen * 9 // 10))
 
     def _item(self, run: RunSummary) -> QTreeWidgetItem:
         from desktop_cls.core.run_status import status_text

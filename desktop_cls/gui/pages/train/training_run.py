@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
 from desktop_cls.core.events import PauseToken
@@ -113,7 +114,10 @@ class TrainingRun(QObject):
         if self.task is not None:
             self.task.cancel("quit")
         self.stop()
-        if self.task is not None:
+        if self.task is not None:  # the wait holds the UI thread (a batch can take many seconds): say why first
+            self.monitor.progress_text.emit(translate("TrainPage", "Stopping training…"), 0, 0)
+            self.monitor.progress_label.window().repaint()
+            QGuiApplication.sync()  # (the quit question's box leaves the screen now, not after the wait)
             self.task.wait(QUIT_WAIT_MS)
 
     def show_saved(self, run: str) -> None:

@@ -51,3 +51,18 @@ def test_the_resume_dialog_lists_resumable_runs_and_browses_for_others(qtbot: Qt
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *_a: "/elsewhere/run")
     other.browse_button.click()
     assert other.chosen() == "/elsewhere/run"
+
+
+def test_the_resume_dialog_opens_wide_enough_to_show_every_column(qtbot: QtBot, tmp_path: Path) -> None:
+    """A run's name (date, time and model) with its dataset, epochs and status: all readable when the dialog
+    opens, not cut behind a horizontal scroll bar."""
+    from desktop_cls.gui.pages.train.resume_dialog import ResumeDialog
+
+    fake_run(tmp_path, "20261207-160532-efficientnet_lite2", status="stopped", stopped_by="quit", epochs_done=1)
+    dialog = ResumeDialog(resumable_runs(tmp_path), str(tmp_path))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    tree = dialog.runs_tree
+    assert tree.header().length() <= tree.viewport().width()
+    assert not tree.horizontalScrollBar().isVisible()
