@@ -129,3 +129,19 @@ def test_quitting_says_that_training_is_stopping_before_the_window_waits_for_it(
     tp.training.shutdown()
     assert len(shown_while_waiting) == 1
     assert "Stopping training" in shown_while_waiting[0] and "ETA" not in shown_while_waiting[0]
+
+
+def test_a_run_that_ends_while_quitting_syncs_the_window_is_still_waited_on(
+        training: TrainPage, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Syncing the window runs pending events, the run's end among them, which clears the page's task: the quit
+    then raised on a None task (closeEvent stopped half-way, lanes left running) instead of waiting on it."""
+    from desktop_cls.gui.pages.train import training_run
+
+    run = training.training
+    task = run.task
+    assert task is not None
+    waited: list[int] = []
+    monkeypatch.setattr(task, "wait", lambda ms=0: waited.append(ms))
+    monkeypatch.setattr(training_run.QGuiApplication, "sync", lambda: setattr(run, "task", None))
+    run.shutdown()
+    assert waited == [training_run.QUIT_WAIT_MS]

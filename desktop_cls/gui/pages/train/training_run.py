@@ -114,11 +114,13 @@ class TrainingRun(QObject):
         if self.task is not None:
             self.task.cancel("quit")
         self.stop()
-        if self.task is not None:  # the wait holds the UI thread (a batch can take many seconds): say why first
+        if (task := self.task) is not None:  # the wait holds the UI thread (a batch can take many seconds): say why
             self.monitor.progress_text.emit(translate("TrainPage", "Stopping training…"), 0, 0)
             self.monitor.progress_label.window().repaint()
-            QGuiApplication.sync()  # (the quit question's box leaves the screen now, not after the wait)
-            self.task.wait(QUIT_WAIT_MS)
+            # (the quit question's box leaves the screen now, not after the wait; syncing runs pending events,
+            # among them the run's end, which may clear self.task: the task is waited on as it was)
+            QGuiApplication.sync()
+            task.wait(QUIT_WAIT_MS)
 
     def show_saved(self, run: str) -> None:
         """The chosen run's curves, log and outcome, read from its folder (after a restart the page shows the run
