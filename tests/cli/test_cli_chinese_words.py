@@ -20,6 +20,7 @@ import pytest
 
 from desktop_cls.cli import main, start
 from desktop_cls.core import i18n
+from tests.cli.test_cli_chinese_terminal import run_cli
 from tests.conftest import write_image
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,15 +35,6 @@ def chinese(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     i18n.set_language("zh_CN")
     yield
     i18n.set_language("en")
-
-
-def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(args))
-    except SystemExit as e:  # argparse's own exits: --help, a usage error
-        code = int(e.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def _folder_with_a_bad_file(root: Path) -> Path:

@@ -159,13 +159,13 @@ def test_missing_multimedia_is_explained_not_dumped(qtbot: QtBot, window: MainWi
     assert not cp.buttons["webcamButton"].isChecked() and not cp.live.webcam.running
 
 
-def test_snapshot_saves_the_raw_frame(qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def save_a_red_snapshot(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, target: Path) -> None:
+    """The panel shows a 12 x 10 red frame and its snapshot is saved as `target` (the save dialog's answer)."""
     from PySide6.QtGui import QImage
     from PySide6.QtWidgets import QFileDialog
 
     from desktop_cls.gui.pages.classify.webcam import FrameSource, LiveVideoPanel
 
-    target = tmp_path / "snap.png"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     panel = LiveVideoPanel()
     qtbot.addWidget(panel)
@@ -175,6 +175,13 @@ def test_snapshot_saves_the_raw_frame(qtbot: QtBot, tmp_path: Path, monkeypatch:
     img.fill(Qt.GlobalColor.red)
     source.frame_arrived.emit(img)
     panel.save_snapshot()
+
+
+def test_snapshot_saves_the_raw_frame(qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtGui import QImage
+
+    target = tmp_path / "snap.png"
+    save_a_red_snapshot(qtbot, monkeypatch, target)
     saved = QImage(str(target))
     assert (saved.width(), saved.height()) == (12, 10) and saved.pixelColor(5, 5).red() == 255
 
@@ -207,9 +214,6 @@ def test_a_snapshot_saved_over_a_link_replaces_it_and_keeps_the_other_file(
     """The save dialog's "Replace?" in a folder from someone else, where snap.png is a link or a second name of
     the user's ~/.bashrc: QImage.save opened the name and wrote the picture over ~/.bashrc."""
     from PySide6.QtGui import QImage
-    from PySide6.QtWidgets import QFileDialog
-
-    from desktop_cls.gui.pages.classify.webcam import FrameSource, LiveVideoPanel
 
     bashrc = tmp_path / "home" / ".bashrc"
     bashrc.parent.mkdir()
@@ -217,14 +221,6 @@ def test_a_snapshot_saved_over_a_link_replaces_it_and_keeps_the_other_file(
     target = tmp_path / "shared" / "snap.png"
     target.parent.mkdir()
     target.symlink_to(bashrc) if kind == "link" else os.link(bashrc, target)
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
-    panel = LiveVideoPanel()
-    qtbot.addWidget(panel)
-    source = FrameSource()
-    panel.set_source(source)
-    img = QImage(12, 10, QImage.Format.Format_RGB888)
-    img.fill(Qt.GlobalColor.red)
-    source.frame_arrived.emit(img)
-    panel.save_snapshot()
+    save_a_red_snapshot(qtbot, monkeypatch, target)
     assert bashrc.read_text() == "export PATH=$PATH\n"
     assert not target.is_symlink() and QImage(str(target)).width() == 12
