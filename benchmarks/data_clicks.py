@@ -26,7 +26,7 @@ from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from benchmarks.ui_latency import pump, write_large_folder
+from benchmarks.ui_latency import open_window, pump, write_large_folder
 
 
 def timed(app: Any, name: str, fn: Callable[[], object], profile: bool, out: dict[str, float]) -> None:
@@ -96,17 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         os.environ[f"DESKTOP_CLS_{name}_DIR"] = str(tmp / name.lower())
     folder = args.folder or write_large_folder(tmp / "large", 200 if args.smoke else 20_000)
 
-    from PySide6.QtWidgets import QApplication
-
-    from desktop_cls.gui.shell.app import paint_on_the_ui_thread
-    from desktop_cls.gui.shell.main_window import MainWindow
-
-    paint_on_the_ui_thread()
-    app = QApplication.instance() or QApplication([])
-    w = MainWindow()
-    w.resize(1280, 800)
-    w.show()
-    pump(app, until=lambda: w.state.core_loaded, limit_s=300)
+    app, w = open_window()
     w.open_dataset(folder)
     pump(app, until=lambda: w.state.dataset is not None, limit_s=600)
     w.dataset_page.check.cancel()

@@ -185,6 +185,22 @@ def run(app: Any, w: Any, folder: Path, train_s: float, ticks: Ticks, check_limi
     return times
 
 
+def open_window() -> tuple[Any, Any]:
+    """The app's window at 1280 x 800, shown, with the engine loaded (as in the app: it loads on a task)."""
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_cls.gui.shell.app import paint_on_the_ui_thread
+    from desktop_cls.gui.shell.main_window import MainWindow
+
+    paint_on_the_ui_thread()  # as the app does before its QApplication
+    app = QApplication.instance() or QApplication([])
+    w = MainWindow()
+    w.resize(1280, 800)
+    w.show()
+    pump(app, until=lambda: w.state.core_loaded, limit_s=300)
+    return app, w
+
+
 def summary(late: list[float]) -> dict[str, float]:
     import numpy as np
 
@@ -213,17 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.folder:  # a folder given: report what it holds, not the default count
         images = sum(1 for _ in folder.glob("*/*.png"))
 
-    from PySide6.QtWidgets import QApplication
-
-    from desktop_cls.gui.shell.app import paint_on_the_ui_thread
-    from desktop_cls.gui.shell.main_window import MainWindow
-
-    paint_on_the_ui_thread()  # as the app does before its QApplication
-    app = QApplication.instance() or QApplication([])
-    w = MainWindow()
-    w.resize(1280, 800)
-    w.show()
-    pump(app, until=lambda: w.state.core_loaded, limit_s=300)  # as in the app: the engine loads on a task
+    app, w = open_window()
     load_before = os.getloadavg()[0]
     ticks = Ticks(args.watchdog)
     ticks.start()

@@ -32,7 +32,7 @@ from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from benchmarks.ui_latency import Ticks, pump
+from benchmarks.ui_latency import Ticks, open_window, pump
 
 LATE_S = 0.050  # the bar: stacks for every gap over it
 
@@ -266,17 +266,7 @@ def main(argv: list[str] | None = None) -> int:
         for i, src in enumerate(sorted(folder.glob("*/*.png"))[:8]):
             shutil.copy(src, folder / f"loose_{i}.png")
 
-    from PySide6.QtWidgets import QApplication
-
-    from desktop_cls.gui.shell.app import paint_on_the_ui_thread
-    from desktop_cls.gui.shell.main_window import MainWindow
-
-    paint_on_the_ui_thread()
-    app = QApplication.instance() or QApplication([])
-    w = MainWindow()
-    w.resize(1280, 800)
-    w.show()
-    pump(app, until=lambda: w.state.core_loaded, limit_s=300)
+    app, w = open_window()
     load_before = os.getloadavg()
     ticks = Ticks(args.watchdog, late_s=LATE_S)
     s = Session(app, w, ticks, args.smoke, profile=args.profile is not None)
