@@ -8,11 +8,13 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from PySide6.QtCore import QCoreApplication, QMargins, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import (
+    QColor,
     QDragEnterEvent,
     QDragLeaveEvent,
     QDropEvent,
     QImage,
     QMouseEvent,
+    QPainter,
     QPaintEvent,
     QPalette,
     QPixmap,
@@ -261,6 +263,19 @@ def qimage_to_rgb(img: QImage) -> np.ndarray:
     w, h, stride = rgb.width(), rgb.height(), rgb.bytesPerLine()
     buf = np.frombuffer(rgb.constBits(), dtype=np.uint8, count=stride * h).reshape(h, stride)
     return buf[:, : w * channels].reshape(h, w, channels).copy()
+
+
+def on_white(img: QImage) -> QImage:
+    """An opaque copy as the app shows every picture: transparency on white, as the engine reads files and
+    frames (Qt's own conversion keeps whatever colour a transparent pixel holds: black in premultiplied frames)."""
+    if not img.hasAlphaChannel():
+        return img.convertToFormat(QImage.Format.Format_RGB888)
+    shown = QImage(img.size(), QImage.Format.Format_RGB888)
+    shown.fill(QColor(255, 255, 255))
+    painter = QPainter(shown)
+    painter.drawImage(0, 0, img)
+    painter.end()
+    return shown
 
 
 def rgb_array_to_qimage(arr: object) -> QImage:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QSp
 
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.storage import unique_destination, write_atomic
-from desktop_cls.gui.widgets.common import button
+from desktop_cls.gui.widgets.common import button, on_white
 from desktop_cls.gui.widgets.dialogs import show_error
 
 MAX_CLASS_BUTTONS = 12
@@ -31,7 +31,7 @@ def encode_jpeg(img: QImage, quality: int = 92) -> bytes:
     data = QByteArray()
     buf = QBuffer(data)
     buf.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not img.convertToFormat(QImage.Format.Format_RGB888).save(buf, "JPEG", quality):  # type: ignore[call-overload]
+    if not on_white(img).save(buf, "JPEG", quality):  # type: ignore[call-overload]
         raise UserError(QCoreApplication.translate("CapturePanel", "the camera frame could not be encoded as JPEG"))
     buf.close()
     return bytes(data.data())

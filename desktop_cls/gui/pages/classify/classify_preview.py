@@ -12,7 +12,7 @@ from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QGridLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from desktop_cls.gui.pages.classify.webcam import draw_caption
-from desktop_cls.gui.widgets.common import ScaledImageLabel, rgb_array_to_qimage
+from desktop_cls.gui.widgets.common import ScaledImageLabel, on_white, rgb_array_to_qimage
 from desktop_cls.gui.widgets.picture_loading import PictureLoader, screen_limit
 
 TOP_K = 5
@@ -99,7 +99,7 @@ class PredictionPreview(QWidget):
         prediction drawn on it (the frame itself may be newer than both: the model never holds the video up)."""
         self._pictures.forget()
         self._waiting(False)
-        shown = img.convertToFormat(QImage.Format.Format_RGB888)
+        shown = on_white(img)
         if overlay is not None:
             shown = rgb_array_to_qimage(overlay).scaled(shown.size(), Qt.AspectRatioMode.IgnoreAspectRatio)
         if caption:

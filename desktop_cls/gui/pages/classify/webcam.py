@@ -19,7 +19,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
 from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from desktop_cls.gui.widgets.common import button, home_folder
+from desktop_cls.gui.widgets.common import button, home_folder, on_white
 
 NO_PICTURE_AFTER_MS = 5000  # a camera that started but sent nothing by then is probably in use or blocked
 
@@ -160,8 +160,8 @@ class VideoFileSource(_SinkSource):
 
 
 def draw_caption(img: QImage, text: str) -> QImage:
-    """An RGB copy of the frame with `text` on a dark band in its top-left corner (the live prediction)."""
-    shown = img.convertToFormat(QImage.Format.Format_RGB888)
+    """An opaque copy of the frame with `text` on a dark band in its top-left corner (the live prediction)."""
+    shown = on_white(img)
     painter = QPainter(shown)
     font = QFont()
     font.setPointSizeF(max(12.0, shown.height() / 18))

@@ -1,14 +1,19 @@
 """A frame classified live (webcam, or a video played live) reaches the model prepared as the same frame of a video
-classified as a file does: shrunk smoothly, not by keeping every n-th pixel, and its transparency kept."""
+classified as a file does: shrunk smoothly, not by keeping every n-th pixel, and its transparency kept; and it is
+shown (and saved as a snapshot) as the app shows every picture, transparency on white."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtGui import QImage
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QImage, QPixmap
+from pytestqt.qtbot import QtBot
 
 from desktop_cls.core.data.frames import resize_frame
+from desktop_cls.gui.pages.classify.capture_panel import encode_jpeg
+from desktop_cls.gui.pages.classify.classify_preview import PredictionPreview
 from desktop_cls.gui.pages.classify.live_classifier import FRAME_SIDE, frame_for_model
 
 SIZE = (224, 224)  # the models' usual input
@@ -80,3 +85,32 @@ def test_the_heat_map_of_a_transparent_frame_is_drawn_over_it_on_white(trained_r
     assert pred.label is not None
     assert overlay.shape == (90, 160, 3)  # the frame's size, three channels, as the preview draws it
     assert int(overlay[0, 0].min()) > 100  # white under the heat map's tint, not the black under the transparency
+
+
+def _half_transparent() -> QImage:
+    """A premultiplied frame, as Qt Multimedia hands them, red on the left and transparent on the right."""
+    img = QImage(200, 100, QImage.Format.Format_ARGB32_Premultiplied)
+    img.fill(Qt.GlobalColor.transparent)
+    for y in range(100):
+        for x in range(100):
+            img.setPixelColor(x, y, QColor(255, 0, 0))
+    return img
+
+
+def test_a_transparent_live_frame_shows_on_white_as_the_model_sees_it(qtbot: QtBot) -> None:
+    """Qt's own conversion showed the transparent part black (premultiplied), unlike the model's input and files."""
+    preview = PredictionPreview()
+    qtbot.addWidget(preview)
+    preview.show_frame(_half_transparent(), caption="cat 90%")
+    source = preview.image.source()
+    assert isinstance(source, QPixmap)
+    shown = source.toImage()
+    assert shown.pixelColor(190, 95) == QColor(255, 255, 255)  # below the caption's band
+    assert shown.pixelColor(10, 95) == QColor(255, 0, 0)
+
+
+def test_a_snapshot_of_a_transparent_frame_is_saved_on_white() -> None:
+    saved = QImage.fromData(encode_jpeg(_half_transparent()))
+    right, left = saved.pixelColor(150, 50), saved.pixelColor(50, 50)
+    assert min(right.red(), right.green(), right.blue()) > 240
+    assert left.red() > 230 and max(left.green(), left.blue()) < 30
