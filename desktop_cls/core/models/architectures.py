@@ -128,10 +128,9 @@ def _replace_head(model: nn.Module, name: str, num_classes: int) -> None:
 
 def hub_weights_path(name: str) -> Path:
     """Where torch's hub cache keeps this backbone's default ImageNet weights."""
-    import torchvision
+    from desktop_cls.core.models.weight_download import official_weights
 
-    weights = torchvision.models.get_model_weights(name).DEFAULT
-    return Path(torch.hub.get_dir()) / "checkpoints" / Path(weights.url).name
+    return official_weights(name).path
 
 
 def _pretrained_state(name: str, weights_file: str | None, download: bool) -> dict[str, torch.Tensor]:
