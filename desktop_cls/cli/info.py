@@ -13,12 +13,11 @@ COUNTED_CLASSES = 10  # the parameters are counted with a head for this many cla
 
 def cmd_models(args: argparse.Namespace) -> int:
     from desktop_cls.core.models import efficientnet_lite_family as lite
-    from desktop_cls.core.models.architectures import MODELS, parameter_count
-    from desktop_cls.core.models.catalog import PRETRAINED_MODEL
+    from desktop_cls.core.models.catalog import MODELS, PRETRAINED_MODEL, parameter_count
 
     rows: list[dict[str, Any]] = [
         {"name": m.name, "description": m.description, "default_image_size": m.default_image_size,
-         "parameters": parameter_count(m.name, COUNTED_CLASSES, m.default_image_size),
+         "parameters": parameter_count(m.name, COUNTED_CLASSES),
          "parameters_for_classes": COUNTED_CLASSES,
          **({"weights_installed": lite.weights_available(m.name)} if lite.is_lite(m.name) else {})}
         for m in MODELS.values()]
@@ -29,7 +28,7 @@ def cmd_models(args: argparse.Namespace) -> int:
         params = _("{millions:>7.2f}M params").format(millions=r["parameters"] / 1e6)
         say(f"{r['name']:<20}{params}  {r['default_image_size']:>4}px  {_(r['description'])}"
             + _weights_note(r, lite.VARIANTS))
-    with_imagenet_head = parameter_count(PRETRAINED_MODEL, 1000, MODELS[PRETRAINED_MODEL].default_image_size)
+    with_imagenet_head = parameter_count(PRETRAINED_MODEL, 1000)
     say(_("params: counted with a head for {n} classes; the head is sized to your classes, and an ImageNet "
           "network's own 1000-class head, which training replaces, is larger ({model}: {millions:.2f}M with "
           "it)").format(n=COUNTED_CLASSES, model=PRETRAINED_MODEL, millions=with_imagenet_head / 1e6))

@@ -40,6 +40,11 @@ def test_startup_smoke(tmp_path: Path) -> None:
     assert report["median_s"] > 0
 
 
+def test_engine_load_smoke(tmp_path: Path) -> None:
+    report = run("engine_load", tmp_path, "--runs", "1")
+    assert report["median_s"] > 0 and len(report["runs"]) == 1 and report["runs"][0]["modules"] > 0
+
+
 def test_ui_latency_smoke(tmp_path: Path) -> None:
     report = run("ui_latency", tmp_path, "--smoke")
     overall = report["all"]

@@ -7,7 +7,8 @@ import pytest
 import torch
 
 from desktop_cls.core.errors import UserError
-from desktop_cls.core.models.architectures import MODELS, build_model, count_parameters, parameter_count
+from desktop_cls.core.models.architectures import MODELS, build_model, count_parameters
+from desktop_cls.core.models.catalog import parameter_count
 from desktop_cls.core.training.config import Augmentation, TrainConfig
 from desktop_cls.core.training.schedule import lr_multiplier
 
@@ -44,33 +45,6 @@ def test_simple_cnn_matches_the_seed_parameter_count() -> None:
     # conv 6/16 5x5 + FC 400-120-84-10, exactly the tutorial network
     assert count_parameters(build_model("simple_cnn", 10)) == 62006
     assert parameter_count("simple_cnn", 10) == 62006
-
-
-def test_a_parameter_count_asked_again_builds_no_model(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The Train form asks each time a model or a dataset is chosen, on the UI thread."""
-    from desktop_cls.core.models import architectures
-
-    architectures._counted.cache_clear()
-    first = parameter_count("resnet18", 7, 224)
-    monkeypatch.setattr(architectures, "build_model", lambda *_a, **_k: pytest.fail("built again"))
-    assert parameter_count("resnet18", 7, 224) == first == count_parameters(build_model("resnet18", 7))
-
-
-@pytest.mark.parametrize("name", list(MODELS))
-def test_a_parameter_count_for_another_number_of_classes_builds_no_model_and_is_exact(
-        name: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Opening a dataset asks for its class count on the UI thread: after the engine's one count per model and size,
-    a model with a linear head is not built again (an EfficientNet-Lite0 took 0.2-0.5 s there)."""
-    from desktop_cls.core.models import architectures
-
-    size = MODELS[name].default_image_size
-    with torch.device("meta"):
-        expected = {n: count_parameters(build_model(name, n, size)) for n in (1, 3, 10, 37)}
-    architectures._counted.cache_clear()
-    parameter_count(name, 2, size)  # what the engine task does
-    if architectures._counted(name, size)[1]:  # a head the count follows (all but the two seed networks)
-        monkeypatch.setattr(architectures, "build_model", lambda *_a, **_k: pytest.fail("built again"))
-    assert {n: parameter_count(name, n, size) for n in expected} == expected
 
 
 def test_pretrained_without_weights_gives_offline_message(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

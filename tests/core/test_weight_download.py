@@ -58,6 +58,15 @@ def test_the_real_registry_names_a_hashed_file_in_torchs_cache(hub: Path) -> Non
         wd.official_weights("quicknet")
 
 
+def test_the_known_weights_are_torchvisions_defaults_for_every_backbone_offered() -> None:
+    """Known here so the check before training asks torchvision nothing: it must stay what torchvision downloads."""
+    import torchvision
+
+    assert set(wd.OFFICIAL_URLS) == set(wd.downloadable_models())
+    for model, url in wd.OFFICIAL_URLS.items():
+        assert url == torchvision.models.get_model_weights(model).DEFAULT.url, model
+
+
 def test_download_checks_the_hash_and_reports_progress(tmp_path: Path, server: str, hub: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     w = serve(tmp_path, server, hub, monkeypatch, PAYLOAD, hashlib.sha256(PAYLOAD).hexdigest()[:8])

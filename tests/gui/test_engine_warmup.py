@@ -1,10 +1,10 @@
-"""What the engine task does before the window may build models on the UI thread: the first model on torch's
-meta device (2.7 s) and the first torchvision one (0.27 s, importing the model zoo) are built there, so the
-Train form describing a model the user picked does not freeze the window."""
+"""What the engine task loads once the window shows, and what it leaves out: torch's compiler stack, which
+nothing the window asks for needs."""
 
 from __future__ import annotations
 
 import gc
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -20,48 +20,44 @@ def unfrozen() -> Iterator[None]:
     gc.unfreeze()
 
 
-def test_the_engine_task_builds_a_meta_model_and_a_torchvision_one(monkeypatch: pytest.MonkeyPatch) -> None:
-    from desktop_cls.core.models import architectures
-    from desktop_cls.core.models.catalog import MODELS, PRETRAINED_MODEL
-    from desktop_cls.core.training.backbone_choice import BY_ACCURACY, installed
-    from desktop_cls.gui.shell import engine
-
-    built: list[str] = []
-
-    def count(name: str, num_classes: int = 10, image_size: int = 32) -> int:
-        built.append(name)
-        return 0
-
-    monkeypatch.setattr(architectures, "parameter_count", count)
-    engine.load_engine(None, None)
-    assert "quicknet" in built and PRETRAINED_MODEL in built  # (the quick method's backbones for few images)
-    assert all(name in built for name in BY_ACCURACY if installed(name))
-    assert any(MODELS[name].torchvision for name in built)
+def test_loading_the_engine_and_what_the_window_asks_of_it_import_no_compiler_stack(tmp_path: Path) -> None:
+    """torch's compiler stack and sympy were 2.2 s of the engine's 5 s import, brought in by the models built on
+    torch's meta device for the Train form's parameter counts (`nn.init` reaches `torch._compile` there) and by
+    torchvision (its ops import `torch._dynamo`): the counts and the check for a backbone's downloaded weights,
+    both asked on the UI thread, now need neither."""
+    code = ("import sys; from desktop_cls.gui.shell import engine; engine.load_engine(None, None); "
+            "from desktop_cls.core.models.catalog import MODELS, parameter_count; "
+            "from desktop_cls.core.training.config import TrainConfig; "
+            "from desktop_cls.gui.pages.train.weights_dialog import missing_weights_model; "
+            "counts = [parameter_count(name, n) for name in MODELS for n in (1, 3, 1000)]; "
+            "missing = missing_weights_model(TrainConfig(model='resnet18', pretrained=True)); "
+            "print(missing, min(counts) > 0, *[m for m in ('torch._dynamo', 'sympy', 'torchvision') "
+            "if m in sys.modules])")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", TORCH_HOME=str(tmp_path / "torch"))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True,
+                         env=env)
+    assert out.stdout.split() == ["resnet18", "True"]
 
 
 def test_the_engine_task_loads_the_health_checks_modules(monkeypatch: pytest.MonkeyPatch) -> None:
     """Not the check's thread, beside the UI thread, when the first folder is checked."""
     import desktop_cls.core.data as data
-    from desktop_cls.core.models import architectures
     from desktop_cls.gui.shell import engine
 
-    monkeypatch.setattr(architectures, "parameter_count", lambda *args, **kwargs: 0)
     monkeypatch.delitem(sys.modules, "desktop_cls.core.data.health", raising=False)
     monkeypatch.delattr(data, "health", raising=False)
     engine.load_engine(None, None)
     assert "desktop_cls.core.data.health" in sys.modules
 
 
-def test_what_the_engine_loaded_is_frozen_out_of_the_cycle_collector(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_what_the_engine_loaded_is_frozen_out_of_the_cycle_collector() -> None:
     """A full collection walked every object of torch, torchvision and Qt in one step that keeps the interpreter
     lock (0.2-0.5 s, on whichever thread it fell, the window's included): once the engine has loaded, those are
     in the collector's permanent generation, and the collector is on again as before."""
     import torch
 
-    from desktop_cls.core.models import architectures
     from desktop_cls.gui.shell import engine
 
-    monkeypatch.setattr(architectures, "parameter_count", lambda *args, **kwargs: 0)
     was_on = gc.isenabled()
     engine.load_engine(None, None)
     walked = {id(o) for o in gc.get_objects()}  # what a full collection walks: the permanent generation is not

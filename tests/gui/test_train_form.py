@@ -85,3 +85,22 @@ def test_one_click_plans_once_and_the_next_turn_plans_afresh(form: TrainForm, mo
     QApplication.processEvents()  # the click is over
     form.plan()
     assert len(planned) == 3
+
+
+def test_the_models_parameter_count_shows_before_the_engine_has_loaded(form: TrainForm) -> None:
+    """The count comes from the catalogue, not from a model built with torch: no need to wait for the engine."""
+    assert not form.state.core_loaded
+    form.model_combo.setCurrentIndex(form.model_combo.findData("resnet50"))
+    assert form.model_info.text().endswith(" · 23.53 M parameters")  # with a head for ten classes
+
+
+def test_the_parameter_count_follows_the_classes_of_the_dataset_opened(form: TrainForm, tiny_folder: Path) -> None:
+    from desktop_cls.core.data.dataset import scan
+    from tests.gui.conftest import choose_method
+
+    choose_method(form, "scratch")
+    form.model_combo.setCurrentIndex(form.model_combo.findData("resnet50"))
+    form.state.set_dataset(scan(tiny_folder))
+    assert len(form.state.dataset.classes) == 3  # type: ignore[union-attr]
+    assert form.model_combo.currentData() == "resnet50"
+    assert form.model_info.text().endswith(" · 23.51 M parameters")

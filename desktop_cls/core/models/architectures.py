@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import _
 from desktop_cls.core.models.catalog import DEFAULT_MODEL, MODELS, ModelInfo
 
-__all__ = ["DEFAULT_MODEL", "MODELS", "ModelInfo", "build_model", "count_parameters", "parameter_count"]
+__all__ = ["DEFAULT_MODEL", "MODELS", "ModelInfo", "build_model", "count_parameters"]
 
 
 class SimpleCNN(nn.Module):
@@ -128,10 +127,9 @@ def _replace_head(model: nn.Module, name: str, num_classes: int) -> None:
 
 def hub_weights_path(name: str) -> Path:
     """Where torch's hub cache keeps this backbone's default ImageNet weights."""
-    import torchvision
+    from desktop_cls.core.models.weight_download import official_weights
 
-    weights = torchvision.models.get_model_weights(name).DEFAULT
-    return Path(torch.hub.get_dir()) / "checkpoints" / Path(weights.url).name
+    return official_weights(name).path
 
 
 def _pretrained_state(name: str, weights_file: str | None, download: bool) -> dict[str, torch.Tensor]:
@@ -197,33 +195,6 @@ def build_model(name: str, num_classes: int, image_size: int = 32, pretrained: b
 
 def count_parameters(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters())
-
-
-def parameter_count(name: str, num_classes: int = 10, image_size: int = 32) -> int:
-    """Cheap: one model per name and size is built on the meta device (no memory spent on weights) and kept as
-    its count with a 2-class head; the head's linear layer gives every other class count, so a dataset with
-    another number of classes builds nothing (the Train form asks on the UI thread whenever a dataset is opened
-    or a model chosen: an EfficientNet-Lite0 took 0.2-0.5 s to build there)."""
-    base, inputs = _counted(name, image_size)
-    return base + (num_classes - 2) * (inputs + 1) if inputs else _built_count(name, num_classes, image_size)
-
-
-@functools.lru_cache(maxsize=64)
-def _counted(name: str, image_size: int) -> tuple[int, int]:
-    """(parameters with a 2-class head, inputs of its head's linear layer; 0 when it has none with a bias)."""
-    with torch.device("meta"):
-        model = build_model(name, 2, image_size)
-    try:
-        head = head_linear(model)
-    except UserError:
-        return count_parameters(model), 0
-    return count_parameters(model), head.in_features if head.bias is not None and head.out_features == 2 else 0
-
-
-@functools.lru_cache(maxsize=64)
-def _built_count(name: str, num_classes: int, image_size: int) -> int:
-    with torch.device("meta"):
-        return count_parameters(build_model(name, num_classes, image_size))
 
 
 def classifier_head(model: nn.Module) -> tuple[nn.Module, str]:

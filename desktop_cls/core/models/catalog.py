@@ -51,6 +51,17 @@ MODELS: dict[str, ModelInfo] = {m.name: m for m in (
     ModelInfo("efficientnet_b0", N_("torchvision EfficientNet-B0; accurate for its size"), 224, True),
 )}
 DEFAULT_MODEL = "quicknet"
+# Each model's parameters outside its classifier head, and the inputs of that head: one linear layer with a bias,
+# sized to the classes. No model offered has a layer sized by the input size (their pooling is adaptive), so
+# these give the exact count for any class count and size; tests/core/test_parameter_counts.py builds every
+# model and compares.
+TRUNK_AND_HEAD_INPUTS: dict[str, tuple[int, int]] = {
+    "quicknet": (411_664, 128), "simple_cnn": (61_156, 84), "vgg_net": (17_673_856, 512),
+    "efficientnet_lite0": (3_371_008, 1280), "efficientnet_lite1": (4_135_680, 1280),
+    "efficientnet_lite2": (4_811_072, 1280), "resnet18": (11_176_512, 512), "resnet34": (21_284_672, 512),
+    "resnet50": (23_508_032, 2048), "mobilenet_v3_small": (1_517_856, 1024),
+    "mobilenet_v3_large": (4_202_032, 1280), "efficientnet_b0": (4_007_548, 1280),
+}
 PRETRAINED_MODEL = "efficientnet_lite0"  # the backbone the automatic default picks for few or large images
 
 
@@ -83,3 +94,16 @@ def bundled_weights_available() -> bool:
     except UserError:
         return False
     return True
+
+
+def parameter_count(name: str, num_classes: int = 10) -> int:
+    """The parameters of `name` built for `num_classes` (with its average pooling), counted from the table above.
+
+    Torch-free, so the Train form shows it from the start. Counting built models on torch's meta device, as
+    before, imported torch's compiler stack and sympy on the way (a meta tensor's `normal_` of `nn.init` runs
+    through `torch._compile`): 2.2 s of the engine's import, for a count that never changes."""
+    if name not in TRUNK_AND_HEAD_INPUTS:
+        raise UserError(_("unknown model '{name}'; choose one of: {models}").format(
+            name=name, models=", ".join(MODELS)))
+    trunk, inputs = TRUNK_AND_HEAD_INPUTS[name]
+    return trunk + num_classes * (inputs + 1)

@@ -30,6 +30,19 @@ TIMEOUT_S = 30.0
 HASH_PREFIX = re.compile(r"-([a-f0-9]+)\.")  # torch.hub's HASH_REGEX
 
 
+# torchvision's DEFAULT weights of each backbone in the catalogue (tests/core/test_weight_download.py compares
+# them with torchvision's weights API). Known here, the check for them before training runs on the UI thread
+# without importing torchvision, which imports torch's compiler stack (`torch._dynamo`, sympy: seconds).
+OFFICIAL_URLS = {
+    "resnet18": "https://download.pytorch.org/models/resnet18-f37072fd.pth",
+    "resnet34": "https://download.pytorch.org/models/resnet34-b627a593.pth",
+    "resnet50": "https://download.pytorch.org/models/resnet50-11ad3fa6.pth",
+    "mobilenet_v3_small": "https://download.pytorch.org/models/mobilenet_v3_small-047dcff4.pth",
+    "mobilenet_v3_large": "https://download.pytorch.org/models/mobilenet_v3_large-5c1a4163.pth",
+    "efficientnet_b0": "https://download.pytorch.org/models/efficientnet_b0_rwightman-7f5810bc.pth",
+}
+
+
 class WeightsOfflineError(UserError):
     """No network: said once, with what to do instead (import a file)."""
 
@@ -67,11 +80,9 @@ def official_weights(model: str) -> OfficialWeights:
         raise UserError(_("{model} has no official weights to download; choose one of: {models}").format(
             model=model, models=join_list(downloadable_models())))
     import torch
-    import torchvision
 
-    weights = torchvision.models.get_model_weights(model).DEFAULT
-    path = Path(torch.hub.get_dir()) / "checkpoints" / Path(weights.url).name
-    return OfficialWeights(model, weights.url, path)
+    url = OFFICIAL_URLS[model]
+    return OfficialWeights(model, url, Path(torch.hub.get_dir()) / "checkpoints" / Path(url).name)
 
 
 def missing_weights_message(model: str) -> str:

@@ -1,4 +1,4 @@
-"""Loading the engine (torch, torchvision and the core) on a task once the window shows, and keeping what it
+"""Loading the engine (torch and the core) on a task once the window shows, and keeping what it
 loaded out of the cycle collector's way."""
 
 from __future__ import annotations
@@ -14,12 +14,6 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 
-from desktop_cls.core.models.catalog import MODELS
-
-
-def first_torchvision_model() -> str:
-    return next(m.name for m in MODELS.values() if m.torchvision)
-
 
 def load_engine(progress: object, cancel: object) -> list[Any]:
     """Imports torch and the core on a task so the window appears first; the devices it found.
@@ -32,25 +26,21 @@ def load_engine(progress: object, cancel: object) -> list[Any]:
 
     The health check's modules load here too: the check's thread imported them when the first folder was
     checked, and their classes (each dataclass compiles its methods, keeping the lock) held the UI thread up
-    while it switched pages (a stall of 120 ms at 3 s, load 6)."""
+    while it switched pages (a stall of 120 ms at 3 s, load 6).
+
+    Nothing here builds a model or imports torchvision: either brings in torch's compiler stack and sympy
+    (torchvision's ops import `torch._dynamo`; a model built on the meta device reaches it through `nn.init`),
+    2.2 s of the 5 s this task took, and nothing the window asks for needs them now. The Train form's parameter
+    counts come from the catalogue's table, and the check for a backbone's downloaded weights from its known file
+    name (tests/gui/test_engine_warmup.py); training a torchvision backbone imports torchvision on its own task."""
     from desktop_cls.core.data.collector import gc_paused
 
     with gc_paused():
         from desktop_cls.core.data import health  # noqa: F401  (see below)
         from desktop_cls.core.devices import list_devices
         from desktop_cls.core.inference import evaluation, export, predictor  # noqa: F401
-        from desktop_cls.core.models.architectures import parameter_count
-        from desktop_cls.core.training import backbone_choice, trainer  # noqa: F401
+        from desktop_cls.core.training import trainer  # noqa: F401
 
-        # The first model built on torch's meta device loads its meta kernels (2.7 s here), and the first
-        # torchvision one imports torchvision's model zoo (0.27 s): here, not on the UI thread when the Train form
-        # first describes a model for the dataset just opened or the model the user picked. The counts are kept
-        # per model and size (any class count): the bundled backbones the quick method picks from for a folder of
-        # few images are built here too (0.2-0.5 s each on the UI thread when such a folder was opened), and
-        # which of them are installed is looked up once (13 ms a look-up on a loaded machine).
-        bundled = [m for m in backbone_choice.BY_ACCURACY if m in MODELS and backbone_choice.installed(m)]
-        for name in ("quicknet", *bundled, first_torchvision_model()):
-            parameter_count(name, 2, MODELS[name].default_image_size)
         devices = list_devices()
         gc.freeze()
     return devices

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_cls.core.errors import UserError
-from desktop_cls.core.models.catalog import MODELS
+from desktop_cls.core.models.catalog import MODELS, parameter_count
 from desktop_cls.core.training.config import TrainConfig
 from desktop_cls.core.training.methods import CUSTOM, FINE_TUNE, QUICK, SCRATCH
 from desktop_cls.core.training.options import ADVANCED, BASIC, flatten
@@ -94,6 +94,7 @@ class TrainForm(QWidget):
         self.size_follower.pinned_changed.connect(self.method_choice.apply)  # a size set by hand can change it
         self.state.dataset_changed.connect(lambda _index: self.size_follower.suggest())
         self.state.dataset_changed.connect(lambda _index: self.flips_follower.suggest())
+        self.state.dataset_changed.connect(lambda _index: self._describe_model())  # its head: the dataset's classes
         self.flips_follower.update_hint()
         self.method_choice.follow_form()
 
@@ -170,15 +171,10 @@ class TrainForm(QWidget):
 
     def _describe_model(self) -> None:
         info = MODELS[self.model_combo.currentData() or "quicknet"]
-        text = info.description
-        if self.state.core_loaded:
-            from desktop_cls.core.models.architectures import parameter_count
-
-            n = len(self.state.dataset.classes) if self.state.dataset is not None else 0
-            n = n or 10  # (none yet, as in a pile of unlabeled images: the count for ten)
-            text += self.tr(" · {0:.2f} M parameters").format(parameter_count(info.name, n,
-                                                                               info.default_image_size) / 1e6)
-        self.model_info.setText(text)
+        n = len(self.state.dataset.classes) if self.state.dataset is not None else 0
+        n = n or 10  # (none yet, as in a pile of unlabeled images: the count for ten)
+        count = parameter_count(info.name, n)  # from the catalogue's table: no torch, shown before the engine loads
+        self.model_info.setText(info.description + self.tr(" · {0:.2f} M parameters").format(count / 1e6))
 
     # ---- the options as a config ----------------------------------------------------------------
     def current_config_dict(self) -> dict[str, Any]:
