@@ -172,7 +172,7 @@ def test_empty_trash_button_asks_then_empties(qtbot: QtBot, window: MainWindow, 
 
 
 def test_class_keys_match_digit_class_names() -> None:
-    from desktop_cls.gui.pages.label.label_keys import class_keys
+    from desktop_cls.core.data.class_keys import class_keys
 
     digits = [str(i) for i in range(10)]
     assert class_keys(digits) == {d: d for d in digits}  # key 1 -> "1", key 0 -> "0", all ten have a key

@@ -102,6 +102,7 @@ class FolderReread(QObject):
             page.classes.add(_moved(step, names))  # a class's images go with it when renamed, deleted, brought back
             for src, dst in _carried(step, names):
                 page.classes.carry(src, dst)
+                page.view.key_memory.carry(ws.root, src, dst)  # a renamed class keeps its key (a deleted one frees it)
         if moved is None or ws is None:
             page.refresh(listing)
         elif moved[1]:  # (an undo brought images back: the counts of the classes they left go down now)

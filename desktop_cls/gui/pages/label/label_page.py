@@ -136,7 +136,7 @@ class LabelPage(Page):
         m = self.model
         m.show(*(listing or (ws.unlabeled(), ws.classes())))
         self._fill_strip()
-        self.view.set_classes(str(ws.root), m.classes, self, self.assign_current, self.classes.assign_files,
+        self.view.set_classes(ws, m.classes, self, self.assign_current, self.classes.assign_files,
                               (self.tr("Put this image in '{0}' (key {1}; or drop images here)"),
                                self.tr("Put this image in '{0}' (or drop images here)")))
         self.classes.fill(m.classes, self.state.dataset)
