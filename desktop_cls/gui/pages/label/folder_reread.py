@@ -23,6 +23,7 @@ from desktop_cls.gui.pages.label.label_model import LabelModel
 Listing = tuple[list[str], list[str]]  # the folder's loose images and classes
 
 RESCAN_DELAY_MS = 1500
+REVISITS = ("undo", "redo")  # steps that show where they acted: the user looks for what they changed
 
 
 def _class_of(path: str | None, classes: set[str]) -> str | None:
@@ -108,10 +109,11 @@ class FolderReread(QObject):
         elif moved[1]:  # (an undo brought images back: the counts of the classes they left go down now)
             page.refresh(page.model.listing(*moved))
             page.classes.add(_moved(step, set(page.model.classes)))
+            page.go_to(page.model.first_of(moved[1]))  # the image put back is shown, not the one after it
         else:
             gone = moved[0]
             near = page.model.position  # the image labeled was on screen: its row is here, or next to it
-            page.model.drop(gone)  # (first: the window's summary counts the images left to label too)
+            page.model.drop(gone, to_step=step.kind in REVISITS)  # (first: the summary counts the images left too)
             page.classes.add(_moved(step, set(page.model.classes)))
             page.view.strip_model.remove_paths({f"{ws.root}{os.sep}{n}" for n in gone}, near)
             page.show_current()

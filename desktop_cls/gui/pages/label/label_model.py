@@ -98,14 +98,24 @@ class LabelModel:
         """Whether a listing of the folder says what the page shows already (then nothing is redrawn)."""
         return classes == self.classes and len(unlabeled) == len(self.queue) and set(unlabeled) == set(self.queue)
 
-    def drop(self, gone: set[str]) -> None:
-        """Images labeled or trashed leave the queue; the one after the current takes its place. A key press takes
-        the image on screen: it leaves by its place, without a pass over the whole queue."""
+    def drop(self, gone: set[str], to_step: bool = False) -> None:
+        """Images labeled or trashed leave the queue. A key press takes the image on screen: it leaves by its place,
+        without a pass over the whole queue, and the one after it takes its place. Otherwise the image on screen
+        stays (the one after it, when it left too); with `to_step` (an undo or redo that took images away) the one
+        after the first that left is shown, where the step acted, as a label shows the next image."""
         if len(gone) == 1 and self.current() in gone:
             del self.queue[self.position]
         else:
+            first = next((i for i, n in enumerate(self.queue) if n in gone), self.position)
+            before = sum(1 for n in self.queue[:self.position] if n in gone)  # (those that left before it)
             self.queue = [n for n in self.queue if n not in gone]
+            self.position = first if to_step else self.position - before
         self.position = min(self.position, max(len(self.queue) - 1, 0))
+
+    def first_of(self, names: list[str]) -> int:
+        """The row of the first of `names` in the queue (the image on screen's when none is there)."""
+        wanted = set(names)
+        return next((i for i, n in enumerate(self.queue) if n in wanted), self.position)
 
     def current(self) -> str | None:
         return self.queue[self.position] if 0 <= self.position < len(self.queue) else None
