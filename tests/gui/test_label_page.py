@@ -412,6 +412,7 @@ def test_undo_and_redo_show_the_image_they_act_on(qtbot: QtBot, window: MainWind
     assert current(window) == "new_2.png"
     QTest.keyClick(lp, Qt.Key.Key_Z, undo)
     assert current(window) == "new_1.png" and lp.view.caption.text().startswith("new_1.png")
+    assert [i.row() for i in lp.view.strip.selectedIndexes()] == [0]  # the strip too: that image only, not another
     QTest.keyClick(lp, Qt.Key.Key_Z, undo)
     assert current(window) == "new_0.png" and lp.view.caption.text().startswith("new_0.png")
     QTest.keyClick(lp, Qt.Key.Key_2)  # the key files the image shown: the one put back
@@ -423,3 +424,4 @@ def test_undo_and_redo_show_the_image_they_act_on(qtbot: QtBot, window: MainWind
     QTest.keyClick(lp, Qt.Key.Key_Z, redo)  # new_0 to dog again: shown is where it acted, as the label did
     assert (with_unlabeled / "dog" / "new_0.png").exists()
     assert current(window) == "new_1.png" and lp.view.caption.text().startswith("new_1.png")
+    assert [i.row() for i in lp.view.strip.selectedIndexes()] == [lp.model.position]  # (Shift held: no range)

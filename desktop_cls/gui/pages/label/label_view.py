@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -103,7 +103,9 @@ class LabelView(QWidget):
             self.preview.clear_image()
         else:
             self._load(path)
-            self.strip.setCurrentIndex(self.strip_model.index(row))
+            # that image only: setCurrentIndex reads the keys held (Ctrl of Ctrl+Z toggled a second image in)
+            select = QItemSelectionModel.SelectionFlag.ClearAndSelect
+            self.strip.selectionModel().setCurrentIndex(self.strip_model.index(row), select)
         self.caption.setText(caption)
         self.suggestion.setText(suggestion)
 
