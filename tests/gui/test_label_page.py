@@ -425,3 +425,19 @@ def test_undo_and_redo_show_the_image_they_act_on(qtbot: QtBot, window: MainWind
     assert (with_unlabeled / "dog" / "new_0.png").exists()
     assert current(window) == "new_1.png" and lp.view.caption.text().startswith("new_1.png")
     assert [i.row() for i in lp.view.strip.selectedIndexes()] == [lp.model.position]  # (Shift held: no range)
+
+
+def test_an_undo_run_in_the_background_shows_the_image_it_puts_back(
+        qtbot: QtBot, window: MainWindow, with_unlabeled: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_cls.gui.pages import labeling_step
+
+    monkeypatch.setattr(labeling_step, "LARGE_STEP", 1)  # an undo of two images goes to a worker thread
+    open_and_wait(qtbot, window, with_unlabeled)
+    window.show_page("label")
+    lp = window.label_page
+    lp.go_to(1)
+    lp.do(workspace(window).trash, ["new_1.png", "new_2.png"])
+    assert current(window) == "new_3.png"
+    lp.undo()
+    qtbot.waitUntil(lambda: not window.state.moving_files and len(lp.model.queue) == 4, timeout=30_000)
+    assert current(window) == "new_1.png" and lp.view.caption.text().startswith("new_1.png")

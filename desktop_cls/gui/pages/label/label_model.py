@@ -50,6 +50,7 @@ class LabelModel:
     source: Source | None = None  # where `suggestions` came from
     check: PrecisionCheck | None = None  # the check behind their confidences, when they were checked
     moving: bool = False  # a labeling step runs in the background: no other step starts meanwhile
+    wanted: list[str] = field(default_factory=list)  # images an undo or redo under way brings back: shown next
 
     # ---- the queue -------------------------------------------------------------------------------
     def show(self, unlabeled: list[str], classes: list[str]) -> None:
@@ -68,11 +69,13 @@ class LabelModel:
             self.queue.insert(self.position, shown)
         elif shown in self.queue:  # the folder's order: followed where it went
             self.position = self.queue.index(shown)
+        if self.wanted:  # an undo put them back: the first is shown (once: the next listing keeps the image shown)
+            self.position, self.wanted = self.first_of(self.wanted), []
         self.position = min(self.position, max(len(self.queue) - 1, 0))
 
     def clear(self) -> None:
         """Another folder is being read: nothing of this one is shown."""
-        self.queue, self.classes, self.position = [], [], 0
+        self.queue, self.classes, self.position, self.wanted = [], [], 0, []
         self.forget_suggestions()
 
     @staticmethod
@@ -85,6 +88,12 @@ class LabelModel:
         pairs = [(m.src, m.dst) for m in step.moves if m.src is not None and m.dst is not None]  # (all, files only)
         gone = {src for src, _dst in pairs if "/" not in src}
         return gone, [dst for _src, dst in pairs if "/" not in dst and dst not in gone]
+
+    @staticmethod
+    def brought_back(op: Operation, undo: bool) -> list[str]:
+        """The loose images an undo (or redo) of `op` brings back to the queue: those it took away (or put there)."""
+        pairs = [(m.src, m.dst) if undo else (m.dst, m.src) for m in op.moves]
+        return [back for back, there in pairs if back is not None and there is not None and "/" not in back]
 
     def as_shown(self) -> tuple[list[str], list[str]]:
         """The loose images and classes as shown: what a step that failed or was cancelled (rolled back) left."""
