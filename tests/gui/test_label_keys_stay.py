@@ -1,5 +1,6 @@
-"""The Label page's class keys stay with their classes while the user labels, and the class counts follow every
-step at once (an undo too), not only when the folder is read again."""
+"""The Label page's class keys stay with their classes while the user labels and across restarts (kept in the
+dataset folder), and the class counts follow every step at once (an undo too), not only when the folder is read
+again."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
-from desktop_cls.gui.pages.label.label_keys import KeyMemory, class_keys
+from desktop_cls.core.data.class_keys import KeyMemory, class_keys
 from desktop_cls.gui.shell.main_window import MainWindow
 from desktop_cls.gui.widgets.common import ClassDropButton
 from tests.gui.conftest import open_and_wait, opened_workspace
@@ -139,3 +140,48 @@ def test_a_read_of_the_folder_that_began_before_a_label_does_not_take_its_count_
     lp.reread.timer.timeout.emit()
     window.state.set_dataset(dataclasses.replace(read_before, samples=read_before.samples[:1]))
     assert lp.classes.counts() == dict.fromkeys(before, 0) | {read_before.classes[read_before.samples[0].label]: 1}
+
+
+def test_the_keys_come_back_after_a_restart_with_renames_and_deletes_carried(
+        qtbot: QtBot, window: MainWindow, with_unlabeled: Path) -> None:
+    """Keys followed class order again after a restart, so the key the fingers learned filed into another class;
+    and a renamed class took the lowest free key, which is its own only when no lower one was free."""
+    open_and_wait(qtbot, window, with_unlabeled)
+    window.show_page("label")
+    lp = window.label_page
+    ws = opened_workspace(window)
+    lp.assign_current("cat")  # the first step: the folder gets its state folder, where the keys are kept
+    for step, *names in ((ws.create_class, "ant"), (ws.delete_class, "dog"), (ws.rename_class, "fish", "eel"),
+                         (ws.rename_class, "cat", "kitty")):
+        lp.do(step, *names)
+    qtbot.waitUntil(lambda: lp.model.classes == ["ant", "eel", "kitty"], timeout=10_000)
+    kept = {"ant": "4  ant", "eel": "3  eel", "kitty": "1  kitty"}  # key 2 is free: dog was deleted
+    assert captions(window) == kept
+    window.shutdown()
+
+    again = MainWindow(load_core=False)  # a restart: nothing of the first window's memory is left
+    qtbot.addWidget(again, before_close_func=lambda win: win.shutdown())
+    again.show()
+    again.wait_until_core_loaded()
+    open_and_wait(qtbot, again, with_unlabeled)
+    again.show_page("label")
+    assert captions(again) == kept  # not 1 ant, 2 eel, 3 kitty as in class order
+    again.activateWindow()
+    qtbot.waitUntil(again.label_page.hasFocus)
+    QTest.keyClick(again.label_page, Qt.Key.Key_1)
+    assert (with_unlabeled / "kitty" / "new_1.png").exists()
+    again.label_page.do(opened_workspace(again).rename_class, "kitty", "cat")  # after a restart a rename carries too
+    qtbot.waitUntil(lambda: "cat" in again.label_page.model.classes, timeout=10_000)
+    assert captions(again)["cat"] == "1  cat"
+    again.shutdown()
+
+
+def test_a_keys_file_that_is_not_the_apps_is_ignored_and_opening_writes_nothing(
+        qtbot: QtBot, window: MainWindow, with_unlabeled: Path) -> None:
+    state = with_unlabeled / ".desktop_cls"
+    state.mkdir()
+    (state / "keys.json").write_text('{"version": 1, "keys": {"1": "../../etc", "2": "cat", "q": "dog"}}')
+    open_and_wait(qtbot, window, with_unlabeled)
+    window.show_page("label")
+    assert captions(window) == {"cat": "1  cat", "dog": "2  dog", "fish": "3  fish"}  # class order, as on a fresh start
+    assert (state / "keys.json").read_text().startswith('{"version": 1, "keys": {"1": "../../etc"')  # not rewritten

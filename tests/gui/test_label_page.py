@@ -172,7 +172,7 @@ def test_empty_trash_button_asks_then_empties(qtbot: QtBot, window: MainWindow, 
 
 
 def test_class_keys_match_digit_class_names() -> None:
-    from desktop_cls.gui.pages.label.label_keys import class_keys
+    from desktop_cls.core.data.class_keys import class_keys
 
     digits = [str(i) for i in range(10)]
     assert class_keys(digits) == {d: d for d in digits}  # key 1 -> "1", key 0 -> "0", all ten have a key
@@ -395,3 +395,49 @@ def test_an_empty_class_shows_its_count_as_the_others_do(qtbot: QtBot, window: M
     texts = {listed.item(i).data(Qt.ItemDataRole.UserRole): listed.item(i).text() for i in range(listed.count())}
     assert texts["bird"] == "bird (0)"
     assert all(text.startswith(f"{name} (") and text.endswith(")") for name, text in texts.items()), texts
+
+
+def test_undo_and_redo_show_the_image_they_act_on(qtbot: QtBot, window: MainWindow, with_unlabeled: Path) -> None:
+    """An undo put the image back in the queue but the preview stayed on the image after it, so the next key
+    labeled another image than the one just put back."""
+    open_and_wait(qtbot, window, with_unlabeled)
+    window.show_page("label")
+    lp = window.label_page
+    window.activateWindow()
+    qtbot.waitUntil(lp.hasFocus)
+    undo = Qt.KeyboardModifier.ControlModifier
+    redo = undo | Qt.KeyboardModifier.ShiftModifier
+    QTest.keyClick(lp, Qt.Key.Key_1)  # new_0 to cat: new_1 is shown
+    QTest.keyClick(lp, Qt.Key.Key_Delete)  # new_1 to the trash: new_2 is shown
+    assert current(window) == "new_2.png"
+    QTest.keyClick(lp, Qt.Key.Key_Z, undo)
+    assert current(window) == "new_1.png" and lp.view.caption.text().startswith("new_1.png")
+    assert [i.row() for i in lp.view.strip.selectedIndexes()] == [0]  # the strip too: that image only, not another
+    QTest.keyClick(lp, Qt.Key.Key_Z, undo)
+    assert current(window) == "new_0.png" and lp.view.caption.text().startswith("new_0.png")
+    QTest.keyClick(lp, Qt.Key.Key_2)  # the key files the image shown: the one put back
+    assert (with_unlabeled / "dog" / "new_0.png").exists()
+    QTest.keyClick(lp, Qt.Key.Key_Z, undo)
+    assert current(window) == "new_0.png"
+    for _ in range(2):
+        QTest.keyClick(lp, Qt.Key.Key_Right)  # the user looks on: new_2
+    QTest.keyClick(lp, Qt.Key.Key_Z, redo)  # new_0 to dog again: shown is where it acted, as the label did
+    assert (with_unlabeled / "dog" / "new_0.png").exists()
+    assert current(window) == "new_1.png" and lp.view.caption.text().startswith("new_1.png")
+    assert [i.row() for i in lp.view.strip.selectedIndexes()] == [lp.model.position]  # (Shift held: no range)
+
+
+def test_an_undo_run_in_the_background_shows_the_image_it_puts_back(
+        qtbot: QtBot, window: MainWindow, with_unlabeled: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_cls.gui.pages import labeling_step
+
+    monkeypatch.setattr(labeling_step, "LARGE_STEP", 1)  # an undo of two images goes to a worker thread
+    open_and_wait(qtbot, window, with_unlabeled)
+    window.show_page("label")
+    lp = window.label_page
+    lp.go_to(1)
+    lp.do(workspace(window).trash, ["new_1.png", "new_2.png"])
+    assert current(window) == "new_3.png"
+    lp.undo()
+    qtbot.waitUntil(lambda: not window.state.moving_files and len(lp.model.queue) == 4, timeout=30_000)
+    assert current(window) == "new_1.png" and lp.view.caption.text().startswith("new_1.png")

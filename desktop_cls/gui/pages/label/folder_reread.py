@@ -19,10 +19,12 @@ from PySide6.QtCore import QObject, QTimer
 from desktop_cls.core.data.labeling_journal import Operation
 from desktop_cls.core.data.labeling_state import TRASH, class_step
 from desktop_cls.gui.pages.label.label_model import LabelModel
+from desktop_cls.gui.pages.labeling_step import is_large
 
 Listing = tuple[list[str], list[str]]  # the folder's loose images and classes
 
 RESCAN_DELAY_MS = 1500
+REVISITS = ("undo", "redo")  # steps that show where they acted: the user looks for what they changed
 
 
 def _class_of(path: str | None, classes: set[str]) -> str | None:
@@ -102,6 +104,7 @@ class FolderReread(QObject):
             page.classes.add(_moved(step, names))  # a class's images go with it when renamed, deleted, brought back
             for src, dst in _carried(step, names):
                 page.classes.carry(src, dst)
+                page.view.key_memory.carry(ws.root, src, dst)  # a renamed class keeps its key (a deleted one frees it)
         if moved is None or ws is None:
             page.refresh(listing)
         elif moved[1]:  # (an undo brought images back: the counts of the classes they left go down now)
@@ -110,11 +113,21 @@ class FolderReread(QObject):
         else:
             gone = moved[0]
             near = page.model.position  # the image labeled was on screen: its row is here, or next to it
-            page.model.drop(gone)  # (first: the window's summary counts the images left to label too)
+            page.model.drop(gone, to_step=step.kind in REVISITS)  # (first: the summary counts the images left too)
             page.classes.add(_moved(step, set(page.model.classes)))
             page.view.strip_model.remove_paths({f"{ws.root}{os.sep}{n}" for n in gone}, near)
             page.show_current()
             page.update_buttons()
+
+    def revisit(self, undo: bool) -> None:
+        """Undo or redo the open dataset's last step (a large one in the background). The images it brings back to
+        the queue are shown once it is over, however it ran: the user looks for what was put back, and the next key
+        must label it, not the image that followed it."""
+        page, ws = self.page, self.page.state.workspace
+        op = None if ws is None else ws.undo_target() if undo else ws.redo_target()
+        if ws is not None and op is not None:
+            page.model.wanted = LabelModel.brought_back(op, undo)
+            page.do(ws.undo if undo else ws.redo, large=is_large(len(op.moves)))
 
     def _after_class_step(self, ws: Any) -> Listing:
         """The loose images as shown and the classes as the engine's shape followed the step; when it could not

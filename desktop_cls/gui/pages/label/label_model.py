@@ -50,6 +50,7 @@ class LabelModel:
     source: Source | None = None  # where `suggestions` came from
     check: PrecisionCheck | None = None  # the check behind their confidences, when they were checked
     moving: bool = False  # a labeling step runs in the background: no other step starts meanwhile
+    wanted: list[str] = field(default_factory=list)  # images an undo or redo under way brings back: shown next
 
     # ---- the queue -------------------------------------------------------------------------------
     def show(self, unlabeled: list[str], classes: list[str]) -> None:
@@ -68,11 +69,13 @@ class LabelModel:
             self.queue.insert(self.position, shown)
         elif shown in self.queue:  # the folder's order: followed where it went
             self.position = self.queue.index(shown)
+        if self.wanted:  # an undo put them back: the first is shown (once: the next listing keeps the image shown)
+            self.position, self.wanted = self.first_of(self.wanted), []
         self.position = min(self.position, max(len(self.queue) - 1, 0))
 
     def clear(self) -> None:
         """Another folder is being read: nothing of this one is shown."""
-        self.queue, self.classes, self.position = [], [], 0
+        self.queue, self.classes, self.position, self.wanted = [], [], 0, []
         self.forget_suggestions()
 
     @staticmethod
@@ -86,6 +89,12 @@ class LabelModel:
         gone = {src for src, _dst in pairs if "/" not in src}
         return gone, [dst for _src, dst in pairs if "/" not in dst and dst not in gone]
 
+    @staticmethod
+    def brought_back(op: Operation, undo: bool) -> list[str]:
+        """The loose images an undo (or redo) of `op` brings back to the queue: those it took away (or put there)."""
+        pairs = [(m.src, m.dst) if undo else (m.dst, m.src) for m in op.moves]
+        return [back for back, there in pairs if back is not None and there is not None and "/" not in back]
+
     def as_shown(self) -> tuple[list[str], list[str]]:
         """The loose images and classes as shown: what a step that failed or was cancelled (rolled back) left."""
         return list(self.queue), list(self.classes)
@@ -98,14 +107,24 @@ class LabelModel:
         """Whether a listing of the folder says what the page shows already (then nothing is redrawn)."""
         return classes == self.classes and len(unlabeled) == len(self.queue) and set(unlabeled) == set(self.queue)
 
-    def drop(self, gone: set[str]) -> None:
-        """Images labeled or trashed leave the queue; the one after the current takes its place. A key press takes
-        the image on screen: it leaves by its place, without a pass over the whole queue."""
+    def drop(self, gone: set[str], to_step: bool = False) -> None:
+        """Images labeled or trashed leave the queue. A key press takes the image on screen: it leaves by its place,
+        without a pass over the whole queue, and the one after it takes its place. Otherwise the image on screen
+        stays (the one after it, when it left too); with `to_step` (an undo or redo that took images away) the one
+        after the first that left is shown, where the step acted, as a label shows the next image."""
         if len(gone) == 1 and self.current() in gone:
             del self.queue[self.position]
         else:
+            first = next((i for i, n in enumerate(self.queue) if n in gone), self.position)
+            before = sum(1 for n in self.queue[:self.position] if n in gone)  # (those that left before it)
             self.queue = [n for n in self.queue if n not in gone]
+            self.position = first if to_step else self.position - before
         self.position = min(self.position, max(len(self.queue) - 1, 0))
+
+    def first_of(self, names: list[str]) -> int:
+        """The row of the first of `names` in the queue (the image on screen's when none is there)."""
+        wanted = set(names)
+        return next((i for i, n in enumerate(self.queue) if n in wanted), self.position)
 
     def current(self) -> str | None:
         return self.queue[self.position] if 0 <= self.position < len(self.queue) else None

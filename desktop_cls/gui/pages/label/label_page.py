@@ -23,7 +23,7 @@ from desktop_cls.gui.pages.label.label_model import LabelModel
 from desktop_cls.gui.pages.label.label_view import LabelView, keep_focus
 from desktop_cls.gui.pages.label.suggestions import SuggestionPanel
 from desktop_cls.gui.pages.label.trash_emptying import TrashEmptying
-from desktop_cls.gui.pages.labeling_step import BackgroundStep, is_large
+from desktop_cls.gui.pages.labeling_step import BackgroundStep
 from desktop_cls.gui.pages.page import Page, PageAction
 from desktop_cls.gui.state import AppState, Badge, PageKey
 from desktop_cls.gui.widgets.dialogs import show_error
@@ -136,7 +136,7 @@ class LabelPage(Page):
         m = self.model
         m.show(*(listing or (ws.unlabeled(), ws.classes())))
         self._fill_strip()
-        self.view.set_classes(str(ws.root), m.classes, self, self.assign_current, self.classes.assign_files,
+        self.view.set_classes(ws, m.classes, self, self.assign_current, self.classes.assign_files,
                               (self.tr("Put this image in '{0}' (key {1}; or drop images here)"),
                                self.tr("Put this image in '{0}' (or drop images here)")))
         self.classes.fill(m.classes, self.state.dataset)
@@ -230,14 +230,10 @@ class LabelPage(Page):
             self.do(ws.trash, [name])
 
     def undo(self) -> None:
-        ws = self.state.workspace
-        if ws is not None and (op := ws.undo_target()) is not None:
-            self.do(ws.undo, large=is_large(len(op.moves)))
+        self.reread.revisit(undo=True)  # (the image it puts back is shown)
 
     def redo(self) -> None:
-        ws = self.state.workspace
-        if ws is not None and (op := ws.redo_target()) is not None:
-            self.do(ws.redo, large=is_large(len(op.moves)))
+        self.reread.revisit(undo=False)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_cls.gui.pages.label.label_keys import KeyMemory, key_of
+from desktop_cls.core.data.class_keys import KeyMemory, key_of
 from desktop_cls.gui.widgets.common import ClassDropButton, ScaledImageLabel
 from desktop_cls.gui.widgets.image_viewer import open_viewer
 from desktop_cls.gui.widgets.picture_loading import PictureLoader, screen_limit
@@ -68,8 +68,8 @@ class LabelView(QWidget):
         self._pictures = PictureLoader(self)  # large pictures are decoded on the images lane
         self.nav, self.undo = nav, undo
         self.class_buttons = QGridLayout()
-        self.keys: dict[str, str] = {}  # key -> class name, see label_keys
-        self.key_memory = KeyMemory()  # the keys given in each folder this session: they stay as classes come and go
+        self.keys: dict[str, str] = {}  # key -> class name, see core.data.class_keys
+        self.key_memory = KeyMemory()  # the keys given in each folder: they stay as classes come and go, and restarts
         self.key_shortcuts: list[QShortcut] = []
         row = QGridLayout()  # three a row, as the class buttons: five in one row made the column too wide for a
         for i, b in enumerate([*nav, *undo]):  # 1366x768 screen at 150 %
@@ -103,7 +103,9 @@ class LabelView(QWidget):
             self.preview.clear_image()
         else:
             self._load(path)
-            self.strip.setCurrentIndex(self.strip_model.index(row))
+            # that image only: setCurrentIndex reads the keys held (Ctrl of Ctrl+Z toggled a second image in)
+            select = QItemSelectionModel.SelectionFlag.ClearAndSelect
+            self.strip.selectionModel().setCurrentIndex(self.strip_model.index(row), select)
         self.caption.setText(caption)
         self.suggestion.setText(suggestion)
 
@@ -161,17 +163,17 @@ class LabelView(QWidget):
                             else self.tr("Nothing to undo"))
             redo.setToolTip(self.tr("Redo {0} (Ctrl+Shift+Z)").format(ws.describe_redo()) if ws.can_redo() else "")
 
-    def set_classes(self, folder: str, classes: list[str], keys_on: QWidget, assign: Callable[[str], object],
+    def set_classes(self, ws: Workspace, classes: list[str], keys_on: QWidget, assign: Callable[[str], object],
                     dropped: Callable[[str, list[str]], object], tips: tuple[str, str]) -> None:
-        """A button per class of the dataset in `folder` (the first 18), and a key per class bound on `keys_on` (the
-        page, so the keys work while it has the focus): the keys given before in this folder stay (label_keys).
-        tips: with a key ({0} class, {1} key) and without ({0})."""
+        """A button per class of the dataset `ws` labels (the first 18), and a key per class bound on `keys_on` (the
+        page, so the keys work while it has the focus): the keys given before in this folder stay, across restarts
+        where it can be written (core.data.class_keys). tips: with a key ({0} class, {1} key) and without ({0})."""
         while self.class_buttons.count():
             item = self.class_buttons.takeAt(0)
             widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()
-        self._bind_keys(self.key_memory.keys(folder, classes), keys_on, assign)
+        self._bind_keys(self.key_memory.keys(ws.root, classes, writable=not ws.read_only), keys_on, assign)
         if not classes:  # a pile of unlabeled images: the first step is a class
             hint = QLabel(self.tr("No classes yet: press “New class…” (on the right) for each kind of image; "
                                   "then a key per class files the image shown."))

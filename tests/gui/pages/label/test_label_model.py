@@ -157,3 +157,32 @@ def test_the_image_kept_out_of_order_goes_to_its_place_once_left() -> None:
     assert m.go_to(3) and m.current() == "a.png" and not m.out_of_order()  # in its place now
     m.forget_suggestions()
     assert not m.out_of_order()
+
+
+def test_images_leaving_elsewhere_keep_the_image_on_screen_and_an_undo_shows_where_it_acted() -> None:
+    m = model_with(["a.png", "b.png", "c.png", "d.png", "e.png"])
+    m.go_to(3)
+    m.drop({"a.png"})  # an image before the one on screen left: the screen did move on by one
+    assert m.current() == "d.png"
+    m.drop({"b.png", "d.png"})  # it left too: the one after it
+    assert m.current() == "e.png"
+    m = model_with(["a.png", "b.png", "c.png", "d.png", "e.png"])
+    m.go_to(4)
+    m.drop({"b.png", "c.png"}, to_step=True)  # a redo that took them: shown is where they were
+    assert m.current() == "d.png"
+    assert m.first_of(["e.png", "c.png"]) == m.queue.index("e.png") and m.first_of(["z.png"]) == m.position
+
+
+def test_an_undo_names_the_images_it_brings_back_and_the_next_listing_shows_the_first() -> None:
+    label = step("assign", (None, "cat"), ("b.png", "cat/b.png"), ("d.png", "cat/d.png"))
+    assert LabelModel.brought_back(label, undo=True) == ["b.png", "d.png"]
+    assert LabelModel.brought_back(label, undo=False) == []  # a redo of a label takes them away again
+    imported = step("import", (".desktop_cls/trash/4/x.png", "x.png"))
+    assert LabelModel.brought_back(imported, undo=False) == ["x.png"] and not LabelModel.brought_back(imported, True)
+    m = model_with(["a.png", "c.png", "e.png"])
+    m.go_to(2)
+    m.wanted = ["d.png", "b.png"]
+    m.show(["a.png", "b.png", "c.png", "d.png", "e.png"], LETTERS)  # (a background undo's listing)
+    assert m.current() == "b.png" and m.wanted == []
+    m.show(["a.png", "b.png", "c.png", "d.png", "e.png"], LETTERS)  # the next listing keeps the image shown
+    assert m.current() == "b.png"
