@@ -103,11 +103,15 @@ class EventsFile:
         self._event, self._summary = Event, Summary
         self._file = os.fdopen(_create_events_file(run), "wb")
         self._records = RecordWriter(self._file)
-        self._add(Event(file_version="brain.Event:2"))
-        if purge_step is not None:  # what SummaryWriter(purge_step=) writes: later steps of an earlier start are hidden
-            self._add(Event(step=purge_step, file_version="brain.Event:2"))
-            self._add(Event(step=purge_step, session_log=SessionLog(status=SessionLog.START)))
-        self.flush()
+        try:
+            self._add(Event(file_version="brain.Event:2"))
+            if purge_step is not None:  # as SummaryWriter(purge_step=): later steps of an earlier start are hidden
+                self._add(Event(step=purge_step, file_version="brain.Event:2"))
+                self._add(Event(step=purge_step, session_log=SessionLog(status=SessionLog.START)))
+            self.flush()
+        except BaseException:  # a full disk: the file is closed, not left open
+            self._file.close()
+            raise
 
     def _add(self, event: Any) -> None:
         event.wall_time = time.time()
