@@ -62,7 +62,7 @@ class _Refused(Exception):
     pass
 
 
-def read_ir(xml: Path) -> tuple[bytes, np.ndarray]:
+def read_ir(xml: Path) -> tuple[bytes, bytes]:
     """The .xml's and the .bin's bytes, each read once and bounded (ModelFileError naming the file): the .xml
     within the app files' size limit, nested at most MAX_XML_DEPTH deep and without a DOCTYPE (no entities to
     expand); the .bin a regular file within the weight files' limit (OpenVINO reads the sizes the .xml claims
@@ -79,9 +79,9 @@ def read_ir(xml: Path) -> tuple[bytes, np.ndarray]:
     return data, weights
 
 
-def _read_bin(xml: Path) -> np.ndarray:
+def _read_bin(xml: Path) -> bytes:
     """The .bin's bytes: opened non-blocking (a FIFO returns at once), its kind and size checked on the open
-    descriptor, then as many bytes read as it held then (a file growing meanwhile is not read past its size)."""
+    descriptor and its reading stopped past the limit (a file growing meanwhile)."""
     path = bin_path(xml)
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
@@ -95,16 +95,15 @@ def _read_bin(xml: Path) -> np.ndarray:
         if not stat.S_ISREG(st.st_mode):
             raise ModelFileError(_("{path} is not a regular file (a device, pipe or folder); it was not read").format(
                 path=path))
-        if st.st_size > MAX_TORCH_FILE_BYTES:
+        weights = b""
+        if st.st_size <= MAX_TORCH_FILE_BYTES:  # else refused unread
+            with os.fdopen(fd, "rb", closefd=False) as f:
+                weights = f.read(MAX_TORCH_FILE_BYTES + 1)
+        if (size := max(st.st_size, len(weights))) > MAX_TORCH_FILE_BYTES:
             raise ModelFileError(_("refused to open {path}: it is {size:,} bytes, over the {limit:,}-byte limit for "
                                    "weight files (no model this app trains needs a file that large)").format(
-                    path=path, size=st.st_size, limit=MAX_TORCH_FILE_BYTES))
-        weights = np.empty(st.st_size, np.uint8)  # read in place: OpenVINO uses this memory, no copy of it
-        view, done = weights.data, 0
-        with os.fdopen(fd, "rb", buffering=0, closefd=False) as f:
-            while done < st.st_size and (got := f.readinto(view[done:])):
-                done += got
-        return weights[:done]  # bytes added meanwhile are not read; a file cut short loads what it holds
+                    path=path, size=size, limit=MAX_TORCH_FILE_BYTES))
+        return weights
     except OSError as e:
         raise ModelFileError(_("cannot load OpenVINO model {xml}: {error}").format(xml=xml, error=e)) from None
     finally:
@@ -145,9 +144,8 @@ def compile_ir(xml: Path) -> Any:
     ov = _openvino()
     data, weights = read_ir(xml)
     try:
-        core = ov.Core()  # the text, and a tensor over the weights' own memory (bytes would be copied once more)
-        model = core.read_model(data.decode("utf-8"), ov.Tensor(weights, shared_memory=True))
-        return core.compile_model(model, "CPU", FP32_CONFIG)
+        core = ov.Core()  # bytes, which OpenVINO copies: a tensor sharing an array's memory gave wrong results once
+        return core.compile_model(core.read_model(data, weights), "CPU", FP32_CONFIG)  # that array was freed
     except Exception as e:
         raise ModelFileError(_("cannot load OpenVINO model {xml}: {error}").format(
                 xml=xml, error=str(e).splitlines()[0])) from None
