@@ -144,8 +144,10 @@ def compile_ir(xml: Path) -> Any:
     ov = _openvino()
     data, weights = read_ir(xml)
     try:
-        core = ov.Core()  # bytes, which OpenVINO copies: a tensor sharing an array's memory gave wrong results once
-        return core.compile_model(core.read_model(data, weights), "CPU", FP32_CONFIG)  # that array was freed
+        core = ov.Core()
+        # as bytes, which OpenVINO copies: an ov.Tensor over a NumPy array's memory (shared_memory=True) was used
+        # after the array was freed, and the export's own check found the model wrong
+        return core.compile_model(core.read_model(data, weights), "CPU", FP32_CONFIG)
     except Exception as e:
         raise ModelFileError(_("cannot load OpenVINO model {xml}: {error}").format(
                 xml=xml, error=str(e).splitlines()[0])) from None
