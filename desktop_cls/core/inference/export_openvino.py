@@ -145,8 +145,8 @@ def compile_ir(xml: Path) -> Any:
     data, weights = read_ir(xml)
     try:
         core = ov.Core()
-        # as bytes, which OpenVINO copies: an ov.Tensor over a NumPy array's memory (shared_memory=True) was used
-        # after the array was freed, and the export's own check found the model wrong
+        # as bytes, which OpenVINO copies: with an ov.Tensor over a NumPy array's memory (shared_memory=True) the
+        # export's own check found the model wrong, the compiled model seemingly still reading that freed memory
         return core.compile_model(core.read_model(data, weights), "CPU", FP32_CONFIG)
     except Exception as e:
         raise ModelFileError(_("cannot load OpenVINO model {xml}: {error}").format(
