@@ -62,3 +62,25 @@ def refuse_existing(out: str | Path, overwrite: bool) -> None:
     """A file the user already has is replaced only when they said --overwrite."""
     if Path(out).exists() and not overwrite:
         raise UserError(_("{path} already exists; choose another file or add --overwrite").format(path=out))
+
+
+# The commands that read images or models, and so keep image features, decoded images, small copies, picture
+# digests or verified exports in the cache folder; the others never touch it.
+CACHE_COMMANDS = frozenset({"scan", "train", "lr-find", "eval", "predict", "explain", "export", "serve"})
+
+
+def warn_when_no_cache() -> None:
+    """The cache folder cannot be written (XDG_CACHE_HOME on a file, a read-only disk): say so once, naming the
+    folder and the fix, and go on; every cache treats a failed write as a miss, so the command still works, only
+    slower. Without this the features of every image were silently worked out again at each run."""
+    from desktop_cls.core.storage import user_cache_dir, writable_problem
+
+    folder = user_cache_dir()
+    problem = writable_problem(folder)
+    if problem is None:
+        return
+    message = _("the cache folder {folder} cannot be written ({reason}), so image features and decoded images are "
+                "worked out again each time and this is slower; going on without it. Make that folder writable (on "
+                "Linux, XDG_CACHE_HOME says where it is), or set DESKTOP_CLS_CACHE_DIR to a folder you can write "
+                "to").format(folder=folder, reason=problem)
+    sys.stderr.write(_("desktop-cls: warning: {message}").format(message=for_terminal(message)) + "\n")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from desktop_cls import __version__
 from desktop_cls.cli import evaluate, export, info, predict, runs, scan, serve, start, train, weights
-from desktop_cls.cli.output import EXIT_INTERRUPTED, EXIT_USER_ERROR
+from desktop_cls.cli.output import CACHE_COMMANDS, EXIT_INTERRUPTED, EXIT_USER_ERROR, warn_when_no_cache
 from desktop_cls.cli.terminal_text import ArgumentParser, translate_argparse
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import _, set_language
@@ -61,6 +61,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         args.func = start.cmd_gui
     try:
+        if args.command in CACHE_COMMANDS:
+            warn_when_no_cache()
         return int(args.func(args))
     except UserError as e:
         sys.stderr.write(_("desktop-cls: error: {message}").format(message=for_terminal(e.for_cli())) + "\n")

@@ -102,6 +102,7 @@ class AppState(QObject):
     settings_changed = Signal(bool)  # True: write now (recent lists); False: once the burst of edits pauses
     files_changed = Signal(str)  # dataset folder whose files a page changed (labeling): read it again
     plan_changed = Signal()  # the Train form's plan changed: what a run would do (how it validates)
+    data_folder_changed = Signal()  # Preferences chose another folder for runs, models and caches
 
     def __init__(self, settings: Settings) -> None:
         super().__init__()

@@ -2345,8 +2345,8 @@ Trained on {folder}</source>
         <translation>无缓存</translation>
     </message>
     <message>
-        <source>The cache folder {folder} cannot be written ({reason}), so thumbnails and image features are worked out again each time and the app is slower. Make that folder writable (on Linux, XDG_CACHE_HOME says where it is) or choose a data folder in Preferences, then restart the app.</source>
-        <translation>无法写入缓存文件夹 {folder}（{reason}），因此每次都要重新生成缩略图和图像特征，应用会变慢。请让该文件夹可写（在 Linux 上，XDG_CACHE_HOME 指定它的位置），或在首选项中选择一个数据文件夹，然后重新启动应用。</translation>
+        <source>The cache folder {folder} cannot be written ({reason}), so thumbnails and image features are worked out again each time and the app is slower. Make that folder writable and restart the app (on Linux, XDG_CACHE_HOME says where it is), or choose another data folder in Preferences.</source>
+        <translation>无法写入缓存文件夹 {folder}（{reason}），因此每次都要重新生成缩略图和图像特征，应用会变慢。请让该文件夹可写并重新启动应用（在 Linux 上，XDG_CACHE_HOME 指定它的位置），或在首选项中选择另一个数据文件夹。</translation>
     </message>
 </context>
 <context>

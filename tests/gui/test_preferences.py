@@ -160,3 +160,22 @@ def test_good_preferences_load(isolated_user_dirs: Path) -> None:
     settings, notice = load_settings()
     assert notice is None and settings.default_device == "cuda:2"
     assert settings.data_folder == str(isolated_user_dirs / "runs here")
+
+
+def test_a_data_folder_whose_cache_cannot_be_written_says_no_cache_as_it_is_chosen(
+        qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    """The caches move with the data folder: one whose "cache" is taken by a file was found out only at the next
+    start, the thumbnails and features meanwhile quietly never kept."""
+    chosen = tmp_path / "shared"
+    chosen.mkdir()
+    (chosen / "cache").write_text("a file", encoding="utf-8")
+    dialog = _open(window)
+    assert dialog.set_data_folder(str(chosen))  # the data folder itself can be written
+    qtbot.waitUntil(lambda: window.cache_status.text() != "", timeout=30_000)
+    assert window.cache_status.text() == "No cache"
+    tip = window.cache_status.toolTip()
+    assert str(chosen / "cache") in tip and "choose another data folder in Preferences" in tip
+    dialog.default_button.click()  # a folder that works: the word goes
+    qtbot.waitUntil(lambda: window.cache_status.text() == "", timeout=30_000)
+    assert (chosen / "cache").read_text(encoding="utf-8") == "a file"
+    dialog.close()

@@ -138,6 +138,6 @@ def test_a_cache_folder_that_cannot_be_written_is_said_once_with_the_folder_and_
     qtbot.waitUntil(lambda: window.cache_status.text() != "", timeout=30_000)
     assert window.cache_status.text() == "No cache"
     tip = window.cache_status.toolTip()
-    assert str(user_cache_dir()) in tip and "choose a data folder in Preferences" in tip
+    assert str(user_cache_dir()) in tip and "choose another data folder in Preferences" in tip
     assert blocker.read_text(encoding="utf-8") == "a file"
 

@@ -71,3 +71,27 @@ def test_a_bin_that_is_a_fifo_is_not_opened(tmp_path: Path) -> None:
     os.mkfifo(xml.with_suffix(".bin"))
     with pytest.raises(ModelFileError, match="not a regular file"):
         compile_ir(xml)
+
+
+def test_what_is_checked_is_what_openvino_loads_though_the_files_are_swapped_after_the_check(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder someone else can write: the .xml and .bin swapped for others between the check and OpenVINO's
+    opening them. OpenVINO reopened both by name, so the model it loaded was not the one checked."""
+    import openvino as ov
+    from openvino import opset13 as ops
+
+    xml = small_ir(tmp_path / "ir")
+    x = ops.parameter([1, 4], np.float32, name="x")
+    other = ov.Model([ops.matmul(x, ops.constant(7 * np.eye(4, dtype=np.float32)), False, False)], [x], "m")
+    ov.save_model(other, str(tmp_path / "swap.xml"), compress_to_fp16=False)
+    checked = export_openvino._check_xml
+
+    def check_then_swap(path: Path, data: bytes) -> None:
+        checked(path, data)
+        for suffix in (".xml", ".bin"):
+            os.replace(tmp_path / f"swap{suffix}", xml.with_suffix(suffix))
+
+    monkeypatch.setattr(export_openvino, "_check_xml", check_then_swap)
+    run = export_openvino.ov_runner(xml)
+    assert not (tmp_path / "swap.bin").exists()  # the swap happened before OpenVINO read anything
+    assert np.array_equal(run(np.ones((1, 4), np.float32)), np.ones((1, 4), np.float32))

@@ -62,32 +62,52 @@ class _Refused(Exception):
     pass
 
 
-def check_ir(xml: Path) -> None:
-    """An IR from someone else is bounded before OpenVINO opens it (ModelFileError naming the file): the .xml
+def read_ir(xml: Path) -> tuple[bytes, bytes]:
+    """The .xml's and the .bin's bytes, each read once and bounded (ModelFileError naming the file): the .xml
     within the app files' size limit, nested at most MAX_XML_DEPTH deep and without a DOCTYPE (no entities to
     expand); the .bin a regular file within the weight files' limit (OpenVINO reads the sizes the .xml claims
-    from it: a sparse 4 GB .bin, a few bytes in a tar, took 4 GB of memory)."""
+    from it: a sparse 4 GB .bin, a few bytes in a tar, took 4 GB of memory). OpenVINO is given these bytes,
+    never the names, so a file swapped after the check is not what it loads."""
     try:
         data = read_app_bytes(xml)
     except AppFileError as e:
         raise ModelFileError(str(e)) from None
     except OSError as e:
         raise ModelFileError(_("cannot load OpenVINO model {xml}: {error}").format(xml=xml, error=e)) from None
+    weights = _read_bin(xml)
+    _check_xml(xml, data)
+    return data, weights
+
+
+def _read_bin(xml: Path) -> bytes:
+    """The .bin's bytes: opened non-blocking (a FIFO returns at once), its kind and size checked on the open
+    descriptor and its reading stopped past the limit (a file growing meanwhile)."""
+    path = bin_path(xml)
     try:
-        st = os.stat(bin_path(xml))
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
         raise ModelFileError(_("{xml}: its weights file {name} is missing (keep the .xml and the .bin "
-                               "together)").format(xml=xml, name=bin_path(xml).name)) from None
+                               "together)").format(xml=xml, name=path.name)) from None
     except OSError as e:
         raise ModelFileError(_("cannot load OpenVINO model {xml}: {error}").format(xml=xml, error=e)) from None
-    if not stat.S_ISREG(st.st_mode):
-        raise ModelFileError(_("{path} is not a regular file (a device, pipe or folder); it was not read").format(
-            path=bin_path(xml)))
-    if st.st_size > MAX_TORCH_FILE_BYTES:
-        raise ModelFileError(_("refused to open {path}: it is {size:,} bytes, over the {limit:,}-byte limit for "
-                               "weight files (no model this app trains needs a file that large)").format(
-                path=bin_path(xml), size=st.st_size, limit=MAX_TORCH_FILE_BYTES))
-    _check_xml(xml, data)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise ModelFileError(_("{path} is not a regular file (a device, pipe or folder); it was not read").format(
+                path=path))
+        weights = b""
+        if st.st_size <= MAX_TORCH_FILE_BYTES:  # else refused unread
+            with os.fdopen(fd, "rb", closefd=False) as f:
+                weights = f.read(MAX_TORCH_FILE_BYTES + 1)
+        if (size := max(st.st_size, len(weights))) > MAX_TORCH_FILE_BYTES:
+            raise ModelFileError(_("refused to open {path}: it is {size:,} bytes, over the {limit:,}-byte limit for "
+                                   "weight files (no model this app trains needs a file that large)").format(
+                    path=path, size=size, limit=MAX_TORCH_FILE_BYTES))
+        return weights
+    except OSError as e:
+        raise ModelFileError(_("cannot load OpenVINO model {xml}: {error}").format(xml=xml, error=e)) from None
+    finally:
+        os.close(fd)
 
 
 def _check_xml(xml: Path, data: bytes) -> None:
@@ -122,9 +142,12 @@ def _check_xml(xml: Path, data: bytes) -> None:
 def compile_ir(xml: Path) -> Any:
     """A CPU-compiled model; raises ModelFileError naming the file when it cannot be read or is refused."""
     ov = _openvino()
-    check_ir(xml)
+    data, weights = read_ir(xml)
     try:
-        return ov.Core().compile_model(str(xml), "CPU", FP32_CONFIG)
+        core = ov.Core()
+        # as bytes, which OpenVINO copies: with an ov.Tensor over a NumPy array's memory (shared_memory=True) the
+        # export's own check found the model wrong, the compiled model seemingly still reading that freed memory
+        return core.compile_model(core.read_model(data, weights), "CPU", FP32_CONFIG)
     except Exception as e:
         raise ModelFileError(_("cannot load OpenVINO model {xml}: {error}").format(
                 xml=xml, error=str(e).splitlines()[0])) from None

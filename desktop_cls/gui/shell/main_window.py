@@ -230,7 +230,7 @@ class MainWindow(QMainWindow):
         self.settings_status = QLabel("")
         self.settings_status.setObjectName("settingsStatus")
         sb.addPermanentWidget(self.settings_status)
-        self.cache_status = watch_cache_folder(sb, self.tasks)
+        self.cache_status = watch_cache_folder(sb, self.tasks, self.state)
         sb.addPermanentWidget(self.task_status)
         sb.addPermanentWidget(self.task_progress)
 

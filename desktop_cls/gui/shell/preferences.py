@@ -7,7 +7,8 @@ device is what the Train form starts on; the data folder is where new runs, mode
 
 from __future__ import annotations
 
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication
@@ -31,6 +32,9 @@ from desktop_cls.gui.settings import Settings
 from desktop_cls.gui.shell.language import LANGUAGE_NAMES
 from desktop_cls.gui.widgets.theme import THEMES
 from desktop_cls.gui.work.tasks import Lane, TaskRunner
+
+if TYPE_CHECKING:
+    from desktop_cls.gui.state import AppState
 
 
 def apply_data_folder(settings: Settings) -> str | None:
@@ -59,27 +63,33 @@ def show_settings_problem(label: QLabel, problem: str) -> None:
         QMessageBox.warning(label.window(), QCoreApplication.translate("Preferences", "Settings"), full)
 
 
-def watch_cache_folder(bar: QStatusBar, tasks: TaskRunner) -> QLabel:
+def watch_cache_folder(bar: QStatusBar, tasks: TaskRunner, state: AppState) -> QLabel:
     """The cache folder (thumbnails, image features) cannot be written (XDG_CACHE_HOME on a file, a read-only
-    disk): the caches quietly did nothing and the app was slower. Tried once, off the UI thread (it may be a
-    network folder); when it fails, a word in the status bar with the folder and the fix in its tooltip."""
+    disk): the caches quietly did nothing and the app was slower. Tried at the start and whenever Preferences
+    chooses another data folder (the caches move with it), off the UI thread (it may be a network folder); when
+    it fails, a word in the status bar with the folder and the fix in its tooltip, gone when a later folder works."""
     label = QLabel("")
     label.setObjectName("cacheStatus")
     bar.addPermanentWidget(label)
-    folder = storage.user_cache_dir()
 
-    def show(problem: str | None) -> None:
-        if not problem or not shiboken6.isValid(label):
-            return
-        label.setText(QCoreApplication.translate("Preferences", "No cache"))
+    def show(folder: Path, problem: str | None) -> None:
+        if not shiboken6.isValid(label) or folder != storage.user_cache_dir():
+            return  # closed, or the answer about a folder since left
+        label.setText(QCoreApplication.translate("Preferences", "No cache") if problem else "")
         label.setToolTip(QCoreApplication.translate(
             "Preferences", "The cache folder {folder} cannot be written ({reason}), so thumbnails and image features "
-            "are worked out again each time and the app is slower. Make that folder writable (on Linux, "
-            "XDG_CACHE_HOME says where it is) or choose a data folder in Preferences, then restart the app.").format(
-            folder=folder, reason=problem))
+            "are worked out again each time and the app is slower. Make that folder writable and restart the app "
+            "(on Linux, XDG_CACHE_HOME says where it is), or choose another data folder in Preferences.").format(
+            folder=folder, reason=problem) if problem else "")
 
-    # the settings lane: the app's own files, one request at a time, not shown as the user's work
-    tasks.start("cache folder", lambda progress, cancel: storage.writable_problem(folder), show, lane=Lane.SETTINGS)
+    def check() -> None:
+        folder = storage.user_cache_dir()
+        # the settings lane: the app's own files, one request at a time, not shown as the user's work
+        tasks.start("cache folder", lambda progress, cancel: storage.writable_problem(folder),
+                    lambda problem: show(folder, problem), lane=Lane.SETTINGS)
+
+    check()
+    state.data_folder_changed.connect(check)
     return label
 
 
@@ -222,6 +232,7 @@ class PreferencesDialog(QDialog):
         self.state.settings.data_folder = folder
         storage.set_data_folder(folder or None)
         self.state.settings_changed.emit(True)
+        self.state.data_folder_changed.emit()
         self.refresh()
         return True
 
