@@ -282,7 +282,12 @@ def test_a_scheme_change_restyles_the_plots_out_of_sight_when_they_are_shown(win
 
     styled: list[pg.PlotWidget] = []
     original = plot_theme.style_plot
-    monkeypatch.setattr(plot_theme, "style_plot", lambda plot: (styled.append(plot), original(plot)))
+
+    def style_plot(plot: pg.PlotWidget) -> None:
+        styled.append(plot)
+        original(plot)
+
+    monkeypatch.setattr(plot_theme, "style_plot", style_plot)
     ev, monitor = window.evaluate_page, window.train_page.monitor
     window.show_page("evaluate")
     show_result(ev, synthetic_result())
