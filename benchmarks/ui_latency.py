@@ -191,10 +191,12 @@ def open_window() -> tuple[Any, Any]:
 
     from desktop_cls.gui.shell.app import paint_on_the_ui_thread
     from desktop_cls.gui.shell.main_window import MainWindow
+    from desktop_cls.gui.widgets.theme import apply_theme
 
     paint_on_the_ui_thread()  # as the app does before its QApplication
     app = QApplication.instance() or QApplication([])
     w = MainWindow()
+    apply_theme(w.state.settings.theme)  # as the app does before the first paint (its style is set there, once)
     w.resize(1280, 800)
     w.show()
     pump(app, until=lambda: w.state.core_loaded, limit_s=300)

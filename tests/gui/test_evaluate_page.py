@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from desktop_cls.core.run_dir import read_run_info
@@ -293,3 +294,53 @@ def test_the_reliability_diagram_is_drawn_when_its_tab_is_shown(window: MainWind
     assert "calibration error" in ev.calibration.ece_label.text()  # the words at once
     ev.right_tabs.setCurrentWidget(ev.calibration)
     assert sum(type(i).__name__ == "BarGraphItem" for i in plot.items) == 2
+
+
+def test_the_gallery_makes_the_captions_of_the_tiles_in_sight_only(window: MainWindow) -> None:
+    """A result with hundreds of mistakes: the tiles in sight get their captions as the view paints them, the others
+    when scrolled to (each is two class names elided to the tile), and a caption reads as it always did."""
+    from PySide6.QtWidgets import QApplication
+
+    window.resize(1280, 800)
+    window.show_page("evaluate")
+    ev = window.evaluate_page
+    ev.right_tabs.setCurrentWidget(ev.mistakes)
+    show_result(ev, synthetic_result(per_class=60))
+    QApplication.processEvents()
+    gallery = ev.mistakes
+    tiles = gallery.model.items
+    assert len(gallery.shown) > 100 and len(tiles) == len(gallery.shown)
+    assert 0 < getattr(tiles, "made", len(tiles)) < 60
+    classes = gallery.classes
+    for row in (0, len(tiles) - 1):
+        path, true, predicted, confidence = gallery.shown[row]
+        assert gallery.model.data(gallery.model.index(row, 0)) == gallery._caption(
+            classes[true], classes[predicted], confidence)
+        assert gallery.model.data(gallery.model.index(row, 0), Qt.ItemDataRole.ToolTipRole).startswith(path)
+
+
+def test_a_confusion_cell_colour_is_worked_out_once_not_at_every_repaint(window: MainWindow,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_cls.gui.widgets import confusion_view
+
+    worked_out: list[float] = []
+    original = confusion_view.cell_colours
+
+    def cell_colours(fraction: float, diagonal: bool, palette: Any) -> Any:
+        worked_out.append(fraction)
+        return original(fraction, diagonal, palette)
+
+    monkeypatch.setattr(confusion_view, "cell_colours", cell_colours)
+    window.resize(1280, 800)
+    window.show_page("evaluate")
+    ev = window.evaluate_page
+    show_result(ev, synthetic_result())
+    ev.confusion.viewport().repaint()
+    first = len(worked_out)
+    assert 0 < first <= 100  # (at most one per cell; cells with the same share of their row share one)
+    ev.confusion.viewport().repaint()
+    ev.confusion.selectRow(2)
+    QApplication.processEvents()
+    assert len(worked_out) == first

@@ -14,6 +14,7 @@ from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from desktop_cls.core.data.class_keys import KeyMemory, class_keys
+from desktop_cls.gui.pages.label.label_view import grid_place
 from desktop_cls.gui.shell.main_window import MainWindow
 from desktop_cls.gui.widgets.common import ClassDropButton
 from tests.gui.conftest import open_and_wait, opened_workspace
@@ -93,6 +94,32 @@ def test_the_counts_are_right_at_once_after_an_undo_of_a_burst_of_labels(qtbot: 
     QTest.keyClick(lp, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert lp.classes.counts() == {**before, "cat": before["cat"] + 2}  # and a redo
     assert lp.reread.timer.isActive()  # (the folder is still read again later, as after any step)
+
+
+def test_a_renamed_class_keeps_its_button_and_key_and_the_other_buttons_are_left_alone(
+        qtbot: QtBot, window: MainWindow, with_unlabeled: Path) -> None:
+    """A rename renames its own button; the others are the same widgets, where they were (making every button and
+    shortcut again after each class step held the window)."""
+    open_and_wait(qtbot, window, with_unlabeled)
+    window.show_page("label")
+    lp = window.label_page
+    lp.reread.timer.setInterval(3_600_000)
+    buttons = {b.class_name: b for b in lp.view.findChildren(ClassDropButton)}
+    shortcuts = list(lp.view.key_shortcuts)
+    lp.do(opened_workspace(window).rename_class, "cat", "kitty")
+    qtbot.waitUntil(lambda: "kitty" in lp.model.classes, timeout=10_000)
+    after = {b.class_name: b for b in lp.view.findChildren(ClassDropButton)}
+    assert after["dog"] is buttons["dog"] and after["fish"] is buttons["fish"]
+    assert after["kitty"] is buttons["cat"] and after["kitty"].text() == "1  kitty"
+    assert lp.view.key_shortcuts == shortcuts
+    assert captions(window) == {"kitty": "1  kitty", "dog": "2  dog", "fish": "3  fish"}
+    grid = lp.view.class_buttons
+    places = {b.class_name: grid_place(grid, grid.indexOf(b)) for b in after.values()}
+    assert places == {"dog": (0, 0), "fish": (0, 1), "kitty": (0, 2)}  # in class order
+    lp.do(opened_workspace(window).delete_class, "dog")
+    qtbot.waitUntil(lambda: "dog" not in lp.model.classes, timeout=10_000)
+    laid_out = [item.widget() for item in (grid.itemAt(i) for i in range(grid.count())) if item is not None]
+    assert laid_out == [buttons["fish"], buttons["cat"]]  # the deleted class's button went; the others moved up
 
 
 def test_the_counts_follow_a_class_renamed_deleted_and_brought_back(qtbot: QtBot, window: MainWindow,

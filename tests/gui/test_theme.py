@@ -78,7 +78,8 @@ def test_light_dark_light_at_run_time_repaints_window_plots_matrix_and_icons(qtb
     ev = window.evaluate_page
     window.show_page("evaluate")
     show_result(ev, synthetic_result())
-    cm, loss = ev.confusion, window.train_page.monitor.plots.loss_plot
+    monitor = window.train_page.monitor
+    cm, loss = ev.confusion, monitor.plots.loss_plot
     icon_item = window.sidebar.item(2)  # Train: no badge, not selected
     seen: dict[str, list[tuple[object, ...]]] = {}
     for scheme in ("light", "dark", "light"):
@@ -88,8 +89,6 @@ def test_light_dark_light_at_run_time_repaints_window_plots_matrix_and_icons(qtb
         dark = scheme == "dark"
         assert theme.is_dark(pal) is dark and (_window_colour(window).lightness() < 128) is dark
         base, text = pal.color(QPalette.ColorRole.Base), pal.color(QPalette.ColorRole.Text)
-        assert _plot_colours(loss) == (base.name(), text.name(), text.name())
-        assert _plot_colours(ev.curves) == (base.name(), text.name(), text.name())
         correct_bg, correct_text, painted = _cell(cm, 0, 0)
         empty_bg, _, _ = _cell(cm, 0, 1)
         assert painted.name() == correct_bg.name()  # the delegate's colour is what is on screen
@@ -97,8 +96,16 @@ def test_light_dark_light_at_run_time_repaints_window_plots_matrix_and_icons(qtb
         assert colours.contrast(correct_text, correct_bg) >= 4.5
         ink = _icon_ink(icon_item.icon())
         assert (ink > 128) is dark  # light glyphs on the dark sidebar, dark ones on the light
+        ev.right_tabs.setCurrentIndex(2)  # the plots out of sight follow when shown
+        window.show_page("train")
+        monitor.view.setCurrentWidget(monitor.plots)
+        assert _plot_colours(loss) == (base.name(), text.name(), text.name())
+        assert _plot_colours(ev.curves) == (base.name(), text.name(), text.name())
         seen.setdefault(scheme, []).append((_window_colour(window).name(), _plot_colours(loss),
                                             correct_bg.name()))
+        monitor.view.setCurrentWidget(monitor.empty)
+        window.show_page("evaluate")
+        ev.right_tabs.setCurrentWidget(ev.mistakes)
     assert seen["light"][0] == seen["light"][1]  # back to exactly what it was
     assert seen["dark"][0] != seen["light"][0]
 
@@ -241,7 +248,10 @@ def test_the_native_style_stays_where_the_platform_shows_the_scheme(monkeypatch:
 def test_view_menu_theme_actions_repaint_the_plots_and_menus_have_icons(window: MainWindow) -> None:
     from PySide6.QtGui import QAction
 
-    loss = window.train_page.monitor.plots.loss_plot
+    monitor = window.train_page.monitor
+    loss = monitor.plots.loss_plot
+    window.show_page("train")
+    monitor.view.setCurrentWidget(monitor.plots)  # (the plots of a run)
     for name, dark in (("themeDark", True), ("themeLight", False)):
         child(window, QAction, name).trigger()
         QApplication.processEvents()
@@ -249,6 +259,53 @@ def test_view_menu_theme_actions_repaint_the_plots_and_menus_have_icons(window: 
         assert _plot_colours(loss)[0] == loss.palette().color(QPalette.ColorRole.Base).name()
     for name in ("openFolderAction", "startTrainingAction", "evaluateAction", "goDataAction"):
         assert not child(window, QAction, name).icon().isNull(), name
+
+
+def test_a_scheme_change_sets_no_style_where_the_platform_style_is_fusion(window: MainWindow,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app sets Fusion with visible indicators once, before the window's first paint (run_app's apply_theme); a
+    switch between light and dark then changes the palette only: setStyle restyles every widget (110-160 ms)."""
+    theme.apply_theme("system")  # as the app starts
+    calls: list[object] = []
+    monkeypatch.setattr(QApplication, "setStyle", staticmethod(lambda *a: calls.append(a)))
+    for scheme in ("dark", "light", "dark", "system"):
+        theme.apply_theme(scheme)
+        QApplication.processEvents()
+    assert calls == []
+
+
+def test_a_scheme_change_restyles_the_plots_out_of_sight_when_they_are_shown(window: MainWindow,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The switch's own turn restyles only what is on screen: a plot on another page or tab follows as it is shown,
+    before it paints (every plot of every page restyled at once held the window)."""
+    from desktop_cls.gui.widgets import plot_theme
+
+    styled: list[pg.PlotWidget] = []
+    original = plot_theme.style_plot
+
+    def style_plot(plot: pg.PlotWidget) -> None:
+        styled.append(plot)
+        original(plot)
+
+    monkeypatch.setattr(plot_theme, "style_plot", style_plot)
+    ev, monitor = window.evaluate_page, window.train_page.monitor
+    window.show_page("evaluate")
+    show_result(ev, synthetic_result())
+    ev.right_tabs.setCurrentWidget(ev.mistakes)
+    QApplication.processEvents()
+    theme.apply_theme("dark")
+    QApplication.processEvents()
+    assert styled == []  # (the evaluate page's plots are on tabs not shown, the training plots on another page)
+    ev.right_tabs.setCurrentWidget(ev.calibration)
+    assert styled == [ev.calibration.reliability]
+    window.show_page("train")
+    monitor.view.setCurrentWidget(monitor.plots)
+    assert monitor.plots.loss_plot in styled
+    base = window.palette().color(QPalette.ColorRole.Base).name()
+    assert _plot_colours(monitor.plots.loss_plot)[0] == _plot_colours(ev.calibration.reliability)[0] == base
+    styled.clear()
+    window.show_page("evaluate")  # (nothing changed since: nothing is restyled again)
+    assert styled == []
 
 
 @pytest.mark.parametrize("scheme", ["dark", "light"])

@@ -141,6 +141,17 @@ class ClassDropButton(QPushButton):
         self.dragged_over = False
         self._tip = tip
 
+    def show_class(self, class_name: str, text: str, name: str, tip: str) -> None:
+        """This button now stands for CLASS_NAME (a class renamed keeps its button); unchanged parts are left alone."""
+        if (class_name, text, name, tip) == (self.class_name, self.text(), self.objectName(), self._tip):
+            return
+        self.class_name, self._tip = class_name, tip
+        self.setText(text)
+        self.setObjectName(name)
+        self.setAccessibleName(text)
+        if self.labeling:  # (otherwise the page's set_labeling gives the drop tip of the new name)
+            self.setToolTip(tip)
+
     def set_labeling(self, on: bool, drop_tip: str) -> None:
         """Whether a click labels; when it cannot, the tip and the accessible description say what a drop does."""
         self.labeling = on

@@ -32,6 +32,7 @@ MIN_FONT_SCALE = FONT_SCALES[-1]
 MAX_PREFERRED_ROWS = 12  # the preferred size covers this many rows; larger matrices scroll or shrink
 NAME_CHARS = 12  # row names are shortened to about this many characters before the cells get narrower
 HEADER_PAD = 12  # a header section's margins around its text
+MAX_REMEMBERED_COLOURS = 4096  # cell colours kept by the delegate (a few per cell and scheme)
 
 
 def heat_colour(fraction: float, diagonal: bool, palette: QPalette) -> QColor:
@@ -72,12 +73,30 @@ class _Layout(NamedTuple):
 
 
 class _HeatDelegate(QStyledItemDelegate):
+    """Paints each cell in its heat colour, worked out once per share of the row and palette colours (the contrast
+    search ran for every cell at every repaint: a result shown, a hover, a selection)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.colours: dict[tuple[float, bool, int, int, int], tuple[QColor, QColor]] = {}
+
+    def _colours(self, fraction: float, diagonal: bool, palette: QPalette) -> tuple[QColor, QColor]:
+        role = QPalette.ColorRole
+        key = (fraction, diagonal, palette.color(role.Base).rgba(), palette.color(role.Highlight).rgba(),
+               palette.color(role.Text).rgba())
+        found = self.colours.get(key)
+        if found is None:
+            if len(self.colours) > MAX_REMEMBERED_COLOURS:
+                self.colours.clear()
+            found = self.colours[key] = cell_colours(fraction, diagonal, palette)
+        return found
+
     def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
         super().initStyleOption(option, index)
         fraction = index.data(HEAT_ROLE)
         if fraction is None:
             return
-        background, text = cell_colours(float(fraction), index.row() == index.column(), option.palette)
+        background, text = self._colours(float(fraction), index.row() == index.column(), option.palette)
         option.backgroundBrush = QBrush(background)
         option.palette.setColor(QPalette.ColorRole.Text, text)
         # the ground the focus frame is drawn on: the style picks a frame colour that reads on it (the selection

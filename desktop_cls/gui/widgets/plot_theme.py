@@ -49,6 +49,7 @@ def style_plot(plot: pg.PlotWidget) -> None:
 
 
 def themed_plot(plot: P) -> P:
-    """PLOT styled from the palette now and again whenever the palette changes; returns it."""
-    follow_palette(plot, lambda: style_plot(plot))
+    """PLOT styled from the palette now and again whenever the palette changes (while it is out of sight, when it
+    is next shown: a theme switch restyled every plot of every page in its own event-loop turn); returns it."""
+    follow_palette(plot, lambda: style_plot(plot), when_shown=True)
     return plot

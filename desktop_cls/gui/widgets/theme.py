@@ -6,8 +6,8 @@ no dark look) Fusion with an explicit palette does the same, so the choice alway
 With the choice "system", a change of the system's scheme while the app runs is followed at once.
 
 Views that paint with their own colours (plots, the confusion matrix, icons) repaint through
-`follow_palette(widget, restyle)`, which calls `restyle` whenever the widget's palette changes; objects
-that are not widgets can connect to `theme_changes().changed`.
+`follow_palette(widget, restyle)`, which calls `restyle` whenever the widget's palette changes (plots out of sight
+when they are next shown); objects that are not widgets can connect to `theme_changes().changed`.
 """
 
 from __future__ import annotations
@@ -210,29 +210,43 @@ def is_dark(palette: QPalette | None = None) -> bool:
 
 
 class _PaletteWatcher(QObject):
-    """Lives as the widget's child (so it goes with it) and calls back on every palette change."""
+    """Lives as the widget's child (so it goes with it) and calls back on every palette change; when `when_shown`,
+    for a widget out of sight (another page, another tab) once it is shown again, before it paints."""
 
-    def __init__(self, widget: QWidget, restyle: Callable[[], None]) -> None:
+    def __init__(self, widget: QWidget, restyle: Callable[[], None], when_shown: bool) -> None:
         super().__init__(widget)
         self.setObjectName("paletteWatcher")
         self._restyle = restyle
+        self._when_shown = when_shown
         self._busy = False
+        self.stale = False  # the palette changed while the widget was hidden
         widget.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.PaletteChange and not self._busy:
-            self._busy = True  # a restyle that touches the palette must not call itself again
-            try:
-                self._restyle()
-            finally:
-                self._busy = False
+        kind = event.type()
+        if kind == QEvent.Type.PaletteChange and not self._busy:
+            if self._when_shown and isinstance(watched, QWidget) and not watched.isVisible():
+                self.stale = True
+            else:
+                self._run()
+        elif kind == QEvent.Type.Show and self.stale:
+            self._run()
         return False
 
+    def _run(self) -> None:
+        self.stale = False
+        self._busy = True  # a restyle that touches the palette must not call itself again
+        try:
+            self._restyle()
+        finally:
+            self._busy = False
 
-def follow_palette(widget: QWidget, restyle: Callable[[], None], now: bool = True) -> None:
+
+def follow_palette(widget: QWidget, restyle: Callable[[], None], now: bool = True, when_shown: bool = False) -> None:
     """Call `restyle()` now (unless now=False) and whenever WIDGET's palette changes: a theme switch, the
-    system's scheme, or a palette set on the widget itself."""
-    _PaletteWatcher(widget, restyle)
+    system's scheme, or a palette set on the widget itself. With `when_shown`, a change while WIDGET is hidden is
+    followed when it is next shown, before it paints (for what only paints: a plot on another page or tab)."""
+    _PaletteWatcher(widget, restyle, when_shown)
     if now:
         restyle()
 

@@ -3,8 +3,9 @@ confident first; labels fixed in place from the context menu; Grad-CAM heat maps
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QImage
@@ -23,6 +24,40 @@ VIEWER_HEATMAP_SIDE = 1600  # px: heat maps kept for the viewer are at most this
 
 Sample = tuple[str, int, int, float]  # path, true class, predicted class, confidence
 CAPTION_MARGIN = 12  # px of a tile's width the delegate keeps around its caption
+
+
+class Tiles(Sequence[tuple[str, str]]):
+    """The gallery's rows (path, caption), each caption made when its row is first read: a caption is two class
+    names elided to the tile's width, and making those of a few hundred mistakes at once held the window when a
+    result came; the view reads only the rows in sight."""
+
+    def __init__(self, chosen: list[Sample], caption: Callable[[Sample], str]) -> None:
+        self._chosen, self._caption = chosen, caption
+        self._made: dict[int, str] = {}
+
+    @property
+    def made(self) -> int:
+        """How many captions were made so far."""
+        return len(self._made)
+
+    def __len__(self) -> int:
+        return len(self._chosen)
+
+    @overload
+    def __getitem__(self, i: int) -> tuple[str, str]: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[tuple[str, str]]: ...
+
+    def __getitem__(self, i: int | slice) -> tuple[str, str] | list[tuple[str, str]]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        sample = self._chosen[i]
+        i = i % len(self._chosen)
+        caption = self._made.get(i)
+        if caption is None:
+            caption = self._made[i] = self._caption(sample)
+        return sample[0], caption
 
 
 class MistakesModel(ThumbnailModel):
@@ -144,7 +179,11 @@ class MistakesGallery(QWidget):
         chosen.sort(key=lambda s: -s[3])
         self.shown = chosen
         self.model.full = {path: f"{classes[t]} → {classes[k]} {conf:.0%}" for path, t, k, conf in chosen}
-        self.model.set_items([(path, self._caption(classes[t], classes[k], conf)) for path, t, k, conf in chosen])
+        self.model.set_items(self._tiles(chosen))
+
+    def _tiles(self, chosen: list[Sample]) -> Tiles:
+        classes = self.classes
+        return Tiles(chosen, lambda s: self._caption(classes[s[1]], classes[s[2]], s[3]))
 
     def _caption(self, true: str, predicted: str, confidence: float) -> str:
         """The true class on one line, the predicted one and the confidence on the next, each name shortened on
@@ -199,7 +238,7 @@ class MistakesGallery(QWidget):
         gone = set(paths)
         self.samples = [s for s in self.samples if s[0] not in gone]
         self.shown = [s for s in self.shown if s[0] not in gone]
-        self.model.set_items([it for it in self.model.items if it[0] not in gone])
+        self.model.set_items(self._tiles(self.shown))
         if class_name is None:
             text = self.tr("%n image(s) moved to the trash — Ctrl+Z on the Label page undoes it; evaluate again to "
                            "update the numbers", "", len(gone))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QImage, QKeySequence, QPixmap, QShortcut
@@ -33,6 +33,12 @@ if TYPE_CHECKING:
     from desktop_cls.core.data.labeling import Workspace
 
 MAX_CLASS_BUTTONS = 18
+
+
+def grid_place(grid: QGridLayout, index: int) -> tuple[int, int]:
+    """(row, column) of the grid's item at INDEX."""
+    row, column, _rows, _columns = cast(tuple[int, int, int, int], grid.getItemPosition(index))
+    return row, column
 
 
 def keep_focus(page: QWidget) -> None:
@@ -70,7 +76,11 @@ class LabelView(QWidget):
         self.class_buttons = QGridLayout()
         self.keys: dict[str, str] = {}  # key -> class name, see core.data.class_keys
         self.key_memory = KeyMemory()  # the keys given in each folder: they stay as classes come and go, and restarts
-        self.key_shortcuts: list[QShortcut] = []
+        self._shortcuts: dict[str, QShortcut] = {}  # key -> its shortcut on the page
+        self._buttons: dict[str, ClassDropButton] = {}  # class -> its button, in class order
+        self._hint: QLabel | None = None  # "No classes yet", in the buttons' place
+        self._assign: Callable[[str], object] = lambda _name: None
+        self._dropped: Callable[[str, list[str]], object] = lambda _name, _paths: None
         row = QGridLayout()  # three a row, as the class buttons: five in one row made the column too wide for a
         for i, b in enumerate([*nav, *undo]):  # 1366x768 screen at 150 %
             row.addWidget(b, i // 3, i % 3)
@@ -167,41 +177,78 @@ class LabelView(QWidget):
                     dropped: Callable[[str, list[str]], object], tips: tuple[str, str]) -> None:
         """A button per class of the dataset `ws` labels (the first 18), and a key per class bound on `keys_on` (the
         page, so the keys work while it has the focus): the keys given before in this folder stay, across restarts
-        where it can be written (core.data.class_keys). tips: with a key ({0} class, {1} key) and without ({0})."""
-        while self.class_buttons.count():
-            item = self.class_buttons.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.deleteLater()
-        self._bind_keys(self.key_memory.keys(ws.root, classes, writable=not ws.read_only), keys_on, assign)
-        if not classes:  # a pile of unlabeled images: the first step is a class
+        where it can be written (core.data.class_keys). tips: with a key ({0} class, {1} key) and without ({0}).
+        Only what changed is touched: a class renamed gets its button renamed, the others keep theirs (making every
+        button again after a rename stalled the window)."""
+        self._assign, self._dropped = assign, dropped
+        self._bind_keys(self.key_memory.keys(ws.root, classes, writable=not ws.read_only), keys_on)
+        self._show_hint(not classes)
+        wanted = classes[:MAX_CLASS_BUTTONS]
+        spare = [b for name, b in self._buttons.items() if name not in wanted]  # renamed or gone
+        kept = {name: b for name, b in self._buttons.items() if name in wanted}
+        names_keys = key_of(self.keys)
+        self._buttons = {}
+        for i, name in enumerate(wanted):
+            key = names_keys.get(name)
+            text = name if key is None or key == name.lower() else f"{key}  {name}"
+            tip = tips[0].format(name, key.upper()) if key else tips[1].format(name)
+            b = kept.get(name) or (spare.pop(0) if spare else self._new_button())
+            b.show_class(name, text, f"classButton{i}", tip)
+            self._buttons[name] = b
+            self._place(b, i // 3, i % 3)
+        for b in spare:
+            self.class_buttons.removeWidget(b)
+            b.deleteLater()
+
+    def _new_button(self) -> ClassDropButton:
+        b = ClassDropButton("", "", "")
+        b.clicked.connect(lambda _=False: self._assign(b.class_name))
+        b.files_dropped.connect(lambda name, paths: self._dropped(name, paths))
+        return b
+
+    def _place(self, b: QWidget, row: int, column: int) -> None:
+        """B at (row, column) of the grid; moved only when it is elsewhere."""
+        index = self.class_buttons.indexOf(b)
+        if index >= 0 and grid_place(self.class_buttons, index) == (row, column):
+            return
+        if index >= 0:
+            self.class_buttons.removeWidget(b)
+        self.class_buttons.addWidget(b, row, column)
+
+    def _show_hint(self, on: bool) -> None:
+        """With no class yet (a pile of unlabeled images) the first step is said where the buttons go."""
+        if on and self._hint is None:
             hint = QLabel(self.tr("No classes yet: press “New class…” (on the right) for each kind of image; "
                                   "then a key per class files the image shown."))
             hint.setObjectName("noClassesHint")
             hint.setWordWrap(True)
             hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
             self.class_buttons.addWidget(hint, 0, 0)
-        names_keys = key_of(self.keys)
-        for i, name in enumerate(classes[:MAX_CLASS_BUTTONS]):
-            key = names_keys.get(name)
-            text = name if key is None or key == name.lower() else f"{key}  {name}"
-            tip = tips[0].format(name, key.upper()) if key else tips[1].format(name)
-            b = ClassDropButton(text, name, f"classButton{i}", tip)
-            b.clicked.connect(lambda _=False, n=name: assign(n))
-            b.files_dropped.connect(dropped)
-            self.class_buttons.addWidget(b, i // 3, i % 3)
+            self._hint = hint
+        elif not on and self._hint is not None:
+            self.class_buttons.removeWidget(self._hint)
+            self._hint.deleteLater()
+            self._hint = None
 
-    def _bind_keys(self, keys: dict[str, str], owner: QWidget, assign: Callable[[str], object]) -> None:
-        """One shortcut per class key; rebuilt only when the classes change."""
-        if keys == self.keys and self.key_shortcuts:
-            return
-        for sc in self.key_shortcuts:
+    @property
+    def key_shortcuts(self) -> list[QShortcut]:
+        return list(self._shortcuts.values())
+
+    def _bind_keys(self, keys: dict[str, str], owner: QWidget) -> None:
+        """One shortcut per class key, made when the key is first given and dropped when no class has it; a key
+        whose class was renamed keeps its shortcut (it files into whatever class has the key when pressed)."""
+        self.keys = keys
+        for key in [k for k in self._shortcuts if k not in keys]:
+            sc = self._shortcuts.pop(key)
             sc.setEnabled(False)
             sc.deleteLater()
-        self.keys = keys
-        self.key_shortcuts = []
-        for key, name in keys.items():
-            sc = QShortcut(QKeySequence(key.upper() if key.isalpha() else key), owner)
-            sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            sc.activated.connect(lambda n=name: assign(n))
-            self.key_shortcuts.append(sc)
+        for key in keys:
+            if key not in self._shortcuts:
+                sc = QShortcut(QKeySequence(key.upper() if key.isalpha() else key), owner)
+                sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                sc.activated.connect(lambda k=key: self._assign_key(k))
+                self._shortcuts[key] = sc
+
+    def _assign_key(self, key: str) -> None:
+        if (name := self.keys.get(key)) is not None:
+            self._assign(name)
