@@ -25,6 +25,23 @@ def test_the_count_is_the_built_models_for_any_class_count_and_size(name: str) -
         assert parameter_count(name, classes) == count_parameters(model) == sum(p.numel() for p in model.parameters())
 
 
+@pytest.mark.parametrize("name", [m for m in MODELS if m.startswith("efficientnet_lite")])
+def test_the_count_follows_the_pooling_that_sizes_the_head(name: str) -> None:
+    """A quick run's Lite1 or Lite2 puts average and max pooled features side by side: its head is twice as wide,
+    and the count said so for average pooling only."""
+    counts = {}
+    for pooling in ("avg", "max", "avgmax"):
+        model = build_model(name, 3, MODELS[name].default_image_size, pooling=pooling)
+        counts[pooling] = sum(p.numel() for p in model.parameters())
+        assert parameter_count(name, 3, pooling) == counts[pooling], pooling
+    assert counts["avgmax"] == counts["avg"] + 3 * TRUNK_AND_HEAD_INPUTS[name][1]
+
+
+def test_an_unknown_pooling_is_refused_by_name() -> None:
+    with pytest.raises(UserError, match="unknown pooling 'mean'"):
+        parameter_count("efficientnet_lite0", 3, "mean")
+
+
 def test_an_unknown_model_is_refused_by_name() -> None:
     with pytest.raises(UserError, match="unknown model 'resnet9'"):
         parameter_count("resnet9")

@@ -6,14 +6,18 @@ import logging
 import multiprocessing
 import signal
 import threading
+from pathlib import Path
+from typing import Any
 
 import pytest
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop_cls.gui.shell import app
 from desktop_cls.gui.shell.main_window import MainWindow
 from desktop_cls.gui.work.tasks import TaskRunner
+from tests.gui.conftest import open_and_wait
 
 
 class _NeverWaited:
@@ -96,3 +100,30 @@ def test_the_process_ends_with_the_log_closed_and_no_worker_process_left(monkeyp
         logging.getLogger("desktop_cls").removeHandler(handler)
         if worker.is_alive():
             worker.kill()
+
+
+def test_quitting_while_a_folder_is_read_starts_no_work_after_it(qtbot: QtBot, window: MainWindow, tiny_folder: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The folder's re-read, cancelled by quitting, tells the window it was cancelled once the window has closed: it
+    showed the open folder again, which started its health check and the Label page's listing, on threads nobody
+    joined any more (at exit they printed "worker failed ... cannot schedule new futures after shutdown")."""
+    from desktop_cls.gui.pages.data import dataset_page
+
+    open_and_wait(qtbot, window, tiny_folder)
+    reading = threading.Event()
+
+    def held_read(path: str, open_root: Any, split: Any, progress: Any, cancel: Any) -> Any:
+        reading.set()
+        while not cancel.is_set():  # a folder read stops only at its next Cancel check
+            reading.wait(0.01)
+        cancel.raise_if_set()
+
+    monkeypatch.setattr(dataset_page, "read_folder", held_read)
+    window.state.files_changed.emit(str(tiny_folder))  # the Label page moved files: read the folder again
+    assert reading.wait(30)
+    started: list[str] = []
+    window.tasks.task_started.connect(started.append)
+    window.shutdown()
+    QCoreApplication.processEvents()  # the re-read's "cancelled", queued while the window closed
+    assert started == []
+    assert window.tasks.tasks == []

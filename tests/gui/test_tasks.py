@@ -195,3 +195,30 @@ def test_the_status_bar_hears_of_progress_only_from_requests_whose_end_it_hears_
     qtbot.waitUntil(lambda: len(done) == len(Lane) and not runner.tasks, timeout=10_000)
     assert reported and set(reported) <= set(ended)  # what was shown was taken down again
     assert runner.stop_all()
+
+
+def test_a_closed_runner_drops_new_requests_as_cancelled_without_a_thread(qtbot: QtBot) -> None:
+    """The window's runner is closed when it quits; a timer or queued signal that comes later must not start
+    work that nobody joins any more (it ran on into the interpreter's exit and failed there)."""
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QWidget
+
+    from desktop_cls.gui.work.tasks import Lane, TaskRunner
+
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    runner = TaskRunner(owner)
+    assert runner.close()
+    ran: list[str] = []
+    called: list[str] = []
+
+    def work(progress: Any, cancel: Any) -> None:
+        ran.append("ran")
+
+    task = runner.start("late", work, on_done=lambda r: called.append("done"),
+                        on_cancelled=lambda: called.append("cancelled"), on_ended=lambda: called.append("ended"),
+                        lane=Lane.BACKGROUND)
+    assert not task.is_running() and task.token.is_set() and task.token.reason == "quit"
+    assert runner.lane_threads(Lane.BACKGROUND) == 0 and runner.tasks == [] and runner.running(Lane.BACKGROUND) == []
+    QCoreApplication.processEvents()
+    assert ran == [] and called == []

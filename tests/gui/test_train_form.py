@@ -104,3 +104,22 @@ def test_the_parameter_count_follows_the_classes_of_the_dataset_opened(form: Tra
     assert len(form.state.dataset.classes) == 3  # type: ignore[union-attr]
     assert form.model_combo.currentData() == "resnet50"
     assert form.model_info.text().endswith(" · 23.51 M parameters")
+
+
+def test_the_parameter_count_follows_the_pooling_the_run_will_use(form: TrainForm) -> None:
+    """A quick run of Lite2 pools by average and max side by side (core's plan says so): the head, and the count,
+    are twice as wide as with average pooling, which a from-scratch Lite2 keeps."""
+    from desktop_cls.core.models.catalog import parameter_count
+    from tests.gui.conftest import choose_method
+
+    form.model_combo.setCurrentIndex(form.model_combo.findData("efficientnet_lite2"))  # by hand: Custom
+    choose_method(form, "quick")  # keeps the bundled backbone shown
+    plan = form.plan()
+    assert plan is not None and (plan.config.model, plan.config.method, plan.pooling) == (
+        "efficientnet_lite2", "quick", "avgmax")
+    quick = parameter_count("efficientnet_lite2", 10, "avgmax")
+    assert form.model_info.text().endswith(f" · {quick / 1e6:.2f} M parameters")
+    choose_method(form, "custom")  # the whole network trains, pooled by average
+    assert form.plan().pooling == "avg"  # type: ignore[union-attr]
+    assert form.model_info.text().endswith(f" · {parameter_count('efficientnet_lite2', 10) / 1e6:.2f} M parameters")
+    assert parameter_count("efficientnet_lite2", 10) != quick

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop_cls.core.errors import UserError
-from desktop_cls.core.i18n import N_, _
+from desktop_cls.core.i18n import N_, _, join_list
 
 
 @dataclass(frozen=True)
@@ -51,10 +51,10 @@ MODELS: dict[str, ModelInfo] = {m.name: m for m in (
     ModelInfo("efficientnet_b0", N_("torchvision EfficientNet-B0; accurate for its size"), 224, True),
 )}
 DEFAULT_MODEL = "quicknet"
-# Each model's parameters outside its classifier head, and the inputs of that head: one linear layer with a bias,
-# sized to the classes. No model offered has a layer sized by the input size (their pooling is adaptive), so
-# these give the exact count for any class count and size; tests/core/test_parameter_counts.py builds every
-# model and compares.
+# Each model's parameters outside its classifier head, and the inputs of that head (average pooling): one linear
+# layer with a bias, sized to the classes. No model offered has a layer sized by the input size (their pooling is
+# adaptive), so these give the exact count for any class count, size and pooling; tests/core/test_parameter_counts.py
+# builds every model and compares.
 TRUNK_AND_HEAD_INPUTS: dict[str, tuple[int, int]] = {
     "quicknet": (411_664, 128), "simple_cnn": (61_156, 84), "vgg_net": (17_673_856, 512),
     "efficientnet_lite0": (3_371_008, 1280), "efficientnet_lite1": (4_135_680, 1280),
@@ -62,6 +62,9 @@ TRUNK_AND_HEAD_INPUTS: dict[str, tuple[int, int]] = {
     "resnet50": (23_508_032, 2048), "mobilenet_v3_small": (1_517_856, 1024),
     "mobilenet_v3_large": (4_202_032, 1280), "efficientnet_b0": (4_007_548, 1280),
 }
+# How the last feature maps become the vector the head sees (the EfficientNet-Lite family has all three; the
+# others average), and how many feature vectors that is: "avgmax" puts the average and the maximum side by side.
+POOLED_VECTORS: dict[str, int] = {"avg": 1, "max": 1, "avgmax": 2}
 PRETRAINED_MODEL = "efficientnet_lite0"  # the backbone the automatic default picks for few or large images
 
 
@@ -96,8 +99,9 @@ def bundled_weights_available() -> bool:
     return True
 
 
-def parameter_count(name: str, num_classes: int = 10) -> int:
-    """The parameters of `name` built for `num_classes` (with its average pooling), counted from the table above.
+def parameter_count(name: str, num_classes: int = 10, pooling: str = "avg") -> int:
+    """The parameters of `name` built for `num_classes` with `pooling` (the run's: `Plan.pooling`), counted from the
+    table above. "avgmax" doubles the head's inputs, so a quick run's Lite1 or Lite2 head is twice as wide.
 
     Torch-free, so the Train form shows it from the start. Counting built models on torch's meta device, as
     before, imported torch's compiler stack and sympy on the way (a meta tensor's `normal_` of `nn.init` runs
@@ -105,5 +109,8 @@ def parameter_count(name: str, num_classes: int = 10) -> int:
     if name not in TRUNK_AND_HEAD_INPUTS:
         raise UserError(_("unknown model '{name}'; choose one of: {models}").format(
             name=name, models=", ".join(MODELS)))
+    if pooling not in POOLED_VECTORS:
+        raise UserError(_("unknown pooling {pooling!r}; choose one of: {choices}").format(
+            pooling=pooling, choices=join_list(list(POOLED_VECTORS))))
     trunk, inputs = TRUNK_AND_HEAD_INPUTS[name]
-    return trunk + num_classes * (inputs + 1)
+    return trunk + num_classes * (inputs * POOLED_VECTORS[pooling] + 1)

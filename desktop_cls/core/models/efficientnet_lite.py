@@ -16,7 +16,7 @@ from torch import nn
 
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import _, join_list
-from desktop_cls.core.models.catalog import bundled_weights_path
+from desktop_cls.core.models.catalog import POOLED_VECTORS, bundled_weights_path
 
 FEATURES = 1280  # width of the pooled features the head sees
 # (expand ratio, kernel, stride, repeats, output channels) per stage, as in the reference implementation
@@ -24,7 +24,7 @@ STAGES = ((1, 3, 1, 1, 16), (6, 3, 2, 2, 24), (6, 5, 2, 2, 40), (6, 3, 2, 3, 80)
           (6, 5, 2, 4, 192), (6, 3, 1, 1, 320))
 BN_EPS = 1e-3  # the TensorFlow values the weights were trained with
 BN_MOMENTUM = 0.01
-POOLINGS = ("avg", "max", "avgmax")  # how the last feature maps become the vector the head sees
+POOLINGS = tuple(POOLED_VECTORS)  # how the last feature maps become the vector the head sees
 MEAN = (0.5, 0.5, 0.5)  # the Lite models take (x - 127) / 128 inputs
 STD = (0.5, 0.5, 0.5)
 
@@ -106,7 +106,7 @@ def pooling_layer(pooling: str) -> nn.Module:
 
 def feature_width(pooling: str) -> int:
     """How wide the pooled vector the head sees is."""
-    return 2 * FEATURES if pooling == "avgmax" else FEATURES
+    return FEATURES * POOLED_VECTORS[pooling]
 
 
 class EfficientNetLite0(nn.Module):

@@ -102,6 +102,12 @@ class Plan:
         model that did not learn it (0: the run validates on its held-out split)."""
         return next((int(d.value) for d in self.decisions if d.key == "validation"), 0)
 
+    @property
+    def pooling(self) -> str:
+        """How the run pools the backbone's last feature maps (it sizes the head): the quick mode's choice, else
+        the average every network is built with."""
+        return next((str(d.value) for d in self.decisions if d.key == "pooling"), "avg")
+
     def chosen_reasons(self) -> list[str]:
         """The reasons of what the planner chose (not what the user set), in order."""
         return [d.reason for d in self.decisions if d.chosen]

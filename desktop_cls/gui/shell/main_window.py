@@ -376,11 +376,11 @@ class MainWindow(QMainWindow):
         event.accept()
 
     def shutdown(self) -> None:
-        """Stop every worker and join its thread; safe to call more than once."""
+        """Stop every worker and join its thread; nothing starts after it. Safe to call more than once."""
         self._closing = True
         for page in self.pages.values():  # each stops its own threads: the camera, training, thumbnails
             page.shutdown()
-        self.tasks.stop_all(unwaited=UNWAITED_AT_QUIT)
+        self.tasks.close(unwaited=UNWAITED_AT_QUIT)
         self.save_settings()
 
     # ---- drag and drop -------------------------------------------------------------------------

@@ -309,6 +309,7 @@ class TaskRunner(QObject):
         super().__init__(parent)
         self.tasks: list[Task] = []
         self._lanes: dict[Lane, LaneWorkers] = {}
+        self._closed = False  # close() was called: new requests are dropped
         self.destroyed.connect(functools.partial(_close_lanes, self._lanes))  # their threads end with the runner
 
     def _lane(self, lane: Lane) -> LaneWorkers:
@@ -330,8 +331,13 @@ class TaskRunner(QObject):
               on_event: Callable[[Any], object] | None = None, on_ended: Callable[[], object] | None = None,
               lane: Lane = Lane.TASKS, pause: PauseToken | None = None, keep_result: bool = False) -> Task:
         """Queue one request on its lane; on_ended follows whichever of done / error / cancelled came.
-        With keep_result, what fn returns after a Cancel still goes to on_done (training returns how far it got)."""
+        With keep_result, what fn returns after a Cancel still goes to on_done (training returns how far it got).
+        Once the runner is closed, the request is dropped: it comes back cancelled and ended, and nothing is called."""
         task = Task(name, lane, pause)
+        if self._closed:  # dropped as cancelled: no thread, no callback (one could start the next request)
+            task.cancel("quit")
+            task._ended.set()
+            return task
         relay = _Relay(self, task, {"on_done": on_done, "on_error": on_error, "on_progress": on_progress,
                                     "on_cancelled": on_cancelled, "on_event": on_event, "on_ended": on_ended})
         self.tasks.append(task)
@@ -373,3 +379,10 @@ class TaskRunner(QObject):
             t.cancel()
         deadline = time.monotonic() + timeout_ms / 1000
         return all(t._ended.wait(max(0.0, deadline - time.monotonic())) for t in tasks if t.name not in unwaited)
+
+    def close(self, timeout_ms: int = 60_000, unwaited: frozenset[str] = frozenset()) -> bool:
+        """stop_all, and from now on drop every new request (the window is closing). A queued signal or a timer
+        that comes after it (a cancelled scan's on_cancelled showing the open folder again, which starts its
+        health check) would otherwise start work that nobody joins, cut off when the process ends."""
+        self._closed = True
+        return self.stop_all(timeout_ms, unwaited)

@@ -114,3 +114,13 @@ def test_the_plan_and_the_quick_run_share_one_cross_validation_rule() -> None:
     assert cv_folds_for_counts([1, 30, 30], 0.2) == 0 and cv_folds_for_counts([30], 0.2) == 0
     y_tr, y_va = np.repeat([0, 1, 2], 8), np.repeat([0, 1, 2], 2)
     assert quick._cv_folds(y_tr, y_va, 0.2) == cv_folds_for_counts([10, 10, 10], 0.2) == 5
+
+
+def test_the_plan_says_the_pooling_the_run_builds_its_head_for() -> None:
+    """The Train form sizes its parameter count by it: the quick mode's choice, else the average."""
+    scans = plan_training(TrainConfig(), Wishes(), SCANS, weights_available=True)
+    lite2 = plan_training(TrainConfig(), Wishes(method="quick", model="efficientnet_lite2"), PHOTOS,
+                          weights_available=True)
+    scratch = plan_training(TrainConfig(), Wishes(method="scratch"), MANY_SCANS, weights_available=True)
+    assert (scans.pooling, lite2.pooling, scratch.pooling) == ("max", "avgmax", "avg")
+    assert lite2.config.model == "efficientnet_lite2"

@@ -95,6 +95,7 @@ class TrainForm(QWidget):
         self.state.dataset_changed.connect(lambda _index: self.size_follower.suggest())
         self.state.dataset_changed.connect(lambda _index: self.flips_follower.suggest())
         self.state.dataset_changed.connect(lambda _index: self._describe_model())  # its head: the dataset's classes
+        self.state.plan_changed.connect(self._describe_model)  # and the run's pooling (the method's, the data's)
         self.flips_follower.update_hint()
         self.method_choice.follow_form()
 
@@ -173,7 +174,9 @@ class TrainForm(QWidget):
         info = MODELS[self.model_combo.currentData() or "quicknet"]
         n = len(self.state.dataset.classes) if self.state.dataset is not None else 0
         n = n or 10  # (none yet, as in a pile of unlabeled images: the count for ten)
-        count = parameter_count(info.name, n)  # from the catalogue's table: no torch, shown before the engine loads
+        plan = self.plan()  # its pooling sizes the head: a quick run's Lite1 or Lite2 puts two vectors side by side
+        pooling = plan.pooling if plan is not None and plan.config.model == info.name else "avg"
+        count = parameter_count(info.name, n, pooling)  # the catalogue's table: no torch, shown before the engine loads
         self.model_info.setText(info.description + self.tr(" · {0:.2f} M parameters").format(count / 1e6))
 
     # ---- the options as a config ----------------------------------------------------------------
