@@ -331,7 +331,7 @@ def slow_serve_start(qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypat
     panel.port_spin.setValue(0)
     qtbot.mouseClick(panel.serve_button, Qt.MouseButton.LeftButton)
     assert opened.wait(30)
-    qtbot.waitUntil(lambda: "Starting to serve slow-run" in window.task_status.text())
+    qtbot.waitUntil(lambda: "Starting to serve slow-run" in window.status_bar.task_status.text())
     return release, listening
 
 
@@ -342,15 +342,16 @@ def test_starting_to_serve_shows_in_the_status_bar_and_cancel_means_no_server(
     kept "Starting to serve…" until the model had opened; it clears at the Cancel."""
     panel = window.export_page.serve_panel
     release, listening = slow_serve_start(qtbot, window, tmp_path, monkeypatch)
-    assert window.task_progress.isVisibleTo(window) and window.task_progress.maximum() == 0  # busy
+    bar = window.status_bar
+    assert bar.task_progress.isVisibleTo(window) and bar.task_progress.maximum() == 0  # busy
     assert not panel.cancel_button.isHidden() and not panel.serve_button.isEnabled()
     panel.cancel_button.click()
     assert panel.address_label.text() == "Not serving" and panel.serve_button.isEnabled()
     assert panel.cancel_button.isHidden() and panel.serve_button.text() == "Start serving"
-    assert window.task_status.text() == "" and not window.task_progress.isVisibleTo(window)  # at once
+    assert bar.task_status.text() == "" and not bar.task_progress.isVisibleTo(window)  # at once
     release.set()  # the model finishes opening after the Cancel
     qtbot.waitUntil(lambda: all(not t.is_running() for t in window.tasks.tasks))
-    assert window.task_status.text() == ""
+    assert window.status_bar.task_status.text() == ""
     assert listening == [] and panel.port is None and panel.address_label.text() == "Not serving"
 
 
