@@ -2,12 +2,12 @@
 current task with its progress.
 
 Its own object because it follows the task runner and the training monitor, not the window: the window
-only tells it what to say about the dataset and the device.
+only tells it what to say about the dataset and the device. Texts keep the window's translation context.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QObject, QTimer
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar
 
 from desktop_cls.gui.shell.preferences import watch_cache_folder
@@ -15,6 +15,7 @@ from desktop_cls.gui.widgets.common import show_progress
 from desktop_cls.gui.work.tasks import TaskRunner
 
 PROGRESS_MS = 200  # the progress is redrawn at most this often
+translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
 
 
 class WindowStatusBar(QObject):
@@ -24,8 +25,8 @@ class WindowStatusBar(QObject):
         super().__init__(window)
         self.tasks = tasks
         sb = window.statusBar()
-        self.dataset_status = QLabel(self.tr("No dataset"))
-        self.device_status = QLabel(self.tr("Loading PyTorch…"))
+        self.dataset_status = QLabel(translate("MainWindow", "No dataset"))
+        self.device_status = QLabel(translate("MainWindow", "Loading PyTorch…"))
         self.task_status = QLabel("")
         self.task_progress = QProgressBar()
         self.task_progress.setObjectName("statusProgress")
