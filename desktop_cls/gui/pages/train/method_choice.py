@@ -127,7 +127,9 @@ class MethodChoice(QObject):
             form.fields.write("model", cfg.model)
             form.fields.write_switch("pretrained", cfg.pretrained)
             form.fields.file_only["method"] = cfg.method
-            if not self.epochs_chosen:
+            if not self.epochs_chosen and self.own_epochs is not None:
+                self.own_epochs = cfg.epochs  # shown once the resumed run whose epochs the form shows has ended
+            elif not self.epochs_chosen:
                 form.epochs_spin.setValue(cfg.epochs)
         finally:
             self.applying = False
