@@ -1070,10 +1070,6 @@ Open it again where it is now, or choose another folder.</source>
         <translation>每个导出的模型都会在该训练记录留出的图像（验证集，没有则用测试集）上与训练好的模型比较；结果显示在这里。</translation>
     </message>
     <message>
-        <source>Serve over HTTP</source>
-        <translation>通过 HTTP 提供服务</translation>
-    </message>
-    <message>
         <source>Example script</source>
         <translation>示例脚本</translation>
     </message>
@@ -1875,14 +1871,6 @@ To label more, copy images in with “Import images…”: they wait here for a 
         <translation>无法加载 PyTorch</translation>
     </message>
     <message>
-        <source>No dataset</source>
-        <translation>没有数据集</translation>
-    </message>
-    <message>
-        <source>Loading PyTorch…</source>
-        <translation>正在加载 PyTorch…</translation>
-    </message>
-    <message>
         <source>done</source>
         <translation>已完成</translation>
     </message>
@@ -1909,6 +1897,14 @@ To label more, copy images in with “Import images…”: they wait here for a 
     <message>
         <source>Quit desktop_cls?</source>
         <translation>退出 desktop_cls？</translation>
+    </message>
+    <message>
+        <source>No dataset</source>
+        <translation>没有数据集</translation>
+    </message>
+    <message>
+        <source>Loading PyTorch…</source>
+        <translation>正在加载 PyTorch…</translation>
     </message>
 </context>
 <context>
@@ -2832,16 +2828,8 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>示例请求</translation>
     </message>
     <message>
-        <source>Address</source>
-        <translation>地址</translation>
-    </message>
-    <message>
         <source>Try it</source>
         <translation>试一试</translation>
-    </message>
-    <message>
-        <source>Requests</source>
-        <translation>请求数</translation>
     </message>
     <message>
         <source>No model</source>

@@ -276,3 +276,14 @@ def test_the_label_page_needs_no_sideways_scrolling_on_a_1366x768_screen_at_150_
     for b in buttons:
         left = b.mapTo(area.viewport(), b.rect().topLeft()).x()
         assert left >= 0 and left + b.width() <= area.viewport().width(), b.objectName()
+
+
+def test_the_training_log_keeps_six_lines_under_the_curves_on_a_1366x768_screen(window: MainWindow) -> None:
+    """The curves prefer 480 px: on a 1366x768 screen they took all but three lines of the log, the first cut."""
+    from desktop_cls.gui.pages.train.run_monitor import LOG_LINES
+
+    window.resize(1280, 728)  # the first window on such a screen (first_size)
+    window.show_page("train")
+    QApplication.processEvents()
+    log = window.train_page.monitor.log
+    assert log.viewport().height() >= LOG_LINES * log.fontMetrics().lineSpacing()

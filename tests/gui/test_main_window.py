@@ -55,7 +55,7 @@ def test_welcome_state_then_open_dataset(qtbot: QtBot, window: MainWindow, tiny_
     dp = w.dataset_page
     assert dp.class_table.rowCount() == 3
     assert dp.thumb_model.rowCount() == 24
-    assert "24" in w.dataset_status.text()
+    assert "24" in w.status_bar.dataset_status.text()
     assert w.windowTitle() == f"{tiny_folder.name} — desktop_cls"  # the window switcher names the dataset
     dp.class_filter.setCurrentIndex(2)
     assert dp.thumb_model.rowCount() == 8

@@ -58,15 +58,15 @@ def test_paused_training_shows_paused_not_an_eta(window: MainWindow, training: T
     tp.monitor.epochs_total = 15
     tp.monitor.event(BatchEnd(epoch=3, step=5, steps_per_epoch=10, global_step=25, loss=1.0, lr=0.1, images_per_s=50.0,
                           eta_s=255.0, gpu_memory_mb=0.0))
-    assert "ETA" in tp.monitor.progress_label.text() and "ETA" in window.task_status.text()
+    assert "ETA" in tp.monitor.progress_label.text() and "ETA" in window.status_bar.task_status.text()
     tp.toggle_pause()
     assert "ETA" not in tp.monitor.progress_label.text() and "paused" in tp.monitor.progress_label.text()
-    assert "ETA" not in window.task_status.text() and "paused" in window.task_status.text()
+    assert "ETA" not in window.status_bar.task_status.text() and "paused" in window.status_bar.task_status.text()
     asked = quit_questions(monkeypatch)
     window.close()
     assert asked and "paused" in asked[0] and "running" not in asked[0]
     tp.toggle_pause()  # resumed: the ETA is back
-    assert "ETA" in tp.monitor.progress_label.text() and "ETA" in window.task_status.text()
+    assert "ETA" in tp.monitor.progress_label.text() and "ETA" in window.status_bar.task_status.text()
     window.close()
     assert "Training is running" in asked[1]
 
@@ -123,9 +123,10 @@ def test_quitting_says_that_training_is_stopping_before_the_window_waits_for_it(
     tp.monitor.epochs_total = 10
     tp.monitor.event(BatchEnd(epoch=2, step=1, steps_per_epoch=3, global_step=4, loss=1.0, lr=0.1, images_per_s=1.0,
                           eta_s=263.0, gpu_memory_mb=0.0))
-    assert "ETA" in window.task_status.text()
+    assert "ETA" in window.status_bar.task_status.text()
     shown_while_waiting: list[str] = []
-    monkeypatch.setattr(tp.training.task, "wait", lambda ms=0: shown_while_waiting.append(window.task_status.text()))
+    status = window.status_bar.task_status
+    monkeypatch.setattr(tp.training.task, "wait", lambda ms=0: shown_while_waiting.append(status.text()))
     tp.training.shutdown()
     assert len(shown_while_waiting) == 1
     assert "Stopping training" in shown_while_waiting[0] and "ETA" not in shown_while_waiting[0]

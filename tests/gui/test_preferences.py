@@ -171,11 +171,11 @@ def test_a_data_folder_whose_cache_cannot_be_written_says_no_cache_as_it_is_chos
     (chosen / "cache").write_text("a file", encoding="utf-8")
     dialog = _open(window)
     assert dialog.set_data_folder(str(chosen))  # the data folder itself can be written
-    qtbot.waitUntil(lambda: window.cache_status.text() != "", timeout=30_000)
-    assert window.cache_status.text() == "No cache"
-    tip = window.cache_status.toolTip()
+    qtbot.waitUntil(lambda: window.status_bar.cache_status.text() != "", timeout=30_000)
+    assert window.status_bar.cache_status.text() == "No cache"
+    tip = window.status_bar.cache_status.toolTip()
     assert str(chosen / "cache") in tip and "choose another data folder in Preferences" in tip
     dialog.default_button.click()  # a folder that works: the word goes
-    qtbot.waitUntil(lambda: window.cache_status.text() == "", timeout=30_000)
+    qtbot.waitUntil(lambda: window.status_bar.cache_status.text() == "", timeout=30_000)
     assert (chosen / "cache").read_text(encoding="utf-8") == "a file"
     dialog.close()

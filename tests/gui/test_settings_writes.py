@@ -110,9 +110,9 @@ def test_settings_that_cannot_be_written_are_said_once_and_cleared_when_they_can
     folder.write_text("not a folder", encoding="utf-8")
     window.open_dataset(str(tiny_folder))
     qtbot.waitUntil(lambda: window.state.dataset is not None, timeout=60_000)
-    qtbot.waitUntil(lambda: window.settings_status.text() != "", timeout=30_000)
-    assert window.settings_status.text() == "Settings not saved"
-    tip = window.settings_status.toolTip()
+    qtbot.waitUntil(lambda: window.status_bar.settings_status.text() != "", timeout=30_000)
+    assert window.status_bar.settings_status.text() == "Settings not saved"
+    tip = window.status_bar.settings_status.toolTip()
     assert str(settings_path()) in tip and "move that file away or choose another folder" in tip
     window.autosave.changed(now=True)  # the same problem again: no second message
     assert window.autosave.wait_written()
@@ -121,7 +121,7 @@ def test_settings_that_cannot_be_written_are_said_once_and_cleared_when_they_can
     assert folder.read_text(encoding="utf-8") == "not a folder"  # the file in the way is left alone
     folder.unlink()
     window.autosave.changed(now=True)
-    qtbot.waitUntil(lambda: window.settings_status.text() == "", timeout=30_000)
+    qtbot.waitUntil(lambda: window.status_bar.settings_status.text() == "", timeout=30_000)
     assert json.loads(settings_path().read_text(encoding="utf-8"))["recent_folders"][0] == str(tiny_folder.resolve())
 
 
@@ -135,9 +135,9 @@ def test_a_cache_folder_that_cannot_be_written_is_said_once_with_the_folder_and_
     monkeypatch.setenv("DESKTOP_CLS_CACHE_DIR", str(blocker / "desktop_cls"))
     window = MainWindow(load_core=False)
     qtbot.addWidget(window, before_close_func=lambda win: win.shutdown())
-    qtbot.waitUntil(lambda: window.cache_status.text() != "", timeout=30_000)
-    assert window.cache_status.text() == "No cache"
-    tip = window.cache_status.toolTip()
+    qtbot.waitUntil(lambda: window.status_bar.cache_status.text() != "", timeout=30_000)
+    assert window.status_bar.cache_status.text() == "No cache"
+    tip = window.status_bar.cache_status.toolTip()
     assert str(user_cache_dir()) in tip and "choose another data folder in Preferences" in tip
     assert blocker.read_text(encoding="utf-8") == "a file"
 

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
-    QProgressBar,
     QVBoxLayout,
     QWidget,
 )
@@ -35,22 +34,17 @@ from desktop_cls.gui.shell.first_size import PREFERRED, first_window_size
 from desktop_cls.gui.shell.interrupted_runs import InterruptedRunBanner
 from desktop_cls.gui.shell.menus import WindowMenus
 from desktop_cls.gui.shell.page_stack import PageStack
-from desktop_cls.gui.shell.preferences import apply_data_folder, show_settings_problem, watch_cache_folder
+from desktop_cls.gui.shell.preferences import apply_data_folder, show_settings_problem
+from desktop_cls.gui.shell.quitting import UNWAITED_AT_QUIT, may_quit, quit_question
 from desktop_cls.gui.shell.shortcuts import WindowShortcutGuard
+from desktop_cls.gui.shell.status_bar import WindowStatusBar
 from desktop_cls.gui.state import AppState, Badge, PageKey
-from desktop_cls.gui.widgets.common import accept_as_copy, show_progress
+from desktop_cls.gui.widgets.common import accept_as_copy
 from desktop_cls.gui.widgets.dialogs import close_errors, show_error
 from desktop_cls.gui.widgets.icons import SidebarIcons, decorate_actions
 from desktop_cls.gui.widgets.image_viewer import close_viewer
 from desktop_cls.gui.widgets.thumbnail_drag import from_the_app
 from desktop_cls.gui.work.tasks import Lane, Task, TaskRunner
-
-PROGRESS_MS = 200  # the status bar's progress is redrawn at most this often
-
-# Work the app starts by itself and simply redoes next time: closing interrupts it without asking.
-RECOMPUTABLE_TASKS = frozenset({"scan", "heatmaps", "suggestions", "learning-rate finder", "evaluate", "engine"})
-# Quitting never waits for these: loading torch cannot stop midway (seconds on a busy machine) and writes nothing.
-UNWAITED_AT_QUIT = frozenset({"engine"})
 
 
 class MainWindow(QMainWindow):
@@ -70,7 +64,7 @@ class MainWindow(QMainWindow):
 
         self._build_pages()
         self._build_central()
-        self._build_status_bar()
+        self.status_bar = WindowStatusBar(self, self.tasks, self.state)
         self.menus = WindowMenus(self)
         self.shortcut_guard = WindowShortcutGuard(self)  # menu shortcuts also work from a text field
         decorate_actions(self)
@@ -81,7 +75,7 @@ class MainWindow(QMainWindow):
         self._restore_geometry()
         self.autosave = SettingsAutosave(self._settings_snapshot, lambda snap: write_settings_snapshot(snap),
                                          self._write_on_lane, self)
-        self.autosave.problem.connect(lambda text: show_settings_problem(self.settings_status, text))
+        self.autosave.problem.connect(lambda text: show_settings_problem(self.status_bar.settings_status, text))
         self.state.settings_changed.connect(self.autosave.changed)
         self.use_default_device()
         self.state.core_ready.connect(self._default_device_when_listed)  # after the Train page lists the GPUs
@@ -134,9 +128,8 @@ class MainWindow(QMainWindow):
         self.state.status_changed.connect(self._set_badge)
         self.state.dataset_changed.connect(self._on_dataset)
         self.state.dataset_opening.connect(lambda _folder: self._close_windows_of_dataset())
-        self.tasks.task_progress.connect(self._on_task_progress)
         self.tasks.task_finished.connect(self._on_task_finished)
-        self.train_page.monitor.progress_text.connect(self._on_train_progress)
+        self.train_page.monitor.progress_text.connect(self.status_bar.on_train_progress)
         self.label_page.retrain_requested.connect(self.start_training)
         self.label_page.classes.counted.connect(self._on_dataset)
 
@@ -209,31 +202,7 @@ class MainWindow(QMainWindow):
         from desktop_cls.core.devices import list_devices
         self._on_core_loaded(list_devices())
 
-    # ---- layout pieces -------------------------------------------------------------------------
-    def _build_status_bar(self) -> None:
-        sb = self.statusBar()
-        self.dataset_status = QLabel(self.tr("No dataset"))
-        self.device_status = QLabel(self.tr("Loading PyTorch…"))
-        self.task_status = QLabel("")
-        self.task_progress = QProgressBar()
-        self.task_progress.setObjectName("statusProgress")
-        self.task_progress.setMaximumWidth(self.fontMetrics().horizontalAdvance("M") * 16)
-        self.task_progress.setVisible(False)
-        self._progress: tuple[int, int, str] | None = None  # the latest report, not shown yet
-        self.progress_timer = QTimer(self)
-        self.progress_timer.setSingleShot(True)
-        self.progress_timer.setInterval(PROGRESS_MS)
-        self.progress_timer.timeout.connect(self._show_progress)
-        sb.addWidget(self.dataset_status)
-        sb.addWidget(QLabel("·"))
-        sb.addWidget(self.device_status)
-        self.settings_status = QLabel("")
-        self.settings_status.setObjectName("settingsStatus")
-        sb.addPermanentWidget(self.settings_status)
-        self.cache_status = watch_cache_folder(sb, self.tasks, self.state)
-        sb.addPermanentWidget(self.task_status)
-        sb.addPermanentWidget(self.task_progress)
-
+    # ---- requests from menus and pages -------------------------------------------------------
     def evaluate(self) -> None:
         self.show_page(PageKey.EVALUATE)
         self.evaluate_page.evaluate()
@@ -278,7 +247,7 @@ class MainWindow(QMainWindow):
         text = self.tr("{folder}: {images}, {classes}").format(folder=Path(ds.root).name, classes=self.tr(
             "%n class(es)", "", classes), images=self.tr("%Ln image(s)", "", images))
         loose = len(lp.model.queue)
-        self.dataset_status.setText(text if not loose else self.tr("{0}, {1} to label").format(text, loose))
+        self.status_bar.dataset_status.setText(text if not loose else self.tr("{0}, {1} to label").format(text, loose))
         # the taskbar and the window switcher name the dataset, as an editor names its document
         self.setWindowTitle(self.tr("{folder} — desktop_cls").format(folder=Path(ds.root).name))
 
@@ -294,35 +263,12 @@ class MainWindow(QMainWindow):
         self.state.devices = list(devices)  # type: ignore[call-overload]
         self.state.core_loaded = True
         gpus = [d for d in self.state.devices if d.id != "cpu"]
-        self.device_status.setText(gpus[0].name if gpus else self.state.devices[0].name)
+        self.status_bar.device_status.setText(gpus[0].name if gpus else self.state.devices[0].name)
         self.state.core_ready.emit()
-
-    def _on_task_progress(self, name: str, done: int, total: int, what: str) -> None:
-        """Shown at once, then at most every PROGRESS_MS: a progress bar repaints itself on the spot for each new
-        value, and a scan, a health check and the thumbnails each report up to 20 times a second."""
-        self._progress = (done, total, what)
-        if not self.progress_timer.isActive():
-            self._show_progress()
-            self.progress_timer.start()
-
-    def _show_progress(self) -> None:
-        if self._progress is None:
-            return
-        (done, total, what), self._progress = self._progress, None
-        self.task_status.setText(what)
-        self.task_progress.setVisible(True)
-        show_progress(self.task_progress, min(done, max(total, 0)), max(total, 0))  # total 0: busy, amount unknown
-
-    def _on_train_progress(self, text: str, done: int, total: int) -> None:
-        """At once: the training monitor paces its own reports, and Pause must show "paused" when pressed."""
-        self._progress = (done, total, text)
-        self._show_progress()
 
     def _on_task_finished(self, name: str) -> None:
         if not self.tasks.running() and not self.state.training:
-            self._progress = None  # a report still waiting for its turn belongs to work that has ended
-            self.task_status.setText("")
-            self.task_progress.setVisible(False)
+            self.status_bar.work_ended()
 
     # ---- persistence and closing ---------------------------------------------------------------
     def _restore_geometry(self) -> None:
@@ -356,22 +302,11 @@ class MainWindow(QMainWindow):
             self.autosave.changed()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        serve = self.export_page.serve_panel  # its question covers its start
-        user_work = [t for t in self.tasks.running() if t.name not in RECOMPUTABLE_TASKS and t is not serve.starting()]
-        serving = serve.quit_question()
-        if (self.state.training or user_work or serving) and not self._closing:
-            if self.state.training:
-                text = self.train_page.training.quit_question()
-            else:
-                text = self.tr("The task “{task}” is still running. Quit anyway? It is cancelled unfinished.").format(
-                    task=user_work[0].name) if user_work else self.tr("Quit anyway?")
-            text = f"{serving}\n\n{text}" if serving else text
-            answer = QMessageBox.question(
-                self, self.tr("Quit desktop_cls?"), text,
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
-            if answer != QMessageBox.StandardButton.Yes:
-                event.ignore()
-                return
+        question = None if self._closing else quit_question(
+            self.state, self.tasks, self.export_page.serve_panel, self.train_page.training)
+        if not may_quit(self, question):
+            event.ignore()
+            return
         self.shutdown()
         event.accept()
 

@@ -74,12 +74,15 @@ class ExportPage(Page):
         form = QFormLayout()
         form.addRow(self.tr("Model"), self.model_edit)
         form.addRow(self.tr("Formats"), format_grid(self.checks))
+        # where the files go on one line, as a path reads: the page keeps its height for the results and Serve
         dest = QHBoxLayout()
-        dest.addWidget(self.dest_edit, 1)
+        dest.addWidget(self.dest_edit, 3)
         dest.addWidget(self.buttons["exportBrowseButton"])
+        name_label = QLabel(self.tr("File name"))
+        name_label.setBuddy(self.name_edit)
+        dest.addWidget(name_label)
+        dest.addWidget(self.name_edit, 1)
         form.addRow(self.tr("Folder"), dest)
-        form.addRow(self.tr("File name"), self.name_edit)
-        form.addRow("", self.overwrite_check)
         return form
 
     def build_body(self, top: QLayout | None) -> None:
@@ -89,6 +92,7 @@ class ExportPage(Page):
         buttons = QHBoxLayout()
         for name in ("exportButton", "openExportFolderButton"):
             buttons.addWidget(self.buttons[name])
+        buttons.addWidget(self.overwrite_check)  # beside the button that would replace them
         buttons.addStretch(1)
         self.hint = QLabel(exported_what(""))
         self.hint.setObjectName("exportHint")

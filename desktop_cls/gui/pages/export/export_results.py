@@ -75,13 +75,14 @@ class ExportResults(QSplitter):
         self.details.addTab(self.snippet_view, translate("ExportPage", "Use it elsewhere"))
         self.details.addTab(self.meta_view, translate("ExportPage", "Metadata (sidecar JSON)"))
         # a tab beside the files' uses, not a box under the form: the page stays within a 640 px high screen;
-        # in a pane lower than the box, the box scrolls (squeezed, its rows were drawn over each other)
+        # the pane keeps room for all of the box (below), which scrolls only in a pane lower than that
         serve_tab = QScrollArea()
         serve_tab.setObjectName("serveTab")
         serve_tab.setWidgetResizable(True)
         serve_tab.setFrameShape(QFrame.Shape.NoFrame)
         serve_tab.setWidget(serve_panel)
-        self.details.addTab(serve_tab, translate("ExportPage", "Serve over HTTP"))
+        self.details.addTab(serve_tab, translate("ServePanel", "Serve over HTTP (this computer only)"))
+        self.serve_panel = serve_panel
         table_box = QWidget()
         tl = QVBoxLayout(table_box)
         tl.setContentsMargins(0, 0, 0, 0)
@@ -94,6 +95,7 @@ class ExportResults(QSplitter):
         # nothing); the page scrolls for the rest. The table's pane has the rows and the line under it at its
         # width, so the two never overlap however many lines the line wraps to.
         self.details.setMinimumHeight(self._details_height(DETAIL_LINES))
+        serve_panel.installEventFilter(self)  # its rows change (a word that another model is chosen)
         self.table.setMinimumHeight(self._rows_height(MIN_ROWS))
         self.table_box = table_box
         table_box.installEventFilter(self)
@@ -103,6 +105,8 @@ class ExportResults(QSplitter):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.table_box and event.type() == QEvent.Type.Resize:
             self._fit_table_box()
+        elif watched is self.serve_panel and event.type() == QEvent.Type.LayoutRequest:
+            self.details.setMinimumHeight(self._details_height(DETAIL_LINES))
         return super().eventFilter(watched, event)
 
     def _fit_table_box(self) -> None:
@@ -121,10 +125,12 @@ class ExportResults(QSplitter):
             box.setMinimumHeight(need)
 
     def _details_height(self, lines: int) -> int:
-        """The details' height showing their tabs and `lines` lines of the script or metadata."""
+        """The details' height showing their tabs and `lines` lines of the script or metadata, and all of the Serve
+        box: Start and the port were half scrolled away in a pane as low as three lines of script."""
         view = self.snippet_view
-        return (self.details.tabBar().sizeHint().height() + 2 * view.frameWidth() + 12
-                + lines * view.fontMetrics().lineSpacing())
+        tabs = self.details.tabBar().sizeHint().height() + 12
+        return tabs + max(2 * view.frameWidth() + lines * view.fontMetrics().lineSpacing(),
+                          self.serve_panel.minimumSizeHint().height())
 
     def show_results(self, results: list[dict[str, Any]], dest: Path, source: str = "") -> None:
         """The exports of `source` just written into `dest`, after the trained model's row; the first export

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QSpinBox
+from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QSpinBox, QWidget
 
 from desktop_cls.gui.widgets.common import button as _button
 from desktop_cls.gui.widgets.dialogs import show_error
@@ -22,12 +22,11 @@ from desktop_cls.gui.work.tasks import Task, TaskRunner
 DEFAULT_PORT = 8765
 
 
-class ServePanel(QGroupBox):
+class ServePanel(QWidget):
     """Start/Stop, address, curl line, request count. `model` returns the model path the page has chosen."""
 
     def __init__(self, tasks: TaskRunner, model: Callable[[], str]) -> None:
         super().__init__()
-        self.setTitle(self.tr("Serve over HTTP (this computer only)"))
         self.setObjectName("servePanel")
         self.tasks = tasks
         self._model = model
@@ -50,6 +49,7 @@ class ServePanel(QGroupBox):
         self.address_label = QLabel(self.tr("Not serving"))
         self.address_label.setObjectName("serveAddressLabel")
         self.address_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.address_label.setWordWrap(True)  # a long address wraps instead of widening the page
         self.other_model_label = QLabel("")  # the page chose another model than the one being served
         self.other_model_label.setObjectName("serveOtherModelLabel")
         self.other_model_label.setWordWrap(True)
@@ -67,17 +67,28 @@ class ServePanel(QGroupBox):
         self.timer = QTimer(self)
         self.timer.setInterval(500)
         self.timer.timeout.connect(self._refresh_count)
-        row = QHBoxLayout()
-        row.addWidget(self.port_spin)
-        row.addWidget(self.serve_button)
-        row.addWidget(self.cancel_button)
-        row.addWidget(self.other_model_label, 1)  # beside the button that serves it: seen without scrolling
-        row.addStretch(1)
-        form = QFormLayout(self)
-        form.addRow(self.tr("Port"), row)
-        form.addRow(self.tr("Address"), self.address_label)
-        form.addRow(self.tr("Try it"), self.curl_edit)
-        form.addRow(self.tr("Requests"), self.count_label)
+        self._lay_out()
+
+    def _lay_out(self) -> None:
+        """Two lines, so that all of it is in sight under the Export page's results on a 1366x768 screen (four
+        form rows under a title were half scrolled away there): Port, Start, Cancel and where it serves; the
+        example request and how many were answered. A word that another model is chosen comes under them."""
+        grid = QGridLayout(self)
+        port = QLabel(self.tr("Port"))
+        port.setBuddy(self.port_spin)
+        grid.addWidget(port, 0, 0)
+        grid.addWidget(self.port_spin, 0, 1)
+        grid.addWidget(self.serve_button, 0, 2)
+        grid.addWidget(self.cancel_button, 0, 3)
+        grid.addWidget(self.address_label, 0, 4, 1, 2)
+        try_it = QLabel(self.tr("Try it"))
+        try_it.setBuddy(self.curl_edit)
+        grid.addWidget(try_it, 1, 0)
+        grid.addWidget(self.curl_edit, 1, 1, 1, 4)
+        grid.addWidget(self.count_label, 1, 5)
+        grid.addWidget(self.other_model_label, 2, 0, 1, 6)  # under the button that serves it: seen without scrolling
+        grid.setColumnStretch(4, 1)
+        grid.setRowStretch(3, 1)
 
     def toggle(self) -> None:
         if self._busy:

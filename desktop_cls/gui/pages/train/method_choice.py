@@ -73,6 +73,7 @@ class MethodChoice(QObject):
         self.applying = False  # the method is writing the form: those changes are not the user's
         self.epochs_chosen = False
         self.folder = ""  # the dataset the method and epochs were chosen for ("": not known)
+        self.own_epochs: int | None = None  # the form's epochs while it shows a resumed run's (None: it does not)
 
     def follow_form(self) -> None:
         """Follow the form's controls and the open dataset (once the form has made its controls)."""
@@ -126,7 +127,9 @@ class MethodChoice(QObject):
             form.fields.write("model", cfg.model)
             form.fields.write_switch("pretrained", cfg.pretrained)
             form.fields.file_only["method"] = cfg.method
-            if not self.epochs_chosen:
+            if not self.epochs_chosen and self.own_epochs is not None:
+                self.own_epochs = cfg.epochs  # shown once the resumed run whose epochs the form shows has ended
+            elif not self.epochs_chosen:
                 form.epochs_spin.setValue(cfg.epochs)
         finally:
             self.applying = False
@@ -138,6 +141,26 @@ class MethodChoice(QObject):
         self.hint.setText(self.tr("{reason}. {details}").format(
             reason=reason[:1].upper() + reason[1:], details=plain) if self.key() == AUTO else plain)
         self.publish_plan()
+
+    def show_run_epochs(self, epochs: int | None) -> None:
+        """A resumed run trains to its own epochs, whatever the form says: the (greyed-out) form shows them while
+        it runs, as the bar and the ETA count them; None (the run ended) brings back the form's own."""
+        spin = self.form.epochs_spin
+        if epochs is not None and self.own_epochs is None:
+            self.own_epochs = spin.value()
+        elif epochs is None:
+            if self.own_epochs is None:
+                return
+            epochs, self.own_epochs = self.own_epochs, None
+        self.applying = True  # not the user's choice: the method goes on choosing the epochs, or not, as before
+        try:
+            spin.setValue(epochs)
+        finally:
+            self.applying = False
+
+    def with_own_epochs(self, options: dict[str, Any]) -> dict[str, Any]:
+        """The form's options to remember: its own epochs, not those of the resumed run it shows."""
+        return options if self.own_epochs is None else {**options, "epochs": self.own_epochs}
 
     def _epochs_edited(self, _value: int) -> None:
         if not self.applying:

@@ -26,6 +26,7 @@ from desktop_cls.gui.widgets.following_log import FollowingLog
 
 STEPS = 1000  # the bar's range: fine enough for a batch of a long run
 REDRAW_MS = 100  # the curves are redrawn this often, not per batch
+LOG_LINES = 6  # the training log's lines in sight, however low the window
 
 
 class RunMonitor(QObject):
@@ -57,6 +58,9 @@ class RunMonitor(QObject):
         self.log.setObjectName("trainLog")
         self.log.setAccessibleName(self.tr("Training log"))
         self.log.setMaximumBlockCount(5000)
+        # the curves prefer 480 px and took all but three lines from it at 1366x768: a run's last epochs stay in sight
+        self.log.setMinimumHeight(LOG_LINES * self.log.fontMetrics().lineSpacing() + 2 * self.log.frameWidth()
+                                  + round(2 * self.log.document().documentMargin()))
         self.log.setPlaceholderText(self.tr("Messages from training appear here: each epoch's loss and accuracy, "
                                             "the choices made for you and any warnings."))
         self.epochs_total = 0

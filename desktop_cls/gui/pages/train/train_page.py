@@ -40,7 +40,7 @@ class TrainPage(Page):
         self.form = TrainForm(state)
         self.lr_search = LearningRateSearch(self.form, self)
         self.monitor = RunMonitor()  # progress, curves and log of the run
-        self.training = TrainingRun(state, tasks, self.monitor, self.model, self)  # the run, while one goes
+        self.training = TrainingRun(state, tasks, self.monitor, self.model, self, self.form.method_choice)
         self.past_runs = PastRuns()
         self.build()
 
@@ -118,7 +118,7 @@ class TrainPage(Page):
     def remember_options(self) -> None:
         """Into the settings: the form's options and whether size and flips still follow the data."""
         s = self.state.settings
-        s.last_train_config = self.form.current_config_dict()
+        s.last_train_config = self.form.method_choice.with_own_epochs(self.form.current_config_dict())
         s.image_size_follows_data = self.form.size_follows_data
         s.flips_follow_data = self.form.flips_follow_data
         s.train_method, s.epochs_follow_method = self.form.method, self.form.epochs_follow_method

@@ -1,0 +1,44 @@
+"""What closing the window would interrupt, and the one question it asks about it (UX: closing asks only when
+work would be interrupted). Texts keep the window's translation context."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from desktop_cls.gui.pages.export.serve_panel import ServePanel
+from desktop_cls.gui.pages.train.training_run import TrainingRun
+from desktop_cls.gui.state import AppState
+from desktop_cls.gui.work.tasks import TaskRunner
+
+# Work the app starts by itself and simply redoes next time: closing interrupts it without asking.
+RECOMPUTABLE_TASKS = frozenset({"scan", "heatmaps", "suggestions", "learning-rate finder", "evaluate", "engine"})
+# Quitting never waits for these: loading torch cannot stop midway (seconds on a busy machine) and writes nothing.
+UNWAITED_AT_QUIT = frozenset({"engine"})
+translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
+
+
+def quit_question(state: AppState, tasks: TaskRunner, serve: ServePanel, training: TrainingRun) -> str | None:
+    """What quitting now would stop (training, a task the user started, a server), as the question to ask;
+    None when nothing would be lost."""
+    user_work = [t for t in tasks.running() if t.name not in RECOMPUTABLE_TASKS and t is not serve.starting()]
+    serving = serve.quit_question()  # its question covers its start
+    if not (state.training or user_work or serving):
+        return None
+    if state.training:
+        text = training.quit_question()
+    else:
+        text = translate("MainWindow", "The task “{task}” is still running. Quit anyway? It is cancelled "
+                         "unfinished.").format(task=user_work[0].name) if user_work else translate(
+            "MainWindow", "Quit anyway?")
+    return f"{serving}\n\n{text}" if serving else text
+
+
+def may_quit(window: QWidget, question: str | None) -> bool:
+    """Ask `question` (from quit_question) over the window; True when there is none or the user said Yes."""
+    if question is None:
+        return True
+    answer = QMessageBox.question(
+        window, translate("MainWindow", "Quit desktop_cls?"), question,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes
