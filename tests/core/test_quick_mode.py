@@ -237,3 +237,30 @@ def test_a_quick_runs_files_say_what_it_did(tmp_path: Path, monkeypatch: pytest.
     assert info["val_fraction"] == 0.0
     assert TrainConfig.load(run / "config.json").head_c == info["head_c"]
     assert Predictor.load(run, device="cpu").classes == ("cat", "dog", "fish")
+
+
+def test_a_paused_quick_run_waits_between_feature_batches(folder: Path, tmp_path: Path) -> None:
+    """Pause on a quick run said "Paused" while the backbone went on computing every image's features."""
+    from desktop_cls.core.events import PauseToken, StageChanged
+
+    done_seen: list[int] = []
+    waited_at: list[int] = []
+
+    class PauseAfterFirstBatch(PauseToken):
+        def wait_while_paused(self, cancel: object = None, poll_s: float = 0.1) -> None:
+            if self.is_paused():
+                waited_at.append(done_seen[-1])
+                self.resume()  # the user presses Resume; a real wait would block this thread
+
+    pause = PauseAfterFirstBatch()
+
+    class PressPause:
+        def on_stage(self, e: StageChanged) -> None:
+            if e.total and e.done:
+                done_seen.append(e.done)
+                if len(done_seen) == 1:
+                    pause.pause()
+
+    res = fit(quick_cfg(), folder, out=tmp_path / "run", callbacks=[PressPause()], pause=pause)
+    assert not res.cancelled
+    assert waited_at == [done_seen[0]] and done_seen[0] < 18  # it waited after the first batch, before the next

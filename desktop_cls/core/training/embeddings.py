@@ -22,7 +22,7 @@ from torch import nn
 from desktop_cls.core.data.imaging import load_resized
 from desktop_cls.core.data.same_content import content_hash, file_digest
 from desktop_cls.core.errors import ImageLoadError
-from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
+from desktop_cls.core.events import CancelToken, PauseToken, ProgressFn, no_progress
 from desktop_cls.core.i18n import N_, _
 from desktop_cls.core.models.architectures import pooled_features
 from desktop_cls.core.models.preprocessing import prepare
@@ -161,9 +161,10 @@ class FeatureExtractor:
         return np.concatenate(outs) if outs else np.zeros((0, 0), dtype=np.float32)
 
     def features(self, paths: Sequence[str], progress: ProgressFn = no_progress, cancel: CancelToken | None = None,
-                 batch_size: int = 16) -> Features:
+                 batch_size: int = 16, pause: PauseToken | None = None) -> Features:
         """Features of the files in input order: cached ones read, the others decoded on a background
-        thread while the network runs (feature_pass), each computed once and cached."""
+        thread while the network runs (feature_pass), each computed once and cached. A paused pause
+        token holds the network between batches (a quick run's Pause)."""
         digests, errors = _digests(paths)
         vecs: dict[int, np.ndarray] = {}
         todo: list[int] = []
@@ -175,7 +176,7 @@ class FeatureExtractor:
                 todo.append(i)
         eta = Eta(len(todo))
         progress(len(vecs), len(paths), eta.message(0))
-        split = _run_pass(self, paths, digests, todo, vecs, errors, progress, cancel, batch_size, eta)
+        split = _run_pass(self, paths, digests, todo, vecs, errors, progress, cancel, batch_size, eta, pause)
         order = sorted(vecs)
         dim = next(iter(vecs.values())).shape[0] if vecs else 0
         vectors = np.stack([vecs[i] for i in order]) if order else np.zeros((0, dim), dtype=np.float32)
@@ -198,8 +199,10 @@ def _digests(paths: Sequence[str]) -> tuple[list[str | None], dict[int, ImageLoa
 
 def _run_pass(ext: FeatureExtractor, paths: Sequence[str], digests: Sequence[str | None], todo: list[int],
               vecs: dict[int, np.ndarray], errors: dict[int, ImageLoadError], progress: ProgressFn,
-              cancel: CancelToken | None, batch_size: int, eta: Eta) -> tuple[float, float, float]:
-    """Decode (background) -> network -> cache, batch by batch; returns (decode, network, waited) seconds."""
+              cancel: CancelToken | None, batch_size: int, eta: Eta, pause: PauseToken | None = None
+              ) -> tuple[float, float, float]:
+    """Decode (background) -> network -> cache, batch by batch; returns (decode, network, waited) seconds.
+    A paused pause token holds the loop after a batch (the prefetch decodes at most its depth ahead)."""
     chunks = [todo[s:s + batch_size] for s in range(0, len(todo), batch_size)]
     threads = ThreadChoice([1, torch.get_num_threads()], first=likely_threads(torch.get_num_threads()))
     before = torch.get_num_threads()
@@ -226,6 +229,8 @@ def _run_pass(ext: FeatureExtractor, paths: Sequence[str], digests: Sequence[str
                 network_s += dt
                 done += len(b.chunk)
                 progress(len(vecs) + len(errors), len(paths), eta.message(done))
+                if pause is not None:
+                    pause.wait_while_paused(cancel)
                 t_wait = time.perf_counter()
     finally:
         torch.set_num_threads(before)
