@@ -37,15 +37,14 @@ from desktop_cls.gui.shell.menus import WindowMenus
 from desktop_cls.gui.shell.page_stack import PageStack
 from desktop_cls.gui.shell.preferences import apply_data_folder, show_settings_problem, watch_cache_folder
 from desktop_cls.gui.shell.shortcuts import WindowShortcutGuard
+from desktop_cls.gui.shell.task_status import TaskStatus
 from desktop_cls.gui.state import AppState, Badge, PageKey
-from desktop_cls.gui.widgets.common import accept_as_copy, show_progress
+from desktop_cls.gui.widgets.common import accept_as_copy
 from desktop_cls.gui.widgets.dialogs import close_errors, show_error
 from desktop_cls.gui.widgets.icons import SidebarIcons, decorate_actions
 from desktop_cls.gui.widgets.image_viewer import close_viewer
 from desktop_cls.gui.widgets.thumbnail_drag import from_the_app
 from desktop_cls.gui.work.tasks import Lane, Task, TaskRunner
-
-PROGRESS_MS = 200  # the status bar's progress is redrawn at most this often
 
 # Work the app starts by itself and simply redoes next time: closing interrupts it without asking.
 RECOMPUTABLE_TASKS = frozenset({"scan", "heatmaps", "suggestions", "learning-rate finder", "evaluate", "engine"})
@@ -134,9 +133,10 @@ class MainWindow(QMainWindow):
         self.state.status_changed.connect(self._set_badge)
         self.state.dataset_changed.connect(self._on_dataset)
         self.state.dataset_opening.connect(lambda _folder: self._close_windows_of_dataset())
-        self.tasks.task_progress.connect(self._on_task_progress)
-        self.tasks.task_finished.connect(self._on_task_finished)
-        self.train_page.monitor.progress_text.connect(self._on_train_progress)
+        self.tasks.task_progress.connect(self.task_line.report)
+        self.tasks.task_finished.connect(self.task_line.ended)
+        self.train_page.monitor.progress_text.connect(lambda text, done, total: self.task_line.report_now(
+                "training", done, total, text))
         self.label_page.retrain_requested.connect(self.start_training)
         self.label_page.classes.counted.connect(self._on_dataset)
 
@@ -218,12 +218,8 @@ class MainWindow(QMainWindow):
         self.task_progress = QProgressBar()
         self.task_progress.setObjectName("statusProgress")
         self.task_progress.setMaximumWidth(self.fontMetrics().horizontalAdvance("M") * 16)
-        self.task_progress.setVisible(False)
-        self._progress: tuple[int, int, str] | None = None  # the latest report, not shown yet
-        self.progress_timer = QTimer(self)
-        self.progress_timer.setSingleShot(True)
-        self.progress_timer.setInterval(PROGRESS_MS)
-        self.progress_timer.timeout.connect(self._show_progress)
+        self.task_line = TaskStatus(self.task_status, self.task_progress,
+                                    lambda: bool(self.tasks.running()) or self.state.training, self)
         sb.addWidget(self.dataset_status)
         sb.addWidget(QLabel("·"))
         sb.addWidget(self.device_status)
@@ -296,33 +292,6 @@ class MainWindow(QMainWindow):
         gpus = [d for d in self.state.devices if d.id != "cpu"]
         self.device_status.setText(gpus[0].name if gpus else self.state.devices[0].name)
         self.state.core_ready.emit()
-
-    def _on_task_progress(self, name: str, done: int, total: int, what: str) -> None:
-        """Shown at once, then at most every PROGRESS_MS: a progress bar repaints itself on the spot for each new
-        value, and a scan, a health check and the thumbnails each report up to 20 times a second."""
-        self._progress = (done, total, what)
-        if not self.progress_timer.isActive():
-            self._show_progress()
-            self.progress_timer.start()
-
-    def _show_progress(self) -> None:
-        if self._progress is None:
-            return
-        (done, total, what), self._progress = self._progress, None
-        self.task_status.setText(what)
-        self.task_progress.setVisible(True)
-        show_progress(self.task_progress, min(done, max(total, 0)), max(total, 0))  # total 0: busy, amount unknown
-
-    def _on_train_progress(self, text: str, done: int, total: int) -> None:
-        """At once: the training monitor paces its own reports, and Pause must show "paused" when pressed."""
-        self._progress = (done, total, text)
-        self._show_progress()
-
-    def _on_task_finished(self, name: str) -> None:
-        if not self.tasks.running() and not self.state.training:
-            self._progress = None  # a report still waiting for its turn belongs to work that has ended
-            self.task_status.setText("")
-            self.task_progress.setVisible(False)
 
     # ---- persistence and closing ---------------------------------------------------------------
     def _restore_geometry(self) -> None:
