@@ -3178,6 +3178,14 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>轮次 {epoch}/{epochs} · 步 {step}/{steps} · 已暂停</translation>
     </message>
     <message>
+        <source>Paused at {done}/{total}</source>
+        <translation>已暂停于 {done}/{total}</translation>
+    </message>
+    <message>
+        <source>Paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
         <source>Training paused: epoch {0}/{1}</source>
         <translation>训练已暂停：轮次 {0}/{1}</translation>
     </message>
