@@ -110,7 +110,21 @@ def _cross_validated(predictor: Predictor, folder: str | Path, top_k: int) -> Ev
     probs = softmax(cv.logits, predictor.temperature)
     report = classification_report(cv.labels, probs, predictor.classes, top_k=top_k)
     report["cross_validation_folds"] = cv.folds
-    return Evaluation(report, cv.paths, cv.labels, probs, CV_SPLIT, ())
+    return Evaluation(report, cv.paths, cv.labels, probs, CV_SPLIT, (), note=_not_scored(root, cv.paths))
+
+
+def _not_scored(root: Path, scored: tuple[str, ...]) -> str:
+    """What the cross-validated score leaves out: the folder's labelled images it has no prediction for (a class
+    renamed, images moved or added since training), so a score on 58 of 78 images does not pass for all of them."""
+    have = set(scored)
+    missing = sum(1 for s in scan(root, val_fraction=0.0).samples if s.path not in have)
+    if not missing:
+        return ""
+    return ngettext("{n} labelled image of this folder is not scored: it was added, moved or renamed since the run "
+                    "was trained, and the run's cross-validation has no prediction for it. Train again to score it.",
+                    "{n} labelled images of this folder are not scored: they were added, moved or renamed since the "
+                    "run was trained, and the run's cross-validation has no prediction for them. Train again to "
+                    "score them.", missing).format(n=missing)
 
 
 def _map_classes(idx: DatasetIndex, classes: tuple[str, ...]) -> DatasetIndex:
