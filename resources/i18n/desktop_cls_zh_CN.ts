@@ -406,6 +406,10 @@
         <translation>用摄像头实时分类</translation>
     </message>
     <message>
+        <source>Loading {0}…</source>
+        <translation>正在加载 {0}…</translation>
+    </message>
+    <message>
         <source>Unknown below confidence</source>
         <translation>置信度低于此值记为未知</translation>
     </message>
