@@ -264,3 +264,33 @@ def test_a_paused_quick_run_waits_between_feature_batches(folder: Path, tmp_path
     res = fit(quick_cfg(), folder, out=tmp_path / "run", callbacks=[PressPause()], pause=pause)
     assert not res.cancelled
     assert waited_at == [done_seen[0]] and done_seen[0] < 18  # it waited after the first batch, before the next
+
+
+def test_time_paused_is_left_out_of_the_times_a_quick_run_reports(folder: Path, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Paused for a while, the quick run said its image features took that while too, and recorded this
+    computer's backbone speed from it (which the next automatic choice of backbone reads)."""
+    import time
+
+    from desktop_cls.core.events import PauseToken
+    from desktop_cls.core.training import quick
+
+    away = [0.0]  # the clock as the run reads it jumps by the pause, as a real pause of 1000 s would
+    for name in ("perf_counter", "monotonic"):
+        real = getattr(time, name)
+        monkeypatch.setattr(time, name, lambda real=real: real() + away[0])
+    speeds: list[float] = []
+    monkeypatch.setattr(quick, "record_speed", lambda model, speed: speeds.append(speed))
+
+    class PausedOnce(PauseToken):
+        def wait_while_paused(self, cancel: object = None, poll_s: float = 0.1) -> None:
+            if self.is_paused():
+                away[0] += 1000.0
+                self.resume()
+
+    pause = PausedOnce()
+    pause.pause()
+    res = fit(quick_cfg(), folder, out=tmp_path / "run", pause=pause)
+    assert away[0] == 1000.0  # it waited
+    assert res.extra["feature_seconds"] < 1000 and res.train_seconds < 1000
+    assert not speeds or speeds[0] > 18 / 1000

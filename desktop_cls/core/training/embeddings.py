@@ -116,6 +116,7 @@ class Features:
     decode_seconds: float = 0.0  # of the computed ones: reading and decoding the files (background thread)
     network_seconds: float = 0.0  # and running the backbone on them
     waited_seconds: float = 0.0  # the network idle, waiting for decoded pictures
+    paused_seconds: float = 0.0  # held by a paused pause token: left out of every time the run reports
     engine: str = ""  # what computed them (FAST_ENGINE, or EAGER_ENGINE after a disagreement)
     digests: tuple[str, ...] = ()  # each file's content digest (same_content.content_hash), as paths
 
@@ -200,13 +201,13 @@ def _digests(paths: Sequence[str]) -> tuple[list[str | None], dict[int, ImageLoa
 def _run_pass(ext: FeatureExtractor, paths: Sequence[str], digests: Sequence[str | None], todo: list[int],
               vecs: dict[int, np.ndarray], errors: dict[int, ImageLoadError], progress: ProgressFn,
               cancel: CancelToken | None, batch_size: int, eta: Eta, pause: PauseToken | None = None
-              ) -> tuple[float, float, float]:
-    """Decode (background) -> network -> cache, batch by batch; returns (decode, network, waited) seconds.
+              ) -> tuple[float, float, float, float]:
+    """Decode (background) -> network -> cache, batch by batch; returns (decode, network, waited, paused) seconds.
     A paused pause token holds the loop after a batch (the prefetch decodes at most its depth ahead)."""
     chunks = [todo[s:s + batch_size] for s in range(0, len(todo), batch_size)]
     threads = ThreadChoice([1, torch.get_num_threads()], first=likely_threads(torch.get_num_threads()))
     before = torch.get_num_threads()
-    decode_s = network_s = waited = 0.0
+    decode_s = network_s = waited = paused = 0.0
     done = 0
     try:
         with Prefetch(chunks, lambda i: _try_load((paths[i], ext.size)), depth=2, cancel=cancel) as batches:
@@ -229,12 +230,14 @@ def _run_pass(ext: FeatureExtractor, paths: Sequence[str], digests: Sequence[str
                 network_s += dt
                 done += len(b.chunk)
                 progress(len(vecs) + len(errors), len(paths), eta.message(done))
-                if pause is not None:
+                if pause is not None and pause.is_paused():
+                    t_paused = time.perf_counter()
                     pause.wait_while_paused(cancel)
+                    paused += time.perf_counter() - t_paused
                 t_wait = time.perf_counter()
     finally:
         torch.set_num_threads(before)
-    return decode_s, network_s, waited
+    return decode_s, network_s, waited, paused
 
 
 def _try_load(args: tuple[str, tuple[int, int]]) -> np.ndarray | ImageLoadError:

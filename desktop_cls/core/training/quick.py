@@ -154,7 +154,7 @@ class QuickFit:
             save_cross_validated(self.run, self.index.root, _cv_order(f.paths, self.index.samples), h.y_va, h.z_va,
                                  h.cv_folds)
         self.life.trains_on(_learned_digests(f, self.index.samples, h.cv_folds))  # hashed for the feature cache
-        seconds = time.monotonic() - t0
+        seconds = time.monotonic() - t0 - f.paused_seconds
         self._epoch_end(h, seconds, len(f.paths) / max(f.seconds, 1e-9))
         if h.c is not None:  # config.json says the strength the run chose, not the unused option
             rd.update_config(self.run, head_c=h.c)
@@ -204,6 +204,7 @@ class _Features:
     y_va: np.ndarray
     problems: list[Problem]
     digests: list[str]  # content digests, as paths
+    paused_seconds: float = 0.0  # the feature pass held by Pause: not part of any time reported
 
 
 @dataclass
@@ -232,7 +233,7 @@ def _features(cfg: TrainConfig, index: DatasetIndex, cb: CallbackList, cancel: C
     t_feat = time.monotonic()
     feats = ext.features([s.path for s in samples], progress=lambda d, t, w: cb.stage(w, d, t), cancel=cancel,
                          pause=pause)
-    feat_s = time.monotonic() - t_feat
+    feat_s = time.monotonic() - t_feat - feats.paused_seconds
     x_tr, y_tr = _split(feats.paths, feats.vectors, samples, "train")
     x_va, y_va = _split(feats.paths, feats.vectors, samples, "val")
     if len(y_tr) == 0:
@@ -252,7 +253,8 @@ def _features(cfg: TrainConfig, index: DatasetIndex, cb: CallbackList, cancel: C
                 engine=_(feats.engine)))
     problems = [*index.problems, *(Problem(e.path, e.kind, e.message) for e in feats.missing)]
     return _Features(ext, pool, list(feats.paths), feats.computed, cached, feat_s, feats.decode_seconds,
-                     feats.network_seconds, feats.engine, x_tr, y_tr, x_va, y_va, problems, list(feats.digests))
+                     feats.network_seconds, feats.engine, x_tr, y_tr, x_va, y_va, problems, list(feats.digests),
+                     feats.paused_seconds)
 
 
 def _fit_head(cfg: TrainConfig, f: _Features, num_classes: int, cb: CallbackList) -> _Head:
