@@ -294,3 +294,32 @@ def test_time_paused_is_left_out_of_the_times_a_quick_run_reports(folder: Path, 
     assert away[0] == 1000.0  # it waited
     assert res.extra["feature_seconds"] < 1000 and res.train_seconds < 1000
     assert not speeds or speeds[0] > 18 / 1000
+
+
+def test_the_time_left_after_a_pause_leaves_the_pause_out(folder: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Resumed after a long pause, the feature pass said "about 17 min left" for its last few images: its
+    rate counted the pause as work."""
+    import time
+
+    from desktop_cls.core.events import PauseToken
+
+    away = [0.0]
+    for name in ("perf_counter", "monotonic"):
+        real = getattr(time, name)
+        monkeypatch.setattr(time, name, lambda real=real: real() + away[0])
+
+    class PausedOnce(PauseToken):
+        def wait_while_paused(self, cancel: object = None, poll_s: float = 0.1) -> None:
+            if self.is_paused():
+                away[0] += 1000.0
+                self.resume()
+
+    pause = PausedOnce()
+    pause.pause()
+    messages: list[str] = []
+    ext = backbone_extractor(quick_cfg(), 3, torch.device("cpu"), cache_root=tmp_path / "cache")
+    paths = sorted(str(p) for p in folder.rglob("*.png"))
+    ext.features(paths, progress=lambda done, total, what: messages.append(what), batch_size=4, pause=pause)
+    assert away[0] == 1000.0 and len(messages) > 2
+    assert not [m for m in messages if "min left" in m]  # 14 images at the rate of the 4 before the pause

@@ -233,7 +233,9 @@ def _run_pass(ext: FeatureExtractor, paths: Sequence[str], digests: Sequence[str
                 if pause is not None and pause.is_paused():
                     t_paused = time.perf_counter()
                     pause.wait_while_paused(cancel)
-                    paused += time.perf_counter() - t_paused
+                    held = time.perf_counter() - t_paused
+                    paused += held
+                    eta.leave_out(held)
                 t_wait = time.perf_counter()
     finally:
         torch.set_num_threads(before)
