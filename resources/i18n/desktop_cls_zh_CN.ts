@@ -1158,6 +1158,10 @@ Open it again where it is now, or choose another folder.</source>
         <translation>导出失败</translation>
     </message>
     <message>
+        <source>The export of {0} finished while another model was chosen: its files are in {1}.</source>
+        <translation>{0} 的导出在选择了另一个模型后完成：它的文件在 {1}。</translation>
+    </message>
+    <message>
         <source>No model yet — train one on the Train page, then export it here.</source>
         <translation>还没有模型——请先在“训练”页训练一个，然后在这里导出。</translation>
     </message>
