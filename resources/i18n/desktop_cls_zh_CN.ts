@@ -406,6 +406,10 @@
         <translation>用摄像头实时分类</translation>
     </message>
     <message>
+        <source>Loading {0}…</source>
+        <translation>正在加载 {0}…</translation>
+    </message>
+    <message>
         <source>Unknown below confidence</source>
         <translation>置信度低于此值记为未知</translation>
     </message>
@@ -1148,6 +1152,10 @@ Open it again where it is now, or choose another folder.</source>
     <message>
         <source>Export failed</source>
         <translation>导出失败</translation>
+    </message>
+    <message>
+        <source>The export of {0} finished while another model was chosen: its files are in {1}.</source>
+        <translation>{0} 的导出在选择了另一个模型后完成：它的文件在 {1}。</translation>
     </message>
     <message>
         <source>No model yet — train one on the Train page, then export it here.</source>
@@ -3164,6 +3172,14 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
     <message>
         <source>Epoch {epoch}/{epochs} · step {step}/{steps} · paused</source>
         <translation>轮次 {epoch}/{epochs} · 步 {step}/{steps} · 已暂停</translation>
+    </message>
+    <message>
+        <source>Paused at {done}/{total}</source>
+        <translation>已暂停于 {done}/{total}</translation>
+    </message>
+    <message>
+        <source>Paused</source>
+        <translation>已暂停</translation>
     </message>
     <message>
         <source>Training paused: epoch {0}/{1}</source>

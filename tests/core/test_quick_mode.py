@@ -237,3 +237,89 @@ def test_a_quick_runs_files_say_what_it_did(tmp_path: Path, monkeypatch: pytest.
     assert info["val_fraction"] == 0.0
     assert TrainConfig.load(run / "config.json").head_c == info["head_c"]
     assert Predictor.load(run, device="cpu").classes == ("cat", "dog", "fish")
+
+
+def test_a_paused_quick_run_waits_between_feature_batches(folder: Path, tmp_path: Path) -> None:
+    """Pause on a quick run said "Paused" while the backbone went on computing every image's features."""
+    from desktop_cls.core.events import PauseToken, StageChanged
+
+    done_seen: list[int] = []
+    waited_at: list[int] = []
+
+    class PauseAfterFirstBatch(PauseToken):
+        def wait_while_paused(self, cancel: object = None, poll_s: float = 0.1) -> None:
+            if self.is_paused():
+                waited_at.append(done_seen[-1])
+                self.resume()  # the user presses Resume; a real wait would block this thread
+
+    pause = PauseAfterFirstBatch()
+
+    class PressPause:
+        def on_stage(self, e: StageChanged) -> None:
+            if e.total and e.done:
+                done_seen.append(e.done)
+                if len(done_seen) == 1:
+                    pause.pause()
+
+    res = fit(quick_cfg(), folder, out=tmp_path / "run", callbacks=[PressPause()], pause=pause)
+    assert not res.cancelled
+    assert waited_at == [done_seen[0]] and done_seen[0] < 18  # it waited after the first batch, before the next
+
+
+def test_time_paused_is_left_out_of_the_times_a_quick_run_reports(folder: Path, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Paused for a while, the quick run said its image features took that while too, and recorded this
+    computer's backbone speed from it (which the next automatic choice of backbone reads)."""
+    import time
+
+    from desktop_cls.core.events import PauseToken
+    from desktop_cls.core.training import quick
+
+    away = [0.0]  # the clock as the run reads it jumps by the pause, as a real pause of 1000 s would
+    for name in ("perf_counter", "monotonic"):
+        real = getattr(time, name)
+        monkeypatch.setattr(time, name, lambda real=real: real() + away[0])
+    speeds: list[float] = []
+    monkeypatch.setattr(quick, "record_speed", lambda model, speed: speeds.append(speed))
+
+    class PausedOnce(PauseToken):
+        def wait_while_paused(self, cancel: object = None, poll_s: float = 0.1) -> None:
+            if self.is_paused():
+                away[0] += 1000.0
+                self.resume()
+
+    pause = PausedOnce()
+    pause.pause()
+    res = fit(quick_cfg(), folder, out=tmp_path / "run", pause=pause)
+    assert away[0] == 1000.0  # it waited
+    assert res.extra["feature_seconds"] < 1000 and res.train_seconds < 1000
+    assert not speeds or speeds[0] > 18 / 1000
+
+
+def test_the_time_left_after_a_pause_leaves_the_pause_out(folder: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Resumed after a long pause, the feature pass said "about 17 min left" for its last few images: its
+    rate counted the pause as work."""
+    import time
+
+    from desktop_cls.core.events import PauseToken
+
+    away = [0.0]
+    for name in ("perf_counter", "monotonic"):
+        real = getattr(time, name)
+        monkeypatch.setattr(time, name, lambda real=real: real() + away[0])
+
+    class PausedOnce(PauseToken):
+        def wait_while_paused(self, cancel: object = None, poll_s: float = 0.1) -> None:
+            if self.is_paused():
+                away[0] += 1000.0
+                self.resume()
+
+    pause = PausedOnce()
+    pause.pause()
+    messages: list[str] = []
+    ext = backbone_extractor(quick_cfg(), 3, torch.device("cpu"), cache_root=tmp_path / "cache")
+    paths = sorted(str(p) for p in folder.rglob("*.png"))
+    ext.features(paths, progress=lambda done, total, what: messages.append(what), batch_size=4, pause=pause)
+    assert away[0] == 1000.0 and len(messages) > 2
+    assert not [m for m in messages if "min left" in m]  # 14 images at the rate of the 4 before the pause

@@ -133,3 +133,16 @@ def test_a_ready_model_teaches_how_to_classify_and_shows_no_empty_bars(qtbot: Qt
     qtbot.waitUntil(lambda: len(cp.results.predictions) == 1, timeout=60_000)
     shown = [bar for _name, bar in preview.bars if not bar.isHidden()]
     assert preview.hint.isHidden() and 1 <= len(shown) <= 3  # never more bars than the model's three classes
+
+
+def test_another_model_says_it_is_loading_until_it_is_ready(qtbot: QtBot, window: MainWindow,
+                                                             trained_run: tuple[Path, Path]) -> None:
+    """Changing the model after classifying a folder emptied the page and left it blank for the ten seconds
+    the other model took to open (behind the folder's last batch on the classifier's lane)."""
+    run, _data = trained_run
+    cp = _classified(qtbot, window, trained_run, "cat")
+    other = str(run / "model.safetensors")  # the same network by another path: another model to the page
+    cp.load_model(other)
+    assert not cp.results.predictions and "Loading model.safetensors" in cp.preview.caption.text()
+    qtbot.waitUntil(lambda: cp.model.loaded, timeout=60_000)
+    assert "Model ready" in cp.preview.caption.text()

@@ -397,3 +397,22 @@ def test_a_server_that_came_up_after_its_start_was_cancelled_is_stopped_unseen(
         on_done(SimpleNamespace(port=8765, url=url, runtime="onnxruntime", curl_example=lambda: f"curl {url}"))
     assert panel.port is None and panel.address_label.text() == "Not serving"
     assert [name for name, _ in started] == ["serve", "serve-stop"]
+
+
+def test_an_export_that_ends_after_another_model_was_chosen_says_where_its_files_went(
+        qtbot: QtBot, window: MainWindow, trained_run: tuple[Path, Path], tmp_path: Path) -> None:
+    """A training stopped during an export made its run the chosen model: the export went on and wrote its files,
+    and the page, rightly showing none of its rows under the other model, said nothing of it at all."""
+    xp = window.export_page
+    run = str(trained_run[0])
+    window.state.set_run(run)
+    out = tmp_path / "exports"
+    xp.dest_edit.setText(str(out))
+    for fmt, c in xp.checks.items():
+        c.setChecked(fmt == "safetensors")
+    xp.export()
+    window.state.set_run(str(trained_run[0] / "model.safetensors"))  # another model, chosen meanwhile
+    qtbot.waitUntil(lambda: xp.buttons["exportButton"].isEnabled(), timeout=120_000)
+    assert xp.results.table.rowCount() == 0  # its rows are not shown under the other model
+    assert Path(run).name in xp.hint.text() and str(out) in xp.hint.text()
+    assert [p.name for p in out.rglob("model.safetensors")] == ["model.safetensors"]  # written all the same

@@ -146,3 +146,19 @@ def test_a_run_that_ends_while_quitting_syncs_the_window_is_still_waited_on(
     monkeypatch.setattr(training_run.QGuiApplication, "sync", lambda: setattr(run, "task", None))
     run.shutdown()
     assert waited == [training_run.QUIT_WAIT_MS]
+
+
+def test_a_run_paused_in_a_stage_says_paused_not_the_stages_time_left(window: MainWindow, training: TrainPage) -> None:
+    """A quick run has no batches: paused while it computed image features, its line kept "Computing image features,
+    about 28 s left 16/78…", a time left that was not running down."""
+    from desktop_cls.core.events import StageChanged
+
+    tp = training
+    tp.monitor.begin(1, None, quick=True)
+    tp.monitor.event(StageChanged("computing image features, about 28 s left", 16, 78))
+    assert "28 s left" in tp.monitor.progress_label.text()
+    tp.toggle_pause()
+    assert "left" not in tp.monitor.progress_label.text() and "paused" in tp.monitor.progress_label.text().lower()
+    assert "16/78" in tp.monitor.progress_label.text()
+    tp.toggle_pause()  # resumed: the stage's words are back until its next report
+    assert "28 s left" in tp.monitor.progress_label.text()

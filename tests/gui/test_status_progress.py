@@ -1,5 +1,5 @@
-"""The status bar's progress is redrawn at most every PROGRESS_MS, so reports from busy tasks do not keep the
-UI thread painting."""
+"""The status bar's progress (shell/task_status) is redrawn at most every PROGRESS_MS, so reports from busy tasks
+do not keep the UI thread painting; it shows the work still going, not work that ended."""
 
 from __future__ import annotations
 
@@ -51,3 +51,27 @@ def test_a_progress_report_is_painted_with_the_next_frame_not_on_the_spot(qtbot:
     show_progress(bar, 20, 100)
     assert painted == [10] and bar.value() == 20
     qtbot.waitUntil(lambda: painted[-1:] == [20])  # the next frame paints it
+
+
+def test_work_that_ended_leaves_the_status_bar_to_the_work_still_going(qtbot: QtBot, window: MainWindow) -> None:
+    """Stopping a training while an export ran left "Training: epoch 2/40, ETA 10:22" in the status bar until the
+    export's next report, seconds later: the bar showed the last report of any task, ended or not."""
+    import threading
+
+    release = threading.Event()
+
+    def export(progress: object, cancel: object) -> None:
+        release.wait(30)
+
+    bar = window.status_bar
+    window.tasks.start("export", export)
+    try:
+        window.tasks.task_progress.emit("export", 1, 3, "Exporting ONNX (2 of 3)")
+        window.train_page.monitor.progress_text.emit("Training: epoch 2/40, ETA 10:22", 2, 40)
+        assert bar.task_status.text() == "Training: epoch 2/40, ETA 10:22"
+        window.tasks.task_finished.emit("training")  # the training stopped; the export goes on
+        assert bar.task_status.text() == "Exporting ONNX (2 of 3)" and bar.task_progress.value() == 1
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: not window.tasks.running())
+    assert bar.task_status.text() == "" and not bar.task_progress.isVisibleTo(window)

@@ -6,6 +6,7 @@ and the evaluation says how many (trained_on); where that cannot be told, it say
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from desktop_cls.core.data.dataset import DatasetIndex, Problem, Sample, labeled
 from desktop_cls.core.data.image_cache import decode_samples
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
-from desktop_cls.core.i18n import _, ngettext
+from desktop_cls.core.i18n import _, join_list, ngettext
 from desktop_cls.core.inference.calibration import softmax
 from desktop_cls.core.inference.cross_validated import SPLIT as CV_SPLIT
 from desktop_cls.core.inference.cross_validated import load_cross_validated
@@ -110,7 +111,21 @@ def _cross_validated(predictor: Predictor, folder: str | Path, top_k: int) -> Ev
     probs = softmax(cv.logits, predictor.temperature)
     report = classification_report(cv.labels, probs, predictor.classes, top_k=top_k)
     report["cross_validation_folds"] = cv.folds
-    return Evaluation(report, cv.paths, cv.labels, probs, CV_SPLIT, ())
+    return Evaluation(report, cv.paths, cv.labels, probs, CV_SPLIT, (), note=_not_scored(root, cv.paths))
+
+
+def _not_scored(root: Path, scored: tuple[str, ...]) -> str:
+    """What the cross-validated score leaves out: the folder's labelled images it has no prediction for (a class
+    renamed, images moved or added since training), so a score on 58 of 78 images does not pass for all of them."""
+    have = set(scored)
+    missing = sum(1 for s in scan(root, val_fraction=0.0).samples if s.path not in have)
+    if not missing:
+        return ""
+    return ngettext("{n} labelled image of this folder is not scored: it was added, moved or renamed since the run "
+                    "was trained, and the run's cross-validation has no prediction for it. Train again to score it.",
+                    "{n} labelled images of this folder are not scored: they were added, moved or renamed since the "
+                    "run was trained, and the run's cross-validation has no prediction for them. Train again to "
+                    "score them.", missing).format(n=missing)
 
 
 def _map_classes(idx: DatasetIndex, classes: tuple[str, ...]) -> DatasetIndex:
@@ -148,7 +163,19 @@ def evaluate(predictor: Predictor, folder: str | Path, top_k: int = 5, progress:
     probs = predictor.probabilities(decoded.images)
     y = decoded.labels.numpy()
     report = classification_report(y, probs, predictor.classes, top_k=top_k)
+    note = " ".join(n for n in (_unknown_classes(problems), note) if n)
     return Evaluation(report, tuple(decoded.paths), y, probs, split, tuple(problems) + tuple(bad), left_out, note)
+
+
+def _unknown_classes(problems: Sequence[Problem]) -> str:
+    """The folder's classes the model does not know, whose images the score leaves out (a class renamed since
+    training is one): said with the score, not only in the problems no front end lists."""
+    names = [Path(p.path).name for p in problems if p.kind == "unknown_class"]
+    if not names:
+        return ""
+    return ngettext("The images of class {classes}, which the model does not know, were left out.",
+                    "The images of classes {classes}, which the model does not know, were left out.",
+                    len(names)).format(classes=join_list(names))
 
 
 def _unlearned(predictor: Predictor, samples: list[Sample], folder: str | Path, progress: ProgressFn,

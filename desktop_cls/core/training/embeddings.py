@@ -22,7 +22,7 @@ from torch import nn
 from desktop_cls.core.data.imaging import load_resized
 from desktop_cls.core.data.same_content import content_hash, file_digest
 from desktop_cls.core.errors import ImageLoadError
-from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
+from desktop_cls.core.events import CancelToken, PauseToken, ProgressFn, no_progress
 from desktop_cls.core.i18n import N_, _
 from desktop_cls.core.models.architectures import pooled_features
 from desktop_cls.core.models.preprocessing import prepare
@@ -116,6 +116,7 @@ class Features:
     decode_seconds: float = 0.0  # of the computed ones: reading and decoding the files (background thread)
     network_seconds: float = 0.0  # and running the backbone on them
     waited_seconds: float = 0.0  # the network idle, waiting for decoded pictures
+    paused_seconds: float = 0.0  # held by a paused pause token: left out of every time the run reports
     engine: str = ""  # what computed them (FAST_ENGINE, or EAGER_ENGINE after a disagreement)
     digests: tuple[str, ...] = ()  # each file's content digest (same_content.content_hash), as paths
 
@@ -161,9 +162,10 @@ class FeatureExtractor:
         return np.concatenate(outs) if outs else np.zeros((0, 0), dtype=np.float32)
 
     def features(self, paths: Sequence[str], progress: ProgressFn = no_progress, cancel: CancelToken | None = None,
-                 batch_size: int = 16) -> Features:
+                 batch_size: int = 16, pause: PauseToken | None = None) -> Features:
         """Features of the files in input order: cached ones read, the others decoded on a background
-        thread while the network runs (feature_pass), each computed once and cached."""
+        thread while the network runs (feature_pass), each computed once and cached. A paused pause
+        token holds the network between batches (a quick run's Pause)."""
         digests, errors = _digests(paths)
         vecs: dict[int, np.ndarray] = {}
         todo: list[int] = []
@@ -175,7 +177,7 @@ class FeatureExtractor:
                 todo.append(i)
         eta = Eta(len(todo))
         progress(len(vecs), len(paths), eta.message(0))
-        split = _run_pass(self, paths, digests, todo, vecs, errors, progress, cancel, batch_size, eta)
+        split = _run_pass(self, paths, digests, todo, vecs, errors, progress, cancel, batch_size, eta, pause)
         order = sorted(vecs)
         dim = next(iter(vecs.values())).shape[0] if vecs else 0
         vectors = np.stack([vecs[i] for i in order]) if order else np.zeros((0, dim), dtype=np.float32)
@@ -198,12 +200,14 @@ def _digests(paths: Sequence[str]) -> tuple[list[str | None], dict[int, ImageLoa
 
 def _run_pass(ext: FeatureExtractor, paths: Sequence[str], digests: Sequence[str | None], todo: list[int],
               vecs: dict[int, np.ndarray], errors: dict[int, ImageLoadError], progress: ProgressFn,
-              cancel: CancelToken | None, batch_size: int, eta: Eta) -> tuple[float, float, float]:
-    """Decode (background) -> network -> cache, batch by batch; returns (decode, network, waited) seconds."""
+              cancel: CancelToken | None, batch_size: int, eta: Eta, pause: PauseToken | None = None
+              ) -> tuple[float, float, float, float]:
+    """Decode (background) -> network -> cache, batch by batch; returns (decode, network, waited, paused) seconds.
+    A paused pause token holds the loop after a batch (the prefetch decodes at most its depth ahead)."""
     chunks = [todo[s:s + batch_size] for s in range(0, len(todo), batch_size)]
     threads = ThreadChoice([1, torch.get_num_threads()], first=likely_threads(torch.get_num_threads()))
     before = torch.get_num_threads()
-    decode_s = network_s = waited = 0.0
+    decode_s = network_s = waited = paused = 0.0
     done = 0
     try:
         with Prefetch(chunks, lambda i: _try_load((paths[i], ext.size)), depth=2, cancel=cancel) as batches:
@@ -226,10 +230,16 @@ def _run_pass(ext: FeatureExtractor, paths: Sequence[str], digests: Sequence[str
                 network_s += dt
                 done += len(b.chunk)
                 progress(len(vecs) + len(errors), len(paths), eta.message(done))
+                if pause is not None and pause.is_paused():
+                    t_paused = time.perf_counter()
+                    pause.wait_while_paused(cancel)
+                    held = time.perf_counter() - t_paused
+                    paused += held
+                    eta.leave_out(held)
                 t_wait = time.perf_counter()
     finally:
         torch.set_num_threads(before)
-    return decode_s, network_s, waited
+    return decode_s, network_s, waited, paused
 
 
 def _try_load(args: tuple[str, tuple[int, int]]) -> np.ndarray | ImageLoadError:

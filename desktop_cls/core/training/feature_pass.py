@@ -147,9 +147,13 @@ class ThreadChoice:
 class Eta:
     """The progress line of the feature pass, with the time left at the rate measured so far."""
 
-    def __init__(self, total: int, clock: Callable[[], float] = time.monotonic) -> None:
-        self.total, self._clock = total, clock
-        self._start = clock()
+    def __init__(self, total: int, clock: Callable[[], float] | None = None) -> None:
+        self.total, self._clock = total, clock or time.monotonic
+        self._start = self._clock()
+
+    def leave_out(self, seconds: float) -> None:
+        """Time that was no work (the pass held by Pause) does not slow the rate the time left follows."""
+        self._start += seconds
 
     def seconds_left(self, done: int) -> float | None:
         elapsed = self._clock() - self._start

@@ -20,7 +20,7 @@ from desktop_cls.core import run_dir as rd
 from desktop_cls.core.data.dataset import DatasetIndex, Problem, Sample
 from desktop_cls.core.devices import resolve_device
 from desktop_cls.core.errors import UserError
-from desktop_cls.core.events import CancelToken, EpochEnd
+from desktop_cls.core.events import CancelToken, EpochEnd, PauseToken
 from desktop_cls.core.i18n import _, join_list
 from desktop_cls.core.inference.calibration import calibrate_logits, softmax
 from desktop_cls.core.inference.cross_validated import save_cross_validated
@@ -122,8 +122,9 @@ class QuickFit:
     so run.json, metrics.jsonl and the full-disk rule are the same; run.fit() runs it."""
 
     def __init__(self, cfg: TrainConfig, index: DatasetIndex, run: Path, callbacks: Sequence[Any],
-                 cancel: CancelToken) -> None:
+                 cancel: CancelToken, pause: PauseToken | None = None) -> None:
         self.cfg, self.index, self.run, self.cancel = as_run(cfg), index, run, cancel
+        self.pause = pause or PauseToken()  # held between feature batches: the one long step of a quick run
         self.state = TrainState()
         self.problems: list[Problem] = list(index.problems)
         self.life = RunLifecycle(run, index.classes)
@@ -137,7 +138,7 @@ class QuickFit:
             raise UserError(_("a quick run has no epochs to continue; train it again instead"))
         t0 = time.monotonic()
         device = resolve_device(self.cfg.device)
-        f = _features(self.cfg, self.index, self.cb, self.cancel, device)
+        f = _features(self.cfg, self.index, self.cb, self.cancel, device, self.pause)
         self.problems = f.problems
         self.cancel.raise_if_set()
         self.life.set_up(parameters=count_parameters(f.ext.model), device=str(device), precision="fp32",
@@ -153,7 +154,7 @@ class QuickFit:
             save_cross_validated(self.run, self.index.root, _cv_order(f.paths, self.index.samples), h.y_va, h.z_va,
                                  h.cv_folds)
         self.life.trains_on(_learned_digests(f, self.index.samples, h.cv_folds))  # hashed for the feature cache
-        seconds = time.monotonic() - t0
+        seconds = time.monotonic() - t0 - f.paused_seconds
         self._epoch_end(h, seconds, len(f.paths) / max(f.seconds, 1e-9))
         if h.c is not None:  # config.json says the strength the run chose, not the unused option
             rd.update_config(self.run, head_c=h.c)
@@ -203,6 +204,7 @@ class _Features:
     y_va: np.ndarray
     problems: list[Problem]
     digests: list[str]  # content digests, as paths
+    paused_seconds: float = 0.0  # the feature pass held by Pause: not part of any time reported
 
 
 @dataclass
@@ -219,7 +221,7 @@ class _Head:
 
 
 def _features(cfg: TrainConfig, index: DatasetIndex, cb: CallbackList, cancel: CancelToken,
-              device: torch.device) -> _Features:
+              device: torch.device, pause: PauseToken | None = None) -> _Features:
     """The backbone's features of every train and validation image (from the cache where they are)."""
     cb.stage(_("loading the pretrained backbone"))
     pool = choose_pooling(index.typical_size, cfg.model)
@@ -229,8 +231,9 @@ def _features(cfg: TrainConfig, index: DatasetIndex, cb: CallbackList, cancel: C
     if not any(s.split == "train" for s in samples):
         raise UserError(_("no training images: every class needs at least one readable image"))
     t_feat = time.monotonic()
-    feats = ext.features([s.path for s in samples], progress=lambda d, t, w: cb.stage(w, d, t), cancel=cancel)
-    feat_s = time.monotonic() - t_feat
+    feats = ext.features([s.path for s in samples], progress=lambda d, t, w: cb.stage(w, d, t), cancel=cancel,
+                         pause=pause)
+    feat_s = time.monotonic() - t_feat - feats.paused_seconds
     x_tr, y_tr = _split(feats.paths, feats.vectors, samples, "train")
     x_va, y_va = _split(feats.paths, feats.vectors, samples, "val")
     if len(y_tr) == 0:
@@ -250,7 +253,8 @@ def _features(cfg: TrainConfig, index: DatasetIndex, cb: CallbackList, cancel: C
                 engine=_(feats.engine)))
     problems = [*index.problems, *(Problem(e.path, e.kind, e.message) for e in feats.missing)]
     return _Features(ext, pool, list(feats.paths), feats.computed, cached, feat_s, feats.decode_seconds,
-                     feats.network_seconds, feats.engine, x_tr, y_tr, x_va, y_va, problems, list(feats.digests))
+                     feats.network_seconds, feats.engine, x_tr, y_tr, x_va, y_va, problems, list(feats.digests),
+                     feats.paused_seconds)
 
 
 def _fit_head(cfg: TrainConfig, f: _Features, num_classes: int, cb: CallbackList) -> _Head:

@@ -65,7 +65,7 @@ def fit(
         if cfg.method == "quick":
             from desktop_cls.core.training.quick import QuickFit
 
-            quick = QuickFit(cfg, index, run, callbacks, cancel)
+            quick = QuickFit(cfg, index, run, callbacks, cancel, pause)
             _start(quick.life, quick.cfg, index, run)
             return _guarded(quick, index.root, resume=False)
         trainer = Trainer(cfg, index, run, callbacks, cancel, pause or PauseToken(), distributed, clock)

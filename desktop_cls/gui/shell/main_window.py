@@ -128,7 +128,6 @@ class MainWindow(QMainWindow):
         self.state.status_changed.connect(self._set_badge)
         self.state.dataset_changed.connect(self._on_dataset)
         self.state.dataset_opening.connect(lambda _folder: self._close_windows_of_dataset())
-        self.tasks.task_finished.connect(self._on_task_finished)
         self.train_page.monitor.progress_text.connect(self.status_bar.on_train_progress)
         self.label_page.retrain_requested.connect(self.start_training)
         self.label_page.classes.counted.connect(self._on_dataset)
@@ -265,10 +264,6 @@ class MainWindow(QMainWindow):
         gpus = [d for d in self.state.devices if d.id != "cpu"]
         self.status_bar.device_status.setText(gpus[0].name if gpus else self.state.devices[0].name)
         self.state.core_ready.emit()
-
-    def _on_task_finished(self, name: str) -> None:
-        if not self.tasks.running() and not self.state.training:
-            self.status_bar.work_ended()
 
     # ---- persistence and closing ---------------------------------------------------------------
     def _restore_geometry(self) -> None:

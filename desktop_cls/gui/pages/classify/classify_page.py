@@ -98,7 +98,7 @@ class ClassifyPage(Page):
         if allow_code and not trust_code(self):
             return
         if self.model.loading(path):  # another model: what the last one made is not this one's
-            self._forget_results()
+            self._forget_results(loading=Path(path).name)
         self._set_busy(False)
         session = self.session
         self.tasks.start("load model", lambda progress, cancel: session.load(path, allow_code),
@@ -113,12 +113,13 @@ class ClassifyPage(Page):
         if pending:
             self.classify_paths(pending)
 
-    def _forget_results(self) -> None:
-        """The rows, the heat map and the preview of another model go; Save CSV and Copy with them."""
+    def _forget_results(self, loading: str = "") -> None:
+        """The rows, the heat map and the preview of another model go; Save CSV and Copy with them. The preview
+        says which model is loading until it is ready (behind a folder's last batch, seconds)."""
         self.results.clear()
         self.heat_maps.forget()
         if not self.live.running():
-            self.preview.clear()
+            self.preview.clear(self.tr("Loading {0}…").format(loading) if loading else "")
 
     def _classify_failed(self, message: str, details: str) -> None:
         show_error(self, self.tr("Classification failed"), message, details)
@@ -126,6 +127,7 @@ class ClassifyPage(Page):
     def _load_failed(self, message: str, details: str) -> None:
         self.model.load_failed()
         self._set_busy(False)
+        self._forget_results()  # no "Loading…" left behind
         show_error(self, self.tr("Cannot open this model"), message, details)
 
     # ---- files and folders ---------------------------------------------------------------------

@@ -168,6 +168,10 @@ class ExportPage(Page):
         if model == self.model_edit.text().strip():  # not after another model was chosen meanwhile (its step
             self.results.show_results(results, dest, model)  # is not done by this export either)
             self.state.step_done_with(PageKey.EXPORT, model)
+        elif results:  # its rows are not this model's, but its files were written: say where
+            self.hint.setText(exported_what(self.model_edit.text().strip()) + " " + self.tr(
+                "The export of {0} finished while another model was chosen: its files are in {1}.").format(
+                Path(model).name, dest))
 
     def shutdown(self) -> None:
         self.serve_panel.shutdown()

@@ -68,7 +68,7 @@ class RunMonitor(QObject):
         self.paused = False
         self.outcome = ""  # the status line of the run that ended
         self._stage_moves_bar = False  # a counted stage moves the bar until the run's first batch
-        self._last_batch: BatchEnd | None = None  # shown again when the run is paused or resumed
+        self._last_report: BatchEnd | StageChanged | None = None  # shown again when the run is paused or resumed
         self.redraw_timer = QTimer()  # not a child: this object's event() takes the run's events, not Qt's
         self.redraw_timer.setInterval(REDRAW_MS)
         self.redraw_timer.timeout.connect(self.plots.redraw)
@@ -87,8 +87,10 @@ class RunMonitor(QObject):
     def set_paused(self, paused: bool) -> None:
         """The progress line and the window's status bar say 'paused' at once (no batch comes while paused)."""
         self.paused = paused
-        if self._last_batch is not None:
-            self._show_batch(self._last_batch)
+        if isinstance(self._last_report, BatchEnd):
+            self._show_batch(self._last_report)
+        elif self._last_report is not None:  # a stage (a quick run's image features): its time left stops too
+            self.progress_label.setText(stage_status(self._last_report, STEPS, paused)[0])
 
     def clear(self) -> None:
         """Nothing of a run: another dataset is open."""
@@ -112,7 +114,7 @@ class RunMonitor(QObject):
         self.quick_summary.show_running()
         self.log.clear()
         self.progress_label.setTextFormat(Qt.TextFormat.AutoText)
-        self.epochs_total, self.paused, self._last_batch, self.quick = epochs, False, None, quick
+        self.epochs_total, self.paused, self._last_report, self.quick = epochs, False, None, quick
         self.progress.setRange(0, STEPS)
         done = self._replay_history(Path(resuming), epochs) if resuming else 0
         self.progress.setValue(round(STEPS * done / max(epochs, 1)))
@@ -135,7 +137,7 @@ class RunMonitor(QObject):
         and its outcome, as the page showed them when it ended."""
         self.plots.reset()
         self.log.clear()
-        self.epochs_total, self.paused, self._last_batch = result.epochs, False, None
+        self.epochs_total, self.paused, self._last_report = result.epochs, False, None
         self.quick = result.extra.get("method") == "quick"
         self.view.setCurrentWidget(self.quick_summary if self.quick else self.plots)
         self.progress.setRange(0, STEPS)
@@ -162,7 +164,8 @@ class RunMonitor(QObject):
         """A quick run's counted stage (its image features) is most of the run: it moves the bar. A loop run's
         (loading its images) comes before the epochs the bar counts: up to its count the bar read "99 %" as the
         run began (at once on a second run, its images cached), so it runs busy; the line says how far."""
-        text, value = stage_status(e, STEPS)
+        self._last_report = e
+        text, value = stage_status(e, STEPS, self.paused)
         self.progress_label.setText(text)
         if value is None or not self._stage_moves_bar:
             return
@@ -181,7 +184,7 @@ class RunMonitor(QObject):
         self._stage_moves_bar, x = False, e.epoch - 1 + e.step / e.steps_per_epoch
         self.plots.add_batch(x, e.loss, e.lr)
         self.progress.setValue(min(round(STEPS * x / max(self.epochs_total, 1)), STEPS - 1))
-        self._last_batch = e
+        self._last_report = e
         self._show_batch(e)
 
     def _show_batch(self, e: BatchEnd) -> None:

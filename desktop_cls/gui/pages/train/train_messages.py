@@ -38,9 +38,15 @@ def fmt_seconds(s: float) -> str:
     return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
 
 
-def stage_status(e: StageChanged, scale: int = 1000) -> tuple[str, int | None]:
+def stage_status(e: StageChanged, scale: int = 1000, paused: bool = False) -> tuple[str, int | None]:
     """The status line of a stage ("Computing image features 96/200…") and, when it counts its work, how far
-    the bar stands out of scale (short of full: the run is not over when the stage is); None otherwise."""
+    the bar stands out of scale (short of full: the run is not over when the stage is); None otherwise.
+    Paused, it says so instead of the stage's words, whose time left is not running down."""
+    if paused:
+        text = (QCoreApplication.translate("TrainMessages", "Paused at {done}/{total}").format(
+                done=f"{e.done:,}", total=f"{e.total:,}") if e.total > 0
+                else QCoreApplication.translate("TrainMessages", "Paused"))
+        return text, (min(round(scale * e.done / e.total), scale - 1) if e.total > 0 else None)
     text = e.stage[:1].upper() + e.stage[1:]
     if e.total <= 0:
         return text + "…", None
