@@ -17,6 +17,7 @@ import os
 import re
 import reprlib
 import stat
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -123,8 +124,16 @@ def loads_bounded(data: bytes | str, source: str | Path, max_depth: int = MAX_JS
     except json.JSONDecodeError as e:
         raise AppFileError(_("{path} is not valid JSON: {problem} at line {line}, column {column}").format(
             path=source, problem=json_problem(e.msg), line=e.lineno, column=e.colno)) from None
-    except ValueError:  # UnicodeDecodeError: bytes that are not UTF-8 (nor UTF-16/32)
+    except UnicodeDecodeError:  # bytes that are not UTF-8 (nor UTF-16/32)
         raise AppFileError(_("{path} is not valid JSON: it is not UTF-8 text").format(path=source)) from None
+    except ValueError:  # a whole number longer than Python converts (sys.get_int_max_str_digits, 4,300 digits)
+        raise AppFileError(_("{path} holds a number of more than {digits:,} digits, more than any of its "
+                             "fields needs; it was not read").format(path=source, digits=_int_digits())) from None
+
+
+def _int_digits() -> int:
+    """The longest whole number json reads (Python's integer string conversion limit; 0 means none)."""
+    return getattr(sys, "get_int_max_str_digits", lambda: 4300)() or 4300
 
 
 # json's reasons (its `msg`, in English), in words that translate; others read as "unexpected text"

@@ -129,3 +129,37 @@ def test_a_model_file_that_is_a_fifo_or_a_device_is_refused_before_any_library_o
         err = capsys.readouterr().err
         assert "model.safetensors is not a regular file" in err and "no epoch" not in err
         assert "Traceback" not in err
+
+
+def test_a_number_too_long_to_read_is_named_as_such_not_as_bad_text(tmp_path: Path) -> None:
+    """`"num_classes": 999…9` (100,000 digits) in a model.json is valid UTF-8 and valid JSON that Python refuses to
+    convert; it was reported as "not UTF-8 text", which sent the user looking for an encoding problem."""
+    p = tmp_path / "model.json"
+    p.write_text('{"num_classes": ' + "9" * 100_000 + "}", encoding="utf-8")
+    with pytest.raises(AppFileError) as caught:
+        read_app_json(p)
+    message = str(caught.value)
+    assert "model.json" in message and "digits" in message and "UTF-8" not in message
+
+
+@pytest.mark.parametrize("damage", ["empty", "cut short", "header claims 2**63 bytes"])
+def test_a_damaged_safetensors_model_is_named_with_what_to_do(damage: str, tmp_path: Path,
+                                                                trained_run: tuple[Path, Path],
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """A 0-byte, truncated or lying model.safetensors gave the library's words alone ("header too small") and no
+    way out."""
+    import shutil
+    import struct
+
+    from desktop_cls.cli import main
+
+    run, data = trained_run
+    copy = tmp_path / "run"
+    shutil.copytree(run, copy, ignore=shutil.ignore_patterns(".lock"))
+    model = copy / "model.safetensors"
+    whole = model.read_bytes()
+    model.write_bytes({"empty": b"", "cut short": whole[:1000],
+                       "header claims 2**63 bytes": struct.pack("<Q", 2**63) + b"{}"}[damage])
+    assert main(["predict", str(copy), str(next((data / "cat").iterdir()))]) == 2
+    err = capsys.readouterr().err
+    assert "model.safetensors" in err and "copy it again" in err and "Traceback" not in err
