@@ -17,6 +17,7 @@ import os
 import re
 import reprlib
 import stat
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -174,7 +175,8 @@ def number_field(source: str | Path, data: Mapping[str, Any], key: str, default:
     value = data.get(key, default)
     fits = (isinstance(value, int | float) and not isinstance(value, bool)
             and not (isinstance(value, float) and math.isnan(value))  # (a 400-digit int: isnan raised OverflowError)
-            and lo <= value <= hi and (isinstance(value, int) or not whole))
+            and lo <= value <= hi and (isinstance(value, int) or not whole)
+            and (isinstance(value, float) or abs(value) <= sys.float_info.max))  # callers float() it (a pickle's int)
     if fits:
         return value
     shown = reprlib.repr(value)  # bounded: a long string or list is cut short
