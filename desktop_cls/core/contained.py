@@ -57,8 +57,8 @@ class Refused(UserError, OSError):
                         "place of folders, so the app never writes through one. Nothing was changed there; move "
                         "or delete that file, then try again")
         elif found == NOT_FILE:
-            message = _("{path} is not a regular file (a link, a pipe or a device); the app never writes to one in "
-                        "a folder from someone else. Nothing was changed there; delete it, then try again")
+            message = _("{path} is not a regular file (a folder, a link, a pipe or a device); the app never writes to "
+                        "one in a folder from someone else. Nothing was changed there; delete it, then try again")
         elif found == HARD_LINK:
             message = _("{path} has another name (a hard link): it is the same file as one elsewhere, maybe outside "
                         "this folder, so the app never writes to it. Nothing was changed; delete it, or replace it "
