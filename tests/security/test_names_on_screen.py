@@ -5,12 +5,19 @@ it."""
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from desktop_cls.core.data.labeling import JOURNAL, STATE_DIR
+from tests.conftest import make_tiny_folder
+from tests.gui.conftest import no_unexpected_dialogs  # noqa: F401 - a fixture
 from tests.gui.test_crash_safe_state import interrupted_run
+from tests.security.conftest import needs_symlinks, tree_snapshot
 
 HOSTILE = 'evil<a href="x-scheme:run">Resume here\u202eabc'  # (a name holds no /: the tag stays open)
 
@@ -37,3 +44,32 @@ def test_an_error_naming_a_file_shows_its_name_as_text(qtbot: QtBot) -> None:
     box = show_error(None, "Cannot label", f"/data/shared/{HOSTILE}.png is a link")
     qtbot.addWidget(box)
     assert box.textFormat() == Qt.TextFormat.PlainText and HOSTILE in box.text()
+
+
+@needs_symlinks
+def test_a_repair_notice_naming_a_forged_step_shows_the_names_as_text(
+        qtbot: QtBot, tmp_path: Path, victim: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A forged journal step names any path it likes; the notice that says it was refused rendered a tag in it."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from desktop_cls.gui.shell.main_window import MainWindow
+    from tests.gui.conftest import open_and_wait
+
+    root = make_tiny_folder(tmp_path / "shared", classes=("cat", "dog"), per_class=2)
+    link = 'home<a href="x-scheme:run">Repair'
+    os.symlink(victim, root / link)
+    (root / STATE_DIR).mkdir()
+    (root / STATE_DIR / JOURNAL).write_text(json.dumps(
+        {"type": "begin", "id": 1, "kind": "assign", "description": "x",
+         "moves": [[f"{link}/secret.txt", "cat/secret.txt"]]}) + "\n")
+    before = tree_snapshot(victim)
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text, *a, **k: shown.append(text))
+    w = MainWindow(load_core=False)
+    qtbot.addWidget(w, before_close_func=lambda win: win.shutdown())
+    w.show()
+    open_and_wait(qtbot, w, root)
+    qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
+    assert "&lt;a href" in " ".join(shown) and '<a href="x-scheme' not in " ".join(shown)
+    assert tree_snapshot(victim) == before
+    w.shutdown()
