@@ -17,6 +17,7 @@ import os
 import re
 import reprlib
 import stat
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from desktop_cls.core.i18n import N_, _
 MAX_FILE_MB_ENV = "DESKTOP_CLS_MAX_FILE_MB"
 DEFAULT_MAX_FILE_MB = 64  # a model.json of 100,000 long class names is ~25 MB; a journal of 16k steps ~4 MB
 MAX_JSON_DEPTH = 64  # our files nest 4 deep; Python's parser gives up (RecursionError) near 1,000
+MAX_DIGITS = 300  # digits of a whole number in such a file: float() takes it (1e308 at most); our fields need 20
 
 _STRUCTURE = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
 
@@ -111,20 +113,36 @@ def json_depth_exceeds(data: bytes | str, max_depth: int = MAX_JSON_DEPTH) -> bo
 
 
 def loads_bounded(data: bytes | str, source: str | Path, max_depth: int = MAX_JSON_DEPTH) -> Any:
-    """json.loads with a nesting bound: AppFileError (naming `source`) instead of RecursionError."""
+    """json.loads with a nesting bound: AppFileError (naming `source`) instead of RecursionError; and with whole
+    numbers of at most MAX_DIGITS digits: JSON bounds none, and a longer one (`"seed": 1000…0`) passed every range
+    check's float() or math.isnan only as an OverflowError (the check costs about 0.5 µs a whole number: 25 ms for
+    a journal of 16,000 steps; a search of the text for long runs of digits first cost more, 30 ms a megabyte)."""
     if json_depth_exceeds(data, max_depth):
         raise AppFileError(_("{path} nests JSON deeper than {depth} levels; it was not read").format(
             path=source, depth=max_depth))
+
+    def whole_number(text: str) -> int:
+        if len(text.lstrip("-")) > MAX_DIGITS:
+            raise _too_many_digits(source)
+        return int(text)
+
     try:
-        return json.loads(data)
+        return json.loads(data, parse_int=whole_number)
     except RecursionError:
         raise AppFileError(_("{path} nests JSON deeper than {depth} levels; it was not read").format(
             path=source, depth=max_depth)) from None
     except json.JSONDecodeError as e:
         raise AppFileError(_("{path} is not valid JSON: {problem} at line {line}, column {column}").format(
             path=source, problem=json_problem(e.msg), line=e.lineno, column=e.colno)) from None
-    except ValueError:  # UnicodeDecodeError: bytes that are not UTF-8 (nor UTF-16/32)
+    except UnicodeDecodeError:  # bytes that are not UTF-8 (nor UTF-16/32)
         raise AppFileError(_("{path} is not valid JSON: it is not UTF-8 text").format(path=source)) from None
+    except ValueError:  # (whole numbers are bounded above; this is Python's own limit, should that be lower)
+        raise _too_many_digits(source) from None
+
+
+def _too_many_digits(source: str | Path) -> AppFileError:
+    return AppFileError(_("{path} holds a number of more than {digits:,} digits, more than any of its fields needs; "
+                          "it was not read").format(path=source, digits=MAX_DIGITS))
 
 
 # json's reasons (its `msg`, in English), in words that translate; others read as "unexpected text"
@@ -155,8 +173,10 @@ def number_field(source: str | Path, data: Mapping[str, Any], key: str, default:
     """data[key] (`default` when it is absent) when it is a number from lo to hi, an int when `whole`; infinite
     only where a bound is. Else AppFileError naming `source`, the field and what it must be."""
     value = data.get(key, default)
-    fits = (isinstance(value, int | float) and not isinstance(value, bool) and not math.isnan(value)
-            and lo <= value <= hi and (isinstance(value, int) or not whole))
+    fits = (isinstance(value, int | float) and not isinstance(value, bool)
+            and not (isinstance(value, float) and math.isnan(value))  # (a 400-digit int: isnan raised OverflowError)
+            and lo <= value <= hi and (isinstance(value, int) or not whole)
+            and (isinstance(value, float) or abs(value) <= sys.float_info.max))  # callers float() it (a pickle's int)
     if fits:
         return value
     shown = reprlib.repr(value)  # bounded: a long string or list is cut short

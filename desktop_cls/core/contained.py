@@ -54,17 +54,19 @@ class Refused(UserError, OSError):
     def __init__(self, path: str | Path, found: str = LINK) -> None:
         if found == NOT_FOLDER:
             message = _("{path} is not a folder; a folder from someone else may hold links or other files in "
-                        "place of folders, so the app never writes through one. Nothing was changed there")
+                        "place of folders, so the app never writes through one. Nothing was changed there; move "
+                        "or delete that file, then try again")
         elif found == NOT_FILE:
-            message = _("{path} is not a regular file (a link, a pipe or a device); the app never writes to one in "
-                        "a folder from someone else. Nothing was changed there")
+            message = _("{path} is not a regular file (a folder, a link, a pipe or a device); the app never writes to "
+                        "one in a folder from someone else. Nothing was changed there; delete it, then try again")
         elif found == HARD_LINK:
             message = _("{path} has another name (a hard link): it is the same file as one elsewhere, maybe outside "
                         "this folder, so the app never writes to it. Nothing was changed; delete it, or replace it "
                         "with a copy of itself, then try again")
         else:
             message = _("{path} is a link; a folder from someone else may hold links to your own files, so the app "
-                        "never writes through one. Nothing was changed there")
+                        "never writes through one. Nothing was changed there; replace the link with a copy of what "
+                        "it points to, or delete it, then try again")
         super().__init__(message.format(path=path))
         self.path = str(path)
         self.found = found

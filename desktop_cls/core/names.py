@@ -23,6 +23,10 @@ MAX_NAME_BYTES = 255  # what file systems allow for one path component (UTF-8 by
 _INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u061c"
                        "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+# Names Windows keeps for devices, in any case and with any extension ("con.png" too): a folder of such a name
+# cannot be made there, and opening one as a file opens the device.
+_DEVICE_NAMES = frozenset({"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$",
+                           *(f"{port}{n}" for port in ("COM", "LPT") for n in "0123456789\u00b9\u00b2\u00b3")})
 
 
 def normal_name(name: str) -> str:
@@ -45,6 +49,17 @@ def name_problem(name: object) -> str | None:
         if unicodedata.category(ch) in ("Cc", "Cs") or ch in _INVISIBLE:
             return _("a name cannot contain control, invisible or text-direction characters (U+{code:04X})").format(
                 code=ord(ch))
+    return None
+
+
+def windows_problem(name: str) -> str | None:
+    """Why Windows cannot hold `name` as one file or folder name although other systems can, or None: a device name
+    (CON, NUL, COM1, with any extension) or a trailing dot or space, which Windows drops ('cat.' is 'cat')."""
+    if name.rstrip(". ") != name:
+        return _("a name cannot end with a dot or a space (Windows drops them, so 'cat.' would be the folder 'cat')")
+    if name.split(".", 1)[0].rstrip(" ").upper() in _DEVICE_NAMES:
+        return _("Windows keeps that name for a device (CON, PRN, AUX, NUL, COM1 to COM9, LPT1 to LPT9, with any "
+                 "extension)")
     return None
 
 

@@ -148,6 +148,19 @@ def is_run_dir(path: Path) -> bool:
     return (Path(path) / CONFIG).is_file() and (Path(path) / RUN_INFO).is_file()
 
 
+def require_run_dir(run: Path) -> None:
+    """UserError unless `run` is a run folder, naming the file at fault: "config.json and run.json are missing"
+    was said of a run whose config.json alone was a folder or a pipe."""
+    for name in (CONFIG, RUN_INFO):
+        p = Path(run) / name
+        if not os.path.lexists(p):
+            raise UserError(_("{run} is not a training run folder ({file} is missing)").format(run=run, file=name))
+        if not p.is_file():
+            raise UserError(_("{path} is not a regular file (a folder, a link to nothing, a pipe or a device), where a "
+                              "training run keeps its {file}; delete it, or choose the run folder it came "
+                              "from").format(path=p, file=name))
+
+
 def read_run_info(run: Path) -> dict[str, Any]:
     """run.json as a dict; UserError (never a hang, RecursionError or crash) when it is missing,
     a link, a special file, too large, too deeply nested or not an object."""

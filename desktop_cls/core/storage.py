@@ -20,8 +20,10 @@ from desktop_cls.core.app_files import AppFileError, loads_bounded, read_app_byt
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import CancelledError, CancelToken
 from desktop_cls.core.i18n import N_, _
+from desktop_cls.core.names import windows_problem
 
 APP_NAME = "desktop_cls"
+WINDOWS = os.name == "nt"  # where a folder cannot be named CON or end with a dot
 
 
 def write_atomic(path: Path, data: bytes, root: Path | None = None, *, sync: bool = True) -> None:
@@ -242,6 +244,10 @@ def check_folder_names(names: Iterable[str]) -> None:
         if not contained.one_component(name) or name.startswith("."):
             raise UserError(_("the class name {name!r} cannot be a folder name (it must be one plain name, without "
                               "/, \\, .. or control characters); nothing was copied").format(name=name[:80]))
+        problem = windows_problem(name) if WINDOWS else None
+        if problem is not None:
+            raise UserError(_("the class name {name!r} cannot be a folder name here: {problem}; nothing was "
+                              "copied").format(name=name[:80], problem=problem))
 
 
 class Unreadable(Exception):

@@ -64,7 +64,10 @@ def _edit_checkpoint(run: Path, **changes: Any) -> None:
 
 @pytest.mark.parametrize(("field", "value"), [("epoch", "abc"), ("epoch", -3), ("best_metric", float("nan")),
                                               ("best_val_accuracy", "high"), ("batch_size", 10**12),
-                                              ("since_best", 1.5)])
+                                              ("since_best", 1.5),
+                                              # no bound above, and too large for a float: an OverflowError
+                                              pytest.param("best_metric", 10**400, id="best_metric-10**400"),
+                                              pytest.param("best_val_loss", 10**400, id="best_val_loss-10**400")])
 def test_a_bad_number_in_the_checkpoint_is_named(capsys: pytest.CaptureFixture[str], trained_run: tuple[Path, Path],
                                                  tmp_path: Path, field: str, value: object) -> None:
     run = _copy(trained_run, tmp_path)

@@ -72,3 +72,23 @@ def test_ordinary_work_inside_the_root(way: str, root: Path) -> None:
     assert (root / "new" / "deep" / "a.png").read_bytes() == b"a"
     with pytest.raises(ValueError):
         contained.parts("../x")
+
+
+def test_every_refusal_names_the_file_and_what_to_do(way: str, root: Path, victim: Path) -> None:
+    """A refusal is read by someone who must act on it: each kind names the entry and ends with the way out,
+    not only "Nothing was changed there" (a link, a FIFO or a file in a folder's place said no more)."""
+    os.mkfifo(root / "cat" / "pipe.png")
+    os.link(victim / "thesis.docx", root / "cat" / "twin.png")
+    (root / "notes").write_bytes(b"n")
+    before = tree_snapshot(victim)
+    attempts = {"rc": lambda: contained.append(root, "rc", b"x"),
+                "notes": lambda: contained.mkdir(root, "notes/sub"),
+                "pipe.png": lambda: contained.append(root, "cat/pipe.png", b"x"),
+                "twin.png": lambda: contained.append(root, "cat/twin.png", b"x")}
+    for name, attempt in attempts.items():
+        with pytest.raises(contained.Refused) as caught:
+            attempt()
+        message = str(caught.value)
+        assert name in message and "try again" in message, message
+        assert "delete" in message, message
+    assert tree_snapshot(victim) == before

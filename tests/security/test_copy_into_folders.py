@@ -84,3 +84,22 @@ def test_a_fifo_among_the_images_is_not_read(tmp_path: Path) -> None:
     os.mkfifo(fifo)  # reading it would block the copy for ever
     with pytest.raises(NotCopied, match="not a regular file"):
         copy_into(fifo, tmp_path / "out", "cat")
+
+
+@pytest.mark.parametrize("name", ["CON", "nul.png", "com1", "cat."])
+def test_on_windows_a_model_class_named_for_a_device_is_refused_before_any_copy(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """A model from a forum whose class is NUL or CON: on Windows that folder is a device (the copies would
+    vanish or fail with the system's puzzling words), so it is refused, naming the class, before anything is
+    copied. Elsewhere such a folder is an ordinary one and the copy goes ahead."""
+    src = tmp_path / "img.png"
+    src.write_bytes(b"png")
+    dest = tmp_path / "sorted"
+    monkeypatch.setattr(storage, "WINDOWS", True)
+    before = tree_snapshot(tmp_path)
+    with pytest.raises(UserError, match=f"class name '{name}' cannot be a folder name here"):
+        copy_into_folders([(str(src), "cat"), (str(src), name)], dest)
+    assert tree_snapshot(tmp_path) == before
+    monkeypatch.setattr(storage, "WINDOWS", False)
+    if os.name != "nt":
+        assert [Path(d).name for _s, d in copy_into_folders([(str(src), "CON")], dest)] == ["img.png"]

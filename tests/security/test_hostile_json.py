@@ -129,3 +129,78 @@ def test_a_model_file_that_is_a_fifo_or_a_device_is_refused_before_any_library_o
         err = capsys.readouterr().err
         assert "model.safetensors is not a regular file" in err and "no epoch" not in err
         assert "Traceback" not in err
+
+
+def test_a_number_too_long_to_read_is_named_as_such_not_as_bad_text(tmp_path: Path) -> None:
+    """`"num_classes": 999…9` (100,000 digits) in a model.json is valid UTF-8 and valid JSON that Python refuses to
+    convert; it was reported as "not UTF-8 text", which sent the user looking for an encoding problem. A whole
+    number is bounded far below that (see the next test)."""
+    p = tmp_path / "model.json"
+    p.write_text('{"num_classes": ' + "9" * 100_000 + "}", encoding="utf-8")
+    with pytest.raises(AppFileError) as caught:
+        read_app_json(p)
+    message = str(caught.value)
+    assert "model.json" in message and "digits" in message and "UTF-8" not in message
+
+
+@pytest.mark.parametrize("damage", ["empty", "cut short", "header claims 2**63 bytes"])
+def test_a_damaged_safetensors_model_is_named_with_what_to_do(damage: str, tmp_path: Path,
+                                                                trained_run: tuple[Path, Path],
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """A 0-byte, truncated or lying model.safetensors gave the library's words alone ("header too small") and no
+    way out."""
+    import shutil
+    import struct
+
+    from desktop_cls.cli import main
+
+    run, data = trained_run
+    copy = tmp_path / "run"
+    shutil.copytree(run, copy, ignore=shutil.ignore_patterns(".lock"))
+    model = copy / "model.safetensors"
+    whole = model.read_bytes()
+    model.write_bytes({"empty": b"", "cut short": whole[:1000],
+                       "header claims 2**63 bytes": struct.pack("<Q", 2**63) + b"{}"}[damage])
+    assert main(["predict", str(copy), str(next((data / "cat").iterdir()))]) == 2
+    err = capsys.readouterr().err
+    assert "model.safetensors" in err and "copy it again" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(("name", "field", "command"), [
+    ("run.json", "seed", "eval"), ("run.json", "val_fraction", "train"), ("model.json", "temperature", "predict"),
+    ("model.json", "mean", "eval")])
+def test_a_whole_number_too_large_for_a_float_is_refused_naming_the_file_never_a_traceback(
+        name: str, field: str, command: str, tmp_path: Path, trained_run: tuple[Path, Path],
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """JSON has no bound on a whole number's digits: `"seed": 1000…0` (401 digits) passed the readers and every range
+    check's math.isnan or float() raised OverflowError, a traceback from `eval`, `train --resume` and `predict`
+    (model.json's mean, std and temperature, every field of metrics.jsonl too). The readers refuse it, naming the
+    file."""
+    import shutil
+
+    from desktop_cls.cli import main
+
+    run, data = trained_run
+    copy = tmp_path / "run"
+    shutil.copytree(run, copy, ignore=shutil.ignore_patterns(".lock"))
+    info = json.loads((copy / name).read_text(encoding="utf-8"))
+    info[field] = [12345, 0.5, 0.5] if field == "mean" else 12345
+    (copy / name).write_text(json.dumps(info).replace("12345", "1" + "0" * 400), encoding="utf-8")
+    image = str(next((data / "cat").iterdir()))
+    args = {"eval": ["eval", str(copy), str(data)], "train": ["train", "--resume", str(copy), "--epochs", "5"],
+            "predict": ["predict", str(copy), image]}[command]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert f"{name} holds a number of more than 300 digits" in err and "Traceback" not in err
+
+
+def test_an_option_out_of_range_is_shown_short_however_long_the_number() -> None:
+    """A run's config.json saying `"epochs": 1e308` was answered with the number's 309 digits in full; a 400-digit
+    whole number (before the readers bounded them) with an OverflowError."""
+    from desktop_cls.core.training.config import TrainConfig
+    from desktop_cls.core.training.options import options
+
+    by_key = {o.key: o for o in options(TrainConfig)}
+    said = (by_key["epochs"].problem(10**400) or "") + (by_key["lr"].problem(1e308) or "")
+    assert "1.000e+400" in said and "1e+308" in said and len(said) < 300
+    assert "2147483647" in (by_key["seed"].problem(-1) or "")  # a limit still in full

@@ -178,3 +178,48 @@ def test_a_windows_command_keeps_a_hostile_folder_name_one_word_in_cmd_and_power
     from desktop_cls.core.names import for_shell
 
     assert for_shell(name, windows=True) == word
+
+
+@pytest.mark.parametrize("bad", ["CON", "con", "Nul", "aux.txt", "com1", "LPT9.png", "COM\u00b9", "prn .jpg", "cat.",
+                                 "dogs..."])
+def test_labeling_refuses_a_class_name_windows_cannot_hold(tmp_path: Path, bad: str) -> None:
+    """A dataset labelled on Linux is opened, zipped and shared on Windows too: a class folder named CON (a device
+    there) or 'cat.' (which Windows makes the folder 'cat') was created without a word; ':' and '?' already were
+    refused for that reason."""
+    from desktop_cls.core.data.labeling import Workspace
+
+    root = make_tiny_folder(tmp_path / "d", classes=("cat", "dog"), per_class=2)
+    ws = Workspace(root)
+    with pytest.raises(UserError, match="cannot be a class name"):
+        ws.create_class(bad)
+    with pytest.raises(UserError, match="cannot be a class name"):
+        ws.rename_class("dog", bad)
+    assert sorted(p.name for p in root.iterdir() if not p.name.startswith(".")) == ["cat", "dog"]
+
+
+def test_names_that_only_look_like_windows_devices_are_classes(tmp_path: Path) -> None:
+    from desktop_cls.core.data.folder_layout import check_class_name
+
+    for fine in ("console", "icon", "com10", "nullable", "aux cable", "a.b", "LPT"):
+        assert check_class_name(fine) == fine
+
+
+def test_an_import_never_makes_a_name_windows_cannot_hold_but_an_existing_such_class_still_works(
+        tmp_path: Path) -> None:
+    from desktop_cls.core.data.importing import import_images, safe_name
+    from desktop_cls.core.data.labeling import Workspace
+
+    assert safe_name("CON.png") == "image CON.png" and safe_name("nul") == "image nul"
+    root = make_tiny_folder(tmp_path / "d", classes=("cat", "aux"), per_class=2)  # 'aux' made on Linux
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    shutil.copy(next((root / "cat").iterdir()), outside / "com1.png")
+    ws = Workspace(root)
+    with pytest.raises(UserError, match="cannot be a class name"):
+        import_images(ws, [str(outside / "com1.png")], "COM1")
+    assert not (root / "COM1").exists()
+    done = import_images(ws, [str(outside / "com1.png")], "aux")
+    assert [Path(p).name for p in done.imported] == ["image com1.png"]
+    ws.assign([next((root / "cat").iterdir())], "aux")
+    ws.rename_class("aux", "auxiliary")
+    assert len(list((root / "auxiliary").iterdir())) == 4

@@ -132,3 +132,25 @@ def test_run_in_use_never_opens_a_lock_link(tmp_path: Path, victim: Path) -> Non
     before = tree_snapshot(victim)
     assert not rd.run_in_use(run)
     assert tree_snapshot(victim) == before
+
+
+@pytest.mark.parametrize("name", [rd.CONFIG, rd.RUN_INFO])
+@pytest.mark.parametrize("kind", ["folder", "fifo"])
+def test_a_run_whose_config_or_run_json_is_not_a_file_is_refused_naming_that_file(
+        capsys: pytest.CaptureFixture[str], trained_run: tuple[Path, Path], tmp_path: Path, name: str,
+        kind: str) -> None:
+    """A run folder from someone else whose config.json alone was a folder or a pipe was said to miss both
+    config.json and run.json; the message names the one at fault and what to do."""
+    run = tmp_path / "shared_run"
+    shutil.copytree(trained_run[0], run, symlinks=True, ignore=shutil.ignore_patterns(rd.LOCK_NAME))
+    (run / name).unlink()
+    (run / name).mkdir() if kind == "folder" else os.mkfifo(run / name)
+    code, _out, err = run_cli(capsys, "train", "--resume", run, "--epochs", "5")
+    assert code == 2 and "Traceback" not in err
+    assert f"{name} is not a regular file" in err and "delete it" in err and "are missing" not in err
+
+
+def test_a_folder_in_a_files_place_is_called_a_folder(tmp_path: Path) -> None:
+    (tmp_path / "metrics.jsonl").mkdir()
+    with pytest.raises(contained.Refused, match=r"metrics\.jsonl is not a regular file \(a folder"):
+        contained.append(tmp_path, "metrics.jsonl", b"{}\n")

@@ -16,7 +16,7 @@ from desktop_cls.core.data.imaging import display_path, is_image_name, utf8_name
 from desktop_cls.core.data.problems import Problem
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import _
-from desktop_cls.core.names import name_problem, normal_name
+from desktop_cls.core.names import name_problem, normal_name, windows_problem
 
 VAL_DIR_NAMES = ("val", "valid", "validation")
 SPLIT_DIR_NAMES = frozenset({"train", "test", *VAL_DIR_NAMES})
@@ -129,6 +129,17 @@ def check_class_name(name: str) -> str:
     if problem is not None:
         raise UserError(_("{name!r} cannot be a class name: {problem}").format(name=name, problem=problem))
     return normal_name(name)  # 'é' typed composed or decomposed is one class
+
+
+def check_new_class_name(name: str) -> str:
+    """check_class_name for a class folder about to be made, which must also be one Windows can hold (not CON, not
+    'cat.'): a dataset labelled here is shared and opened there. A class folder of such a name that is already
+    there (made elsewhere) is still labeled into, renamed and deleted."""
+    cls = check_class_name(name)
+    problem = windows_problem(cls)
+    if problem is not None:
+        raise UserError(_("{name!r} cannot be a class name: {problem}").format(name=name, problem=problem))
+    return cls
 
 
 def class_dirs(root: Path, problems: list[Problem] | None = None) -> list[str]:

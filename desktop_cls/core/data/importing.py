@@ -30,7 +30,7 @@ from pathlib import Path
 
 from desktop_cls.core import contained
 from desktop_cls.core.data import tree_walk
-from desktop_cls.core.data.folder_layout import check_class_name
+from desktop_cls.core.data.folder_layout import check_class_name, check_new_class_name
 from desktop_cls.core.data.folder_walk import is_hidden
 from desktop_cls.core.data.imaging import is_image_name
 from desktop_cls.core.data.labeling import Workspace
@@ -39,6 +39,7 @@ from desktop_cls.core.data.labeling_state import STATE_DIR, TRASH, free_name, st
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import CancelledError, CancelToken, ProgressFn, no_progress
 from desktop_cls.core.i18n import _, ngettext
+from desktop_cls.core.names import windows_problem
 from desktop_cls.core.storage import Unreadable, copy_file, is_link, is_write_failure, write_problem
 
 CHUNK = 1 << 20  # bytes read at a time: Cancel is seen within a large file too
@@ -77,7 +78,7 @@ def safe_name(name: str) -> str:
     while len(stem.encode("utf-8")) > MAX_NAME_BYTES:
         stem = stem[:-1]
     out = f"{stem}.{ext}" if ext else stem
-    return out if not is_hidden(out) else f"image {out}"
+    return out if not is_hidden(out) and windows_problem(out) is None else f"image {out}"  # ('CON.png' too)
 
 
 def link_refusal(src: str, imported: Collection[str] = ()) -> str:
@@ -144,6 +145,8 @@ def import_images(ws: Workspace, paths: Sequence[str], class_name: str | None = 
     if ws.read_only:
         raise UserError(ws.read_only)
     cls = check_class_name(class_name) if class_name is not None else None
+    if cls is not None and not contained.is_dir(ws.root, ws.shape.folder(cls)):
+        check_new_class_name(cls)  # a class folder about to be made: one Windows can hold too
     paths = files_in(paths, cancel)
     staging = f"{STATE_DIR}/{TRASH}/{KIND}-{stamp()}-{secrets.token_hex(3)}"
     staged: list[str] = []

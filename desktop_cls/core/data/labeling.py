@@ -23,7 +23,7 @@ from typing import Any
 
 from desktop_cls.core import contained
 from desktop_cls.core.data import labeling_journal, labeling_state, labeling_trash
-from desktop_cls.core.data.folder_layout import check_class_name, is_hidden, sibling
+from desktop_cls.core.data.folder_layout import check_class_name, check_new_class_name, is_hidden, sibling
 from desktop_cls.core.data.imaging import is_image_name
 from desktop_cls.core.data.labeling_journal import Move, Operation, StepFailed, parse_begin, reason, rollback_tolerant
 from desktop_cls.core.data.labeling_state import JOURNAL, STATE_DIR, TRASH, FolderShape, Watch, apply_moves, free_name
@@ -286,6 +286,7 @@ class Workspace:
                 if (folder := folders.get((cls, split))) is None:
                     folder = folders[(cls, split)] = self.shape.folder(cls, r)
                     if not self.abs(folder).is_dir():
+                        check_new_class_name(cls)
                         moves.append(Move(None, folder))
                 if r.rpartition("/")[0] != folder:
                     moves.append(Move(r, free_name(self.root, folder, Path(r).name, taken)))
@@ -305,14 +306,14 @@ class Workspace:
 
     def create_class(self, name: str) -> Operation:
         """An empty class folder; UserError when the name is invalid or taken."""
-        cls = check_class_name(name)
+        cls = check_new_class_name(name)
         if self.abs(folder := self.shape.folder(cls)).exists():
             raise UserError(_("a class '{name}' already exists").format(name=cls))
         return self._run("create_class", [Move(None, folder)], _("new class '{name}'").format(name=cls))
 
     def rename_class(self, old: str, new: str) -> Operation:
         """UserError when old does not exist or new is invalid or taken (merge the two instead)."""
-        srcs, new = self._class_dirs(old), check_class_name(new)
+        srcs, new = self._class_dirs(old), check_new_class_name(new)
         if any(self.abs(sibling(src, new)).exists() for src in srcs):  # in any split: a merge, not a rename
             raise UserError(_("a class '{name}' already exists; merge the two classes instead").format(name=new))
         return self._run("rename_class", [Move(src, sibling(src, new)) for src in srcs],

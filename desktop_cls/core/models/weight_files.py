@@ -254,8 +254,10 @@ def load_state_dict_file(path: Path) -> dict[str, torch.Tensor]:
 
         try:
             return load_file(str(path))
-        except (SafetensorError, OSError, ValueError) as e:
-            raise ModelFileError(_("cannot read {path}: {error}").format(path=path, error=e)) from None
+        except (SafetensorError, OSError, ValueError) as e:  # (the library's words: "header too small")
+            raise ModelFileError(_("cannot read {path}: {error}. The file is damaged or was cut short (an unfinished "
+                                   "copy or download?); copy it again from where it came from").format(
+                                       path=path, error=e)) from None
     if suffix in WEIGHT_SUFFIXES:
         return _plain_state(torch_load_safe(path), path)
     raise ModelFileError(_("{path}: unsupported weights file type '{suffix}' (use .safetensors or .pt)").format(

@@ -216,10 +216,14 @@ def _plain_kind(hint: Any) -> tuple[type, bool]:
 
 
 def _number(value: float | None) -> str:
-    """A limit as written: whole numbers in full (a seed's 2147483647, not 2.14748e+09), others short (1e-06)."""
+    """A limit as written: whole numbers in full (a seed's 2147483647, not 2.14748e+09), others short (1e-06); a value
+    from a file short too, however long (1e+308 and a 400-digit whole number, which float() cannot even hold)."""
     if value is None:
         return ""
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+    if isinstance(value, int):
+        digits, sign = str(abs(value)), "-" if value < 0 else ""
+        return str(value) if len(digits) <= 16 else f"{sign}{digits[0]}.{digits[1:4]}e+{len(digits) - 1}"
+    return str(int(value)) if value.is_integer() and abs(value) < 1e16 else f"{value:g}"
 
 
 def flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:

@@ -131,8 +131,7 @@ def _check_epochs_left(run: Path, info: dict[str, Any], total: int, total_given:
 def resumable_run(run: Path, epochs: int | None = None) -> tuple[TrainConfig, DatasetIndex]:
     """The options (with a new total of epochs, if given) and the dataset, scanned again with the run's
     split, of a run folder that can be resumed; UserError saying why when it cannot."""
-    if not rd.is_run_dir(run):
-        raise UserError(_("{run} is not a training run folder (config.json and run.json are missing)").format(run=run))
+    rd.require_run_dir(run)
     if TrainConfig.load(run / rd.CONFIG).method == "quick":
         raise UserError(_("{run} is a quick run: it finishes in one step, so there is nothing to resume. Train again "
                           "(its image features are cached, so it takes seconds)").format(

@@ -100,9 +100,7 @@ def resume(
     Raises UserError when run is not a run folder or has no checkpoint yet, when its dataset has moved
     or its classes changed, or when the checkpoint does not fit the model."""
     run = Path(run).expanduser().resolve()
-    if not rd.is_run_dir(run):
-        raise UserError(_("{run} is not a training run folder (config.json and run.json are missing)").format(
-            run=run))
+    rd.require_run_dir(run)
     if distributed is None or distributed.rank == 0:
         rd.claim_run(run)  # RunInUse when another process trains in it (under torchrun, rank 0 owns the run)
     try:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel
 
+from desktop_cls.core.names import for_terminal
 from desktop_cls.gui.state import AppState
 from desktop_cls.gui.widgets.common import button
 
@@ -26,6 +27,7 @@ class InterruptedRunBanner(QFrame):
         self.label = QLabel()
         self.label.setObjectName("interruptedRunLabel")
         self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)  # a run folder's name is text, never markup
         self.resume_button = button(self.tr("Resume"), "resumeInterruptedButton",
                                     self.tr("Continue the run from its last finished epoch"))
         self.resume_button.clicked.connect(self._resume)
@@ -57,7 +59,8 @@ class InterruptedRunBanner(QFrame):
         else:
             text = self.tr("Training run “{0}” was interrupted before its first epoch finished: there is "
                            "nothing to resume. Start a new training on the Train page.")
-        self.label.setText(text.format(self.run.name, max(epochs, default=0)))
+        # (a bidi override in the name reversed the rest of the sentence; a run may be someone else's)
+        self.label.setText(text.format(for_terminal(self.run.name), max(epochs, default=0)))
         self.resume_button.setVisible(can_resume)
         self.resume_button.setEnabled(self.state.core_loaded)
         self.setVisible(True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice
+from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QImage
 from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox, QWidget
 
@@ -20,6 +20,7 @@ def show_error(parent: QWidget | None, title: str, message: str, details: str = 
     box.setObjectName("errorDialog")
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle(title)
+    box.setTextFormat(Qt.TextFormat.PlainText)  # a file's name in it is text: `<a href=…>` in a name was a link
     box.setText(message)
     if details:
         box.setDetailedText(details)

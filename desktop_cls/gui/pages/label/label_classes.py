@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from PySide6 import QtGui
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -96,7 +97,9 @@ class ClassPanel(QWidget):
                                     self.tr("The last labeling step was cut short (the app closed); it has "
                                             "been finished, and you can undo it with Ctrl+Z."))
         if ws is not None and ws.notices:
-            QMessageBox.information(self, self.tr("Labeling history repaired"), "\n\n".join(ws.notices))
+            # (as text: a forged journal's paths, shown in them, held tags that Qt rendered)
+            text = QtGui.Qt.convertFromPlainText("\n\n".join(ws.notices), Qt.WhiteSpaceMode.WhiteSpaceNormal)
+            QMessageBox.information(self, self.tr("Labeling history repaired"), text)
 
     def assign_files(self, class_name: str, paths: list[str]) -> None:
         """Images dropped on a class button, from the strip, another page's grid or the file manager. Those in the
