@@ -15,7 +15,6 @@ HEAT_ROLE = Qt.ItemDataRole.UserRole + 7  # a cell's share of its row (0..1); th
 FULL_NAME_ROLE = Qt.ItemDataRole.UserRole + 8
 _ROLE = Qt.ItemDataRole
 _CENTRE = int(Qt.AlignmentFlag.AlignCenter)
-_FLAGS = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled
 
 
 def longest_count(cm: list[list[int]]) -> str:
@@ -72,8 +71,14 @@ class ConfusionModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.classes)
 
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        return _FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
+    def index(self, row: int, column: int,
+              parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> QModelIndex:  # noqa: B008
+        """A cell's index: one call from Qt into Python where the inherited one makes two (the row and column
+        counts), for each cell painted, and, for the highlighted header sections, for each cell of the matrix."""
+        n = len(self.classes)
+        if 0 <= row < n and 0 <= column < n and not parent.isValid():
+            return self.createIndex(row, column)
+        return QModelIndex()
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _ROLE.DisplayRole) -> Any:
         if role not in (_ROLE.DisplayRole, HEAT_ROLE, _ROLE.TextAlignmentRole, _ROLE.ToolTipRole):
