@@ -34,7 +34,7 @@ class ConfusionModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.classes: list[str] = []
-        self.counts: list[list[int]] = []  # empty while only the classes are shown
+        self.counts: list[list[int]] = []  # as given, not copied (a result's); empty while only the classes are shown
         self._totals: list[int] = []
         self._shown: dict[Qt.Orientation, list[str]] = {}
 
@@ -54,9 +54,6 @@ class ConfusionModel(QAbstractTableModel):
         self._shown[orientation] = texts
         if texts:
             self.headerDataChanged.emit(orientation, 0, len(texts) - 1)
-
-    def header_text(self, orientation: Qt.Orientation, section: int) -> str:
-        return self._shown[orientation][section]
 
     def cell(self, row: int, column: int) -> tuple[str, float] | None:
         """A count's text and its share of the row (None for a cell without a count): what data() answers for
