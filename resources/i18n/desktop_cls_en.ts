@@ -53,7 +53,7 @@
     </message>
 </context>
 <context>
-    <name>ConfusionMatrixView</name>
+    <name>ConfusionModel</name>
     <message numerus="yes">
         <source>%n image(s) of &apos;{0}&apos; predicted as &apos;{1}&apos;</source>
         <translation>

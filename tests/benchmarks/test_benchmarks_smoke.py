@@ -68,6 +68,12 @@ def test_ui_session_smoke(tmp_path: Path) -> None:
     assert (tmp_path / "stacks.txt").is_file()
 
 
+def test_confusion_matrix_smoke(tmp_path: Path) -> None:
+    report = run("confusion_matrix", tmp_path, "--classes", "3,12", "--runs", "1")
+    assert [r["classes"] for r in report["rows"]] == [3, 12]
+    assert all(r["fill_ms"] >= 0 and r["paint_ms"] >= 0 for r in report["rows"])
+
+
 def test_data_clicks_smoke(tmp_path: Path) -> None:
     report = run("data_clicks", tmp_path, "--smoke")
     assert report["ms"]["grid: Ctrl+A"] >= 0 and "viewer from the grid (again)" in report["ms"]

@@ -93,6 +93,24 @@ def cell(table: QTableWidget | QTableView, row: int, column: int) -> str:
     return str(index.data() or "")
 
 
+def heading(view: QTableView, section: int, vertical: bool = False, tooltip: bool = False) -> str:
+    """A header's text (or tooltip) as a view of a model shows it."""
+    from PySide6.QtCore import Qt
+
+    role = Qt.ItemDataRole.ToolTipRole if tooltip else Qt.ItemDataRole.DisplayRole
+    orientation = Qt.Orientation.Vertical if vertical else Qt.Orientation.Horizontal
+    value = view.model().headerData(section, orientation, role)
+    assert value is not None, f"no header {section} in {view.objectName()}"
+    return str(value)
+
+
+def tooltip(view: QTableView, row: int, column: int) -> str:
+    """A cell's tooltip, of a view of a model."""
+    from PySide6.QtCore import Qt
+
+    return str(view.model().index(row, column).data(Qt.ItemDataRole.ToolTipRole) or "")
+
+
 def header(table: QTableWidget, column: int) -> QTableWidgetItem:
     item = table.horizontalHeaderItem(column)
     assert item is not None, f"no header item {column} in {table.objectName()}"

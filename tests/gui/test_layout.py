@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 from desktop_cls.gui.shell.main_window import MainWindow
 from desktop_cls.gui.widgets.confusion_view import ConfusionMatrixView
 from tests.conftest import make_tiny_folder
-from tests.gui.conftest import cell, header, open_and_wait
+from tests.gui.conftest import cell, heading, open_and_wait
 
 TITLE_BAR = 40  # what a window manager's title bar and a panel take from a 640 px high screen
 
@@ -120,8 +120,8 @@ def test_ten_by_ten_confusion_matrix_fits_its_pane_at_1024x640(qtbot: QtBot, win
     # every column says which class it is: a readable start of its name where the font leaves room,
     # else its number, and then the rows carry the same numbers (which one depends on the font's widths)
     header_fm = cm.horizontalHeader().fontMetrics()
-    columns = [header(cm, c).text() for c in range(10)]
-    rows = [cm.verticalHeaderItem(r).text() for r in range(10)]
+    columns = [heading(cm, c) for c in range(10)]
+    rows = [heading(cm, r, vertical=True) for r in range(10)]
     if columns == [str(c + 1) for c in range(10)]:
         assert all(rows[r].startswith(f"{r + 1} ") for r in range(10)), rows
     else:
@@ -129,7 +129,7 @@ def test_ten_by_ten_confusion_matrix_fits_its_pane_at_1024x640(qtbot: QtBot, win
             assert text == name or (text.endswith("…") and name.startswith(text[:-1]) and len(text) >= 4), text
             assert header_fm.horizontalAdvance(text) <= cm.columnWidth(c), (text, cm.columnWidth(c))
         assert not any(row[:1].isdigit() for row in rows), rows
-    assert header(cm, 0).toolTip() == "checkerboard"
+    assert heading(cm, 0, tooltip=True) == "checkerboard"
 
 
 def test_a_matrix_too_large_for_its_pane_scrolls(qtbot: QtBot, window: MainWindow) -> None:
@@ -151,19 +151,10 @@ def test_a_matrix_too_large_for_its_pane_scrolls(qtbot: QtBot, window: MainWindo
 
 
 def _matrix_with_long_names(qtbot: QtBot) -> ConfusionMatrixView:
-    from PySide6.QtWidgets import QTableWidgetItem
-
-    from desktop_cls.gui.widgets.confusion_view import HEAT_ROLE
-
     view = ConfusionMatrixView()
     qtbot.addWidget(view)
-    view.set_classes([f"a_rather_long_class_name_{i}" for i in range(10)])
-    for r in range(10):
-        for c in range(10):
-            item = QTableWidgetItem(str(5 if r == c else 1))
-            item.setData(HEAT_ROLE, 0.5)
-            view.setItem(r, c, item)
-    view.fit()
+    view.show_counts([f"a_rather_long_class_name_{i}" for i in range(10)],
+                     [[5 if r == c else 1 for c in range(10)] for r in range(10)])
     view.show()
     return view
 
@@ -174,16 +165,16 @@ def test_a_matrix_numbers_its_columns_only_when_names_do_not_fit(qtbot: QtBot) -
     view = _matrix_with_long_names(qtbot)
     view.resize(view.sizeHint())
     QApplication.processEvents()
-    columns = [header(view, c).text() for c in range(10)]
-    rows = [item.text() for r in range(10) if (item := view.verticalHeaderItem(r)) is not None]
+    columns = [heading(view, c) for c in range(10)]
+    rows = [heading(view, r, vertical=True) for r in range(10)]
     assert columns == [str(c + 1) for c in range(10)]
     assert all(rows[r].startswith(f"{r + 1} ") for r in range(10)), rows
     assert not view.needs_scrolling()
     view.resize(40 * view.sizeHint().width(), view.sizeHint().height())
     QApplication.processEvents()
-    columns = [header(view, c).text() for c in range(10)]
+    columns = [heading(view, c) for c in range(10)]
     assert columns == [f"a_rather_long_class_name_{i}" for i in range(10)]
-    assert view.verticalHeaderItem(0).text() == "a_rather_long_class_name_0"
+    assert heading(view, 0, vertical=True) == "a_rather_long_class_name_0"
 
 
 def test_the_first_window_fits_the_screens_free_area() -> None:

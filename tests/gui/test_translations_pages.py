@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import make_tiny_folder
-from tests.gui.conftest import cell, header, item_at
+from tests.gui.conftest import cell, header, heading, tooltip
 from tests.gui.test_evaluate_page import show_result
 
 CJK = ("猫", "狗", "鸟")
@@ -199,9 +199,9 @@ def test_the_evaluate_page_marks_every_text_and_shows_chinese_class_names(qtbot:
     qtbot.addWidget(page)
     show_result(page, evaluation())
     cm = page.confusion
-    shown = [cm.verticalHeaderItem(i).text() for i in range(cm.rowCount())]
-    assert shown == list(CJK) and [header(cm, j).text() for j in range(cm.columnCount())] == list(CJK)
-    assert "猫" in item_at(cm, 0, 1).toolTip() and "狗" in item_at(cm, 0, 1).toolTip()
+    shown = [heading(cm, i, vertical=True) for i in range(cm.rowCount())]
+    assert shown == list(CJK) and [heading(cm, j) for j in range(cm.columnCount())] == list(CJK)
+    assert "猫" in tooltip(cm, 0, 1) and "狗" in tooltip(cm, 0, 1)
     per_class = [cell(page.metrics.table, r, 0) for r in range(page.metrics.table.rowCount())]
     assert per_class[:3] == list(CJK)
     page.show_cell(0, 0)

@@ -10,22 +10,15 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPalette, QResizeEvent
-from PySide6.QtWidgets import (
-    QHeaderView,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
-    QTableWidget,
-    QTableWidgetItem,
-    QWidget,
-)
+from PySide6.QtWidgets import QHeaderView, QStyledItemDelegate, QStyleOptionViewItem, QTableView, QWidget
 
 from desktop_cls.gui.widgets.colours import contrast, mix
+from desktop_cls.gui.widgets.confusion_model import FULL_NAME_ROLE, HEAT_ROLE, ConfusionModel, longest_count
 from desktop_cls.gui.widgets.theme import readable_on
 
-HEAT_ROLE = Qt.ItemDataRole.UserRole + 7  # a cell's share of its row (0..1); the diagonal is the correct class
-FULL_NAME_ROLE = Qt.ItemDataRole.UserRole + 8
+__all__ = ["FULL_NAME_ROLE", "HEAT_ROLE", "ConfusionMatrixView", "cell_colours", "heat_colour"]
 CONFUSION_RED = QColor(214, 48, 39)
 FONT_SCALES = (1.0, 0.9, 0.8, 0.7)
 MIN_FONT_SCALE = FONT_SCALES[-1]
@@ -74,10 +67,13 @@ class _Layout(NamedTuple):
 
 class _HeatDelegate(QStyledItemDelegate):
     """Paints each cell in its heat colour, worked out once per share of the row and palette colours (the contrast
-    search ran for every cell at every repaint: a result shown, a hover, a selection)."""
+    search ran for every cell at every repaint: a result shown, a hover, a selection). A cell's count and share
+    come from the model's lists, not through data(): the style option asks for eight roles per painted cell, each
+    a call from Qt into Python, which cost a third of the paint; what it sets for a count is set here."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, counts: ConfusionModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.counts = counts
         self.colours: dict[tuple[float, bool, int, int, int], tuple[QColor, QColor]] = {}
 
     def _colours(self, fraction: float, diagonal: bool, palette: QPalette) -> tuple[QColor, QColor]:
@@ -92,71 +88,71 @@ class _HeatDelegate(QStyledItemDelegate):
         return found
 
     def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
-        super().initStyleOption(option, index)
-        fraction = index.data(HEAT_ROLE)
-        if fraction is None:
+        r, c = index.row(), index.column()
+        cell = self.counts.cell(r, c) if index.model() is self.counts else None
+        if cell is None:
+            super().initStyleOption(option, index)
             return
-        background, text = self._colours(float(fraction), index.row() == index.column(), option.palette)
+        text, fraction = cell  # what QStyledItemDelegate takes from data() for a count: text, centred
+        option.index = self.counts.index(r, c)
+        option.displayAlignment = Qt.AlignmentFlag.AlignCenter
+        option.features |= QStyleOptionViewItem.ViewItemFeature.HasDisplay
+        option.text = text
+        background, ink = self._colours(fraction, r == c, option.palette)
         option.backgroundBrush = QBrush(background)
-        option.palette.setColor(QPalette.ColorRole.Text, text)
+        option.palette.setColor(QPalette.ColorRole.Text, ink)
         # the ground the focus frame is drawn on: the style picks a frame colour that reads on it (the selection
         # blue of an unselected frame all but vanished on a correct-class cell, coloured with that blue)
         option.palette.setColor(QPalette.ColorRole.Base, background)
 
 
-class ConfusionMatrixView(QTableWidget):
-    """Rows are true classes, columns predicted; each count's item carries its share of the row (HEAT_ROLE)."""
+class ConfusionMatrixView(QTableView):
+    """Rows are true classes, columns predicted; each cell answers its share of the row (HEAT_ROLE). Painting covers
+    the cells in sight, and showing a matrix makes nothing per cell (ConfusionModel answers them when asked)."""
+
+    currentCellChanged = Signal(int, int, int, int)  # row, column, previous row, previous column (-1: none)
+    cellClicked = Signal(int, int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(0, 0, parent)
+        super().__init__(parent)
         self._base_font = QFont(self.font())
         self.font_scale = 1.0
         self._longest = ""  # the longest count in a cell: the cells' width follows it
-        self.setItemDelegate(_HeatDelegate(self))
+        self.counts = ConfusionModel(self)
+        self.setModel(self.counts)
+        self.selectionModel().currentChanged.connect(
+            lambda now, was: self.currentCellChanged.emit(now.row(), now.column(), was.row(), was.column()))
+        self.clicked.connect(lambda index: self.cellClicked.emit(index.row(), index.column()))
+        self.setItemDelegate(_HeatDelegate(self.counts, self))
         self.setTabKeyNavigation(False)  # one Tab stop; the arrows move from cell to cell
         self.setWordWrap(False)
         for header in (self.horizontalHeader(), self.verticalHeader()):
             header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
             header.setTextElideMode(Qt.TextElideMode.ElideRight)
 
+    def rowCount(self) -> int:
+        return self.counts.rowCount()
+
+    def columnCount(self) -> int:
+        return self.counts.columnCount()
+
+    def setCurrentCell(self, row: int, column: int) -> None:
+        """Make (row, column) the current cell, selected (what a click or the arrows do)."""
+        self.setCurrentIndex(self.counts.index(row, column))
+
     def set_classes(self, classes: list[str]) -> None:
         """Empty the matrix and give it one row and one column per class (full names as tooltips)."""
-        self.clear()
-        self.setRowCount(len(classes))
-        self.setColumnCount(len(classes))
-        for i, name in enumerate(classes):
-            for horizontal in (True, False):
-                item = QTableWidgetItem(name)
-                item.setData(FULL_NAME_ROLE, name)
-                item.setToolTip(name)
-                if horizontal:
-                    self.setHorizontalHeaderItem(i, item)
-                else:
-                    self.setVerticalHeaderItem(i, item)
+        self.counts.set_matrix(classes, [])
         self.fit()
 
     def show_counts(self, classes: list[str], cm: list[list[int]]) -> None:
         """Counts per (true, predicted) pair, each cell coloured by its share of the true class's images."""
-        self.set_classes(classes)
-        for i, row in enumerate(cm):
-            total = max(sum(row), 1)
-            for j, v in enumerate(row):
-                it = QTableWidgetItem(str(v))
-                it.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                it.setData(HEAT_ROLE, v / total)  # coloured from the palette when painted
-                it.setToolTip(self.tr("%n image(s) of '{0}' predicted as '{1}'", "", v).format(classes[i], classes[j]))
-                self.setItem(i, j, it)
+        self.counts.set_matrix(classes, cm)
         self.fit()
 
     # ---- sizing -------------------------------------------------------------------------------
     def _names(self, horizontal: bool) -> list[str]:
-        get = self.horizontalHeaderItem if horizontal else self.verticalHeaderItem
-        count = self.columnCount() if horizontal else self.rowCount()
-        names = []
-        for i in range(count):
-            item = get(i)
-            names.append(str(item.data(FULL_NAME_ROLE) or item.text()) if item is not None else "")
-        return names
+        return self.counts.classes
 
     def _layout(self, scale: float, width: int, height: int) -> _Layout:
         """How the matrix looks at font SCALE in a WIDTH x HEIGHT pane, and whether it fits unscrolled."""
@@ -183,9 +179,7 @@ class ConfusionMatrixView(QTableWidget):
     def fit(self) -> None:
         """After the cells are filled: choose the font, the names and the scroll bars with which every cell
         fits the current size (resizing chooses again)."""
-        texts = (it.text() for r in range(self.rowCount()) for c in range(self.columnCount())
-                 if (it := self.item(r, c)) is not None)
-        self._longest = max(texts, key=len, default="")
+        self._longest = longest_count(self.counts.counts)
         self._fit()
 
     def _fit(self) -> None:
@@ -199,22 +193,19 @@ class ConfusionMatrixView(QTableWidget):
             if widget.font() != layout.font:
                 widget.setFont(layout.font)
         fm = layout.metrics
-        for i, name in enumerate(self._names(False)):
-            item = self.verticalHeaderItem(i)
-            if item is not None:
-                short = fm.elidedText(name, Qt.TextElideMode.ElideRight, layout.name_width + 2)  # rounding
-                item.setText(f"{i + 1} {short}" if layout.numbered else short)
+        rows = [fm.elidedText(name, Qt.TextElideMode.ElideRight, layout.name_width + 2)  # rounding
+                for name in self._names(False)]
+        self.counts.set_header_texts(Qt.Orientation.Vertical,
+                                     [f"{i + 1} {short}" for i, short in enumerate(rows)] if layout.numbered else rows)
         row_names_w = layout.prefix + layout.name_width + HEADER_PAD
         self.verticalHeader().setFixedWidth(row_names_w)
         self.verticalHeader().setMinimumSectionSize(layout.cell_h)
         self.horizontalHeader().setMinimumSectionSize(layout.cell_w)
         self.horizontalHeader().setFixedHeight(layout.header_h)
         column_w = max(layout.cell_w, (w - 2 * self.frameWidth() - row_names_w) // self.columnCount())
-        for i, name in enumerate(self._names(True)):
-            column = self.horizontalHeaderItem(i)
-            if column is not None:
-                column.setText(str(i + 1) if layout.numbered else
-                             fm.elidedText(name, Qt.TextElideMode.ElideRight, column_w - 6))
+        self.counts.set_header_texts(Qt.Orientation.Horizontal, [
+            str(i + 1) if layout.numbered else fm.elidedText(name, Qt.TextElideMode.ElideRight, column_w - 6)
+            for i, name in enumerate(self._names(True))])
         # stretched cells that exactly fill the pane can keep scroll bars that are not needed (each one
         # shown makes the other needed): scroll bars only when the matrix cannot fit at all
         policy = Qt.ScrollBarPolicy.ScrollBarAlwaysOff if layout.fits else Qt.ScrollBarPolicy.ScrollBarAsNeeded

@@ -10,13 +10,13 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
     QLabel,
     QLayout,
     QLineEdit,
     QSplitter,
-    QTableWidget,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -74,8 +74,8 @@ class EvaluatePage(Page):
         self.confusion.setObjectName("confusionView")
         self.confusion.setAccessibleName(self.tr("Confusion matrix: rows are true classes, columns predicted; "
                                                  "select a cell to see its images"))
-        self.confusion.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.confusion.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.confusion.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.confusion.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.confusion.currentCellChanged.connect(lambda r, c, _r, _c: self.show_cell(r, c))
         self.confusion.cellClicked.connect(self.show_cell)
         top = QHBoxLayout()

@@ -1,0 +1,102 @@
+"""The confusion matrix's counts as a table model that answers each cell when the view asks for it.
+
+A table of one item per cell cost the square of the class count on the UI thread (200 classes: 40,000 items
+made, each with its tooltip, before the first paint); here showing a matrix keeps the counts and the row totals,
+and a cell's text, tooltip and share of its row are worked out in data() for the cells the view paints or asks.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+
+HEAT_ROLE = Qt.ItemDataRole.UserRole + 7  # a cell's share of its row (0..1); the diagonal is the correct class
+FULL_NAME_ROLE = Qt.ItemDataRole.UserRole + 8
+_ROLE = Qt.ItemDataRole
+_CENTRE = int(Qt.AlignmentFlag.AlignCenter)
+
+
+def longest_count(cm: list[list[int]]) -> str:
+    """The first count, row by row, with the most digits (the cells' width follows it), without a string per cell."""
+    rows = [row for row in cm if row]
+    if not rows:
+        return ""
+    widest = max(len(str(max(row))) for row in rows)
+    row = next(row for row in rows if len(str(max(row))) == widest)
+    return str(next(v for v in row if len(str(v)) == widest))
+
+
+class ConfusionModel(QAbstractTableModel):
+    """Rows are true classes, columns predicted; headers show the names the view shortened to fit (the full name
+    is their tooltip and FULL_NAME_ROLE)."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.classes: list[str] = []
+        self.counts: list[list[int]] = []  # as given, not copied (a result's); empty while only the classes are shown
+        self._totals: list[int] = []
+        self._shown: dict[Qt.Orientation, list[str]] = {}
+
+    def set_matrix(self, classes: list[str], counts: list[list[int]]) -> None:
+        """Show these classes and counts (no counts: empty cells); the headers show the full names until shortened."""
+        self.beginResetModel()
+        self.classes = list(classes)
+        self.counts = counts
+        self._totals = [max(sum(row), 1) for row in counts]
+        self._shown = {Qt.Orientation.Horizontal: list(classes), Qt.Orientation.Vertical: list(classes)}
+        self.endResetModel()
+
+    def set_header_texts(self, orientation: Qt.Orientation, texts: list[str]) -> None:
+        """The names as the headers show them (shortened or numbered to fit); the view calls this at each fit."""
+        if self._shown.get(orientation) == texts:
+            return
+        self._shown[orientation] = texts
+        if texts:
+            self.headerDataChanged.emit(orientation, 0, len(texts) - 1)
+
+    def cell(self, row: int, column: int) -> tuple[str, float] | None:
+        """A count's text and its share of the row (None for a cell without a count): what data() answers for
+        DisplayRole and HEAT_ROLE, for the delegate to paint without a call through Qt per role."""
+        if not 0 <= row < len(self.counts):
+            return None
+        return str(self.counts[row][column]), self.counts[row][column] / self._totals[row]
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.classes)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.classes)
+
+    def index(self, row: int, column: int,
+              parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> QModelIndex:  # noqa: B008
+        """A cell's index: one call from Qt into Python where the inherited one makes two (the row and column
+        counts), for each cell painted, and, for the highlighted header sections, for each cell of the matrix."""
+        n = len(self.classes)
+        if 0 <= row < n and 0 <= column < n and not parent.isValid():
+            return self.createIndex(row, column)
+        return QModelIndex()
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _ROLE.DisplayRole) -> Any:
+        if role not in (_ROLE.DisplayRole, HEAT_ROLE, _ROLE.TextAlignmentRole, _ROLE.ToolTipRole):
+            return None
+        r, c = index.row(), index.column()
+        if r >= len(self.counts) or not index.isValid():
+            return None  # classes without counts yet: empty cells
+        v = self.counts[r][c]
+        if role == _ROLE.DisplayRole:
+            return str(v)
+        if role == HEAT_ROLE:
+            return v / self._totals[r]  # coloured from the palette when painted
+        if role == _ROLE.TextAlignmentRole:
+            return _CENTRE
+        return self.tr("%n image(s) of '{0}' predicted as '{1}'", "", v).format(self.classes[r], self.classes[c])
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _ROLE.DisplayRole) -> Any:
+        if not 0 <= section < len(self.classes):
+            return None
+        if role == _ROLE.DisplayRole:
+            return self._shown[orientation][section]
+        if role in (_ROLE.ToolTipRole, FULL_NAME_ROLE):
+            return self.classes[section]
+        return None

@@ -1,0 +1,132 @@
+"""The confusion matrix: a view of a model that answers each cell when asked, so many classes cost no item per cell,
+with the texts, tooltips, colours and signals the table of items had."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QApplication, QStyledItemDelegate, QStyleOptionViewItem, QTableWidget
+from pytestqt.qtbot import QtBot
+
+from desktop_cls.gui.widgets import theme
+from desktop_cls.gui.widgets.confusion_model import HEAT_ROLE, ConfusionModel, longest_count
+from desktop_cls.gui.widgets.confusion_view import ConfusionMatrixView, cell_colours
+from tests.gui.conftest import heading, tooltip
+
+N = 200
+
+
+def _counts(n: int) -> list[list[int]]:
+    return [[40 if i == j else (3 if j == (i + 1) % n else 0) for j in range(n)] for i in range(n)]
+
+
+def _matrix(qtbot: QtBot, n: int = N) -> ConfusionMatrixView:
+    view = ConfusionMatrixView()
+    qtbot.addWidget(view)
+    view.resize(620, 430)
+    view.show_counts([f"class_{i}" for i in range(n)], _counts(n))
+    view.show()
+    QApplication.processEvents()
+    return view
+
+
+def _painted_option(view: ConfusionMatrixView, index: QModelIndex, generic: bool = False) -> QStyleOptionViewItem:
+    option = QStyleOptionViewItem()
+    option.palette = QPalette(view.palette())
+    delegate = view.itemDelegate()
+    assert isinstance(delegate, QStyledItemDelegate)
+    if generic:  # what Qt's delegate takes from data(), with the heat colours on it
+        QStyledItemDelegate.initStyleOption(delegate, option, index)
+        background, ink = cell_colours(index.data(HEAT_ROLE), index.row() == index.column(), view.palette())
+        option.backgroundBrush.setColor(background)
+        option.palette.setColor(QPalette.ColorRole.Text, ink)
+    else:
+        delegate.initStyleOption(option, index)
+    return option
+
+
+def test_a_200_class_matrix_is_shown_without_an_item_per_cell(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[int] = []
+    original = ConfusionModel.data
+
+    def data(self: ConfusionModel, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        asked.append(role)
+        return original(self, index, role)
+
+    monkeypatch.setattr(ConfusionModel, "data", data)
+    view = ConfusionMatrixView()
+    qtbot.addWidget(view)
+    view.resize(620, 430)
+    view.show_counts([f"class_{i}" for i in range(N)], _counts(N))
+    assert not isinstance(view, QTableWidget) and isinstance(view.model(), ConfusionModel)
+    assert asked == []  # showing it worked out no cell
+    assert view.rowCount() == view.columnCount() == N and view.needs_scrolling()
+    model = view.model()
+    assert model.index(N - 1, 0).data() == "3" and model.index(N - 1, N - 1).data(HEAT_ROLE) == 40 / 43
+
+
+def test_only_the_cells_in_sight_are_painted(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_cls.gui.widgets.confusion_view import _HeatDelegate
+
+    painted: list[tuple[int, int]] = []
+    original = _HeatDelegate.initStyleOption
+
+    def spy(self: Any, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        painted.append((index.row(), index.column()))
+        original(self, option, index)
+
+    monkeypatch.setattr(_HeatDelegate, "initStyleOption", spy)
+    view = _matrix(qtbot)
+    painted.clear()
+    view.viewport().repaint()
+    assert 0 < len(set(painted)) < N * N // 20
+
+
+@pytest.mark.parametrize("dark", [False, True])
+def test_a_cell_shows_the_text_tooltip_and_colours_of_the_table_of_items(qtbot: QtBot, dark: bool) -> None:
+    theme.apply_theme("dark" if dark else "light")
+    try:
+        view = _matrix(qtbot, 12)
+        model = view.model()
+        for r, c in ((0, 0), (0, 1), (0, 5), (11, 0), (11, 11)):
+            index = model.index(r, c)
+            v = _counts(12)[r][c]
+            assert index.data() == str(v)
+            assert index.data(Qt.ItemDataRole.TextAlignmentRole) == Qt.AlignmentFlag.AlignCenter
+            assert tooltip(view, r, c) == f"{v} images of 'class_{r}' predicted as 'class_{c}'"  # (English plural)
+            mine, qts = _painted_option(view, index), _painted_option(view, index, generic=True)
+            assert (mine.text, mine.displayAlignment, mine.features) == (qts.text, qts.displayAlignment, qts.features)
+            assert mine.backgroundBrush.color() == qts.backgroundBrush.color()
+            assert mine.palette.color(QPalette.ColorRole.Text) == qts.palette.color(QPalette.ColorRole.Text)
+            background, _ = cell_colours(v / 43, r == c, view.palette())
+            assert mine.backgroundBrush.color() == background
+        view.show_counts(["cat", "dog"], [[1, 0], [0, 1]])
+        assert tooltip(view, 0, 0) == "1 image of 'cat' predicted as 'cat'"
+        view.show_counts([f"class_{i}" for i in range(12)], _counts(12))
+        assert heading(view, 3, tooltip=True) == heading(view, 3, vertical=True, tooltip=True) == "class_3"
+    finally:
+        theme.apply_theme("light")
+
+
+def test_a_click_and_the_current_cell_say_which_cell(qtbot: QtBot) -> None:
+    view = _matrix(qtbot, 4)
+    clicked: list[tuple[int, int]] = []
+    current: list[tuple[int, int, int, int]] = []
+    view.cellClicked.connect(lambda r, c: clicked.append((r, c)))
+    view.currentCellChanged.connect(lambda *cell: current.append(cell))
+    view.setCurrentCell(2, 1)
+    where = view.visualRect(view.model().index(3, 0)).center()
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    assert [cell[:2] for cell in current] == [(2, 1), (3, 0)] and current[1] == (3, 0, 2, 1)
+    assert clicked == [(3, 0)]
+    view.set_classes([])
+    assert view.rowCount() == 0 and view.model().index(0, 0).data() is None
+
+
+def test_the_cells_width_follows_the_first_longest_count() -> None:
+    assert longest_count([]) == longest_count([[]]) == ""
+    assert longest_count([[1, 0], [12, 45], [3, 99]]) == "12"
+    assert longest_count([[7]]) == "7"
