@@ -1477,7 +1477,7 @@ The file is in:
     <name>LabelPage</name>
     <message>
         <source>← Back</source>
-        <translation>← 返回</translation>
+        <translation>← 上一张</translation>
     </message>
     <message>
         <source>Previous image</source>
@@ -1727,7 +1727,7 @@ To label more, copy images in with “Import images…”: they wait here for a 
     </message>
     <message>
         <source>No unlabeled image left to suggest a class for</source>
-        <translation>没有剩余的未标注图像需要建议类别</translation>
+        <translation>已没有需要建议类别的未标注图像</translation>
     </message>
     <message>
         <source>Suggestions start once two classes have labelled images</source>
