@@ -1066,8 +1066,8 @@ Open it again where it is now, or choose another folder.</source>
         <translation>导出结果</translation>
     </message>
     <message>
-        <source>Each export is compared with the trained model on the run&apos;s held-out images (validation, else test); the figures appear here.</source>
-        <translation>每个导出的模型都会在该训练记录留出的图像（验证集，没有则用测试集）上与训练好的模型比较；结果显示在这里。</translation>
+        <source>Each export is compared with the trained model on the run&apos;s held-out images (validation, else test; a run that held none out: one in two images of its dataset); the figures appear here.</source>
+        <translation>每个导出的模型都会在该训练记录留出的图像（验证集，没有则用测试集；未留出图像的训练记录则用其数据集中隔一取一的图像）上与训练好的模型比较；结果显示在这里。</translation>
     </message>
     <message>
         <source>Serve over HTTP</source>
