@@ -1,4 +1,4 @@
-"""A run that learned from every labelled image is evaluated on its own dataset by its out-of-fold predictions,
+"""A run that learned from every labeled image is evaluated on its own dataset by its out-of-fold predictions,
 never by scoring the images it learned (that said 100 % where cross-validation had said 86 %)."""
 
 from __future__ import annotations
