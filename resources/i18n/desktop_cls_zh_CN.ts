@@ -16,7 +16,7 @@
         <translation>这些图像属于其下方所示类别的把握至少为 {0:.0%}。取消勾选模型判断错误的图像（点击其复选框，或选中多张后点击“取消勾选所选”；双击可查看大图）；勾选的图像将被移动，按一次 Ctrl+Z 即可全部撤回。</translation>
     </message>
     <message>
-        <source>No labelled image could check how often these suggestions are right, so none is ticked. Tick only those you have looked at and found right (click its box, or select several and press Tick selected; double-click one to see it large); the ticked ones move, and one Ctrl+Z puts them all back.</source>
+        <source>No labeled image could check how often these suggestions are right, so none is ticked. Tick only those you have looked at and found right (click its box, or select several and press Tick selected; double-click one to see it large); the ticked ones move, and one Ctrl+Z puts them all back.</source>
         <translation>没有已标注图像能检验这些建议的正确率，因此一张也没有勾选。请只勾选你看过并确认正确的图像（点击其复选框，或选中多张后点击“勾选所选”；双击可查看大图）；勾选的图像将被移动，按一次 Ctrl+Z 即可全部撤回。</translation>
     </message>
     <message>
@@ -414,7 +414,7 @@
         <translation>置信度低于此值记为未知</translation>
     </message>
     <message>
-        <source>Predictions less confident than this are labelled &apos;unknown&apos; (0 = off)</source>
+        <source>Predictions less confident than this are labeled &apos;unknown&apos; (0 = off)</source>
         <translation>置信度低于此值的预测标记为“未知”（0 = 关闭）</translation>
     </message>
     <message>
@@ -729,11 +729,11 @@ Open it again where it is now, or choose another folder.</source>
         <translation>{0} —— 请查看“问题”标签页。</translation>
     </message>
     <message>
-        <source>Validation: {0}-fold cross-validation on all {1:,} labelled images ({2:,} test images kept apart). With this few per class the quick method holds none out: its model learns from all of them.</source>
+        <source>Validation: {0}-fold cross-validation on all {1:,} labeled images ({2:,} test images kept apart). With this few per class the quick method holds none out: its model learns from all of them.</source>
         <translation>验证：在全部 {1:,} 张已标注图像上做 {0} 折交叉验证（{2:,} 张测试集图像单独保留）。每个类别的图像这么少时，快速方法不留出验证集：模型从所有图像中学习。</translation>
     </message>
     <message>
-        <source>Validation: {0}-fold cross-validation on all {1:,} labelled images. With this few per class the quick method holds none out: its model learns from all of them.</source>
+        <source>Validation: {0}-fold cross-validation on all {1:,} labeled images. With this few per class the quick method holds none out: its model learns from all of them.</source>
         <translation>验证：在全部 {1:,} 张已标注图像上做 {0} 折交叉验证。每个类别的图像这么少时，快速方法不留出验证集：模型从所有图像中学习。</translation>
     </message>
     <message>
@@ -1070,8 +1070,8 @@ Open it again where it is now, or choose another folder.</source>
         <translation>导出结果</translation>
     </message>
     <message>
-        <source>Each export is compared with the trained model on the run&apos;s held-out images (validation, else test); the figures appear here.</source>
-        <translation>每个导出的模型都会在该训练记录留出的图像（验证集，没有则用测试集）上与训练好的模型比较；结果显示在这里。</translation>
+        <source>Each export is compared with the trained model on the run&apos;s held-out images (validation, else test; a run that held none out: one in two images of its dataset); the figures appear here.</source>
+        <translation>每个导出的模型都会在该训练记录留出的图像（验证集，没有则用测试集；未留出图像的训练记录则用其数据集中隔一取一的图像）上与训练好的模型比较；结果显示在这里。</translation>
     </message>
     <message>
         <source>Example script</source>
@@ -1481,7 +1481,7 @@ The file is in:
     <name>LabelPage</name>
     <message>
         <source>← Back</source>
-        <translation>← 返回</translation>
+        <translation>← 上一张</translation>
     </message>
     <message>
         <source>Previous image</source>
@@ -1731,10 +1731,10 @@ To label more, copy images in with “Import images…”: they wait here for a 
     </message>
     <message>
         <source>No unlabeled image left to suggest a class for</source>
-        <translation>没有剩余的未标注图像需要建议类别</translation>
+        <translation>已没有需要建议类别的未标注图像</translation>
     </message>
     <message>
-        <source>Suggestions start once two classes have labelled images</source>
+        <source>Suggestions start once two classes have labeled images</source>
         <translation>两个类别都有已标注图像后才会开始给出建议</translation>
     </message>
     <message>
@@ -2120,7 +2120,7 @@ To label more, copy images in with “Import images…”: they wait here for a 
         <translation>移到类别</translation>
     </message>
     <message>
-        <source>{0} (labelled)</source>
+        <source>{0} (labeled)</source>
         <translation>{0}（当前标注）</translation>
     </message>
     <message>
@@ -2637,7 +2637,7 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>准确率 {0:.1%}</translation>
     </message>
     <message>
-        <source>Measured by {folds}-fold cross-validation on all {n} labelled images: each is predicted by a model that did not learn it. The saved model learns from all of them.</source>
+        <source>Measured by {folds}-fold cross-validation on all {n} labeled images: each is predicted by a model that did not learn it. The saved model learns from all of them.</source>
         <translation>由全部 {n} 张已标注图像上的 {folds} 折交叉验证测得：每张图像都由未学习过它的模型预测。保存的模型学习了全部图像。</translation>
     </message>
     <message>
@@ -3024,7 +3024,7 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>实时建议（内置预训练模型）</translation>
     </message>
     <message>
-        <source>After each image you label, a new last layer is fitted on the bundled pretrained network&apos;s features of your labelled images (computed once, then cached) and suggests a class for the rest. No trained model needed. A suggestion is never shown surer than the labelled images, each predicted by a model that did not learn it, show it to be.</source>
+        <source>After each image you label, a new last layer is fitted on the bundled pretrained network&apos;s features of your labeled images (computed once, then cached) and suggests a class for the rest. No trained model needed. A suggestion is never shown surer than the labeled images, each predicted by a model that did not learn it, show it to be.</source>
         <translation>每标注一张图像，就在内置预训练网络提取的已标注图像特征（只计算一次，之后缓存）上拟合一个新的最后一层，并为其余图像建议类别。无需训练好的模型。建议显示的确定程度从不超过已标注图像（每张由没有学过它的模型预测）所能证明的程度。</translation>
     </message>
     <message>
@@ -3206,7 +3206,7 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>最后一层一步拟合完成：训练损失 {train_loss:.3f}，准确率 {train_acc:.1%} · 验证损失 {val_loss:.3f}，准确率 {val_acc} · {seconds:.1f} 秒</translation>
     </message>
     <message>
-        <source>accuracy {acc:.1%} by {folds}-fold cross-validation on all {n} labelled images (the model learns from all of them)</source>
+        <source>accuracy {acc:.1%} by {folds}-fold cross-validation on all {n} labeled images (the model learns from all of them)</source>
         <translation>在全部 {n} 张已标注图像上以 {folds} 折交叉验证测得准确率 {acc:.1%}（模型从全部图像中学习）</translation>
     </message>
     <message>
@@ -3289,7 +3289,7 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>还没有训练——请在“数据”页选择一个数据集，然后点击“训练”（演示数据约需 15 秒）。</translation>
     </message>
     <message>
-        <source>Ready to train on all {0:,} labelled images in {1} classes, accuracy by {2}-fold cross-validation — press Train (Ctrl+T).</source>
+        <source>Ready to train on all {0:,} labeled images in {1} classes, accuracy by {2}-fold cross-validation — press Train (Ctrl+T).</source>
         <translation>可以在 {1} 个类别的全部 {0:,} 张已标注图像上训练，准确率由 {2} 折交叉验证衡量——点击“训练”（Ctrl+T）。</translation>
     </message>
     <message>

@@ -385,7 +385,7 @@ def test_train_with_no_options_picks_the_pretrained_quick_mode_for_few_images_an
         capsys: pytest.CaptureFixture[str], tiny_folder: Path, tmp_path: Path) -> None:
     code, out, err = run_cli(capsys, "train", tiny_folder, "--out", tmp_path / "r", "--image-size", "64", "--json")
     assert code == 0, err
-    assert "pretrained backbone, quick mode: 8 labelled images per class are few" in err  # all 8 learn
+    assert "pretrained backbone, quick mode: 8 labeled images per class are few" in err  # all 8 learn
     # only what the quick method does: no epochs, no flips, and no validation share to raise under cross-validation
     assert "no epochs: the quick method" in err and "no flips: the quick method" in err and "last layer fitted" in err
     assert "24 images in 3 classes, each validated by 5-fold cross-validation" in err  # not "18 train, 6 validation"

@@ -108,7 +108,7 @@ def test_tables_line_up_with_chinese_class_names(chinese: None, capsys: pytest.C
 ])
 def test_numbers_out_of_range_are_usage_errors_that_say_the_range(chinese: None, capsys: pytest.CaptureFixture[str],
                                                                   args: tuple[str, ...]) -> None:
-    """--threshold 5 quietly labelled every image 'unknown'; --port 99999 failed late with an OverflowError and a
+    """--threshold 5 quietly labeled every image 'unknown'; --port 99999 failed late with an OverflowError and a
     wrong guess that the port was taken."""
     code, out, err = run_cli(capsys, *args)
     assert code == 2 and out == ""

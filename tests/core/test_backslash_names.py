@@ -24,7 +24,7 @@ def dataset(tmp_path: Path) -> Path:
     root = tmp_path / "ds"
     for c in ("a", "b"):
         (root / c).mkdir(parents=True)
-    (root / "a" / "x.png").write_bytes(b"labelled a/x")
+    (root / "a" / "x.png").write_bytes(b"labeled a/x")
     (root / ODD).write_bytes(b"loose a-backslash-x")
     return root
 
@@ -32,19 +32,19 @@ def dataset(tmp_path: Path) -> Path:
 def test_trash_and_undo_act_on_the_file_named_with_a_backslash(dataset: Path) -> None:
     ws = Workspace(dataset)
     ws.trash([dataset / ODD])
-    assert (dataset / "a" / "x.png").read_bytes() == b"labelled a/x"
+    assert (dataset / "a" / "x.png").read_bytes() == b"labeled a/x"
     assert not (dataset / ODD).exists()
     assert (dataset / STATE_DIR / "trash" / "1" / ODD).read_bytes() == b"loose a-backslash-x"
     Workspace(dataset).undo()  # after a restart: the journal's name is the same file
     assert (dataset / ODD).read_bytes() == b"loose a-backslash-x"
-    assert (dataset / "a" / "x.png").read_bytes() == b"labelled a/x"
+    assert (dataset / "a" / "x.png").read_bytes() == b"labeled a/x"
 
 
 def test_assign_moves_the_file_named_with_a_backslash(dataset: Path) -> None:
     ws = Workspace(dataset)
     ws.assign([ODD], "b")
     assert (dataset / "b" / ODD).read_bytes() == b"loose a-backslash-x"
-    assert (dataset / "a" / "x.png").read_bytes() == b"labelled a/x"
+    assert (dataset / "a" / "x.png").read_bytes() == b"labeled a/x"
     assert not (dataset / "b" / "a").exists()
     ws.undo()
     assert (dataset / ODD).read_bytes() == b"loose a-backslash-x"
@@ -61,7 +61,7 @@ def test_a_journal_written_on_windows_reads_the_same(dataset: Path) -> None:
     assert ws.describe_undo() == "1 image to 'b'"
     ws.undo()
     assert (dataset / "a" / "y.png").read_bytes() == b"moved on windows"
-    assert (dataset / "a" / "x.png").read_bytes() == b"labelled a/x"
+    assert (dataset / "a" / "x.png").read_bytes() == b"labeled a/x"
 
 
 @pytest.mark.parametrize("windows", [False, True])

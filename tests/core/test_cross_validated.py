@@ -1,4 +1,4 @@
-"""A run that learned from every labelled image is evaluated on its own dataset by its out-of-fold predictions,
+"""A run that learned from every labeled image is evaluated on its own dataset by its out-of-fold predictions,
 never by scoring the images it learned (that said 100 % where cross-validation had said 86 %)."""
 
 from __future__ import annotations
@@ -121,7 +121,7 @@ def test_images_the_cross_validation_has_no_prediction_for_are_counted_in_the_no
     write_image(data / "a" / "new.png", np.full((24, 24, 3), 7, np.uint8))  # added since training
     ev = evaluate(Predictor.load(run, device="cpu"), data)
     assert ev.split == "cross-validation" and ev.report["num_images"] == 12
-    assert "7 labelled images of this folder are not scored" in ev.note
+    assert "7 labeled images of this folder are not scored" in ev.note
 
 
 def test_a_class_the_model_does_not_know_is_named_in_the_note(noise_run: tuple[Path, Path], tmp_path: Path) -> None:

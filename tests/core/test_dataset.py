@@ -194,3 +194,16 @@ def test_many_headers_are_read_in_worker_processes_in_the_callers_language(tmp_p
     finally:
         set_language(before)
     assert english != in_processes[0].message  # the processes spoke the caller's language, not the system's
+
+
+def test_a_picture_over_the_pixel_limit_is_reported_with_the_limit_and_the_fix(tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The scan's header check said only "over the limit": the Problems tab gave no limit and no fix."""
+    from desktop_cls.core.data import file_checks
+
+    root = make_tiny_folder(tmp_path / "data")
+    write_image(root / "cat" / "huge.png", np.full((20, 30, 3), 9, dtype=np.uint8))
+    monkeypatch.setattr(file_checks, "MAX_PIXELS", 500)  # the tiny folder's 6x6 pictures stay under it
+    problems = scan(root, verify="header").problems
+    assert [(Path(p.path).name, p.kind) for p in problems] == [("huge.png", "too_large")]
+    assert "30x20 pixels" in problems[0].message and "shrink the image" in problems[0].message

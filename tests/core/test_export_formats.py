@@ -122,6 +122,15 @@ def test_safetensors_has_no_stand_alone_snippet(trained_run: tuple[Path, Path], 
     assert res.snippet is None and {p.name for p in tmp_path.iterdir()} == {"m.safetensors", "m.json"}
 
 
+def test_the_steps_leave_the_format_to_the_caller(trained_run: tuple[Path, Path], tmp_path: Path) -> None:
+    """The Export page says "Exporting ONNX int8 (2 of 3): …" itself; a step that repeated the format's id
+    ("writing onnx-int8") showed it twice, the second time untranslated."""
+    steps: list[str] = []
+    export_model(trained_run[0], "safetensors", tmp_path / "m", progress=lambda d, t, what: steps.append(what))
+    assert "writing the file" in steps
+    assert not [s for s in steps if "safetensors" in s]
+
+
 @needs_openvino
 def test_a_failed_export_leaves_no_file(trained_run: tuple[Path, Path], tmp_path: Path,
                                         monkeypatch: pytest.MonkeyPatch) -> None:

@@ -108,5 +108,5 @@ def test_label_conflict_message_names_both_labels_the_right_way_round(digits_roo
     (p,) = [p for p in copy_findings(root) if p.kind == "label_conflict"]
     there, here = (original, root / "6" / "copy.png") if p.duplicate_of == str(original) else (
         root / "6" / "copy.png", original)
-    assert p.path == str(here) and f"labelled '{there.parent.name}' there and '{here.parent.name}' here" in p.message
+    assert p.path == str(here) and f"labeled '{there.parent.name}' there and '{here.parent.name}' here" in p.message
     assert json.loads(json.dumps(p.to_dict()))["difference"] == 0.0

@@ -1,4 +1,4 @@
-"""A run's suggestions in a folder it did not learn from are checked on that folder's labelled images it did not
+"""A run's suggestions in a folder it did not learn from are checked on that folder's labeled images it did not
 learn, and never on one it did, whatever its name: a folder copied from the one it learned holds the same pictures
 (the Label page showed "birds 100%" for a model of another folder, nothing checked). The model is a stand-in:
 this is about which pictures check it."""
@@ -83,7 +83,7 @@ def test_pictures_it_learned_count_by_their_out_of_fold_prediction_the_others_ar
     assert check.confidences == pytest.approx([0.9] * 3 + [0.95] * 6)
     assert check.precision[0] == pytest.approx((4 + 1) / (9 + 2))  # at or above 90 %: all nine
     assert check.precision[-1] == pytest.approx((2 + 1) / (6 + 2))  # at 95 %: the six predicted
-    assert check.note(0.9) and "9 labelled images" in check.note(0.9)
+    assert check.note(0.9) and "9 labeled images" in check.note(0.9)
 
 
 def test_pictures_it_learned_without_an_out_of_fold_prediction_check_nothing(tmp_path: Path, learned: Path) -> None:

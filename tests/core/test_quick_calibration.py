@@ -63,10 +63,10 @@ def test_the_fitted_temperature_is_used_by_evaluate_and_the_exports(tmp_path: Pa
 
 
 def test_too_few_cross_validated_images_ask_for_more_images_not_a_larger_validation_share() -> None:
-    """Cross-validation already validates every labelled image: raising the validation share changes nothing."""
+    """Cross-validation already validates every labeled image: raising the validation share changes nothing."""
     from desktop_cls.core.inference.calibration import calibrate_logits
 
     z, y = np.zeros((90, 3)), np.arange(90) % 3
     cross = calibrate_logits(z, y, cross_validated=True).message()
-    assert "90 labelled images, all of them already cross-validated" in cross and "validation share" not in cross
+    assert "90 labeled images, all of them already cross-validated" in cross and "validation share" not in cross
     assert "raise the validation share" in calibrate_logits(z, y).message()

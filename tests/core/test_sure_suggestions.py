@@ -1,4 +1,4 @@
-"""Suggestions are never surer than the labelled images show them to be: the Label page's *Accept above 90 %*
+"""Suggestions are never surer than the labeled images show them to be: the Label page's *Accept above 90 %*
 moves files, so a confident mistake costs the user's data (docs/benchmarks.md, "Suggestions: how sure is sure")."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ SIZE = 64  # the real backbone at a small input size: these are about the plumbi
 
 
 def digits(per_class: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """scikit-learn's digits as features: per_class labelled (seeded), the rest loose."""
+    """scikit-learn's digits as features: per_class labeled (seeded), the rest loose."""
     from sklearn.datasets import load_digits
 
     d = load_digits()
@@ -45,7 +45,7 @@ def test_nothing_checked_is_never_sure() -> None:
     check = precision_check(None, np.array([0, 1, 1]))
     assert list(check.honest(np.array([0.99, 0.7, 0.3]))) == [UNCHECKED, UNCHECKED, 0.3]
     assert check.ceiling == UNCHECKED
-    assert "2 labelled images" in check.note(0.9)
+    assert "2 labeled images" in check.note(0.9)
 
 
 def test_a_confidence_is_capped_by_the_precision_measured_at_it() -> None:
@@ -56,7 +56,7 @@ def test_a_confidence_is_capped_by_the_precision_measured_at_it() -> None:
     assert check.honest(np.array([0.96]))[0] == pytest.approx(10 / 11)  # what the 0.99s earned, not more
     assert check.ceiling < 0.92
     assert check.note(0.95) and check.note(0.9) == ""
-    assert "20 labelled images" in check.note(0.95) and "90%" in check.note(0.95)  # 90.9 % rounded down
+    assert "20 labeled images" in check.note(0.95) and "90%" in check.note(0.95)  # 90.9 % rounded down
 
 
 @pytest.mark.parametrize("seed", range(5))

@@ -259,7 +259,7 @@ def test_move_to_class_marks_the_labelled_class_off_and_the_predicted_one(window
     assert isinstance(move, QMenu)
     actions = {a.text(): a for a in move.actions()}
     classes = gallery.classes
-    labelled, guessed = f"{classes[true]} (labelled)", f"{classes[predicted]} (predicted)"
+    labelled, guessed = f"{classes[true]} (labeled)", f"{classes[predicted]} (predicted)"
     assert labelled in actions and not actions[labelled].isEnabled()
     assert guessed in actions and actions[guessed].isEnabled()
     others = [a for t, a in actions.items() if t not in (labelled, guessed)]

@@ -236,7 +236,7 @@ def test_the_real_question_opens_modal_and_enter_files_the_images(qtbot: QtBot, 
 
 def test_too_few_labels_say_why_no_suggestion_is_sure(qtbot: QtBot, window: MainWindow, many_loose: Path,
                                                        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Suggestions that could not be checked (a class with one labelled image) are shown at most 50 % sure; the
+    """Suggestions that could not be checked (a class with one labeled image) are shown at most 50 % sure; the
     page says why beside Accept above 90 %, and Accept moves nothing."""
     import numpy as np
 
@@ -258,7 +258,7 @@ def test_too_few_labels_say_why_no_suggestion_is_sure(qtbot: QtBot, window: Main
     lp.suggest_panel.suggest()
     qtbot.waitUntil(lambda: len(lp.model.suggestions) == 60, timeout=10_000)
     note = panel.findChild(QLabel, "sureNote")
-    assert note is not None and not note.isHidden() and "2 labelled images" in note.text()
+    assert note is not None and not note.isHidden() and "2 labeled images" in note.text()
     panel.accept()
     assert told == [note.text()] and len(lp.model.queue) == 60
     panel.accept_spin.setValue(50)  # as sure as the check allows: nothing left to explain
@@ -327,7 +327,7 @@ def test_the_strip_is_least_sure_first_but_for_the_image_on_screen_which_says_wh
 
 def test_suggestions_nothing_could_check_are_never_ticked(qtbot: QtBot, window: MainWindow, many_loose: Path,
                                                            tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A model of another folder whose suggestions no labelled image could check (its folder changed since it was
+    """A model of another folder whose suggestions no labeled image could check (its folder changed since it was
     trained): the page says why beside Accept above, and the images it would move are shown, none of them ticked."""
     from desktop_cls.core.inference.sure_suggestions import unchecked
 

@@ -487,7 +487,7 @@ def test_train_and_test_folders_read_as_splits_in_the_app(qtbot: QtBot, window: 
     text = window.dataset_page.summary.text()
     assert "kept for the final evaluation" in text
     choose_method(window.train_page.form, "quick")  # 5 per class: cross-validated on all 50 labelled
-    assert "on all 50 labelled images (20 test images kept apart)" in window.dataset_page.summary.text()
+    assert "on all 50 labeled images (20 test images kept apart)" in window.dataset_page.summary.text()
     choose_method(window.train_page.form, "fine-tune")  # holds a share of train/ out
     assert "no val/ folder" in window.dataset_page.summary.text()
 

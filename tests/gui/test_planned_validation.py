@@ -1,5 +1,5 @@
 """The Data and Train pages say how a run will measure accuracy as core's plan has it: with few images per class
-the quick method cross-validates on every labelled image and its model learns from all of them, so neither page
+the quick method cross-validates on every labeled image and its model learns from all of them, so neither page
 speaks of a held-out validation split (nor of "24 validation images") that the run will not use."""
 
 from __future__ import annotations
@@ -21,10 +21,10 @@ def test_few_images_per_class_read_as_cross_validated_on_both_pages(qtbot: QtBot
     summary = window.dataset_page.summary
     choose_method(form, "quick")
     assert window.state.plan_for(str(folder)) is not None
-    qtbot.waitUntil(lambda: "Validation: 5-fold cross-validation on all 120 labelled images" in summary.text(),
+    qtbot.waitUntil(lambda: "Validation: 5-fold cross-validation on all 120 labeled images" in summary.text(),
                     timeout=30_000)  # (the summary also waits for the folder's health check)
     assert "Split:" not in summary.text() and "Only 24 validation images" not in summary.text()
-    assert ready.text() == ("Ready to train on all 120 labelled images in 4 classes, accuracy by 5-fold "
+    assert ready.text() == ("Ready to train on all 120 labeled images in 4 classes, accuracy by 5-fold "
                             "cross-validation — press Train (Ctrl+T).")
 
     choose_method(form, "fine-tune")  # a fine-tune holds its validation images out: the pages say the split

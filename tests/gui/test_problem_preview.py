@@ -26,7 +26,7 @@ def test_selecting_a_copy_shows_both_images_and_the_difference(qtbot: QtBot, win
     assert preview.other_image.isVisibleTo(preview)
     captions = preview.this_caption.text() + preview.other_caption.text()
     assert "class 'cat'" in captions and "class 'dog'" in captions
-    assert "Same pixels" in preview.verdict.text() and "labelled" in preview.verdict.text()
+    assert "Same pixels" in preview.verdict.text() and "labeled" in preview.verdict.text()
 
 
 def test_trashing_many_files_shows_the_count_and_asks(qtbot: QtBot, window: MainWindow, tmp_path: Path,

@@ -26,7 +26,7 @@ def test_automatic_picks_the_pretrained_quick_mode_for_few_images_and_says_why(q
     form = window.train_page.form
     assert form.method_choice.combo.currentData() == "auto"
     assert form.model_combo.currentData() == "efficientnet_lite0" and form.pretrained_check.isChecked()
-    assert "labelled images per class are few" in form.method_choice.hint.text()  # all learn: cross-validated
+    assert "labeled images per class are few" in form.method_choice.hint.text()  # all learn: cross-validated
     assert "only a new last layer" in form.method_choice.hint.text()
     assert not form.epochs_spin.isEnabled()  # the quick mode has no epochs
     cfg = TrainConfig.from_dict(form.current_config_dict())
@@ -89,7 +89,7 @@ def test_training_in_the_quick_mode_from_the_page(qtbot: QtBot, window: MainWind
     # "Computing image features 10/15…" moves the bar (it stayed at 0 % and jumped to full at the end)
     assert any(0 < v < 1000 for v in bar) and bar[-1] == 1000, bar
     # 5 per class are validated by cross-validation on all 15 images, not by the 5 of the validation split
-    assert "5-fold cross-validation on all 15 labelled images" in tp.monitor.progress_label.text()
+    assert "5-fold cross-validation on all 15 labeled images" in tp.monitor.progress_label.text()
     assert (run / "model.safetensors").is_file()
     # one step, no epochs: the summary stands where the curves would be single points
     summary = tp.monitor.quick_summary

@@ -99,7 +99,7 @@ def test_an_empty_learning_rate_plot_shows_no_made_up_rate(qtbot: QtBot) -> None
 
 def test_a_constant_learning_rate_is_labelled_at_its_own_scale(qtbot: QtBot) -> None:
     """A flat rate (a constant schedule, or a run of one batch) has no span of its own: pyqtgraph kept a span of 1
-    around it, and 3e-3 was labelled "2e-1". The axis runs from 0 to just above the largest rate."""
+    around it, and 3e-3 was labeled "2e-1". The axis runs from 0 to just above the largest rate."""
     plots = _plots(qtbot)
     axis = plots.lr_plot.getAxis("left")
     for i in range(1, 6):

@@ -115,7 +115,7 @@ class KeyMemory:
 
     def keys(self, folder: str | Path, classes: Sequence[str], writable: bool = False) -> dict[str, str]:
         """The keys of `classes` in `folder`: those given before stay, a new class takes a free one. `writable`
-        (the folder may be labelled here): the keys are written to the folder whenever a restart would give
+        (the folder may be labeled here): the keys are written to the folder whenever a restart would give
         other keys than these."""
         root = str(folder)
         if root not in self._given:

@@ -14,7 +14,7 @@ from functools import partial
 from PIL import Image
 
 from desktop_cls.core.data.folder_walk import Files
-from desktop_cls.core.data.imaging import MAX_PIXELS, load_rgb, or_load_error
+from desktop_cls.core.data.imaging import MAX_PIXELS, load_rgb, or_load_error, too_many_pixels
 from desktop_cls.core.data.problems import Problem
 from desktop_cls.core.data.processes import CHUNKS_PER_WORKER, bounded_map, reading_pool, reading_workers
 from desktop_cls.core.errors import ImageLoadError
@@ -34,8 +34,7 @@ def _check_header(path: str) -> Problem | None:
     try:
         with Image.open(path) as im:
             if im.width * im.height > MAX_PIXELS:
-                return Problem(path, "too_large", _("{width}x{height} pixels is over the limit").format(
-                    width=im.width, height=im.height))
+                return Problem(path, "too_large", too_many_pixels(im.width, im.height))
         return None
     except Exception:
         return _decode_problem(path)  # the header did not parse: decoding tells why (or that it is fine)

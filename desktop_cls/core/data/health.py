@@ -232,7 +232,7 @@ def _relation(index: DatasetIndex, by_path: dict[str, Sample], a: str, b: str, d
             if near else _("the same image as {other}").format(other=a))
     diff = difference or 0.0
     if sa.label != sb.label:
-        return Finding(b, "label_conflict", _("{what} but labelled '{there}' there and '{here}' here; keep it in "
+        return Finding(b, "label_conflict", _("{what} but labeled '{there}' there and '{here}' here; keep it in "
                                               "one class").format(what=what, there=ca, here=cb),
                        duplicate_of=a, difference=diff)
     if sa.split != sb.split:

@@ -208,14 +208,16 @@ def _decode(source: str | BinaryIO, p: str, draft_size: tuple[int, int] | None, 
         raise ImageLoadError(p, "corrupt", _("cannot decode: {reason}").format(reason=plain_decode_reason(e))) from None
 
 
+def too_many_pixels(width: int, height: int) -> str:
+    """Why an image over MAX_PIXELS is refused, and the fix: one wording for the scan and the loader."""
+    return _("{width}x{height} pixels is over the {limit:,} limit (possible decompression bomb); shrink the image "
+             "to use it").format(width=width, height=height, limit=MAX_PIXELS)
+
+
 def _check_header(p: str, im: Image.Image) -> None:
     """Refuse from the header alone: too many pixels, no pixels, or more memory to decode than allowed."""
     if im.width * im.height > MAX_PIXELS:
-        raise ImageLoadError(
-            p, "too_large", _("{width}x{height} pixels is over the {limit:,} limit (possible "
-                              "decompression bomb); shrink the image to use it").format(
-                    width=im.width, height=im.height, limit=MAX_PIXELS)
-        )
+        raise ImageLoadError(p, "too_large", too_many_pixels(im.width, im.height))
     if im.width < 1 or im.height < 1:
         raise ImageLoadError(p, "corrupt", _("the image has no pixels"))
     cost, limit = decode_cost(im.width, im.height, im.mode), max_image_bytes()

@@ -11,7 +11,7 @@ from desktop_cls.core.data.labeling import STATE_DIR
 
 def index_behind(index: DatasetIndex, workspace: Any) -> bool:
     """True when the workspace's latest step (a label, a trash, an undo…) is not in the index: the folder
-    was read before that step, as when an image is labelled just before Retrain while the folder is read
+    was read before that step, as when an image is labeled just before Retrain while the folder is read
     again in the background. Training then reads the folder itself instead of counting one image short."""
     if workspace is None or not workspace.ops or str(workspace.root) != str(index.root):
         return False

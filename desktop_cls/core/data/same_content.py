@@ -1,7 +1,7 @@
 """Which files hold the same bytes: a file's content digest, and the files of one list found in another.
 
 A feature is cached by its picture's content (training/embeddings), and a model's suggestions for another folder
-are checked only on the labelled pictures it did not learn (inference/other_folder_check): a picture copied from
+are checked only on the labeled pictures it did not learn (inference/other_folder_check): a picture copied from
 the folder it learned from is the same picture under another name, found here by its bytes, never by its name.
 """
 

@@ -134,7 +134,7 @@ def calibrate_logits(z: np.ndarray, y: np.ndarray, min_images: int = MIN_CALIBRA
                      cross_validated: bool = False) -> CalibrationResult:
     """The temperature for validation logits z and labels y, or why none is trustworthy: too few images,
     or a fit that ran to the edge of its search range. Every training recipe calibrates through here.
-    cross_validated: z are out-of-fold logits of every labelled image, so no validation share can add any."""
+    cross_validated: z are out-of-fold logits of every labeled image, so no validation share can add any."""
     from desktop_cls.core.inference.metrics import expected_calibration_error
 
     n = len(y)
@@ -161,7 +161,7 @@ def calibrate_logits(z: np.ndarray, y: np.ndarray, min_images: int = MIN_CALIBRA
 def _too_few(n: int, min_images: int, cross_validated: bool) -> str:
     """Why n images cannot calibrate, with the fix that applies: more images, or (with a split) a larger share."""
     if cross_validated:
-        return _("{count} labelled images, all of them already cross-validated, are too few to fit it reliably (at "
+        return _("{count} labeled images, all of them already cross-validated, are too few to fit it reliably (at "
                  "least {min_images} are needed; with fewer, the measured accuracy itself is uncertain by more than "
                  "10 points). Add images to calibrate").format(count=n, min_images=min_images)
     return ngettext("{count} validation image is too few to fit it reliably (at least {min_images} are needed; "

@@ -1,4 +1,4 @@
-"""The honest evaluation of a run that learned from every labelled image.
+"""The honest evaluation of a run that learned from every labeled image.
 
 With few images the quick mode validates by cross-validation and then fits its final head on all of them,
 so the run has no image it has not seen: evaluating it on its own dataset afterwards scored the pictures it

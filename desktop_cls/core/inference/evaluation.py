@@ -121,9 +121,9 @@ def _not_scored(root: Path, scored: tuple[str, ...]) -> str:
     missing = sum(1 for s in scan(root, val_fraction=0.0).samples if s.path not in have)
     if not missing:
         return ""
-    return ngettext("{n} labelled image of this folder is not scored: it was added, moved or renamed since the run "
+    return ngettext("{n} labeled image of this folder is not scored: it was added, moved or renamed since the run "
                     "was trained, and the run's cross-validation has no prediction for it. Train again to score it.",
-                    "{n} labelled images of this folder are not scored: they were added, moved or renamed since the "
+                    "{n} labeled images of this folder are not scored: they were added, moved or renamed since the "
                     "run was trained, and the run's cross-validation has no prediction for them. Train again to "
                     "score them.", missing).format(n=missing)
 

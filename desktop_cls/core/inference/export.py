@@ -179,7 +179,7 @@ def export_model(source: str | Path, fmt: str, out: str | Path, overwrite: bool 
     done = False
     try:
         staged = staging / dest.name
-        progress(1, STAGES, _("writing {fmt}").format(fmt=fmt))
+        progress(1, STAGES, _("writing the file"))  # the caller names the format: "Exporting ONNX int8 (2 of 3): …"
         quantization = _write(fmt, model, meta, staged, images, cancel, progress)
         progress(2, STAGES, _("verifying in its own runtime"))
         result = _verify_and_measure(fmt, model, meta, staged, images, quantization, cancel, progress)

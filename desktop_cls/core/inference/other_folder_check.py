@@ -1,18 +1,18 @@
 """Checking a run's suggestions in a folder it did not learn from.
 
 A run keeps out-of-fold predictions of the folder it trained on (cross_validated), and they check its suggestions
-there (sure_suggestions). In another folder they are not that folder's: its own labelled images check the
+there (sure_suggestions). In another folder they are not that folder's: its own labeled images check the
 suggestions instead, each predicted by the run's model. Such a prediction is held out only if the model did not
 learn that picture, and a folder made by copying pictures (or a whole folder) holds pictures it learned under
 other names. So the pictures it learned are listed from its folder, which must still be exactly as it was
 trained (its fingerprint: a picture removed or changed since could be one of these), and matched by their bytes
 (data/same_content); of those, only the ones the run recorded training on count when it kept that record
-(trained_on: a picture of its held-out split was never learned). A labelled picture the model learned is checked
+(trained_on: a picture of its held-out split was never learned). A labeled picture the model learned is checked
 by that picture's out-of-fold prediction where the run kept one (a quick run on few images), else it is left out;
 the others are predicted (a seeded sample of MAX_CHECKED at most). Once its folder has changed, the content
-digests the run recorded of the pictures it trained on (trained_on) tell them instead: each labelled picture it
+digests the run recorded of the pictures it trained on (trained_on) tell them instead: each labeled picture it
 learned is left out. Where nothing can tell which pictures the model learned (no run record; its folder gone or
-changed and no record of its own), or no labelled picture is left to check on, nothing is checked: each
+changed and no record of its own), or no labeled picture is left to check on, nothing is checked: each
 suggestion is shown at most UNCHECKED sure, and the check says why (the Label page shows it beside *Accept above*).
 """
 
@@ -64,7 +64,7 @@ def learned_pictures(run: Path, info: Mapping[str, Any], num_classes: int,
 
 
 def labelled_pictures(folder: Path, cancel: CancelToken | None = None) -> list[tuple[str, str]]:
-    """(path, class name) of each labelled picture in FOLDER; none when it has no class yet."""
+    """(path, class name) of each labeled picture in FOLDER; none when it has no class yet."""
     try:
         index = scan(folder, val_fraction=0.0, verify="none", cancel=cancel)
     except UserError:
@@ -74,9 +74,9 @@ def labelled_pictures(folder: Path, cancel: CancelToken | None = None) -> list[t
 
 def other_folder_check(predictor: Predictor, run: Path, info: Mapping[str, Any] | None, folder: Path,
                        progress: ProgressFn = no_progress, cancel: CancelToken | None = None) -> PrecisionCheck:
-    """The check of the run's suggestions in FOLDER, on FOLDER's labelled pictures the run did not learn."""
+    """The check of the run's suggestions in FOLDER, on FOLDER's labeled pictures the run did not learn."""
     if info is None:
-        return unchecked(_("This model has no training record beside it, so which of this folder's labelled images "
+        return unchecked(_("This model has no training record beside it, so which of this folder's labeled images "
                            "it learned cannot be told: its suggestions cannot be checked here, and none is shown as "
                            "more than {cap:.0%} sure. Train a model on this folder to check them.").format(
             cap=UNCHECKED))
@@ -86,7 +86,7 @@ def other_folder_check(predictor: Predictor, run: Path, info: Mapping[str, Any] 
     if learned is None:
         return unchecked(" ".join([_(
             "The model learned from {folder}, which has changed since it was trained (or is gone), so which of this "
-            "folder's labelled images it learned cannot be told: its suggestions cannot be checked here, and none is "
+            "folder's labeled images it learned cannot be told: its suggestions cannot be checked here, and none is "
             "shown as more than {cap:.0%} sure. Train a model on this folder to check them.").format(
             folder=info.get("dataset_root"), cap=UNCHECKED), *([refused] if refused else [])]))
     twins = learned.twins
@@ -102,7 +102,7 @@ def other_folder_check(predictor: Predictor, run: Path, info: Mapping[str, Any] 
     if len(fresh) > MAX_CHECKED:
         keep = np.sort(np.random.default_rng(0).choice(len(fresh), MAX_CHECKED, replace=False))
         fresh = [fresh[i] for i in keep]
-    said = _("checking the suggestions on labelled images")
+    said = _("checking the suggestions on labeled images")
     preds = predictor.predict_paths([p for p, _c in fresh], progress=lambda d, t, _w: progress(d, t, said),
                                     cancel=cancel)
     for pred, (_p, name) in zip(preds, fresh, strict=True):
@@ -110,7 +110,7 @@ def other_folder_check(predictor: Predictor, run: Path, info: Mapping[str, Any] 
             conf.append(pred.confidence)
             right.append(pred.label == name)
     if not conf:
-        return unchecked(_("No labelled image in this folder can check the model's suggestions (the model learned "
+        return unchecked(_("No labeled image in this folder can check the model's suggestions (the model learned "
                            "all of them, in {folder}, or there are none), so none is shown as more than {cap:.0%} "
                            "sure. Label a few images here to check them.").format(folder=learned.folder,
                                                                                   cap=UNCHECKED))
@@ -126,7 +126,7 @@ class _Twins:
 
 def _learned_among(run: Path, info: Mapping[str, Any], labelled: list[str], num_classes: int,
                    cancel: CancelToken | None) -> tuple[_Twins | None, str]:
-    """Which labelled pictures the run learned: matched to its folder's when that is as trained (their out-of-fold
+    """Which labeled pictures the run learned: matched to its folder's when that is as trained (their out-of-fold
     logits then count), only those among them it recorded training on when it kept that record (a copy of a picture
     of its held-out split was never learned: it is predicted); else by the digests it recorded (trained_on); None
     when neither can tell, with why its record was refused, if it was."""

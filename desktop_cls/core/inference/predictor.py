@@ -42,7 +42,7 @@ class Prediction:
     error: str | None = None
 
     def with_threshold(self, threshold: float) -> Prediction:
-        """The same scores labelled for another 'unknown below' threshold, without running the model again."""
+        """The same scores labeled for another 'unknown below' threshold, without running the model again."""
         if self.label is None or not self.top_k:
             return self
         label = self.top_k[0][0] if self.top_k[0][1] >= threshold else UNKNOWN

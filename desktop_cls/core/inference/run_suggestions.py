@@ -1,6 +1,6 @@
 """A run's suggestions for the Label page's loose images, each as sure as the run has been shown to be right:
 checked on its cross-validated predictions of the folder it learned from, or, in another folder, on that
-folder's labelled images it did not learn (other_folder_check). The numbers are sure_suggestions'."""
+folder's labeled images it did not learn (other_folder_check). The numbers are sure_suggestions'."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def run_precision_check(predictor: Predictor, model_source: str | Path, folder: 
                         progress: ProgressFn = no_progress, cancel: CancelToken | None = None) -> PrecisionCheck | None:
     """The check for a run's suggestions in FOLDER. On the folder it learned from: its saved out-of-fold logits
     (cross_validated; None when it kept none: it validated on a held-out split, whose calibration then stands).
-    On another folder: that folder's labelled images it did not learn (other_folder_check)."""
+    On another folder: that folder's labeled images it did not learn (other_folder_check)."""
     from desktop_cls.core import run_dir as rd
     from desktop_cls.core.inference.cross_validated import load_cross_validated
     from desktop_cls.core.inference.other_folder_check import other_folder_check
@@ -52,7 +52,7 @@ def model_suggestions(model: str | Path, root: str | Path, names: Sequence[str],
                       cancel: CancelToken | None = None) -> ModelSuggestions:
     """The chosen run's suggestion for each name in ROOT, its confidences checked as the live ones are: on the
     run's cross-validated predictions of this folder's images, or, for a run of another folder, on this folder's
-    labelled images it did not learn."""
+    labeled images it did not learn."""
     from desktop_cls.core.inference.predictor import Predictor
 
     predictor = Predictor.load(model)

@@ -1,15 +1,15 @@
 """How sure a suggestion may say it is: never surer than the model has been shown to be right.
 
-A head fitted on a few labelled images gives softmax confidences that can say "95 %" while being right
+A head fitted on a few labeled images gives softmax confidences that can say "95 %" while being right
 half the time, and *Accept above 90 %* files every such image into a class. So each confidence is checked
-against the labelled images' own out-of-fold predictions (each made by a head that did not learn that
+against the labeled images' own out-of-fold predictions (each made by a head that did not learn that
 image): among those predicted at least c sure, the share that was right, as the Laplace estimate
 (right + 1) / (n + 2). A suggestion c sure is shown as min(c, that share), made non-decreasing in c so
 that the suggestions above any threshold are the surest ones, and the images moved at a threshold t were
-right at least t of the time on the labelled ones. With no out-of-fold predictions (a class has fewer
-than two labelled images; for a run's suggestions in another folder, see other_folder_check) nothing can be
+right at least t of the time on the labeled ones. With no out-of-fold predictions (a class has fewer
+than two labeled images; for a run's suggestions in another folder, see other_folder_check) nothing can be
 checked and the share is the estimate of nothing: 50 %.
-To reach 90 % the check needs at least 8 labelled images predicted that sure, all right (18 with one
+To reach 90 % the check needs at least 8 labeled images predicted that sure, all right (18 with one
 mistake). Measured on real pictures in docs/benchmarks.md, "Suggestions: how sure is sure".
 
 Torch-free: the Label page keeps the check of the suggestions it shows and asks it why none is sure.
@@ -29,7 +29,7 @@ UNCHECKED = 0.5  # the Laplace estimate of a precision measured on no image
 
 @dataclass(frozen=True)
 class PrecisionCheck:
-    """The labelled images' out-of-fold confidences, ascending, and the Laplace precision of the predictions
+    """The labeled images' out-of-fold confidences, ascending, and the Laplace precision of the predictions
     at or above each; empty when nothing could be cross-validated."""
 
     confidences: np.ndarray  # n, ascending
@@ -39,7 +39,7 @@ class PrecisionCheck:
 
     @property
     def checked(self) -> bool:
-        """Whether any labelled image checked the suggestions (else each is shown at most UNCHECKED sure)."""
+        """Whether any labeled image checked the suggestions (else each is shown at most UNCHECKED sure)."""
         return len(self.confidences) > 0
 
     @property
@@ -68,10 +68,10 @@ class PrecisionCheck:
         if len(self.confidences) == 0 and self.why:
             return self.why
         if len(self.confidences) == 0:
-            return _("Suggestions cannot be checked yet: every class needs at least 2 labelled images, so none is "
+            return _("Suggestions cannot be checked yet: every class needs at least 2 labeled images, so none is "
                      "shown as more than {cap:.0%} sure. Label a few more images in each class.").format(
                 cap=UNCHECKED)
-        return _("No suggestion is shown as {threshold:.0%} sure yet: checked on the {count} labelled images (each "
+        return _("No suggestion is shown as {threshold:.0%} sure yet: checked on the {count} labeled images (each "
                  "predicted by a model that did not learn it), the suggestions were right too rarely, or on too "
                  "few images, to support more than {cap:.0%}. Label more images to raise it.").format(
             threshold=threshold, count=self.labelled, cap=math.floor(self.ceiling * 100) / 100)  # 85.7 %: "85 %"
@@ -79,7 +79,7 @@ class PrecisionCheck:
 
 def precision_check(oof_logits: np.ndarray | None, labels: np.ndarray, temperature: float = 1.0,
                     labelled: int | None = None) -> PrecisionCheck:
-    """The check from out-of-fold logits (None: there were none) of labelled images, at the temperature the
+    """The check from out-of-fold logits (None: there were none) of labeled images, at the temperature the
     suggestions will be made with."""
     from desktop_cls.core.inference.calibration import softmax
 
@@ -92,12 +92,12 @@ def precision_check(oof_logits: np.ndarray | None, labels: np.ndarray, temperatu
 
 
 def unchecked(why: str) -> PrecisionCheck:
-    """No labelled image could check the suggestions, for the reason `why` (the user's words)."""
+    """No labeled image could check the suggestions, for the reason `why` (the user's words)."""
     return PrecisionCheck(np.zeros(0), np.zeros(0), 0, why)
 
 
 def checked_on(confidence: np.ndarray, right: np.ndarray, labelled: int) -> PrecisionCheck:
-    """The check from held-out predictions of labelled images: how sure each was, and whether it was right."""
+    """The check from held-out predictions of labeled images: how sure each was, and whether it was right."""
     conf, right = np.asarray(confidence, dtype=np.float64), np.asarray(right, dtype=bool)
     if len(conf) == 0:
         return PrecisionCheck(np.zeros(0), np.zeros(0), labelled)

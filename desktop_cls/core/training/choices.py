@@ -215,7 +215,7 @@ CV_FOLDS = 5
 
 
 def cv_folds_for_counts(labelled_per_class: Iterable[int], val_fraction: float) -> int:
-    """The folds a quick run cross-validates with, from the labelled images per class (train and validation
+    """The folds a quick run cross-validates with, from the labeled images per class (train and validation
     together); 0: it keeps the held-out split. The plan (and so the window and the command line) says so before the
     run, and the quick run itself decides by it."""
     counts = [int(n) for n in labelled_per_class if n > 0]
@@ -228,7 +228,7 @@ def choose_validation(train: int, val: int, folds: int) -> Choice:
     """How the run measures its accuracy, for `train` training and `val` validation images (per the split) when
     a quick run cross-validates with `folds` (0: it does not)."""
     if folds:
-        return Choice(folds, _("accuracy by {folds}-fold cross-validation on all {images} labelled images: with "
+        return Choice(folds, _("accuracy by {folds}-fold cross-validation on all {images} labeled images: with "
                                "{limit} or fewer per class a held-out validation split is too small to trust, and "
                                "the model learns from all of them").format(folds=folds, images=train + val,
                                                                            limit=CV_PER_CLASS))

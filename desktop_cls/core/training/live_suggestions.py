@@ -1,11 +1,11 @@
-"""The Label page's live suggestions: the quick run's recipe on the folder's labelled images, refitted after
+"""The Label page's live suggestions: the quick run's recipe on the folder's labeled images, refitted after
 each label, with confidences a user may act on.
 
 The head is the one a quick run would fit (the same backbone, pooling, standardised features and strength C
 chosen by cross-validation); its temperature is fitted on the cross-validated logits as the run's is (from
-100 labelled images on, calibration.MIN_CALIBRATION_IMAGES); and every confidence is then checked against
+100 labeled images on, calibration.MIN_CALIBRATION_IMAGES); and every confidence is then checked against
 those cross-validated predictions (sure_suggestions), so *Accept above 90 %* moves only suggestions that
-the labelled images show to be right that often.
+the labeled images show to be right that often.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ class Suggester:
 
 def fit_suggester(x: np.ndarray, y: np.ndarray, num_classes: int, pooling: str = "avgmax",
                   seed: int = 0) -> Suggester:
-    """The quick run's head on labelled features, calibrated and checked on its out-of-fold logits."""
+    """The quick run's head on labeled features, calibrated and checked on its out-of-fold logits."""
     y = np.asarray(y, dtype=np.int64)
     if pooling != "max":  # pictures: standardised features, C by cross-validation, as the run fits them
         fit = fit_head_cv(x, y, num_classes, STANDARDISED_C_GRID, seed=seed, standardise=True)
@@ -88,7 +88,7 @@ def _extractor(model: str, size: int, classes: int, pooling: str) -> FeatureExtr
 
 def suggest_labels(root: str | Path, names: Sequence[str], image_size: int | None = None,
                    progress: Any = None, cancel: CancelToken | None = None) -> LiveSuggestions:
-    """Live labelling: the quick run's head fitted on the folder's labelled images (cached features of the
+    """Live labelling: the quick run's head fitted on the folder's labeled images (cached features of the
     backbone a quick run on this folder would use) suggests a class for each loose image in names; nothing
     until two classes have images. image_size: that backbone's own size unless given."""
     from desktop_cls.core.data.dataset import scan

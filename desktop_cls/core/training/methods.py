@@ -65,7 +65,7 @@ def choose_method(train_counts: dict[str, int], typical: tuple[int, int] | None,
     """Few images per class or photo-sized images: the bundled pretrained backbone in the quick method
     (measured in docs/benchmarks.md, "Few images"); many small images: our small net from scratch.
     requested_size: an image size the user asked for; one too small for the backbone keeps it out.
-    all_labelled: the counts are every labelled image (so few that a quick run learns from all of them)."""
+    all_labelled: the counts are every labeled image (so few that a quick run learns from all of them)."""
     counts = [n for n in train_counts.values() if n > 0] or [0]
     per_class = sorted(counts)[len(counts) // 2]  # the median class
     side = min(typical) if typical else 0
@@ -80,7 +80,7 @@ def choose_method(train_counts: dict[str, int], typical: tuple[int, int] | None,
         from desktop_cls.core.training.backbone_choice import choose_backbone
 
         backbone = choose_backbone(typical, sum(counts))
-        few = (_("pretrained backbone, quick mode: {per_class} labelled images per class are few, and ImageNet "
+        few = (_("pretrained backbone, quick mode: {per_class} labeled images per class are few, and ImageNet "
                  "features learn from few examples") if all_labelled else
                _("pretrained backbone, quick mode: {per_class} training images per class are few, and ImageNet "
                  "features learn from few examples"))

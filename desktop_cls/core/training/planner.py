@@ -98,7 +98,7 @@ class Plan:
 
     @property
     def cv_folds(self) -> int:
-        """The folds the run cross-validates with: every labelled image trains the model and is validated by a
+        """The folds the run cross-validates with: every labeled image trains the model and is validated by a
         model that did not learn it (0: the run validates on its held-out split)."""
         return next((int(d.value) for d in self.decisions if d.key == "validation"), 0)
 

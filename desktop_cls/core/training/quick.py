@@ -267,7 +267,7 @@ def _fit_head(cfg: TrainConfig, f: _Features, num_classes: int, cb: CallbackList
     if cv_folds:  # few images: every one of them trains the final head, each is validated by one that did not
         x_tr, y_tr = np.concatenate([f.x_tr, f.x_va]), np.concatenate([f.y_tr, f.y_va])
         y_va = y_tr
-        cb.notice(_("few images: accuracy measured by {cv_folds}-fold cross-validation on all {count} labelled "
+        cb.notice(_("few images: accuracy measured by {cv_folds}-fold cross-validation on all {count} labeled "
                     "images, and the final model learns from all of them").format(
                 cv_folds=cv_folds, count=len(y_tr)))
     if cv_folds and f.pooling.pooling != "max":  # pictures, not scans: standardised features, C chosen by CV

@@ -47,11 +47,14 @@ ANYWHERE = QT_TRANSLATE_NOOP("ShortcutList", "Thumbnails and lists")
 TRAIN = QT_TRANSLATE_NOOP("ShortcutList", "Train page, while training")
 TASK = QT_TRANSLATE_NOOP("ShortcutList", "Any page, while its task runs")
 
+# as the Label page's buttons draw them: Qt's Chinese catalogue names the arrow keys 左方向, 右方向
+ARROWS = "←, →"
+
 PAGE_KEYS: tuple[PageKey, ...] = (
     PageKey(LABEL, QT_TRANSLATE_NOOP("ShortcutList", "Put the image in a class (a class named 0 … 9 or A … Z "
                                                      "has its own key)"), shown="1 … 9, 0"),
     PageKey(LABEL, QT_TRANSLATE_NOOP("ShortcutList", "Accept the suggested class"), ("Return", "Enter")),
-    PageKey(LABEL, QT_TRANSLATE_NOOP("ShortcutList", "Previous / next image"), ("Left", "Right")),
+    PageKey(LABEL, QT_TRANSLATE_NOOP("ShortcutList", "Previous / next image"), ("Left", "Right"), ARROWS),
     PageKey(LABEL, QT_TRANSLATE_NOOP("ShortcutList", "Move the image to the trash (undoable)"), ("Delete",)),
     PageKey(WEBCAM, QT_TRANSLATE_NOOP("ShortcutList", "Capture one frame into a class"), shown="1 … 9"),
     PageKey(TRAIN, QT_TRANSLATE_NOOP("ShortcutList", "Pause or resume training (also Train → Pause / resume)"),
@@ -59,7 +62,7 @@ PAGE_KEYS: tuple[PageKey, ...] = (
     PageKey(TASK, QT_TRANSLATE_NOOP("ShortcutList", "Cancel the task whose progress the page shows"), shown="Esc"),
     PageKey(ANYWHERE, QT_TRANSLATE_NOOP("ShortcutList", "Open a thumbnail, mistake, problem or result in the "
                                                         "image viewer"), ("Return",)),
-    PageKey(VIEWER, QT_TRANSLATE_NOOP("ShortcutList", "Previous / next image"), ("Left", "Right")),
+    PageKey(VIEWER, QT_TRANSLATE_NOOP("ShortcutList", "Previous / next image"), ("Left", "Right"), ARROWS),
     PageKey(VIEWER, QT_TRANSLATE_NOOP("ShortcutList", "Zoom in / out"), ("+", "-")),
     PageKey(VIEWER, QT_TRANSLATE_NOOP("ShortcutList", "Fit to the window / actual size"), ("F", "1")),
     PageKey(VIEWER, QT_TRANSLATE_NOOP("ShortcutList", "Close"), shown="Esc"),

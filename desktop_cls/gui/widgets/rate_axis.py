@@ -50,7 +50,7 @@ class RateAxis(pg.AxisItem):
         """The ticks of the finest of pyqtgraph's levels whose labels fit the height (size) with room between them,
         else the coarsest thinned to fit, keeping the largest rate; never the minor ticks alone, and none so near an
         edge that its label would be cut off. (pyqtgraph's finer levels leave out the coarser levels' values: taken
-        alone, the level of 5e-4 labelled "5e-4, 1.5e-3" without the 1e-3 and 2e-3 between them.)"""
+        alone, the level of 5e-4 labeled "5e-4, 1.5e-3" without the 1e-3 and 2e-3 between them.)"""
         if not self._has_data():
             return []
         line = self._line_height()

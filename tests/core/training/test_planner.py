@@ -85,8 +85,8 @@ def test_few_labelled_images_per_class_are_cross_validated_and_all_learned_from(
     digits = DataFacts({c: 24 for c in "0123"}, (32, 32), tuple("0123"), "/data/digits", {c: 6 for c in "0123"})
     plan = plan_training(TrainConfig(), Wishes(), digits, weights_available=True)
     assert plan.method == "quick" and plan.cv_folds == 5
-    assert "30 labelled images per class are few" in plan.reason("method")
-    assert plan.reason("validation").startswith("accuracy by 5-fold cross-validation on all 120 labelled images")
+    assert "30 labeled images per class are few" in plan.reason("method")
+    assert plan.reason("validation").startswith("accuracy by 5-fold cross-validation on all 120 labeled images")
     fine_tune = plan_training(TrainConfig(), Wishes(method="fine-tune"), digits, weights_available=True)
     assert fine_tune.cv_folds == 0  # only the quick run cross-validates: a fine-tune keeps its split
     assert fine_tune.reason("validation") == ("accuracy on 24 held-out validation images; the model learns from "

@@ -23,7 +23,7 @@ class ClassifyControls(QWidget):
         self.threshold_spin.setSuffix(" %")
         self.threshold_spin.setDecimals(0)
         self.threshold_spin.setToolTip(translate(
-            "ClassifyPage", "Predictions less confident than this are labelled 'unknown' (0 = off)"))
+            "ClassifyPage", "Predictions less confident than this are labeled 'unknown' (0 = off)"))
         self.heatmap_check = QCheckBox(translate("ClassifyPage", "Heat map"))
         self.heatmap_check.setObjectName("heatmapCheck")
         self.heatmap_check.setToolTip(translate(

@@ -77,10 +77,10 @@ def split_line(splits: dict[str, int]) -> str:
 def cross_validation(splits: dict[str, int], folds: int) -> str:
     """The split line when the planned run (the quick method, few images per class) holds nothing out."""
     text = (QCoreApplication.translate(
-        "DatasetPage", "Validation: {0}-fold cross-validation on all {1:,} labelled images ({2:,} test images kept "
+        "DatasetPage", "Validation: {0}-fold cross-validation on all {1:,} labeled images ({2:,} test images kept "
         "apart). With this few per class the quick method holds none out: its model learns from all of them.")
         if splits["test"] else QCoreApplication.translate(
-        "DatasetPage", "Validation: {0}-fold cross-validation on all {1:,} labelled images. With this few per class "
+        "DatasetPage", "Validation: {0}-fold cross-validation on all {1:,} labeled images. With this few per class "
         "the quick method holds none out: its model learns from all of them."))
     return text.format(folds, splits["train"] + splits["val"], splits["test"])
 

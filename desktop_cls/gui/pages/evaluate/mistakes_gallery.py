@@ -203,7 +203,7 @@ class MistakesGallery(QWidget):
 
     def fix_menu(self) -> QMenu | None:
         """Fix labels in place: move the selected images to the right class, or to the trash (undoable). The class
-        the selected images are labelled with is marked and off (a move there changes nothing), the one the model
+        the selected images are labeled with is marked and off (a move there changes nothing), the one the model
         predicted for them marked (the likely fix)."""
         paths = set(self.selected_paths())
         if not self.classes or not paths:
@@ -213,7 +213,7 @@ class MistakesGallery(QWidget):
         menu = QMenu(self)
         move = menu.addMenu(self.tr("Move to class"))
         for i, cls in enumerate(self.classes):
-            text = self.tr("{0} (labelled)").format(cls) if labelled == {i} else \
+            text = self.tr("{0} (labeled)").format(cls) if labelled == {i} else \
                 self.tr("{0} (predicted)").format(cls) if predicted == {i} else cls
             action = move.addAction(text)
             action.setEnabled(labelled != {i})

@@ -48,7 +48,8 @@ def _text_view(name: str, accessible: str, placeholder: str) -> QPlainTextEdit:
 
 def _not_measured() -> str:
     return translate("ExportPage", "Each export is compared with the trained model on the run's held-out images "
-                     "(validation, else test); the figures appear here.")
+                     "(validation, else test; a run that held none out: one in two images of its dataset); the "
+                     "figures appear here.")
 
 
 class ExportResults(QSplitter):

@@ -82,7 +82,7 @@ class AcceptDialog(QDialog):
                                 "Untick any the model got wrong (click its box, or select several and press "
                                 "Untick selected; double-click one to see it large); the ticked ones move, and one "
                                 "Ctrl+Z puts them all back.") if checked else
-                        self.tr("No labelled image could check how often these suggestions are right, so none is "
+                        self.tr("No labeled image could check how often these suggestions are right, so none is "
                                 "ticked. Tick only those you have looked at and found right (click its box, or "
                                 "select several and press Tick selected; double-click one to see it large); the "
                                 "ticked ones move, and one Ctrl+Z puts them all back."))

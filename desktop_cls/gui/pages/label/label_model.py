@@ -186,7 +186,7 @@ class LabelModel:
         return self.check.note(threshold) if self.check is not None and self.suggestions else ""
 
     def checked(self) -> bool:
-        """Whether the suggestions' confidences were checked on labelled images (or are those of a run validated on
+        """Whether the suggestions' confidences were checked on labeled images (or are those of a run validated on
         a held-out split: no check); unchecked ones are never ticked to move without the user."""
         return self.check is None or self.check.checked
 

@@ -99,8 +99,8 @@ class SuggestionPanel(QWidget):
         self.live_check.setObjectName("liveSuggestCheck")
         self.live_check.setToolTip(self.tr(
             "After each image you label, a new last layer is fitted on the bundled pretrained network's features "
-            "of your labelled images (computed once, then cached) and suggests a class for the rest. No trained "
-            "model needed. A suggestion is never shown surer than the labelled images, each predicted by a model "
+            "of your labeled images (computed once, then cached) and suggests a class for the rest. No trained "
+            "model needed. A suggestion is never shown surer than the labeled images, each predicted by a model "
             "that did not learn it, show it to be."))
         self.live_check.toggled.connect(self._live_toggled)
         self.live_line = LiveLine(self.live_check)
@@ -291,7 +291,7 @@ class LiveLine(QWidget):
         if suggested:
             self._say(self.tr("Suggestions ready for %n unlabeled image(s)", "", suggested), False)
         else:
-            self._say(self.tr("Suggestions start once two classes have labelled images"), False)
+            self._say(self.tr("Suggestions start once two classes have labeled images"), False)
 
     def waiting(self, has_images: bool, engine: bool) -> None:
         if not engine:

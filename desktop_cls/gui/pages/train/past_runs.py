@@ -1,23 +1,55 @@
 """The Train page's list of past runs: check runs to compare their curves, double-click one to use it.
 
 Runs are grouped by the dataset they were trained on, the open dataset's first; a group is headed by its folder's
-name when there is more than one. A label too long for the list is shortened in the middle (its accuracy and status
-stay in view) and shown whole in its tooltip."""
+name when there is more than one. A label too long for the list has its name shortened in the middle (its accuracy
+and status stay in view, however narrow the list) and is shown whole in its tooltip."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QGroupBox, QLabel, QListWidget, QListWidgetItem, QVBoxLayout
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+)
 
 if TYPE_CHECKING:
     from desktop_cls.core.run_list import RunSummary
 
 
 MAX_RUNS_LISTED = 50
+TAIL_ROLE = Qt.ItemDataRole.UserRole + 1  # the label's end that is never shortened: " · 78.1% · chosen model"
+
+
+def keep_tail(text: str, tail: str, room: int, width: Callable[[str], int],
+              elide: Callable[[str, int], str]) -> str:
+    """text in room, shortening only what comes before tail (eliding the whole label in the middle cut the
+    accuracy: "20261207-1855….1% · chosen model")."""
+    if width(text) <= room or not tail or not text.endswith(tail):
+        return text
+    return elide(text[:len(text) - len(tail)], max(0, room - width(tail))) + tail
+
+
+class _KeepTailDelegate(QStyledItemDelegate):
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+        super().initStyleOption(option, index)
+        tail = index.data(TAIL_ROLE)
+        widget = option.widget
+        if isinstance(tail, str) and tail and widget is not None:
+            room = widget.style().subElementRect(QStyle.SubElement.SE_ItemViewItemText, option, widget).width()
+            fm = option.fontMetrics
+            option.text = keep_tail(option.text, tail, room - 6, fm.horizontalAdvance,  # 6: the text's margins
+                                    lambda t, w: fm.elidedText(t, Qt.TextElideMode.ElideMiddle, w))
 
 
 class PastRuns(QGroupBox):
@@ -35,6 +67,7 @@ class PastRuns(QGroupBox):
         self.runs_list.setAccessibleName(self.tr("Past runs: check to compare"))
         self.runs_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # no status behind it
         self.runs_list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.runs_list.setItemDelegate(_KeepTailDelegate(self.runs_list))
         self.summaries: list[RunSummary] = []  # as last read from the runs folder, newest first
         self.dataset: str | None = None  # the open dataset: its runs come first
         self.chosen: str | None = None  # the run Evaluate, Classify and Export use: marked in the list
@@ -101,6 +134,8 @@ class PastRuns(QGroupBox):
 
     def _item(self, run: RunSummary, checked: bool) -> QListWidgetItem:
         item = QListWidgetItem(self._label(run))
+        name = self._label_parts(run)[0]
+        item.setData(TAIL_ROLE, item.text()[len(name):])
         if run.in_use:
             item.setToolTip(self.tr("Another window or process is training this run right now; it cannot be "
                                     "resumed until that training ends."))
@@ -127,9 +162,15 @@ class PastRuns(QGroupBox):
     def _label(self, run: RunSummary) -> str:
         """Name, model (unless the name ends with it), best accuracy, and the status unless the run finished (a
         stopped run is not done)."""
+        name, tail = self._label_parts(run)
+        return " · ".join([name, *tail])
+
+    def _label_parts(self, run: RunSummary) -> tuple[str, list[str]]:
+        """(name and model, what follows it: accuracy and status)."""
         from desktop_cls.core.run_status import RunStatus, status_text
 
-        parts = [run.name] if run.model and run.name.endswith("-" + run.model) else [run.name, run.model or "?"]
+        name = run.name if run.model and run.name.endswith("-" + run.model) else f"{run.name} · {run.model or '?'}"
+        parts: list[str] = []
         if run.best_val_accuracy is not None:
             parts.append(f"{run.best_val_accuracy:.1%}")
         if run.status is not RunStatus.FINISHED:
@@ -138,7 +179,7 @@ class PastRuns(QGroupBox):
             parts.append(self.tr("in use"))
         if _same(run.path, self.chosen):
             parts.append(self.tr("chosen model"))
-        return " · ".join(parts)
+        return name, parts
 
     def _compare(self) -> None:
         from desktop_cls.core.run_dir import read_metrics

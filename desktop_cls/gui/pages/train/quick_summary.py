@@ -47,7 +47,7 @@ def _how_measured(extra: dict[str, Any]) -> str:
     folds, n = int(extra.get("cv_folds") or 0), int(extra.get("val_images") or 0)
     if folds:
         return QCoreApplication.translate(
-            "QuickSummary", "Measured by {folds}-fold cross-validation on all {n} labelled images: each is "
+            "QuickSummary", "Measured by {folds}-fold cross-validation on all {n} labeled images: each is "
             "predicted by a model that did not learn it. The saved model learns from all of them.").format(
             folds=folds, n=n)
     return QCoreApplication.translate(

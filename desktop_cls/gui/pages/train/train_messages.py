@@ -101,7 +101,7 @@ def outcome(result: Any, n_val: int) -> tuple[str, str]:
     folds = result.extra.get("cv_folds", 0)
     # the epoch says which model was kept: the last epoch's log line can show a different accuracy
     summary = (QCoreApplication.translate(
-        "TrainMessages", "accuracy {acc:.1%} by {folds}-fold cross-validation on all {n} labelled images (the "
+        "TrainMessages", "accuracy {acc:.1%} by {folds}-fold cross-validation on all {n} labeled images (the "
         "model learns from all of them)").format(acc=acc, folds=folds, n=result.extra.get("val_images", n_val))
         if acc is not None and folds else QCoreApplication.translate(
         "TrainMessages", "best validation accuracy {acc:.1%} on {n} validation images (epoch {epoch}, the model "
@@ -125,11 +125,11 @@ def outcome(result: Any, n_val: int) -> tuple[str, str]:
 
 def ready_text(dataset: DatasetIndex, plan: Plan | None) -> str:
     """The line before a run: what pressing Train would do with the open dataset, as core's plan has it (a quick
-    run on few images learns from every labelled image and cross-validates; any other holds validation out)."""
+    run on few images learns from every labeled image and cross-validates; any other holds validation out)."""
     train, val, classes = dataset.split_size("train"), dataset.split_size("val"), len(dataset.classes)
     if plan is not None and plan.cv_folds:
         return QCoreApplication.translate(
-            "TrainPage", "Ready to train on all {0:,} labelled images in {1} classes, accuracy by {2}-fold "
+            "TrainPage", "Ready to train on all {0:,} labeled images in {1} classes, accuracy by {2}-fold "
             "cross-validation — press Train (Ctrl+T).").format(train + val, classes, plan.cv_folds)
     return QCoreApplication.translate(
         "TrainPage", "Ready to train on {0:,} images in {1} classes ({2:,} for validation) — press Train "

@@ -146,7 +146,7 @@ class TrainingPlots(QWidget):
 
     def _fit_rates(self, rates: np.ndarray) -> None:
         """The rate axis from 0 to the largest rate. A flat schedule (a constant rate, a single batch) has no span
-        of its own, and pyqtgraph kept its default one around it: a rate of 3e-3 was labelled "2e-1"."""
+        of its own, and pyqtgraph kept its default one around it: a rate of 3e-3 was labeled "2e-1"."""
         finite = rates[np.isfinite(rates)]
         top = float(finite.max()) if len(finite) else 0.0
         if top == self._lr_top:

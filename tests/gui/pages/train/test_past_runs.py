@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from desktop_cls.core.storage import default_runs_dir
-from desktop_cls.gui.pages.train.past_runs import PastRuns, group_by_dataset
+from desktop_cls.gui.pages.train.past_runs import TAIL_ROLE, PastRuns, group_by_dataset, keep_tail
 from desktop_cls.gui.shell.main_window import MainWindow
 from tests.core.test_run_list import fake_run
 
@@ -75,6 +75,25 @@ def test_a_long_label_is_shortened_in_the_middle_not_hidden_behind_a_scrollbar(q
     assert rl.fontMetrics().horizontalAdvance(rl.item(1).text()) > rl.viewport().width()
     assert not rl.horizontalScrollBar().isVisible()
     assert rl.textElideMode() == Qt.TextElideMode.ElideMiddle  # "…" in the name; accuracy and status stay
+    assert [rl.item(i).data(TAIL_ROLE) for i in (1, 3)] == [" · 85.0%", " · 70.8% · stopped"]
+
+
+def _middle(text: str, room: int) -> str:
+    """An elider that counts characters, as Qt's counts pixels."""
+    if len(text) <= room:
+        return text
+    keep = max(0, room - 1)
+    return text[:keep - keep // 2] + "…" + text[len(text) - keep // 2:] if keep else "…"
+
+
+def test_a_narrow_list_shortens_the_name_never_the_accuracy_or_status() -> None:
+    """Elided as a whole in the middle, "20261207-185542-efficientnet_lite2 · 78.1% · chosen model" showed as
+    "20261207-1855….1% · chosen model": the accuracy was cut."""
+    label, tail = "20261207-185542-efficientnet_lite2 · 78.1% · chosen model", " · 78.1% · chosen model"
+    shown = keep_tail(label, tail, 34, len, _middle)
+    assert shown.endswith(" · 78.1% · chosen model") and "…" in shown and len(shown) <= 34
+    assert keep_tail(label, tail, 200, len, _middle) == label  # room enough: as it is
+    assert keep_tail("Runs of clipart", "", 5, len, _middle) == "Runs of clipart"  # no tail: Qt elides it
 
 
 def test_the_run_the_other_pages_use_is_marked_and_the_mark_follows_the_choice(window: MainWindow) -> None:

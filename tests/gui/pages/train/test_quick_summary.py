@@ -26,7 +26,7 @@ def test_the_hardest_classes_come_first_and_unscored_ones_are_left_out() -> None
     view = summary_view(_result({"cv_folds": 5, "val_images": 60, "class_accuracy": [0.9, 0.6, None]}))
     assert view.classes == [("dog", 0.6), ("cat", 0.9)] and view.more_classes == 0
     assert view.headline == "Accuracy 80.0%"
-    assert "5-fold cross-validation on all 60 labelled images" in view.measured
+    assert "5-fold cross-validation on all 60 labeled images" in view.measured
 
 
 def test_a_held_out_split_is_named_as_such() -> None:

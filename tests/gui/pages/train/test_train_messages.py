@@ -16,7 +16,7 @@ def _result(**kw: object) -> SimpleNamespace:
 def test_a_quick_run_reports_its_cross_validation_and_no_epochs() -> None:
     log, status = outcome(_result(epochs_done=1, epochs=1, train_seconds=4.7,
                                   extra={"method": "quick", "cv_folds": 5, "val_images": 80}), 16)
-    assert log == ("Finished in 4.7 s; accuracy 86.2% by 5-fold cross-validation on all 80 labelled images "
+    assert log == ("Finished in 4.7 s; accuracy 86.2% by 5-fold cross-validation on all 80 labeled images "
                    "(the model learns from all of them).")
     assert "epoch" not in log and status.startswith("Done — accuracy 86.2%")
 
