@@ -111,10 +111,12 @@ def cmd_explain(args: argparse.Namespace) -> int:
     from desktop_cls.core.inference.explain import explain_file
     from desktop_cls.core.storage import write_atomic_with
 
+    if not Path(args.image).expanduser().exists():  # before the model loads, in predict's words
+        raise UserError(_("not found: {path}").format(path=args.image))
+    out = Path(args.out)
+    refuse_existing(out, args.overwrite)  # before the minutes a large model's heatmap can take
     predictor = load_predictor(args)
     ex, label, conf, picture = explain_file(predictor, args.image)
-    out = Path(args.out)
-    refuse_existing(out, args.overwrite)
     write_atomic_with(out, lambda p: Image.fromarray(picture).save(p, format="PNG"))
     if args.json:
         print_json({"path": args.image, "label": label, "confidence": conf, "method": ex.method, "out": str(out)})

@@ -1,0 +1,52 @@
+"""What a first-time user of the command line gets wrong: each is one line naming the path and the fix, exit 2,
+and no run folder left behind."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.cli.test_cli import run_cli
+from tests.conftest import make_tiny_folder
+
+
+def _one_error_line(code: int, out: str, err: str) -> str:
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    return err
+
+
+def test_a_run_folder_given_to_train_says_how_to_resume_it(capsys: pytest.CaptureFixture[str],
+                                                           trained_run: tuple[Path, Path]) -> None:
+    run, _ = trained_run
+    err = _one_error_line(*run_cli(capsys, "train", run))
+    assert f"desktop-cls train --resume {run}" in err  # once "no classes found in RUN"
+
+
+def test_one_class_is_refused_before_a_run_is_made(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    data = make_tiny_folder(tmp_path / "data", classes=("cat",))
+    out = tmp_path / "run"
+    err = _one_error_line(*run_cli(capsys, "train", data, "--out", out, "--epochs", "1"))
+    assert "only one class ('cat')" in err and str(data) in err  # once a one-class "classifier", always 100 %
+    assert not out.exists()
+
+
+def test_a_missing_gpu_is_refused_before_a_run_is_made(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import torch
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    data = make_tiny_folder(tmp_path / "data")
+    out = tmp_path / "run"
+    err = _one_error_line(*run_cli(capsys, "train", data, "--out", out, "--device", "cuda", "--method", "scratch"))
+    assert "no NVIDIA GPU" in err
+    assert not out.exists()  # once a "failed" run that `desktop-cls runs` listed
+
+
+def test_explain_names_a_missing_image_as_predict_does(capsys: pytest.CaptureFixture[str],
+                                                       trained_run: tuple[Path, Path], tmp_path: Path) -> None:
+    run, _ = trained_run
+    missing = tmp_path / "photo.jpg"
+    err = _one_error_line(*run_cli(capsys, "explain", run, missing, "--out", tmp_path / "heat.png"))
+    assert f"not found: {missing}" in err  # once "the file no longer exists", of a file that never did
