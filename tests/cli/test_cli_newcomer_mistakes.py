@@ -50,3 +50,17 @@ def test_explain_names_a_missing_image_as_predict_does(capsys: pytest.CaptureFix
     missing = tmp_path / "photo.jpg"
     err = _one_error_line(*run_cli(capsys, "explain", run, missing, "--out", tmp_path / "heat.png"))
     assert f"not found: {missing}" in err  # once "the file no longer exists", of a file that never did
+
+
+def test_an_export_folder_or_a_model_json_points_to_the_model_file(capsys: pytest.CaptureFixture[str],
+                                                                   trained_run: tuple[Path, Path],
+                                                                   tmp_path: Path) -> None:
+    run, data = trained_run
+    exports = tmp_path / "exports"
+    assert run_cli(capsys, "export", run, "--format", "onnx", "--out", exports)[0] == 0
+    err = _one_error_line(*run_cli(capsys, "predict", exports, data))
+    assert f"give the model file inside it, such as {exports / 'model.onnx'}" in err
+    err = _one_error_line(*run_cli(capsys, "predict", exports / "model.json", data))
+    assert f"give the model file beside it: {exports / 'model.onnx'}" in err  # once "unknown type '.json'"
+    err = _one_error_line(*run_cli(capsys, "predict", run / "model.json", data))
+    assert f"give the run folder: {run}" in err
