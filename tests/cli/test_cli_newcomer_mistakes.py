@@ -64,3 +64,12 @@ def test_an_export_folder_or_a_model_json_points_to_the_model_file(capsys: pytes
     assert f"give the model file beside it: {exports / 'model.onnx'}" in err  # once "unknown type '.json'"
     err = _one_error_line(*run_cli(capsys, "predict", run / "model.json", data))
     assert f"give the run folder: {run}" in err
+
+
+def test_the_mixed_precision_line_names_the_option_that_turns_it_off(capsys: pytest.CaptureFixture[str],
+                                                                     tmp_path: Path) -> None:
+    data = make_tiny_folder(tmp_path / "data", per_class=4)
+    code, _, err = run_cli(capsys, "train", data, "--out", tmp_path / "run", "--method", "scratch", "--epochs", "1",
+                           "--precision", "bf16", "--device", "cpu", "--image-size", "16")
+    assert code == 0
+    assert "bf16 mixed precision on the CPU" in err and "--precision fp32" in err  # once only the app's "Precision"
