@@ -73,3 +73,11 @@ def test_the_mixed_precision_line_names_the_option_that_turns_it_off(capsys: pyt
                            "--precision", "bf16", "--device", "cpu", "--image-size", "16")
     assert code == 0
     assert "bf16 mixed precision on the CPU" in err and "--precision fp32" in err  # once only the app's "Precision"
+
+
+def test_one_image_per_class_is_said_in_the_singular() -> None:
+    from desktop_cls.core.training.methods import choose_method
+
+    reason = choose_method({"a": 1, "b": 1}, (16, 16), all_labelled=True).reason
+    assert "1 labelled image per class is few" in reason  # once "1 labelled images per class are few"
+    assert "1 training image per class is few" in choose_method({"a": 1, "b": 1}, (16, 16)).reason
