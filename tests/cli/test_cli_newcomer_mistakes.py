@@ -81,3 +81,29 @@ def test_one_image_per_class_is_said_in_the_singular() -> None:
     reason = choose_method({"a": 1, "b": 1}, (16, 16), all_labelled=True).reason
     assert "1 labelled image per class is few" in reason  # once "1 labelled images per class are few"
     assert "1 training image per class is few" in choose_method({"a": 1, "b": 1}, (16, 16)).reason
+
+
+def test_predict_on_a_folder_without_images_says_so(capsys: pytest.CaptureFixture[str],
+                                                     trained_run: tuple[Path, Path], tmp_path: Path) -> None:
+    run, _ = trained_run
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    err = _one_error_line(*run_cli(capsys, "predict", run, empty))
+    assert f"no images found in {empty}" in err  # once nothing at all, and exit 0
+
+
+def test_predict_refuses_an_existing_csv_before_classifying(capsys: pytest.CaptureFixture[str],
+                                                            trained_run: tuple[Path, Path], tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_cls.core.inference.predictor import Predictor
+
+    run, data = trained_run
+    kept = tmp_path / "p.csv"
+    kept.write_text("mine")
+
+    def never(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("classified before the refusal")
+
+    monkeypatch.setattr(Predictor, "predict_paths", never)
+    err = _one_error_line(*run_cli(capsys, "predict", run, data, "--csv", kept))
+    assert "already exists" in err and kept.read_text() == "mine"
