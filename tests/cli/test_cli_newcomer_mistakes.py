@@ -107,3 +107,14 @@ def test_predict_refuses_an_existing_csv_before_classifying(capsys: pytest.Captu
     monkeypatch.setattr(Predictor, "predict_paths", never)
     err = _one_error_line(*run_cli(capsys, "predict", run, data, "--csv", kept))
     assert "already exists" in err and kept.read_text() == "mine"
+
+
+def test_a_folder_given_as_the_csv_file_is_one_line_even_with_overwrite(capsys: pytest.CaptureFixture[str],
+                                                                        trained_run: tuple[Path, Path],
+                                                                        tmp_path: Path) -> None:
+    run, data = trained_run
+    folder = tmp_path / "out"
+    folder.mkdir()
+    err = _one_error_line(*run_cli(capsys, "predict", run, data, "--csv", folder, "--overwrite"))
+    assert f"{folder} is a folder" in err  # once an IsADirectoryError traceback
+    assert folder.is_dir()
