@@ -118,3 +118,10 @@ def test_a_folder_given_as_the_csv_file_is_one_line_even_with_overwrite(capsys: 
     err = _one_error_line(*run_cli(capsys, "predict", run, data, "--csv", folder, "--overwrite"))
     assert f"{folder} is a folder" in err  # once an IsADirectoryError traceback
     assert folder.is_dir()
+
+
+def test_the_folder_of_runs_given_as_the_model_names_a_run(capsys: pytest.CaptureFixture[str],
+                                                           trained_run: tuple[Path, Path]) -> None:
+    run, data = trained_run
+    err = _one_error_line(*run_cli(capsys, "predict", run.parent, data))
+    assert f"give one of them, such as {run}" in err and "desktop-cls runs" in err  # once only "not a training run"

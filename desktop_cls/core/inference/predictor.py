@@ -71,6 +71,10 @@ def resolve_model_path(path: str | Path) -> Path:
             if found:  # a folder `export --out` wrote
                 raise UserError(_("{path} is a folder, not a model; give the model file inside it, such as "
                                   "{file}").format(path=p, file=found[0]))
+            runs = _runs_in(p)
+            if runs:  # the runs folder itself
+                raise UserError(_("{path} holds training runs; give one of them, such as {run} "
+                                  "(desktop-cls runs lists them, newest first)").format(path=p, run=runs[-1]))
             raise UserError(_("{path} is a folder but not a training run (no {file} inside)").format(
                     path=p, file=rd.MODEL))
         p = p / rd.MODEL
@@ -96,6 +100,15 @@ def _model_files(folder: Path, stem: str | None = None) -> list[Path]:
         return []
     return sorted(f for f in entries if f.suffix.lower() in MODEL_SUFFIXES and (stem is None or f.stem == stem)
                   and f.is_file())
+
+
+def _runs_in(folder: Path) -> list[Path]:
+    """The finished runs among a folder's first thousand entries, by name (a date first, so the newest last)."""
+    try:
+        entries = list(itertools.islice(folder.iterdir(), 1000))
+    except OSError:
+        return []
+    return sorted(f for f in entries if f.is_dir() and (f / rd.MODEL).is_file() and rd.is_run_dir(f))
 
 
 def _metadata_given(p: Path) -> UserError:
