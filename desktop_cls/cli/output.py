@@ -59,7 +59,10 @@ def number_in(kind: type[int] | type[float], low: float, high: float) -> Callabl
 
 
 def refuse_existing(out: str | Path, overwrite: bool) -> None:
-    """A file the user already has is replaced only when they said --overwrite."""
+    """A file the user already has is replaced only when they said --overwrite; a folder never is."""
+    if Path(out).is_dir():
+        raise UserError(_("{path} is a folder; give the name of a file to write (inside it or elsewhere)").format(
+            path=out))
     if Path(out).exists() and not overwrite:
         raise UserError(_("{path} already exists; choose another file or add --overwrite").format(path=out))
 

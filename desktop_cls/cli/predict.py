@@ -44,10 +44,14 @@ def cmd_predict(args: argparse.Namespace) -> int:
     predictor = load_predictor(args)
     if videos:
         return _predict_video(args, predictor, videos[0], pr)
+    if args.csv:  # before the classifying, which can take minutes
+        refuse_existing(args.csv, args.overwrite)
     preds = predictor.predict_paths(args.paths, top_k=args.top_k, progress=pr.progress, threshold=args.threshold)
     pr.end()
+    if not preds:  # an empty folder, or one of videos or documents: said, rather than an empty answer and exit 0
+        raise UserError(_("no images found in {paths}; give image files, or folders that hold images (sub-folders "
+                          "are read too)").format(paths=join_list(shown(p) for p in args.paths)))
     if args.csv:
-        refuse_existing(args.csv, args.overwrite)
         write_predictions_csv(Path(args.csv), preds)
         pr.line(ngettext("wrote {n} prediction to {path}", "wrote {n} predictions to {path}", len(preds)).format(
             n=len(preds), path=Path(args.csv)))
@@ -111,10 +115,12 @@ def cmd_explain(args: argparse.Namespace) -> int:
     from desktop_cls.core.inference.explain import explain_file
     from desktop_cls.core.storage import write_atomic_with
 
+    if not Path(args.image).expanduser().exists():  # before the model loads, in predict's words
+        raise UserError(_("not found: {path}").format(path=args.image))
+    out = Path(args.out)
+    refuse_existing(out, args.overwrite)  # before the minutes a large model's heatmap can take
     predictor = load_predictor(args)
     ex, label, conf, picture = explain_file(predictor, args.image)
-    out = Path(args.out)
-    refuse_existing(out, args.overwrite)
     write_atomic_with(out, lambda p: Image.fromarray(picture).save(p, format="PNG"))
     if args.json:
         print_json({"path": args.image, "label": label, "confidence": conf, "method": ex.method, "out": str(out)})
@@ -128,7 +134,8 @@ def add_predict_parser(sub: Any) -> None:
     pr = sub.add_parser("predict", help=_("classify image files or folders, or a video frame by frame"),
                         epilog=_("Exit status: 0 when at least one image was classified (an unreadable file is "
                                  "reported on its own line or row and does not stop the others), 1 when every "
-                                 "file failed, 2 for a usage error such as a missing model or path."))
+                                 "file failed, 2 for a usage error such as a missing model or path, or no image "
+                                 "in them."))
     pr.add_argument("model", help=_(MODEL_HELP))
     pr.add_argument("paths", nargs="+", metavar="PATH", help=_("image files, folders of images, or one video file"))
     pr.add_argument("--top-k", type=number_in(int, 1, 1000), default=3,

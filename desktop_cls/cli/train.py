@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import signal
+from pathlib import Path
 from typing import Any
 
 from desktop_cls.cli.output import EXIT_INTERRUPTED, number_in, print_json, say
@@ -58,19 +59,35 @@ def _config_and_data(args: argparse.Namespace, pr: Progress, distributed: bool) 
     if not args.dir:
         raise UserError(_("train needs a dataset folder (or --resume RUN)"))
     from desktop_cls.core.data.dataset import scan
-    from desktop_cls.core.run_dir import refuse_used_out
+    from desktop_cls.core.devices import resolve_device
+    from desktop_cls.core.run_dir import is_run_dir, refuse_used_out
 
+    if is_run_dir(Path(args.dir).expanduser()):
+        raise UserError(_("{run} is a training run, not an image folder; continue it with: "
+                          "desktop-cls train --resume {run}").format(run=for_shell(args.dir)))
     if args.out is not None:
         refuse_used_out(args.out)
     cfg = train_config(args)
+    if not distributed:  # an absent GPU is said before the plan is, not after it (torchrun checks its own)
+        resolve_device(cfg.device)
     # no header check here: decoding for training reports every unreadable file anyway
     idx = scan(args.dir, val_fraction=cfg.val_fraction, seed=cfg.seed, verify="none", progress=pr.progress)
+    _refuse_one_class(idx, args.dir)
     if not distributed:  # every process of a torchrun run would check (and cache) the same files at once
         idx = _health_checked(idx, args.dir, pr)
     plan = plan_from_args(cfg, args, idx, distributed)
     say_plan(plan, pr)
     pr.line(_describe_plan(plan, idx))
     return plan.config, idx
+
+
+def _refuse_one_class(idx: Any, folder: str) -> None:
+    """A model of one class calls everything that class at 100 %: a folder holding a single class folder is
+    almost always the wrong level (one class folder given, or the others still empty)."""
+    if len(idx.classes) == 1:
+        raise UserError(_("{folder} has only one class ('{name}'): a classifier needs at least two; add a "
+                          "sub-folder of images for each other class, or point to the folder above").format(
+            folder=for_shell(folder), name=idx.classes[0]))
 
 
 CHECK_BEFORE_TRAINING = 10_000  # images; over it `train` leaves the check to `scan`

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import warnings
 from collections import deque
@@ -66,6 +67,14 @@ def resolve_model_path(path: str | Path) -> Path:
         if not os.path.lexists(p / rd.MODEL):
             if rd.is_run_dir(p):
                 raise UserError(_("{path} has no trained model yet: it finished no epoch").format(path=p))
+            found = _model_files(p)
+            if found:  # a folder `export --out` wrote
+                raise UserError(_("{path} is a folder, not a model; give the model file inside it, such as "
+                                  "{file}").format(path=p, file=found[0]))
+            runs = _runs_in(p)
+            if runs:  # the runs folder itself
+                raise UserError(_("{path} holds training runs; give one of them, such as {run} "
+                                  "(desktop-cls runs lists them, newest first)").format(path=p, run=runs[-1]))
             raise UserError(_("{path} is a folder but not a training run (no {file} inside)").format(
                     path=p, file=rd.MODEL))
         p = p / rd.MODEL
@@ -74,7 +83,44 @@ def resolve_model_path(path: str | Path) -> Path:
     if not p.is_file():
         raise ModelFileError(_("{path} is not a regular file (a device, pipe or folder); it was not read").format(
                 path=p))
+    if p.suffix.lower() == ".json":
+        raise _metadata_given(p)
     return p
+
+
+MODEL_SUFFIXES = (".safetensors", ".pt", ".onnx", ".torchscript", ".xml")
+
+
+def _model_files(folder: Path, stem: str | None = None) -> list[Path]:
+    """The model files among a folder's first thousand entries (of that stem), sorted: what a user who gives the
+    folder, or the .json beside them, means."""
+    try:
+        entries = list(itertools.islice(folder.iterdir(), 1000))
+    except OSError:
+        return []
+    return sorted(f for f in entries if f.suffix.lower() in MODEL_SUFFIXES and (stem is None or f.stem == stem)
+                  and f.is_file())
+
+
+def _runs_in(folder: Path) -> list[Path]:
+    """The finished runs among a folder's first thousand entries, by name (a date first, so the newest last)."""
+    try:
+        entries = list(itertools.islice(folder.iterdir(), 1000))
+    except OSError:
+        return []
+    return sorted(f for f in entries if f.is_dir() and (f / rd.MODEL).is_file() and rd.is_run_dir(f))
+
+
+def _metadata_given(p: Path) -> UserError:
+    """model.json is the metadata that travels beside a model: name the run folder or the model file instead."""
+    if rd.is_run_dir(p.parent):
+        return UserError(_("{path} is the model's metadata; give the run folder: {run}").format(path=p, run=p.parent))
+    beside = _model_files(p.parent, p.stem)
+    if beside:
+        return UserError(_("{path} is the model's metadata; give the model file beside it: {file}").format(
+            path=p, file=beside[0]))
+    return ModelFileError(_("{path}: unknown model file type '{suffix}' (expected a run folder, .safetensors, "
+                            ".pt, .onnx, .torchscript or an OpenVINO .xml)").format(path=p, suffix=p.suffix))
 
 
 def check_onnx_external_data(path: Path) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from desktop_cls.core.i18n import _
+from desktop_cls.core.i18n import _, ngettext
 from desktop_cls.core.models.catalog import DEFAULT_MODEL, PRETRAINED_MODEL
 from desktop_cls.core.training.choices import PHOTO_SIDE, describe_size
 from desktop_cls.core.training.config import FINE_TUNE, QUICK, SCRATCH
@@ -80,10 +80,14 @@ def choose_method(train_counts: dict[str, int], typical: tuple[int, int] | None,
         from desktop_cls.core.training.backbone_choice import choose_backbone
 
         backbone = choose_backbone(typical, sum(counts))
-        few = (_("pretrained backbone, quick mode: {per_class} labeled images per class are few, and ImageNet "
-                 "features learn from few examples") if all_labelled else
-               _("pretrained backbone, quick mode: {per_class} training images per class are few, and ImageNet "
-                 "features learn from few examples"))
+        few = (ngettext("pretrained backbone, quick mode: {per_class} labeled image per class is few, and "
+                        "ImageNet features learn from few examples",
+                        "pretrained backbone, quick mode: {per_class} labeled images per class are few, and "
+                        "ImageNet features learn from few examples", per_class) if all_labelled else
+               ngettext("pretrained backbone, quick mode: {per_class} training image per class is few, and "
+                        "ImageNet features learn from few examples",
+                        "pretrained backbone, quick mode: {per_class} training images per class are few, and "
+                        "ImageNet features learn from few examples", per_class))
         why = few.format(per_class=per_class) if per_class <= FEW_PER_CLASS else \
             _("pretrained backbone, quick mode: your images are photos ({images}), which ImageNet features "
               "suit").format(images=describe_size(typical or (side, side)))

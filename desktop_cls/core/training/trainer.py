@@ -326,8 +326,9 @@ class Trainer:
         if self.is_main and amp is not None:
             kind = "bf16" if amp == torch.bfloat16 else "fp16"
             where = _("the CPU") if self.device.type == "cpu" else str(self.device)
-            self.cb.notice(_("{precision} mixed precision on {device} (faster; choose fp32 under Precision to "
-                             "turn it off)").format(precision=kind, device=where))
+            # said in the window's words and the command line's: the same notice reaches both
+            self.cb.notice(_("{precision} mixed precision on {device} (faster; choose fp32 under Precision, or "
+                             "--precision fp32, to turn it off)").format(precision=kind, device=where))
         world_size = 1 if self.dist is None else self.dist.world_size
         self.lr_factor, notes = lr_scaling(cfg.optimizer, self.state.auto_batch, self.state.batch_size, world_size)
         for note in notes if self.is_main else ():
