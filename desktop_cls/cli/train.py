@@ -82,12 +82,11 @@ def _config_and_data(args: argparse.Namespace, pr: Progress, distributed: bool) 
 
 
 def _refuse_one_class(idx: Any, folder: str) -> None:
-    """A model of one class calls everything that class at 100 %: a folder holding a single class folder is
-    almost always the wrong level (one class folder given, or the others still empty)."""
-    if len(idx.classes) == 1:
-        raise UserError(_("{folder} has only one class ('{name}'): a classifier needs at least two; add a "
-                          "sub-folder of images for each other class, or point to the folder above").format(
-            folder=for_shell(folder), name=idx.classes[0]))
+    """One class trains a useless model: refused in the app's words (core holds them)."""
+    from desktop_cls.core.data.problems import one_class_refusal
+
+    if (refusal := one_class_refusal(idx.classes, for_shell(folder))) is not None:
+        raise UserError(refusal)
 
 
 CHECK_BEFORE_TRAINING = 10_000  # images; over it `train` leaves the check to `scan`

@@ -3329,6 +3329,10 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>还没有类别</translation>
     </message>
     <message>
+        <source>Only one class</source>
+        <translation>只有一个类别</translation>
+    </message>
+    <message>
         <source>No classes yet: the images lie directly in the folder. On the Label page (Ctrl+2) press “New class…” for each class, then label a few images per class; then press Train.</source>
         <translation>还没有类别：图像都直接放在文件夹里。请在“标注”页（Ctrl+2）为每个类别按“新建类别…”，为每个类别标注几张图像，然后按“训练”。</translation>
     </message>

@@ -4,7 +4,7 @@ for a copy the file it copies). The scan, the health check, training and evaluat
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,3 +45,13 @@ def kinds_counted(kinds: Iterable[str]) -> str:
     """How many findings of each kind, in the user's words ("1 corrupt, 2 duplicate"), kinds in name order."""
     counts = Counter(kinds)
     return join_list(_("{n} {kind}").format(n=n, kind=problem_name(k)) for k, n in sorted(counts.items()))
+
+
+def one_class_refusal(classes: Sequence[str], folder: str) -> str | None:
+    """Why training must not start, when `folder` holds a single class (None otherwise): a model of one class
+    calls everything that class at 100 %, and such a folder is almost always the wrong level (one class folder
+    chosen, or the others still empty). The command line and the app refuse in these same words."""
+    if len(classes) != 1:
+        return None
+    return _("{folder} has only one class ('{name}'): a classifier needs at least two; add a sub-folder of images "
+             "for each other class, or point to the folder above").format(folder=folder, name=classes[0])

@@ -10,12 +10,14 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QObject
 
+from desktop_cls.core.data.problems import one_class_refusal
 from desktop_cls.core.events import BatchEnd, StageChanged
 from desktop_cls.gui.pages.train.train_model import Readiness
 
 if TYPE_CHECKING:
     from desktop_cls.core.data.dataset import DatasetIndex
     from desktop_cls.core.training.planner import Plan
+    from desktop_cls.gui.state import AppState
 
 
 class RunCounts(QObject):
@@ -143,11 +145,16 @@ def idle_text(dataset: DatasetIndex | None, plan: Plan | None, opening: str | No
     if dataset is None:
         return QCoreApplication.translate("TrainPage", "No training yet — choose a dataset on the Data page, then "
                                           "press Train (about 15 s on the demo data).")
+    if (refusal := one_class_refusal(dataset.classes, dataset.root)) is not None:
+        return refusal
     return ready_text(dataset, plan) if dataset.classes else no_classes_text()
 
 
-def readiness_tip(ready: Readiness, opening: str | None, start_tip: str) -> str:
+def readiness_tip(ready: Readiness, state: AppState, start_tip: str) -> str:
     """The Train button's tooltip: what pressing it does (`start_tip`), or what stands in its way."""
+    opening = state.opening
+    if ready == Readiness.ONE_CLASS and state.dataset is not None:
+        return one_class_refusal(state.dataset.classes, state.dataset.root) or start_tip
     return {Readiness.LOADING: QCoreApplication.translate("TrainPage", "PyTorch is still loading…"),
             Readiness.OPENING: QCoreApplication.translate("TrainPage", "Reading {0}… Train waits until it is open.")
             .format(opening),
@@ -156,8 +163,9 @@ def readiness_tip(ready: Readiness, opening: str | None, start_tip: str) -> str:
             }.get(ready, start_tip)
 
 
-def not_ready(ready: Readiness, opening: str | None) -> tuple[str, str] | None:
+def not_ready(ready: Readiness, state: AppState) -> tuple[str, str] | None:
     """(title, message) when Train is pressed before it can start; None when it can (or a run is going)."""
+    opening, ds = state.opening, state.dataset
     if ready == Readiness.LOADING:
         return (QCoreApplication.translate("TrainPage", "Not ready yet"),
                 QCoreApplication.translate("TrainPage", "PyTorch is still loading; try again in a few seconds."))
@@ -169,6 +177,9 @@ def not_ready(ready: Readiness, opening: str | None) -> tuple[str, str] | None:
                 QCoreApplication.translate("TrainPage", "Open a dataset folder on the Data page first."))
     if ready == Readiness.NO_CLASSES:
         return (QCoreApplication.translate("TrainPage", "No classes yet"), no_classes_text())
+    if ready == Readiness.ONE_CLASS and ds is not None:
+        return (QCoreApplication.translate("TrainPage", "Only one class"),
+                one_class_refusal(ds.classes, ds.root) or "")
     return None
 
 

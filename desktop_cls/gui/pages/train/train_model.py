@@ -22,6 +22,7 @@ class Readiness(StrEnum):
     OPENING = "opening"  # another folder is being read: the dataset open until it is in is not the one to train
     NO_DATASET = "no_dataset"
     NO_CLASSES = "no_classes"  # a pile of unlabeled images: nothing to learn until some are labeled
+    ONE_CLASS = "one_class"  # a model of one class calls everything that class: useless, as the command line says
     READY = "ready"
 
 
@@ -44,7 +45,9 @@ class TrainPageModel:
             return Readiness.OPENING
         if dataset is None:
             return Readiness.NO_DATASET
-        return Readiness.READY if dataset.classes else Readiness.NO_CLASSES
+        if not dataset.classes:
+            return Readiness.NO_CLASSES
+        return Readiness.ONE_CLASS if len(dataset.classes) == 1 else Readiness.READY
 
     def started(self, dataset: str | None, resuming: str | None) -> None:
         """A run starts (or continues `resuming`) on `dataset`: from now on the page shows it."""

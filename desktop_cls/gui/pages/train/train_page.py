@@ -166,7 +166,7 @@ class TrainPage(Page):
     def _update_enabled(self) -> None:
         ready = self._readiness()
         self.buttons["trainButton"].setEnabled(ready == Readiness.READY)
-        self.buttons["trainButton"].setToolTip(readiness_tip(ready, self.state.opening, self._start_tip))
+        self.buttons["trainButton"].setToolTip(readiness_tip(ready, self.state, self._start_tip))
 
     def _show_idle_status(self) -> None:
         """The status line before any run: what pressing Train will do, or what is missing. The curves, log and
@@ -202,7 +202,7 @@ class TrainPage(Page):
 
         The scanned index is reused when its split matches the options; otherwise the folder is rescanned."""
         ready = self._readiness()
-        if (refusal := not_ready(ready, self.state.opening)) is not None:
+        if (refusal := not_ready(ready, self.state)) is not None:
             show_error(self, *refusal)
         if ready != Readiness.READY or self.state.dataset is None:
             return None

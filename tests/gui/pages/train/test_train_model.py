@@ -20,6 +20,8 @@ def test_train_waits_for_a_running_run_then_the_engine_then_a_dataset() -> None:
     assert readiness(False, True, a, opening="/data/b") == Readiness.OPENING  # not the one read before
     assert readiness(False, True, None, opening="/data/b") == Readiness.OPENING
     assert readiness(False, True, pile) == Readiness.NO_CLASSES  # nothing labeled yet
+    one: Any = SimpleNamespace(root="/data/one", classes=("cat",))
+    assert readiness(False, True, one) == Readiness.ONE_CLASS  # it would call everything a cat
 
 
 def test_a_finished_run_of_another_dataset_is_cleared_when_the_dataset_changes() -> None:
