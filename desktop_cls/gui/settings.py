@@ -29,6 +29,9 @@ HEX_PATTERN = re.compile(r"(?:[0-9a-fA-F]{2}){0,65536}")  # saveGeometry()/saveS
 SETTINGS_MAX_BYTES = 4 * 1024 * 1024
 RUN_STEPS = ("evaluate", "classify", "export")  # the steps done with a run, remembered per run
 MAX_BAD_COPIES = 5  # unreadable settings files kept aside; older ones go when another is set aside
+# the Export page's formats, in its order; those ticked at first: the common case and the small CPU file
+EXPORT_FORMATS = ("safetensors", "torchscript", "onnx", "onnx-int8", "onnx-fp16", "openvino", "web")
+EXPORT_DEFAULTS = ("safetensors", "onnx", "onnx-int8")
 
 
 @dataclass
@@ -50,6 +53,7 @@ class Settings:
     data_folder: str = ""  # runs, models and caches; "" is the platform's folder (core.storage)
     run_steps: dict[str, list[str]] = field(default_factory=dict)  # run -> the steps done with it ("evaluate", …)
     train_choice_folder: str = ""  # the dataset the Train form's method and epochs were chosen for
+    export_formats: list[str] = field(default_factory=lambda: list(EXPORT_DEFAULTS))  # the Export page's ticks
 
     def mark_step(self, run: str, step: str, done: bool) -> None:
         """Whether `step` was done with `run`, kept for the recent runs only (the sidebar's badges after a restart)."""
@@ -163,6 +167,11 @@ def _field_problem(name: str, value: Any) -> str | None:
         if not isinstance(value, dict) or not all(
                 isinstance(v, list) and all(s in RUN_STEPS for s in v) for v in value.values()):
             return translate("Settings", "'{0}' must map runs to steps done").format(name)
+        return None
+    if name == "export_formats":  # known ids only, each once (none ticked is a choice too)
+        if not isinstance(value, list) or not all(v in EXPORT_FORMATS for v in value) or len(set(value)) < len(value):
+            return translate("Settings", "'{0}' must be a list of {1}").format(
+                name, ", ".join(f'"{f}"' for f in EXPORT_FORMATS))
         return None
     if name == "last_train_config":
         return None if isinstance(value, dict) else translate("Settings", "'{0}' must be an object").format(name)

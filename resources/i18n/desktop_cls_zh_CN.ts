@@ -2907,6 +2907,10 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>“{0}”必须把训练记录映射到已完成的步骤</translation>
     </message>
     <message>
+        <source>&apos;{0}&apos; must be a list of {1}</source>
+        <translation>“{0}”必须是以下各项组成的列表：{1}</translation>
+    </message>
+    <message>
         <source>&apos;{0}&apos; must be an object</source>
         <translation>“{0}”必须是对象</translation>
     </message>

@@ -416,3 +416,30 @@ def test_an_export_that_ends_after_another_model_was_chosen_says_where_its_files
     assert xp.results.table.rowCount() == 0  # its rows are not shown under the other model
     assert Path(run).name in xp.hint.text() and str(out) in xp.hint.text()
     assert [p.name for p in out.rglob("model.safetensors")] == ["model.safetensors"]  # written all the same
+
+
+def test_the_ticked_formats_come_back_after_a_restart(qtbot: QtBot, isolated_user_dirs: Path) -> None:
+    """Only the default three came back; the export folder was remembered, the formats were not."""
+    first = MainWindow(load_core=False)
+    qtbot.addWidget(first, before_close_func=lambda win: win.shutdown())
+    first.export_page.checks["torchscript"].setChecked(True)
+    first.export_page.checks["onnx-int8"].setChecked(False)
+    first.shutdown()  # writes the burst still waiting for its pause
+    second = MainWindow(load_core=False)
+    qtbot.addWidget(second, before_close_func=lambda win: win.shutdown())
+    ticked = [f for f, c in second.export_page.checks.items() if c.isChecked()]
+    assert ticked == ["safetensors", "torchscript", "onnx"]
+
+
+def test_a_remembered_format_this_copy_cannot_write_stays_off_and_stays_remembered(
+        qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_cls.gui.pages.export import export_formats
+
+    monkeypatch.setattr(export_formats, "web_runtime_present", lambda: False)
+    monkeypatch.setattr(export_formats, "openvino_installed", lambda: False)
+    remembered = ["onnx", "openvino", "web"]
+    checks = export_formats.format_checks(remembered)
+    assert [f for f, c in checks.items() if c.isChecked()] == ["onnx"]
+    assert not checks["web"].isEnabled() and not checks["openvino"].isEnabled()
+    checks["safetensors"].setChecked(True)  # a tick changed here keeps the choice made where they are installed
+    assert export_formats.ticks_to_remember(checks, remembered) == ["safetensors", "onnx", "openvino", "web"]

@@ -152,3 +152,19 @@ def test_a_log_file_that_is_a_link_or_a_fifo_is_never_written_through(isolated_u
         if reader is not None:
             os.close(reader)
     assert bashrc.read_text() == "export PATH=$PATH\n"
+
+
+@pytest.mark.parametrize("value", [["onnx", "../../evil"], "onnx", ["onnx", "onnx"], [{"onnx": 1}], None])
+def test_export_formats_other_than_known_ones_give_the_defaults(tmp_path: Path, value: object) -> None:
+    data = {"schema_version": SCHEMA_VERSION, "export_formats": value, "theme": "dark"}
+    s, notice = load_settings(_write(tmp_path / "settings.json", data))
+    assert s.export_formats == ["safetensors", "onnx", "onnx-int8"] and s.theme == "dark"
+    assert notice is not None and "export_formats" in notice
+
+
+def test_a_settings_file_from_before_export_formats_ticks_the_defaults(tmp_path: Path) -> None:
+    s, notice = load_settings(_write(tmp_path / "settings.json", {"schema_version": SCHEMA_VERSION, "theme": "dark"}))
+    assert notice is None and s.export_formats == ["safetensors", "onnx", "onnx-int8"]
+    s, notice = load_settings(_write(tmp_path / "settings.json", {"schema_version": SCHEMA_VERSION,
+                                                                   "export_formats": []}))
+    assert notice is None and s.export_formats == []  # none ticked is a choice too

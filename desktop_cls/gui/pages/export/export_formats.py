@@ -4,14 +4,16 @@
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Collection
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel
 
+from desktop_cls.gui.settings import EXPORT_DEFAULTS
+
 SUFFIXES = {"safetensors": ".safetensors", "torchscript": ".torchscript", "onnx": ".onnx", "onnx-int8": ".onnx",
             "onnx-fp16": ".onnx", "openvino": ".xml", "web": "-web"}  # web: a folder
-CHECKED = ("safetensors", "onnx", "onnx-int8")  # ticked at first: the common case and the small CPU file
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
 
 
@@ -67,16 +69,16 @@ def export_targets(formats: list[str], dest: Path, name: str) -> dict[str, Path]
     return {f: dest / f / f"{name}{SUFFIXES[f]}" for f in formats}
 
 
-def format_checks() -> dict[str, QCheckBox]:
+def format_checks(ticked: Collection[str] = EXPORT_DEFAULTS) -> dict[str, QCheckBox]:
     """One check box per format, named by the format (what it is for in its description, and beside it: see
-    `format_grid`); those this copy cannot write are off and say why."""
+    `format_grid`), those in `ticked` ticked; those this copy cannot write are off, unticked, and say why."""
     checks: dict[str, QCheckBox] = {}
     uses = format_uses()
     for fmt, name in format_names().items():
         c = QCheckBox(name)
         c.setObjectName(f"{fmt.replace('-', '_')}Check")
         c.setAccessibleDescription(uses[fmt])
-        c.setChecked(fmt in CHECKED)
+        c.setChecked(fmt in ticked)
         checks[fmt] = c
     if not openvino_installed():
         ov = checks["openvino"]
@@ -85,6 +87,7 @@ def format_checks() -> dict[str, QCheckBox]:
         ov.setToolTip(translate("ExportPage", "OpenVINO is not installed with this copy (pip install openvino); it "
                                 "also reads the ONNX file directly"))
     if not web_runtime_present():
+        checks["web"].setChecked(False)
         checks["web"].setEnabled(False)
         checks["web"].setToolTip(translate("ExportPage", "This copy lacks ONNX Runtime Web; in a source checkout run "
                                            "python dev.py web-runtime"))
@@ -114,3 +117,10 @@ def format_grid(checks: dict[str, QCheckBox]) -> QGridLayout:
 def chosen(checks: dict[str, QCheckBox]) -> list[str]:
     """The formats ticked that this copy can write."""
     return [f for f, c in checks.items() if c.isChecked() and c.isEnabled()]
+
+
+def ticks_to_remember(checks: dict[str, QCheckBox], remembered: Collection[str]) -> list[str]:
+    """The formats to tick at the next start: those ticked now, and those remembered that this copy cannot
+    write (a copy without OpenVINO forgets no one's choice made where it is installed)."""
+    return [f for f, c in checks.items()
+            if (c.isChecked() and c.isEnabled()) or (f in remembered and not c.isEnabled())]

@@ -28,6 +28,7 @@ from desktop_cls.gui.pages.export.export_formats import (
     format_checks,
     format_grid,
     format_name,
+    ticks_to_remember,
 )
 from desktop_cls.gui.pages.export.export_progress import ExportBegun, ExportProgress, FormatExported
 from desktop_cls.gui.pages.export.export_results import ExportResults
@@ -43,7 +44,7 @@ translate = QCoreApplication.translate  # lupdate reads translate("Context", "te
 class ExportPage(Page):
     def __init__(self, state: AppState, tasks: TaskRunner) -> None:
         super().__init__(state, tasks, "export")
-        self.checks = format_checks()
+        self.checks = format_checks(state.settings.export_formats)
         self.serve_panel = ServePanel(tasks, lambda: self.model_edit.text())
         self.results = ExportResults(self.serve_panel)
         self.build()
@@ -104,6 +105,14 @@ class ExportPage(Page):
         self.model_edit.editingFinished.connect(lambda: self._show_model(self.model_edit.text().strip()))
         self.state.core_ready.connect(lambda: self.buttons["exportButton"].setEnabled(True))
         self.buttons["exportButton"].setEnabled(self.state.core_loaded)
+        for check in self.checks.values():
+            check.toggled.connect(self._remember_formats)
+
+    def _remember_formats(self) -> None:
+        """The ticks come back after a restart, as the export folder does."""
+        settings = self.state.settings
+        settings.export_formats = ticks_to_remember(self.checks, settings.export_formats)
+        self.state.settings_changed.emit(False)
 
     def _show_model(self, path: str) -> None:
         """Another model chosen (a new run, or a path typed): the line above says what is exported from it, and

@@ -48,3 +48,10 @@ def test_several_formats_get_a_folder_each() -> None:
     assert many["onnx-int8"] == Path("d/onnx-int8/m.onnx") and many["web"] == Path("d/web/m-web")
     assert len(set(many.values())) == len(SUFFIXES)
     assert pct(None) == "—" and pct(0.5) == "50.0%" and size_text(99_000) == "99 kB"
+
+
+def test_the_settings_know_every_format_the_page_offers() -> None:
+    """settings.json keeps only the format ids it knows: a format added to the page must be added there too."""
+    from desktop_cls.gui.settings import EXPORT_DEFAULTS, EXPORT_FORMATS
+
+    assert tuple(SUFFIXES) == EXPORT_FORMATS and set(EXPORT_DEFAULTS) <= set(EXPORT_FORMATS)
