@@ -29,10 +29,13 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     from desktop_cls.core.data.demo_data import make_demo_dataset
+    from desktop_cls.gui.shell.language import install_language
     from desktop_cls.gui.shell.main_window import MainWindow
+    from desktop_cls.gui.widgets.image_viewer import viewer_of
     from desktop_cls.gui.widgets.theme import apply_theme
 
     app = QApplication.instance() or QApplication([])
+    install_language("en")  # English's catalogue holds its plural forms ("600 images", not "600 image(s)")
     data = make_demo_dataset(tmp / "demo-data")
     import shutil
 
@@ -87,8 +90,8 @@ def main() -> int:
     pump(lambda: tp.training.task is None, timeout=600)
     tp.form.advanced.setChecked(True)
     shoot("train", ((1024, 640), (1280, 800), (1920, 1080)))
-    w.label_page.suggest()
-    pump(lambda: bool(w.label_page.suggestions), timeout=120)
+    w.label_page.suggest_panel.suggest()
+    pump(lambda: bool(w.label_page.model.suggestions), timeout=120)
     shoot("label")
     w.evaluate_page.evaluate()
     pump(lambda: w.evaluate_page.model.result is not None, timeout=300)
@@ -100,7 +103,8 @@ def main() -> int:
     w.resize(1280, 800)
     pump()
     w.evaluate_page.mistakes.view_mistake(0)
-    viewer = w.evaluate_page.mistakes.viewer
+    viewer = viewer_of(w.evaluate_page.mistakes)
+    assert viewer is not None
     pump(lambda: viewer.image_size() != (0, 0))
     viewer.resize(900, 640)
     pump()
@@ -115,32 +119,30 @@ def main() -> int:
     w.grab().save(str(out / "evaluate-curves-1280x800.png"))
     w.evaluate_page.right_tabs.setCurrentIndex(0)
     cp = w.classify_page
-    pump(lambda: cp.model_ready, timeout=120)
+    pump(lambda: cp.model.loaded, timeout=120)
     cp.classify_paths([str(data / "ring")])
-    pump(lambda: bool(cp.predictions), timeout=120)
+    pump(lambda: bool(cp.results.predictions), timeout=120)
     shoot("classify")
-    cp.heatmap_check.setChecked(True)
-    pump(lambda: bool(cp.heatmap_shown), timeout=120)
+    cp.controls.heatmap_check.setChecked(True)
+    pump(lambda: bool(cp.model.heatmap_shown), timeout=120)
     w.resize(1280, 800)
     pump()
     w.grab().save(str(out / "classify-heatmap-1280x800.png"))
-    cp.heatmap_check.setChecked(False)
+    cp.controls.heatmap_check.setChecked(False)
     ep = w.export_page
     ep.dest_edit.setText(str(tmp / "exports"))
     ep.export()
-    pump(lambda: ep.results.rowCount() > 0, timeout=300)
+    pump(lambda: ep.results.table.rowCount() > 0 and ep.buttons["exportButton"].isEnabled(), timeout=900)
     shoot("export")
     apply_theme("dark")
-    cp.heatmap_check.setChecked(True)
-    pump(lambda: bool(cp.heatmap_shown), timeout=120)
+    cp.controls.heatmap_check.setChecked(True)
+    pump(lambda: bool(cp.model.heatmap_shown), timeout=120)
     for page in ("data", "train", "evaluate", "classify"):
         shoot(page, ((1280, 800),), "-dark")
     w.shutdown()
     w.close()
 
     # A new window in Chinese: texts are set when widgets are built, as after the restart the app offers.
-    from desktop_cls.gui.shell.language import install_language
-
     install_language("zh_CN")
     apply_theme("light")
     w = MainWindow()
@@ -152,9 +154,9 @@ def main() -> int:
     w.evaluate_page.evaluate()
     pump(lambda: w.evaluate_page.model.result is not None, timeout=300)
     cp = w.classify_page
-    pump(lambda: cp.model_ready, timeout=120)
+    pump(lambda: cp.model.loaded, timeout=120)
     cp.classify_paths([str(data / "ring")])
-    pump(lambda: bool(cp.predictions), timeout=120)
+    pump(lambda: bool(cp.results.predictions), timeout=120)
     for page in ("data", "label", "train", "evaluate", "classify", "export"):
         shoot(page, ((1280, 800),), "-zh_CN")
     w.shutdown()
