@@ -116,11 +116,15 @@ def describe_quick_fit(e: EpochEnd) -> str:
 
 @dataclass(frozen=True, slots=True)
 class StageChanged:
-    """Coarse phases before/after the epochs (loading images, building model, saving)."""
+    """Coarse phases before/after the epochs (loading images, building model, saving). `stage` is the shown,
+    translated text; `key` names the phase in words that never change with the language, for code that acts on
+    it: "loading", "hashing", "building", "training", "calibrating", "backbone", "features", "fitting",
+    "saving" ("" when unnamed)."""
 
     stage: str
     done: int = 0
     total: int = 0
+    key: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -3397,6 +3397,10 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>已暂停（当前这一批会先完成）</translation>
     </message>
     <message>
+        <source>Training is finishing its model. Quit anyway? The window closes once the model is saved; nothing is lost.</source>
+        <translation>训练正在完成模型。仍要退出吗？模型保存后窗口才会关闭，不会丢失任何内容。</translation>
+    </message>
+    <message>
         <source>A quick run is going. Quit anyway? It stops unfinished and saves no model; you can train it again later.</source>
         <translation>快速训练正在进行。仍要退出吗？它会在完成前停止，不保存模型，之后可以重新训练。</translation>
     </message>

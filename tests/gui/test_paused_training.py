@@ -115,6 +115,25 @@ def test_the_quit_question_for_a_quick_run_speaks_of_no_epochs(window: MainWindo
     assert asked and "epoch" not in asked[0] and "quick run" in asked[0] and "saves no model" in asked[0]
 
 
+@pytest.mark.parametrize("quick", [True, False])
+def test_the_quit_question_of_a_run_saving_its_model_says_it_finishes_first(window: MainWindow, training: TrainPage,
+                                                                            monkeypatch: pytest.MonkeyPatch,
+                                                                            quick: bool) -> None:
+    """A quick run already saving was asked about as if quitting stopped it unfinished with no model, yet it saved
+    its model and was listed as finished. The page knows the stage by its key, whatever the language shows."""
+    from desktop_cls.core.events import StageChanged
+
+    training.monitor.begin(1 if quick else 5, None, quick=quick)
+    training.monitor.event(StageChanged("正在保存", key="saving"))
+    asked = quit_questions(monkeypatch)
+    window.close()
+    assert asked and "finishing its model" in asked[0] and "saves no model" not in asked[0]
+    assert "resume" not in asked[0]
+    training.monitor.begin(1, None, quick=True)  # a new run starts in no stage: its question is a quick run's again
+    window.close()
+    assert "saves no model" in asked[1]
+
+
 def test_quitting_says_that_training_is_stopping_before_the_window_waits_for_it(
         window: MainWindow, training: TrainPage, monkeypatch: pytest.MonkeyPatch) -> None:
     """Quitting waits for the batch that runs (many seconds on a busy CPU) with the UI thread held: the status bar

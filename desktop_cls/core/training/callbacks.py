@@ -95,8 +95,8 @@ class CallbackList:
     def fit_end(self, loop: Loop) -> None:
         self._emit("on_fit_end", loop)
 
-    def stage(self, stage: str, done: int = 0, total: int = 0) -> None:
-        self._emit("on_stage", StageChanged(stage, done, total))
+    def stage(self, stage: str, done: int = 0, total: int = 0, key: str = "") -> None:
+        self._emit("on_stage", StageChanged(stage, done, total, key))
 
     def batch(self, e: BatchEnd) -> None:
         self._emit("on_batch_end", e)

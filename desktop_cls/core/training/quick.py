@@ -223,7 +223,7 @@ class _Head:
 def _features(cfg: TrainConfig, index: DatasetIndex, cb: CallbackList, cancel: CancelToken,
               device: torch.device, pause: PauseToken | None = None) -> _Features:
     """The backbone's features of every train and validation image (from the cache where they are)."""
-    cb.stage(_("loading the pretrained backbone"))
+    cb.stage(_("loading the pretrained backbone"), key="backbone")
     pool = choose_pooling(index.typical_size, cfg.model)
     cb.notice(pool.reason)
     ext = backbone_extractor(cfg, len(index.classes), device, pooling=pool.pooling)
@@ -231,8 +231,8 @@ def _features(cfg: TrainConfig, index: DatasetIndex, cb: CallbackList, cancel: C
     if not any(s.split == "train" for s in samples):
         raise UserError(_("no training images: every class needs at least one readable image"))
     t_feat = time.monotonic()
-    feats = ext.features([s.path for s in samples], progress=lambda d, t, w: cb.stage(w, d, t), cancel=cancel,
-                         pause=pause)
+    feats = ext.features([s.path for s in samples], progress=lambda d, t, w: cb.stage(w, d, t, "features"),
+                         cancel=cancel, pause=pause)
     feat_s = time.monotonic() - t_feat - feats.paused_seconds
     x_tr, y_tr = _split(feats.paths, feats.vectors, samples, "train")
     x_va, y_va = _split(feats.paths, feats.vectors, samples, "val")
@@ -259,7 +259,7 @@ def _features(cfg: TrainConfig, index: DatasetIndex, cb: CallbackList, cancel: C
 
 def _fit_head(cfg: TrainConfig, f: _Features, num_classes: int, cb: CallbackList) -> _Head:
     """A linear head on the features; with few images, validated by cross-validation and fitted on all."""
-    cb.stage(_("fitting the classifier head"))
+    cb.stage(_("fitting the classifier head"), key="fitting")
     t_head = time.monotonic()
     x_tr, y_tr, y_va = f.x_tr, f.y_tr, f.y_va
     cv_folds = _cv_folds(f.y_tr, f.y_va, cfg.val_fraction)
@@ -300,7 +300,7 @@ def _save(cfg: TrainConfig, index: DatasetIndex, run: Path, f: _Features, h: _He
             temperature = cal.temperature
             extra = {"ece_uncalibrated": cal.ece_before, "ece_calibrated": cal.ece_after}
     val_acc = _loss_acc(h.z_va, h.y_va)[1]
-    cb.stage(_("saving"))
+    cb.stage(_("saving"), key="saving")
     info = MODELS[cfg.model]
     meta = ModelMeta(cfg.model, index.classes, cfg.image_size, f.ext.size, info.mean, info.std,
                      temperature=temperature, dataset_fingerprint=index.fingerprint, pooling=f.pooling.pooling)

@@ -110,7 +110,7 @@ class Trainer:
     # ---- the loop ------------------------------------------------------------------------------
     def fit(self, resume: bool) -> FitResult:
         t_start = self.clock()
-        self.cb.stage(_("building model"))
+        self.cb.stage(_("building model"), key="building")
         self.step = TrainStep.build(self.cfg, len(self.classes), self.device,
                                     None if self.dist is None else self.dist.wrap)
         if resume:
@@ -118,7 +118,7 @@ class Trainer:
         self.cb.fit_start(self)
         try:
             train_src, val_src = self._prepare()
-            self.cb.stage(_("training"))
+            self.cb.stage(_("training"), key="training")
             while self.state.epoch < self.cfg.epochs and not (self.cancelled or self.stopped_early):
                 self._epoch(train_src, val_src)
             self._calibrate(val_src)
@@ -269,7 +269,7 @@ class Trainer:
         if not train_samples:
             raise UserError(_("no training images: every class needs at least one readable image"))
         self._note_pictures(self.data.split("train"))
-        self.cb.stage(_("loading images"), 0, len(train_samples) + len(val_samples))
+        self.cb.stage(_("loading images"), 0, len(train_samples) + len(val_samples), "loading")
         train_src = self._source(train_samples, _("training"))
         val_src = self._source(val_samples, _("validation")) if val_samples else None
         if self.dist is not None and isinstance(train_src, TensorBatches):
@@ -295,13 +295,14 @@ class Trainer:
     def _note_pictures(self, samples: list[Sample]) -> None:
         """Record the pictures the run learns (every process's, by the main one; a resume adds to the record)."""
         if self.is_main:
-            digests = content_digests([s.path for s in samples], lambda d, t, w: self.cb.stage(w, d, t), self.cancel)
+            digests = content_digests([s.path for s in samples], lambda d, t, w: self.cb.stage(w, d, t, "hashing"),
+                                      self.cancel)
             self.life.trains_on(digests, self.data.fingerprint if self.resumed else None)
 
     def _source(self, samples: list[Sample], name: str) -> Batches:
         """The batches of one split; name ('training', 'validation', translated) is shown with its progress."""
         def progress(done: int, total: int, what: str) -> None:
-            self.cb.stage(_("{what} ({split})").format(what=what, split=name), done, total)
+            self.cb.stage(_("{what} ({split})").format(what=what, split=name), done, total, "loading")
 
         source, probs = build_source(samples, self.size, self.device, self.cfg, name, self.cb.notice, progress,
                                      self.cancel)
@@ -339,7 +340,7 @@ class Trainer:
         if not (self.is_main and self.dist is None and self.cfg.calibrate and self.state.epoch > 0
                 and val_src is not None):
             return
-        self.cb.stage(_("calibrating confidences"))
+        self.cb.stage(_("calibrating confidences"), key="calibrating")
         from desktop_cls.core.inference.calibration import calibrate_run
 
         cal = calibrate_run(self.run, val_src.batches(256, None, drop_lone=False), self.device,
@@ -350,7 +351,7 @@ class Trainer:
     def _finish(self, total: float) -> FitResult:
         """Write problems.json and the final run.json; the FitResult the caller gets."""
         if self.is_main:
-            self.cb.stage(_("saving"))
+            self.cb.stage(_("saving"), key="saving")
         self.life.ended(self.state, total, self.problems, self.cancel if self.cancelled else None,
                         self.stopped_early)
         return self.life.result(self.state, self.cfg.epochs, total, self.problems, self.cancelled,

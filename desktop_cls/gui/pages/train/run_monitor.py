@@ -66,6 +66,7 @@ class RunMonitor(QObject):
         self.epochs_total = 0
         self.quick = False  # the run fits its last layer in one step: no epochs, no curves
         self.paused = False
+        self.stage_key = ""  # the run's phase by its StageChanged.key ("saving"…), not by its translated words
         self.outcome = ""  # the status line of the run that ended
         self._stage_moves_bar = False  # a counted stage moves the bar until the run's first batch
         self._last_report: BatchEnd | StageChanged | None = None  # shown again when the run is paused or resumed
@@ -115,6 +116,7 @@ class RunMonitor(QObject):
         self.log.clear()
         self.progress_label.setTextFormat(Qt.TextFormat.AutoText)
         self.epochs_total, self.paused, self._last_report, self.quick = epochs, False, None, quick
+        self.stage_key = ""
         self.progress.setRange(0, STEPS)
         done = self._replay_history(Path(resuming), epochs) if resuming else 0
         self.progress.setValue(round(STEPS * done / max(epochs, 1)))
@@ -164,7 +166,7 @@ class RunMonitor(QObject):
         """A quick run's counted stage (its image features) is most of the run: it moves the bar. A loop run's
         (loading its images) comes before the epochs the bar counts: up to its count the bar read "99 %" as the
         run began (at once on a second run, its images cached), so it runs busy; the line says how far."""
-        self._last_report = e
+        self._last_report, self.stage_key = e, e.key
         text, value = stage_status(e, STEPS, self.paused)
         self.progress_label.setText(text)
         if value is None or not self._stage_moves_bar:

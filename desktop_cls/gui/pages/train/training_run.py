@@ -25,6 +25,8 @@ from desktop_cls.gui.widgets.dialogs import show_error
 from desktop_cls.gui.work.tasks import Task, TaskRunner
 
 QUIT_WAIT_MS = 120_000
+# The stages (StageChanged.key) after which the core checks no cancel: the run ends with its model saved.
+FINISHING_STAGES = frozenset({"fitting", "calibrating", "saving"})
 
 
 translate = QCoreApplication.translate  # its texts are the Train page's, in its context
@@ -95,7 +97,11 @@ class TrainingRun(QObject):
 
     def quit_question(self) -> str:
         """What quitting now does to the run: a run of epochs keeps its last finished one; a quick run (one step, no
-        epochs) saves nothing until it has fitted its last layer."""
+        epochs) saves nothing until it has fitted its last layer. Once a run fits its last layer, calibrates or
+        saves, a cancel no longer stops it: quitting waits until its model is saved."""
+        if self.monitor.stage_key in FINISHING_STAGES:
+            return translate("TrainPage", "Training is finishing its model. Quit anyway? The window closes once the "
+                             "model is saved; nothing is lost.")
         if self.monitor.quick:
             return translate("TrainPage", "A quick run is going. Quit anyway? It stops unfinished and saves no model; "
                              "you can train it again later.")
