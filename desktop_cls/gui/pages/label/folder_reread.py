@@ -102,9 +102,14 @@ class FolderReread(QObject):
             listing = self._after_class_step(ws)
             names = set(page.model.classes) | set(listing[1])  # (before and after the step)
             page.classes.add(_moved(step, names))  # a class's images go with it when renamed, deleted, brought back
-            for src, dst in _carried(step, names):
+            carried = _carried(step, names)
+            for src, dst in carried:
                 page.classes.carry(src, dst)
                 page.view.key_memory.carry(ws.root, src, dst)  # a renamed class keeps its key (a deleted one frees it)
+            # a class moved to the trash goes now, also while the classes are listed again on a worker thread (the
+            # list and the status bar said one class more than the Data page until then)
+            trashed = {src for src, dst in carried if dst.startswith("trash:")}
+            listing = (listing[0], [c for c in listing[1] if c not in trashed])
         if moved is None or ws is None:
             page.refresh(listing)
         elif moved[1]:  # (an undo brought images back: the counts of the classes they left go down now)

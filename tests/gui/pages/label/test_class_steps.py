@@ -146,3 +146,19 @@ def test_cancel_rolls_a_merge_back(qtbot: QtBot, window: MainWindow, tiny_folder
     assert told[-1] == (4, 9) and moves.on_ui == [False]  # stopped with five of nine moves made, on a worker
     assert files(tiny_folder / "dog") == dogs and files(tiny_folder / "cat") == cats  # as it was
     assert not ws.can_undo() and lp.model.classes == ["cat", "dog", "fish"] and not boxes()
+
+
+def test_a_class_deleted_while_the_folder_is_listed_again_leaves_the_summary_at_once(
+        qtbot: QtBot, window: MainWindow, tiny_folder: Path, answers: Answers, monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the engine cannot follow a class step (it lost the folder's shape), the classes are listed on a worker
+    thread and shown as they were meanwhile: the deleted class stayed, with no images, and the status bar said
+    "16 images, 3 classes" while the Data page said 2 classes. The class the step moved to the trash goes now."""
+    open_and_wait(qtbot, window, tiny_folder)
+    window.show_page("label")
+    lp, ws = window.label_page, opened_workspace(window)
+    monkeypatch.setattr(ws.shape, "kept", lambda: None)  # (the shape is read on a worker thread after the step)
+    lp.reread.timer.setInterval(60_000)
+    answers("dog")
+    lp.classes.delete_class()  # (a small step: made before this returns; no event ran since)
+    assert "tiny: 16 images, 2 classes" in window.status_bar.dataset_status.text()
+    assert lp.classes.counts() == {"cat": 8, "fish": 8}
