@@ -73,7 +73,7 @@ class MethodChoice(QObject):
         self.applying = False  # the method is writing the form: those changes are not the user's
         self.epochs_chosen = False
         self.folder = ""  # the dataset the method and epochs were chosen for ("": not known)
-        self.own_epochs: int | None = None  # the form's epochs while it shows a resumed run's (None: it does not)
+        self.showing_run = False  # the form shows a resumed run's options (own_choices): no plan until it ends
 
     def follow_form(self) -> None:
         """Follow the form's controls and the open dataset (once the form has made its controls)."""
@@ -81,14 +81,17 @@ class MethodChoice(QObject):
         form.epochs_spin.valueChanged.connect(self._epochs_edited)
         self.combo.currentIndexChanged.connect(lambda _i: self._chosen())
         self.combo.activated.connect(self._picked_again)
-        form.state.dataset_changed.connect(self._dataset_opened)
+        form.state.dataset_changed.connect(self.dataset_opened)
         form.model_combo.currentIndexChanged.connect(lambda _i: self._overridden())
         form.pretrained_check.toggled.connect(lambda _on: self._overridden())
         changed_signal(form.fields.controls["val_fraction"]).connect(lambda *_: self.publish_plan())
 
-    def _dataset_opened(self, index: Any) -> None:
+    def dataset_opened(self, index: Any) -> None:
         """Another dataset gets the automatic choice again (what suits one folder rarely suits the next); the same
-        one, reopened, keeps what the user chose for it."""
+        one, reopened, keeps what the user chose for it. While the form shows a resumed run's options, that waits
+        for the run to end (own_choices calls again then)."""
+        if self.showing_run:
+            return
         if self.folder and self.folder != index.root and (self.key() != AUTO or self.epochs_chosen):
             self.epochs_chosen = False
             self.set_key(AUTO)
@@ -96,7 +99,10 @@ class MethodChoice(QObject):
         self.apply()
 
     def publish_plan(self) -> None:
-        """The plan into the app state: the Data page and the Train page's ready line say what a run would do."""
+        """The plan into the app state: the Data page and the Train page's ready line say what a run would do (the
+        form's own options, not a resumed run's it shows)."""
+        if self.showing_run:
+            return
         ds = self.form.state.dataset
         self.form.state.set_plan(ds.root if ds is not None else None, self.form.plan())
 
@@ -115,8 +121,11 @@ class MethodChoice(QObject):
                        "small images; weak with few.")
 
     def apply(self) -> None:
-        """The plan's model, start and epochs into the controls; its reason under the method."""
+        """The plan's model, start and epochs into the controls; its reason under the method (not over a resumed
+        run's options: the form's own are planned for once it ends)."""
         form = self.form
+        if self.showing_run:
+            return
         plan = form.plan() if self.key() != CUSTOM else None
         if plan is None:
             self.show_custom()
@@ -127,9 +136,7 @@ class MethodChoice(QObject):
             form.fields.write("model", cfg.model)
             form.fields.write_switch("pretrained", cfg.pretrained)
             form.fields.file_only["method"] = cfg.method
-            if not self.epochs_chosen and self.own_epochs is not None:
-                self.own_epochs = cfg.epochs  # shown once the resumed run whose epochs the form shows has ended
-            elif not self.epochs_chosen:
+            if not self.epochs_chosen:
                 form.epochs_spin.setValue(cfg.epochs)
         finally:
             self.applying = False
@@ -141,26 +148,6 @@ class MethodChoice(QObject):
         self.hint.setText(self.tr("{reason}. {details}").format(
             reason=reason[:1].upper() + reason[1:], details=plain) if self.key() == AUTO else plain)
         self.publish_plan()
-
-    def show_run_epochs(self, epochs: int | None) -> None:
-        """A resumed run trains to its own epochs, whatever the form says: the (greyed-out) form shows them while
-        it runs, as the bar and the ETA count them; None (the run ended) brings back the form's own."""
-        spin = self.form.epochs_spin
-        if epochs is not None and self.own_epochs is None:
-            self.own_epochs = spin.value()
-        elif epochs is None:
-            if self.own_epochs is None:
-                return
-            epochs, self.own_epochs = self.own_epochs, None
-        self.applying = True  # not the user's choice: the method goes on choosing the epochs, or not, as before
-        try:
-            spin.setValue(epochs)
-        finally:
-            self.applying = False
-
-    def with_own_epochs(self, options: dict[str, Any]) -> dict[str, Any]:
-        """The form's options to remember: its own epochs, not those of the resumed run it shows."""
-        return options if self.own_epochs is None else {**options, "epochs": self.own_epochs}
 
     def _epochs_edited(self, _value: int) -> None:
         if not self.applying:

@@ -62,6 +62,14 @@ class OptionFields:
                 write_control(w, self.options[key], values[key])
         self.file_only = {k: values[k] for k in self.file_only}
 
+    def restore(self, values: dict[str, Any], held: dict[str, Any]) -> None:
+        """Values read before (raw_values) and the switches held then, back as they were: written quietly, as
+        greying out the half-written form would hold (and later give back) values that were never the user's."""
+        for key, w in self.controls.items():
+            _write_quietly(w, self.options[key], values[key])
+        self.file_only = {k: values[k] for k in self.file_only}
+        self.held = dict(held)
+
     def raw_values(self) -> dict[str, Any]:
         values = dict(self.file_only)
         values.update({k: read_control(w, self.options[k]) for k, w in self.controls.items()})

@@ -27,6 +27,7 @@ from desktop_cls.core.training.options import ADVANCED, BASIC, flatten
 from desktop_cls.core.training.planner import DataFacts, Plan, Wishes, plan_training
 from desktop_cls.gui.pages.train.method_choice import MethodChoice
 from desktop_cls.gui.pages.train.option_fields import OptionFields
+from desktop_cls.gui.pages.train.own_choices import OwnChoices
 from desktop_cls.gui.pages.train.train_suggestions import FlipsFollower, ImageSizeFollower
 from desktop_cls.gui.state import AppState
 from desktop_cls.gui.widgets.common import CollapsibleGroup, TurnCache
@@ -64,6 +65,7 @@ class TrainForm(QWidget):
         self.size_follower = ImageSizeFollower(self)
         self.flips_follower = FlipsFollower(self)
         self.method_choice = MethodChoice(self)
+        self.own_choices = OwnChoices(self)  # kept aside while the form shows a resumed run's options
         self.advanced = CollapsibleGroup(self.tr("Advanced"))
         self._build()
         self._connect()

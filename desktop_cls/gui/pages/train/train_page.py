@@ -40,7 +40,7 @@ class TrainPage(Page):
         self.form = TrainForm(state)
         self.lr_search = LearningRateSearch(self.form, self)
         self.monitor = RunMonitor()  # progress, curves and log of the run
-        self.training = TrainingRun(state, tasks, self.monitor, self.model, self, self.form.method_choice)
+        self.training = TrainingRun(state, tasks, self.monitor, self.model, self, self.form.own_choices)
         self.past_runs = PastRuns()
         self.build()
 
@@ -116,13 +116,8 @@ class TrainPage(Page):
         on_any_edit(self.form, lambda *_: self.state.settings_changed.emit(False))
 
     def remember_options(self) -> None:
-        """Into the settings: the form's options and whether size and flips still follow the data."""
-        s = self.state.settings
-        s.last_train_config = self.form.method_choice.with_own_epochs(self.form.current_config_dict())
-        s.image_size_follows_data = self.form.size_follows_data
-        s.flips_follow_data = self.form.flips_follow_data
-        s.train_method, s.epochs_follow_method = self.form.method, self.form.epochs_follow_method
-        s.train_choice_folder = self.form.method_choice.folder
+        """Into the settings: the form's own options (not a resumed run's it shows) and what follows the data."""
+        self.form.own_choices.remembered().save_to(self.state.settings)
 
     def use_device(self, device: str) -> bool:
         """Train on this device when the form lists it; False when it does not (yet: GPUs come with the core)."""

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QWidget
 
 from desktop_cls.core.events import PauseToken
 from desktop_cls.core.training.config import TrainConfig
-from desktop_cls.gui.pages.train.method_choice import MethodChoice
+from desktop_cls.gui.pages.train.own_choices import OwnChoices
 from desktop_cls.gui.pages.train.run_monitor import RunMonitor
 from desktop_cls.gui.pages.train.train_model import TrainPageModel
 from desktop_cls.gui.pages.train.training_task import training
@@ -33,17 +33,17 @@ translate = QCoreApplication.translate  # its texts are the Train page's, in its
 
 
 class TrainingRun(QObject):
-    """`task` is the training request while it runs (None otherwise). A resumed run's epochs are shown in the
-    form's `method_choice` while it runs."""
+    """`task` is the training request while it runs (None otherwise). The form shows a resumed run's options while
+    it runs, its `own_choices` kept aside until the run ends."""
 
     running_changed = Signal(bool)  # a run started; or it ended, its result or failure handled
     paused_changed = Signal(bool)
 
     def __init__(self, state: AppState, tasks: TaskRunner, monitor: RunMonitor, model: TrainPageModel,
-                 page: QWidget, method_choice: MethodChoice) -> None:
+                 page: QWidget, own_choices: OwnChoices) -> None:
         super().__init__(page)
         self.state, self.tasks, self.monitor, self.model, self.page = state, tasks, monitor, model, page
-        self.method_choice = method_choice
+        self.own_choices = own_choices
         self.task: Task | None = None
         self.kept_back: str | None = None  # a stopped run that did not replace the chosen model (offered instead)
         self.started_on: str | None = None  # the folder open when the run started
@@ -59,7 +59,7 @@ class TrainingRun(QObject):
     def resume(self, run: str, cfg: TrainConfig, epochs: int | None = None) -> None:
         """Continue the run folder `run` (its options are cfg), to `epochs` when given."""
         pause = PauseToken()
-        self.method_choice.show_run_epochs(epochs or cfg.epochs)  # the bar and the ETA count these, not the form's
+        self.own_choices.show_run(cfg, epochs or cfg.epochs)  # what trains (the bar and the ETA count its epochs)
         self._launch(training(None, None, pause, resume_run=run, epochs=epochs), pause, epochs or cfg.epochs,
                      resuming=run, quick=cfg.method == "quick")
 
@@ -195,7 +195,7 @@ class TrainingRun(QObject):
 
     def _on_done(self) -> None:
         self.task = None
-        self.method_choice.show_run_epochs(None)
+        self.own_choices.give_back()
         self.state.set_training(False)
         self.running_changed.emit(False)
         self.monitor.plots.redraw()
