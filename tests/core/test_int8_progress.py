@@ -31,6 +31,7 @@ def test_int8_reports_its_calibration_between_preparing_and_measuring(trained_ru
     export_model(trained_run[0], "onnx-int8", tmp_path / "m.onnx", progress=lambda d, t, w: said.append((d, t, w)))
     texts = [w for _, _, w in said]
     preparing = next(i for i, w in enumerate(texts) if "preparing the network for quantization" in w)
+    assert any("exporting the float network to ONNX first" in w for w in texts[:preparing])
     calibrating = [i for i, w in enumerate(texts) if "calibrating on" in w]
     assert calibrating and preparing < calibrating[0]
     first = said[calibrating[0]]

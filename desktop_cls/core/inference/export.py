@@ -243,6 +243,7 @@ def _write(fmt: str, model: nn.Module, meta: ModelMeta, staged: Path, images: Ex
         eo.write_fp32(model, meta, example, staged)
         return None
     fp32 = staged.with_name(".fp32.onnx")
+    progress(1, STAGES, _("exporting the float network to ONNX first (one step, seconds to a minute)"))
     eo.write_fp32(model, meta, example, fp32)
     _check(cancel)
     if fmt == "onnx-fp16":
