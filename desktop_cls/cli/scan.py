@@ -56,6 +56,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
         from desktop_cls.core.data.health import with_health
 
         idx = with_health(idx, progress=pr.progress)
+        idx = _worded_for_default_run(idx, args.val_split)
     pr.end()
     s = idx.summary()
     if args.json:
@@ -66,6 +67,21 @@ def cmd_scan(args: argparse.Namespace) -> int:
     else:
         _print_report(idx, s)
     return _exit_code(idx, fail_on)
+
+
+def _worded_for_default_run(idx: Any, val_fraction: float) -> Any:
+    """The findings as `desktop-cls train` with its defaults (and this --val-split) would meet them: when that
+    run cross-validates (the quick method, few images per class), a leak between training and validation says
+    so."""
+    from dataclasses import replace
+
+    from desktop_cls.core.data.leak_words import worded_for_run
+    from desktop_cls.core.training.config import TrainConfig
+    from desktop_cls.core.training.planner import DataFacts, Wishes, plan_training
+
+    folds = plan_training(TrainConfig(val_fraction=val_fraction), Wishes(), DataFacts.of(idx)).cv_folds
+    splits = {s.path: s.split for s in idx.samples}
+    return replace(idx, problems=tuple(worded_for_run(idx.problems, splits, folds)))
 
 
 def _print_report(idx: Any, s: dict[str, Any]) -> None:

@@ -71,3 +71,20 @@ def test_file_names_cannot_drive_the_terminal(capsys: pytest.CaptureFixture[str]
     assert not any(c in out + err for c in "\x1b\x07") and "\n  [fake]" not in out
     code, _, err = run_cli(capsys, "scan", tiny_folder / "gone\x1b[2J")
     assert code == EXIT_USER_ERROR and "gone\\x1b[2J" in err and "\x1b" not in err
+
+
+def test_scan_words_a_leak_for_the_cross_validating_default_run(capsys: pytest.CaptureFixture[str],
+                                                                tmp_path: Path) -> None:
+    """Few images per class: the default quick run cross-validates over training and validation, so a copy
+    across them inflates the cross-validated score (there is no validation score to inflate)."""
+    from tests.core.test_leak_words import leaky_split_folders
+
+    root = leaky_split_folders(tmp_path / "ds")
+    code, out, _ = run_cli(capsys, "scan", root, "--json")
+    assert code == 0
+    leaks = {Path(p["path"]).name: p["message"] for p in json.loads(out)["problems"] if p["kind"] == "leak"}
+    assert "cross-validated score is inflated" in leaks["leaked.png"], leaks
+    assert "validation score" not in leaks["leaked.png"]
+    assert "the test score is inflated" in leaks["tested.png"]
+    _, out, _ = run_cli(capsys, "scan", root)
+    assert "cross-validated score is inflated" in out

@@ -179,14 +179,14 @@ def test_the_recipe_is_not_judged_on_the_images_it_calibrated_on() -> None:
 
 
 def test_the_report_says_how_many_images_chose_the_blocks_and_what_they_promise() -> None:
-    from desktop_cls.core.inference import export as export_mod
+    from desktop_cls.core.inference import int8_words
 
-    met = export_mod._judged(sens.Growth(("b",), of300(298), 2, True))
+    met = int8_words.judged(sens.Growth(("b",), of300(298), 2, True))
     assert "300 validation images" in met and "99.3%" in met and "98.0%" in met and "95%" in met
     assert "short of" not in met
-    short = export_mod._judged(sens.Growth(("b", "f"), of300(297), 3, False))
+    short = int8_words.judged(sens.Growth(("b", "f"), of300(297), 3, False))
     assert "99.0%" in short and "97.5%" in short and "short of the 98%" in short
-    assert export_mod._judged(None) == ""  # a recipe that did not grow says nothing it did not measure
+    assert int8_words.judged(None) == ""  # a recipe that did not grow says nothing it did not measure
 
 
 def test_the_shipped_recipe_calibrates_with_the_moving_average_of_min_max(monkeypatch: pytest.MonkeyPatch,

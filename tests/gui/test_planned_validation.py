@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop_cls.gui.shell.main_window import MainWindow
 from tests.conftest import make_tiny_folder
-from tests.gui.conftest import choose_method, open_and_wait
+from tests.gui.conftest import choose_method, open_and_check, open_and_wait
 
 
 def test_few_images_per_class_read_as_cross_validated_on_both_pages(qtbot: QtBot, window: MainWindow,
@@ -39,3 +39,28 @@ def test_the_plan_names_its_dataset(window: MainWindow) -> None:
     state.set_plan("/data/a", plan)
     assert state.plan_for("/data/a") is plan
     assert state.plan_for("/data/b") is None and state.plan_for(None) is None
+
+
+def test_the_problems_tab_words_a_leak_as_the_plan_validates(qtbot: QtBot, window: MainWindow,
+                                                            tmp_path: Path) -> None:
+    """A copy across training and validation: with a cross-validating plan there is no validation score to
+    inflate, the cross-validated one is; a fine-tune holds validation out and is told so again."""
+    from tests.core.test_leak_words import leaky_split_folders
+
+    folder = leaky_split_folders(tmp_path / "ds")
+    checked = open_and_check(qtbot, window, folder)
+    form, panel = window.train_page.form, window.dataset_page.problems
+    row = next(i for i, p in enumerate(checked.problems) if p.path.endswith("leaked.png"))
+
+    def words() -> str:
+        item = panel.table.item(row, 2)
+        return item.text() if item is not None else ""
+
+    choose_method(form, "quick")
+    qtbot.waitUntil(lambda: "cross-validated score is inflated" in words(), timeout=30_000)
+    assert "validation score" not in words()
+    panel.table.selectRow(row)
+    assert "cross-validated score is inflated" in panel.preview.verdict.text()
+
+    choose_method(form, "fine-tune")
+    qtbot.waitUntil(lambda: "the validation score is inflated" in words(), timeout=30_000)

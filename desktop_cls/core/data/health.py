@@ -41,6 +41,7 @@ from desktop_cls.core.data.health_cache import (
     hash_row,
 )
 from desktop_cls.core.data.imaging import load_rgb
+from desktop_cls.core.data.leak_words import copy_words, held_out_leak
 from desktop_cls.core.data.problems import PROBLEM_NAMES
 from desktop_cls.core.data.processes import (
     CHUNKS_PER_WORKER,
@@ -51,7 +52,7 @@ from desktop_cls.core.data.processes import (
 )
 from desktop_cls.core.errors import ImageLoadError
 from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
-from desktop_cls.core.i18n import N_, _
+from desktop_cls.core.i18n import _
 
 IMBALANCE_RATIO = 3.0
 TOO_SMALL_PX = 16
@@ -63,7 +64,6 @@ _PROCESS_PAIRS = 2000  # candidate pairs from which proving them in worker proce
 _CHUNK = 32  # images a worker reads per request: the result loop and the pool's own thread take steps per chunk
 _ROWS = 4096  # descriptors decoded in one call
 _PROCESS_IMAGES = 2000  # images to read from which worker processes repay starting them (about a second)
-SPLIT_WORDS = {"train": N_("training"), "val": N_("validation"), "test": N_("test")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +71,7 @@ class Finding(Problem):
     """A copy finding with its evidence: how different the two pictures are once aligned (0 = same pixels)."""
 
     difference: float = 0.0
+    what: str = ""  # "the same image as …": a leak is worded again for a run that cross-validates (leak_words)
 
     def to_dict(self) -> dict[str, Any]:
         d = Problem.to_dict(self)
@@ -228,20 +229,15 @@ def _relation(index: DatasetIndex, by_path: dict[str, Sample], a: str, b: str, d
     sa, sb = by_path[a], by_path[b]
     ca, cb = index.classes[sa.label], index.classes[sb.label]
     near = difference is not None
-    what = (_("a near copy of {other} ({difference:.1%} different once aligned)").format(other=a, difference=difference)
-            if near else _("the same image as {other}").format(other=a))
+    what = copy_words(a, difference)
     diff = difference or 0.0
     if sa.label != sb.label:
         return Finding(b, "label_conflict", _("{what} but labeled '{there}' there and '{here}' here; keep it in "
                                               "one class").format(what=what, there=ca, here=cb),
                        duplicate_of=a, difference=diff)
     if sa.split != sb.split:
-        # the inflated score is the held-out one (validation or test), whichever copy is listed first
-        held = _("test") if "test" in (sa.split, sb.split) else _("validation")
-        split = _(SPLIT_WORDS[sa.split]) if sa.split in SPLIT_WORDS else sa.split
-        return Finding(b, "leak", _("{what} in the {split} split: the {held} score is inflated; remove one "
-                                    "copy").format(what=what, split=split, held=held),
-                       duplicate_of=a, difference=diff)
+        return Finding(b, "leak", held_out_leak(what, sa.split, sb.split), duplicate_of=a, difference=diff,
+                       what=what)
     kind = "near_duplicate" if near else "duplicate"
     return Finding(b, kind, _("{what}; keep one of them").format(what=what), duplicate_of=a, difference=diff)
 

@@ -30,8 +30,6 @@ from desktop_cls.core.inference import int8_sensitivity as sens
 from desktop_cls.core.inference.export_openvino import bin_path, write_ir
 from desktop_cls.core.inference.export_report import (
     AGREEMENT_TARGET,
-    BOUND_CONFIDENCE,
-    BOUND_TARGET,
     ExportImages,
     Fidelity,
     fidelity,
@@ -43,6 +41,7 @@ from desktop_cls.core.inference.export_report import (
 )
 from desktop_cls.core.inference.export_snippets import snippet_path, snippet_text
 from desktop_cls.core.inference.export_staging import new_staging, replace_as_unit
+from desktop_cls.core.inference.int8_words import judged, said_calibrating, said_grown, said_measured
 from desktop_cls.core.inference.predictor import Predictor, resolve_model_path
 from desktop_cls.core.models.model_io import ModelMeta, load_native, read_meta, save_native, sidecar_path
 from desktop_cls.core.models.preprocessing import prepare
@@ -244,6 +243,7 @@ def _write(fmt: str, model: nn.Module, meta: ModelMeta, staged: Path, images: Ex
         eo.write_fp32(model, meta, example, staged)
         return None
     fp32 = staged.with_name(".fp32.onnx")
+    progress(1, STAGES, _("exporting the float network to ONNX first (one step, seconds to a minute)"))
     eo.write_fp32(model, meta, example, fp32)
     _check(cancel)
     if fmt == "onnx-fp16":
@@ -264,10 +264,13 @@ def _write_int8(model: nn.Module, meta: ModelMeta, fp32: Path, staged: Path, ima
     each block's measured error. A growing recipe is judged on the validation images, never on the
     calibration ones (when they are the same few images, it keeps its first share and does not grow)."""
     prepared = fp32.with_name(".prepared.onnx")
+    progress(1, STAGES, _("int8: preparing the network for quantization"))  # one call: no steps to show
     eo.prepare_for_quantization(fp32, prepared)
+    _check(cancel)
     calibration = preprocess(images.calibration, meta)
     x_val = preprocess(images.validation, meta)
     reference = _torch_logits(model, x_val).argmax(1)
+    _check(cancel)
     best: tuple[sens.Agreement, str, Path, sens.Growth | None] | None = None
     errors: dict[str, dict[str, float]] = {}  # per calibration method: each block's int8 error, measured once
 
@@ -279,8 +282,9 @@ def _write_int8(model: nn.Module, meta: ModelMeta, fp32: Path, staged: Path, ima
         _check(cancel)
         candidate = staged.with_name(f".int8-{i}.onnx")
         search = eo.Int8Search(None if _same_images(images) else agreement,
-                               errors=errors.setdefault(recipe.calibration, {}), measured=_said_measured(progress),
-                               grown=_said_grown(progress))
+                               errors=errors.setdefault(recipe.calibration, {}),
+                               measured=said_measured(progress, STAGES), grown=said_grown(progress),
+                               calibrating=said_calibrating(progress, len(calibration), FINE))
         sensitive = eo.write_int8(prepared, meta, calibration, recipe, candidate, cancel,
                                   ranges=staged.with_name(f".ranges-{recipe.calibration}.json"), search=search)
         growth = search.settled[-1] if search.settled else None
@@ -292,44 +296,13 @@ def _write_int8(model: nn.Module, meta: ModelMeta, fp32: Path, staged: Path, ima
     assert best is not None
     os.replace(best[2], staged)
     return _("static int8 (QDQ): {method} on {count} training images").format(
-            method=best[1], count=images.calibration.shape[0]) + _judged(best[3])
-
-
-def _judged(growth: sens.Growth | None) -> str:
-    """What the choice of float blocks was measured on, and what that measurement can promise."""
-    if growth is None:
-        return ""
-    a = growth.agreement
-    text = _("; blocks chosen on {images} validation images: {share:.1%} agree with the trained model, so at "
-             "least {bound:.1%} of further images will ({confidence:.0%} confidence)") if growth.met else \
-        _("; blocks chosen on {images} validation images: {share:.1%} agree with the trained model, so at "
-          "least {bound:.1%} of further images will ({confidence:.0%} confidence), short of the {target:.0%} "
-          "asked even with the most blocks allowed in float")
-    return text.format(images=a.images, share=a.share, bound=a.lower_bound(), confidence=BOUND_CONFIDENCE,
-                       target=BOUND_TARGET)
+            method=best[1], count=images.calibration.shape[0]) + judged(best[3])
 
 
 def _same_images(images: ExportImages) -> bool:
     """A folder too small to halve calibrates on the images it is measured on."""
     return images.validation.shape == images.calibration.shape and bool(torch.equal(images.validation,
                                                                                     images.calibration))
-
-
-def _said_measured(progress: ProgressFn) -> Callable[[int, int], None]:
-    def measured(done: int, total: int) -> None:
-        progress(done, total, _("int8: measuring what 8 bits cost each block of the network, {done} of {total}").format(
-            done=done, total=total))
-    return measured
-
-
-def _said_grown(progress: ProgressFn) -> sens.GrowthProgress:
-    def grown(step: int, steps: int, kept: int, agreed: sens.Agreement) -> None:
-        text = _("int8: with {kept} blocks in float it agrees with the trained model on {agreed:.1%} of {images} "
-                 "validation images, so on at least {bound:.1%} of further ones (target {target:.0%}), step {step} "
-                 "of at most {steps}")
-        progress(step, steps, text.format(kept=kept, agreed=agreed.share, images=agreed.images,
-                                          bound=agreed.lower_bound(), target=BOUND_TARGET, step=step, steps=steps))
-    return grown
 
 
 def _torch_logits(model: nn.Module, x: np.ndarray, batch: int = 64,

@@ -175,10 +175,12 @@ def float_nodes(proto: Any, parts: tuple[str, ...]) -> list[str]:
 class _Batches:
     """onnxruntime's CalibrationDataReader protocol over preprocessed float32 images, read one batch per
     range: the calibrators keep every activation of what they are given (200 images of a 224 px
-    EfficientNet took 14 GB), so ranges and histograms are merged batch by batch instead."""
+    EfficientNet took 14 GB), so ranges and histograms are merged batch by batch instead. `fed` hears each
+    batch given (done, total): the calibration is the longest silent step of an int8 export otherwise."""
 
-    def __init__(self, images: np.ndarray, batch: int = 8, cancel: CancelToken | None = None) -> None:
-        self._cancel = cancel
+    def __init__(self, images: np.ndarray, batch: int = 8, cancel: CancelToken | None = None,
+                 fed: Callable[[int, int], None] | None = None) -> None:
+        self._cancel, self._fed, self._given = cancel, fed, 0
         # Every batch the same size: the histogram calibrators stack the batches' outputs, and onnxruntime
         # >= 1.2x fails on a shorter last batch ("inhomogeneous shape"). The last one is filled up from the start.
         batch = max(1, min(batch, len(images)))
@@ -201,7 +203,12 @@ class _Batches:
         if self._cancel is not None:  # a calibration takes a while: Cancel is heard batch by batch
             self._cancel.raise_if_set()
         chunk = next(self._chunks, None)
-        return None if chunk is None else {INPUT_NAME: chunk}
+        if chunk is None:
+            return None
+        self._given += 1
+        if self._fed is not None:
+            self._fed(min(self._given, len(self._all)), len(self._all))
+        return {INPUT_NAME: chunk}
 
     def rewind(self) -> None:
         self._chunks = iter(self._all)
@@ -218,12 +225,13 @@ def prepare_for_quantization(fp32_file: Path, out: Path) -> None:
 
 
 def _quantize(prepared: Path, calibration: np.ndarray, recipe: Int8Recipe, ranges: Path, cancel: CancelToken | None,
-              out: Path, exclude: list[str] | None = None, include: list[str] | None = None) -> None:
+              out: Path, exclude: list[str] | None = None, include: list[str] | None = None,
+              fed: Callable[[int, int], None] | None = None) -> None:
     from onnxruntime.quantization import CalibrationMethod, QuantFormat, QuantType, quantize_static
 
     with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):  # the calibrators print progress
         warnings.simplefilter("ignore")
-        quantize_static(str(prepared), str(out), _Batches(calibration, cancel=cancel),
+        quantize_static(str(prepared), str(out), _Batches(calibration, cancel=cancel, fed=fed),
                         quant_format=QuantFormat.QDQ, per_channel=recipe.per_channel,
                         activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8,
                         calibrate_method=getattr(CalibrationMethod, recipe.method),
@@ -251,7 +259,8 @@ class Int8Search:
     candidate, `grown` hears each step, `errors` holds each block's measured int8 error under these
     ranges (filled by the first call that measures them, reused by the next: the measurement is most
     of an int8 export's minutes), `measured` hears the blocks measured of all, `settled` receives what
-    a search that grew settled on (its agreement and whether its lower bound reached `target`)."""
+    a search that grew settled on (its agreement and whether its lower bound reached `target`), `calibrating`
+    hears each calibration batch (done, total) when the ranges are computed rather than reused."""
 
     judge: Judge | None = None
     target: float = BOUND_TARGET
@@ -259,6 +268,7 @@ class Int8Search:
     measured: Callable[[int, int], None] | None = None
     grown: sens.GrowthProgress | None = None
     settled: list[sens.Growth] = field(default_factory=list)
+    calibrating: Callable[[int, int], None] | None = None
 
 
 def write_int8(prepared: Path, meta: ModelMeta, calibration: np.ndarray, recipe: Int8Recipe, tmp: Path,
@@ -280,7 +290,7 @@ def write_int8(prepared: Path, meta: ModelMeta, calibration: np.ndarray, recipe:
     quantize = functools.partial(_quantize, prepared, calibration, recipe, ranges or own, cancel)
     kept: tuple[str, ...] = ()
     if recipe.sensitive_share > 0:
-        quantize(tmp, exclude=exclude)  # calibrates (once per method); the probes below reuse the ranges
+        quantize(tmp, exclude=exclude, fed=search.calibrating)  # calibrates (once per method): probes reuse it
         groups = sens.blocks(proto, head=exclude)
         if not search.errors:
             search.errors.update(_block_errors(quantize, groups, prepared, calibration, tmp, cancel,
@@ -293,7 +303,7 @@ def write_int8(prepared: Path, meta: ModelMeta, calibration: np.ndarray, recipe:
             kept = tuple(sens.most_sensitive(search.errors, recipe.sensitive_share))
             quantize(tmp, exclude=exclude + [n for b in kept for n in groups[b]])
     else:
-        quantize(tmp, exclude=exclude)
+        quantize(tmp, exclude=exclude, fed=search.calibrating)
     own.unlink(missing_ok=True)
     proto = onnx.load(str(tmp))
     set_metadata(proto, meta, "onnx-int8")

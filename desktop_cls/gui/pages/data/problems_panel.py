@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_cls.core.data.leak_words import worded_for_run
 from desktop_cls.core.data.problems import problem_name
 from desktop_cls.gui.pages.data.data_model import CheckStatus, DataPageModel
 from desktop_cls.gui.pages.data.problem_preview import ProblemPreview, confirm_many
@@ -54,6 +55,8 @@ class ProblemsPanel(QWidget):
         self.state = state
         self._viewer_owner = viewer_owner or self
         self.index: Any = None
+        self.problems: list[Any] = []  # the index's findings, worded for the planned run
+        self._final = True
         self.check = CheckLine()
         self.table = read_only_table(QTableWidget(), "problemTable", self.tr("Problems"),
                                      [self.tr("File"), self.tr("Problem"), self.tr("What to do")], stretch=2)
@@ -71,6 +74,7 @@ class ProblemsPanel(QWidget):
         self.none_found.hide()
         self._add_fixes()
         state.dataset_changed.connect(lambda _index: self._update_actions())  # its workspace comes with it
+        state.plan_changed.connect(self._plan_changed)  # cross-validating or not words a leak differently
         self._lay_out()
 
     def _add_fixes(self) -> None:
@@ -113,8 +117,8 @@ class ProblemsPanel(QWidget):
             self.fill(model.problems_index, final=model.status is CheckStatus.DONE)
 
     def fill(self, index: Any, final: bool = True) -> None:
-        self.index = index
-        probs = index.problems
+        self.index, self._final = index, final
+        self.problems = probs = self._worded(index)
         self.table.setRowCount(len(probs))
         for row, p in enumerate(probs):
             f = QTableWidgetItem(Path(p.path).name)
@@ -133,6 +137,19 @@ class ProblemsPanel(QWidget):
         self.fix_unreadable.setEnabled(bool(kinds & {"corrupt", "not_image", "too_large"}))
         self._update_actions()
 
+    def _worded(self, index: Any) -> list[Any]:
+        """The findings as the Train page's plan meets them: a leak between training and validation says the
+        cross-validated score is inflated when the plan cross-validates over both splits."""
+        plan = self.state.plan_for(index.root)
+        folds = plan.cv_folds if plan is not None else 0
+        if not folds:
+            return list(index.problems)
+        return worded_for_run(index.problems, {s.path: s.split for s in index.samples}, folds)
+
+    def _plan_changed(self) -> None:
+        if self.index is not None:
+            self.fill(self.index, self._final)
+
     def _kind_name(self, kind: str) -> str:
         return problem_name(kind)  # core's names: the CLI's scan says the same words
 
@@ -147,10 +164,10 @@ class ProblemsPanel(QWidget):
     def _selected(self) -> None:
         self._update_actions()
         rows = sorted({i.row() for i in self.table.selectedIndexes()})
-        if self.index is None or not rows or rows[0] >= len(self.index.problems):
+        if self.index is None or not rows or rows[0] >= len(self.problems):
             self.preview.clear()
             return
-        self.preview.show_problem(self.index.problems[rows[0]], self._where_is)
+        self.preview.show_problem(self.problems[rows[0]], self._where_is)
 
     def _where_is(self, path: str) -> str:
         """"class 'cat', training split": worded for the two files a preview shows, not for every sample (found through
@@ -203,7 +220,7 @@ class ProblemsPanel(QWidget):
         """Problem files in the viewer (a file manager may not exist here: nothing is launched), each captioned as the
         viewer shows it: thousands of problems are not read out of the table first."""
         if self.index is not None:
-            open_viewer(self._viewer_owner, MappedItems(self.index.problems, lambda p: (
+            open_viewer(self._viewer_owner, MappedItems(self.problems, lambda p: (
                 p.path, f"{self._kind_name(p.kind)}: {p.message}")), row)
 
     def _menu(self, pos: QPoint) -> None:

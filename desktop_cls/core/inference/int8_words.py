@@ -1,0 +1,55 @@
+"""The int8 export's words: its progress through calibration, measurement and growth, and what the chosen
+file's agreement was measured on. Kept apart from the export's steps so each stays one concern."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from desktop_cls.core.events import ProgressFn
+from desktop_cls.core.i18n import _
+from desktop_cls.core.inference import int8_sensitivity as sens
+from desktop_cls.core.inference.export_report import BOUND_CONFIDENCE, BOUND_TARGET
+
+
+def judged(growth: sens.Growth | None) -> str:
+    """What the choice of float blocks was measured on, and what that measurement can promise."""
+    if growth is None:
+        return ""
+    a = growth.agreement
+    text = _("; blocks chosen on {images} validation images: {share:.1%} agree with the trained model, so at "
+             "least {bound:.1%} of further images will ({confidence:.0%} confidence)") if growth.met else \
+        _("; blocks chosen on {images} validation images: {share:.1%} agree with the trained model, so at "
+          "least {bound:.1%} of further images will ({confidence:.0%} confidence), short of the {target:.0%} "
+          "asked even with the most blocks allowed in float")
+    return text.format(images=a.images, share=a.share, bound=a.lower_bound(), confidence=BOUND_CONFIDENCE,
+                       target=BOUND_TARGET)
+
+
+def said_calibrating(progress: ProgressFn, images: int, fine: int) -> Callable[[int, int], None]:
+    """The calibration's batches as `fine`ths of the writing stage (its time left estimated from them): a count
+    of batches could equal the export's count of stages and be read as a stage."""
+    def calibrating(done: int, total: int) -> None:
+        progress(round(fine * done / total), fine, _("int8: calibrating on {images} images, batch {done} of "
+                                                     "{total}").format(images=images, done=done, total=total))
+    return calibrating
+
+
+def said_measured(progress: ProgressFn, stages: int) -> Callable[[int, int], None]:
+    """Each block measured; the stage (`stages`: its count) is named again first, so the time left is
+    estimated from the measurement's own steps, not from the calibration's before it."""
+    def measured(done: int, total: int) -> None:
+        if done == 0:
+            progress(1, stages, _("int8: measuring what 8 bits cost each block of the network"))
+        progress(done, total, _("int8: measuring what 8 bits cost each block of the network, {done} of {total}").format(
+            done=done, total=total))
+    return measured
+
+
+def said_grown(progress: ProgressFn) -> sens.GrowthProgress:
+    def grown(step: int, steps: int, kept: int, agreed: sens.Agreement) -> None:
+        text = _("int8: with {kept} blocks in float it agrees with the trained model on {agreed:.1%} of {images} "
+                 "validation images, so on at least {bound:.1%} of further ones (target {target:.0%}), step {step} "
+                 "of at most {steps}")
+        progress(step, steps, text.format(kept=kept, agreed=agreed.share, images=agreed.images,
+                                          bound=agreed.lower_bound(), target=BOUND_TARGET, step=step, steps=steps))
+    return grown

@@ -1,0 +1,61 @@
+"""An int8 export says what it does between writing the float file and measuring the blocks: preparing the
+graph, then calibrating batch by batch (a fraction of the stage the window estimates the time left from);
+Cancel is heard there too."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from desktop_cls.core.events import CancelledError, CancelToken
+from desktop_cls.core.inference.export import FINE, STAGES, export_model
+from desktop_cls.core.inference.export_onnx import _Batches
+
+Report = tuple[int, int, str]
+
+
+def test_the_calibration_reader_says_each_batch_it_gives() -> None:
+    images = np.zeros((20, 3, 1, 1), np.float32)
+    heard: list[tuple[int, int]] = []
+    reader = _Batches(images, batch=8, fed=lambda done, total: heard.append((done, total)))
+    while reader.get_next() is not None:
+        pass
+    assert heard == [(1, 3), (2, 3), (3, 3)]
+
+
+def test_int8_reports_its_calibration_between_preparing_and_measuring(trained_run: tuple[Path, Path],
+                                                                      tmp_path: Path) -> None:
+    said: list[Report] = []
+    export_model(trained_run[0], "onnx-int8", tmp_path / "m.onnx", progress=lambda d, t, w: said.append((d, t, w)))
+    texts = [w for _, _, w in said]
+    preparing = next(i for i, w in enumerate(texts) if "preparing the network for quantization" in w)
+    assert any("exporting the float network to ONNX first" in w for w in texts[:preparing])
+    calibrating = [i for i, w in enumerate(texts) if "calibrating on" in w]
+    assert calibrating and preparing < calibrating[0]
+    first = said[calibrating[0]]
+    assert first[1] == FINE != STAGES and 0 < first[0] < FINE  # a fraction of the stage, never read as a stage
+    assert "batch 1 of" in first[2]
+    done = [said[i][0] for i in calibrating]
+    assert done == sorted(done) and done[-1] == FINE  # the first recipe calibrates to the end
+    measuring = [i for i, w in enumerate(texts) if "measuring what 8 bits cost" in w]
+    if measuring:
+        assert calibrating[0] < measuring[0]
+    verifying = texts.index(next(w for w in texts if "verifying" in w))
+    assert calibrating[-1] < verifying
+
+
+def test_cancel_while_calibrating_stops_at_the_next_batch(trained_run: tuple[Path, Path], tmp_path: Path) -> None:
+    token = CancelToken()
+    calibrating: list[str] = []
+
+    def sink(done: int, total: int, what: str) -> None:
+        if "calibrating on" in what:
+            calibrating.append(what)
+            token.set()  # the user presses Cancel on seeing the first batch
+
+    with pytest.raises(CancelledError):
+        export_model(trained_run[0], "onnx-int8", tmp_path / "m", progress=sink, cancel=token)
+    assert len(calibrating) == 1
+    assert list(tmp_path.iterdir()) == []
