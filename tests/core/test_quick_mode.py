@@ -10,6 +10,7 @@ import pytest
 import torch
 
 from desktop_cls.core.errors import UserError
+from desktop_cls.core.events import PauseToken
 from desktop_cls.core.inference.predictor import Predictor
 from desktop_cls.core.training.config import TrainConfig
 from desktop_cls.core.training.embeddings import FeatureCache, fit_linear_head, head_logits
@@ -266,43 +267,10 @@ def test_a_paused_quick_run_waits_between_feature_batches(folder: Path, tmp_path
     assert waited_at == [done_seen[0]] and done_seen[0] < 18  # it waited after the first batch, before the next
 
 
-def test_time_paused_is_left_out_of_the_times_a_quick_run_reports(folder: Path, tmp_path: Path,
-                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    """Paused for a while, the quick run said its image features took that while too, and recorded this
-    computer's backbone speed from it (which the next automatic choice of backbone reads)."""
+def _paused_for_1000_s(monkeypatch: pytest.MonkeyPatch) -> tuple[list[float], PauseToken]:
+    """A pause token already paused that, at the run's first wait, moves the clocks the run reads on by 1000 s
+    (as a real pause of 1000 s would) and resumes; away[0] says whether it waited."""
     import time
-
-    from desktop_cls.core.events import PauseToken
-    from desktop_cls.core.training import quick
-
-    away = [0.0]  # the clock as the run reads it jumps by the pause, as a real pause of 1000 s would
-    for name in ("perf_counter", "monotonic"):
-        real = getattr(time, name)
-        monkeypatch.setattr(time, name, lambda real=real: real() + away[0])
-    speeds: list[float] = []
-    monkeypatch.setattr(quick, "record_speed", lambda model, speed: speeds.append(speed))
-
-    class PausedOnce(PauseToken):
-        def wait_while_paused(self, cancel: object = None, poll_s: float = 0.1) -> None:
-            if self.is_paused():
-                away[0] += 1000.0
-                self.resume()
-
-    pause = PausedOnce()
-    pause.pause()
-    res = fit(quick_cfg(), folder, out=tmp_path / "run", pause=pause)
-    assert away[0] == 1000.0  # it waited
-    assert res.extra["feature_seconds"] < 1000 and res.train_seconds < 1000
-    assert not speeds or speeds[0] > 18 / 1000
-
-
-def test_the_time_left_after_a_pause_leaves_the_pause_out(folder: Path, tmp_path: Path,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    """Resumed after a long pause, the feature pass said "about 17 min left" for its last few images: its
-    rate counted the pause as work."""
-    import time
-
-    from desktop_cls.core.events import PauseToken
 
     away = [0.0]
     for name in ("perf_counter", "monotonic"):
@@ -317,6 +285,29 @@ def test_the_time_left_after_a_pause_leaves_the_pause_out(folder: Path, tmp_path
 
     pause = PausedOnce()
     pause.pause()
+    return away, pause
+
+
+def test_time_paused_is_left_out_of_the_times_a_quick_run_reports(folder: Path, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Paused for a while, the quick run said its image features took that while too, and recorded this
+    computer's backbone speed from it (which the next automatic choice of backbone reads)."""
+    from desktop_cls.core.training import quick
+
+    away, pause = _paused_for_1000_s(monkeypatch)
+    speeds: list[float] = []
+    monkeypatch.setattr(quick, "record_speed", lambda model, speed: speeds.append(speed))
+    res = fit(quick_cfg(), folder, out=tmp_path / "run", pause=pause)
+    assert away[0] == 1000.0  # it waited
+    assert res.extra["feature_seconds"] < 1000 and res.train_seconds < 1000
+    assert not speeds or speeds[0] > 18 / 1000
+
+
+def test_the_time_left_after_a_pause_leaves_the_pause_out(folder: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Resumed after a long pause, the feature pass said "about 17 min left" for its last few images: its
+    rate counted the pause as work."""
+    away, pause = _paused_for_1000_s(monkeypatch)
     messages: list[str] = []
     ext = backbone_extractor(quick_cfg(), 3, torch.device("cpu"), cache_root=tmp_path / "cache")
     paths = sorted(str(p) for p in folder.rglob("*.png"))

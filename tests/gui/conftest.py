@@ -212,6 +212,36 @@ def set_fast_training(w: MainWindow, epochs: int = 2) -> None:
     tp.form.device_combo.setCurrentIndex(tp.form.device_combo.findData("cpu"))
 
 
+def train_and_stop_after(qtbot: QtBot, w: MainWindow, monkeypatch: pytest.MonkeyPatch, epoch: int) -> str:
+    """Start a training with the form as it is and stop it once `epoch` has ended (as the Stop button does);
+    returns the stopped run."""
+    from desktop_cls.core.events import EpochEnd
+    from desktop_cls.gui.pages.train import training_task
+
+    tp = w.train_page
+    passed_on = training_task._Events.on_epoch_end
+
+    def stop_after(self: training_task._Events, e: EpochEnd) -> None:  # on the training's thread, as the epoch ends
+        passed_on(self, e)
+        if e.epoch == epoch and tp.training.task is not None:
+            tp.training.task.cancel()
+
+    monkeypatch.setattr(training_task._Events, "on_epoch_end", stop_after)
+    tp.start()
+    qtbot.waitUntil(lambda: tp.training.task is None, timeout=60_000)
+    monkeypatch.setattr(training_task._Events, "on_epoch_end", passed_on)
+    run = w.state.run
+    assert run is not None
+    return run
+
+
+def run_stopped_after_one_epoch(qtbot: QtBot, w: MainWindow, folder: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A run of 4 small epochs on `folder`, stopped after its first: a run to resume."""
+    open_and_wait(qtbot, w, folder)
+    set_fast_training(w, epochs=4)
+    return train_and_stop_after(qtbot, w, monkeypatch, epoch=1)
+
+
 def choose_method(form: TrainForm, key: str) -> None:
     """Pick the Train form's method ("auto", "quick", "fine-tune", "scratch", "custom"): tests of the options that
     a from-scratch run has (epochs, optimizer, image size) choose it, as the tiny test sets would get quick."""

@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop_cls.gui.shell.main_window import MainWindow
 from tests.conftest import make_tiny_folder
-from tests.gui.conftest import cell, child, choose_method, open_and_wait, set_fast_training
+from tests.gui.conftest import cell, child, choose_method, open_and_wait, set_fast_training, train_and_stop_after
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -361,9 +361,6 @@ def test_stop_resume_continue_the_same_curves_and_log(qtbot: QtBot, window: Main
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """Stop at epoch 3 of 6: the bar shows half, not 100 %; Resume keeps epochs 1-3 on the curves and
     in the log, which is about this run only."""
-    from desktop_cls.core.events import EpochEnd
-    from desktop_cls.gui.pages.train import training_task
-
     w = window
     tp = w.train_page
     open_and_wait(qtbot, w, tiny_folder)
@@ -371,20 +368,7 @@ def test_stop_resume_continue_the_same_curves_and_log(qtbot: QtBot, window: Main
     assert "Ready to train on" in tp.monitor.progress_label.text()
     set_fast_training(w, epochs=6)
     tp.monitor.line("a line from before this run")
-    stop_at = 3
-    passed_on = training_task._Events.on_epoch_end
-
-    def stop_after(self: training_task._Events, e: EpochEnd) -> None:  # on the training's thread, as the epoch ends
-        passed_on(self, e)
-        if e.epoch == stop_at and tp.training.task is not None:
-            tp.training.task.cancel()
-
-    monkeypatch.setattr(training_task._Events, "on_epoch_end", stop_after)
-    tp.start()
-    qtbot.waitUntil(lambda: tp.training.task is None, timeout=60_000)
-    monkeypatch.setattr(training_task._Events, "on_epoch_end", passed_on)
-    run = w.state.run
-    assert run is not None
+    run = train_and_stop_after(qtbot, w, monkeypatch, epoch=3)
     assert tp.monitor.progress.value() == tp.monitor.progress.maximum() // 2
     assert "a line from before this run" not in tp.monitor.log.toPlainText()
     assert "Stopped at epoch 3 of 6" in tp.monitor.progress_label.text()

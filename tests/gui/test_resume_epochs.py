@@ -9,39 +9,14 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from desktop_cls.gui.shell.main_window import MainWindow
-from tests.gui.conftest import choose_method, open_and_wait, set_fast_training
-
-
-def _run_stopped_after_one_epoch(qtbot: QtBot, window: MainWindow, folder: Path,
-                                 monkeypatch: pytest.MonkeyPatch) -> str:
-    """A run of 4 epochs, stopped after its first (as the Stop button does)."""
-    from desktop_cls.core.events import EpochEnd
-    from desktop_cls.gui.pages.train import training_task
-
-    tp = window.train_page
-    open_and_wait(qtbot, window, folder)
-    set_fast_training(window, epochs=4)
-    passed_on = training_task._Events.on_epoch_end
-
-    def stop_after_first(self: training_task._Events, e: EpochEnd) -> None:  # on the training's thread
-        passed_on(self, e)
-        if e.epoch == 1 and tp.training.task is not None:
-            tp.training.task.cancel()
-
-    monkeypatch.setattr(training_task._Events, "on_epoch_end", stop_after_first)
-    tp.start()
-    qtbot.waitUntil(lambda: tp.training.task is None, timeout=60_000)
-    monkeypatch.setattr(training_task._Events, "on_epoch_end", passed_on)
-    run = window.state.run
-    assert run is not None
-    return run
+from tests.gui.conftest import choose_method, run_stopped_after_one_epoch
 
 
 def test_a_resumed_run_shows_its_own_epochs_in_the_form_while_it_trains(
         qtbot: QtBot, window: MainWindow, tiny_folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     tp = window.train_page
     form = tp.form
-    run = _run_stopped_after_one_epoch(qtbot, window, tiny_folder, monkeypatch)
+    run = run_stopped_after_one_epoch(qtbot, window, tiny_folder, monkeypatch)
     form.epochs_spin.setValue(9)  # the next run's epochs, as the user set them
     tp.resume(run)
     assert tp.training.task is not None  # resuming: the run trains to its own 4 epochs
@@ -59,7 +34,7 @@ def test_the_method_choosing_epochs_meanwhile_does_not_replace_the_runs(
     the form's own for after the run; the run's epochs stay in sight until it ends."""
     tp = window.train_page
     choice = tp.form.method_choice
-    run = _run_stopped_after_one_epoch(qtbot, window, tiny_folder, monkeypatch)
+    run = run_stopped_after_one_epoch(qtbot, window, tiny_folder, monkeypatch)
     choose_method(tp.form, "scratch")  # a method that plans its own epochs on this data
     choice.epochs_chosen = False  # as a method leaves them until the user sets them
     choice.apply()

@@ -15,8 +15,7 @@ from pytestqt.qtbot import QtBot
 from desktop_cls.gui.pages.train.train_form import TrainForm
 from desktop_cls.gui.shell.main_window import MainWindow
 from tests.conftest import make_tiny_folder
-from tests.gui.conftest import choose_method, open_and_wait
-from tests.gui.test_resume_epochs import _run_stopped_after_one_epoch
+from tests.gui.conftest import choose_method, open_and_wait, run_stopped_after_one_epoch
 
 
 def _shown(form: TrainForm) -> dict[str, Any]:
@@ -48,7 +47,7 @@ RUNS = {"method": "custom", "model": "simple_cnn", "image_size": 16, "epochs": 4
 def test_a_resumed_run_shows_its_own_options_and_gives_the_users_back(
         qtbot: QtBot, window: MainWindow, tiny_folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     tp, form = window.train_page, window.train_page.form
-    run = _run_stopped_after_one_epoch(qtbot, window, tiny_folder, monkeypatch)
+    run = run_stopped_after_one_epoch(qtbot, window, tiny_folder, monkeypatch)
     runs = _shown(form)
     own = _users_own_choices(form)
     tp.remember_options()
@@ -73,7 +72,7 @@ def test_a_folder_opened_while_a_resumed_run_trains_waits_for_its_end(
     from desktop_cls.gui.pages.train import training_task
 
     tp, form = window.train_page, window.train_page.form
-    run = _run_stopped_after_one_epoch(qtbot, window, tiny_folder, monkeypatch)
+    run = run_stopped_after_one_epoch(qtbot, window, tiny_folder, monkeypatch)
     runs, own = _shown(form), _users_own_choices(form)
     other = make_tiny_folder(tmp_path / "other", classes=("red", "green"), per_class=12, size=24)
     go_on, passed_on = threading.Event(), training_task._Events.on_epoch_end
@@ -105,7 +104,7 @@ def test_the_users_options_come_back_when_the_resumed_run_is_stopped_or_fails(
     from desktop_cls.gui.pages.train import training_run, training_task
 
     tp, form = window.train_page, window.train_page.form
-    run = _run_stopped_after_one_epoch(qtbot, window, tiny_folder, monkeypatch)
+    run = run_stopped_after_one_epoch(qtbot, window, tiny_folder, monkeypatch)
     own = _users_own_choices(form)
     errors: list[str] = []
     monkeypatch.setattr(training_run, "show_error", lambda _parent, title, *_a: errors.append(title))
