@@ -41,14 +41,14 @@ def test_quitting_does_not_wait_for_torch_to_finish_loading(qtbot: QtBot, window
     waiting for it."""
     release = threading.Event()
     task = window.tasks.start("engine", lambda progress, cancel: release.wait())
-    task._ended = _NeverWaited(task._ended)  # type: ignore[assignment]
+    task._released = _NeverWaited(task._released)  # type: ignore[assignment]
     try:
         window.shutdown()
         assert task.token.is_set()  # asked to stop all the same
         assert window.state.settings is not None and not window.autosave.pending()
     finally:
         release.set()
-    qtbot.waitUntil(lambda: not task.is_running())
+    qtbot.waitUntil(task._released.is_set)  # the lane's thread is done with it before the window goes
 
 
 def test_a_runner_still_waits_for_the_requests_it_is_not_told_to_leave(qtbot: QtBot) -> None:
@@ -59,13 +59,13 @@ def test_a_runner_still_waits_for_the_requests_it_is_not_told_to_leave(qtbot: Qt
     loading = runner.start("engine", lambda progress, cancel: release.wait())
     written: list[str] = []
     writing = runner.start("export", lambda progress, cancel: written.append("done"))
-    loading._ended = _NeverWaited(loading._ended)  # type: ignore[assignment]
+    loading._released = _NeverWaited(loading._released)  # type: ignore[assignment]
     try:
         assert runner.stop_all(unwaited=frozenset({"engine"}))
         assert not writing.is_running()
     finally:
         release.set()
-    qtbot.waitUntil(lambda: not loading.is_running())
+    qtbot.waitUntil(loading._released.is_set)  # the lane's thread is done with it before the owner goes
 
 
 class _Flushes(logging.Handler):

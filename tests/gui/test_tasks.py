@@ -222,3 +222,31 @@ def test_a_closed_runner_drops_new_requests_as_cancelled_without_a_thread(qtbot:
     assert runner.lane_threads(Lane.BACKGROUND) == 0 and runner.tasks == [] and runner.running(Lane.BACKGROUND) == []
     QCoreApplication.processEvents()
     assert ran == [] and called == []
+
+
+def test_waiting_for_a_request_waits_until_its_thread_has_sent_its_last_signal(
+        qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A request counts as ended for the UI before its `ended` signal is sent; a closing window that waited only
+    for that was destroyed while the lane's thread still emitted on it (a segmentation fault in CI)."""
+    from PySide6.QtWidgets import QWidget
+
+    from desktop_cls.gui.work import tasks
+
+    gate = threading.Event()
+    run = tasks._Job._run
+
+    def run_then_hold(self: Any) -> None:  # the lane's thread, after the request ended, before it lets go
+        run(self)
+        gate.wait(30)
+
+    monkeypatch.setattr(tasks._Job, "_run", run_then_hold)
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    runner = tasks.TaskRunner(owner)
+    task = runner.start("short", lambda progress, cancel: None, lane=tasks.Lane.BACKGROUND)
+    qtbot.waitUntil(lambda: not task.is_running())
+    try:
+        assert not task.wait(ms=50)  # the thread is still on it: a window must not go yet
+    finally:
+        gate.set()
+    assert task.wait()

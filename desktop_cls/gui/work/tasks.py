@@ -162,7 +162,10 @@ class Task:
         self.token = CancelToken()
         self.pause = pause
         self.let_go = False  # cancelled and no longer shown nor asked about (TaskRunner.let_go); it may still run
-        self._ended = threading.Event()
+        self._ended = threading.Event()  # ended as the UI sees it: set before its `ended` signal is sent
+        # the lane's thread is done with it, its last signal sent: what a closing window waits for (the window
+        # going away between `_ended` and that signal left the thread emitting on a deleted object: a crash)
+        self._released = threading.Event()
 
     def cancel(self, reason: str = "user") -> None:
         """reason: who stopped it ("user", or "quit" when the app closes), for the run's record."""
@@ -175,7 +178,7 @@ class Task:
         return not self._ended.is_set()
 
     def wait(self, ms: int = 30_000) -> bool:
-        return self._ended.wait(ms / 1000)
+        return self._released.wait(ms / 1000)
 
 
 class LaneGate:
@@ -229,6 +232,7 @@ class _Job:
         finally:
             leave()
             self.task._ended.set()
+            self.task._released.set()
 
     def _run(self) -> None:
         s = self.signals
@@ -337,6 +341,7 @@ class TaskRunner(QObject):
         if self._closed:  # dropped as cancelled: no thread, no callback (one could start the next request)
             task.cancel("quit")
             task._ended.set()
+            task._released.set()
             return task
         relay = _Relay(self, task, {"on_done": on_done, "on_error": on_error, "on_progress": on_progress,
                                     "on_cancelled": on_cancelled, "on_event": on_event, "on_ended": on_ended})
@@ -378,7 +383,7 @@ class TaskRunner(QObject):
         for t in tasks:
             t.cancel()
         deadline = time.monotonic() + timeout_ms / 1000
-        return all(t._ended.wait(max(0.0, deadline - time.monotonic())) for t in tasks if t.name not in unwaited)
+        return all(t._released.wait(max(0.0, deadline - time.monotonic())) for t in tasks if t.name not in unwaited)
 
     def close(self, timeout_ms: int = 60_000, unwaited: frozenset[str] = frozenset()) -> bool:
         """stop_all, and from now on drop every new request (the window is closing). A queued signal or a timer
