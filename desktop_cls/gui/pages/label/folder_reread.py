@@ -3,7 +3,8 @@
 The page's own steps tell it what moved (each is journaled: a key press takes one image out of the queue), so a
 key press costs the same beside 20 loose images as beside 20,000. A class step (new, renamed, merged, deleted
 class, or its undo) moves no loose image, and the engine's FolderShape follows its class folders; where it
-cannot tell (the layout itself may have changed) the folder is listed on a worker thread. Changes made outside
+cannot tell (the layout itself may have changed) the folder is listed on a worker thread, and the classes shown
+meanwhile are the step's own (its folder moves say which class came, went or changed its name). Changes made outside
 the app are found by reading the folder again on a worker thread a moment after the dataset was read again; that
 listing replaces the page's only when no step was made since it began (a step made meanwhile is newer than what
 it saw).
@@ -45,24 +46,48 @@ def _moved(step: Operation, classes: set[str]) -> dict[str, int]:
     return moved
 
 
-def _folder_key(path: str, names: set[str]) -> str | None:
-    """What a class folder the step moved is counted under: its class (`cat`, `train/cat`), or where the trash keeps
-    it (`.desktop_cls/trash/7/cat` -> `trash:7:cat`, the same for every split); None for anything else."""
+def _class_depth(step: Operation) -> int:
+    """How deep the step's class folders lie: 1 (`cat`), or 2 with split folders (`train/cat`, `val/cat`). Every
+    class step moves at least one class folder, and any image it moves lies deeper, so the shallowest place it names
+    outside the trash is a class folder's (the step says it, not a listing of the folder)."""
+    return min((len(p.split("/")) for m in step.moves for p in (m.src, m.dst)
+                if p is not None and not p.startswith(".")), default=1)
+
+
+def _folder_key(path: str, depth: int) -> str | None:
+    """What a class folder the step moved is counted under: its class (`cat`, `train/cat`: a class's folder in
+    train/ names it, its folders in val/ and test/ follow), or where the trash keeps it (`.desktop_cls/trash/7/cat`
+    -> `trash:7:cat`, the same for every split); None for anything else (an image, another split's folder)."""
     parts = path.split("/")
     if parts[0].startswith("."):
         return f"trash:{parts[2]}:{parts[-1]}" if len(parts) >= 4 and parts[1] == TRASH else None
-    return parts[-1] if len(parts) <= 2 and parts[-1] in names else None
+    return parts[-1] if len(parts) == depth and (depth == 1 or parts[0].lower() == "train") else None
 
 
-def _carried(step: Operation, names: set[str]) -> list[tuple[str, str]]:
-    """The class folders the step moved whole (renamed, deleted, brought back from the trash): (from, to) keys."""
-    pairs: list[tuple[str, str]] = []
+def _carried(step: Operation) -> list[tuple[str | None, str | None]]:
+    """The class folders the step made (None, to), removed (from, None) or moved whole (renamed, deleted, brought
+    back from the trash): (from, to) keys, a new name too (nothing is listed for it)."""
+    depth = _class_depth(step)
+    pairs: list[tuple[str | None, str | None]] = []
     for m in step.moves:
-        src = _folder_key(m.src, names) if m.src is not None else None
-        dst = _folder_key(m.dst, names) if m.dst is not None else None
-        if src is not None and dst is not None and src != dst and (src, dst) not in pairs:
+        src = _folder_key(m.src, depth) if m.src is not None else None
+        dst = _folder_key(m.dst, depth) if m.dst is not None else None
+        if src != dst and (src, dst) not in pairs:
             pairs.append((src, dst))
     return pairs
+
+
+def classes_after(step: Operation, classes: list[str]) -> list[str]:
+    """The classes once a class step's folder moves are made: a new class comes, a renamed one changes its name, a
+    deleted one goes, and an undo or redo of each does the same backwards. A listing made before the step (the
+    engine could not follow it) is then right at once, not when the folder is listed again."""
+    names = set(classes)
+    for src, dst in _carried(step):
+        if src is not None and not src.startswith("trash:"):
+            names.discard(src)
+        if dst is not None and not dst.startswith("trash:"):
+            names.add(dst)
+    return sorted(names)  # (the folder's order, as listed)
 
 
 class FolderReread(QObject):
@@ -99,17 +124,13 @@ class FolderReread(QObject):
         ops = ws.ops if ws is not None else {}
         moved = LabelModel.changes(step, ops)
         if ws is not None and listing is None and isinstance(step, Operation) and class_step(step, ops):
-            listing = self._after_class_step(ws)
+            listing = self._after_class_step(ws, step)
             names = set(page.model.classes) | set(listing[1])  # (before and after the step)
             page.classes.add(_moved(step, names))  # a class's images go with it when renamed, deleted, brought back
-            carried = _carried(step, names)
-            for src, dst in carried:
-                page.classes.carry(src, dst)
-                page.view.key_memory.carry(ws.root, src, dst)  # a renamed class keeps its key (a deleted one frees it)
-            # a class moved to the trash goes now, also while the classes are listed again on a worker thread (the
-            # list and the status bar said one class more than the Data page until then)
-            trashed = {src for src, dst in carried if dst.startswith("trash:")}
-            listing = (listing[0], [c for c in listing[1] if c not in trashed])
+            for src, dst in _carried(step):
+                if src is not None and dst is not None:  # (a renamed class keeps its key; a deleted one frees it)
+                    page.classes.carry(src, dst)
+                    page.view.key_memory.carry(ws.root, src, dst)
         if moved is None or ws is None:
             page.refresh(listing)
         elif moved[1]:  # (an undo brought images back: the counts of the classes they left go down now)
@@ -134,13 +155,14 @@ class FolderReread(QObject):
             page.model.wanted = LabelModel.brought_back(op, undo)
             page.do(ws.undo if undo else ws.redo, large=is_large(len(op.moves)))
 
-    def _after_class_step(self, ws: Any) -> Listing:
+    def _after_class_step(self, ws: Any, step: Operation) -> Listing:
         """The loose images as shown and the classes as the engine's shape followed the step; when it could not
-        (the layout may have changed) they are listed on a worker thread, and shown as they were meanwhile."""
+        (the layout may have changed) the folder is listed on a worker thread, and meanwhile the classes shown
+        follow the step's own folder moves (the list and the status bar said the old names until then)."""
         classes = ws.shape.kept()
         if classes is None:
             self.start()
-            return self.page.model.as_shown()
+            return list(self.page.model.queue), classes_after(step, self.page.model.classes)
         return list(self.page.model.queue), classes
 
     def dataset_read(self) -> None:

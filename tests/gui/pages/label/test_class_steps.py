@@ -148,17 +148,78 @@ def test_cancel_rolls_a_merge_back(qtbot: QtBot, window: MainWindow, tiny_folder
     assert not ws.can_undo() and lp.model.classes == ["cat", "dog", "fish"] and not boxes()
 
 
+def _unfollowed(window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    """From now on the engine cannot follow a class step (it lost the folder's shape: read again on a worker thread
+    after the step), and no read of the folder lands during the test."""
+    monkeypatch.setattr(opened_workspace(window).shape, "kept", lambda: None)
+    window.label_page.reread.timer.setInterval(60_000)
+
+
 def test_a_class_deleted_while_the_folder_is_listed_again_leaves_the_summary_at_once(
         qtbot: QtBot, window: MainWindow, tiny_folder: Path, answers: Answers, monkeypatch: pytest.MonkeyPatch) -> None:
     """When the engine cannot follow a class step (it lost the folder's shape), the classes are listed on a worker
     thread and shown as they were meanwhile: the deleted class stayed, with no images, and the status bar said
-    "16 images, 3 classes" while the Data page said 2 classes. The class the step moved to the trash goes now."""
+    "16 images, 3 classes" while the Data page said 2 classes. The class the step moved to the trash goes now, and
+    its undo brings it back now (with its images), where it stayed away until the listing came."""
     open_and_wait(qtbot, window, tiny_folder)
     window.show_page("label")
-    lp, ws = window.label_page, opened_workspace(window)
-    monkeypatch.setattr(ws.shape, "kept", lambda: None)  # (the shape is read on a worker thread after the step)
-    lp.reread.timer.setInterval(60_000)
+    lp = window.label_page
+    _unfollowed(window, monkeypatch)
     answers("dog")
     lp.classes.delete_class()  # (a small step: made before this returns; no event ran since)
     assert "tiny: 16 images, 2 classes" in window.status_bar.dataset_status.text()
     assert lp.classes.counts() == {"cat": 8, "fish": 8}
+    lp.undo()
+    assert lp.model.classes == ["cat", "dog", "fish"] and lp.classes.counts() == {"cat": 8, "dog": 8, "fish": 8}
+    assert "tiny: 24 images, 3 classes" in window.status_bar.dataset_status.text()
+
+
+def test_a_class_renamed_while_the_folder_is_listed_again_shows_its_new_name_at_once(
+        qtbot: QtBot, window: MainWindow, tiny_folder: Path, answers: Answers, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The list, the class buttons and the counts showed the old name (and the new class, once listed, no images)
+    until the listing came, a second later; the step's own moves say the new name, and its undo the old one."""
+    open_and_wait(qtbot, window, tiny_folder)
+    window.show_page("label")
+    lp = window.label_page
+    _unfollowed(window, monkeypatch)
+    answers("dog", "puppy")
+    lp.classes.rename_class()
+    assert lp.model.classes == ["cat", "fish", "puppy"] and lp.classes.counts() == {"cat": 8, "fish": 8, "puppy": 8}
+    lp.undo()
+    lp.redo()
+    assert lp.model.classes == ["cat", "fish", "puppy"]
+    answers("bird")
+    lp.classes.new_class()
+    assert lp.model.classes == ["bird", "cat", "fish", "puppy"] and (lp.classes.counts() or {}).get("bird") == 0
+    lp.undo()
+    assert lp.model.classes == ["cat", "fish", "puppy"]
+    assert "tiny: 24 images, 3 classes" in window.status_bar.dataset_status.text()
+
+
+def test_the_undo_of_a_rename_while_the_folder_is_listed_again_shows_the_old_name_at_once(
+        qtbot: QtBot, window: MainWindow, tiny_folder: Path, answers: Answers, monkeypatch: pytest.MonkeyPatch) -> None:
+    open_and_wait(qtbot, window, tiny_folder)
+    window.show_page("label")
+    lp = window.label_page
+    answers("dog", "puppy")
+    lp.classes.rename_class()  # (followed by the engine)
+    assert lp.model.classes == ["cat", "fish", "puppy"]
+    _unfollowed(window, monkeypatch)
+    lp.undo()
+    assert lp.model.classes == ["cat", "dog", "fish"] and lp.classes.counts() == {"cat": 8, "dog": 8, "fish": 8}
+    assert "tiny: 24 images, 3 classes" in window.status_bar.dataset_status.text()
+
+
+def test_a_class_renamed_in_split_folders_while_the_folder_is_listed_again_shows_its_new_name_at_once(
+        qtbot: QtBot, window: MainWindow, split_root: Path, answers: Answers, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The class is its folder in train/ (its test/ folder moves along): the step names it once, under train/."""
+    open_and_wait(qtbot, window, split_root)
+    window.show_page("label")
+    lp = window.label_page
+    _unfollowed(window, monkeypatch)
+    answers("3", "three")
+    lp.classes.rename_class()
+    assert (split_root / "train" / "three").is_dir() and (split_root / "test" / "three").is_dir()
+    assert lp.model.classes == [*(str(d) for d in range(10) if d != 3), "three"]
+    lp.undo()
+    assert lp.model.classes == [str(d) for d in range(10)]
