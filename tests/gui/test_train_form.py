@@ -66,16 +66,16 @@ def test_one_click_plans_once_and_the_next_turn_plans_afresh(form: TrainForm, mo
     loop is answered once, another question (a control changed) is planned, and nothing is kept past the turn."""
     from PySide6.QtWidgets import QApplication
 
-    from desktop_cls.gui.pages.train import train_form
+    from desktop_cls.gui.pages.train import form_plan
 
     planned: list[object] = []
-    real = train_form.plan_training
+    real = form_plan.plan_training
 
     def plan_training(*args: object) -> object:
         planned.append(args[1])
         return real(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(train_form, "plan_training", plan_training)
+    monkeypatch.setattr(form_plan, "plan_training", plan_training)
     QApplication.processEvents()
     first = form.plan()
     assert form.plan() is first and form.plan() is first and len(planned) == 1

@@ -43,6 +43,14 @@ class TrainForm(Protocol):
         """Grey out what does not apply to the current choices."""
 
 
+def after_opening(folder: str, opened: str, method: str, epochs_chosen: bool) -> tuple[str, bool]:
+    """The method, and whether the user's epochs stay, once the folder `opened` is open: the choices made for
+    `folder` ("": not known) stay with it; another folder gets Automatic, with its epochs, again."""
+    if folder and folder != opened and (method != AUTO or epochs_chosen):
+        return AUTO, False
+    return method, epochs_chosen
+
+
 class MethodChoice(QObject):
     """`epochs_chosen`: the user set the epochs (or a past run's options were loaded), so the method keeps them."""
 
@@ -73,7 +81,7 @@ class MethodChoice(QObject):
         self.applying = False  # the method is writing the form: those changes are not the user's
         self.epochs_chosen = False
         self.folder = ""  # the dataset the method and epochs were chosen for ("": not known)
-        self.showing_run = False  # the form shows a resumed run's options (own_choices): no plan until it ends
+        self.waiting = False  # a run trains (the form shows its options: own_choices): no plan until it ends
 
     def follow_form(self) -> None:
         """Follow the form's controls and the open dataset (once the form has made its controls)."""
@@ -88,20 +96,20 @@ class MethodChoice(QObject):
 
     def dataset_opened(self, index: Any) -> None:
         """Another dataset gets the automatic choice again (what suits one folder rarely suits the next); the same
-        one, reopened, keeps what the user chose for it. While the form shows a resumed run's options, that waits
-        for the run to end (own_choices calls again then)."""
-        if self.showing_run:
+        one, reopened, keeps what the user chose for it. While a run trains, that waits for its end (own_choices
+        calls again then, and says meanwhile what the plan will be)."""
+        if self.waiting:
             return
-        if self.folder and self.folder != index.root and (self.key() != AUTO or self.epochs_chosen):
-            self.epochs_chosen = False
-            self.set_key(AUTO)
+        method, self.epochs_chosen = after_opening(self.folder, index.root, self.key(), self.epochs_chosen)
+        if method != self.key():
+            self.set_key(method)
         self.folder = index.root
         self.apply()
 
     def publish_plan(self) -> None:
         """The plan into the app state: the Data page and the Train page's ready line say what a run would do (the
         form's own options, not a resumed run's it shows)."""
-        if self.showing_run:
+        if self.waiting:
             return
         ds = self.form.state.dataset
         self.form.state.set_plan(ds.root if ds is not None else None, self.form.plan())
@@ -124,7 +132,7 @@ class MethodChoice(QObject):
         """The plan's model, start and epochs into the controls; its reason under the method (not over a resumed
         run's options: the form's own are planned for once it ends)."""
         form = self.form
-        if self.showing_run:
+        if self.waiting:
             return
         plan = form.plan() if self.key() != CUSTOM else None
         if plan is None:

@@ -75,9 +75,10 @@ class OptionFields:
         values.update({k: read_control(w, self.options[k]) for k, w in self.controls.items()})
         return values
 
-    def config_values(self) -> dict[str, Any]:
-        """The options as the controls show them (nested); a greyed-out option reads as its value_when_disabled."""
-        values = self.raw_values()
+    def config_values(self, raw: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The options as the controls show them (nested), or as `raw` (raw_values read before) holds them; a
+        greyed-out option reads as its value_when_disabled."""
+        values = dict(raw) if raw is not None else self.raw_values()
         for key, opt in self.options.items():
             if not opt.enabled(values) and opt.value_when_disabled is not KEEP:
                 values[key] = opt.value_when_disabled

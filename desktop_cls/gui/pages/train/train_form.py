@@ -22,15 +22,15 @@ from PySide6.QtWidgets import (
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.models.catalog import MODELS, parameter_count
 from desktop_cls.core.training.config import TrainConfig
-from desktop_cls.core.training.methods import CUSTOM, FINE_TUNE, QUICK, SCRATCH
 from desktop_cls.core.training.options import ADVANCED, BASIC, flatten
-from desktop_cls.core.training.planner import DataFacts, Plan, Wishes, plan_training
+from desktop_cls.core.training.planner import Plan
+from desktop_cls.gui.pages.train.form_plan import FormPlanner
 from desktop_cls.gui.pages.train.method_choice import MethodChoice
 from desktop_cls.gui.pages.train.option_fields import OptionFields
 from desktop_cls.gui.pages.train.own_choices import OwnChoices
 from desktop_cls.gui.pages.train.train_suggestions import FlipsFollower, ImageSizeFollower
 from desktop_cls.gui.state import AppState
-from desktop_cls.gui.widgets.common import CollapsibleGroup, TurnCache
+from desktop_cls.gui.widgets.common import CollapsibleGroup
 from desktop_cls.gui.widgets.common import button as _button
 
 FORM_START = {"epochs": 15}  # the form opens on more epochs than the library default (enough for the demo data)
@@ -46,9 +46,9 @@ class TrainForm(QWidget):
     def __init__(self, state: AppState) -> None:
         super().__init__()
         self.state = state
-        self._plans = TurnCache()
         devices = [(self.tr(text), value) for text, value in DEVICE_ITEMS]
         self.fields = OptionFields(FORM_START, devices, self.update_enabled)
+        self.planner = FormPlanner(self.fields)
         self.model_combo = self.fields.control("model", QComboBox)
         self.epochs_spin = self.fields.control("epochs", QSpinBox)
         self.batch_spin = self.fields.control("batch_size", QSpinBox)
@@ -94,12 +94,18 @@ class TrainForm(QWidget):
         self.model_combo.currentIndexChanged.connect(self._model_changed)
         self.pretrained_check.toggled.connect(lambda _on: self.size_follower.suggest())
         self.size_follower.pinned_changed.connect(self.method_choice.apply)  # a size set by hand can change it
-        self.state.dataset_changed.connect(lambda _index: self.size_follower.suggest())
-        self.state.dataset_changed.connect(lambda _index: self.flips_follower.suggest())
+        self.state.dataset_changed.connect(self._follow_data)
         self.state.dataset_changed.connect(lambda _index: self._describe_model())  # its head: the dataset's classes
         self.state.plan_changed.connect(self._describe_model)  # and the run's pooling (the method's, the data's)
         self.flips_follower.update_hint()
         self.method_choice.follow_form()
+
+    def _follow_data(self, _index: Any) -> None:
+        """The image size and flips follow a dataset opened, except while a run trains: the form shows what the run
+        uses until it ends (own_choices plans for the folder open then)."""
+        if not self.method_choice.waiting:
+            self.size_follower.suggest()
+            self.flips_follower.suggest()
 
     def _rows(self, level: str) -> QFormLayout:
         """The form rows of one level, in declaration order, with the extras next to their option."""
@@ -141,29 +147,10 @@ class TrainForm(QWidget):
         a pinned image size, chosen epochs and flips; the rest follows the open dataset. size_open and
         flips_open ask what the planner would choose for those if they were left open (the hints' offer).
         None while the options do not form a valid configuration."""
-        pinned_size = self.size_follower.pinned and not size_open
-        pinned_flips = self.flips_follower.pinned and not flips_open
-        method = self.method_choice.key()
-        wishes = Wishes(method=method, model=self._kept_model(method),
-                        image_size=self.image_size_spin.value() if pinned_size else None,
-                        epochs=self.epochs_spin.value() if self.method_choice.epochs_chosen else None,
-                        hflip=self.hflip_check.isChecked() if pinned_flips else None,
-                        vflip=self.vflip_check.isChecked() if pinned_flips else None)
-        ds = self.state.dataset
-        values = self.fields.config_values()
-        if wishes.method != CUSTOM:  # the method sets the model, its start and the mode
-            values.update(method=SCRATCH, pretrained=False)
-        try:  # asked 4-7 times by the slots of one click: planned once per event-loop turn
-            return self._plans.get((wishes, repr(values), id(ds)), lambda: plan_training(
-                TrainConfig.from_dict(values), wishes, DataFacts.of(ds) if ds is not None else None), keep=ds)
-        except UserError:
-            return None
-
-    def _kept_model(self, method: str) -> str | None:
-        """The model the quick and fine-tune methods keep: a bundled backbone shown (Automatic's choice, a loaded
-        run's); None lets the method choose."""
-        info = MODELS.get(self.model_combo.currentData() or "")
-        return info.name if method in (QUICK, FINE_TUNE) and info is not None and info.bundled_weights else None
+        choice = self.method_choice
+        return self.planner.plan(choice.key(), choice.epochs_chosen, self.size_follower.pinned and not size_open,
+                                 self.flips_follower.pinned and not flips_open, self.fields.raw_values(),
+                                 self.state.dataset)
 
     def _model_changed(self) -> None:
         self.update_enabled()

@@ -33,8 +33,8 @@ translate = QCoreApplication.translate  # its texts are the Train page's, in its
 
 
 class TrainingRun(QObject):
-    """`task` is the training request while it runs (None otherwise). The form shows a resumed run's options while
-    it runs, its `own_choices` kept aside until the run ends."""
+    """`task` is the training request while it runs (None otherwise). The form shows what the run uses while it
+    runs (a resumed run's options, its `own_choices` kept aside) and plans nothing until the run ends."""
 
     running_changed = Signal(bool)  # a run started; or it ended, its result or failure handled
     paused_changed = Signal(bool)
@@ -53,6 +53,7 @@ class TrainingRun(QObject):
     def start(self, cfg: TrainConfig, data: Any) -> None:
         """A new run of these options on this data (the open dataset's index, or the folder to scan)."""
         self.state.settings.last_train_config = cfg.to_dict()
+        self.own_choices.hold()  # the form waits for the run's end to plan for a folder opened meanwhile
         pause = PauseToken()
         self._launch(training(cfg.to_dict(), data, pause), pause, cfg.epochs, quick=cfg.method == "quick")
 
