@@ -38,10 +38,10 @@ class UnsafeTrash(UserError):
 
     def __init__(self, path: Path, folder: Path, reason: str) -> None:
         super().__init__(_(
-            "{path} was not sent to the system trash: its drive's trash folder {folder} {reason}. A drive or folder "
-            "prepared by someone else can hold such a trash folder to send your files somewhere else, or over "
-            "them. Nothing was moved. Delete {folder} if you did not make it, or delete these items for good "
-            "instead").format(path=path, folder=folder, reason=reason))
+            "Nothing was sent to the system trash: the trash folder of the drive this is on, {folder}, {reason}. A "
+            "drive or folder prepared by someone else can hold such a trash folder to send your files somewhere "
+            "else, or over them. Delete {folder} if you did not make it, or delete these items for good "
+            "instead").format(folder=folder, reason=reason))
         self.path, self.folder, self.reason = path, folder, reason
 
 
