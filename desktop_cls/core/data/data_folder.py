@@ -90,6 +90,6 @@ def _link_inside(path: Path) -> str | None:
     names = [*MADE_HERE, *(f"cache/{n}" for n in MADE_IN_CACHE)]
     for name in names:
         if os.path.islink(path / name):
-            return _("{name} in it is a link to {target}; the app would write there. Delete that link, or choose "
-                     "another folder").format(name=path / name, target=os.path.realpath(path / name))
+            return _("{name} in it is a link to {target}, where the app would write; delete that link").format(
+                name=path / name, target=os.path.realpath(path / name))
     return None
