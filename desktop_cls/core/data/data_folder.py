@@ -24,7 +24,7 @@ import os
 import sys
 from pathlib import Path
 
-from desktop_cls.core import storage
+from desktop_cls.core import contained, storage
 from desktop_cls.core.i18n import _
 
 # Everything the app makes directly in its data folder, and in its "cache" sub-folder (thumbnail_cache,
@@ -43,14 +43,14 @@ def problem(folder: str | Path, create: bool = False) -> str | None:
     if not path.is_absolute():
         return _("it is not a full path")
     try:
-        os.lstat(path)
+        st = os.lstat(path)
     except FileNotFoundError:
         if not create:
             return _("it does not exist; the app does not make a data folder named only in its settings")
         return storage.writable_problem(path)
     except OSError as e:
         return e.strerror or str(e)
-    if os.path.islink(path):
+    if contained.is_link(st):  # (a Windows junction too)
         return _("it is a link to {target}; choose that folder itself").format(target=os.path.realpath(path))
     place = _place_problem(Path(os.path.abspath(path)))
     return place or _link_inside(path) or storage.writable_problem(path)
@@ -85,11 +85,18 @@ def _inside_any(path: Path, folders: list[Path]) -> bool:
     return any(path == f or path.is_relative_to(f) for f in folders)
 
 
+def _is_link(path: Path) -> bool:
+    try:
+        return contained.is_link(os.lstat(path))
+    except OSError:
+        return False
+
+
 def _link_inside(path: Path) -> str | None:
     """One of the names the app makes in the data folder is a link (a folder prepared by someone else)."""
     names = [*MADE_HERE, *(f"cache/{n}" for n in MADE_IN_CACHE)]
     for name in names:
-        if os.path.islink(path / name):
+        if _is_link(path / name):
             return _("{name} in it is a link to {target}, where the app would write; delete that link").format(
                 name=path / name, target=os.path.realpath(path / name))
     return None
