@@ -182,8 +182,13 @@ def user_data_dir() -> Path:
     return _data_folder if _data_folder is not None else default_data_dir()
 
 
+def default_cache_dir() -> Path:
+    """Where caches go when the user chose no data folder of their own."""
+    return _user_dir("CACHE", platformdirs.user_cache_dir)
+
+
 def user_cache_dir() -> Path:
-    return _data_folder / "cache" if _data_folder is not None else _user_dir("CACHE", platformdirs.user_cache_dir)
+    return _data_folder / "cache" if _data_folder is not None else default_cache_dir()
 
 
 def writable_problem(folder: str | Path) -> str | None:

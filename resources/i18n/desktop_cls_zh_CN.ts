@@ -2440,12 +2440,12 @@ Trained on {folder}</source>
         <translation>无法使用此文件夹</translation>
     </message>
     <message>
-        <source>desktop_cls cannot write to {folder} ({reason}).
+        <source>desktop_cls cannot use {folder} for its runs and caches ({reason}).
 
-Choose a folder you can write to (one in your home folder, or on a disk with free space), or change this folder&apos;s permissions so that you can write to it.</source>
-        <translation>desktop_cls 无法写入 {folder}（{reason}）。
+Choose a folder you can write to (one in your home folder, or on a disk with free space).</source>
+        <translation>desktop_cls 无法将 {folder} 用于训练记录和缓存（{reason}）。
 
-请选择一个可以写入的文件夹（例如主文件夹中的文件夹，或有剩余空间的磁盘上的文件夹），或更改此文件夹的权限，使你可以写入。</translation>
+请选择一个你可以写入的文件夹（主文件夹中的某个文件夹，或有剩余空间的磁盘上的文件夹）。</translation>
     </message>
 </context>
 <context>
@@ -3501,6 +3501,22 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
     <message>
         <source>Trash not emptied</source>
         <translation>回收站未清空</translation>
+    </message>
+    <message>
+        <source>Deleting for good cannot be undone. Kept, the items stay in this dataset&apos;s trash and their steps can still be undone.</source>
+        <translation>永久删除后无法撤销。若保留，这些项目会留在此数据集的回收站中，相应的步骤仍可撤销。</translation>
+    </message>
+    <message>
+        <source>Delete for good</source>
+        <translation>永久删除</translation>
+    </message>
+    <message>
+        <source>Keep them</source>
+        <translation>保留</translation>
+    </message>
+    <message>
+        <source>Deleting the trash for good…</source>
+        <translation>正在永久删除回收站…</translation>
     </message>
     <message>
         <source>Trash emptied</source>

@@ -84,3 +84,51 @@ def test_resume_of_a_run_whose_control_file_has_another_name_is_refused(
     code, _out, err = run_cli(capsys, "train", "--resume", run, "--epochs", "5")
     assert code != 0 and f"{name} has another name" in err and "Traceback" not in err
     assert tree_snapshot(victim) == before
+
+
+def linked_copy(src: Path, dst: Path) -> None:
+    """`cp -al src dst`: the same folders, every file a second name of the file in src."""
+    for dirpath, _dirs, files in os.walk(src):
+        here = dst / Path(dirpath).relative_to(src)
+        here.mkdir(parents=True)
+        for name in files:
+            os.link(Path(dirpath) / name, here / name)
+
+
+def test_a_backup_made_with_hard_links_keeps_its_history_and_the_dataset_goes_on_with_its_own(
+        tmp_path: Path, dataset: Path) -> None:
+    import gc
+
+    ws = Workspace(dataset)
+    ws.assign([dataset / "cat" / "cat0.png"], "dog")
+    del ws
+    gc.collect()  # (the writer lock goes with the last Workspace)
+    backup = tmp_path / "backup"
+    linked_copy(dataset, backup)
+    before = tree_snapshot(backup)
+    ws = Workspace(dataset)
+    assert any("own copy of its labeling history" in n for n in ws.notices), ws.notices
+    assert ws.can_undo()  # the history goes on (it was set aside as another file's, and undo was lost)
+    ws.assign([dataset / "cat" / "cat1.png"], "dog")
+    ws.undo()
+    ws.undo()
+    assert (dataset / "cat" / "cat0.png").is_file() and (dataset / "cat" / "cat1.png").is_file()
+    assert tree_snapshot(backup) == before  # the backup's journal, lock and images are as they were
+    assert (backup / "dog" / "cat0.png").read_bytes() == b"cat-0"
+
+
+def test_a_thumbnail_cache_entry_with_another_name_or_a_link_is_a_miss_and_never_touched(
+        tmp_path: Path, victim: Path) -> None:
+    from desktop_cls.core.data.thumbnail_cache import Thumbnail, ThumbnailCache
+
+    cache = ThumbnailCache(tmp_path / "cache")
+    cache.put("ab" * 16, 64, Thumbnail(2, 1, bytes(6)))
+    assert cache.get("ab" * 16, 64) is not None
+    for digest, how in (("cd" * 16, os.link), ("ef" * 16, os.symlink)):
+        entry = cache._path(digest, 64)
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        how(victim / "thesis.docx", entry)  # a data folder from someone else, or a cache copied with cp -al
+    os.utime(victim / "thesis.docx", ns=(10**18, 10**18))
+    before = tree_snapshot(victim)
+    assert cache.get("cd" * 16, 64) is None and cache.get("ef" * 16, 64) is None
+    assert tree_snapshot(victim) == before  # its date was set to the time of reading, through either name

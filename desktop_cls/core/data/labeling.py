@@ -126,7 +126,7 @@ class Workspace:
         if self.read_only or not contained.lexists(self.root, f"{STATE_DIR}/{JOURNAL}"):
             return  # (read-only: another app instance may be in the middle of a step; never finish it here)
         try:
-            if (bad := labeling_state.journal_problem(self.root)) is not None:
+            if (bad := labeling_state.journal_problem(self.root, self.notices)) is not None:
                 raise bad
             pending = self._read_journal()
             for op, target in pending.values():  # cut short by a crash: finish it, or roll it back
@@ -380,16 +380,19 @@ class Workspace:
     def describe_redo(self) -> str:
         return self.ops[self.redo_stack[-1]].description if self.redo_stack else ""
 
-    def empty_trash(self, stop: Callable[[], bool] = lambda: False, told: Watch | None = None) -> int:
-        """Hand the dataset's trash to the OS trash (not undoable here); returns the entries sent. `stop` and `told`
-        let a worker thread stop it between items (what is left stays, and so do its steps) and show its progress.
-        Nothing outside the dataset is ever handed over (labeling_trash)."""
+    def empty_trash(self, stop: Callable[[], bool] = lambda: False, told: Watch | None = None,
+                    for_good: bool = False) -> int:
+        """Hand the dataset's trash to the OS trash (for_good: delete it; not undoable here); returns the entries
+        sent. `stop` and `told` let a worker thread stop it between items (what is left stays, and so do its steps)
+        and show its progress. Nothing goes outside the dataset or to an unsafe trash folder (labeling_trash)."""
         if self.read_only:
             raise UserError(self.read_only)
-        emptied = labeling_trash.empty_trash(self.root, stop, told)
+        emptied = labeling_trash.empty_trash(self.root, stop, told, for_good)
         self.notices += emptied.notes  # (an item too deep to walk was deleted for good: said to the user)
         gone = labeling_trash.trash_steps(self.ops, self.redo_stack, emptied.left)  # the journal says they are gone
         if gone:
             self._append({"type": "forget", "ids": gone})
             self._forget(set(gone))
+        if emptied.refused is not None:
+            raise emptied.refused
         return emptied.files

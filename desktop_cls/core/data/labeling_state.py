@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop_cls.core import contained
+from desktop_cls.core.app_files import read_app_bytes
 from desktop_cls.core.data import tree_walk
 from desktop_cls.core.data.folder_layout import (
     SPLIT_DIR_NAMES,
@@ -310,11 +311,22 @@ def check_moves(root: Path, moves: list[Move]) -> None:
         touched.update(x for x in (m.src, m.dst) if x is not None)
 
 
-def journal_problem(root: Path) -> contained.Refused | None:
-    """Why the journal must not be read or appended to (a link, a FIFO, a folder...), or None."""
-    st = contained.lstat(root, f"{STATE_DIR}/{JOURNAL}")
+def journal_problem(root: Path, notices: list[str]) -> contained.Refused | None:
+    """Why the journal must not be read or appended to (a link, a FIFO, a folder...), or None.
+
+    A journal with another name (a backup made with `cp -al` shares every file with the dataset; a tar keeps hard
+    links) is the same file as one elsewhere, so an append would write to both: it is first replaced by a copy of
+    its own (temp file + rename, the other name untouched), and the history goes on; `notices` says so."""
+    rel = f"{STATE_DIR}/{JOURNAL}"
+    st = contained.lstat(root, rel)
     wrong = contained.found(st, want_dir=False, in_place=True) if st is not None else None
-    return contained.Refused(root / STATE_DIR / JOURNAL, wrong) if wrong is not None else None
+    if wrong == contained.HARD_LINK:
+        contained.write_atomic(root, rel, read_app_bytes(root / rel, follow_links=False))  # (bounded)
+        notices.append(_("{path} had another name (a hard link, as in a backup made with cp -al): the same file as "
+                         "one elsewhere. This folder now has its own copy of its labeling history, so the other file "
+                         "is never written to").format(path=root / rel))
+        wrong = None
+    return contained.Refused(root / rel, wrong) if wrong is not None else None
 
 
 @contextlib.contextmanager

@@ -7,6 +7,10 @@ the dataset is ever handed over: the trash must be a real folder inside a real .
 item is deleted itself (never followed, never handed to the OS trash), and each item is checked (no link on the
 way) right before it goes. An item nested too deep to be walked for links (tree_walk.MAX_DEPTH: a folder from someone
 else can nest endlessly) is deleted for good instead, one folder at a time, and `notes` says so.
+
+Nor is anything handed to a trash folder someone else prepared on the dataset's drive (system_trash): emptying
+stops before that item with `refused` set, and the user may empty it again `for_good` (each item deleted here, its
+links deleted themselves).
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from desktop_cls.core import contained
-from desktop_cls.core.data import tree_walk
+from desktop_cls.core.data import system_trash, tree_walk
 from desktop_cls.core.data.labeling_journal import Operation
 from desktop_cls.core.data.labeling_state import STATE_DIR, TRASH, Watch
 from desktop_cls.core.i18n import _
@@ -35,18 +39,23 @@ class Emptied:
     files: int = 0
     left: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # for the user: items deleted for good, not handed over
+    refused: system_trash.UnsafeTrash | None = None  # the drive's trash folder was not safe: `left` stayed
 
 
-def empty_trash(root: Path, stop: Callable[[], bool] = lambda: False, told: Watch | None = None) -> Emptied:
-    """Hand each item of the trash to the OS trash; `stop()` is asked before each item and between the folders
-    of a large one (true: that item and the rest stay), told(items done, items) after each."""
+def empty_trash(root: Path, stop: Callable[[], bool] = lambda: False, told: Watch | None = None,
+                for_good: bool = False) -> Emptied:
+    """Hand each item of the trash to the OS trash (for_good: delete it); `stop()` is asked before each item and
+    between the folders of a large one (true: that item and the rest stay), told(items done, items) after each."""
     if not contained.is_dir(root, TRASH_DIR):
         return Emptied()
     with contained.folder(root, contained.parts(TRASH_DIR)) as fd:
         names = sorted(os.listdir(fd if fd is not None else root / TRASH_DIR))
     emptied = Emptied()
     for i, name in enumerate(names):
-        sent = None if stop() else _empty_item(root, f"{TRASH_DIR}/{name}", stop, emptied.notes)
+        try:
+            sent = None if stop() else _empty_item(root, f"{TRASH_DIR}/{name}", stop, emptied.notes, for_good)
+        except system_trash.UnsafeTrash as e:
+            emptied.refused, sent = e, None
         if sent is None:
             emptied.left = names[i:]
             break
@@ -56,14 +65,15 @@ def empty_trash(root: Path, stop: Callable[[], bool] = lambda: False, told: Watc
     return emptied
 
 
-def _empty_item(root: Path, rel: str, stop: Callable[[], bool], notes: list[str]) -> int | None:
+def _empty_item(root: Path, rel: str, stop: Callable[[], bool], notes: list[str], for_good: bool) -> int | None:
     """Hand root/rel to the OS trash, its links deleted first; the entries it held, or None when stopped first.
     A tree too deep to walk is deleted for good (its links deleted themselves, never followed), said in `notes`."""
-    from send2trash import send2trash
-
     st = contained.lstat(root, rel)  # Refused if a folder on the way is a link
     if st is None:
         return 0
+    if for_good:
+        return tree_walk.remove_tree(root, rel) - (1 if stat.S_ISDIR(st.st_mode) else 0)
+    system_trash.check(root / rel)  # before anything of it changes (its links are deleted below)
     if contained.is_link(st):
         _remove_links(root, {rel.rpartition("/")[0]: {rel.rpartition("/")[2]}})
         return 1
@@ -81,7 +91,7 @@ def _empty_item(root: Path, rel: str, stop: Callable[[], bool], notes: list[str]
     _remove_links(root, links)  # no OS trash ever sees (or follows) a link
     with contextlib.suppress(FileNotFoundError):
         contained.lstat(root, rel)  # Refused if a folder on the way became a link meanwhile
-        send2trash(str(root / rel))
+        system_trash.send(root / rel)  # UnsafeTrash: the drive's trash folder is someone else's
     return count
 
 

@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import io
 import os
+import stat
 import struct
 import threading
 import zlib
@@ -44,6 +45,9 @@ _DIGEST_MEMO = 200_000
 _TAG_PERSON = b"desktop_cls-thmb"
 _LENGTH = struct.Struct("<Q").pack
 _FORMAT_PART = str(THUMB_FORMAT).encode()
+_READ = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+         | getattr(os, "O_BINARY", 0))
+_UTIME_FD = os.utime in os.supports_fd  # (not on Windows: there the name is marked)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,9 +140,12 @@ class ThumbnailCache:
     def get(self, digest: str, side: int) -> Thumbnail | None:
         p = self._file(digest, side)
         try:
-            with open(p, "rb") as f:
+            with open(os.open(p, _READ), "rb") as f:  # a FIFO would block, a link lead anywhere
+                st = os.fstat(f.fileno())
+                if not stat.S_ISREG(st.st_mode) or st.st_nlink != 1:
+                    return None  # the cache made neither; the mark below would touch the other name's file too
                 raw = f.read(MAX_ENTRY_BYTES + 1)  # larger than that: not an entry
-            os.utime(p)  # read lately: evicted last
+                os.utime(f.fileno() if _UTIME_FD else p)  # read lately: evicted last
         except OSError:
             return None
         if not _HEADER < len(raw) <= MAX_ENTRY_BYTES or raw[:len(_MAGIC)] != _MAGIC:

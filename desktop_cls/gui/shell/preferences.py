@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_cls.core import storage
+from desktop_cls.core.data import data_folder
 from desktop_cls.gui.settings import Settings
 from desktop_cls.gui.shell.language import LANGUAGE_NAMES
 from desktop_cls.gui.widgets.theme import THEMES
@@ -41,7 +42,7 @@ def apply_data_folder(settings: Settings) -> str | None:
     """Point the engine at the chosen data folder; when it cannot be written (a disk unplugged), the
     default folder is used this time and the notice says so (the setting stays for next time)."""
     folder = settings.data_folder
-    problem = storage.writable_problem(folder) if folder else None
+    problem = data_folder.problem(folder) if folder else None  # (a settings file may come from someone else)
     storage.set_data_folder(folder if folder and problem is None else None)
     if problem is None:
         return None
@@ -221,12 +222,12 @@ class PreferencesDialog(QDialog):
     def set_data_folder(self, folder: str) -> bool:
         """Take `folder` ("" for the default) when files can be written there; else say which folder, why
         and what to do, and keep the current one."""
-        problem = storage.writable_problem(folder) if folder else None
+        problem = data_folder.problem(folder, create=True) if folder else None
         if problem is not None:
             QMessageBox.warning(self, self.tr("Cannot use this folder"),
-                                self.tr("desktop_cls cannot write to {folder} ({reason}).\n\nChoose a folder you "
-                                        "can write to (one in your home folder, or on a disk with free space), or "
-                                        "change this folder's permissions so that you can write to it.")
+                                self.tr("desktop_cls cannot use {folder} for its runs and caches ({reason}).\n\n"
+                                        "Choose a folder you can write to (one in your home folder, or on a disk "
+                                        "with free space).")
                                 .format(folder=folder, reason=problem))
             return False
         self.state.settings.data_folder = folder

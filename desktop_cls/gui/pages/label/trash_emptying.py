@@ -7,6 +7,10 @@ steps still undoable. Like a labeling step it holds the app state's `moving_file
 is refused while a step runs, and steps are refused while it runs. Nothing is listed afterwards: the trash lies
 outside the class folders, so the page's loose images and classes are as they were; only the undo history
 changed.
+
+When the dataset's drive holds a system trash folder that is not the user's own (a link into their folders, made
+by whoever prepared the drive: core.data.system_trash), nothing is handed over: the message names that folder and
+offers to delete the items for good instead, or to keep them in the dataset's trash (still undoable).
 """
 
 from __future__ import annotations
@@ -14,21 +18,49 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import QCoreApplication, QObject, Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
 
+from desktop_cls.core.data.system_trash import UnsafeTrash
 from desktop_cls.core.events import CancelToken
 from desktop_cls.gui.widgets.dialogs import show_error
 from desktop_cls.gui.work.tasks import Reporter, TaskFn
 
 
-def emptying_work(workspace: Any, what: str) -> TaskFn[int]:
-    """The request: the trash emptied item by item, told of each (progress); a Cancel stops it between items."""
+def emptying_work(workspace: Any, what: str, for_good: bool = False) -> TaskFn[int | str]:
+    """The request: the trash emptied item by item, told of each (progress); a Cancel stops it between items.
+    Returns the entries handed over (or deleted, for_good), or the message naming an unsafe system trash folder."""
 
-    def work(*, progress: Reporter, cancel: CancelToken) -> int:
-        return int(workspace.empty_trash(stop=cancel.is_set, told=lambda done, total: progress(done, total, what)))
+    def work(*, progress: Reporter, cancel: CancelToken) -> int | str:
+        try:
+            return int(workspace.empty_trash(stop=cancel.is_set, told=lambda done, total: progress(done, total, what),
+                                             for_good=for_good))
+        except UnsafeTrash as e:
+            return str(e)
 
     return work
+
+
+def offer_deleting_for_good(parent: QWidget, message: str) -> bool:
+    """The system trash folder is unsafe (`message` says which and why): True when the user chooses to delete the
+    items for good; the other answer keeps them in the dataset's trash."""
+    box = QMessageBox(parent)
+    box.setObjectName("unsafeTrashDialog")
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(QCoreApplication.translate("TrashEmptying", "Trash not emptied"))
+    box.setTextFormat(Qt.TextFormat.PlainText)  # (the folder's name and a link's target come from the drive)
+    box.setText(message)
+    box.setInformativeText(QCoreApplication.translate(
+        "TrashEmptying", "Deleting for good cannot be undone. Kept, the items stay in this dataset's trash and their "
+        "steps can still be undone."))
+    delete = box.addButton(QCoreApplication.translate("TrashEmptying", "Delete for good"),
+                           QMessageBox.ButtonRole.DestructiveRole)
+    delete.setObjectName("deleteForGoodButton")
+    keep = box.addButton(QCoreApplication.translate("TrashEmptying", "Keep them"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(keep)
+    box.exec()
+    clicked = box.clickedButton()
+    return clicked is not None and clicked.objectName() == "deleteForGoodButton"
 
 
 class TrashEmptying(QObject):
@@ -39,24 +71,28 @@ class TrashEmptying(QObject):
         super().__init__(page)
         self.page, self._refused, self._started = page, refused, started
 
-    def start(self) -> None:
+    def start(self, for_good: bool = False) -> None:
+        """Ask, then empty (for_good: the user already chose to delete the items for good, after a refusal)."""
         page = self.page
         ws = page.state.workspace
         if ws is None or page.tasks is None or self._refused():  # (a step running may be moving files there)
             return
-        answer = QMessageBox.question(page, self.tr("Empty the trash?"),
-                                      self.tr("Images and classes deleted here go to your system trash, and those "
-                                              "deletions can no longer be undone in desktop_cls."))
-        if answer != QMessageBox.StandardButton.Yes or self._refused():
-            return
+        if not for_good:
+            answer = QMessageBox.question(page, self.tr("Empty the trash?"),
+                                          self.tr("Images and classes deleted here go to your system trash, and "
+                                                  "those deletions can no longer be undone in desktop_cls."))
+            if answer != QMessageBox.StandardButton.Yes or self._refused():
+                return
         self._started()
-        what = self.tr("Emptying the trash…")
+        what = self.tr("Deleting the trash for good…") if for_good else self.tr("Emptying the trash…")
         known = len(ws.notices)  # what emptying adds (an item deleted for good) is said at the end
 
-        def told() -> None:
+        def told(result: int | str = 0) -> None:
             self._end(notes=ws.notices[known:])
+            if isinstance(result, str) and offer_deleting_for_good(page, result):  # an unsafe system trash
+                self.start(for_good=True)
 
-        page.run_task("emptyTrash", emptying_work(ws, what), lambda _files: told(), status=what,
+        page.run_task("emptyTrash", emptying_work(ws, what, for_good), told, status=what,
                       on_error=lambda message, _d: self._end(message), on_cancelled=told, on_replaced=told,
                       keep_result=True)  # (a Cancel part way: what was handed over is told to the journal)
 

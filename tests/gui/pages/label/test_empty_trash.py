@@ -144,3 +144,40 @@ def test_nothing_is_listed_on_the_ui_thread_afterwards(qtbot: QtBot, window: Mai
     assert not any((crowded / TRASH).iterdir())
     assert len(lp.model.queue) == LOOSE and lp.model.current() == shown and lp.model.classes == classes
     assert not lp.reread.timer.isActive()  # the dataset is not read again either: its images did not change
+
+
+@pytest.mark.parametrize("delete", [False, True])
+def test_an_unsafe_system_trash_folder_is_named_and_the_items_kept_or_deleted_for_good(
+        qtbot: QtBot, window: MainWindow, tiny_folder: Path, os_trash: Path, monkeypatch: pytest.MonkeyPatch,
+        delete: bool) -> None:
+    from desktop_cls.core.data import system_trash
+    from desktop_cls.gui.pages.label import trash_emptying
+
+    open_and_wait(qtbot, window, tiny_folder)
+    window.show_page("label")
+    lp, ws = window.label_page, opened_workspace(window)
+    trashed(window, tiny_folder, 2)
+    sent = hand_over(monkeypatch, os_trash, wait=False)
+    unsafe = Path("/media/stick/.Trash-1000")
+
+    def check(path: Path) -> None:
+        raise system_trash.UnsafeTrash(path, unsafe, "is a link to /home/someone/Pictures")
+
+    monkeypatch.setattr(system_trash, "check", check)
+    offered: list[str] = []
+    def offer(_parent: object, text: str) -> bool:
+        offered.append(text)
+        return delete
+
+    monkeypatch.setattr(trash_emptying, "offer_deleting_for_good", offer)
+    empty(window, monkeypatch)
+    qtbot.waitUntil(lambda: bool(offered) and not window.state.moving_files, timeout=30_000)
+    assert str(unsafe) in offered[0] and "is a link to /home/someone/Pictures" in offered[0]
+    assert sent.on_ui == []  # nothing handed to the system trash
+    if delete:  # the second emptying, for good, runs on its own
+        qtbot.waitUntil(lambda: not any((tiny_folder / TRASH).iterdir()), timeout=30_000)
+        qtbot.waitUntil(lambda: not window.state.moving_files, timeout=30_000)
+        assert not ws.can_undo() and not list(os_trash.iterdir()) and len(offered) == 1
+    else:
+        assert len(list((tiny_folder / TRASH).iterdir())) == 2 and len(ws.history) == 2
+        assert lp.buttons["undoButton"].isEnabled()
