@@ -11,6 +11,7 @@ state's `moving_files` keeps other pages' steps out (one writer per dataset); qu
 from __future__ import annotations
 
 import functools
+import logging
 import os
 from collections.abc import Callable
 from typing import Any
@@ -68,7 +69,7 @@ class LabelSteps(QObject):
         first = not self._workspaces
         self._workspaces[ticket] = ws
         if first:
-            self.page.state.moving_files = True  # (one writer: other pages' steps wait for these)
+            self.page.state.moving_files = True  # (one writer: other pages' steps are refused meanwhile, said)
             self.busy_changed.emit()
         if start:
             self._start()
@@ -111,5 +112,10 @@ class LabelSteps(QObject):
 
     def flush(self) -> bool:
         """Wait until every step asked for is carried out (the window is closing); False if the disk never
-        answered."""
-        return self.queue.wait(QUIT_WAIT_S)
+        answered (then logged: a step not begun was never journaled, and one cut short is finished when the folder
+        is next opened)."""
+        if self.queue.wait(QUIT_WAIT_S):
+            return True
+        logging.getLogger("desktop_cls").warning("labeling steps still waiting for the disk after %.0f s at quit",
+                                                 QUIT_WAIT_S)
+        return False
