@@ -2,20 +2,25 @@
 and thumbnails from the content-keyed disk cache.
 
     python -m benchmarks.label_scale [--loose 20000] [--accept 5000] [--thumbs 2000] [--suggest | --only-suggest]
-                                     [--cancel-after 2000] [--json OUT]
+                                     [--cancel-after 2000] [--keys 20 [--slow-ms 50] [--only-keys]] [--json OUT]
 
 Reports the wall time of each step, the longest the UI thread was kept from a 10 ms timer while the accepted
 images (and their undo) moved in the background, and the load average, since the machine is shared.
+`--keys N` presses N class keys in a row on the Label page and reports the UI thread's time per key (the call
+the key's shortcut makes) and the time until every press is filed; `--slow-ms` makes each fsync and rename wait
+that long, as a slow or network drive does.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import statistics
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -125,6 +130,68 @@ def page_figures(root: Path, accept: int) -> dict[str, float]:
     return out
 
 
+@contextlib.contextmanager
+def slow_disk(ms: float) -> Iterator[None]:
+    """Each fsync and rename waits `ms` first (a slow or network drive); nothing changes with 0."""
+    real_fsync, real_rename = os.fsync, os.rename
+
+    def fsync(fd: int) -> None:
+        time.sleep(ms / 1000)
+        real_fsync(fd)
+
+    def rename(*args: Any, **kwargs: Any) -> None:
+        time.sleep(ms / 1000)
+        real_rename(*args, **kwargs)
+
+    if ms > 0:
+        os.fsync, os.rename = fsync, rename  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        os.fsync, os.rename = real_fsync, real_rename
+
+
+def key_figures(root: Path, keys: int, slow_ms: float) -> dict[str, float]:
+    """`keys` class keys pressed in a row on the Label page: the UI thread's time in each (wall and CPU, the call
+    the key's shortcut makes: the step on the UI thread before the queue, the queue's put and the next image
+    after), and the time until every press is filed."""
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_cls.core.data.dataset import scan
+    from desktop_cls.core.data.labeling import Workspace
+    from desktop_cls.gui.pages.label.label_page import LabelPage
+    from desktop_cls.gui.settings import Settings
+    from desktop_cls.gui.state import AppState
+    from desktop_cls.gui.work.tasks import TaskRunner
+
+    app = QApplication.instance() or QApplication([])
+    state, tasks = AppState(Settings()), TaskRunner()
+    page = LabelPage(state, tasks)
+    page.resize(1280, 800)
+    page.show()
+    state.workspace, state.dataset = Workspace(root), scan(root, val_fraction=0.0, verify="none")
+    page._on_dataset(state.dataset)
+    page.assign_current(CLASSES[0])  # (the first step makes the journal and starts the lane: not timed)
+    steps = getattr(page, "steps", None)  # (None: the build before the queue, which files on the UI thread)
+    wait_until(app, lambda: steps is None or not steps.busy())
+    app.processEvents()
+    wall, cpu = [], []
+    with slow_disk(slow_ms):
+        start = time.perf_counter()
+        for i in range(keys):
+            t, c = time.perf_counter(), time.thread_time()
+            page.assign_current(CLASSES[i % len(CLASSES)])
+            wall.append(time.perf_counter() - t)
+            cpu.append(time.thread_time() - c)
+        wait_until(app, lambda: steps is None or not steps.busy())
+        filed = time.perf_counter() - start
+    page.shutdown()
+    tasks.stop_all()
+    return {"key_ui_median_ms": statistics.median(wall) * 1000, "key_ui_max_ms": max(wall) * 1000,
+            "key_ui_cpu_median_ms": statistics.median(cpu) * 1000, "keys_filed_s": filed, "keys": float(keys),
+            "slow_ms": slow_ms}
+
+
 def suggest_figures(root: Path, cancel_after: int) -> dict[str, float]:
     """*Suggest labels* from the Label page on every loose image with a small trained model: its time, its
     progress reports, the longest UI stall meanwhile; then a second request cancelled after `cancel_after`
@@ -208,6 +275,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--suggest", action="store_true", help="also time Suggest labels on every loose image")
     ap.add_argument("--cancel-after", type=int, default=2_000, help="images suggested before the timed Cancel")
     ap.add_argument("--only-suggest", action="store_true", help="only the folder and Suggest labels")
+    ap.add_argument("--keys", type=int, default=0, help="class keys pressed in a row on the Label page, timed")
+    ap.add_argument("--slow-ms", type=float, default=0.0, help="each fsync and rename waits this long (--keys)")
+    ap.add_argument("--only-keys", action="store_true", help="only the folder and the timed key presses")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args(argv)
     tmp = Path(tempfile.mkdtemp(prefix="desktop_cls_label_"))
@@ -216,9 +286,11 @@ def main(argv: list[str] | None = None) -> int:
     root = tmp / "ds"
     results: dict[str, float] = {"write_folder_s": timed(lambda: write_folder(root, args.loose))}
     load_before = os.getloadavg()[0]
+    if args.keys:
+        results.update(key_figures(root, args.keys, args.slow_ms))
     if args.suggest or args.only_suggest:
         results.update(suggest_figures(root, args.cancel_after))
-    if not args.only_suggest:
+    if not (args.only_suggest or args.only_keys):
         results.update(core_figures(root, args.accept))
         results.update(page_figures(root, args.accept))
         results.update(thumbnail_figures(root, args.thumbs, tmp / "thumbs"))

@@ -1561,6 +1561,13 @@ The file is in:
     </message>
 </context>
 <context>
+    <name>LabelSteps</name>
+    <message>
+        <source>Labeling</source>
+        <translation>标注</translation>
+    </message>
+</context>
+<context>
     <name>LabelView</name>
     <message>
         <source>Opening {0}…</source>
@@ -1601,6 +1608,10 @@ To label more, copy images in with “Import images…”: they wait here for a 
     <message>
         <source>Nothing to undo</source>
         <translation>没有可撤销的操作</translation>
+    </message>
+    <message>
+        <source>Undo the last step (Ctrl+Z)</source>
+        <translation>撤销上一步 (Ctrl+Z)</translation>
     </message>
     <message>
         <source>Redo {0} (Ctrl+Shift+Z)</source>

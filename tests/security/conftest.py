@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.gui.filed_steps import queued_steps, steps_filed_at_once  # noqa: F401  (fixtures)
+
 needs_symlinks = pytest.mark.skipif(os.name == "nt" or not hasattr(os, "symlink"), reason="needs POSIX symlinks")
 
 

@@ -93,9 +93,11 @@ class LabelingUndo(QObject):
     _history_changed = Signal()  # from the Workspace's listener; queued when a worker thread made the step
 
     def __init__(self, state: AppState, undo: Callable[[], None], redo: Callable[[], None],
-                 parent: QObject) -> None:
+                 parent: QObject, pending: Callable[[], bool] = lambda: False) -> None:
+        """pending() says when labeling steps wait to be carried out: Undo and Redo are then queued behind them."""
         super().__init__(parent)
         self.state = state
+        self._pending = pending
         self._workspace: Any = None
         self.undo_action = QAction(self.tr("&Undo"), parent)
         self.undo_action.setObjectName("undoAction")
@@ -129,8 +131,9 @@ class LabelingUndo(QObject):
         ws = self._workspace if self.state.opening is None else None
         undo = ws.undo_target() if ws is not None else None
         redo = ws.redo_target() if ws is not None else None
-        self.undo_action.setEnabled(undo is not None)
-        self.redo_action.setEnabled(redo is not None)
+        pending = ws is not None and self._pending()
+        self.undo_action.setEnabled(undo is not None or pending)
+        self.redo_action.setEnabled(redo is not None or pending)
         self.undo_action.setText(self.tr("&Undo {step}").format(step=_quoted(describe_step(undo))) if undo
                                  else self.tr("&Undo"))
         self.redo_action.setText(self.tr("&Redo {step}").format(step=_quoted(describe_step(redo))) if redo

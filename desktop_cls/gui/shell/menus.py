@@ -84,7 +84,8 @@ class WindowMenus(QObject):
 
     def _edit_menu(self, menu: QMenu) -> None:
         w = self.window
-        self.undo = LabelingUndo(self.state, w.label_page.undo, w.label_page.redo, w)
+        self.undo = LabelingUndo(self.state, w.label_page.undo, w.label_page.redo, w, w.label_page.steps.busy)
+        w.label_page.steps.busy_changed.connect(self.undo.update)
         for action, label in ((self.undo.undo_action, self.tr("Undo the last labeling step")),
                               (self.undo.redo_action, self.tr("Redo the labeling step undone last"))):
             action.setProperty("shortcutLabel", label)  # the F1 list: the menu text changes with each step

@@ -10,8 +10,8 @@ A lane is a set of long-lived threads fed by a queue (work.lanes; Orange's one-t
 request at a time, in order, so the loaded model is never used by two at once; `IMAGES` decodes pictures
 for thumbnails and the viewer (one request at a time while the background lane runs: `LaneGate`);
 `BACKGROUND` runs what nobody waits for (a dataset's health check) at a lower CPU priority, so the window and
-training keep the processor; `SETTINGS` writes the settings file, one write at a time. Only plain data
-crosses back, through queued signals.
+training keep the processor; `SETTINGS` writes the settings file, one write at a time; `LABELING` carries out the
+Label page's key presses, in the order pressed. Only plain data crosses back, through queued signals.
 """
 
 from __future__ import annotations
@@ -44,9 +44,11 @@ class Lane(StrEnum):
     IMAGES = "images"
     BACKGROUND = "background"  # work nobody waits for (the health check): it gives way to the UI and training
     SETTINGS = "settings"  # the settings file's writes, one at a time and in order, never on the UI thread
+    LABELING = "labeling"  # the Label page's queued steps (core.data.labeling_queue), one worker, in order
 
 
-LANE_THREADS = {Lane.TASKS: 16, Lane.CLASSIFIER: 1, Lane.IMAGES: 2, Lane.BACKGROUND: 2, Lane.SETTINGS: 1}
+LANE_THREADS = {Lane.TASKS: 16, Lane.CLASSIFIER: 1, Lane.IMAGES: 2, Lane.BACKGROUND: 2, Lane.SETTINGS: 1,
+                Lane.LABELING: 1}
 REPORTED_LANES = (Lane.TASKS, Lane.BACKGROUND)  # the window's status bar shows these requests
 BACKGROUND_NICE = 10  # a background request's thread, and the threads and processes it starts, run at this nice
 # How long a worker may hold Python's interpreter lock before the UI thread gets it (Python's default: 5 ms).

@@ -116,13 +116,16 @@ class FolderReread(QObject):
         ws = self.page.state.workspace
         return self._asked is not None and self._asked[0] is ws and ws is not None and ws.next_id != self._asked[1]
 
-    def follow(self, step: Any, listing: Listing | None) -> None:
-        """After a step: images only taken away leave the queue and the strip; images only brought back (an undo)
-        join the queue; a class step leaves the queue and takes the engine's classes; otherwise the folder is
-        read again (`listing` when it was already, on a worker thread)."""
+    def follow(self, step: Any, listing: Listing | None, shown: bool = False) -> None:
+        """After a step: images only taken away leave the queue and the strip (`shown`: the page took them off when
+        the key was pressed); images only brought back (an undo) join the queue, the first shown; a class step
+        leaves the queue and takes the engine's classes; otherwise the folder is read again (`listing` when it was
+        already, on a worker thread)."""
         page, ws = self.page, self.page.state.workspace
         ops = ws.ops if ws is not None else {}
         moved = LabelModel.changes(step, ops)
+        if moved is not None and moved[1] and step.kind in REVISITS:
+            page.model.wanted = moved[1]  # (a queued undo learns what it brings back only once it is done)
         if ws is not None and listing is None and isinstance(step, Operation) and class_step(step, ops):
             listing = self._after_class_step(ws, step)
             names = set(page.model.classes) | set(listing[1])  # (before and after the step)
@@ -136,6 +139,9 @@ class FolderReread(QObject):
         elif moved[1]:  # (an undo brought images back: the counts of the classes they left go down now)
             page.refresh(page.model.listing(*moved))
             page.classes.add(_moved(step, set(page.model.classes)))
+        elif shown:  # (the key's image left the list when it was pressed: only the counts follow now)
+            page.classes.add(_moved(step, set(page.model.classes)))
+            page.update_buttons()
         else:
             gone = moved[0]
             near = page.model.position  # the image labeled was on screen: its row is here, or next to it
@@ -148,8 +154,13 @@ class FolderReread(QObject):
     def revisit(self, undo: bool) -> None:
         """Undo or redo the open dataset's last step (a large one in the background). The images it brings back to
         the queue are shown once it is over, however it ran: the user looks for what was put back, and the next key
-        must label it, not the image that followed it."""
+        must label it, not the image that followed it. Asked for while steps wait, it is queued behind them and
+        acts on the last of them (nothing to undo then: nothing happens, as when nothing is queued)."""
         page, ws = self.page, self.page.state.workspace
+        if ws is not None and page.steps.busy() and page.steps.allowed():
+            can, act = (ws.can_undo, ws.undo) if undo else (ws.can_redo, ws.redo)
+            page.steps.put(ws, lambda: act() if can() else None)
+            return
         op = None if ws is None else ws.undo_target() if undo else ws.redo_target()
         if ws is not None and op is not None:
             page.model.wanted = LabelModel.brought_back(op, undo)
@@ -181,11 +192,11 @@ class FolderReread(QObject):
         page, ws = self.page, self.page.state.workspace
         if ws is None or page.tasks is None:
             return
-        started = ws.next_id  # a step made after this is newer than the listing
+        started = (ws.next_id, page.steps.queue.tickets)  # a step made or asked for after this is newer than it
 
         def done(listing: tuple[list[str], list[str]]) -> None:
-            if (ws is page.state.workspace and ws.next_id == started and not page.model.moving
-                    and not page.model.holds(*listing)):
+            if (ws is page.state.workspace and (ws.next_id, page.steps.queue.tickets) == started
+                    and not page.model.moving and not page.steps.busy() and not page.model.holds(*listing)):
                 page.refresh(listing)
 
         page.run_task("labelListing", lambda progress, cancel: ws.reread(), done, on_error=lambda _m, _d: None)

@@ -51,6 +51,7 @@ class LabelModel:
     check: PrecisionCheck | None = None  # the check behind their confidences, when they were checked
     moving: bool = False  # a labeling step runs in the background: no other step starts meanwhile
     wanted: list[str] = field(default_factory=list)  # images an undo or redo under way brings back: shown next
+    leaving: set[str] = field(default_factory=set)  # images whose queued step is not filed yet: kept off the list
 
     # ---- the queue -------------------------------------------------------------------------------
     def show(self, unlabeled: list[str], classes: list[str]) -> None:
@@ -60,7 +61,7 @@ class LabelModel:
         the order it stays until the user moves on (`go_to`), and the page says why it is there."""
         shown = self.current()
         self.classes = list(classes)
-        self.queue = list(unlabeled)
+        self.queue = [n for n in unlabeled if n not in self.leaving] if self.leaving else list(unlabeled)
         if self.suggestions:
             self.queue.sort(key=self.sureness)
         if shown in self.queue and self.suggestions:  # kept at its place; the others in their new order
@@ -75,7 +76,7 @@ class LabelModel:
 
     def clear(self) -> None:
         """Another folder is being read: nothing of this one is shown."""
-        self.queue, self.classes, self.position, self.wanted = [], [], 0, []
+        self.queue, self.classes, self.position, self.wanted, self.leaving = [], [], 0, [], set()
         self.forget_suggestions()
 
     @staticmethod
@@ -120,6 +121,14 @@ class LabelModel:
             self.queue = [n for n in self.queue if n not in gone]
             self.position = first if to_step else self.position - before
         self.position = min(self.position, max(len(self.queue) - 1, 0))
+
+    def restore(self, names: list[str]) -> None:
+        """Images whose step failed (they still lie loose) come back to the list, the first on screen: the user
+        sees what was not filed."""
+        back = [n for n in names if n not in self.queue]
+        if back:
+            self.position = min(self.position, len(self.queue))
+            self.queue[self.position:self.position] = back
 
     def first_of(self, names: list[str]) -> int:
         """The row of the first of `names` in the queue (the image on screen's when none is there)."""

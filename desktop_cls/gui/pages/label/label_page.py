@@ -8,6 +8,7 @@ queue, which suggestions apply and where they came from) is its model's (label_m
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable
 from typing import Any
@@ -20,14 +21,15 @@ from desktop_cls.gui.pages.image_import import ImageImport
 from desktop_cls.gui.pages.label.folder_reread import FolderReread
 from desktop_cls.gui.pages.label.label_classes import ClassPanel
 from desktop_cls.gui.pages.label.label_model import LabelModel
+from desktop_cls.gui.pages.label.label_steps import LabelSteps
 from desktop_cls.gui.pages.label.label_view import LabelView, keep_focus
 from desktop_cls.gui.pages.label.suggestions import SuggestionPanel
 from desktop_cls.gui.pages.label.trash_emptying import TrashEmptying
-from desktop_cls.gui.pages.labeling_step import BackgroundStep
+from desktop_cls.gui.pages.labeling_step import BackgroundStep, Listing
 from desktop_cls.gui.pages.page import Page, PageAction
 from desktop_cls.gui.state import AppState, Badge, PageKey
 from desktop_cls.gui.widgets.dialogs import show_error
-from desktop_cls.gui.work.tasks import TaskRunner, user_message
+from desktop_cls.gui.work.tasks import TaskRunner
 
 NAV = ("backButton", "skipButton", "trashImageButton")
 
@@ -41,7 +43,9 @@ class LabelPage(Page):
         self.model = LabelModel()
         self._badge = Badge.NONE  # the sidebar's badge for this step, as last said
         self.reread = FolderReread(self)  # outside changes are read off the UI thread
+        self.steps = LabelSteps(self, self.changed)  # key presses filed in order off the UI thread
         self.build()
+        self.steps.busy_changed.connect(self.update_buttons)
 
     def page_actions(self) -> list[PageAction]:
         """Buttons of this page; the keys are bound while the page has the focus (the F1 list names them)."""
@@ -71,7 +75,7 @@ class LabelPage(Page):
                                     lambda: self.step_ended(listing=self.model.as_shown()), self._moving)
         self.trash = TrashEmptying(self, self.mover.refused_while_busy, self._moving)  # (in the background)
         self.classes = ClassPanel(lambda: self.state.workspace, self.do, importer.start, self.trash.start,
-                                  self.mover.refused_while_busy)  # (a class change is refused while a step runs)
+                                  lambda: not self.steps.busy() and self.mover.refused_while_busy())  # (queued)
         self.suggest_panel = SuggestionPanel(self, b["suggestButton"], b["acceptSuggestionsButton"])
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         keys: list[tuple[str, Callable[[], object]]] = [(a.shortcut, a.slot) for a in self.page_actions()
@@ -154,7 +158,7 @@ class LabelPage(Page):
         if badge != self._badge:  # the sidebar's "! Label" while loose images wait; redrawn only when it changes
             self._badge = badge
             self.state.set_status(PageKey.LABEL, badge)
-        self.view.show_history(ws)
+        self.view.show_history(ws, self.steps.busy())
         self.suggest_panel.update_buttons()
 
     def show_current(self) -> None:
@@ -179,36 +183,30 @@ class LabelPage(Page):
             self.show_current()
 
     def do(self, fn: Any, *args: Any, large: bool = False) -> None:
-        """Apply a labeling step, one at a time; a large one (thousands of files) moves in the background
-        behind the status line, so the window keeps answering."""
-        if self.model.moving or self.state.moving_files or self.state.opening is not None:
-            return  # (one step at a time; none on a folder that is going)
-        if large and self.mover.can_run():
+        """Apply a labeling step: queued behind those asked for before and carried out off the UI thread, in order
+        (label_steps); a large one (thousands of files) with none queued moves behind the status line, with
+        progress and Cancel."""
+        if not self.steps.allowed():
+            return
+        if large and not self.steps.busy() and self.mover.can_run():
             self.mover.start(fn, *args)
             return
-        step = None
-        try:
-            step = fn(*args)
-        except Exception as e:  # a user error or a read-only/full disk is said plainly; a bug goes up
-            message = user_message(e)
-            if message is None:
-                raise
-            show_error(self, self.tr("Labeling"), message)
-        self.changed(step, None if step is not None else self.model.as_shown())  # (failed: rolled back)
+        self.steps.put(self.state.workspace, functools.partial(fn, *args))
 
-    def step_ended(self, error: str = "", listing: tuple[list[str], list[str]] | None = None) -> None:
+    def step_ended(self, error: str = "", listing: Listing | None = None) -> None:
         """A step that ran in the background (a large move, an import) is over: say why it failed, show the folder."""
         self.model.moving = self.state.moving_files = False
         if error:
             show_error(self, self.tr("Labeling"), error)
         self.changed(listing=listing)
 
-    def changed(self, step: Any = None, listing: tuple[list[str], list[str]] | None = None) -> None:
-        """After a step: the page follows what it moved (reread.follow: no folder is listed for a step of its own),
-        the dataset is read again a moment later, and live suggestions are made afresh."""
-        self.reread.follow(step, listing)
+    def changed(self, step: Any = None, listing: Listing | None = None, shown: bool = False) -> None:
+        """After a step: the page follows what it moved (reread.follow: no folder is listed for a step of its own;
+        `shown`: it took the image on screen, already gone), the dataset is read again a moment later, and live
+        suggestions are made afresh once no step waits."""
+        self.reread.follow(step, listing, shown)
         self.reread.timer.start()
-        if self.suggest_panel.live_check.isChecked():
+        if self.suggest_panel.live_check.isChecked() and not self.steps.busy():
             self.suggest_panel.suggest()  # a new head on cached features: labelling with a model becomes live
 
     def _moving(self) -> None:
@@ -220,14 +218,11 @@ class LabelPage(Page):
         keep_focus(self)
 
     def assign_current(self, class_name: str) -> None:
-        name, ws = self.model.current(), self.state.workspace
-        if name is not None and ws is not None:
-            self.do(ws.assign, [name], class_name)
+        """The image on screen into the class: the next is shown at once, the file moves in the background."""
+        self.steps.take_shown(lambda ws, name: ws.assign([name], class_name))
 
     def trash_current(self) -> None:
-        name, ws = self.model.current(), self.state.workspace
-        if name is not None and ws is not None:
-            self.do(ws.trash, [name])
+        self.steps.take_shown(lambda ws, name: ws.trash([name]))
 
     def undo(self) -> None:
         self.reread.revisit(undo=True)  # (the image it puts back is shown)
@@ -243,4 +238,5 @@ class LabelPage(Page):
         return QSize(800, 600)
 
     def shutdown(self) -> None:
+        self.steps.flush()  # (closing: what the user filed is filed)
         self.view.shutdown()

@@ -163,14 +163,15 @@ class LabelView(QWidget):
                 "Next: train a model on them — press Retrain, or Train on the Train page (Ctrl+T).\n\nTo label "
                 "more, copy images in with “Import images…”: they wait here for a class."))
 
-    def show_history(self, ws: Workspace | None) -> None:
-        """Undo and Redo, each saying what it would undo or redo."""
+    def show_history(self, ws: Workspace | None, pending: bool = False) -> None:
+        """Undo and Redo, each saying what it would undo or redo; with steps still `pending` (queued key presses)
+        both stay on: they are queued behind them."""
         undo, redo = self.undo
-        undo.setEnabled(bool(ws and ws.can_undo()))
-        redo.setEnabled(bool(ws and ws.can_redo()))
+        undo.setEnabled(bool(ws and (ws.can_undo() or pending)))
+        redo.setEnabled(bool(ws and (ws.can_redo() or pending)))
         if ws is not None:
             undo.setToolTip(self.tr("Undo {0} (Ctrl+Z)").format(ws.describe_undo()) if ws.can_undo()
-                            else self.tr("Nothing to undo"))
+                            else self.tr("Undo the last step (Ctrl+Z)") if pending else self.tr("Nothing to undo"))
             redo.setToolTip(self.tr("Redo {0} (Ctrl+Shift+Z)").format(ws.describe_redo()) if ws.can_redo() else "")
 
     def set_classes(self, ws: Workspace, classes: list[str], keys_on: QWidget, assign: Callable[[str], object],

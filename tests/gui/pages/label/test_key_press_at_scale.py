@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from desktop_cls.gui.pages.label import label_page
+from desktop_cls.gui.pages.label import label_steps
 from tests.gui.conftest import open_and_wait, opened_workspace
 from tests.gui.pages.label.conftest import LOOSE, Listings
 
@@ -81,7 +81,7 @@ def test_a_failed_step_lists_no_folder(qtbot: QtBot, window: MainWindow, crowded
                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """A step that fails is rolled back: the page keeps what it showed (the worker-thread look catches the rest)."""
     said: list[str] = []
-    monkeypatch.setattr(label_page, "show_error", lambda _parent, _title, message, *a: said.append(message))
+    monkeypatch.setattr(label_steps, "show_error", lambda _parent, _title, message, *a: said.append(message))
     open_and_wait(qtbot, window, crowded)
     window.show_page("label")
     lp, ws = window.label_page, opened_workspace(window)

@@ -186,3 +186,15 @@ def test_an_undo_names_the_images_it_brings_back_and_the_next_listing_shows_the_
     assert m.current() == "b.png" and m.wanted == []
     m.show(["a.png", "b.png", "c.png", "d.png", "e.png"], LETTERS)  # the next listing keeps the image shown
     assert m.current() == "b.png"
+
+
+def test_images_whose_step_waits_stay_off_a_listing_and_a_failed_one_comes_back_on_screen() -> None:
+    m = model_with(["a.png", "b.png", "c.png", "d.png"])
+    m.leaving.add("a.png")  # its class key was pressed; the worker has not filed it yet
+    m.drop({"a.png"})
+    m.show(["a.png", "b.png", "c.png", "d.png"], LETTERS)  # a listing made before the move: a.png is still there
+    assert m.queue == ["b.png", "c.png", "d.png"] and m.current() == "b.png"
+    m.leaving.discard("a.png")  # its move failed: it still lies loose
+    m.go_to(2)
+    m.restore(["a.png"])
+    assert m.current() == "a.png" and m.queue == ["b.png", "c.png", "a.png", "d.png"]

@@ -1,0 +1,158 @@
+"""Key presses on the Label page are filed off the UI thread, in order: the page moves on at once while a worker
+(held here, as a slow or network drive would hold it) journals and moves each image; Undo waits behind them; a
+move that fails brings its image back with a message naming it and the fix; quitting waits for them all."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from desktop_cls.core import contained
+from desktop_cls.core.data import labeling_queue
+from desktop_cls.core.storage import read_jsonl
+from desktop_cls.gui.pages.label.label_page import LabelPage
+from desktop_cls.gui.shell.main_window import MainWindow
+from tests.gui.conftest import open_and_wait
+
+KEYS = {"cat": Qt.Key.Key_1, "dog": Qt.Key.Key_2, "fish": Qt.Key.Key_3}
+
+
+@pytest.fixture
+def loose(tiny_folder: Path) -> Path:
+    for i in range(12):
+        shutil.copy(tiny_folder / "dog" / f"dog_0{i % 8}.png", tiny_folder / f"new_{i:02d}.png")
+    return tiny_folder
+
+
+@pytest.fixture
+def held(monkeypatch: pytest.MonkeyPatch, queued_steps: None) -> Iterator[threading.Event]:
+    """The labeling worker waits before each step until the event is set (a disk that does not answer yet)."""
+    gate = threading.Event()
+    real = labeling_queue._carry_out
+
+    def slow(item: Any) -> labeling_queue.Filed:
+        assert gate.wait(30), "the test never let the labeling worker go"
+        return real(item)
+
+    monkeypatch.setattr(labeling_queue, "_carry_out", slow)
+    yield gate
+    gate.set()  # (a test that failed early must not leave the worker waiting)
+
+
+def _label_page(qtbot: QtBot, window: MainWindow, folder: Path) -> LabelPage:
+    open_and_wait(qtbot, window, folder)
+    window.show_page("label")
+    window.activateWindow()
+    lp = window.label_page
+    qtbot.waitUntil(lp.hasFocus)
+    return lp
+
+
+def _press(lp: LabelPage, *classes: str) -> None:
+    for cls in classes:
+        QTest.keyClick(lp, KEYS[cls])
+
+
+def _begun(folder: Path) -> list[str]:
+    """The images the journal's steps took, in the order journaled."""
+    return [r["moves"][0][0] for r in read_jsonl(folder / ".desktop_cls" / "journal.jsonl") if r["type"] == "begin"]
+
+
+def test_ten_keys_in_a_row_are_ten_moves_in_that_order(qtbot: QtBot, window: MainWindow, loose: Path,
+                                                       held: threading.Event) -> None:
+    lp = _label_page(qtbot, window, loose)
+    pressed = [("cat", "dog", "fish")[(i * 2) % 3] for i in range(10)]
+    names = lp.model.queue[:10]
+    _press(lp, *pressed)
+    assert lp.model.current() == "new_10.png" and lp.model.queue == ["new_10.png", "new_11.png"]  # moved on at once
+    assert all((loose / n).exists() for n in names) and lp.steps.busy()  # nothing filed yet: the disk holds it
+    held.set()
+    qtbot.waitUntil(lambda: not lp.steps.busy(), timeout=30_000)
+    assert all((loose / cls / n).exists() for n, cls in zip(names, pressed, strict=True))
+    assert _begun(loose) == names  # journaled one by one, in the order the keys were pressed
+    assert lp.model.queue == ["new_10.png", "new_11.png"] and not window.state.moving_files
+
+
+def test_undo_waits_behind_the_keys_pressed_before_it(qtbot: QtBot, window: MainWindow, loose: Path,
+                                                      held: threading.Event) -> None:
+    lp = _label_page(qtbot, window, loose)
+    _press(lp, "cat", "dog")
+    undo = window.menus.undo.undo_action
+    assert undo.isEnabled()  # nothing journaled yet, but an undo is queued behind the two keys
+    QTest.keyClick(lp, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    held.set()
+    qtbot.waitUntil(lambda: not lp.steps.busy(), timeout=30_000)
+    assert (loose / "cat" / "new_00.png").exists() and (loose / "new_01.png").exists()  # the second key undone
+    assert lp.model.current() == "new_01.png"  # the image it put back is on screen, to be labeled again
+    assert window.state.workspace is not None and window.state.workspace.describe_redo() == "1 image to 'dog'"
+
+
+def _error_text(lp: LabelPage) -> str:
+    boxes = lp.findChildren(QMessageBox, "errorDialog")
+    assert boxes, "the failed move was not reported"
+    return boxes[-1].text()
+
+
+def test_a_refused_move_brings_its_image_back_and_says_why(qtbot: QtBot, window: MainWindow, loose: Path,
+                                                            held: threading.Event,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    real = contained.rename
+
+    def refused(root: Any, src: Any, dst: Any, *args: Any, **kwargs: Any) -> None:
+        if str(src) == "new_01.png":
+            raise PermissionError(13, "Permission denied", str(Path(root) / dst))
+        real(root, src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(contained, "rename", refused)
+    lp = _label_page(qtbot, window, loose)
+    _press(lp, "fish", "fish", "fish")
+    assert lp.model.current() == "new_03.png"
+    held.set()
+    qtbot.waitUntil(lambda: not lp.steps.busy(), timeout=30_000)
+    assert (loose / "fish" / "new_00.png").exists() and (loose / "fish" / "new_02.png").exists()
+    assert (loose / "new_01.png").exists() and lp.model.current() == "new_01.png"  # back on screen, still loose
+    assert "new_01.png" in [Path(p).name for p, _caption in lp.view.strip_model.items]
+    text = _error_text(lp)
+    assert "new_01.png" in text and "permission" in text.lower()
+
+
+def test_a_file_gone_before_its_turn_leaves_the_list_and_is_named(qtbot: QtBot, window: MainWindow, loose: Path,
+                                                                 held: threading.Event) -> None:
+    lp = _label_page(qtbot, window, loose)
+    _press(lp, "cat", "cat")
+    (loose / "new_00.png").unlink()  # deleted outside the app while its move waited
+    held.set()
+    qtbot.waitUntil(lambda: not lp.steps.busy(), timeout=30_000)
+    assert "new_00.png" not in lp.model.queue and lp.model.current() == "new_02.png"
+    assert (loose / "cat" / "new_01.png").exists()
+    text = _error_text(lp)
+    assert "new_00.png" in text and "left the list" in text
+
+
+def test_quitting_waits_for_the_keys_pressed(qtbot: QtBot, window: MainWindow, loose: Path,
+                                             held: threading.Event) -> None:
+    lp = _label_page(qtbot, window, loose)
+    names = lp.model.queue[:3]
+    _press(lp, "dog", "fish", "cat")
+
+    def let_go_once_closing() -> None:  # the disk answers only after the window began to close
+        while not window._closing:
+            threading.Event().wait(0.005)
+        held.set()
+
+    releaser = threading.Thread(target=let_go_once_closing)
+    releaser.start()
+    window.shutdown()  # what closing does once nothing needs asking
+    releaser.join(30)
+    assert [(loose / cls / n).exists() for n, cls in zip(names, ("dog", "fish", "cat"), strict=True)] == [True] * 3
+    commits = [r for r in read_jsonl(loose / ".desktop_cls" / "journal.jsonl") if r["type"] == "commit"]
+    assert len(commits) == 3
