@@ -3,17 +3,18 @@ with the texts, tooltips, colours and signals the table of items had."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QStyledItemDelegate, QStyleOptionViewItem, QTableWidget
 from pytestqt.qtbot import QtBot
 
-from desktop_cls.gui.widgets import theme
+from desktop_cls.gui.widgets import confusion_view, theme
+from desktop_cls.gui.widgets.confusion_cells import HeatDelegate
 from desktop_cls.gui.widgets.confusion_model import HEAT_ROLE, ConfusionModel, longest_count
-from desktop_cls.gui.widgets.confusion_view import ConfusionMatrixView, cell_colours
+from desktop_cls.gui.widgets.confusion_view import FONT_SCALES, ConfusionMatrixView, cell_colours
 from tests.gui.conftest import heading, tooltip
 
 N = 200
@@ -69,16 +70,14 @@ def test_a_200_class_matrix_is_shown_without_an_item_per_cell(qtbot: QtBot, monk
 
 
 def test_only_the_cells_in_sight_are_painted(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
-    from desktop_cls.gui.widgets.confusion_view import _HeatDelegate
-
     painted: list[tuple[int, int]] = []
-    original = _HeatDelegate.initStyleOption
+    original = HeatDelegate.paint
 
-    def spy(self: Any, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+    def spy(self: Any, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         painted.append((index.row(), index.column()))
-        original(self, option, index)
+        original(self, painter, option, index)
 
-    monkeypatch.setattr(_HeatDelegate, "initStyleOption", spy)
+    monkeypatch.setattr(HeatDelegate, "paint", spy)
     view = _matrix(qtbot)
     painted.clear()
     view.viewport().repaint()
@@ -130,3 +129,77 @@ def test_the_cells_width_follows_the_first_longest_count() -> None:
     assert longest_count([]) == longest_count([[]]) == ""
     assert longest_count([[1, 0], [12, 45], [3, 99]]) == "12"
     assert longest_count([[7]]) == "7"
+
+
+@pytest.mark.parametrize("dark", [False, True])
+def test_ordinary_cells_are_painted_as_the_style_paints_them_without_going_through_it(
+        qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, dark: bool) -> None:
+    """A cell that is not selected, current or under the mouse is drawn by the delegate in one call (through the
+    style, each cell cost a handful of calls from Qt into Python and two layouts of its count): pixel for pixel
+    what the style draws, at each font size the matrix takes; the current cell still goes through the style."""
+    styled: list[tuple[int, int]] = []
+    original = HeatDelegate.initStyleOption
+
+    def spy(self: Any, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        styled.append((index.row(), index.column()))
+        original(self, option, index)
+
+    monkeypatch.setattr(HeatDelegate, "initStyleOption", spy)
+    theme.apply_theme("dark" if dark else "light")
+    try:
+        for n, size in ((10, (620, 430)), (30, (620, 430)), (30, (300, 200)), (200, (620, 430))):
+            view = ConfusionMatrixView()
+            qtbot.addWidget(view)
+            view.resize(*size)
+            view.show_counts([f"class_{i}" for i in range(n)], _counts(n))
+            view.show()
+            view.setCurrentCell(1, 1)
+            QApplication.processEvents()
+            styled.clear()
+            own = view.viewport().grab().toImage()
+            assert set(styled) == {(1, 1)}  # the current cell, selected
+            with monkeypatch.context() as through_the_style:
+                through_the_style.setattr(view.cells, "begin_paint", lambda _view: None)
+                view.cells._paint = None
+                assert view.viewport().grab().toImage() == own, (n, size)
+            assert len(set(styled)) > 50
+    finally:
+        theme.apply_theme("light")
+
+
+class _CountedMetrics(QFontMetrics):
+    measured: ClassVar[list[str]] = []
+    elided: ClassVar[list[str]] = []
+
+    def horizontalAdvance(self, text: Any, *args: Any) -> int:
+        self.measured.append(text)
+        return super().horizontalAdvance(text, *args)
+
+    def elidedText(self, text: str, *args: Any) -> str:
+        self.elided.append(text)
+        return super().elidedText(text, *args)
+
+
+def test_class_names_are_measured_once_per_font_and_headers_not_made_again_by_a_fit_to_the_same_size(
+        qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fit tries up to four font sizes and a resize fits again: each measured every name at every size it tried
+    (twice) and shortened every name again, at every resize."""
+    monkeypatch.setattr(confusion_view, "QFontMetrics", _CountedMetrics)
+    measured, elided = _CountedMetrics.measured, _CountedMetrics.elided
+    measured.clear()
+    view = _matrix(qtbot)
+    for size in ((600, 400), (640, 450), (620, 430)):
+        view.resize(*size)
+        QApplication.processEvents()
+    view.sizeHint()
+    view.needs_scrolling()
+    assert 0 < measured.count("class_7") <= len(FONT_SCALES)
+    changed: list[Any] = []
+    view.model().headerDataChanged.connect(lambda *args: changed.append(args))
+    elided.clear()
+    view._fit()  # what a resize to the same size does
+    for widget in (view.viewport(), view.horizontalHeader().viewport(), view.verticalHeader().viewport()):
+        widget.repaint()
+    assert changed == [] and elided == []
+    view.show_counts([f"class_{i}" for i in range(N)], _counts(N))  # the same names, another matrix
+    assert measured.count("class_7") <= 2 * len(FONT_SCALES)

@@ -323,16 +323,16 @@ def test_a_confusion_cell_colour_is_worked_out_once_not_at_every_repaint(window:
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     from PySide6.QtWidgets import QApplication
 
-    from desktop_cls.gui.widgets import confusion_view
+    from desktop_cls.gui.widgets import confusion_cells
 
     worked_out: list[float] = []
-    original = confusion_view.cell_colours
+    original = confusion_cells.cell_colours
 
     def cell_colours(fraction: float, diagonal: bool, palette: Any) -> Any:
         worked_out.append(fraction)
         return original(fraction, diagonal, palette)
 
-    monkeypatch.setattr(confusion_view, "cell_colours", cell_colours)
+    monkeypatch.setattr(confusion_cells, "cell_colours", cell_colours)
     window.resize(1280, 800)
     window.show_page("evaluate")
     ev = window.evaluate_page

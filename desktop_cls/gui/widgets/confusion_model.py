@@ -7,6 +7,7 @@ and a cell's text, tooltip and share of its row are worked out in data() for the
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
@@ -36,7 +37,8 @@ class ConfusionModel(QAbstractTableModel):
         self.classes: list[str] = []
         self.counts: list[list[int]] = []  # as given, not copied (a result's); empty while only the classes are shown
         self._totals: list[int] = []
-        self._shown: dict[Qt.Orientation, list[str]] = {}
+        # per header: what its texts depend on, how to make one, and those made (the full names until the view fits)
+        self._shown: dict[Qt.Orientation, tuple[Hashable, Callable[[int], str], dict[int, str]]] = {}
 
     def set_matrix(self, classes: list[str], counts: list[list[int]]) -> None:
         """Show these classes and counts (no counts: empty cells); the headers show the full names until shortened."""
@@ -44,16 +46,18 @@ class ConfusionModel(QAbstractTableModel):
         self.classes = list(classes)
         self.counts = counts
         self._totals = [max(sum(row), 1) for row in counts]
-        self._shown = {Qt.Orientation.Horizontal: list(classes), Qt.Orientation.Vertical: list(classes)}
+        self._shown = {}
         self.endResetModel()
 
-    def set_header_texts(self, orientation: Qt.Orientation, texts: list[str]) -> None:
-        """The names as the headers show them (shortened or numbered to fit); the view calls this at each fit."""
-        if self._shown.get(orientation) == texts:
+    def set_header_texts(self, orientation: Qt.Orientation, key: Hashable, text: Callable[[int], str]) -> None:
+        """How a header shows the names (shortened or numbered to fit): TEXT(section) makes one when the header
+        asks for it (the sections in sight), once; KEY says what the texts depend on (a font, a width), and a fit
+        with the same key keeps those made and the header as it is."""
+        if orientation in self._shown and self._shown[orientation][0] == key:
             return
-        self._shown[orientation] = texts
-        if texts:
-            self.headerDataChanged.emit(orientation, 0, len(texts) - 1)
+        self._shown[orientation] = (key, text, {})
+        if self.classes:
+            self.headerDataChanged.emit(orientation, 0, len(self.classes) - 1)
 
     def cell(self, row: int, column: int) -> tuple[str, float] | None:
         """A count's text and its share of the row (None for a cell without a count): what data() answers for
@@ -96,7 +100,13 @@ class ConfusionModel(QAbstractTableModel):
         if not 0 <= section < len(self.classes):
             return None
         if role == _ROLE.DisplayRole:
-            return self._shown[orientation][section]
+            if orientation not in self._shown:
+                return self.classes[section]
+            _key, text, made = self._shown[orientation]
+            found = made.get(section)
+            if found is None:
+                found = made[section] = text(section)
+            return found
         if role in (_ROLE.ToolTipRole, FULL_NAME_ROLE):
             return self.classes[section]
         return None

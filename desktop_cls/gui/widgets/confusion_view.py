@@ -8,52 +8,50 @@ painted, from the view's palette, so a switch between light and dark recolours t
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from typing import NamedTuple
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPalette, QResizeEvent
-from PySide6.QtWidgets import QHeaderView, QStyledItemDelegate, QStyleOptionViewItem, QTableView, QWidget
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics, QPaintEvent, QResizeEvent
+from PySide6.QtWidgets import QHeaderView, QTableView, QWidget
 
-from desktop_cls.gui.widgets.colours import contrast, mix
+from desktop_cls.gui.widgets.confusion_cells import HeatDelegate, cell_colours, heat_colour
 from desktop_cls.gui.widgets.confusion_model import FULL_NAME_ROLE, HEAT_ROLE, ConfusionModel, longest_count
-from desktop_cls.gui.widgets.theme import readable_on
 
 __all__ = ["FULL_NAME_ROLE", "HEAT_ROLE", "ConfusionMatrixView", "cell_colours", "heat_colour"]
-CONFUSION_RED = QColor(214, 48, 39)
 FONT_SCALES = (1.0, 0.9, 0.8, 0.7)
 MIN_FONT_SCALE = FONT_SCALES[-1]
 MAX_PREFERRED_ROWS = 12  # the preferred size covers this many rows; larger matrices scroll or shrink
 NAME_CHARS = 12  # row names are shortened to about this many characters before the cells get narrower
 HEADER_PAD = 12  # a header section's margins around its text
-MAX_REMEMBERED_COLOURS = 4096  # cell colours kept by the delegate (a few per cell and scheme)
 
 
-def heat_colour(fraction: float, diagonal: bool, palette: QPalette) -> QColor:
-    """Highlight colour for correct (diagonal) cells, red for confusions, mixed into the palette's Base:
-    stronger with a larger share of the row, the Base itself for an empty cell; never so strong that the
-    count on it (in Text or Base colour) reads worse than 4.5:1."""
-    f = max(0.0, min(1.0, fraction))
-    base = palette.color(QPalette.ColorRole.Base)
-    if f <= 0:
-        return base
-    hue = palette.color(QPalette.ColorRole.Highlight) if diagonal else CONFUSION_RED
-    strength = 0.12 + 0.78 * f
-    colour = mix(base, hue, strength)
-    while strength > 0.1 and contrast(readable_on(colour, palette), colour) < 4.5:
-        strength -= 0.04
-        colour = mix(base, hue, strength)
-    return colour
+class _Names(NamedTuple):
+    """The class names measured in one font."""
 
+    font: QFont
+    metrics: QFontMetrics
+    names: list[str]
+    widths: list[int]  # each name's advance
 
-def cell_colours(fraction: float, diagonal: bool, palette: QPalette) -> tuple[QColor, QColor]:
-    """(background, text) of a cell: the text in the palette's Text or Base colour, whichever reads better."""
-    background = heat_colour(fraction, diagonal, palette)
-    return background, readable_on(background, palette)
+    def short(self, i: int, width: int) -> str:
+        """Name I elided to WIDTH, as QFontMetrics.elidedText does it: a name measured narrower (rounded to a
+        pixel, so by at least half of one) is not elided there and needs no second look."""
+        if self.widths[i] < width:
+            return self.names[i]
+        return self.metrics.elidedText(self.names[i], Qt.TextElideMode.ElideRight, width)
+
+    def header(self, width: int, numbered: bool) -> tuple[Hashable, Callable[[int], str]]:
+        """A header's texts, each name shortened to WIDTH (after its number when NUMBERED), and what they depend
+        on: any width that no name reaches gives the same texts, and the header keeps them."""
+        key = (self.font.key(), width if max(self.widths, default=0) >= width else None, numbered)
+        if numbered:
+            return key, lambda i: f"{i + 1} {self.short(i, width)}"
+        return key, lambda i: self.short(i, width)
 
 
 class _Layout(NamedTuple):
-    font: QFont
-    metrics: QFontMetrics
+    names: _Names  # measured in the font of this layout
     cell_w: int
     cell_h: int
     header_h: int
@@ -63,47 +61,6 @@ class _Layout(NamedTuple):
     fits: bool
     need_w: int
     need_h: int
-
-
-class _HeatDelegate(QStyledItemDelegate):
-    """Paints each cell in its heat colour, worked out once per share of the row and palette colours (the contrast
-    search ran for every cell at every repaint: a result shown, a hover, a selection). A cell's count and share
-    come from the model's lists, not through data(): the style option asks for eight roles per painted cell, each
-    a call from Qt into Python, which cost a third of the paint; what it sets for a count is set here."""
-
-    def __init__(self, counts: ConfusionModel, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.counts = counts
-        self.colours: dict[tuple[float, bool, int, int, int], tuple[QColor, QColor]] = {}
-
-    def _colours(self, fraction: float, diagonal: bool, palette: QPalette) -> tuple[QColor, QColor]:
-        role = QPalette.ColorRole
-        key = (fraction, diagonal, palette.color(role.Base).rgba(), palette.color(role.Highlight).rgba(),
-               palette.color(role.Text).rgba())
-        found = self.colours.get(key)
-        if found is None:
-            if len(self.colours) > MAX_REMEMBERED_COLOURS:
-                self.colours.clear()
-            found = self.colours[key] = cell_colours(fraction, diagonal, palette)
-        return found
-
-    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
-        r, c = index.row(), index.column()
-        cell = self.counts.cell(r, c) if index.model() is self.counts else None
-        if cell is None:
-            super().initStyleOption(option, index)
-            return
-        text, fraction = cell  # what QStyledItemDelegate takes from data() for a count: text, centred
-        option.index = self.counts.index(r, c)
-        option.displayAlignment = Qt.AlignmentFlag.AlignCenter
-        option.features |= QStyleOptionViewItem.ViewItemFeature.HasDisplay
-        option.text = text
-        background, ink = self._colours(fraction, r == c, option.palette)
-        option.backgroundBrush = QBrush(background)
-        option.palette.setColor(QPalette.ColorRole.Text, ink)
-        # the ground the focus frame is drawn on: the style picks a frame colour that reads on it (the selection
-        # blue of an unselected frame all but vanished on a correct-class cell, coloured with that blue)
-        option.palette.setColor(QPalette.ColorRole.Base, background)
 
 
 class ConfusionMatrixView(QTableView):
@@ -118,17 +75,23 @@ class ConfusionMatrixView(QTableView):
         self._base_font = QFont(self.font())
         self.font_scale = 1.0
         self._longest = ""  # the longest count in a cell: the cells' width follows it
+        self._measures: dict[float, _Names] = {}  # the class names of the matrix shown, measured, by font scale
         self.counts = ConfusionModel(self)
         self.setModel(self.counts)
         self.selectionModel().currentChanged.connect(
             lambda now, was: self.currentCellChanged.emit(now.row(), now.column(), was.row(), was.column()))
         self.clicked.connect(lambda index: self.cellClicked.emit(index.row(), index.column()))
-        self.setItemDelegate(_HeatDelegate(self.counts, self))
+        self.cells = HeatDelegate(self.counts, self)
+        self.setItemDelegate(self.cells)
         self.setTabKeyNavigation(False)  # one Tab stop; the arrows move from cell to cell
         self.setWordWrap(False)
         for header in (self.horizontalHeader(), self.verticalHeader()):
             header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
             header.setTextElideMode(Qt.TextElideMode.ElideRight)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        self.cells.begin_paint(self)
+        super().paintEvent(event)
 
     def rowCount(self) -> int:
         return self.counts.rowCount()
@@ -151,29 +114,36 @@ class ConfusionMatrixView(QTableView):
         self.fit()
 
     # ---- sizing -------------------------------------------------------------------------------
-    def _names(self, horizontal: bool) -> list[str]:
-        return self.counts.classes
+    def _measured(self, scale: float) -> _Names:
+        """The class names measured in the font at SCALE, once per font and set of classes: a fit tries up to four
+        sizes, a resize fits again, and each measured every name (200 classes: 19 ms a result)."""
+        found = self._measures.get(scale)
+        if found is None or found.names is not self.counts.classes:  # (another matrix: other names)
+            font = QFont(self._base_font)
+            font.setPointSizeF(self._base_font.pointSizeF() * scale)
+            fm = QFontMetrics(font)
+            names = self.counts.classes
+            found = self._measures[scale] = _Names(font, fm, names, [fm.horizontalAdvance(name) for name in names])
+        return found
 
     def _layout(self, scale: float, width: int, height: int) -> _Layout:
         """How the matrix looks at font SCALE in a WIDTH x HEIGHT pane, and whether it fits unscrolled."""
-        font = QFont(self._base_font)
-        font.setPointSizeF(self._base_font.pointSizeF() * scale)
-        fm = QFontMetrics(font)
+        names = self._measured(scale)
+        fm, widths = names.metrics, names.widths
         n = self.columnCount()
         cell_w, cell_h = max(fm.horizontalAdvance(self._longest), fm.horizontalAdvance("00")) + 8, fm.height() + 2
         header_h = fm.height() + 6
         frame = 2 * self.frameWidth()
-        widest_name = max((fm.horizontalAdvance(name) for name in self._names(False)), default=0)
+        widest_name = max(widths, default=0)
         short_name = min(widest_name, fm.averageCharWidth() * NAME_CHARS)
         column_w = max(cell_w, (width - frame - short_name - HEADER_PAD) // max(n, 1))
         # columns too narrow for three letters of a name are numbered, and so are the rows
-        numbered = any(fm.horizontalAdvance(name) > column_w - 6 for name in self._names(True)) and \
-            column_w - 6 < fm.horizontalAdvance("abc…")
+        numbered = widest_name > column_w - 6 and column_w - 6 < fm.horizontalAdvance("abc…")
         prefix = fm.horizontalAdvance(f"{n} ") if numbered else 0
         need_w = frame + prefix + short_name + HEADER_PAD + n * cell_w
         need_h = frame + header_h + self.rowCount() * cell_h
         name_w = min(widest_name, short_name + max(0, width - need_w))  # longer names where there is room
-        return _Layout(font, fm, cell_w, cell_h, header_h, numbered, prefix, name_w,
+        return _Layout(names, cell_w, cell_h, header_h, numbered, prefix, name_w,
                        need_w <= width and need_h <= height, need_w, need_h)
 
     def fit(self) -> None:
@@ -188,24 +158,21 @@ class ConfusionMatrixView(QTableView):
         w, h = self.width(), self.height()
         layout = next((lay for s in FONT_SCALES if (lay := self._layout(s, w, h)).fits),
                       self._layout(MIN_FONT_SCALE, w, h))
-        self.font_scale = layout.font.pointSizeF() / self._base_font.pointSizeF()
+        names = layout.names
+        self.font_scale = names.font.pointSizeF() / self._base_font.pointSizeF()
         for widget in (self, self.horizontalHeader(), self.verticalHeader()):
-            if widget.font() != layout.font:
-                widget.setFont(layout.font)
-        fm = layout.metrics
-        rows = [fm.elidedText(name, Qt.TextElideMode.ElideRight, layout.name_width + 2)  # rounding
-                for name in self._names(False)]
-        self.counts.set_header_texts(Qt.Orientation.Vertical,
-                                     [f"{i + 1} {short}" for i, short in enumerate(rows)] if layout.numbered else rows)
+            if widget.font() != names.font:
+                widget.setFont(names.font)
+        self.counts.set_header_texts(Qt.Orientation.Vertical, *names.header(layout.name_width + 2,  # (rounding)
+                                                                            layout.numbered))
         row_names_w = layout.prefix + layout.name_width + HEADER_PAD
         self.verticalHeader().setFixedWidth(row_names_w)
         self.verticalHeader().setMinimumSectionSize(layout.cell_h)
         self.horizontalHeader().setMinimumSectionSize(layout.cell_w)
         self.horizontalHeader().setFixedHeight(layout.header_h)
         column_w = max(layout.cell_w, (w - 2 * self.frameWidth() - row_names_w) // self.columnCount())
-        self.counts.set_header_texts(Qt.Orientation.Horizontal, [
-            str(i + 1) if layout.numbered else fm.elidedText(name, Qt.TextElideMode.ElideRight, column_w - 6)
-            for i, name in enumerate(self._names(True))])
+        self.counts.set_header_texts(Qt.Orientation.Horizontal, *(("numbers", lambda i: str(i + 1)) if layout.numbered
+                                                                  else names.header(column_w - 6, False)))
         # stretched cells that exactly fill the pane can keep scroll bars that are not needed (each one
         # shown makes the other needed): scroll bars only when the matrix cannot fit at all
         policy = Qt.ScrollBarPolicy.ScrollBarAlwaysOff if layout.fits else Qt.ScrollBarPolicy.ScrollBarAsNeeded

@@ -20,6 +20,9 @@ from PySide6.QtWidgets import QProxyStyle, QStyle, QStyleOption, QWidget
 from desktop_cls.gui.widgets.colours import contrast, mix
 
 OUTLINED = (QStyle.PrimitiveElement.PE_IndicatorCheckBox, QStyle.PrimitiveElement.PE_IndicatorRadioButton)
+# looked up once: the two overrides below run for every cell of every item view (a row's panel, a cell's rectangles)
+_FOCUS_FRAME = QStyle.PrimitiveElement.PE_FrameFocusRect
+_ITEM_FOCUS_RECT = QStyle.SubElement.SE_ItemViewItemFocusRect
 MIN_CONTRAST = 3.0  # WCAG's figure for the parts of a control
 FOCUS_WIDTH = 2
 
@@ -60,11 +63,11 @@ class VisibleIndicatorStyle(QProxyStyle):
 
     def drawPrimitive(self, element: QStyle.PrimitiveElement, option: QStyleOption, painter: QPainter,
                       widget: QWidget | None = None) -> None:
-        if element == QStyle.PrimitiveElement.PE_FrameFocusRect:
+        if element == _FOCUS_FRAME:
             self._draw_focus_frame(option, painter)
             return
         super().drawPrimitive(element, option, painter, widget)
-        if element not in OUTLINED:
+        if element != OUTLINED[0] and element != OUTLINED[1]:
             return
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, element != OUTLINED[0])
@@ -96,7 +99,7 @@ class VisibleIndicatorStyle(QProxyStyle):
 
     def subElementRect(self, element: QStyle.SubElement, option: QStyleOption, widget: QWidget | None = None) -> QRect:
         """An item's focus frame goes round the whole item, its icon too, not only round its words."""
-        if element == QStyle.SubElement.SE_ItemViewItemFocusRect:
+        if element == _ITEM_FOCUS_RECT:
             return option.rect
         return super().subElementRect(element, option, widget)  # type: ignore[arg-type]  # Qt takes no widget
 
