@@ -729,14 +729,6 @@ Open it again where it is now, or choose another folder.</source>
         <translation>{0} —— 请查看“问题”标签页。</translation>
     </message>
     <message>
-        <source>Validation: {0}-fold cross-validation on all {1:,} labeled images ({2:,} test images kept apart). With this few per class the quick method holds none out: its model learns from all of them.</source>
-        <translation>验证：在全部 {1:,} 张已标注图像上做 {0} 折交叉验证（{2:,} 张测试集图像单独保留）。每个类别的图像这么少时，快速方法不留出验证集：模型从所有图像中学习。</translation>
-    </message>
-    <message>
-        <source>Validation: {0}-fold cross-validation on all {1:,} labeled images. With this few per class the quick method holds none out: its model learns from all of them.</source>
-        <translation>验证：在全部 {1:,} 张已标注图像上做 {0} 折交叉验证。每个类别的图像这么少时，快速方法不留出验证集：模型从所有图像中学习。</translation>
-    </message>
-    <message>
         <source> (random {0:.0%} held out per class)</source>
         <translation>（每个类别随机留出 {0:.0%}）</translation>
     </message>
