@@ -1536,16 +1536,16 @@ The file is in:
         <translation>将这张图像放入“{0}”（也可以把图像拖到这里）</translation>
     </message>
     <message>
+        <source>Suggested: &lt;b&gt;{0}&lt;/b&gt; ({1} sure) — Enter accepts it</source>
+        <translation>建议：&lt;b&gt;{0}&lt;/b&gt;（置信度 {1}）—— 按 Enter 接受</translation>
+    </message>
+    <message>
         <source>It keeps its place while it is on screen; the others are least sure first.</source>
         <translation>正在显示的这张图像保持原位；其余图像按把握从低到高排列。</translation>
     </message>
     <message>
         <source>{0}  ({1} of {2} unlabeled)</source>
         <translation>{0}  （未标注图像中的第 {1} 张，共 {2} 张）</translation>
-    </message>
-    <message>
-        <source>Suggested: &lt;b&gt;{0}&lt;/b&gt; ({1:.0%} sure) — Enter accepts it</source>
-        <translation>建议：&lt;b&gt;{0}&lt;/b&gt;（置信度 {1:.0%}）—— 按 Enter 接受</translation>
     </message>
     <message>
         <source>Labeling</source>
@@ -2582,6 +2582,21 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
     <message>
         <source>Show in folder</source>
         <translation>在文件夹中显示</translation>
+    </message>
+</context>
+<context>
+    <name>QAbstractFileIconProvider</name>
+    <message>
+        <source>Folder</source>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <source>Drive</source>
+        <translation>驱动器</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
     </message>
 </context>
 <context>

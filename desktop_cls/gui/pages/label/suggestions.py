@@ -69,11 +69,11 @@ def suggestion_work(model: str | None, root: Path, names: list[str], classes: li
             from desktop_cls.core.training.live_suggestions import suggest_labels
 
             live = suggest_labels(root, names, image_size=LIVE_IMAGE_SIZE, progress=progress, cancel=cancel)
-            return SuggestionResult(live.suggestions, tuple(classes), live.check)
+            return SuggestionResult(live.suggestions, tuple(classes), live.check, live.lowered)
         from desktop_cls.core.inference.run_suggestions import model_suggestions
 
         made = model_suggestions(model, root, names, progress=progress, cancel=cancel)
-        return SuggestionResult(made.suggestions, made.classes, made.check)
+        return SuggestionResult(made.suggestions, made.classes, made.check, made.lowered)
 
     return work
 
@@ -245,7 +245,7 @@ class SuggestionPanel(QWidget):
             QMessageBox.information(self, self.tr("Nothing to accept"), why or self.tr(
                 "No suggestion is at least {0:.0%} sure.").format(self.threshold()))
             return {}
-        dialog = AcceptDialog(self, Path(ws.root), plan, self.model.suggestions, self.threshold(),
+        dialog = AcceptDialog(self, Path(ws.root), plan, self.model, self.threshold(),
                               self.model.checked())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # its thumbnails go with it
         return dialog.chosen() if dialog.exec() == AcceptDialog.DialogCode.Accepted else {}

@@ -186,3 +186,17 @@ def test_an_undo_names_the_images_it_brings_back_and_the_next_listing_shows_the_
     assert m.current() == "b.png" and m.wanted == []
     m.show(["a.png", "b.png", "c.png", "d.png", "e.png"], LETTERS)  # the next listing keeps the image shown
     assert m.current() == "b.png"
+
+
+def test_a_confidence_the_check_lowered_reads_as_at_least_never_as_the_models_own() -> None:
+    """The check caps a suggestion at what the labeled images support (90 % from 8 right of 8): shown as "≥ 90%"
+    (the model said more and was right at least that often there), never as a plain "90%"; never rounded up."""
+    m = model_with(["a.png", "b.png", "c.png"])
+    source = Source("/ds", None)
+    result = SuggestionResult({"a.png": ("A", 0.9), "b.png": ("B", 0.62), "c.png": ("C", 0.8996)}, tuple(LETTERS),
+                              lowered=frozenset({"a.png", "c.png"}))
+    assert m.take(result, source, now=source) == "taken"
+    assert m.caption("a.png") == "A ≥ 90%" and m.caption("c.png") == "C ≥ 89%"
+    assert m.caption("b.png") == "B 62%" and m.sure("b.png") == "62%"
+    m.forget_suggestions()
+    assert m.caption("a.png") == "a.png" and m.sure("a.png") == ""
