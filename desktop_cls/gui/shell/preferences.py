@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from desktop_cls.core import storage
 from desktop_cls.gui.settings import Settings
 from desktop_cls.gui.shell.language import LANGUAGE_NAMES
+from desktop_cls.gui.widgets.dialogs import existing_folder
 from desktop_cls.gui.widgets.theme import THEMES
 from desktop_cls.gui.work.tasks import Lane, TaskRunner
 
@@ -213,7 +214,7 @@ class PreferencesDialog(QDialog):
         self.window_.use_default_device()
 
     def browse_data_folder(self) -> None:
-        start = self.state.settings.data_folder or str(storage.default_data_dir())
+        start = existing_folder(self.state.settings.data_folder or storage.default_data_dir())
         folder = QFileDialog.getExistingDirectory(self, self.tr("Folder for runs, models and caches"), start)
         if folder:
             self.set_data_folder(folder)

@@ -30,6 +30,19 @@ def show_error(parent: QWidget | None, title: str, message: str, details: str = 
     return box
 
 
+def existing_folder(path: str | Path | None) -> str:
+    """Where a folder dialog can open for `path`: the path itself or its nearest existing parent folder, else the
+    home folder. Qt opens a dialog given a missing folder in the working directory (the source checkout, the
+    demo folder), which says nothing about where the user is choosing."""
+    if path:
+        here = Path(path).expanduser()
+        if here.is_absolute():
+            for folder in (here, *here.parents):
+                if folder.is_dir():
+                    return str(folder)
+    return str(Path.home())
+
+
 def close_errors(window: QWidget) -> None:
     """Close the error boxes shown over WINDOW (they are its children): they spoke of a dataset that is no longer
     open ("… is still open" named the one before; a bad file named one of its files)."""
