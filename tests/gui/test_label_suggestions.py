@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QLabel, QPushButton
+from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from desktop_cls.core.events import CancelToken
@@ -250,7 +250,7 @@ def test_too_few_labels_say_why_no_suggestion_is_sure(qtbot: QtBot, window: Main
 
     monkeypatch.setattr(suggestions, "suggestion_work", fake_work)
     told: list[str] = []
-    monkeypatch.setattr(suggestions.QMessageBox, "information", lambda _parent, _title, text: told.append(text))
+    monkeypatch.setattr(QMessageBox, "information", lambda _parent, _title, text: told.append(text))
     open_and_wait(qtbot, window, many_loose)
     choose_a_model(window, tmp_path)
     lp = window.label_page

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QStatusBar,
     QVBoxLayout,
@@ -30,7 +29,7 @@ from PySide6.QtWidgets import (
 from desktop_cls.core import storage
 from desktop_cls.gui.settings import Settings
 from desktop_cls.gui.shell.language import LANGUAGE_NAMES
-from desktop_cls.gui.widgets.dialogs import existing_folder
+from desktop_cls.gui.widgets.dialogs import existing_folder, warn
 from desktop_cls.gui.widgets.theme import THEMES
 from desktop_cls.gui.work.tasks import Lane, TaskRunner
 
@@ -61,7 +60,7 @@ def show_settings_problem(label: QLabel, problem: str) -> None:
     label.setText(QCoreApplication.translate("Preferences", "Settings not saved") if problem else "")
     label.setToolTip(full if problem else "")
     if problem and first:
-        QMessageBox.warning(label.window(), QCoreApplication.translate("Preferences", "Settings"), full)
+        warn(label.window(), QCoreApplication.translate("Preferences", "Settings"), full)
 
 
 def watch_cache_folder(bar: QStatusBar, tasks: TaskRunner, state: AppState) -> QLabel:
@@ -224,8 +223,8 @@ class PreferencesDialog(QDialog):
         and what to do, and keep the current one."""
         problem = storage.writable_problem(folder) if folder else None
         if problem is not None:
-            QMessageBox.warning(self, self.tr("Cannot use this folder"),
-                                self.tr("desktop_cls cannot write to {folder} ({reason}).\n\nChoose a folder you "
+            warn(self, self.tr("Cannot use this folder"),
+                 self.tr("desktop_cls cannot write to {folder} ({reason}).\n\nChoose a folder you "
                                         "can write to (one in your home folder, or on a disk with free space), or "
                                         "change this folder's permissions so that you can write to it.")
                                 .format(folder=folder, reason=problem))

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -26,7 +25,7 @@ from desktop_cls.gui.pages.label.accept_dialog import AcceptDialog
 from desktop_cls.gui.pages.label.label_model import LabelModel, Source, SuggestionResult
 from desktop_cls.gui.pages.label.label_view import LabelView
 from desktop_cls.gui.state import AppState
-from desktop_cls.gui.widgets.dialogs import show_error
+from desktop_cls.gui.widgets.dialogs import inform, show_error
 from desktop_cls.gui.work.tasks import Reporter, Task, TaskFn, TaskRunner
 
 T = TypeVar("T")
@@ -242,7 +241,7 @@ class SuggestionPanel(QWidget):
         ws = self.state.workspace
         if not plan or ws is None:
             why = self.model.why_not_sure(self.threshold())
-            QMessageBox.information(self, self.tr("Nothing to accept"), why or self.tr(
+            inform(self, self.tr("Nothing to accept"), why or self.tr(
                 "No suggestion is at least {0:.0%} sure.").format(self.threshold()))
             return {}
         dialog = AcceptDialog(self, Path(ws.root), plan, self.model, self.threshold(),

@@ -15,10 +15,9 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QMessageBox
 
 from desktop_cls.core.events import CancelToken
-from desktop_cls.gui.widgets.dialogs import show_error
+from desktop_cls.gui.widgets.dialogs import ask, inform, show_error
 from desktop_cls.gui.work.tasks import Reporter, TaskFn
 
 
@@ -44,10 +43,10 @@ class TrashEmptying(QObject):
         ws = page.state.workspace
         if ws is None or page.tasks is None or self._refused():  # (a step running may be moving files there)
             return
-        answer = QMessageBox.question(page, self.tr("Empty the trash?"),
+        yes = ask(page, self.tr("Empty the trash?"),
                                       self.tr("Images and classes deleted here go to your system trash, and those "
                                               "deletions can no longer be undone in desktop_cls."))
-        if answer != QMessageBox.StandardButton.Yes or self._refused():
+        if not yes or self._refused():
             return
         self._started()
         what = self.tr("Emptying the trash…")
@@ -67,5 +66,5 @@ class TrashEmptying(QObject):
         if error:
             show_error(page, self.tr("Trash not emptied"), error)
         elif notes:
-            QMessageBox.information(page, self.tr("Trash emptied"), "\n\n".join(notes))
+            inform(page, self.tr("Trash emptied"), "\n\n".join(notes))
         page.update_buttons()
