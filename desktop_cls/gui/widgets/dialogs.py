@@ -136,10 +136,10 @@ def save_image(parent: QWidget | None, image: QImage, path: str) -> bool:
     buf.open(QIODevice.OpenModeFlag.WriteOnly)
     try:
         if not image.save(buf, (Path(path).suffix.lstrip(".") or "png").upper()):  # type: ignore[call-overload]
-            raise OSError(QCoreApplication.translate("Dialogs", "the picture could not be encoded"))
+            raise OSError(QCoreApplication.translate("Dialogs", "the image could not be encoded"))
         write_atomic(Path(path), bytes(data.data()))
     except OSError as e:
-        show_error(parent, QCoreApplication.translate("Dialogs", "Picture not saved"),
+        show_error(parent, QCoreApplication.translate("Dialogs", "Image not saved"),
                    QCoreApplication.translate("Dialogs", "Cannot write {0}: {1}").format(path, e))
         return False
     return True

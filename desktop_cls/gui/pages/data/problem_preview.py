@@ -71,7 +71,7 @@ class ProblemPreview(QWidget):
         if difference == 0.0:
             how = self.tr("Same pixels.")
         else:
-            how = self.tr("The same picture once aligned and matched for brightness: {0:.1%} different "
+            how = self.tr("The same image once aligned and matched for brightness: {0:.1%} different "
                           "(the limit is {1:.0%}).").format(difference, _limit())
         self.verdict.setText(f"{how}\n{problem.message}")
 
