@@ -157,7 +157,7 @@ def add_explain_parser(sub: Any) -> None:
     xp = sub.add_parser("explain", help=_("heatmap of the image regions behind a prediction (Grad-CAM)"))
     xp.add_argument("model", help=_(MODEL_HELP))
     xp.add_argument("image", help=_("the image to explain"))
-    xp.add_argument("--out", required=True, metavar="FILE.png", help=_("where to write the heatmap picture"))
+    xp.add_argument("--out", required=True, metavar="FILE.png", help=_("where to write the heat map image"))
     xp.add_argument("--overwrite", action="store_true", help=_("replace an existing FILE.png"))
     xp.add_argument("--json", action="store_true", help=_("print the result as JSON"))
     add_open_args(xp)

@@ -10,6 +10,7 @@ from desktop_cls.cli.output import EXIT_FINDINGS, print_json, say
 from desktop_cls.cli.progress import Progress
 from desktop_cls.cli.terminal_text import pad
 from desktop_cls.core.data.problems import kinds_counted, problem_name
+from desktop_cls.core.data.validation_words import cross_validation_line
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import _, join_list, ngettext
 
@@ -52,39 +53,46 @@ def cmd_scan(args: argparse.Namespace) -> int:
     pr = Progress()
     idx = scan(args.dir, val_fraction=args.val_split, seed=args.seed, verify="header" if args.quick else "full",
                progress=pr.progress)
+    folds = _default_run_folds(idx, args.val_split)
     if not args.quick:
         from desktop_cls.core.data.health import with_health
 
-        idx = with_health(idx, progress=pr.progress)
-        idx = _worded_for_default_run(idx, args.val_split)
+        idx = _worded_for_run(with_health(idx, progress=pr.progress), folds)
     pr.end()
     s = idx.summary()
     if args.json:
         print_json({"classes": s["classes"], "counts": s["counts"], "num_images": s["num_images"],
                     "problems": s["problems"], "layout": s["layout"], "splits": s["splits"],
                     "unlabeled": s["unlabeled"], "fingerprint": idx.fingerprint["sha256"],
-                    "typical_image_size": s["typical_image_size"]})
+                    "typical_image_size": s["typical_image_size"], "cross_validation_folds": folds})
     else:
-        _print_report(idx, s)
+        _print_report(idx, s, folds)
     return _exit_code(idx, fail_on)
 
 
-def _worded_for_default_run(idx: Any, val_fraction: float) -> Any:
-    """The findings as `desktop-cls train` with its defaults (and this --val-split) would meet them: when that
-    run cross-validates (the quick method, few images per class), a leak between training and validation says
-    so."""
-    from dataclasses import replace
-
-    from desktop_cls.core.data.leak_words import worded_for_run
+def _default_run_folds(idx: Any, val_fraction: float) -> int:
+    """The folds `desktop-cls train` with its defaults (and this --val-split) cross-validates with: the quick
+    method on few images per class holds nothing out (0: the run keeps the training/validation split)."""
     from desktop_cls.core.training.config import TrainConfig
     from desktop_cls.core.training.planner import DataFacts, Wishes, plan_training
 
-    folds = plan_training(TrainConfig(val_fraction=val_fraction), Wishes(), DataFacts.of(idx)).cv_folds
+    if not idx.classes:
+        return 0
+    return plan_training(TrainConfig(val_fraction=val_fraction), Wishes(), DataFacts.of(idx)).cv_folds
+
+
+def _worded_for_run(idx: Any, folds: int) -> Any:
+    """The findings as that default run would meet them: when it cross-validates, a leak between training and
+    validation says so."""
+    from dataclasses import replace
+
+    from desktop_cls.core.data.leak_words import worded_for_run
+
     splits = {s.path: s.split for s in idx.samples}
     return replace(idx, problems=tuple(worded_for_run(idx.problems, splits, folds)))
 
 
-def _print_report(idx: Any, s: dict[str, Any]) -> None:
+def _print_report(idx: Any, s: dict[str, Any], folds: int) -> None:
     layout = _("split folders") if idx.layout == "split_folders" else _("class folders")
     line = _("{root}: {images} in {classes} ({layout})").format(
         root=idx.root, images=ngettext("{n} image", "{n} images", s["num_images"]).format(n=s["num_images"]),
@@ -96,7 +104,11 @@ def _print_report(idx: Any, s: dict[str, Any]) -> None:
     for name, n in s["counts"].items():
         bar = "#" * max(1, round(30 * n / biggest)) if biggest else ""
         say(f"  {pad(name, 24)} {n:>7}  {bar}")
-    say(_("split: {train} train, {val} validation, {test} test").format(**s["splits"]) + _split_source(idx))
+    splits = s["splits"]
+    if folds:  # the Data page's words: no split line for a run that holds nothing out
+        say(cross_validation_line(folds, splits["train"] + splits["val"], splits["test"]))
+    else:
+        say(_("split: {train} train, {val} validation, {test} test").format(**splits) + _split_source(idx))
     if s["unlabeled"]:
         say(ngettext("{n} unlabeled image directly in the folder (not used for training)",
                      "{n} unlabeled images directly in the folder (not used for training)", s["unlabeled"]).format(

@@ -304,7 +304,7 @@ def copy_into(src: str | Path, dest: Path, folder: str = "") -> Path:
 def link_not_copied(src: str) -> str:
     """Why the link src is not copied, naming where it points (every link on the way resolved)."""
     return _("a link to {target}: links are never copied, so no file from elsewhere on this computer ends up "
-             "among the copies; if it is a picture you want, copy that file itself").format(
+             "among the copies; if it is an image you want, copy that file itself").format(
         target=os.path.realpath(src))
 
 

@@ -178,10 +178,6 @@
         <translation>正在打开另一个文件夹：打开后再拍摄。</translation>
     </message>
     <message>
-        <source>No picture yet: start the webcam (or a video) first.</source>
-        <translation>还没有画面：请先打开摄像头（或视频）。</translation>
-    </message>
-    <message>
         <source>Capture failed</source>
         <translation>拍摄失败</translation>
     </message>
@@ -208,6 +204,10 @@
     <message>
         <source>Capture not labeled</source>
         <translation>拍摄的图像未标注</translation>
+    </message>
+    <message>
+        <source>No image yet: start the webcam (or a video) first.</source>
+        <translation>还没有图像：请先打开摄像头（或视频）。</translation>
     </message>
     <message>
         <source>{0}. The captured images are kept among the unlabeled ones.</source>
@@ -729,14 +729,6 @@ Open it again where it is now, or choose another folder.</source>
         <translation>{0} —— 请查看“问题”标签页。</translation>
     </message>
     <message>
-        <source>Validation: {0}-fold cross-validation on all {1:,} labeled images ({2:,} test images kept apart). With this few per class the quick method holds none out: its model learns from all of them.</source>
-        <translation>验证：在全部 {1:,} 张已标注图像上做 {0} 折交叉验证（{2:,} 张测试集图像单独保留）。每个类别的图像这么少时，快速方法不留出验证集：模型从所有图像中学习。</translation>
-    </message>
-    <message>
-        <source>Validation: {0}-fold cross-validation on all {1:,} labeled images. With this few per class the quick method holds none out: its model learns from all of them.</source>
-        <translation>验证：在全部 {1:,} 张已标注图像上做 {0} 折交叉验证。每个类别的图像这么少时，快速方法不留出验证集：模型从所有图像中学习。</translation>
-    </message>
-    <message>
         <source> (random {0:.0%} held out per class)</source>
         <translation>（每个类别随机留出 {0:.0%}）</translation>
     </message>
@@ -764,11 +756,11 @@ Open it again where it is now, or choose another folder.</source>
 <context>
     <name>Dialogs</name>
     <message>
-        <source>the picture could not be encoded</source>
+        <source>the image could not be encoded</source>
         <translation>图像无法编码</translation>
     </message>
     <message>
-        <source>Picture not saved</source>
+        <source>Image not saved</source>
         <translation>图像未保存</translation>
     </message>
     <message>
@@ -1544,16 +1536,16 @@ The file is in:
         <translation>将这张图像放入“{0}”（也可以把图像拖到这里）</translation>
     </message>
     <message>
+        <source>Suggested: &lt;b&gt;{0}&lt;/b&gt; ({1} sure) — Enter accepts it</source>
+        <translation>建议：&lt;b&gt;{0}&lt;/b&gt;（置信度 {1}）—— 按 Enter 接受</translation>
+    </message>
+    <message>
         <source>It keeps its place while it is on screen; the others are least sure first.</source>
         <translation>正在显示的这张图像保持原位；其余图像按把握从低到高排列。</translation>
     </message>
     <message>
         <source>{0}  ({1} of {2} unlabeled)</source>
         <translation>{0}  （未标注图像中的第 {1} 张，共 {2} 张）</translation>
-    </message>
-    <message>
-        <source>Suggested: &lt;b&gt;{0}&lt;/b&gt; ({1:.0%} sure) — Enter accepts it</source>
-        <translation>建议：&lt;b&gt;{0}&lt;/b&gt;（置信度 {1:.0%}）—— 按 Enter 接受</translation>
     </message>
     <message>
         <source>Labeling</source>
@@ -1574,7 +1566,7 @@ The file is in:
         <translation>正在打开 {0}…</translation>
     </message>
     <message>
-        <source>not a picture</source>
+        <source>not an image</source>
         <translation>不是图像</translation>
     </message>
     <message>
@@ -1784,8 +1776,8 @@ To label more, copy images in with “Import images…”: they wait here for a 
         <translation>找不到摄像头。请连接摄像头，然后再次点击“摄像头”。</translation>
     </message>
     <message>
-        <source>No picture from {0} yet. Is another program using it, or is it covered?</source>
-        <translation>{0} 还没有画面。是否有其他程序在使用它，或者镜头被遮住了？</translation>
+        <source>No image from {0} yet. Is another program using it, or is it covered?</source>
+        <translation>{0} 还没有传来图像。是否有其他程序在使用它，或者镜头被遮住了？</translation>
     </message>
     <message>
         <source>the camera</source>
@@ -2302,7 +2294,7 @@ Trained on {folder}</source>
         <translation>正在打开 {0}…</translation>
     </message>
     <message>
-        <source>not a picture</source>
+        <source>not an image</source>
         <translation>不是图像</translation>
     </message>
     <message>
@@ -2474,8 +2466,8 @@ Choose a folder you can write to (one in your home folder, or on a disk with fre
         <translation>像素完全相同。</translation>
     </message>
     <message>
-        <source>The same picture once aligned and matched for brightness: {0:.1%} different (the limit is {1:.0%}).</source>
-        <translation>对齐并匹配亮度后是同一张图：差异 {0:.1%}（上限为 {1:.0%}）。</translation>
+        <source>The same image once aligned and matched for brightness: {0:.1%} different (the limit is {1:.0%}).</source>
+        <translation>对齐并匹配亮度后是同一张图像：差异 {0:.1%}（上限为 {1:.0%}）。</translation>
     </message>
     <message>
         <source>(cannot show)</source>
@@ -2604,6 +2596,21 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
     </message>
 </context>
 <context>
+    <name>QAbstractFileIconProvider</name>
+    <message>
+        <source>Folder</source>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <source>Drive</source>
+        <translation>驱动器</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+</context>
+<context>
     <name>QFileDialog</name>
     <message>
         <source>&amp;Look in:</source>
@@ -2617,7 +2624,7 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
 <context>
     <name>QuickFitSummary</name>
     <message>
-        <source>Each class, hardest first (more pictures of the hardest help most):</source>
+        <source>Each class, hardest first (more images of the hardest help most):</source>
         <translation>各类别，最难的在前（为最难的类别多加图像最有帮助）：</translation>
     </message>
     <message>
@@ -2668,11 +2675,11 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>加载与保存</translation>
     </message>
     <message>
-        <source>{total:.1f} s in all: the features of all {cached} pictures came from the cache (kept from an earlier run), so no picture was read again.</source>
+        <source>{total:.1f} s in all: the features of all {cached} images came from the cache (kept from an earlier run), so no image was read again.</source>
         <translation>共 {total:.1f} 秒：全部 {cached} 张图像的特征都来自缓存（上次运行时保存），因此没有重新读取任何图像。</translation>
     </message>
     <message>
-        <source>{total:.1f} s in all: the network computed the features of {computed} pictures in {network:.1f} s (reading the pictures, {decode:.1f} s, ran at the same time){from_cache}.</source>
+        <source>{total:.1f} s in all: the network computed the features of {computed} images in {network:.1f} s (reading the images, {decode:.1f} s, ran at the same time){from_cache}.</source>
         <translation>共 {total:.1f} 秒：网络用 {network:.1f} 秒计算了 {computed} 张图像的特征（读取图像用了 {decode:.1f} 秒，与之同时进行）{from_cache}。</translation>
     </message>
     <message>

@@ -325,8 +325,13 @@ def test_train_test_folders_scan_train_eval(capsys: pytest.CaptureFixture[str], 
     d = json.loads(out)
     assert code == 0 and d["classes"] == ["cat", "dog", "fish"] and d["layout"] == "split_folders"
     assert d["splits"] == {"train": 24, "val": 6, "test": 12}
-    code, out, _ = run_cli(capsys, "scan", data, "--quick")
-    assert "no val/ folder" in out and "test/ is kept for evaluation" in out
+    code, out, _ = run_cli(capsys, "scan", data, "--quick")  # so few per class: the default run cross-validates
+    assert "5-fold cross-validation on all 30 labeled images (12 test images kept apart)" in out
+    big = tmp_path / "big"
+    make_tiny_folder(big / "train", per_class=60, size=8)
+    make_tiny_folder(big / "test", per_class=2, size=8, seed=5)
+    code, out, _ = run_cli(capsys, "scan", big, "--quick")  # enough to hold validation images out
+    assert "no val/ folder" in out and "test/ is kept for evaluation" in out and "cross-validation" not in out
     run = tmp_path / "run"
     code, _, err = run_cli(capsys, "train", data, "--out", run, "--model", "simple_cnn", "--epochs", "1",
                            "--batch-size", "8", "--image-size", "16", "--device", "cpu")

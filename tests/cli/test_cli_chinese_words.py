@@ -95,6 +95,20 @@ def test_one_word_for_image_in_every_chinese_catalogue() -> None:
         assert "图片" not in text and "图像" in text
 
 
+def test_one_word_for_image_in_the_english_texts() -> None:
+    """The window and the engine said "pictures" and "images" for the same thing; the glossary's word is image."""
+    import re
+    from xml.etree import ElementTree
+
+    from babel.messages.pofile import read_po
+
+    with (ROOT / "resources/locale/desktop_cls.pot").open("rb") as f:
+        engine = [" ".join(m.id) if isinstance(m.id, (tuple, list)) else str(m.id) for m in read_po(f) if m.id]
+    window = [s.text or "" for s in ElementTree.parse(ROOT / "resources/i18n/desktop_cls_zh_CN.ts").iter("source")]
+    said = [t for t in engine + window if re.search(r"\bpictures?\b", t, re.IGNORECASE)]
+    assert len(engine) > 500 and len(window) > 500 and not said, said
+
+
 def test_a_malformed_json_file_is_explained_in_chinese_with_its_place(chinese: None,
                                                                      capsys: pytest.CaptureFixture[str],
                                                                      tmp_path: Path) -> None:

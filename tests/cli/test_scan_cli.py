@@ -88,3 +88,25 @@ def test_scan_words_a_leak_for_the_cross_validating_default_run(capsys: pytest.C
     assert "the test score is inflated" in leaks["tested.png"]
     _, out, _ = run_cli(capsys, "scan", root)
     assert "cross-validated score is inflated" in out
+
+
+def test_scan_says_the_cross_validation_instead_of_a_split_no_run_uses(capsys: pytest.CaptureFixture[str],
+                                                                      tmp_path: Path) -> None:
+    """Few images per class: the default quick run holds nothing out, so the report says the Data page's words
+    (core's) instead of a training/validation split; with many images the split line stays."""
+    from desktop_cls.core.data.validation_words import cross_validation_line
+    from tests.conftest import make_tiny_folder
+
+    few = make_tiny_folder(tmp_path / "few")
+    for flags in ((), ("--quick",)):
+        code, out, _ = run_cli(capsys, "scan", few, *flags)
+        assert code == 0 and "split:" not in out
+        assert cross_validation_line(5, 24, 0) in out
+        assert "Validation: 5-fold cross-validation on all 24 labeled images." in out
+    _, out, _ = run_cli(capsys, "scan", few, "--quick", "--json")
+    assert json.loads(out)["cross_validation_folds"] == 5
+    many = make_tiny_folder(tmp_path / "many", per_class=100, size=8)
+    _, out, _ = run_cli(capsys, "scan", many, "--quick")
+    assert "split: 240 train, 60 validation, 0 test" in out and "cross-validation" not in out
+    _, out, _ = run_cli(capsys, "scan", many, "--quick", "--json")
+    assert json.loads(out)["cross_validation_folds"] == 0

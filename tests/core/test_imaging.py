@@ -160,7 +160,7 @@ def test_a_truncated_file_is_explained_in_the_user_s_language_with_pillow_s_word
 @pytest.mark.parametrize(("error", "words"), [
     (OSError("image file is truncated (3 bytes not processed)"), "ends too early"),
     (EOFError(), "ends too early"),
-    (OSError("cannot identify image file 'x.png'"), "not a picture this app can read"),
+    (OSError("cannot identify image file 'x.png'"), "not an image this app can read"),
     (ValueError("Decompression bomb: too many pixels"), "far too large"),
     (OSError("cannot write mode P;4 as JPEG"), "cannot read (an unusual colour format"),
     (OSError("unsupported BMP compression (7)"), "cannot read (an unusual colour format"),

@@ -59,3 +59,26 @@ def test_cancel_while_calibrating_stops_at_the_next_batch(trained_run: tuple[Pat
         export_model(trained_run[0], "onnx-int8", tmp_path / "m", progress=sink, cancel=token)
     assert len(calibrating) == 1
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("count", [STAGES, 3, 9])
+def test_measuring_and_growing_never_report_a_count_that_reads_as_a_stage(count: int) -> None:
+    """Blocks measured and candidates grown are thousandths of the writing stage, whatever their count (four
+    blocks once read as the export's four stages: "2 of 4" jumped the bar to verifying)."""
+    from desktop_cls.core.inference.int8_sensitivity import Agreement
+    from desktop_cls.core.inference.int8_words import said_grown, said_measured
+
+    said: list[Report] = []
+    measured = said_measured(lambda d, t, w: said.append((d, t, w)), STAGES, FINE)
+    for done in range(count + 1):
+        measured(done, count)
+    grown = said_grown(lambda d, t, w: said.append((d, t, w)), STAGES, FINE)
+    for step in range(1, count + 1):
+        grown(step, count, step + 1, Agreement(290, 300))
+    stages = [(d, w) for d, t, w in said if t == STAGES]
+    assert [d for d, _ in stages] == [1, 1]  # only the writing stage, named again before each part
+    assert "measuring" in stages[0][1] and "one more at a time" in stages[1][1]
+    fine = [(d, t) for d, t, _ in said if t != STAGES]
+    assert {t for _, t in fine} == {FINE} and fine[count] == (FINE, FINE) and fine[-1] == (FINE, FINE)
+    texts = [w for _, t, w in said if t == FINE]
+    assert f"block 2 of {count}" in texts[2] and f"candidate 2 of at most {count}" in texts[count + 2]

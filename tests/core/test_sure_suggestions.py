@@ -59,6 +59,14 @@ def test_a_confidence_is_capped_by_the_precision_measured_at_it() -> None:
     assert "20 labeled images" in check.note(0.95) and "90%" in check.note(0.95)  # 90.9 % rounded down
 
 
+
+def test_the_check_says_which_confidences_it_lowered() -> None:
+    """A capped confidence is what the labeled images support, not the model's own: the Label page marks it."""
+    z, y = oof([0.99] * 9 + [0.95] + [0.6] * 10, [True] * 9 + [False] + [True] * 5 + [False] * 5)
+    check = precision_check(z, y)
+    assert list(check.lowered(np.array([0.99, 0.96, 0.5]))) == [True, True, False]
+    assert list(precision_check(None, np.array([0, 1])).lowered(np.array([0.9, 0.4]))) == [True, False]
+
 @pytest.mark.parametrize("seed", range(5))
 def test_above_any_threshold_the_checked_images_were_right_that_often(seed: int) -> None:
     rng = np.random.default_rng(seed)

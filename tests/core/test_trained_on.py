@@ -85,7 +85,7 @@ def test_evaluating_leaves_out_copies_of_its_training_pictures_and_says_how_many
     assert ev.split == "folder" and ev.left_out == 4 and ev.report["num_images"] == 10
     assert not {Path(p).name for p in ev.paths} & {"holiday.png", "IMG_0001.png", "renamed.png", "refiled.png"}
     assert "held_out_copy.png" in {Path(p).name for p in ev.paths}
-    assert ev.note == "4 images the model learned from were left out (copies of its training pictures)."
+    assert ev.note == "4 images the model learned from were left out (copies of its training images)."
     assert ev.to_dict()["learned_left_out"] == 4
     assert evaluate(Predictor.load(run, device="cpu"), data).split == "validation"  # its own folder: as before
     shutil.rmtree(data / "fish")  # the training folder changed since: the record still tells
@@ -125,7 +125,7 @@ def test_an_older_run_without_the_record_is_answered_by_its_folder_while_it_is_a
     write_image(data / "cat" / "added_since.png", np.zeros((16, 16, 3), np.uint8))  # the folder changed since
     ev = evaluate(Predictor.load(run, device="cpu"), other)
     assert ev.left_out == 0 and ev.report["num_images"] == 14
-    assert "cannot be told" in ev.note and "the score may include pictures it learned" in ev.note
+    assert "cannot be told" in ev.note and "the score may include images it learned" in ev.note
     assert str(data.resolve()) in ev.note
 
 
@@ -162,7 +162,7 @@ def test_a_hostile_record_is_refused_with_a_message_and_the_folder_answers(
     with pytest.raises(RecordRefused, match=why):
         read_trained_on(run)
     ev = evaluate(Predictor.load(run, device="cpu"), other)
-    assert ev.left_out == 4 and "the record of the pictures the model learned) was not read" in ev.note
+    assert ev.left_out == 4 and "the record of the images the model learned) was not read" in ev.note
 
 
 def test_an_oversized_record_is_refused_before_it_is_read(tiny_run: tuple[Path, Path], tmp_path: Path,
@@ -177,7 +177,7 @@ def test_an_oversized_record_is_refused_before_it_is_read(tiny_run: tuple[Path, 
     shutil.rmtree(data / "fish")  # and the folder no longer tells either
     fresh = make_tiny_folder(tmp_path / "fresh", per_class=2, seed=11)
     ev = evaluate(Predictor.load(run, device="cpu"), fresh)
-    assert ev.left_out == 0 and "was not read" in ev.note and "may include pictures it learned" in ev.note
+    assert ev.left_out == 0 and "was not read" in ev.note and "may include images it learned" in ev.note
 
 
 def test_resume_keeps_the_record_and_adds_what_it_learns_since(tmp_path: Path) -> None:

@@ -133,6 +133,27 @@ def opened(window: MainWindow) -> DatasetIndex:
     return index
 
 
+def answer_through_statics(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app's message boxes (plain text, made by dialogs.message) are answered by QMessageBox's static function
+    of their kind: the one a test patched to answer (or no_unexpected_dialogs' failure)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox
+
+    from desktop_cls.gui.widgets import dialogs
+
+    def answered(box: QMessageBox, kind: str) -> QMessageBox.StandardButton:
+        assert box.textFormat() == Qt.TextFormat.PlainText, box.text()
+        if kind == "question":
+            default = box.standardButton(box.defaultButton()) if box.defaultButton() is not None else \
+                QMessageBox.StandardButton.NoButton
+            return getattr(QMessageBox, kind)(box.parent(), box.windowTitle(), box.text(), box.standardButtons(),
+                                              default)
+        getattr(QMessageBox, kind)(box.parent(), box.windowTitle(), box.text())
+        return QMessageBox.StandardButton.Ok
+
+    monkeypatch.setattr(dialogs, "answer", answered)
+
+
 @pytest.fixture(autouse=True)
 def no_unexpected_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
     """A modal message box nobody answers would hang the run: fail fast instead. Tests that expect one
@@ -145,6 +166,8 @@ def no_unexpected_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
             raise AssertionError(f"unexpected QMessageBox.{_name}: {text}")
 
         monkeypatch.setattr(QMessageBox, name, unexpected)
+
+    answer_through_statics(monkeypatch)
 
 
 @pytest.fixture

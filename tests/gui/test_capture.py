@@ -101,7 +101,7 @@ def test_no_frame_yet_captures_nothing(qtbot: QtBot, window: MainWindow, tiny_fo
     fake_camera(cp)
     cp.live.capture.latest = None
     qtbot.mouseClick(cp.live.capture.class_buttons[0], Qt.MouseButton.LeftButton)
-    assert "No picture yet" in cp.live.capture.status.text() and len(images(tiny_folder / "cat")) == 8
+    assert "No image yet" in cp.live.capture.status.text() and len(images(tiny_folder / "cat")) == 8
 
 
 def test_a_rescan_during_a_burst_does_not_pull_the_button_away(qtbot: QtBot, window: MainWindow,

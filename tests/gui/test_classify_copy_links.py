@@ -16,7 +16,7 @@ from desktop_cls.gui.shell.main_window import MainWindow
 @pytest.mark.skipif(os.name == "nt", reason="needs POSIX symlinks")
 def test_a_link_among_the_images_is_named_as_not_copied_and_the_others_are_copied(
         qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from PySide6.QtWidgets import QFileDialog
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
 
     theirs, home, out = tmp_path / "theirs", tmp_path / "home", tmp_path / "out"
     theirs.mkdir()
@@ -31,7 +31,7 @@ def test_a_link_among_the_images_is_named_as_not_copied_and_the_others_are_copie
     shown: list[tuple[str, str]] = []
     monkeypatch.setattr(classify_results, "show_error",
                         lambda _w, title, message, _d="": shown.append((title, message)))
-    monkeypatch.setattr(classify_results.QMessageBox, "information",
+    monkeypatch.setattr(QMessageBox, "information",
                         lambda _w, title, message: shown.append((title, message)))  # (before: all "copied")
     results.copy_into_folders()
     qtbot.waitUntil(lambda: bool(shown), timeout=30_000)

@@ -60,3 +60,28 @@ def test_save_csv_and_import_images_start_in_the_open_dataset(qtbot: QtBot, wind
     window.label_page.classes.import_images()
     window.evaluate_page._save_png(window.evaluate_page, "matrix.png")
     assert len(asked) == 3 and all(Path(a).resolve() == root or Path(a).resolve().parent == root for a in asked), asked
+
+
+def test_the_data_folder_dialog_opens_at_the_nearest_existing_folder(qtbot: QtBot, window: MainWindow,
+                                                                     asked: list[str], tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Preferences → Choose…: the default data folder is made only when first written, so on a first start it
+    does not exist; the dialog opens at its nearest existing parent (else home), not in the working directory."""
+    from desktop_cls.core import storage
+    from desktop_cls.gui.shell.preferences import PreferencesDialog
+
+    (tmp_path / "checkout").mkdir()
+    monkeypatch.chdir(tmp_path / "checkout")  # as when started from the source checkout
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    (tmp_path / "share").mkdir()
+    monkeypatch.setattr(storage, "default_data_dir", lambda: tmp_path / "share" / "desktop_cls" / "data")
+    dialog = PreferencesDialog(window, window.menus)
+    window.state.settings.data_folder = ""
+    dialog.browse_data_folder()
+    window.state.settings.data_folder = str(tmp_path / "gone" / "deeper")  # chosen once, deleted since
+    dialog.browse_data_folder()
+    window.state.settings.data_folder = "relative/data"
+    dialog.browse_data_folder()
+    assert asked == [str(tmp_path / "share"), str(tmp_path), str(home)]

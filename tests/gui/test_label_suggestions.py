@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QLabel, QPushButton
+from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from desktop_cls.core.events import CancelToken
@@ -250,7 +250,7 @@ def test_too_few_labels_say_why_no_suggestion_is_sure(qtbot: QtBot, window: Main
 
     monkeypatch.setattr(suggestions, "suggestion_work", fake_work)
     told: list[str] = []
-    monkeypatch.setattr(suggestions.QMessageBox, "information", lambda _parent, _title, text: told.append(text))
+    monkeypatch.setattr(QMessageBox, "information", lambda _parent, _title, text: told.append(text))
     open_and_wait(qtbot, window, many_loose)
     choose_a_model(window, tmp_path)
     lp = window.label_page
@@ -403,3 +403,26 @@ def test_live_suggestions_show_their_progress_on_the_page_cancel_and_say_when_re
     panel.live_check.setChecked(True)
     qtbot.waitUntil(lambda: len(lp.model.suggestions) == 60, timeout=10_000)
     assert line.isVisible() and "ready" in line.text() and "60" in line.text() and not cancel.isVisible()
+
+
+def test_a_confidence_the_check_lowered_reads_as_at_least_on_the_page(qtbot: QtBot, window: MainWindow,
+                                                                      many_loose: Path, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The line under the image and the strip say "≥ 90%" for a suggestion capped at what the labeled images
+    support (the model said more), "62%" for one the check left as the model said it."""
+    def fake_work(model: str | None, root: Path, names: list[str], classes: list[str]) -> TaskFn[SuggestionResult]:
+        def work(progress: Reporter, cancel: CancelToken) -> SuggestionResult:
+            made = {n: ("cat", 0.9) if i % 2 else ("dog", 0.62) for i, n in enumerate(names)}
+            return SuggestionResult(made, CLASSES, lowered=frozenset(n for n, s in made.items() if s[1] == 0.9))
+        return work
+
+    monkeypatch.setattr(suggestions, "suggestion_work", fake_work)
+    open_and_wait(qtbot, window, many_loose)
+    choose_a_model(window, tmp_path)
+    lp = window.label_page
+    lp.suggest_panel.suggest()
+    qtbot.waitUntil(lambda: len(lp.model.suggestions) == 60, timeout=10_000)
+    captions = {lp.view.strip_model.items[r][1] for r in range(60)}
+    assert captions == {"dog 62%", "cat ≥ 90%"}
+    lp.go_to(next(r for r in range(60) if lp.model.caption(lp.model.queue[r]) == "cat ≥ 90%"))
+    assert "(≥ 90% sure)" in lp.view.suggestion.text() and "<b>cat</b>" in lp.view.suggestion.text()

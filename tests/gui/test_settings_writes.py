@@ -100,11 +100,12 @@ def test_settings_that_cannot_be_written_are_said_once_and_cleared_when_they_can
     it cannot write and the fix, once, and the word in the status bar goes once a write works again."""
     import shutil
 
+    from PySide6.QtWidgets import QMessageBox
+
     from desktop_cls.gui.settings import settings_path
-    from desktop_cls.gui.shell import preferences
 
     warnings: list[str] = []
-    monkeypatch.setattr(preferences.QMessageBox, "warning", lambda _parent, _title, text: warnings.append(text))
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: warnings.append(text))
     folder = settings_path().parent
     shutil.rmtree(folder, ignore_errors=True)
     folder.write_text("not a folder", encoding="utf-8")

@@ -431,6 +431,31 @@ def test_qt_file_dialog_is_all_chinese(qtbot: QtBot, language: Any) -> None:
     assert "查找范围(&L)：" in labels
 
 
+def test_chinese_installs_qts_own_catalogue_even_where_qt_points_elsewhere(qapp: Any, language: Any,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Qt's standard buttons and file dialog speak Chinese from qtbase_zh_CN.qm, which PySide6 ships in its
+    package: found there also when Qt's own answer for its translations folder is a build machine's path."""
+    from desktop_cls.gui.shell import language as shell_language
+
+    class Elsewhere:
+        LibraryPath = QLibraryInfo.LibraryPath
+
+        @staticmethod
+        def path(_which: object) -> str:
+            return "/nonexistent/qt/translations"
+
+    for lookup in (QLibraryInfo, Elsewhere):
+        monkeypatch.setattr(shell_language, "QLibraryInfo", lookup)
+        language("zh_CN")
+        names = [Path(t.filePath()).name for t in shell_language._installed]
+        assert names == ["qtbase_zh_CN.qm", "desktop_cls_zh_CN.qm"], names
+        assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "取消"
+        assert QCoreApplication.translate("QAbstractFileIconProvider", "Folder") == "文件夹"  # the file list's type
+        language("en")
+        assert [Path(t.filePath()).name for t in shell_language._installed] == ["desktop_cls_en.qm"]
+        assert QCoreApplication.translate("QAbstractFileIconProvider", "Folder") == "Folder"
+
+
 def test_start_up_installs_the_saved_language_before_the_window(qapp: Any, isolated_user_dirs: Path,
                                                                language: Any) -> None:
     """qapp: translators go on the application, so one must exist (as in the app), whatever ran before."""

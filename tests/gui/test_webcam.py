@@ -202,7 +202,7 @@ def test_a_camera_that_sends_nothing_is_pointed_out(qtbot: QtBot, monkeypatch: p
     source = Silent()
     panel.set_source(source)
     qtbot.waitUntil(panel.message.isVisible, timeout=5000)
-    assert "No picture from Test camera" in panel.message.text() and panel.running
+    assert "No image from Test camera" in panel.message.text() and panel.running
     source.frame_arrived.emit(QImage(4, 4, QImage.Format.Format_RGB888))
     assert not panel.message.isVisible()
 

@@ -53,3 +53,11 @@ def dataset(tmp_path: Path) -> Path:
         for i in range(3):
             (root / c / f"{c}{i}.png").write_bytes(f"{c}-{i}".encode())
     return root
+
+
+@pytest.fixture(autouse=True)
+def answered_message_boxes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test patches QMessageBox's static function to read what the app says; the app's boxes go through it."""
+    from tests.gui.conftest import answer_through_statics
+
+    answer_through_statics(monkeypatch)

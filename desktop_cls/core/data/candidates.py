@@ -258,7 +258,7 @@ def _in_processes(descriptors: np.ndarray, g: Grid, min_cosine: float, nearest: 
                             CHUNKS_PER_WORKER * workers)
         for i, (rows, others, sims) in enumerate(found, 1):
             nearest.add(rows, others, sims)  # each pair was compared in one part only
-            progress(i, len(parts), _("finding look-alike pictures"))
+            progress(i, len(parts), _("finding look-alike images"))
 
 
 def candidate_pairs(descriptors: np.ndarray, min_cosine: float = CANDIDATE_COSINE,
@@ -289,7 +289,7 @@ def candidate_array(descriptors: np.ndarray, min_cosine: float = CANDIDATE_COSIN
     parts = _parts(g, 16)
     for i, cells in enumerate(parts, 1):
         search_cells(x, log_norm, g, cells, min_cosine, nearest, compared)
-        progress(i, len(parts), _("finding look-alike pictures"))
+        progress(i, len(parts), _("finding look-alike images"))
     return nearest.array()
 
 

@@ -12,16 +12,16 @@ _REASONS: tuple[tuple[tuple[str, ...], str], ...] = (
       "image data is incomplete"),
      N_("the file ends too early (a copy or download that was cut off); copy it again or remove it")),
     (("cannot identify image file",),
-     N_("the file's content is not a picture this app can read; remove it or fix its extension")),
+     N_("the file's content is not an image this app can read; remove it or fix its extension")),
     (("decompression bomb", "exceeds limit"),
-     N_("the picture claims to be far too large to open safely; shrink it to use it")),
+     N_("the image claims to be far too large to open safely; shrink it to use it")),
     (("mode", "unsupported", "not supported", "cannot handle this data type", "unknown raw", "bit depth"),
-     N_("the picture is stored in a form this app cannot read (an unusual colour format or compression); save it "
+     N_("the image is stored in a form this app cannot read (an unusual colour format or compression); save it "
         "again as an ordinary PNG or JPEG")),
     (("broken", "crc", "corrupt", "decoder error", "invalid", "bad ", "damaged", "checksum"),
-     N_("the picture data inside the file is damaged; re-export it or remove it")),
+     N_("the image data inside the file is damaged; re-export it or remove it")),
 )
-_UNREADABLE = N_("the picture data could not be read (a damaged file, or a form this app cannot read); re-export "
+_UNREADABLE = N_("the image data could not be read (a damaged file, or a form this app cannot read); re-export "
                  "it as PNG or JPEG, or remove it")
 
 
@@ -30,7 +30,7 @@ def plain_decode_reason(error: BaseException) -> str:
     raw = str(error) or type(error).__name__
     low = raw.lower()
     if isinstance(error, MemoryError):
-        reason = _("there was not enough memory to open this picture; close other programs or shrink it")
+        reason = _("there was not enough memory to open this image; close other programs or shrink it")
     elif isinstance(error, EOFError):
         reason = _(_REASONS[0][1])
     else:

@@ -86,13 +86,13 @@ def link_refusal(src: str, imported: Collection[str] = ()) -> str:
     files to import, so a link to one of them (inside a dropped folder, say) is said to be among them."""
     target = os.path.realpath(src)  # (through every link on the way: this is where the bytes are)
     if os.path.isdir(target):
-        return _("a link to the folder {target}: links are never followed; to import its pictures, choose or drop "
+        return _("a link to the folder {target}: links are never followed; to import its images, choose or drop "
                  "that folder itself").format(target=target)
     if target in imported:
         return _("a link to {target}, which is itself among the files to import: links are never copied").format(
             target=target)
     return _("a link to {target}: links are never copied, so no file from elsewhere on this computer ends up in "
-             "the dataset; if it is a picture you want, choose or drop that file itself").format(target=target)
+             "the dataset; if it is an image you want, choose or drop that file itself").format(target=target)
 
 
 def refusal(root: Path, src: str) -> str | None:

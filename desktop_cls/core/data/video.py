@@ -56,7 +56,7 @@ def _open(path: Path) -> Any:
         raise UserError(_unreadable(path, e, av)) from None
     if not container.streams.video:
         container.close()
-        raise UserError(_("{path} has no video stream (audio only?); choose a file with pictures").format(path=path))
+        raise UserError(_("{path} has no video stream (audio only?); choose a video file").format(path=path))
     return container
 
 

@@ -188,18 +188,18 @@ def _unlearned(predictor: Predictor, samples: list[Sample], folder: str | Path, 
     notes = [learned.refused] if learned.refused else []
     if not learned.known:
         notes.append(_("Which of these images the model learned from cannot be told ({why}), so the score may "
-                       "include pictures it learned.").format(why=learned.unknown))
+                       "include images it learned.").format(why=learned.unknown))
         return samples, 0, " ".join(notes)
     seen = learned.learned_among([s.path for s in samples], cancel)
     kept = [s for s in samples if s.path not in seen]
     if not kept:
         raise UserError(_("every labeled image in {folder} is one the model learned from (a copy of one of its "
-                          "training pictures), so none can show how well it does on pictures it has not seen").format(
+                          "training images), so none can show how well it does on images it has not seen").format(
                             folder=folder),
                         cli_fix=_("evaluate it on images it was not trained on"),
                         gui_fix=_("choose a folder of images it was not trained on"))
     if seen:
         notes.append(ngettext("{n} image the model learned from was left out (a copy of one of its training "
-                              "pictures).", "{n} images the model learned from were left out (copies of its "
-                              "training pictures).", len(seen)).format(n=len(seen)))
+                              "images).", "{n} images the model learned from were left out (copies of its "
+                              "training images).", len(seen)).format(n=len(seen)))
     return kept, len(samples) - len(kept), " ".join(notes)

@@ -283,7 +283,8 @@ def _write_int8(model: nn.Module, meta: ModelMeta, fp32: Path, staged: Path, ima
         candidate = staged.with_name(f".int8-{i}.onnx")
         search = eo.Int8Search(None if _same_images(images) else agreement,
                                errors=errors.setdefault(recipe.calibration, {}),
-                               measured=said_measured(progress, STAGES), grown=said_grown(progress),
+                               measured=said_measured(progress, STAGES, FINE),
+                               grown=said_grown(progress, STAGES, FINE),
                                calibrating=said_calibrating(progress, len(calibration), FINE))
         sensitive = eo.write_int8(prepared, meta, calibration, recipe, candidate, cancel,
                                   ranges=staged.with_name(f".ranges-{recipe.calibration}.json"), search=search)

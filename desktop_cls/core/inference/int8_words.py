@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from desktop_cls.core.events import ProgressFn
-from desktop_cls.core.i18n import _
+from desktop_cls.core.i18n import _, ngettext
 from desktop_cls.core.inference import int8_sensitivity as sens
 from desktop_cls.core.inference.export_report import BOUND_CONFIDENCE, BOUND_TARGET
 
@@ -34,22 +34,33 @@ def said_calibrating(progress: ProgressFn, images: int, fine: int) -> Callable[[
     return calibrating
 
 
-def said_measured(progress: ProgressFn, stages: int) -> Callable[[int, int], None]:
-    """Each block measured; the stage (`stages`: its count) is named again first, so the time left is
-    estimated from the measurement's own steps, not from the calibration's before it."""
+def said_measured(progress: ProgressFn, stages: int, fine: int) -> Callable[[int, int], None]:
+    """Each block measured, as `fine`ths of the writing stage: a count of blocks could equal the export's count
+    of stages (`stages`) and be read as a stage. The stage is named again first, so the time left is estimated
+    from the measurement's own steps, not from the calibration's before it."""
     def measured(done: int, total: int) -> None:
         if done == 0:
             progress(1, stages, _("int8: measuring what 8 bits cost each block of the network"))
-        progress(done, total, _("int8: measuring what 8 bits cost each block of the network, {done} of {total}").format(
-            done=done, total=total))
+        progress(round(fine * done / total) if total else 0, fine,
+                 _("int8: measuring what 8 bits cost each block of the network, block {done} of {total}").format(
+                     done=done, total=total))
     return measured
 
 
-def said_grown(progress: ProgressFn) -> sens.GrowthProgress:
+def said_grown(progress: ProgressFn, stages: int, fine: int) -> sens.GrowthProgress:
+    """Each candidate judged while blocks are put back in float one at a time, as `fine`ths of the writing stage
+    (named again first, for the time left): a count of steps or blocks could equal the count of stages."""
     def grown(step: int, steps: int, kept: int, agreed: sens.Agreement) -> None:
-        text = _("int8: with {kept} blocks in float it agrees with the trained model on {agreed:.1%} of {images} "
-                 "validation images, so on at least {bound:.1%} of further ones (target {target:.0%}), step {step} "
-                 "of at most {steps}")
-        progress(step, steps, text.format(kept=kept, agreed=agreed.share, images=agreed.images,
-                                          bound=agreed.lower_bound(), target=BOUND_TARGET, step=step, steps=steps))
+        if step == 1:
+            progress(1, stages, _("int8: keeping the blocks 8 bits cost most in float, one more at a time"))
+        text = ngettext(
+            "int8: with {kept} block in float it agrees with the trained model on {agreed:.1%} of {images} "
+            "validation images, so on at least {bound:.1%} of further ones (target {target:.0%}); candidate {step} "
+            "of at most {steps}",
+            "int8: with {kept} blocks in float it agrees with the trained model on {agreed:.1%} of {images} "
+            "validation images, so on at least {bound:.1%} of further ones (target {target:.0%}); candidate {step} "
+            "of at most {steps}", kept)
+        progress(round(fine * step / steps), fine, text.format(
+            kept=kept, agreed=agreed.share, images=agreed.images, bound=agreed.lower_bound(), target=BOUND_TARGET,
+            step=step, steps=steps))
     return grown

@@ -46,6 +46,7 @@ class ModelSuggestions:
     suggestions: dict[str, tuple[str, float]]
     classes: tuple[str, ...]
     check: PrecisionCheck | None
+    lowered: frozenset[str] = frozenset()  # names whose confidence the check lowered (the model was surer)
 
 
 def model_suggestions(model: str | Path, root: str | Path, names: Sequence[str], progress: ProgressFn = no_progress,
@@ -60,7 +61,9 @@ def model_suggestions(model: str | Path, root: str | Path, names: Sequence[str],
              if p.label]
     check = run_precision_check(predictor, model, root, progress, cancel)
     conf = np.array([p.confidence for p in preds], dtype=np.float64)
+    lowered: frozenset[str] = frozenset()
     if check is not None:
+        lowered = frozenset(Path(p.path).name for p, low in zip(preds, check.lowered(conf), strict=True) if low)
         conf = check.honest(conf)
     return ModelSuggestions({Path(p.path).name: (str(p.label), float(c)) for p, c in zip(preds, conf, strict=True)},
-                            tuple(predictor.classes), check)
+                            tuple(predictor.classes), check, lowered)

@@ -61,6 +61,13 @@ class PrecisionCheck:
         below = np.where(j > 0, best_below[np.maximum(j - 1, 0)], 0.0)
         return np.maximum(out, np.minimum(below, c))
 
+    def lowered(self, confidence: np.ndarray) -> np.ndarray:
+        """Which confidences `honest` lowers: the model was surer than the check supports, so the shown value is
+        what the check measured, not the model's own (the Label page shows it as "≥": right at least that often
+        on the labeled images, and the model said more)."""
+        c = np.asarray(confidence, dtype=np.float64)
+        return self.honest(c) < c - 1e-9
+
     def note(self, threshold: float) -> str:
         """Why no suggestion reaches `threshold`, in words for the user ("" when some can)."""
         if self.ceiling >= threshold:

@@ -52,7 +52,7 @@ def content_digests(paths: Sequence[str], progress: ProgressFn = no_progress,
                     cancel: CancelToken | None = None) -> list[str]:
     """The content digest of each readable file of `paths` (an unreadable one is left out: it teaches nothing)."""
     found: list[str] = []
-    said = _("noting which pictures the model learns")
+    said = _("noting which images the model learns")
     for i, p in enumerate(paths):
         if i % 256 == 0:
             progress(i, len(paths), said)
@@ -88,7 +88,7 @@ def read_trained_on(run: Path) -> np.ndarray | None:
 
 
 def _refused(path: Path, why: str) -> str:
-    return _("{path} (the record of the pictures the model learned) was not read: {why}").format(path=path, why=why)
+    return _("{path} (the record of the images the model learned) was not read: {why}").format(path=path, why=why)
 
 
 def folder_as_trained(run: Path, info: Mapping[str, Any], cancel: CancelToken | None = None) -> DatasetIndex | None:

@@ -40,7 +40,7 @@ MODELS: dict[str, ModelInfo] = {m.name: m for m in (
                                       "package); wider and deeper than Lite0, at 240 px"), 240, bundled_weights=True,
               mean=(0.5, 0.5, 0.5), std=(0.5, 0.5, 0.5)),
     ModelInfo("efficientnet_lite2", N_("Pretrained EfficientNet-Lite2 (ImageNet weights bundled); the most accurate "
-                                      "features for real pictures, at 260 px, about twice Lite0's time"), 260,
+                                      "features for photos, at 260 px, about twice Lite0's time"), 260,
               bundled_weights=True, mean=(0.5, 0.5, 0.5), std=(0.5, 0.5, 0.5)),
     ModelInfo("resnet18", N_("torchvision ResNet-18; a strong general backbone, best with pretrained weights"),
               224, True),

@@ -117,9 +117,9 @@ class ModelMeta:
         resize = d.get("resize", "stretch")
         if resize == "center_crop":  # never written by desktop_cls: its crop (what share, which sides) is unknown
             raise ValueError(_("'resize' is 'center_crop', which desktop_cls does not apply: it stretches every "
-                               "picture to the input size, so a model that learnt from cropped pictures would be "
+                               "image to the input size, so a model that learnt from cropped images would be "
                                "shown different ones. Retrain the model with desktop_cls, or set \"resize\" to "
-                               "\"stretch\" in this file if it learnt from stretched pictures"))
+                               "\"stretch\" in this file if it learnt from stretched images"))
         if resize != "stretch":
             raise ValueError(_("'resize' must be 'stretch'"))
         temp = d.get("temperature", 1.0)

@@ -199,7 +199,7 @@ def choose_pooling(typical: tuple[int, int] | None, model: str) -> PoolingChoice
 
     if model in ("efficientnet_lite1", "efficientnet_lite2"):  # the real-pictures backbones (backbone_choice)
         return PoolingChoice("avgmax", _("features averaged and max-pooled side by side: together they learn "
-                                         "real pictures best"))
+                                         "photos best"))
     if model != "efficientnet_lite0":
         return PoolingChoice("avg", _("features averaged over the image, as this backbone was trained"))
     if typical is not None and min(typical) < PHOTO_SIDE:

@@ -43,8 +43,14 @@ class Suggester:
 
     def suggest(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(class index, honest confidence) of each feature row."""
+        label, conf, _lowered = self.suggest_marked(x)
+        return label, conf
+
+    def suggest_marked(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(class index, honest confidence, whether the check lowered the model's own) of each feature row."""
         probs = softmax(head_logits(x, self.weight, self.bias), self.temperature)
-        return probs.argmax(1), self.check.honest(probs.max(1))
+        sure = probs.max(1)
+        return probs.argmax(1), self.check.honest(sure), self.check.lowered(sure)
 
 
 def fit_suggester(x: np.ndarray, y: np.ndarray, num_classes: int, pooling: str = "avgmax",
@@ -67,10 +73,12 @@ def fit_suggester(x: np.ndarray, y: np.ndarray, num_classes: int, pooling: str =
 
 @dataclass(frozen=True)
 class LiveSuggestions:
-    """File name -> (class, honest confidence), and the check behind the confidences (for why none is sure)."""
+    """File name -> (class, honest confidence), the check behind the confidences (for why none is sure), and the
+    names whose confidence the check lowered (the model was surer)."""
 
     suggestions: dict[str, tuple[str, float]] = field(default_factory=dict)
     check: PrecisionCheck | None = None
+    lowered: frozenset[str] = frozenset()
 
 
 _extractors: dict[tuple[str, int, int, str], FeatureExtractor] = {}
@@ -110,8 +118,12 @@ def suggest_labels(root: str | Path, names: Sequence[str], image_size: int | Non
     suggester = fit_suggester(feats.vectors[rows], y, len(index.classes), pooling)
     loose = [i for i, p in enumerate(feats.paths) if p not in label_of]
     out: dict[str, tuple[str, float]] = {}
+    lowered: set[str] = set()
     if loose:
-        label, conf = suggester.suggest(feats.vectors[loose])
-        for i, k, c in zip(loose, label, conf, strict=True):
-            out[Path(feats.paths[i]).name] = (index.classes[int(k)], float(c))
-    return LiveSuggestions(out, suggester.check)
+        label, conf, low = suggester.suggest_marked(feats.vectors[loose])
+        for i, k, c, was_lowered in zip(loose, label, conf, low, strict=True):
+            name = Path(feats.paths[i]).name
+            out[name] = (index.classes[int(k)], float(c))
+            if was_lowered:
+                lowered.add(name)
+    return LiveSuggestions(out, suggester.check, frozenset(lowered))

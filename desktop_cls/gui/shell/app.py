@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, NoReturn
 from desktop_cls import __version__
 from desktop_cls.core import contained, i18n
 from desktop_cls.core.storage import ignore_file_size_signal, user_config_dir, user_log_dir
+from desktop_cls.gui.widgets.dialogs import inform, warn
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication, QWidget
@@ -166,7 +167,7 @@ def name_app(app: QApplication) -> None:
 def run_app(path: str | None = None, first_start: str | None = None) -> NoReturn:
     """The GUI's one entry point: `python -m desktop_cls`, the CLI's `gui` command and the bundle all land here."""
     from PySide6.QtCore import QCoreApplication, QTimer
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QApplication
 
     from desktop_cls.gui.shell import engine, restart
     from desktop_cls.gui.shell.main_window import MainWindow
@@ -197,10 +198,10 @@ def run_app(path: str | None = None, first_start: str | None = None) -> NoReturn
     apply_theme(settings.theme)  # before the first paint: no flash of the other scheme
     window.show()
     if notice:  # the window was handed its settings, so it leaves telling about a bad file to us
-        QTimer.singleShot(0, lambda: QMessageBox.information(
+        QTimer.singleShot(0, lambda: inform(
             window, QCoreApplication.translate("App", "Settings"), notice))
     if broken:
-        QTimer.singleShot(0, lambda: QMessageBox.warning(
+        QTimer.singleShot(0, lambda: warn(
             window, QCoreApplication.translate("App", "Unsupported PySide6"), broken))
     if os.environ.get("DESKTOP_CLS_STARTUP_PROBE"):  # benchmarks/startup.py: report "shown" and leave
 
@@ -241,9 +242,8 @@ def hand_over(guard: InstanceGuard, folder: str | None) -> int:
     if guard.forward(folder):
         return 0
     from PySide6.QtCore import QCoreApplication
-    from PySide6.QtWidgets import QMessageBox
 
-    QMessageBox.warning(None, "desktop_cls", QCoreApplication.translate(
+    warn(None, "desktop_cls", QCoreApplication.translate(
         "App", "desktop_cls is already open (process {0}) and does not answer. Switch to its window, or close it "
         "and start again.").format(guard.holder()))
     return 1

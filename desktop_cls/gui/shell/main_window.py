@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
@@ -40,7 +39,7 @@ from desktop_cls.gui.shell.shortcuts import WindowShortcutGuard
 from desktop_cls.gui.shell.status_bar import WindowStatusBar
 from desktop_cls.gui.state import AppState, Badge, PageKey
 from desktop_cls.gui.widgets.common import accept_as_copy
-from desktop_cls.gui.widgets.dialogs import close_errors, show_error
+from desktop_cls.gui.widgets.dialogs import close_errors, inform, show_error
 from desktop_cls.gui.widgets.icons import SidebarIcons, decorate_actions
 from desktop_cls.gui.widgets.image_viewer import close_viewer
 from desktop_cls.gui.widgets.thumbnail_drag import from_the_app
@@ -81,7 +80,7 @@ class MainWindow(QMainWindow):
         self.state.core_ready.connect(self._default_device_when_listed)  # after the Train page lists the GPUs
         self.interrupted_banner.check()
         if notice:
-            QTimer.singleShot(0, lambda: QMessageBox.information(self, self.tr("Settings"), notice))
+            QTimer.singleShot(0, lambda: inform(self, self.tr("Settings"), notice))
         if load_core:  # once the window is painted; a broken torch install must not take the window down: reported
             self.engine_start = AfterFirstPaint(self, lambda: self.tasks.start(
                 "engine", load_engine, self._on_core_loaded, on_error=lambda m, d: show_error(

@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMenu
 
 from desktop_cls.gui.shell import restart
 from desktop_cls.gui.shell.labeling_undo import LabelingUndo
@@ -21,6 +21,7 @@ from desktop_cls.gui.shell.language import LANGUAGE_NAMES
 from desktop_cls.gui.shell.shortcut_list import show_shortcuts
 from desktop_cls.gui.state import PageKey
 from desktop_cls.gui.widgets import theme
+from desktop_cls.gui.widgets.dialogs import inform
 
 LANGUAGES = ("system", "en", "zh_CN")
 LANGUAGE_OBJECTS = {"system": "languageSystem", "en": "languageEn", "zh_CN": "languageZh"}
@@ -218,9 +219,9 @@ class WindowMenus(QObject):
     def about(self) -> None:
         from desktop_cls import __version__
 
-        QMessageBox.about(self.window, self.tr("About desktop_cls"),
-                          self.tr("desktop_cls {version}\nTrain image classifiers on your own computer, "
-                                  "offline.").format(version=__version__) + "\n\n" +
-                          self.tr("Bundled network weights: EfficientNet-Lite0 and EfficientNet-Lite2 (ImageNet), "
-                                  "Apache License 2.0, © 2020 ML Illustrated, converted from Google's "
-                                  "TensorFlow checkpoints."))
+        inform(self.window, self.tr("About desktop_cls"),
+               self.tr("desktop_cls {version}\nTrain image classifiers on your own computer, "
+                       "offline.").format(version=__version__) + "\n\n" +
+               self.tr("Bundled network weights: EfficientNet-Lite0 and EfficientNet-Lite2 (ImageNet), "
+                       "Apache License 2.0, © 2020 ML Illustrated, converted from Google's "
+                       "TensorFlow checkpoints."))

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QStatusBar,
     QVBoxLayout,
@@ -31,6 +30,7 @@ from desktop_cls.core import storage
 from desktop_cls.core.data import data_folder
 from desktop_cls.gui.settings import Settings
 from desktop_cls.gui.shell.language import LANGUAGE_NAMES
+from desktop_cls.gui.widgets.dialogs import existing_folder, warn
 from desktop_cls.gui.widgets.theme import THEMES
 from desktop_cls.gui.work.tasks import Lane, TaskRunner
 
@@ -61,7 +61,7 @@ def show_settings_problem(label: QLabel, problem: str) -> None:
     label.setText(QCoreApplication.translate("Preferences", "Settings not saved") if problem else "")
     label.setToolTip(full if problem else "")
     if problem and first:
-        QMessageBox.warning(label.window(), QCoreApplication.translate("Preferences", "Settings"), full)
+        warn(label.window(), QCoreApplication.translate("Preferences", "Settings"), full)
 
 
 def watch_cache_folder(bar: QStatusBar, tasks: TaskRunner, state: AppState) -> QLabel:
@@ -214,7 +214,7 @@ class PreferencesDialog(QDialog):
         self.window_.use_default_device()
 
     def browse_data_folder(self) -> None:
-        start = self.state.settings.data_folder or str(storage.default_data_dir())
+        start = existing_folder(self.state.settings.data_folder or storage.default_data_dir())
         folder = QFileDialog.getExistingDirectory(self, self.tr("Folder for runs, models and caches"), start)
         if folder:
             self.set_data_folder(folder)
@@ -224,10 +224,10 @@ class PreferencesDialog(QDialog):
         and what to do, and keep the current one."""
         problem = data_folder.problem(folder, create=True) if folder else None
         if problem is not None:
-            QMessageBox.warning(self, self.tr("Cannot use this folder"),
-                                self.tr("desktop_cls cannot use {folder} for its runs and caches ({reason}).\n\n"
-                                        "Choose a folder you can write to (one in your home folder, or on a disk "
-                                        "with free space).")
+            warn(self, self.tr("Cannot use this folder"),
+                 self.tr("desktop_cls cannot use {folder} for its runs and caches ({reason}).\n\n"
+                         "Choose a folder you can write to (one in your home folder, or on a disk "
+                         "with free space).")
                                 .format(folder=folder, reason=problem))
             return False
         self.state.settings.data_folder = folder

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from desktop_cls.gui.pages.export.serve_panel import ServePanel
 from desktop_cls.gui.pages.train.training_run import TrainingRun
 from desktop_cls.gui.state import AppState
+from desktop_cls.gui.widgets.dialogs import ask
 from desktop_cls.gui.work.tasks import TaskRunner
 
 # Work the app starts by itself and simply redoes next time: closing interrupts it without asking.
@@ -38,7 +39,4 @@ def may_quit(window: QWidget, question: str | None) -> bool:
     """Ask `question` (from quit_question) over the window; True when there is none or the user said Yes."""
     if question is None:
         return True
-    answer = QMessageBox.question(
-        window, translate("MainWindow", "Quit desktop_cls?"), question,
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
-    return answer == QMessageBox.StandardButton.Yes
+    return ask(window, translate("MainWindow", "Quit desktop_cls?"), question, default=QMessageBox.StandardButton.No)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 
-from PySide6.QtCore import QCoreApplication, QProcess
+from PySide6.QtCore import QCoreApplication, QProcess, Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 _started_on: list[str] = []  # the folder named on the command line, if any
@@ -38,6 +38,7 @@ def restart_box(parent: QWidget | None, text: str) -> QMessageBox:
     box.setObjectName("restartDialog")
     box.setIcon(QMessageBox.Icon.Question)
     box.setWindowTitle(QCoreApplication.translate("Restart", "Restart desktop_cls?"))
+    box.setTextFormat(Qt.TextFormat.PlainText)  # a folder's name in it is text, never markup
     box.setText(text)
     now = box.addButton(QCoreApplication.translate("Restart", "Restart now"), QMessageBox.ButtonRole.AcceptRole)
     now.setObjectName("restartNowButton")

@@ -1,4 +1,4 @@
-"""Dialogs: errors with details (also written to the log file)."""
+"""Dialogs: errors with details (also written to the log file), and every message box, as plain text."""
 
 from __future__ import annotations
 
@@ -28,6 +28,55 @@ def show_error(parent: QWidget | None, title: str, message: str, details: str = 
     fit_title(box)
     box.show()
     return box
+
+
+def existing_folder(path: str | Path | None) -> str:
+    """Where a folder dialog can open for `path`: the path itself or its nearest existing parent folder, else the
+    home folder. Qt opens a dialog given a missing folder in the working directory (the source checkout, the
+    demo folder), which says nothing about where the user is choosing."""
+    if path:
+        here = Path(path).expanduser()
+        if here.is_absolute():
+            for folder in (here, *here.parents):
+                if folder.is_dir():
+                    return str(folder)
+    return str(Path.home())
+
+
+Button = QMessageBox.StandardButton
+_ICONS = {"information": QMessageBox.Icon.Information, "warning": QMessageBox.Icon.Warning,
+          "question": QMessageBox.Icon.Question}
+
+
+def answer(box: QMessageBox, kind: str) -> QMessageBox.StandardButton:
+    """The user's answer to a modal box of `kind` (one place, so tests answer for the user)."""
+    return QMessageBox.StandardButton(box.exec())
+
+
+def message(parent: QWidget | None, title: str, text: str, kind: str = "information",
+            buttons: QMessageBox.StandardButton = Button.Ok,
+            default: QMessageBox.StandardButton = Button.NoButton) -> QMessageBox.StandardButton:
+    """A modal message box whose text is plain text: QMessageBox's static functions let Qt guess (AutoText), and a
+    file or class name with markup in it (`<b>`, `<a href=…>`) was drawn as markup, or hid the rest of the text."""
+    box = QMessageBox(_ICONS[kind], title, text, buttons, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    if default != Button.NoButton:
+        box.setDefaultButton(default)
+    fit_title(box)
+    return answer(box, kind)
+
+
+def inform(parent: QWidget | None, title: str, text: str) -> None:
+    message(parent, title, text, "information")
+
+
+def warn(parent: QWidget | None, title: str, text: str) -> None:
+    message(parent, title, text, "warning")
+
+
+def ask(parent: QWidget | None, title: str, text: str, default: QMessageBox.StandardButton = Button.NoButton) -> bool:
+    """Yes or No; True for Yes. `default`: the button Enter presses (NoButton: Qt's choice, Yes)."""
+    return message(parent, title, text, "question", Button.Yes | Button.No, default) == Button.Yes
 
 
 def close_errors(window: QWidget) -> None:
@@ -87,10 +136,10 @@ def save_image(parent: QWidget | None, image: QImage, path: str) -> bool:
     buf.open(QIODevice.OpenModeFlag.WriteOnly)
     try:
         if not image.save(buf, (Path(path).suffix.lstrip(".") or "png").upper()):  # type: ignore[call-overload]
-            raise OSError(QCoreApplication.translate("Dialogs", "the picture could not be encoded"))
+            raise OSError(QCoreApplication.translate("Dialogs", "the image could not be encoded"))
         write_atomic(Path(path), bytes(data.data()))
     except OSError as e:
-        show_error(parent, QCoreApplication.translate("Dialogs", "Picture not saved"),
+        show_error(parent, QCoreApplication.translate("Dialogs", "Image not saved"),
                    QCoreApplication.translate("Dialogs", "Cannot write {0}: {1}").format(path, e))
         return False
     return True

@@ -24,12 +24,12 @@ from PySide6.QtWidgets import (
     QGraphicsView,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop_cls.gui.widgets.common import button as _button
+from desktop_cls.gui.widgets.dialogs import warn
 from desktop_cls.gui.widgets.hidpi import at_ratio, device_ratio, follow_ratio
 from desktop_cls.gui.work.tasks import Lane, TaskRunner
 
@@ -76,8 +76,8 @@ def reveal_in_folder(parent: QWidget, path: str) -> bool:
     if reveal_available() and QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
         return True
     translate = QCoreApplication.translate  # the viewer's context, whichever widget asks
-    QMessageBox.warning(parent, translate("ImageViewer", "Show in folder"),
-                        translate("ImageViewer", "No file manager could be opened on this computer.\n\n"
+    warn(parent, translate("ImageViewer", "Show in folder"),
+         translate("ImageViewer", "No file manager could be opened on this computer.\n\n"
                                   "The file is in:\n{0}").format(folder))
     return False
 

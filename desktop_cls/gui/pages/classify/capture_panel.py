@@ -218,7 +218,7 @@ class CapturePanel(QWidget):
             self.status.setText(self.tr("Another folder is being opened: capture again once it is open."))
             return
         if self.latest is None:
-            self.status.setText(self.tr("No picture yet: start the webcam (or a video) first."))
+            self.status.setText(self.tr("No image yet: start the webcam (or a video) first."))
             return
         self.recording = class_name
         self.pending = []

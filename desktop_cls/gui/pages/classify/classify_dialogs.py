@@ -6,7 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from desktop_cls.gui.widgets.dialogs import ask
 
 IMAGE_PATTERN = "*.jpg *.jpeg *.png *.bmp *.gif *.tif *.tiff *.webp"
 
@@ -48,5 +50,4 @@ def trust_code(parent: QWidget) -> bool:
     title = translate("ClassifyPage", "Open a TorchScript model?")
     text = translate("ClassifyPage", "TorchScript files contain program code. Open it only if you trust where it "
                                      "came from.")
-    answer = QMessageBox.question(parent, title, text)
-    return answer == QMessageBox.StandardButton.Yes
+    return ask(parent, title, text)

@@ -91,7 +91,7 @@ class PredictionPreview(QWidget):
             self.image.set_image(QPixmap.fromImage(picture))
             return
         self.image.clear_image()
-        reason = picture if isinstance(picture, str) and picture else self.tr("not a picture")
+        reason = picture if isinstance(picture, str) and picture else self.tr("not an image")
         self.image.setText(self.tr("{0} cannot be read as an image: {1}.").format(Path(path).name, reason.rstrip(".")))
 
     def show_frame(self, img: QImage, overlay: Any = None, caption: str = "") -> None:

@@ -12,7 +12,6 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
-    QMessageBox,
     QProgressBar,
     QStackedWidget,
     QVBoxLayout,
@@ -23,7 +22,7 @@ from desktop_cls.gui.pages.classify.classifier_session import ClassifierSession,
 from desktop_cls.gui.pages.classify.prediction_table import THUMB_LINES, PredictionTableModel, prediction_view
 from desktop_cls.gui.pages.classify.video_results import VideoResultsPanel
 from desktop_cls.gui.widgets.common import button, home_folder
-from desktop_cls.gui.widgets.dialogs import show_error
+from desktop_cls.gui.widgets.dialogs import inform, show_error
 from desktop_cls.gui.widgets.image_viewer import close_viewer
 from desktop_cls.gui.work.tasks import Lane, Task, TaskRunner
 
@@ -162,7 +161,7 @@ class ClassifyResults(QWidget):
             text = self.tr("Copied %n image(s) into {0} (existing files were kept; name clashes got a number).",
                            "", n).format(dest)
             if not skipped:
-                QMessageBox.information(self, self.tr("Copied"), text)
+                inform(self, self.tr("Copied"), text)
                 return
             lines = [text, self.tr("Not copied:"), *[f"• {Path(e.path).name}: {e.why}" for e in skipped[:SHOWN]]]
             if len(skipped) > SHOWN:

@@ -316,7 +316,7 @@ class LiveVideoPanel(QWidget):
 
     def _warn_no_picture(self) -> None:
         if self.source is not None and self._source_frames == 0:
-            self.message.setText(self.tr("No picture from {0} yet. Is another program using it, or is it "
+            self.message.setText(self.tr("No image from {0} yet. Is another program using it, or is it "
                                          "covered?").format(self.source.describe() or self.tr("the camera")))
             self.message.setVisible(True)
 

@@ -3,10 +3,12 @@ and what deserves a look (imbalance, a small validation set, unlabeled images, p
 
 from __future__ import annotations
 
+import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject
 
+from desktop_cls.core.data.validation_words import cross_validation_line
 from desktop_cls.gui.pages.data.data_model import DataPageModel
 
 if TYPE_CHECKING:
@@ -75,14 +77,9 @@ def split_line(splits: dict[str, int]) -> str:
 
 
 def cross_validation(splits: dict[str, int], folds: int) -> str:
-    """The split line when the planned run (the quick method, few images per class) holds nothing out."""
-    text = (QCoreApplication.translate(
-        "DatasetPage", "Validation: {0}-fold cross-validation on all {1:,} labeled images ({2:,} test images kept "
-        "apart). With this few per class the quick method holds none out: its model learns from all of them.")
-        if splits["test"] else QCoreApplication.translate(
-        "DatasetPage", "Validation: {0}-fold cross-validation on all {1:,} labeled images. With this few per class "
-        "the quick method holds none out: its model learns from all of them."))
-    return text.format(folds, splits["train"] + splits["val"], splits["test"])
+    """The split line when the planned run (the quick method, few images per class) holds nothing out: core's
+    words, so `desktop-cls scan` says the same."""
+    return html.escape(cross_validation_line(folds, splits["train"] + splits["val"], splits["test"]))
 
 
 def split_source(index: DatasetIndex) -> str:

@@ -13,6 +13,7 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QMessageBox, QWidget
 
 from desktop_cls.gui.widgets.common import load_thumbnail
+from desktop_cls.gui.widgets.dialogs import ask
 from desktop_cls.gui.widgets.hidpi import at_ratio, device_pixels, device_ratio
 
 SIDE = 160
@@ -70,7 +71,7 @@ class ProblemPreview(QWidget):
         if difference == 0.0:
             how = self.tr("Same pixels.")
         else:
-            how = self.tr("The same picture once aligned and matched for brightness: {0:.1%} different "
+            how = self.tr("The same image once aligned and matched for brightness: {0:.1%} different "
                           "(the limit is {1:.0%}).").format(difference, _limit())
         self.verdict.setText(f"{how}\n{problem.message}")
 
@@ -102,7 +103,4 @@ def confirm_many(parent: QWidget, paths: list[str], dataset_size: int) -> bool:
     text = translate("ProblemPreview", "Move {0:,} files ({1:.0%} of the {2:,} images) to the trash?\n\n{3}{4}\n\n"
                      "They go to the dataset's trash; Undo brings them back.").format(
         len(paths), len(paths) / max(dataset_size, 1), dataset_size, sample, more)
-    answer = QMessageBox.question(parent, translate("ProblemPreview", "Move many files?"), text,
-                                  QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                                  QMessageBox.StandardButton.No)
-    return answer == QMessageBox.StandardButton.Yes
+    return ask(parent, translate("ProblemPreview", "Move many files?"), text, default=QMessageBox.StandardButton.No)

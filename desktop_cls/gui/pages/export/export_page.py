@@ -35,7 +35,7 @@ from desktop_cls.gui.pages.export.export_results import ExportResults
 from desktop_cls.gui.pages.export.serve_panel import ServePanel
 from desktop_cls.gui.pages.page import Page, PageAction
 from desktop_cls.gui.state import AppState, PageKey, RunInfo
-from desktop_cls.gui.widgets.dialogs import show_error
+from desktop_cls.gui.widgets.dialogs import existing_folder, show_error
 from desktop_cls.gui.work.tasks import TaskRunner
 
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
@@ -124,7 +124,7 @@ class ExportPage(Page):
             self.results.clear()
 
     def _browse(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, self.tr("Export into"), self.dest_edit.text())
+        path = QFileDialog.getExistingDirectory(self, self.tr("Export into"), existing_folder(self.dest_edit.text()))
         if path:
             self.dest_edit.setText(path)
 

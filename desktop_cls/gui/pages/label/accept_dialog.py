@@ -6,7 +6,7 @@ ones the model got wrong before anything moves. What is left ticked moves as one
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
@@ -14,6 +14,9 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QP
 from desktop_cls.gui.widgets.common import button
 from desktop_cls.gui.widgets.image_viewer import open_viewer
 from desktop_cls.gui.widgets.thumbnails import PATH_ROLE, ThumbnailGrid, ThumbnailModel
+
+if TYPE_CHECKING:
+    from desktop_cls.gui.pages.label.label_model import LabelModel
 
 Plan = dict[str, list[str]]  # class -> file names (relative to the dataset folder)
 
@@ -58,17 +61,18 @@ class AcceptDialog(QDialog):
     """The sure suggestions as a grid of thumbnails captioned "class NN %", each ticked when they were checked
     (`checked`); chosen() is what is ticked when the user answers."""
 
-    def __init__(self, parent: Any, root: Path, plan: Plan, suggestions: dict[str, tuple[str, float]],
-                 threshold: float, checked: bool = True) -> None:
+    def __init__(self, parent: Any, root: Path, plan: Plan, shown: LabelModel, threshold: float,
+                 checked: bool = True) -> None:
         super().__init__(parent)
         self.setObjectName("acceptSuggestionsDialog")
         self.setWindowTitle(self.tr("Accept suggestions?"))
         self.root, self.plan = root, plan
         self.model = TickedThumbnails()
         # grouped by class; in each class the least sure first: those are the ones worth a look
+        suggestions = shown.suggestions
         names = sorted((n for v in plan.values() for n in v), key=lambda n: (suggestions[n][0], suggestions[n][1], n))
         self._name = {str(root / n): n for n in names}
-        self.model.set_items([(str(root / n), f"{suggestions[n][0]} {suggestions[n][1]:.0%}") for n in names])
+        self.model.set_items([(str(root / n), shown.caption(n)) for n in names])  # as the strip captions them
         self.view = ThumbnailGrid()
         self.view.setObjectName("acceptSuggestionsGrid")
         self.view.setAccessibleName(self.tr("Images to move"))

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6 import QtGui
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -20,13 +19,12 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop_cls.gui.widgets.common import button as _button
-from desktop_cls.gui.widgets.dialogs import ask_item, ask_text
+from desktop_cls.gui.widgets.dialogs import ask_item, ask_text, inform
 
 IMAGE_PATTERNS = "*.jpg *.jpeg *.png *.bmp *.tif *.tiff *.webp *.ppm *.pgm"  # what training reads
 
@@ -93,13 +91,12 @@ class ClassPanel(QWidget):
         """What opening the folder had to finish or repair in its labeling history, said once."""
         ws = self._workspace()
         if ws is not None and ws.recovered:
-            QMessageBox.information(self, self.tr("Labeling recovered"),
-                                    self.tr("The last labeling step was cut short (the app closed); it has "
+            inform(self, self.tr("Labeling recovered"),
+                   self.tr("The last labeling step was cut short (the app closed); it has "
                                             "been finished, and you can undo it with Ctrl+Z."))
         if ws is not None and ws.notices:
-            # (as text: a forged journal's paths, shown in them, held tags that Qt rendered)
-            text = QtGui.Qt.convertFromPlainText("\n\n".join(ws.notices), Qt.WhiteSpaceMode.WhiteSpaceNormal)
-            QMessageBox.information(self, self.tr("Labeling history repaired"), text)
+            # (plain text: a forged journal's paths, shown in them, held tags that Qt rendered)
+            inform(self, self.tr("Labeling history repaired"), "\n\n".join(ws.notices))
 
     def assign_files(self, class_name: str, paths: list[str]) -> None:
         """Images dropped on a class button, from the strip, another page's grid or the file manager. Those in the

@@ -10,6 +10,7 @@ image into "J", however sure it is.
 from __future__ import annotations
 
 import bisect
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -39,6 +40,7 @@ class SuggestionResult:
     suggestions: Suggestions
     model_classes: tuple[str, ...]
     check: PrecisionCheck | None = None  # how sure the suggestions may be, and why not surer (None: not checked)
+    lowered: frozenset[str] = frozenset()  # names whose confidence the check lowered: the model said more
 
 
 @dataclass
@@ -49,6 +51,7 @@ class LabelModel:
     suggestions: Suggestions = field(default_factory=dict)
     source: Source | None = None  # where `suggestions` came from
     check: PrecisionCheck | None = None  # the check behind their confidences, when they were checked
+    lowered: frozenset[str] = frozenset()  # suggestions shown as sure as the check allows, not as the model said
     moving: bool = False  # a labeling step runs in the background: no other step starts meanwhile
     wanted: list[str] = field(default_factory=list)  # images an undo or redo under way brings back: shown next
     leaving: set[str] = field(default_factory=set)  # images whose queued step is not filed yet: kept off the list
@@ -185,10 +188,11 @@ class LabelModel:
         if source.run is not None and not set(result.model_classes) <= set(self.classes):
             return "foreign"
         self.suggestions, self.source, self.check = dict(result.suggestions), source, result.check
+        self.lowered = result.lowered
         return "taken"
 
     def forget_suggestions(self) -> None:
-        self.suggestions, self.source, self.check = {}, None, None
+        self.suggestions, self.source, self.check, self.lowered = {}, None, None, frozenset()
 
     def why_not_sure(self, threshold: float) -> str:
         """Why no suggestion can reach `threshold` ("" when some can, or nothing was checked): too few labels."""
@@ -212,9 +216,20 @@ class LabelModel:
         s = self.suggestion(name)
         return s is not None and s[0] in self.classes
 
+    def sure(self, name: str) -> str:
+        """How sure the suggestion for `name` is, in figures: "≥ 90%" when the check lowered the model's own
+        confidence to what the labeled images support (it is no calibrated 90 %: the model said more, and was
+        right at least that often there), else the confidence itself; "" without a suggestion."""
+        s = self.suggestions.get(name)
+        if s is None:
+            return ""
+        if name in self.lowered:
+            return f"≥ {math.floor(s[1] * 100 + 1e-6)}%"  # never rounded up past what was measured
+        return f"{s[1]:.0%}"
+
     def caption(self, name: str) -> str:
         s = self.suggestions.get(name)
-        return f"{s[0]} {s[1]:.0%}" if s else name
+        return f"{s[0]} {self.sure(name)}" if s else name
 
     def plan(self, threshold: float) -> dict[str, list[str]]:
         """class -> the unlabeled images whose suggestion names that class at least `threshold` sure."""

@@ -9,6 +9,7 @@ queue, which suggestions apply and where they came from) is its model's (label_m
 from __future__ import annotations
 
 import functools
+import html
 import os
 from collections.abc import Callable
 from typing import Any
@@ -167,7 +168,8 @@ class LabelPage(Page):
         if name is None or ws is None:
             return
         s = m.suggestion(name)
-        said = self.tr("Suggested: <b>{0}</b> ({1:.0%} sure) — Enter accepts it").format(s[0], s[1]) if s else ""
+        said = self.tr("Suggested: <b>{0}</b> ({1} sure) — Enter accepts it").format(
+            html.escape(s[0]), m.sure(name)) if s else ""
         if s and m.out_of_order():  # it kept its place when the suggestions came, so that no key labels another
             said += "<br>" + self.tr("It keeps its place while it is on screen; the others are least sure first.")
         self.view.show_image(str(ws.root / name),

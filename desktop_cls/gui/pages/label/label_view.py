@@ -138,7 +138,7 @@ class LabelView(QWidget):
             self.preview.set_image(QPixmap.fromImage(picture))
             return
         self.preview.clear_image()
-        reason = picture if isinstance(picture, str) and picture else self.tr("not a picture")
+        reason = picture if isinstance(picture, str) and picture else self.tr("not an image")
         self.preview.setText(self.tr("{0} cannot be read as an image: {1}.\n\nDelete moves it to the dataset's "
                                      "trash; → skips it.").format(Path(path).name, reason.rstrip(".")))
 

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -26,7 +25,7 @@ from desktop_cls.gui.pages.label.accept_dialog import AcceptDialog
 from desktop_cls.gui.pages.label.label_model import LabelModel, Source, SuggestionResult
 from desktop_cls.gui.pages.label.label_view import LabelView
 from desktop_cls.gui.state import AppState
-from desktop_cls.gui.widgets.dialogs import show_error
+from desktop_cls.gui.widgets.dialogs import inform, show_error
 from desktop_cls.gui.work.tasks import Reporter, Task, TaskFn, TaskRunner
 
 T = TypeVar("T")
@@ -69,11 +68,11 @@ def suggestion_work(model: str | None, root: Path, names: list[str], classes: li
             from desktop_cls.core.training.live_suggestions import suggest_labels
 
             live = suggest_labels(root, names, image_size=LIVE_IMAGE_SIZE, progress=progress, cancel=cancel)
-            return SuggestionResult(live.suggestions, tuple(classes), live.check)
+            return SuggestionResult(live.suggestions, tuple(classes), live.check, live.lowered)
         from desktop_cls.core.inference.run_suggestions import model_suggestions
 
         made = model_suggestions(model, root, names, progress=progress, cancel=cancel)
-        return SuggestionResult(made.suggestions, made.classes, made.check)
+        return SuggestionResult(made.suggestions, made.classes, made.check, made.lowered)
 
     return work
 
@@ -242,10 +241,10 @@ class SuggestionPanel(QWidget):
         ws = self.state.workspace
         if not plan or ws is None:
             why = self.model.why_not_sure(self.threshold())
-            QMessageBox.information(self, self.tr("Nothing to accept"), why or self.tr(
+            inform(self, self.tr("Nothing to accept"), why or self.tr(
                 "No suggestion is at least {0:.0%} sure.").format(self.threshold()))
             return {}
-        dialog = AcceptDialog(self, Path(ws.root), plan, self.model.suggestions, self.threshold(),
+        dialog = AcceptDialog(self, Path(ws.root), plan, self.model, self.threshold(),
                               self.model.checked())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # its thumbnails go with it
         return dialog.chosen() if dialog.exec() == AcceptDialog.DialogCode.Accepted else {}

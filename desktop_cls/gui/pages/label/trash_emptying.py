@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desktop_cls.core.data.system_trash import UnsafeTrash
 from desktop_cls.core.events import CancelToken
-from desktop_cls.gui.widgets.dialogs import show_error
+from desktop_cls.gui.widgets.dialogs import ask, inform, show_error
 from desktop_cls.gui.work.tasks import Reporter, TaskFn
 
 
@@ -78,10 +78,10 @@ class TrashEmptying(QObject):
         if ws is None or page.tasks is None or self._refused():  # (a step running may be moving files there)
             return
         if not for_good:
-            answer = QMessageBox.question(page, self.tr("Empty the trash?"),
-                                          self.tr("Images and classes deleted here go to your system trash, and "
-                                                  "those deletions can no longer be undone in desktop_cls."))
-            if answer != QMessageBox.StandardButton.Yes or self._refused():
+            yes = ask(page, self.tr("Empty the trash?"),
+                      self.tr("Images and classes deleted here go to your system trash, and those "
+                              "deletions can no longer be undone in desktop_cls."))
+            if not yes or self._refused():
                 return
         self._started()
         what = self.tr("Deleting the trash for good…") if for_good else self.tr("Emptying the trash…")
@@ -103,5 +103,5 @@ class TrashEmptying(QObject):
         if error:
             show_error(page, self.tr("Trash not emptied"), error)
         elif notes:
-            QMessageBox.information(page, self.tr("Trash emptied"), "\n\n".join(notes))
+            inform(page, self.tr("Trash emptied"), "\n\n".join(notes))
         page.update_buttons()

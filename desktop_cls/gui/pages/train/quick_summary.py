@@ -72,12 +72,12 @@ def _time_line(result: Any) -> str:
     total = result.train_seconds
     if not computed:
         line = QCoreApplication.translate(
-            "QuickSummary", "{total:.1f} s in all: the features of all {cached} pictures came from the cache (kept "
-            "from an earlier run), so no picture was read again.").format(total=total, cached=cached)
+            "QuickSummary", "{total:.1f} s in all: the features of all {cached} images came from the cache (kept "
+            "from an earlier run), so no image was read again.").format(total=total, cached=cached)
     else:
         line = QCoreApplication.translate(
-            "QuickSummary", "{total:.1f} s in all: the network computed the features of {computed} pictures in "
-            "{network:.1f} s (reading the pictures, {decode:.1f} s, ran at the same time){from_cache}.").format(
+            "QuickSummary", "{total:.1f} s in all: the network computed the features of {computed} images in "
+            "{network:.1f} s (reading the images, {decode:.1f} s, ran at the same time){from_cache}.").format(
             total=total, computed=computed, network=float(extra.get("network_seconds", 0.0)),
             decode=float(extra.get("decode_seconds", 0.0)), from_cache=QCoreApplication.translate(
                 "QuickSummary", "; {0} more came from the cache").format(cached) if cached else "")
@@ -137,7 +137,7 @@ class QuickFitSummary(QScrollArea):
         for label in (self.measured, self.time_line, self.legend):
             label.setWordWrap(True)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.classes_title = QLabel(self.tr("Each class, hardest first (more pictures of the hardest help most):"))
+        self.classes_title = QLabel(self.tr("Each class, hardest first (more images of the hardest help most):"))
         self.classes_title.setWordWrap(True)
         self.class_grid = QGridLayout()
         self.bar = TimeSplitBar()

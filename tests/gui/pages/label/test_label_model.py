@@ -198,3 +198,17 @@ def test_images_whose_step_waits_stay_off_a_listing_and_a_failed_one_comes_back_
     m.go_to(2)
     m.restore(["a.png"])
     assert m.current() == "a.png" and m.queue == ["b.png", "c.png", "a.png", "d.png"]
+
+
+def test_a_confidence_the_check_lowered_reads_as_at_least_never_as_the_models_own() -> None:
+    """The check caps a suggestion at what the labeled images support (90 % from 8 right of 8): shown as "≥ 90%"
+    (the model said more and was right at least that often there), never as a plain "90%"; never rounded up."""
+    m = model_with(["a.png", "b.png", "c.png"])
+    source = Source("/ds", None)
+    result = SuggestionResult({"a.png": ("A", 0.9), "b.png": ("B", 0.62), "c.png": ("C", 0.8996)}, tuple(LETTERS),
+                              lowered=frozenset({"a.png", "c.png"}))
+    assert m.take(result, source, now=source) == "taken"
+    assert m.caption("a.png") == "A ≥ 90%" and m.caption("c.png") == "C ≥ 89%"
+    assert m.caption("b.png") == "B 62%" and m.sure("b.png") == "62%"
+    m.forget_suggestions()
+    assert m.caption("a.png") == "a.png" and m.sure("a.png") == ""

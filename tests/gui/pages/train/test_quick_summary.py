@@ -46,7 +46,7 @@ def test_the_time_bar_splits_the_run_s_seconds_and_never_goes_negative() -> None
                                  "network_seconds": 6.5, "features_computed": 20, "features_cached": 5,
                                  "head_c": 0.1}, seconds=10.0))
     assert [round(s, 6) for _l, s, _c in view.parts] == [7.0, 1.0, 2.0]
-    assert "C = 0.1" in view.time_line and "features of 20 pictures in 6.5 s" in view.time_line
+    assert "C = 0.1" in view.time_line and "features of 20 images in 6.5 s" in view.time_line
     assert "2.5 s, ran at the same time" in view.time_line and "5 more came from the cache" in view.time_line
     clock_skew = summary_view(_result({"feature_seconds": 7.0, "head_seconds": 4.0}, seconds=10.0))
     assert [s for _l, s, _c in clock_skew.parts] == [7.0, 4.0]  # no negative "loading and saving" part
@@ -57,7 +57,7 @@ def test_a_refit_from_the_cache_says_so_without_a_split_of_no_work() -> None:
     network's 0.0 s" said nothing; the line says where the features came from instead."""
     view = summary_view(_result({"feature_seconds": 0.2, "head_seconds": 1.0, "decode_seconds": 0.0,
                                  "network_seconds": 0.0, "features_computed": 0, "features_cached": 80}, seconds=2.0))
-    assert "the features of all 80 pictures came from the cache" in view.time_line
+    assert "the features of all 80 images came from the cache" in view.time_line
     assert "0.0 s" not in view.time_line and "computed" not in view.time_line
 
 
