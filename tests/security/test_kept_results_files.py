@@ -54,6 +54,8 @@ EVALUATION_EDITS: dict[str, Edit] = {
     "an unknown split": _set(("report", "split"), "<b>train</b>"),
     "a digest that is not one": _set(("folder_state", "sha256"), "zz"),
     "a curve of another class": _set(("curves", "pr", "<i>x</i>"), {"precision": [], "recall": []}),
+    "a curve point that is text": _set(("curves", "reliability", "share", 0), "0.5"),
+    "a curve point that is true": _set(("curves", "reliability", "share", 0), True),
     "a report that is a list": _set(("report",), []),
     "another kind": _set(("kind",), "desktop_cls exports"),
     "another version": _set(("version",), 99),

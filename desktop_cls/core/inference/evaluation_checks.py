@@ -5,7 +5,6 @@ the scored images give. What passes is rebuilt from the known fields only."""
 
 from __future__ import annotations
 
-import math
 import os
 import re
 from typing import Any
@@ -132,7 +131,7 @@ def _problem(value: object) -> dict[str, Any]:
 
 
 def _numbers(value: object, what: str, most: int = MAX_POINTS) -> list[float]:
-    return [float(kr.number(v, what, -math.inf, math.inf, nan=True) or 0.0) for v in kr.items(value, what, most)]
+    return kr.numbers(value, what, most, 0.0, 1.0)  # shares, rates and confidences
 
 
 def _curves(curves: dict[str, Any], classes: list[str], n: int) -> dict[str, Any]:

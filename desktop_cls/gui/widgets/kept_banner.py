@@ -56,7 +56,7 @@ class KeptBanner(QFrame):
         self._show(text, True)
 
     def _show(self, text: str, offer: bool) -> None:
-        self.label.setText(text)
+        self.label.setText(("⚠ " if self.stale else "") + text)  # stale results are marked as they are seen
         self.again_button.setVisible(offer)
         self.setProperty("stale", self.stale)
         self.show()
