@@ -143,6 +143,7 @@ EXPORT_EDITS: dict[str, Edit] = {
     "identities of other files": _export_edit(("identities",), {"/etc/passwd": [1, 2]}),
     "too many exports": _set(("exports",), [{}] * 50),
     "a folder that is a list": _set(("dest",), ["x"]),
+    "a relative folder": _set(("dest",), "exports"),
 }
 
 

@@ -172,7 +172,8 @@ def inside(folder: str, path: object, what: str) -> str:
     """An absolute path kept for a file in `folder`: refused unless it is below it (no '..' on the way)."""
     p = text(path, what, 4096)
     base = os.path.normpath(folder)
-    if not os.path.isabs(p) or os.path.normpath(p) != p or os.path.commonpath([base, p]) != base or p == base:
+    if not (os.path.isabs(base) and os.path.isabs(p) and os.path.normpath(p) == p and p != base
+            and os.path.splitdrive(p)[0] == os.path.splitdrive(base)[0] and os.path.commonpath([base, p]) == base):
         raise Refused(_("“{field}” holds a path outside the folder it belongs to").format(field=what))
     relative_path(Path(p).relative_to(base).as_posix(), what)
     return p
