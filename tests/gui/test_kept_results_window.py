@@ -74,6 +74,12 @@ def test_a_hostile_kept_evaluation_is_said_and_nothing_of_it_shown(
     qtbot.waitUntil(lambda: ev.kept.isVisibleTo(ev), timeout=60_000)
     assert ev.model.result is None and ev.metrics.table.rowCount() == 0
     assert str(run / "evaluation.json") in ev.kept.label.text() and ev.kept.again_button.isVisibleTo(ev)
+    ev.state.set_run(str(run))  # the same run chosen again: what was said of its file stays
+    assert ev.kept.isVisibleTo(ev)
+    other = tmp_path / "other"
+    shutil.copytree(trained_run[0], other)
+    ev.state.set_run(str(other))  # another run: the word about the first one's file goes
+    assert not ev.kept.isVisibleTo(ev)
     restarted.shutdown()
 
 

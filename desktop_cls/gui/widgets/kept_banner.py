@@ -31,6 +31,7 @@ class KeptBanner(QFrame):
         lay.addWidget(self.label, 1)
         lay.addWidget(self.again_button)
         self.stale = False
+        self.about = ""  # the model (run folder) what is said is about
         self._reads = 0  # readings of kept results asked for: only the latest one's answer is shown
         self.hide()
 
@@ -42,17 +43,19 @@ class KeptBanner(QFrame):
     def latest(self, read: int) -> bool:
         return read == self._reads
 
-    def show_kept(self, text: str, stale: Sequence[str] = ()) -> None:
-        """Results read back: `text` says so; with reasons, they no longer match and the button offers a new run."""
-        self.stale = bool(stale)
+    def show_kept(self, text: str, stale: Sequence[str], about: str) -> None:
+        """Results of the model `about` read back: `text` says so; with reasons, they no longer match and the button
+        offers a new run."""
+        self.stale, self.about = bool(stale), about
         shown = list(stale[:SHOWN_REASONS])
         if len(stale) > SHOWN_REASONS:
             shown.append(self.tr("and {0} more").format(len(stale) - SHOWN_REASONS))
         self._show(sentences(text, "; ".join(shown) + self.tr(".") if shown else ""), self.stale)
 
-    def show_note(self, text: str) -> None:
-        """A word with nothing read back (a kept file refused, results that could not be kept), and the button."""
-        self.stale = False
+    def show_note(self, text: str, about: str) -> None:
+        """A word about the model `about` with nothing read back (a kept file refused, results that could not be
+        kept), and the button."""
+        self.stale, self.about = False, about
         self._show(text, True)
 
     def _show(self, text: str, offer: bool) -> None:
@@ -61,9 +64,13 @@ class KeptBanner(QFrame):
         self.setProperty("stale", self.stale)
         self.show()
 
+    def leave(self, model: str) -> None:
+        """Another model is chosen: what was said about the one before goes (what is said of this one stays)."""
+        if self.about != model:
+            self.clear()
+
     def clear(self) -> None:
-        """Nothing kept is shown, and a reading on its way will not be."""
-        self.next_read()
-        self.stale = False
+        """Nothing is said (a reading on its way may still say something: see next_read)."""
+        self.stale, self.about = False, ""
         self.label.setText("")
         self.hide()

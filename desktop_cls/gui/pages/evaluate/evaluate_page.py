@@ -121,6 +121,7 @@ class EvaluatePage(Page):
 
     def _on_run(self, run: str) -> None:
         self.model_edit.setText(run)
+        self.kept.leave(run)
         self._follow_state()
 
     def default_folder(self) -> str:
@@ -149,17 +150,16 @@ class EvaluatePage(Page):
                           lambda saved: self._kept(saved, read))
 
     def _kept(self, saved: Any, read: int) -> None:
-        """The evaluation the run's folder keeps (saved_evaluation.SavedEvaluation): shown as the last one, marked
-        stale with the reasons when it no longer matches, unless a result came or the run or images changed since;
-        a kept file that was refused is said above the empty page."""
+        """The run's kept evaluation (SavedEvaluation), marked stale with the reasons when it no longer matches, or
+        why its file was refused; not once a result came or the run or the images changed."""
         asked, now = self.model.kept_asked, Tag(self.default_folder(), self.state.run)
         if not self.kept.latest(read) or self.model.tag is not None or asked != now or self.folder_edit.text().strip():
             return
         if saved.result is not None:
             self._show(saved.result)
-            self.kept.show_kept(kept_text(bool(saved.stale)), saved.stale)
+            self.kept.show_kept(kept_text(bool(saved.stale)), saved.stale, self.state.run or "")
         elif saved.note:
-            self.kept.show_note(saved.note)
+            self.kept.show_note(saved.note, self.state.run or "")
 
     def empty_text(self, run: str | None, folder: str) -> str:
         """What the page says with no result: why the last one went (another model, other images), or what to do."""
@@ -232,7 +232,7 @@ class EvaluatePage(Page):
         self.calibration.show_result(curves["reliability"], d.get("ece"))
         self.curves_on_show.show(curves)
         self.show_content()
-        self.kept.show_note(not_kept_text(not_kept)) if not_kept else self.kept.clear()
+        self.kept.show_note(not_kept_text(not_kept), model_path) if not_kept else self.kept.clear()
         self.mistakes.set_result(classes, samples, model_path)
         self.state.step_done_with(PageKey.EVALUATE, model_path)
 

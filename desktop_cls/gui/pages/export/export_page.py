@@ -122,9 +122,9 @@ class ExportPage(Page):
         self.model_edit.setText(path)
         self.hint.setText(exported_what(path))
         self.serve_panel.model_changed(path)
+        self.kept.leave(path)
         if self.results.model.made_from_other(path):
             self.results.clear()
-            self.kept.clear()
         if path and not self.results.model.exports and not self.busy():
             read = self.kept.next_read()
             self.run_task("kept exports", kept_exports(path), lambda saved: self._kept(saved, path, read))
@@ -137,9 +137,9 @@ class ExportPage(Page):
             return
         if saved.exports:
             self.results.show_results(list(saved.exports), Path(saved.dest), model)
-            self.kept.show_kept(kept_text(bool(saved.stale)), saved.stale)
+            self.kept.show_kept(kept_text(bool(saved.stale)), saved.stale, model)
         elif saved.note:
-            self.kept.show_note(saved.note)
+            self.kept.show_note(saved.note, model)
 
     def _browse(self) -> None:
         path = QFileDialog.getExistingDirectory(self, self.tr("Export into"), self.dest_edit.text())
@@ -183,8 +183,9 @@ class ExportPage(Page):
             if isinstance(e, ExportBegun):
                 self.results.show_results([], dest, model)
                 self.kept.clear()
+                self.kept.next_read()  # the kept exports read meanwhile are not shown over these
             elif isinstance(e, ExportNotKept):
-                self.kept.show_note(not_kept_text(e.why))
+                self.kept.show_note(not_kept_text(e.why), model)
             elif isinstance(e, FormatExported):
                 self.results.add_result(e.result)
 
