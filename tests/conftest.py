@@ -62,6 +62,17 @@ def tiny_folder(tmp_path: Path) -> Path:
     return make_tiny_folder(tmp_path / "tiny")
 
 
+@pytest.fixture(autouse=True)
+def shared_run_kept_clean(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Evaluate and Export keep their last results in the run folder (evaluation.json, exports.json): a test that
+    evaluates or exports the shared trained_run leaves the next test the run as training left it."""
+    yield
+    if "trained_run" in request.fixturenames:
+        run = request.getfixturevalue("trained_run")[0]
+        for name in ("evaluation.json", "exports.json"):
+            (run / name).unlink(missing_ok=True)
+
+
 @pytest.fixture(scope="session")
 def trained_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """One small finished run shared by read-only tests: (run_dir, dataset)."""

@@ -807,6 +807,10 @@ Open it again where it is now, or choose another folder.</source>
         <translation>混淆矩阵：行为真实类别，列为预测类别；选择一个单元格查看其图像</translation>
     </message>
     <message>
+        <source>Evaluate again</source>
+        <translation>重新评估</translation>
+    </message>
+    <message>
         <source>Save matrix as PNG…</source>
         <translation>将矩阵保存为 PNG…</translation>
     </message>
@@ -885,6 +889,18 @@ Open it again where it is now, or choose another folder.</source>
     <message>
         <source>No evaluation yet — press Evaluate (Ctrl+E) to score {run}: accuracy, the confusion matrix and the misclassified images.</source>
         <translation>还没有评估——点击“评估”（Ctrl+E）为 {run} 打分：准确率、混淆矩阵和错误预测的图像。</translation>
+    </message>
+    <message>
+        <source>The last evaluation of this model, kept in its run folder, no longer matches:</source>
+        <translation>此模型保存在其训练记录文件夹中的上次评估已不再相符：</translation>
+    </message>
+    <message>
+        <source>The last evaluation of this model, kept in its run folder; the model and the images are as they were then.</source>
+        <translation>此模型上次的评估，保存在其训练记录文件夹中；模型和图像都与当时相同。</translation>
+    </message>
+    <message>
+        <source>This evaluation could not be kept in the run folder for the next start: {0}</source>
+        <translation>无法将此次评估保存在训练记录文件夹中供下次启动使用：{0}</translation>
     </message>
     <message>
         <source>Labeled folder to evaluate on</source>
@@ -1034,6 +1050,10 @@ Open it again where it is now, or choose another folder.</source>
         <translation>浏览…</translation>
     </message>
     <message>
+        <source>Export again</source>
+        <translation>重新导出</translation>
+    </message>
+    <message>
         <source>File name</source>
         <translation>文件名</translation>
     </message>
@@ -1160,6 +1180,18 @@ Open it again where it is now, or choose another folder.</source>
     <message>
         <source>Exports the model file {0}. Each file is checked against it before it is reported done.</source>
         <translation>导出模型文件 {0}。每个文件在报告完成前都会与它核对。</translation>
+    </message>
+    <message>
+        <source>The last exports of this model, kept in its run folder, no longer match:</source>
+        <translation>此模型保存在其训练记录文件夹中的上次导出已不再相符：</translation>
+    </message>
+    <message>
+        <source>The last exports of this model, kept in its run folder; their files are as they were verified.</source>
+        <translation>此模型上次的导出，保存在其训练记录文件夹中；其文件与验证时相同。</translation>
+    </message>
+    <message>
+        <source>These exports could not be kept in the run folder for the next start: {0}</source>
+        <translation>无法将这些导出保存在训练记录文件夹中供下次启动使用：{0}</translation>
     </message>
     <message>
         <source>trained model (PyTorch, fp32)</source>
@@ -1467,6 +1499,17 @@ The file is in:
     <message>
         <source>Training run “{0}” was interrupted before its first epoch finished: there is nothing to resume. Start a new training on the Train page.</source>
         <translation>训练记录“{0}”在第一个轮次完成前就中断了：没有可继续的内容。请在“训练”页面开始新的训练。</translation>
+    </message>
+</context>
+<context>
+    <name>KeptBanner</name>
+    <message>
+        <source>and {0} more</source>
+        <translation>另有 {0} 项</translation>
+    </message>
+    <message>
+        <source>.</source>
+        <translation>。</translation>
     </message>
 </context>
 <context>

@@ -167,3 +167,8 @@ def test_serve_smoke(tmp_path: Path) -> None:
 def test_journal_replay_smoke(tmp_path: Path) -> None:
     report = run("journal_replay", tmp_path, "--smoke")
     assert [r["steps"] for r in report["rows"]] == [50, 100] and all(r["open_s"] >= 0 for r in report["rows"])
+
+
+def test_kept_results_smoke(tmp_path: Path) -> None:
+    report = run("kept_results", tmp_path, "--images", "60", "--classes", "3")
+    assert report["images"] == 60 and report["file_mb"] > 0 and report["read_back_s"] >= 0

@@ -14,9 +14,7 @@ import shutil
 import time
 import warnings
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import torch
@@ -29,7 +27,6 @@ from desktop_cls.core.inference import export_onnx as eo
 from desktop_cls.core.inference import int8_sensitivity as sens
 from desktop_cls.core.inference.export_openvino import bin_path, write_ir
 from desktop_cls.core.inference.export_report import (
-    AGREEMENT_TARGET,
     ExportImages,
     Fidelity,
     fidelity,
@@ -39,6 +36,7 @@ from desktop_cls.core.inference.export_report import (
     run_batched,
     torch_latency_ms,
 )
+from desktop_cls.core.inference.export_result import AGREEMENT_TARGET, ExportResult
 from desktop_cls.core.inference.export_snippets import snippet_path, snippet_text
 from desktop_cls.core.inference.export_staging import new_staging, replace_as_unit
 from desktop_cls.core.inference.int8_words import judged, said_calibrating, said_grown, said_measured
@@ -58,39 +56,6 @@ RUNTIMES = {"safetensors": "PyTorch", "torchscript": "PyTorch (TorchScript)", "o
 STAGES = 4  # export_model reports its stages as n of STAGES; finer steps (int8's blocks) come between
 FINE = 1000  # a verification's moving progress: thousandths of its stage (never STAGES, which names a stage)
 VERIFY_BATCH = 16  # images per batch when verifying: small enough that the bar moves every few seconds
-
-
-@dataclass(frozen=True)
-class ExportResult:
-    format: str
-    path: str
-    sidecar: str
-    size_bytes: int  # every file of the model (an OpenVINO .xml and its .bin together)
-    verified: bool
-    max_abs_diff: float  # largest logit difference from the fp32 model on random inputs
-    top1_agreement: float  # on the validation images when there are some, else on the random inputs
-    seconds: float
-    files: tuple[str, ...] = ()
-    snippet: str | None = None
-    num_images: int = 0
-    images: str = ""  # which images accuracy and agreement were measured on, or why not
-    accuracy: float | None = None
-    reference_accuracy: float | None = None  # the fp32 torch model on the same images
-    latency_ms: float = 0.0  # one image through the exported model's runtime on this machine
-    reference_latency_ms: float = 0.0  # the same for the fp32 torch model
-    runtime: str = ""
-    quantization: str | None = None
-    warning: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    def report(self) -> dict[str, Any]:
-        """The measured part, also stored in the sidecar JSON."""
-        keys = ("num_images", "images", "top1_agreement", "accuracy", "reference_accuracy", "size_bytes",
-                "latency_ms", "reference_latency_ms", "max_abs_diff", "runtime", "quantization", "warning")
-        d = self.to_dict()
-        return {**{k: d[k] for k in keys}, "agreement_target": AGREEMENT_TARGET}
 
 
 def _sample_inputs(meta: ModelMeta, n: int = 4, seed: int = 0) -> torch.Tensor:

@@ -21,13 +21,13 @@ from desktop_cls.core.data.image_cache import decode_samples
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import CancelToken, ProgressFn, no_progress
 from desktop_cls.core.i18n import _, ngettext
+from desktop_cls.core.inference.export_result import AGREEMENT_TARGET as AGREEMENT_TARGET
 from desktop_cls.core.models.model_io import ModelMeta
 from desktop_cls.core.models.preprocessing import prepare
 
 MAX_CALIBRATION = 300
 MAX_VALIDATION = 2000
 MIN_HALF = 10  # a folder the model learned is split in two for int8 from twice this many images
-AGREEMENT_TARGET = 0.99
 # What int8's choice of float blocks must show on its judging images before it stops: that the agreement on
 # further images is at least this, with BOUND_CONFIDENCE (one-sided Wilson bound). On 250-300 images this
 # asks for 99.3-99.6 % observed: the stop on 99 % observed held on its own 300 digits and 250 pictures but

@@ -24,12 +24,17 @@ def kept_epoch(model: str) -> tuple[int, int] | None:
 
 def evaluation(model: str, folder: str) -> Any:
     """The task: score `model` on the labeled images of `folder`; a plain dict (the report, and under "_" keys the
-    samples for the gallery, the curves, the model, the folder and the epoch the model was kept at)."""
+    samples for the gallery, the curves, the model, the folder, the epoch the model was kept at, and why it could not
+    be kept in the run's folder for the next start, if it could not). The folder's state is taken before scoring,
+    so a file changed meanwhile makes the kept result stale rather than passing for scored."""
 
     def work(progress: Any, cancel: Any) -> dict[str, Any]:
+        from desktop_cls.core import run_dir as rd
         from desktop_cls.core.inference.evaluation import evaluate
         from desktop_cls.core.inference.predictor import Predictor
+        from desktop_cls.core.inference.saved_evaluation import folder_state, keep_evaluation
 
+        before = folder_state(folder) if rd.is_run_dir(Path(model)) else None
         ev = evaluate(Predictor.load(model, allow_code=False), folder, progress=progress, cancel=cancel)
         d = ev.to_dict()
         pred = ev.probs.argmax(axis=1) if len(ev.probs) else []
@@ -39,7 +44,20 @@ def evaluation(model: str, folder: str) -> Any:
         d["_model"] = model
         d["_folder"] = folder
         d["_epoch"] = kept_epoch(model)
+        d["_not_kept"] = keep_evaluation(model, folder, before, d)
         return d
+
+    return work
+
+
+def kept_evaluation(run: str, folder: str, classes: tuple[str, ...]) -> Any:
+    """The task: the evaluation the run's folder keeps of these images (saved_evaluation.SavedEvaluation), checked,
+    with why it no longer matches; read off the UI thread (a large one is megabytes, and the folder is walked)."""
+
+    def work(progress: Any, cancel: Any) -> Any:
+        from desktop_cls.core.inference.saved_evaluation import load_evaluation
+
+        return load_evaluation(run, folder, classes)
 
     return work
 
@@ -52,6 +70,15 @@ class EvaluateModel:
     result: dict[str, Any] | None = None
     tag: Tag | None = None
     taken_down: Tag | None = None
+    kept_asked: Tag | None = None  # the (images, run) whose kept evaluation was last read
+
+    def read_kept(self, run: str | None, folder: str, is_run: bool) -> bool:
+        """Whether to read the evaluation a run folder keeps of these images: when nothing is shown, once for each
+        (images, run), so a result the user saw go does not come back by itself."""
+        if self.tag is not None or not run or not folder or not is_run or self.kept_asked == Tag(folder, run):
+            return False
+        self.kept_asked = Tag(folder, run)
+        return True
 
     @staticmethod
     def default_folder(dataset: str | None, run_fits_dataset: bool, run_dataset: str | None) -> str:

@@ -6,7 +6,7 @@ whether the result shown still belongs to the chosen run are the page model's (e
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -23,14 +23,16 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_cls.gui.pages.evaluate.calibration_tab import CalibrationTab
-from desktop_cls.gui.pages.evaluate.evaluate_model import EvaluateModel, evaluation
+from desktop_cls.gui.pages.evaluate.evaluate_model import EvaluateModel, evaluation, kept_evaluation
+from desktop_cls.gui.pages.evaluate.evaluate_texts import images_hint, kept_text, not_kept_text, waiting_text
 from desktop_cls.gui.pages.evaluate.metrics_panel import MetricsPanel
 from desktop_cls.gui.pages.evaluate.mistakes_gallery import MistakesGallery
 from desktop_cls.gui.pages.page import Page, PageAction
-from desktop_cls.gui.state import AppState, PageKey
+from desktop_cls.gui.state import AppState, PageKey, Tag
 from desktop_cls.gui.widgets.confusion_view import ConfusionMatrixView
 from desktop_cls.gui.widgets.dialogs import save_image, show_error
 from desktop_cls.gui.widgets.insight_views import CurvesOnShow, PlotLegend, curves_plot, with_legend
+from desktop_cls.gui.widgets.kept_banner import KeptBanner
 from desktop_cls.gui.work.tasks import TaskRunner
 
 
@@ -45,6 +47,7 @@ class EvaluatePage(Page):
         self.calibration = CalibrationTab()
         self.curves = curves_plot()
         self.curves_legend = PlotLegend(self.curves, "curvesLegend")
+        self.kept = KeptBanner("keptEvaluation", self.tr("Evaluate again"), lambda: self.evaluate())
         self.build()
 
     def page_actions(self) -> list[PageAction]:
@@ -107,7 +110,8 @@ class EvaluatePage(Page):
         right.addTab(self.calibration, self.tr("Calibration"))
         right.addTab(curves_tab := with_legend(self.curves, self.curves_legend), self.tr("Curves"))
         self.curves_on_show = CurvesOnShow(self.curves, self.curves_legend, right, curves_tab)
-        self.set_body(self.waiting_text(None), left, right, top=top)
+        self.set_body(waiting_text(None), left, right, top=top)
+        cast(QVBoxLayout, self.layout()).insertWidget(1, self.kept)  # under the controls, with or without a result
 
     def connect_state(self) -> None:
         self.state.run_changed.connect(self._on_run)
@@ -117,6 +121,7 @@ class EvaluatePage(Page):
 
     def _on_run(self, run: str) -> None:
         self.model_edit.setText(run)
+        self.kept.leave(run)
         self._follow_state()
 
     def default_folder(self) -> str:
@@ -125,34 +130,36 @@ class EvaluatePage(Page):
         return self.model.default_folder(ds.root if ds is not None else None, self.state.run_mismatch() is None,
                                          self.state.run_dataset())
 
-    def _hint(self, short: str, full: str, name: str) -> None:
-        """What the field scores when left empty: short enough to fit (the label before it says Images), in full
-        as its tooltip."""
-        self.folder_edit.setPlaceholderText(short.format(name))
-        self.folder_edit.setToolTip(full.format(name))
-
     def _follow_state(self) -> None:
-        """Name the default images; a result of another model or other default images is not shown as this one's."""
-        ds, folder = self.state.dataset, self.default_folder()
-        if ds is not None and folder == ds.root:
-            info = self.state.run_info
-            hint = ((self.tr("Default: test images of {0}"), self.tr("Labeled folder (default: test images of {0})"))
-                    if ds.held_out_split() == "test" else
-                    (self.tr("Default: all of {0}, cross-validated"),
-                     self.tr("Labeled folder (default: every image of {0}, as cross-validation predicted it)"))
-                    if info is not None and info.cross_validated else
-                    (self.tr("Default: validation images of {0}"),
-                     self.tr("Labeled folder (default: validation images of {0})")))
-            self._hint(*hint, Path(ds.root).name)
-        elif folder:
-            self._hint(self.tr("Default: the model's training images"), self.tr(
-                "Labeled folder (default: the images the model was trained on, in {0})"), Path(folder).name)
-        run = self.state.run
+        """Name the default images; a result of another model or other default images is not shown as this one's;
+        with none shown, the one the run's folder keeps of these images is read back."""
+        folder, run = self.default_folder(), self.state.run
+        if (hint := images_hint(self.state.dataset, folder, self.state.run_info)) is not None:
+            name = Path(folder).name
+            self.folder_edit.setPlaceholderText(hint[0].format(name))
+            self.folder_edit.setToolTip(hint[1].format(name))
         if self.model.tag is not None and self.model.stale(run, self.folder_edit.text().strip(), folder):
             self.model.take_down()
             self.clear_result("")
         if self.model.tag is None:
             self.empty.set_text(self.empty_text(run, self.folder_edit.text().strip() or folder))
+        classes = self.state.run_info.classes if self.state.run_info is not None else ()
+        if not self.folder_edit.text().strip() and self.model.read_kept(run, folder, bool(classes)):
+            read = self.kept.next_read()
+            self.run_task("kept evaluation", kept_evaluation(run or "", folder, classes),
+                          lambda saved: self._kept(saved, read))
+
+    def _kept(self, saved: Any, read: int) -> None:
+        """The run's kept evaluation (SavedEvaluation), marked stale with the reasons when it no longer matches, or
+        why its file was refused; not once a result came or the run or the images changed."""
+        asked, now = self.model.kept_asked, Tag(self.default_folder(), self.state.run)
+        if not self.kept.latest(read) or self.model.tag is not None or asked != now or self.folder_edit.text().strip():
+            return
+        if saved.result is not None:
+            self._show(saved.result)
+            self.kept.show_kept(kept_text(bool(saved.stale)), saved.stale, self.state.run or "")
+        elif saved.note:
+            self.kept.show_note(saved.note, self.state.run or "")
 
     def empty_text(self, run: str | None, folder: str) -> str:
         """What the page says with no result: why the last one went (another model, other images), or what to do."""
@@ -164,18 +171,11 @@ class EvaluatePage(Page):
         if why == "images":
             return self.tr("The results of {run} were on other images and were cleared. Press Evaluate (Ctrl+E) to "
                            "score it on {folder}.").format(run=Path(run or "").name, folder=Path(folder).name)
-        return self.waiting_text(run)
-
-    def waiting_text(self, run: str | None) -> str:
-        """The empty state before any result: what to press, or (no model yet) what to do first."""
-        if run:  # a model is there (reopened, or just trained): no need to train one
-            return self.tr("No evaluation yet — press Evaluate (Ctrl+E) to score {run}: accuracy, the confusion "
-                           "matrix and the misclassified images.").format(run=Path(run).name)
-        return self.tr("No evaluation yet — train a model on the Train page, then press Evaluate to see "
-                       "accuracy, the confusion matrix and the misclassified images.")
+        return waiting_text(run)
 
     def clear_result(self, why: str) -> None:
         self.model.clear()
+        self.kept.clear()
         self.metrics.clear()
         self.confusion.set_classes([])
         self.calibration.clear()
@@ -206,6 +206,7 @@ class EvaluatePage(Page):
         if self.busy():
             return
         self.buttons["evaluateButton"].setEnabled(False)
+        self.kept.next_read()  # a kept result read meanwhile is not shown over this one
         self.run_task("evaluate", evaluation(model, folder), self._show, status=self.tr("Evaluating…"),
                       on_error=self._failed, on_cancelled=self._update_enabled)
 
@@ -218,7 +219,7 @@ class EvaluatePage(Page):
         another dataset or model was chosen while it ran (it would be shown under their names)."""
         self._update_enabled()
         samples, curves, kept = d.pop("_samples"), d.pop("_curves"), d.pop("_epoch", None)
-        model_path = d.pop("_model")
+        model_path, not_kept = d.pop("_model"), d.pop("_not_kept", "")
         self.model.shows(d, d.pop("_folder", None), model_path)
         folder = self.folder_edit.text().strip() or self.default_folder()
         if self.model.moved_on(self.model_edit.text().strip() or (self.state.run or ""), folder):
@@ -231,6 +232,7 @@ class EvaluatePage(Page):
         self.calibration.show_result(curves["reliability"], d.get("ece"))
         self.curves_on_show.show(curves)
         self.show_content()
+        self.kept.show_note(not_kept_text(not_kept), model_path) if not_kept else self.kept.clear()
         self.mistakes.set_result(classes, samples, model_path)
         self.state.step_done_with(PageKey.EVALUATE, model_path)
 

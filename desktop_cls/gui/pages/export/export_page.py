@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QUrl
+from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -30,15 +30,16 @@ from desktop_cls.gui.pages.export.export_formats import (
     format_name,
     ticks_to_remember,
 )
-from desktop_cls.gui.pages.export.export_progress import ExportBegun, ExportProgress, FormatExported
+from desktop_cls.gui.pages.export.export_progress import ExportBegun, ExportNotKept, ExportProgress, FormatExported
 from desktop_cls.gui.pages.export.export_results import ExportResults
+from desktop_cls.gui.pages.export.export_results_model import kept_exports
+from desktop_cls.gui.pages.export.export_texts import exported_what, kept_text, not_kept_text
 from desktop_cls.gui.pages.export.serve_panel import ServePanel
 from desktop_cls.gui.pages.page import Page, PageAction
-from desktop_cls.gui.state import AppState, PageKey, RunInfo
+from desktop_cls.gui.state import AppState, PageKey
 from desktop_cls.gui.widgets.dialogs import existing_folder, show_error
+from desktop_cls.gui.widgets.kept_banner import KeptBanner
 from desktop_cls.gui.work.tasks import TaskRunner
-
-translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
 
 
 class ExportPage(Page):
@@ -47,6 +48,7 @@ class ExportPage(Page):
         self.checks = format_checks(state.settings.export_formats)
         self.serve_panel = ServePanel(tasks, lambda: self.model_edit.text())
         self.results = ExportResults(self.serve_panel)
+        self.kept = KeptBanner("keptExports", self.tr("Export again"), lambda: self.export())
         self.build()
 
     def page_actions(self) -> list[PageAction]:
@@ -98,7 +100,7 @@ class ExportPage(Page):
         self.hint = QLabel(exported_what(""))
         self.hint.setObjectName("exportHint")
         self.hint.setWordWrap(True)
-        self.set_column(self.results, self.hint, *([top] if top is not None else []), buttons)
+        self.set_column(self.results, self.hint, *([top] if top is not None else []), buttons, self.kept)
 
     def connect_state(self) -> None:
         self.state.run_changed.connect(self._show_model)
@@ -120,8 +122,24 @@ class ExportPage(Page):
         self.model_edit.setText(path)
         self.hint.setText(exported_what(path))
         self.serve_panel.model_changed(path)
+        self.kept.leave(path)
         if self.results.model.made_from_other(path):
             self.results.clear()
+        if path and not self.results.model.exports and not self.busy():
+            read = self.kept.next_read()
+            self.run_task("kept exports", kept_exports(path), lambda saved: self._kept(saved, path, read))
+
+    def _kept(self, saved: Any, model: str, read: int) -> None:
+        """The exports the run's folder keeps (saved_exports.SavedExports), shown as the last ones and marked stale
+        with the reasons when their files changed; not once another model was chosen, an export began or a newer
+        reading was asked for."""
+        if not self.kept.latest(read) or model != self.model_edit.text().strip() or self.results.model.exports:
+            return
+        if saved.exports:
+            self.results.show_results(list(saved.exports), Path(saved.dest), model)
+            self.kept.show_kept(kept_text(bool(saved.stale)), saved.stale, model)
+        elif saved.note:
+            self.kept.show_note(saved.note, model)
 
     def _browse(self) -> None:
         path = QFileDialog.getExistingDirectory(self, self.tr("Export into"), existing_folder(self.dest_edit.text()))
@@ -146,7 +164,12 @@ class ExportPage(Page):
         targets = export_targets(formats, dest, name)
 
         def work(progress: Any, cancel: Any) -> list[dict[str, Any]]:
-            return _export_all(model, targets, overwrite, progress, cancel)
+            from desktop_cls.core.inference.saved_exports import keep_exports
+
+            results = _export_all(model, targets, overwrite, progress, cancel)
+            if why := keep_exports(model, dest, results):  # for the next start
+                progress.event(ExportNotKept(why))
+            return results
 
         self.state.settings.last_export_dir = str(dest)
         self.state.settings_changed.emit(True)
@@ -159,6 +182,10 @@ class ExportPage(Page):
                 return
             if isinstance(e, ExportBegun):
                 self.results.show_results([], dest, model)
+                self.kept.clear()
+                self.kept.next_read()  # the kept exports read meanwhile are not shown over these
+            elif isinstance(e, ExportNotKept):
+                self.kept.show_note(not_kept_text(e.why), model)
             elif isinstance(e, FormatExported):
                 self.results.add_result(e.result)
 
@@ -187,23 +214,6 @@ class ExportPage(Page):
         super().shutdown()
 
 
-def exported_what(model: str) -> str:
-    """The line above the form: what is exported from the model chosen, in the words of how it was made (the quick
-    method fits a last layer in one step: it has no epochs to choose the best of)."""
-    if not model:
-        return translate("ExportPage", "No model yet — train one on the Train page, then export it here.")
-    name = Path(model).name
-    if RunInfo.read(model).quick:
-        return translate("ExportPage", "Exports {0}, made by the quick method (a last layer fitted in one step, so "
-                         "there are no epochs to choose from). Each file is checked against the trained model "
-                         "before it is reported done.").format(name)
-    if Path(model).is_file():
-        return translate("ExportPage", "Exports the model file {0}. Each file is checked against it before it is "
-                         "reported done.").format(name)
-    return translate("ExportPage", "Exports the best epoch of {0}. Each file is checked against the trained model "
-                     "before it is reported done.").format(name)
-
-
 def _export_all(model: str, targets: dict[str, Path], overwrite: bool, progress: Any,
                 cancel: Any) -> list[dict[str, Any]]:
     """On the worker: measure once, then write, verify and measure each format; each format's plain dict goes to
@@ -230,3 +240,4 @@ def _export_all(model: str, targets: dict[str, Path], overwrite: bool, progress:
         progress.event(FormatExported(d))
     steps.done()
     return out
+

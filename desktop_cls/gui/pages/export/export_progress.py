@@ -31,6 +31,13 @@ class FormatExported:
     result: dict[str, Any]
 
 
+@dataclass(frozen=True, slots=True)
+class ExportNotKept:
+    """The exports were written, but could not be kept in the run folder for the next start: why."""
+
+    why: str
+
+
 def time_left(seconds: float) -> str:
     if seconds >= 90:
         return translate("ExportPage", "about {0:.0f} min left").format(seconds / 60)

@@ -70,3 +70,15 @@ class ExportResultsModel:
             return False, ""
         first = self.exports[0]
         return bool(first["num_images"]), str(first["images"])
+
+
+def kept_exports(model: str) -> Any:
+    """The task: the exports the run folder MODEL keeps (saved_exports.SavedExports), checked, with why they no
+    longer match; off the UI thread, as every exported file is looked at."""
+
+    def work(progress: Any, cancel: Any) -> Any:
+        from desktop_cls.core.inference.saved_exports import load_exports
+
+        return load_exports(model)
+
+    return work

@@ -1,0 +1,115 @@
+"""After a restart the reopened run shows its last evaluation and its last exports again, read from its folder;
+marked stale, with the button that runs them again, once the model or an exported file changed; a hostile kept file
+is said above the empty page, and nothing of it is shown."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from PySide6.QtWidgets import QTableWidget
+from pytestqt.qtbot import QtBot
+
+from desktop_cls.core.run_dir import MODEL
+from desktop_cls.gui.settings import Settings
+from desktop_cls.gui.shell.main_window import MainWindow
+from tests.gui.conftest import cell
+from tests.gui.test_restored_state import reopened
+
+
+def _own_run(trained_run: tuple[Path, Path], tmp_path: Path) -> tuple[Path, Path]:
+    """A copy of the shared run (this test writes its kept results into it), trained on the shared images."""
+    run = tmp_path / "run"
+    shutil.copytree(trained_run[0], run)
+    return run, trained_run[1]
+
+
+def _restarted(qtbot: QtBot, run: Path, data: Path) -> MainWindow:
+    return reopened(qtbot, Settings(recent_folders=[str(data)], recent_runs=[str(run)]))
+
+
+def _row(table: QTableWidget, row: int) -> list[str]:
+    return [cell(table, row, c) for c in range(table.columnCount())]
+
+
+def test_the_last_evaluation_comes_back_after_a_restart_and_goes_stale_with_the_model(
+        qtbot: QtBot, window: MainWindow, trained_run: tuple[Path, Path], tmp_path: Path) -> None:
+    run, data = _own_run(trained_run, tmp_path)
+    window.open_dataset(str(data))
+    qtbot.waitUntil(lambda: window.state.dataset is not None, timeout=60_000)
+    window.state.set_run(str(run))
+    ev = window.evaluate_page
+    ev.evaluate()
+    qtbot.waitUntil(lambda: ev.model.result is not None, timeout=60_000)
+    summary, shown = ev.metrics.summary.text(), len(ev.mistakes._evaluated)
+    matrix = (ev.model.result or {})["confusion_matrix"]
+    window.shutdown()
+
+    restarted = _restarted(qtbot, run, data)
+    again = restarted.evaluate_page
+    qtbot.waitUntil(lambda: again.model.result is not None, timeout=60_000)
+    assert again.metrics.summary.text() == summary and (again.model.result or {})["confusion_matrix"] == matrix
+    assert len(again.mistakes._evaluated) == shown and again.metrics.table.rowCount() == 3 + 2
+    assert again.kept.isVisibleTo(again) and not again.kept.stale
+    assert not again.kept.again_button.isVisibleTo(again)
+    restarted.shutdown()
+
+    (run / MODEL).write_bytes((run / MODEL).read_bytes() + b"\0")  # trained again since, say
+    restarted = _restarted(qtbot, run, data)
+    stale = restarted.evaluate_page
+    qtbot.waitUntil(lambda: stale.model.result is not None, timeout=60_000)
+    assert stale.kept.stale and "the model was trained again or replaced since" in stale.kept.label.text()
+    assert stale.kept.again_button.isVisibleTo(stale)
+    restarted.shutdown()
+
+
+def test_a_hostile_kept_evaluation_is_said_and_nothing_of_it_shown(
+        qtbot: QtBot, trained_run: tuple[Path, Path], tmp_path: Path) -> None:
+    run, data = _own_run(trained_run, tmp_path)
+    (run / "evaluation.json").write_text(json.dumps({"kind": "desktop_cls evaluation", "version": 1,
+                                                     "report": {"classes": ["<b>cat</b>"]}}), encoding="utf-8")
+    restarted = _restarted(qtbot, run, data)
+    ev = restarted.evaluate_page
+    qtbot.waitUntil(lambda: ev.kept.isVisibleTo(ev), timeout=60_000)
+    assert ev.model.result is None and ev.metrics.table.rowCount() == 0
+    assert str(run / "evaluation.json") in ev.kept.label.text() and ev.kept.again_button.isVisibleTo(ev)
+    ev.state.set_run(str(run))  # the same run chosen again: what was said of its file stays
+    assert ev.kept.isVisibleTo(ev)
+    other = tmp_path / "other"
+    shutil.copytree(trained_run[0], other)
+    ev.state.set_run(str(other))  # another run: the word about the first one's file goes
+    assert not ev.kept.isVisibleTo(ev)
+    restarted.shutdown()
+
+
+def test_the_last_exports_come_back_after_a_restart_and_go_stale_with_their_files(
+        qtbot: QtBot, window: MainWindow, trained_run: tuple[Path, Path], tmp_path: Path) -> None:
+    run, data = _own_run(trained_run, tmp_path)
+    window.state.set_run(str(run))
+    xp = window.export_page
+    for fmt, check in xp.checks.items():
+        check.setChecked(fmt == "safetensors")
+    xp.dest_edit.setText(str(tmp_path / "exports"))
+    xp.export()
+    qtbot.waitUntil(lambda: xp.buttons["exportButton"].isEnabled() and xp.results.table.rowCount() == 2,
+                    timeout=120_000)
+    cells = _row(xp.results.table, 1)
+    metadata = xp.results.meta_view.toPlainText()
+    window.shutdown()
+
+    restarted = _restarted(qtbot, run, data)
+    again = restarted.export_page
+    qtbot.waitUntil(lambda: again.results.table.rowCount() == 2, timeout=60_000)
+    assert _row(again.results.table, 1) == cells
+    assert again.results.meta_view.toPlainText() == metadata and not again.kept.stale
+    exported = Path(again.results.model.exports[0]["path"])
+    exported.unlink()
+    other = tmp_path / "other"
+    shutil.copytree(trained_run[0], other)
+    again.state.set_run(str(other))  # another model, then this one again: its exports are read back, now stale
+    again.state.set_run(str(run))
+    qtbot.waitUntil(lambda: again.kept.stale, timeout=60_000)
+    assert f"{exported} is gone" in again.kept.label.text() and again.results.table.rowCount() == 2
+    assert again.kept.again_button.isVisibleTo(again)
+    restarted.shutdown()
