@@ -28,7 +28,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         if cancel.is_set():
             raise KeyboardInterrupt
         cancel.set()
-        pr.line(_("stopping after this batch (Ctrl+C again to abort)..."))
+        pr.line(stop_words(pr))
 
     ctx = None
     if launched_by_torchrun():
@@ -52,6 +52,17 @@ def cmd_train(args: argparse.Namespace) -> int:
     if ctx is not None and ctx.rank != 0:
         return EXIT_INTERRUPTED if result.cancelled else 0
     return _report(args, result, pr)
+
+
+def stop_words(pr: Progress) -> str:
+    """What the first Ctrl+C does at the run's stage, as the Train page's Stop says it: a run saving its model
+    finishes it (short, written whole or not at all); a quick run stops at its next step and saves no model; a run
+    of epochs stops after the batch, keeping its last finished epoch."""
+    if pr.stage_key in ("calibrating", "saving"):
+        return _("finishing the model: training ends once it is saved (Ctrl+C again to abort)...")
+    if pr.quick:
+        return _("stopping the quick run; it saves no model (Ctrl+C again to abort)...")
+    return _("stopping after this batch (Ctrl+C again to abort)...")
 
 
 def _config_and_data(args: argparse.Namespace, pr: Progress, distributed: bool) -> tuple[Any, Any]:
@@ -147,6 +158,10 @@ def _report(args: argparse.Namespace, result: Any, pr: Progress) -> int:
         if acc is not None:
             text += _("; best validation accuracy {accuracy:.1%}").format(accuracy=acc)
         pr.line(text)
+    if result.cancelled and pr.quick:  # one step, no epochs: nothing to resume
+        pr.line(_("stopped before its model was saved; a quick run has no epochs to continue: train it again (the "
+                  "image features computed so far are cached)"))
+        return EXIT_INTERRUPTED
     if result.cancelled:
         pr.line(_("stopped; continue with: desktop-cls train --resume {run}").format(run=for_shell(result.run_dir)))
         return EXIT_INTERRUPTED
