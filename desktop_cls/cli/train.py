@@ -10,7 +10,14 @@ from typing import Any
 
 from desktop_cls.cli.output import EXIT_INTERRUPTED, number_in, print_json, say
 from desktop_cls.cli.progress import Progress
-from desktop_cls.cli.train_options import LR_FIND_OPTIONS, add_option_flags, plan_from_args, say_plan, train_config
+from desktop_cls.cli.train_options import (
+    LR_FIND_OPTIONS,
+    add_option_flags,
+    plan_from_args,
+    say_plan,
+    say_unused_by_quick,
+    train_config,
+)
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import _, ngettext
 from desktop_cls.core.names import for_shell
@@ -88,6 +95,7 @@ def _config_and_data(args: argparse.Namespace, pr: Progress, distributed: bool) 
         idx = _health_checked(idx, args.dir, pr)
     plan = plan_from_args(cfg, args, idx, distributed)
     say_plan(plan, pr)
+    say_unused_by_quick(plan, args, pr)
     pr.line(_describe_plan(plan, idx))
     return plan.config, idx
 

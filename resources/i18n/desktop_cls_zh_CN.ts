@@ -3253,10 +3253,6 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>停止</translation>
     </message>
     <message>
-        <source>Stop after this batch; a run of epochs keeps its last finished one, a quick run saves no model</source>
-        <translation>在这一批之后停止；按轮次训练的保留最后完成的轮次，快速训练不保存模型</translation>
-    </message>
-    <message>
         <source>Resume a run…</source>
         <translation>继续训练…</translation>
     </message>
@@ -3389,6 +3385,10 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>停止(&amp;T)</translation>
     </message>
     <message>
+        <source>Stop: a run of epochs keeps its last finished one, a quick run saves no model; a run already saving its model finishes it</source>
+        <translation>停止：按轮次训练的保留最后完成的轮次，快速训练不保存模型；已在保存模型的训练会先保存完</translation>
+    </message>
+    <message>
         <source>Save configuration as run &amp;file…</source>
         <translation>将配置另存为训练配置文件(&amp;F)…</translation>
     </message>
@@ -3411,6 +3411,14 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
     <message>
         <source>Training is running. Quit anyway? Training stops cleanly and keeps its last finished epoch; you can resume it later.</source>
         <translation>训练正在进行。仍要退出吗？训练会干净地停止并保留最后完成的轮次，之后可以继续训练。</translation>
+    </message>
+    <message>
+        <source>Finishing the model: training ends once it is saved…</source>
+        <translation>正在完成模型：保存后训练即结束…</translation>
+    </message>
+    <message>
+        <source>Stopping the quick run; it saves no model…</source>
+        <translation>正在停止快速训练；不会保存模型…</translation>
     </message>
     <message>
         <source>Stopping after this batch…</source>
