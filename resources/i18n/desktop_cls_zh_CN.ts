@@ -466,14 +466,6 @@
         <translation>要分类的文件夹</translation>
     </message>
     <message>
-        <source>Predicted: {0} ({1:.1%})</source>
-        <translation>预测：{0}（{1:.1%}）</translation>
-    </message>
-    <message>
-        <source>Cannot read this image: {0}</source>
-        <translation>无法读取此图像：{0}</translation>
-    </message>
-    <message>
         <source>Video to classify</source>
         <translation>要分类的视频</translation>
     </message>
@@ -523,6 +515,32 @@
     <message>
         <source>Copy each image into a sub-folder named after its predicted class</source>
         <translation>把每张图像复制到以其预测类别命名的子文件夹中</translation>
+    </message>
+    <message>
+        <source>Classify again</source>
+        <translation>重新分类</translation>
+    </message>
+    <message>
+        <source>Classify the same images with the model chosen now</source>
+        <translation>用现在选择的模型对同样的图像重新分类</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n chosen item(s)</source>
+        <translation>
+            <numerusform>所选的 %n 项</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Classifying {0} stopped: the model changed to {1}.</source>
+        <translation>对 {0} 的分类已停止：模型已换成 {1}。</translation>
+    </message>
+    <message>
+        <source>Predicted: {0} ({1:.1%})</source>
+        <translation>预测：{0}（{1:.1%}）</translation>
+    </message>
+    <message>
+        <source>Cannot read this image: {0}</source>
+        <translation>无法读取此图像：{0}</translation>
     </message>
     <message>
         <source>Save predictions</source>
