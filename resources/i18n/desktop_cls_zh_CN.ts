@@ -2636,6 +2636,10 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>预训练网络为每张图像计算一次特征，然后一步拟合最后一层。没有可绘制的轮次：完成后结果显示在这里。</translation>
     </message>
     <message>
+        <source>Quick mode: stopped</source>
+        <translation>快速模式：已停止</translation>
+    </message>
+    <message>
         <source>{0}: {1:.0%} right</source>
         <translation>{0}：{1:.0%} 正确</translation>
     </message>
@@ -3254,6 +3258,14 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
     <message>
         <source>{outcome} — {summary}. Run saved in {run}</source>
         <translation>{outcome}——{summary}。训练记录保存在 {run}</translation>
+    </message>
+    <message>
+        <source>Stopped before its last layer was fitted: no model was saved. Train again to finish it (the image features computed so far are cached).</source>
+        <translation>在最后一层拟合完成之前已停止：没有保存模型。重新训练即可完成（已计算的图像特征已缓存）。</translation>
+    </message>
+    <message>
+        <source>Stopped — no model saved; train again to finish it</source>
+        <translation>已停止 — 没有保存模型；重新训练即可完成</translation>
     </message>
 </context>
 <context>
