@@ -98,3 +98,15 @@ def test_a_stop_once_the_model_is_being_saved_lets_the_save_finish(folder: Path,
     assert not res.cancelled and res.epochs_done == 1 and (run / "model.safetensors").is_file()
     assert json.loads((run / "run.json").read_text())["status"] == "finished"
     assert keys[0] == "backbone" and keys[-2:] == ["fitting", "saving"]
+
+
+@pytest.mark.parametrize("pooling", ["avgmax", "max"])
+def test_the_label_pages_live_suggestions_hear_a_stop_during_their_fit(pooling: str) -> None:
+    """Their refit is the quick run's (a cross-validated search for pictures): Stop waited for all of it."""
+    from desktop_cls.core.training.live_suggestions import fit_suggester
+
+    x, y = _features()
+    token = SetAtCheck(at=3)
+    with pytest.raises(CancelledError):
+        fit_suggester(x, y, 3, pooling, cancel=token)
+    assert token.checks == 3
