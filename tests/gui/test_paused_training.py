@@ -201,3 +201,15 @@ def test_stop_says_what_it_does_at_the_runs_stage(training: TrainPage, quick: bo
     tp.stop()
     assert tp.training.task is not None and tp.training.task.token.is_set()
     assert tp.monitor.log.toPlainText().splitlines()[-1] == words
+
+
+def test_the_quit_question_of_a_quick_run_fitting_its_last_layer_says_it_stops_unfinished(
+        window: MainWindow, training: TrainPage, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fit now hears a cancel at every step: quitting stops it with no model, not "once the model is saved"."""
+    from desktop_cls.core.events import StageChanged
+
+    training.monitor.begin(1, None, quick=True)
+    training.monitor.event(StageChanged("fitting the classifier head", key="fitting"))
+    asked = quit_questions(monkeypatch)
+    window.close()
+    assert asked and "saves no model" in asked[0] and "finishing its model" not in asked[0]
