@@ -111,8 +111,8 @@ def given_flags(args: argparse.Namespace, keys: frozenset[str]) -> list[str]:
 
 def say_unused_by_quick(plan: Any, args: argparse.Namespace, pr: Progress) -> None:
     """A flag the quick method never reads (--epochs, --warmup-epochs, --lr, ...) is said to be unused, with the
-    methods that use it: the automatic choice of the quick method is not overruled by a flag (the window greys
-    those options out in the quick mode, and both plan alike), and a silent --epochs read as if it trained 30."""
+    methods that use it. The flag does not overrule the automatic choice of the quick method (the window greys those
+    options out in the quick mode, and both front ends plan alike); unsaid, `--epochs 30` looked as if it trained."""
     from desktop_cls.core.i18n import join_list, ngettext
     from desktop_cls.core.training.config import QUICK
     from desktop_cls.core.training.methods import AUTO, QUICK_UNUSED, method_name

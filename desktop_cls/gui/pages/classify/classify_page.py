@@ -116,7 +116,7 @@ class ClassifyPage(Page):
     def _forget_results(self, loading: str = "") -> None:
         """The rows, the heat map and the preview of another model go; Save CSV and Copy with them. The preview
         says which model is loading until it is ready (behind a folder's last batch, seconds)."""
-        self.results.clear(loading)  # a folder under way is said to have stopped, with Classify again
+        self.results.clear(loading)  # a folder or video under way is said to have stopped, with Classify again
         self.heat_maps.forget()
         if not self.live.running():
             self.preview.clear(self.tr("Loading {0}…").format(loading) if loading else "")
