@@ -160,7 +160,7 @@ def _report(args: argparse.Namespace, result: Any, pr: Progress) -> int:
     if args.json:
         print_json({k: summary[k] for k in ("run_dir", "classes", "epochs", "best_val_accuracy", "train_seconds",
                                             "cancelled", "world_size")})
-    else:
+    elif not (result.cancelled and pr.quick):  # a stopped quick run saved nothing: said below
         acc = summary["best_val_accuracy"]
         text = _("run saved in {run}").format(run=result.run_dir)
         if acc is not None:

@@ -45,7 +45,7 @@ def test_ctrl_c_while_a_quick_run_fits_stops_it_and_offers_no_resume(capsys: pyt
     err = capsys.readouterr().err
     assert code == EXIT_INTERRUPTED
     assert "stopping the quick run; it saves no model" in err and "after this batch" not in err
-    assert "stopped before its model was saved" in err and "--resume" not in err
+    assert "stopped before its model was saved" in err and "--resume" not in err and "run saved in" not in err
     assert not (tmp_path / "run" / "model.safetensors").exists()
     assert json.loads((tmp_path / "run" / "run.json").read_text())["status"] == "stopped"
 
