@@ -19,6 +19,7 @@ class Progress:
         self.quiet = quiet
         self.quick = False  # the run is a quick one: its single "epoch" is the last layer's fit
         self._last_stage = ""
+        self.stage_key = ""  # the run's phase (StageChanged.key): Ctrl+C says what a stop does in it
         self._drawn = False  # a bar is on the terminal's last line
 
     def _bar(self, text: str) -> None:
@@ -54,6 +55,7 @@ class Progress:
 
     # trainer callbacks
     def on_stage(self, e: Any) -> None:
+        self.stage_key = e.key
         if e.total:
             self.progress(e.done, e.total, e.stage)
         elif e.stage != self._last_stage:

@@ -10,7 +10,14 @@ from typing import Any
 
 from desktop_cls.cli.output import EXIT_INTERRUPTED, number_in, print_json, say
 from desktop_cls.cli.progress import Progress
-from desktop_cls.cli.train_options import LR_FIND_OPTIONS, add_option_flags, plan_from_args, say_plan, train_config
+from desktop_cls.cli.train_options import (
+    LR_FIND_OPTIONS,
+    add_option_flags,
+    plan_from_args,
+    say_plan,
+    say_unused_by_quick,
+    train_config,
+)
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import _, ngettext
 from desktop_cls.core.names import for_shell
@@ -28,7 +35,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         if cancel.is_set():
             raise KeyboardInterrupt
         cancel.set()
-        pr.line(_("stopping after this batch (Ctrl+C again to abort)..."))
+        pr.line(stop_words(pr))
 
     ctx = None
     if launched_by_torchrun():
@@ -54,6 +61,17 @@ def cmd_train(args: argparse.Namespace) -> int:
     return _report(args, result, pr)
 
 
+def stop_words(pr: Progress) -> str:
+    """What the first Ctrl+C does at the run's stage, as the Train page's Stop says it: a run saving its model
+    finishes it (short, written whole or not at all); a quick run stops at its next step and saves no model; a run
+    of epochs stops after the batch, keeping its last finished epoch."""
+    if pr.stage_key in ("calibrating", "saving"):
+        return _("finishing the model: training ends once it is saved (Ctrl+C again to abort)...")
+    if pr.quick:
+        return _("stopping the quick run; it saves no model (Ctrl+C again to abort)...")
+    return _("stopping after this batch (Ctrl+C again to abort)...")
+
+
 def _config_and_data(args: argparse.Namespace, pr: Progress, distributed: bool) -> tuple[Any, Any]:
     """The options (flags, then the recipe and the data's choices) and the scanned folder, said aloud."""
     if not args.dir:
@@ -77,6 +95,7 @@ def _config_and_data(args: argparse.Namespace, pr: Progress, distributed: bool) 
         idx = _health_checked(idx, args.dir, pr)
     plan = plan_from_args(cfg, args, idx, distributed)
     say_plan(plan, pr)
+    say_unused_by_quick(plan, args, pr)
     pr.line(_describe_plan(plan, idx))
     return plan.config, idx
 
@@ -141,12 +160,16 @@ def _report(args: argparse.Namespace, result: Any, pr: Progress) -> int:
     if args.json:
         print_json({k: summary[k] for k in ("run_dir", "classes", "epochs", "best_val_accuracy", "train_seconds",
                                             "cancelled", "world_size")})
-    else:
+    elif not (result.cancelled and pr.quick):  # a stopped quick run saved nothing: said below
         acc = summary["best_val_accuracy"]
         text = _("run saved in {run}").format(run=result.run_dir)
         if acc is not None:
             text += _("; best validation accuracy {accuracy:.1%}").format(accuracy=acc)
         pr.line(text)
+    if result.cancelled and pr.quick:  # one step, no epochs: nothing to resume
+        pr.line(_("stopped before its model was saved; a quick run has no epochs to continue: train it again (the "
+                  "image features computed so far are cached)"))
+        return EXIT_INTERRUPTED
     if result.cancelled:
         pr.line(_("stopped; continue with: desktop-cls train --resume {run}").format(run=for_shell(result.run_dir)))
         return EXIT_INTERRUPTED

@@ -92,3 +92,46 @@ def say_plan(plan: Any, pr: Progress, left_out: tuple[str, ...] = ()) -> None:
         # the run itself says how it pools; the line after the plan says how it validates
         if d.chosen and d.key not in ("batch_size", "pooling", "validation", *left_out):
             pr.line(d.reason + (_(" (--hflip / --no-hflip to choose)") if d.key == "flips" and not quick else ""))
+
+
+def given_flags(args: argparse.Namespace, keys: frozenset[str]) -> list[str]:
+    """The flags typed on the command line for these option keys, as typed (`--epochs 30`, `--no-hflip`)."""
+    from desktop_cls.core.names import for_shell
+    from desktop_cls.core.training.config import TrainConfig
+    from desktop_cls.core.training.options import options
+
+    flags = []
+    for o in options(TrainConfig):
+        value = getattr(args, o.name, None)
+        if o.key in keys and value is not None:
+            flags.append((o.cli_flag if value else "--no-" + o.cli_flag[2:]) if o.kind is bool
+                         else f"{o.cli_flag} {for_shell(str(value))}")
+    return flags
+
+
+def say_unused_by_quick(plan: Any, args: argparse.Namespace, pr: Progress) -> None:
+    """A flag the quick method never reads (--epochs, --warmup-epochs, --lr, ...) is said to be unused, with the
+    methods that use it. The flag does not overrule the automatic choice of the quick method (the window greys those
+    options out in the quick mode, and both front ends plan alike); unsaid, `--epochs 30` looked as if it trained."""
+    from desktop_cls.core.i18n import join_list, ngettext
+    from desktop_cls.core.training.config import QUICK
+    from desktop_cls.core.training.methods import AUTO, QUICK_UNUSED, method_name
+
+    flags = given_flags(args, QUICK_UNUSED) if plan.config.method == QUICK else []
+    if not flags:
+        return
+    auto = plan.method == QUICK and method_name(getattr(args, "method", None) or AUTO) == AUTO  # not asked for
+    text = (ngettext("{flags} is not used: the automatic choice is the quick method, which fits only a new last "
+                     "layer, in one step (no epochs, batches or learning rate). To train in epochs, add --method "
+                     "fine-tune (the pretrained network learns as a whole) or --method scratch",
+                     "{flags} are not used: the automatic choice is the quick method, which fits only a new last "
+                     "layer, in one step (no epochs, batches or learning rate). To train in epochs, add --method "
+                     "fine-tune (the pretrained network learns as a whole) or --method scratch", len(flags))
+            if auto else
+            ngettext("{flags} is not used by the quick method: it fits only a new last layer, in one step (no "
+                     "epochs, batches or learning rate). To train in epochs, use --method fine-tune (the pretrained "
+                     "network learns as a whole) or --method scratch instead",
+                     "{flags} are not used by the quick method: it fits only a new last layer, in one step (no "
+                     "epochs, batches or learning rate). To train in epochs, use --method fine-tune (the pretrained "
+                     "network learns as a whole) or --method scratch instead", len(flags)))
+    pr.line(_("warning: {message}").format(message=text.format(flags=join_list(flags))))

@@ -38,6 +38,13 @@
 <context>
     <name>ClassifyResults</name>
     <message numerus="yes">
+        <source>%n chosen item(s)</source>
+        <translation>
+            <numerusform>%n chosen item</numerusform>
+            <numerusform>%n chosen items</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>Copied %n image(s) into {0} (existing files were kept; name clashes got a number).</source>
         <translation>
             <numerusform>Copied %n image into {0} (existing files were kept; name clashes got a number).</numerusform>

@@ -466,14 +466,6 @@
         <translation>要分类的文件夹</translation>
     </message>
     <message>
-        <source>Predicted: {0} ({1:.1%})</source>
-        <translation>预测：{0}（{1:.1%}）</translation>
-    </message>
-    <message>
-        <source>Cannot read this image: {0}</source>
-        <translation>无法读取此图像：{0}</translation>
-    </message>
-    <message>
         <source>Video to classify</source>
         <translation>要分类的视频</translation>
     </message>
@@ -523,6 +515,32 @@
     <message>
         <source>Copy each image into a sub-folder named after its predicted class</source>
         <translation>把每张图像复制到以其预测类别命名的子文件夹中</translation>
+    </message>
+    <message>
+        <source>Classify again</source>
+        <translation>重新分类</translation>
+    </message>
+    <message>
+        <source>Classify the same images with the model chosen now</source>
+        <translation>用现在选择的模型对同样的图像重新分类</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n chosen item(s)</source>
+        <translation>
+            <numerusform>所选的 %n 项</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Classifying {0} stopped: the model changed to {1}.</source>
+        <translation>对 {0} 的分类已停止：模型已换成 {1}。</translation>
+    </message>
+    <message>
+        <source>Predicted: {0} ({1:.1%})</source>
+        <translation>预测：{0}（{1:.1%}）</translation>
+    </message>
+    <message>
+        <source>Cannot read this image: {0}</source>
+        <translation>无法读取此图像：{0}</translation>
     </message>
     <message>
         <source>Save predictions</source>
@@ -2679,6 +2697,10 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>预训练网络为每张图像计算一次特征，然后一步拟合最后一层。没有可绘制的轮次：完成后结果显示在这里。</translation>
     </message>
     <message>
+        <source>Quick mode: stopped</source>
+        <translation>快速模式：已停止</translation>
+    </message>
+    <message>
         <source>{0}: {1:.0%} right</source>
         <translation>{0}：{1:.0%} 正确</translation>
     </message>
@@ -3298,6 +3320,14 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <source>{outcome} — {summary}. Run saved in {run}</source>
         <translation>{outcome}——{summary}。训练记录保存在 {run}</translation>
     </message>
+    <message>
+        <source>Stopped before its last layer was fitted: no model was saved. Train again to finish it (the image features computed so far are cached).</source>
+        <translation>在最后一层拟合完成之前已停止：没有保存模型。重新训练即可完成（已计算的图像特征已缓存）。</translation>
+    </message>
+    <message>
+        <source>Stopped — no model saved; train again to finish it</source>
+        <translation>已停止 — 没有保存模型；重新训练即可完成</translation>
+    </message>
 </context>
 <context>
     <name>TrainPage</name>
@@ -3312,10 +3342,6 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
     <message>
         <source>Stop</source>
         <translation>停止</translation>
-    </message>
-    <message>
-        <source>Stop after this batch; a run of epochs keeps its last finished one, a quick run saves no model</source>
-        <translation>在这一批之后停止；按轮次训练的保留最后完成的轮次，快速训练不保存模型</translation>
     </message>
     <message>
         <source>Resume a run…</source>
@@ -3450,6 +3476,10 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>停止(&amp;T)</translation>
     </message>
     <message>
+        <source>Stop: a run of epochs keeps its last finished one, a quick run saves no model; a run already saving its model finishes it</source>
+        <translation>停止：按轮次训练的保留最后完成的轮次，快速训练不保存模型；已在保存模型的训练会先保存完</translation>
+    </message>
+    <message>
         <source>Save configuration as run &amp;file…</source>
         <translation>将配置另存为训练配置文件(&amp;F)…</translation>
     </message>
@@ -3472,6 +3502,14 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
     <message>
         <source>Training is running. Quit anyway? Training stops cleanly and keeps its last finished epoch; you can resume it later.</source>
         <translation>训练正在进行。仍要退出吗？训练会干净地停止并保留最后完成的轮次，之后可以继续训练。</translation>
+    </message>
+    <message>
+        <source>Finishing the model: training ends once it is saved…</source>
+        <translation>正在完成模型：保存后训练即结束…</translation>
+    </message>
+    <message>
+        <source>Stopping the quick run; it saves no model…</source>
+        <translation>正在停止快速训练；不会保存模型…</translation>
     </message>
     <message>
         <source>Stopping after this batch…</source>

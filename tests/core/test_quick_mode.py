@@ -314,22 +314,3 @@ def test_the_time_left_after_a_pause_leaves_the_pause_out(folder: Path, tmp_path
     ext.features(paths, progress=lambda done, total, what: messages.append(what), batch_size=4, pause=pause)
     assert away[0] == 1000.0 and len(messages) > 2
     assert not [m for m in messages if "min left" in m]  # 14 images at the rate of the 4 before the pause
-
-
-def test_a_quick_run_cancelled_once_it_fits_its_head_still_saves_its_model(folder: Path, tmp_path: Path) -> None:
-    """The Train page's quit question goes by the stage's key: once a quick run fits its last layer, a cancel (quit)
-    no longer stops it, and the run ends finished with its model saved."""
-    from desktop_cls.core.events import CancelToken, StageChanged
-
-    cancel = CancelToken()
-    keys: list[str] = []
-
-    class QuitWhileFitting:
-        def on_stage(self, e: StageChanged) -> None:
-            keys.append(e.key)
-            if e.key == "fitting":
-                cancel.set("quit")
-
-    res = fit(quick_cfg(), folder, out=tmp_path / "run", callbacks=[QuitWhileFitting()], cancel=cancel)
-    assert not res.cancelled and (Path(res.run_dir) / "model.safetensors").is_file()
-    assert keys[0] == "backbone" and "features" in keys and keys[-2:] == ["fitting", "saving"]

@@ -181,3 +181,35 @@ def test_a_run_paused_in_a_stage_says_paused_not_the_stages_time_left(window: Ma
     assert "16/78" in tp.monitor.progress_label.text()
     tp.toggle_pause()  # resumed: the stage's words are back until its next report
     assert "28 s left" in tp.monitor.progress_label.text()
+
+
+@pytest.mark.parametrize(("quick", "key", "words"), [
+    (True, "features", "Stopping the quick run; it saves no model…"),
+    (True, "fitting", "Stopping the quick run; it saves no model…"),
+    (True, "saving", "Finishing the model: training ends once it is saved…"),
+    (False, "", "Stopping after this batch…"),
+    (False, "calibrating", "Finishing the model: training ends once it is saved…")])
+def test_stop_says_what_it_does_at_the_runs_stage(training: TrainPage, quick: bool, key: str, words: str) -> None:
+    """Stop during a quick run's fit said "Stopping after this batch…" (a quick run fitting its last layer has no
+    batch), and during the save of a model, which a Stop lets finish, it said the same."""
+    from desktop_cls.core.events import StageChanged
+
+    tp = training
+    tp.monitor.begin(1 if quick else 5, None, quick=quick)
+    if key:
+        tp.monitor.event(StageChanged("…", key=key))
+    tp.stop()
+    assert tp.training.task is not None and tp.training.task.token.is_set()
+    assert tp.monitor.log.toPlainText().splitlines()[-1] == words
+
+
+def test_the_quit_question_of_a_quick_run_fitting_its_last_layer_says_it_stops_unfinished(
+        window: MainWindow, training: TrainPage, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fit now hears a cancel at every step: quitting stops it with no model, not "once the model is saved"."""
+    from desktop_cls.core.events import StageChanged
+
+    training.monitor.begin(1, None, quick=True)
+    training.monitor.event(StageChanged("fitting the classifier head", key="fitting"))
+    asked = quit_questions(monkeypatch)
+    window.close()
+    assert asked and "saves no model" in asked[0] and "finishing its model" not in asked[0]

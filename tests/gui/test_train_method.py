@@ -33,6 +33,22 @@ def test_automatic_picks_the_pretrained_quick_mode_for_few_images_and_says_why(q
     assert (cfg.method, cfg.model, cfg.pretrained, cfg.image_size) == ("quick", "efficientnet_lite0", True, 224)
 
 
+def test_the_quick_mode_greys_out_every_option_it_does_not_read(qtbot: QtBot, window: MainWindow,
+                                                                tiny_folder: Path) -> None:
+    """Warm-up epochs, early stopping, the optimizer and the schedule stayed open in the quick mode, which reads none
+    of them (core's QUICK_UNUSED, which the command line warns about too)."""
+    open_and_wait(qtbot, window, tiny_folder)
+    form = window.train_page.form
+    form.advanced.setChecked(True)  # collapsed, a checkable group box disables everything inside
+    c = form.fields.controls
+    for key in ("epochs", "warmup_epochs", "early_stopping_patience", "step_size", "optimizer", "schedule", "lr"):
+        assert not c[key].isEnabled() and "Not used by the quick mode" in c[key].toolTip(), key
+    for key in ("device", "val_fraction", "seed", "image_size"):
+        assert c[key].isEnabled(), key
+    pick(form, "fine-tune")
+    assert c["early_stopping_patience"].isEnabled() and c["optimizer"].isEnabled()
+
+
 def test_each_method_sets_the_model_and_a_hand_picked_model_is_custom(qtbot: QtBot, window: MainWindow,
                                                                       tiny_folder: Path) -> None:
     open_and_wait(qtbot, window, tiny_folder)

@@ -79,3 +79,39 @@ def test_classifying_a_video_can_be_cancelled(qtbot: QtBot, window: MainWindow, 
     qtbot.waitUntil(lambda: cp.results.video_task is None, timeout=60_000)
     assert cp.results.stack.currentIndex() == 0 and cp.buttons["classifyVideoButton"].isEnabled()
     assert cp.preview.caption.text() == ""  # no plot of long.mp4 comes
+
+
+def test_a_video_stopped_by_a_change_of_model_says_so_and_is_classified_again_in_one_click(
+        qtbot: QtBot, window: MainWindow, tmp_path: Path, trained_run: tuple[Path, Path],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another run chosen while a video was classified stopped it without a word, as it did a folder."""
+    import shutil
+    import threading
+
+    from desktop_cls.core.events import CancelToken
+    from desktop_cls.core.inference import video_predict
+
+    run, _data = trained_run
+    cp = ready(qtbot, window, run)
+    real, started = video_predict.predict_video, threading.Event()
+
+    def held(_predictor: object, _path: str, *, cancel: CancelToken, **_options: object) -> None:
+        started.set()  # it waits for a Cancel, as a long video would still be going
+        while not threading.Event().wait(0.01):
+            cancel.raise_if_set()
+
+    monkeypatch.setattr(video_predict, "predict_video", held)
+    video = write_video(tmp_path / "walk.mp4", [RED, BLUE], frames_each=5, fps=10)
+    cp.classify_video(str(video))
+    qtbot.waitUntil(started.is_set, timeout=60_000)
+    other = tmp_path / "other_run"
+    shutil.copytree(run, other)
+    window.state.set_run(str(other))
+    assert cp.results.notice.isVisibleTo(cp.results)
+    assert cp.results.notice_text.text() == "Classifying walk.mp4 stopped: the model changed to other_run."
+    qtbot.waitUntil(lambda: cp.model.loaded and cp.results.video_task is None, timeout=60_000)
+    monkeypatch.setattr(video_predict, "predict_video", real)
+    qtbot.mouseClick(cp.results.again_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: cp.results.stack.currentIndex() == 1, timeout=60_000)
+    assert "walk.mp4: 10 frames" in cp.results.video_results.title.text()
+    assert not cp.results.notice.isVisibleTo(cp.results)

@@ -263,18 +263,24 @@ def one_thread() -> Iterator[None]:
 
 
 def fit_linear_head(x: np.ndarray, y: np.ndarray, num_classes: int, c: float = 1.0, max_iter: int = 100,
-                    init: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
+                    init: tuple[np.ndarray, np.ndarray] | None = None, cancel: CancelToken | None = None
+                    ) -> tuple[np.ndarray, np.ndarray]:
     """Multinomial logistic regression, scikit-learn's objective (C * sum of losses + |W|^2 / 2), by L-BFGS
     with scikit-learn's default 100 iterations; `init` warm-starts a re-fit from the previous head.
+    cancel is checked at every step of the fit (CancelledError): a Stop is heard within one step, not
+    after the seconds a cross-validated fit of many heads takes.
 
     Returns (weight C x D, bias C), ready to be the network's last nn.Linear.
     """
     with one_thread():
-        return _fit_linear_head(x, y, num_classes, c, max_iter, init)
+        return _fit_linear_head(x, y, num_classes, c, max_iter, init, cancel)
 
 
 def _fit_linear_head(x: np.ndarray, y: np.ndarray, num_classes: int, c: float, max_iter: int,
-                     init: tuple[np.ndarray, np.ndarray] | None) -> tuple[np.ndarray, np.ndarray]:
+                     init: tuple[np.ndarray, np.ndarray] | None, cancel: CancelToken | None
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    if cancel is not None:
+        cancel.raise_if_set()
     xt = torch.from_numpy(np.ascontiguousarray(x, dtype=np.float32))
     yt = torch.from_numpy(np.asarray(y, dtype=np.int64))
     if init is not None and init[0].shape == (num_classes, xt.shape[1]):
@@ -288,6 +294,8 @@ def _fit_linear_head(x: np.ndarray, y: np.ndarray, num_classes: int, c: float, m
     n = max(len(yt), 1)
 
     def closure() -> torch.Tensor:
+        if cancel is not None:
+            cancel.raise_if_set()  # out of L-BFGS's step: the half-fitted head is dropped
         opt.zero_grad()
         z = xt @ w.T + b
         loss = nn.functional.cross_entropy(z, yt, reduction="sum") / n + (w * w).sum() / (2 * c * n)
@@ -316,13 +324,13 @@ def stratified_folds(y: np.ndarray, k: int, seed: int = 0) -> np.ndarray:
 
 
 def cross_validated_logits(x: np.ndarray, y: np.ndarray, num_classes: int, k: int, c: float = 1.0,
-                           seed: int = 0) -> np.ndarray:
+                           seed: int = 0, cancel: CancelToken | None = None) -> np.ndarray:
     """Out-of-fold logits: each image scored by a head that never saw it (k heads on the other folds)."""
     fold = stratified_folds(y, k, seed)
     z = np.zeros((len(y), num_classes), dtype=np.float32)
     for f in range(k):
         held = fold == f
         if held.any() and (~held).any():
-            w, b = fit_linear_head(x[~held], y[~held], num_classes, c=c)
+            w, b = fit_linear_head(x[~held], y[~held], num_classes, c=c, cancel=cancel)
             z[held] = head_logits(x[held], w, b)
     return z

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from desktop_cls.core.events import CancelToken
 from desktop_cls.core.training.embeddings import fit_linear_head, head_logits, stratified_folds
 
 C_GRID = (0.1, 0.3, 1.0, 3.0, 10.0)
@@ -36,13 +37,13 @@ def _log_loss(z: np.ndarray, y: np.ndarray) -> float:
     return float(-logp[np.arange(len(y)), y].mean())
 
 
-def out_of_fold_logits(x: np.ndarray, y: np.ndarray, num_classes: int, fold: np.ndarray, c: float
-                       ) -> np.ndarray:
+def out_of_fold_logits(x: np.ndarray, y: np.ndarray, num_classes: int, fold: np.ndarray, c: float,
+                       cancel: CancelToken | None = None) -> np.ndarray:
     z = np.zeros((len(y), num_classes), dtype=np.float32)
     for f in np.unique(fold):
         held = fold == f
         if (~held).any():
-            w, b = fit_linear_head(x[~held], y[~held], num_classes, c=c)
+            w, b = fit_linear_head(x[~held], y[~held], num_classes, c=c, cancel=cancel)
             z[held] = head_logits(x[held], w, b)
     return z
 
@@ -72,25 +73,26 @@ def fold_standardisation(fit: HeadFit, mean: np.ndarray, scale: np.ndarray) -> H
 
 
 def fit_head_cv(x: np.ndarray, y: np.ndarray, num_classes: int, grid: Sequence[float] = C_GRID, folds: int = 5,
-                seed: int = 0, standardise: bool = False) -> HeadFit:
+                seed: int = 0, standardise: bool = False, cancel: CancelToken | None = None) -> HeadFit:
     """The head at the C with the lowest out-of-fold log-loss (ties: the stronger regularisation).
     standardise: fitted on standardised features (the scale of each feature no longer decides how strongly
-    it is regularised: avg- and max-pooled features side by side differ in scale), returned for raw ones."""
+    it is regularised: avg- and max-pooled features side by side differ in scale), returned for raw ones.
+    cancel: checked at every step of each of the grid x folds fits (CancelledError), so a Stop is prompt."""
     if standardise:
         xs, mean, scale = standardised(np.asarray(x, dtype=np.float32))
-        return fold_standardisation(fit_head_cv(xs, y, num_classes, grid, folds, seed), mean, scale)
+        return fold_standardisation(fit_head_cv(xs, y, num_classes, grid, folds, seed, cancel=cancel), mean, scale)
     y = np.asarray(y, dtype=np.int64)
     k = cv_folds_for(y, folds)
     if k < 2 or len(grid) == 0:
         c = 1.0 if len(grid) == 0 else float(grid[len(grid) // 2])
-        w, b = fit_linear_head(x, y, num_classes, c=c)
+        w, b = fit_linear_head(x, y, num_classes, c=c, cancel=cancel)
         return HeadFit(w, b, c, None, {})
     fold = stratified_folds(y, k, seed)
     losses: dict[float, float] = {}
     logits: dict[float, np.ndarray] = {}
     for c in sorted(grid):
-        logits[c] = out_of_fold_logits(x, y, num_classes, fold, c)
+        logits[c] = out_of_fold_logits(x, y, num_classes, fold, c, cancel)
         losses[c] = _log_loss(logits[c], y)
     best = min(losses, key=lambda c: (round(losses[c], 4), c))
-    w, b = fit_linear_head(x, y, num_classes, c=best)
+    w, b = fit_linear_head(x, y, num_classes, c=best, cancel=cancel)
     return HeadFit(w, b, best, logits[best], losses)

@@ -54,16 +54,17 @@ class Suggester:
 
 
 def fit_suggester(x: np.ndarray, y: np.ndarray, num_classes: int, pooling: str = "avgmax",
-                  seed: int = 0) -> Suggester:
-    """The quick run's head on labeled features, calibrated and checked on its out-of-fold logits."""
+                  seed: int = 0, cancel: CancelToken | None = None) -> Suggester:
+    """The quick run's head on labeled features, calibrated and checked on its out-of-fold logits. cancel: heard
+    at each step of each fit (CancelledError), as in a quick run."""
     y = np.asarray(y, dtype=np.int64)
     if pooling != "max":  # pictures: standardised features, C by cross-validation, as the run fits them
-        fit = fit_head_cv(x, y, num_classes, STANDARDISED_C_GRID, seed=seed, standardise=True)
+        fit = fit_head_cv(x, y, num_classes, STANDARDISED_C_GRID, seed=seed, standardise=True, cancel=cancel)
         weight, bias, oof = fit.weight, fit.bias, fit.cv_logits
     else:  # small scans: the run's fixed C, cross-validated only to check the confidences
         folds = cv_folds_for(y)
-        oof = cross_validated_logits(x, y, num_classes, folds, seed=seed) if folds else None
-        weight, bias = fit_linear_head(x, y, num_classes)
+        oof = cross_validated_logits(x, y, num_classes, folds, seed=seed, cancel=cancel) if folds else None
+        weight, bias = fit_linear_head(x, y, num_classes, cancel=cancel)
     temperature = 1.0
     if oof is not None:
         cal = calibrate_logits(oof, y, cross_validated=True)
@@ -115,7 +116,7 @@ def suggest_labels(root: str | Path, names: Sequence[str], image_size: int | Non
     label_of = {s.path: s.label for s in labeled}
     rows = [i for i, p in enumerate(feats.paths) if p in label_of]
     y = np.array([label_of[feats.paths[i]] for i in rows], dtype=np.int64)
-    suggester = fit_suggester(feats.vectors[rows], y, len(index.classes), pooling)
+    suggester = fit_suggester(feats.vectors[rows], y, len(index.classes), pooling, cancel=cancel)
     loose = [i for i, p in enumerate(feats.paths) if p not in label_of]
     out: dict[str, tuple[str, float]] = {}
     lowered: set[str] = set()

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from desktop_cls.core.i18n import _, ngettext
 from desktop_cls.core.models.catalog import DEFAULT_MODEL, PRETRAINED_MODEL
 from desktop_cls.core.training.choices import PHOTO_SIDE, describe_size
-from desktop_cls.core.training.config import FINE_TUNE, QUICK, SCRATCH
+from desktop_cls.core.training.config import FINE_TUNE, QUICK, SCRATCH, TrainConfig
+from desktop_cls.core.training.options import options
 
 AUTO, CUSTOM = "auto", "custom"  # asked for, never stored: the planner turns them into one of the others
 METHODS = (AUTO, QUICK, FINE_TUNE, SCRATCH, CUSTOM)  # what the user can ask for
@@ -24,6 +25,13 @@ PRETRAINED_MIN_SIDE = 64  # below this the backbone's last block sees a 2x2 grid
 # images a fine-tune should see: 80 training digits in 5 epochs stopped at 77 %, 10 reached 85 %; 160 in 5
 # epochs 83.7 %, 10 epochs 94.0 % (docs/benchmarks.md); 400 in 5 epochs 97.0 %
 FINE_TUNE_IMAGES = 1600
+# The options a quick run reads (quick.QuickFit): its backbone (model, weights, image size, device), the split and
+# seed, the head's strength and calibration. It computes each image's features once, as the image is, and fits one
+# layer in one step, so every other option (epochs, batches, learning rate, schedule, augmentation, ...) has no
+# effect on it: the Train form greys them out and `train` says so of a flag given for one.
+QUICK_READS = frozenset({"model", "pretrained", "weights_file", "download_weights", "image_size", "device",
+                         "val_fraction", "seed", "calibrate", "head_c", "method"})
+QUICK_UNUSED = frozenset(o.key for o in options(TrainConfig)) - QUICK_READS
 
 
 def method_name(text: str) -> str | None:

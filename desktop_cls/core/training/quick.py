@@ -143,13 +143,13 @@ class QuickFit:
         self.cancel.raise_if_set()
         self.life.set_up(parameters=count_parameters(f.ext.model), device=str(device), precision="fp32",
                          train_images=len(f.y_tr), val_images=len(f.y_va))
-        h = _fit_head(self.cfg, f, len(self.index.classes), self.cb)
+        h = _fit_head(self.cfg, f, len(self.index.classes), self.cb, self.cancel)
         self.cb.notice(_("time split: features {features:.1f} s (decoding {decode:.1f} s, network {network:.1f} s), "
                          "classifier head {head:.1f} s").format(features=f.seconds, decode=f.decode_seconds,
                                                                  network=f.network_seconds, head=h.seconds)
                        if f.computed else _("time split: features {features:.1f} s (all from the cache), classifier "
                                             "head {head:.1f} s").format(features=f.seconds, head=h.seconds))
-        extra = _save(self.cfg, self.index, self.run, f, h, self.cb)
+        extra = _save(self.cfg, self.index, self.run, f, h, self.cb, self.cancel)
         if h.cv_folds:  # Evaluate shows these: no image is left that the final head has not learned
             save_cross_validated(self.run, self.index.root, _cv_order(f.paths, self.index.samples), h.y_va, h.z_va,
                                  h.cv_folds)
@@ -257,8 +257,9 @@ def _features(cfg: TrainConfig, index: DatasetIndex, cb: CallbackList, cancel: C
                      feats.paused_seconds)
 
 
-def _fit_head(cfg: TrainConfig, f: _Features, num_classes: int, cb: CallbackList) -> _Head:
-    """A linear head on the features; with few images, validated by cross-validation and fitted on all."""
+def _fit_head(cfg: TrainConfig, f: _Features, num_classes: int, cb: CallbackList, cancel: CancelToken) -> _Head:
+    """A linear head on the features; with few images, validated by cross-validation and fitted on all. A cancel
+    is heard at every step of every head's fit (CancelledError: the run ends stopped, no model written)."""
     cb.stage(_("fitting the classifier head"), key="fitting")
     t_head = time.monotonic()
     x_tr, y_tr, y_va = f.x_tr, f.y_tr, f.y_va
@@ -272,22 +273,25 @@ def _fit_head(cfg: TrainConfig, f: _Features, num_classes: int, cb: CallbackList
                 cv_folds=cv_folds, count=len(y_tr)))
     if cv_folds and f.pooling.pooling != "max":  # pictures, not scans: standardised features, C chosen by CV
         fit = fit_head_cv(x_tr, y_tr, num_classes, STANDARDISED_C_GRID, folds=cv_folds, seed=cfg.seed,
-                          standardise=True)
+                          standardise=True, cancel=cancel)
         weight, bias, cv_logits, chosen_c = fit.weight, fit.bias, fit.cv_logits, float(fit.c)
         cb.notice(_("head strength C = {c:g}: the lowest cross-validated loss of {tried}").format(
                 c=fit.c, tried=join_list(f"{c:g}" for c in STANDARDISED_C_GRID)))
     else:
         if cv_folds:
-            cv_logits = cross_validated_logits(x_tr, y_tr, num_classes, cv_folds, c=cfg.head_c, seed=cfg.seed)
-        weight, bias = fit_linear_head(x_tr, y_tr, num_classes, c=cfg.head_c)
+            cv_logits = cross_validated_logits(x_tr, y_tr, num_classes, cv_folds, c=cfg.head_c, seed=cfg.seed,
+                                               cancel=cancel)
+        weight, bias = fit_linear_head(x_tr, y_tr, num_classes, c=cfg.head_c, cancel=cancel)
     z_va = cv_logits if cv_logits is not None else head_logits(f.x_va, weight, bias)
     return _Head(weight, bias, head_logits(x_tr, weight, bias), y_tr, z_va, y_va, cv_folds,
                  time.monotonic() - t_head, chosen_c)
 
 
-def _save(cfg: TrainConfig, index: DatasetIndex, run: Path, f: _Features, h: _Head, cb: CallbackList
-          ) -> dict[str, Any]:
-    """The fitted head into the network, its confidences calibrated, saved as the run's model file."""
+def _save(cfg: TrainConfig, index: DatasetIndex, run: Path, f: _Features, h: _Head, cb: CallbackList,
+          cancel: CancelToken) -> dict[str, Any]:
+    """The fitted head into the network, its confidences calibrated, saved as the run's model file. The last
+    cancel heard is just before "saving": the save is short and atomic, so a Stop from then on lets it finish
+    (the Train page says so) and the run ends finished, never with half of its files."""
     head = head_linear(f.ext.model)
     with torch.no_grad():
         head.weight.copy_(torch.from_numpy(h.weight))
@@ -300,6 +304,7 @@ def _save(cfg: TrainConfig, index: DatasetIndex, run: Path, f: _Features, h: _He
             temperature = cal.temperature
             extra = {"ece_uncalibrated": cal.ece_before, "ece_calibrated": cal.ece_after}
     val_acc = _loss_acc(h.z_va, h.y_va)[1]
+    cancel.raise_if_set()
     cb.stage(_("saving"), key="saving")
     info = MODELS[cfg.model]
     meta = ModelMeta(cfg.model, index.classes, cfg.image_size, f.ext.size, info.mean, info.std,

@@ -21,7 +21,6 @@ from desktop_cls.gui.pages.page import Page, PageAction
 from desktop_cls.gui.state import AppState, PageKey
 from desktop_cls.gui.widgets.common import accept_as_copy, left_row
 from desktop_cls.gui.widgets.dialogs import show_error
-from desktop_cls.gui.widgets.image_viewer import open_viewer
 from desktop_cls.gui.widgets.thumbnail_drag import carries_files, dropped_paths
 from desktop_cls.gui.work.tasks import Lane, TaskRunner
 
@@ -84,6 +83,7 @@ class ClassifyPage(Page):
         table.activated.connect(lambda idx: self.view_result(idx.row()))  # double-click or Enter
         self.preview.image.double_clicked.connect(lambda: self.view_result(table.currentIndex().row()))
         self.results.busy.connect(self._set_busy)
+        self.results.classify_again.connect(self.classify_any)
         self.results.video_done.connect(lambda: self.state.step_done_with(PageKey.CLASSIFY, self.model.model_path))
         self.state.run_changed.connect(self.load_model)
         self.state.core_ready.connect(lambda: self.load_model(self.state.run) if self.state.run else None)
@@ -116,7 +116,7 @@ class ClassifyPage(Page):
     def _forget_results(self, loading: str = "") -> None:
         """The rows, the heat map and the preview of another model go; Save CSV and Copy with them. The preview
         says which model is loading until it is ready (behind a folder's last batch, seconds)."""
-        self.results.clear()
+        self.results.clear(loading)  # a folder or video under way is said to have stopped, with Classify again
         self.heat_maps.forget()
         if not self.live.running():
             self.preview.clear(self.tr("Loading {0}…").format(loading) if loading else "")
@@ -177,12 +177,8 @@ class ClassifyPage(Page):
 
     def view_result(self, row: int) -> None:
         """The classified images large (the heat map of the one shown, when on); not the live camera."""
-        preds = self.results.predictions
-        if self.live.running() or not 0 <= row < len(preds):
-            return
-        items = [(p.path, self.tr("Predicted: {0} ({1:.1%})").format(p.label, p.confidence) if p.label
-                  else self.tr("Cannot read this image: {0}").format(p.error)) for p in preds]
-        open_viewer(self.results, items, row, self.heat_maps.pictures if self.controls.heatmap() else None)
+        if not self.live.running():
+            self.results.view(row, self.heat_maps.pictures if self.controls.heatmap() else None)
 
     def _threshold_changed(self, value: float) -> None:
         """New requests carry the new threshold, and results already shown are relabelled from their scores."""
@@ -222,12 +218,16 @@ class ClassifyPage(Page):
 
     def dropEvent(self, event: Any) -> None:
         paths = dropped_paths(event.mimeData())
+        if paths:
+            self.classify_any(paths)
+            accept_as_copy(event)
+
+    def classify_any(self, paths: list[str]) -> None:
+        """A video file alone is classified over time; anything else as images and folders."""
         if len(paths) == 1 and is_video(paths[0]):
             self.classify_video(paths[0])
-            accept_as_copy(event)
-        elif paths:
+        else:
             self.classify_paths(paths)
-            accept_as_copy(event)
 
     # ---- webcam --------------------------------------------------------------------------------
     def _toggle_webcam(self) -> None:

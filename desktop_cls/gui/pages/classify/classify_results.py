@@ -12,6 +12,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
+    QLabel,
     QProgressBar,
     QStackedWidget,
     QVBoxLayout,
@@ -23,7 +24,7 @@ from desktop_cls.gui.pages.classify.prediction_table import THUMB_LINES, Predict
 from desktop_cls.gui.pages.classify.video_results import VideoResultsPanel
 from desktop_cls.gui.widgets.common import button, home_folder
 from desktop_cls.gui.widgets.dialogs import inform, show_error
-from desktop_cls.gui.widgets.image_viewer import close_viewer
+from desktop_cls.gui.widgets.image_viewer import close_viewer, open_viewer
 from desktop_cls.gui.work.tasks import Lane, Task, TaskRunner
 
 SHOWN = 10  # skipped files named in the message; the rest are counted
@@ -34,6 +35,7 @@ class ClassifyResults(QWidget):
 
     busy = Signal(bool)  # a video is being classified, or no longer
     video_done = Signal()
+    classify_again = Signal(list)  # the files (or video) of a request a change of model stopped, asked for again
 
     def __init__(self, tasks: TaskRunner, run_task: Callable[..., object]) -> None:
         """run_task: the page's (Page.run_task), for the work its status line shows."""
@@ -45,6 +47,9 @@ class ClassifyResults(QWidget):
         self.video_task: Task | None = None
         self._video_stopped: Callable[[], object] = lambda: None  # the video's request ended without a result
         self.files_task: Task | None = None  # the latest request for files
+        self.files_asked: list[str] = []  # its files and folders
+        self.video_asked: list[str] = []  # the video file of the latest video request
+        self.again: list[str] = []  # those of a request a change of model stopped: offered again
         self.model = PredictionTableModel(round(self.fontMetrics().height() * THUMB_LINES), self)
         self.table = prediction_view(self.model, self.tr("Predictions"))
         self.progress = QProgressBar()
@@ -71,17 +76,37 @@ class ClassifyResults(QWidget):
         self.video_results.closed.connect(lambda: self.stack.setCurrentIndex(0))
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self._stopped_notice())
         lay.addWidget(self.stack, 1)
         lay.addLayout(row)
 
+    def _stopped_notice(self) -> QWidget:
+        """The line that says a classification was stopped by a change of model, with its one-click restart."""
+        self.notice = QWidget()
+        self.notice.setObjectName("classifyStoppedNotice")
+        self.notice_text = QLabel()
+        self.notice_text.setTextFormat(Qt.TextFormat.PlainText)  # it names files: never read as markup
+        self.notice_text.setWordWrap(True)
+        self.again_button = button(self.tr("Classify again"), "classifyAgainButton",
+                                   self.tr("Classify the same images with the model chosen now"))
+        self.again_button.clicked.connect(lambda: self.classify_again.emit(list(self.again)))
+        row = QHBoxLayout(self.notice)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.notice_text, 1)
+        row.addWidget(self.again_button)
+        self.notice.setVisible(False)
+        return self.notice
+
     def set_busy(self, busy: bool) -> None:
         self.cancel_button.setEnabled(busy)
+        self.again_button.setEnabled(not busy)
         has = bool(self.predictions) and not busy
         self.csv_button.setEnabled(has)
         self.copy_button.setEnabled(has)
 
     def begin(self) -> None:
         """Files are being classified: the table empties and the bar is busy until the first report."""
+        self._offer_again("")
         self.predictions = []
         self.model.set_predictions([])
         self.stack.setCurrentIndex(0)
@@ -98,10 +123,15 @@ class ClassifyResults(QWidget):
             self.table.resizeColumnToContents(PredictionTableModel.CONFIDENCE)
             self.table.selectRow(0)
 
-    def clear(self) -> None:
-        """Another model is used now: what the last one made goes (a request still running is stopped and
-        its late rows dropped, and the viewer stepping through them closes); the files the user saved or copied stay
-        where they are."""
+    def clear(self, model_now: str = "") -> None:
+        """Another model is used now (model_now: its name; "" when none could be opened): what the last one made
+        goes (a request still running is stopped and its late rows dropped, and the viewer stepping through them
+        closes); the files the user saved or copied stay where they are. A request the change stopped, not the
+        user, is said to have stopped, with Classify again (a silent drop looked like a folder with no images)."""
+        for task, asked in ((self.files_task, self.files_asked), (self.video_task, self.video_asked)):
+            if task is not None and task.is_running() and not task.token.is_set():
+                self.again = asked
+        self._offer_again(model_now if self.again else "")
         self.cancel()
         close_viewer(self)
         self.files_task = None
@@ -110,6 +140,25 @@ class ClassifyResults(QWidget):
         self.stack.setCurrentIndex(0)
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
+
+    def _offer_again(self, model: str) -> None:
+        """Say that classifying self.again stopped when the model changed to `model`, or ("") say nothing."""
+        if not model:
+            self.again = []
+        elif self.again:
+            what = (Path(self.again[0]).name if len(self.again) == 1
+                    else self.tr("%n chosen item(s)", "", len(self.again)))
+            self.notice_text.setText(self.tr("Classifying {0} stopped: the model changed to {1}.").format(what, model))
+        self.notice.setVisible(bool(model and self.again))
+
+    def view(self, row: int, heat_maps: Any) -> None:
+        """The classified images large, from `row` (heat_maps: the pictures of those computed, or None)."""
+        preds = self.predictions
+        if not 0 <= row < len(preds):
+            return
+        items = [(p.path, self.tr("Predicted: {0} ({1:.1%})").format(p.label, p.confidence) if p.label
+                  else self.tr("Cannot read this image: {0}").format(p.error)) for p in preds]
+        open_viewer(self, items, row, heat_maps)
 
     def relabel(self, how: Callable[[list[Any]], list[Any]]) -> Any:
         """The classes again after the threshold changed (the scores stay): `how` relabels the predictions.
@@ -185,7 +234,7 @@ class ClassifyResults(QWidget):
         self.begin()
         if self.files_task is not None:
             self.files_task.cancel()
-        files = list(paths)
+        files = self.files_asked = list(paths)
 
         def latest(fn: Callable[..., object]) -> Callable[..., None]:
             def call(*args: Any) -> None:
@@ -218,7 +267,8 @@ class ClassifyResults(QWidget):
                        on_stopped: Callable[[], object]) -> None:
         """Every frame through the model in a background task; the result is a plot over time and a CSV.
         ON_STOPPED: it failed or was cancelled (no plot comes)."""
-        self._video_stopped = on_stopped
+        self._video_stopped, self.video_asked = on_stopped, [path]
+        self._offer_again("")
 
         def work(progress: Any, cancel: Any) -> Any:
             from desktop_cls.core.inference.predictor import Predictor

@@ -13,16 +13,11 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QCheckBox, QWidget
 
 from desktop_cls.core.training.config import TrainConfig
-from desktop_cls.core.training.methods import QUICK
+from desktop_cls.core.training.methods import QUICK, QUICK_UNUSED
 from desktop_cls.core.training.options import FILE_ONLY, KEEP, Option, options, unflatten
 from desktop_cls.gui.widgets.option_controls import changed_signal, make_control, read_control, write_control
 
 W = TypeVar("W", bound=QWidget)
-# the quick method fits one layer on features computed once from each image as it is: no epochs, no batches, no
-# learning rate, and no augmentation
-QUICK_UNUSED = {"epochs", "batch_size", "lr", "freeze_epochs", "backbone_lr_factor", "augmentation.hflip",
-                "augmentation.vflip", "augmentation.random_resized_crop", "augmentation.rotation_degrees",
-                "augmentation.color_jitter"}
 
 
 class OptionFields:
@@ -86,7 +81,7 @@ class OptionFields:
 
     def update_enabled(self) -> bool:
         """Grey out what does not apply to the current choices; True in the quick mode (it has no epochs, batches,
-        learning rate or augmentation)."""
+        learning rate or augmentation: core's QUICK_UNUSED)."""
         values = self.raw_values()
         values.update(self.held)
         quick = values.get("method") == QUICK
@@ -94,7 +89,8 @@ class OptionFields:
             opt = self.options[key]
             unused = quick and key in QUICK_UNUSED
             on = opt.enabled(values) and not unused
-            why = opt.disabled_help if not opt.enabled(values) else _quick_unused() if unused else ""
+            # the method's reason first: a warm-up greyed out by its schedule is, in the quick mode, no option at all
+            why = _quick_unused() if unused else opt.disabled_help if not opt.enabled(values) else ""
             w.setEnabled(on)
             w.setToolTip(opt.help if on or not why else f"{opt.help}\n\n{why}")
             if opt.value_when_disabled is KEEP or not isinstance(w, QCheckBox):

@@ -167,6 +167,12 @@ class QuickFitSummary(QScrollArea):
         for w in (self.classes_title, self.bar, self.legend, self.time_line):
             w.hide()
 
+    def show_stopped(self, why: str) -> None:
+        """The quick run was stopped: `why` says what that left (no model), in place of "the result appears here"."""
+        self.show_running()
+        self.headline.setText(self.tr("Quick mode: stopped"))
+        self.measured.setText(why)
+
     def show_result(self, result: Any) -> None:
         view = summary_view(result)
         self.headline.setText(view.headline)

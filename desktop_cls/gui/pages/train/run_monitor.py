@@ -201,9 +201,11 @@ class RunMonitor(QObject):
         self._counting()
         self.progress.setValue(round(self.progress.maximum() * min(result.epochs_done, total) / total)
                                if result.cancelled else self.progress.maximum())
+        log, status = outcome(result, val_images, quick=self.quick)
         if result.extra.get("method") == "quick" and not result.cancelled:
             self.quick_summary.show_result(result)
-        log, status = outcome(result, val_images)
+        elif self.quick and result.cancelled:
+            self.quick_summary.show_stopped(log)
         if trained_on is not None:
             status = self.tr("Trained on {folder}, not on the folder open now: {outcome}").format(
                 folder=trained_on, outcome=status)

@@ -97,8 +97,10 @@ def quick_fit_line(train_loss: float, train_acc: float, val_loss: float, val_acc
         train_loss=train_loss, train_acc=train_acc, val_loss=val_loss, val_acc=val, seconds=seconds)
 
 
-def outcome(result: Any, n_val: int) -> tuple[str, str]:
-    """(log line, status line) for a finished or stopped run (core FitResult)."""
+def outcome(result: Any, n_val: int, quick: bool = False) -> tuple[str, str]:
+    """(log line, status line) for a finished or stopped run (core FitResult); quick: the run was a quick one."""
+    if result.cancelled and quick:
+        return stopped_quick()
     acc = result.best_val_accuracy
     folds = result.extra.get("cv_folds", 0)
     # the epoch says which model was kept: the last epoch's log line can show a different accuracy
@@ -123,6 +125,14 @@ def outcome(result: Any, n_val: int) -> tuple[str, str]:
     status = QCoreApplication.translate("TrainMessages", "{outcome} — {summary}. Run saved in {run}").format(
         outcome=head, summary=summary, run=result.run_dir)
     return log, status
+
+
+def stopped_quick() -> tuple[str, str]:
+    """A quick run stopped before its end saved no model and has no epochs to resume (Stopped at epoch 0 of 15,
+    "Resume it", "Run saved in" said otherwise)."""
+    log = QCoreApplication.translate("TrainMessages", "Stopped before its last layer was fitted: no model was saved. "
+                                     "Train again to finish it (the image features computed so far are cached).")
+    return log, QCoreApplication.translate("TrainMessages", "Stopped — no model saved; train again to finish it")
 
 
 def ready_text(dataset: DatasetIndex, plan: Plan | None) -> str:

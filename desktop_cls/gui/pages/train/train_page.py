@@ -53,8 +53,9 @@ class TrainPage(Page):
                 PageAction("pauseAction", self.tr("&Pause / resume"), lambda: self.toggle_pause(), "Ctrl+P",
                            self.tr("Pause or resume"), button="pauseButton", button_text=self.tr("Pause")),
                 PageAction("stopAction", self.tr("S&top"), lambda: self.stop(), "Ctrl+.",
-                           self.tr("Stop after this batch; a run of epochs keeps its last finished one, a quick run "
-                                   "saves no model"), button="stopButton", button_text=self.tr("Stop")),
+                           self.tr("Stop: a run of epochs keeps its last finished one, a quick run saves no model; "
+                                   "a run already saving its model finishes it"), button="stopButton",
+                           button_text=self.tr("Stop")),
                 PageAction("resumeRunAction", self.tr("Resume a run…"), lambda: self.resume_dialog(),
                            tip=self.tr("Continue a stopped run"), button="resumeRunButton", in_menu=False),
                 PageAction("saveConfigAction", self.tr("Save configuration as run &file…"),

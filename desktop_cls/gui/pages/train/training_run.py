@@ -25,8 +25,9 @@ from desktop_cls.gui.widgets.dialogs import show_error
 from desktop_cls.gui.work.tasks import Task, TaskRunner
 
 QUIT_WAIT_MS = 120_000
-# The stages (StageChanged.key) after which the core checks no cancel: the run ends with its model saved.
-FINISHING_STAGES = frozenset({"fitting", "calibrating", "saving"})
+# The stages (StageChanged.key) after which the core checks no cancel: the run ends with its model saved. A quick
+# run's fit of its last layer ("fitting") still hears a Stop at each step: it ends stopped, with no model.
+FINISHING_STAGES = frozenset({"calibrating", "saving"})
 
 
 translate = QCoreApplication.translate  # its texts are the Train page's, in its context
@@ -98,8 +99,8 @@ class TrainingRun(QObject):
 
     def quit_question(self) -> str:
         """What quitting now does to the run: a run of epochs keeps its last finished one; a quick run (one step, no
-        epochs) saves nothing until it has fitted its last layer. Once a run fits its last layer, calibrates or
-        saves, a cancel no longer stops it: quitting waits until its model is saved."""
+        epochs) saves nothing until it has fitted its last layer. Once a run calibrates or saves, a cancel no longer
+        stops it: quitting waits until its model is saved."""
         if self.monitor.stage_key in FINISHING_STAGES:
             return translate("TrainPage", "Training is finishing its model. Quit anyway? The window closes once the "
                              "model is saved; nothing is lost.")
@@ -113,12 +114,22 @@ class TrainingRun(QObject):
                          "finished epoch; you can resume it later.")
 
     def stop(self) -> bool:
-        """Stop after the batch that runs (the last finished epoch is kept); False when no run was going."""
+        """Stop the run, saying what that does at its stage (stop_words); False when no run was going."""
         if self.task is None:
             return False
         self.task.cancel()  # also wakes a paused loop
-        self.monitor.line(translate("TrainPage", "Stopping after this batch…"))
+        self.monitor.line(self.stop_words())
         return True
+
+    def stop_words(self) -> str:
+        """What a Stop does now: a run saving its model finishes it (short, and written whole or not at all); a
+        quick run stops at its next feature batch or step of its fit, with no model; a run of epochs stops after
+        the batch that runs, keeping its last finished epoch."""
+        if self.monitor.stage_key in FINISHING_STAGES:
+            return translate("TrainPage", "Finishing the model: training ends once it is saved…")
+        if self.monitor.quick:
+            return translate("TrainPage", "Stopping the quick run; it saves no model…")
+        return translate("TrainPage", "Stopping after this batch…")
 
     def shutdown(self) -> None:
         """For closing the window: stop cleanly (the run records that the app was closed) and join the thread."""

@@ -147,3 +147,28 @@ def test_another_model_clears_the_results_of_the_last_one(qtbot: QtBot, window: 
     assert cp.preview.image.source() is None and "Model ready" in cp.preview.caption.text()
     assert cp.heat_maps.pictures == {}
     assert len(list(csv.DictReader(saved.open(encoding="utf-8-sig")))) == 10  # what the user saved stays
+
+
+def test_a_folder_stopped_by_a_change_of_model_says_so_and_is_classified_again_in_one_click(
+        qtbot: QtBot, window: MainWindow, trained_run: tuple[Path, Path], tmp_path: Path) -> None:
+    """Another run chosen (or a new one finished) while a folder was classified dropped it without a word: its rows
+    went and the page looked as if the folder had no images. Only a request the change stopped is offered again."""
+    run, data = trained_run
+    cp, _gated = _gated_page(window, first=1)  # the folder's first row, then it waits until cancelled
+    cp.classify_paths([str(data / "cat")])
+    qtbot.waitUntil(lambda: cp.results.model.rowCount() == 1)
+    assert not cp.results.notice.isVisibleTo(cp.results)
+    window.state.set_run(str(run))
+    assert cp.results.notice.isVisibleTo(cp.results) and cp.results.model.rowCount() == 0
+    assert cp.results.notice_text.text() == f"Classifying cat stopped: the model changed to {run.name}."
+    qtbot.waitUntil(lambda: cp.model.loaded and cp.buttons["classifyFolderButton"].isEnabled(), timeout=60_000)
+    qtbot.mouseClick(cp.results.again_button, Qt.MouseButton.LeftButton)
+    assert not cp.results.notice.isVisibleTo(cp.results)
+    qtbot.waitUntil(lambda: cp.results.model.rowCount() == 10 and cp.buttons["classifyFolderButton"].isEnabled(),
+                    timeout=60_000)
+    assert {p.label for p in cp.results.predictions} <= {"cat", "dog", "fish"}  # the run's own classes
+    other = tmp_path / "other_run"
+    shutil.copytree(run, other)
+    window.state.set_run(str(other))  # the folder had finished: nothing stopped, nothing to offer
+    assert not cp.results.notice.isVisibleTo(cp.results)
+    qtbot.waitUntil(lambda: cp.model.loaded, timeout=60_000)

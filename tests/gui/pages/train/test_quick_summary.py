@@ -114,3 +114,19 @@ def test_on_a_short_pane_the_summary_scrolls_instead_of_pressing_its_lines_toget
     bars = summary.findChildren(QProgressBar)
     assert len(bars) == 3 and all(b.height() >= b.minimumSizeHint().height() for b in bars)
     assert summary.verticalScrollBar().maximum() > 0 and summary.horizontalScrollBar().maximum() == 0
+
+
+def test_a_stopped_quick_run_says_so_where_its_result_would_be(qtbot: QtBot) -> None:
+    """Stopped, the summary kept saying "the result appears here when it is done", and the status line "Stopped at
+    epoch 0 of 15 … Run saved in" of a run with no epochs and no model."""
+    from desktop_cls.gui.pages.train.run_monitor import RunMonitor
+
+    monitor = RunMonitor()
+    qtbot.addWidget(monitor.view)
+    monitor.begin(15, None, quick=True)
+    monitor.finished(FitResult(run_dir="run", classes=("cat", "dog"), epochs=15, epochs_done=0, best_val_accuracy=None,
+                               best_epoch=0, train_seconds=0.0, cancelled=True), 0)
+    assert monitor.quick_summary.headline.text() == "Quick mode: stopped"
+    assert "no model was saved" in monitor.quick_summary.measured.text()
+    assert "when it is done" not in monitor.quick_summary.measured.text()
+    assert "no model saved" in monitor.progress_label.text() and "epoch" not in monitor.progress_label.text()

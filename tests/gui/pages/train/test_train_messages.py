@@ -25,3 +25,14 @@ def test_a_training_loop_reports_its_epochs_and_the_epoch_kept() -> None:
     log, _ = outcome(_result(), 120)
     assert log.startswith("Finished 12 epochs in 42.0 s; best validation accuracy 86.2% on 120")
     assert "(epoch 9, the model kept)" in log
+
+
+def test_a_stopped_quick_run_says_no_model_was_saved_and_offers_no_resume() -> None:
+    """It said "Stopped after 0 of 15 epochs … Resume it from “Resume a run…”" and "Run saved in", of a quick run that
+    has no epochs to resume and saved no model."""
+    log, status = outcome(_result(cancelled=True, epochs_done=0, epochs=15, best_val_accuracy=None), 0, quick=True)
+    assert "no model was saved" in log and "Train again" in log and "no model saved" in status
+    for wrong in ("epoch", "Resume", "saved in"):
+        assert wrong not in log and wrong not in status
+    log, _ = outcome(_result(cancelled=True, epochs_done=3, epochs=15), 120)  # a run of epochs: as before
+    assert "Resume it" in log
