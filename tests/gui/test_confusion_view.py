@@ -205,6 +205,28 @@ def test_class_names_are_measured_once_per_font_and_headers_not_made_again_by_a_
     assert measured.count("class_7") <= 2 * len(FONT_SCALES)
 
 
+def test_showing_a_matrix_asks_its_headers_no_size(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fit sets the headers' size: Qt's own size hint asked the model for each section's size, font, text and
+    icon (200 classes: 1,600-3,200 calls into Python a result)."""
+    asked: list[int] = []
+    original = ConfusionModel.headerData
+
+    def header_data(self: ConfusionModel, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        asked.append(role)
+        return original(self, section, orientation, role)
+
+    monkeypatch.setattr(ConfusionModel, "headerData", header_data)
+    view = ConfusionMatrixView()
+    qtbot.addWidget(view)
+    view.resize(620, 430)
+    view.show()
+    QApplication.processEvents()
+    view.show_counts([f"class_{i}" for i in range(N)], _counts(N))
+    assert Qt.ItemDataRole.SizeHintRole not in asked and len(asked) < N
+    assert view.verticalHeader().sizeHint().width() == view.verticalHeader().width()
+    assert view.horizontalHeader().sizeHint().height() == view.horizontalHeader().height()
+
+
 def test_class_names_with_markup_show_literally_in_the_tooltips(qtbot: QtBot) -> None:
     """A class folder named like markup: Qt would draw `<b>bold</b>` bold and `<img src=...>` as a picture."""
     view = ConfusionMatrixView()
