@@ -50,6 +50,14 @@ class MetricsModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.headers)
 
+    def index(self, row: int, column: int,
+              parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> QModelIndex:  # noqa: B008
+        """A cell's index in one call from Qt into Python, where the inherited one makes two more (the row and
+        column counts) for each cell painted."""
+        if 0 <= row < len(self.rows) and 0 <= column < len(self.headers) and not parent.isValid():
+            return self.createIndex(row, column)
+        return QModelIndex()
+
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _ROLE.DisplayRole) -> Any:
         if role not in (_ROLE.DisplayRole, _ROLE.TextAlignmentRole, _ROLE.ToolTipRole) or not index.isValid():
             return None
