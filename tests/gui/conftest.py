@@ -113,6 +113,17 @@ def tooltip(view: QTableView, row: int, column: int) -> str:
     return str(view.model().index(row, column).data(Qt.ItemDataRole.ToolTipRole) or "")
 
 
+def as_shown(tip: str) -> str:
+    """A tooltip's text as Qt shows it: rich text when Qt takes it for rich text, rendered; else as it is."""
+    from PySide6.QtGui import Qt, QTextDocument
+
+    if not Qt.mightBeRichText(tip):
+        return tip
+    doc = QTextDocument()
+    doc.setHtml(tip)
+    return doc.toPlainText()
+
+
 def header(table: QTableWidget, column: int) -> QTableWidgetItem:
     item = table.horizontalHeaderItem(column)
     assert item is not None, f"no header item {column} in {table.objectName()}"

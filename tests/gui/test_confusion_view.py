@@ -15,7 +15,7 @@ from desktop_cls.gui.widgets import confusion_view, theme
 from desktop_cls.gui.widgets.confusion_cells import HeatDelegate
 from desktop_cls.gui.widgets.confusion_model import HEAT_ROLE, ConfusionModel, longest_count
 from desktop_cls.gui.widgets.confusion_view import FONT_SCALES, ConfusionMatrixView, cell_colours
-from tests.gui.conftest import heading, tooltip
+from tests.gui.conftest import as_shown, heading, tooltip
 
 N = 200
 
@@ -203,3 +203,35 @@ def test_class_names_are_measured_once_per_font_and_headers_not_made_again_by_a_
     assert changed == [] and elided == []
     view.show_counts([f"class_{i}" for i in range(N)], _counts(N))  # the same names, another matrix
     assert measured.count("class_7") <= 2 * len(FONT_SCALES)
+
+
+def test_showing_a_matrix_asks_its_headers_no_size(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fit sets the headers' size: Qt's own size hint asked the model for each section's size, font, text and
+    icon (200 classes: 1,600-3,200 calls into Python a result)."""
+    asked: list[int] = []
+    original = ConfusionModel.headerData
+
+    def header_data(self: ConfusionModel, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        asked.append(role)
+        return original(self, section, orientation, role)
+
+    monkeypatch.setattr(ConfusionModel, "headerData", header_data)
+    view = ConfusionMatrixView()
+    qtbot.addWidget(view)
+    view.resize(620, 430)
+    view.show()
+    QApplication.processEvents()
+    view.show_counts([f"class_{i}" for i in range(N)], _counts(N))
+    assert Qt.ItemDataRole.SizeHintRole not in asked and len(asked) < N
+    assert view.verticalHeader().sizeHint().width() == view.verticalHeader().width()
+    assert view.horizontalHeader().sizeHint().height() == view.horizontalHeader().height()
+
+
+def test_class_names_with_markup_show_literally_in_the_tooltips(qtbot: QtBot) -> None:
+    """A class folder named like markup: Qt would draw `<b>bold</b>` bold and `<img src=...>` as a picture."""
+    view = ConfusionMatrixView()
+    qtbot.addWidget(view)
+    view.show_counts(["<b>bold</b>", "<img src=x.png>", "plain"], [[1, 1, 0], [0, 2, 0], [0, 0, 2]])
+    assert as_shown(tooltip(view, 0, 1)) == "1 image of '<b>bold</b>' predicted as '<img src=x.png>'"
+    assert as_shown(heading(view, 0, tooltip=True)) == "<b>bold</b>"
+    assert heading(view, 2, vertical=True, tooltip=True) == "plain"  # a plain name's tooltip is as it was

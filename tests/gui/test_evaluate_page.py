@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from desktop_cls.core.run_dir import read_run_info
 from desktop_cls.gui.pages.evaluate.evaluate_page import EvaluatePage
 from desktop_cls.gui.shell.main_window import MainWindow
-from tests.gui.conftest import cell, item_at
+from tests.gui.conftest import cell, tooltip
 
 
 def _evaluated(qtbot: QtBot, window: MainWindow, run: Path, data: Path) -> EvaluatePage:
@@ -113,12 +113,12 @@ def test_a_class_without_images_shows_dashes_and_stays_out_of_the_macro_average(
 
     assert cells(1) == ["circle", "—", "—", "—", "0"]
     assert cells(2) == ["cross", "0.000", "—", "0.000", "0"]
-    assert "No images of 'circle' among the test images" in item_at(table, 1, 2).toolTip()
-    assert "false positives" in item_at(table, 2, 1).toolTip()
-    assert "false positives" not in item_at(table, 1, 1).toolTip()
-    macro = next(r for r in range(table.rowCount()) if item_at(table, r, 0).text() == "macro average")
-    assert float(item_at(table, macro, 2).text()) == round(recall_score(y, pred, labels=[0, 3], average="macro"), 3)
-    assert "2 classes" in item_at(table, macro, 2).toolTip()
+    assert "No images of 'circle' among the test images" in tooltip(table, 1, 2)
+    assert "false positives" in tooltip(table, 2, 1)
+    assert "false positives" not in tooltip(table, 1, 1)
+    macro = next(r for r in range(table.rowCount()) if cell(table, r, 0) == "macro average")
+    assert float(cell(table, macro, 2)) == round(recall_score(y, pred, labels=[0, 3], average="macro"), 3)
+    assert "2 classes" in tooltip(table, macro, 2)
 
 
 def test_images_placeholder_names_the_split_evaluate_will_score(window: MainWindow, tmp_path: Path) -> None:

@@ -17,12 +17,12 @@ def test_tab_leaves_the_evaluate_metrics_table_in_one_press(qtbot: QtBot, window
     show_result(ev, synthetic_result())
     table = ev.metrics.table
     table.setFocus()
-    table.setCurrentCell(0, 0)
+    table.setCurrentIndex(table.model().index(0, 0))
     QApplication.processEvents()
     assert table.hasFocus()
     qtbot.keyClick(table, Qt.Key.Key_Tab)
     QApplication.processEvents()
-    assert not table.hasFocus() and table.currentColumn() == 0
+    assert not table.hasFocus() and table.currentIndex().column() == 0
 
 
 def test_no_table_or_list_in_the_window_walks_cell_by_cell_on_tab(window: MainWindow) -> None:

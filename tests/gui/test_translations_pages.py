@@ -310,7 +310,7 @@ def test_the_pages_read_in_chinese(qtbot: QtBot, chinese: None, tmp_path: Path) 
     assert train.monitor.plots.loss_plot.getPlotItem().getAxis("bottom").labelText == "轮次"
     assert train.form.advanced.title() == "高级"
     show_result(evaluate, evaluation())
-    headers = [header(evaluate.metrics.table, c).text() for c in range(5)]
+    headers = [heading(evaluate.metrics.table, c) for c in range(5)]
     assert headers == ["类别", "精确率", "召回率", "F1 分数", "图像"]
     assert "准确率" in evaluate.metrics.summary.text() and "验证集" in evaluate.metrics.summary.text()
     assert evaluate.calibration.ece_label.text().startswith("期望校准误差")

@@ -12,6 +12,8 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
+from desktop_cls.gui.widgets.literal_text import literal
+
 HEAT_ROLE = Qt.ItemDataRole.UserRole + 7  # a cell's share of its row (0..1); the diagonal is the correct class
 FULL_NAME_ROLE = Qt.ItemDataRole.UserRole + 8
 _ROLE = Qt.ItemDataRole
@@ -30,7 +32,7 @@ def longest_count(cm: list[list[int]]) -> str:
 
 class ConfusionModel(QAbstractTableModel):
     """Rows are true classes, columns predicted; headers show the names the view shortened to fit (the full name
-    is their tooltip and FULL_NAME_ROLE)."""
+    is their tooltip, shown literally, and FULL_NAME_ROLE)."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -94,7 +96,8 @@ class ConfusionModel(QAbstractTableModel):
             return v / self._totals[r]  # coloured from the palette when painted
         if role == _ROLE.TextAlignmentRole:
             return _CENTRE
-        return self.tr("%n image(s) of '{0}' predicted as '{1}'", "", v).format(self.classes[r], self.classes[c])
+        tip = self.tr("%n image(s) of '{0}' predicted as '{1}'", "", v).format(self.classes[r], self.classes[c])
+        return literal(tip)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = _ROLE.DisplayRole) -> Any:
         if not 0 <= section < len(self.classes):
@@ -107,6 +110,8 @@ class ConfusionModel(QAbstractTableModel):
             if found is None:
                 found = made[section] = text(section)
             return found
-        if role in (_ROLE.ToolTipRole, FULL_NAME_ROLE):
+        if role == _ROLE.ToolTipRole:
+            return literal(self.classes[section])
+        if role == FULL_NAME_ROLE:
             return self.classes[section]
         return None

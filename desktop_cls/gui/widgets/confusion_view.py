@@ -9,7 +9,7 @@ painted, from the view's palette, so a switch between light and dark recolours t
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QPaintEvent, QResizeEvent
@@ -63,6 +63,23 @@ class _Layout(NamedTuple):
     need_h: int
 
 
+class _FittedHeader(QHeaderView):
+    """A header whose size the fit sets: asked its size hint, it answers that size instead of asking the model
+    eight roles of each of up to 200 sections (QHeaderView's own hint; 200 classes: 3,200 calls into Python)."""
+
+    def __init__(self, orientation: Qt.Orientation, parent: QWidget) -> None:
+        super().__init__(orientation, parent)
+        self.setSectionsClickable(True)  # as QTableView's own headers
+        self.setHighlightSections(True)
+        self.fitted: QSize | None = None  # the size the fit gave it; None: none yet
+
+    def sizeHint(self) -> QSize:
+        """The fitted size; before the first fit, its size now (a matrix shown is fitted right after its reset)."""
+        if self.fitted is not None:
+            return QSize(self.fitted)
+        return super().sizeHint() if self.count() == 0 else self.size()
+
+
 class ConfusionMatrixView(QTableView):
     """Rows are true classes, columns predicted; each cell answers its share of the row (HEAT_ROLE). Painting covers
     the cells in sight, and showing a matrix makes nothing per cell (ConfusionModel answers them when asked)."""
@@ -77,6 +94,8 @@ class ConfusionMatrixView(QTableView):
         self._longest = ""  # the longest count in a cell: the cells' width follows it
         self._measures: dict[float, _Names] = {}  # the class names of the matrix shown, measured, by font scale
         self.counts = ConfusionModel(self)
+        self.setHorizontalHeader(_FittedHeader(Qt.Orientation.Horizontal, self))
+        self.setVerticalHeader(_FittedHeader(Qt.Orientation.Vertical, self))
         self.setModel(self.counts)
         self.selectionModel().currentChanged.connect(
             lambda now, was: self.currentCellChanged.emit(now.row(), now.column(), was.row(), was.column()))
@@ -166,10 +185,13 @@ class ConfusionMatrixView(QTableView):
         self.counts.set_header_texts(Qt.Orientation.Vertical, *names.header(layout.name_width + 2,  # (rounding)
                                                                             layout.numbered))
         row_names_w = layout.prefix + layout.name_width + HEADER_PAD
-        self.verticalHeader().setFixedWidth(row_names_w)
-        self.verticalHeader().setMinimumSectionSize(layout.cell_h)
-        self.horizontalHeader().setMinimumSectionSize(layout.cell_w)
-        self.horizontalHeader().setFixedHeight(layout.header_h)
+        rows, columns = cast(_FittedHeader, self.verticalHeader()), cast(_FittedHeader, self.horizontalHeader())
+        rows.setFixedWidth(row_names_w)
+        rows.setMinimumSectionSize(layout.cell_h)
+        rows.fitted = QSize(row_names_w, layout.cell_h)
+        columns.setMinimumSectionSize(layout.cell_w)
+        columns.setFixedHeight(layout.header_h)
+        columns.fitted = QSize(layout.cell_w, layout.header_h)
         column_w = max(layout.cell_w, (w - 2 * self.frameWidth() - row_names_w) // self.columnCount())
         self.counts.set_header_texts(Qt.Orientation.Horizontal, *(("numbers", lambda i: str(i + 1)) if layout.numbered
                                                                   else names.header(column_w - 6, False)))

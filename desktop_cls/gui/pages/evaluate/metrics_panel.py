@@ -7,13 +7,13 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
-from desktop_cls.gui.widgets.common import read_only_table, sentences
+from desktop_cls.gui.pages.evaluate.metrics_table import MetricsRow, MetricsTable
+from desktop_cls.gui.widgets.common import sentences
+from desktop_cls.gui.widgets.literal_text import literal
 
 FEW_IMAGES = 50  # fewer evaluated images than this: the accuracy is a rough estimate
-NAME_CHARS = 24  # a longer class name is elided rather than widen the window
 
 
 class MetricsPanel(QWidget):
@@ -22,9 +22,8 @@ class MetricsPanel(QWidget):
         self.summary = QLabel()
         self.summary.setObjectName("evalSummary")
         self.summary.setWordWrap(True)
-        self.table = read_only_table(QTableWidget(), "metricsTable", self.tr("Per-class metrics"), [
-            self.tr("Class"), self.tr("Precision"), self.tr("Recall"), self.tr("F1"), self.tr("Images")],
-            select_rows=False)
+        self.table = MetricsTable("metricsTable", self.tr("Per-class metrics"), [
+            self.tr("Class"), self.tr("Precision"), self.tr("Recall"), self.tr("F1"), self.tr("Images")])
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.summary)
@@ -32,7 +31,7 @@ class MetricsPanel(QWidget):
         lay.addWidget(save_button)
 
     def clear(self) -> None:
-        self.table.setRowCount(0)
+        self.table.show_rows([])
         self.summary.setText("")
 
     def show_result(self, d: dict[str, Any], kept: tuple[int, int] | None) -> None:
@@ -40,34 +39,13 @@ class MetricsPanel(QWidget):
         self.summary.setText(self._summary(d, kept))
         average = {"macro": self.tr("macro average"), "weighted": self.tr("weighted average")}
         per_class = d["per_class"]
-        rows = list(per_class.items()) + [(average.get(k, k), v) for k, v in d["averages"].items()]
         present = sum(1 for m in per_class.values() if m["support"])
-        self.table.setRowCount(len(rows))
-        for r, (name, m) in enumerate(rows):
-            self.table.setItem(r, 0, QTableWidgetItem(name))
-            for c, key in enumerate(("precision", "recall", "f1"), 1):
-                it = _figure("—" if m[key] is None else f"{m[key]:.3f}")
-                if r < len(per_class) and not m["support"]:
-                    it.setToolTip(self._absent_tip(name, d["split"], m[key] is not None))
-                elif r >= len(per_class) and present < len(per_class):
-                    it.setToolTip(self.tr("Over the {0} classes that have images here; a class without "
-                                          "images is left out").format(present))
-                self.table.setItem(r, c, it)
-            self.table.setItem(r, 4, _figure(f"{m['support']:,}"))
-        self._fit_columns()
-
-    def _fit_columns(self) -> None:
-        """The figures as narrow as they can be, and room for every class name in full beside them."""
-        table = self.table
-        for c in range(1, 5):
-            table.resizeColumnToContents(c)
-        fm = table.fontMetrics()
-        names = max((fm.horizontalAdvance(item.text()) for r in range(table.rowCount())
-                     if (item := table.item(r, 0)) is not None), default=0)
-        names = min(names, fm.averageCharWidth() * NAME_CHARS)
-        figures = sum(table.columnWidth(c) for c in range(1, 5))
-        frame = 2 * table.frameWidth() + table.verticalScrollBar().sizeHint().width()
-        table.setMinimumWidth(names + 16 + figures + frame)
+        rows = [_row(name, m, self._absent_tip(name, d["split"], m["precision"] is not None)
+                     if not m["support"] else "") for name, m in per_class.items()]
+        tip = self.tr("Over the {0} classes that have images here; a class without images is left "
+                      "out").format(present) if present < len(per_class) else ""
+        rows += [_row(average.get(k, k), m, tip, average=True) for k, m in d["averages"].items()]
+        self.table.show_rows(rows)
 
     def _absent_tip(self, name: str, split: str, predicted: bool) -> str:
         """Why a class's score is a dash (or a plain 0), and that the averages leave it out."""
@@ -77,7 +55,7 @@ class MetricsPanel(QWidget):
                       "out.").format(name, where)
         if predicted:
             tip = sentences(tip, self.tr("The model did predict it, wrongly each time: those are false positives."))
-        return tip
+        return literal(tip)
 
     def _split_words(self, split: str) -> str:
         return {"validation": self.tr("validation images"), "val": self.tr("validation images"),
@@ -110,8 +88,16 @@ class MetricsPanel(QWidget):
         return text
 
 
-def _figure(text: str) -> QTableWidgetItem:
-    """A number, right-aligned so the digits line up."""
-    it = QTableWidgetItem(text)
-    it.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    return it
+def _row(name: str, m: dict[str, Any], tip: str, average: bool = False) -> MetricsRow:
+    """A row of the report as shown (a score it has none of is a dash) and as sorted (a dash below any score)."""
+    p, r, f = (m[key] for key in ("precision", "recall", "f1"))
+    return MetricsRow(name, (_shown(p), _shown(r), _shown(f), f"{m['support']:,}"),
+                      (_value(p), _value(r), _value(f), float(m["support"])), tip, average)
+
+
+def _shown(score: float | None) -> str:
+    return "—" if score is None else f"{score:.3f}"
+
+
+def _value(score: float | None) -> float:
+    return -1.0 if score is None else float(score)

@@ -16,6 +16,7 @@ from desktop_cls.gui.state import AppState
 from desktop_cls.gui.widgets.common import button, rgb_array_to_qimage
 from desktop_cls.gui.widgets.dialogs import show_error
 from desktop_cls.gui.widgets.image_viewer import close_viewer, open_viewer
+from desktop_cls.gui.widgets.literal_text import literal
 from desktop_cls.gui.widgets.thumbnails import ThumbnailGrid, ThumbnailModel
 from desktop_cls.gui.work.tasks import TaskRunner
 
@@ -70,7 +71,7 @@ class MistakesModel(ThumbnailModel):
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole and index.isValid():
             path = self.items[index.row()][0]
-            return f"{path}\n{self.full[path]}" if path in self.full else path
+            return literal(f"{path}\n{self.full[path]}" if path in self.full else path)
         return super().data(index, role)
 
 

@@ -38,3 +38,12 @@ def test_long_class_names_each_keep_a_line_and_the_predicted_one_shows(qtbot: Qt
 def test_short_class_names_show_in_full(qtbot: QtBot, isolated_user_dirs: Path) -> None:
     gallery = gallery_of(qtbot, ["cat", "dog"])
     assert gallery.model.data(gallery.model.index(0), Qt.ItemDataRole.DisplayRole) == "cat\n→ dog 87%"
+
+
+def test_a_tile_tooltip_shows_class_names_with_markup_as_written(qtbot: QtBot, isolated_user_dirs: Path) -> None:
+    from tests.gui.conftest import as_shown
+
+    gallery = gallery_of(qtbot, ["<b>bold</b>", "<img src=x.png>"])
+    gallery.set_result(["<b>bold</b>", "<img src=x.png>"], [("/data/<b>bold</b>/a.png", 0, 1, 0.87)], "model.pt")
+    tip = gallery.model.data(gallery.model.index(0), Qt.ItemDataRole.ToolTipRole)
+    assert as_shown(tip) == "/data/<b>bold</b>/a.png\n<b>bold</b> → <img src=x.png> 87%"
