@@ -56,6 +56,10 @@ class Filing(QObject):
         """What starts once the filing is over (the latest held work that said what it is), or ""."""
         return next((what for _key, _work, what in reversed(self._held) if what), "")
 
+    def forget_held(self) -> None:
+        """The window is closing: the images are still filed (quitting waits for them), but nothing held starts."""
+        self._held.clear()
+
     def set_count(self, count: int) -> None:
         """The labeling lane's count; at zero the held work starts, in the order asked (work that queues steps
         of its own holds the rest back again)."""

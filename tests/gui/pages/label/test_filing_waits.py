@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 import threading
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -152,3 +153,37 @@ def test_a_reread_after_a_step_never_replaces_an_opening_asked_for(qtbot: QtBot,
     qtbot.waitUntil(lambda: window.state.dataset is not None and window.state.dataset.root == str(other),
                     timeout=30_000)
 
+
+
+def test_the_count_reads_in_chinese_too(qtbot: QtBot, window: MainWindow, language: Any,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(TrainPage, "_ready_config", lambda _self: None)
+    language("zh_CN")
+    window.state.filing.set_count(3)  # (as the Label page's steps report it)
+    assert _status(window) == "正在保存 3 张图像的标注…"
+    window.train_page.start()
+    assert _status(window) == "正在保存 3 张图像的标注…，然后训练"
+    window.state.filing.set_count(0)
+    assert _status(window) == ""
+
+
+def test_closing_starts_nothing_that_waited_for_the_keys(qtbot: QtBot, window: MainWindow, loose: Path,
+                                                         held: threading.Event,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    started: list[str] = []
+    monkeypatch.setattr(TrainPage, "_ready_config", lambda _self: started.append("train"))
+    lp = _label_page(qtbot, window, loose)
+    _press(lp, "cat")
+    window.start_training()
+
+    def let_go_once_closing() -> None:  # the disk answers only after the window began to close
+        while not window._closing:
+            threading.Event().wait(0.005)
+        held.set()
+
+    releaser = threading.Thread(target=let_go_once_closing)
+    releaser.start()
+    window.shutdown()
+    releaser.join(30)
+    _filed(qtbot, window)
+    assert (loose / "cat" / "new_00.png").exists() and started == []  # filed, and no training begun at quit
