@@ -187,3 +187,18 @@ def test_closing_starts_nothing_that_waited_for_the_keys(qtbot: QtBot, window: M
     releaser.join(30)
     _filed(qtbot, window)
     assert (loose / "cat" / "new_00.png").exists() and started == []  # filed, and no training begun at quit
+
+
+def test_images_dropped_on_a_data_page_class_while_keys_wait_follow_them(qtbot: QtBot, window: MainWindow,
+                                                                         loose: Path, tmp_path: Path,
+                                                                         held: threading.Event) -> None:
+    photo = str(write_image(tmp_path / "camera" / "p0.png", np.full((8, 8, 3), 90, np.uint8)))
+    lp = _label_page(qtbot, window, loose)
+    _press(lp, "dog")
+    window.show_page("data")
+    window.dataset_page.steps.import_files([photo], "fish", [])  # dropped on the Data page's class row
+    assert not _boxes() and _status(window) == "Filing 1 image… then importing images"
+    held.set()
+    _filed(qtbot, window)
+    qtbot.waitUntil(lambda: not window.state.moving_files and not window.dataset_page.steps.running, timeout=30_000)
+    assert (loose / "fish" / "p0.png").exists() and (loose / "dog" / "new_00.png").exists() and not _boxes()
