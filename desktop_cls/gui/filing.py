@@ -9,6 +9,7 @@ answering while a slow drive catches up, and the status bar says how many images
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -69,7 +70,10 @@ class Filing(QObject):
         self.changed.emit(count)
         while self._held and not self.count:
             _key, work, _what = self._held.pop(0)
-            work()
+            try:
+                work()
+            except Exception:  # a bug in one must not keep the others (an import the user asked for) from starting
+                logging.getLogger("desktop_cls").exception("work held for the labeling steps failed")
 
 
 def _next_words() -> dict[str, str]:
