@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
+from desktop_cls.gui.filing import Filing
 from desktop_cls.gui.settings import MAX_RECENT, Settings
 
 if TYPE_CHECKING:  # only the types: the app starts before the engine is imported
@@ -108,6 +109,7 @@ class AppState(QObject):
         super().__init__()
         self.settings = settings
         self.moving_files = False  # a labeling step or an import runs on a worker thread: no other starts (one writer)
+        self.filing = Filing(self)  # the Label page's key presses not yet on disk; what must see them waits for them
         self.dataset: DatasetIndex | None = None
         self.opening: str | None = None  # another folder being read: `dataset` is still the one before until it is in
         self.run: str | None = None

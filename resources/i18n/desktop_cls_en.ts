@@ -236,4 +236,14 @@
         </translation>
     </message>
 </context>
+<context>
+    <name>WindowStatusBar</name>
+    <message numerus="yes">
+        <source>Filing %n image(s)…</source>
+        <translation>
+            <numerusform>Filing %n image…</numerusform>
+            <numerusform>Filing %n images…</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>

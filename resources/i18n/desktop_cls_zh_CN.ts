@@ -97,8 +97,8 @@
         <translation>数据集未更改</translation>
     </message>
     <message>
-        <source>Another labeling step is still running (see the status line); try again when it has finished. Nothing was changed.</source>
-        <translation>另一个标注步骤仍在进行（见状态行）；请在它完成后再试。未做任何更改。</translation>
+        <source>Another labeling step is still running (see the status bar); try again when it has finished. Nothing was changed.</source>
+        <translation>另一个标注步骤仍在进行（见状态栏）；请在它完成后再试。未做任何更改。</translation>
     </message>
 </context>
 <context>
@@ -1253,6 +1253,33 @@ Open it again where it is now, or choose another folder.</source>
     </message>
 </context>
 <context>
+    <name>Filing</name>
+    <message>
+        <source>opening {0}</source>
+        <translation>打开 {0}</translation>
+    </message>
+    <message>
+        <source>training</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>evaluating</source>
+        <translation>评估</translation>
+    </message>
+    <message>
+        <source>suggesting labels</source>
+        <translation>建议标签</translation>
+    </message>
+    <message>
+        <source>importing images</source>
+        <translation>导入图像</translation>
+    </message>
+    <message>
+        <source>emptying the trash</source>
+        <translation>清空回收站</translation>
+    </message>
+</context>
+<context>
     <name>FlipsFollower</name>
     <message>
         <source>Use</source>
@@ -1289,12 +1316,12 @@ Open it again where it is now, or choose another folder.</source>
         <translation>图像未导入</translation>
     </message>
     <message>
-        <source>Another labeling step is still running (see the status line); import the images again when it has finished. Nothing was copied.</source>
-        <translation>另一个标注步骤仍在进行（见状态行）；请在它完成后再次导入这些图像。未复制任何文件。</translation>
-    </message>
-    <message>
         <source>Importing images…</source>
         <translation>正在导入图像…</translation>
+    </message>
+    <message>
+        <source>Another labeling step is still running (see the status bar); import the images again when it has finished. Nothing was copied.</source>
+        <translation>另一个标注步骤仍在进行（见状态栏）；请在它完成后再次导入这些图像。未复制任何文件。</translation>
     </message>
     <message numerus="yes">
         <source>%n image(s) imported.</source>
@@ -2203,10 +2230,6 @@ To label more, copy images in with “Import images…”: they wait here for a 
         <source>Open the dataset on the Data page first.</source>
         <translation>请先在“数据”页打开数据集。</translation>
     </message>
-    <message>
-        <source>Another labeling step is still running (see the status line); try again when it has finished. Nothing was changed.</source>
-        <translation>另一个标注步骤仍在进行（见状态行）；请在它完成后再试。未做任何更改。</translation>
-    </message>
     <message numerus="yes">
         <source>%n image(s) moved to the trash — Ctrl+Z on the Label page undoes it; evaluate again to update the numbers</source>
         <translation>
@@ -2218,6 +2241,10 @@ To label more, copy images in with “Import images…”: they wait here for a 
         <translation>
             <numerusform>%n 张图像已移到“{0}”——在“标注”页按 Ctrl+Z 可撤销；重新评估以更新数字</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Another labeling step is still running (see the status bar); try again when it has finished. Nothing was changed.</source>
+        <translation>另一个标注步骤仍在进行（见状态栏）；请在它完成后再试。未做任何更改。</translation>
     </message>
     <message>
         <source>{0} is being opened: no label is fixed in the folder that is going. Nothing was changed.</source>
@@ -3911,6 +3938,19 @@ Train image classifiers on your own computer, offline.</source>
     <message>
         <source>Bundled network weights: EfficientNet-Lite0 and EfficientNet-Lite2 (ImageNet), Apache License 2.0, © 2020 ML Illustrated, converted from Google&apos;s TensorFlow checkpoints.</source>
         <translation>随附的网络权重：EfficientNet-Lite0 和 EfficientNet-Lite2（ImageNet），Apache License 2.0，© 2020 ML Illustrated，由 Google 的 TensorFlow 检查点转换而来。</translation>
+    </message>
+</context>
+<context>
+    <name>WindowStatusBar</name>
+    <message numerus="yes">
+        <source>Filing %n image(s)…</source>
+        <translation>
+            <numerusform>正在保存 %n 张图像的标注…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{filing} then {next}</source>
+        <translation>{filing}，然后{next}</translation>
     </message>
 </context>
 </TS>

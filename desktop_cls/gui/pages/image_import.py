@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMessageBox
 
 from desktop_cls.core.events import CancelToken
+from desktop_cls.gui.filing import after_filing
 from desktop_cls.gui.pages.labeling_step import listing_if_open
 from desktop_cls.gui.widgets.dialogs import show_error
 from desktop_cls.gui.work.tasks import Reporter, TaskFn
@@ -50,6 +51,7 @@ class ImageImport(QObject):
         self.page, self._ended, self._started = page, ended, started
         self._workspace: Any = None  # the dataset's Workspace the images go into
 
+    @after_filing("import", replace=False)  # (behind the key presses still being filed: one writer)
     def start(self, paths: list[str], class_name: str | None = None, inside: list[str] | None = None) -> None:
         """Copy images from elsewhere into the dataset (into class_name when given; `inside`, images already in
         it, go into that class in the same step)."""
@@ -73,7 +75,7 @@ class ImageImport(QObject):
         if not self.page.state.moving_files:
             return False
         show_error(self.page, self.tr("Images not imported"), self.tr(
-            "Another labeling step is still running (see the status line); import the images again when it "
+            "Another labeling step is still running (see the status bar); import the images again when it "
             "has finished. Nothing was copied."))
         return True
 

@@ -81,7 +81,7 @@ class BackgroundStep(QObject):
         if not self.page.state.moving_files:
             return False
         show_error(self.page, self.tr("Dataset not changed"), self.tr(
-            "Another labeling step is still running (see the status line); try again when it has finished. "
+            "Another labeling step is still running (see the status bar); try again when it has finished. "
             "Nothing was changed."))
         return True
 

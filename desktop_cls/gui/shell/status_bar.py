@@ -31,8 +31,9 @@ class WindowStatusBar(QObject):
         self.task_progress = QProgressBar()
         self.task_progress.setObjectName("statusProgress")
         self.task_progress.setMaximumWidth(window.fontMetrics().horizontalAdvance("M") * 16)
+        self.task_status.setObjectName("taskStatus")
         self.task_line = TaskStatus(self.task_status, self.task_progress,
-                                    lambda: bool(tasks.running()) or state.training, self)
+                                    lambda: bool(tasks.running()) or state.training or bool(state.filing.count), self)
         sb.addWidget(self.dataset_status)
         sb.addWidget(QLabel("·"))
         sb.addWidget(self.device_status)
@@ -44,6 +45,19 @@ class WindowStatusBar(QObject):
         sb.addPermanentWidget(self.task_progress)
         tasks.task_progress.connect(self.task_line.report)
         tasks.task_finished.connect(self.task_line.ended)
+        self.filing = state.filing
+        state.filing.changed.connect(self.on_filing)
+
+    def on_filing(self, count: int) -> None:
+        """The Label page's key presses not yet on disk (a slow or network drive): how many, and what waits for them;
+        gone once the last is filed."""
+        if not count:
+            self.task_line.ended("filing")
+            return
+        text = self.tr("Filing %n image(s)…", "", count)
+        if then := self.filing.next_up():
+            text = self.tr("{filing} then {next}").format(filing=text, next=then)
+        self.task_line.report_now("filing", 0, 0, text)
 
     def on_train_progress(self, text: str, done: int, total: int) -> None:
         """At once: the training monitor paces its own reports, and Pause must show "paused" when pressed."""

@@ -7,6 +7,7 @@ findings and Cancel live on the Problems tab.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -118,7 +119,7 @@ class DatasetPage(Page):
         self.set_body(self.empty_text, _column(self.tabs), right, top=top)
 
     def connect_state(self) -> None:
-        self.state.files_changed.connect(self.open_folder)  # the Label page moved files: read the folder again
+        self.state.files_changed.connect(functools.partial(self.open_folder, reread=True))  # the Label page's steps
         self.state.dataset_opening.connect(self._forget_shown)
         self.state.dataset_changed.connect(self._show_dataset)
         self.state.plan_changed.connect(lambda: self.summary.setText(self._summary_text()))
@@ -153,11 +154,14 @@ class DatasetPage(Page):
 
         self.run_task("demo data", make, self.open_folder, error_title=self.tr("Demo dataset"), status=what)
 
-    def open_folder(self, path: str) -> None:
-        """Stage one, the folder walk: what training needs. The check of the folder open before stops."""
+    def open_folder(self, path: str, reread: bool = False) -> None:
+        """Stage one, the folder walk: what training needs. The check of the folder open before stops. Once the
+        Label page's keys still being filed are on disk (`reread`: the open folder read again after a step)."""
         if self.steps.holds(path):  # read once the step running is over
             return
         path = str(Path(path).expanduser())
+        if self.state.filing.hold_opening(self.open_folder, path, reread):  # (one labeling engine per folder)
+            return
         self.path_edit.show_folder(path)
         self.check.cancel()
         self.model.superseded()

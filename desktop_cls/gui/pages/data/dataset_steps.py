@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject
 
 from desktop_cls.core.errors import UserError
+from desktop_cls.gui.filing import after_filing
 from desktop_cls.gui.pages.image_import import ImageImport
 from desktop_cls.gui.pages.labeling_step import BackgroundStep, Listing, is_large
 from desktop_cls.gui.widgets.dialogs import show_error
@@ -45,6 +46,7 @@ class DatasetSteps(QObject):
             self._say(e.for_gui())
         self._read_again()
 
+    @after_filing("import", replace=False)  # (behind the Label page's key presses still being filed)
     def import_files(self, paths: list[str], class_name: str, inside: list[str]) -> None:
         """Files from elsewhere copied into class_name (with `inside`, images of the dataset, in the same step)."""
         if self.importer.refused_while_busy():  # one labeling step at a time

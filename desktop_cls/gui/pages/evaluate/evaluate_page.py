@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_cls.gui.filing import after_filing
 from desktop_cls.gui.pages.evaluate.calibration_tab import CalibrationTab
 from desktop_cls.gui.pages.evaluate.evaluate_model import EvaluateModel, evaluation, kept_evaluation
 from desktop_cls.gui.pages.evaluate.evaluate_texts import images_hint, kept_text, not_kept_text, waiting_text
@@ -192,6 +193,7 @@ class EvaluatePage(Page):
         if path:
             self.folder_edit.setText(path)
 
+    @after_filing("evaluate")  # (the keys still being filed move images it reads)
     def evaluate(self) -> None:
         model = self.model_edit.text().strip() or (self.state.run or "")
         folder = self.folder_edit.text().strip() or self.default_folder()

@@ -254,7 +254,7 @@ class MistakesGallery(QWidget):
         step on a worker thread moves its files, nor while another folder is being opened (the open one is going),
         nor in a folder opened after these images were evaluated."""
         if self.state.moving_files:
-            return self.tr("Another labeling step is still running (see the status line); try again when it has "
+            return self.tr("Another labeling step is still running (see the status bar); try again when it has "
                            "finished. Nothing was changed.")
         if self.state.opening is not None:
             return self.tr("{0} is being opened: no label is fixed in the folder that is going. Nothing was "

@@ -240,5 +240,6 @@ class LabelPage(Page):
         return QSize(800, 600)
 
     def shutdown(self) -> None:
-        self.steps.flush()  # (closing: what the user filed is filed)
+        self.state.filing.forget_held()  # (closing: no training or opening starts once the keys are filed...)
+        self.steps.flush()  # (...but what the user filed is filed)
         self.view.shutdown()

@@ -5,7 +5,9 @@ steps wait are queued behind them and act on the step before them, as they would
 
 A step that fails is rolled back by the engine: its image comes back on screen where it still lies loose (a file
 gone from the folder stays off the list), with a message naming the file and what to do. While steps wait the app
-state's `moving_files` keeps other pages' steps out (one writer per dataset); quitting waits for them (`flush`).
+state's `moving_files` keeps other pages' steps out (one writer per dataset), its `filing` counts their images for
+the status bar and holds back what must see them on disk (opening a folder, training, an import: gui.filing);
+quitting waits for them (`flush`).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ class LabelSteps(QObject):
         self.page, self._made = page, filed
         self.queue = StepQueue()
         self._workspaces: dict[int, Any] = {}  # ticket -> the Workspace it acts on (until it is reported)
+        self._images: dict[int, int] = {}  # ticket -> the images it files (a step naming none, an undo: one)
 
     def busy(self) -> bool:
         """Whether a step asked for has not been reported yet (waiting, running or on its way back)."""
@@ -68,9 +71,11 @@ class LabelSteps(QObject):
         ticket, start = self.queue.put(ws.root, run, taking)
         first = not self._workspaces
         self._workspaces[ticket] = ws
+        self._images[ticket] = len(taking) or 1
         if first:
             self.page.state.moving_files = True  # (one writer: other pages' steps are refused meanwhile, said)
             self.busy_changed.emit()
+        self.page.state.filing.set_count(sum(self._images.values()))  # (the status bar says how many)
         if start:
             self._start()
 
@@ -84,9 +89,11 @@ class LabelSteps(QObject):
                     lane=Lane.LABELING, keep_result=True)
 
     def _filed(self, filed: Filed) -> None:
-        """One step is over (in the order asked): the page follows it, or shows its image again and says why not."""
+        """One step is over (in the order asked): the page follows it, or shows its image again and says why not;
+        after the last one, the work held back for the filing (state.filing) starts."""
         page = self.page
         ws = self._workspaces.pop(filed.ticket, None)
+        self._images.pop(filed.ticket, None)
         page.model.leaving.difference_update(filed.taking)
         if not self._workspaces:
             page.state.moving_files = False
@@ -95,11 +102,12 @@ class LabelSteps(QObject):
         if filed.error:  # (said also when another folder was opened since: the user pressed that key)
             self._failed(filed, shown)
         elif not shown:
-            return  # (a step of a folder no longer shown: done, nothing of it to show)
+            pass  # (a step of a folder no longer shown: done, nothing of it to show)
         elif filed.step is not None:
             self._made(filed.step, None, bool(filed.taking))
         else:
             page.update_buttons()
+        page.state.filing.set_count(sum(self._images.values()))
 
     def _failed(self, filed: Filed, shown: bool) -> None:
         """The step was rolled back: its images that still lie loose come back on screen (`shown`: their folder is

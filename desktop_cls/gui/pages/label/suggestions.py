@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_cls.core.events import CancelToken
+from desktop_cls.gui.filing import after_filing
 from desktop_cls.gui.pages.label.accept_dialog import AcceptDialog
 from desktop_cls.gui.pages.label.label_model import LabelModel, Source, SuggestionResult
 from desktop_cls.gui.pages.label.label_view import LabelView
@@ -162,6 +163,7 @@ class SuggestionPanel(QWidget):
             self.suggest()
 
     # ---- suggesting ------------------------------------------------------------------------------
+    @after_filing("suggest")  # (over the images still loose once the keys are filed)
     def suggest(self) -> None:
         """A class for every unlabeled image, in batches. Asked with the button, the page's status line shows the
         progress and Cancel; live suggestions follow each key press quietly (a line coming and going would make

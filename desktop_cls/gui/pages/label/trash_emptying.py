@@ -4,9 +4,9 @@ Its cost grows with what the trash holds, so it runs behind the status line with
 trash at a time: a step's trashed images, a deleted class, an undone import's copies). It is no journaled step
 and cannot be rolled back: Cancel stops after the item being handed over, and the rest stays in the trash, its
 steps still undoable. Like a labeling step it holds the app state's `moving_files` (one writer per dataset): it
-is refused while a step runs, and steps are refused while it runs. Nothing is listed afterwards: the trash lies
-outside the class folders, so the page's loose images and classes are as they were; only the undo history
-changed.
+starts once the key presses still being filed are on disk, is refused while another step runs, and steps are
+refused while it runs. Nothing is listed afterwards: the trash lies outside the class folders, so the page's loose
+images and classes are as they were; only the undo history changed.
 
 When the dataset's drive holds a system trash folder that is not the user's own (a link into their folders, made
 by whoever prepared the drive: core.data.system_trash), nothing is handed over: the message names that folder and
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desktop_cls.core.data.system_trash import UnsafeTrash
 from desktop_cls.core.events import CancelToken
+from desktop_cls.gui.filing import after_filing
 from desktop_cls.gui.widgets.dialogs import ask, inform, show_error
 from desktop_cls.gui.work.tasks import Reporter, TaskFn
 
@@ -74,15 +75,22 @@ class TrashEmptying(QObject):
     def start(self, for_good: bool = False) -> None:
         """Ask, then empty (for_good: the user already chose to delete the items for good, after a refusal)."""
         page = self.page
-        ws = page.state.workspace
-        if ws is None or page.tasks is None or self._refused():  # (a step running may be moving files there)
+        ws, filing = page.state.workspace, page.state.filing
+        if ws is None or page.tasks is None or (not filing.count and self._refused()):  # (one writer)
             return
         if not for_good:
             yes = ask(page, self.tr("Empty the trash?"),
                       self.tr("Images and classes deleted here go to your system trash, and those "
                               "deletions can no longer be undone in desktop_cls."))
-            if not yes or self._refused():
+            if not yes:
                 return
+        self._empty(ws, for_good)
+
+    @after_filing("emptyTrash")  # (behind the key presses still being filed: a Delete pressed goes with the rest)
+    def _empty(self, ws: Any, for_good: bool) -> None:
+        page = self.page
+        if self._refused():  # (another step began meanwhile)
+            return
         self._started()
         what = self.tr("Deleting the trash for good…") if for_good else self.tr("Emptying the trash…")
         known = len(ws.notices)  # what emptying adds (an item deleted for good) is said at the end

@@ -11,6 +11,7 @@ from desktop_cls.core.data.index_freshness import training_data
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.training.config import TrainConfig
 from desktop_cls.gui.autosave import on_any_edit
+from desktop_cls.gui.filing import after_filing
 from desktop_cls.gui.pages.page import Page, PageAction
 from desktop_cls.gui.pages.train.config_file import save_run_config
 from desktop_cls.gui.pages.train.form_scroll import FormScroll
@@ -183,6 +184,7 @@ class TrainPage(Page):
         self._update_enabled()
 
     # ---- training control ----------------------------------------------------------------------
+    @after_filing("train")  # (a run without the last images labeled is not the one asked for)
     def start(self) -> None:
         ready = self._ready_config()
         if ready is not None:
@@ -209,6 +211,7 @@ class TrainPage(Page):
             return None
         return cfg, training_data(cfg.val_fraction, cfg.seed, self.state.dataset, self.state.workspace)
 
+    @after_filing("train")
     def find_lr(self) -> None:
         """Learning-rate range test in the background; the result opens a dialog to accept it."""
         ready = self._ready_config()
@@ -220,6 +223,7 @@ class TrainPage(Page):
         if path:
             self.resume(path)
 
+    @after_filing("train")
     def resume(self, run: str, epochs: int | None = None) -> None:
         if self.training.task is not None or not self.state.core_loaded:
             return

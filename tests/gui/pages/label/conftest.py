@@ -1,9 +1,10 @@
 """Counting the Label page's work at scale: the dataset folder listed on the UI thread, beside thousands of loose
-images (hard links of one small picture)."""
+images (hard links of one small picture); and a slow drive under the queued key presses (`held`)."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 import traceback
 from collections.abc import Iterator
@@ -11,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from desktop_cls.core.data import labeling_queue
 
 LOOSE = 2_000
 
@@ -61,3 +64,26 @@ def _folder(path: Any) -> str | None:
         return os.readlink(f"/proc/self/fd/{path}")
     except (OSError, TypeError):
         return None
+
+
+@pytest.fixture
+def loose(tiny_folder: Path) -> Path:
+    """Twelve loose images, new_00.png to new_11.png."""
+    for i in range(12):
+        shutil.copy(tiny_folder / "dog" / f"dog_0{i % 8}.png", tiny_folder / f"new_{i:02d}.png")
+    return tiny_folder
+
+
+@pytest.fixture
+def held(monkeypatch: pytest.MonkeyPatch, queued_steps: None) -> Iterator[threading.Event]:
+    """The labeling worker waits before each step until the event is set (a disk that does not answer yet)."""
+    gate = threading.Event()
+    real = labeling_queue._carry_out
+
+    def slow(item: Any) -> labeling_queue.Filed:
+        assert gate.wait(30), "the test never let the labeling worker go"
+        return real(item)
+
+    monkeypatch.setattr(labeling_queue, "_carry_out", slow)
+    yield gate
+    gate.set()  # (a test that failed early must not leave the worker waiting)

@@ -4,9 +4,7 @@ move that fails brings its image back with a message naming it and the fix; quit
 
 from __future__ import annotations
 
-import shutil
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,35 +15,12 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from desktop_cls.core import contained
-from desktop_cls.core.data import labeling_queue
 from desktop_cls.core.storage import read_jsonl
 from desktop_cls.gui.pages.label.label_page import LabelPage
 from desktop_cls.gui.shell.main_window import MainWindow
 from tests.gui.conftest import open_and_wait
 
 KEYS = {"cat": Qt.Key.Key_1, "dog": Qt.Key.Key_2, "fish": Qt.Key.Key_3}
-
-
-@pytest.fixture
-def loose(tiny_folder: Path) -> Path:
-    for i in range(12):
-        shutil.copy(tiny_folder / "dog" / f"dog_0{i % 8}.png", tiny_folder / f"new_{i:02d}.png")
-    return tiny_folder
-
-
-@pytest.fixture
-def held(monkeypatch: pytest.MonkeyPatch, queued_steps: None) -> Iterator[threading.Event]:
-    """The labeling worker waits before each step until the event is set (a disk that does not answer yet)."""
-    gate = threading.Event()
-    real = labeling_queue._carry_out
-
-    def slow(item: Any) -> labeling_queue.Filed:
-        assert gate.wait(30), "the test never let the labeling worker go"
-        return real(item)
-
-    monkeypatch.setattr(labeling_queue, "_carry_out", slow)
-    yield gate
-    gate.set()  # (a test that failed early must not leave the worker waiting)
 
 
 def _label_page(qtbot: QtBot, window: MainWindow, folder: Path) -> LabelPage:
