@@ -53,6 +53,30 @@ def folder_state(folder: str | Path) -> dict[str, Any] | None:
     return {"sha256": d["sha256"], "classes": list(classes)}
 
 
+def kept_epoch(model: str | Path) -> tuple[int, int] | None:
+    """(epoch of the saved model, epochs trained) for a run folder, so the accuracy can be matched to training."""
+    info = rd.run_info_or_none(Path(model))
+    if info is None:
+        return None
+    best, done = info.get("best_epoch"), info.get("epochs_done")
+    return (best, done) if isinstance(best, int) and isinstance(done, int) and best > 0 else None
+
+
+def shown_result(ev: Any, model: str, folder: str) -> dict[str, Any]:
+    """An Evaluation as the Evaluate page shows it and keep_evaluation keeps it, for the window and the CLI alike:
+    Evaluation.to_dict() and, under "_" keys, the scored images, the curves, the model, the folder and the epoch the
+    model was kept at."""
+    d: dict[str, Any] = ev.to_dict()
+    pred = ev.probs.argmax(axis=1) if len(ev.probs) else []
+    d["_samples"] = [(p, int(t), int(k), float(ev.probs[i, k]))
+                     for i, (p, t, k) in enumerate(zip(ev.paths, ev.y_true, pred, strict=True))]
+    d["_curves"] = ev.curves()
+    d["_model"] = model
+    d["_folder"] = folder
+    d["_epoch"] = kept_epoch(model)
+    return d
+
+
 def model_state(run: str | Path) -> list[int] | None:
     return kr.identity(Path(run) / rd.MODEL)
 

@@ -220,6 +220,7 @@ def _export_all(model: str, targets: dict[str, Path], overwrite: bool, progress:
     the page as soon as it is verified (FormatExported), and all of them come back at the end."""
     from desktop_cls.core.inference.export import STAGES, export_model, measurement_images
     from desktop_cls.core.inference.export_web import check_destinations, export_web
+    from desktop_cls.core.inference.saved_exports import shown_export
 
     check_destinations(model, targets, overwrite)  # refused before anything is read, written or cleared
     progress.event(ExportBegun())
@@ -233,9 +234,7 @@ def _export_all(model: str, targets: dict[str, Path], overwrite: bool, progress:
         res = export_web(model, target, overwrite=overwrite, images=images, progress=steps, cancel=cancel) \
             if fmt == "web" else export_model(model, fmt, target, overwrite=overwrite, images=images,
                                               progress=steps, cancel=cancel)
-        d = res.to_dict()
-        d["metadata"] = Path(res.sidecar).read_text(encoding="utf-8")
-        d["snippet_text"] = Path(res.snippet).read_text(encoding="utf-8") if res.snippet else ""
+        d = shown_export(res)
         out.append(d)
         progress.event(FormatExported(d))
     steps.done()
