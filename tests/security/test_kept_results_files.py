@@ -158,3 +158,13 @@ def test_hostile_kept_exports_are_refused_with_a_note(tmp_path: Path, edit: str)
     saved = sx.load_exports(str(run))
     assert saved.exports == ()
     _refused(saved, run, sx.EXPORTS)
+
+
+@pytest.mark.parametrize("path", ["", "relative/folder", "/a/../b", "/a//b/", "//host/share/images", "/a/\0b"])
+def test_a_kept_folder_is_put_in_a_field_only_when_it_is_a_plain_local_path(path: str, tmp_path: Path) -> None:
+    """A kept file names the folder its results were made in; the page puts it in a folder field (where "Open
+    folder" or Evaluate would use it) only when it is a path as the app writes one, on this computer."""
+    from desktop_cls.core.inference.kept_results import local_folder
+
+    assert local_folder(path) is None
+    assert local_folder(str(tmp_path.resolve() / "images")) == str(tmp_path.resolve() / "images")
