@@ -29,7 +29,7 @@ from desktop_cls.gui.pages.evaluate.metrics_panel import MetricsPanel
 from desktop_cls.gui.pages.evaluate.mistakes_gallery import MistakesGallery
 from desktop_cls.gui.pages.page import Page, PageAction
 from desktop_cls.gui.state import AppState, PageKey, Tag
-from desktop_cls.gui.widgets.confusion_view import ConfusionMatrixView
+from desktop_cls.gui.widgets.confusion_view import ConfusionMatrixView, titled
 from desktop_cls.gui.widgets.dialogs import save_image, show_error
 from desktop_cls.gui.widgets.insight_views import CurvesOnShow, PlotLegend, curves_plot, with_legend
 from desktop_cls.gui.widgets.kept_banner import KeptBanner
@@ -92,18 +92,10 @@ class EvaluatePage(Page):
 
     def build_body(self, top: QLayout | None) -> None:
         """The numbers above the matrix on the left; images, calibration and curves in tabs on the right."""
-        confusion_box = QWidget()
-        ml = QVBoxLayout(confusion_box)
-        ml.setContentsMargins(0, 0, 0, 0)
-        cm_title = QLabel(self.tr("Confusion matrix (rows: true class, columns: predicted; select a cell to see its "
-                                  "images)"))
-        cm_title.setWordWrap(True)
-        ml.addWidget(cm_title)
-        ml.addWidget(self.confusion, 1)
-        ml.addWidget(self.buttons["saveConfusionButton"])
+        title = self.tr("Confusion matrix (rows: true class, columns: predicted; select a cell to see its images)")
         left = QSplitter(Qt.Orientation.Vertical)
         left.addWidget(self.metrics)
-        left.addWidget(confusion_box)
+        left.addWidget(titled(self.confusion, title, self.buttons["saveConfusionButton"]))
         self.right_tabs = right = QTabWidget()
         right.setObjectName("evaluateTabs")
         right.addTab(self.mistakes, self.tr("Images"))
