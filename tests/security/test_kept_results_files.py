@@ -87,6 +87,24 @@ def test_a_hostile_kept_evaluation_is_refused_with_a_note(kept_file: tuple[Path,
     _refused(saved, run, se.EVALUATION)
 
 
+@pytest.mark.parametrize(("folder", "named"), [("//attacker/share/images", ""), ("/tmp/../etc", ""), ("/", "/")])
+def test_a_kept_evaluation_naming_a_network_or_odd_folder_is_never_walked(
+        kept_file: tuple[Path, Path, dict[str, Any]], folder: str, named: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run from someone else whose evaluation names a network share (which merely looking at would contact, on
+    Windows), a path with '..' or a huge folder: it is not walked, even when a folder of that name was chosen, unless
+    it is a plain local path the user chose; only such a path is named for the page to show."""
+    run, data, good = kept_file
+    (run / se.EVALUATION).write_text(json.dumps({**good, "folder": folder}), encoding="utf-8")
+
+    def walked(path: object) -> None:
+        raise AssertionError(f"{path} was walked")
+
+    monkeypatch.setattr(se, "folder_state", walked)
+    saved = se.load_evaluation(str(run), str(data), CLASSES, chosen=["//attacker/share/images", "/tmp/../etc"])
+    assert saved.result is None and saved.note == ""
+    assert saved.folder == named  # "/" is a plain local folder: named for the user to choose, not walked
+
+
 def test_a_kept_evaluation_naming_other_classes_than_the_runs_is_refused(
         kept_file: tuple[Path, Path, dict[str, Any]]) -> None:
     run, data, _good = kept_file

@@ -36,6 +36,7 @@ class SavedEvaluation:
     result: dict[str, Any] | None = None
     stale: tuple[str, ...] = ()
     note: str = ""
+    folder: str = ""  # the images it is of when they are not those asked for (see load_evaluation)
 
 
 def folder_state(folder: str | Path) -> dict[str, Any] | None:
@@ -104,10 +105,14 @@ def keep_evaluation(model: str, folder: str, before: dict[str, Any] | None, resu
     return ""
 
 
-def load_evaluation(run: str, folder: str, classes: Sequence[str] = ()) -> SavedEvaluation:
+def load_evaluation(run: str, folder: str, classes: Sequence[str] = (), chosen: Sequence[str] = ()) -> SavedEvaluation:
     """The evaluation kept in RUN when it was of FOLDER's images, as the page's task hands one over ("_" keys
     included), with the reasons it no longer matches; `classes`: the run's own (run.json), which a kept result must
-    name. A kept file that is too large, malformed or hostile comes back as a note, never as an exception."""
+    name. A kept file that is too large, malformed or hostile comes back as a note, never as an exception.
+
+    One kept of other images that still exist comes back too, with `folder` naming them: whole (checked against
+    them) when they are among `chosen`, folders the user chose in the app; else alone, never walked, as a run
+    folder from someone else could name any folder (the page says where it is, and the user may choose it)."""
     again = _("Press Evaluate to score the model again.")
     kept = kr.read_kept(Path(run), EVALUATION, KIND, MAX_BYTES, again)
     if kept.data is None:
@@ -116,14 +121,28 @@ def load_evaluation(run: str, folder: str, classes: Sequence[str] = ()) -> Saved
         data = checked_evaluation(kept.data, tuple(classes))
     except kr.Refused as e:
         return SavedEvaluation(note=kr.refused_note(Path(run) / EVALUATION, str(e), again))
-    if not kr.same_folder(data["folder"], folder):
-        return SavedEvaluation()
-    now = folder_state(data["folder"])
-    root = data["folder"]
+    root, elsewhere = data["folder"], ""
+    if root != _resolved(folder) and not (kr.local_folder(root) and kr.same_folder(root, folder)):
+        if kr.local_folder(root) is None or not os.path.isdir(root):
+            return SavedEvaluation()
+        if root not in {_resolved(c) for c in chosen}:
+            return SavedEvaluation(folder=root)
+        folder = elsewhere = root
+    now = folder_state(root)
     samples = [(os.path.join(root, *rel.split("/")), t, k, c) for rel, t, k, c in data["samples"]]
     result = {**data["report"], "_folder": folder, "_model": run, "_epoch": data["epoch"], "_curves": data["curves"],
               "_samples": samples}
-    return SavedEvaluation(result, _stale(data, now, model_state(run)))
+    return SavedEvaluation(result, _stale(data, now, model_state(run)), folder=elsewhere)
+
+
+def _resolved(folder: str) -> str:
+    """A folder the user named, as keep_evaluation writes it (resolved); "" when it cannot be."""
+    if not folder:
+        return ""
+    try:
+        return str(Path(folder).expanduser().resolve())
+    except (OSError, RuntimeError, ValueError):
+        return ""
 
 
 def _stale(data: dict[str, Any], now: dict[str, Any] | None, model: list[int] | None) -> tuple[str, ...]:

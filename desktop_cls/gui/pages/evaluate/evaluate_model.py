@@ -32,14 +32,15 @@ def evaluation(model: str, folder: str) -> Any:
     return work
 
 
-def kept_evaluation(run: str, folder: str, classes: tuple[str, ...]) -> Any:
+def kept_evaluation(run: str, folder: str, classes: tuple[str, ...], chosen: list[str]) -> Any:
     """The task: the evaluation the run's folder keeps of these images (saved_evaluation.SavedEvaluation), checked,
-    with why it no longer matches; read off the UI thread (a large one is megabytes, and the folder is walked)."""
+    with why it no longer matches, or of other images among `chosen` (folders the user chose in the app); read off
+    the UI thread (a large one is megabytes, and the folder is walked)."""
 
     def work(progress: Any, cancel: Any) -> Any:
         from desktop_cls.core.inference.saved_evaluation import load_evaluation
 
-        return load_evaluation(run, folder, classes)
+        return load_evaluation(run, folder, classes, chosen)
 
     return work
 
