@@ -16,7 +16,7 @@ from desktop_cls.core.names import for_terminal
 def add_keep_arg(sp: argparse.ArgumentParser) -> None:
     sp.add_argument("--no-keep", dest="keep", action="store_false", help=_(
         "do not keep the result in the run folder (by default a run folder's model keeps its last result there, "
-        "as the app does, and the app shows it when the run is opened)"))
+        "as the app does, and the app finds it there when the run is opened)"))
 
 
 def run_to_keep_in(args: argparse.Namespace) -> Path | None:
@@ -38,7 +38,7 @@ def say_kept(path: Path, why: str, *, replaced_link: bool, json_output: bool) ->
                     "will not show it when the run is opened").format(why=why)
         _stderr(_("desktop-cls: warning: {message}").format(message=message))
         return
-    line = _("kept in {path}: the app shows it when the run is opened").format(path=path)
+    line = _("kept in {path}, where the app finds it when the run is opened").format(path=path)
     if replaced_link:
         line += " " + _("(a link stood there: it was replaced, and the file it pointed to was left as it was)")
     _stderr(line) if json_output else say(line)

@@ -61,7 +61,7 @@ def not_kept_text(why: str) -> str:
 def elsewhere_text(folder: str) -> str:
     """The run keeps an evaluation of images the user has not chosen in the app: named, not shown (not walked)."""
     return translate("EvaluatePage", "The last evaluation kept in this run's folder was made on the images of {0}. "
-                     "To see it, choose that folder with Folder….").format(folder)
+                     "To see it, choose that folder (Folder…).").format(folder)
 
 
 def empty_text(why: str, run: str | None, folder: str, gone_run: str | None) -> str:
