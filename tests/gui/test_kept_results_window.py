@@ -171,6 +171,10 @@ def test_an_evaluation_on_a_chosen_folder_comes_back_with_that_folder_after_a_re
     assert again.folder_edit.text() == str(picked.resolve()) and not again.kept.stale
     shown = again.model.result or {}
     assert shown["confusion_matrix"] == matrix and shown["num_images"] == scored
+    reads = again.kept.next_read()
+    again.folder_edit.clear()  # the user goes back to the default images: that result goes and is not read again
+    again.folder_edit.editingFinished.emit()
+    assert again.model.result is None and again.kept.latest(reads) and again.folder_edit.text() == ""
     restarted.shutdown()
 
 

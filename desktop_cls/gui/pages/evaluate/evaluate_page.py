@@ -153,9 +153,8 @@ class EvaluatePage(Page):
                 typed or self.default_folder(), run):
             return
         if saved.result is not None:
-            if saved.folder:  # (asked with the field empty: the default images)
+            if saved.folder:  # (asked with the field empty; asked once: a field the user empties stays so)
                 self.folder_edit.setText(saved.folder)
-                self.model.kept_asked = Tag(saved.folder, run)
             self._show(saved.result)
             self.kept.show_kept(texts.kept_text(bool(saved.stale)), saved.stale, run or "")
         elif saved.folder or saved.note:
