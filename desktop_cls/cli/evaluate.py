@@ -30,7 +30,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
         _print_report(ev, d)
     if run is not None:
         link = was_link(run / se.EVALUATION)
-        why = se.keep_evaluation(str(run), args.dir, before, se.shown_result(ev, str(run), args.dir))
+        why = se.keep_evaluation(str(run), args.dir, before, se.shown_result(ev, str(run), args.dir)) \
+            if before is not None else _("its images' folder {folder} cannot be read").format(folder=args.dir)
         say_kept(run / se.EVALUATION, why, replaced_link=link, json_output=args.json)
     return 0
 

@@ -106,3 +106,14 @@ def test_export_keeps_its_export_where_the_window_reads_it(capsys: pytest.Captur
     assert saved.note == "" and saved.stale == () and saved.dest == str(out_dir.resolve())
     (export,) = saved.exports
     assert export["path"] == str(out_dir.resolve() / "model.safetensors") and export["metadata"].startswith("{")
+
+
+def test_an_evaluation_whose_folder_could_not_be_read_first_is_not_said_to_be_kept(
+        capsys: pytest.CaptureFixture[str], own_run: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its fingerprint (taken before scoring, to tell later whether it changed) could not be made: nothing is kept,
+    and the output says so instead of "kept in"."""
+    run, data = own_run
+    monkeypatch.setattr(se, "folder_state", lambda folder: None)
+    code, out, err = run_cli(capsys, "eval", run, data, "--device", "cpu")
+    assert code == 0 and "confusion matrix" in out and "kept in" not in out
+    assert f"its images' folder {data} cannot be read" in err and not (run / se.EVALUATION).exists()
