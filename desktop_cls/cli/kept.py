@@ -41,9 +41,11 @@ def say_kept(path: Path, why: str, *, replaced_link: bool, json_output: bool) ->
     line = _("kept in {path}, where the app finds it when the run is opened").format(path=path)
     if replaced_link:
         line += " " + _("(a link stood there: it was replaced, and the file it pointed to was left as it was)")
-    _stderr(line) if json_output else say(line)
+    if json_output:  # stdout carries the JSON alone
+        _stderr(line)
+    else:
+        say(line)
 
 
 def _stderr(text: str) -> None:
     sys.stderr.write(for_terminal(text) + "\n")
-
