@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from desktop_cls.cli.kept import add_keep_arg, run_to_keep_in, say_kept, was_link
 from desktop_cls.cli.output import number_in, print_json, say
 from desktop_cls.cli.predict import MODEL_HELP, add_open_args, load_predictor
 from desktop_cls.cli.progress import Progress
@@ -14,15 +15,29 @@ from desktop_cls.core.i18n import _
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
+    from desktop_cls.core.inference import saved_evaluation as se
     from desktop_cls.core.inference.evaluation import evaluate
 
     pr = Progress()
+    run = run_to_keep_in(args)
+    before = se.folder_state(args.dir) if run is not None else None  # taken before scoring, as the window does
     ev = evaluate(load_predictor(args), args.dir, top_k=args.top_k, progress=pr.progress)
     pr.end()
     d = ev.to_dict()
     if args.json:
         print_json(d)
-        return 0
+    else:
+        _print_report(ev, d)
+    if run is not None:
+        link = was_link(run / se.EVALUATION)
+        why = se.keep_evaluation(str(run), args.dir, before, se.shown_result(ev, str(run), args.dir)) \
+            if before is not None else _("its images' folder {folder} cannot be read").format(folder=args.dir)
+        say_kept(run / se.EVALUATION, why, replaced_link=link, json_output=args.json)
+    return 0
+
+
+def _print_report(ev: Any, d: dict[str, Any]) -> None:
+    """The evaluation in words: the accuracy on what, the per-class table, the matrix and the worst mistakes."""
     if "cross_validation_folds" in d:
         say(_("accuracy {accuracy:.2%} by {folds}-fold cross-validation on {n} images: the model learned from all "
               "of them, so each is scored as predicted by a model that had not learned it").format(
@@ -40,7 +55,6 @@ def cmd_eval(args: argparse.Namespace) -> int:
         for m in d["misclassified"][:10]:
             say("  " + _("{path}: {true} -> {predicted} ({confidence:.0%})").format(
                 path=m["path"], true=m["true"], predicted=m["predicted"], confidence=m["confidence"]))
-    return 0
 
 
 def _summary(split: str) -> str:
@@ -84,5 +98,6 @@ def add_parser(sub: Any) -> None:
     e.add_argument("--top-k", type=number_in(int, 1, 1000), default=5,
                    help=_("also report how often the true class is among the K likeliest (default 5)"))
     e.add_argument("--json", action="store_true", help=_("print the result as JSON"))
+    add_keep_arg(e)
     add_open_args(e)
     e.set_defaults(func=cmd_eval)

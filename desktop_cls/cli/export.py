@@ -7,6 +7,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from desktop_cls.cli.kept import add_keep_arg, run_to_keep_in, say_kept, was_link
 from desktop_cls.cli.output import print_json, say
 from desktop_cls.cli.progress import Progress
 from desktop_cls.core.i18n import _
@@ -20,18 +21,33 @@ def cmd_export(args: argparse.Namespace) -> int:
     from desktop_cls.core.inference.export_web import export_web
 
     pr = Progress()
+    target = Path(args.out).expanduser() if args.format == "web" else model_file(args.out, args.format)
     if args.format == "web":
-        result = export_web(args.model, args.out, overwrite=args.overwrite, data=args.data, progress=pr.progress)
+        result = export_web(args.model, target, overwrite=args.overwrite, data=args.data, progress=pr.progress)
     else:
-        result = export_model(args.model, args.format, model_file(args.out, args.format), overwrite=args.overwrite,
-                              data=args.data, progress=pr.progress)
+        result = export_model(args.model, args.format, target, overwrite=args.overwrite, data=args.data,
+                              progress=pr.progress)
     pr.end()
     if args.json:
         print_json(result.to_dict())
     else:
         for line in _report(args.format, result):
             say(line)
+    if (run := run_to_keep_in(args)) is not None:
+        _keep(run, target.parent, result, args.json)
     return 0
+
+
+def _keep(run: Path, dest: Path, result: Any, json_output: bool) -> None:
+    """This export, kept in the run folder as the window keeps one written into DEST (in place of the last ones)."""
+    from desktop_cls.core.inference import saved_exports as sx
+
+    link = was_link(run / sx.EXPORTS)
+    try:
+        why = sx.keep_exports(str(run), dest, [sx.shown_export(result)])
+    except OSError as e:  # its sidecar or script gone since it was written, say
+        why = str(e)
+    say_kept(run / sx.EXPORTS, why, replaced_link=link, json_output=json_output)
 
 
 def model_file(out: str, fmt: str) -> Path:
@@ -89,4 +105,5 @@ def add_parser(sub: Any) -> None:
     x.add_argument("--overwrite", action="store_true", help=_(
         "replace the existing files that have the names the export writes; no other file is removed"))
     x.add_argument("--json", action="store_true", help=_("print the result as JSON"))
+    add_keep_arg(x)
     x.set_defaults(func=cmd_export)

@@ -148,6 +148,15 @@ def is_run_dir(path: Path) -> bool:
     return (Path(path) / CONFIG).is_file() and (Path(path) / RUN_INFO).is_file()
 
 
+def run_of_model(model: str | Path) -> Path | None:
+    """The run folder MODEL is the model of: MODEL itself, or the folder of its model.safetensors; None for any
+    other model file (an exported one belongs to no run)."""
+    path = Path(model).expanduser()
+    if is_run_dir(path):
+        return path
+    return path.parent if path.name == MODEL and is_run_dir(path.parent) else None
+
+
 def require_run_dir(run: Path) -> None:
     """UserError unless `run` is a run folder, naming the file at fault: "config.json and run.json are missing"
     was said of a run whose config.json alone was a folder or a pipe."""

@@ -54,6 +54,9 @@ class Settings:
     run_steps: dict[str, list[str]] = field(default_factory=dict)  # run -> the steps done with it ("evaluate", …)
     train_choice_folder: str = ""  # the dataset the Train form's method and epochs were chosen for
     export_formats: list[str] = field(default_factory=lambda: list(EXPORT_DEFAULTS))  # the Export page's ticks
+    # labeled folders the user chose on the Evaluate page, newest first: a run's kept evaluation of one is shown
+    # again after a restart (one of another folder is only named: a run from someone else may name any folder)
+    eval_folders: list[str] = field(default_factory=list)
 
     def mark_step(self, run: str, step: str, done: bool) -> None:
         """Whether `step` was done with `run`, kept for the recent runs only (the sidebar's badges after a restart)."""
@@ -66,6 +69,9 @@ class Settings:
 
     def remember_run(self, path: str) -> None:
         self.recent_runs = _push(self.recent_runs, path)
+
+    def remember_eval_folder(self, path: str) -> None:
+        self.eval_folders = _push(self.eval_folders, path)
 
 
 def _push(items: list[str], item: str) -> list[str]:
@@ -146,7 +152,7 @@ def _backups(p: Path) -> dict[int, Path]:
 
 def _field_problem(name: str, value: Any) -> str | None:
     """Why `value` cannot be the setting `name`, or None."""
-    if name in ("recent_folders", "recent_runs", "dismissed_runs"):
+    if name in ("recent_folders", "recent_runs", "dismissed_runs", "eval_folders"):
         if not isinstance(value, list) or not all(isinstance(v, str) and "\x00" not in v for v in value):
             return translate("Settings", "'{0}' must be a list of paths").format(name)
         return None

@@ -921,6 +921,10 @@ Open it again where it is now, or choose another folder.</source>
         <translation>无法将此次评估保存在训练记录文件夹中供下次启动使用：{0}</translation>
     </message>
     <message>
+        <source>The last evaluation kept in this run&apos;s folder was made on the images of {0}. To see it, choose that folder (Folder…).</source>
+        <translation>此训练记录文件夹中保存的最近一次评估是在 {0} 的图像上进行的。要查看它，请选择该文件夹（“文件夹…”）。</translation>
+    </message>
+    <message>
         <source>Labeled folder to evaluate on</source>
         <translation>用于评估的已标注文件夹</translation>
     </message>

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -87,9 +88,10 @@ def test_an_evaluation_kept_in_the_run_comes_back_as_it_was(kept: tuple[Path, Pa
 
 def test_a_kept_evaluation_of_other_images_is_not_shown_for_these(kept: tuple[Path, Path, dict[str, Any]],
                                                                  tmp_path: Path) -> None:
-    run, _data, _d = kept
+    run, data, _d = kept
     other = make_tiny_folder(tmp_path / "other", per_class=2)
-    assert se.load_evaluation(str(run), str(other), CLASSES) == se.SavedEvaluation()
+    saved = se.load_evaluation(str(run), str(other), CLASSES)
+    assert saved.result is None and saved.note == "" and saved.folder == str(data.resolve())  # named, not shown
 
 
 @pytest.mark.parametrize("change, reason", [
@@ -181,3 +183,29 @@ def test_results_are_kept_beside_a_link_never_through_it(kept: tuple[Path, Path,
     assert se.keep_evaluation(str(run), str(data), se.folder_state(data), d) == ""
     assert users.read_text(encoding="utf-8") == "mine"
     assert not (run / se.EVALUATION).is_symlink()
+
+
+def test_an_evaluation_of_other_images_is_named_and_not_walked_unless_the_user_chose_them(
+        kept: tuple[Path, Path, dict[str, Any]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The run keeps its evaluation of DATA; the page asks for the default images (another folder). DATA comes back
+    named only, never walked, unless the user chose it in the app (a run from someone else may name any folder);
+    then whole, checked against the folder as it is now."""
+    run, data, _d = kept
+    default = make_tiny_folder(tmp_path / "default", per_class=2)
+
+    def walked(folder: object) -> None:
+        raise AssertionError(f"{folder} was walked")
+
+    with monkeypatch.context() as m:
+        m.setattr(se, "folder_state", walked)
+        named = se.load_evaluation(str(run), str(default), CLASSES, chosen=[str(default)])
+    assert named.result is None and named.folder == str(data.resolve()) and named.note == ""
+
+    whole = se.load_evaluation(str(run), str(default), CLASSES, chosen=[str(tmp_path / "x"), str(data)])
+    assert whole.result is not None and whole.folder == str(data.resolve()) and whole.stale == ()
+    assert whole.result["_folder"] == str(data.resolve())
+    (data / "cat" / "cat_00.png").unlink()
+    assert se.load_evaluation(str(run), str(default), CLASSES, chosen=[str(data)]).stale == (
+        "images were added, removed, moved or changed since",)
+    shutil.rmtree(data)  # gone: nothing to show or to name
+    assert se.load_evaluation(str(run), str(default), CLASSES, chosen=[str(data)]) == se.SavedEvaluation()

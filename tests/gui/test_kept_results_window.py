@@ -7,13 +7,18 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
+import pytest
 from PySide6.QtWidgets import QTableWidget
 from pytestqt.qtbot import QtBot
 
+from desktop_cls.cli import main
+from desktop_cls.core.inference import saved_evaluation as se
 from desktop_cls.core.run_dir import MODEL
 from desktop_cls.gui.settings import Settings
 from desktop_cls.gui.shell.main_window import MainWindow
+from tests.conftest import make_tiny_folder
 from tests.gui.conftest import cell
 from tests.gui.test_restored_state import reopened
 
@@ -25,8 +30,8 @@ def _own_run(trained_run: tuple[Path, Path], tmp_path: Path) -> tuple[Path, Path
     return run, trained_run[1]
 
 
-def _restarted(qtbot: QtBot, run: Path, data: Path) -> MainWindow:
-    return reopened(qtbot, Settings(recent_folders=[str(data)], recent_runs=[str(run)]))
+def _restarted(qtbot: QtBot, run: Path, data: Path, **settings: Any) -> MainWindow:
+    return reopened(qtbot, Settings(recent_folders=[str(data)], recent_runs=[str(run)], **settings))
 
 
 def _row(table: QTableWidget, row: int) -> list[str]:
@@ -112,4 +117,93 @@ def test_the_last_exports_come_back_after_a_restart_and_go_stale_with_their_file
     qtbot.waitUntil(lambda: again.kept.stale, timeout=60_000)
     assert f"{exported} is gone" in again.kept.label.text() and again.results.table.rowCount() == 2
     assert again.kept.again_button.isVisibleTo(again)
+    restarted.shutdown()
+
+
+def test_an_evaluation_and_an_export_made_headless_are_shown_after_a_start(
+        qtbot: QtBot, trained_run: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`desktop-cls eval` and `export` keep what the window reads back: the evaluation of the run's images and the
+    export, with the Export page's folder set to the one they were written into (so "Open folder" opens it) until
+    the user types another."""
+    run, data = _own_run(trained_run, tmp_path)
+    assert main(["eval", str(run), str(data), "--device", "cpu", "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    exported_into = tmp_path / "headless"
+    assert main(["export", str(run), "--format", "safetensors", "--out", str(exported_into)]) == 0
+    # the last export made in the window went elsewhere: the folder field starts there
+    restarted = _restarted(qtbot, run, data, last_export_dir=str(tmp_path / "elsewhere"))
+    ev, xp = restarted.evaluate_page, restarted.export_page
+    qtbot.waitUntil(lambda: ev.model.result is not None and xp.results.table.rowCount() == 2, timeout=60_000)
+    assert (ev.model.result or {})["confusion_matrix"] == printed["confusion_matrix"] and not ev.kept.stale
+    assert xp.dest_edit.text() == str(exported_into.resolve()) and not xp.kept.stale
+    typed = str(tmp_path / "typed")
+    xp.dest_edit.clear()
+    qtbot.keyClicks(xp.dest_edit, typed)
+    other = tmp_path / "other"
+    shutil.copytree(run, other)  # another run keeping exports, then this one again: the folder typed stays
+    xp.state.set_run(str(other))
+    qtbot.waitUntil(lambda: xp.kept.about == str(other), timeout=60_000)
+    xp.state.set_run(str(run))
+    qtbot.waitUntil(lambda: xp.kept.about == str(run) and xp.results.table.rowCount() == 2, timeout=60_000)
+    assert xp.dest_edit.text() == typed
+    restarted.shutdown()
+
+
+def test_an_evaluation_on_a_chosen_folder_comes_back_with_that_folder_after_a_restart(
+        qtbot: QtBot, window: MainWindow, trained_run: tuple[Path, Path], tmp_path: Path) -> None:
+    run, data = _own_run(trained_run, tmp_path)
+    picked = make_tiny_folder(tmp_path / "picked", per_class=3)
+    window.open_dataset(str(data))
+    qtbot.waitUntil(lambda: window.state.dataset is not None, timeout=60_000)
+    window.state.set_run(str(run))
+    ev = window.evaluate_page
+    ev.folder_edit.setText(str(picked))
+    ev.evaluate()
+    qtbot.waitUntil(lambda: ev.model.result is not None, timeout=60_000)
+    matrix, scored = (ev.model.result or {})["confusion_matrix"], (ev.model.result or {})["num_images"]
+    chosen = window.state.settings.eval_folders
+    assert chosen == [str(picked.resolve())]
+    window.shutdown()
+
+    restarted = _restarted(qtbot, run, data, eval_folders=chosen)
+    again = restarted.evaluate_page
+    qtbot.waitUntil(lambda: again.model.result is not None, timeout=60_000)
+    assert again.folder_edit.text() == str(picked.resolve()) and not again.kept.stale
+    shown = again.model.result or {}
+    assert shown["confusion_matrix"] == matrix and shown["num_images"] == scored
+    reads = again.kept.next_read()
+    again.folder_edit.clear()  # the user goes back to the default images: that result goes and is not read again
+    again.folder_edit.editingFinished.emit()
+    assert again.model.result is None and again.kept.latest(reads) and again.folder_edit.text() == ""
+    restarted.shutdown()
+
+
+def test_an_evaluation_on_a_folder_never_chosen_in_the_app_is_named_and_shown_once_chosen(
+        qtbot: QtBot, trained_run: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A run evaluated headless on another folder, or from someone else naming any folder: that folder is named,
+    not walked, until the user chooses it."""
+    run, data = _own_run(trained_run, tmp_path)
+    elsewhere = make_tiny_folder(tmp_path / "elsewhere", per_class=3)
+    assert main(["eval", str(run), str(elsewhere), "--device", "cpu", "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    walked: list[str] = []
+    walk = se.folder_state
+
+    def counted(folder: str | Path) -> dict[str, Any] | None:
+        walked.append(str(folder))
+        return walk(folder)
+
+    monkeypatch.setattr(se, "folder_state", counted)
+
+    restarted = _restarted(qtbot, run, data)
+    ev = restarted.evaluate_page
+    qtbot.waitUntil(lambda: ev.kept.isVisibleTo(ev), timeout=60_000)
+    assert ev.model.result is None and ev.folder_edit.text() == "" and walked == []
+    assert str(elsewhere.resolve()) in ev.kept.label.text() and "choose that folder" in ev.kept.label.text()
+    ev.folder_edit.setText(str(elsewhere))  # the user chooses it
+    ev.folder_edit.editingFinished.emit()
+    qtbot.waitUntil(lambda: ev.model.result is not None, timeout=60_000)
+    assert walked == [str(elsewhere)] and not ev.kept.stale
+    assert ev.model.result is not None and ev.model.result["num_images"] == printed["num_images"]
     restarted.shutdown()

@@ -87,6 +87,24 @@ def test_a_hostile_kept_evaluation_is_refused_with_a_note(kept_file: tuple[Path,
     _refused(saved, run, se.EVALUATION)
 
 
+@pytest.mark.parametrize(("folder", "named"), [("//attacker/share/images", ""), ("/tmp/../etc", ""), ("/", "/")])
+def test_a_kept_evaluation_naming_a_network_or_odd_folder_is_never_walked(
+        kept_file: tuple[Path, Path, dict[str, Any]], folder: str, named: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run from someone else whose evaluation names a network share (which merely looking at would contact, on
+    Windows), a path with '..' or a huge folder: it is not walked, even when a folder of that name was chosen, unless
+    it is a plain local path the user chose; only such a path is named for the page to show."""
+    run, data, good = kept_file
+    (run / se.EVALUATION).write_text(json.dumps({**good, "folder": folder}), encoding="utf-8")
+
+    def walked(path: object) -> None:
+        raise AssertionError(f"{path} was walked")
+
+    monkeypatch.setattr(se, "folder_state", walked)
+    saved = se.load_evaluation(str(run), str(data), CLASSES, chosen=["//attacker/share/images", "/tmp/../etc"])
+    assert saved.result is None and saved.note == ""
+    assert saved.folder == named  # "/" is a plain local folder: named for the user to choose, not walked
+
+
 def test_a_kept_evaluation_naming_other_classes_than_the_runs_is_refused(
         kept_file: tuple[Path, Path, dict[str, Any]]) -> None:
     run, data, _good = kept_file
@@ -158,3 +176,13 @@ def test_hostile_kept_exports_are_refused_with_a_note(tmp_path: Path, edit: str)
     saved = sx.load_exports(str(run))
     assert saved.exports == ()
     _refused(saved, run, sx.EXPORTS)
+
+
+@pytest.mark.parametrize("path", ["", "relative/folder", "/a/../b", "/a//b/", "//host/share/images", "/a/\0b"])
+def test_a_kept_folder_is_put_in_a_field_only_when_it_is_a_plain_local_path(path: str, tmp_path: Path) -> None:
+    """A kept file names the folder its results were made in; the page puts it in a folder field (where "Open
+    folder" or Evaluate would use it) only when it is a path as the app writes one, on this computer."""
+    from desktop_cls.core.inference.kept_results import local_folder
+
+    assert local_folder(path) is None
+    assert local_folder(str(tmp_path.resolve() / "images")) == str(tmp_path.resolve() / "images")

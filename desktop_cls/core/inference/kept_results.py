@@ -86,6 +86,19 @@ def same_folder(a: str, b: str) -> bool:
         return a == b
 
 
+def local_folder(path: str) -> str | None:
+    """PATH when a kept file may put it in a folder field: absolute, written as the app writes one (normalized, as
+    resolve() left it) and on this computer; None for anything else. No file is opened: on Windows a network path
+    (\\\\host\\share) is refused before anything touches it, as merely looking at one sends the user's credentials
+    to that host."""
+    if not path or "\0" in path or not os.path.isabs(path) or os.path.normpath(path) != path:
+        return None
+    drive = os.path.splitdrive(path)[0]
+    if drive.startswith(("\\\\", "//")) or path.startswith(("\\\\", "//")):
+        return None
+    return path
+
+
 # ---- checks of what was read: each returns the value or raises Refused naming the field --------------------------
 
 def record(value: object, what: str) -> dict[str, Any]:

@@ -36,6 +36,7 @@ class SavedEvaluation:
     result: dict[str, Any] | None = None
     stale: tuple[str, ...] = ()
     note: str = ""
+    folder: str = ""  # the images it is of when they are not those asked for (see load_evaluation)
 
 
 def folder_state(folder: str | Path) -> dict[str, Any] | None:
@@ -51,6 +52,30 @@ def folder_state(folder: str | Path) -> dict[str, Any] | None:
     labels = [index.get(c, -1) for c in files.classes]
     d = digest(str(root), tuple(classes), files, labels, files.splits)
     return {"sha256": d["sha256"], "classes": list(classes)}
+
+
+def kept_epoch(model: str | Path) -> tuple[int, int] | None:
+    """(epoch of the saved model, epochs trained) for a run folder, so the accuracy can be matched to training."""
+    info = rd.run_info_or_none(Path(model))
+    if info is None:
+        return None
+    best, done = info.get("best_epoch"), info.get("epochs_done")
+    return (best, done) if isinstance(best, int) and isinstance(done, int) and best > 0 else None
+
+
+def shown_result(ev: Any, model: str, folder: str) -> dict[str, Any]:
+    """An Evaluation as the Evaluate page shows it and keep_evaluation keeps it, for the window and the CLI alike:
+    Evaluation.to_dict() and, under "_" keys, the scored images, the curves, the model, the folder and the epoch the
+    model was kept at."""
+    d: dict[str, Any] = ev.to_dict()
+    pred = ev.probs.argmax(axis=1) if len(ev.probs) else []
+    d["_samples"] = [(p, int(t), int(k), float(ev.probs[i, k]))
+                     for i, (p, t, k) in enumerate(zip(ev.paths, ev.y_true, pred, strict=True))]
+    d["_curves"] = ev.curves()
+    d["_model"] = model
+    d["_folder"] = folder
+    d["_epoch"] = kept_epoch(model)
+    return d
 
 
 def model_state(run: str | Path) -> list[int] | None:
@@ -80,10 +105,14 @@ def keep_evaluation(model: str, folder: str, before: dict[str, Any] | None, resu
     return ""
 
 
-def load_evaluation(run: str, folder: str, classes: Sequence[str] = ()) -> SavedEvaluation:
+def load_evaluation(run: str, folder: str, classes: Sequence[str] = (), chosen: Sequence[str] = ()) -> SavedEvaluation:
     """The evaluation kept in RUN when it was of FOLDER's images, as the page's task hands one over ("_" keys
     included), with the reasons it no longer matches; `classes`: the run's own (run.json), which a kept result must
-    name. A kept file that is too large, malformed or hostile comes back as a note, never as an exception."""
+    name. A kept file that is too large, malformed or hostile comes back as a note, never as an exception.
+
+    One kept of other images that still exist comes back too, with `folder` naming them: whole (checked against
+    them) when they are among `chosen`, folders the user chose in the app; else alone, never walked, as a run
+    folder from someone else could name any folder (the page says where it is, and the user may choose it)."""
     again = _("Press Evaluate to score the model again.")
     kept = kr.read_kept(Path(run), EVALUATION, KIND, MAX_BYTES, again)
     if kept.data is None:
@@ -92,14 +121,28 @@ def load_evaluation(run: str, folder: str, classes: Sequence[str] = ()) -> Saved
         data = checked_evaluation(kept.data, tuple(classes))
     except kr.Refused as e:
         return SavedEvaluation(note=kr.refused_note(Path(run) / EVALUATION, str(e), again))
-    if not kr.same_folder(data["folder"], folder):
-        return SavedEvaluation()
-    now = folder_state(data["folder"])
-    root = data["folder"]
+    root, elsewhere = data["folder"], ""
+    if root != _resolved(folder) and not (kr.local_folder(root) and kr.same_folder(root, folder)):
+        if kr.local_folder(root) is None or not os.path.isdir(root):
+            return SavedEvaluation()
+        if root not in {_resolved(c) for c in chosen}:
+            return SavedEvaluation(folder=root)
+        folder = elsewhere = root
+    now = folder_state(root)
     samples = [(os.path.join(root, *rel.split("/")), t, k, c) for rel, t, k, c in data["samples"]]
     result = {**data["report"], "_folder": folder, "_model": run, "_epoch": data["epoch"], "_curves": data["curves"],
               "_samples": samples}
-    return SavedEvaluation(result, _stale(data, now, model_state(run)))
+    return SavedEvaluation(result, _stale(data, now, model_state(run)), folder=elsewhere)
+
+
+def _resolved(folder: str) -> str:
+    """A folder the user named, as keep_evaluation writes it (resolved); "" when it cannot be."""
+    if not folder:
+        return ""
+    try:
+        return str(Path(folder).expanduser().resolve())
+    except (OSError, RuntimeError, ValueError):
+        return ""
 
 
 def _stale(data: dict[str, Any], now: dict[str, Any] | None, model: list[int] | None) -> tuple[str, ...]:

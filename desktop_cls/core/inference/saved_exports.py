@@ -46,6 +46,15 @@ def files_of(export: dict[str, Any]) -> list[str]:
     return list(dict.fromkeys(f for f in found if f))
 
 
+def shown_export(result: ExportResult) -> dict[str, Any]:
+    """An export as the Export page shows it and keep_exports keeps it, for the window and the CLI alike:
+    ExportResult.to_dict() with its sidecar's and its script's text (TEXTS)."""
+    d = result.to_dict()
+    d["metadata"] = Path(result.sidecar).read_text(encoding="utf-8")
+    d["snippet_text"] = Path(result.snippet).read_text(encoding="utf-8") if result.snippet else ""
+    return d
+
+
 def keep_exports(model: str, dest: str | Path, exports: Sequence[dict[str, Any]]) -> str:
     """Keep `exports` (the export task's dicts, all written into DEST) in the run folder MODEL for the next start;
     "" when kept or when MODEL is not a run folder, else why they could not be kept."""

@@ -13,7 +13,7 @@ from typing import NamedTuple, cast
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QPaintEvent, QResizeEvent
-from PySide6.QtWidgets import QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from desktop_cls.gui.widgets.confusion_cells import HeatDelegate, cell_colours, heat_colour
 from desktop_cls.gui.widgets.confusion_model import FULL_NAME_ROLE, HEAT_ROLE, ConfusionModel, longest_count
@@ -216,3 +216,16 @@ class ConfusionMatrixView(QTableView):
         layout = self._layout(1.0, 1 << 16, 1 << 16)
         extra_rows = max(0, self.rowCount() - MAX_PREFERRED_ROWS)
         return QSize(layout.need_w, layout.need_h - extra_rows * layout.cell_h)
+
+
+def titled(view: QWidget, title: str, below: QWidget) -> QWidget:
+    """The matrix under its title (which says how to read it), with `below` (its Save button) under it."""
+    box = QWidget()
+    lay = QVBoxLayout(box)
+    lay.setContentsMargins(0, 0, 0, 0)
+    label = QLabel(title)
+    label.setWordWrap(True)
+    lay.addWidget(label)
+    lay.addWidget(view, 1)
+    lay.addWidget(below)
+    return box

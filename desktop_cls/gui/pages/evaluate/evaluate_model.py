@@ -11,17 +11,6 @@ from typing import Any
 from desktop_cls.gui.state import Tag
 
 
-def kept_epoch(model: str) -> tuple[int, int] | None:
-    """(epoch of the saved model, epochs trained) for a run folder, so the accuracy can be matched to training."""
-    from desktop_cls.core import run_dir as rd
-
-    info = rd.run_info_or_none(Path(model))
-    if info is None:
-        return None
-    best, done = info.get("best_epoch"), info.get("epochs_done")
-    return (best, done) if isinstance(best, int) and isinstance(done, int) and best > 0 else None
-
-
 def evaluation(model: str, folder: str) -> Any:
     """The task: score `model` on the labeled images of `folder`; a plain dict (the report, and under "_" keys the
     samples for the gallery, the curves, the model, the folder, the epoch the model was kept at, and why it could not
@@ -32,32 +21,26 @@ def evaluation(model: str, folder: str) -> Any:
         from desktop_cls.core import run_dir as rd
         from desktop_cls.core.inference.evaluation import evaluate
         from desktop_cls.core.inference.predictor import Predictor
-        from desktop_cls.core.inference.saved_evaluation import folder_state, keep_evaluation
+        from desktop_cls.core.inference.saved_evaluation import folder_state, keep_evaluation, shown_result
 
         before = folder_state(folder) if rd.is_run_dir(Path(model)) else None
         ev = evaluate(Predictor.load(model, allow_code=False), folder, progress=progress, cancel=cancel)
-        d = ev.to_dict()
-        pred = ev.probs.argmax(axis=1) if len(ev.probs) else []
-        d["_samples"] = [(p, int(t), int(k), float(ev.probs[i, k]))
-                         for i, (p, t, k) in enumerate(zip(ev.paths, ev.y_true, pred, strict=True))]
-        d["_curves"] = ev.curves()
-        d["_model"] = model
-        d["_folder"] = folder
-        d["_epoch"] = kept_epoch(model)
+        d = shown_result(ev, model, folder)
         d["_not_kept"] = keep_evaluation(model, folder, before, d)
         return d
 
     return work
 
 
-def kept_evaluation(run: str, folder: str, classes: tuple[str, ...]) -> Any:
+def kept_evaluation(run: str, folder: str, classes: tuple[str, ...], chosen: list[str]) -> Any:
     """The task: the evaluation the run's folder keeps of these images (saved_evaluation.SavedEvaluation), checked,
-    with why it no longer matches; read off the UI thread (a large one is megabytes, and the folder is walked)."""
+    with why it no longer matches, or of other images among `chosen` (folders the user chose in the app); read off
+    the UI thread (a large one is megabytes, and the folder is walked)."""
 
     def work(progress: Any, cancel: Any) -> Any:
         from desktop_cls.core.inference.saved_evaluation import load_evaluation
 
-        return load_evaluation(run, folder, classes)
+        return load_evaluation(run, folder, classes, chosen)
 
     return work
 

@@ -23,14 +23,14 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_cls.gui.filing import after_filing
+from desktop_cls.gui.pages.evaluate import evaluate_texts as texts
 from desktop_cls.gui.pages.evaluate.calibration_tab import CalibrationTab
 from desktop_cls.gui.pages.evaluate.evaluate_model import EvaluateModel, evaluation, kept_evaluation
-from desktop_cls.gui.pages.evaluate.evaluate_texts import images_hint, kept_text, not_kept_text, waiting_text
 from desktop_cls.gui.pages.evaluate.metrics_panel import MetricsPanel
 from desktop_cls.gui.pages.evaluate.mistakes_gallery import MistakesGallery
 from desktop_cls.gui.pages.page import Page, PageAction
 from desktop_cls.gui.state import AppState, PageKey, Tag
-from desktop_cls.gui.widgets.confusion_view import ConfusionMatrixView
+from desktop_cls.gui.widgets.confusion_view import ConfusionMatrixView, titled
 from desktop_cls.gui.widgets.dialogs import save_image, show_error
 from desktop_cls.gui.widgets.insight_views import CurvesOnShow, PlotLegend, curves_plot, with_legend
 from desktop_cls.gui.widgets.kept_banner import KeptBanner
@@ -93,31 +93,24 @@ class EvaluatePage(Page):
 
     def build_body(self, top: QLayout | None) -> None:
         """The numbers above the matrix on the left; images, calibration and curves in tabs on the right."""
-        confusion_box = QWidget()
-        ml = QVBoxLayout(confusion_box)
-        ml.setContentsMargins(0, 0, 0, 0)
-        cm_title = QLabel(self.tr("Confusion matrix (rows: true class, columns: predicted; select a cell to see its "
-                                  "images)"))
-        cm_title.setWordWrap(True)
-        ml.addWidget(cm_title)
-        ml.addWidget(self.confusion, 1)
-        ml.addWidget(self.buttons["saveConfusionButton"])
+        title = self.tr("Confusion matrix (rows: true class, columns: predicted; select a cell to see its images)")
         left = QSplitter(Qt.Orientation.Vertical)
         left.addWidget(self.metrics)
-        left.addWidget(confusion_box)
+        left.addWidget(titled(self.confusion, title, self.buttons["saveConfusionButton"]))
         self.right_tabs = right = QTabWidget()
         right.setObjectName("evaluateTabs")
         right.addTab(self.mistakes, self.tr("Images"))
         right.addTab(self.calibration, self.tr("Calibration"))
         right.addTab(curves_tab := with_legend(self.curves, self.curves_legend), self.tr("Curves"))
         self.curves_on_show = CurvesOnShow(self.curves, self.curves_legend, right, curves_tab)
-        self.set_body(waiting_text(None), left, right, top=top)
+        self.set_body(texts.waiting_text(None), left, right, top=top)
         cast(QVBoxLayout, self.layout()).insertWidget(1, self.kept)  # under the controls, with or without a result
 
     def connect_state(self) -> None:
         self.state.run_changed.connect(self._on_run)
         self.state.dataset_changed.connect(lambda _ix: self._follow_state())
         self.state.core_ready.connect(self._update_enabled)
+        self.folder_edit.editingFinished.connect(self._follow_state)
         self._update_enabled()
 
     def _on_run(self, run: str) -> None:
@@ -135,7 +128,7 @@ class EvaluatePage(Page):
         """Name the default images; a result of another model or other default images is not shown as this one's;
         with none shown, the one the run's folder keeps of these images is read back."""
         folder, run = self.default_folder(), self.state.run
-        if (hint := images_hint(self.state.dataset, folder, self.state.run_info)) is not None:
+        if (hint := texts.images_hint(self.state.dataset, folder, self.state.run_info)) is not None:
             name = Path(folder).name
             self.folder_edit.setPlaceholderText(hint[0].format(name))
             self.folder_edit.setToolTip(hint[1].format(name))
@@ -145,34 +138,32 @@ class EvaluatePage(Page):
         if self.model.tag is None:
             self.empty.set_text(self.empty_text(run, self.folder_edit.text().strip() or folder))
         classes = self.state.run_info.classes if self.state.run_info is not None else ()
-        if not self.folder_edit.text().strip() and self.model.read_kept(run, folder, bool(classes)):
-            read = self.kept.next_read()
-            self.run_task("kept evaluation", kept_evaluation(run or "", folder, classes),
+        images = self.folder_edit.text().strip() or folder
+        if self.model.read_kept(run, images, bool(classes)):
+            read, settings = self.kept.next_read(), self.state.settings
+            chosen = [*settings.eval_folders, *settings.recent_folders]  # folders the user chose in the app
+            self.run_task("kept evaluation", kept_evaluation(run or "", images, classes, chosen),
                           lambda saved: self._kept(saved, read))
 
     def _kept(self, saved: Any, read: int) -> None:
         """The run's kept evaluation (SavedEvaluation), marked stale with the reasons when it no longer matches, or
-        why its file was refused; not once a result came or the run or the images changed."""
-        asked, now = self.model.kept_asked, Tag(self.default_folder(), self.state.run)
-        if not self.kept.latest(read) or self.model.tag is not None or asked != now or self.folder_edit.text().strip():
+        why its file was refused; not once a result came or the run or the images changed. One of a folder the user
+        chose before is shown with that folder in the field; one of a folder never chosen here is only named."""
+        run, typed = self.state.run, self.folder_edit.text().strip()
+        if not self.kept.latest(read) or self.model.tag is not None or self.model.kept_asked != Tag(
+                typed or self.default_folder(), run):
             return
         if saved.result is not None:
+            if saved.folder:  # (asked with the field empty; asked once: a field the user empties stays so)
+                self.folder_edit.setText(saved.folder)
             self._show(saved.result)
-            self.kept.show_kept(kept_text(bool(saved.stale)), saved.stale, self.state.run or "")
-        elif saved.note:
-            self.kept.show_note(saved.note, self.state.run or "")
+            self.kept.show_kept(texts.kept_text(bool(saved.stale)), saved.stale, run or "")
+        elif saved.folder or saved.note:
+            self.kept.show_note(texts.elsewhere_text(saved.folder) if saved.folder else saved.note, run or "")
 
     def empty_text(self, run: str | None, folder: str) -> str:
-        """What the page says with no result: why the last one went (another model, other images), or what to do."""
-        why, gone = self.model.why_empty(run, folder), self.model.taken_down
-        if why == "model" and gone is not None:
-            return self.tr("The model is now {new}: the results of the previous model, {old}, were cleared. Press "
-                           "Evaluate (Ctrl+E) to score {new}.").format(new=Path(run or "").name,
-                                                                       old=Path(gone.run or "").name)
-        if why == "images":
-            return self.tr("The results of {run} were on other images and were cleared. Press Evaluate (Ctrl+E) to "
-                           "score it on {folder}.").format(run=Path(run or "").name, folder=Path(folder).name)
-        return waiting_text(run)
+        gone = self.model.taken_down
+        return texts.empty_text(self.model.why_empty(run, folder), run, folder, gone.run if gone is not None else None)
 
     def clear_result(self, why: str) -> None:
         self.model.clear()
@@ -192,6 +183,7 @@ class EvaluatePage(Page):
         path = QFileDialog.getExistingDirectory(self, self.tr("Labeled folder to evaluate on"), self.start_folder())
         if path:
             self.folder_edit.setText(path)
+            self._follow_state()  # the run's kept evaluation of these images, if it keeps one
 
     @after_filing("evaluate")  # (the keys still being filed move images it reads)
     def evaluate(self) -> None:
@@ -209,6 +201,9 @@ class EvaluatePage(Page):
             return
         self.buttons["evaluateButton"].setEnabled(False)
         self.kept.next_read()  # a kept result read meanwhile is not shown over this one
+        if self.folder_edit.text().strip():  # chosen: its kept evaluation comes back after a restart
+            self.state.settings.remember_eval_folder(str(Path(folder).expanduser().resolve()))
+            self.state.settings_changed.emit(True)
         self.run_task("evaluate", evaluation(model, folder), self._show, status=self.tr("Evaluating…"),
                       on_error=self._failed, on_cancelled=self._update_enabled)
 
@@ -234,7 +229,7 @@ class EvaluatePage(Page):
         self.calibration.show_result(curves["reliability"], d.get("ece"))
         self.curves_on_show.show(curves)
         self.show_content()
-        self.kept.show_note(not_kept_text(not_kept), model_path) if not_kept else self.kept.clear()
+        self.kept.show_note(texts.not_kept_text(not_kept), model_path) if not_kept else self.kept.clear()
         self.mistakes.set_result(classes, samples, model_path)
         self.state.step_done_with(PageKey.EVALUATE, model_path)
 

@@ -56,3 +56,22 @@ def kept_text(stale: bool) -> str:
 def not_kept_text(why: str) -> str:
     return translate("EvaluatePage", "This evaluation could not be kept in the run folder for the next start: "
                      "{0}").format(why)
+
+
+def elsewhere_text(folder: str) -> str:
+    """The run keeps an evaluation of images the user has not chosen in the app: named, not shown (not walked)."""
+    return translate("EvaluatePage", "The last evaluation kept in this run's folder was made on the images of {0}. "
+                     "To see it, choose that folder (Folder…).").format(folder)
+
+
+def empty_text(why: str, run: str | None, folder: str, gone_run: str | None) -> str:
+    """What the page says with no result (EvaluateModel.why_empty): why the last one went (another model, other
+    images), or what to do."""
+    if why == "model":
+        return translate("EvaluatePage", "The model is now {new}: the results of the previous model, {old}, were "
+                         "cleared. Press Evaluate (Ctrl+E) to score {new}.").format(new=Path(run or "").name,
+                                                                                    old=Path(gone_run or "").name)
+    if why == "images":
+        return translate("EvaluatePage", "The results of {run} were on other images and were cleared. Press Evaluate "
+                         "(Ctrl+E) to score it on {folder}.").format(run=Path(run or "").name, folder=Path(folder).name)
+    return waiting_text(run)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
 )
 
+from desktop_cls.core.inference.kept_results import local_folder
 from desktop_cls.gui.pages.export.export_formats import (
     chosen,
     export_targets,
@@ -49,6 +50,7 @@ class ExportPage(Page):
         self.serve_panel = ServePanel(tasks, lambda: self.model_edit.text())
         self.results = ExportResults(self.serve_panel)
         self.kept = KeptBanner("keptExports", self.tr("Export again"), lambda: self.export())
+        self.dest_chosen = False  # the user typed or browsed a folder: kept exports no longer set it
         self.build()
 
     def page_actions(self) -> list[PageAction]:
@@ -105,6 +107,7 @@ class ExportPage(Page):
     def connect_state(self) -> None:
         self.state.run_changed.connect(self._show_model)
         self.model_edit.editingFinished.connect(lambda: self._show_model(self.model_edit.text().strip()))
+        self.dest_edit.textEdited.connect(lambda _text: setattr(self, "dest_chosen", True))  # typed: kept results
         self.state.core_ready.connect(lambda: self.buttons["exportButton"].setEnabled(True))
         self.buttons["exportButton"].setEnabled(self.state.core_loaded)
         for check in self.checks.values():
@@ -137,6 +140,8 @@ class ExportPage(Page):
             return
         if saved.exports:
             self.results.show_results(list(saved.exports), Path(saved.dest), model)
+            if not self.dest_chosen and (dest := local_folder(saved.dest)):  # "Open folder" opens the rows' folder
+                self.dest_edit.setText(dest)
             self.kept.show_kept(kept_text(bool(saved.stale)), saved.stale, model)
         elif saved.note:
             self.kept.show_note(saved.note, model)
@@ -145,6 +150,7 @@ class ExportPage(Page):
         path = QFileDialog.getExistingDirectory(self, self.tr("Export into"), existing_folder(self.dest_edit.text()))
         if path:
             self.dest_edit.setText(path)
+            self.dest_chosen = True
 
     def _open_folder(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(self.dest_edit.text()))
@@ -220,6 +226,7 @@ def _export_all(model: str, targets: dict[str, Path], overwrite: bool, progress:
     the page as soon as it is verified (FormatExported), and all of them come back at the end."""
     from desktop_cls.core.inference.export import STAGES, export_model, measurement_images
     from desktop_cls.core.inference.export_web import check_destinations, export_web
+    from desktop_cls.core.inference.saved_exports import shown_export
 
     check_destinations(model, targets, overwrite)  # refused before anything is read, written or cleared
     progress.event(ExportBegun())
@@ -233,9 +240,7 @@ def _export_all(model: str, targets: dict[str, Path], overwrite: bool, progress:
         res = export_web(model, target, overwrite=overwrite, images=images, progress=steps, cancel=cancel) \
             if fmt == "web" else export_model(model, fmt, target, overwrite=overwrite, images=images,
                                               progress=steps, cancel=cancel)
-        d = res.to_dict()
-        d["metadata"] = Path(res.sidecar).read_text(encoding="utf-8")
-        d["snippet_text"] = Path(res.snippet).read_text(encoding="utf-8") if res.snippet else ""
+        d = shown_export(res)
         out.append(d)
         progress.event(FormatExported(d))
     steps.done()

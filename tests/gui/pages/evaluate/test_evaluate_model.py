@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from desktop_cls.gui.pages.evaluate.evaluate_model import EvaluateModel, kept_epoch
+from desktop_cls.core.inference.saved_evaluation import kept_epoch
+from desktop_cls.gui.pages.evaluate.evaluate_model import EvaluateModel
 from desktop_cls.gui.state import Tag
 
 
