@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from desktop_cls.gui.widgets.dialogs import inform
+
 if TYPE_CHECKING:
     from desktop_cls.core.run_list import RunSummary
 
@@ -141,6 +143,8 @@ class PastRuns(QGroupBox):
                                     "resumed until that training ends."))
         elif run.problem:
             item.setToolTip(run.problem)  # why a damaged run cannot be read
+        elif not run.has_model:
+            item.setToolTip(self.no_model_text(run))
         else:  # the whole label, however narrow the list
             item.setToolTip(self.tr("{run}\nTrained on {folder}").format(run=item.text(), folder=run.dataset)
                             if run.dataset else item.text())
@@ -156,8 +160,27 @@ class PastRuns(QGroupBox):
 
     def _chosen(self, item: QListWidgetItem) -> None:
         run = item.data(Qt.ItemDataRole.UserRole)
-        if isinstance(run, str):  # a run, not a group's heading
-            self.run_chosen.emit(run)
+        if not isinstance(run, str):  # a group's heading
+            return
+        summary = next((s for s in self.summaries if s.path == run), None)
+        if summary is not None and not summary.has_model:  # Evaluate, Classify and Export could not open it
+            inform(self, self.tr("No model in this run"), self.no_model_text(summary))
+            return
+        self.run_chosen.emit(run)
+
+    def no_model_text(self, run: RunSummary) -> str:
+        """Why a run has no model to use, and how to get one: chosen, it would leave Evaluate, Classify and Export
+        with a model they cannot open."""
+        if run.in_use:
+            why = self.tr("{0} is being trained and has saved no model yet: its model appears when its first epoch "
+                          "ends.")
+        elif run.quick:
+            why = self.tr("{0} saved no model: this quick run was stopped before its fit ended.")
+        else:
+            why = self.tr("{0} saved no model: it was stopped before its first epoch ended.")
+        fix = (self.tr("Resume it (Resume a run… on the Train page) to train on, or train again.") if run.resumable
+               else "" if run.in_use else self.tr("Train again on the Train page to get a model."))
+        return (why.format(run.name) + " " + fix).strip()
 
     def _label(self, run: RunSummary) -> str:
         """Name, model (unless the name ends with it), best accuracy, and the status unless the run finished (a
@@ -177,6 +200,8 @@ class PastRuns(QGroupBox):
             parts.append(status_text(run.status, run.stopped_by))
         if run.in_use:
             parts.append(self.tr("in use"))
+        elif not run.has_model:
+            parts.append(self.tr("no model"))
         if _same(run.path, self.chosen):
             parts.append(self.tr("chosen model"))
         return name, parts
