@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_cls.gui.widgets.dialogs import inform
+from desktop_cls.gui.widgets.literal_text import literal
 
 if TYPE_CHECKING:
     from desktop_cls.core.run_list import RunSummary
@@ -128,7 +129,7 @@ class PastRuns(QGroupBox):
                 else self.tr("Runs of {0}").format(name) if folder else self.tr("Runs of an unknown dataset"))
         item = QListWidgetItem(text)
         item.setFlags(Qt.ItemFlag.ItemIsEnabled)
-        item.setToolTip(folder or "")
+        item.setToolTip(literal(folder or ""))
         font = QFont(item.font())
         font.setBold(True)
         item.setFont(font)
@@ -138,25 +139,28 @@ class PastRuns(QGroupBox):
         item = QListWidgetItem(self._label(run))
         name = self._label_parts(run)[0]
         item.setData(TAIL_ROLE, item.text()[len(name):])
-        if run.in_use:
-            item.setToolTip(self.tr("Another window or process is training this run right now; it cannot be "
-                                    "resumed until that training ends."))
-        elif run.problem:
-            item.setToolTip(run.problem)  # why a damaged run cannot be read
-        elif not run.has_model:
-            item.setToolTip(self.no_model_text(run))
-        else:  # the whole label, however narrow the list
-            item.setToolTip(self.tr("{run}\nTrained on {folder}").format(run=item.text(), folder=run.dataset)
-                            if run.dataset else item.text())
+        item.setToolTip(literal(self._tip(run, item.text())))  # names of the user's folders, never markup
         item.setData(Qt.ItemDataRole.UserRole, run.path)
         if _same(run.path, self.chosen):
             font = QFont(item.font())
             font.setBold(True)
             item.setFont(font)
-            item.setToolTip(self.tr("Evaluate, Classify and Export use this run's model.") + "\n" + item.toolTip())
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
         item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
         return item
+
+    def _tip(self, run: RunSummary, label: str) -> str:
+        """Why a run cannot be used, else the whole label (however narrow the list) and the folder it trained on."""
+        if run.in_use:
+            return self.tr("Another window or process is training this run right now; it cannot be resumed until "
+                           "that training ends.")
+        if run.problem:
+            return run.problem  # why a damaged run cannot be read
+        tip = self.no_model_text(run) if not run.has_model else self.tr("{run}\nTrained on {folder}").format(
+            run=label, folder=run.dataset) if run.dataset else label
+        if _same(run.path, self.chosen):
+            return self.tr("Evaluate, Classify and Export use this run's model.") + "\n" + tip
+        return tip
 
     def _chosen(self, item: QListWidgetItem) -> None:
         run = item.data(Qt.ItemDataRole.UserRole)
