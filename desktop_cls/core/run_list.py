@@ -27,6 +27,8 @@ class RunSummary:
     quick: bool  # the quick method: one fit, nothing to continue
     in_use: bool  # a live process trains it now
     has_checkpoint: bool
+    has_model: bool  # model.safetensors is there: Evaluate, Classify and Export can open it (a run stopped before its
+    # first epoch, or a stopped quick run, saved none)
     problem: str | None = None  # why a DAMAGED run cannot be read
 
     @property
@@ -79,7 +81,7 @@ def summarize(run: Path) -> RunSummary:
         epochs_done=epochs_done(run, info), epochs=epochs if isinstance(epochs, int) else None,
         best_val_accuracy=acc if isinstance(acc, float) and math.isfinite(acc) else None,
         quick=quick, in_use=rd.run_in_use(run),
-        has_checkpoint=(run / rd.LAST).is_file(), problem=problem)
+        has_checkpoint=(run / rd.LAST).is_file(), has_model=(run / rd.MODEL).is_file(), problem=problem)
 
 
 def run_summaries(base: Path | None = None, newest: int | None = None) -> list[RunSummary]:

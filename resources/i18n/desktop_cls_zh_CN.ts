@@ -2334,8 +2334,36 @@ Trained on {folder}</source>
         <translation>评估、分类和导出使用此训练记录的模型。</translation>
     </message>
     <message>
+        <source>No model in this run</source>
+        <translation>此运行没有模型</translation>
+    </message>
+    <message>
+        <source>{0} is being trained and has saved no model yet: its model appears when its first epoch ends.</source>
+        <translation>{0} 正在训练，尚未保存模型：第一个轮次结束时才会有模型。</translation>
+    </message>
+    <message>
+        <source>{0} saved no model: this quick run was stopped before its fit ended.</source>
+        <translation>{0} 没有保存模型：这次快速训练在拟合结束前被停止了。</translation>
+    </message>
+    <message>
+        <source>{0} saved no model: it was stopped before its first epoch ended.</source>
+        <translation>{0} 没有保存模型：它在第一个轮次结束前被停止了。</translation>
+    </message>
+    <message>
+        <source>Resume it (Resume a run… on the Train page) to train on, or train again.</source>
+        <translation>请继续训练它（“训练”页面的“继续训练…”），或重新训练。</translation>
+    </message>
+    <message>
+        <source>Train again on the Train page to get a model.</source>
+        <translation>请在“训练”页面重新训练以得到模型。</translation>
+    </message>
+    <message>
         <source>in use</source>
         <translation>使用中</translation>
+    </message>
+    <message>
+        <source>no model</source>
+        <translation>没有模型</translation>
     </message>
     <message>
         <source>chosen model</source>

@@ -51,6 +51,8 @@ def test_a_run_stopped_by_quitting_is_listed_as_stopped_and_resumable(tmp_path: 
     assert status_text(quit_run.status, quit_run.stopped_by) == "stopped: the app was closed"
     assert rows["e-damaged"].status is RunStatus.DAMAGED
     assert [s.name for s in resumable_runs(tmp_path)] == ["b-quit"]  # no checkpoint, quick: nothing to continue
+    (tmp_path / "a-finished" / rd.MODEL).write_bytes(b"weights")
+    assert [s.name for s in run_summaries(tmp_path) if s.has_model] == ["a-finished"]  # the others saved none
 
 
 @pytest.mark.skipif(os.name == "nt" or not hasattr(os, "symlink"), reason="needs POSIX symlinks")

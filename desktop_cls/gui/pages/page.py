@@ -21,7 +21,6 @@ from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QLayout,
     QProgressBar,
     QPushButton,
@@ -34,6 +33,7 @@ from desktop_cls.gui.state import AppState
 from desktop_cls.gui.widgets.common import EmptyState, show_progress, split_with_empty_state
 from desktop_cls.gui.widgets.common import button as _button
 from desktop_cls.gui.widgets.dialogs import show_error
+from desktop_cls.gui.widgets.literal_text import plain_label
 from desktop_cls.gui.work.tasks import Task, TaskFn, TaskRunner
 
 T = TypeVar("T")
@@ -73,7 +73,7 @@ class StatusLine(QWidget):
     def __init__(self, name: str) -> None:
         super().__init__()
         self.setObjectName(f"{name}StatusLine")
-        self.label = QLabel()
+        self.label = plain_label()  # a step names the files and classes it works on
         self.label.setObjectName(f"{name}ProgressLabel")
         self.label.setWordWrap(True)  # a long step ("Exporting ONNX int8 (2 of 3): …, 2 min left") takes a second
         # line instead of widening the window past a small screen

@@ -22,6 +22,7 @@ from desktop_cls.gui.shell.shortcut_list import show_shortcuts
 from desktop_cls.gui.state import PageKey
 from desktop_cls.gui.widgets import theme
 from desktop_cls.gui.widgets.dialogs import inform
+from desktop_cls.gui.widgets.literal_text import action_text, literal
 
 LANGUAGES = ("system", "en", "zh_CN")
 LANGUAGE_OBJECTS = {"system": "languageSystem", "en": "languageEn", "zh_CN": "languageZh"}
@@ -181,7 +182,7 @@ class WindowMenus(QObject):
         if not folders:
             self.recent_menu.addAction(self.tr("No recent folders")).setEnabled(False)
         for f in folders:
-            a = self.recent_menu.addAction(f.replace("&", "&&"))
+            a = self.recent_menu.addAction(action_text(f))
             a.triggered.connect(lambda _=False, p=f: self.window.open_recent(p))
 
     def _fill_recent_runs(self) -> None:
@@ -190,8 +191,8 @@ class WindowMenus(QObject):
         if not runs:
             self.recent_runs_menu.addAction(self.tr("No recent runs")).setEnabled(False)
         for r in runs:  # the folder each was trained on, and which one the pages use now (a path said neither)
-            a = self.recent_runs_menu.addAction(self._run_label(r).replace("&", "&&"))
-            a.setToolTip(r)
+            a = self.recent_runs_menu.addAction(action_text(self._run_label(r)))
+            a.setToolTip(literal(r))
             a.setCheckable(True)
             a.setChecked(r == self.state.run)
             a.triggered.connect(lambda _=False, p=r: self.state.set_run(p))

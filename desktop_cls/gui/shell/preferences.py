@@ -31,6 +31,7 @@ from desktop_cls.core.data import data_folder
 from desktop_cls.gui.settings import Settings
 from desktop_cls.gui.shell.language import LANGUAGE_NAMES
 from desktop_cls.gui.widgets.dialogs import existing_folder, warn
+from desktop_cls.gui.widgets.literal_text import literal
 from desktop_cls.gui.widgets.theme import THEMES
 from desktop_cls.gui.work.tasks import Lane, TaskRunner
 
@@ -59,7 +60,7 @@ def show_settings_problem(label: QLabel, problem: str) -> None:
                                       "with them and tries again at the next change.").format(problem=problem)
     first = not label.text()
     label.setText(QCoreApplication.translate("Preferences", "Settings not saved") if problem else "")
-    label.setToolTip(full if problem else "")
+    label.setToolTip(literal(full) if problem else "")
     if problem and first:
         warn(label.window(), QCoreApplication.translate("Preferences", "Settings"), full)
 
@@ -77,11 +78,11 @@ def watch_cache_folder(bar: QStatusBar, tasks: TaskRunner, state: AppState) -> Q
         if not shiboken6.isValid(label) or folder != storage.user_cache_dir():
             return  # closed, or the answer about a folder since left
         label.setText(QCoreApplication.translate("Preferences", "No cache") if problem else "")
-        label.setToolTip(QCoreApplication.translate(
+        label.setToolTip(literal(QCoreApplication.translate(
             "Preferences", "The cache folder {folder} cannot be written ({reason}), so thumbnails and image features "
             "are worked out again each time and the app is slower. Make that folder writable and restart the app "
             "(on Linux, XDG_CACHE_HOME says where it is), or choose another data folder in Preferences.").format(
-            folder=folder, reason=problem) if problem else "")
+            folder=folder, reason=problem)) if problem else "")
 
     def check() -> None:
         folder = storage.user_cache_dir()
@@ -172,7 +173,7 @@ class PreferencesDialog(QDialog):
             self.theme_combo.setCurrentIndex(max(self.theme_combo.findData(s.theme), 0))
             self._fill_devices(s.default_device)
             self.folder_edit.setText(s.data_folder or str(storage.default_data_dir()))
-            self.folder_edit.setToolTip(self.folder_edit.text())
+            self.folder_edit.setToolTip(literal(self.folder_edit.text()))
             self.default_button.setEnabled(bool(s.data_folder))
         finally:
             self._filling = False

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar
 from desktop_cls.gui.shell.preferences import watch_cache_folder
 from desktop_cls.gui.shell.task_status import TaskStatus
 from desktop_cls.gui.state import AppState
+from desktop_cls.gui.widgets.literal_text import plain_label
 from desktop_cls.gui.work.tasks import TaskRunner
 
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
@@ -25,9 +26,9 @@ class WindowStatusBar(QObject):
         super().__init__(window)
         self.tasks = tasks
         sb = window.statusBar()
-        self.dataset_status = QLabel(translate("MainWindow", "No dataset"))
+        self.dataset_status = plain_label(translate("MainWindow", "No dataset"))  # the folder's name
         self.device_status = QLabel(translate("MainWindow", "Loading PyTorch…"))
-        self.task_status = QLabel("")
+        self.task_status = plain_label()  # a task names the files it reads
         self.task_progress = QProgressBar()
         self.task_progress.setObjectName("statusProgress")
         self.task_progress.setMaximumWidth(window.fontMetrics().horizontalAdvance("M") * 16)

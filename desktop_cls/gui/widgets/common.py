@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_cls.gui.widgets.hidpi import device_ratio, sharp_pixmap
+from desktop_cls.gui.widgets.literal_text import action_text, literal, plain_label
 from desktop_cls.gui.widgets.thumbnail_drag import carries_files, dropped_paths
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ def button(text: str, name: str, tip: str = "") -> QPushButton:
     b = QPushButton(text)
     b.setObjectName(name)
     b.setAccessibleName(text.replace("&", "").rstrip("…"))
-    b.setToolTip(tip)
+    b.setToolTip(literal(tip))
     return b
 
 
@@ -131,11 +132,11 @@ class ClassDropButton(QPushButton):
     files_dropped = Signal(str, list)  # class name, file paths
 
     def __init__(self, text: str, class_name: str, name: str, tip: str = "") -> None:
-        super().__init__(text)
-        self.class_name = class_name
+        super().__init__(action_text(text))  # a class "R&D" shows its '&' (and takes no Alt+D)
+        self.class_name, self._text = class_name, text
         self.setObjectName(name)
         self.setAccessibleName(text)
-        self.setToolTip(tip)
+        self.setToolTip(literal(tip))
         self.setAcceptDrops(True)
         self.labeling = True
         self.dragged_over = False
@@ -143,19 +144,19 @@ class ClassDropButton(QPushButton):
 
     def show_class(self, class_name: str, text: str, name: str, tip: str) -> None:
         """This button now stands for CLASS_NAME (a class renamed keeps its button); unchanged parts are left alone."""
-        if (class_name, text, name, tip) == (self.class_name, self.text(), self.objectName(), self._tip):
+        if (class_name, text, name, tip) == (self.class_name, self._text, self.objectName(), self._tip):
             return
-        self.class_name, self._tip = class_name, tip
-        self.setText(text)
+        self.class_name, self._text, self._tip = class_name, text, tip
+        self.setText(action_text(text))
         self.setObjectName(name)
         self.setAccessibleName(text)
         if self.labeling:  # (otherwise the page's set_labeling gives the drop tip of the new name)
-            self.setToolTip(tip)
+            self.setToolTip(literal(tip))
 
     def set_labeling(self, on: bool, drop_tip: str) -> None:
         """Whether a click labels; when it cannot, the tip and the accessible description say what a drop does."""
         self.labeling = on
-        self.setToolTip(self._tip if on else drop_tip)
+        self.setToolTip(literal(self._tip if on else drop_tip))
         self.setAccessibleDescription("" if on else drop_tip)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus if on else Qt.FocusPolicy.NoFocus)
         if not on and self.hasFocus():
@@ -202,7 +203,7 @@ class EmptyState(QWidget):
     def __init__(self, text: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         lay = QVBoxLayout(self)
-        self.label = QLabel(text)
+        self.label = plain_label(text)  # "Reading {folder}…" names the user's folder
         self.label.setWordWrap(True)
         self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.label.setObjectName("emptyStateLabel")
@@ -308,6 +309,7 @@ class ScaledImageLabel(QLabel):
         self._smooth = True
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.setTextFormat(Qt.TextFormat.PlainText)  # its text names the file it could not show
 
     def set_image(self, pixmap: QPixmap, smooth: bool = True) -> None:
         self._source = pixmap

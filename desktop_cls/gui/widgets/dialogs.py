@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QImage
-from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QInputDialog, QLabel, QMessageBox, QWidget
 
 from desktop_cls.core.storage import write_atomic
 
@@ -102,11 +102,18 @@ def fit_title(dialog: QWidget) -> None:
     dialog.setMinimumWidth(max(dialog.minimumWidth(), title_width(dialog.windowTitle(), dialog.font())))
 
 
+def _plain_label(dialog: QInputDialog, text: str) -> None:
+    """The dialog's question as plain text ("Rename class '<b>x</b>' to:" names the class as written)."""
+    dialog.setLabelText(text)
+    for label in dialog.findChildren(QLabel):
+        label.setTextFormat(Qt.TextFormat.PlainText)
+
+
 def ask_item(parent: QWidget | None, title: str, label: str, items: list[str], current: int = 0) -> tuple[str, bool]:
     """QInputDialog.getItem (a choice from a fixed list), wide enough for its title."""
     dialog = QInputDialog(parent)
     dialog.setWindowTitle(title)
-    dialog.setLabelText(label)
+    _plain_label(dialog, label)
     dialog.setComboBoxItems(items)
     dialog.setComboBoxEditable(False)
     if 0 <= current < len(items):
@@ -120,7 +127,7 @@ def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> 
     """QInputDialog.getText, wide enough for its title."""
     dialog = QInputDialog(parent)
     dialog.setWindowTitle(title)
-    dialog.setLabelText(label)
+    _plain_label(dialog, label)
     dialog.setTextValue(text)
     fit_title(dialog)
     ok = dialog.exec() == QDialog.DialogCode.Accepted

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from desktop_cls.gui.widgets.common import button as _button
 from desktop_cls.gui.widgets.dialogs import warn
 from desktop_cls.gui.widgets.hidpi import at_ratio, device_ratio, follow_ratio
+from desktop_cls.gui.widgets.literal_text import show_plainly
 from desktop_cls.gui.work.tasks import Lane, TaskRunner
 
 ZOOM_STEP = 1.25
@@ -156,6 +157,7 @@ class ImageViewer(QDialog):
         self.path_label.setWordWrap(True)
         self.status_label = QLabel()
         self.status_label.setObjectName("viewerStatus")
+        show_plainly(self.name_label, self.caption_label, self.path_label, self.status_label)  # the user's names
 
     def _build_view(self) -> None:
         """The picture in a zoomable, draggable scene that follows the screen's pixel ratio."""

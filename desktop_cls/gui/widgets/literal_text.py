@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtGui import Qt
+from PySide6.QtWidgets import QLabel
 
 
 def literal(text: str) -> str:
@@ -16,3 +17,23 @@ def literal(text: str) -> str:
     if not Qt.mightBeRichText(text):
         return text
     return f"<p style='white-space:pre'>{html.escape(text, quote=False)}</p>"
+
+
+def plain_label(text: str = "") -> QLabel:
+    """A label whose text is shown as written: a QLabel guesses rich text (Qt.AutoText), and a class, file or
+    run name with `<img src=…>` or `<a href=…>` in it was drawn as a picture or a link, or hid the rest."""
+    label = QLabel(text)
+    show_plainly(label)
+    return label
+
+
+def show_plainly(*labels: QLabel) -> None:
+    """These labels show their text as written (for labels a layout or a base class made)."""
+    for label in labels:
+        label.setTextFormat(Qt.TextFormat.PlainText)
+
+
+def action_text(text: str) -> str:
+    """TEXT for a menu action, button or check box, shown as written: a single '&' marks the next letter as the
+    shortcut key and is hidden (a class "R&D" was shown "RD"); '&&' shows one '&'."""
+    return text.replace("&", "&&")

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import QListView
 from desktop_cls.core.events import CancelToken
 from desktop_cls.gui.widgets.common import load_thumbnails
 from desktop_cls.gui.widgets.hidpi import at_ratio, device_pixels, device_ratio, follow_ratio
+from desktop_cls.gui.widgets.literal_text import literal
 from desktop_cls.gui.widgets.thumbnail_drag import SelectionDrag
 from desktop_cls.gui.work.tasks import Lane, Task, TaskRunner
 
@@ -205,7 +206,7 @@ class ThumbnailModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return caption
         if role == Qt.ItemDataRole.ToolTipRole:
-            return path
+            return literal(path)  # a file's name is text, never markup
         if role == PATH_ROLE:
             return path
         if role == Qt.ItemDataRole.SizeHintRole and self._item_size is not None:

@@ -22,6 +22,7 @@ from desktop_cls.core.errors import UserError
 from desktop_cls.core.storage import unique_destination, write_atomic
 from desktop_cls.gui.widgets.common import button, on_white
 from desktop_cls.gui.widgets.dialogs import show_error
+from desktop_cls.gui.widgets.literal_text import action_text, literal, plain_label
 
 MAX_CLASS_BUTTONS = 12
 RESCAN_DELAY_MS = 1500
@@ -60,7 +61,7 @@ class CapturePanel(QWidget):
         self.rescan_timer.setInterval(RESCAN_DELAY_MS)
         self.rescan_timer.timeout.connect(self.dataset_edited.emit)
 
-        self.heading = QLabel()
+        self.heading = plain_label()  # names the dataset's folder
         self.heading.setObjectName("captureHeading")
         self.heading.setWordWrap(True)
         self.rate_spin = QSpinBox()
@@ -73,7 +74,7 @@ class CapturePanel(QWidget):
         self.undo_button = button(self.tr("Undo capture"), "captureUndoButton",
                                   self.tr("Take the last capture out of its class again"))
         self.undo_button.clicked.connect(self.undo)
-        self.status = QLabel()
+        self.status = plain_label()  # names the class recorded into
         self.status.setObjectName("captureStatus")
         self.grid = QGridLayout()
         row = QHBoxLayout()
@@ -131,7 +132,7 @@ class CapturePanel(QWidget):
             b = QPushButton()
             b.setObjectName(f"captureButton{i}")
             b.setAccessibleName(self.tr("Capture into {0}").format(name))
-            b.setToolTip(self.tr("Click: one frame into '{0}'. Hold: record until released.").format(name))
+            b.setToolTip(literal(self.tr("Click: one frame into '{0}'. Hold: record until released.").format(name)))
             b.setAutoRepeat(False)
             b.pressed.connect(lambda n=name: self.start_burst(n))
             b.released.connect(self.end_burst)
@@ -167,7 +168,7 @@ class CapturePanel(QWidget):
         ws = self.workspace
         for i, (b, name) in enumerate(zip(self.class_buttons, self.counts, strict=False)):
             key = f"{i + 1}  " if i < 9 else ""
-            b.setText(f"{key}{name} ({self.counts[name]})")
+            b.setText(action_text(f"{key}{name} ({self.counts[name]})"))
         self.undo_button.setEnabled(bool(ws is not None and self.state.opening is None and ws.can_undo()))
 
     def _sync_shortcuts(self) -> None:

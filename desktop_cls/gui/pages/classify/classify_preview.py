@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QProgressBar, QVBoxLayout, QW
 
 from desktop_cls.gui.pages.classify.webcam import draw_caption
 from desktop_cls.gui.widgets.common import ScaledImageLabel, on_white, rgb_array_to_qimage
+from desktop_cls.gui.widgets.literal_text import plain_label
 from desktop_cls.gui.widgets.picture_loading import PictureLoader, screen_limit
 
 TOP_K = 5
@@ -28,7 +29,7 @@ class PredictionPreview(QWidget):
         self.image.setMinimumSize(self.fontMetrics().height() * 12, self.fontMetrics().height() * 12)
         self.image.setWordWrap(True)  # why a file cannot be shown
         self._pictures = PictureLoader(self)  # a classified file's picture, a large one on the images lane
-        self.caption = QLabel()
+        self.caption = plain_label()  # the class seen, or why the file could not be read
         self.caption.setObjectName("predictionLabel")
         self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
         f = self.caption.font()
@@ -38,7 +39,7 @@ class PredictionPreview(QWidget):
         self.bars: list[tuple[QLabel, QProgressBar]] = []
         bars = QGridLayout()
         for i in range(TOP_K):
-            name, bar = QLabel(), QProgressBar()
+            name, bar = plain_label(), QProgressBar()  # a class name
             bar.setRange(0, 1000)
             bar.setObjectName(f"topkBar{i}")
             bar.setAccessibleName(self.tr("Confidence of choice {0}").format(i + 1))

@@ -15,6 +15,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from desktop_cls.gui.widgets.hidpi import device_ratio, follow_ratio
+from desktop_cls.gui.widgets.literal_text import literal
 from desktop_cls.gui.widgets.thumbnails import ThumbnailModel
 
 UNKNOWN = "unknown"  # core.inference.predictor.UNKNOWN, the label below the threshold (that module imports torch)
@@ -86,7 +87,7 @@ class PredictionTableModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.DisplayRole:
                 return Path(p.path).name
             if role == Qt.ItemDataRole.ToolTipRole:
-                return p.path
+                return literal(p.path)  # a file's name is text, never markup
         elif role == Qt.ItemDataRole.DisplayRole:
             if column == self.LABEL:
                 return self.shown_label(p.label) if p.label else self.tr("error: {0}").format(p.error)

@@ -13,10 +13,11 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QVBoxLayout, QWidget
 
 from desktop_cls.gui.widgets.common import button, home_folder
 from desktop_cls.gui.widgets.dialogs import show_error
+from desktop_cls.gui.widgets.literal_text import plain_label
 from desktop_cls.gui.widgets.plot_theme import BLUE, ORANGE, themed_plot
 
 MAX_SEGMENTS_LISTED = 8
@@ -31,7 +32,7 @@ class VideoResultsPanel(QWidget):
         super().__init__(parent)
         self.result: Any = None  # core VideoPrediction
         self.start_folder: Callable[[], str] = home_folder  # where Save CSV opens (the page sets its own)
-        self.title = QLabel()
+        self.title = plain_label()  # the video's file name
         self.title.setObjectName("videoTitle")
         self.title.setWordWrap(True)
         self.class_plot = themed_plot(pg.PlotWidget())
@@ -49,7 +50,7 @@ class VideoResultsPanel(QWidget):
         self.confidence_plot.setYRange(0, 1)
         self.confidence_plot.setXLink(self.class_plot)
         self.confidence_curve = self.confidence_plot.plot([], [], pen=pg.mkPen(ORANGE, width=1.5))
-        self.summary = QLabel()
+        self.summary = plain_label()  # class names
         self.summary.setObjectName("videoSummary")
         self.summary.setWordWrap(True)
         self.csv_button = button(self.tr("Save CSV…"), "saveVideoCsvButton",

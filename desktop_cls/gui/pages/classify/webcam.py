@@ -17,9 +17,10 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
-from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QVBoxLayout, QWidget
 
 from desktop_cls.gui.widgets.common import button, home_folder, on_white
+from desktop_cls.gui.widgets.literal_text import plain_label
 
 NO_PICTURE_AFTER_MS = 5000  # a camera that started but sent nothing by then is probably in use or blocked
 
@@ -208,7 +209,7 @@ class LiveVideoPanel(QWidget):
         self.pause_button.toggled.connect(self._pause_toggled)
         self.snapshot_button = button(self.tr("Snapshot…"), "snapshotButton", self.tr("Save the current frame"))
         self.snapshot_button.clicked.connect(self.save_snapshot)
-        self.message = QLabel()
+        self.message = plain_label()  # names the camera (its name comes from the driver)
         self.message.setObjectName("cameraMessage")
         self.message.setWordWrap(True)
         self.message.setVisible(False)

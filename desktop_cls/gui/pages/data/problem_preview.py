@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QMessageBox, QWidget
 from desktop_cls.gui.widgets.common import load_thumbnail
 from desktop_cls.gui.widgets.dialogs import ask
 from desktop_cls.gui.widgets.hidpi import at_ratio, device_pixels, device_ratio
+from desktop_cls.gui.widgets.literal_text import literal, plain_label
 
 SIDE = 160
 MANY_FILES = 50  # a fix that moves more files than this (or more than MANY_SHARE of the dataset) asks first
@@ -28,8 +29,8 @@ class ProblemPreview(QWidget):
         self.setObjectName("problemPreview")
         self.setAccessibleName(self.tr("Selected problem, side by side"))
         self.this_image, self.other_image = QLabel(), QLabel()
-        self.this_caption, self.other_caption = QLabel(), QLabel()
-        self.verdict = QLabel()
+        self.this_caption, self.other_caption = plain_label(), plain_label()  # file and class names
+        self.verdict = plain_label()
         self.verdict.setObjectName("problemVerdict")
         self.verdict.setWordWrap(True)
         for name, label in (("problemThisImage", self.this_image), ("problemOtherImage", self.other_image)):
@@ -83,7 +84,7 @@ class ProblemPreview(QWidget):
         else:
             image.setPixmap(at_ratio(thumb, ratio))
         caption.setText(f"{Path(path).name}\n{where}" if where else Path(path).name)
-        caption.setToolTip(path)
+        caption.setToolTip(literal(path))
 
 
 def _limit() -> float:

@@ -32,6 +32,7 @@ from desktop_cls.gui.widgets.common import button as _button
 from desktop_cls.gui.widgets.common import read_only_table
 from desktop_cls.gui.widgets.dialogs import ask_item
 from desktop_cls.gui.widgets.image_viewer import MappedItems, open_viewer, reveal_available, reveal_in_folder
+from desktop_cls.gui.widgets.literal_text import literal, plain_label
 
 SPLIT_NAMES = {"train": QT_TRANSLATE_NOOP("ProblemsPanel", "training"),
                "val": QT_TRANSLATE_NOOP("ProblemsPanel", "validation"),
@@ -122,7 +123,7 @@ class ProblemsPanel(QWidget):
         self.table.setRowCount(len(probs))
         for row, p in enumerate(probs):
             f = QTableWidgetItem(Path(p.path).name)
-            f.setToolTip(p.path)
+            f.setToolTip(literal(p.path))
             self.table.setItem(row, 0, f)
             self.table.setItem(row, 1, QTableWidgetItem(self._kind_name(p.kind)))
             self.table.setItem(row, 2, QTableWidgetItem(p.message))
@@ -243,7 +244,7 @@ class CheckLine(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("healthCheckLine")
-        self.label = QLabel()
+        self.label = plain_label()  # a failure names the file
         self.label.setObjectName("healthCheckLabel")
         self.label.setWordWrap(True)
         self.bar = QProgressBar()

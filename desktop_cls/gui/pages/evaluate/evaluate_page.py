@@ -129,9 +129,8 @@ class EvaluatePage(Page):
         with none shown, the one the run's folder keeps of these images is read back."""
         folder, run = self.default_folder(), self.state.run
         if (hint := texts.images_hint(self.state.dataset, folder, self.state.run_info)) is not None:
-            name = Path(folder).name
-            self.folder_edit.setPlaceholderText(hint[0].format(name))
-            self.folder_edit.setToolTip(hint[1].format(name))
+            self.folder_edit.setPlaceholderText(hint[0])
+            self.folder_edit.setToolTip(hint[1])
         if self.model.tag is not None and self.model.stale(run, self.folder_edit.text().strip(), folder):
             self.model.take_down()
             self.clear_result("")

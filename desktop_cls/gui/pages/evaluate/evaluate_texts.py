@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication
 
 from desktop_cls.gui.state import RunInfo
+from desktop_cls.gui.widgets.literal_text import literal
 
 if TYPE_CHECKING:  # only the type: the page is made before the engine is imported
     from desktop_cls.core.data.dataset import DatasetIndex
@@ -18,6 +19,14 @@ translate = QCoreApplication.translate  # lupdate reads translate("Context", "te
 
 
 def images_hint(ds: DatasetIndex | None, folder: str, info: RunInfo | None) -> tuple[str, str] | None:
+    """(placeholder, tooltip) for the Images field left empty, naming the folder (as written in the tooltip: it may
+    hold markup), or None for no folder."""
+    words = _images_words(ds, folder, info)
+    name = Path(folder).name
+    return None if words is None else (words[0].format(name), literal(words[1].format(name)))
+
+
+def _images_words(ds: DatasetIndex | None, folder: str, info: RunInfo | None) -> tuple[str, str] | None:
     """(short, full) words for the Images field left empty ({0}: the folder's name), or None for no folder."""
     if ds is not None and folder == ds.root:
         if ds.held_out_split() == "test":

@@ -9,14 +9,14 @@ from typing import Any, overload
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QListView, QMenu, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QListView, QMenu, QVBoxLayout, QWidget
 
 from desktop_cls.core.errors import UserError
 from desktop_cls.gui.state import AppState
 from desktop_cls.gui.widgets.common import button, rgb_array_to_qimage
 from desktop_cls.gui.widgets.dialogs import show_error
 from desktop_cls.gui.widgets.image_viewer import close_viewer, open_viewer
-from desktop_cls.gui.widgets.literal_text import literal
+from desktop_cls.gui.widgets.literal_text import action_text, literal, plain_label
 from desktop_cls.gui.widgets.thumbnails import ThumbnailGrid, ThumbnailModel
 from desktop_cls.gui.work.tasks import TaskRunner
 
@@ -97,7 +97,7 @@ class MistakesGallery(QWidget):
         self.heatmap_pictures: dict[str, QImage] = {}  # large overlays for the viewer, by path
         self._result_id = 0  # which result the heat maps on their way were asked for
 
-        self.label = QLabel(self.tr("Misclassified images, most confident mistakes first"))
+        self.label = plain_label(self.tr("Misclassified images, most confident mistakes first"))  # class names
         self.label.setObjectName("galleryLabel")
         self.label.setWordWrap(True)
         self.model = MistakesModel(side=96)
@@ -216,7 +216,7 @@ class MistakesGallery(QWidget):
         for i, cls in enumerate(self.classes):
             text = self.tr("{0} (labeled)").format(cls) if labelled == {i} else \
                 self.tr("{0} (predicted)").format(cls) if predicted == {i} else cls
-            action = move.addAction(text)
+            action = move.addAction(action_text(text))  # a class "R&D" shows its '&'
             action.setEnabled(labelled != {i})
             action.triggered.connect(lambda _=False, c=cls: self.fix_selected(c))
         menu.addAction(self.tr("Move to trash")).triggered.connect(lambda _=False: self.fix_selected(None))

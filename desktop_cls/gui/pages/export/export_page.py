@@ -40,6 +40,7 @@ from desktop_cls.gui.pages.page import Page, PageAction
 from desktop_cls.gui.state import AppState, PageKey
 from desktop_cls.gui.widgets.dialogs import existing_folder, show_error
 from desktop_cls.gui.widgets.kept_banner import KeptBanner
+from desktop_cls.gui.widgets.literal_text import plain_label
 from desktop_cls.gui.work.tasks import TaskRunner
 
 
@@ -99,7 +100,7 @@ class ExportPage(Page):
             buttons.addWidget(self.buttons[name])
         buttons.addWidget(self.overwrite_check)  # beside the button that would replace them
         buttons.addStretch(1)
-        self.hint = QLabel(exported_what(""))
+        self.hint = plain_label(exported_what(""))  # names the run
         self.hint.setObjectName("exportHint")
         self.hint.setWordWrap(True)
         self.set_column(self.results, self.hint, *([top] if top is not None else []), buttons, self.kept)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from desktop_cls.gui.pages.export.export_formats import format_name
 from desktop_cls.gui.pages.export.export_results_model import ExportResultsModel
 from desktop_cls.gui.widgets.common import read_only_table
+from desktop_cls.gui.widgets.literal_text import literal
 
 COLUMNS = (QT_TRANSLATE_NOOP("ExportPage", "Format"), QT_TRANSLATE_NOOP("ExportPage", "Size"),
            QT_TRANSLATE_NOOP("ExportPage", "One image"), QT_TRANSLATE_NOOP("ExportPage", "Agreement"),
@@ -180,7 +181,7 @@ class ExportResults(QSplitter):
         it = QTableWidgetItem(text)
         tips = {FILE: "path", AGREEMENT: "warning", 0: "quantization"}
         if d is not None and column in tips and d.get(tips[column]):
-            it.setToolTip(d[tips[column]])
+            it.setToolTip(literal(d[tips[column]]))  # a path or a warning naming a class
         if 1 <= column <= 4:
             it.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return it

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QSpinBox, QWidget
 
 from desktop_cls.gui.widgets.common import button as _button
 from desktop_cls.gui.widgets.dialogs import show_error
+from desktop_cls.gui.widgets.literal_text import plain_label
 from desktop_cls.gui.work.tasks import Task, TaskRunner
 
 DEFAULT_PORT = 8765
@@ -46,11 +47,11 @@ class ServePanel(QWidget):
         self.cancel_button.clicked.connect(self.cancel_start)
         self.cancel_button.hide()
         self._start_id = 0  # which start the callbacks belong to: a cancelled start's are dropped
-        self.address_label = QLabel(self.tr("Not serving"))
+        self.address_label = plain_label(self.tr("Not serving"))  # names the model served
         self.address_label.setObjectName("serveAddressLabel")
         self.address_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.address_label.setWordWrap(True)  # a long address wraps instead of widening the page
-        self.other_model_label = QLabel("")  # the page chose another model than the one being served
+        self.other_model_label = plain_label()  # the page chose another model than the one being served
         self.other_model_label.setObjectName("serveOtherModelLabel")
         self.other_model_label.setWordWrap(True)
         self.other_model_label.hide()

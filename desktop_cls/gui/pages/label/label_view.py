@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from desktop_cls.core.data.class_keys import KeyMemory, key_of
 from desktop_cls.gui.widgets.common import ClassDropButton, ScaledImageLabel
 from desktop_cls.gui.widgets.image_viewer import open_viewer
+from desktop_cls.gui.widgets.literal_text import literal, show_plainly
 from desktop_cls.gui.widgets.picture_loading import PictureLoader, screen_limit
 from desktop_cls.gui.widgets.thumbnails import ThumbnailGrid, ThumbnailModel
 
@@ -58,6 +59,8 @@ class LabelView(QWidget):
         self.preview.setMinimumSize(self.fontMetrics().height() * 8, self.fontMetrics().height() * 8)
         self.caption = self._centred("labelCaption")
         self.suggestion = self._centred("labelSuggestion")
+        show_plainly(self.caption)  # the file's name; the suggestion is escaped rich text (a bold class name)
+        self.suggestion.setTextFormat(Qt.TextFormat.RichText)
         self.strip_model = ThumbnailModel(side=64)
         self.strip = ThumbnailGrid()
         self.strip.setObjectName("labelStrip")
@@ -170,9 +173,10 @@ class LabelView(QWidget):
         undo.setEnabled(bool(ws and (ws.can_undo() or pending)))
         redo.setEnabled(bool(ws and (ws.can_redo() or pending)))
         if ws is not None:
-            undo.setToolTip(self.tr("Undo {0} (Ctrl+Z)").format(ws.describe_undo()) if ws.can_undo()
+            undo.setToolTip(literal(self.tr("Undo {0} (Ctrl+Z)").format(ws.describe_undo())) if ws.can_undo()
                             else self.tr("Undo the last step (Ctrl+Z)") if pending else self.tr("Nothing to undo"))
-            redo.setToolTip(self.tr("Redo {0} (Ctrl+Shift+Z)").format(ws.describe_redo()) if ws.can_redo() else "")
+            redo.setToolTip(literal(self.tr("Redo {0} (Ctrl+Shift+Z)").format(ws.describe_redo())) if ws.can_redo()
+                            else "")
 
     def set_classes(self, ws: Workspace, classes: list[str], keys_on: QWidget, assign: Callable[[str], object],
                     dropped: Callable[[str, list[str]], object], tips: tuple[str, str]) -> None:

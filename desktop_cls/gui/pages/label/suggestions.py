@@ -4,6 +4,7 @@ apply to and whether they may be used is the page model's (label_model)."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -27,6 +28,7 @@ from desktop_cls.gui.pages.label.label_model import LabelModel, Source, Suggesti
 from desktop_cls.gui.pages.label.label_view import LabelView
 from desktop_cls.gui.state import AppState
 from desktop_cls.gui.widgets.dialogs import inform, show_error
+from desktop_cls.gui.widgets.literal_text import literal, plain_label
 from desktop_cls.gui.work.tasks import Reporter, Task, TaskFn, TaskRunner
 
 T = TypeVar("T")
@@ -149,7 +151,7 @@ class SuggestionPanel(QWidget):
         refusal = None if self.live_check.isChecked() else self.state.run_mismatch()
         self.suggest_button.setEnabled(bool(self.state.run and self.model.queue and self.state.core_loaded
                                             and refusal is None and not self.page.busy()))
-        self.suggest_button.setToolTip(refusal or self.suggest_tip)
+        self.suggest_button.setToolTip(literal(refusal or self.suggest_tip))  # a refusal names runs and folders
         self.accept_button.setEnabled(bool(self.model.suggestions and self.model.queue) and not self.model.moving)
         note = self.model.why_not_sure(self.threshold())
         self.sure_note.setText(note)
@@ -226,7 +228,8 @@ class SuggestionPanel(QWidget):
             self.page.assign_current(s[0])
         elif s is not None:
             self.page.view.suggestion.setText(self.tr("The suggested class '{0}' is not one of this dataset's "
-                                                      "classes; press a class key instead.").format(s[0]))
+                                                      "classes; press a class key instead.").format(
+                html.escape(s[0])))  # the line is rich text (a bold class name when it is one)
 
     def accept(self) -> None:
         """Every image whose suggestion is sure enough goes to its class as ONE undoable step, moved in the
@@ -261,7 +264,7 @@ class LiveLine(QWidget):
         super().__init__()
         self.setObjectName("liveLine")
         self.box = box
-        self.text = QLabel()
+        self.text = plain_label()  # names the image it works on
         self.text.setObjectName("liveProgress")
         self.text.setWordWrap(True)
         self.cancel = QPushButton(self.tr("Cancel"))

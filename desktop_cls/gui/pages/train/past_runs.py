@@ -23,6 +23,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from desktop_cls.gui.widgets.dialogs import inform
+from desktop_cls.gui.widgets.literal_text import literal
+
 if TYPE_CHECKING:
     from desktop_cls.core.run_list import RunSummary
 
@@ -126,7 +129,7 @@ class PastRuns(QGroupBox):
                 else self.tr("Runs of {0}").format(name) if folder else self.tr("Runs of an unknown dataset"))
         item = QListWidgetItem(text)
         item.setFlags(Qt.ItemFlag.ItemIsEnabled)
-        item.setToolTip(folder or "")
+        item.setToolTip(literal(folder or ""))
         font = QFont(item.font())
         font.setBold(True)
         item.setFont(font)
@@ -136,28 +139,52 @@ class PastRuns(QGroupBox):
         item = QListWidgetItem(self._label(run))
         name = self._label_parts(run)[0]
         item.setData(TAIL_ROLE, item.text()[len(name):])
-        if run.in_use:
-            item.setToolTip(self.tr("Another window or process is training this run right now; it cannot be "
-                                    "resumed until that training ends."))
-        elif run.problem:
-            item.setToolTip(run.problem)  # why a damaged run cannot be read
-        else:  # the whole label, however narrow the list
-            item.setToolTip(self.tr("{run}\nTrained on {folder}").format(run=item.text(), folder=run.dataset)
-                            if run.dataset else item.text())
+        item.setToolTip(literal(self._tip(run, item.text())))  # names of the user's folders, never markup
         item.setData(Qt.ItemDataRole.UserRole, run.path)
         if _same(run.path, self.chosen):
             font = QFont(item.font())
             font.setBold(True)
             item.setFont(font)
-            item.setToolTip(self.tr("Evaluate, Classify and Export use this run's model.") + "\n" + item.toolTip())
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
         item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
         return item
 
+    def _tip(self, run: RunSummary, label: str) -> str:
+        """Why a run cannot be used, else the whole label (however narrow the list) and the folder it trained on."""
+        if run.in_use:
+            return self.tr("Another window or process is training this run right now; it cannot be resumed until "
+                           "that training ends.")
+        if run.problem:
+            return run.problem  # why a damaged run cannot be read
+        tip = self.no_model_text(run) if not run.has_model else self.tr("{run}\nTrained on {folder}").format(
+            run=label, folder=run.dataset) if run.dataset else label
+        if _same(run.path, self.chosen):
+            return self.tr("Evaluate, Classify and Export use this run's model.") + "\n" + tip
+        return tip
+
     def _chosen(self, item: QListWidgetItem) -> None:
         run = item.data(Qt.ItemDataRole.UserRole)
-        if isinstance(run, str):  # a run, not a group's heading
-            self.run_chosen.emit(run)
+        if not isinstance(run, str):  # a group's heading
+            return
+        summary = next((s for s in self.summaries if s.path == run), None)
+        if summary is not None and not summary.has_model:  # Evaluate, Classify and Export could not open it
+            inform(self, self.tr("No model in this run"), self.no_model_text(summary))
+            return
+        self.run_chosen.emit(run)
+
+    def no_model_text(self, run: RunSummary) -> str:
+        """Why a run has no model to use, and how to get one: chosen, it would leave Evaluate, Classify and Export
+        with a model they cannot open."""
+        if run.in_use:
+            why = self.tr("{0} is being trained and has saved no model yet: its model appears when its first epoch "
+                          "ends.")
+        elif run.quick:
+            why = self.tr("{0} saved no model: this quick run was stopped before its fit ended.")
+        else:
+            why = self.tr("{0} saved no model: it was stopped before its first epoch ended.")
+        fix = (self.tr("Resume it (Resume a run… on the Train page) to train on, or train again.") if run.resumable
+               else "" if run.in_use else self.tr("Train again on the Train page to get a model."))
+        return (why.format(run.name) + " " + fix).strip()
 
     def _label(self, run: RunSummary) -> str:
         """Name, model (unless the name ends with it), best accuracy, and the status unless the run finished (a
@@ -177,6 +204,8 @@ class PastRuns(QGroupBox):
             parts.append(status_text(run.status, run.stopped_by))
         if run.in_use:
             parts.append(self.tr("in use"))
+        elif not run.has_model:
+            parts.append(self.tr("no model"))
         if _same(run.path, self.chosen):
             parts.append(self.tr("chosen model"))
         return name, parts

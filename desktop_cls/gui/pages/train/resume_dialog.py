@@ -21,6 +21,7 @@ from desktop_cls.core.errors import UserError
 from desktop_cls.core.run_list import RunSummary
 from desktop_cls.core.training.config import TrainConfig
 from desktop_cls.gui.widgets.dialogs import show_error
+from desktop_cls.gui.widgets.literal_text import literal
 
 
 class ResumeDialog(QDialog):
@@ -76,7 +77,7 @@ class ResumeDialog(QDialog):
                 else str(run.epochs_done))
         dataset = Path(run.dataset).name if run.dataset else "?"
         item = QTreeWidgetItem([run.name, dataset, done, status_text(run.status, run.stopped_by)])
-        item.setToolTip(1, run.dataset or "")
+        item.setToolTip(1, literal(run.dataset or ""))
         item.setData(0, Qt.ItemDataRole.UserRole, run.path)
         return item
 

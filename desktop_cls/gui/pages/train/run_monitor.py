@@ -52,6 +52,7 @@ class RunMonitor(QObject):
         self.progress.setAccessibleName(self.tr("Training progress"))
         self.progress.setValue(0)
         self.progress_label = QLabel()
+        self.progress_label.setTextFormat(Qt.TextFormat.PlainText)  # names folders and files; rich only for an offer
         self.progress_label.setObjectName("trainStatus")
         self.progress_label.setWordWrap(True)
         self.log = FollowingLog()  # the newest line in view, unless scrolled up
@@ -100,7 +101,7 @@ class RunMonitor(QObject):
         self.view.setCurrentWidget(self.plots if self.plots.compare_curves else self.empty)
         self.log.clear()
         self.progress.setValue(0)
-        self.progress_label.setTextFormat(Qt.TextFormat.AutoText)  # no offer of a run that is not shown
+        self.progress_label.setTextFormat(Qt.TextFormat.PlainText)  # no offer of a run that is not shown
 
     def compare(self, runs: list[Any]) -> None:
         """Past runs' accuracy curves, checked to compare: on the plots, which show even before any run."""
@@ -114,7 +115,7 @@ class RunMonitor(QObject):
         self.view.setCurrentWidget(self.quick_summary if quick else self.plots)
         self.quick_summary.show_running()
         self.log.clear()
-        self.progress_label.setTextFormat(Qt.TextFormat.AutoText)
+        self.progress_label.setTextFormat(Qt.TextFormat.PlainText)
         self.epochs_total, self.paused, self._last_report, self.quick = epochs, False, None, quick
         self.stage_key = ""
         self.progress.setRange(0, STEPS)
@@ -211,12 +212,12 @@ class RunMonitor(QObject):
                 folder=trained_on, outcome=status)
         self.line(log)
         self.outcome = status
-        self.progress_label.setTextFormat(Qt.TextFormat.AutoText)
+        self.progress_label.setTextFormat(Qt.TextFormat.PlainText)
         self.progress_label.setText(status)
 
     def offer(self, rich: str) -> None:
         """Rich text (a link to act on) after the outcome in the status line; "" takes it away."""
-        self.progress_label.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.AutoText)
+        self.progress_label.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
         self.progress_label.setText(f"{html.escape(self.outcome)}<br>{rich}" if rich else self.outcome)
 
     def failed(self, message: str) -> None:

@@ -26,6 +26,7 @@ from desktop_cls.gui.pages.train.train_model import Readiness, TrainPageModel
 from desktop_cls.gui.pages.train.training_run import TrainingRun
 from desktop_cls.gui.state import AppState
 from desktop_cls.gui.widgets.dialogs import show_error
+from desktop_cls.gui.widgets.literal_text import literal
 from desktop_cls.gui.work.tasks import TaskRunner
 
 
@@ -163,7 +164,7 @@ class TrainPage(Page):
     def _update_enabled(self) -> None:
         ready = self._readiness()
         self.buttons["trainButton"].setEnabled(ready == Readiness.READY)
-        self.buttons["trainButton"].setToolTip(readiness_tip(ready, self.state, self._start_tip))
+        self.buttons["trainButton"].setToolTip(literal(readiness_tip(ready, self.state, self._start_tip)))
 
     def _show_idle_status(self) -> None:
         """The status line before any run: what pressing Train will do, or what is missing. The curves, log and

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QLabel, QProgre
 
 from desktop_cls.gui.widgets.common import button as _button
 from desktop_cls.gui.widgets.common import home_folder
+from desktop_cls.gui.widgets.literal_text import plain_label
 from desktop_cls.gui.work.tasks import Task, TaskRunner
 
 
@@ -35,7 +36,7 @@ class WeightsDialog(QDialog):
         self.progress = QProgressBar()
         self.progress.setObjectName("weightsProgress")
         self.progress.setVisible(False)
-        self.status = QLabel("")
+        self.status = plain_label()  # names the weights file
         self.status.setObjectName("weightsStatus")
         self.status.setWordWrap(True)
         self.download_button = _button(self.tr("Download"), "downloadWeightsButton",
