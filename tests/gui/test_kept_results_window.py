@@ -113,3 +113,24 @@ def test_the_last_exports_come_back_after_a_restart_and_go_stale_with_their_file
     assert f"{exported} is gone" in again.kept.label.text() and again.results.table.rowCount() == 2
     assert again.kept.again_button.isVisibleTo(again)
     restarted.shutdown()
+
+
+def test_an_evaluation_shown_goes_stale_when_its_images_change_on_disk(
+        qtbot: QtBot, window: MainWindow, trained_run: tuple[Path, Path], tmp_path: Path) -> None:
+    run, data = _own_run(trained_run, tmp_path)
+    images = tmp_path / "images"
+    shutil.copytree(data, images)
+    window.open_dataset(str(images))
+    qtbot.waitUntil(lambda: window.state.dataset is not None, timeout=60_000)
+    window.state.set_run(str(run))
+    ev = window.evaluate_page
+    ev.evaluate()
+    qtbot.waitUntil(lambda: ev.model.result is not None, timeout=60_000)
+    assert not ev.kept.stale
+    first, second = sorted(p for p in images.iterdir() if p.is_dir())[:2]
+    moved = next(p for p in sorted(first.iterdir()) if p.is_file())
+    moved.rename(second / moved.name)  # relabelled outside the app
+    window.dataset_page.rescan()
+    qtbot.waitUntil(lambda: ev.kept.stale, timeout=60_000)  # the result stays, marked: not said to match
+    assert "images were added, removed, moved or changed since" in ev.kept.label.text()
+    assert ev.model.result is not None and ev.kept.again_button.isVisibleTo(ev)

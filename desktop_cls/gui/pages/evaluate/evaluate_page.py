@@ -23,12 +23,13 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_cls.gui.pages.evaluate.calibration_tab import CalibrationTab
-from desktop_cls.gui.pages.evaluate.evaluate_model import EvaluateModel, evaluation, kept_evaluation
-from desktop_cls.gui.pages.evaluate.evaluate_texts import images_hint, kept_text, not_kept_text, waiting_text
+from desktop_cls.gui.pages.evaluate.evaluate_model import EvaluateModel, evaluation
+from desktop_cls.gui.pages.evaluate.evaluate_texts import empty_text, images_hint, not_kept_text, waiting_text
+from desktop_cls.gui.pages.evaluate.kept_reading import KeptReading
 from desktop_cls.gui.pages.evaluate.metrics_panel import MetricsPanel
 from desktop_cls.gui.pages.evaluate.mistakes_gallery import MistakesGallery
 from desktop_cls.gui.pages.page import Page, PageAction
-from desktop_cls.gui.state import AppState, PageKey, Tag
+from desktop_cls.gui.state import AppState, PageKey
 from desktop_cls.gui.widgets.confusion_view import ConfusionMatrixView
 from desktop_cls.gui.widgets.dialogs import save_image, show_error
 from desktop_cls.gui.widgets.insight_views import CurvesOnShow, PlotLegend, curves_plot, with_legend
@@ -48,6 +49,7 @@ class EvaluatePage(Page):
         self.curves = curves_plot()
         self.curves_legend = PlotLegend(self.curves, "curvesLegend")
         self.kept = KeptBanner("keptEvaluation", self.tr("Evaluate again"), lambda: self.evaluate())
+        self.reading = KeptReading(self)
         self.build()
 
     def page_actions(self) -> list[PageAction]:
@@ -115,7 +117,7 @@ class EvaluatePage(Page):
 
     def connect_state(self) -> None:
         self.state.run_changed.connect(self._on_run)
-        self.state.dataset_changed.connect(lambda _ix: self._follow_state())
+        self.state.dataset_changed.connect(lambda _ix: self._images_changed())
         self.state.core_ready.connect(self._update_enabled)
         self._update_enabled()
 
@@ -123,6 +125,10 @@ class EvaluatePage(Page):
         self.model_edit.setText(run)
         self.kept.leave(run)
         self._follow_state()
+
+    def _images_changed(self) -> None:
+        self._follow_state()
+        self.reading.recheck()
 
     def default_folder(self) -> str:
         """The images Evaluate scores when no folder is chosen (EvaluateModel.default_folder)."""
@@ -143,35 +149,12 @@ class EvaluatePage(Page):
             self.clear_result("")
         if self.model.tag is None:
             self.empty.set_text(self.empty_text(run, self.folder_edit.text().strip() or folder))
-        classes = self.state.run_info.classes if self.state.run_info is not None else ()
-        if not self.folder_edit.text().strip() and self.model.read_kept(run, folder, bool(classes)):
-            read = self.kept.next_read()
-            self.run_task("kept evaluation", kept_evaluation(run or "", folder, classes),
-                          lambda saved: self._kept(saved, read))
-
-    def _kept(self, saved: Any, read: int) -> None:
-        """The run's kept evaluation (SavedEvaluation), marked stale with the reasons when it no longer matches, or
-        why its file was refused; not once a result came or the run or the images changed."""
-        asked, now = self.model.kept_asked, Tag(self.default_folder(), self.state.run)
-        if not self.kept.latest(read) or self.model.tag is not None or asked != now or self.folder_edit.text().strip():
-            return
-        if saved.result is not None:
-            self._show(saved.result)
-            self.kept.show_kept(kept_text(bool(saved.stale)), saved.stale, self.state.run or "")
-        elif saved.note:
-            self.kept.show_note(saved.note, self.state.run or "")
+        self.reading.read_back()
 
     def empty_text(self, run: str | None, folder: str) -> str:
         """What the page says with no result: why the last one went (another model, other images), or what to do."""
-        why, gone = self.model.why_empty(run, folder), self.model.taken_down
-        if why == "model" and gone is not None:
-            return self.tr("The model is now {new}: the results of the previous model, {old}, were cleared. Press "
-                           "Evaluate (Ctrl+E) to score {new}.").format(new=Path(run or "").name,
-                                                                       old=Path(gone.run or "").name)
-        if why == "images":
-            return self.tr("The results of {run} were on other images and were cleared. Press Evaluate (Ctrl+E) to "
-                           "score it on {folder}.").format(run=Path(run or "").name, folder=Path(folder).name)
-        return waiting_text(run)
+        gone = self.model.taken_down
+        return empty_text(self.model.why_empty(run, folder), run, gone.run if gone is not None else None, folder)
 
     def clear_result(self, why: str) -> None:
         self.model.clear()
@@ -207,14 +190,14 @@ class EvaluatePage(Page):
             return
         self.buttons["evaluateButton"].setEnabled(False)
         self.kept.next_read()  # a kept result read meanwhile is not shown over this one
-        self.run_task("evaluate", evaluation(model, folder), self._show, status=self.tr("Evaluating…"),
+        self.run_task("evaluate", evaluation(model, folder), self.show_result, status=self.tr("Evaluating…"),
                       on_error=self._failed, on_cancelled=self._update_enabled)
 
     def _failed(self, message: str, details: str) -> None:
         self._update_enabled()
         show_error(self, self.tr("Evaluation failed"), message, details)
 
-    def _show(self, d: dict[str, Any]) -> None:
+    def show_result(self, d: dict[str, Any]) -> None:
         """An evaluation's result (the task's dict; its "_" keys are taken out) on every tab, tagged; not when
         another dataset or model was chosen while it ran (it would be shown under their names)."""
         self._update_enabled()

@@ -44,6 +44,20 @@ def waiting_text(run: str | None) -> str:
                      "see accuracy, the confusion matrix and the misclassified images.")
 
 
+def empty_text(why: str, run: str | None, gone: str | None, folder: str) -> str:
+    """What the page says with no result: why the last one (of the model `gone`) went, by EvaluateModel.why_empty's
+    `why`, or what to do."""
+    if why == "model":
+        return translate("EvaluatePage", "The model is now {new}: the results of the previous model, {old}, were "
+                         "cleared. Press Evaluate (Ctrl+E) to score {new}.").format(new=Path(run or "").name,
+                                                                                     old=Path(gone or "").name)
+    if why == "images":
+        return translate("EvaluatePage", "The results of {run} were on other images and were cleared. Press Evaluate "
+                         "(Ctrl+E) to score it on {folder}.").format(run=Path(run or "").name,
+                                                                    folder=Path(folder).name)
+    return waiting_text(run)
+
+
 def kept_text(stale: bool) -> str:
     """The line above an evaluation read back from the run's folder (the reasons follow when it is stale)."""
     if stale:
