@@ -134,3 +134,7 @@ def test_an_evaluation_shown_goes_stale_when_its_images_change_on_disk(
     qtbot.waitUntil(lambda: ev.kept.stale, timeout=60_000)  # the result stays, marked: not said to match
     assert "images were added, removed, moved or changed since" in ev.kept.label.text()
     assert ev.model.result is not None and ev.kept.again_button.isVisibleTo(ev)
+    (second / moved.name).rename(moved)  # put back: the images are as they were scored again
+    window.dataset_page.rescan()
+    qtbot.waitUntil(lambda: not ev.kept.stale, timeout=60_000)
+    assert "the model and the images are as they were then" in ev.kept.label.text()

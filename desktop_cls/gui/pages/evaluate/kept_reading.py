@@ -73,7 +73,10 @@ class KeptReading:
                            lambda saved: self._rechecked(saved, read))
 
     def _rechecked(self, saved: Any, read: int) -> None:
+        """Marked stale with the reasons; a result marked stale before that matches again (the images were put
+        back) is said to match."""
         run, folder, _classes, chosen = self._now()
-        if self.page.kept.latest(read) and saved.result is not None and saved.stale and not chosen \
-                and self.page.model.tag == Tag(folder, run):
-            self.page.kept.show_kept(kept_text(True), saved.stale, run or "")
+        if not self.page.kept.latest(read) or saved.result is None or chosen or self.page.model.tag != Tag(folder, run):
+            return
+        if saved.stale or self.page.kept.stale:
+            self.page.kept.show_kept(kept_text(bool(saved.stale)), saved.stale, run or "")
