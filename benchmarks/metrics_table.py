@@ -136,7 +136,7 @@ def page(classes: list[int], runs: int) -> list[dict[str, Any]]:
         for _ in range(runs if n != 3 else 1):
             d = evaluation(n) | {"_folder": ev.default_folder()}
             t = time.thread_time()
-            ev._show(d)
+            ev.show_result(d)
             show = (time.thread_time() - t) * 1000
             t = time.thread_time()
             for _ in range(3):

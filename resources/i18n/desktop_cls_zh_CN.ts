@@ -1990,12 +1990,60 @@ To label more, copy images in with “Import images…”: they wait here for a 
         <translation>{folder} — desktop_cls</translation>
     </message>
     <message>
-        <source>The task “{task}” is still running. Quit anyway? It is cancelled unfinished.</source>
-        <translation>任务“{task}”仍在运行。仍要退出吗？它会被取消，不会完成。</translation>
+        <source>Still running: {task}. Quit anyway? It is cancelled unfinished.</source>
+        <translation>仍在进行：{task}。仍要退出吗？它将被取消，不会完成。</translation>
     </message>
     <message>
         <source>Quit anyway?</source>
         <translation>仍要退出吗？</translation>
+    </message>
+    <message>
+        <source>exporting the model</source>
+        <translation>导出模型</translation>
+    </message>
+    <message>
+        <source>copying the classified images into folders by class</source>
+        <translation>将分类后的图像按类别复制到文件夹</translation>
+    </message>
+    <message>
+        <source>importing images</source>
+        <translation>导入图像</translation>
+    </message>
+    <message>
+        <source>moving labeled images</source>
+        <translation>移动已标注的图像</translation>
+    </message>
+    <message>
+        <source>filing the labels just pressed</source>
+        <translation>归档刚按下的标注</translation>
+    </message>
+    <message>
+        <source>emptying the trash</source>
+        <translation>清空回收站</translation>
+    </message>
+    <message>
+        <source>making the demo dataset</source>
+        <translation>生成演示数据集</translation>
+    </message>
+    <message>
+        <source>classifying a folder</source>
+        <translation>分类一个文件夹</translation>
+    </message>
+    <message>
+        <source>classifying a video</source>
+        <translation>分类一段视频</translation>
+    </message>
+    <message>
+        <source>checking the cache folder</source>
+        <translation>检查缓存文件夹</translation>
+    </message>
+    <message>
+        <source>saving the settings</source>
+        <translation>保存设置</translation>
+    </message>
+    <message>
+        <source>a task</source>
+        <translation>一项任务</translation>
     </message>
     <message>
         <source>Quit desktop_cls?</source>

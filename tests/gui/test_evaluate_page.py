@@ -67,7 +67,7 @@ def show_result(page: Any, d: dict[str, object]) -> None:
     """Hand the Evaluate page a result as its task would: of the images it scores now (a result of other images,
     or of another model than its own, is taken down as it arrives)."""
     d.setdefault("_folder", page.folder_edit.text().strip() or page.default_folder())
-    page._show(d)
+    page.show_result(d)
 
 
 def test_ten_by_ten_confusion_matrix_fills_its_pane_without_scrolling(qtbot: QtBot, window: MainWindow) -> None:
@@ -165,7 +165,7 @@ def test_the_empty_page_names_the_new_model_and_never_results_that_are_not_shown
     window.state.set_run(first)
     d = synthetic_result(n_classes=3)
     d["_model"], d["_folder"] = first, ev.default_folder()
-    ev._show(d)
+    ev.show_result(d)
     assert ev.model.result is not None
 
     window.state.set_run(second)

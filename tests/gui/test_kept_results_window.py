@@ -207,3 +207,28 @@ def test_an_evaluation_on_a_folder_never_chosen_in_the_app_is_named_and_shown_on
     assert walked == [str(elsewhere)] and not ev.kept.stale
     assert ev.model.result is not None and ev.model.result["num_images"] == printed["num_images"]
     restarted.shutdown()
+
+
+def test_an_evaluation_shown_goes_stale_when_its_images_change_on_disk(
+        qtbot: QtBot, window: MainWindow, trained_run: tuple[Path, Path], tmp_path: Path) -> None:
+    run, data = _own_run(trained_run, tmp_path)
+    images = tmp_path / "images"
+    shutil.copytree(data, images)
+    window.open_dataset(str(images))
+    qtbot.waitUntil(lambda: window.state.dataset is not None, timeout=60_000)
+    window.state.set_run(str(run))
+    ev = window.evaluate_page
+    ev.evaluate()
+    qtbot.waitUntil(lambda: ev.model.result is not None, timeout=60_000)
+    assert not ev.kept.stale
+    first, second = sorted(p for p in images.iterdir() if p.is_dir())[:2]
+    moved = next(p for p in sorted(first.iterdir()) if p.is_file())
+    moved.rename(second / moved.name)  # relabelled outside the app
+    window.dataset_page.rescan()
+    qtbot.waitUntil(lambda: ev.kept.stale, timeout=60_000)  # the result stays, marked: not said to match
+    assert "images were added, removed, moved or changed since" in ev.kept.label.text()
+    assert ev.model.result is not None and ev.kept.again_button.isVisibleTo(ev)
+    (second / moved.name).rename(moved)  # put back: the images are as they were scored again
+    window.dataset_page.rescan()
+    qtbot.waitUntil(lambda: not ev.kept.stale, timeout=60_000)
+    assert "the model and the images are as they were then" in ev.kept.label.text()

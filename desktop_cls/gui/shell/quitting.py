@@ -12,8 +12,10 @@ from desktop_cls.gui.state import AppState
 from desktop_cls.gui.widgets.dialogs import ask
 from desktop_cls.gui.work.tasks import TaskRunner
 
-# Work the app starts by itself and simply redoes next time: closing interrupts it without asking.
-RECOMPUTABLE_TASKS = frozenset({"scan", "heatmaps", "suggestions", "learning-rate finder", "evaluate", "engine"})
+# Work the app starts by itself and simply redoes next time (or reads, writing nothing): closing interrupts it
+# without asking.
+RECOMPUTABLE_TASKS = frozenset({"scan", "heatmaps", "suggestions", "learning-rate finder", "evaluate", "engine",
+                                "kept evaluation", "kept exports", "labelListing", "heat map", "frame", "load model"})
 # Quitting never waits for these: loading torch cannot stop midway (seconds on a busy machine) and writes nothing.
 UNWAITED_AT_QUIT = frozenset({"engine"})
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
@@ -29,10 +31,25 @@ def quit_question(state: AppState, tasks: TaskRunner, serve: ServePanel, trainin
     if state.training:
         text = training.quit_question()
     else:
-        text = translate("MainWindow", "The task “{task}” is still running. Quit anyway? It is cancelled "
-                         "unfinished.").format(task=user_work[0].name) if user_work else translate(
-            "MainWindow", "Quit anyway?")
+        text = translate("MainWindow", "Still running: {task}. Quit anyway? It is cancelled unfinished.").format(
+            task=task_words(user_work[0].name)) if user_work else translate("MainWindow", "Quit anyway?")
     return f"{serving}\n\n{text}" if serving else text
+
+
+def task_words(name: str) -> str:
+    """What a task does, in the user's words: its name is the code's (English, and "labelSteps" says nothing)."""
+    words = {"export": translate("MainWindow", "exporting the model"),
+             "copy": translate("MainWindow", "copying the classified images into folders by class"),
+             "import": translate("MainWindow", "importing images"),
+             "labeling": translate("MainWindow", "moving labeled images"),
+             "labelSteps": translate("MainWindow", "filing the labels just pressed"),
+             "emptyTrash": translate("MainWindow", "emptying the trash"),
+             "demo data": translate("MainWindow", "making the demo dataset"),
+             "classify": translate("MainWindow", "classifying a folder"),
+             "video": translate("MainWindow", "classifying a video"),
+             "cache folder": translate("MainWindow", "checking the cache folder"),
+             "settings": translate("MainWindow", "saving the settings")}
+    return words.get(name, translate("MainWindow", "a task"))
 
 
 def may_quit(window: QWidget, question: str | None) -> bool:

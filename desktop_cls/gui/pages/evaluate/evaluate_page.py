@@ -25,11 +25,12 @@ from PySide6.QtWidgets import (
 from desktop_cls.gui.filing import after_filing
 from desktop_cls.gui.pages.evaluate import evaluate_texts as texts
 from desktop_cls.gui.pages.evaluate.calibration_tab import CalibrationTab
-from desktop_cls.gui.pages.evaluate.evaluate_model import EvaluateModel, evaluation, kept_evaluation
+from desktop_cls.gui.pages.evaluate.evaluate_model import EvaluateModel, evaluation
+from desktop_cls.gui.pages.evaluate.kept_reading import KeptReading
 from desktop_cls.gui.pages.evaluate.metrics_panel import MetricsPanel
 from desktop_cls.gui.pages.evaluate.mistakes_gallery import MistakesGallery
 from desktop_cls.gui.pages.page import Page, PageAction
-from desktop_cls.gui.state import AppState, PageKey, Tag
+from desktop_cls.gui.state import AppState, PageKey
 from desktop_cls.gui.widgets.confusion_view import ConfusionMatrixView, titled
 from desktop_cls.gui.widgets.dialogs import save_image, show_error
 from desktop_cls.gui.widgets.insight_views import CurvesOnShow, PlotLegend, curves_plot, with_legend
@@ -49,6 +50,7 @@ class EvaluatePage(Page):
         self.curves = curves_plot()
         self.curves_legend = PlotLegend(self.curves, "curvesLegend")
         self.kept = KeptBanner("keptEvaluation", self.tr("Evaluate again"), lambda: self.evaluate())
+        self.reading = KeptReading(self)
         self.build()
 
     def page_actions(self) -> list[PageAction]:
@@ -108,7 +110,7 @@ class EvaluatePage(Page):
 
     def connect_state(self) -> None:
         self.state.run_changed.connect(self._on_run)
-        self.state.dataset_changed.connect(lambda _ix: self._follow_state())
+        self.state.dataset_changed.connect(lambda _ix: self._images_changed())
         self.state.core_ready.connect(self._update_enabled)
         self.folder_edit.editingFinished.connect(self._follow_state)
         self._update_enabled()
@@ -117,6 +119,10 @@ class EvaluatePage(Page):
         self.model_edit.setText(run)
         self.kept.leave(run)
         self._follow_state()
+
+    def _images_changed(self) -> None:
+        self._follow_state()
+        self.reading.recheck()
 
     def default_folder(self) -> str:
         """The images Evaluate scores when no folder is chosen (EvaluateModel.default_folder)."""
@@ -136,29 +142,7 @@ class EvaluatePage(Page):
             self.clear_result("")
         if self.model.tag is None:
             self.empty.set_text(self.empty_text(run, self.folder_edit.text().strip() or folder))
-        classes = self.state.run_info.classes if self.state.run_info is not None else ()
-        images = self.folder_edit.text().strip() or folder
-        if self.model.read_kept(run, images, bool(classes)):
-            read, settings = self.kept.next_read(), self.state.settings
-            chosen = [*settings.eval_folders, *settings.recent_folders]  # folders the user chose in the app
-            self.run_task("kept evaluation", kept_evaluation(run or "", images, classes, chosen),
-                          lambda saved: self._kept(saved, read))
-
-    def _kept(self, saved: Any, read: int) -> None:
-        """The run's kept evaluation (SavedEvaluation), marked stale with the reasons when it no longer matches, or
-        why its file was refused; not once a result came or the run or the images changed. One of a folder the user
-        chose before is shown with that folder in the field; one of a folder never chosen here is only named."""
-        run, typed = self.state.run, self.folder_edit.text().strip()
-        if not self.kept.latest(read) or self.model.tag is not None or self.model.kept_asked != Tag(
-                typed or self.default_folder(), run):
-            return
-        if saved.result is not None:
-            if saved.folder:  # (asked with the field empty; asked once: a field the user empties stays so)
-                self.folder_edit.setText(saved.folder)
-            self._show(saved.result)
-            self.kept.show_kept(texts.kept_text(bool(saved.stale)), saved.stale, run or "")
-        elif saved.folder or saved.note:
-            self.kept.show_note(texts.elsewhere_text(saved.folder) if saved.folder else saved.note, run or "")
+        self.reading.read_back()
 
     def empty_text(self, run: str | None, folder: str) -> str:
         gone = self.model.taken_down
@@ -203,14 +187,14 @@ class EvaluatePage(Page):
         if self.folder_edit.text().strip():  # chosen: its kept evaluation comes back after a restart
             self.state.settings.remember_eval_folder(str(Path(folder).expanduser().resolve()))
             self.state.settings_changed.emit(True)
-        self.run_task("evaluate", evaluation(model, folder), self._show, status=self.tr("Evaluating…"),
+        self.run_task("evaluate", evaluation(model, folder), self.show_result, status=self.tr("Evaluating…"),
                       on_error=self._failed, on_cancelled=self._update_enabled)
 
     def _failed(self, message: str, details: str) -> None:
         self._update_enabled()
         show_error(self, self.tr("Evaluation failed"), message, details)
 
-    def _show(self, d: dict[str, Any]) -> None:
+    def show_result(self, d: dict[str, Any]) -> None:
         """An evaluation's result (the task's dict; its "_" keys are taken out) on every tab, tagged; not when
         another dataset or model was chosen while it ran (it would be shown under their names)."""
         self._update_enabled()
