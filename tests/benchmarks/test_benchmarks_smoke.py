@@ -71,7 +71,8 @@ def test_ui_session_smoke(tmp_path: Path) -> None:
 def test_confusion_matrix_smoke(tmp_path: Path) -> None:
     report = run("confusion_matrix", tmp_path, "--classes", "3,12", "--runs", "1")
     assert [r["classes"] for r in report["rows"]] == [3, 12]
-    assert all(r["fill_ms"] >= 0 and r["paint_ms"] >= 0 for r in report["rows"])
+    assert all(v["fill_ms"] >= 0 and v["paint_ms"] >= 0 for r in report["rows"] for v in r["views"].values())
+    assert all(set(r["views"]) == {"now"} for r in report["rows"])
 
 
 def test_data_clicks_smoke(tmp_path: Path) -> None:

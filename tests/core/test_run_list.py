@@ -15,13 +15,17 @@ from desktop_cls.core.run_status import RunStatus, status_of, status_text
 from desktop_cls.core.storage import write_json
 
 
-def fake_run(base: Path, name: str, checkpoint: bool = True, epochs: int = 15, **info: Any) -> Path:
+def fake_run(base: Path, name: str, checkpoint: bool = True, epochs: int = 15, weights: bool = False,
+             **info: Any) -> Path:
+    """A run folder's files; with weights, the model it saved (Past runs marks the runs that saved none)."""
     run = base / name
     write_json(run / rd.CONFIG, {"epochs": epochs, "model": "quicknet", "method": info.pop("method", "scratch")})
     write_json(run / rd.RUN_INFO, {"model": "quicknet", "dataset_root": "/data/digits", **info})
     if checkpoint:
         (run / rd.LAST).parent.mkdir(parents=True, exist_ok=True)
         (run / rd.LAST).write_bytes(b"x")
+    if weights:
+        (run / rd.MODEL).write_bytes(b"x")
     return run
 
 

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox, QSpinBox
 from pytestqt.qtbot import QtBot
 
 from desktop_cls.core.training.config import Augmentation, TrainConfig
+from desktop_cls.core.training.methods import QUICK, QUICK_UNUSED
 from desktop_cls.core.training.options import FILE_ONLY, options
 from desktop_cls.gui.pages.train.train_form import TrainForm
 
@@ -29,8 +30,10 @@ def test_every_option_has_a_control_named_and_limited_as_declared(form: TrainFor
             continue
         w = form.fields.controls[o.key]
         assert w.objectName() == o.widget and w.toolTip().startswith(o.help) and w.accessibleName()
-        if not w.isEnabledTo(form) and o.disabled_help:  # greyed out: the tooltip also says why
-            assert o.disabled_help in w.toolTip()
+        if not w.isEnabledTo(form):  # greyed out: the tooltip also says why (the quick mode's reason first)
+            quick = form.fields.raw_values().get("method") == QUICK and o.key in QUICK_UNUSED
+            why = "Not used by the quick mode" if quick else o.disabled_help
+            assert why in w.toolTip(), o.key
         if isinstance(w, QSpinBox | QDoubleSpinBox):
             assert (w.minimum(), w.maximum()) == pytest.approx((o.lowest_control_value(), o.hi)), o.key
         assert form.findChild(type(w), o.widget) is w

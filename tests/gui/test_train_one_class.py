@@ -16,10 +16,10 @@ from tests.gui.conftest import open_and_wait
 
 def test_a_folder_of_one_class_does_not_train_and_train_says_why(qtbot: QtBot, window: MainWindow, tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    import desktop_cls.gui.pages.train.train_page as train_page
+    import desktop_cls.gui.pages.train.train_request as train_request
 
     shown: list[tuple[Any, ...]] = []
-    monkeypatch.setattr(train_page, "show_error", lambda parent, *text: shown.append(text))
+    monkeypatch.setattr(train_request, "show_error", lambda parent, *text: shown.append(text))
     folder = make_tiny_folder(tmp_path / "one", classes=("cat",))
     open_and_wait(qtbot, window, folder)
     tp = window.train_page

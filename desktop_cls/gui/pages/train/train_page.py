@@ -7,8 +7,6 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLayout, QSplitter, QVBoxLayout, QWidget
 
-from desktop_cls.core.data.index_freshness import training_data
-from desktop_cls.core.errors import UserError
 from desktop_cls.core.training.config import TrainConfig
 from desktop_cls.gui.autosave import on_any_edit
 from desktop_cls.gui.filing import after_filing
@@ -21,11 +19,11 @@ from desktop_cls.gui.pages.train.pause_control import PauseControl
 from desktop_cls.gui.pages.train.resume_dialog import choose_run_to_resume, resumable_config
 from desktop_cls.gui.pages.train.run_monitor import RunMonitor
 from desktop_cls.gui.pages.train.train_form import TrainForm, apply_default_device
-from desktop_cls.gui.pages.train.train_messages import idle_text, not_ready, readiness_tip
+from desktop_cls.gui.pages.train.train_messages import idle_text, readiness_tip
 from desktop_cls.gui.pages.train.train_model import Readiness, TrainPageModel
+from desktop_cls.gui.pages.train.train_request import training_request
 from desktop_cls.gui.pages.train.training_run import TrainingRun
 from desktop_cls.gui.state import AppState
-from desktop_cls.gui.widgets.dialogs import show_error
 from desktop_cls.gui.widgets.literal_text import literal
 from desktop_cls.gui.work.tasks import TaskRunner
 
@@ -197,20 +195,7 @@ class TrainPage(Page):
             self.training.start(cfg, data)
 
     def _ready_config(self) -> tuple[TrainConfig, Any] | None:
-        """The validated options and the data to train on, or None after telling the user what is missing.
-
-        The scanned index is reused when its split matches the options; otherwise the folder is rescanned."""
-        ready = self._readiness()
-        if (refusal := not_ready(ready, self.state)) is not None:
-            show_error(self, *refusal)
-        if ready != Readiness.READY or self.state.dataset is None:
-            return None
-        try:
-            cfg = TrainConfig.from_dict(self.form.current_config_dict())
-        except UserError as e:
-            show_error(self, self.tr("Check the training options"), e.for_gui())
-            return None
-        return cfg, training_data(cfg.val_fraction, cfg.seed, self.state.dataset, self.state.workspace)
+        return training_request(self, self._readiness(), self.state, self.form.current_config_dict())
 
     @after_filing("train")
     def find_lr(self) -> None:

@@ -19,7 +19,7 @@ def _runs(qtbot: QtBot) -> PastRuns:
     for age, (name, data, acc) in enumerate([("20261207-051545-efficientnet_lite2", "/data/clipart", 0.85),
                                              ("20261207-051246-quicknet", "/data/digits", 0.708),
                                              ("20261207-050638-quicknet", "/data/digits", 0.958)]):
-        run = fake_run(base, name, status="stopped" if acc < 0.8 else "finished", epochs_done=3,
+        run = fake_run(base, name, status="stopped" if acc < 0.8 else "finished", epochs_done=3, weights=True,
                        best_val_accuracy=acc, dataset_root=data,
                        model="efficientnet_lite2" if "lite2" in name else "quicknet")
         os.utime(run, (1e9 - age, 1e9 - age))  # newest first, in this order
@@ -102,7 +102,7 @@ def test_the_run_the_other_pages_use_is_marked_and_the_mark_follows_the_choice(w
     base = default_runs_dir()
     for name, data in [("20261207-051545-efficientnet_lite2", "/data/clipart"), ("20261207-050638-quicknet",
                                                                                  "/data/digits")]:
-        fake_run(base, name, status="finished", epochs_done=3, best_val_accuracy=0.9, dataset_root=data,
+        fake_run(base, name, status="finished", epochs_done=3, weights=True, best_val_accuracy=0.9, dataset_root=data,
                  model=name.rsplit("-", 1)[1])
     page, state = window.train_page, window.state
     page.refresh_runs()

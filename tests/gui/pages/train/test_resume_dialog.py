@@ -17,9 +17,9 @@ from tests.core.test_run_list import fake_run
 def test_past_runs_say_a_run_closed_with_the_app_was_stopped(qtbot: QtBot) -> None:
     from desktop_cls.gui.pages.train.past_runs import PastRuns
 
-    fake_run(default_runs_dir(), "a-finished", status="finished", epochs_done=15, best_val_accuracy=0.9)
+    fake_run(default_runs_dir(), "a-finished", status="finished", epochs_done=15, best_val_accuracy=0.9, weights=True)
     fake_run(default_runs_dir(), "b-quit", status="stopped", stopped_by="quit", epochs_done=3,
-             best_val_accuracy=0.8)
+             best_val_accuracy=0.8, weights=True)
     runs = PastRuns()
     qtbot.addWidget(runs)
     runs.refresh()
