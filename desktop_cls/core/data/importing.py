@@ -36,9 +36,10 @@ from desktop_cls.core.data.imaging import is_image_name
 from desktop_cls.core.data.labeling import Workspace
 from desktop_cls.core.data.labeling_journal import Move, Operation, reason
 from desktop_cls.core.data.labeling_state import STATE_DIR, TRASH, free_name, stamp
+from desktop_cls.core.data.step_words import StepFacts
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import CancelledError, CancelToken, ProgressFn, no_progress
-from desktop_cls.core.i18n import _, ngettext
+from desktop_cls.core.i18n import _
 from desktop_cls.core.names import windows_problem
 from desktop_cls.core.storage import Unreadable, copy_file, is_link, is_write_failure, write_problem
 
@@ -206,9 +207,7 @@ def _file_copies(ws: Workspace, staging: str, staged: list[str], cls: str | None
             moves.insert(0, Move(None, dest))
         moves += [Move(rel, free_name(ws.root, dest, rel.rpartition("/")[2], taken)) for rel in staged]
         n = len(staged) + len(inside)
-        words = (ngettext("{count} image imported into '{name}'", "{count} images imported into '{name}'", n)
-                 if cls is not None else ngettext("{count} image imported", "{count} images imported", n))
-        return ws.step(KIND, moves, words.format(count=n, name=cls))
+        return ws.step(KIND, moves, StepFacts(n, (cls,) if cls is not None else ()))
     finally:
         _remove_staging(ws.root, staging)
 

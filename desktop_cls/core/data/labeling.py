@@ -22,14 +22,15 @@ from pathlib import Path
 from typing import Any
 
 from desktop_cls.core import contained
-from desktop_cls.core.data import labeling_journal, labeling_state, labeling_trash
+from desktop_cls.core.data import labeling_journal, labeling_state, labeling_trash, step_words
 from desktop_cls.core.data.folder_layout import check_class_name, check_new_class_name, is_hidden, sibling
 from desktop_cls.core.data.imaging import is_image_name
 from desktop_cls.core.data.labeling_journal import Move, Operation, StepFailed, parse_begin, reason, rollback_tolerant
 from desktop_cls.core.data.labeling_state import JOURNAL, STATE_DIR, TRASH, FolderShape, Watch, apply_moves, free_name
+from desktop_cls.core.data.step_words import StepFacts
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import CancelledError
-from desktop_cls.core.i18n import _, ngettext
+from desktop_cls.core.i18n import _
 from desktop_cls.core.storage import append_jsonl, read_jsonl
 
 __all__ = ["JOURNAL", "STATE_DIR", "TRASH", "Workspace"]
@@ -169,7 +170,7 @@ class Workspace:
             rollback_tolerant(self.root, op.moves)
             self._append({"type": "abort", "id": op.id, "recovered": True})
             self.notices.append(_("An interrupted labeling step ({description}) could not be finished ({reason}) and "
-                                  "was rolled back.").format(description=op.description, reason=reason(e)))
+                                  "was rolled back.").format(description=op.words(), reason=reason(e)))
             return
         self._append({"type": "commit", "id": op.id, "recovered": True})
         self._account(op, target)
@@ -210,14 +211,17 @@ class Workspace:
         for listener in list(self.listeners):
             listener()
 
-    def _run(self, kind: str, moves: list[Move], description: str, target: int | None = None) -> Operation:
-        """Journal the intent, move the files, commit; a step that fails half-way is rolled back."""
+    def _run(self, kind: str, moves: list[Move], facts: StepFacts | None, target: int | None = None,
+             fallback: str = "") -> Operation:
+        """Journal the intent (the step's facts, worded when shown; words for older versions of the app, `fallback`
+        where facts are missing), move the files, commit; a step that fails half-way is rolled back."""
         if not moves:
             raise UserError(_("nothing to do"))
-        op = Operation(self.next_id, kind, tuple(moves), description, target)
+        description = step_words.phrase(kind, facts) or fallback
+        op = Operation(self.next_id, kind, tuple(moves), description, target, facts)
         self.next_id += 1
         rec: dict[str, Any] = {"type": "begin", "id": op.id, "kind": kind, "description": description,
-                               "moves": [m.to_list() for m in moves]}
+                               "facts": facts and facts.to_dict(), "moves": [m.to_list() for m in moves]}
         if target is not None:
             rec["target"] = target
         self._append(rec)  # write-ahead: the intent is on disk before any file moves
@@ -269,10 +273,7 @@ class Workspace:
         (that made 5,000 images beside 20,000 loose ones take 34 s)."""
         moves = self.plan_assign(groups, set())
         count, names = sum(map(len, groups.values())), [check_class_name(c) for c in groups]
-        return self._run("assign", moves, ngettext("{count} image to '{name}'", "{count} images to '{name}'",
-                                                   count).format(count=count, name=names[0])
-                         if len(names) == 1 else _("{count} images to {classes} classes").format(
-                             count=count, classes=len(names)))
+        return self._run("assign", moves, StepFacts(count, tuple(names[:1]) if len(names) == 1 else (), len(names)))
 
     def plan_assign(self, groups: Mapping[str, Sequence[str | Path]], taken: set[str]) -> list[Move]:
         """The moves that file images into their classes (names in `taken` count as used, and get the new ones)."""
@@ -292,24 +293,23 @@ class Workspace:
                     moves.append(Move(r, free_name(self.root, folder, Path(r).name, taken)))
         return moves
 
-    def step(self, kind: str, moves: list[Move], description: str) -> Operation:
+    def step(self, kind: str, moves: list[Move], facts: StepFacts) -> Operation:
         """A step planned elsewhere (core.data.importing), journaled and undoable as any other."""
-        return self._run(kind, moves, description)
+        return self._run(kind, moves, facts)
 
     def trash(self, paths: Sequence[str | Path]) -> Operation:
         """Into the dataset's own trash (undoable); `empty_trash` later hands it to the OS trash."""
         folder = f"{STATE_DIR}/{TRASH}/{self.next_id}"
         taken: set[str] = set()
         moves = [Move(r, free_name(self.root, folder, Path(r).name, taken)) for r in map(self._existing, paths)]
-        return self._run("trash", moves, ngettext("{count} image to the trash", "{count} images to the trash",
-                                                  len(moves)).format(count=len(moves)))
+        return self._run("trash", moves, StepFacts(len(moves)))
 
     def create_class(self, name: str) -> Operation:
         """An empty class folder; UserError when the name is invalid or taken."""
         cls = check_new_class_name(name)
         if self.abs(folder := self.shape.folder(cls)).exists():
             raise UserError(_("a class '{name}' already exists").format(name=cls))
-        return self._run("create_class", [Move(None, folder)], _("new class '{name}'").format(name=cls))
+        return self._run("create_class", [Move(None, folder)], StepFacts(names=(cls,)))
 
     def rename_class(self, old: str, new: str) -> Operation:
         """UserError when old does not exist or new is invalid or taken (merge the two instead)."""
@@ -317,7 +317,7 @@ class Workspace:
         if any(self.abs(sibling(src, new)).exists() for src in srcs):  # in any split: a merge, not a rename
             raise UserError(_("a class '{name}' already exists; merge the two classes instead").format(name=new))
         return self._run("rename_class", [Move(src, sibling(src, new)) for src in srcs],
-                         _("rename '{src}' to '{dst}'").format(src=old, dst=new))
+                         StepFacts(names=(old, new)))
 
     def merge_classes(self, source: str, target: str) -> Operation:
         """All images of `source` move into `target`; the emptied folder goes to the trash."""
@@ -325,12 +325,12 @@ class Workspace:
         if srcs[0] == self.shape.folder(target):
             raise UserError(_("choose two different classes to merge"))
         moves = labeling_state.merge_moves(self.root, srcs, target, f"{STATE_DIR}/{TRASH}/{self.next_id}")
-        return self._run("merge_classes", moves, _("merge '{src}' into '{dst}'").format(src=source, dst=target))
+        return self._run("merge_classes", moves, StepFacts(names=(source, target)))
 
     def delete_class(self, name: str) -> Operation:
         """The class folder and its images go to the dataset's trash (undoable)."""
         moves = [Move(src, f"{STATE_DIR}/{TRASH}/{self.next_id}/{src}") for src in self._class_dirs(name)]
-        return self._run("delete_class", moves, _("delete class '{src}' (to the trash)").format(src=name))
+        return self._run("delete_class", moves, StepFacts(names=(name,)))
 
     # ---- undo / redo ---------------------------------------------------------------------------
     def can_undo(self) -> bool:
@@ -357,10 +357,10 @@ class Workspace:
         step, gone, in_the_way, failed = labeling_journal.revisit_words(kind)
         try:
             labeling_state.check_moves(self.root, moves)
-            return self._run(kind, moves, step.format(step=target.description), target=target.id)
+            return self._run(kind, moves, target.revisit_facts(), target.id, step.format(step=target.words()))
         except (OSError, StepFailed) as e:
             cause = e.cause if isinstance(e, StepFailed) else e
-            what = {"step": target.description, "reason": reason(cause)}
+            what = {"step": target.words(), "reason": reason(cause)}
             if labeling_journal.for_good(cause):  # (a file gone, a link on the way: no retry can do it)
                 self._append({"type": "forget", "ids": [target.id]})
                 self._forget({target.id})
@@ -375,10 +375,10 @@ class Workspace:
         return self.ops[self.redo_stack[-1]] if self.redo_stack else None
 
     def describe_undo(self) -> str:
-        return self.ops[self.history[-1]].description if self.history else ""
+        return self.ops[self.history[-1]].words() if self.history else ""
 
     def describe_redo(self) -> str:
-        return self.ops[self.redo_stack[-1]].description if self.redo_stack else ""
+        return self.ops[self.redo_stack[-1]].words() if self.redo_stack else ""
 
     def empty_trash(self, stop: Callable[[], bool] = lambda: False, told: Watch | None = None,
                     for_good: bool = False) -> int:

@@ -4,11 +4,13 @@ rolled back when an interrupted step cannot be finished."""
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from desktop_cls.core import contained
+from desktop_cls.core.data import step_words
+from desktop_cls.core.data.step_words import StepFacts
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import _
 
@@ -33,8 +35,17 @@ class Operation:
     id: int
     kind: str
     moves: tuple[Move, ...]
-    description: str
+    description: str  # the words stored when it was made (a journal without facts has only these)
     target: int | None = None  # the step an undo or redo reverses or repeats
+    facts: StepFacts | None = None  # what it did, worded when shown (step_words)
+
+    def words(self) -> str:
+        """The step's name in the current language; the stored words when its facts do not say it."""
+        return step_words.phrase(self.kind, self.facts) or self.description
+
+    def revisit_facts(self) -> StepFacts | None:
+        """The facts an undo or redo of this step journals: its own, and its kind."""
+        return None if self.facts is None else replace(self.facts, of=self.kind)
 
 
 class StepFailed(UserError):
@@ -73,7 +84,9 @@ def parse_begin(rec: dict[str, Any]) -> tuple[Operation, int | None] | None:
                 and all(x is None or _safe_rel(x) for x in m)):
             return None
         parsed.append(Move(m[0], m[1]))
-    return Operation(op_id, kind, tuple(parsed), str(rec.get("description", "")), target), target
+    facts = step_words.read_facts(rec.get("facts"))
+    return Operation(op_id, kind, tuple(parsed), step_words.stored_text(rec.get("description")), target,
+                     facts), target
 
 
 def reason(e: BaseException) -> str:
@@ -94,11 +107,11 @@ def revisit_words(kind: str) -> tuple[str, str, str, str]:
     """Undo's or redo's words as whole sentences, so each language words them its own way: the step's name,
     a file gone for good, a file in the way, any other failure (placeholders {step} and {reason})."""
     if kind == "undo":
-        return (_("undo {step}"),
+        return (step_words.revisit_name(kind),
                 _("“{step}” can no longer be undone: {reason}. It was taken off the undo list; nothing was changed."),
                 _("cannot undo “{step}”: {reason}. Move that file away and try again; nothing was changed."),
                 _("cannot undo “{step}”: {reason}"))
-    return (_("redo {step}"),
+    return (step_words.revisit_name(kind),
             _("“{step}” can no longer be redone: {reason}. It was taken off the redo list; nothing was changed."),
             _("cannot redo “{step}”: {reason}. Move that file away and try again; nothing was changed."),
             _("cannot redo “{step}”: {reason}"))

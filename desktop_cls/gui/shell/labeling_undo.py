@@ -32,7 +32,7 @@ def _class_of_folder(path: str) -> str:
 
 
 def describe_step(op: Any) -> str:
-    """What an operation did, in words a menu can put after "Undo" (the engine's description otherwise)."""
+    """What an operation did, in words a menu can put after "Undo" (the engine's wording of its facts otherwise)."""
     translate = QCoreApplication.translate
     moves = list(op.moves)
     files = [m for m in moves if m.src is not None and m.dst is not None]
@@ -61,7 +61,7 @@ def describe_step(op: Any) -> str:
             source=_class_of_folder(files[-1].src), target=_class_of_file(files[0].dst))
     if op.kind == "delete_class" and files:
         return translate("LabelingUndo", "deletion of class '{name}'").format(name=_class_of_folder(files[0].src))
-    return str(op.description)
+    return str(op.words())  # the engine's words, in the core's (the same) language; an old record's own text
 
 
 def _describe_import(files: list[Any]) -> str:

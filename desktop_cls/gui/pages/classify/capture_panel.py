@@ -273,12 +273,13 @@ class CapturePanel(QWidget):
         if self.state.moving_files:  # (one writer, as above)
             self.status.setText(self.tr("Another labeling step is still running; undo when it has finished."))
             return
+        step = ws.describe_undo()  # (in the user's language: the op's own words say "undo …" in the one of its day)
         try:
-            op = ws.undo()
+            ws.undo()
         except UserError as e:
             show_error(self, self.tr("Cannot undo"), e.for_gui())
             return
-        self.status.setText(self.tr("Undone: {0}").format(op.description.removeprefix("undo ")))
+        self.status.setText(self.tr("Undone: {0}").format(step))
         self.counts = {c: self._count(c) for c in self.counts}
         self._update_buttons()
         self.rescan_timer.start()
