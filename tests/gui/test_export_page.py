@@ -459,4 +459,5 @@ def test_what_follows_not_available_continues_the_sentence(qtbot: QtBot, monkeyp
     box.setLayout(export_formats.format_grid(export_formats.format_checks()))
     for fmt, name in (("web", "ONNX Runtime Web"), ("openvino", "OpenVINO")):
         use = box.findChild(QLabel, f"{fmt}Use")
-        assert use is not None and use.text().split("Not available: ")[1].startswith(name), use.text()
+        assert use is not None
+        assert use.text().split("Not available: ")[1].startswith(name), use.text()
