@@ -1048,6 +1048,10 @@ Open it again where it is now, or choose another folder.</source>
         <translation>在任意浏览器中离线对图像和摄像头画面分类（一个可直接打开或放到网站服务器上的文件夹）</translation>
     </message>
     <message>
+        <source>ONNX Runtime Web is not part of this copy; in a source checkout run python dev.py web-runtime</source>
+        <translation>ONNX Runtime Web 不在此副本中；请在源代码目录中运行 python dev.py web-runtime</translation>
+    </message>
+    <message>
         <source>{0}. Not available: {1}</source>
         <translation>{0}。不可用：{1}</translation>
     </message>
@@ -1058,10 +1062,6 @@ Open it again where it is now, or choose another folder.</source>
     <message>
         <source>OpenVINO is not installed with this copy (pip install openvino); it also reads the ONNX file directly</source>
         <translation>此副本未安装 OpenVINO（pip install openvino）；它也可以直接读取 ONNX 文件</translation>
-    </message>
-    <message>
-        <source>This copy lacks ONNX Runtime Web; in a source checkout run python dev.py web-runtime</source>
-        <translation>此副本缺少 ONNX Runtime Web；请在源代码目录中运行 python dev.py web-runtime</translation>
     </message>
     <message>
         <source>Destination folder</source>

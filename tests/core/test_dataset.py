@@ -199,11 +199,29 @@ def test_many_headers_are_read_in_worker_processes_in_the_callers_language(tmp_p
 def test_a_picture_over_the_pixel_limit_is_reported_with_the_limit_and_the_fix(tmp_path: Path,
                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """The scan's header check said only "over the limit": the Problems tab gave no limit and no fix."""
-    from desktop_cls.core.data import file_checks
+    from desktop_cls.core.data import imaging
 
     root = make_tiny_folder(tmp_path / "data")
     write_image(root / "cat" / "huge.png", np.full((20, 30, 3), 9, dtype=np.uint8))
-    monkeypatch.setattr(file_checks, "MAX_PIXELS", 500)  # the tiny folder's 6x6 pictures stay under it
+    monkeypatch.setattr(imaging, "MAX_PIXELS", 500)  # the tiny folder's 6x6 pictures stay under it
     problems = scan(root, verify="header").problems
     assert [(Path(p.path).name, p.kind) for p in problems] == [("huge.png", "too_large")]
     assert "30x20 pixels" in problems[0].message and "shrink the image" in problems[0].message
+
+
+def test_an_image_the_loader_refuses_from_its_header_is_not_counted_as_usable(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The scan checked pixels only: an image whose decode needs more memory than allowed per image was counted,
+    then refused by training, and the Train page said "21 labeled images per class" for a class of 20 usable."""
+    from desktop_cls.core.data.memory_limits import MAX_IMAGE_MB_ENV
+    from desktop_cls.core.training.config import TrainConfig
+    from desktop_cls.core.training.planner import DataFacts, Wishes, plan_training
+
+    root = make_tiny_folder(tmp_path / "data", classes=("cat", "dog"), per_class=20)
+    write_image(root / "cat" / "wide.png", np.full((1000, 1000, 3), 9, dtype=np.uint8))
+    monkeypatch.setenv(MAX_IMAGE_MB_ENV, "1")  # 1 MB per image: the 16x16 ones fit, the 1000x1000 one does not
+    index = scan(root, verify="header")
+    assert [(Path(p.path).name, p.kind) for p in index.problems] == [("wide.png", "too_large")]
+    assert sum(index.counts().values()) == 40
+    method = plan_training(TrainConfig(), Wishes(), DataFacts.of(index), weights_available=True).reason("method")
+    assert "20 labeled images per class" in method, method

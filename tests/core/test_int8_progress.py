@@ -82,3 +82,20 @@ def test_measuring_and_growing_never_report_a_count_that_reads_as_a_stage(count:
     assert {t for _, t in fine} == {FINE} and fine[count] == (FINE, FINE) and fine[-1] == (FINE, FINE)
     texts = [w for _, t, w in said if t == FINE]
     assert f"block 2 of {count}" in texts[2] and f"candidate 2 of at most {count}" in texts[count + 2]
+
+
+def test_images_judged_from_a_run_that_held_nothing_out_are_not_called_validation_images(tmp_path: Path) -> None:
+    """A quick run that cross-validated holds nothing out: int8 is judged on one in two of the dataset, which
+    the progress and the report called "validation images"."""
+    from desktop_cls.core.inference import export_report
+    from desktop_cls.core.inference.int8_sensitivity import Agreement, Growth
+    from desktop_cls.core.inference.int8_words import judged, said_grown
+
+    assert export_report._described("half", tmp_path).kind == "half"  # what gather_images hands on to int8
+    said: list[Report] = []
+    said_grown(lambda d, t, w: said.append((d, t, w)), STAGES, FINE, "half")(1, 3, 1, Agreement(290, 300))
+    report = judged(Growth(("b",), Agreement(299, 300), 2, True), "half")
+    for text in (said[-1][2], report):
+        assert "validation" not in text and "300 images of the dataset, one in two" in text, text
+    assert "300 validation images" in judged(Growth(("b",), Agreement(299, 300), 2, True), "val")
+    assert "300 test images" in judged(Growth(("b",), Agreement(299, 300), 2, True), "test")

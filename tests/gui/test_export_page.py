@@ -443,3 +443,21 @@ def test_a_remembered_format_this_copy_cannot_write_stays_off_and_stays_remember
     assert not checks["web"].isEnabled() and not checks["openvino"].isEnabled()
     checks["safetensors"].setChecked(True)  # a tick changed here keeps the choice made where they are installed
     assert export_formats.ticks_to_remember(checks, remembered) == ["safetensors", "onnx", "openvino", "web"]
+
+
+def test_what_follows_not_available_continues_the_sentence(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """"Not available: This copy lacks…" put a capital after the colon: each reason begins with what is missing,
+    a name written with its capital."""
+    from PySide6.QtWidgets import QLabel, QWidget
+
+    from desktop_cls.gui.pages.export import export_formats
+
+    monkeypatch.setattr(export_formats, "web_runtime_present", lambda: False)
+    monkeypatch.setattr(export_formats, "openvino_installed", lambda: False)
+    box = QWidget()
+    qtbot.addWidget(box)
+    box.setLayout(export_formats.format_grid(export_formats.format_checks()))
+    for fmt, name in (("web", "ONNX Runtime Web"), ("openvino", "OpenVINO")):
+        use = box.findChild(QLabel, f"{fmt}Use")
+        assert use is not None
+        assert use.text().split("Not available: ")[1].startswith(name), use.text()

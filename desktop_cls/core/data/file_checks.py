@@ -14,7 +14,7 @@ from functools import partial
 from PIL import Image
 
 from desktop_cls.core.data.folder_walk import Files
-from desktop_cls.core.data.imaging import MAX_PIXELS, load_rgb, or_load_error, too_many_pixels
+from desktop_cls.core.data.imaging import load_rgb, or_load_error, refuse_from_header
 from desktop_cls.core.data.problems import Problem
 from desktop_cls.core.data.processes import CHUNKS_PER_WORKER, bounded_map, reading_pool, reading_workers
 from desktop_cls.core.errors import ImageLoadError
@@ -31,11 +31,14 @@ def _decode_problem(path: str, draft_size: tuple[int, int] | None = None) -> Pro
 
 
 def _check_header(path: str) -> Problem | None:
+    """The loader's refusals from the header (imaging.refuse_from_header): checking pixels alone counted an image
+    whose decode needs more memory than allowed as usable, and the Train page said 21 images where 20 trained."""
     try:
         with Image.open(path) as im:
-            if im.width * im.height > MAX_PIXELS:
-                return Problem(path, "too_large", too_many_pixels(im.width, im.height))
+            refuse_from_header(path, im)
         return None
+    except ImageLoadError as e:
+        return Problem(path, e.kind, e.message)
     except Exception:
         return _decode_problem(path)  # the header did not parse: decoding tells why (or that it is fine)
 

@@ -160,7 +160,7 @@ def _decode(source: str | BinaryIO, p: str, draft_size: tuple[int, int] | None, 
     With `small`, a huge picture is read from its small copy when one was kept (small_copies)."""
     try:
         with Image.open(source) as im:
-            _check_header(p, im)
+            refuse_from_header(p, im)
             if getattr(im, "n_frames", 1) > 1:
                 im.seek(0)
             if draft_size is not None and im.format == "JPEG":
@@ -214,8 +214,9 @@ def too_many_pixels(width: int, height: int) -> str:
              "to use it").format(width=width, height=height, limit=MAX_PIXELS)
 
 
-def _check_header(p: str, im: Image.Image) -> None:
-    """Refuse from the header alone: too many pixels, no pixels, or more memory to decode than allowed."""
+def refuse_from_header(p: str, im: Image.Image) -> None:
+    """Refuse from the header alone: too many pixels, no pixels, or more memory to decode than allowed (a scan
+    runs it too, so an image the loader refuses is never counted as usable)."""
     if im.width * im.height > MAX_PIXELS:
         raise ImageLoadError(p, "too_large", too_many_pixels(im.width, im.height))
     if im.width < 1 or im.height < 1:

@@ -249,7 +249,7 @@ def _write_int8(model: nn.Module, meta: ModelMeta, fp32: Path, staged: Path, ima
         search = eo.Int8Search(None if _same_images(images) else agreement,
                                errors=errors.setdefault(recipe.calibration, {}),
                                measured=said_measured(progress, STAGES, FINE),
-                               grown=said_grown(progress, STAGES, FINE),
+                               grown=said_grown(progress, STAGES, FINE, images.kind),
                                calibrating=said_calibrating(progress, len(calibration), FINE))
         sensitive = eo.write_int8(prepared, meta, calibration, recipe, candidate, cancel,
                                   ranges=staged.with_name(f".ranges-{recipe.calibration}.json"), search=search)
@@ -262,7 +262,7 @@ def _write_int8(model: nn.Module, meta: ModelMeta, fp32: Path, staged: Path, ima
     assert best is not None
     os.replace(best[2], staged)
     return _("static int8 (QDQ): {method} on {count} training images").format(
-            method=best[1], count=images.calibration.shape[0]) + judged(best[3])
+            method=best[1], count=images.calibration.shape[0]) + judged(best[3], images.kind)
 
 
 def _same_images(images: ExportImages) -> bool:

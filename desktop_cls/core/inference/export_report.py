@@ -50,6 +50,7 @@ class ExportImages:
     description: str  # "250 validation images of /data/digits", or why there are none
     int8_note: str = ""  # what int8 calibrates on, where that needs saying: only an int8 export's report says it
     folder: str = ""  # the dataset folder the description names, as a path on this computer
+    kind: str = "val"  # what the validation images are: "val", "test", "half" (one in two of the dataset), "all"
 
     @property
     def count(self) -> int:
@@ -88,6 +89,7 @@ class Described(NamedTuple):
     alone: str
     counted: Callable[[int], str]
     folder: str = ""  # the dataset folder named in them, as a path on this computer
+    kind: str = ""  # which images: "val", "test", "half", "all" (ExportImages.kind); "" for none
 
 
 def _why(text: str, folder: str = "") -> Described:
@@ -98,19 +100,20 @@ def _why(text: str, folder: str = "") -> Described:
 def _described(kind: str, root: Path) -> Described:
     if kind == "val":
         return Described(_("validation images of {root}").format(root=root), lambda n: ngettext(
-            "{n} validation image of {root}", "{n} validation images of {root}", n).format(n=n, root=root), str(root))
+            "{n} validation image of {root}", "{n} validation images of {root}", n).format(n=n, root=root), str(root),
+            kind)
     if kind == "test":
         return Described(_("test images of {root}").format(root=root), lambda n: ngettext(
-            "{n} test image of {root}", "{n} test images of {root}", n).format(n=n, root=root), str(root))
+            "{n} test image of {root}", "{n} test images of {root}", n).format(n=n, root=root), str(root), kind)
     if kind == "half":
         return Described(_("images of {root}, one in two (not a held-out split: the model may have learned them)"
                            ).format(root=root), lambda n: ngettext(
             "{n} image of {root}, one in two (not a held-out split: the model may have learned it)",
             "{n} images of {root}, one in two (not a held-out split: the model may have learned them)", n
-        ).format(n=n, root=root), str(root))
+        ).format(n=n, root=root), str(root), kind)
     return Described(_("images of {root} (not a held-out split)").format(root=root), lambda n: ngettext(
         "{n} image of {root} (not a held-out split)", "{n} images of {root} (not a held-out split)", n
-    ).format(n=n, root=root), str(root))
+    ).format(n=n, root=root), str(root), "all")
 
 
 def _splits(model_file: Path, meta: ModelMeta, data: str | Path | None
@@ -156,7 +159,7 @@ def gather_images(model_file: Path, meta: ModelMeta, data: str | Path | None = N
     if v.images.shape[0] == 0:
         return no_images(meta, _("no readable {what}").format(what=what.alone), what.folder)
     return ExportImages(v.images, v.labels.numpy(), c.images, what.counted(int(v.images.shape[0])), int8_note,
-                        what.folder)
+                        what.folder, what.kind)
 
 
 def agreement_lower_bound(agreed: int, images: int, confidence: float = BOUND_CONFIDENCE) -> float:

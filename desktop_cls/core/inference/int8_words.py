@@ -11,18 +11,33 @@ from desktop_cls.core.inference import int8_sensitivity as sens
 from desktop_cls.core.inference.export_report import BOUND_CONFIDENCE, BOUND_TARGET
 
 
-def judged(growth: sens.Growth | None) -> str:
-    """What the choice of float blocks was measured on, and what that measurement can promise."""
+def measured_on(kind: str, images: int) -> str:
+    """The images int8 is judged on, counted, as what they are (ExportImages.kind): a run that held nothing out
+    (a quick run that cross-validated) is judged on one in two of the dataset, which are no validation images."""
+    if kind == "test":
+        return ngettext("{n} test image", "{n} test images", images).format(n=images)
+    if kind == "half":
+        return ngettext("{n} image of the dataset, one in two (none was held out)",
+                        "{n} images of the dataset, one in two (none was held out)", images).format(n=images)
+    if kind == "all":
+        return ngettext("{n} image of the dataset (none was held out)",
+                        "{n} images of the dataset (none was held out)", images).format(n=images)
+    return ngettext("{n} validation image", "{n} validation images", images).format(n=images)
+
+
+def judged(growth: sens.Growth | None, kind: str = "val") -> str:
+    """What the choice of float blocks was measured on (`kind`: see measured_on), and what that measurement can
+    promise."""
     if growth is None:
         return ""
     a = growth.agreement
-    text = _("; blocks chosen on {images} validation images: {share:.1%} agree with the trained model, so at "
-             "least {bound:.1%} of further images will ({confidence:.0%} confidence)") if growth.met else \
-        _("; blocks chosen on {images} validation images: {share:.1%} agree with the trained model, so at "
-          "least {bound:.1%} of further images will ({confidence:.0%} confidence), short of the {target:.0%} "
-          "asked even with the most blocks allowed in float")
-    return text.format(images=a.images, share=a.share, bound=a.lower_bound(), confidence=BOUND_CONFIDENCE,
-                       target=BOUND_TARGET)
+    text = _("; blocks chosen on {measured}: {share:.1%} agree with the trained model, so at least {bound:.1%} of "
+             "further images will ({confidence:.0%} confidence)") if growth.met else \
+        _("; blocks chosen on {measured}: {share:.1%} agree with the trained model, so at least {bound:.1%} of "
+          "further images will ({confidence:.0%} confidence), short of the {target:.0%} asked even with the most "
+          "blocks allowed in float")
+    return text.format(measured=measured_on(kind, a.images), share=a.share, bound=a.lower_bound(),
+                       confidence=BOUND_CONFIDENCE, target=BOUND_TARGET)
 
 
 def said_calibrating(progress: ProgressFn, images: int, fine: int) -> Callable[[int, int], None]:
@@ -47,20 +62,20 @@ def said_measured(progress: ProgressFn, stages: int, fine: int) -> Callable[[int
     return measured
 
 
-def said_grown(progress: ProgressFn, stages: int, fine: int) -> sens.GrowthProgress:
+def said_grown(progress: ProgressFn, stages: int, fine: int, kind: str = "val") -> sens.GrowthProgress:
     """Each candidate judged while blocks are put back in float one at a time, as `fine`ths of the writing stage
-    (named again first, for the time left): a count of steps or blocks could equal the count of stages."""
+    (named again first, for the time left): a count of steps or blocks could equal the count of stages. `kind`:
+    what the judging images are (see measured_on)."""
     def grown(step: int, steps: int, kept: int, agreed: sens.Agreement) -> None:
         if step == 1:
             progress(1, stages, _("int8: keeping the blocks 8 bits cost most in float, one more at a time"))
         text = ngettext(
-            "int8: with {kept} block in float it agrees with the trained model on {agreed:.1%} of {images} "
-            "validation images, so on at least {bound:.1%} of further ones (target {target:.0%}); candidate {step} "
-            "of at most {steps}",
-            "int8: with {kept} blocks in float it agrees with the trained model on {agreed:.1%} of {images} "
-            "validation images, so on at least {bound:.1%} of further ones (target {target:.0%}); candidate {step} "
-            "of at most {steps}", kept)
+            "int8: with {kept} block in float it agrees with the trained model on {agreed:.1%} of {measured}, so "
+            "on at least {bound:.1%} of further images (target {target:.0%}); candidate {step} of at most {steps}",
+            "int8: with {kept} blocks in float it agrees with the trained model on {agreed:.1%} of {measured}, so "
+            "on at least {bound:.1%} of further images (target {target:.0%}); candidate {step} of at most {steps}",
+            kept)
         progress(round(fine * step / steps), fine, text.format(
-            kept=kept, agreed=agreed.share, images=agreed.images, bound=agreed.lower_bound(), target=BOUND_TARGET,
-            step=step, steps=steps))
+            kept=kept, agreed=agreed.share, measured=measured_on(kind, agreed.images), bound=agreed.lower_bound(),
+            target=BOUND_TARGET, step=step, steps=steps))
     return grown

@@ -296,9 +296,11 @@ class MainWindow(QMainWindow):
             self.autosave.changed()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        question = None if self._closing else quit_question(
-            self.state, self.tasks, self.export_page.serve_panel, self.train_page.training)
-        if not may_quit(self, question):
+        def question() -> str | None:
+            return quit_question(self.state, self.tasks, self.export_page.serve_panel, self.train_page.training)
+
+        if not may_quit(self, None if self._closing else question(), question,
+                        (self.tasks.task_finished, self.state.training_changed)):
             event.ignore()
             return
         self.shutdown()

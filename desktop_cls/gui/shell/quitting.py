@@ -3,13 +3,15 @@ work would be interrupted). Texts keep the window's translation context."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import QCoreApplication, SignalInstance
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desktop_cls.gui.pages.export.serve_panel import ServePanel
 from desktop_cls.gui.pages.train.training_run import TrainingRun
 from desktop_cls.gui.state import AppState
-from desktop_cls.gui.widgets.dialogs import ask
+from desktop_cls.gui.widgets import dialogs
 from desktop_cls.gui.work.tasks import TaskRunner
 
 # Work the app starts by itself and simply redoes next time (or reads, writing nothing): closing interrupts it
@@ -52,8 +54,29 @@ def task_words(name: str) -> str:
     return words.get(name, translate("MainWindow", "a task"))
 
 
-def may_quit(window: QWidget, question: str | None) -> bool:
-    """Ask `question` (from quit_question) over the window; True when there is none or the user said Yes."""
+def may_quit(window: QWidget, question: str | None, again: Callable[[], str | None] | None = None,
+             ends: Sequence[SignalInstance] = ()) -> bool:
+    """Ask `question` (from quit_question) over the window; True when there is none or the user said Yes.
+    While it is open, each of `ends` (work ending) asks `again` what quitting would stop now: the question follows
+    (it said an export was still running after the export had finished), and once nothing is left it is answered
+    for the user, who asked to quit: there is no longer anything to lose."""
     if question is None:
         return True
-    return ask(window, translate("MainWindow", "Quit desktop_cls?"), question, default=QMessageBox.StandardButton.No)
+    box = dialogs.message_box(window, translate("MainWindow", "Quit desktop_cls?"), question, "question",
+                              QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                              QMessageBox.StandardButton.No)
+
+    def follow(*_: object) -> None:
+        now = again() if again is not None else question
+        if now is None:
+            box.done(QMessageBox.StandardButton.Yes.value)
+        elif now != box.text():
+            box.setText(now)
+
+    for end in ends:
+        end.connect(follow)
+    try:
+        return dialogs.answer(box, "question") == QMessageBox.StandardButton.Yes
+    finally:
+        for end in ends:
+            end.disconnect(follow)

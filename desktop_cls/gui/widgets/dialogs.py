@@ -58,12 +58,19 @@ def message(parent: QWidget | None, title: str, text: str, kind: str = "informat
             default: QMessageBox.StandardButton = Button.NoButton) -> QMessageBox.StandardButton:
     """A modal message box whose text is plain text: QMessageBox's static functions let Qt guess (AutoText), and a
     file or class name with markup in it (`<b>`, `<a href=…>`) was drawn as markup, or hid the rest of the text."""
+    return answer(message_box(parent, title, text, kind, buttons, default), kind)
+
+
+def message_box(parent: QWidget | None, title: str, text: str, kind: str = "information",
+                buttons: QMessageBox.StandardButton = Button.Ok,
+                default: QMessageBox.StandardButton = Button.NoButton) -> QMessageBox:
+    """The box `message` shows, not yet shown: for a caller that changes its text while it is open."""
     box = QMessageBox(_ICONS[kind], title, text, buttons, parent)
     box.setTextFormat(Qt.TextFormat.PlainText)
     if default != Button.NoButton:
         box.setDefaultButton(default)
     fit_title(box)
-    return answer(box, kind)
+    return box
 
 
 def inform(parent: QWidget | None, title: str, text: str) -> None:

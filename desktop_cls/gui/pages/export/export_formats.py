@@ -89,8 +89,9 @@ def format_checks(ticked: Collection[str] = EXPORT_DEFAULTS) -> dict[str, QCheck
     if not web_runtime_present():
         checks["web"].setChecked(False)
         checks["web"].setEnabled(False)
-        checks["web"].setToolTip(translate("ExportPage", "This copy lacks ONNX Runtime Web; in a source checkout run "
-                                           "python dev.py web-runtime"))
+        # begins with the name, as OpenVINO's does: the words beside the box put it after "Not available:"
+        checks["web"].setToolTip(translate("ExportPage", "ONNX Runtime Web is not part of this copy; in a source "
+                                           "checkout run python dev.py web-runtime"))
     return checks
 
 
