@@ -110,3 +110,22 @@ def test_a_run_without_a_model_is_not_restored_at_startup(qtbot: QtBot, isolated
     w.reopen_last()
     assert w.state.run is None
     assert w.statusBar().currentMessage() == PastRuns().no_model_text(summarize(run))
+
+
+def test_the_rename_question_isolates_the_class_name(qtbot: QtBot, window: MainWindow, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_cls.gui.pages.label import label_classes
+
+    folder = make_tiny_folder(tmp_path / "set", classes=("cat", "dog"), per_class=3)
+    open_and_wait(qtbot, window, folder)
+    window.show_page("label")
+    asked: list[str] = []
+    monkeypatch.setattr(label_classes, "ask_item", lambda *a: ("cat", True))
+
+    def ask_text(_parent: object, _title: str, question: str, *_a: object) -> tuple[str, bool]:
+        asked.append(question)
+        return "", False  # cancelled
+
+    monkeypatch.setattr(label_classes, "ask_text", ask_text)
+    window.label_page.classes.rename_class()
+    assert asked == [f"New name for '{FSI}cat{PDI}':"]
