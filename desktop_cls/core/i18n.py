@@ -99,6 +99,26 @@ def join_list(items: Iterable[str]) -> str:
     return text
 
 
+# Characters that set or change the direction of the text after them: embeddings, overrides, isolates, their
+# ends, and the marks (LRM, RLM, ALM). In a name they come from whoever made the folder, never from the user.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE = "\u2068", "\u2069"
+
+
+def isolated(name: str) -> str:
+    """`name` as one unit of a sentence: its direction controls removed (a class "cat\u202egnp.exe" read "catexe.png"
+    and turned the rest of the sentence around), then wrapped in FIRST STRONG ISOLATE ... POP DIRECTIONAL ISOLATE,
+    so an Arabic or Hebrew name keeps its own direction without moving the words around it."""
+    return f"{FIRST_STRONG_ISOLATE}{without_direction_controls(name)}{POP_DIRECTIONAL_ISOLATE}"
+
+
+def without_direction_controls(name: str) -> str:
+    """`name` without its direction controls: for a window title, which the desktop draws (isolates may be drawn
+    there as boxes)."""
+    return "".join(ch for ch in name if ch not in BIDI_CONTROLS)
+
+
 def quoted(name: str) -> str:
-    """A name the user gave (a class, a folder) in quotes, as the language writes them: English 'cat', Chinese “cat”."""
-    return _("'{name}'").format(name=name)
+    """A name the user gave (a class, a folder) in quotes, as the language writes them: English 'cat', Chinese “cat”;
+    isolated, so that the name cannot reorder the sentence it is put in."""
+    return _("'{name}'").format(name=isolated(name))

@@ -14,7 +14,7 @@ import os
 import shlex
 import unicodedata
 
-from desktop_cls.core.i18n import _
+from desktop_cls.core.i18n import FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE, _
 
 MAX_NAME_BYTES = 255  # what file systems allow for one path component (UTF-8 bytes)
 
@@ -81,14 +81,28 @@ def for_terminal(text: str) -> str:
     cannot move the cursor, clear the screen, rewrite a line or reorder what is printed."""
     if text.isprintable() and not any(ch in _INVISIBLE for ch in text):
         return text
+    kept = _paired_isolates(text)
     out = []
-    for ch in text:
-        if ch.isprintable() and ch not in _INVISIBLE:
+    for i, ch in enumerate(text):
+        if i in kept or (ch.isprintable() and ch not in _INVISIBLE):
             out.append(ch)
         else:
             out.append(ch.encode("unicode_escape").decode("ascii") if ord(ch) > 0xFF or ch in "\t\n\r"
                        else f"\\x{ord(ch):02x}")
     return "".join(out)
+
+
+def _paired_isolates(text: str) -> set[int]:
+    """Where a FIRST STRONG ISOLATE and its POP DIRECTIONAL ISOLATE stand (i18n.isolated puts them around a name in
+    a message): a pair ends its own effect, so it stays; one without its partner would reach to the line's end."""
+    opened: list[int] = []
+    pairs: set[int] = set()
+    for i, ch in enumerate(text):
+        if ch == FIRST_STRONG_ISOLATE:
+            opened.append(i)
+        elif ch == POP_DIRECTIONAL_ISOLATE and opened:
+            pairs.update((opened.pop(), i))
+    return pairs
 
 
 def csv_cell(text: str) -> str:

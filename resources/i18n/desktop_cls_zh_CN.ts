@@ -4006,6 +4006,10 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>模型</translation>
     </message>
     <message>
+        <source>No model in this run</source>
+        <translation>此运行没有模型</translation>
+    </message>
+    <message>
         <source>About desktop_cls</source>
         <translation>关于 desktop_cls</translation>
     </message>

@@ -306,3 +306,9 @@ def language() -> Iterator[Any]:
     yield install_language
     install_language("en")
     QLocale.setDefault(before)
+
+
+def dataset_line(window: MainWindow) -> str:
+    """The status bar's dataset line as written, whatever the label's width (it elides), without the marks that
+    isolate the folder's name in it (core.i18n.isolated)."""
+    return window.status_bar.dataset_status.full_text().replace("\u2068", "").replace("\u2069", "")

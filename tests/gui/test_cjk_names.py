@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from desktop_cls.gui.shell.main_window import MainWindow
 from desktop_cls.gui.widgets.common import ClassDropButton
 from tests.conftest import make_tiny_folder
-from tests.gui.conftest import cell, open_and_wait, opened_viewer
+from tests.gui.conftest import cell, dataset_line, open_and_wait, opened_viewer
 
 
 def test_chinese_class_names_and_path_on_the_data_and_label_pages(qtbot: QtBot, window: MainWindow,
@@ -29,7 +29,7 @@ def test_chinese_class_names_and_path_on_the_data_and_label_pages(qtbot: QtBot, 
     assert "<b>8</b> images in <b>2</b> classes" in dp.summary.text()
     assert sorted(dp.class_filter.itemText(i) for i in range(1, dp.class_filter.count())) == [
         "Not labeled yet (1 image)", "狗 (4)", "猫 (4)"]  # (the image to label has its own choice)
-    assert "我的 数据集: 8 images" in w.status_bar.dataset_status.text()
+    assert "我的 数据集: 8 images" in dataset_line(w)
 
     model = dp.thumb_model
     captions = [model.data(model.index(r)) for r in range(model.rowCount())]

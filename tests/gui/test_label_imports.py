@@ -89,7 +89,7 @@ def test_images_dropped_on_a_class_from_elsewhere_come_in_the_background(
     told = _boxes()
     assert told and "notes.txt" in told[0].text() and "not an image file" in told[0].text()
     undo = child(window, QAction, "undoAction")
-    assert undo.text() == "&Undo import of 4 images into 'fish'"  # one step: the copies and the move
+    assert undo.text() == "&Undo import of 4 images into '\u2068fish\u2069'"  # one step: the copies and the move
     undo.trigger()
     assert Path(inside).exists() and not (tiny_folder / "fish" / "p0.png").exists()
 

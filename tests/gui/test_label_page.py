@@ -305,7 +305,7 @@ def test_evaluate_gallery_follows_undo_and_redo_of_a_fix(qtbot: QtBot, window: M
     assert gallery.model.rowCount() == 2
     gallery.view.selectionModel().select(gallery.model.index(0), QItemSelectionModel.SelectionFlag.Select)
     gallery.fix_selected("dog")
-    assert gallery.model.rowCount() == 1 and "moved to 'dog'" in gallery.label.text()
+    assert gallery.model.rowCount() == 1 and "moved to '\u2068dog\u2069'" in gallery.label.text()
     workspace(window).undo()
     qtbot.waitUntil(lambda: gallery.model.rowCount() == 2)
     assert gallery.label.text() == normal and gallery.model.items[0][0] == cats[0]
@@ -313,7 +313,7 @@ def test_evaluate_gallery_follows_undo_and_redo_of_a_fix(qtbot: QtBot, window: M
     assert gallery.model.rowCount() == 2  # "Show all mistakes" has it too
     workspace(window).redo()
     qtbot.waitUntil(lambda: gallery.model.rowCount() == 1)
-    assert "moved to 'dog'" in gallery.label.text()
+    assert "moved to '\u2068dog\u2069'" in gallery.label.text()
 
 
 def test_the_evaluate_gallery_fixes_no_label_while_a_labeling_step_moves_files(qtbot: QtBot, window: MainWindow,

@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 from desktop_cls.core.data.dataset import scan
 from desktop_cls.core.errors import UserError
 from desktop_cls.gui.shell.main_window import MainWindow
-from tests.gui.conftest import open_and_check, open_and_wait, opened, opened_workspace
+from tests.gui.conftest import dataset_line, open_and_check, open_and_wait, opened, opened_workspace
 
 
 @pytest.fixture
@@ -203,13 +203,13 @@ def test_the_status_bar_counts_every_class_and_follows_each_key_press(qtbot: QtB
     for name in ("cat", "dog", "fish"):
         lp.do(opened_workspace(window).create_class, name)
     qtbot.waitUntil(lambda: lp.classes.class_list.count() == 3, timeout=10_000)
-    qtbot.waitUntil(lambda: "3 classes" in window.status_bar.dataset_status.text(), timeout=10_000)
-    assert f"0 images, 3 classes, {loose} to label" in window.status_bar.dataset_status.text()
+    qtbot.waitUntil(lambda: "3 classes" in dataset_line(window), timeout=10_000)
+    assert f"0 images, 3 classes, {loose} to label" in dataset_line(window)
     lp.reread.timer.setInterval(60_000)  # the folder is not read again meanwhile: the counts are the page's own
     window.activateWindow()
     qtbot.waitUntil(lp.hasFocus)
     QTest.keyClick(lp, Qt.Key.Key_1)
-    assert f"1 image, 3 classes, {loose - 1} to label" in window.status_bar.dataset_status.text()
+    assert f"1 image, 3 classes, {loose - 1} to label" in dataset_line(window)
 
 
 def test_rename_merge_and_delete_are_off_with_the_reason_until_there_are_classes_to_act_on(

@@ -17,7 +17,7 @@ from desktop_cls.gui.shell.main_window import MainWindow
 from desktop_cls.gui.widgets import dialogs
 from desktop_cls.gui.widgets.literal_text import action_text, literal, plain_label
 from tests.conftest import make_tiny_folder
-from tests.gui.conftest import open_and_wait
+from tests.gui.conftest import dataset_line, open_and_wait
 
 MARKUP = ("<img src=x>", "<b>new", "<i>set")  # as written in the folder's names
 
@@ -58,7 +58,7 @@ def hostile_folder(tmp_path: Path) -> Path:
 def test_names_with_markup_are_shown_literally_on_every_page(qtbot: QtBot, window: MainWindow,
                                                              hostile_folder: Path) -> None:
     open_and_wait(qtbot, window, hostile_folder)
-    assert window.status_bar.dataset_status.text().startswith("<i>set: ")
+    assert dataset_line(window).startswith("<i>set: ")
     for page in ("data", "label", "train", "classify", "export"):
         window.show_page(page)
         qtbot.wait(10)

@@ -15,7 +15,15 @@ from pytestqt.qtbot import QtBot
 
 from desktop_cls.gui.shell.main_window import MainWindow
 from tests.conftest import make_tiny_folder
-from tests.gui.conftest import cell, child, choose_method, open_and_wait, set_fast_training, train_and_stop_after
+from tests.gui.conftest import (
+    cell,
+    child,
+    choose_method,
+    dataset_line,
+    open_and_wait,
+    set_fast_training,
+    train_and_stop_after,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -55,7 +63,7 @@ def test_welcome_state_then_open_dataset(qtbot: QtBot, window: MainWindow, tiny_
     dp = w.dataset_page
     assert dp.class_table.rowCount() == 3
     assert dp.thumb_model.rowCount() == 24
-    assert "24" in w.status_bar.dataset_status.text()
+    assert "24" in dataset_line(w)
     assert w.windowTitle() == f"{tiny_folder.name} — desktop_cls"  # the window switcher names the dataset
     dp.class_filter.setCurrentIndex(2)
     assert dp.thumb_model.rowCount() == 8

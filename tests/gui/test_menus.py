@@ -142,10 +142,10 @@ def test_undo_and_redo_of_a_labeling_move(qtbot: QtBot, window: MainWindow, with
     names = ["new_0.png", "new_1.png", "new_2.png"]
     window.label_page.classes.assign_files("cat", [str(with_unlabeled / n) for n in names])
     assert all((with_unlabeled / "cat" / n).exists() for n in names)
-    assert undo.isEnabled() and undo.text() == "&Undo move of 3 images to 'cat'" and not redo.isEnabled()
+    assert undo.isEnabled() and undo.text() == "&Undo move of 3 images to '\u2068cat\u2069'" and not redo.isEnabled()
     undo.trigger()
     assert all((with_unlabeled / n).exists() and not (with_unlabeled / "cat" / n).exists() for n in names)
-    assert not undo.isEnabled() and redo.text() == "&Redo move of 3 images to 'cat'"
+    assert not undo.isEnabled() and redo.text() == "&Redo move of 3 images to '\u2068cat\u2069'"
     redo.trigger()
     assert all((with_unlabeled / "cat" / n).exists() for n in names) and not redo.isEnabled()
     # a step made on another page shows in the menu at once (the workspace tells the actions)
@@ -154,7 +154,8 @@ def test_undo_and_redo_of_a_labeling_move(qtbot: QtBot, window: MainWindow, with
     workspace.trash([with_unlabeled / "new_3.png"])
     assert undo.text() == "&Undo move of 1 image to the trash"
     workspace.rename_class("fish", "R&D")
-    assert undo.text() == "&Undo renaming of 'fish' to 'R&&D'"  # "&" shown, not taken as a mnemonic
+    # "&" shown, not taken as a mnemonic
+    assert undo.text() == "&Undo renaming of '\u2068fish\u2069' to '\u2068R&&D\u2069'"
 
 
 def test_undo_offers_the_last_step_of_an_earlier_session(qtbot: QtBot, window: MainWindow,
@@ -164,7 +165,7 @@ def test_undo_offers_the_last_step_of_an_earlier_session(qtbot: QtBot, window: M
     Workspace(with_unlabeled).assign([with_unlabeled / "new_0.png"], "fish")  # the app was closed since
     open_and_wait(qtbot, window, with_unlabeled)
     undo = child(window, QAction, "undoAction")
-    assert undo.isEnabled() and undo.text() == "&Undo move of 1 image to 'fish'"
+    assert undo.isEnabled() and undo.text() == "&Undo move of 1 image to '\u2068fish\u2069'"
     undo.trigger()
     assert (with_unlabeled / "new_0.png").exists() and not undo.isEnabled()
 
@@ -263,11 +264,11 @@ def test_undo_names_the_class_also_in_split_folders(tmp_path: Path) -> None:
         make_tiny_folder(root / split, classes=("cat", "dog"), per_class=2)
     ws = Workspace(root)
     dog = sorted((root / "test" / "dog").iterdir())[0]
-    assert describe_step(ws.assign([dog], "cat")) == "move of 1 image to 'cat'"
-    assert describe_step(ws.create_class("bird")) == "new class 'bird'"
-    assert describe_step(ws.rename_class("bird", "owl")) == "renaming of 'bird' to 'owl'"
-    assert describe_step(ws.merge_classes("dog", "cat")) == "merge of 'dog' into 'cat'"
-    assert describe_step(ws.delete_class("owl")) == "deletion of class 'owl'"
+    assert describe_step(ws.assign([dog], "cat")) == "move of 1 image to '\u2068cat\u2069'"
+    assert describe_step(ws.create_class("bird")) == "new class '\u2068bird\u2069'"
+    assert describe_step(ws.rename_class("bird", "owl")) == "renaming of '\u2068bird\u2069' to '\u2068owl\u2069'"
+    assert describe_step(ws.merge_classes("dog", "cat")) == "merge of '\u2068dog\u2069' into '\u2068cat\u2069'"
+    assert describe_step(ws.delete_class("owl")) == "deletion of class '\u2068owl\u2069'"
 
 
 def test_recent_runs_say_the_folder_each_was_trained_on_and_which_one_is_in_use(window: MainWindow) -> None:

@@ -51,7 +51,7 @@ def test_runs_without_a_model_are_listed_as_such_and_not_chosen(qtbot: QtBot, is
         past.runs_list.itemDoubleClicked.emit(_item(past, runs[key]))
     assert chosen == [] and len(said) == 3
     quick, early, resumable = said
-    assert quick.startswith("a-quick-stopped saved no model") and "Train again" in quick
+    assert quick.startswith("\u2068a-quick-stopped\u2069 saved no model") and "Train again" in quick
     assert "before its first epoch" in early and "Train again" in early and "Resume" not in early
     assert "Resume it" in resumable  # it can go on from its checkpoint
 

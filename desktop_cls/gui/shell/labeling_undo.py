@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
 
+from desktop_cls.core.i18n import isolated
 from desktop_cls.gui.state import AppState
 
 
@@ -22,13 +23,14 @@ def _quoted(name: str) -> str:
 
 
 def _class_of_file(path: str) -> str:
-    """The class an image is in: its folder's name, also under split folders (test/cat/a.png is 'cat')."""
-    return path.rsplit("/", 2)[-2] if "/" in path else ""
+    """The class an image is in: its folder's name, also under split folders (test/cat/a.png is 'cat'); isolated
+    (core.i18n.isolated), as it goes into a sentence."""
+    return isolated(path.rsplit("/", 2)[-2]) if "/" in path else ""
 
 
 def _class_of_folder(path: str) -> str:
-    """A class folder's name without its split: train/cat is 'cat'."""
-    return path.rsplit("/", 1)[-1]
+    """A class folder's name without its split: train/cat is 'cat'; isolated, as it goes into a sentence."""
+    return isolated(path.rsplit("/", 1)[-1])
 
 
 def describe_step(op: Any) -> str:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_cls.core.i18n import isolated, without_direction_controls
 from desktop_cls.gui.autosave import SettingsAutosave
 from desktop_cls.gui.pages.classify.classify_page import ClassifyPage
 from desktop_cls.gui.pages.data.dataset_page import DatasetPage
@@ -182,10 +183,20 @@ class MainWindow(QMainWindow):
             return
         if recent:
             self.open_dataset(recent[0])
-        if s.recent_runs and Path(s.recent_runs[0]).exists():  # the model as it was left, whatever it was
-            self.state.set_run(s.recent_runs[0])
+        if s.recent_runs and Path(s.recent_runs[0]).exists() and not self._without_model(s.recent_runs[0]):
+            self.state.set_run(s.recent_runs[0])  # the model as it was left, whatever it was
             if recent:  # (also once the folder is in: not replaced by that folder's last run)
                 self.state.choose_run_when_open(recent[0], s.recent_runs[0])
+
+    def _without_model(self, run: str) -> bool:
+        """A run left chosen that has no model (stopped before it saved one) is not chosen again: the status bar says
+        why, as Past runs would."""
+        from desktop_cls.gui.pages.train.run_without_model import run_without_model
+
+        why = run_without_model(run)
+        if why is not None:
+            self.statusBar().showMessage(why, 30_000)
+        return why is not None
 
     def open_recent(self, folder: str) -> None:
         """A folder and the last model trained on it (File → Open recent, and the start), chosen once the folder is
@@ -242,12 +253,14 @@ class MainWindow(QMainWindow):
             return
         shown = lp.classes.counts() if lp.model.classes else None
         images, classes = (sum(shown.values()), len(shown)) if shown else (len(ds.samples), len(ds.classes))
-        text = self.tr("{folder}: {images}, {classes}").format(folder=Path(ds.root).name, classes=self.tr(
+        text = self.tr("{folder}: {images}, {classes}").format(folder=isolated(Path(ds.root).name), classes=self.tr(
             "%n class(es)", "", classes), images=self.tr("%Ln image(s)", "", images))
         loose = len(lp.model.queue)
         self.status_bar.dataset_status.setText(text if not loose else self.tr("{0}, {1} to label").format(text, loose))
-        # the taskbar and the window switcher name the dataset, as an editor names its document
-        self.setWindowTitle(self.tr("{folder} — desktop_cls").format(folder=Path(ds.root).name))
+        # the taskbar and the window switcher name the dataset, as an editor names its document (the desktop draws
+        # the title: no isolation marks there, only the name's own direction controls taken out)
+        plain_name = without_direction_controls(Path(ds.root).name)
+        self.setWindowTitle(self.tr("{folder} — desktop_cls").format(folder=plain_name))
 
     def _close_windows_of_dataset(self) -> None:
         """Another folder opens: the error boxes and the image viewers over the window spoke of the one before."""

@@ -214,8 +214,14 @@ class WindowMenus(QObject):
                                               self.tr("Models") + " (*.safetensors *.onnx *.torchscript *.pt *.pth "
                                                                   "run.json)")
         if path:
+            from desktop_cls.gui.pages.train.run_without_model import run_without_model
+
             p = Path(path)
-            self.state.set_run(str(p.parent if p.name == "run.json" else p))
+            chosen = str(p.parent if p.name == "run.json" else p)
+            if (why := run_without_model(chosen)) is not None:  # as Past runs says it: Evaluate could not open it
+                inform(self.window, self.tr("No model in this run"), why)
+                return
+            self.state.set_run(chosen)
 
     def about(self) -> None:
         from desktop_cls import __version__

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar
 from desktop_cls.gui.shell.preferences import watch_cache_folder
 from desktop_cls.gui.shell.task_status import TaskStatus
 from desktop_cls.gui.state import AppState
+from desktop_cls.gui.widgets.elided_label import ElidedLabel
 from desktop_cls.gui.widgets.literal_text import plain_label
 from desktop_cls.gui.work.tasks import TaskRunner
 
@@ -26,7 +27,8 @@ class WindowStatusBar(QObject):
         super().__init__(window)
         self.tasks = tasks
         sb = window.statusBar()
-        self.dataset_status = plain_label(translate("MainWindow", "No dataset"))  # the folder's name
+        # the folder's name, of any length: cut in its middle, whole in the tooltip
+        self.dataset_status = ElidedLabel(translate("MainWindow", "No dataset"))
         self.device_status = QLabel(translate("MainWindow", "Loading PyTorch…"))
         self.task_status = plain_label()  # a task names the files it reads
         self.task_progress = QProgressBar()
@@ -35,7 +37,7 @@ class WindowStatusBar(QObject):
         self.task_status.setObjectName("taskStatus")
         self.task_line = TaskStatus(self.task_status, self.task_progress,
                                     lambda: bool(tasks.running()) or state.training or bool(state.filing.count), self)
-        sb.addWidget(self.dataset_status)
+        sb.addWidget(self.dataset_status, 1)  # what is left after the device and the task
         sb.addWidget(QLabel("·"))
         sb.addWidget(self.device_status)
         self.settings_status = QLabel("")

@@ -12,6 +12,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QListView, QMenu, QVBoxLayout, QWidget
 
 from desktop_cls.core.errors import UserError
+from desktop_cls.core.i18n import isolated
 from desktop_cls.gui.state import AppState
 from desktop_cls.gui.widgets.common import button, rgb_array_to_qimage
 from desktop_cls.gui.widgets.dialogs import show_error
@@ -176,7 +177,7 @@ class MistakesGallery(QWidget):
         else:
             chosen = [s for s in self.samples if s[1] == row and s[2] == col]
             self.label.setText(self.tr("%n image(s) of '{0}' predicted as '{1}'", "", len(chosen))
-                               .format(classes[row], classes[col]))
+                               .format(isolated(classes[row]), isolated(classes[col])))
         chosen.sort(key=lambda s: -s[3])
         self.shown = chosen
         self.model.full = {path: f"{classes[t]} → {classes[k]} {conf:.0%}" for path, t, k, conf in chosen}
@@ -245,7 +246,7 @@ class MistakesGallery(QWidget):
                            "update the numbers", "", len(gone))
         else:
             text = self.tr("%n image(s) moved to '{0}' — Ctrl+Z on the Label page undoes it; evaluate again to "
-                           "update the numbers", "", len(gone)).format(class_name)
+                           "update the numbers", "", len(gone)).format(isolated(class_name))
         self.label.setText(text)
         self._fixes[step.id] = (gone, text)
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_cls.core.i18n import isolated
 from desktop_cls.gui.widgets.common import button as _button
 from desktop_cls.gui.widgets.dialogs import ask_item, ask_text, inform
 
@@ -191,7 +192,8 @@ class ClassPanel(QWidget):
     def rename_class(self) -> None:
         old = self._pick_class(self.tr("Rename which class?"))
         if old:
-            new, ok = ask_text(self, self.tr("Rename class"), self.tr("New name for '{0}':").format(old), old)
+            new, ok = ask_text(self, self.tr("Rename class"), self.tr("New name for '{0}':").format(isolated(old)),
+                                old)
             if ok and new.strip() and new != old:
                 self._do(self._workspace().rename_class, old, new)
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from desktop_cls.gui.pages.train.run_without_model import no_model_text
 from desktop_cls.gui.widgets.dialogs import inform
 from desktop_cls.gui.widgets.literal_text import literal
 
@@ -173,18 +174,7 @@ class PastRuns(QGroupBox):
         self.run_chosen.emit(run)
 
     def no_model_text(self, run: RunSummary) -> str:
-        """Why a run has no model to use, and how to get one: chosen, it would leave Evaluate, Classify and Export
-        with a model they cannot open."""
-        if run.in_use:
-            why = self.tr("{0} is being trained and has saved no model yet: its model appears when its first epoch "
-                          "ends.")
-        elif run.quick:
-            why = self.tr("{0} saved no model: this quick run was stopped before its fit ended.")
-        else:
-            why = self.tr("{0} saved no model: it was stopped before its first epoch ended.")
-        fix = (self.tr("Resume it (Resume a run… on the Train page) to train on, or train again.") if run.resumable
-               else "" if run.in_use else self.tr("Train again on the Train page to get a model."))
-        return (why.format(run.name) + " " + fix).strip()
+        return no_model_text(run)
 
     def _label(self, run: RunSummary) -> str:
         """Name, model (unless the name ends with it), best accuracy, and the status unless the run finished (a

@@ -15,7 +15,7 @@ import pytest
 from desktop_cls.core.data import labeling
 from desktop_cls.gui.pages import labeling_step
 from desktop_cls.gui.pages.label import label_classes
-from tests.gui.conftest import open_and_wait, opened_workspace
+from tests.gui.conftest import dataset_line, open_and_wait, opened_workspace
 from tests.gui.pages.data.test_class_drop import boxes
 from tests.gui.pages.data.test_large_moves import Gate
 from tests.gui.pages.label.conftest import LOOSE, Listings
@@ -167,11 +167,11 @@ def test_a_class_deleted_while_the_folder_is_listed_again_leaves_the_summary_at_
     _unfollowed(window, monkeypatch)
     answers("dog")
     lp.classes.delete_class()  # (a small step: made before this returns; no event ran since)
-    assert "tiny: 16 images, 2 classes" in window.status_bar.dataset_status.text()
+    assert "tiny: 16 images, 2 classes" in dataset_line(window)
     assert lp.classes.counts() == {"cat": 8, "fish": 8}
     lp.undo()
     assert lp.model.classes == ["cat", "dog", "fish"] and lp.classes.counts() == {"cat": 8, "dog": 8, "fish": 8}
-    assert "tiny: 24 images, 3 classes" in window.status_bar.dataset_status.text()
+    assert "tiny: 24 images, 3 classes" in dataset_line(window)
 
 
 def test_a_class_renamed_while_the_folder_is_listed_again_shows_its_new_name_at_once(
@@ -193,7 +193,7 @@ def test_a_class_renamed_while_the_folder_is_listed_again_shows_its_new_name_at_
     assert lp.model.classes == ["bird", "cat", "fish", "puppy"] and (lp.classes.counts() or {}).get("bird") == 0
     lp.undo()
     assert lp.model.classes == ["cat", "fish", "puppy"]
-    assert "tiny: 24 images, 3 classes" in window.status_bar.dataset_status.text()
+    assert "tiny: 24 images, 3 classes" in dataset_line(window)
 
 
 def test_the_undo_of_a_rename_while_the_folder_is_listed_again_shows_the_old_name_at_once(
@@ -207,7 +207,7 @@ def test_the_undo_of_a_rename_while_the_folder_is_listed_again_shows_the_old_nam
     _unfollowed(window, monkeypatch)
     lp.undo()
     assert lp.model.classes == ["cat", "dog", "fish"] and lp.classes.counts() == {"cat": 8, "dog": 8, "fish": 8}
-    assert "tiny: 24 images, 3 classes" in window.status_bar.dataset_status.text()
+    assert "tiny: 24 images, 3 classes" in dataset_line(window)
 
 
 def test_a_class_renamed_in_split_folders_while_the_folder_is_listed_again_shows_its_new_name_at_once(
