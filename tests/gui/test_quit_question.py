@@ -44,6 +44,8 @@ def _answered_after(monkeypatch: Any, qtbot: QtBot, work: Callable[[], None], en
         shown.append(box.text())
         work()
         qtbot.waitUntil(ended)
+        # the box follows the task's end signal, which comes after the task stops counting as running
+        qtbot.waitUntil(lambda: bool(box.result()) or box.text() != shown[0])
         shown.append(box.text())
         return QMessageBox.StandardButton(box.result()) if box.result() else QMessageBox.StandardButton.No
 
