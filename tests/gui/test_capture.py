@@ -119,7 +119,7 @@ def test_a_rescan_during_a_burst_does_not_pull_the_button_away(qtbot: QtBot, win
     assert panel.class_buttons[0] is held and panel.recording == "cat"
     qtbot.mouseRelease(held, Qt.MouseButton.LeftButton)
     assert panel.recording is None and not panel.burst_timer.isActive()
-    qtbot.waitUntil(lambda: len(panel.class_buttons) == 4, timeout=5000)
+    qtbot.waitUntil(lambda: len(panel.class_buttons) == 4, timeout=60_000)  # (after a rescan on a worker: load)
     assert panel.class_buttons[0].text() == "1  bird (0)" and panel.class_buttons[1].text() == "2  cat (9)"
 
 
