@@ -87,23 +87,31 @@ def wait_until(app: Any, done: Callable[[], bool], limit_s: float = 600) -> floa
     return time.perf_counter() - t
 
 
-def page_figures(root: Path, accept: int) -> dict[str, float]:
-    from PySide6.QtWidgets import QApplication, QMessageBox
-
+def shown_label_page(root: Path) -> tuple[Any, Any, Any]:
+    """(AppState, TaskRunner, LabelPage) on `root`, shown at 1280 x 800 as in the window, the folder scanned and opened
+    (a QApplication must exist)."""
     from desktop_cls.core.data.dataset import scan
     from desktop_cls.core.data.labeling import Workspace
-    from desktop_cls.gui.pages.label.label_model import Source
     from desktop_cls.gui.pages.label.label_page import LabelPage
     from desktop_cls.gui.settings import Settings
     from desktop_cls.gui.state import AppState
     from desktop_cls.gui.work.tasks import TaskRunner
 
-    app = QApplication.instance() or QApplication([])
     state, tasks = AppState(Settings()), TaskRunner()
     page = LabelPage(state, tasks)
     page.resize(1280, 800)
     page.show()
     state.workspace, state.dataset = Workspace(root), scan(root, val_fraction=0.0, verify="none")
+    return state, tasks, page
+
+
+def page_figures(root: Path, accept: int) -> dict[str, float]:
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from desktop_cls.gui.pages.label.label_model import Source
+
+    app = QApplication.instance() or QApplication([])
+    state, tasks, page = shown_label_page(root)
     out = {"open_page_s": timed(lambda: page._on_dataset(state.dataset))}
     app.processEvents()
     out["label_one_image_s"] = timed(lambda: page.assign_current("c0"))
@@ -157,19 +165,8 @@ def key_figures(root: Path, keys: int, slow_ms: float) -> dict[str, float]:
     after), and the time until every press is filed."""
     from PySide6.QtWidgets import QApplication
 
-    from desktop_cls.core.data.dataset import scan
-    from desktop_cls.core.data.labeling import Workspace
-    from desktop_cls.gui.pages.label.label_page import LabelPage
-    from desktop_cls.gui.settings import Settings
-    from desktop_cls.gui.state import AppState
-    from desktop_cls.gui.work.tasks import TaskRunner
-
     app = QApplication.instance() or QApplication([])
-    state, tasks = AppState(Settings()), TaskRunner()
-    page = LabelPage(state, tasks)
-    page.resize(1280, 800)
-    page.show()
-    state.workspace, state.dataset = Workspace(root), scan(root, val_fraction=0.0, verify="none")
+    state, tasks, page = shown_label_page(root)
     page._on_dataset(state.dataset)
     page.assign_current(CLASSES[0])  # (the first step makes the journal and starts the lane: not timed)
     steps = getattr(page, "steps", None)  # (None: the build before the queue, which files on the UI thread)

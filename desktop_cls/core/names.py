@@ -14,14 +14,13 @@ import os
 import shlex
 import unicodedata
 
-from desktop_cls.core.i18n import FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE, _
+from desktop_cls.core.i18n import BIDI_CONTROLS, FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE, _
 
 MAX_NAME_BYTES = 255  # what file systems allow for one path component (UTF-8 bytes)
 
 # Characters that make two names look alike or reorder text on screen (Unicode category Cf, listed
 # so the rule reads plainly): zero-width space/joiners, word joiner, BOM, bidi marks and overrides.
-_INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u061c"
-                       "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff") | BIDI_CONTROLS
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 # Names Windows keeps for devices, in any case and with any extension ("con.png" too): a folder of such a name
 # cannot be made there, and opening one as a file opens the device.

@@ -12,8 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from pytestqt.qtbot import QtBot
 
 from desktop_cls.core.data import labeling_queue
+from desktop_cls.gui.pages.label.label_page import LabelPage
+from desktop_cls.gui.shell.main_window import MainWindow
+from tests.gui.conftest import open_and_wait
 
 LOOSE = 2_000
 
@@ -87,3 +93,35 @@ def held(monkeypatch: pytest.MonkeyPatch, queued_steps: None) -> Iterator[thread
     monkeypatch.setattr(labeling_queue, "_carry_out", slow)
     yield gate
     gate.set()  # (a test that failed early must not leave the worker waiting)
+
+
+KEYS = {"cat": Qt.Key.Key_1, "dog": Qt.Key.Key_2, "fish": Qt.Key.Key_3}
+
+
+def label_page(qtbot: QtBot, window: MainWindow, folder: Path) -> LabelPage:
+    """The window's Label page on `folder`, with the keyboard focus (as a person labeling)."""
+    open_and_wait(qtbot, window, folder)
+    window.show_page("label")
+    window.activateWindow()
+    lp = window.label_page
+    qtbot.waitUntil(lp.hasFocus)
+    return lp
+
+
+def press(lp: LabelPage, *classes: str) -> None:
+    for cls in classes:
+        QTest.keyClick(lp, KEYS[cls])
+
+
+def shut_down_letting_go(window: MainWindow, held: threading.Event) -> None:
+    """Close the window while the labeling worker is held; the disk answers only once the closing began."""
+
+    def let_go_once_closing() -> None:
+        while not window._closing:
+            threading.Event().wait(0.005)
+        held.set()
+
+    releaser = threading.Thread(target=let_go_once_closing)
+    releaser.start()
+    window.shutdown()
+    releaser.join(30)

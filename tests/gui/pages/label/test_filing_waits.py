@@ -20,7 +20,7 @@ from desktop_cls.gui.pages.label import label_steps
 from desktop_cls.gui.pages.train.train_page import TrainPage
 from desktop_cls.gui.shell.main_window import MainWindow
 from tests.conftest import make_tiny_folder, write_image
-from tests.gui.pages.label.test_queued_steps import _label_page, _press
+from tests.gui.pages.label.conftest import label_page, press, shut_down_letting_go
 
 
 @pytest.fixture(autouse=True)
@@ -46,10 +46,10 @@ def _boxes() -> list[QMessageBox]:
 
 def test_the_status_bar_counts_the_images_still_being_filed(qtbot: QtBot, window: MainWindow, loose: Path,
                                                            held: threading.Event) -> None:
-    lp = _label_page(qtbot, window, loose)
-    _press(lp, "cat")
+    lp = label_page(qtbot, window, loose)
+    press(lp, "cat")
     assert _status(window) == "Filing 1 image…"
-    _press(lp, "dog", "fish")
+    press(lp, "dog", "fish")
     assert _status(window) == "Filing 3 images…" and window.status_bar.task_progress.isVisible()
     held.set()
     _filed(qtbot, window)
@@ -58,10 +58,10 @@ def test_the_status_bar_counts_the_images_still_being_filed(qtbot: QtBot, window
 
 def test_opening_folders_waits_for_the_keys_and_the_same_folder_keeps_one_engine(
         qtbot: QtBot, window: MainWindow, loose: Path, tmp_path: Path, held: threading.Event) -> None:
-    lp = _label_page(qtbot, window, loose)
+    lp = label_page(qtbot, window, loose)
     ws = window.state.workspace
     names = lp.model.queue[:3]
-    _press(lp, "cat", "cat", "cat")
+    press(lp, "cat", "cat", "cat")
     other = make_tiny_folder(tmp_path / "other", classes=("x", "y"))
     window.open_dataset(other)  # B, while A's keys wait on the slow drive...
     assert window.state.opening is None and window.state.workspace is ws  # ...A stays open (nothing read yet)
@@ -82,7 +82,7 @@ def test_opening_folders_waits_for_the_keys_and_the_same_folder_keeps_one_engine
 def test_training_and_evaluating_start_once_the_keys_are_filed(qtbot: QtBot, window: MainWindow, loose: Path,
                                                               held: threading.Event,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    lp = _label_page(qtbot, window, loose)
+    lp = label_page(qtbot, window, loose)
     names = lp.model.queue[:2]
     seen: list[tuple[str, bool]] = []
 
@@ -91,7 +91,7 @@ def test_training_and_evaluating_start_once_the_keys_are_filed(qtbot: QtBot, win
 
     monkeypatch.setattr(TrainPage, "_ready_config", lambda _self: seen.append(("train", on_disk())))
     monkeypatch.setattr(EvaluatePage, "run_task", lambda _self, *_a, **_k: seen.append(("evaluate", on_disk())))
-    _press(lp, "fish", "fish")
+    press(lp, "fish", "fish")
     lp.buttons["retrainButton"].click()  # Retrain: the window shows the Train page...
     lp.buttons["retrainButton"].click()  # (pressed twice: it trains once)
     window.evaluate_page.model_edit.setText(str(loose / "model.safetensors"))
@@ -105,8 +105,8 @@ def test_training_and_evaluating_start_once_the_keys_are_filed(qtbot: QtBot, win
 def test_an_import_asked_while_keys_wait_follows_them(qtbot: QtBot, window: MainWindow, loose: Path,
                                                       tmp_path: Path, held: threading.Event) -> None:
     photo = str(write_image(tmp_path / "camera" / "p0.png", np.full((8, 8, 3), 90, np.uint8)))
-    lp = _label_page(qtbot, window, loose)
-    _press(lp, "dog", "dog")
+    lp = label_page(qtbot, window, loose)
+    press(lp, "dog", "dog")
     lp.classes.assign_files("fish", [photo])  # dropped from elsewhere: an import
     assert not _boxes()  # not refused: it waits behind the keys
     assert _status(window) == "Filing 2 images… then importing images"
@@ -126,10 +126,10 @@ def test_empty_trash_asked_while_keys_wait_follows_them(qtbot: QtBot, window: Ma
     os_trash.mkdir()
     monkeypatch.setattr(send2trash, "send2trash", lambda p: shutil.move(p, os_trash))
     monkeypatch.setattr(QMessageBox, "question", lambda *_a, **_k: QMessageBox.StandardButton.Yes)
-    lp = _label_page(qtbot, window, loose)
+    lp = label_page(qtbot, window, loose)
     trashed = lp.model.queue[0]
     lp.trash_current()  # Delete, on the slow drive
-    _press(lp, "dog")
+    press(lp, "dog")
     lp.trash.start()  # Empty trash…
     assert not _boxes()  # not refused: it waits behind the keys
     assert _status(window) == "Filing 2 images… then emptying the trash"
@@ -142,8 +142,8 @@ def test_empty_trash_asked_while_keys_wait_follows_them(qtbot: QtBot, window: Ma
 
 def test_a_reread_after_a_step_never_replaces_an_opening_asked_for(qtbot: QtBot, window: MainWindow, loose: Path,
                                                                    tmp_path: Path, held: threading.Event) -> None:
-    lp = _label_page(qtbot, window, loose)
-    _press(lp, "cat")
+    lp = label_page(qtbot, window, loose)
+    press(lp, "cat")
     other = make_tiny_folder(tmp_path / "other", classes=("x", "y"))
     window.open_dataset(other)
     window.state.reread_dataset()  # the Label page's own reading of A after a step, while B waits
@@ -172,19 +172,11 @@ def test_closing_starts_nothing_that_waited_for_the_keys(qtbot: QtBot, window: M
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     started: list[str] = []
     monkeypatch.setattr(TrainPage, "_ready_config", lambda _self: started.append("train"))
-    lp = _label_page(qtbot, window, loose)
-    _press(lp, "cat")
+    lp = label_page(qtbot, window, loose)
+    press(lp, "cat")
     window.start_training()
 
-    def let_go_once_closing() -> None:  # the disk answers only after the window began to close
-        while not window._closing:
-            threading.Event().wait(0.005)
-        held.set()
-
-    releaser = threading.Thread(target=let_go_once_closing)
-    releaser.start()
-    window.shutdown()
-    releaser.join(30)
+    shut_down_letting_go(window, held)
     _filed(qtbot, window)
     assert (loose / "cat" / "new_00.png").exists() and started == []  # filed, and no training begun at quit
 
@@ -193,8 +185,8 @@ def test_images_dropped_on_a_data_page_class_while_keys_wait_follow_them(qtbot: 
                                                                          loose: Path, tmp_path: Path,
                                                                          held: threading.Event) -> None:
     photo = str(write_image(tmp_path / "camera" / "p0.png", np.full((8, 8, 3), 90, np.uint8)))
-    lp = _label_page(qtbot, window, loose)
-    _press(lp, "dog")
+    lp = label_page(qtbot, window, loose)
+    press(lp, "dog")
     window.show_page("data")
     window.dataset_page.steps.import_files([photo], "fish", [])  # dropped on the Data page's class row
     assert not _boxes() and _status(window) == "Filing 1 image… then importing images"

@@ -18,23 +18,7 @@ from desktop_cls.core import contained
 from desktop_cls.core.storage import read_jsonl
 from desktop_cls.gui.pages.label.label_page import LabelPage
 from desktop_cls.gui.shell.main_window import MainWindow
-from tests.gui.conftest import open_and_wait
-
-KEYS = {"cat": Qt.Key.Key_1, "dog": Qt.Key.Key_2, "fish": Qt.Key.Key_3}
-
-
-def _label_page(qtbot: QtBot, window: MainWindow, folder: Path) -> LabelPage:
-    open_and_wait(qtbot, window, folder)
-    window.show_page("label")
-    window.activateWindow()
-    lp = window.label_page
-    qtbot.waitUntil(lp.hasFocus)
-    return lp
-
-
-def _press(lp: LabelPage, *classes: str) -> None:
-    for cls in classes:
-        QTest.keyClick(lp, KEYS[cls])
+from tests.gui.pages.label.conftest import label_page, press, shut_down_letting_go
 
 
 def _begun(folder: Path) -> list[str]:
@@ -44,10 +28,10 @@ def _begun(folder: Path) -> list[str]:
 
 def test_ten_keys_in_a_row_are_ten_moves_in_that_order(qtbot: QtBot, window: MainWindow, loose: Path,
                                                        held: threading.Event) -> None:
-    lp = _label_page(qtbot, window, loose)
+    lp = label_page(qtbot, window, loose)
     pressed = [("cat", "dog", "fish")[(i * 2) % 3] for i in range(10)]
     names = lp.model.queue[:10]
-    _press(lp, *pressed)
+    press(lp, *pressed)
     assert lp.model.current() == "new_10.png" and lp.model.queue == ["new_10.png", "new_11.png"]  # moved on at once
     assert all((loose / n).exists() for n in names) and lp.steps.busy()  # nothing filed yet: the disk holds it
     held.set()
@@ -59,8 +43,8 @@ def test_ten_keys_in_a_row_are_ten_moves_in_that_order(qtbot: QtBot, window: Mai
 
 def test_undo_waits_behind_the_keys_pressed_before_it(qtbot: QtBot, window: MainWindow, loose: Path,
                                                       held: threading.Event) -> None:
-    lp = _label_page(qtbot, window, loose)
-    _press(lp, "cat", "dog")
+    lp = label_page(qtbot, window, loose)
+    press(lp, "cat", "dog")
     undo = window.menus.undo.undo_action
     assert undo.isEnabled()  # nothing journaled yet, but an undo is queued behind the two keys
     QTest.keyClick(lp, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
@@ -88,8 +72,8 @@ def test_a_refused_move_brings_its_image_back_and_says_why(qtbot: QtBot, window:
         real(root, src, dst, *args, **kwargs)
 
     monkeypatch.setattr(contained, "rename", refused)
-    lp = _label_page(qtbot, window, loose)
-    _press(lp, "fish", "fish", "fish")
+    lp = label_page(qtbot, window, loose)
+    press(lp, "fish", "fish", "fish")
     assert lp.model.current() == "new_03.png"
     held.set()
     qtbot.waitUntil(lambda: not lp.steps.busy(), timeout=30_000)
@@ -102,8 +86,8 @@ def test_a_refused_move_brings_its_image_back_and_says_why(qtbot: QtBot, window:
 
 def test_a_file_gone_before_its_turn_leaves_the_list_and_is_named(qtbot: QtBot, window: MainWindow, loose: Path,
                                                                  held: threading.Event) -> None:
-    lp = _label_page(qtbot, window, loose)
-    _press(lp, "cat", "cat")
+    lp = label_page(qtbot, window, loose)
+    press(lp, "cat", "cat")
     (loose / "new_00.png").unlink()  # deleted outside the app while its move waited
     held.set()
     qtbot.waitUntil(lambda: not lp.steps.busy(), timeout=30_000)
@@ -115,19 +99,11 @@ def test_a_file_gone_before_its_turn_leaves_the_list_and_is_named(qtbot: QtBot, 
 
 def test_quitting_waits_for_the_keys_pressed(qtbot: QtBot, window: MainWindow, loose: Path,
                                              held: threading.Event) -> None:
-    lp = _label_page(qtbot, window, loose)
+    lp = label_page(qtbot, window, loose)
     names = lp.model.queue[:3]
-    _press(lp, "dog", "fish", "cat")
+    press(lp, "dog", "fish", "cat")
 
-    def let_go_once_closing() -> None:  # the disk answers only after the window began to close
-        while not window._closing:
-            threading.Event().wait(0.005)
-        held.set()
-
-    releaser = threading.Thread(target=let_go_once_closing)
-    releaser.start()
-    window.shutdown()  # what closing does once nothing needs asking
-    releaser.join(30)
+    shut_down_letting_go(window, held)
     assert [(loose / cls / n).exists() for n, cls in zip(names, ("dog", "fish", "cat"), strict=True)] == [True] * 3
     commits = [r for r in read_jsonl(loose / ".desktop_cls" / "journal.jsonl") if r["type"] == "commit"]
     assert len(commits) == 3
