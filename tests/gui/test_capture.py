@@ -119,8 +119,25 @@ def test_a_rescan_during_a_burst_does_not_pull_the_button_away(qtbot: QtBot, win
     assert panel.class_buttons[0] is held and panel.recording == "cat"
     qtbot.mouseRelease(held, Qt.MouseButton.LeftButton)
     assert panel.recording is None and not panel.burst_timer.isActive()
-    qtbot.waitUntil(lambda: len(panel.class_buttons) == 4, timeout=60_000)  # (after a rescan on a worker: load)
+    qtbot.waitUntil(lambda: len(panel.class_buttons) == 4, timeout=30_000)  # (the rescan after the capture)
     assert panel.class_buttons[0].text() == "1  bird (0)" and panel.class_buttons[1].text() == "2  cat (9)"
+
+
+def test_the_buttons_show_a_class_made_outside_the_app_with_the_rescan_that_found_it(
+        qtbot: QtBot, window: MainWindow, tiny_folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The labeling engine's class list follows its own steps; a folder made outside the app reaches it only when
+    the Label page lists the folder again, later, on a worker (and that listing is dropped when a capture was filed
+    meanwhile). The buttons read the Data page's scan, which found the folder: a burst's class once went missing."""
+    open_and_wait(qtbot, window, tiny_folder)
+    panel = window.classify_page.live.capture
+    fake_camera(window.classify_page)
+    monkeypatch.setattr(window.label_page.reread, "start", lambda: None)  # (its listing later, or dropped)
+    (tiny_folder / "bird").mkdir()
+    seen: list[list[str]] = []
+    window.state.dataset_changed.connect(lambda _index: seen.append([b.text() for b in panel.class_buttons]))
+    with qtbot.waitSignal(window.state.dataset_changed, timeout=30_000):
+        window.state.reread_dataset()
+    assert seen[0] == ["1  bird (0)", "2  cat (8)", "3  dog (8)", "4  fish (8)"]  # as the signal arrived
 
 
 def test_opening_a_dataset_counts_its_classes_from_the_index_not_the_folders(

@@ -112,7 +112,7 @@ def test_quitting_while_a_folder_is_read_starts_no_work_after_it(qtbot: QtBot, w
     open_and_wait(qtbot, window, tiny_folder)
     reading = threading.Event()
 
-    def held_read(path: str, open_root: Any, split: Any, progress: Any, cancel: Any) -> Any:
+    def held_read(path: str, open_root: Any, split: Any, progress: Any, cancel: Any, engine: Any = None) -> Any:
         reading.set()
         while not cancel.is_set():  # a folder read stops only at its next Cancel check
             reading.wait(0.01)

@@ -104,12 +104,11 @@ class Workspace:
         return sorted(e.name for e in os.scandir(self.root) if e.is_file() and is_image_name(e.name, extra=True)
                       and not is_hidden(e.name))
 
-    def reread(self) -> tuple[list[str], list[str]]:
+    def reread(self, loose: bool = True) -> tuple[list[str], list[str]]:
         """The loose images and classes as they are on disk now, changes from outside the app included (it lists
-        the folder: run it off the UI thread)."""
-        started = self.next_id
-        classes = self.shape.read(started, lambda: self.next_id).classes
-        return self.unlabeled(), classes
+        the folder: run it off the UI thread); not `loose`: the classes only, the loose images left unlisted."""
+        classes = self.shape.read(self.next_id, lambda: self.next_id).classes  # (kept unless a step came meanwhile)
+        return self.unlabeled() if loose else [], classes
 
     # ---- journal -------------------------------------------------------------------------------
     def _append(self, record: dict[str, Any], sync: bool = True) -> None:

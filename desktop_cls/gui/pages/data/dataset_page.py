@@ -168,7 +168,8 @@ class DatasetPage(Page):
         open_root = self.state.dataset.root if self.state.dataset is not None else None
         self.state.begin_opening(path)
         split = saved_split(self.state.settings)
-        self.run_task("scan", lambda progress, cancel: read_folder(path, open_root, split, progress, cancel),
+        engine = self.state.workspace
+        self.run_task("scan", lambda progress, cancel: read_folder(path, open_root, split, progress, cancel, engine),
                       self.state.set_dataset, status=self.tr("Reading folder…"), on_error=self._scan_failed,
                       on_cancelled=self._restore_path)
 

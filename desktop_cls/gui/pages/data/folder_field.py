@@ -30,15 +30,23 @@ def gone_text(folder: str) -> str:
         "Open it again where it is now, or choose another folder.").format(folder)
 
 
-def read_folder(path: str, open_root: str | None, split: tuple[float, int], progress: Any, cancel: Any) -> DatasetIndex:
+def read_folder(path: str, open_root: str | None, split: tuple[float, int], progress: Any, cancel: Any,
+                engine: Any = None) -> DatasetIndex:
     """The Data page's folder walk, on its worker thread. The open folder (`open_root`) read again and no longer
-    there raises gone_text: looked at here, not on the UI thread, where a network folder's answer may be slow."""
+    there raises gone_text: looked at here, not on the UI thread, where a network folder's answer may be slow.
+
+    The labeling `engine` of the folder read again reads its class folders with the walk: its classes follow its
+    own steps only, and a class folder made outside the app (in a file manager) reached it with the Label page's
+    own listing, later; the capture buttons, refreshed with the new index, missed it (for good when a capture was
+    filed during that listing, which then stands down)."""
     from desktop_cls.core.data.dataset import scan
 
     if open_root is not None and Path(path) == Path(open_root) and not Path(path).exists():
         raise UserError(gone_text(open_root))
     index = scan(path, val_fraction=split[0], seed=split[1], verify="header", progress=progress, cancel=cancel,
                  unlabeled_only=True)
+    if engine is not None and Path(engine.root).resolve() == Path(path).resolve():
+        engine.reread(loose=False)
     return index.prepare()  # what the window asks of it, worked out here rather than on the UI thread
 
 

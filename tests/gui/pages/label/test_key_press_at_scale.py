@@ -40,9 +40,9 @@ def test_a_key_press_and_its_undo_list_no_folder(qtbot: QtBot, window: MainWindo
     assert listings.seen == [], listings.told()
     qtbot.waitUntil(lambda: window.state.dataset is not before, timeout=30_000)  # the Data page reads it again
     assert listings.seen == [], listings.told()  # ...on its thread; the Label page keeps what its steps left
-    qtbot.waitUntil(lambda: ws.shape.reads == reads + 1)  # the Label page's own look, on a worker thread too
-    qtbot.wait(50)
-    assert listings.seen == [] and ws.shape.reads == reads + 1, listings.told()
+    qtbot.waitUntil(lambda: ws.shape.reads == reads + 2)  # the Data page's read and the Label page's own look,
+    qtbot.wait(50)  # both on worker threads
+    assert listings.seen == [] and ws.shape.reads == reads + 2, listings.told()
     assert lp.model.queue[:2] == ["loose_00001.png", "loose_00002.png"] and lp.model.current() == "loose_00001.png"
 
 
