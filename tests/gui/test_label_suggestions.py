@@ -426,3 +426,38 @@ def test_a_confidence_the_check_lowered_reads_as_at_least_on_the_page(qtbot: QtB
     assert captions == {"dog 62%", "cat ≥ 90%"}
     lp.go_to(next(r for r in range(60) if lp.model.caption(lp.model.queue[r]) == "cat ≥ 90%"))
     assert "(≥ 90% sure)" in lp.view.suggestion.text() and "<b>cat</b>" in lp.view.suggestion.text()
+
+
+def test_filing_the_last_image_while_its_live_suggestion_is_made_leaves_no_ready_line(
+        qtbot: QtBot, window: MainWindow, tiny_folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The last loose image is filed by key while live suggestions for it are still being made: the line under the
+    box says none is left, and the late answer does not bring back "Suggestions ready for 1 unlabeled image"."""
+    release = threading.Event()
+
+    def live_work(model: str | None, root: Path, names: list[str], classes: list[str]) -> TaskFn[SuggestionResult]:
+        def work(progress: Reporter, cancel: CancelToken) -> SuggestionResult:
+            while not release.is_set():
+                cancel.raise_if_set()
+                threading.Event().wait(0.01)
+            return SuggestionResult({n: ("dog", 0.6) for n in names}, CLASSES)
+        return work
+
+    monkeypatch.setattr(suggestions, "suggestion_work", live_work)
+    shutil.copy(tiny_folder / "dog" / "dog_00.png", tiny_folder / "loose.png")
+    open_and_wait(qtbot, window, tiny_folder)
+    window.show_page("label")
+    lp = window.label_page
+    panel = lp.suggest_panel
+    line = panel.findChild(QLabel, "liveProgress")
+    assert line is not None
+    qtbot.waitUntil(lambda: lp.model.queue == ["loose.png"])
+    window.wait_until_core_loaded()
+    panel.live_check.setChecked(True)
+    qtbot.waitUntil(lambda: panel._task is not None and panel._task.is_running(), timeout=30_000)
+    lp.assign_current("dog")
+    qtbot.waitUntil(lambda: (tiny_folder / "dog" / "loose.png").is_file() and "No unlabeled" in line.text(),
+                    timeout=30_000)
+    with qtbot.waitSignal(window.tasks.task_finished, timeout=30_000,
+                          check_params_cb=lambda name: name == "suggestions"):
+        release.set()
+    assert "No unlabeled image left" in line.text() and "ready" not in line.text()

@@ -174,6 +174,8 @@ class SuggestionPanel(QWidget):
         ws = self.state.workspace
         live = self.live_check.isChecked()
         if source is None or ws is None or not self.model.queue or page.tasks is None or not self.state.core_loaded:
+            if live and self._task is not None and self._task.is_running() and self._task_live:
+                self._task.cancel()  # made for images since filed: its late answer would say "ready" for them
             if live:
                 self.live_line.waiting(bool(self.model.queue), self.state.core_loaded)
             return
