@@ -105,33 +105,44 @@ def shown_label_page(root: Path) -> tuple[Any, Any, Any]:
     return state, tasks, page
 
 
-def page_figures(root: Path, accept: int) -> dict[str, float]:
-    from PySide6.QtWidgets import QApplication, QMessageBox
+def press_move(dialog: Any) -> int:
+    """The Accept suggestions dialog answered at once as the user does, with its Move button (as shown, every
+    image ticked): its exec would wait for a click nobody makes."""
+    dialog.move_button.click()
+    return int(dialog.result())
 
+
+def settled(page: Any) -> bool:
+    """No step of the Label page is moving files or waits to be filed."""
+    return not page.model.moving and not page.steps.busy()
+
+
+def page_figures(root: Path, accept: int) -> dict[str, float]:
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_cls.gui.pages.label.accept_dialog import AcceptDialog
     from desktop_cls.gui.pages.label.label_model import Source
 
     app = QApplication.instance() or QApplication([])
     state, tasks, page = shown_label_page(root)
     out = {"open_page_s": timed(lambda: page._on_dataset(state.dataset))}
     app.processEvents()
-    out["label_one_image_s"] = timed(lambda: page.assign_current("c0"))
+    out["label_one_image_s"] = timed(lambda: page.assign_current("c0"))  # (the UI thread's part: it files behind)
     page.undo()
     m = page.model
+    wait_until(app, lambda: settled(page))  # (a large step asked while one is filed queues behind it, no mover)
     m.suggestions = {n: (CLASSES[i % len(CLASSES)], 0.95) for i, n in enumerate(m.queue[:accept])}
     m.source = Source(str(root), None)
-    def yes(*_args: object, **_kwargs: object) -> QMessageBox.StandardButton:
-        return QMessageBox.StandardButton.Yes
-
-    setattr(QMessageBox, "question", yes)  # noqa: B010  (the question before accepting: answered)
+    setattr(AcceptDialog, "exec", press_move)  # noqa: B010  (the question before accepting: answered)
     stalls = Stalls()
     t = time.perf_counter()
     page.suggest_panel.accept()
-    wait_until(app, lambda: not m.moving)
+    wait_until(app, lambda: settled(page))
     out["accept_s"], out["accept_worst_stall_ms"] = time.perf_counter() - t, stalls.worst
     out["accepted"] = float(accept - sum(1 for n in m.queue if n in m.suggestions))
     stalls.worst, t = 0.0, time.perf_counter()
     page.undo()
-    wait_until(app, lambda: not m.moving)
+    wait_until(app, lambda: settled(page))
     out["page_undo_s"], out["undo_worst_stall_ms"] = time.perf_counter() - t, stalls.worst
     page.shutdown()
     tasks.stop_all()

@@ -95,6 +95,13 @@ class FolderLock:
             return int(text) if text else None
         return None
 
+    def holds(self, st: os.stat_result) -> bool:
+        """Whether the file this object holds locked is the one `st` describes (under any of its names)."""
+        if self._file is None:
+            return False
+        mine = os.fstat(self._file.fileno())
+        return (mine.st_dev, mine.st_ino) == (st.st_dev, st.st_ino)
+
     def release(self) -> None:
         f, self._file = self._file, None
         if f is not None:
@@ -129,8 +136,14 @@ class RunLock(FolderLock):
 def run_in_use(run: Path) -> bool:
     """Is this run folder owned by a live process right now? (False for a run left 'running' by a
     process that died: its lock died with it.) A .lock that is a link is never opened."""
+    return locked(Path(run), LOCK_NAME)
+
+
+def locked(root: Path, rel: str) -> bool:
+    """Whether a process holds the lock on the file root/rel (opened for reading only, which a file with another
+    name allows; a link is never opened: False, as when it cannot be opened)."""
     try:
-        fd = contained.open_regular(Path(run), LOCK_NAME, os.O_RDONLY)
+        fd = contained.open_regular(root, rel, os.O_RDONLY)
     except OSError:
         return False
     with os.fdopen(fd, "rb") as f:

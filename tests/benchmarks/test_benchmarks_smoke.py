@@ -92,6 +92,12 @@ def test_settings_write_smoke(tmp_path: Path) -> None:
     assert report["handed_to_lane"]["median_ms"] > 0
 
 
+def test_label_scale_smoke(tmp_path: Path) -> None:
+    """The default steps, the Accept suggestions question answered with its Move button (it waited for a click)."""
+    report = run("label_scale", tmp_path, "--loose", "60", "--accept", "30", "--thumbs", "10")
+    assert report["accepted"] == 30 and report["page_undo_s"] >= 0 and report["thumb_warm_ms"] >= 0
+
+
 def test_label_suggest_smoke(tmp_path: Path) -> None:
     report = run("label_scale", tmp_path, "--loose", "120", "--only-suggest", "--cancel-after", "10")
     assert report["suggested"] == report["queue"] == 120 and report["progress_reports"] >= 1

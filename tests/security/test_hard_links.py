@@ -44,7 +44,8 @@ def test_an_append_or_a_lock_never_writes_to_a_file_with_another_name(tmp_path: 
     assert tree_snapshot(victim) == before and (victim / ".bashrc").read_text() == "export PATH=$PATH\n"
 
 
-def test_a_dataset_lock_and_journal_with_another_name_are_set_aside(dataset: Path, victim: Path) -> None:
+def test_a_dataset_journal_with_another_name_is_set_aside_and_such_a_lock_replaced(dataset: Path,
+                                                                                      victim: Path) -> None:
     other = victim / "other_dataset"  # another dataset of the user's, with a labeling history of its own
     shutil.copytree(dataset, other)
     Workspace(other).assign([other / "cat" / "cat0.png"], "dog")
@@ -54,11 +55,12 @@ def test_a_dataset_lock_and_journal_with_another_name_are_set_aside(dataset: Pat
     before = tree_snapshot(victim)
     ws = Workspace(dataset)
     assert not ws.read_only
-    assert any("lock" in n and "another name" in n for n in ws.notices), ws.notices
+    assert not any(f"{STATE_DIR}/lock" in n for n in ws.notices), ws.notices  # a lock is no user data: no notice
     assert any(JOURNAL in n and "another name" in n for n in ws.notices), ws.notices
     ws.assign([dataset / "cat" / "cat1.png"], "dog")  # labeling works, with a fresh journal and lock
     ws.undo()
-    assert tree_snapshot(victim) == before
+    assert tree_snapshot(victim) == before and (victim / ".bashrc").stat().st_nlink == 1
+    assert not list((dataset / STATE_DIR).glob("lock.*")) and (dataset / STATE_DIR / "lock").stat().st_nlink == 1
     assert (dataset / "cat" / "cat1.png").is_file()
 
 
@@ -115,6 +117,75 @@ def test_a_backup_made_with_hard_links_keeps_its_history_and_the_dataset_goes_on
     assert (dataset / "cat" / "cat0.png").is_file() and (dataset / "cat" / "cat1.png").is_file()
     assert tree_snapshot(backup) == before  # the backup's journal, lock and images are as they were
     assert (backup / "dog" / "cat0.png").read_bytes() == b"cat-0"
+
+
+def lock_of(root: Path) -> tuple[int, int, bytes]:
+    st = (root / STATE_DIR / "lock").lstat()
+    return st.st_ino, st.st_nlink, (root / STATE_DIR / "lock").read_bytes()
+
+
+def writer_locked(root: Path) -> bool:
+    """Another app instance (a lock on its own open file) could not take root's writer lock."""
+    other = FolderLock(root, f"{STATE_DIR}/lock")
+    try:
+        return not other.try_acquire()
+    finally:
+        other.release()
+
+
+@pytest.mark.parametrize("original_open", [False, True])
+def test_a_copy_made_with_hard_links_gets_a_writer_lock_of_its_own(tmp_path: Path, dataset: Path,
+                                                                   original_open: bool) -> None:
+    """`cp -al` copies the lock as a second name of the original's: the copy's name goes (it was set aside as
+    lock.not-used-<time> with a notice each time), the original's lock is never opened for writing."""
+    import gc
+
+    ws = Workspace(dataset)
+    ws.assign([dataset / "cat" / "cat0.png"], "dog")
+    if not original_open:
+        del ws
+        gc.collect()  # (the writer lock goes with the last Workspace)
+    copy = tmp_path / "copy"
+    linked_copy(dataset, copy)
+    ino, links, text = lock_of(dataset)
+    assert links == 2 and lock_of(copy)[0] == ino
+    copied = Workspace(copy)
+    assert not copied.read_only and not any(f"{STATE_DIR}/lock" in n for n in copied.notices), copied.notices
+    assert lock_of(dataset) == (ino, 1, text)  # the original's lock: the same file, its content untouched
+    assert lock_of(copy)[:2] != (ino, 1) and lock_of(copy)[1] == 1
+    original = Workspace(dataset)
+    assert not original.read_only and not any(f"{STATE_DIR}/lock" in n for n in original.notices), original.notices
+    assert writer_locked(dataset) and writer_locked(copy)  # each folder has its own writer
+    copied.assign([copy / "cat" / "cat1.png"], "dog")
+    original.assign([dataset / "cat" / "cat1.png"], "dog")
+    assert not [p for d in (dataset, copy) for p in (d / STATE_DIR).iterdir() if "not-used" in p.name]
+
+
+def test_a_shared_lock_another_app_holds_is_left_and_a_lock_that_is_a_link_still_set_aside(tmp_path: Path,
+                                                                                           dataset: Path) -> None:
+    import gc
+
+    Workspace(dataset).assign([dataset / "cat" / "cat0.png"], "dog")
+    gc.collect()
+    other = FolderLock(dataset, f"{STATE_DIR}/lock")  # another app instance labels the original
+    assert other.try_acquire()
+    copy = tmp_path / "copy"
+    linked_copy(dataset, copy)
+    before = lock_of(dataset)
+    try:  # it may be labeling this very folder (it locked the file before it had two names): hands off
+        ws = Workspace(copy)
+        assert ws.read_only and "another window" in ws.read_only and lock_of(copy) == lock_of(dataset) == before
+    finally:
+        other.release()
+    assert not Workspace(copy).read_only and lock_of(dataset) == (before[0], 1, before[2])
+    linked = tmp_path / "linked"
+    linked_copy(dataset, linked)
+    (linked / STATE_DIR / "lock").unlink()
+    os.symlink(dataset / STATE_DIR / "lock", linked / STATE_DIR / "lock")  # never written through
+    ws = Workspace(linked)
+    assert any("lock" in n and "a link" in n for n in ws.notices), ws.notices
+    assert [p.name.startswith("lock.not-used-") for p in (linked / STATE_DIR).glob("lock.*")] == [True]
+    assert lock_of(dataset) == (before[0], 1, before[2])
 
 
 def test_a_thumbnail_cache_entry_with_another_name_or_a_link_is_a_miss_and_never_touched(

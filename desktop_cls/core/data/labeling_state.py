@@ -4,7 +4,8 @@ anywhere, and none is followed.
 
 - Control files that are links or not what they should be (a `.desktop_cls` link, a journal that is a
   link, a FIFO or a folder, a trash that is a link) are set aside (renamed, which moves a link itself)
-  with a notice; nothing is read or written through them.
+  with a notice; nothing is read or written through them. A writer lock with another name (a copy made with
+  `cp -al` shares the original's) loses that name, and the folder gets a lock of its own.
 - One writer per dataset: an OS lock on .desktop_cls/lock, shared by every Workspace of this process and
   released when the last one goes; a second app instance gets a clear message and a read-only Workspace.
 """
@@ -20,7 +21,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop_cls.core import contained
+from desktop_cls.core import contained, run_lock
 from desktop_cls.core.app_files import read_app_bytes
 from desktop_cls.core.data import tree_walk
 from desktop_cls.core.data.folder_layout import (
@@ -70,7 +71,10 @@ def set_aside_control_files(root: Path) -> list[str]:
             st = contained.lstat(root, rel)
         except OSError:
             break  # .desktop_cls itself could not be used: already reported
-        if st is None or contained.found(st, want_dir, in_place=True) is None:  # the lock: one name only
+        wrong = None if st is None else contained.found(st, want_dir, in_place=True)  # the lock: one name only
+        if st is not None and wrong == contained.HARD_LINK:  # (only a file has another name: the lock)
+            _unshare_lock(root, st)
+        if wrong in (None, contained.HARD_LINK):
             continue
         aside = f"{rel}.not-used-{stamp()}"
         try:
@@ -79,21 +83,41 @@ def set_aside_control_files(root: Path) -> list[str]:
             raise UserError(_("{path} is a link or is not what the app keeps there, and it could not be moved aside "
                               "({reason}); labeling in this folder is off until it is removed").format(
                                   path=root / rel, reason=e)) from None
-        notices.append(_("{path} was a link, another name of a file elsewhere (a hard link) or not what the app keeps "
-                         "there; the app never writes through one in a folder it writes to, so it was renamed {name} "
-                         "and left untouched").format(
+        notices.append(_("{path} was a link or not what the app keeps there; the app never writes through one in a "
+                         "folder it writes to, so it was renamed {name} and left untouched").format(
                              path=root / rel, name=Path(aside).name))
     return notices
 
 
+def _unshare_lock(root: Path, st: os.stat_result) -> None:
+    """The writer lock is a file with another name: a copy of a dataset made with hard links (`cp -al`) shares the
+    original's. Its name here is removed, so this folder gets a lock file of its own (the file is never opened for
+    writing, and its other name keeps it); a lock holds no user data, so this needs no notice. Left as it is while
+    this folder holds it, or another process does: that one locked it before it had a second name, maybe for
+    this folder, which stays read-only until it lets go (hold_writer_lock)."""
+    rel = f"{STATE_DIR}/{LOCK}"
+    holders = [r for r, held in _locks.items() if held.lock.holds(st)]
+    if root in holders or (not holders and run_lock.locked(root, rel)):
+        return
+    with contained.entry(root, rel) as (fd, name):
+        os.unlink(name, dir_fd=fd)
+
+
 def hold_writer_lock(root: Path, owner: object) -> bool:
     """Take (or share, within this process) the dataset's writer lock for `owner`; False when another process
-    holds it. The lock is released when the last owner of this process is garbage collected."""
+    holds it (a lock file with another name is left only while one does). The lock is released when the last
+    owner of this process is garbage collected."""
     held = _locks.get(root)
     if held is None:
         lock = FolderLock(root, f"{STATE_DIR}/{LOCK}")
-        if not lock.try_acquire():
-            return False
+        try:
+            if not lock.try_acquire():
+                return False
+        except contained.Refused:
+            st = contained.lstat(root, lock.rel)
+            if st is not None and contained.found(st, False, in_place=True) == contained.HARD_LINK:
+                return False
+            raise
         held = _locks[root] = _Held(lock)
     held.owners += 1
     weakref.finalize(owner, _drop, root)

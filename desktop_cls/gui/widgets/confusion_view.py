@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWid
 
 from desktop_cls.gui.widgets.confusion_cells import HeatDelegate, cell_colours, heat_colour
 from desktop_cls.gui.widgets.confusion_model import FULL_NAME_ROLE, HEAT_ROLE, ConfusionModel, longest_count
+from desktop_cls.gui.widgets.resized_sections import paint_resized_sections_at_once
 
 __all__ = ["FULL_NAME_ROLE", "HEAT_ROLE", "ConfusionMatrixView", "cell_colours", "heat_colour"]
 FONT_SCALES = (1.0, 0.9, 0.8, 0.7)
@@ -96,6 +97,7 @@ class ConfusionMatrixView(QTableView):
         self.counts = ConfusionModel(self)
         self.setHorizontalHeader(_FittedHeader(Qt.Orientation.Horizontal, self))
         self.setVerticalHeader(_FittedHeader(Qt.Orientation.Vertical, self))
+        paint_resized_sections_at_once(self)  # the cells fitted to the pane as a matrix shows: painted once
         self.setModel(self.counts)
         self.selectionModel().currentChanged.connect(
             lambda now, was: self.currentCellChanged.emit(now.row(), now.column(), was.row(), was.column()))

@@ -15,6 +15,8 @@ from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, QP
 from PySide6.QtGui import QFont, QFontMetrics, QFontMetricsF
 from PySide6.QtWidgets import QHeaderView, QStyle, QTableView, QWidget
 
+from desktop_cls.gui.widgets.resized_sections import paint_resized_sections_at_once
+
 NAME_CHARS = 24  # a longer class name is elided rather than widen the window
 _ROLE = Qt.ItemDataRole
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)  # figures: the digits line up
@@ -138,6 +140,7 @@ class MetricsTable(QTableView):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # the report's order until a header is clicked
         self.setSortingEnabled(True)
+        paint_resized_sections_at_once(self)  # the columns fitted as a result shows: painted once
 
     def rowCount(self) -> int:
         return self.metrics.rowCount()
