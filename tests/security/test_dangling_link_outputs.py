@@ -51,3 +51,13 @@ def test_an_export_onto_a_dangling_link_needs_overwrite(trained_run: tuple[Path,
     with pytest.raises(UserError, match="already exists"):
         check_destination(run, "onnx", tmp_path / "other.onnx")
     assert check_destination(run, "onnx", model, overwrite=True) == model and sidecar.is_symlink()
+
+
+def test_a_run_folder_named_by_a_dangling_link_is_refused_in_words(tmp_path: Path) -> None:
+    """train --out onto such a link ended in a traceback (mkdir: File exists)."""
+    from desktop_cls.core.run_dir import new_run_dir
+
+    link = _dangling(tmp_path / "run", tmp_path / "usb" / "run")
+    with pytest.raises(UserError, match="already exists"):
+        new_run_dir(link, "simple_cnn")
+    assert link.is_symlink() and not (tmp_path / "usb").exists()
