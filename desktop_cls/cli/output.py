@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -59,11 +60,12 @@ def number_in(kind: type[int] | type[float], low: float, high: float) -> Callabl
 
 
 def refuse_existing(out: str | Path, overwrite: bool) -> None:
-    """A file the user already has is replaced only when they said --overwrite; a folder never is."""
+    """A file the user already has is replaced only when they said --overwrite; a folder never is. A link counts
+    as a file there, one whose target is gone too (a link to a drive not plugged in): the write would replace it."""
     if Path(out).is_dir():
         raise UserError(_("{path} is a folder; give the name of a file to write (inside it or elsewhere)").format(
             path=out))
-    if Path(out).exists() and not overwrite:
+    if os.path.lexists(out) and not overwrite:
         raise UserError(_("{path} already exists; choose another file or add --overwrite").format(path=out))
 
 

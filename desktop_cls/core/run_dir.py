@@ -40,9 +40,10 @@ _created: set[Path] = set()  # run folders this process made (removed again if t
 
 def refuse_used_out(out: str | Path) -> Path:
     """`out` as a path; UserError when it exists and is not an empty folder (an earlier run must not be
-    overwritten). The command line asks before it scans the data, so the refusal comes first, not after the plan."""
+    overwritten). The command line asks before it scans the data, so the refusal comes first, not after the plan.
+    A link whose target is gone is refused too (the folder cannot be made there)."""
     p = Path(out).expanduser()
-    if p.exists() and (not p.is_dir() or _has_files(p)):
+    if os.path.lexists(p) and (not p.is_dir() or _has_files(p)):
         raise UserError(_("{path} already exists and is not empty").format(path=p),
                         cli_fix=_("choose a new folder for --out, or continue that run with --resume"),
                         gui_fix=_("choose a new folder, or continue that run with “Resume a run…”"))

@@ -222,13 +222,14 @@ def default_runs_dir() -> Path:
 
 
 def unique_destination(path: Path) -> Path:
-    """path, or 'name (2).ext', 'name (3).ext'... so that nothing existing is overwritten."""
+    """path, or 'name (2).ext', 'name (3).ext'... so that nothing existing is overwritten (a link counts as
+    taken, one whose target is gone too: writing there would replace it)."""
     path = Path(path)
-    if not path.exists():
+    if not os.path.lexists(path):
         return path
     for i in range(2, 100_000):
         candidate = path.with_name(f"{path.stem} ({i}){path.suffix}")
-        if not candidate.exists():
+        if not os.path.lexists(candidate):
             return candidate
     raise FileExistsError(f"no free name for {path}")
 

@@ -121,6 +121,15 @@ def test_rename_merge_and_refusals(dataset: Path) -> None:
     assert len(list((dataset / "cat").iterdir())) == 5
 
 
+def test_the_dataset_folder_itself_is_no_image_to_move(dataset: Path) -> None:
+    """Dropping the dataset folder on one of its classes (it is "inside" the open folder) raised a ValueError that
+    no page expects, instead of one sentence."""
+    ws = Workspace(dataset)
+    for step in (lambda: ws.assign([dataset], "cat"), lambda: ws.trash([str(dataset)])):
+        with pytest.raises(UserError, match="dataset folder itself"):
+            step()
+    assert not ws.can_undo() and not (dataset / STATE_DIR).exists()
+
 def test_undo_and_redo_survive_a_restart(dataset: Path) -> None:
     before = snapshot(dataset)
     ws = Workspace(dataset)

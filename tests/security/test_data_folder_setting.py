@@ -96,3 +96,24 @@ def test_the_window_starts_on_the_default_folder_when_the_settings_name_a_hostil
     assert storage.default_runs_dir() == isolated_user_dirs / "data" / "runs"
     assert tree_snapshot(victim) == before
     w.shutdown()
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX permissions")
+@pytest.mark.parametrize("name", ["", "runs", "cache/features"])
+def test_a_data_folder_every_user_can_write_in_is_refused(tmp_path: Path, name: str) -> None:
+    """/tmp named in the settings, or a folder whose `runs` another user made ready: between the app's mkdir of a
+    run folder and its writes there, another user could put a link in its place."""
+    shared = tmp_path / "data"
+    (shared / name).mkdir(parents=True)
+    os.chmod(shared / name, 0o1777)
+    assert "every user can write" in (data_folder.problem(shared) or "")
+    os.chmod(shared / name, 0o755)
+    assert data_folder.problem(shared) is None
+
+
+@pytest.mark.skipif(os.name == "nt" or os.geteuid() != 0, reason="making a folder another user's needs root")
+def test_a_data_folder_whose_runs_belong_to_another_user_is_refused(tmp_path: Path) -> None:
+    shared = tmp_path / "data"
+    (shared / "runs").mkdir(parents=True)
+    os.chown(shared / "runs", 65534, 65534)
+    assert "belongs to another user" in (data_folder.problem(shared) or "")

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from desktop_cls.core.errors import ModelFileError
+from tests.security.conftest import needs_symlinks
 
 
 def test_a_cut_between_model_and_metadata_never_mixes_them(tmp_path: Path, trained_run: tuple[Path, Path],
@@ -99,3 +100,26 @@ def test_verifying_reports_progress_that_moves(tmp_path: Path, trained_run: tupl
     fractions = [d / t for d, t, _w in fine]
     assert fractions == sorted(fractions) and fractions[-1] == 1.0 and fractions[0] < 0.5
     assert any("of" in w for _d, _t, w in fine)
+
+
+@needs_symlinks
+def test_a_stale_staging_folder_nested_thousands_deep_is_removed(tmp_path: Path) -> None:
+    """An export folder from someone else may hold a folder of the staging pattern nested deeper than a recursive
+    delete goes: the export went on to a RecursionError instead of removing it."""
+    from desktop_cls.core.inference.export_staging import clean_stale_staging
+
+    dead = tmp_path / f".m.onnx.export-{2**22 + 999}-abc"
+    dead.mkdir()
+    fd = os.open(dead, os.O_RDONLY)
+    try:
+        for _level in range(3000):
+            os.mkdir("d", dir_fd=fd)
+            fd, old = os.open("d", os.O_RDONLY, dir_fd=fd), fd
+            os.close(old)
+        os.symlink(tmp_path / "outside", "link", dir_fd=fd)
+    finally:
+        os.close(fd)
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "keep").write_bytes(b"x")
+    assert clean_stale_staging(tmp_path) == [dead]
+    assert not dead.exists() and (tmp_path / "outside" / "keep").read_bytes() == b"x"

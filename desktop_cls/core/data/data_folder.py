@@ -13,7 +13,10 @@ folders. So a data folder is refused, with the reason, when:
 - it is a system folder (or inside one), the home folder itself, or inside a hidden folder of the home other than
   the app's own;
 - it is a link itself (the message names where it leads, to be chosen instead), or one of the names the app
-  makes in it is a link.
+  makes in it is a link;
+- (POSIX) it, or one of the names the app makes in it, belongs to another user or is writable by every user (/tmp,
+  a shared folder): another user could put a link in place of a run folder between the moment the app makes it
+  and the moment it writes there, or have made `runs` ready for that.
 
 The default folders (platformdirs, or DESKTOP_CLS_*_DIR) are the user's own and not checked here.
 """
@@ -21,6 +24,7 @@ The default folders (platformdirs, or DESKTOP_CLS_*_DIR) are the user's own and 
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from pathlib import Path
 
@@ -53,7 +57,7 @@ def problem(folder: str | Path, create: bool = False) -> str | None:
     if contained.is_link(st):  # (a Windows junction too)
         return _("it is a link to {target}; choose that folder itself").format(target=os.path.realpath(path))
     place = _place_problem(Path(os.path.abspath(path)))
-    return place or _link_inside(path) or storage.writable_problem(path)
+    return place or _link_inside(path) or _shared(path) or storage.writable_problem(path)
 
 
 def _place_problem(path: Path) -> str | None:
@@ -99,4 +103,22 @@ def _link_inside(path: Path) -> str | None:
         if _is_link(path / name):
             return _("{name} in it is a link to {target}, where the app would write; delete that link").format(
                 name=path / name, target=os.path.realpath(path / name))
+    return None
+
+
+def _shared(path: Path) -> str | None:
+    """The folder, or a name the app makes in it, is another user's or writable by every user (POSIX)."""
+    if os.name == "nt":
+        return None
+    for where in (path, *(path / n for n in (*MADE_HERE, *(f"cache/{n}" for n in MADE_IN_CACHE)))):
+        try:
+            st = os.lstat(where)
+        except OSError:
+            continue
+        if st.st_uid != os.getuid():
+            return _("{name} belongs to another user, who could put links to your files where the app writes; "
+                     "choose a folder of your own").format(name=where)
+        if stat.S_ISDIR(st.st_mode) and st.st_mode & stat.S_IWOTH:
+            return _("every user can write in {name}, so another one could put links to your files where the app "
+                     "writes; choose a folder of your own").format(name=where)
     return None

@@ -243,6 +243,9 @@ class Workspace:
     # ---- planning helpers ----------------------------------------------------------------------
     def _existing(self, path: str | Path) -> str:
         r = self.rel(path)
+        if r == ".":  # (the dataset folder itself, dropped on one of its classes)
+            raise UserError(_("{path} is the dataset folder itself, not an image in it; nothing was moved").format(
+                path=self.root))
         if not contained.lexists(self.root, r):
             raise UserError(_("{path} no longer exists").format(path=self.abs(r)))
         if r.split("/")[0] == STATE_DIR:

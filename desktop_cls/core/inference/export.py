@@ -86,7 +86,7 @@ def _destination(src: Path, fmt: str, out: str | Path, overwrite: bool) -> Path:
         raise UserError(_("{path} is the metadata of the source model; choose another file name").format(
                 path=sidecar_path(dest)))
     for p in _final_files(fmt, dest):
-        if p.exists() and not overwrite:
+        if os.path.lexists(p) and not overwrite:  # (a link whose target is gone too: it would be replaced)
             raise UserError(_("{path} already exists").format(path=p),
                             cli_fix=_("choose another name, or add --overwrite to replace it"),
                             gui_fix=_("choose another name, or tick “Replace existing files with the same name”"))

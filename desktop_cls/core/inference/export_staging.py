@@ -13,13 +13,14 @@ through a link.
 
 from __future__ import annotations
 
+import contextlib
 import os
-import shutil
 import socket
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from desktop_cls.core.data import tree_walk
 from desktop_cls.core.run_dir import owner_is_gone, process_started
 from desktop_cls.core.storage import as_write_error
 
@@ -55,7 +56,8 @@ def clean_stale_staging(folder: Path) -> list[Path]:
             continue
         owner = {"pid": int(pid_text), "host": host, "pid_started": int(started) if started else None}
         if owner_is_gone(owner):
-            shutil.rmtree(e.path, ignore_errors=True)
+            with contextlib.suppress(OSError):  # (any depth: a folder from someone else may nest thousands deep)
+                tree_walk.remove_tree(folder, e.name)
             removed.append(Path(e.path))
     return removed
 
