@@ -189,16 +189,16 @@ class LabelPage(Page):
                 self._fill_strip()
             self.show_current()
 
-    def do(self, fn: Any, *args: Any, large: bool = False) -> None:
+    def do(self, fn: Any, *args: Any, large: bool = False, images: int = 0) -> None:
         """Apply a labeling step: queued behind those asked for before and carried out off the UI thread, in order
-        (label_steps); a large one (thousands of files) with none queued moves behind the status line, with
-        progress and Cancel."""
+        (label_steps; `images`: how many it files, for the status bar); a large one (thousands of files) with none
+        queued moves behind the status line, with progress and Cancel."""
         if not self.steps.allowed():
             return
         if large and not self.steps.busy() and self.mover.can_run():
             self.mover.start(fn, *args)
             return
-        self.steps.put(self.state.workspace, functools.partial(fn, *args))
+        self.steps.put(self.state.workspace, functools.partial(fn, *args), images=images)
 
     def step_ended(self, error: str = "", listing: Listing | None = None) -> None:
         """A step that ran in the background (a large move, an import) is over: say why it failed, show the folder."""

@@ -1,5 +1,7 @@
 """What the status bar says while the Label page's steps wait for a slow drive (the labeling worker held back here):
-the images left to label as each key is pressed."""
+the images still being filed, the steps that name no image (a class step, an undo) said apart, and the images left
+to label as each key is pressed; and the Data page's changes asked meanwhile wait their turn instead of being
+refused."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from desktop_cls.core import contained
@@ -23,8 +26,55 @@ def quick_quit(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(label_steps, "QUIT_WAIT_S", 0.01)
 
 
+def _status(window: MainWindow) -> str:
+    return window.status_bar.task_status.text()
+
+
 def _filed(qtbot: QtBot, window: MainWindow) -> None:
     qtbot.waitUntil(lambda: not window.label_page.steps.busy() and not window.state.filing.count, timeout=30_000)
+
+
+def _boxes() -> list[QMessageBox]:
+    from PySide6.QtWidgets import QApplication
+
+    return [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+
+
+def test_class_steps_and_undos_are_not_counted_as_images(qtbot: QtBot, window: MainWindow, loose: Path,
+                                                         held: threading.Event) -> None:
+    lp = label_page(qtbot, window, loose)
+    ws = window.state.workspace
+    assert ws is not None
+    lp.do(ws.create_class, "bird")
+    assert _status(window) == "Filing 1 labeling step…"  # (it names no image)
+    press(lp, "cat", "dog")
+    assert _status(window) == "Filing 2 images and 1 more step…"
+    lp.undo()  # queued behind them
+    assert _status(window) == "Filing 2 images and 2 more steps…"
+    held.set()
+    _filed(qtbot, window)
+    qtbot.waitUntil(lambda: _status(window) == "", timeout=30_000)
+    assert (loose / "bird").is_dir() and (loose / "cat" / "new_00.png").exists()
+
+
+def test_images_dropped_on_a_class_button_are_counted_as_images(qtbot: QtBot, window: MainWindow, loose: Path,
+                                                                held: threading.Event) -> None:
+    lp = label_page(qtbot, window, loose)
+    press(lp, "cat")
+    lp.classes.assign_files("fish", [str(loose / "new_05.png"), str(loose / "new_06.png")])
+    assert _status(window) == "Filing 3 images…"
+    held.set()
+    _filed(qtbot, window)
+
+
+def test_the_count_of_steps_reads_in_chinese_too(qtbot: QtBot, window: MainWindow, language: Any) -> None:
+    language("zh_CN")
+    window.state.filing.set_count(0, 1)  # (as the Label page's steps report it)
+    assert _status(window) == "正在保存 1 个标注步骤…"
+    window.state.filing.set_count(3, 2)
+    assert _status(window) == "正在保存 3 张图像的标注和另外 2 个步骤…"
+    window.state.filing.set_count(0)
+    assert _status(window) == ""
 
 
 def test_the_images_left_to_label_follow_each_key(qtbot: QtBot, window: MainWindow, loose: Path,
@@ -56,3 +106,23 @@ def test_a_failed_key_puts_its_image_back_in_the_count(qtbot: QtBot, window: Mai
     held.set()
     _filed(qtbot, window)
     assert (loose / "new_00.png").exists() and f"{left} to label" in dataset_line(window)  # back on the list
+
+
+def test_a_data_page_change_asked_while_keys_wait_follows_them(qtbot: QtBot, window: MainWindow, loose: Path,
+                                                               held: threading.Event) -> None:
+    lp = label_page(qtbot, window, loose)
+    pressed = lp.model.queue[0]
+    press(lp, "dog")
+    window.show_page("data")
+    steps = window.dataset_page.steps
+    ws = window.state.workspace
+    assert ws is not None
+    steps.change(ws.assign, [str(loose / "new_07.png")], "fish")  # dropped on the Data page's class row
+    assert not _boxes()  # not refused: it waits behind the key
+    assert _status(window) == "Filing 1 image… then changing the dataset"
+    assert (loose / "new_07.png").exists()
+    held.set()
+    _filed(qtbot, window)
+    qtbot.waitUntil(lambda: (loose / "fish" / "new_07.png").exists(), timeout=30_000)
+    assert (loose / "dog" / pressed).exists() and not _boxes()
+    assert ws.describe_undo() == "1 image to 'fish'"  # made after the key, as asked
