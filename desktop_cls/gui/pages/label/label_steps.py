@@ -5,9 +5,10 @@ steps wait are queued behind them and act on the step before them, as they would
 
 A step that fails is rolled back by the engine: its image comes back on screen where it still lies loose (a file
 gone from the folder stays off the list), with a message naming the file and what to do. While steps wait the app
-state's `moving_files` keeps other pages' steps out (one writer per dataset), its `filing` counts their images for
-the status bar and holds back what must see them on disk (opening a folder, training, an import: gui.filing);
-quitting waits for them (`flush`).
+state's `moving_files` keeps other steps from starting beside them (one writer per dataset), and its `filing`
+counts their images (and the steps naming none) for the status bar and holds back what must see them on disk
+(opening a folder, training, an import, the Data page's changes, a capture: gui.filing), started once the last is
+filed; quitting waits for them (`flush`).
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ class LabelSteps(QObject):
         self._workspaces[ticket] = ws
         self._images[ticket] = len(taking) or images
         if first:
-            self.page.state.moving_files = True  # (one writer: other pages' steps are refused meanwhile, said)
+            self.page.state.moving_files = True  # (one writer: other pages' steps wait for them: gui.filing)
             self.busy_changed.emit()
         self._count()  # (the status bar says how many)
         if start:
