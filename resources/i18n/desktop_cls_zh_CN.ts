@@ -2308,6 +2308,14 @@ To label more, copy images in with “Import images…”: they wait here for a 
         <source>Open the dataset on the Data page first.</source>
         <translation>请先在“数据”页打开数据集。</translation>
     </message>
+    <message>
+        <source>fixing labels</source>
+        <translation>修正标签</translation>
+    </message>
+    <message>
+        <source>The fix waits for the Label page&apos;s keys to be filed.</source>
+        <translation>修正将在“标注”页的按键保存完毕后进行。</translation>
+    </message>
     <message numerus="yes">
         <source>%n image(s) moved to the trash — Ctrl+Z on the Label page undoes it; evaluate again to update the numbers</source>
         <translation>

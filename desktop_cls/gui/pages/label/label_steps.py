@@ -7,7 +7,7 @@ A step that fails is rolled back by the engine: its image comes back on screen w
 gone from the folder stays off the list), with a message naming the file and what to do. While steps wait the app
 state's `moving_files` keeps other steps from starting beside them (one writer per dataset), and its `filing`
 counts their images (and the steps naming none) for the status bar and holds back what must see them on disk
-(opening a folder, training, an import, the Data page's changes, a capture: gui.filing), started once the last is
+(opening a folder, training, an import, other pages' changes, a capture: gui.filing), started once the last is
 filed; quitting waits for them (`flush`).
 """
 

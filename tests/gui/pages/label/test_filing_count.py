@@ -126,3 +126,22 @@ def test_a_data_page_change_asked_while_keys_wait_follows_them(qtbot: QtBot, win
     qtbot.waitUntil(lambda: (loose / "fish" / "new_07.png").exists(), timeout=30_000)
     assert (loose / "dog" / pressed).exists() and not _boxes()
     assert ws.describe_undo() == "1 image to 'fish'"  # made after the key, as asked
+
+
+def test_a_label_fixed_on_the_evaluate_page_while_keys_wait_follows_them(qtbot: QtBot, window: MainWindow,
+                                                                         loose: Path, held: threading.Event) -> None:
+    from PySide6.QtCore import QItemSelectionModel
+
+    lp = label_page(qtbot, window, loose)
+    pressed = lp.model.queue[0]
+    press(lp, "dog")
+    gallery = window.evaluate_page.mistakes
+    gallery.set_result(["cat", "dog", "fish"], [(str(loose / "cat" / "cat_00.png"), 0, 2, 0.9)], "model.safetensors")
+    gallery.view.selectionModel().select(gallery.model.index(0), QItemSelectionModel.SelectionFlag.Select)
+    gallery.fix_selected("fish")  # a mistake's label fixed, from its menu
+    assert not _boxes()  # not refused: it waits behind the key
+    assert _status(window) == "Filing 1 image… then fixing labels"
+    assert (loose / "cat" / "cat_00.png").exists()
+    held.set()
+    _filed(qtbot, window)
+    assert (loose / "fish" / "cat_00.png").exists() and (loose / "dog" / pressed).exists() and not _boxes()
