@@ -1,6 +1,7 @@
 """The Label page's key presses still being filed (label_steps), as every page sees them: how many images wait, and
 the work that must see them on disk first (opening a folder, training, evaluating, suggesting, an import, emptying
-the trash), held back until the last one is filed, then started in the order asked.
+the trash, the Data page's changes, a capture's filing), held back until the last one is filed, then started in the
+order asked.
 
 Nothing here waits on the UI thread: held work is a callback run when the count falls to zero, so the window keeps
 answering while a slow drive catches up, and the status bar says how many images are still being filed.
@@ -18,13 +19,16 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 
 class Filing(QObject):
-    """`count`: images the labeling lane has not filed yet (a queued step that names no image counts as one)."""
+    """`count`: the labeling lane's steps not filed yet, as `images` (what its key presses and drops file) and
+    `steps` (queued steps that name no image: a class step, an undo or a redo)."""
 
     changed = Signal(int)  # the count, or what follows it, changed (0: all filed)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.count = 0
+        self.images = 0
+        self.steps = 0
         self._held: list[tuple[str | None, Callable[[], object], str]] = []  # (key, work, what it is), in order
 
     def hold(self, work: Callable[[], object], what: str = "", key: str | None = None) -> bool:
@@ -61,12 +65,13 @@ class Filing(QObject):
         """The window is closing: the images are still filed (quitting waits for them), but nothing held starts."""
         self._held.clear()
 
-    def set_count(self, count: int) -> None:
-        """The labeling lane's count; at zero the held work starts, in the order asked (work that queues steps
-        of its own holds the rest back again)."""
-        if count == self.count:
+    def set_count(self, images: int, steps: int = 0) -> None:
+        """The labeling lane's images and other steps not filed yet; at zero the held work starts, in the order
+        asked (work that queues steps of its own holds the rest back again)."""
+        if (images, steps) == (self.images, self.steps):
             return
-        self.count = count
+        self.images, self.steps = images, steps
+        count = self.count = images + steps
         self.changed.emit(count)
         while self._held and not self.count:
             _key, work, _what = self._held.pop(0)
@@ -82,7 +87,8 @@ def _next_words() -> dict[str, str]:
             "evaluate": QCoreApplication.translate("Filing", "evaluating"),
             "suggest": QCoreApplication.translate("Filing", "suggesting labels"),
             "import": QCoreApplication.translate("Filing", "importing images"),
-            "emptyTrash": QCoreApplication.translate("Filing", "emptying the trash")}
+            "emptyTrash": QCoreApplication.translate("Filing", "emptying the trash"),
+            "change": QCoreApplication.translate("Filing", "changing the dataset")}
 
 
 F = TypeVar("F", bound=Callable[..., Any])

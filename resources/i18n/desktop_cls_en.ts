@@ -28,6 +28,13 @@
         </translation>
     </message>
     <message numerus="yes">
+        <source>%n captured image(s) go into &apos;{0}&apos; once the Label page&apos;s keys are filed.</source>
+        <translation>
+            <numerusform>%n captured image goes into &apos;{0}&apos; once the Label page&apos;s keys are filed.</numerusform>
+            <numerusform>%n captured images go into &apos;{0}&apos; once the Label page&apos;s keys are filed.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>Added %n image(s) to &apos;{0}&apos;.</source>
         <translation>
             <numerusform>Added %n image to &apos;{0}&apos;.</numerusform>
@@ -243,6 +250,27 @@
         <translation>
             <numerusform>Filing %n image…</numerusform>
             <numerusform>Filing %n images…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Filing %n labeling step(s)…</source>
+        <translation>
+            <numerusform>Filing %n labeling step…</numerusform>
+            <numerusform>Filing %n labeling steps…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s)</source>
+        <translation>
+            <numerusform>%n image</numerusform>
+            <numerusform>%n images</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n more step(s)</source>
+        <translation>
+            <numerusform>%n more step</numerusform>
+            <numerusform>%n more steps</numerusform>
         </translation>
     </message>
 </context>

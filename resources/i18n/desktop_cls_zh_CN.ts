@@ -192,6 +192,16 @@
         </translation>
     </message>
     <message>
+        <source>labeling the captured images</source>
+        <translation>标注拍摄的图像</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n captured image(s) go into &apos;{0}&apos; once the Label page&apos;s keys are filed.</source>
+        <translation>
+            <numerusform>“标注”页的按键保存完毕后，拍摄的 %n 张图像将放入“{0}”。</numerusform>
+        </translation>
+    </message>
+    <message>
         <source>Another labeling step is still running: the captured images wait among the unlabeled ones (the Label page files them).</source>
         <translation>另一个标注步骤仍在进行：拍摄的图像留在未标注的图像中（可在“标注”页归类）。</translation>
     </message>
@@ -210,8 +220,20 @@
         <translation>还没有图像：请先打开摄像头（或视频）。</translation>
     </message>
     <message>
+        <source>Another folder was opened: the captured images wait among the unlabeled ones of the folder they were taken into.</source>
+        <translation>已打开另一个文件夹：拍摄的图像留在拍摄时所在文件夹的未标注图像中。</translation>
+    </message>
+    <message>
         <source>{0}. The captured images are kept among the unlabeled ones.</source>
         <translation>{0}。拍摄的图像保留在未标注图像中。</translation>
+    </message>
+    <message>
+        <source>undoing the capture</source>
+        <translation>撤销拍摄</translation>
+    </message>
+    <message>
+        <source>Undo capture waits for the Label page&apos;s keys to be filed.</source>
+        <translation>“撤销拍摄”将在“标注”页的按键保存完毕后进行。</translation>
     </message>
     <message>
         <source>Another labeling step is still running; undo when it has finished.</source>
@@ -1282,6 +1304,10 @@ Open it again where it is now, or choose another folder.</source>
         <source>emptying the trash</source>
         <translation>清空回收站</translation>
     </message>
+    <message>
+        <source>changing the dataset</source>
+        <translation>修改数据集</translation>
+    </message>
 </context>
 <context>
     <name>FlipsFollower</name>
@@ -2281,6 +2307,14 @@ To label more, copy images in with “Import images…”: they wait here for a 
     <message>
         <source>Open the dataset on the Data page first.</source>
         <translation>请先在“数据”页打开数据集。</translation>
+    </message>
+    <message>
+        <source>fixing labels</source>
+        <translation>修正标签</translation>
+    </message>
+    <message>
+        <source>The fix waits for the Label page&apos;s keys to be filed.</source>
+        <translation>修正将在“标注”页的按键保存完毕后进行。</translation>
     </message>
     <message numerus="yes">
         <source>%n image(s) moved to the trash — Ctrl+Z on the Label page undoes it; evaluate again to update the numbers</source>
@@ -4030,6 +4064,28 @@ Train image classifiers on your own computer, offline.</source>
         <source>Filing %n image(s)…</source>
         <translation>
             <numerusform>正在保存 %n 张图像的标注…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Filing %n labeling step(s)…</source>
+        <translation>
+            <numerusform>正在保存 %n 个标注步骤…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Filing {images} and {steps}…</source>
+        <translation>正在保存 {images}和{steps}…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s)</source>
+        <translation>
+            <numerusform>%n 张图像的标注</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n more step(s)</source>
+        <translation>
+            <numerusform>另外 %n 个步骤</numerusform>
         </translation>
     </message>
     <message>

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from desktop_cls.gui.shell.main_window import MainWindow
     from desktop_cls.gui.widgets.image_viewer import ImageViewer
 
-from tests.gui.filed_steps import queued_steps, steps_filed_at_once  # noqa: F401  (fixtures)
+from tests.gui.filed_steps import held, queued_steps, steps_filed_at_once  # noqa: F401  (fixtures)
 
 Found = TypeVar("Found", bound="QObject")
 

@@ -1,10 +1,11 @@
 """The Label page files its steps on a worker, in the order asked (tests/gui/pages/label/test_queued_steps.py
 tests that). Most GUI tests assert where a step put the files right after asking for it: for them each step is
 waited for as it is asked (`steps_filed_at_once`, autouse in the GUI and security conftests); a test of the queue
-itself asks for `queued_steps`, which puts the page's own `put` back."""
+itself asks for `queued_steps`, which puts the page's own `put` back, and `held` for a slow drive under it."""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -46,3 +47,20 @@ def queued_steps(monkeypatch: pytest.MonkeyPatch, steps_filed_at_once: None) -> 
     from desktop_cls.gui.pages.label.label_steps import LabelSteps
 
     monkeypatch.setattr(LabelSteps, "put", LabelSteps.put.real)  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def held(monkeypatch: pytest.MonkeyPatch, queued_steps: None) -> Iterator[threading.Event]:
+    """The labeling worker waits before each step until the event is set (a disk that does not answer yet)."""
+    from desktop_cls.core.data import labeling_queue
+
+    gate = threading.Event()
+    real = labeling_queue._carry_out
+
+    def slow(item: Any) -> labeling_queue.Filed:
+        assert gate.wait(30), "the test never let the labeling worker go"
+        return real(item)
+
+    monkeypatch.setattr(labeling_queue, "_carry_out", slow)
+    yield gate
+    gate.set()  # (a test that failed early must not leave the worker waiting)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ from desktop_cls.gui.pages.classify.classify_page import ClassifyPage
 from desktop_cls.gui.pages.classify.webcam import FrameSource
 from desktop_cls.gui.shell.main_window import MainWindow
 from tests.gui.conftest import open_and_wait
+from tests.gui.pages.label.conftest import label_page, press
 
 
 class FakeCamera(FrameSource):
@@ -179,6 +182,36 @@ def test_a_capture_waits_unlabeled_while_a_labeling_step_moves_files(qtbot: QtBo
     go.set()
     qtbot.waitUntil(lambda: not window.state.moving_files, timeout=30_000)
     assert ws.describe_undo() == "1 image to the trash"
+
+
+def test_a_capture_and_its_undo_wait_their_turn_behind_the_label_keys(qtbot: QtBot, window: MainWindow,
+                                                                      tiny_folder: Path, held: threading.Event) -> None:
+    """Keys pressed on the Label page, then a capture, while a slow drive still files the keys: the capture is not
+    refused; its frames go into their class after the keys (one writer, in the order asked), and Undo capture
+    after it takes the capture back, not a key."""
+    loose = tiny_folder
+    shutil.copy(loose / "dog" / "dog_00.png", loose / "new_00.png")
+    lp = label_page(qtbot, window, loose)
+    pressed = lp.model.queue[0]
+    press(lp, "dog")
+    window.show_page("classify")
+    cp = window.classify_page
+    panel = cp.live.capture
+    fake_camera(cp).send((40, 230, 40))
+    panel.capture_one("fish")
+    assert "still running" not in panel.status.text() and "once the Label page's keys are filed" in panel.status.text()
+    assert window.status_bar.task_status.text() == "Filing 1 image… then labeling the captured images"
+    panel.capture_one("cat")
+    panel.undo()  # the cat capture, once it is filed
+    ws = window.state.workspace
+    assert ws is not None and not [n for n in images(loose / "fish") if n.startswith("capture-")]
+    held.set()
+    qtbot.waitUntil(lambda: not window.state.filing.count and not lp.steps.busy(), timeout=30_000)
+    assert (loose / "dog" / pressed).exists()
+    assert len([n for n in images(loose / "fish") if n.startswith("capture-")]) == 1
+    assert not [n for n in images(loose / "cat") if n.startswith("capture-")]
+    assert len([n for n in images(loose) if n.startswith("capture-")]) == 1  # the cat capture, back among the loose
+    assert ws.describe_undo() == "1 image to 'fish'" and ws.describe_redo() == "1 image to 'cat'"
 
 
 def test_a_burst_stops_and_files_its_frames_when_another_folder_is_opened(

@@ -131,6 +131,7 @@ class MainWindow(QMainWindow):
         self.train_page.monitor.progress_text.connect(self.status_bar.on_train_progress)
         self.label_page.retrain_requested.connect(self.start_training)
         self.label_page.classes.counted.connect(self._on_dataset)
+        self.label_page.left_changed.connect(self._on_dataset)  # ("N to label" as each key takes its image)
 
     def _build_sidebar(self, order: list[tuple[PageKey, str, Page]]) -> None:
         """The steps in order, each with its page in the stack, its icon and status badge."""

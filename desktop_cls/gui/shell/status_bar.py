@@ -52,12 +52,19 @@ class WindowStatusBar(QObject):
         state.filing.changed.connect(self.on_filing)
 
     def on_filing(self, count: int) -> None:
-        """The Label page's key presses not yet on disk (a slow or network drive): how many, and what waits for them;
-        gone once the last is filed."""
+        """The Label page's key presses not yet on disk (a slow or network drive): how many images, the steps that
+        name none (a class step, an undo) said apart, and what waits for them; gone once the last is filed."""
         if not count:
             self.task_line.ended("filing")
             return
-        text = self.tr("Filing %n image(s)…", "", count)
+        images, steps = self.filing.images, self.filing.steps
+        if not steps:
+            text = self.tr("Filing %n image(s)…", "", images)
+        elif not images:  # (a class step, an undo or a redo waiting its turn: no image named)
+            text = self.tr("Filing %n labeling step(s)…", "", steps)
+        else:
+            text = self.tr("Filing {images} and {steps}…").format(
+                images=self.tr("%n image(s)", "", images), steps=self.tr("%n more step(s)", "", steps))
         if then := self.filing.next_up():
             text = self.tr("{filing} then {next}").format(filing=text, next=then)
         self.task_line.report_now("filing", 0, 0, text)

@@ -4,12 +4,14 @@ A click (or the class's number key) captures one frame; holding a class button r
 chosen rate until it is released. Each capture or burst is one labeling operation of the dataset's
 journaled Workspace: the frames are written as new images (never over an existing file) and assigned
 to the class in one undoable step, so Ctrl+Z here or on the Label page takes the whole burst back
-(the images return to the unlabeled ones; nothing is deleted).
+(the images return to the unlabeled ones; nothing is deleted). Asked while the Label page's keys are still being
+filed, the step (and an undo) waits for them, in the order asked (gui.filing).
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import os
 from pathlib import Path
 from typing import Any
@@ -250,12 +252,27 @@ class CapturePanel(QWidget):
             QTimer.singleShot(0, self.refresh)  # after the button's release handler has returned
         if name is None or not files or self.workspace is None:
             return
-        if self.state.moving_files:  # one writer: a step on a worker thread is moving this dataset's files
+        self._file(self.workspace, name, files)
+
+    def _file(self, ws: Any, name: str, files: list[str]) -> None:
+        """The frames written into `ws` go into their class as one step: at once, or after the Label page's keys
+        still being filed (gui.filing: in the order asked, one writer); they wait among the unlabeled images while
+        a large step or an import runs, and when another folder was opened meanwhile."""
+        if ws is not self.workspace:  # (held, and another folder was opened once the keys were filed)
+            self.status.setText(self.tr("Another folder was opened: the captured images wait among the unlabeled "
+                                        "ones of the folder they were taken into."))
+            return
+        if self.state.filing.hold(functools.partial(self._file, ws, name, files),
+                                  self.tr("labeling the captured images")):
+            self.status.setText(self.tr("%n captured image(s) go into '{0}' once the Label page's keys are filed.",
+                                        "", len(files)).format(name))
+            return
+        if self.state.moving_files:  # one writer: a large step on a worker thread is moving this dataset's files
             self.status.setText(self.tr("Another labeling step is still running: the captured images wait among "
                                         "the unlabeled ones (the Label page files them)."))
             return
         try:
-            self.workspace.assign(files, name)
+            ws.assign(files, name)
         except UserError as e:
             show_error(self, self.tr("Capture not labeled"), self.tr("{0}. The captured images are kept among the "
                                                                      "unlabeled ones.").format(e))
@@ -268,7 +285,12 @@ class CapturePanel(QWidget):
 
     def undo(self) -> None:
         ws = self.workspace
-        if ws is None or not ws.can_undo() or self.state.opening is not None:  # (not in the folder that is going)
+        if ws is None or self.state.opening is not None:  # (not in the folder that is going)
+            return
+        if self.state.filing.hold(self.undo, self.tr("undoing the capture")):  # (after a capture held, as asked)
+            self.status.setText(self.tr("Undo capture waits for the Label page's keys to be filed."))
+            return
+        if not ws.can_undo():
             return
         if self.state.moving_files:  # (one writer, as above)
             self.status.setText(self.tr("Another labeling step is still running; undo when it has finished."))

@@ -1,9 +1,10 @@
 """The Data page's changes to its dataset (a drop on a class row, the Problems tab's fixes, its Undo), one step at a
-time. A step of many files (thousands of thumbnails dropped on a class, duplicates to the trash, the undo of
-either) runs on a worker thread as the Label page runs it (pages.labeling_step: one journaled step, progress and
-Cancel on the status line); images from elsewhere are imported in the background (pages.image_import); a small
-step is made at once. Every step ends with the folder read again. A reading asked for while a step runs waits
-for it (starting it would cancel the step on the status line) and is made once the step is over.
+time, and after the Label page's key presses still being filed (gui.filing: held until they are, not refused). A
+step of many files (thousands of thumbnails dropped on a class, duplicates to the trash, the undo of either) runs on
+a worker thread as the Label page runs it (pages.labeling_step: one journaled step, progress and Cancel on the
+status line); images from elsewhere are imported in the background (pages.image_import); a small step is made at
+once. Every step ends with the folder read again. A reading asked for while a step runs waits for it (starting it
+would cancel the step on the status line) and is made once the step is over.
 """
 
 from __future__ import annotations
@@ -30,9 +31,10 @@ class DatasetSteps(QObject):
         self.running = False  # a step or an import runs in the background
         self.waiting = ""  # the folder asked to be read meanwhile ("" when none)
 
+    @after_filing("change", replace=False)  # (behind the Label page's key presses still being filed, in order)
     def change(self, fn: Any, *args: Any, files: int = 1) -> None:
         """Apply one workspace step (assign, trash, undo) moving about `files` files; refused, with the reason,
-        while another labeling step runs."""
+        while a large step or an import runs."""
         page = self.page
         if page.state.workspace is None or self.mover.refused_while_busy():
             return

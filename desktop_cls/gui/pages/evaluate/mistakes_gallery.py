@@ -3,6 +3,7 @@ confident first; labels fixed in place from the context menu; Grad-CAM heat maps
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, overload
@@ -227,6 +228,18 @@ class MistakesGallery(QWidget):
         ws = self.state.workspace
         paths = self.selected_paths()
         if ws is None or not paths:
+            show_error(self, self.tr("Cannot fix labels"), self.tr("Open the dataset on the Data page first."))
+            return
+        self._fix(paths, class_name)
+
+    def _fix(self, paths: list[str], class_name: str | None) -> None:
+        """The images into the class (None: the trash), as one undoable step: at once, or after the Label page's
+        keys still being filed (gui.filing: in the order asked, one writer; the folder open then is checked)."""
+        if self.state.filing.hold(functools.partial(self._fix, paths, class_name), self.tr("fixing labels")):
+            self.label.setText(self.tr("The fix waits for the Label page's keys to be filed."))
+            return
+        ws = self.state.workspace
+        if ws is None:
             show_error(self, self.tr("Cannot fix labels"), self.tr("Open the dataset on the Data page first."))
             return
         if (why := self._why_not_now(ws, paths)) is not None:

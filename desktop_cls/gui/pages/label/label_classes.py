@@ -112,7 +112,7 @@ class ClassPanel(QWidget):
         if outside:
             self._import(outside, class_name, inside)
         elif inside:
-            self._do(ws.assign, inside, class_name)
+            self._do(ws.assign, inside, class_name, images=len(inside))
 
     def fill(self, classes: list[str], scanned: Any = None) -> None:
         """Counts come from the last scan of the folder (`scanned`, its DatasetIndex; read again shortly after

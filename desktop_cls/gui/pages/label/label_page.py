@@ -37,12 +37,14 @@ NAV = ("backButton", "skipButton", "trashImageButton")
 
 class LabelPage(Page):
     retrain_requested = Signal()  # the user wants a model trained on the labels as they are now
+    left_changed = Signal()  # the images left to label changed (a key, its failure, an undo): the status bar follows
 
     def __init__(self, state: AppState, tasks: TaskRunner | None = None) -> None:
         super().__init__(state, tasks, "label")
         self._repairs_told: object = None  # the workspace whose repaired history was already reported
         self.model = LabelModel()
         self._badge = Badge.NONE  # the sidebar's badge for this step, as last said
+        self._left = 0  # the images left to label, as last said
         self.reread = FolderReread(self)  # outside changes are read off the UI thread
         self.steps = LabelSteps(self, self.changed)  # key presses filed in order off the UI thread
         self.build()
@@ -159,6 +161,9 @@ class LabelPage(Page):
         if badge != self._badge:  # the sidebar's "! Label" while loose images wait; redrawn only when it changes
             self._badge = badge
             self.state.set_status(PageKey.LABEL, badge)
+        if len(self.model.queue) != self._left:  # (at each key, not only once the folder is read again)
+            self._left = len(self.model.queue)
+            self.left_changed.emit()
         self.view.show_history(ws, self.steps.busy())
         self.suggest_panel.update_buttons()
 
@@ -184,16 +189,16 @@ class LabelPage(Page):
                 self._fill_strip()
             self.show_current()
 
-    def do(self, fn: Any, *args: Any, large: bool = False) -> None:
+    def do(self, fn: Any, *args: Any, large: bool = False, images: int = 0) -> None:
         """Apply a labeling step: queued behind those asked for before and carried out off the UI thread, in order
-        (label_steps); a large one (thousands of files) with none queued moves behind the status line, with
-        progress and Cancel."""
+        (label_steps; `images`: how many it files, for the status bar); a large one (thousands of files) with none
+        queued moves behind the status line, with progress and Cancel."""
         if not self.steps.allowed():
             return
         if large and not self.steps.busy() and self.mover.can_run():
             self.mover.start(fn, *args)
             return
-        self.steps.put(self.state.workspace, functools.partial(fn, *args))
+        self.steps.put(self.state.workspace, functools.partial(fn, *args), images=images)
 
     def step_ended(self, error: str = "", listing: Listing | None = None) -> None:
         """A step that ran in the background (a large move, an import) is over: say why it failed, show the folder."""

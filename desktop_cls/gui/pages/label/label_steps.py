@@ -5,9 +5,10 @@ steps wait are queued behind them and act on the step before them, as they would
 
 A step that fails is rolled back by the engine: its image comes back on screen where it still lies loose (a file
 gone from the folder stays off the list), with a message naming the file and what to do. While steps wait the app
-state's `moving_files` keeps other pages' steps out (one writer per dataset), its `filing` counts their images for
-the status bar and holds back what must see them on disk (opening a folder, training, an import: gui.filing);
-quitting waits for them (`flush`).
+state's `moving_files` keeps other steps from starting beside them (one writer per dataset), and its `filing`
+counts their images (and the steps naming none) for the status bar and holds back what must see them on disk
+(opening a folder, training, an import, other pages' changes, a capture: gui.filing), started once the last is
+filed; quitting waits for them (`flush`).
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ class LabelSteps(QObject):
         self.page, self._made = page, filed
         self.queue = StepQueue()
         self._workspaces: dict[int, Any] = {}  # ticket -> the Workspace it acts on (until it is reported)
-        self._images: dict[int, int] = {}  # ticket -> the images it files (a step naming none, an undo: one)
+        self._images: dict[int, int] = {}  # ticket -> the images it files (0: a class step, an undo, a redo)
 
     def busy(self) -> bool:
         """Whether a step asked for has not been reported yet (waiting, running or on its way back)."""
@@ -66,16 +67,17 @@ class LabelSteps(QObject):
         self.put(ws, functools.partial(step, ws, name), (name,))
         page.update_buttons()
 
-    def put(self, ws: Any, run: Callable[[], Any], taking: tuple[str, ...] = ()) -> None:
-        """Queue a step of the workspace `ws`; a worker carries it out after those asked for before."""
+    def put(self, ws: Any, run: Callable[[], Any], taking: tuple[str, ...] = (), images: int = 0) -> None:
+        """Queue a step of the workspace `ws` (`images`: how many it files, when it takes none off the list); a
+        worker carries it out after those asked for before."""
         ticket, start = self.queue.put(ws.root, run, taking)
         first = not self._workspaces
         self._workspaces[ticket] = ws
-        self._images[ticket] = len(taking) or 1
+        self._images[ticket] = len(taking) or images
         if first:
-            self.page.state.moving_files = True  # (one writer: other pages' steps are refused meanwhile, said)
+            self.page.state.moving_files = True  # (one writer: other pages' steps wait for them: gui.filing)
             self.busy_changed.emit()
-        self.page.state.filing.set_count(sum(self._images.values()))  # (the status bar says how many)
+        self._count()  # (the status bar says how many)
         if start:
             self._start()
 
@@ -107,7 +109,12 @@ class LabelSteps(QObject):
             self._made(filed.step, None, bool(filed.taking))
         else:
             page.update_buttons()
-        page.state.filing.set_count(sum(self._images.values()))
+        self._count()
+
+    def _count(self) -> None:
+        """The status bar's count: the images still to be filed, and the steps that name none."""
+        counts = self._images.values()
+        self.page.state.filing.set_count(sum(counts), sum(1 for n in counts if not n))
 
     def _failed(self, filed: Filed, shown: bool) -> None:
         """The step was rolled back: its images that still lie loose come back on screen (`shown`: their folder is

@@ -53,7 +53,7 @@ class LabelHost(Protocol):
 
     def changed(self) -> None: ...
 
-    def do(self, fn: Any, *args: Any, large: bool = False) -> None: ...
+    def do(self, fn: Any, *args: Any, large: bool = False, images: int = 0) -> None: ...
 
     def keep_focus_on_image(self) -> None: ...
 
@@ -239,7 +239,7 @@ class SuggestionPanel(QWidget):
         page, plan = self.page, self.model.plan(self.threshold())
         ws = self.state.workspace
         if ws is not None and not self.model.moving and (chosen := self.confirm(plan)):
-            page.do(ws.assign_groups, chosen, large=True)
+            page.do(ws.assign_groups, chosen, large=True, images=sum(map(len, chosen.values())))
         page.keep_focus_on_image()
 
     def confirm(self, plan: dict[str, list[str]]) -> dict[str, list[str]]:

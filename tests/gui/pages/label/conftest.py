@@ -1,5 +1,5 @@
 """Counting the Label page's work at scale: the dataset folder listed on the UI thread, beside thousands of loose
-images (hard links of one small picture); and a slow drive under the queued key presses (`held`)."""
+images (hard links of one small picture). A slow drive under the queued key presses (`held`) is filed_steps'."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
-from desktop_cls.core.data import labeling_queue
 from desktop_cls.gui.pages.label.label_page import LabelPage
 from desktop_cls.gui.shell.main_window import MainWindow
 from tests.gui.conftest import open_and_wait
@@ -78,21 +77,6 @@ def loose(tiny_folder: Path) -> Path:
     for i in range(12):
         shutil.copy(tiny_folder / "dog" / f"dog_0{i % 8}.png", tiny_folder / f"new_{i:02d}.png")
     return tiny_folder
-
-
-@pytest.fixture
-def held(monkeypatch: pytest.MonkeyPatch, queued_steps: None) -> Iterator[threading.Event]:
-    """The labeling worker waits before each step until the event is set (a disk that does not answer yet)."""
-    gate = threading.Event()
-    real = labeling_queue._carry_out
-
-    def slow(item: Any) -> labeling_queue.Filed:
-        assert gate.wait(30), "the test never let the labeling worker go"
-        return real(item)
-
-    monkeypatch.setattr(labeling_queue, "_carry_out", slow)
-    yield gate
-    gate.set()  # (a test that failed early must not leave the worker waiting)
 
 
 KEYS = {"cat": Qt.Key.Key_1, "dog": Qt.Key.Key_2, "fish": Qt.Key.Key_3}
