@@ -16,11 +16,11 @@ from tests.gui.conftest import open_and_check
 LONG = "n" * 200
 
 
-def _folder(root: Path, long: bool) -> Path:
-    """Two classes and an image still to label; with `long`, the folder, one class and the image have long names."""
-    folder = make_tiny_folder(root / (LONG if long else "short"), classes=("cat", LONG if long else "dog"),
+def _folder(root: Path, long: bool, name: str = LONG) -> Path:
+    """Two classes and an image still to label; with `long`, the folder, one class and the image are called NAME."""
+    folder = make_tiny_folder(root / (name if long else "short"), classes=("cat", name if long else "dog"),
                               per_class=4)
-    write_image(folder / f"{LONG if long else 'loose'}.png", np.full((16, 16, 3), 128, np.uint8))
+    write_image(folder / f"{name if long else 'loose'}.png", np.full((16, 16, 3), 128, np.uint8))
     return folder
 
 
@@ -55,3 +55,24 @@ def test_the_label_pages_long_class_name_keeps_its_end_in_sight(qtbot: QtBot, wi
     item = listed.item(1)
     assert item.text() == f"{LONG} (4)" and item.toolTip() == LONG
     assert listed.visualItemRect(item).width() <= listed.viewport().width()
+
+
+def test_the_capture_panel_with_long_names_does_not_widen_the_classify_page(qtbot: QtBot, window: MainWindow,
+                                                                            tmp_path: Path) -> None:
+    """With a camera, the Classify page's capture panel names the folder and a button per class: the page needs
+    no more room with a long name than with a short one, and asks for no more with 200 characters than with 40
+    (a button asks room for a name of about 24 letters; a longer one is cut in the middle)."""
+    from tests.gui.test_capture import fake_camera
+
+    cp = window.classify_page
+    widths = []
+    for i, name in enumerate(["", "m" * 40, LONG]):
+        open_and_check(qtbot, window, _folder(tmp_path / str(i), bool(name), name))
+        window.show_page("classify")
+        fake_camera(cp)
+        assert cp.live.capture.isVisible()
+        qtbot.waitUntil(lambda: len(cp.live.capture.class_buttons) == 2, timeout=30_000)
+        QApplication.processEvents()
+        widths.append((cp.minimumSizeHint().width(), cp.sizeHint().width()))
+    (short_min, _), (forty_min, forty), (long_min, long) = widths
+    assert short_min == forty_min == long_min and long == forty, widths

@@ -2,7 +2,8 @@
 
 A class can have a 200-character name: the button shows it cut in the middle with "…" to fit its width (its
 tooltip names the class whole), and asks for no more room than a short name would; a button as wide as the
-name widened the page and the window."""
+name widened the page and the window. `ElidedButton` does that for other buttons named after a class (the
+Classify page's capture buttons)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,47 @@ from desktop_cls.gui.widgets.thumbnail_drag import carries_files, dropped_paths
 WIDEST = 24  # the letters a button asks room for ("1  " and a class name of 21): a longer name is elided
 
 
-class ClassDropButton(QPushButton):
+class ElidedButton(QPushButton):
+    """A push button whose text (a class name) is cut in the middle with "…" when the button is narrower than it;
+    it asks room for WIDEST letters at most, and may shrink to a few (a layout gives it less than its text)."""
+
+    def __init__(self, text: str = "") -> None:
+        super().__init__(text)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)  # narrower than its name
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        widest = self.fontMetrics().horizontalAdvance("M" * WIDEST)
+        return QSize(min(hint.width(), widest + self._padding()), hint.height())
+
+    def minimumSizeHint(self) -> QSize:
+        """Room for a few letters and the "…": a long name is elided, it never widens the page."""
+        hint = super().minimumSizeHint()
+        return QSize(min(hint.width(), self.fontMetrics().horizontalAdvance("M" * 6) + self._padding()),
+                     hint.height())
+
+    def _padding(self) -> int:
+        """What the style draws around the text: the button's width less its text's."""
+        return super().sizeHint().width() - self.fontMetrics().horizontalAdvance(self._shown())
+
+    def _shown(self) -> str:
+        """The text as drawn: the '&&' of action_text shows one '&'."""
+        return self.text().replace("&&", "&")
+
+    def style_option(self) -> QStyleOptionButton:
+        """The style's option for the button, its text cut in the middle to the room there is (its end stays)."""
+        option = QStyleOptionButton()
+        self.initStyleOption(option)
+        room, text = self.width() - self._padding(), self._shown()
+        if self.fontMetrics().horizontalAdvance(text) > room:
+            option.text = action_text(self.fontMetrics().elidedText(text, Qt.TextElideMode.ElideMiddle, room))
+        return option
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        QStylePainter(self).drawControl(QStyle.ControlElement.CE_PushButton, self.style_option())
+
+
+class ClassDropButton(ElidedButton):
     """A class button that also takes images dropped on it (from any thumbnail grid or the file manager).
 
     With no image left to label a click has nothing to put in the class: `set_labeling(False)` greys the button
@@ -33,7 +74,6 @@ class ClassDropButton(QPushButton):
         self.setAccessibleName(text)
         self.setToolTip(literal(tip))
         self.setAcceptDrops(True)
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)  # narrower than its name
         self.labeling = True
         self.dragged_over = False
         self._tip = tip
@@ -62,27 +102,8 @@ class ClassDropButton(QPushButton):
     def hitButton(self, pos: QPoint) -> bool:
         return self.labeling and super().hitButton(pos)
 
-    def sizeHint(self) -> QSize:
-        hint = super().sizeHint()
-        widest = self.fontMetrics().horizontalAdvance("M" * WIDEST)
-        return QSize(min(hint.width(), widest + self._padding()), hint.height())
-
-    def minimumSizeHint(self) -> QSize:
-        """Room for a few letters and the "…": a long name is elided, it never widens the page."""
-        hint = super().minimumSizeHint()
-        return QSize(min(hint.width(), self.fontMetrics().horizontalAdvance("M" * 6) + self._padding()),
-                     hint.height())
-
-    def _padding(self) -> int:
-        """What the style draws around the text: the button's width less its text's."""
-        return super().sizeHint().width() - self.fontMetrics().horizontalAdvance(self.text().replace("&&", "&"))
-
     def paintEvent(self, event: QPaintEvent) -> None:
-        option = QStyleOptionButton()
-        self.initStyleOption(option)
-        room = self.width() - self._padding()
-        if self.fontMetrics().horizontalAdvance(self._text) > room:  # the middle cut: the name's end stays
-            option.text = action_text(self.fontMetrics().elidedText(self._text, Qt.TextElideMode.ElideMiddle, room))
+        option = self.style_option()
         if not (self.labeling or self.dragged_over):
             option.state &= ~QStyle.StateFlag.State_Enabled  # the greyed look of a button that cannot act
             option.state &= ~QStyle.StateFlag.State_MouseOver
