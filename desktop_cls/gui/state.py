@@ -95,6 +95,7 @@ def _same_folder(a: str, b: str) -> bool:
 class AppState(QObject):
     dataset_opening = Signal(str)  # a different folder is being read: what showed the open one goes
     dataset_changed = Signal(object)  # DatasetIndex (also re-sent when opening another folder failed)
+    dataset_checked = Signal(object)  # DatasetIndex: the open one less the images its health check found unreadable
     opening_ended = Signal()  # the folder being read did not open (it failed, or was cancelled): `opening` is None
     run_changed = Signal(str)  # run folder or model file
     core_ready = Signal()
@@ -112,6 +113,7 @@ class AppState(QObject):
         self.filing = Filing(self)  # the Label page's key presses not yet on disk; what must see them waits for them
         self.dataset: DatasetIndex | None = None
         self.opening: str | None = None  # another folder being read: `dataset` is still the one before until it is in
+        self._checked: tuple[DatasetIndex, DatasetIndex] | None = None  # (dataset, it less what its check left out)
         self.run: str | None = None
         self.run_info: RunInfo | None = None
         self.core_loaded = False
@@ -203,6 +205,23 @@ class AppState(QObject):
         elif another and self._chosen_of_another_folder(index.root) and (own := self.last_run_of(index.root)):
             self.set_run(own)
         self._offer_waiting(index.root)
+
+    def set_checked(self, walked: DatasetIndex, checked: DatasetIndex) -> None:
+        """The Data page's health check of `walked` ended with `checked`. The folder walk reads only each image's
+        header: an image whose header is intact and its body cut off was counted and planned for, and left out by
+        the run. When the check left images out of `walked`, still the dataset open, the pages that count or plan
+        what a run trains on (`trainable`) follow it."""
+        if walked is self.dataset and len(checked.samples) != len(walked.samples):
+            self._checked = (walked, checked)
+            self.dataset_checked.emit(checked)
+
+    @property
+    def trainable(self) -> DatasetIndex | None:
+        """What a run trains on: the open dataset, less the images its health check found unreadable once it has
+        (the walk's dataset stays `dataset`: the Data and Label pages show every file in the folder)."""
+        if self._checked is not None and self._checked[0] is self.dataset:
+            return self._checked[1]
+        return self.dataset
 
     def _chosen_of_another_folder(self, folder: str) -> bool:
         """Whether no model is chosen, or the chosen run was trained on another folder than `folder` (a model file,

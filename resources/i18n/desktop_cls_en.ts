@@ -194,6 +194,13 @@
             <numerusform>Stopped after {0} of %n epochs; {1}. Resume it from “Resume a run…”.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n image(s) that cannot be read are left out (see Data → Problems).</source>
+        <translation>
+            <numerusform>%n image that cannot be read is left out (see Data → Problems).</numerusform>
+            <numerusform>%n images that cannot be read are left out (see Data → Problems).</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>SummaryCounts</name>

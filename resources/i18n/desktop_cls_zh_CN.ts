@@ -2981,6 +2981,12 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
             <numerusform>在第 {0} 个轮次（共 %n 个）后停止；{1}。可以通过“继续训练…”接着训练。</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n image(s) that cannot be read are left out (see Data → Problems).</source>
+        <translation>
+            <numerusform>%n 个无法读取的图像不参与训练（见 数据 → 问题）。</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>RunMonitor</name>

@@ -11,7 +11,7 @@ from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from desktop_cls.gui.shell.main_window import MainWindow
-from desktop_cls.gui.widgets.common import ClassDropButton
+from desktop_cls.gui.widgets.class_button import ClassDropButton
 from tests.conftest import make_tiny_folder
 from tests.gui.conftest import cell, dataset_line, open_and_wait, opened_viewer
 

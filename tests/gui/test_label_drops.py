@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop_cls.gui.shell.main_window import MainWindow
-from desktop_cls.gui.widgets.common import ClassDropButton
+from desktop_cls.gui.widgets.class_button import ClassDropButton
 from tests.conftest import write_image
 from tests.gui.conftest import open_and_wait, opened_workspace
 

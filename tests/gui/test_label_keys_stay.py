@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 from desktop_cls.core.data.class_keys import KeyMemory, class_keys
 from desktop_cls.gui.pages.label.label_view import grid_place
 from desktop_cls.gui.shell.main_window import MainWindow
-from desktop_cls.gui.widgets.common import ClassDropButton
+from desktop_cls.gui.widgets.class_button import ClassDropButton
 from tests.gui.conftest import open_and_wait, opened_workspace
 
 

@@ -15,7 +15,7 @@ from desktop_cls.core.data.labeling import Workspace
 from desktop_cls.gui.pages.label.accept_dialog import AcceptDialog
 from desktop_cls.gui.pages.label.label_page import LabelPage
 from desktop_cls.gui.shell.main_window import MainWindow
-from desktop_cls.gui.widgets.common import ClassDropButton
+from desktop_cls.gui.widgets.class_button import ClassDropButton
 from tests.gui.conftest import open_and_check, open_and_wait, opened, opened_workspace
 
 

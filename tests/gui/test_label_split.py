@@ -7,7 +7,7 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 
 from desktop_cls.gui.shell.main_window import MainWindow
-from desktop_cls.gui.widgets.common import ClassDropButton
+from desktop_cls.gui.widgets.class_button import ClassDropButton
 from tests.gui.conftest import open_and_wait, opened, opened_workspace
 
 DIGITS = [str(d) for d in range(10)]

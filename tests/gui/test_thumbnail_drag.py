@@ -12,7 +12,7 @@ from PySide6.QtGui import QDrag, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from desktop_cls.gui.widgets.common import ClassDropButton
+from desktop_cls.gui.widgets.class_button import ClassDropButton
 from desktop_cls.gui.widgets.thumbnail_drag import SelectionDrag, carries_files, dropped_paths
 from desktop_cls.gui.widgets.thumbnails import ThumbnailGrid, ThumbnailModel
 from tests.gui.pages.data.watched import Watched, watched

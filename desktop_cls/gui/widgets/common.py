@@ -6,17 +6,14 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from PySide6.QtCore import QCoreApplication, QMargins, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QMargins, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
-    QDragEnterEvent,
-    QDragLeaveEvent,
     QDropEvent,
     QImage,
     QMouseEvent,
     QPainter,
     QPaintEvent,
-    QPalette,
     QPixmap,
     QResizeEvent,
 )
@@ -31,7 +28,6 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QStyle,
-    QStyleOptionButton,
     QStyleOptionGroupBox,
     QStylePainter,
     QTableWidget,
@@ -40,8 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_cls.gui.widgets.hidpi import device_ratio, sharp_pixmap
-from desktop_cls.gui.widgets.literal_text import action_text, literal, plain_label
-from desktop_cls.gui.widgets.thumbnail_drag import carries_files, dropped_paths
+from desktop_cls.gui.widgets.literal_text import breakable, literal, plain_label
 
 if TYPE_CHECKING:
     import numpy as np
@@ -122,88 +117,13 @@ def accept_as_copy(event: QDropEvent) -> None:
     event.accept()
 
 
-class ClassDropButton(QPushButton):
-    """A class button that also takes images dropped on it (from any thumbnail grid or the file manager).
-
-    With no image left to label a click has nothing to put in the class: `set_labeling(False)` greys the button
-    and ignores clicks, yet leaves it enabled, since Qt hands no drop to a disabled widget and dropping images on
-    a class still brings them into it. While a drag is over it, it shows as it does when it can act."""
-
-    files_dropped = Signal(str, list)  # class name, file paths
-
-    def __init__(self, text: str, class_name: str, name: str, tip: str = "") -> None:
-        super().__init__(action_text(text))  # a class "R&D" shows its '&' (and takes no Alt+D)
-        self.class_name, self._text = class_name, text
-        self.setObjectName(name)
-        self.setAccessibleName(text)
-        self.setToolTip(literal(tip))
-        self.setAcceptDrops(True)
-        self.labeling = True
-        self.dragged_over = False
-        self._tip = tip
-
-    def show_class(self, class_name: str, text: str, name: str, tip: str) -> None:
-        """This button now stands for CLASS_NAME (a class renamed keeps its button); unchanged parts are left alone."""
-        if (class_name, text, name, tip) == (self.class_name, self._text, self.objectName(), self._tip):
-            return
-        self.class_name, self._text, self._tip = class_name, text, tip
-        self.setText(action_text(text))
-        self.setObjectName(name)
-        self.setAccessibleName(text)
-        if self.labeling:  # (otherwise the page's set_labeling gives the drop tip of the new name)
-            self.setToolTip(literal(tip))
-
-    def set_labeling(self, on: bool, drop_tip: str) -> None:
-        """Whether a click labels; when it cannot, the tip and the accessible description say what a drop does."""
-        self.labeling = on
-        self.setToolTip(literal(self._tip if on else drop_tip))
-        self.setAccessibleDescription("" if on else drop_tip)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus if on else Qt.FocusPolicy.NoFocus)
-        if not on and self.hasFocus():
-            self.clearFocus()
-        self.update()
-
-    def hitButton(self, pos: QPoint) -> bool:
-        return self.labeling and super().hitButton(pos)
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        if self.labeling or self.dragged_over:
-            super().paintEvent(event)
-            return
-        option = QStyleOptionButton()
-        self.initStyleOption(option)
-        option.state &= ~QStyle.StateFlag.State_Enabled  # the greyed look of a button that cannot act
-        option.state &= ~QStyle.StateFlag.State_MouseOver
-        option.palette.setCurrentColorGroup(QPalette.ColorGroup.Disabled)
-        QStylePainter(self).drawControl(QStyle.ControlElement.CE_PushButton, option)
-
-    def _drag_over(self, on: bool) -> None:
-        self.dragged_over = on
-        self.update()
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if carries_files(event.mimeData()):
-            accept_as_copy(event)
-            self._drag_over(True)
-
-    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
-        self._drag_over(False)
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        self._drag_over(False)
-        paths = dropped_paths(event.mimeData())
-        if paths:
-            self.files_dropped.emit(self.class_name, paths)
-            accept_as_copy(event)
-
-
 class EmptyState(QWidget):
     """'No dataset yet — open a folder or try the demo': every empty panel says what to do."""
 
     def __init__(self, text: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         lay = QVBoxLayout(self)
-        self.label = plain_label(text)  # "Reading {folder}…" names the user's folder
+        self.label = plain_label()  # "Reading {folder}…" names the user's folder
         self.label.setWordWrap(True)
         self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.label.setObjectName("emptyStateLabel")
@@ -213,9 +133,12 @@ class EmptyState(QWidget):
         lay.addStretch(1)
         lay.addWidget(self.label)
         lay.addStretch(1)
+        self.set_text(text)
 
     def set_text(self, text: str) -> None:
-        self.label.setText(text)
+        """TEXT wrapped within a name with no space in it too (a folder or run name can be 200 characters)."""
+        self.label.setText(breakable(text))
+        self.label.setAccessibleName(text)
 
 
 def split_with_empty_state(empty_text: str, left: QWidget, right: QWidget,

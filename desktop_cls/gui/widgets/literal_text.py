@@ -6,6 +6,7 @@ Qt shows a tooltip as rich text when it guesses so (`Qt.mightBeRichText`): a cla
 from __future__ import annotations
 
 import html
+import re
 
 from PySide6.QtGui import Qt
 from PySide6.QtWidgets import QLabel
@@ -37,3 +38,17 @@ def action_text(text: str) -> str:
     """TEXT for a menu action, button or check box, shown as written: a single '&' marks the next letter as the
     shortcut key and is hidden (a class "R&D" was shown "RD"); '&&' shows one '&'."""
     return text.replace("&", "&&")
+
+
+_UNBROKEN = re.compile(r"[^\s/\\]{41,}")  # a run of more than 40 characters where a line cannot break
+
+
+def breakable(text: str, every: int = 40) -> str:
+    """TEXT with a zero-width space (a place to wrap, drawn as nothing) every EVERY characters of a run that has
+    none: a word-wrapped label is as wide as its longest word, and a 200-character folder name in "Reading …"
+    widened the page and the window by that much."""
+    def cut(run: re.Match[str]) -> str:
+        word = run.group()
+        return "\u200b".join(word[i:i + every] for i in range(0, len(word), every))
+
+    return _UNBROKEN.sub(cut, text)

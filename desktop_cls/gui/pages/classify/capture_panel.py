@@ -18,13 +18,14 @@ from typing import Any
 
 from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QKeySequence, QShortcut
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QSpinBox, QVBoxLayout, QWidget
 
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.storage import unique_destination, write_atomic
+from desktop_cls.gui.widgets.class_button import ElidedButton
 from desktop_cls.gui.widgets.common import button, on_white
 from desktop_cls.gui.widgets.dialogs import show_error
-from desktop_cls.gui.widgets.literal_text import action_text, literal, plain_label
+from desktop_cls.gui.widgets.literal_text import action_text, breakable, literal, plain_label
 
 MAX_CLASS_BUTTONS = 12
 RESCAN_DELAY_MS = 1500
@@ -54,7 +55,7 @@ class CapturePanel(QWidget):
         self.recording: str | None = None  # class of the burst in progress
         self._refresh_after_burst = False
         self.counts: dict[str, int] = {}
-        self.class_buttons: list[QPushButton] = []
+        self.class_buttons: list[ElidedButton] = []
         self._shortcuts: list[QShortcut] = []
         self.burst_timer = QTimer(self)
         self.burst_timer.timeout.connect(self._burst_tick)
@@ -78,6 +79,11 @@ class CapturePanel(QWidget):
         self.undo_button.clicked.connect(self.undo)
         self.status = plain_label()  # names the class recorded into
         self.status.setObjectName("captureStatus")
+        self.status.setWordWrap(True)
+        for label in (self.heading, self.status):  # they wrap in the width the buttons give: a name never widens it
+            policy = label.sizePolicy()
+            policy.setHorizontalPolicy(QSizePolicy.Policy.Ignored)
+            label.setSizePolicy(policy)
         self.grid = QGridLayout()
         row = QHBoxLayout()
         row.addWidget(QLabel(self.tr("Hold to record")))
@@ -127,11 +133,11 @@ class CapturePanel(QWidget):
         elif not classes:
             self.heading.setText(self.tr("The dataset has no classes yet: add one on the Label page."))
         else:
-            self.heading.setText(self.tr("Capture into {0}: click a class (or press its number) for one frame, "
-                                         "hold it to record.").format(ws.root.name))
+            self.heading.setText(breakable(self.tr("Capture into {0}: click a class (or press its number) for one "
+                                                   "frame, hold it to record.").format(ws.root.name)))
         self.counts = self._counts(classes)
         for i, name in enumerate(classes):
-            b = QPushButton()
+            b = ElidedButton()  # a long class name cut in the middle (whole in the tooltip)
             b.setObjectName(f"captureButton{i}")
             b.setAccessibleName(self.tr("Capture into {0}").format(name))
             b.setToolTip(literal(self.tr("Click: one frame into '{0}'. Hold: record until released.").format(name)))
@@ -148,6 +154,10 @@ class CapturePanel(QWidget):
                 self._shortcuts.append(sc)
         self._update_buttons()
         self._sync_shortcuts()
+
+    def _say(self, text: str) -> None:
+        """The status line, wrapped (inside a long class name too: it never widens the page)."""
+        self.status.setText(breakable(text))
 
     def _counts(self, classes: list[str]) -> dict[str, int]:
         """Images per class from the open dataset's index when it lists this folder: listing every class folder
@@ -192,7 +202,7 @@ class CapturePanel(QWidget):
         other one is open."""
         if self.recording is not None:
             self.end_burst()
-            self.status.setText(self.tr("Recording stopped: another folder is being opened. {0}").format(
+            self._say(self.tr("Recording stopped: another folder is being opened. {0}").format(
                 self.status.text()))
         self._update_buttons()
 
@@ -218,10 +228,10 @@ class CapturePanel(QWidget):
         if self.recording is not None:
             self.end_burst()
         if self.state.opening is not None:  # frames written now would land in the folder that is going
-            self.status.setText(self.tr("Another folder is being opened: capture again once it is open."))
+            self._say(self.tr("Another folder is being opened: capture again once it is open."))
             return
         if self.latest is None:
-            self.status.setText(self.tr("No image yet: start the webcam (or a video) first."))
+            self._say(self.tr("No image yet: start the webcam (or a video) first."))
             return
         self.recording = class_name
         self.pending = []
@@ -240,7 +250,7 @@ class CapturePanel(QWidget):
         if path is not None:
             self.pending.append(path)
             if self.recording is not None:
-                self.status.setText(self.tr("Recording into '{0}': %n frame(s)…", "", len(self.pending)).format(
+                self._say(self.tr("Recording into '{0}': %n frame(s)…", "", len(self.pending)).format(
                     self.recording))
 
     def end_burst(self) -> None:
@@ -259,16 +269,16 @@ class CapturePanel(QWidget):
         still being filed (gui.filing: in the order asked, one writer); they wait among the unlabeled images while
         a large step or an import runs, and when another folder was opened meanwhile."""
         if ws is not self.workspace:  # (held, and another folder was opened once the keys were filed)
-            self.status.setText(self.tr("Another folder was opened: the captured images wait among the unlabeled "
+            self._say(self.tr("Another folder was opened: the captured images wait among the unlabeled "
                                         "ones of the folder they were taken into."))
             return
         if self.state.filing.hold(functools.partial(self._file, ws, name, files),
                                   self.tr("labeling the captured images")):
-            self.status.setText(self.tr("%n captured image(s) go into '{0}' once the Label page's keys are filed.",
+            self._say(self.tr("%n captured image(s) go into '{0}' once the Label page's keys are filed.",
                                         "", len(files)).format(name))
             return
         if self.state.moving_files:  # one writer: a large step on a worker thread is moving this dataset's files
-            self.status.setText(self.tr("Another labeling step is still running: the captured images wait among "
+            self._say(self.tr("Another labeling step is still running: the captured images wait among "
                                         "the unlabeled ones (the Label page files them)."))
             return
         try:
@@ -278,7 +288,7 @@ class CapturePanel(QWidget):
                                                                      "unlabeled ones.").format(e))
             return
         self.counts[name] = self.counts.get(name, 0) + len(files)
-        self.status.setText(self.tr("Added %n image(s) to '{0}'.", "", len(files)).format(name))
+        self._say(self.tr("Added %n image(s) to '{0}'.", "", len(files)).format(name))
         self._update_buttons()
         self.captured.emit(name, len(files))
         self.rescan_timer.start()
@@ -288,12 +298,12 @@ class CapturePanel(QWidget):
         if ws is None or self.state.opening is not None:  # (not in the folder that is going)
             return
         if self.state.filing.hold(self.undo, self.tr("undoing the capture")):  # (after a capture held, as asked)
-            self.status.setText(self.tr("Undo capture waits for the Label page's keys to be filed."))
+            self._say(self.tr("Undo capture waits for the Label page's keys to be filed."))
             return
         if not ws.can_undo():
             return
         if self.state.moving_files:  # (one writer, as above)
-            self.status.setText(self.tr("Another labeling step is still running; undo when it has finished."))
+            self._say(self.tr("Another labeling step is still running; undo when it has finished."))
             return
         step = ws.describe_undo()  # (in the user's language: the op's own words say "undo …" in the one of its day)
         try:
@@ -301,7 +311,7 @@ class CapturePanel(QWidget):
         except UserError as e:
             show_error(self, self.tr("Cannot undo"), e.for_gui())
             return
-        self.status.setText(self.tr("Undone: {0}").format(step))
+        self._say(self.tr("Undone: {0}").format(step))
         self.counts = {c: self._count(c) for c in self.counts}
         self._update_buttons()
         self.rescan_timer.start()

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QProgressBar, QT
 
 from desktop_cls.gui.pages.data.data_model import ClassRow
 from desktop_cls.gui.widgets.common import read_only_table
+from desktop_cls.gui.widgets.literal_text import literal
 from desktop_cls.gui.widgets.thumbnail_drag import carries_files, dropped_paths
 
 
@@ -27,6 +28,8 @@ class ClassTable(QTableWidget):
         self.setAcceptDrops(True)
         self.viewport().setAcceptDrops(True)
         self.setDragDropMode(QTableWidget.DragDropMode.DropOnly)
+        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # a long class name keeps its end; whole in its tip
+        self.setWordWrap(False)  # (wrapped at a hyphen, its second line was cut at the end)
         header = self.horizontalHeader()
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
@@ -36,7 +39,9 @@ class ClassTable(QTableWidget):
         biggest = max((r.images for r in rows), default=0)
         self.setRowCount(len(rows))
         for i, r in enumerate(rows):
-            self.setItem(i, 0, QTableWidgetItem(r.name))
+            name = QTableWidgetItem(r.name)
+            name.setToolTip(literal(r.name))
+            self.setItem(i, 0, name)
             num = QTableWidgetItem(f"{r.images:,} ⚠" if r.few else f"{r.images:,}")
             num.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.setItem(i, 1, num)

@@ -220,6 +220,8 @@ class DatasetPage(Page):
         self.tabs.setTabText(1, self.tr("Problems ({0})").format(n) if n else self.tr("Problems"))
         self.summary.setText(self._summary_text())
         self.state.set_status(PageKey.DATA, Badge.ATTENTION if self.model.needs_attention() else Badge.DONE)
+        if self.model.index is not None and self.model.checked is not None:  # training leaves out what it found
+            self.state.set_checked(self.model.index, self.model.checked)
 
     def _read_summary_again(self) -> None:
         """A link takes its colour when the text is read: after a theme switch it kept the old one (dark blue on

@@ -45,7 +45,8 @@ def summary_text(model: DataPageModel, plan: Plan | None = None) -> str:
         return SummaryCounts().unlabeled(len(index.unlabeled)) + "<br>" + QCoreApplication.translate(
             "DatasetPage", "No classes yet: create them on the Label page (Ctrl+2) and label a few images per "
             "class there.")
-    splits = {s: index.split_size(s) for s in ("train", "val", "test")}
+    trained = model.checked or index  # a run leaves out the images the check found unreadable
+    splits = {s: trained.split_size(s) for s in ("train", "val", "test")}
     typical = index.typical_size
     size = QCoreApplication.translate("DatasetPage", ", typically {0}×{1} px").format(*typical) if typical else ""
     folds = plan.cv_folds if plan is not None else 0

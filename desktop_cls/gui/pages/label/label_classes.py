@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
 from desktop_cls.core.i18n import isolated
 from desktop_cls.gui.widgets.common import button as _button
 from desktop_cls.gui.widgets.dialogs import ask_item, ask_text, inform
+from desktop_cls.gui.widgets.elided_list import elide_in_middle
+from desktop_cls.gui.widgets.literal_text import literal
 
 IMAGE_PATTERNS = "*.jpg *.jpeg *.png *.bmp *.tif *.tiff *.webp *.ppm *.pgm"  # what training reads
 
@@ -52,6 +54,7 @@ class ClassPanel(QWidget):
         self._since: dict[str, int] = {}  # images the page's steps moved into (+) or out of (-) each class since
         self.class_list.setObjectName("labelClassList")
         self.class_list.setAccessibleName(self.tr("Classes"))
+        elide_in_middle(self.class_list)  # a 200-character class name keeps its end and its count in sight
         new_cls = _button(self.tr("&New class…"), "newClassButton")
         new_cls.clicked.connect(self.new_class)
         rename = _button(self.tr("Rename…"), "renameClassButton")
@@ -130,6 +133,7 @@ class ClassPanel(QWidget):
         for name in classes:
             item = QListWidgetItem(name if self._counts is None else f"{name} ({self._counts[name]})")
             item.setData(Qt.ItemDataRole.UserRole, name)
+            item.setToolTip(literal(name))
             self.class_list.addItem(item)
         self.counted.emit()
 

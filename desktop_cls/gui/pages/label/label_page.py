@@ -30,6 +30,7 @@ from desktop_cls.gui.pages.labeling_step import BackgroundStep, Listing
 from desktop_cls.gui.pages.page import Page, PageAction
 from desktop_cls.gui.state import AppState, Badge, PageKey
 from desktop_cls.gui.widgets.dialogs import show_error
+from desktop_cls.gui.widgets.literal_text import breakable
 from desktop_cls.gui.work.tasks import TaskRunner
 
 NAV = ("backButton", "skipButton", "trashImageButton")
@@ -174,7 +175,7 @@ class LabelPage(Page):
             return
         s = m.suggestion(name)
         said = self.tr("Suggested: <b>{0}</b> ({1} sure) — Enter accepts it").format(
-            html.escape(s[0]), m.sure(name)) if s else ""
+            html.escape(breakable(s[0])), m.sure(name)) if s else ""
         if s and m.out_of_order():  # it kept its place when the suggestions came, so that no key labels another
             said += "<br>" + self.tr("It keeps its place while it is on screen; the others are least sure first.")
         self.view.show_image(str(ws.root / name),

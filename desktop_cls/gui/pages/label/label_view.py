@@ -24,9 +24,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_cls.core.data.class_keys import KeyMemory, key_of
-from desktop_cls.gui.widgets.common import ClassDropButton, ScaledImageLabel
+from desktop_cls.gui.widgets.class_button import ClassDropButton
+from desktop_cls.gui.widgets.common import ScaledImageLabel
+from desktop_cls.gui.widgets.elided_label import ElidedLabel
 from desktop_cls.gui.widgets.image_viewer import open_viewer
-from desktop_cls.gui.widgets.literal_text import literal, show_plainly
+from desktop_cls.gui.widgets.literal_text import literal
 from desktop_cls.gui.widgets.picture_loading import PictureLoader, screen_limit
 from desktop_cls.gui.widgets.thumbnails import ThumbnailGrid, ThumbnailModel
 
@@ -57,10 +59,10 @@ class LabelView(QWidget):
         self.preview.setObjectName("labelPreview")
         # small enough that the window fits a 1024x640 screen with ten class buttons below it
         self.preview.setMinimumSize(self.fontMetrics().height() * 8, self.fontMetrics().height() * 8)
-        self.caption = self._centred("labelCaption")
-        self.suggestion = self._centred("labelSuggestion")
-        show_plainly(self.caption)  # the file's name; the suggestion is escaped rich text (a bold class name)
-        self.suggestion.setTextFormat(Qt.TextFormat.RichText)
+        self.caption = self._centred("labelCaption", ElidedLabel())  # the file's name, elided when long
+        self.suggestion = self._centred("labelSuggestion", QLabel())
+        self.suggestion.setTextFormat(Qt.TextFormat.RichText)  # escaped rich text: a bold class name, wrapped
+        self.suggestion.setWordWrap(True)
         self.strip_model = ThumbnailModel(side=64)
         self.strip = ThumbnailGrid()
         self.strip.setObjectName("labelStrip")
@@ -96,8 +98,7 @@ class LabelView(QWidget):
         lay.addWidget(self.strip)
 
     @staticmethod
-    def _centred(name: str) -> QLabel:
-        label = QLabel()
+    def _centred(name: str, label: QLabel) -> QLabel:
         label.setObjectName(name)
         label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         return label

@@ -90,6 +90,7 @@ class MethodChoice(QObject):
         self.combo.currentIndexChanged.connect(lambda _i: self._chosen())
         self.combo.activated.connect(self._picked_again)
         form.state.dataset_changed.connect(self.dataset_opened)
+        form.state.dataset_checked.connect(self.dataset_opened)  # the same folder: what the check let a run read
         form.model_combo.currentIndexChanged.connect(lambda _i: self._overridden())
         form.pretrained_check.toggled.connect(lambda _on: self._overridden())
         changed_signal(form.fields.controls["val_fraction"]).connect(lambda *_: self.publish_plan())

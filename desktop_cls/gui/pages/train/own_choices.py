@@ -87,6 +87,7 @@ class OwnChoices:
         self.kept: _Kept | None = None
         self.missed = False
         form.state.dataset_changed.connect(self._dataset_opened)
+        form.state.dataset_checked.connect(self._dataset_opened)
 
     def remembered(self) -> FormChoices:
         """The form's choices for the settings: its own, never those of the resumed run it shows."""

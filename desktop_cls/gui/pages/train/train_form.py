@@ -150,7 +150,7 @@ class TrainForm(QWidget):
         choice = self.method_choice
         return self.planner.plan(choice.key(), choice.epochs_chosen, self.size_follower.pinned and not size_open,
                                  self.flips_follower.pinned and not flips_open, self.fields.raw_values(),
-                                 self.state.dataset)
+                                 self.state.trainable)  # (less what the Data page's check found unreadable)
 
     def _model_changed(self) -> None:
         self.update_enabled()

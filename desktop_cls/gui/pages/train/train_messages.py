@@ -31,6 +31,9 @@ class RunCounts(QObject):
         return self.tr("Stopped after {0} of %n epoch(s); {1}. Resume it from “Resume a run…”.", "",
                        epochs).format(done, summary)
 
+    def left_out(self, images: int) -> str:
+        return self.tr("%n image(s) that cannot be read are left out (see Data → Problems).", "", images)
+
 
 def fmt_seconds(s: float) -> str:
     """1:05 or 1:02:03; a dash while the estimate is unknown."""
@@ -148,8 +151,9 @@ def ready_text(dataset: DatasetIndex, plan: Plan | None) -> str:
         "(Ctrl+T).").format(train, classes, val)
 
 
-def idle_text(dataset: DatasetIndex | None, plan: Plan | None, opening: str | None) -> str:
-    """The line before any run: what pressing Train would do, or what it waits for."""
+def idle_text(dataset: DatasetIndex | None, plan: Plan | None, opening: str | None, left_out: int = 0) -> str:
+    """The line before any run: what pressing Train would do, or what it waits for. `left_out`: the images of the
+    folder the Data page's check found unreadable, which the run leaves out (`dataset` is without them)."""
     if opening is not None:
         return QCoreApplication.translate("TrainPage", "Reading {0}… Train waits until it is open.").format(opening)
     if dataset is None:
@@ -157,7 +161,9 @@ def idle_text(dataset: DatasetIndex | None, plan: Plan | None, opening: str | No
                                           "press Train (about 15 s on the demo data).")
     if (refusal := one_class_refusal(dataset.classes, dataset.root)) is not None:
         return refusal
-    return ready_text(dataset, plan) if dataset.classes else no_classes_text()
+    if not dataset.classes:
+        return no_classes_text()
+    return ready_text(dataset, plan) + (" " + RunCounts().left_out(left_out) if left_out else "")
 
 
 def readiness_tip(ready: Readiness, state: AppState, start_tip: str) -> str:

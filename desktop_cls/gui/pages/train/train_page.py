@@ -105,6 +105,7 @@ class TrainPage(Page):
         they are edited."""
         self.state.core_ready.connect(self._on_core_ready)
         self.state.dataset_changed.connect(lambda _i: self._on_dataset())
+        self.state.dataset_checked.connect(lambda _i: self._show_idle_status())  # with its plan, counted again
         self.state.dataset_opening.connect(lambda _folder: self._follow_opening())
         self.state.opening_ended.connect(self._follow_opening)
         self.state.plan_changed.connect(self._show_idle_status)  # another method may validate otherwise
@@ -167,13 +168,15 @@ class TrainPage(Page):
     def _show_idle_status(self) -> None:
         """The status line before any run: what pressing Train will do, or what is missing. The curves, log and
         progress of another dataset's run (one that ended after this one was opened) go with its outcome."""
-        ds, running = self.state.dataset, self.training.task is not None
+        ds, running = self.state.trainable, self.training.task is not None
         if self.model.shows_outcome_for(running, self.state.tag().dataset):
             return  # a run is going, or the line shows the outcome of a run on this dataset
         if self.model.dataset_changed(running, self.state.tag().dataset):
             self.monitor.clear()  # it is under Past runs, with its dataset's
         plan = self.state.plan_for(ds.root) if ds is not None else None
-        self.monitor.progress_label.setText(idle_text(ds, plan, self.state.opening))
+        walked = self.state.dataset  # (every image of the folder; `ds` less those its check could not read)
+        left_out = len(walked.samples) - len(ds.samples) if walked is not None and ds is not None else 0
+        self.monitor.progress_label.setText(idle_text(ds, plan, self.state.opening, left_out))
 
     def _set_running(self, running: bool) -> None:
         self.buttons["pauseButton"].setEnabled(running)

@@ -30,4 +30,4 @@ def training_request(parent: QWidget, ready: Readiness, state: AppState, options
     except UserError as e:
         show_error(parent, QCoreApplication.translate("TrainPage", "Check the training options"), e.for_gui())
         return None
-    return cfg, training_data(cfg.val_fraction, cfg.seed, state.dataset, state.workspace)
+    return cfg, training_data(cfg.val_fraction, cfg.seed, state.trainable or state.dataset, state.workspace)
