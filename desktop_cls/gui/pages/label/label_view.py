@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_cls.core.data.class_keys import KeyMemory, key_of
+from desktop_cls.core.i18n import isolated
 from desktop_cls.gui.widgets.common import ClassDropButton, ScaledImageLabel
 from desktop_cls.gui.widgets.image_viewer import open_viewer
 from desktop_cls.gui.widgets.literal_text import literal, show_plainly
@@ -128,7 +129,7 @@ class LabelView(QWidget):
         screen's size. Either way through the app's own decoder (picture_loading)."""
         if not self._pictures.load(path, screen_limit(self), lambda picture: self._show_picture(path, picture)):
             self.preview.clear_image()
-            self.preview.setText(self.tr("Opening {0}…").format(Path(path).name))
+            self.preview.setText(self.tr("Opening {0}…").format(isolated(Path(path).name)))
 
     def shutdown(self) -> None:
         self._pictures.shutdown()
@@ -143,7 +144,7 @@ class LabelView(QWidget):
         self.preview.clear_image()
         reason = picture if isinstance(picture, str) and picture else self.tr("not an image")
         self.preview.setText(self.tr("{0} cannot be read as an image: {1}.\n\nDelete moves it to the dataset's "
-                                     "trash; → skips it.").format(Path(path).name, reason.rstrip(".")))
+                                     "trash; → skips it.").format(isolated(Path(path).name), reason.rstrip(".")))
 
     def set_labeling(self, on: bool) -> None:
         """Off when no image is left to label: the class buttons and keys, Back, Skip and Trash cannot act, the strip
@@ -154,7 +155,7 @@ class LabelView(QWidget):
             widget = item.widget() if item is not None else None
             if isinstance(widget, ClassDropButton):
                 widget.set_labeling(on, self.tr("No image waits for a class. Drop images here to put them in "
-                                                "'{0}'").format(widget.class_name))
+                                                "'{0}'").format(isolated(widget.class_name)))
         for sc in self.key_shortcuts:
             sc.setEnabled(on)
         for b in self.nav:
@@ -196,7 +197,7 @@ class LabelView(QWidget):
         for i, name in enumerate(wanted):
             key = names_keys.get(name)
             text = name if key is None or key == name.lower() else f"{key}  {name}"
-            tip = tips[0].format(name, key.upper()) if key else tips[1].format(name)
+            tip = tips[0].format(isolated(name), key.upper()) if key else tips[1].format(isolated(name))
             b = kept.get(name) or (spare.pop(0) if spare else self._new_button())
             b.show_class(name, text, f"classButton{i}", tip)
             self._buttons[name] = b
