@@ -43,13 +43,10 @@ def test_the_capture_panel_isolates_the_dataset_and_class_names(qtbot: QtBot, wi
     assert panel.status.text() == f"Added 1 image to '{FSI}{HEBREW}{PDI}'."
 
 
-def test_the_classify_preview_isolates_a_file_name(qtbot: QtBot, tmp_path: Path) -> None:
-    from desktop_cls.gui.pages.classify.classify_preview import PredictionPreview
-
+def test_the_classify_preview_isolates_a_file_name(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
     broken = tmp_path / f"photo{RLO}gnp.exe"
     broken.write_bytes(b"not an image")
-    preview = PredictionPreview()
-    qtbot.addWidget(preview)
+    preview = window.classify_page.preview  # (its picture loader stops with the window)
     preview.show_file(str(broken))
     qtbot.waitUntil(lambda: "cannot be read" in preview.image.text(), timeout=30_000)
     text = preview.image.text()
@@ -88,3 +85,112 @@ def test_the_label_pages_preview_and_class_buttons_isolate_names(qtbot: QtBot, w
     assert text.startswith(f"{FSI}imgexe.png{PDI} cannot be read as an image: ") and controls(text) == [FSI, PDI]
     tips = [b.toolTip() for b in view._buttons.values()]
     assert any(f"{FSI}{HEBREW}{PDI}" in tip for tip in tips), tips
+
+
+def test_past_runs_headings_isolate_the_dataset_name(qtbot: QtBot, isolated_user_dirs: Path) -> None:
+    from desktop_cls.core.storage import default_runs_dir
+    from desktop_cls.gui.pages.train.past_runs import PastRuns
+    from tests.core.test_run_list import fake_run
+
+    fake_run(default_runs_dir(), "run-a", dataset_root=f"/data/set{RLO}gnp.exe")
+    fake_run(default_runs_dir(), "run-b", dataset_root=f"/data/{HEBREW}")
+    past = PastRuns()
+    qtbot.addWidget(past)
+    past.refresh()
+    past.show_for(f"/data/{HEBREW}")
+    rl = past.runs_list
+    headings = [rl.item(i).text() for i in range(rl.count()) if rl.item(i).text().startswith("Runs of")]
+    assert headings == [f"Runs of {FSI}{HEBREW}{PDI}, the open dataset", f"Runs of {FSI}setgnp.exe{PDI}"]
+
+
+def test_the_confusion_matrix_tooltip_isolates_both_class_names(qtbot: QtBot) -> None:
+    from desktop_cls.gui.widgets.confusion_view import ConfusionMatrixView
+    from tests.gui.conftest import tooltip
+
+    view = ConfusionMatrixView()
+    qtbot.addWidget(view)
+    view.show_counts([HEBREW, f"dog{RLO}x"], [[1, 2], [0, 3]])
+    assert tooltip(view, 0, 1) == f"2 images of '{FSI}{HEBREW}{PDI}' predicted as '{FSI}dogx{PDI}'"
+
+
+def test_the_curves_isolate_class_names(qtbot: QtBot) -> None:
+    import pyqtgraph as pg
+
+    from desktop_cls.gui.widgets.insight_views import draw_curves
+
+    plot = pg.PlotWidget()
+    qtbot.addWidget(plot)
+    draw_curves(plot, {"roc": {"positive": f"<b>{HEBREW}{RLO}", "auc": 0.5, "fpr": [0, 1], "tpr": [0, 1]}})
+    assert plot.getPlotItem().titleLabel.text == f"ROC for '{FSI}&lt;b&gt;{HEBREW}{PDI}' (area 0.500)"
+    draw_curves(plot, {"pr": {f"cat{RLO}": {"recall": [0, 1], "precision": [1, 0], "average_precision": 0.5}}})
+    assert [c.name() for c in plot.getPlotItem().listDataItems()] == [f"{FSI}cat{PDI} (AP 0.50)"]
+
+
+def test_the_merge_question_isolates_the_class_name(qtbot: QtBot, window: MainWindow, tmp_path: Path,
+                                                    monkeypatch) -> None:
+    from desktop_cls.gui.pages.label import label_classes
+
+    open_and_wait(qtbot, window, make_tiny_folder(tmp_path / "set", classes=(HEBREW, "dog"), per_class=2))
+    window.show_page("label")
+    asked: list[str] = []
+
+    def ask_item(_parent: object, _title: str, question: str, *_a: object) -> tuple[str, bool]:
+        asked.append(question)
+        return (HEBREW, True) if len(asked) == 1 else ("", False)  # which class, then cancelled
+
+    monkeypatch.setattr(label_classes, "ask_item", ask_item)
+    window.label_page.classes.merge_class()
+    assert asked[1] == f"Merge '{FSI}{HEBREW}{PDI}' into…"
+
+
+def test_the_label_pages_suggestion_isolates_the_class_and_file_names(qtbot: QtBot, window: MainWindow,
+                                                                      tmp_path: Path, monkeypatch) -> None:
+    from desktop_cls.gui.pages.label import suggestions
+    from desktop_cls.gui.pages.label.label_model import SuggestionResult
+
+    folder = make_tiny_folder(tmp_path / "set", classes=(HEBREW, "dog"), per_class=2)
+    (folder / f"img{RLO}exe.png").write_bytes((folder / "dog" / "dog_00.png").read_bytes())
+    monkeypatch.setattr(suggestions, "suggestion_work", lambda *_a: lambda **_k: SuggestionResult(
+        {f"img{RLO}exe.png": (HEBREW, 0.99)}, (HEBREW, "dog")))
+    open_and_wait(qtbot, window, folder)
+    window.state.set_run(str(tmp_path))  # a model (the suggestions above stand in for it)
+    window.show_page("label")
+    lp = window.label_page
+    assert lp.view.caption.text() == f"{FSI}imgexe.png{PDI}  (1 of 1 unlabeled)"
+    lp.suggest_panel.suggest()
+    qtbot.waitUntil(lambda: bool(lp.model.suggestions), timeout=30_000)
+    assert lp.view.suggestion.text().startswith(f"Suggested: <b>{FSI}{HEBREW}{PDI}</b> (")
+    failed: list[str] = []
+    monkeypatch.setattr(suggestions, "show_error", lambda _p, _t, text, *_a: failed.append(text))
+    monkeypatch.setattr(suggestions, "suggestion_work", lambda *_a: lambda **_k: SuggestionResult(
+        {}, (f"cat{RLO}", HEBREW)))
+    lp.suggest_panel.suggest()
+    qtbot.waitUntil(lambda: bool(failed), timeout=30_000)
+    assert failed[0].startswith(f"The model knows the classes {FSI}cat{PDI}, {FSI}{HEBREW}{PDI}, not this")
+
+
+def test_the_problems_panel_names_the_class_isolated(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    from tests.gui.conftest import open_and_check
+
+    folder = make_tiny_folder(tmp_path / "set", classes=(HEBREW, "dog"), per_class=2)
+    open_and_check(qtbot, window, folder)
+    where = window.dataset_page.problems._where_is(str(folder / HEBREW / f"{HEBREW}_00.png"))
+    assert where.startswith(f"class '{FSI}{HEBREW}{PDI}', ")
+
+
+def test_the_serve_panel_isolates_the_model_name(qtbot: QtBot, window: MainWindow) -> None:
+    panel = window.export_page.serve_panel
+    panel.port, panel._served = 8000, "/runs/served"  # as a server started
+    panel.model_changed(f"/runs/{HEBREW}{RLO}x")
+    assert panel.other_model_label.text().startswith(f"The model chosen above, {FSI}{HEBREW}x{PDI}, is not")
+    panel.port = None
+
+
+def test_the_question_before_moving_many_files_isolates_each_name(qtbot: QtBot, monkeypatch) -> None:
+    from desktop_cls.gui.pages.data import problem_preview
+
+    asked: list[str] = []
+    monkeypatch.setattr(problem_preview, "ask", lambda _p, _t, text, **_k: asked.append(text) or False)
+    paths = [f"/data/set/{HEBREW}/a{i}{RLO}gnp.exe" for i in range(60)]
+    assert not problem_preview.confirm_many(None, paths, 100)
+    assert f"\n  {FSI}{HEBREW}/a0gnp.exe{PDI}\n  {FSI}{HEBREW}/a1gnp.exe{PDI}\n" in asked[0]

@@ -18,6 +18,7 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import QLayout, QVBoxLayout, QWidget
 
+from desktop_cls.core.i18n import isolated
 from desktop_cls.gui.pages.image_import import ImageImport
 from desktop_cls.gui.pages.label.folder_reread import FolderReread
 from desktop_cls.gui.pages.label.label_classes import ClassPanel
@@ -169,12 +170,11 @@ class LabelPage(Page):
             return
         s = m.suggestion(name)
         said = self.tr("Suggested: <b>{0}</b> ({1} sure) — Enter accepts it").format(
-            html.escape(s[0]), m.sure(name)) if s else ""
+            html.escape(isolated(s[0])), m.sure(name)) if s else ""
         if s and m.out_of_order():  # it kept its place when the suggestions came, so that no key labels another
             said += "<br>" + self.tr("It keeps its place while it is on screen; the others are least sure first.")
-        self.view.show_image(str(ws.root / name),
-                             self.tr("{0}  ({1} of {2} unlabeled)").format(name, m.position + 1, len(m.queue)),
-                             said, m.position)
+        place = self.tr("{0}  ({1} of {2} unlabeled)").format(isolated(name), m.position + 1, len(m.queue))
+        self.view.show_image(str(ws.root / name), place, said, m.position)
 
     # ---- labeling ------------------------------------------------------------------------------
     def go_to(self, row: int) -> None:
