@@ -16,6 +16,8 @@ from typing import Any, TypeVar, cast
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
+from desktop_cls.core.i18n import isolated
+
 
 class Filing(QObject):
     """`count`: images the labeling lane has not filed yet (a queued step that names no image counts as one)."""
@@ -46,7 +48,7 @@ class Filing(QObject):
         opening asked for."""
         if reread and self.holds("open"):
             return True
-        what = "" if reread else QCoreApplication.translate("Filing", "opening {0}").format(Path(path).name)
+        what = "" if reread else QCoreApplication.translate("Filing", "opening {0}").format(isolated(Path(path).name))
         return self.hold(functools.partial(open_folder, path, reread), what, "open")
 
     def holds(self, key: str) -> bool:

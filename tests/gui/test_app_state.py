@@ -486,14 +486,15 @@ def test_the_evaluate_gallery_fixes_no_label_while_another_folder_opens_nor_in_t
     assert window.state.opening is not None
     fix()
     assert cat.exists() and not (first / "dog" / cat.name).exists() and gallery.model.rowCount() == 1
-    assert any(f"{second} is being opened" in text for text in errors_shown())
+    assert any(f"\u2068{second}\u2069 is being opened" in text for text in errors_shown())
     go.set()
     qtbot.waitUntil(lambda: window.state.dataset is not None and window.state.dataset.root == str(second),
                     timeout=30_000)
     fix()  # the result shown was evaluated while the first folder was open
     assert cat.exists() and not (first / "dog" / cat.name).exists()
     assert sorted(p.name for p in second.iterdir()) == ["cat", "dog"]
-    assert any(f"These images are in {first}, not in the open folder {second}: open {first}" in text
+    one, two = f"\u2068{first}\u2069", f"\u2068{second}\u2069"  # (isolated)
+    assert any(f"These images are in {one}, not in the open folder {two}: open {one}" in text
                for text in errors_shown())
     for box in QApplication.topLevelWidgets():  # the errors read: closed
         if isinstance(box, QMessageBox):
@@ -501,7 +502,7 @@ def test_the_evaluate_gallery_fixes_no_label_while_another_folder_opens_nor_in_t
     gallery.set_result(["cat", "dog", "fish"], [(str(cat), 0, 1, 0.9)], "")  # evaluated again, the second one open
     fix()  # (the advice was "evaluate again", which then ended in "not inside the dataset folder")
     assert cat.exists() and not (second / "dog" / cat.name).exists()
-    assert any(f"open {first} to fix their labels" in text for text in errors_shown())
+    assert any(f"open \u2068{first}\u2069 to fix their labels" in text for text in errors_shown())
 
 
 def test_open_recent_chooses_the_folders_model_once_the_folder_is_open_not_when_it_never_opens(

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop_cls.core.i18n import BIDI_CONTROLS
@@ -190,7 +191,39 @@ def test_the_question_before_moving_many_files_isolates_each_name(qtbot: QtBot, 
     from desktop_cls.gui.pages.data import problem_preview
 
     asked: list[str] = []
-    monkeypatch.setattr(problem_preview, "ask", lambda _p, _t, text, **_k: asked.append(text) or False)
+
+    def ask(_parent: object, _title: str, text: str, **_k: object) -> bool:
+        asked.append(text)
+        return False
+
+    monkeypatch.setattr(problem_preview, "ask", ask)
     paths = [f"/data/set/{HEBREW}/a{i}{RLO}gnp.exe" for i in range(60)]
-    assert not problem_preview.confirm_many(None, paths, 100)
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    assert not problem_preview.confirm_many(parent, paths, 100)
     assert f"\n  {FSI}{HEBREW}/a0gnp.exe{PDI}\n  {FSI}{HEBREW}/a1gnp.exe{PDI}\n" in asked[0]
+
+
+def test_the_evaluate_pages_empty_states_isolate_run_and_folder_names() -> None:
+    from desktop_cls.gui.pages.evaluate.evaluate_texts import elsewhere_text, empty_text
+
+    text = empty_text("model", f"/runs/{HEBREW}", "/data/set", f"/runs/old{RLO}x")
+    assert text.startswith(f"The model is now {FSI}{HEBREW}{PDI}: the results of the previous model, {FSI}oldx{PDI},")
+    assert controls(text) == [FSI, PDI] * 3
+    text = empty_text("images", f"/runs/{HEBREW}", f"/data/set{RLO}x", None)
+    assert text.startswith(f"The results of {FSI}{HEBREW}{PDI} were on other images")
+    assert text.endswith(f"to score it on {FSI}setx{PDI}.")
+    assert elsewhere_text(f"/data/{HEBREW}").startswith(f"The last evaluation kept in this run's folder was made on "
+                                                         f"the images of {FSI}/data/{HEBREW}{PDI}. ")
+
+
+def test_a_model_of_other_classes_is_named_isolated(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    from desktop_cls.core.storage import default_runs_dir
+    from tests.core.test_run_list import fake_run
+
+    open_and_wait(qtbot, window, make_tiny_folder(tmp_path / "set", classes=("cat", "dog"), per_class=2))
+    run = fake_run(default_runs_dir(), f"run{RLO}x", dataset_root=f"/data/{HEBREW}", classes=["a", "b"])
+    window.state.set_run(str(run))
+    text = window.state.run_mismatch()
+    assert text is not None
+    assert text.startswith(f"The model {FSI}runx{PDI} was trained on {FSI}/data/{HEBREW}{PDI}, whose classes")

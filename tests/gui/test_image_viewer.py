@@ -133,7 +133,8 @@ def test_mistakes_and_their_heat_maps_open_large(qtbot: QtBot, window: MainWindo
     assert ev.model.result is not None
     classes = ev.model.result["classes"]
     assert viewer.current_path() == first[0]
-    assert viewer.caption_label.text().startswith(f"True class: {classes[first[1]]} · predicted: {classes[first[2]]}")
+    assert viewer.caption_label.text().startswith(
+        f"True class: \u2068{classes[first[1]]}\u2069 · predicted: \u2068{classes[first[2]]}\u2069")
     assert viewer.image_size() == (300, 200)  # the heat map, not the file
     window.state.set_run(str(tmp_path / "another-run"))  # the result is taken down: its mistakes go from sight
     assert ev.model.result is None and not viewer.isVisible()

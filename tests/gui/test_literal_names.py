@@ -64,7 +64,7 @@ def test_names_with_markup_are_shown_literally_on_every_page(qtbot: QtBot, windo
         qtbot.wait(10)
         assert _shown_as_markup(window) == [], page
     lp = window.label_page
-    assert lp.view.caption.text().startswith("<b>new.png")  # the text itself is the file's name
+    assert lp.view.caption.text().startswith("\u2068<b>new.png")  # the text itself is the file's name (isolated)
     thumbs = window.dataset_page.thumb_model
     tips = [thumbs.data(thumbs.index(r), Qt.ItemDataRole.ToolTipRole) for r in range(thumbs.rowCount())]
     assert tips and not any(_raw_markup(t) for t in tips) and any("&lt;img src=x&gt;" in t for t in tips)
@@ -103,7 +103,8 @@ def test_the_move_to_class_menu_shows_an_ampersand_in_a_class_name(qtbot: QtBot,
     assert menu is not None
     move = menu.actions()[0].menu()
     assert isinstance(move, QMenu)
-    assert [a.text() for a in move.actions()] == ["R&&D (labeled)", "Q&&A (predicted)", "cat"]  # shown 'R&D', 'Q&A'
+    # shown 'R&D', 'Q&A' (isolated)
+    assert [a.text() for a in move.actions()] == ["\u2068R&&D\u2069 (labeled)", "\u2068Q&&A\u2069 (predicted)", "cat"]
 
 
 def test_the_helpers_show_text_as_written(qtbot: QtBot) -> None:
