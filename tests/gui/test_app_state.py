@@ -271,7 +271,7 @@ def test_opening_another_folder_closes_the_error_boxes_and_viewer_of_the_one_bef
     open_and_wait(qtbot, window, first)
     window.dataset_page.open_folder(str(tmp_path / "missing"))
     qtbot.waitUntil(lambda: bool(errors_shown()), timeout=30_000)
-    assert f"{first} is still open" in errors_shown()[0]
+    assert f"\u2068{first}\u2069 is still open" in errors_shown()[0]
     qtbot.waitUntil(lambda: window.dataset_page.thumb_model.rowCount() > 0, timeout=30_000)  # shown again
     window.dataset_page.view_thumbnail(0)
     viewer = opened_viewer(window.dataset_page)
@@ -329,11 +329,11 @@ def test_train_waits_for_the_folder_being_read_instead_of_training_the_one_befor
     window.open_dataset(second)  # the Data and Label pages show nothing of the first meanwhile
     tp = window.train_page
     train = tp.buttons["trainButton"]
-    assert not train.isEnabled() and f"Reading {second}" in train.toolTip()
-    assert f"Reading {second}" in tp.monitor.progress_label.text()
+    assert not train.isEnabled() and f"Reading \u2068{second}\u2069" in train.toolTip()
+    assert f"Reading \u2068{second}\u2069" in tp.monitor.progress_label.text()
     window.start_training()  # Ctrl+T: said, not a run of the folder open before
     assert not window.state.training
-    assert any(f"{second} is still being read" in text for text in errors_shown())
+    assert any(f"\u2068{second}\u2069 is still being read" in text for text in errors_shown())
     go.set()
     qtbot.waitUntil(lambda: window.state.dataset is not None and window.state.dataset.root == str(second),
                     timeout=30_000)
@@ -545,6 +545,6 @@ def test_rescanning_the_open_folder_after_it_was_deleted_says_it_is_gone_and_wha
     window.dataset_page.rescan()
     qtbot.waitUntil(lambda: bool(errors_shown()), timeout=30_000)
     text = errors_shown()[0]
-    assert f"The folder {folder} is gone: it was moved or deleted" in text
+    assert f"The folder \u2068{folder}\u2069 is gone: it was moved or deleted" in text
     assert "Open it again where it is now, or choose another folder" in text
     assert "still open" not in text and "not found" not in text

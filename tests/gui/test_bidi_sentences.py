@@ -227,3 +227,17 @@ def test_a_model_of_other_classes_is_named_isolated(qtbot: QtBot, window: MainWi
     text = window.state.run_mismatch()
     assert text is not None
     assert text.startswith(f"The model {FSI}runx{PDI} was trained on {FSI}/data/{HEBREW}{PDI}, whose classes")
+
+
+def test_the_data_train_and_export_sentences_isolate_folder_and_run_names(qtbot: QtBot, tmp_path: Path) -> None:
+    from desktop_cls.gui.pages.data.folder_field import failure_text, gone_text
+    from desktop_cls.gui.pages.export.export_texts import exported_what
+    from desktop_cls.gui.pages.train.train_messages import idle_text
+
+    gone = gone_text(f"/data/{HEBREW}{RLO}x")
+    assert gone.startswith(f"The folder {FSI}/data/{HEBREW}x{PDI} is gone: ") and controls(gone) == [FSI, PDI]
+    assert failure_text("It failed.", f"/data/set{RLO}x").endswith(f"\n\n{FSI}/data/setx{PDI} is still open.")
+    assert idle_text(None, None, f"/data/set{RLO}x") == f"Reading {FSI}/data/setx{PDI}… Train waits until it is open."
+    run = tmp_path / f"run{RLO}x"
+    run.mkdir()
+    assert exported_what(str(run)).startswith(f"Exports the best epoch of {FSI}runx{PDI}. ")

@@ -62,7 +62,7 @@ def test_data_thumbnail_opens_in_the_viewer_on_enter(qtbot: QtBot, window: MainW
     viewer = opened_viewer(dp)
     path, cls = dp.thumb_model.items[3]
     assert viewer.isVisible() and viewer.current_path() == path
-    assert viewer.caption_label.text() == f"Class: {cls}"
+    assert viewer.caption_label.text() == f"Class: \u2068{cls}\u2069"
     _loaded(qtbot, viewer, (16, 16))
     assert viewer.zoom > 4  # a 16 px image is fitted to the window, not shown as a speck
     viewer.close()
@@ -153,7 +153,7 @@ def test_classified_images_open_large(qtbot: QtBot, window: MainWindow, trained_
     qtbot.keyClick(cp.results.table, Qt.Key.Key_Return)
     viewer = opened_viewer(cp.results)  # the results own their viewer
     assert viewer.current_path() == cp.results.predictions[2].path
-    assert viewer.caption_label.text().startswith(f"Predicted: {cp.results.predictions[2].label}")
+    assert viewer.caption_label.text().startswith(f"Predicted: \u2068{cp.results.predictions[2].label}\u2069")
     viewer.close()
     qtbot.mouseDClick(cp.preview.image, Qt.MouseButton.LeftButton)
     viewer = opened_viewer(cp.results)

@@ -9,7 +9,6 @@ from typing import Any
 
 from PySide6.QtWidgets import QLayout, QVBoxLayout
 
-from desktop_cls.core.i18n import isolated
 from desktop_cls.gui.pages.classify.classifier_session import ClassifierSession
 from desktop_cls.gui.pages.classify.classify_controls import ClassifyControls
 from desktop_cls.gui.pages.classify.classify_dialogs import ask_folder, ask_images, ask_video, is_video, trust_code
@@ -120,7 +119,7 @@ class ClassifyPage(Page):
         self.results.clear(loading)  # a folder or video under way is said to have stopped, with Classify again
         self.heat_maps.forget()
         if not self.live.running():
-            self.preview.clear(self.tr("Loading {0}…").format(loading) if loading else "")
+            self.preview.show_loading(loading) if loading else self.preview.clear()
 
     def _classify_failed(self, message: str, details: str) -> None:
         show_error(self, self.tr("Classification failed"), message, details)
@@ -209,7 +208,7 @@ class ClassifyPage(Page):
         allow_code = Path(model).suffix.lower() in (".torchscript", ".ts")  # agreed to when it was opened
         self.show_content()
         self.live.webcam.hide_problem()  # a camera's trouble is not this video's
-        self.preview.clear(self.tr("Video: {0}").format(isolated(Path(path).name)))
+        self.preview.show_video(path)
         self.results.classify_video(model, path, allow_code, self.model.threshold, on_stopped=self.preview.clear)
 
     # ---- drag and drop -------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QGridLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
@@ -96,6 +96,14 @@ class PredictionPreview(QWidget):
         reason = picture if isinstance(picture, str) and picture else self.tr("not an image")
         self.image.setText(self.tr("{0} cannot be read as an image: {1}.").format(isolated(Path(path).name),
                                                                                  reason.rstrip(".")))
+
+    def show_loading(self, model: str) -> None:
+        """Nothing shown while the model named loads (the page's words: ClassifyPage)."""
+        self.clear(QCoreApplication.translate("ClassifyPage", "Loading {0}…").format(isolated(model)))
+
+    def show_video(self, path: str) -> None:
+        """Nothing shown while a video is classified: its result is a plot; the caption names the file."""
+        self.clear(QCoreApplication.translate("ClassifyPage", "Video: {0}").format(isolated(Path(path).name)))
 
     def show_frame(self, img: QImage, overlay: Any = None, caption: str = "") -> None:
         """A live frame as it is shown: under the latest heat map overlay when there is one, with the latest
