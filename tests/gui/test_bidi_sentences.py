@@ -241,3 +241,14 @@ def test_the_data_train_and_export_sentences_isolate_folder_and_run_names(qtbot:
     run = tmp_path / f"run{RLO}x"
     run.mkdir()
     assert exported_what(str(run)).startswith(f"Exports the best epoch of {FSI}runx{PDI}. ")
+
+
+def test_a_data_folder_that_cannot_be_used_is_named_isolated(isolated_user_dirs: Path, tmp_path: Path) -> None:
+    from desktop_cls.gui.settings import Settings
+    from desktop_cls.gui.shell.preferences import apply_data_folder
+
+    blocked = tmp_path / f"{HEBREW}{RLO}x"
+    blocked.write_text("a file, not a folder")
+    said = apply_data_folder(Settings(data_folder=str(blocked)))
+    assert said is not None and said.startswith(f"The data folder {FSI}{tmp_path}/{HEBREW}x{PDI} cannot be used (")
+    assert controls(said) == [FSI, PDI] * 2  # the folder and the default one
