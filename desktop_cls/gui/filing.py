@@ -17,6 +17,8 @@ from typing import Any, TypeVar, cast
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
+from desktop_cls.core.i18n import isolated
+
 
 class Filing(QObject):
     """`count`: the labeling lane's steps not filed yet, as `images` (what its key presses and drops file) and
@@ -50,7 +52,7 @@ class Filing(QObject):
         opening asked for."""
         if reread and self.holds("open"):
             return True
-        what = "" if reread else QCoreApplication.translate("Filing", "opening {0}").format(Path(path).name)
+        what = "" if reread else QCoreApplication.translate("Filing", "opening {0}").format(isolated(Path(path).name))
         return self.hold(functools.partial(open_folder, path, reread), what, "open")
 
     def holds(self, key: str) -> bool:

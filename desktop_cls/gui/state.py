@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
+from desktop_cls.core.i18n import isolated
 from desktop_cls.gui.filing import Filing
 from desktop_cls.gui.settings import MAX_RECENT, Settings
 
@@ -146,7 +147,7 @@ class AppState(QObject):
         return QCoreApplication.translate(
             "AppState", "The model {run} was trained on {folder}, whose classes are not this dataset's: train "
             "one here first, or choose a run of this dataset.").format(
-            run=Path(info.path).name, folder=info.dataset_root or "?")
+            run=isolated(Path(info.path).name), folder=isolated(info.dataset_root) if info.dataset_root else "?")
 
     def set_plan(self, dataset: str | None, plan: Plan | None) -> None:
         """The Train form's plan for `dataset` (core's planner: what pressing Train would do), for every page that

@@ -271,7 +271,7 @@ def test_opening_another_folder_closes_the_error_boxes_and_viewer_of_the_one_bef
     open_and_wait(qtbot, window, first)
     window.dataset_page.open_folder(str(tmp_path / "missing"))
     qtbot.waitUntil(lambda: bool(errors_shown()), timeout=30_000)
-    assert f"{first} is still open" in errors_shown()[0]
+    assert f"\u2068{first}\u2069 is still open" in errors_shown()[0]
     qtbot.waitUntil(lambda: window.dataset_page.thumb_model.rowCount() > 0, timeout=30_000)  # shown again
     window.dataset_page.view_thumbnail(0)
     viewer = opened_viewer(window.dataset_page)
@@ -329,11 +329,11 @@ def test_train_waits_for_the_folder_being_read_instead_of_training_the_one_befor
     window.open_dataset(second)  # the Data and Label pages show nothing of the first meanwhile
     tp = window.train_page
     train = tp.buttons["trainButton"]
-    assert not train.isEnabled() and f"Reading {second}" in train.toolTip()
-    assert f"Reading {second}" in tp.monitor.progress_label.text()
+    assert not train.isEnabled() and f"Reading \u2068{second}\u2069" in train.toolTip()
+    assert f"Reading \u2068{second}\u2069" in tp.monitor.progress_label.text()
     window.start_training()  # Ctrl+T: said, not a run of the folder open before
     assert not window.state.training
-    assert any(f"{second} is still being read" in text for text in errors_shown())
+    assert any(f"\u2068{second}\u2069 is still being read" in text for text in errors_shown())
     go.set()
     qtbot.waitUntil(lambda: window.state.dataset is not None and window.state.dataset.root == str(second),
                     timeout=30_000)
@@ -486,14 +486,15 @@ def test_the_evaluate_gallery_fixes_no_label_while_another_folder_opens_nor_in_t
     assert window.state.opening is not None
     fix()
     assert cat.exists() and not (first / "dog" / cat.name).exists() and gallery.model.rowCount() == 1
-    assert any(f"{second} is being opened" in text for text in errors_shown())
+    assert any(f"\u2068{second}\u2069 is being opened" in text for text in errors_shown())
     go.set()
     qtbot.waitUntil(lambda: window.state.dataset is not None and window.state.dataset.root == str(second),
                     timeout=30_000)
     fix()  # the result shown was evaluated while the first folder was open
     assert cat.exists() and not (first / "dog" / cat.name).exists()
     assert sorted(p.name for p in second.iterdir()) == ["cat", "dog"]
-    assert any(f"These images are in {first}, not in the open folder {second}: open {first}" in text
+    one, two = f"\u2068{first}\u2069", f"\u2068{second}\u2069"  # (isolated)
+    assert any(f"These images are in {one}, not in the open folder {two}: open {one}" in text
                for text in errors_shown())
     for box in QApplication.topLevelWidgets():  # the errors read: closed
         if isinstance(box, QMessageBox):
@@ -501,7 +502,7 @@ def test_the_evaluate_gallery_fixes_no_label_while_another_folder_opens_nor_in_t
     gallery.set_result(["cat", "dog", "fish"], [(str(cat), 0, 1, 0.9)], "")  # evaluated again, the second one open
     fix()  # (the advice was "evaluate again", which then ended in "not inside the dataset folder")
     assert cat.exists() and not (second / "dog" / cat.name).exists()
-    assert any(f"open {first} to fix their labels" in text for text in errors_shown())
+    assert any(f"open \u2068{first}\u2069 to fix their labels" in text for text in errors_shown())
 
 
 def test_open_recent_chooses_the_folders_model_once_the_folder_is_open_not_when_it_never_opens(
@@ -544,6 +545,6 @@ def test_rescanning_the_open_folder_after_it_was_deleted_says_it_is_gone_and_wha
     window.dataset_page.rescan()
     qtbot.waitUntil(lambda: bool(errors_shown()), timeout=30_000)
     text = errors_shown()[0]
-    assert f"The folder {folder} is gone: it was moved or deleted" in text
+    assert f"The folder \u2068{folder}\u2069 is gone: it was moved or deleted" in text
     assert "Open it again where it is now, or choose another folder" in text
     assert "still open" not in text and "not found" not in text

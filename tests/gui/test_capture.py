@@ -65,7 +65,7 @@ def test_click_key_and_hold_capture_into_classes_undoably(qtbot: QtBot, window: 
     for _ in range(4):
         cam.send((230, 40, 40))
         qtbot.wait(80)
-    assert "Recording into 'cat'" in panel.status.text()
+    assert "Recording into '\u2068cat\u2069'" in panel.status.text()
     qtbot.mouseRelease(panel.class_buttons[0], Qt.MouseButton.LeftButton)
     burst = [n for n in images(tiny_folder / "cat") if n.startswith("capture-")]
     assert len(burst) >= 3 and ws.describe_undo() == f"{len(burst)} images to 'cat'"

@@ -143,6 +143,6 @@ def test_another_model_says_it_is_loading_until_it_is_ready(qtbot: QtBot, window
     cp = _classified(qtbot, window, trained_run, "cat")
     other = str(run / "model.safetensors")  # the same network by another path: another model to the page
     cp.load_model(other)
-    assert not cp.results.predictions and "Loading model.safetensors" in cp.preview.caption.text()
+    assert not cp.results.predictions and "Loading \u2068model.safetensors\u2069" in cp.preview.caption.text()
     qtbot.waitUntil(lambda: cp.model.loaded, timeout=60_000)
     assert "Model ready" in cp.preview.caption.text()

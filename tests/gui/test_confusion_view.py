@@ -17,6 +17,8 @@ from desktop_cls.gui.widgets.confusion_model import HEAT_ROLE, ConfusionModel, l
 from desktop_cls.gui.widgets.confusion_view import FONT_SCALES, ConfusionMatrixView, cell_colours
 from tests.gui.conftest import as_shown, heading, tooltip
 
+FSI, PDI = "\u2068", "\u2069"
+
 N = 200
 
 
@@ -95,7 +97,8 @@ def test_a_cell_shows_the_text_tooltip_and_colours_of_the_table_of_items(qtbot: 
             v = _counts(12)[r][c]
             assert index.data() == str(v)
             assert index.data(Qt.ItemDataRole.TextAlignmentRole) == Qt.AlignmentFlag.AlignCenter
-            assert tooltip(view, r, c) == f"{v} images of 'class_{r}' predicted as 'class_{c}'"  # (English plural)
+            shown = f"{v} images of '{FSI}class_{r}{PDI}' predicted as '{FSI}class_{c}{PDI}'"  # (English plural)
+            assert tooltip(view, r, c) == shown
             mine, qts = _painted_option(view, index), _painted_option(view, index, generic=True)
             assert (mine.text, mine.displayAlignment, mine.features) == (qts.text, qts.displayAlignment, qts.features)
             assert mine.backgroundBrush.color() == qts.backgroundBrush.color()
@@ -103,7 +106,7 @@ def test_a_cell_shows_the_text_tooltip_and_colours_of_the_table_of_items(qtbot: 
             background, _ = cell_colours(v / 43, r == c, view.palette())
             assert mine.backgroundBrush.color() == background
         view.show_counts(["cat", "dog"], [[1, 0], [0, 1]])
-        assert tooltip(view, 0, 0) == "1 image of 'cat' predicted as 'cat'"
+        assert tooltip(view, 0, 0) == "1 image of '\u2068cat\u2069' predicted as '\u2068cat\u2069'"
         view.show_counts([f"class_{i}" for i in range(12)], _counts(12))
         assert heading(view, 3, tooltip=True) == heading(view, 3, vertical=True, tooltip=True) == "class_3"
     finally:
@@ -232,6 +235,7 @@ def test_class_names_with_markup_show_literally_in_the_tooltips(qtbot: QtBot) ->
     view = ConfusionMatrixView()
     qtbot.addWidget(view)
     view.show_counts(["<b>bold</b>", "<img src=x.png>", "plain"], [[1, 1, 0], [0, 2, 0], [0, 0, 2]])
-    assert as_shown(tooltip(view, 0, 1)) == "1 image of '<b>bold</b>' predicted as '<img src=x.png>'"
+    shown = f"1 image of '{FSI}<b>bold</b>{PDI}' predicted as '{FSI}<img src=x.png>{PDI}'"
+    assert as_shown(tooltip(view, 0, 1)) == shown
     assert as_shown(heading(view, 0, tooltip=True)) == "<b>bold</b>"
     assert heading(view, 2, vertical=True, tooltip=True) == "plain"  # a plain name's tooltip is as it was

@@ -113,7 +113,7 @@ def test_a_class_without_images_shows_dashes_and_stays_out_of_the_macro_average(
 
     assert cells(1) == ["circle", "—", "—", "—", "0"]
     assert cells(2) == ["cross", "0.000", "—", "0.000", "0"]
-    assert "No images of 'circle' among the test images" in tooltip(table, 1, 2)
+    assert "No images of '\u2068circle\u2069' among the test images" in tooltip(table, 1, 2)
     assert "false positives" in tooltip(table, 2, 1)
     assert "false positives" not in tooltip(table, 1, 1)
     macro = next(r for r in range(table.rowCount()) if cell(table, r, 0) == "macro average")
@@ -130,10 +130,10 @@ def test_images_placeholder_names_the_split_evaluate_will_score(window: MainWind
     make_tiny_folder(data / "test", per_class=2, seed=5)
     ev = window.evaluate_page
     window.state.set_dataset(scan(data))
-    assert ev.folder_edit.placeholderText() == "Default: test images of digits"
-    assert ev.folder_edit.toolTip() == "Labeled folder (default: test images of digits)"
+    assert ev.folder_edit.placeholderText() == "Default: test images of \u2068digits\u2069"
+    assert ev.folder_edit.toolTip() == "Labeled folder (default: test images of \u2068digits\u2069)"
     window.state.set_dataset(scan(data / "train"))
-    assert ev.folder_edit.placeholderText() == "Default: validation images of train"
+    assert ev.folder_edit.placeholderText() == "Default: validation images of \u2068train\u2069"
 
 
 def test_a_run_that_learned_every_image_names_its_cross_validation(window: MainWindow, tmp_path: Path,
@@ -151,9 +151,10 @@ def test_a_run_that_learned_every_image_names_its_cross_validation(window: MainW
     (run / CV_FILE).write_text("{}")
     window.state.set_run(str(run))
     field = window.evaluate_page.folder_edit
-    assert field.placeholderText() == f"Default: all of {trained_run[1].name}, cross-validated"
+    assert field.placeholderText() == f"Default: all of \u2068{trained_run[1].name}\u2069, cross-validated"
     text = field.toolTip()
-    assert text == f"Labeled folder (default: every image of {trained_run[1].name}, as cross-validation predicted it)"
+    name = f"\u2068{trained_run[1].name}\u2069"  # (isolated)
+    assert text == f"Labeled folder (default: every image of {name}, as cross-validation predicted it)"
 
 
 def test_the_empty_page_names_the_new_model_and_never_results_that_are_not_shown(window: MainWindow,
@@ -170,10 +171,12 @@ def test_the_empty_page_names_the_new_model_and_never_results_that_are_not_shown
 
     window.state.set_run(second)
     assert ev.model.result is None
-    assert ev.empty.label.text() == ("The model is now run-second: the results of the previous model, run-first, were "
-                               "cleared. Press Evaluate (Ctrl+E) to score run-second.")
+    assert ev.empty.label.text() == ("The model is now \u2068run-second\u2069: the results of the previous model, "
+                                     "\u2068run-first\u2069, were cleared. Press Evaluate (Ctrl+E) to score "
+                                     "\u2068run-second\u2069.")
     window.state.set_run(first)
-    assert ev.empty.label.text().startswith("No evaluation yet — press Evaluate (Ctrl+E) to score run-first")
+    assert ev.empty.label.text().startswith(
+        "No evaluation yet — press Evaluate (Ctrl+E) to score \u2068run-first\u2069")
 
 
 def test_the_summary_says_which_pictures_it_learned_were_left_out(qtbot: QtBot, window: MainWindow,
@@ -259,7 +262,8 @@ def test_move_to_class_marks_the_labelled_class_off_and_the_predicted_one(window
     assert isinstance(move, QMenu)
     actions = {a.text(): a for a in move.actions()}
     classes = gallery.classes
-    labelled, guessed = f"{classes[true]} (labeled)", f"{classes[predicted]} (predicted)"
+    labelled, guessed = (f"\u2068{classes[true]}\u2069 (labeled)",
+                         f"\u2068{classes[predicted]}\u2069 (predicted)")
     assert labelled in actions and not actions[labelled].isEnabled()
     assert guessed in actions and actions[guessed].isEnabled()
     others = [a for t, a in actions.items() if t not in (labelled, guessed)]

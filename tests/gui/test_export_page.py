@@ -331,7 +331,7 @@ def slow_serve_start(qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypat
     panel.port_spin.setValue(0)
     qtbot.mouseClick(panel.serve_button, Qt.MouseButton.LeftButton)
     assert opened.wait(30)
-    qtbot.waitUntil(lambda: "Starting to serve slow-run" in window.status_bar.task_status.text())
+    qtbot.waitUntil(lambda: "Starting to serve \u2068slow-run\u2069" in window.status_bar.task_status.text())
     return release, listening
 
 
@@ -364,7 +364,7 @@ def test_quitting_while_serving_starts_says_the_start_is_cancelled(
     asked = quit_questions(monkeypatch)
     try:
         assert not window.close()  # No: the window stays and the start goes on
-        assert asked == ["Serving slow-run is starting; quitting cancels it.\n\nQuit anyway?"]
+        assert asked == ["Serving \u2068slow-run\u2069 is starting; quitting cancels it.\n\nQuit anyway?"]
         assert window.export_page.serve_panel.starting() is not None
     finally:
         window.export_page.serve_panel.cancel_start()

@@ -62,7 +62,7 @@ def test_data_thumbnail_opens_in_the_viewer_on_enter(qtbot: QtBot, window: MainW
     viewer = opened_viewer(dp)
     path, cls = dp.thumb_model.items[3]
     assert viewer.isVisible() and viewer.current_path() == path
-    assert viewer.caption_label.text() == f"Class: {cls}"
+    assert viewer.caption_label.text() == f"Class: \u2068{cls}\u2069"
     _loaded(qtbot, viewer, (16, 16))
     assert viewer.zoom > 4  # a 16 px image is fitted to the window, not shown as a speck
     viewer.close()
@@ -133,7 +133,8 @@ def test_mistakes_and_their_heat_maps_open_large(qtbot: QtBot, window: MainWindo
     assert ev.model.result is not None
     classes = ev.model.result["classes"]
     assert viewer.current_path() == first[0]
-    assert viewer.caption_label.text().startswith(f"True class: {classes[first[1]]} · predicted: {classes[first[2]]}")
+    assert viewer.caption_label.text().startswith(
+        f"True class: \u2068{classes[first[1]]}\u2069 · predicted: \u2068{classes[first[2]]}\u2069")
     assert viewer.image_size() == (300, 200)  # the heat map, not the file
     window.state.set_run(str(tmp_path / "another-run"))  # the result is taken down: its mistakes go from sight
     assert ev.model.result is None and not viewer.isVisible()
@@ -152,7 +153,7 @@ def test_classified_images_open_large(qtbot: QtBot, window: MainWindow, trained_
     qtbot.keyClick(cp.results.table, Qt.Key.Key_Return)
     viewer = opened_viewer(cp.results)  # the results own their viewer
     assert viewer.current_path() == cp.results.predictions[2].path
-    assert viewer.caption_label.text().startswith(f"Predicted: {cp.results.predictions[2].label}")
+    assert viewer.caption_label.text().startswith(f"Predicted: \u2068{cp.results.predictions[2].label}\u2069")
     viewer.close()
     qtbot.mouseDClick(cp.preview.image, Qt.MouseButton.LeftButton)
     viewer = opened_viewer(cp.results)

@@ -92,7 +92,7 @@ def test_a_file_that_is_not_a_picture_is_said_so_instead_of_showing_the_one_befo
     assert lp.model.current() == "img_0000.png" and preview.source() is not None
     QTest.keyClick(lp, Qt.Key.Key_Right)
     assert lp.model.current() == "img_0001.png" and preview.pixmap().isNull()  # (its size unknown: read off the UI
-    qtbot.waitUntil(lambda: "img_0001.png cannot be read" in preview.text(), timeout=10_000)  # thread)
+    qtbot.waitUntil(lambda: "\u2068img_0001.png\u2069 cannot be read" in preview.text(), timeout=10_000)  # thread)
     assert preview.pixmap().isNull() and "damaged" in preview.text()  # the decoder's reason
     QTest.keyClick(lp, Qt.Key.Key_Right)  # the next picture shows again
     assert not preview.pixmap().isNull() and preview.text() == ""
@@ -109,7 +109,8 @@ def test_a_photo_is_opened_off_the_ui_thread_at_the_screens_size(qtbot: QtBot, w
     preview = lp.view.preview
     QTest.keyClick(lp, Qt.Key.Key_Right)
     assert lp.model.current() == "img_0001.png"
-    assert preview.source() is None and "Opening img_0001.png" in preview.text()  # not decoded on this thread
+    # (not decoded on this thread:)
+    assert preview.source() is None and "Opening \u2068img_0001.png\u2069" in preview.text()
     qtbot.waitUntil(lambda: preview.source() is not None, timeout=10_000)
     picture = preview.source()
     assert picture is not None
@@ -129,7 +130,7 @@ def test_a_picture_of_half_a_megapixel_is_opened_off_the_ui_thread(qtbot: QtBot,
     lp = window.label_page
     preview = lp.view.preview
     QTest.keyClick(lp, Qt.Key.Key_Right)
-    assert preview.source() is None and "Opening img_0001.png" in preview.text()
+    assert preview.source() is None and "Opening \u2068img_0001.png\u2069" in preview.text()
     qtbot.waitUntil(lambda: preview.source() is not None, timeout=10_000)
     source = preview.source()
     assert source is not None and source.width() == source.height() > 0

@@ -425,7 +425,7 @@ def test_a_confidence_the_check_lowered_reads_as_at_least_on_the_page(qtbot: QtB
     captions = {lp.view.strip_model.items[r][1] for r in range(60)}
     assert captions == {"dog 62%", "cat ≥ 90%"}
     lp.go_to(next(r for r in range(60) if lp.model.caption(lp.model.queue[r]) == "cat ≥ 90%"))
-    assert "(≥ 90% sure)" in lp.view.suggestion.text() and "<b>cat</b>" in lp.view.suggestion.text()
+    assert "(≥ 90% sure)" in lp.view.suggestion.text() and "<b>\u2068cat\u2069</b>" in lp.view.suggestion.text()
 
 
 def test_filing_the_last_image_while_its_live_suggestion_is_made_leaves_no_ready_line(

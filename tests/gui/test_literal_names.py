@@ -64,7 +64,7 @@ def test_names_with_markup_are_shown_literally_on_every_page(qtbot: QtBot, windo
         qtbot.wait(10)
         assert _shown_as_markup(window) == [], page
     lp = window.label_page
-    assert lp.view.caption.text().startswith("<b>new.png")  # the text itself is the file's name
+    assert lp.view.caption.text().startswith("\u2068<b>new.png")  # the text itself is the file's name (isolated)
     thumbs = window.dataset_page.thumb_model
     tips = [thumbs.data(thumbs.index(r), Qt.ItemDataRole.ToolTipRole) for r in range(thumbs.rowCount())]
     assert tips and not any(_raw_markup(t) for t in tips) and any("&lt;img src=x&gt;" in t for t in tips)
@@ -87,7 +87,7 @@ def test_past_runs_tooltips_name_a_folder_with_markup_as_written(qtbot: QtBot, i
     past.show_for("/data/other")  # two groups: a heading names the folder
     assert _shown_as_markup(past) == []
     tips = [past.runs_list.item(i).toolTip() for i in range(past.runs_list.count())]
-    assert any("Trained on /data/&lt;img src=x&gt;" in t for t in tips), tips
+    assert any("Trained on \u2068/data/&lt;img src=x&gt;\u2069" in t for t in tips), tips
 
 
 def test_the_move_to_class_menu_shows_an_ampersand_in_a_class_name(qtbot: QtBot, isolated_user_dirs: Path) -> None:
@@ -103,7 +103,8 @@ def test_the_move_to_class_menu_shows_an_ampersand_in_a_class_name(qtbot: QtBot,
     assert menu is not None
     move = menu.actions()[0].menu()
     assert isinstance(move, QMenu)
-    assert [a.text() for a in move.actions()] == ["R&&D (labeled)", "Q&&A (predicted)", "cat"]  # shown 'R&D', 'Q&A'
+    # shown 'R&D', 'Q&A' (isolated)
+    assert [a.text() for a in move.actions()] == ["\u2068R&&D\u2069 (labeled)", "\u2068Q&&A\u2069 (predicted)", "cat"]
 
 
 def test_the_helpers_show_text_as_written(qtbot: QtBot) -> None:

@@ -283,8 +283,8 @@ def test_recent_runs_say_the_folder_each_was_trained_on_and_which_one_is_in_use(
     menus = window.menus
     menus._fill_recent_runs()
     actions = menus.recent_runs_menu.actions()
-    assert [a.text() for a in actions] == ["20261207-080000-quick (trained on birds)",
-                                           "20261207-090000-quick (trained on flowers)"]
+    assert [a.text() for a in actions] == ["\u206820261207-080000-quick\u2069 (trained on \u2068birds\u2069)",
+                                           "\u206820261207-090000-quick\u2069 (trained on \u2068flowers\u2069)"]
     assert [a.isChecked() for a in actions] == [True, False] and actions[1].toolTip() == str(flowers)
     actions[1].trigger()
     assert window.state.run == str(flowers)

@@ -314,7 +314,7 @@ def test_insight_views_are_translated(qtbot: QtBot, qapp: QApplication) -> None:
                 if text and OPEN not in text and not _is_data(text, {"cat"}):
                     bad.append(f"{type(w).__name__} {what}: {text!r}")
         names = [item.name() for item in pr.getPlotItem().listDataItems()]
-        assert names == ["⟦{0} (AP {1:.2f})⟧".replace("{0}", "cat").replace("{1:.2f}", "0.50")]
+        assert names == ["⟦{0} (AP {1:.2f})⟧".replace("{0}", "\u2068cat\u2069").replace("{1:.2f}", "0.50")]
         assert not bad, bad
     finally:
         qapp.removeTranslator(translator)

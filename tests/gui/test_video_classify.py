@@ -42,8 +42,8 @@ def test_a_video_is_plotted_over_time_and_saved_as_csv(qtbot: QtBot, window: Mai
     assert len(cy) == 20 and ((cy > 0) & (cy <= 1)).all()
     ticks = dict(panel.class_plot.getAxis("left")._tickLevels[0])
     assert ticks[0] == "cat" and ticks[2] == "fish"
-    assert "walk.mp4: 20 frames" in panel.title.text()
-    assert panel.summary.text().splitlines()[0].startswith("0.0–0.9 s: cat")
+    assert "\u2068walk.mp4\u2069: 20 frames" in panel.title.text()
+    assert panel.summary.text().splitlines()[0].startswith("0.0–0.9 s: \u2068cat\u2069")
     assert "fish" in panel.summary.text().splitlines()[1]
     out = tmp_path / "walk.csv"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
@@ -108,10 +108,11 @@ def test_a_video_stopped_by_a_change_of_model_says_so_and_is_classified_again_in
     shutil.copytree(run, other)
     window.state.set_run(str(other))
     assert cp.results.notice.isVisibleTo(cp.results)
-    assert cp.results.notice_text.text() == "Classifying walk.mp4 stopped: the model changed to other_run."
+    assert cp.results.notice_text.text() == ("Classifying \u2068walk.mp4\u2069 stopped: the model changed to "
+                                             "\u2068other_run\u2069.")
     qtbot.waitUntil(lambda: cp.model.loaded and cp.results.video_task is None, timeout=60_000)
     monkeypatch.setattr(video_predict, "predict_video", real)
     qtbot.mouseClick(cp.results.again_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: cp.results.stack.currentIndex() == 1, timeout=60_000)
-    assert "walk.mp4: 10 frames" in cp.results.video_results.title.text()
+    assert "\u2068walk.mp4\u2069: 10 frames" in cp.results.video_results.title.text()
     assert not cp.results.notice.isVisibleTo(cp.results)

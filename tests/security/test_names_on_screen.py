@@ -34,7 +34,8 @@ def test_an_interrupted_run_with_markup_and_a_bidi_override_in_its_name_is_named
     w.show()
     label = w.interrupted_banner.label
     assert w.interrupted_banner.isVisible() and label.textFormat() == Qt.TextFormat.PlainText
-    assert '<a href="x-scheme:run">' in label.text() and "\u202e" not in label.text() and "\\u202e" in label.text()
+    isolated = '\u2068evil<a href="x-scheme:run">Resume hereabc\u2069'  # its override out, the name isolated
+    assert f"Training run “{isolated}” was interrupted" in label.text() and "\u202e" not in label.text()
     w.shutdown()
 
 

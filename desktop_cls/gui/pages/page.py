@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_cls.core.i18n import isolated
 from desktop_cls.gui.state import AppState
 from desktop_cls.gui.widgets.common import EmptyState, show_progress, split_with_empty_state
 from desktop_cls.gui.widgets.common import button as _button
@@ -185,7 +186,8 @@ class Page(QWidget):
 
     def show_reading(self, folder: str) -> None:
         """Another folder is being read: the empty state says which, instead of the open one's content."""
-        self.empty.set_text(QCoreApplication.translate("Page", "Reading {0}…").format(folder))  # (not self.tr)
+        # (not self.tr)
+        self.empty.set_text(QCoreApplication.translate("Page", "Reading {0}…").format(isolated(folder)))
         self.show_content(False)
 
     def reading_over(self, show: bool) -> None:

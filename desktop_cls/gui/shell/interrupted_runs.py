@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel
 
-from desktop_cls.core.names import for_terminal
+from desktop_cls.core.i18n import isolated
 from desktop_cls.gui.state import AppState
 from desktop_cls.gui.widgets.common import button
 
@@ -60,7 +60,7 @@ class InterruptedRunBanner(QFrame):
             text = self.tr("Training run “{0}” was interrupted before its first epoch finished: there is "
                            "nothing to resume. Start a new training on the Train page.")
         # (a bidi override in the name reversed the rest of the sentence; a run may be someone else's)
-        self.label.setText(text.format(for_terminal(self.run.name), max(epochs, default=0)))
+        self.label.setText(text.format(isolated(self.run.name), max(epochs, default=0)))
         self.resume_button.setVisible(can_resume)
         self.resume_button.setEnabled(self.state.core_loaded)
         self.setVisible(True)

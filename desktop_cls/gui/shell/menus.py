@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu
 
+from desktop_cls.core.i18n import isolated
 from desktop_cls.gui.shell import restart
 from desktop_cls.gui.shell.labeling_undo import LabelingUndo
 from desktop_cls.gui.shell.language import LANGUAGE_NAMES
@@ -202,7 +203,8 @@ class WindowMenus(QObject):
         from desktop_cls.gui.state import RunInfo
 
         root = RunInfo.read(run).dataset_root
-        return self.tr("{run} (trained on {folder})").format(run=Path(run).name, folder=Path(root).name) if root \
+        return self.tr("{run} (trained on {folder})").format(run=isolated(Path(run).name),
+                                                                      folder=isolated(Path(root).name)) if root \
             else Path(run).name
 
     def open_model(self) -> None:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from desktop_cls.core import storage
 from desktop_cls.core.data import data_folder
+from desktop_cls.core.i18n import isolated
 from desktop_cls.gui.settings import Settings
 from desktop_cls.gui.shell.language import LANGUAGE_NAMES
 from desktop_cls.gui.widgets.dialogs import existing_folder, warn
@@ -50,7 +51,7 @@ def apply_data_folder(settings: Settings) -> str | None:
     return QCoreApplication.translate(
         "PreferencesDialog", "The data folder {folder} cannot be used ({reason}); new runs go to {default} this time. "
         "Choose another folder in Preferences, or connect the disk it is on.").format(
-        folder=folder, reason=problem, default=storage.default_data_dir())
+        folder=isolated(folder), reason=problem, default=isolated(str(storage.default_data_dir())))
 
 
 def show_settings_problem(label: QLabel, problem: str) -> None:
@@ -82,7 +83,7 @@ def watch_cache_folder(bar: QStatusBar, tasks: TaskRunner, state: AppState) -> Q
             "Preferences", "The cache folder {folder} cannot be written ({reason}), so thumbnails and image features "
             "are worked out again each time and the app is slower. Make that folder writable and restart the app "
             "(on Linux, XDG_CACHE_HOME says where it is), or choose another data folder in Preferences.").format(
-            folder=folder, reason=problem)) if problem else "")
+            folder=isolated(str(folder)), reason=problem)) if problem else "")
 
     def check() -> None:
         folder = storage.user_cache_dir()
@@ -229,7 +230,7 @@ class PreferencesDialog(QDialog):
                  self.tr("desktop_cls cannot use {folder} for its runs and caches ({reason}).\n\n"
                          "Choose a folder you can write to (one in your home folder, or on a disk "
                          "with free space).")
-                                .format(folder=folder, reason=problem))
+                                .format(folder=isolated(str(folder)), reason=problem))
             return False
         self.state.settings.data_folder = folder
         storage.set_data_folder(folder or None)

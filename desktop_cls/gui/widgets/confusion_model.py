@@ -12,6 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
+from desktop_cls.core.i18n import isolated
 from desktop_cls.gui.widgets.literal_text import literal
 
 HEAT_ROLE = Qt.ItemDataRole.UserRole + 7  # a cell's share of its row (0..1); the diagonal is the correct class
@@ -96,7 +97,8 @@ class ConfusionModel(QAbstractTableModel):
             return v / self._totals[r]  # coloured from the palette when painted
         if role == _ROLE.TextAlignmentRole:
             return _CENTRE
-        tip = self.tr("%n image(s) of '{0}' predicted as '{1}'", "", v).format(self.classes[r], self.classes[c])
+        tip = self.tr("%n image(s) of '{0}' predicted as '{1}'", "", v).format(isolated(self.classes[r]),
+                                                                                isolated(self.classes[c]))
         return literal(tip)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = _ROLE.DisplayRole) -> Any:

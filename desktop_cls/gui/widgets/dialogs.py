@@ -9,6 +9,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QImage
 from PySide6.QtWidgets import QDialog, QInputDialog, QLabel, QMessageBox, QWidget
 
+from desktop_cls.core.i18n import isolated
 from desktop_cls.core.storage import write_atomic
 
 
@@ -154,6 +155,6 @@ def save_image(parent: QWidget | None, image: QImage, path: str) -> bool:
         write_atomic(Path(path), bytes(data.data()))
     except OSError as e:
         show_error(parent, QCoreApplication.translate("Dialogs", "Image not saved"),
-                   QCoreApplication.translate("Dialogs", "Cannot write {0}: {1}").format(path, e))
+                   QCoreApplication.translate("Dialogs", "Cannot write {0}: {1}").format(isolated(str(path)), e))
         return False
     return True

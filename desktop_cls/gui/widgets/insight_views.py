@@ -11,6 +11,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from desktop_cls.core.i18n import isolated
 from desktop_cls.gui.widgets.plot_theme import BLUE, GREY, ORANGE, SERIES, themed_plot
 
 translate = QCoreApplication.translate  # lupdate reads translate("InsightViews", "text") calls
@@ -137,7 +138,8 @@ def draw_curves(p: pg.PlotWidget, curves: dict[str, Any]) -> None:
     p.clear()
     if "roc" in curves:
         roc = curves["roc"]
-        p.setTitle(translate("InsightViews", "ROC for '{0}' (area {1:.3f})").format(roc["positive"], roc["auc"]))
+        p.setTitle(translate("InsightViews", "ROC for '{0}' (area {1:.3f})").format(
+            html.escape(isolated(roc["positive"])), roc["auc"]))  # (a plot's title is rich text)
         p.setLabel("bottom", translate("InsightViews", "false positive rate"))
         p.setLabel("left", translate("InsightViews", "true positive rate"))
         p.plot([0, 1], [0, 1], pen=pg.mkPen(GREY, style=Qt.PenStyle.DashLine))
@@ -148,7 +150,7 @@ def draw_curves(p: pg.PlotWidget, curves: dict[str, Any]) -> None:
     p.setLabel("left", translate("InsightViews", "precision"))
     for i, (name, c) in enumerate(curves["pr"].items()):
         p.plot(c["recall"], c["precision"], pen=pg.mkPen(PALETTE[i % len(PALETTE)], width=2),
-               name=translate("InsightViews", "{0} (AP {1:.2f})").format(name, c["average_precision"]))
+               name=translate("InsightViews", "{0} (AP {1:.2f})").format(isolated(name), c["average_precision"]))
 
 
 class CurvesOnShow:

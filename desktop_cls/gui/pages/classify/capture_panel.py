@@ -21,6 +21,7 @@ from PySide6.QtGui import QImage, QKeySequence, QShortcut
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QSpinBox, QVBoxLayout, QWidget
 
 from desktop_cls.core.errors import UserError
+from desktop_cls.core.i18n import isolated
 from desktop_cls.core.storage import unique_destination, write_atomic
 from desktop_cls.gui.widgets.class_button import ElidedButton
 from desktop_cls.gui.widgets.common import button, on_white
@@ -134,13 +135,14 @@ class CapturePanel(QWidget):
             self.heading.setText(self.tr("The dataset has no classes yet: add one on the Label page."))
         else:
             self.heading.setText(breakable(self.tr("Capture into {0}: click a class (or press its number) for one "
-                                                   "frame, hold it to record.").format(ws.root.name)))
+                                                   "frame, hold it to record.").format(isolated(ws.root.name))))
         self.counts = self._counts(classes)
         for i, name in enumerate(classes):
             b = ElidedButton()  # a long class name cut in the middle (whole in the tooltip)
             b.setObjectName(f"captureButton{i}")
-            b.setAccessibleName(self.tr("Capture into {0}").format(name))
-            b.setToolTip(literal(self.tr("Click: one frame into '{0}'. Hold: record until released.").format(name)))
+            shown = isolated(name)
+            b.setAccessibleName(self.tr("Capture into {0}").format(shown))
+            b.setToolTip(literal(self.tr("Click: one frame into '{0}'. Hold: record until released.").format(shown)))
             b.setAutoRepeat(False)
             b.pressed.connect(lambda n=name: self.start_burst(n))
             b.released.connect(self.end_burst)
@@ -251,7 +253,7 @@ class CapturePanel(QWidget):
             self.pending.append(path)
             if self.recording is not None:
                 self._say(self.tr("Recording into '{0}': %n frame(s)…", "", len(self.pending)).format(
-                    self.recording))
+                    isolated(self.recording)))
 
     def end_burst(self) -> None:
         """Assign everything recorded since start_burst to its class in one labeling operation."""
@@ -288,7 +290,7 @@ class CapturePanel(QWidget):
                                                                      "unlabeled ones.").format(e))
             return
         self.counts[name] = self.counts.get(name, 0) + len(files)
-        self._say(self.tr("Added %n image(s) to '{0}'.", "", len(files)).format(name))
+        self._say(self.tr("Added %n image(s) to '{0}'.", "", len(files)).format(isolated(name)))
         self._update_buttons()
         self.captured.emit(name, len(files))
         self.rescan_timer.start()

@@ -119,7 +119,7 @@ class ClassifyPage(Page):
         self.results.clear(loading)  # a folder or video under way is said to have stopped, with Classify again
         self.heat_maps.forget()
         if not self.live.running():
-            self.preview.clear(self.tr("Loading {0}…").format(loading) if loading else "")
+            self.preview.show_loading(loading) if loading else self.preview.clear()
 
     def _classify_failed(self, message: str, details: str) -> None:
         show_error(self, self.tr("Classification failed"), message, details)
@@ -208,7 +208,7 @@ class ClassifyPage(Page):
         allow_code = Path(model).suffix.lower() in (".torchscript", ".ts")  # agreed to when it was opened
         self.show_content()
         self.live.webcam.hide_problem()  # a camera's trouble is not this video's
-        self.preview.clear(self.tr("Video: {0}").format(Path(path).name))
+        self.preview.show_video(path)
         self.results.classify_video(model, path, allow_code, self.model.threshold, on_stopped=self.preview.clear)
 
     # ---- drag and drop -------------------------------------------------------------------------

@@ -7,10 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QGridLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
+from desktop_cls.core.i18n import isolated
 from desktop_cls.gui.pages.classify.webcam import draw_caption
 from desktop_cls.gui.widgets.common import ScaledImageLabel, on_white, rgb_array_to_qimage
 from desktop_cls.gui.widgets.literal_text import plain_label
@@ -85,7 +86,7 @@ class PredictionPreview(QWidget):
         self._waiting(False)
         if not self._pictures.load(path, screen_limit(self), lambda picture: self._show_picture(path, picture)):
             self.image.clear_image()
-            self.image.setText(self.tr("Opening {0}…").format(Path(path).name))
+            self.image.setText(self.tr("Opening {0}…").format(isolated(Path(path).name)))
 
     def _show_picture(self, path: str, picture: QImage | str) -> None:
         if isinstance(picture, QImage) and not picture.isNull():
@@ -93,7 +94,16 @@ class PredictionPreview(QWidget):
             return
         self.image.clear_image()
         reason = picture if isinstance(picture, str) and picture else self.tr("not an image")
-        self.image.setText(self.tr("{0} cannot be read as an image: {1}.").format(Path(path).name, reason.rstrip(".")))
+        self.image.setText(self.tr("{0} cannot be read as an image: {1}.").format(isolated(Path(path).name),
+                                                                                 reason.rstrip(".")))
+
+    def show_loading(self, model: str) -> None:
+        """Nothing shown while the model named loads (the page's words: ClassifyPage)."""
+        self.clear(QCoreApplication.translate("ClassifyPage", "Loading {0}…").format(isolated(model)))
+
+    def show_video(self, path: str) -> None:
+        """Nothing shown while a video is classified: its result is a plot; the caption names the file."""
+        self.clear(QCoreApplication.translate("ClassifyPage", "Video: {0}").format(isolated(Path(path).name)))
 
     def show_frame(self, img: QImage, overlay: Any = None, caption: str = "") -> None:
         """A live frame as it is shown: under the latest heat map overlay when there is one, with the latest

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_cls.core.i18n import isolated
 from desktop_cls.gui.pages.classify.classifier_session import ClassifierSession, FilesClassified
 from desktop_cls.gui.pages.classify.prediction_table import THUMB_LINES, PredictionTableModel, prediction_view
 from desktop_cls.gui.pages.classify.video_results import VideoResultsPanel
@@ -146,9 +147,10 @@ class ClassifyResults(QWidget):
         if not model:
             self.again = []
         elif self.again:
-            what = (Path(self.again[0]).name if len(self.again) == 1
+            what = (isolated(Path(self.again[0]).name) if len(self.again) == 1
                     else self.tr("%n chosen item(s)", "", len(self.again)))
-            self.notice_text.setText(self.tr("Classifying {0} stopped: the model changed to {1}.").format(what, model))
+            self.notice_text.setText(self.tr("Classifying {0} stopped: the model changed to {1}.").format(
+                what, isolated(model)))
         self.notice.setVisible(bool(model and self.again))
 
     def view(self, row: int, heat_maps: Any) -> None:
@@ -156,7 +158,7 @@ class ClassifyResults(QWidget):
         preds = self.predictions
         if not 0 <= row < len(preds):
             return
-        items = [(p.path, self.tr("Predicted: {0} ({1:.1%})").format(p.label, p.confidence) if p.label
+        items = [(p.path, self.tr("Predicted: {0} ({1:.1%})").format(isolated(p.label), p.confidence) if p.label
                   else self.tr("Cannot read this image: {0}").format(p.error)) for p in preds]
         open_viewer(self, items, row, heat_maps)
 
@@ -208,7 +210,7 @@ class ClassifyResults(QWidget):
         def done(result: tuple[int, list[Any]]) -> None:
             n, skipped = result
             text = self.tr("Copied %n image(s) into {0} (existing files were kept; name clashes got a number).",
-                           "", n).format(dest)
+                           "", n).format(isolated(str(dest)))
             if not skipped:
                 inform(self, self.tr("Copied"), text)
                 return

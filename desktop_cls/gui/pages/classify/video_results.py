@@ -15,6 +15,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QVBoxLayout, QWidget
 
+from desktop_cls.core.i18n import isolated
 from desktop_cls.gui.widgets.common import button, home_folder
 from desktop_cls.gui.widgets.dialogs import show_error
 from desktop_cls.gui.widgets.literal_text import plain_label
@@ -81,14 +82,14 @@ class VideoResultsPanel(QWidget):
         self.confidence_curve.setData(vp.times, vp.confidence)
         duration = float(vp.times[-1]) if len(vp.times) else 0.0
         title = self.tr("{0}: %n frame(s) classified over {1:.1f} s", "", len(vp.frames)).format(
-            Path(vp.path).name, duration)
+            isolated(Path(vp.path).name), duration)
         if vp.incomplete:  # a truncated file just ends; the count it announced tells
             title += "\n" + self.tr("Only {0} of the {1} frames this file announces could be decoded: it looks "
                                     "truncated or damaged, and the rest was not classified.").format(
                 len(vp.frames), vp.expected)
         self.title.setText(title)
         segments = vp.segments()
-        lines = [self.tr("{0:.1f}–{1:.1f} s: {2} ({3:.0%})").format(s["start_s"], s["end_s"], s["label"],
+        lines = [self.tr("{0:.1f}–{1:.1f} s: {2} ({3:.0%})").format(s["start_s"], s["end_s"], isolated(s["label"]),
                                                                        s["mean_confidence"])
                  for s in segments[:MAX_SEGMENTS_LISTED]]
         if len(segments) > MAX_SEGMENTS_LISTED:

@@ -19,6 +19,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
 from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QVBoxLayout, QWidget
 
+from desktop_cls.core.i18n import isolated
 from desktop_cls.gui.widgets.common import button, home_folder, on_white
 from desktop_cls.gui.widgets.literal_text import plain_label
 
@@ -134,7 +135,8 @@ class VideoFileSource(_SinkSource):
         self.player.setSource(QUrl.fromLocalFile(str(self.path)))
 
     def _on_error(self, _error: Any, message: str) -> None:
-        self.failed.emit(self.tr("Cannot play {0}: {1}").format(self.path.name, message or self.tr("unknown error")))
+        self.failed.emit(self.tr("Cannot play {0}: {1}").format(isolated(self.path.name),
+                                                                message or self.tr("unknown error")))
 
     def _on_status(self, status: Any) -> None:
         from PySide6.QtMultimedia import QMediaPlayer
@@ -142,7 +144,8 @@ class VideoFileSource(_SinkSource):
         if status == QMediaPlayer.MediaStatus.EndOfMedia:
             self.ended.emit()
         elif status == QMediaPlayer.MediaStatus.InvalidMedia:
-            self.failed.emit(self.tr("Cannot play {0}: not a video this system can decode.").format(self.path.name))
+            self.failed.emit(self.tr("Cannot play {0}: not a video this system can decode.").format(
+                isolated(self.path.name)))
 
     def start(self) -> None:
         self.player.play()

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_cls.core.i18n import isolated
 from desktop_cls.gui.pages.data.background_check import BackgroundCheck
 from desktop_cls.gui.pages.data.class_drop import ClassDrop
 from desktop_cls.gui.pages.data.class_table import ClassTable
@@ -187,7 +188,7 @@ class DatasetPage(Page):
         self.thumb_model.set_items([])
         self.summary.setText("")
         self.show_content(False)
-        self.empty.set_text(self.tr("Reading {0}…").format(folder))
+        self.empty.set_text(self.tr("Reading {0}…").format(isolated(folder)))
 
     def _scan_failed(self, message: str, details: str) -> None:
         self._restore_path()
@@ -243,7 +244,8 @@ class DatasetPage(Page):
     def view_thumbnail(self, row: int) -> None:
         """The grid's images in the viewer, captioned one by one as it shows them."""
         caption = self.tr("Class: {0}")
-        open_viewer(self, MappedItems(self.thumb_model.items, lambda item: (item[0], caption.format(item[1]))), row)
+        open_viewer(self, MappedItems(self.thumb_model.items,
+                                      lambda item: (item[0], caption.format(isolated(item[1])))), row)
 
     def shutdown(self) -> None:
         self.check.cancel()

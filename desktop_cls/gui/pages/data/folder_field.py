@@ -19,6 +19,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QLineEdit
 
 from desktop_cls.core.errors import UserError
+from desktop_cls.core.i18n import isolated
 
 if TYPE_CHECKING:
     from desktop_cls.core.data.dataset import DatasetIndex
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 def gone_text(folder: str) -> str:
     return QCoreApplication.translate(
         "DatasetPage", "The folder {0} is gone: it was moved or deleted, or its disk is no longer connected.\n\n"
-        "Open it again where it is now, or choose another folder.").format(folder)
+        "Open it again where it is now, or choose another folder.").format(isolated(folder))
 
 
 def read_folder(path: str, open_root: str | None, split: tuple[float, int], progress: Any, cancel: Any,
@@ -54,7 +55,8 @@ def failure_text(message: str, open_root: str | None) -> str:
     """A folder did not open: why, and which dataset is still open (none said when that one is the folder gone)."""
     if open_root is None or message == gone_text(open_root):
         return message
-    return message + "\n\n" + QCoreApplication.translate("DatasetPage", "{0} is still open.").format(open_root)
+    still = QCoreApplication.translate("DatasetPage", "{0} is still open.").format(isolated(open_root))
+    return message + "\n\n" + still
 
 
 class FolderField(QLineEdit):

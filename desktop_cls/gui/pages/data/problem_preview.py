@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QMessageBox, QWidget
 
+from desktop_cls.core.i18n import isolated
 from desktop_cls.gui.widgets.common import load_thumbnail
 from desktop_cls.gui.widgets.dialogs import ask
 from desktop_cls.gui.widgets.hidpi import at_ratio, device_pixels, device_ratio
@@ -97,7 +98,7 @@ def confirm_many(parent: QWidget, paths: list[str], dataset_size: int) -> bool:
     """A fix that would move many files shows how many and a sample, and asks; a few files just go."""
     if len(paths) <= FEW_FILES or (len(paths) <= MANY_FILES and len(paths) <= MANY_SHARE * max(dataset_size, 1)):
         return True
-    sample = "\n".join(f"  {Path(p).parent.name}/{Path(p).name}" for p in paths[:8])
+    sample = "\n".join(f"  {isolated(f'{Path(p).parent.name}/{Path(p).name}')}" for p in paths[:8])
     # translate() with this module's context: parent.tr would look the text up under the page's class name
     translate = QCoreApplication.translate
     more = translate("ProblemPreview", "\n  … and {0:,} more").format(len(paths) - 8) if len(paths) > 8 else ""

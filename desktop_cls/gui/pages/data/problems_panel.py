@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from desktop_cls.core.data.leak_words import worded_for_run
 from desktop_cls.core.data.problems import problem_name
+from desktop_cls.core.i18n import isolated
 from desktop_cls.gui.pages.data.data_model import CheckStatus, DataPageModel
 from desktop_cls.gui.pages.data.problem_preview import ProblemPreview, confirm_many
 from desktop_cls.gui.state import AppState
@@ -177,7 +178,7 @@ class ProblemsPanel(QWidget):
         if at is None:
             return ""
         s = self.index.samples[at]
-        return self.tr("class '{0}', {1} split").format(self.index.classes[s.label],
+        return self.tr("class '{0}', {1} split").format(isolated(self.index.classes[s.label]),
                                                         self.tr(str(SPLIT_NAMES.get(s.split, s.split))))
 
     def _trash_kinds(self, kinds: tuple[str, ...]) -> None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 
+from desktop_cls.core.i18n import isolated
 from desktop_cls.gui.state import RunInfo
 from desktop_cls.gui.widgets.literal_text import literal
 
@@ -22,7 +23,7 @@ def images_hint(ds: DatasetIndex | None, folder: str, info: RunInfo | None) -> t
     """(placeholder, tooltip) for the Images field left empty, naming the folder (as written in the tooltip: it may
     hold markup), or None for no folder."""
     words = _images_words(ds, folder, info)
-    name = Path(folder).name
+    name = isolated(Path(folder).name)
     return None if words is None else (words[0].format(name), literal(words[1].format(name)))
 
 
@@ -48,7 +49,7 @@ def waiting_text(run: str | None) -> str:
     """The empty state before any result: what to press, or (no model yet) what to do first."""
     if run:  # a model is there (reopened, or just trained): no need to train one
         return translate("EvaluatePage", "No evaluation yet — press Evaluate (Ctrl+E) to score {run}: accuracy, the "
-                         "confusion matrix and the misclassified images.").format(run=Path(run).name)
+                         "confusion matrix and the misclassified images.").format(run=isolated(Path(run).name))
     return translate("EvaluatePage", "No evaluation yet — train a model on the Train page, then press Evaluate to "
                      "see accuracy, the confusion matrix and the misclassified images.")
 
@@ -70,7 +71,7 @@ def not_kept_text(why: str) -> str:
 def elsewhere_text(folder: str) -> str:
     """The run keeps an evaluation of images the user has not chosen in the app: named, not shown (not walked)."""
     return translate("EvaluatePage", "The last evaluation kept in this run's folder was made on the images of {0}. "
-                     "To see it, choose that folder (Folder…).").format(folder)
+                     "To see it, choose that folder (Folder…).").format(isolated(folder))
 
 
 def empty_text(why: str, run: str | None, folder: str, gone_run: str | None) -> str:
@@ -78,9 +79,10 @@ def empty_text(why: str, run: str | None, folder: str, gone_run: str | None) -> 
     images), or what to do."""
     if why == "model":
         return translate("EvaluatePage", "The model is now {new}: the results of the previous model, {old}, were "
-                         "cleared. Press Evaluate (Ctrl+E) to score {new}.").format(new=Path(run or "").name,
-                                                                                    old=Path(gone_run or "").name)
+                         "cleared. Press Evaluate (Ctrl+E) to score {new}.").format(
+            new=isolated(Path(run or "").name), old=isolated(Path(gone_run or "").name))
     if why == "images":
         return translate("EvaluatePage", "The results of {run} were on other images and were cleared. Press Evaluate "
-                         "(Ctrl+E) to score it on {folder}.").format(run=Path(run or "").name, folder=Path(folder).name)
+                         "(Ctrl+E) to score it on {folder}.").format(run=isolated(Path(run or "").name),
+                                                                          folder=isolated(Path(folder).name))
     return waiting_text(run)

@@ -9,6 +9,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
+from desktop_cls.core.i18n import isolated
 from desktop_cls.gui.pages.evaluate.metrics_table import MetricsRow, MetricsTable
 from desktop_cls.gui.widgets.common import sentences
 from desktop_cls.gui.widgets.literal_text import literal
@@ -52,7 +53,7 @@ class MetricsPanel(QWidget):
         where = {"validation": self.tr("the validation images"), "val": self.tr("the validation images"),
                  "test": self.tr("the test images")}.get(split, self.tr("the evaluated images"))
         tip = self.tr("No images of '{0}' among {1}: it has no recall, and the macro average leaves it "
-                      "out.").format(name, where)
+                      "out.").format(isolated(name), where)
         if predicted:
             tip = sentences(tip, self.tr("The model did predict it, wrongly each time: those are false positives."))
         return literal(tip)

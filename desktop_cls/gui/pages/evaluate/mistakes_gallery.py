@@ -216,8 +216,8 @@ class MistakesGallery(QWidget):
         menu = QMenu(self)
         move = menu.addMenu(self.tr("Move to class"))
         for i, cls in enumerate(self.classes):
-            text = self.tr("{0} (labeled)").format(cls) if labelled == {i} else \
-                self.tr("{0} (predicted)").format(cls) if predicted == {i} else cls
+            text = self.tr("{0} (labeled)").format(isolated(cls)) if labelled == {i} else \
+                self.tr("{0} (predicted)").format(isolated(cls)) if predicted == {i} else cls
             action = move.addAction(action_text(text))  # a class "R&D" shows its '&'
             action.setEnabled(labelled != {i})
             action.triggered.connect(lambda _=False, c=cls: self.fix_selected(c))
@@ -272,13 +272,13 @@ class MistakesGallery(QWidget):
                            "finished. Nothing was changed.")
         if self.state.opening is not None:
             return self.tr("{0} is being opened: no label is fixed in the folder that is going. Nothing was "
-                           "changed.").format(self.state.opening)
+                           "changed.").format(isolated(self.state.opening))
         if (folder := _folder_outside(paths, str(ws.root), self.state.run_dataset())) is not None:
             return self.tr("These images are in {0}, not in the open folder {1}: open {0} to fix their labels. "
-                           "Nothing was changed.").format(folder, ws.root)
+                           "Nothing was changed.").format(isolated(folder), isolated(str(ws.root)))
         if self._workspace is not ws:
             return self.tr("These images were evaluated while another folder was open, not {0}: evaluate again "
-                           "to fix labels here. Nothing was changed.").format(ws.root)
+                           "to fix labels here. Nothing was changed.").format(isolated(str(ws.root)))
         return None
 
     def _toggle_heatmaps(self, on: bool) -> None:
@@ -327,7 +327,8 @@ class MistakesGallery(QWidget):
         if not self.classes or not self.shown:  # nothing evaluated (or cleared): nothing to open
             return
         classes = self.classes
-        items = [(path, self.tr("True class: {0} · predicted: {1} ({2:.0%})").format(classes[t], classes[k], conf))
+        items = [(path, self.tr("True class: {0} · predicted: {1} ({2:.0%})").format(
+            isolated(classes[t]), isolated(classes[k]), conf))
                  for path, t, k, conf in self.shown]
         open_viewer(self, items, row, self.heatmap_pictures if self.heatmap_check.isChecked() else None)
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
 )
 
+from desktop_cls.core.i18n import isolated
 from desktop_cls.core.inference.kept_results import local_folder
 from desktop_cls.gui.pages.export.export_formats import (
     chosen,
@@ -214,7 +215,7 @@ class ExportPage(Page):
         elif results:  # its rows are not this model's, but its files were written: say where
             self.hint.setText(exported_what(self.model_edit.text().strip()) + " " + self.tr(
                 "The export of {0} finished while another model was chosen: its files are in {1}.").format(
-                Path(model).name, dest))
+                isolated(Path(model).name), isolated(str(dest))))
 
     def shutdown(self) -> None:
         self.serve_panel.shutdown()

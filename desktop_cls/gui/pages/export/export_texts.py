@@ -7,6 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
 
+from desktop_cls.core.i18n import isolated
 from desktop_cls.gui.state import RunInfo
 
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
@@ -17,7 +18,7 @@ def exported_what(model: str) -> str:
     method fits a last layer in one step: it has no epochs to choose the best of)."""
     if not model:
         return translate("ExportPage", "No model yet — train one on the Train page, then export it here.")
-    name = Path(model).name
+    name = isolated(Path(model).name)
     if RunInfo.read(model).quick:
         return translate("ExportPage", "Exports {0}, made by the quick method (a last layer fitted in one step, so "
                          "there are no epochs to choose from). Each file is checked against the trained model "

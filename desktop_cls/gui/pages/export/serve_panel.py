@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QSpinBox, QWidget
 
+from desktop_cls.core.i18n import isolated
 from desktop_cls.gui.widgets.common import button as _button
 from desktop_cls.gui.widgets.dialogs import show_error
 from desktop_cls.gui.widgets.literal_text import plain_label
@@ -104,7 +105,7 @@ class ServePanel(QWidget):
         if not model:
             show_error(self, self.tr("No model"), self.tr("Train a model first, or type the path of a run folder."))
             return
-        port, what = self.port_spin.value(), self.tr("Starting to serve {0}…").format(Path(model).name)
+        port, what = self.port_spin.value(), self.tr("Starting to serve {0}…").format(isolated(Path(model).name))
 
         def work(progress: Any, cancel: Any) -> Any:
             from desktop_cls.core.serving.server import start_in_background
@@ -150,7 +151,7 @@ class ServePanel(QWidget):
         self.serve_button.setText(self.tr("Stop serving"))
         self.port_spin.setEnabled(False)
         self.address_label.setText(self.tr("{0} serves {2} (runtime: {1}) — API documentation at {0}/docs").format(
-            info.url, info.runtime, Path(model).name))
+            info.url, info.runtime, isolated(Path(model).name)))
         self.curl_edit.setText(info.curl_example())
         self._served = model
         self.url = str(info.url)
@@ -162,7 +163,8 @@ class ServePanel(QWidget):
         """The page's model changed: while another one is served, say so and how to serve the new one."""
         other = self.port is not None and bool(model) and Path(model) != Path(self._served)
         self.other_model_label.setText(self.tr("The model chosen above, {0}, is not the one served: stop and start "
-                                               "serving to serve it.").format(Path(model).name) if other else "")
+                                               "serving to serve it.").format(isolated(Path(model).name))
+                                       if other else "")
         self.other_model_label.setVisible(other)
 
     def _stop(self) -> None:
@@ -212,7 +214,8 @@ class ServePanel(QWidget):
         """What quitting now does to the server (joins the window's quit question); "" when nothing is served nor
         starting."""
         if self._starting is not None:
-            return self.tr("Serving {0} is starting; quitting cancels it.").format(Path(self._starting_model).name)
+            return self.tr("Serving {0} is starting; quitting cancels it.").format(
+                isolated(Path(self._starting_model).name))
         if self.port is None:
             return ""
         return self.tr("A model is being served at {0}; quitting stops it.").format(self.url)

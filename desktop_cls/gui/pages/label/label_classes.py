@@ -204,7 +204,7 @@ class ClassPanel(QWidget):
     def merge_class(self) -> None:
         src = self._pick_class(self.tr("Merge which class?"))
         if src:
-            dst = self._pick_class(self.tr("Merge '{0}' into…").format(src), exclude=src)
+            dst = self._pick_class(self.tr("Merge '{0}' into…").format(isolated(src)), exclude=src)
             if dst:  # every image of src moves: in the background (its size is known only by walking it)
                 self._do(self._workspace().merge_classes, src, dst, large=True)
 

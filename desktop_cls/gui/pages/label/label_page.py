@@ -9,7 +9,6 @@ queue, which suggestions apply and where they came from) is its model's (label_m
 from __future__ import annotations
 
 import functools
-import html
 import os
 from collections.abc import Callable
 from typing import Any
@@ -30,7 +29,6 @@ from desktop_cls.gui.pages.labeling_step import BackgroundStep, Listing
 from desktop_cls.gui.pages.page import Page, PageAction
 from desktop_cls.gui.state import AppState, Badge, PageKey
 from desktop_cls.gui.widgets.dialogs import show_error
-from desktop_cls.gui.widgets.literal_text import breakable
 from desktop_cls.gui.work.tasks import TaskRunner
 
 NAV = ("backButton", "skipButton", "trashImageButton")
@@ -173,14 +171,9 @@ class LabelPage(Page):
         self.view.set_labeling(name is not None and ws is not None)  # nothing left: what cannot act is greyed
         if name is None or ws is None:
             return
-        s = m.suggestion(name)
-        said = self.tr("Suggested: <b>{0}</b> ({1} sure) — Enter accepts it").format(
-            html.escape(breakable(s[0])), m.sure(name)) if s else ""
-        if s and m.out_of_order():  # it kept its place when the suggestions came, so that no key labels another
-            said += "<br>" + self.tr("It keeps its place while it is on screen; the others are least sure first.")
-        self.view.show_image(str(ws.root / name),
-                             self.tr("{0}  ({1} of {2} unlabeled)").format(name, m.position + 1, len(m.queue)),
-                             said, m.position)
+        s = m.suggestion(name)  # (kept its place when the suggestions came: so that no key labels another)
+        self.view.show_labeling(ws.root, name, (m.position, len(m.queue)), (s[0], m.sure(name)) if s else None,
+                                bool(s) and m.out_of_order())
 
     # ---- labeling ------------------------------------------------------------------------------
     def go_to(self, row: int) -> None:

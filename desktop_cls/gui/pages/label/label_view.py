@@ -7,11 +7,12 @@ the thumbnails in sight are decoded.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QCoreApplication, QItemSelectionModel, Qt
 from PySide6.QtGui import QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -24,11 +25,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_cls.core.data.class_keys import KeyMemory, key_of
+from desktop_cls.core.i18n import isolated
 from desktop_cls.gui.widgets.class_button import ClassDropButton
 from desktop_cls.gui.widgets.common import ScaledImageLabel
 from desktop_cls.gui.widgets.elided_label import ElidedLabel
 from desktop_cls.gui.widgets.image_viewer import open_viewer
-from desktop_cls.gui.widgets.literal_text import literal
+from desktop_cls.gui.widgets.literal_text import breakable, literal
 from desktop_cls.gui.widgets.picture_loading import PictureLoader, screen_limit
 from desktop_cls.gui.widgets.thumbnails import ThumbnailGrid, ThumbnailModel
 
@@ -110,6 +112,20 @@ class LabelView(QWidget):
         self.suggestion.setText("")
         self.strip_model.set_items([])
 
+    def show_labeling(self, root: Path, name: str, place: tuple[int, int], suggested: tuple[str, str] | None,
+                      kept_place: bool) -> None:
+        """The image to label, worded: its name and place among the unlabeled ones (row, how many), the class
+        suggested for it and how sure (already worded), and whether it kept its place when the suggestions came.
+        (The Label page's words: its translation context.)"""
+        said = QCoreApplication.translate("LabelPage", "Suggested: <b>{0}</b> ({1} sure) — Enter accepts it").format(
+            html.escape(breakable(isolated(suggested[0]))), suggested[1]) if suggested else ""
+        if suggested and kept_place:
+            said += "<br>" + QCoreApplication.translate(
+                "LabelPage", "It keeps its place while it is on screen; the others are least sure first.")
+        caption = QCoreApplication.translate("LabelPage", "{0}  ({1} of {2} unlabeled)").format(
+            isolated(name), place[0] + 1, place[1])
+        self.show_image(str(root / name), caption, said, place[0])
+
     def show_image(self, path: str | None, caption: str, suggestion: str, row: int) -> None:
         """The image to label (None: none left), its caption and suggestion; the strip follows."""
         if path is None:
@@ -129,7 +145,7 @@ class LabelView(QWidget):
         screen's size. Either way through the app's own decoder (picture_loading)."""
         if not self._pictures.load(path, screen_limit(self), lambda picture: self._show_picture(path, picture)):
             self.preview.clear_image()
-            self.preview.setText(self.tr("Opening {0}…").format(Path(path).name))
+            self.preview.setText(self.tr("Opening {0}…").format(isolated(Path(path).name)))
 
     def shutdown(self) -> None:
         self._pictures.shutdown()
@@ -144,7 +160,7 @@ class LabelView(QWidget):
         self.preview.clear_image()
         reason = picture if isinstance(picture, str) and picture else self.tr("not an image")
         self.preview.setText(self.tr("{0} cannot be read as an image: {1}.\n\nDelete moves it to the dataset's "
-                                     "trash; → skips it.").format(Path(path).name, reason.rstrip(".")))
+                                     "trash; → skips it.").format(isolated(Path(path).name), reason.rstrip(".")))
 
     def set_labeling(self, on: bool) -> None:
         """Off when no image is left to label: the class buttons and keys, Back, Skip and Trash cannot act, the strip
@@ -155,7 +171,7 @@ class LabelView(QWidget):
             widget = item.widget() if item is not None else None
             if isinstance(widget, ClassDropButton):
                 widget.set_labeling(on, self.tr("No image waits for a class. Drop images here to put them in "
-                                                "'{0}'").format(widget.class_name))
+                                                "'{0}'").format(isolated(widget.class_name)))
         for sc in self.key_shortcuts:
             sc.setEnabled(on)
         for b in self.nav:
@@ -197,7 +213,7 @@ class LabelView(QWidget):
         for i, name in enumerate(wanted):
             key = names_keys.get(name)
             text = name if key is None or key == name.lower() else f"{key}  {name}"
-            tip = tips[0].format(name, key.upper()) if key else tips[1].format(name)
+            tip = tips[0].format(isolated(name), key.upper()) if key else tips[1].format(isolated(name))
             b = kept.get(name) or (spare.pop(0) if spare else self._new_button())
             b.show_class(name, text, f"classButton{i}", tip)
             self._buttons[name] = b

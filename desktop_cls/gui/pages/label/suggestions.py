@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_cls.core.events import CancelToken
+from desktop_cls.core.i18n import isolated
 from desktop_cls.gui.filing import after_filing
 from desktop_cls.gui.pages.label.accept_dialog import AcceptDialog
 from desktop_cls.gui.pages.label.label_model import LabelModel, Source, SuggestionResult
@@ -209,7 +210,7 @@ class SuggestionPanel(QWidget):
         if self.model.take(result, source, self.source()) == "foreign":
             show_error(self, self.tr("Suggestions failed"), self.tr(
                 "The model knows the classes {0}, not this dataset's: train one here first, or choose a run of "
-                "this dataset.").format(", ".join(result.model_classes)))
+                "this dataset.").format(", ".join(isolated(c) for c in result.model_classes)))
         # the folder as the page last read it: suggestions change the captions and the order, not the files
         # (listing 20,000 files again on the UI thread added to a 160 ms stall as the suggestions arrived)
         self.page.refresh((list(self.model.queue), list(self.model.classes)))
@@ -231,7 +232,7 @@ class SuggestionPanel(QWidget):
         elif s is not None:
             self.page.view.suggestion.setText(self.tr("The suggested class '{0}' is not one of this dataset's "
                                                       "classes; press a class key instead.").format(
-                html.escape(s[0])))  # the line is rich text (a bold class name when it is one)
+                html.escape(isolated(s[0]))))  # the line is rich text (a bold class name when it is one)
 
     def accept(self) -> None:
         """Every image whose suggestion is sure enough goes to its class as ONE undoable step, moved in the

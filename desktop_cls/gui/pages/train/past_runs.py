@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from desktop_cls.core.i18n import isolated
 from desktop_cls.gui.pages.train.run_without_model import no_model_text
 from desktop_cls.gui.widgets.dialogs import inform
 from desktop_cls.gui.widgets.literal_text import literal
@@ -125,7 +126,8 @@ class PastRuns(QGroupBox):
 
     def _header(self, folder: str | None) -> QListWidgetItem:
         """A group's heading: the dataset its runs were trained on (not a run: nothing to check or choose)."""
-        name, is_open = Path(folder).name if folder else "", folder is not None and folder == _folder(self.dataset)
+        name = isolated(Path(folder).name) if folder else ""
+        is_open = folder is not None and folder == _folder(self.dataset)
         text = (self.tr("Runs of {0}, the open dataset").format(name) if is_open
                 else self.tr("Runs of {0}").format(name) if folder else self.tr("Runs of an unknown dataset"))
         item = QListWidgetItem(text)
@@ -158,7 +160,7 @@ class PastRuns(QGroupBox):
         if run.problem:
             return run.problem  # why a damaged run cannot be read
         tip = self.no_model_text(run) if not run.has_model else self.tr("{run}\nTrained on {folder}").format(
-            run=label, folder=run.dataset) if run.dataset else label
+            run=label, folder=isolated(run.dataset)) if run.dataset else label
         if _same(run.path, self.chosen):
             return self.tr("Evaluate, Classify and Export use this run's model.") + "\n" + tip
         return tip

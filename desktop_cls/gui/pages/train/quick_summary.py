@@ -12,6 +12,7 @@ from PySide6.QtCore import QCoreApplication, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QProgressBar, QScrollArea, QVBoxLayout, QWidget
 
+from desktop_cls.core.i18n import isolated
 from desktop_cls.gui.widgets.common import sentences
 from desktop_cls.gui.widgets.plot_theme import BLUE, GREY, ORANGE
 
@@ -200,7 +201,7 @@ class QuickFitSummary(QScrollArea):
             bar.setRange(0, 1000)
             bar.setValue(round(1000 * accuracy))
             bar.setFormat(f"{accuracy:.0%}")
-            bar.setAccessibleName(self.tr("{0}: {1:.0%} right").format(name, accuracy))
+            bar.setAccessibleName(self.tr("{0}: {1:.0%} right").format(isolated(name), accuracy))
             self.class_grid.addWidget(label, row, 0)
             self.class_grid.addWidget(bar, row, 1)
         if more:

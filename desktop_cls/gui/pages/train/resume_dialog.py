@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_cls.core.errors import UserError
+from desktop_cls.core.i18n import isolated
 from desktop_cls.core.run_list import RunSummary
 from desktop_cls.core.training.config import TrainConfig
 from desktop_cls.gui.widgets.dialogs import show_error
@@ -116,7 +117,7 @@ def resumable_config(parent: QWidget, run: str) -> TrainConfig | None:
     if run_in_use(Path(run)):
         show_error(parent, translate("TrainPage", "Cannot resume"), translate(
             "TrainPage", "{run} is in use: another window or process is training it. Wait for that training to end.")
-            .format(run=run))
+            .format(run=isolated(str(run))))
         return None
     try:
         return TrainConfig.load(Path(run) / "config.json")

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QGroupBox, QLabel, QProgressBar, QStackedWidget, Q
 
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.events import BatchEnd, EpochEnd, Notice, StageChanged
+from desktop_cls.core.i18n import isolated
 from desktop_cls.gui.pages.train.quick_summary import QuickFitSummary
 from desktop_cls.gui.pages.train.train_messages import (
     batch_status,
@@ -131,7 +132,7 @@ class RunMonitor(QObject):
             rows = read_metrics(run)
         except (OSError, UserError, ValueError):
             rows = []
-        for text in (self.tr("Run {0}").format(run), *self.plots.replay(rows, epochs)):
+        for text in (self.tr("Run {0}").format(isolated(str(run))), *self.plots.replay(rows, epochs)):
             self.line(text)
         return min(int(rows[-1]["epoch"]), epochs) if rows else 0
 
@@ -209,7 +210,7 @@ class RunMonitor(QObject):
             self.quick_summary.show_stopped(log)
         if trained_on is not None:
             status = self.tr("Trained on {folder}, not on the folder open now: {outcome}").format(
-                folder=trained_on, outcome=status)
+                folder=isolated(trained_on), outcome=status)
         self.line(log)
         self.outcome = status
         self.progress_label.setTextFormat(Qt.TextFormat.PlainText)

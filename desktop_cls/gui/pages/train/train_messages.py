@@ -12,6 +12,7 @@ from PySide6.QtCore import QCoreApplication, QObject
 
 from desktop_cls.core.data.problems import one_class_refusal
 from desktop_cls.core.events import BatchEnd, StageChanged
+from desktop_cls.core.i18n import isolated
 from desktop_cls.gui.pages.train.train_model import Readiness
 
 if TYPE_CHECKING:
@@ -126,7 +127,7 @@ def outcome(result: Any, n_val: int, quick: bool = False) -> tuple[str, str]:
         log = RunCounts().finished(result.epochs_done, result.train_seconds, summary)
         head = QCoreApplication.translate("TrainMessages", "Done")
     status = QCoreApplication.translate("TrainMessages", "{outcome} — {summary}. Run saved in {run}").format(
-        outcome=head, summary=summary, run=result.run_dir)
+        outcome=head, summary=summary, run=isolated(str(result.run_dir)))
     return log, status
 
 
@@ -155,7 +156,8 @@ def idle_text(dataset: DatasetIndex | None, plan: Plan | None, opening: str | No
     """The line before any run: what pressing Train would do, or what it waits for. `left_out`: the images of the
     folder the Data page's check found unreadable, which the run leaves out (`dataset` is without them)."""
     if opening is not None:
-        return QCoreApplication.translate("TrainPage", "Reading {0}… Train waits until it is open.").format(opening)
+        return QCoreApplication.translate("TrainPage", "Reading {0}… Train waits until it is open.").format(
+            isolated(opening))
     if dataset is None:
         return QCoreApplication.translate("TrainPage", "No training yet — choose a dataset on the Data page, then "
                                           "press Train (about 15 s on the demo data).")
@@ -173,7 +175,7 @@ def readiness_tip(ready: Readiness, state: AppState, start_tip: str) -> str:
         return one_class_refusal(state.dataset.classes, state.dataset.root) or start_tip
     return {Readiness.LOADING: QCoreApplication.translate("TrainPage", "PyTorch is still loading…"),
             Readiness.OPENING: QCoreApplication.translate("TrainPage", "Reading {0}… Train waits until it is open.")
-            .format(opening),
+            .format(isolated(opening or "")),
             Readiness.NO_DATASET: QCoreApplication.translate("TrainPage", "Open a dataset on the Data page first"),
             Readiness.NO_CLASSES: QCoreApplication.translate("TrainPage", "Label some images on the Label page first"),
             }.get(ready, start_tip)
@@ -187,7 +189,8 @@ def not_ready(ready: Readiness, state: AppState) -> tuple[str, str] | None:
                 QCoreApplication.translate("TrainPage", "PyTorch is still loading; try again in a few seconds."))
     if ready == Readiness.OPENING:
         return (QCoreApplication.translate("TrainPage", "Not ready yet"), QCoreApplication.translate(
-            "TrainPage", "{0} is still being read; press Train again once it is open.").format(opening))
+            "TrainPage", "{0} is still being read; press Train again once it is open.").format(
+                isolated(opening or "")))
     if ready == Readiness.NO_DATASET:
         return (QCoreApplication.translate("TrainPage", "No dataset"),
                 QCoreApplication.translate("TrainPage", "Open a dataset folder on the Data page first."))

@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLayout, QSplitter, QVBoxLayout, QWidget
 
+from desktop_cls.core.i18n import isolated
 from desktop_cls.core.training.config import TrainConfig
 from desktop_cls.gui.autosave import on_any_edit
 from desktop_cls.gui.filing import after_filing
@@ -138,7 +139,7 @@ class TrainPage(Page):
 
     def _use_run(self, run: str) -> None:
         self.state.set_run(run)
-        self.monitor.line(self.tr("Using run {0} for evaluation, classification and export").format(run))
+        self.monitor.line(self.tr("Using run {0} for evaluation, classification and export").format(isolated(run)))
 
     # ---- what is enabled, what the page shows -------------------------------------------------------
     def _on_core_ready(self) -> None:

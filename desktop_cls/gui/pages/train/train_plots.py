@@ -13,6 +13,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QWidget
 
+from desktop_cls.core.i18n import isolated
 from desktop_cls.gui.pages.train.train_messages import epoch_line
 from desktop_cls.gui.widgets.insight_views import PlotLegend, with_legend
 from desktop_cls.gui.widgets.plot_theme import BLUE, GREEN, ORANGE, SERIES, TEAL, themed_plot
@@ -181,7 +182,8 @@ class TrainingPlots(QWidget):
         colours = SERIES[4:9]  # purple, brown, pink, grey, olive: apart from the live curves
         for label, xs, ys in runs:
             pen = pg.mkPen(colours[len(self.compare_curves) % len(colours)], width=1.5, style=Qt.PenStyle.DashLine)
-            self.compare_curves.append(self.acc_plot.plot(xs, ys, pen=pen, name=self.tr("{0} (val)").format(label)))
+            name = self.tr("{0} (val)").format(isolated(label))
+            self.compare_curves.append(self.acc_plot.plot(xs, ys, pen=pen, name=name))
         self.acc_legend.sync()
         self._fit_first_epoch()
 

@@ -15,6 +15,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
 from desktop_cls.core.events import PauseToken
+from desktop_cls.core.i18n import isolated
 from desktop_cls.core.training.config import TrainConfig
 from desktop_cls.gui.pages.train.own_choices import OwnChoices
 from desktop_cls.gui.pages.train.run_monitor import RunMonitor
@@ -77,11 +78,11 @@ class TrainingRun(QObject):
         self.paused_changed.emit(False)
         if resuming:
             self.monitor.line(translate("TrainPage", "Continuing run {0} at epoch {1} of {2}…").format(
-                Path(resuming).name, done + 1, epochs))
+                isolated(Path(resuming).name), done + 1, epochs))
         else:
             ds = self.state.dataset
-            self.monitor.line(translate("TrainPage", "Training started on {0}").format(ds.root) if ds is not None
-                              else translate("TrainPage", "Training started"))
+            self.monitor.line(translate("TrainPage", "Training started on {0}").format(isolated(str(ds.root)))
+                              if ds is not None else translate("TrainPage", "Training started"))
 
     def toggle_pause(self) -> None:
         pause = self.task.pause if self.task is not None else None
@@ -176,17 +177,17 @@ class TrainingRun(QObject):
             self.monitor.line(translate("TrainPage", "Run {run} is kept under Past runs. It was trained on {folder}, "
                                         "not on the folder open now, so it becomes the model when {folder} is open "
                                         "again (double-click it in Past runs to use it now).").format(
-                run=Path(result.run_dir).name, folder=folder))
+                run=isolated(Path(result.run_dir).name), folder=isolated(folder)))
         else:
             self._offer_kept_back(result.run_dir)
 
     def _offer_kept_back(self, run: str) -> None:
         """The stopped run is not the model now: say which one is, and offer to use the stopped one."""
         self.kept_back = run
-        current = Path(self.state.run or "").name
+        current = isolated(Path(self.state.run or "").name)
         self.monitor.line(translate("TrainPage", "Evaluate, Classify and Export still use {current}: a stopped run "
                                     "does not replace the model. Double-click {run} in Past runs to use it.").format(
-            current=current, run=Path(run).name))
+            current=current, run=isolated(Path(run).name)))
         self.monitor.offer(translate("TrainPage", "Evaluate, Classify and Export still use {current}. "
                                      "<a href='#use'>Use this stopped run instead</a>").format(
             current=html.escape(current)))
@@ -198,7 +199,7 @@ class TrainingRun(QObject):
             self.state.set_run(run)  # (and the Train badge says whether it is a model of the open folder)
             self.monitor.offer("")
             self.monitor.line(translate("TrainPage", "Using run {0} for evaluation, classification and export")
-                              .format(run))
+                              .format(isolated(run)))
 
     def _on_failed(self, message: str, details: str) -> None:
         self.monitor.failed(message)

@@ -160,7 +160,8 @@ def test_a_folder_stopped_by_a_change_of_model_says_so_and_is_classified_again_i
     assert not cp.results.notice.isVisibleTo(cp.results)
     window.state.set_run(str(run))
     assert cp.results.notice.isVisibleTo(cp.results) and cp.results.model.rowCount() == 0
-    assert cp.results.notice_text.text() == f"Classifying cat stopped: the model changed to {run.name}."
+    assert cp.results.notice_text.text() == (f"Classifying \u2068cat\u2069 stopped: the model changed to "
+                                             f"\u2068{run.name}\u2069.")
     qtbot.waitUntil(lambda: cp.model.loaded and cp.buttons["classifyFolderButton"].isEnabled(), timeout=60_000)
     qtbot.mouseClick(cp.results.again_button, Qt.MouseButton.LeftButton)
     assert not cp.results.notice.isVisibleTo(cp.results)

@@ -97,7 +97,7 @@ def test_a_large_picture_is_decoded_off_the_ui_thread(qtbot: QtBot, window: Main
     cp = _page(window)
     _classified(cp, pictures["big"])
     assert cp.preview.image.source() is None  # the window did not wait for it
-    assert "Opening big.png" in cp.preview.image.text()
+    assert "Opening \u2068big.png\u2069" in cp.preview.image.text()
     assert cp.preview.caption.text().startswith("cat")  # the prediction is there at once
     decoder.go.set()
     qtbot.waitUntil(lambda: cp.preview.image.source() is not None, timeout=10_000)
@@ -153,6 +153,7 @@ def test_an_unreadable_file_shows_the_decoders_reason_not_the_picture_before(
     _classified(cp, pictures["small"], pictures["broken"])
     assert _size(cp) == (60, 40)
     cp.results.table.selectRow(1)
-    qtbot.waitUntil(lambda: "broken.png cannot be read as an image" in cp.preview.image.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "\u2068broken.png\u2069 cannot be read as an image" in cp.preview.image.text(),
+                    timeout=10_000)
     assert cp.preview.image.source() is None  # the small picture does not stay under this file's name
     assert "not an image file" in cp.preview.image.text()  # the decoder's own words

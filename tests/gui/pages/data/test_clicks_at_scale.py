@@ -78,7 +78,7 @@ def test_the_viewer_opened_from_the_grid_reads_the_pictures_it_shows(
     viewer = opened_viewer(page)
     viewer.go(viewer.index + 1)
     assert viewer.current_path() == samples[5 + 11 * CLASSES][0]
-    assert viewer.caption_label.text() == page.tr("Class: {0}").format("class5")
+    assert viewer.caption_label.text() == page.tr("Class: {0}").format("\u2068class5\u2069")
     assert len(viewer.items) == SAMPLES // CLASSES
     viewer.close()
     assert samples.passes == [], samples.told()

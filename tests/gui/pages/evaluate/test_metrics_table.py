@@ -104,5 +104,5 @@ def test_each_text_is_measured_once_per_font(qtbot: QtBot, isolated_user_dirs: P
 def test_class_names_with_markup_show_literally_in_the_tooltips(qtbot: QtBot, isolated_user_dirs: Path) -> None:
     panel = panel_with(qtbot, markup_result())
     tip = tooltip(panel.table, 1, 1)
-    assert "No images of '<img src=x.png>' among" in as_shown(tip) and "false positives" in as_shown(tip)
+    assert "No images of '\u2068<img src=x.png>\u2069' among" in as_shown(tip) and "false positives" in as_shown(tip)
     assert cell(panel.table, 0, 0) == "<b>bold</b>"  # item views draw their text plainly

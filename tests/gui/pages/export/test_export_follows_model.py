@@ -69,11 +69,11 @@ def test_the_line_above_says_what_is_exported_by_how_the_run_was_made(window: Ma
     (quick / "run.json").write_text(json.dumps({**info, "method": "quick"}), encoding="utf-8")
     xp = window.export_page
     window.state.set_run(str(run))
-    assert xp.hint.text().startswith(f"Exports the best epoch of {run.name}.")
+    assert xp.hint.text().startswith(f"Exports the best epoch of \u2068{run.name}\u2069.")
     window.state.set_run(str(quick))
     assert "quick method" in xp.hint.text() and "epoch of" not in xp.hint.text()
     window.state.set_run(str(run / "model.safetensors"))  # a model file: no run, no epochs
-    assert xp.hint.text().startswith("Exports the model file model.safetensors.")
+    assert xp.hint.text().startswith("Exports the model file \u2068model.safetensors\u2069.")
 
 
 def test_the_int8_box_promises_no_more_than_the_recipe_gives() -> None:

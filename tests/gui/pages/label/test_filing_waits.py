@@ -65,10 +65,10 @@ def test_opening_folders_waits_for_the_keys_and_the_same_folder_keeps_one_engine
     other = make_tiny_folder(tmp_path / "other", classes=("x", "y"))
     window.open_dataset(other)  # B, while A's keys wait on the slow drive...
     assert window.state.opening is None and window.state.workspace is ws  # ...A stays open (nothing read yet)
-    assert _status(window) == "Filing 3 images… then opening other"
+    assert _status(window) == "Filing 3 images… then opening \u2068other\u2069"
     window.open_dataset(loose)  # A again: no second engine for A beside the one still filing
     assert window.state.opening is None and window.state.workspace is ws
-    assert _status(window) == f"Filing 3 images… then opening {loose.name}"
+    assert _status(window) == f"Filing 3 images… then opening \u2068{loose.name}\u2069"
     held.set()
     _filed(qtbot, window)
     qtbot.waitUntil(lambda: window.state.opening is None and not window.dataset_page.busy(), timeout=30_000)
@@ -147,7 +147,7 @@ def test_a_reread_after_a_step_never_replaces_an_opening_asked_for(qtbot: QtBot,
     other = make_tiny_folder(tmp_path / "other", classes=("x", "y"))
     window.open_dataset(other)
     window.state.reread_dataset()  # the Label page's own reading of A after a step, while B waits
-    assert _status(window) == "Filing 1 image… then opening other"
+    assert _status(window) == "Filing 1 image… then opening \u2068other\u2069"
     held.set()
     _filed(qtbot, window)
     qtbot.waitUntil(lambda: window.state.dataset is not None and window.state.dataset.root == str(other),

@@ -13,6 +13,8 @@ from desktop_cls.gui.pages.train.past_runs import TAIL_ROLE, PastRuns, group_by_
 from desktop_cls.gui.shell.main_window import MainWindow
 from tests.core.test_run_list import fake_run
 
+FSI, PDI = "\u2068", "\u2069"
+
 
 def _runs(qtbot: QtBot) -> PastRuns:
     base = default_runs_dir()
@@ -37,10 +39,10 @@ def _texts(runs: PastRuns) -> list[str]:
 def test_runs_are_grouped_by_their_dataset_the_open_ones_first(qtbot: QtBot) -> None:
     runs = _runs(qtbot)
     runs.show_for("/data/digits")
-    assert _texts(runs) == ["Runs of digits, the open dataset",
+    assert _texts(runs) == [f"Runs of {FSI}digits{PDI}, the open dataset",
                             "20261207-051246-quicknet · 70.8% · stopped",  # the model is in the name: not again
                             "20261207-050638-quicknet · 95.8%",
-                            "Runs of clipart",
+                            f"Runs of {FSI}clipart{PDI}",
                             "20261207-051545-efficientnet_lite2 · 85.0%"]
     rl = runs.runs_list
     heading = rl.item(0)
@@ -50,11 +52,12 @@ def test_runs_are_grouped_by_their_dataset_the_open_ones_first(qtbot: QtBot) -> 
     rl.itemDoubleClicked.emit(heading)
     rl.itemDoubleClicked.emit(rl.item(1))
     assert chosen == [str(default_runs_dir() / "20261207-051246-quicknet")]  # a heading is no run to use
-    assert rl.item(1).toolTip().endswith("Trained on /data/digits")
+    assert rl.item(1).toolTip().endswith(f"Trained on {FSI}/data/digits{PDI}")
 
     rl.item(4).setCheckState(Qt.CheckState.Checked)
     runs.show_for("/data/clipart")  # another dataset opened: regrouped, still checked
-    assert _texts(runs)[:2] == ["Runs of clipart, the open dataset", "20261207-051545-efficientnet_lite2 · 85.0%"]
+    assert _texts(runs)[:2] == [f"Runs of {FSI}clipart{PDI}, the open dataset",
+                                  "20261207-051545-efficientnet_lite2 · 85.0%"]
     assert rl.item(1).checkState() == Qt.CheckState.Checked
 
 
