@@ -724,18 +724,6 @@ Open it again where it is now, or choose another folder.</source>
         <source>Cannot open this folder</source>
         <translation>无法打开此文件夹</translation>
     </message>
-    <message numerus="yes">
-        <source>All classes (%Ln image(s))</source>
-        <translation>
-            <numerusform>所有类别（%Ln 张图像）</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Not labeled yet (%Ln image(s))</source>
-        <translation>
-            <numerusform>尚未标注（%Ln 张图像）</numerusform>
-        </translation>
-    </message>
     <message>
         <source>Few images compared to the largest class ({0:,}); consider adding images or turning on class weighting</source>
         <translation>与最大的类别（{0:,}）相比图像很少；请考虑添加图像或启用类别加权</translation>

@@ -11,9 +11,7 @@ import functools
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSignalBlocker
 from PySide6.QtWidgets import (
-    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -27,8 +25,9 @@ from PySide6.QtWidgets import (
 from desktop_cls.core.i18n import isolated
 from desktop_cls.gui.pages.data.background_check import BackgroundCheck
 from desktop_cls.gui.pages.data.class_drop import ClassDrop
+from desktop_cls.gui.pages.data.class_filter import ClassFilter
 from desktop_cls.gui.pages.data.class_table import ClassTable
-from desktop_cls.gui.pages.data.data_model import LOOSE, DataPageModel
+from desktop_cls.gui.pages.data.data_model import DataPageModel
 from desktop_cls.gui.pages.data.dataset_steps import DatasetSteps
 from desktop_cls.gui.pages.data.dataset_summary import summary_text
 from desktop_cls.gui.pages.data.folder_field import FolderField, failure_text, read_folder
@@ -93,9 +92,7 @@ class DatasetPage(Page):
         self.class_drop = ClassDrop(self)  # moved in, or imported from elsewhere
         self.class_table.files_dropped.connect(self.class_drop.dropped)
         self.class_table.itemSelectionChanged.connect(self._class_selected)
-        self.class_filter = QComboBox()
-        self.class_filter.setObjectName("thumbnailClassFilter")
-        self.class_filter.setAccessibleName(self.tr("Show images of class"))
+        self.class_filter = ClassFilter()
         self.class_filter.currentIndexChanged.connect(self._fill_thumbnails)
         self.thumb_model = ThumbnailModel(side=96)
         self.thumbs = ThumbnailGrid()
@@ -203,14 +200,7 @@ class DatasetPage(Page):
         self.buttons["rescanButton"].setEnabled(True)
         self.show_content()
         self.class_table.fill(self.model.class_rows())
-        with QSignalBlocker(self.class_filter):
-            self.class_filter.clear()
-            if index.classes or not index.unlabeled:  # (a pile has no class: its loose images are all it shows)
-                self.class_filter.addItem(self.tr("All classes (%Ln image(s))", "", len(index.samples)))
-            for name, n in index.counts().items():
-                self.class_filter.addItem(f"{name} ({n:,})", name)  # data: a class name and its count
-            if index.unlabeled:  # the images waiting for a class on the Label page
-                self.class_filter.addItem(self.tr("Not labeled yet (%Ln image(s))", "", len(index.unlabeled)), LOOSE)
+        self.class_filter.fill(index)
         self._fill_thumbnails()
         self._show_problems()
 
