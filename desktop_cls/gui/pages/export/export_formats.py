@@ -90,9 +90,21 @@ def format_checks(ticked: Collection[str] = EXPORT_DEFAULTS) -> dict[str, QCheck
         checks["web"].setChecked(False)
         checks["web"].setEnabled(False)
         # begins with the name, as OpenVINO's does: the words beside the box put it after "Not available:"
-        checks["web"].setToolTip(translate("ExportPage", "ONNX Runtime Web is not part of this copy; in a source "
-                                           "checkout run python dev.py web-runtime"))
+        checks["web"].setToolTip(web_runtime_missing())
     return checks
+
+
+def web_runtime_missing() -> str:
+    """Why the web page cannot be exported, and what the user can do: a copy installed from a release has ONNX
+    Runtime Web; the command that fetches it is said only in a source checkout, where it can be run."""
+    from desktop_cls.resources_path import source_checkout
+
+    text = translate("ExportPage", "ONNX Runtime Web is not part of this copy of desktop_cls (the released "
+                     "installers include it); the ONNX export also runs in a web page of your own")
+    if source_checkout() is not None:
+        text = translate("ExportPage", "{0} (in this source checkout, python dev.py web-runtime fetches it)").format(
+            text)
+    return text
 
 
 def format_grid(checks: dict[str, QCheckBox]) -> QGridLayout:
