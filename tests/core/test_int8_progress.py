@@ -93,7 +93,7 @@ def test_images_judged_from_a_run_that_held_nothing_out_are_not_called_validatio
     from desktop_cls.core.inference.int8_sensitivity import Agreement, Growth
     from desktop_cls.core.inference.int8_words import judged, said_grown
 
-    assert export_report._described("half", tmp_path).kind == "half"  # what gather_images hands on to int8
+    assert export_report.described("half", tmp_path).kind == "half"  # what gather_images hands on to int8
     said: list[Report] = []
     said_grown(lambda d, t, w: said.append((d, t, w)), STAGES, FINE, "half")(1, 3, 1, Agreement(290, 300))
     report = judged(Growth(("b",), Agreement(299, 300), 2, True), "half")

@@ -31,10 +31,10 @@ from desktop_cls.core.inference.export_report import (
     Fidelity,
     fidelity,
     gather_images,
-    latency_ms,
+    latencies_ms,
     preprocess,
     run_batched,
-    torch_latency_ms,
+    torch_runner,
 )
 from desktop_cls.core.inference.export_result import AGREEMENT_TARGET, ExportResult
 from desktop_cls.core.inference.export_snippets import snippet_path, snippet_text
@@ -314,15 +314,15 @@ def _verify_and_measure(fmt: str, model: nn.Module, meta: ModelMeta, staged: Pat
     fid: Fidelity = fidelity(reference_val, got_val, images.labels)
     progress(3, STAGES, _("measuring latency"))
     x1 = preprocess(samples[:1], meta)
-    latency = latency_ms(loaded.run_prepared, x1)  # timed as the trained model is: same threads, warm-up, runs
-    ref_latency = torch_latency_ms(model, x1)
+    # side by side with the trained model, run for run: the same threads, warm-up and machine at the same moment
+    latency, ref_latency = latencies_ms([loaded.run_prepared, torch_runner(model)], x1)
     size = sum(p.stat().st_size for p in [staged] + ([bin_path(staged)] if fmt == "openvino" else []))
     agreement = fid.top1_agreement if fid.top1_agreement is not None else sample_agree
     return ExportResult(fmt, str(staged), "", size, True, diff, agreement, 0.0, num_images=fid.num_images,
                         images=images.described_for(fmt), accuracy=fid.accuracy,
                         reference_accuracy=fid.reference_accuracy, latency_ms=latency,
                         reference_latency_ms=ref_latency, runtime=RUNTIMES[fmt], quantization=quantization,
-                        warning=fid.warning)
+                        warning=fid.warning, images_kind=images.kind, images_folder=images.folder)
 
 
 def _export_torchscript(model: nn.Module, meta: ModelMeta, dest: Path) -> None:

@@ -41,9 +41,11 @@ def format_uses() -> dict[str, str]:
         "safetensors": translate("ExportPage", "weights for desktop_cls and any PyTorch code"),
         "torchscript": translate("ExportPage", "runs in C++ / mobile PyTorch without Python"),
         "onnx": translate("ExportPage", "runs in ONNX Runtime, OpenCV, TensorRT, …"),
-        # 2-4x: the layers int8 would change most stay in float, and never so many that the file reaches fp16's half
-        "onnx-int8": translate("ExportPage", "2–4× smaller (the layers int8 would change most stay in float), faster "
-                               "on CPUs; calibrated on your training images"),
+        # 2-4x: the layers int8 would change most stay in float, and never so many that the file reaches fp16's half.
+        # No promise of speed: int8 measured 55.9 ms against fp32 ONNX's 28 ms on one CPU; the table shows its time
+        "onnx-int8": translate("ExportPage", "2–4× smaller (the layers int8 would change most stay in float); "
+                               "its speed depends on the CPU and is measured here when it is exported; calibrated "
+                               "on your training images"),
         "onnx-fp16": translate("ExportPage", "half the size, for GPUs and accelerators that prefer it"),
         "openvino": translate("ExportPage", "Intel CPUs, GPUs and NPUs"),
         "web": translate("ExportPage", "classifies images and the webcam in any browser, offline (a folder to open "
