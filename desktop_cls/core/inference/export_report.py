@@ -29,18 +29,19 @@ from desktop_cls.core.inference.export_words import (
     images_text,
     int8_note,
 )
+from desktop_cls.core.inference.int8_text import BOUND_CONFIDENCE as BOUND_CONFIDENCE
+from desktop_cls.core.inference.int8_text import BOUND_TARGET as BOUND_TARGET
 from desktop_cls.core.models.model_io import ModelMeta
 from desktop_cls.core.models.preprocessing import prepare
 
 MAX_CALIBRATION = 300
 MAX_VALIDATION = 2000
 MIN_HALF = 10  # a folder the model learned is split in two for int8 from twice this many images
-# What int8's choice of float blocks must show on its judging images before it stops: that the agreement on
-# further images is at least this, with BOUND_CONFIDENCE (one-sided Wilson bound). On 250-300 images this
-# asks for 99.3-99.6 % observed: the stop on 99 % observed held on its own 300 digits and 250 pictures but
-# gave 98.2 % and 98.4 % on 1,297 and 243 further ones (docs/benchmarks.md, export).
-BOUND_TARGET = 0.98
-BOUND_CONFIDENCE = 0.95
+# BOUND_TARGET, BOUND_CONFIDENCE (kept with int8's words in int8_text): what int8's choice of float blocks must
+# show on its judging images before it stops: that the agreement on further images is at least BOUND_TARGET, with
+# BOUND_CONFIDENCE (one-sided Wilson bound). On 250-300 images this asks for 99.3-99.6 % observed: the stop on 99 %
+# observed held on its own 300 digits and 250 pictures but gave 98.2 % and 98.4 % on 1,297 and 243 further ones
+# (docs/benchmarks.md, export).
 _Z = {0.9: 1.2816, 0.95: 1.6449, 0.99: 2.3263}  # one-sided normal quantiles
 
 Runner = Callable[[np.ndarray], np.ndarray]

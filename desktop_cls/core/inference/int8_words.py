@@ -4,25 +4,20 @@ file's agreement was measured on. Kept apart from the export's steps so each sta
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from desktop_cls.core.events import ProgressFn
 from desktop_cls.core.i18n import _, ngettext
 from desktop_cls.core.inference import int8_sensitivity as sens
-from desktop_cls.core.inference.export_report import BOUND_CONFIDENCE, BOUND_TARGET
+from desktop_cls.core.inference.int8_text import BOUND_TARGET, judged_text, measured_on
 
 
-def measured_on(kind: str, images: int) -> str:
-    """The images int8 is judged on, counted, as what they are (ExportImages.kind): a run that held nothing out
-    (a quick run that cross-validated) is judged on one in two of the dataset, which are no validation images."""
-    if kind == "test":
-        return ngettext("{n} test image", "{n} test images", images).format(n=images)
-    if kind == "half":
-        return ngettext("{n} image of the dataset, one in two (none was held out)",
-                        "{n} images of the dataset, one in two (none was held out)", images).format(n=images)
-    if kind == "all":
-        return ngettext("{n} image of the dataset (none was held out)",
-                        "{n} images of the dataset (none was held out)", images).format(n=images)
-    return ngettext("{n} validation image", "{n} validation images", images).format(n=images)
+def judged_facts(growth: sens.Growth | None) -> dict[str, Any] | None:
+    """What the choice of float blocks was judged to agree, as facts an export keeps (int8_text.judged_text)."""
+    if growth is None:
+        return None
+    a = growth.agreement
+    return {"agreed": a.agreed, "images": a.images, "bound": float(a.lower_bound()), "met": bool(growth.met)}
 
 
 def judged(growth: sens.Growth | None, kind: str = "val") -> str:
@@ -31,13 +26,7 @@ def judged(growth: sens.Growth | None, kind: str = "val") -> str:
     if growth is None:
         return ""
     a = growth.agreement
-    text = _("; blocks chosen on {measured}: {share:.1%} agree with the trained model, so at least {bound:.1%} of "
-             "further images will ({confidence:.0%} confidence)") if growth.met else \
-        _("; blocks chosen on {measured}: {share:.1%} agree with the trained model, so at least {bound:.1%} of "
-          "further images will ({confidence:.0%} confidence), short of the {target:.0%} asked even with the most "
-          "blocks allowed in float")
-    return text.format(measured=measured_on(kind, a.images), share=a.share, bound=a.lower_bound(),
-                       confidence=BOUND_CONFIDENCE, target=BOUND_TARGET)
+    return judged_text(kind, a.agreed, a.images, a.lower_bound(), growth.met)
 
 
 # The parts of int8's writing stage, as shares of it: calibrating once, measuring each block (most of the minutes

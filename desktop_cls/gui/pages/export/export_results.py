@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_cls.core.inference.int8_text import shown_quantization
 from desktop_cls.gui.pages.export.export_formats import format_name
 from desktop_cls.gui.pages.export.export_results_model import ExportResultsModel
 from desktop_cls.gui.widgets.common import read_only_table
@@ -200,7 +201,7 @@ class ExportResults(QSplitter):
     def _cell(self, text: str, column: int, d: dict[str, Any] | None) -> QTableWidgetItem:
         """A cell; an export's file, agreement warning and quantisation are told in its tool tips."""
         it = QTableWidgetItem(text)
-        tips = {FILE: d.get("path") if d else None, 0: d.get("quantization") if d else None,
+        tips = {FILE: d.get("path") if d else None, 0: shown_quantization(d) if d else None,
                 AGREEMENT: self.model.warning(d) if d else None}  # the warning in the reader's language
         if tips.get(column):
             it.setToolTip(literal(str(tips[column])))  # a path or a warning naming a class
