@@ -30,3 +30,13 @@ def resources_dir() -> Path:
 
 def resource(name: str) -> Path:
     return resources_dir() / name
+
+
+@cache
+def source_checkout() -> Path | None:
+    """The source checkout this copy runs from (the folder with dev.py beside the package), or None for an
+    installed copy or a bundle: only there do developer commands (python dev.py …) mean anything."""
+    if getattr(sys, "_MEIPASS", None):
+        return None
+    root = Path(__file__).resolve().parent.parent
+    return root if (root / "dev.py").is_file() and (root / "pyproject.toml").is_file() else None

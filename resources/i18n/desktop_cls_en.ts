@@ -43,6 +43,23 @@
     </message>
 </context>
 <context>
+    <name>ClassFilter</name>
+    <message numerus="yes">
+        <source>All classes (%Ln image(s))</source>
+        <translation>
+            <numerusform>All classes (%Ln image)</numerusform>
+            <numerusform>All classes (%Ln images)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Not labeled yet (%Ln image(s))</source>
+        <translation>
+            <numerusform>Not labeled yet (%Ln image)</numerusform>
+            <numerusform>Not labeled yet (%Ln images)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ClassifyResults</name>
     <message numerus="yes">
         <source>%n chosen item(s)</source>

@@ -272,6 +272,25 @@
     </message>
 </context>
 <context>
+    <name>ClassFilter</name>
+    <message>
+        <source>Show images of class</source>
+        <translation>显示该类别的图像</translation>
+    </message>
+    <message numerus="yes">
+        <source>All classes (%Ln image(s))</source>
+        <translation>
+            <numerusform>所有类别（%Ln 张图像）</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Not labeled yet (%Ln image(s))</source>
+        <translation>
+            <numerusform>尚未标注（%Ln 张图像）</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ClassPanel</name>
     <message>
         <source>Classes</source>
@@ -669,10 +688,6 @@
         <translation>占比</translation>
     </message>
     <message>
-        <source>Show images of class</source>
-        <translation>显示该类别的图像</translation>
-    </message>
-    <message>
         <source>Thumbnails</source>
         <translation>缩略图</translation>
     </message>
@@ -1042,8 +1057,16 @@ Open it again where it is now, or choose another folder.</source>
         <translation>可在 ONNX Runtime、OpenCV、TensorRT 等中运行</translation>
     </message>
     <message>
-        <source>2–4× smaller (the layers int8 would change most stay in float), faster on CPUs; calibrated on your training images</source>
-        <translation>小 2–4 倍（int8 改变最大的几层保持浮点），在 CPU 上更快；用你的训练集图像校准</translation>
+        <source>2–4× smaller (the layers int8 would change most stay in float); its speed depends on the CPU and is measured here when it is exported; calibrated on your training images</source>
+        <translation>小 2–4 倍（int8 改变最大的几层保持浮点）；速度取决于 CPU，导出时会在这里测量；用你的训练集图像校准</translation>
+    </message>
+    <message>
+        <source>ONNX Runtime Web is not part of this copy of desktop_cls (the released installers include it); the ONNX export also runs in a web page of your own</source>
+        <translation>这份 desktop_cls 不含 ONNX Runtime Web（正式发布的安装包已包含它）；ONNX 导出也可以在你自己的网页中运行</translation>
+    </message>
+    <message>
+        <source>{0} (in this source checkout, python dev.py web-runtime fetches it)</source>
+        <translation>{0}（在这个源代码目录中，python dev.py web-runtime 可以获取它）</translation>
     </message>
     <message>
         <source>half the size, for GPUs and accelerators that prefer it</source>
@@ -1056,10 +1079,6 @@ Open it again where it is now, or choose another folder.</source>
     <message>
         <source>classifies images and the webcam in any browser, offline (a folder to open or put on a web server)</source>
         <translation>在任意浏览器中离线对图像和摄像头画面分类（一个可直接打开或放到网站服务器上的文件夹）</translation>
-    </message>
-    <message>
-        <source>ONNX Runtime Web is not part of this copy; in a source checkout run python dev.py web-runtime</source>
-        <translation>ONNX Runtime Web 不在此副本中；请在源代码目录中运行 python dev.py web-runtime</translation>
     </message>
     <message>
         <source>{0}. Not available: {1}</source>
@@ -1130,6 +1149,10 @@ Open it again where it is now, or choose another folder.</source>
         <translation>导出的模型与训练的模型选出同一类别的比例</translation>
     </message>
     <message>
+        <source>One image on this computer; in brackets, that time against the trained model&apos;s, the two timed side by side, run for run</source>
+        <translation>在这台计算机上处理一张图像的时间；括号内是它与训练好的模型时间之比，两者交替逐次计时</translation>
+    </message>
+    <message>
         <source>A short script that uses the selected model without desktop_cls is written beside it and shown here.</source>
         <translation>一个不依赖 desktop_cls 使用所选模型的简短脚本会写在模型旁边，并显示在这里。</translation>
     </message>
@@ -1152,6 +1175,10 @@ Open it again where it is now, or choose another folder.</source>
     <message>
         <source>Measured on {0}, one image at a time on this computer.</source>
         <translation>在 {0}上测量，在本机上逐张图像运行。</translation>
+    </message>
+    <message>
+        <source>The accuracy here is not a held-out one: the model may have learned these images, so it can be higher than the accuracy the Train and Evaluate pages report on images it did not learn. {0}</source>
+        <translation>这里的准确率不是在留出图像上测得的：模型可能学过这些图像，所以它可能高于“训练”和“评估”页面在模型没学过的图像上报告的准确率。{0}</translation>
     </message>
     <message>
         <source>Model</source>
@@ -1238,6 +1265,18 @@ Open it again where it is now, or choose another folder.</source>
         <translation>仅用随机输入验证：{0}。</translation>
     </message>
     <message>
+        <source>Accuracy on images it may have learned</source>
+        <translation>在模型可能学过的图像上的准确率</translation>
+    </message>
+    <message>
+        <source>Not a held-out accuracy: none of the run&apos;s images were held out, so these are images the model may have learned from</source>
+        <translation>不是留出图像上的准确率：该训练记录没有留出图像，所以这些是模型可能学过的图像</translation>
+    </message>
+    <message>
+        <source>How often the model picks the labeled class of the images named under the table</source>
+        <translation>模型选中表格下方所述图像的已标注类别的比例</translation>
+    </message>
+    <message>
         <source>safetensors is for desktop_cls (desktop-cls predict MODEL IMAGE) and PyTorch code that builds the same architecture; pick ONNX or OpenVINO to use the model elsewhere.</source>
         <translation>safetensors 供 desktop_cls（desktop-cls predict MODEL IMAGE）和构建相同架构的 PyTorch 代码使用；要在别处使用模型，请选择 ONNX 或 OpenVINO。</translation>
     </message>
@@ -1260,6 +1299,10 @@ Open it again where it is now, or choose another folder.</source>
     <message>
         <source>Exporting {name} ({i} of {n})</source>
         <translation>正在导出 {name}（第 {i} 个，共 {n} 个）</translation>
+    </message>
+    <message>
+        <source>{0} · step {1} of {2}: {3:.0%} done</source>
+        <translation>{0} · 第 {1} 步（共 {2} 步）：已完成 {3:.0%}</translation>
     </message>
     <message>
         <source>{0} · {1}</source>

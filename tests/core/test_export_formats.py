@@ -7,6 +7,7 @@ import json
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -309,11 +310,11 @@ def _clock_by_threads(monkeypatch: pytest.MonkeyPatch, many: float, one: float) 
 
     seen: list[int] = []
 
-    def measured(runner: object, x1: np.ndarray) -> float:
-        seen.append(torch.get_num_threads())
-        return many if torch.get_num_threads() > 1 else one
+    def measured(runners: list[object], x1: np.ndarray) -> list[float]:
+        seen.extend([torch.get_num_threads()] * len(runners))
+        return [many if torch.get_num_threads() > 1 else one] * len(runners)
 
-    monkeypatch.setattr(export_report, "single_image_latency_ms", measured)
+    monkeypatch.setattr(export_report, "interleaved_best_ms", measured)
     return seen
 
 
@@ -352,7 +353,7 @@ def test_an_export_is_timed_as_the_trained_model_is(monkeypatch: pytest.MonkeyPa
         result = export_model(trained_run[0], fmt, tmp_path / f"m.{fmt}")
     finally:
         torch.set_num_threads(before)
-    assert seen == [2, 1, 2, 1]  # the export, then the trained model: each at both thread counts
+    assert seen == [2, 2, 1, 1]  # the export beside the trained model, at each thread count
     assert result.latency_ms == result.reference_latency_ms == 32.0
 
 
@@ -381,3 +382,22 @@ def test_a_full_disk_names_the_file_asked_for_and_keeps_the_old_export(trained_r
     message = str(caught.value)
     assert message.startswith(f"cannot write {first.path}: the disk is full") and ".export-" not in message
     assert {p.name: p.read_bytes() for p in (tmp_path / "m").iterdir()} == before
+
+
+def test_formats_compared_are_timed_side_by_side_run_for_run() -> None:
+    """The trained model took 56 ms beside one export and 106 ms beside another: each was timed alone, one after
+    the other, while the machine's load changed. Timed in turn, run for run, both meet the same moments."""
+    from desktop_cls.core.inference.export_report import interleaved_best_ms
+
+    order: list[str] = []
+    x1 = np.zeros((1, 3, 2, 2), np.float32)
+
+    def runner(name: str) -> Callable[[np.ndarray], np.ndarray]:
+        def run(x: np.ndarray) -> np.ndarray:
+            order.append(name)
+            return x
+        return run
+
+    best = interleaved_best_ms([runner("a"), runner("b")], x1, max_rounds=10)
+    timed = order[6:]  # after each one's warm-up
+    assert timed == ["a", "b"] * 10 and len(best) == 2

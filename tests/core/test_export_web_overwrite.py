@@ -158,3 +158,15 @@ def test_a_dangling_link_or_a_file_as_out_is_a_clear_message(source: Path, tmp_p
         with pytest.raises(UserError, match="is not a folder"):
             ew.export_web(source, tmp_path / "gone", overwrite=True)
     assert (tmp_path / "page.txt").read_text() == "mine"
+
+
+def test_missing_web_runtime_names_the_developer_command_only_in_a_source_checkout(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ew, "resources_dir", lambda: tmp_path)
+    for checkout, said in ((None, False), (tmp_path, True)):
+        monkeypatch.setattr(ew, "source_checkout", lambda c=checkout: c)
+        with pytest.raises(UserError) as caught:
+            ew.web_runtime_dir()
+        fixes = f"{caught.value.cli_fix} {caught.value.gui_fix}"
+        assert ("dev.py" in fixes) == said, fixes
+        assert said or "released" in fixes

@@ -12,6 +12,7 @@ import pytest
 from desktop_cls.core.events import CancelledError, CancelToken
 from desktop_cls.core.inference.export import FINE, STAGES, export_model
 from desktop_cls.core.inference.export_onnx import _Batches
+from desktop_cls.core.inference.int8_words import CALIBRATING, MEASURING
 
 Report = tuple[int, int, str]
 
@@ -38,7 +39,7 @@ def test_int8_reports_its_calibration_between_preparing_and_measuring(trained_ru
     assert first[1] == FINE != STAGES and 0 < first[0] < FINE  # a fraction of the stage, never read as a stage
     assert "batch 1 of" in first[2]
     done = [said[i][0] for i in calibrating]
-    assert done == sorted(done) and done[-1] == FINE  # the first recipe calibrates to the end
+    assert done == sorted(done) and done[-1] == round(FINE * CALIBRATING[1])  # the first recipe calibrates to its end
     measuring = [i for i, w in enumerate(texts) if "measuring what 8 bits cost" in w]
     if measuring:
         assert calibrating[0] < measuring[0]
@@ -79,7 +80,8 @@ def test_measuring_and_growing_never_report_a_count_that_reads_as_a_stage(count:
     assert [d for d, _ in stages] == [1, 1]  # only the writing stage, named again before each part
     assert "measuring" in stages[0][1] and "one more at a time" in stages[1][1]
     fine = [(d, t) for d, t, _ in said if t != STAGES]
-    assert {t for _, t in fine} == {FINE} and fine[count] == (FINE, FINE) and fine[-1] == (FINE, FINE)
+    assert {t for _, t in fine} == {FINE} and fine[count] == (round(FINE * MEASURING[1]), FINE)
+    assert fine[-1] == (FINE, FINE) and [d for d, _ in fine] == sorted(d for d, _ in fine)  # forward only
     texts = [w for _, t, w in said if t == FINE]
     assert f"block 2 of {count}" in texts[2] and f"candidate 2 of at most {count}" in texts[count + 2]
 
@@ -91,7 +93,7 @@ def test_images_judged_from_a_run_that_held_nothing_out_are_not_called_validatio
     from desktop_cls.core.inference.int8_sensitivity import Agreement, Growth
     from desktop_cls.core.inference.int8_words import judged, said_grown
 
-    assert export_report._described("half", tmp_path).kind == "half"  # what gather_images hands on to int8
+    assert export_report.described("half", tmp_path).kind == "half"  # what gather_images hands on to int8
     said: list[Report] = []
     said_grown(lambda d, t, w: said.append((d, t, w)), STAGES, FINE, "half")(1, 3, 1, Agreement(290, 300))
     report = judged(Growth(("b",), Agreement(299, 300), 2, True), "half")

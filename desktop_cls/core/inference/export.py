@@ -15,6 +15,7 @@ import time
 import warnings
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -31,15 +32,16 @@ from desktop_cls.core.inference.export_report import (
     Fidelity,
     fidelity,
     gather_images,
-    latency_ms,
+    latencies_ms,
     preprocess,
     run_batched,
-    torch_latency_ms,
+    torch_runner,
 )
 from desktop_cls.core.inference.export_result import AGREEMENT_TARGET, ExportResult
 from desktop_cls.core.inference.export_snippets import snippet_path, snippet_text
 from desktop_cls.core.inference.export_staging import new_staging, replace_as_unit
-from desktop_cls.core.inference.int8_words import judged, said_calibrating, said_grown, said_measured
+from desktop_cls.core.inference.int8_text import quantization_text
+from desktop_cls.core.inference.int8_words import judged_facts, said_calibrating, said_grown, said_measured
 from desktop_cls.core.inference.predictor import Predictor, resolve_model_path
 from desktop_cls.core.models.model_io import ModelMeta, load_native, read_meta, save_native, sidecar_path
 from desktop_cls.core.models.preprocessing import prepare
@@ -144,9 +146,9 @@ def export_model(source: str | Path, fmt: str, out: str | Path, overwrite: bool 
     try:
         staged = staging / dest.name
         progress(1, STAGES, _("writing the file"))  # the caller names the format: "Exporting ONNX int8 (2 of 3): …"
-        quantization = _write(fmt, model, meta, staged, images, cancel, progress)
+        int8 = _write(fmt, model, meta, staged, images, cancel, progress)
         progress(2, STAGES, _("verifying in its own runtime"))
-        result = _verify_and_measure(fmt, model, meta, staged, images, quantization, cancel, progress)
+        result = _verify_and_measure(fmt, model, meta, staged, images, int8, cancel, progress)
         text = snippet_text(fmt, dest)
         if text is not None:
             write_atomic(snippet_path(staged), text.encode("utf-8"))
@@ -195,8 +197,8 @@ def _check(cancel: CancelToken | None) -> None:
 
 
 def _write(fmt: str, model: nn.Module, meta: ModelMeta, staged: Path, images: ExportImages,
-           cancel: CancelToken | None, progress: ProgressFn = no_progress) -> str | None:
-    """Writes the model file(s) into the staging folder; returns how it was quantized (int8)."""
+           cancel: CancelToken | None, progress: ProgressFn = no_progress) -> dict[str, Any] | None:
+    """Writes the model file(s) into the staging folder; returns the facts of how it was quantized (int8)."""
     if fmt == "safetensors":
         save_native(model, meta, staged)
         return None
@@ -221,7 +223,7 @@ def _write(fmt: str, model: nn.Module, meta: ModelMeta, staged: Path, images: Ex
 
 
 def _write_int8(model: nn.Module, meta: ModelMeta, fp32: Path, staged: Path, images: ExportImages,
-                cancel: CancelToken | None, progress: ProgressFn = no_progress) -> str:
+                cancel: CancelToken | None, progress: ProgressFn = no_progress) -> dict[str, Any]:
     """Tries the recipes in order and keeps the first whose agreement with fp32 is shown (a growing recipe:
     its lower bound reaches BOUND_TARGET) or observed (one that does not grow) to be enough, else the best.
 
@@ -236,7 +238,7 @@ def _write_int8(model: nn.Module, meta: ModelMeta, fp32: Path, staged: Path, ima
     x_val = preprocess(images.validation, meta)
     reference = _torch_logits(model, x_val).argmax(1)
     _check(cancel)
-    best: tuple[sens.Agreement, str, Path, sens.Growth | None] | None = None
+    best: tuple[sens.Agreement, dict[str, Any], Path, sens.Growth | None] | None = None
     errors: dict[str, dict[str, float]] = {}  # per calibration method: each block's int8 error, measured once
 
     def agreement(path: Path) -> sens.Agreement:
@@ -256,13 +258,14 @@ def _write_int8(model: nn.Module, meta: ModelMeta, fp32: Path, staged: Path, ima
         growth = search.settled[-1] if search.settled else None
         agreed = growth.agreement if growth is not None else agreement(candidate)
         if best is None or agreed.share > best[0].share:
-            best = (agreed, recipe.describe(tuple(sensitive or ())), candidate, growth)
+            best = (agreed, recipe.facts(tuple(sensitive or ())), candidate, growth)
         if growth.met if growth is not None else agreed.share >= AGREEMENT_TARGET:
             break
     assert best is not None
     os.replace(best[2], staged)
-    return _("static int8 (QDQ): {method} on {count} training images").format(
-            method=best[1], count=images.calibration.shape[0]) + judged(best[3], images.kind)
+    # the facts, not the sentence: it is said in the language of whoever reads the export (int8_text)
+    return {**best[1], "calibration": int(images.calibration.shape[0]), "kind": images.kind,
+            "judged": judged_facts(best[3])}
 
 
 def _same_images(images: ExportImages) -> bool:
@@ -290,7 +293,7 @@ def _said_verified(progress: ProgressFn, cancel: CancelToken | None, n: int, sec
 
 
 def _verify_and_measure(fmt: str, model: nn.Module, meta: ModelMeta, staged: Path, images: ExportImages,
-                        quantization: str | None, cancel: CancelToken | None,
+                        int8: dict[str, Any] | None, cancel: CancelToken | None,
                         progress: ProgressFn = no_progress) -> ExportResult:
     if fmt != "safetensors":
         write_json(sidecar_path(staged), meta.to_dict(fmt))  # Predictor.load reads it
@@ -314,15 +317,16 @@ def _verify_and_measure(fmt: str, model: nn.Module, meta: ModelMeta, staged: Pat
     fid: Fidelity = fidelity(reference_val, got_val, images.labels)
     progress(3, STAGES, _("measuring latency"))
     x1 = preprocess(samples[:1], meta)
-    latency = latency_ms(loaded.run_prepared, x1)  # timed as the trained model is: same threads, warm-up, runs
-    ref_latency = torch_latency_ms(model, x1)
+    # side by side with the trained model, run for run: the same threads, warm-up and machine at the same moment
+    latency, ref_latency = latencies_ms([loaded.run_prepared, torch_runner(model)], x1)
     size = sum(p.stat().st_size for p in [staged] + ([bin_path(staged)] if fmt == "openvino" else []))
     agreement = fid.top1_agreement if fid.top1_agreement is not None else sample_agree
     return ExportResult(fmt, str(staged), "", size, True, diff, agreement, 0.0, num_images=fid.num_images,
                         images=images.described_for(fmt), accuracy=fid.accuracy,
                         reference_accuracy=fid.reference_accuracy, latency_ms=latency,
-                        reference_latency_ms=ref_latency, runtime=RUNTIMES[fmt], quantization=quantization,
-                        warning=fid.warning)
+                        reference_latency_ms=ref_latency, runtime=RUNTIMES[fmt],
+                        quantization=quantization_text(int8) if int8 is not None else None, int8=int8,
+                        warning=fid.warning, images_kind=images.kind, images_folder=images.folder)
 
 
 def _export_torchscript(model: nn.Module, meta: ModelMeta, dest: Path) -> None:

@@ -24,9 +24,9 @@ import torch
 from torch import nn
 
 from desktop_cls.core.events import CancelToken
-from desktop_cls.core.i18n import _, join_list
 from desktop_cls.core.inference import int8_sensitivity as sens
 from desktop_cls.core.inference.export_report import BOUND_TARGET
+from desktop_cls.core.inference.int8_text import recipe_text
 from desktop_cls.core.models.model_io import ModelMeta
 
 INPUT_NAME = "input"
@@ -115,19 +115,12 @@ class Int8Recipe:
 
     def describe(self, sensitive: tuple[str, ...] = ()) -> str:
         """sensitive: the blocks the measurement kept in float (named, most sensitive first)."""
-        text = _("per-channel weights, {method} calibration") if self.per_channel else \
-            _("per-tensor weights, {method} calibration")
-        parts = {"head": _("the classifier head"), "stem": _("the first convolution"),
-                 "depthwise": _("the depthwise convolutions")}
-        kept = [parts[p] for p in self.in_float]
-        if sensitive:
-            kept.append(_("the {count} most sensitive blocks ({names})").format(
-                count=len(sensitive), names=join_list(sensitive)))
-        method = self.method.lower()
-        if self.moving_average:
-            method = _("{method} (moving average)").format(method=method)
-        text = text.format(method=method)
-        return _("{recipe}; kept in float: {parts}").format(recipe=text, parts=join_list(kept)) if kept else text
+        return recipe_text(self.per_channel, self.method, self.moving_average, self.in_float, sensitive)
+
+    def facts(self, sensitive: tuple[str, ...] = ()) -> dict[str, Any]:
+        """What describe says, as the plain facts an export keeps (int8_text.quantization_text)."""
+        return {"per_channel": self.per_channel, "method": self.method, "moving_average": self.moving_average,
+                "in_float": list(self.in_float), "sensitive": list(sensitive)}
 
 
 # Tried in order; the first whose agreement with fp32 is enough (see below) is kept, else the best.

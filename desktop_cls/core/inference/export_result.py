@@ -31,6 +31,10 @@ class ExportResult:
     runtime: str = ""
     quantization: str | None = None
     warning: str | None = None
+    # the facts `images` is built from (export_words.images_text), so it is shown in the reader's language
+    images_kind: str = ""  # "val", "test", "half", "all"; without images, why ("no-run", "gone", "unreadable:…")
+    images_folder: str = ""  # the dataset folder, as a path on this computer
+    int8: dict[str, Any] | None = None  # the facts `quantization` is built from (int8_text.quantization_text)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

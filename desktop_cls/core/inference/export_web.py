@@ -30,7 +30,7 @@ from desktop_cls.core.inference.export_report import ExportImages
 from desktop_cls.core.inference.export_staging import new_staging, replace_as_unit
 from desktop_cls.core.inference.predictor import resolve_model_path
 from desktop_cls.core.storage import write_atomic, write_problem
-from desktop_cls.resources_path import resources_dir
+from desktop_cls.resources_path import resources_dir, source_checkout
 
 RUNTIME_FILES = ("ort.wasm.bundle.min.mjs", "ort-wasm-simd-threaded.wasm", "VERSION", "LICENSE")
 PAGE_FILES = ("index.html", "app.js")
@@ -43,9 +43,16 @@ def web_runtime_dir() -> Path:
     if missing:
         raise UserError(_("the web export needs ONNX Runtime Web, which this installation lacks ({files})").format(
             files=join_list(missing)),
-                        cli_fix=_("in a source checkout run: python dev.py web-runtime"),
-                        gui_fix=_("in a source checkout run: python dev.py web-runtime; released builds include it"))
+                        cli_fix=_fetch_hint(), gui_fix=_fetch_hint())
     return folder
+
+
+def _fetch_hint() -> str:
+    """What the user can do without the runtime: a released installer has it; the command that fetches it is said
+    only in a source checkout, where it can be run."""
+    if source_checkout() is not None:
+        return _("in this source checkout, run python dev.py web-runtime to fetch it")
+    return _("install a released build of desktop_cls, which includes it, or export ONNX instead")
 
 
 def _web_destination(out: str | Path, overwrite: bool) -> Path:

@@ -4,25 +4,20 @@ file's agreement was measured on. Kept apart from the export's steps so each sta
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from desktop_cls.core.events import ProgressFn
 from desktop_cls.core.i18n import _, ngettext
 from desktop_cls.core.inference import int8_sensitivity as sens
-from desktop_cls.core.inference.export_report import BOUND_CONFIDENCE, BOUND_TARGET
+from desktop_cls.core.inference.int8_text import BOUND_TARGET, judged_text, measured_on
 
 
-def measured_on(kind: str, images: int) -> str:
-    """The images int8 is judged on, counted, as what they are (ExportImages.kind): a run that held nothing out
-    (a quick run that cross-validated) is judged on one in two of the dataset, which are no validation images."""
-    if kind == "test":
-        return ngettext("{n} test image", "{n} test images", images).format(n=images)
-    if kind == "half":
-        return ngettext("{n} image of the dataset, one in two (none was held out)",
-                        "{n} images of the dataset, one in two (none was held out)", images).format(n=images)
-    if kind == "all":
-        return ngettext("{n} image of the dataset (none was held out)",
-                        "{n} images of the dataset (none was held out)", images).format(n=images)
-    return ngettext("{n} validation image", "{n} validation images", images).format(n=images)
+def judged_facts(growth: sens.Growth | None) -> dict[str, Any] | None:
+    """What the choice of float blocks was judged to agree, as facts an export keeps (int8_text.judged_text)."""
+    if growth is None:
+        return None
+    a = growth.agreement
+    return {"agreed": a.agreed, "images": a.images, "bound": float(a.lower_bound()), "met": bool(growth.met)}
 
 
 def judged(growth: sens.Growth | None, kind: str = "val") -> str:
@@ -31,21 +26,27 @@ def judged(growth: sens.Growth | None, kind: str = "val") -> str:
     if growth is None:
         return ""
     a = growth.agreement
-    text = _("; blocks chosen on {measured}: {share:.1%} agree with the trained model, so at least {bound:.1%} of "
-             "further images will ({confidence:.0%} confidence)") if growth.met else \
-        _("; blocks chosen on {measured}: {share:.1%} agree with the trained model, so at least {bound:.1%} of "
-          "further images will ({confidence:.0%} confidence), short of the {target:.0%} asked even with the most "
-          "blocks allowed in float")
-    return text.format(measured=measured_on(kind, a.images), share=a.share, bound=a.lower_bound(),
-                       confidence=BOUND_CONFIDENCE, target=BOUND_TARGET)
+    return judged_text(kind, a.agreed, a.images, a.lower_bound(), growth.met)
+
+
+# The parts of int8's writing stage, as shares of it: calibrating once, measuring each block (most of the minutes
+# on a big network), then judging candidates. Each part moves the bar through its own share, so the bar only moves
+# forward through the stage (the measurement's blocks restarting at 0 of the stage took it back from 89 % to 87 %).
+CALIBRATING, MEASURING, GROWING = (0.0, 0.1), (0.1, 0.6), (0.6, 1.0)
+
+
+def _within(part: tuple[float, float], fine: int, done: int, total: int) -> int:
+    """`done` of `total` of a part of the stage, in `fine`ths of the whole stage."""
+    low, high = part
+    return round(fine * (low + (high - low) * (done / total if total else 0.0)))
 
 
 def said_calibrating(progress: ProgressFn, images: int, fine: int) -> Callable[[int, int], None]:
     """The calibration's batches as `fine`ths of the writing stage (its time left estimated from them): a count
     of batches could equal the export's count of stages and be read as a stage."""
     def calibrating(done: int, total: int) -> None:
-        progress(round(fine * done / total), fine, _("int8: calibrating on {images} images, batch {done} of "
-                                                     "{total}").format(images=images, done=done, total=total))
+        text = _("int8: calibrating on {images} images, batch {done} of {total}")
+        progress(_within(CALIBRATING, fine, done, total), fine, text.format(images=images, done=done, total=total))
     return calibrating
 
 
@@ -56,7 +57,7 @@ def said_measured(progress: ProgressFn, stages: int, fine: int) -> Callable[[int
     def measured(done: int, total: int) -> None:
         if done == 0:
             progress(1, stages, _("int8: measuring what 8 bits cost each block of the network"))
-        progress(round(fine * done / total) if total else 0, fine,
+        progress(_within(MEASURING, fine, done, total), fine,
                  _("int8: measuring what 8 bits cost each block of the network, block {done} of {total}").format(
                      done=done, total=total))
     return measured
@@ -75,7 +76,7 @@ def said_grown(progress: ProgressFn, stages: int, fine: int, kind: str = "val") 
             "int8: with {kept} blocks in float it agrees with the trained model on {agreed:.1%} of {measured}, so "
             "on at least {bound:.1%} of further images (target {target:.0%}); candidate {step} of at most {steps}",
             kept)
-        progress(round(fine * step / steps), fine, text.format(
+        progress(_within(GROWING, fine, step, steps), fine, text.format(
             kept=kept, agreed=agreed.share, measured=measured_on(kind, agreed.images), bound=agreed.lower_bound(),
             target=BOUND_TARGET, step=step, steps=steps))
     return grown

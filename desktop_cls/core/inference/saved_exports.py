@@ -19,6 +19,7 @@ from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import _
 from desktop_cls.core.inference import kept_results as kr
 from desktop_cls.core.inference.export_result import EXPORT_FORMATS, ExportResult
+from desktop_cls.core.inference.int8_text import checked_facts
 
 EXPORTS = "exports.json"
 KIND = "desktop_cls exports"
@@ -152,4 +153,12 @@ def _float(value: object, what: str) -> float:
 _CHECKS: dict[str, Any] = {
     "str": kr.text, "int": kr.whole, "bool": _flag, "float": _float, "tuple[str, ...]": _files,
     "float | None": lambda v, w: kr.number(v, w, 0.0, 1e12, none=True),
-    "str | None": lambda v, w: kr.optional(v, kr.text, w)}
+    "str | None": lambda v, w: kr.optional(v, kr.text, w),
+    "dict[str, Any] | None": lambda v, w: kr.optional(v, _int8, w)}
+
+
+def _int8(value: object, what: str) -> dict[str, Any]:
+    facts = checked_facts(value)
+    if facts is None:
+        raise kr.Refused(_("“{field}” is not how the app describes an int8 file").format(field=what))
+    return facts

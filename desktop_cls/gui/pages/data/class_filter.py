@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QSignalBlocker
+from PySide6.QtCore import QSignalBlocker
 from PySide6.QtWidgets import QComboBox
 
 from desktop_cls.gui.pages.data.data_model import LOOSE
@@ -18,7 +18,7 @@ class ClassFilter(QComboBox):
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("thumbnailClassFilter")
-        self.setAccessibleName(QCoreApplication.translate("DatasetPage", "Show images of class"))
+        self.setAccessibleName(self.tr("Show images of class"))
 
     def fill(self, index: DatasetIndex) -> None:
         """The choices of a dataset just read, set without a change signal per item (the page refills the grid once).
@@ -26,10 +26,8 @@ class ClassFilter(QComboBox):
         with QSignalBlocker(self):
             self.clear()
             if index.classes or not index.unlabeled:
-                self.addItem(QCoreApplication.translate("DatasetPage", "All classes (%Ln image(s))", "",
-                                                        len(index.samples)))
+                self.addItem(self.tr("All classes (%Ln image(s))", "", len(index.samples)))
             for name, n in index.counts().items():
                 self.addItem(f"{name} ({n:,})", name)  # data: a class name and its count
             if index.unlabeled:  # the images waiting for a class on the Label page
-                self.addItem(QCoreApplication.translate("DatasetPage", "Not labeled yet (%Ln image(s))", "",
-                                                        len(index.unlabeled)), LOOSE)
+                self.addItem(self.tr("Not labeled yet (%Ln image(s))", "", len(index.unlabeled)), LOOSE)

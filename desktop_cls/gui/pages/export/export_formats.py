@@ -41,9 +41,11 @@ def format_uses() -> dict[str, str]:
         "safetensors": translate("ExportPage", "weights for desktop_cls and any PyTorch code"),
         "torchscript": translate("ExportPage", "runs in C++ / mobile PyTorch without Python"),
         "onnx": translate("ExportPage", "runs in ONNX Runtime, OpenCV, TensorRT, …"),
-        # 2-4x: the layers int8 would change most stay in float, and never so many that the file reaches fp16's half
-        "onnx-int8": translate("ExportPage", "2–4× smaller (the layers int8 would change most stay in float), faster "
-                               "on CPUs; calibrated on your training images"),
+        # 2-4x: the layers int8 would change most stay in float, and never so many that the file reaches fp16's half.
+        # No promise of speed: int8 measured 55.9 ms against fp32 ONNX's 28 ms on one CPU; the table shows its time
+        "onnx-int8": translate("ExportPage", "2–4× smaller (the layers int8 would change most stay in float); "
+                               "its speed depends on the CPU and is measured here when it is exported; calibrated "
+                               "on your training images"),
         "onnx-fp16": translate("ExportPage", "half the size, for GPUs and accelerators that prefer it"),
         "openvino": translate("ExportPage", "Intel CPUs, GPUs and NPUs"),
         "web": translate("ExportPage", "classifies images and the webcam in any browser, offline (a folder to open "
@@ -90,9 +92,21 @@ def format_checks(ticked: Collection[str] = EXPORT_DEFAULTS) -> dict[str, QCheck
         checks["web"].setChecked(False)
         checks["web"].setEnabled(False)
         # begins with the name, as OpenVINO's does: the words beside the box put it after "Not available:"
-        checks["web"].setToolTip(translate("ExportPage", "ONNX Runtime Web is not part of this copy; in a source "
-                                           "checkout run python dev.py web-runtime"))
+        checks["web"].setToolTip(web_runtime_missing())
     return checks
+
+
+def web_runtime_missing() -> str:
+    """Why the web page cannot be exported, and what the user can do: a copy installed from a release has ONNX
+    Runtime Web; the command that fetches it is said only in a source checkout, where it can be run."""
+    from desktop_cls.resources_path import source_checkout
+
+    text = translate("ExportPage", "ONNX Runtime Web is not part of this copy of desktop_cls (the released "
+                     "installers include it); the ONNX export also runs in a web page of your own")
+    if source_checkout() is not None:
+        text = translate("ExportPage", "{0} (in this source checkout, python dev.py web-runtime fetches it)").format(
+            text)
+    return text
 
 
 def format_grid(checks: dict[str, QCheckBox]) -> QGridLayout:

@@ -53,7 +53,7 @@ class ExportProgress:
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.names, self.stages, self._report, self._clock = names, stages, report, clock
         self.total = (len(names) + 1) * UNITS
-        self.step, self.stage = 0, 0
+        self.step, self.stage, self._shown = 0, 0, 0.0  # _shown: how far into the format the bar has gone
         self._start: tuple[float, float] | None = None  # (time, fraction) of the first fine report of this stage
 
     def reading(self) -> None:
@@ -61,11 +61,12 @@ class ExportProgress:
 
     def begin(self, i: int) -> None:
         """Format number i (from 0) starts."""
-        self.step, self.stage, self._start = i + 1, 0, None
+        self.step, self.stage, self._start, self._shown = i + 1, 0, None, 0.0
         self._send(0.0, "", None)
 
     def __call__(self, done: int, total: int, what: str) -> None:
-        """The exporter's report: a stage, or a fraction of the stage under way."""
+        """The exporter's report: a stage, or a fraction of the stage under way. A stage named again (int8 names
+        its writing stage before each part of it) restarts the time left, never the bar."""
         if total == self.stages:
             self.stage, self._start = done, None
             self._send(done / total, what, None)
@@ -76,17 +77,23 @@ class ExportProgress:
             self._start = (now, fraction)
         t0, f0 = self._start
         left = (now - t0) * (1 - fraction) / (fraction - f0) if fraction > f0 and now > t0 else None
-        self._send((self.stage + fraction) / self.stages, what, left)
+        self._send((self.stage + fraction) / self.stages, what, left, fraction)
 
     def done(self) -> None:
         self._report(self.total, self.total, translate("ExportPage", "Export done"))
 
-    def _send(self, within: float, what: str, left: float | None) -> None:
+    def _send(self, within: float, what: str, left: float | None, stage_done: float | None = None) -> None:
+        """within: how far into the format; stage_done: how far into the stage under way, said in words where a
+        stage reports fractions (a long one, int8's minutes of measuring, moves a long bar by little)."""
         i = self.step - 1
+        self._shown = max(self._shown, within)  # forward only
         text = translate("ExportPage", "Exporting {name} ({i} of {n})").format(name=self.names[i], i=i + 1,
                                                                              n=len(self.names))
         if what:
             text = translate("ExportPage", "{0}: {1}").format(text, what)
+        if stage_done is not None:
+            text = translate("ExportPage", "{0} · step {1} of {2}: {3:.0%} done").format(
+                text, self.stage + 1, self.stages, stage_done)
         if left is not None:
             text = translate("ExportPage", "{0} · {1}").format(text, time_left(left))
-        self._report(self.step * UNITS + min(round(within * UNITS), UNITS - 1), self.total, text)
+        self._report(self.step * UNITS + min(round(self._shown * UNITS), UNITS - 1), self.total, text)

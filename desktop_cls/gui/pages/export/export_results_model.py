@@ -11,6 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from desktop_cls.core.inference.export_words import NOT_HELD_OUT, shown_images, shown_warning
+
 Row = tuple[list[str], dict[str, Any] | None]  # the cells, and the export they show (None: the trained model)
 
 
@@ -20,6 +22,13 @@ def pct(v: float | None) -> str:
 
 def size_text(n: int) -> str:
     return f"{n / 1e6:.2f} MB" if n >= 100_000 else f"{n / 1e3:.0f} kB"
+
+
+def timed(export: dict[str, Any]) -> str:
+    """An export's time for one image, and that time against the trained model's, the two timed side by side, run
+    for run: exports timed at different moments compare by that ratio, not by their milliseconds alone."""
+    ms, reference = export["latency_ms"], export["reference_latency_ms"]
+    return f"{ms:.2f} ms ({ms / reference:.2f}×)" if reference > 0 else f"{ms:.2f} ms"
 
 
 class ExportResultsModel:
@@ -53,9 +62,9 @@ class ExportResultsModel:
         rows: list[Row] = [([reference, "", f"{first['reference_latency_ms']:.2f} ms", pct(1.0),
                              pct(first["reference_accuracy"]), reference_file], None)]
         for d in self.exports:
-            agree = pct(d["top1_agreement"]) + (" ⚠" if d.get("warning") else "")
+            agree = pct(d["top1_agreement"]) + (" ⚠" if shown_warning(d) else "")
             files = " + ".join(self.shown_path(f) for f in d["files"]) or d["path"]
-            rows.append(([name(d["format"]), size_text(d["size_bytes"]), f"{d['latency_ms']:.2f} ms", agree,
+            rows.append(([name(d["format"]), size_text(d["size_bytes"]), timed(d), agree,
                           pct(d["accuracy"]), files], d))
         return rows
 
@@ -65,11 +74,23 @@ class ExportResultsModel:
         return self.exports[i] if 0 <= i < len(self.exports) else None
 
     def measured_on(self) -> tuple[bool, str]:
-        """(whether held-out images were used, what they were), or (False, "") before the first export."""
+        """(whether images were used, what they were, in the current language), or (False, "") before the first
+        export."""
         if not self.exports:
             return False, ""
         first = self.exports[0]
-        return bool(first["num_images"]), str(first["images"])
+        return bool(first["num_images"]), shown_images(first)
+
+    def learned_from(self) -> bool:
+        """Whether the accuracy shown is on images the model may have learned from (none was held out): it is
+        then no held-out accuracy, and higher than the one Train and Evaluate report."""
+        return bool(self.exports) and bool(self.exports[0]["num_images"]) and \
+            self.exports[0].get("images_kind") in NOT_HELD_OUT
+
+    @staticmethod
+    def warning(export: dict[str, Any]) -> str | None:
+        """An export's agreement warning in the current language."""
+        return shown_warning(export)
 
 
 def kept_exports(model: str) -> Any:

@@ -39,3 +39,31 @@ def test_format_names_are_the_check_boxes_names(qapp: object) -> None:
     for fmt in ("safetensors", "torchscript", "onnx", "onnx-int8", "onnx-fp16", "openvino", "web"):
         assert checks[fmt].text() == format_name(fmt) and checks[fmt].accessibleDescription() == uses[fmt]
     assert format_name("onnx-int8") == "ONNX int8" and format_name("torchscript") == "TorchScript"
+
+
+def test_int8s_parts_move_the_bar_forward_only_and_say_how_far_the_long_step_is() -> None:
+    """An int8 export names its writing stage again before measuring the blocks and before growing: the bar went
+    back from 89 % to 87 % at each, and sat at 85-89 % for minutes with nothing else moving."""
+    from desktop_cls.core.inference.int8_sensitivity import Agreement
+    from desktop_cls.core.inference.int8_words import said_calibrating, said_grown, said_measured
+
+    shown: list[tuple[int, int, str]] = []
+    steps = ExportProgress([format_name("onnx-int8")], 4, lambda d, t, w: shown.append((d, t, w)),
+                           clock=lambda: 0.0)
+    steps.begin(0)
+    steps(1, 4, "writing the file")
+    calibrating = said_calibrating(steps, 300, 1000)
+    for batch in range(1, 5):
+        calibrating(batch, 4)
+    measured = said_measured(steps, 4, 1000)
+    for block in range(0, 7):
+        measured(block, 6)
+    grown = said_grown(steps, 4, 1000)
+    for step in range(1, 4):
+        grown(step, 3, step + 2, Agreement(295, 300))
+    steps(2, 4, "verifying in its own runtime")
+    values = [d for d, _t, _w in shown]
+    assert values == sorted(values)
+    writing = [d for d, _t, w in shown if "block" in w or "candidate" in w or "batch" in w]
+    assert len(set(writing)) >= 10  # each part moves the bar
+    assert "step 2 of 4: 35% done" in next(w for _d, _t, w in shown if "block 3 of 6" in w)

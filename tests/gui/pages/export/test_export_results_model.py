@@ -27,9 +27,9 @@ def test_rows_start_with_the_trained_model_and_name_each_format_folder(tmp_path:
                    _export("web", [], size_bytes=5_000, accuracy=None)], dest)
     rows = m.rows("trained", "run")
     assert rows[0] == (["trained", "", "2.00 ms", "100.0%", "—", "run"], None)  # as the exports show it
-    assert rows[1][0] == ["onnx", "0.25 MB", "1.50 ms", "100.0%", "90.0%", "onnx/model.onnx"]
+    assert rows[1][0] == ["onnx", "0.25 MB", "1.50 ms (0.75×)", "100.0%", "90.0%", "onnx/model.onnx"]
     assert rows[2][0][3] == "97.0% ⚠" and rows[2][0][5] == "openvino/model.xml + openvino/model.bin"
-    assert rows[3][0][1:] == ["5 kB", "1.50 ms", "100.0%", "—", "x"]  # no files listed: its path
+    assert rows[3][0][1:] == ["5 kB", "1.50 ms (0.75×)", "100.0%", "—", "x"]  # no files listed: its path
     assert m.export_at(0) is None and m.export_at(2) is rows[2][1] and m.export_at(4) is None
     assert m.measured_on() == (True, "6 validation images")
 
