@@ -92,10 +92,19 @@ def _split(feats_paths: Sequence[str], vectors: np.ndarray, samples: Sequence[Sa
     return vectors[rows], np.array([by_path[feats_paths[i]].label for i in rows], dtype=np.int64)
 
 
-def _cv_order(feats_paths: Sequence[str], samples: Sequence[Sample]) -> list[str]:
-    """The images in the order the cross-validated rows are in: training ones, then validation ones."""
+def _rows_order(feats_paths: Sequence[str], samples: Sequence[Sample]) -> list[str]:
+    """The images in the order of the rows of x_tr then x_va: training ones, then validation ones."""
     split_of = {s.path: s.split for s in samples}
     return [p for p in feats_paths if split_of[p] == "train"] + [p for p in feats_paths if split_of[p] == "val"]
+
+
+def _cv_rows(f: _Features) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Every labeled image (paths, features, labels) in the order of its path, as cross-validation deals them into
+    folds: the folds follow the images and the seed, not which of them the held-out split took (the rows came
+    training ones first) nor the order an index listed them in, so the app and the CLI cross-validate alike."""
+    rank = sorted(range(len(f.row_paths)), key=f.row_paths.__getitem__)
+    x, y = np.concatenate([f.x_tr, f.x_va]), np.concatenate([f.y_tr, f.y_va])
+    return [f.row_paths[i] for i in rank], x[rank], y[rank]
 
 
 def _learned_digests(f: _Features, samples: Sequence[Sample], cv_folds: int) -> list[str]:
@@ -150,9 +159,8 @@ class QuickFit:
                        if f.computed else _("time split: features {features:.1f} s (all from the cache), classifier "
                                             "head {head:.1f} s").format(features=f.seconds, head=h.seconds))
         extra = _save(self.cfg, self.index, self.run, f, h, self.cb, self.cancel)
-        if h.cv_folds:  # Evaluate shows these: no image is left that the final head has not learned
-            save_cross_validated(self.run, self.index.root, _cv_order(f.paths, self.index.samples), h.y_va, h.z_va,
-                                 h.cv_folds)
+        if h.cv_paths:  # Evaluate shows these: no image is left that the final head has not learned
+            save_cross_validated(self.run, self.index.root, h.cv_paths, h.y_va, h.z_va, h.cv_folds)
         self.life.trains_on(_learned_digests(f, self.index.samples, h.cv_folds))  # hashed for the feature cache
         seconds = time.monotonic() - t0 - f.paused_seconds
         self._epoch_end(h, seconds, len(f.paths) / max(f.seconds, 1e-9))
@@ -204,6 +212,7 @@ class _Features:
     y_va: np.ndarray
     problems: list[Problem]
     digests: list[str]  # content digests, as paths
+    row_paths: list[str]  # the images of the rows of x_tr, then x_va
     paused_seconds: float = 0.0  # the feature pass held by Pause: not part of any time reported
 
 
@@ -218,6 +227,7 @@ class _Head:
     cv_folds: int
     seconds: float
     c: float | None = None  # the strength chosen by cross-validation, where it was chosen
+    cv_paths: list[str] | None = None  # with cross-validation, the image of each row of z_va
 
 
 def _features(cfg: TrainConfig, index: DatasetIndex, cb: CallbackList, cancel: CancelToken,
@@ -254,7 +264,7 @@ def _features(cfg: TrainConfig, index: DatasetIndex, cb: CallbackList, cancel: C
     problems = [*index.problems, *(Problem(e.path, e.kind, e.message) for e in feats.missing)]
     return _Features(ext, pool, list(feats.paths), feats.computed, cached, feat_s, feats.decode_seconds,
                      feats.network_seconds, feats.engine, x_tr, y_tr, x_va, y_va, problems, list(feats.digests),
-                     feats.paused_seconds)
+                     _rows_order(feats.paths, samples), feats.paused_seconds)
 
 
 def _fit_head(cfg: TrainConfig, f: _Features, num_classes: int, cb: CallbackList, cancel: CancelToken) -> _Head:
@@ -264,9 +274,9 @@ def _fit_head(cfg: TrainConfig, f: _Features, num_classes: int, cb: CallbackList
     t_head = time.monotonic()
     x_tr, y_tr, y_va = f.x_tr, f.y_tr, f.y_va
     cv_folds = _cv_folds(f.y_tr, f.y_va, cfg.val_fraction)
-    cv_logits, chosen_c = None, None
+    cv_logits, chosen_c, cv_paths = None, None, None
     if cv_folds:  # few images: every one of them trains the final head, each is validated by one that did not
-        x_tr, y_tr = np.concatenate([f.x_tr, f.x_va]), np.concatenate([f.y_tr, f.y_va])
+        cv_paths, x_tr, y_tr = _cv_rows(f)
         y_va = y_tr
         cb.notice(_("few images: accuracy measured by {cv_folds}-fold cross-validation on all {count} labeled "
                     "images, and the final model learns from all of them").format(
@@ -284,7 +294,7 @@ def _fit_head(cfg: TrainConfig, f: _Features, num_classes: int, cb: CallbackList
         weight, bias = fit_linear_head(x_tr, y_tr, num_classes, c=cfg.head_c, cancel=cancel)
     z_va = cv_logits if cv_logits is not None else head_logits(f.x_va, weight, bias)
     return _Head(weight, bias, head_logits(x_tr, weight, bias), y_tr, z_va, y_va, cv_folds,
-                 time.monotonic() - t_head, chosen_c)
+                 time.monotonic() - t_head, chosen_c, cv_paths)
 
 
 def _save(cfg: TrainConfig, index: DatasetIndex, run: Path, f: _Features, h: _Head, cb: CallbackList,
