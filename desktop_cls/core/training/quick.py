@@ -32,6 +32,8 @@ from desktop_cls.core.training.callbacks import CallbackList, MetricsLog
 from desktop_cls.core.training.choices import PoolingChoice, choose_pooling, cv_folds_for_counts
 from desktop_cls.core.training.config import TrainConfig
 from desktop_cls.core.training.embeddings import (
+    FOR_RUN,
+    FOR_SUGGESTIONS,
     FeatureExtractor,
     backbone_key,
     cross_validated_logits,
@@ -59,14 +61,15 @@ def weights_identity(cfg: TrainConfig) -> str:
 
 
 def backbone_extractor(cfg: TrainConfig, num_classes: int, device: torch.device,
-                       cache_root: Path | None = None, pooling: str = "avg") -> FeatureExtractor:
-    """The pretrained network (with a fresh head for num_classes) wrapped as a cached feature extractor."""
+                       cache_root: Path | None = None, pooling: str = "avg", origin: str = FOR_RUN) -> FeatureExtractor:
+    """The pretrained network (with a fresh head for num_classes) wrapped as a cached feature extractor; origin: who
+    the features it computes are for (a run, or the live suggestions), kept with each in the cache."""
     info = MODELS[cfg.model]
     model = build_model(cfg.model, num_classes, cfg.image_size, pretrained=True, weights_file=cfg.weights_file,
                         download=cfg.download_weights, pooling=pooling).to(device)
     size = (cfg.image_size, cfg.image_size)
     key = backbone_key(cfg.model, weights_identity(cfg), size, pooling)
-    return FeatureExtractor(model, key, size, info.mean, info.std, device, cache_root)
+    return FeatureExtractor(model, key, size, info.mean, info.std, device, cache_root, origin)
 
 
 def _loss_acc(z: np.ndarray, y: np.ndarray) -> tuple[float, float]:
@@ -169,7 +172,7 @@ class QuickFit:
         self.life.ended(self.state, seconds, self.problems, facts={
             "method": "quick", "pooling": f.pooling.pooling, "pooling_reason": f.pooling.reason,
             "train_images": len(h.y_tr), "val_images": len(h.y_va), "features_computed": f.computed,
-            "features_cached": f.cached, "head_seconds": round(h.seconds, 3),
+            "features_cached": f.cached, **f.cached_from(), "head_seconds": round(h.seconds, 3),
             "feature_seconds": round(f.seconds, 3), "decode_seconds": round(f.decode_seconds, 3),
             "network_seconds": round(f.network_seconds, 3), "feature_engine": f.engine,
             "cv_folds": h.cv_folds, "head_c": h.c,  # the Train page's summary of the run, read back after a restart
@@ -180,6 +183,7 @@ class QuickFit:
                if h.cv_folds else {})})  # Evaluate: no split the model has not seen; every image trained the head
         return self.life.result(self.state, 1, seconds, self.problems, extra={
             "method": "quick", "model": self.cfg.model, "features_computed": f.computed, "features_cached": f.cached,
+            **f.cached_from(),
             "feature_seconds": f.seconds, "decode_seconds": f.decode_seconds, "network_seconds": f.network_seconds,
             "head_seconds": h.seconds, "head_c": h.c, "val_images": len(h.y_va), "cv_folds": h.cv_folds,
             "class_accuracy": class_accuracy(h.z_va, h.y_va, len(self.index.classes)), **extra})
@@ -214,6 +218,14 @@ class _Features:
     digests: list[str]  # content digests, as paths
     row_paths: list[str]  # the images of the rows of x_tr, then x_va
     paused_seconds: float = 0.0  # the feature pass held by Pause: not part of any time reported
+    cached_by: tuple[tuple[str, int], ...] = ()  # (who computed them, how many) of the cached features
+
+    def cached_from(self) -> dict[str, int]:
+        """Of the features read from the cache, how many a run computed and how many the live suggestions did (the
+        rest came from entries that do not say): the Train page's summary says where they came from."""
+        by = dict(self.cached_by)
+        return {"features_cached_from_runs": by.get(FOR_RUN, 0),
+                "features_cached_for_suggestions": by.get(FOR_SUGGESTIONS, 0)}
 
 
 @dataclass
@@ -264,7 +276,7 @@ def _features(cfg: TrainConfig, index: DatasetIndex, cb: CallbackList, cancel: C
     problems = [*index.problems, *(Problem(e.path, e.kind, e.message) for e in feats.missing)]
     return _Features(ext, pool, list(feats.paths), feats.computed, cached, feat_s, feats.decode_seconds,
                      feats.network_seconds, feats.engine, x_tr, y_tr, x_va, y_va, problems, list(feats.digests),
-                     _rows_order(feats.paths, samples), feats.paused_seconds)
+                     _rows_order(feats.paths, samples), feats.paused_seconds, feats.cached_by)
 
 
 def _fit_head(cfg: TrainConfig, f: _Features, num_classes: int, cb: CallbackList, cancel: CancelToken) -> _Head:
