@@ -155,8 +155,12 @@ def _describe_plan(plan: Any, idx: Any) -> str:
 
 
 def _report(args: argparse.Namespace, result: Any, pr: Progress) -> int:
+    """The outcome, on stdout as `eval` and `export` print theirs (the run folder and its accuracy, or how to go on
+    with a stopped run), so a script reads it there; what led to it went to stderr. A stopped quick run saved
+    nothing to read: that is said on stderr."""
     summary = result.summary()
     summary["world_size"] = result.world_size
+    pr.end()
     if args.json:
         print_json({k: summary[k] for k in ("run_dir", "classes", "epochs", "best_val_accuracy", "train_seconds",
                                             "cancelled", "world_size")})
@@ -165,13 +169,14 @@ def _report(args: argparse.Namespace, result: Any, pr: Progress) -> int:
         text = _("run saved in {run}").format(run=result.run_dir)
         if acc is not None:
             text += _("; best validation accuracy {accuracy:.1%}").format(accuracy=acc)
-        pr.line(text)
+        say(text)
     if result.cancelled and pr.quick:  # one step, no epochs: nothing to resume
         pr.line(_("stopped before its model was saved; a quick run has no epochs to continue: train it again (the "
                   "image features computed so far are cached)"))
         return EXIT_INTERRUPTED
     if result.cancelled:
-        pr.line(_("stopped; continue with: desktop-cls train --resume {run}").format(run=for_shell(result.run_dir)))
+        text = _("stopped; continue with: desktop-cls train --resume {run}").format(run=for_shell(result.run_dir))
+        (pr.line if args.json else say)(text)  # with --json, stdout is the JSON alone
         return EXIT_INTERRUPTED
     return 0
 

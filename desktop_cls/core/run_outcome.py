@@ -14,8 +14,9 @@ from desktop_cls.core.run_status import RunStatus
 from desktop_cls.core.training.fit_result import FitResult
 
 # What a quick run's run.json keeps of the figures its result carried (the Train page's summary reads them).
-QUICK_FACTS = ("features_computed", "features_cached", "feature_seconds", "decode_seconds", "network_seconds",
-               "head_seconds", "head_c", "val_images", "cv_folds", "class_accuracy")
+QUICK_FACTS = ("features_computed", "features_cached", "features_cached_from_runs", "features_cached_for_suggestions",
+               "feature_seconds", "decode_seconds", "network_seconds", "head_seconds", "head_c", "val_images",
+               "cv_folds", "class_accuracy")
 
 
 def saved_result(run: Path) -> FitResult | None:

@@ -2912,12 +2912,32 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>加载与保存</translation>
     </message>
     <message>
-        <source>{total:.1f} s in all: the features of all {cached} images came from the cache (kept from an earlier run), so no image was read again.</source>
-        <translation>共 {total:.1f} 秒：全部 {cached} 张图像的特征都来自缓存（上次运行时保存），因此没有重新读取任何图像。</translation>
+        <source>{total:.1f} s in all: the features of all {cached} images came from the cache ({source}), so no image was read again.</source>
+        <translation>共 {total:.1f} 秒：全部 {cached} 张图像的特征都来自缓存（{source}），因此没有重新读取任何图像。</translation>
+    </message>
+    <message>
+        <source>{total:.1f} s in all: the features of all {cached} images came from the cache, so no image was read again.</source>
+        <translation>共 {total:.1f} 秒：全部 {cached} 张图像的特征都来自缓存，因此没有重新读取任何图像。</translation>
+    </message>
+    <message>
+        <source>computed earlier for the Label page&apos;s suggestions</source>
+        <translation>先前为“标注”页的建议计算</translation>
+    </message>
+    <message>
+        <source>kept from an earlier run</source>
+        <translation>上次运行时保存</translation>
+    </message>
+    <message>
+        <source>computed earlier, for the Label page&apos;s suggestions and by earlier runs</source>
+        <translation>先前为“标注”页的建议及在之前的运行中计算</translation>
     </message>
     <message>
         <source>{total:.1f} s in all: the network computed the features of {computed} images in {network:.1f} s (reading the images, {decode:.1f} s, ran at the same time){from_cache}.</source>
         <translation>共 {total:.1f} 秒：网络用 {network:.1f} 秒计算了 {computed} 张图像的特征（读取图像用了 {decode:.1f} 秒，与之同时进行）{from_cache}。</translation>
+    </message>
+    <message>
+        <source>; {0} more came from the cache ({1})</source>
+        <translation>；另有 {0} 张来自缓存（{1}）</translation>
     </message>
     <message>
         <source>; {0} more came from the cache</source>

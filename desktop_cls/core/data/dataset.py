@@ -211,15 +211,18 @@ def scan(
     files, class_names, unlabeled = list_labelled(root, layout, problems)
     if cancel is not None:
         cancel.raise_if_set()
+    # split before the check: which images are validated follows the folder's image files and the seed, not how
+    # closely a front end checked them (the app's header check, the CLI's none, a health check after either)
+    splits, val_fraction = _splits(layout, files.splits, _class_keys(files.classes, class_names), val_fraction, seed)
     bad = unreadable(files, verify, workers, progress, cancel)
     if bad:
         problems.extend(bad[p] for p in files.paths if p in bad)
-        files = files.reordered([i for i, p in enumerate(files.paths) if p not in bad])
+        kept = [i for i, p in enumerate(files.paths) if p not in bad]
+        files, splits = files.reordered(kept), list(map(splits.__getitem__, kept))
     classes = _classes_with_images(root, layout, class_names, Counter(files.classes), problems, bool(unlabeled))
     if not classes and not (unlabeled_only and unlabeled):
         raise _no_classes(root, bool(unlabeled))
-    labels = list(map({c: i for i, c in enumerate(classes)}.__getitem__, files.classes))
-    splits, val_fraction = _splits(layout, files.splits, labels, val_fraction, seed)
+    labels = _class_keys(files.classes, list(classes))
     index = DatasetIndex(
         root=str(root), layout=layout, classes=classes, samples=_samples(files.paths, labels, splits),
         problems=tuple(problems), unlabeled=tuple(unlabeled), val_fraction=val_fraction,
@@ -229,6 +232,11 @@ def scan(
     # counted here, on the scanning thread, not by the window's first look; from the columns (zip's one tuple)
     index.__dict__["_split_counts"] = _count_splits(zip(splits, labels, strict=True))  # as the cached property
     return index
+
+
+def _class_keys(names: list[str], classes: list[str]) -> list[int]:
+    """Each file's class as its position in `classes`."""
+    return list(map({c: i for i, c in enumerate(classes)}.__getitem__, names))
 
 
 def _folder_to_scan(folder: str | Path, val_fraction: float) -> Path:

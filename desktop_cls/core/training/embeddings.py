@@ -11,6 +11,7 @@ import contextlib
 import hashlib
 import hmac
 import time
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,31 +55,47 @@ def backbone_key(model: str, weights_id: str, size: tuple[int, int], pooling: st
     return f"{model}-{weights_id}-{size[0]}x{size[1]}{pool}-v{FEATURE_FORMAT}"
 
 
+# Who computed a cached entry: the Train page's summary says where the features it did not compute came from
+# (the first training after live suggestions said "kept from an earlier run" of features no run had computed).
+FOR_RUN, FOR_SUGGESTIONS = "run", "suggestions"
+_ORIGIN_CODES = {FOR_RUN: b"run\0", FOR_SUGGESTIONS: b"sugg"}
+UNKNOWN_ORIGIN = ""  # an entry written before entries said who computed them
+
+
 class FeatureCache:
     """One small .npy per image under the user cache folder; any unreadable entry is just a miss.
 
     Each entry proves it belongs where it is read: it holds a BLAKE2b tag of the backbone key, the
-    image's content digest and the vector itself, checked on every read. An entry copied or swapped
-    from another image or backbone (two classes' entries swapped trained a model that reported 98 %
-    and scored 33 %), or damaged, does not match and is computed again."""
+    image's content digest, who computed it (`origin`: a run or the live suggestions) and the vector itself,
+    checked on every read. An entry copied or swapped from another image or backbone (two classes' entries
+    swapped trained a model that reported 98 % and scored 33 %), or damaged, does not match and is computed
+    again. An entry of the format before the origin (no origin in it) is read as of an unknown origin."""
 
     TAG_BYTES = 32
+    ORIGIN_BYTES = 4
 
-    def __init__(self, key: str, root: Path | None = None) -> None:
+    def __init__(self, key: str, root: Path | None = None, origin: str = FOR_RUN) -> None:
         self.key = key
         self.dir = (root or user_cache_dir() / "features") / key
+        self.origin = origin  # who computes what this cache is given to keep
 
     def _path(self, digest: str) -> Path:
         return self.dir / digest[:2] / f"{digest}.npy"
 
-    def _tag(self, digest: str, vector: bytes) -> bytes:
-        h = hashlib.blake2b(digest_size=self.TAG_BYTES, person=b"desktop_cls-feat")
-        for part in (self.key.encode(), digest.encode(), vector):
+    def _tag(self, digest: str, vector: bytes, origin: bytes | None = None) -> bytes:
+        h = hashlib.blake2b(digest_size=self.TAG_BYTES, person=b"desktop_cls-feat" if origin is None
+                            else b"desktop_cls-orig")
+        for part in (self.key.encode(), digest.encode(), *(() if origin is None else (origin,)), vector):
             h.update(len(part).to_bytes(8, "little"))
             h.update(part)
         return h.digest()
 
     def get(self, digest: str) -> np.ndarray | None:
+        found = self.lookup(digest)
+        return None if found is None else found[0]
+
+    def lookup(self, digest: str) -> tuple[np.ndarray, str] | None:
+        """The vector and who computed it (FOR_RUN, FOR_SUGGESTIONS, UNKNOWN_ORIGIN), or None: a miss."""
         p = self._path(digest)
         try:
             raw = np.load(p, allow_pickle=False)
@@ -86,15 +103,20 @@ class FeatureCache:
             return None
         if raw.ndim != 1 or raw.dtype != np.uint8 or (raw.size - self.TAG_BYTES) % 4 or raw.size <= self.TAG_BYTES:
             return None
-        tag, vector = raw[:self.TAG_BYTES].tobytes(), raw[self.TAG_BYTES:].tobytes()
-        if not hmac.compare_digest(tag, self._tag(digest, vector)):
-            return None
-        return np.frombuffer(vector, dtype=np.float32).copy()
+        tag, body = raw[:self.TAG_BYTES].tobytes(), raw[self.TAG_BYTES:].tobytes()
+        code, vector = body[:self.ORIGIN_BYTES], body[self.ORIGIN_BYTES:]
+        origin = next((name for name, c in _ORIGIN_CODES.items() if c == code), None)
+        if origin is not None and vector and hmac.compare_digest(tag, self._tag(digest, vector, code)):
+            return np.frombuffer(vector, dtype=np.float32).copy(), origin
+        if hmac.compare_digest(tag, self._tag(digest, body)):  # the format before the origin
+            return np.frombuffer(body, dtype=np.float32).copy(), UNKNOWN_ORIGIN
+        return None
 
     def put(self, digest: str, vec: np.ndarray) -> None:
         p = self._path(digest)
         vector = np.ascontiguousarray(vec, dtype=np.float32).tobytes()
-        entry = np.frombuffer(self._tag(digest, vector) + vector, dtype=np.uint8)
+        code = _ORIGIN_CODES[self.origin]
+        entry = np.frombuffer(self._tag(digest, vector, code) + code + vector, dtype=np.uint8)
         try:
             def save(tmp: Path) -> None:
                 with open(tmp, "wb") as f:
@@ -119,13 +141,15 @@ class Features:
     paused_seconds: float = 0.0  # held by a paused pause token: left out of every time the run reports
     engine: str = ""  # what computed them (FAST_ENGINE, or EAGER_ENGINE after a disagreement)
     digests: tuple[str, ...] = ()  # each file's content digest (same_content.content_hash), as paths
+    cached_by: tuple[tuple[str, int], ...] = ()  # (origin, count) of the ones read from the cache
 
 
 class FeatureExtractor:
     """A frozen backbone that turns files into pooled features, through the cache."""
 
     def __init__(self, model: nn.Module, key: str, size: tuple[int, int], mean: tuple[float, ...],
-                 std: tuple[float, ...], device: torch.device, cache_root: Path | None = None) -> None:
+                 std: tuple[float, ...], device: torch.device, cache_root: Path | None = None,
+                 origin: str = FOR_RUN) -> None:
         self.model = model.eval()
         fused = getattr(model, "fused_for_inference", None)  # EfficientNet-Lite: BatchNorm folded, channels-last
         self._fast: nn.Module = fused() if callable(fused) else self.model
@@ -135,7 +159,7 @@ class FeatureExtractor:
         self.size = size
         self.mean, self.std = mean, std
         self.device = device
-        self.cache = FeatureCache(key, cache_root)
+        self.cache = FeatureCache(key, cache_root, origin)
 
     def _agrees(self, x: torch.Tensor) -> None:
         """Keep the fast engine only if its features of the first pictures match eager fp32 torch's;
@@ -169,10 +193,12 @@ class FeatureExtractor:
         digests, errors = _digests(paths)
         vecs: dict[int, np.ndarray] = {}
         todo: list[int] = []
+        cached_by: Counter[str] = Counter()
         for i, d in enumerate(digests):
-            hit = self.cache.get(d) if d is not None else None
+            hit = self.cache.lookup(d) if d is not None else None
             if hit is not None:
-                vecs[i] = hit
+                vecs[i] = hit[0]
+                cached_by[hit[1]] += 1
             elif d is not None:
                 todo.append(i)
         eta = Eta(len(todo))
@@ -182,7 +208,8 @@ class FeatureExtractor:
         dim = next(iter(vecs.values())).shape[0] if vecs else 0
         vectors = np.stack([vecs[i] for i in order]) if order else np.zeros((0, dim), dtype=np.float32)
         return Features(tuple(paths[i] for i in order), vectors, tuple(errors[i] for i in sorted(errors)),
-                        len(todo), *split, engine=self.engine_name, digests=tuple(digests[i] or "" for i in order))
+                        len(todo), *split, engine=self.engine_name, digests=tuple(digests[i] or "" for i in order),
+                        cached_by=tuple(sorted(cached_by.items())))
 
 
 def _digests(paths: Sequence[str]) -> tuple[list[str | None], dict[int, ImageLoadError]]:

@@ -24,6 +24,7 @@ from desktop_cls.core.inference.sure_suggestions import PrecisionCheck, precisio
 from desktop_cls.core.training.choices import choose_pooling
 from desktop_cls.core.training.config import TrainConfig
 from desktop_cls.core.training.embeddings import (
+    FOR_SUGGESTIONS,
     FeatureExtractor,
     cross_validated_logits,
     fit_linear_head,
@@ -91,7 +92,8 @@ def _extractor(model: str, size: int, classes: int, pooling: str) -> FeatureExtr
     key = (model, size, classes, pooling)
     if (ext := _extractors.get(key)) is None:
         cfg = TrainConfig(model=model, pretrained=True, method="quick", image_size=size, device="cpu")
-        ext = _extractors[key] = backbone_extractor(cfg, classes, torch.device("cpu"), pooling=pooling)
+        ext = _extractors[key] = backbone_extractor(cfg, classes, torch.device("cpu"), pooling=pooling,
+                                                    origin=FOR_SUGGESTIONS)
     return ext
 
 

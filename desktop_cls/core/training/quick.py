@@ -32,6 +32,8 @@ from desktop_cls.core.training.callbacks import CallbackList, MetricsLog
 from desktop_cls.core.training.choices import PoolingChoice, choose_pooling, cv_folds_for_counts
 from desktop_cls.core.training.config import TrainConfig
 from desktop_cls.core.training.embeddings import (
+    FOR_RUN,
+    FOR_SUGGESTIONS,
     FeatureExtractor,
     backbone_key,
     cross_validated_logits,
@@ -59,14 +61,15 @@ def weights_identity(cfg: TrainConfig) -> str:
 
 
 def backbone_extractor(cfg: TrainConfig, num_classes: int, device: torch.device,
-                       cache_root: Path | None = None, pooling: str = "avg") -> FeatureExtractor:
-    """The pretrained network (with a fresh head for num_classes) wrapped as a cached feature extractor."""
+                       cache_root: Path | None = None, pooling: str = "avg", origin: str = FOR_RUN) -> FeatureExtractor:
+    """The pretrained network (with a fresh head for num_classes) wrapped as a cached feature extractor; origin: who
+    the features it computes are for (a run, or the live suggestions), kept with each in the cache."""
     info = MODELS[cfg.model]
     model = build_model(cfg.model, num_classes, cfg.image_size, pretrained=True, weights_file=cfg.weights_file,
                         download=cfg.download_weights, pooling=pooling).to(device)
     size = (cfg.image_size, cfg.image_size)
     key = backbone_key(cfg.model, weights_identity(cfg), size, pooling)
-    return FeatureExtractor(model, key, size, info.mean, info.std, device, cache_root)
+    return FeatureExtractor(model, key, size, info.mean, info.std, device, cache_root, origin)
 
 
 def _loss_acc(z: np.ndarray, y: np.ndarray) -> tuple[float, float]:
@@ -92,10 +95,19 @@ def _split(feats_paths: Sequence[str], vectors: np.ndarray, samples: Sequence[Sa
     return vectors[rows], np.array([by_path[feats_paths[i]].label for i in rows], dtype=np.int64)
 
 
-def _cv_order(feats_paths: Sequence[str], samples: Sequence[Sample]) -> list[str]:
-    """The images in the order the cross-validated rows are in: training ones, then validation ones."""
+def _rows_order(feats_paths: Sequence[str], samples: Sequence[Sample]) -> list[str]:
+    """The images in the order of the rows of x_tr then x_va: training ones, then validation ones."""
     split_of = {s.path: s.split for s in samples}
     return [p for p in feats_paths if split_of[p] == "train"] + [p for p in feats_paths if split_of[p] == "val"]
+
+
+def _cv_rows(f: _Features) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Every labeled image (paths, features, labels) in the order of its path, as cross-validation deals them into
+    folds: the folds follow the images and the seed, not which of them the held-out split took (the rows came
+    training ones first) nor the order an index listed them in, so the app and the CLI cross-validate alike."""
+    rank = sorted(range(len(f.row_paths)), key=f.row_paths.__getitem__)
+    x, y = np.concatenate([f.x_tr, f.x_va]), np.concatenate([f.y_tr, f.y_va])
+    return [f.row_paths[i] for i in rank], x[rank], y[rank]
 
 
 def _learned_digests(f: _Features, samples: Sequence[Sample], cv_folds: int) -> list[str]:
@@ -150,9 +162,8 @@ class QuickFit:
                        if f.computed else _("time split: features {features:.1f} s (all from the cache), classifier "
                                             "head {head:.1f} s").format(features=f.seconds, head=h.seconds))
         extra = _save(self.cfg, self.index, self.run, f, h, self.cb, self.cancel)
-        if h.cv_folds:  # Evaluate shows these: no image is left that the final head has not learned
-            save_cross_validated(self.run, self.index.root, _cv_order(f.paths, self.index.samples), h.y_va, h.z_va,
-                                 h.cv_folds)
+        if h.cv_paths:  # Evaluate shows these: no image is left that the final head has not learned
+            save_cross_validated(self.run, self.index.root, h.cv_paths, h.y_va, h.z_va, h.cv_folds)
         self.life.trains_on(_learned_digests(f, self.index.samples, h.cv_folds))  # hashed for the feature cache
         seconds = time.monotonic() - t0 - f.paused_seconds
         self._epoch_end(h, seconds, len(f.paths) / max(f.seconds, 1e-9))
@@ -161,7 +172,7 @@ class QuickFit:
         self.life.ended(self.state, seconds, self.problems, facts={
             "method": "quick", "pooling": f.pooling.pooling, "pooling_reason": f.pooling.reason,
             "train_images": len(h.y_tr), "val_images": len(h.y_va), "features_computed": f.computed,
-            "features_cached": f.cached, "head_seconds": round(h.seconds, 3),
+            "features_cached": f.cached, **f.cached_from(), "head_seconds": round(h.seconds, 3),
             "feature_seconds": round(f.seconds, 3), "decode_seconds": round(f.decode_seconds, 3),
             "network_seconds": round(f.network_seconds, 3), "feature_engine": f.engine,
             "cv_folds": h.cv_folds, "head_c": h.c,  # the Train page's summary of the run, read back after a restart
@@ -172,6 +183,7 @@ class QuickFit:
                if h.cv_folds else {})})  # Evaluate: no split the model has not seen; every image trained the head
         return self.life.result(self.state, 1, seconds, self.problems, extra={
             "method": "quick", "model": self.cfg.model, "features_computed": f.computed, "features_cached": f.cached,
+            **f.cached_from(),
             "feature_seconds": f.seconds, "decode_seconds": f.decode_seconds, "network_seconds": f.network_seconds,
             "head_seconds": h.seconds, "head_c": h.c, "val_images": len(h.y_va), "cv_folds": h.cv_folds,
             "class_accuracy": class_accuracy(h.z_va, h.y_va, len(self.index.classes)), **extra})
@@ -204,7 +216,16 @@ class _Features:
     y_va: np.ndarray
     problems: list[Problem]
     digests: list[str]  # content digests, as paths
+    row_paths: list[str]  # the images of the rows of x_tr, then x_va
     paused_seconds: float = 0.0  # the feature pass held by Pause: not part of any time reported
+    cached_by: tuple[tuple[str, int], ...] = ()  # (who computed them, how many) of the cached features
+
+    def cached_from(self) -> dict[str, int]:
+        """Of the features read from the cache, how many a run computed and how many the live suggestions did (the
+        rest came from entries that do not say): the Train page's summary says where they came from."""
+        by = dict(self.cached_by)
+        return {"features_cached_from_runs": by.get(FOR_RUN, 0),
+                "features_cached_for_suggestions": by.get(FOR_SUGGESTIONS, 0)}
 
 
 @dataclass
@@ -218,6 +239,7 @@ class _Head:
     cv_folds: int
     seconds: float
     c: float | None = None  # the strength chosen by cross-validation, where it was chosen
+    cv_paths: list[str] | None = None  # with cross-validation, the image of each row of z_va
 
 
 def _features(cfg: TrainConfig, index: DatasetIndex, cb: CallbackList, cancel: CancelToken,
@@ -254,7 +276,7 @@ def _features(cfg: TrainConfig, index: DatasetIndex, cb: CallbackList, cancel: C
     problems = [*index.problems, *(Problem(e.path, e.kind, e.message) for e in feats.missing)]
     return _Features(ext, pool, list(feats.paths), feats.computed, cached, feat_s, feats.decode_seconds,
                      feats.network_seconds, feats.engine, x_tr, y_tr, x_va, y_va, problems, list(feats.digests),
-                     feats.paused_seconds)
+                     _rows_order(feats.paths, samples), feats.paused_seconds, feats.cached_by)
 
 
 def _fit_head(cfg: TrainConfig, f: _Features, num_classes: int, cb: CallbackList, cancel: CancelToken) -> _Head:
@@ -264,9 +286,9 @@ def _fit_head(cfg: TrainConfig, f: _Features, num_classes: int, cb: CallbackList
     t_head = time.monotonic()
     x_tr, y_tr, y_va = f.x_tr, f.y_tr, f.y_va
     cv_folds = _cv_folds(f.y_tr, f.y_va, cfg.val_fraction)
-    cv_logits, chosen_c = None, None
+    cv_logits, chosen_c, cv_paths = None, None, None
     if cv_folds:  # few images: every one of them trains the final head, each is validated by one that did not
-        x_tr, y_tr = np.concatenate([f.x_tr, f.x_va]), np.concatenate([f.y_tr, f.y_va])
+        cv_paths, x_tr, y_tr = _cv_rows(f)
         y_va = y_tr
         cb.notice(_("few images: accuracy measured by {cv_folds}-fold cross-validation on all {count} labeled "
                     "images, and the final model learns from all of them").format(
@@ -284,7 +306,7 @@ def _fit_head(cfg: TrainConfig, f: _Features, num_classes: int, cb: CallbackList
         weight, bias = fit_linear_head(x_tr, y_tr, num_classes, c=cfg.head_c, cancel=cancel)
     z_va = cv_logits if cv_logits is not None else head_logits(f.x_va, weight, bias)
     return _Head(weight, bias, head_logits(x_tr, weight, bias), y_tr, z_va, y_va, cv_folds,
-                 time.monotonic() - t_head, chosen_c)
+                 time.monotonic() - t_head, chosen_c, cv_paths)
 
 
 def _save(cfg: TrainConfig, index: DatasetIndex, run: Path, f: _Features, h: _Head, cb: CallbackList,

@@ -67,26 +67,57 @@ def _time_parts(result: Any) -> list[tuple[str, float, tuple[int, int, int]]]:
 
 def _time_line(result: Any) -> str:
     """The seconds in plain words; how reading the pictures and the network shared the time only when pictures were
-    read (a re-fit from the cache reads none)."""
+    read (a re-fit from the cache reads none), and where the features read from the cache came from."""
     extra = result.extra
-    computed, cached = int(extra.get("features_computed") or 0), int(extra.get("features_cached") or 0)
-    total = result.train_seconds
+    computed, cached = _count(extra.get("features_computed")), _count(extra.get("features_cached"))
+    total, source = result.train_seconds, _cache_source(extra, cached)
     if not computed:
-        line = QCoreApplication.translate(
-            "QuickSummary", "{total:.1f} s in all: the features of all {cached} images came from the cache (kept "
-            "from an earlier run), so no image was read again.").format(total=total, cached=cached)
+        line = (QCoreApplication.translate(
+            "QuickSummary", "{total:.1f} s in all: the features of all {cached} images came from the cache "
+            "({source}), so no image was read again.") if source else QCoreApplication.translate(
+            "QuickSummary", "{total:.1f} s in all: the features of all {cached} images came from the cache, so no "
+            "image was read again.")).format(total=total, cached=cached, source=source)
     else:
         line = QCoreApplication.translate(
             "QuickSummary", "{total:.1f} s in all: the network computed the features of {computed} images in "
             "{network:.1f} s (reading the images, {decode:.1f} s, ran at the same time){from_cache}.").format(
             total=total, computed=computed, network=float(extra.get("network_seconds", 0.0)),
-            decode=float(extra.get("decode_seconds", 0.0)), from_cache=QCoreApplication.translate(
-                "QuickSummary", "; {0} more came from the cache").format(cached) if cached else "")
+            decode=float(extra.get("decode_seconds", 0.0)), from_cache=_more_from_cache(cached, source))
     if extra.get("head_c") is not None:
         line = sentences(line, QCoreApplication.translate(
             "QuickSummary", "The last layer's strength, C = {0:g}, was chosen by cross-validation.").format(
             extra["head_c"]))
     return line
+
+
+def _more_from_cache(cached: int, source: str) -> str:
+    """The clause that counts the features read from the cache beside those computed, with where they came from."""
+    if not cached:
+        return ""
+    if source:
+        return QCoreApplication.translate("QuickSummary", "; {0} more came from the cache ({1})").format(cached, source)
+    return QCoreApplication.translate("QuickSummary", "; {0} more came from the cache").format(cached)
+
+
+def _cache_source(extra: dict[str, Any], cached: int) -> str:
+    """Who computed the features the run read from the cache, as the user saw them made: the Label page's live
+    suggestions, an earlier run, or both; "" where some entries do not say (kept before entries said). The first
+    training after labeling with suggestions said "kept from an earlier run" of features no run had computed."""
+    runs = _count(extra.get("features_cached_from_runs"))
+    suggestions = _count(extra.get("features_cached_for_suggestions"))
+    if not cached or runs + suggestions != cached:
+        return ""
+    if suggestions == cached:
+        return QCoreApplication.translate("QuickSummary", "computed earlier for the Label page's suggestions")
+    if runs == cached:
+        return QCoreApplication.translate("QuickSummary", "kept from an earlier run")
+    return QCoreApplication.translate("QuickSummary", "computed earlier, for the Label page's suggestions and by "
+                                      "earlier runs")
+
+
+def _count(value: object) -> int:
+    """A count the run recorded; 0 for anything else (run.json may come from someone else)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
 
 
 class TimeSplitBar(QWidget):
