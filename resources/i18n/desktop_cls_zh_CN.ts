@@ -810,6 +810,14 @@ Open it again where it is now, or choose another folder.</source>
         <source>Cannot write {0}: {1}</source>
         <translation>无法写入 {0}：{1}</translation>
     </message>
+    <message>
+        <source>{0} is a link to {1}, which is no longer there. Replace the link with the new file?</source>
+        <translation>{0} 是指向 {1} 的链接，而目标已不存在。要用新文件替换这个链接吗？</translation>
+    </message>
+    <message>
+        <source>{0} already exists. Replace it?</source>
+        <translation>{0} 已存在。要替换它吗？</translation>
+    </message>
 </context>
 <context>
     <name>EvaluatePage</name>

@@ -130,6 +130,22 @@ def test_the_dataset_folder_itself_is_no_image_to_move(dataset: Path) -> None:
             step()
     assert not ws.can_undo() and not (dataset / STATE_DIR).exists()
 
+
+def test_a_class_folder_filed_into_another_class_is_refused_with_the_way_to_merge(dataset: Path) -> None:
+    """assign([root/'dog'], 'cat') moved the whole folder to cat/dog (a class nested in a class, its images gone
+    from both classes) and called it "1 image to 'cat'"; any other folder was moved whole the same way."""
+    before = snapshot(dataset)
+    (dataset / "dog" / "more").mkdir()
+    ws = Workspace(dataset)
+    with pytest.raises(UserError, match=r"folder of the class .*dog.*not an image; nothing was moved.*merge") as e:
+        ws.assign([dataset / "dog"], "cat")
+    assert str(dataset / "dog") in str(e.value) and "cat" in str(e.value)
+    with pytest.raises(UserError, match="is a folder, not an image"):
+        ws.assign([dataset / "dog" / "more", dataset / "dog" / "dog1.png"], "cat")
+    (dataset / "dog" / "more").rmdir()
+    assert snapshot(dataset) == before and not ws.can_undo()
+
+
 def test_undo_and_redo_survive_a_restart(dataset: Path) -> None:
     before = snapshot(dataset)
     ws = Workspace(dataset)

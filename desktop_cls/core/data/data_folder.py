@@ -56,12 +56,13 @@ def problem(folder: str | Path, create: bool = False) -> str | None:
         return e.strerror or str(e)
     if contained.is_link(st):  # (a Windows junction too)
         return _("it is a link to {target}; choose that folder itself").format(target=os.path.realpath(path))
-    place = _place_problem(Path(os.path.abspath(path)))
+    place = place_problem(Path(os.path.abspath(path)))
     return place or _link_inside(path) or _shared(path) or storage.writable_problem(path)
 
 
-def _place_problem(path: Path) -> str | None:
-    """A system folder, the home itself, or a hidden folder of the home that is not the app's own."""
+def place_problem(path: Path) -> str | None:
+    """A system folder, the home itself, or a hidden folder of the home that is not the app's own (PATH absolute):
+    no place for the app to write into on the word of a file."""
     home = Path(os.path.abspath(Path.home()))
     if path == home:
         return _("it is your home folder itself; the app would make its folders among your files. Choose or make "

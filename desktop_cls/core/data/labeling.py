@@ -284,7 +284,7 @@ class Workspace:
         for class_name, paths in groups.items():
             cls = check_class_name(class_name)
             for p in paths:
-                r = self._existing(p)
+                r = self.shape.image_to_file(self._existing(p), cls)
                 split = r.partition("/")[0] if r.count("/") >= 2 else ""
                 if (folder := folders.get((cls, split))) is None:
                     folder = folders[(cls, split)] = self.shape.folder(cls, r)

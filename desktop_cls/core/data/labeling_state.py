@@ -34,7 +34,7 @@ from desktop_cls.core.data.folder_layout import (
 )
 from desktop_cls.core.data.labeling_journal import Move, Operation
 from desktop_cls.core.errors import UserError
-from desktop_cls.core.i18n import _
+from desktop_cls.core.i18n import _, quoted
 from desktop_cls.core.run_lock import FolderLock
 from desktop_cls.core.storage import is_write_failure, write_reason
 
@@ -167,6 +167,20 @@ class FolderShape:
 
     def classes(self) -> list[str]:
         return list(self._get().classes)
+
+    def image_to_file(self, rel: str, target: str) -> str:
+        """REL, an existing path filed into the class TARGET: refused when it is a folder (a class folder dropped on
+        another class was moved into it whole, a class nested in a class, called "1 image"); a class's images go
+        into another class by merging the two."""
+        if not contained.is_dir(self.root, rel):
+            return rel
+        name, path = rel.rpartition("/")[2], self.root / rel
+        if rel in self.class_folders(name):
+            raise UserError(_("{path} is the folder of the class {source}, not an image; nothing was moved. To file "
+                              "all its images into {target}, merge the two classes (Merge into… on the Label page)")
+                            .format(path=path, source=quoted(name), target=quoted(target)))
+        raise UserError(_("{path} is a folder, not an image; nothing was moved. Drop its images instead").format(
+            path=path))
 
     def kept(self) -> list[str] | None:
         """The classes when the shape is known (nothing is listed for them), else None."""

@@ -4,17 +4,26 @@ Each export is kept as the Export page was handed it: ExportResult.to_dict() wit
 text, and beside it the size and time of each file it wrote, and of the model it was made from. Read back, each
 export is rebuilt as an ExportResult from checked fields (its files inside the folder it was exported into) and
 compared with the files as they are now: an exported file gone or changed, or a model trained again since, comes
-back as a reason, so the page marks the results stale and offers to export again. Torch-free."""
+back as a reason, so the page marks the results stale and offers to export again.
+
+The folder they were exported into is offered as the next destination only when it is safe to write into on the
+word of a file that may come from someone else (offered_folder): a real folder (no link on its way), not a system
+folder, the home itself or a hidden folder in it (~/.config/autostart), and one the user had the app write into:
+inside the run folder or one of the user's own export folders, or holding the export's files as they were kept
+(which only the app's own export made). Otherwise the page keeps its own default; the exports are listed all the
+same. Torch-free."""
 
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from desktop_cls.core import run_dir as rd
+from desktop_cls.core.data.data_folder import place_problem
 from desktop_cls.core.errors import UserError
 from desktop_cls.core.i18n import _
 from desktop_cls.core.inference import kept_results as kr
@@ -33,12 +42,14 @@ TEXTS = ("metadata", "snippet_text")  # what the page's export dicts hold beside
 @dataclass(frozen=True)
 class SavedExports:
     """The kept exports as the page shows them (ExportResult.to_dict() and TEXTS), the folder they were written
-    into, why they no longer match (empty: they do) and why a kept file was not read."""
+    into, why they no longer match (empty: they do), why a kept file was not read, and the folder to offer as the
+    next destination ("": the page's own default; see offered_folder)."""
 
     exports: tuple[dict[str, Any], ...] = ()
     dest: str = ""
     stale: tuple[str, ...] = ()
     note: str = ""
+    offer: str = ""
 
 
 def files_of(export: dict[str, Any]) -> list[str]:
@@ -73,9 +84,10 @@ def keep_exports(model: str, dest: str | Path, exports: Sequence[dict[str, Any]]
     return ""
 
 
-def load_exports(run: str) -> SavedExports:
+def load_exports(run: str, own: Sequence[str] = ()) -> SavedExports:
     """The exports kept in RUN with the reasons they no longer match; a kept file that is too large, malformed or
-    hostile comes back as a note, never as an exception."""
+    hostile comes back as a note, never as an exception. OWN: the user's own export folders (the offer may be in
+    one)."""
     again = _("Press Export to export the model again.")
     kept = kr.read_kept(Path(run), EXPORTS, KIND, MAX_BYTES, again)
     if kept.data is None:
@@ -86,10 +98,30 @@ def load_exports(run: str) -> SavedExports:
         model = kr.optional(kept.data.get("model"), _identity, "model")
     except kr.Refused as e:
         return SavedExports(note=kr.refused_note(Path(run) / EXPORTS, str(e), again))
-    why = [_("the model was trained again or replaced since")] if model != kr.identity(Path(run) / rd.MODEL) else []
-    for export, identities in rows:
-        why += _changed(export, identities)
-    return SavedExports(tuple(e for e, _i in rows), dest, tuple(why))
+    changed = [why for export, identities in rows for why in _changed(export, identities)]
+    offer = offered_folder(dest, [run, *own], there=bool(rows) and not changed)
+    if model != kr.identity(Path(run) / rd.MODEL):
+        changed.insert(0, _("the model was trained again or replaced since"))
+    return SavedExports(tuple(e for e, _i in rows), dest, tuple(changed), offer=offer)
+
+
+def offered_folder(dest: str, own: Sequence[str], there: bool) -> str:
+    """DEST when the page may offer it as the next destination, else "": a plain local path (kr.local_folder) with
+    no link on its way, not a place to write into on a file's word (data_folder.place_problem: a system folder,
+    the home, a hidden folder of it), and either inside one of OWN (the run folder, the user's export folders) or
+    holding the kept export's files unchanged (THERE: the app's own export made them there)."""
+    path = kr.local_folder(dest)
+    if path is None or os.path.realpath(path) != path or place_problem(Path(path)) is not None:
+        return ""
+    if there or any(_within(path, folder) for folder in own if folder):
+        return path
+    return ""
+
+
+def _within(path: str, folder: str) -> bool:
+    base = os.path.realpath(os.path.expanduser(folder))
+    return os.path.isabs(base) and os.path.splitdrive(path)[0] == os.path.splitdrive(base)[0] \
+        and os.path.commonpath([base, path]) == base
 
 
 def _changed(export: dict[str, Any], identities: dict[str, list[int] | None]) -> list[str]:

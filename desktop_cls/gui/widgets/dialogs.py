@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QImage
-from PySide6.QtWidgets import QDialog, QInputDialog, QLabel, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QLabel, QMessageBox, QWidget
 
 from desktop_cls.core.i18n import isolated
 from desktop_cls.core.storage import write_atomic
@@ -158,3 +159,24 @@ def save_image(parent: QWidget | None, image: QImage, path: str) -> bool:
                    QCoreApplication.translate("Dialogs", "Cannot write {0}: {1}").format(isolated(str(path)), e))
         return False
     return True
+
+
+def save_file_name(parent: QWidget | None, title: str, start: str, filters: str, suffix: str = "") -> str:
+    """Where to save a file, asked with the file dialog ("" when cancelled); `suffix` is added to a name typed
+    without one. The dialog asks before replacing a file it sees, but not before replacing a link whose target is
+    gone (no file to it) nor a file named by the suffix added after it: those are asked here, and a No saves
+    nothing. The writers replace the name itself (write_atomic), never writing through a link."""
+    path, _filter = QFileDialog.getSaveFileName(parent, title, start, filters)
+    if not path:
+        return ""
+    named = path + suffix if suffix and not Path(path).suffix else path
+    dangling = os.path.islink(named) and not os.path.exists(named)
+    if not dangling and (named == path or not os.path.lexists(named)):
+        return named
+    if dangling:
+        text = QCoreApplication.translate("Dialogs", "{0} is a link to {1}, which is no longer there. Replace the "
+                                          "link with the new file?").format(isolated(named),
+                                                                            isolated(os.readlink(named)))
+    else:
+        text = QCoreApplication.translate("Dialogs", "{0} already exists. Replace it?").format(isolated(named))
+    return named if ask(parent, title, text, Button.No) else ""

@@ -24,7 +24,7 @@ from desktop_cls.gui.pages.classify.classifier_session import ClassifierSession,
 from desktop_cls.gui.pages.classify.prediction_table import THUMB_LINES, PredictionTableModel, prediction_view
 from desktop_cls.gui.pages.classify.video_results import VideoResultsPanel
 from desktop_cls.gui.widgets.common import button, home_folder
-from desktop_cls.gui.widgets.dialogs import inform, show_error
+from desktop_cls.gui.widgets.dialogs import inform, save_file_name, show_error
 from desktop_cls.gui.widgets.image_viewer import close_viewer, open_viewer
 from desktop_cls.gui.work.tasks import Lane, Task, TaskRunner
 
@@ -174,9 +174,8 @@ class ClassifyResults(QWidget):
         return self.predictions[row] if 0 <= row < len(self.predictions) else None
 
     def save_csv(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save predictions"),
-                                              str(Path(self.start_folder()) / "predictions.csv"),
-                                              self.tr("CSV files (*.csv)"))
+        path = save_file_name(self, self.tr("Save predictions"), str(Path(self.start_folder()) / "predictions.csv"),
+                              self.tr("CSV files (*.csv)"))
         if not path:
             return
         from desktop_cls.core.inference.prediction_csv import write_predictions_csv

@@ -13,11 +13,11 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from desktop_cls.core.i18n import isolated
 from desktop_cls.gui.widgets.common import button, home_folder
-from desktop_cls.gui.widgets.dialogs import show_error
+from desktop_cls.gui.widgets.dialogs import save_file_name, show_error
 from desktop_cls.gui.widgets.literal_text import plain_label
 from desktop_cls.gui.widgets.plot_theme import BLUE, ORANGE, themed_plot
 
@@ -101,9 +101,8 @@ class VideoResultsPanel(QWidget):
         if self.result is None:
             return
         default = Path(self.result.path).with_suffix(".csv").name
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save frame predictions"),
-                                              str(Path(self.start_folder()) / default),
-                                              self.tr("CSV files (*.csv)"))
+        path = save_file_name(self, self.tr("Save frame predictions"), str(Path(self.start_folder()) / default),
+                              self.tr("CSV files (*.csv)"))
         if not path:
             return
         try:

@@ -17,7 +17,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
-from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from desktop_cls.core.i18n import isolated
 from desktop_cls.gui.widgets.common import button, home_folder, on_white
@@ -328,12 +328,12 @@ class LiveVideoPanel(QWidget):
         if self.last_image is None:
             return
         default = str(Path(self.start_folder()) / "snapshot.png")
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save snapshot"), default, self.tr("PNG images (*.png)"))
+        from desktop_cls.gui.widgets.dialogs import save_file_name, save_image
+
+        # Qt picks the format from the suffix
+        path = save_file_name(self, self.tr("Save snapshot"), default, self.tr("PNG images (*.png)"), ".png")
         if not path:
             return
-        if not Path(path).suffix:
-            path += ".png"  # Qt picks the format from the suffix
-        from desktop_cls.gui.widgets.dialogs import save_image
 
         save_image(self, self.last_image, path)
 

@@ -32,7 +32,7 @@ from desktop_cls.gui.pages.evaluate.mistakes_gallery import MistakesGallery
 from desktop_cls.gui.pages.page import Page, PageAction
 from desktop_cls.gui.state import AppState, PageKey
 from desktop_cls.gui.widgets.confusion_view import ConfusionMatrixView, titled
-from desktop_cls.gui.widgets.dialogs import save_image, show_error
+from desktop_cls.gui.widgets.dialogs import save_file_name, save_image, show_error
 from desktop_cls.gui.widgets.insight_views import CurvesOnShow, PlotLegend, curves_plot, with_legend
 from desktop_cls.gui.widgets.kept_banner import KeptBanner
 from desktop_cls.gui.work.tasks import TaskRunner
@@ -221,8 +221,8 @@ class EvaluatePage(Page):
         self.mistakes.show_cell(row, col)
 
     def _save_png(self, widget: QWidget, default: str) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save as PNG"), str(Path(self.start_folder()) / default),
-                                              self.tr("PNG images (*.png)"))
+        path = save_file_name(self, self.tr("Save as PNG"), str(Path(self.start_folder()) / default),
+                              self.tr("PNG images (*.png)"))
         if path:
             save_image(self, widget.grab().toImage(), path)
 

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_cls.core.i18n import isolated
-from desktop_cls.core.inference.kept_results import local_folder
 from desktop_cls.gui.pages.export.export_formats import (
     chosen,
     export_targets,
@@ -34,7 +33,7 @@ from desktop_cls.gui.pages.export.export_formats import (
 )
 from desktop_cls.gui.pages.export.export_progress import ExportBegun, ExportNotKept, ExportProgress, FormatExported
 from desktop_cls.gui.pages.export.export_results import ExportResults
-from desktop_cls.gui.pages.export.export_results_model import kept_exports
+from desktop_cls.gui.pages.export.export_results_model import default_export_dir, kept_exports
 from desktop_cls.gui.pages.export.export_texts import exported_what, kept_text, not_kept_text
 from desktop_cls.gui.pages.export.serve_panel import ServePanel
 from desktop_cls.gui.pages.page import Page, PageAction
@@ -70,7 +69,7 @@ class ExportPage(Page):
         self.model_edit.setObjectName("exportModelEdit")
         self.model_edit.setAccessibleName(self.tr("Model to export"))
         self.model_edit.setPlaceholderText(self.tr("Run folder (train a model first)"))
-        self.dest_edit = QLineEdit(self.state.settings.last_export_dir or str(Path.home() / "desktop_cls_exports"))
+        self.dest_edit = QLineEdit(self.state.settings.last_export_dir or default_export_dir())
         self.dest_edit.setObjectName("exportFolderEdit")
         self.dest_edit.setAccessibleName(self.tr("Destination folder"))
         self.name_edit = QLineEdit("model")
@@ -132,7 +131,8 @@ class ExportPage(Page):
             self.results.clear()
         if path and not self.results.model.exports and not self.busy():
             read = self.kept.next_read()
-            self.run_task("kept exports", kept_exports(path), lambda saved: self._kept(saved, path, read))
+            own = [self.state.settings.last_export_dir, default_export_dir()]
+            self.run_task("kept exports", kept_exports(path, own), lambda saved: self._kept(saved, path, read))
 
     def _kept(self, saved: Any, model: str, read: int) -> None:
         """The exports the run's folder keeps (saved_exports.SavedExports), shown as the last ones and marked stale
@@ -142,8 +142,8 @@ class ExportPage(Page):
             return
         if saved.exports:
             self.results.show_results(list(saved.exports), Path(saved.dest), model)
-            if not self.dest_chosen and (dest := local_folder(saved.dest)):  # "Open folder" opens the rows' folder
-                self.dest_edit.setText(dest)
+            if not self.dest_chosen and saved.offer:  # "Open folder" opens the rows' folder, when it is safe to
+                self.dest_edit.setText(saved.offer)  # write into (else the page's own folder stays)
             self.kept.show_kept(kept_text(bool(saved.stale)), saved.stale, model)
         elif saved.note:
             self.kept.show_note(saved.note, model)

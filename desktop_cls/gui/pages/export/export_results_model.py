@@ -93,13 +93,19 @@ class ExportResultsModel:
         return shown_warning(export)
 
 
-def kept_exports(model: str) -> Any:
+def default_export_dir() -> str:
+    """Where the page exports until the user chooses a folder."""
+    return str(Path.home() / "desktop_cls_exports")
+
+
+def kept_exports(model: str, own: list[str]) -> Any:
     """The task: the exports the run folder MODEL keeps (saved_exports.SavedExports), checked, with why they no
-    longer match; off the UI thread, as every exported file is looked at."""
+    longer match and the folder to offer (OWN: the user's own export folders); off the UI thread, as every
+    exported file is looked at."""
 
     def work(progress: Any, cancel: Any) -> Any:
         from desktop_cls.core.inference.saved_exports import load_exports
 
-        return load_exports(model)
+        return load_exports(model, own)
 
     return work

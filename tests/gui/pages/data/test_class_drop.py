@@ -98,3 +98,19 @@ def test_dataset_thumbnails_dropped_on_a_class_row_move_into_it(qtbot: QtBot, wi
     assert (tiny_folder / "fish" / "cat_03.png").is_file() and not cat.exists()
     opened_workspace(window).undo()
     assert cat.is_file()
+
+
+def test_a_class_folder_dropped_on_another_class_is_refused_with_the_way_to_merge(
+        qtbot: QtBot, window: MainWindow, tiny_folder: Path) -> None:
+    """The dataset's own 'cat' folder dropped on the 'dog' row was moved whole into dog/cat (a class nested in a
+    class) and said as "1 image to 'dog'"; it is refused, naming the folder and Merge, and nothing moves."""
+    open_and_wait(qtbot, window, tiny_folder)
+    window.show_page("data")
+    cats = sorted(p.name for p in (tiny_folder / "cat").iterdir())
+    drop_on_row(window, "dog", [tiny_folder / "cat"])
+    qtbot.waitUntil(lambda: bool(boxes()), timeout=30_000)
+    said = [b.text() for b in boxes()]
+    assert any(str(tiny_folder / "cat") in t and "Merge into…" in t for t in said), said
+    assert not (tiny_folder / "dog" / "cat").exists()
+    assert sorted(p.name for p in (tiny_folder / "cat").iterdir()) == cats
+    assert not opened_workspace(window).can_undo()
