@@ -25,7 +25,7 @@ def test_selecting_a_copy_shows_both_images_and_the_difference(qtbot: QtBot, win
     assert not preview.this_image.pixmap().isNull() and not preview.other_image.pixmap().isNull()
     assert preview.other_image.isVisibleTo(preview)
     captions = preview.this_caption.text() + preview.other_caption.text()
-    assert "class 'cat'" in captions and "class 'dog'" in captions
+    assert "class '\u2068cat\u2069'" in captions and "class '\u2068dog\u2069'" in captions  # names isolated
     assert "Same pixels" in preview.verdict.text() and "labeled" in preview.verdict.text()
 
 

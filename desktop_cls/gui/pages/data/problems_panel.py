@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_cls.core.data.leak_words import worded_for_run
+from desktop_cls.core.data.leak_words import LABELLED, worded_for_run
 from desktop_cls.core.data.problems import problem_name
+from desktop_cls.core.i18n import isolated
 from desktop_cls.gui.pages.data.data_model import CheckStatus, DataPageModel
 from desktop_cls.gui.pages.data.problem_preview import ProblemPreview, confirm_many
 from desktop_cls.gui.state import AppState
@@ -188,13 +189,17 @@ class ProblemsPanel(QWidget):
 
     def _where_is(self, path: str) -> str:
         """"class 'cat', training split": worded for the two files a preview shows, not for every sample (found through
-        the index's path map, made on the thread that made the index)."""
+        the index's path map, made on the thread that made the index). Where the plan cross-validates, its run learns
+        from and scores on every labeled image: no training or validation split is named (test stays apart)."""
         at = self.index.position(path) if self.index is not None else None
         if at is None:
             return ""
         s = self.index.samples[at]
-        return self.tr("class '{0}', {1} split").format(self.index.classes[s.label],
-                                                        self.tr(str(SPLIT_NAMES.get(s.split, s.split))))
+        name = isolated(self.index.classes[s.label])
+        plan = self.state.plan_for(self.index.root)
+        if plan is not None and plan.cv_folds and s.split in LABELLED:
+            return self.tr("class '{0}'").format(name)
+        return self.tr("class '{0}', {1} split").format(name, self.tr(str(SPLIT_NAMES.get(s.split, s.split))))
 
     def _trash_kinds(self, kinds: tuple[str, ...]) -> None:
         ws = self.state.workspace
