@@ -2816,6 +2816,10 @@ They go to the dataset&apos;s trash; Undo brings them back.</source>
         <translation>撤销对数据集的上一次更改</translation>
     </message>
     <message>
+        <source>class &apos;{0}&apos;</source>
+        <translation>类别“{0}”</translation>
+    </message>
+    <message>
         <source>class &apos;{0}&apos;, {1} split</source>
         <translation>类别“{0}”，{1}</translation>
     </message>

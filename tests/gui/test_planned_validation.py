@@ -4,13 +4,17 @@ speaks of a held-out validation split (nor of "24 validation images") that the r
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
+from typing import Any
 
 from pytestqt.qtbot import QtBot
 
 from desktop_cls.gui.shell.main_window import MainWindow
 from tests.conftest import make_tiny_folder
 from tests.gui.conftest import choose_method, open_and_check, open_and_wait
+
+FSI, PDI = "\u2068", "\u2069"
 
 
 def test_few_images_per_class_read_as_cross_validated_on_both_pages(qtbot: QtBot, window: MainWindow,
@@ -64,3 +68,32 @@ def test_the_problems_tab_words_a_leak_as_the_plan_validates(qtbot: QtBot, windo
 
     choose_method(form, "fine-tune")
     qtbot.waitUntil(lambda: "the validation score is inflated" in words(), timeout=30_000)
+
+
+def test_the_problem_preview_names_a_split_only_where_the_run_holds_one(qtbot: QtBot, window: MainWindow,
+                                                                        tmp_path: Path, language: Any) -> None:
+    """The two files of a label conflict are captioned with their class; "validation split" only where the plan
+    holds validation images out (a cross-validating run learns from and scores on every labeled image)."""
+    folder = make_tiny_folder(tmp_path / "digits", ("0", "1", "2", "3"), per_class=30)
+    shutil.copy(folder / "0" / "0_00.png", folder / "1" / "copy.png")
+    checked = open_and_check(qtbot, window, folder)
+    form, panel = window.train_page.form, window.dataset_page.problems
+    row = next(i for i, p in enumerate(checked.problems) if p.kind == "label_conflict")
+
+    def captions() -> str:
+        panel.table.clearSelection()
+        panel.table.selectRow(row)
+        return panel.preview.this_caption.text() + "\n" + panel.preview.other_caption.text()
+
+    choose_method(form, "quick")
+    qtbot.waitUntil(lambda: window.state.plan_for(str(folder)) is not None, timeout=30_000)
+    assert window.state.plan_for(str(folder)).cv_folds  # type: ignore[union-attr]
+    assert f"class '{FSI}1{PDI}'" in captions() and f"class '{FSI}0{PDI}'" in captions()
+    assert "split" not in captions()
+    language("zh_CN")
+    assert "类别" in captions() and "集" not in captions() and "split" not in captions()
+    language("en")
+
+    choose_method(form, "fine-tune")  # holds validation out: each file's split is true again
+    qtbot.waitUntil(lambda: "split" in captions(), timeout=30_000)
+    assert "training split" in captions() or "validation split" in captions()

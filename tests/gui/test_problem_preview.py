@@ -25,7 +25,7 @@ def test_selecting_a_copy_shows_both_images_and_the_difference(qtbot: QtBot, win
     assert not preview.this_image.pixmap().isNull() and not preview.other_image.pixmap().isNull()
     assert preview.other_image.isVisibleTo(preview)
     captions = preview.this_caption.text() + preview.other_caption.text()
-    assert "class '\u2068cat\u2069'" in captions and "class '\u2068dog\u2069'" in captions
+    assert "class '\u2068cat\u2069'" in captions and "class '\u2068dog\u2069'" in captions  # names isolated
     assert "Same pixels" in preview.verdict.text() and "labeled" in preview.verdict.text()
 
 
@@ -80,3 +80,23 @@ def test_a_clean_folder_says_no_problems_were_found_and_offers_no_fix(qtbot: QtB
     panel.undo_fix.click()
     qtbot.waitUntil(lambda: model.checked is not None and bool(model.checked.problems))
     assert not panel.undo_fix.isEnabled()
+
+
+def test_a_long_or_right_to_left_file_name_keeps_its_caption_readable(qtbot: QtBot, window: MainWindow,
+                                                                      tiny_folder: Path) -> None:
+    """A 200-character file name is cut in its middle to the caption's width (its end was clipped away); an
+    Arabic one is isolated, so the line under it still reads "class 'cat'" (it read "'cat' class")."""
+    long_name, arabic = "n" * 196 + ".png", "نسخة القطة.png"
+    shutil.copy(tiny_folder / "cat" / "cat_00.png", tiny_folder / "cat" / long_name)
+    shutil.copy(tiny_folder / "cat" / "cat_01.png", tiny_folder / "cat" / arabic)
+    checked = open_and_check(qtbot, window, tiny_folder)
+    panel = window.dataset_page.problems
+    captions = panel.preview.this_caption, panel.preview.other_caption
+    shown = {}
+    for row, p in enumerate(checked.problems):
+        panel.table.selectRow(row)
+        shown.update({Path(p.path).name: captions[0].text(), Path(p.duplicate_of or "").name: captions[1].text()})
+    name, where = shown[long_name].split("\n")
+    assert "…" in name and name.endswith(".png\u2069") and where == "class '\u2068cat\u2069'"
+    assert captions[0].fontMetrics().horizontalAdvance(name) <= captions[0].maximumWidth()
+    assert shown[arabic] == f"\u2068{arabic}\u2069\nclass '\u2068cat\u2069'"

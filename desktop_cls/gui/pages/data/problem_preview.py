@@ -84,7 +84,11 @@ class ProblemPreview(QWidget):
             image.setText(self.tr("(cannot show)"))
         else:
             image.setPixmap(at_ratio(thumb, ratio))
-        caption.setText(f"{Path(path).name}\n{where}" if where else Path(path).name)
+        # a long name is cut in its middle, keeping its end (the whole path is in the tooltip); isolated, so a
+        # right-to-left name leaves the line under it in its own order
+        name = isolated(caption.fontMetrics().elidedText(Path(path).name, Qt.TextElideMode.ElideMiddle,
+                                                          caption.maximumWidth()))
+        caption.setText(f"{name}\n{where}" if where else name)
         caption.setToolTip(literal(path))
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QPoint, Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_cls.core.data.leak_words import worded_for_run
+from desktop_cls.core.data.leak_words import LABELLED, worded_for_run
 from desktop_cls.core.data.problems import problem_name
 from desktop_cls.core.i18n import isolated
 from desktop_cls.gui.pages.data.data_model import CheckStatus, DataPageModel
@@ -34,6 +35,7 @@ from desktop_cls.gui.widgets.common import read_only_table
 from desktop_cls.gui.widgets.dialogs import ask_item
 from desktop_cls.gui.widgets.image_viewer import MappedItems, open_viewer, reveal_available, reveal_in_folder
 from desktop_cls.gui.widgets.literal_text import literal, plain_label
+from desktop_cls.gui.widgets.wrapped_column import RowsInSight, WrappingDelegate
 
 SPLIT_NAMES = {"train": QT_TRANSLATE_NOOP("ProblemsPanel", "training"),
                "val": QT_TRANSLATE_NOOP("ProblemsPanel", "validation"),
@@ -63,6 +65,9 @@ class ProblemsPanel(QWidget):
         self.table = read_only_table(QTableWidget(), "problemTable", self.tr("Problems"),
                                      [self.tr("File"), self.tr("Problem"), self.tr("What to do")], stretch=2)
         self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # a long file name keeps its end
+        self.table.setItemDelegateForColumn(2, WrappingDelegate(self.table))  # what to do: read in full
+        self._rows = RowsInSight(self.table)  # ... the rows in sight growing to fit it
+        self._names_width = 0  # the file names' column in full, before fitting it to the table
         self.table.activated.connect(lambda idx: self.view_problem(idx.row()))  # double-click or Enter
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._menu)
@@ -128,8 +133,10 @@ class ProblemsPanel(QWidget):
             self.table.setItem(row, 0, f)
             self.table.setItem(row, 1, QTableWidgetItem(self._kind_name(p.kind)))
             self.table.setItem(row, 2, QTableWidgetItem(p.message))
-        self.table.resizeColumnsToContents()  # file names and problems in full, as far as the width allows
-        self.table.setColumnWidth(0, min(self.table.columnWidth(0), max(160, self.table.viewport().width() * 2 // 5)))
+        self.table.resizeColumnToContents(1)  # the problem's name in full; what to do takes the rest, wrapped
+        self.table.resizeColumnToContents(0)
+        self._names_width = self.table.columnWidth(0)
+        self._fit_names()
         self.preview.clear()
         self.table.setVisible(bool(probs))
         self.preview.setVisible(bool(probs))  # "select a problem" has nothing to select
@@ -138,6 +145,15 @@ class ProblemsPanel(QWidget):
         self.fix_duplicates.setEnabled(bool(kinds & set(copy_kinds(index))))
         self.fix_unreadable.setEnabled(bool(kinds & {"corrupt", "not_image", "too_large"}))
         self._update_actions()
+
+    def _fit_names(self) -> None:
+        """File names in full, as far as two fifths of the table allow (a long one is cut in its middle)."""
+        if self._names_width:
+            self.table.setColumnWidth(0, min(self._names_width, max(160, self.table.viewport().width() * 2 // 5)))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_names()
 
     def _worded(self, index: Any) -> list[Any]:
         """The findings as the Train page's plan meets them: a leak between training and validation says the
@@ -173,13 +189,17 @@ class ProblemsPanel(QWidget):
 
     def _where_is(self, path: str) -> str:
         """"class 'cat', training split": worded for the two files a preview shows, not for every sample (found through
-        the index's path map, made on the thread that made the index)."""
+        the index's path map, made on the thread that made the index). Where the plan cross-validates, its run learns
+        from and scores on every labeled image: no training or validation split is named (test stays apart)."""
         at = self.index.position(path) if self.index is not None else None
         if at is None:
             return ""
         s = self.index.samples[at]
-        return self.tr("class '{0}', {1} split").format(isolated(self.index.classes[s.label]),
-                                                        self.tr(str(SPLIT_NAMES.get(s.split, s.split))))
+        name = isolated(self.index.classes[s.label])
+        plan = self.state.plan_for(self.index.root)
+        if plan is not None and plan.cv_folds and s.split in LABELLED:
+            return self.tr("class '{0}'").format(name)
+        return self.tr("class '{0}', {1} split").format(name, self.tr(str(SPLIT_NAMES.get(s.split, s.split))))
 
     def _trash_kinds(self, kinds: tuple[str, ...]) -> None:
         ws = self.state.workspace
