@@ -411,6 +411,20 @@ def test_the_training_button_says_train_until_a_model_of_this_dataset_exists(
     assert "press Retrain " in lp.view.preview.text()
 
 
+def test_the_strip_of_one_row_has_no_vertical_scrollbar_and_hides_nothing(qtbot: QtBot, window: MainWindow,
+                                                                         tiny_folder: Path) -> None:
+    """The strip is one row, scrolled sideways: it showed a vertical scrollbar too (its height left no room for the
+    horizontal one), which scrolled the captions out of sight."""
+    for i in range(30):
+        shutil.copy(tiny_folder / "dog" / "dog_00.png", tiny_folder / f"new_{i:02d}.png")
+    open_and_wait(qtbot, window, tiny_folder)
+    window.show_page("label")
+    strip = window.label_page.view.strip
+    qtbot.waitUntil(lambda: strip.horizontalScrollBar().isVisible())
+    assert not strip.verticalScrollBar().isVisible() and strip.verticalScrollBar().maximum() == 0
+    assert strip.viewport().height() >= strip.gridSize().height()
+
+
 def test_an_empty_class_shows_its_count_as_the_others_do(qtbot: QtBot, window: MainWindow, tiny_folder: Path) -> None:
     (tiny_folder / "bird").mkdir()  # a class without images yet
     open_and_check(qtbot, window, tiny_folder)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListView,
     QPushButton,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -69,7 +70,10 @@ class LabelView(QWidget):
         self.strip.setWrapping(False)
         self.strip.setLayoutMode(QListView.LayoutMode.Batched)  # 20,000 rows laid out a batch at a time
         self.strip.setBatchSize(200)
-        self.strip.setFixedHeight(64 + self.fontMetrics().height() * 3)
+        self.strip.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # one row: nothing to scroll
+        bar = self.strip.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self.strip)  # (room for
+        # the horizontal scrollbar of a long row)
+        self.strip.setFixedHeight(self.strip.gridSize().height() + bar + 2 * self.strip.frameWidth())
         self.strip.activated.connect(lambda idx: open_viewer(self, self.strip_model.items, idx.row()))
         self.preview.double_clicked.connect(
             lambda: open_viewer(self, self.strip_model.items, self.strip.currentIndex().row()))
