@@ -46,6 +46,39 @@ def test_changing_unknown_below_relabels_the_results_shown(qtbot: QtBot, window:
     assert [cell(cp.results.table, r, 1) for r in range(cp.results.model.rowCount())] == before
 
 
+def test_a_classified_folder_is_summed_up_per_class_with_the_unsure_and_unreadable_counted(
+        qtbot: QtBot, window: MainWindow, trained_run: tuple[Path, Path], tmp_path: Path) -> None:
+    """Classifying a folder ended with the bar at 100 % and nothing said: the page sums it up under the table (how
+    many images, how many of each class, how many unsure or unreadable), and counts again when the threshold moves."""
+    import shutil
+    from collections import Counter
+
+    run, data = trained_run
+    folder = tmp_path / "mixed"
+    shutil.copytree(data / "dog", folder)
+    (folder / "broken.png").write_bytes(b"not an image")
+    cp = window.classify_page
+    window.state.set_run(str(run))
+    qtbot.waitUntil(lambda: cp.model.loaded, timeout=60_000)
+    summary = cp.results.summary
+    cp.classify_paths([str(folder)])
+    qtbot.waitUntil(lambda: len(cp.results.predictions) == 11 and cp.buttons["classifyFilesButton"].isEnabled(),
+                    timeout=60_000)
+    assert summary.isVisibleTo(cp)
+    counts = Counter(p.label for p in cp.results.predictions if p.label)
+    plain = summary.text().replace("\u2068", "").replace("\u2069", "")
+    assert plain.startswith("11 images classified: ") and plain.endswith(" · 1 could not be read")
+    for name, n in counts.items():
+        assert f"{name} {n}" in plain
+    assert "unsure" not in plain
+    confidences = sorted(p.confidence for p in cp.results.predictions if p.label)
+    cp.controls.threshold_spin.setValue(confidences[5] * 100 + 0.5)  # half of them fall below it
+    unsure, t = sum(p.label == "unknown" for p in cp.results.predictions), cp.controls.threshold_spin.value() / 100
+    assert unsure and f"{unsure} unsure (under {t:.0%})" in summary.text()
+    cp.classify_paths([str(folder / "broken.png")])  # another request: the summary of the one before goes
+    assert not summary.isVisibleTo(cp)
+
+
 def test_save_csv_is_enabled_after_classify_images_and_writes_them(qtbot: QtBot, window: MainWindow,
                                                                   trained_run: tuple[Path, Path], tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
