@@ -166,6 +166,14 @@ def test_a_ready_model_teaches_how_to_classify_and_shows_no_empty_bars(qtbot: Qt
     qtbot.waitUntil(lambda: len(cp.results.predictions) == 1, timeout=60_000)
     shown = [bar for _name, bar in preview.bars if not bar.isHidden()]
     assert preview.hint.isHidden() and 1 <= len(shown) <= 3  # never more bars than the model's three classes
+    # the percentage beside its bar, not drawn across the bar's fill and background (hard to read in either theme)
+    top = cp.results.predictions[0].top_k
+    percents = [label for label in preview.percents if not label.isHidden()]
+    assert [label.text() for label in percents] == [f"{prob:.1%}" for _class, prob in top[:len(shown)]]
+    assert not any(bar.isTextVisible() for bar in shown)
+    window.show_page("classify")
+    qtbot.waitUntil(lambda: all(label.isVisible() and label.geometry().left() > bar.geometry().right()
+                                for bar, label in zip(shown, percents, strict=True)))
 
 
 def test_another_model_says_it_is_loading_until_it_is_ready(qtbot: QtBot, window: MainWindow,
