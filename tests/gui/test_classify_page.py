@@ -77,6 +77,10 @@ def test_a_classified_folder_is_summed_up_per_class_with_the_unsure_and_unreadab
     assert unsure and f"{unsure} unsure (under {t:.0%})" in summary.text()
     cp.classify_paths([str(folder / "broken.png")])  # another request: the summary of the one before goes
     assert not summary.isVisibleTo(cp)
+    qtbot.waitUntil(lambda: len(cp.results.predictions) == 1 and summary.isVisibleTo(cp), timeout=60_000)
+    caption = cp.preview.caption  # why it could not be read, in bold, wraps instead of widening the page
+    assert "Cannot read this image" in caption.text()
+    assert caption.minimumSizeHint().width() < caption.fontMetrics().horizontalAdvance(caption.text())
 
 
 def test_save_csv_is_enabled_after_classify_images_and_writes_them(qtbot: QtBot, window: MainWindow,

@@ -32,6 +32,7 @@ class PredictionPreview(QWidget):
         self.caption = plain_label()  # the class seen, or why the file could not be read
         self.caption.setObjectName("predictionLabel")
         self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.caption.setWordWrap(True)  # why a file could not be read is long: on one line it widened the page
         f = self.caption.font()
         f.setPointSizeF(f.pointSizeF() * 1.3)
         f.setBold(True)
