@@ -313,16 +313,20 @@ class AppState(QObject):
         for step in RUN_STEP_PAGES:
             self.status_changed.emit(step, Badge.DONE if step.value in done else Badge.NONE)
 
-    def _show_train_step(self) -> None:
-        """Train is done when the chosen run has a model of the open folder: a run trained on another folder is no
-        model of this one (a model file, which knows no folder, is the user's choice and counts)."""
+    def has_model_here(self) -> bool:
+        """Whether the chosen run has a model of the open folder: a run trained on another folder is no model of this
+        one (a model file, which knows no folder, is the user's choice and counts)."""
         from desktop_cls.core.run_dir import MODEL
 
         run, info = self.run, self.run_info
         done = run is not None and (Path(run).is_file() or (Path(run) / MODEL).is_file())
         if done and info is not None and self.dataset is not None and info.dataset_root is not None:
             done = info.trained_on(self.dataset.root)
-        self.status_changed.emit(PageKey.TRAIN, Badge.DONE if done else Badge.NONE)
+        return done
+
+    def _show_train_step(self) -> None:
+        """Train is done when the chosen run has a model of the open folder (has_model_here)."""
+        self.status_changed.emit(PageKey.TRAIN, Badge.DONE if self.has_model_here() else Badge.NONE)
 
     def last_run_of(self, folder: str) -> str | None:
         """The most recent run that was trained on this folder and still exists."""

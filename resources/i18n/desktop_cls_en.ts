@@ -84,6 +84,37 @@
     </message>
 </context>
 <context>
+    <name>ClassifySummary</name>
+    <message numerus="yes">
+        <source>%n image(s) classified</source>
+        <translation>
+            <numerusform>%n image classified</numerusform>
+            <numerusform>%n images classified</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Stopped after %n image(s)</source>
+        <translation>
+            <numerusform>Stopped after %n image</numerusform>
+            <numerusform>Stopped after %n images</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n unsure (under {0:.0%})</source>
+        <translation>
+            <numerusform>%n unsure (under {0:.0%})</numerusform>
+            <numerusform>%n unsure (under {0:.0%})</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n could not be read</source>
+        <translation>
+            <numerusform>%n could not be read</numerusform>
+            <numerusform>%n could not be read</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ConfusionModel</name>
     <message numerus="yes">
         <source>%n image(s) of &apos;{0}&apos; predicted as &apos;{1}&apos;</source>

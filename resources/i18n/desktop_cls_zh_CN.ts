@@ -641,6 +641,45 @@
     </message>
 </context>
 <context>
+    <name>ClassifySummary</name>
+    <message>
+        <source>Stopped before any image was classified.</source>
+        <translation>尚未分类任何图像就已停止。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s) classified</source>
+        <translation>
+            <numerusform>已分类 %n 张图像</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Stopped after %n image(s)</source>
+        <translation>
+            <numerusform>分类了 %n 张图像后停止</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{name} {count}</source>
+        <translation>{name} {count} 张</translation>
+    </message>
+    <message>
+        <source>{head}: {counts}</source>
+        <translation>{head}：{counts}</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n unsure (under {0:.0%})</source>
+        <translation>
+            <numerusform>%n 张不确定（低于 {0:.0%}）</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n could not be read</source>
+        <translation>
+            <numerusform>%n 张无法读取</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ConfusionModel</name>
     <message numerus="yes">
         <source>%n image(s) of &apos;{0}&apos; predicted as &apos;{1}&apos;</source>
@@ -1673,12 +1712,8 @@ The file is in:
         <translation>接受高于此值的建议</translation>
     </message>
     <message>
-        <source>Retrain</source>
-        <translation>重新训练</translation>
-    </message>
-    <message>
-        <source>Train again on the labeled images</source>
-        <translation>在已标注的图像上重新训练</translation>
+        <source>Train</source>
+        <translation>训练</translation>
     </message>
     <message>
         <source>No dataset yet — open a folder on the Data page. Images lying directly in the dataset folder (not in a class sub-folder) are listed here for labeling.</source>
@@ -1719,6 +1754,10 @@ The file is in:
 <context>
     <name>LabelView</name>
     <message>
+        <source>Train</source>
+        <translation>训练</translation>
+    </message>
+    <message>
         <source>Opening {0}…</source>
         <translation>正在打开 {0}…</translation>
     </message>
@@ -1743,12 +1782,24 @@ Delete moves it to the dataset&apos;s trash; → skips it.</source>
         <translation>所有图像都已标注</translation>
     </message>
     <message>
-        <source>Next: train a model on them — press Retrain, or Train on the Train page (Ctrl+T).
+        <source>Next: train a model on them — press {0} (Ctrl+T); the Train page shows its progress.
 
 To label more, copy images in with “Import images…”: they wait here for a class.</source>
-        <translation>下一步：用它们训练一个模型——按“重新训练”，或在“训练”页上按“训练”(Ctrl+T)。
+        <translation>下一步：用它们训练一个模型——按“{0}”(Ctrl+T)；“训练”页会显示进度。
 
 要标注更多图像，请用“导入图像…”把图像复制进来：它们会在这里等待分类。</translation>
+    </message>
+    <message>
+        <source>Retrain</source>
+        <translation>重新训练</translation>
+    </message>
+    <message>
+        <source>Train again on the labeled images (Ctrl+T)</source>
+        <translation>在已标注的图像上重新训练 (Ctrl+T)</translation>
+    </message>
+    <message>
+        <source>Train a model on the labeled images (Ctrl+T)</source>
+        <translation>在已标注的图像上训练一个模型 (Ctrl+T)</translation>
     </message>
     <message>
         <source>Undo {0} (Ctrl+Z)</source>
@@ -1879,10 +1930,6 @@ To label more, copy images in with “Import images…”: they wait here for a 
         <source>Computing suggestions…</source>
         <translation>正在计算建议…</translation>
     </message>
-    <message>
-        <source>Computing suggestions… {0} of {1} images</source>
-        <translation>正在计算建议… 第 {0} 张，共 {1} 张图像</translation>
-    </message>
     <message numerus="yes">
         <source>Suggestions ready for %n unlabeled image(s)</source>
         <translation>
@@ -1896,6 +1943,14 @@ To label more, copy images in with “Import images…”: they wait here for a 
     <message>
         <source>Suggestions start once two classes have labeled images</source>
         <translation>两个类别都有已标注图像后才会开始给出建议</translation>
+    </message>
+    <message>
+        <source>Reading the labeled images to learn from… {0} of {1}</source>
+        <translation>正在读取用于学习的已标注图像… 第 {0} 张，共 {1} 张</translation>
+    </message>
+    <message>
+        <source>Suggesting a class for the unlabeled images… {0} of {1}</source>
+        <translation>正在为未标注的图像建议类别… 第 {0} 张，共 {1} 张</translation>
     </message>
     <message>
         <source>Suggestions start once the engine has loaded</source>

@@ -46,6 +46,43 @@ def test_changing_unknown_below_relabels_the_results_shown(qtbot: QtBot, window:
     assert [cell(cp.results.table, r, 1) for r in range(cp.results.model.rowCount())] == before
 
 
+def test_a_classified_folder_is_summed_up_per_class_with_the_unsure_and_unreadable_counted(
+        qtbot: QtBot, window: MainWindow, trained_run: tuple[Path, Path], tmp_path: Path) -> None:
+    """Classifying a folder ended with the bar at 100 % and nothing said: the page sums it up under the table (how
+    many images, how many of each class, how many unsure or unreadable), and counts again when the threshold moves."""
+    import shutil
+    from collections import Counter
+
+    run, data = trained_run
+    folder = tmp_path / "mixed"
+    shutil.copytree(data / "dog", folder)
+    (folder / "broken.png").write_bytes(b"not an image")
+    cp = window.classify_page
+    window.state.set_run(str(run))
+    qtbot.waitUntil(lambda: cp.model.loaded, timeout=60_000)
+    summary = cp.results.summary
+    cp.classify_paths([str(folder)])
+    qtbot.waitUntil(lambda: len(cp.results.predictions) == 11 and cp.buttons["classifyFilesButton"].isEnabled(),
+                    timeout=60_000)
+    assert summary.isVisibleTo(cp)
+    counts = Counter(p.label for p in cp.results.predictions if p.label)
+    plain = summary.text().replace("\u2068", "").replace("\u2069", "")
+    assert plain.startswith("11 images classified: ") and plain.endswith(" · 1 could not be read")
+    for name, n in counts.items():
+        assert f"{name} {n}" in plain
+    assert "unsure" not in plain
+    confidences = sorted(p.confidence for p in cp.results.predictions if p.label)
+    cp.controls.threshold_spin.setValue(confidences[5] * 100 + 0.5)  # half of them fall below it
+    unsure, t = sum(p.label == "unknown" for p in cp.results.predictions), cp.controls.threshold_spin.value() / 100
+    assert unsure and f"{unsure} unsure (under {t:.0%})" in summary.text()
+    cp.classify_paths([str(folder / "broken.png")])  # another request: the summary of the one before goes
+    assert not summary.isVisibleTo(cp)
+    qtbot.waitUntil(lambda: len(cp.results.predictions) == 1 and summary.isVisibleTo(cp), timeout=60_000)
+    caption = cp.preview.caption  # why it could not be read, in bold, wraps instead of widening the page
+    assert "Cannot read this image" in caption.text()
+    assert caption.minimumSizeHint().width() < caption.fontMetrics().horizontalAdvance(caption.text())
+
+
 def test_save_csv_is_enabled_after_classify_images_and_writes_them(qtbot: QtBot, window: MainWindow,
                                                                   trained_run: tuple[Path, Path], tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
@@ -133,6 +170,14 @@ def test_a_ready_model_teaches_how_to_classify_and_shows_no_empty_bars(qtbot: Qt
     qtbot.waitUntil(lambda: len(cp.results.predictions) == 1, timeout=60_000)
     shown = [bar for _name, bar in preview.bars if not bar.isHidden()]
     assert preview.hint.isHidden() and 1 <= len(shown) <= 3  # never more bars than the model's three classes
+    # the percentage beside its bar, not drawn across the bar's fill and background (hard to read in either theme)
+    top = cp.results.predictions[0].top_k
+    percents = [label for label in preview.percents if not label.isHidden()]
+    assert [label.text() for label in percents] == [f"{prob:.1%}" for _class, prob in top[:len(shown)]]
+    assert not any(bar.isTextVisible() for bar in shown)
+    window.show_page("classify")
+    qtbot.waitUntil(lambda: all(label.isVisible() and label.geometry().left() > bar.geometry().right()
+                                for bar, label in zip(shown, percents, strict=True)))
 
 
 def test_another_model_says_it_is_loading_until_it_is_ready(qtbot: QtBot, window: MainWindow,

@@ -387,6 +387,44 @@ def test_with_every_image_labeled_what_cannot_act_is_greyed_and_the_next_step_is
     assert all(sc.isEnabled() for sc in view.key_shortcuts)
 
 
+def test_the_training_button_says_train_until_a_model_of_this_dataset_exists(
+        qtbot: QtBot, window: MainWindow, with_unlabeled: Path, tmp_path: Path) -> None:
+    """Before any model was trained on the folder, the page offered to *Retrain* ("press Retrain" when all images
+    were labeled): it says Train, and Retrain once the chosen run is a model of this folder."""
+    from tests.core.test_run_list import fake_run
+
+    open_and_wait(qtbot, window, with_unlabeled)
+    window.show_page("label")
+    lp = window.label_page
+    button = lp.buttons["retrainButton"]
+    assert button.text() == "Train"
+    workspace(window).assign([f"new_{i}.png" for i in range(4)], "dog")
+    lp.changed()
+    assert "press Train " in lp.view.preview.text() and "Retrain" not in lp.view.preview.text()
+    other = fake_run(tmp_path / "runs", "of-another-folder", weights=True, dataset_root=str(tmp_path / "elsewhere"))
+    window.state.set_run(str(other))
+    assert button.text() == "Train"  # a model of another folder is no model of this one
+    here = fake_run(tmp_path / "runs", "of-this-folder", weights=True, dataset_root=str(with_unlabeled))
+    window.state.set_run(str(here))
+    assert button.text() == "Retrain"
+    lp.refresh()
+    assert "press Retrain " in lp.view.preview.text()
+
+
+def test_the_strip_of_one_row_has_no_vertical_scrollbar_and_hides_nothing(qtbot: QtBot, window: MainWindow,
+                                                                         tiny_folder: Path) -> None:
+    """The strip is one row, scrolled sideways: it showed a vertical scrollbar too (its height left no room for the
+    horizontal one), which scrolled the captions out of sight."""
+    for i in range(30):
+        shutil.copy(tiny_folder / "dog" / "dog_00.png", tiny_folder / f"new_{i:02d}.png")
+    open_and_wait(qtbot, window, tiny_folder)
+    window.show_page("label")
+    strip = window.label_page.view.strip
+    qtbot.waitUntil(lambda: strip.horizontalScrollBar().isVisible())
+    assert not strip.verticalScrollBar().isVisible() and strip.verticalScrollBar().maximum() == 0
+    assert strip.viewport().height() >= strip.gridSize().height()
+
+
 def test_an_empty_class_shows_its_count_as_the_others_do(qtbot: QtBot, window: MainWindow, tiny_folder: Path) -> None:
     (tiny_folder / "bird").mkdir()  # a class without images yet
     open_and_check(qtbot, window, tiny_folder)

@@ -405,6 +405,29 @@ def test_live_suggestions_show_their_progress_on_the_page_cancel_and_say_when_re
     assert line.isVisible() and "ready" in line.text() and "60" in line.text() and not cancel.isVisible()
 
 
+def test_live_progress_counts_the_labeled_images_then_the_unlabeled_ones_and_ready_has_the_whole_width(
+        qtbot: QtBot, window: MainWindow, many_loose: Path) -> None:
+    """The work reads the labeled images (to learn from) before the unlabeled ones: one count of both ("32 of 73
+    images" with 8 unlabeled) read as if 73 images waited. Each part is counted in its own words; and once ready,
+    the line's words are no longer squeezed beside the room of the Cancel that went ("Suggestions ready for 8
+    unlabeled / images" wrapped)."""
+    open_and_wait(qtbot, window, many_loose)
+    window.show_page("label")
+    panel = window.label_page.suggest_panel
+    live = panel.live_line
+    line = panel.findChild(QLabel, "liveProgress")
+    assert line is not None
+    live.setVisible(True)  # as when the box is ticked: its request's reports, as they come
+    live.started(60)
+    live.progress(5, 24 + 60, "features")
+    assert line.text() == "Reading the labeled images to learn from… 5 of 24" and live.cancel.isVisible()
+    live.progress(24 + 3, 24 + 60, "features")
+    assert line.text() == "Suggesting a class for the unlabeled images… 3 of 60"
+    live.ready(60)
+    qtbot.waitUntil(lambda: line.width() == live.width())  # no room kept for the hidden Cancel
+    assert "ready" in line.text() and not live.cancel.isVisible()
+
+
 def test_a_confidence_the_check_lowered_reads_as_at_least_on_the_page(qtbot: QtBot, window: MainWindow,
                                                                       many_loose: Path, tmp_path: Path,
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:

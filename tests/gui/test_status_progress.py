@@ -76,3 +76,26 @@ def test_work_that_ended_leaves_the_status_bar_to_the_work_still_going(qtbot: Qt
     # (the bar follows the export's end signal, which comes after it stops counting as running)
     qtbot.waitUntil(lambda: not window.tasks.running() and bar.task_status.text() == ""
                     and not bar.task_progress.isVisibleTo(window))
+
+
+def test_a_long_task_leaves_the_dataset_summary_whole_and_is_cut_at_its_end(qtbot: QtBot, window: MainWindow) -> None:
+    """An export's long step ("Exporting ONNX int8 (4 of 4): …") took the status bar's room: the summary showed
+    "dat…sses" and the step was cut with no sign ("none was held ou"). The summary stays whole beside the device
+    (no "·" left hanging far from it), the step has the rest: cut at its end with "…", whole in its tooltip."""
+    from PySide6.QtWidgets import QLabel
+
+    bar = window.status_bar
+    window.resize(900, 600)
+    bar.dataset_status.setText("data: 62 images, 4 classes, 8 to label")
+    long_step = ("Exporting ONNX int8 (4 of 4): int8: with 7 blocks in float it agrees with the trained model on "
+                 "100.0% of 35 images of the dataset, one in two (none was held out), so on at least 92.8% of "
+                 "further images (target 98%); candidate 2 of at most 5 · about 24 s left")
+    bar.on_train_progress(long_step, 3, 4)
+    qtbot.waitUntil(lambda: bar.task_status.isVisible() and bar.task_status.text() != long_step)
+    assert bar.dataset_status.text() == bar.dataset_status.full_text()  # whole
+    assert bar.task_status.full_text() == long_step and bar.task_status.toolTip() == long_step
+    assert bar.task_status.text().endswith("…") and long_step.startswith(bar.task_status.text()[:-1])
+    dot = next(w for w in window.statusBar().findChildren(QLabel) if w.text() == "·")
+    summary = bar.dataset_status.geometry()
+    assert 0 <= dot.x() - summary.right() < dot.width() + 20 and dot.geometry().right() < bar.device_status.x()
+    assert bar.device_status.geometry().right() < bar.task_status.x()

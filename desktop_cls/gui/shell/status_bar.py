@@ -7,21 +7,24 @@ only tells it what to say about the dataset and the device. Texts keep the windo
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QObject
+from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar
 
 from desktop_cls.gui.shell.preferences import watch_cache_folder
 from desktop_cls.gui.shell.task_status import TaskStatus
 from desktop_cls.gui.state import AppState
 from desktop_cls.gui.widgets.elided_label import ElidedLabel
-from desktop_cls.gui.widgets.literal_text import plain_label
 from desktop_cls.gui.work.tasks import TaskRunner
 
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
 
 
 class WindowStatusBar(QObject):
-    """dataset · device ... [settings problem] [cache problem] [task] [progress]"""
+    """dataset · device [settings problem] [cache problem] [task ...] [progress]
+
+    The dataset's summary is short and kept whole (a long folder name shares the bar, cut in its middle); the task's
+    words, often long ("Exporting ONNX int8 (4 of 4): …"), have the rest, cut at their end and whole in the tooltip
+    (the page that runs the task shows them whole). A long task took the room and left "dat…sses" of the summary."""
 
     def __init__(self, window: QMainWindow, tasks: TaskRunner, state: AppState) -> None:
         super().__init__(window)
@@ -30,21 +33,23 @@ class WindowStatusBar(QObject):
         # the folder's name, of any length: cut in its middle, whole in the tooltip
         self.dataset_status = ElidedLabel(translate("MainWindow", "No dataset"))
         self.device_status = QLabel(translate("MainWindow", "Loading PyTorch…"))
-        self.task_status = plain_label()  # a task names the files it reads
+        self.task_status = ElidedLabel(mode=Qt.TextElideMode.ElideRight, least=20)  # a task names the files it reads
+        self.task_status.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)  # by its bar
         self.task_progress = QProgressBar()
         self.task_progress.setObjectName("statusProgress")
         self.task_progress.setMaximumWidth(window.fontMetrics().horizontalAdvance("M") * 16)
         self.task_status.setObjectName("taskStatus")
         self.task_line = TaskStatus(self.task_status, self.task_progress,
                                     lambda: bool(tasks.running()) or state.training or bool(state.filing.count), self)
-        sb.addWidget(self.dataset_status, 1)  # what is left after the device and the task
+        sb.addWidget(self.dataset_status)
         sb.addWidget(QLabel("·"))
         sb.addWidget(self.device_status)
         self.settings_status = QLabel("")
         self.settings_status.setObjectName("settingsStatus")
         sb.addPermanentWidget(self.settings_status)
         self.cache_status = watch_cache_folder(sb, tasks, state)
-        sb.addPermanentWidget(self.task_status)
+        sb.addPermanentWidget(self.task_status, 1)  # what is left after the summary and the device (hidden when
+        # no task runs: a long folder name has the whole bar then)
         sb.addPermanentWidget(self.task_progress)
         tasks.task_progress.connect(self.task_line.report)
         tasks.task_finished.connect(self.task_line.ended)

@@ -23,6 +23,7 @@ class TaskStatus(QObject):
         super().__init__(parent)
         self.label, self.bar, self.busy = label, bar, busy
         self.bar.setVisible(False)
+        self.label.setVisible(False)
         self._reports: dict[str, Report] = {}
         self._shown: str | None = None  # the name whose report the line shows
         self._waiting = False  # a report came during the pause and is not shown yet
@@ -67,9 +68,11 @@ class TaskStatus(QObject):
         if not self._reports:
             self._shown = None
             self.label.setText("")
+            self.label.setVisible(False)
             self.bar.setVisible(False)
             return
         self._shown, (done, total, what) = next(reversed(self._reports.items()))
         self.label.setText(what)
+        self.label.setVisible(True)
         self.bar.setVisible(True)
         show_progress(self.bar, min(done, max(total, 0)), max(total, 0))  # total 0: busy, amount unknown

@@ -13,13 +13,16 @@ from desktop_cls.gui.widgets.literal_text import literal, show_plainly
 
 
 class ElidedLabel(QLabel):
-    """Shows its text as written (plain text), elided in the middle when narrower than the text, recomputed on every
-    resize; `full_text()` and the tooltip keep the whole text."""
+    """Shows its text as written (plain text), elided in the middle (or where `mode` says) when narrower than the
+    text, recomputed on every resize; `full_text()` and the tooltip keep the whole text. It may shrink to `least`
+    letters of room (less for a shorter text: none when empty)."""
 
-    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+    def __init__(self, text: str = "", parent: QWidget | None = None,
+                 mode: Qt.TextElideMode = Qt.TextElideMode.ElideMiddle, least: int = 6) -> None:
         super().__init__(parent)
         show_plainly(self)
         self._full = ""
+        self._mode, self._least = mode, least
         self.setText(text)
 
     def setText(self, text: str) -> None:
@@ -37,7 +40,9 @@ class ElidedLabel(QLabel):
 
     def minimumSizeHint(self) -> QSize:
         """Room for a few letters and the "…": the layout may shrink the label, never the window around it."""
-        return QSize(self.fontMetrics().horizontalAdvance("M" * 6), super().minimumSizeHint().height())
+        fm = self.fontMetrics()
+        width = min(fm.horizontalAdvance("M" * self._least), fm.horizontalAdvance(self._full) + 2 * self.margin() + 4)
+        return QSize(width, super().minimumSizeHint().height())
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -45,4 +50,4 @@ class ElidedLabel(QLabel):
 
     def _elide(self) -> None:
         width = self.contentsRect().width() - 2 * self.margin()
-        super().setText(self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideMiddle, max(width, 0)))
+        super().setText(self.fontMetrics().elidedText(self._full, self._mode, max(width, 0)))

@@ -159,8 +159,8 @@ class ClassifyPage(Page):
 
     def _files_ended(self, finished: bool) -> None:
         """All in, or cancelled (the rows classified so far stay): Save CSV and Copy follow the rows."""
+        self.results.ended(finished, self.model.threshold)  # the bar at its end, and what the images were found to be
         if finished:
-            self.results.show_progress(1, 1)
             self.state.step_done_with(PageKey.CLASSIFY, self.model.model_path)
         self._set_busy(False)
 
@@ -183,7 +183,7 @@ class ClassifyPage(Page):
     def _threshold_changed(self, value: float) -> None:
         """New requests carry the new threshold, and results already shown are relabelled from their scores."""
         self.model.set_threshold(value)
-        shown = self.results.relabel(self.model.relabel)
+        shown = self.results.relabel(self.model.relabel, self.model.threshold)
         if shown is not None and not self.live.running():
             self.preview.show_prediction(shown)
 

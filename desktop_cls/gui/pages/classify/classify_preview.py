@@ -33,20 +33,28 @@ class PredictionPreview(QWidget):
         self.caption = plain_label()  # the class seen, or why the file could not be read
         self.caption.setObjectName("predictionLabel")
         self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.caption.setWordWrap(True)  # why a file could not be read is long: on one line it widened the page
         f = self.caption.font()
         f.setPointSizeF(f.pointSizeF() * 1.3)
         f.setBold(True)
         self.caption.setFont(f)
         self.bars: list[tuple[QLabel, QProgressBar]] = []
-        bars = QGridLayout()
+        self.percents: list[QLabel] = []  # beside each bar, in the window's text colour: drawn on the bar, the words
+        bars = QGridLayout()  # straddled its fill and its background, hard to read in either theme
         for i in range(TOP_K):
-            name, bar = plain_label(), QProgressBar()  # a class name
+            name, bar, percent = plain_label(), QProgressBar(), QLabel()  # a class name
             bar.setRange(0, 1000)
+            bar.setTextVisible(False)
             bar.setObjectName(f"topkBar{i}")
             bar.setAccessibleName(self.tr("Confidence of choice {0}").format(i + 1))
+            percent.setObjectName(f"topkPercent{i}")
+            percent.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            percent.setMinimumWidth(percent.fontMetrics().horizontalAdvance("100.0%"))
             bars.addWidget(name, i, 0)
             bars.addWidget(bar, i, 1)
+            bars.addWidget(percent, i, 2)
             self.bars.append((name, bar))
+            self.percents.append(percent)
         self.hint = QLabel()  # what to do, until there is something to show
         self.hint.setObjectName("classifyHint")
         self.hint.setWordWrap(True)
@@ -123,9 +131,10 @@ class PredictionPreview(QWidget):
         self.image.clear_image()
         self._waiting(False)
         self.caption.setText(caption)
-        for name, bar in self.bars:
+        for (name, bar), percent in zip(self.bars, self.percents, strict=True):
             name.setText("")
             bar.setVisible(False)
+            percent.setVisible(False)
 
     def show_prediction(self, p: Any) -> None:
         """A core Prediction: its class and confidence, and the bars of its top classes."""
@@ -135,16 +144,17 @@ class PredictionPreview(QWidget):
         else:
             label = self.tr("unknown") if p.label == UNKNOWN else p.label
             self.caption.setText(f"{label} — {p.confidence:.1%}")
-        for i, (name, bar) in enumerate(self.bars):
+        for i, ((name, bar), percent) in enumerate(zip(self.bars, self.percents, strict=True)):
             if i < len(p.top_k):
                 label, prob = p.top_k[i]
                 name.setText(label)
                 bar.setValue(round(prob * 1000))
-                bar.setFormat(f"{prob:.1%}")
-                bar.setVisible(True)
+                bar.setFormat(f"{prob:.1%}")  # (read out by screen readers)
+                percent.setText(f"{prob:.1%}")
             else:
                 name.setText("")
-                bar.setVisible(False)
+            bar.setVisible(i < len(p.top_k))
+            percent.setVisible(i < len(p.top_k))
 
     def shutdown(self) -> None:
         self._pictures.shutdown()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from desktop_cls.core.i18n import isolated
 from desktop_cls.gui.pages.classify.classifier_session import ClassifierSession, FilesClassified
+from desktop_cls.gui.pages.classify.classify_summary import ClassifySummary
 from desktop_cls.gui.pages.classify.prediction_table import THUMB_LINES, PredictionTableModel, prediction_view
 from desktop_cls.gui.pages.classify.video_results import VideoResultsPanel
 from desktop_cls.gui.widgets.common import button, home_folder
@@ -75,10 +76,13 @@ class ClassifyResults(QWidget):
         self.stack.addWidget(self.table)
         self.stack.addWidget(self.video_results)
         self.video_results.closed.connect(lambda: self.stack.setCurrentIndex(0))
+        self.summary = ClassifySummary()  # once the images asked for are in (or stopped): what they were found to be
+        self.finished = True  # whether the request summed up ran to its end
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self._stopped_notice())
         lay.addWidget(self.stack, 1)
+        lay.addWidget(self.summary)
         lay.addLayout(row)
 
     def _stopped_notice(self) -> QWidget:
@@ -112,6 +116,14 @@ class ClassifyResults(QWidget):
         self.model.set_predictions([])
         self.stack.setCurrentIndex(0)
         self.progress.setRange(0, 0)
+        self.summary.setVisible(False)
+
+    def ended(self, finished: bool, threshold: float) -> None:
+        """The images asked for are in (`finished`), or the request stopped: the bar at its end, and the summary."""
+        if finished:
+            self.show_progress(1, 1)
+        self.finished = finished
+        self.summary.show_for(self.predictions, threshold, finished)
 
     def add(self, predictions: list[Any]) -> None:
         """A batch classified: its rows after the others (the first batch's first row selected); the rows in
@@ -141,6 +153,7 @@ class ClassifyResults(QWidget):
         self.stack.setCurrentIndex(0)
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
+        self.summary.setVisible(False)
 
     def _offer_again(self, model: str) -> None:
         """Say that classifying self.again stopped when the model changed to `model`, or ("") say nothing."""
@@ -162,12 +175,14 @@ class ClassifyResults(QWidget):
                   else self.tr("Cannot read this image: {0}").format(p.error)) for p in preds]
         open_viewer(self, items, row, heat_maps)
 
-    def relabel(self, how: Callable[[list[Any]], list[Any]]) -> Any:
-        """The classes again after the threshold changed (the scores stay): `how` relabels the predictions.
-        Returns the prediction of the row selected, or None."""
+    def relabel(self, how: Callable[[list[Any]], list[Any]], threshold: float) -> Any:
+        """The classes again after the threshold changed to `threshold` (the scores stay): `how` relabels the
+        predictions; the summary shown counts them anew. Returns the prediction of the row selected, or None."""
         if not self.predictions:
             return None
         self.predictions = how(self.predictions)
+        if self.summary.isVisibleTo(self):
+            self.summary.show_for(self.predictions, threshold, self.finished)
         self.model.predictions = list(self.predictions)  # its own list: batches are appended to it
         self.model.relabel()
         row = self.table.currentIndex().row()
@@ -279,6 +294,7 @@ class ClassifyResults(QWidget):
             return predict_video(predictor, path, threshold=threshold, progress=progress, cancel=cancel)
 
         self.progress.setRange(0, 0)
+        self.summary.setVisible(False)
         self.busy.emit(True)
         self.video_task = self.tasks.start("video", work, on_done=self._video_done, on_error=self._video_failed,
                                            on_progress=lambda d, t, _w: self.show_progress(d, t),

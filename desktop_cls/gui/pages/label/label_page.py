@@ -65,8 +65,8 @@ class LabelPage(Page):
                            button="suggestButton", in_menu=False),
                 PageAction("acceptSuggestionsAction", self.tr("Accept suggestions above"),
                            lambda: self.suggest_panel.accept(), button="acceptSuggestionsButton", in_menu=False),
-                PageAction("retrainAction", self.tr("Retrain"), lambda: self.retrain_requested.emit(),
-                           tip=self.tr("Train again on the labeled images"), button="retrainButton", in_menu=False)]
+                PageAction("retrainAction", self.tr("Train"), lambda: self.retrain_requested.emit(),  # (name_training)
+                           button="retrainButton", in_menu=False)]
 
     def build_controls(self) -> QLayout | None:
         b = self.buttons
@@ -116,7 +116,8 @@ class LabelPage(Page):
         self.show_reading(folder)
 
     def _on_run(self) -> None:
-        """Suggestions of another model are not this one's: they go."""
+        """Suggestions of another model are not this one's: they go; Train says Retrain once one of this folder's."""
+        self.view.name_training(self.buttons["retrainButton"], self.state.has_model_here())
         if self.model.stale(self.suggest_panel.source()):
             self.model.forget_suggestions()
             self.refresh()
@@ -124,6 +125,7 @@ class LabelPage(Page):
 
     def _on_dataset(self, _index: object) -> None:
         """A folder just opened is listed as it opens; the open one read again is listed off the UI thread."""
+        self.view.name_training(self.buttons["retrainButton"], self.state.has_model_here())
         if self.state.workspace is self._repairs_told:
             self.reread.dataset_read()
             return

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListView,
     QPushButton,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -73,13 +74,17 @@ class LabelView(QWidget):
         self.strip.setWrapping(False)
         self.strip.setLayoutMode(QListView.LayoutMode.Batched)  # 20,000 rows laid out a batch at a time
         self.strip.setBatchSize(200)
-        self.strip.setFixedHeight(64 + self.fontMetrics().height() * 3)
+        self.strip.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # one row: nothing to scroll
+        bar = self.strip.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self.strip)  # (room for
+        # the horizontal scrollbar of a long row)
+        self.strip.setFixedHeight(self.strip.gridSize().height() + bar + 2 * self.strip.frameWidth())
         self.strip.activated.connect(lambda idx: open_viewer(self, self.strip_model.items, idx.row()))
         self.preview.double_clicked.connect(
             lambda: open_viewer(self, self.strip_model.items, self.strip.currentIndex().row()))
         self.preview.setWordWrap(True)  # what to do next, when no image is left to label
         self._pictures = PictureLoader(self)  # large pictures are decoded on the images lane
         self.nav, self.undo = nav, undo
+        self.train_words = self.tr("Train")  # what the page's training button says (name_training)
         self.class_buttons = QGridLayout()
         self.keys: dict[str, str] = {}  # key -> class name, see core.data.class_keys
         self.key_memory = KeyMemory()  # the keys given in each folder: they stay as classes come and go, and restarts
@@ -180,8 +185,16 @@ class LabelView(QWidget):
         if not on:
             self.show_image(None, self.tr("All images are labeled"), "", 0)
             self.preview.setText(self.tr(
-                "Next: train a model on them — press Retrain, or Train on the Train page (Ctrl+T).\n\nTo label "
-                "more, copy images in with “Import images…”: they wait here for a class."))
+                "Next: train a model on them — press {0} (Ctrl+T); the Train page shows its progress.\n\nTo label "
+                "more, copy images in with “Import images…”: they wait here for a class.").format(self.train_words))
+
+    def name_training(self, button: QPushButton, again: bool) -> None:
+        """The page's training button says Train until a model of this dataset exists, Retrain after (the words
+        the hint above names it by follow)."""
+        self.train_words = self.tr("Retrain") if again else self.tr("Train")
+        button.setText(self.train_words)
+        button.setToolTip(self.tr("Train again on the labeled images (Ctrl+T)") if again
+                          else self.tr("Train a model on the labeled images (Ctrl+T)"))
 
     def show_history(self, ws: Workspace | None, pending: bool = False) -> None:
         """Undo and Redo, each saying what it would undo or redo; with steps still `pending` (queued key presses)

@@ -191,7 +191,7 @@ class SuggestionPanel(QWidget):
                                    on_progress=self.live_line.progress if live else None)
         self._task_live = live
         if live:
-            self.live_line.started()
+            self.live_line.started(len(self.model.queue))
 
     def _live_toggled(self, on: bool) -> None:
         """Ticked: suggestions are made, their progress shown under the box; unticked (also by its Cancel): the
@@ -259,9 +259,10 @@ class SuggestionPanel(QWidget):
 
 
 class LiveLine(QWidget):
-    """Under the live box while it is ticked: what live suggestions are doing ("Computing suggestions… 120 of 300
-    images", with Cancel, which unticks the box) and when they are ready. It stays while the box is ticked, so
-    the page does not jump as each key press makes them afresh."""
+    """Under the live box while it is ticked: what live suggestions are doing ("Reading the labeled images to learn
+    from… 120 of 300", then "Suggesting a class for the unlabeled images… 3 of 8", with Cancel, which unticks the
+    box) and when they are ready. It stays while the box is ticked, two lines high, so the page does not jump as
+    each key press makes them afresh; the words have the whole width once Cancel goes."""
 
     def __init__(self, box: QCheckBox) -> None:
         super().__init__()
@@ -270,29 +271,37 @@ class LiveLine(QWidget):
         self.text = plain_label()  # names the image it works on
         self.text.setObjectName("liveProgress")
         self.text.setWordWrap(True)
+        self.text.setMinimumHeight(2 * self.text.fontMetrics().lineSpacing())
         self.cancel = QPushButton(self.tr("Cancel"))
         self.cancel.setObjectName("liveCancel")
         self.cancel.setToolTip(self.tr("Stop computing suggestions (unticks live suggestions)"))
         self.cancel.clicked.connect(lambda: box.setChecked(False))
-        keep = self.cancel.sizePolicy()
-        keep.setRetainSizeWhenHidden(True)  # showing or hiding Cancel moves nothing
-        self.cancel.setSizePolicy(keep)
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.text, 1)
         lay.addWidget(self.cancel)
         self.setVisible(False)
+        self.unlabeled = 0  # the images the suggestions are for; the work reads the labeled ones first
 
     def _say(self, text: str, working: bool) -> None:
         self.text.setText(text)
         self.cancel.setVisible(working)
 
-    def started(self) -> None:
+    def started(self, unlabeled: int) -> None:
+        self.unlabeled = unlabeled
         self._say(self.tr("Computing suggestions…"), True)
 
     def progress(self, done: int, total: int, _what: str) -> None:
-        if total > 0:
-            self._say(self.tr("Computing suggestions… {0} of {1} images").format(done, total), True)
+        """The work counts every image it reads: the labeled ones (to learn from), then the unlabeled ones; a count
+        of both ("32 of 73 images" with 8 unlabeled) read as if 73 images waited for a class."""
+        labeled = max(total - self.unlabeled, 0)
+        if total <= 0:
+            return
+        if done < labeled:
+            self._say(self.tr("Reading the labeled images to learn from… {0} of {1}").format(done, labeled), True)
+        else:
+            self._say(self.tr("Suggesting a class for the unlabeled images… {0} of {1}").format(
+                min(done - labeled, self.unlabeled), self.unlabeled), True)
 
     def ready(self, suggested: int) -> None:
         if suggested:

@@ -1,8 +1,8 @@
 """The Train page's list of past runs: check runs to compare their curves, double-click one to use it.
 
 Runs are grouped by the dataset they were trained on, the open dataset's first; a group is headed by its folder's
-name when there is more than one. A label too long for the list has its name shortened in the middle (its accuracy
-and status stay in view, however narrow the list) and is shown whole in its tooltip."""
+name when there is more than one. A label too long for the list has its name shortened in the middle (its model,
+accuracy and status stay in view, however narrow the list) and is shown whole in its tooltip."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 
 MAX_RUNS_LISTED = 50
-TAIL_ROLE = Qt.ItemDataRole.UserRole + 1  # the label's end that is never shortened: " · 78.1% · chosen model"
+TAIL_ROLE = Qt.ItemDataRole.UserRole + 1  # the label's end never shortened: "quicknet · 78.1% · chosen model"
 
 
 def keep_tail(text: str, tail: str, room: int, width: Callable[[str], int],
@@ -140,8 +140,8 @@ class PastRuns(QGroupBox):
 
     def _item(self, run: RunSummary, checked: bool) -> QListWidgetItem:
         item = QListWidgetItem(self._label(run))
-        name = self._label_parts(run)[0]
-        item.setData(TAIL_ROLE, item.text()[len(name):])
+        name = self._label_parts(run)[0]  # it ends with the model's name, which stays in view with what follows
+        item.setData(TAIL_ROLE, item.text()[len(name) - len(run.model or "?"):])
         item.setToolTip(literal(self._tip(run, item.text())))  # names of the user's folders, never markup
         item.setData(Qt.ItemDataRole.UserRole, run.path)
         if _same(run.path, self.chosen):

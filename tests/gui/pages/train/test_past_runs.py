@@ -77,8 +77,9 @@ def test_a_long_label_is_shortened_in_the_middle_not_hidden_behind_a_scrollbar(q
     qtbot.waitExposed(runs)
     assert rl.fontMetrics().horizontalAdvance(rl.item(1).text()) > rl.viewport().width()
     assert not rl.horizontalScrollBar().isVisible()
-    assert rl.textElideMode() == Qt.TextElideMode.ElideMiddle  # "…" in the name; accuracy and status stay
-    assert [rl.item(i).data(TAIL_ROLE) for i in (1, 3)] == [" · 85.0%", " · 70.8% · stopped"]
+    assert rl.textElideMode() == Qt.TextElideMode.ElideMiddle  # "…" in the name; model, accuracy and status stay
+    # (the model's name was cut with the date: "20261208-…net_lite2 · 80.0% · chosen model")
+    assert [rl.item(i).data(TAIL_ROLE) for i in (1, 3)] == ["efficientnet_lite2 · 85.0%", "quicknet · 70.8% · stopped"]
 
 
 def _middle(text: str, room: int) -> str:
