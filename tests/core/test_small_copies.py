@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageFile
 
 from desktop_cls.core.data import imaging, small_copies
 from desktop_cls.core.data.imaging import load_resized
@@ -25,17 +25,18 @@ def copies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> SmallCopies:
 
 
 @pytest.fixture
-def full_decodes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """How many times a file's own pixels were decoded (only that path turns the picture upright)."""
-    calls: list[int] = []
-    real = imaging.ImageOps.exif_transpose
+def full_decodes(monkeypatch: pytest.MonkeyPatch) -> list[Image.Image]:
+    """The files whose own pixels were decoded, one entry each (a small copy is read from bytes, not a file)."""
+    loaded: list[Image.Image] = []
+    real = ImageFile.ImageFile.load
 
-    def counted(im: Image.Image) -> Image.Image | None:
-        calls.append(1)
+    def counted(im: ImageFile.ImageFile) -> object:
+        if im.filename and not any(seen is im for seen in loaded):
+            loaded.append(im)
         return real(im)
 
-    monkeypatch.setattr(imaging.ImageOps, "exif_transpose", counted)
-    return calls
+    monkeypatch.setattr(ImageFile.ImageFile, "load", counted)
+    return loaded
 
 
 def _picture(path: Path, seed: int = 0, mode: str = "RGBA") -> Path:
@@ -51,7 +52,7 @@ def _entries(cache: SmallCopies) -> list[Path]:
 
 
 def test_a_huge_picture_is_decoded_once_and_then_read_from_its_small_copy(
-        tmp_path: Path, copies: SmallCopies, full_decodes: list[int]) -> None:
+        tmp_path: Path, copies: SmallCopies, full_decodes: list[Image.Image]) -> None:
     pic = _picture(tmp_path / "big.png")
     cold = load_resized(pic, (8, 8))
     assert len(full_decodes) == 1 and len(_entries(copies)) == 1
@@ -66,7 +67,7 @@ def test_a_huge_picture_is_decoded_once_and_then_read_from_its_small_copy(
     assert len(full_decodes) == 1  # keyed by content, not by name
 
 
-def test_small_pictures_get_no_copy(tmp_path: Path, copies: SmallCopies, full_decodes: list[int]) -> None:
+def test_small_pictures_get_no_copy(tmp_path: Path, copies: SmallCopies, full_decodes: list[Image.Image]) -> None:
     small = tmp_path / "small.png"
     Image.new("RGB", (30, 30), "red").save(small)
     load_resized(small, (8, 8))
@@ -75,7 +76,7 @@ def test_small_pictures_get_no_copy(tmp_path: Path, copies: SmallCopies, full_de
 
 
 def test_a_damaged_or_swapped_entry_is_a_miss_and_is_written_again(
-        tmp_path: Path, copies: SmallCopies, full_decodes: list[int]) -> None:
+        tmp_path: Path, copies: SmallCopies, full_decodes: list[Image.Image]) -> None:
     a, b = _picture(tmp_path / "a.png", 1), _picture(tmp_path / "b.png", 2)
     view_a, view_b = load_resized(a, (8, 8)), load_resized(b, (8, 8))
     entry_a, entry_b = (copies._path(copies.digest(str(p))) for p in (a, b))
@@ -99,7 +100,7 @@ def test_palette_and_grey_pictures_keep_their_look(tmp_path: Path, copies: Small
 
 
 def test_an_unwritable_cache_costs_only_the_saving(tmp_path: Path, copies: SmallCopies,
-                                                   full_decodes: list[int]) -> None:
+                                                   full_decodes: list[Image.Image]) -> None:
     copies.root = tmp_path / "a file"
     copies.root.write_text("not a folder")
     pic = _picture(tmp_path / "big.png")

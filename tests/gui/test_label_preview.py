@@ -34,11 +34,11 @@ def phone_photo(path: Path) -> None:
 
 
 def over_the_limit(path: Path) -> None:
-    """A PNG whose header claims 12,000 x 9,000 pixels (108 MP, over the decoder's 100 MP limit)."""
+    """A PNG whose header claims 18,000 x 14,000 pixels (252 MP, over the decoder's 240 MP limit)."""
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
-    header = struct.pack(">IIBBBBB", 12_000, 9_000, 8, 2, 0, 0, 0)
+    header = struct.pack(">IIBBBBB", 18_000, 14_000, 8, 2, 0, 0, 0)
     path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 64))
                      + chunk(b"IEND", b""))
 
@@ -74,5 +74,5 @@ def test_a_picture_over_the_pixel_limit_says_so_with_the_fix(qtbot: QtBot, windo
     lp.go_to(2)
     assert lp.model.current() == "c_huge.png"
     qtbot.waitUntil(lambda: "\u2068c_huge.png\u2069 cannot be read" in preview.text(), timeout=10_000)
-    assert preview.source() is None and "100,000,000 limit" in preview.text()  # the decoder's reason
+    assert preview.source() is None and "240,000,000 limit" in preview.text()  # the decoder's reason
     assert "shrink the image" in preview.text()  # and what to do

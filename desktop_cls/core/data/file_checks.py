@@ -35,7 +35,7 @@ def _check_header(path: str) -> Problem | None:
     whose decode needs more memory than allowed as usable, and the Train page said 21 images where 20 trained."""
     try:
         with Image.open(path) as im:
-            refuse_from_header(path, im)
+            refuse_from_header(path, im, for_size=True)  # as training and thumbnails read it
         return None
     except ImageLoadError as e:
         return Problem(path, e.kind, e.message)

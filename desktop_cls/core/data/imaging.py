@@ -22,7 +22,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from desktop_cls.core.data.decode_reasons import plain_decode_reason
 from desktop_cls.core.data.memory_limits import DECODE_BUDGET, MAX_IMAGE_MB_ENV, decode_cost, max_image_bytes
 from desktop_cls.core.data.picture_view import ALPHA_MODES, colour_keyed, network_view, reduce_for, visible_on_white
-from desktop_cls.core.data.small_copies import SMALL_COPIES, SmallCopies, is_big, shrink
+from desktop_cls.core.data.small_copies import SMALL_COPIES, SmallCopies, is_big, shrink, shrink_cost
 from desktop_cls.core.errors import ImageLoadError
 from desktop_cls.core.i18n import N_, _
 
@@ -39,8 +39,10 @@ EXTRA_EXTENSIONS: tuple[str, ...] = (".gif",)
 # (Features, thumbnails and small copies have formats of their own: bump those too when they are affected.)
 DECODER_VERSION = 3
 
-MAX_PIXELS = 100_000_000  # ~10k x 10k: far above any photo, far below a decompression bomb's claim
-
+# ~15.5k x 15.5k, far below a decompression bomb's claim: as many 8-bit RGBA pixels as the default 1,024 MB per
+# image holds when read for a size (memory_limits, small_copies.shrink_cost); read whole, the memory limit rules
+MAX_PIXELS = 240_000_000
+ORIENTATION = 0x0112  # the EXIF tag
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 # between the limit and twice it Pillow only warns; load_rgb refuses those images itself, in our words
 warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
@@ -160,7 +162,7 @@ def _decode(source: str | BinaryIO, p: str, draft_size: tuple[int, int] | None, 
     With `small`, a huge picture is read from its small copy when one was kept (small_copies)."""
     try:
         with Image.open(source) as im:
-            refuse_from_header(p, im)
+            refuse_from_header(p, im, for_size=draft_size is not None)
             if getattr(im, "n_frames", 1) > 1:
                 im.seek(0)
             if draft_size is not None and im.format == "JPEG":
@@ -173,14 +175,15 @@ def _decode(source: str | BinaryIO, p: str, draft_size: tuple[int, int] | None, 
             if kept is not None and draft_size is not None:  # decoded before: its small copy, not its pixels
                 with DECODE_BUDGET.hold(decode_cost(kept.width, kept.height, kept.mode)):
                     return finish(_to_rgb(reduce_for(kept, max(draft_size))))
-            with DECODE_BUDGET.hold(decode_cost(im.width, im.height, im.mode)):
+            turned = big and _may_turn(im)
+            with DECODE_BUDGET.hold(read_cost(im, big, turned)):
                 im.load()
-                upright = ImageOps.exif_transpose(im)
-                upright = upright if upright is not None else im
                 if big:  # a huge picture: the same small copy whether one is kept (predict) or not (serve)
-                    upright = shrink(upright)
+                    upright = _shrunk_upright(im, turned)
                     if copies is not None:  # decoded this once
                         copies.put(p, upright)
+                else:
+                    upright = _upright(im)
                 if draft_size is not None:  # a big PNG, TIFF...: its decode is paid, the rest need not be
                     upright = reduce_for(upright, max(draft_size))
                 rgb = _to_rgb(upright)
@@ -208,20 +211,52 @@ def _decode(source: str | BinaryIO, p: str, draft_size: tuple[int, int] | None, 
         raise ImageLoadError(p, "corrupt", _("cannot decode: {reason}").format(reason=plain_decode_reason(e))) from None
 
 
+def _may_turn(im: Image.Image) -> bool:
+    """Whether the header shows an EXIF orientation that turns the picture (a PNG's getexif() would decode it
+    to look after its pixels: any EXIF or XMP before them counts)."""
+    if im.format == "PNG":
+        return any(key in im.info for key in ("exif", "Raw profile type exif", "XML:com.adobe.xmp", "xmp"))
+    return im.getexif().get(ORIENTATION, 1) in range(2, 9)
+
+
+def _shrunk_upright(im: Image.Image, turned: bool) -> Image.Image:
+    """A decoded big picture's small copy, upright. Turned upright first when its cost was counted (`turned`),
+    as before; without an orientation it is shrunk as it is, with no whole copy (Pillow's exif_transpose makes
+    one); an orientation found only after the pixels (a PNG's eXIf after its data) turns the small copy."""
+    if im.getexif().get(ORIENTATION, 1) not in range(2, 9):
+        return shrink(im)
+    return shrink(_upright(im)) if turned else _upright(shrink(im))
+
+
+def _upright(im: Image.Image) -> Image.Image:
+    """im turned by its EXIF orientation (a copy, as Pillow makes it)."""
+    turned = ImageOps.exif_transpose(im)
+    return turned if turned is not None else im
+
+
+def read_cost(im: Image.Image, big: bool, turned: bool = False) -> int:
+    """Peak bytes to read an opened image: a big picture read for a size is shrunk before any conversion
+    (small_copies.shrink_cost); any other is decoded and converted whole (memory_limits.decode_cost)."""
+    cost = shrink_cost(im, turned) if big else None
+    return decode_cost(im.width, im.height, im.mode) if cost is None else cost
+
+
 def too_many_pixels(width: int, height: int) -> str:
     """Why an image over MAX_PIXELS is refused, and the fix: one wording for the scan and the loader."""
     return _("{width}x{height} pixels is over the {limit:,} limit (possible decompression bomb); shrink the image "
              "to use it").format(width=width, height=height, limit=MAX_PIXELS)
 
 
-def refuse_from_header(p: str, im: Image.Image) -> None:
-    """Refuse from the header alone: too many pixels, no pixels, or more memory to decode than allowed (a scan
-    runs it too, so an image the loader refuses is never counted as usable)."""
+def refuse_from_header(p: str, im: Image.Image, for_size: bool = False) -> None:
+    """Refuse from the header alone: too many pixels, no pixels, or more memory to read than allowed, `for_size`
+    (training, thumbnails) or whole (a scan runs it too, so an image the loader refuses is never counted as
+    usable)."""
     if im.width * im.height > MAX_PIXELS:
         raise ImageLoadError(p, "too_large", too_many_pixels(im.width, im.height))
     if im.width < 1 or im.height < 1:
         raise ImageLoadError(p, "corrupt", _("the image has no pixels"))
-    cost, limit = decode_cost(im.width, im.height, im.mode), max_image_bytes()
+    big = for_size and is_big(im.width, im.height)
+    cost, limit = read_cost(im, big, big and _may_turn(im)), max_image_bytes()
     if cost > limit:
         raise ImageLoadError(p, "too_large", _(
             "decoding this {width}x{height} {mode} image needs about {need:,} MB, over the {limit:,} MB limit per "

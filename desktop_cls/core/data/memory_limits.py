@@ -4,7 +4,8 @@ A 777 KB 16-bit RGBA PNG of 9,999 x 9,999 passes a 100-megapixel limit and needs
 decoded and converted; four of them decoded at once by a pool of workers took 11 GB. So each image's
 decode cost is estimated from its header (pixels x the bytes its mode costs through our conversion
 to RGB) and refused above a per-image limit, and every decode holds its cost in one process-wide
-budget while it runs, whatever the number of workers. Video frames are bounded the same way.
+budget while it runs, whatever the number of workers. A big picture read for a size is shrunk before any
+conversion and costs its decoded bytes instead (small_copies.shrink_cost). Video frames are bounded the same way.
 
 Each limit names the environment variable that raises it, in MB.
 """
@@ -57,6 +58,13 @@ def decode_cost(width: int, height: int, mode: str) -> int:
         per = _DEEP_COST
     else:
         per = _COST_PER_PIXEL.get(mode, 12)
+    return max(width, 0) * max(height, 0) * per
+
+
+def raw_bytes(width: int, height: int, mode: str) -> int:
+    """Bytes Pillow stores a decoded width x height image of `mode` in: 1 a pixel for 1, L and P, 2 for 16-bit
+    grey, 4 for every other mode (RGB too)."""
+    per = 1 if mode in ("1", "L", "P") else 2 if mode.startswith("I;16") else 4
     return max(width, 0) * max(height, 0) * per
 
 

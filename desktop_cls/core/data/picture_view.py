@@ -22,6 +22,7 @@ REDUCE_MARGIN = 2  # keep at least twice the target side before the final antial
 REDUCE_ABOVE_PIXELS = 16_000_000
 
 
+STRIP_BOXES = 16  # rows of boxes reduced at a time (_reduce)
 ALPHA_MODES = ("RGBA", "LA", "PA", "RGBa", "La")  # modes with an alpha channel of their own
 KEYABLE_MODES = ("1", "L", "P", "RGB")  # modes whose transparent colour Pillow's convert("RGBA") honours
 
@@ -45,9 +46,22 @@ def reduced(im: Image.Image, factor: int) -> Image.Image:
     elif im.mode in ("P", "1"):
         im = im.convert("RGB")
     try:
-        return im.reduce(factor)
+        return _reduce(im, factor)
     except ValueError:  # a mode reduce does not take (16-bit, ...): the final resize does it all
         return im
+
+
+def _reduce(im: Image.Image, factor: int) -> Image.Image:
+    """im.reduce(factor), a strip of whole boxes at a time where Pillow would premultiply a copy of the whole
+    picture (RGBA, LA): the same pixels, and a 10,524 x 16,000 drawing costs its decoded 642 MB, not twice."""
+    step = factor * STRIP_BOXES
+    if im.mode not in ("RGBA", "LA") or im.height <= step:
+        return im.reduce(factor)
+    out = Image.new(im.mode, (-(-im.width // factor), -(-im.height // factor)))
+    for top in range(0, im.height, step):
+        out.paste(im.crop((0, top, im.width, min(top + step, im.height))).reduce(factor), (0, top // factor))
+    out.info.update(im.info)
+    return out
 
 
 def reduce_for(im: Image.Image, side: int) -> Image.Image:
