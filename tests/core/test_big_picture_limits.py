@@ -16,7 +16,8 @@ from PIL import Image, ImageOps
 
 from desktop_cls.core.data import imaging, picture_view, small_copies
 from desktop_cls.core.data.dataset import scan
-from desktop_cls.core.data.imaging import load_resized, load_rgb
+from desktop_cls.core.data.health import check_health
+from desktop_cls.core.data.imaging import load_resized, load_rgb, load_whole_or_small
 from desktop_cls.core.data.memory_limits import MAX_IMAGE_MB_ENV, decode_cost, max_image_bytes, raw_bytes
 from desktop_cls.core.data.small_copies import SmallCopies
 from desktop_cls.core.errors import ImageLoadError
@@ -89,6 +90,8 @@ def test_read_whole_it_is_still_refused_with_the_limit_and_the_fix(tmp_path: Pat
     with pytest.raises(ImageLoadError, match="over the 1 MB limit per image") as e:
         load_rgb(pic)
     assert e.value.kind == "too_large" and MAX_IMAGE_MB_ENV in e.value.message and e.value.path == str(pic)
+    view, small = load_whole_or_small(str(pic))  # the viewer and the health check: its small copy instead
+    assert small and view.size == (27, 17)  # reduced 15x (rounded up): the shorter side keeps SMALL_SIDE
 
 
 def _png_claiming(path: Path, width: int, height: int) -> Path:
@@ -107,6 +110,8 @@ def test_a_header_claiming_too_many_pixels_is_refused_for_a_size_too(tmp_path: P
     bomb = _png_claiming(tmp_path / "bomb.png", side, side)
     with pytest.raises(ImageLoadError, match="shrink the image to use it") as e:
         load_resized(bomb, SIZE)
+    with pytest.raises(ImageLoadError, match="shrink the image to use it"):
+        load_whole_or_small(str(bomb))
     assert e.value.kind == "too_large" and f"{imaging.MAX_PIXELS:,} limit" in e.value.message
     assert str(bomb) in str(e.value)
 
@@ -136,3 +141,15 @@ def test_the_scan_counts_a_big_picture_usable_exactly_when_the_loader_reads_it(t
     assert sum(index.counts().values()) == (3 if loads else 2)
     assert [Path(p.path).name for p in index.problems] == ([] if loads else ["big.png"])
 
+
+def test_the_health_check_reads_a_big_picture_as_training_does(tmp_path: Path) -> None:
+    """The Data page listed the two drawings as "too large" while training read them."""
+    for cls in ("apple", "pear"):
+        (tmp_path / "data" / cls).mkdir(parents=True)
+        Image.new("RGB", (16, 16), "red" if cls == "apple" else "green").save(tmp_path / "data" / cls / "small.png")
+    pic = _drawing(tmp_path / "data" / "apple" / "big.png")
+    (tmp_path / "data" / "pear" / "same.png").write_bytes(pic.read_bytes())
+    index = scan(tmp_path / "data", val_fraction=0.0, verify="header")
+    found = [(Path(p.path).name, p.kind) for p in check_health(index, loose=False)]
+    assert ("same.png", "label_conflict") in found or ("big.png", "label_conflict") in found
+    assert not [kind for _name, kind in found if kind == "too_large"]

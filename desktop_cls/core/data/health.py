@@ -40,7 +40,7 @@ from desktop_cls.core.data.health_cache import (
     cache_file,
     hash_row,
 )
-from desktop_cls.core.data.imaging import load_rgb
+from desktop_cls.core.data.imaging import load_whole_or_small
 from desktop_cls.core.data.leak_words import copy_words, held_out_leak
 from desktop_cls.core.data.problems import PROBLEM_NAMES
 from desktop_cls.core.data.processes import (
@@ -80,9 +80,9 @@ class Finding(Problem):
 
 
 def hash_image(path: str) -> ImageHash:
-    im = load_rgb(path)
+    im, small = load_whole_or_small(path)
     arr = np.asarray(im)
-    h = hashlib.sha1(f"{arr.shape}".encode())
+    h = hashlib.sha1(f"{'small' if small else ''}{arr.shape}".encode())  # a small view is never a whole's copy
     h.update(arr.tobytes())
     return h.hexdigest(), similarity.descriptor(im).hex(), im.width, im.height
 
@@ -149,7 +149,7 @@ class _Decoded:
             if hit is not None:
                 self.items.move_to_end(key)
                 return hit
-        value = (load_rgb(path), similarity.jpeg_encoding(path))
+        value = (load_whole_or_small(path)[0], similarity.jpeg_encoding(path))
         size = value[0].width * value[0].height * 3
         with self.lock:
             if key not in self.items and size <= self.budget // 4:

@@ -22,7 +22,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from desktop_cls.core.data.decode_reasons import plain_decode_reason
 from desktop_cls.core.data.memory_limits import DECODE_BUDGET, MAX_IMAGE_MB_ENV, decode_cost, max_image_bytes
 from desktop_cls.core.data.picture_view import ALPHA_MODES, colour_keyed, network_view, reduce_for, visible_on_white
-from desktop_cls.core.data.small_copies import SMALL_COPIES, SmallCopies, is_big, shrink, shrink_cost
+from desktop_cls.core.data.small_copies import SMALL_COPIES, SMALL_SIDE, SmallCopies, is_big, shrink, shrink_cost
 from desktop_cls.core.errors import ImageLoadError
 from desktop_cls.core.i18n import N_, _
 
@@ -142,6 +142,17 @@ def load_rgb(path: str | Path, draft_size: tuple[int, int] | None = None) -> Ima
     """
     check_file(str(path))
     return _decode(str(path), str(path), draft_size, _same)
+
+
+def load_whole_or_small(path: str) -> tuple[Image.Image, bool]:
+    """The picture whole, or a big one the limit per image refuses whole read for a size as training reads it
+    (its small copy's pixels, and True): a 10,524 x 16,000 drawing that trains was "too large" to view or check."""
+    try:
+        return load_rgb(path), False
+    except ImageLoadError as e:
+        if e.kind != "too_large":
+            raise
+        return load_rgb(path, (SMALL_SIDE, SMALL_SIDE)), True  # refused the same way when it is over even so
 
 
 def _same(im: Image.Image) -> Image.Image:

@@ -84,12 +84,13 @@ def reveal_in_folder(parent: QWidget, path: str) -> bool:
 
 
 def load_full(path: str) -> QImage:
-    """The whole image (EXIF orientation applied), or a null QImage when the file cannot be read."""
-    from desktop_cls.core.data.imaging import load_rgb
+    """The whole image (EXIF orientation applied; a big one too large to decode whole, its small copy, at least
+    1,024 px on its shorter side), or a null QImage when the file cannot be read."""
+    from desktop_cls.core.data.imaging import load_whole_or_small
     from desktop_cls.core.errors import ImageLoadError
 
     try:
-        im = load_rgb(path)
+        im, _small = load_whole_or_small(path)
     except (ImageLoadError, OSError):
         return QImage()
     data = im.tobytes()
