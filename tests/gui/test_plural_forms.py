@@ -38,7 +38,7 @@ def test_english_counts_in_the_singular_and_the_plural(language: Any) -> None:
     assert counts.problems(0).endswith(">0 problems</a>") and counts.problems(1).endswith(">1 problem</a>")
     assert counts.unlabeled(1) == "1 unlabeled image lies directly in the folder."  # the verb agrees too
     assert counts.unlabeled(2) == "2 unlabeled images lie directly in the folder."
-    everything = [QCoreApplication.translate("DatasetPage", "All classes (%Ln image(s))", "", n) for n in (1, 12000)]
+    everything = [QCoreApplication.translate("ClassFilter", "All classes (%Ln image(s))", "", n) for n in (1, 12000)]
     assert everything == ["All classes (1 image)", "All classes (12,000 images)"]  # the Data page's class filter
 
 

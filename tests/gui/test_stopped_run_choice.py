@@ -54,7 +54,7 @@ def test_the_train_page_says_which_model_is_in_use_and_offers_the_stopped_one(wi
     training, monitor = window.train_page.training, window.train_page.monitor
     training._on_finished(_stopped(stopped))
     assert window.state.run == quick and window.evaluate_page.model_edit.text() == quick
-    assert "Evaluate, Classify and Export still use 20261207-050638-quick" in monitor.log.toPlainText()
+    assert "Evaluate, Classify and Export still use \u206820261207-050638-quick\u2069" in monitor.log.toPlainText()
     label = monitor.progress_label
     assert label.text().startswith("Stopped at epoch 3 of 10") and "Use this stopped run instead" in label.text()
 
