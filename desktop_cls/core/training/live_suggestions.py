@@ -25,6 +25,7 @@ from desktop_cls.core.training.choices import choose_pooling
 from desktop_cls.core.training.config import TrainConfig
 from desktop_cls.core.training.embeddings import (
     FOR_SUGGESTIONS,
+    FeatureCache,
     FeatureExtractor,
     cross_validated_logits,
     fit_linear_head,
@@ -87,6 +88,9 @@ _extractors: dict[tuple[str, int, int, str], FeatureExtractor] = {}
 
 
 def _extractor(model: str, size: int, classes: int, pooling: str) -> FeatureExtractor:
+    """One loaded backbone per question, kept between calls, its cache in the cache folder of now: one made before
+    the cache folder changed (Preferences) kept the suggestions' features in the old folder, and the next quick run
+    computed them all again."""
     from desktop_cls.core.training.quick import backbone_extractor
 
     key = (model, size, classes, pooling)
@@ -94,6 +98,8 @@ def _extractor(model: str, size: int, classes: int, pooling: str) -> FeatureExtr
         cfg = TrainConfig(model=model, pretrained=True, method="quick", image_size=size, device="cpu")
         ext = _extractors[key] = backbone_extractor(cfg, classes, torch.device("cpu"), pooling=pooling,
                                                     origin=FOR_SUGGESTIONS)
+    if (now := FeatureCache(ext.cache.key, origin=FOR_SUGGESTIONS)).dir != ext.cache.dir:
+        ext.cache = now
     return ext
 
 

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import numpy as np
+import pytest
 from pytestqt.qtbot import QtBot
 
 from desktop_cls.core.training.config import TrainConfig
@@ -87,3 +88,16 @@ def test_an_entry_from_before_the_origin_is_read_with_an_unknown_one(tmp_path: P
     np.save(path, entry, allow_pickle=False)
     found = cache.lookup("cd" * 20)
     assert found is not None and found[1] == UNKNOWN_ORIGIN and np.array_equal(found[0], vector)
+
+
+def test_suggestions_keep_their_features_in_the_cache_folder_of_now(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The suggestions' loaded backbone is kept between calls; its cache once stayed in the folder of its first call,
+    so after the cache folder changed (Preferences; each test has its own) a quick run found none of them."""
+    data = make_tiny_folder(tmp_path / "data", per_class=5, size=24)
+    shutil.copy(data / "fish" / "fish_00.png", data / "loose_0.png")
+    monkeypatch.setenv("DESKTOP_CLS_CACHE_DIR", str(tmp_path / "first"))
+    assert suggest_labels(data, ["loose_0.png"], image_size=SIZE).suggestions
+    monkeypatch.setenv("DESKTOP_CLS_CACHE_DIR", str(tmp_path / "now"))
+    assert suggest_labels(data, ["loose_0.png"], image_size=SIZE).suggestions
+    assert len(list((tmp_path / "now").rglob("*.npy"))) == 15  # one per content (the loose one is a copy)
