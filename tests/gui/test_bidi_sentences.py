@@ -4,8 +4,10 @@ ISOLATE with its own controls removed (core.i18n.isolated), so the words around 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
@@ -252,3 +254,22 @@ def test_a_data_folder_that_cannot_be_used_is_named_isolated(isolated_user_dirs:
     said = apply_data_folder(Settings(data_folder=str(blocked)))
     assert said is not None and said.startswith(f"The data folder {FSI}{tmp_path}/{HEBREW}x{PDI} cannot be used (")
     assert controls(said) == [FSI, PDI] * 2  # the folder and the default one
+
+
+def test_the_viewer_title_and_the_folder_it_names_keep_their_order(qtbot: QtBot, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The window title (drawn by the desktop: no isolates there) loses the name's controls; the message that names
+    the folder when no file manager opens isolates it."""
+    from desktop_cls.gui.widgets import image_viewer
+
+    folder = make_tiny_folder(tmp_path / f"set{RLO}gnp.exe", classes=("cat", "dog"), per_class=1)
+    picture = folder / "cat" / f"a{RLO}gnp.exe"
+    (folder / "cat" / "cat_00.png").rename(picture)
+    viewer = image_viewer.ImageViewer([(str(picture), "")], 0)
+    qtbot.addWidget(viewer)
+    assert viewer.windowTitle() == "agnp.exe — image 1 of 1"
+    said: list[str] = []
+    monkeypatch.setattr(image_viewer, "reveal_available", lambda: False)
+    monkeypatch.setattr(image_viewer, "warn", lambda _parent, _title, text: said.append(text))
+    assert not image_viewer.reveal_in_folder(viewer, str(picture))
+    assert said[0].endswith(f"The file is in:\n{FSI}{tmp_path}{os.sep}setgnp.exe{os.sep}cat{PDI}")

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_cls.core.i18n import isolated, without_direction_controls
 from desktop_cls.gui.widgets.common import button as _button
 from desktop_cls.gui.widgets.dialogs import warn
 from desktop_cls.gui.widgets.hidpi import at_ratio, device_ratio, follow_ratio
@@ -79,7 +80,7 @@ def reveal_in_folder(parent: QWidget, path: str) -> bool:
     translate = QCoreApplication.translate  # the viewer's context, whichever widget asks
     warn(parent, translate("ImageViewer", "Show in folder"),
          translate("ImageViewer", "No file manager could be opened on this computer.\n\n"
-                                  "The file is in:\n{0}").format(folder))
+                                  "The file is in:\n{0}").format(isolated(str(folder))))
     return False
 
 
@@ -243,8 +244,8 @@ class ImageViewer(QDialog):
             return
         self.index = max(0, min(index, len(self.items) - 1))
         path, caption = self.items[self.index]
-        self.setWindowTitle(self.tr("{0} — image {1} of {2}").format(Path(path).name, self.index + 1,
-                                                                     len(self.items)))
+        self.setWindowTitle(self.tr("{0} — image {1} of {2}").format(  # (the desktop draws it: no isolates)
+            without_direction_controls(Path(path).name), self.index + 1, len(self.items)))
         self.name_label.setText(Path(path).name)
         self.caption_label.setText(caption)
         self.caption_label.setVisible(bool(caption))
