@@ -231,10 +231,16 @@ class QuickFitSummary(QScrollArea):
             bar = QProgressBar()
             bar.setRange(0, 1000)
             bar.setValue(round(1000 * accuracy))
-            bar.setFormat(f"{accuracy:.0%}")
+            bar.setTextVisible(False)  # the words beside it, in the window's text colour: drawn on the bar they
+            bar.setFormat(f"{accuracy:.0%}")  # straddled its fill and its background (read out by screen readers)
             bar.setAccessibleName(self.tr("{0}: {1:.0%} right").format(isolated(name), accuracy))
+            percent = QLabel(f"{accuracy:.0%}")
+            percent.setObjectName("classAccuracyPercent")
+            percent.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            percent.setMinimumWidth(percent.fontMetrics().horizontalAdvance("100%"))
             self.class_grid.addWidget(label, row, 0)
             self.class_grid.addWidget(bar, row, 1)
+            self.class_grid.addWidget(percent, row, 2)
         if more:
             self.class_grid.addWidget(QLabel(self.tr("… and {0} more on the Evaluate page").format(more)),
-                                      len(classes), 0, 1, 2)
+                                      len(classes), 0, 1, 3)

@@ -130,3 +130,19 @@ def test_a_stopped_quick_run_says_so_where_its_result_would_be(qtbot: QtBot) -> 
     assert "no model was saved" in monitor.quick_summary.measured.text()
     assert "when it is done" not in monitor.quick_summary.measured.text()
     assert "no model saved" in monitor.progress_label.text() and "epoch" not in monitor.progress_label.text()
+
+
+def test_each_class_s_accuracy_stands_beside_its_bar(qtbot: QtBot) -> None:
+    """Drawn on the bar, "68%" straddled its fill and its background, hard to read in either theme: the bar shows
+    no text, the percentage beside it is a label in the window's colours (the bar keeps it for screen readers)."""
+    from PySide6.QtWidgets import QLabel, QProgressBar
+
+    from desktop_cls.gui.pages.train.quick_summary import QuickFitSummary
+
+    summary = QuickFitSummary()
+    qtbot.addWidget(summary)
+    summary.show_result(_result({"cv_folds": 5, "val_images": 93, "class_accuracy": [0.68, 1.0, 0.5]}))
+    bars = summary.findChildren(QProgressBar)
+    words = [w.text() for w in summary.findChildren(QLabel, "classAccuracyPercent")]
+    assert len(bars) == 3 and not any(b.isTextVisible() for b in bars)
+    assert sorted(words) == ["100%", "50%", "68%"] and sorted(b.format() for b in bars) == sorted(words)
