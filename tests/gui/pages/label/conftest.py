@@ -109,3 +109,42 @@ def shut_down_letting_go(window: MainWindow, held: threading.Event) -> None:
     releaser.start()
     window.shutdown()
     releaser.join(30)
+
+
+@pytest.fixture
+def quick_quit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test that fails with the worker still held must not wait out the quitting bound: pytest-qt closes the
+    window before the fixtures let the worker go."""
+    from desktop_cls.gui.pages.label import label_steps
+
+    monkeypatch.setattr(label_steps, "QUIT_WAIT_S", 0.01)
+
+
+def filing_status(window: MainWindow) -> str:
+    return window.status_bar.task_status.text()
+
+
+def filed(qtbot: QtBot, window: MainWindow) -> None:
+    """Every queued key and held step carried out."""
+    qtbot.waitUntil(lambda: not window.label_page.steps.busy() and not window.state.filing.count, timeout=30_000)
+
+
+def shown_boxes() -> list[Any]:
+    """The message boxes on screen."""
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    return [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+
+
+def refuse_moving(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """Moving the loose image `name` fails as a read-only folder makes it fail."""
+    from desktop_cls.core import contained
+
+    real = contained.rename
+
+    def refused(root: Any, src: Any, dst: Any, *args: Any, **kwargs: Any) -> None:
+        if str(src) == name:
+            raise PermissionError(13, "Permission denied", str(Path(root) / dst))
+        real(root, src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(contained, "rename", refused)

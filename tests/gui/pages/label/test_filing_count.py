@@ -10,34 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from desktop_cls.core import contained
-from desktop_cls.gui.pages.label import label_steps
 from desktop_cls.gui.shell.main_window import MainWindow
 from tests.gui.conftest import dataset_line
-from tests.gui.pages.label.conftest import label_page, press
+from tests.gui.pages.label.conftest import filed, filing_status, label_page, press, refuse_moving, shown_boxes
 
-
-@pytest.fixture(autouse=True)
-def quick_quit(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A test that fails with the worker still held must not wait out the quitting bound."""
-    monkeypatch.setattr(label_steps, "QUIT_WAIT_S", 0.01)
-
-
-def _status(window: MainWindow) -> str:
-    return window.status_bar.task_status.text()
-
-
-def _filed(qtbot: QtBot, window: MainWindow) -> None:
-    qtbot.waitUntil(lambda: not window.label_page.steps.busy() and not window.state.filing.count, timeout=30_000)
-
-
-def _boxes() -> list[QMessageBox]:
-    from PySide6.QtWidgets import QApplication
-
-    return [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+pytestmark = pytest.mark.usefixtures("quick_quit")
 
 
 def test_class_steps_and_undos_are_not_counted_as_images(qtbot: QtBot, window: MainWindow, loose: Path,
@@ -46,14 +25,14 @@ def test_class_steps_and_undos_are_not_counted_as_images(qtbot: QtBot, window: M
     ws = window.state.workspace
     assert ws is not None
     lp.do(ws.create_class, "bird")
-    assert _status(window) == "Filing 1 labeling step…"  # (it names no image)
+    assert filing_status(window) == "Filing 1 labeling step…"  # (it names no image)
     press(lp, "cat", "dog")
-    assert _status(window) == "Filing 2 images and 1 more step…"
+    assert filing_status(window) == "Filing 2 images and 1 more step…"
     lp.undo()  # queued behind them
-    assert _status(window) == "Filing 2 images and 2 more steps…"
+    assert filing_status(window) == "Filing 2 images and 2 more steps…"
     held.set()
-    _filed(qtbot, window)
-    qtbot.waitUntil(lambda: _status(window) == "", timeout=30_000)
+    filed(qtbot, window)
+    qtbot.waitUntil(lambda: filing_status(window) == "", timeout=30_000)
     assert (loose / "bird").is_dir() and (loose / "cat" / "new_00.png").exists()
 
 
@@ -62,19 +41,19 @@ def test_images_dropped_on_a_class_button_are_counted_as_images(qtbot: QtBot, wi
     lp = label_page(qtbot, window, loose)
     press(lp, "cat")
     lp.classes.assign_files("fish", [str(loose / "new_05.png"), str(loose / "new_06.png")])
-    assert _status(window) == "Filing 3 images…"
+    assert filing_status(window) == "Filing 3 images…"
     held.set()
-    _filed(qtbot, window)
+    filed(qtbot, window)
 
 
 def test_the_count_of_steps_reads_in_chinese_too(qtbot: QtBot, window: MainWindow, language: Any) -> None:
     language("zh_CN")
     window.state.filing.set_count(0, 1)  # (as the Label page's steps report it)
-    assert _status(window) == "正在保存 1 个标注步骤…"
+    assert filing_status(window) == "正在保存 1 个标注步骤…"
     window.state.filing.set_count(3, 2)
-    assert _status(window) == "正在保存 3 张图像的标注和另外 2 个步骤…"
+    assert filing_status(window) == "正在保存 3 张图像的标注和另外 2 个步骤…"
     window.state.filing.set_count(0)
-    assert _status(window) == ""
+    assert filing_status(window) == ""
 
 
 def test_the_images_left_to_label_follow_each_key(qtbot: QtBot, window: MainWindow, loose: Path,
@@ -85,26 +64,19 @@ def test_the_images_left_to_label_follow_each_key(qtbot: QtBot, window: MainWind
     press(lp, "cat", "dog")  # not on disk yet: the slow drive is still filing them
     assert f"{left - 2} to label" in dataset_line(window)
     held.set()
-    _filed(qtbot, window)
+    filed(qtbot, window)
     assert f"{left - 2} to label" in dataset_line(window)
 
 
 def test_a_failed_key_puts_its_image_back_in_the_count(qtbot: QtBot, window: MainWindow, loose: Path,
                                                        held: threading.Event, monkeypatch: pytest.MonkeyPatch) -> None:
-    real = contained.rename
-
-    def refused(root: Any, src: Any, dst: Any, *args: Any, **kwargs: Any) -> None:
-        if str(src) == "new_00.png":
-            raise PermissionError(13, "Permission denied", str(Path(root) / dst))
-        real(root, src, dst, *args, **kwargs)
-
-    monkeypatch.setattr(contained, "rename", refused)
+    refuse_moving(monkeypatch, "new_00.png")
     lp = label_page(qtbot, window, loose)
     left = len(lp.model.queue)
     press(lp, "cat")
     assert f"{left - 1} to label" in dataset_line(window)
     held.set()
-    _filed(qtbot, window)
+    filed(qtbot, window)
     assert (loose / "new_00.png").exists() and f"{left} to label" in dataset_line(window)  # back on the list
 
 
@@ -118,13 +90,13 @@ def test_a_data_page_change_asked_while_keys_wait_follows_them(qtbot: QtBot, win
     ws = window.state.workspace
     assert ws is not None
     steps.change(ws.assign, [str(loose / "new_07.png")], "fish")  # dropped on the Data page's class row
-    assert not _boxes()  # not refused: it waits behind the key
-    assert _status(window) == "Filing 1 image… then changing the dataset"
+    assert not shown_boxes()  # not refused: it waits behind the key
+    assert filing_status(window) == "Filing 1 image… then changing the dataset"
     assert (loose / "new_07.png").exists()
     held.set()
-    _filed(qtbot, window)
+    filed(qtbot, window)
     qtbot.waitUntil(lambda: (loose / "fish" / "new_07.png").exists(), timeout=30_000)
-    assert (loose / "dog" / pressed).exists() and not _boxes()
+    assert (loose / "dog" / pressed).exists() and not shown_boxes()
     assert ws.describe_undo() == "1 image to 'fish'"  # made after the key, as asked
 
 
@@ -139,9 +111,9 @@ def test_a_label_fixed_on_the_evaluate_page_while_keys_wait_follows_them(qtbot: 
     gallery.set_result(["cat", "dog", "fish"], [(str(loose / "cat" / "cat_00.png"), 0, 2, 0.9)], "model.safetensors")
     gallery.view.selectionModel().select(gallery.model.index(0), QItemSelectionModel.SelectionFlag.Select)
     gallery.fix_selected("fish")  # a mistake's label fixed, from its menu
-    assert not _boxes()  # not refused: it waits behind the key
-    assert _status(window) == "Filing 1 image… then fixing labels"
+    assert not shown_boxes()  # not refused: it waits behind the key
+    assert filing_status(window) == "Filing 1 image… then fixing labels"
     assert (loose / "cat" / "cat_00.png").exists()
     held.set()
-    _filed(qtbot, window)
-    assert (loose / "fish" / "cat_00.png").exists() and (loose / "dog" / pressed).exists() and not _boxes()
+    filed(qtbot, window)
+    assert (loose / "fish" / "cat_00.png").exists() and (loose / "dog" / pressed).exists() and not shown_boxes()

@@ -16,44 +16,24 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from desktop_cls.gui.pages.evaluate.evaluate_page import EvaluatePage
-from desktop_cls.gui.pages.label import label_steps
 from desktop_cls.gui.pages.train.train_page import TrainPage
 from desktop_cls.gui.shell.main_window import MainWindow
 from tests.conftest import make_tiny_folder, write_image
-from tests.gui.pages.label.conftest import label_page, press, shut_down_letting_go
+from tests.gui.pages.label.conftest import filed, filing_status, label_page, press, shown_boxes, shut_down_letting_go
 
-
-@pytest.fixture(autouse=True)
-def quick_quit(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A test that fails with the worker still held must not wait out the quitting bound: pytest-qt closes the
-    window before the fixtures let the worker go."""
-    monkeypatch.setattr(label_steps, "QUIT_WAIT_S", 0.01)
-
-
-def _status(window: MainWindow) -> str:
-    return window.status_bar.task_status.text()
-
-
-def _filed(qtbot: QtBot, window: MainWindow) -> None:
-    qtbot.waitUntil(lambda: not window.label_page.steps.busy() and not window.state.filing.count, timeout=30_000)
-
-
-def _boxes() -> list[QMessageBox]:
-    from PySide6.QtWidgets import QApplication
-
-    return [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+pytestmark = pytest.mark.usefixtures("quick_quit")
 
 
 def test_the_status_bar_counts_the_images_still_being_filed(qtbot: QtBot, window: MainWindow, loose: Path,
                                                            held: threading.Event) -> None:
     lp = label_page(qtbot, window, loose)
     press(lp, "cat")
-    assert _status(window) == "Filing 1 image…"
+    assert filing_status(window) == "Filing 1 image…"
     press(lp, "dog", "fish")
-    assert _status(window) == "Filing 3 images…" and window.status_bar.task_progress.isVisible()
+    assert filing_status(window) == "Filing 3 images…" and window.status_bar.task_progress.isVisible()
     held.set()
-    _filed(qtbot, window)
-    qtbot.waitUntil(lambda: _status(window) == "", timeout=30_000)  # gone once the last is filed
+    filed(qtbot, window)
+    qtbot.waitUntil(lambda: filing_status(window) == "", timeout=30_000)  # gone once the last is filed
 
 
 def test_opening_folders_waits_for_the_keys_and_the_same_folder_keeps_one_engine(
@@ -65,12 +45,12 @@ def test_opening_folders_waits_for_the_keys_and_the_same_folder_keeps_one_engine
     other = make_tiny_folder(tmp_path / "other", classes=("x", "y"))
     window.open_dataset(other)  # B, while A's keys wait on the slow drive...
     assert window.state.opening is None and window.state.workspace is ws  # ...A stays open (nothing read yet)
-    assert _status(window) == "Filing 3 images… then opening \u2068other\u2069"
+    assert filing_status(window) == "Filing 3 images… then opening \u2068other\u2069"
     window.open_dataset(loose)  # A again: no second engine for A beside the one still filing
     assert window.state.opening is None and window.state.workspace is ws
-    assert _status(window) == f"Filing 3 images… then opening \u2068{loose.name}\u2069"
+    assert filing_status(window) == f"Filing 3 images… then opening \u2068{loose.name}\u2069"
     held.set()
-    _filed(qtbot, window)
+    filed(qtbot, window)
     qtbot.waitUntil(lambda: window.state.opening is None and not window.dataset_page.busy(), timeout=30_000)
     assert window.state.dataset is not None and window.state.dataset.root == str(loose)
     assert all((loose / "cat" / n).exists() for n in names)
@@ -96,9 +76,9 @@ def test_training_and_evaluating_start_once_the_keys_are_filed(qtbot: QtBot, win
     lp.buttons["retrainButton"].click()  # (pressed twice: it trains once)
     window.evaluate_page.model_edit.setText(str(loose / "model.safetensors"))
     window.evaluate()
-    assert seen == [] and _status(window) == "Filing 2 images… then evaluating"  # ...and waits, the window free
+    assert seen == [] and filing_status(window) == "Filing 2 images… then evaluating"  # ...and waits, the window free
     held.set()
-    _filed(qtbot, window)
+    filed(qtbot, window)
     assert seen == [("train", True), ("evaluate", True)]  # each over every image where its key put it
 
 
@@ -108,14 +88,14 @@ def test_an_import_asked_while_keys_wait_follows_them(qtbot: QtBot, window: Main
     lp = label_page(qtbot, window, loose)
     press(lp, "dog", "dog")
     lp.classes.assign_files("fish", [photo])  # dropped from elsewhere: an import
-    assert not _boxes()  # not refused: it waits behind the keys
-    assert _status(window) == "Filing 2 images… then importing images"
+    assert not shown_boxes()  # not refused: it waits behind the keys
+    assert filing_status(window) == "Filing 2 images… then importing images"
     assert not (loose / "fish" / "p0.png").exists()
     held.set()
-    _filed(qtbot, window)
+    filed(qtbot, window)
     qtbot.waitUntil(lambda: not window.state.moving_files and not lp.busy(), timeout=30_000)
     assert (loose / "fish" / "p0.png").exists()  # imported once the keys were filed
-    assert not _boxes() and window.state.workspace is not None
+    assert not shown_boxes() and window.state.workspace is not None
     assert window.state.workspace.describe_undo() == "1 image imported into 'fish'"
 
 
@@ -131,13 +111,13 @@ def test_empty_trash_asked_while_keys_wait_follows_them(qtbot: QtBot, window: Ma
     lp.trash_current()  # Delete, on the slow drive
     press(lp, "dog")
     lp.trash.start()  # Empty trash…
-    assert not _boxes()  # not refused: it waits behind the keys
-    assert _status(window) == "Filing 2 images… then emptying the trash"
+    assert not shown_boxes()  # not refused: it waits behind the keys
+    assert filing_status(window) == "Filing 2 images… then emptying the trash"
     held.set()
-    _filed(qtbot, window)
+    filed(qtbot, window)
     qtbot.waitUntil(lambda: not window.state.moving_files and not lp.busy(), timeout=30_000)
     assert [p.name for p in os_trash.rglob("*.png")] == [trashed]  # the image Delete took, emptied after it
-    assert not _boxes()
+    assert not shown_boxes()
 
 
 def test_a_reread_after_a_step_never_replaces_an_opening_asked_for(qtbot: QtBot, window: MainWindow, loose: Path,
@@ -147,9 +127,9 @@ def test_a_reread_after_a_step_never_replaces_an_opening_asked_for(qtbot: QtBot,
     other = make_tiny_folder(tmp_path / "other", classes=("x", "y"))
     window.open_dataset(other)
     window.state.reread_dataset()  # the Label page's own reading of A after a step, while B waits
-    assert _status(window) == "Filing 1 image… then opening \u2068other\u2069"
+    assert filing_status(window) == "Filing 1 image… then opening \u2068other\u2069"
     held.set()
-    _filed(qtbot, window)
+    filed(qtbot, window)
     qtbot.waitUntil(lambda: window.state.dataset is not None and window.state.dataset.root == str(other),
                     timeout=30_000)
 
@@ -160,11 +140,11 @@ def test_the_count_reads_in_chinese_too(qtbot: QtBot, window: MainWindow, langua
     monkeypatch.setattr(TrainPage, "_ready_config", lambda _self: None)
     language("zh_CN")
     window.state.filing.set_count(3)  # (as the Label page's steps report it)
-    assert _status(window) == "正在保存 3 张图像的标注…"
+    assert filing_status(window) == "正在保存 3 张图像的标注…"
     window.train_page.start()
-    assert _status(window) == "正在保存 3 张图像的标注…，然后训练"
+    assert filing_status(window) == "正在保存 3 张图像的标注…，然后训练"
     window.state.filing.set_count(0)
-    assert _status(window) == ""
+    assert filing_status(window) == ""
 
 
 def test_closing_starts_nothing_that_waited_for_the_keys(qtbot: QtBot, window: MainWindow, loose: Path,
@@ -177,7 +157,7 @@ def test_closing_starts_nothing_that_waited_for_the_keys(qtbot: QtBot, window: M
     window.start_training()
 
     shut_down_letting_go(window, held)
-    _filed(qtbot, window)
+    filed(qtbot, window)
     assert (loose / "cat" / "new_00.png").exists() and started == []  # filed, and no training begun at quit
 
 
@@ -189,8 +169,8 @@ def test_images_dropped_on_a_data_page_class_while_keys_wait_follow_them(qtbot: 
     press(lp, "dog")
     window.show_page("data")
     window.dataset_page.steps.import_files([photo], "fish", [])  # dropped on the Data page's class row
-    assert not _boxes() and _status(window) == "Filing 1 image… then importing images"
+    assert not shown_boxes() and filing_status(window) == "Filing 1 image… then importing images"
     held.set()
-    _filed(qtbot, window)
+    filed(qtbot, window)
     qtbot.waitUntil(lambda: not window.state.moving_files and not window.dataset_page.steps.running, timeout=30_000)
-    assert (loose / "fish" / "p0.png").exists() and (loose / "dog" / "new_00.png").exists() and not _boxes()
+    assert (loose / "fish" / "p0.png").exists() and (loose / "dog" / "new_00.png").exists() and not shown_boxes()

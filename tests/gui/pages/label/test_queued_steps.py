@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -14,11 +13,10 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from desktop_cls.core import contained
 from desktop_cls.core.storage import read_jsonl
 from desktop_cls.gui.pages.label.label_page import LabelPage
 from desktop_cls.gui.shell.main_window import MainWindow
-from tests.gui.pages.label.conftest import label_page, press, shut_down_letting_go
+from tests.gui.pages.label.conftest import label_page, press, refuse_moving, shut_down_letting_go
 
 
 def _begun(folder: Path) -> list[str]:
@@ -64,14 +62,7 @@ def _error_text(lp: LabelPage) -> str:
 def test_a_refused_move_brings_its_image_back_and_says_why(qtbot: QtBot, window: MainWindow, loose: Path,
                                                             held: threading.Event,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    real = contained.rename
-
-    def refused(root: Any, src: Any, dst: Any, *args: Any, **kwargs: Any) -> None:
-        if str(src) == "new_01.png":
-            raise PermissionError(13, "Permission denied", str(Path(root) / dst))
-        real(root, src, dst, *args, **kwargs)
-
-    monkeypatch.setattr(contained, "rename", refused)
+    refuse_moving(monkeypatch, "new_01.png")
     lp = label_page(qtbot, window, loose)
     press(lp, "fish", "fish", "fish")
     assert lp.model.current() == "new_03.png"
