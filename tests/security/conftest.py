@@ -61,3 +61,13 @@ def answered_message_boxes(monkeypatch: pytest.MonkeyPatch) -> None:
     from tests.gui.conftest import answer_through_statics
 
     answer_through_statics(monkeypatch)
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A home folder of the test's own (the data folder's and kept exports' checks name places under home)."""
+    folder = tmp_path / "home"
+    folder.mkdir(exist_ok=True)
+    monkeypatch.setenv("HOME", str(folder))
+    monkeypatch.setenv("USERPROFILE", str(folder))  # (Path.home() on Windows)
+    return folder

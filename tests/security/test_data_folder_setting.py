@@ -27,14 +27,6 @@ def default_data_folder() -> Iterator[None]:
     storage.set_data_folder(None)
 
 
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "home"
-    folder.mkdir(exist_ok=True)
-    monkeypatch.setenv("HOME", str(folder))
-    monkeypatch.setenv("USERPROFILE", str(folder))  # (Path.home() on Windows)
-    return folder
-
 
 def test_a_folder_named_only_in_the_settings_is_never_made(tmp_path: Path, home: Path) -> None:
     wanted = home / ".config" / "autostart" / "x"

@@ -23,14 +23,6 @@ if TYPE_CHECKING:
     from desktop_cls.gui.shell.main_window import MainWindow
 
 
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "home"
-    folder.mkdir(exist_ok=True)
-    monkeypatch.setenv("HOME", str(folder))
-    monkeypatch.setenv("USERPROFILE", str(folder))  # (Path.home() on Windows)
-    return folder
-
 
 def _kept_naming(run: Path, made_in: Path, named: Path) -> None:
     """The run keeps an export made in MADE_IN, its file edited to name NAMED as the folder and its files there."""
